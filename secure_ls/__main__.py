@@ -1,0 +1,3 @@
+from secure_ls.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,128 @@
+"""Where untrusted data comes from and what makes it safe again.
+
+Plain data, so teams can extend it from configuration (`sources`,
+`sanitizers` in `[tool.secure-ls]`) without touching the engine.
+
+Sink classes name the kind of place data must not reach unchecked:
+"sql", "shell", "code", "path", "url", "redirect", "html", "template",
+"ldap", "xpath", "header", "log", "regex", "deserialize", "xml", "*" (all).
+"""
+
+from __future__ import annotations
+
+# Qualified names whose value (attribute access or call result) is untrusted.
+SOURCE_NAMES: dict[str, str] = {
+    "flask.request": "the Flask request",
+    "quart.request": "the Quart request",
+    "bottle.request": "the Bottle request",
+    "input": "input()",
+    "builtins.input": "input()",
+    "sys.argv": "command-line arguments",
+    "sys.stdin": "standard input",
+    "os.environ": "an environment variable",
+    "os.getenv": "an environment variable",
+    "os.environb": "an environment variable",
+    "argparse.ArgumentParser.parse_args": "command-line arguments",
+    "urllib.request.urlopen": "an HTTP response",
+    "requests.get": "an HTTP response",
+    "requests.post": "an HTTP response",
+    "httpx.get": "an HTTP response",
+}
+
+# Sources of lower trust than a web request: reported, but at lower confidence.
+WEAK_SOURCES = frozenset({"an environment variable", "command-line arguments", "standard input", "input()"})
+
+# Attributes of a web framework's request object that carry client data.
+# Matched on any object named like a request (`request`, `req`, `self.request`).
+REQUEST_ATTRIBUTES = frozenset(
+    {
+        # Flask / Werkzeug / Quart
+        "args", "form", "values", "json", "data", "files", "cookies", "headers",
+        "get_json", "get_data", "view_args", "stream", "url", "base_url", "path",
+        "full_path", "query_string", "host", "referrer", "remote_addr", "environ",
+        # Django / DRF
+        "GET", "POST", "COOKIES", "META", "body", "FILES", "query_params", "content_params",
+        "get_full_path", "build_absolute_uri", "get_host",
+        # Starlette / FastAPI / aiohttp
+        "query", "path_params", "match_info", "post", "text", "form_data",
+        "rel_url", "raw_path", "content", "read",
+    }
+)
+REQUEST_NAMES = frozenset({"request", "req", "http_request", "flask_request"})
+
+# Decorators that make a function an HTTP handler whose parameters come from
+# the client (route parameters, FastAPI query/body parameters).
+ROUTE_DECORATOR_ATTRIBUTES = frozenset(
+    {"route", "get", "post", "put", "patch", "delete", "head", "options", "websocket", "api_route", "view"}
+)
+# Parameters of handlers that are framework objects, not client data.
+NON_DATA_PARAMETERS = frozenset({"self", "cls", "request", "req", "response", "db", "session", "background_tasks"})
+
+# Functions whose result is safe for the given sink classes whatever goes in.
+SANITIZERS: dict[str, frozenset[str]] = {
+    "int": frozenset({"*"}),
+    "float": frozenset({"*"}),
+    "bool": frozenset({"*"}),
+    "len": frozenset({"*"}),
+    "abs": frozenset({"*"}),
+    "round": frozenset({"*"}),
+    "hash": frozenset({"*"}),
+    "id": frozenset({"*"}),
+    "uuid.UUID": frozenset({"*"}),
+    "decimal.Decimal": frozenset({"*"}),
+    "datetime.date.fromisoformat": frozenset({"*"}),
+    "datetime.datetime.fromisoformat": frozenset({"*"}),
+    "ipaddress.ip_address": frozenset({"*"}),
+    "shlex.quote": frozenset({"shell"}),
+    "pipes.quote": frozenset({"shell"}),
+    "shlex.join": frozenset({"shell"}),
+    "html.escape": frozenset({"html", "log", "header"}),
+    "markupsafe.escape": frozenset({"html", "log"}),
+    "flask.escape": frozenset({"html", "log"}),
+    "django.utils.html.escape": frozenset({"html", "log"}),
+    "django.utils.html.conditional_escape": frozenset({"html"}),
+    "bleach.clean": frozenset({"html"}),
+    "os.path.basename": frozenset({"path"}),
+    "werkzeug.utils.secure_filename": frozenset({"path", "shell"}),
+    "django.utils.text.get_valid_filename": frozenset({"path"}),
+    "re.escape": frozenset({"regex"}),
+    "ldap.filter.escape_filter_chars": frozenset({"ldap"}),
+    "ldap3.utils.conv.escape_filter_chars": frozenset({"ldap"}),
+    "ldap.dn.escape_dn_chars": frozenset({"ldap"}),
+    "urllib.parse.quote": frozenset({"shell", "header", "log"}),
+    "urllib.parse.quote_plus": frozenset({"shell", "header", "log"}),
+    "json.dumps": frozenset({"log", "header"}),
+    "hashlib.sha256": frozenset({"*"}),
+    "hmac.new": frozenset({"*"}),
+    "secrets.compare_digest": frozenset({"*"}),
+}
+
+# Calls whose result carries the taint of their arguments (and receiver).
+PROPAGATORS = frozenset(
+    {
+        "str", "repr", "bytes", "bytearray", "format", "list", "tuple", "set", "dict", "sorted",
+        "reversed", "frozenset", "min", "max", "next", "iter", "getattr",
+        "os.path.join", "os.path.abspath", "os.path.normpath", "os.path.realpath", "os.path.expanduser",
+        "os.path.expandvars", "os.path.dirname", "os.fspath", "os.fsencode", "os.fsdecode",
+        "pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.WindowsPath",
+        "urllib.parse.urljoin", "urllib.parse.urlparse", "urllib.parse.urlunparse", "urllib.parse.unquote",
+        "urllib.parse.unquote_plus", "urllib.parse.parse_qs", "urllib.parse.parse_qsl",
+        "base64.b64decode", "base64.urlsafe_b64decode", "base64.b64encode", "binascii.unhexlify",
+        "json.loads", "json.load", "codecs.decode", "textwrap.dedent", "string.Template",
+        "copy.copy", "copy.deepcopy", "itertools.chain", "functools.reduce", "typing.cast",
+        "operator.itemgetter",
+    }
+)
+
+# Methods (on any receiver) whose result carries the receiver's and arguments' taint.
+PROPAGATING_METHODS = frozenset(
+    {
+        "format", "format_map", "join", "replace", "strip", "lstrip", "rstrip", "lower", "upper", "title",
+        "capitalize", "casefold", "swapcase", "encode", "decode", "split", "rsplit", "splitlines",
+        "partition", "rpartition", "removeprefix", "removesuffix", "center", "ljust", "rjust", "zfill",
+        "expandtabs", "translate", "get", "getlist", "pop", "setdefault", "values", "items", "keys", "copy",
+        "read", "readline", "readlines", "json", "text", "content", "getvalue", "substitute",
+        "safe_substitute", "joinpath", "with_name", "with_suffix", "resolve", "absolute", "as_posix",
+        "group", "groups", "groupdict", "__getitem__", "dict", "to_dict", "first", "lists",
+    }
+)

@@ -1,0 +1,392 @@
+"""What a rule can ask about the code it is looking at.
+
+One `UnitContext` serves all rules for one unit. It resolves names through
+imports and local bindings (`from hashlib import md5 as h; h(pw)` is
+`hashlib.md5`; a local function named `md5` is not), knows where values come
+from (engine/flow.py), maps `ast` positions (UTF-8 byte columns) to
+code-point spans, and builds findings and edits.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import re
+from typing import TYPE_CHECKING, Iterable
+
+from secure_ls.engine import flow
+from secure_ls.engine.model import Confidence, Edit, Finding, Fix, Position, Related, Severity, Span
+from secure_ls.engine.symbols import ModuleSymbols
+from secure_ls.engine.units import ParsedUnit
+
+if TYPE_CHECKING:
+    from secure_ls.rules.base import Rule
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Module)
+_BUILTINS = frozenset(dir(builtins))
+_SUPPRESSION = re.compile(r"#\s*(?:secure-ls:\s*ignore(?:\[(?P<ids>[^\]]*)\])?|nosec\b(?P<nosec>[^#\n]*))", re.IGNORECASE)
+
+
+class UnitContext:
+    def __init__(self, unit: ParsedUnit, module: ModuleSymbols, catalog_overrides: dict | None = None):
+        self.unit = unit
+        self.module = module
+        self.lines = unit.lines
+        self.tree = unit.tree
+        self.findings: list[Finding] = []
+        self._parents: dict[int, ast.AST] = {}
+        self._scope_of: dict[int, ast.AST] = {}
+        self._flows: dict[int, flow.FlowAnalyzer] = {}
+        self._end_envs: dict[int, flow.Env] = {}
+        self._overrides = catalog_overrides or {}
+        self._suppressions = self._find_suppressions()
+        self.rule: "Rule | None" = None
+
+    # ---- tree navigation (filled in by the walker) ----------------------
+    def set_parent(self, child: ast.AST, parent: ast.AST, scope: ast.AST) -> None:
+        self._parents[id(child)] = parent
+        self._scope_of[id(child)] = scope
+
+    def parent(self, node: ast.AST) -> ast.AST | None:
+        return self._parents.get(id(node))
+
+    def ancestors(self, node: ast.AST) -> Iterable[ast.AST]:
+        current = self._parents.get(id(node))
+        while current is not None:
+            yield current
+            current = self._parents.get(id(current))
+
+    def statement(self, node: ast.AST) -> ast.stmt | None:
+        if isinstance(node, ast.stmt):
+            return node
+        for anc in self.ancestors(node):
+            if isinstance(anc, ast.stmt):
+                return anc
+        return None
+
+    def enclosing_function(self, node: ast.AST) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        for anc in self.ancestors(node):
+            if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                return anc
+        return None
+
+    def scope(self, node: ast.AST) -> ast.AST:
+        return self._scope_of.get(id(node), self.tree)
+
+    # ---- names ------------------------------------------------------------
+    def qualified_name(self, node: ast.AST | None) -> str | None:
+        """`hashlib.md5` for `md5` imported from hashlib; None for local or unknown things."""
+        if node is None:
+            return None
+        return self._qualify(node, self._flow_for(node).facts.loads)
+
+    def _qualify(self, node: ast.AST, loads: dict[int, flow.Binding]) -> str | None:
+        if isinstance(node, ast.Name):
+            binding = loads.get(id(node))
+            if binding is not None:
+                return binding.alias
+            qualified = self.module.imports.get(node.id)
+            if qualified is not None:
+                return qualified
+            if node.id in self.module.defined:
+                return None
+            return node.id if node.id in _BUILTINS or node.id not in self.module.defined else None
+        if isinstance(node, ast.Attribute):
+            base = self._qualify(node.value, loads)
+            return f"{base}.{node.attr}" if base else None
+        if isinstance(node, ast.Call):
+            # `ssl.create_default_context().wrap_socket` is not a name; but
+            # `argparse.ArgumentParser().parse_args()` reads as one for sources.
+            base = self._qualify(node.func, loads)
+            return base
+        return None
+
+    def call_name(self, call: ast.Call) -> str | None:
+        return self.qualified_name(call.func)
+
+    def imports(self, module: str) -> bool:
+        """Whether the file imports `module` or a submodule of it anywhere."""
+        return any(m == module or m.startswith(module + ".") for m in self.module.imported_modules)
+
+    # ---- values -----------------------------------------------------------
+    def _flow_for(self, node: ast.AST) -> flow.FlowAnalyzer:
+        scope = node if isinstance(node, ast.Module) else self.scope(node)
+        analyzer = self._flows.get(id(scope))
+        if analyzer is None:
+            analyzer = self._run_flow(scope)
+        return analyzer
+
+    def _run_flow(self, scope: ast.AST) -> flow.FlowAnalyzer:
+        outer_scope = None if isinstance(scope, ast.Module) else self.scope(scope)
+        outer_env: flow.Env | None = None
+        if outer_scope is not None:
+            self._flow_for_scope(outer_scope)
+            outer_env = self._end_envs.get(id(outer_scope))
+        analyzer = flow.FlowAnalyzer(
+            lambda n: self._qualify(n, analyzer.facts.loads),
+            self.module.constants,
+            sources=self._overrides.get("sources"),
+            sanitizers=self._overrides.get("sanitizers"),
+            function_summaries=self.module.functions,
+        )
+        self._flows[id(scope)] = analyzer
+        if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            analyzer.run_function(scope, outer_env)
+            self._end_envs[id(scope)] = outer_env or {}
+        else:
+            _, env = analyzer.run_block(scope.body, outer_env)
+            self._end_envs[id(scope)] = env
+        return analyzer
+
+    def _flow_for_scope(self, scope: ast.AST) -> flow.FlowAnalyzer:
+        return self._flows.get(id(scope)) or self._run_flow(scope)
+
+    def origin(self, node: ast.AST) -> flow.Origin:
+        """Where the value of `node` comes from (constant, parameter, untrusted, unknown)."""
+        return self._flow_for(node).origin(node)
+
+    def assigned_values(self, name: ast.Name) -> tuple[ast.expr, ...]:
+        """The expressions assigned to `name` on the paths that reach this read."""
+        binding = self._flow_for(name).facts.loads.get(id(name))
+        return binding.values if binding else ()
+
+    def is_constant(self, node: ast.AST) -> bool:
+        return self.origin(node).is_constant
+
+    def string_value(self, node: ast.AST) -> str | None:
+        """The literal text of a constant string expression, following simple assignments."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
+            return node.value if isinstance(node.value, str) else node.value.decode("latin-1")
+        if isinstance(node, ast.JoinedStr):
+            return "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+            left = self.string_value(node.left)
+            if isinstance(node.op, ast.Mod):
+                return left
+            right = self.string_value(node.right)
+            return (left or "") + (right or "") if left is not None or right is not None else None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+            return self.string_value(node.func.value)
+        if isinstance(node, ast.Name):
+            values = self.assigned_values(node)
+            if len(values) == 1 and values[0] is not node:
+                return self.string_value(values[0])
+        return None
+
+    # ---- source text and positions ---------------------------------------
+    def column(self, line: int, byte_col: int) -> int:
+        """Code-point column of a UTF-8 byte column on 1-based `line`."""
+        if line - 1 >= len(self.lines) or line < 1:
+            return byte_col
+        text = self.lines[line - 1]
+        if text.isascii():
+            return byte_col
+        return len(text.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
+
+    def span(self, node: ast.AST) -> Span:
+        line = node.lineno
+        end_line = getattr(node, "end_lineno", None) or line
+        end_col = getattr(node, "end_col_offset", None)
+        start = self.column(line, node.col_offset)
+        end = self.column(end_line, end_col) if end_col is not None else start
+        return Span(Position(line - 1, start), Position(end_line - 1, end))
+
+    def span_of_step(self, step: flow.Step) -> Span:
+        line, col, end_line, end_col, _ = step
+        return Span(Position(line - 1, self.column(line, col)), Position(end_line - 1, self.column(end_line, end_col)))
+
+    def text(self, node: ast.AST) -> str:
+        """The exact source text of `node`."""
+        span = self.span(node)
+        return self.text_in(span)
+
+    def text_in(self, span: Span) -> str:
+        lines = self.lines
+        if span.start.line == span.end.line:
+            return lines[span.start.line][span.start.column : span.end.column]
+        parts = [lines[span.start.line][span.start.column :]]
+        parts.extend(lines[span.start.line + 1 : span.end.line])
+        parts.append(lines[span.end.line][: span.end.column])
+        return "\n".join(parts)
+
+    def line_text(self, node: ast.AST) -> str:
+        return self.lines[node.lineno - 1]
+
+    def indentation(self, node: ast.AST) -> str:
+        line = self.lines[node.lineno - 1]
+        return line[: len(line) - len(line.lstrip())]
+
+    def replace(self, node: ast.AST, text: str) -> Edit:
+        return Edit(self.span(node), text)
+
+    def insert_before(self, node: ast.AST, text: str) -> Edit:
+        start = self.span(node).start
+        return Edit(Span(start, start), text)
+
+    def insert_after(self, node: ast.AST, text: str) -> Edit:
+        end = self.span(node).end
+        return Edit(Span(end, end), text)
+
+    def delete_keyword(self, call: ast.Call, keyword: ast.keyword) -> Edit:
+        """Removes `keyword` from `call` with its separating comma."""
+        arguments = sorted(list(call.args) + list(call.keywords), key=lambda n: (n.lineno, n.col_offset))
+        index = arguments.index(keyword)
+        span = self.span(keyword)
+        if index > 0:
+            previous = self.span(arguments[index - 1])
+            return Edit(Span(previous.end, span.end), "")
+        if len(arguments) > 1:
+            following = self.span(arguments[1])
+            return Edit(Span(span.start, following.start), "")
+        return Edit(span, "")
+
+    def set_keyword(self, call: ast.Call, name: str, value_text: str) -> Edit:
+        """Sets keyword argument `name` to `value_text`, replacing or appending it."""
+        existing = keyword(call, name)
+        if existing is not None:
+            return self.replace(existing.value, value_text)
+        arguments = list(call.args) + list(call.keywords)
+        if arguments:
+            last = max(arguments, key=lambda n: (n.end_lineno, n.end_col_offset))
+            return self.insert_after(last, f", {name}={value_text}")
+        end = self.span(call).end
+        # the call ends with ")": insert just before it
+        return Edit(Span(Position(end.line, end.column - 1), Position(end.line, end.column - 1)), f"{name}={value_text}")
+
+    # ---- reporting ----------------------------------------------------------
+    def report(
+        self,
+        rule: "Rule",
+        node: ast.AST,
+        message: str,
+        *,
+        fix: Fix | None = None,
+        severity: Severity | None = None,
+        confidence: Confidence | None = None,
+        related: Iterable[Related] = (),
+        span: Span | None = None,
+    ) -> None:
+        stmt = self.statement(node)
+        first = (stmt or node).lineno - 1
+        last = (getattr(stmt or node, "end_lineno", None) or first + 1) - 1
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            last = first  # a suppression on a def line should not cover the body
+            first = min([d.lineno - 1 for d in stmt.decorator_list] + [first])
+            node_line = node.lineno - 1
+            first, last = (node_line, getattr(node, "end_lineno", node.lineno) - 1) if node_line > last else (first, last)
+        if self._suppressed(rule, first, last):
+            return
+        self.findings.append(
+            Finding(
+                rule_id=rule.id,
+                rule_name=rule.name,
+                message=message,
+                span=span or self.span(node),
+                severity=severity or rule.severity,
+                confidence=confidence or rule.confidence,
+                cwe=rule.cwe,
+                fix=fix,
+                related=tuple(related),
+                statement_lines=(first, last),
+            )
+        )
+
+    def related_path(self, part: flow.Part | None) -> tuple[Related, ...]:
+        if part is None:
+            return ()
+        return tuple(Related(self.span_of_step(s), s[4]) for s in part.steps)
+
+    def confidence_for(self, part: flow.Part | None) -> Confidence:
+        """Confidence of an injection finding from how the value got there."""
+        from secure_ls.engine import catalog
+
+        if part is None:
+            return Confidence.LOW
+        if part.kind == flow.UNTRUSTED:
+            return Confidence.MEDIUM if part.label in catalog.WEAK_SOURCES else Confidence.HIGH
+        if part.kind == flow.PARAM:
+            return Confidence.MEDIUM
+        return Confidence.LOW
+
+    # ---- suppression comments ----------------------------------------------
+    def _find_suppressions(self) -> dict[int, tuple[set[str] | None, bool]]:
+        found: dict[int, tuple[set[str] | None, bool]] = {}
+        for index, line in enumerate(self.lines):
+            if "#" not in line:
+                continue
+            match = _SUPPRESSION.search(line)
+            if match is None:
+                continue
+            if match.group("nosec") is not None:
+                ids = {t.upper() for t in re.findall(r"[A-Za-z]+\d+", match.group("nosec"))}
+                found[index] = (ids or None, True)
+            else:
+                ids_text = match.group("ids")
+                ids = {t.strip().upper() for t in ids_text.split(",") if t.strip()} if ids_text else None
+                found[index] = (ids, False)
+        return found
+
+    def _suppressed(self, rule: "Rule", first: int, last: int) -> bool:
+        if not self._suppressions:
+            return False
+        names = {rule.id.upper(), rule.name.upper()}
+        for line in range(first, last + 1):
+            entry = self._suppressions.get(line)
+            if entry is None:
+                continue
+            ids, is_nosec = entry
+            if ids is None:
+                return True
+            if is_nosec and ids & {b.upper() for b in rule.bandit}:
+                return True
+            if ids & names:
+                return True
+        return False
+
+
+def keyword(call: ast.Call, name: str) -> ast.keyword | None:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw
+    return None
+
+
+def walk(ctx: UnitContext, dispatch: dict[type, list], on_error) -> None:
+    """Visits every node once, calling the rules registered for its type.
+
+    Parents and scopes are recorded for the whole tree first, so a rule
+    looking at a call can already ask about its arguments.
+    """
+    tree = ctx.tree
+    order: list[ast.AST] = []
+    stack: list[tuple[ast.AST, ast.AST]] = [(tree, tree)]
+    while stack:
+        node, scope = stack.pop()
+        order.append(node)
+        inner = node if isinstance(node, _SCOPES) else scope
+        children = list(ast.iter_child_nodes(node))
+        for child in reversed(children):
+            # decorators and defaults run in the enclosing scope
+            child_scope = scope if isinstance(node, _SCOPES) and _is_outer_part(node, child) else inner
+            ctx.set_parent(child, node, child_scope)
+            stack.append((child, child_scope))
+    for node in order:
+        handlers = dispatch.get(type(node))
+        if handlers:
+            for rule, method in handlers:
+                try:
+                    method(node, ctx)
+                except Exception as exc:  # a broken rule must not take the others down
+                    on_error(rule, node, exc)
+
+
+def _is_outer_part(scope: ast.AST, child: ast.AST) -> bool:
+    if isinstance(scope, ast.Module):
+        return False
+    if child in getattr(scope, "decorator_list", ()):
+        return True
+    if isinstance(scope, ast.ClassDef):
+        return child in scope.bases or any(child is k for k in scope.keywords)
+    if isinstance(child, ast.arguments):
+        return False
+    return child is getattr(scope, "returns", None)

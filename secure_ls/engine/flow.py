@@ -1,0 +1,567 @@
+"""Where a value comes from: a constant, a parameter, untrusted input, or unknown.
+
+One forward pass over each function body records, for every variable read,
+the origin of the value it holds at that point: assignments, augmented
+assignments, branches (joined), loops (run twice), `with ... as`, `for`
+targets, comprehension variables and walrus assignments. Rules then ask
+`origin(expr)` for any expression, which combines the recorded origins of
+the names it reads.
+
+This is what lets a rule stay quiet on `cur.execute("SELECT " + COLUMNS)`
+and speak up on `cur.execute("SELECT " + request.args["c"])`, and what the
+taint findings' "how it got here" path is built from.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field, replace
+from typing import Callable, Iterable
+
+from secure_ls.engine import catalog
+
+PARAM = "param"
+UNKNOWN = "unknown"
+UNTRUSTED = "untrusted"
+_RANK = {UNTRUSTED: 3, PARAM: 2, UNKNOWN: 1}
+
+Step = tuple[int, int, int, int, str]  # ast line, col, end line, end col, what happened
+
+
+@dataclass(frozen=True)
+class Part:
+    """One way a value may be non-constant."""
+
+    kind: str  # PARAM, UNKNOWN or UNTRUSTED
+    label: str  # the parameter's name, or the source ("the Flask request")
+    safe_for: frozenset[str] = frozenset()  # sink classes a sanitizer made it safe for
+    steps: tuple[Step, ...] = ()  # the path the value took, for untrusted data
+
+    def is_safe_for(self, sink: str) -> bool:
+        return "*" in self.safe_for or sink in self.safe_for
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The union of the ways a value may be non-constant; empty means constant."""
+
+    parts: frozenset[Part] = frozenset()
+
+    @property
+    def is_constant(self) -> bool:
+        return not self.parts
+
+    def join(self, other: "Origin") -> "Origin":
+        if not other.parts:
+            return self
+        if not self.parts:
+            return other
+        merged = self.parts | other.parts
+        if len(merged) > 12:  # keep long chains of joins cheap: keep the worst few
+            merged = frozenset(sorted(merged, key=lambda p: -_RANK[p.kind])[:12])
+        return Origin(merged)
+
+    def sanitized(self, sinks: frozenset[str]) -> "Origin":
+        return Origin(frozenset(replace(p, safe_for=p.safe_for | sinks) for p in self.parts))
+
+    def with_step(self, step: Step) -> "Origin":
+        return Origin(
+            frozenset(replace(p, steps=(p.steps + (step,))[-8:]) if p.kind == UNTRUSTED else p for p in self.parts)
+        )
+
+    def risk(self, sink: str = "*") -> Part | None:
+        """The worst way this value reaches a sink of class `sink`, or None if it is safe."""
+        worst = None
+        for part in self.parts:
+            if part.is_safe_for(sink):
+                continue
+            if worst is None or _RANK[part.kind] > _RANK[worst.kind]:
+                worst = part
+        return worst
+
+
+CONSTANT = Origin()
+
+
+def _step(node: ast.AST, text: str) -> Step:
+    return (
+        node.lineno,
+        node.col_offset,
+        getattr(node, "end_lineno", node.lineno) or node.lineno,
+        getattr(node, "end_col_offset", node.col_offset) or node.col_offset,
+        text,
+    )
+
+
+@dataclass
+class Binding:
+    origin: Origin
+    # the expressions assigned to the name on the paths reaching this point
+    values: tuple[ast.expr, ...] = ()
+    alias: str | None = None  # the qualified name the variable stands for (h = hashlib.md5)
+
+
+Env = dict[str, Binding]
+
+
+@dataclass
+class ScopeFacts:
+    """What one pass over a scope learned; looked up by rules through the context."""
+
+    loads: dict[int, Binding] = field(default_factory=dict)  # id(Name node) -> binding
+    returns: list[Origin] = field(default_factory=list)
+
+
+class FlowAnalyzer:
+    """Runs the forward pass over a function (or module/class body)."""
+
+    def __init__(
+        self,
+        qualify: Callable[[ast.AST], str | None],
+        module_constants: set[str],
+        sources: dict[str, str] | None = None,
+        sanitizers: dict[str, frozenset[str]] | None = None,
+        function_summaries: dict[str, Callable[[list[Origin]], Origin]] | None = None,
+    ):
+        self._qualify = qualify
+        self._constants = module_constants
+        self._sources = sources if sources is not None else catalog.SOURCE_NAMES
+        self._sanitizers = sanitizers if sanitizers is not None else catalog.SANITIZERS
+        self._summaries = function_summaries or {}
+        self.facts = ScopeFacts()
+
+    # ---- the pass -------------------------------------------------------
+    def run_function(self, func: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, outer: Env | None) -> ScopeFacts:
+        env: Env = dict(outer or {})
+        route = _is_route_handler(func)
+        for arg in _all_args(func.args):
+            if route and arg.arg not in catalog.NON_DATA_PARAMETERS:
+                part = Part(UNTRUSTED, f"the route parameter `{arg.arg}`", steps=(_step(arg, f"`{arg.arg}` comes from the client"),))
+            else:
+                part = Part(PARAM, arg.arg)
+            env[arg.arg] = Binding(Origin(frozenset({part})))
+        if isinstance(func, ast.Lambda):
+            self._expr(func.body, env)
+        else:
+            self._block(func.body, env)
+        return self.facts
+
+    def run_block(self, body: list[ast.stmt], outer: Env | None = None) -> tuple[ScopeFacts, Env]:
+        env: Env = dict(outer or {})
+        self._block(body, env)
+        return self.facts, env
+
+    def _block(self, body: Iterable[ast.stmt], env: Env) -> bool:
+        """Runs statements; returns False when the block always leaves (return/raise/...)."""
+        for stmt in body:
+            if not self._stmt(stmt, env):
+                return False
+        return True
+
+    def _stmt(self, stmt: ast.stmt, env: Env) -> bool:
+        if isinstance(stmt, ast.Assign):
+            origin = self._expr(stmt.value, env)
+            for target in stmt.targets:
+                self._bind(target, origin, stmt.value, env)
+        elif isinstance(stmt, ast.AnnAssign):
+            self._expr(stmt.annotation, env, record_only=True)
+            if stmt.value is not None:
+                self._bind(stmt.target, self._expr(stmt.value, env), stmt.value, env)
+        elif isinstance(stmt, ast.AugAssign):
+            origin = self._expr(stmt.value, env)
+            if isinstance(stmt.target, ast.Name):
+                old = env.get(stmt.target.id)
+                old_origin = old.origin if old else self._name_origin(stmt.target.id)
+                values = (old.values if old else ()) + (stmt.value,)
+                env[stmt.target.id] = Binding(old_origin.join(origin), values[-6:])
+            else:
+                self._expr(stmt.target, env)
+        elif isinstance(stmt, (ast.Return,)):
+            if stmt.value is not None:
+                self.facts.returns.append(self._expr(stmt.value, env))
+            return False
+        elif isinstance(stmt, ast.Raise):
+            if stmt.exc is not None:
+                self._expr(stmt.exc, env)
+            return False
+        elif isinstance(stmt, (ast.Break, ast.Continue)):
+            return False
+        elif isinstance(stmt, ast.Expr):
+            self._expr(stmt.value, env)
+            if _is_abort_call(stmt.value, self._qualify):
+                return False
+        elif isinstance(stmt, ast.If):
+            return self._if(stmt, env)
+        elif isinstance(stmt, (ast.For, ast.AsyncFor)):
+            origin = self._expr(stmt.iter, env)
+            for _ in range(2):  # a second round sees values assigned late in the body
+                self._bind(stmt.target, origin, None, env)
+                inner = dict(env)
+                self._block(stmt.body, inner)
+                _join_into(env, inner)
+            self._block(stmt.orelse, env)
+        elif isinstance(stmt, ast.While):
+            self._expr(stmt.test, env)
+            for _ in range(2):
+                inner = dict(env)
+                self._block(stmt.body, inner)
+                _join_into(env, inner)
+            self._block(stmt.orelse, env)
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            for item in stmt.items:
+                origin = self._expr(item.context_expr, env)
+                if item.optional_vars is not None:
+                    self._bind(item.optional_vars, origin, item.context_expr, env)
+            return self._block(stmt.body, env)
+        elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+            start = dict(env)
+            body_env = dict(env)
+            falls = self._block(stmt.body, body_env)
+            ends = [body_env] if falls else []
+            if falls:
+                falls = self._block(stmt.orelse, body_env)
+                if not falls:
+                    ends = []
+            for handler in stmt.handlers:
+                h_env = dict(start)
+                _join_into(h_env, body_env)
+                if handler.name:
+                    h_env[handler.name] = Binding(Origin(frozenset({Part(UNKNOWN, handler.name)})))
+                if self._block(handler.body, h_env):
+                    ends.append(h_env)
+            merged = ends[0] if ends else dict(start)
+            for other in ends[1:]:
+                _join_into(merged, other)
+            env.clear()
+            env.update(merged)
+            self._block(stmt.finalbody, env)
+            return bool(ends)
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for deco in stmt.decorator_list:
+                self._expr(deco, env)
+            env[stmt.name] = Binding(Origin(frozenset({Part(UNKNOWN, stmt.name)})))
+            # nested scopes are analysed separately, with this env as their closure
+        elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            from secure_ls.engine.symbols import import_bindings
+
+            for local, qualified in import_bindings(stmt):
+                env[local] = Binding(CONSTANT, alias=qualified)
+        elif type(stmt).__name__ == "Match":
+            subject = self._expr(stmt.subject, env)
+            ends = []
+            for case in stmt.cases:
+                c_env = dict(env)
+                for node in ast.walk(case.pattern):
+                    name = getattr(node, "name", None) or (getattr(node, "rest", None) if type(node).__name__ == "MatchMapping" else None)
+                    if isinstance(name, str):
+                        c_env[name] = Binding(subject)
+                if case.guard is not None:
+                    self._expr(case.guard, c_env)
+                if self._block(case.body, c_env):
+                    ends.append(c_env)
+            for other in ends:
+                _join_into(env, other)
+        elif isinstance(stmt, ast.Delete):
+            for target in stmt.targets:
+                if isinstance(target, ast.Name):
+                    env.pop(target.id, None)
+        else:
+            for child in ast.iter_child_nodes(stmt):
+                if isinstance(child, ast.expr):
+                    self._expr(child, env)
+        return True
+
+    def _if(self, stmt: ast.If, env: Env) -> bool:
+        self._expr(stmt.test, env)
+        then_env = dict(env)
+        else_env = dict(env)
+        validated, when = _validation(stmt.test, self._qualify)
+        # `if x not in ALLOWED: return` makes x safe after the if; so does the
+        # positive branch of `if x in ALLOWED:`.
+        if validated and when:
+            _mark_safe(then_env, validated)
+        elif validated:
+            _mark_safe(else_env, validated)
+        then_falls = self._block(stmt.body, then_env)
+        else_falls = self._block(stmt.orelse, else_env)
+        if then_falls and else_falls:
+            env.clear()
+            env.update(then_env)
+            _join_into(env, else_env)
+        elif then_falls:
+            env.clear()
+            env.update(then_env)
+        elif else_falls:
+            env.clear()
+            env.update(else_env)
+        else:
+            return False
+        return True
+
+    def _bind(self, target: ast.AST, origin: Origin, value: ast.expr | None, env: Env) -> None:
+        if isinstance(target, ast.Name):
+            alias = self._qualify(value) if isinstance(value, (ast.Name, ast.Attribute)) else None
+            env[target.id] = Binding(origin, (value,) if value is not None else (), alias)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts) and not any(
+                isinstance(e, ast.Starred) for e in target.elts
+            ):
+                for t, v in zip(target.elts, value.elts):
+                    self._bind(t, self.origin(v), v, env)
+            else:
+                for t in target.elts:
+                    self._bind(t, origin, None, env)
+        elif isinstance(target, ast.Starred):
+            self._bind(target.value, origin, None, env)
+        elif isinstance(target, (ast.Attribute, ast.Subscript)):
+            self._expr(target, env)
+            # `self.x = tainted` / `d["k"] = tainted`: the container now carries it
+            base = target
+            while isinstance(base, (ast.Attribute, ast.Subscript)):
+                base = base.value
+            if isinstance(base, ast.Name) and base.id in env and not origin.is_constant:
+                old = env[base.id]
+                env[base.id] = Binding(old.origin.join(origin), old.values, old.alias)
+
+    # ---- expressions ----------------------------------------------------
+    def _expr(self, node: ast.AST, env: Env, record_only: bool = False) -> Origin:
+        """Records the bindings of every name read in `node`; returns its origin."""
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, ast.Name) and isinstance(current.ctx, ast.Load):
+                binding = env.get(current.id)
+                if binding is not None:
+                    self.facts.loads[id(current)] = binding
+            elif isinstance(current, ast.NamedExpr):
+                self._expr(current.value, env)
+                self._bind(current.target, self.origin(current.value), current.value, env)
+                continue
+            elif isinstance(current, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+                inner = dict(env)
+                for gen in current.generators:
+                    self._expr(gen.iter, inner)
+                    self._bind(gen.target, self.origin(gen.iter), None, inner)
+                    for cond in gen.ifs:
+                        self._expr(cond, inner)
+                parts = [current.key, current.value] if isinstance(current, ast.DictComp) else [current.elt]
+                for part in parts:
+                    self._expr(part, inner)
+                continue
+            elif isinstance(current, ast.Lambda):
+                continue  # analysed as its own scope
+            stack.extend(ast.iter_child_nodes(current))
+        return CONSTANT if record_only else self.origin(node)
+
+    def _name_origin(self, name: str) -> Origin:
+        if name in self._constants:
+            return CONSTANT
+        qualified = self._qualify(ast.Name(id=name, ctx=ast.Load()))
+        if qualified and qualified in self._sources:
+            return Origin(frozenset({Part(UNTRUSTED, self._sources[qualified])}))
+        return Origin(frozenset({Part(UNKNOWN, name)}))
+
+    def origin(self, node: ast.AST | None) -> Origin:
+        """The origin of an expression, from the bindings recorded so far."""
+        if node is None:
+            return CONSTANT
+        if isinstance(node, ast.Constant):
+            return CONSTANT
+        if isinstance(node, ast.Name):
+            binding = self.facts.loads.get(id(node))
+            if binding is not None:
+                return binding.origin
+            if node.id in ("True", "False", "None", "__name__", "__file__"):
+                return CONSTANT
+            return self._name_origin(node.id)
+        if isinstance(node, ast.JoinedStr):
+            out = CONSTANT
+            for value in node.values:
+                if isinstance(value, ast.FormattedValue):
+                    out = out.join(self.origin(value.value))
+            return out
+        if isinstance(node, ast.FormattedValue):
+            return self.origin(node.value)
+        if isinstance(node, ast.BinOp):
+            return self.origin(node.left).join(self.origin(node.right))
+        if isinstance(node, ast.BoolOp):
+            out = CONSTANT
+            for value in node.values:
+                out = out.join(self.origin(value))
+            return out
+        if isinstance(node, ast.IfExp):
+            return self.origin(node.body).join(self.origin(node.orelse))
+        if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+            out = CONSTANT
+            for elt in node.elts:
+                out = out.join(self.origin(elt))
+            return out
+        if isinstance(node, ast.Dict):
+            out = CONSTANT
+            for value in node.values:
+                out = out.join(self.origin(value))
+            for key in node.keys:
+                if key is not None:
+                    out = out.join(self.origin(key))
+            return out
+        if isinstance(node, ast.Compare):
+            return CONSTANT
+        if isinstance(node, ast.UnaryOp):
+            return CONSTANT if isinstance(node.op, ast.Not) else self.origin(node.operand)
+        if isinstance(node, (ast.Starred, ast.Await)):
+            return self.origin(node.value)
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+            return self.origin(node.elt)
+        if isinstance(node, ast.DictComp):
+            return self.origin(node.key).join(self.origin(node.value))
+        if isinstance(node, ast.Attribute):
+            return self._attribute(node)
+        if isinstance(node, ast.Subscript):
+            origin = self.origin(node.value)
+            return origin.with_step(_step(node, "an item is read")) if origin.risk() else origin
+        if isinstance(node, ast.Call):
+            return self._call(node)
+        if isinstance(node, ast.NamedExpr):
+            return self.origin(node.value)
+        return Origin(frozenset({Part(UNKNOWN, type(node).__name__)}))
+
+    def _attribute(self, node: ast.Attribute) -> Origin:
+        qualified = self._qualify(node)
+        if qualified:
+            for prefix, label in self._sources.items():
+                if qualified == prefix or qualified.startswith(prefix + "."):
+                    return Origin(frozenset({Part(UNTRUSTED, label, steps=(_step(node, f"read from {label}"),))}))
+        if _is_request_object(node.value) and node.attr in catalog.REQUEST_ATTRIBUTES:
+            return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", steps=(_step(node, "read from the HTTP request"),))}))
+        return self.origin(node.value)
+
+    def _call(self, node: ast.Call) -> Origin:
+        func = node.func
+        qualified = self._qualify(func)
+        args = [a for a in node.args] + [k.value for k in node.keywords]
+        if qualified:
+            if qualified in self._sources:
+                label = self._sources[qualified]
+                return Origin(frozenset({Part(UNTRUSTED, label, steps=(_step(node, f"read from {label}"),))}))
+            sinks = self._sanitizers.get(qualified)
+            if sinks is not None:
+                joined = CONSTANT
+                for arg in args:
+                    joined = joined.join(self.origin(arg))
+                return joined.sanitized(sinks)
+            if qualified in catalog.PROPAGATORS:
+                return self._join_all(args)
+            summary = self._summaries.get(qualified)
+            if summary is not None:
+                return summary([self.origin(a) for a in node.args])
+        if isinstance(func, ast.Attribute):
+            if _is_request_object(func.value) and func.attr in catalog.REQUEST_ATTRIBUTES:
+                return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", steps=(_step(node, "read from the HTTP request"),))}))
+            receiver = self.origin(func.value)
+            if func.attr in catalog.PROPAGATING_METHODS or receiver.risk() and receiver.risk().kind == UNTRUSTED:
+                return receiver.join(self._join_all(args))
+            if isinstance(func.value, ast.Constant):
+                return self._join_all(args)
+        if isinstance(func, ast.Name) and func.id in ("str", "repr", "format"):
+            return self._join_all(args)
+        parts = frozenset({Part(UNKNOWN, qualified or _describe_call(func))})
+        # An unknown function fed untrusted data may hand it back: keep the taint
+        # but only at "unknown" strength, so it does not drive high confidence.
+        joined = self._join_all(args)
+        if joined.risk() and joined.risk().kind == UNTRUSTED:
+            return Origin(parts | frozenset(replace(p, kind=UNKNOWN) for p in joined.parts if p.kind == UNTRUSTED))
+        return Origin(parts)
+
+    def _join_all(self, nodes: Iterable[ast.AST]) -> Origin:
+        out = CONSTANT
+        for n in nodes:
+            out = out.join(self.origin(n))
+        return out
+
+
+def _describe_call(func: ast.AST) -> str:
+    if isinstance(func, ast.Name):
+        return func.id + "()"
+    if isinstance(func, ast.Attribute):
+        return func.attr + "()"
+    return "a call"
+
+
+def _is_request_object(node: ast.AST) -> bool:
+    if isinstance(node, ast.Name):
+        return node.id in catalog.REQUEST_NAMES
+    if isinstance(node, ast.Attribute):
+        return node.attr in catalog.REQUEST_NAMES and isinstance(node.value, ast.Name) and node.value.id == "self"
+    return False
+
+
+def _all_args(args: ast.arguments) -> list[ast.arg]:
+    out = list(getattr(args, "posonlyargs", [])) + list(args.args) + list(args.kwonlyargs)
+    if args.vararg:
+        out.append(args.vararg)
+    if args.kwarg:
+        out.append(args.kwarg)
+    return out
+
+
+def _is_route_handler(func: ast.AST) -> bool:
+    for deco in getattr(func, "decorator_list", ()):
+        target = deco.func if isinstance(deco, ast.Call) else deco
+        if isinstance(target, ast.Attribute) and target.attr in catalog.ROUTE_DECORATOR_ATTRIBUTES:
+            if target.attr == "get" and not isinstance(deco, ast.Call):
+                continue
+            return True
+    return False
+
+
+def _join_into(env: Env, other: Env) -> None:
+    for name, binding in other.items():
+        mine = env.get(name)
+        if mine is None:
+            env[name] = binding
+        elif mine is not binding:
+            values = mine.values + tuple(v for v in binding.values if v not in mine.values)
+            env[name] = Binding(mine.origin.join(binding.origin), values[-6:], mine.alias if mine.alias == binding.alias else None)
+
+
+def _mark_safe(env: Env, names: set[str]) -> None:
+    for name in names:
+        binding = env.get(name)
+        if binding is not None:
+            env[name] = Binding(binding.origin.sanitized(frozenset({"*"})), binding.values, binding.alias)
+
+
+_VALIDATING_METHODS = frozenset({"isdigit", "isdecimal", "isnumeric", "isalnum", "isalpha", "isidentifier", "is_relative_to", "startswith"})
+_VALIDATING_FUNCTIONS = frozenset({"re.fullmatch", "re.match", "uuid.UUID"})
+
+
+def _validation(test: ast.expr, qualify) -> tuple[set[str], bool]:
+    """Names a test validates, and whether they are valid when the test is true."""
+    positive = True
+    while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, positive = test.operand, not positive
+    names: set[str] = set()
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.In, ast.NotIn)):
+        # membership in a collection literal or a named (constant-like) collection
+        if isinstance(test.left, ast.Name) and isinstance(test.comparators[0], (ast.Name, ast.Attribute, ast.Set, ast.List, ast.Tuple, ast.Dict)):
+            names.add(test.left.id)
+            if isinstance(test.ops[0], ast.NotIn):
+                positive = not positive
+    elif isinstance(test, ast.Call):
+        func = test.func
+        if isinstance(func, ast.Attribute) and func.attr in _VALIDATING_METHODS:
+            base = func.value
+            while isinstance(base, ast.Call) and isinstance(base.func, ast.Attribute):
+                base = base.func.value  # path.resolve().is_relative_to(root)
+            if isinstance(base, ast.Name) and func.attr != "startswith":
+                names.add(base.id)
+        elif qualify(func) in _VALIDATING_FUNCTIONS and len(test.args) >= 2 and isinstance(test.args[1], ast.Name):
+            names.add(test.args[1].id)
+    return names, positive
+
+
+def _is_abort_call(node: ast.AST, qualify) -> bool:
+    if not isinstance(node, ast.Call):
+        return False
+    name = qualify(node.func) or ""
+    return name in ("flask.abort", "sys.exit", "os._exit", "exit", "quit", "django.http.Http404") or name.endswith(".abort")

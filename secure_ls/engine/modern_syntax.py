@@ -1,0 +1,152 @@
+"""Let `ast` on Python 3.10/3.11 read code written for newer Pythons.
+
+libcst's native parser accepts Python 3.0 to 3.14 on any interpreter, but
+it is ~10x slower than `ast` and gives code-point positions only through an
+expensive metadata pass. So we use it only for a unit `ast` rejects: if
+libcst accepts the unit, the constructs the old interpreter cannot read are
+rewritten *in place*, keeping every line and column, and `ast` parses the
+result. Rules then see ordinary nodes at the right positions.
+
+Rewrites (all length-preserving):
+- `type X = ...` (PEP 695): the statement becomes `X = ...` padded with spaces.
+- `def f[T](...)` / `class C[T]:`: the type parameter brackets become spaces.
+- PEP 701 f-strings: string literals inside replacement fields that reuse the
+  outer quote get the other quote; backslash escapes inside replacement
+  fields become spaces.
+- t-strings (PEP 750): the `t` prefix becomes `f`.
+"""
+
+from __future__ import annotations
+
+import re
+
+try:  # libcst is a hard dependency, but keep the engine usable without it.
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, PositionProvider
+except ImportError:  # pragma: no cover
+    cst = None
+
+
+def downlevel(text: str) -> str | None:
+    """`text` rewritten so the running interpreter's `ast` can parse it, or None."""
+    if cst is None or "\0" in text:
+        return None
+    try:
+        module = cst.parse_module(text)
+    except Exception:  # libcst raises its own ParserSyntaxError and others
+        return None
+    try:
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        collector = _Collector()
+        wrapper.visit(collector)
+    except Exception:
+        return None
+    if not collector.replacements:
+        return None
+    lines = text.split("\n")
+    for (line, col, end_line, end_col), make in collector.replacements:
+        if line != end_line:
+            continue  # multi-line constructs are left alone: positions must not move
+        original = lines[line - 1][col:end_col]
+        replacement = make(original)
+        if replacement is None or len(replacement) != len(original):
+            continue
+        lines[line - 1] = lines[line - 1][:col] + replacement + lines[line - 1][end_col:]
+    return "\n".join(lines)
+
+
+def _blank(original: str) -> str:
+    return " " * len(original)
+
+
+def _type_alias(original: str) -> str | None:
+    match = re.match(r"type(\s+)", original)
+    if not match:
+        return None
+    rest = original[match.end() :]
+    rest = re.sub(r"^(\w+)\s*\[[^\]]*\]", lambda m: m.group(1) + " " * (len(m.group(0)) - len(m.group(1))), rest)
+    return rest + " " * match.end()
+
+
+def _swap_inner_quotes(original: str) -> str | None:
+    """Rewrite one f-string so that it is valid before PEP 701."""
+    prefix = re.match(r"[A-Za-z]*", original).group(0)
+    body = original[len(prefix) :]
+    quote = body[:3] if body[:3] in ('"""', "'''") else body[:1]
+    if not quote:
+        return None
+    other = "'" if quote[0] == '"' else '"'
+    inner = body[len(quote) : len(body) - len(quote)]
+    out = []
+    depth = 0
+    k = 0
+    while k < len(inner):
+        ch = inner[k]
+        if depth == 0:
+            if inner.startswith("{{", k) or inner.startswith("}}", k):
+                out.append(inner[k : k + 2])
+                k += 2
+                continue
+            if ch == "{":
+                depth = 1
+            out.append(ch)
+            k += 1
+            continue
+        # inside a replacement field
+        if ch in "{[(":
+            depth += 1
+        elif ch in "}])":
+            depth -= 1
+        if ch == "\\":
+            out.append(" ")
+            k += 1
+            continue
+        if ch in "\"'":
+            # copy a nested string literal, switching its quote if it clashes
+            q = ch
+            end = inner.find(q, k + 1)
+            if end < 0:
+                return None
+            literal = inner[k + 1 : end].replace("\\", " ")
+            if q == quote[0]:
+                if other in literal:
+                    return None
+                q = other
+            out.append(q + literal + q)
+            k = end + 1
+            continue
+        out.append(ch)
+        k += 1
+    return prefix.replace("t", "f").replace("T", "F") + quote + "".join(out) + quote
+
+
+if cst is not None:
+
+    class _Collector(cst.CSTVisitor):
+        METADATA_DEPENDENCIES = (PositionProvider,)
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.replacements: list[tuple[tuple[int, int, int, int], object]] = []
+
+        def _add(self, node: cst.CSTNode, make) -> None:
+            pos = self.get_metadata(PositionProvider, node)
+            self.replacements.append(
+                ((pos.start.line, pos.start.column, pos.end.line, pos.end.column), make)
+            )
+
+        def visit_TypeAlias(self, node) -> bool:
+            self._add(node, _type_alias)
+            return False
+
+        def visit_TypeParameters(self, node) -> bool:
+            self._add(node, _blank)
+            return False
+
+        def visit_FormattedString(self, node) -> bool:
+            self._add(node, _swap_inner_quotes)
+            return False
+
+        def visit_TemplatedString(self, node) -> bool:
+            self._add(node, _swap_inner_quotes)
+            return False

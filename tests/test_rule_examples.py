@@ -1,0 +1,67 @@
+"""Every rule's own VALID and INVALID examples, run as tests.
+
+For an INVALID example with an expected fix, the fix must produce exactly
+that text, the result must parse, the finding must be gone, and applying
+fixes again must change nothing more.
+"""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from secure_ls.engine.analyzer import Engine
+from secure_ls.engine.edits import apply_edits
+from secure_ls.rules import all_rules
+
+ENGINE = Engine()
+RULES = [r for r in all_rules() if r.language == "python"]
+
+
+def _cases(kind):
+    for rule in RULES:
+        for index, example in enumerate(getattr(rule, kind)):
+            yield pytest.param(rule, example, id=f"{rule.id}-{kind.lower()}-{index}")
+
+
+def _findings(code, rule):
+    result = ENGINE.analyze(code)
+    assert not result.problems, result.problems
+    return [f for f in result.findings if f.rule_id == rule.id]
+
+
+def test_every_rule_has_examples_and_docs():
+    for rule in RULES:
+        assert rule.VALID, f"{rule.id} has no VALID examples"
+        assert rule.INVALID, f"{rule.id} has no INVALID examples"
+        doc = rule.doc()
+        for heading in ("## What it does", "## Why is this bad?", "## How to fix it"):
+            assert heading in doc, f"{rule.id} doc lacks {heading!r}"
+        assert rule.fixable == any(e.fixed is not None for e in rule.INVALID), (
+            f"{rule.id}: `fixable` must say whether any example shows a fix"
+        )
+
+
+@pytest.mark.parametrize("rule, code", list(_cases("VALID")))
+def test_valid_example_is_not_flagged(rule, code):
+    assert _findings(code, rule) == []
+
+
+@pytest.mark.parametrize("rule, example", list(_cases("INVALID")))
+def test_invalid_example_is_flagged_and_fixed(rule, example):
+    ast.parse(example.code)  # examples must be valid Python
+    findings = _findings(example.code, rule)
+    assert len(findings) == example.count, [f.message for f in findings]
+    for finding in findings:
+        assert finding.message and finding.span.start <= finding.span.end
+    first = findings[0]
+    if example.fixed is None:
+        assert first.fix is None, "example says no fix, but the rule offers one"
+        return
+    assert first.fix is not None, f"no fix offered: {first.message}"
+    fixed = apply_edits(example.code, list(first.fix.edits))
+    assert fixed == example.fixed
+    ast.parse(fixed)
+    after = _findings(fixed, rule)
+    assert first.key not in {f.key for f in after} and len(after) == len(findings) - 1, [f.message for f in after]
