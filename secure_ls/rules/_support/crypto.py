@@ -1,0 +1,214 @@
+"""Shared helpers for the crypto, password-storage, HMAC, JWT and TLS rules.
+
+Reading call arguments by position or keyword, evaluating small constant
+expressions (`2**17`, `100_000`, `b"\\x00" * 16`, a local `ITER = 1000`),
+and finding what a cipher object is used for.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+
+_INT_OPS = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Pow: operator.pow,
+    ast.LShift: operator.lshift,
+    ast.FloorDiv: operator.floordiv,
+}
+
+
+def argument(call: ast.Call, index: int | None, *names: str) -> ast.expr | None:
+    """The argument at position `index` or passed as one of `names`."""
+    if index is not None and len(call.args) > index:
+        if any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
+            return None
+        return call.args[index]
+    for kw in call.keywords:
+        if kw.arg in names:
+            return kw.value
+    return None
+
+
+def has_unpacking(call: ast.Call) -> bool:
+    return any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords)
+
+
+def defining_value(node: ast.expr, ctx) -> ast.expr:
+    """For a local name assigned exactly once on every path, the assigned expression; else `node`."""
+    seen = 0
+    while isinstance(node, ast.Name) and seen < 4:
+        values = ctx.assigned_values(node)
+        if len(values) != 1 or values[0] is node:
+            return node
+        node = values[0]
+        seen += 1
+    return node
+
+
+def int_value(node: ast.expr | None, ctx, follow: bool = True) -> int | None:
+    """The value of a constant integer expression (following local names), else None."""
+    if node is None:
+        return None
+    if follow:
+        node = defining_value(node, ctx)
+    if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
+        return node.value
+    if isinstance(node, ast.BinOp) and type(node.op) in _INT_OPS:
+        left = int_value(node.left, ctx, follow)
+        right = int_value(node.right, ctx, follow)
+        if left is None or right is None:
+            return None
+        if isinstance(node.op, ast.Pow) and (right > 64 or right < 0):
+            return None
+        if isinstance(node.op, ast.LShift) and (right > 64 or right < 0):
+            return None
+        if isinstance(node.op, ast.FloorDiv) and right == 0:
+            return None
+        return _INT_OPS[type(node.op)](left, right)
+    return None
+
+
+def literal_bytes_length(node: ast.expr | None, ctx, follow: bool = True) -> int | None:
+    """Length of a constant byte/str value written in the code (`b"..."`, `b"\\0" * 16`,
+    `bytes(16)`, `"...".encode()`), following local names; None if not such a constant."""
+    if node is None:
+        return None
+    if follow:
+        node = defining_value(node, ctx)
+    if isinstance(node, ast.Constant) and isinstance(node.value, (bytes, str)):
+        value = node.value
+        return len(value.encode("utf-8") if isinstance(value, str) else value)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+        for seq, count in ((node.left, node.right), (node.right, node.left)):
+            length = literal_bytes_length(seq, ctx, follow)
+            times = int_value(count, ctx, follow)
+            if length is not None and times is not None:
+                return length * times
+        return None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left = literal_bytes_length(node.left, ctx, follow)
+        right = literal_bytes_length(node.right, ctx, follow)
+        return left + right if left is not None and right is not None else None
+    if isinstance(node, ast.Call):
+        name = ctx.call_name(node)
+        if name in ("bytes", "bytearray") and len(node.args) == 1 and not node.keywords:
+            count = int_value(node.args[0], ctx, follow)
+            if count is not None:
+                return count
+            return literal_bytes_length(node.args[0], ctx, follow)
+        if name in ("bytes.fromhex", "binascii.unhexlify", "binascii.a2b_hex") and len(node.args) == 1:
+            length = literal_bytes_length(node.args[0], ctx, follow)
+            return length // 2 if length is not None else None
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "encode" and isinstance(func.value, ast.Constant) and isinstance(func.value.value, str):
+            return len(func.value.value.encode("utf-8"))
+    return None
+
+
+def local_literal_assignment(node: ast.expr, ctx) -> ast.expr | None:
+    """When `node` is a local name assigned once, in the same function, to a
+    literal: that literal (so a fix can replace it where it is defined)."""
+    if not isinstance(node, ast.Name):
+        return None
+    values = ctx.assigned_values(node)
+    if len(values) != 1:
+        return None
+    value = values[0]
+    stmt = ctx.statement(value)
+    if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
+        return None
+    if ctx.enclosing_function(stmt) is not ctx.enclosing_function(node) or ctx.enclosing_function(node) is None:
+        return None
+    # the name must not be bound anywhere else in the function
+    func = ctx.enclosing_function(node)
+    stores = [
+        n for n in ast.walk(func)
+        if isinstance(n, ast.Name) and n.id == node.id and isinstance(n.ctx, ast.Store)
+    ]
+    if len(stores) != 1:
+        return None
+    return value
+
+
+def receiver_uses(call: ast.Call, ctx) -> set[str]:
+    """Method names called on the object `call` creates: directly
+    (`AES.new(...).encrypt(x)`) or through the local name it is assigned to."""
+    uses: set[str] = set()
+    parent = ctx.parent(call)
+    if isinstance(parent, ast.Attribute) and parent.value is call:
+        uses.add(parent.attr)
+        return uses
+    stmt = ctx.statement(call)
+    if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        if len(targets) == 1 and isinstance(targets[0], ast.Name) and _value_of(stmt) is call:
+            name = targets[0].id
+            scope = ctx.enclosing_function(call) or ctx.tree
+            for node in ast.walk(scope):
+                if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == name:
+                    uses.add(node.attr)
+    return uses
+
+
+def _value_of(stmt: ast.stmt) -> ast.expr | None:
+    return getattr(stmt, "value", None)
+
+
+def contains_node(haystack: ast.AST, needle: ast.AST) -> bool:
+    return any(n is needle for n in ast.walk(haystack))
+
+
+# ---- logging ------------------------------------------------------------------
+
+LOGGER_NAMES = ("logger", "LOGGER", "_logger", "_LOGGER", "log", "LOG", "_log")
+LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"})
+
+
+def module_logger(ctx) -> str | None:
+    """The name of a module-level logger (`logger = logging.getLogger(__name__)`), if any."""
+    for name in LOGGER_NAMES:
+        if name in ctx.module.defined:
+            if name.lower().strip("_") == "log" and not ctx.imports("logging"):
+                continue
+            return name
+    return None
+
+
+def logger_for_fix(ctx) -> tuple[str, tuple[str, ...], bool]:
+    """(expression to call logging methods on, imports needed, whether using it
+    changes nothing but what is logged). `logging.warning()` on the root logger
+    configures logging when nothing has, hence not side-effect free."""
+    name = module_logger(ctx)
+    if name is not None:
+        return name, (), True
+    return "logging", ("import logging",), False
+
+
+def is_logging_call(call: ast.Call, ctx) -> bool:
+    """`logging.info(...)`, `logger.error(...)`, `self.log.warning(...)`, `app.logger.info(...)`."""
+    func = call.func
+    if not isinstance(func, ast.Attribute) or func.attr not in LOG_METHODS:
+        return False
+    name = ctx.call_name(call) or ""
+    if name.startswith("logging.") or name.startswith("loguru.") or name.startswith("structlog."):
+        return True
+    base = func.value
+    if isinstance(base, ast.Call) and (ctx.call_name(base) or "") in ("logging.getLogger", "structlog.get_logger", "structlog.getLogger"):
+        return True
+    if isinstance(base, ast.Attribute):
+        base_name = base.attr
+    elif isinstance(base, ast.Name):
+        base_name = base.id
+    else:
+        return False
+    lowered = base_name.lower().strip("_")
+    return lowered in ("logger", "log", "logging", "_logger", "syslog", "audit_log", "audit_logger", "security_logger", "auth_logger") or lowered.endswith("logger") or lowered.endswith("_log")
+
+
+def string_literal_text(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None

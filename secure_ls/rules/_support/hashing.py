@@ -1,0 +1,38 @@
+"""Recognising hashlib-style hash calls, shared by the password and weak-hash rules."""
+
+from __future__ import annotations
+
+import ast
+
+FAST_HASHES = frozenset(
+    {"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3_224", "sha3_256", "sha3_384", "sha3_512", "blake2b", "blake2s", "shake_128", "shake_256"}
+)
+BROKEN_HASHES = frozenset({"md5", "sha1", "md4", "md2", "ripemd160"})
+
+
+def hash_algorithm(call: ast.Call, ctx) -> str | None:
+    """'md5' for hashlib.md5(...), hashlib.new('md5', ...), Crypto.Hash.MD5.new(...)."""
+    name = ctx.call_name(call) or ""
+    if name.startswith("hashlib."):
+        algo = name[len("hashlib.") :]
+        if algo == "new":
+            first = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "name"), None)
+            value = ctx.string_value(first) if first is not None else None
+            return value.lower().replace("-", "_") if value else None
+        return algo if algo in FAST_HASHES else None
+    for prefix in ("Crypto.Hash.", "Cryptodome.Hash."):
+        if name.startswith(prefix) and name.endswith(".new"):
+            return name[len(prefix) : -len(".new")].lower()
+    return None
+
+
+def data_argument(call: ast.Call, ctx) -> ast.expr | None:
+    """The data hashed by the constructor call (positional or `data=`/`string=`)."""
+    name = ctx.call_name(call) or ""
+    index = 1 if name == "hashlib.new" else 0
+    if len(call.args) > index:
+        return call.args[index]
+    for kw in call.keywords:
+        if kw.arg in ("data", "string"):
+            return kw.value
+    return None

@@ -1,0 +1,77 @@
+"""Reading intent from names: is this value a password, a token, a signature?
+
+Rules that cannot see types judge by what programmers call things. Names
+are split into words (`userPassword`, `user_password`, `USERPASSWORD` stays
+one word), and a name counts when one of its words is sensitive and none is
+a word that makes it metadata about the secret (`token_type`, `password_hint`).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+PASSWORD_WORDS = frozenset({"password", "passwd", "passphrase", "pwd", "pw", "pass", "pword", "passcode", "pin"})
+SECRET_WORDS = frozenset(
+    {"token", "secret", "signature", "sig", "digest", "mac", "hmac", "otp", "nonce", "csrf", "apikey", "salt", "key", "auth", "session", "reset", "verification", "verify", "code", "totp", "hotp", "credential", "credentials", "cookie", "jwt", "bearer"}
+)
+# Words that make a name describe a secret rather than hold one.
+METADATA_WORDS = frozenset(
+    {"type", "types", "count", "len", "length", "name", "names", "id", "ids", "kind", "index", "idx", "url", "uri", "endpoint", "prefix", "suffix", "expiry", "expires", "expiration", "ttl", "header", "field", "fields", "label", "hint", "prompt", "policy", "format", "fmt", "path", "file", "filename", "dir", "regex", "pattern", "min", "max", "size", "timeout", "age", "valid", "is", "has", "enabled", "required", "changed", "reset_at", "column", "col", "param", "attr", "class", "method", "algorithm", "algo", "version", "position", "pos", "start", "end", "line", "lines", "list", "list_", "map", "cache", "store", "manager", "factory", "provider", "module", "error", "errors", "message", "msg", "text", "char", "chars", "template", "strength", "input", "form", "widget", "placeholder", "mode"}
+)
+
+
+def words(identifier: str) -> list[str]:
+    out = []
+    for chunk in re.split(r"[_\W]+", identifier):
+        out.extend(w.lower() for w in _WORD.findall(chunk))
+    return out
+
+
+def name_of(node: ast.AST) -> str | None:
+    """The identifier an expression is known by: `x`, `self.x`, `d["x"]`, `x.encode()`."""
+    while True:
+        if isinstance(node, ast.Name):
+            return node.id
+        if isinstance(node, ast.Attribute):
+            return node.attr
+        if isinstance(node, ast.Subscript):
+            key = node.slice
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                return key.value
+            node = node.value
+            continue
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("encode", "decode", "strip", "get", "hexdigest", "digest", "lower", "upper"):
+            if node.func.attr == "get" and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                return node.args[0].value
+            node = node.func.value
+            continue
+        return None
+
+
+def is_named_like(identifier: str | None, vocabulary: frozenset[str]) -> bool:
+    if not identifier:
+        return False
+    parts = words(identifier)
+    if not parts:
+        return False
+    joined = "".join(parts)
+    hit = any(p in vocabulary for p in parts) or any(v in joined for v in vocabulary if len(v) >= 6)
+    if not hit:
+        return False
+    return not any(p in METADATA_WORDS for p in parts)
+
+
+def mentions(node: ast.AST, vocabulary: frozenset[str]) -> ast.AST | None:
+    """The first name inside `node` (not inside nested calls' function names) named like `vocabulary`."""
+    for sub in ast.walk(node):
+        if isinstance(sub, (ast.Name, ast.Attribute)) and isinstance(getattr(sub, "ctx", None), ast.Load):
+            name = sub.id if isinstance(sub, ast.Name) else sub.attr
+            if is_named_like(name, vocabulary):
+                return sub
+        elif isinstance(sub, ast.Subscript) and isinstance(sub.slice, ast.Constant) and isinstance(sub.slice.value, str):
+            if is_named_like(sub.slice.value, vocabulary):
+                return sub
+    return None

@@ -1,0 +1,165 @@
+"""SLS304 insecure-random."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import naming
+from secure_ls.rules.base import Example, Rule
+
+_RANDOM_FUNCTIONS = frozenset(
+    {"random", "randint", "randrange", "choice", "choices", "sample", "getrandbits", "uniform", "randbytes", "shuffle", "triangular"}
+)
+_PURPOSE_WORDS = frozenset(
+    {"token", "secret", "password", "passwd", "pwd", "salt", "key", "otp", "totp", "nonce", "session", "csrf", "pin", "apikey", "reset", "verification", "verify", "confirmation", "activation", "invite", "iv", "seed", "auth", "code", "captcha", "credential"}
+)
+# Words that say the random value is not a secret even next to a purpose word.
+_HARMLESS_WORDS = frozenset({"color", "colour", "delay", "sleep", "jitter", "backoff", "retry", "sample", "shuffle", "test", "demo", "example", "mock", "fake", "dummy", "index", "idx", "port", "weight", "percent", "probability", "chance", "count", "len", "length", "size", "type", "name", "label", "timeout", "interval"})
+
+
+class InsecureRandom(Rule):
+    """
+    ## What it does
+    Finds the `random` module used to make secrets: tokens, passwords,
+    keys, salts, nonces, one-time codes, session or reset ids. The purpose
+    is read from the names around the call (the variable it is assigned
+    to, the function it is in, the keyword it is passed as). Shuffling a
+    product list or picking a retry delay is not reported.
+
+    ## Why is this bad?
+    `random` is a Mersenne Twister: after 624 outputs its whole future (and
+    past) is predictable, and it is seeded from the clock when the OS has
+    no randomness to give. A token made with it can be predicted by whoever
+    has seen a few others (CWE-338).
+
+    ## How to fix it
+    Use the `secrets` module: `secrets.choice(alphabet)`,
+    `secrets.randbelow(n)`, `secrets.token_hex(16)`,
+    `secrets.token_urlsafe()`, `secrets.token_bytes(n)`, or
+    `secrets.SystemRandom()` for the rest of the `random` API. The quick fix
+    swaps the call for its `secrets` equivalent and adds `import secrets`.
+    """
+
+    id = "SLS304"
+    name = "insecure-random"
+    title = "Predictable random numbers used for a secret"
+    cwe = 338
+    severity = Severity.HIGH
+    confidence = Confidence.MEDIUM
+    topic = "crypto"
+    bandit = ("B311",)
+    fixable = True
+
+    VALID = [
+        "import random\ndef shuffle_products(products):\n    random.shuffle(products)\n    return products\n",
+        "import random\ndef retry_delay(attempt):\n    return random.uniform(0, 2 ** attempt)\n",
+        "import secrets\ndef make_token():\n    return secrets.token_hex(16)\n",
+        "import random\nfeatured = random.choice(products)\n",
+        "import random\ndef test_token_parsing():\n    token = random.choice(['a', 'b'])\n",
+    ]
+    INVALID = [
+        Example(
+            "import random\nimport string\n\ndef reset_token():\n    return ''.join(random.choice(string.ascii_letters) for _ in range(32))\n",
+            fixed="import random\nimport string\nimport secrets\n\ndef reset_token():\n    return ''.join(secrets.choice(string.ascii_letters) for _ in range(32))\n",
+        ),
+        Example(
+            "import random\n\ndef send_code(user):\n    otp = random.randint(100000, 999999)\n    user.send(otp)\n",
+            fixed="import random\nimport secrets\n\ndef send_code(user):\n    otp = secrets.randbelow(900000) + 100000\n    user.send(otp)\n",
+        ),
+        Example(
+            "from random import getrandbits\n\nsession_id = getrandbits(128)\n",
+            fixed="from random import getrandbits\nimport secrets\n\nsession_id = secrets.randbits(128)\n",
+        ),
+        Example(
+            "import random\n\ndef new_salt():\n    return random.randbytes(16)\n",
+            fixed="import random\nimport secrets\n\ndef new_salt():\n    return secrets.token_bytes(16)\n",
+        ),
+        Example(
+            "import random\n\ndef make_password(alphabet):\n    return ''.join(random.choices(alphabet, k=12))\n",
+            fixed="import random\nimport secrets\n\ndef make_password(alphabet):\n    return ''.join(secrets.SystemRandom().choices(alphabet, k=12))\n",
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        name = ctx.call_name(node) or ""
+        if not name.startswith("random.") or name[len("random.") :] not in _RANDOM_FUNCTIONS:
+            return
+        function = name[len("random.") :]
+        purpose = self._purpose(node, ctx)
+        if purpose is None:
+            return
+        fix = self._fix(node, function, ctx)
+        ctx.report(
+            self,
+            node,
+            f"`random.{function}` makes {purpose}, but its output is predictable from earlier outputs: use the `secrets` module.",
+            fix=fix,
+        )
+
+    def _purpose(self, node: ast.Call, ctx) -> str | None:
+        """What the random value is for, when its surroundings name a secret."""
+        names: list[str] = []
+        for anc in [node, *ctx.ancestors(node)]:
+            if isinstance(anc, ast.keyword) and anc.arg:
+                names.append(anc.arg)
+            if isinstance(anc, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = anc.targets if isinstance(anc, ast.Assign) else [anc.target]
+                names.extend(n for t in targets if (n := naming.name_of(t)))
+            if isinstance(anc, ast.Dict):
+                for key, value in zip(anc.keys, anc.values):
+                    if isinstance(key, ast.Constant) and isinstance(key.value, str) and any(v is node or _contains(v, node) for v in [value]):
+                        names.append(key.value)
+            if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                names.append(anc.name)
+                break
+            if isinstance(anc, ast.Return):
+                continue
+        for candidate in names:
+            parts = naming.words(candidate)
+            if any(p in _HARMLESS_WORDS for p in parts) or (parts and parts[0] == "test"):
+                return None
+        for candidate in names:
+            # ids count here: a random session id is as secret as a token
+            if any(p in _PURPOSE_WORDS for p in naming.words(candidate)):
+                return f"`{candidate}`"
+        return None
+
+    def _fix(self, node: ast.Call, function: str, ctx) -> Fix | None:
+        args = node.args
+        callee = node.func
+        simple = {
+            "choice": "secrets.choice",
+            "getrandbits": "secrets.randbits",
+            "randbytes": "secrets.token_bytes",
+        }
+        if function in simple and not node.keywords:
+            edit = ctx.replace(callee, simple[function])
+        elif function == "randrange" and len(args) == 1 and not node.keywords:
+            edit = ctx.replace(callee, "secrets.randbelow")
+        elif function in ("randint", "randrange") and len(args) == 2 and not node.keywords and all(_int(a) is not None for a in args):
+            low, high = _int(args[0]), _int(args[1])
+            span = high - low + (1 if function == "randint" else 0)
+            if span <= 0:
+                return None
+            text = f"secrets.randbelow({span})" + (f" + {low}" if low else "")
+            if isinstance(ctx.parent(node), (ast.BinOp, ast.UnaryOp, ast.Attribute, ast.Subscript, ast.Compare)) and low:
+                text = f"({text})"
+            edit = ctx.replace(node, text)
+        elif function in _RANDOM_FUNCTIONS:
+            edit = ctx.replace(callee, f"secrets.SystemRandom().{function}")
+        else:
+            return None
+        return Fix("Use the secrets module", (edit,), safe=True, imports=("import secrets",))
+
+
+def _int(node: ast.expr) -> int | None:
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant) and type(node.operand.value) is int:
+        return -node.operand.value
+    return None
+
+
+def _contains(tree: ast.AST, node: ast.AST) -> bool:
+    return any(sub is node for sub in ast.walk(tree))

@@ -1,0 +1,96 @@
+"""SLS303 timing-unsafe-comparison."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import naming
+from secure_ls.rules.base import Example, Rule
+
+_SECRET_WORDS = frozenset({"signature", "sig", "digest", "mac", "hmac", "token", "secret", "otp", "totp", "hotp", "nonce", "csrf", "apikey", "hash"})
+_DIGEST_METHODS = frozenset({"hexdigest", "digest"})
+
+
+class TimingUnsafeComparison(Rule):
+    """
+    ## What it does
+    Finds `==` and `!=` comparisons of secrets that an attacker tries to
+    guess: HMAC digests, signatures, tokens, API keys, one-time codes.
+
+    ## Why is this bad?
+    `==` on strings and bytes stops at the first differing byte, so the time
+    it takes reveals how much of a guess was right. Measured over many
+    requests, that lets an attacker recover a valid signature or token one
+    byte at a time (CWE-208).
+
+    ## How to fix it
+    Compare with `hmac.compare_digest(a, b)`, whose running time does not
+    depend on where the inputs differ. The quick fix rewrites the comparison
+    and adds `import hmac`. Both sides must be `str` (ASCII only) or both
+    bytes-like; that is already the case for digests and tokens.
+    """
+
+    id = "SLS303"
+    name = "timing-unsafe-comparison"
+    title = "Secret compared with == (timing attack)"
+    cwe = 208
+    severity = Severity.MEDIUM
+    confidence = Confidence.MEDIUM
+    topic = "hmac"
+    fixable = True
+
+    VALID = [
+        "import hmac\ndef check(expected, signature):\n    return hmac.compare_digest(expected, signature)\n",
+        "def check(token_type):\n    return token_type == 'bearer'\n",
+        "def check(token):\n    return token == None\n",
+        "def count(tokens, other_tokens):\n    return len(tokens) == len(other_tokens)\n",
+        "def test_sign(signature, expected_signature):\n    assert signature == expected_signature\n",
+    ]
+    INVALID = [
+        Example(
+            "import hmac, hashlib\n\ndef verify(key, body, signature):\n    expected = hmac.new(key, body, hashlib.sha256).hexdigest()\n    return expected == signature\n",
+            fixed="import hmac, hashlib\n\ndef verify(key, body, signature):\n    expected = hmac.new(key, body, hashlib.sha256).hexdigest()\n    return hmac.compare_digest(expected, signature)\n",
+        ),
+        Example(
+            "def authorize(request, api_token):\n    if request.headers['X-Token'] != api_token:\n        raise PermissionError()\n",
+            fixed="import hmac\ndef authorize(request, api_token):\n    if not hmac.compare_digest(request.headers['X-Token'], api_token):\n        raise PermissionError()\n",
+        ),
+    ]
+
+    def visit_Compare(self, node: ast.Compare, ctx) -> None:
+        if len(node.ops) != 1 or not isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
+            return
+        left, right = node.left, node.comparators[0]
+        if any(isinstance(side, (ast.Constant, ast.JoinedStr)) for side in (left, right)):
+            return
+        if any(isinstance(side, ast.Call) and isinstance(side.func, ast.Name) and side.func.id in ("len", "type", "id", "bool", "int") for side in (left, right)):
+            return
+        if isinstance(ctx.statement(node), ast.Assert):
+            return
+        secret = self._secret_side(left, ctx) or self._secret_side(right, ctx)
+        if secret is None:
+            return
+        call = f"hmac.compare_digest({ctx.text(left)}, {ctx.text(right)})"
+        if isinstance(node.ops[0], ast.NotEq):
+            call = f"not {call}"
+        fix = Fix("Compare in constant time with hmac.compare_digest", (ctx.replace(node, call),), safe=True, imports=("import hmac",))
+        ctx.report(
+            self,
+            node,
+            f"{secret} compared with `{'==' if isinstance(node.ops[0], ast.Eq) else '!='}`: the time taken leaks how many leading "
+            "characters match, so it can be guessed byte by byte. Use hmac.compare_digest().",
+            fix=fix,
+        )
+
+    def _secret_side(self, node: ast.expr, ctx) -> str | None:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _DIGEST_METHODS:
+            return "A digest"
+        name = naming.name_of(node)
+        if naming.is_named_like(name, _SECRET_WORDS) and not naming.is_named_like(name, naming.PASSWORD_WORDS):
+            return f"The secret `{name}`"
+        if isinstance(node, ast.Name):
+            for value in ctx.assigned_values(node):
+                if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _DIGEST_METHODS:
+                    return f"The digest `{node.id}`"
+        return None

@@ -1,0 +1,109 @@
+"""SLS104 unsafe-yaml-load."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules.base import Example, Rule
+
+_SAFE_LOADERS = frozenset({"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"})
+_UNSAFE_FUNCTIONS = {
+    "yaml.load": "safe_load",
+    "yaml.load_all": "safe_load_all",
+    "yaml.unsafe_load": "safe_load",
+    "yaml.unsafe_load_all": "safe_load_all",
+    "yaml.full_load": "safe_load",
+    "yaml.full_load_all": "safe_load_all",
+}
+
+
+class UnsafeYamlLoad(Rule):
+    """
+    ## What it does
+    Finds PyYAML loading with a loader that can build arbitrary Python
+    objects: `yaml.load` without a safe `Loader`, `Loader=yaml.Loader`,
+    `UnsafeLoader` or `FullLoader`, and `yaml.unsafe_load` / `full_load`.
+
+    ## Why is this bad?
+    YAML tags such as `!!python/object/apply:os.system ["rm -rf /"]` make
+    the unsafe loaders call any Python function while parsing. A document
+    from a user, a repository or the network then runs code on your machine
+    (CWE-502).
+
+    ## How to fix it
+    Use `yaml.safe_load` (or `safe_load_all`), which only builds plain
+    data: dicts, lists, strings, numbers, dates. The quick fix makes that
+    change; documents made of plain data load exactly as before.
+    """
+
+    id = "SLS104"
+    name = "unsafe-yaml-load"
+    title = "YAML loaded with an unsafe loader"
+    cwe = 502
+    severity = Severity.HIGH
+    confidence = Confidence.HIGH
+    topic = "injection"
+    bandit = ("B506",)
+    fixable = True
+
+    VALID = [
+        "import yaml\ndata = yaml.safe_load(stream)\n",
+        "import yaml\ndata = yaml.load(stream, Loader=yaml.SafeLoader)\n",
+        "import yaml\ndata = yaml.load(stream, yaml.CSafeLoader)\n",
+        "import json\ndata = json.load(stream)\n",
+    ]
+    INVALID = [
+        Example(
+            "import yaml\n\ndef read(path):\n    with open(path) as f:\n        return yaml.load(f, Loader=yaml.Loader)\n",
+            fixed="import yaml\n\ndef read(path):\n    with open(path) as f:\n        return yaml.safe_load(f)\n",
+        ),
+        Example(
+            "import yaml\n\nconfig = yaml.load(open('config.yml'))\n",
+            fixed="import yaml\n\nconfig = yaml.safe_load(open('config.yml'))\n",
+        ),
+        Example(
+            "from yaml import unsafe_load\n\ndef parse(body):\n    return unsafe_load(body)\n",
+            fixed="from yaml import unsafe_load\nimport yaml\n\ndef parse(body):\n    return yaml.safe_load(body)\n",
+        ),
+        Example(
+            "import yaml as y\n\ndocs = list(y.load_all(text, Loader=y.FullLoader))\n",
+            fixed="import yaml as y\n\ndocs = list(y.safe_load_all(text))\n",
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        name = ctx.call_name(node)
+        if name not in _UNSAFE_FUNCTIONS:
+            return
+        loader = next((k.value for k in node.keywords if k.arg == "Loader"), None)
+        if loader is None and name in ("yaml.load", "yaml.load_all") and len(node.args) > 1:
+            loader = node.args[1]
+        if loader is not None:
+            loader_name = ctx.qualified_name(loader) or ""
+            if loader_name.rsplit(".", 1)[-1] in _SAFE_LOADERS:
+                return
+            if not loader_name.startswith("yaml."):
+                return  # a project's own loader class: cannot judge it
+        safe = _UNSAFE_FUNCTIONS[name]
+        data = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "stream"), None)
+        if data is None:
+            return
+        part = ctx.origin(data).risk("deserialize")
+        confidence = Confidence.HIGH if part is not None and part.kind == "untrusted" else Confidence.MEDIUM
+        func = node.func
+        imports: tuple[str, ...] = ()
+        if isinstance(func, ast.Attribute) and ctx.qualified_name(func.value) == "yaml":
+            callee = f"{ctx.text(func.value)}.{safe}"
+        else:
+            callee = f"yaml.{safe}"
+            imports = ("import yaml",)
+        fix = Fix(f"Use yaml.{safe}", (ctx.replace(node, f"{callee}({ctx.text(data)})"),), safe=True, imports=imports)
+        ctx.report(
+            self,
+            node,
+            f"`{name}` with an unsafe loader can run arbitrary code from the document: use yaml.{safe}().",
+            fix=fix,
+            confidence=confidence,
+            related=ctx.related_path(part),
+        )

@@ -1,0 +1,130 @@
+"""SLS302 weak-hash."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import hashing, naming
+from secure_ls.rules.base import Example, Rule
+
+# Words that show a hash protects something: a signature, a token, an integrity check.
+_SECURITY_WORDS = frozenset(
+    {"token", "secret", "signature", "sign", "sig", "mac", "hmac", "auth", "authenticate", "verify", "verification", "nonce", "csrf", "otp", "session", "integrity", "tamper", "apikey", "credential", "credentials", "salt", "key"}
+)
+_LEGACY_OK = frozenset({"usedforsecurity"})
+
+
+class WeakHash(Rule):
+    """
+    ## What it does
+    Finds MD5 and SHA-1 (and MD4, RIPEMD-160) through `hashlib`, `hashlib.new`
+    and PyCryptodome. When the surrounding names show a security purpose
+    (a token, signature, MAC, session id, integrity check) the finding has
+    medium confidence and the fix switches to SHA-256; otherwise it has low
+    confidence and the fix declares the hash is not used for security.
+
+    ## Why is this bad?
+    Collisions for MD5 take seconds and for SHA-1 are practical (SHAttered,
+    2017): an attacker can make two inputs with the same digest, so a digest
+    no longer proves what was signed or checked (CWE-328).
+
+    ## How to fix it
+    For security uses, use SHA-256 or stronger (`hashlib.sha256`); for
+    message authentication, `hmac` with SHA-256; for passwords, see
+    SLS301. For non-security uses (cache keys, ETags, deduplication), pass
+    `usedforsecurity=False` (Python 3.9+): it documents the intent, works on
+    FIPS-mode systems where plain `md5()` is refused, and silences this rule.
+    The SHA-256 fix is marked unsafe: digests already stored or exchanged
+    change. The `usedforsecurity=False` fix is safe.
+    """
+
+    id = "SLS302"
+    name = "weak-hash"
+    title = "MD5 or SHA-1 hash"
+    cwe = 328
+    severity = Severity.MEDIUM
+    confidence = Confidence.MEDIUM
+    topic = "hashing"
+    bandit = ("B303", "B324")
+    fixable = True
+
+    VALID = [
+        "import hashlib\ndigest = hashlib.md5(data, usedforsecurity=False).hexdigest()\n",
+        "import hashlib\ndigest = hashlib.sha256(data).hexdigest()\n",
+        "import hashlib\ndef store(password):\n    return hashlib.md5(password.encode()).hexdigest()\n",
+    ]
+    INVALID = [
+        Example(
+            "import hashlib\n\ndef sign(payload, secret):\n    signature = hashlib.md5(secret + payload).hexdigest()\n    return signature\n",
+            fixed="import hashlib\n\ndef sign(payload, secret):\n    signature = hashlib.sha256(secret + payload).hexdigest()\n    return signature\n",
+        ),
+        Example(
+            "import hashlib\n\ndef cache_key(url):\n    return hashlib.md5(url.encode()).hexdigest()\n",
+            fixed="import hashlib\n\ndef cache_key(url):\n    return hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()\n",
+        ),
+        Example(
+            "import hashlib\n\ndef make_token(user_id):\n    token = hashlib.new('sha1', user_id.encode()).hexdigest()\n    return token\n",
+            fixed="import hashlib\n\ndef make_token(user_id):\n    token = hashlib.new('sha256', user_id.encode()).hexdigest()\n    return token\n",
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        algo = hashing.hash_algorithm(node, ctx)
+        if algo not in hashing.BROKEN_HASHES:
+            return
+        if any(k.arg in _LEGACY_OK for k in node.keywords):
+            return
+        data = hashing.data_argument(node, ctx)
+        if data is not None and naming.mentions(data, naming.PASSWORD_WORDS):
+            return  # SLS301 reports passwords, with a better fix
+        name = ctx.call_name(node) or ""
+        security = self._security_purpose(node, ctx)
+        if security:
+            fix = _to_sha256(node, name, ctx)
+            message = (
+                f"{algo.upper()} used for {security}: collisions are practical, so it no longer proves integrity. "
+                "Use SHA-256 (hashlib.sha256) or HMAC-SHA-256."
+            )
+            ctx.report(self, node, message, fix=fix, confidence=Confidence.MEDIUM)
+        else:
+            fix = None
+            if name.startswith("hashlib."):
+                fix = Fix("Declare the hash is not used for security (usedforsecurity=False)", (ctx.set_keyword(node, "usedforsecurity", "False"),), safe=True)
+            message = (
+                f"{algo.upper()} is broken for security. If this hash protects nothing (cache key, ETag), "
+                "say so with usedforsecurity=False; otherwise use SHA-256."
+            )
+            ctx.report(self, node, message, fix=fix, confidence=Confidence.LOW, severity=Severity.LOW)
+
+    def _security_purpose(self, node: ast.Call, ctx) -> str | None:
+        candidates = []
+        data = hashing.data_argument(node, ctx)
+        if data is not None:
+            hit = naming.mentions(data, _SECURITY_WORDS)
+            if hit is not None:
+                candidates.append(hit)
+        stmt = ctx.statement(node)
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            candidates.extend(t for t in targets if naming.is_named_like(naming.name_of(t), _SECURITY_WORDS))
+        func = ctx.enclosing_function(node)
+        if func is not None and naming.is_named_like(func.name, _SECURITY_WORDS):
+            return f"`{func.name}`"
+        for hit in candidates:
+            return f"`{naming.name_of(hit) or ctx.text(hit)}`"
+        return None
+
+
+def _to_sha256(node: ast.Call, name: str, ctx) -> Fix | None:
+    if name == "hashlib.new":
+        first = node.args[0] if node.args else None
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            quote = ctx.text(first)[0]
+            return Fix("Use SHA-256", (ctx.replace(first, f"{quote}sha256{quote}"),), safe=False)
+        return None
+    if name.startswith("hashlib.") and isinstance(node.func, (ast.Attribute, ast.Name)):
+        if isinstance(node.func, ast.Attribute):
+            return Fix("Use SHA-256", (ctx.replace(node.func, f"{ctx.text(node.func.value)}.sha256"),), safe=False)
+        return Fix("Use SHA-256", (ctx.replace(node.func, "hashlib.sha256"),), safe=False, imports=("import hashlib",))
+    return None
