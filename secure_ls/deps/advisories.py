@@ -10,8 +10,9 @@ GIT ranges are ignored (their enumerated `versions` still count).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
@@ -33,10 +34,6 @@ def parse_version(text: str) -> Version | None:
 # ----------------------------------------------------------------- intervals
 
 
-def _lo_key(b: Interval) -> tuple:
-    return b
-
-
 def intersect(a: Interval, b: Interval) -> Interval | None:
     alo, alo_inc, ahi, ahi_inc = a
     blo, blo_inc, bhi, bhi_inc = b
@@ -48,9 +45,8 @@ def intersect(a: Interval, b: Interval) -> Interval | None:
         hi, hi_inc = bhi, bhi_inc
     else:
         hi, hi_inc = ahi, ahi_inc
-    if lo is not None and hi is not None:
-        if lo > hi or (lo == hi and not (lo_inc and hi_inc)):
-            return None
+    if lo is not None and hi is not None and (lo > hi or (lo == hi and not (lo_inc and hi_inc))):
+        return None
     return (lo, lo_inc, hi, hi_inc)
 
 

@@ -62,7 +62,7 @@ def file_kind(path: str) -> str | None:
     if any(fnmatch.fnmatch(base, p) for p in _REQ_PATTERNS):
         return "requirements"
     parent = os.path.basename(os.path.dirname(path)).lower()
-    if parent in ("requirements", "constraints") and (base.endswith(".txt") or base.endswith(".in")):
+    if parent in ("requirements", "constraints") and base.endswith((".txt", ".in")):
         return "requirements"
     return None
 
@@ -138,7 +138,7 @@ def parse_dependency_file(path: str, text: str) -> ParsedFile:
             return _parse_pyproject(text)
         if kind in ("uv.lock", "poetry.lock", "pylock"):
             return _parse_lock(kind, text)
-    except Exception as exc:  # never let a file take the server down
+    except Exception as exc:  # noqa: BLE001 - never let a file take the server down
         return ParsedFile(kind, problems=[f"secure-ls could not read {os.path.basename(path)}: {exc!r}"])
     return ParsedFile(kind)
 
@@ -239,8 +239,8 @@ def _parse_requirements(path: str, text: str, _seen: set[str] | None = None, _de
             continue
         tokens = list(_TOKEN_RE.finditer(content))
 
-        def span_of(a: int, b: int) -> Span:
-            return idx.span(logical.offsets[a], logical.offsets[b])
+        def span_of(a: int, b: int, offsets: list[int] = logical.offsets) -> Span:
+            return idx.span(offsets[a], offsets[b])
 
         if tokens[0].group(0).startswith("-"):
             opt, val, _ = _split_option(tokens, 0)
@@ -345,12 +345,15 @@ def _load_toml(text: str, result: ParsedFile, what: str) -> tuple[dict[str, Any]
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = _TOML_ERR_RE.search(msg)
+        lines = text.splitlines() or [""]
         if m:
             line, col = int(m.group(1)) - 1, max(int(m.group(2)) - 1, 0)
             msg = msg[: m.start()].strip()
+        elif "end of document" in msg:
+            line, col = len(lines) - 1, len(lines[-1])
+            msg = msg.split("(at end of document)")[0].strip()
         else:
             line, col = 0, 0
-        lines = text.splitlines() or [""]
         line = min(line, len(lines) - 1)
         end = len(lines[line]) if lines else 0
         result.errors.append(
@@ -559,5 +562,5 @@ def _valid_pin(version: str) -> bool:
     try:
         SpecifierSet(f"=={version}")
         return True
-    except Exception:
+    except Exception:  # noqa: BLE001
         return False

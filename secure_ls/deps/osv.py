@@ -32,8 +32,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zipfile
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Iterable
+from typing import Any
 
 from .advisories import affected_for, is_withdrawn, package_names, parse_version
 
@@ -146,9 +147,7 @@ class OfflineDatabase:
             aff = affected_for(r, name)
             if aff is None:
                 continue
-            if v is not None and aff.affects(v):
-                out.append(r)
-            elif v is None and version in [str(x) for x in aff.versions]:
+            if v is not None and aff.affects(v) or v is None and version in [str(x) for x in aff.versions]:
                 out.append(r)
         return out
 
@@ -206,7 +205,7 @@ class OsvClient:
             raise NetworkError(f"OSV at {self.base_url} answered HTTP {exc.code} {exc.reason}") from None
         except urllib.error.URLError as exc:
             raise NetworkError(self._describe(exc.reason)) from None
-        except (TimeoutError, socket.timeout) as exc:
+        except TimeoutError as exc:
             raise NetworkError(self._describe(exc)) from None
         except (OSError, ssl.SSLError, ValueError) as exc:
             raise NetworkError(self._describe(exc)) from None
@@ -232,6 +231,31 @@ class OsvClient:
         if isinstance(reason, socket.gaierror):
             return f"{where}: the host name cannot be resolved ({reason.strerror or reason})"
         return f"{where}: {reason}"
+
+    def preflight(self) -> None:
+        """Resolve the host name with a deadline: getaddrinfo itself has no timeout."""
+        if self._opener is None:
+            self._opener = self._build()
+        parts = urllib.parse.urlsplit(self.base_url)
+        host = parts.hostname or ""
+        if urllib.request.getproxies().get("https") and not urllib.request.proxy_bypass(parts.netloc):
+            return  # the proxy resolves it
+        box: dict[str, BaseException | None] = {}
+
+        def resolve() -> None:
+            try:
+                socket.getaddrinfo(host, parts.port or 443, type=socket.SOCK_STREAM)
+                box["error"] = None
+            except OSError as exc:
+                box["error"] = exc
+
+        worker = threading.Thread(target=resolve, daemon=True)
+        worker.start()
+        worker.join(self.timeout)
+        if "error" not in box:
+            raise NetworkError(self._describe(TimeoutError("timed out")))
+        if box["error"] is not None:
+            raise NetworkError(self._describe(box["error"]))
 
     def querybatch(self, keys: list[Key]) -> dict[Key, list[dict[str, str]]]:
         out: dict[Key, list[dict[str, str]]] = {k: [] for k in keys}
@@ -405,12 +429,14 @@ class OsvSource:
             if self.backing_off():
                 return self.last_error
             now = time.time()
-            todo = sorted({k for k in keys if not self.cache.is_fresh(k, now)})
+            todo = sorted({k for k in keys if self._needs_fetch(k)})
             if not todo:
                 return None
             try:
+                self.client.preflight()
                 answers = self.client.querybatch(todo)
                 wanted: dict[str, str] = {}
+                gone: set[str] = set()
                 for vulns in answers.values():
                     for v in vulns:
                         cached = self.cache.record(v["id"])
@@ -420,16 +446,20 @@ class OsvSource:
                     with ThreadPoolExecutor(max_workers=min(WORKERS, len(wanted))) as pool:
                         futures = [pool.submit(self.client.vuln, vid) for vid in sorted(wanted)]
                         try:
-                            for fut in futures:
+                            for vid, fut in zip(sorted(wanted), futures):
                                 rec = fut.result()
                                 if rec is not None:
                                     self.cache.put_record(rec)
+                                else:
+                                    gone.add(vid)
                         except BaseException:
                             # the first failure abandons the rest: no retry storm
                             pool.shutdown(wait=False, cancel_futures=True)
                             raise
                 for key, vulns in answers.items():
-                    self.cache.put_query(key, vulns, now)
+                    # a record OSV lists but cannot serve (404) is left out, so
+                    # the answer is complete and the key is not asked again
+                    self.cache.put_query(key, [v for v in vulns if v["id"] not in gone], now)
             except NetworkError as exc:
                 return self._failed(str(exc))
             except Exception as exc:  # noqa: BLE001 - a bug must not kill the worker thread
@@ -438,6 +468,10 @@ class OsvSource:
                 self.last_error = None
                 self._backoff = BACKOFF_START
             return None
+
+    def _needs_fetch(self, key: Key) -> bool:
+        records, stale = self.cache.lookup(key)
+        return records is None or stale
 
     def _failed(self, message: str) -> str:
         with self._state_lock:

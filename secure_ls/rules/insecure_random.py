@@ -93,7 +93,7 @@ class InsecureRandom(Rule):
         ctx.report(
             self,
             node,
-            f"`random.{function}` makes {purpose}, but its output is predictable from earlier outputs: use the `secrets` module.",
+            f"`random.{function}` is used for {purpose}, but its output can be predicted from earlier outputs: use the `secrets` module.",
             fix=fix,
         )
 

@@ -143,15 +143,16 @@ class SqlInjection(Rule):
         fix = None
         if parts is not None and not identifiers:
             fix = _parameterize(node, query, built, via, parts, ctx)
-        where = f"`{ctx.text(worst_node(dynamic, ctx, worst))}`" if dynamic else "a value"
+        shown = ctx.text(worst_node(dynamic, ctx, worst)) if dynamic else ""
         source = _describe(worst)
+        where = f"(`{shown}`)" if shown and f"`{shown}`" not in source and len(shown) <= 60 else ""
         if identifiers:
             message = (
-                f"SQL identifier (table or column name) taken from {source} {where}: placeholders cannot "
+                f"SQL identifier (table or column name) taken from {source}{' ' + where if where else ''}: placeholders cannot "
                 "stand for identifiers, so check the name against an allow-list of known names before using it."
             )
         else:
-            message = f"SQL query built from {source} {where}: use a parameterized query (placeholders, values passed separately)."
+            message = f"SQL query built from {source}{' ' + where if where else ''}: use a parameterized query (placeholders, values passed separately)."
         ctx.report(
             self,
             query,

@@ -1,0 +1,319 @@
+"""Settings: from `[tool.secure-ls]` in pyproject.toml and from the editor.
+
+Both sources use the same keys; pyproject.toml spells them in kebab-case
+(`min-confidence`), editors in camelCase (`minConfidence`): any spelling is
+accepted. Editor settings are applied on top of the project's file, key by
+key, so a team's pyproject.toml sets the baseline and a user can still turn
+a rule off locally. Every problem is reported as one line naming the key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import fnmatch
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from secure_ls.engine.model import Confidence, Finding, Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+class ConfigError(ValueError):
+    """A configuration problem, with a one-line message naming it."""
+
+
+DEFAULT_EXCLUDE = (
+    ".git", ".hg", ".svn", ".venv", "venv", ".env", "env", "node_modules", "__pycache__", ".tox", ".nox",
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", "build", "dist", "site-packages", ".eggs", "*.egg-info",
+)
+
+_LSP_SEVERITIES = {"error": Severity.HIGH, "warning": Severity.MEDIUM, "information": Severity.LOW, "info": Severity.LOW, "hint": Severity.INFO}
+
+
+@dataclass
+class DependencySettings:
+    enable: bool = True
+    offline_dir: str | None = None
+    ca_bundle: str | None = None
+    cache_dir: str | None = None
+    cache_ttl_hours: float = 24.0
+    base_url: str = "https://api.osv.dev"
+
+
+@dataclass
+class Settings:
+    enable: bool = True
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    severity: dict[str, Severity] = field(default_factory=dict)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    exclude: list[str] = field(default_factory=list)
+    min_confidence: Confidence = Confidence.LOW
+    max_file_size: int = 3_000_000
+    sources: dict[str, str] = field(default_factory=dict)
+    sanitizers: dict[str, list[str]] = field(default_factory=dict)
+    dependencies: DependencySettings = field(default_factory=DependencySettings)
+    root: str | None = None  # folder that relative patterns are relative to
+
+    # ---- which findings to keep ------------------------------------------
+    def rule_enabled(self, rule, path: str | None = None) -> bool:
+        if self.select:
+            if not any(_matches(s, rule) for s in self.select):
+                return False
+        elif not getattr(rule, "default_enabled", True):
+            return False
+        if any(_matches(s, rule) for s in self.ignore):
+            return False
+        if path and self.per_file_ignores:
+            rel = self._relative(path)
+            for pattern, selectors in self.per_file_ignores.items():
+                if _glob(rel, pattern) and any(_matches(s, rule) for s in selectors):
+                    return False
+        return True
+
+    def apply(self, findings: list[Finding], path: str | None = None) -> list[Finding]:
+        """The findings these settings keep, with severity overrides applied."""
+        from secure_ls.rules import rule_by_id
+
+        out = []
+        for finding in findings:
+            rule = rule_by_id(finding.rule_id) or _FakeRule(finding)
+            if not self.rule_enabled(rule, path) or finding.confidence < self.min_confidence:
+                continue
+            override = self.severity.get(finding.rule_id) or self.severity.get(finding.rule_name)
+            if override is not None and override != finding.severity:
+                finding = dataclasses.replace(finding, severity=override)
+            out.append(finding)
+        return out
+
+    def excluded(self, path: str) -> bool:
+        rel = self._relative(path)
+        parts = Path(rel).parts
+        for pattern in self.exclude:
+            if _glob(rel, pattern) or any(fnmatch.fnmatch(p, pattern) for p in parts):
+                return True
+        return False
+
+    def _relative(self, path: str) -> str:
+        if self.root:
+            try:
+                return os.path.relpath(path, self.root).replace(os.sep, "/")
+            except ValueError:
+                pass
+        return path.replace(os.sep, "/")
+
+    # ---- building --------------------------------------------------------
+    def merged(self, raw: dict[str, Any] | None, origin: str) -> "Settings":
+        """A copy with the keys of `raw` (pyproject or editor spelling) applied."""
+        result = dataclasses.replace(self, dependencies=dataclasses.replace(self.dependencies))
+        for key, value in (raw or {}).items():
+            _apply_key(result, key, value, origin)
+        return result
+
+
+@dataclass
+class _FakeRule:
+    """Stands in for findings from outside the registry (dependency scanning)."""
+
+    finding: Finding
+
+    @property
+    def id(self):
+        return self.finding.rule_id
+
+    @property
+    def name(self):
+        return self.finding.rule_name
+
+    topic = "dependencies"
+    default_enabled = True
+
+
+def _matches(selector: str, rule) -> bool:
+    s = selector.strip()
+    if not s:
+        return False
+    if s.upper() == "ALL":
+        return True
+    if s.upper() == rule.id.upper() or s.lower() == rule.name.lower():
+        return True
+    if re.fullmatch(r"[A-Za-z]+\d*", s) and rule.id.upper().startswith(s.upper()):
+        return True
+    return s.lower() == getattr(rule, "topic", "").lower()
+
+
+def _glob(path: str, pattern: str) -> bool:
+    pattern = pattern.replace(os.sep, "/")
+    return fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(path, pattern.rstrip("/") + "/*") or fnmatch.fnmatch("/" + path, "*/" + pattern)
+
+
+def _norm(key: str) -> str:
+    return key.replace("-", "").replace("_", "").lower()
+
+
+_KEYS = {
+    "enable": "enable",
+    "select": "select",
+    "ignore": "ignore",
+    "severity": "severity",
+    "perfileignores": "per_file_ignores",
+    "exclude": "exclude",
+    "minconfidence": "min_confidence",
+    "maxfilesize": "max_file_size",
+    "sources": "sources",
+    "sanitizers": "sanitizers",
+    "dependencies": "dependencies",
+    # editor-only keys that the server reads elsewhere or ignores
+    "trace": None,
+    "path": None,
+    "interpreter": None,
+    "importstrategy": None,
+    "showNotifications".lower(): None,
+}
+_DEP_KEYS = {
+    "enable": "enable",
+    "offlinedir": "offline_dir",
+    "cabundle": "ca_bundle",
+    "cachedir": "cache_dir",
+    "cachettlhours": "cache_ttl_hours",
+    "baseurl": "base_url",
+}
+
+
+def _unknown(key: str, known, origin: str) -> ConfigError:
+    close = difflib.get_close_matches(_norm(key), list(known), n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return ConfigError(f"{origin}: unknown setting '{key}'{hint}")
+
+
+def _string_list(value: Any, key: str, origin: str) -> list[str]:
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise ConfigError(f"{origin}: '{key}' must be a list of strings, not {type(value).__name__}")
+
+
+def _apply_key(settings: Settings, key: str, value: Any, origin: str) -> None:
+    attr = _KEYS.get(_norm(key), "?")
+    if attr == "?":
+        raise _unknown(key, [k for k, v in _KEYS.items() if v], origin)
+    if attr is None:
+        return
+    if attr == "enable":
+        if not isinstance(value, bool):
+            raise ConfigError(f"{origin}: 'enable' must be true or false")
+        settings.enable = value
+    elif attr in ("select", "ignore", "exclude"):
+        setattr(settings, attr, _string_list(value, key, origin))
+    elif attr == "severity":
+        if not isinstance(value, dict):
+            raise ConfigError(f"{origin}: 'severity' must be a table of rule = severity")
+        out = {}
+        for rule, level in value.items():
+            if not isinstance(level, str):
+                raise ConfigError(f"{origin}: severity of {rule} must be a string")
+            level_key = level.strip().lower()
+            if level_key in _LSP_SEVERITIES:
+                out[rule] = _LSP_SEVERITIES[level_key]
+            else:
+                try:
+                    out[rule] = Severity.parse(level)
+                except ValueError:
+                    raise ConfigError(
+                        f"{origin}: severity of {rule} is '{level}', expected one of error, warning, information, hint (or high, medium, low, info)"
+                    ) from None
+        settings.severity = out
+    elif attr == "per_file_ignores":
+        if not isinstance(value, dict):
+            raise ConfigError(f"{origin}: '{key}' must be a table of glob = [rules]")
+        settings.per_file_ignores = {str(g): _string_list(v, f"{key}.{g}", origin) for g, v in value.items()}
+    elif attr == "min_confidence":
+        if not isinstance(value, str):
+            raise ConfigError(f"{origin}: '{key}' must be one of low, medium, high")
+        try:
+            settings.min_confidence = Confidence.parse(value)
+        except ValueError as exc:
+            raise ConfigError(f"{origin}: '{key}': {exc}") from None
+    elif attr == "max_file_size":
+        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+            raise ConfigError(f"{origin}: '{key}' must be a positive number of characters")
+        settings.max_file_size = value
+    elif attr == "sources":
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            settings.sources = {v: f"`{v}` (a configured source)" for v in value}
+        elif isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+            settings.sources = dict(value)
+        else:
+            raise ConfigError(f"{origin}: 'sources' must be a list of qualified names (or a table name = description)")
+    elif attr == "sanitizers":
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            settings.sanitizers = {v: ["*"] for v in value}
+        elif isinstance(value, dict):
+            settings.sanitizers = {k: _string_list(v, f"sanitizers.{k}", origin) for k, v in value.items()}
+        else:
+            raise ConfigError(f"{origin}: 'sanitizers' must be a list of qualified names or a table name = [sink classes]")
+    elif attr == "dependencies":
+        if isinstance(value, bool):
+            settings.dependencies.enable = value
+            return
+        if not isinstance(value, dict):
+            raise ConfigError(f"{origin}: 'dependencies' must be a table")
+        for dkey, dvalue in value.items():
+            dattr = _DEP_KEYS.get(_norm(dkey))
+            if dattr is None:
+                raise _unknown(f"dependencies.{dkey}", [f"dependencies.{k}" for k in _DEP_KEYS], origin)
+            if dattr == "enable":
+                if not isinstance(dvalue, bool):
+                    raise ConfigError(f"{origin}: 'dependencies.enable' must be true or false")
+            elif dattr == "cache_ttl_hours":
+                if not isinstance(dvalue, (int, float)) or isinstance(dvalue, bool) or dvalue < 0:
+                    raise ConfigError(f"{origin}: 'dependencies.{dkey}' must be a number of hours")
+            elif dvalue is not None and not isinstance(dvalue, str):
+                raise ConfigError(f"{origin}: 'dependencies.{dkey}' must be a string")
+            setattr(settings.dependencies, dattr, dvalue)
+
+
+def find_pyproject(start: str | os.PathLike) -> Path | None:
+    here = Path(start).resolve()
+    if here.is_file():
+        here = here.parent
+    for folder in (here, *here.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_pyproject(path: Path) -> dict[str, Any]:
+    """The `[tool.secure-ls]` table of a pyproject.toml ({} if there is none)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc}") from None
+    table = data.get("tool", {}).get("secure-ls", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.secure-ls] must be a table")
+    return table
+
+
+def settings_for(start: str | os.PathLike, base: Settings | None = None) -> Settings:
+    """Settings from the nearest pyproject.toml above `start` (defaults if none)."""
+    base = base or Settings()
+    pyproject = find_pyproject(start)
+    if pyproject is None:
+        return base
+    settings = base.merged(load_pyproject(pyproject), f"{pyproject} [tool.secure-ls]")
+    settings.root = str(pyproject.parent)
+    return settings

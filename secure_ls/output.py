@@ -1,0 +1,152 @@
+"""Printing findings for `secure-ls check`: text, JSON and SARIF 2.1.0."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from secure_ls import __version__
+from secure_ls.engine.model import Finding, Severity
+
+_SARIF_LEVEL = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note", Severity.INFO: "note"}
+
+
+def text(results: list[tuple[str, list[Finding]]], errors: list[str]) -> str:
+    lines = []
+    for path, findings in results:
+        for f in findings:
+            fix = " [*]" if f.fix and f.fix.safe else (" [unsafe fix]" if f.fix else "")
+            lines.append(f"{path}:{f.span.start.line + 1}:{f.span.start.column + 1}: {f.rule_id} {f.message}{fix}")
+    lines.extend(errors)
+    total = sum(len(f) for _, f in results)
+    fixable = sum(1 for _, fs in results for f in fs if f.fix and f.fix.safe)
+    if total:
+        lines.append(f"Found {total} finding{'s' if total != 1 else ''} ({fixable} fixable with --fix).")
+    else:
+        lines.append("No findings.")
+    return "\n".join(lines)
+
+
+def as_json(results: list[tuple[str, list[Finding]]], errors: list[str]) -> str:
+    items = []
+    for path, findings in results:
+        for f in findings:
+            items.append(
+                {
+                    "path": path,
+                    "rule": f.rule_id,
+                    "name": f.rule_name,
+                    "cwe": f"CWE-{f.cwe}" if f.cwe else None,
+                    "severity": f.severity.name.lower(),
+                    "confidence": f.confidence.name.lower(),
+                    "message": f.message,
+                    "range": {
+                        "start": {"line": f.span.start.line + 1, "column": f.span.start.column + 1},
+                        "end": {"line": f.span.end.line + 1, "column": f.span.end.column + 1},
+                    },
+                    "fix": {"title": f.fix.title, "safe": f.fix.safe} if f.fix else None,
+                    "fix_available": f.fix is not None,
+                }
+            )
+    return json.dumps({"version": __version__, "findings": items, "errors": errors}, indent=2)
+
+
+def sarif(results: list[tuple[str, list[Finding]]], errors: list[str], root: str | None = None) -> str:
+    from secure_ls.rules import all_rules, rule_by_id
+
+    used = {f.rule_id for _, fs in results for f in fs}
+    rules = [r for r in all_rules() if r.id in used]
+    rule_index = {r.id: i for i, r in enumerate(rules)}
+    extra_ids = sorted(used - set(rule_index))
+    descriptors = [_descriptor(r) for r in rules]
+    for rule_id in extra_ids:
+        rule_index[rule_id] = len(descriptors)
+        sample = next(f for _, fs in results for f in fs if f.rule_id == rule_id)
+        descriptors.append({"id": rule_id, "name": sample.rule_name, "shortDescription": {"text": sample.rule_name}})
+    sarif_results = []
+    for path, findings in results:
+        uri = Path(path).as_posix()
+        for f in findings:
+            result = {
+                "ruleId": f.rule_id,
+                "ruleIndex": rule_index[f.rule_id],
+                "level": _SARIF_LEVEL[f.severity],
+                "message": {"text": f.message},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}, "region": _region(f.span)}}],
+                "properties": {"confidence": f.confidence.name.lower(), "severity": f.severity.name.lower()},
+            }
+            if f.related:
+                result["relatedLocations"] = [
+                    {"id": i, "message": {"text": r.message}, "physicalLocation": {"artifactLocation": {"uri": uri}, "region": _region(r.span)}}
+                    for i, r in enumerate(f.related)
+                ]
+            if f.fix:
+                result["fixes"] = [
+                    {
+                        "description": {"text": f.fix.title},
+                        "artifactChanges": [
+                            {
+                                "artifactLocation": {"uri": uri},
+                                "replacements": [
+                                    {"deletedRegion": _region(e.span, allow_empty=True), "insertedContent": {"text": e.text}} for e in f.fix.edits
+                                ],
+                            }
+                        ],
+                    }
+                ]
+            sarif_results.append(result)
+    del rule_by_id
+    run = {
+        "tool": {
+            "driver": {
+                "name": "secure-ls",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": "https://github.com/secure-ls/secure-ls",
+                "rules": descriptors,
+            }
+        },
+        "results": sarif_results,
+        "columnKind": "unicodeCodePoints",
+    }
+    if errors:
+        run["invocations"] = [
+            {
+                "executionSuccessful": True,
+                "toolExecutionNotifications": [{"level": "error", "message": {"text": e}} for e in errors],
+            }
+        ]
+    return json.dumps(
+        {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]},
+        indent=2,
+    )
+
+
+def _descriptor(rule) -> dict:
+    tags = ["security", rule.topic]
+    if rule.cwe:
+        tags.append(f"external/cwe/cwe-{rule.cwe}")
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": rule.summary()},
+        "help": {"text": rule.doc(), "markdown": rule.doc()},
+        "helpUri": rule.doc_url(),
+        "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
+        "properties": {
+            "tags": tags,
+            "precision": {3: "high", 2: "medium", 1: "low"}[int(rule.confidence)],
+            "security-severity": {Severity.HIGH: "8.0", Severity.MEDIUM: "5.5", Severity.LOW: "3.0", Severity.INFO: "1.0"}[rule.severity],
+        },
+    }
+
+
+def _region(span, allow_empty: bool = False) -> dict:
+    region = {
+        "startLine": span.start.line + 1,
+        "startColumn": span.start.column + 1,
+        "endLine": span.end.line + 1,
+        "endColumn": span.end.column + 1,
+    }
+    return region

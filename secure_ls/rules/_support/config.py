@@ -1,0 +1,119 @@
+"""Shared helpers for the secrets, least-privilege and resource rules.
+
+The engine does not tell rules the file's path, so "is this test code?" and
+"is this a Django settings module?" are answered from the code itself:
+imports, the enclosing function/class names, and the module's top-level names
+(all part of the engine's cache key, so the answers stay correct when the
+file changes elsewhere).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+_TEST_CLASS = re.compile(r"^Test|Tests?$|TestCase$")
+_TEST_MODULES = ("pytest", "unittest", "nose", "hypothesis")
+# Top-level names only a Django settings module defines.
+_DJANGO_SETTINGS_NAMES = frozenset({"INSTALLED_APPS", "ROOT_URLCONF", "MIDDLEWARE", "MIDDLEWARE_CLASSES", "WSGI_APPLICATION", "DATABASES"})
+_WEB_FRAMEWORKS = ("flask", "django", "werkzeug", "starlette", "fastapi", "aiohttp", "quart", "sanic")
+
+
+def in_test_code(node: ast.AST, ctx) -> bool:
+    """Whether `node` is in test code: a test framework is imported, or the
+    enclosing function is `test_*` or the enclosing class is a test class."""
+    if any(ctx.imports(m) for m in _TEST_MODULES):
+        return True
+    for anc in ctx.ancestors(node):
+        if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef)) and (anc.name.startswith("test") or anc.name in ("setUp", "setUpClass", "setup_method")):
+            return True
+        if isinstance(anc, ast.ClassDef) and _TEST_CLASS.search(anc.name):
+            return True
+    return False
+
+
+def is_django_settings(ctx) -> bool:
+    """Whether the module looks like a Django settings module."""
+    defined = ctx.module.defined
+    return len(_DJANGO_SETTINGS_NAMES & defined) >= 2 or (
+        bool(_DJANGO_SETTINGS_NAMES & defined) and ctx.imports("django")
+    )
+
+
+def uses_web_framework(ctx) -> bool:
+    return any(ctx.imports(m) for m in _WEB_FRAMEWORKS)
+
+
+def at_module_level(node: ast.AST, ctx) -> bool:
+    """True for statements run at import time outside any function or class."""
+    return not any(isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) for a in ctx.ancestors(node))
+
+
+def enclosing_class(node: ast.AST, ctx) -> ast.ClassDef | None:
+    for anc in ctx.ancestors(node):
+        if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            return None
+        if isinstance(anc, ast.ClassDef):
+            return anc
+    return None
+
+
+_NON_PRODUCTION_CLASS = re.compile(r"dev|test|local|debug", re.IGNORECASE)
+
+
+def is_non_production_config_class(cls: ast.ClassDef | None) -> bool:
+    """`class DevelopmentConfig(Config)`, `class TestingConfig`: settings meant for dev/test."""
+    return cls is not None and bool(_NON_PRODUCTION_CLASS.search(cls.name))
+
+
+def argument(call: ast.Call, index: int | None, names: tuple[str, ...]) -> ast.expr | None:
+    """The argument at position `index` or passed as one of the keywords `names`."""
+    if index is not None and len(call.args) > index and not any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
+        return call.args[index]
+    for kw in call.keywords:
+        if kw.arg in names:
+            return kw.value
+    return None
+
+
+def has_star_args(call: ast.Call) -> bool:
+    return any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords)
+
+
+def is_true(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is True
+
+
+def is_false(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is False
+
+
+def config_key(target: ast.AST) -> str | None:
+    """"DEBUG" for `app.config["DEBUG"]` (any `<x>.config[...]` subscript)."""
+    if (
+        isinstance(target, ast.Subscript)
+        and isinstance(target.value, ast.Attribute)
+        and target.value.attr == "config"
+        and isinstance(target.slice, ast.Constant)
+        and isinstance(target.slice.value, str)
+    ):
+        return target.slice.value
+    return None
+
+
+def config_update_call(call: ast.Call) -> bool:
+    """`app.config.update(...)` / `app.config.from_mapping(...)`."""
+    func = call.func
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr in ("update", "from_mapping")
+        and isinstance(func.value, ast.Attribute)
+        and func.value.attr == "config"
+    )
+
+
+def upper_snake(name: str) -> str:
+    """`dbPassword` -> `DB_PASSWORD`, `api-key` -> `API_KEY`."""
+    name = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    name = re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_")
+    return name.upper() or "SECRET"

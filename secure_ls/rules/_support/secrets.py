@@ -1,0 +1,261 @@
+"""Telling secrets from look-alikes, for the hard-coded secret rules.
+
+`secret_name(name)`: does a variable/keyword/dict key name hold a secret
+(`db_password`, `apiKey`, `GITHUB_TOKEN`), as opposed to naming one
+(`password_field`, `token_url`, `TOKEN_TYPE`)? The secret word must be the
+last word of the name.
+
+`placeholder(value, name)`: is a literal clearly not a real secret (empty,
+`changeme`, `<your-key>`, `${VAR}`, `*****`, a prompt with spaces, a format
+string, a value that is itself a field name like `"user_password"`)?
+
+`known_token(value)`: which provider's credential format the text contains
+(AWS, GitHub, GitLab, Slack, Stripe, Google, JWT, PEM private key).
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+
+from secure_ls.rules._support.config import upper_snake
+
+# Words that, as the last word of a name, make it hold a secret.
+_SECRET_LAST = frozenset({"password", "passwd", "pwd", "passphrase", "secret", "token", "apikey", "secretkey", "privatekey", "accesskey", "authkey", "credential", "credentials"})
+# `<word>_key` names that hold a key (not `cache_key`, `sort_key`, `primary_key`).
+_KEY_QUALIFIERS = frozenset({"api", "access", "secret", "private", "signing", "encryption", "master", "auth", "client", "app", "license", "subscription", "consumer", "account", "service"})
+# Words whose presence anywhere makes the name a label, setting or count, not a secret.
+_NOT_SECRET_WORDS = frozenset(
+    {
+        "name", "field", "label", "prompt", "url", "uri", "endpoint", "path", "file", "filename", "dir", "type",
+        "length", "len", "count", "max", "min", "header", "param", "env", "var", "policy", "pattern", "regex",
+        "format", "fmt", "template", "prefix", "suffix", "attr", "attribute", "column", "col", "hash", "hashed",
+        "validator", "reset", "expiry", "expires", "expiration", "timeout", "ttl", "mode", "style", "chars",
+        "error", "message", "msg", "text", "help", "placeholder", "kind", "class", "method", "option", "flag",
+        "enabled", "required", "input", "widget", "form", "index", "idx", "size", "scope", "source", "backend",
+        "provider", "store", "manager", "handler", "storage", "generator", "id", "key_id", "lifetime", "age",
+        "validation", "strength", "policy", "rule", "rules", "hint", "question", "regexp", "xpath", "selector",
+        "locator", "display", "title", "description", "example", "sample", "test", "fake", "dummy",
+        "mock", "placeholder", "name", "keyword", "kwarg", "arg", "parameter", "property", "setting", "settings",
+        "config", "cfg", "sha", "md5", "salt", "encoder", "hasher", "algorithm", "algo", "usage", "count",
+        "limit", "bytes", "bits", "position", "pos", "start", "end", "location", "loc", "key_name", "elem",
+        "element", "tag", "node", "char", "delimiter", "separator", "sep", "pipe", "mask", "masked", "request",
+        "response", "cache", "api_version", "version", "callback", "func", "function", "fn", "cls", "factory",
+    }
+)
+_PLACEHOLDER_VALUES = frozenset(
+    {
+        "changeme", "change_me", "change-me", "changeit", "password", "passwd", "secret", "token", "apikey", "api_key",
+        "xxx", "none", "null", "nil", "todo", "tbd", "fixme", "example", "sample", "dummy", "fake", "test", "testing",
+        "placeholder", "default", "your_password", "yourpassword", "mypassword", "my_password", "your_secret",
+        "your_token", "your_api_key", "secret_key", "private_key", "pass", "pwd", "user", "username", "admin",
+        "root", "guest", "foo", "bar", "baz", "foobar", "redacted", "hidden", "masked", "notasecret", "not-a-secret",
+        "insecure", "bearer", "basic", "token_type", "undefined", "empty", "required", "optional", "str", "string",
+        "text", "env", "unset", "missing", "n/a", "na", "off", "on", "true", "false", "yes", "no",
+    }
+)
+_PLACEHOLDER_SHAPES = re.compile(
+    r"^(?:"
+    r"[x*#.\-_•?]+"  # xxxx, ****, ...., ----
+    r"|<[^<>]*>"  # <your-key>
+    r"|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Z_][A-Z0-9_]*"  # ${VAR}, $(cmd), $VAR
+    r"|\{\{[^}]*\}\}|\{[A-Za-z_][\w.]*\}|\[[^\]]*\]"  # {{ var }}, {name}, [redacted]
+    r"|%\(?[\w]*\)?s?%?"  # %s, %(name)s, %VAR%
+    r"|(?:your|my|some|enter|insert|put|replace|fake|dummy|test|sample|example|default|demo)[\W_].*"
+    r"|.*[\W_](?:here|goes[\W_]here|placeholder)"
+    r")$",
+    re.IGNORECASE,
+)
+_FORMAT_MARKERS = re.compile(r"%[sd(]|\{\d*\}|\{[A-Za-z_]\w*\}")
+_LABEL = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[_.\-: ][A-Za-z0-9]+)*[:]?$")
+_SECRET_WORDS_IN_VALUE = re.compile(r"pass|secret|token|key|auth|pwd|credential|bearer", re.IGNORECASE)
+
+
+def words(name: str) -> list[str]:
+    """`dbPassword` -> ["db", "password"]; `API_KEY2` -> ["api", "key"]."""
+    name = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
+    parts = [p for p in re.split(r"[^A-Za-z0-9]+", name.lower()) if p]
+    return [p.rstrip("0123456789") or p for p in parts]
+
+
+def secret_name(name: str | None) -> bool:
+    """Whether a name (variable, attribute, keyword, dict key) holds a secret value."""
+    if not name or len(name) > 60:
+        return False
+    parts = words(name)
+    if not parts:
+        return False
+    if any(p in _NOT_SECRET_WORDS for p in parts):
+        return False
+    last = parts[-1]
+    if last in _SECRET_LAST:
+        # `token` alone is as often a parser token as a credential: ask for a qualifier
+        if last == "token" and (len(parts) == 1 or parts[-2] in ("csrf", "xsrf", "next", "page", "continuation", "sync", "cancel", "cancellation", "start", "end", "last", "first", "eof", "lexer", "parse", "parser", "sentence", "bos", "eos", "pad", "unk", "mask", "sep", "special")):
+            return False
+        if last == "secret" and len(parts) > 1 and parts[-2] in ("is", "has", "use", "show", "shared_secret_is"):
+            return False
+        return True
+    if last == "key" and len(parts) > 1 and parts[-2] in _KEY_QUALIFIERS:
+        return True
+    if last == "pass" and len(parts) > 1 and parts[-2] in ("db", "database", "user", "admin", "root", "mysql", "postgres", "smtp", "mail", "email", "ftp", "ldap", "redis", "login"):
+        return True
+    return False
+
+
+def entropy(text: str) -> float:
+    """Shannon entropy in bits per character."""
+    if not text:
+        return 0.0
+    counts: dict[str, int] = {}
+    for ch in text:
+        counts[ch] = counts.get(ch, 0) + 1
+    n = len(text)
+    return -sum(c / n * math.log2(c / n) for c in counts.values())
+
+
+def high_entropy(text: str) -> bool:
+    return len(text) >= 16 and " " not in text and entropy(text) >= 3.5
+
+
+def placeholder(value: str, name: str | None = None) -> bool:
+    """Whether a literal assigned to a secret-like name is clearly not a real secret."""
+    stripped = value.strip()
+    if len(stripped) < 3:
+        return True
+    low = stripped.lower()
+    if low in _PLACEHOLDER_VALUES or _PLACEHOLDER_SHAPES.match(stripped):
+        return True
+    if len(set(low)) <= 2:
+        return True  # "aaaa", "0000"
+    if name is not None and re.sub(r"[\W_]", "", low) == re.sub(r"[\W_]", "", name.lower()):
+        return True  # PASSWORD = "password", API_KEY = "api-key"
+    if " " in stripped and not high_entropy(stripped.replace(" ", "")):
+        return True  # "Enter your password:", "Bearer", "Token expired"
+    if _FORMAT_MARKERS.search(stripped):
+        return True
+    if "://" in stripped or stripped.startswith(("/", "./", "~/")):
+        return True  # a URL or path (URLs with credentials are SLS203's)
+    if _LABEL.match(stripped) and _SECRET_WORDS_IN_VALUE.search(stripped) and not high_entropy(stripped):
+        return True  # "user_password", "X-Auth-Token", "apiKey": names of fields
+    if re.search(r"example|placeholder|changeme|dummy|fake|xxxx|\*\*\*", low):
+        return True
+    return False
+
+
+def mask(value: str) -> str:
+    """`AKIA****LE` style: the first 4 and last 2 characters of long values only."""
+    value = value.strip()
+    if len(value) >= 12:
+        return f"{value[:4]}****{value[-2:]}"
+    return "****"
+
+
+# (label, pattern, confidence-worthy) for credentials recognisable by their format.
+TOKEN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("AWS access key ID", re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}(?![A-Z0-9])")),
+    ("GitHub token", re.compile(r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{70,90})(?![A-Za-z0-9_])")),
+    ("GitLab token", re.compile(r"(?<![A-Za-z0-9_])glpat-[A-Za-z0-9_\-]{20}(?![A-Za-z0-9_\-])")),
+    ("Slack token", re.compile(r"(?<![A-Za-z0-9])xox[abpr]-[0-9]{6,}-[0-9A-Za-z\-]{8,}")),
+    ("Stripe secret key", re.compile(r"(?<![A-Za-z0-9_])(?:sk|rk)_live_[0-9A-Za-z]{20,}")),
+    ("Google API key", re.compile(r"(?<![A-Za-z0-9_\-])AIza[0-9A-Za-z_\-]{35}(?![A-Za-z0-9_\-])")),
+    ("JSON Web Token", re.compile(r"(?<![A-Za-z0-9_\-])eyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{16,}")),
+    ("private key", re.compile(r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP |)PRIVATE KEY(?: BLOCK)?-----\s*(?:[A-Za-z\-]+: [^\n]*\n\s*)*[A-Za-z0-9+/=\s]{64,}")),
+)
+_FAKE_TOKEN = re.compile(r"EXAMPLE|example|XXXX|xxxx|0{8}|1234567890|abcdef(?:ghij)?(?:0123|1234)|FAKE|fake|DUMMY|dummy|TEST|test")
+
+
+def known_token(value: str) -> tuple[str, str] | None:
+    """(provider label, matched text) for a credential of a recognisable format."""
+    if len(value) < 20:
+        return None
+    for label, pattern in TOKEN_PATTERNS:
+        match = pattern.search(value)
+        if match is None:
+            continue
+        text = match.group(0)
+        if _FAKE_TOKEN.search(text) or len(set(text[6:])) <= 4:
+            continue
+        if label == "private key":
+            body = re.sub(r"-----BEGIN[^-]*-----|[A-Za-z\-]+: [^\n]*|\s", "", text)
+            if len(set(body)) < 20:
+                continue  # "AAAA..." filler or "..." ellipsis
+        return label, text
+    return None
+
+
+# ---- where a literal sits, and the fix -------------------------------------
+
+def literal_owner(node: ast.Constant, ctx) -> tuple[str, str, ast.AST] | None:
+    """What the string literal `node` is the whole value of: (kind, name, anchor).
+
+    kind is "assign" (`name = "..."`, `self.name = "..."`, `x["name"] = "..."`),
+    "default" (`def f(name="...")`), "keyword" (`f(name="...")`) or "dict"
+    (`{"name": "..."}`); name is the name the value is given to.
+    """
+    parent = ctx.parent(node)
+    if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is node:
+        targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+        if len(targets) != 1:
+            return None
+        name = target_name(targets[0])
+        return ("assign", name, targets[0]) if name else None
+    if isinstance(parent, ast.keyword) and parent.arg:
+        return ("keyword", parent.arg, parent)
+    if isinstance(parent, ast.Dict):
+        for key, value in zip(parent.keys, parent.values):
+            if value is node and isinstance(key, ast.Constant) and isinstance(key.value, str):
+                return ("dict", key.value, key)
+        return None
+    if isinstance(parent, ast.arguments):
+        positional = list(getattr(parent, "posonlyargs", [])) + list(parent.args)
+        defaults = parent.defaults
+        offset = len(positional) - len(defaults)
+        for i, default in enumerate(defaults):
+            if default is node:
+                return ("default", positional[offset + i].arg, positional[offset + i])
+        for arg, default in zip(parent.kwonlyargs, parent.kw_defaults):
+            if default is node:
+                return ("default", arg.arg, arg)
+    return None
+
+
+def target_name(target: ast.AST) -> str | None:
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Attribute):
+        return target.attr
+    if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) and isinstance(target.slice.value, str):
+        return target.slice.value
+    return None
+
+
+def env_fix_text(kind: str, name: str) -> str:
+    """`os.environ["DB_PASSWORD"]`; a function default reads with `.get` so that
+    importing the module does not fail when the variable is unset."""
+    env = upper_snake(name)
+    if kind == "default":
+        return f'os.environ.get("{env}")'
+    return f'os.environ["{env}"]'
+
+
+def string_constant(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Constant) and isinstance(node.value, bytes):
+        return node.value.decode("latin-1")
+    return None
+
+
+# Names whose literal value SLS204 (framework-secret-key) reports instead.
+FRAMEWORK_KEY_NAMES = frozenset({"secret_key", "jwt_secret_key"})
+
+
+def is_docstring(node: ast.AST, ctx) -> bool:
+    parent = ctx.parent(node)
+    if not isinstance(parent, ast.Expr):
+        return False
+    holder = ctx.parent(parent)
+    body = getattr(holder, "body", None)
+    return isinstance(body, list) and bool(body) and body[0] is parent

@@ -1,0 +1,216 @@
+"""Shell command strings: where inserted values sit, and the two repairs.
+
+A command built as `f"ls -l {path}"` is taken apart (strings.pieces) and
+read the way a POSIX shell reads it, to learn for each inserted value
+whether it stands alone as a word, sits inside quotes, or is glued to other
+text. From that come the fixes of the command-injection rule: an argument
+list (`["ls", "-l", path]`) when every value is a whole word and the
+constant text uses no shell syntax, else `shlex.quote()` around each
+non-constant value (removing quotes that enclosed it exactly).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import shlex
+from dataclasses import dataclass
+
+from secure_ls.engine.model import Edit
+from secure_ls.rules._support import strings
+
+SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "mksh", "csh", "tcsh", "fish", "ash"})
+_WINDOWS_SHELLS = frozenset({"cmd", "cmd.exe"})
+_POWERSHELLS = frozenset({"powershell", "powershell.exe", "pwsh", "pwsh.exe"})
+_SHELL_SYNTAX = re.compile(r"[|&;<>()$`\\*?\[\]{}~!#\n\r\t]")
+_SIMPLE_PERCENT = re.compile(r"%(?:\(\w+\))?[-#0 +]*\d*(?:\.\d+)?([a-zA-Z%])")
+_MARK = "\x00{}\x00"
+_MARKS = re.compile("\x00(\\d+)\x00")
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Where one inserted value sits in the command text."""
+
+    index: int  # position among the values
+    node: ast.expr
+    state: str  # "plain", "single" or "double" (inside which quotes)
+    whole_quoted: bool  # the quotes around it enclose exactly the value
+
+
+def shell_command_argument(elements: list[ast.expr], ctx) -> ast.expr | None:
+    """For an argv like ["sh", "-c", cmd], the `cmd` element; None if no shell is run with a command."""
+    if not elements:
+        return None
+    program = ctx.string_value(elements[0]) if not isinstance(elements[0], ast.Starred) else None
+    if program is None:
+        return None
+    base = program.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    for index, element in enumerate(elements[1:], start=1):
+        if isinstance(element, ast.Starred):
+            return None
+        flag = ctx.string_value(element)
+        if flag is None:
+            return None
+        if base in SHELLS and re.fullmatch(r"-[a-zA-Z]*c[a-zA-Z]*", flag) and not flag.startswith("--"):
+            return elements[index + 1] if index + 1 < len(elements) else None
+        if base in _WINDOWS_SHELLS and flag.lower() in ("/c", "/k"):
+            return elements[index + 1] if index + 1 < len(elements) else None
+        if base in _POWERSHELLS and flag.lower() in ("-c", "-command"):
+            return elements[index + 1] if index + 1 < len(elements) else None
+        if not flag.startswith("-") and not flag.startswith("/"):
+            return None  # a script file, not a command string
+    return None
+
+
+def is_shell_program(node: ast.expr, ctx) -> bool:
+    value = ctx.string_value(node)
+    if value is None:
+        return False
+    base = value.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return base in SHELLS or base in _WINDOWS_SHELLS or base in _POWERSHELLS
+
+
+def percent_is_simple(node: ast.expr) -> bool:
+    """`"..." % x` uses only %s (other conversions change the text of the value)."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant):
+        return all(conv in "s%" for conv in _SIMPLE_PERCENT.findall(str(node.left.value)))
+    return True
+
+
+def template(parts: list[strings.Piece]) -> tuple[str, list[ast.expr]]:
+    """The command text with a marker for each value, and the values in order."""
+    text = []
+    values = []
+    for piece in parts:
+        if isinstance(piece, strings.Literal):
+            text.append(piece.text.replace("\x00", ""))
+        else:
+            text.append(_MARK.format(len(values)))
+            values.append(piece.node)
+    return "".join(text), values
+
+
+def slots(parts: list[strings.Piece]) -> list[Slot] | None:
+    """Where each value sits, by a small POSIX shell lexer; None for text it cannot follow."""
+    text, values = template(parts)
+    out: list[Slot] = []
+    state = "plain"
+    opened_at = -1
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\x00":
+            end = text.index("\x00", i + 1)
+            index = int(text[i + 1 : end])
+            whole = False
+            if state in ("single", "double") and opened_at == i - 1:
+                quote = "'" if state == "single" else '"'
+                whole = end + 1 < len(text) and text[end + 1] == quote
+            out.append(Slot(index, values[index], state, whole))
+            i = end + 1
+            continue
+        if state == "plain":
+            if ch == "\\":
+                i += 2
+                continue
+            if ch == "'":
+                state, opened_at = "single", i
+            elif ch == '"':
+                state, opened_at = "double", i
+        elif state == "single":
+            if ch == "'":
+                state = "plain"
+        elif state == "double":
+            if ch == "\\":
+                i += 2
+                continue
+            if ch == '"':
+                state = "plain"
+        i += 1
+    if state != "plain":
+        return None
+    return out
+
+
+def argv_items(parts: list[strings.Piece], ctx, tainted) -> list[str] | None:
+    """Source text of the items of an equivalent argument list, or None when there is none.
+
+    Every value must be a whole word and the constant text must not use shell
+    syntax (pipes, redirections, variables, globs...) outside quotes.
+    """
+    text, values = template(parts)
+    plain = _MARKS.sub("", text)
+    if _SHELL_SYNTAX.search(plain):
+        return None
+    try:
+        words = shlex.split(text, posix=True)
+    except ValueError:
+        return None
+    if not words or "=" in _MARKS.sub("", words[0]):
+        return None  # `VAR=value cmd` sets the environment
+    items = []
+    for word in words:
+        match = _MARKS.fullmatch(word)
+        if match:
+            node = values[int(match.group(1))]
+            source = ctx.text(node)
+            if tainted(node) or ctx.string_value(node) is not None:
+                items.append(source)
+            else:
+                items.append(f"str({source})")  # a number or other value: the list needs text
+        elif "\x00" in word:
+            return None  # glued to other text (`--out={x}`): not a word of its own
+        else:
+            items.append(strings.python_literal(word))
+    return items
+
+
+def quote_edits(built: ast.expr, parts: list[strings.Piece], ctx, tainted) -> list[Edit] | None:
+    """Edits wrapping each tainted value of the built command in shlex.quote()."""
+    found = slots(parts)
+    if found is None or not percent_is_simple(built):
+        return None
+    targets = [s for s in found if tainted(s.node)]
+    if not targets:
+        return None
+    if any(s.state != "plain" and not s.whole_quoted for s in targets):
+        return None  # inside quotes with other text: a human must rewrite it
+    if all(s.state == "plain" for s in targets):
+        return [ctx.replace(s.node, f"shlex.quote({ctx.text(s.node)})") for s in targets]
+    # Some values sit exactly inside quotes: rebuild the string as an f-string
+    # without those quotes (shlex.quote supplies its own).
+    strip = {s.index for s in targets if s.whole_quoted}
+    text, values = template(parts)
+    wrapped = {s.index for s in targets}
+    sources = [ctx.text(v) for v in values]
+    if any("\n" in s or "\\" in s or "{" in s or "}" in s for s in sources):
+        return None
+    quote = '"'
+    if any('"' in s for s in sources):
+        quote = "'"
+        if any("'" in s for s in sources):
+            return None
+    body = []
+    i = 0
+    pieces_out: list[tuple[str, str]] = []  # ("lit", text) / ("val", source)
+    for match in _MARKS.finditer(text):
+        pieces_out.append(("lit", text[i : match.start()]))
+        pieces_out.append(("val", match.group(1)))
+        i = match.end()
+    pieces_out.append(("lit", text[i:]))
+    for n, (kind, value) in enumerate(pieces_out):
+        if kind == "lit":
+            lit = value
+            if n + 1 < len(pieces_out) and int(pieces_out[n + 1][1]) in strip:
+                lit = lit[:-1]
+            if n > 0 and int(pieces_out[n - 1][1]) in strip:
+                lit = lit[1:]
+            lit = lit.replace("\\", "\\\\").replace("{", "{{").replace("}", "}}").replace(quote, "\\" + quote)
+            lit = lit.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+            body.append(lit)
+        else:
+            index = int(value)
+            source = sources[index]
+            body.append("{shlex.quote(" + source + ")}" if index in wrapped else "{" + source + "}")
+    return [ctx.replace(built, "f" + quote + "".join(body) + quote)]

@@ -1,0 +1,164 @@
+"""Shared helpers for the command, code, deserialization, XML, path and template rules.
+
+Read-only over the tree and the context: which argument a call passes, the
+worst origin among several values, where the data behind a file handle
+comes from (`with open(path) as f: pickle.load(f)` is as trusted as
+`path`), what a receiver was built by (`tar = tarfile.open(...)`), and the
+confidence and wording of a finding from the value's origin.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterable
+
+from secure_ls.engine import catalog, flow
+from secure_ls.engine.model import Confidence
+
+# Calls that open a file (or archive) named by their first argument.
+OPENERS = frozenset(
+    {
+        "open", "builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open",
+        "gzip.GzipFile", "bz2.BZ2File", "lzma.LZMAFile", "io.FileIO", "tarfile.open", "zipfile.ZipFile",
+        "tarfile.TarFile", "tarfile.TarFile.open", "pathlib.Path", "pathlib.PurePath", "os.fdopen",
+        "io.BytesIO", "io.StringIO",
+    }
+)
+# Methods that return what their receiver holds (a file's or path's content).
+READ_METHODS = frozenset({"read", "read_bytes", "read_text", "open", "readlines", "readline", "getvalue", "decode", "encode", "buffer"})
+
+
+def argument(call: ast.Call, index: int | None, names: Iterable[str] = ()) -> ast.expr | None:
+    """The argument at position `index` (before any *args) or passed by one of `names`."""
+    if index is not None and len(call.args) > index and not any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
+        return call.args[index]
+    for kw in call.keywords:
+        if kw.arg in names:
+            return kw.value
+    return None
+
+
+def keyword(call: ast.Call, name: str) -> ast.keyword | None:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw
+    return None
+
+
+def has_star_kwargs(call: ast.Call) -> bool:
+    return any(kw.arg is None for kw in call.keywords)
+
+
+def rank(part: flow.Part | None) -> int:
+    return 0 if part is None else flow._RANK[part.kind]
+
+
+def worst(parts: Iterable[flow.Part | None]) -> flow.Part | None:
+    out = None
+    for part in parts:
+        if part is not None and rank(part) > rank(out):
+            out = part
+    return out
+
+
+def worst_of(nodes: Iterable[ast.AST], ctx, sink: str) -> tuple[flow.Part | None, ast.AST | None]:
+    """The worst origin among `nodes` for `sink`, and the node it comes from."""
+    best: flow.Part | None = None
+    where = None
+    for node in nodes:
+        part = ctx.origin(node).risk(sink)
+        if part is not None and rank(part) > rank(best):
+            best, where = part, node
+    return best, where
+
+
+def single_value(node: ast.AST, ctx) -> ast.expr | None:
+    """The one expression a name holds (following a chain of simple names), or None."""
+    seen = 0
+    while isinstance(node, ast.Name) and seen < 5:
+        values = ctx.assigned_values(node)
+        if len(values) != 1 or values[0] is node:
+            return None
+        node = values[0]
+        seen += 1
+    return node
+
+
+def built_by(node: ast.AST, ctx) -> str | None:
+    """The qualified name of the call that made `node` (`tar` from `tar = tarfile.open(p)`)."""
+    value = single_value(node, ctx) if isinstance(node, ast.Name) else node
+    if isinstance(value, ast.Call):
+        return ctx.call_name(value)
+    return None
+
+
+def data_origin(node: ast.AST, ctx, sink: str, depth: int = 0) -> flow.Part | None:
+    """Where the bytes behind `node` come from.
+
+    A file handle or path is as trusted as the name of the file; the result
+    of `f.read()` as trusted as `f`. Anything else: the value's own origin.
+    """
+    direct = ctx.origin(node).risk(sink)
+    if depth > 4:
+        return direct
+    if isinstance(node, ast.Name):
+        values = ctx.assigned_values(node)
+        if values and all(v is not node for v in values):
+            inner = [data_origin(v, ctx, sink, depth + 1) for v in values]
+            if any(isinstance(v, ast.Call) for v in values):
+                return worst(inner)
+        return direct
+    if isinstance(node, ast.Call):
+        name = ctx.call_name(node)
+        if name in OPENERS:
+            target = argument(node, 0, ("file", "filename", "name", "path", "fileobj", "initial_bytes"))
+            return data_origin(target, ctx, sink, depth + 1) if target is not None else None
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in READ_METHODS:
+            inner = data_origin(func.value, ctx, sink, depth + 1)
+            return worst([inner, direct if direct is not None and direct.kind == flow.UNTRUSTED else None])
+    if isinstance(node, ast.Attribute) and node.attr in ("buffer", "raw", "stream") and not (direct and direct.kind == flow.UNTRUSTED):
+        return data_origin(node.value, ctx, sink, depth + 1)
+    return direct
+
+
+def is_self_attribute(node: ast.AST) -> bool:
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return isinstance(node, ast.Name) and node.id in ("self", "cls")
+
+
+def confidence(part: flow.Part | None, *, low_for_param: bool = False) -> Confidence:
+    """High for client data, medium for other untrusted data and parameters, low otherwise."""
+    if part is None:
+        return Confidence.LOW
+    if part.kind == flow.UNTRUSTED:
+        return Confidence.MEDIUM if part.label in catalog.WEAK_SOURCES else Confidence.HIGH
+    if part.kind == flow.PARAM and part.label not in ("self", "cls") and not low_for_param:
+        return Confidence.MEDIUM
+    return Confidence.LOW
+
+
+def is_client(part: flow.Part | None) -> bool:
+    """Data from the remote client (a web request, a route parameter, an HTTP response)."""
+    return part is not None and part.kind == flow.UNTRUSTED and part.label not in catalog.WEAK_SOURCES
+
+
+def describe(part: flow.Part | None) -> str:
+    if part is None:
+        return "a constant"
+    if part.kind == flow.UNTRUSTED:
+        return part.label
+    if part.kind == flow.PARAM and part.label not in ("self", "cls"):
+        return f"the parameter `{part.label}`"
+    return "non-constant data"
+
+
+def short(ctx, node: ast.AST, limit: int = 60) -> str:
+    text = " ".join(ctx.text(node).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def file_mentions(ctx, needle: str) -> bool:
+    needle = needle.lower()
+    return any(needle in line.lower() for line in ctx.lines)

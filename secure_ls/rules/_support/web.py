@@ -1,0 +1,155 @@
+"""Shared helpers for the web-input rules (redirects, SSRF, LDAP, XPath, XSS, regex, CSRF).
+
+Everything here is read-only over the tree and the context: which argument
+a call passes, where a value comes from, whether the value came from the
+client (not from the environment or the command line), and how to wrap
+inserted values in an escaping call.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Iterable
+
+from secure_ls.engine import catalog, flow
+from secure_ls.rules._support import strings
+
+# Request attributes that carry the address the client asked for: the host is
+# the server's own, so redirecting to or fetching them is not attacker-chosen.
+SELF_URL_ATTRIBUTES = frozenset(
+    {
+        "url", "base_url", "path", "full_path", "host", "host_url", "url_root", "script_root",
+        "get_full_path", "build_absolute_uri", "get_host", "scheme", "url_rule", "endpoint",
+        "method", "is_secure", "path_info", "rel_url", "raw_path",
+    }
+)
+
+_TEST_MODULES = ("pytest", "unittest", "nose", "hypothesis")
+
+
+def argument(call: ast.Call, index: int | None, names: Iterable[str] = ()) -> ast.expr | None:
+    """The argument at position `index` or passed by one of `names`."""
+    if index is not None and len(call.args) > index and not any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
+        return call.args[index]
+    for kw in call.keywords:
+        if kw.arg in names:
+            return kw.value
+    return None
+
+
+def is_client(part: flow.Part | None) -> bool:
+    """True for data that comes from the remote client (a web request or route parameter)."""
+    if part is None or part.kind != flow.UNTRUSTED:
+        return False
+    return part.label not in catalog.WEAK_SOURCES and part.label != "an HTTP response"
+
+
+def worse(a: flow.Part | None, b: flow.Part | None) -> flow.Part | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return b if flow._RANK[b.kind] > flow._RANK[a.kind] else a
+
+
+def worst_value(ctx, nodes: Iterable[ast.expr], sink: str) -> tuple[flow.Part | None, ast.expr | None]:
+    """The worst unsanitized origin among `nodes`, and the node carrying it."""
+    best: tuple[flow.Part | None, ast.expr | None] = (None, None)
+    for node in nodes:
+        part = ctx.origin(node).risk(sink)
+        if part is not None and (best[0] is None or flow._RANK[part.kind] > flow._RANK[best[0].kind]):
+            best = (part, node)
+    return best
+
+
+def describe(part: flow.Part) -> str:
+    if part.kind == flow.UNTRUSTED:
+        return part.label
+    if part.kind == flow.PARAM:
+        return f"the parameter `{part.label}`"
+    return "non-constant data"
+
+
+def source_node(ctx, part: flow.Part) -> ast.AST | None:
+    """The expression where an untrusted value was first read (from the path's first step)."""
+    if not part.steps:
+        return None
+    line, col, end_line, end_col, _ = part.steps[0]
+    for node in ast.walk(ctx.tree):
+        if (
+            isinstance(node, (ast.Attribute, ast.Call, ast.Subscript, ast.arg))
+            and getattr(node, "lineno", None) == line
+            and node.col_offset == col
+            and getattr(node, "end_lineno", None) == end_line
+            and getattr(node, "end_col_offset", None) == end_col
+        ):
+            return node
+    return None
+
+
+def reads_own_url(ctx, part: flow.Part) -> bool:
+    """Whether the untrusted value is the request's own URL/path/host (not a client-chosen target)."""
+    node = source_node(ctx, part)
+    if isinstance(node, ast.Call):
+        node = node.func
+    return isinstance(node, ast.Attribute) and node.attr in SELF_URL_ATTRIBUTES
+
+
+def built_value(ctx, expr: ast.expr) -> tuple[ast.expr, ast.stmt | None]:
+    """`expr`, or the string-building expression assigned to it just before (one assignment)."""
+    if strings.is_built(expr):
+        return expr, None
+    if isinstance(expr, ast.Name):
+        values = ctx.assigned_values(expr)
+        if len(values) == 1 and strings.is_built(values[0]):
+            stmt = ctx.statement(values[0])
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and stmt.value is values[0]:
+                return values[0], stmt
+    return expr, None
+
+
+def names_in(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def function_body(ctx, node: ast.AST) -> ast.AST:
+    func = ctx.enclosing_function(node)
+    return func if func is not None else ctx.tree
+
+
+def is_test_code(ctx, node: ast.AST) -> bool:
+    """Test modules and test functions/classes (they may disable protections on purpose)."""
+    if any(ctx.imports(m) for m in _TEST_MODULES):
+        return True
+    for anc in ctx.ancestors(node):
+        if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and re.search(r"test", anc.name, re.IGNORECASE):
+            return True
+    return False
+
+
+def wrap_edits(ctx, nodes: Iterable[ast.expr], func_text: str) -> list:
+    """Edits that turn each `node` into `func_text(node)`."""
+    edits = []
+    for node in nodes:
+        edits.append(ctx.insert_before(node, func_text + "("))
+        edits.append(ctx.insert_after(node, ")"))
+    return edits
+
+
+def wrappable(ctx, node: ast.expr) -> bool:
+    """Whether the source of `node` can be wrapped in a call by text edits (positions are exact)."""
+    try:
+        text = ctx.text(node)
+    except Exception:
+        return False
+    try:
+        reparsed = ast.parse(text.strip(), mode="eval").body
+    except SyntaxError:
+        return False
+    return ast.dump(reparsed) == ast.dump(node)
+
+
+def is_view_function(func: ast.AST | None) -> bool:
+    """A function decorated as an HTTP route (Flask/FastAPI/... style)."""
+    return func is not None and flow._is_route_handler(func)

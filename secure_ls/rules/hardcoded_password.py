@@ -1,0 +1,123 @@
+"""SLS201 hardcoded-password."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import config, secrets
+from secure_ls.rules.base import Example, Rule
+
+
+class HardcodedPassword(Rule):
+    """
+    ## What it does
+    Finds string literals given to a name that holds a secret: a password,
+    passphrase, secret, token, API/access/private key or client secret. The
+    literal may be assigned (`DB_PASSWORD = "..."`, `self.api_key = "..."`,
+    `settings["token"] = "..."`), be a parameter default
+    (`def connect(password="...")`), a keyword argument
+    (`login(user, password="...")`) or a dict value (`{"password": "..."}`).
+
+    The secret word must end the name: `password_field`, `token_url`,
+    `TOKEN_TYPE` or `max_tokens` name something else and are not reported.
+    Values that are clearly not secrets are not reported either: empty
+    strings, placeholders (`"changeme"`, `"xxx"`, `"<your-key>"`, `"${VAR}"`,
+    `"*****"`), labels and prompts (`"Password:"`, `"Bearer"`, a value equal
+    to the name, a field name like `"user_password"`), format strings, URLs
+    and paths. Test code (a module importing pytest/unittest, `test_*`
+    functions, `Test*` classes) is not reported: its credentials are
+    fixtures. Values with a recognisable provider format (AWS, GitHub,
+    Stripe, ...) are reported by SLS202 instead, and framework signing keys
+    (`SECRET_KEY`) by SLS204. A long random-looking value is reported with
+    high confidence, other values with medium.
+
+    ## Why is this bad?
+    A secret in source code is readable by everyone with access to the
+    repository, its history, every clone, build artifact and backup, and it
+    cannot be rotated without a code change (CWE-798). Leaked repository
+    credentials are among the most common causes of breaches.
+
+    ## How to fix it
+    Read the secret from the environment or a secret manager, and rotate the
+    one that was committed. The quick fix replaces the literal with
+    `os.environ["NAME"]`, NAME being the variable or keyword name in upper
+    snake case (`dbPassword` becomes `DB_PASSWORD`); a parameter default
+    becomes `os.environ.get("NAME")` so that importing the module does not
+    fail when the variable is unset. The fix is unsafe: the environment must
+    now provide the value. The message shows only a masked form of the
+    secret.
+    """
+
+    id = "SLS201"
+    name = "hardcoded-password"
+    title = "Hard-coded password or secret"
+    cwe = 798
+    severity = Severity.HIGH
+    confidence = Confidence.MEDIUM
+    topic = "secrets"
+    bandit = ("B105", "B106", "B107")
+    fixable = True
+
+    VALID = [
+        'import os\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n',
+        'PASSWORD_FIELD = "password"\nTOKEN_URL = "https://example.com/oauth/token"\nTOKEN_TYPE = "Bearer"\n',
+        'password = input("Password: ")\nprompt = {"password": "Enter your password"}\n',
+        'def login(client, password=""):\n    return client.post("/login", data={"password": password})\n',
+        'API_KEY = "<your-api-key>"\nSECRET = "${APP_SECRET}"\nDB_PASSWORD = "changeme"\nmasked = {"password": "*****"}\n',
+        'auth_header = "Authorization"\naccess_token = "access_token"\nmax_tokens = "4096"\n',
+        'import pytest\ndef test_login(client):\n    assert client.login(username="bob", password="s3cr3t-Pa55")\n',
+        'class Token:\n    pass\ntoken = "EOF"\ncsrf_token = "csrftoken"\n',
+        'password_hash = "pbkdf2_sha256$260000$abc$def"\nurl = "postgres://user:{password}@host/db".format(password=pw)\n',
+        'SECRET_KEY = "django-insecure-4d8f9g0h1j2k3l4m5n6b7v8c9x0z"\n',
+    ]
+    INVALID = [
+        Example(
+            'import psycopg2\n\nDB_PASSWORD = "Sup3r-s3cret!"\nconn = psycopg2.connect(host="db", user="app", password=DB_PASSWORD)\n',
+            fixed='import psycopg2\nimport os\n\nDB_PASSWORD = os.environ["DB_PASSWORD"]\nconn = psycopg2.connect(host="db", user="app", password=DB_PASSWORD)\n',
+        ),
+        Example(
+            'import smtplib\n\ndef send(msg):\n    server = smtplib.SMTP("mail.example.com")\n    server.login("robot", password="hunter22")\n    server.send_message(msg)\n',
+            fixed='import smtplib\nimport os\n\ndef send(msg):\n    server = smtplib.SMTP("mail.example.com")\n    server.login("robot", password=os.environ["PASSWORD"])\n    server.send_message(msg)\n',
+        ),
+        Example(
+            'import os\n\nclass Client:\n    def __init__(self, apiKey="q8Zr2LmX9vTb4NwYc7KdPf3H"):\n        self.apiKey = apiKey\n',
+            fixed='import os\n\nclass Client:\n    def __init__(self, apiKey=os.environ.get("API_KEY")):\n        self.apiKey = apiKey\n',
+        ),
+        Example(
+            'import requests\n\nCONFIG = {"user": "svc", "client_secret": "7fd1c2a9e4b84f3c9a0d5e6b7c8d9e0f"}\n',
+            fixed='import requests\nimport os\n\nCONFIG = {"user": "svc", "client_secret": os.environ["CLIENT_SECRET"]}\n',
+        ),
+        Example(
+            'class Settings:\n    def __init__(self):\n        self.smtp_password = b"pa55w0rd-smtp"\n',
+            fixed='import os\nclass Settings:\n    def __init__(self):\n        self.smtp_password = os.environ["SMTP_PASSWORD"].encode()\n',
+        ),
+    ]
+
+    def visit_Constant(self, node: ast.Constant, ctx) -> None:
+        value = secrets.string_constant(node)
+        if value is None or not value.strip():
+            return
+        owner = secrets.literal_owner(node, ctx)
+        if owner is None:
+            return
+        kind, name, _anchor = owner
+        if not secrets.secret_name(name) or name.lower() in secrets.FRAMEWORK_KEY_NAMES:
+            return
+        if secrets.placeholder(value, name) or secrets.known_token(value):
+            return
+        if config.in_test_code(node, ctx):
+            return
+        confidence = Confidence.HIGH if secrets.high_entropy(value) else Confidence.MEDIUM
+        replacement = secrets.env_fix_text(kind, name)
+        if isinstance(node.value, bytes):
+            replacement += ".encode()"
+        fix = Fix(f"Read {config.upper_snake(name)} from the environment", (ctx.replace(node, replacement),), safe=False, imports=("import os",))
+        where = {"assign": f"assigned to `{name}`", "default": f"as the default of `{name}`", "keyword": f"passed as `{name}=`", "dict": f"stored under `{name!r}`"}[kind]
+        ctx.report(
+            self,
+            node,
+            f"Hard-coded secret {secrets.mask(value)!s} {where}: read it from the environment or a secret manager (and rotate it).",
+            fix=fix,
+            confidence=confidence,
+        )

@@ -1,0 +1,103 @@
+"""SLS202 hardcoded-token."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import config, secrets
+from secure_ls.rules.base import Example, Rule
+
+
+class HardcodedToken(Rule):
+    """
+    ## What it does
+    Finds credentials recognisable by their format in any string literal,
+    whatever the variable is called: AWS access key IDs (`AKIA...`), GitHub
+    tokens (`ghp_...`, `github_pat_...`), GitLab tokens (`glpat-...`), Slack
+    tokens (`xoxb-...`), Stripe live secret keys (`sk_live_...`), Google API
+    keys (`AIza...`), JSON Web Tokens (`eyJ...`) and PEM private keys
+    (`-----BEGIN ... PRIVATE KEY-----` with a key body). Documentation
+    values (AWS's `...EXAMPLE` keys, `xxxx` fillers, repeated characters)
+    and docstrings are not reported; test code is reported with low
+    confidence, since a real key committed in a test leaks just the same.
+
+    ## Why is this bad?
+    These formats are what secret scanners (and attackers' scrapers of
+    public repositories) look for: a live key committed to a repository is
+    typically abused within minutes of being pushed, and stays in the
+    history after it is deleted (CWE-798).
+
+    ## How to fix it
+    Revoke the credential with its provider first, then load its
+    replacement from the environment or a secret manager. When the literal
+    is exactly the token and is assigned to a name, passed as a keyword or
+    stored under a dict key, the quick fix replaces it with
+    `os.environ["NAME"]` (NAME from that name, in upper snake case). The fix
+    is unsafe: the environment must now provide the value. The message shows
+    only a masked form of the credential.
+    """
+
+    id = "SLS202"
+    name = "hardcoded-token"
+    title = "Hard-coded API key, token or private key"
+    cwe = 798
+    severity = Severity.HIGH
+    confidence = Confidence.HIGH
+    topic = "secrets"
+    bandit = ("B105",)
+    fixable = True
+
+    VALID = [
+        'AWS_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE"\n',
+        'import os\nGITHUB_TOKEN = os.environ["GITHUB_TOKEN"]\nprefix = "ghp_"\n',
+        'def is_pem(text):\n    return text.startswith("-----BEGIN RSA PRIVATE KEY-----")\n',
+        'def f():\n    """Use a token like ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789."""\n',
+        'KEY = "-----BEGIN PRIVATE KEY-----\\n...\\n-----END PRIVATE KEY-----"\n',
+    ]
+    INVALID = [
+        Example(
+            'import boto3\n\nclient = boto3.client("s3", aws_access_key_id="AKIA2OGYBAH6RQK7ZLMP")\n',
+            fixed='import boto3\nimport os\n\nclient = boto3.client("s3", aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"])\n',
+        ),
+        Example(
+            'from github import Github\n\ngh = Github("ghp_4Rt9ZkQ2mW8xV1nB7cL3pD6fH0jS5aY2eUoI")\n',
+            fixed=None,
+        ),
+        Example(
+            'import stripe\n\nstripe.api_key = "sk_live_51Hq2v9KxR8mZt3LpW7nB4cYd"\n',
+            fixed='import stripe\nimport os\n\nstripe.api_key = os.environ["API_KEY"]\n',
+        ),
+        Example(
+            'import requests\n\nheaders = {"Authorization": "Bearer xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"}\n',
+            fixed=None,
+        ),
+        Example(
+            'SLACK = {"bot": "xoxb-902345678901-4829103847562-Qw7Er5Ty2Ui9Op3As8Df1Gh4"}\n',
+            fixed='import os\nSLACK = {"bot": os.environ["BOT"]}\n',
+        ),
+    ]
+
+    def visit_Constant(self, node: ast.Constant, ctx) -> None:
+        value = secrets.string_constant(node)
+        if value is None or len(value) < 20:
+            return
+        found = secrets.known_token(value)
+        if found is None or secrets.is_docstring(node, ctx):
+            return
+        label, token = found
+        fix = None
+        owner = secrets.literal_owner(node, ctx)
+        if owner is not None and token.strip() == value.strip() and label != "private key":
+            kind, name, _ = owner
+            text = secrets.env_fix_text(kind, name) + (".encode()" if isinstance(node.value, bytes) else "")
+            fix = Fix(f"Read {config.upper_snake(name)} from the environment", (ctx.replace(node, text),), safe=False, imports=("import os",))
+        confidence = Confidence.LOW if config.in_test_code(node, ctx) else (Confidence.MEDIUM if label == "JSON Web Token" else Confidence.HIGH)
+        shown = "a private key" if label == "private key" else f"{label} {secrets.mask(token)}"
+        ctx.report(
+            self,
+            node,
+            f"Hard-coded {shown}: revoke it, then load the replacement from the environment or a secret manager.",
+            fix=fix,
+            confidence=confidence,
+        )

@@ -1,0 +1,118 @@
+"""SLS123 ldap-injection."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import strings, web
+from secure_ls.rules.base import Example, Rule
+
+# python-ldap: filter is the third argument of the search methods.
+_PYTHON_LDAP_METHODS = frozenset({"search", "search_s", "search_st", "search_ext", "search_ext_s"})
+_ESCAPERS = {
+    "ldap": ("escape_filter_chars", "from ldap.filter import escape_filter_chars"),
+    "ldap3": ("escape_filter_chars", "from ldap3.utils.conv import escape_filter_chars"),
+}
+
+
+class LdapInjection(Rule):
+    """
+    ## What it does
+    Finds LDAP search filters built from non-constant data with f-strings,
+    `%`, `.format()` or `+` and passed to python-ldap's `search`/`search_s`/
+    `search_ext(_s)` or ldap3's `Connection.search`, without escaping the
+    inserted values.
+
+    ## Why is this bad?
+    Filter syntax is in-band: a user name of `*)(uid=*` turns
+    `(&(uid={name})(active=TRUE))` into a filter that matches every entry,
+    and `admin)(|(objectClass=*` can bypass a password or group condition.
+
+    ## How to fix it
+    Escape every inserted value with the library's escaping function:
+    `ldap.filter.escape_filter_chars` for python-ldap, or
+    `ldap3.utils.conv.escape_filter_chars` for ldap3. The quick fix wraps
+    each non-constant value in it. Values already escaped are not reported.
+    """
+
+    id = "SLS123"
+    name = "ldap-injection"
+    title = "LDAP filter built from non-constant data"
+    cwe = 90
+    severity = Severity.HIGH
+    confidence = Confidence.MEDIUM
+    topic = "injection"
+    fixable = True
+
+    VALID = [
+        'import ldap\nfrom ldap.filter import escape_filter_chars\n\ndef find(conn, name):\n    return conn.search_s("dc=example,dc=com", ldap.SCOPE_SUBTREE, f"(uid={escape_filter_chars(name)})")\n',
+        'import ldap\nGROUP = "admins"\n\ndef admins(conn):\n    return conn.search_s("dc=example,dc=com", ldap.SCOPE_SUBTREE, f"(cn={GROUP})")\n',
+        'from ldap3 import Connection\nfrom ldap3.utils.conv import escape_filter_chars\n\ndef find(conn, name):\n    conn.search("dc=example,dc=com", "(uid=%s)" % escape_filter_chars(name))\n',
+        'def find(index, term):\n    return index.search("docs", f"title:{term}")\n',
+    ]
+    INVALID = [
+        Example(
+            'import ldap\nfrom flask import request\n\ndef login(conn):\n    user = request.form["user"]\n    return conn.search_s("ou=people,dc=example,dc=com", ldap.SCOPE_SUBTREE, f"(&(uid={user})(active=TRUE))")\n',
+            fixed='import ldap\nfrom flask import request\nfrom ldap.filter import escape_filter_chars\n\ndef login(conn):\n    user = request.form["user"]\n    return conn.search_s("ou=people,dc=example,dc=com", ldap.SCOPE_SUBTREE, f"(&(uid={escape_filter_chars(user)})(active=TRUE))")\n',
+        ),
+        Example(
+            'from ldap3 import Connection, SUBTREE\n\ndef find(conn, mail):\n    query = "(mail=" + mail + ")"\n    conn.search("dc=example,dc=com", query, search_scope=SUBTREE)\n    return conn.entries\n',
+            fixed='from ldap3 import Connection, SUBTREE\nfrom ldap3.utils.conv import escape_filter_chars\n\ndef find(conn, mail):\n    query = "(mail=" + escape_filter_chars(mail) + ")"\n    conn.search("dc=example,dc=com", query, search_scope=SUBTREE)\n    return conn.entries\n',
+        ),
+        Example(
+            'import ldap\n\ndef members(conn, group, base):\n    return conn.search_s(base, ldap.SCOPE_SUBTREE, filterstr="(memberOf=cn=%s,ou=groups)" % group)\n',
+            fixed='import ldap\nfrom ldap.filter import escape_filter_chars\n\ndef members(conn, group, base):\n    return conn.search_s(base, ldap.SCOPE_SUBTREE, filterstr="(memberOf=cn=%s,ou=groups)" % escape_filter_chars(group))\n',
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        func = node.func
+        if not isinstance(func, ast.Attribute):
+            return
+        library = None
+        if func.attr in _PYTHON_LDAP_METHODS and ctx.imports("ldap"):
+            library, filt = "ldap", web.argument(node, 2, ("filterstr",))
+        elif func.attr == "search" and ctx.imports("ldap3"):
+            library, filt = "ldap3", web.argument(node, 1, ("search_filter",))
+        if library is None or filt is None:
+            return
+        built, via = web.built_value(ctx, filt)
+        if not strings.is_built(built):
+            return
+        parts = strings.pieces(built)
+        values = strings.values(parts) if parts is not None else [built]
+        if parts is not None and "=" not in strings.literal_text(parts):
+            return  # not a filter (`attr=value` pairs are the point of one)
+        unsafe = [v for v in values if ctx.origin(v).risk("ldap") is not None]
+        if not unsafe:
+            return
+        part, worst = web.worst_value(ctx, unsafe, "ldap")
+        fix = None
+        if parts is not None and all(web.wrappable(ctx, v) for v in unsafe):
+            name, import_line = _ESCAPERS[library]
+            if via is None or _single_use(ctx, via, filt):
+                fix = Fix(
+                    f"Escape the inserted values with `{name}`",
+                    tuple(web.wrap_edits(ctx, unsafe, name)),
+                    safe=True,
+                    imports=(import_line,),
+                )
+        ctx.report(
+            self,
+            filt,
+            f"LDAP filter built from {web.describe(part)} `{ctx.text(worst)}` without escaping: a value like `*)(uid=*` changes the filter. "
+            f"Escape it with `{_ESCAPERS[library][0]}`.",
+            fix=fix,
+            confidence=ctx.confidence_for(part),
+            related=ctx.related_path(part),
+        )
+
+
+def _single_use(ctx, via: ast.stmt, filt: ast.expr) -> bool:
+    """The filter variable is only read at this call (escaping it at the assignment changes nothing else)."""
+    if not isinstance(filt, ast.Name):
+        return False
+    body = web.function_body(ctx, filt)
+    reads = [n for n in ast.walk(body) if isinstance(n, ast.Name) and n.id == filt.id and isinstance(n.ctx, ast.Load)]
+    return len(reads) == 1

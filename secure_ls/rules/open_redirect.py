@@ -1,0 +1,145 @@
+"""SLS120 open-redirect."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from secure_ls.engine import catalog
+from secure_ls.engine.model import Confidence, Severity
+from secure_ls.rules._support import strings, web
+from secure_ls.rules.base import Example, Rule
+
+_REDIRECTS = {
+    "flask.redirect": ("location",),
+    "quart.redirect": ("location",),
+    "werkzeug.utils.redirect": ("location",),
+    "werkzeug.redirect": ("location",),
+    "django.shortcuts.redirect": ("to",),
+    "django.http.HttpResponseRedirect": ("redirect_to",),
+    "django.http.HttpResponsePermanentRedirect": ("redirect_to",),
+    "django.http.response.HttpResponseRedirect": ("redirect_to",),
+    "django.http.response.HttpResponsePermanentRedirect": ("redirect_to",),
+    "starlette.responses.RedirectResponse": ("url",),
+    "fastapi.responses.RedirectResponse": ("url",),
+    "bottle.redirect": ("url",),
+    "aiohttp.web.HTTPFound": ("location",),
+    "aiohttp.web.HTTPSeeOther": ("location",),
+    "aiohttp.web.HTTPTemporaryRedirect": ("location",),
+    "aiohttp.web.HTTPMovedPermanently": ("location",),
+}
+# Functions that check a redirect target (Django's and common hand-written names).
+_CHECKS = re.compile(r"(url_has_allowed_host_and_scheme|is_safe_url|safe_url|is_safe|allowed|trusted|valid|same_origin|is_local)", re.IGNORECASE)
+_HOST_PARTS = frozenset({"netloc", "hostname", "host", "scheme"})
+# A literal start that pins the target to this site: "/x" (not "//" nor "/\\") or an absolute URL with a host.
+_FIXED_START = re.compile(r"^(/[^/\\]|https?://[^/?#{}]+[/?#])")
+
+
+class OpenRedirect(Rule):
+    """
+    ## What it does
+    Finds redirects (`flask.redirect`, Django's `redirect` and
+    `HttpResponseRedirect`, Starlette/FastAPI `RedirectResponse`, ...) whose
+    target comes from the request, such as a `?next=` parameter, and is not
+    checked first.
+
+    ## Why is this bad?
+    An attacker sends a victim a link to your trusted site that immediately
+    forwards them to `https://evil.example/login`, a look-alike page that
+    collects their password. The link looks legitimate because the domain is
+    yours.
+
+    ## How to fix it
+    Check the target before redirecting: with Django's
+    `url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()})`,
+    by comparing `urlparse(url).netloc` with an allow-list of hosts, or by
+    accepting only local paths that start with a single `/`. Fall back to a
+    fixed page when the check fails. A target that starts with a fixed local
+    path (`f"/users/{id}"`) or a fixed host is not reported; neither is a
+    redirect to the request's own URL (`request.url`).
+    """
+
+    id = "SLS120"
+    name = "open-redirect"
+    title = "Redirect to a URL taken from the request"
+    cwe = 601
+    severity = Severity.MEDIUM
+    confidence = Confidence.HIGH
+    topic = "input-validation"
+    fixable = False
+
+    VALID = [
+        'from flask import Flask, redirect, request, url_for\napp = Flask(__name__)\n\n@app.route("/login")\ndef login():\n    return redirect(url_for("index"))\n',
+        'from django.shortcuts import redirect\nfrom django.utils.http import url_has_allowed_host_and_scheme\n\ndef login(request):\n    target = request.GET.get("next", "/")\n    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):\n        target = "/"\n    return redirect(target)\n',
+        'from flask import redirect, request\n\ndef go():\n    page = request.args["page"]\n    return redirect(f"/pages/{page}")\n',
+        'from flask import redirect, request\n\ndef force_https():\n    return redirect(request.url.replace("http://", "https://", 1), code=301)\n',
+        'from flask import redirect, request\nALLOWED = {"/home", "/account"}\n\ndef go():\n    target = request.args.get("next")\n    if target not in ALLOWED:\n        target = "/home"\n    return redirect(target)\n',
+        'from urllib.parse import urlparse\nfrom django.http import HttpResponseRedirect\n\ndef go(request):\n    target = request.GET["next"]\n    if urlparse(target).netloc not in ("example.com", ""):\n        target = "/"\n    return HttpResponseRedirect(target)\n',
+        'def redirect(x):\n    return x\n\ndef go(request):\n    return redirect(request.GET["next"])\n',
+    ]
+    INVALID = [
+        Example(
+            'from flask import redirect, request\n\ndef login():\n    return redirect(request.args.get("next", "/"))\n',
+        ),
+        Example(
+            'from django.http import HttpResponseRedirect\n\ndef done(request):\n    target = request.POST["return_to"]\n    return HttpResponseRedirect(target)\n',
+        ),
+        Example(
+            'from flask import redirect as go, request\n\ndef back():\n    return go("/" + request.args["path"])\n',
+        ),
+        Example(
+            'from fastapi import FastAPI\nfrom fastapi.responses import RedirectResponse\napp = FastAPI()\n\n@app.get("/out")\ndef out(url: str):\n    return RedirectResponse(url)\n',
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        name = ctx.call_name(node)
+        names = _REDIRECTS.get(name or "")
+        if names is None:
+            return
+        target = web.argument(node, 0, names)
+        if target is None:
+            return
+        part = ctx.origin(target).risk("redirect")
+        if not web.is_client(part) or web.reads_own_url(ctx, part):
+            return
+        built, _ = web.built_value(ctx, target)
+        parts = strings.pieces(built)
+        if parts and isinstance(parts[0], strings.Literal) and _FIXED_START.match(parts[0].text):
+            return
+        if _checked(ctx, node, target):
+            return
+        ctx.report(
+            self,
+            target,
+            f"Redirect target `{ctx.text(target)}` comes from {web.describe(part)}: an attacker can send users to any site. "
+            "Check it with `url_has_allowed_host_and_scheme` or against an allow-list of hosts, and fall back to a fixed page.",
+            confidence=ctx.confidence_for(part),
+            related=ctx.related_path(part),
+        )
+
+
+def _checked(ctx, call: ast.Call, target: ast.expr) -> bool:
+    """Whether the function checks the target's host or calls a URL check on it."""
+    names = web.names_in(target)
+    if isinstance(target, ast.Name):
+        for value in ctx.assigned_values(target):
+            names |= web.names_in(value)
+    names -= catalog.REQUEST_NAMES | {"self"}
+    if not names:
+        return False
+    body = web.function_body(ctx, call)
+    for node in ast.walk(body):
+        if node is call:
+            continue
+        if isinstance(node, ast.Call):
+            func = node.func
+            label = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            args = list(node.args) + [k.value for k in node.keywords]
+            if _CHECKS.search(label) and any(web.names_in(a) & names for a in args):
+                return True
+            if label == "startswith" and isinstance(func, ast.Attribute) and web.names_in(func.value) & names:
+                return True
+        if isinstance(node, ast.Attribute) and node.attr in _HOST_PARTS and web.names_in(node.value) & names:
+            return True
+    return False

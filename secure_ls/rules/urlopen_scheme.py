@@ -1,0 +1,134 @@
+"""SLS122 urlopen-unchecked-scheme."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from secure_ls.engine.model import Confidence, Severity
+from secure_ls.rules._support import strings, web
+from secure_ls.rules.base import Example, Rule
+
+_OPENERS = {
+    "urllib.request.urlopen": 0,
+    "urllib.request.Request": 0,
+    "urllib.request.urlretrieve": 0,
+    "urllib.urlopen": 0,
+    "urllib.urlretrieve": 0,
+    "urllib2.urlopen": 0,
+    "urllib2.Request": 0,
+    "six.moves.urllib.request.urlopen": 0,
+}
+_SCHEME_START = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_SCHEME_WORDS = re.compile(r"https?:|scheme|https\?", re.IGNORECASE)
+
+
+class UrlopenUncheckedScheme(Rule):
+    """
+    ## What it does
+    Finds `urllib.request.urlopen`, `urlretrieve` and `Request` given a URL
+    that is not a constant, does not start with a fixed `http://` or
+    `https://`, and whose scheme the function never checks.
+
+    ## Why is this bad?
+    `urllib` opens more than web pages: `file:///etc/passwd` reads local
+    files and `ftp://` reaches other servers. Whoever controls the URL
+    chooses the scheme. (A URL that comes straight from a web request is
+    reported as server-side request forgery, SLS121, instead.)
+
+    ## How to fix it
+    Check the scheme before opening:
+    `if urllib.parse.urlparse(url).scheme not in ("http", "https"): raise ValueError(...)`,
+    or build the URL from a fixed `https://` prefix. An HTTP library such as
+    `requests` or `httpx` only speaks HTTP(S) and avoids the problem.
+    """
+
+    id = "SLS122"
+    name = "urlopen-unchecked-scheme"
+    title = "urlopen of a URL whose scheme is not checked"
+    cwe = 22
+    severity = Severity.MEDIUM
+    confidence = Confidence.MEDIUM
+    topic = "input-validation"
+    bandit = ("B310",)
+    fixable = False
+
+    VALID = [
+        'from urllib.request import urlopen\n\ndef fetch():\n    return urlopen("https://example.com/feed.xml", timeout=5).read()\n',
+        'from urllib.parse import urlparse\nfrom urllib.request import urlopen\n\ndef fetch(url):\n    if urlparse(url).scheme not in ("http", "https"):\n        raise ValueError(url)\n    return urlopen(url, timeout=5).read()\n',
+        'import urllib.request\n\ndef fetch(path):\n    return urllib.request.urlopen(f"https://api.example.com/{path}", timeout=5).read()\n',
+        'import urllib.request\n\ndef fetch(url):\n    if not url.startswith(("http://", "https://")):\n        raise ValueError(url)\n    return urllib.request.urlopen(url).read()\n',
+        'import urllib.request\n\ndef fetch(url):\n    req = urllib.request.Request("https://example.com/api", data=url.encode())\n    return urllib.request.urlopen(req).read()\n',
+        'def urlopen(url):\n    return url\n\ndef f(x):\n    return urlopen(x)\n',
+    ]
+    INVALID = [
+        Example(
+            'import urllib.request\n\ndef download(url, dest):\n    with urllib.request.urlopen(url) as response, open(dest, "wb") as out:\n        out.write(response.read())\n',
+        ),
+        Example(
+            'from urllib.request import Request, urlopen\n\ndef fetch(url, token):\n    req = Request(url, headers={"Authorization": token})\n    return urlopen(req).read()\n',
+        ),
+        Example(
+            'import sys\nfrom urllib.request import urlretrieve\n\nurlretrieve(sys.argv[1], "out.bin")\n',
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        name = ctx.call_name(node) or ""
+        if name not in _OPENERS:
+            return
+        url = web.argument(node, _OPENERS[name], ("url", "fullurl"))
+        if url is None:
+            return
+        part = ctx.origin(url).risk("url")
+        if part is None or web.is_client(part):
+            return  # constant, or reported as SSRF
+        if _is_request_object(url, ctx):
+            return
+        built, _ = web.built_value(ctx, url)
+        parts = strings.pieces(built)
+        if parts and isinstance(parts[0], strings.Literal) and _SCHEME_START.match(parts[0].text):
+            return
+        if parts and isinstance(parts[0], strings.Value) and ctx.origin(parts[0].node).is_constant:
+            return  # a constant base URL defined elsewhere
+        if _scheme_checked(ctx, node, url):
+            return
+        ctx.report(
+            self,
+            url,
+            f"`{ctx.text(url)}` is opened with `{name.rsplit('.', 1)[-1]}` without checking its scheme: `file://` and `ftp://` URLs work too. "
+            "Check `urlparse(url).scheme in (\"http\", \"https\")` first.",
+            confidence=ctx.confidence_for(part),
+            related=ctx.related_path(part),
+        )
+
+
+def _is_request_object(url: ast.expr, ctx) -> bool:
+    if isinstance(url, ast.Call) and ctx.call_name(url) in _OPENERS:
+        return True
+    if isinstance(url, ast.Name):
+        values = ctx.assigned_values(url)
+        if values and all(isinstance(v, ast.Call) and (ctx.call_name(v) or "").endswith("Request") for v in values):
+            return True
+        if not values and url.id in ("req", "request"):
+            return True
+    return False
+
+
+def _scheme_checked(ctx, call: ast.Call, url: ast.expr) -> bool:
+    names = web.names_in(url)
+    if isinstance(url, ast.Name):
+        for value in ctx.assigned_values(url):
+            names |= web.names_in(value)
+    body = web.function_body(ctx, call)
+    for node in ast.walk(body):
+        if isinstance(node, ast.Attribute) and node.attr == "scheme" and web.names_in(node.value) & names:
+            return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "startswith":
+            if web.names_in(node.func.value) & names and any(_SCHEME_WORDS.search(ast.unparse(a)) for a in node.args):
+                return True
+        if isinstance(node, ast.Call) and (ctx.call_name(node) or "").startswith("re.") and any(
+            _SCHEME_WORDS.search(ast.unparse(a)) for a in node.args[:1]
+        ) and any(web.names_in(a) & names for a in node.args[1:]):
+            return True
+    return False
