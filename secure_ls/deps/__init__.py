@@ -4,7 +4,7 @@ Files read (`is_dependency_file`): ``requirements*.txt``, ``*-requirements.txt``
 ``requirements*.in``, ``constraints*.txt`` and ``.txt``/``.in`` files in a
 ``requirements/`` folder (with ``-r``/``-c`` includes, extras, markers,
 ``--hash`` options, comments and ``\\`` continuations); ``pyproject.toml``
-(PEP 621 ``dependencies`` / ``optional-dependencies``, ``build-system.requires``,
+(PEP 621 ``dependencies`` / ``optional-dependencies``,
 PEP 735 ``[dependency-groups]``, Poetry's ``[tool.poetry.dependencies]``,
 ``dev-dependencies`` and ``group.*.dependencies``); the lock files
 ``uv.lock``, ``poetry.lock`` and ``pylock.toml`` / ``pylock.*.toml``.

@@ -451,7 +451,7 @@ def _poetry_dep(
         Dependency(
             name=canonicalize_name(name),
             display=name,
-            span=Span(start, whole.end) if start.line == whole.end.line else whole,
+            span=Span(start, idx.pos(ss.close)) if start.line == whole.end.line else whole,
             specifiers=[clauses_to_specifier(m) for m in members],
             pinned=clause.version if clause else None,
             version_span=idx.span(ss.start + clause.version_start, ss.start + clause.version_end)
@@ -485,7 +485,6 @@ def _parse_pyproject(text: str) -> ParsedFile:
             if isinstance(item, str):
                 _pep508_in_string(item, path + (i,), spans, idx, result, "pyproject")
 
-    strings_at(("build-system", "requires"), "build-system.requires")
     strings_at(("project", "dependencies"), "project.dependencies")
     optional = _get(data, ("project", "optional-dependencies"))
     if isinstance(optional, dict):

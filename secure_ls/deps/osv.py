@@ -47,6 +47,7 @@ BATCH = 1000
 WORKERS = 4
 BACKOFF_START = 60.0
 BACKOFF_MAX = 15 * 60.0
+MIN_TTL_SECONDS = 60.0
 
 
 def default_cache_dir() -> str:
@@ -299,7 +300,9 @@ class OsvCache:
 
     def __init__(self, cache_dir: str, ttl_hours: float):
         self.dir = cache_dir
-        self.ttl = ttl_hours * 3600.0
+        # Never below a minute: a server that fetches whenever something is
+        # stale must not be able to spin on the network.
+        self.ttl = max(float(ttl_hours) * 3600.0, MIN_TTL_SECONDS)
         self._lock = threading.Lock()
         self._queries: dict[Key, dict[str, Any]] = {}
         self._records: dict[str, Record] = {}

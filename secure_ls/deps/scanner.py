@@ -59,6 +59,12 @@ def _plural(n: int, one: str, many: str) -> str:
     return one if n == 1 else many
 
 
+def _releases_first(versions: Iterable[Version]) -> list[Version]:
+    """Final releases in order, then pre-releases: a bump to an alpha is a last resort."""
+    unique = set(versions)
+    return sorted(v for v in unique if not v.is_prerelease) + sorted(v for v in unique if v.is_prerelease)
+
+
 def _lower(sev: Severity) -> Severity:
     return Severity(max(Severity.LOW, sev - 1))
 
@@ -107,7 +113,13 @@ class DependencyScanner:
 
     def fetch(self, keys: Iterable[Key]) -> str | None:
         """Fill the cache for `keys` (and the versions a bump would move to)."""
-        todo = set(keys)
+        try:
+            return self._fetch(set(keys))
+        except Exception as exc:  # noqa: BLE001 - runs in the server's worker thread
+            return f"secure-ls failed to fetch vulnerability data: {exc!r}"
+
+    def _fetch(self, todo: set[Key]) -> str | None:
+        pins = {k for k in todo if k[1] != ALL}
         done: set[Key] = set()
         for _ in range(MAX_FIX_ROUNDS):
             todo -= done
@@ -117,13 +129,13 @@ class DependencyScanner:
             if error:
                 return error
             done |= todo
-            # Suggested bumps are checked too: ask about the versions they name.
+            # Suggested bumps are checked too: ask about the versions they name
+            # (each round verifies one more step of every pin's upgrade path).
             follow: set[Key] = set()
-            for name, version in todo:
-                if version != ALL:
-                    records, _ = self.source.lookup((name, version))
-                    if records:
-                        self._lowest_fix(name, parse_version(version), records, follow)
+            for name, version in pins:
+                records, _ = self.source.lookup((name, version))
+                if records:
+                    self._lowest_fix(name, parse_version(version), records, follow)
             todo = follow
         return None
 
@@ -164,11 +176,7 @@ class DependencyScanner:
         chosen: Version | None = None
         for _ in range(MAX_FIX_ROUNDS):
             affs = [a for a in (affected_for(r, name) for r in listed.values()) if a is not None]
-            candidates = sorted(
-                f
-                for f in {f for a in affs for f in a.fixed}
-                if (v is None or f > v) and (not f.is_prerelease or (v is not None and v.is_prerelease))
-            )
+            candidates = _releases_first(f for a in affs for f in a.fixed if v is None or f > v)
             chosen = next((c for c in candidates if not any(a.affects(c) for a in affs)), None)
             if chosen is None:
                 return None
@@ -293,7 +301,7 @@ class DependencyScanner:
             candidates = set(all_fixed)
             if box[0] is not None and box[1]:
                 candidates.add(box[0])
-            c = next((x for x in sorted(candidates) if eff.contains(x, prereleases=True) and clean(x)), None)
+            c = next((x for x in _releases_first(candidates) if eff.contains(x, prereleases=True) and clean(x)), None)
             region = box if c is None else intersect(box, (None, False, c, False))
             if region is None:
                 continue
@@ -304,7 +312,7 @@ class DependencyScanner:
                 if c is None:
                     whole_range_bad = True
                     lo = box[0]
-                    c = next((x for x in all_fixed if (lo is None or x > lo) and clean(x)), None)
+                    c = next((x for x in _releases_first(all_fixed) if (lo is None or x > lo) and clean(x)), None)
                 safe_floor = c if safe_floor is None else max(safe_floor, c) if c else safe_floor
         if not hit:
             return None

@@ -23,6 +23,7 @@ class StringSpan:
     end: int  # end of the content (before the closing quotes)
     raw: str  # text[start:end]
     literal: bool  # '...' strings have no escapes
+    close: int = -1  # just after the closing quote(s)
 
 
 class _Walker:
@@ -153,7 +154,7 @@ class _Walker:
                         j += 1
                     break
                 j += 1
-            self.strings[path] = StringSpan(start, j, s[start:j], False)
+            self.strings[path] = StringSpan(start, j, s[start:j], False, j + 3)
             return j + 3
         if s.startswith("'''", i):
             start = i + 3
@@ -164,16 +165,16 @@ class _Walker:
             j = s.index("'''", start)
             while s.startswith("''''", j):
                 j += 1
-            self.strings[path] = StringSpan(start, j, s[start:j], True)
+            self.strings[path] = StringSpan(start, j, s[start:j], True, j + 3)
             return j + 3
         c = s[i]
         if c == '"':
             _, start, end, nxt = self.basic(i)
-            self.strings[path] = StringSpan(start, end, s[start:end], False)
+            self.strings[path] = StringSpan(start, end, s[start:end], False, nxt)
             return nxt
         if c == "'":
             end = s.index("'", i + 1)
-            self.strings[path] = StringSpan(i + 1, end, s[i + 1 : end], True)
+            self.strings[path] = StringSpan(i + 1, end, s[i + 1 : end], True, end + 1)
             return end + 1
         if c == "[":
             i += 1

@@ -66,11 +66,16 @@ def _fast_line_starts(text: str) -> list[int]:
     return starts
 
 
-def apply_fixes(text: str, findings: list[Finding], unsafe: bool = False) -> tuple[str, int]:
-    """Applies the fixes of `findings` that do not overlap; returns (text, applied count)."""
+def select_fix_edits(findings: list[Finding], unsafe: bool = False) -> list[Edit]:
+    """The edits of every fix that does not overlap an earlier one (one import insert each)."""
+    return _select(findings, unsafe)[0]
+
+
+def _select(findings: list[Finding], unsafe: bool) -> tuple[list[Edit], int]:
+    chosen = 0
     edits: list[Edit] = []
     taken: list[tuple] = []
-    applied = 0
+    inserts: set[tuple] = set()
     for finding in findings:
         fix = finding.fix
         if fix is None or (not fix.safe and not unsafe):
@@ -79,6 +84,18 @@ def apply_fixes(text: str, findings: list[Finding], unsafe: bool = False) -> tup
         if any(not (b <= s or a >= e) for a, b in ranges for s, e in taken):
             continue
         taken.extend(ranges)
-        edits.extend(fix.edits)
-        applied += 1
-    return apply_edits(text, edits), applied
+        chosen += 1
+        for edit in fix.edits:
+            if edit.span.start == edit.span.end:
+                key = (edit.span.start, edit.text)
+                if key in inserts:
+                    continue
+                inserts.add(key)
+            edits.append(edit)
+    return edits, chosen
+
+
+def apply_fixes(text: str, findings: list[Finding], unsafe: bool = False) -> tuple[str, int]:
+    """Applies the fixes of `findings` that do not overlap; returns (text, fixes applied)."""
+    edits, chosen = _select(findings, unsafe)
+    return apply_edits(text, edits), chosen

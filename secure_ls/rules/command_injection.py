@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import flow
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import shell, strings
 from secure_ls.rules._support import taint_sinks as ts

@@ -102,7 +102,7 @@ class HardcodedPassword(Rule):
         if owner is None:
             return
         kind, name, _anchor = owner
-        if not secrets.secret_name(name) or name.lower() in secrets.FRAMEWORK_KEY_NAMES:
+        if not secrets.secret_name(name) or secrets.framework_key_literal(node, kind, name, ctx):
             return
         if secrets.placeholder(value, name) or secrets.known_token(value):
             return

@@ -69,7 +69,7 @@ class HardcodedToken(Rule):
             fixed='import stripe\nimport os\n\nstripe.api_key = os.environ["API_KEY"]\n',
         ),
         Example(
-            'import requests\n\nheaders = {"Authorization": "Bearer xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"}\n',
+            'import requests\n\nheaders = {"Authorization": "Bearer xoxb-730295816402-5183920475619-Zk8Qw2Lr7Tn4Vb9Xc1Md6Hs3"}\n',
             fixed=None,
         ),
         Example(

@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "neovim.md"
 SNIPPET = re.compile(
     r"<!-- snippet: (?P<path>\S+) -->\n```(?P<lang>[\w-]*)\n(?P<body>.*?)```\n<!-- /snippet -->",
-    re.S,
+    re.DOTALL,
 )
 SNIPPET_FILES = [
     "editors/neovim/lsp/secure_ls.lua",
@@ -75,10 +75,13 @@ def test_snippet_files_end_with_a_newline_and_no_code_fence() -> None:
         assert text.endswith("\n") and "```" not in text, path
 
 
-def test_neovim_configs_run_secure_ls_serve() -> None:
+def test_neovim_configs_run_secure_ls_serve_and_set_no_setting() -> None:
     for path in SNIPPET_FILES[:3]:
         text = (REPO / path).read_text(encoding="utf-8")
         assert "cmd = { 'secure-ls', 'serve' }" in text, path
+        # Every setting is a commented-out example: one set here would override pyproject.toml.
+        table = re.search(r"(?ms)^local options = \{\n(.*?)^\}", text)
+        assert table and all(line.lstrip().startswith("--") for line in table[1].splitlines()), path
         assert "['secure-ls'] = options" in text and "init_options = options" in text, path
 
 
@@ -86,7 +89,7 @@ def test_helix_languages_toml() -> None:
     config = tomllib.loads((REPO / "editors/helix/languages.toml").read_text(encoding="utf-8"))
     server = config["language-server"]["secure-ls"]
     assert [server["command"], *server["args"]] == ["secure-ls", "serve"]
-    assert server["config"]["enable"] is True
+    assert "config" not in server, "settings are examples only: a key set here overrides pyproject.toml"
     python = next(lang for lang in config["language"] if lang["name"] == "python")
     assert "secure-ls" in python["language-servers"]
 
@@ -97,8 +100,7 @@ def test_sublime_settings() -> None:
     config = json.loads(re.sub(r"(?m)^\s*//.*$|\s//[^\"\n]*$", "", text))
     client = config["clients"]["secure-ls"]
     assert client["command"] == ["secure-ls", "serve"]
-    assert client["settings"]["secure-ls"]["enable"] is True
-    assert client["initializationOptions"]["enable"] is True
+    assert client["settings"] == {"secure-ls": {}}, "settings are examples only: a key set here overrides pyproject.toml"
 
 
 def test_emacs_config_is_balanced() -> None:

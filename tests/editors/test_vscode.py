@@ -19,10 +19,12 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 import urllib.request
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -114,7 +116,16 @@ def _free_port() -> int:
 class VSCodeRun:
     """A scratch profile + workspace + code-server process for one scenario."""
 
-    def __init__(self, scenario: str, scratch: Path, vsix: Path, interpreter: list[str]):
+    def __init__(
+        self,
+        scenario: str,
+        scratch: Path,
+        vsix: Path,
+        interpreter: list[str],
+        *,
+        trusted: bool = True,
+        workspace_settings: dict | None = None,
+    ):
         self.scenario = scenario
         self.scratch = scratch
         self.artifacts = ARTIFACTS / scenario
@@ -143,11 +154,15 @@ class VSCodeRun:
         (settings_dir / "settings.json").write_text(
             json.dumps(
                 {
-                    "security.workspace.trust.enabled": False,
+                    # trusted=False: workspace trust on, the folder opens in Restricted Mode
+                    "security.workspace.trust.enabled": not trusted,
+                    "security.workspace.trust.startupPrompt": "never",
+                    "security.workspace.trust.untrustedFiles": "open",
                     "workbench.startupEditor": "none",
                     "workbench.tips.enabled": False,
                     "workbench.welcomePage.walkthroughs.openOnInstall": False,
                     "workbench.editor.enablePreview": False,
+                    "workbench.secondarySideBar.defaultVisibility": "hidden",
                     "window.restoreWindows": "none",
                     "telemetry.telemetryLevel": "off",
                     "extensions.autoUpdate": False,
@@ -164,7 +179,7 @@ class VSCodeRun:
             )
         )
         (self.workspace / ".vscode").mkdir(parents=True)
-        (self.workspace / ".vscode" / "settings.json").write_text("{}\n")
+        (self.workspace / ".vscode" / "settings.json").write_text(json.dumps(workspace_settings or {}, indent=4) + "\n")
         (self.workspace / "app.py").write_text(APP_PY)
         (self.workspace / "more.py").write_text(MORE_PY)
 
@@ -200,8 +215,8 @@ class VSCodeRun:
                 str(self.extensions),
                 "--disable-telemetry",
                 "--disable-update-check",
-                "--disable-workspace-trust",
                 "--disable-getting-started-override",
+                *(["--disable-workspace-trust"] if trusted else []),
                 str(self.workspace),
             ],
             env=self.env,
@@ -225,7 +240,7 @@ class VSCodeRun:
         self.close()
         pytest.fail(f"code-server did not become healthy:\n{self.code_server_log()}", pytrace=False)
 
-    def run_e2e(self, timeout_s: int) -> dict:
+    def run_e2e(self, timeout_s: int, extra_env: dict[str, str] | None = None) -> dict:
         url = f"http://127.0.0.1:{self.port}/?folder={self.workspace}"
         env = dict(self.env)
         env.update(
@@ -238,6 +253,7 @@ class VSCodeRun:
             E2E_HOME=str(self.home),
             E2E_TIMEOUT_MS=str(timeout_s * 1000),
         )
+        env.update(extra_env or {})
         try:
             proc = subprocess.run(
                 [str(NODE_BIN / "node"), str(E2E_SCRIPT)],
@@ -256,7 +272,8 @@ class VSCodeRun:
         return result
 
     def code_server_log(self) -> str:
-        self.log_file.flush()
+        if not self.log_file.closed:
+            self.log_file.flush()
         return (self.artifacts / "code-server.log").read_text()[-3000:]
 
     def extension_log(self) -> str:
@@ -298,10 +315,26 @@ def _report(run: VSCodeRun, result: dict) -> str:
     return "\n".join(lines)
 
 
-def _run_scenario(scenario: str, tmp_path: Path, vsix: Path, interpreter: list[str], timeout_s: int) -> tuple[VSCodeRun, dict]:
-    run = VSCodeRun(scenario, tmp_path, vsix, interpreter)
+@pytest.fixture
+def scratch() -> Iterator[Path]:
+    """A short scratch root: Chromium's singleton socket path must stay under ~100 characters."""
+    path = Path(tempfile.mkdtemp(prefix="slsvsc-", dir="/tmp"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _run_scenario(
+    scenario: str,
+    scratch: Path,
+    vsix: Path,
+    interpreter: list[str],
+    timeout_s: int,
+    extra_env: dict[str, str] | None = None,
+    **options,
+) -> tuple[VSCodeRun, dict]:
+    run = VSCodeRun(scenario, scratch, vsix, interpreter, **options)
     try:
-        result = run.run_e2e(timeout_s)
+        result = run.run_e2e(timeout_s, extra_env)
         run.extension_log()
     finally:
         run.close()
@@ -311,16 +344,15 @@ def _run_scenario(scenario: str, tmp_path: Path, vsix: Path, interpreter: list[s
 
 
 def _server_importable(python: str) -> bool:
-    return subprocess.run([python, "-c", "import secure_ls.lsp.server"], capture_output=True).returncode == 0
+    return subprocess.run([python, "-c", "import secure_ls"], capture_output=True).returncode == 0
 
 
-def test_vscode_diagnostics_fixes_settings_restart(tmp_path: Path, vsix: Path) -> None:
-    if not _server_importable(sys.executable):
-        pytest.fail(
-            f"{sys.executable} cannot import secure_ls.lsp.server; run `pip install -e .` in this venv",
-            pytrace=False,
-        )
-    run, result = _run_scenario("main", tmp_path, vsix, [sys.executable], timeout_s=360)
+def test_vscode_diagnostics_fixes_settings_restart(scratch: Path, vsix: Path) -> None:
+    # The interpreter the extension is pointed at (secure-ls.interpreter): this venv's by default.
+    python = os.environ.get("SECURE_LS_E2E_PYTHON", sys.executable)
+    if not _server_importable(python):
+        pytest.fail(f"{python} cannot import secure_ls; run `pip install -e .` in this venv", pytrace=False)
+    run, result = _run_scenario("main", scratch, vsix, [python], timeout_s=360)
 
     app = (run.workspace / "app.py").read_text()
     assert 'f"SELECT' not in app, app
@@ -343,15 +375,56 @@ def test_vscode_diagnostics_fixes_settings_restart(tmp_path: Path, vsix: Path) -
     ], names
 
 
-def test_vscode_private_install_from_bundled_wheel(tmp_path: Path, vsix: Path) -> None:
-    bare = tmp_path / "bare-venv"
+def test_vscode_private_install_from_bundled_wheel(scratch: Path, vsix: Path) -> None:
+    bare = scratch / "bare-venv"
     subprocess.run([sys.executable, "-m", "venv", str(bare)], check=True, timeout=120)
     bare_python = str(bare / "bin" / "python")
     assert not _server_importable(bare_python), "the fresh venv must not have secure_ls"
 
-    run, _ = _run_scenario("private-install", tmp_path, vsix, [bare_python], timeout_s=480)
+    run, _ = _run_scenario("private-install", scratch, vsix, [bare_python], timeout_s=480)
 
     storage = run.user_data / "User" / "globalStorage" / "secure-ls.secure-ls" / "server-venv"
     private_python = storage / "bin" / "python"
     assert private_python.exists(), f"no private venv at {storage}"
     assert _server_importable(str(private_python))
+
+
+def test_vscode_untrusted_workspace_never_runs_workspace_interpreter(scratch: Path, vsix: Path) -> None:
+    python = os.environ.get("SECURE_LS_E2E_PYTHON", sys.executable)
+    if not _server_importable(python):
+        pytest.fail(f"{python} cannot import secure_ls; run `pip install -e .` in this venv", pytrace=False)
+    # A workspace that names its own "interpreter" and "server": running either leaves a marker.
+    marker = scratch / "workspace-program-ran"
+    evil = scratch / "evil-python"
+    evil.write_text(f"#!/bin/sh\ntouch {marker}\nexit 1\n")
+    evil.chmod(0o755)
+    run, result = _run_scenario(
+        "untrusted",
+        scratch,
+        vsix,
+        [python],  # the user's own (global) setting
+        timeout_s=240,
+        trusted=False,
+        workspace_settings={"secure-ls.interpreter": [str(evil)], "secure-ls.path": [str(evil), "serve"]},
+    )
+    assert not marker.exists(), "the extension ran a program named by an untrusted workspace's settings"
+    assert "SLS101" in (result.get("problems") or "")
+
+
+def test_vscode_missing_or_old_interpreter_is_explained(scratch: Path, vsix: Path) -> None:
+    # A stand-in for an old Python: answers the extension's probe as Python 3.8 would.
+    old_python = scratch / "python3.8"
+    old_python.write_text(
+        "#!/bin/sh\n"
+        'echo \'SECURE_LS_PROBE {"executable": "/opt/old/bin/python3.8", "version": [3, 8, 18], "hasServer": false}\'\n'
+    )
+    old_python.chmod(0o755)
+    _, result = _run_scenario(
+        "bad-interpreter",
+        scratch,
+        vsix,
+        [str(scratch / "no-such-python")],
+        timeout_s=180,
+        extra_env={"E2E_OLD_PYTHON": str(old_python)},
+    )
+    assert [s["name"] for s in result["steps"]] == ["workbench", "missing-interpreter", "too-old-interpreter"]

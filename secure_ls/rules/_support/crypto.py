@@ -212,3 +212,203 @@ def string_literal_text(node: ast.AST) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     return None
+
+
+# ---- key derivation functions ---------------------------------------------------
+
+class KdfCall:
+    """A recognised password-based KDF call and its parameters (None when absent)."""
+
+    def __init__(self, kind: str, call: ast.Call, hash_name: str | None, salt, iterations, n=None, r=None, p=None, default_iterations: int | None = None):
+        self.kind = kind  # "pbkdf2" or "scrypt"
+        self.call = call
+        self.hash_name = hash_name
+        self.salt = salt
+        self.iterations = iterations
+        self.n, self.r, self.p = n, r, p
+        self.default_iterations = default_iterations
+
+
+_CRYPTOGRAPHY_HASHES = "cryptography.hazmat.primitives.hashes."
+
+
+def _hash_name_of(node: ast.expr | None, ctx) -> str | None:
+    if node is None:
+        return None
+    text = ctx.string_value(node)
+    if text is not None and isinstance(node, (ast.Constant, ast.Name)):
+        return text.lower().replace("-", "")
+    target = node.func if isinstance(node, ast.Call) else node
+    name = ctx.qualified_name(target) or ""
+    if name.startswith(_CRYPTOGRAPHY_HASHES):
+        return name[len(_CRYPTOGRAPHY_HASHES):].lower().replace("_", "")
+    if name.startswith("hashlib."):
+        return name[len("hashlib."):].lower()
+    for prefix in ("Crypto.Hash.", "Cryptodome.Hash."):
+        if name.startswith(prefix):
+            return name[len(prefix):].split(".")[0].lower().replace("_", "")
+    return None
+
+
+def kdf_call(call: ast.Call, ctx) -> KdfCall | None:
+    name = ctx.call_name(call) or ""
+    if has_unpacking(call):
+        return None
+    if name == "hashlib.pbkdf2_hmac":
+        return KdfCall(
+            "pbkdf2", call, _hash_name_of(argument(call, 0, "hash_name"), ctx),
+            argument(call, 2, "salt"), argument(call, 3, "iterations"),
+        )
+    if name == "hashlib.scrypt":
+        return KdfCall("scrypt", call, None, argument(call, None, "salt"), None,
+                       argument(call, None, "n"), argument(call, None, "r"), argument(call, None, "p"))
+    if name == "cryptography.hazmat.primitives.kdf.pbkdf2.PBKDF2HMAC":
+        return KdfCall(
+            "pbkdf2", call, _hash_name_of(argument(call, 0, "algorithm"), ctx),
+            argument(call, 2, "salt"), argument(call, 3, "iterations"),
+        )
+    if name == "cryptography.hazmat.primitives.kdf.scrypt.Scrypt":
+        return KdfCall("scrypt", call, None, argument(call, 0, "salt"), None,
+                       argument(call, 2, "n"), argument(call, 3, "r"), argument(call, 4, "p"))
+    for prefix in ("Crypto.Protocol.KDF.", "Cryptodome.Protocol.KDF."):
+        if name == prefix + "PBKDF2":
+            prf = argument(call, 4, "prf")
+            module = argument(call, None, "hmac_hash_module")
+            if prf is not None:
+                return None  # a custom PRF: cannot tell its cost
+            hash_name = _hash_name_of(module, ctx) if module is not None else "sha1"
+            return KdfCall("pbkdf2", call, hash_name, argument(call, 1, "salt"), argument(call, 3, "count"), default_iterations=1000)
+        if name == prefix + "scrypt":
+            return KdfCall("scrypt", call, None, argument(call, 1, "salt"), None,
+                           argument(call, 3, "N"), argument(call, 4, "r"), argument(call, 5, "p"))
+    return None
+
+
+# ---- ciphers ----------------------------------------------------------------------
+
+CRYPTOGRAPHY_ALGORITHMS = (
+    "cryptography.hazmat.primitives.ciphers.algorithms.",
+    "cryptography.hazmat.decrepit.ciphers.algorithms.",
+)
+CRYPTOGRAPHY_MODES = "cryptography.hazmat.primitives.ciphers.modes."
+CRYPTOGRAPHY_CIPHER = "cryptography.hazmat.primitives.ciphers.Cipher"
+CRYPTOGRAPHY_AEAD = "cryptography.hazmat.primitives.ciphers.aead."
+PYCRYPTO_CIPHERS = ("Crypto.Cipher.", "Cryptodome.Cipher.")
+
+# name -> (display name, severity word)
+WEAK_CRYPTOGRAPHY = {
+    "TripleDES": "3DES", "ARC4": "RC4", "Blowfish": "Blowfish", "CAST5": "CAST5",
+    "IDEA": "IDEA", "SEED": "SEED", "RC2": "RC2",
+}
+WEAK_PYCRYPTO = {
+    "DES": "DES", "DES3": "3DES", "ARC2": "RC2", "ARC4": "RC4", "Blowfish": "Blowfish",
+    "CAST": "CAST5", "XOR": "XOR",
+}
+BROKEN = frozenset({"DES", "RC4", "RC2", "XOR"})
+
+
+def cryptography_algorithm(call: ast.AST, ctx) -> str | None:
+    """'TripleDES' for `algorithms.TripleDES(key)` (also from hazmat.decrepit)."""
+    if not isinstance(call, ast.Call):
+        return None
+    name = ctx.call_name(call) or ""
+    for prefix in CRYPTOGRAPHY_ALGORITHMS:
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return None
+
+
+def pycrypto_cipher(call: ast.Call, ctx) -> str | None:
+    """'AES' for `AES.new(...)` from Crypto.Cipher / Cryptodome.Cipher."""
+    name = ctx.call_name(call) or ""
+    for prefix in PYCRYPTO_CIPHERS:
+        if name.startswith(prefix) and name.endswith(".new"):
+            return name[len(prefix):-len(".new")]
+    return None
+
+
+def weak_cipher_name(call: ast.AST, ctx) -> str | None:
+    """Display name of a weak cipher constructed by `call`, if it is one."""
+    if not isinstance(call, ast.Call):
+        return None
+    algo = cryptography_algorithm(call, ctx)
+    if algo is not None:
+        return WEAK_CRYPTOGRAPHY.get(algo)
+    algo = pycrypto_cipher(call, ctx)
+    if algo is not None:
+        return WEAK_PYCRYPTO.get(algo)
+    name = ctx.call_name(call) or ""
+    if name in ("pyDes.des", "pyDes.triple_des"):
+        return "DES" if name == "pyDes.des" else "3DES"
+    return None
+
+
+def pycrypto_mode(call: ast.Call, ctx) -> tuple[ast.expr | None, str | None]:
+    """The mode argument of `X.new(key, X.MODE_..., ...)` and its MODE_ name."""
+    mode = argument(call, 1, "mode")
+    if mode is None:
+        return None, None
+    name = ctx.qualified_name(mode) or ""
+    last = name.rsplit(".", 1)[-1] if name else (mode.attr if isinstance(mode, ast.Attribute) else "")
+    if not last.startswith("MODE_"):
+        value = int_value(mode, ctx)
+        # PyCryptodome's numeric values for the modes
+        last = {1: "MODE_ECB", 2: "MODE_CBC", 3: "MODE_CFB", 5: "MODE_OFB", 6: "MODE_CTR"}.get(value, "") if value is not None else ""
+    return mode, (last or None)
+
+
+# ---- HMAC -----------------------------------------------------------------------------
+
+class HmacCall:
+    def __init__(self, call, key, digest, digest_keyword, library):
+        self.call = call
+        self.key = key
+        self.digest = digest  # the digest argument, None when absent
+        self.digest_keyword = digest_keyword  # its keyword name
+        self.library = library  # "hashlib", "cryptography", "Crypto" or "Cryptodome"
+
+
+def hmac_call(call: ast.Call, ctx) -> HmacCall | None:
+    if has_unpacking(call):
+        return None
+    name = ctx.call_name(call) or ""
+    if name in ("hmac.new", "hmac.HMAC"):
+        return HmacCall(call, argument(call, 0, "key"), argument(call, 2, "digestmod"), "digestmod", "hashlib")
+    if name == "hmac.digest":
+        return HmacCall(call, argument(call, 0, "key"), argument(call, 2, "digest"), "digest", "hashlib")
+    if name == "cryptography.hazmat.primitives.hmac.HMAC":
+        return HmacCall(call, argument(call, 0, "key"), argument(call, 1, "algorithm"), "algorithm", "cryptography")
+    for prefix in ("Crypto", "Cryptodome"):
+        if name == prefix + ".Hash.HMAC.new":
+            return HmacCall(call, argument(call, 0, "key"), argument(call, 2, "digestmod"), "digestmod", prefix)
+    return None
+
+
+def weak_digest(node: ast.expr, ctx) -> tuple[str, str] | None:
+    """('md5', replacement text) when `node` names MD5/SHA-1 as a digest, else None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        value = node.value.lower().replace("-", "").replace("_", "")
+        if value in ("md5", "sha1", "md4"):
+            text = ctx.text(node)
+            quote = text[0] if text[:1] in ("'", '"') else '"'
+            return value, f"{quote}sha256{quote}"
+        return None
+    target = node.func if isinstance(node, ast.Call) else node
+    name = ctx.qualified_name(target) or ""
+    last = name.rsplit(".", 1)[-1]
+    if name.startswith("hashlib.") and last in ("md5", "sha1"):
+        if isinstance(target, ast.Attribute):
+            return last, f"{ctx.text(target.value)}.sha256"
+        return last, "hashlib.sha256"
+    if name.startswith(_CRYPTOGRAPHY_HASHES) and last in ("MD5", "SHA1"):
+        if isinstance(node, ast.Call) and isinstance(target, ast.Attribute) and not node.args:
+            return last.lower(), f"{ctx.text(target.value)}.SHA256()"
+        return last.lower(), ""
+    for prefix in ("Crypto.Hash.", "Cryptodome.Hash."):
+        if name.startswith(prefix) and name[len(prefix):].split(".")[0] in ("MD5", "SHA", "SHA1", "MD4"):
+            module = name[len(prefix):].split(".")[0]
+            algo = "sha1" if module.startswith("SHA") else module.lower()
+            if isinstance(target, ast.Attribute) and not isinstance(node, ast.Call):
+                return algo, f"{ctx.text(target.value)}.SHA256"
+            return algo, ""
+    return None

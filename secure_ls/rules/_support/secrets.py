@@ -259,3 +259,21 @@ def is_docstring(node: ast.AST, ctx) -> bool:
     holder = ctx.parent(parent)
     body = getattr(holder, "body", None)
     return isinstance(body, list) and bool(body) and body[0] is parent
+
+
+def framework_key_literal(node: ast.Constant, kind: str, name: str, ctx) -> bool:
+    """Whether SLS204 reports this literal (so SLS201 leaves it alone): a
+    `SECRET_KEY`/`JWT_SECRET_KEY` assigned, passed to `config.update(...)` or
+    as an upper-case keyword, or stored in a dict that has such a key."""
+    if name.lower() not in FRAMEWORK_KEY_NAMES:
+        return False
+    if kind == "assign":
+        return True
+    if kind == "keyword":
+        call = ctx.parent(ctx.parent(node))
+        from secure_ls.rules._support.config import config_update_call
+
+        return isinstance(call, ast.Call) and (config_update_call(call) or name.isupper())
+    if kind == "dict":
+        return name.isupper()
+    return False

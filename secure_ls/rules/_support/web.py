@@ -153,3 +153,13 @@ def wrappable(ctx, node: ast.expr) -> bool:
 def is_view_function(func: ast.AST | None) -> bool:
     """A function decorated as an HTTP route (Flask/FastAPI/... style)."""
     return func is not None and flow._is_route_handler(func)
+
+
+def call_label(call: ast.Call) -> str:
+    """The last name of what a call calls (`make_response` for `flask.make_response(...)`)."""
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return func.id
+    return ""

@@ -6,7 +6,8 @@
 //   E2E_URL           code-server URL with ?folder=...
 //   E2E_WORKSPACE     workspace folder on disk (holds app.py and .vscode/settings.json)
 //   E2E_ARTIFACTS     folder for screenshots and result.json
-//   E2E_SCENARIO      "main" | "private-install"
+//   E2E_SCENARIO      "main" | "private-install" | "untrusted" | "bad-interpreter"
+//                     (bad-interpreter also reads E2E_OLD_PYTHON)
 //   E2E_PLAYWRIGHT    folder of the playwright-core package
 //   E2E_CHROMIUM      chromium executable
 //   E2E_HOME          scratch HOME of this run (to find the server processes of this run)
@@ -126,7 +127,7 @@ async function goTo(line, column) {
     await page.keyboard.press('Control+G');
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 10000 });
-    await input.fill(`${line}:${column}`);
+    await input.fill(`:${line}:${column}`);
     await page.waitForTimeout(200);
     await page.keyboard.press('Enter');
     await page.waitForTimeout(300);
@@ -185,8 +186,6 @@ async function waitForServerRunning(timeoutMs = 90000) {
 /** Opens the quick fix menu at the cursor and applies the item whose title starts with `prefix`. */
 async function applyQuickFix(prefix, shotName) {
     await page.keyboard.press('Control+.');
-    const menu = page.locator('.action-widget');
-    await menu.waitFor({ state: 'visible', timeout: 15000 });
     await page.locator('.action-widget .monaco-list-row', { hasText: prefix }).first().waitFor({ timeout: 15000 });
     const titles = (await page.locator('.action-widget .monaco-list-row').allInnerTexts()).map((t) => t.trim());
     for (let i = 0; i < 30; i++) {
@@ -314,7 +313,7 @@ async function scenarioMain() {
         await focusEditor();
         const [line, col] = positionOf('app.py', 'f"SELECT', 4);
         await goTo(line, col);
-        const chosen = await applyQuickFix('secure-ls (SLS101)', 'sql-quick-fix-menu');
+        const chosen = await applyQuickFix('secure-ls (SLS101): Use a parameterized query', 'sql-quick-fix-menu');
         await waitUntil('the editor to show the fixed query', async () => !(await editorText()).includes('f"SELECT'), 15000);
         const disk = await save('app.py', (t) => !t.includes('f"SELECT'), 'hold the parameterized query');
         result.files['app.py after SQL fix'] = disk;
@@ -324,7 +323,7 @@ async function scenarioMain() {
     await step('hash-quick-fix', async () => {
         const [line, col] = positionOf('app.py', 'hashlib.md5', 9);
         await goTo(line, col);
-        const chosen = await applyQuickFix('secure-ls (SLS301)', 'hash-quick-fix-menu');
+        const chosen = await applyQuickFix('secure-ls (SLS301): Hash the password with bcrypt', 'hash-quick-fix-menu');
         await waitUntil('the editor to drop md5', async () => !(await editorText()).includes('md5('), 15000);
         const disk = await save('app.py', (t) => !t.includes('md5(') && /bcrypt/.test(t), 'use bcrypt instead of md5');
         result.files['app.py after hash fix'] = disk;
@@ -364,6 +363,51 @@ async function scenarioPrivateInstall() {
     });
 }
 
+/** Restricted Mode: the workspace's own secure-ls.path / secure-ls.interpreter must be ignored. */
+async function scenarioUntrusted() {
+    await openWorkbench();
+    await step('restricted-mode-diagnostics', async () => {
+        await openFile('app.py');
+        await waitUntil('the Restricted Mode indicator', () => page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().isVisible(), 30000);
+        await waitForServerRunning();
+        await waitUntil('a secure-ls squiggle from the server the user configured', async () => (await squiggles()) > 0, 90000);
+        return waitUntil('SLS101 in the Problems panel', async () => {
+            const t = await problemsText();
+            return t.includes('SLS101') ? t : false;
+        }, 30000);
+    });
+}
+
+/** A missing interpreter, then (after a settings edit) a too-old one: each gets a notification with the remedy. */
+async function scenarioBadInterpreter() {
+    await openWorkbench();
+    const toastWith = (text) => page.locator('.notification-toast', { hasText: text }).first();
+    await step('missing-interpreter', async () => {
+        await openFile('app.py');
+        const toast = toastWith('could not be run');
+        await waitUntil('a notification that the interpreter could not be run', () => toast.isVisible(), 60000);
+        const text = await toast.innerText();
+        if (!text.includes('secure-ls.interpreter')) {
+            throw new Error(`the notification names no remedy: ${text}`);
+        }
+        return text;
+    });
+    await step('too-old-interpreter', async () => {
+        // A launch setting changed in the (trusted) workspace: the extension restarts by itself.
+        fs.writeFileSync(
+            path.join(WORKSPACE, '.vscode', 'settings.json'),
+            JSON.stringify({ 'secure-ls.interpreter': [env('E2E_OLD_PYTHON')] }, null, 4),
+        );
+        const toast = toastWith('is Python 3.8');
+        await waitUntil('a notification that Python 3.8 is too old', () => toast.isVisible(), 60000);
+        const text = await toast.innerText();
+        if (!text.includes('3.10 or newer')) {
+            throw new Error(`the notification does not say which version is needed: ${text}`);
+        }
+        return text;
+    });
+}
+
 // ------------------------------------------------------------------ main
 
 const browser = await chromium.launch({
@@ -379,6 +423,10 @@ try {
         await scenarioMain();
     } else if (SCENARIO === 'private-install') {
         await scenarioPrivateInstall();
+    } else if (SCENARIO === 'bad-interpreter') {
+        await scenarioBadInterpreter();
+    } else if (SCENARIO === 'untrusted') {
+        await scenarioUntrusted();
     } else {
         throw new Error(`unknown scenario ${SCENARIO}`);
     }

@@ -1,0 +1,1 @@
+"""The LSP front: protocol handling only; all analysis lives in secure_ls.engine."""

@@ -1,0 +1,565 @@
+"""The language server: LSP in, engine calls, LSP out. Knows nothing about rules.
+
+Flow: a document is opened or edited -> it is marked dirty -> on the next
+turn of the event loop every dirty document is analysed once (so a burst of
+edits costs one analysis) -> diagnostics are published for clients that
+want them pushed, or served on `textDocument/diagnostic` for clients that
+pull. Code actions and hovers read the findings of the current version;
+nothing is re-analysed for them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+
+from secure_ls import __version__, deps_bridge
+from secure_ls.checker import engine_for
+from secure_ls.config import ConfigError, Settings, find_pyproject, load_pyproject
+from secure_ls.engine.edits import select_fix_edits
+from secure_ls.engine.model import AnalysisResult, Finding
+from secure_ls.lsp import convert
+from secure_ls.lsp.documents import Document, DocumentStore, Encoding
+from secure_ls.lsp.hover import hover_markdown
+from secure_ls.rules import rule_by_id
+
+log = logging.getLogger("secure_ls")
+
+FIX_ALL_KIND = "source.fixAll.secure-ls"
+FIX_DEPS_KIND = "source.fixAll.secure-ls.dependencies"
+CONFIG_SECTION = "secure-ls"
+
+
+class _Protocol(LanguageServerProtocol):
+    """Leaves document bookkeeping to our DocumentStore (see lsp/documents.py)."""
+
+    def lsp_text_document__did_open(self, params):  # no `method_name`: not registered as built-in
+        return None
+
+    def lsp_text_document__did_change(self, params):
+        return None
+
+    def lsp_text_document__did_close(self, params):
+        return None
+
+
+@dataclass
+class Analysis:
+    version: int | None
+    result: AnalysisResult
+    findings: list[Finding]
+
+
+class SecureLanguageServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("secure-ls", __version__, protocol_cls=_Protocol, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.documents = DocumentStore()
+        self.analyses: dict[str, Analysis] = {}
+        self.editor_settings: dict[str, Any] = {}
+        self._settings_cache: dict[str, tuple[float, Settings]] = {}
+        self._dirty: set[str] = set()
+        self._flush_scheduled = False
+        self._reported: set[str] = set()
+        self._config_errors: set[str] = set()
+        self._fetching: set[tuple[str, str]] = set()
+        self.pull = False
+
+    # ---- client capabilities ----------------------------------------------
+    @property
+    def encoding(self) -> Encoding:
+        kind = getattr(self.workspace, "position_encoding", None) or types.PositionEncodingKind.Utf16
+        return Encoding({types.PositionEncodingKind.Utf8: "utf-8", types.PositionEncodingKind.Utf32: "utf-32"}.get(kind, "utf-16"))
+
+    def _capability(self, *path: str) -> Any:
+        node: Any = self.client_capabilities
+        for name in path:
+            node = getattr(node, name, None)
+            if node is None:
+                return None
+        return node
+
+    # ---- settings ---------------------------------------------------------
+    def settings_for(self, uri: str) -> Settings:
+        path = uri_to_path(uri)
+        pyproject = find_pyproject(path) if path and os.path.isabs(path) else None
+        key = str(pyproject) if pyproject else ""
+        mtime = _mtime(pyproject)
+        cached = self._settings_cache.get(key)
+        if cached is None or cached[0] != mtime:
+            base = Settings()
+            if pyproject is not None:
+                try:
+                    base = base.merged(load_pyproject(pyproject), f"{pyproject} [tool.secure-ls]")
+                    base.root = str(pyproject.parent)
+                except ConfigError as exc:
+                    self.config_problem(str(exc))
+            try:
+                settings = base.merged(self.editor_settings, "secure-ls settings")
+                settings.root = base.root
+            except ConfigError as exc:
+                self.config_problem(str(exc))
+                settings = base
+            cached = (mtime, settings)
+            self._settings_cache[key] = cached
+        return cached[1]
+
+    def config_problem(self, message: str) -> None:
+        """Tells the user once per distinct problem; analysis goes on with the rest."""
+        log.warning("configuration: %s", message)
+        if message not in self._config_errors:
+            self._config_errors.add(message)
+            self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"secure-ls: {message}"))
+
+    def set_editor_settings(self, raw: Any) -> None:
+        if isinstance(raw, dict) and isinstance(raw.get(CONFIG_SECTION), dict):
+            raw = raw[CONFIG_SECTION]
+        self.editor_settings = raw if isinstance(raw, dict) else {}
+        self._settings_cache.clear()
+        self._config_errors.clear()
+        self.reanalyze_all()
+
+    # ---- analysis -----------------------------------------------------------
+    def mark_dirty(self, uri: str) -> None:
+        self._dirty.add(uri)
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            asyncio.get_running_loop().call_soon(self.flush)
+
+    def flush(self) -> None:
+        self._flush_scheduled = False
+        dirty, self._dirty = self._dirty, set()
+        for uri in dirty:
+            doc = self.documents.get(uri)
+            if doc is None:
+                continue
+            try:
+                self.analyze(doc)
+            except Exception:  # never let one document take the server down
+                log.exception("analysis of %s failed", uri)
+                continue
+            if not self.pull:
+                self.publish(doc)
+        if dirty and self.pull and self._refresh_pending:
+            self._refresh_pending = False
+            if self._capability("workspace", "diagnostics", "refresh_support"):
+                self.workspace_diagnostic_refresh(None)
+
+    _refresh_pending = False
+
+    def analyze(self, doc: Document) -> Analysis:
+        current = self.analyses.get(doc.uri)
+        if current is not None and current.version == doc.version and doc.version is not None:
+            return current
+        settings = self.settings_for(doc.uri)
+        path = uri_to_path(doc.uri) or doc.uri
+        started = time.perf_counter()
+        if not settings.enable:
+            result = AnalysisResult()
+        elif deps_bridge.is_dependency_file(path):
+            result = self._scan_dependencies(doc, path, settings)
+        elif _is_python(doc):
+            result = engine_for(settings).analyze(doc.text)
+        else:
+            result = AnalysisResult()
+        findings = settings.apply(result.findings, path)
+        for problem in result.problems:
+            if problem not in self._reported:
+                self._reported.add(problem)
+                log.warning("%s: %s", doc.uri, problem)
+                self.window_log_message(types.LogMessageParams(type=types.MessageType.Warning, message=f"{doc.uri}: {problem}"))
+        analysis = Analysis(doc.version, result, findings)
+        self.analyses[doc.uri] = analysis
+        log.debug("analysed %s v%s in %.1f ms: %d findings", doc.uri, doc.version, (time.perf_counter() - started) * 1000, len(findings))
+        return analysis
+
+    def _scan_dependencies(self, doc: Document, path: str, settings: Settings) -> AnalysisResult:
+        if not settings.dependencies.enable:
+            return AnalysisResult()
+        scanner = deps_bridge.scanner_for(settings)
+        result, missing = scanner.scan_cached(path, doc.text)
+        missing = {k for k in missing if k not in self._fetching}
+        if missing:
+            self._fetching |= missing
+            loop = asyncio.get_running_loop()
+
+            def fetch() -> None:
+                error = None
+                try:
+                    error = scanner.fetch(missing)
+                except Exception as exc:  # the network must never crash the server
+                    error = f"dependency check failed: {exc}"
+                loop.call_soon_threadsafe(self._fetched, doc.uri, missing, error)
+
+            threading.Thread(target=fetch, name="osv-fetch", daemon=True).start()
+        return result
+
+    def _fetched(self, uri: str, keys: set, error: str | None) -> None:
+        self._fetching -= keys
+        if error:
+            self.config_problem(error)
+        self.analyses.pop(uri, None)
+        self._refresh_pending = True
+        self.mark_dirty(uri)
+
+    def reanalyze_all(self) -> None:
+        self.analyses.clear()
+        self._refresh_pending = True
+        for doc in self.documents.all():
+            self.mark_dirty(doc.uri)
+
+    def diagnostics(self, doc: Document) -> list[types.Diagnostic]:
+        analysis = self.analyze(doc)
+        encoding = self.encoding
+        related = bool(self._capability("text_document", "publish_diagnostics", "related_information")) or bool(
+            self._capability("text_document", "diagnostic", "related_information")
+        )
+        out = [convert.diagnostic(doc, f, encoding, related, rule_by_id(f.rule_id)) for f in analysis.findings]
+        for span, message in analysis.result.syntax_errors:
+            out.append(convert.syntax_error(doc, span, message, encoding))
+        return out
+
+    def publish(self, doc: Document) -> None:
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=doc.uri, version=doc.version, diagnostics=self.diagnostics(doc))
+        )
+
+    # ---- code actions -------------------------------------------------------
+    def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
+        doc = self.documents.get(params.text_document.uri)
+        if doc is None:
+            return []
+        analysis = self.analyze(doc)
+        encoding = self.encoding
+        only = params.context.only
+        wants = lambda kind: not only or any(kind == k or kind.startswith(k + ".") for k in only)  # noqa: E731
+        lazy = "edit" in (self._capability("text_document", "code_action", "resolve_support", "properties") or [])
+        actions: list[types.CodeAction] = []
+        start = (params.range.start.line, params.range.start.character)
+        end = (params.range.end.line, params.range.end.character)
+        if wants(types.CodeActionKind.QuickFix):
+            for finding in analysis.findings:
+                rng = convert.to_range(doc, finding.span, encoding)
+                if (rng.end.line, rng.end.character) < start or (rng.start.line, rng.start.character) > end:
+                    continue
+                diag = convert.diagnostic(doc, finding, encoding, False, rule_by_id(finding.rule_id))
+                data = {"uri": doc.uri, "version": doc.version, "key": finding.key}
+                if finding.fix:
+                    action = types.CodeAction(
+                        title=f"secure-ls ({finding.rule_id}): {finding.fix.title}" + ("" if finding.fix.safe else " (changes behaviour)"),
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=[diag],
+                        is_preferred=finding.fix.safe,
+                        data={**data, "action": "fix"},
+                    )
+                    if not lazy:
+                        action.edit = self._edit_for(doc, "fix", finding)
+                    actions.append(action)
+                action = types.CodeAction(
+                    title=f"secure-ls ({finding.rule_id}): Suppress {finding.rule_id} on this line",
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[diag],
+                    data={**data, "action": "suppress"},
+                )
+                if not lazy:
+                    action.edit = self._edit_for(doc, "suppress", finding)
+                actions.append(action)
+        fixable = [f for f in analysis.findings if f.fix and f.fix.safe]
+        if fixable and only and any(k in (types.CodeActionKind.SourceFixAll, FIX_ALL_KIND, types.CodeActionKind.Source) for k in only):
+            actions.append(
+                types.CodeAction(
+                    title="secure-ls: Fix all safely fixable problems",
+                    kind=FIX_ALL_KIND,
+                    edit=self._workspace_edit(doc, select_fix_edits(fixable, unsafe=False)),
+                )
+            )
+        return actions
+
+    def resolve(self, action: types.CodeAction) -> types.CodeAction:
+        data = action.data or {}
+        doc = self.documents.get(data.get("uri", ""))
+        if doc is None or doc.version != data.get("version"):
+            return action  # stale: the client asks again for the new version
+        finding = next((f for f in self.analyze(doc).findings if f.key == data.get("key")), None)
+        if finding is not None:
+            action.edit = self._edit_for(doc, data.get("action", "fix"), finding)
+        return action
+
+    def _edit_for(self, doc: Document, kind: str, finding: Finding) -> types.WorkspaceEdit:
+        if kind == "suppress":
+            return self._workspace_edit(doc, [suppression_edit(doc, finding)])
+        return self._workspace_edit(doc, list(finding.fix.edits) if finding.fix else [])
+
+    def _workspace_edit(self, doc: Document, edits) -> types.WorkspaceEdit:
+        encoding = self.encoding
+        text_edits = [convert.text_edit(doc, e, encoding) for e in edits]
+        if self._capability("workspace", "workspace_edit", "document_changes"):
+            return types.WorkspaceEdit(
+                document_changes=[
+                    types.TextDocumentEdit(
+                        text_document=types.OptionalVersionedTextDocumentIdentifier(uri=doc.uri, version=doc.version),
+                        edits=text_edits,
+                    )
+                ]
+            )
+        return types.WorkspaceEdit(changes={doc.uri: text_edits})
+
+    # ---- hover ------------------------------------------------------------
+    def hover(self, params: types.HoverParams) -> types.Hover | None:
+        doc = self.documents.get(params.text_document.uri)
+        if doc is None:
+            return None
+        analysis = self.analyze(doc)
+        encoding = self.encoding
+        here = (params.position.line, params.position.character)
+        for finding in analysis.findings:
+            rng = convert.to_range(doc, finding.span, encoding)
+            if (rng.start.line, rng.start.character) <= here <= (rng.end.line, rng.end.character):
+                return types.Hover(
+                    contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=hover_markdown(finding)),
+                    range=rng,
+                )
+        return None
+
+
+def suppression_edit(doc: Document, finding: Finding):
+    """Adds `# secure-ls: ignore[ID]` at the end of the finding's statement line."""
+    from secure_ls.engine.model import Edit, Position, Span
+    import re
+
+    first, last = finding.statement_lines or (finding.span.start.line, finding.span.end.line)
+    line_index = first if first == last else finding.span.start.line
+    # a comment cannot go inside a multi-line string: use the statement's last line then
+    if line_index != last and _inside_string(doc, line_index):
+        line_index = last
+    text = doc.line(line_index)
+    existing = re.search(r"#\s*secure-ls:\s*ignore\[([^\]]*)\]", text)
+    if existing:
+        ids = [i.strip() for i in existing.group(1).split(",") if i.strip()]
+        if finding.rule_id not in ids:
+            ids.append(finding.rule_id)
+        new = f"# secure-ls: ignore[{', '.join(ids)}]"
+        return Edit(Span(Position(line_index, existing.start()), Position(line_index, existing.end())), new)
+    end = len(text)
+    return Edit(Span(Position(line_index, end), Position(line_index, end)), f"  # secure-ls: ignore[{finding.rule_id}]")
+
+
+def _inside_string(doc: Document, line: int) -> bool:
+    text = doc.line(line)
+    return text.count('"""') % 2 == 1 or text.count("'''") % 2 == 1 or text.rstrip().endswith("\\")
+
+
+def uri_to_path(uri: str) -> str | None:
+    parsed = urlparse(uri)
+    if parsed.scheme != "file":
+        return None
+    path = unquote(parsed.path)
+    if os.name == "nt" and path.startswith("/") and len(path) > 2 and path[2] == ":":
+        path = path[1:]
+    return path
+
+
+def _mtime(path: Path | None) -> float:
+    try:
+        return path.stat().st_mtime if path else 0.0
+    except OSError:
+        return -1.0
+
+
+def _is_python(doc: Document) -> bool:
+    if doc.language_id in ("python", "py"):
+        return True
+    path = uri_to_path(doc.uri) or urlparse(doc.uri).path
+    return path.endswith((".py", ".pyi", ".pyw")) or doc.language_id == ""
+
+
+# ---------------------------------------------------------------------------
+server = SecureLanguageServer()
+
+
+@server.feature(types.INITIALIZE)
+def on_initialize(ls: SecureLanguageServer, params: types.InitializeParams) -> None:
+    ls.pull = ls._capability("text_document", "diagnostic") is not None
+    options = params.initialization_options
+    if isinstance(options, dict):
+        if isinstance(options.get(CONFIG_SECTION), dict):
+            options = options[CONFIG_SECTION]
+        ls.editor_settings = {k: v for k, v in options.items() if k not in ("settings",)}
+        if isinstance(options.get("settings"), dict):
+            ls.editor_settings.update(options["settings"])
+    if params.process_id:
+        _watch_parent(params.process_id)
+
+
+@server.feature(types.INITIALIZED)
+async def on_initialized(ls: SecureLanguageServer, params: types.InitializedParams) -> None:
+    log.info("secure-ls %s started (%s diagnostics, %s positions)", __version__, "pull" if ls.pull else "push", ls.encoding.kind)
+    if ls._capability("workspace", "did_change_watched_files", "dynamic_registration"):
+        try:
+            await ls.client_register_capability_async(
+                types.RegistrationParams(
+                    registrations=[
+                        types.Registration(
+                            id="secure-ls-pyproject",
+                            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                            register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                                watchers=[types.FileSystemWatcher(glob_pattern="**/pyproject.toml")]
+                            ),
+                        )
+                    ]
+                )
+            )
+        except Exception as exc:
+            log.info("could not watch pyproject.toml: %s", exc)
+    await _pull_configuration(ls)
+
+
+async def _pull_configuration(ls: SecureLanguageServer) -> None:
+    if not ls._capability("workspace", "configuration"):
+        return
+    try:
+        result = await ls.workspace_configuration_async(
+            types.ConfigurationParams(items=[types.ConfigurationItem(section=CONFIG_SECTION)])
+        )
+    except Exception as exc:
+        log.info("workspace/configuration failed: %s", exc)
+        return
+    if result and isinstance(result[0], dict):
+        merged = dict(ls.editor_settings)
+        merged.update(result[0])
+        ls.set_editor_settings(merged)
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+async def on_configuration(ls: SecureLanguageServer, params: types.DidChangeConfigurationParams) -> None:
+    settings = params.settings
+    if isinstance(settings, dict) and isinstance(settings.get(CONFIG_SECTION), dict):
+        ls.set_editor_settings({**ls.editor_settings, **settings[CONFIG_SECTION]})
+    await _pull_configuration(ls)
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+def on_watched_files(ls: SecureLanguageServer, params: types.DidChangeWatchedFilesParams) -> None:
+    ls._settings_cache.clear()
+    ls._config_errors.clear()
+    ls.reanalyze_all()
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+def on_open(ls: SecureLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+    doc = ls.documents.open(params.text_document)
+    ls.analyses.pop(doc.uri, None)
+    ls.mark_dirty(doc.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+def on_change(ls: SecureLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+    doc = ls.documents.change(params, ls.encoding)
+    if doc is not None:
+        ls.mark_dirty(doc.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+def on_save(ls: SecureLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
+    if params.text_document.uri.endswith("pyproject.toml"):
+        ls._settings_cache.clear()
+        ls._config_errors.clear()
+        ls.reanalyze_all()
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+def on_close(ls: SecureLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    ls.documents.close(uri)
+    ls.analyses.pop(uri, None)
+    ls._dirty.discard(uri)
+    if not ls.pull:
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_DIAGNOSTIC,
+    types.DiagnosticOptions(identifier="secure-ls", inter_file_dependencies=False, workspace_diagnostics=False),
+)
+def on_diagnostic(ls: SecureLanguageServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+    doc = ls.documents.get(params.text_document.uri)
+    if doc is None:
+        return types.RelatedFullDocumentDiagnosticReport(items=[])
+    ls._dirty.discard(doc.uri)
+    items = ls.diagnostics(doc)
+    result_id = f"{doc.version}-{id(ls.analyses.get(doc.uri))}"
+    if params.previous_result_id == result_id:
+        return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
+    return types.RelatedFullDocumentDiagnosticReport(items=items, result_id=result_id)
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_CODE_ACTION,
+    types.CodeActionOptions(
+        code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll, FIX_ALL_KIND],
+        resolve_provider=True,
+    ),
+)
+def on_code_action(ls: SecureLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    try:
+        return ls.code_actions(params)
+    except Exception:
+        log.exception("code action failed")
+        return []
+
+
+@server.feature(types.CODE_ACTION_RESOLVE)
+def on_resolve(ls: SecureLanguageServer, action: types.CodeAction) -> types.CodeAction:
+    try:
+        return ls.resolve(action)
+    except Exception:
+        log.exception("code action resolve failed")
+        return action
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+def on_hover(ls: SecureLanguageServer, params: types.HoverParams) -> types.Hover | None:
+    try:
+        return ls.hover(params)
+    except Exception:
+        log.exception("hover failed")
+        return None
+
+
+def _watch_parent(pid: int) -> None:
+    """Exits when the editor that started us is gone, even if stdin stays open."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(3)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                log.info("parent process %s is gone: exiting", pid)
+                os._exit(0)
+            except PermissionError:
+                pass
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def run(log_file: str | None = None) -> int:
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if log_file:
+        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+    level = os.environ.get("SECURE_LS_LOG_LEVEL", "INFO").upper()
+    logging.basicConfig(level=getattr(logging, level, logging.INFO), handlers=handlers, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("pygls").setLevel(logging.WARNING)
+    server.start_io()
+    return 0

@@ -1,0 +1,84 @@
+"""SLS308 bcrypt-low-rounds."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import crypto
+from secure_ls.rules.base import Example, Rule
+
+MINIMUM_ROUNDS = 10
+RECOMMENDED_ROUNDS = 12
+
+
+class BcryptLowRounds(Rule):
+    """
+    ## What it does
+    Finds bcrypt salts generated with a cost below 10
+    (`bcrypt.gensalt(rounds=4)`, passlib's `bcrypt.using(rounds=4)`).
+
+    ## Why is this bad?
+    bcrypt's cost is a power of two: each step down halves the attacker's
+    work. Cost 4 is 64 times cheaper to brute-force than OWASP's minimum of
+    10 and is meant for unit tests only (CWE-916).
+
+    ## How to fix it
+    Use a cost of at least 10; 12 is a common choice (about a quarter
+    second per hash on a server). The quick fix sets 12. It is safe:
+    bcrypt stores the cost inside each hash, so existing hashes still
+    verify, and new ones simply take longer to compute.
+    """
+
+    id = "SLS308"
+    name = "bcrypt-low-rounds"
+    title = "bcrypt cost too low"
+    cwe = 916
+    severity = Severity.MEDIUM
+    confidence = Confidence.HIGH
+    topic = "passwords"
+    fixable = True
+
+    VALID = [
+        "import bcrypt\ndef store(password):\n    return bcrypt.hashpw(password, bcrypt.gensalt())\n",
+        "import bcrypt\ndef store(password):\n    return bcrypt.hashpw(password, bcrypt.gensalt(rounds=12))\n",
+        "import bcrypt\ndef store(password, cost):\n    return bcrypt.hashpw(password, bcrypt.gensalt(cost))\n",
+        "def gensalt(rounds):\n    return rounds\ngensalt(4)\n",
+    ]
+    INVALID = [
+        Example(
+            "import bcrypt\n\ndef store(password):\n    return bcrypt.hashpw(password, bcrypt.gensalt(rounds=4))\n",
+            fixed="import bcrypt\n\ndef store(password):\n    return bcrypt.hashpw(password, bcrypt.gensalt(rounds=12))\n",
+        ),
+        Example(
+            "from bcrypt import gensalt, hashpw\n\ndef store(password):\n    return hashpw(password, gensalt(8))\n",
+            fixed="from bcrypt import gensalt, hashpw\n\ndef store(password):\n    return hashpw(password, gensalt(12))\n",
+        ),
+        Example(
+            "from passlib.hash import bcrypt\n\nhasher = bcrypt.using(rounds=5)\n",
+            fixed="from passlib.hash import bcrypt\n\nhasher = bcrypt.using(rounds=12)\n",
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        name = ctx.call_name(node) or ""
+        if name == "bcrypt.gensalt":
+            rounds = crypto.argument(node, 0, "rounds")
+        elif name in ("passlib.hash.bcrypt.using", "passlib.hash.bcrypt_sha256.using"):
+            rounds = crypto.argument(node, None, "rounds")
+        else:
+            return
+        if rounds is None:
+            return
+        value = crypto.int_value(rounds, ctx)
+        if value is None or value >= MINIMUM_ROUNDS:
+            return
+        target = rounds if isinstance(rounds, (ast.Constant, ast.BinOp)) else crypto.local_literal_assignment(rounds, ctx)
+        fix = Fix(f"Use bcrypt cost {RECOMMENDED_ROUNDS}", (ctx.replace(target, str(RECOMMENDED_ROUNDS)),), safe=True) if target is not None else None
+        ctx.report(
+            self,
+            rounds,
+            f"bcrypt cost {value} is below the minimum of {MINIMUM_ROUNDS}: each step down halves the work of brute-forcing the "
+            f"hashes. Use {RECOMMENDED_ROUNDS} (existing hashes keep verifying; bcrypt stores the cost in each hash).",
+            fix=fix,
+        )

@@ -1,0 +1,143 @@
+"""SLS503 bind-all-interfaces."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import config
+from secure_ls.rules.base import Example, Rule
+
+_ALL = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1", "0:0:0:0:0:0:0:0": "::1"}
+# Servers taking an (host, port) address tuple as their first argument.
+_ADDRESS_SERVERS = frozenset(
+    {
+        "http.server.HTTPServer", "http.server.ThreadingHTTPServer", "socketserver.TCPServer",
+        "socketserver.UDPServer", "socketserver.ThreadingTCPServer", "socketserver.ThreadingUDPServer",
+        "socketserver.ForkingTCPServer", "socketserver.ForkingUDPServer", "xmlrpc.server.SimpleXMLRPCServer",
+        "xmlrpc.server.DocXMLRPCServer", "socket.create_server", "gevent.pywsgi.WSGIServer", "gevent.server.StreamServer",
+    }
+)
+# Functions taking the host as a positional argument (index) or `host=`.
+_HOST_FUNCTIONS = {
+    "wsgiref.simple_server.make_server": (0, ("host",)),
+    "werkzeug.serving.run_simple": (0, ("hostname",)),
+    "werkzeug.run_simple": (0, ("hostname",)),
+    "uvicorn.run": (None, ("host",)),
+    "aiohttp.web.run_app": (None, ("host",)),
+    "waitress.serve": (None, ("host",)),
+    "asyncio.start_server": (1, ("host",)),
+    "asyncio.start_unix_server": (None, ()),
+}
+
+
+class BindAllInterfaces(Rule):
+    """
+    ## What it does
+    Finds servers and sockets bound to every network interface with a
+    literal address: `"0.0.0.0"`, `""` or `"::"` in `socket.bind((host,
+    port))`, `socket.create_server`, `http.server.HTTPServer`/`socketserver`
+    servers, `wsgiref`'s `make_server`, Werkzeug's `run_simple`, Flask's
+    `app.run(host=...)`, `uvicorn.run`, aiohttp's `run_app`, waitress's
+    `serve`, and asyncio's `start_server`/`loop.create_server`. Only the
+    address argument is looked at, so the string `"0.0.0.0"` elsewhere (a
+    default in a help text, a comparison) is not reported, unlike Bandit's
+    B104. Test code is not reported, and binding an ephemeral port
+    (`("", 0)`, the free-port idiom) is reported with low confidence.
+
+    ## Why is this bad?
+    A service meant for local use (a development server, an admin or
+    debugging endpoint, a metrics port) becomes reachable from every network
+    the machine is on, often without authentication (CWE-1327, CWE-605).
+
+    ## How to fix it
+    Bind to `127.0.0.1` (or `::1`) unless the service must be reachable from
+    other machines, and then make the address configurable and put the
+    service behind authentication or a firewall. The quick fix replaces the
+    address with the loopback address; it is unsafe, since clients on other
+    machines (or other containers) can no longer connect.
+    """
+
+    id = "SLS503"
+    name = "bind-all-interfaces"
+    title = "Server bound to all network interfaces"
+    cwe = 1327
+    severity = Severity.MEDIUM
+    confidence = Confidence.MEDIUM
+    topic = "least-privilege"
+    bandit = ("B104",)
+    fixable = True
+
+    VALID = [
+        'import socket\ns = socket.socket()\ns.bind(("127.0.0.1", 8080))\n',
+        'import argparse\nparser = argparse.ArgumentParser()\nparser.add_argument("--host", default="0.0.0.0")\n',
+        'def is_any(host):\n    return host == "0.0.0.0"\n',
+        'import os\nfrom flask import Flask\napp = Flask(__name__)\napp.run(host=os.environ.get("HOST", "127.0.0.1"))\n',
+        'import socket\nimport unittest\nclass T(unittest.TestCase):\n    def test_bind(self):\n        socket.socket().bind(("", 0))\n',
+    ]
+    INVALID = [
+        Example(
+            'import socket\n\nsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\nsock.bind(("0.0.0.0", 9000))\n',
+            fixed='import socket\n\nsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\nsock.bind(("127.0.0.1", 9000))\n',
+        ),
+        Example(
+            "from flask import Flask\n\napp = Flask(__name__)\n\nif __name__ == '__main__':\n    app.run(host='0.0.0.0', port=5000)\n",
+            fixed="from flask import Flask\n\napp = Flask(__name__)\n\nif __name__ == '__main__':\n    app.run(host='127.0.0.1', port=5000)\n",
+        ),
+        Example(
+            'from http.server import HTTPServer, SimpleHTTPRequestHandler\n\nserver = HTTPServer(("", 8000), SimpleHTTPRequestHandler)\n',
+            fixed='from http.server import HTTPServer, SimpleHTTPRequestHandler\n\nserver = HTTPServer(("127.0.0.1", 8000), SimpleHTTPRequestHandler)\n',
+        ),
+        Example(
+            'import uvicorn\n\nHOST = "::"\nuvicorn.run("app:app", host=HOST, port=8000)\n',
+            fixed=None,
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        host, port = self._host(node, ctx)
+        if host is None:
+            return
+        value = ctx.string_value(host)
+        if value is None or value not in _ALL or isinstance(host, ast.JoinedStr):
+            return
+        if config.in_test_code(node, ctx):
+            return
+        ephemeral = isinstance(port, ast.Constant) and port.value == 0
+        fix = None
+        if isinstance(host, ast.Constant):
+            text = config.quoted_like(ctx.text(host), _ALL[value])
+            fix = Fix(f"Bind to {_ALL[value]}", (ctx.replace(host, text),), safe=False)
+        shown = f'"{value}"'
+        ctx.report(
+            self,
+            host,
+            f"Binding to {shown} listens on every network interface: bind to 127.0.0.1 unless other machines must connect, and then make the address configurable.",
+            fix=fix,
+            confidence=Confidence.LOW if ephemeral else Confidence.MEDIUM,
+        )
+
+    def _host(self, node: ast.Call, ctx) -> tuple[ast.expr | None, ast.expr | None]:
+        name = ctx.call_name(node) or ""
+        func = node.func
+        address = None
+        if name in _ADDRESS_SERVERS:
+            address = config.argument(node, 0, ("server_address", "address", "listener"))
+        elif isinstance(func, ast.Attribute) and func.attr == "bind" and len(node.args) == 1 and not node.keywords and ctx.imports("socket"):
+            address = node.args[0]
+        if address is not None:
+            if isinstance(address, ast.Tuple) and len(address.elts) >= 2:
+                return address.elts[0], address.elts[1]
+            if isinstance(address, ast.Name):
+                values = ctx.assigned_values(address)
+                if len(values) == 1 and isinstance(values[0], ast.Tuple) and len(values[0].elts) >= 2:
+                    return values[0].elts[0], values[0].elts[1]
+            return None, None
+        if name in _HOST_FUNCTIONS:
+            index, names = _HOST_FUNCTIONS[name]
+            return config.argument(node, index, names), config.argument(node, None, ("port",))
+        if isinstance(func, ast.Attribute) and func.attr == "run" and ctx.imports("flask"):
+            return config.argument(node, 0, ("host",)), config.argument(node, 1, ("port",))
+        if isinstance(func, ast.Attribute) and func.attr == "create_server" and ctx.imports("asyncio"):
+            return config.argument(node, 1, ("host",)), config.argument(node, 2, ("port",))
+        return None, None

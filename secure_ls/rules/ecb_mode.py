@@ -1,0 +1,126 @@
+"""SLS311 ecb-mode."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import crypto
+from secure_ls.rules.base import Example, Rule
+
+_ENCRYPTING = frozenset({"encrypt", "encrypt_and_digest"})
+_DECRYPTING = frozenset({"decrypt", "decrypt_and_verify"})
+_GCM_MESSAGE = (
+    "The fixed code draws a random nonce: store `cipher.nonce` with the ciphertext, and use "
+    "`encrypt_and_digest`/`decrypt_and_verify` so the authentication tag is kept and checked."
+)
+
+
+class EcbMode(Rule):
+    """
+    ## What it does
+    Finds block ciphers used in ECB mode: `modes.ECB()` in `cryptography`,
+    `AES.new(key, AES.MODE_ECB)` in PyCryptodome, and `AES.new(key)` with no
+    mode, which is ECB in the old PyCrypto. Weak ciphers are left to SLS310.
+
+    ## Why is this bad?
+    ECB encrypts equal blocks to equal ciphertext blocks, so patterns in the
+    data stay visible (the famous ECB penguin), and blocks can be cut,
+    reordered and replayed without detection (CWE-327).
+
+    ## How to fix it
+    Use an authenticated mode: AES-GCM (`AESGCM` in `cryptography`,
+    `AES.new(key, AES.MODE_GCM)` in PyCryptodome). For PyCryptodome's AES,
+    when the cipher object is used to encrypt, the quick fix switches the
+    mode to `MODE_GCM`. It is unsafe and not the whole job: GCM needs a
+    nonce, which PyCryptodome draws at random and exposes as `cipher.nonce`
+    and which must be stored with the ciphertext; `encrypt_and_digest`
+    returns the tag that `decrypt_and_verify` checks; padding is no longer
+    needed; data already stored in ECB must be re-encrypted.
+    """
+
+    id = "SLS311"
+    name = "ecb-mode"
+    title = "Block cipher in ECB mode"
+    cwe = 327
+    severity = Severity.MEDIUM
+    confidence = Confidence.HIGH
+    topic = "crypto"
+    bandit = ("B305",)
+    fixable = True
+
+    VALID = [
+        "from Crypto.Cipher import AES\ndef seal(key, data):\n    cipher = AES.new(key, AES.MODE_GCM)\n    ct, tag = cipher.encrypt_and_digest(data)\n    return cipher.nonce + tag + ct\n",
+        "from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes\ndef enc(key, iv):\n    return Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()\n",
+        "from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes\ndef enc(key):\n    return Cipher(algorithms.TripleDES(key), modes.ECB()).encryptor()\n",
+        "class modes:\n    @staticmethod\n    def ECB():\n        return 1\nmodes.ECB()\n",
+    ]
+    INVALID = [
+        Example(
+            "from Crypto.Cipher import AES\nfrom Crypto.Util.Padding import pad\n\n"
+            "def encrypt(key, data):\n    cipher = AES.new(key, AES.MODE_ECB)\n    return cipher.encrypt(pad(data, 16))\n",
+            fixed="from Crypto.Cipher import AES\nfrom Crypto.Util.Padding import pad\n\n"
+            "def encrypt(key, data):\n    cipher = AES.new(key, AES.MODE_GCM)\n    return cipher.encrypt(pad(data, 16))\n",
+        ),
+        Example(
+            "from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes\n\n"
+            "def encryptor(key):\n    return Cipher(algorithms.AES(key), modes.ECB()).encryptor()\n",
+            fixed=None,
+        ),
+        Example(
+            "from Crypto.Cipher import AES\n\ndef decrypt(key, data):\n    return AES.new(key, AES.MODE_ECB).decrypt(data)\n",
+            fixed=None,
+        ),
+        Example(
+            "from Crypto.Cipher import AES\n\ndef encrypt(key, data):\n    return AES.new(key).encrypt(data)\n",
+            fixed="from Crypto.Cipher import AES\n\ndef encrypt(key, data):\n    return AES.new(key, AES.MODE_GCM).encrypt(data)\n",
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        name = ctx.call_name(node) or ""
+        if name == crypto.CRYPTOGRAPHY_MODES + "ECB":
+            parent = ctx.parent(node)
+            if isinstance(parent, ast.Call) and (ctx.call_name(parent) or "") == crypto.CRYPTOGRAPHY_CIPHER and parent.args:
+                if crypto.weak_cipher_name(parent.args[0], ctx):
+                    return
+            ctx.report(self, node, "ECB mode encrypts equal blocks to equal ciphertext, leaking patterns: use AES-GCM (AESGCM) with a random 96-bit nonce.")
+            return
+        cipher = crypto.pycrypto_cipher(node, ctx)
+        if cipher is None or cipher in crypto.WEAK_PYCRYPTO:
+            return
+        if crypto.has_unpacking(node):
+            return
+        mode, mode_name = crypto.pycrypto_mode(node, ctx)
+        key = crypto.argument(node, 0, "key")
+        if mode is None:
+            if cipher not in ("AES",) or key is None or len(node.args) > 1 or len(node.keywords) > (0 if node.args else 1):
+                return
+            fix = self._fix(node, ctx, lambda: ctx.insert_after(key, f", {ctx.text(node.func.value)}.MODE_GCM"))
+            ctx.report(
+                self,
+                node,
+                "AES.new() without a mode: PyCrypto encrypts in ECB mode (PyCryptodome refuses). Use MODE_GCM. " + (_GCM_MESSAGE if fix else ""),
+                fix=fix,
+                confidence=Confidence.MEDIUM,
+            )
+            return
+        if mode_name != "MODE_ECB":
+            return
+        fix = None
+        if cipher == "AES" and isinstance(mode, ast.Attribute) and len(node.args) + len(node.keywords) == 2:
+            fix = self._fix(node, ctx, lambda: ctx.replace(mode, f"{ctx.text(mode.value)}.MODE_GCM"))
+        ctx.report(
+            self,
+            mode,
+            "ECB mode encrypts equal blocks to equal ciphertext, leaking patterns: use MODE_GCM. " + (_GCM_MESSAGE if fix else ""),
+            fix=fix,
+        )
+
+    def _fix(self, node: ast.Call, ctx, edit):
+        if not isinstance(node.func, ast.Attribute):
+            return None
+        uses = crypto.receiver_uses(node, ctx)
+        if not uses & _ENCRYPTING or uses & _DECRYPTING:
+            return None
+        return Fix("Use AES-GCM (store cipher.nonce and the tag)", (edit(),), safe=False)

@@ -1,0 +1,86 @@
+"""SLS315 hardcoded-cipher-key."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Severity
+from secure_ls.rules._support import crypto
+from secure_ls.rules.base import Example, Rule
+
+_FERNET = ("cryptography.fernet.Fernet",)
+
+
+class HardcodedCipherKey(Rule):
+    """
+    ## What it does
+    Finds encryption keys written in the code: a literal (or a constant
+    defined from one) passed as the key of `Fernet`, an AEAD
+    (`AESGCM`, `ChaCha20Poly1305`, `AESCCM`, ...), a `cryptography` cipher
+    algorithm (`algorithms.AES(key)`), or PyCryptodome's `X.new(key, ...)`.
+
+    ## Why is this bad?
+    A key in the source is in every copy of the repository, every package
+    and every backup, and cannot be rotated without a release. Anyone who
+    reads it decrypts all the data (CWE-321).
+
+    ## How to fix it
+    Load the key at run time from a secret store, a key management service
+    or an environment variable (`Fernet(os.environ["FERNET_KEY"])`), and
+    generate it with `Fernet.generate_key()` or `os.urandom(32)`. No quick
+    fix is offered: the key must be moved out of the code and the exposed
+    one replaced.
+    """
+
+    id = "SLS315"
+    name = "hardcoded-cipher-key"
+    title = "Encryption key written in the code"
+    cwe = 321
+    severity = Severity.HIGH
+    confidence = Confidence.MEDIUM
+    topic = "secrets"
+    fixable = False
+
+    VALID = [
+        "import os\nfrom cryptography.fernet import Fernet\nf = Fernet(os.environ['FERNET_KEY'])\n",
+        "from cryptography.fernet import Fernet\nf = Fernet(Fernet.generate_key())\n",
+        "from cryptography.hazmat.primitives.ciphers.aead import AESGCM\ndef seal(key, nonce, data):\n    return AESGCM(key).encrypt(nonce, data, None)\n",
+        "class Fernet:\n    def __init__(self, key):\n        pass\nFernet(b'not-a-cryptography-fernet')\n",
+    ]
+    INVALID = [
+        Example("from cryptography.fernet import Fernet\n\ncipher = Fernet(b'ZmRzYWZkc2FmZHNhZmRzYWZkc2FmZHNhZmRzYWZkc2E=')\n"),
+        Example("from Crypto.Cipher import AES\n\nKEY = b'0123456789abcdef'\n\ndef seal(data):\n    return AES.new(KEY, AES.MODE_GCM).encrypt_and_digest(data)\n"),
+        Example("from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305\n\ndef seal(nonce, data):\n    key = 'k' * 32\n    return ChaCha20Poly1305(key.encode()).encrypt(nonce, data, None)\n"),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        name = ctx.call_name(node) or ""
+        what = None
+        if name in _FERNET:
+            what = "Fernet key"
+        elif name.startswith(crypto.CRYPTOGRAPHY_AEAD):
+            what = f"{name.rsplit('.', 1)[-1]} key"
+        elif crypto.cryptography_algorithm(node, ctx) is not None:
+            what = f"{name.rsplit('.', 1)[-1]} key"
+        elif crypto.pycrypto_cipher(node, ctx) is not None:
+            what = f"{crypto.pycrypto_cipher(node, ctx)} key"
+        if what is None or crypto.has_unpacking(node):
+            return
+        key = crypto.argument(node, 0, "key")
+        if key is None or (isinstance(key, ast.Constant) and key.value is None):
+            return
+        if not ctx.origin(key).is_constant:
+            return
+        length = crypto.literal_bytes_length(key, ctx)
+        if length is None:
+            inner = key.func.value if isinstance(key, ast.Call) and isinstance(key.func, ast.Attribute) and key.func.attr == "encode" else key
+            if not isinstance(inner, (ast.Name, ast.Attribute)) and crypto.literal_bytes_length(inner, ctx) is None:
+                return
+        elif length == 0:
+            return
+        ctx.report(
+            self,
+            key,
+            f"{what} written in the code: anyone with the source can decrypt the data, and the key cannot be rotated. "
+            "Load it at run time from a secret store or environment variable, and replace the exposed key.",
+        )

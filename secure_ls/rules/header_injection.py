@@ -1,0 +1,131 @@
+"""SLS126 http-header-injection."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine import catalog
+from secure_ls.engine.model import Confidence, Severity
+from secure_ls.rules._support import web
+from secure_ls.rules.base import Example, Rule
+
+_DJANGO_RESPONSES = frozenset(
+    {
+        "django.http.HttpResponse", "django.http.response.HttpResponse", "django.http.JsonResponse",
+        "django.http.StreamingHttpResponse", "django.http.FileResponse", "django.shortcuts.render",
+        "django.http.HttpResponseRedirect",
+    }
+)
+_HEADER_METHODS = frozenset({"add", "set", "setdefault", "add_header", "__setitem__"})
+
+
+class HttpHeaderInjection(Rule):
+    """
+    ## What it does
+    Finds request data written into response headers (`response.headers[...] = ...`,
+    `response.headers.add(...)`, Django's `response["Header"] = ...`) or cookies
+    (`response.set_cookie(name, value)`) without encoding it.
+
+    ## Why is this bad?
+    A carriage return and line feed in the value end the header: the client
+    can add headers of its choosing (`Set-Cookie`, a second `Location`) or a
+    whole forged body (HTTP response splitting, CWE-113), which poisons
+    caches and enables cross-site scripting. Recent Werkzeug and Django
+    versions refuse newlines, but then the request fails with a server
+    error, and proxies or other frameworks may not check.
+
+    ## How to fix it
+    Do not reflect raw client input into headers. Map it to a known value
+    (an allow-list), or encode it, e.g. with `urllib.parse.quote(value)`.
+    Values passed through `quote`, `json.dumps`, `int()` or checked against
+    an allow-list are not reported.
+    """
+
+    id = "SLS126"
+    name = "http-header-injection"
+    title = "Request data written to a response header or cookie"
+    cwe = 113
+    severity = Severity.MEDIUM
+    confidence = Confidence.MEDIUM
+    topic = "injection"
+    fixable = False
+
+    VALID = [
+        'from urllib.parse import quote\nfrom flask import make_response, request\n\ndef download():\n    resp = make_response("data")\n    resp.headers["Content-Disposition"] = "attachment; filename=" + quote(request.args["name"])\n    return resp\n',
+        'from flask import make_response, request\nTHEMES = {"dark", "light"}\n\ndef theme():\n    value = request.args.get("theme", "light")\n    if value not in THEMES:\n        value = "light"\n    resp = make_response("ok")\n    resp.set_cookie("theme", value)\n    return resp\n',
+        'from flask import make_response, request\n\ndef h():\n    resp = make_response("ok")\n    resp.headers["X-Request-Path"] = request.path\n    return resp\n',
+        'def copy(request, headers):\n    headers["X-Forwarded-For"] = request.META["REMOTE_ADDR"]\n',
+    ]
+    INVALID = [
+        Example(
+            'from flask import make_response, request\n\ndef download():\n    resp = make_response("data")\n    resp.headers["Content-Disposition"] = "attachment; filename=" + request.args["name"]\n    return resp\n',
+        ),
+        Example(
+            'from django.http import HttpResponse\n\ndef view(request):\n    response = HttpResponse("ok")\n    response["X-Tracking"] = request.GET.get("id", "")\n    return response\n',
+        ),
+        Example(
+            'from flask import make_response, request\n\ndef remember():\n    resp = make_response("ok")\n    resp.set_cookie("campaign", request.args["utm"])\n    return resp\n',
+        ),
+    ]
+
+    def visit_Assign(self, node: ast.Assign, ctx) -> None:
+        for target in node.targets:
+            if not isinstance(target, ast.Subscript):
+                continue
+            owner = target.value
+            if isinstance(owner, ast.Attribute) and owner.attr == "headers" and _is_response(owner.value, ctx, attribute=True):
+                self._check(target, node.value, "header", ctx)
+            elif isinstance(owner, ast.Name) and _is_django_response(owner, ctx):
+                self._check(target, node.value, "header", ctx)
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        func = node.func
+        if not isinstance(func, ast.Attribute):
+            return
+        if func.attr == "set_cookie" and _is_response(func.value, ctx, attribute=False):
+            value = web.argument(node, 1, ("value",))
+            if value is not None:
+                self._check(value, value, "cookie", ctx)
+        elif func.attr in _HEADER_METHODS and isinstance(func.value, ast.Attribute) and func.value.attr == "headers":
+            if _is_response(func.value.value, ctx, attribute=True):
+                value = web.argument(node, 1, ("value", "_value"))
+                if value is not None:
+                    self._check(value, value, "header", ctx)
+
+    def _check(self, where: ast.AST, value: ast.expr, kind: str, ctx) -> None:
+        part = ctx.origin(value).risk("header")
+        if not web.is_client(part) or web.reads_own_url(ctx, part):
+            return
+        what = "a response header" if kind == "header" else "a cookie"
+        ctx.report(
+            self,
+            where,
+            f"{web.describe(part).capitalize()} `{ctx.text(value)}` is written into {what} unencoded: a CR/LF in it can add headers "
+            "or split the response. Map it to a known value or encode it (`urllib.parse.quote`).",
+            confidence=ctx.confidence_for(part),
+            severity=Severity.LOW if kind == "cookie" else None,
+            related=ctx.related_path(part),
+        )
+
+
+def _is_response(node: ast.expr, ctx, attribute: bool) -> bool:
+    """A response object (not the request, whose headers are the client's own)."""
+    if isinstance(node, ast.Name):
+        if node.id in catalog.REQUEST_NAMES:
+            return False
+        if "resp" in node.id.lower():
+            return True
+        values = ctx.assigned_values(node)
+        return bool(values) and all(
+            isinstance(v, ast.Call) and "response" in ((ctx.call_name(v) or "") + web.call_label(v)).lower() for v in values
+        )
+    if isinstance(node, ast.Attribute):
+        return "resp" in node.attr.lower()
+    if isinstance(node, ast.Call):
+        return "response" in (ctx.call_name(node) or "").lower()
+    return False
+
+
+def _is_django_response(name: ast.Name, ctx) -> bool:
+    values = ctx.assigned_values(name)
+    return bool(values) and all(isinstance(v, ast.Call) and ctx.call_name(v) in _DJANGO_RESPONSES for v in values)

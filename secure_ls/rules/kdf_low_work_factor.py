@@ -1,0 +1,163 @@
+"""SLS307 kdf-low-work-factor."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.context import keyword
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import crypto
+from secure_ls.rules.base import Example, Rule
+
+# OWASP Password Storage Cheat Sheet (2023): PBKDF2 iterations per PRF.
+PBKDF2_MINIMUM = {
+    "sha1": 1_300_000,
+    "sha224": 600_000,
+    "sha256": 600_000,
+    "sha384": 210_000,
+    "sha512": 210_000,
+}
+_PBKDF2_TEXT = {1_300_000: "1_300_000", 600_000: "600_000", 210_000: "210_000"}
+# scrypt: N=2**17, r=8, p=1, or an equivalent trade-off (N*r*p at least 2**13*8*10).
+SCRYPT_MINIMUM_COST = 2**13 * 8 * 10
+# hashlib.scrypt refuses more than 32 MiB by default; N=2**17, r=8 needs 128 MiB.
+_SCRYPT_MAXMEM = 2**28
+
+
+class KdfLowWorkFactor(Rule):
+    """
+    ## What it does
+    Finds PBKDF2 with fewer iterations than OWASP recommends (600,000 for
+    HMAC-SHA256, 210,000 for HMAC-SHA512, 1,300,000 for HMAC-SHA1) and
+    scrypt with a cost below N=2**17, r=8, p=1 (or an equivalent trade-off),
+    in `hashlib`, `cryptography` and PyCryptodome. Only iteration counts
+    and parameters written as constants are judged.
+
+    ## Why is this bad?
+    The work factor is all that slows down an attacker who has stolen the
+    hashes: at 1,000 or 10,000 iterations a GPU tests millions of
+    candidate passwords a second (CWE-916).
+
+    ## How to fix it
+    Raise the iteration count to the recommended value, or scrypt's `n` to
+    `2**17` (the quick fix also gives `hashlib.scrypt` enough `maxmem`,
+    since its default 32 MiB limit refuses that cost). The fix is marked
+    unsafe: hashes already stored with the old parameters no longer verify
+    unless the parameters are stored with each hash; record them and re-hash
+    at the next successful login.
+    """
+
+    id = "SLS307"
+    name = "kdf-low-work-factor"
+    title = "PBKDF2/scrypt work factor too low"
+    cwe = 916
+    severity = Severity.MEDIUM
+    confidence = Confidence.HIGH
+    topic = "passwords"
+    fixable = True
+
+    VALID = [
+        "import hashlib, os\ndef store(password):\n    salt = os.urandom(16)\n    return hashlib.pbkdf2_hmac('sha256', password, salt, 600_000)\n",
+        "import hashlib\ndef store(password, salt):\n    return hashlib.pbkdf2_hmac('sha512', password, salt, 210000)\n",
+        "import hashlib\ndef store(password, salt, rounds):\n    return hashlib.pbkdf2_hmac('sha256', password, salt, rounds)\n",
+        "import hashlib\ndef derive(password, salt):\n    return hashlib.scrypt(password, salt=salt, n=2**14, r=8, p=5, maxmem=2**27)\n",
+        "import hashlib\ndef derive(password, salt):\n    return hashlib.scrypt(password, salt=salt, n=1 << 17, r=8, p=1, maxmem=2**28)\n",
+    ]
+    INVALID = [
+        Example(
+            "import hashlib\n\ndef store(password, salt):\n    return hashlib.pbkdf2_hmac('sha256', password.encode(), salt, 100000)\n",
+            fixed="import hashlib\n\ndef store(password, salt):\n    return hashlib.pbkdf2_hmac('sha256', password.encode(), salt, 600_000)\n",
+        ),
+        Example(
+            "import hashlib\n\ndef store(password, salt):\n    iterations = 10_000\n    return hashlib.pbkdf2_hmac('sha1', password, salt, iterations)\n",
+            fixed="import hashlib\n\ndef store(password, salt):\n    iterations = 1_300_000\n    return hashlib.pbkdf2_hmac('sha1', password, salt, iterations)\n",
+        ),
+        Example(
+            "import hashlib\n\ndef derive(password, salt):\n    return hashlib.scrypt(password, salt=salt, n=2**14, r=8, p=1)\n",
+            fixed="import hashlib\n\ndef derive(password, salt):\n    return hashlib.scrypt(password, salt=salt, n=2**17, r=8, p=1, maxmem=2**28)\n",
+        ),
+        Example(
+            "from cryptography.hazmat.primitives import hashes\nfrom cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC\n\n"
+            "def kdf(salt):\n    return PBKDF2HMAC(algorithm=hashes.SHA512(), length=32, salt=salt, iterations=50000)\n",
+            fixed="from cryptography.hazmat.primitives import hashes\nfrom cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC\n\n"
+            "def kdf(salt):\n    return PBKDF2HMAC(algorithm=hashes.SHA512(), length=32, salt=salt, iterations=210_000)\n",
+        ),
+        Example(
+            "from Crypto.Protocol.KDF import PBKDF2\n\ndef key(password, salt):\n    return PBKDF2(password, salt, 32)\n",
+            fixed="from Crypto.Protocol.KDF import PBKDF2\n\ndef key(password, salt):\n    return PBKDF2(password, salt, 32, count=1_300_000)\n",
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        kdf = crypto.kdf_call(node, ctx)
+        if kdf is None:
+            return
+        if kdf.kind == "pbkdf2":
+            self._pbkdf2(kdf, ctx)
+        else:
+            self._scrypt(kdf, ctx)
+
+    def _pbkdf2(self, kdf: crypto.KdfCall, ctx) -> None:
+        minimum = PBKDF2_MINIMUM.get(kdf.hash_name or "")
+        if minimum is None:
+            return
+        if kdf.iterations is None:
+            if kdf.default_iterations is None:
+                return
+            count = kdf.default_iterations
+            edit = ctx.set_keyword(kdf.call, "count", _PBKDF2_TEXT[minimum])
+            where = kdf.call
+        else:
+            count = crypto.int_value(kdf.iterations, ctx)
+            if count is None:
+                return
+            edit = self._replace_number(kdf.iterations, _PBKDF2_TEXT[minimum], ctx)
+            where = kdf.iterations
+        if count >= minimum:
+            return
+        fix = Fix(f"Use {minimum:,} iterations", (edit,), safe=False) if edit is not None else None
+        ctx.report(
+            self,
+            where,
+            f"PBKDF2-HMAC-{kdf.hash_name.upper()} with {count:,} iterations: OWASP recommends at least {minimum:,}. "
+            "Raise it (stored hashes need their iteration count recorded and a re-hash at next login).",
+            fix=fix,
+        )
+
+    def _scrypt(self, kdf: crypto.KdfCall, ctx) -> None:
+        n = crypto.int_value(kdf.n, ctx)
+        r = crypto.int_value(kdf.r, ctx) if kdf.r is not None else 8
+        p = crypto.int_value(kdf.p, ctx) if kdf.p is not None else 1
+        if n is None or r is None or p is None or kdf.n is None:
+            return
+        if n * r * p >= SCRYPT_MINIMUM_COST:
+            return
+        fix = None
+        if r == 8 and p == 1:
+            edit = self._replace_number(kdf.n, "2**17", ctx)
+            if edit is not None:
+                edits = [edit]
+                if (ctx.call_name(kdf.call) or "") == "hashlib.scrypt":
+                    maxmem = keyword(kdf.call, "maxmem")
+                    current = crypto.int_value(maxmem.value, ctx) if maxmem is not None else 0
+                    if maxmem is None or (current is not None and current < _SCRYPT_MAXMEM):
+                        edits.append(ctx.set_keyword(kdf.call, "maxmem", "2**28"))
+                    elif current is None:
+                        edits = None
+                if edits:
+                    fix = Fix("Use scrypt with N=2**17", tuple(edits), safe=False)
+        ctx.report(
+            self,
+            kdf.n,
+            f"scrypt with N={n}, r={r}, p={p}: OWASP recommends at least N=2**17, r=8, p=1 (or an equivalent cost). "
+            "Raise N (stored hashes need their parameters recorded and a re-hash at next login).",
+            fix=fix,
+        )
+
+    def _replace_number(self, node: ast.expr, text: str, ctx):
+        if isinstance(node, (ast.Constant, ast.BinOp)):
+            return ctx.replace(node, text)
+        literal = crypto.local_literal_assignment(node, ctx)
+        if literal is not None and isinstance(literal, (ast.Constant, ast.BinOp)):
+            return ctx.replace(literal, text)
+        return None

@@ -1,0 +1,169 @@
+"""SLS109 lxml-resolve-entities."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine import flow
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import taint_sinks as ts
+from secure_ls.rules.base import Example, Rule
+
+_PARSER_CLASSES = frozenset({"lxml.etree.XMLParser", "lxml.etree.ETCompatXMLParser", "lxml.etree.XMLPullParser"})
+# Functions that parse with lxml's default parser unless given one: name -> keyword names of the data.
+_DEFAULT_PARSER = {"lxml.etree.parse": ("source",), "lxml.etree.fromstring": ("text",), "lxml.etree.XML": ("text",)}
+
+
+class LxmlResolveEntities(Rule):
+    """
+    ## What it does
+    Finds lxml parsers that may resolve XML entities: `lxml.etree.XMLParser`
+    (and `XMLPullParser`, `ETCompatXMLParser`) created without
+    `resolve_entities=False`, or with `no_network=False`; `lxml.etree.iterparse`
+    without `resolve_entities=False`; and `lxml.etree.parse`, `fromstring`
+    or `XML` given outside data (a web request, a download, a parameter)
+    without a parser, which use lxml's default one.
+
+    ## Why is this bad?
+    An entity declared as `<!ENTITY x SYSTEM "file:///etc/passwd">` is
+    replaced by that file's content when the parser resolves entities, and
+    with `no_network=False` also by whatever a URL returns (XXE, CWE-611):
+    the document's author reads your files or makes your server send
+    requests. lxml resolved all entities by default before version 5.0.
+
+    ## How to fix it
+    Create the parser with `resolve_entities=False` (and keep
+    `no_network=True`, the default), and pass it to every parse call. The
+    quick fix adds `resolve_entities=False` (sets `no_network=True` when it
+    was `False`), or passes `parser=etree.XMLParser(resolve_entities=False)`
+    to a parse call that had none. Documents that rely on their own
+    entities keep them unexpanded, so the fix is offered as unsafe.
+
+    ## References
+    - https://lxml.de/FAQ.html#how-do-i-use-lxml-safely-as-a-web-service-endpoint
+    - https://lxml.de/api/lxml.etree.XMLParser-class.html
+    """
+
+    id = "SLS109"
+    name = "lxml-resolve-entities"
+    title = "lxml parser resolves XML entities"
+    cwe = 611
+    severity = Severity.HIGH
+    confidence = Confidence.MEDIUM
+    topic = "input-validation"
+    bandit = ("B320", "B410")
+    fixable = True
+
+    VALID = [
+        'from lxml import etree\n\nPARSER = etree.XMLParser(resolve_entities=False)\n',
+        'from lxml import etree\n\ndef load(data):\n    return etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))\n',
+        'from lxml import etree\n\ndef load(data, parser):\n    return etree.fromstring(data, parser)\n',
+        'from lxml import etree\n\nDOC = etree.fromstring("<a><b/></a>")\n',
+        'from lxml import etree\n\ndef page():\n    return etree.HTMLParser()\n',
+        'from lxml import etree\n\ndef render(root):\n    return etree.tostring(root)\n',
+    ]
+    INVALID = [
+        Example(
+            'from lxml import etree\n\nparser = etree.XMLParser(remove_blank_text=True)\n',
+            fixed='from lxml import etree\n\nparser = etree.XMLParser(remove_blank_text=True, resolve_entities=False)\n',
+        ),
+        Example(
+            'import lxml.etree\n\nparser = lxml.etree.XMLParser(resolve_entities=False, no_network=False)\n',
+            fixed='import lxml.etree\n\nparser = lxml.etree.XMLParser(resolve_entities=False, no_network=True)\n',
+        ),
+        Example(
+            'from lxml import etree\nfrom flask import request\n\ndef upload():\n    doc = etree.fromstring(request.data)\n    return doc.tag\n',
+            fixed='from lxml import etree\nfrom flask import request\n\ndef upload():\n    doc = etree.fromstring(request.data, parser=etree.XMLParser(resolve_entities=False))\n    return doc.tag\n',
+        ),
+        Example(
+            'from lxml.etree import XMLParser\n\np = XMLParser()\n',
+            fixed='from lxml.etree import XMLParser\n\np = XMLParser(resolve_entities=False)\n',
+        ),
+        Example(
+            'from lxml import etree\n\ndef events(stream):\n    return etree.iterparse(stream, events=("end",))\n',
+            fixed='from lxml import etree\n\ndef events(stream):\n    return etree.iterparse(stream, events=("end",), resolve_entities=False)\n',
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        name = ctx.call_name(node)
+        if name in _PARSER_CLASSES or name == "lxml.etree.iterparse":
+            self._check_options(node, name, ctx)
+        elif name in _DEFAULT_PARSER:
+            self._check_default_parser(node, name, ctx)
+
+    def _check_options(self, node: ast.Call, name: str, ctx) -> None:
+        if ts.has_star_kwargs(node):
+            return
+        resolve = ts.keyword(node, "resolve_entities")
+        network = ts.keyword(node, "no_network")
+        resolves = resolve is None or (isinstance(resolve.value, ast.Constant) and resolve.value.value not in (False, "internal"))
+        if resolve is not None and not isinstance(resolve.value, ast.Constant):
+            resolves = False  # decided elsewhere
+        networked = network is not None and isinstance(network.value, ast.Constant) and network.value.value is False
+        if not resolves and not networked:
+            return
+        part = None
+        if name == "lxml.etree.iterparse":
+            data = ts.argument(node, 0, ("source",))
+            part = ts.data_origin(data, ctx, "xml") if data is not None else None
+            if part is None or part.kind == flow.UNKNOWN:
+                return  # a constant or internal file
+        edits = []
+        if resolves:
+            edits.append(ctx.set_keyword(node, "resolve_entities", "False"))
+        if networked:
+            edits.append(ctx.set_keyword(node, "no_network", "True"))
+        short = name.rsplit(".", 1)[-1]
+        if networked and resolves:
+            what = "resolves entities and may fetch them from the network"
+        elif networked:
+            what = "has no_network=False: entities can be fetched from any URL"
+        else:
+            what = "resolves entities" if resolve is not None else "resolves entities by default (lxml < 5)"
+        explicit = networked or resolve is not None
+        if part is not None:
+            confidence = Confidence.HIGH if ts.is_client(part) and explicit else Confidence.MEDIUM if ts.is_client(part) or explicit else Confidence.LOW
+        else:
+            confidence = Confidence.MEDIUM if explicit else Confidence.LOW
+        ctx.report(
+            self,
+            node,
+            f"`{short}()` {what}: a document can make it read local files (XXE). Pass resolve_entities=False.",
+            fix=Fix("Turn off entity resolution", tuple(edits), safe=False),
+            confidence=confidence,
+            related=ctx.related_path(part),
+        )
+
+    def _check_default_parser(self, node: ast.Call, name: str, ctx) -> None:
+        if ts.argument(node, 1, ("parser",)) is not None or ts.has_star_kwargs(node):
+            return
+        data = ts.argument(node, 0, _DEFAULT_PARSER[name])
+        if data is None:
+            return
+        part = ts.data_origin(data, ctx, "xml")
+        if part is None or part.kind == flow.UNKNOWN or (part.kind == flow.PARAM and part.label in ("self", "cls")):
+            return
+        func = node.func
+        imports: tuple[str, ...] = ()
+        if isinstance(func, ast.Attribute) and ctx.qualified_name(func.value) == "lxml.etree":
+            prefix = ctx.text(func.value) + "."
+        else:
+            prefix = "lxml.etree."
+            imports = ("import lxml.etree",)
+        fix = Fix(
+            "Parse with resolve_entities=False",
+            (ctx.set_keyword(node, "parser", f"{prefix}XMLParser(resolve_entities=False)"),),
+            safe=False,
+            imports=imports,
+        )
+        short = name.rsplit(".", 1)[-1]
+        ctx.report(
+            self,
+            node,
+            f"`{short}()` parses {ts.describe(part)} (`{ts.short(ctx, data)}`) with lxml's default parser, which resolves entities "
+            "before lxml 5: pass parser=XMLParser(resolve_entities=False).",
+            fix=fix,
+            confidence=Confidence.MEDIUM if ts.is_client(part) else Confidence.LOW,
+            related=ctx.related_path(part),
+        )

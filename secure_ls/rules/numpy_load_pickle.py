@@ -1,0 +1,80 @@
+"""SLS107 numpy-load-allow-pickle."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import taint_sinks as ts
+from secure_ls.rules.base import Example, Rule
+
+_LOADS = frozenset({"numpy.load", "numpy.lib.npyio.load"})
+
+
+class NumpyLoadAllowPickle(Rule):
+    """
+    ## What it does
+    Finds `numpy.load(..., allow_pickle=True)`.
+
+    ## Why is this bad?
+    With `allow_pickle=True`, arrays of Python objects in `.npy`/`.npz` files
+    are unpickled, and unpickling runs any function the file names. A data
+    file from a user or a download then runs code in your process
+    (CWE-502). NumPy turned the option off by default in 1.16.3 for this
+    reason.
+
+    ## How to fix it
+    Remove `allow_pickle=True` (the quick fix) and store numeric arrays, or
+    strings as fixed-width string arrays, rather than object arrays. Files
+    that really hold object arrays then fail to load, so the fix is offered
+    as unsafe. The confidence follows where the file comes from.
+
+    ## References
+    - https://numpy.org/doc/stable/reference/generated/numpy.load.html
+    """
+
+    id = "SLS107"
+    name = "numpy-load-allow-pickle"
+    title = "numpy.load() with allow_pickle=True"
+    cwe = 502
+    severity = Severity.HIGH
+    confidence = Confidence.MEDIUM
+    topic = "injection"
+    bandit = ()
+    fixable = True
+
+    VALID = [
+        'import numpy as np\n\ndef read(path):\n    return np.load(path)\n',
+        'import numpy as np\n\ndef read(path):\n    return np.load(path, allow_pickle=False)\n',
+        'import numpy as np\n\ndef read(path, trusted):\n    return np.load(path, allow_pickle=trusted)\n',
+    ]
+    INVALID = [
+        Example(
+            'import numpy as np\n\ndef read(path):\n    return np.load(path, allow_pickle=True)\n',
+            fixed='import numpy as np\n\ndef read(path):\n    return np.load(path)\n',
+        ),
+        Example(
+            'from numpy import load\nfrom flask import request\n\ndef upload():\n    data = load(request.files["arrays"], allow_pickle=True, mmap_mode=None)\n    return data\n',
+            fixed='from numpy import load\nfrom flask import request\n\ndef upload():\n    data = load(request.files["arrays"], mmap_mode=None)\n    return data\n',
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        if ctx.call_name(node) not in _LOADS:
+            return
+        option = ts.keyword(node, "allow_pickle")
+        if option is None or not (isinstance(option.value, ast.Constant) and option.value.value is True):
+            return
+        data = ts.argument(node, 0, ("file",))
+        part = ts.data_origin(data, ctx, "deserialize") if data is not None else None
+        source = f" from {ts.describe(part)}" if part is not None else ""
+        shown = f" (`{ts.short(ctx, data)}`)" if data is not None else ""
+        ctx.report(
+            self,
+            node,
+            f"`numpy.load()` with allow_pickle=True unpickles object arrays in the file{source}{shown}, "
+            "which can run code: remove allow_pickle=True and store plain arrays.",
+            fix=Fix("Remove allow_pickle=True", (ctx.delete_keyword(node, option),), safe=False),
+            confidence=ts.confidence(part),
+            related=ctx.related_path(part),
+        )

@@ -1,0 +1,245 @@
+"""SLS110 path-traversal."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine import flow
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import strings
+from secure_ls.rules._support import taint_sinks as ts
+from secure_ls.rules.base import Example, Rule
+
+# function -> positions (and keyword names) of its path arguments
+_SINKS: dict[str, tuple[tuple[int, tuple[str, ...]], ...]] = {
+    "open": ((0, ("file",)),),
+    "builtins.open": ((0, ("file",)),),
+    "io.open": ((0, ("file",)),),
+    "codecs.open": ((0, ("filename",)),),
+    "os.open": ((0, ("path",)),),
+    "flask.send_file": ((0, ("path_or_file", "filename_or_fp")),),
+    "flask.helpers.send_file": ((0, ("path_or_file", "filename_or_fp")),),
+    "shutil.copy": ((0, ("src",)), (1, ("dst",))),
+    "shutil.copy2": ((0, ("src",)), (1, ("dst",))),
+    "shutil.copyfile": ((0, ("src",)), (1, ("dst",))),
+    "shutil.copytree": ((0, ("src",)), (1, ("dst",))),
+    "shutil.move": ((0, ("src",)), (1, ("dst",))),
+    "shutil.rmtree": ((0, ("path",)),),
+    "os.remove": ((0, ("path",)),),
+    "os.unlink": ((0, ("path",)),),
+    "os.rmdir": ((0, ("path",)),),
+    "os.removedirs": ((0, ("name",)),),
+    "os.rename": ((0, ("src",)), (1, ("dst",))),
+    "os.replace": ((0, ("src",)), (1, ("dst",))),
+}
+_PATH_METHODS = frozenset(
+    {"open", "read_text", "read_bytes", "write_text", "write_bytes", "unlink", "rmdir", "rename", "replace", "touch", "mkdir", "symlink_to", "hardlink_to"}
+)
+# Methods only path objects have (pathlib, zipfile.Path): no need to prove the receiver is one.
+_PATH_ONLY_METHODS = frozenset({"read_text", "read_bytes", "write_text", "write_bytes", "unlink", "rmdir", "touch", "symlink_to", "hardlink_to"})
+_PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.WindowsPath"})
+_CHECKS = frozenset({"startswith", "is_relative_to", "relative_to", "commonpath", "commonprefix", "safe_join", "abort"})
+_SEND_FILE = frozenset({"flask.send_file", "flask.helpers.send_file"})
+
+
+class PathTraversal(Rule):
+    """
+    ## What it does
+    Finds file operations on paths that come from a web request (or from a
+    route parameter): `open`, `os.open`, `codecs.open`, `flask.send_file`,
+    `shutil.copy*`/`move`/`rmtree`, `os.remove`/`unlink`/`rmdir`/`rename`,
+    and `pathlib.Path` methods that open, write or delete files. A function
+    parameter joined onto a fixed directory (`os.path.join(UPLOADS, name)`)
+    is reported with low confidence.
+
+    Paths passed through `os.path.basename` or `werkzeug.utils.secure_filename`,
+    checked with `startswith`/`is_relative_to`/`commonpath` before use, or
+    served with `flask.send_from_directory` are not reported.
+
+    ## Why is this bad?
+    A name such as `../../etc/passwd` (or an absolute path, which makes
+    `os.path.join` drop the directory before it) reaches files outside the
+    directory the code meant, to read secrets, overwrite code or delete
+    data (CWE-22).
+
+    ## How to fix it
+    Keep only the file name (`werkzeug.utils.secure_filename`,
+    `os.path.basename`), or resolve the full path and check that it is
+    still inside the base directory:
+    `os.path.commonpath([base, os.path.realpath(p)]) == base`. With Flask,
+    serve files with `send_from_directory(directory, name)`, which does that
+    check: the quick fix rewrites `send_file(os.path.join(directory, name))`
+    to it (unsafe: a bad name now gets a 404 instead of a file).
+
+    ## References
+    - https://owasp.org/www-community/attacks/Path_Traversal
+    - https://flask.palletsprojects.com/en/stable/api/#flask.send_from_directory
+    """
+
+    id = "SLS110"
+    name = "path-traversal"
+    title = "File path taken from the request"
+    cwe = 22
+    severity = Severity.HIGH
+    confidence = Confidence.MEDIUM
+    topic = "input-validation"
+    bandit = ()
+    fixable = True
+
+    VALID = [
+        'from flask import request, send_from_directory\n\ndef download():\n    return send_from_directory("uploads", request.args["name"])\n',
+        'import os\nfrom flask import request\nfrom werkzeug.utils import secure_filename\n\ndef save():\n    f = request.files["doc"]\n    f.save(os.path.join("uploads", secure_filename(f.filename)))\n    with open(os.path.join("uploads", secure_filename(f.filename))) as fh:\n        return fh.read()\n',
+        'import os\nfrom flask import request, abort\n\nBASE = "/srv/files"\n\ndef read():\n    path = os.path.realpath(os.path.join(BASE, request.args["p"]))\n    if not path.startswith(BASE + os.sep):\n        abort(404)\n    with open(path) as fh:\n        return fh.read()\n',
+        'import sys\n\ndef main():\n    with open(sys.argv[1]) as fh:\n        print(fh.read())\n',
+        'def load(path):\n    with open(path) as fh:\n        return fh.read()\n',
+        'import zipfile\nfrom flask import request\n\ndef names():\n    return zipfile.ZipFile(request.files["z"]).open("a.txt").read()\n',
+    ]
+    INVALID = [
+        Example(
+            'import os\nfrom flask import request, send_file\n\ndef download():\n    name = request.args.get("name")\n    return send_file(os.path.join("/srv/reports", name))\n',
+            fixed='import os\nfrom flask import request, send_file\nfrom flask import send_from_directory\n\ndef download():\n    name = request.args.get("name")\n    return send_from_directory("/srv/reports", name)\n',
+        ),
+        Example(
+            'import flask\n\napp = flask.Flask(__name__)\n\n@app.route("/files/<name>")\ndef show(name):\n    return flask.send_file("static/docs/" + name, mimetype="text/plain")\n',
+            fixed='import flask\n\napp = flask.Flask(__name__)\n\n@app.route("/files/<name>")\ndef show(name):\n    return flask.send_from_directory("static/docs", name, mimetype="text/plain")\n',
+        ),
+        Example(
+            'from django.http import HttpResponse\n\ndef read_log(request):\n    with open("/var/log/app/" + request.GET["file"]) as fh:\n        return HttpResponse(fh.read())\n',
+        ),
+        Example(
+            'import shutil\nfrom flask import request\n\ndef cleanup():\n    shutil.rmtree(f"/tmp/jobs/{request.form[\'job\']}")\n',
+        ),
+        Example(
+            'from pathlib import Path\nfrom fastapi import FastAPI\n\napp = FastAPI()\nROOT = Path("/data")\n\n@app.get("/doc")\ndef doc(name: str):\n    return (ROOT / name).read_text()\n',
+        ),
+        Example(
+            'import os\n\nTEMPLATES = "/srv/templates"\n\ndef template_text(name):\n    with open(os.path.join(TEMPLATES, name)) as fh:\n        return fh.read()\n',
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        name = ctx.call_name(node)
+        targets: list[ast.expr] = []
+        if name in _SINKS:
+            for index, names in _SINKS[name]:
+                arg = ts.argument(node, index, names)
+                if arg is not None:
+                    targets.append(arg)
+        elif isinstance(node.func, ast.Attribute) and node.func.attr in _PATH_METHODS:
+            receiver = node.func.value
+            if self._is_path(receiver, ctx) or (node.func.attr in _PATH_ONLY_METHODS and isinstance(receiver, (ast.BinOp, ast.Name))):
+                targets.append(receiver)
+        for target in targets:
+            if self._check(node, target, name, ctx):
+                return
+
+    def _is_path(self, node: ast.AST, ctx, depth: int = 0) -> bool:
+        if depth > 4:
+            return False
+        if isinstance(node, ast.Call):
+            return ctx.call_name(node) in _PATH_TYPES
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            return self._is_path(node.left, ctx, depth + 1)
+        if isinstance(node, ast.Name):
+            values = ctx.assigned_values(node)
+            return bool(values) and all(v is not node and self._is_path(v, ctx, depth + 1) for v in values)
+        return False
+
+    def _check(self, call: ast.Call, target: ast.expr, name: str | None, ctx) -> bool:
+        part = ctx.origin(target).risk("path")
+        if part is None or part.kind == flow.UNKNOWN:
+            return False
+        joined = self._joined(target, ctx)
+        if part.kind == flow.PARAM:
+            if part.label in ("self", "cls") or joined is None:
+                return False
+            confidence = Confidence.LOW
+        elif not ts.is_client(part):
+            return False  # the command line or environment choosing a file is the usual case
+        else:
+            confidence = Confidence.HIGH
+        if self._checked(call, target, ctx):
+            return False
+        fix = None
+        if name in _SEND_FILE:
+            fix = self._send_from_directory(call, target, joined, ctx)
+        ctx.report(
+            self,
+            target,
+            f"File path built from {ts.describe(part)} (`{ts.short(ctx, target)}`): a name with `../` or an absolute path "
+            "reaches files outside the intended directory. Keep only the file name, or check the resolved path stays inside it.",
+            fix=fix,
+            confidence=confidence,
+            related=ctx.related_path(part),
+        )
+        return True
+
+    def _joined(self, target: ast.expr, ctx) -> tuple[ast.expr, ast.expr] | tuple[str, ast.expr] | None:
+        """For a path made of a constant directory and one value: (directory, value)."""
+        value = target
+        if isinstance(target, ast.Name):
+            value = ts.single_value(target, ctx)
+            if value is None:
+                return None
+        if isinstance(value, ast.Call) and ctx.call_name(value) in ("os.path.join", "posixpath.join"):
+            if len(value.args) >= 2 and not value.keywords and not any(isinstance(a, ast.Starred) for a in value.args):
+                if ctx.origin(value.args[0]).is_constant and len(value.args) == 2:
+                    return value.args[0], value.args[1]
+                if ctx.origin(value.args[0]).is_constant:
+                    return value.args[0], value.args[-1]
+            return None
+        if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Div) and ctx.origin(value.left).is_constant:
+            return value.left, value.right
+        if strings.is_built(value):
+            parts = strings.pieces(value)
+            if parts and len(parts) == 2 and isinstance(parts[0], strings.Literal) and isinstance(parts[1], strings.Value):
+                if parts[0].text.endswith("/") and len(parts[0].text) > 1:
+                    return parts[0].text.rstrip("/") or "/", parts[1].node
+            if parts and isinstance(parts[0], strings.Literal) and "/" in parts[0].text:
+                return parts[0].text, parts[-1].node
+        return None
+
+    def _checked(self, call: ast.Call, target: ast.expr, ctx) -> bool:
+        """Whether the function tests the path (or what it is made of) before the call."""
+        names = {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+        if isinstance(target, ast.Name):
+            value = ts.single_value(target, ctx)
+            if value is not None:
+                names |= {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
+        scope = ctx.enclosing_function(call) or ctx.tree
+        for stmt in ast.walk(scope):
+            if not isinstance(stmt, (ast.If, ast.Assert, ast.While)) or stmt.lineno >= call.lineno:
+                continue
+            test = stmt.test
+            mentioned = {n.id for n in ast.walk(test) if isinstance(n, ast.Name)}
+            if not mentioned & names:
+                continue
+            for sub in ast.walk(test):
+                if isinstance(sub, ast.Call):
+                    func = sub.func
+                    attr = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+                    if attr in _CHECKS or attr in ("exists", "isfile", "match", "fullmatch"):
+                        return True
+                if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and ".." in sub.value:
+                    return True
+        return False
+
+    def _send_from_directory(self, call: ast.Call, target: ast.expr, joined, ctx) -> Fix | None:
+        if joined is None or len(call.args) != 1 or target is not call.args[0]:
+            return None
+        directory, value = joined
+        if isinstance(directory, str):
+            directory_text = strings.python_literal(directory)
+        else:
+            directory_text = ctx.text(directory)
+        if isinstance(target, ast.Name):
+            return None  # the path was built earlier: rewrite by hand
+        func = call.func
+        imports: tuple[str, ...] = ()
+        if isinstance(func, ast.Attribute):
+            callee = ctx.text(func.value) + ".send_from_directory"
+        else:
+            callee = "send_from_directory"
+            imports = ("from flask import send_from_directory",)
+        edits = (ctx.replace(func, callee), ctx.replace(target, f"{directory_text}, {ctx.text(value)}"))
+        return Fix("Use send_from_directory()", edits, safe=False, imports=imports)

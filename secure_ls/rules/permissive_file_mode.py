@@ -1,0 +1,118 @@
+"""SLS501 permissive-file-mode."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import config
+from secure_ls.rules.base import Example, Rule
+
+# qualified name -> (mode argument index, governed by the umask)
+_CALLS = {
+    "os.chmod": (1, False),
+    "os.lchmod": (1, False),
+    "os.fchmod": (1, False),
+    "os.open": (2, True),
+    "os.mkdir": (1, True),
+    "os.makedirs": (1, True),
+    "pathlib.Path.chmod": (0, False),
+    "pathlib.Path.lchmod": (0, False),
+    "pathlib.Path.mkdir": (0, True),
+}
+# Modes that are the function's default anyway: the umask decides.
+_UMASK_DEFAULTS = frozenset({0o777, 0o666})
+
+
+class PermissiveFileMode(Rule):
+    """
+    ## What it does
+    Finds files and directories given world-writable permissions (the
+    "others may write" bit, 0o002): `os.chmod`/`os.lchmod`/`os.fchmod` and
+    `pathlib.Path.chmod` with modes like `0o777`, `0o666` or
+    `stat.S_IRWXU | stat.S_IRWXO`. Modes are evaluated from octal literals,
+    `stat.S_*` constants and a simple local variable. A sticky-bit mode such
+    as `0o1777` (a shared directory like `/tmp`) is not reported.
+
+    For calls whose mode is filtered by the process umask (`os.open`,
+    `os.mkdir`, `os.makedirs`, `Path.mkdir`), the default modes `0o777` and
+    `0o666` are not reported (the usual umask 022 removes the write bits);
+    other world-writable modes there are reported with low confidence.
+    Group-writable modes (0o660, 0o775) are not reported: sharing with a group
+    is usually deliberate.
+
+    ## Why is this bad?
+    Any local user or compromised service account can modify a world-writable
+    file: replace a script or config that a privileged process later runs or
+    reads, plant data, or delete it (CWE-732).
+
+    ## How to fix it
+    Grant only the owner what it needs. The quick fix sets `0o700` when the
+    original mode had an execute bit (directories, scripts) and `0o600`
+    otherwise. It is unsafe: other users, including a web server running as
+    another account, lose access; widen to `0o755`/`0o644` by hand when
+    others must read.
+    """
+
+    id = "SLS501"
+    name = "permissive-file-mode"
+    title = "World-writable file permissions"
+    cwe = 732
+    severity = Severity.HIGH
+    confidence = Confidence.HIGH
+    topic = "least-privilege"
+    bandit = ("B103",)
+    fixable = True
+
+    VALID = [
+        "import os\nos.chmod('run.sh', 0o755)\nos.chmod('key.pem', 0o600)\n",
+        "import os\nos.makedirs('cache', 0o777, exist_ok=True)\nos.mkdir('d', mode=0o777)\n",
+        "import os\nos.chmod('/srv/shared', 0o1777)\n",
+        "import os, stat\nos.chmod('f', stat.S_IRUSR | stat.S_IWUSR | stat.S_IRGRP)\n",
+        "import os\nos.chmod('shared', 0o770)\n",
+        "def chmod(path, mode):\n    pass\nchmod('x', 0o777)\n",
+    ]
+    INVALID = [
+        Example(
+            "import os\n\nos.chmod('/etc/myapp/config.yml', 0o777)\n",
+            fixed="import os\n\nos.chmod('/etc/myapp/config.yml', 0o700)\n",
+        ),
+        Example(
+            "import os\nimport stat\n\ndef publish(path):\n    os.chmod(path, stat.S_IRUSR | stat.S_IWUSR | stat.S_IROTH | stat.S_IWOTH)\n",
+            fixed="import os\nimport stat\n\ndef publish(path):\n    os.chmod(path, 0o600)\n",
+        ),
+        Example(
+            "from pathlib import Path\n\nPath('output.log').chmod(0o666)\n",
+            fixed="from pathlib import Path\n\nPath('output.log').chmod(0o600)\n",
+        ),
+        Example(
+            "from os import chmod as change_mode\n\ndef share(p):\n    mode = 0o776\n    change_mode(p, mode)\n",
+            fixed="from os import chmod as change_mode\n\ndef share(p):\n    mode = 0o776\n    change_mode(p, 0o700)\n",
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        name = ctx.call_name(node)
+        spec = _CALLS.get(name or "")
+        if spec is None and name is None and isinstance(node.func, ast.Attribute) and node.func.attr == "chmod" and len(node.args) == 1 and not node.keywords and ctx.imports("pathlib"):
+            spec = (0, False)  # `path.chmod(mode)` on a pathlib.Path held in a variable
+        if spec is None:
+            return
+        index, umasked = spec
+        mode_node = config.argument(node, index, ("mode",))
+        mode = config.int_value(mode_node, ctx)
+        if mode is None or mode < 0 or not mode & 0o002 or mode & 0o1000:
+            return
+        if umasked and mode in _UMASK_DEFAULTS:
+            return
+        new = 0o700 if mode & 0o111 else 0o600
+        fix = Fix(f"Restrict the mode to {config.octal(new)}", (ctx.replace(mode_node, f"{config.octal(new)}"),), safe=False)
+        what = "directory" if name and name.endswith(("mkdir", "makedirs")) else "file"
+        extra = " (before the umask is applied)" if umasked else ""
+        ctx.report(
+            self,
+            mode_node,
+            f"Mode {config.octal(mode)} makes the {what} writable by every user{extra}: grant only the owner what it needs, e.g. {config.octal(new)}.",
+            fix=fix,
+            confidence=Confidence.LOW if umasked else Confidence.HIGH,
+        )

@@ -1,0 +1,100 @@
+"""SLS502 permissive-umask."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import config
+from secure_ls.rules.base import Example, Rule
+
+
+class PermissiveUmask(Rule):
+    """
+    ## What it does
+    Finds `os.umask(mask)` calls whose mask does not remove the "others may
+    write" bit (0o002), such as `os.umask(0)` or `os.umask(0o020)`: every file
+    and directory the process creates afterwards with the default modes is
+    world-writable. The idiom that only reads the current umask
+    (`old = os.umask(0)` immediately followed by `os.umask(old)`) is not
+    reported.
+
+    ## Why is this bad?
+    Files created by `open()`, `os.makedirs()`, loggers and libraries get
+    mode 0o666/0o777 minus the umask; with a zero umask any local user can
+    modify them (CWE-732, CWE-276).
+
+    ## How to fix it
+    Use a umask that removes write access for others, normally `0o022`
+    (`0o077` for private data). The quick fix adds the group and others'
+    write bits to the mask (`os.umask(0)` becomes `os.umask(0o022)`); it is
+    unsafe because files created afterwards are no longer group/world
+    writable.
+    """
+
+    id = "SLS502"
+    name = "permissive-umask"
+    title = "Umask that leaves new files world-writable"
+    cwe = 732
+    severity = Severity.MEDIUM
+    confidence = Confidence.HIGH
+    topic = "least-privilege"
+    bandit = ()
+    fixable = True
+
+    VALID = [
+        "import os\nos.umask(0o022)\nos.umask(0o077)\n",
+        "import os\ndef current_umask():\n    mask = os.umask(0)\n    os.umask(mask)\n    return mask\n",
+        "import os\nold = os.umask(0o002)\n",
+    ]
+    INVALID = [
+        Example(
+            "import os\n\ndef daemonize():\n    os.setsid()\n    os.umask(0)\n",
+            fixed="import os\n\ndef daemonize():\n    os.setsid()\n    os.umask(0o022)\n",
+        ),
+        Example(
+            "from os import umask\n\numask(0o020)\n",
+            fixed="from os import umask\n\numask(0o022)\n",
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        if ctx.call_name(node) != "os.umask" or not node.args:
+            return
+        arg = node.args[0]
+        mask = config.int_value(arg, ctx)
+        if mask is None or mask < 0 or mask & 0o002:
+            return
+        if _reads_only(node, ctx):
+            return
+        new = mask | 0o022
+        ctx.report(
+            self,
+            arg,
+            f"umask {config.octal(mask)} leaves files created afterwards writable by every user: use 0o022 (or 0o077 for private data).",
+            fix=Fix(f"Use umask {config.octal(new)}", (ctx.replace(arg, f"{config.octal(new)}"),), safe=False),
+        )
+
+
+def _reads_only(call: ast.Call, ctx) -> bool:
+    """`old = os.umask(0)` directly followed by `os.umask(old)`."""
+    stmt = ctx.parent(call)
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return False
+    holder = ctx.parent(stmt)
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(holder, field, None)
+        if isinstance(block, list) and stmt in block:
+            index = block.index(stmt)
+            if index + 1 < len(block):
+                following = block[index + 1]
+                if isinstance(following, ast.Expr) and isinstance(following.value, ast.Call):
+                    inner = following.value
+                    return (
+                        ctx.call_name(inner) == "os.umask"
+                        and len(inner.args) == 1
+                        and isinstance(inner.args[0], ast.Name)
+                        and inner.args[0].id == stmt.targets[0].id
+                    )
+            return False
+    return False

@@ -1,0 +1,108 @@
+"""SLS305 plaintext-password-comparison."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Severity
+from secure_ls.rules._support import naming
+from secure_ls.rules.base import Example, Rule
+
+# Words that make a comparison of two passwords a form check, not a login.
+_FORM_CHECK_WORDS = frozenset(
+    {"confirm", "confirmation", "confirmed", "repeat", "repeated", "again", "retype", "retyped", "verify", "verification", "new", "old", "previous", "prev", "current", "check", "match", "initial", "second", "other", "1", "2"}
+)
+# Words that show the value is already hashed (SLS301/SLS303 territory).
+_HASHED_WORDS = frozenset({"hash", "hashed", "digest", "crypt", "crypted", "encrypted", "enc", "bcrypt", "hmac", "salted"})
+
+
+def _name(node: ast.expr) -> str | None:
+    # WTForms: form.password.data
+    if isinstance(node, ast.Attribute) and node.attr == "data" and isinstance(node.value, ast.Attribute):
+        node = node.value
+    return naming.name_of(node)
+
+
+def _is_plain_password(node: ast.expr) -> str | None:
+    if isinstance(node, (ast.Constant, ast.JoinedStr)):
+        return None
+    name = _name(node)
+    if not naming.is_named_like(name, naming.PASSWORD_WORDS):
+        return None
+    parts = naming.words(name)
+    if any(p in _FORM_CHECK_WORDS or p in _HASHED_WORDS or p.isdigit() for p in parts):
+        return None
+    if any(w in "".join(parts) for w in ("hash", "digest", "crypt")):
+        return None
+    # a pin/pass word on its own is too vague (`pass_`, `pin`)
+    if not any(p in ("password", "passwd", "passphrase", "pwd", "pw", "pword", "passcode") for p in parts) and "password" not in "".join(parts):
+        return None
+    return name
+
+
+class PlaintextPasswordComparison(Rule):
+    """
+    ## What it does
+    Finds a password compared with `==`/`!=` against another password-named
+    value: a stored one (`user.password == password`) or a configured one
+    (`password == settings.ADMIN_PASSWORD`).
+
+    ## Why is this bad?
+    Comparing two plain passwords means the reference password is kept in
+    plain text: whoever reads the database, a backup or the configuration
+    has every account's password, often reused elsewhere (CWE-256). `==`
+    also leaks through its timing how much of a guess was right.
+
+    ## How to fix it
+    Store only a slow salted hash (`bcrypt.hashpw(pw, bcrypt.gensalt())`,
+    Django's `make_password`, werkzeug's `generate_password_hash`) and check
+    with the matching function (`bcrypt.checkpw`, `user.check_password`,
+    `check_password_hash`). No quick fix is offered: existing rows must be
+    migrated to hashes. Form checks such as `password == confirm_password`
+    are not reported.
+    """
+
+    id = "SLS305"
+    name = "plaintext-password-comparison"
+    title = "Password compared in plain text"
+    cwe = 256
+    severity = Severity.HIGH
+    confidence = Confidence.MEDIUM
+    topic = "passwords"
+    fixable = False
+
+    VALID = [
+        "import bcrypt\ndef login(user, password):\n    return bcrypt.checkpw(password.encode(), user.password_hash)\n",
+        "def register(form):\n    if form.password.data != form.confirm_password.data:\n        raise ValueError('passwords differ')\n",
+        "def change(old_password, new_password):\n    if old_password == new_password:\n        raise ValueError('choose a new password')\n",
+        "def clean(password1, password2):\n    return password1 == password2\n",
+        "def login(user, password):\n    return user.password_hash == hash_it(password)\n",
+        "def empty(password):\n    return password == ''\n",
+        "def f(field_password, password):\n    return field_password == password\n",
+    ]
+    INVALID = [
+        Example("def login(user, password):\n    if user.password == password:\n        return True\n    return False\n"),
+        Example(
+            "from flask import request\n\ndef login(stored_password):\n    if stored_password != request.form['password']:\n        return 'denied', 401\n    return 'ok'\n"
+        ),
+        Example("from django.conf import settings\n\ndef is_admin(password):\n    return password == settings.ADMIN_PASSWORD\n"),
+    ]
+
+    def visit_Compare(self, node: ast.Compare, ctx) -> None:
+        if len(node.ops) != 1 or not isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
+            return
+        left, right = node.left, node.comparators[0]
+        a = _is_plain_password(left)
+        b = _is_plain_password(right)
+        if not a or not b:
+            return
+        if isinstance(ctx.statement(node), ast.Assert):
+            return
+        if ctx.origin(left).is_constant and ctx.origin(right).is_constant:
+            return
+        ctx.report(
+            self,
+            node,
+            f"Password `{a}` compared in plain text with `{b}`: passwords must be stored only as slow salted hashes "
+            "(bcrypt, Argon2, Django's make_password) and checked with the matching verify function.",
+        )

@@ -1,0 +1,92 @@
+"""SLS128 regex-injection."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import refuncs, strings, web
+from secure_ls.rules.base import Example, Rule
+
+
+class RegexInjection(Rule):
+    """
+    ## What it does
+    Finds regular expressions built from request data (query parameters,
+    form fields, JSON, route parameters) and passed to `re.compile`,
+    `re.search`, `re.match`, `re.sub` and the other `re` functions without
+    `re.escape`.
+
+    ## Why is this bad?
+    The client writes part of your pattern. A search term of `(a+)+$` or
+    `.*.*.*.*=` makes the match take exponential time and blocks the
+    worker (denial of service); `.*` matches everything and can bypass a
+    filter; an unbalanced `(` raises an error.
+
+    ## How to fix it
+    Escape the value with `re.escape(value)` so it matches literally. The
+    quick fix wraps each request-derived part of the pattern in
+    `re.escape(...)`. It is marked unsafe because clients that relied on
+    regex syntax will now be matched literally. If users really must type
+    regular expressions, use a linear-time engine such as `google-re2` and
+    limit the pattern length.
+    """
+
+    id = "SLS128"
+    name = "regex-injection"
+    title = "Regular expression built from request data"
+    cwe = 730
+    severity = Severity.MEDIUM
+    confidence = Confidence.HIGH
+    topic = "regex"
+    fixable = True
+
+    VALID = [
+        'import re\nfrom flask import request\n\ndef search(items):\n    rx = re.compile(re.escape(request.args["q"]), re.I)\n    return [i for i in items if rx.search(i)]\n',
+        'import re\nimport sys\n\ndef grep(lines):\n    rx = re.compile(sys.argv[1])\n    return [l for l in lines if rx.search(l)]\n',
+        'import re\n\ndef matcher(pattern):\n    return re.compile(pattern)\n',
+        'import re\nfrom flask import request\n\ndef find(text):\n    return re.search(r"\\d+", request.args["text"])\n',
+    ]
+    INVALID = [
+        Example(
+            'import re\nfrom flask import request\n\ndef search(items):\n    rx = re.compile(request.args["q"], re.I)\n    return [i for i in items if rx.search(i)]\n',
+            fixed='import re\nfrom flask import request\n\ndef search(items):\n    rx = re.compile(re.escape(request.args["q"]), re.I)\n    return [i for i in items if rx.search(i)]\n',
+        ),
+        Example(
+            'from re import search\n\ndef view(request, text):\n    word = request.GET["word"]\n    return bool(search(f"\\\\b{word}\\\\b", text))\n',
+            fixed='from re import search\nimport re\n\ndef view(request, text):\n    word = request.GET["word"]\n    return bool(search(f"\\\\b{re.escape(word)}\\\\b", text))\n',
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        name = ctx.call_name(node) or ""
+        if name not in refuncs.FUNCTIONS:
+            return
+        pattern = refuncs.pattern_arg(node)
+        if pattern is None:
+            return
+        part = ctx.origin(pattern).risk("regex")
+        if not web.is_client(part):
+            return
+        fix = None
+        parts = strings.pieces(pattern) if strings.is_built(pattern) else None
+        if parts is not None:
+            targets = [v for v in strings.values(parts) if web.is_client(ctx.origin(v).risk("regex"))]
+        else:
+            targets = [pattern]
+        if targets and all(web.wrappable(ctx, t) for t in targets):
+            fix = Fix(
+                "Escape the request data with `re.escape`",
+                tuple(web.wrap_edits(ctx, targets, "re.escape")),
+                safe=False,
+                imports=("import re",),
+            )
+        ctx.report(
+            self,
+            pattern,
+            f"Regular expression built from {web.describe(part)}: the client can supply a pattern that backtracks for minutes "
+            "or matches everything. Escape it with `re.escape(...)`.",
+            fix=fix,
+            confidence=ctx.confidence_for(part),
+            related=ctx.related_path(part),
+        )

@@ -1,0 +1,150 @@
+"""SLS127 regex-catastrophic-backtracking."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Severity
+from secure_ls.rules._support import refuncs, regex, web
+from secure_ls.rules.base import Example, Rule
+
+
+class RegexCatastrophicBacktracking(Rule):
+    """
+    ## What it does
+    Finds constant regular expressions that can take exponential time, and
+    that are applied to non-constant text: a repeated group holding another
+    unbounded repeat of the same characters (`(a+)+`, `(\\w+\\s?)*$`), or a
+    repeated alternation whose branches match the same text (`(a|a)*`,
+    `(a|aa)*`, `(a|b|ab)*`), followed by something that can fail. The
+    pattern is analysed structurally from its parse tree, so look-alikes
+    such as `(\\d+\\.)*\\d+`, `(\\w|\\d)+` or `"(\\\\.|[^"\\\\])*"` are not
+    reported.
+
+    ## Why is this bad?
+    Python's `re` backtracks. When a match fails, it retries every way of
+    splitting the input between the nested repeats: 30 characters can mean
+    a billion steps. One crafted request then holds a worker for minutes
+    (regular expression denial of service, CWE-1333).
+
+    ## How to fix it
+    Rewrite the pattern so each character can be matched in one way only:
+    `(a+)+` is `a+`; `(\\w+\\s?)*` is `(\\w+(\\s|$))*` or, better, split the
+    text and check the words; `(a|aa)*` is `a*`. On Python 3.11+ a
+    possessive repeat (`(\\w+\\s?)*+`) or an atomic group (`(?>...)`) stops
+    the backtracking. Limiting the input length first also bounds the time.
+    A pattern compiled at module level whose uses are out of sight is
+    reported with low confidence.
+    """
+
+    id = "SLS127"
+    name = "regex-catastrophic-backtracking"
+    title = "Regular expression with catastrophic backtracking"
+    cwe = 1333
+    severity = Severity.MEDIUM
+    confidence = Confidence.MEDIUM
+    topic = "regex"
+    fixable = False
+
+    VALID = [
+        'import re\n\ndef version(text):\n    return re.match(r"^(\\d+\\.)*\\d+$", text)\n',
+        'import re\n\ndef check():\n    return re.match(r"(a+)+$", "aaaa")\n',
+        'import re\n\ndef word(text):\n    return re.search(r"(\\w|\\d)+$", text)\n',
+        'import re\nSTRING = re.compile(r\'"(\\\\.|[^"\\\\])*"\')\n',
+        'import re\n\ndef first(text):\n    return re.search(r"(a+)+", text)\n',
+        'import re\n\ndef domain(text):\n    return re.fullmatch(r"([a-z0-9-]+\\.)+[a-z]{2,}", text)\n',
+    ]
+    INVALID = [
+        Example(
+            'import re\nfrom flask import request\n\ndef words():\n    if re.match(r"^(\\w+\\s?)*$", request.args["q"]):\n        return "ok"\n    return "no"\n',
+        ),
+        Example(
+            'import re\n\ndef parse(line):\n    pattern = re.compile(r"(a|aa)*b")\n    return pattern.match(line)\n',
+        ),
+        Example(
+            'from re import compile as rx\nQUOTED = rx(r\'"(?:[^"\\\\]+|\\\\.)*"\')\n',
+        ),
+        Example(
+            'import re\n\ndef digits(value):\n    return re.fullmatch(r"(\\d+)*", value) is not None\n',
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        name = ctx.call_name(node) or ""
+        if name not in refuncs.FUNCTIONS:
+            return
+        pattern_node = refuncs.pattern_arg(node)
+        if pattern_node is None:
+            return
+        pattern = refuncs.constant_pattern(pattern_node, ctx)
+        if pattern is None:
+            return
+        flags = refuncs.flags_value(node, name, ctx)
+        if flags is None:
+            return
+        if name == "re.compile":
+            subjects, confidence = self._compiled_uses(node, ctx)
+            if subjects is None:
+                return
+            full = any(method == "fullmatch" for method, _ in subjects)
+            problem = regex.catastrophic(pattern, flags, full=full) or (
+                regex.catastrophic(pattern, flags, full=True) if not subjects else None
+            )
+            if problem is None:
+                return
+            part = None
+            for _, subject in subjects:
+                part = web.worse(part, ctx.origin(subject).risk("regex"))
+            if subjects and part is None:
+                return  # only ever applied to constants
+        else:
+            subject = refuncs.subject_arg(node, name)
+            if subject is None:
+                return
+            part = ctx.origin(subject).risk("regex")
+            if part is None:
+                return
+            problem = regex.catastrophic(pattern, flags, full=name == "re.fullmatch")
+            if problem is None:
+                return
+            confidence = None
+        if confidence is None:
+            confidence = Confidence.HIGH if web.is_client(part) else Confidence.MEDIUM
+        applied = f" and is applied to {web.describe(part)}" if part is not None else ""
+        ctx.report(
+            self,
+            pattern_node,
+            f"Regular expression can backtrack exponentially ({problem.detail}){applied}: a crafted input of a few dozen "
+            "characters can hang the process. Rewrite it so each character matches one way (or use a possessive repeat / atomic group).",
+            confidence=confidence,
+            related=ctx.related_path(part) if part is not None else (),
+        )
+
+    def _compiled_uses(self, call: ast.Call, ctx) -> tuple[list | None, Confidence | None]:
+        """(method, subject) for the uses of a compiled pattern that are in sight; [] with LOW when none are."""
+        parent = ctx.parent(call)
+        if isinstance(parent, ast.Attribute) and parent.attr in refuncs.METHODS:
+            use = ctx.parent(parent)
+            if isinstance(use, ast.Call) and use.func is parent:
+                subject = web.argument(use, refuncs.METHODS[parent.attr], ("string",))
+                return ([(parent.attr, subject)] if subject is not None else None), None
+            return None, None
+        if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+            func = ctx.enclosing_function(call)
+            if func is not None:
+                target = parent.targets[0].id
+                uses = []
+                for node in ast.walk(func):
+                    if (
+                        isinstance(node, ast.Call)
+                        and isinstance(node.func, ast.Attribute)
+                        and node.func.attr in refuncs.METHODS
+                        and isinstance(node.func.value, ast.Name)
+                        and node.func.value.id == target
+                    ):
+                        subject = web.argument(node, refuncs.METHODS[node.func.attr], ("string",))
+                        if subject is not None:
+                            uses.append((node.func.attr, subject))
+                return (uses or None), None
+        # module level, class attribute, `self.x = re.compile(...)`: the uses are elsewhere
+        return [], Confidence.LOW

@@ -1,0 +1,117 @@
+"""SLS125 session-trust-boundary."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from secure_ls.engine.model import Confidence, Severity
+from secure_ls.rules._support import web
+from secure_ls.rules.base import Example, Rule
+
+_SESSIONS = frozenset({"flask.session", "quart.session", "bottle.request.session"})
+_CHECKS = re.compile(r"(check|verify|validat|authenticat|authoriz|is_valid|login|allowed|clean|sanitiz|lookup|get_object|fullmatch)", re.IGNORECASE)
+
+
+class SessionTrustBoundary(Rule):
+    """
+    ## What it does
+    Finds request data (query parameters, form fields, JSON, headers,
+    cookies) stored into the session (`flask.session[...]`,
+    Django's `request.session[...]`) in a function that never checks it.
+
+    ## Why is this bad?
+    The session is where the server keeps what it has decided to trust: who
+    the user is, their role, what they paid. Code that reads the session
+    later assumes its values were checked. Copying raw client input into it
+    mixes the two (CWE-501), so a forged `role=admin` or `user_id=1` form
+    field becomes "trusted" state for every later request.
+
+    ## How to fix it
+    Validate the value first (compare it with an allow-list, parse it into
+    the type you expect, look the object up and check the user may use it)
+    and store the validated result. A value checked in the same function
+    (membership in an allow-list, a `check_*`/`verify_*`/`validate_*` call,
+    `int()`), and the request's own URL (`session["next"] = request.url`),
+    are not reported.
+    """
+
+    id = "SLS125"
+    name = "session-trust-boundary"
+    title = "Unvalidated request data stored in the session"
+    cwe = 501
+    severity = Severity.LOW
+    confidence = Confidence.MEDIUM
+    topic = "input-validation"
+    fixable = False
+
+    VALID = [
+        'from flask import request, session\nLANGS = {"en", "fr"}\n\ndef set_lang():\n    lang = request.args.get("lang", "en")\n    if lang not in LANGS:\n        lang = "en"\n    session["lang"] = lang\n',
+        'from flask import request, session\n\ndef login(users):\n    name = request.form["name"]\n    if not users.check_password(name, request.form["password"]):\n        return "no", 403\n    session["user"] = name\n',
+        'from flask import request, session\n\ndef remember():\n    session["next"] = request.url\n',
+        'from flask import request, session\n\ndef page():\n    session["page"] = int(request.args.get("page", 1))\n',
+        'def store(session, request):\n    session["x"] = 1\n',
+    ]
+    INVALID = [
+        Example(
+            'from flask import request, session\n\ndef set_role():\n    session["role"] = request.form["role"]\n    return "ok"\n',
+        ),
+        Example(
+            'def choose_account(request):\n    request.session["account_id"] = request.POST.get("account")\n',
+        ),
+        Example(
+            'from flask import request, session as s\n\ndef prefs():\n    data = request.get_json()\n    s["theme"] = data["theme"]\n',
+        ),
+    ]
+
+    def visit_Assign(self, node: ast.Assign, ctx) -> None:
+        for target in node.targets:
+            if isinstance(target, ast.Subscript) and self._is_session(target.value, ctx):
+                self._check(target, node.value, ctx)
+
+    def _is_session(self, node: ast.expr, ctx) -> bool:
+        if isinstance(node, ast.Attribute) and node.attr == "session":
+            base = node.value
+            return (isinstance(base, ast.Name) and base.id in ("request", "req")) or (
+                isinstance(base, ast.Attribute) and base.attr == "request"
+            )
+        return ctx.qualified_name(node) in _SESSIONS
+
+    def _check(self, target: ast.Subscript, value: ast.expr, ctx) -> None:
+        part = ctx.origin(value).risk("*")
+        if not web.is_client(part) or web.reads_own_url(ctx, part):
+            return
+        if part.label.startswith("the route parameter"):
+            return  # path parameters are typed and routed by the framework
+        if _validated(ctx, target, value):
+            return
+        ctx.report(
+            self,
+            target,
+            f"`{ctx.text(value)}` from {web.describe(part)} is stored in the session without validation: later code will trust it. "
+            "Check it (allow-list, type, ownership) before storing it.",
+            confidence=ctx.confidence_for(part) if part.label == "the HTTP request" else Confidence.MEDIUM,
+            related=ctx.related_path(part),
+        )
+
+
+def _validated(ctx, target: ast.AST, value: ast.expr) -> bool:
+    names = web.names_in(value)
+    if isinstance(value, ast.Name):
+        for v in ctx.assigned_values(value):
+            names |= web.names_in(v)
+    body = web.function_body(ctx, target)
+    for node in ast.walk(body):
+        if isinstance(node, (ast.If, ast.While, ast.Assert, ast.IfExp)):
+            for call in ast.walk(node.test):
+                if isinstance(call, ast.Call):
+                    func = call.func
+                    label = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+                    if _CHECKS.search(label):
+                        return True
+        if isinstance(node, ast.Call):
+            func = node.func
+            label = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            if _CHECKS.search(label) and any(web.names_in(a) & names for a in list(node.args) + [k.value for k in node.keywords]):
+                return True
+    return False

@@ -1,0 +1,166 @@
+"""SLS312 static-iv."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Edit, Fix, Severity, Span
+from secure_ls.rules._support import crypto
+from secure_ls.rules.base import Example, Rule
+
+_CRYPTOGRAPHY_MODES = {"CBC": 16, "CFB": 16, "CFB8": 16, "OFB": 16, "CTR": 16, "GCM": 12}
+_STREAM_LIKE = frozenset({"CTR", "GCM", "AEAD", "MODE_CTR", "MODE_GCM", "MODE_EAX", "MODE_CCM", "MODE_OCB", "ChaCha20", "Salsa20", "ChaCha20_Poly1305"})
+_NONCE_CIPHERS = frozenset({"ChaCha20", "Salsa20", "ChaCha20_Poly1305", "XChaCha20"})
+_ENCRYPTING = frozenset({"encrypt", "encryptor", "encrypt_and_digest"})
+_DECRYPTING = frozenset({"decrypt", "decryptor", "decrypt_and_verify"})
+
+
+class StaticIv(Rule):
+    """
+    ## What it does
+    Finds initialization vectors and nonces that are constants: literal
+    bytes (`b"\\x00" * 16`, `b"1234567890abcdef"`, `bytes(12)`) or module
+    constants, passed to `cryptography`'s `modes.CBC/CFB/OFB/CTR/GCM`, to an
+    AEAD's `encrypt(nonce, ...)` (`AESGCM`, `ChaCha20Poly1305`, ...), or to
+    PyCryptodome's `X.new(key, mode, iv=...)`/`nonce=`. Cipher objects only
+    used to decrypt are not reported.
+
+    ## Why is this bad?
+    With a fixed IV, CBC encrypts equal messages (and equal prefixes) to
+    equal ciphertext. With a fixed nonce, CTR, GCM and ChaCha20 reuse their
+    keystream: XOR-ing two ciphertexts gives the XOR of the plaintexts, and
+    GCM's authentication key can be recovered, allowing forgeries
+    (CWE-1204, CWE-323).
+
+    ## How to fix it
+    Draw a fresh random IV/nonce for every message (`os.urandom(16)` for
+    CBC, 12 bytes for GCM) and store it with the ciphertext; it need not be
+    secret. When the IV is a local variable, the quick fix assigns
+    `os.urandom(n)` to it. With PyCryptodome, it removes the constant
+    argument, so the library draws a random one (read it back as
+    `cipher.iv` or `cipher.nonce`). Both are unsafe: the code that decrypts
+    must now read the IV stored with each ciphertext.
+    """
+
+    id = "SLS312"
+    name = "static-iv"
+    title = "Constant IV or nonce"
+    cwe = 1204
+    severity = Severity.HIGH
+    confidence = Confidence.HIGH
+    topic = "crypto"
+    fixable = True
+
+    VALID = [
+        "import os\nfrom cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes\ndef enc(key, data):\n    iv = os.urandom(16)\n    e = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()\n    return iv + e.update(data) + e.finalize()\n",
+        "from Crypto.Cipher import AES\ndef enc(key, data):\n    cipher = AES.new(key, AES.MODE_CBC)\n    return cipher.iv + cipher.encrypt(data)\n",
+        "from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes\nIV = b'0123456789abcdef'\ndef dec(key, data):\n    d = Cipher(algorithms.AES(key), modes.CBC(IV)).decryptor()\n    return d.update(data) + d.finalize()\n",
+        "from cryptography.hazmat.primitives.ciphers.aead import AESGCM\ndef enc(key, nonce, data):\n    return AESGCM(key).encrypt(nonce, data, None)\n",
+    ]
+    INVALID = [
+        Example(
+            "from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes\n\n"
+            "def encrypt(key, data):\n    iv = b'\\x00' * 16\n    enc = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()\n    return iv + enc.update(data) + enc.finalize()\n",
+            fixed="from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes\nimport os\n\n"
+            "def encrypt(key, data):\n    iv = os.urandom(16)\n    enc = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()\n    return iv + enc.update(data) + enc.finalize()\n",
+        ),
+        Example(
+            "from Crypto.Cipher import AES\n\ndef encrypt(key, data):\n    cipher = AES.new(key, AES.MODE_CBC, iv=b'1234567890abcdef')\n    return cipher.iv + cipher.encrypt(data)\n",
+            fixed="from Crypto.Cipher import AES\n\ndef encrypt(key, data):\n    cipher = AES.new(key, AES.MODE_CBC)\n    return cipher.iv + cipher.encrypt(data)\n",
+        ),
+        Example(
+            "from cryptography.hazmat.primitives.ciphers.aead import AESGCM\n\ndef seal(key, data):\n    return AESGCM(key).encrypt(b'\\x00' * 12, data, None)\n",
+            fixed=None,
+        ),
+        Example(
+            "from Cryptodome.Cipher import AES\n\nNONCE = b'\\x00' * 12\n\ndef seal(key, data):\n    cipher = AES.new(key, AES.MODE_GCM, NONCE)\n    return cipher.encrypt_and_digest(data)\n",
+            fixed="from Cryptodome.Cipher import AES\n\nNONCE = b'\\x00' * 12\n\ndef seal(key, data):\n    cipher = AES.new(key, AES.MODE_GCM)\n    return cipher.encrypt_and_digest(data)\n",
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        if crypto.has_unpacking(node):
+            return
+        name = ctx.call_name(node) or ""
+        if name.startswith(crypto.CRYPTOGRAPHY_MODES):
+            mode = name[len(crypto.CRYPTOGRAPHY_MODES):]
+            if mode not in _CRYPTOGRAPHY_MODES:
+                return
+            if mode == "GCM" and crypto.argument(node, 1, "tag") is not None:
+                return  # decrypting
+            iv = crypto.argument(node, 0, "initialization_vector", "nonce")
+            parent = ctx.parent(node)
+            uses = crypto.receiver_uses(parent, ctx) if isinstance(parent, ast.Call) and (ctx.call_name(parent) or "") == crypto.CRYPTOGRAPHY_CIPHER else set()
+            self._check(node, iv, mode, _CRYPTOGRAPHY_MODES[mode], uses, None, ctx)
+            return
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "encrypt" and self._is_aead(func.value, ctx):
+            self._check(node, crypto.argument(node, 0, "nonce"), "AEAD", 12, {"encrypt"}, None, ctx)
+            return
+        cipher = crypto.pycrypto_cipher(node, ctx)
+        if cipher is None:
+            return
+        uses = crypto.receiver_uses(node, ctx)
+        if cipher in _NONCE_CIPHERS:
+            self._check(node, crypto.argument(node, None, "nonce"), cipher, 12 if cipher != "XChaCha20" else 24, uses, node, ctx)
+            return
+        _, mode_name = crypto.pycrypto_mode(node, ctx)
+        if mode_name is None or mode_name == "MODE_ECB":
+            return
+        iv = crypto.argument(node, 2, "iv", "IV", "nonce")
+        self._check(node, iv, mode_name, 16 if mode_name in ("MODE_CBC", "MODE_CFB", "MODE_OFB", "MODE_OPENPGP") else 12, uses, node, ctx)
+
+    def _is_aead(self, receiver: ast.expr, ctx) -> bool:
+        receiver = crypto.defining_value(receiver, ctx)
+        return isinstance(receiver, ast.Call) and (ctx.call_name(receiver) or "").startswith(crypto.CRYPTOGRAPHY_AEAD)
+
+    def _check(self, call, iv, mode, size, uses, pycrypto_call, ctx) -> None:
+        if iv is None or (isinstance(iv, ast.Constant) and iv.value is None):
+            return
+        if not ctx.origin(iv).is_constant:
+            return
+        length = crypto.literal_bytes_length(iv, ctx)
+        if length is None and not isinstance(iv, (ast.Name, ast.Attribute)):
+            return
+        if uses and not uses & _ENCRYPTING:
+            return  # only decrypts: the data was encrypted elsewhere
+        encrypting_only = bool(uses & _ENCRYPTING) and not uses & _DECRYPTING
+        fix = None
+        if encrypting_only:
+            literal = crypto.local_literal_assignment(iv, ctx)
+            if literal is not None:
+                fix = Fix(
+                    "Use a random IV (os.urandom), stored with the ciphertext",
+                    (ctx.replace(literal, f"os.urandom({length or size})"),),
+                    safe=False,
+                    imports=("import os",),
+                )
+            elif pycrypto_call is not None:
+                fix = Fix("Let PyCryptodome draw a random IV/nonce (cipher.iv / cipher.nonce)", (self._remove_argument(pycrypto_call, iv, ctx),), safe=False)
+        what = "nonce" if mode in _STREAM_LIKE else "IV"
+        severity = Severity.HIGH if mode in _STREAM_LIKE else Severity.MEDIUM
+        consequence = (
+            "reusing a nonce reuses the keystream, exposing the XOR of plaintexts (and, with GCM, allowing forgeries)"
+            if mode in _STREAM_LIKE
+            else "equal messages and prefixes encrypt to equal ciphertext"
+        )
+        ctx.report(
+            self,
+            iv,
+            f"Constant {what} `{ctx.text(iv)[:40]}`: {consequence}. Use a fresh random {what} per message (os.urandom({length or size})) "
+            "and store it with the ciphertext.",
+            fix=fix,
+            severity=severity,
+            confidence=Confidence.HIGH if encrypting_only else Confidence.MEDIUM,
+        )
+
+    def _remove_argument(self, call: ast.Call, arg: ast.expr, ctx) -> Edit:
+        for kw in call.keywords:
+            if kw.value is arg:
+                return ctx.delete_keyword(call, kw)
+        ordered = sorted(list(call.args) + list(call.keywords), key=lambda n: (n.lineno, n.col_offset))
+        index = next(i for i, n in enumerate(ordered) if n is arg)
+        span = ctx.span(arg)
+        if index > 0:
+            return Edit(Span(ctx.span(ordered[index - 1]).end, span.end), "")
+        return Edit(Span(span.start, ctx.span(ordered[1]).start), "")

@@ -1,0 +1,140 @@
+"""SLS111 tarfile-unsafe-extraction."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import taint_sinks as ts
+from secure_ls.rules.base import Example, Rule
+
+_OPENERS = frozenset(
+    {"tarfile.open", "tarfile.TarFile", "tarfile.TarFile.open", "tarfile.TarFile.taropen", "tarfile.TarFile.gzopen", "tarfile.TarFile.bz2open", "tarfile.TarFile.xzopen"}
+)
+_TAR_FORMATS = frozenset({"tar", "gztar", "bztar", "xztar"})
+_TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
+
+
+class TarfileUnsafeExtraction(Rule):
+    """
+    ## What it does
+    Finds `TarFile.extractall()` and `TarFile.extract()` on archives opened
+    with `tarfile`, and `shutil.unpack_archive()` of a tar archive, called
+    without an extraction `filter=` (and without a `members=` selection of
+    their own). Code that sets `extraction_filter` in the same function (or
+    module-level statement) is not reported.
+
+    ## Why is this bad?
+    Tar members can be named `../../.bashrc` or `/etc/cron.d/job`, or be
+    symbolic links pointing anywhere followed by files written through them.
+    Extracting an archive someone else made without a filter writes files
+    outside the target directory (CWE-22), creates device files, or sets
+    setuid bits. Python only made the safe `"data"` filter the default in
+    3.14.
+
+    ## How to fix it
+    Pass `filter="data"` (Python 3.12, and 3.8.17 / 3.9.17 / 3.10.12 /
+    3.11.4 and later): members that would land outside the directory, links
+    to outside it and special files raise an error, and permissions are
+    made safe. The quick fix adds it; archives that need those features no
+    longer extract, so it is offered as unsafe. The confidence follows where
+    the archive comes from: high for a web request, medium for a parameter,
+    low otherwise.
+
+    ## References
+    - https://docs.python.org/3/library/tarfile.html#tarfile-extraction-filter
+    - https://peps.python.org/pep-0706/
+    """
+
+    id = "SLS111"
+    name = "tarfile-unsafe-extraction"
+    title = "Tar archive extracted without a filter"
+    cwe = 22
+    severity = Severity.HIGH
+    confidence = Confidence.MEDIUM
+    topic = "input-validation"
+    bandit = ("B202",)
+    fixable = True
+
+    VALID = [
+        'import tarfile\n\ndef unpack(path, dest):\n    with tarfile.open(path) as tar:\n        tar.extractall(dest, filter="data")\n',
+        'import tarfile\n\ndef unpack(path, dest):\n    with tarfile.open(path) as tar:\n        tar.extractall(dest, members=safe_members(tar))\n',
+        'import tarfile\n\ndef unpack(path, dest):\n    with tarfile.open(path) as tar:\n        tar.extraction_filter = tarfile.data_filter\n        tar.extractall(dest)\n',
+        'import zipfile\n\ndef unpack(path, dest):\n    with zipfile.ZipFile(path) as zf:\n        zf.extractall(dest)\n',
+        'import shutil\n\ndef unpack(path, dest):\n    shutil.unpack_archive(path, dest)\n',
+        'class Archive:\n    def extractall(self, dest):\n        return dest\n\ndef f(a):\n    a.extractall("/tmp")\n',
+    ]
+    INVALID = [
+        Example(
+            'import tarfile\n\ndef unpack(path, dest):\n    with tarfile.open(path) as tar:\n        tar.extractall(dest)\n',
+            fixed='import tarfile\n\ndef unpack(path, dest):\n    with tarfile.open(path) as tar:\n        tar.extractall(dest, filter="data")\n',
+        ),
+        Example(
+            'import tarfile\nfrom flask import request\n\ndef upload():\n    archive = tarfile.open(fileobj=request.files["bundle"].stream, mode="r:gz")\n    archive.extractall(path="/srv/bundles")\n    archive.close()\n',
+            fixed='import tarfile\nfrom flask import request\n\ndef upload():\n    archive = tarfile.open(fileobj=request.files["bundle"].stream, mode="r:gz")\n    archive.extractall(path="/srv/bundles", filter="data")\n    archive.close()\n',
+        ),
+        Example(
+            'import tarfile\n\ntarfile.open("vendor.tgz").extractall()\n',
+            fixed='import tarfile\n\ntarfile.open("vendor.tgz").extractall(filter="data")\n',
+        ),
+        Example(
+            'import shutil\n\ndef unpack(name, dest):\n    shutil.unpack_archive(f"{name}.tar.gz", dest)\n',
+            fixed='import shutil\n\ndef unpack(name, dest):\n    shutil.unpack_archive(f"{name}.tar.gz", dest, filter="data")\n',
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        if ts.keyword(node, "filter") is not None or ts.has_star_kwargs(node):
+            return
+        func = node.func
+        archive_part = None
+        if ctx.call_name(node) == "shutil.unpack_archive":
+            archive = ts.argument(node, 0, ("filename",))
+            if archive is None or not self._is_tar_name(node, archive, ctx):
+                return
+            if len(node.args) > 3:
+                return
+            archive_part = ts.data_origin(archive, ctx, "path")
+            what = "`shutil.unpack_archive()`"
+        elif isinstance(func, ast.Attribute) and func.attr in ("extractall", "extract"):
+            opener = self._opener(func.value, ctx)
+            if opener is None:
+                return
+            if ts.keyword(node, "members") is not None or (func.attr == "extractall" and len(node.args) > 1):
+                return
+            if func.attr == "extract" and len(node.args) > 3:
+                return
+            source = ts.argument(opener, 0, ("name",)) or ts.keyword(opener, "fileobj") and ts.keyword(opener, "fileobj").value
+            archive_part = ts.data_origin(source, ctx, "path") if source is not None else None
+            what = f"`{func.attr}()`"
+        else:
+            return
+        if ts.file_mentions(ctx, "extraction_filter") or ts.file_mentions(ctx, "data_filter"):
+            return
+        origin = f" of an archive from {ts.describe(archive_part)}" if archive_part is not None else ""
+        ctx.report(
+            self,
+            node,
+            f"Tar extraction with {what}{origin} and no filter: members named `../...` or links can write outside the target "
+            'directory. Pass filter="data".',
+            fix=Fix('Add filter="data"', (ctx.set_keyword(node, "filter", '"data"'),), safe=False),
+            confidence=ts.confidence(archive_part),
+            related=ctx.related_path(archive_part),
+        )
+
+    def _opener(self, receiver: ast.AST, ctx) -> ast.Call | None:
+        if isinstance(receiver, ast.Call):
+            return receiver if ctx.call_name(receiver) in _OPENERS else None
+        if isinstance(receiver, ast.Name):
+            values = ctx.assigned_values(receiver)
+            calls = [v for v in values if isinstance(v, ast.Call) and ctx.call_name(v) in _OPENERS]
+            if calls and len(calls) == len(values):
+                return calls[0]
+        return None
+
+    def _is_tar_name(self, call: ast.Call, archive: ast.expr, ctx) -> bool:
+        fmt = ts.argument(call, 2, ("format",))
+        if fmt is not None:
+            return ctx.string_value(fmt) in _TAR_FORMATS
+        text = ctx.string_value(archive)
+        return text is not None and text.lower().endswith(_TAR_SUFFIXES)

@@ -1,0 +1,134 @@
+"""SLS105 unsafe-deserialization."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Severity
+from secure_ls.rules._support import taint_sinks as ts
+from secure_ls.rules.base import Example, Rule
+
+# name -> (index of the data/file argument, its keyword names, what it reads)
+_LOADERS: dict[str, tuple[int, tuple[str, ...], str]] = {}
+for _module in ("pickle", "cPickle", "_pickle", "dill", "cloudpickle", "joblib"):
+    _LOADERS[f"{_module}.load"] = (0, ("file", "filename"), "pickle")
+    _LOADERS[f"{_module}.loads"] = (0, ("data", "str", "bytes_object", "s"), "pickle")
+    _LOADERS[f"{_module}.Unpickler"] = (0, ("file",), "pickle")
+_LOADERS.update(
+    {
+        "pickle._load": (0, ("file",), "pickle"),
+        "pickle._loads": (0, ("data",), "pickle"),
+        "pickle._Unpickler": (0, ("file",), "pickle"),
+        "shelve.open": (0, ("filename",), "shelve"),
+        "shelve.DbfilenameShelf": (0, ("filename",), "shelve"),
+        "marshal.load": (0, ("file",), "marshal"),
+        "marshal.loads": (0, ("bytes", "data"), "marshal"),
+        "jsonpickle.decode": (0, ("string",), "jsonpickle"),
+        "jsonpickle.loads": (0, ("string",), "jsonpickle"),
+        "jsonpickle.unpickler.decode": (0, ("string",), "jsonpickle"),
+        "pandas.read_pickle": (0, ("filepath_or_buffer", "path"), "pickle"),
+        "pandas.io.pickle.read_pickle": (0, ("filepath_or_buffer", "path"), "pickle"),
+    }
+)
+
+
+class UnsafeDeserialization(Rule):
+    """
+    ## What it does
+    Finds data deserialized with formats that can run code: `pickle`
+    (`load`, `loads`, `Unpickler`, and the same in `cPickle`, `_pickle`,
+    `dill`, `cloudpickle`, `joblib`), `shelve.open`, `marshal`,
+    `jsonpickle.decode` and `pandas.read_pickle`. Data that is a constant in
+    the code is not reported.
+
+    ## Why is this bad?
+    A pickle is a small program: unpickling calls whatever functions the
+    data names (`os.system` among them), before your code can look at the
+    result. Whoever can write the file, the cache entry, the message or the
+    upload runs code in your process (CWE-502). `marshal` data can crash the
+    interpreter; `jsonpickle` builds any class it is told to.
+
+    ## How to fix it
+    Exchange data in a format that only holds data: JSON, MessagePack,
+    Protocol Buffers, or `numpy.save` without pickles. When a pickle cannot
+    be avoided, only load what your own program wrote, from a place nobody
+    else can write to, and authenticate it (an HMAC over the bytes, checked
+    with `hmac.compare_digest` before loading).
+
+    There is no mechanical fix. The finding's confidence follows where the
+    data comes from: high for a web request or a route parameter (or a file
+    whose name comes from one), medium for a function parameter, low for
+    data whose origin is not known.
+
+    ## References
+    - https://docs.python.org/3/library/pickle.html (the warning at the top)
+    """
+
+    id = "SLS105"
+    name = "unsafe-deserialization"
+    title = "Deserialization that can run code"
+    cwe = 502
+    severity = Severity.HIGH
+    confidence = Confidence.MEDIUM
+    topic = "injection"
+    bandit = ("B301", "B302")
+    fixable = False
+
+    VALID = [
+        'import json\n\ndef load(path):\n    with open(path) as f:\n        return json.load(f)\n',
+        'import pickle\n\nDEFAULTS = pickle.loads(b"\\x80\\x04K\\x01.")\n',
+        'import pickle\n\ndef save(obj, path):\n    with open(path, "wb") as f:\n        pickle.dump(obj, f)\n',
+        'class Store:\n    def loads(self, data):\n        return data\n\ndef f(store, blob):\n    return store.loads(blob)\n',
+        'import numpy as np\n\ndef read(path):\n    return np.load(path)\n',
+    ]
+    INVALID = [
+        Example(
+            'import pickle\nfrom flask import request\n\ndef restore():\n    return pickle.loads(request.data)\n',
+        ),
+        Example(
+            'import pickle\n\ndef load_cache(path):\n    with open(path, "rb") as fh:\n        return pickle.load(fh)\n',
+        ),
+        Example(
+            'import pandas as pd\n\ndef read(name):\n    return pd.read_pickle(f"/data/{name}.pkl")\n',
+        ),
+        Example(
+            'from dill import loads\nimport base64\n\ndef decode(token):\n    return loads(base64.b64decode(token))\n',
+        ),
+        Example(
+            'import shelve\n\ndef open_db(filename):\n    return shelve.open(filename)\n',
+        ),
+        Example(
+            'import jsonpickle\nfrom flask import request\n\ndef hydrate():\n    return jsonpickle.decode(request.get_data(as_text=True))\n',
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        name = ctx.call_name(node)
+        if name not in _LOADERS:
+            return
+        index, names, fmt = _LOADERS[name]
+        data = ts.argument(node, index, names)
+        if data is None:
+            return
+        part = ts.data_origin(data, ctx, "deserialize")
+        if part is None:
+            return
+        short = name.rsplit(".", 1)[-1] if not name.startswith("pandas") else "read_pickle"
+        module = name.split(".")[0]
+        label = f"{module}.{short}" if module != "pandas" else "pandas.read_pickle"
+        if fmt == "pickle":
+            why = "unpickling runs any function the data names"
+        elif fmt == "shelve":
+            why = "a shelf is pickles: opening one someone else wrote runs their code"
+        elif fmt == "marshal":
+            why = "marshal data is not checked and can crash or misbehave the interpreter"
+        else:
+            why = "jsonpickle builds any class the data names"
+        ctx.report(
+            self,
+            node,
+            f"`{label}()` reads data from {ts.describe(part)} (`{ts.short(ctx, data)}`): {why}. "
+            "Use a data-only format such as JSON, or authenticate the bytes before loading.",
+            confidence=ts.confidence(part),
+            related=ctx.related_path(part),
+        )

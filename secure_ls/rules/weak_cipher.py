@@ -1,0 +1,81 @@
+"""SLS310 weak-cipher."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Severity
+from secure_ls.rules._support import crypto
+from secure_ls.rules.base import Example, Rule
+
+
+class WeakCipher(Rule):
+    """
+    ## What it does
+    Finds encryption with broken or obsolete ciphers: DES, 3DES
+    (TripleDES/DES3), RC2, RC4 (ARC4), Blowfish, CAST5, IDEA, SEED and XOR,
+    through `cryptography` (`algorithms.TripleDES`, `ARC4`, ..., also from
+    `cryptography.hazmat.decrepit`), PyCryptodome/PyCrypto (`Crypto.Cipher.*`,
+    `Cryptodome.Cipher.*`) and pyDes. A cipher object only ever used to
+    decrypt (reading legacy data) is reported with low confidence.
+
+    ## Why is this bad?
+    DES keys are brute-forced in hours; RC4's keystream is biased enough to
+    recover plaintext; the 64-bit block ciphers (3DES, Blowfish, CAST5,
+    IDEA) leak plaintext after a few dozen gigabytes under one key (Sweet32)
+    (CWE-327).
+
+    ## How to fix it
+    Use AES-GCM (`cryptography`'s `AESGCM`, PyCryptodome's
+    `AES.new(key, AES.MODE_GCM)`) or ChaCha20-Poly1305, with a 128- or 256-bit
+    random key. No quick fix is offered: the key size, the nonce and the
+    format of stored ciphertexts all change, and data encrypted with the old
+    cipher must be decrypted with it one last time.
+    """
+
+    id = "SLS310"
+    name = "weak-cipher"
+    title = "Broken or obsolete cipher"
+    cwe = 327
+    severity = Severity.HIGH
+    confidence = Confidence.HIGH
+    topic = "crypto"
+    bandit = ("B304",)
+    fixable = False
+
+    VALID = [
+        "from cryptography.hazmat.primitives.ciphers.aead import AESGCM\ndef seal(key, nonce, data):\n    return AESGCM(key).encrypt(nonce, data, None)\n",
+        "from Crypto.Cipher import AES\ndef seal(key, data):\n    return AES.new(key, AES.MODE_GCM).encrypt_and_digest(data)\n",
+        "class DES3:\n    @staticmethod\n    def new(key):\n        return key\nDES3.new(b'k')\n",
+        "from cryptography.hazmat.primitives.ciphers import algorithms\nNAMES = {'3des': algorithms.TripleDES}\n",
+    ]
+    INVALID = [
+        Example(
+            "from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes\n\n"
+            "def encrypt(key, iv, data):\n    enc = Cipher(algorithms.TripleDES(key), modes.CBC(iv)).encryptor()\n    return enc.update(data) + enc.finalize()\n"
+        ),
+        Example("from Crypto.Cipher import ARC4\n\ndef encrypt(key, data):\n    return ARC4.new(key).encrypt(data)\n"),
+        Example("from Cryptodome.Cipher import DES as D\n\ndef encrypt(key, data):\n    cipher = D.new(key, D.MODE_CBC)\n    return cipher.iv + cipher.encrypt(data)\n"),
+        Example("from cryptography.hazmat.decrepit.ciphers.algorithms import Blowfish\n\ndef cipher(key):\n    return Blowfish(key)\n"),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        weak = crypto.weak_cipher_name(node, ctx)
+        if weak is None:
+            return
+        confidence = None
+        uses = crypto.receiver_uses(node, ctx)
+        parent = ctx.parent(node)
+        if isinstance(parent, ast.Call) and (ctx.call_name(parent) or "") == crypto.CRYPTOGRAPHY_CIPHER:
+            uses = crypto.receiver_uses(parent, ctx)
+        if uses and not uses & {"encrypt", "encryptor", "encrypt_and_digest"} and uses & {"decrypt", "decryptor"}:
+            confidence = Confidence.LOW
+        severity = Severity.HIGH if weak in crypto.BROKEN else Severity.MEDIUM
+        ctx.report(
+            self,
+            node,
+            f"{weak} is a broken or obsolete cipher: use AES-GCM or ChaCha20-Poly1305 with a random 128/256-bit key "
+            "(data already encrypted with it must be re-encrypted).",
+            severity=severity,
+            confidence=confidence,
+        )

@@ -1,0 +1,163 @@
+"""SLS108 xml-stdlib-parser."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine import flow
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import taint_sinks as ts
+from secure_ls.rules.base import Example, Rule
+
+# stdlib parse function -> (defusedxml module, index and keyword names of the data argument)
+_PARSERS: dict[str, tuple[str, int, tuple[str, ...]]] = {}
+for _etree in ("xml.etree.ElementTree", "xml.etree.cElementTree"):
+    for _func, _kw in (("parse", ("source",)), ("iterparse", ("source",)), ("fromstring", ("text",)), ("XML", ("text",))):
+        _PARSERS[f"{_etree}.{_func}"] = ("defusedxml.ElementTree", 0, _kw)
+for _dom in ("minidom", "pulldom", "expatbuilder"):
+    _PARSERS[f"xml.dom.{_dom}.parse"] = (f"defusedxml.{_dom}", 0, ("file", "stream_or_string"))
+    _PARSERS[f"xml.dom.{_dom}.parseString"] = (f"defusedxml.{_dom}", 0, ("string",))
+_PARSERS["xml.sax.parse"] = ("defusedxml.sax", 0, ("source",))
+_PARSERS["xml.sax.parseString"] = ("defusedxml.sax", 0, ("string",))
+# Parser factories: reported only when the code turns on external entities.
+_FACTORIES = {"xml.sax.make_parser": "defusedxml.sax", "xml.sax.expatreader.create_parser": "defusedxml.expatreader"}
+_EXTERNAL_FEATURES = frozenset(
+    {
+        "xml.sax.handler.feature_external_ges",
+        "xml.sax.handler.feature_external_pes",
+        "http://xml.org/sax/features/external-general-entities",
+        "http://xml.org/sax/features/external-parameter-entities",
+    }
+)
+
+
+class XmlStdlibParser(Rule):
+    """
+    ## What it does
+    Finds XML from outside the program parsed with the standard library:
+    `xml.etree.ElementTree` (and `cElementTree`) `parse`, `iterparse`,
+    `fromstring`, `XML`; `xml.dom.minidom`, `pulldom` and `expatbuilder`
+    `parse`/`parseString`; `xml.sax.parse`/`parseString`. Also a
+    `xml.sax.make_parser()` parser on which the code turns on external
+    entities.
+
+    Recent Pythons linked against Expat 2.4.1 or later resist the classic
+    entity-expansion attacks and do not fetch external entities, so only
+    data from a web request, a download, a parameter or standard input is
+    reported, at medium confidence at most. A SAX parser with
+    `feature_external_ges` turned on reads local files and URLs named by
+    the document: that is reported with high confidence whatever the data.
+
+    ## Why is this bad?
+    Entity declarations let a small document expand to gigabytes ("billion
+    laughs", CWE-776), and external entities make the parser read files or
+    URLs the document names (XXE, CWE-611). Which of these the standard
+    library resists depends on the Python and Expat versions the code runs
+    with, not on the code.
+
+    ## How to fix it
+    Use `defusedxml`, which has the same functions and rejects these
+    constructs whatever the versions: the quick fix calls
+    `defusedxml.ElementTree.fromstring(...)` (and so on) instead and adds
+    the import. Documents with entity declarations then raise an error, so
+    the fix is offered as unsafe.
+
+    ## References
+    - https://docs.python.org/3/library/xml.html#xml-vulnerabilities
+    - https://pypi.org/project/defusedxml/
+    """
+
+    id = "SLS108"
+    name = "xml-stdlib-parser"
+    title = "Untrusted XML parsed with the standard library"
+    cwe = 611
+    severity = Severity.MEDIUM
+    confidence = Confidence.MEDIUM
+    topic = "input-validation"
+    bandit = ("B313", "B314", "B315", "B316", "B317", "B318", "B319")
+    fixable = True
+
+    VALID = [
+        'import xml.etree.ElementTree as ET\n\nTREE = ET.fromstring("<config><debug>false</debug></config>")\n',
+        'import defusedxml.ElementTree as ET\nfrom flask import request\n\ndef upload():\n    return ET.fromstring(request.data)\n',
+        'import xml.etree.ElementTree as ET\n\ndef build():\n    root = ET.Element("root")\n    return ET.tostring(root)\n',
+        'import xml.sax\n\ndef make(handler):\n    parser = xml.sax.make_parser()\n    parser.setContentHandler(handler)\n    return parser\n',
+        'import xml.etree.ElementTree as ET\n\ndef read_settings():\n    return ET.parse("settings.xml").getroot()\n',
+    ]
+    INVALID = [
+        Example(
+            'import xml.etree.ElementTree as ET\nfrom flask import request\n\ndef upload():\n    root = ET.fromstring(request.data)\n    return root.tag\n',
+            fixed='import xml.etree.ElementTree as ET\nfrom flask import request\nimport defusedxml.ElementTree\n\ndef upload():\n    root = defusedxml.ElementTree.fromstring(request.data)\n    return root.tag\n',
+        ),
+        Example(
+            'from xml.dom import minidom\n\ndef load(document):\n    return minidom.parseString(document)\n',
+            fixed='from xml.dom import minidom\nimport defusedxml.minidom\n\ndef load(document):\n    return defusedxml.minidom.parseString(document)\n',
+        ),
+        Example(
+            'from xml.etree.ElementTree import parse\nimport requests\n\ndef feed(url):\n    response = requests.get(url, stream=True)\n    return parse(response.raw)\n',
+            fixed='from xml.etree.ElementTree import parse\nimport requests\nimport defusedxml.ElementTree\n\ndef feed(url):\n    response = requests.get(url, stream=True)\n    return defusedxml.ElementTree.parse(response.raw)\n',
+        ),
+        Example(
+            'import xml.sax\nfrom xml.sax.handler import feature_external_ges\n\ndef reader(handler):\n    parser = xml.sax.make_parser()\n    parser.setFeature(feature_external_ges, True)\n    parser.setContentHandler(handler)\n    return parser\n',
+            fixed='import xml.sax\nfrom xml.sax.handler import feature_external_ges\nimport defusedxml.sax\n\ndef reader(handler):\n    parser = defusedxml.sax.make_parser()\n    parser.setFeature(feature_external_ges, True)\n    parser.setContentHandler(handler)\n    return parser\n',
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        name = ctx.call_name(node)
+        if name in _FACTORIES:
+            if self._enables_external_entities(node, ctx):
+                fix = self._fix(node, _FACTORIES[name], name, ctx)
+                ctx.report(
+                    self,
+                    node,
+                    "This SAX parser has external entities turned on: a document can make it read local files or fetch URLs (XXE). "
+                    "Leave feature_external_ges off, or use defusedxml.",
+                    fix=fix,
+                    severity=Severity.HIGH,
+                    confidence=Confidence.HIGH,
+                )
+            return
+        if name not in _PARSERS:
+            return
+        module, index, names = _PARSERS[name]
+        data = ts.argument(node, index, names)
+        if data is None:
+            return
+        part = ts.data_origin(data, ctx, "xml")
+        if part is None or part.kind == flow.UNKNOWN or ts.is_self_attribute(data):
+            return
+        if part.kind == flow.PARAM and part.label in ("self", "cls"):
+            return
+        confidence = Confidence.MEDIUM if ts.is_client(part) else Confidence.LOW
+        func = name.rsplit(".", 1)[-1]
+        ctx.report(
+            self,
+            node,
+            f"XML from {ts.describe(part)} (`{ts.short(ctx, data)}`) parsed with `{name}`: entity declarations can exhaust memory "
+            f"or read files on some Python/Expat versions. Use {module}.{func}() instead.",
+            fix=self._fix(node, module, name, ctx),
+            confidence=confidence,
+            related=ctx.related_path(part),
+        )
+
+    def _fix(self, node: ast.Call, module: str, name: str, ctx) -> Fix:
+        func = name.rsplit(".", 1)[-1]
+        return Fix(
+            f"Use {module}.{func}()",
+            (ctx.replace(node.func, f"{module}.{func}"),),
+            safe=False,
+            imports=(f"import {module}",),
+        )
+
+    def _enables_external_entities(self, node: ast.Call, ctx) -> bool:
+        scope = ctx.enclosing_function(node) or ctx.tree
+        for call in ast.walk(scope):
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "setFeature"):
+                continue
+            if len(call.args) != 2 or not (isinstance(call.args[1], ast.Constant) and call.args[1].value):
+                continue
+            feature = call.args[0]
+            if (ctx.qualified_name(feature) or "") in _EXTERNAL_FEATURES or ctx.string_value(feature) in _EXTERNAL_FEATURES:
+                return True
+        return False

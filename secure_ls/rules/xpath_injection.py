@@ -1,0 +1,170 @@
+"""SLS124 xpath-injection."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import strings, web
+from secure_ls.rules.base import Example, Rule
+
+_COMPILED = frozenset({"lxml.etree.XPath", "lxml.etree.ETXPath", "lxml.etree.XPathEvaluator"})
+_ELEMENTTREE_METHODS = frozenset({"find", "findall", "iterfind", "findtext"})
+_XML_MODULES = ("xml.etree", "lxml", "defusedxml")
+
+
+class XPathInjection(Rule):
+    """
+    ## What it does
+    Finds XPath expressions built from non-constant data with f-strings,
+    `%`, `.format()` or `+`: lxml's `.xpath()` and `etree.XPath()`, and
+    ElementTree's `find`/`findall`/`iterfind`/`findtext` when the value is
+    inserted into a predicate (`[@name='...']`).
+
+    ## Why is this bad?
+    A value such as `' or '1'='1` closes the quoted string and rewrites the
+    query: `//user[@name='{name}' and @password='{pw}']` then matches every
+    user, which bypasses a login check or leaks the whole document.
+
+    ## How to fix it
+    With lxml, pass values as XPath variables:
+    `tree.xpath("//user[@name=$name]", name=value)`. lxml quotes them
+    correctly whatever they contain. The quick fix does this when every
+    inserted value sits alone inside quotes. ElementTree has no variables:
+    loop over `findall("user")` and compare `el.get("name") == value` in
+    Python instead.
+    """
+
+    id = "SLS124"
+    name = "xpath-injection"
+    title = "XPath expression built from non-constant data"
+    cwe = 643
+    severity = Severity.HIGH
+    confidence = Confidence.MEDIUM
+    topic = "injection"
+    fixable = True
+
+    VALID = [
+        'from lxml import etree\n\ndef find(tree, name):\n    return tree.xpath("//user[@name=$name]", name=name)\n',
+        'import xml.etree.ElementTree as ET\nNS = "{http://www.w3.org/2005/Atom}"\n\ndef entries(root, tag):\n    return root.findall(f".//{NS}{tag}")\n',
+        'from lxml import etree\nCOLUMN = "price"\n\ndef prices(tree):\n    return tree.xpath(f"//item/{COLUMN}/text()")\n',
+        'def find(text, word):\n    return text.find(f"[{word}]")\n',
+    ]
+    INVALID = [
+        Example(
+            'from lxml import etree\nfrom flask import request\n\ndef login(tree):\n    name = request.form["name"]\n    return tree.xpath(f"//user[@name=\'{name}\']/@role")\n',
+            fixed='from lxml import etree\nfrom flask import request\n\ndef login(tree):\n    name = request.form["name"]\n    return tree.xpath("//user[@name=$name]/@role", name=name)\n',
+        ),
+        Example(
+            'from lxml import etree\n\ndef check(doc, user, pw):\n    return doc.xpath("//user[@name=\\"%s\\" and @pw=\\"%s\\"]" % (user, pw))\n',
+            fixed='from lxml import etree\n\ndef check(doc, user, pw):\n    return doc.xpath("//user[@name=$user and @pw=$pw]", user=user, pw=pw)\n',
+        ),
+        Example(
+            'import xml.etree.ElementTree as ET\n\ndef lookup(root, request):\n    return root.find(".//book[@isbn=\'" + request.GET["isbn"] + "\']")\n',
+        ),
+        Example(
+            'from lxml import etree\n\ndef compile_query(field):\n    return etree.XPath(f"//record[@id=\'{field}\']")\n',
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        func = node.func
+        kind = None
+        name = ctx.call_name(node) or ""
+        if name in _COMPILED:
+            kind = "compiled"
+        elif isinstance(func, ast.Attribute) and func.attr == "xpath" and ctx.imports("lxml"):
+            kind = "xpath"
+        elif isinstance(func, ast.Attribute) and func.attr in _ELEMENTTREE_METHODS and any(ctx.imports(m) for m in _XML_MODULES):
+            kind = "find"
+        if kind is None:
+            return
+        expr = web.argument(node, 0, ("path", "_path"))
+        if expr is None:
+            return
+        built, via = web.built_value(ctx, expr)
+        if not strings.is_built(built):
+            return
+        parts = strings.pieces(built)
+        if parts is None:
+            if kind == "find":
+                return
+            values = [built]
+        else:
+            values = strings.values(parts)
+        unsafe = [v for v in values if ctx.origin(v).risk("xpath") is not None]
+        if not unsafe:
+            return
+        if kind == "find" and not _in_predicate(parts, unsafe):
+            return
+        if kind == "xpath" and parts is not None and "/" not in strings.literal_text(parts) and "[" not in strings.literal_text(parts):
+            return
+        part, worst = web.worst_value(ctx, unsafe, "xpath")
+        fix = None
+        if kind == "xpath" and via is None and parts is not None and len(unsafe) == len(values):
+            fix = _variables_fix(node, built, parts, ctx)
+        ctx.report(
+            self,
+            expr,
+            f"XPath expression built from {web.describe(part)} `{ctx.text(worst)}`: a quote in the value rewrites the query. "
+            + ("Pass it as an XPath variable (`xpath(\"...[@a=$v]\", v=value)`)." if kind != "find" else "Compare the attribute in Python instead."),
+            fix=fix,
+            confidence=ctx.confidence_for(part),
+            related=ctx.related_path(part),
+        )
+
+
+def _in_predicate(parts, unsafe) -> bool:
+    depth = 0
+    for piece in parts:
+        if isinstance(piece, strings.Literal):
+            depth += piece.text.count("[") - piece.text.count("]")
+        elif any(piece.node is u for u in unsafe) and depth > 0:
+            return True
+    return False
+
+
+def _variables_fix(call: ast.Call, built: ast.expr, parts, ctx) -> Fix | None:
+    existing = {k.arg for k in call.keywords}
+    if any(k.arg is None for k in call.keywords):
+        return None
+    text = ""
+    names: list[tuple[str, str]] = []
+    pending_quote = None
+    for index, piece in enumerate(parts):
+        if isinstance(piece, strings.Literal):
+            chunk = piece.text
+            if pending_quote is not None:
+                if not chunk.startswith(pending_quote):
+                    return None
+                chunk = chunk[1:]
+                pending_quote = None
+            if index + 1 < len(parts):
+                if not chunk or chunk[-1] not in "'\"":
+                    return None
+                pending_quote = chunk[-1]
+                chunk = chunk[:-1]
+            text += chunk
+        else:
+            if pending_quote is None or not web.wrappable(ctx, piece.node):
+                return None
+            hint = piece.node.id if isinstance(piece.node, ast.Name) else piece.node.attr if isinstance(piece.node, ast.Attribute) else "value"
+            key = re.sub(r"\W", "_", hint)
+            used = {n for n, _ in names} | existing
+            if key in used or not key.isidentifier() or key in ("smart_strings", "namespaces", "extensions"):
+                key = f"v{len(names) + 1}"
+                if key in used:
+                    return None
+            names.append((key, ctx.text(piece.node)))
+            text += "$" + key
+    if pending_quote is not None:
+        return None
+    quote = strings.quote_of(ctx.text(built)) if not isinstance(built, ast.BinOp) else '"'
+    arguments = list(call.args) + list(call.keywords)
+    last = max(arguments, key=lambda n: (n.end_lineno, n.end_col_offset))
+    edits = (
+        ctx.replace(built, strings.python_literal(text, quote)),
+        ctx.insert_after(last, "".join(f", {k}={v}" for k, v in names)),
+    )
+    return Fix("Pass the values as XPath variables", edits, safe=True)
