@@ -344,7 +344,8 @@ def _run_scenario(
 
 
 def _server_importable(python: str) -> bool:
-    return subprocess.run([python, "-c", "import secure_ls"], capture_output=True).returncode == 0
+    # Run outside the checkout: `-c` puts the working directory, with its secure_ls/, on sys.path.
+    return subprocess.run([python, "-c", "import secure_ls"], capture_output=True, cwd="/").returncode == 0
 
 
 def test_vscode_diagnostics_fixes_settings_restart(scratch: Path, vsix: Path) -> None:
