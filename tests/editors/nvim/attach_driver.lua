@@ -62,6 +62,8 @@ local function diagnostics(bufnr, wanted_code)
   return out
 end
 
+local started = vim.loop.hrtime()
+
 local function run()
   local buffers = {}
   for _, file in ipairs(files) do
@@ -77,6 +79,7 @@ local function run()
     return not code or #diagnostics(buffers[files[1]], code) > 0
   end, 50)
   result.waited_ok = ok
+  result.waited_ms = (vim.loop.hrtime() - started) / 1e6
   vim.wait(settle, function()
     return false
   end, 50)

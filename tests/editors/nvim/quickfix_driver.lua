@@ -4,7 +4,8 @@
 -- (from $XDG_CONFIG_HOME/nvim) has started the server on FILE. Steps:
 --   1. wait for the secure-ls client to attach and for a diagnostic with code $SLS_TEST_CODE;
 --   2. put the cursor on it and run vim.lsp.buf.code_action(), choosing the menu entry
---      titled $SLS_TEST_TITLE (vim.ui.select stands in for the user's pick);
+--      titled $SLS_TEST_TITLE (vim.ui.select stands in for the user's pick), or type
+--      $SLS_TEST_KEYS, a mapping that applies the fix without a menu;
 --   3. wait for the edit, :write the file, wait for the diagnostic to go away;
 --   4. quit Neovim with :qall (so the LSP client shuts the server down as usual).
 -- Everything observed is written as JSON to $SLS_TEST_RESULT; on any failure the driver
@@ -14,6 +15,9 @@ local result_path = assert(os.getenv('SLS_TEST_RESULT'), 'SLS_TEST_RESULT not se
 local code = assert(os.getenv('SLS_TEST_CODE'), 'SLS_TEST_CODE not set')
 local title = assert(os.getenv('SLS_TEST_TITLE'), 'SLS_TEST_TITLE not set')
 local timeout = tonumber(os.getenv('SLS_TEST_TIMEOUT_MS') or '30000')
+-- Optional: Normal-mode keys bound (by the user's config) to apply the fix directly;
+-- then the code-action menu must not show.
+local keys = os.getenv('SLS_TEST_KEYS')
 
 local result = { steps = {}, notifications = {}, menu = {} }
 local bufnr = vim.api.nvim_get_current_buf()
@@ -31,8 +35,10 @@ local function write_result()
   f:close()
 end
 
+local started = vim.loop.hrtime()
 local function step(name)
-  table.insert(result.steps, name)
+  -- With the time since the driver started, in ms: where a slow run spends it.
+  table.insert(result.steps, string.format('%s (%d ms)', name, (vim.loop.hrtime() - started) / 1e6))
 end
 
 -- Errors and warnings a user would see go into the result too.
@@ -64,6 +70,18 @@ local function our_diagnostics()
   return found
 end
 
+-- Every diagnostic in the buffer, from any source, in a comparable form.
+local function summaries()
+  local out = {}
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    table.insert(out, { source = d.source, code = d.code, lnum = d.lnum, col = d.col, message = d.message })
+  end
+  table.sort(out, function(a, b)
+    return a.lnum < b.lnum or (a.lnum == b.lnum and a.col < b.col)
+  end)
+  return out
+end
+
 local function wait_for(what, predicate)
   if not vim.wait(timeout, predicate, 50) then
     error('timed out after ' .. timeout .. ' ms waiting for ' .. what)
@@ -90,6 +108,7 @@ local function run()
   wait_for('diagnostic ' .. code, function()
     return #our_diagnostics() > 0
   end)
+  result.initial_diagnostics = summaries()
   result.diagnostics = {}
   for _, d in ipairs(our_diagnostics()) do
     local lsp = d.user_data and d.user_data.lsp or {}
@@ -121,18 +140,28 @@ local function run()
     on_choice(choice)
   end
   local before = table.concat(lines(), '\n')
-  vim.lsp.buf.code_action()
-  wait_for('code action menu', function()
-    return picked
-  end)
-  if #result.menu == 0 or not vim.tbl_contains(vim.tbl_map(function(t)
-    return t:sub(1, #title) == title
-  end, result.menu), true) then
-    error('no code action titled "' .. title .. '" in the menu')
+  if keys then
+    vim.cmd('normal ' .. vim.api.nvim_replace_termcodes(keys, true, false, true))
+    step('typed ' .. keys)
+  else
+    vim.lsp.buf.code_action()
+    wait_for('code action menu', function()
+      return picked
+    end)
+    local listed = false
+    for _, text in ipairs(result.menu) do
+      listed = listed or text:sub(1, #title) == title
+    end
+    if not listed then
+      error('no code action titled "' .. title .. '" in the menu')
+    end
   end
   wait_for('fix applied to the buffer', function()
-    return table.concat(lines(), '\n') ~= before
+    return table.concat(lines(), '\n') ~= before or (keys and picked)
   end)
+  if keys and picked then
+    error(keys .. ' opened the code-action menu instead of applying the fix')
+  end
   result.buffer_after_fix = lines()
 
   vim.cmd('write')
@@ -141,7 +170,7 @@ local function run()
     return #our_diagnostics() == 0
   end)
   result.buffer_final = lines()
-  result.remaining_diagnostics = #vim.diagnostic.get(bufnr)
+  result.remaining_diagnostics = summaries()
 end
 
 local ok, err = xpcall(run, debug.traceback)
