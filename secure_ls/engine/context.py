@@ -40,7 +40,9 @@ class UnitContext:
         self._end_envs: dict[int, flow.Env] = {}
         self._overrides = catalog_overrides or {}
         self._suppressions = self._find_suppressions()
-        self.rule: "Rule | None" = None
+        self._qualified: dict[int, str | None] = {}
+        self._origins: dict[int, flow.Origin] = {}
+        self._bindings: dict[int, frozenset[str]] = {}
 
     # ---- tree navigation (filled in by the walker) ----------------------
     def set_parent(self, child: ast.AST, parent: ast.AST, scope: ast.AST) -> None:
@@ -78,7 +80,32 @@ class UnitContext:
         """`hashlib.md5` for `md5` imported from hashlib; None for local or unknown things."""
         if node is None:
             return None
-        return self._qualify(node, self._flow_for(node).facts.loads)
+        key = id(node)
+        if key in self._qualified:
+            return self._qualified[key]
+        base = node
+        while isinstance(base, (ast.Attribute, ast.Call)):
+            base = base.value if isinstance(base, ast.Attribute) else base.func
+        if isinstance(base, ast.Name) and not self._locally_bound(base):
+            # bound at module level or a builtin: no need to run the flow pass
+            result = self._qualify(node, {})
+        else:
+            result = self._qualify(node, self._flow_for(node).facts.loads)
+        self._qualified[key] = result
+        return result
+
+    def _locally_bound(self, name: ast.Name) -> bool:
+        """Whether any enclosing function/class scope binds `name` (so imports may be shadowed)."""
+        scope = self.scope(name)
+        while not isinstance(scope, ast.Module):
+            if name.id in self._bound_names(scope):
+                return True
+            scope = self.scope(scope)
+        return name.id in self._bound_names(self.tree) and name.id not in self.module.imports
+
+    def _bound_names(self, scope: ast.AST) -> frozenset[str]:
+        """Names bound directly in `scope` (parameters, assignments, imports, defs); from the walker."""
+        return self._bindings.get(id(scope), frozenset())
 
     def _qualify(self, node: ast.AST, loads: dict[int, flow.Binding]) -> str | None:
         if isinstance(node, ast.Name):
@@ -90,15 +117,13 @@ class UnitContext:
                 return qualified
             if node.id in self.module.defined:
                 return None
-            return node.id if node.id in _BUILTINS or node.id not in self.module.defined else None
+            return node.id if node.id in _BUILTINS else None
         if isinstance(node, ast.Attribute):
             base = self._qualify(node.value, loads)
             return f"{base}.{node.attr}" if base else None
         if isinstance(node, ast.Call):
-            # `ssl.create_default_context().wrap_socket` is not a name; but
-            # `argparse.ArgumentParser().parse_args()` reads as one for sources.
-            base = self._qualify(node.func, loads)
-            return base
+            # `argparse.ArgumentParser().parse_args` reads as a name for sources
+            return self._qualify(node.func, loads)
         return None
 
     def call_name(self, call: ast.Call) -> str | None:
@@ -143,7 +168,11 @@ class UnitContext:
 
     def origin(self, node: ast.AST) -> flow.Origin:
         """Where the value of `node` comes from (constant, parameter, untrusted, unknown)."""
-        return self._flow_for(node).origin(node)
+        key = id(node)
+        cached = self._origins.get(key)
+        if cached is None:
+            cached = self._origins[key] = self._flow_for(node).origin(node)
+        return cached
 
     def assigned_values(self, name: ast.Name) -> tuple[ast.expr, ...]:
         """The expressions assigned to `name` on the paths that reach this read."""
@@ -171,6 +200,8 @@ class UnitContext:
             values = self.assigned_values(node)
             if len(values) == 1 and values[0] is not node:
                 return self.string_value(values[0])
+            if not values and not self._locally_bound(node):
+                return self.module.strings.get(node.id)  # a module-level constant
         return None
 
     # ---- source text and positions ---------------------------------------
@@ -351,33 +382,137 @@ def keyword(call: ast.Call, name: str) -> ast.keyword | None:
     return None
 
 
-def walk(ctx: UnitContext, dispatch: dict[type, list], on_error) -> None:
+_SKIPPED_FIELDS = frozenset({"ctx", "op", "ops", "type_comment"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields(cls: type) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(cls)
+    if fields is None:
+        fields = _CHILD_FIELDS[cls] = tuple(f for f in cls._fields if f not in _SKIPPED_FIELDS)
+    return fields
+
+
+def walk(ctx: UnitContext, dispatch, on_error) -> None:
     """Visits every node once, calling the rules registered for its type.
 
-    Parents and scopes are recorded for the whole tree first, so a rule
-    looking at a call can already ask about its arguments.
+    Parents, scopes and each scope's bound names are recorded for the whole
+    tree first, so a rule looking at a call can already ask about its
+    arguments. Expression contexts and operators are not visited: no rule
+    needs them and they are a third of all nodes.
     """
     tree = ctx.tree
     order: list[ast.AST] = []
+    parents = ctx._parents
+    scopes = ctx._scope_of
+    bound: dict[int, set[str]] = {id(tree): set()}
     stack: list[tuple[ast.AST, ast.AST]] = [(tree, tree)]
+    AST = ast.AST
     while stack:
         node, scope = stack.pop()
         order.append(node)
-        inner = node if isinstance(node, _SCOPES) else scope
-        children = list(ast.iter_child_nodes(node))
+        cls = type(node)
+        if cls is ast.Name:
+            if type(node.ctx) is not ast.Load:
+                bound[id(scope)].add(node.id)
+            continue
+        is_scope = isinstance(node, _SCOPES)
+        if is_scope and node is not tree:
+            own = bound[id(node)] = set()
+            if cls is not ast.ClassDef:
+                args = node.args
+                for arg in (*getattr(args, "posonlyargs", ()), *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
+                    if arg is not None:
+                        own.add(arg.arg)
+            if cls is not ast.Lambda:
+                bound[id(scope)].add(node.name)
+        elif cls is ast.Import or cls is ast.ImportFrom:
+            bound[id(scope)].update(a.asname or a.name.split(".")[0] for a in node.names)
+        inner = node if is_scope else scope
+        children: list[ast.AST] = []
+        for name in _fields(cls):
+            value = getattr(node, name, None)
+            if value is None:
+                continue
+            if type(value) is list:
+                children.extend(v for v in value if isinstance(v, AST))
+            elif isinstance(value, AST):
+                children.append(value)
         for child in reversed(children):
-            # decorators and defaults run in the enclosing scope
-            child_scope = scope if isinstance(node, _SCOPES) and _is_outer_part(node, child) else inner
-            ctx.set_parent(child, node, child_scope)
+            # decorators, defaults and annotations run in the enclosing scope
+            child_scope = scope if is_scope and _is_outer_part(node, child) else inner
+            key = id(child)
+            parents[key] = node
+            scopes[key] = child_scope
             stack.append((child, child_scope))
+    ctx._bindings = {k: frozenset(v) for k, v in bound.items()}
+    by_type = dispatch.by_type
+    calls = dispatch.calls
     for node in order:
-        handlers = dispatch.get(type(node))
+        cls = type(node)
+        if cls is ast.Call:
+            handlers = calls(node, ctx)
+        else:
+            handlers = by_type.get(cls)
         if handlers:
             for rule, method in handlers:
                 try:
                     method(node, ctx)
                 except Exception as exc:  # a broken rule must not take the others down
                     on_error(rule, node, exc)
+
+
+class Dispatch:
+    """Which rule methods see which nodes.
+
+    A rule that declares `calls` (qualified names; a trailing "." matches a
+    whole module) and/or `methods` (method names on any receiver) only sees
+    the calls that match; one that declares neither sees every call.
+    """
+
+    def __init__(self, rules) -> None:
+        self.by_type: dict[type, list] = {}
+        self.every_call: list = []
+        self.exact: dict[str, list] = {}
+        self.prefixes: dict[str, list] = {}
+        self.methods: dict[str, list] = {}
+        for rule in rules:
+            for node_type, method_name in rule.visitors().items():
+                cls = getattr(ast, node_type, None)
+                if cls is None:
+                    continue
+                handler = (rule, getattr(rule, method_name))
+                if cls is not ast.Call:
+                    self.by_type.setdefault(cls, []).append(handler)
+                    continue
+                names = getattr(rule, "calls", None)
+                methods = getattr(rule, "methods", None)
+                if not names and not methods:
+                    self.every_call.append(handler)
+                    continue
+                for name in names or ():
+                    target = self.prefixes if name.endswith(".") else self.exact
+                    target.setdefault(name.rstrip(".") if name.endswith(".") else name, []).append(handler)
+                for method in methods or ():
+                    self.methods.setdefault(method, []).append(handler)
+
+    def calls(self, node: ast.Call, ctx: UnitContext) -> list:
+        handlers = list(self.every_call)
+        func = node.func
+        if self.exact or self.prefixes:
+            name = ctx.qualified_name(func)
+            if name:
+                handlers.extend(self.exact.get(name, ()))
+                if self.prefixes:
+                    parts = name.split(".")
+                    for i in range(1, len(parts)):
+                        handlers.extend(self.prefixes.get(".".join(parts[:i]), ()))
+        if isinstance(func, ast.Attribute):
+            handlers.extend(self.methods.get(func.attr, ()))
+        if len(handlers) > 1:
+            seen = set()
+            handlers = [h for h in handlers if not (id(h[0]) in seen or seen.add(id(h[0])))]
+        return handlers
 
 
 def _is_outer_part(scope: ast.AST, child: ast.AST) -> bool:

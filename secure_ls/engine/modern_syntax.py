@@ -20,24 +20,53 @@ from __future__ import annotations
 
 import re
 
-try:  # libcst is a hard dependency, but keep the engine usable without it.
-    import libcst as cst
-    from libcst.metadata import MetadataWrapper, PositionProvider
-except ImportError:  # pragma: no cover
-    cst = None
+import functools
+
+
+@functools.lru_cache(maxsize=1)
+def _libcst():
+    """libcst, imported on first use: most files never need it, and it costs ~0.2 s to import."""
+    try:
+        import libcst
+        from libcst.metadata import MetadataWrapper, PositionProvider
+    except ImportError:  # pragma: no cover - a hard dependency, but keep the engine usable
+        return None
+    return libcst, MetadataWrapper, PositionProvider
+
+
+# CPython's tokenizer rejects brackets nested deeper than 200 (MAXLEVEL) on every
+# version, so such a unit can never be modern syntax; and libcst's native parser
+# slows down sharply with depth (600 levels: 3 s) and overflows its stack
+# (segfault, taking the whole server down) somewhere below 1500 levels.
+_MAX_DEPTH = 200
+_BRACKET = re.compile(r"[()\[\]{}]")
+
+
+def _too_deep(text: str) -> bool:
+    depth = 0
+    for m in _BRACKET.finditer(text):
+        if m.group() in "([{":
+            depth += 1
+            if depth > _MAX_DEPTH:
+                return True
+        elif depth:
+            depth -= 1
+    return False
 
 
 def downlevel(text: str) -> str | None:
     """`text` rewritten so the running interpreter's `ast` can parse it, or None."""
-    if cst is None or "\0" in text:
+    loaded = _libcst()
+    if loaded is None or "\0" in text or _too_deep(text):
         return None
+    cst, MetadataWrapper, PositionProvider = loaded
     try:
         module = cst.parse_module(text)
     except Exception:  # libcst raises its own ParserSyntaxError and others
         return None
     try:
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        collector = _Collector()
+        collector = _collector_class()()
         wrapper.visit(collector)
     except Exception:
         return None
@@ -120,20 +149,20 @@ def _swap_inner_quotes(original: str) -> str | None:
     return prefix.replace("t", "f").replace("T", "F") + quote + "".join(out) + quote
 
 
-if cst is not None:
+@functools.lru_cache(maxsize=1)
+def _collector_class():
+    cst, _, PositionProvider = _libcst()
 
-    class _Collector(cst.CSTVisitor):
+    class Collector(cst.CSTVisitor):
         METADATA_DEPENDENCIES = (PositionProvider,)
 
         def __init__(self) -> None:
             super().__init__()
             self.replacements: list[tuple[tuple[int, int, int, int], object]] = []
 
-        def _add(self, node: cst.CSTNode, make) -> None:
+        def _add(self, node, make) -> None:
             pos = self.get_metadata(PositionProvider, node)
-            self.replacements.append(
-                ((pos.start.line, pos.start.column, pos.end.line, pos.end.column), make)
-            )
+            self.replacements.append(((pos.start.line, pos.start.column, pos.end.line, pos.end.column), make))
 
         def visit_TypeAlias(self, node) -> bool:
             self._add(node, _type_alias)
@@ -150,3 +179,5 @@ if cst is not None:
         def visit_TemplatedString(self, node) -> bool:
             self._add(node, _swap_inner_quotes)
             return False
+
+    return Collector

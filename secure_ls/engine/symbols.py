@@ -19,6 +19,7 @@ class UnitSymbols:
     bindings: tuple[tuple[str, str | None], ...]
     constants: frozenset[str]  # names bound to a literal (or literal-only expression)
     imported_modules: frozenset[str]  # every module imported anywhere in the unit
+    strings: tuple[tuple[str, str], ...] = ()  # name -> value of top-level string constants
 
 
 @dataclass
@@ -27,6 +28,7 @@ class ModuleSymbols:
     constants: set[str] = field(default_factory=set)
     defined: set[str] = field(default_factory=set)
     imported_modules: set[str] = field(default_factory=set)
+    strings: dict[str, str] = field(default_factory=dict)  # top-level string constants
     functions: dict[str, object] = field(default_factory=dict)  # name -> summary (taint)
 
     def fingerprint(self) -> int:
@@ -36,6 +38,7 @@ class ModuleSymbols:
                 frozenset(self.constants),
                 frozenset(self.defined),
                 frozenset(self.imported_modules),
+                frozenset(self.strings.items()),
             )
         )
 
@@ -55,8 +58,10 @@ class ModuleSymbols:
                     module.defined.discard(name)
             for name in unit.constants:
                 module.constants.add(name)
+            module.strings.update(unit.strings)
         # A name rebound elsewhere is no longer known to be constant.
         module.constants = {n for n in module.constants if counts.get(n) == 1}
+        module.strings = {n: v for n, v in module.strings.items() if n in module.constants}
         return module
 
 
@@ -85,8 +90,9 @@ def import_bindings(node: ast.Import | ast.ImportFrom) -> list[tuple[str, str]]:
 def summarize(tree: ast.Module) -> UnitSymbols:
     bindings: list[tuple[str, str | None]] = []
     constants: set[str] = set()
+    strings: list[tuple[str, str]] = []
     modules: set[str] = set()
-    for node in ast.walk(tree):
+    for node in ast.walk(tree) if _mentions_import(tree) else ():
         if isinstance(node, ast.Import):
             modules.update(a.name for a in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
@@ -110,7 +116,19 @@ def summarize(tree: ast.Module) -> UnitSymbols:
                 for target in targets:
                     if isinstance(target, ast.Name):
                         constants.add(target.id)
-    return UnitSymbols(tuple(bindings), frozenset(constants), frozenset(modules))
+                        if isinstance(value, ast.Constant) and isinstance(value.value, str) and len(value.value) < 4096:
+                            strings.append((target.id, value.value))
+    return UnitSymbols(tuple(bindings), frozenset(constants), frozenset(modules), tuple(strings))
+
+
+def _mentions_import(tree: ast.Module) -> bool:
+    """Cheap pre-check before walking a whole unit for import statements."""
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            return True
+        if not isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Pass)):
+            return True  # compound statements may import inside
+    return False
 
 
 def _top_level(body: list[ast.stmt]):

@@ -52,6 +52,7 @@ class ParsedUnit:
 class Unit:
     start_line: int  # 0-based line of the unit's first line in the file
     parsed: ParsedUnit
+    start_offset: int = 0  # character offset of the unit in the text it was split from
 
 
 class UnitParser:
@@ -91,7 +92,7 @@ class UnitParser:
                     parsed = self.parse(text[starts[i] : starts[j]])
             unit_text = parsed.text
             if unit_text.strip():
-                units.append(Unit(line, parsed))
+                units.append(Unit(line, parsed, starts[i]))
             line += unit_text.count("\n")
             i = j
         return units
@@ -121,6 +122,11 @@ class UnitParser:
             if not _may_continue(candidate):
                 break
         return i + 1
+
+
+def may_continue(parsed: ParsedUnit) -> bool:
+    """Whether a unit's syntax error may be an unclosed construct that a later unit closes."""
+    return parsed.error is not None and _may_continue(parsed)
 
 
 def _may_continue(parsed: ParsedUnit) -> bool:

@@ -170,7 +170,7 @@ class SecureLanguageServer(LanguageServer):
         elif deps_bridge.is_dependency_file(path):
             result = self._scan_dependencies(doc, path, settings)
         elif _is_python(doc):
-            result = engine_for(settings).analyze(doc.text)
+            result = engine_for(settings).analyze(doc.text, key=doc.uri)
         else:
             result = AnalysisResult()
         findings = settings.apply(result.findings, path)
@@ -483,6 +483,7 @@ def on_close(ls: SecureLanguageServer, params: types.DidCloseTextDocumentParams)
     uri = params.text_document.uri
     ls.documents.close(uri)
     ls.analyses.pop(uri, None)
+    engine_for(ls.settings_for(uri)).forget(uri)
     ls._dirty.discard(uri)
     if not ls.pull:
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))

@@ -31,8 +31,15 @@ def all_rules() -> tuple[type[Rule], ...]:
     return tuple(sorted(found.values(), key=lambda r: r.id))
 
 
-def rule_by_id(rule_id: str) -> type[Rule] | None:
+@functools.lru_cache(maxsize=1)
+def _index() -> dict[str, type[Rule]]:
+    index: dict[str, type[Rule]] = {}
     for rule in all_rules():
-        if rule.id == rule_id or rule.name == rule_id:
-            return rule
-    return None
+        index[rule.id] = rule
+        index[rule.name] = rule
+    return index
+
+
+def rule_by_id(rule_id: str) -> type[Rule] | None:
+    """The rule with this id or name (None for findings from outside the registry)."""
+    return _index().get(rule_id)

@@ -52,6 +52,14 @@ class Rule:
     # Files the rule applies to ("python" or "dependencies").
     language: ClassVar[str] = "python"
 
+    # Optional filters for visit_Call: the rule only sees calls whose
+    # qualified name is in `calls` ("module." matches a whole module) or whose
+    # method name is in `methods`. Declaring them keeps every keystroke cheap.
+    calls: ClassVar[frozenset[str]] = frozenset()
+    methods: ClassVar[frozenset[str]] = frozenset()
+    # Rules that are noisy for most projects are opt-in (`select` them).
+    default_enabled: ClassVar[bool] = True
+
     VALID: ClassVar[list[str]] = []
     INVALID: ClassVar[list[Example]] = []
 

@@ -50,6 +50,7 @@ class InsecureRandom(Rule):
     topic = "crypto"
     bandit = ("B311",)
     fixable = True
+    calls = frozenset({"random."})
 
     VALID = [
         "import random\ndef shuffle_products(products):\n    random.shuffle(products)\n    return products\n",

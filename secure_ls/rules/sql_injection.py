@@ -72,6 +72,8 @@ class SqlInjection(Rule):
     topic = "injection"
     bandit = ("B608",)
     fixable = True
+    calls = frozenset(_SQL_FUNCTIONS)
+    methods = _EXECUTE_METHODS | _RAW_METHODS | _ASYNCPG_METHODS | {"read_sql", "read_sql_query"}
 
     VALID = [
         'import sqlite3\ndef f(conn, name):\n    conn.execute("SELECT * FROM users WHERE name = ?", (name,))\n',

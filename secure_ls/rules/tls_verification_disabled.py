@@ -8,6 +8,7 @@ from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules.base import Example, Rule
 
 _HTTP_CLIENT_PREFIXES = ("requests.", "httpx.", "aiohttp.", "urllib3.")
+_SESSION_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "request", "send", "stream", "ws_connect", "mount")
 _VERIFIED_CONTEXT = "ssl.create_default_context(cafile=certifi.where())"
 _CONTEXT_IMPORTS = ("import ssl", "import certifi")
 
@@ -47,6 +48,8 @@ class TlsVerificationDisabled(Rule):
     topic = "tls"
     bandit = ("B501", "B323")
     fixable = True
+    calls = frozenset({"requests.", "httpx.", "aiohttp.", "urllib3.", "ssl."})
+    methods = frozenset(_SESSION_METHODS)
 
     VALID = [
         "import requests\nrequests.get('https://example.com', verify=True)\n",
@@ -138,7 +141,7 @@ class TlsVerificationDisabled(Rule):
         if name.startswith(_HTTP_CLIENT_PREFIXES):
             return True
         func = node.func
-        if isinstance(func, ast.Attribute) and func.attr in ("get", "post", "put", "patch", "delete", "head", "options", "request", "send", "stream", "ws_connect", "mount"):
+        if isinstance(func, ast.Attribute) and func.attr in _SESSION_METHODS:
             # a method on a session/client object: the file must use an HTTP library
             return any(ctx.imports(m) for m in ("requests", "httpx", "aiohttp"))
         return False

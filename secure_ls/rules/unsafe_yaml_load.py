@@ -46,6 +46,7 @@ class UnsafeYamlLoad(Rule):
     topic = "injection"
     bandit = ("B506",)
     fixable = True
+    calls = frozenset({"yaml."})
 
     VALID = [
         "import yaml\ndata = yaml.safe_load(stream)\n",

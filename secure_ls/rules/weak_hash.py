@@ -48,6 +48,7 @@ class WeakHash(Rule):
     topic = "hashing"
     bandit = ("B303", "B324")
     fixable = True
+    calls = frozenset({"hashlib.", "Crypto.Hash.", "Cryptodome.Hash."})
 
     VALID = [
         "import hashlib\ndigest = hashlib.md5(data, usedforsecurity=False).hexdigest()\n",

@@ -42,6 +42,8 @@ class WeakPasswordHash(Rule):
     topic = "passwords"
     bandit = ("B303", "B324")
     fixable = True
+    calls = frozenset({"hashlib.", "Crypto.Hash.", "Cryptodome.Hash."})
+    methods = frozenset({"update"})
 
     VALID = [
         "import bcrypt\ndef store(password):\n    return bcrypt.hashpw(password.encode(), bcrypt.gensalt())\n",
