@@ -47,6 +47,7 @@ class DependencySettings:
     cache_dir: str | None = None
     cache_ttl_hours: float = 24.0
     base_url: str = "https://api.osv.dev"
+    timeout: float = 10.0
 
 
 @dataclass
@@ -186,6 +187,7 @@ _DEP_KEYS = {
     "cachedir": "cache_dir",
     "cachettlhours": "cache_ttl_hours",
     "baseurl": "base_url",
+    "timeout": "timeout",
 }
 
 
@@ -275,7 +277,7 @@ def _apply_key(settings: Settings, key: str, value: Any, origin: str) -> None:
             if dattr == "enable":
                 if not isinstance(dvalue, bool):
                     raise ConfigError(f"{origin}: 'dependencies.enable' must be true or false")
-            elif dattr == "cache_ttl_hours":
+            elif dattr in ("cache_ttl_hours", "timeout"):
                 if not isinstance(dvalue, (int, float)) or isinstance(dvalue, bool) or dvalue < 0:
                     raise ConfigError(f"{origin}: 'dependencies.{dkey}' must be a number of hours")
             elif dvalue is not None and not isinstance(dvalue, str):

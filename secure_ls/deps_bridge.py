@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from secure_ls.engine.model import AnalysisResult
 
 
@@ -19,13 +21,22 @@ def options_for(settings):
     d = settings.dependencies
     kwargs = dict(
         enable=d.enable,
-        offline_dir=d.offline_dir,
-        ca_bundle=d.ca_bundle,
+        offline_dir=_resolve(d.offline_dir, settings.root),
+        ca_bundle=_resolve(d.ca_bundle, settings.root),
         base_url=d.base_url,
-        cache_dir=d.cache_dir,
+        cache_dir=_resolve(d.cache_dir, settings.root),
         cache_ttl_hours=d.cache_ttl_hours,
+        timeout=d.timeout,
     )
     return DependencyOptions(**kwargs)
+
+
+def _resolve(path: str | None, root: str | None) -> str | None:
+    """Relative paths in [tool.secure-ls] are relative to that pyproject.toml's folder."""
+    if not path or not root:
+        return path
+    expanded = os.path.expanduser(path)
+    return expanded if os.path.isabs(expanded) else os.path.join(root, expanded)
 
 
 _SCANNERS: dict[str, object] = {}

@@ -32,7 +32,7 @@ def _make_certs(d: Path) -> Certs:
         pass
     openssl = shutil.which("openssl")
     if openssl is None:
-        pytest.skip("neither the cryptography package nor the openssl command is available")
+        pytest.fail("neither the cryptography package nor the openssl command is available: run scripts/test, which installs the dev extras (cryptography)")
 
     def run(*args: str) -> None:
         subprocess.run([openssl, *args], check=True, capture_output=True, cwd=d, timeout=60)
