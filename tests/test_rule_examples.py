@@ -65,3 +65,19 @@ def test_invalid_example_is_flagged_and_fixed(rule, example):
     ast.parse(fixed)
     after = _findings(fixed, rule)
     assert first.key not in {f.key for f in after} and len(after) == len(findings) - 1, [f.message for f in after]
+
+
+def test_call_rules_declare_the_calls_they_need():
+    """Every keystroke runs every rule: a rule with visit_Call must say which calls it wants.
+
+    Declare `calls = frozenset({...})` (qualified names such as "subprocess.run";
+    a trailing "." takes a whole module, e.g. "subprocess.") and/or
+    `methods = frozenset({...})` (method names on any receiver, e.g. "execute").
+    A rule that truly must see every call sets `every_call = True`.
+    """
+    lazy = [
+        r.id
+        for r in RULES
+        if "Call" in r.visitors() and not r.calls and not r.methods and not getattr(r, "every_call", False)
+    ]
+    assert not lazy, f"rules that see every call without declaring calls/methods (see this test's docstring): {lazy}"

@@ -538,6 +538,23 @@ def on_hover(ls: SecureLanguageServer, params: types.HoverParams) -> types.Hover
         return None
 
 
+@server.feature(types.EXIT)
+def on_exit(ls: SecureLanguageServer, *args) -> None:
+    """Exits at once, as the spec asks: 0 after `shutdown`, 1 without.
+
+    pygls would first wait for its reader thread, which is blocked reading
+    stdin until the editor closes it (half a second or more; Neovim 0.7
+    kills servers that take 500 ms).
+    """
+    code = 0 if getattr(ls.protocol, "_shutdown", False) else 1
+    log.info("exit (status %d)", code)
+    logging.shutdown()
+    try:
+        sys.stdout.flush()
+    finally:
+        os._exit(code)
+
+
 def _watch_parent(pid: int) -> None:
     """Exits when the editor that started us is gone, even if stdin stays open."""
 
