@@ -54,6 +54,7 @@ class DependencySettings:
 class Settings:
     enable: bool = True
     select: list[str] = field(default_factory=list)
+    extend_select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     severity: dict[str, Severity] = field(default_factory=dict)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
@@ -67,10 +68,11 @@ class Settings:
 
     # ---- which findings to keep ------------------------------------------
     def rule_enabled(self, rule, path: str | None = None) -> bool:
+        extra = any(_matches(s, rule) for s in self.extend_select)
         if self.select:
-            if not any(_matches(s, rule) for s in self.select):
+            if not extra and not any(_matches(s, rule) for s in self.select):
                 return False
-        elif not getattr(rule, "default_enabled", True):
+        elif not getattr(rule, "default_enabled", True) and not extra:
             return False
         if any(_matches(s, rule) for s in self.ignore):
             return False
@@ -164,6 +166,7 @@ def _norm(key: str) -> str:
 _KEYS = {
     "enable": "enable",
     "select": "select",
+    "extendselect": "extend_select",
     "ignore": "ignore",
     "severity": "severity",
     "perfileignores": "per_file_ignores",
@@ -191,10 +194,44 @@ _DEP_KEYS = {
 }
 
 
+# how each key is spelled in pyproject.toml, for "did you mean"
+_SPELLING = {
+    "perfileignores": "per-file-ignores",
+    "minconfidence": "min-confidence",
+    "maxfilesize": "max-file-size",
+    "offlinedir": "offline-dir",
+    "cabundle": "ca-bundle",
+    "cachedir": "cache-dir",
+    "cachettlhours": "cache-ttl-hours",
+    "baseurl": "base-url",
+}
+
+
 def _unknown(key: str, known, origin: str) -> ConfigError:
-    close = difflib.get_close_matches(_norm(key), list(known), n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    prefix = "dependencies." if key.startswith("dependencies.") else ""
+    candidates = {_norm(k): k for k in known}
+    close = difflib.get_close_matches(_norm(key), list(candidates), n=1)
+    if close:
+        name = candidates[close[0]][len(prefix):]
+        hint = f" (did you mean '{prefix}{_SPELLING.get(name, name)}'?)"
+    else:
+        hint = ""
     return ConfigError(f"{origin}: unknown setting '{key}'{hint}")
+
+
+def _check_selector(selector: str, key: str, origin: str, exact: bool = False) -> None:
+    """A rule selector must match some rule: a typo would otherwise silently select nothing."""
+    from secure_ls.rules import all_rules
+
+    rules = all_rules()
+    if not exact and selector.strip().upper() == "ALL":
+        return
+    if any(_matches(selector, r) if not exact else selector.upper() in (r.id.upper(), r.name.upper()) for r in rules):
+        return
+    names = [r.id for r in rules] + [r.name for r in rules] + sorted({r.topic for r in rules})
+    close = difflib.get_close_matches(selector, names, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else " (see 'secure-ls rules')"
+    raise ConfigError(f"{origin}: '{key}' names no rule: '{selector}'{hint}")
 
 
 def _string_list(value: Any, key: str, origin: str) -> list[str]:
@@ -215,13 +252,19 @@ def _apply_key(settings: Settings, key: str, value: Any, origin: str) -> None:
         if not isinstance(value, bool):
             raise ConfigError(f"{origin}: 'enable' must be true or false")
         settings.enable = value
-    elif attr in ("select", "ignore", "exclude"):
-        setattr(settings, attr, _string_list(value, key, origin))
+    elif attr in ("select", "extend_select", "ignore"):
+        selectors = _string_list(value, key, origin)
+        for selector in selectors:
+            _check_selector(selector, key, origin)
+        setattr(settings, attr, selectors)
+    elif attr == "exclude":
+        settings.exclude = _string_list(value, key, origin)
     elif attr == "severity":
         if not isinstance(value, dict):
             raise ConfigError(f"{origin}: 'severity' must be a table of rule = severity")
         out = {}
         for rule, level in value.items():
+            _check_selector(rule, f"severity.{rule}", origin, exact=True)
             if not isinstance(level, str):
                 raise ConfigError(f"{origin}: severity of {rule} must be a string")
             level_key = level.strip().lower()
@@ -239,6 +282,9 @@ def _apply_key(settings: Settings, key: str, value: Any, origin: str) -> None:
         if not isinstance(value, dict):
             raise ConfigError(f"{origin}: '{key}' must be a table of glob = [rules]")
         settings.per_file_ignores = {str(g): _string_list(v, f"{key}.{g}", origin) for g, v in value.items()}
+        for glob_pattern, selectors in settings.per_file_ignores.items():
+            for selector in selectors:
+                _check_selector(selector, f"{key}.{glob_pattern}", origin)
     elif attr == "min_confidence":
         if not isinstance(value, str):
             raise ConfigError(f"{origin}: '{key}' must be one of low, medium, high")
@@ -279,7 +325,8 @@ def _apply_key(settings: Settings, key: str, value: Any, origin: str) -> None:
                     raise ConfigError(f"{origin}: 'dependencies.enable' must be true or false")
             elif dattr in ("cache_ttl_hours", "timeout"):
                 if not isinstance(dvalue, (int, float)) or isinstance(dvalue, bool) or dvalue < 0:
-                    raise ConfigError(f"{origin}: 'dependencies.{dkey}' must be a number of hours")
+                    unit = "seconds" if dattr == "timeout" else "hours"
+                    raise ConfigError(f"{origin}: 'dependencies.{dkey}' must be a number of {unit}")
             elif dvalue is not None and not isinstance(dvalue, str):
                 raise ConfigError(f"{origin}: 'dependencies.{dkey}' must be a string")
             setattr(settings.dependencies, dattr, dvalue)
@@ -304,7 +351,8 @@ def load_pyproject(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot be read: {exc}") from None
-    table = data.get("tool", {}).get("secure-ls", {})
+    tool = data.get("tool", {})
+    table = tool.get("secure-ls", {}) if isinstance(tool, dict) else {}
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.secure-ls] must be a table")
     return table

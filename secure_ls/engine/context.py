@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Module)
 _BUILTINS = frozenset(dir(builtins))
-_SUPPRESSION = re.compile(r"#\s*(?:secure-ls:\s*ignore(?:\[(?P<ids>[^\]]*)\])?|nosec\b(?P<nosec>[^#\n]*))", re.IGNORECASE)
+_SUPPRESSION = re.compile(r"#\s*(?:secure-ls:\s*ignore\s*(?:\[(?P<ids>[^\]]*)\])?|nosec\b(?P<nosec>[^#\n]*))", re.IGNORECASE)
 
 
 class UnitContext:
@@ -153,6 +153,7 @@ class UnitContext:
             sources=self._overrides.get("sources"),
             sanitizers=self._overrides.get("sanitizers"),
             function_summaries=self.module.functions,
+            imported_modules=self.module.imported_modules,
         )
         self._flows[id(scope)] = analyzer
         if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
@@ -300,11 +301,12 @@ class UnitContext:
         stmt = self.statement(node)
         first = (stmt or node).lineno - 1
         last = (getattr(stmt or node, "end_lineno", None) or first + 1) - 1
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            last = first  # a suppression on a def line should not cover the body
-            first = min([d.lineno - 1 for d in stmt.decorator_list] + [first])
-            node_line = node.lineno - 1
-            first, last = (node_line, getattr(node, "end_lineno", node.lineno) - 1) if node_line > last else (first, last)
+        body = getattr(stmt, "body", None)
+        if isinstance(body, list) and body:
+            # a compound statement: a comment in its body must not cover its header
+            last = max(first, body[0].lineno - 2)
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                first = min([d.lineno - 1 for d in stmt.decorator_list] + [first])
         if self._suppressed(rule, first, last):
             return
         self.findings.append(
@@ -349,12 +351,17 @@ class UnitContext:
             if match is None:
                 continue
             if match.group("nosec") is not None:
-                ids = {t.upper() for t in re.findall(r"[A-Za-z]+\d+", match.group("nosec"))}
+                # `# nosec`, `# nosec B608`, `# nosec: B608, sql-injection`
+                ids = {t.upper() for t in re.findall(r"[A-Za-z][\w-]*\d*", match.group("nosec"))}
                 found[index] = (ids or None, True)
             else:
                 ids_text = match.group("ids")
                 ids = {t.strip().upper() for t in ids_text.split(",") if t.strip()} if ids_text else None
                 found[index] = (ids, False)
+        if found:
+            comments = _comment_lines(self.unit.parsed_text)
+            if comments is not None:  # "# nosec" inside a string literal is not a comment
+                found = {line: entry for line, entry in found.items() if line in comments}
         return found
 
     def _suppressed(self, rule: "Rule", first: int, last: int) -> bool:
@@ -373,6 +380,21 @@ class UnitContext:
             if ids & names:
                 return True
         return False
+
+
+def _comment_lines(text: str) -> set[int] | None:
+    """0-based lines holding a real comment token (None if the text cannot be tokenized)."""
+    import io
+    import tokenize
+
+    lines: set[int] = set()
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT:
+                lines.add(token.start[0] - 1)
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return None
+    return lines
 
 
 def keyword(call: ast.Call, name: str) -> ast.keyword | None:

@@ -125,9 +125,13 @@ class SecureLanguageServer(LanguageServer):
     def set_editor_settings(self, raw: Any) -> None:
         if isinstance(raw, dict) and isinstance(raw.get(CONFIG_SECTION), dict):
             raw = raw[CONFIG_SECTION]
-        self.editor_settings = raw if isinstance(raw, dict) else {}
+        raw = raw if isinstance(raw, dict) else {}
+        if raw == self.editor_settings:
+            return  # e.g. the configuration pulled after `initialized`: nothing to redo
+        self.editor_settings = raw
         self._settings_cache.clear()
-        self._config_errors.clear()
+        # `_config_errors` is kept: a broken pyproject.toml is reported once, not again
+        # on every configuration change (it is cleared when pyproject.toml changes)
         self.reanalyze_all()
 
     # ---- analysis -----------------------------------------------------------
@@ -435,17 +439,17 @@ async def _pull_configuration(ls: SecureLanguageServer) -> None:
     except Exception as exc:
         log.info("workspace/configuration failed: %s", exc)
         return
+    # The client's answer is the whole truth: a setting the user removed must
+    # stop applying (only null means "this client has nothing to say").
     if result and isinstance(result[0], dict):
-        merged = dict(ls.editor_settings)
-        merged.update(result[0])
-        ls.set_editor_settings(merged)
+        ls.set_editor_settings(result[0])
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
 async def on_configuration(ls: SecureLanguageServer, params: types.DidChangeConfigurationParams) -> None:
     settings = params.settings
     if isinstance(settings, dict) and isinstance(settings.get(CONFIG_SECTION), dict):
-        ls.set_editor_settings({**ls.editor_settings, **settings[CONFIG_SECTION]})
+        ls.set_editor_settings(settings[CONFIG_SECTION])
     await _pull_configuration(ls)
 
 

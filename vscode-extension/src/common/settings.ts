@@ -8,20 +8,23 @@ import { CONFIG_SECTION, LAUNCH_SETTINGS } from './constants';
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 export type Confidence = 'low' | 'medium' | 'high';
 
-/** What the server receives as `initializationOptions` and for `workspace/configuration` section `secure-ls`. */
+/**
+ * What the server receives as `initializationOptions` and for `workspace/configuration` section
+ * `secure-ls`: only the settings the user (or workspace) actually set. Defaults are left out on
+ * purpose: the server applies editor settings on top of the project's `[tool.secure-ls]`, key
+ * by key, so sending a default would silently override the team's pyproject.toml.
+ */
 export interface ServerSettings {
-    enable: boolean;
-    select: string[];
-    ignore: string[];
-    severity: Record<string, Severity>;
-    minConfidence: Confidence;
-    dependencies: {
-        enable: boolean;
-        offlineDir: string | null;
-        caBundle: string | null;
-    };
-    trace: {
-        server: 'off' | 'messages' | 'verbose';
+    enable?: boolean;
+    select?: string[];
+    extendSelect?: string[];
+    ignore?: string[];
+    severity?: Record<string, Severity>;
+    minConfidence?: Confidence;
+    dependencies?: {
+        enable?: boolean;
+        offlineDir?: string | null;
+        caBundle?: string | null;
     };
 }
 
@@ -41,21 +44,32 @@ export function settingsScope(): vscode.WorkspaceFolder | undefined {
 export function getServerSettings(scope?: vscode.ConfigurationScope): ServerSettings {
     const config = vscode.workspace.getConfiguration(CONFIG_SECTION, scope ?? settingsScope());
     const folder = folderOf(scope);
-    return {
-        enable: config.get<boolean>('enable', true),
-        select: config.get<string[]>('select', []),
-        ignore: config.get<string[]>('ignore', []),
-        severity: config.get<Record<string, Severity>>('severity', {}),
-        minConfidence: config.get<Confidence>('minConfidence', 'low'),
-        dependencies: {
-            enable: config.get<boolean>('dependencies.enable', true),
-            offlineDir: resolveOptionalPath(config.get<string | null>('dependencies.offlineDir', null), folder),
-            caBundle: resolveOptionalPath(config.get<string | null>('dependencies.caBundle', null), folder),
-        },
-        trace: {
-            server: config.get<'off' | 'messages' | 'verbose'>('trace.server', 'off'),
-        },
+    const explicit = <T>(key: string): T | undefined => {
+        const inspected = config.inspect<T>(key);
+        return inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
     };
+    const out: ServerSettings = {};
+    const enable = explicit<boolean>('enable');
+    if (enable !== undefined) out.enable = enable;
+    const select = explicit<string[]>('select');
+    if (select !== undefined) out.select = select;
+    const extendSelect = explicit<string[]>('extendSelect');
+    if (extendSelect !== undefined) out.extendSelect = extendSelect;
+    const ignore = explicit<string[]>('ignore');
+    if (ignore !== undefined) out.ignore = ignore;
+    const severity = explicit<Record<string, Severity>>('severity');
+    if (severity !== undefined) out.severity = severity;
+    const minConfidence = explicit<Confidence>('minConfidence');
+    if (minConfidence !== undefined) out.minConfidence = minConfidence;
+    const dependencies: NonNullable<ServerSettings['dependencies']> = {};
+    const depsEnable = explicit<boolean>('dependencies.enable');
+    if (depsEnable !== undefined) dependencies.enable = depsEnable;
+    const offlineDir = explicit<string | null>('dependencies.offlineDir');
+    if (offlineDir !== undefined) dependencies.offlineDir = resolveOptionalPath(offlineDir, folder);
+    const caBundle = explicit<string | null>('dependencies.caBundle');
+    if (caBundle !== undefined) dependencies.caBundle = resolveOptionalPath(caBundle, folder);
+    if (Object.keys(dependencies).length > 0) out.dependencies = dependencies;
+    return out;
 }
 
 /**
