@@ -270,6 +270,8 @@ class SecureLanguageServer(LanguageServer):
                     if not lazy:
                         action.edit = self._edit_for(doc, "fix", finding)
                     actions.append(action)
+                if not _is_python(doc):
+                    continue  # suppression comments only work in Python files
                 action = types.CodeAction(
                     title=f"secure-ls ({finding.rule_id}): Suppress {finding.rule_id} on this line",
                     kind=types.CodeActionKind.QuickFix,

@@ -63,7 +63,9 @@ class VulnerableDependencyRange(Rule):
 
     ## How to fix it
     Raise the lower bound to the lowest fixed version
-    (`django>=4.2.16`), keeping any upper bound. The quick fix does that.
+    (`django>=4.2.16`), keeping any upper bound. The quick fix does that; it
+    is marked unsafe because the upgrade can change behaviour, so run your
+    tests.
     """
 
     id = "SLS902"
