@@ -1,0 +1,70 @@
+"""Engine behaviour a user notices: newer syntax, broken syntax, names, positions."""
+
+from __future__ import annotations
+
+from secure_ls.engine.analyzer import Engine
+
+ENGINE = Engine()
+
+
+def rules(code):
+    return [f.rule_id for f in ENGINE.analyze(code).findings]
+
+
+def test_python_312_syntax_is_analysed_on_any_interpreter():
+    code = (
+        "import sqlite3\n"
+        "type UserId = int\n"
+        "def find[T](conn, name: T):\n"
+        "    conn.execute(f\"SELECT * FROM users WHERE name = '{name}' -- {\"x\"}\")\n"
+        "greeting = f\"{'\\n'.join(['a', 'b'])}\"\n"
+    )
+    result = ENGINE.analyze(code)
+    assert result.syntax_errors == []
+    finding = next(f for f in result.findings if f.rule_id == "SLS101")
+    assert finding.span.start.line == 3 and finding.span.start.column == code.splitlines()[3].index("f\"")
+
+
+def test_syntax_error_loses_only_its_statement():
+    code = "import yaml\n\ndef broken(:\n    pass\n\ndef load(s):\n    return yaml.load(s)\n"
+    result = ENGINE.analyze(code)
+    assert "SLS104" in [f.rule_id for f in result.findings]
+    assert len(result.syntax_errors) == 1 and result.syntax_errors[0][0].start.line == 2
+
+
+def test_unclosed_string_while_typing_keeps_the_rest_of_the_file():
+    code = 'import yaml\nx = """\n\ndef load(s):\n    return yaml.load(s)\n'
+    result = ENGINE.analyze(code)
+    assert "SLS104" in [f.rule_id for f in result.findings]
+
+
+def test_names_resolve_through_imports_and_local_shadowing():
+    assert "SLS302" in rules("from hashlib import md5 as h\n\ndef sign(token):\n    return h(token.encode()).hexdigest()\n")
+    assert "SLS302" not in rules("def md5(x):\n    return x\n\ndef sign(token):\n    return md5(token)\n")
+    assert "SLS302" not in rules("import hashlib\n\ndef sign(token):\n    hashlib = None\n    return hashlib.md5(token)\n")
+
+
+def test_query_built_only_from_constants_is_not_reported():
+    base = "import sqlite3\nTABLE = 'users'\n\ndef count(conn):\n    q = 'SELECT count(*) FROM ' + TABLE\n    return conn.execute(q)\n"
+    assert "SLS101" not in rules(base)
+    assert "SLS101" in rules(base.replace("def count(conn):", "def count(conn, TABLE):"))
+
+
+def test_columns_are_code_points_after_non_ascii_text():
+    code = "import yaml\nx = 'é😀'; y = yaml.load(s)\n"
+    finding = next(f for f in ENGINE.analyze(code).findings if f.rule_id == "SLS104")
+    assert finding.span.start.column == code.splitlines()[1].index("yaml.load")
+
+
+def test_crlf_and_lone_cr_keep_lines():
+    code = "import yaml\r\n\r\ny = yaml.load(s)\r\n"
+    assert ENGINE.analyze(code).findings[0].span.start.line == 2
+    code = "import yaml\r\ry = yaml.load(s)\r"
+    assert ENGINE.analyze(code).findings[0].span.start.line == 2
+
+
+def test_fix_edits_keep_the_files_line_endings():
+    code = "import yaml\r\n\r\ny = yaml.load(s)\r\n"
+    finding = ENGINE.analyze("import random\r\n\r\ndef token():\r\n    return random.randint(0, 9)\r\n").findings[0]
+    assert all("\n" not in e.text or "\r\n" in e.text for e in finding.fix.edits)
+    assert ENGINE.analyze(code).findings[0].fix is not None
