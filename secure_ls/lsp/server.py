@@ -23,7 +23,9 @@ from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
+from pygls.exceptions import JsonRpcInvalidRequest
 from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.json_rpc import RPCRequest
 
 from secure_ls import __version__, deps_bridge
 from secure_ls.checker import engine_for
@@ -54,6 +56,15 @@ class _Protocol(LanguageServerProtocol):
     def lsp_text_document__did_close(self, params):
         return None
 
+    def handle_message(self, message):
+        # pygls drops requests that arrive after `shutdown` without a reply, so the
+        # client waits for ever; the spec says they fail with InvalidRequest.
+        if self._shutdown and isinstance(message, RPCRequest) and message.method != types.EXIT:
+            error = JsonRpcInvalidRequest("secure-ls is shutting down: only 'exit' is accepted")
+            self._send_response(message.id, None, error.to_response_error())
+            return None
+        return super().handle_message(message)
+
 
 @dataclass
 class Analysis:
@@ -74,6 +85,7 @@ class SecureLanguageServer(LanguageServer):
         self._reported: set[str] = set()
         self._config_errors: set[str] = set()
         self._fetching: set[tuple[str, str]] = set()
+        self._json_cache: dict[str, dict] = {}
         self.pull = False
 
     # ---- client capabilities ----------------------------------------------
@@ -161,6 +173,8 @@ class SecureLanguageServer(LanguageServer):
                 self.workspace_diagnostic_refresh(None)
 
     _refresh_pending = False
+    _config_ready = True  # False from `initialize` until the client's settings have been pulled
+    _fetch_deferred = False
 
     def analyze(self, doc: Document) -> Analysis:
         current = self.analyses.get(doc.uri)
@@ -194,6 +208,11 @@ class SecureLanguageServer(LanguageServer):
         scanner = deps_bridge.scanner_for(settings)
         result, missing = scanner.scan_cached(path, doc.text)
         missing = {k for k in missing if k not in self._fetching}
+        if missing and not self._config_ready:
+            # the editor's settings (which may turn dependency scanning off) are not
+            # in yet: no network until they are (on_initialized re-analyses then)
+            self._fetch_deferred = True
+            return result
         if missing:
             self._fetching |= missing
             loop = asyncio.get_running_loop()
@@ -223,21 +242,43 @@ class SecureLanguageServer(LanguageServer):
         for doc in self.documents.all():
             self.mark_dirty(doc.uri)
 
-    def diagnostics(self, doc: Document) -> list[types.Diagnostic]:
+    def diagnostics(self, doc: Document) -> list[dict]:
+        """The document's diagnostics as LSP JSON, reusing the JSON of unchanged findings.
+
+        A finding object survives from one version to the next when its unit
+        did not change or move, so most of a keystroke's diagnostics are
+        cache hits. The cache only ever holds the current findings.
+        """
         analysis = self.analyze(doc)
         encoding = self.encoding
         related = bool(self._capability("text_document", "publish_diagnostics", "related_information")) or bool(
             self._capability("text_document", "diagnostic", "related_information")
         )
-        out = [convert.diagnostic(doc, f, encoding, related, rule_by_id(f.rule_id)) for f in analysis.findings]
+        previous = self._json_cache.get(doc.uri, {})
+        if previous and previous.get("__encoding__") != (encoding.kind, related):
+            previous = {}
+        cache: dict = {"__encoding__": (encoding.kind, related)}
+        out = []
+        for finding in analysis.findings:
+            entry = previous.get(id(finding))
+            if entry is None or entry[0] is not finding:
+                entry = (finding, convert.diagnostic_json(doc, finding, encoding, related, rule_by_id(finding.rule_id)))
+            cache[id(finding)] = entry
+            out.append(entry[1])
+        self._json_cache[doc.uri] = cache
         for span, message in analysis.result.syntax_errors:
-            out.append(convert.syntax_error(doc, span, message, encoding))
+            out.append(convert.syntax_error_json(doc, span, message, encoding))
         return out
 
     def publish(self, doc: Document) -> None:
-        self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=doc.uri, version=doc.version, diagnostics=self.diagnostics(doc))
+        self.send_notification(
+            types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
+            {"uri": doc.uri, "version": doc.version, "diagnostics": self.diagnostics(doc)},
         )
+
+    def send_notification(self, method: str, params: dict) -> None:
+        """Sends a notification whose params are already JSON (pygls would re-convert typed objects)."""
+        self.protocol._send_data({"jsonrpc": "2.0", "method": method, "params": params})
 
     # ---- code actions -------------------------------------------------------
     def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
@@ -397,6 +438,7 @@ server = SecureLanguageServer()
 @server.feature(types.INITIALIZE)
 def on_initialize(ls: SecureLanguageServer, params: types.InitializeParams) -> None:
     ls.pull = ls._capability("text_document", "diagnostic") is not None
+    ls._config_ready = not ls._capability("workspace", "configuration")
     options = params.initialization_options
     if isinstance(options, dict):
         if isinstance(options.get(CONFIG_SECTION), dict):
@@ -429,6 +471,10 @@ async def on_initialized(ls: SecureLanguageServer, params: types.InitializedPara
         except Exception as exc:
             log.info("could not watch pyproject.toml: %s", exc)
     await _pull_configuration(ls)
+    ls._config_ready = True
+    if ls._fetch_deferred:
+        ls._fetch_deferred = False
+        ls.reanalyze_all()
 
 
 async def _pull_configuration(ls: SecureLanguageServer) -> None:
@@ -489,26 +535,27 @@ def on_close(ls: SecureLanguageServer, params: types.DidCloseTextDocumentParams)
     uri = params.text_document.uri
     ls.documents.close(uri)
     ls.analyses.pop(uri, None)
+    ls._json_cache.pop(uri, None)
     engine_for(ls.settings_for(uri)).forget(uri)
     ls._dirty.discard(uri)
     if not ls.pull:
-        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        ls.send_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, {"uri": uri, "diagnostics": []})
 
 
 @server.feature(
     types.TEXT_DOCUMENT_DIAGNOSTIC,
     types.DiagnosticOptions(identifier="secure-ls", inter_file_dependencies=False, workspace_diagnostics=False),
 )
-def on_diagnostic(ls: SecureLanguageServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+def on_diagnostic(ls: SecureLanguageServer, params: types.DocumentDiagnosticParams):
     doc = ls.documents.get(params.text_document.uri)
     if doc is None:
-        return types.RelatedFullDocumentDiagnosticReport(items=[])
+        return {"kind": "full", "items": []}
     ls._dirty.discard(doc.uri)
     items = ls.diagnostics(doc)
     result_id = f"{doc.version}-{id(ls.analyses.get(doc.uri))}"
     if params.previous_result_id == result_id:
-        return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
-    return types.RelatedFullDocumentDiagnosticReport(items=items, result_id=result_id)
+        return {"kind": "unchanged", "resultId": result_id}
+    return {"kind": "full", "resultId": result_id, "items": items}
 
 
 @server.feature(
