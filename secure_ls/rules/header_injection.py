@@ -49,6 +49,7 @@ class HttpHeaderInjection(Rule):
     confidence = Confidence.MEDIUM
     topic = "injection"
     fixable = False
+    methods = frozenset({"set_cookie"}) | _HEADER_METHODS
 
     VALID = [
         'from urllib.parse import quote\nfrom flask import make_response, request\n\ndef download():\n    resp = make_response("data")\n    resp.headers["Content-Disposition"] = "attachment; filename=" + quote(request.args["name"])\n    return resp\n',
@@ -94,15 +95,17 @@ class HttpHeaderInjection(Rule):
 
     def _check(self, where: ast.AST, value: ast.expr, kind: str, ctx) -> None:
         part = ctx.origin(value).risk("header")
-        if not web.is_client(part) or web.reads_own_url(ctx, part):
+        if not web.is_client(part, ctx) or web.reads_own_url(ctx, part):
             return
         what = "a response header" if kind == "header" else "a cookie"
         ctx.report(
             self,
             where,
-            f"{web.describe(part).capitalize()} `{ctx.text(value)}` is written into {what} unencoded: a CR/LF in it can add headers "
+            f"{web.upper_first(web.describe_value(ctx, part, value))} is written into {what} unencoded: a CR/LF in it can add headers "
             "or split the response. Map it to a known value or encode it (`urllib.parse.quote`).",
-            confidence=ctx.confidence_for(part),
+            # Werkzeug and Django quote cookie values and refuse newlines in headers:
+            # the reflection is real, the injection depends on the stack.
+            confidence=Confidence.LOW if kind == "cookie" else min(ctx.confidence_for(part), Confidence.MEDIUM),
             severity=Severity.LOW if kind == "cookie" else None,
             related=ctx.related_path(part),
         )

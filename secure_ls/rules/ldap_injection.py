@@ -44,6 +44,7 @@ class LdapInjection(Rule):
     confidence = Confidence.MEDIUM
     topic = "injection"
     fixable = True
+    methods = _PYTHON_LDAP_METHODS
 
     VALID = [
         'import ldap\nfrom ldap.filter import escape_filter_chars\n\ndef find(conn, name):\n    return conn.search_s("dc=example,dc=com", ldap.SCOPE_SUBTREE, f"(uid={escape_filter_chars(name)})")\n',
@@ -101,7 +102,7 @@ class LdapInjection(Rule):
         ctx.report(
             self,
             filt,
-            f"LDAP filter built from {web.describe(part)} `{ctx.text(worst)}` without escaping: a value like `*)(uid=*` changes the filter. "
+            f"LDAP filter built from {web.describe_value(ctx, part, worst)} without escaping: a value like `*)(uid=*` changes the filter. "
             f"Escape it with `{_ESCAPERS[library][0]}`.",
             fix=fix,
             confidence=ctx.confidence_for(part),

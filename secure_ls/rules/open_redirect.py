@@ -56,7 +56,8 @@ class OpenRedirect(Rule):
     accepting only local paths that start with a single `/`. Fall back to a
     fixed page when the check fails. A target that starts with a fixed local
     path (`f"/users/{id}"`) or a fixed host is not reported; neither is a
-    redirect to the request's own URL (`request.url`).
+    redirect to the request's own URL (`request.url`) or to the Referer
+    header ("go back" links).
     """
 
     id = "SLS120"
@@ -67,6 +68,7 @@ class OpenRedirect(Rule):
     confidence = Confidence.HIGH
     topic = "input-validation"
     fixable = False
+    calls = frozenset(_REDIRECTS)
 
     VALID = [
         'from flask import Flask, redirect, request, url_for\napp = Flask(__name__)\n\n@app.route("/login")\ndef login():\n    return redirect(url_for("index"))\n',
@@ -101,8 +103,8 @@ class OpenRedirect(Rule):
         if target is None:
             return
         part = ctx.origin(target).risk("redirect")
-        if not web.is_client(part) or web.reads_own_url(ctx, part):
-            return
+        if not web.is_client(part, ctx) or web.reads_own_url(ctx, part) or web.reads_referrer(ctx, part):
+            return  # "go back" redirects to the Referer are not chosen by a link's author
         built, _ = web.built_value(ctx, target)
         parts = strings.pieces(built)
         if parts and isinstance(parts[0], strings.Literal) and _FIXED_START.match(parts[0].text):

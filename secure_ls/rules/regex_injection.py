@@ -40,6 +40,7 @@ class RegexInjection(Rule):
     confidence = Confidence.HIGH
     topic = "regex"
     fixable = True
+    calls = frozenset(refuncs.FUNCTIONS)
 
     VALID = [
         'import re\nfrom flask import request\n\ndef search(items):\n    rx = re.compile(re.escape(request.args["q"]), re.I)\n    return [i for i in items if rx.search(i)]\n',
@@ -66,12 +67,12 @@ class RegexInjection(Rule):
         if pattern is None:
             return
         part = ctx.origin(pattern).risk("regex")
-        if not web.is_client(part):
+        if not web.is_client(part, ctx):
             return
         fix = None
         parts = strings.pieces(pattern) if strings.is_built(pattern) else None
         if parts is not None:
-            targets = [v for v in strings.values(parts) if web.is_client(ctx.origin(v).risk("regex"))]
+            targets = [v for v in strings.values(parts) if web.is_client(ctx.origin(v).risk("regex"), ctx)]
         else:
             targets = [pattern]
         if targets and all(web.wrappable(ctx, t) for t in targets):

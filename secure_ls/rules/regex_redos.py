@@ -45,6 +45,7 @@ class RegexCatastrophicBacktracking(Rule):
     confidence = Confidence.MEDIUM
     topic = "regex"
     fixable = False
+    calls = frozenset(refuncs.FUNCTIONS)
 
     VALID = [
         'import re\n\ndef version(text):\n    return re.match(r"^(\\d+\\.)*\\d+$", text)\n',
@@ -87,9 +88,7 @@ class RegexCatastrophicBacktracking(Rule):
             if subjects is None:
                 return
             full = any(method == "fullmatch" for method, _ in subjects)
-            problem = regex.catastrophic(pattern, flags, full=full) or (
-                regex.catastrophic(pattern, flags, full=True) if not subjects else None
-            )
+            problem = regex.catastrophic(pattern, flags, full=full)
             if problem is None:
                 return
             part = None
@@ -109,7 +108,7 @@ class RegexCatastrophicBacktracking(Rule):
                 return
             confidence = None
         if confidence is None:
-            confidence = Confidence.HIGH if web.is_client(part) else Confidence.MEDIUM
+            confidence = Confidence.HIGH if web.is_client(part, ctx) else Confidence.MEDIUM
         applied = f" and is applied to {web.describe(part)}" if part is not None else ""
         ctx.report(
             self,

@@ -79,7 +79,7 @@ class SessionTrustBoundary(Rule):
 
     def _check(self, target: ast.Subscript, value: ast.expr, ctx) -> None:
         part = ctx.origin(value).risk("*")
-        if not web.is_client(part) or web.reads_own_url(ctx, part):
+        if not web.is_client(part, ctx) or web.reads_own_url(ctx, part):
             return
         if part.label.startswith("the route parameter"):
             return  # path parameters are typed and routed by the framework

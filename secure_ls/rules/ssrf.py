@@ -63,6 +63,8 @@ class ServerSideRequestForgery(Rule):
     confidence = Confidence.HIGH
     topic = "input-validation"
     fixable = False
+    calls = frozenset(_FUNCTIONS)
+    methods = frozenset(_VERBS + ("request", "stream", "urlopen", "ws_connect"))
 
     VALID = [
         'import requests\nfrom flask import request\n\ndef user():\n    name = request.args["name"]\n    return requests.get(f"https://api.example.com/users/{name}", timeout=5).json()\n',
@@ -92,7 +94,7 @@ class ServerSideRequestForgery(Rule):
         if url is None:
             return
         part = ctx.origin(url).risk("url")
-        if not web.is_client(part) or web.reads_own_url(ctx, part):
+        if not web.is_client(part, ctx) or web.reads_own_url(ctx, part):
             return
         built, _ = web.built_value(ctx, url)
         if _fixed_host(built, ctx):

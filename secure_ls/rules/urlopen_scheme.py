@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
+from secure_ls.engine import flow
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import strings, web
 from secure_ls.rules.base import Example, Rule
@@ -19,7 +20,7 @@ _OPENERS = {
     "urllib2.Request": 0,
     "six.moves.urllib.request.urlopen": 0,
 }
-_SCHEME_START = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_SCHEME_START = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _SCHEME_WORDS = re.compile(r"https?:|scheme|https\?", re.IGNORECASE)
 
 
@@ -52,6 +53,7 @@ class UrlopenUncheckedScheme(Rule):
     topic = "input-validation"
     bandit = ("B310",)
     fixable = False
+    calls = frozenset(_OPENERS)
 
     VALID = [
         'from urllib.request import urlopen\n\ndef fetch():\n    return urlopen("https://example.com/feed.xml", timeout=5).read()\n',
@@ -81,8 +83,10 @@ class UrlopenUncheckedScheme(Rule):
         if url is None:
             return
         part = ctx.origin(url).risk("url")
-        if part is None or web.is_client(part):
+        if part is None or web.is_client(part, ctx):
             return  # constant, or reported as SSRF
+        if web.is_test_code(ctx, node):
+            return
         if _is_request_object(url, ctx):
             return
         built, _ = web.built_value(ctx, url)
@@ -98,7 +102,7 @@ class UrlopenUncheckedScheme(Rule):
             url,
             f"`{ctx.text(url)}` is opened with `{name.rsplit('.', 1)[-1]}` without checking its scheme: `file://` and `ftp://` URLs work too. "
             "Check `urlparse(url).scheme in (\"http\", \"https\")` first.",
-            confidence=ctx.confidence_for(part),
+            confidence=Confidence.MEDIUM if part.kind == flow.UNTRUSTED else ctx.confidence_for(part),
             related=ctx.related_path(part),
         )
 

@@ -44,6 +44,8 @@ class XPathInjection(Rule):
     confidence = Confidence.MEDIUM
     topic = "injection"
     fixable = True
+    calls = _COMPILED
+    methods = frozenset({"xpath"}) | _ELEMENTTREE_METHODS
 
     VALID = [
         'from lxml import etree\n\ndef find(tree, name):\n    return tree.xpath("//user[@name=$name]", name=name)\n',
@@ -107,7 +109,7 @@ class XPathInjection(Rule):
         ctx.report(
             self,
             expr,
-            f"XPath expression built from {web.describe(part)} `{ctx.text(worst)}`: a quote in the value rewrites the query. "
+            f"XPath expression built from {web.describe_value(ctx, part, worst)}: a quote in the value rewrites the query. "
             + ("Pass it as an XPath variable (`xpath(\"...[@a=$v]\", v=value)`)." if kind != "find" else "Compare the attribute in Python instead."),
             fix=fix,
             confidence=ctx.confidence_for(part),

@@ -23,8 +23,8 @@ FUNCTIONS = {
 METHODS = {"match": 0, "search": 0, "fullmatch": 0, "findall": 0, "finditer": 0, "split": 0, "sub": 1, "subn": 1, "scanner": 0}
 
 _FLAG_NAMES = {
-    "I": re.I, "IGNORECASE": re.I, "M": re.M, "MULTILINE": re.M, "S": re.S, "DOTALL": re.S,
-    "X": re.X, "VERBOSE": re.X, "A": re.A, "ASCII": re.A, "U": re.U, "UNICODE": re.U, "L": 0, "LOCALE": 0,
+    "I": re.IGNORECASE, "IGNORECASE": re.IGNORECASE, "M": re.MULTILINE, "MULTILINE": re.MULTILINE, "S": re.DOTALL, "DOTALL": re.DOTALL,
+    "X": re.VERBOSE, "VERBOSE": re.VERBOSE, "A": re.ASCII, "ASCII": re.ASCII, "U": re.UNICODE, "UNICODE": re.UNICODE, "L": 0, "LOCALE": 0,
     "NOFLAG": 0, "DEBUG": 0, "T": 0, "TEMPLATE": 0,
 }
 

@@ -20,6 +20,7 @@ non-ASCII letters, digits and spaces), which is exact for ASCII classes.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 
 try:
@@ -44,7 +45,9 @@ class Problem:
 
 def parse(pattern: str | bytes, flags: int = 0):
     try:
-        return sre_parse.parse(pattern, flags)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return sre_parse.parse(pattern, flags)
     except Exception:
         return None
 
@@ -68,7 +71,7 @@ class _State:
         for index, (op, av) in enumerate(seq):
             after = follows or self._required(seq[index + 1 :])
             if op in _REPEATS:
-                low, high, body = av
+                _low, high, body = av
                 if high == MAXREPEAT and after:
                     problem = self._repeat_problem(list(body))
                     if problem:
@@ -120,13 +123,15 @@ class _State:
         for index, (op, av) in enumerate(items):
             if op not in _REPEATS:
                 continue
-            low, high, inner = av
+            _low, high, inner = av
             if high != MAXREPEAT:
                 continue
             inner_chars = self.chars(list(inner))
-            if not inner_chars:
+            if not inner_chars or _has_assertions(list(inner)):
                 continue
             others = items[:index] + items[index + 1 :]
+            if any(op in (C.AT, C.ASSERT, C.ASSERT_NOT, C.GROUPREF) for op, _ in others):
+                continue  # anchors and lookarounds pin where an iteration may end
             if all(self._min_width([o]) == 0 or self.chars([o]) <= inner_chars for o in others):
                 return Problem("nested", "a repeated group contains another unbounded repeat of the same characters")
         return None
@@ -266,8 +271,25 @@ class _State:
         return {variant for c in chars for variant in (c, c.lower(), c.upper()) if len(variant) == 1}
 
 
+def _has_assertions(seq: list) -> bool:
+    """Whether a sub-pattern holds anchors or lookarounds (which limit where it can match)."""
+    for op, av in seq:
+        if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+            return True
+        if op in _REPEATS or op == _POSSESSIVE:
+            if _has_assertions(list(av[2])):
+                return True
+        elif op == C.SUBPATTERN:
+            if _has_assertions(list(av[-1])):
+                return True
+        elif op == C.BRANCH:
+            if any(_has_assertions(list(b)) for b in av[1]):
+                return True
+    return False
+
+
 def _same_text(a: list, b: list) -> bool:
-    return len(a) == len(b) and all(x & y for x, y in zip(a, b))
+    return len(a) == len(b) and all(x & y for x, y in zip(a, b, strict=True))
 
 
 def _category(cat) -> set:
@@ -316,6 +338,22 @@ def anchors(pattern: str | bytes, flags: int = 0) -> tuple[bool, str | None, boo
         end = "\\Z"
     open_repeat = last_op in _REPEATS and last_av[1] == MAXREPEAT
     return (starts, end, open_repeat)
+
+
+def tail(pattern: str | bytes, flags: int = 0) -> tuple[frozenset, bool] | None:
+    """(characters the last item before any end anchor can match, whether that item is `.`-based)."""
+    tree = parse(pattern, flags)
+    if tree is None:
+        return None
+    items = [item for item in tree if item[0] != C.AT]
+    if not items:
+        return None
+    state = _State(flags | getattr(tree.state, "flags", 0))
+    last = items[-1]
+    chars = state.chars([last])
+    op, av = last
+    body = list(av[2]) if op in _REPEATS else [last]
+    return chars, any(o == C.ANY for o, _ in body)
 
 
 def is_literal_only(pattern: str | bytes, flags: int = 0) -> bool:

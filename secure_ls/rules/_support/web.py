@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from secure_ls.engine import catalog, flow
 from secure_ls.rules._support import strings
@@ -26,6 +26,7 @@ SELF_URL_ATTRIBUTES = frozenset(
 )
 
 _TEST_MODULES = ("pytest", "unittest", "nose", "hypothesis")
+_TEST_NAME = re.compile(r"(?:^|_)(?:test|tests|testing)(?:_|$)|^Test|Tests?$|Testing|TestCase")
 
 
 def argument(call: ast.Call, index: int | None, names: Iterable[str] = ()) -> ast.expr | None:
@@ -38,11 +39,33 @@ def argument(call: ast.Call, index: int | None, names: Iterable[str] = ()) -> as
     return None
 
 
-def is_client(part: flow.Part | None) -> bool:
-    """True for data that comes from the remote client (a web request or route parameter)."""
+def is_client(part: flow.Part | None, ctx=None) -> bool:
+    """True for data that comes from the remote client (a web request or an untyped route parameter)."""
     if part is None or part.kind != flow.UNTRUSTED:
         return False
-    return part.label not in catalog.WEAK_SOURCES and part.label != "an HTTP response"
+    if part.label in catalog.WEAK_SOURCES or part.label == "an HTTP response":
+        return False
+    if ctx is not None and part.label.startswith("the route parameter") and _typed_parameter(ctx, part):
+        return False
+    return True
+
+
+_TYPED_ANNOTATIONS = frozenset({"int", "float", "bool", "uuid.UUID", "UUID", "datetime.date", "datetime.datetime", "decimal.Decimal"})
+
+
+def _typed_parameter(ctx, part: flow.Part) -> bool:
+    """A route parameter the framework converts to a number/UUID (`<int:id>`, `id: int`)."""
+    node = source_node(ctx, part)
+    if not isinstance(node, ast.arg):
+        return False
+    if node.annotation is not None and (ctx.qualified_name(node.annotation) or ctx.text(node.annotation)) in _TYPED_ANNOTATIONS:
+        return True
+    func = ctx.parent(ctx.parent(node)) if isinstance(ctx.parent(node), ast.arguments) else None
+    for deco in getattr(func, "decorator_list", ()):
+        if isinstance(deco, ast.Call) and deco.args and isinstance(deco.args[0], ast.Constant) and isinstance(deco.args[0].value, str):
+            if re.search(r"<(int|float|uuid):" + re.escape(node.arg) + ">", deco.args[0].value):
+                return True
+    return False
 
 
 def worse(a: flow.Part | None, b: flow.Part | None) -> flow.Part | None:
@@ -96,6 +119,33 @@ def reads_own_url(ctx, part: flow.Part) -> bool:
     return isinstance(node, ast.Attribute) and node.attr in SELF_URL_ATTRIBUTES
 
 
+def reads_referrer(ctx, part: flow.Part) -> bool:
+    """Whether the untrusted value is the Referer header (`request.referrer`, `META["HTTP_REFERER"]`)."""
+    node = source_node(ctx, part)
+    if node is None:
+        return False
+    if isinstance(node, ast.Call):
+        node = node.func
+    if isinstance(node, ast.Attribute) and node.attr in ("referrer", "referer"):
+        return True
+    parent = ctx.parent(node)
+    if isinstance(parent, ast.Subscript) and isinstance(parent.slice, ast.Constant):
+        return str(parent.slice.value).lower().replace("-", "_") in ("http_referer", "referer")
+    if isinstance(parent, ast.Attribute) and parent.attr == "get":
+        call = ctx.parent(parent)
+        if isinstance(call, ast.Call) and call.args and isinstance(call.args[0], ast.Constant):
+            return str(call.args[0].value).lower().replace("-", "_") in ("http_referer", "referer")
+    return False
+
+
+def describe_value(ctx, part: flow.Part, node: ast.AST) -> str:
+    """"the Flask request `request.args["q"]`", without repeating a parameter's own name."""
+    text = ctx.text(node)
+    if part.kind in (flow.PARAM,) and text == part.label or part.label.endswith(f"`{text}`"):
+        return describe(part)
+    return f"{describe(part)} `{text}`" if len(text) <= 80 else describe(part)
+
+
 def built_value(ctx, expr: ast.expr) -> tuple[ast.expr, ast.stmt | None]:
     """`expr`, or the string-building expression assigned to it just before (one assignment)."""
     if strings.is_built(expr):
@@ -123,7 +173,7 @@ def is_test_code(ctx, node: ast.AST) -> bool:
     if any(ctx.imports(m) for m in _TEST_MODULES):
         return True
     for anc in ctx.ancestors(node):
-        if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and re.search(r"test", anc.name, re.IGNORECASE):
+        if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and _TEST_NAME.search(anc.name):
             return True
     return False
 
@@ -163,3 +213,7 @@ def call_label(call: ast.Call) -> str:
     if isinstance(func, ast.Name):
         return func.id
     return ""
+
+
+def upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,166 @@
+"""SLS130 assert-used-for-validation."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import web
+from secure_ls.rules.base import Example, Rule
+
+# Names (whole identifiers) that make a condition an authorization or authentication check.
+_AUTH_NAMES = frozenset(
+    {
+        "is_admin", "is_superuser", "is_staff", "is_authenticated", "is_anonymous", "is_authorized", "is_authorised",
+        "authorized", "authorised", "authenticated", "has_perm", "has_perms", "has_permission", "has_permissions",
+        "check_permission", "check_permissions", "has_object_permission", "user_permissions", "permissions",
+        "is_owner", "check_password", "verify_password", "logged_in", "is_logged_in", "is_allowed", "has_access",
+        "has_role", "is_member", "can_edit", "can_delete", "can_view", "can_access", "can_write", "can_read",
+        "can_modify", "can_manage", "can_change", "csrf_token", "verify_signature", "check_signature",
+    }
+)
+_USER_NAMES = frozenset({"user", "current_user", "request_user", "owner", "owner_id", "user_id", "author", "created_by"})
+_INVERSE = {ast.Eq: "!=", ast.NotEq: "==", ast.Is: "is not", ast.IsNot: "is", ast.In: "not in", ast.NotIn: "in"}
+
+
+class AssertUsedForValidation(Rule):
+    """
+    ## What it does
+    Finds `assert` statements outside tests that check authorization
+    (`assert user.is_admin`, `assert request.user.has_perm(...)`,
+    `assert obj.owner == user`) or validate request data
+    (`assert request.args["n"].isdigit()`). Asserts on internal invariants,
+    type checks and anything in test code are left alone.
+
+    ## Why is this bad?
+    Python removes `assert` statements when run with `-O` or
+    `PYTHONOPTIMIZE`, which some deployments set. The check then silently
+    disappears and every user passes it (Bandit B101). An `AssertionError`
+    also turns a refused request into a server error rather than a 403/400.
+
+    ## How to fix it
+    Use an `if` statement that raises a real exception. The quick fix turns
+    `assert cond, msg` into `if not cond: raise PermissionError(msg)` for
+    authorization checks and `raise ValueError(msg)` for input checks; it is
+    marked unsafe because the exception type changes (map it to your
+    framework's 403/400 response, e.g. Django's `PermissionDenied`).
+    """
+
+    id = "SLS130"
+    name = "assert-used-for-validation"
+    title = "assert used for an access or input check"
+    cwe = 617
+    severity = Severity.MEDIUM
+    confidence = Confidence.HIGH
+    topic = "input-validation"
+    bandit = ("B101",)
+    fixable = True
+
+    VALID = [
+        'def area(width, height):\n    assert width >= 0 and height >= 0\n    return width * height\n',
+        'def handle(user, payload):\n    assert isinstance(payload, dict)\n    return payload\n',
+        'import pytest\n\ndef test_admin(client):\n    user = client.login()\n    assert user.is_admin\n',
+        'def test_permissions(user):\n    assert user.has_perm("app.view")\n',
+        'def delete(user, item):\n    if not user.is_admin:\n        raise PermissionError("admins only")\n    item.delete()\n',
+        'class Node:\n    def attach(self, parent):\n        assert self.owner is None, "already attached"\n        self.owner = parent\n',
+    ]
+    INVALID = [
+        Example(
+            'def delete_item(user, item):\n    assert user.is_admin, "admins only"\n    item.delete()\n',
+            fixed='def delete_item(user, item):\n    if not user.is_admin:\n        raise PermissionError("admins only")\n    item.delete()\n',
+        ),
+        Example(
+            'def edit(request, doc):\n    assert doc.owner_id == request.user.id\n    doc.save()\n',
+            fixed='def edit(request, doc):\n    if doc.owner_id != request.user.id:\n        raise PermissionError("access check failed")\n    doc.save()\n',
+        ),
+        Example(
+            'from flask import request\n\ndef resize():\n    width = request.args["w"]\n    assert width.isdigit(), "width must be a number"\n    return int(width)\n',
+            fixed='from flask import request\n\ndef resize():\n    width = request.args["w"]\n    if not width.isdigit():\n        raise ValueError("width must be a number")\n    return int(width)\n',
+        ),
+    ]
+
+    def visit_Assert(self, node: ast.Assert, ctx) -> None:
+        if web.is_test_code(ctx, node):
+            return
+        test = node.test
+        kind = None
+        if _is_auth(test, ctx):
+            kind = "auth"
+        elif _reads_request(test, ctx):
+            kind = "input"
+        if kind is None:
+            return
+        what = "an authorization check" if kind == "auth" else "a check of request data"
+        ctx.report(
+            self,
+            node,
+            f"`assert` used for {what}: asserts are removed under `python -O`, so the check disappears. "
+            f"Raise an exception from an `if` instead.",
+            fix=self._fix(node, kind, ctx),
+        )
+
+    def _fix(self, node: ast.Assert, kind: str, ctx) -> Fix | None:
+        line = ctx.lines[node.lineno - 1]
+        indent = ctx.indentation(node)
+        span = ctx.span(node)
+        rest = ctx.lines[span.end.line][span.end.column :].strip()
+        if line[: span.start.column].strip() or (rest and not rest.startswith("#")):
+            return None
+        condition = _negate(node.test, ctx)
+        if condition is None:
+            return None
+        exception = "PermissionError" if kind == "auth" else "ValueError"
+        message = ctx.text(node.msg) if node.msg is not None else ('"access check failed"' if kind == "auth" else '"invalid input"')
+        text = f"if {condition}:\n{indent}    raise {exception}({message})"
+        return Fix(f"Replace the assert with `if ...: raise {exception}`", (ctx.replace(node, text),), safe=False)
+
+
+def _identifiers(node: ast.AST) -> list[str]:
+    out = []
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name):
+            out.append(sub.id)
+        elif isinstance(sub, ast.Attribute):
+            out.append(sub.attr)
+    return out
+
+
+def _is_auth(test: ast.expr, ctx) -> bool:
+    if isinstance(test, ast.Call) and ctx.call_name(test) in ("isinstance", "issubclass", "callable", "hasattr"):
+        return False
+    if isinstance(test, ast.Compare) and any(isinstance(c, ast.Constant) and c.value is None for c in test.comparators):
+        return False  # `assert self.owner is None`: an invariant, not a check of who may act
+    names = _identifiers(test)
+    if any(n.lower() in _AUTH_NAMES for n in names):
+        return True
+    # `assert doc.owner == request.user` / `assert item.user_id == current_user.id`
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.Is, ast.In)):
+        sides = [set(_identifiers(side)) for side in (test.left, test.comparators[0])]
+        return all(side & _USER_NAMES for side in sides) and any("request" in side or "current_user" in side for side in sides)
+    return False
+
+
+def _reads_request(test: ast.expr, ctx) -> bool:
+    for sub in ast.walk(test):
+        if isinstance(sub, ast.Call) and ctx.call_name(sub) in ("isinstance", "issubclass", "hasattr"):
+            return False
+    for sub in ast.walk(test):
+        if isinstance(sub, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)) and web.is_client(ctx.origin(sub).risk("*"), ctx):
+            return True
+    return False
+
+
+def _negate(test: ast.expr, ctx) -> str | None:
+    if not web.wrappable(ctx, test):
+        return None
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        operand = test.operand
+        return ctx.text(operand)
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and type(test.ops[0]) in _INVERSE:
+        left, right = test.left, test.comparators[0]
+        if web.wrappable(ctx, left) and web.wrappable(ctx, right):
+            return f"{ctx.text(left)} {_INVERSE[type(test.ops[0])]} {ctx.text(right)}"
+    text = ctx.text(test)
+    if isinstance(test, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)):
+        return f"not {text}"
+    return f"not ({text})"

@@ -1,0 +1,104 @@
+"""SLS810 csrf-exempt."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Edit, Fix, Position, Severity, Span
+from secure_ls.rules._support import web
+from secure_ls.rules.base import Example, Rule
+
+_EXEMPT = frozenset({"django.views.decorators.csrf.csrf_exempt"})
+_METHOD_DECORATOR = frozenset({"django.utils.decorators.method_decorator"})
+
+
+class CsrfExempt(Rule):
+    """
+    ## What it does
+    Finds Django views exempted from CSRF protection with `@csrf_exempt`,
+    directly or through `@method_decorator(csrf_exempt, ...)`.
+
+    ## Why is this bad?
+    Without the CSRF check, any web page the user visits can make their
+    browser submit this view with their cookies: change their e-mail,
+    transfer money, delete data, all without their knowledge (cross-site
+    request forgery).
+
+    ## How to fix it
+    Remove the exemption and send the CSRF token with the request (`{% csrf_token %}`
+    in forms, the `X-CSRFToken` header in JavaScript). Endpoints called by
+    other servers (webhooks) should authenticate the caller another way,
+    e.g. by checking a signature, and not rely on cookies. The quick fix
+    removes the decorator; it is marked unsafe because clients that do not
+    send a token will start getting 403 responses.
+    """
+
+    id = "SLS810"
+    name = "csrf-exempt"
+    title = "View exempted from CSRF protection"
+    cwe = 352
+    severity = Severity.MEDIUM
+    confidence = Confidence.MEDIUM
+    topic = "csrf"
+    fixable = True
+    calls = _EXEMPT
+
+    VALID = [
+        'from django.views.decorators.csrf import csrf_protect\n\n@csrf_protect\ndef update(request):\n    return None\n',
+        'def csrf_exempt(view):\n    return view\n\n@csrf_exempt\ndef update(request):\n    return None\n',
+        'from django.views.decorators.http import require_POST\n\n@require_POST\ndef update(request):\n    return None\n',
+    ]
+    INVALID = [
+        Example(
+            'from django.http import JsonResponse\nfrom django.views.decorators.csrf import csrf_exempt\n\n@csrf_exempt\ndef update_email(request):\n    request.user.email = request.POST["email"]\n    request.user.save()\n    return JsonResponse({"ok": True})\n',
+            fixed='from django.http import JsonResponse\nfrom django.views.decorators.csrf import csrf_exempt\n\ndef update_email(request):\n    request.user.email = request.POST["email"]\n    request.user.save()\n    return JsonResponse({"ok": True})\n',
+        ),
+        Example(
+            'from django.utils.decorators import method_decorator\nfrom django.views import View\nfrom django.views.decorators.csrf import csrf_exempt\n\n@method_decorator(csrf_exempt, name="dispatch")\nclass Upload(View):\n    def post(self, request):\n        return None\n',
+            fixed='from django.utils.decorators import method_decorator\nfrom django.views import View\nfrom django.views.decorators.csrf import csrf_exempt\n\nclass Upload(View):\n    def post(self, request):\n        return None\n',
+        ),
+        Example(
+            'from django.urls import path\nfrom django.views.decorators.csrf import csrf_exempt\nfrom . import views\n\nurlpatterns = [path("hook/", csrf_exempt(views.hook))]\n',
+        ),
+    ]
+
+    def visit_FunctionDef(self, node, ctx) -> None:
+        self._decorators(node, ctx)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+    visit_ClassDef = visit_FunctionDef
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        parent = ctx.parent(node)
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node in parent.decorator_list:
+            return
+        if ctx.call_name(node) in _EXEMPT and node.args and not web.is_test_code(ctx, node):
+            ctx.report(self, node, _MESSAGE)
+
+    def _decorators(self, node, ctx) -> None:
+        if web.is_test_code(ctx, node):
+            return
+        for deco in node.decorator_list:
+            if ctx.qualified_name(deco) in _EXEMPT or (
+                isinstance(deco, ast.Call)
+                and ctx.call_name(deco) in _METHOD_DECORATOR
+                and deco.args
+                and ctx.qualified_name(deco.args[0]) in _EXEMPT
+            ):
+                ctx.report(self, deco, _MESSAGE, fix=_remove_decorator(deco, ctx))
+
+
+_MESSAGE = (
+    "CSRF protection is switched off for this view: any site can make a logged-in user's browser call it. "
+    "Remove `csrf_exempt` and send the CSRF token (or authenticate callers without cookies)."
+)
+
+
+def _remove_decorator(deco: ast.expr, ctx) -> Fix | None:
+    span = ctx.span(deco)
+    line_text = ctx.lines[span.start.line]
+    at = line_text.find("@")
+    if at < 0 or line_text[:at].strip() or ctx.lines[span.end.line][span.end.column :].strip():
+        return None
+    edit = Edit(Span(Position(span.start.line, 0), Position(span.end.line + 1, 0)), "")
+    return Fix("Remove @csrf_exempt", (edit,), safe=False)

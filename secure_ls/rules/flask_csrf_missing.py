@@ -1,0 +1,117 @@
+"""SLS812 flask-csrf-protection-missing."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Severity
+from secure_ls.rules._support import web
+from secure_ls.rules.base import Example, Rule
+
+_APP_CLASSES = frozenset({"flask.Flask", "quart.Quart"})
+_PROTECTIONS = ("flask_wtf", "flask_seasurf", "flask_csrf", "flask_talisman_csrf", "wtforms.csrf")
+_UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class FlaskCsrfProtectionMissing(Rule):
+    """
+    ## What it does
+    Finds form-handling routes (`methods=["POST"]`, `@app.post`) that read
+    `request.form`, in a module that creates its own Flask application and
+    never sets up CSRF protection (no Flask-WTF `CSRFProtect`/`FlaskForm`,
+    no Flask-SeaSurf imported anywhere in the module).
+
+    ## Why is this bad?
+    Flask has no built-in CSRF protection. Any web page the user visits can
+    submit a form to these routes with the user's session cookie: change
+    their password, post as them, transfer money (cross-site request
+    forgery).
+
+    ## How to fix it
+    Enable Flask-WTF's protection for the whole app:
+    `from flask_wtf.csrf import CSRFProtect` and `CSRFProtect(app)`, then
+    put `<input type="hidden" name="csrf_token" value="{{ csrf_token() }}">`
+    in every form. Setting the session cookie with `SameSite=Lax` (Flask's
+    `SESSION_COOKIE_SAMESITE`) is a useful second layer. Modules that only
+    define blueprints, or that read JSON rather than forms, are not
+    reported.
+    """
+
+    id = "SLS812"
+    name = "flask-csrf-protection-missing"
+    title = "Flask app handles forms without CSRF protection"
+    cwe = 352
+    severity = Severity.MEDIUM
+    confidence = Confidence.MEDIUM
+    topic = "csrf"
+    fixable = False
+
+    VALID = [
+        'from flask import Flask, request\nfrom flask_wtf.csrf import CSRFProtect\n\napp = Flask(__name__)\ncsrf = CSRFProtect(app)\n\n@app.route("/comment", methods=["POST"])\ndef comment():\n    return request.form["text"]\n',
+        'from flask import Flask, request\n\napp = Flask(__name__)\n\n@app.route("/api/items", methods=["POST"])\ndef create():\n    return request.get_json()\n',
+        'from flask import Blueprint, request\n\nbp = Blueprint("views", __name__)\n\n@bp.route("/comment", methods=["POST"])\ndef comment():\n    return request.form["text"]\n',
+        'from flask import Flask, request\n\napp = Flask(__name__)\n\n@app.route("/search")\ndef search():\n    return request.args["q"]\n',
+    ]
+    INVALID = [
+        Example(
+            'from flask import Flask, redirect, request\n\napp = Flask(__name__)\n\n@app.route("/transfer", methods=["GET", "POST"])\ndef transfer():\n    if request.method == "POST":\n        send(request.form["to"], request.form["amount"])\n    return redirect("/")\n\ndef send(to, amount):\n    pass\n',
+        ),
+        Example(
+            'import flask\n\napp = flask.Flask(__name__)\n\n@app.post("/password")\ndef change_password():\n    new = flask.request.form.get("password")\n    return "ok"\n',
+        ),
+    ]
+
+    def visit_FunctionDef(self, node, ctx) -> None:
+        if not _creates_app(ctx) or any(ctx.imports(m) for m in _PROTECTIONS) or web.is_test_code(ctx, node):
+            return
+        for deco in node.decorator_list:
+            if _unsafe_route(deco, ctx) and _reads_form(node, ctx):
+                ctx.report(
+                    self,
+                    deco,
+                    "This route handles form posts, but the Flask app has no CSRF protection: any site can submit it with the "
+                    "user's cookies. Add Flask-WTF's `CSRFProtect(app)` and a `csrf_token` field in the forms.",
+                )
+                return
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+
+def _creates_app(ctx) -> bool:
+    return any(q in _APP_CLASSES for q in ctx.module.imports.values()) or (
+        any(q in ("flask", "quart") for q in ctx.module.imports.values())
+    )
+
+
+def _unsafe_route(deco: ast.expr, ctx) -> bool:
+    if not isinstance(deco, ast.Call) or not isinstance(deco.func, ast.Attribute):
+        return False
+    owner = deco.func.value
+    if not isinstance(owner, ast.Name) or owner.id in ctx.module.imports or owner.id not in ctx.module.defined:
+        return False
+    attr = deco.func.attr
+    if attr in ("post", "put", "patch", "delete"):
+        return _app_named(owner.id, ctx)
+    if attr != "route":
+        return False
+    for kw in deco.keywords:
+        if kw.arg == "methods" and isinstance(kw.value, (ast.List, ast.Tuple, ast.Set)):
+            methods = {e.value.upper() for e in kw.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
+            return bool(methods & _UNSAFE_METHODS) and _app_named(owner.id, ctx)
+    return False
+
+
+def _app_named(name: str, ctx) -> bool:
+    """The decorator's owner is the module's own app (not a Blueprint or a router)."""
+    if name in ("app", "application") or name.endswith("_app"):
+        return not any(q.endswith(("Blueprint", "APIRouter")) for q in ctx.module.imports.values()) or name == "app"
+    return False
+
+
+def _reads_form(func, ctx) -> bool:
+    for node in ast.walk(func):
+        if isinstance(node, ast.Attribute) and node.attr == "form":
+            base = node.value
+            if ctx.qualified_name(base) in ("flask.request", "quart.request"):
+                return True
+    return False

@@ -1,0 +1,106 @@
+"""SLS131 float-nan-input."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import web
+from secure_ls.rules.base import Example, Rule
+
+_GUARDS = frozenset(
+    {
+        "math.isnan", "math.isfinite", "math.isinf", "cmath.isnan", "cmath.isfinite", "cmath.isinf",
+        "numpy.isnan", "numpy.isfinite", "numpy.isinf", "np.isnan", "np.isfinite",
+    }
+)
+
+
+class FloatNanInput(Rule):
+    """
+    ## What it does
+    Finds `float()` applied to request data (query parameters, form fields,
+    JSON, headers) in a function that never checks the result with
+    `math.isnan`/`math.isfinite`/`math.isinf`.
+
+    ## Why is this bad?
+    `float("nan")`, `float("inf")` and `float("-Infinity")` all succeed.
+    NaN compares false with everything, so `if amount > balance: reject()`
+    lets it through; it then poisons every sum it touches and is stored as
+    NaN. Infinity overflows limits and breaks serialization.
+
+    ## How to fix it
+    Reject non-finite values right after parsing:
+    `if not math.isfinite(value): raise ValueError(...)`. The quick fix
+    adds that check after the assignment. Consider `decimal.Decimal` for
+    money (it also parses "NaN", so check `is_finite()` there too).
+    """
+
+    id = "SLS131"
+    name = "float-nan-input"
+    title = "float() of request data without a NaN/infinity check"
+    cwe = 1287
+    severity = Severity.LOW
+    confidence = Confidence.MEDIUM
+    topic = "input-validation"
+    fixable = True
+    calls = frozenset({"float"})
+
+    VALID = [
+        'import math\nfrom flask import request\n\ndef pay():\n    amount = float(request.form["amount"])\n    if not math.isfinite(amount):\n        return "bad", 400\n    return str(amount)\n',
+        'from flask import request\n\ndef page():\n    return int(request.args["page"])\n',
+        'import os\n\ndef timeout():\n    return float(os.environ.get("TIMEOUT", "5"))\n',
+        'def ratio(value):\n    return float(value)\n',
+    ]
+    INVALID = [
+        Example(
+            'from flask import request\n\ndef withdraw(account):\n    amount = float(request.form["amount"])\n    if amount > account.balance:\n        return "insufficient funds", 400\n    account.balance -= amount\n    return "ok"\n',
+            fixed='from flask import request\nimport math\n\ndef withdraw(account):\n    amount = float(request.form["amount"])\n    if not math.isfinite(amount):\n        raise ValueError("amount must be a finite number")\n    if amount > account.balance:\n        return "insufficient funds", 400\n    account.balance -= amount\n    return "ok"\n',
+        ),
+        Example(
+            'def rate(request, item):\n    item.score = (item.score + float(request.POST["stars"])) / 2\n    item.save()\n',
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        if ctx.call_name(node) != "float" or len(node.args) != 1 or node.keywords:
+            return
+        part = ctx.origin(node.args[0]).risk("*")
+        if not web.is_client(part, ctx):
+            return
+        stmt = ctx.statement(node)
+        target = None
+        if isinstance(stmt, ast.Assign) and stmt.value is node and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            target = stmt.targets[0].id
+        if _guarded(ctx, node, target):
+            return
+        fix = None
+        if target is not None and ctx.lines[stmt.end_lineno - 1][ctx.span(stmt).end.column :].strip() == "":
+            indent = ctx.indentation(stmt)
+            fix = Fix(
+                "Reject NaN and infinity",
+                (ctx.insert_after(stmt, f'\n{indent}if not math.isfinite({target}):\n{indent}    raise ValueError("{target} must be a finite number")'),),
+                safe=False,
+                imports=("import math",),
+            )
+        ctx.report(
+            self,
+            node,
+            f"`float()` of {web.describe(part)} accepts \"nan\" and \"inf\": NaN passes every comparison check. "
+            "Reject non-finite values with `math.isfinite()`.",
+            fix=fix,
+            confidence=ctx.confidence_for(part),
+            related=ctx.related_path(part),
+        )
+
+
+def _guarded(ctx, call: ast.Call, target: str | None) -> bool:
+    body = web.function_body(ctx, call)
+    for node in ast.walk(body):
+        if isinstance(node, ast.Call) and (ctx.call_name(node) in _GUARDS or web.call_label(node) in ("isnan", "isfinite", "isinf", "is_finite")):
+            if target is None or any(target in web.names_in(a) for a in node.args):
+                return True
+        if isinstance(node, ast.Compare) and target is not None and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
+            if isinstance(node.left, ast.Name) and node.left.id == target and isinstance(node.comparators[0], ast.Name) and node.comparators[0].id == target:
+                return True  # `x != x`
+    return False

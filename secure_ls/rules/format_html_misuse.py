@@ -1,0 +1,97 @@
+"""SLS802 format-html-prebuilt."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine import flow
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import html, strings, web
+from secure_ls.rules.base import Example, Rule
+
+_FORMAT_HTML = frozenset({"django.utils.html.format_html"})
+
+
+class FormatHtmlPrebuilt(Rule):
+    """
+    ## What it does
+    Finds Django `format_html()` calls whose first argument is already
+    built with an f-string, `%`, `.format()` or `+` from non-constant
+    values, instead of passing those values as `format_html`'s own
+    arguments.
+
+    ## Why is this bad?
+    `format_html` escapes its *arguments* and marks the result safe. Values
+    formatted into the template string beforehand are not escaped, yet end
+    up marked safe all the same: the call looks safe in review and is
+    cross-site scripting in practice.
+
+    ## How to fix it
+    Put a `{}` placeholder where each value goes and pass the values as
+    arguments: `format_html("<b>{}</b>", name)`. The quick fix does this
+    (literal braces in the template are doubled).
+    """
+
+    id = "SLS802"
+    name = "format-html-prebuilt"
+    title = "format_html with a template built from non-constant data"
+    cwe = 79
+    severity = Severity.HIGH
+    confidence = Confidence.HIGH
+    topic = "xss"
+    fixable = True
+    calls = _FORMAT_HTML
+
+    VALID = [
+        'from django.utils.html import format_html\n\ndef link(url, text):\n    return format_html(\'<a href="{}">{}</a>\', url, text)\n',
+        'from django.utils.html import format_html\nCLS = "btn"\n\ndef button(label):\n    return format_html(f\'<button class="{CLS}">{{}}</button>\', label)\n',
+        'def format_html(template, *args):\n    return template.format(*args)\n\ndef f(x):\n    return format_html(f"<b>{x}</b>")\n',
+    ]
+    INVALID = [
+        Example(
+            'from django.utils.html import format_html\n\ndef badge(user):\n    return format_html(f"<span class=\'badge\'>{user.username}</span>")\n',
+            fixed='from django.utils.html import format_html\n\ndef badge(user):\n    return format_html("<span class=\'badge\'>{}</span>", user.username)\n',
+        ),
+        Example(
+            'from django.utils.html import format_html\n\ndef row(name, style):\n    return format_html("<td style=\\"{}\\">%s</td>" % name, style)\n',
+        ),
+        Example(
+            'from django.utils.html import format_html\n\ndef item(request):\n    return format_html("<li>{}</li>".format(request.GET["q"]))\n',
+            fixed='from django.utils.html import format_html\n\ndef item(request):\n    return format_html("<li>{}</li>", request.GET["q"])\n',
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        if ctx.call_name(node) not in _FORMAT_HTML or not node.args:
+            return
+        template = node.args[0]
+        if not strings.is_built(template):
+            return
+        parts = strings.pieces(template)
+        dynamic = strings.values(parts) if parts is not None else [template]
+        part, worst = web.worst_value(ctx, dynamic, "html")
+        if part is None:
+            return
+        fix = None
+        if parts is not None and len(node.args) == 1 and not node.keywords and all(
+            not ctx.origin(v).is_constant and web.wrappable(ctx, v) for v in dynamic
+        ) and not _has_placeholders(parts):
+            literal = strings.python_literal(html.template(parts), html.literal_quote(ctx, template))
+            fix = Fix(
+                "Pass the values as format_html arguments",
+                (ctx.replace(template, literal + ", " + ", ".join(ctx.text(v) for v in dynamic)),),
+                safe=True,
+            )
+        ctx.report(
+            self,
+            template,
+            f"The `format_html` template is built from {web.describe_value(ctx, part, worst)}, which is therefore not escaped "
+            "but still marked safe. Put `{}` in the template and pass the value as an argument.",
+            fix=fix,
+            confidence=ctx.confidence_for(part) if part.kind != flow.UNKNOWN else Confidence.MEDIUM,
+            related=ctx.related_path(part),
+        )
+
+
+def _has_placeholders(parts) -> bool:
+    return any(isinstance(p, strings.Literal) and ("{" in p.text or "}" in p.text) for p in parts)

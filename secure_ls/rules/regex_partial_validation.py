@@ -1,0 +1,165 @@
+"""SLS129 regex-partial-validation."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import refuncs, regex
+from secure_ls.rules.base import Example, Rule
+
+_PREFIX = re.compile(r"^([rRbBuU]{0,2})('''|\"\"\"|'|\")")
+
+
+class RegexPartialValidation(Rule):
+    """
+    ## What it does
+    Finds input checks written as `re.match(...)` or `re.search(...)` with a
+    pattern that is meant to cover the whole value but does not: it ends
+    with `$`, or it starts with `^` and ends with an open repeat such as
+    `[a-z0-9]+` without any end anchor. Only validations are reported: a
+    rejecting `if not re.match(...)`, or an `if re.match(...)` inside a
+    validator (`is_*`, `validate_*`, `check_*`, ...).
+
+    ## Why is this bad?
+    `$` also matches just before a trailing newline, so
+    `re.match(r"^[a-z]+$", "admin\\n")` succeeds and the newline slips into
+    file names, headers or log lines. Without an end anchor only a prefix is
+    checked: `re.match(r"^[a-z0-9]+", "abc; rm -rf /")` succeeds too.
+
+    ## How to fix it
+    Use `re.fullmatch`, which must match the entire string, and drop the
+    `^`/`$` anchors it makes redundant. The quick fix does exactly that; it
+    is marked unsafe because values with a trailing newline or extra text,
+    which passed before, are now rejected (which is the point). `\\Z` also
+    anchors at the very end. Prefix checks without a trailing repeat
+    (`re.match(r"^\\d", s)`), patterns using `re.MULTILINE`, and patterns
+    whose last part already accepts a newline or anything (`\\s*$`, `.*$`)
+    are not reported.
+    """
+
+    id = "SLS129"
+    name = "regex-partial-validation"
+    title = "Validation regex that does not cover the whole string"
+    cwe = 185
+    severity = Severity.MEDIUM
+    confidence = Confidence.MEDIUM
+    topic = "regex"
+    fixable = True
+    calls = frozenset({"re.match", "re.search"})
+
+    VALID = [
+        'import re\n\ndef ok(name):\n    if re.fullmatch(r"[a-z]+", name):\n        return True\n    return False\n',
+        'import re\n\ndef ok(name):\n    if re.match(r"^[a-z]+\\Z", name):\n        return True\n',
+        'import re\n\ndef is_comment(line):\n    if re.match(r"^\\s*#", line):\n        return True\n',
+        'import re\n\ndef parse(line):\n    m = re.match(r"^(\\w+)=(.*)$", line)\n    return m.groups() if m else None\n',
+        'import re\n\ndef has_word(text):\n    if re.search(r"[a-z]+$", text):\n        return True\n',
+        'import re\n\ndef lines(text):\n    if re.search(r"^[a-z]+$", text, re.MULTILINE):\n        return True\n',
+        'import re\n\ndef f(s):\n    if (m := re.match(r"^(\\d+)$", s)):\n        return int(m.group(1))\n',
+    ]
+    INVALID = [
+        Example(
+            'import re\n\ndef check_username(name):\n    if not re.match(r"^[a-z0-9_]+$", name):\n        raise ValueError("bad name")\n    return name\n',
+            fixed='import re\n\ndef check_username(name):\n    if not re.fullmatch(r"[a-z0-9_]+", name):\n        raise ValueError("bad name")\n    return name\n',
+        ),
+        Example(
+            'import re\n\ndef valid_tag(tag):\n    if re.search(r"^[A-Za-z0-9.-]+", tag) and len(tag) < 64:\n        return True\n    return False\n',
+            fixed='import re\n\ndef valid_tag(tag):\n    if re.fullmatch(r"[A-Za-z0-9.-]+", tag) and len(tag) < 64:\n        return True\n    return False\n',
+        ),
+        Example(
+            'from re import match\n\ndef is_hex(value):\n    if match("[0-9a-f]{32}$", value):\n        return True\n    return False\n',
+            fixed='from re import match\nfrom re import fullmatch\n\ndef is_hex(value):\n    if fullmatch("[0-9a-f]{32}", value):\n        return True\n    return False\n',
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        name = ctx.call_name(node) or ""
+        if name not in ("re.match", "re.search") or not _in_if_test(node, ctx):
+            return
+        pattern_node = refuncs.pattern_arg(node)
+        if pattern_node is None or refuncs.subject_arg(node, name) is None:
+            return
+        pattern = refuncs.constant_pattern(pattern_node, ctx)
+        flags = refuncs.flags_value(node, name, ctx)
+        if pattern is None or flags is None or flags & re.MULTILINE:
+            return
+        shape = regex.anchors(pattern, flags)
+        if shape is None:
+            return
+        starts, end, open_repeat = shape
+        if name == "re.search" and not starts:
+            return
+        last = regex.tail(pattern, flags)
+        if last is None or "\n" in last[0] or last[1]:
+            return  # the tail already accepts newlines or anything: the anchors do not restrict it
+        if not _validating(node, ctx):
+            return
+        if end == "$":
+            problem = "ends with `$`, which also matches before a trailing newline (`\"abc\\n\"` passes)"
+        elif end is None and starts and open_repeat:
+            problem = "has no end anchor, so only a prefix is checked (`\"abc; anything\"` passes)"
+        else:
+            return
+        fix = self._fix(node, pattern_node, starts, end, flags, ctx)
+        ctx.report(
+            self,
+            node,
+            f"This validation with `{name}` {problem}. Use `re.fullmatch` (without the `^`/`$` anchors).",
+            fix=fix,
+        )
+
+    def _fix(self, call: ast.Call, pattern_node: ast.expr, starts: bool, end: str | None, flags: int, ctx) -> Fix | None:
+        if flags & re.VERBOSE or not isinstance(pattern_node, ast.Constant):
+            return None
+        source = ctx.text(pattern_node)
+        match = _PREFIX.match(source)
+        if match is None or not source.endswith(match.group(2)):
+            return None
+        quote = match.group(2)
+        head, body = source[: match.end()], source[match.end() : len(source) - len(quote)]
+        if starts:
+            if not body.startswith("^"):
+                return None
+            body = body[1:]
+        if end == "$":
+            if not body.endswith("$") or body.endswith("\\$"):
+                return None
+            body = body[:-1]
+        new_source = head + body + quote
+        try:
+            if ast.literal_eval(new_source) == pattern_node.value:
+                return None
+        except (SyntaxError, ValueError):
+            return None
+        func = call.func
+        if isinstance(func, ast.Attribute):
+            func_text, imports = ctx.text(func.value) + ".fullmatch", ()
+        else:
+            func_text, imports = "fullmatch", ("from re import fullmatch",)
+        return Fix(
+            "Use re.fullmatch",
+            (ctx.replace(func, func_text), ctx.replace(pattern_node, new_source)),
+            safe=False,
+            imports=imports,
+        )
+
+
+_VALIDATOR_NAME = re.compile(r"^is_|valid|check|verify|sanitiz|clean|allowed|is_safe|ensure|assert_|require", re.IGNORECASE)
+
+
+def _validating(call: ast.Call, ctx) -> bool:
+    """A rejecting check (`if not re.match(...)`) or a check inside a validator function."""
+    parent = ctx.parent(call)
+    if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
+        return True
+    func = ctx.enclosing_function(call)
+    return func is not None and bool(_VALIDATOR_NAME.search(func.name))
+
+
+def _in_if_test(node: ast.AST, ctx) -> bool:
+    child = node
+    parent = ctx.parent(node)
+    while isinstance(parent, (ast.UnaryOp, ast.BoolOp)) and (not isinstance(parent, ast.UnaryOp) or isinstance(parent.op, ast.Not)):
+        child, parent = parent, ctx.parent(parent)
+    return isinstance(parent, (ast.If, ast.While, ast.IfExp)) and parent.test is child
