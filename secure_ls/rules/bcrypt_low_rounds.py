@@ -38,6 +38,7 @@ class BcryptLowRounds(Rule):
     confidence = Confidence.HIGH
     topic = "passwords"
     fixable = True
+    calls = frozenset({"bcrypt.gensalt", "passlib.hash.bcrypt.using", "passlib.hash.bcrypt_sha256.using"})
 
     VALID = [
         "import bcrypt\ndef store(password):\n    return bcrypt.hashpw(password, bcrypt.gensalt())\n",

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import crypto
 from secure_ls.rules.base import Example, Rule
 
+_CONSTRUCTIONS = frozenset(
+    {"wrap", "unwrap", "keywrap", "kw", "cmac", "omac", "siv", "ctr", "keystream", "block", "prf", "ff1", "ff3", "fpe", "milenage", "dukpt", "xts", "gcm", "ccm", "eax", "ocb", "kdf", "drbg"}
+)
 _ENCRYPTING = frozenset({"encrypt", "encrypt_and_digest"})
 _DECRYPTING = frozenset({"decrypt", "decrypt_and_verify"})
 _GCM_MESSAGE = (
@@ -22,6 +26,10 @@ class EcbMode(Rule):
     Finds block ciphers used in ECB mode: `modes.ECB()` in `cryptography`,
     `AES.new(key, AES.MODE_ECB)` in PyCryptodome, and `AES.new(key)` with no
     mode, which is ECB in the old PyCrypto. Weak ciphers are left to SLS310.
+    A cipher only used to decrypt (reading data encrypted elsewhere) is
+    reported with medium confidence; ECB used on single blocks inside
+    another construction (functions named for key wrap, CMAC, CTR, ...) is
+    not reported.
 
     ## Why is this bad?
     ECB encrypts equal blocks to equal ciphertext blocks, so patterns in the
@@ -48,6 +56,7 @@ class EcbMode(Rule):
     topic = "crypto"
     bandit = ("B305",)
     fixable = True
+    calls = frozenset({crypto.CRYPTOGRAPHY_MODES + "ECB", "Crypto.Cipher.", "Cryptodome.Cipher."})
 
     VALID = [
         "from Crypto.Cipher import AES\ndef seal(key, data):\n    cipher = AES.new(key, AES.MODE_GCM)\n    ct, tag = cipher.encrypt_and_digest(data)\n    return cipher.nonce + tag + ct\n",
@@ -78,12 +87,18 @@ class EcbMode(Rule):
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
+        if self._building_block(node, ctx):
+            return
         name = ctx.call_name(node) or ""
         if name == crypto.CRYPTOGRAPHY_MODES + "ECB":
             parent = ctx.parent(node)
-            if isinstance(parent, ast.Call) and (ctx.call_name(parent) or "") == crypto.CRYPTOGRAPHY_CIPHER and parent.args:
-                if crypto.weak_cipher_name(parent.args[0], ctx):
-                    return
+            if (
+                isinstance(parent, ast.Call)
+                and (ctx.call_name(parent) or "") == crypto.CRYPTOGRAPHY_CIPHER
+                and parent.args
+                and crypto.weak_cipher_name(parent.args[0], ctx)
+            ):
+                return
             ctx.report(self, node, "ECB mode encrypts equal blocks to equal ciphertext, leaking patterns: use AES-GCM (AESGCM) with a random 96-bit nonce.")
             return
         cipher = crypto.pycrypto_cipher(node, ctx)
@@ -110,12 +125,26 @@ class EcbMode(Rule):
         fix = None
         if cipher == "AES" and isinstance(mode, ast.Attribute) and len(node.args) + len(node.keywords) == 2:
             fix = self._fix(node, ctx, lambda: ctx.replace(mode, f"{ctx.text(mode.value)}.MODE_GCM"))
+        uses = crypto.receiver_uses(node, ctx)
+        decrypt_only = bool(uses) and not uses & _ENCRYPTING and bool(uses & _DECRYPTING)
         ctx.report(
             self,
             mode,
             "ECB mode encrypts equal blocks to equal ciphertext, leaking patterns: use MODE_GCM. " + (_GCM_MESSAGE if fix else ""),
             fix=fix,
+            confidence=Confidence.MEDIUM if decrypt_only else None,
         )
+
+    @staticmethod
+    def _building_block(node: ast.Call, ctx) -> bool:
+        """ECB on single blocks inside another construction (key wrap, CMAC, CTR, FF1...)."""
+        for anc in ctx.ancestors(node):
+            if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                words = set(re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", anc.name.lower() if isinstance(anc, ast.FunctionDef) else anc.name))
+                words = {w.lower() for w in words}
+                if words & _CONSTRUCTIONS:
+                    return True
+        return False
 
     def _fix(self, node: ast.Call, ctx, edit):
         if not isinstance(node.func, ast.Attribute):

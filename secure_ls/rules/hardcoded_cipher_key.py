@@ -40,6 +40,7 @@ class HardcodedCipherKey(Rule):
     confidence = Confidence.MEDIUM
     topic = "secrets"
     fixable = False
+    calls = crypto.CIPHER_MODULES | frozenset({"cryptography.fernet.Fernet", crypto.CRYPTOGRAPHY_AEAD})
 
     VALID = [
         "import os\nfrom cryptography.fernet import Fernet\nf = Fernet(os.environ['FERNET_KEY'])\n",
@@ -58,9 +59,7 @@ class HardcodedCipherKey(Rule):
         what = None
         if name in _FERNET:
             what = "Fernet key"
-        elif name.startswith(crypto.CRYPTOGRAPHY_AEAD):
-            what = f"{name.rsplit('.', 1)[-1]} key"
-        elif crypto.cryptography_algorithm(node, ctx) is not None:
+        elif name.startswith(crypto.CRYPTOGRAPHY_AEAD) or crypto.cryptography_algorithm(node, ctx) is not None:
             what = f"{name.rsplit('.', 1)[-1]} key"
         elif crypto.pycrypto_cipher(node, ctx) is not None:
             what = f"{crypto.pycrypto_cipher(node, ctx)} key"
@@ -83,4 +82,5 @@ class HardcodedCipherKey(Rule):
             key,
             f"{what} written in the code: anyone with the source can decrypt the data, and the key cannot be rotated. "
             "Load it at run time from a secret store or environment variable, and replace the exposed key.",
+            confidence=Confidence.LOW if crypto.in_test(key, ctx) else None,
         )

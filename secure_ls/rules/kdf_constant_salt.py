@@ -39,6 +39,7 @@ class KdfConstantSalt(Rule):
     confidence = Confidence.HIGH
     topic = "passwords"
     fixable = False
+    calls = crypto.KDF_CALLS
 
     VALID = [
         "import hashlib, os\ndef store(password):\n    salt = os.urandom(16)\n    return salt + hashlib.pbkdf2_hmac('sha256', password.encode(), salt, 600_000)\n",
@@ -71,4 +72,5 @@ class KdfConstantSalt(Rule):
             salt,
             f"Password-based key derivation with {what} `{ctx.text(salt)[:40]}`: identical passwords give identical hashes and one "
             "precomputed dictionary attacks every hash. Generate a random salt per password (os.urandom(16)) and store it with the hash.",
+            confidence=Confidence.LOW if crypto.in_test(node, ctx) else None,
         )

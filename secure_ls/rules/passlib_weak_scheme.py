@@ -56,6 +56,7 @@ class PasslibWeakScheme(Rule):
     confidence = Confidence.HIGH
     topic = "passwords"
     fixable = True
+    calls = frozenset({"passlib.context.CryptContext", "passlib.hash."})
 
     VALID = [
         "from passlib.hash import pbkdf2_sha256\ndef store(pw):\n    return pbkdf2_sha256.hash(pw)\n",

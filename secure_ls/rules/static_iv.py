@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine.model import Confidence, Edit, Fix, Severity, Span
-from secure_ls.rules._support import crypto
+from secure_ls.rules._support import crypto, logs
 from secure_ls.rules.base import Example, Rule
 
 _CRYPTOGRAPHY_MODES = {"CBC": 16, "CFB": 16, "CFB8": 16, "OFB": 16, "CTR": 16, "GCM": 12}
@@ -36,10 +36,14 @@ class StaticIv(Rule):
     Draw a fresh random IV/nonce for every message (`os.urandom(16)` for
     CBC, 12 bytes for GCM) and store it with the ciphertext; it need not be
     secret. When the IV is a local variable, the quick fix assigns
-    `os.urandom(n)` to it. With PyCryptodome, it removes the constant
-    argument, so the library draws a random one (read it back as
-    `cipher.iv` or `cipher.nonce`). Both are unsafe: the code that decrypts
-    must now read the IV stored with each ciphertext.
+    `os.urandom(n)` to it; when the literal is written in the call, it
+    adds `iv = os.urandom(n)` (or `nonce = ...`) on the line before and
+    passes that variable, so the value is at hand to store. With
+    PyCryptodome, it removes the constant argument, so the library draws a
+    random one (read it back as `cipher.iv` or `cipher.nonce`). The fixes
+    are unsafe and leave one step to you: store the IV with each
+    ciphertext, and make the code that decrypts read it from there. A
+    module-level constant IV gets no fix.
     """
 
     id = "SLS312"
@@ -50,6 +54,8 @@ class StaticIv(Rule):
     confidence = Confidence.HIGH
     topic = "crypto"
     fixable = True
+    calls = frozenset({crypto.CRYPTOGRAPHY_MODES, crypto.CRYPTOGRAPHY_AEAD, "Crypto.Cipher.", "Cryptodome.Cipher."})
+    methods = frozenset({"encrypt"})
 
     VALID = [
         "import os\nfrom cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes\ndef enc(key, data):\n    iv = os.urandom(16)\n    e = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()\n    return iv + e.update(data) + e.finalize()\n",
@@ -70,6 +76,10 @@ class StaticIv(Rule):
         ),
         Example(
             "from cryptography.hazmat.primitives.ciphers.aead import AESGCM\n\ndef seal(key, data):\n    return AESGCM(key).encrypt(b'\\x00' * 12, data, None)\n",
+            fixed="from cryptography.hazmat.primitives.ciphers.aead import AESGCM\nimport os\n\ndef seal(key, data):\n    nonce = os.urandom(12)\n    return AESGCM(key).encrypt(nonce, data, None)\n",
+        ),
+        Example(
+            "from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes\n\nIV = b'0123456789abcdef'\n\ndef encryptor(key):\n    return Cipher(algorithms.AES(key), modes.CBC(IV)).encryptor()\n",
             fixed=None,
         ),
         Example(
@@ -137,6 +147,8 @@ class StaticIv(Rule):
                 )
             elif pycrypto_call is not None:
                 fix = Fix("Let PyCryptodome draw a random IV/nonce (cipher.iv / cipher.nonce)", (self._remove_argument(pycrypto_call, iv, ctx),), safe=False)
+            elif crypto.literal_bytes_length(iv, ctx, follow=False) is not None:
+                fix = self._variable_fix(call, iv, "nonce" if mode in _STREAM_LIKE else "iv", length or size, ctx)
         what = "nonce" if mode in _STREAM_LIKE else "IV"
         severity = Severity.HIGH if mode in _STREAM_LIKE else Severity.MEDIUM
         consequence = (
@@ -151,7 +163,23 @@ class StaticIv(Rule):
             "and store it with the ciphertext.",
             fix=fix,
             severity=severity,
-            confidence=Confidence.HIGH if encrypting_only else Confidence.MEDIUM,
+            confidence=Confidence.LOW if crypto.in_test(iv, ctx) else Confidence.HIGH if encrypting_only else Confidence.MEDIUM,
+        )
+
+    def _variable_fix(self, call: ast.Call, iv: ast.expr, name: str, size: int, ctx) -> Fix | None:
+        """`modes.CBC(b"...")` -> `iv = os.urandom(16)` on the line before, and `modes.CBC(iv)`,
+        so the IV is at hand to be stored with the ciphertext."""
+        stmt = ctx.statement(call)
+        func = ctx.enclosing_function(call)
+        if stmt is None or func is None or not logs.own_line(stmt, ctx):
+            return None
+        if any(isinstance(n, (ast.Name, ast.arg)) and getattr(n, "id", getattr(n, "arg", None)) == name for n in ast.walk(func)):
+            return None  # the name is taken
+        return Fix(
+            f"Use a random {name} in a variable (os.urandom), to store with the ciphertext",
+            (logs.insert_line_before(stmt, f"{name} = os.urandom({size})", ctx), ctx.replace(iv, name)),
+            safe=False,
+            imports=("import os",),
         )
 
     def _remove_argument(self, call: ast.Call, arg: ast.expr, ctx) -> Edit:

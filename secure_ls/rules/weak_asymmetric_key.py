@@ -60,6 +60,8 @@ class WeakAsymmetricKey(Rule):
     topic = "crypto"
     bandit = ("B505",)
     fixable = True
+    calls = frozenset(_SIZED) | frozenset({_ASYM + "ec.", "Crypto.PublicKey.ECC.generate", "Cryptodome.PublicKey.ECC.generate"})
+    methods = frozenset({"generate_key"})
 
     VALID = [
         "from cryptography.hazmat.primitives.asymmetric import rsa\nkey = rsa.generate_private_key(public_exponent=65537, key_size=3072)\n",

@@ -42,6 +42,7 @@ class WeakCipher(Rule):
     topic = "crypto"
     bandit = ("B304",)
     fixable = False
+    calls = crypto.CIPHER_MODULES | frozenset({"pyDes."})
 
     VALID = [
         "from cryptography.hazmat.primitives.ciphers.aead import AESGCM\ndef seal(key, nonce, data):\n    return AESGCM(key).encrypt(nonce, data, None)\n",

@@ -37,15 +37,33 @@ def has_unpacking(call: ast.Call) -> bool:
 
 
 def defining_value(node: ast.expr, ctx) -> ast.expr:
-    """For a local name assigned exactly once on every path, the assigned expression; else `node`."""
+    """For a local name assigned exactly once on every path reaching it, the assigned
+    expression; else `node`. (A name also bound by an unpacking or a loop elsewhere is
+    not followed: its origin then differs from the assigned expression's.)"""
     seen = 0
     while isinstance(node, ast.Name) and seen < 4:
         values = ctx.assigned_values(node)
         if len(values) != 1 or values[0] is node:
             return node
+        if _origin_key(ctx.origin(node)) != _origin_key(ctx.origin(values[0])):
+            return node
         node = values[0]
         seen += 1
     return node
+
+
+def _origin_key(origin) -> frozenset:
+    return frozenset((p.kind, p.label) for p in origin.parts)
+
+
+def in_test(node: ast.AST, ctx) -> bool:
+    """Inside a test function or test class (test vectors, fixtures)."""
+    for anc in ctx.ancestors(node):
+        if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef)) and (anc.name.startswith("test") or anc.name.startswith("_test")):
+            return True
+        if isinstance(anc, ast.ClassDef) and (anc.name.startswith("Test") or anc.name.endswith("Test") or anc.name.endswith("Tests")):
+            return True
+    return False
 
 
 def int_value(node: ast.expr | None, ctx, follow: bool = True) -> int | None:
@@ -193,7 +211,7 @@ def is_logging_call(call: ast.Call, ctx) -> bool:
     if not isinstance(func, ast.Attribute) or func.attr not in LOG_METHODS:
         return False
     name = ctx.call_name(call) or ""
-    if name.startswith("logging.") or name.startswith("loguru.") or name.startswith("structlog."):
+    if name.startswith(("logging.", "loguru.", "structlog.")):
         return True
     base = func.value
     if isinstance(base, ast.Call) and (ctx.call_name(base) or "") in ("logging.getLogger", "structlog.get_logger", "structlog.getLogger"):
@@ -205,7 +223,7 @@ def is_logging_call(call: ast.Call, ctx) -> bool:
     else:
         return False
     lowered = base_name.lower().strip("_")
-    return lowered in ("logger", "log", "logging", "_logger", "syslog", "audit_log", "audit_logger", "security_logger", "auth_logger") or lowered.endswith("logger") or lowered.endswith("_log")
+    return lowered in ("logger", "log", "logging", "_logger", "syslog", "audit_log", "audit_logger", "security_logger", "auth_logger") or lowered.endswith(("logger", "_log"))
 
 
 def string_literal_text(node: ast.AST) -> str | None:
@@ -412,3 +430,99 @@ def weak_digest(node: ast.expr, ctx) -> tuple[str, str] | None:
                 return algo, f"{ctx.text(target.value)}.SHA256"
             return algo, ""
     return None
+
+
+# ---- JWT ----------------------------------------------------------------------------------
+
+JWT_DECODE = frozenset({"jwt.decode", "jwt.api_jwt.decode", "jwt.PyJWT.decode", "jwt.api_jwt.PyJWT.decode", "jose.jwt.decode"})
+JWT_ENCODE = frozenset({"jwt.encode", "jwt.api_jwt.encode", "jwt.PyJWT.encode", "jwt.api_jwt.PyJWT.encode", "jose.jwt.encode"})
+
+
+def is_jwt_decode(call: ast.Call, ctx) -> bool:
+    return (ctx.call_name(call) or "") in JWT_DECODE
+
+
+def dict_entry(node: ast.expr | None, key: str, ctx) -> ast.expr | None:
+    """The value for string `key` in a dict literal (or a local name bound to one, or dict(key=...))."""
+    if node is None:
+        return None
+    node = defining_value(node, ctx)
+    if isinstance(node, ast.Dict):
+        for k, v in zip(node.keys, node.values):
+            if isinstance(k, ast.Constant) and k.value == key:
+                return v
+    if isinstance(node, ast.Call) and ctx.call_name(node) == "dict":
+        for kw in node.keywords:
+            if kw.arg == key:
+                return kw.value
+    return None
+
+
+def is_false(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is False
+
+
+def signature_disabled(call: ast.Call, ctx) -> ast.expr | None:
+    """The `False` that turns off signature verification in a jwt.decode call, if any."""
+    options = argument(call, None, "options")
+    value = dict_entry(options, "verify_signature", ctx)
+    if is_false(value):
+        return value
+    verify = argument(call, None, "verify")
+    if is_false(verify):
+        return verify
+    return None
+
+
+# ---- objects created by a call ------------------------------------------------------------
+
+def bound_name(call: ast.Call, ctx) -> str | None:
+    """The local name a constructor call is bound to: `x = Call()` or `with Call() as x:`."""
+    parent = ctx.parent(call)
+    if isinstance(parent, ast.Assign) and parent.value is call and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+        return parent.targets[0].id
+    if isinstance(parent, ast.AnnAssign) and parent.value is call and isinstance(parent.target, ast.Name):
+        return parent.target.id
+    if isinstance(parent, ast.withitem) and parent.context_expr is call and isinstance(parent.optional_vars, ast.Name):
+        return parent.optional_vars.id
+    return None
+
+
+def method_calls(name: str, call: ast.Call, ctx) -> list[ast.Call]:
+    """Calls `name.method(...)` in the function (or module unit) where `call` is."""
+    scope = ctx.enclosing_function(call) or ctx.tree
+    out = []
+    for node in ast.walk(scope):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == name
+        ):
+            out.append(node)
+    return sorted(out, key=lambda n: (n.lineno, n.col_offset))
+
+
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0", "[::1]")
+
+
+def is_local_host(text: str | None) -> bool:
+    if not text:
+        return False
+    host = text.lower()
+    return host in LOCAL_HOSTS or host.startswith("127.") or host.endswith((".localhost", ".local"))
+
+
+# ---- what rules declare to the engine (see Rule.calls) --------------------------------------
+
+KDF_CALLS = frozenset(
+    {
+        "hashlib.pbkdf2_hmac", "hashlib.scrypt", "cryptography.hazmat.primitives.kdf.pbkdf2.PBKDF2HMAC",
+        "cryptography.hazmat.primitives.kdf.scrypt.Scrypt", "Crypto.Protocol.KDF.PBKDF2", "Crypto.Protocol.KDF.scrypt",
+        "Cryptodome.Protocol.KDF.PBKDF2", "Cryptodome.Protocol.KDF.scrypt",
+    }
+)
+CIPHER_MODULES = frozenset(CRYPTOGRAPHY_ALGORITHMS) | frozenset(PYCRYPTO_CIPHERS)
+HMAC_CALLS = frozenset(
+    {"hmac.new", "hmac.HMAC", "hmac.digest", "cryptography.hazmat.primitives.hmac.HMAC", "Crypto.Hash.HMAC.new", "Cryptodome.Hash.HMAC.new"}
+)

@@ -1,0 +1,153 @@
+"""Shared helpers for the error-handling and logging rules (SLS701-SLS705).
+
+Recognising web views and response builders, locating an f-string field in
+the source, and building the logging statements the fixes insert.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from secure_ls.engine import catalog
+from secure_ls.engine.model import Edit, Position, Span
+from secure_ls.rules._support import crypto
+
+# Calls whose arguments end up in the HTTP response.
+RESPONSE_BUILDERS = frozenset(
+    {
+        "flask.jsonify", "flask.make_response", "flask.Response", "flask.render_template", "flask.render_template_string",
+        "flask.json.jsonify", "werkzeug.wrappers.Response", "werkzeug.Response", "quart.jsonify", "quart.make_response",
+        "django.http.HttpResponse", "django.http.JsonResponse", "django.http.HttpResponseBadRequest",
+        "django.http.HttpResponseServerError", "django.http.HttpResponseForbidden", "django.http.HttpResponseNotFound",
+        "django.http.response.HttpResponse", "django.http.response.JsonResponse", "django.shortcuts.render",
+        "rest_framework.response.Response", "starlette.responses.JSONResponse", "starlette.responses.PlainTextResponse",
+        "starlette.responses.HTMLResponse", "starlette.responses.Response", "fastapi.responses.JSONResponse",
+        "fastapi.responses.PlainTextResponse", "fastapi.responses.HTMLResponse", "fastapi.responses.Response",
+        "fastapi.HTTPException", "starlette.exceptions.HTTPException", "flask.abort", "werkzeug.exceptions.abort",
+        "aiohttp.web.Response", "aiohttp.web.json_response", "sanic.response.json", "sanic.response.text",
+        "bottle.HTTPResponse", "bottle.abort",
+    }
+)
+
+
+def is_view(func: ast.AST | None, ctx) -> bool:
+    """A web request handler: route-decorated, or taking `request` first (Django, DRF methods)."""
+    if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    for deco in func.decorator_list:
+        target = deco.func if isinstance(deco, ast.Call) else deco
+        if isinstance(target, ast.Attribute) and target.attr in catalog.ROUTE_DECORATOR_ATTRIBUTES:
+            if target.attr == "get" and not isinstance(deco, ast.Call):
+                continue
+            return True
+        name = ctx.qualified_name(target) or ""
+        if name.startswith(("rest_framework.decorators.", "django.views.decorators.", "django.contrib.auth.decorators.")):
+            return True
+    params = [a.arg for a in func.args.args]
+    return (params[:1] == ["request"] or params[:2] == ["self", "request"]) and any(ctx.imports(m) for m in DJANGO_MODULES)
+
+
+DJANGO_MODULES = ("django", "rest_framework", "ninja")
+WEB_MODULES = ("flask", "django", "rest_framework", "fastapi", "starlette", "aiohttp", "tornado", "bottle", "pyramid", "falcon", "quart", "sanic", "werkzeug", "litestar", "cherrypy", "web")
+
+
+def is_response_call(call: ast.Call, ctx) -> bool:
+    return (ctx.call_name(call) or "") in RESPONSE_BUILDERS
+
+
+def logger_statement(ctx, level: str, message: str, exc_info: bool = False) -> tuple[str, tuple[str, ...], bool]:
+    """The text of a logging call, the imports it needs, and whether adding it is side-effect free."""
+    logger, imports, clean = crypto.logger_for_fix(ctx)
+    args = _quote(message) + (", exc_info=True" if exc_info else "")
+    return f"{logger}.{level}({args})", imports, clean
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def own_line(stmt: ast.stmt, ctx) -> bool:
+    """Whether `stmt` starts its line (so text can be inserted before it as a new line)."""
+    line = ctx.line_text(stmt)
+    indent = ctx.indentation(stmt)
+    return stmt.col_offset == len(indent.encode("utf-8")) and line[: len(indent)].strip() == ""
+
+
+def insert_line_before(stmt: ast.stmt, text: str, ctx) -> Edit:
+    return ctx.insert_before(stmt, f"{text}\n{ctx.indentation(stmt)}")
+
+
+def field_span(value: ast.expr, ctx) -> tuple[Span, str] | None:
+    """For an expression inside an f-string field, the span of the whole `{...}` field and
+    the text after the expression inside it (`!r`, `:>10`, ``). None if it cannot be located."""
+    span = ctx.span(value)
+    if span.start.line != span.end.line:
+        return None
+    line = ctx.lines[span.start.line]
+    i = span.start.column - 1
+    while i >= 0 and line[i] in " \t(":
+        if line[i] == "(":
+            return None
+        i -= 1
+    if i < 0 or line[i] != "{" or (i > 0 and line[i - 1] == "{" and (i < 2 or line[i - 2] != "{")):
+        return None
+    j = span.end.column
+    depth = 0
+    while j < len(line):
+        ch = line[j]
+        if ch == "{":
+            return None  # nested format spec
+        if ch == "}":
+            break
+        j += 1
+    else:
+        return None
+    if depth:
+        return None
+    rest = line[span.end.column : j]
+    return Span(Position(span.start.line, i), Position(span.start.line, j + 1)), rest
+
+
+_PERCENT = re.compile(r"%(?:\((?P<name>\w+)\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<conv>[diouxXeEfFgGcrsa%])")
+
+
+def percent_specs(text: str) -> list[re.Match] | None:
+    """The %-conversions of a logging format string, without `%%`; None when named."""
+    out = []
+    for match in _PERCENT.finditer(text):
+        if match.group("conv") == "%":
+            continue
+        if match.group("name"):
+            return None
+        out.append(match)
+    return out
+
+
+def literal_prefix(node: ast.expr) -> str:
+    """The constant text of an f-string or concatenation, fields removed, tidied for a message."""
+    parts: list[str] = []
+    if isinstance(node, ast.JoinedStr):
+        for v in node.values:
+            if isinstance(v, ast.Constant) and isinstance(v.value, str):
+                parts.append(v.value)
+            else:
+                parts.append("\0")
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        stack = [node]
+        flat = []
+        while stack:
+            current = stack.pop()
+            if isinstance(current, ast.BinOp) and isinstance(current.op, ast.Add):
+                stack.append(current.right)
+                stack.append(current.left)
+            else:
+                flat.append(current)
+        for v in flat:
+            if isinstance(v, ast.Constant) and isinstance(v.value, str):
+                parts.append(v.value)
+            else:
+                parts.append("\0")
+    text = "".join(parts).split("\0")[0]
+    text = text.strip().rstrip(":-–—,;(").strip()
+    return text

@@ -1,0 +1,170 @@
+"""SLS705 auth-failure-not-logged."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import crypto, logs
+from secure_ls.rules.base import Example, Rule
+
+# Calls that check credentials or permissions; `not <call>` is a failure.
+_CHECKS = frozenset(
+    {
+        "check_password", "checkpw", "verify_password", "check_password_hash", "authenticate", "verify", "check_auth",
+        "verify_token", "verify_totp", "verify_otp", "has_perm", "has_permission", "has_permissions", "is_authorized",
+        "check_permission", "validate_credentials", "verify_credentials", "login_user", "login",
+    }
+)
+# Calls whose None/False result means the credentials were wrong.
+_AUTH_RESULTS = frozenset({"authenticate", "authenticate_user", "check_credentials", "verify_credentials", "get_authenticated_user"})
+
+
+def _call_last(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            return func.attr
+        if isinstance(func, ast.Name):
+            return func.id
+    return None
+
+
+class AuthFailureNotLogged(Rule):
+    """
+    ## What it does
+    Finds failed-login and failed-authorization branches in web views
+    (Flask/FastAPI route functions, Django views) that neither log nor
+    raise: `if not user.check_password(pw): return ...`,
+    `if user is None:` after `user = authenticate(...)`,
+    `if not request.user.has_perm(...): return ...`. This rule is off by
+    default (`default_enabled = False`): enable it where audit logging of
+    security events is a requirement.
+
+    ## Why is this bad?
+    Without a record of failed logins and denied requests, brute-force and
+    credential-stuffing attacks go unnoticed, alerting has nothing to act
+    on, and an incident cannot be reconstructed afterwards (CWE-778,
+    OWASP A09).
+
+    ## How to fix it
+    Log the failure at warning level with what is needed to investigate
+    (user name, client address; never the password). The quick fix inserts
+    `logger.warning("Failed login attempt")` at the start of the branch,
+    using the module's `logger` when there is one, else `logging` (which
+    may configure logging as a side effect, so that variant is unsafe).
+    """
+
+    id = "SLS705"
+    name = "auth-failure-not-logged"
+    title = "Failed login or authorization not logged"
+    cwe = 778
+    severity = Severity.LOW
+    confidence = Confidence.LOW
+    topic = "logging"
+    fixable = True
+    default_enabled = False
+
+    VALID = [
+        "import logging\nfrom flask import request\nlogger = logging.getLogger(__name__)\n@app.route('/login', methods=['POST'])\ndef login():\n    user = find(request.form['u'])\n    if not user.check_password(request.form['p']):\n        logger.warning('failed login for %r', request.form['u'])\n        return 'denied', 401\n    return 'ok'\n",
+        "def helper(user, pw):\n    if not user.check_password(pw):\n        return False\n    return True\n",
+        "from django.core.exceptions import PermissionDenied\ndef edit(request):\n    if not request.user.has_perm('app.change'):\n        raise PermissionDenied\n",
+    ]
+    INVALID = [
+        Example(
+            "import logging\nfrom flask import request\n\nlogger = logging.getLogger(__name__)\n\n@app.route('/login', methods=['POST'])\ndef login():\n"
+            "    user = find(request.form['username'])\n    if user is None or not user.check_password(request.form['password']):\n        return 'Invalid credentials', 401\n    return 'ok'\n",
+            fixed="import logging\nfrom flask import request\n\nlogger = logging.getLogger(__name__)\n\n@app.route('/login', methods=['POST'])\ndef login():\n"
+            "    user = find(request.form['username'])\n    if user is None or not user.check_password(request.form['password']):\n        logger.warning(\"Failed login attempt\")\n        return 'Invalid credentials', 401\n    return 'ok'\n",
+        ),
+        Example(
+            "from flask import request, jsonify\nfrom werkzeug.security import check_password_hash\n\n@bp.route('/login', methods=['POST'])\ndef login():\n"
+            "    user = find(request.json.get('email'))\n    if check_password_hash(user.password, request.json.get('password')):\n        return jsonify(ok=True)\n    else:\n        return jsonify(ok=False), 401\n",
+            fixed="from flask import request, jsonify\nfrom werkzeug.security import check_password_hash\nimport logging\n\n@bp.route('/login', methods=['POST'])\ndef login():\n"
+            "    user = find(request.json.get('email'))\n    if check_password_hash(user.password, request.json.get('password')):\n        return jsonify(ok=True)\n    else:\n        logging.warning(\"Failed login attempt\")\n        return jsonify(ok=False), 401\n",
+        ),
+        Example(
+            "from django.contrib.auth import authenticate\nfrom django.shortcuts import render\n\ndef login_view(request):\n"
+            "    user = authenticate(request, username=request.POST['u'], password=request.POST['p'])\n    if user is None:\n        return render(request, 'login.html', {'error': True})\n    return render(request, 'home.html')\n",
+            fixed="from django.contrib.auth import authenticate\nfrom django.shortcuts import render\nimport logging\n\ndef login_view(request):\n"
+            "    user = authenticate(request, username=request.POST['u'], password=request.POST['p'])\n    if user is None:\n        logging.warning(\"Failed login attempt\")\n        return render(request, 'login.html', {'error': True})\n    return render(request, 'home.html')\n",
+        ),
+    ]
+
+    def visit_If(self, node: ast.If, ctx) -> None:
+        func = ctx.enclosing_function(node)
+        if not logs.is_view(func, ctx):
+            return
+        kind = self._failure(node.test, ctx)
+        branch = node.body
+        if kind is None:
+            # `if check_password(...): <success> else: <failure>`
+            kind = self._success(node.test, ctx)
+            branch = node.orelse
+            if kind is None or not branch or (len(branch) == 1 and isinstance(branch[0], ast.If)):
+                return
+        if not self._silent_denial(branch, ctx):
+            return
+        first = branch[0]
+        fix = None
+        if logs.own_line(first, ctx) and first.lineno > node.lineno:
+            message = "Failed login attempt" if kind == "login" else "Authorization denied"
+            text, imports, clean = logs.logger_statement(ctx, "warning", message)
+            fix = Fix("Log the failure", (logs.insert_line_before(first, text, ctx),), safe=clean, imports=imports)
+        what = "Failed login" if kind == "login" else "Denied authorization"
+        ctx.report(
+            self,
+            node.test,
+            f"{what} is not logged: brute-force and credential-stuffing attempts go unnoticed. Log it at warning level "
+            "(user name and client address, never the password).",
+            fix=fix,
+        )
+
+    def _silent_denial(self, branch: list[ast.stmt], ctx) -> bool:
+        nodes = [n for stmt in branch for n in ast.walk(stmt)]
+        if not any(isinstance(n, ast.Return) for n in nodes):
+            return False
+        if any(isinstance(n, ast.Raise) for n in nodes):
+            return False
+        return not any(isinstance(n, ast.Call) and (crypto.is_logging_call(n, ctx) or self._audit_call(n)) for n in nodes)
+
+    def _success(self, test: ast.expr, ctx) -> str | None:
+        last = _call_last(test)
+        if last in _CHECKS and last not in ("login", "login_user", "authenticate"):
+            return "authorization" if last.startswith(("has_", "is_authorized", "check_permission")) else "login"
+        return None
+
+    @staticmethod
+    def _audit_call(call: ast.Call) -> bool:
+        last = _call_last(call) or ""
+        return any(w in last.lower() for w in ("log", "audit", "record_fail", "alert", "notify", "track", "signal", "send"))
+
+    def _failure(self, test: ast.expr, ctx) -> str | None:
+        if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+            for value in test.values:
+                kind = self._failure(value, ctx)
+                if kind:
+                    return kind
+            return None
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            operand = test.operand
+            last = _call_last(operand)
+            if last in _CHECKS:
+                return "authorization" if last.startswith(("has_", "is_authorized", "check_permission")) else "login"
+            if isinstance(operand, ast.Name) and self._auth_result(operand, ctx):
+                return "login"
+            return None
+        if (
+            isinstance(test, ast.Compare)
+            and len(test.ops) == 1
+            and isinstance(test.ops[0], ast.Is)
+            and isinstance(test.comparators[0], ast.Constant)
+            and test.comparators[0].value is None
+            and isinstance(test.left, ast.Name)
+            and self._auth_result(test.left, ctx)
+        ):
+            return "login"
+        return None
+
+    def _auth_result(self, name: ast.Name, ctx) -> bool:
+        return any(_call_last(v) in _AUTH_RESULTS for v in ctx.assigned_values(name))

@@ -1,0 +1,208 @@
+"""SLS701 error-details-in-response."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import crypto, logs
+from secure_ls.rules.base import Example, Rule
+
+_TRACEBACK = frozenset({"traceback.format_exc", "traceback.format_exception", "traceback.format_tb", "traceback.format_stack", "sys.exc_info"})
+# Exceptions whose text describes the server's internals rather than the client's mistake.
+_BROAD = frozenset({"Exception", "BaseException"})
+_INTERNAL_SUFFIXES = ("DatabaseError", "OperationalError", "ProgrammingError", "IntegrityError", "SQLAlchemyError", "InterfaceError", "OSError", "IOError", "EnvironmentError", "CalledProcessError", "ConnectionError", "RequestException")
+# Attributes of an exception that are meant for the client (HTTP status, public description).
+_SAFE_ATTRIBUTES = frozenset({"code", "status", "status_code", "description", "name", "detail", "errno", "http_status", "messages", "message_dict"})
+_CLIMB_CALLS = frozenset({"str", "repr", "format", "traceback.format_exc", "traceback.format_exception"})
+DEFAULT_MESSAGE = "Internal server error"
+
+
+def _types(handler: ast.ExceptHandler) -> list[str] | None:
+    if handler.type is None:
+        return None
+    nodes = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    out = []
+    for n in nodes:
+        if isinstance(n, ast.Name):
+            out.append(n.id)
+        elif isinstance(n, ast.Attribute):
+            out.append(n.attr)
+        else:
+            out.append("?")
+    return out
+
+
+def _body_nodes(handler: ast.ExceptHandler):
+    stack = list(reversed(handler.body))
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+class ErrorDetailsInResponse(Rule):
+    """
+    ## What it does
+    Finds exception details sent back to the client from an `except`
+    block: `str(e)`, `repr(e)`, `f"{e}"`, `e.args` or
+    `traceback.format_exc()` in a value returned by a web view, or passed
+    to `jsonify`, `make_response`, `HttpResponse`, `JsonResponse`, DRF/
+    Starlette/FastAPI responses, `render_template`, `abort(500, ...)` or
+    `HTTPException(detail=...)`. Tracebacks are always reported; exception
+    text only when the handler catches broad or internal errors
+    (`Exception`, a bare `except`, database and OS errors), since messages
+    of validation errors are usually meant for the client.
+
+    ## Why is this bad?
+    Exception messages and tracebacks describe the server: file paths,
+    library versions, SQL statements and table names, host names, sometimes
+    secrets from connection strings. Attackers use them to map the
+    application and tune their next request (CWE-209).
+
+    ## How to fix it
+    Return a generic message and log the details on the server. The quick
+    fix replaces the detail with a fixed text (the literal part of the
+    message, or "Internal server error") and, when the handler logs
+    nothing yet, adds `logger.exception(...)` before it, using the
+    module's `logger` when there is one, else `logging`. It is unsafe:
+    clients that parsed the old error text see a different body.
+    """
+
+    id = "SLS701"
+    name = "error-details-in-response"
+    title = "Exception details returned to the client"
+    cwe = 209
+    severity = Severity.MEDIUM
+    confidence = Confidence.MEDIUM
+    topic = "error-handling"
+    fixable = True
+
+    VALID = [
+        "from flask import jsonify\nimport logging\nlogger = logging.getLogger(__name__)\n@app.route('/x')\ndef view():\n    try:\n        work()\n    except Exception:\n        logger.exception('work failed')\n        return jsonify(error='Internal server error'), 500\n",
+        "from flask import jsonify\n@app.route('/x')\ndef view(n):\n    try:\n        return str(int(n))\n    except ValueError as e:\n        return jsonify(error=str(e)), 400\n",
+        "def helper():\n    try:\n        work()\n    except Exception as e:\n        return str(e)\n",
+        "from flask import jsonify\n@app.route('/x')\ndef view():\n    try:\n        work()\n    except Exception as e:\n        return jsonify(status=e.code), 500\n",
+    ]
+    INVALID = [
+        Example(
+            "import logging\nfrom flask import Flask, jsonify\n\napp = Flask(__name__)\nlogger = logging.getLogger(__name__)\n\n"
+            "@app.route('/orders', methods=['POST'])\ndef create_order():\n    try:\n        save()\n    except Exception as e:\n        return jsonify({'error': f'Could not save order: {e}'}), 500\n",
+            fixed="import logging\nfrom flask import Flask, jsonify\n\napp = Flask(__name__)\nlogger = logging.getLogger(__name__)\n\n"
+            "@app.route('/orders', methods=['POST'])\ndef create_order():\n    try:\n        save()\n    except Exception as e:\n        logger.exception(\"Could not save order\")\n        return jsonify({'error': \"Could not save order\"}), 500\n",
+        ),
+        Example(
+            "import traceback\nfrom django.http import HttpResponseServerError\n\ndef report(request):\n    try:\n        return build(request)\n    except Exception:\n        return HttpResponseServerError(traceback.format_exc())\n",
+            fixed="import traceback\nfrom django.http import HttpResponseServerError\nimport logging\n\ndef report(request):\n    try:\n        return build(request)\n    except Exception:\n        logging.exception(\"Internal server error\")\n        return HttpResponseServerError(\"Internal server error\")\n",
+        ),
+        Example(
+            "from flask import abort\n\ndef load(path):\n    try:\n        return open(path).read()\n    except OSError as err:\n        abort(500, str(err))\n",
+            fixed="from flask import abort\nimport logging\n\ndef load(path):\n    try:\n        return open(path).read()\n    except OSError as err:\n        logging.exception(\"Internal server error\")\n        abort(500, \"Internal server error\")\n",
+        ),
+        Example(
+            "from fastapi import HTTPException\n\nasync def charge(card):\n    try:\n        return await gateway(card)\n    except Exception as exc:\n        print('failed')\n        raise HTTPException(status_code=502, detail=repr(exc) + ' ' + repr(card))\n",
+            fixed=None,
+        ),
+    ]
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx) -> None:
+        types = _types(node)
+        broad = types is None or any(t in _BROAD or t.endswith(_INTERNAL_SUFFIXES) for t in types)
+        func = ctx.enclosing_function(node)
+        view = logs.is_view(func, ctx)
+        sinks: list[ast.AST] = []
+        for sub in _body_nodes(node):
+            if isinstance(sub, ast.Return) and sub.value is not None and view:
+                sinks.append(sub.value)
+            elif isinstance(sub, ast.Call) and logs.is_response_call(sub, ctx):
+                sinks.append(sub)
+        if not sinks:
+            return
+        logged = any(isinstance(s, ast.Call) and crypto.is_logging_call(s, ctx) for s in _body_nodes(node))
+        reported: set[int] = set()
+        for sink in sinks:
+            stmt = ctx.statement(sink)
+            if id(stmt) in reported:
+                continue
+            details = self._details(sink, node.name, ctx)
+            if not details:
+                continue
+            has_traceback = any(kind == "traceback" for kind, _ in details)
+            if not has_traceback and not broad:
+                continue
+            reported.add(id(stmt))
+            outer = [self._outer(n, sink, ctx) for _, n in details]
+            unique = {id(o): o for o in outer}
+            fix = self._fix(stmt, list(unique.values()), logged, ctx) if len(unique) == 1 else None
+            what = "A traceback" if has_traceback else "Exception details"
+            ctx.report(
+                self,
+                outer[0],
+                f"{what} sent to the client: error messages reveal paths, queries and library versions. Return a generic "
+                "message and log the details with logger.exception().",
+                fix=fix,
+                confidence=Confidence.HIGH if has_traceback else None,
+            )
+
+    def _details(self, sink: ast.AST, name: str | None, ctx) -> list[tuple[str, ast.AST]]:
+        out = []
+        for sub in ast.walk(sink):
+            if isinstance(sub, ast.Call) and (ctx.call_name(sub) or "") in _TRACEBACK:
+                out.append(("traceback", sub))
+            elif name and isinstance(sub, ast.Name) and sub.id == name and isinstance(sub.ctx, ast.Load):
+                parent = ctx.parent(sub)
+                if isinstance(parent, ast.Attribute) and parent.attr in _SAFE_ATTRIBUTES:
+                    continue
+                if isinstance(parent, ast.Call) and parent.func is not sub and (ctx.call_name(parent) or "") in ("type", "isinstance", "getattr", "hasattr", "id", "bool"):
+                    continue
+                if isinstance(parent, ast.Attribute) and parent.attr == "__class__":
+                    continue
+                out.append(("exception", sub))
+        return out
+
+    def _outer(self, node: ast.AST, sink: ast.AST, ctx) -> ast.AST:
+        current = node
+        while current is not sink:
+            parent = ctx.parent(current)
+            if parent is None:
+                break
+            climbs = parent is not sink and (
+                (isinstance(parent, ast.Call) and (ctx.call_name(parent) or "") in _CLIMB_CALLS)
+                or isinstance(parent, (ast.FormattedValue, ast.JoinedStr))
+                or (isinstance(parent, ast.BinOp) and isinstance(parent.op, (ast.Add, ast.Mod)))
+                or (isinstance(parent, ast.Attribute) and parent.attr in ("args", "message", "msg", "strerror", "__str__", "__repr__"))
+                or (isinstance(parent, ast.Subscript) and parent.value is current)
+                or (isinstance(parent, ast.Call) and parent.func is current)  # e.__str__()
+            )
+            if climbs:
+                current = parent
+            else:
+                break
+        return current
+
+    def _fix(self, stmt: ast.stmt | None, outers: list[ast.AST], logged: bool, ctx) -> Fix | None:
+        outer = outers[0]
+        if stmt is None or not logs.own_line(stmt, ctx):
+            return None
+        # anything else inside the replaced expression would be lost
+        for sub in ast.walk(outer):
+            if isinstance(sub, ast.Name) and sub is not outer and not self._is_detail_part(sub, ctx):
+                return None
+        prefix = logs.literal_prefix(outer) if isinstance(outer, (ast.JoinedStr, ast.BinOp)) else ""
+        message = prefix or DEFAULT_MESSAGE
+        edits = []
+        imports: tuple[str, ...] = ()
+        if not logged:
+            text, imports, _ = logs.logger_statement(ctx, "exception", message)
+            edits.append(logs.insert_line_before(stmt, text, ctx))
+        edits.append(ctx.replace(outer, '"' + message.replace('"', '\\"') + '"'))
+        return Fix("Return a generic message and log the exception", tuple(edits), safe=False, imports=imports)
+
+    def _is_detail_part(self, name: ast.Name, ctx) -> bool:
+        """Names inside the detail expression that the fix may drop: the exception, str/repr, traceback."""
+        handler = next((a for a in ctx.ancestors(name) if isinstance(a, ast.ExceptHandler)), None)
+        if handler is not None and name.id == handler.name:
+            return True
+        return (ctx.qualified_name(name) or "") in ("str", "repr", "format", "traceback", "sys")

@@ -1,0 +1,99 @@
+"""SLS404 ftp-cleartext-login."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import crypto
+from secure_ls.rules.base import Example, Rule
+
+_ANONYMOUS = frozenset({"anonymous", "ftp", ""})
+
+
+class FtpCleartextLogin(Rule):
+    """
+    ## What it does
+    Finds `ftplib.FTP` connections that log in with a user name and
+    password: `FTP(host, user, passwd)`, or `ftp.login(user, passwd)` on an
+    `FTP` object in the same function. Anonymous logins are not reported.
+
+    ## Why is this bad?
+    Plain FTP sends the user name, the password and the files in clear
+    text: anyone on the network path reads them (CWE-319).
+
+    ## How to fix it
+    Use `ftplib.FTP_TLS`, which secures the control connection before
+    `login()` sends the password; call `prot_p()` after logging in to
+    encrypt file transfers too. Or use SFTP (paramiko). The quick fix
+    switches to `FTP_TLS`; it is unsafe because the server must support
+    explicit FTPS (AUTH TLS).
+    """
+
+    id = "SLS404"
+    name = "ftp-cleartext-login"
+    title = "FTP login over an unencrypted connection"
+    cwe = 319
+    severity = Severity.HIGH
+    confidence = Confidence.HIGH
+    topic = "tls"
+    bandit = ("B321", "B402")
+    fixable = True
+    calls = frozenset({"ftplib.FTP"})
+
+    VALID = [
+        "import ftplib\ndef fetch(host, user, pw):\n    ftp = ftplib.FTP_TLS(host)\n    ftp.login(user, pw)\n    ftp.prot_p()\n",
+        "import ftplib\ndef mirror(host):\n    ftp = ftplib.FTP(host)\n    ftp.login()\n    return ftp.nlst()\n",
+        "from ftplib import FTP\ndef mirror():\n    with FTP('ftp.example.org', 'anonymous', '') as ftp:\n        return ftp.nlst()\n",
+    ]
+    INVALID = [
+        Example(
+            "import ftplib\n\ndef upload(host, user, password, f):\n    ftp = ftplib.FTP(host)\n    ftp.login(user, password)\n    ftp.storbinary('STOR report.csv', f)\n",
+            fixed="import ftplib\n\ndef upload(host, user, password, f):\n    ftp = ftplib.FTP_TLS(host)\n    ftp.login(user, password)\n    ftp.storbinary('STOR report.csv', f)\n",
+        ),
+        Example(
+            "from ftplib import FTP\n\ndef upload(host, user, password):\n    with FTP(host, user, password) as ftp:\n        ftp.cwd('incoming')\n",
+            fixed="from ftplib import FTP\nfrom ftplib import FTP_TLS\n\ndef upload(host, user, password):\n    with FTP_TLS(host, user, password) as ftp:\n        ftp.cwd('incoming')\n",
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        if (ctx.call_name(node) or "") != "ftplib.FTP":
+            return
+        user = crypto.argument(node, 1, "user")
+        password = crypto.argument(node, 2, "passwd")
+        credentials = self._credentials(user, password, ctx)
+        if not credentials:
+            name = crypto.bound_name(node, ctx)
+            if name is None:
+                return
+            for call in crypto.method_calls(name, node, ctx):
+                if call.func.attr == "login" and self._credentials(crypto.argument(call, 0, "user"), crypto.argument(call, 1, "passwd"), ctx):
+                    credentials = True
+                    break
+        if not credentials:
+            return
+        host = crypto.argument(node, 0, "host")
+        if crypto.is_local_host(ctx.string_value(host) if host is not None else None):
+            return
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            fix = Fix("Use FTP over TLS (ftplib.FTP_TLS)", (ctx.replace(func, f"{ctx.text(func.value)}.FTP_TLS"),), safe=False)
+        else:
+            fix = Fix("Use FTP over TLS (ftplib.FTP_TLS)", (ctx.replace(func, "FTP_TLS"),), safe=False, imports=("from ftplib import FTP_TLS",))
+        ctx.report(
+            self,
+            node,
+            "FTP login sends the user name and password in clear text: use ftplib.FTP_TLS (and prot_p() to encrypt transfers) or SFTP.",
+            fix=fix,
+        )
+
+    def _credentials(self, user, password, ctx) -> bool:
+        if user is None:
+            return False
+        value = ctx.string_value(user) if isinstance(user, ast.Constant) else None
+        if value is not None and value.lower() in _ANONYMOUS:
+            return False
+        if password is not None and isinstance(password, ast.Constant) and password.value in ("", None):
+            return value is None  # a named user with an empty password still counts
+        return True

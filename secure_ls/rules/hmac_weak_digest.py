@@ -1,0 +1,98 @@
+"""SLS316 hmac-weak-digest."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import crypto
+from secure_ls.rules.base import Example, Rule
+
+
+class HmacWeakDigest(Rule):
+    """
+    ## What it does
+    Finds HMACs built on MD5 or SHA-1: `hmac.new(key, msg, hashlib.md5)`,
+    `digestmod="sha1"`, `hmac.digest(key, msg, "md5")`, `cryptography`'s
+    `HMAC(key, hashes.MD5())`, PyCryptodome's `HMAC.new(key, digestmod=MD5)`.
+
+    ## Why is this bad?
+    HMAC-MD5 and HMAC-SHA1 are not broken the way plain MD5 and SHA-1 are,
+    but they rest on hash functions with practical collisions, are refused
+    by FIPS and compliance regimes, and leave no margin (CWE-328). HMAC-SHA1
+    is reported with low confidence; HMAC-MD5 with medium. Protocols that
+    mandate them (CRAM-MD5, TOTP defaults, OAuth 1 HMAC-SHA1) are a reason
+    to suppress the finding.
+
+    ## How to fix it
+    Use SHA-256: `hmac.new(key, msg, hashlib.sha256)`. The quick fix swaps
+    the digest. It is unsafe: every MAC changes, so stored MACs and the
+    other side of the protocol must change too.
+    """
+
+    id = "SLS316"
+    name = "hmac-weak-digest"
+    title = "HMAC with MD5 or SHA-1"
+    cwe = 328
+    severity = Severity.LOW
+    confidence = Confidence.MEDIUM
+    topic = "hmac"
+    fixable = True
+    calls = crypto.HMAC_CALLS
+
+    VALID = [
+        "import hmac, hashlib\ndef sign(key, msg):\n    return hmac.new(key, msg, hashlib.sha256).hexdigest()\n",
+        "import hmac\ndef sign(key, msg):\n    return hmac.digest(key, msg, 'sha512')\n",
+        "import hmac, hashlib\ndef sign(key, msg, algo):\n    return hmac.new(key, msg, algo).hexdigest()\n",
+        "import hashlib\ndef etag(body):\n    return hashlib.md5(body, usedforsecurity=False).hexdigest()\n",
+    ]
+    INVALID = [
+        Example(
+            "import hmac\nimport hashlib\n\ndef sign(key, msg):\n    return hmac.new(key, msg, digestmod=hashlib.md5).hexdigest()\n",
+            fixed="import hmac\nimport hashlib\n\ndef sign(key, msg):\n    return hmac.new(key, msg, digestmod=hashlib.sha256).hexdigest()\n",
+        ),
+        Example(
+            "import hmac\n\ndef sign(key, msg):\n    return hmac.digest(key, msg, 'sha1')\n",
+            fixed="import hmac\n\ndef sign(key, msg):\n    return hmac.digest(key, msg, 'sha256')\n",
+        ),
+        Example(
+            "from hmac import new as mac\nfrom hashlib import md5\n\ndef sign(key, msg):\n    return mac(key, msg, md5).digest()\n",
+            fixed="from hmac import new as mac\nfrom hashlib import md5\nimport hashlib\n\ndef sign(key, msg):\n    return mac(key, msg, hashlib.sha256).digest()\n",
+        ),
+        Example(
+            "from cryptography.hazmat.primitives import hashes, hmac\n\ndef signer(key):\n    return hmac.HMAC(key, hashes.SHA1())\n",
+            fixed="from cryptography.hazmat.primitives import hashes, hmac\n\ndef signer(key):\n    return hmac.HMAC(key, hashes.SHA256())\n",
+        ),
+    ]
+
+    @staticmethod
+    def _protocol(node: ast.Call, ctx) -> bool:
+        """CRAM-MD5 style challenge-response, or test code: the digest is dictated from outside."""
+        if crypto.in_test(node, ctx):
+            return True
+        func = ctx.enclosing_function(node)
+        name = func.name.lower() if func is not None else ""
+        return any(w in name for w in ("cram", "challenge", "totp", "hotp", "otp", "ntlm", "legacy"))
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        mac = crypto.hmac_call(node, ctx)
+        if mac is None or mac.digest is None:
+            return
+        weak = crypto.weak_digest(mac.digest, ctx)
+        if weak is None:
+            return
+        algo, replacement = weak
+        imports: tuple[str, ...] = ()
+        if replacement == "hashlib.sha256" and not isinstance(mac.digest, ast.Attribute):
+            imports = ("import hashlib",)
+        if not replacement and mac.library in ("Crypto", "Cryptodome") and isinstance(mac.digest, ast.Name):
+            replacement, imports = "SHA256", (f"from {mac.library}.Hash import SHA256",)
+        fix = Fix("Use HMAC-SHA256", (ctx.replace(mac.digest, replacement),), safe=False, imports=imports) if replacement else None
+        ctx.report(
+            self,
+            mac.digest,
+            f"HMAC-{algo.upper()}: {algo.upper()} has practical collisions and is refused by FIPS; use HMAC-SHA256 "
+            "(unless a protocol mandates it; every MAC value changes).",
+            fix=fix,
+            confidence=Confidence.MEDIUM if algo in ("md5", "md4") and not self._protocol(node, ctx) else Confidence.LOW,
+        )

@@ -1,0 +1,96 @@
+"""SLS318 hmac-weak-key."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Severity
+from secure_ls.rules._support import crypto
+from secure_ls.rules.base import Example, Rule
+
+MINIMUM_KEY_BYTES = 16
+_RANDOM_BYTES = frozenset({"os.urandom", "secrets.token_bytes", "Crypto.Random.get_random_bytes", "Cryptodome.Random.get_random_bytes"})
+
+
+class HmacWeakKey(Rule):
+    """
+    ## What it does
+    Finds HMAC keys (`hmac.new`, `hmac.digest`, `cryptography`'s `HMAC`,
+    PyCryptodome's `HMAC.new`) that are written in the code (a literal or a
+    constant defined from one), or that are generated shorter than 16 bytes
+    (`os.urandom(8)`, `secrets.token_bytes(8)`).
+
+    ## Why is this bad?
+    An HMAC is only as secret as its key. A key in the source is known to
+    everyone who has the code, so anyone can forge valid MACs, session
+    cookies or webhook signatures; a short key can be brute-forced
+    (CWE-321, CWE-326).
+
+    ## How to fix it
+    Generate at least 32 random bytes (`secrets.token_bytes(32)`) once, keep
+    them in a secret store or environment variable, and load them at run
+    time. No quick fix is offered: the key has to move out of the code and
+    the exposed one must be replaced.
+    """
+
+    id = "SLS318"
+    name = "hmac-weak-key"
+    title = "HMAC key written in the code or too short"
+    cwe = 321
+    severity = Severity.HIGH
+    confidence = Confidence.MEDIUM
+    topic = "hmac"
+    fixable = False
+    calls = crypto.HMAC_CALLS
+
+    VALID = [
+        "import hmac, hashlib, os\ndef sign(msg):\n    return hmac.new(os.environ['WEBHOOK_KEY'].encode(), msg, hashlib.sha256).hexdigest()\n",
+        "import hmac, hashlib\ndef sign(key, msg):\n    return hmac.new(key, msg, hashlib.sha256).hexdigest()\n",
+        "import hmac, hashlib, secrets\nKEY = secrets.token_bytes(32)\ndef sign(msg):\n    return hmac.new(KEY, msg, hashlib.sha256).digest()\n",
+        "import hmac, hashlib\ndef checksum(data):\n    return hmac.new(b'', data, hashlib.sha256).digest()\n",
+    ]
+    INVALID = [
+        Example("import hmac\nimport hashlib\n\ndef sign(msg):\n    return hmac.new(b'my-secret-key', msg, hashlib.sha256).hexdigest()\n"),
+        Example("import hmac\nimport hashlib\n\nSECRET = 'webhook-signing-secret-2024'\n\ndef sign(body):\n    return hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()\n"),
+        Example("import hmac\nimport hashlib\nimport os\n\ndef sign(msg):\n    key = os.urandom(8)\n    return key, hmac.digest(key, msg, 'sha256')\n"),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        mac = crypto.hmac_call(node, ctx)
+        if mac is None or mac.key is None:
+            return
+        key = mac.key
+        if isinstance(key, ast.Constant) and key.value is None:
+            return
+        short = self._generated_length(key, ctx)
+        if short is not None:
+            if short < MINIMUM_KEY_BYTES:
+                ctx.report(
+                    self,
+                    key,
+                    f"HMAC key of {short} random bytes: use at least {MINIMUM_KEY_BYTES} (32 recommended) so it cannot be brute-forced.",
+                    confidence=Confidence.HIGH,
+                )
+            return
+        if not ctx.origin(key).is_constant:
+            return
+        inner = key.func.value if isinstance(key, ast.Call) and isinstance(key.func, ast.Attribute) and key.func.attr == "encode" else key
+        length = crypto.literal_bytes_length(inner, ctx)
+        if length == 0:
+            return
+        if length is None and not isinstance(inner, (ast.Name, ast.Attribute)):
+            return
+        extra = f" It is also only {length} bytes long; use at least 32 random bytes." if length is not None and length < MINIMUM_KEY_BYTES else ""
+        ctx.report(
+            self,
+            key,
+            "HMAC key written in the code: anyone with the source can forge valid MACs. Load a random key (secrets.token_bytes(32)) "
+            f"from a secret store or environment variable, and replace the exposed one.{extra}",
+            confidence=Confidence.LOW if crypto.in_test(key, ctx) else None,
+        )
+
+    def _generated_length(self, key: ast.expr, ctx) -> int | None:
+        value = crypto.defining_value(key, ctx)
+        if isinstance(value, ast.Call) and (ctx.call_name(value) or "") in _RANDOM_BYTES and len(value.args) == 1:
+            return crypto.int_value(value.args[0], ctx)
+        return None

@@ -1,0 +1,111 @@
+"""SLS319 jwt-unverified-signature."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine import flow
+from secure_ls.engine.model import Confidence, Severity
+from secure_ls.rules._support import crypto, logs
+from secure_ls.rules.base import Example, Rule
+
+_TIMING = frozenset({"exp", "iat", "nbf"})
+
+
+class JwtUnverifiedSignature(Rule):
+    """
+    ## What it does
+    Finds JSON Web Tokens decoded without checking their signature:
+    `jwt.decode(token, options={"verify_signature": False})` (PyJWT,
+    python-jose) and `jwt.decode(token, verify=False)` (PyJWT 1.x). Reading
+    the claims unverified to pick the key (`kid`, `iss`) and then decoding
+    again with verification in the same function is the documented pattern
+    and is not reported.
+
+    ## Why is this bad?
+    Without the signature check, anyone can write a token with any claims:
+    `{"sub": "admin"}` is accepted as is (CWE-347).
+
+    ## How to fix it
+    Pass the key and the expected algorithms:
+    `jwt.decode(token, key, algorithms=["RS256"])`. To look at the header
+    before choosing a key, use `jwt.get_unverified_header(token)`, then
+    verify. No quick fix is offered: the right key is not in the call.
+
+    Confidence is high when the token comes from a request or the code is
+    a web view, medium elsewhere (a client may read its own token), low in
+    tests; a client only reading `exp`/`iat`/`nbf` is not reported.
+    """
+
+    id = "SLS319"
+    name = "jwt-unverified-signature"
+    title = "JWT decoded without verifying its signature"
+    cwe = 347
+    severity = Severity.HIGH
+    confidence = Confidence.HIGH
+    topic = "crypto"
+    fixable = False
+    calls = crypto.JWT_DECODE
+
+    VALID = [
+        "import jwt\ndef claims(token, key):\n    return jwt.decode(token, key, algorithms=['HS256'])\n",
+        "import jwt\ndef claims(token, keys):\n    issuer = jwt.decode(token, options={'verify_signature': False})['iss']\n    return jwt.decode(token, keys[issuer], algorithms=['RS256'])\n",
+        "import jwt\ndef header(token):\n    return jwt.get_unverified_header(token)\n",
+        "import jwt\ndef claims(token, key):\n    return jwt.decode(token, key, algorithms=['HS256'], options={'verify_exp': False})\n",
+        "import jwt, time\ndef expired(token):\n    claims = jwt.decode(token, options={'verify_signature': False})\n    return claims.get('exp', 0) < time.time()\n",
+    ]
+    INVALID = [
+        Example("import jwt\n\ndef current_user(token):\n    claims = jwt.decode(token, options={'verify_signature': False})\n    return claims['sub']\n"),
+        Example("import jwt\n\ndef current_user(token, key):\n    return jwt.decode(token, key, verify=False)['sub']\n"),
+        Example("from jose import jwt\n\nNO_VERIFY = {'verify_signature': False}\n\ndef claims(token, key):\n    options = {'verify_signature': False, 'verify_aud': False}\n    return jwt.decode(token, key, options=options)\n"),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        if not crypto.is_jwt_decode(node, ctx):
+            return
+        disabled = crypto.signature_disabled(node, ctx)
+        if disabled is None:
+            return
+        scope = ctx.enclosing_function(node) or ctx.tree
+        for other in ast.walk(scope):
+            if other is not node and isinstance(other, ast.Call) and crypto.is_jwt_decode(other, ctx) and crypto.signature_disabled(other, ctx) is None:
+                return  # unverified peek, then a verified decode
+        if self._only_timing_claims(node, scope, ctx):
+            return  # a client checking whether its own token has expired
+        token = crypto.argument(node, 0, "jwt", "token")
+        part = ctx.origin(token).risk() if token is not None else None
+        if crypto.in_test(node, ctx):
+            confidence = Confidence.LOW
+        elif part is not None and part.kind == flow.UNTRUSTED or logs.is_view(ctx.enclosing_function(node), ctx):
+            confidence = Confidence.HIGH
+        else:
+            confidence = Confidence.MEDIUM  # may be a client reading its own token
+        ctx.report(
+            self,
+            node,
+            "JWT decoded without verifying its signature: anyone can forge a token with any claims. Pass the key and "
+            "algorithms=[...] (use jwt.get_unverified_header() to inspect the header first).",
+            confidence=confidence,
+        )
+
+    @staticmethod
+    def _only_timing_claims(node: ast.Call, scope: ast.AST, ctx) -> bool:
+        """The decoded claims are only used for `exp`/`iat`/`nbf`."""
+        stmt = ctx.statement(node)
+        keys: set[str] = set()
+        parent = ctx.parent(node)
+        if isinstance(parent, ast.Subscript) and isinstance(parent.slice, ast.Constant):
+            return parent.slice.value in _TIMING
+        if not (isinstance(stmt, ast.Assign) and stmt.value is node and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+            return False
+        name = stmt.targets[0].id
+        for sub in ast.walk(scope):
+            if isinstance(sub, ast.Name) and sub.id == name and isinstance(sub.ctx, ast.Load):
+                use = ctx.parent(sub)
+                if isinstance(use, ast.Subscript) and isinstance(use.slice, ast.Constant):
+                    keys.add(str(use.slice.value))
+                elif isinstance(use, ast.Attribute) and use.attr == "get" and isinstance(ctx.parent(use), ast.Call) and ctx.parent(use).args and isinstance(ctx.parent(use).args[0], ast.Constant):
+                    keys.add(str(ctx.parent(use).args[0].value))
+                else:
+                    return False
+        return bool(keys) and keys <= _TIMING

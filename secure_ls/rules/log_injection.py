@@ -1,0 +1,156 @@
+"""SLS704 log-injection."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine import catalog, flow
+from secure_ls.engine.model import Confidence, Edit, Fix, Position, Severity, Span
+from secure_ls.rules._support import crypto, logs
+from secure_ls.rules.base import Example, Rule
+
+_SAFE_CONVERSIONS = frozenset({"r", "a", "d", "i", "f", "F", "e", "E", "g", "G", "x", "X", "o", "u", "c"})
+# Request attributes that cannot hold a line break.
+_NO_NEWLINES = frozenset({"remote_addr", "method", "scheme", "is_secure", "content_length", "is_json"})
+_LOG_LEVEL_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal"})
+
+
+class LogInjection(Rule):
+    """
+    ## What it does
+    Finds request data (query parameters, form fields, headers, route
+    parameters, ...) written to a log by `logging`/logger calls as `%s`
+    arguments, f-string fields or concatenations, without escaping. Values
+    logged with `%r`/`!r`, as numbers, or after `html.escape`,
+    `urllib.parse.quote` or `json.dumps` are not reported.
+
+    ## Why is this bad?
+    A value containing a newline starts a new log line: an attacker can
+    forge entries (`admin logged in`), hide their traces, or inject
+    content that misleads log viewers and parsers (CWE-117). The
+    severity is low, but forged audit logs undermine investigations.
+
+    ## How to fix it
+    Log untrusted values with `%r` (or `!r` in an f-string), which quotes
+    the value and escapes newlines, or replace `\\r` and `\\n` before
+    logging. The quick fix switches the placeholder to `%r` or adds `!r` to
+    the f-string field; it is safe (only the log text changes, which now
+    shows quotes around the value).
+    """
+
+    id = "SLS704"
+    name = "log-injection"
+    title = "Request data logged without escaping"
+    cwe = 117
+    severity = Severity.LOW
+    confidence = Confidence.MEDIUM
+    topic = "logging"
+    fixable = True
+    methods = _LOG_LEVEL_METHODS
+
+    VALID = [
+        "import logging\nfrom flask import request\ndef view():\n    logging.info('search for %r', request.args.get('q'))\n",
+        "import logging\nfrom flask import request\ndef view():\n    logging.info(f\"search for {request.args.get('q')!r}\")\n",
+        "import logging\ndef work(name):\n    logging.info('working on %s', name)\n",
+        "import logging\nfrom flask import request\ndef view():\n    logging.info('page %d', int(request.args['page']))\n",
+    ]
+    INVALID = [
+        Example(
+            "import logging\nfrom flask import request\n\nlogger = logging.getLogger(__name__)\n\ndef login():\n    user = request.form['username']\n    logger.warning('failed login for %s from %s', user, request.remote_addr)\n",
+            fixed="import logging\nfrom flask import request\n\nlogger = logging.getLogger(__name__)\n\ndef login():\n    user = request.form['username']\n    logger.warning('failed login for %r from %s', user, request.remote_addr)\n",
+        ),
+        Example(
+            "import logging\nfrom flask import request\n\ndef search():\n    logging.info(f\"search: {request.args.get('q')}\")\n",
+            fixed="import logging\nfrom flask import request\n\ndef search():\n    logging.info(f\"search: {request.args.get('q')!r}\")\n",
+        ),
+        Example(
+            "import logging\nfrom flask import request\n\ndef search():\n    logging.info('search: ' + request.args['q'])\n",
+            fixed=None,
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        if not crypto.is_logging_call(node, ctx) or node.func.attr not in _LOG_LEVEL_METHODS or not node.args:
+            return
+        message = node.args[0]
+        for value, part, fix in self._tainted(node, message, ctx):
+            ctx.report(
+                self,
+                value,
+                f"{_label(part)} logged unescaped: a newline in it forges log entries. Log it with %r (or !r), or strip \\r and \\n.",
+                fix=fix,
+                confidence=ctx.confidence_for(part),
+                related=ctx.related_path(part),
+            )
+
+    def _untrusted(self, expr: ast.expr, ctx) -> flow.Part | None:
+        if isinstance(expr, ast.Attribute) and expr.attr in _NO_NEWLINES:
+            return None
+        part = ctx.origin(expr).risk("log")
+        if part is None or part.kind != flow.UNTRUSTED or part.label in catalog.WEAK_SOURCES:
+            return None
+        if part.label == "the HTTP request" and not any(ctx.imports(m) for m in logs.WEB_MODULES):
+            return None  # a variable named `request` in code that is no web application
+        return part
+
+    def _tainted(self, call: ast.Call, message: ast.expr, ctx) -> list:
+        hits: list = []
+        # logger.info("... %s ...", value)
+        if isinstance(message, ast.Constant) and isinstance(message.value, str) and len(call.args) > 1:
+            specs = logs.percent_specs(message.value)
+            for index, arg in enumerate(call.args[1:]):
+                if isinstance(arg, ast.Starred):
+                    return []
+                part = self._untrusted(arg, ctx)
+                if part is None:
+                    continue
+                if specs is not None and len(specs) == len(call.args) - 1 and specs[index].group("conv") in _SAFE_CONVERSIONS:
+                    continue
+                hits.append((arg, part, self._percent_fix(message, index, specs, len(call.args) - 1, ctx)))
+            return hits
+        if isinstance(message, ast.JoinedStr):
+            for value in message.values:
+                if not isinstance(value, ast.FormattedValue):
+                    continue
+                if value.conversion in (ord("r"), ord("a")):
+                    continue
+                if value.format_spec is not None and any(
+                    isinstance(v, ast.Constant) and str(v.value)[-1:] in "dfxXoeEgGn%" for v in value.format_spec.values
+                ):
+                    continue
+                part = self._untrusted(value.value, ctx)
+                if part is None:
+                    continue
+                fix = None
+                if value.format_spec is None and value.conversion in (-1, None):
+                    located = logs.field_span(value.value, ctx)
+                    if located is not None and located[1].strip() == "":
+                        span, rest = located
+                        at = Position(span.end.line, span.end.column - 1 - len(rest))
+                        fix = Fix("Log the value with !r", (Edit(Span(at, at), "!r"),), safe=True)
+                hits.append((value.value, part, fix))
+            return hits
+        if isinstance(message, (ast.BinOp, ast.Call)):
+            part = self._untrusted(message, ctx)
+            if part is not None:
+                hits.append((message, part, None))
+        return hits
+
+    def _percent_fix(self, message: ast.Constant, index: int, specs, count: int, ctx) -> Fix | None:
+        if specs is None or len(specs) != count or specs[index].group("conv") != "s" or specs[index].group(0) != "%s":
+            return None
+        span = ctx.span(message)
+        if span.start.line != span.end.line:
+            return None
+        source = ctx.text(message)
+        source_specs = logs.percent_specs(source)
+        if source_specs is None or len(source_specs) != count or source_specs[index].group(0) != "%s":
+            return None
+        offset = source_specs[index].start()
+        at = Position(span.start.line, span.start.column + offset)
+        return Fix("Log the value with %r", (Edit(Span(at, Position(at.line, at.column + 2)), "%r"),), safe=True)
+
+
+def _label(part: flow.Part) -> str:
+    label = part.label
+    return label[0].upper() + label[1:] if label else "Untrusted data"

@@ -1,0 +1,99 @@
+"""SLS405 mail-login-without-starttls."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import crypto
+from secure_ls.rules.base import Example, Rule
+
+# constructor -> (protocol, methods that send the password, method that starts TLS)
+_PROTOCOLS = {
+    "smtplib.SMTP": ("SMTP", frozenset({"login"}), "starttls"),
+    "imaplib.IMAP4": ("IMAP", frozenset({"login"}), "starttls"),
+    "poplib.POP3": ("POP3", frozenset({"pass_", "user"}), "stls"),
+}
+
+
+class MailLoginWithoutStarttls(Rule):
+    """
+    ## What it does
+    Finds `smtplib.SMTP`, `imaplib.IMAP4` and `poplib.POP3` connections
+    that log in (`login()`, POP3 `user()`/`pass_()`) without first calling
+    `starttls()` (POP3: `stls()`) on the same object in the same function.
+    Connections to localhost are not reported.
+
+    ## Why is this bad?
+    These protocols start in clear text: `login()` sends the password
+    base64-encoded, which anyone on the network path can read (CWE-319).
+
+    ## How to fix it
+    Call `server.starttls()` (POP3: `stls()`) before logging in, or connect
+    with `SMTP_SSL` / `IMAP4_SSL` / `POP3_SSL` on the implicit-TLS port.
+    The quick fix inserts the `starttls()` call; it is unsafe because the
+    server must offer STARTTLS.
+    """
+
+    id = "SLS405"
+    name = "mail-login-without-starttls"
+    title = "Mail login without STARTTLS"
+    cwe = 319
+    severity = Severity.HIGH
+    confidence = Confidence.MEDIUM
+    topic = "tls"
+    fixable = True
+    calls = frozenset(_PROTOCOLS)
+
+    VALID = [
+        "import smtplib\ndef send(host, user, pw, msg):\n    with smtplib.SMTP(host, 587) as s:\n        s.starttls()\n        s.login(user, pw)\n        s.send_message(msg)\n",
+        "import smtplib\ndef send(host, user, pw, msg):\n    with smtplib.SMTP_SSL(host) as s:\n        s.login(user, pw)\n",
+        "import smtplib\ndef send(user, pw, msg):\n    s = smtplib.SMTP('localhost')\n    s.login(user, pw)\n",
+        "import smtplib\ndef send(host, msg):\n    s = smtplib.SMTP(host)\n    s.send_message(msg)\n",
+    ]
+    INVALID = [
+        Example(
+            "import smtplib\n\ndef send(host, user, password, msg):\n    server = smtplib.SMTP(host, 587)\n    server.login(user, password)\n    server.send_message(msg)\n",
+            fixed="import smtplib\n\ndef send(host, user, password, msg):\n    server = smtplib.SMTP(host, 587)\n    server.starttls()\n    server.login(user, password)\n    server.send_message(msg)\n",
+        ),
+        Example(
+            "from imaplib import IMAP4\n\ndef inbox(host, user, password):\n    with IMAP4(host) as imap:\n        imap.login(user, password)\n        return imap.select('INBOX')\n",
+            fixed="from imaplib import IMAP4\n\ndef inbox(host, user, password):\n    with IMAP4(host) as imap:\n        imap.starttls()\n        imap.login(user, password)\n        return imap.select('INBOX')\n",
+        ),
+        Example(
+            "import poplib\n\ndef count(host, user, password):\n    box = poplib.POP3(host)\n    box.user(user)\n    box.pass_(password)\n    return box.stat()\n",
+            fixed="import poplib\n\ndef count(host, user, password):\n    box = poplib.POP3(host)\n    box.stls()\n    box.user(user)\n    box.pass_(password)\n    return box.stat()\n",
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        spec = _PROTOCOLS.get(ctx.call_name(node) or "")
+        if spec is None:
+            return
+        protocol, login_methods, starttls = spec
+        host = crypto.argument(node, 0, "host")
+        if crypto.is_local_host(ctx.string_value(host) if host is not None else None):
+            return
+        name = crypto.bound_name(node, ctx)
+        if name is None:
+            return
+        calls = [c for c in crypto.method_calls(name, node, ctx) if (c.lineno, c.col_offset) > (node.lineno, node.col_offset)]
+        if any(c.func.attr == starttls for c in calls):
+            return
+        logins = [c for c in calls if c.func.attr in login_methods and c.args]
+        if not logins:
+            return
+        login = logins[0]
+        fix = None
+        stmt = ctx.statement(login)
+        indent = ctx.indentation(stmt)
+        if stmt is not None and isinstance(stmt, ast.Expr) and ctx.line_text(stmt)[: stmt.col_offset].strip() == "" and stmt.col_offset == len(indent.encode()):
+            fix = Fix(f"Call {name}.{starttls}() before logging in", (ctx.insert_before(stmt, f"{name}.{starttls}()\n{indent}"),), safe=False)
+        ctx.report(
+            self,
+            login,
+            f"{protocol} login over an unencrypted connection: the password crosses the network in clear text. Call "
+            f"{name}.{starttls}() first, or connect with the _SSL variant.",
+            fix=fix,
+            confidence=Confidence.LOW if crypto.in_test(login, ctx) else None,
+        )

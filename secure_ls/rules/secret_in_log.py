@@ -1,0 +1,188 @@
+"""SLS703 secret-in-log."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Edit, Fix, Severity
+from secure_ls.rules._support import crypto, logs, naming
+from secure_ls.rules.base import Example, Rule
+
+MASK = "***"
+_ALWAYS = frozenset({"password", "passwd", "passphrase", "pwd", "secret", "apikey", "jwt", "bearer", "privatekey", "passcode"})
+_KEY_QUALIFIERS = frozenset({"api", "secret", "private", "access", "signing", "encryption", "master", "auth", "client", "session"})
+_TOKEN_QUALIFIERS = frozenset({"access", "refresh", "auth", "id", "bearer", "api", "session", "csrf", "reset", "jwt", "oauth", "secret", "private", "github", "slack", "bot"})
+# Modules that make a bare `token` mean an authentication token (not a lexer token).
+_AUTH_MODULES = ("jwt", "jose", "oauthlib", "requests_oauthlib", "authlib", "itsdangerous", "flask", "django", "fastapi", "starlette", "requests", "httpx", "boto3", "slack_sdk", "telegram")
+_EXTRA_METADATA = frozenset(
+    {"reset", "forgot", "policy", "strength", "changed", "set", "rotation", "salt", "generator", "env", "var", "variable", "source",
+     "missing", "present", "provided", "configured", "status", "exists", "location", "arn", "ref", "manager", "store", "vault", "expired"}
+)
+
+
+def secret_word(name: str | None, ctx) -> bool:
+    if not name or not naming.is_named_like(name, naming.PASSWORD_WORDS | _ALWAYS | {"token", "key"}):
+        return False
+    parts = naming.words(name)
+    if any(p in _EXTRA_METADATA for p in parts):
+        return False
+    if any(p in _ALWAYS for p in parts) or "password" in "".join(parts):
+        return True
+    if any(p in ("pw", "pass") for p in parts) and len(parts) > 1:
+        return True
+    for i, p in enumerate(parts):
+        if p == "key" and i > 0 and parts[i - 1] in _KEY_QUALIFIERS:
+            return True
+        if p == "token":
+            if i > 0 and parts[i - 1] in _TOKEN_QUALIFIERS:
+                return True
+            if len(parts) == 1 and any(ctx.imports(m) for m in _AUTH_MODULES):
+                return True
+    return False
+
+
+def is_bare_token(name: str) -> bool:
+    return naming.words(name) == ["token"]
+
+
+def _candidate_name(node: ast.expr) -> str | None:
+    if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
+        return naming.name_of(node)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("get", "encode", "decode", "strip"):
+        return naming.name_of(node)
+    return None
+
+
+class SecretInLog(Rule):
+    """
+    ## What it does
+    Finds passwords, tokens, API keys and other secrets (judged by their
+    names: `password`, `api_key`, `access_token`, `request.form["password"]`,
+    `config.secret_key`) passed to `logging`/logger calls or `print`, as an
+    argument or inside an f-string, `%` or `.format()` message. A bare
+    `token` counts only in files that use an authentication or web library
+    (elsewhere it is usually a parser token), and with low confidence
+    (pagination and CSRF-form tokens share the name).
+
+    ## Why is this bad?
+    Logs are copied to files, log shippers, monitoring services and
+    support tickets, and are read by far more people than the secret was
+    meant for. A password in a debug line is a password disclosed
+    (CWE-532).
+
+    ## How to fix it
+    Leave the secret out, or log a masked form. The quick fix replaces the
+    secret with `"***"` in the call (or its f-string field). It is marked
+    safe for logging calls (only the log text changes) and unsafe for
+    `print`, whose output may be the program's purpose.
+    """
+
+    id = "SLS703"
+    name = "secret-in-log"
+    title = "Secret written to a log"
+    cwe = 532
+    severity = Severity.MEDIUM
+    confidence = Confidence.MEDIUM
+    topic = "logging"
+    fixable = True
+    calls = frozenset({"print"})
+    methods = crypto.LOG_METHODS
+
+    VALID = [
+        "import logging\ndef login(user, password):\n    logging.info('login attempt for %s', user)\n",
+        "import logging\ndef login(password):\n    logging.info('password length %d', len(password))\n",
+        "import logging\ndef check(password_policy):\n    logging.info('policy %s', password_policy)\n",
+        "def lex(token):\n    print(token)\n",
+        "import logging\ndef f(tokens, key):\n    logging.debug('tokens %s for %s', tokens, key)\n",
+        "import logging\ndef f(api_key_env):\n    logging.info('reading the API key from %s', api_key_env)\n",
+    ]
+    INVALID = [
+        Example(
+            "import logging\n\nlogger = logging.getLogger(__name__)\n\ndef connect(user, password):\n    logger.debug('connecting as %s with password %s', user, password)\n",
+            fixed="import logging\n\nlogger = logging.getLogger(__name__)\n\ndef connect(user, password):\n    logger.debug('connecting as %s with password %s', user, \"***\")\n",
+        ),
+        Example(
+            "import logging\n\ndef refresh(session):\n    logging.info(f'new token {session.access_token} issued')\n",
+            fixed="import logging\n\ndef refresh(session):\n    logging.info(f'new token *** issued')\n",
+        ),
+        Example(
+            "from flask import request\n\ndef login():\n    print('login', request.form['username'], request.form['password'])\n",
+            fixed="from flask import request\n\ndef login():\n    print('login', request.form['username'], \"***\")\n",
+        ),
+        Example(
+            "import logging\n\ndef setup(config):\n    logging.warning('using key {}'.format(config.api_key))\n",
+            fixed="import logging\n\ndef setup(config):\n    logging.warning('using key {}'.format(\"***\"))\n",
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        is_print = (ctx.call_name(node) or "") == "print"
+        if not is_print and not crypto.is_logging_call(node, ctx):
+            return
+        found: list[tuple[ast.expr, str, bool]] = []  # (node, name, inside an f-string field)
+        for arg in node.args:
+            self._collect(arg, found, ctx, depth=0)
+        if not found:
+            return
+        edits = []
+        for expr, _, in_field in found:
+            edit = self._mask(expr, in_field, ctx)
+            if edit is None:
+                edits = None
+                break
+            edits.append(edit)
+        fix = Fix("Mask the secret", tuple(edits), safe=not is_print) if edits else None
+        first, name, _ = found[0]
+        where = "printed" if is_print else "logged"
+        weak = is_print or all(is_bare_token(n) for _, n, _ in found)
+        ctx.report(
+            self,
+            first,
+            f"Secret `{name}` {where}: logs are copied and read widely. Leave it out or mask it.",
+            fix=fix,
+            confidence=Confidence.LOW if weak else None,
+        )
+
+    def _collect(self, node: ast.expr, found: list, ctx, depth: int) -> None:
+        if depth > 3:
+            return
+        name = _candidate_name(node)
+        if name is not None:
+            if secret_word(name, ctx) and not ctx.origin(node).is_constant:
+                found.append((node, name, False))
+            return
+        if isinstance(node, ast.JoinedStr):
+            for value in node.values:
+                if isinstance(value, ast.FormattedValue):
+                    inner = value.value
+                    inner_name = _candidate_name(inner)
+                    if inner_name is not None and secret_word(inner_name, ctx) and not ctx.origin(inner).is_constant:
+                        found.append((inner, inner_name, True))
+            return
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+            right = node.right
+            items = right.elts if isinstance(right, ast.Tuple) else [right]
+            for item in items:
+                self._collect(item, found, ctx, depth + 1)
+            return
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            self._collect(node.left, found, ctx, depth + 1)
+            self._collect(node.right, found, ctx, depth + 1)
+            return
+        if isinstance(node, ast.Dict):  # logger.info("%(password)s", {"password": pw})
+            for key, value in zip(node.keys, node.values):
+                if isinstance(key, ast.Constant) and isinstance(key.value, str) and secret_word(key.value, ctx) and not ctx.origin(value).is_constant:
+                    found.append((value, key.value, False))
+            return
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+            for arg in list(node.args) + [k.value for k in node.keywords]:
+                self._collect(arg, found, ctx, depth + 1)
+
+    def _mask(self, expr: ast.expr, in_field: bool, ctx) -> Edit | None:
+        if in_field:
+            located = logs.field_span(expr, ctx)
+            if located is None:
+                return None
+            span, _ = located
+            return Edit(span, MASK)
+        return ctx.replace(expr, f'"{MASK}"')

@@ -1,0 +1,72 @@
+"""SLS406 telnet-cleartext."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Severity
+from secure_ls.rules._support import crypto, naming
+from secure_ls.rules.base import Example, Rule
+
+
+class TelnetCleartext(Rule):
+    """
+    ## What it does
+    Finds connections opened with `telnetlib.Telnet` (removed from the
+    standard library in Python 3.13). When the same function writes a
+    password-named value to the connection, the finding has high
+    confidence. Connections to localhost are not reported.
+
+    ## Why is this bad?
+    Telnet has no encryption: logins, passwords and every command and
+    answer cross the network in clear text and can be read or altered by
+    anyone on the path (CWE-319).
+
+    ## How to fix it
+    Use SSH (`paramiko`, `asyncssh`, `fabric`) to run remote commands. No
+    quick fix is offered: the device or server must offer SSH.
+    """
+
+    id = "SLS406"
+    name = "telnet-cleartext"
+    title = "Telnet connection (clear text)"
+    cwe = 319
+    severity = Severity.MEDIUM
+    confidence = Confidence.MEDIUM
+    topic = "tls"
+    bandit = ("B312", "B401")
+    fixable = False
+    calls = frozenset({"telnetlib.Telnet"})
+
+    VALID = [
+        "import paramiko\ndef run(host, user, pw):\n    c = paramiko.SSHClient()\n    c.connect(host, username=user, password=pw)\n",
+        "import telnetlib\ndef local():\n    return telnetlib.Telnet('localhost', 2323)\n",
+        "class Telnet:\n    pass\nTelnet()\n",
+    ]
+    INVALID = [
+        Example(
+            "import telnetlib\n\ndef run(host, user, password):\n    tn = telnetlib.Telnet(host)\n    tn.read_until(b'login: ')\n    tn.write(user.encode() + b'\\n')\n    tn.write(password.encode() + b'\\n')\n"
+        ),
+        Example("from telnetlib import Telnet\n\ndef banner(host):\n    with Telnet(host, 23) as tn:\n        return tn.read_some()\n"),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        if (ctx.call_name(node) or "") != "telnetlib.Telnet":
+            return
+        host = crypto.argument(node, 0, "host")
+        if crypto.is_local_host(ctx.string_value(host) if host is not None else None):
+            return
+        confidence = None
+        name = crypto.bound_name(node, ctx)
+        if name is not None:
+            for call in crypto.method_calls(name, node, ctx):
+                if call.func.attr == "write" and call.args and naming.mentions(call.args[0], naming.PASSWORD_WORDS):
+                    confidence = Confidence.HIGH
+                    break
+        sends = "sends a password" if confidence else "carries everything"
+        ctx.report(
+            self,
+            node,
+            f"Telnet {sends} in clear text, readable by anyone on the network path: use SSH (paramiko, asyncssh) instead.",
+            confidence=confidence,
+        )

@@ -1,0 +1,186 @@
+"""SLS402 weak-tls-version."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import crypto
+from secure_ls.rules.base import Example, Rule
+
+WEAK_PROTOCOLS = {
+    "ssl.PROTOCOL_SSLv2": "SSL 2.0",
+    "ssl.PROTOCOL_SSLv3": "SSL 3.0",
+    "ssl.PROTOCOL_TLSv1": "TLS 1.0",
+    "ssl.PROTOCOL_TLSv1_1": "TLS 1.1",
+    "OpenSSL.SSL.SSLv2_METHOD": "SSL 2.0",
+    "OpenSSL.SSL.SSLv3_METHOD": "SSL 3.0",
+    "OpenSSL.SSL.TLSv1_METHOD": "TLS 1.0",
+    "OpenSSL.SSL.TLSv1_1_METHOD": "TLS 1.1",
+}
+WEAK_VERSIONS = {
+    "ssl.TLSVersion.SSLv3": "SSL 3.0",
+    "ssl.TLSVersion.TLSv1": "TLS 1.0",
+    "ssl.TLSVersion.TLSv1_1": "TLS 1.1",
+    "ssl.TLSVersion.MINIMUM_SUPPORTED": "the oldest version OpenSSL allows",
+}
+WEAK_PYOPENSSL_VERSIONS = {
+    "OpenSSL.SSL.SSL3_VERSION": "SSL 3.0",
+    "OpenSSL.SSL.TLS1_VERSION": "TLS 1.0",
+    "OpenSSL.SSL.TLS1_1_VERSION": "TLS 1.1",
+}
+_CONTEXTS = frozenset({"ssl.SSLContext", "OpenSSL.SSL.Context"})
+
+
+class WeakTlsVersion(Rule):
+    """
+    ## What it does
+    Finds TLS connections that allow or force SSL 2.0/3.0, TLS 1.0 or 1.1:
+    `ssl.SSLContext(ssl.PROTOCOL_TLSv1)`, `ssl_version=ssl.PROTOCOL_SSLv3`
+    passed to any call or used as a parameter default,
+    `context.minimum_version = ssl.TLSVersion.TLSv1`, a `maximum_version`
+    that caps TLS at 1.1, and pyOpenSSL's `SSL.Context(SSL.TLSv1_METHOD)` /
+    `set_min_proto_version(SSL.TLS1_VERSION)`. Tables that merely map
+    version names to constants are not reported.
+
+    ## Why is this bad?
+    SSL 2.0/3.0 and TLS 1.0/1.1 have known attacks (POODLE, BEAST, weak
+    MD5/SHA-1 handshakes) and were deprecated by RFC 8996; an attacker in
+    the middle can downgrade a connection to them (CWE-326, CWE-757).
+
+    ## How to fix it
+    Use `ssl.create_default_context()` and set
+    `context.minimum_version = ssl.TLSVersion.TLSv1_2`. The quick fix does
+    that for `ctx = ssl.SSLContext(<old protocol>)` (with
+    `ssl.Purpose.CLIENT_AUTH` when the code wraps server sockets), raises a
+    `minimum_version` to TLS 1.2, and switches pyOpenSSL to `TLS_METHOD` /
+    `TLS1_2_VERSION`. The fixes are unsafe: peers that only speak the old
+    versions can no longer connect, and `create_default_context()` also
+    turns certificate verification on.
+    """
+
+    id = "SLS402"
+    name = "weak-tls-version"
+    title = "SSL/TLS version older than TLS 1.2"
+    cwe = 326
+    severity = Severity.HIGH
+    confidence = Confidence.HIGH
+    topic = "tls"
+    bandit = ("B502", "B503")
+    fixable = True
+    # `ssl_version=` is looked for on calls into urllib3/requests (pool managers, adapters).
+    calls = frozenset(_CONTEXTS) | frozenset({"urllib3.", "requests.", "ssl.wrap_socket", "ssl.get_server_certificate"})
+    methods = frozenset({"set_min_proto_version", "init_poolmanager", "PoolManager", "HTTPSConnectionPool", "proxy_from_url"})
+
+    VALID = [
+        "import ssl\nctx = ssl.create_default_context()\nctx.minimum_version = ssl.TLSVersion.TLSv1_2\n",
+        "import ssl\nVERSIONS = {'TLSv1': ssl.PROTOCOL_TLSv1, 'TLSv1.2': ssl.PROTOCOL_TLSv1_2}\n",
+        "import ssl\nctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)\n",
+        "import ssl\ndef supports_tls1():\n    return hasattr(ssl, 'PROTOCOL_TLSv1')\n",
+    ]
+    INVALID = [
+        Example(
+            "import ssl\n\ndef connect(sock, host):\n    context = ssl.SSLContext(ssl.PROTOCOL_TLSv1)\n    return context.wrap_socket(sock, server_hostname=host)\n",
+            fixed="import ssl\n\ndef connect(sock, host):\n    context = ssl.create_default_context()\n    context.minimum_version = ssl.TLSVersion.TLSv1_2\n    return context.wrap_socket(sock, server_hostname=host)\n",
+        ),
+        Example(
+            "import ssl\n\ncontext = ssl.create_default_context()\ncontext.minimum_version = ssl.TLSVersion.TLSv1\n",
+            fixed="import ssl\n\ncontext = ssl.create_default_context()\ncontext.minimum_version = ssl.TLSVersion.TLSv1_2\n",
+        ),
+        Example(
+            "from OpenSSL import SSL\n\ncontext = SSL.Context(SSL.SSLv3_METHOD)\n",
+            fixed="from OpenSSL import SSL\n\ncontext = SSL.Context(SSL.TLS_METHOD)\n",
+        ),
+        Example(
+            "import ssl\nfrom urllib3 import PoolManager\n\nhttp = PoolManager(ssl_version=ssl.PROTOCOL_TLSv1_1)\n",
+            fixed=None,
+        ),
+        Example(
+            "import ssl\n\ndef open_channel(sock, ssl_version=ssl.PROTOCOL_SSLv3):\n    return ssl.SSLContext(ssl_version).wrap_socket(sock)\n",
+            fixed=None,
+        ),
+    ]
+
+    # ---- calls ----------------------------------------------------------------------
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        name = ctx.call_name(node) or ""
+        if name == "ssl.wrap_socket":
+            return  # SLS403
+        if name in _CONTEXTS:
+            protocol = crypto.argument(node, 0, "protocol", "method")
+            weak = WEAK_PROTOCOLS.get(ctx.qualified_name(protocol) or "") if protocol is not None else None
+            if weak:
+                fix = self._context_fix(node, protocol, name, ctx)
+                ctx.report(self, protocol, self._message(weak), fix=fix)
+            return
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "set_min_proto_version" and node.args:
+            weak = WEAK_PYOPENSSL_VERSIONS.get(ctx.qualified_name(node.args[0]) or "")
+            if weak:
+                arg = node.args[0]
+                fix = Fix("Require TLS 1.2 or later", (ctx.replace(arg, f"{ctx.text(arg.value)}.TLS1_2_VERSION"),), safe=False) if isinstance(arg, ast.Attribute) else None
+                ctx.report(self, arg, self._message(weak), fix=fix)
+            return
+        for kw in node.keywords:
+            if kw.arg in ("ssl_version", "protocol", "ssl_protocol", "tls_version", "minimum_version"):
+                weak = WEAK_PROTOCOLS.get(ctx.qualified_name(kw.value) or "") or WEAK_VERSIONS.get(ctx.qualified_name(kw.value) or "")
+                if weak:
+                    ctx.report(self, kw.value, self._message(weak))
+
+    def _context_fix(self, node: ast.Call, protocol: ast.expr, name: str, ctx) -> Fix | None:
+        if name == "OpenSSL.SSL.Context":
+            if isinstance(protocol, ast.Attribute):
+                return Fix("Negotiate the best TLS version (TLS_METHOD)", (ctx.replace(protocol, f"{ctx.text(protocol.value)}.TLS_METHOD"),), safe=False)
+            return None
+        stmt = ctx.statement(node)
+        if not (isinstance(stmt, ast.Assign) and stmt.value is node and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+            return None
+        if len(node.args) + len(node.keywords) != 1 or stmt.lineno != stmt.end_lineno:
+            return None
+        target = stmt.targets[0].id
+        ssl_name = ctx.text(node.func.value) if isinstance(node.func, ast.Attribute) else "ssl"
+        imports = () if isinstance(node.func, ast.Attribute) else ("import ssl",)
+        scope = ctx.enclosing_function(node) or ctx.tree
+        server = any(
+            isinstance(n, ast.keyword) and n.arg == "server_side" and isinstance(n.value, ast.Constant) and n.value.value is True
+            for n in ast.walk(scope)
+        )
+        purpose = f"{ssl_name}.Purpose.CLIENT_AUTH" if server else ""
+        indent = ctx.indentation(stmt)
+        text = (
+            f"{target} = {ssl_name}.create_default_context({purpose})\n"
+            f"{indent}{target}.minimum_version = {ssl_name}.TLSVersion.TLSv1_2"
+        )
+        return Fix("Use ssl.create_default_context() with TLS 1.2 or later", (ctx.replace(stmt, text),), safe=False, imports=imports)
+
+    # ---- attribute assignments --------------------------------------------------------
+    def visit_Assign(self, node: ast.Assign, ctx) -> None:
+        for target in node.targets:
+            if isinstance(target, ast.Attribute) and target.attr in ("minimum_version", "maximum_version"):
+                weak = WEAK_VERSIONS.get(ctx.qualified_name(node.value) or "")
+                if not weak:
+                    continue
+                if target.attr == "maximum_version":
+                    if weak.startswith("the oldest"):
+                        continue
+                    ctx.report(self, node.value, f"TLS capped at {weak}: the connection can never use TLS 1.2 or 1.3. Remove the maximum_version limit.")
+                    continue
+                fix = None
+                if isinstance(node.value, ast.Attribute):
+                    fix = Fix("Require TLS 1.2 or later", (ctx.replace(node.value, f"{ctx.text(node.value.value)}.TLSv1_2"),), safe=False)
+                ctx.report(self, node.value, self._message(weak), fix=fix)
+
+    # ---- parameter defaults ----------------------------------------------------------
+    def visit_FunctionDef(self, node, ctx) -> None:
+        for default in list(node.args.defaults) + [d for d in node.args.kw_defaults if d is not None]:
+            weak = WEAK_PROTOCOLS.get(ctx.qualified_name(default) or "")
+            if weak:
+                ctx.report(self, default, self._message(weak) + " (as a parameter default, callers get it unless they override it)")
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def _message(self, weak: str) -> str:
+        return (
+            f"{weak} allowed: old SSL/TLS versions have known attacks (POODLE, BEAST) and are deprecated by RFC 8996. "
+            "Use ssl.create_default_context() and require TLS 1.2 or later (minimum_version = ssl.TLSVersion.TLSv1_2)."
+        )
