@@ -58,19 +58,26 @@ class Unit:
 class UnitParser:
     """Parses units, remembering the result for each distinct text."""
 
-    def __init__(self, capacity: int = 50_000):
+    def __init__(self, capacity: int = 50_000, max_chars: int = 8_000_000):
         self._cache: dict[str, ParsedUnit] = {}
         self._capacity = capacity
+        # Also bounded by size: near an unclosed bracket or string every edit parses
+        # (and would keep) up to MAX_MERGE ever longer candidate texts, so counting
+        # entries alone let a big file reach gigabytes within a few hundred edits.
+        self._max_chars = max_chars
+        self._chars = 0
 
     def parse(self, text: str) -> ParsedUnit:
         cached = self._cache.get(text)
         if cached is None:
             cached = _parse(text)
-            if len(self._cache) >= self._capacity:
+            if len(self._cache) >= self._capacity or self._chars > self._max_chars:
                 # Drop the oldest half: cheap, and edits mostly revisit recent texts.
-                for key in list(self._cache)[: self._capacity // 2]:
+                for key in list(self._cache)[: len(self._cache) // 2]:
+                    self._chars -= len(key)
                     del self._cache[key]
             self._cache[text] = cached
+            self._chars += len(text)
         return cached
 
     def split(self, text: str) -> list[Unit]:
@@ -100,28 +107,26 @@ class UnitParser:
     def _extend(self, text: str, starts: list[int], i: int, parsed: ParsedUnit) -> int:
         """Index of the unit start that closes the construct opened in unit i, or i+1."""
         count = len(starts) - 1
-        if _TRIPLE_QUOTE_OPEN.search(parsed.error[2]):
-            # Jump straight past the closing quotes instead of growing line by line.
-            err_line, err_col, _ = parsed.error
-            offset = starts[i] + _offset_of(parsed.text, err_line, err_col)
-            quote = _opening_quote(text, offset)
-            close = text.find(quote, text.find(quote, offset) + 3) if quote else -1
-            if close < 0:
-                return i + 1
-            j = i + 1
-            while j < count and starts[j] <= close:
+        j = i + 1
+        merges = 0
+        # A loop, not recursion: a file of many triple-quoted strings must not
+        # exhaust the stack.
+        while parsed.error is not None and _may_continue(parsed) and j < count and merges < MAX_MERGE:
+            if _TRIPLE_QUOTE_OPEN.search(parsed.error[2]):
+                # jump straight past the closing quotes instead of growing line by line
+                err_line, err_col, _ = parsed.error
+                offset = starts[i] + _offset_of(parsed.text, err_line, err_col)
+                quote = _opening_quote(text, offset)
+                close = text.find(quote, text.find(quote, offset) + 3) if quote else -1
+                if close < 0:
+                    return i + 1
+                while j < count and starts[j] <= close:
+                    j += 1
+            else:
                 j += 1
-            candidate = self.parse(text[starts[i] : starts[j]])
-            if candidate.error is None or not _may_continue(candidate) or j >= count:
-                return j if candidate.error is None else i + 1
-            return self._extend(text, starts, i, candidate) if j < count else i + 1
-        for j in range(i + 2, min(count, i + 1 + MAX_MERGE) + 1):
-            candidate = self.parse(text[starts[i] : starts[j]])
-            if candidate.error is None:
-                return j
-            if not _may_continue(candidate):
-                break
-        return i + 1
+            merges += 1
+            parsed = self.parse(text[starts[i] : starts[j]])
+        return j if parsed.error is None else i + 1
 
 
 def may_continue(parsed: ParsedUnit) -> bool:
