@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import ast
 import bisect
+import dataclasses
 import logging
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from secure_ls.engine import summaries
 from secure_ls.engine.context import Dispatch, UnitContext, walk
 from secure_ls.engine.model import AnalysisResult, Edit, Finding, Fix, Position, Span
 from secure_ls.engine.symbols import ModuleSymbols, UnitSymbols, import_bindings, summarize
@@ -23,6 +25,10 @@ from secure_ls.engine.units import Unit, UnitParser, may_continue
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_CHARS = 3_000_000
+# Size budget of the per-text caches (characters of unit text, plus _FINDING_COST per
+# cached finding): roughly a few hundred MB at most.
+CACHE_BUDGET = 40_000_000
+_FINDING_COST = 4_000
 
 
 @dataclass
@@ -62,14 +68,28 @@ class Engine:
         self._results: dict[tuple[str, int], _UnitAnalysis] = {}
         self._sessions: dict[object, _Session] = {}
         self._imported: dict[tuple[str, int], bool] = {}
+        self._facts: dict[str, tuple] = {}
+        self._function_summaries: dict[tuple, dict] = {}
+        self._wanted: frozenset[str] | None = frozenset()  # during one analysis: see _summarize
+        self._lazy = None  # during one analysis: external summaries looked up on demand
 
-    def analyze(self, text: str, key: object = None) -> AnalysisResult:
+    def analyze(self, text: str, key: object = None, imports_resolver=None) -> AnalysisResult:
         """Findings for `text`.
 
         `key` names a document whose successive versions are analysed (an
         editor buffer): the units before and after the edited region, and
         their findings, are reused from the previous version.
+
+        `imports_resolver` (engine/summaries.py `Resolver`) gives the
+        summaries of functions of other workspace modules this file
+        imports; if it has a `publish` method it is handed this file's own
+        function summaries afterwards.
         """
+        if text.startswith("\ufeff"):
+            # A byte order mark kept in an editor buffer: `ast` rejects it, which
+            # would lose the whole first unit (often the imports). Analyse without
+            # it; positions on the first line move right by its one column.
+            return _after_bom(self.analyze(text[1:], key, imports_resolver))
         result = AnalysisResult()
         if len(text) > self.options.max_chars:
             result.problems.append(
@@ -88,16 +108,45 @@ class Engine:
         units = layout.units
         symbols = [self._unit_symbols(u) for u in units]
         if previous is not None and symbols == previous.symbols:
-            module, fingerprint = previous.module, previous.fingerprint
+            base, base_fingerprint = previous.base, previous.base_fingerprint
         else:
-            module = ModuleSymbols.merge(symbols)
-            fingerprint = hash((module.fingerprint(), self.options.fingerprint()))
-        reuse = previous is not None and previous.fingerprint == fingerprint
+            base = ModuleSymbols.merge(symbols)
+            base_fingerprint = hash((base.fingerprint(), self.options.fingerprint()))
+        # a one-off analysis (CLI) looks other modules' functions up when a call needs them;
+        # an editor's document resolves them first: they are part of its cache keys
+        lazy = getattr(imports_resolver, "lazy", None) if key is None else None
+        self._lazy = lazy() if lazy is not None else None
+        if self._lazy is not None:
+            external = {}
+        else:
+            external = imports_resolver(base.imports.values()) if imports_resolver is not None and base.imports else {}
+        if previous is not None and previous.external == external:
+            external, external_fingerprint = previous.external, previous.external_fingerprint
+        else:
+            external_fingerprint = hash(frozenset(external.items())) if external else 0
+        fingerprint = hash((base_fingerprint, external_fingerprint))
+        same = previous is not None and previous.fingerprint == fingerprint
+        own = getattr(imports_resolver, "own", None) if key is None else None
+        known = own(text) if own is not None else None
+        if known is not None:
+            # a one-off analysis of a file whose summaries the workspace already has (CLI)
+            summaries_state = _Summaries([{}] * len(units), known, _by_head(known), frozenset(known))
+        else:
+            # an editor's document hands its summaries to the other documents: all of them
+            everything = key is not None and getattr(imports_resolver, "publish", None) is not None
+            summaries_state = self._summarize(units, layout, previous if same else None, base, fingerprint, external, everything)
+        local = summaries_state.local
+        if same and local is previous.summaries.local:
+            module = previous.module
+        else:
+            module = dataclasses.replace(base, functions=self._lazy.with_local(local) if self._lazy is not None else {**external, **local})
+        # a unit's findings depend on the summaries of the functions it names, not on all of them
+        unit_keys = self._unit_keys(units, layout, previous if same else None, fingerprint, summaries_state)
         per_unit: list[list[Finding]] = []
         for index, unit in enumerate(units):
             parsed = unit.parsed
             old = layout.old_index[index]
-            if reuse and old is not None:
+            if same and old is not None and previous.unit_keys[old] == unit_keys[index]:
                 findings = previous.per_unit[old]
                 if layout.line_delta and findings and index >= layout.first_suffix:
                     findings = [f.shifted(layout.line_delta) for f in findings]
@@ -106,13 +155,14 @@ class Engine:
             if parsed.tree is None:
                 per_unit.append([])
                 continue
-            cache_key = (parsed.text, fingerprint)
+            cache_key = (parsed.text, unit_keys[index])
             analysis = self._results.get(cache_key)
             if analysis is None:
                 analysis = self._analyze_unit(parsed, module)
                 if len(self._results) > 50_000:
                     self._results.clear()
                 self._results[cache_key] = analysis
+                self._charge(len(parsed.text) + _FINDING_COST * len(analysis.findings))
             result.problems.extend(analysis.problems)
             per_unit.append([f.shifted(unit.start_line) for f in analysis.findings])
         for unit in units:
@@ -122,7 +172,15 @@ class Engine:
         for findings in per_unit:
             result.findings.extend(findings)
         if key is not None:
-            self._sessions[key] = _Session(text, units, layout.starts, symbols, module, fingerprint, per_unit)
+            self._sessions[key] = _Session(
+                text, units, layout.starts, symbols, module, fingerprint, per_unit,
+                base, base_fingerprint, external, external_fingerprint, summaries_state, unit_keys,
+            )
+        publish = getattr(imports_resolver, "publish", None)
+        if publish is not None and known is None:
+            # the CLI analyses the file on disk: its summaries are the file's;
+            # an editor buffer's are its unsaved version's
+            publish(local, text if key is None else None, summaries_state.wanted)
         self._add_imports(result.findings, units, module, newline)
         if newline != "\n":
             result.findings = [_with_newline(f, newline) for f in result.findings]
@@ -131,6 +189,17 @@ class Engine:
     def forget(self, key: object) -> None:
         """Drops what is kept about a document (it was closed)."""
         self._sessions.pop(key, None)
+
+    def _charge(self, cost: int) -> None:
+        """Bounds the per-text caches by size, not just by entries: every version of a
+        big unit (a 600-line function with 600 findings is ~3 MB of findings) would
+        otherwise stay cached, and memory grew by megabytes per keystroke."""
+        self._cache_cost = getattr(self, "_cache_cost", 0) + cost
+        if self._cache_cost > CACHE_BUDGET:
+            self._results.clear()
+            self._symbols.clear()
+            self._facts.clear()
+            self._cache_cost = 0
 
     def _unit_symbols(self, unit: Unit) -> UnitSymbols:
         cached = self._symbols.get(unit.parsed.text)
@@ -142,7 +211,182 @@ class Engine:
             if len(self._symbols) > 50_000:
                 self._symbols.clear()
             self._symbols[unit.parsed.text] = cached
+            self._charge(len(unit.parsed.text))
         return cached
+
+    # ---- function summaries ----------------------------------------------------
+    def _unit_facts(self, parsed) -> tuple:
+        """(whether the unit defines functions, the names it reads, the names it defines,
+        the functions it may call, the summary keys it defines), cached by text."""
+        cached = self._facts.get(parsed.text)
+        if cached is None:
+            tree = parsed.tree
+            if tree is None:
+                cached = (False, frozenset(), frozenset(), frozenset(), frozenset())
+            else:
+                defined = frozenset(s.name for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))
+                keys = frozenset(k for k, _ in summaries.top_level_functions(tree)) if defined else frozenset()
+                try:
+                    names, calls = summaries.references(tree)
+                except RecursionError:
+                    names, calls = frozenset(), frozenset()
+                cached = (bool(defined), names, defined, calls, keys)
+            if len(self._facts) > 50_000:
+                self._facts.clear()
+            self._facts[parsed.text] = cached
+            self._charge(len(parsed.text))
+        return cached
+
+    def _summarize(self, units, layout, previous, base: ModuleSymbols, fingerprint: int, external: dict, everything: bool = False) -> "_Summaries":
+        """Summaries of the module's functions, recomputing only what an edit can change.
+
+        With the previous version of the document (same imports and
+        external summaries), only the edited units are summarised again;
+        units that call a function whose summary changed follow, up to three
+        rounds (helpers calling helpers). Without one, every unit is
+        summarised, then those calling the functions found, and so on.
+        """
+        count = len(units)
+        per_unit: list[dict] = [{}] * count
+        if previous is not None:
+            old_state = previous.summaries
+            local = old_state.local
+            old_per_unit = old_state.per_unit
+            per_unit = [old_per_unit[o] if o is not None else {} for o in layout.old_index]
+            todo = [i for i, o in enumerate(layout.old_index) if o is None]
+            # functions newly called by the edited units need their summaries now
+            # (the set only grows within a session: a summary nobody calls is harmless)
+            self._wanted = old_state.wanted
+            added = set()
+            for index in todo if self._wanted is not None else ():
+                calls = self._unit_facts(units[index].parsed)[3]
+                if not calls <= self._wanted:
+                    added |= calls - self._wanted
+            if added:
+                self._wanted = self._wanted | added
+                # units defining a newly called function summarise it now; a name typed
+                # that no unit defines needs no search through the units
+                if any(name.split(".", 1)[0] in base.defined for name in added):
+                    todo = todo + [
+                        i for i, o in enumerate(layout.old_index) if o is not None and not self._unit_facts(units[i].parsed)[4].isdisjoint(added)
+                    ]
+            touched: set[str] = set()
+            for old in set(range(len(old_per_unit))).difference(layout.old_index):
+                touched.update(old_per_unit[old])
+            by_head = old_state.by_head
+        else:
+            self._wanted = None if everything else frozenset().union(*(self._unit_facts(u.parsed)[3] for u in units))
+            local, by_head, todo = self._summarize_in_order(units, per_unit, base, fingerprint, external)
+            touched = set()
+        changed_heads: set[str] = set(by_head) if previous is None else set()
+        for _ in range(4):
+            for index in todo:
+                per_unit[index] = self._unit_summaries(units[index].parsed, base, fingerprint, external, local, by_head)
+                touched.update(per_unit[index])
+            if not touched:
+                break
+            fresh = {}
+            for index in todo:
+                fresh.update(per_unit[index])
+            if touched == fresh.keys() and all(local.get(k) == v for k, v in fresh.items()):
+                break  # the usual keystroke: the edited function's summary did not change
+            merged: dict = {}
+            for found in per_unit:
+                if found:
+                    merged.update(found)
+            changed = {k for k in touched if local.get(k) != merged.get(k)}
+            if not changed:
+                break
+            local = merged
+            by_head = _by_head(local)
+            heads = {k.split(".", 1)[0] for k in changed}
+            changed_heads |= heads
+            todo = [i for i in range(count) if self._unit_facts(units[i].parsed)[0] and not self._unit_facts(units[i].parsed)[1].isdisjoint(heads)]
+            touched = set()
+        return _Summaries(per_unit, local, by_head, frozenset(changed_heads), self._wanted)
+
+    def _summarize_in_order(self, units, per_unit: list[dict], base, fingerprint: int, external: dict):
+        """Summarises every unit, callees first; returns the merged summaries and the units to redo (cycles)."""
+        provider: dict[str, int] = {}
+        defining = []
+        for index, unit in enumerate(units):
+            if unit.parsed.tree is None:
+                continue
+            defines, _, defined, _, _ = self._unit_facts(unit.parsed)
+            if defines:
+                defining.append(index)
+                for name in defined:
+                    provider[name] = index
+        position = {index: n for n, index in enumerate(defining)}
+        needs = []
+        for index in defining:
+            names = self._unit_facts(units[index].parsed)[1]
+            needs.append({position[provider[n]] for n in names if n in provider and provider[n] != index})
+        local: dict = {}
+        by_head: dict = {}
+        done: set[int] = set()
+        redo = []
+        for n in summaries.callees_first(needs):
+            index = defining[n]
+            if not needs[n] <= done:
+                redo.append(index)
+            found = self._unit_summaries(units[index].parsed, base, fingerprint, external, local, by_head)
+            per_unit[index] = found
+            for key, value in found.items():
+                if key not in local:
+                    by_head.setdefault(key.split(".", 1)[0], []).append(key)
+                local[key] = value
+            done.add(n)
+        merged: dict = {}
+        for found in per_unit:
+            if found:
+                merged.update(found)  # file order: a later definition wins
+        return merged, _by_head(merged), redo
+
+    def _unit_summaries(self, parsed, base, fingerprint: int, external: dict, known: dict, by_head: dict) -> dict:
+        if parsed.tree is None:
+            return {}
+        defines, names, _, _, keys = self._unit_facts(parsed)
+        if not defines:
+            return {}
+        # only functions something in the module may call need a summary
+        wanted = keys if self._wanted is None else frozenset(k for k in keys if k in self._wanted)
+        if not wanted:
+            return {}
+        relevant = _relevant(names, known, by_head)
+        cache_key = (parsed.text, fingerprint, relevant, wanted)
+        found = self._function_summaries.get(cache_key)
+        if found is None:
+            found = summaries.summarize_module(
+                [parsed.tree], base, self._lazy.with_local(known) if self._lazy is not None else {**external, **known}, self.options.sources, self.options.sanitizers, names=names, wanted=wanted
+            )
+            if len(self._function_summaries) > 50_000:
+                self._function_summaries.clear()
+            self._function_summaries[cache_key] = found
+        return found
+
+    def _unit_keys(self, units, layout, previous, fingerprint: int, state: "_Summaries") -> list[int]:
+        keys = []
+        changed = state.changed_heads
+        if previous is not None and not changed:
+            # nothing the other units call changed: they keep their keys
+            old_keys = previous.unit_keys
+            for index, old in enumerate(layout.old_index):
+                if old is not None:
+                    keys.append(old_keys[old])
+                else:
+                    relevant = _relevant(self._unit_facts(units[index].parsed)[1], state.local, state.by_head)
+                    keys.append(hash((fingerprint, relevant)) if relevant else fingerprint)
+            return keys
+        for index, unit in enumerate(units):
+            old = layout.old_index[index]
+            names = self._unit_facts(unit.parsed)[1] if state.local else frozenset()
+            if previous is not None and old is not None and (not changed or names.isdisjoint(changed)):
+                keys.append(previous.unit_keys[old])
+                continue
+            relevant = _relevant(names, state.local, state.by_head)
+            keys.append(hash((fingerprint, relevant)) if relevant else fingerprint)
+        return keys
 
     def _analyze_unit(self, parsed, module: ModuleSymbols) -> _UnitAnalysis:
         overrides = {"sources": self.options.sources, "sanitizers": self.options.sanitizers}
@@ -227,6 +471,25 @@ def _with_newline(finding: Finding, newline: str) -> Finding:
     return _replace_fix(finding, Fix(finding.fix.title, edits, finding.fix.safe, finding.fix.imports))
 
 
+def _after_bom(result: AnalysisResult) -> AnalysisResult:
+    def pos(p: Position) -> Position:
+        return Position(0, p.column + 1) if p.line == 0 else p
+
+    def span(s: Span) -> Span:
+        return Span(pos(s.start), pos(s.end))
+
+    def finding(f: Finding) -> Finding:
+        fix = f.fix
+        if fix is not None:
+            fix = Fix(fix.title, tuple(Edit(span(e.span), e.text) for e in fix.edits), fix.safe, fix.imports)
+        related = tuple(dataclasses.replace(r, span=span(r.span)) for r in f.related)
+        return dataclasses.replace(f, span=span(f.span), fix=fix, related=related)
+
+    result.findings = [finding(f) for f in result.findings]
+    result.syntax_errors = [(span(s), m) for s, m in result.syntax_errors]
+    return result
+
+
 def _dedupe(findings: list[Finding]) -> list[Finding]:
     seen: set[str] = set()
     out = []
@@ -236,6 +499,40 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
         seen.add(f.key)
         out.append(f)
     return out
+
+
+def _by_head(local: dict) -> dict[str, list[str]]:
+    """Summary keys by the name a call spells first (`Class` for `Class.method`)."""
+    out: dict[str, list[str]] = {}
+    for key in local:
+        out.setdefault(key.split(".", 1)[0], []).append(key)
+    return out
+
+
+def _relevant(names: frozenset[str], local: dict, by_head: dict) -> tuple:
+    """The summaries a unit reading `names` depends on, as a hashable key."""
+    if not local:
+        return ()
+    found = []
+    if len(names) < len(by_head):
+        for name in names:
+            for key in by_head.get(name, ()):
+                found.append((key, local[key]))
+    else:
+        for head, keys in by_head.items():
+            if head in names:
+                found.extend((key, local[key]) for key in keys)
+    found.sort(key=lambda item: item[0])
+    return tuple(found)
+
+
+@dataclass
+class _Summaries:
+    per_unit: list[dict]  # the summaries of the functions each unit defines
+    local: dict  # all of them, merged in file order
+    by_head: dict
+    changed_heads: frozenset[str]  # names whose summary changed since the previous version
+    wanted: frozenset[str] | None = frozenset()  # the functions something in the module may call (None: all)
 
 
 @dataclass
@@ -249,6 +546,12 @@ class _Session:
     module: ModuleSymbols
     fingerprint: int
     per_unit: list[list[Finding]]
+    base: ModuleSymbols
+    base_fingerprint: int
+    external: dict
+    external_fingerprint: int
+    summaries: _Summaries
+    unit_keys: list[int]
 
 
 @dataclass

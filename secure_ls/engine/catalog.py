@@ -23,10 +23,31 @@ SOURCE_NAMES: dict[str, str] = {
     "os.getenv": "an environment variable",
     "os.environb": "an environment variable",
     "argparse.ArgumentParser.parse_args": "command-line arguments",
+    "fileinput.input": "standard input",
     "urllib.request.urlopen": "an HTTP response",
+    "urllib2.urlopen": "an HTTP response",
     "requests.get": "an HTTP response",
     "requests.post": "an HTTP response",
+    "requests.put": "an HTTP response",
+    "requests.patch": "an HTTP response",
+    "requests.delete": "an HTTP response",
+    "requests.request": "an HTTP response",
     "httpx.get": "an HTTP response",
+    "httpx.post": "an HTTP response",
+    "httpx.put": "an HTTP response",
+    "httpx.request": "an HTTP response",
+    "urllib3.request": "an HTTP response",
+}
+
+# Methods, on any receiver, whose result is untrusted: data read from a
+# socket, command-line arguments parsed by argparse/optparse.
+SOURCE_METHODS: dict[str, str] = {
+    "recv": "data read from a socket",
+    "recvfrom": "data read from a socket",
+    "recvmsg": "data read from a socket",
+    "parse_args": "command-line arguments",
+    "parse_known_args": "command-line arguments",
+    "parse_intermixed_args": "command-line arguments",
 }
 
 # Sources of lower trust than a web request: reported, but at lower confidence.
@@ -56,7 +77,15 @@ ROUTE_DECORATOR_ATTRIBUTES = frozenset(
     {"route", "get", "post", "put", "patch", "delete", "head", "options", "websocket", "api_route", "view"}
 )
 # Parameters of handlers that are framework objects, not client data.
-NON_DATA_PARAMETERS = frozenset({"self", "cls", "request", "req", "response", "db", "session", "background_tasks"})
+NON_DATA_PARAMETERS = frozenset({"self", "cls", "request", "req", "response", "db", "session", "background_tasks", "websocket", "ws"})
+# Annotations of handler parameters that are framework objects (FastAPI/Starlette).
+NON_DATA_ANNOTATIONS = frozenset(
+    {"Request", "Response", "WebSocket", "HTTPConnection", "BackgroundTasks", "Session", "AsyncSession", "SecurityScopes"}
+)
+# Defaults of handler parameters that the framework fills from the server side.
+NON_DATA_DEFAULTS = frozenset({"Depends", "Security"})
+# Method names of Django class-based views whose extra parameters are URL kwargs.
+VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "dispatch", "get_object", "get_queryset"})
 
 # Functions whose result is safe for the given sink classes whatever goes in.
 SANITIZERS: dict[str, frozenset[str]] = {

@@ -154,6 +154,7 @@ class UnitContext:
             sanitizers=self._overrides.get("sanitizers"),
             function_summaries=self.module.functions,
             imported_modules=self.module.imported_modules,
+            class_name=outer_scope.name if isinstance(outer_scope, ast.ClassDef) else None,
         )
         self._flows[id(scope)] = analyzer
         if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):

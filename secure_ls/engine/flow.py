@@ -15,8 +15,12 @@ taint findings' "how it got here" path is built from.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping
+
+if TYPE_CHECKING:
+    from secure_ls.engine.summaries import FunctionSummary
 
 from secure_ls.engine import catalog
 
@@ -24,6 +28,7 @@ PARAM = "param"
 UNKNOWN = "unknown"
 UNTRUSTED = "untrusted"
 _RANK = {UNTRUSTED: 3, PARAM: 2, UNKNOWN: 1}
+ALL = frozenset({"*"})
 
 Step = tuple[int, int, int, int, str]  # ast line, col, end line, end col, what happened
 
@@ -99,6 +104,7 @@ class Binding:
     # the expressions assigned to the name on the paths reaching this point
     values: tuple[ast.expr, ...] = ()
     alias: str | None = None  # the qualified name the variable stands for (h = hashlib.md5)
+    function: bool = False  # bound by a `def` (so a call may use the function's summary)
 
 
 Env = dict[str, Binding]
@@ -110,6 +116,7 @@ class ScopeFacts:
 
     loads: dict[int, Binding] = field(default_factory=dict)  # id(Name node) -> binding
     returns: list[Origin] = field(default_factory=list)
+    dead: list[tuple[int, int]] = field(default_factory=list)  # line ranges that never run
 
 
 class FlowAnalyzer:
@@ -121,22 +128,35 @@ class FlowAnalyzer:
         module_constants: set[str],
         sources: dict[str, str] | None = None,
         sanitizers: dict[str, frozenset[str]] | None = None,
-        function_summaries: dict[str, Callable[[list[Origin]], Origin]] | None = None,
+        function_summaries: "Mapping[str, FunctionSummary] | None" = None,
+        imported_modules: Iterable[str] = (),
+        class_name: str | None = None,
     ):
         self._qualify = qualify
         self._constants = module_constants
         self._sources = sources if sources is not None else catalog.SOURCE_NAMES
         self._sanitizers = sanitizers if sanitizers is not None else catalog.SANITIZERS
         self._summaries = function_summaries or {}
+        self._class = class_name  # the class whose method this is: `self.helper()` calls resolve in it
+        self._django = any(m == "django" or m.startswith("django.") for m in imported_modules)
         self.facts = ScopeFacts()
 
     # ---- the pass -------------------------------------------------------
     def run_function(self, func: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, outer: Env | None) -> ScopeFacts:
         env: Env = dict(outer or {})
         route = _is_route_handler(func)
+        url_kwargs = not route and self._django and _is_django_view(func)
+        defaults = _defaults(func.args)
         for arg in _all_args(func.args):
-            if route and arg.arg not in catalog.NON_DATA_PARAMETERS:
+            dependency = _dependency(defaults.get(arg.arg), arg.annotation) if route else None
+            if dependency is not None and self._dependency_origin(dependency) is not None:
+                # FastAPI `Depends(get_settings)`: whatever get_settings returns
+                env[arg.arg] = Binding(self._dependency_origin(dependency))
+                continue
+            if route and _is_client_parameter(arg, defaults.get(arg.arg)):
                 part = Part(UNTRUSTED, f"the route parameter `{arg.arg}`", steps=(_step(arg, f"`{arg.arg}` comes from the client"),))
+            elif url_kwargs and arg.arg not in catalog.NON_DATA_PARAMETERS:
+                part = Part(UNTRUSTED, f"the URL parameter `{arg.arg}`", steps=(_step(arg, f"`{arg.arg}` comes from the URL"),))
             else:
                 part = Part(PARAM, arg.arg)
             env[arg.arg] = Binding(Origin(frozenset({part})))
@@ -153,8 +173,12 @@ class FlowAnalyzer:
 
     def _block(self, body: Iterable[ast.stmt], env: Env) -> bool:
         """Runs statements; returns False when the block always leaves (return/raise/...)."""
-        for stmt in body:
+        body = list(body)
+        for index, stmt in enumerate(body):
             if not self._stmt(stmt, env):
+                if index + 1 < len(body):
+                    rest = body[index + 1 :]
+                    self.facts.dead.append((rest[0].lineno, getattr(rest[-1], "end_lineno", None) or rest[-1].lineno))
                 return False
         return True
 
@@ -182,12 +206,12 @@ class FlowAnalyzer:
             return False
         elif isinstance(stmt, ast.Raise):
             if stmt.exc is not None:
-                self._expr(stmt.exc, env)
+                self._expr(stmt.exc, env, record_only=True)
             return False
         elif isinstance(stmt, (ast.Break, ast.Continue)):
             return False
         elif isinstance(stmt, ast.Expr):
-            self._expr(stmt.value, env)
+            self._expr(stmt.value, env, record_only=True)  # the value is dropped: only its reads matter
             if _is_abort_call(stmt.value, self._qualify):
                 return False
         elif isinstance(stmt, ast.If):
@@ -201,7 +225,7 @@ class FlowAnalyzer:
                 _join_into(env, inner)
             self._block(stmt.orelse, env)
         elif isinstance(stmt, ast.While):
-            self._expr(stmt.test, env)
+            self._expr(stmt.test, env, record_only=True)
             for _ in range(2):
                 inner = dict(env)
                 self._block(stmt.body, inner)
@@ -239,7 +263,7 @@ class FlowAnalyzer:
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             for deco in stmt.decorator_list:
                 self._expr(deco, env)
-            env[stmt.name] = Binding(Origin(frozenset({Part(UNKNOWN, stmt.name)})))
+            env[stmt.name] = Binding(Origin(frozenset({Part(UNKNOWN, stmt.name)})), function=True)
             # nested scopes are analysed separately, with this env as their closure
         elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
             from secure_ls.engine.symbols import import_bindings
@@ -272,16 +296,20 @@ class FlowAnalyzer:
         return True
 
     def _if(self, stmt: ast.If, env: Env) -> bool:
-        self._expr(stmt.test, env)
+        self._expr(stmt.test, env, record_only=True)
+        if isinstance(stmt.test, ast.Constant) and not stmt.test.value and stmt.body:
+            # `if False:` / `if 0:`: the body never runs
+            self.facts.dead.append((stmt.body[0].lineno, getattr(stmt.body[-1], "end_lineno", None) or stmt.body[-1].lineno))
+            return self._block(stmt.orelse, env)
         then_env = dict(env)
         else_env = dict(env)
-        validated, when = _validation(stmt.test, self._qualify)
+        validated, when, sinks = _validation(stmt.test, self._qualify, self._origin)
         # `if x not in ALLOWED: return` makes x safe after the if; so does the
         # positive branch of `if x in ALLOWED:`.
         if validated and when:
-            _mark_safe(then_env, validated)
+            _mark_safe(then_env, validated, sinks)
         elif validated:
-            _mark_safe(else_env, validated)
+            _mark_safe(else_env, validated, sinks)
         then_falls = self._block(stmt.body, then_env)
         else_falls = self._block(stmt.orelse, else_env)
         if then_falls and else_falls:
@@ -307,7 +335,7 @@ class FlowAnalyzer:
                 isinstance(e, ast.Starred) for e in target.elts
             ):
                 for t, v in zip(target.elts, value.elts):
-                    self._bind(t, self.origin(v), v, env)
+                    self._bind(t, self._origin(v), v, env)
             else:
                 for t in target.elts:
                     self._bind(t, origin, None, env)
@@ -335,13 +363,13 @@ class FlowAnalyzer:
                     self.facts.loads[id(current)] = binding
             elif isinstance(current, ast.NamedExpr):
                 self._expr(current.value, env)
-                self._bind(current.target, self.origin(current.value), current.value, env)
+                self._bind(current.target, self._origin(current.value), current.value, env)
                 continue
             elif isinstance(current, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
                 inner = dict(env)
                 for gen in current.generators:
                     self._expr(gen.iter, inner)
-                    self._bind(gen.target, self.origin(gen.iter), None, inner)
+                    self._bind(gen.target, self._origin(gen.iter), None, inner)
                     for cond in gen.ifs:
                         self._expr(cond, inner)
                 parts = [current.key, current.value] if isinstance(current, ast.DictComp) else [current.elt]
@@ -351,7 +379,7 @@ class FlowAnalyzer:
             elif isinstance(current, ast.Lambda):
                 continue  # analysed as its own scope
             stack.extend(ast.iter_child_nodes(current))
-        return CONSTANT if record_only else self.origin(node)
+        return CONSTANT if record_only else self._origin(node)
 
     def _name_origin(self, name: str) -> Origin:
         if name in self._constants:
@@ -362,7 +390,16 @@ class FlowAnalyzer:
         return Origin(frozenset({Part(UNKNOWN, name)}))
 
     def origin(self, node: ast.AST | None) -> Origin:
-        """The origin of an expression, from the bindings recorded so far."""
+        """The origin of an expression, from the bindings recorded so far.
+
+        Code that never runs (after a `return`/`raise`, under `if False:`)
+        holds no data: its expressions are constant.
+        """
+        if node is not None and self.facts.dead and _inside(node, self.facts.dead):
+            return CONSTANT
+        return self._origin(node)
+
+    def _origin(self, node: ast.AST | None) -> Origin:
         if node is None:
             return CONSTANT
         if isinstance(node, ast.Constant):
@@ -378,51 +415,51 @@ class FlowAnalyzer:
             out = CONSTANT
             for value in node.values:
                 if isinstance(value, ast.FormattedValue):
-                    out = out.join(self.origin(value.value))
+                    out = out.join(self._origin(value.value))
             return out
         if isinstance(node, ast.FormattedValue):
-            return self.origin(node.value)
+            return self._origin(node.value)
         if isinstance(node, ast.BinOp):
-            return self.origin(node.left).join(self.origin(node.right))
+            return self._origin(node.left).join(self._origin(node.right))
         if isinstance(node, ast.BoolOp):
             out = CONSTANT
             for value in node.values:
-                out = out.join(self.origin(value))
+                out = out.join(self._origin(value))
             return out
         if isinstance(node, ast.IfExp):
-            return self.origin(node.body).join(self.origin(node.orelse))
+            return self._origin(node.body).join(self._origin(node.orelse))
         if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
             out = CONSTANT
             for elt in node.elts:
-                out = out.join(self.origin(elt))
+                out = out.join(self._origin(elt))
             return out
         if isinstance(node, ast.Dict):
             out = CONSTANT
             for value in node.values:
-                out = out.join(self.origin(value))
+                out = out.join(self._origin(value))
             for key in node.keys:
                 if key is not None:
-                    out = out.join(self.origin(key))
+                    out = out.join(self._origin(key))
             return out
         if isinstance(node, ast.Compare):
             return CONSTANT
         if isinstance(node, ast.UnaryOp):
-            return CONSTANT if isinstance(node.op, ast.Not) else self.origin(node.operand)
+            return CONSTANT if isinstance(node.op, ast.Not) else self._origin(node.operand)
         if isinstance(node, (ast.Starred, ast.Await)):
-            return self.origin(node.value)
+            return self._origin(node.value)
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
-            return self.origin(node.elt)
+            return self._origin(node.elt)
         if isinstance(node, ast.DictComp):
-            return self.origin(node.key).join(self.origin(node.value))
+            return self._origin(node.key).join(self._origin(node.value))
         if isinstance(node, ast.Attribute):
             return self._attribute(node)
         if isinstance(node, ast.Subscript):
-            origin = self.origin(node.value)
+            origin = self._origin(node.value)
             return origin.with_step(_step(node, "an item is read")) if origin.risk() else origin
         if isinstance(node, ast.Call):
             return self._call(node)
         if isinstance(node, ast.NamedExpr):
-            return self.origin(node.value)
+            return self._origin(node.value)
         return Origin(frozenset({Part(UNKNOWN, type(node).__name__)}))
 
     def _attribute(self, node: ast.Attribute) -> Origin:
@@ -433,7 +470,7 @@ class FlowAnalyzer:
                     return Origin(frozenset({Part(UNTRUSTED, label, steps=(_step(node, f"read from {label}"),))}))
         if _is_request_object(node.value) and node.attr in catalog.REQUEST_ATTRIBUTES:
             return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", steps=(_step(node, "read from the HTTP request"),))}))
-        return self.origin(node.value)
+        return self._origin(node.value)
 
     def _call(self, node: ast.Call) -> Origin:
         func = node.func
@@ -443,21 +480,33 @@ class FlowAnalyzer:
             if qualified in self._sources:
                 label = self._sources[qualified]
                 return Origin(frozenset({Part(UNTRUSTED, label, steps=(_step(node, f"read from {label}"),))}))
+        if isinstance(func, ast.Attribute) and func.attr in catalog.SOURCE_METHODS:
+            label = catalog.SOURCE_METHODS[func.attr]
+            return Origin(frozenset({Part(UNTRUSTED, label, steps=(_step(node, f"read from {label}"),))}))
+        if qualified:
             sinks = self._sanitizers.get(qualified)
             if sinks is not None:
                 joined = CONSTANT
                 for arg in args:
-                    joined = joined.join(self.origin(arg))
+                    joined = joined.join(self._origin(arg))
                 return joined.sanitized(sinks)
             if qualified in catalog.PROPAGATORS:
                 return self._join_all(args)
             summary = self._summaries.get(qualified)
             if summary is not None:
-                return summary([self.origin(a) for a in node.args])
+                return self._apply(summary, node)
+        elif self._summaries:
+            if self._class and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
+                summary = self._summaries.get(f"{self._class}.{func.attr}")
+                if summary is not None:
+                    return self._apply(summary, node, bound=True)
+            summary = self._local_summary(func)
+            if summary is not None:
+                return self._apply(summary, node)
         if isinstance(func, ast.Attribute):
             if _is_request_object(func.value) and func.attr in catalog.REQUEST_ATTRIBUTES:
                 return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", steps=(_step(node, "read from the HTTP request"),))}))
-            receiver = self.origin(func.value)
+            receiver = self._origin(func.value)
             if func.attr in catalog.PROPAGATING_METHODS or receiver.risk() and receiver.risk().kind == UNTRUSTED:
                 return receiver.join(self._join_all(args))
             if isinstance(func.value, ast.Constant):
@@ -472,10 +521,44 @@ class FlowAnalyzer:
             return Origin(parts | frozenset(replace(p, kind=UNKNOWN) for p in joined.parts if p.kind == UNTRUSTED))
         return Origin(parts)
 
+    def _dependency_origin(self, func: ast.expr) -> Origin | None:
+        qualified = self._qualify(func)
+        summary = self._summaries.get(qualified) if qualified else self._local_summary(func)
+        if summary is None:
+            return None
+        return summary.apply(None, [], {}, None)
+
+    def _local_summary(self, func: ast.AST) -> "FunctionSummary | None":
+        """The summary of a function (or `Class.method`) of this module called by name."""
+        if isinstance(func, ast.Name):
+            key = func.id
+            binding = self.facts.loads.get(id(func))
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            key = f"{func.value.id}.{func.attr}"
+            binding = self.facts.loads.get(id(func.value))
+        else:
+            return None
+        if binding is not None and not binding.function:
+            return None  # a local variable or parameter of that name
+        return self._summaries.get(key)
+
+    def _apply(self, summary: "FunctionSummary", node: ast.Call, bound: bool = False) -> Origin:
+        positional: list[Origin] = []
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                starred = self._origin(arg.value)
+                positional.extend([starred] * 4)  # unknown length: may fill any later slot
+                break
+            positional.append(self._origin(arg))
+        keywords: dict[str | None, Origin] = {}
+        for kw in node.keywords:
+            keywords[kw.arg] = keywords.get(kw.arg, CONSTANT).join(self._origin(kw.value))
+        return summary.apply(node, positional, keywords, _step(node, ""), bound)
+
     def _join_all(self, nodes: Iterable[ast.AST]) -> Origin:
         out = CONSTANT
         for n in nodes:
-            out = out.join(self.origin(n))
+            out = out.join(self._origin(n))
         return out
 
 
@@ -504,6 +587,62 @@ def _all_args(args: ast.arguments) -> list[ast.arg]:
     return out
 
 
+def _defaults(args: ast.arguments) -> dict[str, ast.expr]:
+    positional = list(getattr(args, "posonlyargs", [])) + list(args.args)
+    out = {a.arg: d for a, d in zip(positional[len(positional) - len(args.defaults) :], args.defaults)}
+    out.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+    return out
+
+
+def _is_client_parameter(arg: ast.arg, default: ast.expr | None) -> bool:
+    """Whether a route handler's parameter holds client data (not a framework object)."""
+    if arg.arg in catalog.NON_DATA_PARAMETERS:
+        return False
+    annotation = arg.annotation
+    while isinstance(annotation, ast.Subscript):  # Annotated[Session, Depends(...)], Optional[Request]
+        inner = annotation.slice
+        annotation = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
+    name = annotation.attr if isinstance(annotation, ast.Attribute) else annotation.id if isinstance(annotation, ast.Name) else None
+    if name in catalog.NON_DATA_ANNOTATIONS:
+        return False
+    if isinstance(default, ast.Call):
+        callee = default.func
+        callee_name = callee.attr if isinstance(callee, ast.Attribute) else callee.id if isinstance(callee, ast.Name) else None
+        if callee_name in catalog.NON_DATA_DEFAULTS:
+            return False
+    if isinstance(arg.annotation, ast.Subscript):
+        for node in ast.walk(arg.annotation):
+            if isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute)):
+                callee_name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+                if callee_name in catalog.NON_DATA_DEFAULTS:
+                    return False
+    return True
+
+
+def _dependency(default: ast.expr | None, annotation: ast.expr | None) -> ast.expr | None:
+    """`get_db` in `db = Depends(get_db)` or `Annotated[Session, Depends(get_db)]`."""
+    candidates = [default] if default is not None else []
+    if isinstance(annotation, ast.Subscript):
+        candidates.extend(n for n in ast.walk(annotation) if isinstance(n, ast.Call))
+    for node in candidates:
+        if isinstance(node, ast.Call) and node.args:
+            callee = node.func
+            name = callee.attr if isinstance(callee, ast.Attribute) else callee.id if isinstance(callee, ast.Name) else None
+            if name in catalog.NON_DATA_DEFAULTS:
+                return node.args[0]
+    return None
+
+
+def _is_django_view(func: ast.AST) -> bool:
+    """`def view(request, slug)` or a class-based view's `def get(self, request, pk)`."""
+    if isinstance(func, ast.Lambda):
+        return False
+    names = [a.arg for a in (*getattr(func.args, "posonlyargs", ()), *func.args.args)]
+    if names[:1] == ["request"] and len(names) > 1:
+        return True
+    return names[:2] == ["self", "request"] and len(names) > 2 and getattr(func, "name", "") in catalog.VIEW_METHODS
+
+
 def _is_route_handler(func: ast.AST) -> bool:
     for deco in getattr(func, "decorator_list", ()):
         target = deco.func if isinstance(deco, ast.Call) else deco
@@ -524,40 +663,106 @@ def _join_into(env: Env, other: Env) -> None:
             env[name] = Binding(mine.origin.join(binding.origin), values[-6:], mine.alias if mine.alias == binding.alias else None)
 
 
-def _mark_safe(env: Env, names: set[str]) -> None:
+def _mark_safe(env: Env, names: set[str], sinks: frozenset[str] = frozenset({"*"})) -> None:
     for name in names:
         binding = env.get(name)
         if binding is not None:
-            env[name] = Binding(binding.origin.sanitized(frozenset({"*"})), binding.values, binding.alias)
+            env[name] = Binding(binding.origin.sanitized(sinks), binding.values, binding.alias)
+
+
+def _inside(node: ast.AST, ranges: list[tuple[int, int]]) -> bool:
+    line = getattr(node, "lineno", None)
+    if line is None:
+        return False
+    return any(start <= line <= end for start, end in ranges)
 
 
 _VALIDATING_METHODS = frozenset({"isdigit", "isdecimal", "isnumeric", "isalnum", "isalpha", "isidentifier", "is_relative_to", "startswith"})
-_VALIDATING_FUNCTIONS = frozenset({"re.fullmatch", "re.match", "uuid.UUID"})
+# functions that validate one of their arguments: name -> (argument index, sink classes)
+_VALIDATING_FUNCTIONS = {
+    "re.fullmatch": (1, ALL),
+    "re.match": (1, ALL),
+    "django.utils.http.url_has_allowed_host_and_scheme": (0, frozenset({"url", "redirect"})),
+    "django.utils.http.is_safe_url": (0, frozenset({"url", "redirect"})),
+}
+_URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse"})
+_URL_HOST_PARTS = frozenset({"netloc", "hostname"})
+_URL_SINKS = frozenset({"url", "redirect"})
+_DIGEST_CHECKS = frozenset({"hmac.compare_digest", "secrets.compare_digest"})
+_SAFE_URL_PREFIX = re.compile(r"^(https?://[^/]+/|/[^/\\])")
 
 
-def _validation(test: ast.expr, qualify) -> tuple[set[str], bool]:
-    """Names a test validates, and whether they are valid when the test is true."""
+def _validation(test: ast.expr, qualify, origin=None) -> tuple[set[str], bool, frozenset[str]]:
+    """Names a test validates, whether they are valid when the test is true, and for which sinks."""
     positive = True
     while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         test, positive = test.operand, not positive
     names: set[str] = set()
+    sinks = ALL
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.In, ast.NotIn)):
+        left, right = test.left, test.comparators[0]
+        if isinstance(test.ops[0], ast.NotIn):
+            positive = not positive
         # membership in a collection literal or a named (constant-like) collection
-        if isinstance(test.left, ast.Name) and isinstance(test.comparators[0], (ast.Name, ast.Attribute, ast.Set, ast.List, ast.Tuple, ast.Dict)):
-            names.add(test.left.id)
-            if isinstance(test.ops[0], ast.NotIn):
-                positive = not positive
+        if isinstance(left, ast.Name) and isinstance(right, (ast.Name, ast.Attribute, ast.Set, ast.List, ast.Tuple, ast.Dict)):
+            # not when the allow-list itself comes from the client
+            if origin is None or not _is_untrusted(origin(right)):
+                names.add(left.id)
+        elif _url_host(left, qualify) is not None and isinstance(right, (ast.Name, ast.Attribute, ast.Set, ast.List, ast.Tuple)):
+            # `urlparse(url).netloc in ALLOWED_HOSTS`
+            names.add(_url_host(left, qualify))
+            sinks = _URL_SINKS
+    elif isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.NotEq)):
+        left, right = test.left, test.comparators[0]
+        if isinstance(test.ops[0], ast.NotEq):
+            positive = not positive
+        if isinstance(left, ast.Name) and (isinstance(right, ast.Constant) or origin is not None and isinstance(right, (ast.Name, ast.Attribute)) and origin(right).is_constant):
+            names.add(left.id)  # `x == "literal"` / `x == ALLOWED_VALUE`: x is that constant
+        elif _url_host(left, qualify) is not None and isinstance(right, (ast.Constant, ast.Name, ast.Attribute)):
+            names.add(_url_host(left, qualify))
+            sinks = _URL_SINKS
+        elif isinstance(left, ast.Call) and qualify(left.func) == "os.path.commonpath" and left.args and isinstance(left.args[0], (ast.List, ast.Tuple)):
+            # `os.path.commonpath([BASE, target]) == BASE`: target is inside BASE
+            names.update(e.id for e in left.args[0].elts if isinstance(e, ast.Name) and not (isinstance(right, ast.Name) and e.id == right.id))
+            sinks = frozenset({"path"})
     elif isinstance(test, ast.Call):
         func = test.func
+        qualified = qualify(func)
         if isinstance(func, ast.Attribute) and func.attr in _VALIDATING_METHODS:
             base = func.value
             while isinstance(base, ast.Call) and isinstance(base.func, ast.Attribute):
                 base = base.func.value  # path.resolve().is_relative_to(root)
             if isinstance(base, ast.Name) and func.attr != "startswith":
                 names.add(base.id)
-        elif qualify(func) in _VALIDATING_FUNCTIONS and len(test.args) >= 2 and isinstance(test.args[1], ast.Name):
-            names.add(test.args[1].id)
-    return names, positive
+            elif isinstance(base, ast.Name) and test.args and isinstance(test.args[0], ast.Constant) and isinstance(test.args[0].value, str):
+                # `url.startswith("https://api.example.com/")` fixes the host
+                if _SAFE_URL_PREFIX.match(test.args[0].value):
+                    names.add(base.id)
+                    sinks = _URL_SINKS
+        elif qualified in _VALIDATING_FUNCTIONS:
+            index, sinks = _VALIDATING_FUNCTIONS[qualified]
+            if len(test.args) > index and isinstance(test.args[index], ast.Name):
+                names.add(test.args[index].id)
+        elif qualified in _DIGEST_CHECKS:
+            # `hmac.compare_digest(sig, hmac.new(KEY, data, ...).hexdigest())`: data is authentic
+            for node in ast.walk(test):
+                if isinstance(node, ast.Call) and qualify(node.func) in ("hmac.new", "hmac.digest"):
+                    names.update(a.id for a in node.args[1:2] if isinstance(a, ast.Name))
+    return names, positive, sinks
+
+
+def _is_untrusted(origin: Origin) -> bool:
+    part = origin.risk()
+    return part is not None and part.kind == UNTRUSTED
+
+
+def _url_host(node: ast.AST, qualify) -> str | None:
+    """`x` for `urlparse(x).netloc` / `urlsplit(x).hostname`."""
+    if isinstance(node, ast.Attribute) and node.attr in _URL_HOST_PARTS:
+        call = node.value
+        if isinstance(call, ast.Call) and call.args and isinstance(call.args[0], ast.Name) and qualify(call.func) in _URL_PARSERS:
+            return call.args[0].id
+    return None
 
 
 def _is_abort_call(node: ast.AST, qualify) -> bool:

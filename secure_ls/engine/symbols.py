@@ -83,6 +83,9 @@ def import_bindings(node: ast.Import | ast.ImportFrom) -> list[tuple[str, str]]:
         for alias in node.names:
             if alias.name == "*":
                 continue
+            if base and not base.strip("."):  # `from . import mod`: `.mod`, not `..mod`
+                out.append((alias.asname or alias.name, base + alias.name))
+                continue
             out.append((alias.asname or alias.name, f"{base}.{alias.name}" if base else alias.name))
     return out
 

@@ -34,6 +34,7 @@ from secure_ls.engine.edits import select_fix_edits
 from secure_ls.engine.model import AnalysisResult, Finding
 from secure_ls.lsp import convert
 from secure_ls.lsp.documents import Document, DocumentStore, Encoding
+from secure_ls.lsp import workspace_index
 from secure_ls.lsp.hover import hover_markdown
 from secure_ls.rules import rule_by_id
 
@@ -42,6 +43,7 @@ log = logging.getLogger("secure_ls")
 FIX_ALL_KIND = "source.fixAll.secure-ls"
 FIX_DEPS_KIND = "source.fixAll.secure-ls.dependencies"
 CONFIG_SECTION = "secure-ls"
+FLUSH_DELAY = 0.05  # seconds from the first edit of a burst to its analysis
 
 
 class _Protocol(LanguageServerProtocol):
@@ -151,7 +153,11 @@ class SecureLanguageServer(LanguageServer):
         self._dirty.add(uri)
         if not self._flush_scheduled:
             self._flush_scheduled = True
-            asyncio.get_running_loop().call_soon(self.flush)
+            # Not call_soon: pygls reads stdin through a thread pool, one await per
+            # line, so the loop would run the flush between every two keystrokes and
+            # a burst of N edits would cost N analyses (a growing backlog on big
+            # files). A short wait lets the edits already sent arrive first.
+            asyncio.get_running_loop().call_later(FLUSH_DELAY, self.flush)
 
     def flush(self) -> None:
         self._flush_scheduled = False
@@ -188,7 +194,7 @@ class SecureLanguageServer(LanguageServer):
         elif deps_bridge.is_dependency_file(path):
             result = self._scan_dependencies(doc, path, settings)
         elif _is_python(doc):
-            result = engine_for(settings).analyze(doc.text, key=doc.uri)
+            result = engine_for(settings).analyze(doc.text, key=doc.uri, imports_resolver=workspace_index.resolver(self, path))
         else:
             result = AnalysisResult()
         findings = settings.apply(result.findings, path)
@@ -453,6 +459,7 @@ def on_initialize(ls: SecureLanguageServer, params: types.InitializeParams) -> N
 @server.feature(types.INITIALIZED)
 async def on_initialized(ls: SecureLanguageServer, params: types.InitializedParams) -> None:
     log.info("secure-ls %s started (%s diagnostics, %s positions)", __version__, "pull" if ls.pull else "push", ls.encoding.kind)
+    workspace_index.start(ls)  # summaries of the workspace's functions, built in the background
     if ls._capability("workspace", "did_change_watched_files", "dynamic_registration"):
         try:
             await ls.client_register_capability_async(
@@ -537,6 +544,7 @@ def on_close(ls: SecureLanguageServer, params: types.DidCloseTextDocumentParams)
     ls.analyses.pop(uri, None)
     ls._json_cache.pop(uri, None)
     engine_for(ls.settings_for(uri)).forget(uri)
+    workspace_index.closed(ls, uri)
     ls._dirty.discard(uri)
     if not ls.pull:
         ls.send_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, {"uri": uri, "diagnostics": []})

@@ -1,0 +1,793 @@
+"""Function summaries: what a function does to the data passed to it.
+
+A summary says which parameters reach the function's return value (and
+which sink classes a sanitizer or a validation inside the function made
+them safe for), which untrusted sources the return value reads by itself
+(`def name(): return request.args["name"]`), and whether it may return
+something else that is not constant. The flow pass applies a summary at
+each call of the function, so
+
+    def clean(name):
+        if not re.fullmatch(r"[a-z]+", name):
+            raise ValueError(name)
+        return name
+
+    cur.execute("... " + clean(request.args["n"]))   # safe
+
+    def user_id():
+        return request.args["id"]
+
+    cur.execute("... " + user_id())                  # untrusted
+
+Summaries are computed for the top-level functions of a module, per unit,
+and cached by the unit's text and what its names resolve to (engine/
+analyzer.py). Summaries of other modules of the workspace come from a
+`WorkspaceSummaries` (below), which the CLI fills before a run and the
+language server fills in the background (lsp/workspace_index.py).
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from secure_ls.engine import flow
+from secure_ls.engine.symbols import ModuleSymbols
+
+log = logging.getLogger(__name__)
+_BUILTINS = frozenset(dir(builtins))
+_MAX_ROUNDS = 3
+
+
+@dataclass(frozen=True)
+class FunctionSummary:
+    """What one function returns, in terms of its parameters."""
+
+    name: str
+    params: tuple[str, ...]  # positional parameters in order (posonly + regular)
+    kwonly: tuple[str, ...] = ()
+    vararg: str | None = None
+    kwarg: str | None = None
+    # (parameter, sink classes it is safe for on every path to the return)
+    returns_params: tuple[tuple[str, frozenset[str]], ...] = ()
+    # (source label, sink classes it is safe for): untrusted data the function reads itself
+    returns_untrusted: tuple[tuple[str, frozenset[str]], ...] = ()
+    returns_unknown: bool = False  # may return other non-constant data
+
+    def apply(
+        self, call: ast.Call | None, positional: list[flow.Origin], keywords: dict, step: flow.Step | None, bound: bool = False
+    ) -> flow.Origin:
+        """The origin of `call`'s result given the origins of its arguments.
+
+        `bound`: called on an instance (`self.method(x)`): the first
+        parameter is the instance, not the first argument.
+        """
+        out = flow.CONSTANT
+        params = self.params[1:] if bound else self.params
+        for name, safe in self.returns_params:
+            arg = _argument(name, params, self.kwonly, self.vararg, self.kwarg, positional, keywords)
+            if arg.is_constant:
+                continue
+            if safe:
+                arg = arg.sanitized(safe)
+            if step is not None:
+                arg = arg.with_step(step[:4] + (f"passes through `{self.name}()`" + (" (sanitized there)" if safe else ""),))
+            out = out.join(arg)
+        parts = set()
+        for label, safe in self.returns_untrusted:
+            steps = (step[:4] + (f"`{self.name}()` returns data read from {label}",),) if step is not None else ()
+            parts.add(flow.Part(flow.UNTRUSTED, label, safe_for=safe, steps=steps))
+        if self.returns_unknown:
+            parts.add(flow.Part(flow.UNKNOWN, f"{self.name}()"))
+        if parts:
+            out = out.join(flow.Origin(frozenset(parts)))
+        return out
+
+
+def _argument(name, params, kwonly, vararg, kwarg, positional, keywords) -> flow.Origin:
+    if name in keywords:
+        return keywords[name]
+    if name in params:
+        index = params.index(name)
+        if index < len(positional):
+            return positional[index]
+        if None in keywords:  # **kwargs passed: may hold it
+            return keywords[None]
+        return flow.CONSTANT  # the default value
+    if name == vararg:
+        out = flow.CONSTANT
+        for origin in positional[len(params) :]:
+            out = out.join(origin)
+        return out
+    if name == kwarg:
+        out = flow.CONSTANT
+        for key, origin in keywords.items():
+            if key not in params and key not in kwonly:
+                out = out.join(origin)
+        return out
+    return flow.CONSTANT
+
+
+def summarize_function(
+    func: ast.FunctionDef | ast.AsyncFunctionDef,
+    module: ModuleSymbols,
+    functions: Mapping[str, FunctionSummary],
+    sources: dict[str, str] | None = None,
+    sanitizers: dict[str, frozenset[str]] | None = None,
+    name: str | None = None,
+    class_name: str | None = None,
+) -> FunctionSummary:
+    args = func.args
+    positional = tuple(a.arg for a in (*getattr(args, "posonlyargs", ()), *args.args))
+    kwonly = tuple(a.arg for a in args.kwonlyargs)
+    vararg = args.vararg.arg if args.vararg else None
+    kwarg = args.kwarg.arg if args.kwarg else None
+    returns, generator = _returns(func)
+    if generator or not returns:
+        # nothing to follow: a generator's items are unknown, a procedure returns None
+        return FunctionSummary(name or func.name, positional, kwonly, vararg, kwarg, returns_unknown=generator)
+    analyzer: flow.FlowAnalyzer
+
+    def qualify(node: ast.AST) -> str | None:
+        return qualify_in(node, module, analyzer.facts.loads)
+
+    analyzer = flow.FlowAnalyzer(
+        qualify,
+        module.constants,
+        sources=sources,
+        sanitizers=sanitizers,
+        function_summaries=functions,
+        imported_modules=module.imported_modules,
+        class_name=class_name,
+    )
+    facts = analyzer.run_function(func, None)
+    returned = flow.CONSTANT
+    for origin in facts.returns:
+        returned = returned.join(origin)
+    by_param: dict[str, frozenset[str] | None] = {}
+    by_label: dict[str, frozenset[str] | None] = {}
+    unknown = False
+    for part in returned.parts:
+        if part.kind == flow.PARAM:
+            # a parameter is safe for a sink only if it is safe on every path
+            old = by_param.get(part.label)
+            by_param[part.label] = part.safe_for if old is None else old & part.safe_for
+        elif part.kind == flow.UNTRUSTED:
+            old = by_label.get(part.label)
+            by_label[part.label] = part.safe_for if old is None else old & part.safe_for
+        elif not part.is_safe_for("*"):
+            unknown = True
+    return FunctionSummary(
+        name=name or func.name,
+        params=positional,
+        kwonly=kwonly,
+        vararg=vararg,
+        kwarg=kwarg,
+        returns_params=tuple(sorted((p, s or frozenset()) for p, s in by_param.items())),
+        returns_untrusted=tuple(sorted((label, s or frozenset()) for label, s in by_label.items())),
+        returns_unknown=unknown,
+    )
+
+
+def _returns(func: ast.AST) -> tuple[bool, bool]:
+    """Whether `func` returns a value anywhere, and whether it is a generator (nested scopes aside)."""
+    returns = generator = False
+    stack = list(func.body)  # type: ignore[attr-defined]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Return):
+            returns = returns or node.value is not None
+        elif isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return returns, True
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return returns, generator
+
+
+def qualify_in(node: ast.AST, module: ModuleSymbols, loads: dict[int, flow.Binding]) -> str | None:
+    """The qualified name of `node` (same rules as UnitContext._qualify)."""
+    if isinstance(node, ast.Name):
+        binding = loads.get(id(node))
+        if binding is not None:
+            return binding.alias
+        qualified = module.imports.get(node.id)
+        if qualified is not None:
+            return qualified
+        if node.id in module.defined:
+            return None
+        return node.id if node.id in _BUILTINS else None
+    if isinstance(node, ast.Attribute):
+        base = qualify_in(node.value, module, loads)
+        return f"{base}.{node.attr}" if base else None
+    if isinstance(node, ast.Call):
+        return qualify_in(node.func, module, loads)
+    return None
+
+
+def top_level_functions(tree: ast.Module) -> list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]]:
+    """(name, def) for functions defined at the top level, and methods as `Class.method`."""
+    out = []
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            out.append((stmt.name, stmt))
+        elif isinstance(stmt, ast.ClassDef):
+            for inner in stmt.body:
+                if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    out.append((f"{stmt.name}.{inner.name}", inner))
+    return out
+
+
+def called_names(tree: ast.AST) -> frozenset[str]:
+    """Every plain name the unit reads: which summaries its analysis may depend on."""
+    return frozenset(n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
+
+
+def references(tree: ast.Module) -> tuple[frozenset[str], frozenset[str]]:
+    """The names a unit reads, and the functions it may call: those names
+    plus `Class.method` for `Class.method` and, inside a class, `self.method`."""
+    names: set[str] = set()
+    pairs: set[str] = set()
+    classes = [s.name for s in tree.body if isinstance(s, ast.ClassDef)]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Load):
+                names.add(node.id)
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            base = node.value.id
+            if base in ("self", "cls"):
+                pairs.update(f"{c}.{node.attr}" for c in classes)
+            else:
+                pairs.add(f"{base}.{node.attr}")
+    frozen = frozenset(names)
+    return frozen, frozen | pairs
+
+
+def summarize_module(
+    trees: list[ast.Module],
+    module: ModuleSymbols,
+    external: Mapping[str, FunctionSummary] | None = None,
+    sources: dict[str, str] | None = None,
+    sanitizers: dict[str, frozenset[str]] | None = None,
+    names: frozenset[str] | None = None,
+    wanted: frozenset[str] | None = None,
+    computed: dict[str, FunctionSummary] | None = None,
+) -> dict[str, FunctionSummary]:
+    """Summaries of the functions defined in `trees` (one module or one unit).
+
+    With `wanted`, only those functions (by name) and what they call are
+    summarised: another module imports just these. `computed` holds the
+    summaries of an earlier call for the same trees (reused, and filled).
+
+    Functions are summarised callees first, so one pass is enough unless
+    they call each other in a cycle (recursion), which gets more rounds.
+    `names`, if given, are the names the trees read: when none of them is
+    a function defined here (the usual unit), no call graph is needed.
+    """
+    defs = [(name, func) for tree in trees for name, func in top_level_functions(tree)]
+    if not defs:
+        return {}
+    keys = [name for name, _ in defs]
+    by_head: dict[str, list[int]] = {}
+    for index, key in enumerate(keys):
+        by_head.setdefault(key.split(".", 1)[0], []).append(index)
+    methods = any("." in key for key in keys)
+    include: set[int] | None = None
+    if wanted is not None:
+        include = set()
+        needs = [set() for _ in defs]
+        frontier = [i for i, key in enumerate(keys) if key in wanted]
+        while frontier:
+            index = frontier.pop()
+            if index in include:
+                continue
+            include.add(index)
+            if computed is not None and keys[index] in computed:
+                continue  # summarised by an earlier call, with what it calls
+            needs[index] = _needs(keys[index], defs[index][1], by_head, keys)
+            frontier.extend(needs[index] - include)
+        if not include:
+            return {}
+    elif names is not None and not methods and by_head.keys().isdisjoint(names):
+        needs = [set() for _ in defs]
+    else:
+        needs = [_needs(key, func, by_head, keys) for key, func in defs]
+    order = _callees_first(needs) if include is None else [i for i in _callees_first(needs) if i in include]
+    known = external.with_local({}) if isinstance(external, LazySummaries) else dict(external or {})
+    current: dict[str, FunctionSummary] = {}
+    pending: list[int] = []
+    done: set[int] = set()
+    for index in order:
+        if computed is not None and keys[index] in computed:
+            current[keys[index]] = known[keys[index]] = computed[keys[index]]
+            done.add(index)
+            continue
+        if not needs[index] <= done:
+            pending.append(index)  # calls something not summarised yet: a cycle
+        _summarize_into(defs[index], module, known, current, sources, sanitizers)
+        done.add(index)
+    for _ in range(_MAX_ROUNDS - 1):
+        if not pending:
+            break
+        changed = False
+        for index in pending:
+            before = current.get(keys[index])
+            _summarize_into(defs[index], module, known, current, sources, sanitizers)
+            changed |= current.get(keys[index]) != before
+        if not changed:
+            break
+    if computed is not None:
+        computed.update(current)
+    # a function that returns unknown data and nothing else needs no summary:
+    # the flow pass treats calls to unknown functions the same way
+    return {k: v for k, v in current.items() if v.returns_params or v.returns_untrusted or not v.returns_unknown}
+
+
+def _summarize_into(item, module, known: dict, current: dict, sources, sanitizers) -> None:
+    name, func = item
+    owner = name.split(".", 1)[0] if "." in name else None
+    try:
+        summary = summarize_function(func, module, known, sources, sanitizers, name=name.rsplit(".", 1)[-1], class_name=owner)
+    except RecursionError:
+        return
+    current[name] = summary
+    known[name] = summary
+
+
+def _needs(key: str, func: ast.AST, by_head: dict[str, list[int]], keys: list[str]) -> set[int]:
+    """Indices of the functions (of the same trees) that `func` may call."""
+    owner = key.split(".", 1)[0] if "." in key else None
+    out: set[int] = set()
+    for node in ast.walk(func):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            out.update(by_head.get(node.id, ()))
+        elif owner and isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"):
+            wanted = f"{owner}.{node.attr}"
+            out.update(i for i in by_head.get(owner, ()) if keys[i] == wanted)
+    return out
+
+
+def callees_first(needs: list[set[int]]) -> list[int]:
+    """An order of 0..n-1 in which each item comes after the items it needs (cycles broken anywhere)."""
+    return _callees_first(needs)
+
+
+def _callees_first(needs: list[set[int]]) -> list[int]:
+    state = [0] * len(needs)  # 0 new, 1 on the stack, 2 done
+    order: list[int] = []
+    for start in range(len(needs)):
+        if state[start]:
+            continue
+        state[start] = 1
+        stack = [(start, iter(needs[start]))]
+        while stack:
+            node, pending = stack[-1]
+            for following in pending:
+                if state[following] == 0:
+                    state[following] = 1
+                    stack.append((following, iter(needs[following])))
+                    break
+            else:
+                state[node] = 2
+                order.append(node)
+                stack.pop()
+    return order
+
+
+# ---- the workspace ----------------------------------------------------------
+
+ImportsResolver = Callable[[Iterable[str]], dict[str, FunctionSummary]]
+
+
+class WorkspaceSummaries:
+    """Function summaries of every Python module of a workspace, by file.
+
+    `update(path, text)` (re)computes one file's summaries and says whether
+    they changed; `resolver_for(path)` gives what `Engine.analyze(...,
+    imports_resolver=...)` needs to analyse that file: given the qualified
+    names its imports bind (`pkg.util.clean`, `.util`), the summaries of
+    the workspace functions they name. Modules are found by dotted path
+    relative to the workspace roots (and to `src/` under them); files that
+    were never `update`d are read and summarised on first use.
+    Thread-safe: the language server fills it from a background thread.
+    """
+
+    def __init__(self, roots: Iterable[str] = (), sources=None, sanitizers=None, lazy: bool = True):
+        self.roots = [os.path.abspath(r) for r in roots]
+        self.sources = sources
+        self.sanitizers = sanitizers
+        self.lazy = lazy
+        self._by_path: dict[str, dict[str, FunctionSummary]] = {}
+        self._texts: dict[str, int] = {}
+        # files read on first use and summarised only for the names imported so far
+        self._partial: dict[str, tuple] = {}  # path -> (tree, digest, names, computed summaries)
+        self._paths: dict[tuple[str, str | None], str | None] = {}  # module name lookups
+        self._resolvers: dict[str | None, Resolver] = {}
+        self._symbols: dict[int, tuple[ast.Module, ModuleSymbols]] = {}
+        self._lock = threading.RLock()
+        self.version = 0  # bumped whenever some summary changes
+        self.listeners: list[Callable[[str], None]] = []
+
+    # -- filling
+    def update(self, path: str, text: str) -> bool:
+        """(Re)computes the summaries of the file at `path`; True when they changed."""
+        path = os.path.abspath(path)
+        digest = hash(text)
+        with self._lock:
+            if self._texts.get(path) == digest:
+                return False
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return False
+        with self._lock:
+            self._partial.pop(path, None)
+        return self._store(path, digest, self._summarize_tree(path, tree))
+
+    def refresh(self, path: str, only_if_missing: bool = False) -> bool:
+        """Reads the file at `path` again (after it changed on disk, or was closed in the editor)."""
+        path = os.path.abspath(path)
+        if only_if_missing:
+            with self._lock:
+                if path in self._by_path:
+                    return False
+        try:
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                text = fh.read()
+        except OSError:
+            self.remove(path)
+            return True
+        with self._lock:
+            self._texts.pop(path, None)
+            if path not in self._by_path:
+                self._paths.clear()  # a new file may answer module lookups that failed
+        return self.update(path, text)
+
+    def publish(
+        self, path: str, summaries: Mapping[str, FunctionSummary], text: str | None = None, wanted: frozenset[str] | None = None
+    ) -> bool:
+        """Stores summaries the engine already computed for `path` (no re-parse).
+
+        With `text`, they count as the file's summaries for that text (the
+        CLI: the file on disk); without, as an editor's unsaved version.
+        With `wanted`, only those functions were summarised (the ones the
+        file itself calls): others are computed from the file when asked for.
+        """
+        path = os.path.abspath(path)
+        digest = hash(text) if text is not None else None
+        with self._lock:
+            if wanted is None:
+                self._partial.pop(path, None)
+            else:
+                self._partial[path] = (None, digest, frozenset(wanted), {})
+        return self._store(path, digest, dict(summaries))
+
+    def known(self, path: str, text: str) -> dict[str, FunctionSummary] | None:
+        """The summaries of `path` if they were computed from `text`."""
+        path = os.path.abspath(path)
+        with self._lock:
+            if self._texts.get(path) == hash(text) and path not in self._partial:
+                return self._by_path.get(path)
+        return None
+
+    def _store(self, path: str, digest: int | None, summaries: dict[str, FunctionSummary], notify: bool = True) -> bool:
+        with self._lock:
+            if digest is not None:
+                self._texts[path] = digest
+            else:
+                self._texts.pop(path, None)
+            old = self._by_path.get(path)
+            if old == summaries:
+                return False
+            self._by_path[path] = summaries
+            self.version += 1
+        if not notify:
+            return True
+        for listener in list(self.listeners):
+            try:
+                listener(path)
+            except Exception:  # a listener must not break indexing
+                log.exception("summary listener failed")
+        return True
+
+    def remove(self, path: str) -> None:
+        with self._lock:
+            path = os.path.abspath(path)
+            self._texts.pop(path, None)
+            self._partial.pop(path, None)
+            if self._by_path.pop(path, None) is not None:
+                self.version += 1
+            self._paths.clear()
+
+    def build(self, paths: Iterable[str], rounds: int = 2) -> None:
+        """Summarises every file in `paths` (twice, so helpers calling helpers settle)."""
+        paths = [os.path.abspath(p) for p in paths if p.endswith((".py", ".pyw"))]
+        texts = {}
+        for path in paths:
+            try:
+                with open(path, encoding="utf-8", errors="replace") as fh:
+                    texts[path] = fh.read()
+            except OSError:
+                continue
+        for _ in range(rounds):
+            changed = False
+            for path, text in texts.items():
+                try:
+                    tree = ast.parse(text)
+                except (SyntaxError, ValueError, RecursionError, MemoryError):
+                    continue
+                changed |= self._store(path, hash(text), self._summarize_tree(path, tree))
+            if not changed:
+                break
+
+    def _summarize_tree(
+        self, path: str, tree: ast.Module, wanted: frozenset[str] | None = None, computed: dict | None = None
+    ) -> dict[str, FunctionSummary]:
+        from secure_ls.engine.symbols import summarize
+
+        try:
+            module = self._symbols.get(id(tree))
+            if module is None or module[0] is not tree:
+                module = (tree, ModuleSymbols.merge([summarize(tree)]))
+                if len(self._symbols) > 1000:
+                    self._symbols.clear()
+                self._symbols[id(tree)] = module
+            symbols = module[1]
+            external = self.resolver_for(path).lazy()
+            found = summarize_module([tree], symbols, external, self.sources, self.sanitizers, wanted=wanted, computed=computed)
+            if computed is not None and wanted is not None:
+                # everything summarised so far for this file, not just this round's names
+                found = {k: v for k, v in computed.items() if v.returns_params or v.returns_untrusted or not v.returns_unknown}
+            return found
+        except RecursionError:
+            return {}
+
+    def summaries(self, path: str, wanted: frozenset[str] | None = None) -> dict[str, FunctionSummary] | None:
+        """The summaries of the file at `path` (at least of the functions `wanted`, if given)."""
+        path = os.path.abspath(path)
+        with self._lock:
+            found = self._by_path.get(path)
+            partial = self._partial.get(path)
+        if found is not None and partial is None:
+            return found
+        if not self.lazy:
+            return found
+        computed: dict[str, FunctionSummary] = {}
+        if partial is not None:
+            tree, digest, names, computed = partial
+            if wanted is not None and wanted <= names:
+                return found
+        if partial is not None and tree is None:  # published by the engine: read the rest from the file
+            try:
+                with open(path, encoding="utf-8", errors="replace") as fh:
+                    text = fh.read()
+                tree = ast.parse(text)
+            except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+                return found
+            digest, computed = hash(text), {}
+        elif partial is None:
+            try:
+                with open(path, encoding="utf-8", errors="replace") as fh:
+                    text = fh.read()
+            except OSError:
+                return None
+            digest, names = hash(text), frozenset()
+            with self._lock:
+                self._by_path.setdefault(path, {})  # guards against import cycles
+            try:
+                tree = ast.parse(text)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                return {}
+        names = None if wanted is None else names | wanted
+        with self._lock:
+            if names is None:
+                self._partial.pop(path, None)
+            else:
+                self._partial[path] = (tree, digest, names, computed)
+        # read on first use: not a change anyone has to hear about
+        self._store(path, digest, self._summarize_tree(path, tree, names, computed), notify=False)
+        with self._lock:
+            return self._by_path.get(path)
+
+    # -- resolving
+    def module_path(self, dotted: str, importer: str | None = None) -> str | None:
+        """The file of module `dotted` (absolute, or relative like `..pkg.mod` to `importer`)."""
+        key = (dotted, os.path.dirname(importer) if importer else None)
+        with self._lock:
+            if key in self._paths:
+                return self._paths[key]
+        found = self._module_path(dotted, importer)
+        with self._lock:
+            if len(self._paths) > 100_000:
+                self._paths.clear()
+            self._paths[key] = found
+        return found
+
+    def _module_path(self, dotted: str, importer: str | None) -> str | None:
+        if dotted.startswith("."):
+            if importer is None:
+                return None
+            level = len(dotted) - len(dotted.lstrip("."))
+            base = os.path.dirname(os.path.abspath(importer))
+            for _ in range(level - 1):
+                base = os.path.dirname(base)
+            rest = dotted[level:]
+            return _file_for(os.path.join(base, *rest.split("."))) if rest else _file_for(base)
+        parts = dotted.split(".")
+        starts = []
+        for root in self.roots:
+            starts.append(root)
+            starts.append(os.path.join(root, "src"))
+        if importer is not None:
+            # the importer's own folder and its ancestors up to a root (scripts, tests)
+            folder = os.path.dirname(os.path.abspath(importer))
+            for _ in range(6):
+                starts.append(folder)
+                parent = os.path.dirname(folder)
+                if parent == folder or any(folder == r for r in self.roots):
+                    break
+                folder = parent
+        seen = set()
+        for start in starts:
+            if start in seen:
+                continue
+            seen.add(start)
+            found = _file_for(os.path.join(start, *parts))
+            if found is not None:
+                return found
+        return None
+
+    def resolver_for(self, path: str | None) -> Resolver:
+        """The resolver for the file at `path` (kept, so its look-ups are remembered)."""
+        path = os.path.abspath(path) if path else None
+        with self._lock:
+            found = self._resolvers.get(path)
+            if found is None:
+                if len(self._resolvers) > 10_000:
+                    self._resolvers.clear()
+                found = self._resolvers[path] = Resolver(self, path)
+        return found
+
+
+class Resolver:
+    """Summaries for the names one file imports; also takes the file's own summaries back."""
+
+    def __init__(self, workspace: WorkspaceSummaries, path: str | None):
+        self.workspace = workspace
+        self.path = path
+        self._last: tuple[frozenset[str], int, dict[str, FunctionSummary]] | None = None
+        self._lookups: dict[str, tuple[FunctionSummary | None, int]] = {}
+
+    def __call__(self, imported: Iterable[str]) -> dict[str, FunctionSummary]:
+        names = frozenset(imported)
+        last = self._last
+        if last is not None and last[0] == names and last[1] == self.workspace.version:
+            return last[2]
+        version = self.workspace.version
+        out = self._resolve(names)
+        self._last = (names, version, out)
+        return out
+
+    def _resolve(self, imported: frozenset[str]) -> dict[str, FunctionSummary]:
+        ws = self.workspace
+        modules: dict[str, list[str]] = {}  # file -> prefixes it is imported as (whole module)
+        names: dict[str, list[tuple[str, str]]] = {}  # file -> (module as spelled, name) imported from it
+        for qualified in imported:
+            # `pkg.mod` (a module: all its functions) or `pkg.mod.func` (one function)
+            module_file = ws.module_path(qualified, self.path)
+            if module_file is not None and module_file != self.path:
+                modules.setdefault(module_file, []).append(qualified)
+                continue
+            dots = qualified[: len(qualified) - len(qualified.lstrip("."))]
+            rest = qualified[len(dots) :]
+            if "." in rest:
+                head, _, tail = rest.rpartition(".")
+                head = dots + head
+            else:
+                head, tail = dots, rest
+            if not head:
+                continue
+            module_file = ws.module_path(head, self.path)
+            if module_file is None or module_file == self.path:
+                continue
+            names.setdefault(module_file, []).append((head, tail))
+        out: dict[str, FunctionSummary] = {}
+        for module_file, prefixes in modules.items():
+            for name, summary in (ws.summaries(module_file) or {}).items():
+                for prefix in prefixes:
+                    out[f"{prefix}.{name}"] = summary
+        for module_file, pairs in names.items():
+            found = ws.summaries(module_file, frozenset(tail for _, tail in pairs)) or {}
+            for head, tail in pairs:
+                summary = found.get(tail)
+                if summary is not None:
+                    out[f"{head}.{tail}"] = summary
+        return out
+
+    def lookup(self, qualified: str) -> FunctionSummary | None:
+        """The summary of one function by the qualified name a call resolves to (lazily)."""
+        cache = self._lookups
+        if qualified in cache and cache[qualified][1] == self.workspace.version:
+            return cache[qualified][0]
+        found = None
+        dots = qualified[: len(qualified) - len(qualified.lstrip("."))]
+        parts = qualified[len(dots) :].split(".")
+        ws = self.workspace
+        # `pkg.mod.func` or `pkg.mod.Class.method`
+        for split in (len(parts) - 1, len(parts) - 2):
+            if split < 0 or (split == 0 and not dots):
+                continue
+            module_file = ws.module_path(dots + ".".join(parts[:split]), self.path)
+            if module_file is None or module_file == self.path:
+                continue
+            name = ".".join(parts[split:])
+            found = (ws.summaries(module_file, frozenset({name})) or {}).get(name)
+            break
+        if len(cache) > 10_000:
+            cache.clear()
+        cache[qualified] = (found, self.workspace.version)
+        return found
+
+    def lazy(self) -> "LazySummaries":
+        """A mapping that resolves external functions when a call asks for them (one-off analyses)."""
+        return LazySummaries(self)
+
+    def publish(self, summaries: Mapping[str, FunctionSummary], text: str | None = None, wanted: frozenset[str] | None = None) -> None:
+        if self.path is not None and self.path.endswith((".py", ".pyw")):
+            self.workspace.publish(self.path, summaries, text, wanted)
+
+    def own(self, text: str) -> dict[str, FunctionSummary] | None:
+        """This file's summaries if the workspace already computed them for this very text."""
+        return self.workspace.known(self.path, text) if self.path is not None else None
+
+
+def _file_for(base: str) -> str | None:
+    if os.path.isfile(base + ".py"):
+        return base + ".py"
+    init = os.path.join(base, "__init__.py")
+    if os.path.isfile(init):
+        return init
+    return None
+
+
+class LazySummaries(Mapping):
+    """Summaries looked up on first use: local ones first, then the workspace's."""
+
+    def __init__(self, resolver: Resolver, local: Mapping[str, FunctionSummary] | None = None):
+        self.resolver = resolver
+        self.local = dict(local or {})
+
+    def with_local(self, local: Mapping[str, FunctionSummary]) -> "LazySummaries":
+        return LazySummaries(self.resolver, local)
+
+    def get(self, key, default=None):
+        found = self.local.get(key)
+        if found is None and "." in key:
+            found = self.resolver.lookup(key)
+        return found if found is not None else default
+
+    def __getitem__(self, key):
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key) -> bool:
+        return self.get(key) is not None
+
+    def __setitem__(self, key, value) -> None:
+        self.local[key] = value
+
+    def __iter__(self):
+        return iter(self.local)
+
+    def __len__(self) -> int:
+        return len(self.local)
+
+    def __bool__(self) -> bool:
+        return True

@@ -1,0 +1,218 @@
+"""Function summaries of the whole workspace, for taint across files.
+
+The language server analyses one document at a time; to know that
+`from .inputs import target` returns request data it needs the summary of
+`target` from another file. This module keeps a `WorkspaceSummaries`
+(engine/summaries.py) per set of analysis options, fills it in a
+background thread when the server starts (reporting `$/progress`), and
+keeps it current:
+
+- an open document's own summaries are handed back by the engine after
+  each analysis (`Resolver.publish`): no extra parsing; when they change,
+  the other open documents are analysed again (their caches make this
+  cheap: only units calling the changed functions are redone);
+- a closed document's file is read from disk again;
+- modules the index has not reached yet are read on first use.
+
+The server wires it with four lines (see docs/taint.md):
+
+    from secure_ls.lsp import workspace_index
+    workspace_index.start(ls)                                    # on_initialized
+    imports_resolver=workspace_index.resolver(ls, path)          # in analyze(): engine.analyze(...)
+    workspace_index.closed(ls, uri)                              # on_close
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from lsprotocol import types
+
+from secure_ls.checker import discover, engine_options, is_python
+from secure_ls.engine.summaries import Resolver, WorkspaceSummaries
+
+log = logging.getLogger("secure_ls")
+
+MAX_FILES = 20_000  # a bigger workspace is indexed lazily (modules read when imported)
+REPORT_EVERY = 25
+
+
+class WorkspaceIndex:
+    def __init__(self, ls) -> None:
+        self.ls = ls
+        self.roots = _roots(ls)
+        self._workspaces: dict[int, WorkspaceSummaries] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self.indexed = threading.Event()
+        self.files = 0
+
+    # ---- summaries for the analysis of one document ------------------------
+    def workspace_for(self, uri_or_path: str) -> WorkspaceSummaries:
+        options = engine_options(self.ls.settings_for(uri_or_path))
+        key = options.fingerprint()
+        workspace = self._workspaces.get(key)
+        if workspace is None:
+            workspace = WorkspaceSummaries(self.roots, sources=options.sources, sanitizers=options.sanitizers)
+            workspace.listeners.append(self._changed)
+            self._workspaces[key] = workspace
+        return workspace
+
+    def resolver(self, path: str | None) -> Resolver | None:
+        if not path or not os.path.isabs(path):
+            return None  # an unsaved buffer: no folder to resolve imports in
+        return self.workspace_for(Path(path).as_uri()).resolver_for(path)
+
+    def _changed(self, path: str) -> None:
+        """Some module's summaries changed: open documents may call its functions."""
+        loop = self._loop
+        if loop is None:
+            return
+        if threading.current_thread() is not threading.main_thread() and not _in_loop(loop):
+            return  # the background index: everything is re-checked once when it ends
+        loop.call_soon(self._reanalyze_others, path)
+
+    def _reanalyze_others(self, path: str) -> None:
+        for doc in self.ls.documents.all():
+            doc_path = _path_of(doc.uri)
+            if doc_path is not None and os.path.abspath(doc_path) == path:
+                continue
+            self.ls.analyses.pop(doc.uri, None)
+            self.ls.mark_dirty(doc.uri)
+
+    def closed(self, uri: str) -> None:
+        """The editor's version is gone: the file on disk is what other modules import."""
+        path = _path_of(uri)
+        if path is None or not is_python(Path(path)):
+            return
+        for workspace in self._workspaces.values():
+            workspace.refresh(path)
+
+    # ---- background indexing -------------------------------------------------
+    def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._loop.create_task(self._run())
+
+    async def _run(self) -> None:
+        ls = self.ls
+        token = f"secure-ls-index-{uuid.uuid4().hex[:8]}"
+        progress = bool(ls._capability("window", "work_done_progress"))
+        if progress:
+            try:
+                await ls.work_done_progress.create_async(token)
+                ls.work_done_progress.begin(
+                    token, types.WorkDoneProgressBegin(title="secure-ls", message="indexing the workspace", percentage=0, cancellable=False)
+                )
+            except Exception as exc:  # the client refused: index silently
+                log.info("no progress reporting: %s", exc)
+                progress = False
+        loop = asyncio.get_running_loop()
+        done = loop.create_future()
+        # settings are read here, on the server's thread; the thread only reads files
+        plan = [(root, ls.settings_for(Path(root).as_uri()), self.workspace_for(Path(root).as_uri())) for root in self.roots]
+
+        def report(count: int, total: int) -> None:
+            if progress:
+                ls.work_done_progress.report(
+                    token, types.WorkDoneProgressReport(message=f"{count}/{total} files", percentage=int(count * 100 / max(total, 1)))
+                )
+
+        def work() -> None:
+            try:
+                self._index(plan, lambda c, t: loop.call_soon_threadsafe(report, c, t))
+            except Exception:  # indexing is an optimisation: never take the server down
+                log.exception("workspace indexing failed")
+            finally:
+                loop.call_soon_threadsafe(lambda: done.done() or done.set_result(None))
+
+        self._thread = threading.Thread(target=work, name="secure-ls-index", daemon=True)
+        self._thread.start()
+        await done
+        self.indexed.set()
+        if progress:
+            ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=f"indexed {self.files} files"))
+        log.info("indexed %d Python files for cross-module taint", self.files)
+        if self.files:
+            ls.reanalyze_all()
+
+    def _index(self, plan, report) -> None:
+        files: list[tuple[Path, WorkspaceSummaries]] = []
+        for root, settings, workspace in plan:
+            files.extend((f, workspace) for f in discover([root], settings) if is_python(f))
+            if len(files) > MAX_FILES:
+                files = files[:MAX_FILES]
+                break
+        total = len(files)
+        report(0, total)
+        for count, (file, workspace) in enumerate(files, 1):
+            try:
+                if file.stat().st_size <= 2_000_000:
+                    workspace.refresh(str(file), only_if_missing=True)
+            except OSError:
+                pass
+            self.files = count
+            time.sleep(0.001)  # let the server's thread run (edits stay responsive while indexing)
+            if count % REPORT_EVERY == 0:
+                report(count, total)
+        report(total, total)
+
+
+def _roots(ls) -> list[str]:
+    roots = []
+    try:
+        workspace = ls.workspace
+    except Exception:  # not initialised yet: no folders  # noqa: BLE001
+        return roots
+    folders = getattr(workspace, "folders", None) or {}
+    for folder in folders.values():
+        path = _path_of(folder.uri)
+        if path:
+            roots.append(path)
+    root_path = getattr(workspace, "root_path", None)
+    if not roots and root_path:
+        roots.append(root_path)
+    return roots
+
+
+def _path_of(uri: str) -> str | None:
+    from secure_ls.lsp.server import uri_to_path
+
+    path = uri_to_path(uri)
+    return path if path and os.path.isabs(path) else None
+
+
+def _in_loop(loop: asyncio.AbstractEventLoop) -> bool:
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False
+
+
+def _index_of(ls) -> WorkspaceIndex:
+    index = getattr(ls, "_workspace_index", None)
+    if index is None:
+        index = WorkspaceIndex(ls)
+        ls._workspace_index = index
+    return index
+
+
+# ---- what server.py calls ------------------------------------------------------
+def start(ls) -> None:
+    """Starts indexing the workspace folders in the background (call from `initialized`)."""
+    _index_of(ls).start()
+
+
+def resolver(ls, path: str | None) -> Resolver | None:
+    """The `imports_resolver` for analysing the document at `path`."""
+    return _index_of(ls).resolver(path)
+
+
+def closed(ls, uri: str) -> None:
+    """A document was closed: its file on disk counts again."""
+    _index_of(ls).closed(uri)

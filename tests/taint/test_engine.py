@@ -1,0 +1,186 @@
+"""Taint engine behaviour that the corpus does not show: summaries across
+edits and files, the reported path, configuration."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from secure_ls.checker import check_paths, engine_options
+from secure_ls.config import Settings
+from secure_ls.engine.analyzer import Engine, EngineOptions
+from secure_ls.engine.model import Confidence
+from secure_ls.engine.summaries import WorkspaceSummaries
+
+HELPER_TAINTED = 'def owner():\n    return request.args["owner"]\n'
+HELPER_CONSTANT = 'def owner():\n    return "admin"\n'
+CALLER = 'def view(cur):\n    cur.execute("SELECT * FROM t WHERE owner = \'" + owner() + "\'")\n'
+
+
+def _doc(helper: str) -> str:
+    return "from flask import request\n\n" + helper + "\n\n" + CALLER
+
+
+def _sql(result):
+    return [(f.span.start.line, f.confidence) for f in result.findings if f.rule_id == "SLS101"]
+
+
+def test_editing_a_helper_updates_its_callers_in_the_same_document():
+    engine = Engine()
+    assert _sql(engine.analyze(_doc(HELPER_TAINTED), key="doc")) == [(7, Confidence.HIGH)]
+    assert _sql(engine.analyze(_doc(HELPER_CONSTANT), key="doc")) == []
+    assert _sql(engine.analyze(_doc(HELPER_TAINTED), key="doc")) == [(7, Confidence.HIGH)]
+    # the same answers as a fresh engine
+    assert _sql(Engine().analyze(_doc(HELPER_CONSTANT))) == []
+
+
+def test_an_edit_that_keeps_the_summary_does_not_reanalyse_callers():
+    engine = Engine()
+    engine.analyze(_doc(HELPER_TAINTED), key="doc")
+    calls = []
+    original = engine._analyze_unit
+
+    def spy(parsed, module):
+        calls.append(parsed.text)
+        return original(parsed, module)
+
+    engine._analyze_unit = spy
+    edited = _doc(HELPER_TAINTED.replace('return request.args["owner"]', 'value = request.args["owner"]\n    return value'))
+    assert _sql(engine.analyze(edited, key="doc")) == [(8, Confidence.HIGH)]
+    assert not any("def view" in text for text in calls), "the caller's unit was analysed again"
+
+
+def test_helpers_calling_helpers_and_methods():
+    code = textwrap.dedent(
+        """
+        import os
+        from flask import request
+
+        class Inputs:
+            @staticmethod
+            def raw():
+                return request.form["cmd"]
+
+        def cleaned():
+            return Inputs.raw().strip()
+
+        def run():
+            os.system("sh -c " + cleaned())
+        """
+    )
+    findings = [f for f in Engine().analyze(code).findings if f.rule_id == "SLS102"]
+    assert findings and findings[0].confidence == Confidence.HIGH
+    messages = [r.message for r in findings[0].related]
+    assert any("cleaned()" in m for m in messages)
+
+
+def test_related_path_goes_from_source_to_sink():
+    code = 'import os\nfrom flask import request\n\ndef run():\n    host = request.args["h"]\n    cmd = "ping " + host\n    os.system(cmd)\n'
+    finding = next(f for f in Engine().analyze(code).findings if f.rule_id == "SLS102")
+    assert finding.confidence == Confidence.HIGH
+    assert finding.related, "no path"
+    assert finding.related[0].span.start.line == 4  # where the value entered
+
+
+def test_unknown_origin_is_low_confidence_and_constants_are_quiet():
+    code = 'import os\n\ndef run(make):\n    os.system("ls " + make())\n\ndef fixed():\n    os.system("ls " + "/tmp")\n'
+    found = [(f.span.start.line, f.confidence) for f in Engine().analyze(code).findings if f.rule_id == "SLS102"]
+    assert found == [(3, Confidence.LOW)]
+
+
+def test_configured_sources_and_sanitizers():
+    settings = Settings(sources={"myapp.inputs.get_param": "myapp parameters"}, sanitizers={"myapp.clean.sql_safe": ["sql"]})
+    engine = Engine(options=engine_options(settings))
+    code = textwrap.dedent(
+        """
+        from myapp.inputs import get_param
+        from myapp.clean import sql_safe
+
+        def view(cur):
+            cur.execute("SELECT * FROM t WHERE a = '" + get_param("a") + "'")
+            cur.execute("SELECT * FROM t WHERE a = '" + sql_safe(get_param("a")) + "'")
+        """
+    )
+    found = [(f.span.start.line, f.confidence) for f in engine.analyze(code).findings if f.rule_id == "SLS101"]
+    assert found == [(5, Confidence.HIGH)]
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+
+
+def test_workspace_summaries_follow_changes(tmp_path):
+    _write(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/util.py": "from flask import request\n\ndef target():\n    return request.args['t']\n",
+        "pkg/app.py": "import os\nfrom pkg.util import target\n\ndef run():\n    os.system('ping ' + target())\n",
+    })
+    workspace = WorkspaceSummaries([str(tmp_path)])
+    app = tmp_path / "pkg" / "app.py"
+    engine = Engine()
+    resolver = workspace.resolver_for(str(app))
+    first = engine.analyze(app.read_text(), key="app", imports_resolver=resolver)
+    assert [f.confidence for f in first.findings if f.rule_id == "SLS102"] == [Confidence.HIGH]
+    # the helper now returns a constant: the caller's finding goes away
+    changed = workspace.update(str(tmp_path / "pkg" / "util.py"), "def target():\n    return 'localhost'\n")
+    assert changed
+    second = engine.analyze(app.read_text(), key="app", imports_resolver=resolver)
+    assert [f for f in second.findings if f.rule_id == "SLS102"] == []
+    # unchanged text: nothing to redo
+    assert not workspace.update(str(tmp_path / "pkg" / "util.py"), "def target():\n    return 'localhost'\n")
+
+
+def test_relative_imports_and_packages(tmp_path):
+    _write(tmp_path, {
+        "src/shop/__init__.py": "",
+        "src/shop/inputs/__init__.py": "from flask import request\n\ndef item():\n    return request.args['item']\n",
+        "src/shop/views/__init__.py": "",
+        "src/shop/views/items.py": "import os\nfrom .. import inputs\nfrom ..inputs import item\n\ndef a():\n    os.system('x ' + inputs.item())\n\ndef b():\n    os.system('x ' + item())\n",
+    })
+    results = check_paths([str(tmp_path)], Settings(), jobs=1)
+    found = sorted((Path(r.path).name, f.span.start.line, f.confidence) for r in results for f in r.findings if f.rule_id == "SLS102")
+    assert found == [("items.py", 5, Confidence.HIGH), ("items.py", 8, Confidence.HIGH)]
+
+
+def test_cli_runs_in_parallel_with_cross_module_summaries(tmp_path):
+    files = {"pkg/__init__.py": "", "pkg/util.py": "from flask import request\n\ndef target():\n    return request.args['t']\n"}
+    for i in range(10):
+        files[f"pkg/m{i}.py"] = "import os\nfrom pkg.util import target\n\ndef run():\n    os.system('ping ' + target())\n"
+    _write(tmp_path, files)
+    results = check_paths([str(tmp_path)], Settings(), jobs=2)
+    high = [r.path for r in results for f in r.findings if f.rule_id == "SLS102" and f.confidence == Confidence.HIGH]
+    assert len(high) == 10
+
+
+def test_engine_options_fingerprint_covers_sources():
+    a = EngineOptions(sources={"x.y": "x"})
+    b = EngineOptions(sources={"x.z": "x"})
+    assert a.fingerprint() != b.fingerprint()
+
+
+def test_incremental_summaries_equal_a_fresh_analysis():
+    """Random edits to helpers and callers: the per-document session, its
+    summary caches and unit keys must give what a fresh engine gives."""
+    import random
+
+    from .runner import CASES
+
+    rng = random.Random(7)
+    snippets = [c.code for c in CASES if not c.files and "def " in c.code.split("# SINK")[0].split("\ndef ", 1)[-1]]
+    text = "\n\n".join(rng.sample(snippets, 25))
+    pieces = [
+        'return request.args["x"]\n    ', 'return "constant"\n    ', "x", "\n", "    ", "(", ")", "#",
+        "\ndef helper(v):\n    return v.strip()\n", "\ndef helper(v):\n    return int(v)\n", "helper(", "'",
+    ]
+    engine = Engine()
+    for step in range(80):
+        start = rng.randint(0, len(text))
+        end = min(len(text), start + rng.choice([0, 0, 1, 5, 20]))
+        text = text[:start] + rng.choice(pieces) + text[end:]
+        incremental = engine.analyze(text, key="doc")
+        fresh = Engine().analyze(text)
+        sig = lambda r: sorted((f.key, f.confidence, f.message) for f in r.findings)
+        assert sig(incremental) == sig(fresh), f"step {step}"

@@ -1,0 +1,99 @@
+"""The language server's workspace index, with a stand-in server object."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from types import SimpleNamespace
+
+from secure_ls.config import Settings
+from secure_ls.engine.analyzer import Engine
+from secure_ls.engine.model import Confidence
+from secure_ls.lsp import workspace_index
+
+
+class FakeProgress:
+    def __init__(self):
+        self.events = []
+
+    async def create_async(self, token):
+        self.events.append(("create", token))
+
+    def begin(self, token, value):
+        self.events.append(("begin", value.title))
+
+    def report(self, token, value):
+        self.events.append(("report", value.percentage))
+
+    def end(self, token, value):
+        self.events.append(("end", value.message))
+
+
+class FakeServer:
+    def __init__(self, root: Path):
+        self.workspace = SimpleNamespace(folders={root.as_uri(): SimpleNamespace(uri=root.as_uri())}, root_path=str(root))
+        self.work_done_progress = FakeProgress()
+        self.documents = SimpleNamespace(all=lambda: [SimpleNamespace(uri=(root / "pkg" / "app.py").as_uri())])
+        self.analyses = {}
+        self.dirty = []
+        self.reanalysed = 0
+
+    def _capability(self, *path):
+        return True
+
+    def settings_for(self, uri):
+        return Settings()
+
+    def mark_dirty(self, uri):
+        self.dirty.append(uri)
+
+    def reanalyze_all(self):
+        self.reanalysed += 1
+
+
+def _project(root: Path) -> None:
+    (root / "pkg").mkdir()
+    (root / "pkg" / "__init__.py").write_text("")
+    (root / "pkg" / "util.py").write_text("from flask import request\n\ndef target():\n    return request.args['t']\n")
+    (root / "pkg" / "app.py").write_text("import os\nfrom .util import target\n\ndef run():\n    os.system('ping ' + target())\n")
+
+
+async def test_background_index_reports_progress_and_feeds_the_engine(tmp_path):
+    _project(tmp_path)
+    ls = FakeServer(tmp_path)
+    workspace_index.start(ls)
+    index = ls._workspace_index
+    for _ in range(200):
+        if index.indexed.is_set():
+            break
+        await asyncio.sleep(0.01)
+    assert index.indexed.is_set()
+    kinds = [e[0] for e in ls.work_done_progress.events]
+    assert kinds[0] == "create" and kinds[1] == "begin" and kinds[-1] == "end" and "report" in kinds
+    assert ls.reanalysed == 1
+    app = tmp_path / "pkg" / "app.py"
+    resolver = workspace_index.resolver(ls, str(app))
+    result = Engine().analyze(app.read_text(), key="app", imports_resolver=resolver)
+    assert [f.confidence for f in result.findings if f.rule_id == "SLS102"] == [Confidence.HIGH]
+
+
+async def test_an_open_document_publishes_its_summaries(tmp_path):
+    _project(tmp_path)
+    ls = FakeServer(tmp_path)
+    index = workspace_index._index_of(ls)
+    index._loop = asyncio.get_running_loop()
+    engine = Engine()
+    util = tmp_path / "pkg" / "util.py"
+    app = tmp_path / "pkg" / "app.py"
+    first = engine.analyze(app.read_text(), key="app", imports_resolver=workspace_index.resolver(ls, str(app)))
+    assert [f.confidence for f in first.findings if f.rule_id == "SLS102"] == [Confidence.HIGH]
+    # the user edits util.py in the editor (not saved): target() now returns a constant
+    engine.analyze("def target():\n    return 'localhost'\n", key="util", imports_resolver=workspace_index.resolver(ls, str(util)))
+    await asyncio.sleep(0)
+    assert ls.dirty == [app.as_uri()]  # the other open document is checked again
+    second = engine.analyze(app.read_text(), key="app", imports_resolver=workspace_index.resolver(ls, str(app)))
+    assert [f for f in second.findings if f.rule_id == "SLS102"] == []
+    # closing util.py without saving: the file on disk counts again
+    workspace_index.closed(ls, util.as_uri())
+    third = engine.analyze(app.read_text(), key="app", imports_resolver=workspace_index.resolver(ls, str(app)))
+    assert [f.confidence for f in third.findings if f.rule_id == "SLS102"] == [Confidence.HIGH]
