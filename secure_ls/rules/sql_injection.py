@@ -112,6 +112,10 @@ class SqlInjection(Rule):
             fixed='from django.db import connection\n\ndef find(user_id):\n    with connection.cursor() as cursor:\n        cursor.execute("DELETE FROM sessions WHERE user_id = %s", (str(user_id),))\n',
         ),
         Example(
+            'import sqlite3\n\ndef search(conn, name, city):\n    q = "SELECT * FROM people WHERE 1=1"\n    if city:\n        q += " AND city = \'%s\'" % city\n    return conn.execute(q)\n',
+            fixed=None,
+        ),
+        Example(
             'from myapp.models import User\n\ndef find(name):\n    return User.objects.raw(f"SELECT * FROM app_user WHERE name = \'{name}\'")\n',
             fixed='from myapp.models import User\n\ndef find(name):\n    return User.objects.raw("SELECT * FROM app_user WHERE name = %s", (name,))\n',
         ),
@@ -132,6 +136,9 @@ class SqlInjection(Rule):
         else:
             literal = ctx.string_value(built) or ""
             dynamic = [built]
+        if isinstance(query, ast.Name):
+            # q = "SELECT ... WHERE 1=1"; q += " AND x = '%s'" % v: judge the whole query
+            literal = " ".join(ctx.string_value(v) or "" for v in ctx.assigned_values(query)) + " " + literal
         if kind == "method" and not (_SQL_START.search(literal) or _SQL_INSIDE.search(literal)):
             return  # `.execute(...)` on something that is not a database
         worst = None
@@ -299,6 +306,8 @@ def _parameterize(call, query, built, via, parts, ctx) -> Fix | None:
     quote = strings.quote_of(ctx.text(built)) if not isinstance(built, ast.BinOp) else '"'
     new_query = strings.python_literal(sql, quote)
     edits = []
+    if built is not query and via is None:
+        return None  # assembled piece by piece (+=, branches): a human must restructure it
     if via is not None:
         # the query was assembled in an earlier statement: rewrite it there,
         # pass the values at the call (only if none of them changed since)
