@@ -13,6 +13,7 @@ import ast
 import bisect
 import dataclasses
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -73,7 +74,7 @@ class Engine:
         self._wanted: frozenset[str] | None = frozenset()  # during one analysis: see _summarize
         self._lazy = None  # during one analysis: external summaries looked up on demand
 
-    def analyze(self, text: str, key: object = None, imports_resolver=None) -> AnalysisResult:
+    def analyze(self, text: str, key: object = None, imports_resolver=None, path: str | None = None) -> AnalysisResult:
         """Findings for `text`.
 
         `key` names a document whose successive versions are analysed (an
@@ -89,7 +90,7 @@ class Engine:
             # A byte order mark kept in an editor buffer: `ast` rejects it, which
             # would lose the whole first unit (often the imports). Analyse without
             # it; positions on the first line move right by its one column.
-            return _after_bom(self.analyze(text[1:], key, imports_resolver))
+            return _after_bom(self.analyze(text[1:], key, imports_resolver, path))
         result = AnalysisResult()
         if len(text) > self.options.max_chars:
             result.problems.append(
@@ -107,10 +108,12 @@ class Engine:
             layout = _Layout(units, [u.start_offset for u in units], [None] * len(units), 0)
         units = layout.units
         symbols = [self._unit_symbols(u) for u in units]
-        if previous is not None and symbols == previous.symbols:
+        test_file = is_test_path(path)
+        if previous is not None and symbols == previous.symbols and previous.base.is_test_file == test_file:
             base, base_fingerprint = previous.base, previous.base_fingerprint
         else:
             base = ModuleSymbols.merge(symbols)
+            base.is_test_file = test_file
             base_fingerprint = hash((base.fingerprint(), self.options.fingerprint()))
         # a one-off analysis (CLI) looks other modules' functions up when a call needs them;
         # an editor's document resolves them first: they are part of its cache keys
@@ -428,6 +431,14 @@ class Engine:
             at = Position(line, 0)
             edits = (Edit(Span(at, at), text),) + fix.edits
             findings[i] = _replace_fix(finding, Fix(fix.title, edits, fix.safe, fix.imports))
+
+
+_TEST_PATH = re.compile(r"(^|/)(tests?|testing)/|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
+
+
+def is_test_path(path: str | None) -> bool:
+    """Whether `path` names test code (tests/, test_*.py, *_test.py, conftest.py)."""
+    return bool(path) and bool(_TEST_PATH.search(path.replace("\\", "/")))
 
 
 def _import_insertion_line(units: list[Unit]) -> int:

@@ -129,6 +129,11 @@ class UnitContext:
     def call_name(self, call: ast.Call) -> str | None:
         return self.qualified_name(call.func)
 
+    @property
+    def is_test_file(self) -> bool:
+        """Whether the file is test code (by its path: tests/, test_*.py, *_test.py, conftest.py)."""
+        return self.module.is_test_file
+
     def imports(self, module: str) -> bool:
         """Whether the file imports `module` or a submodule of it anywhere."""
         return any(m == module or m.startswith(module + ".") for m in self.module.imported_modules)

@@ -30,6 +30,7 @@ class ModuleSymbols:
     imported_modules: set[str] = field(default_factory=set)
     strings: dict[str, str] = field(default_factory=dict)  # top-level string constants
     functions: dict[str, object] = field(default_factory=dict)  # name -> summary (taint)
+    is_test_file: bool = False  # set from the file's path: tests use secrets and asserts legitimately
 
     def fingerprint(self) -> int:
         return hash(
@@ -39,6 +40,7 @@ class ModuleSymbols:
                 frozenset(self.defined),
                 frozenset(self.imported_modules),
                 frozenset(self.strings.items()),
+                self.is_test_file,
             )
         )
 

@@ -194,7 +194,9 @@ class SecureLanguageServer(LanguageServer):
         elif deps_bridge.is_dependency_file(path):
             result = self._scan_dependencies(doc, path, settings)
         elif _is_python(doc):
-            result = engine_for(settings).analyze(doc.text, key=doc.uri, imports_resolver=workspace_index.resolver(self, path))
+            result = engine_for(settings).analyze(
+                doc.text, key=doc.uri, imports_resolver=workspace_index.resolver(self, path), path=path
+            )
         else:
             result = AnalysisResult()
         findings = settings.apply(result.findings, path)
