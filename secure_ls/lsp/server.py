@@ -43,7 +43,9 @@ log = logging.getLogger("secure_ls")
 FIX_ALL_KIND = "source.fixAll.secure-ls"
 FIX_DEPS_KIND = "source.fixAll.secure-ls.dependencies"
 CONFIG_SECTION = "secure-ls"
-FLUSH_DELAY = 0.05  # seconds from the first edit of a burst to its analysis
+# The longest an edit waits for its analysis while edits arrive faster than they
+# can be analysed (a paste storm, a fuzzer): then a burst costs one analysis.
+FLUSH_DELAY = 0.05
 
 
 class _Protocol(LanguageServerProtocol):
@@ -150,18 +152,33 @@ class SecureLanguageServer(LanguageServer):
 
     # ---- analysis -----------------------------------------------------------
     def mark_dirty(self, uri: str) -> None:
+        """Schedules analysis of `uri`: at once while typing, batched while edits pile up.
+
+        pygls reads stdin one line per await, so the loop runs between any two
+        messages; with a fixed immediate flush, N queued edits would cost N
+        analyses. Edits arriving less than one analysis apart mean a backlog:
+        then wait (at most FLUSH_DELAY) so the burst is analysed once. Ordinary
+        typing arrives far slower than an incremental analysis, so it is never delayed.
+        """
+        now = time.perf_counter()
+        backlog = now - self._last_change_at < self._last_analysis_seconds
+        self._last_change_at = now
         self._dirty.add(uri)
         if not self._flush_scheduled:
             self._flush_scheduled = True
-            # Not call_soon: pygls reads stdin through a thread pool, one await per
-            # line, so the loop would run the flush between every two keystrokes and
-            # a burst of N edits would cost N analyses (a growing backlog on big
-            # files). A short wait lets the edits already sent arrive first.
-            asyncio.get_running_loop().call_later(FLUSH_DELAY, self.flush)
+            loop = asyncio.get_running_loop()
+            if backlog:
+                loop.call_later(min(FLUSH_DELAY, 2 * self._last_analysis_seconds), self.flush)
+            else:
+                loop.call_soon(self.flush)
+
+    _last_change_at = 0.0
+    _last_analysis_seconds = 0.0
 
     def flush(self) -> None:
         self._flush_scheduled = False
         dirty, self._dirty = self._dirty, set()
+        started = time.perf_counter()
         for uri in dirty:
             doc = self.documents.get(uri)
             if doc is None:
@@ -173,6 +190,8 @@ class SecureLanguageServer(LanguageServer):
                 continue
             if not self.pull:
                 self.publish(doc)
+        if dirty:
+            self._last_analysis_seconds = time.perf_counter() - started
         if dirty and self.pull and self._refresh_pending:
             self._refresh_pending = False
             if self._capability("workspace", "diagnostics", "refresh_support"):
