@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import uuid
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,8 +14,10 @@ from secure_ls.engine import catalog
 from secure_ls.engine.analyzer import Engine, EngineOptions
 from secure_ls.engine.edits import apply_fixes
 from secure_ls.engine.model import Finding
+from secure_ls.engine.summaries import WorkspaceSummaries
 
 _ENGINES: dict[int, Engine] = {}
+_WORKSPACES: dict[tuple, WorkspaceSummaries] = {}
 
 
 def engine_options(settings: Settings) -> EngineOptions:
@@ -35,19 +38,68 @@ def engine_for(settings: Settings) -> Engine:
     return engine
 
 
+def workspace_for(settings: Settings, roots: tuple[str, ...], run: str = "") -> WorkspaceSummaries:
+    """Function summaries of the checked folders' modules, for calls across files.
+
+    Filled lazily: a module is read and summarised the first time a checked
+    file imports from it (once per process and run).
+    """
+    options = engine_options(settings)
+    key = (roots, options.fingerprint(), run)
+    if len(_WORKSPACES) > 8 and key not in _WORKSPACES:
+        _WORKSPACES.clear()
+    workspace = _WORKSPACES.get(key)
+    if workspace is None:
+        workspace = _WORKSPACES[key] = WorkspaceSummaries(roots, sources=options.sources, sanitizers=options.sanitizers)
+    return workspace
+
+
+def workspace_roots(paths: list[str], settings: Settings) -> tuple[str, ...]:
+    roots = []
+    for raw in paths:
+        path = Path(raw).resolve()
+        roots.append(str(path if path.is_dir() else path.parent))
+    if settings.root:
+        roots.append(str(Path(settings.root).resolve()))
+    return tuple(dict.fromkeys(roots))
+
+
 def read_source(path: Path) -> str:
     """File text as Python would decode it (coding cookie, BOM), never raising on bad bytes."""
     data = path.read_bytes()
+    encoding, bom = source_encoding(data)
+    return data[len(bom):].decode(encoding, errors="replace")
+
+
+def source_encoding(data: bytes) -> tuple[str, bytes]:
+    """The encoding Python reads these bytes with (coding cookie, BOM), and the BOM to keep."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
+        return "utf-8", b"\xef\xbb\xbf"
     try:
-        import tokenize
         import io
+        import tokenize
 
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        return data.decode(encoding, errors="replace")
+        "".encode(encoding)
+        return encoding, b""
     except (SyntaxError, LookupError):
-        return data.decode("utf-8", errors="replace")
+        return "utf-8", b""
+
+
+def write_fixed_source(path: Path, text: str) -> str | None:
+    """Writes fixed text back in the file's own encoding (and BOM); the reason if it cannot."""
+    data = path.read_bytes()
+    encoding, bom = source_encoding(data)
+    try:
+        data[len(bom):].decode(encoding)
+    except UnicodeDecodeError:
+        return f"not fixed: the file is not valid {encoding}, so rewriting it would change bytes the fix does not touch"
+    try:
+        encoded = text.encode(encoding)
+    except UnicodeEncodeError:
+        return f"not fixed: the fixed text cannot be written in the file's encoding ({encoding})"
+    path.write_bytes(bom + encoded)
+    return None
 
 
 def is_python(path: Path) -> bool:
@@ -76,7 +128,9 @@ def discover(paths: list[str], settings: Settings) -> list[Path]:
                 file = Path(folder) / name
                 if (is_python(file) or deps_bridge.is_dependency_file(str(file))) and not settings.excluded(str(file)):
                     found.append(file)
-    return found
+    # a file named twice (`check . app.py`) is checked, reported and fixed once
+    seen: set[str] = set()
+    return [f for f in found if not (os.path.realpath(f) in seen or seen.add(os.path.realpath(f)))]
 
 
 @dataclass
@@ -87,7 +141,9 @@ class FileResult:
     fixed: int = 0
 
 
-def check_file(path: str, settings: Settings, fix: bool = False, unsafe: bool = False) -> FileResult:
+def check_file(
+    path: str, settings: Settings, fix: bool = False, unsafe: bool = False, roots: tuple[str, ...] | None = None, run: str | None = None
+) -> FileResult:
     from secure_ls import deps_bridge
 
     file = Path(path)
@@ -98,36 +154,63 @@ def check_file(path: str, settings: Settings, fix: bool = False, unsafe: bool = 
     if deps_bridge.is_dependency_file(path):
         result = deps_bridge.scan(path, text, settings)
     else:
-        result = engine_for(settings).analyze(text)
+        roots = roots if roots is not None else workspace_roots([path], settings)
+        resolver = workspace_for(settings, roots, run if run is not None else uuid.uuid4().hex).resolver_for(path)
+        result = engine_for(settings).analyze(text, imports_resolver=resolver, path=path)
     findings = settings.apply(result.findings, path)
-    error = None
-    if result.problems:
-        error = "; ".join(f"{path}: {p}" for p in result.problems)
+    problems = [f"{path}: {p}" for p in result.problems]
+    # a part that does not parse is not analysed: say so rather than pass it silently
+    if result.syntax_errors and (deps_bridge.is_dependency_file(path) or not _parses(text)):
+        span, message = result.syntax_errors[0]
+        more = len(result.syntax_errors) - 1
+        problems.append(f"{path}:{span.start.line + 1}:{span.start.column + 1}: syntax error, not analysed: {message}" + (f" (and {more} more)" if more else ""))
+    error = "; ".join(problems) or None
     out = FileResult(path, findings, error)
     if fix and findings:
         new_text, applied = apply_fixes(text, findings, unsafe=unsafe)
         if applied and new_text != text:
-            file.write_text(new_text, encoding="utf-8", newline="")
-            out.fixed = applied
-            again = engine_for(settings).analyze(new_text) if not deps_bridge.is_dependency_file(path) else deps_bridge.scan(path, new_text, settings)
-            out.findings = settings.apply(again.findings, path)
+            problem = write_fixed_source(file, new_text)
+            if problem:
+                out.error = "; ".join(e for e in (out.error, f"{path}: {problem}") if e)
+            else:
+                out.fixed = applied
+                again = engine_for(settings).analyze(new_text, imports_resolver=resolver, path=path) if not deps_bridge.is_dependency_file(path) else deps_bridge.scan(path, new_text, settings)
+                out.findings = settings.apply(again.findings, path)
     return out
 
 
-def _worker(args) -> FileResult:
-    path, settings, fix, unsafe = args
+def _parses(text: str) -> bool:
+    """Whether Python parses the whole file: the engine parses it in pieces, and a piece it
+    cannot parse on its own in a valid file is not a syntax error to report."""
+    import ast
+
     try:
-        return check_file(path, settings, fix, unsafe)
+        ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
+def _worker(args) -> FileResult:
+    path, settings, fix, unsafe, roots, run = args
+    try:
+        return check_file(path, settings, fix, unsafe, roots, run)
     except Exception as exc:  # one bad file must not stop the run
         return FileResult(path, error=f"{path}: internal error: {type(exc).__name__}: {exc}")
 
 
-def check_paths(paths: list[str], base: Settings, fix: bool = False, unsafe: bool = False, jobs: int | None = None) -> list[FileResult]:
-    root_settings = settings_for(paths[0] if paths else ".", base)
+def check_paths(
+    paths: list[str], base: Settings, fix: bool = False, unsafe: bool = False, jobs: int | None = None, read_config: bool = True
+) -> list[FileResult]:
+    """Checks `paths`. With `read_config`, the nearest pyproject.toml is applied on top of `base`;
+    without, `base` is used as it is (the command line has already layered its options over it)."""
+    root_settings = settings_for(paths[0] if paths else ".", base) if read_config else base
     files = discover(paths, root_settings)
-    tasks = [(str(f), root_settings, fix, unsafe) for f in files]
+    roots = workspace_roots(paths, root_settings)
+    run = uuid.uuid4().hex  # summaries are read fresh for each run
+    tasks = [(str(f), root_settings, fix, unsafe, roots, run) for f in files]
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(tasks) < 8:
         return [_worker(t) for t in tasks]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
         return list(pool.map(_worker, tasks, chunksize=max(1, len(tasks) // (jobs * 8))))

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
+
+# `python -m secure_ls` (how editors start the server, with the workspace as the
+# current directory) puts that directory first on sys.path. A workspace file named
+# like a stdlib module the server imports later (ast.py, tokenize.py, argparse.py)
+# would then be imported instead: analysed code executed, and the server broken.
+# secure_ls itself is already imported by now, so nothing needs that entry.
+if sys.path and sys.path[0] in ("", os.getcwd()) and not getattr(sys.flags, "safe_path", False):
+    del sys.path[0]
+
+import argparse  # noqa: E402
 
 from secure_ls import __version__
 from secure_ls.config import ConfigError, Settings
@@ -62,7 +71,11 @@ def main(argv: list[str] | None = None) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return EXIT_FINDINGS
     if args.command == "rules":
-        return _rules(args)
+        try:
+            return _rules(args)
+        except BrokenPipeError:  # `secure-ls rules | head`
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return EXIT_CLEAN
     _parser().print_help()
     return EXIT_ERROR
 
@@ -91,13 +104,16 @@ def _check(args) -> int:
     else:
         base = settings_for(args.paths[0])
     overrides = {}
-    known = {r.id.upper() for r in all_rules()} | {r.name for r in all_rules()} | {r.topic for r in all_rules()}
+    from secure_ls.config import _matches
+
+    rules = all_rules()
     for option in ("select", "ignore"):
         value = getattr(args, option)
         if value is not None:
             items = [v.strip() for v in value.split(",") if v.strip()]
             for item in items:
-                if item.upper() != "ALL" and item.upper() not in known and item not in known and not any(k.startswith(item.upper()) for k in known):
+                # the same matching as the settings use: id, id prefix, name or topic, any case
+                if not any(_matches(item, rule) for rule in rules):
                     raise ConfigError(f"--{option}: unknown rule '{item}' (see 'secure-ls rules')")
             overrides[option] = items
     if args.min_confidence:
@@ -106,7 +122,8 @@ def _check(args) -> int:
         overrides["dependencies"] = {"enable": False}
     settings = base.merged(overrides, "command line")
     settings.root = base.root
-    results = checker.check_paths(args.paths, settings, fix=args.fix, unsafe=args.unsafe_fixes, jobs=args.jobs)
+    # `settings` already holds the pyproject.toml (or --config) with the options on top: read it once
+    results = checker.check_paths(args.paths, settings, fix=args.fix, unsafe=args.unsafe_fixes, jobs=args.jobs, read_config=False)
     pairs = [(r.path, r.findings) for r in results]
     errors = [r.error for r in results if r.error]
     if args.format == "json":
@@ -119,7 +136,11 @@ def _check(args) -> int:
         if args.fix:
             report += f"\nFixed {fixed} finding{'s' if fixed != 1 else ''}."
     if args.output:
-        Path(args.output).write_text(report + "\n", encoding="utf-8")
+        try:
+            Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.output).write_text(report + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"--output: cannot write {args.output}: {exc.strerror or exc}") from None
     else:
         print(report)
     return EXIT_FINDINGS if any(pairs_findings for _, pairs_findings in pairs) else EXIT_CLEAN

@@ -65,7 +65,7 @@ def sarif(results: list[tuple[str, list[Finding]]], errors: list[str], root: str
         descriptors.append({"id": rule_id, "name": sample.rule_name, "shortDescription": {"text": sample.rule_name}})
     sarif_results = []
     for path, findings in results:
-        uri = Path(path).as_posix()
+        uri = _uri(path)
         for f in findings:
             result = {
                 "ruleId": f.rule_id,
@@ -140,6 +140,16 @@ def _descriptor(rule) -> dict:
             "security-severity": {Severity.HIGH: "8.0", Severity.MEDIUM: "5.5", Severity.LOW: "3.0", Severity.INFO: "1.0"}[rule.severity],
         },
     }
+
+
+def _uri(path: str) -> str:
+    """artifactLocation.uri: a URI reference, so spaces, `%`, `#` and the like are percent-encoded."""
+    from urllib.parse import quote
+
+    file = Path(path)
+    if file.is_absolute():
+        return file.as_uri()
+    return quote(file.as_posix(), safe="/")
 
 
 def _region(span, allow_empty: bool = False) -> dict:
