@@ -67,6 +67,8 @@ class BindAllInterfaces(Rule):
     topic = "least-privilege"
     bandit = ("B104",)
     fixable = True
+    calls = _ADDRESS_SERVERS | frozenset(_HOST_FUNCTIONS)
+    methods = frozenset({"bind", "run", "create_server"})
 
     VALID = [
         'import socket\ns = socket.socket()\ns.bind(("127.0.0.1", 8080))\n',
@@ -89,7 +91,7 @@ class BindAllInterfaces(Rule):
             fixed='from http.server import HTTPServer, SimpleHTTPRequestHandler\n\nserver = HTTPServer(("127.0.0.1", 8000), SimpleHTTPRequestHandler)\n',
         ),
         Example(
-            'import uvicorn\n\nHOST = "::"\nuvicorn.run("app:app", host=HOST, port=8000)\n',
+            'import uvicorn\n\ndef main():\n    host = "::"\n    uvicorn.run("app:app", host=host, port=8000)\n',
             fixed=None,
         ),
     ]

@@ -17,7 +17,10 @@ class HardcodedPassword(Rule):
     literal may be assigned (`DB_PASSWORD = "..."`, `self.api_key = "..."`,
     `settings["token"] = "..."`), be a parameter default
     (`def connect(password="...")`), a keyword argument
-    (`login(user, password="...")`) or a dict value (`{"password": "..."}`).
+    (`login(user, password="...")`), a dict value (`{"password": "..."}`)
+    or the fallback of an environment lookup
+    (`os.environ.get("DB_PASSWORD", "...")`, used whenever the variable is
+    unset).
 
     The secret word must end the name: `password_field`, `token_url`,
     `TOKEN_TYPE` or `max_tokens` name something else and are not reported.
@@ -44,9 +47,11 @@ class HardcodedPassword(Rule):
     `os.environ["NAME"]`, NAME being the variable or keyword name in upper
     snake case (`dbPassword` becomes `DB_PASSWORD`); a parameter default
     becomes `os.environ.get("NAME")` so that importing the module does not
-    fail when the variable is unset. The fix is unsafe: the environment must
-    now provide the value. The message shows only a masked form of the
-    secret.
+    fail when the variable is unset; an environment lookup with a fallback
+    becomes `os.environ["NAME"]`; a secret written into the environment
+    (`os.environ["API_KEY"] = "..."`) is removed. The fix is unsafe: the
+    environment must now provide the value. The message shows only a masked
+    form of the secret.
     """
 
     id = "SLS201"
@@ -70,6 +75,8 @@ class HardcodedPassword(Rule):
         'class Token:\n    pass\ntoken = "EOF"\ncsrf_token = "csrftoken"\n',
         'password_hash = "pbkdf2_sha256$260000$abc$def"\nurl = "postgres://user:{password}@host/db".format(password=pw)\n',
         'SECRET_KEY = "django-insecure-4d8f9g0h1j2k3l4m5n6b7v8c9x0z"\n',
+        'RESOURCE_IDS = {"AWS::IAM::AccessKey": "72c2d9dd90025459"}\nACL_CREDENTIALS = "Access-Control-Allow-Credentials"\n',
+        'jsonnet_token = r"[^\\W\\d]\\w*"\n_SAR_APP_KEY = "serverlessrepo:applicationId"\n',
     ]
     INVALID = [
         Example(
@@ -89,6 +96,14 @@ class HardcodedPassword(Rule):
             fixed='import requests\nimport os\n\nCONFIG = {"user": "svc", "client_secret": os.environ["CLIENT_SECRET"]}\n',
         ),
         Example(
+            'import os\n\nDB_PASSWORD = os.environ.get("DB_PASSWORD", "pg-Secr3t-2024")\n',
+            fixed='import os\n\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n',
+        ),
+        Example(
+            'import os\nimport openai\n\nos.environ["OPENAI_API_KEY"] = "sk-Nu59VN3k38m41dsJ1jKlT3Bl"\nclient = openai.OpenAI()\n',
+            fixed='import os\nimport openai\n\nclient = openai.OpenAI()\n',
+        ),
+        Example(
             'class Settings:\n    def __init__(self):\n        self.smtp_password = b"pa55w0rd-smtp"\n',
             fixed='import os\nclass Settings:\n    def __init__(self):\n        self.smtp_password = os.environ["SMTP_PASSWORD"].encode()\n',
         ),
@@ -100,6 +115,7 @@ class HardcodedPassword(Rule):
             return
         owner = secrets.literal_owner(node, ctx)
         if owner is None:
+            self._env_fallback(node, value, ctx)
             return
         kind, name, _anchor = owner
         if not secrets.secret_name(name) or secrets.framework_key_literal(node, kind, name, ctx):
@@ -113,11 +129,35 @@ class HardcodedPassword(Rule):
         if isinstance(node.value, bytes):
             replacement += ".encode()"
         fix = Fix(f"Read {config.upper_snake(name)} from the environment", (ctx.replace(node, replacement),), safe=False, imports=("import os",))
+        environ = secrets.environ_assignment(node, ctx)
+        if environ is not None:
+            deletion = secrets.delete_statement(environ, ctx)
+            fix = Fix(f"Let the environment provide {name}", (deletion,), safe=False) if deletion else None
         where = {"assign": f"assigned to `{name}`", "default": f"as the default of `{name}`", "keyword": f"passed as `{name}=`", "dict": f"stored under `{name!r}`"}[kind]
         ctx.report(
             self,
             node,
             f"Hard-coded secret {secrets.mask(value)!s} {where}: read it from the environment or a secret manager (and rotate it).",
+            fix=fix,
+            confidence=confidence,
+        )
+
+    def _env_fallback(self, node: ast.Constant, value: str, ctx) -> None:
+        """`os.environ.get("DB_PASSWORD", "literal")`: the literal is used whenever the variable is unset."""
+        call = ctx.parent(node)
+        if not (isinstance(call, ast.Call) and len(call.args) == 2 and call.args[1] is node and not call.keywords):
+            return
+        if ctx.call_name(call) not in ("os.getenv", "os.environ.get"):
+            return
+        name = secrets.string_constant(call.args[0])
+        if not secrets.secret_name(name) or secrets.placeholder(value, name) or secrets.known_token(value) or config.in_test_code(node, ctx):
+            return
+        confidence = Confidence.HIGH if secrets.high_entropy(value) else Confidence.MEDIUM
+        fix = Fix(f"Require {name} to be set", (ctx.replace(call, f"os.environ[{ctx.text(call.args[0])}]"),), safe=False, imports=("import os",))
+        ctx.report(
+            self,
+            node,
+            f"Hard-coded fallback secret {secrets.mask(value)} for `{name}`: it is used whenever the variable is unset; require the variable instead.",
             fix=fix,
             confidence=confidence,
         )

@@ -62,6 +62,7 @@ class HardcodedSigningKey(Rule):
     topic = "secrets"
     bandit = ("B105",)
     fixable = True
+    calls = frozenset(_JWT_FUNCTIONS)
 
     VALID = [
         'import os\nSECRET_KEY = os.environ["DJANGO_SECRET_KEY"]\n',
@@ -69,6 +70,7 @@ class HardcodedSigningKey(Rule):
         'import jwt\ndef make(payload, key):\n    return jwt.encode(payload, key, algorithm="HS256")\n',
         'from flask import Flask\napp = Flask(__name__)\napp.config["SECRET_KEY"] = "${SECRET_KEY}"\n',
         'import pytest\nSECRET_KEY = "test-secret-key-for-tests"\n',
+        'class SharedCredentialProvider:\n    ACCESS_KEY = "aws_access_key_id"\n    SECRET_KEY = "aws_secret_access_key"\n',
     ]
     INVALID = [
         Example(
@@ -91,7 +93,7 @@ class HardcodedSigningKey(Rule):
 
     def visit_Constant(self, node: ast.Constant, ctx) -> None:
         value = secrets.string_constant(node)
-        if value is None or not value.strip() or value.strip().startswith(_TEMPLATES):
+        if value is None or not value.strip() or value.strip().startswith(_TEMPLATES) or secrets.label_value(value):
             return
         owner = secrets.literal_owner(node, ctx)
         if owner is None or owner[1].lower() not in secrets.FRAMEWORK_KEY_NAMES:

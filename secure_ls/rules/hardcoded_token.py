@@ -16,7 +16,8 @@ class HardcodedToken(Rule):
     whatever the variable is called: AWS access key IDs (`AKIA...`), GitHub
     tokens (`ghp_...`, `github_pat_...`), GitLab tokens (`glpat-...`), Slack
     tokens (`xoxb-...`), Stripe live secret keys (`sk_live_...`), Google API
-    keys (`AIza...`), JSON Web Tokens (`eyJ...`) and PEM private keys
+    keys (`AIza...`), OpenAI and Anthropic API keys, SendGrid keys, npm,
+    PyPI and Hugging Face tokens, JSON Web Tokens (`eyJ...`) and PEM private keys
     (`-----BEGIN ... PRIVATE KEY-----` with a key body). Documentation
     values (AWS's `...EXAMPLE` keys, `xxxx` fillers, repeated characters)
     and docstrings are not reported; test code is reported with low
@@ -33,7 +34,8 @@ class HardcodedToken(Rule):
     replacement from the environment or a secret manager. When the literal
     is exactly the token and is assigned to a name, passed as a keyword or
     stored under a dict key, the quick fix replaces it with
-    `os.environ["NAME"]` (NAME from that name, in upper snake case). The fix
+    `os.environ["NAME"]` (NAME from that name, in upper snake case); a token
+    written into the environment (`os.environ["NAME"] = "..."`) is removed. The fix
     is unsafe: the environment must now provide the value. The message shows
     only a masked form of the credential.
     """
@@ -73,6 +75,10 @@ class HardcodedToken(Rule):
             fixed=None,
         ),
         Example(
+            'import os\n\nos.environ["HF_TOKEN"] = "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"\n',
+            fixed='import os\n\n',
+        ),
+        Example(
             'SLACK = {"bot": "xoxb-902345678901-4829103847562-Qw7Er5Ty2Ui9Op3As8Df1Gh4"}\n',
             fixed='import os\nSLACK = {"bot": os.environ["BOT"]}\n',
         ),
@@ -92,6 +98,10 @@ class HardcodedToken(Rule):
             kind, name, _ = owner
             text = secrets.env_fix_text(kind, name) + (".encode()" if isinstance(node.value, bytes) else "")
             fix = Fix(f"Read {config.upper_snake(name)} from the environment", (ctx.replace(node, text),), safe=False, imports=("import os",))
+            environ = secrets.environ_assignment(node, ctx)
+            if environ is not None:
+                deletion = secrets.delete_statement(environ, ctx)
+                fix = Fix(f"Let the environment provide {name}", (deletion,), safe=False) if deletion else None
         confidence = Confidence.LOW if config.in_test_code(node, ctx) else (Confidence.MEDIUM if label == "JSON Web Token" else Confidence.HIGH)
         shown = "a private key" if label == "private key" else f"{label} {secrets.mask(token)}"
         ctx.report(

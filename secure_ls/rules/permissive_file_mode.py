@@ -36,10 +36,11 @@ class PermissiveFileMode(Rule):
 
     For calls whose mode is filtered by the process umask (`os.open`,
     `os.mkdir`, `os.makedirs`, `Path.mkdir`), the default modes `0o777` and
-    `0o666` are not reported (the usual umask 022 removes the write bits);
-    other world-writable modes there are reported with low confidence.
+    `0o666` (with or without setuid/setgid bits) are not reported: the usual
+    umask 022 removes the write bits. Other world-writable modes there are
+    reported with low confidence.
     Group-writable modes (0o660, 0o775) are not reported: sharing with a group
-    is usually deliberate.
+    is usually deliberate. Test code is reported with low confidence.
 
     ## Why is this bad?
     Any local user or compromised service account can modify a world-writable
@@ -49,9 +50,9 @@ class PermissiveFileMode(Rule):
     ## How to fix it
     Grant only the owner what it needs. The quick fix sets `0o700` when the
     original mode had an execute bit (directories, scripts) and `0o600`
-    otherwise. It is unsafe: other users, including a web server running as
-    another account, lose access; widen to `0o755`/`0o644` by hand when
-    others must read.
+    otherwise, keeping any setuid/setgid bit. It is unsafe: other users,
+    including a web server running as another account, lose access; widen
+    to `0o755`/`0o644` by hand when others must read.
     """
 
     id = "SLS501"
@@ -63,6 +64,8 @@ class PermissiveFileMode(Rule):
     topic = "least-privilege"
     bandit = ("B103",)
     fixable = True
+    calls = frozenset(_CALLS)
+    methods = frozenset({"chmod"})
 
     VALID = [
         "import os\nos.chmod('run.sh', 0o755)\nos.chmod('key.pem', 0o600)\n",
@@ -103,9 +106,9 @@ class PermissiveFileMode(Rule):
         mode = config.int_value(mode_node, ctx)
         if mode is None or mode < 0 or not mode & 0o002 or mode & 0o1000:
             return
-        if umasked and mode in _UMASK_DEFAULTS:
+        if umasked and mode & 0o777 in _UMASK_DEFAULTS:
             return
-        new = 0o700 if mode & 0o111 else 0o600
+        new = (0o700 if mode & 0o111 else 0o600) | (mode & 0o6000)  # keep setuid/setgid
         fix = Fix(f"Restrict the mode to {config.octal(new)}", (ctx.replace(mode_node, f"{config.octal(new)}"),), safe=False)
         what = "directory" if name and name.endswith(("mkdir", "makedirs")) else "file"
         extra = " (before the umask is applied)" if umasked else ""
@@ -114,5 +117,5 @@ class PermissiveFileMode(Rule):
             mode_node,
             f"Mode {config.octal(mode)} makes the {what} writable by every user{extra}: grant only the owner what it needs, e.g. {config.octal(new)}.",
             fix=fix,
-            confidence=Confidence.LOW if umasked else Confidence.HIGH,
+            confidence=Confidence.LOW if umasked or config.in_test_code(node, ctx) else Confidence.HIGH,
         )

@@ -17,7 +17,7 @@ class PermissiveUmask(Rule):
     and directory the process creates afterwards with the default modes is
     world-writable. The idiom that only reads the current umask
     (`old = os.umask(0)` immediately followed by `os.umask(old)`) is not
-    reported.
+    reported; test code is reported with low confidence.
 
     ## Why is this bad?
     Files created by `open()`, `os.makedirs()`, loggers and libraries get
@@ -41,6 +41,7 @@ class PermissiveUmask(Rule):
     topic = "least-privilege"
     bandit = ()
     fixable = True
+    calls = frozenset({"os.umask"})
 
     VALID = [
         "import os\nos.umask(0o022)\nos.umask(0o077)\n",
@@ -73,6 +74,7 @@ class PermissiveUmask(Rule):
             arg,
             f"umask {config.octal(mask)} leaves files created afterwards writable by every user: use 0o022 (or 0o077 for private data).",
             fix=Fix(f"Use umask {config.octal(new)}", (ctx.replace(arg, f"{config.octal(new)}"),), safe=False),
+            confidence=Confidence.LOW if config.in_test_code(node, ctx) else Confidence.HIGH,
         )
 
 

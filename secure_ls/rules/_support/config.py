@@ -161,3 +161,24 @@ def quoted_like(original_source: str, text: str) -> str:
 def octal(value: int) -> str:
     """`0o022` (at least three digits, as file modes are written)."""
     return f"0o{value:03o}"
+
+
+_ENVIRONMENT_TEST = re.compile(r"debug|dev|local|prod|environ|getenv|env\b|env\(|testing|staging|mode|is_secure|https", re.IGNORECASE)
+_DEV_COMMENT = re.compile(r"\b(dev|development|local|localhost|production|prod|testing|http|https|debug)\b", re.IGNORECASE)
+
+
+def environment_conditional(node: ast.AST, ctx) -> bool:
+    """Inside `if DEBUG:` / `if os.environ[...]` / `else:` of `if PRODUCTION:`: set per environment."""
+    for anc in ctx.ancestors(node):
+        if isinstance(anc, ast.If) and _ENVIRONMENT_TEST.search(ctx.text(anc.test)):
+            return True
+    return False
+
+
+def development_comment(node: ast.AST, ctx) -> bool:
+    """A trailing comment such as `# True in production` or `# for local development`."""
+    stmt = ctx.statement(node) or node
+    line = ctx.lines[(getattr(stmt, "end_lineno", None) or stmt.lineno) - 1]
+    if "#" not in line:
+        return False
+    return bool(_DEV_COMMENT.search(line[line.index("#") :]))

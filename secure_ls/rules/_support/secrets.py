@@ -35,11 +35,10 @@ _NOT_SECRET_WORDS = frozenset(
         "error", "message", "msg", "text", "help", "placeholder", "kind", "class", "method", "option", "flag",
         "enabled", "required", "input", "widget", "form", "index", "idx", "size", "scope", "source", "backend",
         "provider", "store", "manager", "handler", "storage", "generator", "id", "key_id", "lifetime", "age",
-        "validation", "strength", "policy", "rule", "rules", "hint", "question", "regexp", "xpath", "selector",
+        "validation", "strength", "rule", "rules", "hint", "question", "regexp", "xpath", "selector",
         "locator", "display", "title", "description", "example", "sample", "test", "fake", "dummy",
-        "mock", "placeholder", "name", "keyword", "kwarg", "arg", "parameter", "property", "setting", "settings",
-        "config", "cfg", "sha", "md5", "salt", "encoder", "hasher", "algorithm", "algo", "usage", "count",
-        "limit", "bytes", "bits", "position", "pos", "start", "end", "location", "loc", "key_name", "elem",
+        "mock", "keyword", "kwarg", "arg", "parameter", "property", "setting", "settings",
+        "config", "cfg", "sha", "md5", "salt", "encoder", "hasher", "algorithm", "algo", "usage", "limit", "bytes", "bits", "position", "pos", "start", "end", "location", "loc", "key_name", "elem",
         "element", "tag", "node", "char", "delimiter", "separator", "sep", "pipe", "mask", "masked", "request",
         "response", "cache", "api_version", "version", "callback", "func", "function", "fn", "cls", "factory",
     }
@@ -68,6 +67,8 @@ _PLACEHOLDER_SHAPES = re.compile(
     re.IGNORECASE,
 )
 _FORMAT_MARKERS = re.compile(r"%[sd(]|\{\d*\}|\{[A-Za-z_]\w*\}")
+_WORDY = re.compile(r"[A-Za-z]+(?:[_.:\-/ ][A-Za-z]+)*")
+_REGEX_MARKERS = re.compile(r"\\[wdsWDSbB]|\[\^|\(\?[:=!P<]|\.\*|\.\+|\]\*|\]\+|\]\{")
 _LABEL = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[_.\-: ][A-Za-z0-9]+)*[:]?$")
 _SECRET_WORDS_IN_VALUE = re.compile(r"pass|secret|token|key|auth|pwd|credential|bearer", re.IGNORECASE)
 
@@ -131,6 +132,8 @@ def placeholder(value: str, name: str | None = None) -> bool:
         return True  # "aaaa", "0000"
     if name is not None and re.sub(r"[\W_]", "", low) == re.sub(r"[\W_]", "", name.lower()):
         return True  # PASSWORD = "password", API_KEY = "api-key"
+    if re.fullmatch(r"[a-z]{4} [a-z]{4} [a-z]{4} [a-z]{4}", stripped):
+        return False  # a Google app password ("abcd efgh ijkl mnop")
     if " " in stripped and not high_entropy(stripped.replace(" ", "")):
         return True  # "Enter your password:", "Bearer", "Token expired"
     if _FORMAT_MARKERS.search(stripped):
@@ -139,9 +142,19 @@ def placeholder(value: str, name: str | None = None) -> bool:
         return True  # a URL or path (URLs with credentials are SLS203's)
     if _LABEL.match(stripped) and _SECRET_WORDS_IN_VALUE.search(stripped) and not high_entropy(stripped):
         return True  # "user_password", "X-Auth-Token", "apiKey": names of fields
-    if re.search(r"example|placeholder|changeme|dummy|fake|xxxx|\*\*\*", low):
+    if re.search(r"example|placeholder|changeme|dummy|fake|xxxx|\*\*\*|123456|abcdef|1a2b3c|a1b2c3|qwerty", low):
         return True
+    if _WORDY.fullmatch(stripped) and not (len(stripped) >= 24 and stripped.isalpha()):
+        return True  # "Access-Control-Allow-Credentials", "serverlessrepo:applicationId": words, not a secret
+    if _REGEX_MARKERS.search(stripped):
+        return True  # r"[^\W\d]\w*": a pattern
     return False
+
+
+def label_value(value: str) -> bool:
+    """A field or setting name used as a value: "aws_secret_access_key", "X-Auth-Token"."""
+    stripped = value.strip()
+    return bool(_LABEL.match(stripped) and _SECRET_WORDS_IN_VALUE.search(stripped)) and not high_entropy(stripped)
 
 
 def mask(value: str) -> str:
@@ -160,6 +173,12 @@ TOKEN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("Slack token", re.compile(r"(?<![A-Za-z0-9])xox[abpr]-[0-9]{6,}-[0-9A-Za-z\-]{8,}")),
     ("Stripe secret key", re.compile(r"(?<![A-Za-z0-9_])(?:sk|rk)_live_[0-9A-Za-z]{20,}")),
     ("Google API key", re.compile(r"(?<![A-Za-z0-9_\-])AIza[0-9A-Za-z_\-]{35}(?![A-Za-z0-9_\-])")),
+    ("OpenAI API key", re.compile(r"(?<![A-Za-z0-9_\-])sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{16,}T3BlbkFJ[A-Za-z0-9_\-]{16,}")),
+    ("Anthropic API key", re.compile(r"(?<![A-Za-z0-9_\-])sk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_\-]{80,}")),
+    ("SendGrid API key", re.compile(r"(?<![A-Za-z0-9_\-])SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}(?![A-Za-z0-9_\-])")),
+    ("npm token", re.compile(r"(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9_])")),
+    ("PyPI token", re.compile(r"(?<![A-Za-z0-9_])pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{50,}")),
+    ("Hugging Face token", re.compile(r"(?<![A-Za-z0-9_])hf_[A-Za-z]{34}(?![A-Za-z0-9_])")),
     ("JSON Web Token", re.compile(r"(?<![A-Za-z0-9_\-])eyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{16,}")),
     ("private key", re.compile(r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP |)PRIVATE KEY(?: BLOCK)?-----\s*(?:[A-Za-z\-]+: [^\n]*\n\s*)*[A-Za-z0-9+/=\s]{64,}")),
 )
@@ -205,7 +224,7 @@ def literal_owner(node: ast.Constant, ctx) -> tuple[str, str, ast.AST] | None:
         return ("keyword", parent.arg, parent)
     if isinstance(parent, ast.Dict):
         for key, value in zip(parent.keys, parent.values):
-            if value is node and isinstance(key, ast.Constant) and isinstance(key.value, str):
+            if value is node and isinstance(key, ast.Constant) and isinstance(key.value, str) and _IDENTIFIER_KEY.match(key.value):
                 return ("dict", key.value, key)
         return None
     if isinstance(parent, ast.arguments):
@@ -219,6 +238,9 @@ def literal_owner(node: ast.Constant, ctx) -> tuple[str, str, ast.AST] | None:
             if default is node:
                 return ("default", arg.arg, arg)
     return None
+
+
+_IDENTIFIER_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
 
 
 def target_name(target: ast.AST) -> str | None:
@@ -277,3 +299,35 @@ def framework_key_literal(node: ast.Constant, kind: str, name: str, ctx) -> bool
     if kind == "dict":
         return name.isupper()
     return False
+
+
+def environ_assignment(node: ast.Constant, ctx) -> ast.Assign | None:
+    """`os.environ["NAME"] = "literal"`: the statement, when it is alone on its lines."""
+    stmt = ctx.parent(node)
+    if not (isinstance(stmt, ast.Assign) and stmt.value is node and len(stmt.targets) == 1):
+        return None
+    target = stmt.targets[0]
+    if not (isinstance(target, ast.Subscript) and ctx.qualified_name(target.value) in ("os.environ", "os.environb")):
+        return None
+    span = ctx.span(stmt)
+    if ctx.lines[span.start.line][: span.start.column].strip() or ctx.lines[span.end.line][span.end.column :].strip():
+        return None
+    return stmt
+
+
+def delete_statement(stmt: ast.stmt, ctx):
+    """An edit removing the whole lines of `stmt` (None when that would leave an empty block)."""
+    from secure_ls.engine.model import Edit, Position, Span
+
+    holder = ctx.parent(stmt)
+    for field_name in ("body", "orelse", "finalbody"):
+        block = getattr(holder, field_name, None)
+        if isinstance(block, list) and len(block) == 1 and block[0] is stmt and not isinstance(holder, ast.Module):
+            return None
+    span = ctx.span(stmt)
+    if span.end.line + 1 < len(ctx.lines):
+        return Edit(Span(Position(span.start.line, 0), Position(span.end.line + 1, 0)), "")
+    if span.start.line == 0:
+        return Edit(Span(Position(0, 0), Position(span.end.line, len(ctx.lines[span.end.line]))), "")
+    previous = span.start.line - 1
+    return Edit(Span(Position(previous, len(ctx.lines[previous])), Position(span.end.line, len(ctx.lines[span.end.line]))), "")

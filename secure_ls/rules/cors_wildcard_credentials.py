@@ -1,0 +1,140 @@
+"""SLS508 cors-wildcard-credentials."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.context import keyword
+from secure_ls.engine.model import Confidence, Severity
+from secure_ls.rules._support import config
+from secure_ls.rules.base import Example, Rule
+
+_FLASK_CORS = frozenset({"flask_cors.CORS", "flask_cors.cross_origin", "flask_cors.extension.CORS", "flask_cors.decorator.cross_origin"})
+_CORS_MIDDLEWARE = frozenset({"starlette.middleware.cors.CORSMiddleware", "fastapi.middleware.cors.CORSMiddleware"})
+_ADDERS = frozenset({"starlette.middleware.Middleware"})
+_ANY_ORIGIN_REGEXES = frozenset({".*", "^.*$", ".+", "^.+$", "https?://.*", "^https?://.*$", "(.*)"})
+
+
+class CorsWildcardCredentials(Rule):
+    """
+    ## What it does
+    Finds CORS configurations that let any website make credentialed
+    requests: flask-cors `CORS(app, supports_credentials=True)` or
+    `@cross_origin(supports_credentials=True)` with origins left at the
+    default `"*"` or set to `"*"` (also inside `resources={...}`), and
+    Starlette/FastAPI `CORSMiddleware` with `allow_credentials=True` and
+    `allow_origins=["*"]` or an `allow_origin_regex` matching everything
+    (through `app.add_middleware(...)`, `Middleware(...)` or a direct call).
+    Origins held in a variable are not judged, and test code is not
+    reported.
+
+    ## Why is this bad?
+    Browsers refuse `Access-Control-Allow-Origin: *` with credentials, so
+    these libraries echo the caller's origin back instead: every website the
+    user visits can then send requests with the user's cookies and read the
+    answers, which defeats the same-origin policy for the whole API
+    (CWE-942, CWE-346).
+
+    ## How to fix it
+    List the origins that may call the API
+    (`origins=["https://app.example.com"]`, `allow_origins=[...]`), or drop
+    credentials if the API is public. No quick fix is offered: only you know
+    the legitimate origins.
+    """
+
+    id = "SLS508"
+    name = "cors-wildcard-credentials"
+    title = "CORS allows any origin with credentials"
+    cwe = 942
+    severity = Severity.HIGH
+    confidence = Confidence.HIGH
+    topic = "least-privilege"
+    bandit = ()
+    fixable = False
+    calls = _FLASK_CORS | _CORS_MIDDLEWARE | _ADDERS
+    methods = frozenset({"add_middleware"})
+
+    VALID = [
+        'from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\nCORS(app, origins=["https://app.example.com"], supports_credentials=True)\n',
+        'from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\nCORS(app)\n',
+        'from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\napp = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"])\n',
+        'from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\napp = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=["https://a.example"], allow_credentials=True)\n',
+    ]
+    INVALID = [
+        Example(
+            'from flask import Flask\nfrom flask_cors import CORS\n\napp = Flask(__name__)\nCORS(app, supports_credentials=True)\n',
+            fixed=None,
+        ),
+        Example(
+            'from flask import Flask\nfrom flask_cors import CORS\n\napp = Flask(__name__)\nCORS(app, resources={r"/api/*": {"origins": "*"}}, supports_credentials=True)\n',
+            fixed=None,
+        ),
+        Example(
+            'from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n\napp = FastAPI()\napp.add_middleware(\n    CORSMiddleware,\n    allow_origins=["*"],\n    allow_credentials=True,\n    allow_methods=["*"],\n)\n',
+            fixed=None,
+        ),
+        Example(
+            'from starlette.middleware import Middleware\nfrom starlette.middleware.cors import CORSMiddleware\n\nmiddleware = [Middleware(CORSMiddleware, allow_origin_regex=".*", allow_credentials=True)]\n',
+            fixed=None,
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        name = ctx.call_name(node) or ""
+        if name in _FLASK_CORS:
+            self._flask_cors(node, ctx)
+            return
+        func = node.func
+        is_adder = name in _ADDERS or (isinstance(func, ast.Attribute) and func.attr == "add_middleware")
+        if is_adder and node.args and ctx.qualified_name(node.args[0]) in _CORS_MIDDLEWARE or name in _CORS_MIDDLEWARE:
+            self._starlette(node, ctx)
+
+    def _flask_cors(self, node: ast.Call, ctx) -> None:
+        credentials = keyword(node, "supports_credentials")
+        if credentials is None or not config.is_true(credentials.value) or config.has_star_args(node):
+            return
+        origins = keyword(node, "origins")
+        resources = keyword(node, "resources")
+        if origins is not None:
+            wildcard = _is_wildcard(origins.value)
+        elif resources is not None and isinstance(resources.value, ast.Dict):
+            wildcard = False
+            for value in resources.value.values:
+                if not isinstance(value, ast.Dict):
+                    continue
+                per = [v for k, v in zip(value.keys, value.values) if isinstance(k, ast.Constant) and k.value == "origins"]
+                if not per or any(_is_wildcard(v) for v in per):
+                    wildcard = True
+        elif resources is not None:
+            return  # built elsewhere
+        else:
+            wildcard = True  # flask-cors defaults to origins="*"
+        if wildcard and not config.in_test_code(node, ctx):
+            self._report(credentials.value, "flask-cors with supports_credentials=True and origins \"*\" (the default)", ctx)
+
+    def _starlette(self, node: ast.Call, ctx) -> None:
+        credentials = keyword(node, "allow_credentials")
+        if credentials is None or not config.is_true(credentials.value):
+            return
+        origins = keyword(node, "allow_origins")
+        regex = keyword(node, "allow_origin_regex")
+        wildcard = (origins is not None and _is_wildcard(origins.value)) or (
+            regex is not None and isinstance(regex.value, ast.Constant) and regex.value.value in _ANY_ORIGIN_REGEXES
+        )
+        if wildcard and not config.in_test_code(node, ctx):
+            self._report(credentials.value, "CORSMiddleware with allow_credentials=True and any origin", ctx)
+
+    def _report(self, node: ast.AST, what: str, ctx) -> None:
+        ctx.report(
+            self,
+            node,
+            f"{what}: the library echoes back any caller's origin, so every website can send requests with the user's cookies and read the responses. List the allowed origins.",
+        )
+
+
+def _is_wildcard(node: ast.AST) -> bool:
+    if isinstance(node, ast.Constant):
+        return node.value in ("*", ".*", r"^.*$")
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return any(isinstance(e, ast.Constant) and e.value in ("*", ".*") for e in node.elts)
+    return False

@@ -1,0 +1,141 @@
+"""SLS504 debug-mode-enabled."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.context import keyword
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import config
+from secure_ls.rules.base import Example, Rule
+
+_RUN_SIMPLE = frozenset({"werkzeug.serving.run_simple", "werkzeug.run_simple"})
+
+
+class DebugModeEnabled(Rule):
+    """
+    ## What it does
+    Finds web applications started or configured with debug mode hard-coded
+    on: Flask's `app.run(debug=True)`, `app.debug = True`,
+    `app.config["DEBUG"] = True` and `app.config.update(DEBUG=True)` (in a
+    file that imports Flask), Werkzeug's `run_simple(..., use_debugger=True)`
+    and Django's `DEBUG = True` in a settings module (one that defines
+    `INSTALLED_APPS`, `ROOT_URLCONF`, `MIDDLEWARE` or `DATABASES`). Test
+    code and settings chosen per environment (inside `if os.environ...:`,
+    `if DEV:`) are not reported. The engine does not know the file name,
+    so a development settings module cannot be told from a production one:
+    Django's `DEBUG = True` has medium confidence (low with a trailing
+    comment such as "# development only"); Flask's and Werkzeug's debugger
+    findings have high confidence, except `app.run(debug=True)` under
+    `if __name__ == "__main__":` on the default (loopback) host, a local
+    development server: medium.
+
+    ## Why is this bad?
+    The Werkzeug debugger that Flask's debug mode enables runs arbitrary
+    Python typed into the error page: anyone who can reach the app and
+    trigger an error (or guess the PIN) controls the server. Django's debug
+    pages show settings, source code, SQL and the environment, and keep
+    every query in memory (CWE-489, CWE-215).
+
+    ## How to fix it
+    Never hard-code debug mode; turn it on from the environment on
+    developers' machines only. The quick fix replaces `True` with
+    `os.environ.get("FLASK_DEBUG") == "1"` (Flask), `... "WERKZEUG_DEBUG" ...`
+    (Werkzeug) or `os.environ.get("DJANGO_DEBUG") == "1"` (Django), so debug
+    mode is off unless the variable is set to 1. The fix is unsafe: a
+    developer's setup must now set the variable.
+    """
+
+    id = "SLS504"
+    name = "debug-mode-enabled"
+    title = "Debug mode enabled in a web application"
+    cwe = 489
+    severity = Severity.HIGH
+    confidence = Confidence.HIGH
+    topic = "least-privilege"
+    bandit = ("B201",)
+    fixable = True
+    calls = _RUN_SIMPLE
+    methods = frozenset({"run", "update", "from_mapping"})
+
+    VALID = [
+        'import os\nfrom flask import Flask\napp = Flask(__name__)\napp.run(debug=os.environ.get("FLASK_DEBUG") == "1")\n',
+        'from flask import Flask\napp = Flask(__name__)\napp.run(debug=False)\n',
+        'import unittest\nclass Runner:\n    def run(self, debug=True):\n        pass\nRunner().run(debug=True)\n',
+        'DEBUG = True\nVERBOSE = True\n',
+        'import pytest\nfrom flask import Flask\ndef test_app():\n    app = Flask(__name__)\n    app.config["DEBUG"] = True\n',
+    ]
+    INVALID = [
+        Example(
+            "from flask import Flask\n\napp = Flask(__name__)\n\nif __name__ == '__main__':\n    app.run(debug=True)\n",
+            fixed="from flask import Flask\nimport os\n\napp = Flask(__name__)\n\nif __name__ == '__main__':\n    app.run(debug=os.environ.get(\"FLASK_DEBUG\") == \"1\")\n",
+        ),
+        Example(
+            'import os\nfrom flask import Flask\n\napp = Flask(__name__)\napp.config["DEBUG"] = True\n',
+            fixed='import os\nfrom flask import Flask\n\napp = Flask(__name__)\napp.config["DEBUG"] = os.environ.get("FLASK_DEBUG") == "1"\n',
+        ),
+        Example(
+            'import os\n\nDEBUG = True\nALLOWED_HOSTS = []\nINSTALLED_APPS = ["django.contrib.auth"]\nROOT_URLCONF = "mysite.urls"\n',
+            fixed='import os\n\nDEBUG = os.environ.get("DJANGO_DEBUG") == "1"\nALLOWED_HOSTS = []\nINSTALLED_APPS = ["django.contrib.auth"]\nROOT_URLCONF = "mysite.urls"\n',
+        ),
+        Example(
+            'from werkzeug.serving import run_simple\nfrom myapp import application\n\nrun_simple("localhost", 5000, application, use_reloader=True, use_debugger=True)\n',
+            fixed='from werkzeug.serving import run_simple\nfrom myapp import application\nimport os\n\nrun_simple("localhost", 5000, application, use_reloader=True, use_debugger=os.environ.get("WERKZEUG_DEBUG") == "1")\n',
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        name = ctx.call_name(node)
+        func = node.func
+        if name in _RUN_SIMPLE:
+            flag = keyword(node, "use_debugger")
+            value = flag.value if flag else (node.args[6] if len(node.args) > 6 else None)
+            if config.is_true(value):
+                self._report(value, "WERKZEUG_DEBUG", "The Werkzeug debugger runs any Python code typed into its error page", Severity.HIGH, ctx)
+            return
+        if not ctx.imports("flask"):
+            return
+        if isinstance(func, ast.Attribute) and func.attr == "run" and name is None or (name or "").startswith("flask.") and (name or "").endswith(".run"):
+            value = config.argument(node, 2, ("debug",))
+            if config.is_true(value):
+                host = ctx.string_value(config.argument(node, 0, ("host",))) if config.argument(node, 0, ("host",)) is not None else None
+                local_dev = _under_main_guard(node, ctx) and host not in ("0.0.0.0", "", "::")
+                self._report(value, "FLASK_DEBUG", "Flask's debug mode enables the Werkzeug debugger, which runs any Python code typed into its error page", Severity.HIGH, ctx, Confidence.MEDIUM if local_dev else Confidence.HIGH)
+            return
+        if config.config_update_call(node):
+            flag = keyword(node, "DEBUG")
+            if flag is not None and config.is_true(flag.value):
+                self._report(flag.value, "FLASK_DEBUG", "Flask's debug mode enables the Werkzeug debugger, which runs any Python code typed into its error page", Severity.HIGH, ctx)
+
+    def visit_Assign(self, node: ast.Assign, ctx) -> None:
+        if len(node.targets) != 1 or not config.is_true(node.value):
+            return
+        target = node.targets[0]
+        if ctx.imports("flask") and (
+            (isinstance(target, ast.Attribute) and target.attr == "debug") or config.config_key(target) == "DEBUG"
+        ):
+            self._report(node.value, "FLASK_DEBUG", "Flask's debug mode enables the Werkzeug debugger, which runs any Python code typed into its error page", Severity.HIGH, ctx)
+        elif isinstance(target, ast.Name) and target.id == "DEBUG" and config.at_module_level(node, ctx) and config.is_django_settings(ctx):
+            confidence = Confidence.LOW if config.development_comment(node, ctx) else Confidence.MEDIUM
+            self._report(node.value, "DJANGO_DEBUG", "Django's debug mode shows settings, source code and SQL on error pages", Severity.MEDIUM, ctx, confidence)
+
+    def _report(self, value: ast.expr, env: str, why: str, severity: Severity, ctx, confidence: Confidence = Confidence.HIGH) -> None:
+        if config.in_test_code(value, ctx) or config.environment_conditional(value, ctx):
+            return
+        fix = Fix(f"Enable debug mode only when {env}=1", (ctx.replace(value, f'os.environ.get("{env}") == "1"'),), safe=False, imports=("import os",))
+        ctx.report(
+            self,
+            value,
+            f"Debug mode is hard-coded on. {why}: turn it on only from the environment on development machines.",
+            fix=fix,
+            severity=severity,
+            confidence=confidence,
+        )
+
+
+def _under_main_guard(node: ast.AST, ctx) -> bool:
+    """Inside `if __name__ == "__main__":` (a development entry point)."""
+    for anc in ctx.ancestors(node):
+        if isinstance(anc, ast.If) and isinstance(anc.test, ast.Compare) and "__main__" in ctx.text(anc.test):
+            return True
+    return False

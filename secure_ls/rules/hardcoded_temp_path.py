@@ -1,0 +1,159 @@
+"""SLS603 hardcoded-temp-path."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from secure_ls.engine.model import Confidence, Severity
+from secure_ls.rules._support import config
+from secure_ls.rules.base import Example, Rule
+
+_TEMP = re.compile(r"^(/tmp|/var/tmp|/dev/shm|/usr/tmp)(/|$)")
+# Functions that open, create, write or remove the path they are given: (positional indexes, keywords).
+_FILE_OPERATIONS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
+    "open": ((0,), ("file",)),
+    "io.open": ((0,), ("file",)),
+    "codecs.open": ((0,), ("filename",)),
+    "os.open": ((0,), ("path",)),
+    "os.mkdir": ((0,), ("path",)),
+    "os.makedirs": ((0,), ("name",)),
+    "os.mkfifo": ((0,), ("path",)),
+    "os.remove": ((0,), ("path",)),
+    "os.unlink": ((0,), ("path",)),
+    "os.rename": ((0, 1), ("src", "dst")),
+    "os.replace": ((0, 1), ("src", "dst")),
+    "os.symlink": ((0, 1), ("src", "dst")),
+    "os.link": ((0, 1), ("src", "dst")),
+    "os.chmod": ((0,), ("path",)),
+    "os.chown": ((0,), ("path",)),
+    "os.truncate": ((0,), ("path",)),
+    "os.path.join": ((0,), ()),
+    "shutil.copy": ((1,), ("dst",)),
+    "shutil.copy2": ((1,), ("dst",)),
+    "shutil.copyfile": ((1,), ("dst",)),
+    "shutil.copytree": ((1,), ("dst",)),
+    "shutil.move": ((1,), ("dst",)),
+    "shutil.rmtree": ((0,), ("path",)),
+    "pathlib.Path": ((0,), ()),
+    "pathlib.PosixPath": ((0,), ()),
+    "logging.FileHandler": ((0,), ("filename",)),
+    "logging.handlers.RotatingFileHandler": ((0,), ("filename",)),
+    "logging.handlers.TimedRotatingFileHandler": ((0,), ("filename",)),
+    "logging.handlers.WatchedFileHandler": ((0,), ("filename",)),
+    "logging.basicConfig": ((), ("filename",)),
+    "sqlite3.connect": ((0,), ("database",)),
+    "zipfile.ZipFile": ((0,), ("file",)),
+    "tarfile.open": ((0,), ("name",)),
+    "numpy.save": ((0,), ("file",)),
+    "numpy.savetxt": ((0,), ("fname",)),
+    "pickle.dump": ((1,), ("file",)),
+}
+# Methods (any receiver) that write to the path given first.
+_WRITING_METHODS = frozenset({"to_csv", "to_json", "to_parquet", "to_excel", "to_pickle", "to_feather", "to_hdf", "savefig", "extractall", "write_text", "write_bytes", "save_pretrained", "mksocket"})
+
+
+class HardcodedTempPath(Rule):
+    """
+    ## What it does
+    Finds fixed paths in shared temporary directories (`/tmp`, `/var/tmp`,
+    `/dev/shm`) passed to something that opens, creates, writes or removes a
+    file: `open`, `os.*` file functions, `shutil` copies and moves,
+    `pathlib.Path`, `os.path.join`, logging file handlers, `sqlite3.connect`,
+    archive writers, and writing methods such as `DataFrame.to_csv` or
+    `savefig`. The literal may be the argument itself, an f-string starting
+    with the directory, or a variable assigned it in the same function.
+    Strings merely mentioning `/tmp` (help texts, comparisons) are not
+    reported, unlike Bandit's B108; neither is `dir="/tmp"` given to
+    `tempfile` functions, which create unique names safely. Test code is
+    reported with low confidence.
+
+    ## Why is this bad?
+    Every local user can write to these directories. A predictable name
+    lets another user create the file (or a symlink to a file you may write,
+    such as your `~/.bashrc`) before your program does, so the program reads
+    attacker data or overwrites its own files; two instances of the program
+    also clobber each other's files (CWE-377, CWE-379).
+
+    ## How to fix it
+    Let `tempfile` choose a unique name and create the file atomically:
+    `tempfile.NamedTemporaryFile()`, `tempfile.mkstemp()` or
+    `tempfile.TemporaryDirectory()`; for files that must persist, use a
+    directory only the program's user can write to. No quick fix is offered:
+    the right replacement depends on how long the file must live.
+    """
+
+    id = "SLS603"
+    name = "hardcoded-temp-path"
+    title = "Fixed file name in a shared temporary directory"
+    cwe = 377
+    severity = Severity.MEDIUM
+    confidence = Confidence.MEDIUM
+    topic = "resources"
+    bandit = ("B108",)
+    fixable = False
+    calls = frozenset(_FILE_OPERATIONS)
+    methods = _WRITING_METHODS
+
+    VALID = [
+        'import tempfile\nwith tempfile.NamedTemporaryFile(dir="/tmp") as f:\n    f.write(b"x")\n',
+        'import argparse\np = argparse.ArgumentParser()\np.add_argument("--workdir", default="/tmp", help="where to put files")\n',
+        'def is_temp(path):\n    return path.startswith("/tmp/")\n',
+        'import os\nwith open(os.path.join("/var/lib/app", "state.json")) as f:\n    pass\n',
+    ]
+    INVALID = [
+        Example(
+            'def save(report):\n    with open("/tmp/report.txt", "w") as f:\n        f.write(report)\n',
+            fixed=None,
+        ),
+        Example(
+            'import os\n\ndef cache_path(key):\n    return os.path.join("/tmp", key + ".cache")\n',
+            fixed=None,
+        ),
+        Example(
+            'import logging\n\ndef setup(name):\n    path = f"/var/tmp/{name}.log"\n    logging.getLogger(name).addHandler(logging.FileHandler(path))\n',
+            fixed=None,
+        ),
+        Example(
+            'import pandas as pd\n\ndef export(df: pd.DataFrame):\n    df.to_csv("/tmp/export.csv")\n',
+            fixed=None,
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        name = ctx.call_name(node)
+        spec = _FILE_OPERATIONS.get(name or "")
+        candidates: list[ast.expr] = []
+        if spec is not None:
+            indexes, keywords = spec
+            for index in indexes:
+                if index < len(node.args) and not any(isinstance(a, ast.Starred) for a in node.args[: index + 1]):
+                    candidates.append(node.args[index])
+            candidates.extend(k.value for k in node.keywords if k.arg in keywords)
+        elif isinstance(node.func, ast.Attribute) and node.func.attr in _WRITING_METHODS and node.args:
+            candidates.append(node.args[0])
+        for arg in candidates:
+            path = self._temp_literal(arg, ctx)
+            if path is not None:
+                ctx.report(
+                    self,
+                    arg,
+                    f"Fixed path `{path}` in a directory every user can write to: another user can create it (or a symlink) first. Use tempfile.mkstemp(), NamedTemporaryFile() or TemporaryDirectory().",
+                    confidence=Confidence.LOW if config.in_test_code(node, ctx) else Confidence.MEDIUM,
+                )
+
+    def _temp_literal(self, node: ast.expr, ctx, depth: int = 0) -> str | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value if _TEMP.match(node.value) else None
+        if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
+            head = node.values[0].value
+            return ctx.string_value(node) if isinstance(head, str) and _TEMP.match(head) else None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+            return self._temp_literal(node.left, ctx, depth + 1) if depth < 4 else None
+        if isinstance(node, ast.Call) and ctx.call_name(node) in ("os.path.join", "pathlib.Path") and node.args:
+            return None  # reported at the inner call
+        if isinstance(node, ast.Name) and depth < 2:
+            values = ctx.assigned_values(node)
+            if len(values) == 1 and values[0] is not node:
+                return self._temp_literal(values[0], ctx, depth + 1)
+        return None

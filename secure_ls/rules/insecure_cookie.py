@@ -1,0 +1,145 @@
+"""SLS506 insecure-cookie."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from secure_ls.engine.context import keyword
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import config
+from secure_ls.rules.base import Example, Rule
+
+_FRAMEWORKS = ("flask", "werkzeug", "django", "starlette", "fastapi", "aiohttp", "quart")
+_SENSITIVE = re.compile(r"sess|token|auth|jwt|login|remember|sid$|^sid|user|ident|refresh|access|api[_-]?key|secret", re.IGNORECASE)
+_JS_READABLE = re.compile(r"csrf|xsrf", re.IGNORECASE)
+
+
+class InsecureCookie(Rule):
+    """
+    ## What it does
+    Finds `response.set_cookie(...)` calls in Flask, Werkzeug, Django,
+    Starlette/FastAPI, aiohttp and Quart code that leave out (or set to
+    `False`) the `secure` flag, or, for cookies whose name shows they carry a
+    session or credential (`session`, `token`, `auth`, `jwt`, `remember`,
+    `sid`, ...), leave out the `httponly` flag (an explicit `httponly=False`
+    is taken as a deliberate choice for a cookie scripts must read). Cookie deletions (an empty value,
+    `max_age=0`, `expires=0`), calls passing `**kwargs`, and test code are
+    not reported; a flag given a non-constant value is taken as set.
+    Cookies with an unrecognised name are reported with low confidence.
+
+    ## Why is this bad?
+    Without `Secure` the browser also sends the cookie over plain HTTP, where
+    anyone on the network can copy it; without `HttpOnly` a cross-site
+    scripting flaw can read it; without `SameSite` it rides along on
+    cross-site requests (CSRF) in older browsers (CWE-614, CWE-1004).
+
+    ## How to fix it
+    Pass `secure=True`, `httponly=True` and `samesite="Lax"` (or `"Strict"`).
+    The quick fix adds the missing flags: `secure=True` and
+    `samesite="Lax"` always, `httponly=True` for credential-like cookies
+    (not for CSRF cookies, which front-end code must read). It is unsafe:
+    the cookie is no longer sent over plain HTTP nor readable from
+    JavaScript.
+    """
+
+    id = "SLS506"
+    name = "insecure-cookie"
+    title = "Cookie set without Secure/HttpOnly flags"
+    cwe = 614
+    severity = Severity.MEDIUM
+    confidence = Confidence.MEDIUM
+    topic = "least-privilege"
+    bandit = ()
+    fixable = True
+    methods = frozenset({"set_cookie"})
+
+    VALID = [
+        'from flask import make_response\ndef login(token):\n    resp = make_response("ok")\n    resp.set_cookie("session", token, secure=True, httponly=True, samesite="Lax")\n    return resp\n',
+        'from flask import make_response\ndef logout():\n    resp = make_response("bye")\n    resp.set_cookie("session", "", expires=0)\n    return resp\n',
+        'import http.cookiejar\njar = http.cookiejar.CookieJar()\ndef add(cookie):\n    jar.set_cookie(cookie)\n',
+        'from django.http import HttpResponse\ndef view(request, opts):\n    r = HttpResponse()\n    r.set_cookie("session", "v", **opts)\n    return r\n',
+        'from django.conf import settings\nfrom django.http import HttpResponse\ndef view(request):\n    r = HttpResponse()\n    r.set_cookie("sessionid", "v", secure=settings.SESSION_COOKIE_SECURE, httponly=True)\n    return r\n',
+    ]
+    INVALID = [
+        Example(
+            'from flask import make_response\n\ndef login(token):\n    resp = make_response("ok")\n    resp.set_cookie("session_token", token)\n    return resp\n',
+            fixed='from flask import make_response\n\ndef login(token):\n    resp = make_response("ok")\n    resp.set_cookie("session_token", token, secure=True, httponly=True, samesite="Lax")\n    return resp\n',
+        ),
+        Example(
+            'from django.http import JsonResponse\n\ndef view(request):\n    response = JsonResponse({})\n    response.set_cookie("auth", request.user.token, httponly=True, secure=False)\n    return response\n',
+            fixed='from django.http import JsonResponse\n\ndef view(request):\n    response = JsonResponse({})\n    response.set_cookie("auth", request.user.token, httponly=True, secure=True, samesite="Lax")\n    return response\n',
+        ),
+        Example(
+            'from fastapi import Response\n\ndef prefs(response: Response, theme: str):\n    response.set_cookie(key="theme", value=theme)\n',
+            fixed='from fastapi import Response\n\ndef prefs(response: Response, theme: str):\n    response.set_cookie(key="theme", value=theme, secure=True, samesite="Lax")\n',
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        func = node.func
+        if not (isinstance(func, ast.Attribute) and func.attr == "set_cookie"):
+            return
+        if not any(ctx.imports(m) for m in _FRAMEWORKS) or config.has_star_args(node):
+            return
+        name_node = config.argument(node, 0, ("key", "name"))
+        value_node = config.argument(node, 1, ("value",))
+        if name_node is None or (value_node is None and len(node.args) < 2 and keyword(node, "value") is None):
+            return
+        if isinstance(value_node, ast.Constant) and value_node.value in ("", None):
+            return
+        for flag in ("max_age", "expires"):
+            kw = keyword(node, flag)
+            if kw is not None and isinstance(kw.value, ast.Constant) and kw.value.value in (0, "0", "Thu, 01 Jan 1970 00:00:00 GMT"):
+                return
+        if len(node.args) > 2:
+            return  # flags given positionally: too framework-specific to judge
+        if config.in_test_code(node, ctx):
+            return
+        cookie = ctx.string_value(name_node) or ""
+        sensitive = bool(_SENSITIVE.search(cookie)) and not _JS_READABLE.search(cookie)
+        secure = keyword(node, "secure")
+        httponly = keyword(node, "httponly")
+        samesite = keyword(node, "samesite")
+        missing_secure = secure is None or config.is_false(secure.value)
+        missing_httponly = sensitive and httponly is None  # an explicit httponly=False is a deliberate choice
+        if not (missing_secure or missing_httponly):
+            return
+        edits = []
+        if missing_secure:
+            edits.append(_set(node, secure, "secure", "True", ctx))
+        if missing_httponly:
+            edits.append(_set(node, httponly, "httponly", "True", ctx))
+        if samesite is None:
+            edits.append(ctx.set_keyword(node, "samesite", '"Lax"'))
+        edits = _merge_appends(edits)
+        flags = [f for f, m in (("secure", missing_secure), ("httponly", missing_httponly)) if m]
+        shown = f'"{cookie}"' if cookie else "a cookie"
+        risks = [r for r, m in (("over plain HTTP", missing_secure), ("to JavaScript (any XSS can steal it)", missing_httponly)) if m]
+        advice = [f"{f}=True" for f in flags] + (['samesite="Lax"'] if samesite is None else [])
+        ctx.report(
+            self,
+            node,
+            f"set_cookie({shown}) without {' and '.join(f + '=True' for f in flags)}: the cookie can leak {' and '.join(risks)}; pass {', '.join(advice)}.",
+            fix=Fix("Add the missing cookie flags", tuple(edits), safe=False),
+            confidence=Confidence.MEDIUM if sensitive else Confidence.LOW,
+        )
+
+
+def _set(call, existing, name, value, ctx):
+    if existing is not None:
+        return ctx.replace(existing.value, value)
+    return ctx.set_keyword(call, name, value)
+
+
+def _merge_appends(edits):
+    """Several keywords appended at the same place become one insertion, in order."""
+    from secure_ls.engine.model import Edit
+
+    out: list[Edit] = []
+    for edit in edits:
+        if out and out[-1].span == edit.span and edit.span.start == edit.span.end:
+            out[-1] = Edit(out[-1].span, out[-1].text + edit.text)
+        else:
+            out.append(edit)
+    return out

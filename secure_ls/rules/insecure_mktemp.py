@@ -1,0 +1,109 @@
+"""SLS602 insecure-mktemp."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import config
+from secure_ls.rules.base import Example, Rule
+
+_MKTEMP = frozenset({"tempfile.mktemp", "os.tempnam", "os.tmpnam"})
+_MKSTEMP_KEYWORDS = frozenset({"suffix", "prefix", "dir"})
+
+
+class InsecureMktemp(Rule):
+    """
+    ## What it does
+    Finds `tempfile.mktemp()`, which returns the name of a temporary file
+    without creating it (and Python 2's `os.tempnam`/`os.tmpnam`). Test code
+    is reported with low confidence.
+
+    ## Why is this bad?
+    Between choosing the name and creating the file, another local user can
+    create a file or a symlink with that name in the shared temporary
+    directory; the program then writes to the attacker's file or through the
+    symlink to any file it may write (a race condition, CWE-377). Python's
+    documentation has deprecated `mktemp` since 2.3 for this reason.
+
+    ## How to fix it
+    Use `tempfile.mkstemp()` (creates the file atomically and returns an open
+    descriptor and its name), `tempfile.NamedTemporaryFile()` or
+    `tempfile.TemporaryDirectory()`. For the simple form
+    `name = tempfile.mktemp(suffix=..., prefix=..., dir=...)` the quick fix
+    writes `fd, name = tempfile.mkstemp(...)` followed by `os.close(fd)`, so
+    `name` is an existing, private, empty file. It is unsafe: code that
+    expected the file not to exist (creating it exclusively, or making a
+    directory or socket at that path) must be adapted. Other uses get no
+    quick fix.
+    """
+
+    id = "SLS602"
+    name = "insecure-mktemp"
+    title = "Race-prone temporary file name (mktemp)"
+    cwe = 377
+    severity = Severity.MEDIUM
+    confidence = Confidence.HIGH
+    topic = "resources"
+    bandit = ("B306",)
+    fixable = True
+    calls = _MKTEMP
+
+    VALID = [
+        "import tempfile\nfd, path = tempfile.mkstemp(suffix='.txt')\n",
+        "import tempfile\nwith tempfile.NamedTemporaryFile() as f:\n    f.write(b'x')\n",
+        "def mktemp():\n    return 'x'\nname = mktemp()\n",
+    ]
+    INVALID = [
+        Example(
+            "import os\nimport tempfile\n\ndef save(data):\n    path = tempfile.mktemp(suffix='.json')\n    with open(path, 'w') as f:\n        f.write(data)\n    return path\n",
+            fixed="import os\nimport tempfile\n\ndef save(data):\n    fd, path = tempfile.mkstemp(suffix='.json')\n    os.close(fd)\n    with open(path, 'w') as f:\n        f.write(data)\n    return path\n",
+        ),
+        Example(
+            "from tempfile import mktemp\n\ndef scratch():\n    name = mktemp()\n    return name\n",
+            fixed="from tempfile import mktemp\nimport tempfile\nimport os\n\ndef scratch():\n    fd, name = tempfile.mkstemp()\n    os.close(fd)\n    return name\n",
+        ),
+        Example(
+            "import os\nimport tempfile\n\nos.mkfifo(tempfile.mktemp())\n",
+            fixed=None,
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        name = ctx.call_name(node)
+        if name not in _MKTEMP:
+            return
+        fix = self._fix(node, ctx) if name == "tempfile.mktemp" else None
+        ctx.report(
+            self,
+            node,
+            f"`{name.rsplit('.', 1)[-1]}()` only picks a name: another user can create that file or a symlink before you do. Use tempfile.mkstemp(), NamedTemporaryFile() or TemporaryDirectory().",
+            fix=fix,
+            confidence=Confidence.LOW if config.in_test_code(node, ctx) else Confidence.HIGH,
+        )
+
+    def _fix(self, node: ast.Call, ctx) -> Fix | None:
+        stmt = ctx.parent(node)
+        if not (isinstance(stmt, ast.Assign) and stmt.value is node and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+            return None
+        if len(node.args) > 3 or any(k.arg not in _MKSTEMP_KEYWORDS for k in node.keywords) or config.has_star_args(node):
+            return None
+        line = ctx.lines[stmt.lineno - 1]
+        if stmt.lineno != stmt.end_lineno or line[stmt.end_col_offset :].strip() not in ("",) or line[: stmt.col_offset].strip():
+            return None
+        scope = ctx.scope(stmt)
+        used = {n.id for n in ast.walk(scope) if isinstance(n, ast.Name)} | {a.arg for a in ast.walk(scope) if isinstance(a, ast.arg)}
+        fd = next((c for c in ("fd", "_fd", "temp_fd", "tmp_fd") if c not in used), None)
+        if fd is None:
+            return None
+        func = node.func
+        imports: tuple[str, ...] = ()
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            call = f"{func.value.id}.mkstemp"
+        else:
+            call, imports = "tempfile.mkstemp", ("import tempfile",)
+        arguments = ctx.text(node)[len(ctx.text(func)) :]
+        indent = ctx.indentation(stmt)
+        target = stmt.targets[0].id
+        text = f"{fd}, {target} = {call}{arguments}\n{indent}os.close({fd})"
+        return Fix("Create the file with mkstemp()", (ctx.replace(stmt, text),), safe=False, imports=imports + ("import os",))

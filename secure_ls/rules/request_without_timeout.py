@@ -1,0 +1,136 @@
+"""SLS604 request-without-timeout."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.context import keyword
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import config
+from secure_ls.rules.base import Example, Rule
+
+_REQUESTS = frozenset(
+    f"requests.{m}" for m in ("get", "post", "put", "patch", "delete", "head", "options", "request", "api.get", "api.post", "api.put", "api.patch", "api.delete", "api.head", "api.options", "api.request")
+)
+_HTTPX = frozenset(f"httpx.{m}" for m in ("get", "post", "put", "patch", "delete", "head", "options", "request", "stream"))
+_SESSION_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
+_SESSIONS = frozenset({"requests.Session", "requests.session", "requests.sessions.Session"})
+_URLOPEN = frozenset({"urllib.request.urlopen", "urllib2.urlopen", "six.moves.urllib.request.urlopen"})
+
+
+class RequestWithoutTimeout(Rule):
+    """
+    ## What it does
+    Finds HTTP requests that can wait forever: `requests.get/post/put/
+    patch/delete/head/options/request` (and the same methods of a
+    `requests.Session()` created in the same function) without a `timeout`
+    (or with `timeout=None`), `urllib.request.urlopen` without a timeout, and `httpx`
+    functions with `timeout=None` (httpx otherwise applies a 5-second
+    default, so a missing timeout there is fine). Calls passing `**kwargs`
+    are not reported: the timeout may be among them; neither are `urlopen`
+    calls on a literal `data:` or `file:` URL. `urlopen` findings have
+    medium confidence (scripts and command-line tools use it where a hang is
+    a nuisance, not an attack), test code low confidence.
+
+    ## Why is this bad?
+    Without a timeout, a slow or malicious server (or a dropped connection)
+    holds the calling thread or worker forever: a few such requests exhaust a
+    web server's workers, a classic denial of service (CWE-400, CWE-1088).
+
+    ## How to fix it
+    Always pass a timeout suited to the call (`timeout=10` seconds, or a
+    `(connect, read)` pair for requests). The quick fix adds `timeout=10`
+    (or replaces `timeout=None`). It is unsafe: a call that legitimately
+    takes longer between two bytes than 10 seconds now raises a timeout
+    error; adjust the value to the endpoint.
+    """
+
+    id = "SLS604"
+    name = "request-without-timeout"
+    title = "HTTP request without a timeout"
+    cwe = 400
+    severity = Severity.MEDIUM
+    confidence = Confidence.HIGH
+    topic = "resources"
+    bandit = ("B113",)
+    fixable = True
+    calls = _REQUESTS | _HTTPX | _URLOPEN
+    methods = _SESSION_METHODS
+
+    VALID = [
+        'import requests\nr = requests.get("https://example.com", timeout=10)\n',
+        'import httpx\nr = httpx.get("https://example.com")\n',
+        'import requests\ndef call(url, **kwargs):\n    return requests.post(url, **kwargs)\n',
+        'from urllib.request import urlopen\nbody = urlopen("https://example.com", timeout=5).read()\n',
+        'class Api:\n    def get(self, url):\n        pass\napi = Api()\napi.get("/x")\n',
+    ]
+    INVALID = [
+        Example(
+            'import requests\n\ndef fetch(url):\n    return requests.get(url).json()\n',
+            fixed='import requests\n\ndef fetch(url):\n    return requests.get(url, timeout=10).json()\n',
+        ),
+        Example(
+            'from requests import post\n\npost("https://hooks.example.com/notify", json={"ok": True}, timeout=None)\n',
+            fixed='from requests import post\n\npost("https://hooks.example.com/notify", json={"ok": True}, timeout=10)\n',
+        ),
+        Example(
+            'import urllib.request\n\ndef download(url):\n    with urllib.request.urlopen(url) as response:\n        return response.read()\n',
+            fixed='import urllib.request\n\ndef download(url):\n    with urllib.request.urlopen(url, timeout=10) as response:\n        return response.read()\n',
+        ),
+        Example(
+            'import requests\n\ndef sync(items):\n    with requests.Session() as session:\n        for item in items:\n            session.put(f"https://api.example.com/items/{item.id}", json=item.data)\n',
+            fixed='import requests\n\ndef sync(items):\n    with requests.Session() as session:\n        for item in items:\n            session.put(f"https://api.example.com/items/{item.id}", json=item.data, timeout=10)\n',
+        ),
+        Example(
+            'import httpx\n\nr = httpx.post("https://api.example.com", data=b"x", timeout=None)\n',
+            fixed='import httpx\n\nr = httpx.post("https://api.example.com", data=b"x", timeout=10)\n',
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        name = ctx.call_name(node) or ""
+        if not name and _is_session_method(node, ctx):
+            name = f"requests.Session.{node.func.attr}"
+            timeout = keyword(node, "timeout")
+        elif name in _REQUESTS:
+            timeout = keyword(node, "timeout")
+        elif name in _HTTPX:
+            timeout = keyword(node, "timeout")
+            if timeout is None:
+                return
+        elif name in _URLOPEN:
+            timeout = keyword(node, "timeout")
+            if timeout is None and len(node.args) >= 3:
+                return  # urlopen(url, data, timeout)
+        else:
+            return
+        if timeout is not None and not (isinstance(timeout.value, ast.Constant) and timeout.value.value is None):
+            return
+        if timeout is None and config.has_star_args(node):
+            return
+        url = config.argument(node, 0, ("url",))
+        if name in _URLOPEN and isinstance(url, ast.Constant) and isinstance(url.value, str) and url.value.startswith(("data:", "file:")):
+            return  # no network involved
+        short = name.rsplit(".", 1)[-1] if not name.startswith("urllib") else "urlopen"
+        edit = ctx.replace(timeout.value, "10") if timeout is not None else ctx.set_keyword(node, "timeout", "10")
+        ctx.report(
+            self,
+            node.func,
+            f"`{short}()` {'with timeout=None' if timeout is not None else 'without a timeout'} can hang forever on a slow or unresponsive server: pass a timeout, e.g. timeout=10.",
+            fix=Fix("Add timeout=10", (edit,), safe=False),
+            confidence=Confidence.LOW if config.in_test_code(node, ctx) else (Confidence.MEDIUM if name in _URLOPEN else Confidence.HIGH),
+        )
+
+
+def _is_session_method(node: ast.Call, ctx) -> bool:
+    """`session.get(...)` on a `requests.Session()` made in the same function."""
+    func = node.func
+    if not (isinstance(func, ast.Attribute) and func.attr in _SESSION_METHODS):
+        return False
+    receiver = func.value
+    if isinstance(receiver, ast.Name):
+        values = ctx.assigned_values(receiver)
+        if len(values) != 1:
+            return False
+        receiver = values[0]
+    return isinstance(receiver, ast.Call) and ctx.call_name(receiver) in _SESSIONS

@@ -1,0 +1,88 @@
+"""SLS509 ssh-host-key-auto-add."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support import config
+from secure_ls.rules.base import Example, Rule
+
+_LAX_POLICIES = {
+    "paramiko.AutoAddPolicy": "AutoAddPolicy",
+    "paramiko.client.AutoAddPolicy": "AutoAddPolicy",
+    "paramiko.WarningPolicy": "WarningPolicy",
+    "paramiko.client.WarningPolicy": "WarningPolicy",
+}
+
+
+class SshHostKeyAutoAdd(Rule):
+    """
+    ## What it does
+    Finds Paramiko SSH clients told to accept unknown host keys:
+    `client.set_missing_host_key_policy(paramiko.AutoAddPolicy())` or
+    `WarningPolicy` (the class or an instance, however it was imported).
+    Test code is reported with medium confidence.
+
+    ## Why is this bad?
+    The host key is how SSH knows it talks to the real server. Accepting
+    any key on first sight (or with only a log warning) lets anyone who can
+    intercept the connection impersonate the server and collect the
+    password, the commands and the data sent (CWE-295).
+
+    ## How to fix it
+    Load known host keys (`client.load_system_host_keys()` or
+    `client.load_host_keys(path)`) and reject unknown ones with
+    `paramiko.RejectPolicy()`, which is also Paramiko's default. The quick
+    fix switches to `RejectPolicy`; it is unsafe: connections to hosts whose
+    keys are not in a known-hosts file now fail until their keys are added.
+    """
+
+    id = "SLS509"
+    name = "ssh-host-key-auto-add"
+    title = "SSH client accepts unknown host keys"
+    cwe = 295
+    severity = Severity.HIGH
+    confidence = Confidence.HIGH
+    topic = "least-privilege"
+    bandit = ("B507",)
+    fixable = True
+    methods = frozenset({"set_missing_host_key_policy"})
+
+    VALID = [
+        "import paramiko\nclient = paramiko.SSHClient()\nclient.load_system_host_keys()\nclient.set_missing_host_key_policy(paramiko.RejectPolicy())\n",
+        "class AutoAddPolicy:\n    pass\ndef setup(client):\n    client.set_missing_host_key_policy(AutoAddPolicy())\n",
+    ]
+    INVALID = [
+        Example(
+            "import paramiko\n\nclient = paramiko.SSHClient()\nclient.set_missing_host_key_policy(paramiko.AutoAddPolicy())\nclient.connect('host', username='deploy')\n",
+            fixed="import paramiko\n\nclient = paramiko.SSHClient()\nclient.set_missing_host_key_policy(paramiko.RejectPolicy())\nclient.connect('host', username='deploy')\n",
+        ),
+        Example(
+            "from paramiko import SSHClient, WarningPolicy\n\ndef connect(host):\n    ssh = SSHClient()\n    ssh.set_missing_host_key_policy(WarningPolicy)\n    ssh.connect(host)\n    return ssh\n",
+            fixed="from paramiko import SSHClient, WarningPolicy\nimport paramiko\n\ndef connect(host):\n    ssh = SSHClient()\n    ssh.set_missing_host_key_policy(paramiko.RejectPolicy())\n    ssh.connect(host)\n    return ssh\n",
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        func = node.func
+        if not (isinstance(func, ast.Attribute) and func.attr == "set_missing_host_key_policy") or len(node.args) != 1:
+            return
+        policy = node.args[0]
+        target = policy.func if isinstance(policy, ast.Call) else policy
+        name = ctx.qualified_name(target)
+        label = _LAX_POLICIES.get(name or "")
+        if label is None:
+            return
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and ctx.qualified_name(target.value) == "paramiko":
+            text, imports = f"{target.value.id}.RejectPolicy()", ()
+        else:
+            text, imports = "paramiko.RejectPolicy()", ("import paramiko",)
+        confidence = Confidence.MEDIUM if config.in_test_code(node, ctx) else Confidence.HIGH
+        ctx.report(
+            self,
+            policy,
+            f"{label} accepts any SSH host key, so a man in the middle can impersonate the server: load known host keys and use RejectPolicy.",
+            fix=Fix("Reject unknown host keys", (ctx.replace(policy, text),), safe=False, imports=imports),
+            confidence=confidence,
+        )

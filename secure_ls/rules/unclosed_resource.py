@@ -1,0 +1,256 @@
+"""SLS601 unclosed-resource."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Edit, Fix, Position, Severity, Span
+from secure_ls.rules._support import config, resources
+from secure_ls.rules.base import Example, Rule
+
+_WHAT = {"file": "file", "socket": "socket", "session": "HTTP session", "db": "database connection"}
+
+
+class UnclosedResource(Rule):
+    """
+    ## What it does
+    Finds files, sockets, HTTP sessions, archives, temporary files and
+    database connections (`open`, `gzip.open`, `tempfile.NamedTemporaryFile`,
+    `zipfile.ZipFile`, `tarfile.open`, `socket.socket`,
+    `socket.create_connection`, `requests.Session`, `httpx.Client`,
+    `sqlite3.connect`, `psycopg2.connect`, ...) assigned to a local variable
+    in a function and not closed on every path: never closed, or closed with
+    a plain `.close()` call that an exception or an early `return` skips.
+
+    Only objects that never leave the function are reported: one that is
+    returned, yielded, stored on an object or in a container, passed to a
+    function that may keep it, or captured by a nested function is someone
+    else's to close. Neither are wrappers around an object someone else
+    owns (`GzipFile(fileobj=buf)`, `ZipFile(open(p, "rb"))`,
+    `socket.socket(fileno=fd)`), nor objects released with `.detach()`.
+    Test code is reported with low confidence, and only when the object is
+    never closed or an early `return` skips the close. A `with` statement (also `contextlib.closing`) or a
+    `.close()` in a `finally` block counts as closing it. Objects derived
+    from it (`conn.cursor()`, `iter(f)`, `csv.reader(f)`) are followed the
+    same way.
+
+    ## Why is this bad?
+    Each open object holds an operating-system handle until the garbage
+    collector gets to it (never, on some interpreters and in reference
+    cycles): a long-running server that leaks one per request runs out of
+    file descriptors or database connections and stops serving (CWE-772).
+    Data written to an unclosed file may also never be flushed.
+
+    ## How to fix it
+    Use a `with` statement. When the assignment and all uses of the variable
+    are consecutive statements of one block, the quick fix rewrites
+    `f = open(p)` and the statements using `f` into `with open(p) as f:`
+    with those statements indented, removing a final `f.close()`. Database
+    connections are wrapped in `contextlib.closing(...)`, since their own
+    `with` only commits or rolls back. The fix is safe when it replaces a
+    final `.close()` (it only adds closing on the error paths); otherwise it
+    closes the object right after its last use instead of at garbage
+    collection, and is marked unsafe.
+    """
+
+    id = "SLS601"
+    name = "unclosed-resource"
+    title = "File, socket or connection not closed on every path"
+    cwe = 772
+    severity = Severity.LOW
+    confidence = Confidence.MEDIUM
+    topic = "resources"
+    bandit = ()
+    fixable = True
+
+    VALID = [
+        "def read(path):\n    with open(path) as f:\n        return f.read()\n",
+        "def open_log(path):\n    f = open(path, 'a')\n    return f\n",
+        "class Store:\n    def __init__(self, path):\n        self.f = open(path)\n",
+        "def read(path):\n    f = open(path)\n    try:\n        return f.read()\n    finally:\n        f.close()\n",
+        "import sqlite3\ndef rows(db):\n    conn = sqlite3.connect(db)\n    cur = conn.cursor()\n    return cur\n",
+        "import csv\ndef reader(path):\n    f = open(path, newline='')\n    return csv.reader(f)\n",
+        "import atexit\ndef log(path):\n    f = open(path, 'a')\n    atexit.register(f.close)\n",
+        "def lines(path):\n    f = open(path)\n    yield from f\n",
+        "import contextlib\ndef read(path):\n    f = open(path)\n    with contextlib.closing(f):\n        return f.read()\n",
+        "import gzip, io\ndef unzip(data):\n    g = gzip.GzipFile(fileobj=io.BytesIO(data))\n    return g.read()\n",
+        "import socket\ndef sniff(fd):\n    s = socket.socket(fileno=fd)\n    try:\n        return s.family\n    finally:\n        s.detach()\n",
+        "import sqlite3\ndef check():\n    con = sqlite3.connect(':memory:')\n    con.execute('select 1')\n",
+    ]
+    INVALID = [
+        Example(
+            "import json\n\ndef load(path):\n    f = open(path)\n    data = json.load(f)\n    f.close()\n    return data\n",
+            fixed="import json\n\ndef load(path):\n    with open(path) as f:\n        data = json.load(f)\n    return data\n",
+        ),
+        Example(
+            "def save(path, text):\n    out = open(path, 'w')\n    out.write(text)\n    print('saved')\n",
+            fixed="def save(path, text):\n    with open(path, 'w') as out:\n        out.write(text)\n    print('saved')\n",
+        ),
+        Example(
+            "import sqlite3\n\ndef count(db):\n    conn = sqlite3.connect(db)\n    cur = conn.cursor()\n    cur.execute('SELECT count(*) FROM t')\n    n = cur.fetchone()[0]\n    conn.close()\n    return n\n",
+            fixed="import sqlite3\nfrom contextlib import closing\n\ndef count(db):\n    with closing(sqlite3.connect(db)) as conn:\n        cur = conn.cursor()\n        cur.execute('SELECT count(*) FROM t')\n        n = cur.fetchone()[0]\n    return n\n",
+        ),
+        Example(
+            "def first_line(path):\n    f = open(path)\n    line = f.readline()\n    if not line:\n        return None\n    f.close()\n    return line\n",
+            fixed="def first_line(path):\n    with open(path) as f:\n        line = f.readline()\n        if not line:\n            return None\n    return line\n",
+        ),
+        Example(
+            "def header(path):\n    f = open(path)\n    text = f.read()\n    print(f.name)\n    if not text:\n        f.close()\n    return text.split()\n",
+            fixed=None,
+        ),
+        Example(
+            "import socket\n\ndef ping(host):\n    s = socket.create_connection((host, 7), timeout=5)\n    s.sendall(b'ping')\n    return s.recv(4)\n",
+            fixed="import socket\n\ndef ping(host):\n    with socket.create_connection((host, 7), timeout=5) as s:\n        s.sendall(b'ping')\n        return s.recv(4)\n",
+        ),
+    ]
+
+    def visit_Assign(self, node: ast.Assign, ctx) -> None:
+        if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name) or not isinstance(node.value, ast.Call):
+            return
+        call = node.value
+        kind = resources.CONSTRUCTORS.get(ctx.call_name(call) or "")
+        if kind is None or resources.wraps_existing_object(call, ctx):
+            return
+        func = ctx.scope(node)
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return
+        name = node.targets[0].id
+        usage = resources.track(node, name, func, ctx)
+        if usage.escapes or usage.with_managed:
+            return
+        if any(resources.in_finally(c, ctx) for c in usage.closes):
+            return
+        if usage.closes and any(resources.in_handler(c, ctx) for c in usage.closes) and not all(resources.in_handler(c, ctx) for c in usage.closes):
+            return  # closed in the except handler and on the normal path
+        what = _WHAT[kind]
+        short = ctx.text(call.func)
+        advice = f"use `with closing({short}(...)) as {name}:`" if kind == "db" else f"use `with {short}(...) as {name}:`"
+        test = config.in_test_code(node, ctx)
+        if not usage.closes:
+            message = f"The {what} `{name}` from `{short}()` is never closed: {advice}."
+            confidence = Confidence.LOW if test else Confidence.MEDIUM
+        elif _early_exit(node, usage, ctx):
+            message = f"The {what} `{name}` from `{short}()` is not closed when the function returns early: {advice}."
+            confidence = Confidence.LOW if test else Confidence.MEDIUM
+        elif test:
+            return  # closed, if not on error paths: in a test that is good enough
+        else:
+            message = f"The {what} `{name}` from `{short}()` is not closed if an exception is raised before `{name}.close()`: {advice}."
+            confidence = Confidence.LOW
+        ctx.report(self, call, message, fix=_with_fix(node, call, name, usage, kind, ctx), confidence=confidence)
+
+
+def _early_exit(assign: ast.Assign, usage: resources.Usage, ctx) -> bool:
+    """A `return` run after the assignment (in a later statement of its block)
+    but before the last close."""
+    found = resources.block_of(assign, ctx)
+    if found is None:
+        return False
+    _, block = found
+    i = next(k for k, s in enumerate(block) if s is assign)
+    last = max(c.lineno for c in usage.closes)
+    closes = {id(c) for c in usage.closes}
+    for stmt in block[i + 1 :]:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Return) and node.lineno < last and not _closed_before(node, closes, ctx):
+                return True
+    return False
+
+
+def _closed_before(ret: ast.Return, closes: set[int], ctx) -> bool:
+    """`f.close()` as an earlier statement of the block the `return` is in."""
+    found = resources.block_of(ret, ctx)
+    if found is None:
+        return False
+    _, block = found
+    for stmt in block:
+        if stmt is ret:
+            return False
+        if isinstance(stmt, ast.Expr) and id(stmt.value) in closes:
+            return True
+    return False
+
+
+def _top(node: ast.AST, block: list[ast.stmt], ctx) -> int | None:
+    chain = [node, *ctx.ancestors(node)]
+    for item in chain:
+        for index, stmt in enumerate(block):
+            if stmt is item:
+                return index
+    return None
+
+
+def _ends_line(node: ast.AST, ctx) -> bool:
+    span = ctx.span(node)
+    rest = ctx.lines[span.end.line][span.end.column :].strip()
+    return rest == "" or rest.startswith("#")
+
+
+def _starts_line(node: ast.AST, ctx) -> bool:
+    span = ctx.span(node)
+    return ctx.lines[span.start.line][: span.start.column].strip() == ""
+
+
+def _with_fix(assign: ast.Assign, call: ast.Call, name: str, usage: resources.Usage, kind: str, ctx) -> Fix | None:
+    found = resources.block_of(assign, ctx)
+    if found is None:
+        return None
+    holder, block = found
+    i = next(k for k, s in enumerate(block) if s is assign)
+    last = i
+    for occurrence in usage.occurrences:
+        k = _top(occurrence, block, ctx)
+        if k is None or k <= i:
+            return None
+        last = max(last, k)
+    close_stmt = None
+    if usage.closes:
+        if len(usage.closes) != 1:
+            return None
+        stmt = block[last]
+        if not (isinstance(stmt, ast.Expr) and stmt.value is usage.closes[0]):
+            return None
+        close_stmt = stmt
+        body = block[i + 1 : last]
+    else:
+        body = block[i + 1 : last + 1]
+    if not body:
+        return None
+    if not (_starts_line(assign, ctx) and _ends_line(assign, ctx) and _ends_line(body[-1], ctx)):
+        return None
+    if body[0].lineno <= assign.end_lineno:
+        return None
+    following = block[last + 1] if last + 1 < len(block) else None
+    for after in (close_stmt, following):
+        if after is not None and after.lineno <= body[-1].end_lineno:
+            return None
+    if close_stmt is not None and not (_starts_line(close_stmt, ctx) and _ends_line(close_stmt, ctx)):
+        return None
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if isinstance(node, (ast.Constant, ast.JoinedStr)) and node.end_lineno != node.lineno:
+                if isinstance(node, ast.JoinedStr) or isinstance(node.value, (str, bytes)):
+                    return None  # indenting would change a multi-line string
+    indent = ctx.indentation(assign)
+    outer = ctx.indentation(holder) if isinstance(holder, ast.stmt) else ""
+    unit = indent[len(outer) :] if indent.startswith(outer) and len(indent) > len(outer) else "    "
+    constructor = ctx.text(call)
+    imports: tuple[str, ...] = ()
+    if kind == "db":
+        bound = ctx.module.imports.get("closing")
+        if bound == "contextlib.closing" or (bound is None and "closing" not in ctx.module.defined):
+            constructor, imports = f"closing({constructor})", ("from contextlib import closing",)
+        else:
+            constructor, imports = f"contextlib.closing({constructor})", ("import contextlib",)
+    edits = [ctx.replace(assign, f"with {constructor} as {name}:")]
+    for line in range(assign.end_lineno, body[-1].end_lineno):
+        if ctx.lines[line].strip():
+            edits.append(Edit(Span(Position(line, 0), Position(line, 0)), unit))
+    if close_stmt is not None:
+        start, end = close_stmt.lineno - 1, close_stmt.end_lineno
+        if end < len(ctx.lines):
+            edits.append(Edit(Span(Position(start, 0), Position(end, 0)), ""))
+        else:
+            previous = start - 1
+            edits.append(Edit(Span(Position(previous, len(ctx.lines[previous])), Position(end - 1, len(ctx.lines[end - 1]))), ""))
+    return Fix(f"Use `with` for `{name}`", tuple(edits), safe=close_stmt is not None, imports=imports)
