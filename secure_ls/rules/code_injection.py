@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import flow
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import strings
 from secure_ls.rules._support import taint_sinks as ts
@@ -12,16 +13,18 @@ from secure_ls.rules.base import Example, Rule
 _EVAL = frozenset({"eval", "builtins.eval"})
 _EXEC = frozenset({"exec", "builtins.exec"})
 _COMPILE = frozenset({"compile", "builtins.compile"})
+_DATA_WORDS = ("literal", "value", "data", "repr", "config", "setting", "option", "param", "arg", "input", "field", "text", "string", "line")
 _ONLY_AST = frozenset({"ast.PyCF_ONLY_AST", "ast.PyCF_TYPE_COMMENTS"})
 
 
 class CodeInjection(Rule):
     """
     ## What it does
-    Finds the builtins `eval()`, `exec()` and `compile()` run on
-    non-constant text. Only the builtins are reported: a method or function
-    of your own called `eval` (`model.eval()`, `df.eval(expr)`) is not, and
-    neither is `compile(..., ast.PyCF_ONLY_AST)`, which only parses.
+    Finds the builtins `eval()` and `exec()` run on non-constant text,
+    directly or through `compile()`. Only the builtins are reported: a
+    method or function of your own called `eval` (`model.eval()`,
+    `df.eval(expr)`) is not; `compile()` alone (a syntax check, or
+    `ast.PyCF_ONLY_AST`) runs nothing and is not reported either.
 
     ## Why is this bad?
     These functions run whatever Python they are given. Text that a user can
@@ -39,7 +42,11 @@ class CodeInjection(Rule):
     functions with a dict, or parse the input with a real parser.
 
     A value taken from a web request is reported with high confidence, a
-    function parameter with medium, anything else with low.
+    function parameter with medium, anything else with low. Code assembled
+    from pieces with parameters inserted (what code generators such as
+    `dataclasses` do) is reported with low confidence. In test modules (that
+    import `pytest` or `unittest`) only data from outside the program is
+    reported.
 
     ## References
     - https://docs.python.org/3/library/ast.html#ast.literal_eval
@@ -54,6 +61,7 @@ class CodeInjection(Rule):
     topic = "injection"
     bandit = ("B307", "B102")
     fixable = True
+    calls = _EVAL | _EXEC
 
     VALID = [
         'result = eval("1 + 2")\n',
@@ -64,6 +72,7 @@ class CodeInjection(Rule):
         'from flask import request\nimport ast\n\ndef view():\n    return ast.literal_eval(request.args["v"])\n',
         'CODE = "x = 1"\nexec(CODE)\n',
         'def eval(text):\n    return text\n\ndef f(x):\n    return eval(x)\n',
+        'def check(source):\n    compile(source, "<input>", "exec")\n    return True\n',
     ]
     INVALID = [
         Example(
@@ -83,6 +92,10 @@ class CodeInjection(Rule):
             fixed=None,
         ),
         Example(
+            'def run_hook(path, env):\n    with open(path) as fh:\n        code = compile(fh.read(), path, "exec")\n    exec(code, env)\n',
+            fixed=None,
+        ),
+        Example(
             'import builtins\n\ndef calc(expr):\n    return builtins.eval(expr, {"__builtins__": {}})\n',
             fixed=None,
         ),
@@ -90,41 +103,51 @@ class CodeInjection(Rule):
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
         name = ctx.call_name(node)
-        if name not in _EVAL and name not in _EXEC and name not in _COMPILE:
-            return
+        if name not in _EVAL and name not in _EXEC:
+            return  # compile() alone runs nothing: what runs its result is reported
         source = ts.argument(node, 0, ("source", "expression", "object"))
         if source is None:
             return
         func_name = name.rsplit(".", 1)[-1]
-        if func_name == "compile":
-            if self._only_parses(node, ctx):
+        compiled = source
+        if isinstance(source, ast.Name):
+            value = ts.single_value(source, ctx)
+            if isinstance(value, ast.Call) and ctx.call_name(value) in _COMPILE:
+                compiled = value
+        if isinstance(compiled, ast.Call) and ctx.call_name(compiled) in _COMPILE:
+            if self._only_parses(compiled, ctx):
                 return
-            parent = ctx.parent(node)
-            if isinstance(parent, ast.Call) and ctx.call_name(parent) in (_EVAL | _EXEC) and parent.args and parent.args[0] is node:
-                return  # reported at the eval/exec that runs it
-        else:
-            inner = source
+            inner = ts.argument(compiled, 0, ("source",))
+            if inner is None:
+                return
+            source = inner
             if isinstance(source, ast.Name):
                 value = ts.single_value(source, ctx)
-                if isinstance(value, ast.Call) and ctx.call_name(value) in _COMPILE:
-                    return  # reported at the compile()
-            if isinstance(inner, ast.Call) and ctx.call_name(inner) in _COMPILE:
-                if self._only_parses(inner, ctx):
-                    return
-                source = ts.argument(inner, 0, ("source",)) or source
-            if isinstance(source, ast.Call) and ctx.call_name(source) in ("ast.parse", "ast.Expression", "ast.Module"):
-                source = ts.argument(source, 0, ("source", "body")) or source
-        built = strings.is_built(source)
-        if built:
-            parts = strings.pieces(source)
-            dynamic = strings.values(parts) if parts is not None else [source]
+                if isinstance(value, ast.Call) and ctx.call_name(value) in ("ast.parse",):
+                    source = value
+        if isinstance(source, ast.Call) and ctx.call_name(source) in ("ast.parse",):
+            source = ts.argument(source, 0, ("source",)) or source
+        assembled = source if strings.is_built(source) else None
+        if assembled is None and isinstance(source, ast.Name):
+            value = ts.single_value(source, ctx)
+            if value is not None and strings.is_built(value):
+                assembled = value
+        built = assembled is not None
+        if assembled is not None:
+            parts = strings.pieces(assembled)
+            dynamic = strings.values(parts) if parts is not None else [assembled]
         else:
             dynamic = [source]
         worst, where = ts.worst_of(dynamic, ctx, "code")
-        if worst is None:
+        if worst is None or (worst.kind != flow.UNTRUSTED and ts.in_test_module(ctx)):
             return
+        # Code assembled from pieces with a parameter inserted is how code
+        # generators work (dataclasses, attrs): low confidence unless the
+        # pieces come from outside the program.
+        confidence = ts.confidence(worst, low_for_param=built)
         fix = None
-        if func_name == "eval" and not built and len(node.args) == 1 and not node.keywords:
+        direct = source is ts.argument(node, 0, ("source", "expression")) and len(node.args) == 1 and not node.keywords
+        if func_name == "eval" and not built and direct and self._looks_like_data(source, worst):
             fix = Fix(
                 "Use ast.literal_eval() (literals only)",
                 (ctx.replace(node.func, "ast.literal_eval"),),
@@ -137,11 +160,18 @@ class CodeInjection(Rule):
         ctx.report(
             self,
             node,
-            f"`{func_name}()` runs {what} {ts.describe(worst)} `{shown}` as Python: {advice}.",
+            f"`{func_name}()` runs {what} {ts.phrase(worst, shown)} as Python: {advice}.",
             fix=fix,
-            confidence=ts.confidence(worst),
+            confidence=confidence,
             related=ctx.related_path(worst),
         )
+
+    def _looks_like_data(self, source: ast.expr, part) -> bool:
+        """Whether the evaluated text is meant as a value (so literal_eval is the likely intent)."""
+        if part is not None and part.kind == "untrusted":
+            return True
+        name = naming_of(source)
+        return name is not None and any(w in name.lower() for w in _DATA_WORDS)
 
     def _only_parses(self, call: ast.Call, ctx) -> bool:
         flags = ts.argument(call, 3, ("flags",))
@@ -153,3 +183,13 @@ class CodeInjection(Rule):
             if isinstance(sub, ast.Constant) and sub.value == 0x400:
                 return True
         return False
+
+
+def naming_of(node: ast.AST) -> str | None:
+    while isinstance(node, (ast.Subscript, ast.Call)):
+        node = node.value if isinstance(node, ast.Subscript) else node.func
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None

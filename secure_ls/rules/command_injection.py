@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import flow
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import shell, strings
 from secure_ls.rules._support import taint_sinks as ts
@@ -80,7 +81,8 @@ class CommandInjection(Rule):
     with spaces or wildcards means, so they are offered as unsafe fixes.
     A value taken from a web request is reported with high confidence, a
     function parameter with medium, anything else (or a whole command passed
-    in by the caller) with low.
+    in by the caller) with low. In test modules (that import `pytest` or
+    `unittest`) only data from outside the program is reported.
 
     ## References
     - https://docs.python.org/3/library/subprocess.html#security-considerations
@@ -96,6 +98,8 @@ class CommandInjection(Rule):
     topic = "injection"
     bandit = ("B602", "B605", "B606")
     fixable = True
+    calls = frozenset(_ALWAYS_SHELL) | _SHELL_OPTION | frozenset(_ARGV)
+    methods = frozenset({"subprocess_shell"})
 
     VALID = [
         'import subprocess\n\ndef listing(path):\n    return subprocess.run(["ls", "-l", path], check=True)\n',
@@ -145,11 +149,13 @@ class CommandInjection(Rule):
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
         name = ctx.call_name(node)
-        if name is None:
-            if isinstance(node.func, ast.Attribute) and node.func.attr == "subprocess_shell" and ctx.imports("asyncio"):
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "subprocess_shell":
+            if ctx.imports("asyncio"):  # loop.subprocess_shell(protocol_factory, cmd)
                 command = ts.argument(node, 1, ("cmd",))
                 if command is not None:
                     self._check(node, command, ctx, shell_option=None)
+            return
+        if name is None:
             return
         if name in _ALWAYS_SHELL:
             index, names = _ALWAYS_SHELL[name]
@@ -206,7 +212,7 @@ class CommandInjection(Rule):
         else:
             dynamic = [command]
         worst, where = ts.worst_of(dynamic, ctx, "shell")
-        if worst is None:
+        if worst is None or (worst.kind != flow.UNTRUSTED and ts.in_test_module(ctx)):
             return
         whole = parts is None and not strings.is_built(built)
         confidence = ts.confidence(worst, low_for_param=whole)
@@ -217,16 +223,15 @@ class CommandInjection(Rule):
         fix = None
         if parts is not None:
             fix = self._fix(call, command, built, inline, parts, shell_option, ctx, tainted)
-        source = ts.describe(worst)
-        shown = ts.short(ctx, where if where is not None else command)
+        source = ts.phrase(worst, ts.short(ctx, where if where is not None else command))
         if whole:
             message = (
-                f"Shell command taken whole from {source} `{shown}`: make sure it cannot come from a user, "
+                f"Shell command taken whole from {source}: make sure it cannot come from a user, "
                 "or run the program with an argument list and no shell."
             )
         else:
             advice = "pass an argument list with no shell, or quote the value with shlex.quote()"
-            message = f"Shell command built from {source} `{shown}`: {advice}."
+            message = f"Shell command built from {source}: {advice}."
         ctx.report(self, command, message, fix=fix, confidence=confidence, related=ctx.related_path(worst))
 
     def _fix(self, call, command, built, inline, parts, shell_option, ctx, tainted) -> Fix | None:

@@ -51,8 +51,9 @@ class LxmlResolveEntities(Rule):
     severity = Severity.HIGH
     confidence = Confidence.MEDIUM
     topic = "input-validation"
-    bandit = ("B320", "B410")
+    bandit = ("B320",)
     fixable = True
+    calls = _PARSER_CLASSES | frozenset(_DEFAULT_PARSER) | {"lxml.etree.iterparse"}
 
     VALID = [
         'from lxml import etree\n\nPARSER = etree.XMLParser(resolve_entities=False)\n',
@@ -161,7 +162,7 @@ class LxmlResolveEntities(Rule):
         ctx.report(
             self,
             node,
-            f"`{short}()` parses {ts.describe(part)} (`{ts.short(ctx, data)}`) with lxml's default parser, which resolves entities "
+            f"`{short}()` parses {ts.phrase(part, ts.short(ctx, data))} with lxml's default parser, which resolves entities "
             "before lxml 5: pass parser=XMLParser(resolve_entities=False).",
             fix=fix,
             confidence=Confidence.MEDIUM if ts.is_client(part) else Confidence.LOW,

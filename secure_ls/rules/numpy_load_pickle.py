@@ -27,7 +27,9 @@ class NumpyLoadAllowPickle(Rule):
     Remove `allow_pickle=True` (the quick fix) and store numeric arrays, or
     strings as fixed-width string arrays, rather than object arrays. Files
     that really hold object arrays then fail to load, so the fix is offered
-    as unsafe. The confidence follows where the file comes from.
+    as unsafe. The confidence follows where the file comes from; test
+    modules (that import `pytest` or `unittest`) are only reported for files
+    from a request.
 
     ## References
     - https://numpy.org/doc/stable/reference/generated/numpy.load.html
@@ -42,6 +44,7 @@ class NumpyLoadAllowPickle(Rule):
     topic = "injection"
     bandit = ()
     fixable = True
+    calls = _LOADS
 
     VALID = [
         'import numpy as np\n\ndef read(path):\n    return np.load(path)\n',
@@ -67,6 +70,8 @@ class NumpyLoadAllowPickle(Rule):
             return
         data = ts.argument(node, 0, ("file",))
         part = ts.data_origin(data, ctx, "deserialize") if data is not None else None
+        if ts.in_test_module(ctx) and not ts.is_client(part):
+            return  # tests load the files they wrote
         source = f" from {ts.describe(part)}" if part is not None else ""
         shown = f" (`{ts.short(ctx, data)}`)" if data is not None else ""
         ctx.report(

@@ -47,6 +47,7 @@ class PathTraversal(Rule):
     ## What it does
     Finds file operations on paths that come from a web request (or from a
     route parameter): `open`, `os.open`, `codecs.open`, `flask.send_file`,
+    saving an upload (`request.files["f"].save(path)`),
     `shutil.copy*`/`move`/`rmtree`, `os.remove`/`unlink`/`rmdir`/`rename`,
     and `pathlib.Path` methods that open, write or delete files. A function
     parameter joined onto a fixed directory (`os.path.join(UPLOADS, name)`)
@@ -85,6 +86,8 @@ class PathTraversal(Rule):
     topic = "input-validation"
     bandit = ()
     fixable = True
+    calls = frozenset(_SINKS)
+    methods = _PATH_METHODS | {"save"}
 
     VALID = [
         'from flask import request, send_from_directory\n\ndef download():\n    return send_from_directory("uploads", request.args["name"])\n',
@@ -102,6 +105,13 @@ class PathTraversal(Rule):
         Example(
             'import flask\n\napp = flask.Flask(__name__)\n\n@app.route("/files/<name>")\ndef show(name):\n    return flask.send_file("static/docs/" + name, mimetype="text/plain")\n',
             fixed='import flask\n\napp = flask.Flask(__name__)\n\n@app.route("/files/<name>")\ndef show(name):\n    return flask.send_from_directory("static/docs", name, mimetype="text/plain")\n',
+        ),
+        Example(
+            'import os\nfrom flask import request\n\nUPLOADS = "/srv/uploads"\n\ndef upload():\n    f = request.files["file"]\n    f.save(os.path.join(UPLOADS, f.filename))\n',
+        ),
+        Example(
+            'import os\nfrom flask import Flask, request, send_file\n\napp = Flask(__name__)\n\n@app.route("/reports")\ndef report():\n    path = os.path.join("/srv/reports", request.args["name"])\n    return send_file(path, as_attachment=True)\n',
+            fixed='import os\nfrom flask import Flask, request, send_file\nfrom flask import send_from_directory\n\napp = Flask(__name__)\n\n@app.route("/reports")\ndef report():\n    path = os.path.join("/srv/reports", request.args["name"])\n    return send_from_directory("/srv/reports", request.args["name"], as_attachment=True)\n',
         ),
         Example(
             'from django.http import HttpResponse\n\ndef read_log(request):\n    with open("/var/log/app/" + request.GET["file"]) as fh:\n        return HttpResponse(fh.read())\n',
@@ -125,6 +135,10 @@ class PathTraversal(Rule):
                 arg = ts.argument(node, index, names)
                 if arg is not None:
                     targets.append(arg)
+        elif isinstance(node.func, ast.Attribute) and node.func.attr == "save" and self._is_upload(node.func.value, ctx):
+            arg = ts.argument(node, 0, ("dst",))
+            if arg is not None:
+                targets.append(arg)
         elif isinstance(node.func, ast.Attribute) and node.func.attr in _PATH_METHODS:
             receiver = node.func.value
             if self._is_path(receiver, ctx) or (node.func.attr in _PATH_ONLY_METHODS and isinstance(receiver, (ast.BinOp, ast.Name))):
@@ -132,6 +146,18 @@ class PathTraversal(Rule):
         for target in targets:
             if self._check(node, target, name, ctx):
                 return
+
+    def _is_upload(self, receiver: ast.AST, ctx) -> bool:
+        """An uploaded file (werkzeug FileStorage): `request.files["f"]` or a name holding one."""
+        value = ts.single_value(receiver, ctx) if isinstance(receiver, ast.Name) else receiver
+        while isinstance(value, (ast.Subscript, ast.Call)):
+            if isinstance(value, ast.Call):
+                if not (isinstance(value.func, ast.Attribute) and value.func.attr in ("get", "getlist")):
+                    return False
+                value = value.func.value
+            else:
+                value = value.value
+        return isinstance(value, ast.Attribute) and value.attr == "files" and ts.is_client(ctx.origin(value).risk("path"))
 
     def _is_path(self, node: ast.AST, ctx, depth: int = 0) -> bool:
         if depth > 4:
@@ -151,8 +177,8 @@ class PathTraversal(Rule):
             return False
         joined = self._joined(target, ctx)
         if part.kind == flow.PARAM:
-            if part.label in ("self", "cls") or joined is None:
-                return False
+            if part.label in ("self", "cls") or joined is None or _mentions_file(joined[0]) or ts.in_test_module(ctx):
+                return False  # a parameter joined onto the package's own directory: data files it ships
             confidence = Confidence.LOW
         elif not ts.is_client(part):
             return False  # the command line or environment choosing a file is the usual case
@@ -166,7 +192,7 @@ class PathTraversal(Rule):
         ctx.report(
             self,
             target,
-            f"File path built from {ts.describe(part)} (`{ts.short(ctx, target)}`): a name with `../` or an absolute path "
+            f"File path built from {ts.phrase(part, ts.short(ctx, target))}: a name with `../` or an absolute path "
             "reaches files outside the intended directory. Keep only the file name, or check the resolved path stays inside it.",
             fix=fix,
             confidence=confidence,
@@ -174,29 +200,30 @@ class PathTraversal(Rule):
         )
         return True
 
-    def _joined(self, target: ast.expr, ctx) -> tuple[ast.expr, ast.expr] | tuple[str, ast.expr] | None:
-        """For a path made of a constant directory and one value: (directory, value)."""
+    def _joined(self, target: ast.expr, ctx) -> tuple[ast.expr | str, ast.expr, bool] | None:
+        """For a path made of a constant directory and values: (directory, last value, exactly those two)."""
         value = target
         if isinstance(target, ast.Name):
             value = ts.single_value(target, ctx)
             if value is None:
                 return None
         if isinstance(value, ast.Call) and ctx.call_name(value) in ("os.path.join", "posixpath.join"):
-            if len(value.args) >= 2 and not value.keywords and not any(isinstance(a, ast.Starred) for a in value.args):
-                if ctx.origin(value.args[0]).is_constant and len(value.args) == 2:
-                    return value.args[0], value.args[1]
-                if ctx.origin(value.args[0]).is_constant:
-                    return value.args[0], value.args[-1]
+            args = value.args
+            simple = len(args) >= 2 and not value.keywords and not any(isinstance(a, ast.Starred) for a in args)
+            if simple and ctx.origin(args[0]).is_constant and any(ctx.origin(a).risk("path") for a in args[1:]):
+                return args[0], args[-1], len(args) == 2
             return None
-        if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Div) and ctx.origin(value.left).is_constant:
-            return value.left, value.right
+        if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Div) and ctx.origin(value.left).is_constant and ctx.origin(value.right).risk("path"):
+            return value.left, value.right, False
         if strings.is_built(value):
             parts = strings.pieces(value)
-            if parts and len(parts) == 2 and isinstance(parts[0], strings.Literal) and isinstance(parts[1], strings.Value):
-                if parts[0].text.endswith("/") and len(parts[0].text) > 1:
-                    return parts[0].text.rstrip("/") or "/", parts[1].node
-            if parts and isinstance(parts[0], strings.Literal) and "/" in parts[0].text:
-                return parts[0].text, parts[-1].node
+            if not parts or not isinstance(parts[0], strings.Literal) or "/" not in parts[0].text:
+                return None
+            if not any(ctx.origin(v).risk("path") for v in strings.values(parts)):
+                return None
+            exact = len(parts) == 2 and isinstance(parts[1], strings.Value) and parts[0].text.endswith("/") and len(parts[0].text) > 1
+            last = strings.values(parts)[-1]
+            return parts[0].text.rstrip("/") or "/", last, exact
         return None
 
     def _checked(self, call: ast.Call, target: ast.expr, ctx) -> bool:
@@ -227,13 +254,18 @@ class PathTraversal(Rule):
     def _send_from_directory(self, call: ast.Call, target: ast.expr, joined, ctx) -> Fix | None:
         if joined is None or len(call.args) != 1 or target is not call.args[0]:
             return None
-        directory, value = joined
+        directory, value, exact = joined
+        if not exact:
+            return None
         if isinstance(directory, str):
             directory_text = strings.python_literal(directory)
         else:
             directory_text = ctx.text(directory)
         if isinstance(target, ast.Name):
-            return None  # the path was built earlier: rewrite by hand
+            scope = ctx.enclosing_function(call)
+            uses = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == target.id] if scope is not None else []
+            if len(uses) != 2:
+                return None  # the path is used elsewhere too: rewrite by hand
         func = call.func
         imports: tuple[str, ...] = ()
         if isinstance(func, ast.Attribute):
@@ -243,3 +275,7 @@ class PathTraversal(Rule):
             imports = ("from flask import send_from_directory",)
         edits = (ctx.replace(func, callee), ctx.replace(target, f"{directory_text}, {ctx.text(value)}"))
         return Fix("Use send_from_directory()", edits, safe=False, imports=imports)
+
+
+def _mentions_file(node) -> bool:
+    return not isinstance(node, str) and any(isinstance(n, ast.Name) and n.id == "__file__" for n in ast.walk(node))

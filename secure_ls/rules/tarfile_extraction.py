@@ -39,7 +39,8 @@ class TarfileUnsafeExtraction(Rule):
     made safe. The quick fix adds it; archives that need those features no
     longer extract, so it is offered as unsafe. The confidence follows where
     the archive comes from: high for a web request, medium for a parameter,
-    low otherwise.
+    low otherwise. Test modules (that import `pytest` or `unittest`) are
+    only reported for archives from a request.
 
     ## References
     - https://docs.python.org/3/library/tarfile.html#tarfile-extraction-filter
@@ -55,6 +56,8 @@ class TarfileUnsafeExtraction(Rule):
     topic = "input-validation"
     bandit = ("B202",)
     fixable = True
+    calls = frozenset({"shutil.unpack_archive"})
+    methods = frozenset({"extractall", "extract"})
 
     VALID = [
         'import tarfile\n\ndef unpack(path, dest):\n    with tarfile.open(path) as tar:\n        tar.extractall(dest, filter="data")\n',
@@ -111,6 +114,8 @@ class TarfileUnsafeExtraction(Rule):
             return
         if ts.file_mentions(ctx, "extraction_filter") or ts.file_mentions(ctx, "data_filter"):
             return
+        if ts.in_test_module(ctx) and not ts.is_client(archive_part):
+            return  # tests extract the archives they made
         origin = f" of an archive from {ts.describe(archive_part)}" if archive_part is not None else ""
         ctx.report(
             self,

@@ -34,7 +34,9 @@ class TorchLoadUnsafe(Rule):
     for that reason.
 
     The confidence follows where the file comes from: high for a web
-    request, medium for a function parameter, low otherwise.
+    request, medium for a function parameter, low otherwise. Test modules
+    (that import `pytest` or `unittest`) are only reported for files from a
+    request.
 
     ## References
     - https://pytorch.org/docs/stable/generated/torch.load.html
@@ -49,6 +51,7 @@ class TorchLoadUnsafe(Rule):
     topic = "injection"
     bandit = ("B614",)
     fixable = True
+    calls = _LOADS
 
     VALID = [
         'import torch\n\ndef restore(path):\n    return torch.load(path, weights_only=True)\n',
@@ -78,10 +81,11 @@ class TorchLoadUnsafe(Rule):
         if data is None or ts.has_star_kwargs(node):
             return
         option = ts.keyword(node, "weights_only")
-        if option is not None:
-            if not (isinstance(option.value, ast.Constant) and option.value.value is False):
-                return  # True, or decided elsewhere
+        if option is not None and not (isinstance(option.value, ast.Constant) and option.value.value is False):
+            return  # True, or decided elsewhere
         part = ts.data_origin(data, ctx, "deserialize")
+        if ts.in_test_module(ctx) and not ts.is_client(part):
+            return  # tests load the checkpoints they wrote
         fix = Fix("Add weights_only=True", (ctx.set_keyword(node, "weights_only", "True"),), safe=False)
         how = "with weights_only=False" if option is not None else "without weights_only=True"
         source = f" from {ts.describe(part)}" if part is not None else ""

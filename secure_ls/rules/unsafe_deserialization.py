@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import flow
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules.base import Example, Rule
@@ -58,7 +59,11 @@ class UnsafeDeserialization(Rule):
     There is no mechanical fix. The finding's confidence follows where the
     data comes from: high for a web request or a route parameter (or a file
     whose name comes from one), medium for a function parameter, low for
-    data whose origin is not known.
+    data whose origin is not known. Round trips (`loads(dumps(x))`) and
+    data an object keeps in its own attributes are not reported, nor, in test
+    modules, anything but data from outside the program; `marshal`
+    (the `.pyc` format) is reported at medium severity, with medium
+    confidence only for data from a request.
 
     ## References
     - https://docs.python.org/3/library/pickle.html (the warning at the top)
@@ -73,6 +78,7 @@ class UnsafeDeserialization(Rule):
     topic = "injection"
     bandit = ("B301", "B302")
     fixable = False
+    calls = frozenset(_LOADERS)
 
     VALID = [
         'import json\n\ndef load(path):\n    with open(path) as f:\n        return json.load(f)\n',
@@ -80,6 +86,9 @@ class UnsafeDeserialization(Rule):
         'import pickle\n\ndef save(obj, path):\n    with open(path, "wb") as f:\n        pickle.dump(obj, f)\n',
         'class Store:\n    def loads(self, data):\n        return data\n\ndef f(store, blob):\n    return store.loads(blob)\n',
         'import numpy as np\n\ndef read(path):\n    return np.load(path)\n',
+        'import pickle\n\ndef clone(obj):\n    return pickle.loads(pickle.dumps(obj))\n',
+        'import pickle\n\nclass Cache:\n    def get(self):\n        return pickle.loads(self._blob)\n',
+        'import pickle\nimport unittest\n\nclass LoadTest(unittest.TestCase):\n    def check(self, path):\n        with open(path, "rb") as f:\n            self.assertEqual(pickle.load(f), 1)\n',
     ]
     INVALID = [
         Example(
@@ -110,9 +119,15 @@ class UnsafeDeserialization(Rule):
         data = ts.argument(node, index, names)
         if data is None:
             return
+        if self._round_trip(data, ctx):
+            return  # pickle.loads(pickle.dumps(x)): a copy of the program's own object
         part = ts.data_origin(data, ctx, "deserialize")
         if part is None:
             return
+        if part.kind != flow.UNTRUSTED and (part.label in ("self", "cls") or ts.is_self_attribute(data)):
+            return  # state the object keeps for itself
+        if part.kind != flow.UNTRUSTED and ts.in_test_module(ctx):
+            return  # tests load what they wrote
         short = name.rsplit(".", 1)[-1] if not name.startswith("pandas") else "read_pickle"
         module = name.split(".")[0]
         label = f"{module}.{short}" if module != "pandas" else "pandas.read_pickle"
@@ -124,11 +139,25 @@ class UnsafeDeserialization(Rule):
             why = "marshal data is not checked and can crash or misbehave the interpreter"
         else:
             why = "jsonpickle builds any class the data names"
+        confidence = ts.confidence(part)
+        severity = None
+        if fmt == "marshal":
+            # marshal is the .pyc format: reading caches and bytecode is its normal use
+            confidence = Confidence.MEDIUM if ts.is_client(part) else Confidence.LOW
+            severity = Severity.MEDIUM
         ctx.report(
             self,
             node,
-            f"`{label}()` reads data from {ts.describe(part)} (`{ts.short(ctx, data)}`): {why}. "
+            f"`{label}()` reads data from {ts.phrase(part, ts.short(ctx, data))}: {why}. "
             "Use a data-only format such as JSON, or authenticate the bytes before loading.",
-            confidence=ts.confidence(part),
+            confidence=confidence,
+            severity=severity,
             related=ctx.related_path(part),
         )
+
+    def _round_trip(self, data: ast.expr, ctx) -> bool:
+        value = ts.single_value(data, ctx) if isinstance(data, ast.Name) else data
+        if isinstance(value, ast.Call):
+            name = ctx.call_name(value) or ""
+            return name.rsplit(".", 1)[-1] in ("dumps", "encode") and name.split(".")[0] in ("pickle", "cPickle", "_pickle", "dill", "cloudpickle", "marshal", "jsonpickle")
+        return False

@@ -76,6 +76,7 @@ class XmlStdlibParser(Rule):
     topic = "input-validation"
     bandit = ("B313", "B314", "B315", "B316", "B317", "B318", "B319")
     fixable = True
+    calls = frozenset(_PARSERS) | frozenset(_FACTORIES)
 
     VALID = [
         'import xml.etree.ElementTree as ET\n\nTREE = ET.fromstring("<config><debug>false</debug></config>")\n',
@@ -127,14 +128,14 @@ class XmlStdlibParser(Rule):
         part = ts.data_origin(data, ctx, "xml")
         if part is None or part.kind == flow.UNKNOWN or ts.is_self_attribute(data):
             return
-        if part.kind == flow.PARAM and part.label in ("self", "cls"):
+        if part.kind == flow.PARAM and (part.label in ("self", "cls") or ts.in_test_module(ctx)):
             return
         confidence = Confidence.MEDIUM if ts.is_client(part) else Confidence.LOW
         func = name.rsplit(".", 1)[-1]
         ctx.report(
             self,
             node,
-            f"XML from {ts.describe(part)} (`{ts.short(ctx, data)}`) parsed with `{name}`: entity declarations can exhaust memory "
+            f"XML from {ts.phrase(part, ts.short(ctx, data))} parsed with `{name}`: entity declarations can exhaust memory "
             f"or read files on some Python/Expat versions. Use {module}.{func}() instead.",
             fix=self._fix(node, module, name, ctx),
             confidence=confidence,

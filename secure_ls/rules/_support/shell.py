@@ -25,6 +25,8 @@ _POWERSHELLS = frozenset({"powershell", "powershell.exe", "pwsh", "pwsh.exe"})
 _SHELL_SYNTAX = re.compile(r"[|&;<>()$`\\*?\[\]{}~!#\n\r\t]")
 _SIMPLE_PERCENT = re.compile(r"%(?:\(\w+\))?[-#0 +]*\d*(?:\.\d+)?([a-zA-Z%])")
 _MARK = "\x00{}\x00"
+# Names that usually hold numbers, which an argument list cannot take as they are.
+_NUMERIC_NAME = re.compile(r"^(n|i|j|k|num\w*|\w*count|\w*size|port|pid|uid|gid|\w*timeout|\w*limit|\w*depth|\w*level|\w*width|\w*height|\w*_id|id|idx|index|\w*number|\w*_n|lines?|retries|\w*seconds|delay)$", re.IGNORECASE)
 _MARKS = re.compile("\x00(\\d+)\x00")
 
 
@@ -150,12 +152,14 @@ def argv_items(parts: list[strings.Piece], ctx, tainted) -> list[str] | None:
     if not words or "=" in _MARKS.sub("", words[0]):
         return None  # `VAR=value cmd` sets the environment
     items = []
-    for word in words:
+    for position, word in enumerate(words):
         match = _MARKS.fullmatch(word)
         if match:
             node = values[int(match.group(1))]
+            if position == 0 and tainted(node):
+                return None  # the program itself may carry options (`$EDITOR` = "code -w")
             source = ctx.text(node)
-            if tainted(node) or ctx.string_value(node) is not None:
+            if ctx.string_value(node) is not None or (tainted(node) and not _NUMERIC_NAME.match(_name(node))):
                 items.append(source)
             else:
                 items.append(f"str({source})")  # a number or other value: the list needs text
@@ -172,8 +176,8 @@ def quote_edits(built: ast.expr, parts: list[strings.Piece], ctx, tainted) -> li
     if found is None or not percent_is_simple(built):
         return None
     targets = [s for s in found if tainted(s.node)]
-    if not targets:
-        return None
+    if not targets or _program_position(parts, targets):
+        return None  # quoting the program name would make `$EDITOR -w` one word: a human must decide
     if any(s.state != "plain" and not s.whole_quoted for s in targets):
         return None  # inside quotes with other text: a human must rewrite it
     if all(s.state == "plain" for s in targets):
@@ -214,3 +218,19 @@ def quote_edits(built: ast.expr, parts: list[strings.Piece], ctx, tainted) -> li
             source = sources[index]
             body.append("{shlex.quote(" + source + ")}" if index in wrapped else "{" + source + "}")
     return [ctx.replace(built, "f" + quote + "".join(body) + quote)]
+
+
+def _program_position(parts: list[strings.Piece], targets: list[Slot]) -> bool:
+    """Whether a value is (part of) the first word of the command, the program to run."""
+    text, _ = template(parts)
+    first = text.lstrip().split(" ", 1)[0] if text.strip() else ""
+    marks = {int(m.group(1)) for m in _MARKS.finditer(first)}
+    return any(t.index in marks for t in targets)
+
+
+def _name(node: ast.AST) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return ""

@@ -10,7 +10,7 @@ confidence and wording of a finding from the value's origin.
 from __future__ import annotations
 
 import ast
-from typing import Iterable
+from collections.abc import Iterable
 
 from secure_ls.engine import catalog, flow
 from secure_ls.engine.model import Confidence
@@ -162,3 +162,30 @@ def short(ctx, node: ast.AST, limit: int = 60) -> str:
 def file_mentions(ctx, needle: str) -> bool:
     needle = needle.lower()
     return any(needle in line.lower() for line in ctx.lines)
+
+
+def phrase(part: flow.Part | None, shown: str) -> str:
+    """`the parameter `cmd`` or `the HTTP request (`request.args["q"]`)`, without saying a name twice."""
+    what = describe(part)
+    if part is not None and part.kind == flow.PARAM and shown == part.label:
+        return what
+    return f"{what} (`{shown}`)"
+
+
+WEB_FRAMEWORKS = ("flask", "django", "pyramid", "bottle", "tornado", "aiohttp", "fastapi", "starlette", "quart", "cherrypy", "falcon", "sanic", "litestar", "werkzeug")
+
+
+def renders_html(ctx) -> bool:
+    """Whether the code around looks like it produces web pages: a web framework, or HTML mentioned."""
+    if any(ctx.imports(m) for m in WEB_FRAMEWORKS):
+        return True
+    text = "\n".join(ctx.lines).lower()
+    return "html" in text or "<p>" in text or "<div" in text or "<a " in text
+
+
+TEST_MODULES = ("pytest", "unittest", "nose", "hypothesis")
+
+
+def in_test_module(ctx) -> bool:
+    """Test code (imports a test framework): only data from outside the program matters there."""
+    return any(ctx.imports(m) for m in TEST_MODULES)

@@ -1,0 +1,215 @@
+"""SLS113 template-injection (server-side template injection)."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.model import Confidence, Edit, Fix, Severity
+from secure_ls.rules._support import naming, shell, strings
+from secure_ls.rules._support import taint_sinks as ts
+from secure_ls.rules.base import Example, Rule
+
+# Functions and classes that compile their argument as a template: name -> keyword names of the source.
+_COMPILERS = {
+    "flask.render_template_string": ("source",),
+    "flask.templating.render_template_string": ("source",),
+    "jinja2.Template": ("source",),
+    "jinja2.environment.Template": ("source",),
+    "mako.template.Template": ("text",),
+    "tornado.template.Template": ("template_string",),
+}
+_ENVIRONMENTS = frozenset({"jinja2.Environment", "jinja2.environment.Environment", "jinja2.nativetypes.NativeEnvironment"})
+_RENDER_FUNCTIONS = frozenset({"flask.render_template_string", "flask.templating.render_template_string"})
+_RESERVED = frozenset({"true", "false", "none", "True", "False", "None", "loop", "self", "super", "varargs", "kwargs", "caller", "range", "dict", "lipsum", "cycler", "joiner", "namespace", "and", "or", "not", "in", "is", "if", "else", "for"})
+
+
+class TemplateInjection(Rule):
+    """
+    ## What it does
+    Finds template source code built from non-constant data, or taken whole
+    from a web request: `flask.render_template_string(...)`,
+    `jinja2.Template(...)`, `Environment.from_string(...)` (including
+    Flask's `app.jinja_env`), `mako.template.Template(...)` and
+    `tornado.template.Template(...)`. Sandboxed Jinja environments are not
+    reported.
+
+    ## Why is this bad?
+    Whatever is inserted into the template source is parsed as template
+    code. `{{ 7*7 }}` in a user's name shows they control it;
+    `{{ self.__init__.__globals__.__builtins__.__import__('os').popen('id').read() }}`
+    runs commands on the server (server-side template injection, CWE-1336).
+    Mako and Tornado templates run Python directly.
+
+    ## How to fix it
+    Keep the template constant and pass the values as template variables:
+    `render_template_string("<h1>Hello {{ name }}</h1>", name=name)`. The
+    quick fix does exactly that for an f-string, `.format()`, `%` or `+`
+    template given to `render_template_string` or to
+    `Template(...).render()`; the values are then escaped by the template
+    engine, so the output changes for values containing `<`, `&` or quotes
+    and the fix is offered as unsafe. Data from a web request is reported
+    with high confidence, a function parameter with medium, anything else
+    with low.
+
+    ## References
+    - https://portswigger.net/research/server-side-template-injection
+    - https://jinja.palletsprojects.com/en/stable/sandbox/
+    """
+
+    id = "SLS113"
+    name = "template-injection"
+    title = "Template source built from non-constant data"
+    cwe = 1336
+    severity = Severity.HIGH
+    confidence = Confidence.MEDIUM
+    topic = "injection"
+    bandit = ()
+    fixable = True
+    calls = frozenset(_COMPILERS)
+    methods = frozenset({"from_string"})
+
+    VALID = [
+        'from flask import render_template_string, request\n\ndef hello():\n    return render_template_string("<h1>Hello {{ name }}</h1>", name=request.args["name"])\n',
+        'import jinja2\n\nHEADER = "<h1>{{ title }}</h1>"\nFOOTER = "<footer/>"\nPAGE = jinja2.Template(HEADER + FOOTER)\n',
+        'from jinja2 import Environment\n\ndef compile_template(env: Environment, source):\n    return env.from_string(source)\n',
+        'from jinja2.sandbox import SandboxedEnvironment\nfrom flask import request\n\ndef preview():\n    return SandboxedEnvironment().from_string(request.form["template"]).render()\n',
+        'from jinja2 import Template\n\ndef load(path):\n    with open(path) as fh:\n        return Template(fh.read())\n',
+        'class Page:\n    def from_string(self, s):\n        return s\n\ndef f(p, x):\n    return p.from_string(f"<b>{x}</b>")\n',
+    ]
+    INVALID = [
+        Example(
+            'from flask import render_template_string, request\n\ndef hello():\n    name = request.args.get("name", "")\n    return render_template_string(f"<h1>Hello {name}!</h1>")\n',
+            fixed='from flask import render_template_string, request\n\ndef hello():\n    name = request.args.get("name", "")\n    return render_template_string("<h1>Hello {{ name }}!</h1>", name=name)\n',
+        ),
+        Example(
+            'import flask\n\ndef page(user):\n    template = "<p>Welcome back, %s</p>" % user.display_name\n    return flask.render_template_string(template, title="Home")\n',
+            fixed='import flask\n\ndef page(user):\n    template = "<p>Welcome back, {{ display_name }}</p>"\n    return flask.render_template_string(template, title="Home", display_name=user.display_name)\n',
+        ),
+        Example(
+            'from jinja2 import Template\n\ndef greeting(name, count):\n    return Template("Hi " + name + ", you have {{ n }} messages").render(n=count)\n',
+            fixed='from jinja2 import Template\n\ndef greeting(name, count):\n    return Template("Hi {{ name }}, you have {{ n }} messages").render(n=count, name=name)\n',
+        ),
+        Example(
+            'from flask import Flask, request\n\napp = Flask(__name__)\n\n@app.route("/preview", methods=["POST"])\ndef preview():\n    return app.jinja_env.from_string(request.form["body"]).render()\n',
+        ),
+        Example(
+            'from mako.template import Template\n\ndef banner(title):\n    return Template("<div class=\'banner\'>" + title + "</div>").render()\n',
+            fixed='from mako.template import Template\n\ndef banner(title):\n    return Template("<div class=\'banner\'>${title}</div>").render(title=title)\n',
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        name = ctx.call_name(node)
+        source = None
+        engine = "jinja"
+        if name in _COMPILERS:
+            if name.startswith("mako") and ts.keyword(node, "filename") is not None:
+                return
+            source = ts.argument(node, 0, _COMPILERS[name])
+            engine = name.split(".")[0]
+        elif isinstance(node.func, ast.Attribute) and node.func.attr == "from_string" and self._is_environment(node.func.value, ctx):
+            source = ts.argument(node, 0, ("source",))
+        if source is None:
+            return
+        built, via = source, None
+        if isinstance(source, ast.Name) and not strings.is_built(source):
+            value = ts.single_value(source, ctx)
+            if value is not None and strings.is_built(value):
+                built, via = value, source
+        if strings.is_built(built):
+            parts = strings.pieces(built)
+            dynamic = strings.values(parts) if parts is not None else [built]
+            worst, where = ts.worst_of(dynamic, ctx, "template")
+            if worst is None:
+                return
+            whole = False
+        else:
+            parts = None
+            worst = ctx.origin(source).risk("template")
+            where = source
+            if not ts.is_client(worst):
+                return  # a template read from a file or passed in: the usual case
+            whole = True
+        fix = None
+        if parts is not None and shell.percent_is_simple(built):
+            fix = self._fix(node, name, source, built, via, parts, engine, ctx)
+        what = "taken from" if whole else "built from"
+        ctx.report(
+            self,
+            source,
+            f"Template source {what} {ts.phrase(worst, ts.short(ctx, where))}: it is compiled as template code, which can "
+            "run code on the server. Keep the template constant and pass values as template variables.",
+            fix=fix,
+            confidence=ts.confidence(worst),
+            related=ctx.related_path(worst),
+        )
+
+    def _is_environment(self, receiver: ast.AST, ctx) -> bool:
+        if isinstance(receiver, ast.Attribute) and receiver.attr == "jinja_env":
+            return True
+        maker = ts.built_by(receiver, ctx)
+        return maker in _ENVIRONMENTS
+
+    def _fix(self, call, name, source, built, via, parts, engine, ctx) -> Fix | None:
+        if ts.has_star_kwargs(call):
+            return None
+        # where the values go: the render_template_string call, or the .render() of Template(...)
+        if name in _RENDER_FUNCTIONS:
+            target = call
+        else:
+            parent = ctx.parent(call)
+            grand = ctx.parent(parent) if parent is not None else None
+            if not (isinstance(parent, ast.Attribute) and parent.attr == "render" and isinstance(grand, ast.Call) and grand.func is parent):
+                return None
+            if ts.has_star_kwargs(grand) or grand.args:
+                return None
+            target = grand
+        if via is not None:
+            scope = ctx.enclosing_function(call)
+            if scope is None:
+                return None
+            uses = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == via.id]
+            if len(uses) != 2:  # the assignment and this call
+                return None
+        taken = {kw.arg for kw in target.keywords}
+        keys: dict[str, str] = {}  # source text -> variable name
+        text = []
+        for piece in parts:
+            if isinstance(piece, strings.Literal):
+                text.append(piece.text)
+                continue
+            node = piece.node
+            hint = naming.name_of(node)
+            if hint is None or not hint.isidentifier() or "\n" in ctx.text(node):
+                return None
+            source_text = ctx.text(node)
+            key = keys.get(source_text)
+            if key is None:
+                key = hint
+                if key in _RESERVED or key.startswith("_"):
+                    key = key.strip("_") + "_value"
+                while key in taken or key in keys.values():
+                    key += "_"
+                keys[source_text] = key
+            text.append("${" + key + "}" if engine == "mako" else "{{ " + key + " }}")
+        if not keys:
+            return None
+        quote = strings.quote_of(ctx.text(built)) if isinstance(built, (ast.JoinedStr, ast.Constant)) else '"'
+        if isinstance(built, ast.BinOp) and isinstance(built.left, ast.Constant):
+            quote = strings.quote_of(ctx.text(built.left))
+        if isinstance(built, ast.Call) and isinstance(built.func, ast.Attribute):
+            quote = strings.quote_of(ctx.text(built.func.value))
+        new_source = strings.python_literal("".join(text), quote)
+        edits = [ctx.replace(built, new_source), _add_keywords(target, keys, ctx)]
+        return Fix("Pass the values as template variables", tuple(edits), safe=False)
+
+
+def _add_keywords(call: ast.Call, keys: dict[str, str], ctx):
+    """One edit appending `key=source` keywords to `call`."""
+    text = ", ".join(f"{key}={source}" for source, key in keys.items())
+    arguments = list(call.args) + list(call.keywords)
+    if arguments:
+        last = max(arguments, key=lambda n: (n.end_lineno, n.end_col_offset))
+        return ctx.insert_after(last, ", " + text)
+    empty = ctx.set_keyword(call, "_", "")  # an insertion just before the closing parenthesis
+    return Edit(empty.span, text)
