@@ -27,6 +27,7 @@ _UNIT_START = re.compile(r"^(?=[^\s#)\]}])(?!(?:else|elif|except|finally)\b)", r
 _DECORATOR_ONLY = re.compile(r"\A(?:\s*(?:@[^\n]*|#[^\n]*)?\n)*\s*@[^\n]*\n?\s*\Z")
 _TRIPLE_QUOTE_OPEN = re.compile(r"unterminated triple-quoted string")
 _UNCLOSED = re.compile(r"was never closed|unexpected EOF|unterminated string")
+_UNCLOSED_BRACKET = re.compile(r"'[(\[{]' was never closed")
 # How many following units an unclosed bracket may swallow before we give up
 # and treat the unit as broken; bounds the cost of typing "(" mid-file.
 MAX_MERGE = 64
@@ -58,12 +59,13 @@ class Unit:
 class UnitParser:
     """Parses units, remembering the result for each distinct text."""
 
-    def __init__(self, capacity: int = 50_000, max_chars: int = 8_000_000):
+    def __init__(self, capacity: int = 50_000, max_chars: int = 2_000_000):
         self._cache: dict[str, ParsedUnit] = {}
         self._capacity = capacity
         # Also bounded by size: near an unclosed bracket or string every edit parses
         # (and would keep) up to MAX_MERGE ever longer candidate texts, so counting
         # entries alone let a big file reach gigabytes within a few hundred edits.
+        # (A parsed unit's AST takes ~100 bytes per character of its text.)
         self._max_chars = max_chars
         self._chars = 0
 
@@ -112,7 +114,20 @@ class UnitParser:
         # A loop, not recursion: a file of many triple-quoted strings must not
         # exhaust the stack.
         while parsed.error is not None and _may_continue(parsed) and j < count and merges < MAX_MERGE:
-            if _TRIPLE_QUOTE_OPEN.search(parsed.error[2]):
+            bracket = _UNCLOSED_BRACKET.search(parsed.error[2])
+            if bracket:
+                # jump straight past the matching closing bracket (a table of
+                # hundreds of column-0 lines must not be merged line by line)
+                err_line, err_col, _ = parsed.error
+                close = _matching_bracket(text, starts[i] + _offset_of(parsed.text, err_line, err_col))
+                if close < 0:
+                    return i + 1
+                jumped = j
+                while j < count and starts[j] <= close:
+                    j += 1
+                if j == jumped:
+                    j += 1
+            elif _TRIPLE_QUOTE_OPEN.search(parsed.error[2]):
                 # jump straight past the closing quotes instead of growing line by line
                 err_line, err_col, _ = parsed.error
                 offset = starts[i] + _offset_of(parsed.text, err_line, err_col)
@@ -138,7 +153,48 @@ def _may_continue(parsed: ParsedUnit) -> bool:
     message = parsed.error[2]
     if _UNCLOSED.search(message) or _TRIPLE_QUOTE_OPEN.search(message):
         return True
-    return bool(_DECORATOR_ONLY.match(parsed.text))
+    # decorators (even multi-line ones) always continue with the def or class below
+    return parsed.text.lstrip().startswith("@") or bool(_DECORATOR_ONLY.match(parsed.text))
+
+
+_CLOSERS = {"(": ")", "[": "]", "{": "}"}
+
+
+def _matching_bracket(text: str, offset: int) -> int:
+    """Offset of the bracket closing the one at `offset`, skipping strings and comments; -1 if none."""
+    if offset >= len(text) or text[offset] not in _CLOSERS:
+        return -1
+    depth = 0
+    k = offset
+    n = len(text)
+    while k < n:
+        ch = text[k]
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth == 0:
+                return k
+        elif ch == "#":
+            newline = text.find("\n", k)
+            k = n if newline < 0 else newline
+            continue
+        elif ch in "'\"":
+            quote = text[k : k + 3] if text[k : k + 3] in ('"""', "'''") else ch
+            end = k + len(quote)
+            while end < n:
+                if text[end] == "\\":
+                    end += 2
+                    continue
+                if text.startswith(quote, end):
+                    break
+                if len(quote) == 1 and text[end] == "\n":
+                    break  # an unterminated one-line string: stop at the line end
+                end += 1
+            k = end + len(quote)
+            continue
+        k += 1
+    return -1
 
 
 def _offset_of(text: str, line: int, column: int) -> int:
