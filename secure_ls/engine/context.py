@@ -14,8 +14,17 @@ import builtins
 import re
 from typing import TYPE_CHECKING, Iterable
 
-from secure_ls.engine import flow
-from secure_ls.engine.model import Confidence, Edit, Finding, Fix, Position, Related, Severity, Span
+from secure_ls.engine import astutil, flow
+from secure_ls.engine.model import (
+    Confidence,
+    Edit,
+    Finding,
+    Fix,
+    Position,
+    Related,
+    Severity,
+    Span,
+)
 from secure_ls.engine.symbols import ModuleSymbols
 from secure_ls.engine.units import ParsedUnit
 
@@ -43,6 +52,8 @@ class UnitContext:
         self._qualified: dict[int, str | None] = {}
         self._origins: dict[int, flow.Origin] = {}
         self._bindings: dict[int, frozenset[str]] = {}
+        self._parameters: dict[int, frozenset[str]] = {}
+        self._assigned: dict[int, set[str]] = {}
 
     # ---- tree navigation (filled in by the walker) ----------------------
     def set_parent(self, child: ast.AST, parent: ast.AST, scope: ast.AST) -> None:
@@ -89,6 +100,8 @@ class UnitContext:
         if isinstance(base, ast.Name) and not self._locally_bound(base):
             # bound at module level or a builtin: no need to run the flow pass
             result = self._qualify(node, {})
+        elif isinstance(base, ast.Name) and self._only_a_parameter(base):
+            result = None  # `self.save()`, `conn.execute()`: a parameter names no module
         else:
             result = self._qualify(node, self._flow_for(node).facts.loads)
         self._qualified[key] = result
@@ -102,6 +115,15 @@ class UnitContext:
                 return True
             scope = self.scope(scope)
         return name.id in self._bound_names(self.tree) and name.id not in self.module.imports
+
+    def _only_a_parameter(self, name: ast.Name) -> bool:
+        """Whether the innermost scope binding `name` binds it only as a parameter."""
+        scope = self.scope(name)
+        while not isinstance(scope, ast.Module):
+            if name.id in self._bound_names(scope):
+                return name.id in self._parameters.get(id(scope), ()) and name.id not in self._assigned.get(id(scope), ())
+            scope = self.scope(scope)
+        return False
 
     def _bound_names(self, scope: ast.AST) -> frozenset[str]:
         """Names bound directly in `scope` (parameters, assignments, imports, defs); from the walker."""
@@ -410,17 +432,6 @@ def keyword(call: ast.Call, name: str) -> ast.keyword | None:
     return None
 
 
-_SKIPPED_FIELDS = frozenset({"ctx", "op", "ops", "type_comment"})
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _fields(cls: type) -> tuple[str, ...]:
-    fields = _CHILD_FIELDS.get(cls)
-    if fields is None:
-        fields = _CHILD_FIELDS[cls] = tuple(f for f in cls._fields if f not in _SKIPPED_FIELDS)
-    return fields
-
-
 def walk(ctx: UnitContext, dispatch, on_error) -> None:
     """Visits every node once, calling the rules registered for its type.
 
@@ -434,6 +445,8 @@ def walk(ctx: UnitContext, dispatch, on_error) -> None:
     parents = ctx._parents
     scopes = ctx._scope_of
     bound: dict[int, set[str]] = {id(tree): set()}
+    params: dict[int, frozenset[str]] = {}
+    assigned: dict[int, set[str]] = {}
     stack: list[tuple[ast.AST, ast.AST]] = [(tree, tree)]
     AST = ast.AST
     while stack:
@@ -443,6 +456,7 @@ def walk(ctx: UnitContext, dispatch, on_error) -> None:
         if cls is ast.Name:
             if type(node.ctx) is not ast.Load:
                 bound[id(scope)].add(node.id)
+                assigned.setdefault(id(scope), set()).add(node.id)
             continue
         is_scope = isinstance(node, _SCOPES)
         if is_scope and node is not tree:
@@ -452,13 +466,16 @@ def walk(ctx: UnitContext, dispatch, on_error) -> None:
                 for arg in (*getattr(args, "posonlyargs", ()), *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
                     if arg is not None:
                         own.add(arg.arg)
+                params[id(node)] = frozenset(own)
             if cls is not ast.Lambda:
                 bound[id(scope)].add(node.name)
         elif cls is ast.Import or cls is ast.ImportFrom:
-            bound[id(scope)].update(a.asname or a.name.split(".")[0] for a in node.names)
+            names = [a.asname or a.name.split(".")[0] for a in node.names]
+            bound[id(scope)].update(names)
+            assigned.setdefault(id(scope), set()).update(names)
         inner = node if is_scope else scope
         children: list[ast.AST] = []
-        for name in _fields(cls):
+        for name in astutil.child_fields(cls):
             value = getattr(node, name, None)
             if value is None:
                 continue
@@ -474,6 +491,8 @@ def walk(ctx: UnitContext, dispatch, on_error) -> None:
             scopes[key] = child_scope
             stack.append((child, child_scope))
     ctx._bindings = {k: frozenset(v) for k, v in bound.items()}
+    ctx._parameters = params
+    ctx._assigned = assigned
     by_type = dispatch.by_type
     calls = dispatch.calls
     for node in order:

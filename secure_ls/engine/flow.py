@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 if TYPE_CHECKING:
     from secure_ls.engine.summaries import FunctionSummary
 
-from secure_ls.engine import catalog
+from secure_ls.engine import astutil, catalog
 
 PARAM = "param"
 UNKNOWN = "unknown"
@@ -275,7 +275,7 @@ class FlowAnalyzer:
             ends = []
             for case in stmt.cases:
                 c_env = dict(env)
-                for node in ast.walk(case.pattern):
+                for node in astutil.walk(case.pattern):
                     name = getattr(node, "name", None) or (getattr(node, "rest", None) if type(node).__name__ == "MatchMapping" else None)
                     if isinstance(name, str):
                         c_env[name] = Binding(subject)
@@ -290,7 +290,7 @@ class FlowAnalyzer:
                 if isinstance(target, ast.Name):
                     env.pop(target.id, None)
         else:
-            for child in ast.iter_child_nodes(stmt):
+            for child in astutil.children(stmt):
                 if isinstance(child, ast.expr):
                     self._expr(child, env)
         return True
@@ -378,7 +378,7 @@ class FlowAnalyzer:
                 continue
             elif isinstance(current, ast.Lambda):
                 continue  # analysed as its own scope
-            stack.extend(ast.iter_child_nodes(current))
+            stack.extend(astutil.children(current))
         return CONSTANT if record_only else self._origin(node)
 
     def _name_origin(self, name: str) -> Origin:
@@ -611,7 +611,7 @@ def _is_client_parameter(arg: ast.arg, default: ast.expr | None) -> bool:
         if callee_name in catalog.NON_DATA_DEFAULTS:
             return False
     if isinstance(arg.annotation, ast.Subscript):
-        for node in ast.walk(arg.annotation):
+        for node in astutil.walk(arg.annotation):
             if isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute)):
                 callee_name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
                 if callee_name in catalog.NON_DATA_DEFAULTS:
@@ -623,7 +623,7 @@ def _dependency(default: ast.expr | None, annotation: ast.expr | None) -> ast.ex
     """`get_db` in `db = Depends(get_db)` or `Annotated[Session, Depends(get_db)]`."""
     candidates = [default] if default is not None else []
     if isinstance(annotation, ast.Subscript):
-        candidates.extend(n for n in ast.walk(annotation) if isinstance(n, ast.Call))
+        candidates.extend(n for n in astutil.walk(annotation) if isinstance(n, ast.Call))
     for node in candidates:
         if isinstance(node, ast.Call) and node.args:
             callee = node.func
@@ -745,7 +745,7 @@ def _validation(test: ast.expr, qualify, origin=None) -> tuple[set[str], bool, f
                 names.add(test.args[index].id)
         elif qualified in _DIGEST_CHECKS:
             # `hmac.compare_digest(sig, hmac.new(KEY, data, ...).hexdigest())`: data is authentic
-            for node in ast.walk(test):
+            for node in astutil.walk(test):
                 if isinstance(node, ast.Call) and qualify(node.func) in ("hmac.new", "hmac.digest"):
                     names.update(a.id for a in node.args[1:2] if isinstance(a, ast.Name))
     return names, positive, sinks

@@ -36,7 +36,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from secure_ls.engine import flow
+from secure_ls.engine import astutil, flow
 from secure_ls.engine.symbols import ModuleSymbols
 
 log = logging.getLogger(__name__)
@@ -186,7 +186,7 @@ def _returns(func: ast.AST) -> tuple[bool, bool]:
             return returns, True
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             continue
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(astutil.children(node))
     return returns, generator
 
 
@@ -225,7 +225,7 @@ def top_level_functions(tree: ast.Module) -> list[tuple[str, ast.FunctionDef | a
 
 def called_names(tree: ast.AST) -> frozenset[str]:
     """Every plain name the unit reads: which summaries its analysis may depend on."""
-    return frozenset(n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
+    return frozenset(n.id for n in astutil.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
 
 
 def references(tree: ast.Module) -> tuple[frozenset[str], frozenset[str]]:
@@ -234,7 +234,7 @@ def references(tree: ast.Module) -> tuple[frozenset[str], frozenset[str]]:
     names: set[str] = set()
     pairs: set[str] = set()
     classes = [s.name for s in tree.body if isinstance(s, ast.ClassDef)]
-    for node in ast.walk(tree):
+    for node in astutil.walk(tree):
         if isinstance(node, ast.Name):
             if isinstance(node.ctx, ast.Load):
                 names.add(node.id)
@@ -343,7 +343,7 @@ def _needs(key: str, func: ast.AST, by_head: dict[str, list[int]], keys: list[st
     """Indices of the functions (of the same trees) that `func` may call."""
     owner = key.split(".", 1)[0] if "." in key else None
     out: set[int] = set()
-    for node in ast.walk(func):
+    for node in astutil.walk(func):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             out.update(by_head.get(node.id, ()))
         elif owner and isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"):

@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
+from secure_ls.engine import astutil
+
 
 @dataclass(frozen=True)
 class UnitSymbols:
@@ -97,7 +99,7 @@ def summarize(tree: ast.Module) -> UnitSymbols:
     constants: set[str] = set()
     strings: list[tuple[str, str]] = []
     modules: set[str] = set()
-    for node in ast.walk(tree) if _mentions_import(tree) else ():
+    for node in _statements(tree.body):
         if isinstance(node, ast.Import):
             modules.update(a.name for a in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
@@ -126,14 +128,16 @@ def summarize(tree: ast.Module) -> UnitSymbols:
     return UnitSymbols(tuple(bindings), frozenset(constants), frozenset(modules), tuple(strings))
 
 
-def _mentions_import(tree: ast.Module) -> bool:
-    """Cheap pre-check before walking a whole unit for import statements."""
-    for stmt in tree.body:
-        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            return True
-        if not isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Pass)):
-            return True  # compound statements may import inside
-    return False
+def _statements(body: list[ast.stmt]):
+    """Every statement, at any depth (imports are statements: expressions need no visit)."""
+    stack = list(body)
+    while stack:
+        stmt = stack.pop()
+        yield stmt
+        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            inner = getattr(stmt, name, None)
+            if type(inner) is list:
+                stack.extend(inner)
 
 
 def _top_level(body: list[ast.stmt]):

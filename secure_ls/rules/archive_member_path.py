@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules.base import Example, Rule
@@ -84,7 +85,7 @@ class ArchiveMemberPath(Rule):
             return
         if self._checked(node, variable, ctx):
             return
-        for sub in ast.walk(node):
+        for sub in astutil.walk(node):
             if not isinstance(sub, ast.Call):
                 continue
             path = self._written_path(sub, ctx)
@@ -148,13 +149,13 @@ class ArchiveMemberPath(Rule):
                 if node.attr in _NAME_ATTRIBUTES:
                     return True
                 continue
-            stack.extend(ast.iter_child_nodes(node))
+            stack.extend(astutil.children(node))
         return False
 
     def _checked(self, loop: ast.For, variable: str, ctx) -> bool:
-        for node in ast.walk(loop):
+        for node in astutil.walk(loop):
             if isinstance(node, (ast.If, ast.Assert, ast.While)):
-                for sub in ast.walk(node.test):
+                for sub in astutil.walk(node.test):
                     if isinstance(sub, ast.Call):
                         func = sub.func
                         attr = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""

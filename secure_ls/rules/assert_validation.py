@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import web
 from secure_ls.rules.base import Example, Rule
@@ -117,7 +118,7 @@ class AssertUsedForValidation(Rule):
 
 def _identifiers(node: ast.AST) -> list[str]:
     out = []
-    for sub in ast.walk(node):
+    for sub in astutil.walk(node):
         if isinstance(sub, ast.Name):
             out.append(sub.id)
         elif isinstance(sub, ast.Attribute):
@@ -141,10 +142,10 @@ def _is_auth(test: ast.expr, ctx) -> bool:
 
 
 def _reads_request(test: ast.expr, ctx) -> bool:
-    for sub in ast.walk(test):
+    for sub in astutil.walk(test):
         if isinstance(sub, ast.Call) and ctx.call_name(sub) in ("isinstance", "issubclass", "hasattr"):
             return False
-    for sub in ast.walk(test):
+    for sub in astutil.walk(test):
         if isinstance(sub, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)) and web.is_client(ctx.origin(sub).risk("*"), ctx):
             return True
     return False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import crypto, logs
 from secure_ls.rules.base import Example, Rule
@@ -121,7 +122,7 @@ class AuthFailureNotLogged(Rule):
         )
 
     def _silent_denial(self, branch: list[ast.stmt], ctx) -> bool:
-        nodes = [n for stmt in branch for n in ast.walk(stmt)]
+        nodes = [n for stmt in branch for n in astutil.walk(stmt)]
         if not any(isinstance(n, ast.Return) for n in nodes):
             return False
         if any(isinstance(n, ast.Raise) for n in nodes):

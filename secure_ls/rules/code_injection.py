@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import flow
+from secure_ls.engine import astutil, flow
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import strings
 from secure_ls.rules._support import taint_sinks as ts
@@ -177,7 +177,7 @@ class CodeInjection(Rule):
         flags = ts.argument(call, 3, ("flags",))
         if flags is None:
             return False
-        for sub in ast.walk(flags):
+        for sub in astutil.walk(flags):
             if isinstance(sub, (ast.Name, ast.Attribute)) and (ctx.qualified_name(sub) or "") in _ONLY_AST:
                 return True
             if isinstance(sub, ast.Constant) and sub.value == 0x400:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import crypto, logs
 from secure_ls.rules.base import Example, Rule
@@ -40,7 +41,7 @@ def _body_nodes(handler: ast.ExceptHandler):
         yield node
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             continue
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+        stack.extend(reversed(list(astutil.children(node))))
 
 
 class ErrorDetailsInResponse(Rule):
@@ -148,7 +149,7 @@ class ErrorDetailsInResponse(Rule):
 
     def _details(self, sink: ast.AST, name: str | None, ctx) -> list[tuple[str, ast.AST]]:
         out = []
-        for sub in ast.walk(sink):
+        for sub in astutil.walk(sink):
             if isinstance(sub, ast.Call) and (ctx.call_name(sub) or "") in _TRACEBACK:
                 out.append(("traceback", sub))
             elif name and isinstance(sub, ast.Name) and sub.id == name and isinstance(sub.ctx, ast.Load):
@@ -187,7 +188,7 @@ class ErrorDetailsInResponse(Rule):
         if stmt is None or not logs.own_line(stmt, ctx):
             return None
         # anything else inside the replaced expression would be lost
-        for sub in ast.walk(outer):
+        for sub in astutil.walk(outer):
             if isinstance(sub, ast.Name) and sub is not outer and not self._is_detail_part(sub, ctx):
                 return None
         prefix = logs.literal_prefix(outer) if isinstance(outer, (ast.JoinedStr, ast.BinOp)) else ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import web
 from secure_ls.rules.base import Example, Rule
@@ -109,7 +110,7 @@ def _app_named(name: str, ctx) -> bool:
 
 
 def _reads_form(func, ctx) -> bool:
-    for node in ast.walk(func):
+    for node in astutil.walk(func):
         if isinstance(node, ast.Attribute) and node.attr == "form":
             base = node.value
             if ctx.qualified_name(base) in ("flask.request", "quart.request"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import web
 from secure_ls.rules.base import Example, Rule
@@ -96,7 +97,7 @@ class FloatNanInput(Rule):
 
 def _guarded(ctx, call: ast.Call, target: str | None) -> bool:
     body = web.function_body(ctx, call)
-    for node in ast.walk(body):
+    for node in astutil.walk(body):
         if isinstance(node, ast.Call) and (ctx.call_name(node) in _GUARDS or web.call_label(node) in ("isnan", "isfinite", "isinf", "is_finite")):
             if target is None or any(target in web.names_in(a) for a in node.args):
                 return True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import config
 from secure_ls.rules.base import Example, Rule
@@ -92,7 +93,7 @@ class InsecureMktemp(Rule):
         if stmt.lineno != stmt.end_lineno or line[stmt.end_col_offset :].strip() not in ("",) or line[: stmt.col_offset].strip():
             return None
         scope = ctx.scope(stmt)
-        used = {n.id for n in ast.walk(scope) if isinstance(n, ast.Name)} | {a.arg for a in ast.walk(scope) if isinstance(a, ast.arg)}
+        used = {n.id for n in astutil.walk(scope) if isinstance(n, ast.Name)} | {a.arg for a in astutil.walk(scope) if isinstance(a, ast.arg)}
         fd = next((c for c in ("fd", "_fd", "temp_fd", "tmp_fd") if c not in used), None)
         if fd is None:
             return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import naming
 from secure_ls.rules.base import Example, Rule
@@ -163,4 +164,4 @@ def _int(node: ast.expr) -> int | None:
 
 
 def _contains(tree: ast.AST, node: ast.AST) -> bool:
-    return any(sub is node for sub in ast.walk(tree))
+    return any(sub is node for sub in astutil.walk(tree))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.context import keyword
 from secure_ls.engine.model import Confidence, Edit, Fix, Severity, Span
 from secure_ls.rules._support import crypto
@@ -112,7 +113,7 @@ class JwtAlgorithms(Rule):
 
     def _issued_algorithms(self, ctx) -> set[str]:
         found: set[str] = set()
-        for call in ast.walk(ctx.tree):
+        for call in astutil.walk(ctx.tree):
             if isinstance(call, ast.Call) and (ctx.call_name(call) or "") in crypto.JWT_ENCODE:
                 algorithm = crypto.argument(call, 2, "algorithm")
                 if algorithm is None:

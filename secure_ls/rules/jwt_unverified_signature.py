@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import flow
+from secure_ls.engine import astutil, flow
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import crypto, logs
 from secure_ls.rules.base import Example, Rule
@@ -67,7 +67,7 @@ class JwtUnverifiedSignature(Rule):
         if disabled is None:
             return
         scope = ctx.enclosing_function(node) or ctx.tree
-        for other in ast.walk(scope):
+        for other in astutil.walk(scope):
             if other is not node and isinstance(other, ast.Call) and crypto.is_jwt_decode(other, ctx) and crypto.signature_disabled(other, ctx) is None:
                 return  # unverified peek, then a verified decode
         if self._only_timing_claims(node, scope, ctx):
@@ -99,7 +99,7 @@ class JwtUnverifiedSignature(Rule):
         if not (isinstance(stmt, ast.Assign) and stmt.value is node and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
             return False
         name = stmt.targets[0].id
-        for sub in ast.walk(scope):
+        for sub in astutil.walk(scope):
             if isinstance(sub, ast.Name) and sub.id == name and isinstance(sub.ctx, ast.Load):
                 use = ctx.parent(sub)
                 if isinstance(use, ast.Subscript) and isinstance(use.slice, ast.Constant):

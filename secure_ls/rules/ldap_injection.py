@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import strings, web
 from secure_ls.rules.base import Example, Rule
@@ -115,5 +116,5 @@ def _single_use(ctx, via: ast.stmt, filt: ast.expr) -> bool:
     if not isinstance(filt, ast.Name):
         return False
     body = web.function_body(ctx, filt)
-    reads = [n for n in ast.walk(body) if isinstance(n, ast.Name) and n.id == filt.id and isinstance(n.ctx, ast.Load)]
+    reads = [n for n in astutil.walk(body) if isinstance(n, ast.Name) and n.id == filt.id and isinstance(n.ctx, ast.Load)]
     return len(reads) == 1

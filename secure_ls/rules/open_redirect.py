@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
-from secure_ls.engine import catalog
+from secure_ls.engine import astutil, catalog
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import strings, web
 from secure_ls.rules.base import Example, Rule
@@ -131,7 +131,7 @@ def _checked(ctx, call: ast.Call, target: ast.expr) -> bool:
     if not names:
         return False
     body = web.function_body(ctx, call)
-    for node in ast.walk(body):
+    for node in astutil.walk(body):
         if node is call:
             continue
         if isinstance(node, ast.Call):

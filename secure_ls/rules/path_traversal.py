@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import flow
+from secure_ls.engine import astutil, flow
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import strings
 from secure_ls.rules._support import taint_sinks as ts
@@ -228,20 +228,20 @@ class PathTraversal(Rule):
 
     def _checked(self, call: ast.Call, target: ast.expr, ctx) -> bool:
         """Whether the function tests the path (or what it is made of) before the call."""
-        names = {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+        names = {n.id for n in astutil.walk(target) if isinstance(n, ast.Name)}
         if isinstance(target, ast.Name):
             value = ts.single_value(target, ctx)
             if value is not None:
-                names |= {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
+                names |= {n.id for n in astutil.walk(value) if isinstance(n, ast.Name)}
         scope = ctx.enclosing_function(call) or ctx.tree
-        for stmt in ast.walk(scope):
+        for stmt in astutil.walk(scope):
             if not isinstance(stmt, (ast.If, ast.Assert, ast.While)) or stmt.lineno >= call.lineno:
                 continue
             test = stmt.test
-            mentioned = {n.id for n in ast.walk(test) if isinstance(n, ast.Name)}
+            mentioned = {n.id for n in astutil.walk(test) if isinstance(n, ast.Name)}
             if not mentioned & names:
                 continue
-            for sub in ast.walk(test):
+            for sub in astutil.walk(test):
                 if isinstance(sub, ast.Call):
                     func = sub.func
                     attr = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
@@ -263,7 +263,7 @@ class PathTraversal(Rule):
             directory_text = ctx.text(directory)
         if isinstance(target, ast.Name):
             scope = ctx.enclosing_function(call)
-            uses = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == target.id] if scope is not None else []
+            uses = [n for n in astutil.walk(scope) if isinstance(n, ast.Name) and n.id == target.id] if scope is not None else []
             if len(uses) != 2:
                 return None  # the path is used elsewhere too: rewrite by hand
         func = call.func
@@ -278,4 +278,4 @@ class PathTraversal(Rule):
 
 
 def _mentions_file(node) -> bool:
-    return not isinstance(node, str) and any(isinstance(n, ast.Name) and n.id == "__file__" for n in ast.walk(node))
+    return not isinstance(node, str) and any(isinstance(n, ast.Name) and n.id == "__file__" for n in astutil.walk(node))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules.base import Example, Rule
 
@@ -81,7 +82,7 @@ class PycryptoImport(Rule):
             return
         if any(m.startswith(prefix) for m in modules for prefix in _PYCRYPTODOME_ONLY):
             return
-        for sub in ast.walk(ctx.tree):
+        for sub in astutil.walk(ctx.tree):
             if isinstance(sub, ast.Attribute) and sub.attr in _PYCRYPTODOME_ATTRS:
                 return
             if isinstance(sub, ast.Name) and sub.id in _PYCRYPTODOME_ATTRS:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import refuncs, regex, web
 from secure_ls.rules.base import Example, Rule
@@ -133,7 +134,7 @@ class RegexCatastrophicBacktracking(Rule):
             if func is not None:
                 target = parent.targets[0].id
                 uses = []
-                for node in ast.walk(func):
+                for node in astutil.walk(func):
                     if (
                         isinstance(node, ast.Call)
                         and isinstance(node.func, ast.Attribute)

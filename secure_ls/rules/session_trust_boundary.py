@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import web
 from secure_ls.rules.base import Example, Rule
@@ -101,9 +102,9 @@ def _validated(ctx, target: ast.AST, value: ast.expr) -> bool:
         for v in ctx.assigned_values(value):
             names |= web.names_in(v)
     body = web.function_body(ctx, target)
-    for node in ast.walk(body):
+    for node in astutil.walk(body):
         if isinstance(node, (ast.If, ast.While, ast.Assert, ast.IfExp)):
-            for call in ast.walk(node.test):
+            for call in astutil.walk(node.test):
                 if isinstance(call, ast.Call):
                     func = call.func
                     label = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
-from secure_ls.engine import flow
+from secure_ls.engine import astutil, flow
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import strings
 from secure_ls.rules.base import Example, Rule
@@ -437,7 +437,7 @@ def _unchanged_between(params, via: ast.stmt, call: ast.Call, ctx) -> bool:
         names.update(re.findall(r"[A-Za-z_]\w*", text))
     func = ctx.enclosing_function(call)
     body = func if func is not None else ctx.tree
-    for node in ast.walk(body):
+    for node in astutil.walk(body):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id in names:
             if via.end_lineno < node.lineno <= call.lineno and node is not via:
                 return False

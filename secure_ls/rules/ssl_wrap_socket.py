@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import crypto
 from secure_ls.rules.base import Example, Rule
@@ -132,7 +133,7 @@ class SslWrapSocket(Rule):
         if isinstance(stmt, ast.Assign) and stmt.value is node and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
             names.add(stmt.targets[0].id)
         hosts = set()
-        for call in ast.walk(func):
+        for call in astutil.walk(func):
             if (
                 isinstance(call, ast.Call)
                 and isinstance(call.func, ast.Attribute)
@@ -155,7 +156,7 @@ class SslWrapSocket(Rule):
         if not isinstance(base, ast.Name):
             return isinstance(base, ast.Constant)
         params = {a.arg for a in func.args.args + func.args.kwonlyargs + func.args.posonlyargs}
-        stores = [n.lineno for n in ast.walk(func) if isinstance(n, ast.Name) and n.id == base.id and isinstance(n.ctx, ast.Store)]
+        stores = [n.lineno for n in astutil.walk(func) if isinstance(n, ast.Name) and n.id == base.id and isinstance(n.ctx, ast.Store)]
         if base.id in params:
             return not stores
         return bool(stores) and max(stores) < node.lineno

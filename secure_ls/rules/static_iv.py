@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Edit, Fix, Severity, Span
 from secure_ls.rules._support import crypto, logs
 from secure_ls.rules.base import Example, Rule
@@ -173,7 +174,7 @@ class StaticIv(Rule):
         func = ctx.enclosing_function(call)
         if stmt is None or func is None or not logs.own_line(stmt, ctx):
             return None
-        if any(isinstance(n, (ast.Name, ast.arg)) and getattr(n, "id", getattr(n, "arg", None)) == name for n in ast.walk(func)):
+        if any(isinstance(n, (ast.Name, ast.arg)) and getattr(n, "id", getattr(n, "arg", None)) == name for n in astutil.walk(func)):
             return None  # the name is taken
         return Fix(
             f"Use a random {name} in a variable (os.urandom), to store with the ciphertext",

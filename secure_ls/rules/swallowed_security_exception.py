@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import crypto, logs
 from secure_ls.rules.base import Example, Rule
@@ -89,7 +90,7 @@ class SwallowedSecurityException(Rule):
         call = self._security_call(node, ctx)
         if call is None:
             return
-        for sub in ast.walk(ast.Module(body=node.body, type_ignores=[])):
+        for sub in astutil.walk(ast.Module(body=node.body, type_ignores=[])):
             if isinstance(sub, (ast.Return, ast.Break, ast.Raise)):
                 return
         for handler in node.handlers:
@@ -113,7 +114,7 @@ class SwallowedSecurityException(Rule):
 
     def _security_call(self, node: ast.Try, ctx) -> ast.Call | None:
         for stmt in node.body:
-            for sub in ast.walk(stmt):
+            for sub in astutil.walk(stmt):
                 if not isinstance(sub, ast.Call):
                     continue
                 name = ctx.call_name(sub) or ""

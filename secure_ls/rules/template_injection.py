@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Edit, Fix, Severity
 from secure_ls.rules._support import naming, shell, strings
 from secure_ls.rules._support import taint_sinks as ts
@@ -168,7 +169,7 @@ class TemplateInjection(Rule):
             scope = ctx.enclosing_function(call)
             if scope is None:
                 return None
-            uses = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == via.id]
+            uses = [n for n in astutil.walk(scope) if isinstance(n, ast.Name) and n.id == via.id]
             if len(uses) != 2:  # the assignment and this call
                 return None
         taken = {kw.arg for kw in target.keywords}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import web
 from secure_ls.rules.base import Example, Rule
@@ -135,7 +136,7 @@ def _parsed_int(size: ast.expr, ctx) -> ast.expr | None:
 
 def _bounded(ctx, sink: ast.AST, name: str) -> bool:
     body = web.function_body(ctx, sink)
-    for node in ast.walk(body):
+    for node in astutil.walk(body):
         if isinstance(node, ast.Compare) and name in web.names_in(node):
             return True
         if isinstance(node, ast.Call) and web.call_label(node) in ("min", "max", "clamp", "clip") and any(name in web.names_in(a) for a in node.args):

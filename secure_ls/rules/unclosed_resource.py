@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Edit, Fix, Position, Severity, Span
 from secure_ls.rules._support import config, resources
 from secure_ls.rules.base import Example, Rule
@@ -151,7 +152,7 @@ def _early_exit(assign: ast.Assign, usage: resources.Usage, ctx) -> bool:
     last = max(c.lineno for c in usage.closes)
     closes = {id(c) for c in usage.closes}
     for stmt in block[i + 1 :]:
-        for node in ast.walk(stmt):
+        for node in astutil.walk(stmt):
             if isinstance(node, ast.Return) and node.lineno < last and not _closed_before(node, closes, ctx):
                 return True
     return False
@@ -227,7 +228,7 @@ def _with_fix(assign: ast.Assign, call: ast.Call, name: str, usage: resources.Us
     if close_stmt is not None and not (_starts_line(close_stmt, ctx) and _ends_line(close_stmt, ctx)):
         return None
     for stmt in body:
-        for node in ast.walk(stmt):
+        for node in astutil.walk(stmt):
             if isinstance(node, (ast.Constant, ast.JoinedStr)) and node.end_lineno != node.lineno:
                 if isinstance(node, ast.JoinedStr) or isinstance(node.value, (str, bytes)):
                     return None  # indenting would change a multi-line string

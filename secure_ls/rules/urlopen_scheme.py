@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
-from secure_ls.engine import flow
+from secure_ls.engine import astutil, flow
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import strings, web
 from secure_ls.rules.base import Example, Rule
@@ -125,7 +125,7 @@ def _scheme_checked(ctx, call: ast.Call, url: ast.expr) -> bool:
         for value in ctx.assigned_values(url):
             names |= web.names_in(value)
     body = web.function_body(ctx, call)
-    for node in ast.walk(body):
+    for node in astutil.walk(body):
         if isinstance(node, ast.Attribute) and node.attr == "scheme" and web.names_in(node.value) & names:
             return True
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "startswith":

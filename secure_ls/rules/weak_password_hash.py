@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import hashing, naming
 from secure_ls.rules.base import Example, Rule
@@ -89,7 +90,7 @@ class WeakPasswordHash(Rule):
         if naming.mentions(data, naming.PASSWORD_WORDS):
             return True
         # a variable holding a password under another name: secret = form["password"]
-        for sub in ast.walk(data):
+        for sub in astutil.walk(data):
             if isinstance(sub, ast.Name):
                 for value in ctx.assigned_values(sub):
                     if naming.mentions(value, naming.PASSWORD_WORDS):

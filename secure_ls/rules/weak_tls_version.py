@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import crypto
 from secure_ls.rules.base import Example, Rule
@@ -143,7 +144,7 @@ class WeakTlsVersion(Rule):
         scope = ctx.enclosing_function(node) or ctx.tree
         server = any(
             isinstance(n, ast.keyword) and n.arg == "server_side" and isinstance(n.value, ast.Constant) and n.value.value is True
-            for n in ast.walk(scope)
+            for n in astutil.walk(scope)
         )
         purpose = f"{ssl_name}.Purpose.CLIENT_AUTH" if server else ""
         indent = ctx.indentation(stmt)

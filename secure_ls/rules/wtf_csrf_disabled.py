@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import web
 from secure_ls.rules.base import Example, Rule
@@ -113,7 +114,7 @@ def _testing_config(value: ast.expr, ctx) -> bool:
     """The setting sits next to `TESTING = True` (a class body, function or module unit)."""
     scope = ctx.scope(value)
     body = scope.body if hasattr(scope, "body") and isinstance(scope.body, list) else []
-    for node in ast.walk(ast.Module(body=body, type_ignores=[])) if body else ():
+    for node in astutil.walk(ast.Module(body=body, type_ignores=[])) if body else ():
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and node.value.value is True:
             for target in node.targets:
                 name = target.id if isinstance(target, ast.Name) else target.slice.value if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) else None

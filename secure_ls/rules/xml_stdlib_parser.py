@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import flow
+from secure_ls.engine import astutil, flow
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules.base import Example, Rule
@@ -153,7 +153,7 @@ class XmlStdlibParser(Rule):
 
     def _enables_external_entities(self, node: ast.Call, ctx) -> bool:
         scope = ctx.enclosing_function(node) or ctx.tree
-        for call in ast.walk(scope):
+        for call in astutil.walk(scope):
             if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "setFeature"):
                 continue
             if len(call.args) != 2 or not (isinstance(call.args[1], ast.Constant) and call.args[1].value):

@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 import operator
 
+from secure_ls.engine import astutil
+
 _INT_OPS = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
@@ -143,7 +145,7 @@ def local_literal_assignment(node: ast.expr, ctx) -> ast.expr | None:
     # the name must not be bound anywhere else in the function
     func = ctx.enclosing_function(node)
     stores = [
-        n for n in ast.walk(func)
+        n for n in astutil.walk(func)
         if isinstance(n, ast.Name) and n.id == node.id and isinstance(n.ctx, ast.Store)
     ]
     if len(stores) != 1:
@@ -165,7 +167,7 @@ def receiver_uses(call: ast.Call, ctx) -> set[str]:
         if len(targets) == 1 and isinstance(targets[0], ast.Name) and _value_of(stmt) is call:
             name = targets[0].id
             scope = ctx.enclosing_function(call) or ctx.tree
-            for node in ast.walk(scope):
+            for node in astutil.walk(scope):
                 if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == name:
                     uses.add(node.attr)
     return uses
@@ -176,7 +178,7 @@ def _value_of(stmt: ast.stmt) -> ast.expr | None:
 
 
 def contains_node(haystack: ast.AST, needle: ast.AST) -> bool:
-    return any(n is needle for n in ast.walk(haystack))
+    return any(n is needle for n in astutil.walk(haystack))
 
 
 # ---- logging ------------------------------------------------------------------
@@ -492,7 +494,7 @@ def method_calls(name: str, call: ast.Call, ctx) -> list[ast.Call]:
     """Calls `name.method(...)` in the function (or module unit) where `call` is."""
     scope = ctx.enclosing_function(call) or ctx.tree
     out = []
-    for node in ast.walk(scope):
+    for node in astutil.walk(scope):
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)

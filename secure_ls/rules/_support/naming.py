@@ -11,6 +11,8 @@ from __future__ import annotations
 import ast
 import re
 
+from secure_ls.engine import astutil
+
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 PASSWORD_WORDS = frozenset({"password", "passwd", "passphrase", "pwd", "pw", "pass", "pword", "passcode", "pin"})
@@ -66,7 +68,7 @@ def is_named_like(identifier: str | None, vocabulary: frozenset[str]) -> bool:
 
 def mentions(node: ast.AST, vocabulary: frozenset[str]) -> ast.AST | None:
     """The first name inside `node` (not inside nested calls' function names) named like `vocabulary`."""
-    for sub in ast.walk(node):
+    for sub in astutil.walk(node):
         if isinstance(sub, (ast.Name, ast.Attribute)) and isinstance(getattr(sub, "ctx", None), ast.Load):
             name = sub.id if isinstance(sub, ast.Name) else sub.attr
             if is_named_like(name, vocabulary):

@@ -13,6 +13,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
+from secure_ls.engine import astutil
+
 # qualified constructor -> kind ("db" objects are not closed by `with`)
 CONSTRUCTORS = {
     "open": "file",
@@ -103,12 +105,12 @@ class Usage:
 def track(assign: ast.Assign, name: str, func: ast.AST, ctx) -> Usage:
     usage = Usage(names={name})
     identical = {name}
-    for node in ast.walk(func):
+    for node in astutil.walk(func):
         if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
             usage.escapes = True
             return usage
     # rebinding the variable elsewhere makes the paths too hard to follow
-    for node in ast.walk(func):
+    for node in astutil.walk(func):
         if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, (ast.Store, ast.Del)) and node is not assign.targets[0]:
             usage.escapes = True
             return usage
@@ -140,7 +142,7 @@ def track(assign: ast.Assign, name: str, func: ast.AST, ctx) -> Usage:
 
 def _names_in(func: ast.AST, name: str, ctx):
     """Loads of `name` in `func`; a load inside a nested scope is a capture (returned as-is, then judged an escape)."""
-    for node in ast.walk(func):
+    for node in astutil.walk(func):
         if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
             yield node
 
@@ -241,4 +243,4 @@ def in_handler(node: ast.AST, ctx) -> bool:
 
 
 def _contains(tree: ast.AST, node: ast.AST) -> bool:
-    return any(n is node for n in ast.walk(tree))
+    return any(n is node for n in astutil.walk(tree))

@@ -12,7 +12,7 @@ import ast
 import re
 from collections.abc import Iterable
 
-from secure_ls.engine import catalog, flow
+from secure_ls.engine import astutil, catalog, flow
 from secure_ls.rules._support import strings
 
 # Request attributes that carry the address the client asked for: the host is
@@ -99,7 +99,7 @@ def source_node(ctx, part: flow.Part) -> ast.AST | None:
     if not part.steps:
         return None
     line, col, end_line, end_col, _ = part.steps[0]
-    for node in ast.walk(ctx.tree):
+    for node in astutil.walk(ctx.tree):
         if (
             isinstance(node, (ast.Attribute, ast.Call, ast.Subscript, ast.arg))
             and getattr(node, "lineno", None) == line
@@ -160,7 +160,7 @@ def built_value(ctx, expr: ast.expr) -> tuple[ast.expr, ast.stmt | None]:
 
 
 def names_in(node: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    return {n.id for n in astutil.walk(node) if isinstance(n, ast.Name)}
 
 
 def function_body(ctx, node: ast.AST) -> ast.AST:

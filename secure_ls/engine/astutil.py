@@ -1,0 +1,49 @@
+"""Fast tree walking.
+
+`ast.walk` and `ast.iter_child_nodes` are generators layered on
+`ast.iter_fields`; across 80 rules and the data-flow pass they were the
+single largest cost of `secure-ls check`. These versions cache each node
+type's child fields and skip expression contexts (`Load`, `Store`) and
+operators (`Add`, `Eq`), a third of all nodes, which no analysis needs to
+visit (they stay readable as `node.ctx`, `node.op`, `node.ops`).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import deque
+from typing import Iterator
+
+_SKIPPED = frozenset({"ctx", "op", "ops", "type_comment"})
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def child_fields(cls: type) -> tuple[str, ...]:
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        fields = _FIELDS[cls] = tuple(f for f in cls._fields if f not in _SKIPPED)
+    return fields
+
+
+def children(node: ast.AST) -> list[ast.AST]:
+    out: list[ast.AST] = []
+    for name in child_fields(type(node)):
+        value = getattr(node, name, None)
+        if value is None:
+            continue
+        if type(value) is list:
+            out.extend(v for v in value if isinstance(v, ast.AST))
+        elif isinstance(value, ast.AST):
+            out.append(value)
+    return out
+
+
+def walk(node: ast.AST) -> Iterator[ast.AST]:
+    """Every node below `node` (and `node` itself), breadth first, in `ast.walk`'s order."""
+    todo = deque([node])
+    popleft = todo.popleft
+    extend = todo.extend
+    while todo:
+        current = popleft()
+        extend(children(current))
+        yield current
