@@ -136,6 +136,20 @@ class ReflectedXss(Rule):
             if parts is None:
                 return
             targets = [v for v in strings.values(parts) if _reflected(v, ctx)]
+        elif isinstance(body, ast.Call) and isinstance(body.func, ast.Name) and body.func.id in ctx.module.defined:
+            # HTML made by a helper of this module (`make_response(greeting())`):
+            # its summary says whether it returns request data unescaped
+            part = ctx.origin(body).risk("html")
+            if part is not None and part.kind == "untrusted":
+                ctx.report(
+                    self,
+                    body,
+                    f"`{ctx.text(body.func)}()` returns {part.label} unescaped, and it is written into an HTML "
+                    "response (cross-site scripting). Escape the value inside the helper, or render a template.",
+                    confidence=ctx.confidence_for(part),
+                    related=ctx.related_path(part),
+                )
+            return
         elif isinstance(body, _DIRECT) or _is_request_get(body):
             targets = [body] if _reflected(body, ctx) else []
             if isinstance(body, ast.Name) and any(
