@@ -212,5 +212,19 @@ def check_paths(
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(tasks) < 8:
         return [_worker(t) for t in tasks]
+    # Largest files first, in small chunks: big chunks in path order left one worker
+    # with a run of huge test files while the other sat idle.
+    order = sorted(range(len(tasks)), key=lambda i: -_size(tasks[i][0]))
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-        return list(pool.map(_worker, tasks, chunksize=max(1, len(tasks) // (jobs * 8))))
+        done = list(pool.map(_worker, [tasks[i] for i in order], chunksize=2))
+    results: list[FileResult | None] = [None] * len(tasks)
+    for index, result in zip(order, done):
+        results[index] = result
+    return results
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
