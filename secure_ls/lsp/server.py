@@ -22,8 +22,8 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
-from pygls.lsp.server import LanguageServer
 from pygls.exceptions import JsonRpcInvalidRequest
+from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.json_rpc import RPCRequest
 
@@ -32,9 +32,8 @@ from secure_ls.checker import engine_for
 from secure_ls.config import ConfigError, Settings, find_pyproject, load_pyproject
 from secure_ls.engine.edits import select_fix_edits
 from secure_ls.engine.model import AnalysisResult, Finding
-from secure_ls.lsp import convert
+from secure_ls.lsp import convert, workspace_index
 from secure_ls.lsp.documents import Document, DocumentStore, Encoding
-from secure_ls.lsp import workspace_index
 from secure_ls.lsp.hover import hover_markdown
 from secure_ls.rules import rule_by_id
 
@@ -409,8 +408,9 @@ class SecureLanguageServer(LanguageServer):
 
 def suppression_edit(doc: Document, finding: Finding):
     """Adds `# secure-ls: ignore[ID]` at the end of the finding's statement line."""
-    from secure_ls.engine.model import Edit, Position, Span
     import re
+
+    from secure_ls.engine.model import Edit, Position, Span
 
     first, last = finding.statement_lines or (finding.span.start.line, finding.span.end.line)
     line_index = first if first == last else finding.span.start.line
@@ -475,6 +475,9 @@ def on_initialize(ls: SecureLanguageServer, params: types.InitializeParams) -> N
             ls.editor_settings.update(options["settings"])
     if params.process_id:
         _watch_parent(params.process_id)
+    # Import the rules now, while the editor waits for `initialize` anyway, rather
+    # than on the first didOpen (they take a few hundred milliseconds to load).
+    engine_for(Settings())
 
 
 @server.feature(types.INITIALIZED)
