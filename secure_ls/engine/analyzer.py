@@ -20,7 +20,12 @@ from typing import Iterable
 from secure_ls.engine import summaries
 from secure_ls.engine.context import Dispatch, UnitContext, walk
 from secure_ls.engine.model import AnalysisResult, Edit, Finding, Fix, Position, Span
-from secure_ls.engine.symbols import ModuleSymbols, UnitSymbols, import_bindings, summarize
+from secure_ls.engine.symbols import (
+    ModuleSymbols,
+    UnitSymbols,
+    import_bindings,
+    summarize,
+)
 from secure_ls.engine.units import Unit, UnitParser, may_continue
 
 log = logging.getLogger(__name__)
@@ -68,7 +73,7 @@ class Engine:
         self._symbols: dict[str, UnitSymbols] = {}
         self._results: dict[tuple[str, int], _UnitAnalysis] = {}
         self._sessions: dict[object, _Session] = {}
-        self._imported: dict[tuple[str, int], bool] = {}
+        self._imported: dict[tuple[str, frozenset], bool] = {}
         self._facts: dict[str, tuple] = {}
         self._function_summaries: dict[tuple, dict] = {}
         self._wanted: frozenset[str] | None = frozenset()  # during one analysis: see _summarize
@@ -407,8 +412,10 @@ class Engine:
         return _UnitAnalysis(_dedupe(ctx.findings), problems)
 
     # ---- fix imports ----------------------------------------------------------
-    def _already_imported(self, statement: str, module: ModuleSymbols) -> bool:
-        key = (statement, id(module))
+    def _already_imported(self, statement: str, module: ModuleSymbols, table: frozenset) -> bool:
+        # Keyed by the import table's content: an id() of a dead ModuleSymbols can be
+        # reused by a new one, which once made a fix skip an import the file lacked.
+        key = (statement, table)
         known = self._imported.get(key)
         if known is None:
             if len(self._imported) > 10_000:
@@ -420,11 +427,12 @@ class Engine:
         if not any(f.fix and f.fix.imports for f in findings):
             return
         line = _import_insertion_line(units)
+        table = frozenset(module.imports.items())
         for i, finding in enumerate(findings):
             fix = finding.fix
             if not fix or not fix.imports:
                 continue
-            missing = [stmt for stmt in fix.imports if not self._already_imported(stmt, module)]
+            missing = [stmt for stmt in fix.imports if not self._already_imported(stmt, module, table)]
             if not missing:
                 continue
             text = "".join(stmt + "\n" for stmt in missing)
@@ -629,8 +637,12 @@ def _resplit(parser: UnitParser, previous: _Session, text: str) -> _Layout | Non
         return None
     region = text[region_start:region_new_end]
     fresh = parser.split(region)
-    if fresh and may_continue(fresh[-1].parsed) and last + 1 < count:
-        return None  # an unclosed string or bracket may swallow what follows: split everything
+    if last + 1 < count and any(may_continue(u.parsed) for u in fresh):
+        # an unclosed string or bracket may swallow what follows: split everything.
+        # Any fresh unit, not only the last: an unclosed triple quote in the middle of
+        # the region ends (for the region's split) at the region's end, and re-pairs
+        # every later triple quote of the file.
+        return None
     base_line = units[first].start_line
     line_delta = region.count("\n") - old.count("\n", region_start, region_old_end)
     new_units = list(units[:first])

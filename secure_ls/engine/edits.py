@@ -45,7 +45,7 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
     for start, end, new in spans:
         if start < cursor:
             continue  # overlaps an earlier edit
-        if start == end:
+        if start == end and _is_import(new):
             if (start, new) in seen_inserts:
                 continue  # the same import added by two fixes
             seen_inserts.add((start, new))
@@ -64,6 +64,14 @@ def _fast_line_starts(text: str) -> list[int]:
         starts.append(i + 1)
         i = find("\n", i + 1)
     return starts
+
+
+def _is_import(text: str) -> bool:
+    """Whether an insertion adds import lines: only those are merged when two fixes add the
+    same one. Other identical insertions are not duplicates: two nested `with` fixes each
+    indent the same lines by one level, and both indents are needed."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return bool(lines) and all(line.startswith(("import ", "from ")) for line in lines)
 
 
 def select_fix_edits(findings: list[Finding], unsafe: bool = False) -> list[Edit]:
@@ -86,7 +94,7 @@ def _select(findings: list[Finding], unsafe: bool) -> tuple[list[Edit], int]:
         taken.extend(ranges)
         chosen += 1
         for edit in fix.edits:
-            if edit.span.start == edit.span.end:
+            if edit.span.start == edit.span.end and _is_import(edit.text):
                 key = (edit.span.start, edit.text)
                 if key in inserts:
                     continue

@@ -63,7 +63,7 @@ class Origin:
             return other
         merged = self.parts | other.parts
         if len(merged) > 12:  # keep long chains of joins cheap: keep the worst few
-            merged = frozenset(sorted(merged, key=lambda p: -_RANK[p.kind])[:12])
+            merged = frozenset(sorted(merged, key=_part_order, reverse=True)[:12])
         return Origin(merged)
 
     def sanitized(self, sinks: frozenset[str]) -> "Origin":
@@ -80,12 +80,18 @@ class Origin:
         for part in self.parts:
             if part.is_safe_for(sink):
                 continue
-            if worst is None or _RANK[part.kind] > _RANK[worst.kind]:
+            # ties broken by content, never by set order: the same code must give
+            # the same message however it was reached (incremental or fresh analysis)
+            if worst is None or _part_order(part) > _part_order(worst):
                 worst = part
         return worst
 
 
 CONSTANT = Origin()
+
+
+def _part_order(part: Part) -> tuple:
+    return (_RANK[part.kind], part.steps, part.label, tuple(sorted(part.safe_for)))
 
 
 def _step(node: ast.AST, text: str) -> Step:
