@@ -1,0 +1,72 @@
+"""Each flagship fix, end to end over LSP: diagnostic -> quick fix -> applied -> gone."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+from lsprotocol import types
+
+from tests.e2e.helpers import apply_text_edits, diagnostics, edits_of
+
+URI = "file:///tmp/secure_ls_e2e/flagship.py"
+
+CASES = [
+    (
+        "SLS101",
+        'import sqlite3\n\ndef find(conn, name):\n    return conn.execute(f"SELECT * FROM users WHERE name = \'{name}\'")\n',
+        'conn.execute("SELECT * FROM users WHERE name = ?", (name,))',
+    ),
+    (
+        "SLS301",
+        "import hashlib\n\ndef store(password):\n    return hashlib.md5(password.encode()).hexdigest()\n",
+        "bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()",
+    ),
+    (
+        "SLS303",
+        "def verify(expected_signature, signature):\n    return expected_signature == signature\n",
+        "hmac.compare_digest(expected_signature, signature)",
+    ),
+    (
+        "SLS401",
+        "import requests\n\ndef fetch(url):\n    return requests.get(url, verify=False, timeout=5)\n",
+        "verify=certifi.where()",
+    ),
+    (
+        "SLS104",
+        "import yaml\n\ndef load(stream):\n    return yaml.load(stream, Loader=yaml.Loader)\n",
+        "yaml.safe_load(stream)",
+    ),
+    (
+        "SLS304",
+        "import random\nimport string\n\ndef reset_token():\n    return ''.join(random.choice(string.ascii_letters) for _ in range(32))\n",
+        "secrets.choice(string.ascii_letters)",
+    ),
+]
+
+
+@pytest.mark.parametrize("rule, code, expected", CASES, ids=[c[0] for c in CASES])
+async def test_flagship_fix(client, rule, code, expected):
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(uri=URI, language_id="python", version=1, text=code))
+    )
+    diags = [d for d in await diagnostics(client, URI, 1) if d.code == rule]
+    assert len(diags) == 1, [d.code for d in diags]
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=URI), range=diags[0].range, context=types.CodeActionContext(diagnostics=diags)
+        )
+    )
+    fix = next(a for a in actions if a.title.startswith(f"secure-ls ({rule}):") and "Suppress" not in a.title)
+    if fix.edit is None:
+        fix = await client.code_action_resolve_async(fix)
+    fixed = apply_text_edits(code, edits_of(fix.edit, URI))
+    assert expected in fixed
+    ast.parse(fixed)
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=URI, version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=fixed)],
+        )
+    )
+    assert [d for d in await diagnostics(client, URI, 2) if d.code == rule] == []
