@@ -663,6 +663,7 @@ def run(log_file: str | None = None) -> int:
         handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
     level = os.environ.get("SECURE_LS_LOG_LEVEL", "INFO").upper()
     logging.basicConfig(level=getattr(logging, level, logging.INFO), handlers=handlers, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("pygls").setLevel(logging.WARNING)
+    # pygls warns about every cancel of a request it already answered: noise, not news
+    logging.getLogger("pygls").setLevel(logging.ERROR)
     server.start_io()
     return 0
