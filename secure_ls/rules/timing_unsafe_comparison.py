@@ -46,6 +46,8 @@ class TimingUnsafeComparison(Rule):
         "def check(token):\n    return token == None\n",
         "def count(tokens, other_tokens):\n    return len(tokens) == len(other_tokens)\n",
         "def test_sign(signature, expected_signature):\n    assert signature == expected_signature\n",
+        "START_ELEMENT = 'START'\ndef handle(token):\n    return token == START_ELEMENT\n",
+        "import tokenize\ndef is_op(token):\n    return token == tokenize.OP\n",
     ]
     INVALID = [
         Example(
@@ -68,6 +70,8 @@ class TimingUnsafeComparison(Rule):
             return
         if isinstance(ctx.statement(node), ast.Assert):
             return
+        if any(_is_constant_name(side) for side in (left, right)):
+            return  # `token == END_ELEMENT`: an event type or enum, not a secret
         secret = self._secret_side(left, ctx) or self._secret_side(right, ctx)
         if secret is None:
             return
@@ -94,3 +98,9 @@ class TimingUnsafeComparison(Rule):
                 if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _DIGEST_METHODS:
                     return f"The digest `{node.id}`"
         return None
+
+
+def _is_constant_name(node: ast.expr) -> bool:
+    """An ALL_CAPS name or attribute: a constant (an enum member, an event type)."""
+    name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+    return bool(name) and name.isupper() and any(c.isalpha() for c in name)
