@@ -35,8 +35,8 @@ def _sample() -> list[Path]:
     return chosen + [fixcheck.STDLIB / k for k in _KNOWN if (fixcheck.STDLIB / k).exists()]
 
 
-@pytest.mark.skipif(not fixcheck.STDLIB.is_dir(), reason=f"no standard library sources at {fixcheck.STDLIB}")
 def test_fixes_are_safe_on_a_sample_of_the_standard_library():
+    assert fixcheck.STDLIB.is_dir(), f"no standard library sources at {fixcheck.STDLIB}: this test needs real code to fix"
     files = _sample()
     report = fixcheck.run(files)
     print("\n" + report.summary())

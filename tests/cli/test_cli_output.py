@@ -118,7 +118,7 @@ def test_version_console_script():
     script = Path(sys.executable).with_name("secure-ls")
     path = str(script) if script.exists() else shutil.which("secure-ls")
     if path is None:
-        pytest.skip("the secure-ls console script is not installed next to this Python")
+        pytest.fail("the secure-ls console script is not installed next to this Python: run scripts/test (pip install -e .)")
     proc = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=60)
     from secure_ls import __version__
 
