@@ -425,6 +425,16 @@ def _comment_lines(text: str) -> set[int] | None:
     return lines
 
 
+def argument(call: ast.Call, index: int | None, names: Iterable[str] = ()) -> ast.expr | None:
+    """The argument at position `index` (only before any *args) or passed by one of the keywords `names`."""
+    if index is not None and len(call.args) > index and not any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
+        return call.args[index]
+    for kw in call.keywords:
+        if kw.arg in names:
+            return kw.value
+    return None
+
+
 def keyword(call: ast.Call, name: str) -> ast.keyword | None:
     for kw in call.keywords:
         if kw.arg == name:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import ast
 import re
 
+from secure_ls.engine.context import argument  # noqa: F401 (re-exported for the rules)
+
 _TEST_CLASS = re.compile(r"^Test|Tests?$|TestCase$")
 _TEST_MODULES = ("pytest", "unittest", "nose", "hypothesis")
 # Top-level names only a Django settings module defines.
@@ -66,14 +68,6 @@ def is_non_production_config_class(cls: ast.ClassDef | None) -> bool:
     return cls is not None and bool(_NON_PRODUCTION_CLASS.search(cls.name))
 
 
-def argument(call: ast.Call, index: int | None, names: tuple[str, ...]) -> ast.expr | None:
-    """The argument at position `index` or passed as one of the keywords `names`."""
-    if index is not None and len(call.args) > index and not any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
-        return call.args[index]
-    for kw in call.keywords:
-        if kw.arg in names:
-            return kw.value
-    return None
 
 
 def has_star_args(call: ast.Call) -> bool:

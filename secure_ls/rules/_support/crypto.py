@@ -11,6 +11,7 @@ import ast
 import operator
 
 from secure_ls.engine import astutil
+from secure_ls.engine.context import argument as shared_argument
 
 _INT_OPS = {
     ast.Add: operator.add,
@@ -23,15 +24,10 @@ _INT_OPS = {
 
 
 def argument(call: ast.Call, index: int | None, *names: str) -> ast.expr | None:
-    """The argument at position `index` or passed as one of `names`."""
-    if index is not None and len(call.args) > index:
-        if any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
-            return None
-        return call.args[index]
-    for kw in call.keywords:
-        if kw.arg in names:
-            return kw.value
-    return None
+    """The argument at position `index` or passed as one of `names` (see context.argument)."""
+    if index is not None and len(call.args) > index and any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
+        return None  # unlike context.argument, a position hidden behind *args is not looked up by keyword
+    return shared_argument(call, index, names)
 
 
 def has_unpacking(call: ast.Call) -> bool:

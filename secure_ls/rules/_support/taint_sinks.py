@@ -13,6 +13,7 @@ import ast
 from collections.abc import Iterable
 
 from secure_ls.engine import catalog, flow
+from secure_ls.engine.context import argument, keyword  # noqa: F401 (re-exported for the rules)
 from secure_ls.engine.model import Confidence
 
 # Calls that open a file (or archive) named by their first argument.
@@ -28,21 +29,8 @@ OPENERS = frozenset(
 READ_METHODS = frozenset({"read", "read_bytes", "read_text", "open", "readlines", "readline", "getvalue", "decode", "encode", "buffer"})
 
 
-def argument(call: ast.Call, index: int | None, names: Iterable[str] = ()) -> ast.expr | None:
-    """The argument at position `index` (before any *args) or passed by one of `names`."""
-    if index is not None and len(call.args) > index and not any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
-        return call.args[index]
-    for kw in call.keywords:
-        if kw.arg in names:
-            return kw.value
-    return None
 
 
-def keyword(call: ast.Call, name: str) -> ast.keyword | None:
-    for kw in call.keywords:
-        if kw.arg == name:
-            return kw
-    return None
 
 
 def has_star_kwargs(call: ast.Call) -> bool:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 
 from secure_ls.engine import astutil, catalog, flow
+from secure_ls.engine.context import argument  # noqa: F401 (re-exported for the rules)
 from secure_ls.rules._support import strings
 
 # Request attributes that carry the address the client asked for: the host is
@@ -29,14 +30,6 @@ _TEST_MODULES = ("pytest", "unittest", "nose", "hypothesis")
 _TEST_NAME = re.compile(r"(?:^|_)(?:test|tests|testing)(?:_|$)|^Test|Tests?$|Testing|TestCase")
 
 
-def argument(call: ast.Call, index: int | None, names: Iterable[str] = ()) -> ast.expr | None:
-    """The argument at position `index` or passed by one of `names`."""
-    if index is not None and len(call.args) > index and not any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
-        return call.args[index]
-    for kw in call.keywords:
-        if kw.arg in names:
-            return kw.value
-    return None
 
 
 def is_client(part: flow.Part | None, ctx=None) -> bool:
