@@ -128,7 +128,11 @@ class Engine:
             external = {}
         else:
             external = imports_resolver(base.imports.values()) if imports_resolver is not None and base.imports else {}
-        if previous is not None and previous.external == external:
+        if self._lazy is not None:
+            # what calls will look up is not known yet: key the caches by the workspace's state,
+            # or a helper edited in another module leaves this file's findings stale
+            external_fingerprint = hash(imports_resolver.state())
+        elif previous is not None and previous.external == external:
             external, external_fingerprint = previous.external, previous.external_fingerprint
         else:
             external_fingerprint = hash(frozenset(external.items())) if external else 0

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import itertools
 import logging
 import os
 import threading
@@ -381,6 +382,8 @@ def _callees_first(needs: list[set[int]]) -> list[int]:
 
 # ---- the workspace ----------------------------------------------------------
 
+_WORKSPACE_IDS = itertools.count()
+
 ImportsResolver = Callable[[Iterable[str]], dict[str, FunctionSummary]]
 
 
@@ -411,6 +414,7 @@ class WorkspaceSummaries:
         self._symbols: dict[int, tuple[ast.Module, ModuleSymbols]] = {}
         self._lock = threading.RLock()
         self.version = 0  # bumped whenever some summary changes
+        self.identity = next(_WORKSPACE_IDS)  # tells apart two workspaces that hold the same paths
         self.listeners: list[Callable[[str], None]] = []
 
     # -- filling
@@ -736,6 +740,10 @@ class Resolver:
     def lazy(self) -> "LazySummaries":
         """A mapping that resolves external functions when a call asks for them (one-off analyses)."""
         return LazySummaries(self)
+
+    def state(self) -> tuple[int, int]:
+        """Changes whenever a lazily looked-up summary may differ: part of cache keys."""
+        return (self.workspace.identity, self.workspace.version)
 
     def publish(self, summaries: Mapping[str, FunctionSummary], text: str | None = None, wanted: frozenset[str] | None = None) -> None:
         if self.path is not None and self.path.endswith((".py", ".pyw")):

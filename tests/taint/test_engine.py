@@ -145,6 +145,17 @@ def test_relative_imports_and_packages(tmp_path):
     assert found == [("items.py", 5, Confidence.HIGH), ("items.py", 8, Confidence.HIGH)]
 
 
+def test_a_second_check_in_the_same_process_sees_an_edited_helper(tmp_path):
+    # the caller's text is the same in both runs: only the helper in the other module changed
+    app = "import os\nfrom pkg.util import target\n\ndef run():\n    os.system('ping ' + target())\n"
+    _write(tmp_path, {"pkg/__init__.py": "", "pkg/app.py": app, "pkg/util.py": "from flask import request\n\ndef target():\n    return request.args['t']\n"})
+    first = check_paths([str(tmp_path)], Settings(), jobs=1)
+    assert [f.confidence for r in first for f in r.findings if f.rule_id == "SLS102"] == [Confidence.HIGH]
+    _write(tmp_path, {"pkg/util.py": "import shlex\nfrom flask import request\n\ndef target():\n    return shlex.quote(request.args['t'])\n"})
+    second = check_paths([str(tmp_path)], Settings(), jobs=1)
+    assert [f for r in second for f in r.findings if f.rule_id == "SLS102"] == []
+
+
 def test_cli_runs_in_parallel_with_cross_module_summaries(tmp_path):
     files = {"pkg/__init__.py": "", "pkg/util.py": "from flask import request\n\ndef target():\n    return request.args['t']\n"}
     for i in range(10):
