@@ -52,6 +52,7 @@ class LdapInjection(Rule):
         'import ldap\nGROUP = "admins"\n\ndef admins(conn):\n    return conn.search_s("dc=example,dc=com", ldap.SCOPE_SUBTREE, f"(cn={GROUP})")\n',
         'from ldap3 import Connection\nfrom ldap3.utils.conv import escape_filter_chars\n\ndef find(conn, name):\n    conn.search("dc=example,dc=com", "(uid=%s)" % escape_filter_chars(name))\n',
         'def find(index, term):\n    return index.search("docs", f"title:{term}")\n',
+        'import ldap\nfrom ldap.filter import escape_filter_chars\n\ndef any_of(conn, names):\n    filt = "(|"\n    for name in names:\n        filt += f"(uid={escape_filter_chars(name)})"\n    return conn.search_s("dc=example,dc=com", ldap.SCOPE_SUBTREE, filt + ")")\n',
     ]
     INVALID = [
         Example(
@@ -66,6 +67,8 @@ class LdapInjection(Rule):
             'import ldap\n\ndef members(conn, group, base):\n    return conn.search_s(base, ldap.SCOPE_SUBTREE, filterstr="(memberOf=cn=%s,ou=groups)" % group)\n',
             fixed='import ldap\nfrom ldap.filter import escape_filter_chars\n\ndef members(conn, group, base):\n    return conn.search_s(base, ldap.SCOPE_SUBTREE, filterstr="(memberOf=cn=%s,ou=groups)" % escape_filter_chars(group))\n',
         ),
+        # assembled in a loop: escaping belongs inside the loop, so no one-click fix
+        Example('import ldap\n\ndef any_of(conn, names):\n    filt = "(|"\n    for name in names:\n        filt += f"(uid={name})"\n    filt += ")"\n    return conn.search_s("dc=example,dc=com", ldap.SCOPE_SUBTREE, filt)\n'),
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
@@ -79,7 +82,7 @@ class LdapInjection(Rule):
             library, filt = "ldap3", web.argument(node, 1, ("search_filter",))
         if library is None or filt is None:
             return
-        built, via = web.built_value(ctx, filt)
+        built, via = web.built_value(ctx, filt, "ldap")
         if not strings.is_built(built):
             return
         parts = strings.pieces(built)
@@ -93,7 +96,7 @@ class LdapInjection(Rule):
         fix = None
         if parts is not None and all(web.wrappable(ctx, v) for v in unsafe):
             name, import_line = _ESCAPERS[library]
-            if via is None or _single_use(ctx, via, filt):
+            if built is filt or (via is not None and _single_use(ctx, via, filt)):
                 fix = Fix(
                     f"Escape the inserted values with `{name}`",
                     tuple(web.wrap_edits(ctx, unsafe, name)),

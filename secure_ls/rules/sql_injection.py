@@ -7,7 +7,7 @@ import re
 
 from secure_ls.engine import astutil, flow
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import strings
+from secure_ls.rules._support import strings, web
 from secure_ls.rules.base import Example, Rule
 
 # Methods that run SQL given as their first argument, on any connection/cursor.
@@ -126,8 +126,8 @@ class SqlInjection(Rule):
         if sink is None:
             return
         kind, query = sink
-        built, via = self._built_query(query, ctx)
-        if built is None:
+        built, via = web.built_value(ctx, query, "sql")
+        if not strings.is_built(built):
             return
         parts = strings.pieces(built)
         if parts is not None:
@@ -141,19 +141,15 @@ class SqlInjection(Rule):
             literal = " ".join(ctx.string_value(v) or "" for v in ctx.assigned_values(query)) + " " + literal
         if kind == "method" and not (_SQL_START.search(literal) or _SQL_INSIDE.search(literal)):
             return  # `.execute(...)` on something that is not a database
-        worst = None
-        for value in dynamic:
-            part = ctx.origin(value).risk("sql")
-            if part is not None and (worst is None or flow._RANK[part.kind] > flow._RANK[worst.kind]):
-                worst = part
+        worst, worst_value = web.worst_value(ctx, dynamic, "sql")
         if worst is None:
             return
         identifiers = parts is not None and _identifier_positions(parts)
         fix = None
         if parts is not None and not identifiers:
             fix = _parameterize(node, query, built, via, parts, ctx)
-        shown = ctx.text(worst_node(dynamic, ctx, worst)) if dynamic else ""
-        source = _describe(worst)
+        shown = ctx.text(worst_value)
+        source = web.describe(worst)
         where = f"(`{shown}`)" if shown and f"`{shown}`" not in source and len(shown) <= 60 else ""
         if identifiers:
             message = (
@@ -175,58 +171,20 @@ class SqlInjection(Rule):
         name = ctx.call_name(node)
         if name in _SQL_FUNCTIONS:
             index = _SQL_FUNCTIONS[name]
-            arg = _argument(node, index, ("sql", "query", "text"))
+            arg = web.argument(node, index, ("sql", "query", "text"))
             return ("function", arg) if arg is not None else None
         func = node.func
         if not isinstance(func, ast.Attribute):
             return None
         if func.attr in _EXECUTE_METHODS or func.attr in _RAW_METHODS or (func.attr in _ASYNCPG_METHODS and ctx.imports("asyncpg")):
-            arg = _argument(node, 0, ("sql", "query", "operation", "statement", "raw_query", "where"))
+            arg = web.argument(node, 0, ("sql", "query", "operation", "statement", "raw_query", "where"))
             if arg is None:
                 return None
             return ("method", arg)
         if func.attr in ("read_sql", "read_sql_query"):
-            arg = _argument(node, 0, ("sql",))
+            arg = web.argument(node, 0, ("sql",))
             return ("method", arg) if arg is not None else None
         return None
-
-    def _built_query(self, query: ast.expr, ctx) -> tuple[ast.expr | None, ast.stmt | None]:
-        """The string-building expression behind `query`, and the assignment it came from."""
-        if strings.is_built(query):
-            return query, None
-        if isinstance(query, ast.Name):
-            values = ctx.assigned_values(query)
-            if len(values) == 1 and strings.is_built(values[0]):
-                stmt = ctx.statement(values[0])
-                return values[0], stmt if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
-            built = [v for v in values if strings.is_built(v)]
-            if built:
-                return built[0], None
-        return None, None
-
-
-def _argument(call: ast.Call, index: int, names: tuple[str, ...]) -> ast.expr | None:
-    if len(call.args) > index and not isinstance(call.args[index], ast.Starred):
-        return call.args[index]
-    for kw in call.keywords:
-        if kw.arg in names:
-            return kw.value
-    return None
-
-
-def worst_node(dynamic: list[ast.expr], ctx, worst: flow.Part) -> ast.expr:
-    for value in dynamic:
-        if ctx.origin(value).risk("sql") == worst:
-            return value
-    return dynamic[0]
-
-
-def _describe(part: flow.Part) -> str:
-    if part.kind == flow.UNTRUSTED:
-        return part.label
-    if part.kind == flow.PARAM:
-        return f"the parameter `{part.label}`"
-    return "non-constant data"
 
 
 def _identifier_positions(parts: list[strings.Piece]) -> bool:

@@ -85,7 +85,7 @@ class XPathInjection(Rule):
         expr = web.argument(node, 0, ("path", "_path"))
         if expr is None:
             return
-        built, via = web.built_value(ctx, expr)
+        built, via = web.built_value(ctx, expr, "xpath")
         if not strings.is_built(built):
             return
         parts = strings.pieces(built)
@@ -104,7 +104,7 @@ class XPathInjection(Rule):
             return
         part, worst = web.worst_value(ctx, unsafe, "xpath")
         fix = None
-        if kind == "xpath" and via is None and parts is not None and len(unsafe) == len(values):
+        if kind == "xpath" and built is expr and parts is not None and len(unsafe) == len(values):
             fix = _variables_fix(node, built, parts, ctx)
         ctx.report(
             self,

@@ -139,17 +139,36 @@ def describe_value(ctx, part: flow.Part, node: ast.AST) -> str:
     return f"{describe(part)} `{text}`" if len(text) <= 80 else describe(part)
 
 
-def built_value(ctx, expr: ast.expr) -> tuple[ast.expr, ast.stmt | None]:
-    """`expr`, or the string-building expression assigned to it just before (one assignment)."""
+def built_value(ctx, expr: ast.expr, sink: str | None = None) -> tuple[ast.expr, ast.stmt | None]:
+    """The string-building expression behind `expr`, and the plain assignment it came from.
+
+    `expr` itself when it is built in place. For a name: its one built value
+    (with the `x = ...` statement, so a fix may rewrite it there). A name
+    assembled piece by piece (`q += ...` in a loop, branches) gives, when the
+    caller names its `sink`, the built piece carrying the worst data for it,
+    with no statement: there is no single place to fix. Rules that only read
+    the start of the string (a fixed scheme or host) pass no sink, because a
+    later piece says nothing about the start. Otherwise `expr` unchanged.
+    """
     if strings.is_built(expr):
         return expr, None
     if isinstance(expr, ast.Name):
         values = ctx.assigned_values(expr)
         if len(values) == 1 and strings.is_built(values[0]):
             stmt = ctx.statement(values[0])
-            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and stmt.value is values[0]:
-                return values[0], stmt
+            single = isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and stmt.value is values[0]
+            return values[0], stmt if single else None
+        built = [v for v in values if strings.is_built(v)]
+        if built and sink is not None:
+            return max(built, key=lambda v: _rank(ctx, v, sink)), None
     return expr, None
+
+
+def _rank(ctx, built: ast.expr, sink: str) -> int:
+    parts = strings.pieces(built)
+    values = strings.values(parts) if parts is not None else [built]
+    part, _ = worst_value(ctx, values, sink)
+    return -1 if part is None else flow._RANK[part.kind]
 
 
 def names_in(node: ast.AST) -> set[str]:
