@@ -130,17 +130,21 @@ class ReflectedXss(Rule):
 
     def _check(self, body: ast.expr, family: str, ctx) -> None:
         fixable = True
-        built, _ = web.built_value(ctx, body)
+        built, via = web.built_value(ctx, body, "html")
         if strings.is_built(built):
+            # HTML assembled in several steps: escaping one piece would leave the others
+            fixable = built is body or via is not None
             parts = strings.pieces(built)
             if parts is None:
                 return
             targets = [v for v in strings.values(parts) if _reflected(v, ctx)]
-        elif isinstance(body, ast.Call) and isinstance(body.func, ast.Name) and body.func.id in ctx.module.defined:
-            # HTML made by a helper of this module (`make_response(greeting())`):
-            # its summary says whether it returns request data unescaped
+        elif isinstance(body, ast.Call) and not _is_request_get(body):
+            # HTML made by a helper, in this module or another of the workspace
+            # (`make_response(greeting())`): its summary says whether it returns
+            # request data unescaped. Calls nothing is known about hand taint
+            # back only as "unknown", which is not reported here.
             part = ctx.origin(body).risk("html")
-            if part is not None and part.kind == "untrusted":
+            if _reflected(body, ctx):
                 ctx.report(
                     self,
                     body,
