@@ -107,6 +107,14 @@ class UnitContext:
         self._qualified[key] = result
         return result
 
+    def module_made_by(self, name: ast.Name) -> str | None:
+        """The callee whose result a module-level name holds (`ENV = jinja2.Environment()`),
+        when `name` refers to that module-level binding and no local one."""
+        made_by = self.module.made_by.get(name.id)
+        if made_by is None or self._locally_bound(name):
+            return None
+        return made_by
+
     def _locally_bound(self, name: ast.Name) -> bool:
         """Whether any enclosing function/class scope binds `name` (so imports may be shadowed)."""
         scope = self.scope(name)

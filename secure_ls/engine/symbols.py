@@ -22,6 +22,7 @@ class UnitSymbols:
     constants: frozenset[str]  # names bound to a literal (or literal-only expression)
     imported_modules: frozenset[str]  # every module imported anywhere in the unit
     strings: tuple[tuple[str, str], ...] = ()  # name -> value of top-level string constants
+    made_by: tuple[tuple[str, str], ...] = ()  # name -> dotted callee as spelled (`ENV = jinja2.Environment()`)
 
 
 @dataclass
@@ -31,6 +32,9 @@ class ModuleSymbols:
     defined: set[str] = field(default_factory=set)
     imported_modules: set[str] = field(default_factory=set)
     strings: dict[str, str] = field(default_factory=dict)  # top-level string constants
+    # names bound once, to a call's result: name -> the callee's qualified name, so a
+    # function using the module's `ENV = jinja2.Environment()` knows what ENV is
+    made_by: dict[str, str] = field(default_factory=dict)
     functions: dict[str, object] = field(default_factory=dict)  # name -> summary (taint)
     is_test_file: bool = False  # set from the file's path: tests use secrets and asserts legitimately
 
@@ -42,6 +46,7 @@ class ModuleSymbols:
                 frozenset(self.defined),
                 frozenset(self.imported_modules),
                 frozenset(self.strings.items()),
+                frozenset(self.made_by.items()),
                 self.is_test_file,
             )
         )
@@ -63,10 +68,17 @@ class ModuleSymbols:
             for name in unit.constants:
                 module.constants.add(name)
             module.strings.update(unit.strings)
+            module.made_by.update(unit.made_by)
         # A name rebound elsewhere is no longer known to be constant.
         module.constants = {n for n in module.constants if counts.get(n) == 1}
         module.strings = {n: v for n, v in module.strings.items() if n in module.constants}
+        module.made_by = {n: module._qualify_dotted(callee) for n, callee in module.made_by.items() if counts.get(n) == 1}
         return module
+
+    def _qualify_dotted(self, dotted: str) -> str:
+        head, dot, rest = dotted.partition(".")
+        qualified = self.imports.get(head)
+        return qualified + dot + rest if qualified is not None else dotted
 
 
 def import_bindings(node: ast.Import | ast.ImportFrom) -> list[tuple[str, str]]:
@@ -98,6 +110,7 @@ def summarize(tree: ast.Module) -> UnitSymbols:
     bindings: list[tuple[str, str | None]] = []
     constants: set[str] = set()
     strings: list[tuple[str, str]] = []
+    made_by: list[tuple[str, str]] = []
     modules: set[str] = set()
     for node in _statements(tree.body):
         if isinstance(node, ast.Import):
@@ -125,7 +138,22 @@ def summarize(tree: ast.Module) -> UnitSymbols:
                         constants.add(target.id)
                         if isinstance(value, ast.Constant) and isinstance(value.value, str) and len(value.value) < 4096:
                             strings.append((target.id, value.value))
-    return UnitSymbols(tuple(bindings), frozenset(constants), frozenset(modules), tuple(strings))
+            elif isinstance(value, ast.Call) and len(targets) == 1 and isinstance(targets[0], ast.Name):
+                callee = _dotted(value.func)
+                if callee is not None:
+                    made_by.append((targets[0].id, callee))
+    return UnitSymbols(tuple(bindings), frozenset(constants), frozenset(modules), tuple(strings), tuple(made_by))
+
+
+def _dotted(node: ast.AST) -> str | None:
+    names = []
+    while isinstance(node, ast.Attribute):
+        names.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    names.append(node.id)
+    return ".".join(reversed(names))
 
 
 def _statements(body: list[ast.stmt]):

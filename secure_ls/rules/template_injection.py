@@ -76,6 +76,7 @@ class TemplateInjection(Rule):
         'from jinja2.sandbox import SandboxedEnvironment\nfrom flask import request\n\ndef preview():\n    return SandboxedEnvironment().from_string(request.form["template"]).render()\n',
         'from jinja2 import Template\n\ndef load(path):\n    with open(path) as fh:\n        return Template(fh.read())\n',
         'class Page:\n    def from_string(self, s):\n        return s\n\ndef f(p, x):\n    return p.from_string(f"<b>{x}</b>")\n',
+        'from jinja2.sandbox import SandboxedEnvironment\nfrom flask import request\n\nSANDBOX = SandboxedEnvironment()\n\ndef preview():\n    return SANDBOX.from_string("<p>" + request.form["body"] + "</p>").render()\n',
     ]
     INVALID = [
         Example(
@@ -92,6 +93,11 @@ class TemplateInjection(Rule):
         ),
         Example(
             'from flask import Flask, request\n\napp = Flask(__name__)\n\n@app.route("/preview", methods=["POST"])\ndef preview():\n    return app.jinja_env.from_string(request.form["body"]).render()\n',
+        ),
+        # the environment is made once at module level, the template in a view
+        Example(
+            'import jinja2\nfrom flask import request\n\nENV = jinja2.Environment(autoescape=True)\n\ndef greet():\n    return ENV.from_string("<p>Hello " + request.args["name"] + "</p>").render()\n',
+            fixed='import jinja2\nfrom flask import request\n\nENV = jinja2.Environment(autoescape=True)\n\ndef greet():\n    return ENV.from_string("<p>Hello {{ name }}</p>").render(name=request.args["name"])\n',
         ),
         Example(
             'from mako.template import Template\n\ndef banner(title):\n    return Template("<div class=\'banner\'>" + title + "</div>").render()\n',

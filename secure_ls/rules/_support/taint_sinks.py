@@ -73,10 +73,13 @@ def single_value(node: ast.AST, ctx) -> ast.expr | None:
 
 
 def built_by(node: ast.AST, ctx) -> str | None:
-    """The qualified name of the call that made `node` (`tar` from `tar = tarfile.open(p)`)."""
+    """The qualified name of the call that made `node` (`tar` from `tar = tarfile.open(p)`),
+    in this function or, for a name it does not bind, at the module's top level."""
     value = single_value(node, ctx) if isinstance(node, ast.Name) else node
     if isinstance(value, ast.Call):
         return ctx.call_name(value)
+    if isinstance(node, ast.Name):
+        return ctx.module_made_by(node)
     return None
 
 
