@@ -144,8 +144,11 @@ class Engine:
             # a one-off analysis of a file whose summaries the workspace already has (CLI)
             summaries_state = _Summaries([{}] * len(units), known, _by_head(known), frozenset(known))
         else:
-            # an editor's document hands its summaries to the other documents: all of them
-            everything = key is not None and getattr(imports_resolver, "publish", None) is not None
+            # An editor's document hands its summaries to the other documents: all of
+            # them. Not on the first analysis, though: there only what this file calls
+            # is summarised, so its diagnostics come first; complete_summaries() adds
+            # the rest when the editor is idle.
+            everything = key is not None and previous is not None and getattr(imports_resolver, "publish", None) is not None
             summaries_state = self._summarize(units, layout, previous if same else None, base, fingerprint, external, everything)
         local = summaries_state.local
         if same and local is previous.summaries.local:
@@ -192,7 +195,7 @@ class Engine:
         if publish is not None and known is None:
             # the CLI analyses the file on disk: its summaries are the file's;
             # an editor buffer's are its unsaved version's
-            publish(local, text if key is None else None, summaries_state.wanted)
+            publish(local, text if key is None else None, summaries_state.wanted, source=text if key is not None else None)
         self._add_imports(result.findings, units, module, newline)
         if newline != "\n":
             result.findings = [_with_newline(f, newline) for f in result.findings]
@@ -248,6 +251,35 @@ class Engine:
             self._facts[parsed.text] = cached
             self._charge(len(parsed.text))
         return cached
+
+    def has_partial_summaries(self, key: object) -> bool:
+        """Whether the document's session summarised only the functions it calls itself."""
+        session = self._sessions.get(key)
+        return session is not None and session.summaries.wanted is not None
+
+    def complete_summaries(self, key: object, imports_resolver) -> bool:
+        """Summarises every function of the document's last analysis and publishes them
+        (other modules may import functions this one never calls).
+
+        The document's findings stay valid: they depend only on the functions it
+        calls, whose summaries do not change. Returns False when one did change
+        after all (a recursion settled differently) and the document must be
+        analysed again.
+        """
+        session = self._sessions.get(key)
+        publish = getattr(imports_resolver, "publish", None)
+        if session is None or session.summaries.wanted is None or publish is None:
+            return True
+        old = session.summaries.local
+        self._lazy = None
+        state = self._summarize(session.units, None, None, session.base, session.fingerprint, session.external, everything=True)
+        if any(state.local.get(name) != summary for name, summary in old.items()):
+            self._sessions.pop(key, None)
+            return False
+        session.summaries = dataclasses.replace(state, changed_heads=frozenset())
+        session.module = dataclasses.replace(session.base, functions={**session.external, **state.local})
+        publish(state.local, None, None)
+        return True
 
     def _summarize(self, units, layout, previous, base: ModuleSymbols, fingerprint: int, external: dict, everything: bool = False) -> "_Summaries":
         """Summaries of the module's functions, recomputing only what an edit can change.

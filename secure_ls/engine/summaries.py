@@ -408,7 +408,8 @@ class WorkspaceSummaries:
         self._by_path: dict[str, dict[str, FunctionSummary]] = {}
         self._texts: dict[str, int] = {}
         # files read on first use and summarised only for the names imported so far
-        self._partial: dict[str, tuple] = {}  # path -> (tree, digest, names, computed summaries)
+        # path -> (tree, or the source not parsed yet, or None: read the file; digest; names; computed summaries)
+        self._partial: dict[str, tuple] = {}
         self._paths: dict[tuple[str, str | None], str | None] = {}  # module name lookups
         self._resolvers: dict[str | None, Resolver] = {}
         self._symbols: dict[int, tuple[ast.Module, ModuleSymbols]] = {}
@@ -453,14 +454,20 @@ class WorkspaceSummaries:
         return self.update(path, text)
 
     def publish(
-        self, path: str, summaries: Mapping[str, FunctionSummary], text: str | None = None, wanted: frozenset[str] | None = None
+        self,
+        path: str,
+        summaries: Mapping[str, FunctionSummary],
+        text: str | None = None,
+        wanted: frozenset[str] | None = None,
+        source: str | None = None,
     ) -> bool:
         """Stores summaries the engine already computed for `path` (no re-parse).
 
         With `text`, they count as the file's summaries for that text (the
-        CLI: the file on disk); without, as an editor's unsaved version.
-        With `wanted`, only those functions were summarised (the ones the
-        file itself calls): others are computed from the file when asked for.
+        CLI: the file on disk); without, as an editor's unsaved version,
+        whose text is `source`. With `wanted`, only those functions were
+        summarised (the ones the file itself calls): others are computed when
+        asked for, from `source` or else from the file.
         """
         path = os.path.abspath(path)
         digest = hash(text) if text is not None else None
@@ -468,7 +475,7 @@ class WorkspaceSummaries:
             if wanted is None:
                 self._partial.pop(path, None)
             else:
-                self._partial[path] = (None, digest, frozenset(wanted), {})
+                self._partial[path] = (source, digest, frozenset(wanted), {})
         return self._store(path, digest, dict(summaries))
 
     def known(self, path: str, text: str) -> dict[str, FunctionSummary] | None:
@@ -566,10 +573,14 @@ class WorkspaceSummaries:
             tree, digest, names, computed = partial
             if wanted is not None and wanted <= names:
                 return found
-        if partial is not None and tree is None:  # published by the engine: read the rest from the file
+        if partial is not None and not isinstance(tree, ast.Module):
+            # published by the engine: the rest comes from the editor's text, or else the file
             try:
-                with open(path, encoding="utf-8", errors="replace") as fh:
-                    text = fh.read()
+                if tree is None:
+                    with open(path, encoding="utf-8", errors="replace") as fh:
+                        text = fh.read()
+                else:
+                    text = tree
                 tree = ast.parse(text)
             except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
                 return found
@@ -745,9 +756,11 @@ class Resolver:
         """Changes whenever a lazily looked-up summary may differ: part of cache keys."""
         return (self.workspace.identity, self.workspace.version)
 
-    def publish(self, summaries: Mapping[str, FunctionSummary], text: str | None = None, wanted: frozenset[str] | None = None) -> None:
+    def publish(
+        self, summaries: Mapping[str, FunctionSummary], text: str | None = None, wanted: frozenset[str] | None = None, source: str | None = None
+    ) -> None:
         if self.path is not None and self.path.endswith((".py", ".pyw")):
-            self.workspace.publish(self.path, summaries, text, wanted)
+            self.workspace.publish(self.path, summaries, text, wanted, source)
 
     def own(self, text: str) -> dict[str, FunctionSummary] | None:
         """This file's summaries if the workspace already computed them for this very text."""

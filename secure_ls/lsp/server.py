@@ -45,6 +45,8 @@ CONFIG_SECTION = "secure-ls"
 # The longest an edit waits for its analysis while edits arrive faster than they
 # can be analysed (a paste storm, a fuzzer): then a burst costs one analysis.
 FLUSH_DELAY = 0.05
+# How long after a document's first diagnostics the rest of its functions are summarised.
+COMPLETION_DELAY = 0.3
 
 
 class _Protocol(LanguageServerProtocol):
@@ -89,6 +91,7 @@ class SecureLanguageServer(LanguageServer):
         self._config_errors: set[str] = set()
         self._fetching: set[tuple[str, str]] = set()
         self._json_cache: dict[str, dict] = {}
+        self._completing: set[str] = set()
         self.pull = False
 
     # ---- client capabilities ----------------------------------------------
@@ -191,10 +194,43 @@ class SecureLanguageServer(LanguageServer):
                 self.publish(doc)
         if dirty:
             self._last_analysis_seconds = time.perf_counter() - started
+            self._schedule_completion(dirty)
         if dirty and self.pull and self._refresh_pending:
             self._refresh_pending = False
             if self._capability("workspace", "diagnostics", "refresh_support"):
                 self.workspace_diagnostic_refresh(None)
+
+    def _schedule_completion(self, uris: set[str]) -> None:
+        """A newly opened document's first analysis summarised only the functions it
+        calls (engine.complete_summaries): summarise the rest, for the documents
+        importing from it, once its diagnostics are out and the editor is quiet."""
+        waiting = {uri for uri in uris if uri not in self._completing}
+        if not waiting:
+            return
+        self._completing |= waiting
+        asyncio.get_running_loop().call_later(COMPLETION_DELAY, self._complete_summaries, waiting)
+
+    def _complete_summaries(self, uris: set[str]) -> None:
+        self._completing -= uris
+        for uri in uris:
+            doc = self.documents.get(uri)
+            if doc is None or not _is_python(doc):
+                continue
+            if self._dirty:  # edits are waiting: their diagnostics come first
+                self._schedule_completion({uri})
+                continue
+            path = uri_to_path(uri) or uri
+            engine = engine_for(self.settings_for(uri))
+            if not engine.has_partial_summaries(uri):
+                continue
+            try:
+                valid = engine.complete_summaries(uri, workspace_index.resolver(self, path))
+            except Exception:
+                log.exception("summarising %s failed", uri)
+                continue
+            if not valid:
+                self.analyses.pop(uri, None)
+                self.mark_dirty(uri)
 
     _refresh_pending = False
     _config_ready = True  # False from `initialize` until the client's settings have been pulled
@@ -460,6 +496,9 @@ def _is_python(doc: Document) -> bool:
 
 # ---------------------------------------------------------------------------
 server = SecureLanguageServer()
+# A few lines that take the engine through parsing, summaries, the flow pass and
+# a finding, so the first real document does not pay for first-use set-up.
+_WARM_UP = "import os\n\ndef helper(name):\n    return name.strip()\n\ndef run(arg):\n    os.system('ls ' + helper(arg))\n"
 
 
 @server.feature(types.INITIALIZE)
@@ -475,9 +514,10 @@ def on_initialize(ls: SecureLanguageServer, params: types.InitializeParams) -> N
             ls.editor_settings.update(options["settings"])
     if params.process_id:
         _watch_parent(params.process_id)
-    # Import the rules now, while the editor waits for `initialize` anyway, rather
-    # than on the first didOpen (they take a few hundred milliseconds to load).
-    engine_for(Settings())
+    # Import the rules and what analysis loads lazily now, while the editor waits
+    # for `initialize` anyway, rather than on the first didOpen (a few hundred ms).
+    engine_for(Settings()).analyze(_WARM_UP)
+    deps_bridge.is_dependency_file("requirements.txt")
 
 
 @server.feature(types.INITIALIZED)

@@ -97,3 +97,27 @@ async def test_an_open_document_publishes_its_summaries(tmp_path):
     workspace_index.closed(ls, util.as_uri())
     third = engine.analyze(app.read_text(), key="app", imports_resolver=workspace_index.resolver(ls, str(app)))
     assert [f.confidence for f in third.findings if f.rule_id == "SLS102"] == [Confidence.HIGH]
+
+
+async def test_first_analysis_defers_summaries_nobody_in_the_file_calls(tmp_path):
+    # the editor restores an unsaved util.py: its buffer differs from the file on disk
+    _project(tmp_path)
+    ls = FakeServer(tmp_path)
+    index = workspace_index._index_of(ls)
+    index._loop = asyncio.get_running_loop()
+    engine = Engine()
+    util = tmp_path / "pkg" / "util.py"
+    app = tmp_path / "pkg" / "app.py"
+    buffer = "import shlex\nfrom flask import request\n\ndef target():\n    return shlex.quote(request.args['t'])\n"
+    util_resolver = workspace_index.resolver(ls, str(util))
+    engine.analyze(buffer, key="util", imports_resolver=util_resolver)
+    assert engine.has_partial_summaries("util")  # util.py calls none of its own functions
+    # app.py still sees target() as the buffer has it (quoted), not as the file has it
+    result = engine.analyze(app.read_text(), key="app", imports_resolver=workspace_index.resolver(ls, str(app)))
+    assert [f for f in result.findings if f.rule_id == "SLS102"] == []
+    # completing publishes every summary and leaves util.py's findings as they were
+    before = engine.analyze(buffer, key="util", imports_resolver=util_resolver).findings
+    assert engine.complete_summaries("util", util_resolver)
+    assert not engine.has_partial_summaries("util")
+    assert "target" in index.workspace_for(str(util)).summaries(str(util))
+    assert engine.analyze(buffer, key="util", imports_resolver=util_resolver).findings == before
