@@ -309,7 +309,7 @@ class FlowAnalyzer:
             return self._block(stmt.orelse, env)
         then_env = dict(env)
         else_env = dict(env)
-        validated, when, sinks = _validation(stmt.test, self._qualify, self._origin)
+        validated, when, sinks = _validation(stmt.test, self._qualify, self._origin, self._single_value)
         # `if x not in ALLOWED: return` makes x safe after the if; so does the
         # positive branch of `if x in ALLOWED:`.
         if validated and when:
@@ -331,6 +331,11 @@ class FlowAnalyzer:
         else:
             return False
         return True
+
+    def _single_value(self, name: ast.Name) -> ast.expr | None:
+        """The one expression a name read holds (`parsed` in `parsed = urlparse(url)`)."""
+        binding = self.facts.loads.get(id(name))
+        return binding.values[0] if binding is not None and len(binding.values) == 1 else None
 
     def _bind(self, target: ast.AST, origin: Origin, value: ast.expr | None, env: Env) -> None:
         if isinstance(target, ast.Name):
@@ -513,6 +518,13 @@ class FlowAnalyzer:
             if _is_request_object(func.value) and func.attr in catalog.REQUEST_ATTRIBUTES:
                 return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", steps=(_step(node, "read from the HTTP request"),))}))
             receiver = self._origin(func.value)
+            if func.attr == "replace" and _removed_line_breaks(node) >= {"\r", "\n"}:
+                # `.replace("\r", "").replace("\n", "")`: no forged log lines any more
+                return receiver.join(self._join_all(args)).sanitized(frozenset({"log"}))
+            if func.attr == "get" and receiver.is_constant and node.args and not node.keywords:
+                # `COMMANDS.get(name, default)` on a table of constants: one of its
+                # values or the default, whatever the key (like `COMMANDS[name]`)
+                return self._join_all(node.args[1:])
             if func.attr in catalog.PROPAGATING_METHODS or receiver.risk() and receiver.risk().kind == UNTRUSTED:
                 return receiver.join(self._join_all(args))
             if isinstance(func.value, ast.Constant):
@@ -574,6 +586,20 @@ def _describe_call(func: ast.AST) -> str:
     if isinstance(func, ast.Attribute):
         return func.attr + "()"
     return "a call"
+
+
+def _removed_line_breaks(call: ast.Call) -> set[str]:
+    """The line-break characters a chain of `.replace(old, new)` calls removes."""
+    removed: set[str] = set()
+    node: ast.AST = call
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "replace" and len(node.args) >= 2:
+        old, new = node.args[0], node.args[1]
+        if not (isinstance(old, ast.Constant) and isinstance(new, ast.Constant) and isinstance(old.value, str) and isinstance(new.value, str)):
+            break
+        if old.value in ("\r", "\n") and "\r" not in new.value and "\n" not in new.value:
+            removed.add(old.value)
+        node = node.func.value
+    return removed
 
 
 def _is_request_object(node: ast.AST) -> bool:
@@ -645,7 +671,11 @@ def _is_django_view(func: ast.AST) -> bool:
         return False
     names = [a.arg for a in (*getattr(func.args, "posonlyargs", ()), *func.args.args)]
     if names[:1] == ["request"] and len(names) > 1:
-        return True
+        # a view answers with a response (`return render(...)`) or is decorated
+        # (`@login_required`); a helper taking the request returns plain values
+        return bool(func.decorator_list) or any(
+            isinstance(node, ast.Return) and isinstance(node.value, ast.Call) for node in astutil.walk(func)
+        )
     return names[:2] == ["self", "request"] and len(names) > 2 and getattr(func, "name", "") in catalog.VIEW_METHODS
 
 
@@ -698,13 +728,27 @@ _DIGEST_CHECKS = frozenset({"hmac.compare_digest", "secrets.compare_digest"})
 _SAFE_URL_PREFIX = re.compile(r"^(https?://[^/]+/|/[^/\\])")
 
 
-def _validation(test: ast.expr, qualify, origin=None) -> tuple[set[str], bool, frozenset[str]]:
-    """Names a test validates, whether they are valid when the test is true, and for which sinks."""
+def _validation(test: ast.expr, qualify, origin=None, value_of=None) -> tuple[set[str], bool, frozenset[str]]:
+    """Names a test validates, whether they are valid when the test is true, and for which sinks.
+
+    `value_of` gives the one value a name holds, so `parsed.netloc` reads as
+    `urlparse(url).netloc` when `parsed = urlparse(url)`.
+    """
     positive = True
     while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         test, positive = test.operand, not positive
     names: set[str] = set()
     sinks = ALL
+    if isinstance(test, ast.BoolOp):
+        # `if a not in OK or b not in OK: abort()` validates both after the if (the whole
+        # test is false only when each part is); `if a in OK and b in OK:` inside it
+        valid_when = isinstance(test.op, ast.And)
+        for value in test.values:
+            found, when, kinds = _validation(value, qualify, origin, value_of)
+            if found and when == valid_when:
+                names |= found
+                sinks = kinds if sinks == ALL else sinks if kinds == ALL else sinks & kinds
+        return names, valid_when == positive, sinks
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.In, ast.NotIn)):
         left, right = test.left, test.comparators[0]
         if isinstance(test.ops[0], ast.NotIn):
@@ -714,9 +758,9 @@ def _validation(test: ast.expr, qualify, origin=None) -> tuple[set[str], bool, f
             # not when the allow-list itself comes from the client
             if origin is None or not _is_untrusted(origin(right)):
                 names.add(left.id)
-        elif _url_host(left, qualify) is not None and isinstance(right, (ast.Name, ast.Attribute, ast.Set, ast.List, ast.Tuple)):
+        elif _url_host(left, qualify, value_of) is not None and isinstance(right, (ast.Name, ast.Attribute, ast.Set, ast.List, ast.Tuple)):
             # `urlparse(url).netloc in ALLOWED_HOSTS`
-            names.add(_url_host(left, qualify))
+            names.add(_url_host(left, qualify, value_of))
             sinks = _URL_SINKS
     elif isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.NotEq)):
         left, right = test.left, test.comparators[0]
@@ -724,8 +768,8 @@ def _validation(test: ast.expr, qualify, origin=None) -> tuple[set[str], bool, f
             positive = not positive
         if isinstance(left, ast.Name) and (isinstance(right, ast.Constant) or origin is not None and isinstance(right, (ast.Name, ast.Attribute)) and origin(right).is_constant):
             names.add(left.id)  # `x == "literal"` / `x == ALLOWED_VALUE`: x is that constant
-        elif _url_host(left, qualify) is not None and isinstance(right, (ast.Constant, ast.Name, ast.Attribute)):
-            names.add(_url_host(left, qualify))
+        elif _url_host(left, qualify, value_of) is not None and isinstance(right, (ast.Constant, ast.Name, ast.Attribute)):
+            names.add(_url_host(left, qualify, value_of))
             sinks = _URL_SINKS
         elif isinstance(left, ast.Call) and qualify(left.func) == "os.path.commonpath" and left.args and isinstance(left.args[0], (ast.List, ast.Tuple)):
             # `os.path.commonpath([BASE, target]) == BASE`: target is inside BASE
@@ -762,10 +806,12 @@ def _is_untrusted(origin: Origin) -> bool:
     return part is not None and part.kind == UNTRUSTED
 
 
-def _url_host(node: ast.AST, qualify) -> str | None:
-    """`x` for `urlparse(x).netloc` / `urlsplit(x).hostname`."""
+def _url_host(node: ast.AST, qualify, value_of=None) -> str | None:
+    """`x` for `urlparse(x).netloc` / `urlsplit(x).hostname` (also through `parsed = urlparse(x)`)."""
     if isinstance(node, ast.Attribute) and node.attr in _URL_HOST_PARTS:
         call = node.value
+        if isinstance(call, ast.Name) and value_of is not None:
+            call = value_of(call)
         if isinstance(call, ast.Call) and call.args and isinstance(call.args[0], ast.Name) and qualify(call.func) in _URL_PARSERS:
             return call.args[0].id
     return None
