@@ -45,6 +45,7 @@ class SessionTrustBoundary(Rule):
     confidence = Confidence.MEDIUM
     topic = "input-validation"
     fixable = False
+    methods = frozenset({"update", "setdefault"})
 
     VALID = [
         'from flask import request, session\nLANGS = {"en", "fr"}\n\ndef set_lang():\n    lang = request.args.get("lang", "en")\n    if lang not in LANGS:\n        lang = "en"\n    session["lang"] = lang\n',
@@ -52,6 +53,8 @@ class SessionTrustBoundary(Rule):
         'from flask import request, session\n\ndef remember():\n    session["next"] = request.url\n',
         'from flask import request, session\n\ndef page():\n    session["page"] = int(request.args.get("page", 1))\n',
         'def store(session, request):\n    session["x"] = 1\n',
+        'from fastapi import FastAPI, Request\n\napp = FastAPI()\n\n@app.get("/orgs/{slug}")\ndef visit(request: Request, slug: str):\n    request.session["last_org"] = slug\n',
+        'from flask import session\n\ndef reset():\n    session.update({"cart": [], "step": 1})\n',
     ]
     INVALID = [
         Example(
@@ -59,6 +62,13 @@ class SessionTrustBoundary(Rule):
         ),
         Example(
             'def choose_account(request):\n    request.session["account_id"] = request.POST.get("account")\n',
+        ),
+        Example(
+            'from flask import request, session\n\ndef pick_tenant():\n    session.update({"tenant": request.args["tenant"], "visited": True})\n',
+        ),
+        # a query parameter of a FastAPI handler (not part of the route's path)
+        Example(
+            'from fastapi import FastAPI, Request\n\napp = FastAPI()\n\n@app.get("/org")\ndef set_org(request: Request, org_id: str):\n    request.session["org_id"] = org_id\n',
         ),
         Example(
             'from flask import request, session as s\n\ndef prefs():\n    data = request.get_json()\n    s["theme"] = data["theme"]\n',
@@ -69,6 +79,20 @@ class SessionTrustBoundary(Rule):
         for target in node.targets:
             if isinstance(target, ast.Subscript) and self._is_session(target.value, ctx):
                 self._check(target, node.value, ctx)
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        """`session.update({"k": v}, k2=v2)` and `session.setdefault("k", v)` store values too."""
+        func = node.func
+        if not (isinstance(func, ast.Attribute) and self._is_session(func.value, ctx)):
+            return
+        if func.attr == "update":
+            values = [k.value for k in node.keywords if k.arg is not None]
+            if node.args and isinstance(node.args[0], ast.Dict):
+                values += node.args[0].values
+        else:
+            values = node.args[1:2]
+        for value in values:
+            self._check(value, value, ctx)
 
     def _is_session(self, node: ast.expr, ctx) -> bool:
         if isinstance(node, ast.Attribute) and node.attr == "session":
@@ -82,8 +106,8 @@ class SessionTrustBoundary(Rule):
         part = ctx.origin(value).risk("*")
         if not web.is_client(part, ctx) or web.reads_own_url(ctx, part):
             return
-        if part.label.startswith("the route parameter"):
-            return  # path parameters are typed and routed by the framework
+        if part.label.startswith("the URL parameter") or web.is_path_parameter(ctx, part):
+            return  # the page the user is on (`/orgs/<slug>`): the framework routed the request by it
         if _validated(ctx, target, value):
             return
         ctx.report(

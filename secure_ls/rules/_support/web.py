@@ -61,6 +61,22 @@ def _typed_parameter(ctx, part: flow.Part) -> bool:
     return False
 
 
+def is_path_parameter(ctx, part: flow.Part) -> bool:
+    """A route parameter named in the route's path (`/orgs/<slug>`, `/orgs/{org_id}`):
+    the framework routed the request by it. Other handler parameters are the query."""
+    node = source_node(ctx, part)
+    if not isinstance(node, ast.arg):
+        return False
+    func = ctx.parent(ctx.parent(node)) if isinstance(ctx.parent(node), ast.arguments) else None
+    pattern = re.compile(r"[<{](?:\w+:)?" + re.escape(node.arg) + r"(?::[^>}]*)?[>}]")
+    for deco in getattr(func, "decorator_list", ()):
+        if isinstance(deco, ast.Call):
+            for arg in [*deco.args[:1], *(k.value for k in deco.keywords if k.arg in ("rule", "path"))]:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and pattern.search(arg.value):
+                    return True
+    return False
+
+
 def worse(a: flow.Part | None, b: flow.Part | None) -> flow.Part | None:
     if a is None:
         return b
