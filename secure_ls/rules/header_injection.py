@@ -17,6 +17,14 @@ _DJANGO_RESPONSES = frozenset(
     }
 )
 _HEADER_METHODS = frozenset({"add", "set", "setdefault", "add_header", "__setitem__"})
+# Responses built with their headers: `make_response(body, 200, {"X": v})`, `Response(..., headers={...})`.
+_RESPONSE_MAKERS = frozenset(
+    {
+        "flask.make_response", "flask.Response", "flask.wrappers.Response", "werkzeug.Response",
+        "werkzeug.wrappers.Response", "quart.make_response", "quart.Response", "fastapi.Response",
+        "starlette.responses.", "fastapi.responses.", "django.http.", "aiohttp.web.Response",
+    }
+)
 
 
 class HttpHeaderInjection(Rule):
@@ -50,6 +58,7 @@ class HttpHeaderInjection(Rule):
     topic = "injection"
     fixable = False
     methods = frozenset({"set_cookie"}) | _HEADER_METHODS
+    calls = _RESPONSE_MAKERS
 
     VALID = [
         'from urllib.parse import quote\nfrom flask import make_response, request\n\ndef download():\n    resp = make_response("data")\n    resp.headers["Content-Disposition"] = "attachment; filename=" + quote(request.args["name"])\n    return resp\n',
@@ -63,6 +72,12 @@ class HttpHeaderInjection(Rule):
         ),
         Example(
             'from django.http import HttpResponse\n\ndef view(request):\n    response = HttpResponse("ok")\n    response["X-Tracking"] = request.GET.get("id", "")\n    return response\n',
+        ),
+        Example(
+            'from flask import make_response, request\n\ndef report():\n    name = request.args.get("name", "report.txt")\n    return make_response("body", 200, {"Content-Disposition": "attachment; filename=" + name})\n',
+        ),
+        Example(
+            'from django.http import HttpResponse\n\ndef view(request):\n    return HttpResponse("ok", headers={"X-Ref": request.GET["ref"]})\n',
         ),
         Example(
             'from flask import make_response, request\n\ndef remember():\n    resp = make_response("ok")\n    resp.set_cookie("campaign", request.args["utm"])\n    return resp\n',
@@ -81,6 +96,11 @@ class HttpHeaderInjection(Rule):
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
         func = node.func
+        name = ctx.call_name(node) or ""
+        if name in _RESPONSE_MAKERS or name.rpartition(".")[0] + "." in _RESPONSE_MAKERS:
+            for headers in _headers_passed(node):
+                for value in headers.values:
+                    self._check(value, value, "header", ctx)
         if not isinstance(func, ast.Attribute):
             return
         if func.attr == "set_cookie" and _is_response(func.value, ctx, attribute=False):
@@ -109,6 +129,13 @@ class HttpHeaderInjection(Rule):
             severity=Severity.LOW if kind == "cookie" else None,
             related=ctx.related_path(part),
         )
+
+
+def _headers_passed(call: ast.Call) -> list[ast.Dict]:
+    """Header dicts given to a response constructor (`headers=` or a dict after the body)."""
+    found = [kw.value for kw in call.keywords if kw.arg == "headers" and isinstance(kw.value, ast.Dict)]
+    found += [a for a in call.args[1:] if isinstance(a, ast.Dict)]
+    return found
 
 
 def _is_response(node: ast.expr, ctx, attribute: bool) -> bool:
