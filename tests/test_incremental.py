@@ -48,3 +48,15 @@ def test_incremental_equals_fresh(seed):
         # every 20 steps a brand-new engine, to catch cache keys that miss something
         fresh = (Engine() if step % 20 == 0 else reference).analyze(text)
         assert _signature(incremental) == _signature(fresh), f"seed {seed}, step {step}"
+
+
+def test_an_edit_closing_a_string_left_open_far_above():
+    # mid-typing: a docstring opened at the top that nothing closes, then the user
+    # types its closing quotes many units further down
+    body = "".join(f"def f{i}():\n    return {i}\n\n" for i in range(12))
+    before = '"""Module docstring, still being written\n\n' + body + "x = 1\n"
+    after = before.replace("x = 1\n", 'x = 1"""\n')
+    engine = Engine()
+    engine.analyze(before, key="doc")
+    assert _signature(engine.analyze(after, key="doc")) == _signature(Engine().analyze(after))
+    assert engine.analyze(after, key="doc").syntax_errors == []

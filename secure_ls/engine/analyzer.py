@@ -659,6 +659,12 @@ def _resplit(parser: UnitParser, previous: _Session, text: str) -> _Layout | Non
     # the units touching the change, widened by one on each side: an edit can
     # join a unit to its neighbour (a dedent removed) or split one
     first = max(bisect.bisect_right(starts, max(prefix - 1, 0)) - 2, 0)
+    # an earlier unit left open (a triple quote or a bracket nothing closed) may be
+    # closed by this edit: the split must start again from there
+    for index in range(first):
+        if units[index].parsed.error is not None and may_continue(units[index].parsed):
+            first = index
+            break
     last = bisect.bisect_right(starts, old_end) - 1
     # the region must end where the following text is unchanged, newline included
     while last + 1 < count and starts[last + 1] - 1 < old_end:
