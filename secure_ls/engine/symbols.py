@@ -23,6 +23,7 @@ class UnitSymbols:
     imported_modules: frozenset[str]  # every module imported anywhere in the unit
     strings: tuple[tuple[str, str], ...] = ()  # name -> value of top-level string constants
     made_by: tuple[tuple[str, str], ...] = ()  # name -> dotted callee as spelled (`ENV = jinja2.Environment()`)
+    made_with: tuple[tuple[str, tuple], ...] = ()  # name -> that call's constant keyword arguments
 
 
 @dataclass
@@ -35,6 +36,7 @@ class ModuleSymbols:
     # names bound once, to a call's result: name -> the callee's qualified name, so a
     # function using the module's `ENV = jinja2.Environment()` knows what ENV is
     made_by: dict[str, str] = field(default_factory=dict)
+    made_with: dict[str, tuple[tuple[str, object], ...]] = field(default_factory=dict)  # its constant keywords
     functions: dict[str, object] = field(default_factory=dict)  # name -> summary (taint)
     is_test_file: bool = False  # set from the file's path: tests use secrets and asserts legitimately
 
@@ -47,6 +49,7 @@ class ModuleSymbols:
                 frozenset(self.imported_modules),
                 frozenset(self.strings.items()),
                 frozenset(self.made_by.items()),
+                frozenset(self.made_with.items()),
                 self.is_test_file,
             )
         )
@@ -69,10 +72,12 @@ class ModuleSymbols:
                 module.constants.add(name)
             module.strings.update(unit.strings)
             module.made_by.update(unit.made_by)
+            module.made_with.update(unit.made_with)
         # A name rebound elsewhere is no longer known to be constant.
         module.constants = {n for n in module.constants if counts.get(n) == 1}
         module.strings = {n: v for n, v in module.strings.items() if n in module.constants}
         module.made_by = {n: module._qualify_dotted(callee) for n, callee in module.made_by.items() if counts.get(n) == 1}
+        module.made_with = {n: kws for n, kws in module.made_with.items() if n in module.made_by}
         return module
 
     def _qualify_dotted(self, dotted: str) -> str:
@@ -111,6 +116,7 @@ def summarize(tree: ast.Module) -> UnitSymbols:
     constants: set[str] = set()
     strings: list[tuple[str, str]] = []
     made_by: list[tuple[str, str]] = []
+    made_with: list[tuple[str, tuple]] = []
     modules: set[str] = set()
     for node in _statements(tree.body):
         if isinstance(node, ast.Import):
@@ -142,7 +148,12 @@ def summarize(tree: ast.Module) -> UnitSymbols:
                 callee = _dotted(value.func)
                 if callee is not None:
                     made_by.append((targets[0].id, callee))
-    return UnitSymbols(tuple(bindings), frozenset(constants), frozenset(modules), tuple(strings), tuple(made_by))
+                    keywords = tuple(
+                        (kw.arg, kw.value.value) for kw in value.keywords if kw.arg is not None and isinstance(kw.value, ast.Constant)
+                    )
+                    if keywords:
+                        made_with.append((targets[0].id, keywords))
+    return UnitSymbols(tuple(bindings), frozenset(constants), frozenset(modules), tuple(strings), tuple(made_by), tuple(made_with))
 
 
 def _dotted(node: ast.AST) -> str | None:

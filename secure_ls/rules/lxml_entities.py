@@ -76,6 +76,12 @@ class LxmlResolveEntities(Rule):
             'from lxml import etree\nfrom flask import request\n\ndef upload():\n    doc = etree.fromstring(request.data)\n    return doc.tag\n',
             fixed='from lxml import etree\nfrom flask import request\n\ndef upload():\n    doc = etree.fromstring(request.data, parser=etree.XMLParser(resolve_entities=False))\n    return doc.tag\n',
         ),
+        # the parser made at module level, used on the request in a view: reported at both
+        Example(
+            'from lxml import etree\nfrom flask import request\n\nPARSER = etree.XMLParser(resolve_entities=False)\nLOOSE = etree.XMLParser(resolve_entities=True)\n\ndef upload():\n    return etree.fromstring(request.data, LOOSE).tag\n',
+            fixed='from lxml import etree\nfrom flask import request\n\nPARSER = etree.XMLParser(resolve_entities=False)\nLOOSE = etree.XMLParser(resolve_entities=False)\n\ndef upload():\n    return etree.fromstring(request.data, LOOSE).tag\n',
+            count=2,
+        ),
         Example(
             'from lxml.etree import XMLParser\n\np = XMLParser()\n',
             fixed='from lxml.etree import XMLParser\n\np = XMLParser(resolve_entities=False)\n',
@@ -136,11 +142,33 @@ class LxmlResolveEntities(Rule):
             related=ctx.related_path(part),
         )
 
+    def _check_parser_use(self, node: ast.Call, name: str, data: ast.expr, parser: ast.expr, ctx) -> None:
+        """Client data parsed with a parser made to resolve entities (in this function or at module level):
+        the attack is here, where the two meet, whatever the parser's own finding says."""
+        options = _parser_options(parser, ctx)
+        if options is None or not (_resolves(options) or options.get("no_network") is False):
+            return
+        part = ts.data_origin(data, ctx, "xml")
+        if not ts.is_client(part):
+            return
+        ctx.report(
+            self,
+            node,
+            f"`{name.rsplit('.', 1)[-1]}()` parses {ts.phrase(part, ts.short(ctx, data))} with `{ctx.text(parser)}`, which resolves "
+            "entities: the client's document can read local files (XXE). Create that parser with resolve_entities=False.",
+            confidence=Confidence.HIGH,
+            related=ctx.related_path(part),
+        )
+
     def _check_default_parser(self, node: ast.Call, name: str, ctx) -> None:
-        if ts.argument(node, 1, ("parser",)) is not None or ts.has_star_kwargs(node):
+        parser = ts.argument(node, 1, ("parser",))
+        if ts.has_star_kwargs(node):
             return
         data = ts.argument(node, 0, _DEFAULT_PARSER[name])
         if data is None:
+            return
+        if parser is not None:
+            self._check_parser_use(node, name, data, parser, ctx)
             return
         part = ts.data_origin(data, ctx, "xml")
         if part is None or part.kind == flow.UNKNOWN or (part.kind == flow.PARAM and part.label in ("self", "cls")):
@@ -168,3 +196,19 @@ class LxmlResolveEntities(Rule):
             confidence=Confidence.MEDIUM if ts.is_client(part) else Confidence.LOW,
             related=ctx.related_path(part),
         )
+
+
+def _parser_options(parser: ast.expr, ctx) -> dict | None:
+    """The constant keywords an lxml parser was created with (here, or at the module's top level)."""
+    made = ts.single_value(parser, ctx) if isinstance(parser, ast.Name) else parser
+    if isinstance(made, ast.Call) and ctx.call_name(made) in _PARSER_CLASSES:
+        return {kw.arg: kw.value.value for kw in made.keywords if kw.arg and isinstance(kw.value, ast.Constant)}
+    if isinstance(parser, ast.Name) and ctx.module_made_by(parser) in _PARSER_CLASSES:
+        return dict(ctx.module.made_with.get(parser.id, ()))
+    return None
+
+
+def _resolves(options: dict) -> bool:
+    """Explicitly told to resolve entities (not lxml's default, which changed in lxml 5)."""
+    return "resolve_entities" in options and options["resolve_entities"] not in (False, "internal")
+

@@ -7,6 +7,7 @@ import ast
 from secure_ls.engine import astutil, flow
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import taint_sinks as ts
+from secure_ls.rules._support import web
 from secure_ls.rules.base import Example, Rule
 
 # stdlib parse function -> (defusedxml module, index and keyword names of the data argument)
@@ -77,6 +78,7 @@ class XmlStdlibParser(Rule):
     bandit = ("B313", "B314", "B315", "B316", "B317", "B318", "B319")
     fixable = True
     calls = frozenset(_PARSERS) | frozenset(_FACTORIES)
+    methods = frozenset({"parse"})
 
     VALID = [
         'import xml.etree.ElementTree as ET\n\nTREE = ET.fromstring("<config><debug>false</debug></config>")\n',
@@ -102,10 +104,19 @@ class XmlStdlibParser(Rule):
             'import xml.sax\nfrom xml.sax.handler import feature_external_ges\n\ndef reader(handler):\n    parser = xml.sax.make_parser()\n    parser.setFeature(feature_external_ges, True)\n    parser.setContentHandler(handler)\n    return parser\n',
             fixed='import xml.sax\nfrom xml.sax.handler import feature_external_ges\nimport defusedxml.sax\n\ndef reader(handler):\n    parser = defusedxml.sax.make_parser()\n    parser.setFeature(feature_external_ges, True)\n    parser.setContentHandler(handler)\n    return parser\n',
         ),
+        # the request's body parsed by that parser: reported where they meet too
+        Example(
+            'import xml.sax\nfrom flask import request\nfrom xml.sax.handler import feature_external_ges\n\ndef upload(handler):\n    parser = xml.sax.make_parser()\n    parser.setFeature(feature_external_ges, True)\n    parser.setContentHandler(handler)\n    parser.parse(request.stream)\n',
+            fixed='import xml.sax\nfrom flask import request\nfrom xml.sax.handler import feature_external_ges\nimport defusedxml.sax\n\ndef upload(handler):\n    parser = defusedxml.sax.make_parser()\n    parser.setFeature(feature_external_ges, True)\n    parser.setContentHandler(handler)\n    parser.parse(request.stream)\n',
+            count=2,
+        ),
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
         name = ctx.call_name(node)
+        if name not in _PARSERS and isinstance(node.func, ast.Attribute) and node.func.attr == "parse":
+            self._check_sax_parse(node, ctx)
+            return
         if name in _FACTORIES:
             if self._enables_external_entities(node, ctx):
                 fix = self._fix(node, _FACTORIES[name], name, ctx)
@@ -139,6 +150,27 @@ class XmlStdlibParser(Rule):
             f"or read files on some Python/Expat versions. Use {module}.{func}() instead.",
             fix=self._fix(node, module, name, ctx),
             confidence=confidence,
+            related=ctx.related_path(part),
+        )
+
+    def _check_sax_parse(self, node: ast.Call, ctx) -> None:
+        """`parser.parse(request.stream)` with a SAX parser that has external entities on:
+        where the client's document meets it (the factory call has its own finding)."""
+        parser = node.func.value
+        made = ts.single_value(parser, ctx) if isinstance(parser, ast.Name) else None
+        if not (isinstance(made, ast.Call) and ctx.call_name(made) in _FACTORIES and self._enables_external_entities(made, ctx)):
+            return
+        data = ts.argument(node, 0, ("source",))
+        part = ts.data_origin(data, ctx, "xml") if data is not None else None
+        if not ts.is_client(part):
+            return
+        ctx.report(
+            self,
+            node,
+            f"{web.upper_first(ts.phrase(part, ts.short(ctx, data)))} is parsed by a SAX parser with "
+            "external entities turned on: the client's document can read local files or fetch URLs (XXE).",
+            severity=Severity.HIGH,
+            confidence=Confidence.HIGH,
             related=ctx.related_path(part),
         )
 
