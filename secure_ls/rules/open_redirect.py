@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
-from secure_ls.engine import astutil, catalog
+from secure_ls.engine import astutil, catalog, flow
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import strings, web
 from secure_ls.rules.base import Example, Rule
@@ -53,7 +53,8 @@ class OpenRedirect(Rule):
     Check the target before redirecting: with Django's
     `url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()})`,
     by comparing `urlparse(url).netloc` with an allow-list of hosts, or by
-    accepting only local paths that start with a single `/`. Fall back to a
+    accepting only local paths that start with a single `/` (rule out `//`
+    and `/\\` as well: browsers read both as another host). Fall back to a
     fixed page when the check fails. A target that starts with a fixed local
     path (`f"/users/{id}"`) or a fixed host is not reported; neither is a
     redirect to the request's own URL (`request.url`) or to the Referer
@@ -71,6 +72,7 @@ class OpenRedirect(Rule):
     calls = frozenset(_REDIRECTS)
 
     VALID = [
+        'from flask import redirect, request\n\ndef back():\n    target = request.args.get("next", "/")\n    if not target.startswith("/") or target.startswith(("//", "/\\\\")):\n        target = "/"\n    return redirect(target)\n',
         'from flask import Flask, redirect, request, url_for\napp = Flask(__name__)\n\n@app.route("/login")\ndef login():\n    return redirect(url_for("index"))\n',
         'from django.shortcuts import redirect\nfrom django.utils.http import url_has_allowed_host_and_scheme\n\ndef login(request):\n    target = request.GET.get("next", "/")\n    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):\n        target = "/"\n    return redirect(target)\n',
         'from flask import redirect, request\n\ndef go():\n    page = request.args["page"]\n    return redirect(f"/pages/{page}")\n',
@@ -80,6 +82,10 @@ class OpenRedirect(Rule):
         'def redirect(x):\n    return x\n\ndef go(request):\n    return redirect(request.GET["next"])\n',
     ]
     INVALID = [
+        # `//evil.example` starts with "/" too
+        Example(
+            'from flask import redirect, request\n\ndef back():\n    target = request.args.get("next", "/")\n    if not target.startswith("/"):\n        target = "/"\n    return redirect(target)\n',
+        ),
         Example(
             'from flask import redirect, request\n\ndef login():\n    return redirect(request.args.get("next", "/"))\n',
         ),
@@ -131,6 +137,7 @@ def _checked(ctx, call: ast.Call, target: ast.expr) -> bool:
     if not names:
         return False
     body = web.function_body(ctx, call)
+    prefixes: set[str] = set()  # what the target is checked to start with
     for node in astutil.walk(body):
         if node is call:
             continue
@@ -141,7 +148,17 @@ def _checked(ctx, call: ast.Call, target: ast.expr) -> bool:
             if _CHECKS.search(label) and any(web.names_in(a) & names for a in args):
                 return True
             if label == "startswith" and isinstance(func, ast.Attribute) and web.names_in(func.value) & names:
-                return True
+                prefixes |= _prefixes(node)
         if isinstance(node, ast.Attribute) and node.attr in _HOST_PARTS and web.names_in(node.value) & names:
             return True
-    return False
+    # a fixed host or local path (`https://example.com/`, `/app/`) is a check; a bare `/`
+    # only with `//` and `/\\` ruled out too, since browsers read both as another host
+    return any(flow._SAFE_URL_PREFIX.match(p) for p in prefixes) or {"/", "//", "/\\"} <= prefixes
+
+
+def _prefixes(startswith: ast.Call) -> set[str]:
+    """The constant prefixes of `x.startswith("a")` / `x.startswith(("a", "b"))`."""
+    found = startswith.args[:1]
+    if found and isinstance(found[0], ast.Tuple):
+        found = found[0].elts
+    return {p.value for p in found if isinstance(p, ast.Constant) and isinstance(p.value, str)}
