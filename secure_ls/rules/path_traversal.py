@@ -19,6 +19,9 @@ _SINKS: dict[str, tuple[tuple[int, tuple[str, ...]], ...]] = {
     "os.open": ((0, ("path",)),),
     "flask.send_file": ((0, ("path_or_file", "filename_or_fp")),),
     "flask.helpers.send_file": ((0, ("path_or_file", "filename_or_fp")),),
+    "aiohttp.web.FileResponse": ((0, ("path",)),),
+    "starlette.responses.FileResponse": ((0, ("path",)),),
+    "fastapi.responses.FileResponse": ((0, ("path",)),),
     "shutil.copy": ((0, ("src",)), (1, ("dst",))),
     "shutil.copy2": ((0, ("src",)), (1, ("dst",))),
     "shutil.copyfile": ((0, ("src",)), (1, ("dst",))),
@@ -47,7 +50,7 @@ class PathTraversal(Rule):
     ## What it does
     Finds file operations on paths that come from a web request (or from a
     route parameter): `open`, `os.open`, `codecs.open`, `flask.send_file`,
-    saving an upload (`request.files["f"].save(path)`),
+    Starlette/FastAPI and aiohttp `FileResponse`, saving an upload (`request.files["f"].save(path)`),
     `shutil.copy*`/`move`/`rmtree`, `os.remove`/`unlink`/`rmdir`/`rename`,
     and `pathlib.Path` methods that open, write or delete files. A function
     parameter joined onto a fixed directory (`os.path.join(UPLOADS, name)`)
@@ -98,6 +101,9 @@ class PathTraversal(Rule):
         'import zipfile\nfrom flask import request\n\ndef names():\n    return zipfile.ZipFile(request.files["z"]).open("a.txt").read()\n',
     ]
     INVALID = [
+        Example(
+            'from pathlib import Path\nfrom aiohttp import web\n\nSTATIC = Path("/srv/static")\n\nasync def static_file(request):\n    return web.FileResponse(STATIC / request.query.get("file", "index.html"))\n',
+        ),
         Example(
             'import os\nfrom flask import request, send_file\n\ndef download():\n    name = request.args.get("name")\n    return send_file(os.path.join("/srv/reports", name))\n',
             fixed='import os\nfrom flask import request, send_file\nfrom flask import send_from_directory\n\ndef download():\n    name = request.args.get("name")\n    return send_from_directory("/srv/reports", name)\n',
