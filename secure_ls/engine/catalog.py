@@ -140,6 +140,9 @@ PROPAGATORS = frozenset(
         "json.loads", "json.load", "codecs.decode", "textwrap.dedent", "string.Template",
         "copy.copy", "copy.deepcopy", "itertools.chain", "functools.reduce", "typing.cast",
         "operator.itemgetter",
+        # mark text as safe HTML without escaping it: the taint stays
+        "django.utils.safestring.mark_safe", "django.utils.safestring.SafeString", "markupsafe.Markup",
+        "flask.Markup", "jinja2.Markup",
     }
 )
 

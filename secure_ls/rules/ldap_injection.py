@@ -67,6 +67,8 @@ class LdapInjection(Rule):
             'import ldap\n\ndef members(conn, group, base):\n    return conn.search_s(base, ldap.SCOPE_SUBTREE, filterstr="(memberOf=cn=%s,ou=groups)" % group)\n',
             fixed='import ldap\nfrom ldap.filter import escape_filter_chars\n\ndef members(conn, group, base):\n    return conn.search_s(base, ldap.SCOPE_SUBTREE, filterstr="(memberOf=cn=%s,ou=groups)" % escape_filter_chars(group))\n',
         ),
+        # a filter of filters joined from a list: the values inside each need escaping
+        Example('import ldap\n\ndef any_mail(conn, emails):\n    filt = "(|" + "".join(f"(mail={m})" for m in emails) + ")"\n    return conn.search_s("dc=example,dc=com", ldap.SCOPE_SUBTREE, filt)\n'),
         # assembled in a loop: escaping belongs inside the loop, so no one-click fix
         Example('import ldap\n\ndef any_of(conn, names):\n    filt = "(|"\n    for name in names:\n        filt += f"(uid={name})"\n    filt += ")"\n    return conn.search_s("dc=example,dc=com", ldap.SCOPE_SUBTREE, filt)\n'),
     ]
@@ -87,14 +89,17 @@ class LdapInjection(Rule):
             return
         parts = strings.pieces(built)
         values = strings.values(parts) if parts is not None else [built]
-        if parts is not None and "=" not in strings.literal_text(parts):
+        # pieces that are themselves filter syntax: `"".join(f"(mail={m})" for m in emails)`
+        fragments = [v for v in values if any("=" in text for text in _string_constants(v))]
+        if parts is not None and "=" not in strings.literal_text(parts) and not fragments:
             return  # not a filter (`attr=value` pairs are the point of one)
         unsafe = [v for v in values if ctx.origin(v).risk("ldap") is not None]
         if not unsafe:
             return
         part, worst = web.worst_value(ctx, unsafe, "ldap")
         fix = None
-        if parts is not None and all(web.wrappable(ctx, v) for v in unsafe):
+        # escaping a whole fragment would escape its own parentheses: the values inside need it
+        if parts is not None and not fragments and all(web.wrappable(ctx, v) for v in unsafe):
             name, import_line = _ESCAPERS[library]
             if built is filt or (via is not None and _single_use(ctx, via, filt)):
                 fix = Fix(
@@ -121,3 +126,8 @@ def _single_use(ctx, via: ast.stmt, filt: ast.expr) -> bool:
     body = web.function_body(ctx, filt)
     reads = [n for n in astutil.walk(body) if isinstance(n, ast.Name) and n.id == filt.id and isinstance(n.ctx, ast.Load)]
     return len(reads) == 1
+
+
+def _string_constants(node: ast.AST) -> list[str]:
+    return [n.value for n in astutil.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+
