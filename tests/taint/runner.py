@@ -17,8 +17,9 @@ from .case import Case
 from .corpus_a import CASES as _A
 from .corpus_b import CASES as _B
 from .corpus_c import CASES as _C
+from .corpus_d import CASES as _D
 
-CASES: list[Case] = _A + _B + _C
+CASES: list[Case] = _A + _B + _C + _D
 
 
 @dataclass
