@@ -411,6 +411,7 @@ class WorkspaceSummaries:
         # path -> (tree, or the source not parsed yet, or None: read the file; digest; names; computed summaries)
         self._partial: dict[str, tuple] = {}
         self._paths: dict[tuple[str, str | None], str | None] = {}  # module name lookups
+        self._listings: dict[str, frozenset[str]] = {}  # folder -> its entries (module lookups probe many)
         self._resolvers: dict[str | None, Resolver] = {}
         self._symbols: dict[int, tuple[ast.Module, ModuleSymbols]] = {}
         self._lock = threading.RLock()
@@ -451,6 +452,7 @@ class WorkspaceSummaries:
             self._texts.pop(path, None)
             if path not in self._by_path:
                 self._paths.clear()  # a new file may answer module lookups that failed
+                self._listings.clear()
         return self.update(path, text)
 
     def publish(
@@ -514,6 +516,7 @@ class WorkspaceSummaries:
             if self._by_path.pop(path, None) is not None:
                 self.version += 1
             self._paths.clear()
+            self._listings.clear()
 
     def build(self, paths: Iterable[str], rounds: int = 2) -> None:
         """Summarises every file in `paths` (twice, so helpers calling helpers settle)."""
@@ -620,6 +623,7 @@ class WorkspaceSummaries:
         with self._lock:
             if len(self._paths) > 100_000:
                 self._paths.clear()
+                self._listings.clear()
             self._paths[key] = found
         return found
 
@@ -632,7 +636,7 @@ class WorkspaceSummaries:
             for _ in range(level - 1):
                 base = os.path.dirname(base)
             rest = dotted[level:]
-            return _file_for(os.path.join(base, *rest.split("."))) if rest else _file_for(base)
+            return self._file_for(os.path.join(base, *rest.split("."))) if rest else self._file_for(base)
         parts = dotted.split(".")
         starts = []
         for root in self.roots:
@@ -652,10 +656,32 @@ class WorkspaceSummaries:
             if start in seen:
                 continue
             seen.add(start)
-            found = _file_for(os.path.join(start, *parts))
+            found = self._file_for(os.path.join(start, *parts))
             if found is not None:
                 return found
         return None
+
+    def _file_for(self, base: str) -> str | None:
+        """`base.py` or `base/__init__.py`, from folder listings (a lookup probes many folders)."""
+        folder, name = os.path.split(base)
+        if name + ".py" in self._listing(folder) and os.path.isfile(base + ".py"):
+            return base + ".py"
+        if name in self._listing(folder) and "__init__.py" in self._listing(base):
+            init = os.path.join(base, "__init__.py")
+            if os.path.isfile(init):
+                return init
+        return None
+
+    def _listing(self, folder: str) -> frozenset[str]:
+        found = self._listings.get(folder)
+        if found is None:
+            try:
+                found = frozenset(os.listdir(folder))
+            except OSError:
+                found = frozenset()
+            with self._lock:
+                self._listings[folder] = found
+        return found
 
     def resolver_for(self, path: str | None) -> Resolver:
         """The resolver for the file at `path` (kept, so its look-ups are remembered)."""
@@ -767,13 +793,6 @@ class Resolver:
         return self.workspace.known(self.path, text) if self.path is not None else None
 
 
-def _file_for(base: str) -> str | None:
-    if os.path.isfile(base + ".py"):
-        return base + ".py"
-    init = os.path.join(base, "__init__.py")
-    if os.path.isfile(init):
-        return init
-    return None
 
 
 class LazySummaries(Mapping):
