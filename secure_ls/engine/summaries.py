@@ -33,11 +33,13 @@ import builtins
 import itertools
 import logging
 import os
+import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from secure_ls.engine import astutil, flow
+from secure_ls.engine.units import statement_starts
 from secure_ls.engine.symbols import ModuleSymbols
 
 log = logging.getLogger(__name__)
@@ -545,20 +547,26 @@ class WorkspaceSummaries:
         from secure_ls.engine.symbols import summarize
 
         try:
-            module = self._symbols.get(id(tree))
-            if module is None or module[0] is not tree:
-                module = (tree, ModuleSymbols.merge([summarize(tree)]))
-                if len(self._symbols) > 1000:
-                    self._symbols.clear()
-                self._symbols[id(tree)] = module
-            symbols = module[1]
+            pieces = tree.for_names(wanted) if isinstance(tree, ModuleSource) and wanted is not None else None
+            if pieces is not None:
+                trees, symbols = pieces
+            else:
+                if isinstance(tree, ModuleSource):
+                    tree = tree.whole()
+                module = self._symbols.get(id(tree))
+                if module is None or module[0] is not tree:
+                    module = (tree, ModuleSymbols.merge([summarize(tree)]))
+                    if len(self._symbols) > 1000:
+                        self._symbols.clear()
+                    self._symbols[id(tree)] = module
+                trees, symbols = [tree], module[1]
             external = self.resolver_for(path).lazy()
-            found = summarize_module([tree], symbols, external, self.sources, self.sanitizers, wanted=wanted, computed=computed)
+            found = summarize_module(trees, symbols, external, self.sources, self.sanitizers, wanted=wanted, computed=computed)
             if computed is not None and wanted is not None:
                 # everything summarised so far for this file, not just this round's names
                 found = {k: v for k, v in computed.items() if v.returns_params or v.returns_untrusted or not v.returns_unknown}
             return found
-        except RecursionError:
+        except (RecursionError, SyntaxError, ValueError, MemoryError):
             return {}
 
     def summaries(self, path: str, wanted: frozenset[str] | None = None) -> dict[str, FunctionSummary] | None:
@@ -576,7 +584,7 @@ class WorkspaceSummaries:
             tree, digest, names, computed = partial
             if wanted is not None and wanted <= names:
                 return found
-        if partial is not None and not isinstance(tree, ast.Module):
+        if partial is not None and not isinstance(tree, (ast.Module, ModuleSource)):
             # published by the engine: the rest comes from the editor's text, or else the file
             try:
                 if tree is None:
@@ -584,9 +592,9 @@ class WorkspaceSummaries:
                         text = fh.read()
                 else:
                     text = tree
-                tree = ast.parse(text)
-            except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+            except OSError:
                 return found
+            tree = ModuleSource(text)
             digest, computed = hash(text), {}
         elif partial is None:
             try:
@@ -597,10 +605,7 @@ class WorkspaceSummaries:
             digest, names = hash(text), frozenset()
             with self._lock:
                 self._by_path.setdefault(path, {})  # guards against import cycles
-            try:
-                tree = ast.parse(text)
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                return {}
+            tree = ModuleSource(text)
         names = None if wanted is None else names | wanted
         with self._lock:
             if names is None:
@@ -793,6 +798,120 @@ class Resolver:
         return self.workspace.known(self.path, text) if self.path is not None else None
 
 
+
+
+class ModuleSource:
+    """A module read for its summaries, parsed only as far as they need.
+
+    Another module usually imports one or two functions of it: parsing the
+    whole file for them cost more than analysing the importer. Its top-level
+    functions and classes are cut out by their column-0 lines; the rest
+    (imports, constants) gives the module's symbols, and a function is
+    parsed when it, or a function it calls, is asked for. Pieces that do not
+    parse on their own (a column-0 line inside a string) mean the whole file
+    is parsed instead, so the summaries are the same either way.
+    """
+
+    _DEFINITION = re.compile(r"(?:async[ \t]+)?def[ \t]+(\w+)|class[ \t]+(\w+)")
+
+    def __init__(self, text: str):
+        self.text = text
+        self._whole: ast.Module | None = None
+        self._pieces: dict[str, str] | None = None  # top-level name -> its def or class text
+        self._classes: dict[str, bool] = {}  # top-level name -> whether it is a class
+        self._rest = ""
+        self._trees: dict[str, ast.Module] = {}
+        self._symbols: ModuleSymbols | None = None
+
+    def whole(self) -> ast.Module:
+        if self._whole is None:
+            self._whole = ast.parse(self.text)
+        return self._whole
+
+    def for_names(self, wanted: frozenset[str]) -> tuple[list[ast.Module], ModuleSymbols] | None:
+        """The trees of the functions `wanted` and those they may call, and the module's
+        symbols; None when a piece does not parse alone (then parse the whole file)."""
+        if self._whole is not None:
+            return None
+        if self._pieces is None:
+            self._cut()
+        try:
+            if self._symbols is None:
+                self._symbols = self._rest_symbols()
+            trees = []
+            # a function by its name, a method by `Class.method`: a class is parsed only for its methods
+            todo = [(w.split(".", 1)[0], "." in w) for w in wanted]
+            seen = set()
+            while todo:
+                name, method = todo.pop()
+                if name in seen or self._classes.get(name) is not method:
+                    continue
+                seen.add(name)
+                tree = self._trees.get(name)
+                if tree is None:
+                    tree = self._trees[name] = ast.parse(self._pieces[name])
+                    if len(tree.body) != 1:
+                        return None
+                trees.append(tree)
+                functions, classes = _callees(tree)
+                todo.extend([(n, False) for n in functions] + [(n, True) for n in classes])
+        except (SyntaxError, ValueError):
+            return None
+        return trees, self._symbols
+
+    def _cut(self) -> None:
+        text = self.text
+        starts = statement_starts(text) + [len(text)]
+        pieces: dict[str, str] = {}
+        rest: list[str] = []
+        group = None  # where the decorators of the next definition began
+        for index in range(len(starts) - 1):
+            begin, end = starts[index], starts[index + 1]
+            if text.startswith("@", begin):
+                group = begin if group is None else group
+                continue
+            found = self._DEFINITION.match(text, begin)
+            if found:
+                name = found.group(1) or found.group(2)
+                start = begin if group is None else group
+                if name in pieces:  # defined twice: the later one wins, as when run
+                    rest.append(pieces.pop(name))
+                pieces[name] = text[start:end]
+                self._classes[name] = found.group(2) is not None
+            else:
+                if group is not None:
+                    rest.append(text[group:begin])
+                rest.append(text[begin:end])
+            group = None
+        if group is not None:
+            rest.append(text[group:])
+        self._pieces = pieces
+        self._rest = "".join(rest)
+
+    def _rest_symbols(self) -> ModuleSymbols:
+        from secure_ls.engine.symbols import UnitSymbols, summarize
+
+        rest = summarize(ast.parse(self._rest)) if self._rest.strip() else UnitSymbols((), frozenset(), frozenset())
+        definitions = UnitSymbols(tuple((name, None) for name in self._pieces), frozenset(), frozenset())
+        return ModuleSymbols.merge([rest, definitions])
+
+
+def _callees(tree: ast.AST) -> tuple[set[str], set[str]]:
+    """Whose summaries a function's summary may need: the functions it calls
+    (`helper(...)`, FastAPI's `Depends(helper)`) and the classes whose methods it
+    calls (`Class.method(...)`)."""
+    functions: set[str] = set()
+    classes: set[str] = set()
+    for node in astutil.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Name):
+                functions.add(func.id)
+                if func.id == "Depends":
+                    functions.update(a.id for a in node.args if isinstance(a, ast.Name))
+            elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+                classes.add(func.value.id)
+    return functions, classes
 
 
 class LazySummaries(Mapping):

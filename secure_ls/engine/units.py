@@ -24,6 +24,15 @@ from secure_ls.engine import modern_syntax
 # A unit starts at a line whose first character is code (not blank, not a
 # comment, not a closing bracket), except clauses that continue a statement.
 _UNIT_START = re.compile(r"^(?=[^\s#)\]}])(?!(?:else|elif|except|finally)\b)", re.MULTILINE)
+
+
+def statement_starts(text: str) -> list[int]:
+    """Offsets of the lines that may start a top-level statement (column 0, not a
+    comment, a closing bracket or a clause like `else:`). Some may lie inside a
+    multi-line string: whoever splits on them must check that the pieces parse."""
+    return [m.start() for m in _UNIT_START.finditer(text)]
+
+
 _DECORATOR_ONLY = re.compile(r"\A(?:\s*(?:@[^\n]*|#[^\n]*)?\n)*\s*@[^\n]*\n?\s*\Z")
 _TRIPLE_QUOTE_OPEN = re.compile(r"unterminated triple-quoted string")
 _UNCLOSED = re.compile(r"was never closed|unexpected EOF|unterminated string")

@@ -195,3 +195,33 @@ def test_incremental_summaries_equal_a_fresh_analysis():
         fresh = Engine().analyze(text)
         sig = lambda r: sorted((f.key, f.confidence, f.message) for f in r.findings)
         assert sig(incremental) == sig(fresh), f"step {step}"
+
+
+def test_module_read_in_pieces_gives_the_summaries_of_the_whole_module():
+    import ast
+    import random
+    import sysconfig
+
+    from secure_ls.engine.summaries import ModuleSource, summarize_module, top_level_functions
+    from secure_ls.engine.symbols import ModuleSymbols, summarize
+
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    files = sorted(stdlib.glob("*.py"))
+    assert len(files) > 100
+    rng = random.Random(5)
+    compared = 0
+    texts = [f.read_text(encoding="utf-8", errors="replace") for f in rng.sample(files, 40)]
+    # a column-0 line inside a string: the pieces do not parse alone, the whole file is used
+    texts.append('import os\n\ndef run(cmd):\n    """Runs\ndef not_a_function():\n    """\n    return os.popen(cmd)\n')
+    for text in texts:
+        tree = ast.parse(text)
+        keys = [k for k, _ in top_level_functions(tree)]
+        for wanted in (frozenset(rng.sample(keys, min(3, len(keys)))), frozenset(keys[:1])):
+            whole = summarize_module([tree], ModuleSymbols.merge([summarize(tree)]), {}, wanted=wanted)
+            source = ModuleSource(text)
+            pieces = source.for_names(wanted)
+            trees, symbols = pieces if pieces is not None else ([source.whole()], ModuleSymbols.merge([summarize(source.whole())]))
+            found = summarize_module(trees, symbols, {}, wanted=wanted)
+            assert {k: found.get(k) for k in wanted} == {k: whole.get(k) for k in wanted}
+            compared += len(wanted)
+    assert compared > 60
