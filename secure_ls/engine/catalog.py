@@ -10,6 +10,8 @@ Sink classes name the kind of place data must not reach unchecked:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 # Qualified names whose value (attribute access or call result) is untrusted.
 SOURCE_NAMES: dict[str, str] = {
     "flask.request": "the Flask request",
@@ -64,9 +66,15 @@ REQUEST_ATTRIBUTES = frozenset(
         # Django / DRF
         "GET", "POST", "COOKIES", "META", "body", "FILES", "query_params", "content_params",
         "get_full_path", "build_absolute_uri", "get_host",
-        # Starlette / FastAPI / aiohttp
+        # Starlette / FastAPI / aiohttp / Sanic
         "query", "path_params", "match_info", "post", "text", "form_data",
         "rel_url", "raw_path", "content", "read",
+        # Tornado (`self.request.arguments`)
+        "arguments", "query_arguments", "body_arguments",
+        # Falcon
+        "params", "media", "get_media", "get_param", "get_param_as_list", "get_header", "get_cookie_values",
+        # Bottle (`bottle.request` is also a source by name)
+        "forms", "get_cookie",
     }
 )
 REQUEST_NAMES = frozenset({"request", "req", "http_request", "flask_request"})
@@ -82,10 +90,70 @@ NON_DATA_PARAMETERS = frozenset({"self", "cls", "request", "req", "response", "d
 NON_DATA_ANNOTATIONS = frozenset(
     {"Request", "Response", "WebSocket", "HTTPConnection", "BackgroundTasks", "Session", "AsyncSession", "SecurityScopes"}
 )
+# Annotations of handler parameters the framework converts (or rejects the request):
+# the value is a number, date or UUID, whatever the client sent.
+CONVERTED_ANNOTATIONS = frozenset({"int", "float", "bool", "UUID", "date", "datetime", "Decimal", "PositiveInt", "NonNegativeInt"})
 # Defaults of handler parameters that the framework fills from the server side.
 NON_DATA_DEFAULTS = frozenset({"Depends", "Security"})
 # Method names of Django class-based views whose extra parameters are URL kwargs.
 VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "dispatch", "get_object", "get_queryset"})
+_HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
+
+
+@dataclass(frozen=True)
+class Framework:
+    """What a web framework hands its handlers, beyond the request-object attributes above.
+
+    Each entry applies only in files that import `module`, so the method names
+    (`get_argument`, `parse_args`, `on_get`) mean what the framework means by them.
+    """
+
+    module: str  # top-level package
+    # methods a handler class inherits that read the request, called on `self` (Tornado's get_argument)
+    handler_reads: frozenset[str] = frozenset()
+    # methods, on any receiver, whose result is request data (Flask-RESTful's `parser.parse_args()`)
+    request_methods: frozenset[str] = frozenset()
+    # methods of a handler class whose parameters after `handler_leading` come from the URL
+    handler_methods: frozenset[str] = frozenset()
+    handler_leading: tuple[str | None, ...] = ("self",)  # None: any name (`req`/`request`)
+    # the handler class must derive from a class whose name ends so (`RequestHandler`, `BaseHandler`)
+    handler_base_suffix: str | None = None
+
+
+FRAMEWORKS: tuple[Framework, ...] = (
+    Framework("django", handler_methods=VIEW_METHODS, handler_leading=("self", "request")),
+    Framework(
+        "tornado",
+        handler_reads=frozenset(
+            {
+                "get_argument", "get_arguments", "get_query_argument", "get_query_arguments",
+                "get_body_argument", "get_body_arguments", "get_cookie", "decode_argument",
+            }
+        ),
+        handler_methods=frozenset(_HTTP_METHODS),
+        handler_base_suffix="Handler",
+    ),
+    Framework(
+        "falcon",
+        handler_methods=frozenset(f"on_{m}" for m in _HTTP_METHODS),
+        handler_leading=("self", None, None),  # (self, req, resp, **uri_template_fields)
+    ),
+    Framework("flask_restful", request_methods=frozenset({"parse_args"})),
+)
+
+# Django form and DRF serializer fields whose validated value is a number, a date, a UUID
+# or one of fixed choices (`serializer.validated_data["count"]` of an IntegerField).
+TYPED_FORM_FIELDS = frozenset(
+    {
+        "IntegerField", "FloatField", "DecimalField", "BooleanField", "NullBooleanField", "ChoiceField",
+        "MultipleChoiceField", "TypedChoiceField", "TypedMultipleChoiceField", "UUIDField", "DateField",
+        "DateTimeField", "TimeField", "DurationField", "PrimaryKeyRelatedField", "ModelChoiceField",
+    }
+)
+# Class-name endings of Django forms and DRF serializers: built with client data, their
+# cleaned/validated data is still that client data (`form.cleaned_data["name"]`).
+VALIDATING_CLASS_SUFFIXES = ("Serializer", "Form")
+VALIDATED_DATA_ATTRIBUTES = frozenset({"validated_data", "cleaned_data", "data", "initial_data"})
 
 # Functions whose result is safe for the given sink classes whatever goes in.
 SANITIZERS: dict[str, frozenset[str]] = {

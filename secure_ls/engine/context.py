@@ -54,6 +54,7 @@ class UnitContext:
         self._bindings: dict[int, frozenset[str]] = {}
         self._parameters: dict[int, frozenset[str]] = {}
         self._assigned: dict[int, set[str]] = {}
+        self._aliases: dict[int, set[str]] = {}
 
     # ---- tree navigation (filled in by the walker) ----------------------
     def set_parent(self, child: ast.AST, parent: ast.AST, scope: ast.AST) -> None:
@@ -102,6 +103,8 @@ class UnitContext:
             result = self._qualify(node, {})
         elif isinstance(base, ast.Name) and self._only_a_parameter(base):
             result = None  # `self.save()`, `conn.execute()`: a parameter names no module
+        elif isinstance(base, ast.Name) and not self._may_alias(base):
+            result = None  # `rows = cur.fetchall(); rows.append(...)`: a local value names no module either
         else:
             result = self._qualify(node, self._flow_for(node).facts.loads)
         self._qualified[key] = result
@@ -132,6 +135,17 @@ class UnitContext:
                 return name.id in self._parameters.get(id(scope), ()) and name.id not in self._assigned.get(id(scope), ())
             scope = self.scope(scope)
         return False
+
+    def _may_alias(self, name: ast.Name) -> bool:
+        """Whether the scope binding `name` may make it another name for a module or
+        function (`h = hashlib.md5`, `import x as y`, `with lock as l`): only then can a
+        local name have a qualified name, and only then is the flow pass needed for it."""
+        scope = self.scope(name)
+        while not isinstance(scope, ast.Module):
+            if name.id in self._bound_names(scope):
+                return isinstance(scope, ast.ClassDef) or name.id in self._aliases.get(id(scope), ())
+            scope = self.scope(scope)
+        return name.id in self._aliases.get(id(scope), ())
 
     def _bound_names(self, scope: ast.AST) -> frozenset[str]:
         """Names bound directly in `scope` (parameters, assignments, imports, defs); from the walker."""
@@ -190,6 +204,8 @@ class UnitContext:
             function_summaries=self.module.functions,
             imported_modules=self.module.imported_modules,
             class_name=outer_scope.name if isinstance(outer_scope, ast.ClassDef) else None,
+            class_bases=_base_names(outer_scope) if isinstance(outer_scope, ast.ClassDef) else (),
+            typed_fields=self.module.typed_fields,
         )
         self._flows[id(scope)] = analyzer
         if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
@@ -433,6 +449,19 @@ def _comment_lines(text: str) -> set[int] | None:
     return lines
 
 
+def _base_names(cls: ast.ClassDef) -> tuple[str, ...]:
+    """The last names of a class's bases (`RequestHandler` for `tornado.web.RequestHandler`)."""
+    names = []
+    for base in cls.bases:
+        while isinstance(base, ast.Subscript):  # Generic[T], Handler[Model]
+            base = base.value
+        if isinstance(base, ast.Attribute):
+            names.append(base.attr)
+        elif isinstance(base, ast.Name):
+            names.append(base.id)
+    return tuple(names)
+
+
 def argument(call: ast.Call, index: int | None, names: Iterable[str] = ()) -> ast.expr | None:
     """The argument at position `index` (only before any *args) or passed by one of the keywords `names`."""
     if index is not None and len(call.args) > index and not any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
@@ -450,6 +479,25 @@ def keyword(call: ast.Call, name: str) -> ast.keyword | None:
     return None
 
 
+_ALIASING = (ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.withitem, ast.Global, ast.Nonlocal)
+_ALIAS_VALUES = (ast.Name, ast.Attribute, ast.Tuple, ast.List, ast.Starred)
+
+
+def _aliased_names(node: ast.AST) -> list[str]:
+    """Names a statement may bind to another name (the flow pass gives those an alias)."""
+    if isinstance(node, (ast.Global, ast.Nonlocal)):
+        return list(node.names)
+    if isinstance(node, ast.withitem):
+        value, targets = node.context_expr, [node.optional_vars] if node.optional_vars is not None else []
+    elif isinstance(node, ast.Assign):
+        value, targets = node.value, node.targets
+    else:  # AnnAssign, NamedExpr
+        value, targets = node.value, [node.target]
+    if not isinstance(value, _ALIAS_VALUES):
+        return []
+    return [n.id for target in targets for n in astutil.walk(target) if isinstance(n, ast.Name)]
+
+
 def walk(ctx: UnitContext, dispatch, on_error) -> None:
     """Visits every node once, calling the rules registered for its type.
 
@@ -465,6 +513,7 @@ def walk(ctx: UnitContext, dispatch, on_error) -> None:
     bound: dict[int, set[str]] = {id(tree): set()}
     params: dict[int, frozenset[str]] = {}
     assigned: dict[int, set[str]] = {}
+    aliases: dict[int, set[str]] = {}  # names a scope binds to another name (see UnitContext._may_alias)
     stack: list[tuple[ast.AST, ast.AST]] = [(tree, tree)]
     AST = ast.AST
     while stack:
@@ -491,6 +540,11 @@ def walk(ctx: UnitContext, dispatch, on_error) -> None:
             names = [a.asname or a.name.split(".")[0] for a in node.names]
             bound[id(scope)].update(names)
             assigned.setdefault(id(scope), set()).update(names)
+            aliases.setdefault(id(scope), set()).update(names)
+        elif cls in _ALIASING:
+            named = _aliased_names(node)
+            if named:
+                aliases.setdefault(id(scope), set()).update(named)
         inner = node if is_scope else scope
         children: list[ast.AST] = []
         for name in astutil.child_fields(cls):
@@ -508,6 +562,7 @@ def walk(ctx: UnitContext, dispatch, on_error) -> None:
             parents[key] = node
             scopes[key] = child_scope
             stack.append((child, child_scope))
+    ctx._aliases = aliases
     ctx._bindings = {k: frozenset(v) for k, v in bound.items()}
     ctx._parameters = params
     ctx._assigned = assigned

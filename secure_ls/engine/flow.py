@@ -137,6 +137,8 @@ class FlowAnalyzer:
         function_summaries: "Mapping[str, FunctionSummary] | None" = None,
         imported_modules: Iterable[str] = (),
         class_name: str | None = None,
+        class_bases: Iterable[str] = (),
+        typed_fields: Mapping[str, frozenset[str]] | None = None,
     ):
         self._qualify = qualify
         self._constants = module_constants
@@ -144,14 +146,19 @@ class FlowAnalyzer:
         self._sanitizers = sanitizers if sanitizers is not None else catalog.SANITIZERS
         self._summaries = function_summaries or {}
         self._class = class_name  # the class whose method this is: `self.helper()` calls resolve in it
-        self._django = any(m == "django" or m.startswith("django.") for m in imported_modules)
+        packages = {m.split(".", 1)[0] for m in imported_modules}
+        self._django = "django" in packages
+        # the frameworks this file uses: their handler shapes and request-reading methods apply
+        self._frameworks = tuple(f for f in catalog.FRAMEWORKS if f.module in packages)
+        self._class_bases = tuple(class_bases)  # last names of the enclosing class's bases
+        self._typed_fields = typed_fields or {}  # form/serializer class -> its number/choice fields
         self.facts = ScopeFacts()
 
     # ---- the pass -------------------------------------------------------
     def run_function(self, func: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, outer: Env | None) -> ScopeFacts:
         env: Env = dict(outer or {})
         route = _is_route_handler(func)
-        url_kwargs = not route and self._django and _is_django_view(func)
+        url_kwargs = not route and self._takes_url_parameters(func)
         defaults = _defaults(func.args)
         for arg in _all_args(func.args):
             dependency = _dependency(defaults.get(arg.arg), arg.annotation) if route else None
@@ -160,8 +167,10 @@ class FlowAnalyzer:
                 env[arg.arg] = Binding(self._dependency_origin(dependency))
                 continue
             if route and _is_client_parameter(arg, defaults.get(arg.arg)):
-                part = Part(UNTRUSTED, f"the route parameter `{arg.arg}`", steps=(_step(arg, f"`{arg.arg}` comes from the client"),))
-            elif url_kwargs and arg.arg not in catalog.NON_DATA_PARAMETERS:
+                # `id: int`, `<int:id>`: the framework converts the value (or rejects the request)
+                converted = ALL if _is_converted_parameter(arg, func) else frozenset()
+                part = Part(UNTRUSTED, f"the route parameter `{arg.arg}`", converted, steps=(_step(arg, f"`{arg.arg}` comes from the client"),))
+            elif url_kwargs and arg.arg in url_kwargs:
                 part = Part(UNTRUSTED, f"the URL parameter `{arg.arg}`", steps=(_step(arg, f"`{arg.arg}` comes from the URL"),))
             else:
                 part = Part(PARAM, arg.arg)
@@ -171,6 +180,41 @@ class FlowAnalyzer:
         else:
             self._block(func.body, env)
         return self.facts
+
+    def _takes_url_parameters(self, func: ast.AST) -> frozenset[str]:
+        """The parameters of a view or handler method that the framework fills from the URL:
+        `def view(request, slug)` (Django), `def get(self, request, pk)` (Django class-based),
+        `def get(self, slug)` on a Tornado `RequestHandler`, `def on_get(self, req, resp, user_id)` (Falcon)."""
+        if isinstance(func, ast.Lambda):
+            return frozenset()
+        params = [a.arg for a in _all_args(func.args)]
+        if self._django and _is_django_function_view(func):
+            return frozenset(params) - catalog.NON_DATA_PARAMETERS
+        if self._class is None:
+            return frozenset()
+        for framework in self._frameworks:
+            leading = framework.handler_leading
+            if func.name not in framework.handler_methods or len(params) <= len(leading):
+                continue
+            if any(want is not None and want != have for want, have in zip(leading, params)):
+                continue
+            suffix = framework.handler_base_suffix
+            if suffix is not None and not any(base.endswith(suffix) for base in self._class_bases):
+                continue
+            return frozenset(params[len(leading) :]) - catalog.NON_DATA_PARAMETERS
+        return frozenset()
+
+    def _request_method_label(self, func: ast.AST) -> str | None:
+        """The source a method call reads, when the method is one a framework or library
+        defines as returning outside data (`sock.recv()`, Tornado's `self.get_argument()`)."""
+        if not isinstance(func, ast.Attribute):
+            return None
+        for framework in self._frameworks:
+            if func.attr in framework.request_methods:
+                return "the HTTP request"
+            if func.attr in framework.handler_reads and isinstance(func.value, ast.Name) and func.value.id == "self":
+                return "the HTTP request"
+        return catalog.SOURCE_METHODS.get(func.attr)
 
     def run_block(self, body: list[ast.stmt], outer: Env | None = None) -> tuple[ScopeFacts, Env]:
         env: Env = dict(outer or {})
@@ -279,16 +323,30 @@ class FlowAnalyzer:
         elif type(stmt).__name__ == "Match":
             subject = self._expr(stmt.subject, env)
             ends = []
+            exhaustive = False
             for case in stmt.cases:
                 c_env = dict(env)
+                # `case "title" | "author" as field:` holds one of those literals
+                literal = _is_literal_pattern(case.pattern)
+                captured = subject.sanitized(ALL) if literal else subject
                 for node in astutil.walk(case.pattern):
                     name = getattr(node, "name", None) or (getattr(node, "rest", None) if type(node).__name__ == "MatchMapping" else None)
                     if isinstance(name, str):
-                        c_env[name] = Binding(subject)
+                        c_env[name] = Binding(captured)
+                if literal and isinstance(stmt.subject, ast.Name):
+                    _mark_safe(c_env, {stmt.subject.id})
                 if case.guard is not None:
                     self._expr(case.guard, c_env)
+                elif _is_irrefutable_pattern(case.pattern):
+                    exhaustive = True  # `case _:`: no value falls through the match
                 if self._block(case.body, c_env):
                     ends.append(c_env)
+            if exhaustive:
+                if not ends:
+                    return False
+                env.clear()
+                env.update(ends[0])
+                ends = ends[1:]
             for other in ends:
                 _join_into(env, other)
         elif isinstance(stmt, ast.Delete):
@@ -465,6 +523,8 @@ class FlowAnalyzer:
         if isinstance(node, ast.Attribute):
             return self._attribute(node)
         if isinstance(node, ast.Subscript):
+            if self._is_typed_field(node.value, node.slice):
+                return CONSTANT
             origin = self._origin(node.value)
             return origin.with_step(_step(node, "an item is read")) if origin.risk() else origin
         if isinstance(node, ast.Call):
@@ -491,8 +551,8 @@ class FlowAnalyzer:
             if qualified in self._sources:
                 label = self._sources[qualified]
                 return Origin(frozenset({Part(UNTRUSTED, label, steps=(_step(node, f"read from {label}"),))}))
-        if isinstance(func, ast.Attribute) and func.attr in catalog.SOURCE_METHODS:
-            label = catalog.SOURCE_METHODS[func.attr]
+        label = self._request_method_label(func)
+        if label is not None:
             return Origin(frozenset({Part(UNTRUSTED, label, steps=(_step(node, f"read from {label}"),))}))
         if qualified:
             sinks = self._sanitizers.get(qualified)
@@ -521,6 +581,8 @@ class FlowAnalyzer:
             if func.attr == "replace" and _removed_line_breaks(node) >= {"\r", "\n"}:
                 # `.replace("\r", "").replace("\n", "")`: no forged log lines any more
                 return receiver.join(self._join_all(args)).sanitized(frozenset({"log"}))
+            if func.attr == "get" and node.args and self._is_typed_field(func.value, node.args[0]):
+                return self._join_all(node.args[1:])  # `validated_data.get("count", 0)` of an IntegerField
             if func.attr == "get" and receiver.is_constant and node.args and not node.keywords:
                 # `COMMANDS.get(name, default)` on a table of constants: one of its
                 # values or the default, whatever the key (like `COMMANDS[name]`)
@@ -531,6 +593,10 @@ class FlowAnalyzer:
                 return self._join_all(args)
         if isinstance(func, ast.Name) and func.id in ("str", "repr", "format"):
             return self._join_all(args)
+        if _callee_name(func).endswith(catalog.VALIDATING_CLASS_SUFFIXES):
+            # `SearchSerializer(data=request.data)`, `ContactForm(request.POST)`: what it
+            # validates is still what the client sent (typed fields excepted, see _is_typed_field)
+            return self._join_all(args)
         parts = frozenset({Part(UNKNOWN, qualified or _describe_call(func))})
         # An unknown function fed untrusted data may hand it back: keep the taint
         # but only at "unknown" strength, so it does not drive high confidence.
@@ -538,6 +604,19 @@ class FlowAnalyzer:
         if joined.risk() and joined.risk().kind == UNTRUSTED:
             return Origin(parts | frozenset(replace(p, kind=UNKNOWN) for p in joined.parts if p.kind == UNTRUSTED))
         return Origin(parts)
+
+    def _is_typed_field(self, container: ast.AST, key: ast.AST) -> bool:
+        """`s.validated_data["count"]` where `s = CountSerializer(...)` declares `count` as an
+        IntegerField/ChoiceField/... in this module: the framework let only such values through."""
+        if not self._typed_fields or not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+            return False
+        if not (isinstance(container, ast.Attribute) and container.attr in catalog.VALIDATED_DATA_ATTRIBUTES):
+            return False
+        instance = container.value
+        made = self._single_value(instance) if isinstance(instance, ast.Name) else None
+        if not isinstance(made, ast.Call):
+            return False
+        return key.value in self._typed_fields.get(_callee_name(made.func), ())
 
     def _dependency_origin(self, func: ast.expr) -> Origin | None:
         qualified = self._qualify(func)
@@ -578,6 +657,15 @@ class FlowAnalyzer:
         for n in nodes:
             out = out.join(self._origin(n))
         return out
+
+
+def _callee_name(func: ast.AST) -> str:
+    """The last name of what a call calls: `SearchSerializer` for `api.SearchSerializer(...)`."""
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return func.id
+    return ""
 
 
 def _describe_call(func: ast.AST) -> str:
@@ -651,6 +739,21 @@ def _is_client_parameter(arg: ast.arg, default: ast.expr | None) -> bool:
     return True
 
 
+def _is_converted_parameter(arg: ast.arg, func: ast.AST) -> bool:
+    """A route parameter the framework converts to a number, date or UUID (`id: int`, `<int:id>`)."""
+    annotation = arg.annotation
+    if annotation is not None:
+        text = ast.unparse(annotation)
+        if text in catalog.CONVERTED_ANNOTATIONS or text.rsplit(".", 1)[-1] in catalog.CONVERTED_ANNOTATIONS:
+            return True
+    converter = re.compile(r"<(int|float|uuid):" + re.escape(arg.arg) + ">")
+    for deco in getattr(func, "decorator_list", ()):
+        if isinstance(deco, ast.Call) and deco.args and isinstance(deco.args[0], ast.Constant) and isinstance(deco.args[0].value, str):
+            if converter.search(deco.args[0].value):
+                return True
+    return False
+
+
 def _dependency(default: ast.expr | None, annotation: ast.expr | None) -> ast.expr | None:
     """`get_db` in `db = Depends(get_db)` or `Annotated[Session, Depends(get_db)]`."""
     candidates = [default] if default is not None else []
@@ -665,10 +768,8 @@ def _dependency(default: ast.expr | None, annotation: ast.expr | None) -> ast.ex
     return None
 
 
-def _is_django_view(func: ast.AST) -> bool:
-    """`def view(request, slug)` or a class-based view's `def get(self, request, pk)`."""
-    if isinstance(func, ast.Lambda):
-        return False
+def _is_django_function_view(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """`def view(request, slug)`: a function view whose other parameters are URL kwargs."""
     names = [a.arg for a in (*getattr(func.args, "posonlyargs", ()), *func.args.args)]
     if names[:1] == ["request"] and len(names) > 1:
         # a view answers with a response (`return render(...)`) or is decorated
@@ -676,7 +777,7 @@ def _is_django_view(func: ast.AST) -> bool:
         return bool(func.decorator_list) or any(
             isinstance(node, ast.Return) and isinstance(node.value, ast.Call) for node in astutil.walk(func)
         )
-    return names[:2] == ["self", "request"] and len(names) > 2 and getattr(func, "name", "") in catalog.VIEW_METHODS
+    return False
 
 
 def _is_route_handler(func: ast.AST) -> bool:
@@ -686,6 +787,30 @@ def _is_route_handler(func: ast.AST) -> bool:
             if target.attr == "get" and not isinstance(deco, ast.Call):
                 continue
             return True
+        if isinstance(deco, ast.Call) and isinstance(target, ast.Name) and target.id in catalog.ROUTE_DECORATOR_ATTRIBUTES:
+            return True  # Bottle's module-level `@route("/x")`, `@get("/x")`
+    return False
+
+
+def _is_literal_pattern(pattern: ast.AST) -> bool:
+    """A `case` pattern that only matches literals: `"a"`, `"a" | "b"`, `None`, `"a" as x`."""
+    kind = type(pattern).__name__
+    if kind in ("MatchValue", "MatchSingleton"):
+        return True
+    if kind == "MatchOr":
+        return all(_is_literal_pattern(p) for p in pattern.patterns)
+    if kind == "MatchAs":
+        return pattern.pattern is not None and _is_literal_pattern(pattern.pattern)
+    return False
+
+
+def _is_irrefutable_pattern(pattern: ast.AST) -> bool:
+    """`case _:` or `case name:`: matches whatever is left."""
+    kind = type(pattern).__name__
+    if kind == "MatchAs":
+        return pattern.pattern is None or _is_irrefutable_pattern(pattern.pattern)
+    if kind == "MatchOr":
+        return any(_is_irrefutable_pattern(p) for p in pattern.patterns)
     return False
 
 
@@ -721,6 +846,10 @@ _VALIDATING_FUNCTIONS = {
     "django.utils.http.url_has_allowed_host_and_scheme": (0, frozenset({"url", "redirect"})),
     "django.utils.http.is_safe_url": (0, frozenset({"url", "redirect"})),
 }
+_QUOTES = frozenset("'\"")
+_QUOTE_SINKS = frozenset({"xpath"})
+# methods of a compiled regular expression that validate their first argument
+_PATTERN_METHODS = frozenset({"fullmatch", "match"})
 _URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse"})
 _URL_HOST_PARTS = frozenset({"netloc", "hostname"})
 _URL_SINKS = frozenset({"url", "redirect"})
@@ -762,6 +891,12 @@ def _validation(test: ast.expr, qualify, origin=None, value_of=None) -> tuple[se
             # `urlparse(url).netloc in ALLOWED_HOSTS`
             names.add(_url_host(left, qualify, value_of))
             sinks = _URL_SINKS
+        elif isinstance(right, ast.Name) and isinstance(left, ast.Constant) and isinstance(left.value, str) and set(left.value) & _QUOTES:
+            # `if "'" in name: abort(400)`: without quotes, the value cannot leave an XPath string literal
+            # (XPath 1.0 has no escape inside literals; rejecting the quote is the usual defence)
+            names.add(right.id)
+            sinks = _QUOTE_SINKS
+            positive = not positive  # valid when the quote is *not* in it
     elif isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.NotEq)):
         left, right = test.left, test.comparators[0]
         if isinstance(test.ops[0], ast.NotEq):
@@ -798,6 +933,9 @@ def _validation(test: ast.expr, qualify, origin=None, value_of=None) -> tuple[se
             for node in astutil.walk(test):
                 if isinstance(node, ast.Call) and qualify(node.func) in ("hmac.new", "hmac.digest"):
                     names.update(a.id for a in node.args[1:2] if isinstance(a, ast.Name))
+        elif isinstance(func, ast.Attribute) and func.attr in _PATTERN_METHODS and test.args and isinstance(test.args[0], ast.Name):
+            # `NAME_RE.fullmatch(x)` with a pattern compiled beforehand (str has no such method)
+            names.add(test.args[0].id)
     return names, positive, sinks
 
 

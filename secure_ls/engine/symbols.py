@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from secure_ls.engine import astutil
 
 
 @dataclass(frozen=True)
@@ -24,6 +23,8 @@ class UnitSymbols:
     strings: tuple[tuple[str, str], ...] = ()  # name -> value of top-level string constants
     made_by: tuple[tuple[str, str], ...] = ()  # name -> dotted callee as spelled (`ENV = jinja2.Environment()`)
     made_with: tuple[tuple[str, tuple], ...] = ()  # name -> that call's constant keyword arguments
+    # class name -> its form/serializer fields that only hold numbers, dates or fixed choices
+    typed_fields: tuple[tuple[str, frozenset[str]], ...] = ()
 
 
 @dataclass
@@ -37,6 +38,8 @@ class ModuleSymbols:
     # function using the module's `ENV = jinja2.Environment()` knows what ENV is
     made_by: dict[str, str] = field(default_factory=dict)
     made_with: dict[str, tuple[tuple[str, object], ...]] = field(default_factory=dict)  # its constant keywords
+    # class name -> fields declared as IntegerField/ChoiceField/... (DRF serializers, Django forms)
+    typed_fields: dict[str, frozenset[str]] = field(default_factory=dict)
     functions: dict[str, object] = field(default_factory=dict)  # name -> summary (taint)
     is_test_file: bool = False  # set from the file's path: tests use secrets and asserts legitimately
 
@@ -50,6 +53,7 @@ class ModuleSymbols:
                 frozenset(self.strings.items()),
                 frozenset(self.made_by.items()),
                 frozenset(self.made_with.items()),
+                frozenset(self.typed_fields.items()),
                 self.is_test_file,
             )
         )
@@ -73,6 +77,7 @@ class ModuleSymbols:
             module.strings.update(unit.strings)
             module.made_by.update(unit.made_by)
             module.made_with.update(unit.made_with)
+            module.typed_fields.update(unit.typed_fields)
         # A name rebound elsewhere is no longer known to be constant.
         module.constants = {n for n in module.constants if counts.get(n) == 1}
         module.strings = {n: v for n, v in module.strings.items() if n in module.constants}
@@ -117,6 +122,7 @@ def summarize(tree: ast.Module) -> UnitSymbols:
     strings: list[tuple[str, str]] = []
     made_by: list[tuple[str, str]] = []
     made_with: list[tuple[str, tuple]] = []
+    typed_fields: list[tuple[str, frozenset[str]]] = []
     modules: set[str] = set()
     for node in _statements(tree.body):
         if isinstance(node, ast.Import):
@@ -128,6 +134,10 @@ def summarize(tree: ast.Module) -> UnitSymbols:
             bindings.extend(import_bindings(stmt))
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             bindings.append((stmt.name, None))
+            if isinstance(stmt, ast.ClassDef):
+                fields = _typed_fields(stmt)
+                if fields:
+                    typed_fields.append((stmt.name, fields))
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             for target in targets:
@@ -153,7 +163,25 @@ def summarize(tree: ast.Module) -> UnitSymbols:
                     )
                     if keywords:
                         made_with.append((targets[0].id, keywords))
-    return UnitSymbols(tuple(bindings), frozenset(constants), frozenset(modules), tuple(strings), tuple(made_by), tuple(made_with))
+    return UnitSymbols(
+        tuple(bindings), frozenset(constants), frozenset(modules), tuple(strings), tuple(made_by), tuple(made_with), tuple(typed_fields)
+    )
+
+
+def _typed_fields(cls: ast.ClassDef) -> frozenset[str]:
+    """Fields of a form or serializer class whose cleaned value is a number, date or fixed choice
+    (`count = serializers.IntegerField()`): the framework rejects anything else."""
+    from secure_ls.engine.catalog import TYPED_FORM_FIELDS
+
+    names = set()
+    for stmt in cls.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            value = stmt.value
+            if isinstance(value, ast.Call):
+                callee = _dotted(value.func)
+                if callee is not None and callee.rsplit(".", 1)[-1] in TYPED_FORM_FIELDS:
+                    names.add(stmt.targets[0].id)
+    return frozenset(names)
 
 
 def _dotted(node: ast.AST) -> str | None:

@@ -146,7 +146,7 @@ def _reads_request(test: ast.expr, ctx) -> bool:
         if isinstance(sub, ast.Call) and ctx.call_name(sub) in ("isinstance", "issubclass", "hasattr"):
             return False
     for sub in astutil.walk(test):
-        if isinstance(sub, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)) and web.is_client(ctx.origin(sub).risk("*"), ctx):
+        if isinstance(sub, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)) and web.is_client(ctx.origin(sub).risk("*")):
             return True
     return False
 

@@ -67,7 +67,7 @@ class FloatNanInput(Rule):
         if ctx.call_name(node) != "float" or len(node.args) != 1 or node.keywords:
             return
         part = ctx.origin(node.args[0]).risk("*")
-        if not web.is_client(part, ctx):
+        if not web.is_client(part):
             return
         stmt = ctx.statement(node)
         target = None

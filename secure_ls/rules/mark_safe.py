@@ -101,7 +101,7 @@ class UnescapedMarkup(Rule):
         part, worst = web.worst_value(ctx, dynamic, "html")
         if part is None or part.kind == flow.UNKNOWN:
             return
-        if parts is None and not web.is_client(part, ctx):
+        if parts is None and not web.is_client(part):
             return  # `Markup(value)` of a parameter is how libraries declare trusted HTML; only built markup is reported
         if _stripped(node, ctx):
             return

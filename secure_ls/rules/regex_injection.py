@@ -67,12 +67,12 @@ class RegexInjection(Rule):
         if pattern is None:
             return
         part = ctx.origin(pattern).risk("regex")
-        if not web.is_client(part, ctx):
+        if not web.is_client(part):
             return
         fix = None
         parts = strings.pieces(pattern) if strings.is_built(pattern) else None
         if parts is not None:
-            targets = [v for v in strings.values(parts) if web.is_client(ctx.origin(v).risk("regex"), ctx)]
+            targets = [v for v in strings.values(parts) if web.is_client(ctx.origin(v).risk("regex"))]
         else:
             targets = [pattern]
         if targets and all(web.wrappable(ctx, t) for t in targets):

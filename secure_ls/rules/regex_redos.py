@@ -109,7 +109,7 @@ class RegexCatastrophicBacktracking(Rule):
                 return
             confidence = None
         if confidence is None:
-            confidence = Confidence.HIGH if web.is_client(part, ctx) else Confidence.MEDIUM
+            confidence = Confidence.HIGH if web.is_client(part) else Confidence.MEDIUM
         applied = f" and is applied to {web.describe(part)}" if part is not None else ""
         ctx.report(
             self,

@@ -104,7 +104,7 @@ class SessionTrustBoundary(Rule):
 
     def _check(self, target: ast.Subscript, value: ast.expr, ctx) -> None:
         part = ctx.origin(value).risk("*")
-        if not web.is_client(part, ctx) or web.reads_own_url(ctx, part):
+        if not web.is_client(part) or web.reads_own_url(ctx, part):
             return
         if part.label.startswith("the URL parameter") or web.is_path_parameter(ctx, part):
             return  # the page the user is on (`/orgs/<slug>`): the framework routed the request by it

@@ -94,7 +94,7 @@ class ServerSideRequestForgery(Rule):
         if url is None:
             return
         part = ctx.origin(url).risk("url")
-        if not web.is_client(part, ctx) or web.reads_own_url(ctx, part):
+        if not web.is_client(part) or web.reads_own_url(ctx, part):
             return
         built, _ = web.built_value(ctx, url)
         if _fixed_host(built, ctx):

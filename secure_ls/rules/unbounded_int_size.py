@@ -98,7 +98,7 @@ class UnboundedSizeFromInput(Rule):
         if source is None:
             return
         part = ctx.origin(source).risk("*") if not _is_typed_get(source) else ctx.origin(source.func.value).risk("*")
-        if not web.is_client(part, ctx) or part.label.startswith("the route parameter"):
+        if not web.is_client(part) or part.label.startswith("the route parameter"):
             return
         if isinstance(size, ast.Name) and _bounded(ctx, sink, size.id):
             return

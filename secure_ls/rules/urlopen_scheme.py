@@ -83,7 +83,7 @@ class UrlopenUncheckedScheme(Rule):
         if url is None:
             return
         part = ctx.origin(url).risk("url")
-        if part is None or web.is_client(part, ctx):
+        if part is None or web.is_client(part):
             return  # constant, or reported as SSRF
         if web.is_test_code(ctx, node):
             return

@@ -12,6 +12,7 @@ import operator
 
 from secure_ls.engine import astutil
 from secure_ls.engine.context import argument as shared_argument
+from secure_ls.rules._support import taint_sinks
 
 _INT_OPS = {
     ast.Add: operator.add,
@@ -203,6 +204,9 @@ def logger_for_fix(ctx) -> tuple[str, tuple[str, ...], bool]:
     return "logging", ("import logging",), False
 
 
+_LOGGER_FACTORIES = frozenset({"logging.getLogger", "structlog.get_logger", "structlog.getLogger"})
+
+
 def is_logging_call(call: ast.Call, ctx) -> bool:
     """`logging.info(...)`, `logger.error(...)`, `self.log.warning(...)`, `app.logger.info(...)`."""
     func = call.func
@@ -212,8 +216,10 @@ def is_logging_call(call: ast.Call, ctx) -> bool:
     if name.startswith(("logging.", "loguru.", "structlog.")):
         return True
     base = func.value
-    if isinstance(base, ast.Call) and (ctx.call_name(base) or "") in ("logging.getLogger", "structlog.get_logger", "structlog.getLogger"):
+    if isinstance(base, ast.Call) and (ctx.call_name(base) or "") in _LOGGER_FACTORIES:
         return True
+    if isinstance(base, ast.Name) and taint_sinks.built_by(base, ctx) in _LOGGER_FACTORIES:
+        return True  # `audit = logging.getLogger("audit")`, whatever it is called
     if isinstance(base, ast.Attribute):
         base_name = base.attr
     elif isinstance(base, ast.Name):

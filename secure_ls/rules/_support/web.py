@@ -32,33 +32,12 @@ _TEST_NAME = re.compile(r"(?:^|_)(?:test|tests|testing)(?:_|$)|^Test|Tests?$|Tes
 
 
 
-def is_client(part: flow.Part | None, ctx=None) -> bool:
-    """True for data that comes from the remote client (a web request or an untyped route parameter)."""
+def is_client(part: flow.Part | None) -> bool:
+    """True for data that comes from the remote client (a web request or an untyped route parameter;
+    the flow pass already made parameters the framework converts, `id: int`, safe)."""
     if part is None or part.kind != flow.UNTRUSTED:
         return False
-    if part.label in catalog.WEAK_SOURCES or part.label == "an HTTP response":
-        return False
-    if ctx is not None and part.label.startswith("the route parameter") and _typed_parameter(ctx, part):
-        return False
-    return True
-
-
-_TYPED_ANNOTATIONS = frozenset({"int", "float", "bool", "uuid.UUID", "UUID", "datetime.date", "datetime.datetime", "decimal.Decimal"})
-
-
-def _typed_parameter(ctx, part: flow.Part) -> bool:
-    """A route parameter the framework converts to a number/UUID (`<int:id>`, `id: int`)."""
-    node = source_node(ctx, part)
-    if not isinstance(node, ast.arg):
-        return False
-    if node.annotation is not None and (ctx.qualified_name(node.annotation) or ctx.text(node.annotation)) in _TYPED_ANNOTATIONS:
-        return True
-    func = ctx.parent(ctx.parent(node)) if isinstance(ctx.parent(node), ast.arguments) else None
-    for deco in getattr(func, "decorator_list", ()):
-        if isinstance(deco, ast.Call) and deco.args and isinstance(deco.args[0], ast.Constant) and isinstance(deco.args[0].value, str):
-            if re.search(r"<(int|float|uuid):" + re.escape(node.arg) + ">", deco.args[0].value):
-                return True
-    return False
+    return part.label not in catalog.WEAK_SOURCES and part.label != "an HTTP response"
 
 
 def is_path_parameter(ctx, part: flow.Part) -> bool:
@@ -231,6 +210,15 @@ def wrappable(ctx, node: ast.expr) -> bool:
 def is_view_function(func: ast.AST | None) -> bool:
     """A function decorated as an HTTP route (Flask/FastAPI/... style)."""
     return func is not None and flow._is_route_handler(func)
+
+
+def tornado_handler_method(call: ast.Call, ctx) -> str | None:
+    """The method name of a call on `self` in a file using Tornado (`self.write(...)`, `self.redirect(...)`):
+    a RequestHandler's own response methods."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self" and ctx.imports("tornado"):
+        return func.attr
+    return None
 
 
 def call_label(call: ast.Call) -> str:
