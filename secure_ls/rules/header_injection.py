@@ -17,12 +17,16 @@ _DJANGO_RESPONSES = frozenset(
     }
 )
 _HEADER_METHODS = frozenset({"add", "set", "setdefault", "add_header", "__setitem__"})
+# Methods of the response itself that set a header: Falcon's `resp.set_header(name, value)`,
+# Tornado's `self.set_header(name, value)` on a RequestHandler.
+_RESPONSE_HEADER_METHODS = frozenset({"set_header", "append_header", "add_header"})
 # Responses built with their headers: `make_response(body, 200, {"X": v})`, `Response(..., headers={...})`.
 _RESPONSE_MAKERS = frozenset(
     {
         "flask.make_response", "flask.Response", "flask.wrappers.Response", "werkzeug.Response",
         "werkzeug.wrappers.Response", "quart.make_response", "quart.Response", "fastapi.Response",
         "starlette.responses.", "fastapi.responses.", "django.http.", "aiohttp.web.Response",
+        "rest_framework.response.Response", "sanic.response.", "sanic.HTTPResponse",
     }
 )
 
@@ -57,7 +61,7 @@ class HttpHeaderInjection(Rule):
     confidence = Confidence.MEDIUM
     topic = "injection"
     fixable = False
-    methods = frozenset({"set_cookie"}) | _HEADER_METHODS
+    methods = frozenset({"set_cookie"}) | _HEADER_METHODS | _RESPONSE_HEADER_METHODS
     calls = _RESPONSE_MAKERS
 
     VALID = [
@@ -65,6 +69,7 @@ class HttpHeaderInjection(Rule):
         'from flask import make_response, request\nTHEMES = {"dark", "light"}\n\ndef theme():\n    value = request.args.get("theme", "light")\n    if value not in THEMES:\n        value = "light"\n    resp = make_response("ok")\n    resp.set_cookie("theme", value)\n    return resp\n',
         'from flask import make_response, request\n\ndef h():\n    resp = make_response("ok")\n    resp.headers["X-Request-Path"] = request.path\n    return resp\n',
         'def copy(request, headers):\n    headers["X-Forwarded-For"] = request.META["REMOTE_ADDR"]\n',
+        'import falcon\nfrom urllib.parse import quote\n\nclass Download:\n    def on_get(self, req, resp):\n        resp.set_header("Content-Disposition", "attachment; filename=" + quote(req.get_param("name")))\n',
     ]
     INVALID = [
         Example(
@@ -81,6 +86,12 @@ class HttpHeaderInjection(Rule):
         ),
         Example(
             'from flask import make_response, request\n\ndef remember():\n    resp = make_response("ok")\n    resp.set_cookie("campaign", request.args["utm"])\n    return resp\n',
+        ),
+        Example(
+            'import falcon\n\nclass Download:\n    def on_get(self, req, resp):\n        resp.set_header("Content-Disposition", "attachment; filename=" + req.get_param("name"))\n',
+        ),
+        Example(
+            'from sanic import Sanic, response\napp = Sanic("pager")\n\n@app.get("/items")\nasync def items(request):\n    cursor = request.args.get("cursor", "")\n    return response.json({}, headers={"Link": f"</items?cursor={cursor}>; rel=next"})\n',
         ),
     ]
 
@@ -103,7 +114,13 @@ class HttpHeaderInjection(Rule):
                     self._check(value, value, "header", ctx)
         if not isinstance(func, ast.Attribute):
             return
-        if func.attr == "set_cookie" and _is_response(func.value, ctx, attribute=False):
+        if func.attr in _RESPONSE_HEADER_METHODS and (
+            _is_response(func.value, ctx, attribute=False) or web.tornado_handler_method(node, ctx) is not None
+        ):
+            value = web.argument(node, 1, ("value",))
+            if value is not None:
+                self._check(value, value, "header", ctx)
+        elif func.attr == "set_cookie" and _is_response(func.value, ctx, attribute=False):
             value = web.argument(node, 1, ("value",))
             if value is not None:
                 self._check(value, value, "cookie", ctx)
@@ -115,7 +132,7 @@ class HttpHeaderInjection(Rule):
 
     def _check(self, where: ast.AST, value: ast.expr, kind: str, ctx) -> None:
         part = ctx.origin(value).risk("header")
-        if not web.is_client(part, ctx) or web.reads_own_url(ctx, part):
+        if not web.is_client(part) or web.reads_own_url(ctx, part):
             return
         what = "a response header" if kind == "header" else "a cookie"
         ctx.report(

@@ -53,6 +53,7 @@ class LogInjection(Rule):
         "import logging\nfrom flask import request\ndef view():\n    logging.info(f\"search for {request.args.get('q')!r}\")\n",
         "import logging\ndef work(name):\n    logging.info('working on %s', name)\n",
         "import logging\nfrom flask import request\ndef view():\n    logging.info('page %d', int(request.args['page']))\n",
+        "import logging\nfrom flask import request\ndef view():\n    logging.info('search', extra={'query': request.args.get('q', '').replace('\\r', '').replace('\\n', '')})\n",
     ]
     INVALID = [
         Example(
@@ -67,13 +68,17 @@ class LogInjection(Rule):
             "import logging\nfrom flask import request\n\ndef search():\n    logging.info('search: ' + request.args['q'])\n",
             fixed=None,
         ),
+        Example(
+            "import logging\nfrom flask import request\n\naudit = logging.getLogger('audit')\n\ndef login():\n    audit.warning('login failed', extra={'username': request.form['username']})\n",
+            fixed=None,
+        ),
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
         if not crypto.is_logging_call(node, ctx) or node.func.attr not in _LOG_LEVEL_METHODS or not node.args:
             return
         message = node.args[0]
-        for value, part, fix in self._tainted(node, message, ctx):
+        for value, part, fix in self._tainted(node, message, ctx) + self._tainted_extra(node, ctx):
             ctx.report(
                 self,
                 value,
@@ -134,6 +139,19 @@ class LogInjection(Rule):
             part = self._untrusted(message, ctx)
             if part is not None:
                 hits.append((message, part, None))
+        return hits
+
+    def _tainted_extra(self, call: ast.Call, ctx) -> list:
+        """`extra={"user": value}`: the formatter writes the record's extra fields as they are
+        (`%(user)s` in the format), with no chance to use %r at the call."""
+        extra = next((kw.value for kw in call.keywords if kw.arg == "extra"), None)
+        if not isinstance(extra, ast.Dict):
+            return []
+        hits = []
+        for value in extra.values:
+            part = self._untrusted(value, ctx)
+            if part is not None:
+                hits.append((value, part, None))
         return hits
 
     def _percent_fix(self, message: ast.Constant, index: int, specs, count: int, ctx) -> Fix | None:

@@ -11,7 +11,11 @@ from secure_ls.rules.base import Example, Rule
 
 _PARSER_CLASSES = frozenset({"lxml.etree.XMLParser", "lxml.etree.ETCompatXMLParser", "lxml.etree.XMLPullParser"})
 # Functions that parse with lxml's default parser unless given one: name -> keyword names of the data.
-_DEFAULT_PARSER = {"lxml.etree.parse": ("source",), "lxml.etree.fromstring": ("text",), "lxml.etree.XML": ("text",)}
+_DEFAULT_PARSER = {
+    "lxml.etree.parse": ("source",), "lxml.etree.fromstring": ("text",), "lxml.etree.XML": ("text",),
+    # lxml.objectify has its own default parser, which resolves entities too
+    "lxml.objectify.parse": ("f",), "lxml.objectify.fromstring": ("xml",), "lxml.objectify.XML": ("xml",),
+}
 
 
 class LxmlResolveEntities(Rule):
@@ -62,6 +66,7 @@ class LxmlResolveEntities(Rule):
         'from lxml import etree\n\nDOC = etree.fromstring("<a><b/></a>")\n',
         'from lxml import etree\n\ndef page():\n    return etree.HTMLParser()\n',
         'from lxml import etree\n\ndef render(root):\n    return etree.tostring(root)\n',
+        'from lxml import objectify\nfrom flask import request\n\ndef upload():\n    return objectify.fromstring(request.data, objectify.makeparser(resolve_entities=False)).total\n',
     ]
     INVALID = [
         Example(
@@ -81,6 +86,10 @@ class LxmlResolveEntities(Rule):
             'from lxml import etree\nfrom flask import request\n\nPARSER = etree.XMLParser(resolve_entities=False)\nLOOSE = etree.XMLParser(resolve_entities=True)\n\ndef upload():\n    return etree.fromstring(request.data, LOOSE).tag\n',
             fixed='from lxml import etree\nfrom flask import request\n\nPARSER = etree.XMLParser(resolve_entities=False)\nLOOSE = etree.XMLParser(resolve_entities=False)\n\ndef upload():\n    return etree.fromstring(request.data, LOOSE).tag\n',
             count=2,
+        ),
+        Example(
+            'from lxml import objectify\nfrom flask import request\n\ndef upload():\n    return objectify.fromstring(request.data).total\n',
+            fixed='from lxml import objectify\nfrom flask import request\n\ndef upload():\n    return objectify.fromstring(request.data, parser=objectify.makeparser(resolve_entities=False)).total\n',
         ),
         Example(
             'from lxml.etree import XMLParser\n\np = XMLParser()\n',
@@ -175,14 +184,17 @@ class LxmlResolveEntities(Rule):
             return
         func = node.func
         imports: tuple[str, ...] = ()
-        if isinstance(func, ast.Attribute) and ctx.qualified_name(func.value) == "lxml.etree":
+        module = name.rsplit(".", 1)[0]  # lxml.etree or lxml.objectify
+        if isinstance(func, ast.Attribute) and ctx.qualified_name(func.value) == module:
             prefix = ctx.text(func.value) + "."
         else:
-            prefix = "lxml.etree."
-            imports = ("import lxml.etree",)
+            prefix = module + "."
+            imports = (f"import {module}",)
+        # objectify needs a parser of its own kind to build objectify elements
+        maker = "makeparser" if module == "lxml.objectify" else "XMLParser"
         fix = Fix(
             "Parse with resolve_entities=False",
-            (ctx.set_keyword(node, "parser", f"{prefix}XMLParser(resolve_entities=False)"),),
+            (ctx.set_keyword(node, "parser", f"{prefix}{maker}(resolve_entities=False)"),),
             safe=False,
             imports=imports,
         )

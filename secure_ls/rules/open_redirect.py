@@ -70,6 +70,7 @@ class OpenRedirect(Rule):
     topic = "input-validation"
     fixable = False
     calls = frozenset(_REDIRECTS)
+    methods = frozenset({"redirect"})  # Tornado's `self.redirect(url)`
 
     VALID = [
         'from flask import redirect, request\n\ndef back():\n    target = request.args.get("next", "/")\n    if not target.startswith("/") or target.startswith(("//", "/\\\\")):\n        target = "/"\n    return redirect(target)\n',
@@ -80,6 +81,7 @@ class OpenRedirect(Rule):
         'from flask import redirect, request\nALLOWED = {"/home", "/account"}\n\ndef go():\n    target = request.args.get("next")\n    if target not in ALLOWED:\n        target = "/home"\n    return redirect(target)\n',
         'from urllib.parse import urlparse\nfrom django.http import HttpResponseRedirect\n\ndef go(request):\n    target = request.GET["next"]\n    if urlparse(target).netloc not in ("example.com", ""):\n        target = "/"\n    return HttpResponseRedirect(target)\n',
         'def redirect(x):\n    return x\n\ndef go(request):\n    return redirect(request.GET["next"])\n',
+        'import tornado.web\n\nclass Item(tornado.web.RequestHandler):\n    def get(self):\n        self.redirect("/items/" + self.get_argument("id"))\n',
     ]
     INVALID = [
         # `//evil.example` starts with "/" too
@@ -98,18 +100,21 @@ class OpenRedirect(Rule):
         Example(
             'from fastapi import FastAPI\nfrom fastapi.responses import RedirectResponse\napp = FastAPI()\n\n@app.get("/out")\ndef out(url: str):\n    return RedirectResponse(url)\n',
         ),
+        Example(
+            'import tornado.web\n\nclass Logout(tornado.web.RequestHandler):\n    def get(self):\n        self.redirect(self.get_argument("next", "/"))\n',
+        ),
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
         name = ctx.call_name(node)
-        names = _REDIRECTS.get(name or "")
+        names = ("url",) if web.tornado_handler_method(node, ctx) == "redirect" else _REDIRECTS.get(name or "")
         if names is None:
             return
         target = web.argument(node, 0, names)
         if target is None:
             return
         part = ctx.origin(target).risk("redirect")
-        if not web.is_client(part, ctx) or web.reads_own_url(ctx, part) or web.reads_referrer(ctx, part):
+        if not web.is_client(part) or web.reads_own_url(ctx, part) or web.reads_referrer(ctx, part):
             return  # "go back" redirects to the Referer are not chosen by a link's author
         built, _ = web.built_value(ctx, target)
         parts = strings.pieces(built)

@@ -22,6 +22,9 @@ _SINKS: dict[str, tuple[tuple[int, tuple[str, ...]], ...]] = {
     "aiohttp.web.FileResponse": ((0, ("path",)),),
     "starlette.responses.FileResponse": ((0, ("path",)),),
     "fastapi.responses.FileResponse": ((0, ("path",)),),
+    "sanic.response.file": ((0, ("location",)),),
+    "sanic.response.file_stream": ((0, ("location",)),),
+    "bottle.static_file": ((0, ("filename",)),),  # the name is joined to root= with no check of its own
     "shutil.copy": ((0, ("src",)), (1, ("dst",))),
     "shutil.copy2": ((0, ("src",)), (1, ("dst",))),
     "shutil.copyfile": ((0, ("src",)), (1, ("dst",))),
@@ -101,6 +104,9 @@ class PathTraversal(Rule):
         'import zipfile\nfrom flask import request\n\ndef names():\n    return zipfile.ZipFile(request.files["z"]).open("a.txt").read()\n',
     ]
     INVALID = [
+        Example(
+            'from sanic import Sanic, response\n\napp = Sanic("media")\n\n@app.get("/media")\nasync def media(request):\n    return await response.file(f"/var/www/media/{request.args.get(\'name\')}")\n',
+        ),
         Example(
             'from pathlib import Path\nfrom aiohttp import web\n\nSTATIC = Path("/srv/static")\n\nasync def static_file(request):\n    return web.FileResponse(STATIC / request.query.get("file", "index.html"))\n',
         ),

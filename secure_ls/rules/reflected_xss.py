@@ -27,6 +27,13 @@ _RESPONSES = {
     "aiohttp.web.Response": "other",
 }
 _CONTENT_KEYWORDS = ("content", "response", "body", "text")
+# Frameworks that serve a string returned by a route handler as text/html.
+_RETURNS_HTML = ("flask", "quart", "bottle")
+# Tornado's RequestHandler methods that write a string into the response (text/html by default).
+_TORNADO_WRITES = frozenset({"write", "finish"})
+# Falcon response attributes holding the body; Falcon answers application/json unless told otherwise.
+_FALCON_BODIES = frozenset({"text", "body"})
+_FALCON_HTML_TYPES = frozenset({"falcon.MEDIA_HTML", "falcon.constants.MEDIA_HTML"})
 _TYPE_KEYWORDS = ("content_type", "mimetype", "media_type")
 # Direct (not built) request values: reading them is reflecting them.
 _DIRECT = (ast.Name, ast.Subscript, ast.Attribute)
@@ -64,6 +71,7 @@ class ReflectedXss(Rule):
     topic = "xss"
     fixable = True
     calls = frozenset(_RESPONSES)
+    methods = _TORNADO_WRITES
 
     VALID = [
         'from django.http import HttpResponse\nfrom django.utils.html import escape\n\ndef hello(request):\n    return HttpResponse(f"<h1>Hello {escape(request.GET[\'name\'])}</h1>")\n',
@@ -73,6 +81,8 @@ class ReflectedXss(Rule):
         'from django.http import HttpResponse\n\ndef ok(request):\n    return HttpResponse("<p>ok</p>")\n',
         'def view(request):\n    return f"<p>{request.GET[\'q\']}</p>"\n',
         'from flask import Flask, request\napp = Flask(__name__)\n\n@app.route("/id")\ndef ident():\n    return f\'{{"id": "{request.args["id"]}"}}\', 200, {"Content-Type": "application/json"}\n',
+        'import tornado.web\nfrom tornado.escape import xhtml_escape\n\nclass Search(tornado.web.RequestHandler):\n    def get(self):\n        q = self.get_argument("q", "")\n        self.write("<h2>" + xhtml_escape(q) + "</h2>")\n',
+        'import falcon\n\nclass Greeting:\n    def on_get(self, req, resp):\n        resp.text = f"Hello {req.get_param(\'who\')}"\n',
     ]
     INVALID = [
         Example(
@@ -98,9 +108,25 @@ class ReflectedXss(Rule):
             'from flask import Flask, make_response\napp = Flask(__name__)\n\n@app.route("/user/<name>")\ndef user(name):\n    return make_response("<h1>%s</h1>" % name)\n',
             fixed='from flask import Flask, make_response\nfrom markupsafe import escape\napp = Flask(__name__)\n\n@app.route("/user/<name>")\ndef user(name):\n    return make_response("<h1>%s</h1>" % escape(name))\n',
         ),
+        Example(
+            'import tornado.web\n\nclass Search(tornado.web.RequestHandler):\n    def get(self):\n        q = self.get_argument("q", "")\n        self.write("<h2>Results for " + q + "</h2>")\n',
+            fixed='import tornado.web\nfrom html import escape\n\nclass Search(tornado.web.RequestHandler):\n    def get(self):\n        q = self.get_argument("q", "")\n        self.write("<h2>Results for " + escape(q) + "</h2>")\n',
+        ),
+        Example(
+            'import falcon\n\nclass Greeting:\n    def on_get(self, req, resp):\n        resp.content_type = falcon.MEDIA_HTML\n        resp.text = f"<p>Hello {req.get_param(\'who\')}</p>"\n',
+            fixed='import falcon\nfrom html import escape\n\nclass Greeting:\n    def on_get(self, req, resp):\n        resp.content_type = falcon.MEDIA_HTML\n        resp.text = f"<p>Hello {escape(req.get_param(\'who\'))}</p>"\n',
+        ),
+        Example(
+            'from bottle import request, route\n\n@route("/notice")\ndef notice():\n    return "<div>%s</div>" % request.query.msg\n',
+            fixed='from bottle import request, route\nfrom html import escape\n\n@route("/notice")\ndef notice():\n    return "<div>%s</div>" % escape(request.query.msg)\n',
+        ),
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
+        if web.tornado_handler_method(node, ctx) in _TORNADO_WRITES:
+            if node.args and not isinstance(node.args[0], (ast.Dict, ast.List)):  # a dict is sent as JSON
+                self._check(node.args[0], "other", ctx)
+            return
         family = _RESPONSES.get(ctx.call_name(node) or "")
         if family is None:
             return
@@ -113,8 +139,19 @@ class ReflectedXss(Rule):
         if body is not None:
             self._check(body, family, ctx)
 
+    def visit_Assign(self, node: ast.Assign, ctx) -> None:
+        """Falcon: `resp.text = ...` in a responder that set an HTML content type."""
+        target = node.targets[0]
+        if len(node.targets) != 1 or not isinstance(target, ast.Attribute) or target.attr not in _FALCON_BODIES:
+            return
+        if not ctx.imports("falcon") or not isinstance(target.value, ast.Name):
+            return
+        func = ctx.enclosing_function(node)
+        if func is not None and _sets_html_content_type(func, target.value.id, ctx):
+            self._check(node.value, "other", ctx)
+
     def visit_Return(self, node: ast.Return, ctx) -> None:
-        if node.value is None or not (ctx.imports("flask") or ctx.imports("quart")):
+        if node.value is None or not any(ctx.imports(m) for m in _RETURNS_HTML):
             return
         func = ctx.enclosing_function(node)
         if not web.is_view_function(func) or _is_fastapi(func, ctx):
@@ -126,7 +163,7 @@ class ReflectedXss(Rule):
             body = body.elts[0]
         if isinstance(body, ast.Call):
             return  # a response object or a call: checked where it is built
-        self._check(body, "flask", ctx)
+        self._check(body, "flask" if ctx.imports("flask") or ctx.imports("quart") else "other", ctx)
 
     def _check(self, body: ast.expr, family: str, ctx) -> None:
         fixable = True
@@ -183,7 +220,7 @@ class ReflectedXss(Rule):
 
 def _reflected(node: ast.expr, ctx) -> bool:
     part = ctx.origin(node).risk("html")
-    return web.is_client(part, ctx) and not web.reads_own_url(ctx, part)
+    return web.is_client(part) and not web.reads_own_url(ctx, part)
 
 
 def _is_request_get(node: ast.expr) -> bool:
@@ -197,6 +234,24 @@ def _non_html_headers(node: ast.expr, ctx) -> bool:
             if isinstance(key, ast.Constant) and str(key.value).lower() == "content-type":
                 text = ctx.string_value(value)
                 return text is None or "html" not in text.lower()
+    return False
+
+
+def _sets_html_content_type(func: ast.AST, response: str, ctx) -> bool:
+    """Whether `func` sets `<response>.content_type` to HTML (`falcon.MEDIA_HTML`, "text/html")."""
+    for node in ast.walk(func):
+        if not isinstance(node, ast.Assign):
+            continue
+        for target in node.targets:
+            if (
+                isinstance(target, ast.Attribute)
+                and target.attr == "content_type"
+                and isinstance(target.value, ast.Name)
+                and target.value.id == response
+            ):
+                text = ctx.string_value(node.value)
+                if ctx.qualified_name(node.value) in _FALCON_HTML_TYPES or text is not None and "html" in text.lower():
+                    return True
     return False
 
 

@@ -18,7 +18,12 @@ _COMPILERS = {
     "jinja2.environment.Template": ("source",),
     "mako.template.Template": ("text",),
     "tornado.template.Template": ("template_string",),
+    "django.template.Template": ("template_string",),
+    "django.template.base.Template": ("template_string",),
 }
+# str methods that read their receiver as a format string: a client-chosen one reads
+# attributes of the arguments (`{user.__class__.__init__.__globals__[SECRET]}`).
+_FORMAT_METHODS = frozenset({"format", "format_map"})
 _ENVIRONMENTS = frozenset({"jinja2.Environment", "jinja2.environment.Environment", "jinja2.nativetypes.NativeEnvironment"})
 _RENDER_FUNCTIONS = frozenset({"flask.render_template_string", "flask.templating.render_template_string"})
 _RESERVED = frozenset({"true", "false", "none", "True", "False", "None", "loop", "self", "super", "varargs", "kwargs", "caller", "range", "dict", "lipsum", "cycler", "joiner", "namespace", "and", "or", "not", "in", "is", "if", "else", "for"})
@@ -67,7 +72,7 @@ class TemplateInjection(Rule):
     bandit = ()
     fixable = True
     calls = frozenset(_COMPILERS)
-    methods = frozenset({"from_string"})
+    methods = frozenset({"from_string"}) | _FORMAT_METHODS
 
     VALID = [
         'from flask import render_template_string, request\n\ndef hello():\n    return render_template_string("<h1>Hello {{ name }}</h1>", name=request.args["name"])\n',
@@ -77,6 +82,7 @@ class TemplateInjection(Rule):
         'from jinja2 import Template\n\ndef load(path):\n    with open(path) as fh:\n        return Template(fh.read())\n',
         'class Page:\n    def from_string(self, s):\n        return s\n\ndef f(p, x):\n    return p.from_string(f"<b>{x}</b>")\n',
         'from jinja2.sandbox import SandboxedEnvironment\nfrom flask import request\n\nSANDBOX = SandboxedEnvironment()\n\ndef preview():\n    return SANDBOX.from_string("<p>" + request.form["body"] + "</p>").render()\n',
+        'from flask import request\n\ndef signature(user):\n    return "{name} <{mail}>".format(name=request.form["name"], mail=user.email)\n',
     ]
     INVALID = [
         Example(
@@ -103,9 +109,18 @@ class TemplateInjection(Rule):
             'from mako.template import Template\n\ndef banner(title):\n    return Template("<div class=\'banner\'>" + title + "</div>").render()\n',
             fixed='from mako.template import Template\n\ndef banner(title):\n    return Template("<div class=\'banner\'>${title}</div>").render(title=title)\n',
         ),
+        Example(
+            'from django.http import HttpResponse\nfrom django.template import Context, Template\n\ndef banner(request):\n    return HttpResponse(Template(request.POST["banner"]).render(Context({})))\n',
+        ),
+        Example(
+            'from flask import request\nfrom flask_login import current_user\n\ndef signature():\n    pattern = request.form["pattern"]\n    return pattern.format_map({"user": current_user})\n',
+        ),
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
+        if isinstance(node.func, ast.Attribute) and node.func.attr in _FORMAT_METHODS:
+            self._check_format_string(node, ctx)
+            return
         name = ctx.call_name(node)
         source = None
         engine = "jinja"
@@ -147,6 +162,24 @@ class TemplateInjection(Rule):
             f"Template source {what} {ts.phrase(worst, ts.short(ctx, where))}: it is compiled as template code, which can "
             "run code on the server. Keep the template constant and pass values as template variables.",
             fix=fix,
+            confidence=ts.confidence(worst),
+            related=ctx.related_path(worst),
+        )
+
+    def _check_format_string(self, node: ast.Call, ctx) -> None:
+        """`pattern.format(user=...)` where the client wrote `pattern`."""
+        receiver = node.func.value
+        if isinstance(receiver, ast.Constant) or not (node.args or node.keywords):
+            return  # a literal format string, or nothing to read attributes of
+        worst = ctx.origin(receiver).risk("template")
+        if not ts.is_client(worst):
+            return
+        ctx.report(
+            self,
+            receiver,
+            f"Format string taken from {ts.phrase(worst, ts.short(ctx, receiver))}: `{{0.__class__...}}` fields in it read "
+            "attributes of the values it is formatted with (secrets, settings). Keep the format string constant, or "
+            "substitute with `string.Template(...).safe_substitute()`.",
             confidence=ts.confidence(worst),
             related=ctx.related_path(worst),
         )

@@ -9,7 +9,9 @@ from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import strings, web
 from secure_ls.rules.base import Example, Rule
 
-_COMPILED = frozenset({"lxml.etree.XPath", "lxml.etree.ETXPath", "lxml.etree.XPathEvaluator"})
+_COMPILED = frozenset({"lxml.etree.XPath", "lxml.etree.ETXPath"})
+# Take a document; the evaluator they return is called with the expression: `find = XPathEvaluator(doc); find(expr)`.
+_EVALUATORS = frozenset({"lxml.etree.XPathEvaluator", "lxml.etree.XPathDocumentEvaluator", "lxml.etree.XPathElementEvaluator"})
 _ELEMENTTREE_METHODS = frozenset({"find", "findall", "iterfind", "findtext"})
 _XML_MODULES = ("xml.etree", "lxml", "defusedxml")
 
@@ -44,7 +46,7 @@ class XPathInjection(Rule):
     confidence = Confidence.MEDIUM
     topic = "injection"
     fixable = True
-    calls = _COMPILED
+    calls = _COMPILED | _EVALUATORS
     methods = frozenset({"xpath"}) | _ELEMENTTREE_METHODS
 
     VALID = [
@@ -52,11 +54,16 @@ class XPathInjection(Rule):
         'import xml.etree.ElementTree as ET\nNS = "{http://www.w3.org/2005/Atom}"\n\ndef entries(root, tag):\n    return root.findall(f".//{NS}{tag}")\n',
         'from lxml import etree\nCOLUMN = "price"\n\ndef prices(tree):\n    return tree.xpath(f"//item/{COLUMN}/text()")\n',
         'def find(text, word):\n    return text.find(f"[{word}]")\n',
+        'from lxml import etree\nfrom flask import request\n\ndef isbn(doc):\n    find = etree.XPathEvaluator(doc)\n    return find("//book[title=$t]/@isbn", t=request.args["title"])\n',
     ]
     INVALID = [
         Example(
             'from lxml import etree\nfrom flask import request\n\ndef login(tree):\n    name = request.form["name"]\n    return tree.xpath(f"//user[@name=\'{name}\']/@role")\n',
             fixed='from lxml import etree\nfrom flask import request\n\ndef login(tree):\n    name = request.form["name"]\n    return tree.xpath("//user[@name=$name]/@role", name=name)\n',
+        ),
+        Example(
+            'from lxml import etree\nfrom flask import request\n\ndef isbn(doc):\n    find = etree.XPathEvaluator(doc)\n    title = request.args["title"]\n    return find(f"//book[title=\'{title}\']/@isbn")\n',
+            fixed='from lxml import etree\nfrom flask import request\n\ndef isbn(doc):\n    find = etree.XPathEvaluator(doc)\n    title = request.args["title"]\n    return find("//book[title=$title]/@isbn", title=title)\n',
         ),
         Example(
             'from lxml import etree\n\ndef check(doc, user, pw):\n    return doc.xpath("//user[@name=\\"%s\\" and @pw=\\"%s\\"]" % (user, pw))\n',
@@ -74,14 +81,20 @@ class XPathInjection(Rule):
         func = node.func
         kind = None
         name = ctx.call_name(node) or ""
+        if name in _EVALUATORS:
+            for call in _calls_of_evaluator(node, ctx):
+                self._check(call, "xpath", ctx)
+            return
         if name in _COMPILED:
             kind = "compiled"
         elif isinstance(func, ast.Attribute) and func.attr == "xpath" and ctx.imports("lxml"):
             kind = "xpath"
         elif isinstance(func, ast.Attribute) and func.attr in _ELEMENTTREE_METHODS and any(ctx.imports(m) for m in _XML_MODULES):
             kind = "find"
-        if kind is None:
-            return
+        if kind is not None:
+            self._check(node, kind, ctx)
+
+    def _check(self, node: ast.Call, kind: str, ctx) -> None:
         expr = web.argument(node, 0, ("path", "_path"))
         if expr is None:
             return
@@ -115,6 +128,18 @@ class XPathInjection(Rule):
             confidence=ctx.confidence_for(part),
             related=ctx.related_path(part),
         )
+
+
+def _calls_of_evaluator(made: ast.Call, ctx) -> list[ast.Call]:
+    """The calls, in the same scope, of the name an XPath evaluator is assigned to."""
+    statement = ctx.parent(made)
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
+        return []
+    name = statement.targets[0].id
+    return [
+        n for n in ast.walk(web.function_body(ctx, made))
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == name
+    ]
 
 
 def _in_predicate(parts, unsafe) -> bool:
