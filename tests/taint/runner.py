@@ -18,8 +18,9 @@ from .corpus_a import CASES as _A
 from .corpus_b import CASES as _B
 from .corpus_c import CASES as _C
 from .corpus_d import CASES as _D
+from .corpus_e import CASES as _E
 
-CASES: list[Case] = _A + _B + _C + _D
+CASES: list[Case] = _A + _B + _C + _D + _E
 
 
 @dataclass
