@@ -77,8 +77,12 @@ def _too_deep(text: str) -> bool:
 
 def downlevel(text: str) -> str | None:
     """`text` rewritten so the running interpreter's `ast` can parse it, or None."""
+    # the cheap checks first: most units `ast` rejects are broken code, not new syntax,
+    # and need never load libcst (a second per process)
+    if "\0" in text or not _MODERN.search(text) or _too_deep(text) or _operator_dense(text):
+        return None
     loaded = _libcst()
-    if loaded is None or "\0" in text or not _MODERN.search(text) or _too_deep(text) or _operator_dense(text):
+    if loaded is None:
         return None
     cst, MetadataWrapper, PositionProvider = loaded
     try:
