@@ -47,6 +47,7 @@ class UnitContext:
         self._scope_of: dict[int, ast.AST] = {}
         self._flows: dict[int, flow.FlowAnalyzer] = {}
         self._end_envs: dict[int, flow.Env] = {}
+        self._class_attributes: dict[int, flow.InstanceAttributes] = {}  # id(ClassDef) -> what its methods store on self
         self._overrides = catalog_overrides or {}
         self._suppressions = self._find_suppressions()
         self._qualified: dict[int, str | None] = {}
@@ -196,17 +197,11 @@ class UnitContext:
         if outer_scope is not None:
             self._flow_for_scope(outer_scope)
             outer_env = self._end_envs.get(id(outer_scope))
-        analyzer = flow.FlowAnalyzer(
-            lambda n: self._qualify(n, analyzer.facts.loads),
-            self.module.constants,
-            sources=self._overrides.get("sources"),
-            sanitizers=self._overrides.get("sanitizers"),
-            function_summaries=self.module.functions,
-            imported_modules=self.module.imported_modules,
-            class_name=outer_scope.name if isinstance(outer_scope, ast.ClassDef) else None,
-            class_bases=_base_names(outer_scope) if isinstance(outer_scope, ast.ClassDef) else (),
-            typed_fields=self.module.typed_fields,
-        )
+        instance_attributes = None
+        if isinstance(outer_scope, ast.ClassDef):
+            cls = outer_scope
+            instance_attributes = lambda: self._instance_attributes(cls)  # noqa: E731
+        analyzer = self._new_analyzer(outer_scope, instance_attributes)
         self._flows[id(scope)] = analyzer
         if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             analyzer.run_function(scope, outer_env)
@@ -215,6 +210,36 @@ class UnitContext:
             _, env = analyzer.run_block(scope.body, outer_env)
             self._end_envs[id(scope)] = env
         return analyzer
+
+    def _new_analyzer(self, outer_scope: ast.AST | None, instance_attributes=None, describe_parameters: bool = False) -> flow.FlowAnalyzer:
+        cls = outer_scope if isinstance(outer_scope, ast.ClassDef) else None
+        analyzer = flow.FlowAnalyzer(
+            lambda n: self._qualify(n, analyzer.facts.loads),
+            self.module.constants,
+            sources=self._overrides.get("sources"),
+            sanitizers=self._overrides.get("sanitizers"),
+            function_summaries=self.module.functions,
+            imported_modules=self.module.imported_modules,
+            class_name=cls.name if cls is not None else None,
+            class_bases=_base_names(cls) if cls is not None else (),
+            typed_fields=self.module.typed_fields,
+            instance_attributes=instance_attributes,
+            describe_parameters=describe_parameters,
+            record_classes=self.module.record_classes,
+        )
+        return analyzer
+
+    def _instance_attributes(self, cls: ast.ClassDef) -> flow.InstanceAttributes:
+        """What the methods of `cls` store on `self`, computed once per class (flow.instance_attribute_origins)."""
+        known = self._class_attributes.get(id(cls))
+        if known is None:
+            self._flow_for_scope(cls)
+            known = self._class_attributes[id(cls)] = flow.instance_attribute_origins(
+                cls,
+                self._end_envs.get(id(cls)),
+                lambda known: self._new_analyzer(cls, lambda: known, describe_parameters=True),
+            )
+        return known
 
     def _flow_for_scope(self, scope: ast.AST) -> flow.FlowAnalyzer:
         return self._flows.get(id(scope)) or self._run_flow(scope)
@@ -227,8 +252,11 @@ class UnitContext:
             cached = self._origins[key] = self._flow_for(node).origin(node)
         return cached
 
-    def assigned_values(self, name: ast.Name) -> tuple[ast.expr, ...]:
-        """The expressions assigned to `name` on the paths that reach this read."""
+    def assigned_values(self, name: ast.Name | ast.Attribute) -> tuple[ast.expr, ...]:
+        """The expressions assigned to `name` on the paths that reach this read; for `self.x` in a
+        method, the expressions the class's methods store in it (whole: `self.x = value`)."""
+        if isinstance(name, ast.Attribute):
+            return self._flow_for(name).instance_attribute_values(name)
         binding = self._flow_for(name).facts.loads.get(id(name))
         return binding.values if binding else ()
 

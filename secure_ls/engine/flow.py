@@ -46,6 +46,13 @@ class Part:
         return "*" in self.safe_for or sink in self.safe_for
 
 
+def describe_parameter(label: str) -> str:
+    """How a message names a PARAM part: a plain parameter by its name, a parameter
+    reached through an instance attribute by its own description (see
+    `instance_attribute_origins`: "the constructor parameter `folder`")."""
+    return f"the parameter `{label}`" if label.isidentifier() else label
+
+
 @dataclass(frozen=True)
 class Origin:
     """The union of the ways a value may be non-constant; empty means constant."""
@@ -122,6 +129,10 @@ class ScopeFacts:
 
     loads: dict[int, Binding] = field(default_factory=dict)  # id(Name node) -> binding
     returns: list[Origin] = field(default_factory=list)
+    # method passes only: attribute of the instance (`self.<name> = ...`) -> what was stored in it
+    attribute_stores: dict[str, Origin] = field(default_factory=dict)
+    # ... and the expressions stored whole (the target itself for a partial store: `self.x[k] = v`)
+    attribute_values: dict[str, tuple[ast.expr, ...]] = field(default_factory=dict)
     dead: list[tuple[int, int]] = field(default_factory=list)  # line ranges that never run
 
 
@@ -139,6 +150,9 @@ class FlowAnalyzer:
         class_name: str | None = None,
         class_bases: Iterable[str] = (),
         typed_fields: Mapping[str, frozenset[str]] | None = None,
+        instance_attributes: "Callable[[], InstanceAttributes] | None" = None,
+        describe_parameters: bool = False,
+        record_classes: Mapping[str, frozenset[str]] | None = None,
     ):
         self._qualify = qualify
         self._constants = module_constants
@@ -152,11 +166,20 @@ class FlowAnalyzer:
         self._frameworks = tuple(f for f in catalog.FRAMEWORKS if f.module in packages)
         self._class_bases = tuple(class_bases)  # last names of the enclosing class's bases
         self._typed_fields = typed_fields or {}  # form/serializer class -> its number/choice fields
+        self._record_classes = record_classes or {}  # dataclass/NamedTuple -> its number/date/UUID fields
+        # what the enclosing class's methods store on `self` (asked lazily: most methods never read one)
+        self._instance_attributes = instance_attributes
+        # label parameters with their method ("the constructor parameter `x`") so that they stay
+        # recognisable, and never collide with a parameter name, once read in another method
+        self._describe_parameters = describe_parameters
+        self._instance: str | None = None  # the method's `self` parameter, once run_function knows it
+        self.read_instance_attributes = False  # whether the pass read `self.<name>` (the class pass iterates then)
         self.facts = ScopeFacts()
 
     # ---- the pass -------------------------------------------------------
     def run_function(self, func: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, outer: Env | None) -> ScopeFacts:
         env: Env = dict(outer or {})
+        self._instance = _instance_parameter(func) if self._class is not None else None
         route = _is_route_handler(func)
         url_kwargs = not route and self._takes_url_parameters(func)
         defaults = _defaults(func.args)
@@ -173,13 +196,20 @@ class FlowAnalyzer:
             elif url_kwargs and arg.arg in url_kwargs:
                 part = Part(UNTRUSTED, f"the URL parameter `{arg.arg}`", steps=(_step(arg, f"`{arg.arg}` comes from the URL"),))
             else:
-                part = Part(PARAM, arg.arg)
+                part = Part(PARAM, self._parameter_label(func, arg.arg))
             env[arg.arg] = Binding(Origin(frozenset({part})))
         if isinstance(func, ast.Lambda):
             self._expr(func.body, env)
         else:
             self._block(func.body, env)
         return self.facts
+
+    def _parameter_label(self, func: ast.AST, name: str) -> str:
+        if not self._describe_parameters or name == self._instance or isinstance(func, ast.Lambda):
+            return name
+        if func.name == "__init__":
+            return f"the constructor parameter `{name}`"
+        return f"the parameter `{name}` of `{func.name}()`"
 
     def _takes_url_parameters(self, func: ast.AST) -> frozenset[str]:
         """The parameters of a view or handler method that the framework fills from the URL:
@@ -250,6 +280,7 @@ class FlowAnalyzer:
                 env[stmt.target.id] = Binding(old_origin.join(origin), values[-6:])
             else:
                 self._expr(stmt.target, env)
+                self._record_attribute_store(stmt.target, origin, None)
         elif isinstance(stmt, (ast.Return,)):
             if stmt.value is not None:
                 self.facts.returns.append(self._expr(stmt.value, env))
@@ -412,6 +443,7 @@ class FlowAnalyzer:
             self._bind(target.value, origin, None, env)
         elif isinstance(target, (ast.Attribute, ast.Subscript)):
             self._expr(target, env)
+            self._record_attribute_store(target, origin, value)
             # `self.x = tainted` / `d["k"] = tainted`: the container now carries it
             base = target
             while isinstance(base, (ast.Attribute, ast.Subscript)):
@@ -419,6 +451,18 @@ class FlowAnalyzer:
             if isinstance(base, ast.Name) and base.id in env and not origin.is_constant:
                 old = env[base.id]
                 env[base.id] = Binding(old.origin.join(origin), old.values, old.alias)
+
+    def _record_attribute_store(self, target: ast.AST, origin: Origin, value: ast.expr | None) -> None:
+        """`self.x = v`, `self.x[k] = v`, `self.x.y = v`, `self.x += v`: attribute `x` now holds v."""
+        if self._instance is None:
+            return
+        attribute = _instance_attribute(target, self._instance)
+        if attribute is not None:
+            stores = self.facts.attribute_stores
+            stores[attribute] = stores.get(attribute, CONSTANT).join(origin)
+            whole = value is not None and isinstance(target, ast.Attribute) and target.attr == attribute
+            values = self.facts.attribute_values
+            values[attribute] = values.get(attribute, ()) + ((value if whole else target),)
 
     # ---- expressions ----------------------------------------------------
     def _expr(self, node: ast.AST, env: Env, record_only: bool = False) -> Origin:
@@ -533,6 +577,14 @@ class FlowAnalyzer:
             return self._origin(node.value)
         return Origin(frozenset({Part(UNKNOWN, type(node).__name__)}))
 
+    def instance_attribute_values(self, node: ast.AST) -> tuple[ast.expr, ...]:
+        """The expressions the class's methods store in `self.x` (for a read `node` of it), else ()."""
+        if self._instance is None or self._instance_attributes is None:
+            return ()
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == self._instance:
+            return self._instance_attributes().values.get(node.attr, ())
+        return ()
+
     def _attribute(self, node: ast.Attribute) -> Origin:
         qualified = self._qualify(node)
         if qualified:
@@ -541,7 +593,19 @@ class FlowAnalyzer:
                     return Origin(frozenset({Part(UNTRUSTED, label, steps=(_step(node, f"read from {label}"),))}))
         if _is_request_object(node.value) and node.attr in catalog.REQUEST_ATTRIBUTES:
             return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", steps=(_step(node, "read from the HTTP request"),))}))
-        return self._origin(node.value)
+        if self._is_converted_record_field(node):
+            return CONSTANT
+        base = self._origin(node.value)
+        if self._instance is not None and self._instance_attributes is not None:
+            if isinstance(node.value, ast.Name) and node.value.id == self._instance:
+                self.read_instance_attributes = True
+                stored = self._instance_attributes().origins.get(node.attr)
+                if stored is not None:
+                    # what the class's methods store in it, plus whatever this method put on
+                    # `self` so far; the bare `self` parameter says nothing more about it
+                    here = frozenset(p for p in base.parts if not (p.kind == PARAM and p.label == self._instance))
+                    return stored.join(Origin(here))
+        return base
 
     def _call(self, node: ast.Call) -> Origin:
         func = node.func
@@ -593,6 +657,10 @@ class FlowAnalyzer:
                 return self._join_all(args)
         if isinstance(func, ast.Name) and func.id in ("str", "repr", "format"):
             return self._join_all(args)
+        if _callee_name(func) in self._record_classes:
+            # `Export(**request.json)`, `Target(args["host"], port)`: the instance holds its arguments
+            # as fields (see _is_converted_record_field for the fields that cannot hold text)
+            return self._join_all(args)
         if _callee_name(func).endswith(catalog.VALIDATING_CLASS_SUFFIXES):
             # `SearchSerializer(data=request.data)`, `ContactForm(request.POST)`: what it
             # validates is still what the client sent (typed fields excepted, see _is_typed_field)
@@ -617,6 +685,16 @@ class FlowAnalyzer:
         if not isinstance(made, ast.Call):
             return False
         return key.value in self._typed_fields.get(_callee_name(made.func), ())
+
+    def _is_converted_record_field(self, node: ast.Attribute) -> bool:
+        """`t.port` where `t = Target(...)` and the record class annotates `port: int` (or a date,
+        UUID, ...): the dataclass or NamedTuple field holds a number, whatever the client sent."""
+        if not self._record_classes or not isinstance(node.value, ast.Name):
+            return False
+        made = self._single_value(node.value)
+        if not isinstance(made, ast.Call):
+            return False
+        return node.attr in self._record_classes.get(_callee_name(made.func), ())
 
     def _dependency_origin(self, func: ast.expr) -> Origin | None:
         qualified = self._qualify(func)
@@ -657,6 +735,86 @@ class FlowAnalyzer:
         for n in nodes:
             out = out.join(self._origin(n))
         return out
+
+
+@dataclass
+class InstanceAttributes:
+    """What the methods of one class store on `self`, by attribute name."""
+
+    origins: dict[str, Origin] = field(default_factory=dict)
+    values: dict[str, tuple[ast.expr, ...]] = field(default_factory=dict)  # see ScopeFacts.attribute_values
+
+
+def instance_attribute_origins(
+    cls: ast.ClassDef, outer: Env | None, make_analyzer: Callable[[InstanceAttributes], FlowAnalyzer]
+) -> InstanceAttributes:
+    """What the methods of `cls` store in each attribute of the instance (`self.x = ...`).
+
+    A method reading `self.x` then sees the join of those values: a constructor
+    parameter (`the constructor parameter `folder``), request data read by a
+    handler method, or constants. `make_analyzer(known)` returns an analyzer
+    for one method of the class that labels its parameters by method and reads
+    `self.<name>` from `known` (the previous round). Attributes stored from other attributes
+    (`self.url = self.base + path`) need a second round; three at most, so
+    cycles (`self.a = self.b; self.b = self.a`) end.
+    """
+    storing = []
+    for stmt in cls.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            instance = _instance_parameter(stmt)
+            if instance is not None and _stores_on(stmt, instance):
+                storing.append(stmt)
+    known = InstanceAttributes()
+    for _ in range(3):
+        found: dict[str, Origin] = {}
+        values: dict[str, tuple[ast.expr, ...]] = {}
+        reads_own = False
+        for method in storing:
+            analyzer = make_analyzer(known)
+            facts = analyzer.run_function(method, outer)
+            for attribute, origin in facts.attribute_stores.items():
+                found[attribute] = found.get(attribute, CONSTANT).join(origin)
+            for attribute, stored in facts.attribute_values.items():
+                values[attribute] = values.get(attribute, ()) + stored
+            reads_own = reads_own or analyzer.read_instance_attributes
+        if found == known.origins or not reads_own:
+            return InstanceAttributes(found, values)
+        known = InstanceAttributes(found, values)
+    return known
+
+
+def _instance_parameter(func: ast.AST) -> str | None:
+    """`self` (or `cls`) of a method: its first positional parameter, unless it is a staticmethod."""
+    if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    if any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in func.decorator_list):
+        return None
+    positional = [*getattr(func.args, "posonlyargs", ()), *func.args.args]
+    return positional[0].arg if positional else None
+
+
+def _instance_attribute(target: ast.AST, instance: str) -> str | None:
+    """`x` for an assignment target `self.x`, `self.x[k]`, `self.x.y` (`self` named `instance`)."""
+    node = target
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == instance:
+            return node.attr
+        node = node.value
+    return None
+
+
+def _stores_on(func: ast.AST, instance: str) -> bool:
+    """Whether a method assigns an attribute of its instance (nested scopes aside)."""
+    stack = list(func.body)  # type: ignore[attr-defined]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.ctx, ast.Store):
+            if _instance_attribute(node, instance) is not None:
+                return True
+        stack.extend(astutil.children(node))
+    return False
 
 
 def _callee_name(func: ast.AST) -> str:

@@ -99,9 +99,12 @@ def _argument(name, params, kwonly, vararg, kwarg, positional, keywords) -> flow
         index = params.index(name)
         if index < len(positional):
             return positional[index]
-        if None in keywords:  # **kwargs passed: may hold it
+        if None in keywords:  # **mapping passed: may hold it
             return keywords[None]
         return flow.CONSTANT  # the default value
+    if name in kwonly:
+        # `find(**request.args)` fills keyword-only parameters from the mapping too
+        return keywords.get(None, flow.CONSTANT)
     if name == vararg:
         out = flow.CONSTANT
         for origin in positional[len(params) :]:

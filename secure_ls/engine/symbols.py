@@ -25,6 +25,8 @@ class UnitSymbols:
     made_with: tuple[tuple[str, tuple], ...] = ()  # name -> that call's constant keyword arguments
     # class name -> its form/serializer fields that only hold numbers, dates or fixed choices
     typed_fields: tuple[tuple[str, frozenset[str]], ...] = ()
+    # dataclasses, NamedTuples, TypedDicts, attrs classes -> their fields annotated as numbers, dates, UUIDs
+    record_classes: tuple[tuple[str, frozenset[str]], ...] = ()
 
 
 @dataclass
@@ -40,6 +42,9 @@ class ModuleSymbols:
     made_with: dict[str, tuple[tuple[str, object], ...]] = field(default_factory=dict)  # its constant keywords
     # class name -> fields declared as IntegerField/ChoiceField/... (DRF serializers, Django forms)
     typed_fields: dict[str, frozenset[str]] = field(default_factory=dict)
+    # record class name (dataclass, NamedTuple, ...) -> fields whose annotation makes them a number,
+    # date or UUID: an instance built from client data holds that data in every other field
+    record_classes: dict[str, frozenset[str]] = field(default_factory=dict)
     functions: dict[str, object] = field(default_factory=dict)  # name -> summary (taint)
     is_test_file: bool = False  # set from the file's path: tests use secrets and asserts legitimately
 
@@ -54,6 +59,7 @@ class ModuleSymbols:
                 frozenset(self.made_by.items()),
                 frozenset(self.made_with.items()),
                 frozenset(self.typed_fields.items()),
+                frozenset(self.record_classes.items()),
                 self.is_test_file,
             )
         )
@@ -78,6 +84,7 @@ class ModuleSymbols:
             module.made_by.update(unit.made_by)
             module.made_with.update(unit.made_with)
             module.typed_fields.update(unit.typed_fields)
+            module.record_classes.update(unit.record_classes)
         # A name rebound elsewhere is no longer known to be constant.
         module.constants = {n for n in module.constants if counts.get(n) == 1}
         module.strings = {n: v for n, v in module.strings.items() if n in module.constants}
@@ -123,6 +130,7 @@ def summarize(tree: ast.Module) -> UnitSymbols:
     made_by: list[tuple[str, str]] = []
     made_with: list[tuple[str, tuple]] = []
     typed_fields: list[tuple[str, frozenset[str]]] = []
+    record_classes: list[tuple[str, frozenset[str]]] = []
     modules: set[str] = set()
     for node in _statements(tree.body):
         if isinstance(node, ast.Import):
@@ -138,6 +146,8 @@ def summarize(tree: ast.Module) -> UnitSymbols:
                 fields = _typed_fields(stmt)
                 if fields:
                     typed_fields.append((stmt.name, fields))
+                if _is_record_class(stmt):
+                    record_classes.append((stmt.name, _converted_fields(stmt)))
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             for target in targets:
@@ -164,7 +174,14 @@ def summarize(tree: ast.Module) -> UnitSymbols:
                     if keywords:
                         made_with.append((targets[0].id, keywords))
     return UnitSymbols(
-        tuple(bindings), frozenset(constants), frozenset(modules), tuple(strings), tuple(made_by), tuple(made_with), tuple(typed_fields)
+        tuple(bindings),
+        frozenset(constants),
+        frozenset(modules),
+        tuple(strings),
+        tuple(made_by),
+        tuple(made_with),
+        tuple(typed_fields),
+        tuple(record_classes),
     )
 
 
@@ -181,6 +198,40 @@ def _typed_fields(cls: ast.ClassDef) -> frozenset[str]:
                 callee = _dotted(value.func)
                 if callee is not None and callee.rsplit(".", 1)[-1] in TYPED_FORM_FIELDS:
                     names.add(stmt.targets[0].id)
+    return frozenset(names)
+
+
+# `@dataclass`, `@dataclasses.dataclass`, `@attr.s`, `@attrs.define`, `@define`, `@frozen`
+_RECORD_DECORATORS = frozenset({"dataclass", "define", "frozen", "mutable"})
+_RECORD_DECORATOR_ENDINGS = (".dataclass", ".s", ".attrs", ".define", ".frozen", ".mutable")
+_RECORD_BASES = frozenset({"NamedTuple", "TypedDict"})
+
+
+def _is_record_class(cls: ast.ClassDef) -> bool:
+    """A class whose constructor only stores its arguments as fields: `@dataclass`, `@attrs.define`,
+    `class T(NamedTuple)`, `class T(TypedDict)`."""
+    for deco in cls.decorator_list:
+        dotted = _dotted(deco.func if isinstance(deco, ast.Call) else deco) or ""
+        if dotted in _RECORD_DECORATORS or dotted.endswith(_RECORD_DECORATOR_ENDINGS):
+            return True
+    return any((_dotted(base) or "").rsplit(".", 1)[-1] in _RECORD_BASES for base in cls.bases)
+
+
+def _converted_fields(cls: ast.ClassDef) -> frozenset[str]:
+    """Fields annotated as a number, date or UUID (`port: int`, `when: Optional[date]`)."""
+    from secure_ls.engine.catalog import CONVERTED_ANNOTATIONS
+
+    names = set()
+    for stmt in cls.body:
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            annotation = stmt.annotation
+            if isinstance(annotation, ast.Subscript) and (_dotted(annotation.value) or "").endswith("Optional"):
+                annotation = annotation.slice
+            elif isinstance(annotation, ast.BinOp) and isinstance(annotation.right, ast.Constant) and annotation.right.value is None:
+                annotation = annotation.left  # `int | None`
+            dotted = _dotted(annotation)
+            if dotted is not None and dotted.rsplit(".", 1)[-1] in CONVERTED_ANNOTATIONS:
+                names.add(stmt.target.id)
     return frozenset(names)
 
 

@@ -58,6 +58,8 @@ class AssertUsedForValidation(Rule):
     fixable = True
 
     VALID = [
+        # object identity (a pending socket read), not a check of the data's content
+        'import socket\n\nclass Reader:\n    def start(self, sock):\n        self.pending = sock.recv(16)\n\n    def done(self, chunk):\n        assert chunk is self.pending\n',
         'def area(width, height):\n    assert width >= 0 and height >= 0\n    return width * height\n',
         'def handle(user, payload):\n    assert isinstance(payload, dict)\n    return payload\n',
         'import pytest\n\ndef test_admin(client):\n    user = client.login()\n    assert user.is_admin\n',
@@ -145,9 +147,14 @@ def _reads_request(test: ast.expr, ctx) -> bool:
     for sub in astutil.walk(test):
         if isinstance(sub, ast.Call) and ctx.call_name(sub) in ("isinstance", "issubclass", "hasattr"):
             return False
-    for sub in astutil.walk(test):
+    stack = [test]
+    while stack:
+        sub = stack.pop()
+        if isinstance(sub, ast.Compare) and all(isinstance(op, (ast.Is, ast.IsNot)) for op in sub.ops):
+            continue  # `assert self._read_fut is fut`: object identity, not the content of the data
         if isinstance(sub, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)) and web.is_client(ctx.origin(sub).risk("*")):
             return True
+        stack.extend(astutil.children(sub))
     return False
 
 

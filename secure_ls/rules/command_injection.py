@@ -103,6 +103,8 @@ class CommandInjection(Rule):
 
     VALID = [
         'import subprocess\n\ndef listing(path):\n    return subprocess.run(["ls", "-l", path], check=True)\n',
+        # a command the class stores on `self` from constants only
+        'import os\n\nclass Lister:\n    def __init__(self):\n        self.command = "ls -l"\n\n    def run(self):\n        return os.system(self.command)\n',
         'import subprocess\n\nsubprocess.run("ls -l | wc -l", shell=True)\n',
         'import os\n\nos.system("clear")\n',
         'import subprocess\nimport shlex\n\ndef grep(pattern):\n    return subprocess.check_output(f"grep -r {shlex.quote(pattern)} . | head", shell=True)\n',
@@ -113,6 +115,11 @@ class CommandInjection(Rule):
         'import os\n\ndef build(target):\n    os.execvp("make", ["make", target])\n',
     ]
     INVALID = [
+        # built from a constructor parameter in `__init__`, run in another method: quoted where it is built
+        Example(
+            'import os\n\nclass Archiver:\n    def __init__(self, folder):\n        self.command = "tar czf /tmp/out.tgz " + folder\n\n    def run(self):\n        return os.system(self.command)\n',
+            fixed='import os\nimport shlex\n\nclass Archiver:\n    def __init__(self, folder):\n        self.command = "tar czf /tmp/out.tgz " + shlex.quote(folder)\n\n    def run(self):\n        return os.system(self.command)\n',
+        ),
         Example(
             'import subprocess\n\ndef listing(path):\n    return subprocess.run(f"ls -l {path}", shell=True, check=True)\n',
             fixed='import subprocess\n\ndef listing(path):\n    return subprocess.run(["ls", "-l", path], check=True)\n',
@@ -200,7 +207,7 @@ class CommandInjection(Rule):
 
     def _check(self, call: ast.Call, command: ast.expr, ctx, shell_option: ast.keyword | None, in_argv: bool = False) -> None:
         built, inline = command, True
-        if not strings.is_built(command) and isinstance(command, ast.Name):
+        if not strings.is_built(command) and isinstance(command, (ast.Name, ast.Attribute)):  # `self.cmd` too
             value = ts.single_value(command, ctx)
             if value is not None and strings.is_built(value):
                 built, inline = value, False

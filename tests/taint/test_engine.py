@@ -225,3 +225,80 @@ def test_module_read_in_pieces_gives_the_summaries_of_the_whole_module():
             assert {k: found.get(k) for k in wanted} == {k: whole.get(k) for k in wanted}
             compared += len(wanted)
     assert compared > 60
+
+
+def _findings(code: str, rule: str):
+    return [(f.span.start.line, f.confidence, f.message) for f in Engine().analyze(textwrap.dedent(code)).findings if f.rule_id == rule]
+
+
+def test_an_attribute_stored_by_one_method_is_read_in_another():
+    # built from a constructor parameter, through another attribute (a second round), and the
+    # attributes assigning each other in a cycle must still end
+    found = _findings(
+        """\
+        import os
+
+        class Job:
+            def __init__(self, folder):
+                self.folder = folder
+                self.a = self.b = "x"
+
+            def prepare(self):
+                self.command = "tar czf out.tgz " + self.folder
+                self.a = self.b
+                self.b = self.a
+
+            def run(self):
+                os.system(self.command)
+        """,
+        "SLS102",
+    )
+    assert [(line, confidence) for line, confidence, _ in found] == [(13, Confidence.MEDIUM)]
+    assert "the constructor parameter `folder`" in found[0][2]
+
+
+def test_an_attribute_the_class_only_stores_constants_in_is_constant():
+    assert not _findings(
+        """\
+        import os
+
+        class Job:
+            def __init__(self):
+                self.command = "ls"
+
+            def run(self):
+                os.system(self.command)
+        """,
+        "SLS102",
+    )
+
+
+def test_a_record_class_keeps_client_data_except_in_number_fields():
+    code = """\
+        from dataclasses import dataclass
+        from flask import request
+
+        @dataclass
+        class Target:
+            host: str
+            port: int
+
+        def view(cur):
+            t = Target(**request.json)
+            cur.execute("SELECT * FROM hosts WHERE name = '%s'" % t.host)
+            cur.execute("SELECT * FROM hosts WHERE port = %s" % t.port)
+        """
+    assert [(line, confidence) for line, confidence, _ in _findings(code, "SLS101")] == [(10, Confidence.HIGH)]
+
+
+def test_a_star_star_mapping_reaches_keyword_only_parameters():
+    code = """\
+        from flask import request
+
+        def column(*, name, **_rest):
+            return name
+
+        def view(cur):
+            cur.execute("SELECT " + column(**request.args) + " FROM t")
+        """
+    assert [(line, confidence) for line, confidence, _ in _findings(code, "SLS101")] == [(6, Confidence.HIGH)]

@@ -61,9 +61,10 @@ def worst_of(nodes: Iterable[ast.AST], ctx, sink: str) -> tuple[flow.Part | None
 
 
 def single_value(node: ast.AST, ctx) -> ast.expr | None:
-    """The one expression a name holds (following a chain of simple names), or None."""
+    """The one expression a name holds (following a chain of simple names), or None.
+    `self.x` counts as a name when the class's methods store it whole (`self.x = value`)."""
     seen = 0
-    while isinstance(node, ast.Name) and seen < 5:
+    while (isinstance(node, ast.Name) or isinstance(node, ast.Attribute) and ctx.assigned_values(node)) and seen < 5:
         values = ctx.assigned_values(node)
         if len(values) != 1 or values[0] is node:
             return None
@@ -141,7 +142,7 @@ def describe(part: flow.Part | None) -> str:
     if part.kind == flow.UNTRUSTED:
         return part.label
     if part.kind == flow.PARAM and part.label not in ("self", "cls"):
-        return f"the parameter `{part.label}`"
+        return flow.describe_parameter(part.label)
     return "non-constant data"
 
 

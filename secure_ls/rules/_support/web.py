@@ -78,7 +78,7 @@ def describe(part: flow.Part) -> str:
     if part.kind == flow.UNTRUSTED:
         return part.label
     if part.kind == flow.PARAM:
-        return f"the parameter `{part.label}`"
+        return flow.describe_parameter(part.label)
     return "non-constant data"
 
 
@@ -147,7 +147,7 @@ def built_value(ctx, expr: ast.expr, sink: str | None = None) -> tuple[ast.expr,
     """
     if strings.is_built(expr):
         return expr, None
-    if isinstance(expr, ast.Name):
+    if isinstance(expr, (ast.Name, ast.Attribute)):  # `self.x`: what the class's methods store in it
         values = ctx.assigned_values(expr)
         if len(values) == 1 and strings.is_built(values[0]):
             stmt = ctx.statement(values[0])
