@@ -53,33 +53,78 @@ def describe_parameter(label: str) -> str:
     return f"the parameter `{label}`" if label.isidentifier() else label
 
 
-@dataclass(frozen=True)
 class Origin:
-    """The union of the ways a value may be non-constant; empty means constant."""
+    """The union of the ways a value may be non-constant; empty means constant.
 
-    parts: frozenset[Part] = frozenset()
+    An origin can be *deferred*: computed on first use. The flow pass records
+    every assignment, but rules ask about few values (the ones reaching a
+    sink), and computing an origin can mean summarising a function in another
+    module. So an assignment's origin is a thunk over the bindings its names
+    had at that point; joins, sanitizers and steps on deferred origins stay
+    deferred. Chains are forced when they grow deep (long functions must not
+    exhaust the stack when a rule finally asks).
+    """
+
+    __slots__ = ("_parts", "_compute", "_depth")
+
+    def __init__(self, parts: frozenset[Part] = frozenset()):
+        self._parts = parts
+        self._compute: Callable[[], frozenset[Part]] | None = None
+        self._depth = 0
+
+    @classmethod
+    def deferred(cls, compute: Callable[[], frozenset[Part]], depth: int) -> "Origin":
+        if depth > _MAX_DEFERRED_DEPTH:
+            return cls(compute())
+        origin = cls()
+        origin._compute = compute
+        origin._depth = depth
+        return origin
+
+    @property
+    def parts(self) -> frozenset[Part]:
+        compute = self._compute
+        if compute is not None:
+            self._compute = None  # a value can never need itself; if it did, it reads as constant
+            self._parts = compute()
+            self._depth = 0
+        return self._parts
+
+    @property
+    def is_deferred(self) -> bool:
+        return self._compute is not None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Origin) and self.parts == other.parts
+
+    def __hash__(self) -> int:
+        return hash(self.parts)
+
+    def __repr__(self) -> str:
+        return f"Origin({set(self.parts) if self._compute is None else 'deferred'})"
 
     @property
     def is_constant(self) -> bool:
         return not self.parts
 
     def join(self, other: "Origin") -> "Origin":
-        if not other.parts:
+        if self._compute is not None or other._compute is not None:
+            return Origin.deferred(lambda: _joined(self.parts, other.parts), max(self._depth, other._depth) + 1)
+        if not other._parts:
             return self
-        if not self.parts:
+        if not self._parts:
             return other
-        merged = self.parts | other.parts
-        if len(merged) > 12:  # keep long chains of joins cheap: keep the worst few
-            merged = frozenset(sorted(merged, key=_part_order, reverse=True)[:12])
-        return Origin(merged)
+        return Origin(_joined(self._parts, other._parts))
 
     def sanitized(self, sinks: frozenset[str]) -> "Origin":
-        return Origin(frozenset(replace(p, safe_for=p.safe_for | sinks) for p in self.parts))
+        if self._compute is not None:
+            return Origin.deferred(lambda: _sanitized(self.parts, sinks), self._depth + 1)
+        return Origin(_sanitized(self._parts, sinks))
 
     def with_step(self, step: Step) -> "Origin":
-        return Origin(
-            frozenset(replace(p, steps=(p.steps + (step,))[-8:]) if p.kind == UNTRUSTED else p for p in self.parts)
-        )
+        if self._compute is not None:
+            return Origin.deferred(lambda: _stepped(self.parts, step), self._depth + 1)
+        return Origin(_stepped(self._parts, step))
 
     def risk(self, sink: str = "*") -> Part | None:
         """The worst way this value reaches a sink of class `sink`, or None if it is safe."""
@@ -92,6 +137,29 @@ class Origin:
             if worst is None or _part_order(part) > _part_order(worst):
                 worst = part
         return worst
+
+
+# Deferred origins built on deferred origins deeper than this are computed at once.
+_MAX_DEFERRED_DEPTH = 48
+
+
+def _joined(a: frozenset[Part], b: frozenset[Part]) -> frozenset[Part]:
+    if not b:
+        return a
+    if not a:
+        return b
+    merged = a | b
+    if len(merged) > 12:  # keep long chains of joins cheap: keep the worst few
+        merged = frozenset(sorted(merged, key=_part_order, reverse=True)[:12])
+    return merged
+
+
+def _sanitized(parts: frozenset[Part], sinks: frozenset[str]) -> frozenset[Part]:
+    return frozenset(replace(p, safe_for=p.safe_for | sinks) for p in parts)
+
+
+def _stepped(parts: frozenset[Part], step: Step) -> frozenset[Part]:
+    return frozenset(replace(p, steps=(p.steps + (step,))[-8:]) if p.kind == UNTRUSTED else p for p in parts)
 
 
 CONSTANT = Origin()
@@ -175,6 +243,8 @@ class FlowAnalyzer:
         self._instance: str | None = None  # the method's `self` parameter, once run_function knows it
         self.read_instance_attributes = False  # whether the pass read `self.<name>` (the class pass iterates then)
         self.facts = ScopeFacts()
+        # while a deferred origin is computed: the bindings its names had where it was made
+        self._overlay: dict[int, Binding] | None = None
 
     # ---- the pass -------------------------------------------------------
     def run_function(self, func: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, outer: Env | None) -> ScopeFacts:
@@ -199,7 +269,7 @@ class FlowAnalyzer:
                 part = Part(PARAM, self._parameter_label(func, arg.arg))
             env[arg.arg] = Binding(Origin(frozenset({part})))
         if isinstance(func, ast.Lambda):
-            self._expr(func.body, env)
+            self._expr(func.body, env, record_only=True)
         else:
             self._block(func.body, env)
         return self.facts
@@ -264,15 +334,15 @@ class FlowAnalyzer:
 
     def _stmt(self, stmt: ast.stmt, env: Env) -> bool:
         if isinstance(stmt, ast.Assign):
-            origin = self._expr(stmt.value, env)
+            origin = self._value(stmt.value, env)
             for target in stmt.targets:
                 self._bind(target, origin, stmt.value, env)
         elif isinstance(stmt, ast.AnnAssign):
             self._expr(stmt.annotation, env, record_only=True)
             if stmt.value is not None:
-                self._bind(stmt.target, self._expr(stmt.value, env), stmt.value, env)
+                self._bind(stmt.target, self._value(stmt.value, env), stmt.value, env)
         elif isinstance(stmt, ast.AugAssign):
-            origin = self._expr(stmt.value, env)
+            origin = self._value(stmt.value, env)
             if isinstance(stmt.target, ast.Name):
                 old = env.get(stmt.target.id)
                 old_origin = old.origin if old else self._name_origin(stmt.target.id)
@@ -283,7 +353,7 @@ class FlowAnalyzer:
                 self._record_attribute_store(stmt.target, origin, None)
         elif isinstance(stmt, (ast.Return,)):
             if stmt.value is not None:
-                self.facts.returns.append(self._expr(stmt.value, env))
+                self.facts.returns.append(self._value(stmt.value, env))
             return False
         elif isinstance(stmt, ast.Raise):
             if stmt.exc is not None:
@@ -298,7 +368,7 @@ class FlowAnalyzer:
         elif isinstance(stmt, ast.If):
             return self._if(stmt, env)
         elif isinstance(stmt, (ast.For, ast.AsyncFor)):
-            origin = self._expr(stmt.iter, env)
+            origin = self._value(stmt.iter, env)
             for _ in range(2):  # a second round sees values assigned late in the body
                 self._bind(stmt.target, origin, None, env)
                 inner = dict(env)
@@ -314,7 +384,7 @@ class FlowAnalyzer:
             self._block(stmt.orelse, env)
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
             for item in stmt.items:
-                origin = self._expr(item.context_expr, env)
+                origin = self._value(item.context_expr, env)
                 if item.optional_vars is not None:
                     self._bind(item.optional_vars, origin, item.context_expr, env)
             return self._block(stmt.body, env)
@@ -343,7 +413,7 @@ class FlowAnalyzer:
             return bool(ends)
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             for deco in stmt.decorator_list:
-                self._expr(deco, env)
+                self._expr(deco, env, record_only=True)
             env[stmt.name] = Binding(Origin(frozenset({Part(UNKNOWN, stmt.name)})), function=True)
             # nested scopes are analysed separately, with this env as their closure
         elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
@@ -352,7 +422,7 @@ class FlowAnalyzer:
             for local, qualified in import_bindings(stmt):
                 env[local] = Binding(CONSTANT, alias=qualified)
         elif type(stmt).__name__ == "Match":
-            subject = self._expr(stmt.subject, env)
+            subject = self._value(stmt.subject, env)
             ends = []
             exhaustive = False
             for case in stmt.cases:
@@ -367,7 +437,7 @@ class FlowAnalyzer:
                 if literal and isinstance(stmt.subject, ast.Name):
                     _mark_safe(c_env, {stmt.subject.id})
                 if case.guard is not None:
-                    self._expr(case.guard, c_env)
+                    self._expr(case.guard, c_env, record_only=True)
                 elif _is_irrefutable_pattern(case.pattern):
                     exhaustive = True  # `case _:`: no value falls through the match
                 if self._block(case.body, c_env):
@@ -387,7 +457,7 @@ class FlowAnalyzer:
         else:
             for child in astutil.children(stmt):
                 if isinstance(child, ast.expr):
-                    self._expr(child, env)
+                    self._expr(child, env, record_only=True)
         return True
 
     def _if(self, stmt: ast.If, env: Env) -> bool:
@@ -423,7 +493,7 @@ class FlowAnalyzer:
 
     def _single_value(self, name: ast.Name) -> ast.expr | None:
         """The one expression a name read holds (`parsed` in `parsed = urlparse(url)`)."""
-        binding = self.facts.loads.get(id(name))
+        binding = self._binding(name)
         return binding.values[0] if binding is not None and len(binding.values) == 1 else None
 
     def _bind(self, target: ast.AST, origin: Origin, value: ast.expr | None, env: Env) -> None:
@@ -465,34 +535,62 @@ class FlowAnalyzer:
             values[attribute] = values.get(attribute, ()) + ((value if whole else target),)
 
     # ---- expressions ----------------------------------------------------
-    def _expr(self, node: ast.AST, env: Env, record_only: bool = False) -> Origin:
-        """Records the bindings of every name read in `node`; returns its origin."""
+    def _expr(self, node: ast.AST, env: Env, record_only: bool = False, seen: dict[int, Binding] | None = None) -> Origin:
+        """Records the bindings of every name read in `node` (also into `seen`); returns its origin."""
+        loads = self.facts.loads
         stack = [node]
         while stack:
             current = stack.pop()
             if isinstance(current, ast.Name) and isinstance(current.ctx, ast.Load):
                 binding = env.get(current.id)
                 if binding is not None:
-                    self.facts.loads[id(current)] = binding
+                    loads[id(current)] = binding
+                    if seen is not None:
+                        seen[id(current)] = binding
             elif isinstance(current, ast.NamedExpr):
-                self._expr(current.value, env)
-                self._bind(current.target, self._origin(current.value), current.value, env)
+                self._bind(current.target, self._value(current.value, env, seen), current.value, env)
                 continue
             elif isinstance(current, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
                 inner = dict(env)
                 for gen in current.generators:
-                    self._expr(gen.iter, inner)
-                    self._bind(gen.target, self._origin(gen.iter), None, inner)
+                    self._bind(gen.target, self._value(gen.iter, inner, seen), None, inner)
                     for cond in gen.ifs:
-                        self._expr(cond, inner)
+                        self._expr(cond, inner, True, seen)
                 parts = [current.key, current.value] if isinstance(current, ast.DictComp) else [current.elt]
                 for part in parts:
-                    self._expr(part, inner)
+                    self._expr(part, inner, True, seen)
                 continue
             elif isinstance(current, ast.Lambda):
                 continue  # analysed as its own scope
             stack.extend(astutil.children(current))
         return CONSTANT if record_only else self._origin(node)
+
+    def _value(self, node: ast.AST, env: Env, seen: dict[int, Binding] | None = None) -> Origin:
+        """`node`'s origin, deferred (see Origin): computed, if ever, with the bindings its
+        names have now (a loop's second round rebinds them)."""
+        names: dict[int, Binding] = {}
+        self._expr(node, env, record_only=True, seen=names)
+        if seen is not None:
+            seen.update(names)
+        if isinstance(node, ast.Constant):
+            return CONSTANT
+        depth = max((b.origin._depth for b in names.values()), default=0) + 1
+        return Origin.deferred(lambda: self._origin_with(node, names).parts, depth)
+
+    def _origin_with(self, node: ast.AST, names: dict[int, Binding]) -> Origin:
+        saved, self._overlay = self._overlay, names
+        try:
+            return self._origin(node)
+        finally:
+            self._overlay = saved
+
+    def _binding(self, name: ast.Name) -> Binding | None:
+        """The binding a name read had (as recorded for the origin being computed, if any)."""
+        if self._overlay is not None:
+            found = self._overlay.get(id(name))
+            if found is not None:
+                return found
+        return self.facts.loads.get(id(name))
 
     def _name_origin(self, name: str) -> Origin:
         if name in self._constants:
@@ -518,7 +616,7 @@ class FlowAnalyzer:
         if isinstance(node, ast.Constant):
             return CONSTANT
         if isinstance(node, ast.Name):
-            binding = self.facts.loads.get(id(node))
+            binding = self._binding(node)
             if binding is not None:
                 return binding.origin
             if node.id in ("True", "False", "None", "__name__", "__file__"):
@@ -707,10 +805,10 @@ class FlowAnalyzer:
         """The summary of a function (or `Class.method`) of this module called by name."""
         if isinstance(func, ast.Name):
             key = func.id
-            binding = self.facts.loads.get(id(func))
+            binding = self._binding(func)
         elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
             key = f"{func.value.id}.{func.attr}"
-            binding = self.facts.loads.get(id(func.value))
+            binding = self._binding(func.value)
         else:
             return None
         if binding is not None and not binding.function:

@@ -302,3 +302,14 @@ def test_a_star_star_mapping_reaches_keyword_only_parameters():
             cur.execute("SELECT " + column(**request.args) + " FROM t")
         """
     assert [(line, confidence) for line, confidence, _ in _findings(code, "SLS101")] == [(6, Confidence.HIGH)]
+
+
+def test_long_chains_of_assignments_are_followed_without_exhausting_the_stack():
+    # origins are computed on demand (flow.Origin.deferred): a value built in thousands of
+    # steps must still be followed back to its source when a sink finally asks
+    lines = ["import os", "from flask import request", "", "def run():", "    cmd = request.args['c']"]
+    lines += ["    cmd += ' -v'"] * 3000
+    lines += ["    os.system(cmd)", ""]
+    result = Engine().analyze("\n".join(lines))
+    assert not result.problems
+    assert [f.confidence for f in result.findings if f.rule_id == "SLS102"] == [Confidence.HIGH]
