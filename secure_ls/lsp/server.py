@@ -45,8 +45,9 @@ CONFIG_SECTION = "secure-ls"
 # The longest an edit waits for its analysis while edits arrive faster than they
 # can be analysed (a paste storm, a fuzzer): then a burst costs one analysis.
 FLUSH_DELAY = 0.05
-# How long after a document's first diagnostics the rest of its functions are summarised.
-COMPLETION_DELAY = 0.3
+# The quiet time (no edits) after which the rest of a newly opened document's functions
+# are summarised (see SecureLanguageServer._schedule_completion).
+COMPLETION_DELAY = 1.0
 
 
 class _Protocol(LanguageServerProtocol):
@@ -216,7 +217,8 @@ class SecureLanguageServer(LanguageServer):
             doc = self.documents.get(uri)
             if doc is None or not _is_python(doc):
                 continue
-            if self._dirty:  # edits are waiting: their diagnostics come first
+            if self._dirty or time.perf_counter() - self._last_change_at < COMPLETION_DELAY:
+                # the user is typing: a long pass now would hold up the next keystroke
                 self._schedule_completion({uri})
                 continue
             path = uri_to_path(uri) or uri
