@@ -52,6 +52,7 @@ class LdapInjection(Rule):
         'import ldap\nGROUP = "admins"\n\ndef admins(conn):\n    return conn.search_s("dc=example,dc=com", ldap.SCOPE_SUBTREE, f"(cn={GROUP})")\n',
         'from ldap3 import Connection\nfrom ldap3.utils.conv import escape_filter_chars\n\ndef find(conn, name):\n    conn.search("dc=example,dc=com", "(uid=%s)" % escape_filter_chars(name))\n',
         'def find(index, term):\n    return index.search("docs", f"title:{term}")\n',
+        'def find(engine, term):\n    return engine.search("docs", f"(title {term})")\n',
         'import ldap\nfrom ldap.filter import escape_filter_chars\n\ndef any_of(conn, names):\n    filt = "(|"\n    for name in names:\n        filt += f"(uid={escape_filter_chars(name)})"\n    return conn.search_s("dc=example,dc=com", ldap.SCOPE_SUBTREE, filt + ")")\n',
     ]
     INVALID = [
@@ -69,6 +70,11 @@ class LdapInjection(Rule):
         ),
         # a filter of filters joined from a list: the values inside each need escaping
         Example('import ldap\n\ndef any_mail(conn, emails):\n    filt = "(|" + "".join(f"(mail={m})" for m in emails) + ")"\n    return conn.search_s("dc=example,dc=com", ldap.SCOPE_SUBTREE, filt)\n'),
+        # the connection comes from another module: the filter's syntax says what it is
+        Example(
+            'from app.directory import conn\n\ndef find(uid):\n    conn.search("ou=people,dc=corp", "(uid=%s)" % uid)\n    return conn.entries\n',
+            fixed='from app.directory import conn\nfrom ldap3.utils.conv import escape_filter_chars\n\ndef find(uid):\n    conn.search("ou=people,dc=corp", "(uid=%s)" % escape_filter_chars(uid))\n    return conn.entries\n',
+        ),
         # assembled in a loop: escaping belongs inside the loop, so no one-click fix
         Example('import ldap\n\ndef any_of(conn, names):\n    filt = "(|"\n    for name in names:\n        filt += f"(uid={name})"\n    filt += ")"\n    return conn.search_s("dc=example,dc=com", ldap.SCOPE_SUBTREE, filt)\n'),
     ]
@@ -80,8 +86,12 @@ class LdapInjection(Rule):
         library = None
         if func.attr in _PYTHON_LDAP_METHODS and ctx.imports("ldap"):
             library, filt = "ldap", web.argument(node, 2, ("filterstr",))
-        elif func.attr == "search" and ctx.imports("ldap3"):
+        elif func.attr == "search":
+            # ldap3's Connection.search(base, filter); the connection is often made in another
+            # module, so a filter that reads as one (`(uid=...)`) is enough without the import
             library, filt = "ldap3", web.argument(node, 1, ("search_filter",))
+            if filt is not None and not ctx.imports("ldap3") and not _reads_as_filter(ctx, filt):
+                return
         if library is None or filt is None:
             return
         built, via = web.built_value(ctx, filt, "ldap")
@@ -130,4 +140,12 @@ def _single_use(ctx, via: ast.stmt, filt: ast.expr) -> bool:
 
 def _string_constants(node: ast.AST) -> list[str]:
     return [n.value for n in astutil.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+
+
+def _reads_as_filter(ctx, filt: ast.expr) -> bool:
+    """`"(uid=%s)" % name`, `f"(&(cn={x})(objectClass=person))"`: LDAP filter syntax."""
+    built, _ = web.built_value(ctx, filt, "ldap")
+    parts = strings.pieces(built) if strings.is_built(built) else None
+    text = strings.literal_text(parts).strip() if parts else ""
+    return text.startswith("(") and "=" in text
 
