@@ -47,3 +47,13 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
         current = popleft()
         extend(children(current))
         yield current
+
+
+def last_name(node: ast.AST) -> str:
+    """The last name of a dotted expression: `SearchSerializer` for `api.SearchSerializer`, "" for others."""
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Name):
+        return node.id
+    return ""
+

@@ -755,11 +755,11 @@ class FlowAnalyzer:
                 return self._join_all(args)
         if isinstance(func, ast.Name) and func.id in ("str", "repr", "format"):
             return self._join_all(args)
-        if _callee_name(func) in self._record_classes:
+        if astutil.last_name(func) in self._record_classes:
             # `Export(**request.json)`, `Target(args["host"], port)`: the instance holds its arguments
             # as fields (see _is_converted_record_field for the fields that cannot hold text)
             return self._join_all(args)
-        if _callee_name(func).endswith(catalog.VALIDATING_CLASS_SUFFIXES):
+        if astutil.last_name(func).endswith(catalog.VALIDATING_CLASS_SUFFIXES):
             # `SearchSerializer(data=request.data)`, `ContactForm(request.POST)`: what it
             # validates is still what the client sent (typed fields excepted, see _is_typed_field)
             return self._join_all(args)
@@ -782,7 +782,7 @@ class FlowAnalyzer:
         made = self._single_value(instance) if isinstance(instance, ast.Name) else None
         if not isinstance(made, ast.Call):
             return False
-        return key.value in self._typed_fields.get(_callee_name(made.func), ())
+        return key.value in self._typed_fields.get(astutil.last_name(made.func), ())
 
     def _is_converted_record_field(self, node: ast.Attribute) -> bool:
         """`t.port` where `t = Target(...)` and the record class annotates `port: int` (or a date,
@@ -792,7 +792,7 @@ class FlowAnalyzer:
         made = self._single_value(node.value)
         if not isinstance(made, ast.Call):
             return False
-        return node.attr in self._record_classes.get(_callee_name(made.func), ())
+        return node.attr in self._record_classes.get(astutil.last_name(made.func), ())
 
     def _dependency_origin(self, func: ast.expr) -> Origin | None:
         qualified = self._qualify(func)
@@ -913,15 +913,6 @@ def _stores_on(func: ast.AST, instance: str) -> bool:
                 return True
         stack.extend(astutil.children(node))
     return False
-
-
-def _callee_name(func: ast.AST) -> str:
-    """The last name of what a call calls: `SearchSerializer` for `api.SearchSerializer(...)`."""
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    if isinstance(func, ast.Name):
-        return func.id
-    return ""
 
 
 def _describe_call(func: ast.AST) -> str:

@@ -77,14 +77,17 @@ async def test_background_index_reports_progress_and_feeds_the_engine(tmp_path):
     assert [f.confidence for f in result.findings if f.rule_id == "SLS102"] == [Confidence.HIGH]
 
 
-async def test_an_open_document_publishes_its_summaries(tmp_path):
+def _open_project(tmp_path):
+    """The project, a server whose index runs in this loop, an engine, and the two files."""
     _project(tmp_path)
     ls = FakeServer(tmp_path)
     index = workspace_index._index_of(ls)
     index._loop = asyncio.get_running_loop()
-    engine = Engine()
-    util = tmp_path / "pkg" / "util.py"
-    app = tmp_path / "pkg" / "app.py"
+    return ls, index, Engine(), tmp_path / "pkg" / "util.py", tmp_path / "pkg" / "app.py"
+
+
+async def test_an_open_document_publishes_its_summaries(tmp_path):
+    ls, _, engine, util, app = _open_project(tmp_path)
     first = engine.analyze(app.read_text(), key="app", imports_resolver=workspace_index.resolver(ls, str(app)))
     assert [f.confidence for f in first.findings if f.rule_id == "SLS102"] == [Confidence.HIGH]
     # the user edits util.py in the editor (not saved): target() now returns a constant
@@ -101,13 +104,7 @@ async def test_an_open_document_publishes_its_summaries(tmp_path):
 
 async def test_first_analysis_defers_summaries_nobody_in_the_file_calls(tmp_path):
     # the editor restores an unsaved util.py: its buffer differs from the file on disk
-    _project(tmp_path)
-    ls = FakeServer(tmp_path)
-    index = workspace_index._index_of(ls)
-    index._loop = asyncio.get_running_loop()
-    engine = Engine()
-    util = tmp_path / "pkg" / "util.py"
-    app = tmp_path / "pkg" / "app.py"
+    ls, index, engine, util, app = _open_project(tmp_path)
     buffer = "import shlex\nfrom flask import request\n\ndef target():\n    return shlex.quote(request.args['t'])\n"
     util_resolver = workspace_index.resolver(ls, str(util))
     engine.analyze(buffer, key="util", imports_resolver=util_resolver)

@@ -16,6 +16,7 @@ import re
 import shlex
 from dataclasses import dataclass
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Edit
 from secure_ls.rules._support import strings
 
@@ -159,7 +160,7 @@ def argv_items(parts: list[strings.Piece], ctx, tainted) -> list[str] | None:
             if position == 0 and tainted(node):
                 return None  # the program itself may carry options (`$EDITOR` = "code -w")
             source = ctx.text(node)
-            if ctx.string_value(node) is not None or (tainted(node) and not _NUMERIC_NAME.match(_name(node))):
+            if ctx.string_value(node) is not None or (tainted(node) and not _NUMERIC_NAME.match(astutil.last_name(node))):
                 items.append(source)
             else:
                 items.append(f"str({source})")  # a number or other value: the list needs text
@@ -226,11 +227,3 @@ def _program_position(parts: list[strings.Piece], targets: list[Slot]) -> bool:
     first = text.lstrip().split(" ", 1)[0] if text.strip() else ""
     marks = {int(m.group(1)) for m in _MARKS.finditer(first)}
     return any(t.index in marks for t in targets)
-
-
-def _name(node: ast.AST) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return ""
