@@ -513,10 +513,7 @@ def _already_imported(statement: str, module: ModuleSymbols) -> bool:
 
 
 def _replace_fix(finding: Finding, fix: Fix) -> Finding:
-    return Finding(
-        finding.rule_id, finding.rule_name, finding.message, finding.span, finding.severity,
-        finding.confidence, finding.cwe, fix, finding.related, finding.statement_lines,
-    )
+    return dataclasses.replace(finding, fix=fix)
 
 
 def _with_newline(finding: Finding, newline: str) -> Finding:

@@ -377,7 +377,10 @@ class UnitContext:
         confidence: Confidence | None = None,
         related: Iterable[Related] = (),
         span: Span | None = None,
+        rewrites: ast.AST | None = None,
     ) -> None:
+        """Records a finding on `node`; `rewrites` is where the flagged value was built,
+        when the fix rewrites it there rather than at `node`."""
         stmt = self.statement(node)
         first = (stmt or node).lineno - 1
         last = (getattr(stmt or node, "end_lineno", None) or first + 1) - 1
@@ -401,8 +404,13 @@ class UnitContext:
                 fix=fix,
                 related=tuple(related),
                 statement_lines=(first, last),
+                rewritten_lines=self._statement_lines(rewrites) if rewrites is not None and fix is not None else None,
             )
         )
+
+    def _statement_lines(self, node: ast.AST) -> tuple[int, int]:
+        stmt = self.statement(node) or node
+        return stmt.lineno - 1, (getattr(stmt, "end_lineno", None) or stmt.lineno) - 1
 
     def related_path(self, part: flow.Part | None) -> tuple[Related, ...]:
         if part is None:

@@ -127,6 +127,9 @@ class Finding:
     related: tuple[Related, ...] = ()
     # The lines a suppression comment may sit on (every line of the statement).
     statement_lines: tuple[int, int] | None = None
+    # The statement the fix rewrites besides this one: where the flagged value was
+    # built (`cmd = "ls " + name` above `os.system(cmd)`).
+    rewritten_lines: tuple[int, int] | None = None
 
     def shifted(self, lines: int) -> "Finding":
         if lines == 0:
@@ -143,6 +146,9 @@ class Finding:
             tuple(r.shifted(lines) for r in self.related),
             (self.statement_lines[0] + lines, self.statement_lines[1] + lines)
             if self.statement_lines
+            else None,
+            (self.rewritten_lines[0] + lines, self.rewritten_lines[1] + lines)
+            if self.rewritten_lines
             else None,
         )
 

@@ -239,7 +239,9 @@ class CommandInjection(Rule):
         else:
             advice = "pass an argument list with no shell, or quote the value with shlex.quote()"
             message = f"Shell command built from {source}: {advice}."
-        ctx.report(self, command, message, fix=fix, confidence=confidence, related=ctx.related_path(worst))
+        ctx.report(
+            self, command, message, fix=fix, confidence=confidence, related=ctx.related_path(worst), rewrites=None if inline else built
+        )
 
     def _fix(self, call, command, built, inline, parts, shell_option, ctx, tainted) -> Fix | None:
         if shell_option is not None and inline and shell.percent_is_simple(built):

@@ -126,6 +126,7 @@ class LdapInjection(Rule):
             fix=fix,
             confidence=ctx.confidence_for(part),
             related=ctx.related_path(part),
+            rewrites=via,
         )
 
 

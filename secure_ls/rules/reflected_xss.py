@@ -215,6 +215,7 @@ class ReflectedXss(Rule):
             fix=fix,
             confidence=ctx.confidence_for(part),
             related=ctx.related_path(part),
+            rewrites=via,
         )
 
 

@@ -165,6 +165,7 @@ class SqlInjection(Rule):
             fix=fix,
             confidence=ctx.confidence_for(worst),
             related=ctx.related_path(worst),
+            rewrites=via,
         )
 
     def _sink(self, node: ast.Call, ctx) -> tuple[str, ast.expr] | None:

@@ -164,6 +164,7 @@ class TemplateInjection(Rule):
             fix=fix,
             confidence=ts.confidence(worst),
             related=ctx.related_path(worst),
+            rewrites=built if via is not None else None,
         )
 
     def _check_format_string(self, node: ast.Call, ctx) -> None:

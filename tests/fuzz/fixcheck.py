@@ -171,10 +171,13 @@ def check_file(engine: Engine, path: Path, report: Report, max_fixes: int | None
             last = max([last] + [e.span.end.line - (1 if e.span.end.column == 0 and e.span.end.line > e.span.start.line else 0) for e in finding.fix.edits if not (e.span.start == e.span.end and e.span.start.line == 0 and e.span.start.column == 0 and _IMPORT_LINE.match(e.text.strip() or "import x"))])
         new_lines = _lines(new)
         old_norm, new_norm = [l.strip() for l in old_lines], [l.strip() for l in new_lines]
+        rewritten = finding.rewritten_lines  # where the flagged value was built: the fix may rewrite it
         for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old_norm, new_norm, autojunk=False).get_opcodes():
             if tag == "equal":
                 continue
             if tag != "insert" and i1 >= first and i2 <= last + 1:
+                continue
+            if tag != "insert" and rewritten and i1 >= rewritten[0] and i2 <= rewritten[1] + 1:
                 continue
             if tag == "insert" and all(_IMPORT_LINE.match(l) or not l.strip() for l in new_lines[j1:j2]):
                 continue
