@@ -2,10 +2,12 @@
 
     python bench/taint.py                   # table + misses
     python bench/taint.py --write-baseline  # record the current figures in tests/taint/baseline.json
+    python bench/taint.py --corpus f        # score the held-out part F instead (never part of the baseline)
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 import sys
@@ -17,14 +19,31 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from taint.runner import CASES, format_table, run_all, score
 
+# Held-out sets: scored on demand, kept out of runner.CASES and the baseline.
+HELD_OUT = {"f": "taint.corpus_f"}
+
+
+def _cases() -> tuple[list, bool]:
+    """The cases to score, and whether they are the regression corpus."""
+    if "--corpus" not in sys.argv:
+        return CASES, True
+    index = sys.argv.index("--corpus")
+    name = sys.argv[index + 1] if index + 1 < len(sys.argv) else ""
+    if name not in HELD_OUT:
+        sys.exit(f"--corpus: expected one of {', '.join(sorted(HELD_OUT))}")
+    return importlib.import_module(HELD_OUT[name]).CASES, False
+
 
 def main() -> int:
+    cases, regression = _cases()
+    if "--write-baseline" in sys.argv and not regression:
+        sys.exit("--write-baseline only records the regression corpus, not a held-out set")
     started = time.perf_counter()
-    outcomes = run_all()
+    outcomes = run_all(cases)
     elapsed = time.perf_counter() - started
     table = score(outcomes)
     print(format_table(table))
-    print(f"{len(CASES)} cases in {elapsed:.2f} s")
+    print(f"{len(cases)} cases in {elapsed:.2f} s")
     for o in outcomes:
         if not o.correct:
             print(f"  {'missed' if o.case.vulnerable else 'false positive'}: {o.case.id} ({o.case.rule})")
