@@ -68,7 +68,7 @@ REQUEST_ATTRIBUTES = frozenset(
         "get_full_path", "build_absolute_uri", "get_host",
         # Starlette / FastAPI / aiohttp / Sanic
         "query", "path_params", "match_info", "post", "text", "form_data",
-        "rel_url", "raw_path", "content", "read",
+        "rel_url", "raw_path", "content", "read", "multipart",
         # Tornado (`self.request.arguments`)
         "arguments", "query_arguments", "body_arguments",
         # Falcon
@@ -208,11 +208,22 @@ PROPAGATORS = frozenset(
         "json.loads", "json.load", "codecs.decode", "textwrap.dedent", "string.Template",
         "copy.copy", "copy.deepcopy", "itertools.chain", "functools.reduce", "typing.cast",
         "operator.itemgetter",
+        # a request object holds its URL: `urlopen(Request(url))` fetches `url`
+        "urllib.request.Request", "urllib2.Request",
         # mark text as safe HTML without escaping it: the taint stays
         "django.utils.safestring.mark_safe", "django.utils.safestring.SafeString", "markupsafe.Markup",
         "flask.Markup", "jinja2.Markup",
     }
 )
+
+# Methods (on any receiver) that pick one of the values offered in their first argument
+# (Werkzeug's `accept_languages.best_match(SUPPORTED)`): constant when those values are,
+# whatever the receiver holds; the other arguments (a default) can still be returned.
+CHOOSING_METHODS = frozenset({"best_match"})
+
+# Methods (on any receiver) that look a value up by key (`d.get(key, default)`): the result
+# is what the receiver holds under that key, or the default, and never the key itself.
+LOOKUP_METHODS = frozenset({"get", "getlist"})
 
 # Methods (on any receiver) whose result carries the receiver's and arguments' taint.
 PROPAGATING_METHODS = frozenset(

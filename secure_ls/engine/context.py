@@ -226,6 +226,8 @@ class UnitContext:
             instance_attributes=instance_attributes,
             describe_parameters=describe_parameters,
             record_classes=self.module.record_classes,
+            enum_classes=self.module.enum_classes,
+            translation_tables=self.module.translation_tables,
         )
         return analyzer
 

@@ -221,6 +221,8 @@ class FlowAnalyzer:
         instance_attributes: "Callable[[], InstanceAttributes] | None" = None,
         describe_parameters: bool = False,
         record_classes: Mapping[str, frozenset[str]] | None = None,
+        enum_classes: Iterable[str] = (),
+        translation_tables: Mapping[str, frozenset[str]] | None = None,
     ):
         self._qualify = qualify
         self._constants = module_constants
@@ -235,6 +237,8 @@ class FlowAnalyzer:
         self._class_bases = tuple(class_bases)  # last names of the enclosing class's bases
         self._typed_fields = typed_fields or {}  # form/serializer class -> its number/choice fields
         self._record_classes = record_classes or {}  # dataclass/NamedTuple -> its number/date/UUID fields
+        self._enum_classes = frozenset(enum_classes)  # the module's Enum classes (route parameters typed so)
+        self._translation_tables = translation_tables or {}  # module-level `str.maketrans` tables -> characters mapped
         # what the enclosing class's methods store on `self` (asked lazily: most methods never read one)
         self._instance_attributes = instance_attributes
         # label parameters with their method ("the constructor parameter `x`") so that they stay
@@ -243,6 +247,8 @@ class FlowAnalyzer:
         self._instance: str | None = None  # the method's `self` parameter, once run_function knows it
         self.read_instance_attributes = False  # whether the pass read `self.<name>` (the class pass iterates then)
         self.facts = ScopeFacts()
+        # argparse options declared here with `choices=CONSTANTS` or `type=int`: `args.<dest>` holds one of those
+        self._constrained_options: set[str] = set()
         # while a deferred origin is computed: the bindings its names had where it was made
         self._overlay: dict[int, Binding] | None = None
 
@@ -261,7 +267,7 @@ class FlowAnalyzer:
                 continue
             if route and _is_client_parameter(arg, defaults.get(arg.arg)):
                 # `id: int`, `<int:id>`: the framework converts the value (or rejects the request)
-                converted = ALL if _is_converted_parameter(arg, func) else frozenset()
+                converted = ALL if _is_converted_parameter(arg, func, self._enum_classes) else frozenset()
                 part = Part(UNTRUSTED, f"the route parameter `{arg.arg}`", converted, steps=(_step(arg, f"`{arg.arg}` comes from the client"),))
             elif url_kwargs and arg.arg in url_kwargs:
                 part = Part(UNTRUSTED, f"the URL parameter `{arg.arg}`", steps=(_step(arg, f"`{arg.arg}` comes from the URL"),))
@@ -363,6 +369,7 @@ class FlowAnalyzer:
             return False
         elif isinstance(stmt, ast.Expr):
             self._expr(stmt.value, env, record_only=True)  # the value is dropped: only its reads matter
+            self._note_constrained_option(stmt.value)
             if _is_abort_call(stmt.value, self._qualify):
                 return False
         elif isinstance(stmt, ast.If):
@@ -392,6 +399,7 @@ class FlowAnalyzer:
             start = dict(env)
             body_env = dict(env)
             falls = self._block(stmt.body, body_env)
+            contained = self._contained_paths(stmt, body_env)
             ends = [body_env] if falls else []
             if falls:
                 falls = self._block(stmt.orelse, body_env)
@@ -404,6 +412,11 @@ class FlowAnalyzer:
                     h_env[handler.name] = Binding(Origin(frozenset({Part(UNKNOWN, handler.name)})))
                 if self._block(handler.body, h_env):
                     ends.append(h_env)
+                    if _catches(handler, "ValueError"):
+                        contained = set()  # the failed check falls through too
+            if contained and falls:
+                # `try: p.relative_to(ROOT) except ValueError: raise`: past the try, p is inside ROOT
+                _mark_safe(body_env, contained, _PATH_SINKS)
             merged = ends[0] if ends else dict(start)
             for other in ends[1:]:
                 _join_into(merged, other)
@@ -490,6 +503,62 @@ class FlowAnalyzer:
         else:
             return False
         return True
+
+    def _note_constrained_option(self, call: ast.expr) -> None:
+        """`parser.add_argument("env", choices=ENVIRONMENTS)` / `add_argument("--n", type=int)`:
+        argparse rejects any other value, so the parsed attribute is safe for every sink."""
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "add_argument"):
+            return
+        keywords = {kw.arg: kw.value for kw in call.keywords if kw.arg}
+        choices, kind = keywords.get("choices"), keywords.get("type")
+        constrained = choices is not None and self._origin(choices).is_constant
+        constrained = constrained or kind is not None and self._sanitizers.get(self._qualify(kind) or "") == ALL
+        if not constrained:
+            return
+        dest = keywords.get("dest")
+        if isinstance(dest, ast.Constant) and isinstance(dest.value, str):
+            self._constrained_options.add(dest.value)
+            return
+        flags = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        # argparse's dest: the first long option, else the first flag, without dashes
+        named = next((f for f in flags if f.startswith("--")), flags[0] if flags else None)
+        if named is not None:
+            self._constrained_options.add(named.lstrip("-").replace("-", "_"))
+
+    def _is_constrained_option(self, node: ast.Attribute) -> bool:
+        """`args.env` where `args = parser.parse_args()` and `env` was declared with fixed choices."""
+        if node.attr not in self._constrained_options or not isinstance(node.value, ast.Name):
+            return False
+        made = self._single_value(node.value)
+        return isinstance(made, ast.Call) and isinstance(made.func, ast.Attribute) and made.func.attr.startswith("parse_")
+
+    def _contained_paths(self, stmt: ast.Try, env: Env) -> set[str]:
+        """Names a `try` body checks with `resolved.relative_to(BASE)`, when a handler catches the
+        ValueError it raises for a path outside BASE (the handler must leave; see the caller)."""
+        if not any(_catches(h, "ValueError") for h in stmt.handlers):
+            return set()
+        names = set()
+        for inner in stmt.body:
+            call = inner.value if isinstance(inner, (ast.Expr, ast.Assign)) else None
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "relative_to"):
+                continue
+            receiver = call.func.value
+            resolved = isinstance(receiver, ast.Call) and self._is_resolving(receiver)
+            while isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute):
+                receiver = receiver.func.value  # `p.resolve().relative_to(ROOT)`
+            if not isinstance(receiver, ast.Name) or receiver.id not in env:
+                continue
+            values = env[receiver.id].values
+            # without resolving first, `ROOT / "../etc"` is "relative to" ROOT
+            if resolved or values and all(isinstance(v, ast.Call) and self._is_resolving(v) for v in values):
+                names.add(receiver.id)
+        return names
+
+    def _is_resolving(self, call: ast.Call) -> bool:
+        """`p.resolve()`, `os.path.realpath(p)`, `os.path.abspath(p)`: no `..` left in the result."""
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "resolve":
+            return True
+        return self._qualify(call.func) in ("os.path.realpath", "os.path.abspath")
 
     def _single_value(self, name: ast.Name) -> ast.expr | None:
         """The one expression a name read holds (`parsed` in `parsed = urlparse(url)`)."""
@@ -638,7 +707,7 @@ class FlowAnalyzer:
                 out = out.join(self._origin(value))
             return out
         if isinstance(node, ast.IfExp):
-            return self._origin(node.body).join(self._origin(node.orelse))
+            return self._conditional(node)
         if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
             out = CONSTANT
             for elt in node.elts:
@@ -675,6 +744,18 @@ class FlowAnalyzer:
             return self._origin(node.value)
         return Origin(frozenset({Part(UNKNOWN, type(node).__name__)}))
 
+    def _conditional(self, node: ast.IfExp) -> Origin:
+        """`x if x in ALLOWED else "default"`: the branch a validating test guards holds a valid value."""
+        body, orelse = self._origin(node.body), self._origin(node.orelse)
+        validated, when, sinks = _validation(node.test, self._qualify, self._origin, self._single_value)
+        guarded = node.body if when else node.orelse
+        if isinstance(guarded, ast.Name) and guarded.id in validated:
+            if when:
+                body = body.sanitized(sinks)
+            else:
+                orelse = orelse.sanitized(sinks)
+        return body.join(orelse)
+
     def instance_attribute_values(self, node: ast.AST) -> tuple[ast.expr, ...]:
         """The expressions the class's methods store in `self.x` (for a read `node` of it), else ()."""
         if self._instance is None or self._instance_attributes is None:
@@ -694,6 +775,8 @@ class FlowAnalyzer:
         if self._is_converted_record_field(node):
             return CONSTANT
         base = self._origin(node.value)
+        if self._is_constrained_option(node):
+            return base.sanitized(ALL)
         if self._instance is not None and self._instance_attributes is not None:
             if isinstance(node.value, ast.Name) and node.value.id == self._instance:
                 self.read_instance_attributes = True
@@ -740,15 +823,25 @@ class FlowAnalyzer:
             if _is_request_object(func.value) and func.attr in catalog.REQUEST_ATTRIBUTES:
                 return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", steps=(_step(node, "read from the HTTP request"),))}))
             receiver = self._origin(func.value)
+            if func.attr == "translate" and len(node.args) == 1 and self._translated(node.args[0]) >= {"\r", "\n"}:
+                # `text.translate(str.maketrans({"\r": "\\r", "\n": "\\n"}))`: line breaks mapped away
+                return receiver.sanitized(frozenset({"log"}))
             if func.attr == "replace" and _removed_line_breaks(node) >= {"\r", "\n"}:
                 # `.replace("\r", "").replace("\n", "")`: no forged log lines any more
                 return receiver.join(self._join_all(args)).sanitized(frozenset({"log"}))
             if func.attr == "get" and node.args and self._is_typed_field(func.value, node.args[0]):
                 return self._join_all(node.args[1:])  # `validated_data.get("count", 0)` of an IntegerField
+            if func.attr in catalog.CHOOSING_METHODS and node.args and self._origin(node.args[0]).is_constant:
+                # `request.accept_languages.best_match(SUPPORTED)`: one of the offered constants
+                return self._join_all(node.args[1:])
             if func.attr == "get" and receiver.is_constant and node.args and not node.keywords:
                 # `COMMANDS.get(name, default)` on a table of constants: one of its
                 # values or the default, whatever the key (like `COMMANDS[name]`)
                 return self._join_all(node.args[1:])
+            if func.attr in catalog.LOOKUP_METHODS and node.args and not isinstance(node.args[0], ast.Starred):
+                # `cache.get(key, default)`: the value stored under the key (or the default), not the
+                # key itself, like `cache[key]`; the receiver's own taint is all that can come back
+                return receiver.join(self._join_all(args[1:]))
             if func.attr in catalog.PROPAGATING_METHODS or receiver.risk() and receiver.risk().kind == UNTRUSTED:
                 return receiver.join(self._join_all(args))
             if isinstance(func.value, ast.Constant):
@@ -770,6 +863,19 @@ class FlowAnalyzer:
         if joined.risk() and joined.risk().kind == UNTRUSTED:
             return Origin(parts | frozenset(replace(p, kind=UNKNOWN) for p in joined.parts if p.kind == UNTRUSTED))
         return Origin(parts)
+
+    def _translated(self, table: ast.expr) -> frozenset[str]:
+        """The characters a translation table maps to something else (see symbols.translated_characters)."""
+        from secure_ls.engine.symbols import translated_characters
+
+        if isinstance(table, ast.Name):
+            binding = self._binding(table)
+            if binding is None:
+                return self._translation_tables.get(table.id, frozenset())
+            table = binding.values[0] if len(binding.values) == 1 else table
+        if isinstance(table, ast.Call) and isinstance(table.func, ast.Attribute) and table.func.attr == "maketrans":
+            return translated_characters(table)
+        return frozenset()
 
     def _is_typed_field(self, container: ast.AST, key: ast.AST) -> bool:
         """`s.validated_data["count"]` where `s = CountSerializer(...)` declares `count` as an
@@ -986,12 +1092,16 @@ def _is_client_parameter(arg: ast.arg, default: ast.expr | None) -> bool:
     return True
 
 
-def _is_converted_parameter(arg: ast.arg, func: ast.AST) -> bool:
-    """A route parameter the framework converts to a number, date or UUID (`id: int`, `<int:id>`)."""
+def _is_converted_parameter(arg: ast.arg, func: ast.AST, enum_classes: frozenset[str] = frozenset()) -> bool:
+    """A route parameter the framework converts to a number, date or UUID (`id: int`, `<int:id>`),
+    or validates as one of fixed values: an Enum of the module (`sort: SortKey`), `Literal["a", "b"]`."""
     annotation = arg.annotation
     if annotation is not None:
         text = ast.unparse(annotation)
-        if text in catalog.CONVERTED_ANNOTATIONS or text.rsplit(".", 1)[-1] in catalog.CONVERTED_ANNOTATIONS:
+        last = text.rsplit(".", 1)[-1]
+        if text in catalog.CONVERTED_ANNOTATIONS or last in catalog.CONVERTED_ANNOTATIONS or last in enum_classes:
+            return True
+        if isinstance(annotation, ast.Subscript) and astutil.last_name(annotation.value) == "Literal":
             return True
     converter = re.compile(r"<(int|float|uuid):" + re.escape(arg.arg) + ">")
     for deco in getattr(func, "decorator_list", ()):
@@ -1115,6 +1225,18 @@ def _validation(test: ast.expr, qualify, origin=None, value_of=None) -> tuple[se
         test, positive = test.operand, not positive
     names: set[str] = set()
     sinks = ALL
+    if (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], (ast.Is, ast.IsNot))
+        and isinstance(test.left, ast.Call)
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value is None
+    ):
+        # `PATTERN.fullmatch(x) is None` fails exactly when the call's result is false
+        found, when, kinds = _validation(test.left, qualify, origin, value_of)
+        matched = isinstance(test.ops[0], ast.IsNot)
+        return found, when == (matched == positive), kinds
     if isinstance(test, ast.BoolOp):
         # `if a not in OK or b not in OK: abort()` validates both after the if (the whole
         # test is false only when each part is); `if a in OK and b in OK:` inside it
@@ -1184,6 +1306,15 @@ def _validation(test: ast.expr, qualify, origin=None, value_of=None) -> tuple[se
             # `NAME_RE.fullmatch(x)` with a pattern compiled beforehand (str has no such method)
             names.add(test.args[0].id)
     return names, positive, sinks
+
+
+_PATH_SINKS = frozenset({"path"})
+
+
+def _catches(handler: ast.ExceptHandler, error: str) -> bool:
+    """Whether an `except` clause catches the builtin exception `error` (bare, Exception, or by name)."""
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(k is None or isinstance(k, ast.Name) and k.id in (error, "Exception", "BaseException") for k in kinds)
 
 
 def _is_untrusted(origin: Origin) -> bool:

@@ -27,6 +27,9 @@ class UnitSymbols:
     typed_fields: tuple[tuple[str, frozenset[str]], ...] = ()
     # dataclasses, NamedTuples, TypedDicts, attrs classes -> their fields annotated as numbers, dates, UUIDs
     record_classes: tuple[tuple[str, frozenset[str]], ...] = ()
+    enum_classes: frozenset[str] = frozenset()  # classes deriving from Enum, StrEnum, IntEnum, ...
+    # name -> the characters a `str.maketrans(...)` table bound to it replaces or deletes
+    translation_tables: tuple[tuple[str, frozenset[str]], ...] = ()
 
 
 @dataclass
@@ -45,6 +48,10 @@ class ModuleSymbols:
     # record class name (dataclass, NamedTuple, ...) -> fields whose annotation makes them a number,
     # date or UUID: an instance built from client data holds that data in every other field
     record_classes: dict[str, frozenset[str]] = field(default_factory=dict)
+    # classes deriving from an Enum: a value validated as one of them is one of the class's constants
+    enum_classes: set[str] = field(default_factory=set)
+    # `_CONTROL = str.maketrans({"\r": "", "\n": ""})` -> the characters `s.translate(_CONTROL)` takes out
+    translation_tables: dict[str, frozenset[str]] = field(default_factory=dict)
     functions: dict[str, object] = field(default_factory=dict)  # name -> summary (taint)
     is_test_file: bool = False  # set from the file's path: tests use secrets and asserts legitimately
 
@@ -60,6 +67,8 @@ class ModuleSymbols:
                 frozenset(self.made_with.items()),
                 frozenset(self.typed_fields.items()),
                 frozenset(self.record_classes.items()),
+                frozenset(self.enum_classes),
+                frozenset(self.translation_tables.items()),
                 self.is_test_file,
             )
         )
@@ -85,11 +94,14 @@ class ModuleSymbols:
             module.made_with.update(unit.made_with)
             module.typed_fields.update(unit.typed_fields)
             module.record_classes.update(unit.record_classes)
+            module.enum_classes |= unit.enum_classes
+            module.translation_tables.update(unit.translation_tables)
         # A name rebound elsewhere is no longer known to be constant.
         module.constants = {n for n in module.constants if counts.get(n) == 1}
         module.strings = {n: v for n, v in module.strings.items() if n in module.constants}
         module.made_by = {n: module._qualify_dotted(callee) for n, callee in module.made_by.items() if counts.get(n) == 1}
         module.made_with = {n: kws for n, kws in module.made_with.items() if n in module.made_by}
+        module.translation_tables = {n: chars for n, chars in module.translation_tables.items() if counts.get(n) == 1}
         return module
 
     def _qualify_dotted(self, dotted: str) -> str:
@@ -131,6 +143,8 @@ def summarize(tree: ast.Module) -> UnitSymbols:
     made_with: list[tuple[str, tuple]] = []
     typed_fields: list[tuple[str, frozenset[str]]] = []
     record_classes: list[tuple[str, frozenset[str]]] = []
+    enum_classes: set[str] = set()
+    translation_tables: list[tuple[str, frozenset[str]]] = []
     modules: set[str] = set()
     for node in _statements(tree.body):
         if isinstance(node, ast.Import):
@@ -148,6 +162,8 @@ def summarize(tree: ast.Module) -> UnitSymbols:
                     typed_fields.append((stmt.name, fields))
                 if _is_record_class(stmt):
                     record_classes.append((stmt.name, _converted_fields(stmt)))
+                if any((_dotted(base) or "").endswith("Enum") for base in stmt.bases):
+                    enum_classes.add(stmt.name)
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             for target in targets:
@@ -166,6 +182,10 @@ def summarize(tree: ast.Module) -> UnitSymbols:
                             strings.append((target.id, value.value))
             elif isinstance(value, ast.Call) and len(targets) == 1 and isinstance(targets[0], ast.Name):
                 callee = _dotted(value.func)
+                if callee == "str.maketrans":
+                    translated = translated_characters(value)
+                    if translated:
+                        translation_tables.append((targets[0].id, translated))
                 if callee is not None:
                     made_by.append((targets[0].id, callee))
                     keywords = tuple(
@@ -182,7 +202,30 @@ def summarize(tree: ast.Module) -> UnitSymbols:
         tuple(made_with),
         tuple(typed_fields),
         tuple(record_classes),
+        frozenset(enum_classes),
+        tuple(translation_tables),
     )
+
+
+def translated_characters(call: ast.Call) -> frozenset[str]:
+    """The characters a `str.maketrans(...)` table with literal arguments maps to something else:
+    the keys of `maketrans({"\r": " "})`, the first and third strings of `maketrans("\r\n", "  ", "\t")`."""
+    try:
+        args = [ast.literal_eval(a) for a in call.args]
+    except ValueError:
+        return frozenset()
+    if len(args) == 1 and isinstance(args[0], dict):
+        keys = args[0]
+        # a value that puts a line break back (`{"\r": "\n"}`) leaves it in the text
+        return frozenset(
+            k if isinstance(k, str) else chr(k)
+            for k, v in keys.items()
+            if isinstance(k, (str, int)) and not (isinstance(v, str) and set(v) & {"\r", "\n"})
+        )
+    if len(args) in (2, 3) and all(isinstance(a, str) for a in args):
+        replaced = {old for old, new in zip(args[0], args[1]) if new not in "\r\n"}
+        return frozenset(replaced | set(args[2] if len(args) == 3 else ""))
+    return frozenset()
 
 
 def _typed_fields(cls: ast.ClassDef) -> frozenset[str]:

@@ -113,6 +113,7 @@ class CommandInjection(Rule):
         'from myproject.shell import run\n\ndef deploy(host):\n    run(f"ssh {host} uptime", shell=True)\n',
         'import subprocess\nBASE = "/usr/bin/tool"\n\ndef version():\n    return subprocess.check_output(BASE + " --version", shell=True)\n',
         'import os\n\ndef build(target):\n    os.execvp("make", ["make", target])\n',
+        'import argparse\nimport subprocess\n\nENVIRONMENTS = ("staging", "production")\n\ndef main():\n    parser = argparse.ArgumentParser()\n    parser.add_argument("env", choices=ENVIRONMENTS)\n    args = parser.parse_args()\n    subprocess.run(f"deploy {args.env}", shell=True)\n',
     ]
     INVALID = [
         # built from a constructor parameter in `__init__`, run in another method: quoted where it is built

@@ -70,6 +70,7 @@ class HttpHeaderInjection(Rule):
         'from flask import make_response, request\n\ndef h():\n    resp = make_response("ok")\n    resp.headers["X-Request-Path"] = request.path\n    return resp\n',
         'def copy(request, headers):\n    headers["X-Forwarded-For"] = request.META["REMOTE_ADDR"]\n',
         'import falcon\nfrom urllib.parse import quote\n\nclass Download:\n    def on_get(self, req, resp):\n        resp.set_header("Content-Disposition", "attachment; filename=" + quote(req.get_param("name")))\n',
+        'from flask import make_response, request\n\nSUPPORTED = ["en", "de", "fr"]\n\ndef index():\n    resp = make_response("hi")\n    resp.headers["Content-Language"] = request.accept_languages.best_match(SUPPORTED) or "en"\n    return resp\n',
     ]
     INVALID = [
         Example(

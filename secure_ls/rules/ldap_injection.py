@@ -54,6 +54,7 @@ class LdapInjection(Rule):
         'def find(index, term):\n    return index.search("docs", f"title:{term}")\n',
         'def find(engine, term):\n    return engine.search("docs", f"(title {term})")\n',
         'import ldap\nfrom ldap.filter import escape_filter_chars\n\ndef any_of(conn, names):\n    filt = "(|"\n    for name in names:\n        filt += f"(uid={escape_filter_chars(name)})"\n    return conn.search_s("dc=example,dc=com", ldap.SCOPE_SUBTREE, filt + ")")\n',
+        'import re\n\nUSERNAME = re.compile(r"[a-z][a-z0-9_.-]{0,31}")\n\ndef profile(request, conn):\n    username = request.path_params["username"]\n    if USERNAME.fullmatch(username) is None:\n        return None\n    return conn.search("dc=example,dc=org", f"(uid={username})")\n',
     ]
     INVALID = [
         Example(

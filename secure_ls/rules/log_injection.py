@@ -54,6 +54,7 @@ class LogInjection(Rule):
         "import logging\ndef work(name):\n    logging.info('working on %s', name)\n",
         "import logging\nfrom flask import request\ndef view():\n    logging.info('page %d', int(request.args['page']))\n",
         "import logging\nfrom flask import request\ndef view():\n    logging.info('search', extra={'query': request.args.get('q', '').replace('\\r', '').replace('\\n', '')})\n",
+        'import logging\nfrom flask import request\n\nlogger = logging.getLogger(__name__)\n_CONTROL = str.maketrans({"\\r": "\\\\r", "\\n": "\\\\n"})\n\ndef ping():\n    logger.info("ping from %s", request.headers["X-Client"].translate(_CONTROL))\n',
     ]
     INVALID = [
         Example(
@@ -71,6 +72,10 @@ class LogInjection(Rule):
         Example(
             "import logging\nfrom flask import request\n\naudit = logging.getLogger('audit')\n\ndef login():\n    audit.warning('login failed', extra={'username': request.form['username']})\n",
             fixed=None,
+        ),
+        Example(
+            'import logging\n\naccess = logging.getLogger("access")\n\nclass AccessLogMiddleware:\n    def __init__(self, get_response):\n        self.get_response = get_response\n\n    def __call__(self, request):\n        access.info("visit %s", request.path)\n        return self.get_response(request)\n',
+            fixed='import logging\n\naccess = logging.getLogger("access")\n\nclass AccessLogMiddleware:\n    def __init__(self, get_response):\n        self.get_response = get_response\n\n    def __call__(self, request):\n        access.info("visit %r", request.path)\n        return self.get_response(request)\n',
         ),
     ]
 
@@ -94,7 +99,7 @@ class LogInjection(Rule):
         part = ctx.origin(expr).risk("log")
         if part is None or part.kind != flow.UNTRUSTED or part.label in catalog.WEAK_SOURCES:
             return None
-        if part.label == "the HTTP request" and not any(ctx.imports(m) for m in logs.WEB_MODULES):
+        if part.label == "the HTTP request" and not any(ctx.imports(m) for m in logs.WEB_MODULES) and not logs.in_middleware(expr, ctx):
             return None  # a variable named `request` in code that is no web application
         return part
 

@@ -102,6 +102,7 @@ class PathTraversal(Rule):
         'import sys\n\ndef main():\n    with open(sys.argv[1]) as fh:\n        print(fh.read())\n',
         'def load(path):\n    with open(path) as fh:\n        return fh.read()\n',
         'import zipfile\nfrom flask import request\n\ndef names():\n    return zipfile.ZipFile(request.files["z"]).open("a.txt").read()\n',
+        'from pathlib import Path\nfrom fastapi import FastAPI, HTTPException\nfrom fastapi.responses import FileResponse\n\napp = FastAPI()\nROOT = Path("/srv/static").resolve()\n\n@app.get("/assets/{name}")\ndef asset(name: str):\n    target = (ROOT / name).resolve()\n    try:\n        target.relative_to(ROOT)\n    except ValueError:\n        raise HTTPException(status_code=404)\n    return FileResponse(target)\n',
     ]
     INVALID = [
         Example(
@@ -136,6 +137,9 @@ class PathTraversal(Rule):
         ),
         Example(
             'import os\n\nTEMPLATES = "/srv/templates"\n\ndef template_text(name):\n    with open(os.path.join(TEMPLATES, name)) as fh:\n        return fh.read()\n',
+        ),
+        Example(
+            'from pathlib import Path\nfrom aiohttp import web\n\nUPLOAD_ROOT = Path("/srv/uploads")\n\nasync def upload(request):\n    field = await (await request.multipart()).next()\n    (UPLOAD_ROOT / field.filename).write_bytes(await field.read())\n',
         ),
     ]
 
@@ -180,7 +184,9 @@ class PathTraversal(Rule):
             return self._is_path(node.left, ctx, depth + 1)
         if isinstance(node, ast.Name):
             values = ctx.assigned_values(node)
-            return bool(values) and all(v is not node and self._is_path(v, ctx, depth + 1) for v in values)
+            if not values:  # `UPLOAD_ROOT = Path("/srv/uploads")` at the module's top level
+                return ctx.module_made_by(node) in _PATH_TYPES
+            return all(v is not node and self._is_path(v, ctx, depth + 1) for v in values)
         return False
 
     def _check(self, call: ast.Call, target: ast.expr, name: str | None, ctx) -> bool:

@@ -120,6 +120,10 @@ class ReflectedXss(Rule):
             'from bottle import request, route\n\n@route("/notice")\ndef notice():\n    return "<div>%s</div>" % request.query.msg\n',
             fixed='from bottle import request, route\nfrom html import escape\n\n@route("/notice")\ndef notice():\n    return "<div>%s</div>" % escape(request.query.msg)\n',
         ),
+        Example(
+            'from aiohttp import web\n\nasync def not_found(request):\n    return web.Response(text=f"<h1>Nothing at {request.path}</h1>", content_type="text/html")\n',
+            fixed='from aiohttp import web\nfrom html import escape\n\nasync def not_found(request):\n    return web.Response(text=f"<h1>Nothing at {escape(request.path)}</h1>", content_type="text/html")\n',
+        ),
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
@@ -221,7 +225,8 @@ class ReflectedXss(Rule):
 
 def _reflected(node: ast.expr, ctx) -> bool:
     part = ctx.origin(node).risk("html")
-    return web.is_client(part) and not web.reads_own_url(ctx, part)
+    # the request's own URL is no attacker's choice of target, but its decoded path is still their text
+    return web.is_client(part) and (not web.reads_own_url(ctx, part) or web.reads_decoded_path(ctx, part))
 
 
 def _is_request_get(node: ast.expr) -> bool:

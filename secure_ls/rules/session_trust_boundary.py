@@ -11,6 +11,8 @@ from secure_ls.rules._support import web
 from secure_ls.rules.base import Example, Rule
 
 _SESSIONS = frozenset({"flask.session", "quart.session", "bottle.request.session"})
+# Calls that hand back the current request's session object.
+_SESSION_GETTERS = frozenset({"aiohttp_session.get_session", "aiohttp_session.new_session"})
 _CHECKS = re.compile(r"(check|verify|validat|authenticat|authoriz|is_valid|login|allowed|clean|sanitiz|lookup|get_object|fullmatch)", re.IGNORECASE)
 
 
@@ -55,6 +57,7 @@ class SessionTrustBoundary(Rule):
         'def store(session, request):\n    session["x"] = 1\n',
         'from fastapi import FastAPI, Request\n\napp = FastAPI()\n\n@app.get("/orgs/{slug}")\ndef visit(request: Request, slug: str):\n    request.session["last_org"] = slug\n',
         'from flask import session\n\ndef reset():\n    session.update({"cart": [], "step": 1})\n',
+        'from flask import request, session\n\nTHEMES = ("light", "dark")\n\ndef set_theme():\n    theme = request.form.get("theme", "")\n    session["theme"] = theme if theme in THEMES else "light"\n',
     ]
     INVALID = [
         Example(
@@ -72,6 +75,12 @@ class SessionTrustBoundary(Rule):
         ),
         Example(
             'from flask import request, session as s\n\ndef prefs():\n    data = request.get_json()\n    s["theme"] = data["theme"]\n',
+        ),
+        Example(
+            'from flask import flash, request, session\n\ndef login(users):\n    form = request.form\n    if users.check_password(form["email"], form["password"]):\n        flash("Welcome back!")\n    session["user_email"] = form["email"]\n',
+        ),
+        Example(
+            'from aiohttp_session import get_session\n\nasync def switch_tenant(request):\n    data = await request.json()\n    session = await get_session(request)\n    session["tenant_id"] = data["tenant"]\n',
         ),
     ]
 
@@ -100,6 +109,14 @@ class SessionTrustBoundary(Rule):
             return (isinstance(base, ast.Name) and base.id in ("request", "req")) or (
                 isinstance(base, ast.Attribute) and base.attr == "request"
             )
+        if isinstance(node, ast.Name):
+            # `session = await get_session(request)` (aiohttp_session)
+            values = ctx.assigned_values(node)
+            made = values[0] if len(values) == 1 else None
+            if isinstance(made, ast.Await):
+                made = made.value
+            if isinstance(made, ast.Call) and ctx.call_name(made) in _SESSION_GETTERS:
+                return True
         return ctx.qualified_name(node) in _SESSIONS
 
     def _check(self, target: ast.Subscript, value: ast.expr, ctx) -> None:
@@ -126,17 +143,48 @@ def _validated(ctx, target: ast.AST, value: ast.expr) -> bool:
         for v in ctx.assigned_values(value):
             names |= web.names_in(v)
     body = web.function_body(ctx, target)
+    ignored: set[int] = set()  # calls in the test of a check whose outcome the write does not depend on
     for node in astutil.walk(body):
         if isinstance(node, (ast.If, ast.While, ast.Assert, ast.IfExp)):
+            guarding = _guards(node, target)
             for call in astutil.walk(node.test):
                 if isinstance(call, ast.Call):
+                    if not guarding:
+                        ignored.add(id(call))
+                        continue
                     func = call.func
                     label = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
                     if _CHECKS.search(label):
                         return True
-        if isinstance(node, ast.Call):
+        if isinstance(node, ast.Call) and id(node) not in ignored:
             func = node.func
             label = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
             if _CHECKS.search(label) and any(web.names_in(a) & names for a in list(node.args) + [k.value for k in node.keywords]):
                 return True
+    return False
+
+
+def _guards(test_holder: ast.AST, target: ast.AST) -> bool:
+    """Whether a check's outcome can matter for the session write `target`: the write is inside
+    the `if`/loop/conditional expression, or a branch of the `if` leaves (`if not ok: return`).
+    A check whose result is ignored (`if ok: flash("hi")` and then the write anyway) protects nothing."""
+    if isinstance(test_holder, ast.Assert):
+        return True
+    start, end = test_holder.lineno, getattr(test_holder, "end_lineno", test_holder.lineno)
+    if start <= target.lineno <= (end or start):
+        return True
+    if isinstance(test_holder, ast.If):
+        return any(branch and _leaves(branch[-1]) for branch in (test_holder.body, test_holder.orelse))
+    return False
+
+
+def _leaves(stmt: ast.stmt) -> bool:
+    """A statement after which the function does not go on: return, raise, `abort(...)`, `redirect` returned."""
+    if isinstance(stmt, (ast.Return, ast.Raise, ast.Continue, ast.Break)):
+        return True
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+        func = stmt.value.func
+        return (func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else "") in ("abort", "exit")
+    if isinstance(stmt, ast.If):
+        return bool(stmt.orelse) and _leaves(stmt.body[-1]) and _leaves(stmt.orelse[-1])
     return False

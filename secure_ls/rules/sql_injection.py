@@ -81,6 +81,7 @@ class SqlInjection(Rule):
         'import sqlite3\ndef f(conn):\n    table = "users"\n    conn.execute("SELECT * FROM " + table)\n',
         'def f(runner, job):\n    runner.execute(f"job {job}")\n',
         'import sqlite3\ndef f(conn, n):\n    conn.execute(f"SELECT * FROM t LIMIT {int(n)}")\n',
+        'from enum import Enum\n\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\nclass SortKey(str, Enum):\n    newest = "created_at DESC"\n    cheapest = "price ASC"\n\n@app.get("/listings")\nasync def listings(db, sort: SortKey = SortKey.newest):\n    return await db.execute(f"SELECT id FROM listings ORDER BY {sort.value}")\n',
     ]
     INVALID = [
         Example(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
+from secure_ls.engine.context import keyword
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import strings, web
 from secure_ls.rules.base import Example, Rule
@@ -19,16 +20,18 @@ _FUNCTIONS: dict[str, int] = {
     "httpx.request": 1,
     "httpx.stream": 1,
     "urllib.request.urlopen": 0,
-    "urllib.request.Request": 0,
     "urllib3.request": 1,
 }
 # Client objects whose verb methods fetch their URL argument.
 _CLIENTS = frozenset(
     {
         "requests.Session", "requests.session", "requests.sessions.Session", "httpx.Client", "httpx.AsyncClient",
-        "aiohttp.ClientSession", "urllib3.PoolManager",
+        "aiohttp.ClientSession", "urllib3.PoolManager", "urllib.request.build_opener", "urllib.request.OpenerDirector",
     }
 )
+# Their methods that fetch a URL. A `urllib.request.Request(url)` is no fetch: the URL it
+# holds is followed into the `urlopen(req)`/`opener.open(req)` that fetches it.
+_CLIENT_METHODS = _VERBS + ("request", "stream", "urlopen", "ws_connect", "open")
 _FIXED_HOST = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/{}?#\s]+[/?#]")
 
 
@@ -49,8 +52,10 @@ class ServerSideRequestForgery(Rule):
     ## How to fix it
     Do not let the client choose the host. Build the URL from a fixed base
     and put client values only in the path or query (`f"https://api.example.com/users/{quote(user)}"`,
-    which is not reported), or map a client choice to a URL from an
-    allow-list. When arbitrary URLs are the point (webhooks, previews),
+    which is not reported; nor is a path starting with `/` on a client made
+    with a constant `base_url=`), or map a client choice to a URL from an
+    allow-list. `urljoin(BASE, value)` does not fix the host: an absolute
+    `value` replaces the base. When arbitrary URLs are the point (webhooks, previews),
     resolve the host and refuse private, loopback and link-local addresses
     before connecting, and do not follow redirects blindly.
     """
@@ -64,7 +69,7 @@ class ServerSideRequestForgery(Rule):
     topic = "input-validation"
     fixable = False
     calls = frozenset(_FUNCTIONS)
-    methods = frozenset(_VERBS + ("request", "stream", "urlopen", "ws_connect"))
+    methods = frozenset(_CLIENT_METHODS)
 
     VALID = [
         'import requests\nfrom flask import request\n\ndef user():\n    name = request.args["name"]\n    return requests.get(f"https://api.example.com/users/{name}", timeout=5).json()\n',
@@ -73,6 +78,7 @@ class ServerSideRequestForgery(Rule):
         'import os\nimport requests\n\ndef ping():\n    return requests.get(os.environ["HEALTH_URL"], timeout=5)\n',
         'import requests\nfrom flask import request\nBASE = "https://api.example.com/"\n\ndef item():\n    return requests.get(BASE + request.args["id"], timeout=5).json()\n',
         'from flask import request\n\ndef get(url):\n    return url\n\ndef view():\n    return get(request.args["u"])\n',
+        'import httpx\n\nSTRIPE = "https://api.stripe.com/v1"\n\nasync def customer(request):\n    customer_id = request.path_params["customer_id"]\n    async with httpx.AsyncClient(base_url=STRIPE, timeout=5) as client:\n        return await client.get(f"/customers/{customer_id}")\n',
     ]
     INVALID = [
         Example(
@@ -87,6 +93,12 @@ class ServerSideRequestForgery(Rule):
         Example(
             'import requests as rq\nfrom flask import request\n\ndef hook():\n    rq.request("POST", request.json["callback"], json={"ok": True}, timeout=5)\n',
         ),
+        Example(
+            'from urllib.parse import urljoin\n\nimport requests\n\nAPI_BASE = "https://inventory.internal/api/"\nhttp = requests.Session()\n\ndef proxy(request):\n    return http.get(urljoin(API_BASE, request.GET["resource"]), timeout=5)\n',
+        ),
+        Example(
+            'import urllib.request\nfrom flask import request\n\ndef preview():\n    req = urllib.request.Request(request.json["url"], headers={"User-Agent": "bot"})\n    return urllib.request.urlopen(req, timeout=3).read()\n',
+        ),
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
@@ -97,7 +109,7 @@ class ServerSideRequestForgery(Rule):
         if not web.is_client(part) or web.reads_own_url(ctx, part):
             return
         built, _ = web.built_value(ctx, url)
-        if _fixed_host(built, ctx):
+        if _fixed_host(built, ctx) or self._relative_to_fixed_base(node, built, ctx):
             return
         ctx.report(
             self,
@@ -113,18 +125,38 @@ class ServerSideRequestForgery(Rule):
         if name in _FUNCTIONS:
             return web.argument(node, _FUNCTIONS[name], ("url",))
         func = node.func
-        if not isinstance(func, ast.Attribute) or func.attr not in _VERBS + ("request", "stream", "urlopen", "ws_connect"):
+        if not isinstance(func, ast.Attribute) or func.attr not in _CLIENT_METHODS:
             return None
         receiver = func.value
         client = ctx.qualified_name(receiver)
         if client not in _CLIENTS and isinstance(receiver, ast.Name):
-            for value in ctx.assigned_values(receiver):
-                if isinstance(value, ast.Call) and ctx.call_name(value) in _CLIENTS:
-                    client = ctx.call_name(value)
+            made = _client_construction(receiver, ctx)
+            client = ctx.call_name(made) if made is not None else ctx.module_made_by(receiver)
         if client not in _CLIENTS:
             return None
         index = 1 if func.attr in ("request", "stream", "urlopen") else 0
-        return web.argument(node, index, ("url", "str_or_url"))
+        return web.argument(node, index, ("url", "str_or_url", "fullurl"))
+
+    def _relative_to_fixed_base(self, call: ast.Call, built: ast.expr, ctx) -> bool:
+        """`httpx.AsyncClient(base_url=STRIPE).get(f"/customers/{cid}")`: a URL that starts with one
+        `/` is a path on the client's constant base URL, so the client cannot change the host."""
+        receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+        made = _client_construction(receiver, ctx) if isinstance(receiver, ast.Name) else None
+        base = keyword(made, "base_url") if made is not None else None
+        if base is None or not ctx.origin(base.value).is_constant:
+            return False
+        parts = strings.pieces(built)
+        first = parts[0] if parts else None
+        return isinstance(first, strings.Literal) and first.text.startswith("/") and not first.text.startswith("//")
+
+
+def _client_construction(receiver: ast.Name, ctx) -> ast.Call | None:
+    """The call that made an HTTP client held by a local name (`client` in
+    `async with httpx.AsyncClient(...) as client`), if that is the only value it holds."""
+    for value in ctx.assigned_values(receiver):
+        if isinstance(value, ast.Call) and ctx.call_name(value) in _CLIENTS:
+            return value
+    return None
 
 
 def _fixed_host(built: ast.expr, ctx) -> bool:

@@ -52,6 +52,25 @@ DJANGO_MODULES = ("django", "rest_framework", "ninja")
 WEB_MODULES = ("flask", "django", "rest_framework", "fastapi", "starlette", "aiohttp", "tornado", "bottle", "pyramid", "falcon", "quart", "sanic", "werkzeug", "litestar", "cherrypy", "web")
 
 
+def in_middleware(node: ast.AST, ctx) -> bool:
+    """Whether `node` runs in a Django-style middleware, which handles every request without
+    importing any web framework: a class whose `__init__` takes `get_response`, or a function
+    nested in a factory that takes it (`def timing(get_response): def middleware(request): ...`)."""
+    for anc in ctx.ancestors(node):
+        if isinstance(anc, ast.ClassDef):
+            return any(
+                isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == "__init__" and _takes_get_response(stmt)
+                for stmt in anc.body
+            )
+        if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef)) and _takes_get_response(anc):
+            return True
+    return False
+
+
+def _takes_get_response(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(a.arg == "get_response" for a in func.args.args)
+
+
 def is_response_call(call: ast.Call, ctx) -> bool:
     return (ctx.call_name(call) or "") in RESPONSE_BUILDERS
 

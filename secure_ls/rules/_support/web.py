@@ -107,6 +107,17 @@ def reads_own_url(ctx, part: flow.Part) -> bool:
     return isinstance(node, ast.Attribute) and node.attr in SELF_URL_ATTRIBUTES
 
 
+# ... of which these hold the path percent-decoded (Flask, Django, aiohttp, Starlette): a link to
+# `/%3Cscript%3E` puts `<script>` in them, so they are the client's text once written into HTML.
+DECODED_PATH_ATTRIBUTES = frozenset({"path", "full_path", "path_info"})
+
+
+def reads_decoded_path(ctx, part: flow.Part) -> bool:
+    """Whether the untrusted value is the request's percent-decoded path (`request.path`)."""
+    node = source_node(ctx, part)
+    return isinstance(node, ast.Attribute) and node.attr in DECODED_PATH_ATTRIBUTES
+
+
 def reads_referrer(ctx, part: flow.Part) -> bool:
     """Whether the untrusted value is the Referer header (`request.referrer`, `META["HTTP_REFERER"]`)."""
     node = source_node(ctx, part)
