@@ -201,3 +201,21 @@ def test_engine_reports_a_raising_rule_as_a_problem_and_keeps_the_others():
     # a second analysis of the same text repeats nothing new
     again = engine.analyze(SQL + "\n" + MD5)
     assert set(again.problems) == set(result.problems)
+
+
+def test_a_quote_left_open_on_a_long_line_is_not_merged_with_the_lines_below(monkeypatch):
+    # mid-typing `x = 'abc` on a 30,000-character line: a one-line string cannot go on to
+    # the next line (unless the line ends with a backslash), so the splitter must not try
+    # merging it with the 64 units below, re-parsing the long line each time (2 s a keystroke)
+    from secure_ls.engine import units
+
+    parses = []
+    real = units._parse
+    monkeypatch.setattr(units, "_parse", lambda text: parses.append(len(text)) or real(text))
+    text = "x = ['" + "a" * 30_000 + "\n" + "".join(f"def f{i}():\n    return {i}\n" for i in range(80))
+    split = units.UnitParser().split(text)
+    assert len(split) == 81 and split[0].parsed.error is not None and all(u.parsed.error is None for u in split[1:])
+    assert sum(1 for size in parses if size > 30_000) == 1
+    # a backslash at the end of the line does continue the string: merged and parsed
+    continued = units.UnitParser().split("x = 'abc\\\ndef'\ny = 1\n")
+    assert [(u.start_line, u.parsed.error) for u in continued] == [(0, None), (2, None)]

@@ -36,6 +36,7 @@ def statement_starts(text: str) -> list[int]:
 _DECORATOR_ONLY = re.compile(r"\A(?:\s*(?:@[^\n]*|#[^\n]*)?\n)*\s*@[^\n]*\n?\s*\Z")
 _TRIPLE_QUOTE_OPEN = re.compile(r"unterminated triple-quoted string")
 _UNCLOSED = re.compile(r"was never closed|unexpected EOF|unterminated string")
+_ONE_LINE_STRING = re.compile(r"unterminated string literal")
 _UNCLOSED_BRACKET = re.compile(r"'[(\[{]' was never closed")
 # How many following units an unclosed bracket may swallow before we give up
 # and treat the unit as broken; bounds the cost of typing "(" mid-file.
@@ -160,6 +161,13 @@ def may_continue(parsed: ParsedUnit) -> bool:
 
 def _may_continue(parsed: ParsedUnit) -> bool:
     message = parsed.error[2]
+    if _ONE_LINE_STRING.search(message):
+        # a quote left open on its line: only a backslash at the line's end lets the
+        # string go on to the next one (merging lines is hopeless otherwise, and with a
+        # long line it cost up to MAX_MERGE parses of it per keystroke)
+        lines = parsed.text.split("\n")
+        line = parsed.error[0]
+        return 0 < line <= len(lines) and lines[line - 1].endswith("\\")
     if _UNCLOSED.search(message) or _TRIPLE_QUOTE_OPEN.search(message):
         return True
     # decorators (even multi-line ones) always continue with the def or class below
