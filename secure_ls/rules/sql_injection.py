@@ -76,6 +76,7 @@ class SqlInjection(Rule):
     methods = _EXECUTE_METHODS | _RAW_METHODS | _ASYNCPG_METHODS | {"read_sql", "read_sql_query"}
 
     VALID = [
+        'from myapp.models import Contact\n\ndef by_company(company):\n    return Contact.objects.extra(where=["company = %s"], params=[company])\n',
         'import sqlite3\ndef f(conn, name):\n    conn.execute("SELECT * FROM users WHERE name = ?", (name,))\n',
         'import sqlite3\nCOLUMNS = "id, name"\ndef f(conn):\n    conn.execute(f"SELECT {COLUMNS} FROM users")\n',
         'import sqlite3\ndef f(conn):\n    table = "users"\n    conn.execute("SELECT * FROM " + table)\n',
@@ -117,6 +118,9 @@ class SqlInjection(Rule):
             fixed=None,
         ),
         Example(
+            'from myapp.models import Contact\n\ndef by_company(company):\n    return Contact.objects.extra(where=["company = \'%s\'" % company])\n',
+        ),
+        Example(
             'from myapp.models import User\n\ndef find(name):\n    return User.objects.raw(f"SELECT * FROM app_user WHERE name = \'{name}\'")\n',
             fixed='from myapp.models import User\n\ndef find(name):\n    return User.objects.raw("SELECT * FROM app_user WHERE name = %s", (name,))\n',
         ),
@@ -127,6 +131,15 @@ class SqlInjection(Rule):
         if sink is None:
             return
         kind, query = sink
+        if isinstance(query, (ast.List, ast.Tuple)):
+            # Django's `.extra(where=["a = '%s'" % x])`: each clause is SQL text. No one-click
+            # fix: the values belong in `.extra(params=[...])`, next to any already there
+            for clause in query.elts:
+                self._check(node, "clause", clause, ctx, fixable=False)  # SQL by where it goes
+            return
+        self._check(node, kind, query, ctx)
+
+    def _check(self, node: ast.Call, kind: str, query: ast.expr, ctx, fixable: bool = True) -> None:
         built, via = web.built_value(ctx, query, "sql")
         if not strings.is_built(built):
             return
@@ -147,7 +160,7 @@ class SqlInjection(Rule):
             return
         identifiers = parts is not None and _identifier_positions(parts)
         fix = None
-        if parts is not None and not identifiers:
+        if fixable and parts is not None and not identifiers:
             fix = _parameterize(node, query, built, via, parts, ctx)
         shown = ctx.text(worst_value)
         source = web.describe(worst)
