@@ -195,7 +195,6 @@ class SecureLanguageServer(LanguageServer):
                 self.publish(doc)
         if dirty:
             self._last_analysis_seconds = time.perf_counter() - started
-            self._schedule_completion(dirty)
         if dirty and self.pull and self._refresh_pending:
             self._refresh_pending = False
             if self._capability("workspace", "diagnostics", "refresh_support"):
@@ -222,11 +221,8 @@ class SecureLanguageServer(LanguageServer):
                 self._schedule_completion({uri})
                 continue
             path = uri_to_path(uri) or uri
-            engine = engine_for(self.settings_for(uri))
-            if not engine.has_partial_summaries(uri):
-                continue
             try:
-                valid = engine.complete_summaries(uri, workspace_index.resolver(self, path))
+                valid = engine_for(self.settings_for(uri)).complete_summaries(uri, workspace_index.resolver(self, path))
             except Exception:
                 log.exception("summarising %s failed", uri)
                 continue
@@ -250,9 +246,10 @@ class SecureLanguageServer(LanguageServer):
         elif deps_bridge.is_dependency_file(path):
             result = self._scan_dependencies(doc, path, settings)
         elif _is_python(doc):
-            result = engine_for(settings).analyze(
-                doc.text, key=doc.uri, imports_resolver=workspace_index.resolver(self, path), path=path
-            )
+            engine = engine_for(settings)
+            result = engine.analyze(doc.text, key=doc.uri, imports_resolver=workspace_index.resolver(self, path), path=path)
+            if engine.has_partial_summaries(doc.uri):
+                self._schedule_completion({doc.uri})
         else:
             result = AnalysisResult()
         findings = settings.apply(result.findings, path)
