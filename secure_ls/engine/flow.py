@@ -90,10 +90,6 @@ class Origin:
             self._depth = 0
         return self._parts
 
-    @property
-    def is_deferred(self) -> bool:
-        return self._compute is not None
-
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Origin) and self.parts == other.parts
 

@@ -39,8 +39,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from secure_ls.engine import astutil, flow
-from secure_ls.engine.units import statement_starts
 from secure_ls.engine.symbols import ModuleSymbols
+from secure_ls.engine.units import statement_starts
 
 log = logging.getLogger(__name__)
 _BUILTINS = frozenset(dir(builtins))
@@ -227,11 +227,6 @@ def top_level_functions(tree: ast.Module) -> list[tuple[str, ast.FunctionDef | a
                 if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     out.append((f"{stmt.name}.{inner.name}", inner))
     return out
-
-
-def called_names(tree: ast.AST) -> frozenset[str]:
-    """Every plain name the unit reads: which summaries its analysis may depend on."""
-    return frozenset(n.id for n in astutil.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
 
 
 def references(tree: ast.Module) -> tuple[frozenset[str], frozenset[str]]:
@@ -672,9 +667,10 @@ class WorkspaceSummaries:
     def _file_for(self, base: str) -> str | None:
         """`base.py` or `base/__init__.py`, from folder listings (a lookup probes many folders)."""
         folder, name = os.path.split(base)
-        if name + ".py" in self._listing(folder) and os.path.isfile(base + ".py"):
+        entries = self._listing(folder)
+        if name + ".py" in entries and os.path.isfile(base + ".py"):
             return base + ".py"
-        if name in self._listing(folder) and "__init__.py" in self._listing(base):
+        if name in entries and "__init__.py" in self._listing(base):
             init = os.path.join(base, "__init__.py")
             if os.path.isfile(init):
                 return init
@@ -799,8 +795,6 @@ class Resolver:
     def own(self, text: str) -> dict[str, FunctionSummary] | None:
         """This file's summaries if the workspace already computed them for this very text."""
         return self.workspace.known(self.path, text) if self.path is not None else None
-
-
 
 
 class ModuleSource:

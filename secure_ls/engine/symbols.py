@@ -11,7 +11,6 @@ import ast
 from dataclasses import dataclass, field
 
 
-
 @dataclass(frozen=True)
 class UnitSymbols:
     """The top-level bindings made by one unit, in order."""

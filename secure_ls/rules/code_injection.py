@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil, flow
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import strings
+from secure_ls.rules._support import strings, web
 from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules.base import Example, Rule
 
@@ -138,7 +138,7 @@ class CodeInjection(Rule):
             dynamic = strings.values(parts) if parts is not None else [assembled]
         else:
             dynamic = [source]
-        worst, where = ts.worst_of(dynamic, ctx, "code")
+        worst, where = web.worst_value(ctx, dynamic, "code")
         if worst is None or (worst.kind != flow.UNTRUSTED and ts.in_test_module(ctx)):
             return
         # Code assembled from pieces with a parameter inserted is how code

@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import flow
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import shell, strings
+from secure_ls.rules._support import shell, strings, web
 from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules.base import Example, Rule
 
@@ -219,7 +219,7 @@ class CommandInjection(Rule):
             dynamic = strings.values(parts)
         else:
             dynamic = [command]
-        worst, where = ts.worst_of(dynamic, ctx, "shell")
+        worst, where = web.worst_value(ctx, dynamic, "shell")
         if worst is None or (worst.kind != flow.UNTRUSTED and ts.in_test_module(ctx)):
             return
         whole = parts is None and not strings.is_built(built)

@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Edit, Fix, Severity
-from secure_ls.rules._support import naming, shell, strings
+from secure_ls.rules._support import naming, shell, strings, web
 from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules.base import Example, Rule
 
@@ -141,7 +141,7 @@ class TemplateInjection(Rule):
         if strings.is_built(built):
             parts = strings.pieces(built)
             dynamic = strings.values(parts) if parts is not None else [built]
-            worst, where = ts.worst_of(dynamic, ctx, "template")
+            worst, where = web.worst_value(ctx, dynamic, "template")
             if worst is None:
                 return
             whole = False

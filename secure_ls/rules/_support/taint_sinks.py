@@ -49,17 +49,6 @@ def worst(parts: Iterable[flow.Part | None]) -> flow.Part | None:
     return out
 
 
-def worst_of(nodes: Iterable[ast.AST], ctx, sink: str) -> tuple[flow.Part | None, ast.AST | None]:
-    """The worst origin among `nodes` for `sink`, and the node it comes from."""
-    best: flow.Part | None = None
-    where = None
-    for node in nodes:
-        part = ctx.origin(node).risk(sink)
-        if part is not None and rank(part) > rank(best):
-            best, where = part, node
-    return best, where
-
-
 def single_value(node: ast.AST, ctx) -> ast.expr | None:
     """The one expression a name holds (following a chain of simple names), or None.
     `self.x` counts as a name when the class's methods store it whole (`self.x = value`)."""
