@@ -31,9 +31,11 @@ class ConfigError(ValueError):
     """A configuration problem, with a one-line message naming it."""
 
 
+# Folders a directory walk never enters (a folder named on the command line is still checked).
+# Hidden folders (`.git`, `.venv`, `.tox`, and tool folders like `.github` or a linter's own
+# rule-test fixtures) hold tooling, not the application: skipped like pytest's `norecursedirs`.
 DEFAULT_EXCLUDE = (
-    ".git", ".hg", ".svn", ".venv", "venv", ".env", "env", "node_modules", "__pycache__", ".tox", ".nox",
-    ".mypy_cache", ".pytest_cache", ".ruff_cache", "build", "dist", "site-packages", ".eggs", "*.egg-info",
+    ".*", "venv", "env", "node_modules", "__pycache__", "build", "dist", "site-packages", "*.egg-info",
 )
 
 _LSP_SEVERITIES = {"error": Severity.HIGH, "warning": Severity.MEDIUM, "information": Severity.LOW, "info": Severity.LOW, "hint": Severity.INFO}

@@ -88,8 +88,9 @@ def scan(name: str, root: Path, python: str) -> tuple[dict, float]:
     return report, elapsed
 
 
-def load_triage() -> dict[Key, tuple[str, str]]:
-    labels = {}
+def load_triage() -> dict[Key, list[tuple[str, str]]]:
+    """Labels by finding; a rule reporting twice on one line has one row per finding, in column order."""
+    labels: dict[Key, list[tuple[str, str]]] = collections.defaultdict(list)
     if not TRIAGE.exists():
         return labels
     for number, line in enumerate(TRIAGE.read_text().splitlines(), 1):
@@ -98,14 +99,15 @@ def load_triage() -> dict[Key, tuple[str, str]]:
         fields = line.split("\t")
         if len(fields) != 5 or fields[3] not in VERDICTS:
             raise SystemExit(f"triage.tsv:{number}: expected project, path:line, rule, {'/'.join(VERDICTS)}, reason")
-        labels[Key(*fields[:3])] = (fields[3], fields[4])
+        labels[Key(*fields[:3])].append((fields[3], fields[4]))
     return labels
 
 
 def findings_of(name: str, report: dict, root: Path) -> list[tuple[Key, dict]]:
     folder = (root / name).resolve()
     out = []
-    for finding in report["findings"]:
+    ordered = sorted(report["findings"], key=lambda f: (f["path"], f["range"]["start"]["line"], f["range"]["start"]["column"]))
+    for finding in ordered:
         path = Path(finding["path"]).resolve().relative_to(folder).as_posix()
         line = finding["range"]["start"]["line"]
         out.append((Key(name, f"{path}:{line}", finding["rule"]), finding))
@@ -141,6 +143,7 @@ def main() -> None:
     per_rule: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     per_project: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     seen: set[Key] = set()
+    seen_order: list[Key] = []
     unlabelled: list[str] = []
     print(f"{'project':30} {'files':>6} {'seconds':>8} {'prod':>5} {'test':>5} {'right':>6} {'FP':>4} {'new':>4}")
     for name in names:
@@ -154,8 +157,11 @@ def main() -> None:
                 counts["test"] += 1
                 continue
             counts["prod"] += 1
+            occurrence = sum(1 for k in seen_order if k == key)
+            seen_order.append(key)
             seen.add(key)
-            label = labels.get(key)
+            rows = labels.get(key, [])
+            label = rows[min(occurrence, len(rows) - 1)] if rows else None
             if label is None:
                 counts["new"] += 1
                 per_rule[key.rule]["new"] += 1
@@ -194,7 +200,7 @@ def main() -> None:
     if gone:
         print(f"\n{len(gone)} labelled findings no longer reported:")
         for key in sorted(gone, key=lambda k: (k.project, k.location)):
-            verdict, reason = labels[key]
+            verdict, reason = labels[key][0]
             print(f"  {verdict:10} {key.project} {key.location} {key.rule}  {reason}")
     if unlabelled:
         print(f"\n{len(unlabelled)} production findings have no label yet"

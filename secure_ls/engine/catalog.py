@@ -54,6 +54,9 @@ SOURCE_METHODS: dict[str, str] = {
 
 # Sources of lower trust than a web request: reported, but at lower confidence.
 WEAK_SOURCES = frozenset({"an environment variable", "command-line arguments", "standard input", "input()"})
+# Answers to requests the program itself sent, to servers it chose: not what a client
+# of the program sends it, though still not constant.
+OUTBOUND_SOURCES = frozenset({"an HTTP response"})
 
 # Attributes of a web framework's request object that carry client data.
 # Matched on any object named like a request (`request`, `req`, `self.request`).
