@@ -61,7 +61,10 @@ class Settings:
     severity: dict[str, Severity] = field(default_factory=dict)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
-    min_confidence: Confidence = Confidence.LOW
+    # None: the default tiers. Low-confidence findings form the audit tier (pattern-only
+    # findings a reviewer auditing the code wants): hints in the editor, and in the CLI only
+    # with `--min-confidence low`. Set, it is a plain threshold for both.
+    min_confidence: Confidence | None = None
     max_file_size: int = 3_000_000
     sources: dict[str, str] = field(default_factory=dict)
     sanitizers: dict[str, list[str]] = field(default_factory=dict)
@@ -85,16 +88,25 @@ class Settings:
                     return False
         return True
 
-    def apply(self, findings: list[Finding], path: str | None = None) -> list[Finding]:
-        """The findings these settings keep, with severity overrides applied."""
+    def apply(self, findings: list[Finding], path: str | None = None, audit_tier: bool = False) -> list[Finding]:
+        """The findings these settings keep, with severity overrides applied.
+
+        `audit_tier`: keep low-confidence findings when no minimum is set (the editor shows
+        them as hints); otherwise the default minimum is medium.
+        """
         from secure_ls.rules import rule_by_id
 
+        threshold = self.min_confidence
+        if threshold is None:
+            threshold = Confidence.LOW if audit_tier else Confidence.MEDIUM
         out = []
         for finding in findings:
             rule = rule_by_id(finding.rule_id) or _FakeRule(finding)
-            if not self.rule_enabled(rule, path) or finding.confidence < self.min_confidence:
+            if not self.rule_enabled(rule, path) or finding.confidence < threshold:
                 continue
             override = self.severity.get(finding.rule_id) or self.severity.get(finding.rule_name)
+            if override is None and self.min_confidence is None and finding.confidence == Confidence.LOW:
+                override = Severity.INFO  # the audit tier: a hint, not an entry in the Problems panel
             if override is not None and override != finding.severity:
                 finding = dataclasses.replace(finding, severity=override)
             out.append(finding)

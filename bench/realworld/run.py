@@ -136,6 +136,7 @@ def main() -> None:
     parser.add_argument("--python", default=sys.executable, help="the interpreter that runs secure-ls")
     parser.add_argument("--reuse", action="store_true", help="score the reports of the last scan")
     parser.add_argument("--unlabelled", type=Path, help="write unlabelled production findings with context here")
+    parser.add_argument("--show", choices=VERDICTS, help="list the current production findings with this label")
     args = parser.parse_args()
 
     labels = load_triage()
@@ -144,6 +145,7 @@ def main() -> None:
     per_project: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     seen: set[Key] = set()
     seen_order: list[Key] = []
+    shown: list[str] = []
     unlabelled: list[str] = []
     print(f"{'project':30} {'files':>6} {'seconds':>8} {'prod':>5} {'test':>5} {'right':>6} {'FP':>4} {'new':>4}")
     for name in names:
@@ -168,6 +170,8 @@ def main() -> None:
                 unlabelled.append(context(args.root, key, finding))
                 continue
             verdict = label[0]
+            if verdict == args.show:
+                shown.append(f"  {verdict:10} {key.project} {key.location} {key.rule}  {label[1]}")
             counts["FP" if verdict == "FP" else "right"] += 1
             per_rule[key.rule][verdict] += 1
         files = len({f["path"] for f in report["findings"]}) if report["findings"] else 0
@@ -196,6 +200,9 @@ def main() -> None:
     print(f"production findings right (TP or acceptable): {right}/{judged} = {ratio(right, judged)} "
           f"(target {TARGET_OVERALL:.2f}: {'met' if overall_ok else 'NOT met'}); "
           f"rules with >= {RULE_MIN} findings under {TARGET_PER_RULE:.2f}: {', '.join(failing) or 'none'}")
+    if shown:
+        print(f"\n{len(shown)} current production findings labelled {args.show}:")
+        print("\n".join(sorted(shown, key=lambda line: line.split()[3])))
     gone = [key for key in labels if key.project in names and key not in seen]
     if gone:
         print(f"\n{len(gone)} labelled findings no longer reported:")

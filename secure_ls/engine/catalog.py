@@ -82,6 +82,15 @@ REQUEST_ATTRIBUTES = frozenset(
 )
 REQUEST_NAMES = frozenset({"request", "req", "http_request", "flask_request"})
 
+# Functions that make a URL of the application's own (a path on its host) from a route name,
+# a model or a path: what they return is not request data, and a helper returning one is no view.
+URL_BUILDERS = frozenset({"reverse", "reverse_lazy", "resolve_url", "url_for", "get_absolute_url", "build_absolute_uri"})
+
+# What reads rows through an ORM: the manager attribute a query starts from (`Model.objects`,
+# `Model.query`), and shortcuts that fetch one row. Rows hold what the application stored.
+ORM_MANAGERS = frozenset({"objects", "query"})
+ORM_LOOKUPS = frozenset({"get_object_or_404", "get_list_or_404", "aget_object_or_404"})
+
 # Decorators that make a function an HTTP handler whose parameters come from
 # the client (route parameters, FastAPI query/body parameters).
 ROUTE_DECORATOR_ATTRIBUTES = frozenset(

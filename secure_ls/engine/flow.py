@@ -477,7 +477,7 @@ class FlowAnalyzer:
             return self._block(stmt.orelse, env)
         then_env = dict(env)
         else_env = dict(env)
-        validated, when, sinks = _validation(stmt.test, self._qualify, self._origin, self._single_value)
+        validated, when, sinks = _validation(stmt.test, self._qualify, self._origin, self._single_value, self.summary_of)
         # `if x not in ALLOWED: return` makes x safe after the if; so does the
         # positive branch of `if x in ALLOWED:`.
         if validated and when:
@@ -743,7 +743,7 @@ class FlowAnalyzer:
     def _conditional(self, node: ast.IfExp) -> Origin:
         """`x if x in ALLOWED else "default"`: the branch a validating test guards holds a valid value."""
         body, orelse = self._origin(node.body), self._origin(node.orelse)
-        validated, when, sinks = _validation(node.test, self._qualify, self._origin, self._single_value)
+        validated, when, sinks = _validation(node.test, self._qualify, self._origin, self._single_value, self.summary_of)
         guarded = node.body if when else node.orelse
         if isinstance(guarded, ast.Name) and guarded.id in validated:
             if when:
@@ -795,6 +795,10 @@ class FlowAnalyzer:
         label = self._request_method_label(func)
         if label is not None:
             return Origin(frozenset({Part(UNTRUSTED, label, steps=(_step(node, f"read from {label}"),))}))
+        if _is_database_read(func):
+            # `Image.objects.get(pk=request.GET["id"])`: a row the application stored; the
+            # client's key chose which one, it did not write it
+            return Origin(frozenset({Part(UNKNOWN, "a database row")}))
         if qualified:
             sinks = self._sanitizers.get(qualified)
             if sinks is not None:
@@ -902,6 +906,14 @@ class FlowAnalyzer:
         if summary is None:
             return None
         return summary.apply(None, [], {}, None)
+
+    def summary_of(self, func: ast.expr) -> "FunctionSummary | None":
+        """The summary of the function a call names: of this module, or of an imported one."""
+        if not self._summaries:
+            return None
+        qualified = self._qualify(func)
+        summary = self._summaries.get(qualified) if qualified else None
+        return summary if summary is not None else self._local_summary(func)
 
     def _local_summary(self, func: ast.AST) -> "FunctionSummary | None":
         """The summary of a function (or `Class.method`) of this module called by name."""
@@ -1047,6 +1059,30 @@ def _is_request_object(node: ast.AST) -> bool:
     return False
 
 
+def _is_database_read(func: ast.expr) -> bool:
+    """A query of the ORM: `Model.objects...get(...)` (Django), `Model.query.filter(...).first()`
+    (Flask-SQLAlchemy), `get_object_or_404(...)`."""
+    if astutil.last_name(func) in catalog.ORM_LOOKUPS:
+        return True
+    node = func
+    while isinstance(node, (ast.Attribute, ast.Call)):
+        if isinstance(node, ast.Attribute):
+            if node.attr in catalog.ORM_MANAGERS and node is not func and _is_model_class(node.value):
+                return True
+            node = node.value
+        else:
+            node = node.func
+    return False
+
+
+def _is_model_class(node: ast.expr) -> bool:
+    """`Image`, `models.Image`, `cls`, `model_data.model`: what a manager hangs from. Not a request
+    (`request.query` is aiohttp's query string) nor a parsed URL (`parsed.query`): a class-like
+    name, `cls`, or an attribute named `model`."""
+    name = astutil.last_name(node)
+    return name == "cls" or name == "model" or name[:1].isupper() and not name.isupper()
+
+
 def _all_args(args: ast.arguments) -> list[ast.arg]:
     out = list(getattr(args, "posonlyargs", [])) + list(args.args) + list(args.kwonlyargs)
     if args.vararg:
@@ -1128,7 +1164,10 @@ def _is_django_function_view(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bo
         # a view answers with a response (`return render(...)`) or is decorated
         # (`@login_required`); a helper taking the request returns plain values
         return bool(func.decorator_list) or any(
-            isinstance(node, ast.Return) and isinstance(node.value, ast.Call) for node in astutil.walk(func)
+            isinstance(node, ast.Return)
+            and isinstance(node.value, ast.Call)
+            and astutil.last_name(node.value.func) not in catalog.URL_BUILDERS
+            for node in astutil.walk(func)
         )
     return False
 
@@ -1210,11 +1249,13 @@ _DIGEST_CHECKS = frozenset({"hmac.compare_digest", "secrets.compare_digest"})
 _SAFE_URL_PREFIX = re.compile(r"^(https?://[^/]+/|/[^/\\])")
 
 
-def _validation(test: ast.expr, qualify, origin=None, value_of=None) -> tuple[set[str], bool, frozenset[str]]:
+def _validation(test: ast.expr, qualify, origin=None, value_of=None, validator=None) -> tuple[set[str], bool, frozenset[str]]:
     """Names a test validates, whether they are valid when the test is true, and for which sinks.
 
     `value_of` gives the one value a name holds, so `parsed.netloc` reads as
-    `urlparse(url).netloc` when `parsed = urlparse(url)`.
+    `urlparse(url).netloc` when `parsed = urlparse(url)`. `validator` gives the
+    summary of a called function, so the application's own predicates
+    (`if is_safe_url(target):`) validate like the library ones.
     """
     positive = True
     while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
@@ -1230,7 +1271,7 @@ def _validation(test: ast.expr, qualify, origin=None, value_of=None) -> tuple[se
         and test.comparators[0].value is None
     ):
         # `PATTERN.fullmatch(x) is None` fails exactly when the call's result is false
-        found, when, kinds = _validation(test.left, qualify, origin, value_of)
+        found, when, kinds = _validation(test.left, qualify, origin, value_of, validator)
         matched = isinstance(test.ops[0], ast.IsNot)
         return found, when == (matched == positive), kinds
     if isinstance(test, ast.BoolOp):
@@ -1238,7 +1279,7 @@ def _validation(test: ast.expr, qualify, origin=None, value_of=None) -> tuple[se
         # test is false only when each part is); `if a in OK and b in OK:` inside it
         valid_when = isinstance(test.op, ast.And)
         for value in test.values:
-            found, when, kinds = _validation(value, qualify, origin, value_of)
+            found, when, kinds = _validation(value, qualify, origin, value_of, validator)
             if found and when == valid_when:
                 names |= found
                 sinks = kinds if sinks == ALL else sinks if kinds == ALL else sinks & kinds
@@ -1301,7 +1342,116 @@ def _validation(test: ast.expr, qualify, origin=None, value_of=None) -> tuple[se
         elif isinstance(func, ast.Attribute) and func.attr in _PATTERN_METHODS and test.args and isinstance(test.args[0], ast.Name):
             # `NAME_RE.fullmatch(x)` with a pattern compiled beforehand (str has no such method)
             names.add(test.args[0].id)
+        elif validator is not None:
+            summary = validator(func)
+            for param, kinds in summary.validates if summary is not None else ():
+                arg = _argument_for(test, summary.params, param)
+                if isinstance(arg, ast.Name):
+                    names.add(arg.id)
+                    sinks = kinds
     return names, positive, sinks
+
+
+def _argument_for(call: ast.Call, params: tuple[str, ...], name: str) -> ast.expr | None:
+    for keyword in call.keywords:
+        if keyword.arg == name:
+            return keyword.value
+    index = params.index(name) if name in params else -1
+    if 0 <= index < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
+        return call.args[index]
+    return None
+
+
+_URL_READERS = _URL_PARSERS | {"urllib.parse.urljoin"}
+_URL_PARTS_CHECKED = frozenset({"netloc", "hostname", "scheme"})
+
+
+def validated_parameters(func: ast.FunctionDef | ast.AsyncFunctionDef, qualify, validator=None) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The parameters a predicate checks as URLs that stay on an allowed host.
+
+    A predicate returns only truth values (`True`/`False`, comparisons, `not`, `and`/`or`,
+    calls); it checks a parameter as a URL when it parses the parameter (or a value made from
+    it) and looks at the host or scheme, or hands it to a URL validator, its own or a library's:
+
+        def is_safe_url(target):
+            parsed = urlparse(target.strip())
+            return not parsed.netloc or parsed.netloc == request.host
+
+    After `if is_safe_url(next_url):`, `next_url` is safe for redirects and URL sinks.
+    """
+    returns = [node for node in _own_nodes(func) if isinstance(node, ast.Return)]
+    if not returns or not all(_is_truth_value(r.value) for r in returns):
+        return ()
+    params = [a.arg for a in _all_args(func.args)]
+    assigned: list[tuple[set[str], ast.expr]] = []
+    calls: list[ast.Call] = []
+    host_reads: list[ast.expr] = []  # `x` of every `x.netloc` / `x.hostname`
+    reads_url_parts = False
+    for node in _own_nodes(func):
+        if isinstance(node, ast.Assign):
+            targets = {n.id for t in node.targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+            assigned.append((targets, node.value))
+        elif isinstance(node, (ast.For, ast.AsyncFor)):  # `for candidate in (url, url.replace("\\", "/")):`
+            assigned.append(({n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}, node.iter))
+        elif isinstance(node, ast.Call):
+            calls.append(node)
+        elif isinstance(node, ast.Attribute) and node.attr in _URL_PARTS_CHECKED:
+            reads_url_parts = True
+            if node.attr in _URL_HOST_PARTS:
+                host_reads.append(node.value)
+    out = []
+    for param in params:
+        derived = {param}
+        changed = True
+        while changed:  # names made from the parameter: `target = target.strip()`, `parsed = urlsplit(target)`
+            changed = False
+            for targets, value in assigned:
+                if not targets <= derived and _mentions(value, derived):
+                    derived |= targets
+                    changed = True
+        if any(_mentions(value, derived) for value in host_reads):
+            # `url_info = _urlparse(url)` ... `url_info.netloc in allowed_hosts`: whatever parsed it
+            out.append((param, _URL_SINKS))
+            continue
+        for call in calls:
+            name = qualify(call.func)
+            arguments = [*call.args, *(k.value for k in call.keywords)]
+            if not any(_mentions(a, derived) for a in arguments):
+                continue
+            if (
+                name in _URL_READERS and reads_url_parts
+                or name in _VALIDATING_FUNCTIONS and _VALIDATING_FUNCTIONS[name][1] == _URL_SINKS
+                or validator is not None and _validates_any(validator(call.func))
+            ):
+                out.append((param, _URL_SINKS))
+                break
+    return tuple(out)
+
+
+def _validates_any(summary) -> bool:
+    return summary is not None and any(kinds == _URL_SINKS for _, kinds in summary.validates)
+
+
+def _is_truth_value(value: ast.expr | None) -> bool:
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, bool)
+    if isinstance(value, ast.UnaryOp):
+        return isinstance(value.op, ast.Not)
+    return isinstance(value, (ast.Compare, ast.BoolOp, ast.Call))
+
+
+def _mentions(node: ast.AST, names: set[str]) -> bool:
+    return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node))
+
+
+def _own_nodes(func: ast.AST) -> Iterable[ast.AST]:
+    """The nodes of a function's body, nested functions and classes aside."""
+    stack = list(func.body)  # type: ignore[attr-defined]
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(astutil.children(node))
 
 
 _PATH_SINKS = frozenset({"path"})

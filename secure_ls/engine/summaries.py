@@ -61,6 +61,8 @@ class FunctionSummary:
     # (source label, sink classes it is safe for): untrusted data the function reads itself
     returns_untrusted: tuple[tuple[str, frozenset[str]], ...] = ()
     returns_unknown: bool = False  # may return other non-constant data
+    # (parameter, sink classes): a predicate; when it returns true, the argument is safe for them
+    validates: tuple[tuple[str, frozenset[str]], ...] = ()
 
     def apply(
         self, call: ast.Call | None, positional: list[flow.Origin], keywords: dict, step: flow.Step | None, bound: bool = False
@@ -177,6 +179,7 @@ def summarize_function(
         returns_params=tuple(sorted((p, s or frozenset()) for p, s in by_param.items())),
         returns_untrusted=tuple(sorted((label, s or frozenset()) for label, s in by_label.items())),
         returns_unknown=unknown,
+        validates=flow.validated_parameters(func, qualify, analyzer.summary_of),
     )
 
 

@@ -252,7 +252,7 @@ class SecureLanguageServer(LanguageServer):
                 self._schedule_completion({doc.uri})
         else:
             result = AnalysisResult()
-        findings = settings.apply(result.findings, path)
+        findings = settings.apply(result.findings, path, audit_tier=True)
         for problem in result.problems:
             if problem not in self._reported:
                 self._reported.add(problem)

@@ -11,7 +11,12 @@ from secure_ls.rules.base import Example, Rule
 
 _SAFE_CONVERSIONS = frozenset({"r", "a", "d", "i", "f", "F", "e", "E", "g", "G", "x", "X", "o", "u", "c"})
 # Request attributes that cannot hold a line break.
-_NO_NEWLINES = frozenset({"remote_addr", "method", "scheme", "is_secure", "content_length", "is_json"})
+_NO_NEWLINES = frozenset({"remote_addr", "method", "scheme", "is_secure", "content_length", "is_json", "status_code"})
+# Request attributes the framework fills from the application's own routing table (the view's
+# name, the matched rule), not from what the client sent.
+_ROUTING_ATTRIBUTES = frozenset({"endpoint", "url_rule", "blueprint", "blueprints", "resolver_match", "url_name", "view_name"})
+# Attributes that hold a dict: a validated form's or serializer's fields.
+_DICT_ATTRIBUTES = frozenset({"cleaned_data", "validated_data", "errors"})
 # Calls whose result is a container: logging formats a container with the repr() of its
 # items, so a newline inside one comes out as `\\n`, never as a new line.
 _CONTAINER_CALLS = frozenset({"list", "dict", "tuple", "set", "frozenset", "sorted"})
@@ -102,9 +107,9 @@ class LogInjection(Rule):
             )
 
     def _untrusted(self, expr: ast.expr, ctx) -> flow.Part | None:
-        if isinstance(expr, ast.Attribute) and expr.attr in _NO_NEWLINES:
+        if isinstance(expr, ast.Attribute) and expr.attr in _NO_NEWLINES | _ROUTING_ATTRIBUTES:
             return None
-        if _formats_as_repr(expr):
+        if _formats_as_repr(expr) or isinstance(expr, ast.Name) and _holds_container(expr, ctx):
             return None
         part = ctx.origin(expr).risk("log")
         if part is None or part.kind != flow.UNTRUSTED or part.label in catalog.WEAK_SOURCES | catalog.OUTBOUND_SOURCES:
@@ -193,6 +198,8 @@ def _formats_as_repr(expr: ast.expr) -> bool:
     """`[doc.id for doc in docs]`, `list(values)`, `payload.dict()`: a container, shown item by item with repr()."""
     if isinstance(expr, (ast.List, ast.Tuple, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp)):
         return True
+    if isinstance(expr, ast.Attribute) and expr.attr in _DICT_ATTRIBUTES:
+        return True
     if isinstance(expr, ast.Call):
         func = expr.func
         if isinstance(func, ast.Name) and func.id in _CONTAINER_CALLS:
@@ -200,3 +207,9 @@ def _formats_as_repr(expr: ast.expr) -> bool:
         if isinstance(func, ast.Attribute) and func.attr in _CONTAINER_METHODS and not expr.args:
             return True
     return False
+
+
+def _holds_container(name: ast.Name, ctx) -> bool:
+    """`addresses = [a.strip() for a in raw.split(",")]`: every value the name is given is a container."""
+    values = ctx.assigned_values(name)
+    return bool(values) and all(_formats_as_repr(v) for v in values)

@@ -47,6 +47,10 @@ class WeakPasswordHash(Rule):
     methods = frozenset({"update"})
 
     VALID = [
+        # a legacy pre-hash inside a subclass of a slow Django hasher, which stretches the result
+        "import hashlib\nfrom django.contrib.auth.hashers import PBKDF2PasswordHasher\n\nclass LegacySHA1Hasher(PBKDF2PasswordHasher):\n    algorithm = 'pbkdf2_wrapped_sha1'\n\n    def encode(self, password, salt, iterations=None):\n        return super().encode(hashlib.sha1(password.encode()).hexdigest(), salt, iterations)\n",
+        # declared not to be a security use
+        "import hashlib\ndef session_fingerprint(email, password_hash):\n    return hashlib.md5((email + password_hash).encode(), usedforsecurity=False).hexdigest()\n",
         "import bcrypt\ndef store(password):\n    return bcrypt.hashpw(password.encode(), bcrypt.gensalt())\n",
         "import hashlib\ndef etag(body):\n    return hashlib.sha256(body).hexdigest()\n",
         "import hashlib\ndef check(password_hint):\n    return hashlib.md5(password_hint.encode()).hexdigest()\n",
@@ -73,6 +77,8 @@ class WeakPasswordHash(Rule):
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
         algo = hashing.hash_algorithm(node, ctx)
+        if algo is not None and (_declared_not_for_security(node) or _inside_slow_hasher(node, ctx)):
+            return
         if algo is not None:
             data = hashing.data_argument(node, ctx)
             if data is not None and self._is_password(data, ctx):
@@ -138,3 +144,26 @@ def _looks_bytes(node: ast.expr) -> bool:
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "encode":
         return True
     return isinstance(node, ast.Constant) and isinstance(node.value, bytes)
+
+
+def _declared_not_for_security(call: ast.Call) -> bool:
+    return any(
+        k.arg == "usedforsecurity" and isinstance(k.value, ast.Constant) and k.value.value is False for k in call.keywords
+    )
+
+
+# Django's slow password hashers. A subclass that pre-hashes and hands the result on to its
+# base (Django's documented way to wrap legacy hashes) is as slow as the base.
+_SLOW_DJANGO_HASHERS = frozenset(
+    {
+        "PBKDF2PasswordHasher", "PBKDF2SHA1PasswordHasher", "Argon2PasswordHasher",
+        "BCryptSHA256PasswordHasher", "BCryptPasswordHasher", "ScryptPasswordHasher",
+    }
+)
+
+
+def _inside_slow_hasher(node: ast.AST, ctx) -> bool:
+    for ancestor in ctx.ancestors(node):
+        if isinstance(ancestor, ast.ClassDef):
+            return any(astutil.last_name(base) in _SLOW_DJANGO_HASHERS for base in ancestor.bases)
+    return False

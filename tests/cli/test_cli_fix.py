@@ -82,7 +82,7 @@ def test_fix_without_fixable_findings_leaves_file_alone(tmp_path):
     source = "import subprocess\n\n\ndef run(cmd):\n    subprocess.call(cmd, shell=True)\n"
     write(tmp_path, {"s.py": source})
     mtime = (tmp_path / "s.py").stat().st_mtime_ns
-    result = check("--fix", "s.py", cwd=tmp_path)
+    result = check("--fix", "--min-confidence", "low", "s.py", cwd=tmp_path)
     assert result.code == 1 and "Fixed 0 findings." in result.out
     assert (tmp_path / "s.py").read_text(encoding="utf-8") == source
     assert (tmp_path / "s.py").stat().st_mtime_ns == mtime

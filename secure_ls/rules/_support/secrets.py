@@ -120,6 +120,18 @@ def high_entropy(text: str) -> bool:
     return len(text) >= 16 and " " not in text and entropy(text) >= 3.5
 
 
+# Words that make a run of words a sentence rather than a passphrase.
+_FUNCTION_WORDS = frozenset({"a", "an", "the", "or", "and", "is", "are", "was", "not", "no", "your", "you", "to", "of", "for", "in", "has", "have", "been", "be", "please", "cannot", "could", "must", "with"})
+
+
+def _is_sentence(text: str) -> bool:
+    """Three or more words of letters that end like a sentence or use function words."""
+    words = text.rstrip(".!?:").split(" ")
+    if len(words) < 3 or not all(w.isalpha() for w in words):
+        return False
+    return text[-1] in ".!?:" or any(w.lower() in _FUNCTION_WORDS for w in words)
+
+
 def placeholder(value: str, name: str | None = None) -> bool:
     """Whether a literal assigned to a secret-like name is clearly not a real secret."""
     stripped = value.strip()
@@ -136,6 +148,8 @@ def placeholder(value: str, name: str | None = None) -> bool:
         return False  # a Google app password ("abcd efgh ijkl mnop")
     if " " in stripped and not high_entropy(stripped.replace(" ", "")):
         return True  # "Enter your password:", "Bearer", "Token expired"
+    if _is_sentence(stripped):
+        return True  # "Invalid or expired token.": a message about the secret
     if _FORMAT_MARKERS.search(stripped):
         return True
     if "://" in stripped or stripped.startswith(("/", "./", "~/")):
