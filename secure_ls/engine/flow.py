@@ -1336,7 +1336,11 @@ def _validation(test: ast.expr, qualify, origin=None, value_of=None, validator=N
                 names.add(test.args[index].id)
         elif qualified in _DIGEST_CHECKS:
             # `hmac.compare_digest(sig, hmac.new(KEY, data, ...).hexdigest())`: data is authentic
-            for node in astutil.walk(test):
+            # (also `expected = hmac.new(KEY, data, sha256).digest()` then `compare_digest(sig, expected)`)
+            compared = [*test.args]
+            if value_of is not None:
+                compared += [v for v in (value_of(a) for a in test.args if isinstance(a, ast.Name)) if v is not None]
+            for node in (n for arg in compared for n in astutil.walk(arg)):
                 if isinstance(node, ast.Call) and qualify(node.func) in ("hmac.new", "hmac.digest"):
                     names.update(a.id for a in node.args[1:2] if isinstance(a, ast.Name))
         elif isinstance(func, ast.Attribute) and func.attr in _PATTERN_METHODS and test.args and isinstance(test.args[0], ast.Name):

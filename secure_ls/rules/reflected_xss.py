@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import html, strings, web
 from secure_ls.rules.base import Example, Rule
@@ -76,6 +77,8 @@ class ReflectedXss(Rule):
     VALID = [
         'from django.http import HttpResponse\nfrom django.utils.html import escape\n\ndef hello(request):\n    return HttpResponse(f"<h1>Hello {escape(request.GET[\'name\'])}</h1>")\n',
         'from django.http import HttpResponse\n\ndef export(request):\n    return HttpResponse(request.GET["data"], content_type="text/plain")\n',
+        # the type is set on the response after it is made
+        'from flask import Flask, make_response, request\napp = Flask(__name__)\n\n@app.route("/echo")\ndef echo():\n    r = make_response(request.args.get("text", ""))\n    r.mimetype = "text/plain"\n    return r\n',
         'from flask import Flask, request, render_template\napp = Flask(__name__)\n\n@app.route("/hi")\ndef hi():\n    return render_template("hi.html", name=request.args["name"])\n',
         'from flask import Flask, request\napp = Flask(__name__)\n\n@app.route("/n")\ndef n():\n    return f"<p>{int(request.args[\'n\']) * 2}</p>"\n',
         'from django.http import HttpResponse\n\ndef ok(request):\n    return HttpResponse("<p>ok</p>")\n',
@@ -139,6 +142,8 @@ class ReflectedXss(Rule):
                 value = ctx.string_value(kw.value)
                 if value is None or "html" not in value.lower():
                     return
+        if _typed_later_as_non_html(node, ctx):
+            return
         body = web.argument(node, 0, _CONTENT_KEYWORDS)
         if body is not None:
             self._check(body, family, ctx)
@@ -221,6 +226,37 @@ class ReflectedXss(Rule):
             related=ctx.related_path(part),
             rewrites=via,
         )
+
+
+def _typed_later_as_non_html(call: ast.Call, ctx) -> bool:
+    """`r = make_response(text)` then `r.mimetype = "text/plain"` (or `content_type`, or the
+    Content-Type header) in the same function: the browser does not read it as HTML."""
+    statement = ctx.statement(call)
+    if not (isinstance(statement, ast.Assign) and statement.value is call and len(statement.targets) == 1):
+        return False
+    target = statement.targets[0]
+    func = ctx.enclosing_function(call)
+    if not isinstance(target, ast.Name) or func is None:
+        return False
+    for node in astutil.walk(func):
+        if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+            continue
+        assigned = node.targets[0]
+        if isinstance(assigned, ast.Attribute) and assigned.attr in _TYPE_KEYWORDS:
+            owner = assigned.value
+        elif (
+            isinstance(assigned, ast.Subscript)
+            and isinstance(assigned.value, ast.Attribute)
+            and assigned.value.attr == "headers"
+            and (ctx.string_value(assigned.slice) or "").lower() == "content-type"
+        ):
+            owner = assigned.value.value
+        else:
+            continue
+        if isinstance(owner, ast.Name) and owner.id == target.id:
+            value = ctx.string_value(node.value)
+            return value is not None and "html" not in value.lower()
+    return False
 
 
 def _reflected(node: ast.expr, ctx) -> bool:
