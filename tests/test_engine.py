@@ -68,3 +68,15 @@ def test_fix_edits_keep_the_files_line_endings():
     finding = ENGINE.analyze("import random\r\n\r\ndef token():\r\n    return random.randint(0, 9)\r\n").findings[0]
     assert all("\n" not in e.text or "\r\n" in e.text for e in finding.fix.edits)
     assert ENGINE.analyze(code).findings[0].fix is not None
+
+
+def test_one_finding_per_rule_per_statement():
+    """Two request values in one log call are one problem to fix, not two diagnostics on one line."""
+    code = (
+        "import logging\nfrom flask import request\n\n"
+        "def hello():\n"
+        "    logging.info(f\"hello {request.args.get('a')} from {request.args.get('b')}\")\n"
+    )
+    findings = [f for f in ENGINE.analyze(code).findings if f.rule_id == "SLS704"]
+    assert len(findings) == 1
+    assert len(findings[0].fix.edits) == 2  # the one fix adds !r to both fields

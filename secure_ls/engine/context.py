@@ -10,6 +10,7 @@ code-point spans, and builds findings and edits.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import builtins
 import re
 from typing import TYPE_CHECKING, Iterable
@@ -394,8 +395,7 @@ class UnitContext:
                 first = min([d.lineno - 1 for d in stmt.decorator_list] + [first])
         if self._suppressed(rule, first, last):
             return
-        self.findings.append(
-            Finding(
+        finding = Finding(
                 rule_id=rule.id,
                 rule_name=rule.name,
                 message=message,
@@ -408,7 +408,24 @@ class UnitContext:
                 statement_lines=(first, last),
                 rewritten_lines=self._statement_lines(rewrites) if rewrites is not None and fix is not None else None,
             )
-        )
+        self._record(finding)
+
+    def _record(self, finding: Finding) -> None:
+        """One finding per rule per statement: a second value reported in the same statement
+        (`log.info(f"{a} {b}")`) joins the first, whose fix then covers both when both can be
+        fixed the same way; the more confident of the two names the problem."""
+        for index, other in enumerate(self.findings):
+            if other.rule_id != finding.rule_id or other.statement_lines != finding.statement_lines:
+                continue
+            kept, joined = (finding, other) if finding.confidence > other.confidence else (other, finding)
+            fix = kept.fix
+            if fix is not None and joined.fix is not None and fix.safe == joined.fix.safe and _disjoint(fix.edits, joined.fix.edits):
+                fix = dataclasses.replace(fix, edits=fix.edits + joined.fix.edits, imports=tuple(dict.fromkeys(fix.imports + joined.fix.imports)))
+            elif joined.fix is not None:
+                fix = None  # fixing only one of the values would leave the statement flagged
+            self.findings[index] = dataclasses.replace(kept, fix=fix)
+            return
+        self.findings.append(finding)
 
     def _statement_lines(self, node: ast.AST) -> tuple[int, int]:
         stmt = self.statement(node) or node
@@ -683,3 +700,9 @@ def _is_outer_part(scope: ast.AST, child: ast.AST) -> bool:
     if isinstance(child, ast.arguments):
         return False
     return child is getattr(scope, "returns", None)
+
+
+def _disjoint(a, b) -> bool:
+    """Whether two lists of edits touch no common text."""
+    spans = sorted([(e.span.start, e.span.end) for e in (*a, *b)])
+    return all(previous[1] <= current[0] for previous, current in zip(spans, spans[1:]))

@@ -70,6 +70,11 @@ class LogInjection(Rule):
         'import logging\nfrom flask import request\n\nlogger = logging.getLogger(__name__)\n_CONTROL = str.maketrans({"\\r": "\\\\r", "\\n": "\\\\n"})\n\ndef ping():\n    logger.info("ping from %s", request.headers["X-Client"].translate(_CONTROL))\n',
     ]
     INVALID = [
+        # two values in one statement: one finding, whose fix covers both
+        Example(
+            'import logging\nfrom flask import request\n\ndef hello():\n    logging.info(f"hello {request.args.get(\'a\')} from {request.args.get(\'b\')}")\n',
+            fixed='import logging\nfrom flask import request\n\ndef hello():\n    logging.info(f"hello {request.args.get(\'a\')!r} from {request.args.get(\'b\')!r}")\n',
+        ),
         Example(
             "import logging\nfrom flask import request\n\nlogger = logging.getLogger(__name__)\n\ndef login():\n    user = request.form['username']\n    logger.warning('failed login for %s from %s', user, request.remote_addr)\n",
             fixed="import logging\nfrom flask import request\n\nlogger = logging.getLogger(__name__)\n\ndef login():\n    user = request.form['username']\n    logger.warning('failed login for %r from %s', user, request.remote_addr)\n",
