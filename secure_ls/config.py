@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from secure_ls import safe_files
 from secure_ls.engine.model import Confidence, Finding, Severity
 
 if sys.version_info >= (3, 11):
@@ -346,9 +347,11 @@ def find_pyproject(start: str | os.PathLike) -> Path | None:
 def load_pyproject(path: Path) -> dict[str, Any]:
     """The `[tool.secure-ls]` table of a pyproject.toml ({} if there is none)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(safe_files.read_text(path, safe_files.CONFIG_LIMIT))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except safe_files.UnreadableFile as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc.reason}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot be read: {exc}") from None
     tool = data.get("tool", {})

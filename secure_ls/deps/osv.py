@@ -36,6 +36,7 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from .. import safe_files
 from .advisories import affected_for, is_withdrawn, package_names, parse_version
 
 Key = tuple[str, str]
@@ -105,7 +106,7 @@ class OfflineDatabase:
         index: dict[str, list[Record]] = {}
         root = self.root
         zips: list[str] = []
-        if os.path.isfile(root) and root.endswith(".zip"):
+        if root.endswith(".zip") and os.path.exists(root) and not os.path.isdir(root):
             zips.append(root)
         elif os.path.isdir(root):
             for dirpath, _, files in os.walk(root):
@@ -113,8 +114,9 @@ class OfflineDatabase:
                     full = os.path.join(dirpath, f)
                     if f.endswith(".json"):
                         try:
-                            with open(full, "rb") as fh:
-                                self._add(index, fh.read(), full)
+                            self._add(index, safe_files.read_bytes(full, safe_files.RECORD_LIMIT), full)
+                        except safe_files.UnreadableFile as exc:
+                            self.problems.append(f"offline OSV record {exc}: not read")
                         except OSError as exc:
                             self.problems.append(f"{full}: {exc}")
                     elif f.endswith(".zip"):
@@ -123,11 +125,16 @@ class OfflineDatabase:
             self.problems.append(f"offline OSV directory {root!r} does not exist")
         for z in zips:
             try:
-                with zipfile.ZipFile(z) as zf:
-                    for info in zf.infolist():
-                        if info.filename.endswith(".json"):
-                            self._add(index, zf.read(info), f"{z}:{info.filename}")
-            except (OSError, zipfile.BadZipFile) as exc:
+                for name, data in safe_files.zip_members(z, ".json"):
+                    if isinstance(data, safe_files.UnreadableFile):
+                        self.problems.append(f"offline OSV record {data}: not read")
+                    else:
+                        self._add(index, data, f"{z}:{name}")
+            except safe_files.UnreadableFile as exc:
+                # records read before the cap was reached are kept: the cap bounds the work
+                self.problems.append(f"offline OSV archive {exc}: not read")
+            except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError) as exc:
+                # RuntimeError/NotImplementedError: encrypted members, unknown compression
                 self.problems.append(f"{z}: {exc}")
         return index
 
@@ -175,8 +182,12 @@ class OsvClient:
             ctx = ssl.create_default_context()
         if self.ca_bundle:
             try:
-                ctx.load_verify_locations(cafile=os.path.expanduser(self.ca_bundle))
-            except (OSError, ssl.SSLError) as exc:
+                # read through safe_files: a FIFO or /dev/stdin named as the bundle must not block
+                pem = safe_files.read_text(os.path.expanduser(self.ca_bundle), safe_files.CA_BUNDLE_LIMIT, errors="replace")
+                ctx.load_verify_locations(cadata=pem)
+            except safe_files.UnreadableFile as exc:
+                raise NetworkError(f"cannot load the CA bundle {self.ca_bundle!r} (caBundle): {exc.reason}") from None
+            except (OSError, ssl.SSLError, ValueError) as exc:
                 raise NetworkError(f"cannot load the CA bundle {self.ca_bundle!r} (caBundle): {exc}") from None
         # Verification stays on whatever the options say.
         ctx.check_hostname = True
@@ -318,8 +329,7 @@ class OsvCache:
 
     def _read(self, path: str) -> Any:
         try:
-            with open(path, encoding="utf-8") as fh:
-                return json.load(fh)
+            return json.loads(safe_files.read_bytes(path, safe_files.RECORD_LIMIT))
         except (OSError, ValueError):
             return None
 

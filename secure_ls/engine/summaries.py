@@ -38,6 +38,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from secure_ls import safe_files
 from secure_ls.engine import astutil, flow
 from secure_ls.engine.symbols import ModuleSymbols
 from secure_ls.engine.units import statement_starts
@@ -443,8 +444,7 @@ class WorkspaceSummaries:
                 if path in self._by_path:
                     return False
         try:
-            with open(path, encoding="utf-8", errors="replace") as fh:
-                text = fh.read()
+            text = safe_files.read_text(path, safe_files.SOURCE_LIMIT, errors="replace")
         except OSError:
             self.remove(path)
             return True
@@ -524,8 +524,7 @@ class WorkspaceSummaries:
         texts = {}
         for path in paths:
             try:
-                with open(path, encoding="utf-8", errors="replace") as fh:
-                    texts[path] = fh.read()
+                texts[path] = safe_files.read_text(path, safe_files.SOURCE_LIMIT, errors="replace")
             except OSError:
                 continue
         for _ in range(rounds):
@@ -586,8 +585,7 @@ class WorkspaceSummaries:
             # published by the engine: the rest comes from the editor's text, or else the file
             try:
                 if tree is None:
-                    with open(path, encoding="utf-8", errors="replace") as fh:
-                        text = fh.read()
+                    text = safe_files.read_text(path, safe_files.SOURCE_LIMIT, errors="replace")
                 else:
                     text = tree
             except OSError:
@@ -596,8 +594,7 @@ class WorkspaceSummaries:
             digest, computed = hash(text), {}
         elif partial is None:
             try:
-                with open(path, encoding="utf-8", errors="replace") as fh:
-                    text = fh.read()
+                text = safe_files.read_text(path, safe_files.SOURCE_LIMIT, errors="replace")
             except OSError:
                 return None
             digest, names = hash(text), frozenset()
