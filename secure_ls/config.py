@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import fnmatch
+import math
 import os
 import re
 import sys
@@ -184,6 +185,8 @@ _KEYS = {
     "importstrategy": None,
     "showNotifications".lower(): None,
 }
+# (lowest, highest, unit) of the numeric dependency settings
+_DEP_RANGES = {"cache_ttl_hours": (0.0, 8760.0, "hours"), "timeout": (0.0, 300.0, "seconds")}
 _DEP_KEYS = {
     "enable": "enable",
     "offlinedir": "offline_dir",
@@ -295,7 +298,7 @@ def _apply_key(settings: Settings, key: str, value: Any, origin: str) -> None:
             raise ConfigError(f"{origin}: '{key}': {exc}") from None
     elif attr == "max_file_size":
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-            raise ConfigError(f"{origin}: '{key}' must be a positive number of characters")
+            raise ConfigError(f"{origin}: '{key}' must be a positive whole number of characters")
         settings.max_file_size = value
     elif attr == "sources":
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
@@ -325,9 +328,13 @@ def _apply_key(settings: Settings, key: str, value: Any, origin: str) -> None:
                 if not isinstance(dvalue, bool):
                     raise ConfigError(f"{origin}: 'dependencies.enable' must be true or false")
             elif dattr in ("cache_ttl_hours", "timeout"):
-                if not isinstance(dvalue, (int, float)) or isinstance(dvalue, bool) or dvalue < 0:
-                    unit = "seconds" if dattr == "timeout" else "hours"
-                    raise ConfigError(f"{origin}: 'dependencies.{dkey}' must be a number of {unit}")
+                # nan passes every `<` test (a nan lifetime re-fetched in a loop) and an
+                # infinite timeout made each fetch fail with a raw Python error
+                low, high, unit = _DEP_RANGES[dattr]
+                if not isinstance(dvalue, (int, float)) or isinstance(dvalue, bool) or not math.isfinite(dvalue) or not low <= dvalue <= high or (dattr == "timeout" and dvalue == 0):
+                    shown = dvalue if isinstance(dvalue, (int, float, bool)) else type(dvalue).__name__
+                    bounds = f"above 0 and at most {high:g}" if dattr == "timeout" else f"from {low:g} to {high:g}"
+                    raise ConfigError(f"{origin}: 'dependencies.{dkey}' must be a number of {unit} {bounds}, not {shown}")
             elif dvalue is not None and not isinstance(dvalue, str):
                 raise ConfigError(f"{origin}: 'dependencies.{dkey}' must be a string")
             setattr(settings.dependencies, dattr, dvalue)

@@ -21,6 +21,7 @@ such as OSV's `PyPI/all.zip`) is loaded once and matched locally; no network.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import socket
@@ -313,7 +314,9 @@ class OsvCache:
         self.dir = cache_dir
         # Never below a minute: a server that fetches whenever something is
         # stale must not be able to spin on the network.
-        self.ttl = max(float(ttl_hours) * 3600.0, MIN_TTL_SECONDS)
+        # (and nan, which max() would let through, counts as the minimum)
+        ttl = float(ttl_hours) * 3600.0
+        self.ttl = ttl if math.isfinite(ttl) and ttl > MIN_TTL_SECONDS else MIN_TTL_SECONDS
         self._lock = threading.Lock()
         self._queries: dict[Key, dict[str, Any]] = {}
         self._records: dict[str, Record] = {}
