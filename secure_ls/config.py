@@ -67,6 +67,8 @@ class Settings:
     sanitizers: dict[str, list[str]] = field(default_factory=dict)
     dependencies: DependencySettings = field(default_factory=DependencySettings)
     root: str | None = None  # folder that relative patterns are relative to
+    # one-line messages about settings that were ignored (not errors: the rest applies)
+    notices: list[str] = field(default_factory=list)
 
     # ---- which findings to keep ------------------------------------------
     def rule_enabled(self, rule, path: str | None = None) -> bool:
@@ -117,9 +119,14 @@ class Settings:
         return path.replace(os.sep, "/")
 
     # ---- building --------------------------------------------------------
-    def merged(self, raw: dict[str, Any] | None, origin: str) -> "Settings":
-        """A copy with the keys of `raw` (pyproject or editor spelling) applied."""
-        result = dataclasses.replace(self, dependencies=dataclasses.replace(self.dependencies))
+    def merged(self, raw: dict[str, Any] | None, origin: str, trusted: bool = True) -> "Settings":
+        """A copy with the keys of `raw` (pyproject or editor spelling) applied.
+
+        `trusted=False` is for a project's own pyproject.toml in a workspace the editor
+        has not marked trusted: its UNTRUSTED_PROJECT_KEYS are ignored, with a notice."""
+        result = dataclasses.replace(self, dependencies=dataclasses.replace(self.dependencies), notices=list(self.notices))
+        if not trusted:
+            raw = _without_trust_keys(raw or {}, origin, result.notices)
         for key, value in (raw or {}).items():
             _apply_key(result, key, value, origin)
         return result
@@ -209,6 +216,30 @@ _SPELLING = {
     "cachettlhours": "cache-ttl-hours",
     "baseurl": "base-url",
 }
+
+
+# What a repository's own pyproject.toml may set only where the user trusts the
+# workspace (the command line, or an editor that says the workspace is trusted):
+# where the editor sends data, whom it trusts for TLS, and where it writes files.
+# Otherwise a cloned repository could show its own "advisories" through its own
+# server and CA, or write into any folder.
+UNTRUSTED_PROJECT_KEYS = ("baseurl", "cabundle", "cachedir")
+
+
+def _without_trust_keys(raw: dict[str, Any], origin: str, notices: list[str]) -> dict[str, Any]:
+    deps = next((v for k, v in raw.items() if _norm(k) == "dependencies"), None)
+    if not isinstance(deps, dict):
+        return raw
+    dropped = [k for k in deps if _norm(k) in UNTRUSTED_PROJECT_KEYS]
+    if not dropped:
+        return raw
+    names = ", ".join(f"'dependencies.{k}'" for k in dropped)
+    notices.append(
+        f"{origin}: {names} ignored: the workspace is not trusted, so its own configuration may not choose "
+        "the advisory server, the CA it trusts or where files are written (trust the workspace, or set them in your editor settings)"
+    )
+    kept = {k: v for k, v in deps.items() if _norm(k) not in UNTRUSTED_PROJECT_KEYS}
+    return {k: (kept if _norm(k) == "dependencies" else v) for k, v in raw.items()}
 
 
 def _unknown(key: str, known, origin: str) -> ConfigError:

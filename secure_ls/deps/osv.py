@@ -183,10 +183,18 @@ class OfflineDatabase:
                 self.problems.append(f"{z}: {exc}")
         return index
 
+    @property
+    def loaded(self) -> bool:
+        return self._by_package is not None
+
     def records(self, name: str) -> list[Record]:
         with self._lock:
             if self._by_package is None:
-                self._by_package = self._load()
+                try:
+                    self._by_package = self._load()
+                except Exception as exc:  # noqa: BLE001 - loaded (empty) either way: no retry loop
+                    self.problems.append(f"offline OSV records in {self.root!r} could not be loaded: {exc!r}")
+                    self._by_package = {}
             return self._by_package.get(name, [])
 
     def lookup(self, key: Key) -> list[Record]:

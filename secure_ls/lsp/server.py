@@ -91,9 +91,14 @@ class SecureLanguageServer(LanguageServer):
         self._reported: set[str] = set()
         self._config_errors: set[str] = set()
         self._fetching: set[tuple[str, str]] = set()
+        self._preparing: dict[int, set[str]] = {}  # id(scanner) -> documents waiting for its offline records
         self._json_cache: dict[str, dict] = {}
         self._completing: set[str] = set()
         self.pull = False
+        # Whether the editor says the user trusts this workspace (initializationOptions
+        # `workspaceTrusted`). Not trusted unless it says so: then the project's own
+        # pyproject.toml may not choose base-url, ca-bundle or cache-dir (config.py).
+        self.workspace_trusted = False
 
     # ---- client capabilities ----------------------------------------------
     @property
@@ -120,10 +125,12 @@ class SecureLanguageServer(LanguageServer):
             base = Settings()
             if pyproject is not None:
                 try:
-                    base = base.merged(load_pyproject(pyproject), f"{pyproject} [tool.secure-ls]")
+                    base = base.merged(load_pyproject(pyproject), f"{pyproject} [tool.secure-ls]", trusted=self.workspace_trusted)
                     base.root = str(pyproject.parent)
                 except ConfigError as exc:
                     self.config_problem(str(exc))
+                for notice in base.notices:
+                    self.config_problem(notice, types.MessageType.Warning)
             try:
                 settings = base.merged(self.editor_settings, "secure-ls settings")
                 settings.root = base.root
@@ -134,12 +141,12 @@ class SecureLanguageServer(LanguageServer):
             self._settings_cache[key] = cached
         return cached[1]
 
-    def config_problem(self, message: str) -> None:
+    def config_problem(self, message: str, kind: types.MessageType = types.MessageType.Error) -> None:
         """Tells the user once per distinct problem; analysis goes on with the rest."""
         log.warning("configuration: %s", message)
         if message not in self._config_errors:
             self._config_errors.add(message)
-            self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"secure-ls: {message}"))
+            self.window_show_message(types.ShowMessageParams(type=kind, message=f"secure-ls: {message}"))
 
     def set_editor_settings(self, raw: Any) -> None:
         if isinstance(raw, dict) and isinstance(raw.get(CONFIG_SECTION), dict):
@@ -267,6 +274,10 @@ class SecureLanguageServer(LanguageServer):
         if not settings.dependencies.enable:
             return AnalysisResult()
         scanner = deps_bridge.scanner_for(settings)
+        if not scanner.ready():
+            # offline-dir is read in a worker; this file is analysed again once it is loaded
+            self._prepare_in_background(scanner, doc.uri)
+            return AnalysisResult()
         result, missing = scanner.scan_cached(path, doc.text)
         missing = {k for k in missing if k not in self._fetching}
         if missing and not self._config_ready:
@@ -288,6 +299,29 @@ class SecureLanguageServer(LanguageServer):
 
             threading.Thread(target=fetch, name="osv-fetch", daemon=True).start()
         return result
+
+    def _prepare_in_background(self, scanner, uri: str) -> None:
+        waiting = self._preparing.get(id(scanner))
+        if waiting is not None:
+            waiting.add(uri)
+            return
+        self._preparing[id(scanner)] = {uri}
+        loop = asyncio.get_running_loop()
+
+        def prepare() -> None:
+            try:
+                scanner.prepare()
+            except Exception:  # a broken offline-dir must not leave files waiting for ever
+                log.exception("loading the offline advisory records failed")
+            loop.call_soon_threadsafe(self._prepared, scanner)
+
+        threading.Thread(target=prepare, name="osv-offline-load", daemon=True).start()
+
+    def _prepared(self, scanner) -> None:
+        for uri in self._preparing.pop(id(scanner), set()):
+            self.analyses.pop(uri, None)
+            self._refresh_pending = True
+            self.mark_dirty(uri)
 
     def _fetched(self, uri: str, keys: set, error: str | None) -> None:
         self._fetching -= keys
@@ -506,9 +540,12 @@ def on_initialize(ls: SecureLanguageServer, params: types.InitializeParams) -> N
     ls._config_ready = not ls._capability("workspace", "configuration")
     options = params.initialization_options
     if isinstance(options, dict):
+        # only `true` trusts: a missing or odd value keeps the safe default
+        ls.workspace_trusted = options.get("workspaceTrusted") is True
         if isinstance(options.get(CONFIG_SECTION), dict):
             options = options[CONFIG_SECTION]
-        ls.editor_settings = {k: v for k, v in options.items() if k not in ("settings",)}
+            ls.workspace_trusted = ls.workspace_trusted or options.get("workspaceTrusted") is True
+        ls.editor_settings = {k: v for k, v in options.items() if k not in ("settings", "workspaceTrusted")}
         if isinstance(options.get("settings"), dict):
             ls.editor_settings.update(options["settings"])
     if params.process_id:
