@@ -452,3 +452,50 @@ def test_answer_over_32_mb_is_refused_without_reading_it_whole(tmp_path, certs, 
     finally:
         server.shutdown()
         server.server_close()
+
+
+# ------------------------------------------------------------------ pathological source
+
+# One line with 200,000 f-string fields: CPython's parser is quadratic in them (minutes).
+PATHOLOGICAL = "os.system(f'" + "{x}" * 200_000 + "')\n"
+
+
+def test_check_skips_a_pathological_statement_and_reports_the_rest(tmp_path):
+    (tmp_path / "slow.py").write_text("import os\n\ndef run(cmd):\n    os.system('ls ' + input())\n\n" + PATHOLOGICAL)
+    started = time.monotonic()
+    proc = check(".", cwd=tmp_path, timeout=30)
+    assert time.monotonic() - started < 30
+    assert proc.returncode == 1
+    assert "slow.py:4:" in proc.stdout and "SLS102" in proc.stdout
+    assert "slow.py: line 6 not analysed: a statement of 600,015 characters is over the 400,000-character limit" in proc.stdout
+
+
+async def test_server_stays_responsive_next_to_a_pathological_unit(tmp_path):
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    # on disk, for the background indexer (it delayed other files' diagnostics by 10 s)
+    (ws / "generated.py").write_text("import os\n" + PATHOLOGICAL)
+    client = await _server(ws)
+    try:
+        head = "import os\n\ndef run():\n    os.system('ls ' + input())\n\n"
+        uri = (ws / "edited.py").as_uri()
+        open_doc(client, uri, head + "os.system('rm ' + input())\n")
+        diags = await diagnostics(client, uri, 1, timeout=10)
+        assert sorted(d["range"]["start"]["line"] for d in diags) == [3, 5]
+        # the finding's line becomes the pathological line: its old diagnostic must go
+        client.notify(
+            "textDocument/didChange",
+            {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"range": {"start": {"line": 5, "character": 0}, "end": {"line": 6, "character": 0}}, "text": PATHOLOGICAL}]},
+        )
+        started = time.monotonic()
+        other = (ws / "other.py").as_uri()
+        open_doc(client, other, SHELL)
+        other_diags = await diagnostics(client, other, 1, timeout=5)
+        assert [d["code"] for d in other_diags] == ["SLS102"]
+        diags = await diagnostics(client, uri, 2, timeout=5)
+        assert time.monotonic() - started < 5
+        assert [d["range"]["start"]["line"] for d in diags] == [3]
+        logs = [m["message"] for m in messages(client, "window/logMessage") if "not analysed" in m["message"]]
+        assert logs == [f"{uri}: line 6 not analysed: a statement of 600,015 characters is over the 400,000-character limit"]
+    finally:
+        await client.shutdown()

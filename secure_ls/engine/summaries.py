@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from secure_ls import safe_files
 from secure_ls.engine import astutil, flow
 from secure_ls.engine.symbols import ModuleSymbols
-from secure_ls.engine.units import statement_starts
+from secure_ls.engine.units import parse_within_budget, statement_starts
 
 log = logging.getLogger(__name__)
 _BUILTINS = frozenset(dir(builtins))
@@ -429,7 +429,7 @@ class WorkspaceSummaries:
             if self._texts.get(path) == digest:
                 return False
         try:
-            tree = ast.parse(text)
+            tree = parse_within_budget(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return False
         with self._lock:
@@ -531,7 +531,7 @@ class WorkspaceSummaries:
             changed = False
             for path, text in texts.items():
                 try:
-                    tree = ast.parse(text)
+                    tree = parse_within_budget(text)
                 except (SyntaxError, ValueError, RecursionError, MemoryError):
                     continue
                 changed |= self._store(path, hash(text), self._summarize_tree(path, tree))
@@ -819,7 +819,7 @@ class ModuleSource:
 
     def whole(self) -> ast.Module:
         if self._whole is None:
-            self._whole = ast.parse(self.text)
+            self._whole = parse_within_budget(self.text)
         return self._whole
 
     def for_names(self, wanted: frozenset[str]) -> tuple[list[ast.Module], ModuleSymbols] | None:
@@ -843,7 +843,7 @@ class ModuleSource:
                 seen.add(name)
                 tree = self._trees.get(name)
                 if tree is None:
-                    tree = self._trees[name] = ast.parse(self._pieces[name])
+                    tree = self._trees[name] = parse_within_budget(self._pieces[name], whole_file=False)
                     if len(tree.body) != 1:
                         return None
                 trees.append(tree)
@@ -885,7 +885,7 @@ class ModuleSource:
     def _rest_symbols(self) -> ModuleSymbols:
         from secure_ls.engine.symbols import UnitSymbols, summarize
 
-        rest = summarize(ast.parse(self._rest)) if self._rest.strip() else UnitSymbols((), frozenset(), frozenset())
+        rest = summarize(parse_within_budget(self._rest)) if self._rest.strip() else UnitSymbols((), frozenset(), frozenset())
         definitions = UnitSymbols(tuple((name, None) for name in self._pieces), frozenset(), frozenset())
         return ModuleSymbols.merge([rest, definitions])
 
