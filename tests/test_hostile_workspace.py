@@ -467,7 +467,7 @@ def test_check_skips_a_pathological_statement_and_reports_the_rest(tmp_path):
     assert time.monotonic() - started < 30
     assert proc.returncode == 1
     assert "slow.py:4:" in proc.stdout and "SLS102" in proc.stdout
-    assert "slow.py: line 6 not analysed: a statement of 600,015 characters is over the 400,000-character limit" in proc.stdout
+    assert "slow.py: line 6 not analysed: a statement of 600,015 characters is over the 200,000-character limit" in proc.stdout
 
 
 async def test_server_stays_responsive_next_to_a_pathological_unit(tmp_path):
@@ -496,6 +496,6 @@ async def test_server_stays_responsive_next_to_a_pathological_unit(tmp_path):
         assert time.monotonic() - started < 5
         assert [d["range"]["start"]["line"] for d in diags] == [3]
         logs = [m["message"] for m in messages(client, "window/logMessage") if "not analysed" in m["message"]]
-        assert logs == [f"{uri}: line 6 not analysed: a statement of 600,015 characters is over the 400,000-character limit"]
+        assert logs == [f"{uri}: line 6 not analysed: a statement of 600,015 characters is over the 200,000-character limit"]
     finally:
         await client.shutdown()
