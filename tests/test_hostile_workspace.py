@@ -499,3 +499,35 @@ async def test_server_stays_responsive_next_to_a_pathological_unit(tmp_path):
         assert logs == [f"{uri}: line 6 not analysed: a statement of 600,015 characters is over the 200,000-character limit"]
     finally:
         await client.shutdown()
+
+
+async def test_big_requirements_file_is_scanned_off_the_request_thread(tmp_path):
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    osv = ws / "osv"
+    osv.mkdir()
+    (osv / "GHSA-real.json").write_text(json.dumps(_record("GHSA-real-0000-0000", "flask", "2.3.2", "Real advisory")))
+    (ws / "pyproject.toml").write_text('[tool.secure-ls.dependencies]\noffline-dir = "osv"\n')
+    client = await _server(ws, {"workspaceTrusted": True})
+    try:
+        reqs = (ws / "requirements.txt").as_uri()
+        text = "".join(f"pkg{i}==1.{i % 10}.0\n" for i in range(100_000)) + "flask==2.2.2\n"
+        open_doc(client, reqs, text, language="pip-requirements")
+        other = (ws / "app.py").as_uri()
+        open_doc(client, other, SHELL)
+        started = time.monotonic()
+        diags = await diagnostics(client, other, 1, timeout=10)
+        hover = await client.request("textDocument/hover", {"textDocument": {"uri": other}, "position": diags[0]["range"]["start"]}, timeout=5)
+        answered = time.monotonic() - started
+        assert "SLS102" in hover["contents"]["value"]
+        # answered while the 100,000 lines are still being scanned (seconds on a busy machine)
+        assert answered < 2, answered
+        deadline = time.monotonic() + 60
+        found = []
+        while time.monotonic() < deadline and not found:
+            found = [p["diagnostics"] for p in reversed([n["params"] for n in client.notifications if n.get("method") == "textDocument/publishDiagnostics" and n["params"]["uri"] == reqs]) if p["diagnostics"]]
+            await asyncio.sleep(0.1)
+        assert found, "the big file's findings never came"
+        assert [(d["code"], d["range"]["start"]["line"]) for d in found[0]] == [("SLS901", 100_000)]
+    finally:
+        await client.shutdown()

@@ -48,6 +48,10 @@ FLUSH_DELAY = 0.05
 # The quiet time (no edits) after which the rest of a newly opened document's functions
 # are summarised (see SecureLanguageServer._schedule_completion).
 COMPLETION_DELAY = 1.0
+# Dependency files longer than this are scanned in a worker thread: parsing and looking
+# up every line of a 100,000-line requirements file took seconds. Smaller ones (thousands
+# of lines) take milliseconds and are scanned at once, so typing in them does not flicker.
+BACKGROUND_SCAN_CHARS = 64_000
 
 
 class _Protocol(LanguageServerProtocol):
@@ -92,6 +96,8 @@ class SecureLanguageServer(LanguageServer):
         self._config_errors: set[str] = set()
         self._fetching: set[tuple[str, str]] = set()
         self._preparing: dict[int, set[str]] = {}  # id(scanner) -> documents waiting for its offline records
+        self._scanning: set[str] = set()  # big dependency files being scanned in a worker
+        self._scanned: dict[str, tuple] = {}  # uri -> (version, scanner, (result, missing)) from the worker
         self._json_cache: dict[str, dict] = {}
         self._completing: set[str] = set()
         self.pull = False
@@ -278,7 +284,14 @@ class SecureLanguageServer(LanguageServer):
             # offline-dir is read in a worker; this file is analysed again once it is loaded
             self._prepare_in_background(scanner, doc.uri)
             return AnalysisResult()
-        result, missing = scanner.scan_cached(path, doc.text)
+        if len(doc.text) > BACKGROUND_SCAN_CHARS:
+            scanned = self._scanned.get(doc.uri)
+            if scanned is None or scanned[0] != doc.version or scanned[1] is not scanner:
+                self._scan_in_background(scanner, doc, path)
+                return AnalysisResult()  # this version's findings come when the worker is done
+            result, missing = scanned[2]
+        else:
+            result, missing = scanner.scan_cached(path, doc.text)
         missing = {k for k in missing if k not in self._fetching}
         if missing and not self._config_ready:
             # the editor's settings (which may turn dependency scanning off) are not
@@ -299,6 +312,34 @@ class SecureLanguageServer(LanguageServer):
 
             threading.Thread(target=fetch, name="osv-fetch", daemon=True).start()
         return result
+
+    def _scan_in_background(self, scanner, doc: Document, path: str) -> None:
+        """Scans a big dependency file in a worker (a 100,000-line requirements file took
+        seconds), one scan per document at a time; the newest version is scanned next."""
+        if doc.uri in self._scanning:
+            return  # when the running scan ends, the document is analysed again
+        self._scanning.add(doc.uri)
+        uri, version, text = doc.uri, doc.version, doc.text
+        loop = asyncio.get_running_loop()
+
+        def scan() -> None:
+            try:
+                outcome = scanner.scan_cached(path, text)
+            except Exception as exc:  # scan_cached reports problems itself; this is a bug
+                log.exception("dependency scan of %s failed", uri)
+                outcome = (AnalysisResult(problems=[f"dependency scan failed: {exc!r}"]), set())
+            loop.call_soon_threadsafe(self._scan_done, uri, version, scanner, outcome)
+
+        threading.Thread(target=scan, name="deps-scan", daemon=True).start()
+
+    def _scan_done(self, uri: str, version, scanner, outcome) -> None:
+        self._scanning.discard(uri)
+        if self.documents.get(uri) is None:
+            return  # closed meanwhile
+        self._scanned[uri] = (version, scanner, outcome)
+        self.analyses.pop(uri, None)
+        self._refresh_pending = True
+        self.mark_dirty(uri)
 
     def _prepare_in_background(self, scanner, uri: str) -> None:
         waiting = self._preparing.get(id(scanner))
@@ -325,6 +366,7 @@ class SecureLanguageServer(LanguageServer):
 
     def _fetched(self, uri: str, keys: set, error: str | None) -> None:
         self._fetching -= keys
+        self._scanned.pop(uri, None)  # scanned before the fetch: scan again with its answers
         if error:
             self.config_problem(error)
         self.analyses.pop(uri, None)
@@ -642,6 +684,7 @@ def on_close(ls: SecureLanguageServer, params: types.DidCloseTextDocumentParams)
     uri = params.text_document.uri
     ls.documents.close(uri)
     ls.analyses.pop(uri, None)
+    ls._scanned.pop(uri, None)
     ls._json_cache.pop(uri, None)
     engine_for(ls.settings_for(uri)).forget(uri)
     workspace_index.closed(ls, uri)
