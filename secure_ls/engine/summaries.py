@@ -414,7 +414,6 @@ class WorkspaceSummaries:
         self._paths: dict[tuple[str, str | None], str | None] = {}  # module name lookups
         self._listings: dict[str, frozenset[str]] = {}  # folder -> its entries (module lookups probe many)
         self._resolvers: dict[str | None, Resolver] = {}
-        self._symbols: dict[int, tuple[ast.Module, ModuleSymbols]] = {}
         self._lock = threading.RLock()
         self.version = 0  # bumped whenever some summary changes
         self.identity = next(_WORKSPACE_IDS)  # tells apart two workspaces that hold the same paths
@@ -548,15 +547,18 @@ class WorkspaceSummaries:
             if pieces is not None:
                 trees, symbols = pieces
             else:
-                if isinstance(tree, ModuleSource):
-                    tree = tree.whole()
-                module = self._symbols.get(id(tree))
-                if module is None or module[0] is not tree:
-                    module = (tree, ModuleSymbols.merge([summarize(tree)]))
-                    if len(self._symbols) > 1000:
-                        self._symbols.clear()
-                    self._symbols[id(tree)] = module
-                trees, symbols = [tree], module[1]
+                # A module's symbols are kept on its ModuleSource, the one tree summarised
+                # more than once, and go with it: a cache keyed by id(tree) kept every
+                # re-read file's whole tree alive (closing 50 files grew RSS each time).
+                source = tree if isinstance(tree, ModuleSource) else None
+                if source is not None:
+                    tree = source.whole()
+                symbols = source.whole_symbols if source is not None else None
+                if symbols is None:
+                    symbols = ModuleSymbols.merge([summarize(tree)])
+                    if source is not None:
+                        source.whole_symbols = symbols
+                trees = [tree]
             external = self.resolver_for(path).lazy()
             found = summarize_module(trees, symbols, external, self.sources, self.sanitizers, wanted=wanted, computed=computed)
             if computed is not None and wanted is not None:
@@ -816,6 +818,7 @@ class ModuleSource:
         self._rest = ""
         self._trees: dict[str, ast.Module] = {}
         self._symbols: ModuleSymbols | None = None
+        self.whole_symbols: ModuleSymbols | None = None  # of whole(), once computed
 
     def whole(self) -> ast.Module:
         if self._whole is None:
