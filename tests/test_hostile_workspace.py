@@ -531,3 +531,34 @@ async def test_big_requirements_file_is_scanned_off_the_request_thread(tmp_path)
         assert [(d["code"], d["range"]["start"]["line"]) for d in found[0]] == [("SLS901", 100_000)]
     finally:
         await client.shutdown()
+
+
+# ---------------------------------------------------------------------------------- memory
+
+
+async def test_a_50_mb_document_costs_under_200_mb_and_is_released_on_close(tmp_path):
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    client = await _server(ws)
+    try:
+        await asyncio.sleep(1)
+        before = client.memory()[0] // 1024
+        line = "x = 'just data, not analysed, " + "a" * 60 + "'\n"
+        uri = (ws / "big.py").as_uri()
+        open_doc(client, uri, line * (50 * 1024 * 1024 // len(line)))
+        assert await diagnostics(client, uri, 1, timeout=60) == []
+        # what stays while it is open, not the reading's transient peak (pygls holds the
+        # last message read until the next one arrives)
+        await asyncio.sleep(1)
+        await client.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}})
+        opened = client.memory()[0] // 1024
+        client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+        await client.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}})
+        await asyncio.sleep(1)
+        closed = client.memory()[0] // 1024
+        print(f"\n50 MB document: RSS {before} MB before, {opened} MB open (peak {client.memory()[1] // 1024} MB), {closed} MB after closing")
+        assert opened - before < 200
+        # half the file's size: one copy kept after closing would exceed it
+        assert closed - before < 25
+    finally:
+        await client.shutdown()

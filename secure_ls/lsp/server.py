@@ -284,14 +284,15 @@ class SecureLanguageServer(LanguageServer):
             # offline-dir is read in a worker; this file is analysed again once it is loaded
             self._prepare_in_background(scanner, doc.uri)
             return AnalysisResult()
-        if len(doc.text) > BACKGROUND_SCAN_CHARS:
+        text = doc.text
+        if len(text) > BACKGROUND_SCAN_CHARS:
             scanned = self._scanned.get(doc.uri)
             if scanned is None or scanned[0] != doc.version or scanned[1] is not scanner:
-                self._scan_in_background(scanner, doc, path)
+                self._scan_in_background(scanner, doc, path, text)
                 return AnalysisResult()  # this version's findings come when the worker is done
             result, missing = scanned[2]
         else:
-            result, missing = scanner.scan_cached(path, doc.text)
+            result, missing = scanner.scan_cached(path, text)
         missing = {k for k in missing if k not in self._fetching}
         if missing and not self._config_ready:
             # the editor's settings (which may turn dependency scanning off) are not
@@ -313,13 +314,13 @@ class SecureLanguageServer(LanguageServer):
             threading.Thread(target=fetch, name="osv-fetch", daemon=True).start()
         return result
 
-    def _scan_in_background(self, scanner, doc: Document, path: str) -> None:
+    def _scan_in_background(self, scanner, doc: Document, path: str, text: str) -> None:
         """Scans a big dependency file in a worker (a 100,000-line requirements file took
         seconds), one scan per document at a time; the newest version is scanned next."""
         if doc.uri in self._scanning:
             return  # when the running scan ends, the document is analysed again
         self._scanning.add(doc.uri)
-        uri, version, text = doc.uri, doc.version, doc.text
+        uri, version = doc.uri, doc.version
         loop = asyncio.get_running_loop()
 
         def scan() -> None:
