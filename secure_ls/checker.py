@@ -9,6 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from secure_ls import safe_files
 from secure_ls.config import DEFAULT_EXCLUDE, Settings, settings_for
 from secure_ls.engine import catalog
 from secure_ls.engine.analyzer import Engine, EngineOptions
@@ -66,7 +67,7 @@ def workspace_roots(paths: list[str], settings: Settings) -> tuple[str, ...]:
 
 def read_source(path: Path) -> str:
     """File text as Python would decode it (coding cookie, BOM), never raising on bad bytes."""
-    data = path.read_bytes()
+    data = safe_files.read_bytes(path, safe_files.SOURCE_LIMIT)
     encoding, bom = source_encoding(data)
     return data[len(bom):].decode(encoding, errors="replace")
 
@@ -88,7 +89,7 @@ def source_encoding(data: bytes) -> tuple[str, bytes]:
 
 def write_fixed_source(path: Path, text: str) -> str | None:
     """Writes fixed text back in the file's own encoding (and BOM); the reason if it cannot."""
-    data = path.read_bytes()
+    data = safe_files.read_bytes(path, safe_files.SOURCE_LIMIT)
     encoding, bom = source_encoding(data)
     try:
         data[len(bom):].decode(encoding)

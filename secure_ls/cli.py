@@ -105,7 +105,8 @@ def _check(args) -> int:
     base = Settings()
     if args.config:
         config_path = Path(args.config)
-        if not config_path.is_file():
+        # exists, not is_file: a FIFO or device is refused by load_pyproject, saying what it is
+        if not config_path.exists() or config_path.is_dir():
             raise ConfigError(f"--config: no such file: {args.config}")
         base = base.merged(load_pyproject(config_path), f"{config_path} [tool.secure-ls]")
         base.root = str(config_path.resolve().parent)

@@ -87,6 +87,17 @@ class DependencyScanner:
 
     # ------------------------------------------------------------ public API
 
+    def ready(self) -> bool:
+        """False while the offline records are not loaded yet: the first lookup would read
+        the whole offline-dir (seconds for OSV's all.zip), which the language server must
+        not do on the thread that answers requests: it calls `prepare` in a worker first."""
+        return self.source.offline is None or self.source.offline.loaded
+
+    def prepare(self) -> None:
+        """Loads the offline records (blocking; thread-safe)."""
+        if self.source.offline is not None:
+            self.source.offline.records("")
+
     def scan_cached(self, path: str, text: str) -> tuple[AnalysisResult, set[Key]]:
         result = AnalysisResult()
         missing: set[Key] = set()

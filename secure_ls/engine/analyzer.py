@@ -182,7 +182,12 @@ class Engine:
             per_unit.append([f.shifted(unit.start_line) for f in analysis.findings])
         for unit in units:
             parsed = unit.parsed
-            if parsed.tree is None:
+            if parsed.skipped is not None:
+                # no findings and no syntax error in its lines: what was there before is gone
+                first, last = unit.start_line + 1, unit.start_line + parsed.text.rstrip("\n").count("\n") + 1
+                where = f"line {first}" if first == last else f"lines {first}-{last}"
+                result.problems.append(f"{where} not analysed: {parsed.skipped}")
+            elif parsed.tree is None:
                 result.syntax_errors.append(_syntax_error(unit))
         for findings in per_unit:
             result.findings.extend(findings)

@@ -48,6 +48,10 @@ FLUSH_DELAY = 0.05
 # The quiet time (no edits) after which the rest of a newly opened document's functions
 # are summarised (see SecureLanguageServer._schedule_completion).
 COMPLETION_DELAY = 1.0
+# Dependency files longer than this are scanned in a worker thread: parsing and looking
+# up every line of a 100,000-line requirements file took seconds. Smaller ones (thousands
+# of lines) take milliseconds and are scanned at once, so typing in them does not flicker.
+BACKGROUND_SCAN_CHARS = 64_000
 
 
 class _Protocol(LanguageServerProtocol):
@@ -91,9 +95,16 @@ class SecureLanguageServer(LanguageServer):
         self._reported: set[str] = set()
         self._config_errors: set[str] = set()
         self._fetching: set[tuple[str, str]] = set()
+        self._preparing: dict[int, set[str]] = {}  # id(scanner) -> documents waiting for its offline records
+        self._scanning: set[str] = set()  # big dependency files being scanned in a worker
+        self._scanned: dict[str, tuple] = {}  # uri -> (version, scanner, (result, missing)) from the worker
         self._json_cache: dict[str, dict] = {}
         self._completing: set[str] = set()
         self.pull = False
+        # Whether the editor says the user trusts this workspace (initializationOptions
+        # `workspaceTrusted`). Not trusted unless it says so: then the project's own
+        # pyproject.toml may not choose base-url, ca-bundle or cache-dir (config.py).
+        self.workspace_trusted = False
 
     # ---- client capabilities ----------------------------------------------
     @property
@@ -120,10 +131,12 @@ class SecureLanguageServer(LanguageServer):
             base = Settings()
             if pyproject is not None:
                 try:
-                    base = base.merged(load_pyproject(pyproject), f"{pyproject} [tool.secure-ls]")
+                    base = base.merged(load_pyproject(pyproject), f"{pyproject} [tool.secure-ls]", trusted=self.workspace_trusted)
                     base.root = str(pyproject.parent)
                 except ConfigError as exc:
                     self.config_problem(str(exc))
+                for notice in base.notices:
+                    self.config_problem(notice, types.MessageType.Warning)
             try:
                 settings = base.merged(self.editor_settings, "secure-ls settings")
                 settings.root = base.root
@@ -134,12 +147,12 @@ class SecureLanguageServer(LanguageServer):
             self._settings_cache[key] = cached
         return cached[1]
 
-    def config_problem(self, message: str) -> None:
+    def config_problem(self, message: str, kind: types.MessageType = types.MessageType.Error) -> None:
         """Tells the user once per distinct problem; analysis goes on with the rest."""
         log.warning("configuration: %s", message)
         if message not in self._config_errors:
             self._config_errors.add(message)
-            self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"secure-ls: {message}"))
+            self.window_show_message(types.ShowMessageParams(type=kind, message=f"secure-ls: {message}"))
 
     def set_editor_settings(self, raw: Any) -> None:
         if isinstance(raw, dict) and isinstance(raw.get(CONFIG_SECTION), dict):
@@ -267,7 +280,19 @@ class SecureLanguageServer(LanguageServer):
         if not settings.dependencies.enable:
             return AnalysisResult()
         scanner = deps_bridge.scanner_for(settings)
-        result, missing = scanner.scan_cached(path, doc.text)
+        if not scanner.ready():
+            # offline-dir is read in a worker; this file is analysed again once it is loaded
+            self._prepare_in_background(scanner, doc.uri)
+            return AnalysisResult()
+        text = doc.text
+        if len(text) > BACKGROUND_SCAN_CHARS:
+            scanned = self._scanned.get(doc.uri)
+            if scanned is None or scanned[0] != doc.version or scanned[1] is not scanner:
+                self._scan_in_background(scanner, doc, path, text)
+                return AnalysisResult()  # this version's findings come when the worker is done
+            result, missing = scanned[2]
+        else:
+            result, missing = scanner.scan_cached(path, text)
         missing = {k for k in missing if k not in self._fetching}
         if missing and not self._config_ready:
             # the editor's settings (which may turn dependency scanning off) are not
@@ -289,8 +314,60 @@ class SecureLanguageServer(LanguageServer):
             threading.Thread(target=fetch, name="osv-fetch", daemon=True).start()
         return result
 
+    def _scan_in_background(self, scanner, doc: Document, path: str, text: str) -> None:
+        """Scans a big dependency file in a worker (a 100,000-line requirements file took
+        seconds), one scan per document at a time; the newest version is scanned next."""
+        if doc.uri in self._scanning:
+            return  # when the running scan ends, the document is analysed again
+        self._scanning.add(doc.uri)
+        uri, version = doc.uri, doc.version
+        loop = asyncio.get_running_loop()
+
+        def scan() -> None:
+            try:
+                outcome = scanner.scan_cached(path, text)
+            except Exception as exc:  # scan_cached reports problems itself; this is a bug
+                log.exception("dependency scan of %s failed", uri)
+                outcome = (AnalysisResult(problems=[f"dependency scan failed: {exc!r}"]), set())
+            loop.call_soon_threadsafe(self._scan_done, uri, version, scanner, outcome)
+
+        threading.Thread(target=scan, name="deps-scan", daemon=True).start()
+
+    def _scan_done(self, uri: str, version, scanner, outcome) -> None:
+        self._scanning.discard(uri)
+        if self.documents.get(uri) is None:
+            return  # closed meanwhile
+        self._scanned[uri] = (version, scanner, outcome)
+        self.analyses.pop(uri, None)
+        self._refresh_pending = True
+        self.mark_dirty(uri)
+
+    def _prepare_in_background(self, scanner, uri: str) -> None:
+        waiting = self._preparing.get(id(scanner))
+        if waiting is not None:
+            waiting.add(uri)
+            return
+        self._preparing[id(scanner)] = {uri}
+        loop = asyncio.get_running_loop()
+
+        def prepare() -> None:
+            try:
+                scanner.prepare()
+            except Exception:  # a broken offline-dir must not leave files waiting for ever
+                log.exception("loading the offline advisory records failed")
+            loop.call_soon_threadsafe(self._prepared, scanner)
+
+        threading.Thread(target=prepare, name="osv-offline-load", daemon=True).start()
+
+    def _prepared(self, scanner) -> None:
+        for uri in self._preparing.pop(id(scanner), set()):
+            self.analyses.pop(uri, None)
+            self._refresh_pending = True
+            self.mark_dirty(uri)
+
     def _fetched(self, uri: str, keys: set, error: str | None) -> None:
         self._fetching -= keys
+        self._scanned.pop(uri, None)  # scanned before the fetch: scan again with its answers
         if error:
             self.config_problem(error)
         self.analyses.pop(uri, None)
@@ -506,9 +583,12 @@ def on_initialize(ls: SecureLanguageServer, params: types.InitializeParams) -> N
     ls._config_ready = not ls._capability("workspace", "configuration")
     options = params.initialization_options
     if isinstance(options, dict):
+        # only `true` trusts: a missing or odd value keeps the safe default
+        ls.workspace_trusted = options.get("workspaceTrusted") is True
         if isinstance(options.get(CONFIG_SECTION), dict):
             options = options[CONFIG_SECTION]
-        ls.editor_settings = {k: v for k, v in options.items() if k not in ("settings",)}
+            ls.workspace_trusted = ls.workspace_trusted or options.get("workspaceTrusted") is True
+        ls.editor_settings = {k: v for k, v in options.items() if k not in ("settings", "workspaceTrusted")}
         if isinstance(options.get("settings"), dict):
             ls.editor_settings.update(options["settings"])
     if params.process_id:
@@ -605,6 +685,7 @@ def on_close(ls: SecureLanguageServer, params: types.DidCloseTextDocumentParams)
     uri = params.text_document.uri
     ls.documents.close(uri)
     ls.analyses.pop(uri, None)
+    ls._scanned.pop(uri, None)
     ls._json_cache.pop(uri, None)
     engine_for(ls.settings_for(uri)).forget(uri)
     workspace_index.closed(ls, uri)

@@ -56,7 +56,7 @@ def test_fetch_then_cached(tmp_path, osv_server, certs):
 
 
 def age_cache(cache, seconds):
-    for f in (cache / "queries").rglob("*.json"):
+    for f in cache.glob("*/queries/**/*.json"):
         q = json.loads(f.read_text())
         q["fetched"] -= seconds
         f.write_text(json.dumps(q))
@@ -66,10 +66,13 @@ def test_cache_files_and_lifetime(tmp_path, osv_server, certs):
     s = make(tmp_path, osv_server.url, certs.ca, cache_ttl_hours=1)
     path = write(tmp_path, "requirements.txt", "flask==2.2.2\n")
     assert s.scan(path, "flask==2.2.2\n").findings
+    # one folder per endpoint and CA bundle under the cache folder
+    (endpoint,) = (tmp_path / "cache").iterdir()
+    assert endpoint.name.startswith("127.0.0.1-")
     cache = tmp_path / "cache"
-    q = json.loads((cache / "queries" / "flask" / "2.2.2.json").read_text())
+    q = json.loads((endpoint / "queries" / "flask" / "2.2.2.json").read_text())
     assert q["vulns"][0]["id"] == "GHSA-m2qf-hxjv-5gpq"
-    assert (cache / "vulns" / "GHSA-m2qf-hxjv-5gpq.json").exists()
+    assert (endpoint / "vulns" / "GHSA-m2qf-hxjv-5gpq.json").exists()
     _, missing = s.scan_cached(path, "flask==2.2.2\n")
     assert missing == set()
     # two hours later: the answer is stale, still used, and asked for again
@@ -141,13 +144,19 @@ def test_silent_server_times_out(tmp_path, silent_server):
     assert time.monotonic() - t0 < 0.1
 
 
-def test_outage_keeps_cached_results(tmp_path, osv_server, certs, closed_port):
+def test_outage_keeps_cached_results(tmp_path, certs):
+    from deps_server import OsvServer, _serve
+    from osv_records import RECORDS
+
+    server, state = _serve(certs, lambda url: OsvServer(url, {r["id"]: r for r in RECORDS}))
     path = write(tmp_path, "requirements.txt", REQS)
-    good = make(tmp_path, osv_server.url, certs.ca)
+    good = make(tmp_path, state.url, certs.ca)
     assert len(good.scan(path, REQS).findings) == 2
-    # later, with the cache expired and OSV unreachable
+    # later, with the cache expired and the same OSV endpoint unreachable
+    server.shutdown()
+    server.server_close()
     age_cache(tmp_path / "cache", 48 * 3600)
-    bad = make(tmp_path, f"https://127.0.0.1:{closed_port}", certs.ca, timeout=0.5)
+    bad = make(tmp_path, state.url, certs.ca, timeout=0.5)
     result, missing = bad.scan_cached(path, REQS)
     assert len(result.findings) == 2 and missing
     msg = bad.fetch(missing)

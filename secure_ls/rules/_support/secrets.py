@@ -171,11 +171,16 @@ def label_value(value: str) -> bool:
     return bool(_LABEL.match(stripped) and _SECRET_WORDS_IN_VALUE.search(stripped)) and not high_entropy(stripped)
 
 
+MASK_SHOWN = 4  # the most characters of a secret any output may show
+MASK_MIN_LENGTH = 16  # shorter secrets show none: 4 characters would be a quarter of one
+
+
 def mask(value: str) -> str:
-    """`AKIA****LE` style: the first 4 and last 2 characters of long values only."""
+    """`AKIA****` style: the first 4 characters of long values (enough to tell which key
+    it is, often a provider prefix), nothing of shorter ones, whatever the length."""
     value = value.strip()
-    if len(value) >= 12:
-        return f"{value[:4]}****{value[-2:]}"
+    if len(value) >= MASK_MIN_LENGTH:
+        return f"{value[:MASK_SHOWN]}****"
     return "****"
 
 
