@@ -48,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--config", help="a pyproject.toml to read [tool.secure-ls] from (default: the nearest one)")
     check.add_argument("--jobs", "-j", type=int, help="worker processes (default: all cores)")
     check.add_argument("--no-dependencies", action="store_true", help="skip known-vulnerable dependency scanning")
+    check.add_argument("--baseline", metavar="FILE", help="a report written earlier with --format json: report only findings not in it")
 
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=["text", "json"], default="text")
@@ -130,16 +131,35 @@ def _check(args) -> int:
         overrides["dependencies"] = {"enable": False}
     settings = base.merged(overrides, "command line")
     settings.root = base.root
+    known = None
+    if args.baseline:
+        from secure_ls import baseline
+
+        try:
+            known = baseline.load(args.baseline)
+        except baseline.BaselineError as exc:
+            raise ConfigError(str(exc)) from None
     # `settings` already holds the pyproject.toml (or --config) with the options on top: read it once
     results = checker.check_paths(args.paths, settings, fix=args.fix, unsafe=args.unsafe_fixes, jobs=args.jobs, read_config=False)
     pairs = [(r.path, r.findings) for r in results]
     errors = [r.error for r in results if r.error]
+    prints = _fingerprints(results)
+    states = None
+    baselined = None
+    if known is not None:
+        from secure_ls import baseline
+
+        states = {path: baseline.states(known, path, findings, prints[path]) for path, findings in pairs if findings}
+        # text and JSON show the new findings only; SARIF has them all, each with its baselineState
+        all_pairs, pairs = pairs, [(path, [f for f, s in zip(findings, states.get(path, ())) if s == "new"]) for path, findings in pairs]
+        prints = {path: [p for p, s in zip(prints[path], states[path]) if s == "new"] for path in states}
+        baselined = sum(len(fs) for _, fs in all_pairs) - sum(len(fs) for _, fs in pairs)
     if args.format == "json":
-        report = output.as_json(pairs, errors)
+        report = output.as_json(pairs, errors, fingerprints=prints, baselined=baselined)
     elif args.format == "sarif":
-        report = output.sarif(pairs, errors)
+        report = output.sarif(all_pairs if known is not None else pairs, errors, fingerprints=_fingerprints(results), states=states)
     else:
-        report = output.text(pairs, errors)
+        report = output.text(pairs, errors, baselined=baselined)
         fixed = sum(r.fixed for r in results)
         if args.fix:
             report += f"\nFixed {fixed} finding{'s' if fixed != 1 else ''}."
@@ -152,6 +172,24 @@ def _check(args) -> int:
     else:
         print(report)
     return EXIT_FINDINGS if any(pairs_findings for _, pairs_findings in pairs) else EXIT_CLEAN
+
+
+def _fingerprints(results) -> dict[str, list[str]]:
+    """Path -> the baseline fingerprint of each of its findings (files with findings only)."""
+    from pathlib import Path
+
+    from secure_ls import baseline, checker
+
+    out: dict[str, list[str]] = {}
+    for result in results:
+        if not result.findings:
+            continue
+        try:
+            text = checker.read_source(Path(result.path))
+        except OSError:
+            text = ""
+        out[result.path] = baseline.fingerprints(text, result.findings, python=checker.is_python(Path(result.path)))
+    return out
 
 
 def _rules(args) -> int:

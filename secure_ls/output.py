@@ -11,7 +11,7 @@ from secure_ls.engine.model import Finding, Severity
 _SARIF_LEVEL = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note", Severity.INFO: "note"}
 
 
-def text(results: list[tuple[str, list[Finding]]], errors: list[str]) -> str:
+def text(results: list[tuple[str, list[Finding]]], errors: list[str], baselined: int | None = None) -> str:
     lines = []
     for path, findings in results:
         for f in findings:
@@ -20,17 +20,26 @@ def text(results: list[tuple[str, list[Finding]]], errors: list[str]) -> str:
     lines.extend(errors)
     total = sum(len(f) for _, f in results)
     fixable = sum(1 for _, fs in results for f in fs if f.fix and f.fix.safe)
-    if total:
+    if baselined is not None:  # --baseline: the findings shown are the new ones
+        known = f"{baselined} in the baseline not shown"
+        if total:
+            lines.append(f"Found {total} new finding{'s' if total != 1 else ''} ({fixable} fixable with --fix); {known}.")
+        else:
+            lines.append(f"No new findings ({known}).")
+    elif total:
         lines.append(f"Found {total} finding{'s' if total != 1 else ''} ({fixable} fixable with --fix).")
     else:
         lines.append("No findings.")
     return "\n".join(lines)
 
 
-def as_json(results: list[tuple[str, list[Finding]]], errors: list[str]) -> str:
+def as_json(
+    results: list[tuple[str, list[Finding]]], errors: list[str], fingerprints: dict[str, list[str]] | None = None, baselined: int | None = None
+) -> str:
     items = []
     for path, findings in results:
-        for f in findings:
+        prints = (fingerprints or {}).get(path) or [None] * len(findings)
+        for f, print_ in zip(findings, prints):
             items.append(
                 {
                     "path": path,
@@ -46,12 +55,25 @@ def as_json(results: list[tuple[str, list[Finding]]], errors: list[str]) -> str:
                     },
                     "fix": {"title": f.fix.title, "safe": f.fix.safe} if f.fix else None,
                     "fix_available": f.fix is not None,
+                    "fingerprint": print_,
                 }
             )
-    return json.dumps({"version": __version__, "findings": items, "errors": errors}, indent=2)
+    report = {"version": __version__, "findings": items, "errors": errors}
+    if baselined is not None:
+        report["baselined"] = baselined
+    return json.dumps(report, indent=2)
 
 
-def sarif(results: list[tuple[str, list[Finding]]], errors: list[str], root: str | None = None) -> str:
+def sarif(
+    results: list[tuple[str, list[Finding]]],
+    errors: list[str],
+    root: str | None = None,
+    fingerprints: dict[str, list[str]] | None = None,
+    states: dict[str, list[str]] | None = None,
+    warnings: list[str] | None = None,
+) -> str:
+    """SARIF 2.1.0. `fingerprints` become `partialFingerprints`; `states` (with --baseline)
+    `baselineState` ("new" or "unchanged"); `warnings` are warning notifications."""
     from secure_ls.rules import all_rules, rule_by_id
 
     used = {f.rule_id for _, fs in results for f in fs}
@@ -66,7 +88,9 @@ def sarif(results: list[tuple[str, list[Finding]]], errors: list[str], root: str
     sarif_results = []
     for path, findings in results:
         uri = _uri(path)
-        for f in findings:
+        prints = (fingerprints or {}).get(path) or [None] * len(findings)
+        baseline_states = (states or {}).get(path) or [None] * len(findings)
+        for f, print_, state in zip(findings, prints, baseline_states):
             result = {
                 "ruleId": f.rule_id,
                 "ruleIndex": rule_index[f.rule_id],
@@ -75,6 +99,10 @@ def sarif(results: list[tuple[str, list[Finding]]], errors: list[str], root: str
                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}, "region": _region(f.span)}}],
                 "properties": {"confidence": f.confidence.name.lower(), "severity": f.severity.name.lower()},
             }
+            if print_:
+                result["partialFingerprints"] = {"secureLs/statement/v1": print_}
+            if state:
+                result["baselineState"] = state
             if f.related:
                 result["relatedLocations"] = [
                     {"id": i, "message": {"text": r.message}, "physicalLocation": {"artifactLocation": {"uri": uri}, "region": _region(r.span)}}
@@ -109,11 +137,12 @@ def sarif(results: list[tuple[str, list[Finding]]], errors: list[str], root: str
         "results": sarif_results,
         "columnKind": "unicodeCodePoints",
     }
-    if errors:
+    if errors or warnings:
         run["invocations"] = [
             {
                 "executionSuccessful": True,
-                "toolExecutionNotifications": [{"level": "error", "message": {"text": e}} for e in errors],
+                "toolExecutionNotifications": [{"level": "error", "message": {"text": e}} for e in errors]
+                + [{"level": "warning", "message": {"text": w}} for w in warnings or ()],
             }
         ]
     return json.dumps(
