@@ -139,6 +139,7 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
     fixed: int = 0
+    warnings: list[str] = field(default_factory=list)  # e.g. no advisory data for a dependency file
 
 
 def check_file(
@@ -164,8 +165,9 @@ def check_file(
         span, message = result.syntax_errors[0]
         more = len(result.syntax_errors) - 1
         problems.append(f"{path}:{span.start.line + 1}:{span.start.column + 1}: syntax error, not analysed: {message}" + (f" (and {more} more)" if more else ""))
-    error = "; ".join(problems) or None
-    out = FileResult(path, findings, error)
+    warnings = [p for p in problems if deps_bridge.is_advisory_warning(p)]
+    error = "; ".join(p for p in problems if p not in warnings) or None
+    out = FileResult(path, findings, error, warnings=warnings)
     if fix and findings:
         new_text, applied = apply_fixes(text, findings, unsafe=unsafe)
         if applied and new_text != text:

@@ -34,7 +34,11 @@ def text(results: list[tuple[str, list[Finding]]], errors: list[str], baselined:
 
 
 def as_json(
-    results: list[tuple[str, list[Finding]]], errors: list[str], fingerprints: dict[str, list[str]] | None = None, baselined: int | None = None
+    results: list[tuple[str, list[Finding]]],
+    errors: list[str],
+    fingerprints: dict[str, list[str]] | None = None,
+    baselined: int | None = None,
+    warnings: list[str] | None = None,
 ) -> str:
     items = []
     for path, findings in results:
@@ -58,7 +62,7 @@ def as_json(
                     "fingerprint": print_,
                 }
             )
-    report = {"version": __version__, "findings": items, "errors": errors}
+    report = {"version": __version__, "findings": items, "errors": errors, "warnings": warnings or []}
     if baselined is not None:
         report["baselined"] = baselined
     return json.dumps(report, indent=2)
