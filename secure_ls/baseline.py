@@ -100,8 +100,11 @@ def _statement_lines(text: str) -> dict[int, tuple[int, int]] | None:
     return spans
 
 
-def load(path: str) -> Counter:
-    """(rule, path, fingerprint) -> how many findings the baseline holds."""
+def load(path: str, base_dir: str | None = None) -> dict[str, Counter]:
+    """File -> Counter of (rule, fingerprint): how many findings the baseline holds.
+
+    Files are keyed as written in the report, or, with `base_dir` (the editor), as absolute
+    paths with relative ones taken from `base_dir`."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -113,25 +116,72 @@ def load(path: str) -> Counter:
     findings = data.get("findings") if isinstance(data, dict) else None
     if not isinstance(findings, list):
         raise BaselineError(f"--baseline: {path} is not a JSON report from 'secure-ls check --format json' (no \"findings\" list)")
-    known: Counter = Counter()
+    known: dict[str, Counter] = {}
     for item in findings:
         if not (isinstance(item, dict) and all(isinstance(item.get(k), str) for k in ("rule", "path", "fingerprint"))):
             raise BaselineError(
                 f"--baseline: {path}: a finding without \"rule\", \"path\" and \"fingerprint\" (write the baseline again with this version's --format json)"
             )
-        known[(item["rule"], normalise_path(item["path"]), item["fingerprint"])] += 1
+        where = item["path"]
+        if base_dir is not None:
+            where = os.path.join(base_dir, os.path.expanduser(where))
+        known.setdefault(file_key(where, absolute=base_dir is not None), Counter())[(item["rule"], item["fingerprint"])] += 1
     return known
 
 
-def states(known: Counter, path: str, findings: list[Finding], prints: list[str]) -> list[str]:
+def file_key(path: str, absolute: bool = False) -> str:
+    return normalise_path(os.path.abspath(path) if absolute else path)
+
+
+def states(known: dict[str, Counter], path: str, findings: list[Finding], prints: list[str], absolute: bool = False) -> list[str]:
     """"new" or "unchanged" for each finding of one file; consumes the matches from `known`."""
+    counts = known.get(file_key(path, absolute), Counter())
     out = []
-    where = normalise_path(path)
     for finding, print_ in zip(findings, prints):
-        key = (finding.rule_id, where, print_)
-        if known[key] > 0:
-            known[key] -= 1
+        key = (finding.rule_id, print_)
+        if counts[key] > 0:
+            counts[key] -= 1
             out.append("unchanged")
         else:
             out.append("new")
     return out
+
+
+class EditorBaseline:
+    """The `baseline` setting in the server: re-read when the file changes; files in it
+    are relative to the baseline's folder (where `secure-ls check` is run to write it)."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[str, tuple[float, dict[str, Counter]]] = {}
+
+    def new_only(self, baseline_path: str, path: str, text: str, findings: list[Finding]) -> list[Finding]:
+        """`findings` less those in the baseline. Raises BaselineError for a bad file."""
+        if not findings:
+            return findings
+        known = self._load(baseline_path)
+        counts = known.get(file_key(path, absolute=True))
+        if not counts:
+            return findings
+        prints = fingerprints(text, findings, python=not _is_dependency_file(path))
+        marks = states({file_key(path, absolute=True): Counter(counts)}, path, findings, prints, absolute=True)
+        return [f for f, state in zip(findings, marks) if state == "new"]
+
+    def _load(self, baseline_path: str) -> dict[str, Counter]:
+        try:
+            mtime = os.stat(baseline_path).st_mtime
+        except OSError:
+            mtime = -1.0
+        cached = self._loaded.get(baseline_path)
+        if cached is None or cached[0] != mtime:
+            try:
+                known = load(baseline_path, base_dir=os.path.dirname(os.path.abspath(baseline_path)))
+            except BaselineError as exc:
+                raise BaselineError(str(exc).replace("--baseline: ", "baseline: ", 1)) from None
+            cached = self._loaded[baseline_path] = (mtime, known)
+        return cached[1]
+
+
+def _is_dependency_file(path: str) -> bool:
+    from secure_ls import deps_bridge
+
+    return deps_bridge.is_dependency_file(path)

@@ -153,13 +153,18 @@ def _check(args) -> int:
     settings = base.merged(overrides, "command line")
     settings.root = base.root
     known = None
-    if args.baseline:
+    # --baseline: paths as written (run from the same folder); the `baseline` setting: paths
+    # relative to the baseline's folder, as in the editor
+    baseline_file, absolute = args.baseline, False
+    if not baseline_file and settings.baseline_path():
+        baseline_file, absolute = settings.baseline_path(), True
+    if baseline_file:
         from secure_ls import baseline
 
         try:
-            known = baseline.load(args.baseline)
+            known = baseline.load(baseline_file, base_dir=os.path.dirname(os.path.abspath(baseline_file)) if absolute else None)
         except baseline.BaselineError as exc:
-            raise ConfigError(str(exc)) from None
+            raise ConfigError(str(exc) if not absolute else str(exc).replace("--baseline: ", "baseline setting: ", 1)) from None
     # `settings` already holds the pyproject.toml (or --config) with the options on top: read it once
     paths = _checkable(args.paths)
     results = checker.check_paths(paths, settings, fix=args.fix, unsafe=args.unsafe_fixes, jobs=args.jobs, read_config=False) if paths else []
@@ -172,7 +177,7 @@ def _check(args) -> int:
     if known is not None:
         from secure_ls import baseline
 
-        states = {path: baseline.states(known, path, findings, prints[path]) for path, findings in pairs if findings}
+        states = {path: baseline.states(known, path, findings, prints[path], absolute=absolute) for path, findings in pairs if findings}
         # text and JSON show the new findings only; SARIF has them all, each with its baselineState
         all_pairs, pairs = pairs, [(path, [f for f, s in zip(findings, states.get(path, ())) if s == "new"]) for path, findings in pairs]
         prints = {path: [p for p, s in zip(prints[path], states[path]) if s == "new"] for path in states}

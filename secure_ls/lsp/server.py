@@ -253,6 +253,9 @@ class SecureLanguageServer(LanguageServer):
         else:
             result = AnalysisResult()
         findings = settings.apply(result.findings, path)
+        baseline_file = settings.baseline_path()
+        if baseline_file and findings:
+            findings = self._without_baselined(baseline_file, path, doc.text, findings)
         for problem in result.problems:
             if problem not in self._reported:
                 self._reported.add(problem)
@@ -262,6 +265,20 @@ class SecureLanguageServer(LanguageServer):
         self.analyses[doc.uri] = analysis
         log.debug("analysed %s v%s in %.1f ms: %d findings", doc.uri, doc.version, (time.perf_counter() - started) * 1000, len(findings))
         return analysis
+
+    _baseline = None
+
+    def _without_baselined(self, baseline_file: str, path: str, text: str, findings: list) -> list:
+        """The `baseline` setting: findings recorded in that report are not shown."""
+        from secure_ls.baseline import BaselineError, EditorBaseline
+
+        if self._baseline is None:
+            self._baseline = EditorBaseline()
+        try:
+            return self._baseline.new_only(baseline_file, path, text, findings)
+        except BaselineError as exc:
+            self.config_problem(str(exc))
+            return findings
 
     def _scan_dependencies(self, doc: Document, path: str, settings: Settings) -> AnalysisResult:
         if not settings.dependencies.enable:
