@@ -171,6 +171,7 @@ def _check(args) -> int:
     pairs = [(r.path, r.findings) for r in results]
     errors = [r.error for r in results if r.error]
     warnings = [w for r in results for w in r.warnings]
+    notebooks = {r.path: r.notebook for r in results if r.notebook is not None}
     prints = _fingerprints(results)
     states = None
     baselined = None
@@ -183,11 +184,11 @@ def _check(args) -> int:
         prints = {path: [p for p, s in zip(prints[path], states[path]) if s == "new"] for path in states}
         baselined = sum(len(fs) for _, fs in all_pairs) - sum(len(fs) for _, fs in pairs)
     if args.format == "json":
-        report = output.as_json(pairs, errors, fingerprints=prints, baselined=baselined, warnings=warnings)
+        report = output.as_json(pairs, errors, fingerprints=prints, baselined=baselined, warnings=warnings, notebooks=notebooks)
     elif args.format == "sarif":
-        report = output.sarif(all_pairs if known is not None else pairs, errors, fingerprints=_fingerprints(results), states=states, warnings=warnings)
+        report = output.sarif(all_pairs if known is not None else pairs, errors, fingerprints=_fingerprints(results), states=states, warnings=warnings, notebooks=notebooks)
     else:
-        report = output.text(pairs, errors + warnings, baselined=baselined)
+        report = output.text(pairs, errors + warnings, baselined=baselined, notebooks=notebooks)
         fixed = sum(r.fixed for r in results)
         if args.fix:
             report += f"\nFixed {fixed} finding{'s' if fixed != 1 else ''}."
@@ -213,11 +214,11 @@ def _checkable(paths: list[str]) -> list[str]:
     out = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir() or checker.is_python(path) or deps_bridge.is_dependency_file(raw) or _python_script(path):
+        if path.is_dir() or checker.is_python(path) or checker.is_notebook(path) or deps_bridge.is_dependency_file(raw) or _python_script(path):
             out.append(raw)
         else:
             print(
-                f"secure-ls: note: skipped {raw}: not a Python file (.py, .pyi, .pyw, or a python #! script) nor a dependency file",
+                f"secure-ls: note: skipped {raw}: not a Python file (.py, .pyi, .pyw, .ipynb, or a python #! script) nor a dependency file",
                 file=sys.stderr,
             )
     return out
@@ -257,11 +258,15 @@ def _fingerprints(results) -> dict[str, list[str]]:
     for result in results:
         if not result.findings:
             continue
-        try:
-            text = checker.read_source(Path(result.path))
-        except OSError:
-            text = ""
-        out[result.path] = baseline.fingerprints(text, result.findings, python=checker.is_python(Path(result.path)))
+        if result.notebook is not None:
+            text = result.notebook.text
+        else:
+            try:
+                text = checker.read_source(Path(result.path))
+            except OSError:
+                text = ""
+        python = checker.is_python(Path(result.path)) or result.notebook is not None
+        out[result.path] = baseline.fingerprints(text, result.findings, python=python)
     return out
 
 

@@ -34,6 +34,7 @@ class ConfigError(ValueError):
 DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".venv", "venv", ".env", "env", "node_modules", "__pycache__", ".tox", ".nox",
     ".mypy_cache", ".pytest_cache", ".ruff_cache", "build", "dist", "site-packages", ".eggs", "*.egg-info",
+    ".ipynb_checkpoints",  # Jupyter's autosaved copies of notebooks
 )
 
 _LSP_SEVERITIES = {"error": Severity.HIGH, "warning": Severity.MEDIUM, "information": Severity.LOW, "info": Severity.LOW, "hint": Severity.INFO}

@@ -67,7 +67,7 @@ def test_non_python_file_named_explicitly_is_skipped_with_a_note(tmp_path):
     alone = check("README.md", cwd=tmp_path)
     assert alone.code == 0
     assert "syntax error" not in alone.out + alone.err
-    assert alone.err == "secure-ls: note: skipped README.md: not a Python file (.py, .pyi, .pyw, or a python #! script) nor a dependency file\n"
+    assert alone.err == "secure-ls: note: skipped README.md: not a Python file (.py, .pyi, .pyw, .ipynb, or a python #! script) nor a dependency file\n"
     both = check_json("README.md", "a.py", cwd=tmp_path)
     assert both.code == 1 and [f["path"] for f in both.findings()] == ["a.py"] and both.json()["errors"] == []
     assert "skipped README.md" in both.err
