@@ -172,7 +172,7 @@ def _check(args) -> int:
     errors = [r.error for r in results if r.error]
     warnings = [w for r in results for w in r.warnings]
     notebooks = {r.path: r.notebook for r in results if r.notebook is not None}
-    prints = _fingerprints(results)
+    prints = all_prints = _fingerprints(results)
     states = None
     baselined = None
     if known is not None:
@@ -186,7 +186,7 @@ def _check(args) -> int:
     if args.format == "json":
         report = output.as_json(pairs, errors, fingerprints=prints, baselined=baselined, warnings=warnings, notebooks=notebooks)
     elif args.format == "sarif":
-        report = output.sarif(all_pairs if known is not None else pairs, errors, fingerprints=_fingerprints(results), states=states, warnings=warnings, notebooks=notebooks)
+        report = output.sarif(all_pairs if known is not None else pairs, errors, fingerprints=all_prints, states=states, warnings=warnings, notebooks=notebooks)
     else:
         report = output.text(pairs, errors + warnings, baselined=baselined, notebooks=notebooks)
         fixed = sum(r.fixed for r in results)
