@@ -16,6 +16,7 @@ from secure_ls.engine.analyzer import Engine, EngineOptions
 from secure_ls.engine.edits import apply_fixes
 from secure_ls.engine.model import Finding
 from secure_ls.engine.summaries import WorkspaceSummaries
+from secure_ls.notebook import Notebook, NotebookError, is_notebook, read_notebook
 
 _ENGINES: dict[int, Engine] = {}
 _WORKSPACES: dict[tuple, WorkspaceSummaries] = {}
@@ -127,7 +128,7 @@ def discover(paths: list[str], settings: Settings) -> list[Path]:
             )
             for name in sorted(files):
                 file = Path(folder) / name
-                if (is_python(file) or deps_bridge.is_dependency_file(str(file))) and not settings.excluded(str(file)):
+                if (is_python(file) or is_notebook(file) or deps_bridge.is_dependency_file(str(file))) and not settings.excluded(str(file)):
                     found.append(file)
     # a file named twice (`check . app.py`) is checked, reported and fixed once
     seen: set[str] = set()
@@ -140,6 +141,8 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
     fixed: int = 0
+    warnings: list[str] = field(default_factory=list)  # e.g. no advisory data for a dependency file
+    notebook: Notebook | None = None  # for a .ipynb: its code cells as one module, and the position maps
 
 
 def check_file(
@@ -152,6 +155,8 @@ def check_file(
         text = read_source(file)
     except OSError as exc:
         return FileResult(path, error=f"{path}: cannot read: {exc.strerror or exc}")
+    if is_notebook(path):
+        return _check_notebook(path, text, settings, roots, run)
     if deps_bridge.is_dependency_file(path):
         result = deps_bridge.scan(path, text, settings)
     else:
@@ -165,8 +170,9 @@ def check_file(
         span, message = result.syntax_errors[0]
         more = len(result.syntax_errors) - 1
         problems.append(f"{path}:{span.start.line + 1}:{span.start.column + 1}: syntax error, not analysed: {message}" + (f" (and {more} more)" if more else ""))
-    error = "; ".join(problems) or None
-    out = FileResult(path, findings, error)
+    warnings = [p for p in problems if deps_bridge.is_advisory_warning(p)]
+    error = "; ".join(p for p in problems if p not in warnings) or None
+    out = FileResult(path, findings, error, warnings=warnings)
     if fix and findings:
         new_text, applied = apply_fixes(text, findings, unsafe=unsafe)
         if applied and new_text != text:
@@ -178,6 +184,28 @@ def check_file(
                 again = engine_for(settings).analyze(new_text, imports_resolver=resolver, path=path) if not deps_bridge.is_dependency_file(path) else deps_bridge.scan(path, new_text, settings)
                 out.findings = settings.apply(again.findings, path)
     return out
+
+
+def _check_notebook(path: str, raw: str, settings: Settings, roots: tuple[str, ...] | None, run: str | None) -> FileResult:
+    """A .ipynb: its code cells analysed as one module (secure_ls/notebook.py). Fixes are
+    not offered: they would have to be written back into the cells."""
+    import dataclasses
+
+    try:
+        notebook = read_notebook(raw)
+    except NotebookError as exc:
+        return FileResult(path, error=f"{path}: {exc}")
+    roots = roots if roots is not None else workspace_roots([path], settings)
+    resolver = workspace_for(settings, roots, run if run is not None else uuid.uuid4().hex).resolver_for(path)
+    result = engine_for(settings).analyze(notebook.text, imports_resolver=resolver, path=path)
+    findings = [dataclasses.replace(f, fix=None) for f in settings.apply(result.findings, path)]
+    problems = [f"{path}: {p}" for p in result.problems]
+    if result.syntax_errors and not _parses(notebook.text):
+        span, message = result.syntax_errors[0]
+        cell, line, column = notebook.cell_position(span.start.line, span.start.column)
+        more = len(result.syntax_errors) - 1
+        problems.append(f"{path}: cell {cell}, line {line + 1}, column {column + 1}: syntax error, not analysed: {message}" + (f" (and {more} more)" if more else ""))
+    return FileResult(path, findings, "; ".join(problems) or None, notebook=notebook)
 
 
 def _parses(text: str) -> bool:

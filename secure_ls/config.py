@@ -74,6 +74,14 @@ class Settings:
     root: str | None = None  # folder that relative patterns are relative to
     # one-line messages about settings that were ignored (not errors: the rest applies)
     notices: list[str] = field(default_factory=list)
+    baseline: str | None = None  # a `check --format json` report whose findings are not shown
+
+    def baseline_path(self) -> str | None:
+        """`baseline`, with a relative path taken from the pyproject.toml's folder."""
+        if not self.baseline:
+            return None
+        path = os.path.expanduser(self.baseline)
+        return path if os.path.isabs(path) or not self.root else os.path.join(self.root, path)
 
     # ---- which findings to keep ------------------------------------------
     def rule_enabled(self, rule, path: str | None = None) -> bool:
@@ -199,6 +207,7 @@ _KEYS = {
     "sources": "sources",
     "sanitizers": "sanitizers",
     "dependencies": "dependencies",
+    "baseline": "baseline",
     # editor-only keys that the server reads elsewhere or ignores
     "trace": None,
     "path": None,
@@ -341,6 +350,10 @@ def _apply_key(settings: Settings, key: str, value: Any, origin: str) -> None:
             settings.min_confidence = Confidence.parse(value)
         except ValueError as exc:
             raise ConfigError(f"{origin}: '{key}': {exc}") from None
+    elif attr == "baseline":
+        if value is not None and not isinstance(value, str):
+            raise ConfigError(f"{origin}: '{key}' must be the path of a JSON report (a string)")
+        settings.baseline = value or None
     elif attr == "max_file_size":
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
             raise ConfigError(f"{origin}: '{key}' must be a positive whole number of characters")

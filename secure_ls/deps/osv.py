@@ -485,6 +485,7 @@ class OsvSource:
         self._retry_at = 0.0
         self._backoff = BACKOFF_START
         self.last_error: str | None = None
+        self.last_cause: str | None = None  # last_error without the "showing cached results" advice
 
     @property
     def problems(self) -> list[str]:
@@ -557,5 +558,6 @@ class OsvSource:
             self._retry_at = time.monotonic() + self._backoff
             self._backoff = min(self._backoff * 2, BACKOFF_MAX)
             # The same outage gives the same text, so a client can show it once.
+            self.last_cause = message
             self.last_error = f"{message}. Showing cached results; secure-ls will try again later."
             return self.last_error

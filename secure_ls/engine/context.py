@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Module)
 _BUILTINS = frozenset(dir(builtins))
 _SUPPRESSION = re.compile(r"#\s*(?:secure-ls:\s*ignore\s*(?:\[(?P<ids>[^\]]*)\])?|nosec\b(?P<nosec>[^#\n]*))", re.IGNORECASE)
+# Ruff's `# noqa: S324, E501` (codes after a colon, separated by commas or spaces). A bare
+# `# noqa` (or `# noqa S324`, which Ruff reads as bare) names no code and silences nothing here.
+_NOQA = re.compile(r"#\s*noqa\s*:\s*(?P<codes>[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*)", re.IGNORECASE)
 
 
 class UnitContext:
@@ -449,22 +452,29 @@ class UnitContext:
         return Confidence.LOW
 
     # ---- suppression comments ----------------------------------------------
-    def _find_suppressions(self) -> dict[int, tuple[set[str] | None, bool]]:
-        found: dict[int, tuple[set[str] | None, bool]] = {}
+    def _find_suppressions(self) -> dict[int, list[tuple[set[str] | None, str]]]:
+        """0-based line -> its suppression comments: (ids or None for all, kind), kind being
+        "secure-ls" (ids and names), "nosec" (also Bandit ids) or "noqa" (Ruff codes only)."""
+        found: dict[int, list[tuple[set[str] | None, str]]] = {}
         for index, line in enumerate(self.lines):
             if "#" not in line:
                 continue
+            entries: list[tuple[set[str] | None, str]] = []
             match = _SUPPRESSION.search(line)
-            if match is None:
-                continue
-            if match.group("nosec") is not None:
-                # `# nosec`, `# nosec B608`, `# nosec: B608, sql-injection`
-                ids = {t.upper() for t in re.findall(r"[A-Za-z][\w-]*\d*", match.group("nosec"))}
-                found[index] = (ids or None, True)
-            else:
-                ids_text = match.group("ids")
-                ids = {t.strip().upper() for t in ids_text.split(",") if t.strip()} if ids_text else None
-                found[index] = (ids, False)
+            if match is not None:
+                if match.group("nosec") is not None:
+                    # `# nosec`, `# nosec B608`, `# nosec: B608, sql-injection`
+                    ids = {t.upper() for t in re.findall(r"[A-Za-z][\w-]*\d*", match.group("nosec"))}
+                    entries.append((ids or None, "nosec"))
+                else:
+                    ids_text = match.group("ids")
+                    ids = {t.strip().upper() for t in ids_text.split(",") if t.strip()} if ids_text else None
+                    entries.append((ids, "secure-ls"))
+            noqa = _NOQA.search(line)
+            if noqa is not None:
+                entries.append(({c.upper() for c in re.split(r"[\s,]+", noqa.group("codes")) if c}, "noqa"))
+            if entries:
+                found[index] = entries
         if found:
             comments = _comment_lines(self.unit.parsed_text)
             if comments is not None:  # "# nosec" inside a string literal is not a comment
@@ -476,16 +486,17 @@ class UnitContext:
             return False
         names = {rule.id.upper(), rule.name.upper()}
         for line in range(first, last + 1):
-            entry = self._suppressions.get(line)
-            if entry is None:
-                continue
-            ids, is_nosec = entry
-            if ids is None:
-                return True
-            if is_nosec and ids & {b.upper() for b in rule.bandit}:
-                return True
-            if ids & names:
-                return True
+            for ids, kind in self._suppressions.get(line, ()):
+                if kind == "noqa":
+                    if ids & set(rule.ruff()):
+                        return True
+                    continue
+                if ids is None:
+                    return True
+                if kind == "nosec" and ids & {b.upper() for b in rule.bandit}:
+                    return True
+                if ids & names:
+                    return True
         return False
 
 

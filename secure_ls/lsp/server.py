@@ -32,7 +32,7 @@ from secure_ls.checker import engine_for
 from secure_ls.config import ConfigError, Settings, find_pyproject, load_pyproject
 from secure_ls.engine.edits import select_fix_edits
 from secure_ls.engine.model import AnalysisResult, Finding
-from secure_ls.lsp import convert, workspace_index
+from secure_ls.lsp import convert, notebooks, workspace_index
 from secure_ls.lsp.documents import Document, DocumentStore, Encoding
 from secure_ls.lsp.hover import hover_markdown
 from secure_ls.rules import rule_by_id
@@ -85,8 +85,15 @@ class Analysis:
 
 class SecureLanguageServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("secure-ls", __version__, protocol_cls=_Protocol, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            "secure-ls",
+            __version__,
+            protocol_cls=_Protocol,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            notebook_document_sync=notebooks.SYNC_OPTIONS,
+        )
         self.documents = DocumentStore()
+        self.notebooks = notebooks.NotebookSupport(self)
         self.analyses: dict[str, Analysis] = {}
         self.editor_settings: dict[str, Any] = {}
         self._settings_cache: dict[str, tuple[float, Settings]] = {}
@@ -198,6 +205,11 @@ class SecureLanguageServer(LanguageServer):
         for uri in dirty:
             doc = self.documents.get(uri)
             if doc is None:
+                if uri in self.notebooks.views:  # a notebook: its code cells as one module
+                    try:
+                        self.notebooks.flush(uri)
+                    except Exception:
+                        log.exception("analysis of %s failed", uri)
                 continue
             try:
                 self.analyze(doc)
@@ -266,6 +278,9 @@ class SecureLanguageServer(LanguageServer):
         else:
             result = AnalysisResult()
         findings = settings.apply(result.findings, path, audit_tier=True)
+        baseline_file = settings.baseline_path()
+        if baseline_file and findings:
+            findings = self._without_baselined(baseline_file, path, doc.text, findings)
         for problem in result.problems:
             if problem not in self._reported:
                 self._reported.add(problem)
@@ -275,6 +290,20 @@ class SecureLanguageServer(LanguageServer):
         self.analyses[doc.uri] = analysis
         log.debug("analysed %s v%s in %.1f ms: %d findings", doc.uri, doc.version, (time.perf_counter() - started) * 1000, len(findings))
         return analysis
+
+    _baseline = None
+
+    def _without_baselined(self, baseline_file: str, path: str, text: str, findings: list) -> list:
+        """The `baseline` setting: findings recorded in that report are not shown."""
+        from secure_ls.baseline import BaselineError, EditorBaseline
+
+        if self._baseline is None:
+            self._baseline = EditorBaseline()
+        try:
+            return self._baseline.new_only(baseline_file, path, text, findings)
+        except BaselineError as exc:
+            self.config_problem(str(exc))
+            return findings
 
     def _scan_dependencies(self, doc: Document, path: str, settings: Settings) -> AnalysisResult:
         if not settings.dependencies.enable:
@@ -422,7 +451,7 @@ class SecureLanguageServer(LanguageServer):
     def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
         doc = self.documents.get(params.text_document.uri)
         if doc is None:
-            return []
+            return self.notebooks.code_actions(params)  # a notebook cell, or nothing
         analysis = self.analyze(doc)
         encoding = self.encoding
         only = params.context.only
@@ -504,7 +533,7 @@ class SecureLanguageServer(LanguageServer):
     def hover(self, params: types.HoverParams) -> types.Hover | None:
         doc = self.documents.get(params.text_document.uri)
         if doc is None:
-            return None
+            return self.notebooks.hover(params)  # a notebook cell, or nothing
         analysis = self.analyze(doc)
         encoding = self.encoding
         here = (params.position.line, params.position.character)
@@ -694,6 +723,21 @@ def on_close(ls: SecureLanguageServer, params: types.DidCloseTextDocumentParams)
         ls.send_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, {"uri": uri, "diagnostics": []})
 
 
+@server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
+def on_notebook_open(ls: SecureLanguageServer, params: types.DidOpenNotebookDocumentParams) -> None:
+    ls.notebooks.update(params.notebook_document.uri)  # pygls has stored the notebook and its cells
+
+
+@server.feature(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
+def on_notebook_change(ls: SecureLanguageServer, params: types.DidChangeNotebookDocumentParams) -> None:
+    ls.notebooks.update(params.notebook_document.uri)
+
+
+@server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
+def on_notebook_close(ls: SecureLanguageServer, params: types.DidCloseNotebookDocumentParams) -> None:
+    ls.notebooks.close(params.notebook_document.uri)
+
+
 @server.feature(
     types.TEXT_DOCUMENT_DIAGNOSTIC,
     types.DiagnosticOptions(identifier="secure-ls", inter_file_dependencies=False, workspace_diagnostics=False),
@@ -701,7 +745,7 @@ def on_close(ls: SecureLanguageServer, params: types.DidCloseTextDocumentParams)
 def on_diagnostic(ls: SecureLanguageServer, params: types.DocumentDiagnosticParams):
     doc = ls.documents.get(params.text_document.uri)
     if doc is None:
-        return {"kind": "full", "items": []}
+        return ls.notebooks.diagnostic(params.text_document.uri)  # a notebook cell, or nothing
     ls._dirty.discard(doc.uri)
     items = ls.diagnostics(doc)
     result_id = f"{doc.version}-{id(ls.analyses.get(doc.uri))}"

@@ -43,7 +43,7 @@ def test_json_fields(project):
     result = check_json("pkg", cwd=project)
     assert result.code == 1 and result.err == ""
     report = result.json()
-    assert set(report) == {"version", "findings", "errors"}
+    assert set(report) == {"version", "findings", "errors", "warnings"}
     assert report["errors"] == []
     by_rule = {f["rule"]: f for f in report["findings"]}
     assert set(by_rule) == {"SLS102", "SLS104", "SLS302"}
@@ -97,7 +97,7 @@ def test_rules_text_and_json():
     names = [r["name"] for r in rows]
     assert len(names) == len(set(names))
     for row, line in zip(rows, lines):
-        assert set(row) == {"id", "name", "title", "cwe", "severity", "topic", "fix", "bandit"}
+        assert set(row) == {"id", "name", "title", "cwe", "severity", "topic", "fix", "bandit", "ruff", "opt_in"}
         assert re.fullmatch(r"SLS\d{3}", row["id"]) and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", row["name"])
         assert isinstance(row["cwe"], int) and row["cwe"] > 0
         assert row["severity"] in ("high", "medium", "low", "info")
