@@ -198,7 +198,11 @@ def rule_page(rule: type[Rule]) -> str:
     if rule.language == "dependencies":
         severity += "; each finding takes the severity of its advisories"
     out.append(f"| Severity | {severity} |")
-    out.append(f"| Confidence | {rule.confidence.name.lower()} |")
+    out.append(
+        f"| Confidence | {rule.confidence.name.lower()} by default; a finding the engine is less sure of is reported at low "
+        "confidence, in the [audit tier](../configuration.md#min-confidence): a hint in the editor, and in `secure-ls check` "
+        "only with `--min-confidence low` |"
+    )
     out.append(f"| CWE | {_cwe_link(rule)} |")
     out.append(f"| Bandit | {_bandit(rule)} |")
     out.append(f"| Ruff | {_ruff(rule)} |")

@@ -13,9 +13,9 @@ import hashlib
 import subprocess
 
 
-def digest(data, cmd):
-    subprocess.call(cmd, shell=True)
-    return hashlib.md5(data).hexdigest()
+def digest(token, cmd):
+    subprocess.call("ls " + cmd, shell=True)
+    return hashlib.md5(token).hexdigest()
 """
 
 # The same code with lines added above the findings, re-indented calls and new comments.
@@ -28,11 +28,11 @@ import subprocess
 CONSTANT = 1
 
 
-def digest(data, cmd):
+def digest(token, cmd):
     # run it
-    subprocess.call(cmd,   shell=True)  # legacy, reviewed
+    subprocess.call("ls " + cmd,   shell=True)  # legacy, reviewed
     return hashlib.md5(
-        data
+        token
     ).hexdigest()
 """
 
@@ -60,23 +60,23 @@ def test_findings_survive_lines_moving_reformatting_and_comments(project):
 
 
 def test_only_new_findings_are_reported(project):
-    write(project, {"app.py": APP_MOVED + "\n\ndef more(data):\n    return hashlib.sha1(data)\n", "other.py": "import yaml\nyaml.load(open('x'))\n"})
+    write(project, {"app.py": APP_MOVED + "\n\ndef more(token):\n    return hashlib.sha1(token)\n", "other.py": "import yaml\nyaml.load(open('x'))\n"})
     result = check("--baseline", "baseline.json", ".", cwd=project)
     assert result.code == 1
     lines = result.out.splitlines()
     assert [line.split(": ")[0] + " " + line.split(" ")[1] for line in lines[:-1]] == ["app.py:18:12 SLS302", "other.py:2:1 SLS104"]
-    assert lines[-1] == "Found 2 new findings (2 fixable with --fix); 2 in the baseline not shown."
+    assert lines[-1] == "Found 2 new findings (1 fixable with --fix); 2 in the baseline not shown."  # SHA-256 for a token is an unsafe fix
 
 
 def test_an_edited_statement_is_new(project):
-    write(project, {"app.py": APP.replace("hashlib.md5(data)", "hashlib.md5(data + b'salt')")})
+    write(project, {"app.py": APP.replace("hashlib.md5(token)", "hashlib.md5(token + b'salt')")})
     result = check_json("--baseline", "baseline.json", ".", cwd=project)
     assert result.code == 1
     assert [(f["rule"], f["range"]["start"]["line"]) for f in result.findings()] == [("SLS302", 7)]
 
 
 def test_a_copied_statement_is_new_once_the_baseline_count_is_used_up(project):
-    write(project, {"app.py": APP + "\n\ndef again(data, cmd):\n    subprocess.call(cmd, shell=True)\n"})
+    write(project, {"app.py": APP + "\n\ndef again(token, cmd):\n    subprocess.call('ls ' + cmd, shell=True)\n"})
     result = check_json("--baseline", "baseline.json", ".", cwd=project)
     assert result.code == 1
     assert [f["rule"] for f in result.findings()] == ["SLS102"]
@@ -91,7 +91,7 @@ def test_same_statement_in_another_file_is_new(project):
 
 
 def test_sarif_carries_baseline_state_and_partial_fingerprints(project):
-    write(project, {"app.py": APP_MOVED + "\n\ndef more(data):\n    return hashlib.sha1(data)\n"})
+    write(project, {"app.py": APP_MOVED + "\n\ndef more(token):\n    return hashlib.sha1(token)\n"})
     result = check("--format", "sarif", "--baseline", "baseline.json", ".", cwd=project)
     assert result.code == 1
     sarif = json.loads(result.out)
