@@ -80,3 +80,16 @@ def test_one_finding_per_rule_per_statement():
     findings = [f for f in ENGINE.analyze(code).findings if f.rule_id == "SLS704"]
     assert len(findings) == 1
     assert len(findings[0].fix.edits) == 2  # the one fix adds !r to both fields
+
+
+def test_branches_a_literal_constant_rules_out_are_dead():
+    """`if FLAG:`, `x if FLAG else y` and `match MODE:` on module literals take one way only."""
+    head = "import sqlite3\nfrom flask import request\nRAW = False\nMODE = 'sqlite'\n\ndef view(conn):\n"
+    dead_if = head + "    if RAW and request.args:\n        q = request.args['q']\n    else:\n        q = 'id'\n    conn.execute('SELECT * FROM t ORDER BY ' + q)\n"
+    ternary = head + "    q = request.args['q'] if RAW else 'id'\n    conn.execute('SELECT * FROM t ORDER BY ' + q)\n"
+    matched = head + "    match MODE:\n        case 'sqlite':\n            q = 'rowid'\n        case _:\n            q = request.args['q']\n    conn.execute('SELECT * FROM t ORDER BY ' + q)\n"
+    for code in (dead_if, ternary, matched):
+        assert "SLS101" not in rules(code), code
+        # the same code with the flag on is reported
+        live = code.replace("RAW = False", "RAW = True").replace("MODE = 'sqlite'", "MODE = 'postgres'")
+        assert "SLS101" in rules(live), live

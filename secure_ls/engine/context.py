@@ -232,6 +232,7 @@ class UnitContext:
             record_classes=self.module.record_classes,
             enum_classes=self.module.enum_classes,
             translation_tables=self.module.translation_tables,
+            constant_values=(self.module.strings, self.module.scalars),
         )
         return analyzer
 

@@ -219,6 +219,7 @@ class FlowAnalyzer:
         record_classes: Mapping[str, frozenset[str]] | None = None,
         enum_classes: Iterable[str] = (),
         translation_tables: Mapping[str, frozenset[str]] | None = None,
+        constant_values: tuple[Mapping[str, object], ...] = (),
     ):
         self._qualify = qualify
         self._constants = module_constants
@@ -235,6 +236,7 @@ class FlowAnalyzer:
         self._record_classes = record_classes or {}  # dataclass/NamedTuple -> its number/date/UUID fields
         self._enum_classes = frozenset(enum_classes)  # the module's Enum classes (route parameters typed so)
         self._translation_tables = translation_tables or {}  # module-level `str.maketrans` tables -> characters mapped
+        self._constant_values = constant_values  # the module's literal constants by name (strings, numbers, flags)
         # what the enclosing class's methods store on `self` (asked lazily: most methods never read one)
         self._instance_attributes = instance_attributes
         # label parameters with their method ("the constructor parameter `x`") so that they stay
@@ -432,6 +434,13 @@ class FlowAnalyzer:
                 env[local] = Binding(CONSTANT, alias=qualified)
         elif type(stmt).__name__ == "Match":
             subject = self._value(stmt.subject, env)
+            taken = self._static_case(stmt, env)
+            if taken is not None:
+                # `match DIALECT:` on a literal constant: only the case it selects runs
+                for case in stmt.cases:
+                    if case is not taken and case.body:
+                        self.facts.dead.append((case.body[0].lineno, getattr(case.body[-1], "end_lineno", None) or case.body[-1].lineno))
+                return self._block(taken.body, env)
             ends = []
             exhaustive = False
             for case in stmt.cases:
@@ -471,10 +480,13 @@ class FlowAnalyzer:
 
     def _if(self, stmt: ast.If, env: Env) -> bool:
         self._expr(stmt.test, env, record_only=True)
-        if isinstance(stmt.test, ast.Constant) and not stmt.test.value and stmt.body:
-            # `if False:` / `if 0:`: the body never runs
-            self.facts.dead.append((stmt.body[0].lineno, getattr(stmt.body[-1], "end_lineno", None) or stmt.body[-1].lineno))
-            return self._block(stmt.orelse, env)
+        truth = self._static(stmt.test, env)
+        if truth is not _NOT_STATIC:
+            # `if False:`, `if DEBUG:` with `DEBUG = False`, `if MODE == "sqlite":`: one branch never runs
+            taken, dead = (stmt.body, stmt.orelse) if truth else (stmt.orelse, stmt.body)
+            if dead:
+                self.facts.dead.append((dead[0].lineno, getattr(dead[-1], "end_lineno", None) or dead[-1].lineno))
+            return self._block(taken, env)
         then_env = dict(env)
         else_env = dict(env)
         validated, when, sinks = _validation(stmt.test, self._qualify, self._origin, self._single_value, self.summary_of)
@@ -499,6 +511,29 @@ class FlowAnalyzer:
         else:
             return False
         return True
+
+    def _static_case(self, stmt, env: Env):
+        """The case a `match` on a literal constant selects (None: not known before run time)."""
+        value = self._static(stmt.subject, env)
+        if value is _NOT_STATIC:
+            return None
+        for case in stmt.cases:
+            if case.guard is not None:
+                return None
+            patterns = case.pattern.patterns if type(case.pattern).__name__ == "MatchOr" else [case.pattern]
+            for pattern in patterns:
+                kind = type(pattern).__name__
+                if kind == "MatchValue" and self._static(pattern.value) is not _NOT_STATIC:
+                    if self._static(pattern.value) == value:
+                        return case
+                elif kind == "MatchSingleton":
+                    if pattern.value is value:
+                        return case
+                elif _is_irrefutable_pattern(pattern) and kind == "MatchAs" and pattern.name is None:
+                    return case  # `case _:`
+                else:
+                    return None  # a capture or a class pattern: leave it to the general pass
+        return None
 
     def _note_constrained_option(self, call: ast.expr) -> None:
         """`parser.add_argument("env", choices=ENVIRONMENTS)` / `add_argument("--n", type=int)`:
@@ -740,8 +775,45 @@ class FlowAnalyzer:
             return self._origin(node.value)
         return Origin(frozenset({Part(UNKNOWN, type(node).__name__)}))
 
+    def _static(self, node: ast.expr, env: Env | None = None):
+        """The value of an expression made only of literals and the module's literal constants
+        (`DEBUG`, `not DEBUG`, `MODE == "sqlite"`, `A and B`), or _NOT_STATIC."""
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, ast.Name):
+            bound = env.get(node.id) if env is not None else self._binding(node)
+            if bound is not None or node.id not in self._constants:
+                return _NOT_STATIC  # a local of that name, or a module name that is not a literal
+            for values in self._constant_values:
+                if node.id in values:
+                    return values[node.id]
+            return _NOT_STATIC
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            value = self._static(node.operand, env)
+            return _NOT_STATIC if value is _NOT_STATIC else not value
+        if isinstance(node, ast.BoolOp):
+            values = [self._static(v, env) for v in node.values]
+            conjunction = isinstance(node.op, ast.And)
+            if any(v is not _NOT_STATIC and bool(v) != conjunction for v in values):
+                return not conjunction  # `FEATURE_ON and x`: false whatever x is (as a truth value)
+            if any(v is _NOT_STATIC for v in values):
+                return _NOT_STATIC
+            result = values[0]
+            for value in values[1:]:
+                result = (result and value) if isinstance(node.op, ast.And) else (result or value)
+            return result
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _STATIC_COMPARISONS:
+            left, right = self._static(node.left, env), self._static(node.comparators[0], env)
+            if left is _NOT_STATIC or right is _NOT_STATIC:
+                return _NOT_STATIC
+            return _STATIC_COMPARISONS[type(node.ops[0])](left, right)
+        return _NOT_STATIC
+
     def _conditional(self, node: ast.IfExp) -> Origin:
         """`x if x in ALLOWED else "default"`: the branch a validating test guards holds a valid value."""
+        truth = self._static(node.test)
+        if truth is not _NOT_STATIC:
+            return self._origin(node.body if truth else node.orelse)  # `q if FEATURE_ON else "id"`
         body, orelse = self._origin(node.body), self._origin(node.orelse)
         validated, when, sinks = _validation(node.test, self._qualify, self._origin, self._single_value, self.summary_of)
         guarded = node.body if when else node.orelse
@@ -1230,6 +1302,13 @@ def _inside(node: ast.AST, ranges: list[tuple[int, int]]) -> bool:
     return any(start <= line <= end for start, end in ranges)
 
 
+_NOT_STATIC = object()  # what _static returns for a value only known at run time
+_STATIC_COMPARISONS = {
+    ast.Eq: lambda a, b: a == b,
+    ast.NotEq: lambda a, b: a != b,
+    ast.Is: lambda a, b: a is b,
+    ast.IsNot: lambda a, b: a is not b,
+}
 _VALIDATING_METHODS = frozenset({"isdigit", "isdecimal", "isnumeric", "isalnum", "isalpha", "isidentifier", "is_relative_to", "startswith"})
 # functions that validate one of their arguments: name -> (argument index, sink classes)
 _VALIDATING_FUNCTIONS = {

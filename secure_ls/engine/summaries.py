@@ -153,6 +153,7 @@ def summarize_function(
         function_summaries=functions,
         imported_modules=module.imported_modules,
         class_name=class_name,
+        constant_values=(module.strings, module.scalars),
     )
     facts = analyzer.run_function(func, None)
     returned = flow.CONSTANT

@@ -29,6 +29,7 @@ class UnitSymbols:
     enum_classes: frozenset[str] = frozenset()  # classes deriving from Enum, StrEnum, IntEnum, ...
     # name -> the characters a `str.maketrans(...)` table bound to it replaces or deletes
     translation_tables: tuple[tuple[str, frozenset[str]], ...] = ()
+    scalars: tuple[tuple[str, object], ...] = ()  # name -> value of top-level bool/int/float/None constants
 
 
 @dataclass
@@ -51,6 +52,8 @@ class ModuleSymbols:
     enum_classes: set[str] = field(default_factory=set)
     # `_CONTROL = str.maketrans({"\r": "", "\n": ""})` -> the characters `s.translate(_CONTROL)` takes out
     translation_tables: dict[str, frozenset[str]] = field(default_factory=dict)
+    # `DEBUG = False`, `RETRIES = 3`: a test on them always goes the same way (constant folding)
+    scalars: dict[str, object] = field(default_factory=dict)
     functions: dict[str, object] = field(default_factory=dict)  # name -> summary (taint)
     is_test_file: bool = False  # set from the file's path: tests use secrets and asserts legitimately
 
@@ -68,6 +71,7 @@ class ModuleSymbols:
                 frozenset(self.record_classes.items()),
                 frozenset(self.enum_classes),
                 frozenset(self.translation_tables.items()),
+                frozenset(self.scalars.items()),
                 self.is_test_file,
             )
         )
@@ -95,9 +99,11 @@ class ModuleSymbols:
             module.record_classes.update(unit.record_classes)
             module.enum_classes |= unit.enum_classes
             module.translation_tables.update(unit.translation_tables)
+            module.scalars.update(unit.scalars)
         # A name rebound elsewhere is no longer known to be constant.
         module.constants = {n for n in module.constants if counts.get(n) == 1}
         module.strings = {n: v for n, v in module.strings.items() if n in module.constants}
+        module.scalars = {n: v for n, v in module.scalars.items() if n in module.constants}
         module.made_by = {n: module._qualify_dotted(callee) for n, callee in module.made_by.items() if counts.get(n) == 1}
         module.made_with = {n: kws for n, kws in module.made_with.items() if n in module.made_by}
         module.translation_tables = {n: chars for n, chars in module.translation_tables.items() if counts.get(n) == 1}
@@ -144,6 +150,7 @@ def summarize(tree: ast.Module) -> UnitSymbols:
     record_classes: list[tuple[str, frozenset[str]]] = []
     enum_classes: set[str] = set()
     translation_tables: list[tuple[str, frozenset[str]]] = []
+    scalars: list[tuple[str, object]] = []
     modules: set[str] = set()
     for node in _statements(tree.body):
         if isinstance(node, ast.Import):
@@ -179,6 +186,8 @@ def summarize(tree: ast.Module) -> UnitSymbols:
                         constants.add(target.id)
                         if isinstance(value, ast.Constant) and isinstance(value.value, str) and len(value.value) < 4096:
                             strings.append((target.id, value.value))
+                        elif isinstance(value, ast.Constant) and (value.value is None or isinstance(value.value, (bool, int, float))):
+                            scalars.append((target.id, value.value))
             elif isinstance(value, ast.Call) and len(targets) == 1 and isinstance(targets[0], ast.Name):
                 callee = _dotted(value.func)
                 if callee == "str.maketrans":
@@ -203,6 +212,7 @@ def summarize(tree: ast.Module) -> UnitSymbols:
         tuple(record_classes),
         frozenset(enum_classes),
         tuple(translation_tables),
+        tuple(scalars),
     )
 
 
