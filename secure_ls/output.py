@@ -15,11 +15,11 @@ def text(results: list[tuple[str, list[Finding]]], errors: list[str]) -> str:
     lines = []
     for path, findings in results:
         for f in findings:
-            fix = " [*]" if f.fix and f.fix.safe else (" [unsafe fix]" if f.fix else "")
+            fix = " [*]" if f.fix and f.fix.safe and f.fix.bulk else (" [fix in editor]" if f.fix and f.fix.safe else " [unsafe fix]" if f.fix else "")
             lines.append(f"{path}:{f.span.start.line + 1}:{f.span.start.column + 1}: {f.rule_id} {f.message}{fix}")
     lines.extend(errors)
     total = sum(len(f) for _, f in results)
-    fixable = sum(1 for _, fs in results for f in fs if f.fix and f.fix.safe)
+    fixable = sum(1 for _, fs in results for f in fs if f.fix and f.fix.safe and f.fix.bulk)
     if total:
         lines.append(f"Found {total} finding{'s' if total != 1 else ''} ({fixable} fixable with --fix).")
     else:

@@ -380,6 +380,7 @@ class UnitContext:
         related: Iterable[Related] = (),
         span: Span | None = None,
         rewrites: ast.AST | None = None,
+        alternatives: tuple[Fix, ...] = (),
     ) -> None:
         """Records a finding on `node`; `rewrites` is where the flagged value was built,
         when the fix rewrites it there rather than at `node`."""
@@ -407,6 +408,7 @@ class UnitContext:
                 related=tuple(related),
                 statement_lines=(first, last),
                 rewritten_lines=self._statement_lines(rewrites) if rewrites is not None and fix is not None else None,
+                alternatives=alternatives,
             )
         )
 
