@@ -489,12 +489,18 @@ def is_test_path(path: str | None) -> bool:
 def _import_insertion_line(units: list[Unit]) -> int:
     """The line after the file's leading docstring, __future__ and import block."""
     line = 0
+    first = True
     for index, unit in enumerate(units):
         tree = unit.parsed.tree
+        if tree is not None and not tree.body and first:
+            # the comments heading the file (shebang, encoding cookie, licence): after them
+            line = units[index + 1].start_line if index + 1 < len(units) else line
+            continue
         if tree is None or len(tree.body) != 1:
             break
         stmt = tree.body[0]
-        is_docstring = index == 0 and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
+        is_docstring = first and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
+        first = False
         if is_docstring or isinstance(stmt, (ast.Import, ast.ImportFrom)):
             line = unit.start_line + (stmt.end_lineno or stmt.lineno)
             continue
