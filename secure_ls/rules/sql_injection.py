@@ -287,6 +287,9 @@ def _origin_style(node: ast.expr | None, ctx, depth: int = 0) -> str | None:
             styles = {_origin_style(v, ctx, depth + 1) for v in values}
             return styles.pop() if len(styles) == 1 else None
         if isinstance(node, ast.Name):
+            made_by = ctx.module_made_by(node)  # DB = sqlite3.connect(...) at module level
+            if made_by is not None:
+                return _module_style(made_by)
             return _annotated_style(node, ctx)
     return None
 
