@@ -51,12 +51,22 @@ class SqlInjection(Rule):
 
     ## How to fix it
     Put a placeholder where each value goes and pass the values separately.
-    The quick fix does this in the placeholder style of the driver the file
-    uses: `?` for sqlite3; `%s` for psycopg, psycopg2, PyMySQL, MySQLdb,
-    mysql-connector and Django; `$1` for asyncpg; `:name` with
-    `.bindparams()` for SQLAlchemy `text()`. When the value is a table or
-    column name, a placeholder cannot work: check it against an allow-list
-    of known names instead (no quick fix is offered).
+    The quick fix does this in the placeholder style of the driver that runs
+    the query, found from where the connection or cursor was made
+    (`sqlite3.connect(...)`, `conn.cursor()`, Django's `connection`, a
+    parameter annotated `sqlite3.Connection`): `?` for sqlite3 and pyodbc;
+    `%s` for psycopg, psycopg2, PyMySQL, MySQLdb, aiopg and Django (a
+    literal `%` becomes `%%`); `$1` for asyncpg; `:name` with
+    `.bindparams()` for SQLAlchemy `text()`. Where the origin cannot be
+    seen, the style is guessed from the file's one database import and the
+    fix is unsafe, saying so; asyncpg fixes are unsafe too, since asyncpg
+    checks each value's type against its column. No fix is offered (the
+    message says what to do) for a value that fills an `IN (...)` list (one
+    placeholder per element is needed, not one joined string), a query
+    string used more than once, a query with comments between its parts,
+    or one assembled piece by piece. Triple-quoted queries keep their lines.
+    When the value is a table or column name, a placeholder cannot work:
+    check it against an allow-list of known names instead (no quick fix).
 
     A query built only from constants is not reported. A value that comes
     from a request or other untrusted source is reported with high
