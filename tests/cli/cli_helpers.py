@@ -94,4 +94,4 @@ import hashlib
 
 def digest(data):
     return hashlib.md5(data).hexdigest()
-"""  # SLS302 on line 5, a safe fix
+"""  # SLS302 on line 5, a safe fix that --fix leaves to the author (usedforsecurity=False)

@@ -19,7 +19,8 @@ CASES = [
     ),
     (
         "SLS301",
-        "import hashlib\n\ndef store(password):\n    return hashlib.md5(password.encode()).hexdigest()\n",
+        "import hashlib\n\nclass Account:\n    def set_password(self, password):\n        self.pw_hash = hashlib.md5(password.encode()).hexdigest()\n\n"
+        "    def check_password(self, password):\n        return hashlib.md5(password.encode()).hexdigest() == self.pw_hash\n",
         "bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()",
     ),
     (
@@ -30,7 +31,7 @@ CASES = [
     (
         "SLS401",
         "import requests\n\ndef fetch(url):\n    return requests.get(url, verify=False, timeout=5)\n",
-        "verify=certifi.where()",
+        "verify=True",
     ),
     (
         "SLS104",
@@ -51,7 +52,7 @@ async def test_flagship_fix(client, rule, code, expected):
         types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(uri=URI, language_id="python", version=1, text=code))
     )
     diags = [d for d in await diagnostics(client, URI, 1) if d.code == rule]
-    assert len(diags) == 1, [d.code for d in diags]
+    assert diags, [d.code for d in diags]  # the bcrypt case reports both sides of one fix
     actions = await client.text_document_code_action_async(
         types.CodeActionParams(
             text_document=types.TextDocumentIdentifier(uri=URI), range=diags[0].range, context=types.CodeActionContext(diagnostics=diags)
