@@ -381,6 +381,7 @@ class UnitContext:
         span: Span | None = None,
         rewrites: ast.AST | None = None,
         alternatives: tuple[Fix, ...] = (),
+        also_rewrites: Iterable[ast.AST] = (),
     ) -> None:
         """Records a finding on `node`; `rewrites` is where the flagged value was built,
         when the fix rewrites it there rather than at `node`."""
@@ -409,6 +410,7 @@ class UnitContext:
                 statement_lines=(first, last),
                 rewritten_lines=self._statement_lines(rewrites) if rewrites is not None and fix is not None else None,
                 alternatives=alternatives,
+                rewritten_elsewhere=tuple(self._statement_lines(n) for n in also_rewrites) if fix is not None else (),
             )
         )
 

@@ -140,6 +140,9 @@ class Finding:
     rewritten_lines: tuple[int, int] | None = None
     # Other fixes offered beside `fix` (never applied in bulk): `usedforsecurity=False` or SHA-256.
     alternatives: tuple[Fix, ...] = ()
+    # Further statements one fix rewrites together with this one (the storing and the checking
+    # side of a password hash, a later `verify_mode = CERT_NONE`, the login `prot_p()` follows).
+    rewritten_elsewhere: tuple[tuple[int, int], ...] = ()
 
     def shifted(self, lines: int) -> "Finding":
         if lines == 0:
@@ -161,6 +164,7 @@ class Finding:
             if self.rewritten_lines
             else None,
             tuple(a.shifted(lines) for a in self.alternatives),
+            tuple((a + lines, b + lines) for a, b in self.rewritten_elsewhere),
         )
 
     def fixes(self) -> tuple[Fix, ...]:

@@ -76,21 +76,22 @@ class FtpCleartextLogin(Rule):
         host = crypto.argument(node, 0, "host")
         if crypto.is_local_host(ctx.string_value(host) if host is not None else None):
             return
-        fix = self._fix(node, user, ctx)
+        fix, login = self._fix(node, user, ctx)
         ctx.report(
             self,
             node,
             "FTP login sends the user name and password in clear text: use ftplib.FTP_TLS (and prot_p() to encrypt transfers) or SFTP.",
             fix=fix,
+            also_rewrites=[login] if login is not None else [],
         )
 
-    def _fix(self, node: ast.Call, user, ctx) -> Fix | None:
+    def _fix(self, node: ast.Call, user, ctx) -> tuple[Fix | None, ast.stmt | None]:
         """FTP_TLS with a verifying context, and prot_p() right after logging in (without it the
         files still travel in clear text). None where the login cannot be found."""
         func = node.func
         name = crypto.bound_name(node, ctx)
         if name is None:
-            return None
+            return None, None
         stmt = None
         if user is not None:
             stmt = ctx.statement(node)  # FTP(host, user, passwd) logs in at once
@@ -100,12 +101,12 @@ class FtpCleartextLogin(Rule):
         if isinstance(stmt, (ast.With, ast.AsyncWith)):
             first = stmt.body[0]  # `with FTP(host, user, pw) as ftp:`: protect first thing inside
             if first.lineno == stmt.lineno or ctx.line_text(first)[: first.col_offset].strip():
-                return None
+                return None, None
             prot_p = ctx.insert_before(first, f"{name}.prot_p()\n{ctx.indentation(first)}")
         elif isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign)) and not ctx.line_text(stmt)[: stmt.col_offset].strip():
             prot_p = ctx.insert_after(stmt, f"\n{ctx.indentation(stmt)}{name}.prot_p()")
         else:
-            return None
+            return None, None
         edits = []
         imports = ["import ssl"]
         if isinstance(func, ast.Attribute):
@@ -114,7 +115,7 @@ class FtpCleartextLogin(Rule):
             edits.append(ctx.replace(func, "FTP_TLS"))
             imports.append("from ftplib import FTP_TLS")
         if any(k.arg == "context" for k in node.keywords):
-            return None
+            return None, None
         last = node.keywords[-1] if node.keywords else node.args[-1] if node.args else None
         if last is None:
             edits.append(ctx.replace(node, f"{edits.pop().text}(context=ssl.create_default_context())"))
@@ -126,7 +127,7 @@ class FtpCleartextLogin(Rule):
             tuple(edits),
             safe=False,
             imports=tuple(imports),
-        )
+        ), stmt
 
     def _credentials(self, user, password, ctx) -> bool:
         if user is None:

@@ -139,8 +139,10 @@ class TlsVerificationDisabled(Rule):
                 fix = Fix("Require certificate verification", (ctx.replace(value, "ssl.CERT_REQUIRED"),), safe=False, imports=("import ssl",))
                 ctx.report(self, node, "verify_mode = CERT_NONE accepts any certificate: use ssl.CERT_REQUIRED.", fix=fix)
             elif target.attr == "check_hostname" and _is_false(value):
-                fix = _check_hostname_fix(node, target, ctx)
-                ctx.report(self, node, "check_hostname = False accepts a valid certificate for any other host: keep hostname checks on.", fix=fix)
+                fix, others = _check_hostname_fix(node, target, ctx)
+                ctx.report(
+                    self, node, "check_hostname = False accepts a valid certificate for any other host: keep hostname checks on.", fix=fix, also_rewrites=others
+                )
             elif target.attr == "verify" and _is_false(value) and self._is_session(target.value, ctx):
                 fix = Fix(_VERIFY_TRUE_TITLE, (ctx.replace(value, "True"),), safe=False)
                 ctx.report(self, node, "session.verify = False turns off TLS certificate verification for every request of this session.", fix=fix)
@@ -176,17 +178,18 @@ def _names_cert_none(node: ast.expr, ctx) -> bool:
     return ctx.qualified_name(node) in ("ssl.CERT_NONE", "ssl.VerifyMode.CERT_NONE")
 
 
-def _check_hostname_fix(node: ast.Assign, target: ast.Attribute, ctx) -> Fix | None:
+def _check_hostname_fix(node: ast.Assign, target: ast.Attribute, ctx) -> tuple[Fix | None, list]:
     """`ctx.check_hostname = False` -> verify_mode = CERT_REQUIRED, then check_hostname = True,
     in one edit: ssl refuses check_hostname on a context that does not verify, and refuses
     CERT_NONE on one that checks hostnames, so a later `verify_mode = CERT_NONE` changes too."""
     if len(node.targets) != 1 or ctx.line_text(node)[: node.col_offset].strip():
-        return None
+        return None, []
     if ctx.enclosing_function(node) is None:
-        return None  # module level: the statements after this one are out of sight
+        return None, []  # module level: the statements after this one are out of sight
     owner = ctx.text(target.value)
     indent = ctx.indentation(node)
     edits = [ctx.replace(node, f"{owner}.verify_mode = ssl.CERT_REQUIRED\n{indent}{owner}.check_hostname = True")]
+    others = []
     for other in astutil.walk(ctx.enclosing_function(node)):
         if (
             isinstance(other, ast.Assign)
@@ -196,9 +199,10 @@ def _check_hostname_fix(node: ast.Assign, target: ast.Attribute, ctx) -> Fix | N
             and _names_cert_none(other.value, ctx)
         ):
             edits.append(ctx.replace(other.value, "ssl.CERT_REQUIRED"))
+            others.append(other)
     return Fix(
         "Check the server's hostname and certificate (verify_mode = CERT_REQUIRED with check_hostname = True; invalid certificates then fail)",
         tuple(edits),
         safe=False,
         imports=("import ssl",),
-    )
+    ), others

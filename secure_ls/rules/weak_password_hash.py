@@ -115,8 +115,8 @@ class WeakPasswordHash(Rule):
         )
 
     def _report(self, call: ast.Call, data: ast.expr, algo: str, ctx) -> None:
-        fix, by_hand = _migration(ctx)
-        ctx.report(self, call, self._message(algo) + by_hand, fix=fix)
+        fix, by_hand, sites = _migration(ctx)
+        ctx.report(self, call, self._message(algo) + by_hand, fix=fix, also_rewrites=sites)
 
     def sites(self, ctx) -> list[tuple[ast.Call, ast.expr]]:
         out = []
@@ -137,27 +137,29 @@ _BY_HAND = (
 )
 
 
-def _migration(ctx) -> tuple[Fix | None, str]:
+def _migration(ctx) -> tuple[Fix | None, str, list]:
     """One fix for every password hash in reach (this function or class): the places that store a
     new hash hash with bcrypt, the places that compare one verify with bcrypt.checkpw. None (and
     why) when a hash is used any other way, or when only one of the two sides is in reach."""
     rule = WeakPasswordHash()
     edits = []
     kinds = set()
+    sites = []
     for call, data in rule.sites(ctx):
         kind, site_edits, why = _site(call, data, ctx)
         if kind is None:
-            return None, _BY_HAND.format(why=why)
+            return None, _BY_HAND.format(why=why), []
         kinds.add(kind)
+        sites.append(call)
         edits.extend(site_edits)
     if kinds != {"store", "check"}:
         missing = "checked" if "store" in kinds else "stored"
-        return None, _BY_HAND.format(why=f"the place where the hash is {missing} is not in this function or class")
+        return None, _BY_HAND.format(why=f"the place where the hash is {missing} is not in this function or class"), []
     title = (
         "Hash passwords with bcrypt and verify them with bcrypt.checkpw (needs the bcrypt package; hashes "
         "already stored stop verifying until migrated; passwords over 72 bytes are refused)"
     )
-    return Fix(title, tuple(edits), safe=False, imports=("import bcrypt",)), ""
+    return Fix(title, tuple(edits), safe=False, imports=("import bcrypt",)), "", sites
 
 
 def _site(call: ast.Call, data: ast.expr, ctx) -> tuple[str | None, list, str]:
