@@ -64,7 +64,8 @@ class SqlInjection(Rule):
     message says what to do) for a value that fills an `IN (...)` list (one
     placeholder per element is needed, not one joined string), a query
     string used more than once, a query with comments between its parts,
-    or one assembled piece by piece. Triple-quoted queries keep their lines.
+    or one assembled piece by piece. Queries written over several lines
+    (triple-quoted, or one literal per line) keep their lines.
     When the value is a table or column name, a placeholder cannot work:
     check it against an allow-list of known names instead (no quick fix).
 
@@ -369,6 +370,11 @@ def _parameterize(call, query, built, via, parts, ctx) -> tuple[Fix | None, str]
         return None, ""
     quote = strings.quote_of(ctx.text(built)) if not isinstance(built, ast.BinOp) else '"'
     new_query = _new_literal(sql, quote, ctx.text(built))
+    if "\n" in ctx.text(built) and not new_query.startswith(('"""', "'''")):
+        # implicit concatenation over several lines: rewrite line by line, keeping the layout
+        new_query, params = _line_by_line(ctx.text(built), style, ctx.indentation(built))
+        if new_query is None:
+            return None, " The query spans several lines: move the values into parameters by hand."
     edits = []
     if built is not query and via is None:
         return None, " The query is assembled piece by piece: collect the values in a list and pass it with the final query."
@@ -414,6 +420,45 @@ def _parameterize(call, query, built, via, parts, ctx) -> tuple[Fix | None, str]
         )
         return Fix(title, tuple(edits), safe=False), ""
     return Fix("Use a parameterized query", tuple(edits), safe=True), ""
+
+
+class _LineText:
+    """Stands in for the context where the pieces come from one line's own parse."""
+
+    def __init__(self, line: str):
+        self.line = line
+
+    def text(self, node: ast.AST) -> str:
+        return ast.get_source_segment(self.line, node) or ""
+
+
+def _line_by_line(source: str, style: str, indent: str) -> tuple[str | None, list[tuple[str, str]]]:
+    """`source`, an implicit concatenation with one string literal per line, with each line's
+    values replaced by placeholders; None when a line is not a lone literal or a quoted SQL
+    value spans lines."""
+    lines = source.split("\n")
+    out: list[str] = []
+    params: list[tuple[str, str]] = []
+    used: set[str] = set()
+    for line in lines:
+        stripped = line.strip()
+        try:
+            tree = ast.parse(stripped, mode="eval")
+        except SyntaxError:
+            return None, []
+        node = tree.body
+        if not isinstance(node, (ast.Constant, ast.JoinedStr)) or (isinstance(node, ast.Constant) and not isinstance(node.value, str)):
+            return None, []
+        parts = strings.pieces(node)
+        if parts is None or _open_quote(strings.literal_text(parts)) is not None:
+            return None, []
+        sql, line_params = _placeholders(parts, style, _LineText(stripped), first=len(params), used_names=used)
+        if sql is None:
+            return None, []
+        params.extend(line_params)
+        literal = strings.python_literal(sql, strings.quote_of(stripped))
+        out.append(line[: len(line) - len(line.lstrip())] + literal)
+    return "\n".join(out), params
 
 
 def _list_values(parts, ctx) -> str | None:
@@ -480,16 +525,17 @@ def _tuple(items: list[str]) -> str:
     return f"({items[0]},)" if len(items) == 1 else "(" + ", ".join(items) + ")"
 
 
-def _placeholders(parts, style, ctx) -> tuple[str | None, list[tuple[str, str]]]:
-    """The SQL with placeholders, and (name, expression text) for each parameter."""
+def _placeholders(parts, style, ctx, first: int = 0, used_names: set[str] | None = None) -> tuple[str | None, list[tuple[str, str]]]:
+    """The SQL with placeholders, and (name, expression text) for each parameter (`first`
+    parameters, named from `used_names`, come before these)."""
     out: list[str] = []
     params: list[tuple[str, str]] = []
-    used_names: set[str] = set()
+    used_names = set() if used_names is None else used_names
 
     def placeholder(expr_text: str, hint: str) -> str:
         key = re.sub(r"\W+", "_", hint).strip("_") or "p"
         if key[0].isdigit() or key in used_names:
-            key = f"p{len(params) + 1}"
+            key = f"p{first + len(params) + 1}"
         used_names.add(key)
         params.append((key, expr_text))
         if style == "qmark":
@@ -497,7 +543,7 @@ def _placeholders(parts, style, ctx) -> tuple[str | None, list[tuple[str, str]]]
         if style == "format":
             return "%s"
         if style == "dollar":
-            return f"${len(params)}"
+            return f"${first + len(params)}"
         return f":{key}"
 
     def escape(text: str) -> str:

@@ -186,4 +186,21 @@ PROGRAMS = [
         "safe",
         [("notes('100% sure')", "same"), ("notes(None)", "same"), ("notes(\"o'neil\")", lambda b, a: b.error == "OperationalError" and a.value == [(3,)])],
     ),
+    Program(
+        "sql-one-literal-per-line-keeps-lines",
+        "SLS101",
+        SCHEMA
+        + "\ndef find(name, city):\n    return DB.execute(\n        'SELECT id FROM users '\n        f\"WHERE name = '{name}' \"\n        f\"AND city = '{city}'\"\n    ).fetchall()\n",
+        "safe",
+        [("find('alice', 'Paris')", "same"), ("find('bob', 'Paris')", "same"), (f"find({INJECT!r}, {INJECT!r})", every_row_before_none_after)],
+        fixed_has=("        \"WHERE name = ? \"\n        \"AND city = ?\", (name, city)\n",),
+    ),
+    Program(
+        "sql-parenthesized-variable-keeps-lines",
+        "SLS101",
+        SCHEMA + "\ndef find(name):\n    q = ('SELECT id FROM users '\n         f\"WHERE name = '{name}'\")\n    return DB.execute(q).fetchall()\n",
+        "safe",
+        [("find('carol')", "same"), (f"find({INJECT!r})", every_row_before_none_after)],
+        fixed_has=("    q = ('SELECT id FROM users '\n         \"WHERE name = ?\")\n",),
+    ),
 ]
