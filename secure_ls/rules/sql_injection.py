@@ -406,6 +406,12 @@ def _parameterize(call, query, built, via, parts, ctx) -> tuple[Fix | None, str]
         if call.keywords and any(k.value is query for k in call.keywords):
             return None, ""
         edits.append(ctx.insert_after(query_node, ", " + _tuple([t for _, t in params])))
+    if style == "qmark" and _compared_with_expression(parts, ctx):
+        title = (
+            "Use a parameterized query (a value written bare in the SQL is compared with an expression "
+            "that has no column type: bound as text, a number no longer compares as a number)"
+        )
+        return Fix(title, tuple(edits), safe=False), ""
     if not known:
         imported = ", ".join(m for m, s in _DRIVERS if s == style and ctx.imports(m))
         title = (
@@ -477,6 +483,36 @@ def _list_values(parts, ctx) -> str | None:
             return ctx.text(node)
         before += "\0"
     return None
+
+
+_COMPARED_WITH_EXPRESSION = re.compile(r"\)\s*(=|==|<>|!=|<=|>=|<|>)\s*$")
+
+
+def _compared_with_expression(parts, ctx) -> bool:
+    """Whether a value written bare (not in quotes) in the SQL, of a type not known to be a
+    number, is compared with an expression such as `count(*)`: SQLite converts a bound text
+    value to a number only when compared with a column of numeric type, so where the SQL
+    once read `count(*) > 2` it would now compare with the text '2'."""
+    before = ""
+    for piece in parts:
+        if isinstance(piece, strings.Literal):
+            before += piece.text
+            continue
+        if _open_quote(before) is None and _COMPARED_WITH_EXPRESSION.search(before) and not _is_number(piece.node, ctx):
+            return True
+        before += "0"
+    return False
+
+
+def _is_number(node: ast.AST, ctx) -> bool:
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, (int, float))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("int", "float", "len", "round"):
+        return True
+    if isinstance(node, ast.Name):
+        values = ctx.assigned_values(node)
+        return bool(values) and all(_is_number(v, ctx) for v in values)
+    return False
 
 
 def _is_join(node: ast.AST) -> bool:

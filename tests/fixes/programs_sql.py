@@ -203,4 +203,12 @@ PROGRAMS = [
         [("find('carol')", "same"), (f"find({INJECT!r})", every_row_before_none_after)],
         fixed_has=("    q = ('SELECT id FROM users '\n         \"WHERE name = ?\")\n",),
     ),
+    Program(
+        "sql-bare-value-against-aggregate-is-unsafe",
+        "SLS101",
+        SCHEMA + "\ndef busy_cities(minimum):\n    return DB.execute('SELECT city FROM users GROUP BY city HAVING count(*) >= ' + minimum).fetchall()\n",
+        "unsafe",
+        [("busy_cities('2')", lambda b, a: b.value == [('Paris',)] and a.value == []), ("busy_cities('1 OR 1=1')", lambda b, a: len(b.value) == 2 and a.value == [])],
+        title_has="no column type",
+    ),
 ]
