@@ -60,7 +60,9 @@ class SqlInjection(Rule):
     `.bindparams()` for SQLAlchemy `text()`. Where the origin cannot be
     seen, the style is guessed from the file's one database import and the
     fix is unsafe, saying so; asyncpg fixes are unsafe too, since asyncpg
-    checks each value's type against its column. No fix is offered (the
+    checks each value's type against its column, and so are SQLite fixes
+    where a bare value of unknown type is compared with an expression such
+    as `count(*)` (bound as text, it no longer compares as a number). No fix is offered (the
     message says what to do) for a value that fills an `IN (...)` list (one
     placeholder per element is needed, not one joined string), a query
     string used more than once, a query with comments between its parts,
