@@ -331,6 +331,14 @@ def _escape_fix(built: ast.expr, targets: list, family: str, ctx) -> Fix | None:
         for target, kind in zip(targets, kinds):
             inner = ctx.text(target) if kind == "text" or concatenated else f"str({ctx.text(target)})"
             edits.append(ctx.replace(target, f"{name}({inner})"))
+        if not strings.is_built(built) and "any" in kinds:
+            # written on its own (`self.write(x)`): x may be bytes, which str() would change
+            return Fix(
+                f"Escape the request data with `{name}` (html.escape; assumes the value is text, not bytes)",
+                tuple(edits),
+                safe=False,
+                imports=(statement,),
+            )
         return Fix(f"Escape the request data with `{name}` (html.escape)", tuple(edits), safe=True, imports=(statement,))
     found = html.escaper(ctx, family)
     if found is None:

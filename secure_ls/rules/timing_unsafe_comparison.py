@@ -114,7 +114,8 @@ def _is_constant_name(node: ast.expr) -> bool:
 
 # What a value is, as far as compare_digest cares: "str" (any text), "ascii" (text known to be
 # ASCII, such as a hex digest), "bytes", or None (unknown: an object, a parameter).
-_STR_CALLS = frozenset({"str", "format", "decode", "hexdigest", "strip", "lower", "upper", "replace", "join"})
+_STR_CALLS = frozenset({"str", "format", "decode"})
+_SAME_KIND_METHODS = frozenset({"strip", "lower", "upper", "replace", "join", "rstrip", "lstrip"})
 _ASCII_CALLS = frozenset({"hexdigest", "secrets.token_hex", "secrets.token_urlsafe", "uuid.uuid4().hex"})
 _BYTES_CALLS = frozenset({"digest", "encode", "os.urandom", "secrets.token_bytes", "base64.b64decode", "base64.urlsafe_b64decode", "base64.b64encode", "binascii.unhexlify", "bytes.fromhex", "bytes"})
 _OPTIONAL_GETTERS = frozenset({"get", "getheader", "get_cookie", "pop"})
@@ -140,7 +141,10 @@ def _kind(node: ast.expr, ctx, depth: int = 0) -> str | None:
             return "ascii"
         if name in _BYTES_CALLS or attr in ("digest", "encode") or name.endswith(".digest"):
             return "bytes"
-        if attr in _STR_CALLS:
+        if isinstance(node.func, ast.Attribute) and attr in _SAME_KIND_METHODS:
+            kind = _kind(node.func.value, ctx, depth + 1)  # b"x".strip() is bytes
+            return "str" if kind == "ascii" and attr != "lower" and attr != "upper" and attr != "strip" else kind
+        if attr in _STR_CALLS and not (isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, bytes)):
             return "str"
         return None
     if isinstance(node, ast.Name):
@@ -212,7 +216,6 @@ def _fix(node: ast.Compare, left: ast.expr, right: ast.expr, ctx) -> Fix | None:
     missing = [_may_be_none(left, ctx), _may_be_none(right, ctx)]
     if all(k in ("str", "ascii") for k in kinds):
         if "str" in kinds:
-            texts = [t if not isinstance(n, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)) else t for t, n in zip(texts, (left, right))]
             texts = [f"{_atom(t, n)}.encode()" for t, n in zip(texts, (left, right))]
         safe, title = True, "Compare in constant time with hmac.compare_digest"
     elif kinds == ["bytes", "bytes"]:

@@ -175,4 +175,12 @@ PROGRAMS = [
         "none",
         [("check_signature(b'a', 'a')", "same")],
     ),
+    Program(
+        "hmac-bytes-method-stays-bytes",
+        "SLS303",
+        "def check_signature(signature: bytes, expected_signature: bytes) -> bool:\n    return signature.strip() == expected_signature\n",
+        "safe",
+        [("check_signature(b' ab ', b'ab')", "same"), ("check_signature(b'ab', b'ac')", "same")],
+        fixed_lacks=(".encode()",),
+    ),
 ]
