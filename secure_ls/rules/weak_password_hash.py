@@ -229,8 +229,8 @@ def _use(value: ast.expr, ctx, depth: int = 0) -> str:
                 return "the hash is kept in a variable and compared later"
             return next((u for u in uses if u not in ("store", "check")), "the hash is kept in a variable and compared later")
         return "the hash is assigned to several targets"
-    if isinstance(parent, ast.Dict):
-        return "store"
+    if isinstance(parent, ast.Dict) and depth < 3:
+        return _use(parent, ctx, depth + 1)  # {"password": h}: stored or looked up, by where it goes
     if isinstance(parent, ast.Return):
         return "the hash is returned, so the callers decide whether it is stored, compared or looked up"
     return "the hash is used in a way the engine cannot follow"

@@ -90,6 +90,18 @@ PROGRAMS = [
         [("authenticate('ann', 'pw')", "same"), ("authenticate('ann', 'no')", "same")],
     ),
     Program(
+        "bcrypt-document-lookup-is-refused",
+        "SLS301",
+        "import hashlib\n\nclass Collection:\n    def __init__(self):\n        self.docs = []\n\n    def insert_one(self, doc):\n        self.docs.append(doc)\n\n"
+        "    def find_one(self, match):\n        return next((d for d in self.docs if all(d.get(k) == v for k, v in match.items())), None)\n\n"
+        "class Repo:\n    def __init__(self):\n        self.users = Collection()\n\n"
+        "    def add(self, name, password):\n        self.users.insert_one({'name': name, 'password': hashlib.sha256(password.encode()).hexdigest()})\n\n"
+        "    def login(self, name, password):\n        return self.users.find_one({'name': name, 'password': hashlib.sha256(password.encode()).hexdigest()}) is not None\n\n"
+        "def attempt(password, guess):\n    repo = Repo()\n    repo.add('ann', password)\n    return repo.login('ann', guess)\n",
+        "none",
+        [("attempt('pw', 'pw')", "same"), ("attempt('pw', 'no')", "same")],
+    ),
+    Program(
         "bcrypt-where-clause-is-refused",
         "SLS301",
         "import hashlib\nimport sqlite3\n\nDB = sqlite3.connect(':memory:')\nDB.execute('CREATE TABLE users (name TEXT, pw TEXT)')\n"
