@@ -16,7 +16,7 @@ def text(results: list[tuple[str, list[Finding]]], errors: list[str], baselined:
     for path, findings in results:
         notebook = (notebooks or {}).get(path)
         for f in findings:
-            fix = " [*]" if f.fix and f.fix.safe else (" [unsafe fix]" if f.fix else "")
+            fix = " [*]" if f.fix and f.fix.safe and f.fix.bulk else (" [fix in editor]" if f.fix and f.fix.safe else " [unsafe fix]" if f.fix else "")
             if notebook is not None:  # `analysis.ipynb: cell 3, line 2, column 5:`
                 cell, line, column = notebook.cell_position(f.span.start.line, f.span.start.column)
                 where = f"{path}: cell {cell}, line {line + 1}, column {column + 1}:"
@@ -25,7 +25,7 @@ def text(results: list[tuple[str, list[Finding]]], errors: list[str], baselined:
             lines.append(f"{where} {f.rule_id} {f.message}{fix}")
     lines.extend(errors)
     total = sum(len(f) for _, f in results)
-    fixable = sum(1 for _, fs in results for f in fs if f.fix and f.fix.safe)
+    fixable = sum(1 for _, fs in results for f in fs if f.fix and f.fix.safe and f.fix.bulk)
     if baselined is not None:  # --baseline: the findings shown are the new ones
         known = f"{baselined} in the baseline not shown"
         if total:

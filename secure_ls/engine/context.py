@@ -385,6 +385,8 @@ class UnitContext:
         related: Iterable[Related] = (),
         span: Span | None = None,
         rewrites: ast.AST | None = None,
+        alternatives: tuple[Fix, ...] = (),
+        also_rewrites: Iterable[ast.AST] = (),
     ) -> None:
         """Records a finding on `node`; `rewrites` is where the flagged value was built,
         when the fix rewrites it there rather than at `node`."""
@@ -411,6 +413,8 @@ class UnitContext:
                 related=tuple(related),
                 statement_lines=(first, last),
                 rewritten_lines=self._statement_lines(rewrites) if rewrites is not None and fix is not None else None,
+                alternatives=alternatives,
+                rewritten_elsewhere=tuple(self._statement_lines(n) for n in also_rewrites) if fix is not None else (),
             )
         self._record(finding)
 

@@ -30,6 +30,9 @@ class UnitSymbols:
     # name -> the characters a `str.maketrans(...)` table bound to it replaces or deletes
     translation_tables: tuple[tuple[str, frozenset[str]], ...] = ()
     scalars: tuple[tuple[str, object], ...] = ()  # name -> value of top-level bool/int/float/None constants
+    # the unit teaches PyYAML its own tags (add_constructor/add_representer/..., YAMLObject
+    # subclasses) or dumps with the full dumper: its YAML may hold more than plain data
+    yaml_extensions: bool = False
 
 
 @dataclass
@@ -55,6 +58,7 @@ class ModuleSymbols:
     # `DEBUG = False`, `RETRIES = 3`: a test on them always goes the same way (constant folding)
     scalars: dict[str, object] = field(default_factory=dict)
     functions: dict[str, object] = field(default_factory=dict)  # name -> summary (taint)
+    yaml_extensions: bool = False  # see UnitSymbols.yaml_extensions
     is_test_file: bool = False  # set from the file's path: tests use secrets and asserts legitimately
 
     def fingerprint(self) -> int:
@@ -73,6 +77,7 @@ class ModuleSymbols:
                 frozenset(self.translation_tables.items()),
                 frozenset(self.scalars.items()),
                 self.is_test_file,
+                self.yaml_extensions,
             )
         )
 
@@ -100,6 +105,7 @@ class ModuleSymbols:
             module.enum_classes |= unit.enum_classes
             module.translation_tables.update(unit.translation_tables)
             module.scalars.update(unit.scalars)
+            module.yaml_extensions = module.yaml_extensions or unit.yaml_extensions
         # A name rebound elsewhere is no longer known to be constant.
         module.constants = {n for n in module.constants if counts.get(n) == 1}
         module.strings = {n: v for n, v in module.strings.items() if n in module.constants}
@@ -213,7 +219,32 @@ def summarize(tree: ast.Module) -> UnitSymbols:
         frozenset(enum_classes),
         tuple(translation_tables),
         tuple(scalars),
+        _yaml_extensions(tree),
     )
+
+
+_YAML_REGISTRATIONS = frozenset(
+    {"add_constructor", "add_multi_constructor", "add_representer", "add_multi_representer", "add_implicit_resolver", "add_path_resolver"}
+)
+
+
+def _yaml_extensions(tree: ast.Module) -> bool:
+    """Whether the unit registers PyYAML tags, defines a YAMLObject, or dumps with yaml.dump."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute) and (
+                func.attr in _YAML_REGISTRATIONS
+                or (func.attr in ("dump", "dump_all") and isinstance(func.value, ast.Name) and func.value.id == "yaml"
+                    and not any(k.arg == "Dumper" and "Safe" in ast.unparse(k.value) for k in node.keywords))
+            ):
+                return True
+        elif isinstance(node, ast.ClassDef):
+            if any((_dotted(base) or "").endswith("YAMLObject") for base in node.bases):
+                return True
+            if any(isinstance(s, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "yaml_tag" for t in s.targets) for s in node.body):
+                return True
+    return False
 
 
 def translated_characters(call: ast.Call) -> frozenset[str]:

@@ -467,16 +467,17 @@ class SecureLanguageServer(LanguageServer):
                     continue
                 diag = convert.diagnostic(doc, finding, encoding, False, rule_by_id(finding.rule_id))
                 data = {"uri": doc.uri, "version": doc.version, "key": finding.key}
-                if finding.fix:
+                for index, fix in enumerate(finding.fixes()):
+                    kind = "fix" if fix is finding.fix else f"alternative{index - (1 if finding.fix else 0)}"
                     action = types.CodeAction(
-                        title=f"secure-ls ({finding.rule_id}): {finding.fix.title}" + ("" if finding.fix.safe else " (changes behaviour)"),
+                        title=f"secure-ls ({finding.rule_id}): {fix.title}" + ("" if fix.safe else " (changes behaviour)"),
                         kind=types.CodeActionKind.QuickFix,
                         diagnostics=[diag],
-                        is_preferred=finding.fix.safe,
-                        data={**data, "action": "fix"},
+                        is_preferred=fix.safe and fix is finding.fix,
+                        data={**data, "action": kind},
                     )
                     if not lazy:
-                        action.edit = self._edit_for(doc, "fix", finding)
+                        action.edit = self._edit_for(doc, kind, finding)
                     actions.append(action)
                 if not _is_python(doc):
                     continue  # suppression comments only work in Python files
@@ -489,7 +490,7 @@ class SecureLanguageServer(LanguageServer):
                 if not lazy:
                     action.edit = self._edit_for(doc, "suppress", finding)
                 actions.append(action)
-        fixable = [f for f in analysis.findings if f.fix and f.fix.safe]
+        fixable = [f for f in analysis.findings if f.fix and f.fix.safe and f.fix.bulk]
         if fixable and only and any(k in (types.CodeActionKind.SourceFixAll, FIX_ALL_KIND, types.CodeActionKind.Source) for k in only):
             actions.append(
                 types.CodeAction(
@@ -513,6 +514,10 @@ class SecureLanguageServer(LanguageServer):
     def _edit_for(self, doc: Document, kind: str, finding: Finding) -> types.WorkspaceEdit:
         if kind == "suppress":
             return self._workspace_edit(doc, [suppression_edit(doc, finding)])
+        if kind.startswith("alternative"):
+            index = int(kind[len("alternative") :] or 0)
+            chosen = finding.alternatives[index] if index < len(finding.alternatives) else None
+            return self._workspace_edit(doc, list(chosen.edits) if chosen else [])
         return self._workspace_edit(doc, list(finding.fix.edits) if finding.fix else [])
 
     def _workspace_edit(self, doc: Document, edits) -> types.WorkspaceEdit:

@@ -94,4 +94,4 @@ import hashlib
 
 def digest(token):
     return hashlib.md5(token).hexdigest()
-"""  # SLS302 on line 5 (medium confidence: it hashes a token), a safe fix
+"""  # SLS302 on line 5 (medium confidence: it hashes a token); SHA-256 is an unsafe fix
