@@ -8,6 +8,9 @@ import json
 import jsonschema
 from cli_helpers import SCHEMA, check, check_json, write
 
+# The fixtures hold audit-tier findings too (a shell command from a parameter): these tests are about positions.
+AUDIT = ("--min-confidence", "low")
+
 
 def code(source: str) -> dict:
     return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source.splitlines(keepends=True)}
@@ -35,7 +38,7 @@ ANALYSIS = notebook(
 
 def test_text_output_names_the_cell_and_line(tmp_path):
     write(tmp_path, {"analysis.ipynb": ANALYSIS})
-    result = check("analysis.ipynb", cwd=tmp_path)
+    result = check(*AUDIT, "analysis.ipynb", cwd=tmp_path)
     assert result.code == 1, result.out + result.err
     lines = result.out.splitlines()
     assert lines[0].startswith("analysis.ipynb: cell 5, line 3, column 12: SLS104 `yaml.load`")  # yaml imported in cell 2
@@ -45,7 +48,7 @@ def test_text_output_names_the_cell_and_line(tmp_path):
 
 def test_folders_include_notebooks_and_json_gives_cell_positions(tmp_path):
     write(tmp_path, {"notebooks/analysis.ipynb": ANALYSIS, "notebooks/.ipynb_checkpoints/analysis-checkpoint.ipynb": ANALYSIS})
-    result = check_json(".", cwd=tmp_path)
+    result = check_json(*AUDIT, ".", cwd=tmp_path)
     assert result.code == 1 and result.json()["errors"] == []
     found = [(f["path"], f["cell"], f["rule"], f["range"]) for f in result.findings()]
     assert found[0] == ("notebooks/analysis.ipynb", 5, "SLS104", {"start": {"line": 3, "column": 12}, "end": {"line": 3, "column": 24}})
@@ -55,7 +58,7 @@ def test_folders_include_notebooks_and_json_gives_cell_positions(tmp_path):
 
 def test_sarif_points_at_the_ipynb_text(tmp_path):
     write(tmp_path, {"analysis.ipynb": ANALYSIS})
-    result = check("--format", "sarif", "analysis.ipynb", cwd=tmp_path)
+    result = check(*AUDIT, "--format", "sarif", "analysis.ipynb", cwd=tmp_path)
     sarif = json.loads(result.out)
     jsonschema.Draft7Validator(json.loads(SCHEMA.read_text(encoding="utf-8"))).validate(sarif)
     raw = ANALYSIS.split("\n")
@@ -71,7 +74,7 @@ def test_sarif_points_at_the_ipynb_text(tmp_path):
 def test_non_ascii_and_escapes_before_the_finding_keep_sarif_columns_exact(tmp_path):
     source = 'import hashlib\nlabel = "é\\t→"; hashlib.md5(b"x")\n'
     write(tmp_path, {"n.ipynb": notebook(code(source))})
-    sarif = json.loads(check("--format", "sarif", "n.ipynb", cwd=tmp_path).out)
+    sarif = json.loads(check(*AUDIT, "--format", "sarif", "n.ipynb", cwd=tmp_path).out)
     (item,) = sarif["runs"][0]["results"]
     region = item["locations"][0]["physicalLocation"]["region"]
     line = (tmp_path / "n.ipynb").read_text(encoding="utf-8").split("\n")[region["startLine"] - 1]
@@ -87,7 +90,7 @@ def test_fix_leaves_notebooks_alone(tmp_path):
 
 def test_notebooks_that_cannot_be_analysed_are_listed(tmp_path):
     write(tmp_path, {"broken.ipynb": "{ not json", "r.ipynb": notebook(code("x <- 1"), language="R"), "ok.ipynb": notebook(code("x = 1"))})
-    result = check_json(".", cwd=tmp_path)
+    result = check_json(*AUDIT, ".", cwd=tmp_path)
     assert result.code == 0 and result.findings() == []
     errors = result.json()["errors"]
     assert len(errors) == 2

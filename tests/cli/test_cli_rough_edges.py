@@ -95,7 +95,7 @@ def test_extend_select_adds_an_opt_in_rule(tmp_path):
     write(tmp_path, {"app.py": rule.INVALID[0].code + "\n" + YAML_LOAD})
     default = check_json("app.py", cwd=tmp_path)
     assert rule.id not in {f["rule"] for f in default.findings()} and "SLS104" in {f["rule"] for f in default.findings()}
-    extended = check_json("--extend-select", rule.name, "app.py", cwd=tmp_path)
+    extended = check_json("--extend-select", rule.name, "--min-confidence", "low", "app.py", cwd=tmp_path)
     assert {rule.id, "SLS104"} <= {f["rule"] for f in extended.findings()}
 
 

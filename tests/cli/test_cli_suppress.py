@@ -91,7 +91,7 @@ def digest(data, x):
 
 def test_ruff_noqa_codes_silence_the_rules_mapped_to_them(tmp_path):
     write(tmp_path, {"n.py": NOQA_SOURCE})
-    result = check_json("--select", "SLS102,SLS302", "n.py", cwd=tmp_path)
+    result = check_json("--select", "SLS102,SLS302", "--min-confidence", "low", "n.py", cwd=tmp_path)
     assert result.rules_found() == [
         ("SLS102", 16),
         ("SLS302", 11),
@@ -105,7 +105,7 @@ def test_ruff_noqa_codes_silence_the_rules_mapped_to_them(tmp_path):
 
 def test_text_report_without_the_noqa_silenced_lines(tmp_path):
     write(tmp_path, {"n.py": "import hashlib\nhashlib.md5(b'x')  # noqa: S324\nhashlib.sha1(b'x')  # noqa\n"})
-    result = check("--select", "SLS302", "n.py", cwd=tmp_path)
+    result = check("--select", "SLS302", "--min-confidence", "low", "n.py", cwd=tmp_path)
     assert result.code == 1
     assert result.out.splitlines()[0].startswith("n.py:3:1: SLS302 ")
     assert "Found 1 finding" in result.out

@@ -284,13 +284,20 @@ def test_zero_lifetime_cannot_spin(tmp_path, osv_server, certs):
     assert missing == set()  # a fresh answer stays fresh for at least a minute
 
 
-def test_blocking_scan_says_which_packages_had_no_data(tmp_path, osv_server, certs, closed_port):
+def test_blocking_scan_says_which_packages_had_no_data(tmp_path, certs):
     """`secure-ls check` in an outage: stale cached advisories still count (and it says so);
     a package never cached is named as not checked."""
+    from deps_server import OsvServer, _serve
+    from osv_records import RECORDS
+
+    server, state = _serve(certs, lambda url: OsvServer(url, {r["id"]: r for r in RECORDS}))
     path = write(tmp_path, "requirements.txt", REQS)
-    assert len(make(tmp_path, osv_server.url, certs.ca).scan(path, REQS).findings) == 2
+    assert len(make(tmp_path, state.url, certs.ca).scan(path, REQS).findings) == 2
+    # the cache is keyed by endpoint: the outage is of the same endpoint, now unreachable
+    server.shutdown()
+    server.server_close()
     age_cache(tmp_path / "cache", 48 * 3600)
-    bad = make(tmp_path, f"https://127.0.0.1:{closed_port}", certs.ca, timeout=0.5)
+    bad = make(tmp_path, state.url, certs.ca, timeout=0.5)
     result = bad.scan(path, REQS)
     assert len(result.findings) == 2
     assert [p.endswith("Showing cached advisories, which may be out of date.") for p in result.problems] == [True]
