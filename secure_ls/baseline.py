@@ -70,33 +70,38 @@ def _dedent(chunk: str) -> str:
     return "\n".join(line[indent:] for line in lines)
 
 
-def _statement_lines(text: str) -> dict[int, tuple[int, int]] | None:
+def _statement_lines(text: str) -> dict[int, tuple[int, int]]:
     """0-based line -> (first, last) line of the innermost statement starting or holding it.
 
     For a compound statement (def, class, if, with, ...) only its header counts (decorators
     up to the line before its body), so editing the body does not change a finding in the
-    header; None if the file does not parse (each finding then uses its own lines)."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+    header. The file is split and parsed as the engine does (secure_ls/engine/units.py):
+    a unit that does not parse, or is over the parse budget, has no entries (each finding
+    there uses its own lines), and one huge statement is never parsed here either."""
+    from secure_ls.engine.units import UnitParser
+
     spans: dict[int, tuple[int, int]] = {}
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.stmt):
+    for unit in UnitParser().split(text.replace("\r\n", "\n").replace("\r", "\n")):
+        if unit.parsed.tree is None:
             continue
-        first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", ())]) - 1
-        body = getattr(node, "body", None)
-        if isinstance(body, list) and body and isinstance(body[0], ast.stmt):
-            last = max(first, body[0].lineno - 2)
-            if body[0].lineno - 1 == node.lineno - 1:  # `if x: y` on one line
-                last = node.lineno - 1
-        else:
-            last = (node.end_lineno or node.lineno) - 1
-        for line in range(first, last + 1):
-            current = spans.get(line)
-            # the innermost statement wins: the one that starts last
-            if current is None or first >= current[0]:
-                spans[line] = (first, last)
+        offset = unit.start_line
+        for node in ast.walk(unit.parsed.tree):
+            if not isinstance(node, ast.stmt):
+                continue
+            first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", ())]) - 1
+            body = getattr(node, "body", None)
+            if isinstance(body, list) and body and isinstance(body[0], ast.stmt):
+                last = max(first, body[0].lineno - 2)
+                if body[0].lineno - 1 == node.lineno - 1:  # `if x: y` on one line
+                    last = node.lineno - 1
+            else:
+                last = (node.end_lineno or node.lineno) - 1
+            first, last = first + offset, last + offset
+            for line in range(first, last + 1):
+                current = spans.get(line)
+                # the innermost statement wins: the one that starts last
+                if current is None or first >= current[0]:
+                    spans[line] = (first, last)
     return spans
 
 
