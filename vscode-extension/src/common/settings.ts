@@ -21,6 +21,7 @@ export interface ServerSettings {
     ignore?: string[];
     severity?: Record<string, Severity>;
     minConfidence?: Confidence;
+    baseline?: string | null;
     dependencies?: {
         enable?: boolean;
         offlineDir?: string | null;
@@ -59,8 +60,10 @@ export function getServerSettings(scope?: vscode.ConfigurationScope): ServerSett
     if (ignore !== undefined) out.ignore = ignore;
     const severity = explicit<Record<string, Severity>>('severity');
     if (severity !== undefined) out.severity = severity;
-    const minConfidence = explicit<Confidence>('minConfidence');
-    if (minConfidence !== undefined) out.minConfidence = minConfidence;
+    const minConfidence = explicit<Confidence | null>('minConfidence');
+    if (minConfidence !== undefined && minConfidence !== null) out.minConfidence = minConfidence;
+    const baseline = explicit<string | null>('baseline');
+    if (baseline !== undefined) out.baseline = resolveOptionalPath(baseline, folder);
     const dependencies: NonNullable<ServerSettings['dependencies']> = {};
     const depsEnable = explicit<boolean>('dependencies.enable');
     if (depsEnable !== undefined) dependencies.enable = depsEnable;
