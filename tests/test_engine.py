@@ -93,3 +93,35 @@ def test_branches_a_literal_constant_rules_out_are_dead():
         # the same code with the flag on is reported
         live = code.replace("RAW = False", "RAW = True").replace("MODE = 'sqlite'", "MODE = 'postgres'")
         assert "SLS101" in rules(live), live
+
+
+def test_items_under_constant_keys_keep_their_own_origin():
+    """`{"q": request.args["q"], "table": "posts"}`: the table name is not request data, the
+    query still is; any use that could change the items unseen falls back to the whole."""
+    head = "import sqlite3\nfrom flask import request\n\ndef view(conn):\n"
+    sink = "    conn.execute('SELECT * FROM ' + {read})\n"
+
+    def sql(body, read):
+        return "SLS101" in rules(head + body + sink.format(read=read))
+
+    literal = "    d = {'q': request.args['q'], 'table': 'posts'}\n"
+    assert not sql(literal, "d['table']") and not sql(literal, "d.get('table', 'x')")
+    assert sql(literal, "d['q']") and sql(literal, "d[key]".replace("key", "request.args['k']"))
+    # writes through a constant key update that item only
+    assert sql("    d = {'table': 'posts'}\n    d['table'] = request.args['t']\n", "d['table']")
+    assert not sql("    d = {'table': 'posts'}\n    d['q'] = request.args['q']\n", "d['table']")
+    assert not sql("    d = {'table': request.args['t']}\n    d['table'] = 'posts'\n", "d['table']")
+    assert sql("    d = {'table': 'p'}\n    d['table'] += request.args['t']\n", "d['table']")
+    # lists and tuples by index
+    assert not sql("    row = [request.args['q'], 'posts']\n", "row[1]") and not sql("    row = (request.args['q'], 'posts')\n", "row[-1]")
+    assert sql("    row = [request.args['q'], 'posts']\n", "row[0]")
+    # uses that may change items: the whole counts again
+    for change in ("    d.update(request.args)\n", "    d.setdefault('table', request.args['t'])\n", "    d[request.args['k']] = request.args['v']\n"):
+        assert sql("    d = {'table': 'posts'}\n" + change, "d['table']"), change
+    assert sql("    row = ['posts', 'x']\n    row.insert(0, request.args['t'])\n", "row[0]")
+    # containers hold what their writing methods were given
+    assert sql("    parts = ['posts']\n    parts.append(request.args['t'])\n", "' '.join(parts)")
+    assert sql("    import io\n    buf = io.StringIO()\n    buf.write(request.args['t'])\n", "buf.getvalue()")
+    # paths that disagree keep the item only where both track it
+    branches = "    d = {'table': 'posts'}\n    if request.args:\n        d['table'] = request.args['t']\n"
+    assert sql(branches, "d['table']")

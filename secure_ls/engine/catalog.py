@@ -219,6 +219,7 @@ PROPAGATORS = frozenset(
         "base64.b64decode", "base64.urlsafe_b64decode", "base64.b64encode", "binascii.unhexlify",
         "json.loads", "json.load", "codecs.decode", "textwrap.dedent", "string.Template",
         "copy.copy", "copy.deepcopy", "itertools.chain", "functools.reduce", "typing.cast",
+        "io.StringIO", "io.BytesIO",
         "operator.itemgetter",
         # a request object holds its URL: `urlopen(Request(url))` fetches `url`
         "urllib.request.Request", "urllib2.Request",
@@ -238,6 +239,12 @@ CHOOSING_METHODS = frozenset({"best_match"})
 LOOKUP_METHODS = frozenset({"get", "getlist"})
 
 # Methods (on any receiver) whose result carries the receiver's and arguments' taint.
+# Methods that put their arguments into the object they are called on (`parts.append(x)`,
+# `buf.write(x)`, `d.update(x)`): afterwards the object holds what they were given.
+CONTAINER_WRITES = frozenset(
+    {"append", "appendleft", "extend", "extendleft", "insert", "update", "add", "setdefault", "write", "writelines", "push", "put"}
+)
+
 PROPAGATING_METHODS = frozenset(
     {
         "format", "format_map", "join", "replace", "strip", "lstrip", "rstrip", "lower", "upper", "title",

@@ -182,6 +182,12 @@ class Binding:
     values: tuple[ast.expr, ...] = ()
     alias: str | None = None  # the qualified name the variable stands for (h = hashlib.md5)
     function: bool = False  # bound by a `def` (so a call may use the function's summary)
+    # A dict, list or tuple literal whose items sit under constant keys (`{"term": q, "table":
+    # "posts"}`): the origin of each item, so that reading `d["table"]` is not tainted by
+    # `d["term"]`. Kept while the name is only read and written through constant keys; any
+    # other use (passed on, a method called, `del`, a non-constant key) drops it, and reads
+    # then fall back to `origin`, which always holds every item.
+    fields: dict[object, Origin] | None = None
 
 
 Env = dict[str, Binding]
@@ -355,6 +361,13 @@ class FlowAnalyzer:
             else:
                 self._expr(stmt.target, env)
                 self._record_attribute_store(stmt.target, origin, None)
+                target = stmt.target
+                key = _constant_key(target.slice) if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) else None
+                old = env.get(target.value.id) if key is not None else None
+                if old is not None and old.fields is not None:
+                    # `d["k"] += v`: item k (and the whole) now also holds v
+                    fields = {**old.fields, key: old.fields.get(key, old.origin).join(origin)}
+                    env[target.value.id] = Binding(old.origin.join(origin), old.values, old.alias, fields=fields)
         elif isinstance(stmt, (ast.Return,)):
             if stmt.value is not None:
                 self.facts.returns.append(self._value(stmt.value, env))
@@ -368,6 +381,7 @@ class FlowAnalyzer:
         elif isinstance(stmt, ast.Expr):
             self._expr(stmt.value, env, record_only=True)  # the value is dropped: only its reads matter
             self._note_constrained_option(stmt.value)
+            self._container_write(stmt.value, env)
             if _is_abort_call(stmt.value, self._qualify):
                 return False
         elif isinstance(stmt, ast.If):
@@ -599,7 +613,7 @@ class FlowAnalyzer:
     def _bind(self, target: ast.AST, origin: Origin, value: ast.expr | None, env: Env) -> None:
         if isinstance(target, ast.Name):
             alias = self._qualify(value) if isinstance(value, (ast.Name, ast.Attribute)) else None
-            env[target.id] = Binding(origin, (value,) if value is not None else (), alias)
+            env[target.id] = Binding(origin, (value,) if value is not None else (), alias, fields=self._literal_fields(value))
         elif isinstance(target, (ast.Tuple, ast.List)):
             if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts) and not any(
                 isinstance(e, ast.Starred) for e in target.elts
@@ -618,9 +632,55 @@ class FlowAnalyzer:
             base = target
             while isinstance(base, (ast.Attribute, ast.Subscript)):
                 base = base.value
-            if isinstance(base, ast.Name) and base.id in env and not origin.is_constant:
+            if isinstance(base, ast.Name) and base.id in env:
                 old = env[base.id]
-                env[base.id] = Binding(old.origin.join(origin), old.values, old.alias)
+                key = _constant_key(target.slice) if isinstance(target, ast.Subscript) and target.value is base else None
+                if old.fields is not None and key is not None:
+                    # `d["k"] = v` on a literal with constant keys: item k now holds v, the others keep theirs
+                    env[base.id] = Binding(old.origin.join(origin), old.values, old.alias, fields={**old.fields, key: origin})
+                elif not origin.is_constant:
+                    env[base.id] = Binding(old.origin.join(origin), old.values, old.alias)
+
+    def _container_write(self, call: ast.expr, env: Env) -> None:
+        """`parts.append(x)`, `buf.write(x)`, `d.update(x)`, `self.items.extend(x)`: the
+        container now also holds what it was given."""
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr in catalog.CONTAINER_WRITES):
+            return
+        origin = self._join_all(list(call.args) + [k.value for k in call.keywords])
+        if origin.is_constant:
+            return
+        container = call.func.value
+        if isinstance(container, ast.Name):
+            old = env.get(container.id)
+            if old is not None and not old.function:
+                env[container.id] = Binding(old.origin.join(origin), old.values, old.alias)
+        else:
+            self._record_attribute_store(container, origin, None)
+
+    def _literal_fields(self, value: ast.expr | None) -> dict[object, Origin] | None:
+        """The item origins of a dict literal with constant keys, or of a list/tuple literal by index."""
+        if isinstance(value, ast.Dict) and value.keys:
+            keys = [_constant_key(k) if k is not None else None for k in value.keys]
+            if any(k is None for k in keys):
+                return None  # `**other` or a computed key
+            return {k: self._origin(v) for k, v in zip(keys, value.values)}
+        if isinstance(value, (ast.List, ast.Tuple)) and value.elts and not any(isinstance(e, ast.Starred) for e in value.elts):
+            n = len(value.elts)
+            fields: dict[object, Origin] = {}
+            for i, elt in enumerate(value.elts):
+                fields[i] = fields[i - n] = self._origin(elt)
+            return fields
+        return None
+
+    def _field(self, container: ast.expr, key: ast.expr) -> Origin | None:
+        """The origin of `container[key]` when the container is a literal tracked item by item."""
+        if not isinstance(container, ast.Name):
+            return None
+        binding = self._binding(container)
+        constant = _constant_key(key)
+        if binding is None or binding.fields is None or constant is None:
+            return None
+        return binding.fields.get(constant)
 
     def _record_attribute_store(self, target: ast.AST, origin: Origin, value: ast.expr | None) -> None:
         """`self.x = v`, `self.x[k] = v`, `self.x.y = v`, `self.x += v`: attribute `x` now holds v."""
@@ -639,14 +699,21 @@ class FlowAnalyzer:
         """Records the bindings of every name read in `node` (also into `seen`); returns its origin."""
         loads = self.facts.loads
         stack = [node]
+        item_uses: set[int] = set()  # names read or written only through a constant key
         while stack:
             current = stack.pop()
+            used = _item_use(current)
+            if used is not None:
+                item_uses.add(id(used))
             if isinstance(current, ast.Name) and isinstance(current.ctx, ast.Load):
                 binding = env.get(current.id)
                 if binding is not None:
                     loads[id(current)] = binding
                     if seen is not None:
                         seen[id(current)] = binding
+                    if binding.fields is not None and id(current) not in item_uses:
+                        # used whole (passed on, aliased, a method called): items may change unseen
+                        env[current.id] = replace(binding, fields=None)
             elif isinstance(current, ast.NamedExpr):
                 self._bind(current.target, self._value(current.value, env, seen), current.value, env)
                 continue
@@ -767,7 +834,9 @@ class FlowAnalyzer:
         if isinstance(node, ast.Subscript):
             if self._is_typed_field(node.value, node.slice):
                 return CONSTANT
-            origin = self._origin(node.value)
+            origin = self._field(node.value, node.slice)
+            if origin is None:
+                origin = self._origin(node.value)
             return origin.with_step(_step(node, "an item is read")) if origin.risk() else origin
         if isinstance(node, ast.Call):
             return self._call(node)
@@ -903,6 +972,9 @@ class FlowAnalyzer:
                 return receiver.join(self._join_all(args)).sanitized(frozenset({"log"}))
             if func.attr == "get" and node.args and self._is_typed_field(func.value, node.args[0]):
                 return self._join_all(node.args[1:])  # `validated_data.get("count", 0)` of an IntegerField
+            item = self._field(func.value, node.args[0]) if func.attr == "get" and node.args and not node.keywords else None
+            if item is not None:
+                return item.join(self._join_all(node.args[1:]))  # `options.get("table", "posts")` of a tracked literal
             if func.attr in catalog.CHOOSING_METHODS and node.args and self._origin(node.args[0]).is_constant:
                 # `request.accept_languages.best_match(SUPPORTED)`: one of the offered constants
                 return self._join_all(node.args[1:])
@@ -1285,7 +1357,39 @@ def _join_into(env: Env, other: Env) -> None:
             env[name] = binding
         elif mine is not binding:
             values = mine.values + tuple(v for v in binding.values if v not in mine.values)
-            env[name] = Binding(mine.origin.join(binding.origin), values[-6:], mine.alias if mine.alias == binding.alias else None)
+            fields = None
+            if mine.fields is not None and binding.fields is not None:
+                # an item keeps its own origin only where both paths track it
+                fields = {k: mine.fields[k].join(binding.fields[k]) for k in mine.fields.keys() & binding.fields.keys()}
+            env[name] = Binding(mine.origin.join(binding.origin), values[-6:], mine.alias if mine.alias == binding.alias else None, fields=fields)
+
+
+def _constant_key(node: ast.AST | None) -> object | None:
+    """The key of `d["k"]` / `items[0]` / `items[-1]` when it is a literal string or integer."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, (str, int)) and not isinstance(node.value, bool):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
+        value = node.operand.value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return -value
+    return None
+
+
+def _item_use(node: ast.AST) -> ast.Name | None:
+    """The name in `d["k"]` (read or assigned) or `d.get("k", ...)`: a use that keeps item tracking."""
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and isinstance(node.ctx, (ast.Load, ast.Store)):
+        return node.value if _constant_key(node.slice) is not None else None
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "get"
+        and isinstance(node.func.value, ast.Name)
+        and node.args
+        and not node.keywords
+        and _constant_key(node.args[0]) is not None
+    ):
+        return node.func.value
+    return None
 
 
 def _mark_safe(env: Env, names: set[str], sinks: frozenset[str] = frozenset({"*"})) -> None:
