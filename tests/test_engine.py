@@ -125,3 +125,23 @@ def test_items_under_constant_keys_keep_their_own_origin():
     # paths that disagree keep the item only where both track it
     branches = "    d = {'table': 'posts'}\n    if request.args:\n        d['table'] = request.args['t']\n"
     assert sql(branches, "d['table']")
+
+
+def test_websocket_messages_are_client_data():
+    """FastAPI/Starlette `receive_text()`/`iter_text()`, flask-sock's `ws.receive()`, aiohttp's
+    `receive_str()` and `async for msg in ws`: a message is what the client sent."""
+    fastapi = (
+        "import subprocess\nfrom fastapi import FastAPI, WebSocket\napp = FastAPI()\n\n"
+        "@app.websocket('/ws')\nasync def console(ws: WebSocket):\n    await ws.accept()\n"
+        "    async for line in ws.iter_text():\n        subprocess.run(line, shell=True)\n"
+    )
+    flask_sock = "import os\nfrom flask_sock import Sock\nsock = Sock()\n\n@sock.route('/t')\ndef tail(ws):\n    os.system('tail ' + ws.receive())\n"
+    aiohttp = (
+        "from aiohttp import web\n\nasync def repl(request):\n    ws = web.WebSocketResponse()\n    await ws.prepare(request)\n"
+        "    async for msg in ws:\n        eval(msg.data)\n    return ws\n"
+    )
+    findings = {code: [f for f in ENGINE.analyze(code).findings if f.rule_id in ("SLS102", "SLS103")] for code in (fastapi, flask_sock, aiohttp)}
+    for code, found in findings.items():
+        assert found and "websocket message" in found[0].message, code
+    # without the framework imported, `receive()` is just a method
+    assert not [f for f in ENGINE.analyze(flask_sock.replace("from flask_sock import Sock\n", "")).findings if f.confidence.name == "HIGH"]

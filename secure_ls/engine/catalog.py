@@ -18,6 +18,9 @@ SOURCE_NAMES: dict[str, str] = {
     "quart.request": "the Quart request",
     "bottle.request": "the Bottle request",
     "input": "input()",
+    # iterated (`async for msg in ws`), it yields the client's messages
+    "aiohttp.web.WebSocketResponse": "a websocket message",
+    "aiohttp.web_ws.WebSocketResponse": "a websocket message",
     "builtins.input": "input()",
     "sys.argv": "command-line arguments",
     "sys.stdin": "standard input",
@@ -130,7 +133,12 @@ class Framework:
     handler_leading: tuple[str | None, ...] = ("self",)  # None: any name (`req`/`request`)
     # the handler class must derive from a class whose name ends so (`RequestHandler`, `BaseHandler`)
     handler_base_suffix: str | None = None
+    # what `request_methods` read, in messages
+    request_label: str = "the HTTP request"
 
+
+# What a websocket endpoint receives is client data, like a request body.
+_WEBSOCKET_RECEIVES = frozenset({"receive_text", "receive_bytes", "receive_json", "iter_text", "iter_bytes", "iter_json"})
 
 FRAMEWORKS: tuple[Framework, ...] = (
     Framework("django", handler_methods=VIEW_METHODS, handler_leading=("self", "request")),
@@ -151,6 +159,11 @@ FRAMEWORKS: tuple[Framework, ...] = (
         handler_leading=("self", None, None),  # (self, req, resp, **uri_template_fields)
     ),
     Framework("flask_restful", request_methods=frozenset({"parse_args"})),
+    # FastAPI/Starlette `WebSocket`, aiohttp `WebSocketResponse`, flask-sock's `ws`
+    Framework("fastapi", request_methods=_WEBSOCKET_RECEIVES, request_label="a websocket message"),
+    Framework("starlette", request_methods=_WEBSOCKET_RECEIVES, request_label="a websocket message"),
+    Framework("aiohttp", request_methods=frozenset({"receive_str", "receive_bytes", "receive_json"}), request_label="a websocket message"),
+    Framework("flask_sock", request_methods=frozenset({"receive"}), request_label="a websocket message"),
 )
 
 # Django form and DRF serializer fields whose validated value is a number, a date, a UUID

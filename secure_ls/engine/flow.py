@@ -321,7 +321,7 @@ class FlowAnalyzer:
             return None
         for framework in self._frameworks:
             if func.attr in framework.request_methods:
-                return "the HTTP request"
+                return framework.request_label
             if func.attr in framework.handler_reads and isinstance(func.value, ast.Name) and func.value.id == "self":
                 return "the HTTP request"
         return catalog.SOURCE_METHODS.get(func.attr)
