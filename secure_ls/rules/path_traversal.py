@@ -138,6 +138,9 @@ class PathTraversal(Rule):
         Example(
             'import os\n\nTEMPLATES = "/srv/templates"\n\ndef template_text(name):\n    with open(os.path.join(TEMPLATES, name)) as fh:\n        return fh.read()\n',
         ),
+        Example(  # an existence test is not a check: ../../etc/passwd exists too
+            'import os\nfrom flask import abort, request, send_file\n\ndef export():\n    path = os.path.join("/srv/exports", request.args["name"])\n    if not os.path.isfile(path):\n        abort(404)\n    return send_file(path)\n',
+        ),
         Example(
             'from pathlib import Path\nfrom aiohttp import web\n\nUPLOAD_ROOT = Path("/srv/uploads")\n\nasync def upload(request):\n    field = await (await request.multipart()).next()\n    (UPLOAD_ROOT / field.filename).write_bytes(await field.read())\n',
         ),
@@ -263,7 +266,8 @@ class PathTraversal(Rule):
                 if isinstance(sub, ast.Call):
                     func = sub.func
                     attr = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-                    if attr in _CHECKS or attr in ("exists", "isfile", "match", "fullmatch"):
+                    # (not `exists`/`isfile`: `../../etc/passwd` exists too; an existence test checks nothing)
+                    if attr in _CHECKS or attr in ("match", "fullmatch"):
                         return True
                 if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and ".." in sub.value:
                     return True
