@@ -145,3 +145,15 @@ def test_websocket_messages_are_client_data():
         assert found and "websocket message" in found[0].message, code
     # without the framework imported, `receive()` is just a method
     assert not [f for f in ENGINE.analyze(flask_sock.replace("from flask_sock import Sock\n", "")).findings if f.confidence.name == "HIGH"]
+
+
+def test_an_optional_import_is_still_the_module():
+    """`try: import yaml` / `except ImportError: yaml = None`: wherever `yaml.load` runs, yaml is PyYAML."""
+    code = (
+        "try:\n    import yaml\nexcept ImportError:\n    yaml = None\n\n"
+        "def read(text):\n    if yaml is None:\n        raise RuntimeError('no yaml')\n    return yaml.load(text, Loader=yaml.Loader)\n"
+    )
+    assert "SLS104" in rules(code)
+    assert "SLS104" in rules(code.replace("except ImportError:", "except (ImportError, OSError):"))
+    # any other rebinding is not an optional import
+    assert "SLS104" not in rules(code.replace("except ImportError:", "except ValueError:").replace("yaml = None", "yaml = Loader()"))

@@ -163,7 +163,10 @@ def summarize(tree: ast.Module) -> UnitSymbols:
             modules.update(a.name for a in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             modules.add(node.module)
+    fallbacks = _import_fallbacks(tree.body)
     for stmt in _top_level(tree.body):
+        if id(stmt) in fallbacks:
+            continue  # `except ImportError: yaml = None`: where the code runs at all, yaml is the module
         if isinstance(stmt, (ast.Import, ast.ImportFrom)):
             bindings.extend(import_bindings(stmt))
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -339,6 +342,31 @@ def _statements(body: list[ast.stmt]):
             inner = getattr(stmt, name, None)
             if type(inner) is list:
                 stack.extend(inner)
+
+
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+
+
+def _import_fallbacks(body: list[ast.stmt]) -> set[int]:
+    """Assignments in `except ImportError:` that rebind a name the `try` imported
+    (`try: import yaml` / `except ImportError: yaml = None`): an optional dependency.
+    The name still stands for the module wherever it is used as one."""
+    out: set[int] = set()
+    for stmt in _top_level(body):
+        if not isinstance(stmt, ast.Try):
+            continue
+        imported = {name for inner in stmt.body if isinstance(inner, (ast.Import, ast.ImportFrom)) for name, _ in import_bindings(inner)}
+        for handler in stmt.handlers:
+            caught = handler.type
+            names = {_dotted(e) for e in (caught.elts if isinstance(caught, ast.Tuple) else [caught])} if caught is not None else set()
+            if not imported or not {(n or "").rsplit(".", 1)[-1] for n in names} & _IMPORT_ERRORS:
+                continue
+            for inner in handler.body:
+                if isinstance(inner, (ast.Assign, ast.AnnAssign)):
+                    targets = inner.targets if isinstance(inner, ast.Assign) else [inner.target]
+                    if all(isinstance(t, ast.Name) and t.id in imported for t in targets):
+                        out.add(id(inner))
+    return out
 
 
 def _top_level(body: list[ast.stmt]):
