@@ -157,3 +157,18 @@ def test_an_optional_import_is_still_the_module():
     assert "SLS104" in rules(code.replace("except ImportError:", "except (ImportError, OSError):"))
     # any other rebinding is not an optional import
     assert "SLS104" not in rules(code.replace("except ImportError:", "except ValueError:").replace("yaml = None", "yaml = Loader()"))
+
+
+def test_text_assembled_in_a_buffer_or_list_is_judged_by_its_pieces():
+    """`buf.write(...)` ... `execute(buf.getvalue())`, `parts.append(...)` ... `" ".join(parts)`,
+    and a StringIO written from the request and then parsed."""
+    head = "import io\nimport sqlite3\nfrom flask import request\n\ndef view(conn):\n"
+    buffered = head + "    buf = io.StringIO()\n    buf.write('SELECT id FROM products WHERE 1=1')\n    buf.write(\" AND brand = '%s'\" % request.args['b'])\n    conn.execute(buf.getvalue())\n"
+    listed = head + "    parts = ['SELECT id FROM products WHERE 1=1']\n    parts.append(\"AND brand = '%s'\" % request.args['b'])\n    conn.execute(' '.join(parts))\n"
+    for code in (buffered, listed):
+        (finding,) = [f for f in ENGINE.analyze(code).findings if f.rule_id == "SLS101"]
+        assert finding.fix is None and "piece by piece" in finding.message
+    constant = buffered.replace("% request.args['b']", "% 'acme'")
+    assert "SLS101" not in rules(constant)
+    xml = "import io\nimport xml.etree.ElementTree as ET\nfrom flask import request\n\ndef view():\n    buf = io.StringIO()\n    buf.write(request.form['svg'])\n    buf.seek(0)\n    return ET.parse(buf)\n"
+    assert "SLS108" in rules(xml)

@@ -153,7 +153,7 @@ class SqlInjection(Rule):
         self._check(node, kind, query, ctx)
 
     def _check(self, node: ast.Call, kind: str, query: ast.expr, ctx, fixable: bool = True) -> None:
-        built, via = web.built_value(ctx, query, "sql")
+        built, via = web.built_value(ctx, query, "sql", assembled=True)
         if not strings.is_built(built):
             return
         parts = strings.pieces(built)
@@ -166,6 +166,9 @@ class SqlInjection(Rule):
         if isinstance(query, ast.Name):
             # q = "SELECT ... WHERE 1=1"; q += " AND x = '%s'" % v: judge the whole query
             literal = " ".join(ctx.string_value(v) or "" for v in ctx.assigned_values(query)) + " " + literal
+        elif built is not query:
+            # buf.write("SELECT ..."); buf.write(" AND x = '%s'" % v); execute(buf.getvalue())
+            literal = " ".join(ctx.string_value(v) or "" for v in web.written_pieces(ctx, query)) + " " + literal
         if kind == "method" and not (_SQL_START.search(literal) or _SQL_INSIDE.search(literal)):
             return  # `.execute(...)` on something that is not a database
         worst, worst_value = web.worst_value(ctx, dynamic, "sql")

@@ -87,7 +87,8 @@ def data_origin(node: ast.AST, ctx, sink: str, depth: int = 0) -> flow.Part | No
         if values and all(v is not node for v in values):
             inner = [data_origin(v, ctx, sink, depth + 1) for v in values]
             if any(isinstance(v, ast.Call) for v in values):
-                return worst(inner)
+                # `buf = io.StringIO(); buf.write(request.form["svg"])`: what was written in counts too
+                return worst(inner + [direct if direct is not None and direct.kind == flow.UNTRUSTED else None])
         return direct
     if isinstance(node, ast.Call):
         name = ctx.call_name(node)

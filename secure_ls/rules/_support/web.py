@@ -145,7 +145,7 @@ def describe_value(ctx, part: flow.Part, node: ast.AST) -> str:
     return f"{describe(part)} `{text}`" if len(text) <= 80 else describe(part)
 
 
-def built_value(ctx, expr: ast.expr, sink: str | None = None) -> tuple[ast.expr, ast.stmt | None]:
+def built_value(ctx, expr: ast.expr, sink: str | None = None, assembled: bool = False) -> tuple[ast.expr, ast.stmt | None]:
     """The string-building expression behind `expr`, and the plain assignment it came from.
 
     `expr` itself when it is built in place. For a name: its one built value
@@ -154,8 +154,16 @@ def built_value(ctx, expr: ast.expr, sink: str | None = None) -> tuple[ast.expr,
     caller names its `sink`, the built piece carrying the worst data for it,
     with no statement: there is no single place to fix. Rules that only read
     the start of the string (a fixed scheme or host) pass no sink, because a
-    later piece says nothing about the start. Otherwise `expr` unchanged.
+    later piece says nothing about the start. With `assembled`, a buffer or list read back
+    whole (`buf.getvalue()`, `" ".join(parts)`) gives its worst built piece the same way.
+    Otherwise `expr` unchanged.
     """
+    pieces = written_pieces(ctx, expr) if assembled and sink is not None else []
+    built = [v for v in pieces if strings.is_built(v)]
+    if built:
+        # `buf.write(" AND brand = '%s'" % brand)` ... `buf.getvalue()`, `parts.append(...)` ...
+        # `" ".join(parts)`: assembled piece by piece, so no single place to fix
+        return max(built, key=lambda v: _rank(ctx, v, sink)), None
     if strings.is_built(expr):
         return expr, None
     if isinstance(expr, (ast.Name, ast.Attribute)):  # `self.x`: what the class's methods store in it
@@ -168,6 +176,42 @@ def built_value(ctx, expr: ast.expr, sink: str | None = None) -> tuple[ast.expr,
         if built and sink is not None:
             return max(built, key=lambda v: _rank(ctx, v, sink)), None
     return expr, None
+
+
+# `buf.getvalue()` is what was written to buf; `sep.join(parts)` what was added to parts
+_ASSEMBLED_BY = {"getvalue": frozenset({"write"}), "join": frozenset({"append", "insert", "extend"})}
+
+
+def written_pieces(ctx, expr: ast.expr) -> list[ast.expr]:
+    """The values written into the buffer or list that `expr` reads back whole."""
+    if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in _ASSEMBLED_BY):
+        return []
+    if expr.func.attr == "getvalue":
+        container = expr.func.value
+    elif len(expr.args) == 1:
+        container = expr.args[0]
+    else:
+        return []
+    if not isinstance(container, ast.Name):
+        return []
+    writes = _ASSEMBLED_BY[expr.func.attr]
+    out = []
+    for value in ctx.assigned_values(container):  # `parts = ["SELECT ..."]`, `io.StringIO("SELECT ...")`
+        if isinstance(value, (ast.List, ast.Tuple)):
+            out.extend(e for e in value.elts if not isinstance(e, ast.Starred))
+        elif isinstance(value, ast.Call) and value.args:
+            out.append(value.args[0])
+    for node in astutil.walk(function_body(ctx, expr)):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in writes
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == container.id
+            and node.args
+        ):
+            out.append(node.args[-1])
+    return out
 
 
 def _rank(ctx, built: ast.expr, sink: str) -> int:
