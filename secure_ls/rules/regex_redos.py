@@ -22,6 +22,12 @@ class RegexCatastrophicBacktracking(Rule):
     such as `(\\d+\\.)*\\d+`, `(\\w|\\d)+` or `"(\\\\.|[^"\\\\])*"` are not
     reported.
 
+    On request data it also finds patterns that take quadratic time: two unbounded
+    repeats in a row that can take the same characters (`^\\S+@\\S+\\.\\S+$`), or a
+    search (`re.sub`, `re.search`) whose pattern starts with an unbounded repeat followed by
+    something that can fail (`[ \\t]+$`). A long input is needed, so these are reported
+    only when the text comes from the client.
+
     ## Why is this bad?
     Python's `re` backtracks. When a match fails, it retries every way of
     splitting the input between the nested repeats: 30 characters can mean
@@ -55,8 +61,18 @@ class RegexCatastrophicBacktracking(Rule):
         'import re\nSTRING = re.compile(r\'"(\\\\.|[^"\\\\])*"\')\n',
         'import re\n\ndef first(text):\n    return re.search(r"(a+)+", text)\n',
         'import re\n\ndef domain(text):\n    return re.fullmatch(r"([a-z0-9-]+\\.)+[a-z]{2,}", text)\n',
+        # quadratic shapes are reported only on client data (it takes a long input)
+        'import re\n\ndef strip_trailing(text):\n    return re.sub(r"[ \\t]+$", "", text, flags=re.MULTILINE)\n',
+        'import re\nfrom flask import request\n\ndef email():\n    return re.match(r"^[\\w.-]+@[\\w-]+\\.[a-z]+$", request.args["e"])\n',
+        'import re\nfrom flask import abort, request\n\ndef tag():\n    tag = request.form["tag"]\n    if len(tag) > 64:\n        abort(400)\n    return re.sub(r"\\s+$", "", tag)\n',
     ]
     INVALID = [
+        Example(  # quadratic: a search retries `[ \t]+` at every position of a long run of spaces
+            'import re\nfrom flask import request\n\ndef comment():\n    return re.sub(r"[ \\t]+$", "", request.form["c"], flags=re.MULTILINE)\n',
+        ),
+        Example(  # quadratic: `\S+\.\S+` can split a run of dots n ways
+            'import re\nfrom django.http import JsonResponse\n\ndef check(request):\n    return JsonResponse({"ok": bool(re.match(r"^\\S+@\\S+\\.\\S+$", request.POST["email"]))})\n',
+        ),
         Example(
             'import re\nfrom flask import request\n\ndef words():\n    if re.match(r"^(\\w+\\s?)*$", request.args["q"]):\n        return "ok"\n    return "no"\n',
         ),
@@ -105,17 +121,31 @@ class RegexCatastrophicBacktracking(Rule):
             if part is None:
                 return
             problem = regex.catastrophic(pattern, flags, full=name == "re.fullmatch")
+            if problem is None and web.is_client(part) and not _length_bounded(subject, node, ctx):
+                # quadratic rather than exponential: it takes a long input, which only a client sends
+                problem = regex.polynomial(pattern, flags, full=name == "re.fullmatch", anywhere=name not in ("re.match", "re.fullmatch"))
             if problem is None:
                 return
             confidence = None
         if confidence is None:
             confidence = Confidence.HIGH if web.is_client(part) else Confidence.MEDIUM
         applied = f" and is applied to {web.describe(part)}" if part is not None else ""
+        if problem.kind == "polynomial":
+            confidence = Confidence.MEDIUM
+            message = (
+                f"Regular expression takes quadratic time on a failing input ({problem.detail}){applied}: a long crafted "
+                "input (tens of kilobytes) can hold the process for seconds. Limit the input's length first, or rewrite the "
+                "pattern so a run of characters can match one way only."
+            )
+        else:
+            message = (
+                f"Regular expression can backtrack exponentially ({problem.detail}){applied}: a crafted input of a few dozen "
+                "characters can hang the process. Rewrite it so each character matches one way (or use a possessive repeat / atomic group)."
+            )
         ctx.report(
             self,
             pattern_node,
-            f"Regular expression can backtrack exponentially ({problem.detail}){applied}: a crafted input of a few dozen "
-            "characters can hang the process. Rewrite it so each character matches one way (or use a possessive repeat / atomic group).",
+            message,
             confidence=confidence,
             related=ctx.related_path(part) if part is not None else (),
         )
@@ -148,3 +178,36 @@ class RegexCatastrophicBacktracking(Rule):
                 return (uses or None), None
         # module level, class attribute, `self.x = re.compile(...)`: the uses are elsewhere
         return [], Confidence.LOW
+
+
+def _length_bounded(subject: ast.expr, call: ast.Call, ctx) -> bool:
+    """Whether the text is known to be short where the pattern runs: `text[:200]`, or an
+    earlier `if len(text) > 200: abort(400)` / `return` / `raise` (or an `assert`)."""
+    if isinstance(subject, ast.Subscript) and isinstance(subject.slice, ast.Slice):
+        return isinstance(subject.slice.upper, ast.Constant) and subject.slice.lower is None
+    if not isinstance(subject, ast.Name):
+        return False
+    scope = ctx.enclosing_function(call) or ctx.tree
+    for stmt in astutil.walk(scope):
+        if not isinstance(stmt, (ast.If, ast.Assert)) or stmt.lineno >= call.lineno:
+            continue
+        measured = any(
+            isinstance(n, ast.Compare)
+            and any(
+                isinstance(side, ast.Call) and isinstance(side.func, ast.Name) and side.func.id == "len"
+                and side.args and isinstance(side.args[0], ast.Name) and side.args[0].id == subject.id
+                for side in [n.left, *n.comparators]
+            )
+            and any(isinstance(side, ast.Constant) and isinstance(side.value, int) for side in [n.left, *n.comparators])
+            for n in astutil.walk(stmt.test)
+        )
+        if not measured:
+            continue
+        if isinstance(stmt, ast.Assert):
+            return True
+        last = stmt.body[-1] if stmt.body else None
+        if isinstance(last, (ast.Return, ast.Raise)) or (
+            isinstance(last, ast.Expr) and isinstance(last.value, ast.Call) and astutil.last_name(last.value.func) == "abort"
+        ):
+            return True
+    return False

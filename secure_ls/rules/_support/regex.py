@@ -61,6 +61,45 @@ def catastrophic(pattern: str | bytes, flags: int = 0, full: bool = False) -> Pr
     return state.walk(list(tree), follows=full)
 
 
+def polynomial(pattern: str | bytes, flags: int = 0, full: bool = False, anywhere: bool = False) -> Problem | None:
+    """A construct that makes a failing match take time quadratic in the input, if any:
+
+    * two unbounded repeats in a row that can take the same characters, with only such
+      characters between them, and something that can fail after (`\\S+@\\S+\\.\\S+$`):
+      a run of shared characters can be split between them in n ways;
+    * `anywhere` (search, sub, findall, split): an unbounded repeat that starts the pattern,
+      followed by something that can fail (`[ \\t]+$`, `\\d+px`): the search retries it from
+      every position of a long run, each try scanning the rest of the run.
+    """
+    tree = parse(pattern, flags)
+    if tree is None:
+        return None
+    state = _State(flags | getattr(tree.state, "flags", 0))
+    seq = state._flatten(list(tree))
+    for i, (op, av) in enumerate(seq):
+        if op not in _REPEATS or av[1] != MAXREPEAT:
+            continue
+        first = state.chars(list(av[2]))
+        for j in range(i + 1, len(seq)):
+            op2, av2 = seq[j]
+            if op2 in _REPEATS and av2[1] == MAXREPEAT:
+                shared = first & state.chars(list(av2[2]))
+                between = seq[i + 1 : j]
+                if (
+                    shared
+                    and all(state._min_width([b]) == 0 or state.chars([b]) <= shared for b in between)
+                    and (full or state._required(seq[j + 1 :]))
+                ):
+                    return Problem("polynomial", "two repeats in a row can take the same characters")
+            if op2 in (C.AT, C.ASSERT, C.ASSERT_NOT, C.GROUPREF) or state._min_width([seq[j]]) > 0 and not state.chars([seq[j]]) <= first:
+                break  # the run the first repeat took must end here
+    if anywhere and seq:
+        op, av = seq[0]
+        if op in _REPEATS and av[1] == MAXREPEAT and av[0] >= 1 and state._required(seq[1:]):
+            return Problem("polynomial", "a search retries the repeat at every position of a long run")
+    return None
+
+
 class _State:
     def __init__(self, flags: int):
         self.ignorecase = bool(flags & re.IGNORECASE)
