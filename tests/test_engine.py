@@ -172,3 +172,18 @@ def test_text_assembled_in_a_buffer_or_list_is_judged_by_its_pieces():
     assert "SLS101" not in rules(constant)
     xml = "import io\nimport xml.etree.ElementTree as ET\nfrom flask import request\n\ndef view():\n    buf = io.StringIO()\n    buf.write(request.form['svg'])\n    buf.seek(0)\n    return ET.parse(buf)\n"
     assert "SLS108" in rules(xml)
+
+
+def test_a_field_checked_against_an_allow_list_is_validated_until_reassigned():
+    """`if f.key not in COLUMNS: raise` validates `f.key` for what follows, on every path
+    that checked it, until `f` or `f.key` is assigned again."""
+    head = "COLUMNS = {'name', 'age'}\n\ndef view(conn, f, g, flag):\n"
+    check = "    if f.key not in COLUMNS:\n        raise ValueError(f.key)\n"
+    sink = "    conn.execute(f'SELECT * FROM t ORDER BY {f.key}')\n"
+    assert "SLS101" not in rules(head + check + sink)
+    assert "SLS101" not in rules(head + "    for f in g:\n" + check.replace("    ", "        ", 1).replace("\n        raise", "\n            raise") + "    " + sink)
+    assert "SLS101" in rules(head + sink)
+    assert "SLS101" in rules(head + check + "    f = g\n" + sink)
+    assert "SLS101" in rules(head + check + "    f.key = g\n" + sink)
+    assert "SLS101" in rules(head + "    if flag:\n" + check.replace("    if", "        if").replace("        raise", "            raise") + sink)
+    assert "SLS101" in rules(head + check.replace("f.key not in COLUMNS", "f.other not in COLUMNS") + sink)

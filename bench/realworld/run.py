@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import os
 import subprocess
 import sys
 import time
@@ -39,7 +40,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 TRIAGE = HERE / "triage.tsv"
-REPORTS = Path("/tmp/realworld-reports")
+REPORTS = Path(os.environ.get("SECURE_LS_REALWORLD_REPORTS", "/tmp/realworld-reports"))  # where scans are kept for --reuse
 VERDICTS = ("TP", "acceptable", "FP")
 TEST_DIRS = {"test", "tests", "testing"}
 TARGET_OVERALL = 0.90

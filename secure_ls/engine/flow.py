@@ -504,6 +504,11 @@ class FlowAnalyzer:
         then_env = dict(env)
         else_env = dict(env)
         validated, when, sinks = _validation(stmt.test, self._qualify, self._origin, self._single_value, self.summary_of)
+        for node in astutil.walk(stmt.test):
+            path = _field_path(node)
+            if path in validated and path not in env:
+                # a validated field (`f.key`) is tracked like a name from here on
+                then_env[path] = else_env[path] = Binding(self._origin(node))
         # `if x not in ALLOWED: return` makes x safe after the if; so does the
         # positive branch of `if x in ALLOWED:`.
         if validated and when:
@@ -612,6 +617,8 @@ class FlowAnalyzer:
 
     def _bind(self, target: ast.AST, origin: Origin, value: ast.expr | None, env: Env) -> None:
         if isinstance(target, ast.Name):
+            for path in [k for k in env if k.startswith(target.id + ".")]:
+                del env[path]  # `f` is another object now: what was checked of the old one does not hold
             alias = self._qualify(value) if isinstance(value, (ast.Name, ast.Attribute)) else None
             env[target.id] = Binding(origin, (value,) if value is not None else (), alias, fields=self._literal_fields(value))
         elif isinstance(target, (ast.Tuple, ast.List)):
@@ -626,6 +633,8 @@ class FlowAnalyzer:
         elif isinstance(target, ast.Starred):
             self._bind(target.value, origin, None, env)
         elif isinstance(target, (ast.Attribute, ast.Subscript)):
+            if _field_path(target) is not None:
+                env.pop(_field_path(target), None)  # `f.key = other`: the check was of the old value
             self._expr(target, env)
             self._record_attribute_store(target, origin, value)
             # `self.x = tainted` / `d["k"] = tainted`: the container now carries it
@@ -705,6 +714,11 @@ class FlowAnalyzer:
             used = _item_use(current)
             if used is not None:
                 item_uses.add(id(used))
+            path = _field_path(current) if isinstance(current, ast.Attribute) and isinstance(current.ctx, ast.Load) else None
+            if path is not None and path in env:
+                loads[id(current)] = env[path]
+                if seen is not None:
+                    seen[id(current)] = env[path]
             if isinstance(current, ast.Name) and isinstance(current.ctx, ast.Load):
                 binding = env.get(current.id)
                 if binding is not None:
@@ -902,6 +916,9 @@ class FlowAnalyzer:
         return ()
 
     def _attribute(self, node: ast.Attribute) -> Origin:
+        tracked = self._binding(node) if isinstance(node.value, ast.Name) else None
+        if tracked is not None:
+            return tracked.origin  # a field validated earlier (see _field_path)
         qualified = self._qualify(node)
         if qualified:
             for prefix, label in self._sources.items():
@@ -1351,10 +1368,13 @@ def _is_irrefutable_pattern(pattern: ast.AST) -> bool:
 
 
 def _join_into(env: Env, other: Env) -> None:
+    for path in [k for k in env if "." in k and k not in other]:
+        del env[path]  # a field checked on one path only is not checked after the join
     for name, binding in other.items():
         mine = env.get(name)
         if mine is None:
-            env[name] = binding
+            if "." not in name:
+                env[name] = binding
         elif mine is not binding:
             values = mine.values + tuple(v for v in binding.values if v not in mine.values)
             fields = None
@@ -1362,6 +1382,13 @@ def _join_into(env: Env, other: Env) -> None:
                 # an item keeps its own origin only where both paths track it
                 fields = {k: mine.fields[k].join(binding.fields[k]) for k in mine.fields.keys() & binding.fields.keys()}
             env[name] = Binding(mine.origin.join(binding.origin), values[-6:], mine.alias if mine.alias == binding.alias else None, fields=fields)
+
+
+def _field_path(node: ast.AST) -> str | None:
+    """`f.key` for a field of a local name (the only attribute reads a check can pin down)."""
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return f"{node.value.id}.{node.attr}"
+    return None
 
 
 def _constant_key(node: ast.AST | None) -> object | None:
@@ -1480,6 +1507,10 @@ def _validation(test: ast.expr, qualify, origin=None, value_of=None, validator=N
             # `urlparse(url).netloc in ALLOWED_HOSTS`
             names.add(_url_host(left, qualify, value_of))
             sinks = _URL_SINKS
+        elif _field_path(left) is not None and isinstance(right, (ast.Name, ast.Attribute, ast.Set, ast.List, ast.Tuple, ast.Dict)):
+            # `if f.key not in COLUMNS: raise`: that field of f, until f or the field is assigned again
+            if origin is None or not _is_untrusted(origin(right)):
+                names.add(_field_path(left))
         elif isinstance(right, ast.Name) and isinstance(left, ast.Constant) and isinstance(left.value, str) and set(left.value) & _QUOTES:
             # `if "'" in name: abort(400)`: without quotes, the value cannot leave an XPath string literal
             # (XPath 1.0 has no escape inside literals; rejecting the quote is the usual defence)
