@@ -24,7 +24,15 @@ _COMPILERS = {
 # str methods that read their receiver as a format string: a client-chosen one reads
 # attributes of the arguments (`{user.__class__.__init__.__globals__[SECRET]}`).
 _FORMAT_METHODS = frozenset({"format", "format_map"})
-_ENVIRONMENTS = frozenset({"jinja2.Environment", "jinja2.environment.Environment", "jinja2.nativetypes.NativeEnvironment"})
+_ENVIRONMENTS = frozenset(
+    {
+        "jinja2.Environment", "jinja2.environment.Environment", "jinja2.nativetypes.NativeEnvironment",
+        "django.template.Engine", "django.template.engine.Engine", "django.template.Engine.get_default",
+        "django.template.engine.Engine.get_default", "django.template.engines.__getitem__",
+    }
+)
+# Django's engine registry: `engines["django"]` (or `engines.all()[0]`) is a template engine
+_ENGINE_REGISTRIES = frozenset({"django.template.engines", "django.template.loader.engines"})
 _RENDER_FUNCTIONS = frozenset({"flask.render_template_string", "flask.templating.render_template_string"})
 _RESERVED = frozenset({"true", "false", "none", "True", "False", "None", "loop", "self", "super", "varargs", "kwargs", "caller", "range", "dict", "lipsum", "cycler", "joiner", "namespace", "and", "or", "not", "in", "is", "if", "else", "for"})
 
@@ -35,7 +43,7 @@ class TemplateInjection(Rule):
     Finds template source code built from non-constant data, or taken whole
     from a web request: `flask.render_template_string(...)`,
     `jinja2.Template(...)`, `Environment.from_string(...)` (including
-    Flask's `app.jinja_env`), `mako.template.Template(...)` and
+    Flask's `app.jinja_env` and Django's `engines["django"]` or `Engine()`), `mako.template.Template(...)` and
     `tornado.template.Template(...)`. Sandboxed Jinja environments are not
     reported.
 
@@ -108,6 +116,9 @@ class TemplateInjection(Rule):
         Example(
             'from mako.template import Template\n\ndef banner(title):\n    return Template("<div class=\'banner\'>" + title + "</div>").render()\n',
             fixed='from mako.template import Template\n\ndef banner(title):\n    return Template("<div class=\'banner\'>${title}</div>").render(title=title)\n',
+        ),
+        Example(  # Django's engine registry
+            'from django.http import HttpResponse\nfrom django.template import engines\n\ndef card(request):\n    engine = engines["django"]\n    return HttpResponse(engine.from_string("<h1>Dear " + request.GET["to"] + "</h1>").render({}, request))\n',
         ),
         Example(
             'from django.http import HttpResponse\nfrom django.template import Context, Template\n\ndef banner(request):\n    return HttpResponse(Template(request.POST["banner"]).render(Context({})))\n',
@@ -189,7 +200,10 @@ class TemplateInjection(Rule):
         if isinstance(receiver, ast.Attribute) and receiver.attr == "jinja_env":
             return True
         maker = ts.built_by(receiver, ctx)
-        return maker in _ENVIRONMENTS
+        if maker in _ENVIRONMENTS:
+            return True
+        value = ts.single_value(receiver, ctx) if isinstance(receiver, ast.Name) else receiver
+        return isinstance(value, ast.Subscript) and ctx.qualified_name(value.value) in _ENGINE_REGISTRIES
 
     def _fix(self, call, name, source, built, via, parts, engine, ctx) -> Fix | None:
         if ts.has_star_kwargs(call):
