@@ -984,6 +984,10 @@ class FlowAnalyzer:
             if func.attr == "translate" and len(node.args) == 1 and self._translated(node.args[0]) >= {"\r", "\n"}:
                 # `text.translate(str.maketrans({"\r": "\\r", "\n": "\\n"}))`: line breaks mapped away
                 return receiver.sanitized(frozenset({"log"}))
+            if func.attr == "replace" and _doubles_a_quote(node):
+                # `.replace("'", "''")`: the value cannot close the quoted literal it is put in
+                # (XPath 2's escape; in XPath 1 two literals in a row are a syntax error)
+                return receiver.join(self._join_all(args)).sanitized(frozenset({"xpath"}))
             if func.attr == "replace" and _removed_line_breaks(node) >= {"\r", "\n"}:
                 # `.replace("\r", "").replace("\n", "")`: no forged log lines any more
                 return receiver.join(self._join_all(args)).sanitized(frozenset({"log"}))
@@ -1196,6 +1200,14 @@ def _describe_call(func: ast.AST) -> str:
     if isinstance(func, ast.Attribute):
         return func.attr + "()"
     return "a call"
+
+
+def _doubles_a_quote(call: ast.Call) -> bool:
+    """`value.replace("'", "''")` (or the same with double quotes)."""
+    if len(call.args) != 2 or not all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in call.args):
+        return False
+    old, new = call.args[0].value, call.args[1].value
+    return old in ("'", '"') and new == old * 2
 
 
 def _removed_line_breaks(call: ast.Call) -> set[str]:

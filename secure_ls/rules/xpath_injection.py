@@ -13,6 +13,8 @@ _COMPILED = frozenset({"lxml.etree.XPath", "lxml.etree.ETXPath"})
 # Take a document; the evaluator they return is called with the expression: `find = XPathEvaluator(doc); find(expr)`.
 _EVALUATORS = frozenset({"lxml.etree.XPathEvaluator", "lxml.etree.XPathDocumentEvaluator", "lxml.etree.XPathElementEvaluator"})
 _ELEMENTTREE_METHODS = frozenset({"find", "findall", "iterfind", "findtext"})
+# elementpath (XPath 2/3 on ElementTree and lxml): function -> index of the path argument
+_SELECTORS = {"elementpath.select": 1, "elementpath.iter_select": 1, "elementpath.Selector": 0}
 _XML_MODULES = ("xml.etree", "lxml", "defusedxml")
 
 
@@ -20,7 +22,7 @@ class XPathInjection(Rule):
     """
     ## What it does
     Finds XPath expressions built from non-constant data with f-strings,
-    `%`, `.format()` or `+`: lxml's `.xpath()` and `etree.XPath()`, and
+    `%`, `.format()` or `+`: lxml's `.xpath()` and `etree.XPath()`, elementpath's `select()`, and
     ElementTree's `find`/`findall`/`iterfind`/`findtext` when the value is
     inserted into a predicate (`[@name='...']`).
 
@@ -46,10 +48,12 @@ class XPathInjection(Rule):
     confidence = Confidence.MEDIUM
     topic = "injection"
     fixable = True
-    calls = _COMPILED | _EVALUATORS
+    calls = _COMPILED | _EVALUATORS | frozenset(_SELECTORS)
     methods = frozenset({"xpath"}) | _ELEMENTTREE_METHODS
 
     VALID = [
+        # a doubled quote cannot close the literal (XPath 2's escape)
+        'import elementpath\nfrom flask import request\n\ndef books(root):\n    author = request.args["a"].replace("\'", "\'\'")\n    return elementpath.select(root, f"//book[author = \'{author}\']")\n',
         'from lxml import etree\n\ndef find(tree, name):\n    return tree.xpath("//user[@name=$name]", name=name)\n',
         'import xml.etree.ElementTree as ET\nNS = "{http://www.w3.org/2005/Atom}"\n\ndef entries(root, tag):\n    return root.findall(f".//{NS}{tag}")\n',
         'from lxml import etree\nCOLUMN = "price"\n\ndef prices(tree):\n    return tree.xpath(f"//item/{COLUMN}/text()")\n',
@@ -57,6 +61,9 @@ class XPathInjection(Rule):
         'from lxml import etree\nfrom flask import request\n\ndef isbn(doc):\n    find = etree.XPathEvaluator(doc)\n    return find("//book[title=$t]/@isbn", t=request.args["title"])\n',
     ]
     INVALID = [
+        Example(  # elementpath: the path is the second argument
+            'import elementpath\nfrom flask import request\n\ndef books(root):\n    isbn = request.args["isbn"]\n    return elementpath.select(root, f"//book[@isbn=\'{isbn}\']/title")\n',
+        ),
         Example(
             'from lxml import etree\nfrom flask import request\n\ndef login(tree):\n    name = request.form["name"]\n    return tree.xpath(f"//user[@name=\'{name}\']/@role")\n',
             fixed='from lxml import etree\nfrom flask import request\n\ndef login(tree):\n    name = request.form["name"]\n    return tree.xpath("//user[@name=$name]/@role", name=name)\n',
@@ -85,6 +92,9 @@ class XPathInjection(Rule):
             for call in _calls_of_evaluator(node, ctx):
                 self._check(call, "xpath", ctx)
             return
+        if name in _SELECTORS:
+            self._check(node, "select", ctx, _SELECTORS[name])
+            return
         if name in _COMPILED:
             kind = "compiled"
         elif isinstance(func, ast.Attribute) and func.attr == "xpath" and ctx.imports("lxml"):
@@ -94,8 +104,8 @@ class XPathInjection(Rule):
         if kind is not None:
             self._check(node, kind, ctx)
 
-    def _check(self, node: ast.Call, kind: str, ctx) -> None:
-        expr = web.argument(node, 0, ("path", "_path"))
+    def _check(self, node: ast.Call, kind: str, ctx, index: int = 0) -> None:
+        expr = web.argument(node, index, ("path", "_path"))
         if expr is None:
             return
         built, via = web.built_value(ctx, expr, "xpath")
