@@ -135,6 +135,8 @@ class Framework:
     handler_base_suffix: str | None = None
     # what `request_methods` read, in messages
     request_label: str = "the HTTP request"
+    # attributes of `self` in a handler class (see handler_base_suffix) that hold the request
+    handler_attributes: frozenset[str] = frozenset()
 
 
 # What a websocket endpoint receives is client data, like a request body.
@@ -159,6 +161,12 @@ FRAMEWORKS: tuple[Framework, ...] = (
         handler_leading=("self", None, None),  # (self, req, resp, **uri_template_fields)
     ),
     Framework("flask_restful", request_methods=frozenset({"parse_args"})),
+    # the standard library's http.server: `self.path`, `self.headers` of a BaseHTTPRequestHandler
+    Framework(
+        "http",
+        handler_attributes=frozenset({"path", "headers", "rfile", "requestline", "raw_requestline"}),
+        handler_base_suffix="HTTPRequestHandler",
+    ),
     # FastAPI/Starlette `WebSocket`, aiohttp `WebSocketResponse`, flask-sock's `ws`
     Framework("fastapi", request_methods=_WEBSOCKET_RECEIVES, request_label="a websocket message"),
     Framework("starlette", request_methods=_WEBSOCKET_RECEIVES, request_label="a websocket message"),
@@ -252,6 +260,13 @@ CHOOSING_METHODS = frozenset({"best_match"})
 LOOKUP_METHODS = frozenset({"get", "getlist"})
 
 # Methods (on any receiver) whose result carries the receiver's and arguments' taint.
+# Functions that percent-decode: what comes out of a URL through them is the client's own
+# text again (`%0d%0a` becomes a line break), no longer the URL's safe encoding.
+PERCENT_DECODERS = frozenset(
+    {"urllib.parse.parse_qs", "urllib.parse.parse_qsl", "urllib.parse.unquote", "urllib.parse.unquote_plus", "urllib.parse.unquote_to_bytes"}
+)
+PERCENT_DECODED = "percent-decoded"  # the step that says so
+
 # Methods that put their arguments into the object they are called on (`parts.append(x)`,
 # `buf.write(x)`, `d.update(x)`): afterwards the object holds what they were given.
 CONTAINER_WRITES = frozenset(

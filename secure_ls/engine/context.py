@@ -657,8 +657,9 @@ class Dispatch:
     """Which rule methods see which nodes.
 
     A rule that declares `calls` (qualified names; a trailing "." matches a
-    whole module) and/or `methods` (method names on any receiver) only sees
-    the calls that match; one that declares neither sees every call.
+    whole module), `methods` (method names on any receiver) and/or
+    `local_calls` (plain callee names) only sees the calls that match; one
+    that declares none sees every call.
     """
 
     def __init__(self, rules) -> None:
@@ -667,6 +668,7 @@ class Dispatch:
         self.exact: dict[str, list] = {}
         self.prefixes: dict[str, list] = {}
         self.methods: dict[str, list] = {}
+        self.local: dict[str, list] = {}
         for rule in rules:
             for node_type, method_name in rule.visitors().items():
                 cls = getattr(ast, node_type, None)
@@ -678,7 +680,8 @@ class Dispatch:
                     continue
                 names = getattr(rule, "calls", None)
                 methods = getattr(rule, "methods", None)
-                if not names and not methods:
+                local = getattr(rule, "local_calls", None)
+                if not names and not methods and not local:
                     self.every_call.append(handler)
                     continue
                 for name in names or ():
@@ -686,6 +689,8 @@ class Dispatch:
                     target.setdefault(name.rstrip(".") if name.endswith(".") else name, []).append(handler)
                 for method in methods or ():
                     self.methods.setdefault(method, []).append(handler)
+                for callee in local or ():
+                    self.local.setdefault(callee, []).append(handler)
 
     def calls(self, node: ast.Call, ctx: UnitContext) -> list:
         handlers = list(self.every_call)
@@ -700,6 +705,8 @@ class Dispatch:
                         handlers.extend(self.prefixes.get(".".join(parts[:i]), ()))
         if isinstance(func, ast.Attribute):
             handlers.extend(self.methods.get(func.attr, ()))
+        elif isinstance(func, ast.Name) and self.local:
+            handlers.extend(self.local.get(func.id, ()))
         if len(handlers) > 1:
             seen = set()
             handlers = [h for h in handlers if not (id(h[0]) in seen or seen.add(id(h[0])))]

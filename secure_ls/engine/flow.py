@@ -262,6 +262,7 @@ class FlowAnalyzer:
         self._instance = _instance_parameter(func) if self._class is not None else None
         route = _is_route_handler(func)
         url_kwargs = not route and self._takes_url_parameters(func)
+        wsgi = _wsgi_environ(func)
         defaults = _defaults(func.args)
         for arg in _all_args(func.args):
             dependency = _dependency(defaults.get(arg.arg), arg.annotation) if route else None
@@ -273,6 +274,8 @@ class FlowAnalyzer:
                 # `id: int`, `<int:id>`: the framework converts the value (or rejects the request)
                 converted = ALL if _is_converted_parameter(arg, func, self._enum_classes) else frozenset()
                 part = Part(UNTRUSTED, f"the route parameter `{arg.arg}`", converted, steps=(_step(arg, f"`{arg.arg}` comes from the client"),))
+            elif arg.arg == wsgi:
+                part = Part(UNTRUSTED, "the WSGI environ", steps=(_step(arg, f"`{arg.arg}` is the request (a WSGI application)"),))
             elif url_kwargs and arg.arg in url_kwargs:
                 part = Part(UNTRUSTED, f"the URL parameter `{arg.arg}`", steps=(_step(arg, f"`{arg.arg}` comes from the URL"),))
             else:
@@ -313,6 +316,14 @@ class FlowAnalyzer:
                 continue
             return frozenset(params[len(leading) :]) - catalog.NON_DATA_PARAMETERS
         return frozenset()
+
+    def _is_handler_attribute(self, attr: str) -> bool:
+        """`self.path` in a method of an http.server request handler: the request line."""
+        for framework in self._frameworks:
+            suffix = framework.handler_base_suffix
+            if attr in framework.handler_attributes and (suffix is None or any(b.endswith(suffix) for b in self._class_bases)):
+                return True
+        return False
 
     def _request_method_label(self, func: ast.AST) -> str | None:
         """The source a method call reads, when the method is one a framework or library
@@ -919,6 +930,8 @@ class FlowAnalyzer:
         tracked = self._binding(node) if isinstance(node.value, ast.Name) else None
         if tracked is not None:
             return tracked.origin  # a field validated earlier (see _field_path)
+        if isinstance(node.value, ast.Name) and node.value.id == self._instance and self._is_handler_attribute(node.attr):
+            return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", steps=(_step(node, "read from the HTTP request"),))}))
         qualified = self._qualify(node)
         if qualified:
             for prefix, label in self._sources.items():
@@ -965,7 +978,10 @@ class FlowAnalyzer:
                     joined = joined.join(self._origin(arg))
                 return joined.sanitized(sinks)
             if qualified in catalog.PROPAGATORS:
-                return self._join_all(args)
+                joined = self._join_all(args)
+                if qualified in catalog.PERCENT_DECODERS and joined.risk():
+                    joined = joined.with_step(_step(node, catalog.PERCENT_DECODED))
+                return joined
             summary = self._summaries.get(qualified)
             if summary is not None:
                 return self._apply(summary, node)
@@ -1394,6 +1410,17 @@ def _join_into(env: Env, other: Env) -> None:
                 # an item keeps its own origin only where both paths track it
                 fields = {k: mine.fields[k].join(binding.fields[k]) for k in mine.fields.keys() & binding.fields.keys()}
             env[name] = Binding(mine.origin.join(binding.origin), values[-6:], mine.alias if mine.alias == binding.alias else None, fields=fields)
+
+
+def _wsgi_environ(func: ast.AST) -> str | None:
+    """The `environ` parameter of a WSGI application, `def app(environ, start_response)`
+    (or a method `__call__(self, environ, start_response)`)."""
+    if isinstance(func, ast.Lambda):
+        return None
+    params = [a.arg for a in func.args.posonlyargs + func.args.args]
+    if params and params[0] in ("self", "cls"):
+        params = params[1:]
+    return params[0] if len(params) == 2 and params[1] == "start_response" else None
 
 
 def _field_path(node: ast.AST) -> str | None:

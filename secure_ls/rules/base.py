@@ -68,6 +68,9 @@ class Rule:
     # method name is in `methods`. Declaring them keeps every keystroke cheap.
     calls: ClassVar[frozenset[str]] = frozenset()
     methods: ClassVar[frozenset[str]] = frozenset()
+    # ... or whose callee is a plain name in `local_calls`, whatever it is bound to (a
+    # parameter, such as a WSGI application's `start_response`).
+    local_calls: ClassVar[frozenset[str]] = frozenset()
     # Rules that are noisy for most projects are opt-in (`select` them).
     default_enabled: ClassVar[bool] = True
 

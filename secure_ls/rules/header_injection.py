@@ -20,6 +20,8 @@ _HEADER_METHODS = frozenset({"add", "set", "setdefault", "add_header", "__setite
 # Methods of the response itself that set a header: Falcon's `resp.set_header(name, value)`,
 # Tornado's `self.set_header(name, value)` on a RequestHandler.
 _RESPONSE_HEADER_METHODS = frozenset({"set_header", "append_header", "add_header"})
+# http.server's BaseHTTPRequestHandler.send_header(name, value): written to the socket as is
+_SOCKET_HEADER_METHODS = frozenset({"send_header"})
 # Responses built with their headers: `make_response(body, 200, {"X": v})`, `Response(..., headers={...})`.
 _RESPONSE_MAKERS = frozenset(
     {
@@ -35,8 +37,10 @@ class HttpHeaderInjection(Rule):
     """
     ## What it does
     Finds request data written into response headers (`response.headers[...] = ...`,
-    `response.headers.add(...)`, Django's `response["Header"] = ...`) or cookies
-    (`response.set_cookie(name, value)`) without encoding it.
+    `response.headers.add(...)`, Django's `response["Header"] = ...`, http.server's
+    `self.send_header(...)`, a WSGI application's `start_response(status, headers)`) or
+    cookies (`response.set_cookie(name, value)`) without encoding it. Tornado's
+    `set_header` refuses line breaks itself: there the finding is low confidence.
 
     ## Why is this bad?
     A carriage return and line feed in the value end the header: the client
@@ -61,8 +65,9 @@ class HttpHeaderInjection(Rule):
     confidence = Confidence.MEDIUM
     topic = "injection"
     fixable = False
-    methods = frozenset({"set_cookie"}) | _HEADER_METHODS | _RESPONSE_HEADER_METHODS
+    methods = frozenset({"set_cookie"}) | _HEADER_METHODS | _RESPONSE_HEADER_METHODS | _SOCKET_HEADER_METHODS
     calls = _RESPONSE_MAKERS
+    local_calls = frozenset({"start_response"})
 
     VALID = [
         'from urllib.parse import quote\nfrom flask import make_response, request\n\ndef download():\n    resp = make_response("data")\n    resp.headers["Content-Disposition"] = "attachment; filename=" + quote(request.args["name"])\n    return resp\n',
@@ -94,6 +99,12 @@ class HttpHeaderInjection(Rule):
         Example(
             'from sanic import Sanic, response\napp = Sanic("pager")\n\n@app.get("/items")\nasync def items(request):\n    cursor = request.args.get("cursor", "")\n    return response.json({}, headers={"Link": f"</items?cursor={cursor}>; rel=next"})\n',
         ),
+        Example(  # the standard library's http.server writes headers as given
+            'from http.server import BaseHTTPRequestHandler\nfrom urllib.parse import parse_qs, urlparse\n\nclass Handler(BaseHTTPRequestHandler):\n    def do_GET(self):\n        lang = parse_qs(urlparse(self.path).query).get("lang", ["en"])[0]\n        self.send_response(200)\n        self.send_header("Content-Language", lang)\n        self.end_headers()\n',
+        ),
+        Example(  # a bare WSGI application
+            'from urllib.parse import parse_qs\n\ndef application(environ, start_response):\n    campaign = parse_qs(environ.get("QUERY_STRING", "")).get("c", [""])[0]\n    start_response("200 OK", [("X-Campaign", campaign)])\n    return [b"ok"]\n',
+        ),
     ]
 
     def visit_Assign(self, node: ast.Assign, ctx) -> None:
@@ -113,9 +124,23 @@ class HttpHeaderInjection(Rule):
             for headers in _headers_passed(node):
                 for value in headers.values:
                     self._check(value, value, "header", ctx)
+        if isinstance(func, ast.Name) and func.id == "start_response" and len(node.args) >= 2 and isinstance(node.args[1], (ast.List, ast.Tuple)):
+            # a WSGI application's `start_response(status, [(name, value), ...])`
+            for pair in node.args[1].elts:
+                if isinstance(pair, ast.Tuple) and len(pair.elts) == 2:
+                    self._check(pair.elts[1], pair.elts[1], "header", ctx)
         if not isinstance(func, ast.Attribute):
             return
-        if func.attr in _RESPONSE_HEADER_METHODS and (
+        if func.attr in _SOCKET_HEADER_METHODS and isinstance(func.value, ast.Name) and func.value.id == "self":
+            value = web.argument(node, 1, ("value",))
+            if value is not None:
+                self._check(value, value, "header", ctx)
+        elif func.attr in _RESPONSE_HEADER_METHODS and web.tornado_handler_method(node, ctx) is not None:
+            # Tornado's set_header refuses CR/LF (it raises): the value is reflected, not injected
+            value = web.argument(node, 1, ("value",))
+            if value is not None:
+                self._check(value, value, "checked-header", ctx)
+        elif func.attr in _RESPONSE_HEADER_METHODS and (
             _is_response(func.value, ctx, attribute=False) or web.tornado_handler_method(node, ctx) is not None
         ):
             value = web.argument(node, 1, ("value",))
@@ -135,7 +160,7 @@ class HttpHeaderInjection(Rule):
         part = ctx.origin(value).risk("header")
         if not web.is_client(part) or web.reads_own_url(ctx, part):
             return
-        what = "a response header" if kind == "header" else "a cookie"
+        what = "a cookie" if kind == "cookie" else "a response header"
         ctx.report(
             self,
             where,
@@ -143,7 +168,7 @@ class HttpHeaderInjection(Rule):
             "or split the response. Map it to a known value or encode it (`urllib.parse.quote`).",
             # Werkzeug and Django quote cookie values and refuse newlines in headers:
             # the reflection is real, the injection depends on the stack.
-            confidence=Confidence.LOW if kind == "cookie" else min(ctx.confidence_for(part), Confidence.MEDIUM),
+            confidence=Confidence.LOW if kind in ("cookie", "checked-header") else min(ctx.confidence_for(part), Confidence.MEDIUM),
             severity=Severity.LOW if kind == "cookie" else None,
             related=ctx.related_path(part),
         )

@@ -100,7 +100,10 @@ def source_node(ctx, part: flow.Part) -> ast.AST | None:
 
 
 def reads_own_url(ctx, part: flow.Part) -> bool:
-    """Whether the untrusted value is the request's own URL/path/host (not a client-chosen target)."""
+    """Whether the untrusted value is the request's own URL/path/host (not a client-chosen target).
+    Not once percent-decoded (`parse_qs(urlparse(self.path).query)`): that is the client's text."""
+    if any(step[4] == catalog.PERCENT_DECODED for step in part.steps):
+        return False
     node = source_node(ctx, part)
     if isinstance(node, ast.Call):
         node = node.func
