@@ -48,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--config", help="a pyproject.toml to read [tool.secure-ls] from (default: the nearest one)")
     check.add_argument("--jobs", "-j", type=int, help="worker processes (default: all cores)")
     check.add_argument("--no-dependencies", action="store_true", help="skip known-vulnerable dependency scanning")
+    check.add_argument("--cache-dir", help="where results of unchanged files are kept (default: .secure_ls_cache in the project folder)")
+    check.add_argument("--no-cache", action="store_true", help="analyse every file; read and write no cache")
 
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=["text", "json"], default="text")
@@ -131,7 +133,9 @@ def _check(args) -> int:
     settings = base.merged(overrides, "command line")
     settings.root = base.root
     # `settings` already holds the pyproject.toml (or --config) with the options on top: read it once
-    results = checker.check_paths(args.paths, settings, fix=args.fix, unsafe=args.unsafe_fixes, jobs=args.jobs, read_config=False)
+    results = checker.check_paths(
+        args.paths, settings, fix=args.fix, unsafe=args.unsafe_fixes, jobs=args.jobs, read_config=False, cache_dir=_cache_dir(args, settings)
+    )
     pairs = [(r.path, r.findings) for r in results]
     errors = [r.error for r in results if r.error]
     if args.format == "json":
@@ -152,6 +156,19 @@ def _check(args) -> int:
     else:
         print(report)
     return EXIT_FINDINGS if any(pairs_findings for _, pairs_findings in pairs) else EXIT_CLEAN
+
+
+def _cache_dir(args, settings: Settings) -> str | None:
+    """The results cache folder: --cache-dir, else `cache-dir` (relative to its pyproject.toml), else the default."""
+    from secure_ls.cache import default_dir
+
+    if args.no_cache:
+        return None
+    if args.cache_dir:
+        return os.path.abspath(args.cache_dir)
+    if settings.cache_dir:
+        return os.path.join(settings.root or os.getcwd(), os.path.expanduser(settings.cache_dir))
+    return str(default_dir(settings))
 
 
 def _rules(args) -> int:

@@ -33,7 +33,7 @@ class ConfigError(ValueError):
 
 DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".venv", "venv", ".env", "env", "node_modules", "__pycache__", ".tox", ".nox",
-    ".mypy_cache", ".pytest_cache", ".ruff_cache", "build", "dist", "site-packages", ".eggs", "*.egg-info",
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".secure_ls_cache", "build", "dist", "site-packages", ".eggs", "*.egg-info",
 )
 
 _LSP_SEVERITIES = {"error": Severity.HIGH, "warning": Severity.MEDIUM, "information": Severity.LOW, "info": Severity.LOW, "hint": Severity.INFO}
@@ -64,6 +64,7 @@ class Settings:
     sources: dict[str, str] = field(default_factory=dict)
     sanitizers: dict[str, list[str]] = field(default_factory=dict)
     dependencies: DependencySettings = field(default_factory=DependencySettings)
+    cache_dir: str | None = None  # `secure-ls check`'s results cache (not the advisories': dependencies.cache_dir)
     root: str | None = None  # folder that relative patterns are relative to
 
     # ---- which findings to keep ------------------------------------------
@@ -176,6 +177,7 @@ _KEYS = {
     "sources": "sources",
     "sanitizers": "sanitizers",
     "dependencies": "dependencies",
+    "cachedir": "cache_dir",
     # editor-only keys that the server reads elsewhere or ignores
     "trace": None,
     "path": None,
@@ -292,6 +294,10 @@ def _apply_key(settings: Settings, key: str, value: Any, origin: str) -> None:
             settings.min_confidence = Confidence.parse(value)
         except ValueError as exc:
             raise ConfigError(f"{origin}: '{key}': {exc}") from None
+    elif attr == "cache_dir":
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{origin}: '{key}' must be a folder (a string)")
+        settings.cache_dir = value
     elif attr == "max_file_size":
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
             raise ConfigError(f"{origin}: '{key}' must be a positive number of characters")
