@@ -33,8 +33,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import itertools
 import sys
-import tempfile
 from pathlib import Path
 
 from secure_ls import __version__
@@ -115,8 +115,9 @@ class Cache:
 
     # -- reading
     def entry_path(self, path: str, test_file: bool) -> Path:
-        name = hashlib.sha256(f"{self.key}\0{os.path.realpath(path)}\0{int(test_file)}".encode()).hexdigest()
-        return self.entries / name[:2] / f"{name[2:34]}.json"
+        # one flat folder: a sub-folder per entry cost a mkdir call per file written
+        name = hashlib.sha256(f"{self.key}\0{os.path.abspath(path)}\0{int(test_file)}".encode()).hexdigest()
+        return self.entries / f"{name[:40]}.json"
 
     def load(self, path: str, text: str, test_file: bool, module_path) -> tuple[list[Finding], list[str]] | None:
         """(the engine's findings, the problems to report after the path) cached for this text, or None.
@@ -151,7 +152,7 @@ class Cache:
     def store(self, path: str, text: str, test_file: bool, findings: list[Finding], problems: list[str], dependencies) -> None:
         entry = {
             "key": self.key,
-            "path": os.path.realpath(path),
+            "path": os.path.abspath(path),
             "text": text_hash(text),
             "files": {p: self._dependency_hash(p) for p in sorted(dependencies.files)},
             "lookups": sorted(dependencies.lookups, key=lambda item: tuple("" if v is None else v for v in item)),
@@ -163,7 +164,6 @@ class Cache:
         target = self.entry_path(path, test_file)
         try:
             self._prepare()
-            target.parent.mkdir(parents=True, exist_ok=True)
             _atomic_write(target, json.dumps(entry, separators=(",", ":")))
         except OSError:
             pass  # a read-only or full disk costs speed, not results
@@ -172,7 +172,7 @@ class Cache:
         """Creates the folder with a `.gitignore` of `*` (and a CACHEDIR.TAG for backup tools)."""
         if self._ready:
             return
-        self.directory.mkdir(parents=True, exist_ok=True)
+        self.entries.mkdir(parents=True, exist_ok=True)
         gitignore = self.directory / ".gitignore"
         if not gitignore.exists():
             _atomic_write(gitignore, "# Automatically created by secure-ls.\n*\n")
@@ -185,12 +185,19 @@ class Cache:
         self._ready = True
 
 
+_TEMPORARY = itertools.count()
+
+
 def _atomic_write(target: Path, content: str) -> None:
-    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".part")
+    """Writes `content` to a new file beside `target` and renames it over `target`.
+
+    The temporary name is unique to this process (pid, a counter, random bits),
+    created exclusively; a reader sees the old entry or the new one, never part."""
+    temporary = f"{target}.{os.getpid()}-{next(_TEMPORARY)}-{os.urandom(4).hex()}.tmp"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(content)
-        os.chmod(temporary, 0o644)  # mkstemp makes it private; a cache may be shared by a team's CI user
         os.replace(temporary, target)
     except BaseException:
         try:

@@ -192,7 +192,7 @@ def test_concurrent_runs_do_not_corrupt_the_cache(tree):
     outputs = [p.communicate(timeout=300) for p in procs]
     assert [out for out, _ in outputs] == [expected] * 4
     assert [err for _, err in outputs] == [""] * 4
-    leftovers = [p for p in (tree / CACHE).rglob("*") if p.name.startswith(".tmp-")]
+    leftovers = [p for p in (tree / CACHE).rglob("*") if p.name.endswith(".tmp")]
     assert leftovers == []
     entries = _entries(tree)
     assert len(entries) == 8
