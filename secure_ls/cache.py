@@ -1,7 +1,8 @@
 """The persistent cache of `secure-ls check` (the model is Ruff's `.ruff_cache`).
 
-One entry per checked Python file, a small JSON file named by a hash of the
-file's real path and of everything else its analysis depends on:
+One entry per checked Python file, named by a hash of the file's path and
+of everything else its analysis depends on (entries are stored in a few
+pack files, see `Cache`):
 
 - the secure-ls version, a hash of secure-ls's own source (a development
   checkout whose rules changed starts afresh), the Python version (what
@@ -22,9 +23,9 @@ moved, is noticed. An entry is used only if all of that still holds, so
 editing a helper re-analyses the files whose results used its summaries,
 and no other.
 
-Entries are written to a temporary file and renamed (`os.replace`), so a
-concurrent run reads a whole entry or none. An entry that cannot be read or
-decoded is a miss. Nothing in an entry is executed: it is plain JSON, checked
+Packs are written to a temporary file and renamed (`os.replace`), so a
+concurrent run reads a whole pack or none. An entry or pack that cannot be
+read or decoded is a miss. Nothing in an entry is executed: it is plain JSON, checked
 field by field (a repository may ship a crafted cache folder).
 """
 
@@ -95,29 +96,76 @@ def file_hash(path: str) -> str | None:
         return None
 
 
+MAX_PACKS = 8  # more packs than this for one key: the next run that writes merges them
+
+
 class Cache:
-    """The entries of one run's settings under `directory`."""
+    """The entries of one run's settings under `directory`.
+
+    Entries are stored in packs: each run that analysed something writes one
+    new pack file holding the entries it made (workers hand theirs to the
+    parent), and reads every pack of its key, a newer pack's entry winning.
+    Creating a file per checked file cost more than a third of a cold run on
+    small files; one file per run costs nothing measurable. A run that finds
+    more than MAX_PACKS packs (or a damaged one) writes one merged pack and
+    deletes the packs it read; a concurrent run that misses a deleted pack
+    only analyses more.
+    """
 
     def __init__(self, directory: str | os.PathLike, settings):
         self.directory = Path(directory)
         self.key = settings_key(settings)
         self.entries = self.directory / f"{__version__}-{FORMAT}"
         self._file_hashes: dict[str, str | None] = {}  # dependency path -> hash, once per run
-        self._ready = False
+        self._loaded: dict[str, dict] | None = None
+        self._packs: list[Path] = []  # the packs read
+        self._damaged = False
 
-    def __getstate__(self):  # sent to worker processes: without what this process memoised
+    def __getstate__(self):  # sent to worker processes: without what this process read
         return {"directory": self.directory, "key": self.key, "entries": self.entries}
 
     def __setstate__(self, state):
         self.__dict__.update(state)
         self._file_hashes = {}
-        self._ready = False
+        self._loaded = None
+        self._packs = []
+        self._damaged = False
 
     # -- reading
-    def entry_path(self, path: str, test_file: bool) -> Path:
-        # one flat folder: a sub-folder per entry cost a mkdir call per file written
-        name = hashlib.sha256(f"{self.key}\0{os.path.abspath(path)}\0{int(test_file)}".encode()).hexdigest()
-        return self.entries / f"{name[:40]}.json"
+    def entry_name(self, path: str, test_file: bool) -> str:
+        return hashlib.sha256(f"{self.key}\0{os.path.abspath(path)}\0{int(test_file)}".encode()).hexdigest()[:40]
+
+    def _pack_prefix(self) -> str:
+        return f"{self.key[:24]}-"
+
+    def _read_packs(self) -> dict[str, dict]:
+        if self._loaded is not None:
+            return self._loaded
+        entries: dict[str, dict] = {}
+        found = []
+        try:
+            for pack in self.entries.iterdir():
+                if pack.name.startswith(self._pack_prefix()) and pack.name.endswith(".pack"):
+                    try:
+                        found.append((pack.stat().st_mtime_ns, pack.name, pack))
+                    except OSError:
+                        continue
+        except OSError:
+            pass
+        for _, _, pack in sorted(found):  # oldest first: a newer pack's entry wins
+            try:
+                with open(pack, encoding="utf-8") as fh:
+                    data = json.load(fh)
+                if not isinstance(data, dict) or data.get("key") != self.key or not isinstance(data.get("entries"), dict):
+                    raise ValueError("not a pack of this key")
+                entries.update(data["entries"])
+            except FileNotFoundError:
+                continue  # merged away by a concurrent run
+            except (OSError, ValueError, UnicodeDecodeError):
+                self._damaged = True  # replaced by the next merge
+            self._packs.append(pack)
+        self._loaded = entries
+        return entries
 
     def load(self, path: str, text: str, test_file: bool, module_path) -> tuple[list[Finding], list[str]] | None:
         """(the engine's findings, the problems to report after the path) cached for this text, or None.
@@ -125,9 +173,8 @@ class Cache:
         `module_path(dotted, importer)` answers module-name lookups now, to compare with the recorded ones.
         """
         try:
-            with open(self.entry_path(path, test_file), encoding="utf-8") as fh:
-                entry = json.load(fh)
-            if entry["key"] != self.key or entry["text"] != text_hash(text):
+            entry = self._read_packs().get(self.entry_name(path, test_file))
+            if entry is None or entry["key"] != self.key or entry["text"] != text_hash(text):
                 return None
             for dependency, digest in entry["files"].items():
                 if self._dependency_hash(dependency) != digest:
@@ -140,8 +187,8 @@ class Cache:
             if not all(isinstance(p, str) for p in problems):
                 return None
             return findings, problems
-        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
-            return None  # missing, partly written by an old version, corrupted: analyse again
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+            return None  # written by an old version, or damaged: analyse again
 
     def _dependency_hash(self, path: str) -> str | None:
         if path not in self._file_hashes:
@@ -149,7 +196,8 @@ class Cache:
         return self._file_hashes[path]
 
     # -- writing
-    def store(self, path: str, text: str, test_file: bool, findings: list[Finding], problems: list[str], dependencies) -> None:
+    def entry(self, path: str, text: str, test_file: bool, findings: list[Finding], problems: list[str], dependencies) -> tuple[str, dict] | None:
+        """The entry for this analysis (name, content), to hand to `save`; None if not worth keeping."""
         entry = {
             "key": self.key,
             "path": os.path.abspath(path),
@@ -160,18 +208,31 @@ class Cache:
             "problems": problems,
         }
         if any(digest is None for digest in entry["files"].values()):
-            return  # a module it read is gone already: nothing worth keeping
-        target = self.entry_path(path, test_file)
+            return None  # a module it read is gone already
+        return self.entry_name(path, test_file), entry
+
+    def save(self, fresh: dict[str, dict]) -> None:
+        """Writes the entries made in this run as one new pack (merging the packs read, if many)."""
+        if not fresh:
+            return
         try:
             self._prepare()
-            _atomic_write(target, json.dumps(entry, separators=(",", ":")))
+            known = self._read_packs()
+            merge = self._damaged or len(self._packs) >= MAX_PACKS
+            entries = {**known, **fresh} if merge else fresh
+            pack = self.entries / f"{self._pack_prefix()}{os.getpid()}-{os.urandom(6).hex()}.pack"
+            _atomic_write(pack, json.dumps({"key": self.key, "fresh": len(fresh), "entries": entries}, separators=(",", ":")))
+            if merge:
+                for old in self._packs:
+                    try:
+                        old.unlink()
+                    except OSError:
+                        pass
         except OSError:
             pass  # a read-only or full disk costs speed, not results
 
     def _prepare(self) -> None:
         """Creates the folder with a `.gitignore` of `*` (and a CACHEDIR.TAG for backup tools)."""
-        if self._ready:
-            return
         self.entries.mkdir(parents=True, exist_ok=True)
         gitignore = self.directory / ".gitignore"
         if not gitignore.exists():
@@ -182,7 +243,6 @@ class Cache:
                 tag,
                 "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by secure-ls.\n",
             )
-        self._ready = True
 
 
 _TEMPORARY = itertools.count()

@@ -140,6 +140,7 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
     fixed: int = 0
+    cache_entry: tuple[str, dict] | None = field(default=None, repr=False, compare=False)  # for the parent to save
 
 
 def check_file(
@@ -177,9 +178,9 @@ def check_file(
         span, message = result.syntax_errors[0]
         more = len(result.syntax_errors) - 1
         problems.append(f":{span.start.line + 1}:{span.start.column + 1}: syntax error, not analysed: {message}" + (f" (and {more} more)" if more else ""))
-    if dependencies is not None:
-        cache.store(path, text, is_test_path(path), result.findings, problems, dependencies)
     out = _file_result(path, result.findings, problems, settings)
+    if dependencies is not None:
+        out.cache_entry = cache.entry(path, text, is_test_path(path), result.findings, problems, dependencies)
     findings = out.findings
     if fix and findings:
         new_text, applied = apply_fixes(text, findings, unsafe=unsafe)
@@ -274,6 +275,8 @@ def check_paths(
             done[position] = result
     for index, result in zip(todo, done):
         results[index] = result
+    if cache is not None:
+        cache.save(dict(r.cache_entry for r in done if r.cache_entry is not None))
     return results
 
 

@@ -57,15 +57,28 @@ def tree(tmp_path):
     return write(tmp_path / "project", TREE)
 
 
-def _entries(root) -> dict[str, int]:
-    """Every entry file of the cache, with its inode and modification time (a rewrite changes them)."""
+def _packs(root) -> dict[str, tuple[int, int]]:
+    """Every pack file of the cache, with its inode and modification time (a rewrite changes them)."""
     out = {}
     for folder, _, files in os.walk(root / CACHE):
         for name in files:
-            if name.endswith(".json"):
+            if name.endswith(".pack"):
                 st = os.stat(os.path.join(folder, name))
                 out[os.path.join(folder, name)] = (st.st_ino, st.st_mtime_ns)
     return out
+
+
+def _entries(root) -> set[str]:
+    """The names of all entries in the cache's packs."""
+    names = set()
+    for pack in _packs(root):
+        names |= set(json.loads(open(pack, encoding="utf-8").read())["entries"])
+    return names
+
+
+def _analysed_since(root, before) -> int:
+    """How many files the runs since `before` (a `_packs` result) analysed and cached."""
+    return sum(json.loads(open(p, encoding="utf-8").read())["fresh"] for p in _packs(root) if p not in before)
 
 
 def _fresh(tree, *args):
@@ -75,12 +88,12 @@ def _fresh(tree, *args):
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
 def test_warm_run_reports_the_same_bytes_and_writes_nothing(tree, fmt):
     cold = check("--format", fmt, ".", cwd=tree)
-    entries = _entries(tree)
-    assert len(entries) == 8, "one entry per Python file"
+    assert len(_entries(tree)) == 8, "one entry per Python file"
+    packs = _packs(tree)
     warm = check("--format", fmt, ".", cwd=tree)
     assert (warm.code, warm.out, warm.err) == (cold.code, cold.out, cold.err)
     assert warm.out == _fresh(tree, "--format", fmt, ".").out
-    assert _entries(tree) == entries, "an unchanged tree is answered from the cache: no entry is rewritten"
+    assert _packs(tree) == packs, "an unchanged tree is answered from the cache: nothing is written"
     if fmt == "text":
         assert "broken.py:1:7: syntax error, not analysed" in warm.out, "errors come back from the cache too"
         assert "views.py" not in warm.out
@@ -98,27 +111,24 @@ def test_cache_folder_has_its_own_gitignore(tree):
 
 def test_editing_a_file_changes_its_findings_and_only_its_entry(tree):
     check(".", cwd=tree)
-    before = _entries(tree)
+    before = _packs(tree)
     (tree / "pkg" / "digest.py").write_text("import hashlib\n\n\ndef digest(data):\n    return hashlib.sha256(data).hexdigest()\n")
     warm = check("--format", "json", ".", cwd=tree)
     assert warm.out == _fresh(tree, "--format", "json", ".").out
     assert not [f for f in warm.findings() if f["path"].endswith("digest.py")]
-    after = _entries(tree)
-    rewritten = [p for p in after if after[p] != before.get(p)]
-    assert len(rewritten) == 1, "only the edited file was analysed again"
+    assert _analysed_since(tree, before) == 1, "only the edited file was analysed again"
 
 
 def test_a_helper_that_starts_returning_request_data_changes_its_importers_findings(tree):
     cold = check("--format", "json", ".", cwd=tree)
     assert not [f for f in cold.findings() if f["path"].endswith("views.py")]
-    before = _entries(tree)
+    before = _packs(tree)
     write(tree, {"helpers.py": HELPER_REQUEST})
     warm = check("--format", "json", ".", cwd=tree)
     found = [f for f in warm.findings() if f["path"].endswith("views.py")]
     assert [f["rule"] for f in found] == ["SLS102"] and "request" in found[0]["message"]
     assert warm.out == _fresh(tree, "--format", "json", ".").out
-    after = _entries(tree)
-    assert len([p for p in after if after[p] != before.get(p)]) == 2, "the helper and its one importer, no other file"
+    assert _analysed_since(tree, before) == 2, "the helper and its one importer, no other file"
     # and back: the finding goes away again
     write(tree, {"helpers.py": HELPER_CONSTANT})
     again = check("--format", "json", ".", cwd=tree)
@@ -164,24 +174,58 @@ def test_settings_that_filter_findings_apply_to_cached_results(tree):
     assert configured.out == _fresh(tree, "--format", "json", ".").out
 
 
-def test_corrupted_entries_are_ignored(tree):
+def _damage_entries(pack: str) -> None:
+    """Keeps the pack valid JSON but gives each entry a different defect."""
+    data = json.loads(open(pack, encoding="utf-8").read())
+    defects = [
+        lambda e: e.update(findings=[["SLS101", "x", "m", [0, 0], 4, 3, None, None, [], None, None]]),  # a span of 2 numbers
+        lambda e: e.update(findings=[[1, 2]]),
+        lambda e: e.update(findings="not a list"),
+        lambda e: e.update(problems=[3]),
+        lambda e: e.update(files=["a list"]),
+        lambda e: e.update(lookups=[["too", "short"]]),
+        lambda e: e.pop("text"),
+        lambda e: e.clear(),
+    ]
+    for defect, entry in zip(defects, data["entries"].values()):
+        defect(entry)
+    open(pack, "w", encoding="utf-8").write(json.dumps(data))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda pack: open(pack, "wb").write(b""),
+        lambda pack: (lambda data: open(pack, "wb").write(data[: len(data) // 2]))(open(pack, "rb").read()),  # cut short
+        lambda pack: open(pack, "wb").write(b"\xff\xfe\x00garbage"),
+        lambda pack: open(pack, "w").write('{"key": 1, "entries": []}'),
+        _damage_entries,
+    ],
+    ids=["empty", "truncated", "binary", "wrong-shape", "bad-entries"],
+)
+def test_corrupted_cache_is_ignored(tree, damage):
     cold = check("--format", "json", ".", cwd=tree)
-    entries = sorted(_entries(tree))
-    damage = [b"", b"{not json", b"\xff\xfe\x00garbage", b"[]", b'{"key": 1}', json.dumps({"findings": [[1, 2]]}).encode()]
-    for index, path in enumerate(entries):
-        original = open(path, "rb").read()
-        if index < len(damage):
-            open(path, "wb").write(damage[index])
-        else:  # right key and text, a finding of the wrong shape
-            entry = json.loads(original)
-            entry["findings"] = [["SLS101", "x", "m", [0, 0], 4, 3, None, None, [], None, None]]
-            open(path, "w").write(json.dumps(entry))
+    for pack in _packs(tree):
+        damage(pack)
     warm = check("--format", "json", ".", cwd=tree)
     assert (warm.code, warm.out, warm.err) == (cold.code, cold.out, cold.err)
-    # the damaged entries were replaced: the next run is answered from the cache again
-    repaired = _entries(tree)
+    # the damaged cache was replaced: the next run is answered from it again
+    repaired = _packs(tree)
+    assert len(_entries(tree)) == 8
     assert check("--format", "json", ".", cwd=tree).out == cold.out
-    assert _entries(tree) == repaired
+    assert _packs(tree) == repaired
+
+
+def test_packs_are_merged_as_runs_accumulate(tree):
+    from secure_ls.cache import MAX_PACKS
+
+    for round in range(MAX_PACKS + 3):
+        (tree / "pkg" / "digest.py").write_text(MD5.lstrip("\n") + f"\n# edit {round}\n")
+        check(".", cwd=tree)
+        assert len(_packs(tree)) <= MAX_PACKS + 1
+    packs = _packs(tree)
+    assert check("--format", "json", ".", cwd=tree).out == _fresh(tree, "--format", "json", ".").out
+    assert _packs(tree) == packs
 
 
 def test_concurrent_runs_do_not_corrupt_the_cache(tree):
@@ -194,12 +238,10 @@ def test_concurrent_runs_do_not_corrupt_the_cache(tree):
     assert [err for _, err in outputs] == [""] * 4
     leftovers = [p for p in (tree / CACHE).rglob("*") if p.name.endswith(".tmp")]
     assert leftovers == []
-    entries = _entries(tree)
-    assert len(entries) == 8
-    for path in entries:
-        json.loads(open(path, encoding="utf-8").read())  # every entry whole
+    assert len(_entries(tree)) == 8  # every pack whole (each is parsed)
+    packs = _packs(tree)
     assert check("--format", "json", ".", cwd=tree).out == expected
-    assert _entries(tree) == entries
+    assert _packs(tree) == packs
 
 
 def test_fix_does_not_trust_the_cache_for_files_it_rewrites(tree, tmp_path):
