@@ -131,7 +131,13 @@ def discover(paths: list[str], settings: Settings) -> list[Path]:
                     found.append(file)
     # a file named twice (`check . app.py`) is checked, reported and fixed once
     seen: set[str] = set()
-    return [f for f in found if not (os.path.realpath(f) in seen or seen.add(os.path.realpath(f)))]
+    unique = []
+    for file in found:
+        real = os.path.realpath(file)  # once: it costs a system call per path component
+        if real not in seen:
+            seen.add(real)
+            unique.append(file)
+    return unique
 
 
 @dataclass
