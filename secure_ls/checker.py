@@ -103,8 +103,11 @@ def write_fixed_source(path: Path, text: str) -> str | None:
     return None
 
 
+_PYTHON_SUFFIXES = (".py", ".pyi", ".pyw")
+
+
 def is_python(path: Path) -> bool:
-    return path.suffix in (".py", ".pyi", ".pyw")
+    return path.suffix in _PYTHON_SUFFIXES
 
 
 def discover(paths: list[str], settings: Settings) -> list[Path]:
@@ -127,7 +130,7 @@ def discover(paths: list[str], settings: Settings) -> list[Path]:
             )
             for name in sorted(files):
                 file = Path(folder) / name
-                if (is_python(file) or deps_bridge.is_dependency_file(str(file))) and not settings.excluded(str(file)):
+                if (name.endswith(_PYTHON_SUFFIXES) and is_python(file) or deps_bridge.is_dependency_file(str(file))) and not settings.excluded(str(file)):
                     found.append(file)
     # a file named twice (`check . app.py`) is checked, reported and fixed once
     seen: set[str] = set()

@@ -100,6 +100,8 @@ class Settings:
         return out
 
     def excluded(self, path: str) -> bool:
+        if not self.exclude:
+            return False  # the usual case, and relpath costs more than the rest of finding a file
         rel = self._relative(path)
         parts = Path(rel).parts
         for pattern in self.exclude:
