@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from secure_ls.cache import Cache
+from secure_ls import safe_files
 from secure_ls.config import DEFAULT_EXCLUDE, Settings, settings_for
 from secure_ls.engine import catalog
 from secure_ls.engine.analyzer import Engine, EngineOptions, is_test_path
 from secure_ls.engine.edits import apply_fixes
 from secure_ls.engine.model import Finding
 from secure_ls.engine.summaries import WorkspaceSummaries
+from secure_ls.notebook import Notebook, NotebookError, is_notebook, read_notebook
 
 _ENGINES: dict[int, Engine] = {}
 _WORKSPACES: dict[tuple, WorkspaceSummaries] = {}
@@ -67,7 +69,7 @@ def workspace_roots(paths: list[str], settings: Settings) -> tuple[str, ...]:
 
 def read_source(path: Path) -> str:
     """File text as Python would decode it (coding cookie, BOM), never raising on bad bytes."""
-    data = path.read_bytes()
+    data = safe_files.read_bytes(path, safe_files.SOURCE_LIMIT)
     encoding, bom = source_encoding(data)
     return data[len(bom):].decode(encoding, errors="replace")
 
@@ -89,7 +91,7 @@ def source_encoding(data: bytes) -> tuple[str, bytes]:
 
 def write_fixed_source(path: Path, text: str) -> str | None:
     """Writes fixed text back in the file's own encoding (and BOM); the reason if it cannot."""
-    data = path.read_bytes()
+    data = safe_files.read_bytes(path, safe_files.SOURCE_LIMIT)
     encoding, bom = source_encoding(data)
     try:
         data[len(bom):].decode(encoding)
@@ -130,7 +132,7 @@ def discover(paths: list[str], settings: Settings) -> list[Path]:
             )
             for name in sorted(files):
                 file = Path(folder) / name
-                if (name.endswith(_PYTHON_SUFFIXES) and is_python(file) or deps_bridge.is_dependency_file(str(file))) and not settings.excluded(str(file)):
+                if (name.endswith(_PYTHON_SUFFIXES) or is_notebook(file) or deps_bridge.is_dependency_file(str(file))) and not settings.excluded(str(file)):
                     found.append(file)
     # a file named twice (`check . app.py`) is checked, reported and fixed once
     seen: set[str] = set()
@@ -164,6 +166,8 @@ class FileResult:
     error: str | None = None
     fixed: int = 0
     cache_entry: tuple[str, dict] | None = field(default=None, repr=False, compare=False)  # for the parent to save
+    warnings: list[str] = field(default_factory=list)  # e.g. no advisory data for a dependency file
+    notebook: Notebook | None = None  # for a .ipynb: its code cells as one module, and the position maps
 
 
 def check_file(
@@ -183,6 +187,8 @@ def check_file(
     except OSError as exc:
         return FileResult(path, error=f"{path}: cannot read: {exc.strerror or exc}")
     dependencies = None
+    if is_notebook(path):
+        return _check_notebook(path, text, settings, roots, run)
     if deps_bridge.is_dependency_file(path):
         result = deps_bridge.scan(path, text, settings)
     else:
@@ -219,7 +225,14 @@ def check_file(
 
 
 def _file_result(path: str, findings: list[Finding], problems: list[str], settings: Settings) -> FileResult:
-    return FileResult(path, settings.apply(findings, path), "; ".join(path + p for p in problems) or None)
+    """`problems` are what follows the path (`: problem`, `:line:column: ...`); advisory-data
+    notes (a dependency file checked with stale or no data) are warnings, not errors."""
+    from secure_ls import deps_bridge
+
+    located = [path + p for p in problems]
+    warnings = [p for p in located if deps_bridge.is_advisory_warning(p)]
+    error = "; ".join(p for p in located if p not in warnings) or None
+    return FileResult(path, settings.apply(findings, path), error, warnings=warnings)
 
 
 def cached_result(path: str, settings: Settings, cache: Cache, workspace: WorkspaceSummaries, fix: bool, unsafe: bool) -> FileResult | None:
@@ -237,6 +250,28 @@ def cached_result(path: str, settings: Settings, cache: Cache, workspace: Worksp
     if fix and any(f.fix is not None and (f.fix.safe or unsafe) for f in out.findings):
         return None
     return out
+
+
+def _check_notebook(path: str, raw: str, settings: Settings, roots: tuple[str, ...] | None, run: str | None) -> FileResult:
+    """A .ipynb: its code cells analysed as one module (secure_ls/notebook.py). Fixes are
+    not offered: they would have to be written back into the cells."""
+    import dataclasses
+
+    try:
+        notebook = read_notebook(raw)
+    except NotebookError as exc:
+        return FileResult(path, error=f"{path}: {exc}")
+    roots = roots if roots is not None else workspace_roots([path], settings)
+    resolver = workspace_for(settings, roots, run if run is not None else uuid.uuid4().hex).resolver_for(path)
+    result = engine_for(settings).analyze(notebook.text, imports_resolver=resolver, path=path)
+    findings = [dataclasses.replace(f, fix=None) for f in settings.apply(result.findings, path)]
+    problems = [f"{path}: {p}" for p in result.problems]
+    if result.syntax_errors and not _parses(notebook.text):
+        span, message = result.syntax_errors[0]
+        cell, line, column = notebook.cell_position(span.start.line, span.start.column)
+        more = len(result.syntax_errors) - 1
+        problems.append(f"{path}: cell {cell}, line {line + 1}, column {column + 1}: syntax error, not analysed: {message}" + (f" (and {more} more)" if more else ""))
+    return FileResult(path, findings, "; ".join(problems) or None, notebook=notebook)
 
 
 def _parses(text: str) -> bool:

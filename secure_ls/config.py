@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import fnmatch
+import math
 import os
 import re
 import sys
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from secure_ls import safe_files
 from secure_ls.engine.model import Confidence, Finding, Severity
 
 if sys.version_info >= (3, 11):
@@ -31,9 +33,11 @@ class ConfigError(ValueError):
     """A configuration problem, with a one-line message naming it."""
 
 
+# Folders a directory walk never enters (a folder named on the command line is still checked).
+# Hidden folders (`.git`, `.venv`, `.tox`, and tool folders like `.github` or a linter's own
+# rule-test fixtures) hold tooling, not the application: skipped like pytest's `norecursedirs`.
 DEFAULT_EXCLUDE = (
-    ".git", ".hg", ".svn", ".venv", "venv", ".env", "env", "node_modules", "__pycache__", ".tox", ".nox",
-    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".secure_ls_cache", "build", "dist", "site-packages", ".eggs", "*.egg-info",
+    ".*", "venv", "env", "node_modules", "__pycache__", "build", "dist", "site-packages", "*.egg-info",
 )
 
 _LSP_SEVERITIES = {"error": Severity.HIGH, "warning": Severity.MEDIUM, "information": Severity.LOW, "info": Severity.LOW, "hint": Severity.INFO}
@@ -59,13 +63,26 @@ class Settings:
     severity: dict[str, Severity] = field(default_factory=dict)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
-    min_confidence: Confidence = Confidence.LOW
+    # None: the default tiers. Low-confidence findings form the audit tier (pattern-only
+    # findings a reviewer auditing the code wants): hints in the editor, and in the CLI only
+    # with `--min-confidence low`. Set, it is a plain threshold for both.
+    min_confidence: Confidence | None = None
     max_file_size: int = 3_000_000
     sources: dict[str, str] = field(default_factory=dict)
     sanitizers: dict[str, list[str]] = field(default_factory=dict)
     dependencies: DependencySettings = field(default_factory=DependencySettings)
     cache_dir: str | None = None  # `secure-ls check`'s results cache (not the advisories': dependencies.cache_dir)
     root: str | None = None  # folder that relative patterns are relative to
+    # one-line messages about settings that were ignored (not errors: the rest applies)
+    notices: list[str] = field(default_factory=list)
+    baseline: str | None = None  # a `check --format json` report whose findings are not shown
+
+    def baseline_path(self) -> str | None:
+        """`baseline`, with a relative path taken from the pyproject.toml's folder."""
+        if not self.baseline:
+            return None
+        path = os.path.expanduser(self.baseline)
+        return path if os.path.isabs(path) or not self.root else os.path.join(self.root, path)
 
     # ---- which findings to keep ------------------------------------------
     def rule_enabled(self, rule, path: str | None = None) -> bool:
@@ -84,16 +101,25 @@ class Settings:
                     return False
         return True
 
-    def apply(self, findings: list[Finding], path: str | None = None) -> list[Finding]:
-        """The findings these settings keep, with severity overrides applied."""
+    def apply(self, findings: list[Finding], path: str | None = None, audit_tier: bool = False) -> list[Finding]:
+        """The findings these settings keep, with severity overrides applied.
+
+        `audit_tier`: keep low-confidence findings when no minimum is set (the editor shows
+        them as hints); otherwise the default minimum is medium.
+        """
         from secure_ls.rules import rule_by_id
 
+        threshold = self.min_confidence
+        if threshold is None:
+            threshold = Confidence.LOW if audit_tier else Confidence.MEDIUM
         out = []
         for finding in findings:
             rule = rule_by_id(finding.rule_id) or _FakeRule(finding)
-            if not self.rule_enabled(rule, path) or finding.confidence < self.min_confidence:
+            if not self.rule_enabled(rule, path) or finding.confidence < threshold:
                 continue
             override = self.severity.get(finding.rule_id) or self.severity.get(finding.rule_name)
+            if override is None and self.min_confidence is None and finding.confidence == Confidence.LOW:
+                override = Severity.INFO  # the audit tier: a hint, not an entry in the Problems panel
             if override is not None and override != finding.severity:
                 finding = dataclasses.replace(finding, severity=override)
             out.append(finding)
@@ -118,9 +144,14 @@ class Settings:
         return path.replace(os.sep, "/")
 
     # ---- building --------------------------------------------------------
-    def merged(self, raw: dict[str, Any] | None, origin: str) -> "Settings":
-        """A copy with the keys of `raw` (pyproject or editor spelling) applied."""
-        result = dataclasses.replace(self, dependencies=dataclasses.replace(self.dependencies))
+    def merged(self, raw: dict[str, Any] | None, origin: str, trusted: bool = True) -> "Settings":
+        """A copy with the keys of `raw` (pyproject or editor spelling) applied.
+
+        `trusted=False` is for a project's own pyproject.toml in a workspace the editor
+        has not marked trusted: its UNTRUSTED_PROJECT_KEYS are ignored, with a notice."""
+        result = dataclasses.replace(self, dependencies=dataclasses.replace(self.dependencies), notices=list(self.notices))
+        if not trusted:
+            raw = _without_trust_keys(raw or {}, origin, result.notices)
         for key, value in (raw or {}).items():
             _apply_key(result, key, value, origin)
         return result
@@ -180,6 +211,7 @@ _KEYS = {
     "sanitizers": "sanitizers",
     "dependencies": "dependencies",
     "cachedir": "cache_dir",
+    "baseline": "baseline",
     # editor-only keys that the server reads elsewhere or ignores
     "trace": None,
     "path": None,
@@ -187,6 +219,8 @@ _KEYS = {
     "importstrategy": None,
     "showNotifications".lower(): None,
 }
+# (lowest, highest, unit) of the numeric dependency settings
+_DEP_RANGES = {"cache_ttl_hours": (0.0, 8760.0, "hours"), "timeout": (0.0, 300.0, "seconds")}
 _DEP_KEYS = {
     "enable": "enable",
     "offlinedir": "offline_dir",
@@ -209,6 +243,30 @@ _SPELLING = {
     "cachettlhours": "cache-ttl-hours",
     "baseurl": "base-url",
 }
+
+
+# What a repository's own pyproject.toml may set only where the user trusts the
+# workspace (the command line, or an editor that says the workspace is trusted):
+# where the editor sends data, whom it trusts for TLS, and where it writes files.
+# Otherwise a cloned repository could show its own "advisories" through its own
+# server and CA, or write into any folder.
+UNTRUSTED_PROJECT_KEYS = ("baseurl", "cabundle", "cachedir")
+
+
+def _without_trust_keys(raw: dict[str, Any], origin: str, notices: list[str]) -> dict[str, Any]:
+    deps = next((v for k, v in raw.items() if _norm(k) == "dependencies"), None)
+    if not isinstance(deps, dict):
+        return raw
+    dropped = [k for k in deps if _norm(k) in UNTRUSTED_PROJECT_KEYS]
+    if not dropped:
+        return raw
+    names = ", ".join(f"'dependencies.{k}'" for k in dropped)
+    notices.append(
+        f"{origin}: {names} ignored: the workspace is not trusted, so its own configuration may not choose "
+        "the advisory server, the CA it trusts or where files are written (trust the workspace, or set them in your editor settings)"
+    )
+    kept = {k: v for k, v in deps.items() if _norm(k) not in UNTRUSTED_PROJECT_KEYS}
+    return {k: (kept if _norm(k) == "dependencies" else v) for k, v in raw.items()}
 
 
 def _unknown(key: str, known, origin: str) -> ConfigError:
@@ -300,9 +358,13 @@ def _apply_key(settings: Settings, key: str, value: Any, origin: str) -> None:
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(f"{origin}: '{key}' must be a folder (a string)")
         settings.cache_dir = value
+    elif attr == "baseline":
+        if value is not None and not isinstance(value, str):
+            raise ConfigError(f"{origin}: '{key}' must be the path of a JSON report (a string)")
+        settings.baseline = value or None
     elif attr == "max_file_size":
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-            raise ConfigError(f"{origin}: '{key}' must be a positive number of characters")
+            raise ConfigError(f"{origin}: '{key}' must be a positive whole number of characters")
         settings.max_file_size = value
     elif attr == "sources":
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
@@ -332,9 +394,13 @@ def _apply_key(settings: Settings, key: str, value: Any, origin: str) -> None:
                 if not isinstance(dvalue, bool):
                     raise ConfigError(f"{origin}: 'dependencies.enable' must be true or false")
             elif dattr in ("cache_ttl_hours", "timeout"):
-                if not isinstance(dvalue, (int, float)) or isinstance(dvalue, bool) or dvalue < 0:
-                    unit = "seconds" if dattr == "timeout" else "hours"
-                    raise ConfigError(f"{origin}: 'dependencies.{dkey}' must be a number of {unit}")
+                # nan passes every `<` test (a nan lifetime re-fetched in a loop) and an
+                # infinite timeout made each fetch fail with a raw Python error
+                low, high, unit = _DEP_RANGES[dattr]
+                if not isinstance(dvalue, (int, float)) or isinstance(dvalue, bool) or not math.isfinite(dvalue) or not low <= dvalue <= high or (dattr == "timeout" and dvalue == 0):
+                    shown = dvalue if isinstance(dvalue, (int, float, bool)) else type(dvalue).__name__
+                    bounds = f"above 0 and at most {high:g}" if dattr == "timeout" else f"from {low:g} to {high:g}"
+                    raise ConfigError(f"{origin}: 'dependencies.{dkey}' must be a number of {unit} {bounds}, not {shown}")
             elif dvalue is not None and not isinstance(dvalue, str):
                 raise ConfigError(f"{origin}: 'dependencies.{dkey}' must be a string")
             setattr(settings.dependencies, dattr, dvalue)
@@ -354,9 +420,11 @@ def find_pyproject(start: str | os.PathLike) -> Path | None:
 def load_pyproject(path: Path) -> dict[str, Any]:
     """The `[tool.secure-ls]` table of a pyproject.toml ({} if there is none)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(safe_files.read_text(path, safe_files.CONFIG_LIMIT))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except safe_files.UnreadableFile as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc.reason}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot be read: {exc}") from None
     tool = data.get("tool", {})

@@ -15,6 +15,14 @@ def is_dependency_file(path: str) -> bool:
     return check(path)
 
 
+def is_advisory_warning(problem: str) -> bool:
+    """Whether a scan problem says advisories were unavailable (a warning: the file itself
+    was fine) rather than that something went wrong with the file."""
+    from secure_ls.deps.scanner import CACHED_ADVISORIES, NO_ADVISORY_DATA
+
+    return NO_ADVISORY_DATA in problem or problem.endswith(CACHED_ADVISORIES)
+
+
 def options_for(settings):
     from secure_ls.deps import DependencyOptions
 

@@ -160,6 +160,10 @@ def _bandit(rule: type[Rule]) -> str:
     return ", ".join(f"`{b}`" for b in rule.bandit) if rule.bandit else "none"
 
 
+def _ruff(rule: type[Rule]) -> str:
+    return ", ".join(f"`{c}`" for c in rule.ruff()) if rule.ruff() else "none"
+
+
 def _source_file(rule: type[Rule]) -> str:
     return "secure_ls/rules/" + rule.__module__.rsplit(".", 1)[-1] + ".py"
 
@@ -194,9 +198,14 @@ def rule_page(rule: type[Rule]) -> str:
     if rule.language == "dependencies":
         severity += "; each finding takes the severity of its advisories"
     out.append(f"| Severity | {severity} |")
-    out.append(f"| Confidence | {rule.confidence.name.lower()} |")
+    out.append(
+        f"| Confidence | {rule.confidence.name.lower()} by default; a finding the engine is less sure of is reported at low "
+        "confidence, in the [audit tier](../configuration.md#min-confidence): a hint in the editor, and in `secure-ls check` "
+        "only with `--min-confidence low` |"
+    )
     out.append(f"| CWE | {_cwe_link(rule)} |")
     out.append(f"| Bandit | {_bandit(rule)} |")
+    out.append(f"| Ruff | {_ruff(rule)} |")
     out.append(f"| Quick fix | {_cell(_fix_summary(rule, safety))} |")
     enabled = "yes" if rule.default_enabled else "no: opt-in, runs only when selected (see [Configuring](#configuring))"
     out.append(f"| Enabled by default | {enabled} |")
@@ -297,6 +306,7 @@ def _suppress_section(rule: type[Rule]) -> list[str]:
     lines = [f"# secure-ls: ignore[{rule.id}]", f"# secure-ls: ignore[{rule.name}]"]
     lines += [f"# nosec {b}" for b in rule.bandit[:1]]
     lines.append(f"# nosec {rule.id}")
+    lines += [f"# noqa: {c}" for c in rule.ruff()[:1]]
     out.append(_fence("\n".join(lines), "python"))
     out.append("")
     if len(rule.bandit) > 1:
@@ -304,6 +314,13 @@ def _suppress_section(rule: type[Rule]) -> list[str]:
         out.append("")
     elif rule.bandit:
         out.append(f"`# nosec {rule.bandit[0]}` is Bandit's id for this check, so existing Bandit comments keep working.")
+        out.append("")
+    if rule.ruff():
+        codes = ", ".join(f"`{c}`" for c in rule.ruff())
+        out.append(
+            f"Ruff's `# noqa` with {'one of ' if len(rule.ruff()) > 1 else ''}this rule's flake8-bandit "
+            f"code{'s' if len(rule.ruff()) > 1 else ''} ({codes}) silences it too; a bare `# noqa` does not."
+        )
         out.append("")
     out.append(
         "Several rules go in one list (`# secure-ls: ignore[SLS101, weak-hash]`). A bare "
@@ -388,17 +405,44 @@ def index_page(rules) -> str:
         out.append("")
         out.append(f"Topic `{topic}`: {len(group)} rule{'s' if len(group) != 1 else ''}, {with_fix} with a fix.")
         out.append("")
-        out.append("| id | name | title | CWE | severity | Bandit | fix |")
-        out.append("| --- | --- | --- | --- | --- | --- | --- |")
+        out.append("| id | name | title | CWE | severity | Bandit | Ruff | fix |")
+        out.append("| --- | --- | --- | --- | --- | --- | --- | --- |")
         for r in group:
             title = _cell(r.title) + ("" if r.default_enabled else " *(opt-in)*")
             cwe = f"[{r.cwe}]({r.cwe_url()})" if r.cwe else ""
             bandit = ", ".join(r.bandit)
+            ruff = ", ".join(r.ruff())
             out.append(
-                f"| [{r.id}]({r.id}.md) | `{r.name}` | {title} | {cwe} | {r.severity.name.lower()} | {bandit} | {'yes' if r.fixable else 'no'} |"
+                f"| [{r.id}]({r.id}.md) | `{r.name}` | {title} | {cwe} | {r.severity.name.lower()} | {bandit} | {ruff} | {'yes' if r.fixable else 'no'} |"
             )
         out.append("")
+    out.extend(_other_tools_section(rules))
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _other_tools_section(rules) -> list[str]:
+    """The secure-ls rule <-> Bandit id <-> Ruff code table, for suppression comments."""
+    mapped = [r for r in rules if r.bandit]
+    out = ["## Bandit and Ruff codes", ""]
+    out.append(
+        "Comments written for Bandit and for Ruff's flake8-bandit rules silence the secure-ls "
+        "rules that cover the same check: `# nosec B324` and `# noqa: S324` both silence "
+        "[SLS301](SLS301.md) and [SLS302](SLS302.md). Ruff numbers its rules after Bandit's "
+        "(`S324` is `B324`); a Bandit test that Ruff does not implement has no Ruff code. "
+        "A bare `# noqa` (no codes) does **not** silence security findings: it is usually there "
+        "for a style rule, and a security finding deserves its own justification. "
+        "Rules not listed here have no Bandit or Ruff equivalent. See "
+        "[suppression comments](../configuration.md#suppression-comments)."
+    )
+    out.append("")
+    out.append("| secure-ls rule | name | Bandit | Ruff |")
+    out.append("| --- | --- | --- | --- |")
+    for r in mapped:
+        bandit = ", ".join(f"`{b}`" for b in r.bandit)
+        ruff = ", ".join(f"`{c}`" for c in r.ruff()) or "none"
+        out.append(f"| [{r.id}]({r.id}.md) | `{r.name}` | {bandit} | {ruff} |")
+    out.append("")
+    return out
 
 
 # ---------------------------------------------------------------------------

@@ -11,26 +11,47 @@ from secure_ls.engine.model import Finding, Severity
 _SARIF_LEVEL = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note", Severity.INFO: "note"}
 
 
-def text(results: list[tuple[str, list[Finding]]], errors: list[str]) -> str:
+def text(results: list[tuple[str, list[Finding]]], errors: list[str], baselined: int | None = None, notebooks: dict | None = None) -> str:
     lines = []
     for path, findings in results:
+        notebook = (notebooks or {}).get(path)
         for f in findings:
-            fix = " [*]" if f.fix and f.fix.safe else (" [unsafe fix]" if f.fix else "")
-            lines.append(f"{path}:{f.span.start.line + 1}:{f.span.start.column + 1}: {f.rule_id} {f.message}{fix}")
+            fix = " [*]" if f.fix and f.fix.safe and f.fix.bulk else (" [fix in editor]" if f.fix and f.fix.safe else " [unsafe fix]" if f.fix else "")
+            if notebook is not None:  # `analysis.ipynb: cell 3, line 2, column 5:`
+                cell, line, column = notebook.cell_position(f.span.start.line, f.span.start.column)
+                where = f"{path}: cell {cell}, line {line + 1}, column {column + 1}:"
+            else:
+                where = f"{path}:{f.span.start.line + 1}:{f.span.start.column + 1}:"
+            lines.append(f"{where} {f.rule_id} {f.message}{fix}")
     lines.extend(errors)
     total = sum(len(f) for _, f in results)
-    fixable = sum(1 for _, fs in results for f in fs if f.fix and f.fix.safe)
-    if total:
+    fixable = sum(1 for _, fs in results for f in fs if f.fix and f.fix.safe and f.fix.bulk)
+    if baselined is not None:  # --baseline: the findings shown are the new ones
+        known = f"{baselined} in the baseline not shown"
+        if total:
+            lines.append(f"Found {total} new finding{'s' if total != 1 else ''} ({fixable} fixable with --fix); {known}.")
+        else:
+            lines.append(f"No new findings ({known}).")
+    elif total:
         lines.append(f"Found {total} finding{'s' if total != 1 else ''} ({fixable} fixable with --fix).")
     else:
         lines.append("No findings.")
     return "\n".join(lines)
 
 
-def as_json(results: list[tuple[str, list[Finding]]], errors: list[str]) -> str:
+def as_json(
+    results: list[tuple[str, list[Finding]]],
+    errors: list[str],
+    fingerprints: dict[str, list[str]] | None = None,
+    baselined: int | None = None,
+    warnings: list[str] | None = None,
+    notebooks: dict | None = None,
+) -> str:
     items = []
     for path, findings in results:
-        for f in findings:
+        prints = (fingerprints or {}).get(path) or [None] * len(findings)
+        notebook = (notebooks or {}).get(path)
+        for f, print_ in zip(findings, prints):
             items.append(
                 {
                     "path": path,
@@ -46,12 +67,33 @@ def as_json(results: list[tuple[str, list[Finding]]], errors: list[str]) -> str:
                     },
                     "fix": {"title": f.fix.title, "safe": f.fix.safe} if f.fix else None,
                     "fix_available": f.fix is not None,
+                    "fingerprint": print_,
                 }
             )
-    return json.dumps({"version": __version__, "findings": items, "errors": errors}, indent=2)
+            if notebook is not None:  # lines and columns within the cell; `cell` counts every cell from 1
+                cell, line, column = notebook.cell_position(f.span.start.line, f.span.start.column)
+                end_cell, end_line, end_column = notebook.cell_position(f.span.end.line, f.span.end.column)
+                if end_cell != cell:
+                    end_line, end_column = line, column
+                items[-1]["cell"] = cell
+                items[-1]["range"] = {"start": {"line": line + 1, "column": column + 1}, "end": {"line": end_line + 1, "column": end_column + 1}}
+    report = {"version": __version__, "findings": items, "errors": errors, "warnings": warnings or []}
+    if baselined is not None:
+        report["baselined"] = baselined
+    return json.dumps(report, indent=2)
 
 
-def sarif(results: list[tuple[str, list[Finding]]], errors: list[str], root: str | None = None) -> str:
+def sarif(
+    results: list[tuple[str, list[Finding]]],
+    errors: list[str],
+    root: str | None = None,
+    fingerprints: dict[str, list[str]] | None = None,
+    states: dict[str, list[str]] | None = None,
+    warnings: list[str] | None = None,
+    notebooks: dict | None = None,
+) -> str:
+    """SARIF 2.1.0. `fingerprints` become `partialFingerprints`; `states` (with --baseline)
+    `baselineState` ("new" or "unchanged"); `warnings` are warning notifications."""
     from secure_ls.rules import all_rules, rule_by_id
 
     used = {f.rule_id for _, fs in results for f in fs}
@@ -66,18 +108,33 @@ def sarif(results: list[tuple[str, list[Finding]]], errors: list[str], root: str
     sarif_results = []
     for path, findings in results:
         uri = _uri(path)
-        for f in findings:
+        prints = (fingerprints or {}).get(path) or [None] * len(findings)
+        baseline_states = (states or {}).get(path) or [None] * len(findings)
+        notebook = (notebooks or {}).get(path)
+
+        def region(span, allow_empty: bool = False):
+            return _region(span, allow_empty) if notebook is None else _notebook_region(notebook, span)
+
+        for f, print_, state in zip(findings, prints, baseline_states):
             result = {
                 "ruleId": f.rule_id,
                 "ruleIndex": rule_index[f.rule_id],
                 "level": _SARIF_LEVEL[f.severity],
                 "message": {"text": f.message},
-                "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}, "region": _region(f.span)}}],
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region(f.span)}}],
                 "properties": {"confidence": f.confidence.name.lower(), "severity": f.severity.name.lower()},
             }
+            if notebook is not None:
+                cell, line, column = notebook.cell_position(f.span.start.line, f.span.start.column)
+                result["properties"].update(cell=cell, cellLine=line + 1, cellColumn=column + 1)
+                result["locations"][0]["logicalLocations"] = [{"name": f"cell {cell}", "kind": "module"}]
+            if print_:
+                result["partialFingerprints"] = {"secureLs/statement/v1": print_}
+            if state:
+                result["baselineState"] = state
             if f.related:
                 result["relatedLocations"] = [
-                    {"id": i, "message": {"text": r.message}, "physicalLocation": {"artifactLocation": {"uri": uri}, "region": _region(r.span)}}
+                    {"id": i, "message": {"text": r.message}, "physicalLocation": {"artifactLocation": {"uri": uri}, "region": region(r.span)}}
                     for i, r in enumerate(f.related)
                 ]
             if f.fix:
@@ -109,11 +166,12 @@ def sarif(results: list[tuple[str, list[Finding]]], errors: list[str], root: str
         "results": sarif_results,
         "columnKind": "unicodeCodePoints",
     }
-    if errors:
+    if errors or warnings:
         run["invocations"] = [
             {
                 "executionSuccessful": True,
-                "toolExecutionNotifications": [{"level": "error", "message": {"text": e}} for e in errors],
+                "toolExecutionNotifications": [{"level": "error", "message": {"text": e}} for e in errors]
+                + [{"level": "warning", "message": {"text": w}} for w in warnings or ()],
             }
         ]
     return json.dumps(
@@ -150,6 +208,18 @@ def _uri(path: str) -> str:
     if file.is_absolute():
         return file.as_uri()
     return quote(file.as_posix(), safe="/")
+
+
+def _notebook_region(notebook, span) -> dict:
+    """A span of a notebook's code, as the same characters in the .ipynb file's text."""
+    start_line, start_column = notebook.file_position(span.start.line, span.start.column)
+    if span.end.line == span.start.line:
+        end_line, end_column = notebook.file_position(span.end.line, span.end.column)
+    else:  # the JSON strings of other lines are elsewhere on other lines: end at this line's end
+        end_line, end_column = notebook.file_position(span.start.line, len(notebook.text.split("\n")[span.start.line]))
+    if (end_line, end_column) <= (start_line, start_column):
+        end_line, end_column = start_line, start_column + 1
+    return {"startLine": start_line + 1, "startColumn": start_column + 1, "endLine": end_line + 1, "endColumn": end_column + 1}
 
 
 def _region(span, allow_empty: bool = False) -> dict:

@@ -68,3 +68,28 @@ def test_fix_edits_keep_the_files_line_endings():
     finding = ENGINE.analyze("import random\r\n\r\ndef token():\r\n    return random.randint(0, 9)\r\n").findings[0]
     assert all("\n" not in e.text or "\r\n" in e.text for e in finding.fix.edits)
     assert ENGINE.analyze(code).findings[0].fix is not None
+
+
+def test_one_finding_per_rule_per_statement():
+    """Two request values in one log call are one problem to fix, not two diagnostics on one line."""
+    code = (
+        "import logging\nfrom flask import request\n\n"
+        "def hello():\n"
+        "    logging.info(f\"hello {request.args.get('a')} from {request.args.get('b')}\")\n"
+    )
+    findings = [f for f in ENGINE.analyze(code).findings if f.rule_id == "SLS704"]
+    assert len(findings) == 1
+    assert len(findings[0].fix.edits) == 2  # the one fix adds !r to both fields
+
+
+def test_branches_a_literal_constant_rules_out_are_dead():
+    """`if FLAG:`, `x if FLAG else y` and `match MODE:` on module literals take one way only."""
+    head = "import sqlite3\nfrom flask import request\nRAW = False\nMODE = 'sqlite'\n\ndef view(conn):\n"
+    dead_if = head + "    if RAW and request.args:\n        q = request.args['q']\n    else:\n        q = 'id'\n    conn.execute('SELECT * FROM t ORDER BY ' + q)\n"
+    ternary = head + "    q = request.args['q'] if RAW else 'id'\n    conn.execute('SELECT * FROM t ORDER BY ' + q)\n"
+    matched = head + "    match MODE:\n        case 'sqlite':\n            q = 'rowid'\n        case _:\n            q = request.args['q']\n    conn.execute('SELECT * FROM t ORDER BY ' + q)\n"
+    for code in (dead_if, ternary, matched):
+        assert "SLS101" not in rules(code), code
+        # the same code with the flag on is reported
+        live = code.replace("RAW = False", "RAW = True").replace("MODE = 'sqlite'", "MODE = 'postgres'")
+        assert "SLS101" in rules(live), live

@@ -17,6 +17,7 @@ from typing import Any
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
+from .. import safe_files
 from ..engine.model import Position, Span
 from .pep508 import (
     RequirementError,
@@ -252,17 +253,21 @@ def _parse_requirements(path: str, text: str, _seen: set[str] | None = None, _de
                 if "://" in val:
                     continue  # remote includes are not followed
                 target = os.path.normpath(os.path.join(base_dir, os.path.expanduser(val)))
-                if not base_dir or not os.path.isfile(target):
+                # exists, not isfile: a FIFO or device gets its own message from safe_files below
+                if not base_dir or not os.path.exists(target) or os.path.isdir(target):
                     result.errors.append((where, f"included file {val!r} not found"))
                     continue
                 if target in seen or _depth >= MAX_INCLUDE_DEPTH:
                     continue
                 try:
-                    with open(target, encoding="utf-8") as fh:
-                        sub = _parse_requirements(target, fh.read(), seen, _depth + 1)
+                    included = safe_files.read_text(target, safe_files.CONFIG_LIMIT)
+                except safe_files.UnreadableFile as exc:
+                    result.errors.append((where, f"not read {val!r}: {exc.reason}"))
+                    continue
                 except (OSError, UnicodeDecodeError) as exc:
                     result.errors.append((where, f"cannot read {val!r}: {exc}"))
                     continue
+                sub = _parse_requirements(target, included, seen, _depth + 1)
                 if sub.errors:
                     result.errors.append(
                         (where, f"{val!r} has {len(sub.errors)} problem(s); open it to see them")

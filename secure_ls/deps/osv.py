@@ -5,10 +5,18 @@ means "every advisory of the package" (used for unpinned ranges).
 
 Online: `POST {base}/v1/querybatch` answers which advisory ids affect each
 key (with their `modified` time); each record is then read from the cache or
-fetched with `GET {base}/v1/vulns/{id}`. The cache lives under `cache_dir`:
+fetched with `GET {base}/v1/vulns/{id}`. The cache lives under `cache_dir`,
+in one folder per endpoint and trust configuration (`endpoint_folder`: the
+base URL and the CA bundle), so answers from one endpoint are never shown
+for another that shares the cache:
 
-    queries/<name>/<version or _all_>.json   {"fetched": epoch, "vulns": [{"id", "modified"}]}
-    vulns/<ID>.json                           the OSV record
+    <host>-<digest>/queries/<name>/<version or _all_>.json   {"fetched": epoch, "vulns": [{"id", "modified"}]}
+    <host>-<digest>/vulns/<ID>.json                           the OSV record
+
+Answers are trusted only from where they were asked: a redirect to another
+host, port or scheme (HTTPS to plain HTTP above all) is refused, and an
+answer body over MAX_ANSWER_BYTES (32 MB) is refused without being read
+whole.
 
 A query answer older than the lifetime is still used (stale) until a fetch
 replaces it. TLS is always verified: certifi's bundle plus `ca_bundle` when
@@ -21,6 +29,7 @@ such as OSV's `PyPI/all.zip`) is loaded once and matched locally; no network.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import socket
@@ -36,6 +45,7 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from .. import safe_files
 from .advisories import affected_for, is_withdrawn, package_names, parse_version
 
 Key = tuple[str, str]
@@ -48,6 +58,25 @@ WORKERS = 4
 BACKOFF_START = 60.0
 BACKOFF_MAX = 15 * 60.0
 MIN_TTL_SECONDS = 60.0
+# The largest answer body read from OSV. A querybatch answer for 1,000 packages or
+# one record is far below 1 MB; more means a broken or hostile endpoint (a 60 MB
+# answer took 28 s and 915 MB to parse).
+MAX_ANSWER_BYTES = 32 * 1024 * 1024
+
+
+def endpoint_folder(base_url: str, ca_bundle: str | None) -> str:
+    """The cache folder's name for an endpoint and the CA bundle trusted for it.
+
+    A project that points base-url at its own server (with its own CA) must not
+    fill the cache another project reads from the real OSV: each gets its own.
+    """
+    import hashlib
+
+    base = base_url.rstrip("/")
+    bundle = os.path.abspath(os.path.expanduser(ca_bundle)) if ca_bundle else ""
+    digest = hashlib.sha256(f"{base}\n{bundle}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    host = urllib.parse.urlsplit(base).hostname or "endpoint"
+    return f"{_safe(host)}-{digest}"
 
 
 def default_cache_dir() -> str:
@@ -61,6 +90,23 @@ def _safe(part: str) -> str:
 
 class NetworkError(Exception):
     """A failure to talk to OSV; the message is meant for the user."""
+
+
+class _RefusedRedirect(urllib.error.URLError):
+    pass
+
+
+class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only to the same scheme, host and port (a path moved on
+    the same server); anything else would show another server's answers as OSV's."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        old = urllib.parse.urlsplit(req.full_url)
+        new = urllib.parse.urlsplit(urllib.parse.urljoin(req.full_url, newurl))
+        if (new.scheme, new.hostname, new.port) != (old.scheme, old.hostname, old.port):
+            shown = f"{new.scheme}://{new.hostname or ''}" + (f":{new.port}" if new.port else "")
+            raise _RefusedRedirect(f"it redirected to {shown}, which secure-ls refuses (only the configured https:// server is trusted)")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 def _atomic_write(path: str, data: Any) -> None:
@@ -105,7 +151,7 @@ class OfflineDatabase:
         index: dict[str, list[Record]] = {}
         root = self.root
         zips: list[str] = []
-        if os.path.isfile(root) and root.endswith(".zip"):
+        if root.endswith(".zip") and os.path.exists(root) and not os.path.isdir(root):
             zips.append(root)
         elif os.path.isdir(root):
             for dirpath, _, files in os.walk(root):
@@ -113,8 +159,9 @@ class OfflineDatabase:
                     full = os.path.join(dirpath, f)
                     if f.endswith(".json"):
                         try:
-                            with open(full, "rb") as fh:
-                                self._add(index, fh.read(), full)
+                            self._add(index, safe_files.read_bytes(full, safe_files.RECORD_LIMIT), full)
+                        except safe_files.UnreadableFile as exc:
+                            self.problems.append(f"offline OSV record {exc}: not read")
                         except OSError as exc:
                             self.problems.append(f"{full}: {exc}")
                     elif f.endswith(".zip"):
@@ -123,18 +170,31 @@ class OfflineDatabase:
             self.problems.append(f"offline OSV directory {root!r} does not exist")
         for z in zips:
             try:
-                with zipfile.ZipFile(z) as zf:
-                    for info in zf.infolist():
-                        if info.filename.endswith(".json"):
-                            self._add(index, zf.read(info), f"{z}:{info.filename}")
-            except (OSError, zipfile.BadZipFile) as exc:
+                for name, data in safe_files.zip_members(z, ".json"):
+                    if isinstance(data, safe_files.UnreadableFile):
+                        self.problems.append(f"offline OSV record {data}: not read")
+                    else:
+                        self._add(index, data, f"{z}:{name}")
+            except safe_files.UnreadableFile as exc:
+                # records read before the cap was reached are kept: the cap bounds the work
+                self.problems.append(f"offline OSV archive {exc}: not read")
+            except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError) as exc:
+                # RuntimeError/NotImplementedError: encrypted members, unknown compression
                 self.problems.append(f"{z}: {exc}")
         return index
+
+    @property
+    def loaded(self) -> bool:
+        return self._by_package is not None
 
     def records(self, name: str) -> list[Record]:
         with self._lock:
             if self._by_package is None:
-                self._by_package = self._load()
+                try:
+                    self._by_package = self._load()
+                except Exception as exc:  # noqa: BLE001 - loaded (empty) either way: no retry loop
+                    self.problems.append(f"offline OSV records in {self.root!r} could not be loaded: {exc!r}")
+                    self._by_package = {}
             return self._by_package.get(name, [])
 
     def lookup(self, key: Key) -> list[Record]:
@@ -175,8 +235,12 @@ class OsvClient:
             ctx = ssl.create_default_context()
         if self.ca_bundle:
             try:
-                ctx.load_verify_locations(cafile=os.path.expanduser(self.ca_bundle))
-            except (OSError, ssl.SSLError) as exc:
+                # read through safe_files: a FIFO or /dev/stdin named as the bundle must not block
+                pem = safe_files.read_text(os.path.expanduser(self.ca_bundle), safe_files.CA_BUNDLE_LIMIT, errors="replace")
+                ctx.load_verify_locations(cadata=pem)
+            except safe_files.UnreadableFile as exc:
+                raise NetworkError(f"cannot load the CA bundle {self.ca_bundle!r} (caBundle): {exc.reason}") from None
+            except (OSError, ssl.SSLError, ValueError) as exc:
                 raise NetworkError(f"cannot load the CA bundle {self.ca_bundle!r} (caBundle): {exc}") from None
         # Verification stays on whatever the options say.
         ctx.check_hostname = True
@@ -184,6 +248,7 @@ class OsvClient:
         return urllib.request.build_opener(
             urllib.request.ProxyHandler(),  # HTTPS_PROXY / NO_PROXY from the environment
             urllib.request.HTTPSHandler(context=ctx),
+            _SameOriginRedirects(),  # replaces the default handler, which follows any redirect
         )
 
     def _request(self, method: str, path: str, body: Any = None) -> Any:
@@ -199,7 +264,13 @@ class OsvClient:
         )
         try:
             with self._opener.open(req, timeout=self.timeout) as resp:
-                raw = resp.read(64 * 1024 * 1024)
+                declared = resp.headers.get("Content-Length")
+                if declared and declared.strip().isdigit() and int(declared) > MAX_ANSWER_BYTES:
+                    raise NetworkError(self._too_large())
+                # one byte more than the cap tells an over-long answer without a Content-Length
+                raw = resp.read(MAX_ANSWER_BYTES + 1)
+                if len(raw) > MAX_ANSWER_BYTES:
+                    raise NetworkError(self._too_large())
         except urllib.error.HTTPError as exc:
             if exc.code == 404 and method == "GET":
                 return None
@@ -214,6 +285,9 @@ class OsvClient:
             return json.loads(raw)
         except ValueError:
             raise NetworkError(f"OSV at {self.base_url} sent an answer that is not JSON") from None
+
+    def _too_large(self) -> str:
+        return f"OSV at {self.base_url} sent an answer over the {MAX_ANSWER_BYTES // (1024 * 1024)} MB limit; it was not read"
 
     def _describe(self, reason: Any) -> str:
         where = f"cannot reach the OSV vulnerability database at {self.base_url}"
@@ -302,7 +376,9 @@ class OsvCache:
         self.dir = cache_dir
         # Never below a minute: a server that fetches whenever something is
         # stale must not be able to spin on the network.
-        self.ttl = max(float(ttl_hours) * 3600.0, MIN_TTL_SECONDS)
+        # (and nan, which max() would let through, counts as the minimum)
+        ttl = float(ttl_hours) * 3600.0
+        self.ttl = ttl if math.isfinite(ttl) and ttl > MIN_TTL_SECONDS else MIN_TTL_SECONDS
         self._lock = threading.Lock()
         self._queries: dict[Key, dict[str, Any]] = {}
         self._records: dict[str, Record] = {}
@@ -318,8 +394,7 @@ class OsvCache:
 
     def _read(self, path: str) -> Any:
         try:
-            with open(path, encoding="utf-8") as fh:
-                return json.load(fh)
+            return json.loads(safe_files.read_bytes(path, safe_files.RECORD_LIMIT))
         except (OSError, ValueError):
             return None
 
@@ -402,13 +477,15 @@ class OsvSource:
         timeout: float,
     ):
         self.offline = OfflineDatabase(os.path.expanduser(offline_dir)) if offline_dir else None
-        self.cache = OsvCache(os.path.expanduser(cache_dir or default_cache_dir()), cache_ttl_hours)
+        root = os.path.expanduser(cache_dir or default_cache_dir())
+        self.cache = OsvCache(os.path.join(root, endpoint_folder(base_url, ca_bundle)), cache_ttl_hours)
         self.client = OsvClient(base_url, ca_bundle, timeout)
         self._fetch_lock = threading.Lock()
         self._state_lock = threading.Lock()
         self._retry_at = 0.0
         self._backoff = BACKOFF_START
         self.last_error: str | None = None
+        self.last_cause: str | None = None  # last_error without the "showing cached results" advice
 
     @property
     def problems(self) -> list[str]:
@@ -481,5 +558,6 @@ class OsvSource:
             self._retry_at = time.monotonic() + self._backoff
             self._backoff = min(self._backoff * 2, BACKOFF_MAX)
             # The same outage gives the same text, so a client can show it once.
+            self.last_cause = message
             self.last_error = f"{message}. Showing cached results; secure-ls will try again later."
             return self.last_error

@@ -36,6 +36,10 @@ RANGE_RULE = ("SLS902", "vulnerable-dependency-range")
 CWE = 1395  # Dependency on Vulnerable Third-Party Component
 MAX_LISTED = 4
 MAX_FIX_ROUNDS = 6
+# How `scan` says that advisories were missing or out of date: warnings, not errors (the
+# file was read and parsed; what is missing is data). deps_bridge.is_advisory_warning.
+NO_ADVISORY_DATA = "no advisory data:"
+CACHED_ADVISORIES = "Showing cached advisories, which may be out of date."
 
 _LOCK_HINT = {
     "uv.lock": "run `uv lock --upgrade-package {name}`",
@@ -87,7 +91,25 @@ class DependencyScanner:
 
     # ------------------------------------------------------------ public API
 
+    def ready(self) -> bool:
+        """False while the offline records are not loaded yet: the first lookup would read
+        the whole offline-dir (seconds for OSV's all.zip), which the language server must
+        not do on the thread that answers requests: it calls `prepare` in a worker first."""
+        return self.source.offline is None or self.source.offline.loaded
+
+    def prepare(self) -> None:
+        """Loads the offline records (blocking; thread-safe)."""
+        if self.source.offline is not None:
+            self.source.offline.records("")
+
     def scan_cached(self, path: str, text: str) -> tuple[AnalysisResult, set[Key]]:
+        result, missing = self._scan_cached(path, text)
+        if self.source.offline is not None or self.source.backing_off():
+            missing = set()
+        return result, missing
+
+    def _scan_cached(self, path: str, text: str) -> tuple[AnalysisResult, set[Key]]:
+        """scan_cached, with the keys still missing while backing off."""
         result = AnalysisResult()
         missing: set[Key] = set()
         if not self.options.enable:
@@ -107,7 +129,7 @@ class DependencyScanner:
             if problem not in self._reported:
                 self._reported.add(problem)
                 result.problems.append(problem)
-        if self.source.offline is not None or self.source.backing_off():
+        if self.source.offline is not None:
             missing = set()
         return result, missing
 
@@ -140,13 +162,27 @@ class DependencyScanner:
         return None
 
     def scan(self, path: str, text: str) -> AnalysisResult:
-        result, missing = self.scan_cached(path, text)
-        if not missing:
+        """Blocking scan (the command line): fetch what is missing, then answer.
+
+        Every file whose advisories could not be fetched says so, also while backing off
+        after an earlier file's failure, and says whether anything cached stood in."""
+        result, missing = self._scan_cached(path, text)
+        if self.source.offline is not None or not missing:
             return result
         error = self.fetch(missing)
-        result, _ = self.scan_cached(path, text)
+        result, _ = self._scan_cached(path, text)
         if error:
-            result.problems.append(error)
+            cause = self.source.last_cause or error.split(". Showing cached results")[0]
+            unanswered = {key for key in missing if self.source.lookup(key)[0] is None}
+            if unanswered == missing:
+                result.problems.append(f"{NO_ADVISORY_DATA} {cause} and nothing cached; dependencies not checked")
+            elif unanswered:
+                result.problems.append(
+                    f"{NO_ADVISORY_DATA} {cause} and nothing cached for {', '.join(sorted(k[0] for k in unanswered))}; "
+                    "the other packages were checked against cached advisories"
+                )
+            else:
+                result.problems.append(f"{cause}. {CACHED_ADVISORIES}")
         return result
 
     def fix_all(self, path: str, text: str, include_ranges: bool = False) -> Fix | None:

@@ -182,7 +182,12 @@ class Engine:
             per_unit.append([f.shifted(unit.start_line) for f in analysis.findings])
         for unit in units:
             parsed = unit.parsed
-            if parsed.tree is None:
+            if parsed.skipped is not None:
+                # no findings and no syntax error in its lines: what was there before is gone
+                first, last = unit.start_line + 1, unit.start_line + parsed.text.rstrip("\n").count("\n") + 1
+                where = f"line {first}" if first == last else f"lines {first}-{last}"
+                result.problems.append(f"{where} not analysed: {parsed.skipped}")
+            elif parsed.tree is None:
                 result.syntax_errors.append(_syntax_error(unit))
         for findings in per_unit:
             result.findings.extend(findings)
@@ -460,21 +465,22 @@ class Engine:
         return known
 
     def _add_imports(self, findings: list[Finding], units: list[Unit], module: ModuleSymbols, newline: str) -> None:
-        if not any(f.fix and f.fix.imports for f in findings):
+        if not any(fix.imports for f in findings for fix in f.fixes()):
             return
         line = _import_insertion_line(units)
         table = frozenset(module.imports.items())
-        for i, finding in enumerate(findings):
-            fix = finding.fix
-            if not fix or not fix.imports:
-                continue
+        at = Position(line, 0)
+
+        def with_imports(fix: Fix) -> Fix:
             missing = [stmt for stmt in fix.imports if not self._already_imported(stmt, module, table)]
             if not missing:
-                continue
+                return fix
             text = "".join(stmt + "\n" for stmt in missing)
-            at = Position(line, 0)
-            edits = (Edit(Span(at, at), text),) + fix.edits
-            findings[i] = _replace_fix(finding, Fix(fix.title, edits, fix.safe, fix.imports))
+            return fix.with_edits((Edit(Span(at, at), text),) + fix.edits)
+
+        for i, finding in enumerate(findings):
+            if any(fix.imports for fix in finding.fixes()):
+                findings[i] = _map_fixes(finding, with_imports)
 
 
 _TEST_PATH = re.compile(r"(^|/)(tests?|testing)/|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
@@ -488,12 +494,18 @@ def is_test_path(path: str | None) -> bool:
 def _import_insertion_line(units: list[Unit]) -> int:
     """The line after the file's leading docstring, __future__ and import block."""
     line = 0
+    first = True
     for index, unit in enumerate(units):
         tree = unit.parsed.tree
+        if tree is not None and not tree.body and first:
+            # the comments heading the file (shebang, encoding cookie, licence): after them
+            line = units[index + 1].start_line if index + 1 < len(units) else line
+            continue
         if tree is None or len(tree.body) != 1:
             break
         stmt = tree.body[0]
-        is_docstring = index == 0 and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
+        is_docstring = first and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
+        first = False
         if is_docstring or isinstance(stmt, (ast.Import, ast.ImportFrom)):
             line = unit.start_line + (stmt.end_lineno or stmt.lineno)
             continue
@@ -516,11 +528,19 @@ def _replace_fix(finding: Finding, fix: Fix) -> Finding:
     return dataclasses.replace(finding, fix=fix)
 
 
-def _with_newline(finding: Finding, newline: str) -> Finding:
-    if not finding.fix:
+def _map_fixes(finding: Finding, change) -> Finding:
+    """`finding` with `change(fix)` applied to its fix and to each alternative."""
+    if not finding.fixes():
         return finding
-    edits = tuple(Edit(e.span, e.text.replace("\n", newline)) for e in finding.fix.edits)
-    return _replace_fix(finding, Fix(finding.fix.title, edits, finding.fix.safe, finding.fix.imports))
+    return dataclasses.replace(
+        finding,
+        fix=change(finding.fix) if finding.fix else None,
+        alternatives=tuple(change(a) for a in finding.alternatives),
+    )
+
+
+def _with_newline(finding: Finding, newline: str) -> Finding:
+    return _map_fixes(finding, lambda fix: fix.with_edits(tuple(Edit(e.span, e.text.replace("\n", newline)) for e in fix.edits)))
 
 
 def _after_bom(result: AnalysisResult) -> AnalysisResult:
@@ -531,11 +551,9 @@ def _after_bom(result: AnalysisResult) -> AnalysisResult:
         return Span(pos(s.start), pos(s.end))
 
     def finding(f: Finding) -> Finding:
-        fix = f.fix
-        if fix is not None:
-            fix = Fix(fix.title, tuple(Edit(span(e.span), e.text) for e in fix.edits), fix.safe, fix.imports)
+        f = _map_fixes(f, lambda fix: fix.with_edits(tuple(Edit(span(e.span), e.text) for e in fix.edits)))
         related = tuple(dataclasses.replace(r, span=span(r.span)) for r in f.related)
-        return dataclasses.replace(f, span=span(f.span), fix=fix, related=related)
+        return dataclasses.replace(f, span=span(f.span), related=related)
 
     result.findings = [finding(f) for f in result.findings]
     result.syntax_errors = [(span(s), m) for s, m in result.syntax_errors]

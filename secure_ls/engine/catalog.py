@@ -54,6 +54,9 @@ SOURCE_METHODS: dict[str, str] = {
 
 # Sources of lower trust than a web request: reported, but at lower confidence.
 WEAK_SOURCES = frozenset({"an environment variable", "command-line arguments", "standard input", "input()"})
+# Answers to requests the program itself sent, to servers it chose: not what a client
+# of the program sends it, though still not constant.
+OUTBOUND_SOURCES = frozenset({"an HTTP response"})
 
 # Attributes of a web framework's request object that carry client data.
 # Matched on any object named like a request (`request`, `req`, `self.request`).
@@ -78,6 +81,15 @@ REQUEST_ATTRIBUTES = frozenset(
     }
 )
 REQUEST_NAMES = frozenset({"request", "req", "http_request", "flask_request"})
+
+# Functions that make a URL of the application's own (a path on its host) from a route name,
+# a model or a path: what they return is not request data, and a helper returning one is no view.
+URL_BUILDERS = frozenset({"reverse", "reverse_lazy", "resolve_url", "url_for", "get_absolute_url", "build_absolute_uri"})
+
+# What reads rows through an ORM: the manager attribute a query starts from (`Model.objects`,
+# `Model.query`), and shortcuts that fetch one row. Rows hold what the application stored.
+ORM_MANAGERS = frozenset({"objects", "query"})
+ORM_LOOKUPS = frozenset({"get_object_or_404", "get_list_or_404", "aget_object_or_404"})
 
 # Decorators that make a function an HTTP handler whose parameters come from
 # the client (route parameters, FastAPI query/body parameters).

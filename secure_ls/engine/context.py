@@ -10,6 +10,7 @@ code-point spans, and builds findings and edits.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import builtins
 import re
 from typing import TYPE_CHECKING, Iterable
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Module)
 _BUILTINS = frozenset(dir(builtins))
 _SUPPRESSION = re.compile(r"#\s*(?:secure-ls:\s*ignore\s*(?:\[(?P<ids>[^\]]*)\])?|nosec\b(?P<nosec>[^#\n]*))", re.IGNORECASE)
+# Ruff's `# noqa: S324, E501` (codes after a colon, separated by commas or spaces). A bare
+# `# noqa` (or `# noqa S324`, which Ruff reads as bare) names no code and silences nothing here.
+_NOQA = re.compile(r"#\s*noqa\s*:\s*(?P<codes>[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*)", re.IGNORECASE)
 
 
 class UnitContext:
@@ -239,6 +243,7 @@ class UnitContext:
             record_classes=self.module.record_classes,
             enum_classes=self.module.enum_classes,
             translation_tables=self.module.translation_tables,
+            constant_values=(self.module.strings, self.module.scalars),
         )
         return analyzer
 
@@ -391,6 +396,8 @@ class UnitContext:
         related: Iterable[Related] = (),
         span: Span | None = None,
         rewrites: ast.AST | None = None,
+        alternatives: tuple[Fix, ...] = (),
+        also_rewrites: Iterable[ast.AST] = (),
     ) -> None:
         """Records a finding on `node`; `rewrites` is where the flagged value was built,
         when the fix rewrites it there rather than at `node`."""
@@ -405,8 +412,7 @@ class UnitContext:
                 first = min([d.lineno - 1 for d in stmt.decorator_list] + [first])
         if self._suppressed(rule, first, last):
             return
-        self.findings.append(
-            Finding(
+        finding = Finding(
                 rule_id=rule.id,
                 rule_name=rule.name,
                 message=message,
@@ -418,8 +424,27 @@ class UnitContext:
                 related=tuple(related),
                 statement_lines=(first, last),
                 rewritten_lines=self._statement_lines(rewrites) if rewrites is not None and fix is not None else None,
+                alternatives=alternatives,
+                rewritten_elsewhere=tuple(self._statement_lines(n) for n in also_rewrites) if fix is not None else (),
             )
-        )
+        self._record(finding)
+
+    def _record(self, finding: Finding) -> None:
+        """One finding per rule per statement: a second value reported in the same statement
+        (`log.info(f"{a} {b}")`) joins the first, whose fix then covers both when both can be
+        fixed the same way; the more confident of the two names the problem."""
+        for index, other in enumerate(self.findings):
+            if other.rule_id != finding.rule_id or other.statement_lines != finding.statement_lines:
+                continue
+            kept, joined = (finding, other) if finding.confidence > other.confidence else (other, finding)
+            fix = kept.fix
+            if fix is not None and joined.fix is not None and fix.safe == joined.fix.safe and _disjoint(fix.edits, joined.fix.edits):
+                fix = dataclasses.replace(fix, edits=fix.edits + joined.fix.edits, imports=tuple(dict.fromkeys(fix.imports + joined.fix.imports)))
+            elif joined.fix is not None:
+                fix = None  # fixing only one of the values would leave the statement flagged
+            self.findings[index] = dataclasses.replace(kept, fix=fix)
+            return
+        self.findings.append(finding)
 
     def _statement_lines(self, node: ast.AST) -> tuple[int, int]:
         stmt = self.statement(node) or node
@@ -443,22 +468,29 @@ class UnitContext:
         return Confidence.LOW
 
     # ---- suppression comments ----------------------------------------------
-    def _find_suppressions(self) -> dict[int, tuple[set[str] | None, bool]]:
-        found: dict[int, tuple[set[str] | None, bool]] = {}
+    def _find_suppressions(self) -> dict[int, list[tuple[set[str] | None, str]]]:
+        """0-based line -> its suppression comments: (ids or None for all, kind), kind being
+        "secure-ls" (ids and names), "nosec" (also Bandit ids) or "noqa" (Ruff codes only)."""
+        found: dict[int, list[tuple[set[str] | None, str]]] = {}
         for index, line in enumerate(self.lines):
             if "#" not in line:
                 continue
+            entries: list[tuple[set[str] | None, str]] = []
             match = _SUPPRESSION.search(line)
-            if match is None:
-                continue
-            if match.group("nosec") is not None:
-                # `# nosec`, `# nosec B608`, `# nosec: B608, sql-injection`
-                ids = {t.upper() for t in re.findall(r"[A-Za-z][\w-]*\d*", match.group("nosec"))}
-                found[index] = (ids or None, True)
-            else:
-                ids_text = match.group("ids")
-                ids = {t.strip().upper() for t in ids_text.split(",") if t.strip()} if ids_text else None
-                found[index] = (ids, False)
+            if match is not None:
+                if match.group("nosec") is not None:
+                    # `# nosec`, `# nosec B608`, `# nosec: B608, sql-injection`
+                    ids = {t.upper() for t in re.findall(r"[A-Za-z][\w-]*\d*", match.group("nosec"))}
+                    entries.append((ids or None, "nosec"))
+                else:
+                    ids_text = match.group("ids")
+                    ids = {t.strip().upper() for t in ids_text.split(",") if t.strip()} if ids_text else None
+                    entries.append((ids, "secure-ls"))
+            noqa = _NOQA.search(line)
+            if noqa is not None:
+                entries.append(({c.upper() for c in re.split(r"[\s,]+", noqa.group("codes")) if c}, "noqa"))
+            if entries:
+                found[index] = entries
         if found:
             comments = _comment_lines(self.unit.parsed_text)
             if comments is not None:  # "# nosec" inside a string literal is not a comment
@@ -470,16 +502,17 @@ class UnitContext:
             return False
         names = {rule.id.upper(), rule.name.upper()}
         for line in range(first, last + 1):
-            entry = self._suppressions.get(line)
-            if entry is None:
-                continue
-            ids, is_nosec = entry
-            if ids is None:
-                return True
-            if is_nosec and ids & {b.upper() for b in rule.bandit}:
-                return True
-            if ids & names:
-                return True
+            for ids, kind in self._suppressions.get(line, ()):
+                if kind == "noqa":
+                    if ids & set(rule.ruff()):
+                        return True
+                    continue
+                if ids is None:
+                    return True
+                if kind == "nosec" and ids & {b.upper() for b in rule.bandit}:
+                    return True
+                if ids & names:
+                    return True
         return False
 
 
@@ -694,3 +727,9 @@ def _is_outer_part(scope: ast.AST, child: ast.AST) -> bool:
     if isinstance(child, ast.arguments):
         return False
     return child is getattr(scope, "returns", None)
+
+
+def _disjoint(a, b) -> bool:
+    """Whether two lists of edits touch no common text."""
+    spans = sorted([(e.span.start, e.span.end) for e in (*a, *b)])
+    return all(previous[1] <= current[0] for previous, current in zip(spans, spans[1:]))

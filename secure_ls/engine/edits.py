@@ -86,7 +86,7 @@ def _select(findings: list[Finding], unsafe: bool) -> tuple[list[Edit], int]:
     inserts: set[tuple] = set()
     for finding in findings:
         fix = finding.fix
-        if fix is None or (not fix.safe and not unsafe):
+        if fix is None or (not fix.safe and not unsafe) or not fix.bulk:
             continue
         ranges = [(e.span.start, e.span.end) for e in fix.edits if e.span.start != e.span.end]
         if any(not (b <= s or a >= e) for a, b in ranges for s, e in taken):

@@ -219,6 +219,7 @@ class FlowAnalyzer:
         record_classes: Mapping[str, frozenset[str]] | None = None,
         enum_classes: Iterable[str] = (),
         translation_tables: Mapping[str, frozenset[str]] | None = None,
+        constant_values: tuple[Mapping[str, object], ...] = (),
     ):
         self._qualify = qualify
         self._constants = module_constants
@@ -235,6 +236,7 @@ class FlowAnalyzer:
         self._record_classes = record_classes or {}  # dataclass/NamedTuple -> its number/date/UUID fields
         self._enum_classes = frozenset(enum_classes)  # the module's Enum classes (route parameters typed so)
         self._translation_tables = translation_tables or {}  # module-level `str.maketrans` tables -> characters mapped
+        self._constant_values = constant_values  # the module's literal constants by name (strings, numbers, flags)
         # what the enclosing class's methods store on `self` (asked lazily: most methods never read one)
         self._instance_attributes = instance_attributes
         # label parameters with their method ("the constructor parameter `x`") so that they stay
@@ -432,6 +434,13 @@ class FlowAnalyzer:
                 env[local] = Binding(CONSTANT, alias=qualified)
         elif type(stmt).__name__ == "Match":
             subject = self._value(stmt.subject, env)
+            taken = self._static_case(stmt, env)
+            if taken is not None:
+                # `match DIALECT:` on a literal constant: only the case it selects runs
+                for case in stmt.cases:
+                    if case is not taken and case.body:
+                        self.facts.dead.append((case.body[0].lineno, getattr(case.body[-1], "end_lineno", None) or case.body[-1].lineno))
+                return self._block(taken.body, env)
             ends = []
             exhaustive = False
             for case in stmt.cases:
@@ -471,13 +480,16 @@ class FlowAnalyzer:
 
     def _if(self, stmt: ast.If, env: Env) -> bool:
         self._expr(stmt.test, env, record_only=True)
-        if isinstance(stmt.test, ast.Constant) and not stmt.test.value and stmt.body:
-            # `if False:` / `if 0:`: the body never runs
-            self.facts.dead.append((stmt.body[0].lineno, getattr(stmt.body[-1], "end_lineno", None) or stmt.body[-1].lineno))
-            return self._block(stmt.orelse, env)
+        truth = self._static(stmt.test, env)
+        if truth is not _NOT_STATIC:
+            # `if False:`, `if DEBUG:` with `DEBUG = False`, `if MODE == "sqlite":`: one branch never runs
+            taken, dead = (stmt.body, stmt.orelse) if truth else (stmt.orelse, stmt.body)
+            if dead:
+                self.facts.dead.append((dead[0].lineno, getattr(dead[-1], "end_lineno", None) or dead[-1].lineno))
+            return self._block(taken, env)
         then_env = dict(env)
         else_env = dict(env)
-        validated, when, sinks = _validation(stmt.test, self._qualify, self._origin, self._single_value)
+        validated, when, sinks = _validation(stmt.test, self._qualify, self._origin, self._single_value, self.summary_of)
         # `if x not in ALLOWED: return` makes x safe after the if; so does the
         # positive branch of `if x in ALLOWED:`.
         if validated and when:
@@ -499,6 +511,29 @@ class FlowAnalyzer:
         else:
             return False
         return True
+
+    def _static_case(self, stmt, env: Env):
+        """The case a `match` on a literal constant selects (None: not known before run time)."""
+        value = self._static(stmt.subject, env)
+        if value is _NOT_STATIC:
+            return None
+        for case in stmt.cases:
+            if case.guard is not None:
+                return None
+            patterns = case.pattern.patterns if type(case.pattern).__name__ == "MatchOr" else [case.pattern]
+            for pattern in patterns:
+                kind = type(pattern).__name__
+                if kind == "MatchValue" and self._static(pattern.value) is not _NOT_STATIC:
+                    if self._static(pattern.value) == value:
+                        return case
+                elif kind == "MatchSingleton":
+                    if pattern.value is value:
+                        return case
+                elif _is_irrefutable_pattern(pattern) and kind == "MatchAs" and pattern.name is None:
+                    return case  # `case _:`
+                else:
+                    return None  # a capture or a class pattern: leave it to the general pass
+        return None
 
     def _note_constrained_option(self, call: ast.expr) -> None:
         """`parser.add_argument("env", choices=ENVIRONMENTS)` / `add_argument("--n", type=int)`:
@@ -740,10 +775,47 @@ class FlowAnalyzer:
             return self._origin(node.value)
         return Origin(frozenset({Part(UNKNOWN, type(node).__name__)}))
 
+    def _static(self, node: ast.expr, env: Env | None = None):
+        """The value of an expression made only of literals and the module's literal constants
+        (`DEBUG`, `not DEBUG`, `MODE == "sqlite"`, `A and B`), or _NOT_STATIC."""
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, ast.Name):
+            bound = env.get(node.id) if env is not None else self._binding(node)
+            if bound is not None or node.id not in self._constants:
+                return _NOT_STATIC  # a local of that name, or a module name that is not a literal
+            for values in self._constant_values:
+                if node.id in values:
+                    return values[node.id]
+            return _NOT_STATIC
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            value = self._static(node.operand, env)
+            return _NOT_STATIC if value is _NOT_STATIC else not value
+        if isinstance(node, ast.BoolOp):
+            values = [self._static(v, env) for v in node.values]
+            conjunction = isinstance(node.op, ast.And)
+            if any(v is not _NOT_STATIC and bool(v) != conjunction for v in values):
+                return not conjunction  # `FEATURE_ON and x`: false whatever x is (as a truth value)
+            if any(v is _NOT_STATIC for v in values):
+                return _NOT_STATIC
+            result = values[0]
+            for value in values[1:]:
+                result = (result and value) if isinstance(node.op, ast.And) else (result or value)
+            return result
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _STATIC_COMPARISONS:
+            left, right = self._static(node.left, env), self._static(node.comparators[0], env)
+            if left is _NOT_STATIC or right is _NOT_STATIC:
+                return _NOT_STATIC
+            return _STATIC_COMPARISONS[type(node.ops[0])](left, right)
+        return _NOT_STATIC
+
     def _conditional(self, node: ast.IfExp) -> Origin:
         """`x if x in ALLOWED else "default"`: the branch a validating test guards holds a valid value."""
+        truth = self._static(node.test)
+        if truth is not _NOT_STATIC:
+            return self._origin(node.body if truth else node.orelse)  # `q if FEATURE_ON else "id"`
         body, orelse = self._origin(node.body), self._origin(node.orelse)
-        validated, when, sinks = _validation(node.test, self._qualify, self._origin, self._single_value)
+        validated, when, sinks = _validation(node.test, self._qualify, self._origin, self._single_value, self.summary_of)
         guarded = node.body if when else node.orelse
         if isinstance(guarded, ast.Name) and guarded.id in validated:
             if when:
@@ -795,6 +867,10 @@ class FlowAnalyzer:
         label = self._request_method_label(func)
         if label is not None:
             return Origin(frozenset({Part(UNTRUSTED, label, steps=(_step(node, f"read from {label}"),))}))
+        if _is_database_read(func):
+            # `Image.objects.get(pk=request.GET["id"])`: a row the application stored; the
+            # client's key chose which one, it did not write it
+            return Origin(frozenset({Part(UNKNOWN, "a database row")}))
         if qualified:
             sinks = self._sanitizers.get(qualified)
             if sinks is not None:
@@ -902,6 +978,14 @@ class FlowAnalyzer:
         if summary is None:
             return None
         return summary.apply(None, [], {}, None)
+
+    def summary_of(self, func: ast.expr) -> "FunctionSummary | None":
+        """The summary of the function a call names: of this module, or of an imported one."""
+        if not self._summaries:
+            return None
+        qualified = self._qualify(func)
+        summary = self._summaries.get(qualified) if qualified else None
+        return summary if summary is not None else self._local_summary(func)
 
     def _local_summary(self, func: ast.AST) -> "FunctionSummary | None":
         """The summary of a function (or `Class.method`) of this module called by name."""
@@ -1047,6 +1131,30 @@ def _is_request_object(node: ast.AST) -> bool:
     return False
 
 
+def _is_database_read(func: ast.expr) -> bool:
+    """A query of the ORM: `Model.objects...get(...)` (Django), `Model.query.filter(...).first()`
+    (Flask-SQLAlchemy), `get_object_or_404(...)`."""
+    if astutil.last_name(func) in catalog.ORM_LOOKUPS:
+        return True
+    node = func
+    while isinstance(node, (ast.Attribute, ast.Call)):
+        if isinstance(node, ast.Attribute):
+            if node.attr in catalog.ORM_MANAGERS and node is not func and _is_model_class(node.value):
+                return True
+            node = node.value
+        else:
+            node = node.func
+    return False
+
+
+def _is_model_class(node: ast.expr) -> bool:
+    """`Image`, `models.Image`, `cls`, `model_data.model`: what a manager hangs from. Not a request
+    (`request.query` is aiohttp's query string) nor a parsed URL (`parsed.query`): a class-like
+    name, `cls`, or an attribute named `model`."""
+    name = astutil.last_name(node)
+    return name == "cls" or name == "model" or name[:1].isupper() and not name.isupper()
+
+
 def _all_args(args: ast.arguments) -> list[ast.arg]:
     out = list(getattr(args, "posonlyargs", [])) + list(args.args) + list(args.kwonlyargs)
     if args.vararg:
@@ -1128,7 +1236,10 @@ def _is_django_function_view(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bo
         # a view answers with a response (`return render(...)`) or is decorated
         # (`@login_required`); a helper taking the request returns plain values
         return bool(func.decorator_list) or any(
-            isinstance(node, ast.Return) and isinstance(node.value, ast.Call) for node in astutil.walk(func)
+            isinstance(node, ast.Return)
+            and isinstance(node.value, ast.Call)
+            and astutil.last_name(node.value.func) not in catalog.URL_BUILDERS
+            for node in astutil.walk(func)
         )
     return False
 
@@ -1191,6 +1302,13 @@ def _inside(node: ast.AST, ranges: list[tuple[int, int]]) -> bool:
     return any(start <= line <= end for start, end in ranges)
 
 
+_NOT_STATIC = object()  # what _static returns for a value only known at run time
+_STATIC_COMPARISONS = {
+    ast.Eq: lambda a, b: a == b,
+    ast.NotEq: lambda a, b: a != b,
+    ast.Is: lambda a, b: a is b,
+    ast.IsNot: lambda a, b: a is not b,
+}
 _VALIDATING_METHODS = frozenset({"isdigit", "isdecimal", "isnumeric", "isalnum", "isalpha", "isidentifier", "is_relative_to", "startswith"})
 # functions that validate one of their arguments: name -> (argument index, sink classes)
 _VALIDATING_FUNCTIONS = {
@@ -1210,11 +1328,13 @@ _DIGEST_CHECKS = frozenset({"hmac.compare_digest", "secrets.compare_digest"})
 _SAFE_URL_PREFIX = re.compile(r"^(https?://[^/]+/|/[^/\\])")
 
 
-def _validation(test: ast.expr, qualify, origin=None, value_of=None) -> tuple[set[str], bool, frozenset[str]]:
+def _validation(test: ast.expr, qualify, origin=None, value_of=None, validator=None) -> tuple[set[str], bool, frozenset[str]]:
     """Names a test validates, whether they are valid when the test is true, and for which sinks.
 
     `value_of` gives the one value a name holds, so `parsed.netloc` reads as
-    `urlparse(url).netloc` when `parsed = urlparse(url)`.
+    `urlparse(url).netloc` when `parsed = urlparse(url)`. `validator` gives the
+    summary of a called function, so the application's own predicates
+    (`if is_safe_url(target):`) validate like the library ones.
     """
     positive = True
     while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
@@ -1230,7 +1350,7 @@ def _validation(test: ast.expr, qualify, origin=None, value_of=None) -> tuple[se
         and test.comparators[0].value is None
     ):
         # `PATTERN.fullmatch(x) is None` fails exactly when the call's result is false
-        found, when, kinds = _validation(test.left, qualify, origin, value_of)
+        found, when, kinds = _validation(test.left, qualify, origin, value_of, validator)
         matched = isinstance(test.ops[0], ast.IsNot)
         return found, when == (matched == positive), kinds
     if isinstance(test, ast.BoolOp):
@@ -1238,7 +1358,7 @@ def _validation(test: ast.expr, qualify, origin=None, value_of=None) -> tuple[se
         # test is false only when each part is); `if a in OK and b in OK:` inside it
         valid_when = isinstance(test.op, ast.And)
         for value in test.values:
-            found, when, kinds = _validation(value, qualify, origin, value_of)
+            found, when, kinds = _validation(value, qualify, origin, value_of, validator)
             if found and when == valid_when:
                 names |= found
                 sinks = kinds if sinks == ALL else sinks if kinds == ALL else sinks & kinds
@@ -1295,13 +1415,126 @@ def _validation(test: ast.expr, qualify, origin=None, value_of=None) -> tuple[se
                 names.add(test.args[index].id)
         elif qualified in _DIGEST_CHECKS:
             # `hmac.compare_digest(sig, hmac.new(KEY, data, ...).hexdigest())`: data is authentic
-            for node in astutil.walk(test):
+            # (also `expected = hmac.new(KEY, data, sha256).digest()` then `compare_digest(sig, expected)`)
+            compared = [*test.args]
+            if value_of is not None:
+                compared += [v for v in (value_of(a) for a in test.args if isinstance(a, ast.Name)) if v is not None]
+            for node in (n for arg in compared for n in astutil.walk(arg)):
                 if isinstance(node, ast.Call) and qualify(node.func) in ("hmac.new", "hmac.digest"):
                     names.update(a.id for a in node.args[1:2] if isinstance(a, ast.Name))
         elif isinstance(func, ast.Attribute) and func.attr in _PATTERN_METHODS and test.args and isinstance(test.args[0], ast.Name):
             # `NAME_RE.fullmatch(x)` with a pattern compiled beforehand (str has no such method)
             names.add(test.args[0].id)
+        elif validator is not None:
+            summary = validator(func)
+            for param, kinds in summary.validates if summary is not None else ():
+                arg = _argument_for(test, summary.params, param)
+                if isinstance(arg, ast.Name):
+                    names.add(arg.id)
+                    sinks = kinds
     return names, positive, sinks
+
+
+def _argument_for(call: ast.Call, params: tuple[str, ...], name: str) -> ast.expr | None:
+    for keyword in call.keywords:
+        if keyword.arg == name:
+            return keyword.value
+    index = params.index(name) if name in params else -1
+    if 0 <= index < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
+        return call.args[index]
+    return None
+
+
+_URL_READERS = _URL_PARSERS | {"urllib.parse.urljoin"}
+_URL_PARTS_CHECKED = frozenset({"netloc", "hostname", "scheme"})
+
+
+def validated_parameters(func: ast.FunctionDef | ast.AsyncFunctionDef, qualify, validator=None) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The parameters a predicate checks as URLs that stay on an allowed host.
+
+    A predicate returns only truth values (`True`/`False`, comparisons, `not`, `and`/`or`,
+    calls); it checks a parameter as a URL when it parses the parameter (or a value made from
+    it) and looks at the host or scheme, or hands it to a URL validator, its own or a library's:
+
+        def is_safe_url(target):
+            parsed = urlparse(target.strip())
+            return not parsed.netloc or parsed.netloc == request.host
+
+    After `if is_safe_url(next_url):`, `next_url` is safe for redirects and URL sinks.
+    """
+    returns = [node for node in _own_nodes(func) if isinstance(node, ast.Return)]
+    if not returns or not all(_is_truth_value(r.value) for r in returns):
+        return ()
+    params = [a.arg for a in _all_args(func.args)]
+    assigned: list[tuple[set[str], ast.expr]] = []
+    calls: list[ast.Call] = []
+    host_reads: list[ast.expr] = []  # `x` of every `x.netloc` / `x.hostname`
+    reads_url_parts = False
+    for node in _own_nodes(func):
+        if isinstance(node, ast.Assign):
+            targets = {n.id for t in node.targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+            assigned.append((targets, node.value))
+        elif isinstance(node, (ast.For, ast.AsyncFor)):  # `for candidate in (url, url.replace("\\", "/")):`
+            assigned.append(({n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}, node.iter))
+        elif isinstance(node, ast.Call):
+            calls.append(node)
+        elif isinstance(node, ast.Attribute) and node.attr in _URL_PARTS_CHECKED:
+            reads_url_parts = True
+            if node.attr in _URL_HOST_PARTS:
+                host_reads.append(node.value)
+    out = []
+    for param in params:
+        derived = {param}
+        changed = True
+        while changed:  # names made from the parameter: `target = target.strip()`, `parsed = urlsplit(target)`
+            changed = False
+            for targets, value in assigned:
+                if not targets <= derived and _mentions(value, derived):
+                    derived |= targets
+                    changed = True
+        if any(_mentions(value, derived) for value in host_reads):
+            # `url_info = _urlparse(url)` ... `url_info.netloc in allowed_hosts`: whatever parsed it
+            out.append((param, _URL_SINKS))
+            continue
+        for call in calls:
+            name = qualify(call.func)
+            arguments = [*call.args, *(k.value for k in call.keywords)]
+            if not any(_mentions(a, derived) for a in arguments):
+                continue
+            if (
+                name in _URL_READERS and reads_url_parts
+                or name in _VALIDATING_FUNCTIONS and _VALIDATING_FUNCTIONS[name][1] == _URL_SINKS
+                or validator is not None and _validates_any(validator(call.func))
+            ):
+                out.append((param, _URL_SINKS))
+                break
+    return tuple(out)
+
+
+def _validates_any(summary) -> bool:
+    return summary is not None and any(kinds == _URL_SINKS for _, kinds in summary.validates)
+
+
+def _is_truth_value(value: ast.expr | None) -> bool:
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, bool)
+    if isinstance(value, ast.UnaryOp):
+        return isinstance(value.op, ast.Not)
+    return isinstance(value, (ast.Compare, ast.BoolOp, ast.Call))
+
+
+def _mentions(node: ast.AST, names: set[str]) -> bool:
+    return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node))
+
+
+def _own_nodes(func: ast.AST) -> Iterable[ast.AST]:
+    """The nodes of a function's body, nested functions and classes aside."""
+    stack = list(func.body)  # type: ignore[attr-defined]
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(astutil.children(node))
 
 
 _PATH_SINKS = frozenset({"path"})

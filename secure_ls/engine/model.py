@@ -9,7 +9,7 @@ unit the client negotiated (UTF-16 by default).
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 class Severity(enum.IntEnum):
@@ -92,15 +92,23 @@ class Fix:
     (new hash formats need a data migration, a new exception may be raised).
     `imports` are statements the fixed code needs, such as "import bcrypt";
     the engine adds the ones the file does not already have.
+    `bulk` is False for a safe fix that states something only the code's
+    author knows (`usedforsecurity=False`: the digest is the same, but the
+    claim that it protects nothing is theirs to make): it is offered, and
+    preferred, one finding at a time, but fix-all and `--fix` skip it.
     """
 
     title: str
     edits: tuple[Edit, ...]
     safe: bool = True
     imports: tuple[str, ...] = ()
+    bulk: bool = True
 
     def shifted(self, lines: int) -> "Fix":
-        return Fix(self.title, tuple(e.shifted(lines) for e in self.edits), self.safe, self.imports)
+        return replace(self, edits=tuple(e.shifted(lines) for e in self.edits))
+
+    def with_edits(self, edits: tuple[Edit, ...]) -> "Fix":
+        return replace(self, edits=tuple(edits))
 
 
 @dataclass(frozen=True)
@@ -130,6 +138,11 @@ class Finding:
     # The statement the fix rewrites besides this one: where the flagged value was
     # built (`cmd = "ls " + name` above `os.system(cmd)`).
     rewritten_lines: tuple[int, int] | None = None
+    # Other fixes offered beside `fix` (never applied in bulk): `usedforsecurity=False` or SHA-256.
+    alternatives: tuple[Fix, ...] = ()
+    # Further statements one fix rewrites together with this one (the storing and the checking
+    # side of a password hash, a later `verify_mode = CERT_NONE`, the login `prot_p()` follows).
+    rewritten_elsewhere: tuple[tuple[int, int], ...] = ()
 
     def shifted(self, lines: int) -> "Finding":
         if lines == 0:
@@ -150,7 +163,13 @@ class Finding:
             (self.rewritten_lines[0] + lines, self.rewritten_lines[1] + lines)
             if self.rewritten_lines
             else None,
+            tuple(a.shifted(lines) for a in self.alternatives),
+            tuple((a + lines, b + lines) for a, b in self.rewritten_elsewhere),
         )
+
+    def fixes(self) -> tuple[Fix, ...]:
+        """`fix` (if any) then the alternatives."""
+        return ((self.fix,) if self.fix else ()) + self.alternatives
 
     @property
     def key(self) -> str:

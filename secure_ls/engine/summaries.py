@@ -39,9 +39,10 @@ import contextlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from secure_ls import safe_files
 from secure_ls.engine import astutil, flow
 from secure_ls.engine.symbols import ModuleSymbols
-from secure_ls.engine.units import statement_starts
+from secure_ls.engine.units import parse_within_budget, statement_starts
 
 log = logging.getLogger(__name__)
 _BUILTINS = frozenset(dir(builtins))
@@ -62,6 +63,8 @@ class FunctionSummary:
     # (source label, sink classes it is safe for): untrusted data the function reads itself
     returns_untrusted: tuple[tuple[str, frozenset[str]], ...] = ()
     returns_unknown: bool = False  # may return other non-constant data
+    # (parameter, sink classes): a predicate; when it returns true, the argument is safe for them
+    validates: tuple[tuple[str, frozenset[str]], ...] = ()
 
     def apply(
         self, call: ast.Call | None, positional: list[flow.Origin], keywords: dict, step: flow.Step | None, bound: bool = False
@@ -151,6 +154,7 @@ def summarize_function(
         function_summaries=functions,
         imported_modules=module.imported_modules,
         class_name=class_name,
+        constant_values=(module.strings, module.scalars),
     )
     facts = analyzer.run_function(func, None)
     returned = flow.CONSTANT
@@ -178,6 +182,7 @@ def summarize_function(
         returns_params=tuple(sorted((p, s or frozenset()) for p, s in by_param.items())),
         returns_untrusted=tuple(sorted((label, s or frozenset()) for label, s in by_label.items())),
         returns_unknown=unknown,
+        validates=flow.validated_parameters(func, qualify, analyzer.summary_of),
     )
 
 
@@ -414,7 +419,6 @@ class WorkspaceSummaries:
         self._paths: dict[tuple[str, str | None], str | None] = {}  # module name lookups
         self._listings: dict[str, frozenset[str]] = {}  # folder -> its entries (module lookups probe many)
         self._resolvers: dict[str | None, Resolver] = {}
-        self._symbols: dict[int, tuple[ast.Module, ModuleSymbols]] = {}
         self._lock = threading.RLock()
         self.version = 0  # bumped whenever some summary changes
         self.identity = next(_WORKSPACE_IDS)  # tells apart two workspaces that hold the same paths
@@ -486,7 +490,7 @@ class WorkspaceSummaries:
             if self._texts.get(path) == digest:
                 return False
         try:
-            tree = ast.parse(text)
+            tree = parse_within_budget(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return False
         with self._lock:
@@ -501,8 +505,7 @@ class WorkspaceSummaries:
                 if path in self._by_path:
                     return False
         try:
-            with open(path, encoding="utf-8", errors="replace") as fh:
-                text = fh.read()
+            text = safe_files.read_text(path, safe_files.SOURCE_LIMIT, errors="replace")
         except OSError:
             self.remove(path)
             return True
@@ -582,15 +585,14 @@ class WorkspaceSummaries:
         texts = {}
         for path in paths:
             try:
-                with open(path, encoding="utf-8", errors="replace") as fh:
-                    texts[path] = fh.read()
+                texts[path] = safe_files.read_text(path, safe_files.SOURCE_LIMIT, errors="replace")
             except OSError:
                 continue
         for _ in range(rounds):
             changed = False
             for path, text in texts.items():
                 try:
-                    tree = ast.parse(text)
+                    tree = parse_within_budget(text)
                 except (SyntaxError, ValueError, RecursionError, MemoryError):
                     continue
                 changed |= self._store(path, hash(text), self._summarize_tree(path, tree))
@@ -607,15 +609,18 @@ class WorkspaceSummaries:
             if pieces is not None:
                 trees, symbols = pieces
             else:
-                if isinstance(tree, ModuleSource):
-                    tree = tree.whole()
-                module = self._symbols.get(id(tree))
-                if module is None or module[0] is not tree:
-                    module = (tree, ModuleSymbols.merge([summarize(tree)]))
-                    if len(self._symbols) > 1000:
-                        self._symbols.clear()
-                    self._symbols[id(tree)] = module
-                trees, symbols = [tree], module[1]
+                # A module's symbols are kept on its ModuleSource, the one tree summarised
+                # more than once, and go with it: a cache keyed by id(tree) kept every
+                # re-read file's whole tree alive (closing 50 files grew RSS each time).
+                source = tree if isinstance(tree, ModuleSource) else None
+                if source is not None:
+                    tree = source.whole()
+                symbols = source.whole_symbols if source is not None else None
+                if symbols is None:
+                    symbols = ModuleSymbols.merge([summarize(tree)])
+                    if source is not None:
+                        source.whole_symbols = symbols
+                trees = [tree]
             external = self.resolver_for(path).lazy()
             found = summarize_module(trees, symbols, external, self.sources, self.sanitizers, wanted=wanted, computed=computed)
             if computed is not None and wanted is not None:
@@ -645,8 +650,7 @@ class WorkspaceSummaries:
             # published by the engine: the rest comes from the editor's text, or else the file
             try:
                 if tree is None:
-                    with open(path, encoding="utf-8", errors="replace") as fh:
-                        text = fh.read()
+                    text = safe_files.read_text(path, safe_files.SOURCE_LIMIT, errors="replace")
                 else:
                     text = tree
             except OSError:
@@ -655,8 +659,7 @@ class WorkspaceSummaries:
             digest, computed = hash(text), {}
         elif partial is None:
             try:
-                with open(path, encoding="utf-8", errors="replace") as fh:
-                    text = fh.read()
+                text = safe_files.read_text(path, safe_files.SOURCE_LIMIT, errors="replace")
             except OSError:
                 return None
             digest, names = hash(text), frozenset()
@@ -905,10 +908,11 @@ class ModuleSource:
         self._rest = ""
         self._trees: dict[str, ast.Module] = {}
         self._symbols: ModuleSymbols | None = None
+        self.whole_symbols: ModuleSymbols | None = None  # of whole(), once computed
 
     def whole(self) -> ast.Module:
         if self._whole is None:
-            self._whole = ast.parse(self.text)
+            self._whole = parse_within_budget(self.text)
         return self._whole
 
     def for_names(self, wanted: frozenset[str]) -> tuple[list[ast.Module], ModuleSymbols] | None:
@@ -932,7 +936,7 @@ class ModuleSource:
                 seen.add(name)
                 tree = self._trees.get(name)
                 if tree is None:
-                    tree = self._trees[name] = ast.parse(self._pieces[name])
+                    tree = self._trees[name] = parse_within_budget(self._pieces[name], whole_file=False)
                     if len(tree.body) != 1:
                         return None
                 trees.append(tree)
@@ -974,7 +978,7 @@ class ModuleSource:
     def _rest_symbols(self) -> ModuleSymbols:
         from secure_ls.engine.symbols import UnitSymbols, summarize
 
-        rest = summarize(ast.parse(self._rest)) if self._rest.strip() else UnitSymbols((), frozenset(), frozenset())
+        rest = summarize(parse_within_budget(self._rest)) if self._rest.strip() else UnitSymbols((), frozenset(), frozenset())
         definitions = UnitSymbols(tuple((name, None) for name in self._pieces), frozenset(), frozenset())
         return ModuleSymbols.merge([rest, definitions])
 

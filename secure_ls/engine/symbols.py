@@ -29,6 +29,10 @@ class UnitSymbols:
     enum_classes: frozenset[str] = frozenset()  # classes deriving from Enum, StrEnum, IntEnum, ...
     # name -> the characters a `str.maketrans(...)` table bound to it replaces or deletes
     translation_tables: tuple[tuple[str, frozenset[str]], ...] = ()
+    scalars: tuple[tuple[str, object], ...] = ()  # name -> value of top-level bool/int/float/None constants
+    # the unit teaches PyYAML its own tags (add_constructor/add_representer/..., YAMLObject
+    # subclasses) or dumps with the full dumper: its YAML may hold more than plain data
+    yaml_extensions: bool = False
 
 
 @dataclass
@@ -51,7 +55,10 @@ class ModuleSymbols:
     enum_classes: set[str] = field(default_factory=set)
     # `_CONTROL = str.maketrans({"\r": "", "\n": ""})` -> the characters `s.translate(_CONTROL)` takes out
     translation_tables: dict[str, frozenset[str]] = field(default_factory=dict)
+    # `DEBUG = False`, `RETRIES = 3`: a test on them always goes the same way (constant folding)
+    scalars: dict[str, object] = field(default_factory=dict)
     functions: dict[str, object] = field(default_factory=dict)  # name -> summary (taint)
+    yaml_extensions: bool = False  # see UnitSymbols.yaml_extensions
     is_test_file: bool = False  # set from the file's path: tests use secrets and asserts legitimately
 
     def fingerprint(self) -> int:
@@ -68,7 +75,9 @@ class ModuleSymbols:
                 frozenset(self.record_classes.items()),
                 frozenset(self.enum_classes),
                 frozenset(self.translation_tables.items()),
+                frozenset(self.scalars.items()),
                 self.is_test_file,
+                self.yaml_extensions,
             )
         )
 
@@ -95,9 +104,12 @@ class ModuleSymbols:
             module.record_classes.update(unit.record_classes)
             module.enum_classes |= unit.enum_classes
             module.translation_tables.update(unit.translation_tables)
+            module.scalars.update(unit.scalars)
+            module.yaml_extensions = module.yaml_extensions or unit.yaml_extensions
         # A name rebound elsewhere is no longer known to be constant.
         module.constants = {n for n in module.constants if counts.get(n) == 1}
         module.strings = {n: v for n, v in module.strings.items() if n in module.constants}
+        module.scalars = {n: v for n, v in module.scalars.items() if n in module.constants}
         module.made_by = {n: module._qualify_dotted(callee) for n, callee in module.made_by.items() if counts.get(n) == 1}
         module.made_with = {n: kws for n, kws in module.made_with.items() if n in module.made_by}
         module.translation_tables = {n: chars for n, chars in module.translation_tables.items() if counts.get(n) == 1}
@@ -144,6 +156,7 @@ def summarize(tree: ast.Module) -> UnitSymbols:
     record_classes: list[tuple[str, frozenset[str]]] = []
     enum_classes: set[str] = set()
     translation_tables: list[tuple[str, frozenset[str]]] = []
+    scalars: list[tuple[str, object]] = []
     modules: set[str] = set()
     for node in _statements(tree.body):
         if isinstance(node, ast.Import):
@@ -179,6 +192,8 @@ def summarize(tree: ast.Module) -> UnitSymbols:
                         constants.add(target.id)
                         if isinstance(value, ast.Constant) and isinstance(value.value, str) and len(value.value) < 4096:
                             strings.append((target.id, value.value))
+                        elif isinstance(value, ast.Constant) and (value.value is None or isinstance(value.value, (bool, int, float))):
+                            scalars.append((target.id, value.value))
             elif isinstance(value, ast.Call) and len(targets) == 1 and isinstance(targets[0], ast.Name):
                 callee = _dotted(value.func)
                 if callee == "str.maketrans":
@@ -203,7 +218,33 @@ def summarize(tree: ast.Module) -> UnitSymbols:
         tuple(record_classes),
         frozenset(enum_classes),
         tuple(translation_tables),
+        tuple(scalars),
+        _yaml_extensions(tree),
     )
+
+
+_YAML_REGISTRATIONS = frozenset(
+    {"add_constructor", "add_multi_constructor", "add_representer", "add_multi_representer", "add_implicit_resolver", "add_path_resolver"}
+)
+
+
+def _yaml_extensions(tree: ast.Module) -> bool:
+    """Whether the unit registers PyYAML tags, defines a YAMLObject, or dumps with yaml.dump."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute) and (
+                func.attr in _YAML_REGISTRATIONS
+                or (func.attr in ("dump", "dump_all") and isinstance(func.value, ast.Name) and func.value.id == "yaml"
+                    and not any(k.arg == "Dumper" and "Safe" in ast.unparse(k.value) for k in node.keywords))
+            ):
+                return True
+        elif isinstance(node, ast.ClassDef):
+            if any((_dotted(base) or "").endswith("YAMLObject") for base in node.bases):
+                return True
+            if any(isinstance(s, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "yaml_tag" for t in s.targets) for s in node.body):
+                return True
+    return False
 
 
 def translated_characters(call: ast.Call) -> frozenset[str]:

@@ -38,6 +38,46 @@ _TRIPLE_QUOTE_OPEN = re.compile(r"unterminated triple-quoted string")
 _UNCLOSED = re.compile(r"was never closed|unexpected EOF|unterminated string")
 _ONE_LINE_STRING = re.compile(r"unterminated string literal")
 _UNCLOSED_BRACKET = re.compile(r"'[(\[{]' was never closed")
+# The parse budget. CPython's parser is quadratic in the replacement fields of one
+# f-string (one line of 40,000 `{x}` takes a second, 200,000 take minutes), and
+# ast.parse holds the GIL the whole time, so no thread or timer can bound it: the text
+# is measured before it is parsed. Measured on 3.11: a line of 16,000 fields (50,000
+# characters) parses in 0.2 s, a triple-quoted f-string of 50,000 fields over as many
+# lines (200,000 characters) in about 2 s; ordinary code parses at about 1 MB/s. Real
+# code rarely reaches either limit (a 200,000-character statement is a class of about
+# 5,000 lines; 50,000-character lines are minified or generated data), and what does is
+# skipped with one log line rather than freezing the editor.
+UNIT_MAX_CHARS = 200_000
+LINE_MAX_CHARS = 50_000
+
+
+def over_budget(text: str, whole_file: bool = False) -> str | None:
+    """Why `text` is not parsed, or None. `whole_file`: the text is a module parsed in
+    one piece (summaries of other modules), where only the line limit applies."""
+    if not whole_file and len(text) > UNIT_MAX_CHARS:
+        return f"a statement of {len(text):,} characters is over the {UNIT_MAX_CHARS:,}-character limit"
+    if len(text) > LINE_MAX_CHARS:
+        longest, start = 0, 0
+        while start <= len(text):  # no split(): a copy of a huge text just to measure it
+            end = text.find("\n", start)
+            end = len(text) if end < 0 else end
+            longest = max(longest, end - start)
+            start = end + 1
+        if longest > LINE_MAX_CHARS:
+            return f"a line of {longest:,} characters is over the {LINE_MAX_CHARS:,}-character limit"
+    return None
+
+
+def parse_within_budget(text: str, whole_file: bool = True) -> ast.Module:
+    """ast.parse, or ValueError (which every caller of ast.parse already handles) when
+    `text` is over the parse budget. For the module reads of summaries.py: those run in
+    the server's background indexer, which would hold the GIL just as long."""
+    reason = over_budget(text, whole_file)
+    if reason is not None:
+        raise ValueError(f"not parsed: {reason}")
+    return ast.parse(text)
+
+
 # How many following units an unclosed bracket may swallow before we give up
 # and treat the unit as broken; bounds the cost of typing "(" mid-file.
 MAX_MERGE = 64
@@ -53,6 +93,9 @@ class ParsedUnit:
     # The text `ast` actually parsed: differs from `text` when newer syntax
     # was rewritten for an older interpreter (same lines and columns).
     parsed_text: str
+    # Why the text was not parsed at all (over the parse budget, see over_budget):
+    # then `tree` and `error` are None, and the unit gets no diagnostics of any kind.
+    skipped: str | None = None
 
     @property
     def lines(self) -> list[str]:
@@ -232,6 +275,9 @@ def _opening_quote(text: str, offset: int) -> str | None:
 
 
 def _parse(text: str) -> ParsedUnit:
+    reason = over_budget(text)
+    if reason is not None:
+        return ParsedUnit(text, None, None, text, skipped=reason)
     try:
         return ParsedUnit(text, ast.parse(text), None, text)
     except (SyntaxError, ValueError) as exc:

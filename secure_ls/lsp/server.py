@@ -32,7 +32,7 @@ from secure_ls.checker import engine_for
 from secure_ls.config import ConfigError, Settings, find_pyproject, load_pyproject
 from secure_ls.engine.edits import select_fix_edits
 from secure_ls.engine.model import AnalysisResult, Finding
-from secure_ls.lsp import convert, workspace_index
+from secure_ls.lsp import convert, notebooks, workspace_index
 from secure_ls.lsp.documents import Document, DocumentStore, Encoding
 from secure_ls.lsp.hover import hover_markdown
 from secure_ls.rules import rule_by_id
@@ -48,6 +48,10 @@ FLUSH_DELAY = 0.05
 # The quiet time (no edits) after which the rest of a newly opened document's functions
 # are summarised (see SecureLanguageServer._schedule_completion).
 COMPLETION_DELAY = 1.0
+# Dependency files longer than this are scanned in a worker thread: parsing and looking
+# up every line of a 100,000-line requirements file took seconds. Smaller ones (thousands
+# of lines) take milliseconds and are scanned at once, so typing in them does not flicker.
+BACKGROUND_SCAN_CHARS = 64_000
 
 
 class _Protocol(LanguageServerProtocol):
@@ -81,8 +85,15 @@ class Analysis:
 
 class SecureLanguageServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("secure-ls", __version__, protocol_cls=_Protocol, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            "secure-ls",
+            __version__,
+            protocol_cls=_Protocol,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            notebook_document_sync=notebooks.SYNC_OPTIONS,
+        )
         self.documents = DocumentStore()
+        self.notebooks = notebooks.NotebookSupport(self)
         self.analyses: dict[str, Analysis] = {}
         self.editor_settings: dict[str, Any] = {}
         self._settings_cache: dict[str, tuple[float, Settings]] = {}
@@ -91,9 +102,16 @@ class SecureLanguageServer(LanguageServer):
         self._reported: set[str] = set()
         self._config_errors: set[str] = set()
         self._fetching: set[tuple[str, str]] = set()
+        self._preparing: dict[int, set[str]] = {}  # id(scanner) -> documents waiting for its offline records
+        self._scanning: set[str] = set()  # big dependency files being scanned in a worker
+        self._scanned: dict[str, tuple] = {}  # uri -> (version, scanner, (result, missing)) from the worker
         self._json_cache: dict[str, dict] = {}
         self._completing: set[str] = set()
         self.pull = False
+        # Whether the editor says the user trusts this workspace (initializationOptions
+        # `workspaceTrusted`). Not trusted unless it says so: then the project's own
+        # pyproject.toml may not choose base-url, ca-bundle or cache-dir (config.py).
+        self.workspace_trusted = False
 
     # ---- client capabilities ----------------------------------------------
     @property
@@ -120,10 +138,12 @@ class SecureLanguageServer(LanguageServer):
             base = Settings()
             if pyproject is not None:
                 try:
-                    base = base.merged(load_pyproject(pyproject), f"{pyproject} [tool.secure-ls]")
+                    base = base.merged(load_pyproject(pyproject), f"{pyproject} [tool.secure-ls]", trusted=self.workspace_trusted)
                     base.root = str(pyproject.parent)
                 except ConfigError as exc:
                     self.config_problem(str(exc))
+                for notice in base.notices:
+                    self.config_problem(notice, types.MessageType.Warning)
             try:
                 settings = base.merged(self.editor_settings, "secure-ls settings")
                 settings.root = base.root
@@ -134,12 +154,12 @@ class SecureLanguageServer(LanguageServer):
             self._settings_cache[key] = cached
         return cached[1]
 
-    def config_problem(self, message: str) -> None:
+    def config_problem(self, message: str, kind: types.MessageType = types.MessageType.Error) -> None:
         """Tells the user once per distinct problem; analysis goes on with the rest."""
         log.warning("configuration: %s", message)
         if message not in self._config_errors:
             self._config_errors.add(message)
-            self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"secure-ls: {message}"))
+            self.window_show_message(types.ShowMessageParams(type=kind, message=f"secure-ls: {message}"))
 
     def set_editor_settings(self, raw: Any) -> None:
         if isinstance(raw, dict) and isinstance(raw.get(CONFIG_SECTION), dict):
@@ -185,6 +205,11 @@ class SecureLanguageServer(LanguageServer):
         for uri in dirty:
             doc = self.documents.get(uri)
             if doc is None:
+                if uri in self.notebooks.views:  # a notebook: its code cells as one module
+                    try:
+                        self.notebooks.flush(uri)
+                    except Exception:
+                        log.exception("analysis of %s failed", uri)
                 continue
             try:
                 self.analyze(doc)
@@ -252,7 +277,10 @@ class SecureLanguageServer(LanguageServer):
                 self._schedule_completion({doc.uri})
         else:
             result = AnalysisResult()
-        findings = settings.apply(result.findings, path)
+        findings = settings.apply(result.findings, path, audit_tier=True)
+        baseline_file = settings.baseline_path()
+        if baseline_file and findings:
+            findings = self._without_baselined(baseline_file, path, doc.text, findings)
         for problem in result.problems:
             if problem not in self._reported:
                 self._reported.add(problem)
@@ -263,11 +291,37 @@ class SecureLanguageServer(LanguageServer):
         log.debug("analysed %s v%s in %.1f ms: %d findings", doc.uri, doc.version, (time.perf_counter() - started) * 1000, len(findings))
         return analysis
 
+    _baseline = None
+
+    def _without_baselined(self, baseline_file: str, path: str, text: str, findings: list) -> list:
+        """The `baseline` setting: findings recorded in that report are not shown."""
+        from secure_ls.baseline import BaselineError, EditorBaseline
+
+        if self._baseline is None:
+            self._baseline = EditorBaseline()
+        try:
+            return self._baseline.new_only(baseline_file, path, text, findings)
+        except BaselineError as exc:
+            self.config_problem(str(exc))
+            return findings
+
     def _scan_dependencies(self, doc: Document, path: str, settings: Settings) -> AnalysisResult:
         if not settings.dependencies.enable:
             return AnalysisResult()
         scanner = deps_bridge.scanner_for(settings)
-        result, missing = scanner.scan_cached(path, doc.text)
+        if not scanner.ready():
+            # offline-dir is read in a worker; this file is analysed again once it is loaded
+            self._prepare_in_background(scanner, doc.uri)
+            return AnalysisResult()
+        text = doc.text
+        if len(text) > BACKGROUND_SCAN_CHARS:
+            scanned = self._scanned.get(doc.uri)
+            if scanned is None or scanned[0] != doc.version or scanned[1] is not scanner:
+                self._scan_in_background(scanner, doc, path, text)
+                return AnalysisResult()  # this version's findings come when the worker is done
+            result, missing = scanned[2]
+        else:
+            result, missing = scanner.scan_cached(path, text)
         missing = {k for k in missing if k not in self._fetching}
         if missing and not self._config_ready:
             # the editor's settings (which may turn dependency scanning off) are not
@@ -289,8 +343,60 @@ class SecureLanguageServer(LanguageServer):
             threading.Thread(target=fetch, name="osv-fetch", daemon=True).start()
         return result
 
+    def _scan_in_background(self, scanner, doc: Document, path: str, text: str) -> None:
+        """Scans a big dependency file in a worker (a 100,000-line requirements file took
+        seconds), one scan per document at a time; the newest version is scanned next."""
+        if doc.uri in self._scanning:
+            return  # when the running scan ends, the document is analysed again
+        self._scanning.add(doc.uri)
+        uri, version = doc.uri, doc.version
+        loop = asyncio.get_running_loop()
+
+        def scan() -> None:
+            try:
+                outcome = scanner.scan_cached(path, text)
+            except Exception as exc:  # scan_cached reports problems itself; this is a bug
+                log.exception("dependency scan of %s failed", uri)
+                outcome = (AnalysisResult(problems=[f"dependency scan failed: {exc!r}"]), set())
+            loop.call_soon_threadsafe(self._scan_done, uri, version, scanner, outcome)
+
+        threading.Thread(target=scan, name="deps-scan", daemon=True).start()
+
+    def _scan_done(self, uri: str, version, scanner, outcome) -> None:
+        self._scanning.discard(uri)
+        if self.documents.get(uri) is None:
+            return  # closed meanwhile
+        self._scanned[uri] = (version, scanner, outcome)
+        self.analyses.pop(uri, None)
+        self._refresh_pending = True
+        self.mark_dirty(uri)
+
+    def _prepare_in_background(self, scanner, uri: str) -> None:
+        waiting = self._preparing.get(id(scanner))
+        if waiting is not None:
+            waiting.add(uri)
+            return
+        self._preparing[id(scanner)] = {uri}
+        loop = asyncio.get_running_loop()
+
+        def prepare() -> None:
+            try:
+                scanner.prepare()
+            except Exception:  # a broken offline-dir must not leave files waiting for ever
+                log.exception("loading the offline advisory records failed")
+            loop.call_soon_threadsafe(self._prepared, scanner)
+
+        threading.Thread(target=prepare, name="osv-offline-load", daemon=True).start()
+
+    def _prepared(self, scanner) -> None:
+        for uri in self._preparing.pop(id(scanner), set()):
+            self.analyses.pop(uri, None)
+            self._refresh_pending = True
+            self.mark_dirty(uri)
+
     def _fetched(self, uri: str, keys: set, error: str | None) -> None:
         self._fetching -= keys
+        self._scanned.pop(uri, None)  # scanned before the fetch: scan again with its answers
         if error:
             self.config_problem(error)
         self.analyses.pop(uri, None)
@@ -345,7 +451,7 @@ class SecureLanguageServer(LanguageServer):
     def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
         doc = self.documents.get(params.text_document.uri)
         if doc is None:
-            return []
+            return self.notebooks.code_actions(params)  # a notebook cell, or nothing
         analysis = self.analyze(doc)
         encoding = self.encoding
         only = params.context.only
@@ -361,16 +467,17 @@ class SecureLanguageServer(LanguageServer):
                     continue
                 diag = convert.diagnostic(doc, finding, encoding, False, rule_by_id(finding.rule_id))
                 data = {"uri": doc.uri, "version": doc.version, "key": finding.key}
-                if finding.fix:
+                for index, fix in enumerate(finding.fixes()):
+                    kind = "fix" if fix is finding.fix else f"alternative{index - (1 if finding.fix else 0)}"
                     action = types.CodeAction(
-                        title=f"secure-ls ({finding.rule_id}): {finding.fix.title}" + ("" if finding.fix.safe else " (changes behaviour)"),
+                        title=f"secure-ls ({finding.rule_id}): {fix.title}" + ("" if fix.safe else " (changes behaviour)"),
                         kind=types.CodeActionKind.QuickFix,
                         diagnostics=[diag],
-                        is_preferred=finding.fix.safe,
-                        data={**data, "action": "fix"},
+                        is_preferred=fix.safe and fix is finding.fix,
+                        data={**data, "action": kind},
                     )
                     if not lazy:
-                        action.edit = self._edit_for(doc, "fix", finding)
+                        action.edit = self._edit_for(doc, kind, finding)
                     actions.append(action)
                 if not _is_python(doc):
                     continue  # suppression comments only work in Python files
@@ -383,7 +490,7 @@ class SecureLanguageServer(LanguageServer):
                 if not lazy:
                     action.edit = self._edit_for(doc, "suppress", finding)
                 actions.append(action)
-        fixable = [f for f in analysis.findings if f.fix and f.fix.safe]
+        fixable = [f for f in analysis.findings if f.fix and f.fix.safe and f.fix.bulk]
         if fixable and only and any(k in (types.CodeActionKind.SourceFixAll, FIX_ALL_KIND, types.CodeActionKind.Source) for k in only):
             actions.append(
                 types.CodeAction(
@@ -407,6 +514,10 @@ class SecureLanguageServer(LanguageServer):
     def _edit_for(self, doc: Document, kind: str, finding: Finding) -> types.WorkspaceEdit:
         if kind == "suppress":
             return self._workspace_edit(doc, [suppression_edit(doc, finding)])
+        if kind.startswith("alternative"):
+            index = int(kind[len("alternative") :] or 0)
+            chosen = finding.alternatives[index] if index < len(finding.alternatives) else None
+            return self._workspace_edit(doc, list(chosen.edits) if chosen else [])
         return self._workspace_edit(doc, list(finding.fix.edits) if finding.fix else [])
 
     def _workspace_edit(self, doc: Document, edits) -> types.WorkspaceEdit:
@@ -427,7 +538,7 @@ class SecureLanguageServer(LanguageServer):
     def hover(self, params: types.HoverParams) -> types.Hover | None:
         doc = self.documents.get(params.text_document.uri)
         if doc is None:
-            return None
+            return self.notebooks.hover(params)  # a notebook cell, or nothing
         analysis = self.analyze(doc)
         encoding = self.encoding
         here = (params.position.line, params.position.character)
@@ -506,9 +617,12 @@ def on_initialize(ls: SecureLanguageServer, params: types.InitializeParams) -> N
     ls._config_ready = not ls._capability("workspace", "configuration")
     options = params.initialization_options
     if isinstance(options, dict):
+        # only `true` trusts: a missing or odd value keeps the safe default
+        ls.workspace_trusted = options.get("workspaceTrusted") is True
         if isinstance(options.get(CONFIG_SECTION), dict):
             options = options[CONFIG_SECTION]
-        ls.editor_settings = {k: v for k, v in options.items() if k not in ("settings",)}
+            ls.workspace_trusted = ls.workspace_trusted or options.get("workspaceTrusted") is True
+        ls.editor_settings = {k: v for k, v in options.items() if k not in ("settings", "workspaceTrusted")}
         if isinstance(options.get("settings"), dict):
             ls.editor_settings.update(options["settings"])
     if params.process_id:
@@ -605,12 +719,28 @@ def on_close(ls: SecureLanguageServer, params: types.DidCloseTextDocumentParams)
     uri = params.text_document.uri
     ls.documents.close(uri)
     ls.analyses.pop(uri, None)
+    ls._scanned.pop(uri, None)
     ls._json_cache.pop(uri, None)
     engine_for(ls.settings_for(uri)).forget(uri)
     workspace_index.closed(ls, uri)
     ls._dirty.discard(uri)
     if not ls.pull:
         ls.send_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, {"uri": uri, "diagnostics": []})
+
+
+@server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
+def on_notebook_open(ls: SecureLanguageServer, params: types.DidOpenNotebookDocumentParams) -> None:
+    ls.notebooks.update(params.notebook_document.uri)  # pygls has stored the notebook and its cells
+
+
+@server.feature(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
+def on_notebook_change(ls: SecureLanguageServer, params: types.DidChangeNotebookDocumentParams) -> None:
+    ls.notebooks.update(params.notebook_document.uri)
+
+
+@server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
+def on_notebook_close(ls: SecureLanguageServer, params: types.DidCloseNotebookDocumentParams) -> None:
+    ls.notebooks.close(params.notebook_document.uri)
 
 
 @server.feature(
@@ -620,7 +750,7 @@ def on_close(ls: SecureLanguageServer, params: types.DidCloseTextDocumentParams)
 def on_diagnostic(ls: SecureLanguageServer, params: types.DocumentDiagnosticParams):
     doc = ls.documents.get(params.text_document.uri)
     if doc is None:
-        return {"kind": "full", "items": []}
+        return ls.notebooks.diagnostic(params.text_document.uri)  # a notebook cell, or nothing
     ls._dirty.discard(doc.uri)
     items = ls.diagnostics(doc)
     result_id = f"{doc.version}-{id(ls.analyses.get(doc.uri))}"

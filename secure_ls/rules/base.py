@@ -23,6 +23,17 @@ from secure_ls.engine.model import Confidence, Severity
 
 DOCS_BASE_URL = "https://github.com/secure-ls/secure-ls/blob/main/docs/rules/"
 
+# The codes of Ruff's flake8-bandit rules (`ruff rule --all`, ruff 0.17). Ruff numbers them
+# after Bandit: S324 is Bandit's B324. A Bandit test Ruff does not implement (B614,
+# torch.load) has no Ruff code, so `# noqa: S614` would not name anything Ruff knows.
+RUFF_BANDIT_CODES = frozenset(
+    "S101 S102 S103 S104 S105 S106 S107 S108 S110 S112 S113 S201 S202 "
+    "S301 S302 S303 S304 S305 S306 S307 S308 S310 S311 S312 S313 S314 S315 S316 S317 S318 S319 S320 S321 S323 S324 "
+    "S401 S402 S403 S404 S405 S406 S407 S408 S409 S410 S411 S412 S413 S415 "
+    "S501 S502 S503 S504 S505 S506 S507 S508 S509 "
+    "S601 S602 S603 S604 S605 S606 S607 S608 S609 S610 S611 S612 S701 S702 S704".split()
+)
+
 
 @dataclass(frozen=True)
 class Example:
@@ -66,6 +77,12 @@ class Rule:
     @classmethod
     def doc(cls) -> str:
         return textwrap.dedent(inspect.getdoc(cls) or "").strip()
+
+    @classmethod
+    def ruff(cls) -> tuple[str, ...]:
+        """Ruff's codes for the Bandit tests this rule covers (`# noqa: S324` silences it)."""
+        codes = ("S" + b[1:] for b in cls.bandit if b[:1].upper() == "B")
+        return tuple(dict.fromkeys(c for c in codes if c in RUFF_BANDIT_CODES))
 
     @classmethod
     def doc_url(cls) -> str:

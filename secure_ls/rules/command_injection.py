@@ -47,6 +47,10 @@ _ARGV = {
     "asyncio.subprocess.create_subprocess_exec": (0, "rest"),
 }
 
+# Methods that run a command line in a shell on another machine, by the library the file
+# imports: paramiko's SSHClient.exec_command, Fabric's Connection.run/sudo (and invoke's local).
+_REMOTE_SHELL = {"paramiko": frozenset({"exec_command"}), "fabric": frozenset({"run", "sudo", "local"})}
+
 
 class CommandInjection(Rule):
     """
@@ -99,7 +103,7 @@ class CommandInjection(Rule):
     bandit = ("B602", "B605", "B606")
     fixable = True
     calls = frozenset(_ALWAYS_SHELL) | _SHELL_OPTION | frozenset(_ARGV)
-    methods = frozenset({"subprocess_shell"})
+    methods = frozenset({"subprocess_shell"}) | frozenset(m for names in _REMOTE_SHELL.values() for m in names)
 
     VALID = [
         'import subprocess\n\ndef listing(path):\n    return subprocess.run(["ls", "-l", path], check=True)\n',
@@ -153,10 +157,23 @@ class CommandInjection(Rule):
             'import os\n\ndef run_job(user_cmd):\n    os.execl("/bin/sh", "sh", "-c", user_cmd)\n',
             fixed=None,
         ),
+        # the client chooses which program runs
+        Example(
+            'import os\nfrom flask import request\n\ndef convert():\n    tool = request.form["tool"]\n    return os.spawnvp(os.P_WAIT, tool, [tool, "in.png", "out.png"])\n',
+        ),
+        # a command line for the shell of another machine
+        Example(
+            'import paramiko\nfrom flask import request\n\ndef restart(client: paramiko.SSHClient):\n    client.exec_command(f"sudo systemctl restart {request.json[\'service\']}")\n',
+            fixed='import paramiko\nfrom flask import request\nimport shlex\n\ndef restart(client: paramiko.SSHClient):\n    client.exec_command(f"sudo systemctl restart {shlex.quote(request.json[\'service\'])}")\n',
+        ),
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
         name = ctx.call_name(node)
+        if isinstance(node.func, ast.Attribute) and name is None and node.args:
+            if any(node.func.attr in methods and ctx.imports(library) for library, methods in _REMOTE_SHELL.items()):
+                self._check(node, node.args[0], ctx, shell_option=None)  # `client.exec_command(f"... {x}")`
+                return
         if isinstance(node.func, ast.Attribute) and node.func.attr == "subprocess_shell":
             if ctx.imports("asyncio"):  # loop.subprocess_shell(protocol_factory, cmd)
                 command = ts.argument(node, 1, ("cmd",))
@@ -197,9 +214,26 @@ class CommandInjection(Rule):
             program = node.args[index - 1] if index >= 1 and name.startswith("os.exec") and len(node.args) >= index else None
             if name.startswith("os.spawn") and len(node.args) > 1:
                 program = node.args[1]
+            if program is not None and self._check_program(program, ctx):
+                return
             if program is not None and elements and shell.is_shell_program(program, ctx):
                 elements = [program] + elements[1:]
             self._check_argv(node, elements, ctx)
+
+    def _check_program(self, program: ast.expr, ctx) -> bool:
+        """`os.spawnvp(os.P_WAIT, request.form["tool"], ...)`: the client picks the program to run."""
+        part = ctx.origin(program).risk("shell")
+        if part is None or part.kind != flow.UNTRUSTED:
+            return False
+        ctx.report(
+            self,
+            program,
+            f"The program to run is taken from {ts.phrase(part, ts.short(ctx, program))}: any executable on the machine can be "
+            "started. Choose the program from a fixed table of allowed commands.",
+            confidence=ts.confidence(part, low_for_param=True),
+            related=ctx.related_path(part),
+        )
+        return True
 
     def _check_argv(self, node: ast.Call, elements: list[ast.expr], ctx) -> None:
         command = shell.shell_command_argument(elements, ctx)

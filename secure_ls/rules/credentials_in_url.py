@@ -9,7 +9,9 @@ from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import config, secrets
 from secure_ls.rules.base import Example, Rule
 
-_URL_WITH_PASSWORD = re.compile(r"\b(?P<scheme>[a-zA-Z][a-zA-Z0-9+.\-]*)://(?P<user>[^\s/:@?#'\"]*):(?P<password>[^\s/@?#'\"]+)@(?P<host>[^\s/?#:'\"]+)")
+# The password runs to the LAST `@` before the host (an unescaped `@` in a password is
+# common, and splitting at the first one showed most of the password as the "host").
+_URL_WITH_PASSWORD = re.compile(r"\b(?P<scheme>[a-zA-Z][a-zA-Z0-9+.\-]*)://(?P<user>[^\s/:@?#'\"]*):(?P<password>[^\s/?#'\"]+)@(?P<host>[^\s/?#:@'\"]+)")
 # Passwords from documentation: SQLAlchemy's scott/tiger and friends.
 _DOC_PASSWORDS = frozenset({"tiger", "pass", "passw0rd", "p4ssw0rd", "pw", "pwd", "s3cr3t", "secret123", "password123", "mysecretpassword", "hunter2"})
 _LOCAL_HOSTS = re.compile(r"^(localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]|example\.(com|org|net)|.*\.example\.(com|org|net)|.*\.local|host|hostname|server)$", re.IGNORECASE)

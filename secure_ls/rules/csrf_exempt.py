@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Edit, Fix, Position, Severity, Span
 from secure_ls.rules._support import web
 from secure_ls.rules.base import Example, Rule
 
 _EXEMPT = frozenset({"django.views.decorators.csrf.csrf_exempt"})
 _METHOD_DECORATOR = frozenset({"django.utils.decorators.method_decorator"})
+# What shows that a view acts for the user its session cookie names: only such a view can be
+# forged across sites. Views authenticated by an API key, a signature in the URL or a webhook
+# secret read none of these, and their exemption is the usual, intended set-up.
+_SESSION_ATTRIBUTES = frozenset({"user", "session", "auser"})
+_SESSION_DECORATORS = frozenset({"login_required", "permission_required", "user_passes_test", "staff_member_required", "superuser_required"})
+_SESSION_MIXINS = ("LoginRequiredMixin", "PermissionRequiredMixin", "UserPassesTestMixin")
+_SESSION_CALLS = frozenset({"login", "logout", "update_session_auth_hash", "get_user"})
 
 
 class CsrfExempt(Rule):
@@ -73,7 +81,9 @@ class CsrfExempt(Rule):
         if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node in parent.decorator_list:
             return
         if ctx.call_name(node) in _EXEMPT and node.args and not web.is_test_code(ctx, node):
-            ctx.report(self, node, _MESSAGE)
+            # `path("hook/", csrf_exempt(views.hook))`: the view is elsewhere, so whether it
+            # relies on the session cannot be seen here
+            ctx.report(self, node, _MESSAGE_UNSEEN, confidence=Confidence.LOW)
 
     def _decorators(self, node, ctx) -> None:
         if not node.decorator_list or web.is_test_code(ctx, node):  # the cheap test first: most defs have no decorator
@@ -85,13 +95,49 @@ class CsrfExempt(Rule):
                 and deco.args
                 and ctx.qualified_name(deco.args[0]) in _EXEMPT
             ):
-                ctx.report(self, deco, _MESSAGE, fix=_remove_decorator(deco, ctx))
+                if _acts_for_session_user(node):
+                    ctx.report(self, deco, _MESSAGE, fix=_remove_decorator(deco, ctx))
+                else:
+                    ctx.report(self, deco, _MESSAGE_NO_SESSION, fix=_remove_decorator(deco, ctx), confidence=Confidence.LOW)
 
 
 _MESSAGE = (
     "CSRF protection is switched off for this view: any site can make a logged-in user's browser call it. "
     "Remove `csrf_exempt` and send the CSRF token (or authenticate callers without cookies)."
 )
+
+
+_MESSAGE_NO_SESSION = (
+    "CSRF protection is switched off for this view. It reads neither the logged-in user nor the session, "
+    "so it is probably authenticated another way (an API key, a signature): make sure it never acts on cookies alone."
+)
+_MESSAGE_UNSEEN = (
+    "CSRF protection is switched off for this view: if it acts for the logged-in user, any site can make "
+    "that user's browser call it. Authenticate callers without cookies, or remove `csrf_exempt`."
+)
+
+
+def _acts_for_session_user(view: ast.AST) -> bool:
+    """Whether a view (function or class) reads `request.user`/`request.session`, logs users in or
+    out, or is guarded by a login decorator or mixin."""
+    for deco in getattr(view, "decorator_list", ()):
+        target = deco.func if isinstance(deco, ast.Call) else deco
+        if astutil.last_name(target) in _SESSION_DECORATORS:
+            return True
+    if isinstance(view, ast.ClassDef) and any((astutil.last_name(b) or "").endswith(_SESSION_MIXINS) for b in view.bases):
+        return True
+    for node in ast.walk(view):
+        if isinstance(node, ast.Attribute) and node.attr in _SESSION_ATTRIBUTES and _names_request(node.value):
+            return True
+        if isinstance(node, ast.Call) and astutil.last_name(node.func) in _SESSION_CALLS:
+            return True
+    return False
+
+
+def _names_request(node: ast.expr) -> bool:
+    """`request`, `req`, `self.request`."""
+    name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+    return name in ("request", "req")
 
 
 def _remove_decorator(deco: ast.expr, ctx) -> Fix | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
-from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import crypto
 from secure_ls.rules.base import Example, Rule
 
@@ -15,8 +15,10 @@ _CONSTRUCTIONS = frozenset(
 _ENCRYPTING = frozenset({"encrypt", "encrypt_and_digest"})
 _DECRYPTING = frozenset({"decrypt", "decrypt_and_verify"})
 _GCM_MESSAGE = (
-    "The fixed code draws a random nonce: store `cipher.nonce` with the ciphertext, and use "
-    "`encrypt_and_digest`/`decrypt_and_verify` so the authentication tag is kept and checked."
+    "No one-click fix: GCM draws a random nonce and produces a tag, and both must travel with the "
+    "ciphertext (`ct, tag = cipher.encrypt_and_digest(data)`; store `cipher.nonce + tag + ct`) and be "
+    "read back on the decrypt side (`AES.new(key, AES.MODE_GCM, nonce=...).decrypt_and_verify(ct, tag)`); "
+    "data already encrypted with ECB must be re-encrypted."
 )
 
 
@@ -38,13 +40,13 @@ class EcbMode(Rule):
 
     ## How to fix it
     Use an authenticated mode: AES-GCM (`AESGCM` in `cryptography`,
-    `AES.new(key, AES.MODE_GCM)` in PyCryptodome). For PyCryptodome's AES,
-    when the cipher object is used to encrypt, the quick fix switches the
-    mode to `MODE_GCM`. It is unsafe and not the whole job: GCM needs a
-    nonce, which PyCryptodome draws at random and exposes as `cipher.nonce`
-    and which must be stored with the ciphertext; `encrypt_and_digest`
-    returns the tag that `decrypt_and_verify` checks; padding is no longer
-    needed; data already stored in ECB must be re-encrypted.
+    `AES.new(key, AES.MODE_GCM)` in PyCryptodome). No quick fix is
+    offered: switching the mode alone would lose the nonce (PyCryptodome
+    draws it at random, as `cipher.nonce`) and the tag, so nothing could be
+    decrypted again. Store them with the ciphertext (`ct, tag =
+    cipher.encrypt_and_digest(data)`, then `cipher.nonce + tag + ct`), read
+    them back with `decrypt_and_verify`, drop the padding, and re-encrypt
+    data already stored in ECB.
     """
 
     id = "SLS311"
@@ -55,7 +57,7 @@ class EcbMode(Rule):
     confidence = Confidence.HIGH
     topic = "crypto"
     bandit = ("B305",)
-    fixable = True
+    fixable = False
     calls = frozenset({crypto.CRYPTOGRAPHY_MODES + "ECB", "Crypto.Cipher.", "Cryptodome.Cipher."})
 
     VALID = [
@@ -68,8 +70,7 @@ class EcbMode(Rule):
         Example(
             "from Crypto.Cipher import AES\nfrom Crypto.Util.Padding import pad\n\n"
             "def encrypt(key, data):\n    cipher = AES.new(key, AES.MODE_ECB)\n    return cipher.encrypt(pad(data, 16))\n",
-            fixed="from Crypto.Cipher import AES\nfrom Crypto.Util.Padding import pad\n\n"
-            "def encrypt(key, data):\n    cipher = AES.new(key, AES.MODE_GCM)\n    return cipher.encrypt(pad(data, 16))\n",
+            fixed=None,
         ),
         Example(
             "from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes\n\n"
@@ -82,7 +83,7 @@ class EcbMode(Rule):
         ),
         Example(
             "from Crypto.Cipher import AES\n\ndef encrypt(key, data):\n    return AES.new(key).encrypt(data)\n",
-            fixed="from Crypto.Cipher import AES\n\ndef encrypt(key, data):\n    return AES.new(key, AES.MODE_GCM).encrypt(data)\n",
+            fixed=None,
         ),
     ]
 
@@ -111,11 +112,12 @@ class EcbMode(Rule):
         if mode is None:
             if cipher not in ("AES",) or key is None or len(node.args) > 1 or len(node.keywords) > (0 if node.args else 1):
                 return
-            fix = self._fix(node, ctx, lambda: ctx.insert_after(key, f", {ctx.text(node.func.value)}.MODE_GCM"))
+            fix = None
+            hint = self._encrypts(node, ctx)
             ctx.report(
                 self,
                 node,
-                "AES.new() without a mode: PyCrypto encrypts in ECB mode (PyCryptodome refuses). Use MODE_GCM. " + (_GCM_MESSAGE if fix else ""),
+                "AES.new() without a mode: PyCrypto encrypts in ECB mode (PyCryptodome refuses). Use MODE_GCM. " + (_GCM_MESSAGE if hint else ""),
                 fix=fix,
                 confidence=Confidence.MEDIUM,
             )
@@ -123,14 +125,13 @@ class EcbMode(Rule):
         if mode_name != "MODE_ECB":
             return
         fix = None
-        if cipher == "AES" and isinstance(mode, ast.Attribute) and len(node.args) + len(node.keywords) == 2:
-            fix = self._fix(node, ctx, lambda: ctx.replace(mode, f"{ctx.text(mode.value)}.MODE_GCM"))
+        hint = cipher == "AES" and self._encrypts(node, ctx)
         uses = crypto.receiver_uses(node, ctx)
         decrypt_only = bool(uses) and not uses & _ENCRYPTING and bool(uses & _DECRYPTING)
         ctx.report(
             self,
             mode,
-            "ECB mode encrypts equal blocks to equal ciphertext, leaking patterns: use MODE_GCM. " + (_GCM_MESSAGE if fix else ""),
+            "ECB mode encrypts equal blocks to equal ciphertext, leaking patterns: use MODE_GCM. " + (_GCM_MESSAGE if hint else ""),
             fix=fix,
             confidence=Confidence.MEDIUM if decrypt_only else None,
         )
@@ -146,10 +147,5 @@ class EcbMode(Rule):
                     return True
         return False
 
-    def _fix(self, node: ast.Call, ctx, edit):
-        if not isinstance(node.func, ast.Attribute):
-            return None
-        uses = crypto.receiver_uses(node, ctx)
-        if not uses & _ENCRYPTING or uses & _DECRYPTING:
-            return None
-        return Fix("Use AES-GCM (store cipher.nonce and the tag)", (edit(),), safe=False)
+    def _encrypts(self, node: ast.Call, ctx) -> bool:
+        return bool(crypto.receiver_uses(node, ctx) & _ENCRYPTING)

@@ -49,11 +49,11 @@ class FtpCleartextLogin(Rule):
     INVALID = [
         Example(
             "import ftplib\n\ndef upload(host, user, password, f):\n    ftp = ftplib.FTP(host)\n    ftp.login(user, password)\n    ftp.storbinary('STOR report.csv', f)\n",
-            fixed="import ftplib\n\ndef upload(host, user, password, f):\n    ftp = ftplib.FTP_TLS(host)\n    ftp.login(user, password)\n    ftp.storbinary('STOR report.csv', f)\n",
+            fixed="import ftplib\nimport ssl\n\ndef upload(host, user, password, f):\n    ftp = ftplib.FTP_TLS(host, context=ssl.create_default_context())\n    ftp.login(user, password)\n    ftp.prot_p()\n    ftp.storbinary('STOR report.csv', f)\n",
         ),
         Example(
             "from ftplib import FTP\n\ndef upload(host, user, password):\n    with FTP(host, user, password) as ftp:\n        ftp.cwd('incoming')\n",
-            fixed="from ftplib import FTP\nfrom ftplib import FTP_TLS\n\ndef upload(host, user, password):\n    with FTP_TLS(host, user, password) as ftp:\n        ftp.cwd('incoming')\n",
+            fixed="from ftplib import FTP\nimport ssl\nfrom ftplib import FTP_TLS\n\ndef upload(host, user, password):\n    with FTP_TLS(host, user, password, context=ssl.create_default_context()) as ftp:\n        ftp.prot_p()\n        ftp.cwd('incoming')\n",
         ),
     ]
 
@@ -76,17 +76,58 @@ class FtpCleartextLogin(Rule):
         host = crypto.argument(node, 0, "host")
         if crypto.is_local_host(ctx.string_value(host) if host is not None else None):
             return
-        func = node.func
-        if isinstance(func, ast.Attribute):
-            fix = Fix("Use FTP over TLS (ftplib.FTP_TLS)", (ctx.replace(func, f"{ctx.text(func.value)}.FTP_TLS"),), safe=False)
-        else:
-            fix = Fix("Use FTP over TLS (ftplib.FTP_TLS)", (ctx.replace(func, "FTP_TLS"),), safe=False, imports=("from ftplib import FTP_TLS",))
+        fix, login = self._fix(node, user, ctx)
         ctx.report(
             self,
             node,
             "FTP login sends the user name and password in clear text: use ftplib.FTP_TLS (and prot_p() to encrypt transfers) or SFTP.",
             fix=fix,
+            also_rewrites=[login] if login is not None else [],
         )
+
+    def _fix(self, node: ast.Call, user, ctx) -> tuple[Fix | None, ast.stmt | None]:
+        """FTP_TLS with a verifying context, and prot_p() right after logging in (without it the
+        files still travel in clear text). None where the login cannot be found."""
+        func = node.func
+        name = crypto.bound_name(node, ctx)
+        if name is None:
+            return None, None
+        stmt = None
+        if user is not None:
+            stmt = ctx.statement(node)  # FTP(host, user, passwd) logs in at once
+        else:
+            logins = [c for c in crypto.method_calls(name, node, ctx) if c.func.attr == "login" and (c.lineno, c.col_offset) > (node.lineno, node.col_offset)]
+            stmt = ctx.statement(logins[0]) if logins else None
+        if isinstance(stmt, (ast.With, ast.AsyncWith)):
+            first = stmt.body[0]  # `with FTP(host, user, pw) as ftp:`: protect first thing inside
+            if first.lineno == stmt.lineno or ctx.line_text(first)[: first.col_offset].strip():
+                return None, None
+            prot_p = ctx.insert_before(first, f"{name}.prot_p()\n{ctx.indentation(first)}")
+        elif isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign)) and not ctx.line_text(stmt)[: stmt.col_offset].strip():
+            prot_p = ctx.insert_after(stmt, f"\n{ctx.indentation(stmt)}{name}.prot_p()")
+        else:
+            return None, None
+        edits = []
+        imports = ["import ssl"]
+        if isinstance(func, ast.Attribute):
+            edits.append(ctx.replace(func, f"{ctx.text(func.value)}.FTP_TLS"))
+        else:
+            edits.append(ctx.replace(func, "FTP_TLS"))
+            imports.append("from ftplib import FTP_TLS")
+        if any(k.arg == "context" for k in node.keywords):
+            return None, None
+        last = node.keywords[-1] if node.keywords else node.args[-1] if node.args else None
+        if last is None:
+            edits.append(ctx.replace(node, f"{edits.pop().text}(context=ssl.create_default_context())"))
+        else:
+            edits.append(ctx.insert_after(last, ", context=ssl.create_default_context()"))
+        edits.append(prot_p)
+        return Fix(
+            "Use FTP over TLS (ftplib.FTP_TLS with a verifying context, prot_p() for transfers; fails on servers without TLS)",
+            tuple(edits),
+            safe=False,
+            imports=tuple(imports),
+        ), stmt
 
     def _credentials(self, user, password, ctx) -> bool:
         if user is None:

@@ -11,7 +11,16 @@ from secure_ls.rules.base import Example, Rule
 
 _SAFE_CONVERSIONS = frozenset({"r", "a", "d", "i", "f", "F", "e", "E", "g", "G", "x", "X", "o", "u", "c"})
 # Request attributes that cannot hold a line break.
-_NO_NEWLINES = frozenset({"remote_addr", "method", "scheme", "is_secure", "content_length", "is_json"})
+_NO_NEWLINES = frozenset({"remote_addr", "method", "scheme", "is_secure", "content_length", "is_json", "status_code"})
+# Request attributes the framework fills from the application's own routing table (the view's
+# name, the matched rule), not from what the client sent.
+_ROUTING_ATTRIBUTES = frozenset({"endpoint", "url_rule", "blueprint", "blueprints", "resolver_match", "url_name", "view_name"})
+# Attributes that hold a dict: a validated form's or serializer's fields.
+_DICT_ATTRIBUTES = frozenset({"cleaned_data", "validated_data", "errors"})
+# Calls whose result is a container: logging formats a container with the repr() of its
+# items, so a newline inside one comes out as `\\n`, never as a new line.
+_CONTAINER_CALLS = frozenset({"list", "dict", "tuple", "set", "frozenset", "sorted"})
+_CONTAINER_METHODS = frozenset({"dict", "model_dump", "items", "keys", "values"})
 _LOG_LEVEL_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal"})
 
 
@@ -49,6 +58,10 @@ class LogInjection(Rule):
     methods = _LOG_LEVEL_METHODS
 
     VALID = [
+        # a container is logged item by item with repr(): newlines come out escaped
+        'import logging\nfrom flask import request\n\ndef bulk():\n    logging.info("deleting %s", [name for name in request.form.getlist("name")])\n',
+        # the answer of a server the program chose to call is not what its clients send
+        'import logging, requests\n\ndef notify(url, body):\n    resp = requests.post(url, json=body, timeout=5)\n    logging.error("send failed: %s", resp.text)\n',
         "import logging\nfrom flask import request\ndef view():\n    logging.info('search for %r', request.args.get('q'))\n",
         "import logging\nfrom flask import request\ndef view():\n    logging.info(f\"search for {request.args.get('q')!r}\")\n",
         "import logging\ndef work(name):\n    logging.info('working on %s', name)\n",
@@ -57,6 +70,11 @@ class LogInjection(Rule):
         'import logging\nfrom flask import request\n\nlogger = logging.getLogger(__name__)\n_CONTROL = str.maketrans({"\\r": "\\\\r", "\\n": "\\\\n"})\n\ndef ping():\n    logger.info("ping from %s", request.headers["X-Client"].translate(_CONTROL))\n',
     ]
     INVALID = [
+        # two values in one statement: one finding, whose fix covers both
+        Example(
+            'import logging\nfrom flask import request\n\ndef hello():\n    logging.info(f"hello {request.args.get(\'a\')} from {request.args.get(\'b\')}")\n',
+            fixed='import logging\nfrom flask import request\n\ndef hello():\n    logging.info(f"hello {request.args.get(\'a\')!r} from {request.args.get(\'b\')!r}")\n',
+        ),
         Example(
             "import logging\nfrom flask import request\n\nlogger = logging.getLogger(__name__)\n\ndef login():\n    user = request.form['username']\n    logger.warning('failed login for %s from %s', user, request.remote_addr)\n",
             fixed="import logging\nfrom flask import request\n\nlogger = logging.getLogger(__name__)\n\ndef login():\n    user = request.form['username']\n    logger.warning('failed login for %r from %s', user, request.remote_addr)\n",
@@ -94,10 +112,12 @@ class LogInjection(Rule):
             )
 
     def _untrusted(self, expr: ast.expr, ctx) -> flow.Part | None:
-        if isinstance(expr, ast.Attribute) and expr.attr in _NO_NEWLINES:
+        if isinstance(expr, ast.Attribute) and expr.attr in _NO_NEWLINES | _ROUTING_ATTRIBUTES:
+            return None
+        if _formats_as_repr(expr) or isinstance(expr, ast.Name) and _holds_container(expr, ctx):
             return None
         part = ctx.origin(expr).risk("log")
-        if part is None or part.kind != flow.UNTRUSTED or part.label in catalog.WEAK_SOURCES:
+        if part is None or part.kind != flow.UNTRUSTED or part.label in catalog.WEAK_SOURCES | catalog.OUTBOUND_SOURCES:
             return None
         if part.label == "the HTTP request" and not any(ctx.imports(m) for m in logs.WEB_MODULES) and not logs.in_middleware(expr, ctx):
             return None  # a variable named `request` in code that is no web application
@@ -177,3 +197,24 @@ class LogInjection(Rule):
 def _label(part: flow.Part) -> str:
     label = part.label
     return label[0].upper() + label[1:] if label else "Untrusted data"
+
+
+def _formats_as_repr(expr: ast.expr) -> bool:
+    """`[doc.id for doc in docs]`, `list(values)`, `payload.dict()`: a container, shown item by item with repr()."""
+    if isinstance(expr, (ast.List, ast.Tuple, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp)):
+        return True
+    if isinstance(expr, ast.Attribute) and expr.attr in _DICT_ATTRIBUTES:
+        return True
+    if isinstance(expr, ast.Call):
+        func = expr.func
+        if isinstance(func, ast.Name) and func.id in _CONTAINER_CALLS:
+            return True
+        if isinstance(func, ast.Attribute) and func.attr in _CONTAINER_METHODS and not expr.args:
+            return True
+    return False
+
+
+def _holds_container(name: ast.Name, ctx) -> bool:
+    """`addresses = [a.strip() for a in raw.split(",")]`: every value the name is given is a container."""
+    values = ctx.assigned_values(name)
+    return bool(values) and all(_formats_as_repr(v) for v in values)

@@ -54,15 +54,15 @@ class MailLoginWithoutStarttls(Rule):
     INVALID = [
         Example(
             "import smtplib\n\ndef send(host, user, password, msg):\n    server = smtplib.SMTP(host, 587)\n    server.login(user, password)\n    server.send_message(msg)\n",
-            fixed="import smtplib\n\ndef send(host, user, password, msg):\n    server = smtplib.SMTP(host, 587)\n    server.starttls()\n    server.login(user, password)\n    server.send_message(msg)\n",
+            fixed='import smtplib\nimport ssl\n\ndef send(host, user, password, msg):\n    server = smtplib.SMTP(host, 587)\n    server.starttls(context=ssl.create_default_context())\n    server.login(user, password)\n    server.send_message(msg)\n',
         ),
         Example(
             "from imaplib import IMAP4\n\ndef inbox(host, user, password):\n    with IMAP4(host) as imap:\n        imap.login(user, password)\n        return imap.select('INBOX')\n",
-            fixed="from imaplib import IMAP4\n\ndef inbox(host, user, password):\n    with IMAP4(host) as imap:\n        imap.starttls()\n        imap.login(user, password)\n        return imap.select('INBOX')\n",
+            fixed="from imaplib import IMAP4\nimport ssl\n\ndef inbox(host, user, password):\n    with IMAP4(host) as imap:\n        imap.starttls(ssl_context=ssl.create_default_context())\n        imap.login(user, password)\n        return imap.select('INBOX')\n",
         ),
         Example(
             "import poplib\n\ndef count(host, user, password):\n    box = poplib.POP3(host)\n    box.user(user)\n    box.pass_(password)\n    return box.stat()\n",
-            fixed="import poplib\n\ndef count(host, user, password):\n    box = poplib.POP3(host)\n    box.stls()\n    box.user(user)\n    box.pass_(password)\n    return box.stat()\n",
+            fixed='import poplib\nimport ssl\n\ndef count(host, user, password):\n    box = poplib.POP3(host)\n    box.stls(context=ssl.create_default_context())\n    box.user(user)\n    box.pass_(password)\n    return box.stat()\n',
         ),
     ]
 
@@ -88,7 +88,16 @@ class MailLoginWithoutStarttls(Rule):
         stmt = ctx.statement(login)
         indent = ctx.indentation(stmt)
         if stmt is not None and isinstance(stmt, ast.Expr) and ctx.line_text(stmt)[: stmt.col_offset].strip() == "" and stmt.col_offset == len(indent.encode()):
-            fix = Fix(f"Call {name}.{starttls}() before logging in", (ctx.insert_before(stmt, f"{name}.{starttls}()\n{indent}"),), safe=False)
+            # without a context the standard library negotiates TLS without checking the
+            # certificate: pass a verifying one
+            keyword = "ssl_context" if protocol == "IMAP" else "context"
+            call = f"{name}.{starttls}({keyword}=ssl.create_default_context())"
+            fix = Fix(
+                f"Call {name}.{starttls}() with a verifying TLS context before logging in (fails if the server offers no TLS or an invalid certificate)",
+                (ctx.insert_before(stmt, f"{call}\n{indent}"),),
+                safe=False,
+                imports=("import ssl",),
+            )
         ctx.report(
             self,
             login,

@@ -82,8 +82,20 @@ class OpenRedirect(Rule):
         'from urllib.parse import urlparse\nfrom django.http import HttpResponseRedirect\n\ndef go(request):\n    target = request.GET["next"]\n    if urlparse(target).netloc not in ("example.com", ""):\n        target = "/"\n    return HttpResponseRedirect(target)\n',
         'def redirect(x):\n    return x\n\ndef go(request):\n    return redirect(request.GET["next"])\n',
         'import tornado.web\n\nclass Item(tornado.web.RequestHandler):\n    def get(self):\n        self.redirect("/items/" + self.get_argument("id"))\n',
+        # a row the application stored, chosen by the client's key
+        'from django.shortcuts import redirect\nfrom .models import Image\n\ndef original(request):\n    image = Image.objects.get(pk=request.GET["id"])\n    return redirect(image.url)\n',
+        # a path of this site, then a query string taken from the request
+        'from django.shortcuts import redirect\nfrom django.urls import reverse\n\ndef back_to_list(request):\n    url = reverse("items")\n    url += "?" + request.GET.urlencode()\n    return redirect(url)\n',
+        # the application's own predicate checks the host (in this module or another)
+        'from urllib.parse import urlparse\nfrom django.shortcuts import redirect\n\ndef _allowed(url):\n    if not url:\n        return False\n    return not urlparse(url).netloc\n\ndef done(request):\n    target = request.GET.get("next")\n    if target and _allowed(target):\n        return redirect(target)\n    return redirect("/")\n',
+        # a helper that hands the value back only once a library validator accepted it
+        'from django.shortcuts import redirect\nfrom django.utils.http import url_has_allowed_host_and_scheme\n\ndef safe_next(request, default):\n    target = request.GET.get("next")\n    if target and url_has_allowed_host_and_scheme(target, request.get_host()):\n        return target\n    return default\n\ndef done(request):\n    return redirect(safe_next(request, "/"))\n',
     ]
     INVALID = [
+        # a predicate of the application that never looks at the host checks nothing
+        Example(
+            'from django.shortcuts import redirect\n\ndef _present(url):\n    return url is not None and url.strip() != ""\n\ndef done(request):\n    target = request.GET.get("next")\n    if _present(target):\n        return redirect(target)\n    return redirect("/")\n',
+        ),
         # `//evil.example` starts with "/" too
         Example(
             'from flask import redirect, request\n\ndef back():\n    target = request.args.get("next", "/")\n    if not target.startswith("/"):\n        target = "/"\n    return redirect(target)\n',
@@ -117,8 +129,7 @@ class OpenRedirect(Rule):
         if not web.is_client(part) or web.reads_own_url(ctx, part) or web.reads_referrer(ctx, part):
             return  # "go back" redirects to the Referer are not chosen by a link's author
         built, _ = web.built_value(ctx, target)
-        parts = strings.pieces(built)
-        if parts and isinstance(parts[0], strings.Literal) and _FIXED_START.match(parts[0].text):
+        if _starts_fixed(built) or _always_starts_fixed(ctx, target):
             return
         if _checked(ctx, node, target):
             return
@@ -130,6 +141,33 @@ class OpenRedirect(Rule):
             confidence=ctx.confidence_for(part),
             related=ctx.related_path(part),
         )
+
+
+def _starts_fixed(value: ast.expr) -> bool:
+    """`"/items/" + x`, `f"https://example.com/{x}"`, `reverse("items") + "?" + query`: the host is settled by the start."""
+    if _is_own_url(value):
+        return True
+    parts = strings.pieces(value)
+    if not parts:
+        return False
+    first = parts[0]
+    if isinstance(first, strings.Literal):
+        return bool(_FIXED_START.match(first.text))
+    return _is_own_url(first.node)  # a path of this site, then a query string
+
+
+def _always_starts_fixed(ctx, target: ast.expr) -> bool:
+    """`url = reverse("items")` then `url += "?" + query`: every plain assignment starts fixed,
+    and appending to a string never changes its start."""
+    if not isinstance(target, (ast.Name, ast.Attribute)):
+        return False
+    starts = [v for v in ctx.assigned_values(target) if not isinstance(ctx.statement(v), ast.AugAssign)]
+    return bool(starts) and all(_starts_fixed(v) for v in starts)
+
+
+def _is_own_url(node: ast.expr) -> bool:
+    """`reverse(...)`, `url_for(...)`, `obj.get_absolute_url()`: a URL of the application's own."""
+    return isinstance(node, ast.Call) and astutil.last_name(node.func) in catalog.URL_BUILDERS
 
 
 def _checked(ctx, call: ast.Call, target: ast.expr) -> bool:

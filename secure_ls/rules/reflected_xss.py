@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+import re
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import html, strings, web
 from secure_ls.rules.base import Example, Rule
@@ -58,8 +60,14 @@ class ReflectedXss(Rule):
     Render a template (autoescaped), or escape every inserted value:
     `markupsafe.escape(value)` in Flask, `django.utils.html.escape(value)`
     in Django, `html.escape(value)` elsewhere. The quick fix wraps each
-    request-derived value in the right `escape`. Responses with a non-HTML
-    `content_type`/`mimetype` are not reported.
+    request-derived value in the right `escape`. markupsafe's and Django's
+    `escape` return markup, and `"<h1>" + escape(name)` would then escape
+    the `<h1>` too, so a value concatenated with `+` is wrapped in the
+    standard library's `html.escape` (imported as `html_escape`), which
+    returns `str`. A value whose type is unknown is escaped as
+    `escape(str(value))`, which is what an f-string shows; bytes, JSON,
+    lists and files are never escaped, and `%d`-style conversions get no
+    fix. Responses with a non-HTML `content_type`/`mimetype` are not reported.
     """
 
     id = "SLS803"
@@ -76,6 +84,8 @@ class ReflectedXss(Rule):
     VALID = [
         'from django.http import HttpResponse\nfrom django.utils.html import escape\n\ndef hello(request):\n    return HttpResponse(f"<h1>Hello {escape(request.GET[\'name\'])}</h1>")\n',
         'from django.http import HttpResponse\n\ndef export(request):\n    return HttpResponse(request.GET["data"], content_type="text/plain")\n',
+        # the type is set on the response after it is made
+        'from flask import Flask, make_response, request\napp = Flask(__name__)\n\n@app.route("/echo")\ndef echo():\n    r = make_response(request.args.get("text", ""))\n    r.mimetype = "text/plain"\n    return r\n',
         'from flask import Flask, request, render_template\napp = Flask(__name__)\n\n@app.route("/hi")\ndef hi():\n    return render_template("hi.html", name=request.args["name"])\n',
         'from flask import Flask, request\napp = Flask(__name__)\n\n@app.route("/n")\ndef n():\n    return f"<p>{int(request.args[\'n\']) * 2}</p>"\n',
         'from django.http import HttpResponse\n\ndef ok(request):\n    return HttpResponse("<p>ok</p>")\n',
@@ -91,7 +101,7 @@ class ReflectedXss(Rule):
         ),
         Example(
             'from flask import Flask, request\napp = Flask(__name__)\n\n@app.route("/search")\ndef search():\n    q = request.args.get("q", "")\n    return "<p>No results for " + q + "</p>", 404\n',
-            fixed='from flask import Flask, request\nfrom markupsafe import escape\napp = Flask(__name__)\n\n@app.route("/search")\ndef search():\n    q = request.args.get("q", "")\n    return "<p>No results for " + escape(q) + "</p>", 404\n',
+            fixed='from flask import Flask, request\nfrom html import escape as html_escape\napp = Flask(__name__)\n\n@app.route("/search")\ndef search():\n    q = request.args.get("q", "")\n    return "<p>No results for " + html_escape(q) + "</p>", 404\n',
         ),
         Example(
             'from django.http import HttpResponse\n\ndef page(request):\n    body = "<h1>Results</h1>"\n    body += "<p>" + request.GET["q"] + "</p>"\n    return HttpResponse(body)\n',
@@ -110,11 +120,11 @@ class ReflectedXss(Rule):
         ),
         Example(
             'import tornado.web\n\nclass Search(tornado.web.RequestHandler):\n    def get(self):\n        q = self.get_argument("q", "")\n        self.write("<h2>Results for " + q + "</h2>")\n',
-            fixed='import tornado.web\nfrom html import escape\n\nclass Search(tornado.web.RequestHandler):\n    def get(self):\n        q = self.get_argument("q", "")\n        self.write("<h2>Results for " + escape(q) + "</h2>")\n',
+            fixed='import tornado.web\nfrom html import escape as html_escape\n\nclass Search(tornado.web.RequestHandler):\n    def get(self):\n        q = self.get_argument("q", "")\n        self.write("<h2>Results for " + html_escape(q) + "</h2>")\n',
         ),
         Example(
             'import falcon\n\nclass Greeting:\n    def on_get(self, req, resp):\n        resp.content_type = falcon.MEDIA_HTML\n        resp.text = f"<p>Hello {req.get_param(\'who\')}</p>"\n',
-            fixed='import falcon\nfrom html import escape\n\nclass Greeting:\n    def on_get(self, req, resp):\n        resp.content_type = falcon.MEDIA_HTML\n        resp.text = f"<p>Hello {escape(req.get_param(\'who\'))}</p>"\n',
+            fixed='import falcon\nfrom html import escape\n\nclass Greeting:\n    def on_get(self, req, resp):\n        resp.content_type = falcon.MEDIA_HTML\n        resp.text = f"<p>Hello {escape(str(req.get_param(\'who\')))}</p>"\n',
         ),
         Example(
             'from bottle import request, route\n\n@route("/notice")\ndef notice():\n    return "<div>%s</div>" % request.query.msg\n',
@@ -139,6 +149,8 @@ class ReflectedXss(Rule):
                 value = ctx.string_value(kw.value)
                 if value is None or "html" not in value.lower():
                     return
+        if _typed_later_as_non_html(node, ctx):
+            return
         body = web.argument(node, 0, _CONTENT_KEYWORDS)
         if body is not None:
             self._check(body, family, ctx)
@@ -207,10 +219,8 @@ class ReflectedXss(Rule):
             return
         part, worst = web.worst_value(ctx, targets, "html")
         fix = None
-        found = html.escaper(ctx, family)
-        if fixable and found is not None and all(web.wrappable(ctx, t) for t in targets):
-            func, statement = found
-            fix = Fix(f"Escape the request data with `{func}`", tuple(web.wrap_edits(ctx, targets, func)), safe=True, imports=(statement,))
+        if fixable and all(web.wrappable(ctx, t) for t in targets):
+            fix = _escape_fix(built if strings.is_built(built) else body, targets, family, ctx)
         ctx.report(
             self,
             worst,
@@ -221,6 +231,37 @@ class ReflectedXss(Rule):
             related=ctx.related_path(part),
             rewrites=via,
         )
+
+
+def _typed_later_as_non_html(call: ast.Call, ctx) -> bool:
+    """`r = make_response(text)` then `r.mimetype = "text/plain"` (or `content_type`, or the
+    Content-Type header) in the same function: the browser does not read it as HTML."""
+    statement = ctx.statement(call)
+    if not (isinstance(statement, ast.Assign) and statement.value is call and len(statement.targets) == 1):
+        return False
+    target = statement.targets[0]
+    func = ctx.enclosing_function(call)
+    if not isinstance(target, ast.Name) or func is None:
+        return False
+    for node in astutil.walk(func):
+        if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+            continue
+        assigned = node.targets[0]
+        if isinstance(assigned, ast.Attribute) and assigned.attr in _TYPE_KEYWORDS:
+            owner = assigned.value
+        elif (
+            isinstance(assigned, ast.Subscript)
+            and isinstance(assigned.value, ast.Attribute)
+            and assigned.value.attr == "headers"
+            and (ctx.string_value(assigned.slice) or "").lower() == "content-type"
+        ):
+            owner = assigned.value.value
+        else:
+            continue
+        if isinstance(owner, ast.Name) and owner.id == target.id:
+            value = ctx.string_value(node.value)
+            return value is not None and "html" not in value.lower()
+    return False
 
 
 def _reflected(node: ast.expr, ctx) -> bool:
@@ -263,3 +304,80 @@ def _sets_html_content_type(func: ast.AST, response: str, ctx) -> bool:
 
 def _is_fastapi(func, ctx) -> bool:
     return ctx.imports("fastapi") or ctx.imports("starlette")
+
+
+# Request values that are not text: escaping them would change what is sent.
+_NOT_TEXT_ATTRS = frozenset({"body", "data", "json", "files", "FILES", "stream", "content"})
+_NOT_TEXT_CALLS = frozenset({"get_data", "get_json", "getlist", "read", "json"})
+_CONVERSION = re.compile(r"%(?:\(\w+\))?[-#0 +]*(?:\*|\d+)?(?:\.\d+)?[hlL]?([a-zA-Z%])")
+
+
+def _text_kind(node: ast.expr) -> str:
+    """"text" for request values known to be str, "other" for bytes, JSON, lists and files
+    (never escaped), "any" when the type is not known."""
+    if isinstance(node, ast.Attribute) and node.attr in _NOT_TEXT_ATTRS:
+        return "other"
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if node.func.attr in _NOT_TEXT_CALLS:
+            return "other"
+        if node.func.attr in ("get", "get_argument", "get_param", "get_query_argument"):
+            inner = node.func.value
+            if isinstance(inner, ast.Attribute) and inner.attr in _NOT_TEXT_ATTRS:
+                return "other"
+            default = node.args[1] if len(node.args) > 1 else None
+            if isinstance(default, ast.Constant) and isinstance(default.value, str):
+                return "text"
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute):
+        if node.value.attr in _NOT_TEXT_ATTRS:
+            return "other"
+        return "text"
+    if isinstance(node, ast.Attribute) and isinstance(node.value, (ast.Name, ast.Attribute)):
+        root = node.value
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if isinstance(root, ast.Name) and root.id in ("request", "req", "self") and node.attr in ("path", "url", "query_string", "host"):
+            return "text"
+        if isinstance(root, ast.Name) and root.id in ("request", "req") and isinstance(node.value, ast.Attribute) and node.value.attr in ("query", "forms", "params"):
+            return "text"  # bottle's request.query.name: "" when missing
+    return "any"
+
+
+def _escape_fix(built: ast.expr, targets: list, family: str, ctx) -> Fix | None:
+    """Wrap each value in an escape function that keeps the page what it was for plain text.
+
+    Concatenated with `+`, the value is a str (or the original raised), and markupsafe's and
+    Django's escape() return Markup/SafeString, whose `"<h1>" + escape(x)` escapes the
+    `<h1>` too: there the stdlib `html.escape` (returning str) is used. Elsewhere the framework's
+    escape; the stdlib one only on values known to be text, else on `str(value)`, which is what
+    an f-string or `%s` shows. Bytes, JSON, lists and files are never escaped."""
+    kinds = [_text_kind(t) for t in targets]
+    if "other" in kinds:
+        return None
+    if isinstance(built, ast.BinOp) and isinstance(built.op, ast.Mod):
+        template = ctx.string_value(built.left) or ""
+        if any(conv not in "s%" for conv in _CONVERSION.findall(template)):
+            return None  # `%d` or `%r` of an escaped string would change or raise
+    concatenated = isinstance(built, ast.BinOp) and isinstance(built.op, ast.Add)
+    if concatenated or family == "other":
+        name, statement = ("html_escape", "from html import escape as html_escape") if concatenated else ("escape", "from html import escape")
+        bound = ctx.module.imports.get(name)
+        if (bound is not None and bound != "html.escape") or name in ctx.module.defined:
+            return None
+        edits = []
+        for target, kind in zip(targets, kinds):
+            inner = ctx.text(target) if kind == "text" or concatenated else f"str({ctx.text(target)})"
+            edits.append(ctx.replace(target, f"{name}({inner})"))
+        if not strings.is_built(built) and "any" in kinds:
+            # written on its own (`self.write(x)`): x may be bytes, which str() would change
+            return Fix(
+                f"Escape the request data with `{name}` (html.escape; assumes the value is text, not bytes)",
+                tuple(edits),
+                safe=False,
+                imports=(statement,),
+            )
+        return Fix(f"Escape the request data with `{name}` (html.escape)", tuple(edits), safe=True, imports=(statement,))
+    found = html.escaper(ctx, family)
+    if found is None:
+        return None
+    func, statement = found
+    return Fix(f"Escape the request data with `{func}`", tuple(web.wrap_edits(ctx, targets, func)), safe=True, imports=(statement,))

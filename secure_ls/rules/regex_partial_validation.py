@@ -50,6 +50,8 @@ class RegexPartialValidation(Rule):
     calls = frozenset({"re.match", "re.search"})
 
     VALID = [
+        # Django form fields strip whitespace: a cleaned value cannot end with a newline
+        'import re\nfrom django import forms\n\nclass PhoneForm(forms.Form):\n    phone = forms.CharField()\n\n    def clean_phone(self):\n        value = self.cleaned_data["phone"].replace(" ", "")\n        if not re.match(r"^\\+\\d{5,15}$", value):\n            raise forms.ValidationError("Invalid phone number")\n        return value\n',
         'import re\n\ndef ok(name):\n    if re.fullmatch(r"[a-z]+", name):\n        return True\n    return False\n',
         'import re\n\ndef ok(name):\n    if re.match(r"^[a-z]+\\Z", name):\n        return True\n',
         'import re\n\ndef is_comment(line):\n    if re.match(r"^\\s*#", line):\n        return True\n',
@@ -94,6 +96,8 @@ class RegexPartialValidation(Rule):
         if last is None or "\n" in last[0] or last[1]:
             return  # the tail already accepts newlines or anything: the anchors do not restrict it
         if not _validating(node, ctx):
+            return
+        if end == "$" and _stripped_by_framework(refuncs.subject_arg(node, name), ctx):
             return
         if end == "$":
             problem = "ends with `$`, which also matches before a trailing newline (`\"abc\\n\"` passes)"
@@ -163,3 +167,18 @@ def _in_if_test(node: ast.AST, ctx) -> bool:
     while isinstance(parent, (ast.UnaryOp, ast.BoolOp)) and (not isinstance(parent, ast.UnaryOp) or isinstance(parent.op, ast.Not)):
         child, parent = parent, ctx.parent(parent)
     return isinstance(parent, (ast.If, ast.While, ast.IfExp)) and parent.test is child
+
+
+def _stripped_by_framework(subject: ast.expr, ctx, depth: int = 6) -> bool:
+    """A value read from a Django form's `cleaned_data` (directly or through the names made
+    from it): form CharFields strip surrounding whitespace, so no trailing newline is left."""
+    if depth == 0:
+        return False
+    for node in ast.walk(subject):
+        if isinstance(node, ast.Attribute) and node.attr == "cleaned_data":
+            return True
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            values = ctx.assigned_values(node)
+            if values and all(_stripped_by_framework(v, ctx, depth - 1) for v in values):
+                return True
+    return False

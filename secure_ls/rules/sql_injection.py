@@ -51,12 +51,25 @@ class SqlInjection(Rule):
 
     ## How to fix it
     Put a placeholder where each value goes and pass the values separately.
-    The quick fix does this in the placeholder style of the driver the file
-    uses: `?` for sqlite3; `%s` for psycopg, psycopg2, PyMySQL, MySQLdb,
-    mysql-connector and Django; `$1` for asyncpg; `:name` with
-    `.bindparams()` for SQLAlchemy `text()`. When the value is a table or
-    column name, a placeholder cannot work: check it against an allow-list
-    of known names instead (no quick fix is offered).
+    The quick fix does this in the placeholder style of the driver that runs
+    the query, found from where the connection or cursor was made
+    (`sqlite3.connect(...)`, `conn.cursor()`, Django's `connection`, a
+    parameter annotated `sqlite3.Connection`): `?` for sqlite3 and pyodbc;
+    `%s` for psycopg, psycopg2, PyMySQL, MySQLdb, aiopg and Django (a
+    literal `%` becomes `%%`); `$1` for asyncpg; `:name` with
+    `.bindparams()` for SQLAlchemy `text()`. Where the origin cannot be
+    seen, the style is guessed from the file's one database import and the
+    fix is unsafe, saying so; asyncpg fixes are unsafe too, since asyncpg
+    checks each value's type against its column, and so are SQLite fixes
+    where a bare value of unknown type is compared with an expression such
+    as `count(*)` (bound as text, it no longer compares as a number). No fix is offered (the
+    message says what to do) for a value that fills an `IN (...)` list (one
+    placeholder per element is needed, not one joined string), a query
+    string used more than once, a query with comments between its parts,
+    or one assembled piece by piece. Queries written over several lines
+    (triple-quoted, or one literal per line) keep their lines.
+    When the value is a table or column name, a placeholder cannot work:
+    check it against an allow-list of known names instead (no quick fix).
 
     A query built only from constants is not reported. A value that comes
     from a request or other untrusted source is reported with high
@@ -160,8 +173,9 @@ class SqlInjection(Rule):
             return
         identifiers = parts is not None and _identifier_positions(parts)
         fix = None
+        by_hand = ""
         if fixable and parts is not None and not identifiers:
-            fix = _parameterize(node, query, built, via, parts, ctx)
+            fix, by_hand = _parameterize(node, query, built, via, parts, ctx)
         shown = ctx.text(worst_value)
         source = web.describe(worst)
         where = f"(`{shown}`)" if shown and f"`{shown}`" not in source and len(shown) <= 60 else ""
@@ -171,7 +185,7 @@ class SqlInjection(Rule):
                 "stand for identifiers, so check the name against an allow-list of known names before using it."
             )
         else:
-            message = f"SQL query built from {source}{' ' + where if where else ''}: use a parameterized query (placeholders, values passed separately)."
+            message = f"SQL query built from {source}{' ' + where if where else ''}: use a parameterized query (placeholders, values passed separately).{by_hand}"
         ctx.report(
             self,
             query,
@@ -232,60 +246,152 @@ def _identifier_positions(parts: list[strings.Piece]) -> bool:
     return False
 
 
+# Where a connection or cursor comes from decides the placeholder style it accepts.
 _DRIVERS = (
     ("asyncpg", "dollar"),
     ("sqlite3", "qmark"),
     ("aiosqlite", "qmark"),
+    ("pyodbc", "qmark"),
     ("psycopg2", "format"),
     ("psycopg", "format"),
     ("pymysql", "format"),
     ("MySQLdb", "format"),
     ("mysql.connector", "format"),
     ("aiomysql", "format"),
+    ("aiopg", "format"),
     ("django", "format"),
     ("pymssql", "format"),
-    ("pyodbc", "qmark"),
 )
+# Methods that hand on the driver of the object they are called on
+# (`conn.cursor()`, `pool.acquire()`, `pool.getconn()`).
+_SAME_DRIVER_METHODS = frozenset({"cursor", "acquire", "getconn", "connection", "raw_connection", "__enter__", "__aenter__", "begin", "transaction"})
+_STYLE_TEXT = {"qmark": "`?`", "format": "`%s`", "dollar": "`$1`", "named": "`:name`"}
 
 
-def _style(call: ast.Call, query: ast.expr, ctx) -> str | None:
+def _module_style(qualified: str | None) -> str | None:
+    if not qualified:
+        return None
+    for module, style in _DRIVERS:
+        if qualified == module or qualified.startswith(module + "."):
+            return style
+    return None
+
+
+def _origin_style(node: ast.expr | None, ctx, depth: int = 0) -> str | None:
+    """The placeholder style of the driver behind the connection or cursor `node`, from
+    where it was made (`sqlite3.connect(...)`, `connection.cursor()`, an annotation)."""
+    if node is None or depth > 6:
+        return None
+    if isinstance(node, ast.Await):
+        return _origin_style(node.value, ctx, depth + 1)
+    if isinstance(node, ast.Call):
+        style = _module_style(ctx.call_name(node))
+        if style is None and isinstance(node.func, ast.Attribute) and node.func.attr in _SAME_DRIVER_METHODS:
+            style = _origin_style(node.func.value, ctx, depth + 1)
+        return style
+    if isinstance(node, ast.Subscript):  # django.db.connections["default"]
+        return _module_style(ctx.qualified_name(node.value))
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        style = _module_style(ctx.qualified_name(node))
+        if style is not None:
+            return style
+        values = ctx.assigned_values(node)
+        if values:
+            styles = {_origin_style(v, ctx, depth + 1) for v in values}
+            return styles.pop() if len(styles) == 1 else None
+        if isinstance(node, ast.Name):
+            made_by = ctx.module_made_by(node)  # DB = sqlite3.connect(...) at module level
+            if made_by is not None:
+                return _module_style(made_by)
+            return _annotated_style(node, ctx)
+    return None
+
+
+def _annotated_style(name: ast.Name, ctx) -> str | None:
+    """`def f(conn: sqlite3.Connection)`: the parameter's annotation names the driver."""
+    func = ctx.enclosing_function(name)
+    if func is None:
+        return None
+    args = func.args
+    for arg in args.posonlyargs + args.args + args.kwonlyargs:
+        if arg.arg == name.id and arg.annotation is not None:
+            annotation = arg.annotation
+            if isinstance(annotation, ast.BinOp):  # `Connection | None`
+                annotation = annotation.left
+            return _module_style(ctx.qualified_name(annotation))
+    return None
+
+
+def _style(call: ast.Call, query: ast.expr, ctx) -> tuple[str | None, bool]:
+    """The placeholder style for the query `call` runs, and whether it is known from the
+    object that runs it (True) or only guessed from the modules the file imports (False)."""
     func = call.func
     name = ctx.call_name(call) or ""
     if name.startswith("sqlalchemy"):
-        return "named"
-    parent = ctx.parent(query)
+        return "named", True
     if isinstance(func, ast.Attribute) and func.attr in _RAW_METHODS:
-        return "format"  # Django's Manager.raw / QuerySet.extra
-    found = [style for module, style in _DRIVERS if ctx.imports(module)]
-    if isinstance(func, ast.Attribute) and func.attr in _ASYNCPG_METHODS and "dollar" in found:
-        return "dollar"
-    found = [s for s in found if s != "dollar"]
-    if not found or len(set(found)) > 1 or parent is None:
-        return None
-    return found[0]
+        return "format", True  # Django's Manager.raw / QuerySet.extra
+    if isinstance(func, ast.Attribute) and func.attr in ("read_sql", "read_sql_query") or name.startswith("pandas"):
+        con = web.argument(call, 1, ("con",))
+        receiver = con
+    else:
+        receiver = func.value if isinstance(func, ast.Attribute) else None
+    style = _origin_style(receiver, ctx)
+    if style is not None:
+        return style, True
+    found = {style for module, style in _DRIVERS if ctx.imports(module)}
+    if len(found) != 1 or ctx.parent(query) is None:
+        return None, False
+    return found.pop(), False
 
 
-def _parameterize(call, query, built, via, parts, ctx) -> Fix | None:
-    style = _style(call, query, ctx)
-    if style is None or (isinstance(call.func, ast.Attribute) and call.func.attr in ("executescript", "executemany", "extra", "mogrify")):
-        return None
+def _parameterize(call, query, built, via, parts, ctx) -> tuple[Fix | None, str]:
+    """The fix, or None and what to do by hand (empty when nothing useful can be said)."""
+    if isinstance(call.func, ast.Attribute) and call.func.attr in ("executescript", "executemany", "extra", "mogrify"):
+        return None, ""
+    style, known = _style(call, query, ctx)
+    if style is None:
+        return None, (
+            " The placeholder style depends on the database driver, which the engine cannot tell here "
+            "(`?` for sqlite3, `%s` for psycopg/PyMySQL/Django, `$1` for asyncpg)."
+        )
     name = ctx.call_name(call) or ""
     is_text = name.startswith("sqlalchemy")
     if not is_text and len(call.args) > 1:
-        return None  # already passes parameters: mixing is for a human
+        return None, ""  # already passes parameters: mixing is for a human
+    listed = _list_values(parts, ctx)
+    if listed:
+        return None, (
+            f" `{listed}` fills an `IN (...)` list: bind one placeholder per element "
+            "(e.g. `\", \".join(\"?\" * len(ids))`) and pass the elements, not one joined string."
+        )
+    if _has_comments(ctx.text(built)):
+        return None, " The query has comments between its parts: move the values into parameters by hand."
     sql, params = _placeholders(parts, style, ctx)
     if sql is None:
-        return None
+        return None, ""
     quote = strings.quote_of(ctx.text(built)) if not isinstance(built, ast.BinOp) else '"'
-    new_query = strings.python_literal(sql, quote)
+    new_query = _new_literal(sql, quote, ctx.text(built))
+    if "\n" in ctx.text(built) and not new_query.startswith(('"""', "'''")):
+        # implicit concatenation over several lines: rewrite line by line, keeping the layout
+        new_query, params = _line_by_line(ctx.text(built), style, ctx.indentation(built))
+        if new_query is None:
+            return None, " The query spans several lines: move the values into parameters by hand."
     edits = []
     if built is not query and via is None:
-        return None  # assembled piece by piece (+=, branches): a human must restructure it
+        return None, " The query is assembled piece by piece: collect the values in a list and pass it with the final query."
     if via is not None:
         # the query was assembled in an earlier statement: rewrite it there,
-        # pass the values at the call (only if none of them changed since)
+        # pass the values at the call (only if none of them changed since,
+        # and only if this call is the query's one use)
         if not _unchanged_between(params, via, call, ctx):
-            return None
+            return None, ""
+        others = _other_uses(query, via, ctx)
+        if others:
+            return None, (
+                f" `{ctx.text(query)}` is also used elsewhere (`{others[0]}`): put placeholders in the query and pass "
+                "the values at every use."
+            )
         edits.append(ctx.replace(built, new_query))
         query_node = query
     else:
@@ -300,25 +406,174 @@ def _parameterize(call, query, built, via, parts, ctx) -> Fix | None:
         edits.append(ctx.set_keyword(call, "params", _tuple([t for _, t in params])))
     else:
         if call.keywords and any(k.value is query for k in call.keywords):
-            return None
+            return None, ""
         edits.append(ctx.insert_after(query_node, ", " + _tuple([t for _, t in params])))
-    return Fix("Use a parameterized query", tuple(edits), safe=True)
+    if style == "qmark" and _compared_with_expression(parts, ctx):
+        title = (
+            "Use a parameterized query (a value written bare in the SQL is compared with an expression "
+            "that has no column type: bound as text, a number no longer compares as a number)"
+        )
+        return Fix(title, tuple(edits), safe=False), ""
+    if not known:
+        imported = ", ".join(m for m, s in _DRIVERS if s == style and ctx.imports(m))
+        title = (
+            f"Use a parameterized query ({_STYLE_TEXT[style]} placeholders, guessed from the {imported} import: "
+            "the engine cannot see which driver runs this query)"
+        )
+        return Fix(title, tuple(edits), safe=False), ""
+    if style == "dollar":
+        title = (
+            "Use a parameterized query ($n placeholders; asyncpg checks each value's type against its "
+            "column, so convert values that are not already of the column's type)"
+        )
+        return Fix(title, tuple(edits), safe=False), ""
+    return Fix("Use a parameterized query", tuple(edits), safe=True), ""
+
+
+class _LineText:
+    """Stands in for the context where the pieces come from one line's own parse."""
+
+    def __init__(self, line: str):
+        self.line = line
+
+    def text(self, node: ast.AST) -> str:
+        return ast.get_source_segment(self.line, node) or ""
+
+
+def _line_by_line(source: str, style: str, indent: str) -> tuple[str | None, list[tuple[str, str]]]:
+    """`source`, an implicit concatenation with one string literal per line, with each line's
+    values replaced by placeholders; None when a line is not a lone literal or a quoted SQL
+    value spans lines."""
+    lines = source.split("\n")
+    out: list[str] = []
+    params: list[tuple[str, str]] = []
+    used: set[str] = set()
+    for line in lines:
+        stripped = line.strip()
+        try:
+            tree = ast.parse(stripped, mode="eval")
+        except SyntaxError:
+            return None, []
+        node = tree.body
+        if not isinstance(node, (ast.Constant, ast.JoinedStr)) or (isinstance(node, ast.Constant) and not isinstance(node.value, str)):
+            return None, []
+        parts = strings.pieces(node)
+        if parts is None or _open_quote(strings.literal_text(parts)) is not None:
+            return None, []
+        sql, line_params = _placeholders(parts, style, _LineText(stripped), first=len(params), used_names=used)
+        if sql is None:
+            return None, []
+        params.extend(line_params)
+        literal = strings.python_literal(sql, strings.quote_of(stripped))
+        out.append(line[: len(line) - len(line.lstrip())] + literal)
+    return "\n".join(out), params
+
+
+def _list_values(parts, ctx) -> str | None:
+    """The text of an inserted value that is (or may be) a whole list of SQL values joined
+    into one string (`IN ({ids})`, `",".join(ids)`): binding it as one value changes the query."""
+    before = ""
+    for index, piece in enumerate(parts):
+        if isinstance(piece, strings.Literal):
+            before += piece.text
+            continue
+        node = piece.node
+        if _is_join(node) or (isinstance(node, ast.Name) and any(_is_join(v) for v in ctx.assigned_values(node))):
+            return ctx.text(node)
+        after = parts[index + 1].text if index + 1 < len(parts) and isinstance(parts[index + 1], strings.Literal) else ""
+        if re.search(r"\bin\s*\(\s*'?$", before, re.IGNORECASE) and re.match(r"'?\s*\)", after) and not _is_scalar(node):
+            return ctx.text(node)
+        before += "\0"
+    return None
+
+
+_COMPARED_WITH_EXPRESSION = re.compile(r"\)\s*(=|==|<>|!=|<=|>=|<|>)\s*$")
+
+
+def _compared_with_expression(parts, ctx) -> bool:
+    """Whether a value written bare (not in quotes) in the SQL, of a type not known to be a
+    number, is compared with an expression such as `count(*)`: SQLite converts a bound text
+    value to a number only when compared with a column of numeric type, so where the SQL
+    once read `count(*) > 2` it would now compare with the text '2'."""
+    before = ""
+    for piece in parts:
+        if isinstance(piece, strings.Literal):
+            before += piece.text
+            continue
+        if _open_quote(before) is None and _COMPARED_WITH_EXPRESSION.search(before) and not _is_number(piece.node, ctx):
+            return True
+        before += "0"
+    return False
+
+
+def _is_number(node: ast.AST, ctx) -> bool:
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, (int, float))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("int", "float", "len", "round"):
+        return True
+    if isinstance(node, ast.Name):
+        values = ctx.assigned_values(node)
+        return bool(values) and all(_is_number(v, ctx) for v in values)
+    return False
+
+
+def _is_join(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "join" and isinstance(node.func.value, ast.Constant)
+
+
+def _is_scalar(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) or (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("int", "float"))
+
+
+def _has_comments(source: str) -> bool:
+    if "#" not in source:
+        return False
+    import io
+    import tokenize
+
+    try:
+        return any(tok.type == tokenize.COMMENT for tok in tokenize.generate_tokens(io.StringIO("(" + source + "\n)").readline))
+    except (tokenize.TokenError, SyntaxError):
+        return True
+
+
+def _new_literal(sql: str, quote: str, old_source: str) -> str:
+    """The new query literal: triple-quoted where the old one was (its lines kept)."""
+    stripped = old_source.lstrip("rRbBuUfF")
+    if stripped.startswith(('"""', "\'\'\'")) and stripped[:3] not in sql and "\\" not in sql and not sql.endswith(stripped[0]):
+        return stripped[:3] + sql + stripped[:3]
+    return strings.python_literal(sql, quote)
+
+
+def _other_uses(query: ast.expr, via: ast.stmt, ctx) -> list[str]:
+    """The statements where the variable holding the query is read other than at this call."""
+    if not isinstance(query, ast.Name):
+        return [ctx.text(query)] if isinstance(query, ast.Attribute) else []
+    lines = []
+    for node in astutil.walk(web.function_body(ctx, query)):
+        if isinstance(node, ast.Name) and node.id == query.id and isinstance(node.ctx, ast.Load) and node is not query:
+            if node.lineno > via.lineno or node.lineno == via.lineno and node.col_offset > via.col_offset:
+                stmt = ctx.statement(node)
+                shown = ctx.text(stmt).strip().splitlines()[0] if stmt is not None else ctx.text(node)
+                lines.append(shown if len(shown) <= 60 else shown[:57] + "...")
+    return lines
 
 
 def _tuple(items: list[str]) -> str:
     return f"({items[0]},)" if len(items) == 1 else "(" + ", ".join(items) + ")"
 
 
-def _placeholders(parts, style, ctx) -> tuple[str | None, list[tuple[str, str]]]:
-    """The SQL with placeholders, and (name, expression text) for each parameter."""
+def _placeholders(parts, style, ctx, first: int = 0, used_names: set[str] | None = None) -> tuple[str | None, list[tuple[str, str]]]:
+    """The SQL with placeholders, and (name, expression text) for each parameter (`first`
+    parameters, named from `used_names`, come before these)."""
     out: list[str] = []
     params: list[tuple[str, str]] = []
-    used_names: set[str] = set()
+    used_names = set() if used_names is None else used_names
 
     def placeholder(expr_text: str, hint: str) -> str:
         key = re.sub(r"\W+", "_", hint).strip("_") or "p"
         if key[0].isdigit() or key in used_names:
-            key = f"p{len(params) + 1}"
+            key = f"p{first + len(params) + 1}"
         used_names.add(key)
         params.append((key, expr_text))
         if style == "qmark":
@@ -326,7 +581,7 @@ def _placeholders(parts, style, ctx) -> tuple[str | None, list[tuple[str, str]]]
         if style == "format":
             return "%s"
         if style == "dollar":
-            return f"${len(params)}"
+            return f"${first + len(params)}"
         return f":{key}"
 
     def escape(text: str) -> str:

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import flow
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import naming
 from secure_ls.rules.base import Example, Rule
 
-_SECRET_WORDS = frozenset({"signature", "sig", "digest", "mac", "hmac", "token", "secret", "otp", "totp", "hotp", "nonce", "csrf", "apikey", "hash"})
+_SECRET_WORDS = frozenset({"signature", "sig", "digest", "mac", "hmac", "token", "secret", "otp", "totp", "hotp", "nonce", "csrf", "apikey"})
+# Words that make a secret-sounding name something an attacker gains nothing by guessing:
+# pagination and sync cursors (`next_token`, `page_token`), MAC *addresses*.
+_NOT_SECRET_WORDS = frozenset({"next", "page", "pagination", "continuation", "cursor", "sync", "address", "addr"})
 _DIGEST_METHODS = frozenset({"hexdigest", "digest"})
+# Where a digest is keyed (an HMAC) or signs something, it is a secret; a plain content hash is not.
+_KEYED_DIGESTS = ("hmac.", "hashlib.pbkdf2_hmac", "hashlib.scrypt")
+# A comparison passed to one of these builds a query, it does not compare anything now:
+# `Model.query.filter(Model.api_key == key)` (SQLAlchemy), `and_(...)`, `where(...)`.
+_CLIENT_KINDS = (flow.UNTRUSTED, flow.PARAM)
 
 
 class TimingUnsafeComparison(Rule):
@@ -26,9 +35,14 @@ class TimingUnsafeComparison(Rule):
 
     ## How to fix it
     Compare with `hmac.compare_digest(a, b)`, whose running time does not
-    depend on where the inputs differ. The quick fix rewrites the comparison
-    and adds `import hmac`. Both sides must be `str` (ASCII only) or both
-    bytes-like; that is already the case for digests and tokens.
+    depend on where the inputs differ. It takes two `str` (ASCII only) or
+    two bytes-like values and raises `TypeError` on anything else, so the
+    quick fix is safe only where the engine knows both types (a digest, a
+    request header, an annotated parameter): text that may be non-ASCII is
+    compared as `.encode()`d bytes, and a side that may be missing (`None`)
+    is checked first (`sig is not None and hmac.compare_digest(...)`). Where
+    a side's type is unknown (an object attribute, a parameter) the fix is
+    offered as unsafe; text against bytes gets no fix.
     """
 
     id = "SLS303"
@@ -48,8 +62,22 @@ class TimingUnsafeComparison(Rule):
         "def test_sign(signature, expected_signature):\n    assert signature == expected_signature\n",
         "START_ELEMENT = 'START'\ndef handle(token):\n    return token == START_ELEMENT\n",
         "import tokenize\ndef is_op(token):\n    return token == tokenize.OP\n",
+        # a comparison handed to a query builder is SQL, not a comparison made here
+        "def by_key(api_key):\n    return ApiKey.query.filter(ApiKey.api_key == api_key).one()\n",
+        # two objects compared field by field
+        "class Client:\n    def __eq__(self, other):\n        return self.token == other.token\n",
+        # both sides are the server's own values
+        "class Cache:\n    def stale(self, entry):\n        return self.signature != self.store.signature\n",
+        # a content checksum, not a secret
+        "import hashlib\ndef unchanged(path, recorded):\n    return hashlib.sha256(path.read_bytes()).hexdigest() == recorded\n",
+        # a pagination cursor is not worth guessing
+        "def more(next_token, params):\n    return next_token == params.get('next')\n",
     ]
     INVALID = [
+        Example(
+            "import hmac, hashlib\n\ndef verify(key, body, signature: str):\n    expected = hmac.new(key, body, hashlib.sha256).hexdigest()\n    return expected == signature\n",
+            fixed="import hmac, hashlib\n\ndef verify(key, body, signature: str):\n    expected = hmac.new(key, body, hashlib.sha256).hexdigest()\n    return hmac.compare_digest(expected.encode(), signature.encode())\n",
+        ),
         Example(
             "import hmac, hashlib\n\ndef verify(key, body, signature):\n    expected = hmac.new(key, body, hashlib.sha256).hexdigest()\n    return expected == signature\n",
             fixed="import hmac, hashlib\n\ndef verify(key, body, signature):\n    expected = hmac.new(key, body, hashlib.sha256).hexdigest()\n    return hmac.compare_digest(expected, signature)\n",
@@ -73,12 +101,11 @@ class TimingUnsafeComparison(Rule):
         if any(_is_constant_name(side) for side in (left, right)):
             return  # `token == END_ELEMENT`: an event type or enum, not a secret
         secret = self._secret_side(left, ctx) or self._secret_side(right, ctx)
-        if secret is None:
+        if secret is None or _builds_expression(node, ctx) or _in_equality_method(node, ctx):
             return
-        call = f"hmac.compare_digest({ctx.text(left)}, {ctx.text(right)})"
-        if isinstance(node.ops[0], ast.NotEq):
-            call = f"not {call}"
-        fix = Fix("Compare in constant time with hmac.compare_digest", (ctx.replace(node, call),), safe=True, imports=("import hmac",))
+        if not any(_may_come_from_client(side, ctx) for side in (left, right)):
+            return  # both sides are the server's own values: nobody can time a guess
+        fix = _fix(node, left, right, ctx)
         ctx.report(
             self,
             node,
@@ -88,19 +115,199 @@ class TimingUnsafeComparison(Rule):
         )
 
     def _secret_side(self, node: ast.expr, ctx) -> str | None:
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _DIGEST_METHODS:
+        if _is_keyed_digest(node, ctx):
             return "A digest"
         name = naming.name_of(node)
-        if naming.is_named_like(name, _SECRET_WORDS) and not naming.is_named_like(name, naming.PASSWORD_WORDS):
+        if (
+            naming.is_named_like(name, _SECRET_WORDS)
+            and not naming.is_named_like(name, naming.PASSWORD_WORDS)
+            and not any(word in _NOT_SECRET_WORDS for word in naming.words(name))
+        ):
             return f"The secret `{name}`"
         if isinstance(node, ast.Name):
             for value in ctx.assigned_values(node):
-                if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _DIGEST_METHODS:
+                if _is_keyed_digest(value, ctx):
                     return f"The digest `{node.id}`"
         return None
+
+
+def _is_keyed_digest(node: ast.expr, ctx) -> bool:
+    """`hmac.new(key, msg, sha256).hexdigest()`: a MAC. `hashlib.sha256(data).hexdigest()` is a
+    content checksum (of a file, a query, a cache entry) unless what it hashes is secret."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _DIGEST_METHODS):
+        return False
+    made_by = node.func.value
+    if isinstance(made_by, ast.Name):
+        made_by = next((v for v in ctx.assigned_values(made_by) if isinstance(v, ast.Call)), made_by)
+    if not isinstance(made_by, ast.Call):
+        return naming.is_named_like(naming.name_of(made_by), _SECRET_WORDS)
+    name = ctx.qualified_name(made_by.func) or ""
+    if name.startswith(_KEYED_DIGESTS):
+        return True
+    return any(naming.mentions(arg, naming.SECRET_WORDS | naming.PASSWORD_WORDS) for arg in made_by.args)
+
+
+def _may_come_from_client(node: ast.expr, ctx) -> bool:
+    """Request data, or a parameter the caller may fill with it (not `self`)."""
+    part = ctx.origin(node).risk()
+    return part is not None and part.kind in _CLIENT_KINDS and part.label not in ("self", "cls")
+
+
+def _builds_expression(node: ast.Compare, ctx) -> bool:
+    """`query.filter(Model.api_key == key)`, `and_(a == b, ...)`: the comparison is an argument,
+    an expression handed to a query builder, not a test the program branches on."""
+    child = node
+    for parent in ctx.ancestors(node):
+        if isinstance(parent, ast.Call):
+            return child is not parent.func
+        if isinstance(parent, (ast.keyword, ast.BoolOp, ast.UnaryOp)):
+            child = parent
+            continue
+        return False
+    return False
+
+
+def _in_equality_method(node: ast.Compare, ctx) -> bool:
+    """`def __eq__(self, other): return self.token == other.token` compares two objects."""
+    function = ctx.enclosing_function(node)
+    return function is not None and function.name in ("__eq__", "__ne__")
 
 
 def _is_constant_name(node: ast.expr) -> bool:
     """An ALL_CAPS name or attribute: a constant (an enum member, an event type)."""
     name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
     return bool(name) and name.isupper() and any(c.isalpha() for c in name)
+
+
+# What a value is, as far as compare_digest cares: "str" (any text), "ascii" (text known to be
+# ASCII, such as a hex digest), "bytes", or None (unknown: an object, a parameter).
+_STR_CALLS = frozenset({"str", "format", "decode"})
+_SAME_KIND_METHODS = frozenset({"strip", "lower", "upper", "replace", "join", "rstrip", "lstrip"})
+_ASCII_CALLS = frozenset({"hexdigest", "secrets.token_hex", "secrets.token_urlsafe", "uuid.uuid4().hex"})
+_BYTES_CALLS = frozenset({"digest", "encode", "os.urandom", "secrets.token_bytes", "base64.b64decode", "base64.urlsafe_b64decode", "base64.b64encode", "binascii.unhexlify", "bytes.fromhex", "bytes"})
+_OPTIONAL_GETTERS = frozenset({"get", "getheader", "get_cookie", "pop"})
+
+
+def _kind(node: ast.expr, ctx, depth: int = 0) -> str | None:
+    if depth > 4:
+        return None
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, bytes):
+            return "bytes"
+        if isinstance(node.value, str):
+            return "ascii" if node.value.isascii() else "str"
+        return None
+    if isinstance(node, ast.JoinedStr):
+        return "str"
+    if _is_request_text(node, ctx):
+        return "str"
+    if isinstance(node, ast.Call):
+        name = ctx.call_name(node) or ""
+        attr = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id if isinstance(node.func, ast.Name) else ""
+        if name in _ASCII_CALLS or attr == "hexdigest" or name.endswith((".hexdigest", "token_hex", "token_urlsafe")):
+            return "ascii"
+        if name in _BYTES_CALLS or attr in ("digest", "encode") or name.endswith(".digest"):
+            return "bytes"
+        if isinstance(node.func, ast.Attribute) and attr in _SAME_KIND_METHODS:
+            kind = _kind(node.func.value, ctx, depth + 1)  # b"x".strip() is bytes
+            return "str" if kind == "ascii" and attr != "lower" and attr != "upper" and attr != "strip" else kind
+        if attr in _STR_CALLS and not (isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, bytes)):
+            return "str"
+        return None
+    if isinstance(node, ast.Name):
+        values = [v for v in ctx.assigned_values(node) if not (isinstance(v, ast.Constant) and v.value is None)]
+        if values:
+            kinds = {_kind(v, ctx, depth + 1) for v in values}
+            if kinds == {"ascii", "str"}:
+                return "str"
+            return kinds.pop() if len(kinds) == 1 else None
+        return _annotated(node, ctx)[0]
+    return None
+
+
+_REQUEST_MAPPINGS = frozenset({"headers", "args", "form", "cookies", "GET", "POST", "META", "COOKIES", "query_params", "values"})
+
+
+def _is_request_text(node: ast.expr, ctx) -> bool:
+    """`request.headers["X"]`, `request.args.get("t")`: text (or a missing value) from a request."""
+    if isinstance(node, ast.Subscript):
+        mapping = node.value
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("get", "getheader") and len(node.args) == 1:
+        mapping = node.func.value
+    else:
+        return False
+    return isinstance(mapping, ast.Attribute) and mapping.attr in _REQUEST_MAPPINGS and "request" in ctx.text(mapping.value).lower()
+
+
+def _annotated(name: ast.Name, ctx) -> tuple[str | None, bool]:
+    """(kind, may be None) from the annotation or default of a parameter `name`."""
+    func = ctx.enclosing_function(name)
+    if func is None:
+        return None, False
+    args = func.args
+    positional = args.posonlyargs + args.args
+    defaults = dict(zip([a.arg for a in positional[len(positional) - len(args.defaults):]], args.defaults))
+    defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+    for arg in positional + args.kwonlyargs:
+        if arg.arg != name.id:
+            continue
+        optional = isinstance(defaults.get(arg.arg), ast.Constant) and defaults[arg.arg].value is None
+        text = ast.unparse(arg.annotation) if arg.annotation is not None else ""
+        optional = optional or "None" in text or "Optional" in text
+        bare = text.replace("Optional[", "").replace("]", "").replace("| None", "").replace("None |", "").strip()
+        kind = {"str": "str", "bytes": "bytes"}.get(bare)
+        return kind, optional
+    return None, False
+
+
+def _may_be_none(node: ast.expr, ctx) -> bool:
+    if isinstance(node, ast.Constant):
+        return node.value is None
+    if isinstance(node, ast.Call):
+        return isinstance(node.func, ast.Attribute) and node.func.attr in _OPTIONAL_GETTERS and len(node.args) < 2
+    if isinstance(node, ast.Name):
+        values = ctx.assigned_values(node)
+        if values:
+            return any(_may_be_none(v, ctx) for v in values)
+        return _annotated(node, ctx)[1]
+    return False
+
+
+def _fix(node: ast.Compare, left: ast.expr, right: ast.expr, ctx) -> Fix | None:
+    """hmac.compare_digest where both sides are known text or known bytes (text encoded to
+    UTF-8 unless known ASCII, since compare_digest refuses other text), keeping a missing
+    value unequal; unsafe where a side's type is unknown; none where the kinds differ."""
+    negate = isinstance(node.ops[0], ast.NotEq)
+    kinds = [_kind(left, ctx), _kind(right, ctx)]
+    texts = [ctx.text(left), ctx.text(right)]
+    missing = [_may_be_none(left, ctx), _may_be_none(right, ctx)]
+    if all(k in ("str", "ascii") for k in kinds):
+        if "str" in kinds:
+            texts = [f"{_atom(t, n)}.encode()" for t, n in zip(texts, (left, right))]
+        safe, title = True, "Compare in constant time with hmac.compare_digest"
+    elif kinds == ["bytes", "bytes"]:
+        safe, title = True, "Compare in constant time with hmac.compare_digest"
+    elif None in kinds and not (set(kinds) >= {"bytes"} and set(kinds) & {"str", "ascii"}):
+        safe = False
+        title = (
+            "Compare in constant time with hmac.compare_digest (raises TypeError unless both sides are "
+            "str (ASCII) or both bytes: the engine cannot tell their types)"
+        )
+    else:
+        return None  # text against bytes: never equal, a bug to look at by hand
+    call = f"hmac.compare_digest({texts[0]}, {texts[1]})"
+    guards = [f"{ctx.text(side)} is not None" for side, m in zip((left, right), missing) if m]
+    if len(guards) == 2:
+        if safe:
+            safe = False
+            title = "Compare in constant time with hmac.compare_digest (two missing values no longer compare equal)"
+    if guards:
+        call = " and ".join(guards + [call])
+        call = f"not ({call})" if negate else f"({call})"
+    elif negate:
+        call = f"not {call}"
+    return Fix(title, (ctx.replace(node, call),), safe=safe, imports=("import hmac",))
+
+
+def _atom(text: str, node: ast.expr) -> str:
+    return text if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript, ast.Call, ast.Constant)) else f"({text})"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules.base import Example, Rule
 
@@ -11,6 +12,8 @@ _HTTP_CLIENT_PREFIXES = ("requests.", "httpx.", "aiohttp.", "urllib3.")
 _SESSION_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "request", "send", "stream", "ws_connect", "mount")
 _VERIFIED_CONTEXT = "ssl.create_default_context(cafile=certifi.where())"
 _CONTEXT_IMPORTS = ("import ssl", "import certifi")
+_CERTIFI_TITLE = "Verify certificates against certifi's CA bundle (needs the certifi package; invalid certificates then fail)"
+_VERIFY_TRUE_TITLE = "Verify certificates (verify=True, with the client's own CA configuration; invalid certificates then fail)"
 
 
 class TlsVerificationDisabled(Rule):
@@ -30,10 +33,16 @@ class TlsVerificationDisabled(Rule):
     and then ships to production.
 
     ## How to fix it
-    Verify against a known CA bundle. The quick fix restores verification
-    with certifi's bundle (Mozilla's CA list): `verify=certifi.where()` for
-    requests, and `ssl.create_default_context(cafile=certifi.where())` for
-    httpx, aiohttp and the `ssl` module, adding the imports. For an
+    Verify against a known CA bundle. requests and httpx verify by default
+    with their own CA configuration (which honours `REQUESTS_CA_BUNDLE` /
+    `SSL_CERT_FILE`), so the quick fix there is `verify=True`. For aiohttp
+    and the `ssl` module it passes
+    `ssl.create_default_context(cafile=certifi.where())` (certifi is a new
+    dependency, said in the fix title). Turning `check_hostname` back on
+    also sets `verify_mode = CERT_REQUIRED` in the same edit (and any later
+    `verify_mode = CERT_NONE` on the same context in the function), since
+    `ssl` refuses one without the other; at module level, where the later
+    statements are out of sight, that fix is not offered. For an
     internal CA, point `cafile` / `verify` at that CA's certificate instead
     of disabling checks. The fix is marked unsafe because connections to
     servers with invalid certificates will now (rightly) fail.
@@ -61,24 +70,24 @@ class TlsVerificationDisabled(Rule):
     INVALID = [
         Example(
             "import requests\n\nresp = requests.get('https://internal.example.com/api', verify=False)\n",
-            fixed="import requests\nimport certifi\n\nresp = requests.get('https://internal.example.com/api', verify=certifi.where())\n",
+            fixed="import requests\n\nresp = requests.get('https://internal.example.com/api', verify=True)\n",
         ),
         Example(
             "import httpx\n\nclient = httpx.Client(verify=False, timeout=5)\n",
-            fixed="import httpx\nimport ssl\nimport certifi\n\nclient = httpx.Client(verify=ssl.create_default_context(cafile=certifi.where()), timeout=5)\n",
+            fixed='import httpx\n\nclient = httpx.Client(verify=True, timeout=5)\n',
         ),
         Example(
             "import ssl\nimport urllib.request\n\nctx = ssl._create_unverified_context()\nurllib.request.urlopen('https://example.com', context=ctx)\n",
             fixed="import ssl\nimport urllib.request\nimport certifi\n\nctx = ssl.create_default_context(cafile=certifi.where())\nurllib.request.urlopen('https://example.com', context=ctx)\n",
         ),
         Example(
-            "import ssl\n\nctx = ssl.create_default_context()\nctx.check_hostname = False\nctx.verify_mode = ssl.CERT_NONE\n",
-            fixed="import ssl\n\nctx = ssl.create_default_context()\nctx.check_hostname = True\nctx.verify_mode = ssl.CERT_NONE\n",
+            "import ssl\n\ndef client_context():\n    ctx = ssl.create_default_context()\n    ctx.check_hostname = False\n    ctx.verify_mode = ssl.CERT_NONE\n    return ctx\n",
+            fixed="import ssl\n\ndef client_context():\n    ctx = ssl.create_default_context()\n    ctx.verify_mode = ssl.CERT_REQUIRED\n    ctx.check_hostname = True\n    ctx.verify_mode = ssl.CERT_REQUIRED\n    return ctx\n",
             count=2,
         ),
         Example(
             "import requests\n\nsession = requests.Session()\nsession.verify = False\n",
-            fixed="import requests\nimport certifi\n\nsession = requests.Session()\nsession.verify = certifi.where()\n",
+            fixed='import requests\n\nsession = requests.Session()\nsession.verify = True\n',
         ),
         Example(
             "import aiohttp\n\nasync def fetch(session, url):\n    async with session.get(url, ssl=False) as resp:\n        return await resp.text()\n",
@@ -91,7 +100,7 @@ class TlsVerificationDisabled(Rule):
         if name in ("ssl._create_unverified_context", "ssl._create_stdlib_context"):
             fix = None
             if not node.args and not node.keywords:
-                fix = Fix("Verify certificates against certifi's CA bundle", (ctx.replace(node, _VERIFIED_CONTEXT),), safe=False, imports=_CONTEXT_IMPORTS)
+                fix = Fix(_CERTIFI_TITLE, (ctx.replace(node, _VERIFIED_CONTEXT),), safe=False, imports=_CONTEXT_IMPORTS)
             ctx.report(self, node, "ssl._create_unverified_context() skips certificate and hostname checks: use a verifying context.", fix=fix)
             return
         for kw in node.keywords:
@@ -101,17 +110,19 @@ class TlsVerificationDisabled(Rule):
                 library = "httpx" if name.startswith("httpx.") or ctx.imports("httpx") and not ctx.imports("requests") else (
                     "aiohttp" if kw.arg in ("ssl", "verify_ssl") else "requests"
                 )
-                if library == "requests":
-                    fix = Fix("Verify certificates against certifi's CA bundle", (ctx.replace(kw.value, "certifi.where()"),), safe=False, imports=("import certifi",))
+                if library in ("requests", "httpx") and kw.arg == "verify":
+                    # both verify by default against their own CA configuration (certifi, or
+                    # REQUESTS_CA_BUNDLE / SSL_CERT_FILE): turn that back on, no bundle path
+                    fix = Fix(_VERIFY_TRUE_TITLE, (ctx.replace(kw.value, "True"),), safe=False)
                 elif kw.arg == "verify_ssl":
                     fix = Fix(
-                        "Verify certificates against certifi's CA bundle",
+                        _CERTIFI_TITLE,
                         (ctx.replace(kw, f"ssl={_VERIFIED_CONTEXT}"),),
                         safe=False,
                         imports=_CONTEXT_IMPORTS,
                     )
                 else:
-                    fix = Fix("Verify certificates against certifi's CA bundle", (ctx.replace(kw.value, _VERIFIED_CONTEXT),), safe=False, imports=_CONTEXT_IMPORTS)
+                    fix = Fix(_CERTIFI_TITLE, (ctx.replace(kw.value, _VERIFIED_CONTEXT),), safe=False, imports=_CONTEXT_IMPORTS)
                 ctx.report(self, kw, f"`{kw.arg}=False` turns off TLS certificate verification: anyone on the network path can intercept this connection.", fix=fix)
             elif kw.arg == "cert_reqs" and _names_cert_none(kw.value, ctx):
                 replacement = "'CERT_REQUIRED'" if isinstance(kw.value, ast.Constant) else "ssl.CERT_REQUIRED"
@@ -128,10 +139,12 @@ class TlsVerificationDisabled(Rule):
                 fix = Fix("Require certificate verification", (ctx.replace(value, "ssl.CERT_REQUIRED"),), safe=False, imports=("import ssl",))
                 ctx.report(self, node, "verify_mode = CERT_NONE accepts any certificate: use ssl.CERT_REQUIRED.", fix=fix)
             elif target.attr == "check_hostname" and _is_false(value):
-                fix = Fix("Check the server's hostname", (ctx.replace(value, "True"),), safe=False)
-                ctx.report(self, node, "check_hostname = False accepts a valid certificate for any other host: keep hostname checks on.", fix=fix)
+                fix, others = _check_hostname_fix(node, target, ctx)
+                ctx.report(
+                    self, node, "check_hostname = False accepts a valid certificate for any other host: keep hostname checks on.", fix=fix, also_rewrites=others
+                )
             elif target.attr == "verify" and _is_false(value) and self._is_session(target.value, ctx):
-                fix = Fix("Verify certificates against certifi's CA bundle", (ctx.replace(value, "certifi.where()"),), safe=False, imports=("import certifi",))
+                fix = Fix(_VERIFY_TRUE_TITLE, (ctx.replace(value, "True"),), safe=False)
                 ctx.report(self, node, "session.verify = False turns off TLS certificate verification for every request of this session.", fix=fix)
             elif target.attr == "_create_default_https_context" and ctx.qualified_name(value) == "ssl._create_unverified_context":
                 fix = Fix("Verify certificates by default", (ctx.replace(value, "ssl.create_default_context"),), safe=False)
@@ -163,3 +176,33 @@ def _names_cert_none(node: ast.expr, ctx) -> bool:
     if isinstance(node, ast.Constant):
         return node.value in ("CERT_NONE", "NONE")
     return ctx.qualified_name(node) in ("ssl.CERT_NONE", "ssl.VerifyMode.CERT_NONE")
+
+
+def _check_hostname_fix(node: ast.Assign, target: ast.Attribute, ctx) -> tuple[Fix | None, list]:
+    """`ctx.check_hostname = False` -> verify_mode = CERT_REQUIRED, then check_hostname = True,
+    in one edit: ssl refuses check_hostname on a context that does not verify, and refuses
+    CERT_NONE on one that checks hostnames, so a later `verify_mode = CERT_NONE` changes too."""
+    if len(node.targets) != 1 or ctx.line_text(node)[: node.col_offset].strip():
+        return None, []
+    if ctx.enclosing_function(node) is None:
+        return None, []  # module level: the statements after this one are out of sight
+    owner = ctx.text(target.value)
+    indent = ctx.indentation(node)
+    edits = [ctx.replace(node, f"{owner}.verify_mode = ssl.CERT_REQUIRED\n{indent}{owner}.check_hostname = True")]
+    others = []
+    for other in astutil.walk(ctx.enclosing_function(node)):
+        if (
+            isinstance(other, ast.Assign)
+            and other is not node
+            and (other.lineno, other.col_offset) > (node.lineno, node.col_offset)
+            and any(isinstance(t, ast.Attribute) and t.attr == "verify_mode" and ctx.text(t.value) == owner for t in other.targets)
+            and _names_cert_none(other.value, ctx)
+        ):
+            edits.append(ctx.replace(other.value, "ssl.CERT_REQUIRED"))
+            others.append(other)
+    return Fix(
+        "Check the server's hostname and certificate (verify_mode = CERT_REQUIRED with check_hostname = True; invalid certificates then fail)",
+        tuple(edits),
+        safe=False,
+        imports=("import ssl",),
+    ), others

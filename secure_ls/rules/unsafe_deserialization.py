@@ -81,6 +81,8 @@ class UnsafeDeserialization(Rule):
     calls = frozenset(_LOADERS)
 
     VALID = [
+        # the payload's HMAC, computed in a statement of its own, is checked before loading
+        'import hashlib, hmac, pickle\nfrom flask import request\nKEY = b"k"\n\ndef load():\n    payload = request.get_data()\n    signature, data = payload[:32], payload[32:]\n    expected = hmac.new(KEY, data, hashlib.sha256).digest()\n    if not hmac.compare_digest(signature, expected):\n        raise ValueError("bad signature")\n    return pickle.loads(data)\n',
         'import json\n\ndef load(path):\n    with open(path) as f:\n        return json.load(f)\n',
         'import pickle\n\nDEFAULTS = pickle.loads(b"\\x80\\x04K\\x01.")\n',
         'import pickle\n\ndef save(obj, path):\n    with open(path, "wb") as f:\n        pickle.dump(obj, f)\n',

@@ -34,7 +34,12 @@ class UnsafeYamlLoad(Rule):
     ## How to fix it
     Use `yaml.safe_load` (or `safe_load_all`), which only builds plain
     data: dicts, lists, strings, numbers, dates. The quick fix makes that
-    change; documents made of plain data load exactly as before.
+    change; documents made of plain data load exactly as before. Where the
+    module registers its own tags (`yaml.add_constructor`,
+    `add_representer`, a `YAMLObject` subclass) or writes Python objects
+    with `yaml.dump`, its documents are not plain data and `safe_load`
+    refuses them, so there the fix is marked unsafe: register the
+    constructors on a `yaml.SafeLoader` subclass instead.
     """
 
     id = "SLS104"
@@ -55,6 +60,10 @@ class UnsafeYamlLoad(Rule):
         "import json\ndata = json.load(stream)\n",
     ]
     INVALID = [
+        Example(
+            'import yaml\n\nclass Point(yaml.YAMLObject):\n    yaml_tag = "!Point"\n\ndef load(text):\n    return yaml.load(text, Loader=yaml.Loader)\n',
+            fixed='import yaml\n\nclass Point(yaml.YAMLObject):\n    yaml_tag = "!Point"\n\ndef load(text):\n    return yaml.safe_load(text)\n',
+        ),
         Example(
             "import yaml\n\ndef read(path):\n    with open(path) as f:\n        return yaml.load(f, Loader=yaml.Loader)\n",
             fixed="import yaml\n\ndef read(path):\n    with open(path) as f:\n        return yaml.safe_load(f)\n",
@@ -99,7 +108,18 @@ class UnsafeYamlLoad(Rule):
         else:
             callee = f"yaml.{safe}"
             imports = ("import yaml",)
-        fix = Fix(f"Use yaml.{safe}", (ctx.replace(node, f"{callee}({ctx.text(data)})"),), safe=True, imports=imports)
+        edits = (ctx.replace(node, f"{callee}({ctx.text(data)})"),)
+        if ctx.module.yaml_extensions:
+            # the module teaches PyYAML its own tags or dumps Python objects: safe_load
+            # refuses those documents (yaml.constructor.ConstructorError)
+            fix = Fix(
+                f"Use yaml.{safe} (this module registers its own YAML tags or dumps Python objects, which yaml.{safe} refuses)",
+                edits,
+                safe=False,
+                imports=imports,
+            )
+        else:
+            fix = Fix(f"Use yaml.{safe}", edits, safe=True, imports=imports)
         ctx.report(
             self,
             node,

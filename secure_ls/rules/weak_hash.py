@@ -35,8 +35,14 @@ class WeakHash(Rule):
     SLS301. For non-security uses (cache keys, ETags, deduplication), pass
     `usedforsecurity=False` (Python 3.9+): it documents the intent, works on
     FIPS-mode systems where plain `md5()` is refused, and silences this rule.
-    The SHA-256 fix is marked unsafe: digests already stored or exchanged
-    change. The `usedforsecurity=False` fix is safe.
+    Where the hash protects something (its data, target or function is
+    named like a token, key, signature, session, OTP, ...) only SHA-256 is
+    offered, never `usedforsecurity=False`. Elsewhere both are offered:
+    `usedforsecurity=False` is the safe one (every digest stays the same)
+    and the preferred quick fix, but it states that the hash protects
+    nothing, which only the author can know, so fix-all and `--fix` never
+    apply it on their own. SHA-256 is unsafe: digests already stored or
+    exchanged change.
     """
 
     id = "SLS302"
@@ -89,14 +95,28 @@ class WeakHash(Rule):
             )
             ctx.report(self, node, message, fix=fix, confidence=Confidence.MEDIUM)
         else:
+            # Two fixes, only one of them safe. usedforsecurity=False keeps every digest (safe),
+            # but says the hash protects nothing, which only the author knows: it is offered and
+            # preferred here, never applied by fix-all or --fix. SHA-256 changes every digest
+            # (stored cache keys, checksums compared with other systems): unsafe, offered beside it.
             fix = None
+            alternatives = ()
+            sha256 = _to_sha256(node, name, ctx)
             if name.startswith("hashlib."):
-                fix = Fix("Declare the hash is not used for security (usedforsecurity=False)", (ctx.set_keyword(node, "usedforsecurity", "False"),), safe=True)
+                fix = Fix(
+                    "Declare the hash is not used for security (usedforsecurity=False; only if it protects nothing)",
+                    (ctx.set_keyword(node, "usedforsecurity", "False"),),
+                    safe=True,
+                    bulk=False,
+                )
+                alternatives = (sha256,) if sha256 is not None else ()
+            else:
+                fix = sha256
             message = (
                 f"{algo.upper()} is broken for security. If this hash protects nothing (cache key, ETag), "
                 "say so with usedforsecurity=False; otherwise use SHA-256."
             )
-            ctx.report(self, node, message, fix=fix, confidence=Confidence.LOW, severity=Severity.LOW)
+            ctx.report(self, node, message, fix=fix, confidence=Confidence.LOW, severity=Severity.LOW, alternatives=alternatives)
 
     def _security_purpose(self, node: ast.Call, ctx) -> str | None:
         candidates = []
@@ -117,15 +137,18 @@ class WeakHash(Rule):
         return None
 
 
+_SHA256_TITLE = "Use SHA-256 (every digest changes: stored hashes and checksums compared elsewhere no longer match)"
+
+
 def _to_sha256(node: ast.Call, name: str, ctx) -> Fix | None:
     if name == "hashlib.new":
         first = node.args[0] if node.args else None
         if isinstance(first, ast.Constant) and isinstance(first.value, str):
             quote = ctx.text(first)[0]
-            return Fix("Use SHA-256", (ctx.replace(first, f"{quote}sha256{quote}"),), safe=False)
+            return Fix(_SHA256_TITLE, (ctx.replace(first, f"{quote}sha256{quote}"),), safe=False)
         return None
     if name.startswith("hashlib.") and isinstance(node.func, (ast.Attribute, ast.Name)):
         if isinstance(node.func, ast.Attribute):
-            return Fix("Use SHA-256", (ctx.replace(node.func, f"{ctx.text(node.func.value)}.sha256"),), safe=False)
-        return Fix("Use SHA-256", (ctx.replace(node.func, "hashlib.sha256"),), safe=False, imports=("import hashlib",))
+            return Fix(_SHA256_TITLE, (ctx.replace(node.func, f"{ctx.text(node.func.value)}.sha256"),), safe=False)
+        return Fix(_SHA256_TITLE, (ctx.replace(node.func, "hashlib.sha256"),), safe=False, imports=("import hashlib",))
     return None

@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import hashing, naming
+from secure_ls.rules._support import hashing, naming, web
 from secure_ls.rules.base import Example, Rule
 
 
@@ -26,10 +26,16 @@ class WeakPasswordHash(Rule):
 
     ## How to fix it
     Hash with `bcrypt.hashpw(password.encode(), bcrypt.gensalt())` and
-    verify with `bcrypt.checkpw(password.encode(), stored)`. The quick fix
-    does both, adding `import bcrypt`. It is marked unsafe: hashes already
-    stored in the old format will no longer verify, so plan a migration
-    (verify with the old scheme once at login, then re-hash with bcrypt).
+    verify with `bcrypt.checkpw(password.encode(), stored)`. bcrypt salts
+    every hash, so a bcrypt hash can only be checked, never looked up
+    (`filter(password=...)`, a `WHERE` clause) or compared with `==`.
+    The quick fix is offered only where both sides are in reach (one
+    function or class stores the hash and compares it): it rewrites both
+    together and adds `import bcrypt` (a new dependency). It is marked
+    unsafe: hashes already stored in the old format will no longer verify,
+    so plan a migration (verify with the old scheme once at login, then
+    re-hash with bcrypt). Where the hash is looked up, returned, or only one
+    side is in reach, no fix is offered and the message says why.
     bcrypt only reads the first 72 bytes of a password; bcrypt 5 raises
     `ValueError` for longer ones, so limit the length where passwords are set.
     """
@@ -47,6 +53,10 @@ class WeakPasswordHash(Rule):
     methods = frozenset({"update"})
 
     VALID = [
+        # a legacy pre-hash inside a subclass of a slow Django hasher, which stretches the result
+        "import hashlib\nfrom django.contrib.auth.hashers import PBKDF2PasswordHasher\n\nclass LegacySHA1Hasher(PBKDF2PasswordHasher):\n    algorithm = 'pbkdf2_wrapped_sha1'\n\n    def encode(self, password, salt, iterations=None):\n        return super().encode(hashlib.sha1(password.encode()).hexdigest(), salt, iterations)\n",
+        # declared not to be a security use
+        "import hashlib\ndef session_fingerprint(email, password_hash):\n    return hashlib.md5((email + password_hash).encode(), usedforsecurity=False).hexdigest()\n",
         "import bcrypt\ndef store(password):\n    return bcrypt.hashpw(password.encode(), bcrypt.gensalt())\n",
         "import hashlib\ndef etag(body):\n    return hashlib.sha256(body).hexdigest()\n",
         "import hashlib\ndef check(password_hint):\n    return hashlib.md5(password_hint.encode()).hexdigest()\n",
@@ -54,16 +64,21 @@ class WeakPasswordHash(Rule):
     ]
     INVALID = [
         Example(
+            "import hashlib\n\nclass Account:\n    def set_password(self, password):\n        self.pw_hash = hashlib.sha256(password.encode()).hexdigest()\n\n    def check_password(self, password):\n        return hashlib.sha256(password.encode()).hexdigest() == self.pw_hash\n",
+            fixed="import hashlib\nimport bcrypt\n\nclass Account:\n    def set_password(self, password):\n        self.pw_hash = bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()\n\n    def check_password(self, password):\n        return (self.pw_hash is not None and bcrypt.checkpw(password.encode(), self.pw_hash.encode()))\n",
+            count=2,
+        ),
+        Example(
             "import hashlib\n\ndef store(password):\n    return hashlib.md5(password.encode()).hexdigest()\n",
-            fixed="import hashlib\nimport bcrypt\n\ndef store(password):\n    return bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()\n",
+            fixed=None,
         ),
         Example(
             "from hashlib import sha256 as h\n\ndef register(user, pw):\n    user.pw_hash = h(pw.encode('utf-8')).digest()\n",
-            fixed="from hashlib import sha256 as h\nimport bcrypt\n\ndef register(user, pw):\n    user.pw_hash = bcrypt.hashpw(pw.encode('utf-8'), bcrypt.gensalt())\n",
+            fixed=None,
         ),
         Example(
-            "import hashlib\n\ndef login(user, password):\n    if hashlib.sha1(password.encode()).hexdigest() == user.password_hash:\n        return True\n    return False\n",
-            fixed="import hashlib\nimport bcrypt\n\ndef login(user, password):\n    if bcrypt.checkpw(password.encode(), user.password_hash.encode()):\n        return True\n    return False\n",
+            "import hashlib\n\ndef login(User, name, password):\n    return User.objects.filter(name=name, password=hashlib.md5(password.encode()).hexdigest()).first()\n",
+            fixed=None,
         ),
         Example(
             "import hashlib\n\ndef store(form):\n    secret = form['password']\n    digest = hashlib.new('sha512')\n    digest.update(secret.encode())\n    return digest.hexdigest()\n",
@@ -73,6 +88,8 @@ class WeakPasswordHash(Rule):
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
         algo = hashing.hash_algorithm(node, ctx)
+        if algo is not None and (_declared_not_for_security(node) or _inside_slow_hasher(node, ctx)):
+            return
         if algo is not None:
             data = hashing.data_argument(node, ctx)
             if data is not None and self._is_password(data, ctx):
@@ -104,37 +121,151 @@ class WeakPasswordHash(Rule):
         )
 
     def _report(self, call: ast.Call, data: ast.expr, algo: str, ctx) -> None:
-        fix = None
-        parent = ctx.parent(call)
-        if (
-            isinstance(parent, ast.Attribute)
-            and parent.attr in ("hexdigest", "digest")
-            and isinstance(ctx.parent(parent), ast.Call)
-            and not ctx.parent(parent).args
-        ):
-            digest_call = ctx.parent(parent)
-            password = ctx.text(data)
-            if not _looks_bytes(data):
-                password = f"{password}.encode()" if isinstance(data, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)) else f"({password}).encode()"
-            compare = ctx.parent(digest_call)
-            if isinstance(compare, ast.Compare) and len(compare.ops) == 1 and isinstance(compare.ops[0], (ast.Eq, ast.NotEq)):
-                other = compare.comparators[0] if compare.left is digest_call else compare.left
-                stored = ctx.text(other)
-                if parent.attr == "hexdigest":
-                    stored = f"{stored}.encode()" if isinstance(other, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)) else f"({stored}).encode()"
-                check = f"bcrypt.checkpw({password}, {stored})"
-                if isinstance(compare.ops[0], ast.NotEq):
-                    check = f"not {check}"
-                fix = Fix("Verify the password with bcrypt.checkpw", (ctx.replace(compare, check),), safe=False, imports=("import bcrypt",))
-            else:
-                hashed = f"bcrypt.hashpw({password}, bcrypt.gensalt())"
-                if parent.attr == "hexdigest":
-                    hashed += ".decode()"
-                fix = Fix("Hash the password with bcrypt", (ctx.replace(digest_call, hashed),), safe=False, imports=("import bcrypt",))
-        ctx.report(self, call, self._message(algo), fix=fix)
+        fix, by_hand, sites = _migration(ctx)
+        ctx.report(self, call, self._message(algo) + by_hand, fix=fix, also_rewrites=sites)
+
+    def sites(self, ctx) -> list[tuple[ast.Call, ast.expr]]:
+        out = []
+        for node in astutil.walk(ctx.tree):
+            if isinstance(node, ast.Call) and hashing.hash_algorithm(node, ctx):
+                data = hashing.data_argument(node, ctx)
+                if data is not None and self._is_password(data, ctx):
+                    out.append((node, data))
+        return out
+
+
+# Calls that find a row by the value they are given: a salted hash cannot be looked up.
+_LOOKUP_METHODS = frozenset({"filter", "filter_by", "get", "exclude", "where", "find", "find_one", "get_or_create", "first", "select"})
+_BY_HAND = (
+    " No one-click fix: {why}. bcrypt salts every hash, so it must be checked with bcrypt.checkpw next to "
+    "where it is made, never looked up or compared: hash new passwords with bcrypt.hashpw, verify with "
+    "bcrypt.checkpw, and migrate stored hashes (check the old hash once at login, then store a bcrypt one)."
+)
+
+
+def _migration(ctx) -> tuple[Fix | None, str, list]:
+    """One fix for every password hash in reach (this function or class): the places that store a
+    new hash hash with bcrypt, the places that compare one verify with bcrypt.checkpw. None (and
+    why) when a hash is used any other way, or when only one of the two sides is in reach."""
+    rule = WeakPasswordHash()
+    edits = []
+    kinds = set()
+    sites = []
+    for call, data in rule.sites(ctx):
+        kind, site_edits, why = _site(call, data, ctx)
+        if kind is None:
+            return None, _BY_HAND.format(why=why), []
+        kinds.add(kind)
+        sites.append(call)
+        edits.extend(site_edits)
+    if kinds != {"store", "check"}:
+        missing = "checked" if "store" in kinds else "stored"
+        return None, _BY_HAND.format(why=f"the place where the hash is {missing} is not in this function or class"), []
+    title = (
+        "Hash passwords with bcrypt and verify them with bcrypt.checkpw (needs the bcrypt package; hashes "
+        "already stored stop verifying until migrated; passwords over 72 bytes are refused)"
+    )
+    return Fix(title, tuple(edits), safe=False, imports=("import bcrypt",)), "", sites
+
+
+def _site(call: ast.Call, data: ast.expr, ctx) -> tuple[str | None, list, str]:
+    """("store" | "check", edits, "") for one hashing of a password, or (None, [], why not)."""
+    parent = ctx.parent(call)
+    digest_call = ctx.parent(parent) if isinstance(parent, ast.Attribute) else None
+    if not (isinstance(parent, ast.Attribute) and parent.attr in ("hexdigest", "digest") and isinstance(digest_call, ast.Call) and not digest_call.args):
+        return None, [], "the hash is built in several steps"
+    hexa = parent.attr == "hexdigest"
+    password = ctx.text(data)  # hashlib only takes bytes: the data is bytes already
+    use = _use(digest_call, ctx)
+    if use == "check":
+        compare = ctx.parent(digest_call)
+        other = compare.comparators[0] if compare.left is digest_call else compare.left
+        stored = ctx.text(other)
+        atom = isinstance(other, (ast.Name, ast.Attribute, ast.Subscript, ast.Call))
+        stored_bytes = f"{stored if atom else '(' + stored + ')'}.encode()" if hexa else stored
+        check = f"bcrypt.checkpw({password}, {stored_bytes})"
+        if isinstance(other, (ast.Name, ast.Attribute)):
+            check = f"({stored} is not None and {check})"  # a user without a password stays unequal
+        if isinstance(compare.ops[0], ast.NotEq):
+            check = f"not {check}"
+        return "check", [ctx.replace(compare, check)], ""
+    if use == "store":
+        hashed = f"bcrypt.hashpw({password}, bcrypt.gensalt())" + (".decode()" if hexa else "")
+        return "store", [ctx.replace(digest_call, hashed)], ""
+    return None, [], use
+
+
+def _use(value: ast.expr, ctx, depth: int = 0) -> str:
+    """How the hash `value` is used: "store", "check", or why it cannot move to bcrypt."""
+    parent = ctx.parent(value)
+    if isinstance(parent, ast.Compare):
+        if len(parent.ops) == 1 and isinstance(parent.ops[0], (ast.Eq, ast.NotEq)):
+            return "check"
+        return "the hash is compared with another operator"
+    if isinstance(parent, ast.keyword):
+        parent = ctx.parent(parent)
+    if isinstance(parent, ast.Tuple):
+        parent = ctx.parent(parent)
+    if isinstance(parent, ast.Call):
+        func = parent.func
+        attr = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if attr in _LOOKUP_METHODS:
+            return f"the hash is looked up (`{attr}(...)`)"
+        if attr in ("execute", "executemany"):
+            sql = ctx.string_value(parent.args[0]) if parent.args else None
+            if sql and sql.lstrip().lower().startswith(("insert", "update")) and " where " not in sql.lower().split(" set ", 1)[-1].split("?")[0]:
+                return "store"
+            return "the hash is used in a query (a WHERE clause cannot match a salted hash)"
+        if attr[:1].isupper() or attr in ("create", "update", "insert", "insert_one", "save", "set", "setdefault", "append"):
+            return "store"
+        return f"the hash is passed to `{attr}(...)`"
+    if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is value:
+        targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+        if len(targets) == 1 and isinstance(targets[0], (ast.Attribute, ast.Subscript)):
+            return "store"
+        if len(targets) == 1 and isinstance(targets[0], ast.Name) and depth < 3:
+            uses = [
+                _use(node, ctx, depth + 1)
+                for node in astutil.walk(web.function_body(ctx, value))
+                if isinstance(node, ast.Name) and node.id == targets[0].id and isinstance(node.ctx, ast.Load)
+            ]
+            if uses and all(u == "store" for u in uses):
+                return "store"
+            if uses and all(u == "check" for u in uses):
+                return "the hash is kept in a variable and compared later"
+            return next((u for u in uses if u not in ("store", "check")), "the hash is kept in a variable and compared later")
+        return "the hash is assigned to several targets"
+    if isinstance(parent, ast.Dict) and depth < 3:
+        return _use(parent, ctx, depth + 1)  # {"password": h}: stored or looked up, by where it goes
+    if isinstance(parent, ast.Return):
+        return "the hash is returned, so the callers decide whether it is stored, compared or looked up"
+    return "the hash is used in a way the engine cannot follow"
 
 
 def _looks_bytes(node: ast.expr) -> bool:
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "encode":
         return True
     return isinstance(node, ast.Constant) and isinstance(node.value, bytes)
+
+
+def _declared_not_for_security(call: ast.Call) -> bool:
+    return any(
+        k.arg == "usedforsecurity" and isinstance(k.value, ast.Constant) and k.value.value is False for k in call.keywords
+    )
+
+
+# Django's slow password hashers. A subclass that pre-hashes and hands the result on to its
+# base (Django's documented way to wrap legacy hashes) is as slow as the base.
+_SLOW_DJANGO_HASHERS = frozenset(
+    {
+        "PBKDF2PasswordHasher", "PBKDF2SHA1PasswordHasher", "Argon2PasswordHasher",
+        "BCryptSHA256PasswordHasher", "BCryptPasswordHasher", "ScryptPasswordHasher",
+    }
+)
+
+
+def _inside_slow_hasher(node: ast.AST, ctx) -> bool:
+    for ancestor in ctx.ancestors(node):
+        if isinstance(ancestor, ast.ClassDef):
+            return any(astutil.last_name(base) in _SLOW_DJANGO_HASHERS for base in ancestor.bases)
+    return False

@@ -84,14 +84,14 @@ SHELL = """
 import subprocess
 
 
-def run(cmd):
-    subprocess.call(cmd, shell=True)
-"""  # SLS102 on line 5, no safe fix
+def run(name):
+    subprocess.call("ls " + name, shell=True)
+"""  # SLS102 on line 5 (medium confidence: a parameter builds the command), no safe fix
 
 MD5 = """
 import hashlib
 
 
-def digest(data):
-    return hashlib.md5(data).hexdigest()
-"""  # SLS302 on line 5, a safe fix
+def digest(token):
+    return hashlib.md5(token).hexdigest()
+"""  # SLS302 on line 5 (medium confidence: it hashes a token); SHA-256 is an unsafe fix

@@ -57,6 +57,8 @@ def test_fix_changes_exactly_the_announced_edits(tmp_path, unsafe):
     before = check_json("app.py", cwd=tmp_path).findings()
     safe_rules = {f["rule"] for f in before if f["fix"] and f["fix"]["safe"]}
     unsafe_rules = {f["rule"] for f in before if f["fix"] and not f["fix"]["safe"]}
+    # findings with no fix (SLS301 on a hash returned to callers out of sight) stay
+    unfixable = {f["rule"] for f in before if not f["fix"]}
     assert safe_rules and unsafe_rules, "the example has both kinds of fix"
     expected = _replay(APP, _sarif_results(tmp_path, "app.py"), unsafe, {f["rule"] for f in before if f["fix"] and f["fix"]["safe"]})
 
@@ -72,17 +74,18 @@ def test_fix_changes_exactly_the_announced_edits(tmp_path, unsafe):
     remaining = {f["rule"] for f in after}
     assert not remaining & safe_rules, after
     if unsafe:
-        assert after == [] and result.code == 0
+        assert remaining == unfixable and all(not f["fix"] for f in after)
+        assert result.code == (1 if unfixable else 0)
     else:
-        assert remaining == unsafe_rules and result.code == 1
-        assert all(not f["fix"]["safe"] for f in after)
+        assert remaining == unsafe_rules | unfixable and result.code == 1
+        assert all(not f["fix"] or not f["fix"]["safe"] for f in after)
 
 
 def test_fix_without_fixable_findings_leaves_file_alone(tmp_path):
     source = "import subprocess\n\n\ndef run(cmd):\n    subprocess.call(cmd, shell=True)\n"
     write(tmp_path, {"s.py": source})
     mtime = (tmp_path / "s.py").stat().st_mtime_ns
-    result = check("--fix", "s.py", cwd=tmp_path)
+    result = check("--fix", "--min-confidence", "low", "s.py", cwd=tmp_path)
     assert result.code == 1 and "Fixed 0 findings." in result.out
     assert (tmp_path / "s.py").read_text(encoding="utf-8") == source
     assert (tmp_path / "s.py").stat().st_mtime_ns == mtime

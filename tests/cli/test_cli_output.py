@@ -27,9 +27,10 @@ def test_text_format(project):
     assert all(findings), lines
     got = sorted((m["path"].replace("\\", "/"), int(m["line"]), int(m["col"]), m["rule"]) for m in findings)
     assert got == [("pkg/m.py", 5, 12, "SLS302"), ("pkg/s.py", 5, 21, "SLS102"), ("pkg/y.py", 5, 12, "SLS104")]
-    assert lines[-1] == "Found 3 findings (2 fixable with --fix)."
+    assert lines[-1] == "Found 3 findings (1 fixable with --fix)."
     marks = {m["rule"]: m["message"] for m in findings}
-    assert marks["SLS104"].endswith("[*]") and marks["SLS302"].endswith("[*]")
+    assert marks["SLS104"].endswith("[*]")
+    assert marks["SLS302"].endswith("[unsafe fix]")  # SHA-256 changes every stored digest
     assert not marks["SLS102"].endswith("[*]")
 
 
@@ -42,7 +43,7 @@ def test_json_fields(project):
     result = check_json("pkg", cwd=project)
     assert result.code == 1 and result.err == ""
     report = result.json()
-    assert set(report) == {"version", "findings", "errors"}
+    assert set(report) == {"version", "findings", "errors", "warnings"}
     assert report["errors"] == []
     by_rule = {f["rule"]: f for f in report["findings"]}
     assert set(by_rule) == {"SLS102", "SLS104", "SLS302"}
@@ -75,7 +76,7 @@ def test_output_file(project):
     assert len(report["findings"]) == 3
     text = check("-o", "report.txt", "pkg", cwd=project)
     assert text.code == 1 and text.out == ""
-    assert (project / "report.txt").read_text(encoding="utf-8").rstrip("\n").endswith("Found 3 findings (2 fixable with --fix).")
+    assert (project / "report.txt").read_text(encoding="utf-8").rstrip("\n").endswith("Found 3 findings (1 fixable with --fix).")
 
 
 def test_output_file_unwritable(project):
@@ -96,7 +97,7 @@ def test_rules_text_and_json():
     names = [r["name"] for r in rows]
     assert len(names) == len(set(names))
     for row, line in zip(rows, lines):
-        assert set(row) == {"id", "name", "title", "cwe", "severity", "topic", "fix", "bandit"}
+        assert set(row) == {"id", "name", "title", "cwe", "severity", "topic", "fix", "bandit", "ruff", "opt_in"}
         assert re.fullmatch(r"SLS\d{3}", row["id"]) and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", row["name"])
         assert isinstance(row["cwe"], int) and row["cwe"] > 0
         assert row["severity"] in ("high", "medium", "low", "info")

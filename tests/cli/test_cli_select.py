@@ -147,3 +147,13 @@ def test_config_option_replaces_nearest_pyproject(project):
     (project / "ci.toml").write_text('[tool.secure-ls]\nselect = ["SLS104"]\n', encoding="utf-8")
     assert _rules(project, "--config", "ci.toml") == {"SLS104"}
     assert _rules(project, "--config", "ci.toml", "--select", "SLS102") == {"SLS102"}
+
+
+def test_low_confidence_findings_are_the_audit_tier(tmp_path):
+    """Pattern-only findings (low confidence) stay out of the default report and come back with --min-confidence low."""
+    (tmp_path / "tool.py").write_text("import subprocess\n\ndef run(cmd):\n    subprocess.call(cmd, shell=True)\n", encoding="utf-8")
+    default = check_json(".", cwd=tmp_path).findings()
+    audit = check_json("--min-confidence", "low", ".", cwd=tmp_path).findings()
+    assert [f for f in audit if f["confidence"] == "low"], "the sample must hold a low-confidence finding"
+    assert all(f["confidence"] != "low" for f in default)
+    assert {f["rule"] for f in audit} >= {f["rule"] for f in default}

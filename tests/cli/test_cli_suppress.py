@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cli_helpers import check_json, write
+from cli_helpers import check, check_json, write
 
 SOURCE = '''
 import hashlib
@@ -53,7 +53,8 @@ def digest(data):
 
 def test_suppression_comments(tmp_path):
     write(tmp_path, {"s.py": SOURCE})
-    result = check_json("--select", "SLS102,SLS101,SLS302", "s.py", cwd=tmp_path)
+    # the shell calls run a bare parameter: low confidence, so the audit tier is asked for
+    result = check_json("--select", "SLS102,SLS101,SLS302", "--min-confidence", "low", "s.py", cwd=tmp_path)
     assert result.rules_found() == [
         ("SLS101", 24),  # nosec for a Bandit test of another rule
         ("SLS101", 35),  # a multi-line statement without a comment
@@ -61,3 +62,50 @@ def test_suppression_comments(tmp_path):
         ("SLS102", 17),
         ("SLS102", 18),
     ]
+
+
+# Ruff's flake8-bandit codes: `# noqa: S324` silences what `# nosec B324` silences.
+NOQA_SOURCE = '''
+import hashlib
+import subprocess
+
+
+def digest(data, x):
+    hashlib.md5(data)  # noqa: S324
+    hashlib.md5(data)  # noqa:S324
+    hashlib.md5(data)  # NOQA: E501, S324
+    hashlib.md5(data)  # noqa: E501 S324
+    hashlib.md5(data)  # noqa: E501  # nosec B324
+    hashlib.md5(data)  # line 11: a bare noqa does not silence a security finding  # noqa
+    hashlib.md5(data)  # line 12: noqa for other codes only  # noqa: E501, F401
+    hashlib.md5(data)  # line 13: Ruff reads a code without a colon as a bare noqa  # noqa S324
+    hashlib.md5(data)  # line 14: the code of another rule  # noqa: S602
+    subprocess.call(x, shell=True)  # noqa: S602
+    subprocess.call(x, shell=True)  # line 16: noqa for a Ruff code the rule does not cover  # noqa: S603
+    s = "# noqa: S324"; hashlib.md5(data)
+    return hashlib.md5(  # noqa: S324
+        data
+    )
+'''
+
+
+def test_ruff_noqa_codes_silence_the_rules_mapped_to_them(tmp_path):
+    write(tmp_path, {"n.py": NOQA_SOURCE})
+    result = check_json("--select", "SLS102,SLS302", "--min-confidence", "low", "n.py", cwd=tmp_path)
+    assert result.rules_found() == [
+        ("SLS102", 16),
+        ("SLS302", 11),
+        ("SLS302", 12),
+        ("SLS302", 13),
+        ("SLS302", 14),
+        ("SLS302", 17),  # "# noqa: S324" inside a string is not a comment
+    ]
+    assert result.code == 1
+
+
+def test_text_report_without_the_noqa_silenced_lines(tmp_path):
+    write(tmp_path, {"n.py": "import hashlib\nhashlib.md5(b'x')  # noqa: S324\nhashlib.sha1(b'x')  # noqa\n"})
+    result = check("--select", "SLS302", "--min-confidence", "low", "n.py", cwd=tmp_path)
+    assert result.code == 1
+    assert result.out.splitlines()[0].startswith("n.py:3:1: SLS302 ")
+    assert "Found 1 finding" in result.out

@@ -56,7 +56,7 @@ def test_fetch_then_cached(tmp_path, osv_server, certs):
 
 
 def age_cache(cache, seconds):
-    for f in (cache / "queries").rglob("*.json"):
+    for f in cache.glob("*/queries/**/*.json"):
         q = json.loads(f.read_text())
         q["fetched"] -= seconds
         f.write_text(json.dumps(q))
@@ -66,10 +66,13 @@ def test_cache_files_and_lifetime(tmp_path, osv_server, certs):
     s = make(tmp_path, osv_server.url, certs.ca, cache_ttl_hours=1)
     path = write(tmp_path, "requirements.txt", "flask==2.2.2\n")
     assert s.scan(path, "flask==2.2.2\n").findings
+    # one folder per endpoint and CA bundle under the cache folder
+    (endpoint,) = (tmp_path / "cache").iterdir()
+    assert endpoint.name.startswith("127.0.0.1-")
     cache = tmp_path / "cache"
-    q = json.loads((cache / "queries" / "flask" / "2.2.2.json").read_text())
+    q = json.loads((endpoint / "queries" / "flask" / "2.2.2.json").read_text())
     assert q["vulns"][0]["id"] == "GHSA-m2qf-hxjv-5gpq"
-    assert (cache / "vulns" / "GHSA-m2qf-hxjv-5gpq.json").exists()
+    assert (endpoint / "vulns" / "GHSA-m2qf-hxjv-5gpq.json").exists()
     _, missing = s.scan_cached(path, "flask==2.2.2\n")
     assert missing == set()
     # two hours later: the answer is stale, still used, and asked for again
@@ -123,10 +126,18 @@ def test_closed_port_one_message_and_backoff(tmp_path, closed_port):
     assert time.monotonic() - t0 < 3
     msgs = [p for p in result.problems if "OSV" in p]
     assert len(msgs) == 1 and "connection refused" in msgs[0]
+    # the blocking scan (the command line) says nothing stood in for the advisories
+    assert msgs[0].startswith("no advisory data: cannot reach the OSV") and msgs[0].endswith("and nothing cached; dependencies not checked")
     # while backing off: nothing to fetch, and fetch does not touch the network
     result2, missing = s.scan_cached(path, REQS)
     assert missing == set() and result2.problems == []
-    assert s.fetch({("flask", "2.3.2")}) == msgs[0]
+    again = s.fetch({("flask", "2.3.2")})
+    assert again == s.source.last_error and s.source.last_cause in msgs[0]
+    # ... and the next file of the same run gets the message too, at once
+    t0 = time.monotonic()
+    other = write(tmp_path, "requirements-dev.txt", "flask==2.3.2\n")
+    assert s.scan(other, "flask==2.3.2\n").problems == msgs
+    assert time.monotonic() - t0 < 0.5
 
 
 def test_silent_server_times_out(tmp_path, silent_server):
@@ -141,13 +152,19 @@ def test_silent_server_times_out(tmp_path, silent_server):
     assert time.monotonic() - t0 < 0.1
 
 
-def test_outage_keeps_cached_results(tmp_path, osv_server, certs, closed_port):
+def test_outage_keeps_cached_results(tmp_path, certs):
+    from deps_server import OsvServer, _serve
+    from osv_records import RECORDS
+
+    server, state = _serve(certs, lambda url: OsvServer(url, {r["id"]: r for r in RECORDS}))
     path = write(tmp_path, "requirements.txt", REQS)
-    good = make(tmp_path, osv_server.url, certs.ca)
+    good = make(tmp_path, state.url, certs.ca)
     assert len(good.scan(path, REQS).findings) == 2
-    # later, with the cache expired and OSV unreachable
+    # later, with the cache expired and the same OSV endpoint unreachable
+    server.shutdown()
+    server.server_close()
     age_cache(tmp_path / "cache", 48 * 3600)
-    bad = make(tmp_path, f"https://127.0.0.1:{closed_port}", certs.ca, timeout=0.5)
+    bad = make(tmp_path, state.url, certs.ca, timeout=0.5)
     result, missing = bad.scan_cached(path, REQS)
     assert len(result.findings) == 2 and missing
     msg = bad.fetch(missing)
@@ -265,3 +282,27 @@ def test_zero_lifetime_cannot_spin(tmp_path, osv_server, certs):
     assert s.fetch(missing) is None
     _, missing = s.scan_cached(path, "flask==2.2.2\n")
     assert missing == set()  # a fresh answer stays fresh for at least a minute
+
+
+def test_blocking_scan_says_which_packages_had_no_data(tmp_path, certs):
+    """`secure-ls check` in an outage: stale cached advisories still count (and it says so);
+    a package never cached is named as not checked."""
+    from deps_server import OsvServer, _serve
+    from osv_records import RECORDS
+
+    server, state = _serve(certs, lambda url: OsvServer(url, {r["id"]: r for r in RECORDS}))
+    path = write(tmp_path, "requirements.txt", REQS)
+    assert len(make(tmp_path, state.url, certs.ca).scan(path, REQS).findings) == 2
+    # the cache is keyed by endpoint: the outage is of the same endpoint, now unreachable
+    server.shutdown()
+    server.server_close()
+    age_cache(tmp_path / "cache", 48 * 3600)
+    bad = make(tmp_path, state.url, certs.ca, timeout=0.5)
+    result = bad.scan(path, REQS)
+    assert len(result.findings) == 2
+    assert [p.endswith("Showing cached advisories, which may be out of date.") for p in result.problems] == [True]
+    more = REQS + "django==1.2\n"
+    result = bad.scan(path, more)
+    assert len(result.findings) == 2
+    (problem,) = result.problems
+    assert problem.startswith("no advisory data: cannot reach the OSV") and "nothing cached for django;" in problem

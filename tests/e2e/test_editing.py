@@ -12,7 +12,7 @@ SOURCE = '''import sqlite3
 import hashlib
 
 
-def find_user(conn, name):
+def find_user(conn: sqlite3.Connection, name):
     cur = conn.cursor()
     cur.execute(f"SELECT * FROM users WHERE name = '{name}'")
     return cur.fetchone()
@@ -104,7 +104,7 @@ async def test_quick_fix_parameterizes_the_query(client):
 
 
 async def test_fix_all_applies_safe_fixes_only(client):
-    text = SOURCE + "\n\ndef check(expected_sig, sig):\n    return expected_sig == sig\n"
+    text = SOURCE + "\n\ndef check(expected_sig: bytes, sig: bytes):\n    return expected_sig == sig\n"
     open_doc(client, text)
     await diagnostics(client, URI, 1)
     actions = await client.text_document_code_action_async(

@@ -19,7 +19,8 @@ CASES = [
     ),
     (
         "SLS301",
-        "import hashlib\n\ndef store(password):\n    return hashlib.md5(password.encode()).hexdigest()\n",
+        "import hashlib\n\nclass Account:\n    def set_password(self, password):\n        self.pw_hash = hashlib.md5(password.encode()).hexdigest()\n\n"
+        "    def check_password(self, password):\n        return hashlib.md5(password.encode()).hexdigest() == self.pw_hash\n",
         "bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()",
     ),
     (
@@ -30,7 +31,7 @@ CASES = [
     (
         "SLS401",
         "import requests\n\ndef fetch(url):\n    return requests.get(url, verify=False, timeout=5)\n",
-        "verify=certifi.where()",
+        "verify=True",
     ),
     (
         "SLS104",
@@ -51,7 +52,7 @@ async def test_flagship_fix(client, rule, code, expected):
         types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(uri=URI, language_id="python", version=1, text=code))
     )
     diags = [d for d in await diagnostics(client, URI, 1) if d.code == rule]
-    assert len(diags) == 1, [d.code for d in diags]
+    assert diags, [d.code for d in diags]  # the bcrypt case reports both sides of one fix
     actions = await client.text_document_code_action_async(
         types.CodeActionParams(
             text_document=types.TextDocumentIdentifier(uri=URI), range=diags[0].range, context=types.CodeActionContext(diagnostics=diags)
@@ -70,3 +71,36 @@ async def test_flagship_fix(client, rule, code, expected):
         )
     )
     assert [d for d in await diagnostics(client, URI, 2) if d.code == rule] == []
+
+
+async def test_weak_hash_offers_both_fixes_and_fix_all_takes_neither(client):
+    """usedforsecurity=False (safe, preferred) and SHA-256 (unsafe) are both quick fixes; only the
+    author can say a hash protects nothing, so fix-all applies neither."""
+    code = "import hashlib\n\ndef cache_key(url):\n    return hashlib.md5(url.encode()).hexdigest()\n"
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(uri=URI, language_id="python", version=1, text=code))
+    )
+    diags = [d for d in await diagnostics(client, URI, 1) if d.code == "SLS302"]
+    assert len(diags) == 1
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=URI), range=diags[0].range, context=types.CodeActionContext(diagnostics=diags)
+        )
+    )
+    fixes = [a for a in actions if a.title.startswith("secure-ls (SLS302):") and "Suppress" not in a.title]
+    assert len(fixes) == 2
+    texts = []
+    for fix in fixes:
+        if fix.edit is None:
+            fix = await client.code_action_resolve_async(fix)
+        texts.append((bool(fix.is_preferred), apply_text_edits(code, edits_of(fix.edit, URI))))
+    assert (True, code.replace("url.encode())", "url.encode(), usedforsecurity=False)")) in texts
+    assert (False, code.replace("hashlib.md5(", "hashlib.sha256(")) in texts
+    fix_all = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=URI),
+            range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+            context=types.CodeActionContext(diagnostics=[], only=["source.fixAll.secure-ls"]),
+        )
+    )
+    assert fix_all == [] or all(not edits_of(a.edit, URI) for a in fix_all)

@@ -45,13 +45,18 @@ APP_PY = textwrap.dedent(
     import sqlite3
     import hashlib
 
-    def find_user(conn, name):
+    def find_user(path, name):
+        conn = sqlite3.connect(path)
         cur = conn.cursor()
         cur.execute(f"SELECT * FROM users WHERE name = '{name}'")
         return cur.fetchone()
 
-    def store(password):
-        return hashlib.md5(password.encode()).hexdigest()
+    class Account:
+        def set_password(self, password):
+            self.pw_hash = hashlib.md5(password.encode()).hexdigest()
+
+        def check_password(self, password):
+            return hashlib.md5(password.encode()).hexdigest() == self.pw_hash
     """
 )
 
@@ -59,7 +64,8 @@ MORE_PY = textwrap.dedent(
     """\
     import sqlite3
 
-    def delete_user(conn, name):
+    def delete_user(path, name):
+        conn = sqlite3.connect(path)
         cur = conn.cursor()
         cur.execute(f"DELETE FROM users WHERE name = '{name}'")
         conn.commit()

@@ -172,13 +172,23 @@ def check_file(engine: Engine, path: Path, report: Report, max_fixes: int | None
         new_lines = _lines(new)
         old_norm, new_norm = [l.strip() for l in old_lines], [l.strip() for l in new_lines]
         rewritten = finding.rewritten_lines  # where the flagged value was built: the fix may rewrite it
+        # statements the fix owns: its own, where the value was built, and the others it
+        # rewrites together (both sides of a password hash); adjacent ones count as one block
+        owned = [(first, last)] + ([rewritten] if rewritten else []) + list(finding.rewritten_elsewhere)
+        owned.sort()
+        merged: list[list[int]] = []
+        for a, b in owned:
+            if merged and a <= merged[-1][1] + 1:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
         for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old_norm, new_norm, autojunk=False).get_opcodes():
             if tag == "equal":
                 continue
-            if tag != "insert" and i1 >= first and i2 <= last + 1:
+            if tag != "insert" and any(i1 >= a and i2 <= b + 1 for a, b in merged):
                 continue
-            if tag != "insert" and rewritten and i1 >= rewritten[0] and i2 <= rewritten[1] + 1:
-                continue
+            if tag == "insert" and any(a < i1 <= b + 1 for a, b in finding.rewritten_elsewhere):
+                continue  # a statement the fix adds after one it rewrites (`ftp.prot_p()` after login)
             if tag == "insert" and all(_IMPORT_LINE.match(l) or not l.strip() for l in new_lines[j1:j2]):
                 continue
             if tag == "insert" and first <= i1 <= last + 1 and _within_statement(new_lines[j1:j2]):

@@ -206,7 +206,7 @@ def expected_diagnostics(text: str, uri: str, raw_settings: dict, enc: str) -> l
                 return (last, to_units(contents[last], len(contents[last]), enc))
             return (p.line, to_units(contents[p.line], min(p.column, len(contents[p.line])), enc))
 
-        for f in settings.apply(result.findings, uri_path(uri)):
+        for f in settings.apply(result.findings, uri_path(uri), audit_tier=True):  # as the editor shows them
             out.append((f.rule_id, pos(f.span.start), pos(f.span.end), SEVERITY[int(f.severity)], f.message.split("\n")[0]))
         for span, message in result.syntax_errors:
             out.append(("syntax", pos(span.start), pos(span.end), 4, f"Syntax error: {message}"))

@@ -120,6 +120,18 @@ def high_entropy(text: str) -> bool:
     return len(text) >= 16 and " " not in text and entropy(text) >= 3.5
 
 
+# Words that make a run of words a sentence rather than a passphrase.
+_FUNCTION_WORDS = frozenset({"a", "an", "the", "or", "and", "is", "are", "was", "not", "no", "your", "you", "to", "of", "for", "in", "has", "have", "been", "be", "please", "cannot", "could", "must", "with"})
+
+
+def _is_sentence(text: str) -> bool:
+    """Three or more words of letters that end like a sentence or use function words."""
+    words = text.rstrip(".!?:").split(" ")
+    if len(words) < 3 or not all(w.isalpha() for w in words):
+        return False
+    return text[-1] in ".!?:" or any(w.lower() in _FUNCTION_WORDS for w in words)
+
+
 def placeholder(value: str, name: str | None = None) -> bool:
     """Whether a literal assigned to a secret-like name is clearly not a real secret."""
     stripped = value.strip()
@@ -136,6 +148,8 @@ def placeholder(value: str, name: str | None = None) -> bool:
         return False  # a Google app password ("abcd efgh ijkl mnop")
     if " " in stripped and not high_entropy(stripped.replace(" ", "")):
         return True  # "Enter your password:", "Bearer", "Token expired"
+    if _is_sentence(stripped):
+        return True  # "Invalid or expired token.": a message about the secret
     if _FORMAT_MARKERS.search(stripped):
         return True
     if "://" in stripped or stripped.startswith(("/", "./", "~/")):
@@ -157,11 +171,16 @@ def label_value(value: str) -> bool:
     return bool(_LABEL.match(stripped) and _SECRET_WORDS_IN_VALUE.search(stripped)) and not high_entropy(stripped)
 
 
+MASK_SHOWN = 4  # the most characters of a secret any output may show
+MASK_MIN_LENGTH = 16  # shorter secrets show none: 4 characters would be a quarter of one
+
+
 def mask(value: str) -> str:
-    """`AKIA****LE` style: the first 4 and last 2 characters of long values only."""
+    """`AKIA****` style: the first 4 characters of long values (enough to tell which key
+    it is, often a provider prefix), nothing of shorter ones, whatever the length."""
     value = value.strip()
-    if len(value) >= 12:
-        return f"{value[:4]}****{value[-2:]}"
+    if len(value) >= MASK_MIN_LENGTH:
+        return f"{value[:MASK_SHOWN]}****"
     return "****"
 
 

@@ -323,7 +323,7 @@ async function scenarioMain() {
     await step('hash-quick-fix', async () => {
         const [line, col] = positionOf('app.py', 'hashlib.md5', 9);
         await goTo(line, col);
-        const chosen = await applyQuickFix('secure-ls (SLS301): Hash the password with bcrypt', 'hash-quick-fix-menu');
+        const chosen = await applyQuickFix('secure-ls (SLS301): Hash passwords with bcrypt', 'hash-quick-fix-menu');
         await waitUntil('the editor to drop md5', async () => !(await editorText()).includes('md5('), 15000);
         const disk = await save('app.py', (t) => !t.includes('md5(') && /bcrypt/.test(t), 'use bcrypt instead of md5');
         result.files['app.py after hash fix'] = disk;

@@ -175,7 +175,9 @@ export class ServerController implements vscode.Disposable {
             outputChannel: this.channel,
             traceOutputChannel: this.channel,
             revealOutputChannelOn: RevealOutputChannelOn.Never,
-            initializationOptions: getServerSettings(),
+            // workspaceTrusted: without it the server ignores the project's own base-url,
+            // ca-bundle and cache-dir (granting trust restarts the server, see extension.ts)
+            initializationOptions: { ...getServerSettings(), workspaceTrusted: vscode.workspace.isTrusted },
             middleware: {
                 workspace: {
                     // Answer for our section from settings.ts, so the server sees the same

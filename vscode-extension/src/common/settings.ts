@@ -66,7 +66,11 @@ export function getServerSettings(scope?: vscode.ConfigurationScope): ServerSett
     if (depsEnable !== undefined) dependencies.enable = depsEnable;
     const offlineDir = explicit<string | null>('dependencies.offlineDir');
     if (offlineDir !== undefined) dependencies.offlineDir = resolveOptionalPath(offlineDir, folder);
-    const caBundle = explicit<string | null>('dependencies.caBundle');
+    // Whom TLS trusts is the user's choice: in an untrusted workspace, only their own
+    // (global) value counts, as for the project's pyproject.toml on the server's side.
+    const caBundle = vscode.workspace.isTrusted
+        ? explicit<string | null>('dependencies.caBundle')
+        : config.inspect<string | null>('dependencies.caBundle')?.globalValue;
     if (caBundle !== undefined) dependencies.caBundle = resolveOptionalPath(caBundle, folder);
     if (Object.keys(dependencies).length > 0) out.dependencies = dependencies;
     return out;

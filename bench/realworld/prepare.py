@@ -1,0 +1,121 @@
+"""Brings the pinned projects of projects.toml onto this machine, source only.
+
+    python bench/realworld/prepare.py                     # every project, into /tmp/realworld
+    python bench/realworld/prepare.py --root DIR --mirrors DIR NAME...
+
+A `github:OWNER/NAME` project is extracted from a bare git mirror of that
+repository at the pinned commit: `--mirrors DIR` holds them as
+`DIR/OWNER+NAME/repo` (the layout the team's fetch tool leaves), or pass a
+clone made any other way with `--git NAME=PATH`. A `pypi:NAME==VERSION`
+project is the source distribution, downloaded with pip.
+
+Only what secure-ls reads is extracted (Python files and dependency
+manifests): repositories also carry front-end assets and large fixtures, and
+some mirrors lack their largest files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import tomllib
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_ROOT = Path("/tmp/realworld")
+DEFAULT_MIRRORS = Path("/work/.mirror")
+# What secure-ls analyses: Python sources and the dependency files it scans.
+PATHSPECS = ["*.py", "*.ipynb", "*requirements*.txt", "*pyproject.toml", "*uv.lock", "*poetry.lock", "*setup.cfg"]
+
+
+def load_projects() -> list[dict]:
+    with open(HERE / "projects.toml", "rb") as handle:
+        return tomllib.load(handle)["project"]
+
+
+def from_git(git_dir: Path, commit: str, into: Path) -> None:
+    """Writes the commit's files that match PATHSPECS (a blob absent from the mirror is skipped)."""
+    listing = subprocess.run(
+        ["git", "-C", str(git_dir), "ls-tree", "-r", "-z", commit],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    wanted = []
+    for entry in filter(None, listing.split("\0")):
+        meta, _, path = entry.partition("\t")
+        mode, kind, blob = meta.split()
+        if kind == "blob" and mode != "120000" and any(fnmatch.fnmatch(Path(path).name, p) for p in PATHSPECS):
+            wanted.append((blob, path))
+    batch = subprocess.run(
+        ["git", "-C", str(git_dir), "cat-file", "--batch"],
+        input="".join(f"{blob}\n" for blob, _ in wanted).encode(),
+        check=True, capture_output=True,
+    ).stdout
+    offset = 0
+    for blob, path in wanted:
+        header_end = batch.index(b"\n", offset)
+        header = batch[offset:header_end].split()
+        offset = header_end + 1
+        if header[-1] == b"missing":
+            continue
+        size = int(header[2])
+        target = into / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(batch[offset:offset + size])
+        offset += size + 1
+
+
+def from_pypi(requirement: str, into: Path) -> None:
+    with tempfile.TemporaryDirectory() as download:
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
+             requirement, "-d", download],
+            check=True,
+        )
+        (sdist,) = Path(download).iterdir()
+        with tarfile.open(sdist) as tar:
+            tar.extractall(into, filter="data")
+
+
+def prepare(project: dict, root: Path, mirrors: Path, clones: dict[str, Path]) -> Path:
+    into = root / project["name"]
+    if into.exists():
+        shutil.rmtree(into)
+    into.mkdir(parents=True)
+    kind, _, where = project["source"].partition(":")
+    if kind == "github":
+        git_dir = clones.get(project["name"]) or mirrors / where.replace("/", "+") / "repo"
+        if not git_dir.exists():
+            raise SystemExit(f"{project['name']}: no git mirror at {git_dir} (use --mirrors or --git NAME=PATH)")
+        from_git(git_dir, project["commit"], into)
+    elif kind == "pypi":
+        from_pypi(where, into)
+    else:
+        raise SystemExit(f"{project['name']}: unknown source {project['source']!r}")
+    return into
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="projects to prepare (default: all)")
+    parser.add_argument("--root", type=Path, default=DEFAULT_ROOT)
+    parser.add_argument("--mirrors", type=Path, default=DEFAULT_MIRRORS)
+    parser.add_argument("--git", action="append", default=[], metavar="NAME=PATH")
+    args = parser.parse_args()
+    clones = {}
+    for item in args.git:
+        name, _, path = item.partition("=")
+        clones[name] = Path(path)
+    projects = [p for p in load_projects() if not args.names or p["name"] in args.names]
+    for project in projects:
+        into = prepare(project, args.root, args.mirrors, clones)
+        files = sum(1 for _ in into.rglob("*.py"))
+        print(f"{project['name']}: {files} Python files in {into}")
+
+
+if __name__ == "__main__":
+    main()

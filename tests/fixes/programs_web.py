@@ -1,0 +1,186 @@
+"""HTML escaping and constant-time comparison fixes, run on real markupsafe/html/hmac."""
+
+from tests.fixes.harness import Program
+
+FLASK = 'from flask import Flask, request\n\napp = Flask(__name__)\n'
+SCRIPT = "<script>alert(1)</script>"
+
+
+def escaped_inside_markup(prefix):
+    """The attack's markup comes out escaped, the page's own markup does not."""
+
+    def check(before, after):
+        page_before = before.value[0] if isinstance(before.value, tuple) else before.value
+        page_after = after.value[0] if isinstance(after.value, tuple) else after.value
+        return SCRIPT in str(page_before) and str(page_after).startswith(prefix) and "&lt;script&gt;" in str(page_after) and SCRIPT not in str(page_after)
+
+    return check
+
+
+PROGRAMS = [
+    # ---- HTML escaping ------------------------------------------------------------------
+    Program(
+        "html-concatenation-keeps-page-markup",
+        "SLS803",
+        FLASK + '\n@app.route("/search")\ndef search():\n    q = request.args.get("q", "")\n    return "<p>No results for " + q + "</p>", 404\n',
+        "safe",
+        [
+            ("flask_view(search, query={'q': 'shoes'})", "same"),
+            ("flask_view(search)", "same"),
+            ("flask_view(search, query={'q': 'Tom & Jerry'})", lambda b, a: a.value[0] == "<p>No results for Tom &amp; Jerry</p>"),
+            (f"flask_view(search, query={{'q': {SCRIPT!r}}})", escaped_inside_markup("<p>No results for &lt;script")),
+            ("type(flask_view(search, query={'q': 'x'})[0]).__name__", "same"),
+        ],
+        fixed_has=("html_escape(q)",),
+        fixed_lacks=("markupsafe",),
+    ),
+    Program(
+        "html-fstring-with-default",
+        "SLS803",
+        FLASK + '\n@app.route("/hello")\ndef hello():\n    name = request.args.get("name", "world")\n    return f"<h1>Hello {name}</h1>"\n',
+        "safe",
+        [
+            ("flask_view(hello, query={'name': 'Ann'})", "same"),
+            ("flask_view(hello)", "same"),
+            (f"flask_view(hello, query={{'name': {SCRIPT!r}}})", escaped_inside_markup("<h1>Hello &lt;script")),
+        ],
+    ),
+    Program(
+        "html-fstring-missing-value-shows-none",
+        "SLS803",
+        FLASK + '\n@app.route("/hello")\ndef hello():\n    return f"<h1>Hello {request.args.get(\'name\')}</h1>"\n',
+        "safe",
+        [
+            ("flask_view(hello)", "same"),
+            ("flask_view(hello, query={'name': 'Bo'})", "same"),
+            (f"flask_view(hello, query={{'name': {SCRIPT!r}}})", escaped_inside_markup("<h1>Hello &lt;script")),
+        ],
+    ),
+    Program(
+        "html-percent-path-parameter",
+        "SLS803",
+        'from flask import Flask, make_response\n\napp = Flask(__name__)\n\n@app.route("/user/<name>")\ndef user(name):\n    return make_response("<h1>%s</h1>" % name)\n',
+        "safe",
+        [("flask_view(user, 'ann')", "same"), (f"flask_view(user, {SCRIPT!r})", escaped_inside_markup("<h1>&lt;script"))],
+    ),
+    Program(
+        "html-format-method",
+        "SLS803",
+        'from flask import Flask, make_response, request\n\napp = Flask(__name__)\n\n@app.route("/greet")\ndef greet():\n    who = request.args["who"]\n    return make_response("<b>{}</b> says hi".format(who))\n',
+        "safe",
+        [
+            ("flask_view(greet, query={'who': 'Al'})", "same"),
+            ("flask_view(greet)", "same"),
+            (f"flask_view(greet, query={{'who': {SCRIPT!r}}})", escaped_inside_markup("<b>&lt;script")),
+        ],
+    ),
+    Program(
+        "html-percent-d-conversion-is-refused",
+        "SLS803",
+        FLASK + '\n@app.route("/count")\ndef count():\n    q = request.args.get("q", "")\n    return "<p>%d letters in %s</p>" % (len(q), q)\n',
+        "none",
+        [("flask_view(count, query={'q': 'abc'})", "same")],
+    ),
+    Program(
+        "html-bytes-body-is-refused",
+        "SLS803",
+        FLASK + '\n@app.route("/echo", methods=["POST"])\ndef echo():\n    return f"<pre>{request.data}</pre>"\n',
+        "none",
+        [("flask_view(echo, data=b'abc')", "same")],
+    ),
+    Program(
+        "html-bottle-query-stdlib-escape",
+        "SLS803",
+        'from bottle import request, route\n\n@route("/notice")\ndef notice():\n    return "<div>%s</div>" % request.query.msg\n',
+        "safe",
+        [
+            ("bottle_view(notice, query={'msg': 'saved'})", "same"),
+            ("bottle_view(notice)", "same"),
+            (f"bottle_view(notice, query={{'msg': {SCRIPT!r}}})", escaped_inside_markup("<div>&lt;script")),
+        ],
+    ),
+    Program(
+        "html-concatenation-in-variable",
+        "SLS803",
+        FLASK + '\n@app.route("/tag")\ndef tag():\n    label = request.args.get("label", "none")\n    page = "<span class=\'tag\'>" + label + "</span>"\n    return page\n',
+        "safe",
+        [
+            ("flask_view(tag, query={'label': 'red'})", "same"),
+            ("flask_view(tag)", "same"),
+            (f"flask_view(tag, query={{'label': {SCRIPT!r}}})", escaped_inside_markup("<span class='tag'>&lt;script")),
+        ],
+    ),
+    # ---- constant-time comparison -------------------------------------------------------------
+    Program(
+        "hmac-webhook-header-may-be-missing",
+        "SLS303",
+        "import hashlib\nimport hmac\n\n" + FLASK + '\nSECRET = b"k3y"\n\n@app.route("/hook", methods=["POST"])\ndef hook():\n    sig = request.headers.get("X-Sig")\n    expected = hmac.new(SECRET, request.data, hashlib.sha256).hexdigest()\n    if expected != sig:\n        return "bad", 403\n    return "ok", 200\n\ndef good(body):\n    return hmac.new(SECRET, body, hashlib.sha256).hexdigest()\n',
+        "safe",
+        [
+            ("flask_view(hook, data=b'{}', headers={'X-Sig': good(b'{}')})", "same"),
+            ("flask_view(hook, data=b'{}', headers={'X-Sig': 'f' * 64})", "same"),
+            ("flask_view(hook, data=b'{}')", "same"),
+            ("flask_view(hook, data=b'{}', headers={'X-Sig': 'é' * 64})", "same"),
+        ],
+        fixed_has=("sig is not None and hmac.compare_digest",),
+    ),
+    Program(
+        "hmac-digest-bytes",
+        "SLS303",
+        "import hashlib\nimport hmac\n\nKEY = b'secret'\n\ndef verify(body: bytes, tag: bytes) -> bool:\n    return hmac.new(KEY, body, hashlib.sha256).digest() == tag\n\ndef tag_of(body):\n    return hmac.new(KEY, body, hashlib.sha256).digest()\n",
+        "safe",
+        [("verify(b'm', tag_of(b'm'))", "same"), ("verify(b'm', tag_of(b'n'))", "same"), ("verify(b'm', b'short')", "same")],
+        fixed_has=("hmac.compare_digest(hmac.new(KEY, body, hashlib.sha256).digest(), tag)",),
+    ),
+    Program(
+        "hmac-annotated-text-non-ascii",
+        "SLS303",
+        "def check_token(token: str, expected_token: str) -> bool:\n    return token == expected_token\n",
+        "safe",
+        [("check_token('abc', 'abc')", "same"), ("check_token('abc', 'abd')", "same"), ("check_token('é', 'é')", "same"), ("check_token('é', 'e')", "same")],
+        fixed_has=(".encode()",),
+    ),
+    Program(
+        "hmac-request-header-subscript",
+        "SLS303",
+        FLASK + '\n@app.route("/api")\ndef api(api_token: str = "t0k3n"):\n    if request.headers["X-Token"] != api_token:\n        return "denied"\n    return "welcome"\n',
+        "safe",
+        [
+            ("flask_view(api, headers={'X-Token': 't0k3n'})", "same"),
+            ("flask_view(api, headers={'X-Token': 'guess'})", "same"),
+            ("flask_view(api, headers={'X-Token': 'ünïcode'})", "same"),
+            ("flask_view(api)", "same"),
+        ],
+    ),
+    Program(
+        "hmac-both-may-be-missing-is-unsafe",
+        "SLS303",
+        "def same_csrf(csrf_token: str | None, form_token: str | None) -> bool:\n    return csrf_token == form_token\n",
+        "unsafe",
+        [("same_csrf('a', 'a')", "same"), ("same_csrf('a', None)", "same"), ("same_csrf(None, None)", lambda b, a: b.value is True and a.value is False)],
+        title_has="two missing values no longer compare equal",
+    ),
+    Program(
+        "hmac-object-attribute-is-unsafe",
+        "SLS303",
+        "class User:\n    def __init__(self, api_token):\n        self.api_token = api_token\n\ndef valid(user, token):\n    return user.api_token == token\n",
+        "unsafe",
+        [("valid(User('x'), 'x')", "same"), ("valid(User('x'), 'y')", "same"), ("valid(User(None), 'y')", lambda b, a: b.value is False and a.error == "TypeError")],
+        title_has="cannot tell their types",
+    ),
+    Program(
+        "hmac-text-against-bytes-is-refused",
+        "SLS303",
+        "def check_signature(signature: bytes, expected_signature: str) -> bool:\n    return signature == expected_signature\n",
+        "none",
+        [("check_signature(b'a', 'a')", "same")],
+    ),
+    Program(
+        "hmac-bytes-method-stays-bytes",
+        "SLS303",
+        "def check_signature(signature: bytes, expected_signature: bytes) -> bool:\n    return signature.strip() == expected_signature\n",
+        "safe",
+        [("check_signature(b' ab ', b'ab')", "same"), ("check_signature(b'ab', b'ac')", "same")],
+        fixed_lacks=(".encode()",),
+    ),
+]
