@@ -9,10 +9,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from secure_ls.cache import Cache
 from secure_ls import safe_files
 from secure_ls.config import DEFAULT_EXCLUDE, Settings, settings_for
 from secure_ls.engine import catalog
-from secure_ls.engine.analyzer import Engine, EngineOptions
+from secure_ls.engine.analyzer import Engine, EngineOptions, is_test_path
 from secure_ls.engine.edits import apply_fixes
 from secure_ls.engine.model import Finding
 from secure_ls.engine.summaries import WorkspaceSummaries
@@ -104,8 +105,11 @@ def write_fixed_source(path: Path, text: str) -> str | None:
     return None
 
 
+_PYTHON_SUFFIXES = (".py", ".pyi", ".pyw")
+
+
 def is_python(path: Path) -> bool:
-    return path.suffix in (".py", ".pyi", ".pyw")
+    return path.suffix in _PYTHON_SUFFIXES
 
 
 def discover(paths: list[str], settings: Settings) -> list[Path]:
@@ -128,11 +132,31 @@ def discover(paths: list[str], settings: Settings) -> list[Path]:
             )
             for name in sorted(files):
                 file = Path(folder) / name
-                if (is_python(file) or is_notebook(file) or deps_bridge.is_dependency_file(str(file))) and not settings.excluded(str(file)):
+                if (name.endswith(_PYTHON_SUFFIXES) or is_notebook(file) or deps_bridge.is_dependency_file(str(file))) and not settings.excluded(str(file)):
                     found.append(file)
     # a file named twice (`check . app.py`) is checked, reported and fixed once
     seen: set[str] = set()
-    return [f for f in found if not (os.path.realpath(f) in seen or seen.add(os.path.realpath(f)))]
+    unique = []
+    folders: dict[str, str] = {}
+    for file in found:
+        real = _real_path(str(file), folders)
+        if real not in seen:
+            seen.add(real)
+            unique.append(file)
+    return unique
+
+
+def _real_path(path: str, folders: dict[str, str]) -> str:
+    """os.path.realpath(path), resolving each folder once: realpath costs a system call
+    per path component, and was a fifth of a warm run. A file that is not a symbolic link
+    is its folder's real path joined with its name."""
+    if os.path.islink(path):
+        return os.path.realpath(path)
+    folder, name = os.path.split(path)
+    real = folders.get(folder)
+    if real is None:
+        real = folders[folder] = os.path.realpath(folder or os.curdir)
+    return os.path.join(real, name)
 
 
 @dataclass
@@ -141,12 +165,19 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
     fixed: int = 0
+    cache_entry: tuple[str, dict] | None = field(default=None, repr=False, compare=False)  # for the parent to save
     warnings: list[str] = field(default_factory=list)  # e.g. no advisory data for a dependency file
     notebook: Notebook | None = None  # for a .ipynb: its code cells as one module, and the position maps
 
 
 def check_file(
-    path: str, settings: Settings, fix: bool = False, unsafe: bool = False, roots: tuple[str, ...] | None = None, run: str | None = None
+    path: str,
+    settings: Settings,
+    fix: bool = False,
+    unsafe: bool = False,
+    roots: tuple[str, ...] | None = None,
+    run: str | None = None,
+    cache: Cache | None = None,
 ) -> FileResult:
     from secure_ls import deps_bridge
 
@@ -155,24 +186,31 @@ def check_file(
         text = read_source(file)
     except OSError as exc:
         return FileResult(path, error=f"{path}: cannot read: {exc.strerror or exc}")
+    dependencies = None
     if is_notebook(path):
         return _check_notebook(path, text, settings, roots, run)
     if deps_bridge.is_dependency_file(path):
         result = deps_bridge.scan(path, text, settings)
     else:
         roots = roots if roots is not None else workspace_roots([path], settings)
-        resolver = workspace_for(settings, roots, run if run is not None else uuid.uuid4().hex).resolver_for(path)
-        result = engine_for(settings).analyze(text, imports_resolver=resolver, path=path)
-    findings = settings.apply(result.findings, path)
-    problems = [f"{path}: {p}" for p in result.problems]
+        workspace = workspace_for(settings, roots, run if run is not None else uuid.uuid4().hex)
+        resolver = workspace.resolver_for(path)
+        if cache is None:
+            result = engine_for(settings).analyze(text, imports_resolver=resolver, path=path)
+        else:
+            with workspace.recording(path) as dependencies:
+                result = engine_for(settings).analyze(text, imports_resolver=resolver, path=path)
+    # what is reported after the path: `: problem` or `:line:column: syntax error ...`
+    problems = [f": {p}" for p in result.problems]
     # a part that does not parse is not analysed: say so rather than pass it silently
     if result.syntax_errors and (deps_bridge.is_dependency_file(path) or not _parses(text)):
         span, message = result.syntax_errors[0]
         more = len(result.syntax_errors) - 1
-        problems.append(f"{path}:{span.start.line + 1}:{span.start.column + 1}: syntax error, not analysed: {message}" + (f" (and {more} more)" if more else ""))
-    warnings = [p for p in problems if deps_bridge.is_advisory_warning(p)]
-    error = "; ".join(p for p in problems if p not in warnings) or None
-    out = FileResult(path, findings, error, warnings=warnings)
+        problems.append(f":{span.start.line + 1}:{span.start.column + 1}: syntax error, not analysed: {message}" + (f" (and {more} more)" if more else ""))
+    out = _file_result(path, result.findings, problems, settings)
+    if dependencies is not None:
+        out.cache_entry = cache.entry(path, text, is_test_path(path), result.findings, problems, dependencies)
+    findings = out.findings
     if fix and findings:
         new_text, applied = apply_fixes(text, findings, unsafe=unsafe)
         if applied and new_text != text:
@@ -183,6 +221,34 @@ def check_file(
                 out.fixed = applied
                 again = engine_for(settings).analyze(new_text, imports_resolver=resolver, path=path) if not deps_bridge.is_dependency_file(path) else deps_bridge.scan(path, new_text, settings)
                 out.findings = settings.apply(again.findings, path)
+    return out
+
+
+def _file_result(path: str, findings: list[Finding], problems: list[str], settings: Settings) -> FileResult:
+    """`problems` are what follows the path (`: problem`, `:line:column: ...`); advisory-data
+    notes (a dependency file checked with stale or no data) are warnings, not errors."""
+    from secure_ls import deps_bridge
+
+    located = [path + p for p in problems]
+    warnings = [p for p in located if deps_bridge.is_advisory_warning(p)]
+    error = "; ".join(p for p in located if p not in warnings) or None
+    return FileResult(path, settings.apply(findings, path), error, warnings=warnings)
+
+
+def cached_result(path: str, settings: Settings, cache: Cache, workspace: WorkspaceSummaries, fix: bool, unsafe: bool) -> FileResult | None:
+    """The result of a Python file from the cache, if its entry still holds (None: analyse it).
+
+    A `--fix` run analyses a file again if it has a fix to apply: the file is rewritten."""
+    try:
+        text = read_source(Path(path))
+    except OSError:
+        return None
+    found = cache.load(path, text, is_test_path(path), workspace.module_path)
+    if found is None:
+        return None
+    out = _file_result(path, found[0], found[1], settings)
+    if fix and any(f.fix is not None and (f.fix.safe or unsafe) for f in out.findings):
+        return None
     return out
 
 
@@ -221,34 +287,54 @@ def _parses(text: str) -> bool:
 
 
 def _worker(args) -> FileResult:
-    path, settings, fix, unsafe, roots, run = args
+    path, settings, fix, unsafe, roots, run, cache = args
     try:
-        return check_file(path, settings, fix, unsafe, roots, run)
+        return check_file(path, settings, fix, unsafe, roots, run, cache)
     except Exception as exc:  # one bad file must not stop the run
         return FileResult(path, error=f"{path}: internal error: {type(exc).__name__}: {exc}")
 
 
 def check_paths(
-    paths: list[str], base: Settings, fix: bool = False, unsafe: bool = False, jobs: int | None = None, read_config: bool = True
+    paths: list[str],
+    base: Settings,
+    fix: bool = False,
+    unsafe: bool = False,
+    jobs: int | None = None,
+    read_config: bool = True,
+    cache_dir: str | os.PathLike | None = None,
 ) -> list[FileResult]:
     """Checks `paths`. With `read_config`, the nearest pyproject.toml is applied on top of `base`;
-    without, `base` is used as it is (the command line has already layered its options over it)."""
+    without, `base` is used as it is (the command line has already layered its options over it).
+    With `cache_dir`, results of unchanged Python files come from that cache (secure_ls/cache.py)."""
     root_settings = settings_for(paths[0] if paths else ".", base) if read_config else base
     files = discover(paths, root_settings)
     roots = workspace_roots(paths, root_settings)
     run = uuid.uuid4().hex  # summaries are read fresh for each run
-    tasks = [(str(f), root_settings, fix, unsafe, roots, run) for f in files]
+    cache = Cache(cache_dir, root_settings) if cache_dir is not None else None
+    results: list[FileResult | None] = [None] * len(files)
+    if cache is not None:
+        workspace = workspace_for(root_settings, roots, run)
+        for index, file in enumerate(files):
+            if is_python(file):
+                results[index] = cached_result(str(file), root_settings, cache, workspace, fix, unsafe)
+    todo = [index for index, result in enumerate(results) if result is None]
+    tasks = [(str(files[i]), root_settings, fix, unsafe, roots, run, cache) for i in todo]
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(tasks) < 8:
-        return [_worker(t) for t in tasks]
-    # Largest files first, in small chunks: big chunks in path order left one worker
-    # with a run of huge test files while the other sat idle.
-    order = sorted(range(len(tasks)), key=lambda i: -_size(tasks[i][0]))
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-        done = list(pool.map(_worker, [tasks[i] for i in order], chunksize=2))
-    results: list[FileResult | None] = [None] * len(tasks)
-    for index, result in zip(order, done):
+        done = [_worker(t) for t in tasks]
+    else:
+        # Largest files first, in small chunks: big chunks in path order left one worker
+        # with a run of huge test files while the other sat idle.
+        order = sorted(range(len(tasks)), key=lambda i: -_size(tasks[i][0]))
+        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+            finished = list(pool.map(_worker, [tasks[i] for i in order], chunksize=2))
+        done = [None] * len(tasks)
+        for position, result in zip(order, finished):
+            done[position] = result
+    for index, result in zip(todo, done):
         results[index] = result
+    if cache is not None:
+        cache.save(dict(r.cache_entry for r in done if r.cache_entry is not None))
     return results
 
 

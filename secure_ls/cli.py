@@ -65,6 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--config", metavar="FILE", help="a pyproject.toml to read [tool.secure-ls] from (default: the nearest one)")
     check.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: all cores)")
     check.add_argument("--no-dependencies", action="store_true", help="skip known-vulnerable dependency scanning")
+    check.add_argument("--cache-dir", help="where results of unchanged files are kept (default: .secure_ls_cache in the project folder)")
+    check.add_argument("--no-cache", action="store_true", help="analyse every file; read and write no cache")
     check.add_argument("--baseline", metavar="FILE", help="a report written earlier with --format json: report only findings not in it")
 
     rules = sub.add_parser("rules", help="list every rule")
@@ -168,7 +170,11 @@ def _check(args) -> int:
             raise ConfigError(str(exc) if not absolute else str(exc).replace("--baseline: ", "baseline setting: ", 1)) from None
     # `settings` already holds the pyproject.toml (or --config) with the options on top: read it once
     paths = _checkable(args.paths)
-    results = checker.check_paths(paths, settings, fix=args.fix, unsafe=args.unsafe_fixes, jobs=args.jobs, read_config=False) if paths else []
+    results = (
+        checker.check_paths(paths, settings, fix=args.fix, unsafe=args.unsafe_fixes, jobs=args.jobs, read_config=False, cache_dir=_cache_dir(args, settings))
+        if paths
+        else []
+    )
     pairs = [(r.path, r.findings) for r in results]
     errors = [r.error for r in results if r.error]
     warnings = [w for r in results for w in r.warnings]
@@ -202,6 +208,19 @@ def _check(args) -> int:
     else:
         print(report)
     return EXIT_FINDINGS if any(pairs_findings for _, pairs_findings in pairs) else EXIT_CLEAN
+
+
+def _cache_dir(args, settings: Settings) -> str | None:
+    """The results cache folder: --cache-dir, else `cache-dir` (relative to its pyproject.toml), else the default."""
+    from secure_ls.cache import default_dir
+
+    if args.no_cache:
+        return None
+    if args.cache_dir:
+        return os.path.abspath(args.cache_dir)
+    if settings.cache_dir:
+        return os.path.join(settings.root or os.getcwd(), os.path.expanduser(settings.cache_dir))
+    return str(default_dir(settings))
 
 
 def _checkable(paths: list[str]) -> list[str]:

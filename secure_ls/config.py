@@ -71,6 +71,7 @@ class Settings:
     sources: dict[str, str] = field(default_factory=dict)
     sanitizers: dict[str, list[str]] = field(default_factory=dict)
     dependencies: DependencySettings = field(default_factory=DependencySettings)
+    cache_dir: str | None = None  # `secure-ls check`'s results cache (not the advisories': dependencies.cache_dir)
     root: str | None = None  # folder that relative patterns are relative to
     # one-line messages about settings that were ignored (not errors: the rest applies)
     notices: list[str] = field(default_factory=list)
@@ -125,6 +126,8 @@ class Settings:
         return out
 
     def excluded(self, path: str) -> bool:
+        if not self.exclude:
+            return False  # the usual case, and relpath costs more than the rest of finding a file
         rel = self._relative(path)
         parts = Path(rel).parts
         for pattern in self.exclude:
@@ -207,6 +210,7 @@ _KEYS = {
     "sources": "sources",
     "sanitizers": "sanitizers",
     "dependencies": "dependencies",
+    "cachedir": "cache_dir",
     "baseline": "baseline",
     # editor-only keys that the server reads elsewhere or ignores
     "trace": None,
@@ -350,6 +354,10 @@ def _apply_key(settings: Settings, key: str, value: Any, origin: str) -> None:
             settings.min_confidence = Confidence.parse(value)
         except ValueError as exc:
             raise ConfigError(f"{origin}: '{key}': {exc}") from None
+    elif attr == "cache_dir":
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{origin}: '{key}' must be a folder (a string)")
+        settings.cache_dir = value
     elif attr == "baseline":
         if value is not None and not isinstance(value, str):
             raise ConfigError(f"{origin}: '{key}' must be the path of a JSON report (a string)")

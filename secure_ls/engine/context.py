@@ -103,12 +103,17 @@ class UnitContext:
         base = node
         while isinstance(base, (ast.Attribute, ast.Call)):
             base = base.value if isinstance(base, ast.Attribute) else base.func
-        if isinstance(base, ast.Name) and not self._locally_bound(base):
+        if not isinstance(base, ast.Name):
+            # `3`, `x[0].y`, `f"..."`: only a chain of attributes and calls on a name has a
+            # qualified name; running the flow pass of the scope to learn that cost a third
+            # of a check on small files (a parameter default asked about by every def)
+            result = None
+        elif not self._locally_bound(base):
             # bound at module level or a builtin: no need to run the flow pass
             result = self._qualify(node, {})
-        elif isinstance(base, ast.Name) and self._only_a_parameter(base):
+        elif self._only_a_parameter(base):
             result = None  # `self.save()`, `conn.execute()`: a parameter names no module
-        elif isinstance(base, ast.Name) and not self._may_alias(base):
+        elif not self._may_alias(base):
             result = None  # `rows = cur.fetchall(); rows.append(...)`: a local value names no module either
         else:
             result = self._qualify(node, self._flow_for(node).facts.loads)
@@ -185,7 +190,13 @@ class UnitContext:
 
     def imports(self, module: str) -> bool:
         """Whether the file imports `module` or a submodule of it anywhere."""
-        return any(m == module or m.startswith(module + ".") for m in self.module.imported_modules)
+        prefixes = self.__dict__.get("_import_prefixes")
+        if prefixes is None:
+            # every dotted prefix of every imported module: rules ask this for each call
+            prefixes = self._import_prefixes = frozenset(
+                ".".join(parts[:i]) for m in self.module.imported_modules for parts in (m.split("."),) for i in range(1, len(parts) + 1)
+            )
+        return module in prefixes
 
     # ---- values -----------------------------------------------------------
     def _flow_for(self, node: ast.AST) -> flow.FlowAnalyzer:

@@ -35,6 +35,7 @@ import logging
 import os
 import re
 import threading
+import contextlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -422,6 +423,63 @@ class WorkspaceSummaries:
         self.version = 0  # bumped whenever some summary changes
         self.identity = next(_WORKSPACE_IDS)  # tells apart two workspaces that hold the same paths
         self.listeners: list[Callable[[str], None]] = []
+        # What each module's summaries were computed from (the CLI's persistent cache
+        # needs it to know which files a cached result depends on): see `recording`.
+        self._deps: dict[str, set[tuple]] = {}
+        self._recording = threading.local()
+
+    # -- dependencies (for a persistent cache of results)
+    @contextlib.contextmanager
+    def recording(self, path: str):
+        """Records what is read while analysing the file at `path`; yields a `Dependencies`.
+
+        Inside, every module whose summaries are asked for, and every module-name
+        lookup with its answer, is noted: for the file being analysed, or, while
+        another module's summaries are being computed, for that module. Read
+        after the block, the yielded object holds the closure: every file whose
+        text the results may depend on, and every lookup (a module created later
+        may answer one differently).
+        """
+        path = os.path.abspath(path)
+        found = Dependencies()
+        notes: set[tuple] = set()
+        stack = self._stack()
+        stack.append(notes)
+        try:
+            yield found
+        finally:
+            stack.pop()
+            with self._lock:
+                # this file's published summaries come from this analysis
+                self._deps.setdefault(path, set()).update(notes)
+            self._closure(path, notes, found)
+
+    def _stack(self) -> list:
+        stack = getattr(self._recording, "stack", None)
+        if stack is None:
+            stack = self._recording.stack = []
+        return stack
+
+    def _note(self, item: tuple) -> None:
+        stack = getattr(self._recording, "stack", None)
+        if stack:
+            stack[-1].add(item)
+
+    def _closure(self, path: str, notes: set[tuple], found: "Dependencies") -> None:
+        seen: set[str] = set()
+        with self._lock:
+            todo = [*notes, *self._deps.get(path, ())]
+            while todo:
+                item = todo.pop()
+                if item[0] == "l":
+                    found.lookups.add(item[1:])
+                    continue
+                if item[1] in seen:
+                    continue
+                seen.add(item[1])
+                if item[1] != path:
+                    found.files.add(item[1])
+                todo.extend(self._deps.get(item[1], ()))
 
     # -- filling
     def update(self, path: str, text: str) -> bool:
@@ -575,6 +633,7 @@ class WorkspaceSummaries:
     def summaries(self, path: str, wanted: frozenset[str] | None = None) -> dict[str, FunctionSummary] | None:
         """The summaries of the file at `path` (at least of the functions `wanted`, if given)."""
         path = os.path.abspath(path)
+        self._note(("f", path))
         with self._lock:
             found = self._by_path.get(path)
             partial = self._partial.get(path)
@@ -614,7 +673,17 @@ class WorkspaceSummaries:
             else:
                 self._partial[path] = (tree, digest, names, computed)
         # read on first use: not a change anyone has to hear about
-        self._store(path, digest, self._summarize_tree(path, tree, names, computed), notify=False)
+        stack = getattr(self._recording, "stack", None)
+        if stack is not None:
+            with self._lock:
+                notes = self._deps.setdefault(path, set())
+            stack.append(notes)  # what these summaries read is this module's dependency
+        try:
+            found = self._summarize_tree(path, tree, names, computed)
+        finally:
+            if stack is not None:
+                stack.pop()
+        self._store(path, digest, found, notify=False)
         with self._lock:
             return self._by_path.get(path)
 
@@ -624,8 +693,11 @@ class WorkspaceSummaries:
         key = (dotted, os.path.dirname(importer) if importer else None)
         with self._lock:
             if key in self._paths:
-                return self._paths[key]
+                found = self._paths[key]
+                self._note(("l", dotted, importer, found))
+                return found
         found = self._module_path(dotted, importer)
+        self._note(("l", dotted, importer, found))
         with self._lock:
             if len(self._paths) > 100_000:
                 self._paths.clear()
@@ -700,6 +772,16 @@ class WorkspaceSummaries:
                     self._resolvers.clear()
                 found = self._resolvers[path] = Resolver(self, path)
         return found
+
+
+class Dependencies:
+    """What one analysis read besides its own file: `files` (absolute paths whose
+    summaries it used, directly or through other modules' summaries) and `lookups`
+    ((module name, importer, the file it named or None) for every module-name lookup)."""
+
+    def __init__(self):
+        self.files: set[str] = set()
+        self.lookups: set[tuple[str, str | None, str | None]] = set()
 
 
 class Resolver:
@@ -785,9 +867,13 @@ class Resolver:
         """A mapping that resolves external functions when a call asks for them (one-off analyses)."""
         return LazySummaries(self)
 
-    def state(self) -> tuple[int, int]:
-        """Changes whenever a lazily looked-up summary may differ: part of cache keys."""
-        return (self.workspace.identity, self.workspace.version)
+    def state(self) -> tuple:
+        """Changes whenever a lazily looked-up summary may differ: part of cache keys.
+
+        The importer's path is part of it: the same text in another folder
+        resolves `from .helper import f` to another module (and the CLI's
+        persistent cache must see every module a file's analysis reads)."""
+        return (self.workspace.identity, self.workspace.version, self.path)
 
     def publish(
         self, summaries: Mapping[str, FunctionSummary], text: str | None = None, wanted: frozenset[str] | None = None, source: str | None = None
