@@ -93,3 +93,19 @@ def test_branches_a_literal_constant_rules_out_are_dead():
         # the same code with the flag on is reported
         live = code.replace("RAW = False", "RAW = True").replace("MODE = 'sqlite'", "MODE = 'postgres'")
         assert "SLS101" in rules(live), live
+
+
+def test_answers_of_servers_the_program_calls_are_not_its_clients_data():
+    """A variable named like the request but holding a response (`req = requests.get(url)`), and any
+    HTTP client (a wrapper, a session) called with an absolute URL written in the code, give
+    the other server's answer: not the client's data sent along, nor a dict lookup's default."""
+    head = "import logging\nimport requests\nfrom flask import request\nfrom app import http\n\nlog = logging.getLogger(__name__)\n\n"
+    named_req = head + "def key(kid):\n    req = requests.get(f'https://keys.example.com/{kid}')\n    return req.text\n\ndef view():\n    k = key(request.args['kid'])\n    log.info('key %s', k)\n"
+    wrapper = head + "API = 'https://api.example.com/v1/boards'\n\ndef view():\n    resp = http.get(API, {'token': request.form['token']})\n    log.warning('bad answer: %s', resp.content)\n"
+    literal = head + "def view():\n    resp = http.post('https://api.example.com/lookup', {'q': request.form['q']})\n    log.warning('bad answer: %s', resp.text)\n"
+    for code in (named_req, wrapper, literal):
+        assert "SLS704" not in rules(code), code
+    # still reported: the incoming request under that name, a lookup with a default, a URL the client picks
+    assert "SLS704" in rules(head + "def view():\n    req = request\n    log.info('q %s', req.args['q'])\n")
+    assert "SLS704" in rules(head + "CONF = {}\n\ndef view():\n    v = CONF.get('x', request.args['q'])\n    log.info('q %s', v)\n")
+    assert "SLS704" in rules(head + "def view():\n    resp = http.get(request.args['url'], {'q': request.args['q']})\n    log.info('q %s', resp)\n")

@@ -233,6 +233,10 @@ PROPAGATORS = frozenset(
 # whatever the receiver holds; the other arguments (a default) can still be returned.
 CHOOSING_METHODS = frozenset({"best_match"})
 
+# Methods of HTTP clients (requests/httpx sessions, urllib3 pools, an application's own wrapper)
+# that send a request to the URL they are given and return the answer.
+HTTP_CLIENT_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "urlopen"})
+
 # Methods (on any receiver) that look a value up by key (`d.get(key, default)`): the result
 # is what the receiver holds under that key, or the default, and never the key itself.
 LOOKUP_METHODS = frozenset({"get", "getlist"})
