@@ -109,3 +109,19 @@ def test_answers_of_servers_the_program_calls_are_not_its_clients_data():
     assert "SLS704" in rules(head + "def view():\n    req = request\n    log.info('q %s', req.args['q'])\n")
     assert "SLS704" in rules(head + "CONF = {}\n\ndef view():\n    v = CONF.get('x', request.args['q'])\n    log.info('q %s', v)\n")
     assert "SLS704" in rules(head + "def view():\n    resp = http.get(request.args['url'], {'q': request.args['q']})\n    log.info('q %s', resp)\n")
+
+
+def test_a_digest_that_names_something_is_an_identifier_not_a_security_use():
+    """MD5/SHA-1 making a cache key, a unique key or a job id (even from a token) is the audit tier;
+    the same hash making a token or signature stays a medium finding."""
+
+    def confidence(code):
+        return [f.confidence.name for f in ENGINE.analyze(code).findings if f.rule_id == "SLS302"]
+
+    head = "import hashlib\n\n"
+    assert confidence(head + "def cache_key_for(token):\n    return 'auth:' + hashlib.md5(token.encode()).hexdigest()\n") == ["LOW"]
+    assert confidence(head + "class Item:\n    @property\n    def unique_key(self):\n        return hashlib.sha1(self.code.encode()).hexdigest()\n") == ["LOW"]
+    assert confidence(head + "def enqueue(meta):\n    job_id = hashlib.sha1(repr(meta).encode()).hexdigest()\n    return job_id\n") == ["LOW"]
+    assert confidence(head + "def make_token(user_id):\n    return hashlib.md5(user_id.encode()).hexdigest()\n") == ["MEDIUM"]
+    assert confidence(head + "def sign(payload, secret):\n    signature = hashlib.md5(secret + payload).hexdigest()\n    return signature\n") == ["MEDIUM"]
+    assert confidence(head + "def api_key(user):\n    return hashlib.sha1(user.secret.encode()).hexdigest()\n") == ["MEDIUM"]
