@@ -125,3 +125,19 @@ def test_a_digest_that_names_something_is_an_identifier_not_a_security_use():
     assert confidence(head + "def make_token(user_id):\n    return hashlib.md5(user_id.encode()).hexdigest()\n") == ["MEDIUM"]
     assert confidence(head + "def sign(payload, secret):\n    signature = hashlib.md5(secret + payload).hexdigest()\n    return signature\n") == ["MEDIUM"]
     assert confidence(head + "def api_key(user):\n    return hashlib.sha1(user.secret.encode()).hexdigest()\n") == ["MEDIUM"]
+
+
+def test_a_handler_parameter_typed_as_a_client_is_injected_not_client_data():
+    """`client: WebClient` in a chat-bot handler is an API client the framework hands in; what its
+    methods return comes from that API (at most "unknown"), while the other parameters stay request data."""
+    code = (
+        "import logging\nfrom slack_bolt import App\nfrom slack_sdk import WebClient\n\napp = App()\nlog = logging.getLogger(__name__)\n\n"
+        "@app.view('assign')\ndef assign(ack, body: dict, client: WebClient, form_data: dict):\n"
+        "    email = client.users_info(user=form_data['who'])['user']['profile']['email']\n"
+        "    log.warning(f'no user for {email}')\n"
+    )
+    assert "SLS704" not in rules(code)
+    assert "SLS704" in rules(code.replace("{email}", "{form_data['who']}"))
+    # a body model that is just called `Client` is still what the client sent
+    body = code.replace("client: WebClient", "client: Client").replace("email = client.users_info(user=form_data['who'])['user']['profile']['email']", "email = client.email")
+    assert "SLS704" in rules(body)

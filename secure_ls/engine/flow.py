@@ -1259,6 +1259,8 @@ def _is_client_parameter(arg: ast.arg, default: ast.expr | None) -> bool:
     name = annotation.attr if isinstance(annotation, ast.Attribute) else annotation.id if isinstance(annotation, ast.Name) else None
     if name in catalog.NON_DATA_ANNOTATIONS:
         return False
+    if name and name.endswith(catalog.NON_DATA_ANNOTATION_SUFFIXES) and name not in catalog.NON_DATA_ANNOTATION_SUFFIXES:
+        return False
     if isinstance(default, ast.Call):
         callee = default.func
         callee_name = callee.attr if isinstance(callee, ast.Attribute) else callee.id if isinstance(callee, ast.Name) else None
