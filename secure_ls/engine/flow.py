@@ -904,6 +904,9 @@ class FlowAnalyzer:
             if func.attr == "translate" and len(node.args) == 1 and self._translated(node.args[0]) >= {"\r", "\n"}:
                 # `text.translate(str.maketrans({"\r": "\\r", "\n": "\\n"}))`: line breaks mapped away
                 return receiver.sanitized(frozenset({"log"}))
+            if func.attr == "urlencode" and not any(k.arg == "safe" for k in node.keywords) and len(node.args) == 0:
+                # Django's `QueryDict.urlencode()`: every key and value percent-encoded
+                return receiver.sanitized(catalog.SANITIZERS["urllib.parse.urlencode"])
             if func.attr == "replace" and _removed_line_breaks(node) >= {"\r", "\n"}:
                 # `.replace("\r", "").replace("\n", "")`: no forged log lines any more
                 return receiver.join(self._join_all(args)).sanitized(frozenset({"log"}))
