@@ -206,8 +206,9 @@ SANITIZERS: dict[str, frozenset[str]] = {
     "urllib.parse.quote_plus": frozenset({"shell", "header", "log"}),
     "json.dumps": frozenset({"log", "header"}),
     # `a=1&b=%3Cx%3E`: every key and value percent-encoded (quote_plus), only [A-Za-z0-9_.~-]
-    # stay as they are, so no markup, quote or line break gets through
-    "urllib.parse.urlencode": frozenset({"html", "log", "header", "shell"}),
+    # stay as they are, so no markup, quote or line break gets through, and no `/` or `:` that
+    # could make a redirect leave the site
+    "urllib.parse.urlencode": frozenset({"html", "log", "header", "shell", "redirect"}),
     "hashlib.sha256": frozenset({"*"}),
     "hmac.new": frozenset({"*"}),
     "secrets.compare_digest": frozenset({"*"}),

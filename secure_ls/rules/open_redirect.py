@@ -90,6 +90,8 @@ class OpenRedirect(Rule):
         'from urllib.parse import urlparse\nfrom django.shortcuts import redirect\n\ndef _allowed(url):\n    if not url:\n        return False\n    return not urlparse(url).netloc\n\ndef done(request):\n    target = request.GET.get("next")\n    if target and _allowed(target):\n        return redirect(target)\n    return redirect("/")\n',
         # a helper that hands the value back only once a library validator accepted it
         'from django.shortcuts import redirect\nfrom django.utils.http import url_has_allowed_host_and_scheme\n\ndef safe_next(request, default):\n    target = request.GET.get("next")\n    if target and url_has_allowed_host_and_scheme(target, request.get_host()):\n        return target\n    return default\n\ndef done(request):\n    return redirect(safe_next(request, "/"))\n',
+        # the client's query string, re-encoded, after a path of the site's own (through a helper)
+        'from django.http import HttpResponseRedirect\nfrom django.urls import reverse\nfrom django.views import View\n\nclass Save(View):\n    def with_query(self, url):\n        parts = [url]\n        if self.request.GET.urlencode():\n            parts += [self.request.GET.urlencode()]\n        return "?".join(parts)\n\n    def post(self, request):\n        return HttpResponseRedirect(self.with_query(reverse("items")))\n',
         # the branch where the URL check passed on the very same read of the request
         'from flask import redirect, request\nfrom .validators import is_safe_url\n\ndef login_done():\n    if request.args.get("next") and is_safe_url(request.args.get("next")):\n        return redirect(request.args.get("next"))\n    return redirect("/")\n',
     ]
