@@ -187,3 +187,51 @@ def test_a_field_checked_against_an_allow_list_is_validated_until_reassigned():
     assert "SLS101" in rules(head + check + "    f.key = g\n" + sink)
     assert "SLS101" in rules(head + "    if flag:\n" + check.replace("    if", "        if").replace("        raise", "            raise") + sink)
     assert "SLS101" in rules(head + check.replace("f.key not in COLUMNS", "f.other not in COLUMNS") + sink)
+
+
+def test_answers_of_servers_the_program_calls_are_not_its_clients_data():
+    """A variable named like the request but holding a response (`req = requests.get(url)`), and any
+    HTTP client (a wrapper, a session) called with an absolute URL written in the code, give
+    the other server's answer: not the client's data sent along, nor a dict lookup's default."""
+    head = "import logging\nimport requests\nfrom flask import request\nfrom app import http\n\nlog = logging.getLogger(__name__)\n\n"
+    named_req = head + "def key(kid):\n    req = requests.get(f'https://keys.example.com/{kid}')\n    return req.text\n\ndef view():\n    k = key(request.args['kid'])\n    log.info('key %s', k)\n"
+    wrapper = head + "API = 'https://api.example.com/v1/boards'\n\ndef view():\n    resp = http.get(API, {'token': request.form['token']})\n    log.warning('bad answer: %s', resp.content)\n"
+    literal = head + "def view():\n    resp = http.post('https://api.example.com/lookup', {'q': request.form['q']})\n    log.warning('bad answer: %s', resp.text)\n"
+    for code in (named_req, wrapper, literal):
+        assert "SLS704" not in rules(code), code
+    # still reported: the incoming request under that name, a lookup with a default, a URL the client picks
+    assert "SLS704" in rules(head + "def view():\n    req = request\n    log.info('q %s', req.args['q'])\n")
+    assert "SLS704" in rules(head + "CONF = {}\n\ndef view():\n    v = CONF.get('x', request.args['q'])\n    log.info('q %s', v)\n")
+    assert "SLS704" in rules(head + "def view():\n    resp = http.get(request.args['url'], {'q': request.args['q']})\n    log.info('q %s', resp)\n")
+
+
+def test_a_digest_that_names_something_is_an_identifier_not_a_security_use():
+    """MD5/SHA-1 making a cache key, a unique key or a job id (even from a token) is the audit tier;
+    the same hash making a token or signature stays a medium finding."""
+
+    def confidence(code):
+        return [f.confidence.name for f in ENGINE.analyze(code).findings if f.rule_id == "SLS302"]
+
+    head = "import hashlib\n\n"
+    assert confidence(head + "def cache_key_for(token):\n    return 'auth:' + hashlib.md5(token.encode()).hexdigest()\n") == ["LOW"]
+    assert confidence(head + "class Item:\n    @property\n    def unique_key(self):\n        return hashlib.sha1(self.code.encode()).hexdigest()\n") == ["LOW"]
+    assert confidence(head + "def enqueue(meta):\n    job_id = hashlib.sha1(repr(meta).encode()).hexdigest()\n    return job_id\n") == ["LOW"]
+    assert confidence(head + "def make_token(user_id):\n    return hashlib.md5(user_id.encode()).hexdigest()\n") == ["MEDIUM"]
+    assert confidence(head + "def sign(payload, secret):\n    signature = hashlib.md5(secret + payload).hexdigest()\n    return signature\n") == ["MEDIUM"]
+    assert confidence(head + "def api_key(user):\n    return hashlib.sha1(user.secret.encode()).hexdigest()\n") == ["MEDIUM"]
+
+
+def test_a_handler_parameter_typed_as_a_client_is_injected_not_client_data():
+    """`client: WebClient` in a chat-bot handler is an API client the framework hands in; what its
+    methods return comes from that API (at most "unknown"), while the other parameters stay request data."""
+    code = (
+        "import logging\nfrom slack_bolt import App\nfrom slack_sdk import WebClient\n\napp = App()\nlog = logging.getLogger(__name__)\n\n"
+        "@app.view('assign')\ndef assign(ack, body: dict, client: WebClient, form_data: dict):\n"
+        "    email = client.users_info(user=form_data['who'])['user']['profile']['email']\n"
+        "    log.warning(f'no user for {email}')\n"
+    )
+    assert "SLS704" not in rules(code)
+    assert "SLS704" in rules(code.replace("{email}", "{form_data['who']}"))
+    # a body model that is just called `Client` is still what the client sent
+    body = code.replace("client: WebClient", "client: Client").replace("email = client.users_info(user=form_data['who'])['user']['profile']['email']", "email = client.email")
+    assert "SLS704" in rules(body)

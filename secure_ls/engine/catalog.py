@@ -105,6 +105,10 @@ NON_DATA_PARAMETERS = frozenset({"self", "cls", "request", "req", "response", "d
 NON_DATA_ANNOTATIONS = frozenset(
     {"Request", "Response", "WebSocket", "HTTPConnection", "BackgroundTasks", "Session", "AsyncSession", "SecurityScopes"}
 )
+# Suffixes of annotations that make a handler parameter a client object or logger the framework
+# injects (`client: WebClient` in a Slack Bolt handler, `http: AsyncClient` from a dependency):
+# nothing a request can be parsed into. A class named just `Client` may be a body model.
+NON_DATA_ANNOTATION_SUFFIXES = ("Client", "Logger")
 # Annotations of handler parameters the framework converts (or rejects the request):
 # the value is a number, date or UUID, whatever the client sent.
 CONVERTED_ANNOTATIONS = frozenset({"int", "float", "bool", "UUID", "date", "datetime", "Decimal", "PositiveInt", "NonNegativeInt"})
@@ -222,6 +226,10 @@ SANITIZERS: dict[str, frozenset[str]] = {
     "urllib.parse.quote": frozenset({"shell", "header", "log"}),
     "urllib.parse.quote_plus": frozenset({"shell", "header", "log"}),
     "json.dumps": frozenset({"log", "header"}),
+    # `a=1&b=%3Cx%3E`: every key and value percent-encoded (quote_plus), only [A-Za-z0-9_.~-]
+    # stay as they are, so no markup, quote or line break gets through, and no `/` or `:` that
+    # could make a redirect leave the site
+    "urllib.parse.urlencode": frozenset({"html", "log", "header", "shell", "redirect"}),
     "hashlib.sha256": frozenset({"*"}),
     "hmac.new": frozenset({"*"}),
     "secrets.compare_digest": frozenset({"*"}),
@@ -254,6 +262,10 @@ PROPAGATORS = frozenset(
 # (Werkzeug's `accept_languages.best_match(SUPPORTED)`): constant when those values are,
 # whatever the receiver holds; the other arguments (a default) can still be returned.
 CHOOSING_METHODS = frozenset({"best_match"})
+
+# Methods of HTTP clients (requests/httpx sessions, urllib3 pools, an application's own wrapper)
+# that send a request to the URL they are given and return the answer.
+HTTP_CLIENT_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "urlopen"})
 
 # Methods (on any receiver) that look a value up by key (`d.get(key, default)`): the result
 # is what the receiver holds under that key, or the default, and never the key itself.

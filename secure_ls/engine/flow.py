@@ -937,7 +937,7 @@ class FlowAnalyzer:
             for prefix, label in self._sources.items():
                 if qualified == prefix or qualified.startswith(prefix + "."):
                     return Origin(frozenset({Part(UNTRUSTED, label, steps=(_step(node, f"read from {label}"),))}))
-        if _is_request_object(node.value) and node.attr in catalog.REQUEST_ATTRIBUTES:
+        if self._is_incoming_request(node.value) and node.attr in catalog.REQUEST_ATTRIBUTES:
             return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", steps=(_step(node, "read from the HTTP request"),))}))
         if self._is_converted_record_field(node):
             return CONSTANT
@@ -965,6 +965,12 @@ class FlowAnalyzer:
                 return Origin(frozenset({Part(UNTRUSTED, label, steps=(_step(node, f"read from {label}"),))}))
         label = self._request_method_label(func)
         if label is not None:
+            return Origin(frozenset({Part(UNTRUSTED, label, steps=(_step(node, f"read from {label}"),))}))
+        if self._is_outbound_call(node):
+            # `api.get("https://api.example.com/boards", params)`: an HTTP client (a wrapper of the
+            # application's own, a session) asked a server the program chose; the answer is that
+            # server's, not the client's data it sent along (nor a mapping lookup with a default)
+            label = "an HTTP response"
             return Origin(frozenset({Part(UNTRUSTED, label, steps=(_step(node, f"read from {label}"),))}))
         if _is_database_read(func):
             # `Image.objects.get(pk=request.GET["id"])`: a row the application stored; the
@@ -994,7 +1000,7 @@ class FlowAnalyzer:
             if summary is not None:
                 return self._apply(summary, node)
         if isinstance(func, ast.Attribute):
-            if _is_request_object(func.value) and func.attr in catalog.REQUEST_ATTRIBUTES:
+            if self._is_incoming_request(func.value) and func.attr in catalog.REQUEST_ATTRIBUTES:
                 return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", steps=(_step(node, "read from the HTTP request"),))}))
             receiver = self._origin(func.value)
             if func.attr == "translate" and len(node.args) == 1 and self._translated(node.args[0]) >= {"\r", "\n"}:
@@ -1004,6 +1010,9 @@ class FlowAnalyzer:
                 # `.replace("'", "''")`: the value cannot close the quoted literal it is put in
                 # (XPath 2's escape; in XPath 1 two literals in a row are a syntax error)
                 return receiver.join(self._join_all(args)).sanitized(frozenset({"xpath"}))
+            if func.attr == "urlencode" and not any(k.arg == "safe" for k in node.keywords) and len(node.args) == 0:
+                # Django's `QueryDict.urlencode()`: every key and value percent-encoded
+                return receiver.sanitized(catalog.SANITIZERS["urllib.parse.urlencode"])
             if func.attr == "replace" and _removed_line_breaks(node) >= {"\r", "\n"}:
                 # `.replace("\r", "").replace("\n", "")`: no forged log lines any more
                 return receiver.join(self._join_all(args)).sanitized(frozenset({"log"}))
@@ -1044,6 +1053,73 @@ class FlowAnalyzer:
         if joined.risk() and joined.risk().kind == UNTRUSTED:
             return Origin(parts | frozenset(replace(p, kind=UNKNOWN) for p in joined.parts if p.kind == UNTRUSTED))
         return Origin(parts)
+
+    def _is_incoming_request(self, node: ast.AST) -> bool:
+        """A name like `request`/`req` holding the request the program answers, not one it sent:
+        `req = requests.get(url)` (then `req.text` is the other server's answer)."""
+        if not _is_request_object(node):
+            return False
+        if isinstance(node, ast.Name):
+            binding = self._binding(node)
+            if binding is not None and binding.values and all(self._is_outbound_response(v) for v in binding.values):
+                return False
+        return True
+
+    def _is_outbound_response(self, value: ast.expr) -> bool:
+        """The result of an HTTP call the program makes: a known client (`requests.get`, `urlopen`)
+        or any client called with an absolute URL (see _is_outbound_call)."""
+        while isinstance(value, ast.Await):
+            value = value.value
+        if not isinstance(value, ast.Call):
+            return False
+        if self._is_outbound_call(value):
+            return True
+        qualified = self._qualify(value.func)
+        return bool(qualified) and self._sources.get(qualified) in catalog.OUTBOUND_SOURCES
+
+    def _is_outbound_call(self, node: ast.Call) -> bool:
+        """`client.get("https://api.example.com/x", params)`, `session.post(API_URL, json=body)`,
+        `http.request("GET", "https://...")`: an HTTP verb method called with an absolute URL
+        whose scheme and host are written in the code."""
+        func = node.func
+        if not isinstance(func, ast.Attribute) or func.attr not in catalog.HTTP_CLIENT_METHODS or not node.args:
+            return False
+        candidates = node.args[:2] if func.attr == "request" else node.args[:1]
+        return any(self._absolute_url_text(arg) for arg in candidates)
+
+    def _absolute_url_text(self, node: ast.expr) -> bool:
+        """An http(s) URL whose host the code fixes: a literal, a constant of the module, a local
+        holding one, or an f-string or concatenation that starts with one."""
+        found = self._literal_prefix(node)
+        if found is None:
+            return False
+        text, whole = found
+        return _ABSOLUTE_URL.match(text + ("/" if whole else "")) is not None
+
+    def _literal_prefix(self, node: ast.expr, depth: int = 0) -> tuple[str, bool] | None:
+        """The constant text a string value starts with, and whether that is all of it."""
+        if depth > 4:
+            return None
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value, True
+        if isinstance(node, ast.JoinedStr) and node.values:
+            first = node.values[0]
+            return (first.value, False) if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left = self._literal_prefix(node.left, depth + 1)
+            return (left[0], False) if left is not None else None
+        if isinstance(node, ast.Name):
+            binding = self._binding(node)
+            if binding is not None:
+                if len(binding.values) != 1:
+                    return None
+                return self._literal_prefix(binding.values[0], depth + 1)
+            if node.id in self._constants:
+                for values in self._constant_values:
+                    value = values.get(node.id)
+                    if isinstance(value, str):
+                        return value, True
+        return None
 
     def _translated(self, table: ast.expr) -> frozenset[str]:
         """The characters a translation table maps to something else (see symbols.translated_characters)."""
@@ -1240,6 +1316,10 @@ def _removed_line_breaks(call: ast.Call) -> set[str]:
     return removed
 
 
+# An absolute http(s) URL up to the end of its host: where the program's own request goes.
+_ABSOLUTE_URL = re.compile(r"https?://[^/?#{}\s]+[/?#]", re.IGNORECASE)
+
+
 def _is_request_object(node: ast.AST) -> bool:
     if isinstance(node, ast.Name):
         return node.id in catalog.REQUEST_NAMES
@@ -1298,6 +1378,8 @@ def _is_client_parameter(arg: ast.arg, default: ast.expr | None) -> bool:
         annotation = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
     name = annotation.attr if isinstance(annotation, ast.Attribute) else annotation.id if isinstance(annotation, ast.Name) else None
     if name in catalog.NON_DATA_ANNOTATIONS:
+        return False
+    if name and name.endswith(catalog.NON_DATA_ANNOTATION_SUFFIXES) and name not in catalog.NON_DATA_ANNOTATION_SUFFIXES:
         return False
     if isinstance(default, ast.Call):
         callee = default.func

@@ -66,6 +66,8 @@ class AssertUsedForValidation(Rule):
         'def test_permissions(user):\n    assert user.has_perm("app.view")\n',
         'def delete(user, item):\n    if not user.is_admin:\n        raise PermissionError("admins only")\n    item.delete()\n',
         'class Node:\n    def attach(self, parent):\n        assert self.owner is None, "already attached"\n        self.owner = parent\n',
+        # a truth test of a field computed from request data: the value is there (Optional narrowed)
+        'def update(request, item):\n    item.start = request.POST["start"]\n    item.deadline = item.compute_deadline()\n    assert item.deadline\n    return item.deadline\n',
     ]
     INVALID = [
         Example(
@@ -89,7 +91,7 @@ class AssertUsedForValidation(Rule):
         kind = None
         if _is_auth(test, ctx):
             kind = "auth"
-        elif _reads_request(test, ctx):
+        elif not _is_presence_check(test) and _reads_request(test, ctx):
             kind = "input"
         if kind is None:
             return
@@ -141,6 +143,12 @@ def _is_auth(test: ast.expr, ctx) -> bool:
         sides = [set(_identifiers(side)) for side in (test.left, test.comparators[0])]
         return all(side & _USER_NAMES for side in sides) and any("request" in side or "current_user" in side for side in sides)
     return False
+
+
+def _is_presence_check(test: ast.expr) -> bool:
+    """`assert obj.deadline` / `assert value`: a truth test of a plain name or attribute says the
+    value is there (narrowing an Optional for the type checker), nothing about its content."""
+    return isinstance(test, ast.Name) or isinstance(test, ast.Attribute) and isinstance(test.value, (ast.Name, ast.Attribute))
 
 
 def _reads_request(test: ast.expr, ctx) -> bool:

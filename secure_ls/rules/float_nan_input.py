@@ -52,11 +52,18 @@ class FloatNanInput(Rule):
         'from flask import request\n\ndef page():\n    return int(request.args["page"])\n',
         'import os\n\ndef timeout():\n    return float(os.environ.get("TIMEOUT", "5"))\n',
         'def ratio(value):\n    return float(value)\n',
+        # used only where a two-sided bound held: NaN fails both comparisons, infinity one
+        'import time\nfrom flask import request\n\ndef link_ok():\n    expires = float(request.args.get("expires") or 0)\n    if time.time() < expires <= time.time() + 3600:\n        return expires - time.time()\n    return None\n',
     ]
     INVALID = [
         Example(
             'from flask import request\n\ndef withdraw(account):\n    amount = float(request.form["amount"])\n    if amount > account.balance:\n        return "insufficient funds", 400\n    account.balance -= amount\n    return "ok"\n',
             fixed='from flask import request\nimport math\n\ndef withdraw(account):\n    amount = float(request.form["amount"])\n    if not math.isfinite(amount):\n        raise ValueError("amount must be a finite number")\n    if amount > account.balance:\n        return "insufficient funds", 400\n    account.balance -= amount\n    return "ok"\n',
+        ),
+        # one bound only: NaN fails it, but infinity passes
+        Example(
+            'import time\nfrom flask import request\n\ndef link_ok():\n    expires = float(request.args.get("expires") or 0)\n    if expires > time.time():\n        return expires - time.time()\n    return None\n',
+            fixed='import time\nfrom flask import request\nimport math\n\ndef link_ok():\n    expires = float(request.args.get("expires") or 0)\n    if not math.isfinite(expires):\n        raise ValueError("expires must be a finite number")\n    if expires > time.time():\n        return expires - time.time()\n    return None\n',
         ),
         Example(
             'def rate(request, item):\n    item.score = (item.score + float(request.POST["stars"])) / 2\n    item.save()\n',
@@ -97,6 +104,8 @@ class FloatNanInput(Rule):
 
 def _guarded(ctx, call: ast.Call, target: str | None) -> bool:
     body = web.function_body(ctx, call)
+    if target is not None and _used_only_within_bounds(body, target):
+        return True
     for node in astutil.walk(body):
         if isinstance(node, ast.Call) and (ctx.call_name(node) in _GUARDS or web.call_label(node) in ("isnan", "isfinite", "isinf", "is_finite")):
             if target is None or any(target in web.names_in(a) for a in node.args):
@@ -105,3 +114,35 @@ def _guarded(ctx, call: ast.Call, target: str | None) -> bool:
             if isinstance(node.left, ast.Name) and node.left.id == target and isinstance(node.comparators[0], ast.Name) and node.comparators[0].id == target:
                 return True  # `x != x`
     return False
+
+
+def _bounded_on_both_sides(test: ast.expr, target: str) -> bool:
+    """`low < x <= high` (or `high > x >= low`): false for NaN, which fails every comparison,
+    and for infinity, which fails one bound."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 2 and isinstance(test.comparators[0], ast.Name)):
+        return False
+    if test.comparators[0].id != target:
+        return False
+    rising = all(isinstance(op, (ast.Lt, ast.LtE)) for op in test.ops)
+    falling = all(isinstance(op, (ast.Gt, ast.GtE)) for op in test.ops)
+    return rising or falling
+
+
+def _used_only_within_bounds(body: ast.AST, target: str) -> bool:
+    """Every use of the parsed number is in the branch of an `if` whose test bounds it on both
+    sides (`if sig and time.time() < expires <= time.time() + 3600:`): NaN and infinity never get there."""
+    guards = []
+    for node in astutil.walk(body):
+        if isinstance(node, ast.If):
+            test = node.test
+            conjuncts = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+            if any(_bounded_on_both_sides(c, target) for c in conjuncts):
+                guards.append(node)
+    if not guards:
+        return False
+    inside: set[int] = set()
+    for guard in guards:
+        for part in [guard.test, *guard.body]:
+            inside.update(id(n) for n in astutil.walk(part))
+    uses = [n for n in astutil.walk(body) if isinstance(n, ast.Name) and n.id == target and isinstance(n.ctx, ast.Load)]
+    return bool(uses) and all(id(n) in inside for n in uses)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules.base import Example, Rule
@@ -58,6 +59,8 @@ class Jinja2AutoescapeOff(Rule):
         'import jinja2\n\ndef make(options):\n    return jinja2.Environment(**options)\n',
         'import jinja2\n\ndef make(escape):\n    return jinja2.Environment(autoescape=escape)\n',
         'from flask import Flask\n\napp = Flask(__name__)\nenv = app.jinja_env\n',
+        # in a web application, an environment of a function that only loads a config-file template
+        'from flask import Flask\nfrom jinja2 import Environment, FileSystemLoader\n\napp = Flask(__name__)\n\ndef write_config(path):\n    env = Environment(loader=FileSystemLoader("configs"))\n    text = env.get_template("app.cfg.template").render(debug=False)\n    with open(path, "w") as f:\n        f.write(text)\n',
         'import jinja2\n\ndef sql_renderer():\n    return jinja2.Environment(loader=jinja2.FileSystemLoader("queries"), undefined=jinja2.StrictUndefined)\n',
     ]
     INVALID = [
@@ -68,6 +71,11 @@ class Jinja2AutoescapeOff(Rule):
         Example(
             'from jinja2 import Environment, FileSystemLoader\n\nenv = Environment(loader=FileSystemLoader("html"), autoescape=False)\n',
             fixed='from jinja2 import Environment, FileSystemLoader\nimport jinja2\n\nenv = Environment(loader=FileSystemLoader("html"), autoescape=jinja2.select_autoescape())\n',
+        ),
+        # the environment loads a template that is not a page (where select_autoescape would not escape either)
+        Example(
+            'from flask import Flask\nfrom jinja2 import Environment, FileSystemLoader\n\napp = Flask(__name__)\n\ndef pages():\n    env = Environment(loader=FileSystemLoader("templates"))\n    return env.get_template("settings.cfg.template"), env.get_template("index.html")\n',
+            fixed='from flask import Flask\nfrom jinja2 import Environment, FileSystemLoader\nimport jinja2\n\napp = Flask(__name__)\n\ndef pages():\n    env = Environment(loader=FileSystemLoader("templates"), autoescape=jinja2.select_autoescape())\n    return env.get_template("settings.cfg.template"), env.get_template("index.html")\n',
         ),
         Example(
             'from jinja2 import Environment\n\ndef render_email(body):\n    return Environment().from_string("<p>{{ body }}</p>").render(body=body)\n',
@@ -92,6 +100,8 @@ class Jinja2AutoescapeOff(Rule):
         fix = Fix("Turn on autoescaping with select_autoescape()", (ctx.set_keyword(node, "autoescape", value),), safe=False, imports=imports)
         if not ts.renders_html(ctx):
             return  # SQL, YAML, code, e-mail text...: escaping for HTML would be wrong
+        if _renders_only_text_files(node, ctx):
+            return  # `env.get_template("app.cfg.template")`: no page, and select_autoescape would not escape it either
         how = "with autoescape=False" if option is not None else "without autoescape"
         ctx.report(
             self,
@@ -101,3 +111,34 @@ class Jinja2AutoescapeOff(Rule):
             fix=fix,
             confidence=Confidence.MEDIUM if option is None else Confidence.LOW,
         )
+
+
+# Template names select_autoescape() escapes by default, and other markup.
+_MARKUP_EXTENSIONS = (".html", ".htm", ".xml", ".xhtml", ".svg")
+
+
+def _renders_only_text_files(node: ast.Call, ctx) -> bool:
+    """The environment goes to a local name whose only use is `name.get_template("x.cfg")` with
+    literal template names that are no page: a config file, a script, plain text. Such names
+    are what select_autoescape() leaves unescaped anyway."""
+    stmt = ctx.statement(node)
+    if not (isinstance(stmt, ast.Assign) and stmt.value is node and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return False
+    name = stmt.targets[0].id
+    scope = ctx.enclosing_function(node)
+    if scope is None:
+        return False  # a module-level environment may be imported and used anywhere
+    uses = [n for n in astutil.walk(scope) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
+    if not uses:
+        return False
+    for use in uses:
+        attribute = ctx.parent(use)
+        call = ctx.parent(attribute) if attribute is not None else None
+        if not (isinstance(attribute, ast.Attribute) and attribute.attr == "get_template" and isinstance(call, ast.Call) and call.func is attribute):
+            return False
+        if len(call.args) != 1 or not isinstance(call.args[0], ast.Constant) or not isinstance(call.args[0].value, str):
+            return False
+        template = call.args[0].value.lower()
+        if "." not in template.rsplit("/", 1)[-1] or any(ext in template for ext in _MARKUP_EXTENSIONS):
+            return False
+    return True

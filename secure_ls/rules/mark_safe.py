@@ -65,6 +65,9 @@ class UnescapedMarkup(Rule):
         'from markupsafe import Markup\n\ndef render(widget):\n    return Markup(widget.render())\n',
         'from markupsafe import Markup\n\ndef mark_safe(value):\n    return Markup(value)\n',
         'from markupsafe import Markup\n\ndef strip(value):\n    return Markup(str(value)).striptags()\n',
+        # a query string re-encoded: every key and value percent-encoded, no markup can get in
+        'from django.utils.safestring import mark_safe\n\ndef page_link(request, page):\n    q = request.GET.copy()\n    q["page"] = page\n    return mark_safe("?" + q.urlencode())\n',
+        'from urllib.parse import urlencode\nfrom markupsafe import Markup\nfrom flask import request\n\ndef page_link():\n    return Markup("?" + urlencode({"q": request.args["q"], "page": 2}))\n',
     ]
     INVALID = [
         Example(

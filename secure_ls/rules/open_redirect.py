@@ -90,8 +90,16 @@ class OpenRedirect(Rule):
         'from urllib.parse import urlparse\nfrom django.shortcuts import redirect\n\ndef _allowed(url):\n    if not url:\n        return False\n    return not urlparse(url).netloc\n\ndef done(request):\n    target = request.GET.get("next")\n    if target and _allowed(target):\n        return redirect(target)\n    return redirect("/")\n',
         # a helper that hands the value back only once a library validator accepted it
         'from django.shortcuts import redirect\nfrom django.utils.http import url_has_allowed_host_and_scheme\n\ndef safe_next(request, default):\n    target = request.GET.get("next")\n    if target and url_has_allowed_host_and_scheme(target, request.get_host()):\n        return target\n    return default\n\ndef done(request):\n    return redirect(safe_next(request, "/"))\n',
+        # the client's query string, re-encoded, after a path of the site's own (through a helper)
+        'from django.http import HttpResponseRedirect\nfrom django.urls import reverse\nfrom django.views import View\n\nclass Save(View):\n    def with_query(self, url):\n        parts = [url]\n        if self.request.GET.urlencode():\n            parts += [self.request.GET.urlencode()]\n        return "?".join(parts)\n\n    def post(self, request):\n        return HttpResponseRedirect(self.with_query(reverse("items")))\n',
+        # the branch where the URL check passed on the very same read of the request
+        'from flask import redirect, request\nfrom .validators import is_safe_url\n\ndef login_done():\n    if request.args.get("next") and is_safe_url(request.args.get("next")):\n        return redirect(request.args.get("next"))\n    return redirect("/")\n',
     ]
     INVALID = [
+        # the check failed on that read: the redirect goes where it says not to
+        Example(
+            'from flask import redirect, request\nfrom .validators import is_safe_url\n\ndef login_done():\n    if not is_safe_url(request.args.get("next")):\n        return redirect(request.args.get("next"))\n    return redirect("/")\n',
+        ),
         # a predicate of the application that never looks at the host checks nothing
         Example(
             'from django.shortcuts import redirect\n\ndef _present(url):\n    return url is not None and url.strip() != ""\n\ndef done(request):\n    target = request.GET.get("next")\n    if _present(target):\n        return redirect(target)\n    return redirect("/")\n',
@@ -172,6 +180,8 @@ def _is_own_url(node: ast.expr) -> bool:
 
 def _checked(ctx, call: ast.Call, target: ast.expr) -> bool:
     """Whether the function checks the target's host or calls a URL check on it."""
+    if _guarded_by_check_of_same_read(ctx, call, target):
+        return True
     names = web.names_in(target)
     if isinstance(target, ast.Name):
         for value in ctx.assigned_values(target):
@@ -197,6 +207,36 @@ def _checked(ctx, call: ast.Call, target: ast.expr) -> bool:
     # a fixed host or local path (`https://example.com/`, `/app/`) is a check; a bare `/`
     # only with `//` and `/\\` ruled out too, since browsers read both as another host
     return any(flow._SAFE_URL_PREFIX.match(p) for p in prefixes) or {"/", "//", "/\\"} <= prefixes
+
+
+def _guarded_by_check_of_same_read(ctx, call: ast.Call, target: ast.expr) -> bool:
+    """`if is_safe_url(request.args.get("next")): return redirect(request.args.get("next"))`: the
+    redirect sits in the branch where a URL check passed on the very same read of the request."""
+    if not isinstance(target, (ast.Attribute, ast.Subscript, ast.Call)):
+        return False
+    shape = ast.dump(target)
+    child: ast.AST = call
+    for ancestor in ctx.ancestors(call):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            return False
+        if isinstance(ancestor, ast.If) and any(child is stmt for stmt in ancestor.body):
+            test = ancestor.test
+            conjuncts = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+            if any(_passes_check(node, shape) for node in conjuncts):
+                return True
+        child = ancestor
+    return False
+
+
+def _passes_check(node: ast.AST, shape: str) -> bool:
+    """A call of a URL check (by its name) on an expression of this shape."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    label = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if not _CHECKS.search(label):
+        return False
+    return any(ast.dump(a) == shape for a in list(node.args) + [k.value for k in node.keywords])
 
 
 def _prefixes(startswith: ast.Call) -> set[str]:

@@ -13,6 +13,12 @@ _SECURITY_WORDS = frozenset(
     {"token", "secret", "signature", "sign", "sig", "mac", "hmac", "auth", "authenticate", "verify", "verification", "nonce", "csrf", "otp", "session", "integrity", "tamper", "apikey", "credential", "credentials", "salt", "key"}
 )
 _LEGACY_OK = frozenset({"usedforsecurity"})
+# Words that, right before `key`/`id`, make the digest a name for something (`cache_key`,
+# `unique_key`, `job_id`): a lookup key or label, whatever it was computed from. A collision
+# needs both inputs chosen, and nobody gains by two entries sharing a name they can choose.
+_IDENTIFIER_QUALIFIERS = frozenset({"cache", "unique", "lookup", "dedup", "dedupe", "sort", "job", "bucket", "shard", "partition", "group", "row", "object", "etag"})
+_IDENTIFIER_NOUNS = frozenset({"key", "keys", "id", "ids"})
+_IDENTIFIER_WORDS = frozenset({"etag", "fingerprint"})
 
 
 class WeakHash(Rule):
@@ -70,6 +76,11 @@ class WeakHash(Rule):
             "import hashlib\n\ndef cache_key(url):\n    return hashlib.md5(url.encode()).hexdigest()\n",
             fixed="import hashlib\n\ndef cache_key(url):\n    return hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()\n",
         ),
+        # the digest names a cache entry: an identifier, even when computed from a token (audit tier)
+        Example(
+            "import hashlib\n\ndef cache_key_for_token(token):\n    return 'auth:' + hashlib.md5(token.encode()).hexdigest()\n",
+            fixed="import hashlib\n\ndef cache_key_for_token(token):\n    return 'auth:' + hashlib.md5(token.encode(), usedforsecurity=False).hexdigest()\n",
+        ),
         Example(
             "import hashlib\n\ndef make_token(user_id):\n    token = hashlib.new('sha1', user_id.encode()).hexdigest()\n    return token\n",
             fixed="import hashlib\n\ndef make_token(user_id):\n    token = hashlib.new('sha256', user_id.encode()).hexdigest()\n    return token\n",
@@ -119,6 +130,8 @@ class WeakHash(Rule):
             ctx.report(self, node, message, fix=fix, confidence=Confidence.LOW, severity=Severity.LOW, alternatives=alternatives)
 
     def _security_purpose(self, node: ast.Call, ctx) -> str | None:
+        if _names_an_identifier(node, ctx):
+            return None
         candidates = []
         data = hashing.data_argument(node, ctx)
         if data is not None:
@@ -135,6 +148,26 @@ class WeakHash(Rule):
         for hit in candidates:
             return f"`{naming.name_of(hit) or ctx.text(hit)}`"
         return None
+
+
+def _is_identifier_name(identifier: str | None) -> bool:
+    """`cache_key`, `unique_key`, `job_id`, `etag`, `query_fingerprint`: a name for something."""
+    parts = naming.words(identifier or "")
+    if any(p in _IDENTIFIER_WORDS for p in parts):
+        return True
+    return any(a in _IDENTIFIER_QUALIFIERS and b in _IDENTIFIER_NOUNS for a, b in zip(parts, parts[1:]))
+
+
+def _names_an_identifier(node: ast.Call, ctx) -> bool:
+    """The digest is made to name something (the function or the variable it goes to says a
+    cache key, a unique key, a job id): an identifier, even when computed from a token."""
+    stmt = ctx.statement(node)
+    if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        if any(_is_identifier_name(naming.name_of(t)) for t in targets):
+            return True
+    func = ctx.enclosing_function(node)
+    return func is not None and isinstance(stmt, ast.Return) and _is_identifier_name(func.name)
 
 
 _SHA256_TITLE = "Use SHA-256 (every digest changes: stored hashes and checksums compared elsewhere no longer match)"
