@@ -238,7 +238,7 @@ def test_packs_are_merged_as_runs_accumulate(tree):
 def test_concurrent_runs_do_not_corrupt_the_cache(tree):
     expected = _fresh(tree, "--format", "json", ".").out
     env = {k: v for k, v in os.environ.items() if not k.upper().endswith("_PROXY")}
-    command = [sys.executable, "-m", "secure_ls", "check", "--no-dependencies", "--format", "json", "-j", "1", "."]
+    command = [sys.executable, "-m", "secure_ls", "check", "--no-dependencies", "--min-confidence", "low", "--format", "json", "-j", "1", "."]
     procs = [subprocess.Popen(command, cwd=tree, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
     outputs = [p.communicate(timeout=300) for p in procs]
     assert [out for out, _ in outputs] == [expected] * 4
