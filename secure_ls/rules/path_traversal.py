@@ -195,7 +195,7 @@ class PathTraversal(Rule):
             return False
         joined = self._joined(target, ctx)
         if part.kind == flow.PARAM:
-            if part.label in ("self", "cls") or joined is None or _mentions_file(joined[0]) or ts.in_test_module(ctx):
+            if part.label in ("self", "cls") or joined is None or _mentions_file(joined[0]) or ctx.in_test_code(call):
                 return False  # a parameter joined onto the package's own directory: data files it ships
             confidence = Confidence.LOW
         elif not ts.is_client(part):

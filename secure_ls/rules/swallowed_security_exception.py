@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import crypto, logs
+from secure_ls.rules._support import logs
 from secure_ls.rules.base import Example, Rule
 
 # Method/function names whose failure means "not authenticated / not authorized / not authentic".
@@ -107,7 +107,7 @@ class SwallowedSecurityException(Rule):
                 f"Failure of `{label}` is swallowed without logging: the code carries on as if the check passed and the "
                 "attempt leaves no trace. Deny explicitly (return/raise) and log the failure.",
                 fix=fix,
-                confidence=Confidence.LOW if crypto.in_test(node, ctx) else None,
+                confidence=Confidence.LOW if ctx.in_test_code(node) else None,
             )
 
     visit_TryStar = visit_Try

@@ -26,11 +26,6 @@ SELF_URL_ATTRIBUTES = frozenset(
     }
 )
 
-_TEST_MODULES = ("pytest", "unittest", "nose", "hypothesis")
-_TEST_NAME = re.compile(r"(?:^|_)(?:test|tests|testing)(?:_|$)|^Test|Tests?$|Testing|TestCase")
-
-
-
 
 def is_client(part: flow.Part | None) -> bool:
     """True for data that comes from the remote client (a web request or an untyped route parameter;
@@ -184,16 +179,6 @@ def names_in(node: ast.AST) -> set[str]:
 def function_body(ctx, node: ast.AST) -> ast.AST:
     func = ctx.enclosing_function(node)
     return func if func is not None else ctx.tree
-
-
-def is_test_code(ctx, node: ast.AST) -> bool:
-    """Test modules and test functions/classes (they may disable protections on purpose)."""
-    if any(ctx.imports(m) for m in _TEST_MODULES):
-        return True
-    for anc in ctx.ancestors(node):
-        if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and _TEST_NAME.search(anc.name):
-            return True
-    return False
 
 
 def wrap_edits(ctx, nodes: Iterable[ast.expr], func_text: str) -> list:
