@@ -196,7 +196,7 @@ def _checked(ctx, call: ast.Call, target: ast.expr) -> bool:
             return True
     # a fixed host or local path (`https://example.com/`, `/app/`) is a check; a bare `/`
     # only with `//` and `/\\` ruled out too, since browsers read both as another host
-    return any(flow._SAFE_URL_PREFIX.match(p) for p in prefixes) or {"/", "//", "/\\"} <= prefixes
+    return any(flow.SAFE_URL_PREFIX.match(p) for p in prefixes) or {"/", "//", "/\\"} <= prefixes
 
 
 def _prefixes(startswith: ast.Call) -> set[str]:

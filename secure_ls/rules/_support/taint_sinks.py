@@ -38,7 +38,7 @@ def has_star_kwargs(call: ast.Call) -> bool:
 
 
 def rank(part: flow.Part | None) -> int:
-    return 0 if part is None else flow._RANK[part.kind]
+    return 0 if part is None else flow.RANK[part.kind]
 
 
 def worst(parts: Iterable[flow.Part | None]) -> flow.Part | None:

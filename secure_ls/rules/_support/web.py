@@ -56,7 +56,7 @@ def worse(a: flow.Part | None, b: flow.Part | None) -> flow.Part | None:
         return b
     if b is None:
         return a
-    return b if flow._RANK[b.kind] > flow._RANK[a.kind] else a
+    return b if flow.RANK[b.kind] > flow.RANK[a.kind] else a
 
 
 def worst_value(ctx, nodes: Iterable[ast.expr], sink: str) -> tuple[flow.Part | None, ast.expr | None]:
@@ -64,7 +64,7 @@ def worst_value(ctx, nodes: Iterable[ast.expr], sink: str) -> tuple[flow.Part | 
     best: tuple[flow.Part | None, ast.expr | None] = (None, None)
     for node in nodes:
         part = ctx.origin(node).risk(sink)
-        if part is not None and (best[0] is None or flow._RANK[part.kind] > flow._RANK[best[0].kind]):
+        if part is not None and (best[0] is None or flow.RANK[part.kind] > flow.RANK[best[0].kind]):
             best = (part, node)
     return best
 
@@ -169,7 +169,7 @@ def _rank(ctx, built: ast.expr, sink: str) -> int:
     parts = strings.pieces(built)
     values = strings.values(parts) if parts is not None else [built]
     part, _ = worst_value(ctx, values, sink)
-    return -1 if part is None else flow._RANK[part.kind]
+    return -1 if part is None else flow.RANK[part.kind]
 
 
 def names_in(node: ast.AST) -> set[str]:
@@ -205,7 +205,7 @@ def wrappable(ctx, node: ast.expr) -> bool:
 
 def is_view_function(func: ast.AST | None) -> bool:
     """A function decorated as an HTTP route (Flask/FastAPI/... style)."""
-    return func is not None and flow._is_route_handler(func)
+    return func is not None and flow.is_route_handler(func)
 
 
 def tornado_handler_method(call: ast.Call, ctx) -> str | None:
