@@ -186,7 +186,7 @@ def _checked(ctx, call: ast.Call, target: ast.expr) -> bool:
             continue
         if isinstance(node, ast.Call):
             func = node.func
-            label = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            label = astutil.last_name(func)
             args = list(node.args) + [k.value for k in node.keywords]
             if _CHECKS.search(label) and any(web.names_in(a) & names for a in args):
                 return True

@@ -262,7 +262,7 @@ class PathTraversal(Rule):
             for sub in astutil.walk(test):
                 if isinstance(sub, ast.Call):
                     func = sub.func
-                    attr = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+                    attr = astutil.last_name(func)
                     if attr in _CHECKS or attr in ("exists", "isfile", "match", "fullmatch"):
                         return True
                 if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and ".." in sub.value:

@@ -120,7 +120,7 @@ class SwallowedSecurityException(Rule):
                 name = ctx.call_name(sub) or ""
                 if name in _SECURITY_QUALIFIED:
                     return sub
-                last = sub.func.attr if isinstance(sub.func, ast.Attribute) else (sub.func.id if isinstance(sub.func, ast.Name) else "")
+                last = astutil.last_name(sub.func)
                 if last in _SECURITY_CALLS:
                     return sub
         return None
