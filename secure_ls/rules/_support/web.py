@@ -203,11 +203,6 @@ def wrappable(ctx, node: ast.expr) -> bool:
     return ast.dump(reparsed) == ast.dump(node)
 
 
-def is_view_function(func: ast.AST | None) -> bool:
-    """A function decorated as an HTTP route (Flask/FastAPI/... style)."""
-    return func is not None and flow.is_route_handler(func)
-
-
 def tornado_handler_method(call: ast.Call, ctx) -> str | None:
     """The method name of a call on `self` in a file using Tornado (`self.write(...)`, `self.redirect(...)`):
     a RequestHandler's own response methods."""
