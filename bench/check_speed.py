@@ -77,7 +77,7 @@ def excluded_names() -> tuple[str, ...]:
 
 
 def secure_ls_files(tree: str) -> list[str]:
-    from secure_ls.checker import discover, is_python
+    from secure_ls.project import discover, is_python
     from secure_ls.config import Settings
 
     return [str(p) for p in discover([tree], Settings()) if is_python(p)]

@@ -187,6 +187,6 @@ class EditorBaseline:
 
 
 def _is_dependency_file(path: str) -> bool:
-    from secure_ls import deps_bridge
+    from secure_ls import project
 
-    return deps_bridge.is_dependency_file(path)
+    return project.is_dependency_file(path)

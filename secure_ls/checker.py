@@ -1,8 +1,8 @@
-"""`secure-ls check`: find files, analyse them in parallel, optionally fix them."""
+"""`secure-ls check`: the batch run. Analyse the files the project layer (project.py)
+finds, in parallel, with results from the cache; optionally fix them."""
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import uuid
 from concurrent.futures import ProcessPoolExecutor
@@ -10,62 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from secure_ls.cache import Cache
-from secure_ls import safe_files
-from secure_ls.config import DEFAULT_EXCLUDE, Settings, settings_for
-from secure_ls.engine import catalog
-from secure_ls.engine.analyzer import Engine, EngineOptions, is_test_path
+from secure_ls import project, safe_files
+from secure_ls.config import Settings, settings_for
+from secure_ls.engine.analyzer import is_test_path
 from secure_ls.engine.edits import apply_fixes
 from secure_ls.engine.model import Finding
 from secure_ls.engine.summaries import WorkspaceSummaries
-from secure_ls.notebook import Notebook, NotebookError, is_notebook, read_notebook
-
-_ENGINES: dict[int, Engine] = {}
-_WORKSPACES: dict[tuple, WorkspaceSummaries] = {}
-
-
-def engine_options(settings: Settings) -> EngineOptions:
-    """Engine options for these settings: configured sources/sanitizers extend the built-in ones."""
-    return EngineOptions(
-        sources={**catalog.SOURCE_NAMES, **settings.sources} if settings.sources else None,
-        sanitizers={**catalog.SANITIZERS, **{k: frozenset(v) for k, v in settings.sanitizers.items()}} if settings.sanitizers else None,
-        max_chars=settings.max_file_size,
-    )
-
-
-def engine_for(settings: Settings) -> Engine:
-    options = engine_options(settings)
-    key = hash((options.fingerprint(), options.max_chars))
-    engine = _ENGINES.get(key)
-    if engine is None:
-        engine = _ENGINES[key] = Engine(options=options)
-    return engine
-
-
-def workspace_for(settings: Settings, roots: tuple[str, ...], run: str = "") -> WorkspaceSummaries:
-    """Function summaries of the checked folders' modules, for calls across files.
-
-    Filled lazily: a module is read and summarised the first time a checked
-    file imports from it (once per process and run).
-    """
-    options = engine_options(settings)
-    key = (roots, options.fingerprint(), run)
-    if len(_WORKSPACES) > 8 and key not in _WORKSPACES:
-        _WORKSPACES.clear()
-    workspace = _WORKSPACES.get(key)
-    if workspace is None:
-        workspace = _WORKSPACES[key] = WorkspaceSummaries(roots, sources=options.sources, sanitizers=options.sanitizers)
-    return workspace
-
-
-def workspace_roots(paths: list[str], settings: Settings) -> tuple[str, ...]:
-    roots = []
-    for raw in paths:
-        path = Path(raw).resolve()
-        roots.append(str(path if path.is_dir() else path.parent))
-    if settings.root:
-        roots.append(str(Path(settings.root).resolve()))
-    return tuple(dict.fromkeys(roots))
-
+from secure_ls.notebook import Notebook, NotebookError, read_notebook
+from secure_ls.project import discover, engine_for, workspace_for, workspace_roots
 
 def read_source(path: Path) -> str:
     """File text as Python would decode it (coding cookie, BOM), never raising on bad bytes."""
@@ -105,60 +57,6 @@ def write_fixed_source(path: Path, text: str) -> str | None:
     return None
 
 
-_PYTHON_SUFFIXES = (".py", ".pyi", ".pyw")
-
-
-def is_python(path: Path) -> bool:
-    return path.suffix in _PYTHON_SUFFIXES
-
-
-def discover(paths: list[str], settings: Settings) -> list[Path]:
-    """Python files (and dependency files) under `paths`, skipping virtualenvs and build output."""
-    from secure_ls import deps_bridge
-
-    found: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_file():
-            found.append(path)
-            continue
-        for folder, dirs, files in os.walk(path):
-            dirs[:] = sorted(
-                d
-                for d in dirs
-                if not any(fnmatch.fnmatch(d, pattern) for pattern in DEFAULT_EXCLUDE)
-                and not (Path(folder) / d / "pyvenv.cfg").exists()
-                and not settings.excluded(str(Path(folder) / d))
-            )
-            for name in sorted(files):
-                file = Path(folder) / name
-                if (name.endswith(_PYTHON_SUFFIXES) or is_notebook(file) or deps_bridge.is_dependency_file(str(file))) and not settings.excluded(str(file)):
-                    found.append(file)
-    # a file named twice (`check . app.py`) is checked, reported and fixed once
-    seen: set[str] = set()
-    unique = []
-    folders: dict[str, str] = {}
-    for file in found:
-        real = _real_path(str(file), folders)
-        if real not in seen:
-            seen.add(real)
-            unique.append(file)
-    return unique
-
-
-def _real_path(path: str, folders: dict[str, str]) -> str:
-    """os.path.realpath(path), resolving each folder once: realpath costs a system call
-    per path component, and was a fifth of a warm run. A file that is not a symbolic link
-    is its folder's real path joined with its name."""
-    if os.path.islink(path):
-        return os.path.realpath(path)
-    folder, name = os.path.split(path)
-    real = folders.get(folder)
-    if real is None:
-        real = folders[folder] = os.path.realpath(folder or os.curdir)
-    return os.path.join(real, name)
-
-
 @dataclass
 class FileResult:
     path: str
@@ -179,18 +77,17 @@ def check_file(
     run: str | None = None,
     cache: Cache | None = None,
 ) -> FileResult:
-    from secure_ls import deps_bridge
-
     file = Path(path)
     try:
         text = read_source(file)
     except OSError as exc:
         return FileResult(path, error=f"{path}: cannot read: {exc.strerror or exc}")
     dependencies = None
-    if is_notebook(path):
+    kind = project.file_kind(path)  # a file of any other name was named on the command line: Python
+    if kind == project.NOTEBOOK:
         return _check_notebook(path, text, settings, roots, run)
-    if deps_bridge.is_dependency_file(path):
-        result = deps_bridge.scan(path, text, settings)
+    if kind == project.DEPENDENCIES:
+        result = project.scan(path, text, settings)
     else:
         roots = roots if roots is not None else workspace_roots([path], settings)
         workspace = workspace_for(settings, roots, run if run is not None else uuid.uuid4().hex)
@@ -203,7 +100,7 @@ def check_file(
     # what is reported after the path: `: problem` or `:line:column: syntax error ...`
     problems = [f": {p}" for p in result.problems]
     # a part that does not parse is not analysed: say so rather than pass it silently
-    if result.syntax_errors and (deps_bridge.is_dependency_file(path) or not _parses(text)):
+    if result.syntax_errors and (kind == project.DEPENDENCIES or not _parses(text)):
         span, message = result.syntax_errors[0]
         more = len(result.syntax_errors) - 1
         problems.append(f":{span.start.line + 1}:{span.start.column + 1}: syntax error, not analysed: {message}" + (f" (and {more} more)" if more else ""))
@@ -219,7 +116,7 @@ def check_file(
                 out.error = "; ".join(e for e in (out.error, f"{path}: {problem}") if e)
             else:
                 out.fixed = applied
-                again = engine_for(settings).analyze(new_text, imports_resolver=resolver, path=path) if not deps_bridge.is_dependency_file(path) else deps_bridge.scan(path, new_text, settings)
+                again = engine_for(settings).analyze(new_text, imports_resolver=resolver, path=path) if kind != project.DEPENDENCIES else project.scan(path, new_text, settings)
                 out.findings = settings.apply(again.findings, path)
     return out
 
@@ -227,10 +124,8 @@ def check_file(
 def _file_result(path: str, findings: list[Finding], problems: list[str], settings: Settings) -> FileResult:
     """`problems` are what follows the path (`: problem`, `:line:column: ...`); advisory-data
     notes (a dependency file checked with stale or no data) are warnings, not errors."""
-    from secure_ls import deps_bridge
-
     located = [path + p for p in problems]
-    warnings = [p for p in located if deps_bridge.is_advisory_warning(p)]
+    warnings = [p for p in located if project.is_advisory_warning(p)]
     error = "; ".join(p for p in located if p not in warnings) or None
     return FileResult(path, settings.apply(findings, path), error, warnings=warnings)
 
@@ -315,7 +210,7 @@ def check_paths(
     if cache is not None:
         workspace = workspace_for(root_settings, roots, run)
         for index, file in enumerate(files):
-            if is_python(file):
+            if project.is_python(file):
                 results[index] = cached_result(str(file), root_settings, cache, workspace, fix, unsafe)
     todo = [index for index, result in enumerate(results) if result is None]
     tasks = [(str(files[i]), root_settings, fix, unsafe, roots, run, cache) for i in todo]

@@ -229,12 +229,12 @@ def _checkable(paths: list[str]) -> list[str]:
     standard error: analysing README.md as Python would only report a syntax error."""
     from pathlib import Path
 
-    from secure_ls import checker, deps_bridge
+    from secure_ls import project
 
     out = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir() or checker.is_python(path) or checker.is_notebook(path) or deps_bridge.is_dependency_file(raw) or _python_script(path):
+        if path.is_dir() or project.file_kind(raw) is not None or _python_script(path):
             out.append(raw)
         else:
             print(
@@ -272,7 +272,7 @@ def _fingerprints(results) -> dict[str, list[str]]:
     """Path -> the baseline fingerprint of each of its findings (files with findings only)."""
     from pathlib import Path
 
-    from secure_ls import baseline, checker
+    from secure_ls import baseline, checker, project
 
     out: dict[str, list[str]] = {}
     for result in results:
@@ -285,7 +285,7 @@ def _fingerprints(results) -> dict[str, list[str]]:
                 text = checker.read_source(Path(result.path))
             except OSError:
                 text = ""
-        python = checker.is_python(Path(result.path)) or result.notebook is not None
+        python = project.is_python(result.path) or result.notebook is not None
         out[result.path] = baseline.fingerprints(text, result.findings, python=python)
     return out
 

@@ -37,7 +37,7 @@ CWE = 1395  # Dependency on Vulnerable Third-Party Component
 MAX_LISTED = 4
 MAX_FIX_ROUNDS = 6
 # How `scan` says that advisories were missing or out of date: warnings, not errors (the
-# file was read and parsed; what is missing is data). deps_bridge.is_advisory_warning.
+# file was read and parsed; what is missing is data). project.is_advisory_warning.
 NO_ADVISORY_DATA = "no advisory data:"
 CACHED_ADVISORIES = "Showing cached advisories, which may be out of date."
 

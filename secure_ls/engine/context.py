@@ -35,6 +35,10 @@ if TYPE_CHECKING:
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Module)
 _BUILTINS = frozenset(dir(builtins))
 _SUPPRESSION = re.compile(r"#\s*(?:secure-ls:\s*ignore\s*(?:\[(?P<ids>[^\]]*)\])?|nosec\b(?P<nosec>[^#\n]*))", re.IGNORECASE)
+# Test code (see `UnitContext.in_test_code`): the frameworks whose import makes a file
+# test code, and the function and class names that make their body test code.
+TEST_FRAMEWORKS = ("pytest", "unittest", "nose", "hypothesis")
+_TEST_NAME = re.compile(r"^_?test|^(?:setUp|setUpClass|setup_method)$|(?:^|_)(?:test|tests|testing)(?:_|$)|^Test|Tests?$|Testing|TestCase")
 # Ruff's `# noqa: S324, E501` (codes after a colon, separated by commas or spaces). A bare
 # `# noqa` (or `# noqa S324`, which Ruff reads as bare) names no code and silences nothing here.
 _NOQA = re.compile(r"#\s*noqa\s*:\s*(?P<codes>[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*)", re.IGNORECASE)
@@ -185,8 +189,28 @@ class UnitContext:
 
     @property
     def is_test_file(self) -> bool:
-        """Whether the file is test code (by its path: tests/, test_*.py, *_test.py, conftest.py)."""
+        """Whether the file is test code by its path alone (see `in_test_code`)."""
         return self.module.is_test_file
+
+    def in_test_code(self, node: ast.AST | None = None) -> bool:
+        """Whether `node` (without one: the whole file) is test code. The one place
+        that decides it; rules that stay quiet or lower their confidence in tests ask
+        only this (docs/architecture.md lists them). Test code is:
+
+        - a file whose path says so: a `test/`, `tests/` or `testing/` folder,
+          `test_*.py`, `*_test.py`, `*_tests.py`, `conftest.py`;
+        - a file that imports a test framework (pytest, unittest, nose, hypothesis);
+        - code inside a function or class whose name says so: `test*`, `_test*`,
+          `setUp`, `setUpClass`, `setup_method`, a `test`/`tests`/`testing` word
+          (`make_test_app`), `Test*`, `*Test`, `*Tests`, `*Testing*`, `*TestCase*`.
+        """
+        if self.module.is_test_file or any(self.imports(m) for m in TEST_FRAMEWORKS):
+            return True
+        if node is not None:
+            for anc in self.ancestors(node):
+                if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and _TEST_NAME.search(anc.name):
+                    return True
+        return False
 
     def imports(self, module: str) -> bool:
         """Whether the file imports `module` or a submodule of it anywhere."""

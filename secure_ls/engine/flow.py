@@ -27,7 +27,9 @@ from secure_ls.engine import astutil, catalog
 PARAM = "param"
 UNKNOWN = "unknown"
 UNTRUSTED = "untrusted"
-_RANK = {UNTRUSTED: 3, PARAM: 2, UNKNOWN: 1}
+RANK = {UNTRUSTED: 3, PARAM: 2, UNKNOWN: 1}
+"""How bad a value of each kind is at a sink, for choosing the worst part of an
+origin: untrusted (the attacker's data) over param (the caller's) over unknown."""
 ALL = frozenset({"*"})
 
 Step = tuple[int, int, int, int, str]  # ast line, col, end line, end col, what happened
@@ -162,7 +164,7 @@ CONSTANT = Origin()
 
 
 def _part_order(part: Part) -> tuple:
-    return (_RANK[part.kind], part.steps, part.label, tuple(sorted(part.safe_for)))
+    return (RANK[part.kind], part.steps, part.label, tuple(sorted(part.safe_for)))
 
 
 def _step(node: ast.AST, text: str) -> Step:
@@ -260,7 +262,7 @@ class FlowAnalyzer:
     def run_function(self, func: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, outer: Env | None) -> ScopeFacts:
         env: Env = dict(outer or {})
         self._instance = _instance_parameter(func) if self._class is not None else None
-        route = _is_route_handler(func)
+        route = is_route_handler(func)
         url_kwargs = not route and self._takes_url_parameters(func)
         wsgi = _wsgi_environ(func)
         defaults = _defaults(func.args)
@@ -1443,7 +1445,10 @@ def _is_django_function_view(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bo
     return False
 
 
-def _is_route_handler(func: ast.AST) -> bool:
+def is_route_handler(func: ast.AST) -> bool:
+    """Whether `func` is a web route handler by its decorators: `@app.route(...)`,
+    `@router.get(...)` and the other catalog.ROUTE_DECORATOR_ATTRIBUTES (a bare
+    `@x.get` is a property getter, not a route), or Bottle's `@route("/x")`."""
     for deco in getattr(func, "decorator_list", ()):
         target = deco.func if isinstance(deco, ast.Call) else deco
         if isinstance(target, ast.Attribute) and target.attr in catalog.ROUTE_DECORATOR_ATTRIBUTES:
@@ -1577,7 +1582,8 @@ _URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "url
 _URL_HOST_PARTS = frozenset({"netloc", "hostname"})
 _URL_SINKS = frozenset({"url", "redirect"})
 _DIGEST_CHECKS = frozenset({"hmac.compare_digest", "secrets.compare_digest"})
-_SAFE_URL_PREFIX = re.compile(r"^(https?://[^/]+/|/[^/\\])")
+# A URL prefix that fixes the host: `https://host/...`, or a path on this site (`/x`, not `//`).
+SAFE_URL_PREFIX = re.compile(r"^(https?://[^/]+/|/[^/\\])")
 
 
 def _validation(test: ast.expr, qualify, origin=None, value_of=None, validator=None) -> tuple[set[str], bool, frozenset[str]]:
@@ -1662,7 +1668,7 @@ def _validation(test: ast.expr, qualify, origin=None, value_of=None, validator=N
                 names.add(base.id)
             elif isinstance(base, ast.Name) and test.args and isinstance(test.args[0], ast.Constant) and isinstance(test.args[0].value, str):
                 # `url.startswith("https://api.example.com/")` fixes the host
-                if _SAFE_URL_PREFIX.match(test.args[0].value):
+                if SAFE_URL_PREFIX.match(test.args[0].value):
                     names.add(base.id)
                     sinks = _URL_SINKS
         elif qualified in _VALIDATING_FUNCTIONS:

@@ -90,7 +90,7 @@ class NotebookSupport:
         self.ls.mark_dirty(notebook_uri)
 
     def close(self, notebook_uri: str) -> None:
-        from secure_ls.checker import engine_for
+        from secure_ls.project import engine_for
 
         view = self.views.pop(notebook_uri, None)
         self.ls.analyses.pop(notebook_uri, None)

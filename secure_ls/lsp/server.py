@@ -27,8 +27,8 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.json_rpc import RPCRequest
 
-from secure_ls import __version__, deps_bridge
-from secure_ls.checker import engine_for
+from secure_ls import __version__, project
+from secure_ls.project import engine_for
 from secure_ls.config import ConfigError, Settings, find_pyproject, load_pyproject
 from secure_ls.engine.edits import select_fix_edits
 from secure_ls.engine.model import AnalysisResult, Finding
@@ -268,7 +268,7 @@ class SecureLanguageServer(LanguageServer):
         started = time.perf_counter()
         if not settings.enable:
             result = AnalysisResult()
-        elif deps_bridge.is_dependency_file(path):
+        elif project.file_kind(path) == project.DEPENDENCIES:
             result = self._scan_dependencies(doc, path, settings)
         elif _is_python(doc):
             engine = engine_for(settings)
@@ -308,7 +308,7 @@ class SecureLanguageServer(LanguageServer):
     def _scan_dependencies(self, doc: Document, path: str, settings: Settings) -> AnalysisResult:
         if not settings.dependencies.enable:
             return AnalysisResult()
-        scanner = deps_bridge.scanner_for(settings)
+        scanner = project.scanner_for(settings)
         if not scanner.ready():
             # offline-dir is read in a worker; this file is analysed again once it is loaded
             self._prepare_in_background(scanner, doc.uri)
@@ -601,7 +601,7 @@ def _is_python(doc: Document) -> bool:
     if doc.language_id in ("python", "py"):
         return True
     path = uri_to_path(doc.uri) or urlparse(doc.uri).path
-    return path.endswith((".py", ".pyi", ".pyw")) or doc.language_id == ""
+    return project.is_python(path) or doc.language_id == ""
 
 
 # ---------------------------------------------------------------------------
@@ -630,7 +630,7 @@ def on_initialize(ls: SecureLanguageServer, params: types.InitializeParams) -> N
     # Import the rules and what analysis loads lazily now, while the editor waits
     # for `initialize` anyway, rather than on the first didOpen (a few hundred ms).
     engine_for(Settings()).analyze(_WARM_UP)
-    deps_bridge.is_dependency_file("requirements.txt")
+    project.is_dependency_file("requirements.txt")
 
 
 @server.feature(types.INITIALIZED)

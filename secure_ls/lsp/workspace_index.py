@@ -34,7 +34,7 @@ from pathlib import Path
 
 from lsprotocol import types
 
-from secure_ls.checker import discover, engine_options, is_python
+from secure_ls.project import discover, engine_options, is_python
 from secure_ls.engine.summaries import Resolver, WorkspaceSummaries
 
 log = logging.getLogger("secure_ls")

@@ -158,7 +158,7 @@ class ArchiveMemberPath(Rule):
                 for sub in astutil.walk(node.test):
                     if isinstance(sub, ast.Call):
                         func = sub.func
-                        attr = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+                        attr = astutil.last_name(func)
                         if attr in _CHECK_CALLS:
                             return True
                     if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and ".." in sub.value:

@@ -85,7 +85,7 @@ class AssertUsedForValidation(Rule):
     ]
 
     def visit_Assert(self, node: ast.Assert, ctx) -> None:
-        if web.is_test_code(ctx, node):
+        if ctx.in_test_code(node):
             return
         test = node.test
         kind = None

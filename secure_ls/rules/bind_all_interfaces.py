@@ -103,7 +103,7 @@ class BindAllInterfaces(Rule):
         value = ctx.string_value(host)
         if value is None or value not in _ALL or isinstance(host, ast.JoinedStr):
             return
-        if config.in_test_code(node, ctx):
+        if ctx.in_test_code(node):
             return
         ephemeral = isinstance(port, ast.Constant) and port.value == 0
         fix = None

@@ -139,7 +139,7 @@ class CodeInjection(Rule):
         else:
             dynamic = [source]
         worst, where = web.worst_value(ctx, dynamic, "code")
-        if worst is None or (worst.kind != flow.UNTRUSTED and ts.in_test_module(ctx)):
+        if worst is None or (worst.kind != flow.UNTRUSTED and ctx.in_test_code(node)):
             return
         # Code assembled from pieces with a parameter inserted is how code
         # generators work (dataclasses, attrs): low confidence unless the

@@ -254,7 +254,7 @@ class CommandInjection(Rule):
         else:
             dynamic = [command]
         worst, where = web.worst_value(ctx, dynamic, "shell")
-        if worst is None or (worst.kind != flow.UNTRUSTED and ts.in_test_module(ctx)):
+        if worst is None or (worst.kind != flow.UNTRUSTED and ctx.in_test_code(call)):
             return
         whole = parts is None and not strings.is_built(built)
         confidence = ts.confidence(worst, low_for_param=whole)

@@ -109,7 +109,7 @@ class CorsWildcardCredentials(Rule):
             return  # built elsewhere
         else:
             wildcard = True  # flask-cors defaults to origins="*"
-        if wildcard and not config.in_test_code(node, ctx):
+        if wildcard and not ctx.in_test_code(node):
             self._report(credentials.value, "flask-cors with supports_credentials=True and origins \"*\" (the default)", ctx)
 
     def _starlette(self, node: ast.Call, ctx) -> None:
@@ -121,7 +121,7 @@ class CorsWildcardCredentials(Rule):
         wildcard = (origins is not None and _is_wildcard(origins.value)) or (
             regex is not None and isinstance(regex.value, ast.Constant) and regex.value.value in _ANY_ORIGIN_REGEXES
         )
-        if wildcard and not config.in_test_code(node, ctx):
+        if wildcard and not ctx.in_test_code(node):
             self._report(credentials.value, "CORSMiddleware with allow_credentials=True and any origin", ctx)
 
     def _report(self, node: ast.AST, what: str, ctx) -> None:

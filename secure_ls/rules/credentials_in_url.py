@@ -86,7 +86,7 @@ class CredentialsInUrl(Rule):
         password = match.group("password")
         if _placeholder_password(password, match.group("user")):
             return
-        if secrets.is_docstring(node, ctx) or config.in_test_code(node, ctx):
+        if secrets.is_docstring(node, ctx) or ctx.in_test_code(node):
             return
         host = match.group("host")
         confidence = Confidence.LOW if _LOCAL_HOSTS.match(host) else Confidence.MEDIUM

@@ -6,7 +6,6 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Edit, Fix, Position, Severity, Span
-from secure_ls.rules._support import web
 from secure_ls.rules.base import Example, Rule
 
 _EXEMPT = frozenset({"django.views.decorators.csrf.csrf_exempt"})
@@ -80,13 +79,13 @@ class CsrfExempt(Rule):
         parent = ctx.parent(node)
         if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node in parent.decorator_list:
             return
-        if ctx.call_name(node) in _EXEMPT and node.args and not web.is_test_code(ctx, node):
+        if ctx.call_name(node) in _EXEMPT and node.args and not ctx.in_test_code(node):
             # `path("hook/", csrf_exempt(views.hook))`: the view is elsewhere, so whether it
             # relies on the session cannot be seen here
             ctx.report(self, node, _MESSAGE_UNSEEN, confidence=Confidence.LOW)
 
     def _decorators(self, node, ctx) -> None:
-        if not node.decorator_list or web.is_test_code(ctx, node):  # the cheap test first: most defs have no decorator
+        if not node.decorator_list or ctx.in_test_code(node):  # the cheap test first: most defs have no decorator
             return
         for deco in node.decorator_list:
             if ctx.qualified_name(deco) in _EXEMPT or (

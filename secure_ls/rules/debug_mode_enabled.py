@@ -120,7 +120,7 @@ class DebugModeEnabled(Rule):
             self._report(node.value, "DJANGO_DEBUG", "Django's debug mode shows settings, source code and SQL on error pages", Severity.MEDIUM, ctx, confidence)
 
     def _report(self, value: ast.expr, env: str, why: str, severity: Severity, ctx, confidence: Confidence = Confidence.HIGH) -> None:
-        if config.in_test_code(value, ctx) or config.environment_conditional(value, ctx):
+        if ctx.in_test_code(value) or config.environment_conditional(value, ctx):
             return
         fix = Fix(f"Enable debug mode only when {env}=1", (ctx.replace(value, f'os.environ.get("{env}") == "1"'),), safe=False, imports=("import os",))
         ctx.report(

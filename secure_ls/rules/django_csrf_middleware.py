@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import strings, web
+from secure_ls.rules._support import strings
 from secure_ls.rules.base import Example, Rule
 
 _CSRF = "django.middleware.csrf.CsrfViewMiddleware"
@@ -73,7 +73,7 @@ class DjangoCsrfMiddlewareMissing(Rule):
         if not isinstance(value, (ast.List, ast.Tuple)):
             return
         entries = [e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
-        if len(entries) != len(value.elts) or _CSRF in entries or web.is_test_code(ctx, node):
+        if len(entries) != len(value.elts) or _CSRF in entries or ctx.in_test_code(node):
             return
         if not any("sessions.middleware" in e or "auth.middleware" in e for e in entries):
             return  # an API without cookie sessions

@@ -6,7 +6,6 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Severity
-from secure_ls.rules._support import web
 from secure_ls.rules.base import Example, Rule
 
 _APP_CLASSES = frozenset({"flask.Flask", "quart.Quart"})
@@ -63,7 +62,7 @@ class FlaskCsrfProtectionMissing(Rule):
     ]
 
     def visit_FunctionDef(self, node, ctx) -> None:
-        if not _creates_app(ctx) or any(ctx.imports(m) for m in _PROTECTIONS) or web.is_test_code(ctx, node):
+        if not _creates_app(ctx) or any(ctx.imports(m) for m in _PROTECTIONS) or ctx.in_test_code(node):
             return
         for deco in node.decorator_list:
             if _unsafe_route(deco, ctx) and _reads_form(node, ctx):

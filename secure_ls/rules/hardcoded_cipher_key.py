@@ -82,5 +82,5 @@ class HardcodedCipherKey(Rule):
             key,
             f"{what} written in the code: anyone with the source can decrypt the data, and the key cannot be rotated. "
             "Load it at run time from a secret store or environment variable, and replace the exposed key.",
-            confidence=Confidence.LOW if crypto.in_test(key, ctx) else None,
+            confidence=Confidence.LOW if ctx.in_test_code(key) else None,
         )

@@ -122,7 +122,7 @@ class HardcodedPassword(Rule):
             return
         if secrets.placeholder(value, name) or secrets.known_token(value):
             return
-        if config.in_test_code(node, ctx):
+        if ctx.in_test_code(node):
             return
         confidence = Confidence.HIGH if secrets.high_entropy(value) else Confidence.MEDIUM
         replacement = secrets.env_fix_text(kind, name)
@@ -150,7 +150,7 @@ class HardcodedPassword(Rule):
         if ctx.call_name(call) not in ("os.getenv", "os.environ.get"):
             return
         name = secrets.string_constant(call.args[0])
-        if not secrets.secret_name(name) or secrets.placeholder(value, name) or secrets.known_token(value) or config.in_test_code(node, ctx):
+        if not secrets.secret_name(name) or secrets.placeholder(value, name) or secrets.known_token(value) or ctx.in_test_code(node):
             return
         confidence = Confidence.HIGH if secrets.high_entropy(value) else Confidence.MEDIUM
         fix = Fix(f"Require {name} to be set", (ctx.replace(call, f"os.environ[{ctx.text(call.args[0])}]"),), safe=False, imports=("import os",))

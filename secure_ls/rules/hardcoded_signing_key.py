@@ -99,7 +99,7 @@ class HardcodedSigningKey(Rule):
         if owner is None or owner[1].lower() not in secrets.FRAMEWORK_KEY_NAMES:
             return
         kind, name, _ = owner
-        if not secrets.framework_key_literal(node, kind, name, ctx) or config.in_test_code(node, ctx):
+        if not secrets.framework_key_literal(node, kind, name, ctx) or ctx.in_test_code(node):
             return
         env = "JWT_SECRET_KEY" if name.lower() == "jwt_secret_key" else "SECRET_KEY"
         self._report(node, value, env, f"`{name}`", ctx)
@@ -112,7 +112,7 @@ class HardcodedSigningKey(Rule):
         if key is None and keyword(node, "key") is None:
             return
         value = secrets.string_constant(key)
-        if value is None or not value.strip() or value.strip().startswith(_TEMPLATES) or config.in_test_code(node, ctx):
+        if value is None or not value.strip() or value.strip().startswith(_TEMPLATES) or ctx.in_test_code(node):
             return
         if value.lstrip().startswith("-----BEGIN") and "PUBLIC" in value:
             return  # verifying with a public key

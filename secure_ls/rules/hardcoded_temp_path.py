@@ -6,7 +6,6 @@ import ast
 import re
 
 from secure_ls.engine.model import Confidence, Severity
-from secure_ls.rules._support import config
 from secure_ls.rules.base import Example, Rule
 
 _TEMP = re.compile(r"^(/tmp|/var/tmp|/dev/shm|/usr/tmp)(/|$)")
@@ -139,7 +138,7 @@ class HardcodedTempPath(Rule):
                     self,
                     arg,
                     f"Fixed path `{path}` in a directory every user can write to: another user can create it (or a symlink) first. Use tempfile.mkstemp(), NamedTemporaryFile() or TemporaryDirectory().",
-                    confidence=Confidence.LOW if config.in_test_code(node, ctx) else Confidence.MEDIUM,
+                    confidence=Confidence.LOW if ctx.in_test_code(node) else Confidence.MEDIUM,
                 )
 
     def _temp_literal(self, node: ast.expr, ctx, depth: int = 0) -> str | None:

@@ -102,7 +102,7 @@ class HardcodedToken(Rule):
             if environ is not None:
                 deletion = secrets.delete_statement(environ, ctx)
                 fix = Fix(f"Let the environment provide {name}", (deletion,), safe=False) if deletion else None
-        confidence = Confidence.LOW if config.in_test_code(node, ctx) else (Confidence.MEDIUM if label == "JSON Web Token" else Confidence.HIGH)
+        confidence = Confidence.LOW if ctx.in_test_code(node) else (Confidence.MEDIUM if label == "JSON Web Token" else Confidence.HIGH)
         shown = "a private key" if label == "private key" else f"{label} {secrets.mask(token)}"
         ctx.report(
             self,

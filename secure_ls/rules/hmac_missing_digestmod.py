@@ -70,4 +70,4 @@ class HmacMissingDigestmod(Rule):
         else:
             fix = Fix("Use HMAC-SHA256", (ctx.set_keyword(node, "digestmod", "SHA256"),), safe=False, imports=(f"from {mac.library}.Hash import SHA256",))
             message = "HMAC.new() without digestmod: PyCryptodome then uses MD5. Pass digestmod=SHA256."
-        ctx.report(self, node, message, fix=fix, confidence=Confidence.LOW if crypto.in_test(node, ctx) else None)
+        ctx.report(self, node, message, fix=fix, confidence=Confidence.LOW if ctx.in_test_code(node) else None)

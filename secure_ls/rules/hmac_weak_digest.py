@@ -68,7 +68,7 @@ class HmacWeakDigest(Rule):
     @staticmethod
     def _protocol(node: ast.Call, ctx) -> bool:
         """CRAM-MD5 style challenge-response, or test code: the digest is dictated from outside."""
-        if crypto.in_test(node, ctx):
+        if ctx.in_test_code(node):
             return True
         func = ctx.enclosing_function(node)
         name = func.name.lower() if func is not None else ""

@@ -86,7 +86,7 @@ class HmacWeakKey(Rule):
             key,
             "HMAC key written in the code: anyone with the source can forge valid MACs. Load a random key (secrets.token_bytes(32)) "
             f"from a secret store or environment variable, and replace the exposed one.{extra}",
-            confidence=Confidence.LOW if crypto.in_test(key, ctx) else None,
+            confidence=Confidence.LOW if ctx.in_test_code(key) else None,
         )
 
     def _generated_length(self, key: ast.expr, ctx) -> int | None:

@@ -94,7 +94,7 @@ class InsecureCookie(Rule):
                 return
         if len(node.args) > 2:
             return  # flags given positionally: too framework-specific to judge
-        if config.in_test_code(node, ctx):
+        if ctx.in_test_code(node):
             return
         cookie = ctx.string_value(name_node) or ""
         sensitive = bool(_SENSITIVE.search(cookie)) and not _JS_READABLE.search(cookie)

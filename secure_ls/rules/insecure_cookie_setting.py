@@ -110,7 +110,7 @@ class InsecureCookieSetting(Rule):
                 self._report(kw.value, kw.arg, ctx)
 
     def _report(self, value: ast.expr, name: str, ctx) -> None:
-        if config.in_test_code(value, ctx) or config.environment_conditional(value, ctx):
+        if ctx.in_test_code(value) or config.environment_conditional(value, ctx):
             return
         ctx.report(
             self,

@@ -80,7 +80,7 @@ class InsecureMktemp(Rule):
             node,
             f"`{name.rsplit('.', 1)[-1]}()` only picks a name: another user can create that file or a symlink before you do. Use tempfile.mkstemp(), NamedTemporaryFile() or TemporaryDirectory().",
             fix=fix,
-            confidence=Confidence.LOW if config.in_test_code(node, ctx) else Confidence.HIGH,
+            confidence=Confidence.LOW if ctx.in_test_code(node) else Confidence.HIGH,
         )
 
     def _fix(self, node: ast.Call, ctx) -> Fix | None:

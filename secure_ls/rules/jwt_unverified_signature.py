@@ -74,7 +74,7 @@ class JwtUnverifiedSignature(Rule):
             return  # a client checking whether its own token has expired
         token = crypto.argument(node, 0, "jwt", "token")
         part = ctx.origin(token).risk() if token is not None else None
-        if crypto.in_test(node, ctx):
+        if ctx.in_test_code(node):
             confidence = Confidence.LOW
         elif part is not None and part.kind == flow.UNTRUSTED or logs.is_view(ctx.enclosing_function(node), ctx):
             confidence = Confidence.HIGH

@@ -72,5 +72,5 @@ class KdfConstantSalt(Rule):
             salt,
             f"Password-based key derivation with {what} `{ctx.text(salt)[:40]}`: identical passwords give identical hashes and one "
             "precomputed dictionary attacks every hash. Generate a random salt per password (os.urandom(16)) and store it with the hash.",
-            confidence=Confidence.LOW if crypto.in_test(node, ctx) else None,
+            confidence=Confidence.LOW if ctx.in_test_code(node) else None,
         )

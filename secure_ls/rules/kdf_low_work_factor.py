@@ -123,7 +123,7 @@ class KdfLowWorkFactor(Rule):
             f"PBKDF2-HMAC-{kdf.hash_name.upper()} with {count:,} iterations: OWASP recommends at least {minimum:,}. "
             "Raise it (stored hashes need their iteration count recorded and a re-hash at next login).",
             fix=fix,
-            confidence=Confidence.LOW if crypto.in_test(where, ctx) else None,
+            confidence=Confidence.LOW if ctx.in_test_code(where) else None,
         )
 
     def _scrypt(self, kdf: crypto.KdfCall, ctx) -> None:
@@ -154,7 +154,7 @@ class KdfLowWorkFactor(Rule):
             f"scrypt with N={n}, r={r}, p={p}: OWASP recommends at least N=2**17, r=8, p=1 (or an equivalent cost). "
             "Raise N (stored hashes need their parameters recorded and a re-hash at next login).",
             fix=fix,
-            confidence=Confidence.LOW if crypto.in_test(kdf.n, ctx) else None,
+            confidence=Confidence.LOW if ctx.in_test_code(kdf.n) else None,
         )
 
     def _replace_number(self, node: ast.expr, text: str, ctx):

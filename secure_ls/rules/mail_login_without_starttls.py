@@ -104,5 +104,5 @@ class MailLoginWithoutStarttls(Rule):
             f"{protocol} login over an unencrypted connection: the password crosses the network in clear text. Call "
             f"{name}.{starttls}() first, or connect with the _SSL variant.",
             fix=fix,
-            confidence=Confidence.LOW if crypto.in_test(login, ctx) else None,
+            confidence=Confidence.LOW if ctx.in_test_code(login) else None,
         )

@@ -70,7 +70,7 @@ class NumpyLoadAllowPickle(Rule):
             return
         data = ts.argument(node, 0, ("file",))
         part = ts.data_origin(data, ctx, "deserialize") if data is not None else None
-        if ts.in_test_module(ctx) and not ts.is_client(part):
+        if ctx.in_test_code(node) and not ts.is_client(part):
             return  # tests load the files they wrote
         source = f" from {ts.describe(part)}" if part is not None else ""
         shown = f" (`{ts.short(ctx, data)}`)" if data is not None else ""

@@ -196,7 +196,7 @@ def _checked(ctx, call: ast.Call, target: ast.expr) -> bool:
             continue
         if isinstance(node, ast.Call):
             func = node.func
-            label = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            label = astutil.last_name(func)
             args = list(node.args) + [k.value for k in node.keywords]
             if _CHECKS.search(label) and any(web.names_in(a) & names for a in args):
                 return True
@@ -206,7 +206,7 @@ def _checked(ctx, call: ast.Call, target: ast.expr) -> bool:
             return True
     # a fixed host or local path (`https://example.com/`, `/app/`) is a check; a bare `/`
     # only with `//` and `/\\` ruled out too, since browsers read both as another host
-    return any(flow._SAFE_URL_PREFIX.match(p) for p in prefixes) or {"/", "//", "/\\"} <= prefixes
+    return any(flow.SAFE_URL_PREFIX.match(p) for p in prefixes) or {"/", "//", "/\\"} <= prefixes
 
 
 def _guarded_by_check_of_same_read(ctx, call: ast.Call, target: ast.expr) -> bool:

@@ -198,7 +198,7 @@ class PathTraversal(Rule):
             return False
         joined = self._joined(target, ctx)
         if part.kind == flow.PARAM:
-            if part.label in ("self", "cls") or joined is None or _mentions_file(joined[0]) or ts.in_test_module(ctx):
+            if part.label in ("self", "cls") or joined is None or _mentions_file(joined[0]) or ctx.in_test_code(call):
                 return False  # a parameter joined onto the package's own directory: data files it ships
             confidence = Confidence.LOW
         elif not ts.is_client(part):
@@ -265,7 +265,7 @@ class PathTraversal(Rule):
             for sub in astutil.walk(test):
                 if isinstance(sub, ast.Call):
                     func = sub.func
-                    attr = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+                    attr = astutil.last_name(func)
                     # (not `exists`/`isfile`: `../../etc/passwd` exists too; an existence test checks nothing)
                     if attr in _CHECKS or attr in ("match", "fullmatch"):
                         return True

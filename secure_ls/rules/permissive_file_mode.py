@@ -117,5 +117,5 @@ class PermissiveFileMode(Rule):
             mode_node,
             f"Mode {config.octal(mode)} makes the {what} writable by every user{extra}: grant only the owner what it needs, e.g. {config.octal(new)}.",
             fix=fix,
-            confidence=Confidence.LOW if umasked or config.in_test_code(node, ctx) else Confidence.HIGH,
+            confidence=Confidence.LOW if umasked or ctx.in_test_code(node) else Confidence.HIGH,
         )

@@ -74,7 +74,7 @@ class PermissiveUmask(Rule):
             arg,
             f"umask {config.octal(mask)} leaves files created afterwards writable by every user: use 0o022 (or 0o077 for private data).",
             fix=Fix(f"Use umask {config.octal(new)}", (ctx.replace(arg, f"{config.octal(new)}"),), safe=False),
-            confidence=Confidence.LOW if config.in_test_code(node, ctx) else Confidence.HIGH,
+            confidence=Confidence.LOW if ctx.in_test_code(node) else Confidence.HIGH,
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
-from secure_ls.engine import astutil
+from secure_ls.engine import astutil, flow
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import html, strings, web
 from secure_ls.rules.base import Example, Rule
@@ -170,7 +170,7 @@ class ReflectedXss(Rule):
         if node.value is None or not any(ctx.imports(m) for m in _RETURNS_HTML):
             return
         func = ctx.enclosing_function(node)
-        if not web.is_view_function(func) or _is_fastapi(func, ctx):
+        if not flow.is_route_handler(func) or _is_fastapi(func, ctx):
             return
         body = node.value
         if isinstance(body, ast.Tuple) and body.elts:

@@ -118,7 +118,7 @@ class RequestWithoutTimeout(Rule):
             node.func,
             f"`{short}()` {'with timeout=None' if timeout is not None else 'without a timeout'} can hang forever on a slow or unresponsive server: pass a timeout, e.g. timeout=10.",
             fix=Fix("Add timeout=10", (edit,), safe=False),
-            confidence=Confidence.LOW if config.in_test_code(node, ctx) else (Confidence.MEDIUM if name in _URLOPEN else Confidence.HIGH),
+            confidence=Confidence.LOW if ctx.in_test_code(node) else (Confidence.MEDIUM if name in _URLOPEN else Confidence.HIGH),
         )
 
 

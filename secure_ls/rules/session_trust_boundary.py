@@ -153,12 +153,12 @@ def _validated(ctx, target: ast.AST, value: ast.expr) -> bool:
                         ignored.add(id(call))
                         continue
                     func = call.func
-                    label = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+                    label = astutil.last_name(func)
                     if _CHECKS.search(label):
                         return True
         if isinstance(node, ast.Call) and id(node) not in ignored:
             func = node.func
-            label = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            label = astutil.last_name(func)
             if _CHECKS.search(label) and any(web.names_in(a) & names for a in list(node.args) + [k.value for k in node.keywords]):
                 return True
     return False
@@ -184,7 +184,7 @@ def _leaves(stmt: ast.stmt) -> bool:
         return True
     if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
         func = stmt.value.func
-        return (func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else "") in ("abort", "exit")
+        return astutil.last_name(func) in ("abort", "exit")
     if isinstance(stmt, ast.If):
         return bool(stmt.orelse) and _leaves(stmt.body[-1]) and _leaves(stmt.orelse[-1])
     return False

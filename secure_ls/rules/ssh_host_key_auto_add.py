@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import config
 from secure_ls.rules.base import Example, Rule
 
 _LAX_POLICIES = {
@@ -78,7 +77,7 @@ class SshHostKeyAutoAdd(Rule):
             text, imports = f"{target.value.id}.RejectPolicy()", ()
         else:
             text, imports = "paramiko.RejectPolicy()", ("import paramiko",)
-        confidence = Confidence.MEDIUM if config.in_test_code(node, ctx) else Confidence.HIGH
+        confidence = Confidence.MEDIUM if ctx.in_test_code(node) else Confidence.HIGH
         ctx.report(
             self,
             policy,

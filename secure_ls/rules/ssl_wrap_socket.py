@@ -7,8 +7,8 @@ import ast
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import crypto
+from secure_ls.rules._support.tls import WEAK_PROTOCOLS
 from secure_ls.rules.base import Example, Rule
-from secure_ls.rules.weak_tls_version import WEAK_PROTOCOLS
 
 _CLIENT_KEYWORDS = frozenset({"ssl_version", "ca_certs", "cert_reqs", "do_handshake_on_connect", "suppress_ragged_eofs"})
 

@@ -164,7 +164,7 @@ class StaticIv(Rule):
             "and store it with the ciphertext.",
             fix=fix,
             severity=severity,
-            confidence=Confidence.LOW if crypto.in_test(iv, ctx) else Confidence.HIGH if encrypting_only else Confidence.MEDIUM,
+            confidence=Confidence.LOW if ctx.in_test_code(iv) else Confidence.HIGH if encrypting_only else Confidence.MEDIUM,
         )
 
     def _variable_fix(self, call: ast.Call, iv: ast.expr, name: str, size: int, ctx) -> Fix | None:

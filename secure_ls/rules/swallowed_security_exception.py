@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import crypto, logs
+from secure_ls.rules._support import logs
 from secure_ls.rules.base import Example, Rule
 
 # Method/function names whose failure means "not authenticated / not authorized / not authentic".
@@ -107,7 +107,7 @@ class SwallowedSecurityException(Rule):
                 f"Failure of `{label}` is swallowed without logging: the code carries on as if the check passed and the "
                 "attempt leaves no trace. Deny explicitly (return/raise) and log the failure.",
                 fix=fix,
-                confidence=Confidence.LOW if crypto.in_test(node, ctx) else None,
+                confidence=Confidence.LOW if ctx.in_test_code(node) else None,
             )
 
     visit_TryStar = visit_Try
@@ -120,7 +120,7 @@ class SwallowedSecurityException(Rule):
                 name = ctx.call_name(sub) or ""
                 if name in _SECURITY_QUALIFIED:
                     return sub
-                last = sub.func.attr if isinstance(sub.func, ast.Attribute) else (sub.func.id if isinstance(sub.func, ast.Name) else "")
+                last = astutil.last_name(sub.func)
                 if last in _SECURITY_CALLS:
                     return sub
         return None

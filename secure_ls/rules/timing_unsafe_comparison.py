@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import flow
+from secure_ls.engine import astutil, flow
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import naming
 from secure_ls.rules.base import Example, Rule
@@ -203,7 +203,7 @@ def _kind(node: ast.expr, ctx, depth: int = 0) -> str | None:
         return "str"
     if isinstance(node, ast.Call):
         name = ctx.call_name(node) or ""
-        attr = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id if isinstance(node.func, ast.Name) else ""
+        attr = astutil.last_name(node.func)
         if name in _ASCII_CALLS or attr == "hexdigest" or name.endswith((".hexdigest", "token_hex", "token_urlsafe")):
             return "ascii"
         if name in _BYTES_CALLS or attr in ("digest", "encode") or name.endswith(".digest"):

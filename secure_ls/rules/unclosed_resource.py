@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Edit, Fix, Position, Severity, Span
-from secure_ls.rules._support import config, resources
+from secure_ls.rules._support import resources
 from secure_ls.rules.base import Example, Rule
 
 _WHAT = {"file": "file", "socket": "socket", "session": "HTTP session", "db": "database connection"}
@@ -126,7 +126,7 @@ class UnclosedResource(Rule):
         what = _WHAT[kind]
         short = ctx.text(call.func)
         advice = f"use `with closing({short}(...)) as {name}:`" if kind == "db" else f"use `with {short}(...) as {name}:`"
-        test = config.in_test_code(node, ctx)
+        test = ctx.in_test_code(node)
         if not usage.closes:
             message = f"The {what} `{name}` from `{short}()` is never closed: {advice}."
             confidence = Confidence.LOW if test else Confidence.MEDIUM

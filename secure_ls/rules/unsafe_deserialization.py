@@ -128,7 +128,7 @@ class UnsafeDeserialization(Rule):
             return
         if part.kind != flow.UNTRUSTED and (part.label in ("self", "cls") or ts.is_self_attribute(data)):
             return  # state the object keeps for itself
-        if part.kind != flow.UNTRUSTED and ts.in_test_module(ctx):
+        if part.kind != flow.UNTRUSTED and ctx.in_test_code(node):
             return  # tests load what they wrote
         short = name.rsplit(".", 1)[-1] if not name.startswith("pandas") else "read_pickle"
         module = name.split(".")[0]

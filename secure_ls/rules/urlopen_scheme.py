@@ -85,7 +85,7 @@ class UrlopenUncheckedScheme(Rule):
         part = ctx.origin(url).risk("url")
         if part is None or web.is_client(part):
             return  # constant, or reported as SSRF
-        if web.is_test_code(ctx, node):
+        if ctx.in_test_code(node):
             return
         if _is_request_object(url, ctx):
             return

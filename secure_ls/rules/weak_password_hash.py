@@ -208,7 +208,7 @@ def _use(value: ast.expr, ctx, depth: int = 0) -> str:
         parent = ctx.parent(parent)
     if isinstance(parent, ast.Call):
         func = parent.func
-        attr = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        attr = astutil.last_name(func)
         if attr in _LOOKUP_METHODS:
             return f"the hash is looked up (`{attr}(...)`)"
         if attr in ("execute", "executemany"):

@@ -6,7 +6,6 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import web
 from secure_ls.rules.base import Example, Rule
 
 _KEY = "WTF_CSRF_ENABLED"
@@ -96,7 +95,7 @@ class WtfCsrfDisabled(Rule):
                 self._report(kw.value, ctx)
 
     def _report(self, value: ast.expr, ctx) -> None:
-        if web.is_test_code(ctx, value) or _testing_config(value, ctx):
+        if ctx.in_test_code(value) or _testing_config(value, ctx):
             return
         ctx.report(
             self,

@@ -139,7 +139,7 @@ class XmlStdlibParser(Rule):
         part = ts.data_origin(data, ctx, "xml")
         if part is None or part.kind == flow.UNKNOWN or ts.is_self_attribute(data):
             return
-        if part.kind == flow.PARAM and (part.label in ("self", "cls") or ts.in_test_module(ctx)):
+        if part.kind == flow.PARAM and (part.label in ("self", "cls") or ctx.in_test_code(node)):
             return
         confidence = Confidence.MEDIUM if ts.is_client(part) else Confidence.LOW
         func = name.rsplit(".", 1)[-1]

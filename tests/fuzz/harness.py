@@ -190,7 +190,7 @@ def expected_diagnostics(text: str, uri: str, raw_settings: dict, enc: str) -> l
     cached = _EXPECTED_CACHE.get(key)
     if cached is not None:
         return cached
-    from secure_ls.checker import engine_options
+    from secure_ls.project import engine_options
     from secure_ls.engine.analyzer import Engine
 
     settings = settings_from(raw_settings)

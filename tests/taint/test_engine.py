@@ -6,7 +6,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from secure_ls.checker import check_paths, engine_options
+from secure_ls.checker import check_paths
+from secure_ls.project import engine_options
 from secure_ls.config import Settings
 from secure_ls.engine.analyzer import Engine, EngineOptions
 from secure_ls.engine.model import Confidence

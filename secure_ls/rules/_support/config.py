@@ -1,10 +1,9 @@
 """Shared helpers for the secrets, least-privilege and resource rules.
 
-The engine does not tell rules the file's path, so "is this test code?" and
-"is this a Django settings module?" are answered from the code itself:
-imports, the enclosing function/class names, and the module's top-level names
-(all part of the engine's cache key, so the answers stay correct when the
-file changes elsewhere).
+"Is this a Django settings module?" is answered from the code itself: imports
+and the module's top-level names (part of the engine's cache key, so the answer
+stays correct when the file changes elsewhere). "Is this test code?" is the
+engine's `ctx.in_test_code(node)`.
 """
 
 from __future__ import annotations
@@ -14,24 +13,9 @@ import re
 
 from secure_ls.engine.context import argument  # noqa: F401 (re-exported for the rules)
 
-_TEST_CLASS = re.compile(r"^Test|Tests?$|TestCase$")
-_TEST_MODULES = ("pytest", "unittest", "nose", "hypothesis")
 # Top-level names only a Django settings module defines.
 _DJANGO_SETTINGS_NAMES = frozenset({"INSTALLED_APPS", "ROOT_URLCONF", "MIDDLEWARE", "MIDDLEWARE_CLASSES", "WSGI_APPLICATION", "DATABASES"})
 _WEB_FRAMEWORKS = ("flask", "django", "werkzeug", "starlette", "fastapi", "aiohttp", "quart", "sanic")
-
-
-def in_test_code(node: ast.AST, ctx) -> bool:
-    """Whether `node` is in test code: a test framework is imported, or the
-    enclosing function is `test_*` or the enclosing class is a test class."""
-    if any(ctx.imports(m) for m in _TEST_MODULES):
-        return True
-    for anc in ctx.ancestors(node):
-        if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef)) and (anc.name.startswith("test") or anc.name in ("setUp", "setUpClass", "setup_method")):
-            return True
-        if isinstance(anc, ast.ClassDef) and _TEST_CLASS.search(anc.name):
-            return True
-    return False
 
 
 def is_django_settings(ctx) -> bool:

@@ -55,16 +55,6 @@ def _origin_key(origin) -> frozenset:
     return frozenset((p.kind, p.label) for p in origin.parts)
 
 
-def in_test(node: ast.AST, ctx) -> bool:
-    """Inside a test function or test class (test vectors, fixtures)."""
-    for anc in ctx.ancestors(node):
-        if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef)) and (anc.name.startswith("test") or anc.name.startswith("_test")):
-            return True
-        if isinstance(anc, ast.ClassDef) and (anc.name.startswith("Test") or anc.name.endswith("Test") or anc.name.endswith("Tests")):
-            return True
-    return False
-
-
 def int_value(node: ast.expr | None, ctx, follow: bool = True) -> int | None:
     """The value of a constant integer expression (following local names), else None."""
     if node is None:

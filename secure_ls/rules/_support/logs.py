@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import re
 
-from secure_ls.engine import catalog
+from secure_ls.engine import flow
 from secure_ls.engine.model import Edit, Position, Span
 from secure_ls.rules._support import crypto
 
@@ -32,15 +32,14 @@ RESPONSE_BUILDERS = frozenset(
 
 
 def is_view(func: ast.AST | None, ctx) -> bool:
-    """A web request handler: route-decorated, or taking `request` first (Django, DRF methods)."""
+    """A web request handler: route-decorated (flow.is_route_handler), decorated by a
+    Django/DRF view decorator, or taking `request` first (Django, DRF methods)."""
     if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
+    if flow.is_route_handler(func):
+        return True
     for deco in func.decorator_list:
         target = deco.func if isinstance(deco, ast.Call) else deco
-        if isinstance(target, ast.Attribute) and target.attr in catalog.ROUTE_DECORATOR_ATTRIBUTES:
-            if target.attr == "get" and not isinstance(deco, ast.Call):
-                continue
-            return True
         name = ctx.qualified_name(target) or ""
         if name.startswith(("rest_framework.decorators.", "django.views.decorators.", "django.contrib.auth.decorators.")):
             return True

@@ -38,7 +38,7 @@ def has_star_kwargs(call: ast.Call) -> bool:
 
 
 def rank(part: flow.Part | None) -> int:
-    return 0 if part is None else flow._RANK[part.kind]
+    return 0 if part is None else flow.RANK[part.kind]
 
 
 def worst(parts: Iterable[flow.Part | None]) -> flow.Part | None:
@@ -163,11 +163,3 @@ def renders_html(ctx) -> bool:
         return True
     text = "\n".join(ctx.lines).lower()
     return "html" in text or "<p>" in text or "<div" in text or "<a " in text
-
-
-TEST_MODULES = ("pytest", "unittest", "nose", "hypothesis")
-
-
-def in_test_module(ctx) -> bool:
-    """Test code (imports a test framework): only data from outside the program matters there."""
-    return any(ctx.imports(m) for m in TEST_MODULES)

@@ -26,11 +26,6 @@ SELF_URL_ATTRIBUTES = frozenset(
     }
 )
 
-_TEST_MODULES = ("pytest", "unittest", "nose", "hypothesis")
-_TEST_NAME = re.compile(r"(?:^|_)(?:test|tests|testing)(?:_|$)|^Test|Tests?$|Testing|TestCase")
-
-
-
 
 def is_client(part: flow.Part | None) -> bool:
     """True for data that comes from the remote client (a web request or an untyped route parameter;
@@ -61,7 +56,7 @@ def worse(a: flow.Part | None, b: flow.Part | None) -> flow.Part | None:
         return b
     if b is None:
         return a
-    return b if flow._RANK[b.kind] > flow._RANK[a.kind] else a
+    return b if flow.RANK[b.kind] > flow.RANK[a.kind] else a
 
 
 def worst_value(ctx, nodes: Iterable[ast.expr], sink: str) -> tuple[flow.Part | None, ast.expr | None]:
@@ -69,7 +64,7 @@ def worst_value(ctx, nodes: Iterable[ast.expr], sink: str) -> tuple[flow.Part | 
     best: tuple[flow.Part | None, ast.expr | None] = (None, None)
     for node in nodes:
         part = ctx.origin(node).risk(sink)
-        if part is not None and (best[0] is None or flow._RANK[part.kind] > flow._RANK[best[0].kind]):
+        if part is not None and (best[0] is None or flow.RANK[part.kind] > flow.RANK[best[0].kind]):
             best = (part, node)
     return best
 
@@ -221,7 +216,7 @@ def _rank(ctx, built: ast.expr, sink: str) -> int:
     parts = strings.pieces(built)
     values = strings.values(parts) if parts is not None else [built]
     part, _ = worst_value(ctx, values, sink)
-    return -1 if part is None else flow._RANK[part.kind]
+    return -1 if part is None else flow.RANK[part.kind]
 
 
 def names_in(node: ast.AST) -> set[str]:
@@ -231,16 +226,6 @@ def names_in(node: ast.AST) -> set[str]:
 def function_body(ctx, node: ast.AST) -> ast.AST:
     func = ctx.enclosing_function(node)
     return func if func is not None else ctx.tree
-
-
-def is_test_code(ctx, node: ast.AST) -> bool:
-    """Test modules and test functions/classes (they may disable protections on purpose)."""
-    if any(ctx.imports(m) for m in _TEST_MODULES):
-        return True
-    for anc in ctx.ancestors(node):
-        if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and _TEST_NAME.search(anc.name):
-            return True
-    return False
 
 
 def wrap_edits(ctx, nodes: Iterable[ast.expr], func_text: str) -> list:
@@ -263,11 +248,6 @@ def wrappable(ctx, node: ast.expr) -> bool:
     except SyntaxError:
         return False
     return ast.dump(reparsed) == ast.dump(node)
-
-
-def is_view_function(func: ast.AST | None) -> bool:
-    """A function decorated as an HTTP route (Flask/FastAPI/... style)."""
-    return func is not None and flow._is_route_handler(func)
 
 
 def tornado_handler_method(call: ast.Call, ctx) -> str | None:

@@ -1,0 +1,222 @@
+"""The project layer: what the command line (checker.py) and the editor (lsp/) share.
+
+- **Which files secure-ls reads, and as what** (`file_kind`): Python source,
+  a Jupyter notebook, or a dependency file (requirements.txt, pyproject.toml,
+  lock files; secure_ls/deps). This is the one place that decides it.
+- **Discovery** (`discover`): the files to check under folders, skipping
+  virtualenvs, build output and excluded paths.
+- **Settings to engine** (`engine_options`, `engine_for`): one engine per
+  distinct set of options, reused across files.
+- **The workspace store for a batch run** (`workspace_for`, `workspace_roots`):
+  function summaries of the checked folders' modules, for calls across files
+  (the editor keeps its own, lsp/workspace_index.py).
+- **Dependency scanning** (`is_dependency_file`, `scanner_for`, `scan`,
+  `is_advisory_warning`): the only way the rest of secure-ls reaches
+  secure_ls.deps.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from pathlib import Path
+
+from secure_ls.config import DEFAULT_EXCLUDE, Settings
+from secure_ls.engine import catalog
+from secure_ls.engine.analyzer import Engine, EngineOptions
+from secure_ls.engine.model import AnalysisResult
+from secure_ls.engine.summaries import WorkspaceSummaries
+from secure_ls.notebook import is_notebook
+
+# ---------------------------------------------------------------- file kinds
+
+PYTHON = "python"
+NOTEBOOK = "notebook"
+DEPENDENCIES = "dependencies"
+PYTHON_SUFFIXES = (".py", ".pyi", ".pyw")
+
+
+def file_kind(path: str | os.PathLike) -> str | None:
+    """What secure-ls reads the file at `path` as, by its name: DEPENDENCIES (a file the
+    dependency scanner reads), NOTEBOOK (`.ipynb`), PYTHON (`.py`, `.pyi`, `.pyw`), or None.
+    (A file named on the command line is also read as Python when its first line is a
+    `#!...python` line: cli.py decides that, from the file's content.)"""
+    name = str(path)
+    if is_dependency_file(name):
+        return DEPENDENCIES
+    if is_notebook(name):
+        return NOTEBOOK
+    if name.endswith(PYTHON_SUFFIXES):
+        return PYTHON
+    return None
+
+
+def is_python(path: str | os.PathLike) -> bool:
+    """Whether the file is Python source by its name (`.py`, `.pyi`, `.pyw`)."""
+    return file_kind(path) == PYTHON
+
+
+# ---------------------------------------------------------------- discovery
+
+
+def discover(paths: list[str], settings: Settings) -> list[Path]:
+    """Python files (and notebooks and dependency files) under `paths`, skipping virtualenvs
+    and build output. A file named in `paths` is kept whatever its name."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_file():
+            found.append(path)
+            continue
+        for folder, dirs, files in os.walk(path):
+            dirs[:] = sorted(
+                d
+                for d in dirs
+                if not any(fnmatch.fnmatch(d, pattern) for pattern in DEFAULT_EXCLUDE)
+                and not (Path(folder) / d / "pyvenv.cfg").exists()
+                and not settings.excluded(str(Path(folder) / d))
+            )
+            for name in sorted(files):
+                file = Path(folder) / name
+                if file_kind(file) is not None and not settings.excluded(str(file)):
+                    found.append(file)
+    # a file named twice (`check . app.py`) is checked, reported and fixed once
+    seen: set[str] = set()
+    unique = []
+    folders: dict[str, str] = {}
+    for file in found:
+        real = _real_path(str(file), folders)
+        if real not in seen:
+            seen.add(real)
+            unique.append(file)
+    return unique
+
+
+def _real_path(path: str, folders: dict[str, str]) -> str:
+    """os.path.realpath(path), resolving each folder once: realpath costs a system call
+    per path component, and was a fifth of a warm run. A file that is not a symbolic link
+    is its folder's real path joined with its name."""
+    if os.path.islink(path):
+        return os.path.realpath(path)
+    folder, name = os.path.split(path)
+    real = folders.get(folder)
+    if real is None:
+        real = folders[folder] = os.path.realpath(folder or os.curdir)
+    return os.path.join(real, name)
+
+
+# ---------------------------------------------------------------- settings -> engine
+
+_ENGINES: dict[int, Engine] = {}
+_WORKSPACES: dict[tuple, WorkspaceSummaries] = {}
+
+
+def engine_options(settings: Settings) -> EngineOptions:
+    """Engine options for these settings: configured sources/sanitizers extend the built-in ones."""
+    return EngineOptions(
+        sources={**catalog.SOURCE_NAMES, **settings.sources} if settings.sources else None,
+        sanitizers={**catalog.SANITIZERS, **{k: frozenset(v) for k, v in settings.sanitizers.items()}} if settings.sanitizers else None,
+        max_chars=settings.max_file_size,
+    )
+
+
+def engine_for(settings: Settings) -> Engine:
+    """The engine for these settings (one per distinct set of options, kept for the process)."""
+    options = engine_options(settings)
+    key = hash((options.fingerprint(), options.max_chars))
+    engine = _ENGINES.get(key)
+    if engine is None:
+        engine = _ENGINES[key] = Engine(options=options)
+    return engine
+
+
+def workspace_for(settings: Settings, roots: tuple[str, ...], run: str = "") -> WorkspaceSummaries:
+    """Function summaries of the checked folders' modules, for calls across files.
+
+    Filled lazily: a module is read and summarised the first time a checked
+    file imports from it (once per process and run).
+    """
+    options = engine_options(settings)
+    key = (roots, options.fingerprint(), run)
+    if len(_WORKSPACES) > 8 and key not in _WORKSPACES:
+        _WORKSPACES.clear()
+    workspace = _WORKSPACES.get(key)
+    if workspace is None:
+        workspace = _WORKSPACES[key] = WorkspaceSummaries(roots, sources=options.sources, sanitizers=options.sanitizers)
+    return workspace
+
+
+def workspace_roots(paths: list[str], settings: Settings) -> tuple[str, ...]:
+    """The folders a batch run resolves imports in: each checked folder (a file's own
+    folder) and the project root."""
+    roots = []
+    for raw in paths:
+        path = Path(raw).resolve()
+        roots.append(str(path if path.is_dir() else path.parent))
+    if settings.root:
+        roots.append(str(Path(settings.root).resolve()))
+    return tuple(dict.fromkeys(roots))
+
+
+# ---------------------------------------------------------------- dependency files
+
+
+def is_dependency_file(path: str) -> bool:
+    """Whether the dependency scanner reads this file (by its name)."""
+    from secure_ls.deps import is_dependency_file as check
+
+    return check(path)
+
+
+def is_advisory_warning(problem: str) -> bool:
+    """Whether a scan problem says advisories were unavailable (a warning: the file itself
+    was fine) rather than that something went wrong with the file."""
+    from secure_ls.deps.scanner import CACHED_ADVISORIES, NO_ADVISORY_DATA
+
+    return NO_ADVISORY_DATA in problem or problem.endswith(CACHED_ADVISORIES)
+
+
+def dependency_options(settings: Settings):
+    """The scanner's options from [tool.secure-ls.dependencies]."""
+    from secure_ls.deps import DependencyOptions
+
+    d = settings.dependencies
+    kwargs = dict(
+        enable=d.enable,
+        offline_dir=_resolve(d.offline_dir, settings.root),
+        ca_bundle=_resolve(d.ca_bundle, settings.root),
+        base_url=d.base_url,
+        cache_dir=_resolve(d.cache_dir, settings.root),
+        cache_ttl_hours=d.cache_ttl_hours,
+        timeout=d.timeout,
+    )
+    return DependencyOptions(**kwargs)
+
+
+def _resolve(path: str | None, root: str | None) -> str | None:
+    """Relative paths in [tool.secure-ls] are relative to that pyproject.toml's folder."""
+    if not path or not root:
+        return path
+    expanded = os.path.expanduser(path)
+    return expanded if os.path.isabs(expanded) else os.path.join(root, expanded)
+
+
+_SCANNERS: dict[str, object] = {}
+
+
+def scanner_for(settings: Settings):
+    """One scanner per distinct set of options, so its in-memory cache is reused."""
+    from secure_ls.deps import DependencyScanner
+
+    options = dependency_options(settings)
+    key = repr(options)
+    if key not in _SCANNERS:
+        _SCANNERS[key] = DependencyScanner(options)
+    return _SCANNERS[key]
+
+
+def scan(path: str, text: str, settings: Settings) -> AnalysisResult:
+    """Blocking scan of a dependency file (network allowed), for the CLI."""
+    if not settings.dependencies.enable:
+        return AnalysisResult()
+    return scanner_for(settings).scan(path, text)
