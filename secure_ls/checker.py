@@ -106,7 +106,7 @@ def check_file(
         problems.append(f":{span.start.line + 1}:{span.start.column + 1}: syntax error, not analysed: {message}" + (f" (and {more} more)" if more else ""))
     out = _file_result(path, result.findings, problems, settings)
     if dependencies is not None:
-        out.cache_entry = cache.entry(path, text, is_test_path(path), result.findings, problems, dependencies)
+        out.cache_entry = cache.entry(path, text, is_test_path(path, _root(settings)), result.findings, problems, dependencies)
     findings = out.findings
     if fix and findings:
         new_text, applied = apply_fixes(text, findings, unsafe=unsafe)
@@ -138,7 +138,7 @@ def cached_result(path: str, settings: Settings, cache: Cache, workspace: Worksp
         text = read_source(Path(path))
     except OSError:
         return None
-    found = cache.load(path, text, is_test_path(path), workspace.module_path)
+    found = cache.load(path, text, is_test_path(path, _root(settings)), workspace.module_path)
     if found is None:
         return None
     out = _file_result(path, found[0], found[1], settings)
@@ -238,3 +238,8 @@ def _size(path: str) -> int:
         return os.path.getsize(path)
     except OSError:
         return 0
+
+
+def _root(settings: Settings) -> str | None:
+    """The project folder the engine judges test paths under (see EngineOptions.project_root)."""
+    return os.path.abspath(settings.root) if settings.root else None

@@ -117,13 +117,14 @@ def engine_options(settings: Settings) -> EngineOptions:
         sources={**catalog.SOURCE_NAMES, **settings.sources} if settings.sources else None,
         sanitizers={**catalog.SANITIZERS, **{k: frozenset(v) for k, v in settings.sanitizers.items()}} if settings.sanitizers else None,
         max_chars=settings.max_file_size,
+        project_root=os.path.abspath(settings.root) if settings.root else None,
     )
 
 
 def engine_for(settings: Settings) -> Engine:
     """The engine for these settings (one per distinct set of options, kept for the process)."""
     options = engine_options(settings)
-    key = hash((options.fingerprint(), options.max_chars))
+    key = hash((options.fingerprint(), options.max_chars, options.project_root))
     engine = _ENGINES.get(key)
     if engine is None:
         engine = _ENGINES[key] = Engine(options=options)

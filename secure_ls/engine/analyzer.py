@@ -44,6 +44,9 @@ class EngineOptions:
     sources: dict[str, str] | None = None
     sanitizers: dict[str, frozenset[str]] | None = None
     max_chars: int = DEFAULT_MAX_CHARS
+    # the project's folder: only folders below it can make a file test code (a checkout
+    # under /ci/tests/ is not a test suite); None: the whole path counts
+    project_root: str | None = None
 
     def fingerprint(self) -> int:
         return hash(
@@ -113,7 +116,7 @@ class Engine:
             layout = _Layout(units, [u.start_offset for u in units], [None] * len(units), 0)
         units = layout.units
         symbols = [self._unit_symbols(u) for u in units]
-        test_file = is_test_path(path)
+        test_file = is_test_path(path, self.options.project_root)
         if previous is not None and symbols == previous.symbols and previous.base.is_test_file == test_file:
             base, base_fingerprint = previous.base, previous.base_fingerprint
         else:
@@ -486,9 +489,17 @@ class Engine:
 _TEST_PATH = re.compile(r"(^|/)(tests?|testing)/|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
 
 
-def is_test_path(path: str | None) -> bool:
-    """Whether `path` names test code (tests/, test_*.py, *_test.py, conftest.py)."""
-    return bool(path) and bool(_TEST_PATH.search(path.replace("\\", "/")))
+def is_test_path(path: str | None, root: str | None = None) -> bool:
+    """Whether `path` names test code (tests/, test_*.py, *_test.py, conftest.py). With the
+    project's `root`, only the part of the path below it counts."""
+    if not path:
+        return False
+    path = path.replace("\\", "/")
+    if root:
+        root = root.replace("\\", "/").rstrip("/") + "/"
+        if path.startswith(root):
+            path = path[len(root) :]
+    return bool(_TEST_PATH.search(path))
 
 
 def _import_insertion_line(units: list[Unit]) -> int:

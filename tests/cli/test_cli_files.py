@@ -134,3 +134,13 @@ def test_valid_file_has_no_syntax_error(tmp_path):
     result = check_json("valid.py", cwd=tmp_path)
     assert result.json()["errors"] == []
     assert result.rules_found() == [("SLS104", 11)]
+
+
+def test_a_project_checked_out_under_a_tests_folder_is_not_test_code(tmp_path):
+    """Only folders below the project's root make a file test code: a checkout in
+    /ci/tests/<project> is production code, its own tests/ folder is not."""
+    secret = 'API_KEY = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"\n'
+    root = write(tmp_path / "tests" / "shop", {"pyproject.toml": "[tool.secure-ls]\n", "app/settings.py": secret, "tests/fixtures.py": secret})
+    found = {(f["path"], f["rule"]) for f in check_json(".", cwd=root).findings()}
+    assert ("app/settings.py", "SLS202") in found
+    assert ("tests/fixtures.py", "SLS202") not in found
