@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import fnmatch
+import logging
 import os
 from pathlib import Path
 
@@ -187,11 +188,34 @@ def dependency_options(settings: Settings):
         offline_dir=_resolve(d.offline_dir, settings.root),
         ca_bundle=_resolve(d.ca_bundle, settings.root),
         base_url=d.base_url,
-        cache_dir=_resolve(d.cache_dir, settings.root),
+        cache_dir=_claimed(_resolve(d.cache_dir, settings.root)),
         cache_ttl_hours=d.cache_ttl_hours,
         timeout=d.timeout,
     )
     return DependencyOptions(**kwargs)
+
+
+def _claimed(folder: str | None) -> str | None:
+    """A configured advisory cache folder, if secure-ls may write there (safe_files.claim_cache_dir);
+    otherwise None (the default folder), with one log line."""
+    if not folder:
+        return folder
+    from secure_ls import safe_files
+
+    refused = safe_files.claim_cache_dir(os.path.expanduser(folder))
+    if refused is None:
+        return folder
+    _log_refusal_once(f"dependencies.cache-dir ignored: {refused}; using the default")
+    return None
+
+
+_REFUSALS: set[str] = set()
+
+
+def _log_refusal_once(message: str) -> None:
+    if message not in _REFUSALS:
+        _REFUSALS.add(message)
+        logging.getLogger("secure_ls").warning("%s", message)
 
 
 def _resolve(path: str | None, root: str | None) -> str | None:

@@ -197,3 +197,40 @@ def _open_regular_fd(path: str | os.PathLike) -> tuple[int, os.stat_result]:
         os.close(fd)
         raise
     return fd, st
+
+
+# ---- cache folders named by a project's configuration -------------------------------
+# A repository's pyproject.toml may name a `cache-dir`; secure-ls then writes there. So that a
+# project cannot make it write into a folder of the user's (~/.ssh, another project's source),
+# a configured folder is used only if secure-ls created it: it is created with a CACHEDIR.TAG
+# (the standard marker that backup tools honour, https://bford.info/cachedir/) naming
+# secure-ls, and a folder that exists without that tag is refused.
+CACHEDIR_TAG = "CACHEDIR.TAG"
+_TAG_TEXT = "Signature: 8a477f597d28d172789f06886806bc55\n# This folder is a cache created by secure-ls; it can be deleted.\n"
+
+
+def claim_cache_dir(path: str | os.PathLike) -> str | None:
+    """Makes `path` a cache folder of secure-ls's own, or says why it may not be used.
+
+    A folder that does not exist is created (with its parents) and tagged; one that exists
+    is accepted only with secure-ls's CACHEDIR.TAG in it."""
+    folder = os.fspath(path)
+    tag = os.path.join(folder, CACHEDIR_TAG)
+    if os.path.lexists(folder):
+        if not os.path.isdir(folder) or os.path.islink(folder):
+            return f"{folder} is not a folder secure-ls created"
+        try:
+            if "secure-ls" in read_text(tag, 4096, errors="replace"):
+                return None
+        except OSError:
+            pass
+        return f"{folder} already exists and is not a folder secure-ls created (it has no secure-ls {CACHEDIR_TAG}); name a new folder, or delete this one"
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with open(tag, "x", encoding="utf-8") as out:
+            out.write(_TAG_TEXT)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        return f"cannot create {folder}: {exc.strerror or exc}"
+    return None

@@ -562,3 +562,21 @@ async def test_a_50_mb_document_costs_under_200_mb_and_is_released_on_close(tmp_
         assert closed - before < 25
     finally:
         await client.shutdown()
+
+
+def test_a_project_cannot_point_the_advisory_cache_at_a_folder_of_the_users(tmp_path):
+    """`dependencies.cache-dir` from a project file: a folder secure-ls did not create (it has
+    no secure-ls CACHEDIR.TAG) is not written to; a new one is created and tagged."""
+    from secure_ls.config import Settings
+    from secure_ls.project import dependency_options
+
+    mine = tmp_path / "documents"
+    mine.mkdir()
+    settings = Settings().merged({"dependencies": {"cache-dir": str(mine)}}, "pyproject.toml")
+    assert dependency_options(settings).cache_dir is None  # the default folder instead
+    assert list(mine.iterdir()) == []
+    fresh = tmp_path / "new-cache"
+    settings = Settings().merged({"dependencies": {"cache-dir": str(fresh)}}, "pyproject.toml")
+    assert dependency_options(settings).cache_dir == str(fresh)
+    assert "secure-ls" in (fresh / "CACHEDIR.TAG").read_text()
+    assert dependency_options(settings).cache_dir == str(fresh)  # tagged: used again

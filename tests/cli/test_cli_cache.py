@@ -170,6 +170,24 @@ def test_cache_dir_option_and_setting(tree, tmp_path):
     assert check(".", cwd=tree / "pkg").out == first.out
 
 
+def test_a_configured_cache_dir_must_be_a_folder_secure_ls_created(tree, tmp_path):
+    """A repository's pyproject.toml may not make secure-ls write into a folder it did not
+    create (~/.ssh, another project): such a folder is refused with a note, the default used."""
+    private = tmp_path / "private"
+    private.mkdir()
+    (private / "id_rsa").write_text("key")
+    write(tree, {"pyproject.toml": f"[tool.secure-ls]\ncache-dir = '{private}'\n"})
+    result = check(".", cwd=tree)
+    assert sorted(p.name for p in private.iterdir()) == ["id_rsa"]
+    assert result.err.startswith(f"secure-ls: note: cache-dir ignored: {private} already exists and is not a folder secure-ls created")
+    assert (tree / CACHE).is_dir()
+    # a folder it created itself (tagged) is used again; --cache-dir is the user's own choice
+    write(tree, {"pyproject.toml": "[tool.secure-ls]\ncache-dir = 'made/here'\n"})
+    assert check(".", cwd=tree).err == "" and (tree / "made" / "here" / "CACHEDIR.TAG").is_file()
+    assert check(".", cwd=tree).err == ""
+    assert check("--cache-dir", str(private), ".", cwd=tree).err == "" and len(list(private.iterdir())) > 1
+
+
 def test_settings_that_filter_findings_apply_to_cached_results(tree):
     check(".", cwd=tree)
     for args in (["--select", "SLS302"], ["--ignore", "SLS1"], ["--min-confidence", "high"]):
