@@ -228,7 +228,7 @@ class Engine:
         cached = self._symbols.get(unit.parsed.text)
         if cached is None:
             try:
-                cached = summarize(unit.parsed.tree) if unit.parsed.tree is not None else UnitSymbols((), frozenset(), frozenset())
+                cached = summarize(unit.parsed.tree, unit.parsed.text) if unit.parsed.tree is not None else UnitSymbols((), frozenset(), frozenset())
             except RecursionError:  # an absurdly deep expression (`a+a+...+a` thousands of times)
                 cached = UnitSymbols((), frozenset(), frozenset())
             if len(self._symbols) > 50_000:

@@ -633,7 +633,7 @@ class FlowAnalyzer:
             for path in [k for k in env if k.startswith(target.id + ".")]:
                 del env[path]  # `f` is another object now: what was checked of the old one does not hold
             alias = self._qualify(value) if isinstance(value, (ast.Name, ast.Attribute)) else None
-            env[target.id] = Binding(origin, (value,) if value is not None else (), alias, fields=self._literal_fields(value))
+            env[target.id] = Binding(origin, (value,) if value is not None else (), alias, fields=self._literal_fields(value, env))
         elif isinstance(target, (ast.Tuple, ast.List)):
             if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts) and not any(
                 isinstance(e, ast.Starred) for e in target.elts
@@ -668,9 +668,22 @@ class FlowAnalyzer:
         container now also holds what it was given."""
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr in catalog.CONTAINER_WRITES):
             return
-        origin = self._join_all(list(call.args) + [k.value for k in call.keywords])
-        if origin.is_constant:
+        args = list(call.args) + [k.value for k in call.keywords]
+        if all(isinstance(a, ast.Constant) for a in args):
             return
+        # deferred, like an assignment's value: most containers never reach a sink
+        names: dict[int, Binding] = {}
+        for arg in args:
+            self._expr(arg, env, record_only=True, seen=names)
+        depth = max((b.origin._depth for b in names.values()), default=0) + 1
+
+        def given() -> frozenset[Part]:
+            out = CONSTANT
+            for arg in args:
+                out = out.join(self._origin_with(arg, names))
+            return out.parts
+
+        origin = Origin.deferred(given, depth)
         container = call.func.value
         if isinstance(container, ast.Name):
             old = env.get(container.id)
@@ -679,18 +692,18 @@ class FlowAnalyzer:
         else:
             self._record_attribute_store(container, origin, None)
 
-    def _literal_fields(self, value: ast.expr | None) -> dict[object, Origin] | None:
+    def _literal_fields(self, value: ast.expr | None, env: Env) -> dict[object, Origin] | None:
         """The item origins of a dict literal with constant keys, or of a list/tuple literal by index."""
         if isinstance(value, ast.Dict) and value.keys:
             keys = [_constant_key(k) if k is not None else None for k in value.keys]
             if any(k is None for k in keys):
                 return None  # `**other` or a computed key
-            return {k: self._origin(v) for k, v in zip(keys, value.values)}
+            return {k: self._value(v, env) for k, v in zip(keys, value.values)}
         if isinstance(value, (ast.List, ast.Tuple)) and value.elts and not any(isinstance(e, ast.Starred) for e in value.elts):
             n = len(value.elts)
             fields: dict[object, Origin] = {}
             for i, elt in enumerate(value.elts):
-                fields[i] = fields[i - n] = self._origin(elt)
+                fields[i] = fields[i - n] = self._value(elt, env)
             return fields
         return None
 

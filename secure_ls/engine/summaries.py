@@ -978,7 +978,7 @@ class ModuleSource:
     def _rest_symbols(self) -> ModuleSymbols:
         from secure_ls.engine.symbols import UnitSymbols, summarize
 
-        rest = summarize(parse_within_budget(self._rest)) if self._rest.strip() else UnitSymbols((), frozenset(), frozenset())
+        rest = summarize(parse_within_budget(self._rest), self._rest) if self._rest.strip() else UnitSymbols((), frozenset(), frozenset())
         definitions = UnitSymbols(tuple((name, None) for name in self._pieces), frozenset(), frozenset())
         return ModuleSymbols.merge([rest, definitions])
 

@@ -8,6 +8,7 @@ the import table of the whole module, built here from each unit's summary
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 
 
@@ -146,7 +147,9 @@ def import_bindings(node: ast.Import | ast.ImportFrom) -> list[tuple[str, str]]:
     return out
 
 
-def summarize(tree: ast.Module) -> UnitSymbols:
+def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
+    """The unit's top-level bindings and facts. `text`, the unit's source when the caller has
+    it, lets the walks that look for rare constructs skip units that cannot hold them."""
     bindings: list[tuple[str, str | None]] = []
     constants: set[str] = set()
     strings: list[tuple[str, str]] = []
@@ -222,13 +225,17 @@ def summarize(tree: ast.Module) -> UnitSymbols:
         frozenset(enum_classes),
         tuple(translation_tables),
         tuple(scalars),
-        _yaml_extensions(tree),
+        _yaml_extensions(tree) if text is None or _YAML_HINT.search(text) else False,
     )
 
 
 _YAML_REGISTRATIONS = frozenset(
     {"add_constructor", "add_multi_constructor", "add_representer", "add_multi_representer", "add_implicit_resolver", "add_path_resolver"}
 )
+
+
+# every construct _yaml_extensions looks for has one of these words in its text
+_YAML_HINT = re.compile(r"add_(?:multi_)?(?:constructor|representer)|add_(?:implicit|path)_resolver|YAMLObject|yaml_tag|dump")
 
 
 def _yaml_extensions(tree: ast.Module) -> bool:
