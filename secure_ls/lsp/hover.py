@@ -7,9 +7,13 @@ from secure_ls.rules import rule_by_id
 from secure_ls.rules.base import section
 
 
-def hover_markdown(finding: Finding) -> str:
+def hover_markdown(finding: Finding, with_message: bool = True) -> str:
+    """`with_message=False` for a client that shows the diagnostic's own message in the same
+    hover (VS Code): the message is then not repeated."""
     rule = rule_by_id(finding.rule_id)
-    parts = [f"**{finding.rule_id} · {finding.rule_name}** ({finding.severity.name.lower()} severity, {finding.confidence.name.lower()} confidence)", "", finding.message]
+    parts = [f"**{finding.rule_id} · {finding.rule_name}** ({finding.severity.name.lower()} severity, {finding.confidence.name.lower()} confidence)"]
+    if with_message:
+        parts += ["", finding.message]
     if finding.related:
         steps = "\n".join(f"{i}. line {r.span.start.line + 1}: {r.message}" for i, r in enumerate(finding.related, 1))
         parts += ["", "**How the data gets here**", "", steps]

@@ -185,7 +185,7 @@ class NotebookSupport:
         for _, local in self._findings(view, cell):
             rng = convert.to_range(cell.doc, local.span, self.ls.encoding)
             if (rng.start.line, rng.start.character) <= here <= (rng.end.line, rng.end.character):
-                return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=hover_markdown(local)), range=rng)
+                return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=hover_markdown(local, self.ls.hover_repeats_message)), range=rng)
         return None
 
     def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:

@@ -112,6 +112,7 @@ class SecureLanguageServer(LanguageServer):
         # `workspaceTrusted`). Not trusted unless it says so: then the project's own
         # pyproject.toml may not choose base-url, ca-bundle or cache-dir (config.py).
         self.workspace_trusted = False
+        self.hover_repeats_message = True  # see on_initialize: hoverShowsDiagnostics
 
     # ---- client capabilities ----------------------------------------------
     @property
@@ -546,7 +547,7 @@ class SecureLanguageServer(LanguageServer):
             rng = convert.to_range(doc, finding.span, encoding)
             if (rng.start.line, rng.start.character) <= here <= (rng.end.line, rng.end.character):
                 return types.Hover(
-                    contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=hover_markdown(finding)),
+                    contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=hover_markdown(finding, self.hover_repeats_message)),
                     range=rng,
                 )
         return None
@@ -619,10 +620,12 @@ def on_initialize(ls: SecureLanguageServer, params: types.InitializeParams) -> N
     if isinstance(options, dict):
         # only `true` trusts: a missing or odd value keeps the safe default
         ls.workspace_trusted = options.get("workspaceTrusted") is True
+        # a client that already shows the diagnostic's message in the same hover (VS Code)
+        ls.hover_repeats_message = options.get("hoverShowsDiagnostics") is not True
         if isinstance(options.get(CONFIG_SECTION), dict):
             options = options[CONFIG_SECTION]
             ls.workspace_trusted = ls.workspace_trusted or options.get("workspaceTrusted") is True
-        ls.editor_settings = {k: v for k, v in options.items() if k not in ("settings", "workspaceTrusted")}
+        ls.editor_settings = {k: v for k, v in options.items() if k not in ("settings", "workspaceTrusted", "hoverShowsDiagnostics")}
         if isinstance(options.get("settings"), dict):
             ls.editor_settings.update(options["settings"])
     if params.process_id:

@@ -39,6 +39,7 @@ SNIPPET_FILES = [
     "editors/helix/languages.toml",
     "editors/emacs/secure-ls.el",
     "editors/sublime/LSP.sublime-settings",
+    "editors/vim/secure-ls.vim",
 ]
 
 
@@ -112,6 +113,16 @@ def test_emacs_config_is_balanced() -> None:
         assert depth >= 0, "unbalanced parentheses"
     assert depth == 0, "unbalanced parentheses"
     assert '("secure-ls" "serve"' in text
+
+
+def test_vim_ale_linter_definition() -> None:
+    text = (REPO / "editors/vim/secure-ls.vim").read_text(encoding="utf-8")
+    assert "call ale#linter#Define('python', {" in text and "'lsp': 'stdio'" in text
+    assert "'executable': 'secure-ls'" in text and "'command': '%e serve'" in text
+    # every line of the Define call is a continuation line, and the call is closed
+    define = text[text.index("call ale#linter#Define") :]
+    body = define[: define.index("\\})") + 3].splitlines()[1:]
+    assert body and all(line.startswith("\\") for line in body)
 
 
 if __name__ == "__main__":

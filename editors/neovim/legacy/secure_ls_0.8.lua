@@ -15,7 +15,7 @@ local options = {
   -- select = { 'SLS1' },               -- only these rules (ids, id prefixes or names)
   -- ignore = { 'SLS105' },             -- never these rules
   -- severity = { SLS101 = 'error' },   -- rule id -> error | warning | information | hint
-  -- minConfidence = 'medium',          -- hide findings below: low (default) | medium | high
+  -- minConfidence = 'medium',          -- hide findings below: low | medium | high (unset: low ones as hints)
   -- dependencies = {
   --   enable = false,                  -- don't check requirements for known vulnerabilities
   --   offlineDir = '/path/to/advisories',  -- read advisories from here, never the network

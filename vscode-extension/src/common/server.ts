@@ -177,7 +177,8 @@ export class ServerController implements vscode.Disposable {
             revealOutputChannelOn: RevealOutputChannelOn.Never,
             // workspaceTrusted: without it the server ignores the project's own base-url,
             // ca-bundle and cache-dir (granting trust restarts the server, see extension.ts)
-            initializationOptions: { ...getServerSettings(), workspaceTrusted: vscode.workspace.isTrusted },
+            // VS Code shows the diagnostic's message above our hover: the server leaves it out (hoverShowsDiagnostics)
+            initializationOptions: { ...getServerSettings(), workspaceTrusted: vscode.workspace.isTrusted, hoverShowsDiagnostics: true },
             middleware: {
                 workspace: {
                     // Answer for our section from settings.ts, so the server sees the same
