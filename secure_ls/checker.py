@@ -17,28 +17,7 @@ from secure_ls.engine.edits import apply_fixes
 from secure_ls.engine.model import Finding
 from secure_ls.engine.summaries import WorkspaceSummaries
 from secure_ls.notebook import Notebook, NotebookError, read_notebook
-from secure_ls.project import discover, engine_for, workspace_for, workspace_roots
-
-def read_source(path: Path) -> str:
-    """File text as Python would decode it (coding cookie, BOM), never raising on bad bytes."""
-    data = safe_files.read_bytes(path, safe_files.SOURCE_LIMIT)
-    encoding, bom = source_encoding(data)
-    return data[len(bom):].decode(encoding, errors="replace")
-
-
-def source_encoding(data: bytes) -> tuple[str, bytes]:
-    """The encoding Python reads these bytes with (coding cookie, BOM), and the BOM to keep."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return "utf-8", b"\xef\xbb\xbf"
-    try:
-        import io
-        import tokenize
-
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        "".encode(encoding)
-        return encoding, b""
-    except (SyntaxError, LookupError):
-        return "utf-8", b""
+from secure_ls.project import discover, engine_for, read_source, source_encoding, workspace_for, workspace_roots  # noqa: F401 (re-exported)
 
 
 def write_fixed_source(path: Path, text: str) -> str | None:

@@ -214,6 +214,7 @@ _KEYS = {
     "baseline": "baseline",
     # editor-only keys that the server reads elsewhere or ignores
     "trace": None,
+    "scope": None,  # which files get diagnostics (lsp/workspace_diagnostics.py)
     "path": None,
     "interpreter": None,
     "importstrategy": None,

@@ -22,6 +22,7 @@ import logging
 import os
 from pathlib import Path
 
+from secure_ls import safe_files
 from secure_ls.config import DEFAULT_EXCLUDE, Settings
 from secure_ls.engine import catalog
 from secure_ls.engine.analyzer import Engine, EngineOptions
@@ -58,6 +59,28 @@ def is_python(path: str | os.PathLike) -> bool:
 
 
 # ---------------------------------------------------------------- discovery
+
+
+def read_source(path: Path) -> str:
+    """File text as Python would decode it (coding cookie, BOM), never raising on bad bytes."""
+    data = safe_files.read_bytes(path, safe_files.SOURCE_LIMIT)
+    encoding, bom = source_encoding(data)
+    return data[len(bom):].decode(encoding, errors="replace")
+
+
+def source_encoding(data: bytes) -> tuple[str, bytes]:
+    """The encoding Python reads these bytes with (coding cookie, BOM), and the BOM to keep."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8", b"\xef\xbb\xbf"
+    try:
+        import io
+        import tokenize
+
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        "".encode(encoding)
+        return encoding, b""
+    except (SyntaxError, LookupError):
+        return "utf-8", b""
 
 
 def discover(paths: list[str], settings: Settings) -> list[Path]:

@@ -113,6 +113,9 @@ class SecureLanguageServer(LanguageServer):
         # pyproject.toml may not choose base-url, ca-bundle or cache-dir (config.py).
         self.workspace_trusted = False
         self.hover_repeats_message = True  # see on_initialize: hoverShowsDiagnostics
+        from secure_ls.lsp.workspace_diagnostics import WorkspaceDiagnostics
+
+        self.workspace_diagnostics = WorkspaceDiagnostics(self)  # `workspace/diagnostic` (setting scope)
 
     # ---- client capabilities ----------------------------------------------
     @property
@@ -686,6 +689,7 @@ async def on_configuration(ls: SecureLanguageServer, params: types.DidChangeConf
     if isinstance(settings, dict) and isinstance(settings.get(CONFIG_SECTION), dict):
         ls.set_editor_settings(settings[CONFIG_SECTION])
     await _pull_configuration(ls)
+    ls.workspace_diagnostics.changed(settings=True)
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
@@ -693,6 +697,7 @@ def on_watched_files(ls: SecureLanguageServer, params: types.DidChangeWatchedFil
     ls._settings_cache.clear()
     ls._config_errors.clear()
     ls.reanalyze_all()
+    ls.workspace_diagnostics.changed(settings=True)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
@@ -711,16 +716,19 @@ def on_change(ls: SecureLanguageServer, params: types.DidChangeTextDocumentParam
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
 def on_save(ls: SecureLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
-    if params.text_document.uri.endswith("pyproject.toml"):
+    settings_changed = params.text_document.uri.endswith("pyproject.toml")
+    if settings_changed:
         ls._settings_cache.clear()
         ls._config_errors.clear()
         ls.reanalyze_all()
+    ls.workspace_diagnostics.changed(settings=settings_changed)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
 def on_close(ls: SecureLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
     uri = params.text_document.uri
     ls.documents.close(uri)
+    ls.workspace_diagnostics.changed()  # the closed file is the workspace report's again
     ls.analyses.pop(uri, None)
     ls._scanned.pop(uri, None)
     ls._json_cache.pop(uri, None)
@@ -748,7 +756,7 @@ def on_notebook_close(ls: SecureLanguageServer, params: types.DidCloseNotebookDo
 
 @server.feature(
     types.TEXT_DOCUMENT_DIAGNOSTIC,
-    types.DiagnosticOptions(identifier="secure-ls", inter_file_dependencies=False, workspace_diagnostics=False),
+    types.DiagnosticOptions(identifier="secure-ls", inter_file_dependencies=False, workspace_diagnostics=True),
 )
 def on_diagnostic(ls: SecureLanguageServer, params: types.DocumentDiagnosticParams):
     doc = ls.documents.get(params.text_document.uri)
@@ -760,6 +768,17 @@ def on_diagnostic(ls: SecureLanguageServer, params: types.DocumentDiagnosticPara
     if params.previous_result_id == result_id:
         return {"kind": "unchanged", "resultId": result_id}
     return {"kind": "full", "resultId": result_id, "items": items}
+
+
+@server.feature(types.WORKSPACE_DIAGNOSTIC)
+async def on_workspace_diagnostic(ls: SecureLanguageServer, params: types.WorkspaceDiagnosticParams):
+    """The files that are not open, with the setting scope = "workspace" (lsp/workspace_diagnostics.py)."""
+    previous = {p.uri: p.value for p in params.previous_result_ids or ()}
+    try:
+        return await ls.workspace_diagnostics.answer(previous)
+    except Exception:
+        log.exception("workspace diagnostics failed")
+        return {"items": []}
 
 
 @server.feature(

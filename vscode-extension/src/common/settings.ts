@@ -22,6 +22,7 @@ export interface ServerSettings {
     severity?: Record<string, Severity>;
     minConfidence?: Confidence;
     baseline?: string | null;
+    scope?: 'openFiles' | 'workspace';
     dependencies?: {
         enable?: boolean;
         offlineDir?: string | null;
@@ -62,6 +63,8 @@ export function getServerSettings(scope?: vscode.ConfigurationScope): ServerSett
     if (severity !== undefined) out.severity = severity;
     const minConfidence = explicit<Confidence | null>('minConfidence');
     if (minConfidence !== undefined && minConfidence !== null) out.minConfidence = minConfidence;
+    const diagnosticsScope = explicit<'openFiles' | 'workspace'>('scope');
+    if (diagnosticsScope !== undefined) out.scope = diagnosticsScope;
     const baseline = explicit<string | null>('baseline');
     if (baseline !== undefined) out.baseline = resolveOptionalPath(baseline, folder);
     const dependencies: NonNullable<ServerSettings['dependencies']> = {};

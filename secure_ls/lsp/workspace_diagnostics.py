@@ -1,0 +1,161 @@
+"""`workspace/diagnostic` (LSP 3.17 pull): findings of the files that are not open.
+
+With the editor setting `scope = "workspace"`, every Python and dependency file of the
+workspace folders gets its findings in the client's problem list, not only the open
+ones. The files are those `secure-ls check` would check (`exclude`, hidden folders,
+virtualenvs and build output left out) minus what git ignores, at most MAX_FILES.
+
+- Open documents are left to `textDocument/diagnostic`, which follows the buffer.
+- Each report carries a result id made of the file's modification time, its size and
+  the settings' generation, so a file that did not change is answered `unchanged`
+  without being read.
+- The request is long-lived, as the protocol intends (clients such as VS Code ask again
+  as soon as it returns): when nothing changed it waits, up to WAIT_SECONDS, for a save,
+  a close, a watched-file or a settings change before answering.
+- The analysis runs in a worker thread with an engine of its own, so requests on open
+  documents are answered meanwhile; the default scope (`openFiles`) answers nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import subprocess
+import uuid
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from secure_ls import project
+from secure_ls.engine.analyzer import Engine
+from secure_ls.lsp import convert
+from secure_ls.lsp.documents import Document
+from secure_ls.rules import rule_by_id
+
+log = logging.getLogger("secure_ls")
+
+MAX_FILES = 5_000
+WAIT_SECONDS = 30.0
+
+
+class WorkspaceDiagnostics:
+    def __init__(self, ls) -> None:
+        self.ls = ls
+        self.generation = 0  # bumped when settings change: every result id changes with it
+        self._changed: asyncio.Event | None = None
+        self._warned = False
+
+    # ---- what wakes a waiting request ----------------------------------------
+    def changed(self, settings: bool = False) -> None:
+        if settings:
+            self.generation += 1
+        if self._changed is not None:
+            self._changed.set()
+
+    async def _wait(self) -> None:
+        self._changed = self._changed or asyncio.Event()
+        self._changed.clear()
+        try:
+            await asyncio.wait_for(self._changed.wait(), WAIT_SECONDS)
+        except asyncio.TimeoutError:
+            pass
+
+    # ---- the request ---------------------------------------------------------------
+    def scope(self) -> str:
+        return "workspace" if self.ls.editor_settings.get("scope") == "workspace" else "openFiles"
+
+    async def answer(self, previous: dict[str, str]) -> dict:
+        if self.scope() != "workspace":
+            await self._wait()  # nothing to report: do not make the client ask in a loop
+            return {"items": []}
+        loop = asyncio.get_running_loop()
+        for attempt in range(2):
+            roots = _roots(self.ls)
+            settings = {root: self.ls.settings_for(Path(root).as_uri()) for root in roots}
+            open_uris = {doc.uri for doc in self.ls.documents.all()}
+            items = await loop.run_in_executor(None, self._reports, roots, settings, open_uris, previous, self.generation)
+            if attempt or any(item["kind"] == "full" for item in items) or not previous:
+                return {"items": items}
+            await self._wait()
+        return {"items": items}
+
+    def _reports(self, roots, settings_by_root, open_uris: set[str], previous: dict[str, str], generation: int) -> list[dict]:
+        """Runs in a worker thread: only its own engine and summaries, nothing of the server's."""
+        out: list[dict] = []
+        for root in roots:
+            settings = settings_by_root[root]
+            files = [f for f in project.discover([root], settings) if f.as_uri() not in open_uris]
+            files = _not_git_ignored(root, files)
+            if len(files) > MAX_FILES:
+                if not self._warned:
+                    self._warned = True
+                    log.warning("workspace diagnostics: %s has %d files; reporting the first %d", root, len(files), MAX_FILES)
+                files = files[:MAX_FILES]
+            engine = Engine(options=project.engine_options(settings))
+            summaries = project.workspace_for(settings, (root,), uuid.uuid4().hex)
+            for file in files:
+                report = self._report(file, settings, engine, summaries, previous, generation)
+                if report is not None:
+                    out.append(report)
+        return out
+
+    def _report(self, file: Path, settings, engine, summaries, previous, generation) -> dict | None:
+        uri = file.as_uri()
+        try:
+            st = os.stat(file)
+        except OSError:
+            return None
+        result_id = f"{generation}:{st.st_mtime_ns}:{st.st_size}"
+        if previous.get(uri) == result_id:
+            return {"kind": "unchanged", "uri": uri, "version": None, "resultId": result_id}
+        path = str(file)
+        try:
+            text = project.read_source(file)
+            if project.is_dependency_file(path):
+                result = project.scan(path, text, settings)
+            else:
+                result = engine.analyze(text, imports_resolver=summaries.resolver_for(path), path=path)
+        except Exception as exc:  # one unreadable or hostile file must not lose the others' reports
+            log.warning("workspace diagnostics: %s not analysed: %s", path, exc)
+            return None
+        doc = Document.create(uri, text, None)
+        encoding = self.ls.encoding
+        related = bool(self.ls._capability("text_document", "diagnostic", "related_information"))
+        findings = settings.apply(result.findings, path, audit_tier=True)
+        items = [convert.diagnostic_json(doc, f, encoding, related, rule_by_id(f.rule_id)) for f in findings]
+        return {"kind": "full", "uri": uri, "version": None, "resultId": result_id, "items": items}
+
+
+def _roots(ls) -> list[str]:
+    folders = ls.workspace.folders.values() if getattr(ls.workspace, "folders", None) else []
+    roots = [_path(f.uri) for f in folders]
+    if not roots and ls.workspace.root_uri:
+        roots = [_path(ls.workspace.root_uri)]
+    return [r for r in roots if r and os.path.isdir(r)]
+
+
+def _path(uri: str) -> str | None:
+    parsed = urlparse(uri)
+    return unquote(parsed.path) if parsed.scheme == "file" else None
+
+
+def _not_git_ignored(root: str, files: list[Path]) -> list[Path]:
+    """`files` without those git ignores (`.gitignore`, `.git/info/exclude`), when `root` is
+    in a git work tree and git is installed; otherwise all of them."""
+    if not files or not os.path.exists(os.path.join(root, ".git")):
+        return files
+    try:
+        proc = subprocess.run(
+            ["git", "-C", root, "check-ignore", "--stdin", "-z"],
+            input="\0".join(str(f) for f in files) + "\0",
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return files
+    if proc.returncode not in (0, 1):  # 1: nothing ignored
+        return files
+    ignored = {p for p in proc.stdout.split("\0") if p}
+    return [f for f in files if str(f) not in ignored]

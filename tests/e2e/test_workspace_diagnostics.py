@@ -1,0 +1,83 @@
+"""`workspace/diagnostic` with scope = "workspace": the files that are not open get their
+findings too (what `secure-ls check` would check, minus what git ignores), unchanged files
+are answered `unchanged`, and a saved change is reported by the request waiting for it."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+from tests.e2e.conftest import SERVER, record_versions, start
+
+SQL = "import sqlite3\n\ndef find(conn, name):\n    return conn.execute(\"SELECT * FROM t WHERE a = '\" + name + \"'\")\n"
+SHELL = "import os\nfrom flask import request\n\ndef run():\n    os.system('ls ' + request.args['d'])\n"
+OPTIONS = {"scope": "workspace", "dependencies": {"enable": False}}
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
+async def client(lsp_client: LanguageClient):
+    record_versions(lsp_client)
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    ws = tmp_path / "ws"
+    for name, text in {
+        "app.py": SQL,
+        "pkg/jobs.py": SHELL,
+        "pkg/clean.py": "def add(a, b):\n    return a + b\n",
+        ".venv/lib/site.py": SQL,  # a virtualenv: never checked
+        "build/gen.py": SQL,  # build output
+        "scratch/ignored.py": SQL,  # ignored by git
+    }.items():
+        (ws / name).parent.mkdir(parents=True, exist_ok=True)
+        (ws / name).write_text(text)
+    (ws / ".gitignore").write_text("scratch/\n")
+    if shutil.which("git"):
+        subprocess.run(["git", "init", "-q", str(ws)], check=True)
+    return ws
+
+
+def by_file(result, ws) -> dict[str, object]:
+    return {item.uri.removeprefix(ws.as_uri() + "/"): item for item in result.items}
+
+
+async def test_the_whole_workspace_is_reported_and_unchanged_files_are_not_resent(client, workspace):
+    await start(client, "visual-studio-code", root_uri=workspace.as_uri(), options=OPTIONS)
+    first = by_file(await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[])), workspace)
+    expected = {"app.py", "pkg/jobs.py", "pkg/clean.py"} | ({"scratch/ignored.py"} if not shutil.which("git") else set())
+    assert set(first) == expected
+    assert [d.code for d in first["app.py"].items] == ["SLS101"] and [d.code for d in first["pkg/jobs.py"].items] == ["SLS102"]
+    assert list(first["pkg/clean.py"].items) == []
+
+    # an open file is the document pull's: the workspace report leaves it out
+    uri = (workspace / "app.py").as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, SQL)))
+    previous = [types.PreviousResultId(uri=item.uri, value=item.result_id) for item in first.values()]
+    pending = asyncio.ensure_future(client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=previous)))
+    await asyncio.sleep(1.0)
+    assert not pending.done(), "with nothing changed, the request waits for a change"
+    # a file fixed and saved wakes it: the fix is reported, the other file is unchanged
+    (workspace / "pkg" / "jobs.py").write_text(SHELL.replace("'ls ' + request.args['d']", "'ls'"))
+    client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier((workspace / "pkg" / "jobs.py").as_uri())))
+    second = by_file(await asyncio.wait_for(pending, 30), workspace)
+    assert "app.py" not in second
+    assert second["pkg/jobs.py"].kind == "full" and list(second["pkg/jobs.py"].items) == []
+    assert second["pkg/clean.py"].kind == "unchanged"
+
+
+async def test_the_default_scope_reports_no_closed_file(client, workspace):
+    await start(client, "visual-studio-code", root_uri=workspace.as_uri(), options={"dependencies": {"enable": False}})
+    pending = asyncio.ensure_future(client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[])))
+    await asyncio.sleep(0.5)
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"secure-ls": {"dependencies": {"enable": False}}}))
+    result = await asyncio.wait_for(pending, 30)
+    assert list(result.items) == []
