@@ -15,6 +15,8 @@ by the report's path, otherwise `--junitxml={junit}` is appended). The
 project's own environment must be importable by the Python that runs the
 command (run this script from the project's virtualenv, or pass `--tests`
 with that environment's python). Exit code 1 if any safe fix broke a test.
+
+Projects, commands and figures: bench/fix_behaviour.md.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ import bisect
 import dataclasses
 import logging
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -474,12 +475,27 @@ class Engine:
         table = frozenset(module.imports.items())
         at = Position(line, 0)
 
+        optional = _optional_packages(units, module)
+
         def with_imports(fix: Fix) -> Fix:
             missing = [stmt for stmt in fix.imports if not self._already_imported(stmt, module, table)]
             if not missing:
                 return fix
             text = "".join(stmt + "\n" for stmt in missing)
-            return fix.with_edits((Edit(Span(at, at), text),) + fix.edits)
+            fix = fix.with_edits((Edit(Span(at, at), text),) + fix.edits)
+            needed = sorted({p for stmt in missing for p in _packages(stmt)} & optional)
+            if needed and fix.safe:
+                # the file imports this package only where it is used (in a function, under
+                # `try: ... except ImportError`): it is optional, and an import at the top
+                # would make the whole module fail to import where it is not installed
+                names = ", ".join(f"`{p}`" for p in needed)
+                fix = dataclasses.replace(
+                    fix,
+                    safe=False,
+                    title=f"{fix.title} (adds a top-level import of {names}, which this file imports only where it is needed: "
+                    "the module then fails to import without it; move the import next to the code if it is optional)",
+                )
+            return fix
 
         for i, finding in enumerate(findings):
             if any(fix.imports for fix in finding.fixes()):
@@ -525,6 +541,33 @@ def _import_insertion_line(units: list[Unit]) -> int:
             continue
         break
     return line
+
+
+def _packages(statement: str) -> set[str]:
+    """The top-level packages an import statement loads."""
+    try:
+        node = ast.parse(statement).body[0]
+    except SyntaxError:
+        return set()
+    if isinstance(node, ast.Import):
+        return {alias.name.split(".", 1)[0] for alias in node.names}
+    if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+        return {node.module.split(".", 1)[0]}
+    return set()
+
+
+def _optional_packages(units: list[Unit], module: ModuleSymbols) -> set[str]:
+    """Packages the file imports, but never unconditionally at module level."""
+    anywhere = {m.split(".", 1)[0] for m in module.imported_modules}
+    top = set()
+    for unit in units:
+        tree = unit.parsed.tree
+        for stmt in tree.body if tree is not None else ():
+            if isinstance(stmt, ast.Import):
+                top |= {alias.name.split(".", 1)[0] for alias in stmt.names}
+            elif isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level:
+                top.add(stmt.module.split(".", 1)[0])
+    return anywhere - top - set(sys.stdlib_module_names)
 
 
 def _already_imported(statement: str, module: ModuleSymbols) -> bool:

@@ -104,13 +104,17 @@ class LdapInjection(Rule):
         fragments = [v for v in values if any("=" in text for text in _string_constants(v))]
         if parts is not None and "=" not in strings.literal_text(parts) and not fragments:
             return  # not a filter (`attr=value` pairs are the point of one)
-        unsafe = [v for v in values if ctx.origin(v).risk("ldap") is not None]
+        # `self.ldap.filter.escape_filter_chars(dn)`: escaped, whatever the module is reached through
+        unsafe = [v for v in values if ctx.origin(v).risk("ldap") is not None and not _escaped(v)]
         if not unsafe:
             return
         part, worst = web.worst_value(ctx, unsafe, "ldap")
         fix = None
         # escaping a whole fragment would escape its own parentheses: the values inside need it
-        if parts is not None and not fragments and all(web.wrappable(ctx, v) for v in unsafe):
+        # only an assertion value (`(uid={x})`) can be escaped: a value that is filter syntax itself
+        # (`(&{group_filter}(...))`) or an attribute name (`({attr}=...)`) stops working when escaped
+        structure = [] if parts is None else [v for v in unsafe if not _in_value_position(parts, v)]
+        if parts is not None and not fragments and not structure and all(web.wrappable(ctx, v) for v in unsafe):
             name, import_line = _ESCAPERS[library]
             if built is filt or (via is not None and _single_use(ctx, via, filt)):
                 fix = Fix(
@@ -119,16 +123,45 @@ class LdapInjection(Rule):
                     safe=True,
                     imports=(import_line,),
                 )
+        advice = f"Escape it with `{_ESCAPERS[library][0]}`."
+        if structure:
+            advice = (
+                f"`{ctx.text(structure[0])}` is inserted as filter syntax or an attribute name, where escaping would break it: "
+                f"check it against the filters and attributes you expect, and escape the values with `{_ESCAPERS[library][0]}`."
+            )
         ctx.report(
             self,
             filt,
             f"LDAP filter built from {web.describe_value(ctx, part, worst)} without escaping: a value like `*)(uid=*` changes the filter. "
-            f"Escape it with `{_ESCAPERS[library][0]}`.",
+            + advice,
             fix=fix,
             confidence=ctx.confidence_for(part),
             related=ctx.related_path(part),
             rewrites=via,
         )
+
+
+def _escaped(node: ast.expr) -> bool:
+    """A call of `escape_filter_chars`, however its module is reached."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return name == "escape_filter_chars"
+
+
+def _in_value_position(parts: list, value: ast.expr) -> bool:
+    """Whether `value` sits after the `=` of its `(attr=...)` item: an assertion value."""
+    text = ""
+    for piece in parts:
+        if isinstance(piece, strings.Value):
+            if piece.node is value:
+                item = text[text.rfind("(") + 1 :]
+                return "=" in item
+            text += "\0"
+        else:
+            text += piece.text
+    return False
 
 
 def _single_use(ctx, via: ast.stmt, filt: ast.expr) -> bool:

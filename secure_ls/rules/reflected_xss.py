@@ -28,6 +28,9 @@ _RESPONSES = {
     "fastapi.responses.HTMLResponse": "other",
     "aiohttp.web.Response": "other",
 }
+# Response classes whose default type is text/plain (werkzeug's Response, unlike Flask's
+# subclass; aiohttp's): their body is HTML only with an explicit HTML content type.
+_PLAIN_BY_DEFAULT = frozenset({"werkzeug.Response", "werkzeug.wrappers.Response", "werkzeug.wrappers.response.Response", "aiohttp.web.Response"})
 _CONTENT_KEYWORDS = ("content", "response", "body", "text")
 # Frameworks that serve a string returned by a route handler as text/html.
 _RETURNS_HTML = ("flask", "quart", "bottle")
@@ -67,7 +70,9 @@ class ReflectedXss(Rule):
     returns `str`. A value whose type is unknown is escaped as
     `escape(str(value))`, which is what an f-string shows; bytes, JSON,
     lists and files are never escaped, and `%d`-style conversions get no
-    fix. Responses with a non-HTML `content_type`/`mimetype` are not reported.
+    fix. Responses with a non-HTML `content_type`/`mimetype` are not reported,
+    nor werkzeug's and aiohttp's `Response` without one (they default to
+    `text/plain`).
     """
 
     id = "SLS803"
@@ -82,6 +87,8 @@ class ReflectedXss(Rule):
     methods = _TORNADO_WRITES
 
     VALID = [
+        # werkzeug's Response (not Flask's) is text/plain unless told otherwise
+        'from werkzeug.wrappers import Request, Response\n\n@Request.application\ndef app(request):\n    return Response(f"current path: {request.path}")\n',
         'from django.http import HttpResponse\nfrom django.utils.html import escape\n\ndef hello(request):\n    return HttpResponse(f"<h1>Hello {escape(request.GET[\'name\'])}</h1>")\n',
         'from django.http import HttpResponse\n\ndef export(request):\n    return HttpResponse(request.GET["data"], content_type="text/plain")\n',
         # the type is set on the response after it is made
@@ -144,11 +151,15 @@ class ReflectedXss(Rule):
         family = _RESPONSES.get(ctx.call_name(node) or "")
         if family is None:
             return
+        typed = False
         for kw in node.keywords:
             if kw.arg in _TYPE_KEYWORDS:
                 value = ctx.string_value(kw.value)
                 if value is None or "html" not in value.lower():
                     return
+                typed = True
+        if not typed and ctx.call_name(node) in _PLAIN_BY_DEFAULT:
+            return  # served as text/plain: escaping would only change the text
         if _typed_later_as_non_html(node, ctx):
             return
         body = web.argument(node, 0, _CONTENT_KEYWORDS)
@@ -380,4 +391,12 @@ def _escape_fix(built: ast.expr, targets: list, family: str, ctx) -> Fix | None:
     if found is None:
         return None
     func, statement = found
+    if not strings.is_built(built) and "any" in kinds:
+        # the value is the whole body: None or bytes would be sent as "None" or "b'...'"
+        return Fix(
+            f"Escape the request data with `{func}` (assumes the value is text: None or bytes would be sent as their repr)",
+            tuple(web.wrap_edits(ctx, targets, func)),
+            safe=False,
+            imports=(statement,),
+        )
     return Fix(f"Escape the request data with `{func}`", tuple(web.wrap_edits(ctx, targets, func)), safe=True, imports=(statement,))

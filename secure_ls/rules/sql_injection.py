@@ -28,6 +28,9 @@ _SQL_START = re.compile(
     r"^\s*(\(\s*)?(select|insert|update|delete|create|drop|alter|with|pragma|replace|merge|exec|execute|call|grant|revoke|truncate|upsert|copy|show|describe|explain)\b",
     re.IGNORECASE,
 )
+# Statements that define schema or settings: sqlite3 (and PostgreSQL's server-side binding)
+# refuse placeholders in them, so a value there cannot be moved into a parameter.
+_DDL_START = re.compile(r"^\s*(\(\s*)?(create|drop|alter|pragma|attach|detach|vacuum|reindex|analyze|grant|revoke|truncate|comment)\b", re.IGNORECASE)
 _SQL_INSIDE = re.compile(r"\b(select\s.+\sfrom|insert\s+into|update\s.+\sset|delete\s+from|\bwhere\b)", re.IGNORECASE | re.DOTALL)
 # SQL text that, just before a value, makes it an identifier, not a value.
 _IDENTIFIER_CONTEXT = re.compile(r"(\bfrom|\bjoin|\binto|\bupdate|\btable|\bby|\bselect|\bdistinct|\.|\bas|\bexists)\s*$", re.IGNORECASE)
@@ -370,6 +373,12 @@ def _parameterize(call, query, built, via, parts, ctx) -> tuple[Fix | None, str]
         )
     if _has_comments(ctx.text(built)):
         return None, " The query has comments between its parts: move the values into parameters by hand."
+    statement = _DDL_START.match(strings.literal_text(parts))
+    if statement:
+        return None, (
+            f" `{statement.group(2).upper()}` statements take no bound parameters (sqlite3 and PostgreSQL refuse them): "
+            "check or quote the value by hand."
+        )
     sql, params = _placeholders(parts, style, ctx)
     if sql is None:
         return None, ""

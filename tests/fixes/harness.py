@@ -164,7 +164,16 @@ def framework_modules() -> dict[str, types.ModuleType]:
 
     requests.get = get
     requests.Session = lambda: types.SimpleNamespace(verify=True)
-    return {"flask": flask, "bottle": bottle, "requests": requests}
+    # ldap3's filter escaping (RFC 4515), for programs that build LDAP filters
+    ldap3 = types.ModuleType("ldap3")
+    ldap3.__path__ = []
+    ldap3.Connection = object
+    ldap3_utils = types.ModuleType("ldap3.utils")
+    ldap3_utils.__path__ = []
+    conv = types.ModuleType("ldap3.utils.conv")
+    conv.escape_filter_chars = lambda text: "".join({"\\": "\\5c", "*": "\\2a", "(": "\\28", ")": "\\29", "\0": "\\00"}.get(c, c) for c in text)
+    ldap3.utils, ldap3_utils.conv = ldap3_utils, conv
+    return {"flask": flask, "bottle": bottle, "requests": requests, "ldap3": ldap3, "ldap3.utils": ldap3_utils, "ldap3.utils.conv": conv}
 
 
 def helpers(modules: dict[str, types.ModuleType]) -> dict:

@@ -51,6 +51,16 @@ def tag_refused(before, after):
     return before.error is None and after.error == "ConstructorError"
 
 
+LDAP = (
+    "from ldap3 import Connection\n\n"
+    "class Directory:\n"
+    "    def __init__(self, entries):\n"
+    "        self.entries = entries\n\n"
+    "    def search(self, base, search_filter):\n"
+    "        return [dn for dn, text in self.entries if text in search_filter or search_filter == '(uid=*)']\n\n"
+    "DIRECTORY = Directory([('uid=ann', '(uid=ann)'), ('uid=bob', '(uid=bob)')])\n"
+)
+
 PROGRAMS = [
     # ---- passwords to bcrypt -------------------------------------------------------------
     Program(
@@ -334,5 +344,45 @@ PROGRAMS = [
         "from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes\n\ndef seal(key, block):\n    enc = Cipher(algorithms.AES(key), modes.ECB()).encryptor()\n    return enc.update(block) + enc.finalize()\n",
         "none",
         [("seal(b'k' * 16, b'0123456789abcdef')", "same")],
+    ),
+    Program(
+        "ldap-value-escaped",
+        "SLS123",
+        LDAP + "\ndef find(uid):\n    return DIRECTORY.search('ou=people', '(uid=%s)' % uid)\n",
+        "safe",
+        [("find('ann')", "same"), ("find('nobody')", "same"), ("find('*')", lambda b, a: len(b.value) == 2 and a.value == [])],
+        fixed_has=("escape_filter_chars(uid)",),
+    ),
+    # a filter fragment from configuration inserted as filter syntax, an attribute name: escaping
+    # them turns `(objectClass=group)` into `\28objectClass=group\29` (Radicale's group search)
+    Program(
+        "ldap-filter-syntax-not-escaped",
+        "SLS123",
+        LDAP + "\ndef groups(group_filter, attr, dn):\n    return DIRECTORY.search('ou=groups', '(&{0}({1}={2}))'.format(group_filter, attr, dn))\n",
+        "none",
+        [("groups('(uid=ann)', 'member', 'x')", "same")],
+    ),
+    # the file imports the library only where it is used (an optional dependency): an import
+    # added at the top makes the module fail to import where it is missing
+    Program(
+        "ldap-optional-dependency-not-imported-at-top",
+        "SLS123",
+        "def find(conn, uid):\n    import ldap3\n    return conn.search('ou=people', '(uid=%s)' % uid)\n\ndef answer():\n    return 42\n",
+        "unsafe",
+        [],
+        title_has="only where it is needed",
+    ),
+    # a value escaped through another name for the module (`self.ldap.filter.escape_filter_chars`):
+    # escaping it again turns `\2a` into `\5c2a`
+    Program(
+        "ldap-already-escaped-not-escaped-twice",
+        "SLS123",
+        LDAP + "\nclass Finder:\n    def __init__(self):\n        from ldap3.utils import conv\n        self.conv = conv\n\n"
+        "    def find(self, uid, mail):\n        return DIRECTORY.search('ou=people', '(&(uid=%s)(mail=%s))' % (self.conv.escape_filter_chars(uid), mail))\n\n"
+        "def find(uid, mail):\n    return Finder().find(uid, mail)\n",
+        "safe",
+        [("find('ann', 'a@b')", "same"), ("find('a*', 'x')", "same")],
+        fixed_lacks=("escape_filter_chars(self.conv",),
+        fixed_has=("escape_filter_chars(mail)",),
     ),
 ]

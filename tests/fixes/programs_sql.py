@@ -211,4 +211,22 @@ PROGRAMS = [
         [("busy_cities('2')", lambda b, a: b.value == [('Paris',)] and a.value == []), ("busy_cities('1 OR 1=1')", lambda b, a: len(b.value) == 2 and a.value == [])],
         title_has="no column type",
     ),
+    # sqlite3 refuses placeholders in CREATE/ALTER/PRAGMA ("parameters are not allowed in ..."):
+    # binding the value would make every call raise (sqlite-utils' tests, bench/fix_behaviour.md)
+    Program(
+        "sql-ddl-takes-no-parameters",
+        "SLS101",
+        "import sqlite3\n\ndef table_with_check(value):\n    db = sqlite3.connect(':memory:')\n    db.execute(f\"CREATE TABLE t(value TEXT CHECK(value != '{value}'))\")\n"
+        "    return db.execute(\"SELECT sql FROM sqlite_master WHERE name = 't'\").fetchone()[0]\n",
+        "none",
+        [("table_with_check('x')", "same"), ("table_with_check('a b')", "same")],
+    ),
+    Program(
+        "sql-pragma-takes-no-parameters",
+        "SLS101",
+        "import sqlite3\n\ndef columns(table):\n    db = sqlite3.connect(':memory:')\n    db.execute('CREATE TABLE users (id INTEGER, name TEXT)')\n"
+        "    return [row[1] for row in db.execute(f\"PRAGMA table_info('{table}')\").fetchall()]\n",
+        "none",
+        [("columns('users')", "same"), ("columns('nothing')", "same")],
+    ),
 ]

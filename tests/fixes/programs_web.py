@@ -183,4 +183,18 @@ PROGRAMS = [
         [("check_signature(b' ab ', b'ab')", "same"), ("check_signature(b'ab', b'ac')", "same")],
         fixed_lacks=(".encode()",),
     ),
+    # the whole body is a value that may be None: markupsafe's escape(None) is Markup("None"),
+    # sent as the text "None" where the response was empty (werkzeug's test suite)
+    Program(
+        "html-maybe-none-body-is-unsafe",
+        "SLS803",
+        'from flask import Flask, make_response, request\n\napp = Flask(__name__)\n\n@app.route("/echo")\ndef echo():\n    return make_response(request.args.get("x", None))\n',
+        "unsafe",
+        [
+            ("flask_view(echo, query={'x': 'abc'})", "same"),
+            ("flask_view(echo)", lambda b, a: b.value is None and a.value == "None"),
+            (f"flask_view(echo, query={{'x': {SCRIPT!r}}})", lambda b, a: "<script>" in b.value and "&lt;script" in a.value),
+        ],
+        title_has="assumes the value is text",
+    ),
 ]
