@@ -235,3 +235,17 @@ def test_a_handler_parameter_typed_as_a_client_is_injected_not_client_data():
     # a body model that is just called `Client` is still what the client sent
     body = code.replace("client: WebClient", "client: Client").replace("email = client.users_info(user=form_data['who'])['user']['profile']['email']", "email = client.email")
     assert "SLS704" in rules(body)
+
+
+def test_deep_nesting_verdict_does_not_depend_on_the_callers_stack():
+    """Python builds the AST against the recursion limit from the current stack depth: the
+    same text must parse (or not) alike in the server and deep inside a test or worker."""
+    from secure_ls.engine.units import UnitParser
+
+    text = "x = " + "-" * 900 + "1\n"
+
+    def at_depth(k):
+        return UnitParser().parse(text) if k == 0 else at_depth(k - 1)
+
+    shallow, deep = at_depth(0), at_depth(800)
+    assert shallow.tree is not None and deep.tree is not None and deep.error is None

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import re
+import threading
 from dataclasses import dataclass
 
 from secure_ls.engine import modern_syntax
@@ -279,7 +280,7 @@ def _parse(text: str) -> ParsedUnit:
     if reason is not None:
         return ParsedUnit(text, None, None, text, skipped=reason)
     try:
-        return ParsedUnit(text, ast.parse(text), None, text)
+        return ParsedUnit(text, _parse_at_stack_bottom(text), None, text)
     except (SyntaxError, ValueError) as exc:
         error = _describe(exc)
     except (RecursionError, MemoryError) as exc:  # absurdly deep nesting
@@ -292,6 +293,34 @@ def _parse(text: str) -> ParsedUnit:
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             pass
     return ParsedUnit(text, None, error, text)
+
+
+def _parse_at_stack_bottom(text: str) -> ast.Module:
+    """ast.parse, with a verdict on deep nesting that does not depend on the caller.
+
+    Building the Python AST counts against the recursion limit *from the current stack
+    depth*: the same text parsed deep in a call stack (a test, a worker) can raise
+    RecursionError where the server, shallower, does not, so its diagnostics would depend
+    on who asked. A RecursionError is therefore retried once in a fresh thread, whose
+    stack starts empty: the outcome is then a property of the text alone."""
+    try:
+        return ast.parse(text)
+    except RecursionError:
+        pass
+    outcome: list = []
+
+    def parse() -> None:
+        try:
+            outcome.append(ast.parse(text))
+        except BaseException as exc:  # noqa: BLE001 (re-raised in the caller's thread)
+            outcome.append(exc)
+
+    worker = threading.Thread(target=parse, name="secure-ls-deep-parse", daemon=True)
+    worker.start()
+    worker.join()
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
 
 
 def _describe(exc: Exception) -> tuple[int, int, str]:
