@@ -357,13 +357,15 @@ class FlowAnalyzer:
 
     def _stmt(self, stmt: ast.stmt, env: Env) -> bool:
         if isinstance(stmt, ast.Assign):
-            origin = self._value(stmt.value, env)
+            names: dict[int, Binding] = {}
+            origin = self._value(stmt.value, env, names)
             for target in stmt.targets:
-                self._bind(target, origin, stmt.value, env)
+                self._bind(target, origin, stmt.value, env, names)
         elif isinstance(stmt, ast.AnnAssign):
             self._expr(stmt.annotation, env, record_only=True)
             if stmt.value is not None:
-                self._bind(stmt.target, self._value(stmt.value, env), stmt.value, env)
+                names = {}
+                self._bind(stmt.target, self._value(stmt.value, env, names), stmt.value, env, names)
         elif isinstance(stmt, ast.AugAssign):
             origin = self._value(stmt.value, env)
             if isinstance(stmt.target, ast.Name):
@@ -392,9 +394,10 @@ class FlowAnalyzer:
         elif isinstance(stmt, (ast.Break, ast.Continue)):
             return False
         elif isinstance(stmt, ast.Expr):
-            self._expr(stmt.value, env, record_only=True)  # the value is dropped: only its reads matter
+            names = {}
+            self._expr(stmt.value, env, record_only=True, seen=names)  # the value is dropped: only its reads matter
             self._note_constrained_option(stmt.value)
-            self._container_write(stmt.value, env)
+            self._container_write(stmt.value, env, names)
             if _is_abort_call(stmt.value, self._qualify):
                 return False
         elif isinstance(stmt, ast.If):
@@ -517,11 +520,12 @@ class FlowAnalyzer:
         then_env = dict(env)
         else_env = dict(env)
         validated, when, sinks = _validation(stmt.test, self._qualify, self._origin, self._single_value, self.summary_of)
-        for node in astutil.walk(stmt.test):
-            path = _field_path(node)
-            if path in validated and path not in env:
-                # a validated field (`f.key`) is tracked like a name from here on
-                then_env[path] = else_env[path] = Binding(self._origin(node))
+        if any("." in name for name in validated):
+            for node in astutil.walk(stmt.test):
+                path = _field_path(node)
+                if path in validated and path not in env:
+                    # a validated field (`f.key`) is tracked like a name from here on
+                    then_env[path] = else_env[path] = Binding(self._origin(node))
         # `if x not in ALLOWED: return` makes x safe after the if; so does the
         # positive branch of `if x in ALLOWED:`.
         if validated and when:
@@ -628,12 +632,13 @@ class FlowAnalyzer:
         binding = self._binding(name)
         return binding.values[0] if binding is not None and len(binding.values) == 1 else None
 
-    def _bind(self, target: ast.AST, origin: Origin, value: ast.expr | None, env: Env) -> None:
+    def _bind(self, target: ast.AST, origin: Origin, value: ast.expr | None, env: Env, names: dict[int, Binding] | None = None) -> None:
+        """`names`: the bindings the value's reads had (from `_value`), when the caller has them."""
         if isinstance(target, ast.Name):
             for path in [k for k in env if k.startswith(target.id + ".")]:
                 del env[path]  # `f` is another object now: what was checked of the old one does not hold
             alias = self._qualify(value) if isinstance(value, (ast.Name, ast.Attribute)) else None
-            env[target.id] = Binding(origin, (value,) if value is not None else (), alias, fields=self._literal_fields(value, env))
+            env[target.id] = Binding(origin, (value,) if value is not None else (), alias, fields=self._literal_fields(value, env, names))
         elif isinstance(target, (ast.Tuple, ast.List)):
             if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts) and not any(
                 isinstance(e, ast.Starred) for e in target.elts
@@ -646,8 +651,9 @@ class FlowAnalyzer:
         elif isinstance(target, ast.Starred):
             self._bind(target.value, origin, None, env)
         elif isinstance(target, (ast.Attribute, ast.Subscript)):
-            if _field_path(target) is not None:
-                env.pop(_field_path(target), None)  # `f.key = other`: the check was of the old value
+            field = _field_path(target)
+            if field is not None:
+                env.pop(field, None)  # `f.key = other`: the check was of the old value
             self._expr(target, env)
             self._record_attribute_store(target, origin, value)
             # `self.x = tainted` / `d["k"] = tainted`: the container now carries it
@@ -663,27 +669,17 @@ class FlowAnalyzer:
                 elif not origin.is_constant:
                     env[base.id] = Binding(old.origin.join(origin), old.values, old.alias)
 
-    def _container_write(self, call: ast.expr, env: Env) -> None:
+    def _container_write(self, call: ast.expr, env: Env, names: dict[int, Binding]) -> None:
         """`parts.append(x)`, `buf.write(x)`, `d.update(x)`, `self.items.extend(x)`: the
-        container now also holds what it was given."""
+        container now also holds what it was given. `names`: the bindings the statement's
+        reads had (recorded by its walk)."""
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr in catalog.CONTAINER_WRITES):
             return
         args = list(call.args) + [k.value for k in call.keywords]
         if all(isinstance(a, ast.Constant) for a in args):
             return
         # deferred, like an assignment's value: most containers never reach a sink
-        names: dict[int, Binding] = {}
-        for arg in args:
-            self._expr(arg, env, record_only=True, seen=names)
-        depth = max((b.origin._depth for b in names.values()), default=0) + 1
-
-        def given() -> frozenset[Part]:
-            out = CONSTANT
-            for arg in args:
-                out = out.join(self._origin_with(arg, names))
-            return out.parts
-
-        origin = Origin.deferred(given, depth)
+        origin = self._deferred_join(args, names)
         container = call.func.value
         if isinstance(container, ast.Name):
             old = env.get(container.id)
@@ -692,18 +688,35 @@ class FlowAnalyzer:
         else:
             self._record_attribute_store(container, origin, None)
 
-    def _literal_fields(self, value: ast.expr | None, env: Env) -> dict[object, Origin] | None:
-        """The item origins of a dict literal with constant keys, or of a list/tuple literal by index."""
+    def _deferred_join(self, nodes: list[ast.expr], names: dict[int, Binding]) -> Origin:
+        """The join of `nodes`' origins, computed if ever asked, with the bindings in `names`."""
+        depth = max((b.origin._depth for b in names.values()), default=0) + 1
+
+        def joined() -> frozenset[Part]:
+            out = CONSTANT
+            for node in nodes:
+                out = out.join(self._origin_with(node, names))
+            return out.parts
+
+        return Origin.deferred(joined, depth)
+
+    def _literal_fields(self, value: ast.expr | None, env: Env, names: dict[int, Binding] | None = None) -> dict[object, Origin] | None:
+        """The item origins of a dict literal with constant keys, or of a list/tuple literal by
+        index. `names`: the bindings the literal's reads had, when already recorded."""
+
+        def item(node: ast.expr) -> Origin:
+            return self._deferred_join([node], names) if names is not None else self._value(node, env)
+
         if isinstance(value, ast.Dict) and value.keys:
             keys = [_constant_key(k) if k is not None else None for k in value.keys]
             if any(k is None for k in keys):
                 return None  # `**other` or a computed key
-            return {k: self._value(v, env) for k, v in zip(keys, value.values)}
+            return {k: item(v) for k, v in zip(keys, value.values)}
         if isinstance(value, (ast.List, ast.Tuple)) and value.elts and not any(isinstance(e, ast.Starred) for e in value.elts):
             n = len(value.elts)
             fields: dict[object, Origin] = {}
             for i, elt in enumerate(value.elts):
-                fields[i] = fields[i - n] = self._value(elt, env)
+                fields[i] = fields[i - n] = item(elt)
             return fields
         return None
 
