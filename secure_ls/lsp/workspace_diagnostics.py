@@ -24,12 +24,12 @@ import os
 import subprocess
 import uuid
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 from secure_ls import project
 from secure_ls.engine.analyzer import Engine
 from secure_ls.lsp import convert
 from secure_ls.lsp.documents import Document
+from secure_ls.lsp.workspace_index import workspace_folders
 from secure_ls.rules import rule_by_id
 
 log = logging.getLogger("secure_ls")
@@ -70,7 +70,7 @@ class WorkspaceDiagnostics:
             return {"items": []}
         loop = asyncio.get_running_loop()
         for attempt in range(2):
-            roots = _roots(self.ls)
+            roots = [root for root in workspace_folders(self.ls) if os.path.isdir(root)]
             settings = {root: self.ls.settings_for(Path(root).as_uri()) for root in roots}
             open_uris = {doc.uri for doc in self.ls.documents.all()}
             items = await loop.run_in_executor(None, self._reports, roots, settings, open_uris, previous, self.generation)
@@ -124,19 +124,6 @@ class WorkspaceDiagnostics:
         findings = settings.apply(result.findings, path, audit_tier=True)
         items = [convert.diagnostic_json(doc, f, encoding, related, rule_by_id(f.rule_id)) for f in findings]
         return {"kind": "full", "uri": uri, "version": None, "resultId": result_id, "items": items}
-
-
-def _roots(ls) -> list[str]:
-    folders = ls.workspace.folders.values() if getattr(ls.workspace, "folders", None) else []
-    roots = [_path(f.uri) for f in folders]
-    if not roots and ls.workspace.root_uri:
-        roots = [_path(ls.workspace.root_uri)]
-    return [r for r in roots if r and os.path.isdir(r)]
-
-
-def _path(uri: str) -> str | None:
-    parsed = urlparse(uri)
-    return unquote(parsed.path) if parsed.scheme == "file" else None
 
 
 def _not_git_ignored(root: str, files: list[Path]) -> list[Path]:

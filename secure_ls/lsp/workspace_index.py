@@ -46,7 +46,7 @@ REPORT_EVERY = 25
 class WorkspaceIndex:
     def __init__(self, ls) -> None:
         self.ls = ls
-        self.roots = _roots(ls)
+        self.roots = workspace_folders(ls)
         self._workspaces: dict[int, WorkspaceSummaries] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -163,7 +163,8 @@ class WorkspaceIndex:
         report(total, total)
 
 
-def _roots(ls) -> list[str]:
+def workspace_folders(ls) -> list[str]:
+    """The paths of the editor's workspace folders (or its root), for the index and the workspace report."""
     roots = []
     try:
         workspace = ls.workspace
