@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import fnmatch
-import logging
 import os
 from pathlib import Path
 
@@ -58,7 +57,7 @@ def is_python(path: str | os.PathLike) -> bool:
     return file_kind(path) == PYTHON
 
 
-# ---------------------------------------------------------------- discovery
+# ---------------------------------------------------------------- reading files
 
 
 def read_source(path: Path) -> str:
@@ -81,6 +80,9 @@ def source_encoding(data: bytes) -> tuple[str, bytes]:
         return encoding, b""
     except (SyntaxError, LookupError):
         return "utf-8", b""
+
+
+# ---------------------------------------------------------------- discovery
 
 
 def discover(paths: list[str], settings: Settings) -> list[Path]:
@@ -223,22 +225,11 @@ def _claimed(folder: str | None) -> str | None:
     otherwise None (the default folder), with one log line."""
     if not folder:
         return folder
-    from secure_ls import safe_files
-
     refused = safe_files.claim_cache_dir(os.path.expanduser(folder))
     if refused is None:
         return folder
-    _log_refusal_once(f"dependencies.cache-dir ignored: {refused}; using the default")
+    safe_files.warn_once(f"dependencies.cache-dir ignored: {refused}; using the default")
     return None
-
-
-_REFUSALS: set[str] = set()
-
-
-def _log_refusal_once(message: str) -> None:
-    if message not in _REFUSALS:
-        _REFUSALS.add(message)
-        logging.getLogger("secure_ls").warning("%s", message)
 
 
 def _resolve(path: str | None, root: str | None) -> str | None:

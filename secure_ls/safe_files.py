@@ -57,19 +57,28 @@ class UnreadableFile(OSError):
         return f"{self.path}: {self.reason}"
 
 
-_LOGGED: set[tuple[str, str]] = set()
+_LOGGED: set[object] = set()
 
 
-def _log_once(path: str, reason: str) -> None:
-    """One line in the server's log per file and reason, however often it is asked for
-    (the indexer, the summaries and the analysis may all come across the same FIFO).
-    At INFO: the command line reports the file in its own output instead."""
-    if (path, reason) in _LOGGED:
+def _once(key: object, level: int, message: str) -> None:
+    """`message` in the server's log the first time `key` comes up, however often it does."""
+    if key in _LOGGED:
         return
     if len(_LOGGED) > 10_000:
         _LOGGED.clear()
-    _LOGGED.add((path, reason))
-    log.info("not read: %s: %s", path, reason)
+    _LOGGED.add(key)
+    log.log(level, "%s", message)
+
+
+def _log_once(path: str, reason: str) -> None:
+    """One line per file and reason (the indexer, the summaries and the analysis may all come
+    across the same FIFO). At INFO: the command line reports the file in its own output instead."""
+    _once((path, reason), logging.INFO, f"not read: {path}: {reason}")
+
+
+def warn_once(message: str) -> None:
+    """A warning logged once however often it is met (a refused configured folder, ...)."""
+    _once(message, logging.WARNING, message)
 
 
 def _kind(mode: int) -> str:
