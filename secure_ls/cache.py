@@ -15,7 +15,7 @@ pack files, see `Cache`):
 
 Inside, the entry holds a hash of the text that was analysed, the findings,
 the problems to report, and what the analysis read from other modules of
-the workspace (engine/summaries.py `WorkspaceSummaries.recording`): every
+the workspace (engine/workspace.py `WorkspaceSummaries.recording`): every
 module whose function summaries it used, directly or through the summaries
 of other modules, with a hash of that module's bytes; and every module-name
 lookup with the file it named (or none), so that a module created later, or

@@ -15,7 +15,7 @@ from secure_ls.config import Settings, settings_for
 from secure_ls.engine.analyzer import is_test_path
 from secure_ls.engine.edits import apply_fixes
 from secure_ls.engine.model import Finding
-from secure_ls.engine.summaries import WorkspaceSummaries
+from secure_ls.engine.workspace import WorkspaceSummaries
 from secure_ls.notebook import Notebook, NotebookError, read_notebook
 from secure_ls.project import discover, engine_for, read_source, source_encoding, workspace_for, workspace_roots  # noqa: F401 (re-exported)
 

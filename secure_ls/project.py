@@ -26,7 +26,7 @@ from secure_ls.config import DEFAULT_EXCLUDE, Settings
 from secure_ls.engine import catalog
 from secure_ls.engine.analyzer import Engine, EngineOptions
 from secure_ls.engine.model import AnalysisResult
-from secure_ls.engine.summaries import WorkspaceSummaries
+from secure_ls.engine.workspace import WorkspaceSummaries
 from secure_ls.notebook import is_notebook
 
 # ---------------------------------------------------------------- file kinds

@@ -63,3 +63,55 @@ def test_the_protocol_layer_does_not_import_the_cli():
         if module == "secure_ls.checker" or (module == "secure_ls" and name == "checker")
     ]
     assert found == []
+
+
+def test_no_module_is_over_800_lines():
+    long = [f"{p.relative_to(PACKAGE)}: {n}" for p in sorted(PACKAGE.rglob("*.py")) if (n := len(p.read_text(encoding="utf-8").splitlines())) > 800]
+    assert long == []
+
+
+def _top_level_imports(tree: ast.Module) -> set[str]:
+    """The secure_ls modules a module imports when it is loaded (not under TYPE_CHECKING,
+    not inside a function)."""
+    found = set()
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("secure_ls"):
+            for a in node.names:
+                candidate = f"{node.module}.{a.name}"
+                found.add(candidate if (PACKAGE.parent / (candidate.replace(".", "/") + ".py")).exists() else node.module)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith("secure_ls"))
+    return found
+
+
+def test_engine_modules_import_no_cycle():
+    graph = {}
+    for path, tree in _modules(PACKAGE / "engine"):
+        name = "secure_ls." + ".".join(path.relative_to(PACKAGE).with_suffix("").parts)
+        graph[name] = {m for m in _top_level_imports(tree) if m.startswith("secure_ls.engine.")}
+    cycles = []
+
+    def visit(node, stack):
+        for nxt in graph.get(node, ()):
+            if nxt in stack:
+                cycles.append(" -> ".join(stack[stack.index(nxt) :] + [nxt]))
+            elif nxt not in done:
+                visit(nxt, stack + [nxt])
+        done.add(node)
+
+    done: set[str] = set()
+    for start in graph:
+        if start not in done:
+            visit(start, [start])
+    assert cycles == []
+
+
+def test_a_misspelt_sink_class_fails_where_the_table_is_written():
+    import pytest
+
+    from secure_ls.engine.taint import ALL, Sink, sinks
+
+    assert sinks("html", "log") == {Sink.HTML, Sink.LOG} == {"html", "log"}
+    assert "*" in ALL and Sink.ANY in frozenset({"*"})  # the members are the strings older tables hold
+    with pytest.raises(ValueError):
+        sinks("htlm")

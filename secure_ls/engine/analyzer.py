@@ -90,7 +90,7 @@ class Engine:
         editor buffer): the units before and after the edited region, and
         their findings, are reused from the previous version.
 
-        `imports_resolver` (engine/summaries.py `Resolver`) gives the
+        `imports_resolver` (engine/workspace.py `Resolver`) gives the
         summaries of functions of other workspace modules this file
         imports; if it has a `publish` method it is handed this file's own
         function summaries afterwards.

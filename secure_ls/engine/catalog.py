@@ -11,6 +11,7 @@ Sink classes name the kind of place data must not reach unchecked:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from secure_ls.engine.taint import Sink, sinks
 
 # Qualified names whose value (attribute access or call result) is untrusted.
 SOURCE_NAMES: dict[str, str] = {
@@ -193,46 +194,46 @@ VALIDATING_CLASS_SUFFIXES = ("Serializer", "Form")
 VALIDATED_DATA_ATTRIBUTES = frozenset({"validated_data", "cleaned_data", "data", "initial_data"})
 
 # Functions whose result is safe for the given sink classes whatever goes in.
-SANITIZERS: dict[str, frozenset[str]] = {
-    "int": frozenset({"*"}),
-    "float": frozenset({"*"}),
-    "bool": frozenset({"*"}),
-    "len": frozenset({"*"}),
-    "abs": frozenset({"*"}),
-    "round": frozenset({"*"}),
-    "hash": frozenset({"*"}),
-    "id": frozenset({"*"}),
-    "uuid.UUID": frozenset({"*"}),
-    "decimal.Decimal": frozenset({"*"}),
-    "datetime.date.fromisoformat": frozenset({"*"}),
-    "datetime.datetime.fromisoformat": frozenset({"*"}),
-    "ipaddress.ip_address": frozenset({"*"}),
-    "shlex.quote": frozenset({"shell"}),
-    "pipes.quote": frozenset({"shell"}),
-    "shlex.join": frozenset({"shell"}),
-    "html.escape": frozenset({"html", "log", "header"}),
-    "markupsafe.escape": frozenset({"html", "log"}),
-    "flask.escape": frozenset({"html", "log"}),
-    "django.utils.html.escape": frozenset({"html", "log"}),
-    "django.utils.html.conditional_escape": frozenset({"html"}),
-    "bleach.clean": frozenset({"html"}),
-    "os.path.basename": frozenset({"path"}),
-    "werkzeug.utils.secure_filename": frozenset({"path", "shell"}),
-    "django.utils.text.get_valid_filename": frozenset({"path"}),
-    "re.escape": frozenset({"regex"}),
-    "ldap.filter.escape_filter_chars": frozenset({"ldap"}),
-    "ldap3.utils.conv.escape_filter_chars": frozenset({"ldap"}),
-    "ldap.dn.escape_dn_chars": frozenset({"ldap"}),
-    "urllib.parse.quote": frozenset({"shell", "header", "log"}),
-    "urllib.parse.quote_plus": frozenset({"shell", "header", "log"}),
-    "json.dumps": frozenset({"log", "header"}),
+SANITIZERS: dict[str, frozenset[Sink]] = {
+    "int": sinks("*"),
+    "float": sinks("*"),
+    "bool": sinks("*"),
+    "len": sinks("*"),
+    "abs": sinks("*"),
+    "round": sinks("*"),
+    "hash": sinks("*"),
+    "id": sinks("*"),
+    "uuid.UUID": sinks("*"),
+    "decimal.Decimal": sinks("*"),
+    "datetime.date.fromisoformat": sinks("*"),
+    "datetime.datetime.fromisoformat": sinks("*"),
+    "ipaddress.ip_address": sinks("*"),
+    "shlex.quote": sinks("shell"),
+    "pipes.quote": sinks("shell"),
+    "shlex.join": sinks("shell"),
+    "html.escape": sinks("html", "log", "header"),
+    "markupsafe.escape": sinks("html", "log"),
+    "flask.escape": sinks("html", "log"),
+    "django.utils.html.escape": sinks("html", "log"),
+    "django.utils.html.conditional_escape": sinks("html"),
+    "bleach.clean": sinks("html"),
+    "os.path.basename": sinks("path"),
+    "werkzeug.utils.secure_filename": sinks("path", "shell"),
+    "django.utils.text.get_valid_filename": sinks("path"),
+    "re.escape": sinks("regex"),
+    "ldap.filter.escape_filter_chars": sinks("ldap"),
+    "ldap3.utils.conv.escape_filter_chars": sinks("ldap"),
+    "ldap.dn.escape_dn_chars": sinks("ldap"),
+    "urllib.parse.quote": sinks("shell", "header", "log"),
+    "urllib.parse.quote_plus": sinks("shell", "header", "log"),
+    "json.dumps": sinks("log", "header"),
     # `a=1&b=%3Cx%3E`: every key and value percent-encoded (quote_plus), only [A-Za-z0-9_.~-]
     # stay as they are, so no markup, quote or line break gets through, and no `/` or `:` that
     # could make a redirect leave the site
-    "urllib.parse.urlencode": frozenset({"html", "log", "header", "shell", "redirect"}),
-    "hashlib.sha256": frozenset({"*"}),
-    "hmac.new": frozenset({"*"}),
-    "secrets.compare_digest": frozenset({"*"}),
+    "urllib.parse.urlencode": sinks("html", "log", "header", "shell", "redirect"),
+    "hashlib.sha256": sinks("*"),
+    "hmac.new": sinks("*"),
+    "secrets.compare_digest": sinks("*"),
 }
 
 # Calls whose result carries the taint of their arguments (and receiver).

@@ -15,7 +15,7 @@ import builtins
 import re
 from typing import TYPE_CHECKING, Iterable
 
-from secure_ls.engine import astutil, flow
+from secure_ls.engine import astutil, bindings, flow, taint
 from secure_ls.engine.model import (
     Confidence,
     Edit,
@@ -54,12 +54,12 @@ class UnitContext:
         self._parents: dict[int, ast.AST] = {}
         self._scope_of: dict[int, ast.AST] = {}
         self._flows: dict[int, flow.FlowAnalyzer] = {}
-        self._end_envs: dict[int, flow.Env] = {}
-        self._class_attributes: dict[int, flow.InstanceAttributes] = {}  # id(ClassDef) -> what its methods store on self
+        self._end_envs: dict[int, bindings.Env] = {}
+        self._class_attributes: dict[int, bindings.InstanceAttributes] = {}  # id(ClassDef) -> what its methods store on self
         self._overrides = catalog_overrides or {}
         self._suppressions = self._find_suppressions()
         self._qualified: dict[int, str | None] = {}
-        self._origins: dict[int, flow.Origin] = {}
+        self._origins: dict[int, taint.Origin] = {}
         self._bindings: dict[int, frozenset[str]] = {}
         self._parameters: dict[int, frozenset[str]] = {}
         self._assigned: dict[int, set[str]] = {}
@@ -165,7 +165,7 @@ class UnitContext:
         """Names bound directly in `scope` (parameters, assignments, imports, defs); from the walker."""
         return self._bindings.get(id(scope), frozenset())
 
-    def _qualify(self, node: ast.AST, loads: dict[int, flow.Binding]) -> str | None:
+    def _qualify(self, node: ast.AST, loads: dict[int, bindings.Binding]) -> str | None:
         if isinstance(node, ast.Name):
             binding = loads.get(id(node))
             if binding is not None:
@@ -232,7 +232,7 @@ class UnitContext:
 
     def _run_flow(self, scope: ast.AST) -> flow.FlowAnalyzer:
         outer_scope = None if isinstance(scope, ast.Module) else self.scope(scope)
-        outer_env: flow.Env | None = None
+        outer_env: bindings.Env | None = None
         if outer_scope is not None:
             self._flow_for_scope(outer_scope)
             outer_env = self._end_envs.get(id(outer_scope))
@@ -271,7 +271,7 @@ class UnitContext:
         )
         return analyzer
 
-    def _instance_attributes(self, cls: ast.ClassDef) -> flow.InstanceAttributes:
+    def _instance_attributes(self, cls: ast.ClassDef) -> bindings.InstanceAttributes:
         """What the methods of `cls` store on `self`, computed once per class (flow.instance_attribute_origins)."""
         known = self._class_attributes.get(id(cls))
         if known is None:
@@ -286,7 +286,7 @@ class UnitContext:
     def _flow_for_scope(self, scope: ast.AST) -> flow.FlowAnalyzer:
         return self._flows.get(id(scope)) or self._run_flow(scope)
 
-    def origin(self, node: ast.AST) -> flow.Origin:
+    def origin(self, node: ast.AST) -> taint.Origin:
         """Where the value of `node` comes from (constant, parameter, untrusted, unknown)."""
         key = id(node)
         cached = self._origins.get(key)
@@ -345,7 +345,7 @@ class UnitContext:
         end = self.column(end_line, end_col) if end_col is not None else start
         return Span(Position(line - 1, start), Position(end_line - 1, end))
 
-    def span_of_step(self, step: flow.Step) -> Span:
+    def span_of_step(self, step: taint.Step) -> Span:
         line, col, end_line, end_col, _ = step
         return Span(Position(line - 1, self.column(line, col)), Position(end_line - 1, self.column(end_line, end_col)))
 
@@ -474,20 +474,20 @@ class UnitContext:
         stmt = self.statement(node) or node
         return stmt.lineno - 1, (getattr(stmt, "end_lineno", None) or stmt.lineno) - 1
 
-    def related_path(self, part: flow.Part | None) -> tuple[Related, ...]:
+    def related_path(self, part: taint.Part | None) -> tuple[Related, ...]:
         if part is None:
             return ()
         return tuple(Related(self.span_of_step(s), s[4]) for s in part.steps)
 
-    def confidence_for(self, part: flow.Part | None) -> Confidence:
+    def confidence_for(self, part: taint.Part | None) -> Confidence:
         """Confidence of an injection finding from how the value got there."""
         from secure_ls.engine import catalog
 
         if part is None:
             return Confidence.LOW
-        if part.kind == flow.UNTRUSTED:
+        if part.kind == taint.UNTRUSTED:
             return Confidence.MEDIUM if part.label in catalog.WEAK_SOURCES else Confidence.HIGH
-        if part.kind == flow.PARAM:
+        if part.kind == taint.PARAM:
             return Confidence.MEDIUM
         return Confidence.LOW
 

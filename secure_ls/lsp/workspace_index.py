@@ -3,7 +3,7 @@
 The language server analyses one document at a time; to know that
 `from .inputs import target` returns request data it needs the summary of
 `target` from another file. This module keeps a `WorkspaceSummaries`
-(engine/summaries.py) per set of analysis options, fills it in a
+(engine/workspace.py) per set of analysis options, fills it in a
 background thread when the server starts (reporting `$/progress`), and
 keeps it current:
 
@@ -35,7 +35,7 @@ from pathlib import Path
 from lsprotocol import types
 
 from secure_ls.project import discover, engine_options, is_python
-from secure_ls.engine.summaries import Resolver, WorkspaceSummaries
+from secure_ls.engine.workspace import Resolver, WorkspaceSummaries
 
 log = logging.getLogger("secure_ls")
 

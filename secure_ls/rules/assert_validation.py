@@ -8,6 +8,7 @@ from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import web
 from secure_ls.rules.base import Example, Rule
+from secure_ls.engine.taint import Sink
 
 # Names (whole identifiers) that make a condition an authorization or authentication check.
 _AUTH_NAMES = frozenset(
@@ -160,7 +161,7 @@ def _reads_request(test: ast.expr, ctx) -> bool:
         sub = stack.pop()
         if isinstance(sub, ast.Compare) and all(isinstance(op, (ast.Is, ast.IsNot)) for op in sub.ops):
             continue  # `assert self._read_fut is fut`: object identity, not the content of the data
-        if isinstance(sub, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)) and web.is_client(ctx.origin(sub).risk("*")):
+        if isinstance(sub, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)) and web.is_client(ctx.origin(sub).risk(Sink.ANY)):
             return True
         stack.extend(astutil.children(sub))
     return False

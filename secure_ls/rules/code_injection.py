@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import astutil, flow
+from secure_ls.engine import astutil, taint
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import strings, web
 from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules.base import Example, Rule
+from secure_ls.engine.taint import Sink
 
 _EVAL = frozenset({"eval", "builtins.eval"})
 _EXEC = frozenset({"exec", "builtins.exec"})
@@ -138,8 +139,8 @@ class CodeInjection(Rule):
             dynamic = strings.values(parts) if parts is not None else [assembled]
         else:
             dynamic = [source]
-        worst, where = web.worst_value(ctx, dynamic, "code")
-        if worst is None or (worst.kind != flow.UNTRUSTED and ctx.in_test_code(node)):
+        worst, where = web.worst_value(ctx, dynamic, Sink.CODE)
+        if worst is None or (worst.kind != taint.UNTRUSTED and ctx.in_test_code(node)):
             return
         # Code assembled from pieces with a parameter inserted is how code
         # generators work (dataclasses, attrs): low confidence unless the

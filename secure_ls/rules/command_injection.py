@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import flow
+from secure_ls.engine import taint
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import shell, strings, web
 from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules.base import Example, Rule
+from secure_ls.engine.taint import Sink
 
 # Run their argument through a shell whatever the options: name -> (index, keyword names).
 _ALWAYS_SHELL = {
@@ -222,8 +223,8 @@ class CommandInjection(Rule):
 
     def _check_program(self, program: ast.expr, ctx) -> bool:
         """`os.spawnvp(os.P_WAIT, request.form["tool"], ...)`: the client picks the program to run."""
-        part = ctx.origin(program).risk("shell")
-        if part is None or part.kind != flow.UNTRUSTED:
+        part = ctx.origin(program).risk(Sink.SHELL)
+        if part is None or part.kind != taint.UNTRUSTED:
             return False
         ctx.report(
             self,
@@ -253,14 +254,14 @@ class CommandInjection(Rule):
             dynamic = strings.values(parts)
         else:
             dynamic = [command]
-        worst, where = web.worst_value(ctx, dynamic, "shell")
-        if worst is None or (worst.kind != flow.UNTRUSTED and ctx.in_test_code(call)):
+        worst, where = web.worst_value(ctx, dynamic, Sink.SHELL)
+        if worst is None or (worst.kind != taint.UNTRUSTED and ctx.in_test_code(call)):
             return
         whole = parts is None and not strings.is_built(built)
         confidence = ts.confidence(worst, low_for_param=whole)
 
         def tainted(node: ast.expr) -> bool:
-            return ctx.origin(node).risk("shell") is not None
+            return ctx.origin(node).risk(Sink.SHELL) is not None
 
         fix = None
         if parts is not None:

@@ -8,6 +8,7 @@ from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import web
 from secure_ls.rules.base import Example, Rule
+from secure_ls.engine.taint import Sink
 
 _GUARDS = frozenset(
     {
@@ -73,7 +74,7 @@ class FloatNanInput(Rule):
     def visit_Call(self, node: ast.Call, ctx) -> None:
         if ctx.call_name(node) != "float" or len(node.args) != 1 or node.keywords:
             return
-        part = ctx.origin(node.args[0]).risk("*")
+        part = ctx.origin(node.args[0]).risk(Sink.ANY)
         if not web.is_client(part):
             return
         stmt = ctx.statement(node)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import flow
+from secure_ls.engine import taint
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import html, strings, web
 from secure_ls.rules.base import Example, Rule
+from secure_ls.engine.taint import Sink
 
 _FORMAT_HTML = frozenset({"django.utils.html.format_html"})
 
@@ -69,7 +70,7 @@ class FormatHtmlPrebuilt(Rule):
             return
         parts = strings.pieces(template)
         dynamic = strings.values(parts) if parts is not None else [template]
-        part, worst = web.worst_value(ctx, dynamic, "html")
+        part, worst = web.worst_value(ctx, dynamic, Sink.HTML)
         if part is None:
             return
         fix = None
@@ -88,7 +89,7 @@ class FormatHtmlPrebuilt(Rule):
             f"The `format_html` template is built from {web.describe_value(ctx, part, worst)}, which is therefore not escaped "
             "but still marked safe. Put `{}` in the template and pass the value as an argument.",
             fix=fix,
-            confidence=ctx.confidence_for(part) if part.kind != flow.UNKNOWN else Confidence.MEDIUM,
+            confidence=ctx.confidence_for(part) if part.kind != taint.UNKNOWN else Confidence.MEDIUM,
             related=ctx.related_path(part),
         )
 

@@ -8,6 +8,7 @@ from secure_ls.engine import catalog
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import web
 from secure_ls.rules.base import Example, Rule
+from secure_ls.engine.taint import Sink
 
 _DJANGO_RESPONSES = frozenset(
     {
@@ -157,7 +158,7 @@ class HttpHeaderInjection(Rule):
                     self._check(value, value, "header", ctx)
 
     def _check(self, where: ast.AST, value: ast.expr, kind: str, ctx) -> None:
-        part = ctx.origin(value).risk("header")
+        part = ctx.origin(value).risk(Sink.HEADER)
         if not web.is_client(part) or web.reads_own_url(ctx, part):
             return
         what = "a cookie" if kind == "cookie" else "a response header"

@@ -8,6 +8,7 @@ from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import strings, web
 from secure_ls.rules.base import Example, Rule
+from secure_ls.engine.taint import Sink
 
 # python-ldap: filter is the third argument of the search methods.
 _PYTHON_LDAP_METHODS = frozenset({"search", "search_s", "search_st", "search_ext", "search_ext_s"})
@@ -95,7 +96,7 @@ class LdapInjection(Rule):
                 return
         if library is None or filt is None:
             return
-        built, via = web.built_value(ctx, filt, "ldap")
+        built, via = web.built_value(ctx, filt, Sink.LDAP)
         if not strings.is_built(built):
             return
         parts = strings.pieces(built)
@@ -105,10 +106,10 @@ class LdapInjection(Rule):
         if parts is not None and "=" not in strings.literal_text(parts) and not fragments:
             return  # not a filter (`attr=value` pairs are the point of one)
         # `self.ldap.filter.escape_filter_chars(dn)`: escaped, whatever the module is reached through
-        unsafe = [v for v in values if ctx.origin(v).risk("ldap") is not None and not _escaped(v)]
+        unsafe = [v for v in values if ctx.origin(v).risk(Sink.LDAP) is not None and not _escaped(v)]
         if not unsafe:
             return
-        part, worst = web.worst_value(ctx, unsafe, "ldap")
+        part, worst = web.worst_value(ctx, unsafe, Sink.LDAP)
         fix = None
         # escaping a whole fragment would escape its own parentheses: the values inside need it
         # only an assertion value (`(uid={x})`) can be escaped: a value that is filter syntax itself
@@ -179,7 +180,7 @@ def _string_constants(node: ast.AST) -> list[str]:
 
 def _reads_as_filter(ctx, filt: ast.expr) -> bool:
     """`"(uid=%s)" % name`, `f"(&(cn={x})(objectClass=person))"`: LDAP filter syntax."""
-    built, _ = web.built_value(ctx, filt, "ldap")
+    built, _ = web.built_value(ctx, filt, Sink.LDAP)
     parts = strings.pieces(built) if strings.is_built(built) else None
     text = strings.literal_text(parts).strip() if parts else ""
     return text.startswith("(") and "=" in text

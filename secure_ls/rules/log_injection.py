@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import catalog, flow
+from secure_ls.engine import catalog, taint
 from secure_ls.engine.model import Confidence, Edit, Fix, Position, Severity, Span
 from secure_ls.rules._support import crypto, logs
 from secure_ls.rules.base import Example, Rule
+from secure_ls.engine.taint import Sink
 
 _SAFE_CONVERSIONS = frozenset({"r", "a", "d", "i", "f", "F", "e", "E", "g", "G", "x", "X", "o", "u", "c"})
 # Request attributes that cannot hold a line break.
@@ -111,13 +112,13 @@ class LogInjection(Rule):
                 related=ctx.related_path(part),
             )
 
-    def _untrusted(self, expr: ast.expr, ctx) -> flow.Part | None:
+    def _untrusted(self, expr: ast.expr, ctx) -> taint.Part | None:
         if isinstance(expr, ast.Attribute) and expr.attr in _NO_NEWLINES | _ROUTING_ATTRIBUTES:
             return None
         if _formats_as_repr(expr) or isinstance(expr, ast.Name) and _holds_container(expr, ctx):
             return None
-        part = ctx.origin(expr).risk("log")
-        if part is None or part.kind != flow.UNTRUSTED or part.label in catalog.WEAK_SOURCES | catalog.OUTBOUND_SOURCES:
+        part = ctx.origin(expr).risk(Sink.LOG)
+        if part is None or part.kind != taint.UNTRUSTED or part.label in catalog.WEAK_SOURCES | catalog.OUTBOUND_SOURCES:
             return None
         if part.label == "the HTTP request" and not any(ctx.imports(m) for m in logs.WEB_MODULES) and not logs.in_middleware(expr, ctx):
             return None  # a variable named `request` in code that is no web application
@@ -194,7 +195,7 @@ class LogInjection(Rule):
         return Fix("Log the value with %r", (Edit(Span(at, Position(at.line, at.column + 2)), "%r"),), safe=True)
 
 
-def _label(part: flow.Part) -> str:
+def _label(part: taint.Part) -> str:
     label = part.label
     return label[0].upper() + label[1:] if label else "Untrusted data"
 

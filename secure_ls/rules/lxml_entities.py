@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import flow
+from secure_ls.engine import taint
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules.base import Example, Rule
+from secure_ls.engine.taint import Sink
 
 _PARSER_CLASSES = frozenset({"lxml.etree.XMLParser", "lxml.etree.ETCompatXMLParser", "lxml.etree.XMLPullParser"})
 # Functions that parse with lxml's default parser unless given one: name -> keyword names of the data.
@@ -122,8 +123,8 @@ class LxmlResolveEntities(Rule):
         part = None
         if name == "lxml.etree.iterparse":
             data = ts.argument(node, 0, ("source",))
-            part = ts.data_origin(data, ctx, "xml") if data is not None else None
-            if part is None or part.kind == flow.UNKNOWN:
+            part = ts.data_origin(data, ctx, Sink.XML) if data is not None else None
+            if part is None or part.kind == taint.UNKNOWN:
                 return  # a constant or internal file
         edits = []
         if resolves:
@@ -157,7 +158,7 @@ class LxmlResolveEntities(Rule):
         options = _parser_options(parser, ctx)
         if options is None or not (_resolves(options) or options.get("no_network") is False):
             return
-        part = ts.data_origin(data, ctx, "xml")
+        part = ts.data_origin(data, ctx, Sink.XML)
         if not ts.is_client(part):
             return
         ctx.report(
@@ -179,8 +180,8 @@ class LxmlResolveEntities(Rule):
         if parser is not None:
             self._check_parser_use(node, name, data, parser, ctx)
             return
-        part = ts.data_origin(data, ctx, "xml")
-        if part is None or part.kind == flow.UNKNOWN or (part.kind == flow.PARAM and part.label in ("self", "cls")):
+        part = ts.data_origin(data, ctx, Sink.XML)
+        if part is None or part.kind == taint.UNKNOWN or (part.kind == taint.PARAM and part.label in ("self", "cls")):
             return
         func = node.func
         imports: tuple[str, ...] = ()

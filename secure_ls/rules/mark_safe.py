@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import flow
+from secure_ls.engine import taint
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import html, strings, web
 from secure_ls.rules.base import Example, Rule
+from secure_ls.engine.taint import Sink
 
 _MARKUP = frozenset({"markupsafe.Markup", "flask.Markup", "jinja2.Markup", "jinja2.utils.Markup", "quart.Markup"})
 _MARK_SAFE = frozenset(
@@ -101,8 +102,8 @@ class UnescapedMarkup(Rule):
         value = node.args[0]
         parts = strings.pieces(value) if strings.is_built(value) else None
         dynamic = strings.values(parts) if parts is not None else [value]
-        part, worst = web.worst_value(ctx, dynamic, "html")
-        if part is None or part.kind == flow.UNKNOWN:
+        part, worst = web.worst_value(ctx, dynamic, Sink.HTML)
+        if part is None or part.kind == taint.UNKNOWN:
             return
         if parts is None and not web.is_client(part):
             return  # `Markup(value)` of a parameter is how libraries declare trusted HTML; only built markup is reported

@@ -7,6 +7,7 @@ import ast
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules.base import Example, Rule
+from secure_ls.engine.taint import Sink
 
 _LOADS = frozenset({"numpy.load", "numpy.lib.npyio.load"})
 
@@ -69,7 +70,7 @@ class NumpyLoadAllowPickle(Rule):
         if option is None or not (isinstance(option.value, ast.Constant) and option.value.value is True):
             return
         data = ts.argument(node, 0, ("file",))
-        part = ts.data_origin(data, ctx, "deserialize") if data is not None else None
+        part = ts.data_origin(data, ctx, Sink.DESERIALIZE) if data is not None else None
         if ctx.in_test_code(node) and not ts.is_client(part):
             return  # tests load the files they wrote
         source = f" from {ts.describe(part)}" if part is not None else ""

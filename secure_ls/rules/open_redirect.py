@@ -5,10 +5,11 @@ from __future__ import annotations
 import ast
 import re
 
-from secure_ls.engine import astutil, catalog, flow
+from secure_ls.engine import astutil, catalog, guards
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import strings, web
 from secure_ls.rules.base import Example, Rule
+from secure_ls.engine.taint import Sink
 
 _REDIRECTS = {
     "flask.redirect": ("location",),
@@ -133,7 +134,7 @@ class OpenRedirect(Rule):
         target = web.argument(node, 0, names)
         if target is None:
             return
-        part = ctx.origin(target).risk("redirect")
+        part = ctx.origin(target).risk(Sink.REDIRECT)
         if not web.is_client(part) or web.reads_own_url(ctx, part) or web.reads_referrer(ctx, part):
             return  # "go back" redirects to the Referer are not chosen by a link's author
         built, _ = web.built_value(ctx, target)
@@ -206,7 +207,7 @@ def _checked(ctx, call: ast.Call, target: ast.expr) -> bool:
             return True
     # a fixed host or local path (`https://example.com/`, `/app/`) is a check; a bare `/`
     # only with `//` and `/\\` ruled out too, since browsers read both as another host
-    return any(flow.SAFE_URL_PREFIX.match(p) for p in prefixes) or {"/", "//", "/\\"} <= prefixes
+    return any(guards.SAFE_URL_PREFIX.match(p) for p in prefixes) or {"/", "//", "/\\"} <= prefixes
 
 
 def _guarded_by_check_of_same_read(ctx, call: ast.Call, target: ast.expr) -> bool:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import astutil, flow
+from secure_ls.engine import astutil, taint
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import strings
 from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules.base import Example, Rule
+from secure_ls.engine.taint import Sink
 
 # function -> positions (and keyword names) of its path arguments
 _SINKS: dict[str, tuple[tuple[int, tuple[str, ...]], ...]] = {
@@ -176,7 +177,7 @@ class PathTraversal(Rule):
                 value = value.func.value
             else:
                 value = value.value
-        return isinstance(value, ast.Attribute) and value.attr == "files" and ts.is_client(ctx.origin(value).risk("path"))
+        return isinstance(value, ast.Attribute) and value.attr == "files" and ts.is_client(ctx.origin(value).risk(Sink.PATH))
 
     def _is_path(self, node: ast.AST, ctx, depth: int = 0) -> bool:
         if depth > 4:
@@ -193,11 +194,11 @@ class PathTraversal(Rule):
         return False
 
     def _check(self, call: ast.Call, target: ast.expr, name: str | None, ctx) -> bool:
-        part = ctx.origin(target).risk("path")
-        if part is None or part.kind == flow.UNKNOWN:
+        part = ctx.origin(target).risk(Sink.PATH)
+        if part is None or part.kind == taint.UNKNOWN:
             return False
         joined = self._joined(target, ctx)
-        if part.kind == flow.PARAM:
+        if part.kind == taint.PARAM:
             if part.label in ("self", "cls") or joined is None or _mentions_file(joined[0]) or ctx.in_test_code(call):
                 return False  # a parameter joined onto the package's own directory: data files it ships
             confidence = Confidence.LOW
@@ -231,16 +232,16 @@ class PathTraversal(Rule):
         if isinstance(value, ast.Call) and ctx.call_name(value) in ("os.path.join", "posixpath.join"):
             args = value.args
             simple = len(args) >= 2 and not value.keywords and not any(isinstance(a, ast.Starred) for a in args)
-            if simple and ctx.origin(args[0]).is_constant and any(ctx.origin(a).risk("path") for a in args[1:]):
+            if simple and ctx.origin(args[0]).is_constant and any(ctx.origin(a).risk(Sink.PATH) for a in args[1:]):
                 return args[0], args[-1], len(args) == 2
             return None
-        if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Div) and ctx.origin(value.left).is_constant and ctx.origin(value.right).risk("path"):
+        if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Div) and ctx.origin(value.left).is_constant and ctx.origin(value.right).risk(Sink.PATH):
             return value.left, value.right, False
         if strings.is_built(value):
             parts = strings.pieces(value)
             if not parts or not isinstance(parts[0], strings.Literal) or "/" not in parts[0].text:
                 return None
-            if not any(ctx.origin(v).risk("path") for v in strings.values(parts)):
+            if not any(ctx.origin(v).risk(Sink.PATH) for v in strings.values(parts)):
                 return None
             exact = len(parts) == 2 and isinstance(parts[1], strings.Value) and parts[0].text.endswith("/") and len(parts[0].text) > 1
             last = strings.values(parts)[-1]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import ast
 import re
 
-from secure_ls.engine import astutil, flow
+from secure_ls.engine import astutil, frameworks
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import html, strings, web
 from secure_ls.rules.base import Example, Rule
+from secure_ls.engine.taint import Sink
 
 # Response constructors whose first argument is the body, by framework family.
 _RESPONSES = {
@@ -181,7 +182,7 @@ class ReflectedXss(Rule):
         if node.value is None or not any(ctx.imports(m) for m in _RETURNS_HTML):
             return
         func = ctx.enclosing_function(node)
-        if not flow.is_route_handler(func) or _is_fastapi(func, ctx):
+        if not frameworks.is_route_handler(func) or _is_fastapi(func, ctx):
             return
         body = node.value
         if isinstance(body, ast.Tuple) and body.elts:
@@ -194,7 +195,7 @@ class ReflectedXss(Rule):
 
     def _check(self, body: ast.expr, family: str, ctx) -> None:
         fixable = True
-        built, via = web.built_value(ctx, body, "html")
+        built, via = web.built_value(ctx, body, Sink.HTML)
         if strings.is_built(built):
             # HTML assembled in several steps: escaping one piece would leave the others
             fixable = built is body or via is not None
@@ -207,7 +208,7 @@ class ReflectedXss(Rule):
             # (`make_response(greeting())`): its summary says whether it returns
             # request data unescaped. Calls nothing is known about hand taint
             # back only as "unknown", which is not reported here.
-            part = ctx.origin(body).risk("html")
+            part = ctx.origin(body).risk(Sink.HTML)
             if _reflected(body, ctx):
                 ctx.report(
                     self,
@@ -228,7 +229,7 @@ class ReflectedXss(Rule):
             return
         if not targets:
             return
-        part, worst = web.worst_value(ctx, targets, "html")
+        part, worst = web.worst_value(ctx, targets, Sink.HTML)
         fix = None
         if fixable and all(web.wrappable(ctx, t) for t in targets):
             fix = _escape_fix(built if strings.is_built(built) else body, targets, family, ctx)
@@ -276,7 +277,7 @@ def _typed_later_as_non_html(call: ast.Call, ctx) -> bool:
 
 
 def _reflected(node: ast.expr, ctx) -> bool:
-    part = ctx.origin(node).risk("html")
+    part = ctx.origin(node).risk(Sink.HTML)
     # the request's own URL is no attacker's choice of target, but its decoded path is still their text
     return web.is_client(part) and (not web.reads_own_url(ctx, part) or web.reads_decoded_path(ctx, part))
 

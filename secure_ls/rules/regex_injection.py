@@ -7,6 +7,7 @@ import ast
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import refuncs, strings, web
 from secure_ls.rules.base import Example, Rule
+from secure_ls.engine.taint import Sink
 
 
 class RegexInjection(Rule):
@@ -66,13 +67,13 @@ class RegexInjection(Rule):
         pattern = refuncs.pattern_arg(node)
         if pattern is None:
             return
-        part = ctx.origin(pattern).risk("regex")
+        part = ctx.origin(pattern).risk(Sink.REGEX)
         if not web.is_client(part):
             return
         fix = None
         parts = strings.pieces(pattern) if strings.is_built(pattern) else None
         if parts is not None:
-            targets = [v for v in strings.values(parts) if web.is_client(ctx.origin(v).risk("regex"))]
+            targets = [v for v in strings.values(parts) if web.is_client(ctx.origin(v).risk(Sink.REGEX))]
         else:
             targets = [pattern]
         if targets and all(web.wrappable(ctx, t) for t in targets):

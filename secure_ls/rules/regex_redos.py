@@ -8,6 +8,7 @@ from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import refuncs, regex, web
 from secure_ls.rules.base import Example, Rule
+from secure_ls.engine.taint import Sink
 
 
 class RegexCatastrophicBacktracking(Rule):
@@ -110,14 +111,14 @@ class RegexCatastrophicBacktracking(Rule):
                 return
             part = None
             for _, subject in subjects:
-                part = web.worse(part, ctx.origin(subject).risk("regex"))
+                part = web.worse(part, ctx.origin(subject).risk(Sink.REGEX))
             if subjects and part is None:
                 return  # only ever applied to constants
         else:
             subject = refuncs.subject_arg(node, name)
             if subject is None:
                 return
-            part = ctx.origin(subject).risk("regex")
+            part = ctx.origin(subject).risk(Sink.REGEX)
             if part is None:
                 return
             problem = regex.catastrophic(pattern, flags, full=name == "re.fullmatch")

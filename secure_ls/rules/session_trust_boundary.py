@@ -9,6 +9,7 @@ from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import web
 from secure_ls.rules.base import Example, Rule
+from secure_ls.engine.taint import Sink
 
 _SESSIONS = frozenset({"flask.session", "quart.session", "bottle.request.session"})
 # Calls that hand back the current request's session object.
@@ -120,7 +121,7 @@ class SessionTrustBoundary(Rule):
         return ctx.qualified_name(node) in _SESSIONS
 
     def _check(self, target: ast.Subscript, value: ast.expr, ctx) -> None:
-        part = ctx.origin(value).risk("*")
+        part = ctx.origin(value).risk(Sink.ANY)
         if not web.is_client(part) or web.reads_own_url(ctx, part):
             return
         if part.label.startswith("the URL parameter") or web.is_path_parameter(ctx, part):

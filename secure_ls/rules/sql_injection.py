@@ -9,6 +9,7 @@ from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import strings, web
 from secure_ls.rules.base import Example, Rule
+from secure_ls.engine.taint import Sink
 
 # Methods that run SQL given as their first argument, on any connection/cursor.
 _EXECUTE_METHODS = frozenset({"execute", "executemany", "executescript", "exec_driver_sql", "mogrify"})
@@ -174,7 +175,7 @@ class SqlInjection(Rule):
             literal = " ".join(ctx.string_value(v) or "" for v in web.written_pieces(ctx, query)) + " " + literal
         if kind == "method" and not (_SQL_START.search(literal) or _SQL_INSIDE.search(literal)):
             return  # `.execute(...)` on something that is not a database
-        worst, worst_value = web.worst_value(ctx, dynamic, "sql")
+        worst, worst_value = web.worst_value(ctx, dynamic, Sink.SQL)
         if worst is None:
             return
         identifiers = parts is not None and _identifier_positions(parts)

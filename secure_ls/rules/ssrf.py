@@ -9,6 +9,7 @@ from secure_ls.engine.context import keyword
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import strings, web
 from secure_ls.rules.base import Example, Rule
+from secure_ls.engine.taint import Sink
 
 _VERBS = ("get", "post", "put", "patch", "delete", "head", "options")
 # Qualified function -> index of the URL argument.
@@ -105,7 +106,7 @@ class ServerSideRequestForgery(Rule):
         url = self._url(node, ctx)
         if url is None:
             return
-        part = ctx.origin(url).risk("url")
+        part = ctx.origin(url).risk(Sink.URL)
         if not web.is_client(part) or web.reads_own_url(ctx, part):
             return
         built, _ = web.built_value(ctx, url)

@@ -7,6 +7,7 @@ import ast
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules.base import Example, Rule
+from secure_ls.engine.taint import Sink
 
 _OPENERS = frozenset(
     {"tarfile.open", "tarfile.TarFile", "tarfile.TarFile.open", "tarfile.TarFile.taropen", "tarfile.TarFile.gzopen", "tarfile.TarFile.bz2open", "tarfile.TarFile.xzopen"}
@@ -97,7 +98,7 @@ class TarfileUnsafeExtraction(Rule):
                 return
             if len(node.args) > 3:
                 return
-            archive_part = ts.data_origin(archive, ctx, "path")
+            archive_part = ts.data_origin(archive, ctx, Sink.PATH)
             what = "`shutil.unpack_archive()`"
         elif isinstance(func, ast.Attribute) and func.attr in ("extractall", "extract"):
             opener = self._opener(func.value, ctx)
@@ -108,7 +109,7 @@ class TarfileUnsafeExtraction(Rule):
             if func.attr == "extract" and len(node.args) > 3:
                 return
             source = ts.argument(opener, 0, ("name",)) or ts.keyword(opener, "fileobj") and ts.keyword(opener, "fileobj").value
-            archive_part = ts.data_origin(source, ctx, "path") if source is not None else None
+            archive_part = ts.data_origin(source, ctx, Sink.PATH) if source is not None else None
             what = f"`{func.attr}()`"
         else:
             return

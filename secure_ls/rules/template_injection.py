@@ -9,6 +9,7 @@ from secure_ls.engine.model import Confidence, Edit, Fix, Severity
 from secure_ls.rules._support import naming, shell, strings, web
 from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules.base import Example, Rule
+from secure_ls.engine.taint import Sink
 
 # Functions and classes that compile their argument as a template: name -> keyword names of the source.
 _COMPILERS = {
@@ -152,13 +153,13 @@ class TemplateInjection(Rule):
         if strings.is_built(built):
             parts = strings.pieces(built)
             dynamic = strings.values(parts) if parts is not None else [built]
-            worst, where = web.worst_value(ctx, dynamic, "template")
+            worst, where = web.worst_value(ctx, dynamic, Sink.TEMPLATE)
             if worst is None:
                 return
             whole = False
         else:
             parts = None
-            worst = ctx.origin(source).risk("template")
+            worst = ctx.origin(source).risk(Sink.TEMPLATE)
             where = source
             if not ts.is_client(worst):
                 return  # a template read from a file or passed in: the usual case
@@ -183,7 +184,7 @@ class TemplateInjection(Rule):
         receiver = node.func.value
         if isinstance(receiver, ast.Constant) or not (node.args or node.keywords):
             return  # a literal format string, or nothing to read attributes of
-        worst = ctx.origin(receiver).risk("template")
+        worst = ctx.origin(receiver).risk(Sink.TEMPLATE)
         if not ts.is_client(worst):
             return
         ctx.report(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import astutil, flow
+from secure_ls.engine import astutil, taint
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import naming
 from secure_ls.rules.base import Example, Rule
@@ -18,7 +18,7 @@ _DIGEST_METHODS = frozenset({"hexdigest", "digest"})
 _KEYED_DIGESTS = ("hmac.", "hashlib.pbkdf2_hmac", "hashlib.scrypt")
 # A comparison passed to one of these builds a query, it does not compare anything now:
 # `Model.query.filter(Model.api_key == key)` (SQLAlchemy), `and_(...)`, `where(...)`.
-_CLIENT_KINDS = (flow.UNTRUSTED, flow.PARAM)
+_CLIENT_KINDS = (taint.UNTRUSTED, taint.PARAM)
 
 
 class TimingUnsafeComparison(Rule):

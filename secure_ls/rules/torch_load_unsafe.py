@@ -7,6 +7,7 @@ import ast
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules.base import Example, Rule
+from secure_ls.engine.taint import Sink
 
 _LOADS = frozenset({"torch.load", "torch.serialization.load"})
 
@@ -83,7 +84,7 @@ class TorchLoadUnsafe(Rule):
         option = ts.keyword(node, "weights_only")
         if option is not None and not (isinstance(option.value, ast.Constant) and option.value.value is False):
             return  # True, or decided elsewhere
-        part = ts.data_origin(data, ctx, "deserialize")
+        part = ts.data_origin(data, ctx, Sink.DESERIALIZE)
         if ctx.in_test_code(node) and not ts.is_client(part):
             return  # tests load the checkpoints they wrote
         fix = Fix("Add weights_only=True", (ctx.set_keyword(node, "weights_only", "True"),), safe=False)

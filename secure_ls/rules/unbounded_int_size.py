@@ -8,6 +8,7 @@ from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import web
 from secure_ls.rules.base import Example, Rule
+from secure_ls.engine.taint import Sink
 
 # Calls whose argument (index) is a size or count.
 _SIZE_CALLS = {
@@ -97,7 +98,7 @@ class UnboundedSizeFromInput(Rule):
         source = _parsed_int(size, ctx)
         if source is None:
             return
-        part = ctx.origin(source).risk("*") if not _is_typed_get(source) else ctx.origin(source.func.value).risk("*")
+        part = ctx.origin(source).risk(Sink.ANY) if not _is_typed_get(source) else ctx.origin(source.func.value).risk(Sink.ANY)
         if not web.is_client(part) or part.label.startswith("the route parameter"):
             return
         if isinstance(size, ast.Name) and _bounded(ctx, sink, size.id):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import flow
+from secure_ls.engine import taint
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules.base import Example, Rule
+from secure_ls.engine.taint import Sink
 
 # name -> (index of the data/file argument, its keyword names, what it reads)
 _LOADERS: dict[str, tuple[int, tuple[str, ...], str]] = {}
@@ -123,12 +124,12 @@ class UnsafeDeserialization(Rule):
             return
         if self._round_trip(data, ctx):
             return  # pickle.loads(pickle.dumps(x)): a copy of the program's own object
-        part = ts.data_origin(data, ctx, "deserialize")
+        part = ts.data_origin(data, ctx, Sink.DESERIALIZE)
         if part is None:
             return
-        if part.kind != flow.UNTRUSTED and (part.label in ("self", "cls") or ts.is_self_attribute(data)):
+        if part.kind != taint.UNTRUSTED and (part.label in ("self", "cls") or ts.is_self_attribute(data)):
             return  # state the object keeps for itself
-        if part.kind != flow.UNTRUSTED and ctx.in_test_code(node):
+        if part.kind != taint.UNTRUSTED and ctx.in_test_code(node):
             return  # tests load what they wrote
         short = name.rsplit(".", 1)[-1] if not name.startswith("pandas") else "read_pickle"
         module = name.split(".")[0]

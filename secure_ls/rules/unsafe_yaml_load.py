@@ -6,6 +6,7 @@ import ast
 
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules.base import Example, Rule
+from secure_ls.engine.taint import Sink
 
 _SAFE_LOADERS = frozenset({"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"})
 _UNSAFE_FUNCTIONS = {
@@ -99,7 +100,7 @@ class UnsafeYamlLoad(Rule):
         data = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "stream"), None)
         if data is None:
             return
-        part = ctx.origin(data).risk("deserialize")
+        part = ctx.origin(data).risk(Sink.DESERIALIZE)
         confidence = Confidence.HIGH if part is not None and part.kind == "untrusted" else Confidence.MEDIUM
         func = node.func
         imports: tuple[str, ...] = ()

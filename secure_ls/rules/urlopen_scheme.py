@@ -5,10 +5,11 @@ from __future__ import annotations
 import ast
 import re
 
-from secure_ls.engine import astutil, flow
+from secure_ls.engine import astutil, taint
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import strings, web
 from secure_ls.rules.base import Example, Rule
+from secure_ls.engine.taint import Sink
 
 _OPENERS = {
     "urllib.request.urlopen": 0,
@@ -82,7 +83,7 @@ class UrlopenUncheckedScheme(Rule):
         url = web.argument(node, _OPENERS[name], ("url", "fullurl"))
         if url is None:
             return
-        part = ctx.origin(url).risk("url")
+        part = ctx.origin(url).risk(Sink.URL)
         if part is None or web.is_client(part):
             return  # constant, or reported as SSRF
         if ctx.in_test_code(node):
@@ -102,7 +103,7 @@ class UrlopenUncheckedScheme(Rule):
             url,
             f"`{ctx.text(url)}` is opened with `{name.rsplit('.', 1)[-1]}` without checking its scheme: `file://` and `ftp://` URLs work too. "
             "Check `urlparse(url).scheme in (\"http\", \"https\")` first.",
-            confidence=Confidence.MEDIUM if part.kind == flow.UNTRUSTED else ctx.confidence_for(part),
+            confidence=Confidence.MEDIUM if part.kind == taint.UNTRUSTED else ctx.confidence_for(part),
             related=ctx.related_path(part),
         )
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import astutil, flow
+from secure_ls.engine import astutil, taint
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules._support import web
 from secure_ls.rules.base import Example, Rule
+from secure_ls.engine.taint import Sink
 
 # stdlib parse function -> (defusedxml module, index and keyword names of the data argument)
 _PARSERS: dict[str, tuple[str, int, tuple[str, ...]]] = {}
@@ -136,10 +137,10 @@ class XmlStdlibParser(Rule):
         data = ts.argument(node, index, names)
         if data is None:
             return
-        part = ts.data_origin(data, ctx, "xml")
-        if part is None or part.kind == flow.UNKNOWN or ts.is_self_attribute(data):
+        part = ts.data_origin(data, ctx, Sink.XML)
+        if part is None or part.kind == taint.UNKNOWN or ts.is_self_attribute(data):
             return
-        if part.kind == flow.PARAM and (part.label in ("self", "cls") or ctx.in_test_code(node)):
+        if part.kind == taint.PARAM and (part.label in ("self", "cls") or ctx.in_test_code(node)):
             return
         confidence = Confidence.MEDIUM if ts.is_client(part) else Confidence.LOW
         func = name.rsplit(".", 1)[-1]
@@ -161,7 +162,7 @@ class XmlStdlibParser(Rule):
         if not (isinstance(made, ast.Call) and ctx.call_name(made) in _FACTORIES and self._enables_external_entities(made, ctx)):
             return
         data = ts.argument(node, 0, ("source",))
-        part = ts.data_origin(data, ctx, "xml") if data is not None else None
+        part = ts.data_origin(data, ctx, Sink.XML) if data is not None else None
         if not ts.is_client(part):
             return
         ctx.report(

@@ -8,6 +8,7 @@ import re
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import strings, web
 from secure_ls.rules.base import Example, Rule
+from secure_ls.engine.taint import Sink
 
 _COMPILED = frozenset({"lxml.etree.XPath", "lxml.etree.ETXPath"})
 # Take a document; the evaluator they return is called with the expression: `find = XPathEvaluator(doc); find(expr)`.
@@ -108,7 +109,7 @@ class XPathInjection(Rule):
         expr = web.argument(node, index, ("path", "_path"))
         if expr is None:
             return
-        built, via = web.built_value(ctx, expr, "xpath")
+        built, via = web.built_value(ctx, expr, Sink.XPATH)
         if not strings.is_built(built):
             return
         parts = strings.pieces(built)
@@ -118,14 +119,14 @@ class XPathInjection(Rule):
             values = [built]
         else:
             values = strings.values(parts)
-        unsafe = [v for v in values if ctx.origin(v).risk("xpath") is not None]
+        unsafe = [v for v in values if ctx.origin(v).risk(Sink.XPATH) is not None]
         if not unsafe:
             return
         if kind == "find" and not _in_predicate(parts, unsafe):
             return
         if kind == "xpath" and parts is not None and "/" not in strings.literal_text(parts) and "[" not in strings.literal_text(parts):
             return
-        part, worst = web.worst_value(ctx, unsafe, "xpath")
+        part, worst = web.worst_value(ctx, unsafe, Sink.XPATH)
         fix = None
         if kind == "xpath" and built is expr and parts is not None and len(unsafe) == len(values):
             fix = _variables_fix(node, built, parts, ctx)

@@ -11,7 +11,7 @@ from secure_ls.project import engine_options
 from secure_ls.config import Settings
 from secure_ls.engine.analyzer import Engine, EngineOptions
 from secure_ls.engine.model import Confidence
-from secure_ls.engine.summaries import WorkspaceSummaries
+from secure_ls.engine.workspace import WorkspaceSummaries
 
 HELPER_TAINTED = 'def owner():\n    return request.args["owner"]\n'
 HELPER_CONSTANT = 'def owner():\n    return "admin"\n'
@@ -203,7 +203,8 @@ def test_module_read_in_pieces_gives_the_summaries_of_the_whole_module():
     import random
     import sysconfig
 
-    from secure_ls.engine.summaries import ModuleSource, summarize_module, top_level_functions
+    from secure_ls.engine.summaries import summarize_module, top_level_functions
+    from secure_ls.engine.workspace import ModuleSource
     from secure_ls.engine.symbols import ModuleSymbols, summarize
 
     stdlib = Path(sysconfig.get_paths()["stdlib"])
@@ -306,7 +307,7 @@ def test_a_star_star_mapping_reaches_keyword_only_parameters():
 
 
 def test_long_chains_of_assignments_are_followed_without_exhausting_the_stack():
-    # origins are computed on demand (flow.Origin.deferred): a value built in thousands of
+    # origins are computed on demand (taint.Origin.deferred): a value built in thousands of
     # steps must still be followed back to its source when a sink finally asks
     lines = ["import os", "from flask import request", "", "def run():", "    cmd = request.args['c']"]
     lines += ["    cmd += ' -v'"] * 3000

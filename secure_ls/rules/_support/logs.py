@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import re
 
-from secure_ls.engine import flow
+from secure_ls.engine import frameworks
 from secure_ls.engine.model import Edit, Position, Span
 from secure_ls.rules._support import crypto
 
@@ -32,11 +32,11 @@ RESPONSE_BUILDERS = frozenset(
 
 
 def is_view(func: ast.AST | None, ctx) -> bool:
-    """A web request handler: route-decorated (flow.is_route_handler), decorated by a
+    """A web request handler: route-decorated (frameworks.is_route_handler), decorated by a
     Django/DRF view decorator, or taking `request` first (Django, DRF methods)."""
     if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
-    if flow.is_route_handler(func):
+    if frameworks.is_route_handler(func):
         return True
     for deco in func.decorator_list:
         target = deco.func if isinstance(deco, ast.Call) else deco

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable
 
-from secure_ls.engine import catalog, flow
+from secure_ls.engine import catalog, taint
 from secure_ls.engine.context import argument, keyword  # noqa: F401 (re-exported for the rules)
 from secure_ls.engine.model import Confidence
 
@@ -37,11 +37,11 @@ def has_star_kwargs(call: ast.Call) -> bool:
     return any(kw.arg is None for kw in call.keywords)
 
 
-def rank(part: flow.Part | None) -> int:
-    return 0 if part is None else flow.RANK[part.kind]
+def rank(part: taint.Part | None) -> int:
+    return 0 if part is None else part.kind.rank
 
 
-def worst(parts: Iterable[flow.Part | None]) -> flow.Part | None:
+def worst(parts: Iterable[taint.Part | None]) -> taint.Part | None:
     out = None
     for part in parts:
         if part is not None and rank(part) > rank(out):
@@ -73,7 +73,7 @@ def built_by(node: ast.AST, ctx) -> str | None:
     return None
 
 
-def data_origin(node: ast.AST, ctx, sink: str, depth: int = 0) -> flow.Part | None:
+def data_origin(node: ast.AST, ctx, sink: str, depth: int = 0) -> taint.Part | None:
     """Where the bytes behind `node` come from.
 
     A file handle or path is as trusted as the name of the file; the result
@@ -88,7 +88,7 @@ def data_origin(node: ast.AST, ctx, sink: str, depth: int = 0) -> flow.Part | No
             inner = [data_origin(v, ctx, sink, depth + 1) for v in values]
             if any(isinstance(v, ast.Call) for v in values):
                 # `buf = io.StringIO(); buf.write(request.form["svg"])`: what was written in counts too
-                return worst(inner + [direct if direct is not None and direct.kind == flow.UNTRUSTED else None])
+                return worst(inner + [direct if direct is not None and direct.kind == taint.UNTRUSTED else None])
         return direct
     if isinstance(node, ast.Call):
         name = ctx.call_name(node)
@@ -98,8 +98,8 @@ def data_origin(node: ast.AST, ctx, sink: str, depth: int = 0) -> flow.Part | No
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr in READ_METHODS:
             inner = data_origin(func.value, ctx, sink, depth + 1)
-            return worst([inner, direct if direct is not None and direct.kind == flow.UNTRUSTED else None])
-    if isinstance(node, ast.Attribute) and node.attr in ("buffer", "raw", "stream") and not (direct and direct.kind == flow.UNTRUSTED):
+            return worst([inner, direct if direct is not None and direct.kind == taint.UNTRUSTED else None])
+    if isinstance(node, ast.Attribute) and node.attr in ("buffer", "raw", "stream") and not (direct and direct.kind == taint.UNTRUSTED):
         return data_origin(node.value, ctx, sink, depth + 1)
     return direct
 
@@ -110,29 +110,29 @@ def is_self_attribute(node: ast.AST) -> bool:
     return isinstance(node, ast.Name) and node.id in ("self", "cls")
 
 
-def confidence(part: flow.Part | None, *, low_for_param: bool = False) -> Confidence:
+def confidence(part: taint.Part | None, *, low_for_param: bool = False) -> Confidence:
     """High for client data, medium for other untrusted data and parameters, low otherwise."""
     if part is None:
         return Confidence.LOW
-    if part.kind == flow.UNTRUSTED:
+    if part.kind == taint.UNTRUSTED:
         return Confidence.MEDIUM if part.label in catalog.WEAK_SOURCES else Confidence.HIGH
-    if part.kind == flow.PARAM and part.label not in ("self", "cls") and not low_for_param:
+    if part.kind == taint.PARAM and part.label not in ("self", "cls") and not low_for_param:
         return Confidence.MEDIUM
     return Confidence.LOW
 
 
-def is_client(part: flow.Part | None) -> bool:
+def is_client(part: taint.Part | None) -> bool:
     """Data from the remote client (a web request, a route parameter, an HTTP response)."""
-    return part is not None and part.kind == flow.UNTRUSTED and part.label not in catalog.WEAK_SOURCES
+    return part is not None and part.kind == taint.UNTRUSTED and part.label not in catalog.WEAK_SOURCES
 
 
-def describe(part: flow.Part | None) -> str:
+def describe(part: taint.Part | None) -> str:
     if part is None:
         return "a constant"
-    if part.kind == flow.UNTRUSTED:
+    if part.kind == taint.UNTRUSTED:
         return part.label
-    if part.kind == flow.PARAM and part.label not in ("self", "cls"):
-        return flow.describe_parameter(part.label)
+    if part.kind == taint.PARAM and part.label not in ("self", "cls"):
+        return taint.describe_parameter(part.label)
     return "non-constant data"
 
 
@@ -146,10 +146,10 @@ def file_mentions(ctx, needle: str) -> bool:
     return any(needle in line.lower() for line in ctx.lines)
 
 
-def phrase(part: flow.Part | None, shown: str) -> str:
+def phrase(part: taint.Part | None, shown: str) -> str:
     """`the parameter `cmd`` or `the HTTP request (`request.args["q"]`)`, without saying a name twice."""
     what = describe(part)
-    if part is not None and part.kind == flow.PARAM and shown == part.label:
+    if part is not None and part.kind == taint.PARAM and shown == part.label:
         return what
     return f"{what} (`{shown}`)"
 

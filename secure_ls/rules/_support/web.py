@@ -12,7 +12,7 @@ import ast
 import re
 from collections.abc import Iterable
 
-from secure_ls.engine import astutil, catalog, flow
+from secure_ls.engine import astutil, catalog, taint
 from secure_ls.engine.context import argument  # noqa: F401 (re-exported for the rules)
 from secure_ls.rules._support import strings
 
@@ -27,15 +27,15 @@ SELF_URL_ATTRIBUTES = frozenset(
 )
 
 
-def is_client(part: flow.Part | None) -> bool:
+def is_client(part: taint.Part | None) -> bool:
     """True for data that comes from the remote client (a web request or an untyped route parameter;
     the flow pass already made parameters the framework converts, `id: int`, safe)."""
-    if part is None or part.kind != flow.UNTRUSTED:
+    if part is None or part.kind != taint.UNTRUSTED:
         return False
     return part.label not in catalog.WEAK_SOURCES and part.label != "an HTTP response"
 
 
-def is_path_parameter(ctx, part: flow.Part) -> bool:
+def is_path_parameter(ctx, part: taint.Part) -> bool:
     """A route parameter named in the route's path (`/orgs/<slug>`, `/orgs/{org_id}`):
     the framework routed the request by it. Other handler parameters are the query."""
     node = source_node(ctx, part)
@@ -51,33 +51,33 @@ def is_path_parameter(ctx, part: flow.Part) -> bool:
     return False
 
 
-def worse(a: flow.Part | None, b: flow.Part | None) -> flow.Part | None:
+def worse(a: taint.Part | None, b: taint.Part | None) -> taint.Part | None:
     if a is None:
         return b
     if b is None:
         return a
-    return b if flow.RANK[b.kind] > flow.RANK[a.kind] else a
+    return b if b.kind.rank > a.kind.rank else a
 
 
-def worst_value(ctx, nodes: Iterable[ast.expr], sink: str) -> tuple[flow.Part | None, ast.expr | None]:
+def worst_value(ctx, nodes: Iterable[ast.expr], sink: str) -> tuple[taint.Part | None, ast.expr | None]:
     """The worst unsanitized origin among `nodes`, and the node carrying it."""
-    best: tuple[flow.Part | None, ast.expr | None] = (None, None)
+    best: tuple[taint.Part | None, ast.expr | None] = (None, None)
     for node in nodes:
         part = ctx.origin(node).risk(sink)
-        if part is not None and (best[0] is None or flow.RANK[part.kind] > flow.RANK[best[0].kind]):
+        if part is not None and (best[0] is None or part.kind.rank > best[0].kind.rank):
             best = (part, node)
     return best
 
 
-def describe(part: flow.Part) -> str:
-    if part.kind == flow.UNTRUSTED:
+def describe(part: taint.Part) -> str:
+    if part.kind == taint.UNTRUSTED:
         return part.label
-    if part.kind == flow.PARAM:
-        return flow.describe_parameter(part.label)
+    if part.kind == taint.PARAM:
+        return taint.describe_parameter(part.label)
     return "non-constant data"
 
 
-def source_node(ctx, part: flow.Part) -> ast.AST | None:
+def source_node(ctx, part: taint.Part) -> ast.AST | None:
     """The expression where an untrusted value was first read (from the path's first step)."""
     if not part.steps:
         return None
@@ -94,7 +94,7 @@ def source_node(ctx, part: flow.Part) -> ast.AST | None:
     return None
 
 
-def reads_own_url(ctx, part: flow.Part) -> bool:
+def reads_own_url(ctx, part: taint.Part) -> bool:
     """Whether the untrusted value is the request's own URL/path/host (not a client-chosen target).
     Not once percent-decoded (`parse_qs(urlparse(self.path).query)`): that is the client's text."""
     if any(step[4] == catalog.PERCENT_DECODED for step in part.steps):
@@ -110,13 +110,13 @@ def reads_own_url(ctx, part: flow.Part) -> bool:
 DECODED_PATH_ATTRIBUTES = frozenset({"path", "full_path", "path_info"})
 
 
-def reads_decoded_path(ctx, part: flow.Part) -> bool:
+def reads_decoded_path(ctx, part: taint.Part) -> bool:
     """Whether the untrusted value is the request's percent-decoded path (`request.path`)."""
     node = source_node(ctx, part)
     return isinstance(node, ast.Attribute) and node.attr in DECODED_PATH_ATTRIBUTES
 
 
-def reads_referrer(ctx, part: flow.Part) -> bool:
+def reads_referrer(ctx, part: taint.Part) -> bool:
     """Whether the untrusted value is the Referer header (`request.referrer`, `META["HTTP_REFERER"]`)."""
     node = source_node(ctx, part)
     if node is None:
@@ -135,10 +135,10 @@ def reads_referrer(ctx, part: flow.Part) -> bool:
     return False
 
 
-def describe_value(ctx, part: flow.Part, node: ast.AST) -> str:
+def describe_value(ctx, part: taint.Part, node: ast.AST) -> str:
     """"the Flask request `request.args["q"]`", without repeating a parameter's own name."""
     text = ctx.text(node)
-    if part.kind in (flow.PARAM,) and text == part.label or part.label.endswith(f"`{text}`"):
+    if part.kind in (taint.PARAM,) and text == part.label or part.label.endswith(f"`{text}`"):
         return describe(part)
     return f"{describe(part)} `{text}`" if len(text) <= 80 else describe(part)
 
@@ -216,7 +216,7 @@ def _rank(ctx, built: ast.expr, sink: str) -> int:
     parts = strings.pieces(built)
     values = strings.values(parts) if parts is not None else [built]
     part, _ = worst_value(ctx, values, sink)
-    return -1 if part is None else flow.RANK[part.kind]
+    return -1 if part is None else part.kind.rank
 
 
 def names_in(node: ast.AST) -> set[str]:

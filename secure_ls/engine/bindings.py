@@ -1,0 +1,50 @@
+"""What the data-flow pass records: the binding each name holds at a point of a function
+(`Binding`, collected in an `Env`), what one pass over a scope learned (`ScopeFacts`, read
+by rules through the context), and what a class's methods store on `self`
+(`InstanceAttributes`)."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from secure_ls.engine.taint import Origin
+
+
+@dataclass
+class Binding:
+    origin: Origin
+    # the expressions assigned to the name on the paths reaching this point
+    values: tuple[ast.expr, ...] = ()
+    alias: str | None = None  # the qualified name the variable stands for (h = hashlib.md5)
+    function: bool = False  # bound by a `def` (so a call may use the function's summary)
+    # A dict, list or tuple literal whose items sit under constant keys (`{"term": q, "table":
+    # "posts"}`): the origin of each item, so that reading `d["table"]` is not tainted by
+    # `d["term"]`. Kept while the name is only read and written through constant keys; any
+    # other use (passed on, a method called, `del`, a non-constant key) drops it, and reads
+    # then fall back to `origin`, which always holds every item.
+    fields: dict[object, Origin] | None = None
+
+
+Env = dict[str, Binding]
+
+
+@dataclass
+class ScopeFacts:
+    """What one pass over a scope learned; looked up by rules through the context."""
+
+    loads: dict[int, Binding] = field(default_factory=dict)  # id(Name node) -> binding
+    returns: list[Origin] = field(default_factory=list)
+    # method passes only: attribute of the instance (`self.<name> = ...`) -> what was stored in it
+    attribute_stores: dict[str, Origin] = field(default_factory=dict)
+    # ... and the expressions stored whole (the target itself for a partial store: `self.x[k] = v`)
+    attribute_values: dict[str, tuple[ast.expr, ...]] = field(default_factory=dict)
+    dead: list[tuple[int, int]] = field(default_factory=list)  # line ranges that never run
+
+
+@dataclass
+class InstanceAttributes:
+    """What the methods of one class store on `self`, by attribute name."""
+
+    origins: dict[str, Origin] = field(default_factory=dict)
+    values: dict[str, tuple[ast.expr, ...]] = field(default_factory=dict)  # see ScopeFacts.attribute_values

@@ -1,0 +1,162 @@
+"""What web frameworks mean by a handler: which functions answer requests, and which of
+their parameters the client fills (route and URL parameters, FastAPI dependencies, a WSGI
+`environ`), which the framework converts or validates, and which reads are ORM queries.
+Names and shapes come from `catalog`; this module applies them to syntax.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from secure_ls.engine import astutil, catalog
+
+
+def is_request_object(node: ast.AST) -> bool:
+    if isinstance(node, ast.Name):
+        return node.id in catalog.REQUEST_NAMES
+    if isinstance(node, ast.Attribute):
+        return node.attr in catalog.REQUEST_NAMES and isinstance(node.value, ast.Name) and node.value.id == "self"
+    return False
+
+
+def is_database_read(func: ast.expr) -> bool:
+    """A query of the ORM: `Model.objects...get(...)` (Django), `Model.query.filter(...).first()`
+    (Flask-SQLAlchemy), `get_object_or_404(...)`."""
+    if astutil.last_name(func) in catalog.ORM_LOOKUPS:
+        return True
+    node = func
+    while isinstance(node, (ast.Attribute, ast.Call)):
+        if isinstance(node, ast.Attribute):
+            if node.attr in catalog.ORM_MANAGERS and node is not func and is_model_class(node.value):
+                return True
+            node = node.value
+        else:
+            node = node.func
+    return False
+
+
+def is_model_class(node: ast.expr) -> bool:
+    """`Image`, `models.Image`, `cls`, `model_data.model`: what a manager hangs from. Not a request
+    (`request.query` is aiohttp's query string) nor a parsed URL (`parsed.query`): a class-like
+    name, `cls`, or an attribute named `model`."""
+    name = astutil.last_name(node)
+    return name == "cls" or name == "model" or name[:1].isupper() and not name.isupper()
+
+
+def all_args(args: ast.arguments) -> list[ast.arg]:
+    out = list(getattr(args, "posonlyargs", [])) + list(args.args) + list(args.kwonlyargs)
+    if args.vararg:
+        out.append(args.vararg)
+    if args.kwarg:
+        out.append(args.kwarg)
+    return out
+
+
+def parameter_defaults(args: ast.arguments) -> dict[str, ast.expr]:
+    positional = list(getattr(args, "posonlyargs", [])) + list(args.args)
+    out = {a.arg: d for a, d in zip(positional[len(positional) - len(args.defaults) :], args.defaults)}
+    out.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+    return out
+
+
+def is_client_parameter(arg: ast.arg, default: ast.expr | None) -> bool:
+    """Whether a route handler's parameter holds client data (not a framework object)."""
+    if arg.arg in catalog.NON_DATA_PARAMETERS:
+        return False
+    annotation = arg.annotation
+    while isinstance(annotation, ast.Subscript):  # Annotated[Session, Depends(...)], Optional[Request]
+        inner = annotation.slice
+        annotation = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
+    name = annotation.attr if isinstance(annotation, ast.Attribute) else annotation.id if isinstance(annotation, ast.Name) else None
+    if name in catalog.NON_DATA_ANNOTATIONS:
+        return False
+    if name and name.endswith(catalog.NON_DATA_ANNOTATION_SUFFIXES) and name not in catalog.NON_DATA_ANNOTATION_SUFFIXES:
+        return False
+    if isinstance(default, ast.Call):
+        callee = default.func
+        callee_name = callee.attr if isinstance(callee, ast.Attribute) else callee.id if isinstance(callee, ast.Name) else None
+        if callee_name in catalog.NON_DATA_DEFAULTS:
+            return False
+    if isinstance(arg.annotation, ast.Subscript):
+        for node in astutil.walk(arg.annotation):
+            if isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute)):
+                callee_name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+                if callee_name in catalog.NON_DATA_DEFAULTS:
+                    return False
+    return True
+
+
+def is_converted_parameter(arg: ast.arg, func: ast.AST, enum_classes: frozenset[str] = frozenset()) -> bool:
+    """A route parameter the framework converts to a number, date or UUID (`id: int`, `<int:id>`),
+    or validates as one of fixed values: an Enum of the module (`sort: SortKey`), `Literal["a", "b"]`."""
+    annotation = arg.annotation
+    if annotation is not None:
+        text = ast.unparse(annotation)
+        last = text.rsplit(".", 1)[-1]
+        if text in catalog.CONVERTED_ANNOTATIONS or last in catalog.CONVERTED_ANNOTATIONS or last in enum_classes:
+            return True
+        if isinstance(annotation, ast.Subscript) and astutil.last_name(annotation.value) == "Literal":
+            return True
+    converter = re.compile(r"<(int|float|uuid):" + re.escape(arg.arg) + ">")
+    for deco in getattr(func, "decorator_list", ()):
+        if isinstance(deco, ast.Call) and deco.args and isinstance(deco.args[0], ast.Constant) and isinstance(deco.args[0].value, str):
+            if converter.search(deco.args[0].value):
+                return True
+    return False
+
+
+def dependency_callee(default: ast.expr | None, annotation: ast.expr | None) -> ast.expr | None:
+    """`get_db` in `db = Depends(get_db)` or `Annotated[Session, Depends(get_db)]`."""
+    candidates = [default] if default is not None else []
+    if isinstance(annotation, ast.Subscript):
+        candidates.extend(n for n in astutil.walk(annotation) if isinstance(n, ast.Call))
+    for node in candidates:
+        if isinstance(node, ast.Call) and node.args:
+            callee = node.func
+            name = callee.attr if isinstance(callee, ast.Attribute) else callee.id if isinstance(callee, ast.Name) else None
+            if name in catalog.NON_DATA_DEFAULTS:
+                return node.args[0]
+    return None
+
+
+def is_django_function_view(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """`def view(request, slug)`: a function view whose other parameters are URL kwargs."""
+    names = [a.arg for a in (*getattr(func.args, "posonlyargs", ()), *func.args.args)]
+    if names[:1] == ["request"] and len(names) > 1:
+        # a view answers with a response (`return render(...)`) or is decorated
+        # (`@login_required`); a helper taking the request returns plain values
+        return bool(func.decorator_list) or any(
+            isinstance(node, ast.Return)
+            and isinstance(node.value, ast.Call)
+            and astutil.last_name(node.value.func) not in catalog.URL_BUILDERS
+            for node in astutil.walk(func)
+        )
+    return False
+
+
+def is_route_handler(func: ast.AST) -> bool:
+    """Whether `func` is a web route handler by its decorators: `@app.route(...)`,
+    `@router.get(...)` and the other catalog.ROUTE_DECORATOR_ATTRIBUTES (a bare
+    `@x.get` is a property getter, not a route), or Bottle's `@route("/x")`."""
+    for deco in getattr(func, "decorator_list", ()):
+        target = deco.func if isinstance(deco, ast.Call) else deco
+        if isinstance(target, ast.Attribute) and target.attr in catalog.ROUTE_DECORATOR_ATTRIBUTES:
+            if target.attr == "get" and not isinstance(deco, ast.Call):
+                continue
+            return True
+        if isinstance(deco, ast.Call) and isinstance(target, ast.Name) and target.id in catalog.ROUTE_DECORATOR_ATTRIBUTES:
+            return True  # Bottle's module-level `@route("/x")`, `@get("/x")`
+    return False
+
+
+def wsgi_environ(func: ast.AST) -> str | None:
+    """The `environ` parameter of a WSGI application, `def app(environ, start_response)`
+    (or a method `__call__(self, environ, start_response)`)."""
+    if isinstance(func, ast.Lambda):
+        return None
+    params = [a.arg for a in func.args.posonlyargs + func.args.args]
+    if params and params[0] in ("self", "cls"):
+        params = params[1:]
+    return params[0] if len(params) == 2 and params[1] == "start_response" else None
+

@@ -1,0 +1,314 @@
+"""Guards: the checks and rewrites after which a value is safe for some sinks.
+
+`validation(test)` reads an `if` test (membership in an allow-list, equality with a
+constant, `isdigit()`, `re.fullmatch`, a URL's host compared with allowed hosts, an
+application's own predicate whose summary validates a parameter) and says which names
+it validates, whether they are valid when the test is true, and for which sinks.
+`validated_parameters(func)` finds the predicates (`is_safe_url(target)`) whose result
+checks a URL parameter, so a call to them validates like a library check.
+`doubles_a_quote` and `removed_line_breaks` recognise rewrites that sanitize text in place.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Iterable
+
+from secure_ls.engine import astutil
+from secure_ls.engine.frameworks import all_args
+from secure_ls.engine.taint import ALL, Origin, UNTRUSTED, sinks
+
+
+def field_path(node: ast.AST) -> str | None:
+    """`f.key` for a field of a local name (the only attribute reads a check can pin down)."""
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return f"{node.value.id}.{node.attr}"
+    return None
+
+
+
+_VALIDATING_METHODS = frozenset({"isdigit", "isdecimal", "isnumeric", "isalnum", "isalpha", "isidentifier", "is_relative_to", "startswith"})
+# functions that validate one of their arguments: name -> (argument index, sink classes)
+_VALIDATING_FUNCTIONS = {
+    "re.fullmatch": (1, ALL),
+    "re.match": (1, ALL),
+    "django.utils.http.url_has_allowed_host_and_scheme": (0, sinks("url", "redirect")),
+    "django.utils.http.is_safe_url": (0, sinks("url", "redirect")),
+}
+_QUOTES = frozenset("'\"")
+_QUOTE_SINKS = sinks("xpath")
+# methods of a compiled regular expression that validate their first argument
+_PATTERN_METHODS = frozenset({"fullmatch", "match"})
+_URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse"})
+_URL_HOST_PARTS = frozenset({"netloc", "hostname"})
+_URL_SINKS = sinks("url", "redirect")
+PATH_SINKS = sinks("path")
+_DIGEST_CHECKS = frozenset({"hmac.compare_digest", "secrets.compare_digest"})
+# A URL prefix that fixes the host: `https://host/...`, or a path on this site (`/x`, not `//`).
+SAFE_URL_PREFIX = re.compile(r"^(https?://[^/]+/|/[^/\\])")
+
+
+def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=None) -> tuple[set[str], bool, frozenset[str]]:
+    """Names a test validates, whether they are valid when the test is true, and for which sinks.
+
+    `value_of` gives the one value a name holds, so `parsed.netloc` reads as
+    `urlparse(url).netloc` when `parsed = urlparse(url)`. `validator` gives the
+    summary of a called function, so the application's own predicates
+    (`if is_safe_url(target):`) validate like the library ones.
+    """
+    positive = True
+    while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, positive = test.operand, not positive
+    names: set[str] = set()
+    sinks = ALL
+    if (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], (ast.Is, ast.IsNot))
+        and isinstance(test.left, ast.Call)
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value is None
+    ):
+        # `PATTERN.fullmatch(x) is None` fails exactly when the call's result is false
+        found, when, kinds = validation(test.left, qualify, origin, value_of, validator)
+        matched = isinstance(test.ops[0], ast.IsNot)
+        return found, when == (matched == positive), kinds
+    if isinstance(test, ast.BoolOp):
+        # `if a not in OK or b not in OK: abort()` validates both after the if (the whole
+        # test is false only when each part is); `if a in OK and b in OK:` inside it
+        valid_when = isinstance(test.op, ast.And)
+        for value in test.values:
+            found, when, kinds = validation(value, qualify, origin, value_of, validator)
+            if found and when == valid_when:
+                names |= found
+                sinks = kinds if sinks == ALL else sinks if kinds == ALL else sinks & kinds
+        return names, valid_when == positive, sinks
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.In, ast.NotIn)):
+        left, right = test.left, test.comparators[0]
+        if isinstance(test.ops[0], ast.NotIn):
+            positive = not positive
+        # membership in a collection literal or a named (constant-like) collection
+        if isinstance(left, ast.Name) and isinstance(right, (ast.Name, ast.Attribute, ast.Set, ast.List, ast.Tuple, ast.Dict)):
+            # not when the allow-list itself comes from the client
+            if origin is None or not _is_untrusted(origin(right)):
+                names.add(left.id)
+        elif _url_host(left, qualify, value_of) is not None and isinstance(right, (ast.Name, ast.Attribute, ast.Set, ast.List, ast.Tuple)):
+            # `urlparse(url).netloc in ALLOWED_HOSTS`
+            names.add(_url_host(left, qualify, value_of))
+            sinks = _URL_SINKS
+        elif field_path(left) is not None and isinstance(right, (ast.Name, ast.Attribute, ast.Set, ast.List, ast.Tuple, ast.Dict)):
+            # `if f.key not in COLUMNS: raise`: that field of f, until f or the field is assigned again
+            if origin is None or not _is_untrusted(origin(right)):
+                names.add(field_path(left))
+        elif isinstance(right, ast.Name) and isinstance(left, ast.Constant) and isinstance(left.value, str) and set(left.value) & _QUOTES:
+            # `if "'" in name: abort(400)`: without quotes, the value cannot leave an XPath string literal
+            # (XPath 1.0 has no escape inside literals; rejecting the quote is the usual defence)
+            names.add(right.id)
+            sinks = _QUOTE_SINKS
+            positive = not positive  # valid when the quote is *not* in it
+    elif isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.NotEq)):
+        left, right = test.left, test.comparators[0]
+        if isinstance(test.ops[0], ast.NotEq):
+            positive = not positive
+        if isinstance(left, ast.Name) and (isinstance(right, ast.Constant) or origin is not None and isinstance(right, (ast.Name, ast.Attribute)) and origin(right).is_constant):
+            names.add(left.id)  # `x == "literal"` / `x == ALLOWED_VALUE`: x is that constant
+        elif _url_host(left, qualify, value_of) is not None and isinstance(right, (ast.Constant, ast.Name, ast.Attribute)):
+            names.add(_url_host(left, qualify, value_of))
+            sinks = _URL_SINKS
+        elif isinstance(left, ast.Call) and qualify(left.func) == "os.path.commonpath" and left.args and isinstance(left.args[0], (ast.List, ast.Tuple)):
+            # `os.path.commonpath([BASE, target]) == BASE`: target is inside BASE
+            names.update(e.id for e in left.args[0].elts if isinstance(e, ast.Name) and not (isinstance(right, ast.Name) and e.id == right.id))
+            sinks = PATH_SINKS
+    elif isinstance(test, ast.Call):
+        func = test.func
+        qualified = qualify(func)
+        if isinstance(func, ast.Attribute) and func.attr in _VALIDATING_METHODS:
+            base = func.value
+            while isinstance(base, ast.Call) and isinstance(base.func, ast.Attribute):
+                base = base.func.value  # path.resolve().is_relative_to(root)
+            if isinstance(base, ast.Name) and func.attr != "startswith":
+                names.add(base.id)
+            elif isinstance(base, ast.Name) and test.args and isinstance(test.args[0], ast.Constant) and isinstance(test.args[0].value, str):
+                # `url.startswith("https://api.example.com/")` fixes the host
+                if SAFE_URL_PREFIX.match(test.args[0].value):
+                    names.add(base.id)
+                    sinks = _URL_SINKS
+        elif qualified in _VALIDATING_FUNCTIONS:
+            index, sinks = _VALIDATING_FUNCTIONS[qualified]
+            if len(test.args) > index and isinstance(test.args[index], ast.Name):
+                names.add(test.args[index].id)
+        elif qualified in _DIGEST_CHECKS:
+            # `hmac.compare_digest(sig, hmac.new(KEY, data, ...).hexdigest())`: data is authentic
+            # (also `expected = hmac.new(KEY, data, sha256).digest()` then `compare_digest(sig, expected)`)
+            compared = [*test.args]
+            if value_of is not None:
+                compared += [v for v in (value_of(a) for a in test.args if isinstance(a, ast.Name)) if v is not None]
+            for node in (n for arg in compared for n in astutil.walk(arg)):
+                if isinstance(node, ast.Call) and qualify(node.func) in ("hmac.new", "hmac.digest"):
+                    names.update(a.id for a in node.args[1:2] if isinstance(a, ast.Name))
+        elif isinstance(func, ast.Attribute) and func.attr in _PATTERN_METHODS and test.args and isinstance(test.args[0], ast.Name):
+            # `NAME_RE.fullmatch(x)` with a pattern compiled beforehand (str has no such method)
+            names.add(test.args[0].id)
+        elif validator is not None:
+            summary = validator(func)
+            for param, kinds in summary.validates if summary is not None else ():
+                arg = _argument_for(test, summary.params, param)
+                if isinstance(arg, ast.Name):
+                    names.add(arg.id)
+                    sinks = kinds
+    return names, positive, sinks
+
+
+def _argument_for(call: ast.Call, params: tuple[str, ...], name: str) -> ast.expr | None:
+    for keyword in call.keywords:
+        if keyword.arg == name:
+            return keyword.value
+    index = params.index(name) if name in params else -1
+    if 0 <= index < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
+        return call.args[index]
+    return None
+
+
+_URL_READERS = _URL_PARSERS | {"urllib.parse.urljoin"}
+_URL_PARTS_CHECKED = frozenset({"netloc", "hostname", "scheme"})
+
+
+def validated_parameters(func: ast.FunctionDef | ast.AsyncFunctionDef, qualify, validator=None) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The parameters a predicate checks as URLs that stay on an allowed host.
+
+    A predicate returns only truth values (`True`/`False`, comparisons, `not`, `and`/`or`,
+    calls); it checks a parameter as a URL when it parses the parameter (or a value made from
+    it) and looks at the host or scheme, or hands it to a URL validator, its own or a library's:
+
+        def is_safe_url(target):
+            parsed = urlparse(target.strip())
+            return not parsed.netloc or parsed.netloc == request.host
+
+    After `if is_safe_url(next_url):`, `next_url` is safe for redirects and URL sinks.
+    """
+    returns = [node for node in _own_nodes(func) if isinstance(node, ast.Return)]
+    if not returns or not all(_is_truth_value(r.value) for r in returns):
+        return ()
+    params = [a.arg for a in all_args(func.args)]
+    assigned: list[tuple[set[str], ast.expr]] = []
+    calls: list[ast.Call] = []
+    host_reads: list[ast.expr] = []  # `x` of every `x.netloc` / `x.hostname`
+    reads_url_parts = False
+    for node in _own_nodes(func):
+        if isinstance(node, ast.Assign):
+            targets = {n.id for t in node.targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+            assigned.append((targets, node.value))
+        elif isinstance(node, (ast.For, ast.AsyncFor)):  # `for candidate in (url, url.replace("\\", "/")):`
+            assigned.append(({n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}, node.iter))
+        elif isinstance(node, ast.Call):
+            calls.append(node)
+        elif isinstance(node, ast.Attribute) and node.attr in _URL_PARTS_CHECKED:
+            reads_url_parts = True
+            if node.attr in _URL_HOST_PARTS:
+                host_reads.append(node.value)
+    out = []
+    for param in params:
+        derived = {param}
+        changed = True
+        while changed:  # names made from the parameter: `target = target.strip()`, `parsed = urlsplit(target)`
+            changed = False
+            for targets, value in assigned:
+                if not targets <= derived and _mentions(value, derived):
+                    derived |= targets
+                    changed = True
+        if any(_mentions(value, derived) for value in host_reads):
+            # `url_info = _urlparse(url)` ... `url_info.netloc in allowed_hosts`: whatever parsed it
+            out.append((param, _URL_SINKS))
+            continue
+        for call in calls:
+            name = qualify(call.func)
+            arguments = [*call.args, *(k.value for k in call.keywords)]
+            if not any(_mentions(a, derived) for a in arguments):
+                continue
+            if (
+                name in _URL_READERS and reads_url_parts
+                or name in _VALIDATING_FUNCTIONS and _VALIDATING_FUNCTIONS[name][1] == _URL_SINKS
+                or validator is not None and _validates_any(validator(call.func))
+            ):
+                out.append((param, _URL_SINKS))
+                break
+    return tuple(out)
+
+
+def _validates_any(summary) -> bool:
+    return summary is not None and any(kinds == _URL_SINKS for _, kinds in summary.validates)
+
+
+def _is_truth_value(value: ast.expr | None) -> bool:
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, bool)
+    if isinstance(value, ast.UnaryOp):
+        return isinstance(value.op, ast.Not)
+    return isinstance(value, (ast.Compare, ast.BoolOp, ast.Call))
+
+
+def _mentions(node: ast.AST, names: set[str]) -> bool:
+    return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node))
+
+
+def _own_nodes(func: ast.AST) -> Iterable[ast.AST]:
+    """The nodes of a function's body, nested functions and classes aside."""
+    stack = list(func.body)  # type: ignore[attr-defined]
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(astutil.children(node))
+
+
+
+def catches(handler: ast.ExceptHandler, error: str) -> bool:
+    """Whether an `except` clause catches the builtin exception `error` (bare, Exception, or by name)."""
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(k is None or isinstance(k, ast.Name) and k.id in (error, "Exception", "BaseException") for k in kinds)
+
+
+def _is_untrusted(origin: Origin) -> bool:
+    part = origin.risk()
+    return part is not None and part.kind == UNTRUSTED
+
+
+def _url_host(node: ast.AST, qualify, value_of=None) -> str | None:
+    """`x` for `urlparse(x).netloc` / `urlsplit(x).hostname` (also through `parsed = urlparse(x)`)."""
+    if isinstance(node, ast.Attribute) and node.attr in _URL_HOST_PARTS:
+        call = node.value
+        if isinstance(call, ast.Name) and value_of is not None:
+            call = value_of(call)
+        if isinstance(call, ast.Call) and call.args and isinstance(call.args[0], ast.Name) and qualify(call.func) in _URL_PARSERS:
+            return call.args[0].id
+    return None
+
+
+def is_abort_call(node: ast.AST, qualify) -> bool:
+    if not isinstance(node, ast.Call):
+        return False
+    name = qualify(node.func) or ""
+    return name in ("flask.abort", "sys.exit", "os._exit", "exit", "quit", "django.http.Http404") or name.endswith(".abort")
+
+
+def doubles_a_quote(call: ast.Call) -> bool:
+    """`value.replace("'", "''")` (or the same with double quotes)."""
+    if len(call.args) != 2 or not all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in call.args):
+        return False
+    old, new = call.args[0].value, call.args[1].value
+    return old in ("'", '"') and new == old * 2
+
+
+def removed_line_breaks(call: ast.Call) -> set[str]:
+    """The line-break characters a chain of `.replace(old, new)` calls removes."""
+    removed: set[str] = set()
+    node: ast.AST = call
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "replace" and len(node.args) >= 2:
+        old, new = node.args[0], node.args[1]
+        if not (isinstance(old, ast.Constant) and isinstance(new, ast.Constant) and isinstance(old.value, str) and isinstance(new.value, str)):
+            break
+        if old.value in ("\r", "\n") and "\r" not in new.value and "\n" not in new.value:
+            removed.add(old.value)
+        node = node.func.value
+    return removed

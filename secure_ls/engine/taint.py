@@ -1,0 +1,221 @@
+"""The taint vocabulary rules share with the data-flow pass.
+
+A value's `Origin` is the set of `Part`s it may be made of: each part says what kind of
+value it is (`ValueKind`: untrusted, a parameter, unknown), where it came from (its label,
+for messages), which sinks a sanitizer already made it safe for (`Sink`), and the steps it
+took to get here (for the "how it got here" path of a finding). Rules ask an origin for its
+`risk(sink)`: the worst part still unsafe for that sink.
+"""
+
+from __future__ import annotations
+
+import ast
+import enum
+from dataclasses import dataclass, replace
+from typing import Callable
+
+class ValueKind(str, enum.Enum):
+    """How a value may be non-constant. A `str` so that messages and sort keys read as before;
+    a typo in a member name fails when the module is imported."""
+
+    UNTRUSTED = "untrusted"  # the attacker's data: a request, a socket, a file upload
+    PARAM = "param"  # the caller's: a parameter of the function the value is read in
+    UNKNOWN = "unknown"  # computed from something the engine cannot see through
+
+    # behave as the plain string everywhere: equal to it, hashed like it (Enum hashes by
+    # member name otherwise, and `"*" in frozenset({Sink.ANY})` would be False), printed as it
+    __str__ = str.__str__
+    __format__ = str.__format__
+    __hash__ = str.__hash__
+
+    @property
+    def rank(self) -> int:
+        """How bad a value of this kind is at a sink, for choosing the worst part of an
+        origin: untrusted (the attacker's data) over param (the caller's) over unknown."""
+        return _RANKS[self]
+
+
+_RANKS = {ValueKind.UNTRUSTED: 3, ValueKind.PARAM: 2, ValueKind.UNKNOWN: 1}
+UNTRUSTED, PARAM, UNKNOWN = ValueKind.UNTRUSTED, ValueKind.PARAM, ValueKind.UNKNOWN
+
+
+class Sink(str, enum.Enum):
+    """The classes of sink a sanitizer can make a value safe for (`html.escape` makes text
+    safe for HTML, not for a shell). Tables of sanitizers name them as strings; `sinks()`
+    checks those names when the table is built, so a misspelt sink fails at import instead
+    of silently disabling a sanitizer."""
+
+    ANY = "*"  # every sink: `int(x)`, a UUID, a digest
+    SQL = "sql"
+    SHELL = "shell"
+    CODE = "code"
+    PATH = "path"
+    URL = "url"
+    REDIRECT = "redirect"
+    HTML = "html"
+    TEMPLATE = "template"
+    HEADER = "header"
+    LOG = "log"
+    XPATH = "xpath"
+    LDAP = "ldap"
+    REGEX = "regex"
+    XML = "xml"
+    DESERIALIZE = "deserialize"
+
+    # behave as the plain string everywhere: equal to it, hashed like it (Enum hashes by
+    # member name otherwise, and `"*" in frozenset({Sink.ANY})` would be False), printed as it
+    __str__ = str.__str__
+    __format__ = str.__format__
+    __hash__ = str.__hash__
+
+
+def sinks(*names: str) -> frozenset[Sink]:
+    """The sink classes named (`sinks("html", "log")`); an unknown name raises ValueError."""
+    return frozenset(Sink(name) for name in names)
+
+
+ALL = sinks("*")
+
+Step = tuple[int, int, int, int, str]  # ast line, col, end line, end col, what happened
+
+
+@dataclass(frozen=True)
+class Part:
+    """One way a value may be non-constant."""
+
+    kind: ValueKind
+    label: str  # the parameter's name, or the source ("the Flask request")
+    safe_for: frozenset[str] = frozenset()  # sink classes a sanitizer made it safe for
+    steps: tuple[Step, ...] = ()  # the path the value took, for untrusted data
+
+    def is_safe_for(self, sink: str) -> bool:
+        return "*" in self.safe_for or sink in self.safe_for
+
+
+def describe_parameter(label: str) -> str:
+    """How a message names a PARAM part: a plain parameter by its name, a parameter
+    reached through an instance attribute by its own description (see
+    `instance_attribute_origins`: "the constructor parameter `folder`")."""
+    return f"the parameter `{label}`" if label.isidentifier() else label
+
+
+class Origin:
+    """The union of the ways a value may be non-constant; empty means constant.
+
+    An origin can be *deferred*: computed on first use. The flow pass records
+    every assignment, but rules ask about few values (the ones reaching a
+    sink), and computing an origin can mean summarising a function in another
+    module. So an assignment's origin is a thunk over the bindings its names
+    had at that point; joins, sanitizers and steps on deferred origins stay
+    deferred. Chains are forced when they grow deep (long functions must not
+    exhaust the stack when a rule finally asks).
+    """
+
+    __slots__ = ("_parts", "_compute", "_depth")
+
+    def __init__(self, parts: frozenset[Part] = frozenset()):
+        self._parts = parts
+        self._compute: Callable[[], frozenset[Part]] | None = None
+        self._depth = 0
+
+    @classmethod
+    def deferred(cls, compute: Callable[[], frozenset[Part]], depth: int) -> "Origin":
+        if depth > _MAX_DEFERRED_DEPTH:
+            return cls(compute())
+        origin = cls()
+        origin._compute = compute
+        origin._depth = depth
+        return origin
+
+    @property
+    def parts(self) -> frozenset[Part]:
+        compute = self._compute
+        if compute is not None:
+            self._compute = None  # a value can never need itself; if it did, it reads as constant
+            self._parts = compute()
+            self._depth = 0
+        return self._parts
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Origin) and self.parts == other.parts
+
+    def __hash__(self) -> int:
+        return hash(self.parts)
+
+    def __repr__(self) -> str:
+        return f"Origin({set(self.parts) if self._compute is None else 'deferred'})"
+
+    @property
+    def is_constant(self) -> bool:
+        return not self.parts
+
+    def join(self, other: "Origin") -> "Origin":
+        if self._compute is not None or other._compute is not None:
+            return Origin.deferred(lambda: _joined(self.parts, other.parts), max(self._depth, other._depth) + 1)
+        if not other._parts:
+            return self
+        if not self._parts:
+            return other
+        return Origin(_joined(self._parts, other._parts))
+
+    def sanitized(self, sinks: frozenset[str]) -> "Origin":
+        if self._compute is not None:
+            return Origin.deferred(lambda: _sanitized(self.parts, sinks), self._depth + 1)
+        return Origin(_sanitized(self._parts, sinks))
+
+    def with_step(self, step: Step) -> "Origin":
+        if self._compute is not None:
+            return Origin.deferred(lambda: _stepped(self.parts, step), self._depth + 1)
+        return Origin(_stepped(self._parts, step))
+
+    def risk(self, sink: str = Sink.ANY) -> Part | None:
+        """The worst way this value reaches a sink of class `sink`, or None if it is safe."""
+        worst = None
+        for part in self.parts:
+            if part.is_safe_for(sink):
+                continue
+            # ties broken by content, never by set order: the same code must give
+            # the same message however it was reached (incremental or fresh analysis)
+            if worst is None or _part_order(part) > _part_order(worst):
+                worst = part
+        return worst
+
+
+# Deferred origins built on deferred origins deeper than this are computed at once.
+_MAX_DEFERRED_DEPTH = 48
+
+
+def _joined(a: frozenset[Part], b: frozenset[Part]) -> frozenset[Part]:
+    if not b:
+        return a
+    if not a:
+        return b
+    merged = a | b
+    if len(merged) > 12:  # keep long chains of joins cheap: keep the worst few
+        merged = frozenset(sorted(merged, key=_part_order, reverse=True)[:12])
+    return merged
+
+
+def _sanitized(parts: frozenset[Part], sinks: frozenset[str]) -> frozenset[Part]:
+    return frozenset(replace(p, safe_for=p.safe_for | sinks) for p in parts)
+
+
+def _stepped(parts: frozenset[Part], step: Step) -> frozenset[Part]:
+    return frozenset(replace(p, steps=(p.steps + (step,))[-8:]) if p.kind == UNTRUSTED else p for p in parts)
+
+
+CONSTANT = Origin()
+
+
+def _part_order(part: Part) -> tuple:
+    return (part.kind.rank, part.steps, part.label, tuple(sorted(part.safe_for)))
+
+
+def make_step(node: ast.AST, text: str) -> Step:
+    return (
+        node.lineno,
+        node.col_offset,
+        getattr(node, "end_lineno", node.lineno) or node.lineno,
+        getattr(node, "end_col_offset", node.col_offset) or node.col_offset,
+        text,
+    )

@@ -1,0 +1,776 @@
+"""What an expression's value is made of: the value half of the data-flow pass.
+
+`ValueOrigins` holds what the pass knows about the module (how names qualify, its
+constants, the frameworks it uses, the summaries of functions it calls) and the
+bindings recorded so far, and answers `origin(expr)`: the parts (taint.Part) a value
+may be made of. `flow.FlowAnalyzer` extends it with the statement walk that records the
+bindings. Sources (request reads, sockets, framework handler parameters), sanitizers,
+propagating calls and function summaries are all applied here.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping
+
+if TYPE_CHECKING:
+    from secure_ls.engine.summaries import FunctionSummary
+
+from secure_ls.engine import astutil, catalog, frameworks, guards
+from secure_ls.engine.bindings import Binding, Env, InstanceAttributes, ScopeFacts
+from secure_ls.engine.taint import ALL, CONSTANT, PARAM, UNKNOWN, UNTRUSTED, Origin, Part, Sink, make_step
+
+
+def instance_attribute(target: ast.AST, instance: str) -> str | None:
+    """`x` for an assignment target `self.x`, `self.x[k]`, `self.x.y` (`self` named `instance`)."""
+    node = target
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == instance:
+            return node.attr
+        node = node.value
+    return None
+
+
+def _describe_call(func: ast.AST) -> str:
+    if isinstance(func, ast.Name):
+        return func.id + "()"
+    if isinstance(func, ast.Attribute):
+        return func.attr + "()"
+    return "a call"
+
+
+# An absolute http(s) URL up to the end of its host: where the program's own request goes.
+# An absolute http(s) URL up to the end of its host: where the program's own request goes.
+_ABSOLUTE_URL = re.compile(r"https?://[^/?#{}\s]+[/?#]", re.IGNORECASE)
+
+
+def constant_key(node: ast.AST | None) -> object | None:
+    """The key of `d["k"]` / `items[0]` / `items[-1]` when it is a literal string or integer."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, (str, int)) and not isinstance(node.value, bool):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
+        value = node.operand.value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return -value
+    return None
+
+
+def _item_use(node: ast.AST) -> ast.Name | None:
+    """The name in `d["k"]` (read or assigned) or `d.get("k", ...)`: a use that keeps item tracking."""
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and isinstance(node.ctx, (ast.Load, ast.Store)):
+        return node.value if constant_key(node.slice) is not None else None
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "get"
+        and isinstance(node.func.value, ast.Name)
+        and node.args
+        and not node.keywords
+        and constant_key(node.args[0]) is not None
+    ):
+        return node.func.value
+    return None
+
+
+def _inside(node: ast.AST, ranges: list[tuple[int, int]]) -> bool:
+    line = getattr(node, "lineno", None)
+    if line is None:
+        return False
+    return any(start <= line <= end for start, end in ranges)
+
+
+NOT_STATIC = object()  # what _static returns for a value only known at run time
+_STATIC_COMPARISONS = {
+    ast.Eq: lambda a, b: a == b,
+    ast.NotEq: lambda a, b: a != b,
+    ast.Is: lambda a, b: a is b,
+    ast.IsNot: lambda a, b: a is not b,
+}
+
+
+class ValueOrigins:
+    """The origin of any expression, from the bindings the statement walk recorded."""
+
+    def __init__(
+        self,
+        qualify: Callable[[ast.AST], str | None],
+        module_constants: set[str],
+        sources: dict[str, str] | None = None,
+        sanitizers: dict[str, frozenset[str]] | None = None,
+        function_summaries: "Mapping[str, FunctionSummary] | None" = None,
+        imported_modules: Iterable[str] = (),
+        class_name: str | None = None,
+        class_bases: Iterable[str] = (),
+        typed_fields: Mapping[str, frozenset[str]] | None = None,
+        instance_attributes: "Callable[[], InstanceAttributes] | None" = None,
+        describe_parameters: bool = False,
+        record_classes: Mapping[str, frozenset[str]] | None = None,
+        enum_classes: Iterable[str] = (),
+        translation_tables: Mapping[str, frozenset[str]] | None = None,
+        constant_values: tuple[Mapping[str, object], ...] = (),
+    ):
+        self._qualify = qualify
+        self._constants = module_constants
+        self._sources = sources if sources is not None else catalog.SOURCE_NAMES
+        self._sanitizers = sanitizers if sanitizers is not None else catalog.SANITIZERS
+        self._summaries = function_summaries or {}
+        self._class = class_name  # the class whose method this is: `self.helper()` calls resolve in it
+        packages = {m.split(".", 1)[0] for m in imported_modules}
+        self._django = "django" in packages
+        # the frameworks this file uses: their handler shapes and request-reading methods apply
+        self._frameworks = tuple(f for f in catalog.FRAMEWORKS if f.module in packages)
+        self._class_bases = tuple(class_bases)  # last names of the enclosing class's bases
+        self._typed_fields = typed_fields or {}  # form/serializer class -> its number/choice fields
+        self._record_classes = record_classes or {}  # dataclass/NamedTuple -> its number/date/UUID fields
+        self._enum_classes = frozenset(enum_classes)  # the module's Enum classes (route parameters typed so)
+        self._translation_tables = translation_tables or {}  # module-level `str.maketrans` tables -> characters mapped
+        self._constant_values = constant_values  # the module's literal constants by name (strings, numbers, flags)
+        # what the enclosing class's methods store on `self` (asked lazily: most methods never read one)
+        self._instance_attributes = instance_attributes
+        # label parameters with their method ("the constructor parameter `x`") so that they stay
+        # recognisable, and never collide with a parameter name, once read in another method
+        self._describe_parameters = describe_parameters
+        self._instance: str | None = None  # the method's `self` parameter, once run_function knows it
+        self.read_instance_attributes = False  # whether the pass read `self.<name>` (the class pass iterates then)
+        self.facts = ScopeFacts()
+        # argparse options declared here with `choices=CONSTANTS` or `type=int`: `args.<dest>` holds one of those
+        self._constrained_options: set[str] = set()
+        # while a deferred origin is computed: the bindings its names had where it was made
+        self._overlay: dict[int, Binding] | None = None
+
+    def _is_handler_attribute(self, attr: str) -> bool:
+        """`self.path` in a method of an http.server request handler: the request line."""
+        for framework in self._frameworks:
+            suffix = framework.handler_base_suffix
+            if attr in framework.handler_attributes and (suffix is None or any(b.endswith(suffix) for b in self._class_bases)):
+                return True
+        return False
+
+    def _request_method_label(self, func: ast.AST) -> str | None:
+        """The source a method call reads, when the method is one a framework or library
+        defines as returning outside data (`sock.recv()`, Tornado's `self.get_argument()`)."""
+        if not isinstance(func, ast.Attribute):
+            return None
+        for framework in self._frameworks:
+            if func.attr in framework.request_methods:
+                return framework.request_label
+            if func.attr in framework.handler_reads and isinstance(func.value, ast.Name) and func.value.id == "self":
+                return "the HTTP request"
+        return catalog.SOURCE_METHODS.get(func.attr)
+
+    def _is_constrained_option(self, node: ast.Attribute) -> bool:
+        """`args.env` where `args = parser.parse_args()` and `env` was declared with fixed choices."""
+        if node.attr not in self._constrained_options or not isinstance(node.value, ast.Name):
+            return False
+        made = self._single_value(node.value)
+        return isinstance(made, ast.Call) and isinstance(made.func, ast.Attribute) and made.func.attr.startswith("parse_")
+
+    def _single_value(self, name: ast.Name) -> ast.expr | None:
+        """The one expression a name read holds (`parsed` in `parsed = urlparse(url)`)."""
+        binding = self._binding(name)
+        return binding.values[0] if binding is not None and len(binding.values) == 1 else None
+
+    def _bind(self, target: ast.AST, origin: Origin, value: ast.expr | None, env: Env, names: dict[int, Binding] | None = None) -> None:
+        """`names`: the bindings the value's reads had (from `_value`), when the caller has them."""
+        if isinstance(target, ast.Name):
+            for path in [k for k in env if k.startswith(target.id + ".")]:
+                del env[path]  # `f` is another object now: what was checked of the old one does not hold
+            alias = self._qualify(value) if isinstance(value, (ast.Name, ast.Attribute)) else None
+            env[target.id] = Binding(origin, (value,) if value is not None else (), alias, fields=self._literal_fields(value, env, names))
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts) and not any(
+                isinstance(e, ast.Starred) for e in target.elts
+            ):
+                for t, v in zip(target.elts, value.elts):
+                    self._bind(t, self._origin(v), v, env)
+            else:
+                for t in target.elts:
+                    self._bind(t, origin, None, env)
+        elif isinstance(target, ast.Starred):
+            self._bind(target.value, origin, None, env)
+        elif isinstance(target, (ast.Attribute, ast.Subscript)):
+            field = guards.field_path(target)
+            if field is not None:
+                env.pop(field, None)  # `f.key = other`: the check was of the old value
+            self._expr(target, env)
+            self._record_attribute_store(target, origin, value)
+            # `self.x = tainted` / `d["k"] = tainted`: the container now carries it
+            base = target
+            while isinstance(base, (ast.Attribute, ast.Subscript)):
+                base = base.value
+            if isinstance(base, ast.Name) and base.id in env:
+                old = env[base.id]
+                key = constant_key(target.slice) if isinstance(target, ast.Subscript) and target.value is base else None
+                if old.fields is not None and key is not None:
+                    # `d["k"] = v` on a literal with constant keys: item k now holds v, the others keep theirs
+                    env[base.id] = Binding(old.origin.join(origin), old.values, old.alias, fields={**old.fields, key: origin})
+                elif not origin.is_constant:
+                    env[base.id] = Binding(old.origin.join(origin), old.values, old.alias)
+
+    def _container_write(self, call: ast.expr, env: Env, names: dict[int, Binding]) -> None:
+        """`parts.append(x)`, `buf.write(x)`, `d.update(x)`, `self.items.extend(x)`: the
+        container now also holds what it was given. `names`: the bindings the statement's
+        reads had (recorded by its walk)."""
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr in catalog.CONTAINER_WRITES):
+            return
+        args = list(call.args) + [k.value for k in call.keywords]
+        if all(isinstance(a, ast.Constant) for a in args):
+            return
+        # deferred, like an assignment's value: most containers never reach a sink
+        origin = self._deferred_join(args, names)
+        container = call.func.value
+        if isinstance(container, ast.Name):
+            old = env.get(container.id)
+            if old is not None and not old.function:
+                env[container.id] = Binding(old.origin.join(origin), old.values, old.alias)
+        else:
+            self._record_attribute_store(container, origin, None)
+
+    def _deferred_join(self, nodes: list[ast.expr], names: dict[int, Binding]) -> Origin:
+        """The join of `nodes`' origins, computed if ever asked, with the bindings in `names`."""
+        depth = max((b.origin._depth for b in names.values()), default=0) + 1
+
+        def joined() -> frozenset[Part]:
+            out = CONSTANT
+            for node in nodes:
+                out = out.join(self._origin_with(node, names))
+            return out.parts
+
+        return Origin.deferred(joined, depth)
+
+    def _literal_fields(self, value: ast.expr | None, env: Env, names: dict[int, Binding] | None = None) -> dict[object, Origin] | None:
+        """The item origins of a dict literal with constant keys, or of a list/tuple literal by
+        index. `names`: the bindings the literal's reads had, when already recorded."""
+
+        def item(node: ast.expr) -> Origin:
+            return self._deferred_join([node], names) if names is not None else self._value(node, env)
+
+        if isinstance(value, ast.Dict) and value.keys:
+            keys = [constant_key(k) if k is not None else None for k in value.keys]
+            if any(k is None for k in keys):
+                return None  # `**other` or a computed key
+            return {k: item(v) for k, v in zip(keys, value.values)}
+        if isinstance(value, (ast.List, ast.Tuple)) and value.elts and not any(isinstance(e, ast.Starred) for e in value.elts):
+            n = len(value.elts)
+            fields: dict[object, Origin] = {}
+            for i, elt in enumerate(value.elts):
+                fields[i] = fields[i - n] = item(elt)
+            return fields
+        return None
+
+    def _field(self, container: ast.expr, key: ast.expr) -> Origin | None:
+        """The origin of `container[key]` when the container is a literal tracked item by item."""
+        if not isinstance(container, ast.Name):
+            return None
+        binding = self._binding(container)
+        constant = constant_key(key)
+        if binding is None or binding.fields is None or constant is None:
+            return None
+        return binding.fields.get(constant)
+
+    def _record_attribute_store(self, target: ast.AST, origin: Origin, value: ast.expr | None) -> None:
+        """`self.x = v`, `self.x[k] = v`, `self.x.y = v`, `self.x += v`: attribute `x` now holds v."""
+        if self._instance is None:
+            return
+        attribute = instance_attribute(target, self._instance)
+        if attribute is not None:
+            stores = self.facts.attribute_stores
+            stores[attribute] = stores.get(attribute, CONSTANT).join(origin)
+            whole = value is not None and isinstance(target, ast.Attribute) and target.attr == attribute
+            values = self.facts.attribute_values
+            values[attribute] = values.get(attribute, ()) + ((value if whole else target),)
+
+    # ---- expressions ----------------------------------------------------
+    def _expr(self, node: ast.AST, env: Env, record_only: bool = False, seen: dict[int, Binding] | None = None) -> Origin:
+        """Records the bindings of every name read in `node` (also into `seen`); returns its origin."""
+        loads = self.facts.loads
+        stack = [node]
+        item_uses: set[int] = set()  # names read or written only through a constant key
+        while stack:
+            current = stack.pop()
+            used = _item_use(current)
+            if used is not None:
+                item_uses.add(id(used))
+            path = guards.field_path(current) if isinstance(current, ast.Attribute) and isinstance(current.ctx, ast.Load) else None
+            if path is not None and path in env:
+                loads[id(current)] = env[path]
+                if seen is not None:
+                    seen[id(current)] = env[path]
+            if isinstance(current, ast.Name) and isinstance(current.ctx, ast.Load):
+                binding = env.get(current.id)
+                if binding is not None:
+                    loads[id(current)] = binding
+                    if seen is not None:
+                        seen[id(current)] = binding
+                    if binding.fields is not None and id(current) not in item_uses:
+                        # used whole (passed on, aliased, a method called): items may change unseen
+                        env[current.id] = replace(binding, fields=None)
+            elif isinstance(current, ast.NamedExpr):
+                self._bind(current.target, self._value(current.value, env, seen), current.value, env)
+                continue
+            elif isinstance(current, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+                inner = dict(env)
+                for gen in current.generators:
+                    self._bind(gen.target, self._value(gen.iter, inner, seen), None, inner)
+                    for cond in gen.ifs:
+                        self._expr(cond, inner, True, seen)
+                parts = [current.key, current.value] if isinstance(current, ast.DictComp) else [current.elt]
+                for part in parts:
+                    self._expr(part, inner, True, seen)
+                continue
+            elif isinstance(current, ast.Lambda):
+                continue  # analysed as its own scope
+            stack.extend(astutil.children(current))
+        return CONSTANT if record_only else self._origin(node)
+
+    def _value(self, node: ast.AST, env: Env, seen: dict[int, Binding] | None = None) -> Origin:
+        """`node`'s origin, deferred (see Origin): computed, if ever, with the bindings its
+        names have now (a loop's second round rebinds them)."""
+        names: dict[int, Binding] = {}
+        self._expr(node, env, record_only=True, seen=names)
+        if seen is not None:
+            seen.update(names)
+        if isinstance(node, ast.Constant):
+            return CONSTANT
+        depth = max((b.origin._depth for b in names.values()), default=0) + 1
+        return Origin.deferred(lambda: self._origin_with(node, names).parts, depth)
+
+    def _origin_with(self, node: ast.AST, names: dict[int, Binding]) -> Origin:
+        saved, self._overlay = self._overlay, names
+        try:
+            return self._origin(node)
+        finally:
+            self._overlay = saved
+
+    def _binding(self, name: ast.Name) -> Binding | None:
+        """The binding a name read had (as recorded for the origin being computed, if any)."""
+        if self._overlay is not None:
+            found = self._overlay.get(id(name))
+            if found is not None:
+                return found
+        return self.facts.loads.get(id(name))
+
+    def _name_origin(self, name: str) -> Origin:
+        if name in self._constants:
+            return CONSTANT
+        qualified = self._qualify(ast.Name(id=name, ctx=ast.Load()))
+        if qualified and qualified in self._sources:
+            return Origin(frozenset({Part(UNTRUSTED, self._sources[qualified])}))
+        return Origin(frozenset({Part(UNKNOWN, name)}))
+
+    def origin(self, node: ast.AST | None) -> Origin:
+        """The origin of an expression, from the bindings recorded so far.
+
+        Code that never runs (after a `return`/`raise`, under `if False:`)
+        holds no data: its expressions are constant.
+        """
+        if node is not None and self.facts.dead and _inside(node, self.facts.dead):
+            return CONSTANT
+        return self._origin(node)
+
+    def _origin(self, node: ast.AST | None) -> Origin:
+        if node is None:
+            return CONSTANT
+        if isinstance(node, ast.Constant):
+            return CONSTANT
+        if isinstance(node, ast.Name):
+            binding = self._binding(node)
+            if binding is not None:
+                return binding.origin
+            if node.id in ("True", "False", "None", "__name__", "__file__"):
+                return CONSTANT
+            return self._name_origin(node.id)
+        if isinstance(node, ast.JoinedStr):
+            out = CONSTANT
+            for value in node.values:
+                if isinstance(value, ast.FormattedValue):
+                    out = out.join(self._origin(value.value))
+            return out
+        if isinstance(node, ast.FormattedValue):
+            return self._origin(node.value)
+        if isinstance(node, ast.BinOp):
+            return self._origin(node.left).join(self._origin(node.right))
+        if isinstance(node, ast.BoolOp):
+            out = CONSTANT
+            for value in node.values:
+                out = out.join(self._origin(value))
+            return out
+        if isinstance(node, ast.IfExp):
+            return self._conditional(node)
+        if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+            out = CONSTANT
+            for elt in node.elts:
+                out = out.join(self._origin(elt))
+            return out
+        if isinstance(node, ast.Dict):
+            out = CONSTANT
+            for value in node.values:
+                out = out.join(self._origin(value))
+            for key in node.keys:
+                if key is not None:
+                    out = out.join(self._origin(key))
+            return out
+        if isinstance(node, ast.Compare):
+            return CONSTANT
+        if isinstance(node, ast.UnaryOp):
+            return CONSTANT if isinstance(node.op, ast.Not) else self._origin(node.operand)
+        if isinstance(node, (ast.Starred, ast.Await)):
+            return self._origin(node.value)
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+            return self._origin(node.elt)
+        if isinstance(node, ast.DictComp):
+            return self._origin(node.key).join(self._origin(node.value))
+        if isinstance(node, ast.Attribute):
+            return self._attribute(node)
+        if isinstance(node, ast.Subscript):
+            if self._is_typed_field(node.value, node.slice):
+                return CONSTANT
+            origin = self._field(node.value, node.slice)
+            if origin is None:
+                origin = self._origin(node.value)
+            return origin.with_step(make_step(node, "an item is read")) if origin.risk() else origin
+        if isinstance(node, ast.Call):
+            return self._call(node)
+        if isinstance(node, ast.NamedExpr):
+            return self._origin(node.value)
+        return Origin(frozenset({Part(UNKNOWN, type(node).__name__)}))
+
+    def _static(self, node: ast.expr, env: Env | None = None):
+        """The value of an expression made only of literals and the module's literal constants
+        (`DEBUG`, `not DEBUG`, `MODE == "sqlite"`, `A and B`), or NOT_STATIC."""
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, ast.Name):
+            bound = env.get(node.id) if env is not None else self._binding(node)
+            if bound is not None or node.id not in self._constants:
+                return NOT_STATIC  # a local of that name, or a module name that is not a literal
+            for values in self._constant_values:
+                if node.id in values:
+                    return values[node.id]
+            return NOT_STATIC
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            value = self._static(node.operand, env)
+            return NOT_STATIC if value is NOT_STATIC else not value
+        if isinstance(node, ast.BoolOp):
+            values = [self._static(v, env) for v in node.values]
+            conjunction = isinstance(node.op, ast.And)
+            if any(v is not NOT_STATIC and bool(v) != conjunction for v in values):
+                return not conjunction  # `FEATURE_ON and x`: false whatever x is (as a truth value)
+            if any(v is NOT_STATIC for v in values):
+                return NOT_STATIC
+            result = values[0]
+            for value in values[1:]:
+                result = (result and value) if isinstance(node.op, ast.And) else (result or value)
+            return result
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _STATIC_COMPARISONS:
+            left, right = self._static(node.left, env), self._static(node.comparators[0], env)
+            if left is NOT_STATIC or right is NOT_STATIC:
+                return NOT_STATIC
+            return _STATIC_COMPARISONS[type(node.ops[0])](left, right)
+        return NOT_STATIC
+
+    def _conditional(self, node: ast.IfExp) -> Origin:
+        """`x if x in ALLOWED else "default"`: the branch a validating test guards holds a valid value."""
+        truth = self._static(node.test)
+        if truth is not NOT_STATIC:
+            return self._origin(node.body if truth else node.orelse)  # `q if FEATURE_ON else "id"`
+        body, orelse = self._origin(node.body), self._origin(node.orelse)
+        validated, when, sinks = guards.validation(node.test, self._qualify, self._origin, self._single_value, self.summary_of)
+        guarded = node.body if when else node.orelse
+        if isinstance(guarded, ast.Name) and guarded.id in validated:
+            if when:
+                body = body.sanitized(sinks)
+            else:
+                orelse = orelse.sanitized(sinks)
+        return body.join(orelse)
+
+    def instance_attribute_values(self, node: ast.AST) -> tuple[ast.expr, ...]:
+        """The expressions the class's methods store in `self.x` (for a read `node` of it), else ()."""
+        if self._instance is None or self._instance_attributes is None:
+            return ()
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == self._instance:
+            return self._instance_attributes().values.get(node.attr, ())
+        return ()
+
+    def _attribute(self, node: ast.Attribute) -> Origin:
+        tracked = self._binding(node) if isinstance(node.value, ast.Name) else None
+        if tracked is not None:
+            return tracked.origin  # a field validated earlier (see guards.field_path)
+        if isinstance(node.value, ast.Name) and node.value.id == self._instance and self._is_handler_attribute(node.attr):
+            return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", steps=(make_step(node, "read from the HTTP request"),))}))
+        qualified = self._qualify(node)
+        if qualified:
+            for prefix, label in self._sources.items():
+                if qualified == prefix or qualified.startswith(prefix + "."):
+                    return Origin(frozenset({Part(UNTRUSTED, label, steps=(make_step(node, f"read from {label}"),))}))
+        if self._is_incoming_request(node.value) and node.attr in catalog.REQUEST_ATTRIBUTES:
+            return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", steps=(make_step(node, "read from the HTTP request"),))}))
+        if self._is_converted_record_field(node):
+            return CONSTANT
+        base = self._origin(node.value)
+        if self._is_constrained_option(node):
+            return base.sanitized(ALL)
+        if self._instance is not None and self._instance_attributes is not None:
+            if isinstance(node.value, ast.Name) and node.value.id == self._instance:
+                self.read_instance_attributes = True
+                stored = self._instance_attributes().origins.get(node.attr)
+                if stored is not None:
+                    # what the class's methods store in it, plus whatever this method put on
+                    # `self` so far; the bare `self` parameter says nothing more about it
+                    here = frozenset(p for p in base.parts if not (p.kind == PARAM and p.label == self._instance))
+                    return stored.join(Origin(here))
+        return base
+
+    def _call(self, node: ast.Call) -> Origin:
+        func = node.func
+        qualified = self._qualify(func)
+        args = [a for a in node.args] + [k.value for k in node.keywords]
+        if qualified:
+            if qualified in self._sources:
+                label = self._sources[qualified]
+                return Origin(frozenset({Part(UNTRUSTED, label, steps=(make_step(node, f"read from {label}"),))}))
+        label = self._request_method_label(func)
+        if label is not None:
+            return Origin(frozenset({Part(UNTRUSTED, label, steps=(make_step(node, f"read from {label}"),))}))
+        if self._is_outbound_call(node):
+            # `api.get("https://api.example.com/boards", params)`: an HTTP client (a wrapper of the
+            # application's own, a session) asked a server the program chose; the answer is that
+            # server's, not the client's data it sent along (nor a mapping lookup with a default)
+            label = "an HTTP response"
+            return Origin(frozenset({Part(UNTRUSTED, label, steps=(make_step(node, f"read from {label}"),))}))
+        if frameworks.is_database_read(func):
+            # `Image.objects.get(pk=request.GET["id"])`: a row the application stored; the
+            # client's key chose which one, it did not write it
+            return Origin(frozenset({Part(UNKNOWN, "a database row")}))
+        if qualified:
+            sinks = self._sanitizers.get(qualified)
+            if sinks is not None:
+                joined = CONSTANT
+                for arg in args:
+                    joined = joined.join(self._origin(arg))
+                return joined.sanitized(sinks)
+            if qualified in catalog.PROPAGATORS:
+                joined = self._join_all(args)
+                if qualified in catalog.PERCENT_DECODERS and joined.risk():
+                    joined = joined.with_step(make_step(node, catalog.PERCENT_DECODED))
+                return joined
+            summary = self._summaries.get(qualified)
+            if summary is not None:
+                return self._apply(summary, node)
+        elif self._summaries:
+            if self._class and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
+                summary = self._summaries.get(f"{self._class}.{func.attr}")
+                if summary is not None:
+                    return self._apply(summary, node, bound=True)
+            summary = self._local_summary(func)
+            if summary is not None:
+                return self._apply(summary, node)
+        if isinstance(func, ast.Attribute):
+            if self._is_incoming_request(func.value) and func.attr in catalog.REQUEST_ATTRIBUTES:
+                return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", steps=(make_step(node, "read from the HTTP request"),))}))
+            receiver = self._origin(func.value)
+            if func.attr == "translate" and len(node.args) == 1 and self._translated(node.args[0]) >= {"\r", "\n"}:
+                # `text.translate(str.maketrans({"\r": "\\r", "\n": "\\n"}))`: line breaks mapped away
+                return receiver.sanitized(frozenset({Sink.LOG}))
+            if func.attr == "replace" and guards.doubles_a_quote(node):
+                # `.replace("'", "''")`: the value cannot close the quoted literal it is put in
+                # (XPath 2's escape; in XPath 1 two literals in a row are a syntax error)
+                return receiver.join(self._join_all(args)).sanitized(frozenset({Sink.XPATH}))
+            if func.attr == "urlencode" and not any(k.arg == "safe" for k in node.keywords) and len(node.args) == 0:
+                # Django's `QueryDict.urlencode()`: every key and value percent-encoded
+                return receiver.sanitized(catalog.SANITIZERS["urllib.parse.urlencode"])
+            if func.attr == "replace" and guards.removed_line_breaks(node) >= {"\r", "\n"}:
+                # `.replace("\r", "").replace("\n", "")`: no forged log lines any more
+                return receiver.join(self._join_all(args)).sanitized(frozenset({Sink.LOG}))
+            if func.attr == "get" and node.args and self._is_typed_field(func.value, node.args[0]):
+                return self._join_all(node.args[1:])  # `validated_data.get("count", 0)` of an IntegerField
+            item = self._field(func.value, node.args[0]) if func.attr == "get" and node.args and not node.keywords else None
+            if item is not None:
+                return item.join(self._join_all(node.args[1:]))  # `options.get("table", "posts")` of a tracked literal
+            if func.attr in catalog.CHOOSING_METHODS and node.args and self._origin(node.args[0]).is_constant:
+                # `request.accept_languages.best_match(SUPPORTED)`: one of the offered constants
+                return self._join_all(node.args[1:])
+            if func.attr == "get" and receiver.is_constant and node.args and not node.keywords:
+                # `COMMANDS.get(name, default)` on a table of constants: one of its
+                # values or the default, whatever the key (like `COMMANDS[name]`)
+                return self._join_all(node.args[1:])
+            if func.attr in catalog.LOOKUP_METHODS and node.args and not isinstance(node.args[0], ast.Starred):
+                # `cache.get(key, default)`: the value stored under the key (or the default), not the
+                # key itself, like `cache[key]`; the receiver's own taint is all that can come back
+                return receiver.join(self._join_all(args[1:]))
+            if func.attr in catalog.PROPAGATING_METHODS or receiver.risk() and receiver.risk().kind == UNTRUSTED:
+                return receiver.join(self._join_all(args))
+            if isinstance(func.value, ast.Constant):
+                return self._join_all(args)
+        if isinstance(func, ast.Name) and func.id in ("str", "repr", "format"):
+            return self._join_all(args)
+        if astutil.last_name(func) in self._record_classes:
+            # `Export(**request.json)`, `Target(args["host"], port)`: the instance holds its arguments
+            # as fields (see _is_converted_record_field for the fields that cannot hold text)
+            return self._join_all(args)
+        if astutil.last_name(func).endswith(catalog.VALIDATING_CLASS_SUFFIXES):
+            # `SearchSerializer(data=request.data)`, `ContactForm(request.POST)`: what it
+            # validates is still what the client sent (typed fields excepted, see _is_typed_field)
+            return self._join_all(args)
+        parts = frozenset({Part(UNKNOWN, qualified or _describe_call(func))})
+        # An unknown function fed untrusted data may hand it back: keep the taint
+        # but only at "unknown" strength, so it does not drive high confidence.
+        joined = self._join_all(args)
+        if joined.risk() and joined.risk().kind == UNTRUSTED:
+            return Origin(parts | frozenset(replace(p, kind=UNKNOWN) for p in joined.parts if p.kind == UNTRUSTED))
+        return Origin(parts)
+
+    def _is_incoming_request(self, node: ast.AST) -> bool:
+        """A name like `request`/`req` holding the request the program answers, not one it sent:
+        `req = requests.get(url)` (then `req.text` is the other server's answer)."""
+        if not frameworks.is_request_object(node):
+            return False
+        if isinstance(node, ast.Name):
+            binding = self._binding(node)
+            if binding is not None and binding.values and all(self._is_outbound_response(v) for v in binding.values):
+                return False
+        return True
+
+    def _is_outbound_response(self, value: ast.expr) -> bool:
+        """The result of an HTTP call the program makes: a known client (`requests.get`, `urlopen`)
+        or any client called with an absolute URL (see _is_outbound_call)."""
+        while isinstance(value, ast.Await):
+            value = value.value
+        if not isinstance(value, ast.Call):
+            return False
+        if self._is_outbound_call(value):
+            return True
+        qualified = self._qualify(value.func)
+        return bool(qualified) and self._sources.get(qualified) in catalog.OUTBOUND_SOURCES
+
+    def _is_outbound_call(self, node: ast.Call) -> bool:
+        """`client.get("https://api.example.com/x", params)`, `session.post(API_URL, json=body)`,
+        `http.request("GET", "https://...")`: an HTTP verb method called with an absolute URL
+        whose scheme and host are written in the code."""
+        func = node.func
+        if not isinstance(func, ast.Attribute) or func.attr not in catalog.HTTP_CLIENT_METHODS or not node.args:
+            return False
+        candidates = node.args[:2] if func.attr == "request" else node.args[:1]
+        return any(self._absolute_url_text(arg) for arg in candidates)
+
+    def _absolute_url_text(self, node: ast.expr) -> bool:
+        """An http(s) URL whose host the code fixes: a literal, a constant of the module, a local
+        holding one, or an f-string or concatenation that starts with one."""
+        found = self._literal_prefix(node)
+        if found is None:
+            return False
+        text, whole = found
+        return _ABSOLUTE_URL.match(text + ("/" if whole else "")) is not None
+
+    def _literal_prefix(self, node: ast.expr, depth: int = 0) -> tuple[str, bool] | None:
+        """The constant text a string value starts with, and whether that is all of it."""
+        if depth > 4:
+            return None
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value, True
+        if isinstance(node, ast.JoinedStr) and node.values:
+            first = node.values[0]
+            return (first.value, False) if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left = self._literal_prefix(node.left, depth + 1)
+            return (left[0], False) if left is not None else None
+        if isinstance(node, ast.Name):
+            binding = self._binding(node)
+            if binding is not None:
+                if len(binding.values) != 1:
+                    return None
+                return self._literal_prefix(binding.values[0], depth + 1)
+            if node.id in self._constants:
+                for values in self._constant_values:
+                    value = values.get(node.id)
+                    if isinstance(value, str):
+                        return value, True
+        return None
+
+    def _translated(self, table: ast.expr) -> frozenset[str]:
+        """The characters a translation table maps to something else (see symbols.translated_characters)."""
+        from secure_ls.engine.symbols import translated_characters
+
+        if isinstance(table, ast.Name):
+            binding = self._binding(table)
+            if binding is None:
+                return self._translation_tables.get(table.id, frozenset())
+            table = binding.values[0] if len(binding.values) == 1 else table
+        if isinstance(table, ast.Call) and isinstance(table.func, ast.Attribute) and table.func.attr == "maketrans":
+            return translated_characters(table)
+        return frozenset()
+
+    def _is_typed_field(self, container: ast.AST, key: ast.AST) -> bool:
+        """`s.validated_data["count"]` where `s = CountSerializer(...)` declares `count` as an
+        IntegerField/ChoiceField/... in this module: the framework let only such values through."""
+        if not self._typed_fields or not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+            return False
+        if not (isinstance(container, ast.Attribute) and container.attr in catalog.VALIDATED_DATA_ATTRIBUTES):
+            return False
+        instance = container.value
+        made = self._single_value(instance) if isinstance(instance, ast.Name) else None
+        if not isinstance(made, ast.Call):
+            return False
+        return key.value in self._typed_fields.get(astutil.last_name(made.func), ())
+
+    def _is_converted_record_field(self, node: ast.Attribute) -> bool:
+        """`t.port` where `t = Target(...)` and the record class annotates `port: int` (or a date,
+        UUID, ...): the dataclass or NamedTuple field holds a number, whatever the client sent."""
+        if not self._record_classes or not isinstance(node.value, ast.Name):
+            return False
+        made = self._single_value(node.value)
+        if not isinstance(made, ast.Call):
+            return False
+        return node.attr in self._record_classes.get(astutil.last_name(made.func), ())
+
+    def _dependency_origin(self, func: ast.expr) -> Origin | None:
+        qualified = self._qualify(func)
+        summary = self._summaries.get(qualified) if qualified else self._local_summary(func)
+        if summary is None:
+            return None
+        return summary.apply(None, [], {}, None)
+
+    def summary_of(self, func: ast.expr) -> "FunctionSummary | None":
+        """The summary of the function a call names: of this module, or of an imported one."""
+        if not self._summaries:
+            return None
+        qualified = self._qualify(func)
+        summary = self._summaries.get(qualified) if qualified else None
+        return summary if summary is not None else self._local_summary(func)
+
+    def _local_summary(self, func: ast.AST) -> "FunctionSummary | None":
+        """The summary of a function (or `Class.method`) of this module called by name."""
+        if isinstance(func, ast.Name):
+            key = func.id
+            binding = self._binding(func)
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            key = f"{func.value.id}.{func.attr}"
+            binding = self._binding(func.value)
+        else:
+            return None
+        if binding is not None and not binding.function:
+            return None  # a local variable or parameter of that name
+        return self._summaries.get(key)
+
+    def _apply(self, summary: "FunctionSummary", node: ast.Call, bound: bool = False) -> Origin:
+        positional: list[Origin] = []
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                starred = self._origin(arg.value)
+                positional.extend([starred] * 4)  # unknown length: may fill any later slot
+                break
+            positional.append(self._origin(arg))
+        keywords: dict[str | None, Origin] = {}
+        for kw in node.keywords:
+            keywords[kw.arg] = keywords.get(kw.arg, CONSTANT).join(self._origin(kw.value))
+        return summary.apply(node, positional, keywords, make_step(node, ""), bound)
+
+    def _join_all(self, nodes: Iterable[ast.AST]) -> Origin:
+        out = CONSTANT
+        for n in nodes:
+            out = out.join(self._origin(n))
+        return out
+
+

@@ -1,0 +1,640 @@
+"""The workspace store: function summaries of every Python module of a workspace.
+
+`WorkspaceSummaries` finds a module's file from its dotted name (relative to the
+workspace roots and `src/` under them), reads and summarises files on first use (only
+the names imported so far: `ModuleSource` cuts a module into the parts a name needs),
+and records what each analysis read, so a persistent cache knows which files a result
+depends on (`Dependencies`). `Resolver` is what `Engine.analyze(..., imports_resolver=...)`
+asks for the summaries a file's imports name.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import itertools
+import logging
+import os
+import re
+import threading
+from collections.abc import Callable, Iterable, Mapping
+
+from secure_ls import safe_files
+from secure_ls.engine import astutil
+from secure_ls.engine.summaries import FunctionSummary, LazySummaries, summarize_module
+from secure_ls.engine.symbols import ModuleSymbols
+from secure_ls.engine.units import parse_within_budget, statement_starts
+
+log = logging.getLogger(__name__)
+
+_WORKSPACE_IDS = itertools.count()
+
+ImportsResolver = Callable[[Iterable[str]], dict[str, FunctionSummary]]
+
+
+class WorkspaceSummaries:
+    """Function summaries of every Python module of a workspace, by file.
+
+    `update(path, text)` (re)computes one file's summaries and says whether
+    they changed; `resolver_for(path)` gives what `Engine.analyze(...,
+    imports_resolver=...)` needs to analyse that file: given the qualified
+    names its imports bind (`pkg.util.clean`, `.util`), the summaries of
+    the workspace functions they name. Modules are found by dotted path
+    relative to the workspace roots (and to `src/` under them); files that
+    were never `update`d are read and summarised on first use.
+    Thread-safe: the language server fills it from a background thread.
+    """
+
+    def __init__(self, roots: Iterable[str] = (), sources=None, sanitizers=None, lazy: bool = True):
+        self.roots = [os.path.abspath(r) for r in roots]
+        self.sources = sources
+        self.sanitizers = sanitizers
+        self.lazy = lazy
+        self._by_path: dict[str, dict[str, FunctionSummary]] = {}
+        self._texts: dict[str, int] = {}
+        # files read on first use and summarised only for the names imported so far
+        # path -> (tree, or the source not parsed yet, or None: read the file; digest; names; computed summaries)
+        self._partial: dict[str, tuple] = {}
+        self._paths: dict[tuple[str, str | None], str | None] = {}  # module name lookups
+        self._listings: dict[str, frozenset[str]] = {}  # folder -> its entries (module lookups probe many)
+        self._resolvers: dict[str | None, Resolver] = {}
+        self._lock = threading.RLock()
+        self.version = 0  # bumped whenever some summary changes
+        self.identity = next(_WORKSPACE_IDS)  # tells apart two workspaces that hold the same paths
+        self.listeners: list[Callable[[str], None]] = []
+        # What each module's summaries were computed from (the CLI's persistent cache
+        # needs it to know which files a cached result depends on): see `recording`.
+        self._deps: dict[str, set[tuple]] = {}
+        self._recording = threading.local()
+
+    # -- dependencies (for a persistent cache of results)
+    @contextlib.contextmanager
+    def recording(self, path: str):
+        """Records what is read while analysing the file at `path`; yields a `Dependencies`.
+
+        Inside, every module whose summaries are asked for, and every module-name
+        lookup with its answer, is noted: for the file being analysed, or, while
+        another module's summaries are being computed, for that module. Read
+        after the block, the yielded object holds the closure: every file whose
+        text the results may depend on, and every lookup (a module created later
+        may answer one differently).
+        """
+        path = os.path.abspath(path)
+        found = Dependencies()
+        notes: set[tuple] = set()
+        stack = self._stack()
+        stack.append(notes)
+        try:
+            yield found
+        finally:
+            stack.pop()
+            with self._lock:
+                # this file's published summaries come from this analysis
+                self._deps.setdefault(path, set()).update(notes)
+            self._closure(path, notes, found)
+
+    def _stack(self) -> list:
+        stack = getattr(self._recording, "stack", None)
+        if stack is None:
+            stack = self._recording.stack = []
+        return stack
+
+    def _note(self, item: tuple) -> None:
+        stack = getattr(self._recording, "stack", None)
+        if stack:
+            stack[-1].add(item)
+
+    def _closure(self, path: str, notes: set[tuple], found: "Dependencies") -> None:
+        seen: set[str] = set()
+        with self._lock:
+            todo = [*notes, *self._deps.get(path, ())]
+            while todo:
+                item = todo.pop()
+                if item[0] == "l":
+                    found.lookups.add(item[1:])
+                    continue
+                if item[1] in seen:
+                    continue
+                seen.add(item[1])
+                if item[1] != path:
+                    found.files.add(item[1])
+                todo.extend(self._deps.get(item[1], ()))
+
+    # -- filling
+    def update(self, path: str, text: str) -> bool:
+        """(Re)computes the summaries of the file at `path`; True when they changed."""
+        path = os.path.abspath(path)
+        digest = hash(text)
+        with self._lock:
+            if self._texts.get(path) == digest:
+                return False
+        try:
+            tree = parse_within_budget(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return False
+        with self._lock:
+            self._partial.pop(path, None)
+        return self._store(path, digest, self._summarize_tree(path, tree))
+
+    def refresh(self, path: str, only_if_missing: bool = False) -> bool:
+        """Reads the file at `path` again (after it changed on disk, or was closed in the editor)."""
+        path = os.path.abspath(path)
+        if only_if_missing:
+            with self._lock:
+                if path in self._by_path:
+                    return False
+        try:
+            text = safe_files.read_text(path, safe_files.SOURCE_LIMIT, errors="replace")
+        except OSError:
+            self.remove(path)
+            return True
+        with self._lock:
+            self._texts.pop(path, None)
+            if path not in self._by_path:
+                self._paths.clear()  # a new file may answer module lookups that failed
+                self._listings.clear()
+        return self.update(path, text)
+
+    def publish(
+        self,
+        path: str,
+        summaries: Mapping[str, FunctionSummary],
+        text: str | None = None,
+        wanted: frozenset[str] | None = None,
+        source: str | None = None,
+    ) -> bool:
+        """Stores summaries the engine already computed for `path` (no re-parse).
+
+        With `text`, they count as the file's summaries for that text (the
+        CLI: the file on disk); without, as an editor's unsaved version,
+        whose text is `source`. With `wanted`, only those functions were
+        summarised (the ones the file itself calls): others are computed when
+        asked for, from `source` or else from the file.
+        """
+        path = os.path.abspath(path)
+        digest = hash(text) if text is not None else None
+        with self._lock:
+            if wanted is None:
+                self._partial.pop(path, None)
+            else:
+                self._partial[path] = (source, digest, frozenset(wanted), {})
+        return self._store(path, digest, dict(summaries))
+
+    def known(self, path: str, text: str) -> dict[str, FunctionSummary] | None:
+        """The summaries of `path` if they were computed from `text`."""
+        path = os.path.abspath(path)
+        with self._lock:
+            if self._texts.get(path) == hash(text) and path not in self._partial:
+                return self._by_path.get(path)
+        return None
+
+    def _store(self, path: str, digest: int | None, summaries: dict[str, FunctionSummary], notify: bool = True) -> bool:
+        with self._lock:
+            if digest is not None:
+                self._texts[path] = digest
+            else:
+                self._texts.pop(path, None)
+            old = self._by_path.get(path)
+            if old == summaries:
+                return False
+            self._by_path[path] = summaries
+            self.version += 1
+        if not notify:
+            return True
+        for listener in list(self.listeners):
+            try:
+                listener(path)
+            except Exception:  # a listener must not break indexing
+                log.exception("summary listener failed")
+        return True
+
+    def remove(self, path: str) -> None:
+        with self._lock:
+            path = os.path.abspath(path)
+            self._texts.pop(path, None)
+            self._partial.pop(path, None)
+            if self._by_path.pop(path, None) is not None:
+                self.version += 1
+            self._paths.clear()
+            self._listings.clear()
+
+    def build(self, paths: Iterable[str], rounds: int = 2) -> None:
+        """Summarises every file in `paths` (twice, so helpers calling helpers settle)."""
+        paths = [os.path.abspath(p) for p in paths if p.endswith((".py", ".pyw"))]
+        texts = {}
+        for path in paths:
+            try:
+                texts[path] = safe_files.read_text(path, safe_files.SOURCE_LIMIT, errors="replace")
+            except OSError:
+                continue
+        for _ in range(rounds):
+            changed = False
+            for path, text in texts.items():
+                try:
+                    tree = parse_within_budget(text)
+                except (SyntaxError, ValueError, RecursionError, MemoryError):
+                    continue
+                changed |= self._store(path, hash(text), self._summarize_tree(path, tree))
+            if not changed:
+                break
+
+    def _summarize_tree(
+        self, path: str, tree: ast.Module, wanted: frozenset[str] | None = None, computed: dict | None = None
+    ) -> dict[str, FunctionSummary]:
+        from secure_ls.engine.symbols import summarize
+
+        try:
+            pieces = tree.for_names(wanted) if isinstance(tree, ModuleSource) and wanted is not None else None
+            if pieces is not None:
+                trees, symbols = pieces
+            else:
+                # A module's symbols are kept on its ModuleSource, the one tree summarised
+                # more than once, and go with it: a cache keyed by id(tree) kept every
+                # re-read file's whole tree alive (closing 50 files grew RSS each time).
+                source = tree if isinstance(tree, ModuleSource) else None
+                if source is not None:
+                    tree = source.whole()
+                symbols = source.whole_symbols if source is not None else None
+                if symbols is None:
+                    symbols = ModuleSymbols.merge([summarize(tree)])
+                    if source is not None:
+                        source.whole_symbols = symbols
+                trees = [tree]
+            external = self.resolver_for(path).lazy()
+            found = summarize_module(trees, symbols, external, self.sources, self.sanitizers, wanted=wanted, computed=computed)
+            if computed is not None and wanted is not None:
+                # everything summarised so far for this file, not just this round's names
+                found = {k: v for k, v in computed.items() if v.returns_params or v.returns_untrusted or not v.returns_unknown}
+            return found
+        except (RecursionError, SyntaxError, ValueError, MemoryError):
+            return {}
+
+    def summaries(self, path: str, wanted: frozenset[str] | None = None) -> dict[str, FunctionSummary] | None:
+        """The summaries of the file at `path` (at least of the functions `wanted`, if given)."""
+        path = os.path.abspath(path)
+        self._note(("f", path))
+        with self._lock:
+            found = self._by_path.get(path)
+            partial = self._partial.get(path)
+        if found is not None and partial is None:
+            return found
+        if not self.lazy:
+            return found
+        computed: dict[str, FunctionSummary] = {}
+        if partial is not None:
+            tree, digest, names, computed = partial
+            if wanted is not None and wanted <= names:
+                return found
+        if partial is not None and not isinstance(tree, (ast.Module, ModuleSource)):
+            # published by the engine: the rest comes from the editor's text, or else the file
+            try:
+                if tree is None:
+                    text = safe_files.read_text(path, safe_files.SOURCE_LIMIT, errors="replace")
+                else:
+                    text = tree
+            except OSError:
+                return found
+            tree = ModuleSource(text)
+            digest, computed = hash(text), {}
+        elif partial is None:
+            try:
+                text = safe_files.read_text(path, safe_files.SOURCE_LIMIT, errors="replace")
+            except OSError:
+                return None
+            digest, names = hash(text), frozenset()
+            with self._lock:
+                self._by_path.setdefault(path, {})  # guards against import cycles
+            tree = ModuleSource(text)
+        names = None if wanted is None else names | wanted
+        with self._lock:
+            if names is None:
+                self._partial.pop(path, None)
+            else:
+                self._partial[path] = (tree, digest, names, computed)
+        # read on first use: not a change anyone has to hear about
+        stack = getattr(self._recording, "stack", None)
+        if stack is not None:
+            with self._lock:
+                notes = self._deps.setdefault(path, set())
+            stack.append(notes)  # what these summaries read is this module's dependency
+        try:
+            found = self._summarize_tree(path, tree, names, computed)
+        finally:
+            if stack is not None:
+                stack.pop()
+        self._store(path, digest, found, notify=False)
+        with self._lock:
+            return self._by_path.get(path)
+
+    # -- resolving
+    def module_path(self, dotted: str, importer: str | None = None) -> str | None:
+        """The file of module `dotted` (absolute, or relative like `..pkg.mod` to `importer`)."""
+        key = (dotted, os.path.dirname(importer) if importer else None)
+        with self._lock:
+            if key in self._paths:
+                found = self._paths[key]
+                self._note(("l", dotted, importer, found))
+                return found
+        found = self._module_path(dotted, importer)
+        self._note(("l", dotted, importer, found))
+        with self._lock:
+            if len(self._paths) > 100_000:
+                self._paths.clear()
+                self._listings.clear()
+            self._paths[key] = found
+        return found
+
+    def _module_path(self, dotted: str, importer: str | None) -> str | None:
+        if dotted.startswith("."):
+            if importer is None:
+                return None
+            level = len(dotted) - len(dotted.lstrip("."))
+            base = os.path.dirname(os.path.abspath(importer))
+            for _ in range(level - 1):
+                base = os.path.dirname(base)
+            rest = dotted[level:]
+            return self._file_for(os.path.join(base, *rest.split("."))) if rest else self._file_for(base)
+        parts = dotted.split(".")
+        starts = []
+        for root in self.roots:
+            starts.append(root)
+            starts.append(os.path.join(root, "src"))
+        if importer is not None:
+            # the importer's own folder and its ancestors up to a root (scripts, tests)
+            folder = os.path.dirname(os.path.abspath(importer))
+            for _ in range(6):
+                starts.append(folder)
+                parent = os.path.dirname(folder)
+                if parent == folder or any(folder == r for r in self.roots):
+                    break
+                folder = parent
+        seen = set()
+        for start in starts:
+            if start in seen:
+                continue
+            seen.add(start)
+            found = self._file_for(os.path.join(start, *parts))
+            if found is not None:
+                return found
+        return None
+
+    def _file_for(self, base: str) -> str | None:
+        """`base.py` or `base/__init__.py`, from folder listings (a lookup probes many folders)."""
+        folder, name = os.path.split(base)
+        entries = self._listing(folder)
+        if name + ".py" in entries and os.path.isfile(base + ".py"):
+            return base + ".py"
+        if name in entries and "__init__.py" in self._listing(base):
+            init = os.path.join(base, "__init__.py")
+            if os.path.isfile(init):
+                return init
+        return None
+
+    def _listing(self, folder: str) -> frozenset[str]:
+        found = self._listings.get(folder)
+        if found is None:
+            try:
+                found = frozenset(os.listdir(folder))
+            except OSError:
+                found = frozenset()
+            with self._lock:
+                self._listings[folder] = found
+        return found
+
+    def resolver_for(self, path: str | None) -> Resolver:
+        """The resolver for the file at `path` (kept, so its look-ups are remembered)."""
+        path = os.path.abspath(path) if path else None
+        with self._lock:
+            found = self._resolvers.get(path)
+            if found is None:
+                if len(self._resolvers) > 10_000:
+                    self._resolvers.clear()
+                found = self._resolvers[path] = Resolver(self, path)
+        return found
+
+
+class Dependencies:
+    """What one analysis read besides its own file: `files` (absolute paths whose
+    summaries it used, directly or through other modules' summaries) and `lookups`
+    ((module name, importer, the file it named or None) for every module-name lookup)."""
+
+    def __init__(self):
+        self.files: set[str] = set()
+        self.lookups: set[tuple[str, str | None, str | None]] = set()
+
+
+class Resolver:
+    """Summaries for the names one file imports; also takes the file's own summaries back."""
+
+    def __init__(self, workspace: WorkspaceSummaries, path: str | None):
+        self.workspace = workspace
+        self.path = path
+        self._last: tuple[frozenset[str], int, dict[str, FunctionSummary]] | None = None
+        self._lookups: dict[str, tuple[FunctionSummary | None, int]] = {}
+
+    def __call__(self, imported: Iterable[str]) -> dict[str, FunctionSummary]:
+        names = frozenset(imported)
+        last = self._last
+        if last is not None and last[0] == names and last[1] == self.workspace.version:
+            return last[2]
+        version = self.workspace.version
+        out = self._resolve(names)
+        self._last = (names, version, out)
+        return out
+
+    def _resolve(self, imported: frozenset[str]) -> dict[str, FunctionSummary]:
+        ws = self.workspace
+        modules: dict[str, list[str]] = {}  # file -> prefixes it is imported as (whole module)
+        names: dict[str, list[tuple[str, str]]] = {}  # file -> (module as spelled, name) imported from it
+        for qualified in imported:
+            # `pkg.mod` (a module: all its functions) or `pkg.mod.func` (one function)
+            module_file = ws.module_path(qualified, self.path)
+            if module_file is not None and module_file != self.path:
+                modules.setdefault(module_file, []).append(qualified)
+                continue
+            dots = qualified[: len(qualified) - len(qualified.lstrip("."))]
+            rest = qualified[len(dots) :]
+            if "." in rest:
+                head, _, tail = rest.rpartition(".")
+                head = dots + head
+            else:
+                head, tail = dots, rest
+            if not head:
+                continue
+            module_file = ws.module_path(head, self.path)
+            if module_file is None or module_file == self.path:
+                continue
+            names.setdefault(module_file, []).append((head, tail))
+        out: dict[str, FunctionSummary] = {}
+        for module_file, prefixes in modules.items():
+            for name, summary in (ws.summaries(module_file) or {}).items():
+                for prefix in prefixes:
+                    out[f"{prefix}.{name}"] = summary
+        for module_file, pairs in names.items():
+            found = ws.summaries(module_file, frozenset(tail for _, tail in pairs)) or {}
+            for head, tail in pairs:
+                summary = found.get(tail)
+                if summary is not None:
+                    out[f"{head}.{tail}"] = summary
+        return out
+
+    def lookup(self, qualified: str) -> FunctionSummary | None:
+        """The summary of one function by the qualified name a call resolves to (lazily)."""
+        cache = self._lookups
+        if qualified in cache and cache[qualified][1] == self.workspace.version:
+            return cache[qualified][0]
+        found = None
+        dots = qualified[: len(qualified) - len(qualified.lstrip("."))]
+        parts = qualified[len(dots) :].split(".")
+        ws = self.workspace
+        # `pkg.mod.func` or `pkg.mod.Class.method`
+        for split in (len(parts) - 1, len(parts) - 2):
+            if split < 0 or (split == 0 and not dots):
+                continue
+            module_file = ws.module_path(dots + ".".join(parts[:split]), self.path)
+            if module_file is None or module_file == self.path:
+                continue
+            name = ".".join(parts[split:])
+            found = (ws.summaries(module_file, frozenset({name})) or {}).get(name)
+            break
+        if len(cache) > 10_000:
+            cache.clear()
+        cache[qualified] = (found, self.workspace.version)
+        return found
+
+    def lazy(self) -> "LazySummaries":
+        """A mapping that resolves external functions when a call asks for them (one-off analyses)."""
+        return LazySummaries(self)
+
+    def state(self) -> tuple:
+        """Changes whenever a lazily looked-up summary may differ: part of cache keys.
+
+        The importer's path is part of it: the same text in another folder
+        resolves `from .helper import f` to another module (and the CLI's
+        persistent cache must see every module a file's analysis reads)."""
+        return (self.workspace.identity, self.workspace.version, self.path)
+
+    def publish(
+        self, summaries: Mapping[str, FunctionSummary], text: str | None = None, wanted: frozenset[str] | None = None, source: str | None = None
+    ) -> None:
+        if self.path is not None and self.path.endswith((".py", ".pyw")):
+            self.workspace.publish(self.path, summaries, text, wanted, source)
+
+    def own(self, text: str) -> dict[str, FunctionSummary] | None:
+        """This file's summaries if the workspace already computed them for this very text."""
+        return self.workspace.known(self.path, text) if self.path is not None else None
+
+
+class ModuleSource:
+    """A module read for its summaries, parsed only as far as they need.
+
+    Another module usually imports one or two functions of it: parsing the
+    whole file for them cost more than analysing the importer. Its top-level
+    functions and classes are cut out by their column-0 lines; the rest
+    (imports, constants) gives the module's symbols, and a function is
+    parsed when it, or a function it calls, is asked for. Pieces that do not
+    parse on their own (a column-0 line inside a string) mean the whole file
+    is parsed instead, so the summaries are the same either way.
+    """
+
+    _DEFINITION = re.compile(r"(?:async[ \t]+)?def[ \t]+(\w+)|class[ \t]+(\w+)")
+
+    def __init__(self, text: str):
+        self.text = text
+        self._whole: ast.Module | None = None
+        self._pieces: dict[str, str] | None = None  # top-level name -> its def or class text
+        self._classes: dict[str, bool] = {}  # top-level name -> whether it is a class
+        self._rest = ""
+        self._trees: dict[str, ast.Module] = {}
+        self._symbols: ModuleSymbols | None = None
+        self.whole_symbols: ModuleSymbols | None = None  # of whole(), once computed
+
+    def whole(self) -> ast.Module:
+        if self._whole is None:
+            self._whole = parse_within_budget(self.text)
+        return self._whole
+
+    def for_names(self, wanted: frozenset[str]) -> tuple[list[ast.Module], ModuleSymbols] | None:
+        """The trees of the functions `wanted` and those they may call, and the module's
+        symbols; None when a piece does not parse alone (then parse the whole file)."""
+        if self._whole is not None:
+            return None
+        if self._pieces is None:
+            self._cut()
+        try:
+            if self._symbols is None:
+                self._symbols = self._rest_symbols()
+            trees = []
+            # a function by its name, a method by `Class.method`: a class is parsed only for its methods
+            todo = [(w.split(".", 1)[0], "." in w) for w in wanted]
+            seen = set()
+            while todo:
+                name, method = todo.pop()
+                if name in seen or self._classes.get(name) is not method:
+                    continue
+                seen.add(name)
+                tree = self._trees.get(name)
+                if tree is None:
+                    tree = self._trees[name] = parse_within_budget(self._pieces[name], whole_file=False)
+                    if len(tree.body) != 1:
+                        return None
+                trees.append(tree)
+                functions, classes = _callees(tree)
+                todo.extend([(n, False) for n in functions] + [(n, True) for n in classes])
+        except (SyntaxError, ValueError):
+            return None
+        return trees, self._symbols
+
+    def _cut(self) -> None:
+        text = self.text
+        starts = statement_starts(text) + [len(text)]
+        pieces: dict[str, str] = {}
+        rest: list[str] = []
+        group = None  # where the decorators of the next definition began
+        for index in range(len(starts) - 1):
+            begin, end = starts[index], starts[index + 1]
+            if text.startswith("@", begin):
+                group = begin if group is None else group
+                continue
+            found = self._DEFINITION.match(text, begin)
+            if found:
+                name = found.group(1) or found.group(2)
+                start = begin if group is None else group
+                if name in pieces:  # defined twice: the later one wins, as when run
+                    rest.append(pieces.pop(name))
+                pieces[name] = text[start:end]
+                self._classes[name] = found.group(2) is not None
+            else:
+                if group is not None:
+                    rest.append(text[group:begin])
+                rest.append(text[begin:end])
+            group = None
+        if group is not None:
+            rest.append(text[group:])
+        self._pieces = pieces
+        self._rest = "".join(rest)
+
+    def _rest_symbols(self) -> ModuleSymbols:
+        from secure_ls.engine.symbols import UnitSymbols, summarize
+
+        rest = summarize(parse_within_budget(self._rest), self._rest) if self._rest.strip() else UnitSymbols((), frozenset(), frozenset())
+        definitions = UnitSymbols(tuple((name, None) for name in self._pieces), frozenset(), frozenset())
+        return ModuleSymbols.merge([rest, definitions])
+
+
+def _callees(tree: ast.AST) -> tuple[set[str], set[str]]:
+    """Whose summaries a function's summary may need: the functions it calls
+    (`helper(...)`, FastAPI's `Depends(helper)`) and the classes whose methods it
+    calls (`Class.method(...)`)."""
+    functions: set[str] = set()
+    classes: set[str] = set()
+    for node in astutil.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Name):
+                functions.add(func.id)
+                if func.id == "Depends":
+                    functions.update(a.id for a in node.args if isinstance(a, ast.Name))
+            elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+                classes.add(func.value.id)
+    return functions, classes
