@@ -13,6 +13,9 @@
 - **Dependency scanning** (`is_dependency_file`, `scanner_for`, `scan`,
   `is_advisory_warning`): the only way the rest of secure-ls reaches
   secure_ls.deps.
+- **Dependencies that fixes add** (`dependency_file_for`, `undeclared`,
+  `dependency_title`, `declare`, `with_dependency_titles`): which file declares the
+  project's dependencies, what it declares, and the edit adding one.
 """
 
 from __future__ import annotations
