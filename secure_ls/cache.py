@@ -42,7 +42,7 @@ from secure_ls import __version__
 from secure_ls.engine.model import Confidence, Edit, Finding, Fix, Position, Related, Severity, Span
 
 DEFAULT_NAME = ".secure_ls_cache"
-FORMAT = 1  # bump when the entry layout changes
+FORMAT = 2  # bump when the entry layout changes
 
 _CODE_HASH: str | None = None
 
@@ -301,7 +301,7 @@ def _encode(finding: Finding) -> list:
         int(finding.severity),
         int(finding.confidence),
         finding.cwe,
-        None if fix is None else [fix.title, [[*_span(e.span), e.text] for e in fix.edits], fix.safe, list(fix.imports)],
+        None if fix is None else [fix.title, [[*_span(e.span), e.text] for e in fix.edits], fix.safe, list(fix.imports), list(fix.requires)],
         [[*_span(r.span), r.message] for r in finding.related],
         None if finding.statement_lines is None else list(finding.statement_lines),
         None if finding.rewritten_lines is None else list(finding.rewritten_lines),
@@ -311,7 +311,7 @@ def _encode(finding: Finding) -> list:
 def _finding(raw) -> Finding:
     rule_id, rule_name, message, span, severity, confidence, cwe, fix, related, statement, rewritten = raw
     if fix is not None:
-        title, edits, safe, imports = fix
+        title, edits, safe, imports, requires = fix
         if not isinstance(safe, bool):
             raise TypeError("not a boolean")
         fix = Fix(
@@ -319,6 +319,7 @@ def _finding(raw) -> Finding:
             tuple(Edit(_unspan(e[:4]), _str(e[4])) for e in edits),
             safe,
             tuple(_str(i) for i in imports),
+            requires=tuple(_str(r) for r in requires),
         )
     return Finding(
         _str(rule_id),

@@ -13,7 +13,7 @@ from secure_ls.cache import Cache
 from secure_ls import project, safe_files
 from secure_ls.config import Settings, settings_for
 from secure_ls.engine.analyzer import is_test_path
-from secure_ls.engine.edits import apply_fixes
+from secure_ls.engine.edits import apply_fixes, selected_fixes
 from secure_ls.engine.model import Finding
 from secure_ls.engine.workspace import WorkspaceSummaries
 from secure_ls.notebook import Notebook, NotebookError, read_notebook
@@ -45,6 +45,8 @@ class FileResult:
     cache_entry: tuple[str, dict] | None = field(default=None, repr=False, compare=False)  # for the parent to save
     warnings: list[str] = field(default_factory=list)  # e.g. no advisory data for a dependency file
     notebook: Notebook | None = None  # for a .ipynb: its code cells as one module, and the position maps
+    requires: list[str] = field(default_factory=list)  # distributions the applied fixes need (Fix.requires)
+    notes: list[str] = field(default_factory=list)  # what --fix did besides the file: a dependency it declared
 
 
 def check_file(
@@ -95,6 +97,7 @@ def check_file(
                 out.error = "; ".join(e for e in (out.error, f"{path}: {problem}") if e)
             else:
                 out.fixed = applied
+                out.requires = list(dict.fromkeys(r for f in selected_fixes(findings, unsafe) for r in f.requires))
                 again = engine_for(settings).analyze(new_text, imports_resolver=resolver, path=path) if kind != project.DEPENDENCIES else project.scan(path, new_text, settings)
                 out.findings = settings.apply(again.findings, path)
     return out
@@ -106,7 +109,7 @@ def _file_result(path: str, findings: list[Finding], problems: list[str], settin
     located = [path + p for p in problems]
     warnings = [p for p in located if project.is_advisory_warning(p)]
     error = "; ".join(p for p in located if p not in warnings) or None
-    return FileResult(path, settings.apply(findings, path), error, warnings=warnings)
+    return FileResult(path, project.with_dependency_titles(path, settings.apply(findings, path)), error, warnings=warnings)
 
 
 def cached_result(path: str, settings: Settings, cache: Cache, workspace: WorkspaceSummaries, fix: bool, unsafe: bool) -> FileResult | None:
@@ -209,7 +212,40 @@ def check_paths(
         results[index] = result
     if cache is not None:
         cache.save(dict(r.cache_entry for r in done if r.cache_entry is not None))
+    if fix:
+        declare_dependencies([r for r in results if r.requires])
     return results
+
+
+def declare_dependencies(results: list[FileResult]) -> None:
+    """After --fix: adds the distributions the applied fixes need and the project does not
+    declare to its dependency file (project.dependency_file_for), once per file, in the parent
+    process (workers fixing two modules of one project would both write it). Each result that
+    needed one gets a note saying what was done."""
+    by_target: dict[str | None, tuple[project.DependencyFile, list[str], list[FileResult]]] = {}
+    for result in results:
+        target = project.dependency_file_for(result.path)
+        missing = project.undeclared(result.requires, target)
+        if not missing:
+            continue
+        entry = by_target.setdefault(target.path, (target, [], []))
+        entry[1].extend(m for m in missing if m not in entry[1])
+        entry[2].append(result)
+    for path, (target, missing, needing) in by_target.items():
+        names = ", ".join(missing)
+        if path is None:
+            for result in needing:
+                result.notes.append(f"{result.path}: the fixed code needs {names}, which the project does not declare (no pyproject.toml [project].dependencies or requirements file found): add it")
+            continue
+        from secure_ls.engine.edits import apply_edits
+
+        text = project._read_text(path)
+        edit = project.declare(target, text, missing) if text is not None else None
+        if edit is None:
+            needing[0].notes.append(f"{path}: could not add {names}: add it by hand")
+            continue
+        Path(path).write_bytes(apply_edits(text, [edit]).encode("utf-8"))
+        needing[0].notes.append(f"Added dependency {names} to {path} (needed by the fixed code)")
 
 
 def _size(path: str) -> int:

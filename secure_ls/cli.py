@@ -199,6 +199,7 @@ def _check(args) -> int:
         fixed = sum(r.fixed for r in results)
         if args.fix:
             report += f"\nFixed {fixed} finding{'s' if fixed != 1 else ''}."
+            report += "".join(f"\n{note}" for r in results for note in r.notes)
     if args.output:
         try:
             Path(args.output).parent.mkdir(parents=True, exist_ok=True)

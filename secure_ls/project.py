@@ -13,12 +13,16 @@
 - **Dependency scanning** (`is_dependency_file`, `scanner_for`, `scan`,
   `is_advisory_warning`): the only way the rest of secure-ls reaches
   secure_ls.deps.
+- **Dependencies that fixes add** (`dependency_file_for`, `undeclared`,
+  `dependency_title`, `declare`, `with_dependency_titles`): which file declares the
+  project's dependencies, what it declares, and the edit adding one.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from secure_ls import safe_files
@@ -259,3 +263,134 @@ def scan(path: str, text: str, settings: Settings) -> AnalysisResult:
     if not settings.dependencies.enable:
         return AnalysisResult()
     return scanner_for(settings).scan(path, text)
+
+
+# ---------------------------------------------------------------- dependencies that fixes add
+#
+# A fix whose code imports a package the file did not use (`Fix.requires`, engine/
+# distributions.py) needs that distribution declared. Which file declares the project's
+# dependencies (docs/configuration.md#dependencies-that-fixes-add):
+#   1. the project root is the nearest folder up from the file with a pyproject.toml (or
+#      .git; or the filesystem root);
+#   2. if that pyproject.toml has a [project].dependencies array, the new line goes there;
+#   3. else the nearest requirements.in (pip-tools' source) or else requirements.txt, from
+#      the file's folder up to the project root;
+#   4. else none: the fix title says the distribution is needed and not declared.
+# Declared means named (any version, PEP 503-normalised) in any dependency table of that
+# pyproject.toml or in that requirements file (with its -r includes). Installed is not declared.
+
+
+@dataclass(frozen=True)
+class DependencyFile:
+    path: str | None  # where a fix's new dependencies go; None: the project has no such file
+    kind: str  # "pyproject", "requirements" or ""
+    declared: frozenset[str]  # canonical names declared by the project
+
+
+def dependency_file_for(source: str, read=None) -> DependencyFile:
+    """The file that declares the dependencies of the project `source` belongs to. `read(path)`
+    gives a file's text (the editor passes open buffers); by default it is read from disk."""
+    from secure_ls.deps.declare import has_project_dependencies
+    from secure_ls.deps.files import parse_dependency_file
+
+    read = read or _read_text
+    folder = os.path.dirname(os.path.abspath(source))
+    requirements = pyproject = None
+    while True:
+        if requirements is None:
+            for name in ("requirements.in", "requirements.txt"):
+                if os.path.isfile(os.path.join(folder, name)):
+                    requirements = os.path.join(folder, name)
+                    break
+        if os.path.isfile(os.path.join(folder, "pyproject.toml")):
+            pyproject = os.path.join(folder, "pyproject.toml")
+            break
+        parent = os.path.dirname(folder)
+        if os.path.isdir(os.path.join(folder, ".git")) or parent == folder:
+            break
+        folder = parent
+    declared: set[str] = set()
+    target, kind = None, ""
+    for path in (pyproject, requirements):
+        text = read(path) if path else None
+        if text is None:
+            continue
+        declared |= {d.name for d in parse_dependency_file(path, text).dependencies}
+        if target is None and (path is requirements or has_project_dependencies(text)):
+            target, kind = path, "pyproject" if path is pyproject else "requirements"
+    return DependencyFile(target, kind, frozenset(declared))
+
+
+def _read_text(path: str) -> str | None:
+    try:
+        return safe_files.read_bytes(Path(path), safe_files.SOURCE_LIMIT).decode("utf-8")
+    except (OSError, UnicodeDecodeError):  # not UTF-8: neither read nor rewritten
+        return None
+
+
+def undeclared(requires, target: DependencyFile) -> list[str]:
+    """The distributions in `requires` the project does not declare."""
+    from packaging.utils import canonicalize_name
+
+    return [d for d in dict.fromkeys(requires) if canonicalize_name(d) not in target.declared]
+
+
+def dependency_title(title: str, missing: list[str], target: DependencyFile) -> str:
+    """A fix title that says which new dependencies the fix adds, or needs."""
+    if not missing:
+        return title
+    names = ", ".join(missing)
+    if target.path is None:
+        return f"{title} (needs {names}, not declared in the project's dependencies)"
+    return f"{title} (adds dependency {names} to {os.path.basename(target.path)})"
+
+
+def declare(target: DependencyFile, text: str, missing: list[str]):
+    """The edit (engine model Edit, over `text`) that adds `missing` to the target file, or None."""
+    from secure_ls.deps.declare import pyproject_edit, requirements_edit
+    from secure_ls.engine.edits import apply_edits
+
+    new = text
+    for name in missing:
+        edit = pyproject_edit(new, name) if target.kind == "pyproject" else requirements_edit(new, name)
+        if edit is None:
+            return None
+        new = apply_edits(new, [edit])
+    return _one_edit(text, new)
+
+
+def _one_edit(old: str, new: str):
+    """One edit that turns `old` into `new`: the text between their common prefix and suffix."""
+    from secure_ls.deps.files import LineIndex
+    from secure_ls.engine.model import Edit
+
+    if old == new:
+        return None
+    start = 0
+    limit = min(len(old), len(new))
+    while start < limit and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < limit - start and old[len(old) - 1 - end] == new[len(new) - 1 - end]:
+        end += 1
+    return Edit(LineIndex(old).span(start, len(old) - end), new[start : len(new) - end])
+
+
+def with_dependency_titles(path: str, findings: list, read=None) -> list:
+    """`findings` with the titles of fixes that need undeclared dependencies saying so."""
+    if not any(fix.requires for f in findings for fix in f.fixes()):
+        return findings
+    import dataclasses
+
+    target = dependency_file_for(path, read)
+
+    def titled(fix):
+        missing = undeclared(fix.requires, target)
+        return dataclasses.replace(fix, title=dependency_title(fix.title, missing, target)) if missing else fix
+
+    out = []
+    for f in findings:
+        if any(fix.requires for fix in f.fixes()):
+            f = dataclasses.replace(f, fix=titled(f.fix) if f.fix else None, alternatives=tuple(titled(a) for a in f.alternatives))
+        out.append(f)
+    return out

@@ -18,7 +18,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from secure_ls.engine import summaries
+from secure_ls.engine import distributions, summaries
 from secure_ls.engine.context import Dispatch, UnitContext, walk
 from secure_ls.engine.model import AnalysisResult, Edit, Finding, Fix, Position, Span
 from secure_ls.engine.symbols import (
@@ -476,6 +476,7 @@ class Engine:
         at = Position(line, 0)
 
         optional = _optional_packages(units, module)
+        imported = {m.split(".", 1)[0] for m in module.imported_modules}
 
         def with_imports(fix: Fix) -> Fix:
             missing = [stmt for stmt in fix.imports if not self._already_imported(stmt, module, table)]
@@ -483,6 +484,10 @@ class Engine:
                 return fix
             text = "".join(stmt + "\n" for stmt in missing)
             fix = fix.with_edits((Edit(Span(at, at), text),) + fix.edits)
+            new = sorted({p for stmt in missing for p in _packages(stmt)} - imported)
+            requires = tuple(dict.fromkeys(d for d in map(distributions.distribution, new) if d))
+            if requires:
+                fix = dataclasses.replace(fix, requires=requires)
             needed = sorted({p for stmt in missing for p in _packages(stmt)} & optional)
             if needed and fix.safe:
                 # the file imports this package only where it is used (in a function, under

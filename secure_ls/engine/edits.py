@@ -79,8 +79,14 @@ def select_fix_edits(findings: list[Finding], unsafe: bool = False) -> list[Edit
     return _select(findings, unsafe)[0]
 
 
-def _select(findings: list[Finding], unsafe: bool) -> tuple[list[Edit], int]:
+def selected_fixes(findings: list[Finding], unsafe: bool = False) -> list:
+    """The fixes `apply_fixes` applies (for their `requires`)."""
+    return _select(findings, unsafe)[2]
+
+
+def _select(findings: list[Finding], unsafe: bool) -> tuple[list[Edit], int, list]:
     chosen = 0
+    fixes = []
     edits: list[Edit] = []
     taken: list[tuple] = []
     inserts: set[tuple] = set()
@@ -93,6 +99,7 @@ def _select(findings: list[Finding], unsafe: bool) -> tuple[list[Edit], int]:
             continue
         taken.extend(ranges)
         chosen += 1
+        fixes.append(fix)
         for edit in fix.edits:
             if edit.span.start == edit.span.end and _is_import(edit.text):
                 key = (edit.span.start, edit.text)
@@ -100,10 +107,10 @@ def _select(findings: list[Finding], unsafe: bool) -> tuple[list[Edit], int]:
                     continue
                 inserts.add(key)
             edits.append(edit)
-    return edits, chosen
+    return edits, chosen, fixes
 
 
 def apply_fixes(text: str, findings: list[Finding], unsafe: bool = False) -> tuple[str, int]:
     """Applies the fixes of `findings` that do not overlap; returns (text, fixes applied)."""
-    edits, chosen = _select(findings, unsafe)
+    edits, chosen, _ = _select(findings, unsafe)
     return apply_edits(text, edits), chosen

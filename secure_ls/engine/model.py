@@ -96,6 +96,9 @@ class Fix:
     author knows (`usedforsecurity=False`: the digest is the same, but the
     claim that it protects nothing is theirs to make): it is offered, and
     preferred, one finding at a time, but fix-all and `--fix` skip it.
+    `requires` is set by the engine, not by rules: the third-party distributions
+    (engine/distributions.py) of the packages `imports` brings into a file that
+    imported none of them; the project layer checks whether the project declares them.
     """
 
     title: str
@@ -103,6 +106,7 @@ class Fix:
     safe: bool = True
     imports: tuple[str, ...] = ()
     bulk: bool = True
+    requires: tuple[str, ...] = ()
 
     def shifted(self, lines: int) -> "Fix":
         return replace(self, edits=tuple(e.shifted(lines) for e in self.edits))

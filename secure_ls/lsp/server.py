@@ -30,9 +30,9 @@ from pygls.protocol.json_rpc import RPCRequest
 from secure_ls import __version__, project
 from secure_ls.project import engine_for
 from secure_ls.config import ConfigError, Settings, find_pyproject, load_pyproject
-from secure_ls.engine.edits import select_fix_edits
+from secure_ls.engine.edits import select_fix_edits, selected_fixes
 from secure_ls.engine.model import AnalysisResult, Finding
-from secure_ls.lsp import convert, notebooks, workspace_index
+from secure_ls.lsp import convert, dependency_edits, notebooks, workspace_index
 from secure_ls.lsp.documents import Document, DocumentStore, Encoding
 from secure_ls.lsp.hover import hover_markdown
 from secure_ls.rules import rule_by_id
@@ -474,7 +474,7 @@ class SecureLanguageServer(LanguageServer):
                 for index, fix in enumerate(finding.fixes()):
                     kind = "fix" if fix is finding.fix else f"alternative{index - (1 if finding.fix else 0)}"
                     action = types.CodeAction(
-                        title=f"secure-ls ({finding.rule_id}): {fix.title}" + ("" if fix.safe else " (changes behaviour)"),
+                        title=f"secure-ls ({finding.rule_id}): {dependency_edits.title(self.documents, doc, fix)}" + ("" if fix.safe else " (changes behaviour)"),
                         kind=types.CodeActionKind.QuickFix,
                         diagnostics=[diag],
                         is_preferred=fix.safe and fix is finding.fix,
@@ -500,7 +500,7 @@ class SecureLanguageServer(LanguageServer):
                 types.CodeAction(
                     title="secure-ls: Fix all safely fixable problems",
                     kind=FIX_ALL_KIND,
-                    edit=self._workspace_edit(doc, select_fix_edits(fixable, unsafe=False)),
+                    edit=self._workspace_edit(doc, select_fix_edits(fixable, unsafe=False), selected_fixes(fixable, unsafe=False)),
                 )
             )
         return actions
@@ -521,22 +521,23 @@ class SecureLanguageServer(LanguageServer):
         if kind.startswith("alternative"):
             index = int(kind[len("alternative") :] or 0)
             chosen = finding.alternatives[index] if index < len(finding.alternatives) else None
-            return self._workspace_edit(doc, list(chosen.edits) if chosen else [])
-        return self._workspace_edit(doc, list(finding.fix.edits) if finding.fix else [])
+            return self._workspace_edit(doc, list(chosen.edits) if chosen else [], [chosen])
+        return self._workspace_edit(doc, list(finding.fix.edits) if finding.fix else [], [finding.fix])
 
-    def _workspace_edit(self, doc: Document, edits) -> types.WorkspaceEdit:
+    def _workspace_edit(self, doc: Document, edits, fixes=()) -> types.WorkspaceEdit:
+        """The edits to `doc`, and to the project's dependency file when `fixes` need a new
+        dependency (lsp/dependency_edits.py)."""
         encoding = self.encoding
         text_edits = [convert.text_edit(doc, e, encoding) for e in edits]
+        files = [(doc.uri, doc.version, text_edits)] + dependency_edits.changes(self.documents, doc, fixes, encoding)
         if self._capability("workspace", "workspace_edit", "document_changes"):
             return types.WorkspaceEdit(
                 document_changes=[
-                    types.TextDocumentEdit(
-                        text_document=types.OptionalVersionedTextDocumentIdentifier(uri=doc.uri, version=doc.version),
-                        edits=text_edits,
-                    )
+                    types.TextDocumentEdit(text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version), edits=file_edits)
+                    for uri, version, file_edits in files
                 ]
             )
-        return types.WorkspaceEdit(changes={doc.uri: text_edits})
+        return types.WorkspaceEdit(changes={uri: file_edits for uri, _, file_edits in files})
 
     # ---- hover ------------------------------------------------------------
     def hover(self, params: types.HoverParams) -> types.Hover | None:

@@ -12,7 +12,7 @@ _HTTP_CLIENT_PREFIXES = ("requests.", "httpx.", "aiohttp.", "urllib3.")
 _SESSION_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "request", "send", "stream", "ws_connect", "mount")
 _VERIFIED_CONTEXT = "ssl.create_default_context(cafile=certifi.where())"
 _CONTEXT_IMPORTS = ("import ssl", "import certifi")
-_CERTIFI_TITLE = "Verify certificates against certifi's CA bundle (needs the certifi package; invalid certificates then fail)"
+_CERTIFI_TITLE = "Verify certificates against certifi's CA bundle (invalid certificates then fail)"
 _VERIFY_TRUE_TITLE = "Verify certificates (verify=True, with the client's own CA configuration; invalid certificates then fail)"
 
 

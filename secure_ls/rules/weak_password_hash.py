@@ -162,7 +162,7 @@ def _migration(ctx) -> tuple[Fix | None, str, list]:
         missing = "checked" if "store" in kinds else "stored"
         return None, _BY_HAND.format(why=f"the place where the hash is {missing} is not in this function or class"), []
     title = (
-        "Hash passwords with bcrypt and verify them with bcrypt.checkpw (needs the bcrypt package; hashes "
+        "Hash passwords with bcrypt and verify them with bcrypt.checkpw (hashes "
         "already stored stop verifying until migrated; passwords over 72 bytes are refused)"
     )
     return Fix(title, tuple(edits), safe=False, imports=("import bcrypt",)), "", sites

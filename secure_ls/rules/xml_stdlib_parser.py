@@ -178,7 +178,7 @@ class XmlStdlibParser(Rule):
     def _fix(self, node: ast.Call, module: str, name: str, ctx) -> Fix:
         func = name.rsplit(".", 1)[-1]
         return Fix(
-            f"Use {module}.{func}()" + (" (needs the defusedxml package)" if module.startswith("defusedxml") else ""),
+            f"Use {module}.{func}()",
             (ctx.replace(node.func, f"{module}.{func}"),),
             safe=False,
             imports=(f"import {module}",),

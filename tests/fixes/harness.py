@@ -188,7 +188,9 @@ def helpers(modules: dict[str, types.ModuleType]) -> dict:
         bottle.request.query = _Query(query or {})
         return view()
 
-    return {"flask_view": flask_view, "bottle_view": bottle_view, "recorded": recorded}
+    from tests.fixes.tls_servers import tls_talk
+
+    return {"flask_view": flask_view, "bottle_view": bottle_view, "recorded": recorded, "tls_talk": tls_talk}
 
 
 def install(modules: dict[str, types.ModuleType]) -> dict:

@@ -13,9 +13,10 @@ import pytest
 from tests.fixes import harness
 from tests.fixes.programs_other import PROGRAMS as OTHER
 from tests.fixes.programs_sql import PROGRAMS as SQL
+from tests.fixes.programs_tls import PROGRAMS as TLS
 from tests.fixes.programs_web import PROGRAMS as WEB
 
-PROGRAMS = SQL + WEB + OTHER
+PROGRAMS = SQL + WEB + OTHER + TLS
 
 
 def test_enough_programs_and_unique_ids():

@@ -1,0 +1,95 @@
+"""Declaring a new dependency: the text edit that adds one requirement to a
+pyproject.toml `[project].dependencies` array or a requirements file, touching
+nothing else in the file (see docs/configuration.md#dependencies-that-fixes-add)."""
+
+from __future__ import annotations
+
+import re
+
+from ..engine.model import Edit
+from .files import LineIndex
+from .tomlspans import toml_spans
+
+_KEY = ("project", "dependencies")
+
+
+def has_project_dependencies(text: str) -> bool:
+    """Whether the pyproject text has a `[project].dependencies` array we can add to."""
+    return _array(text) is not None
+
+
+def _array(text: str) -> tuple[int, int, list] | None:
+    """(offset of `[`, offset of `]`, string spans of the items) of [project].dependencies."""
+    spans = toml_spans(text)
+    if spans is None or _KEY not in spans.keys:
+        return None
+    items = [spans.strings[p] for p in sorted((p for p in spans.strings if len(p) == 3 and p[:2] == _KEY), key=lambda p: p[2])]
+    equals = text.find("=", spans.keys[_KEY])
+    if equals < 0:
+        return None
+    opening = _skip(text, equals + 1)
+    if opening >= len(text) or text[opening] != "[":
+        return None  # not an inline array
+    after = items[-1].close if items else opening + 1
+    closing = _skip(text, after, commas=True)
+    if closing >= len(text) or text[closing] != "]":
+        return None  # something other than strings in the array
+    return opening, closing, items
+
+
+def _skip(text: str, i: int, commas: bool = False) -> int:
+    """The offset of the next character that is not blank, a newline, a comment (or a comma)."""
+    while i < len(text):
+        c = text[i]
+        if c == "#":
+            end = text.find("\n", i)
+            i = len(text) if end < 0 else end
+        elif c in " \t\r\n" or (commas and c == ","):
+            i += 1
+        else:
+            break
+    return i
+
+
+def pyproject_edit(text: str, requirement: str) -> Edit | None:
+    """Adds `"requirement"` to [project].dependencies as one more item in the array's own
+    layout: one line per item (with their indentation and trailing comma) or inline."""
+    found = _array(text)
+    if found is None:
+        return None
+    opening, closing, items = found
+    index = LineIndex(text)
+    quoted = f'"{requirement}"'
+    newline = "\r\n" if "\r\n" in text else "\n"
+    if not items:
+        if "\n" not in text[opening:closing]:
+            return Edit(index.span(opening + 1, closing), quoted)  # `[]` -> `["x"]`
+        line_start = text.rfind("\n", 0, closing) + 1  # `[\n]`: an item line above `]`
+        indent = re.match(r"[ \t]*", text[line_start:]).group(0) + "    "
+        return Edit(index.span(line_start, line_start), f"{indent}{quoted},{newline}")
+    last = items[-1]
+    multiline = "\n" in text[opening : items[0].start]
+    if not multiline:
+        return Edit(index.span(last.close, last.close), f", {quoted}")
+    # after the last item's line (its trailing comma and comment stay where they are)
+    line_start = text.rfind("\n", 0, last.start) + 1
+    indent = re.match(r"[ \t]*", text[line_start:]).group(0)
+    line_end = text.find("\n", last.close)
+    if line_end < 0 or line_end > closing:  # `"x"]`: the last item shares its line with `]`
+        return Edit(index.span(last.close, last.close), f",{newline}{indent}{quoted}")
+    end = line_end - 1 if text[line_end - 1] == "\r" else line_end
+    if text[_skip(text, last.close)] == ",":
+        return Edit(index.span(end, end), f"{newline}{indent}{quoted},")
+    # no comma after the last item: one after it, and the new line after its comment (one
+    # edit over the text between them, which stays as it is)
+    return Edit(index.span(last.close, end), f",{text[last.close:end]}{newline}{indent}{quoted}")
+
+
+def requirements_edit(text: str, requirement: str) -> Edit:
+    """Appends `requirement` as the last line of a requirements file."""
+    index = LineIndex(text)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    end = len(text)
+    if text and not text.endswith("\n"):
+        return Edit(index.span(end, end), f"{newline}{requirement}{newline}")
+    return Edit(index.span(end, end), f"{requirement}{newline}")
