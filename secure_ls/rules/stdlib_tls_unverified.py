@@ -24,7 +24,13 @@ _STARTTLS = {
     "imaplib": ("starttls", "ssl_context", 0, ()),
     "poplib": ("stls", "context", 0, ()),
 }
-_PLAIN_CLIENTS = {"smtplib.SMTP": "smtplib", "imaplib.IMAP4": "imaplib", "poplib.POP3": "poplib"}
+# the client classes whose STARTTLS method is checked, by the module that defines it (the
+# implicit-TLS classes too: a variable may hold either, made on two branches)
+_CLIENT_MODULES = {
+    "smtplib.SMTP": "smtplib", "smtplib.SMTP_SSL": "smtplib", "smtplib.LMTP": "smtplib",
+    "imaplib.IMAP4": "imaplib", "imaplib.IMAP4_SSL": "imaplib",
+    "poplib.POP3": "poplib", "poplib.POP3_SSL": "poplib",
+}
 _VERIFIED = "ssl.create_default_context()"
 _TITLE = "Verify the server's certificate and host name ({keyword}=ssl.create_default_context(); servers with invalid or self-signed certificates then fail)"
 
@@ -87,6 +93,11 @@ class StdlibTlsUnverified(Rule):
         Example(
             "import smtplib\n\ndef send(host, user, password, msg):\n    with smtplib.SMTP_SSL(host, 465) as server:\n        server.login(user, password)\n        server.send_message(msg)\n",
             fixed="import smtplib\nimport ssl\n\ndef send(host, user, password, msg):\n    with smtplib.SMTP_SSL(host, 465, context=ssl.create_default_context()) as server:\n        server.login(user, password)\n        server.send_message(msg)\n",
+        ),
+        # the client made on two branches (plain or implicit TLS) is still one smtplib client
+        Example(
+            "import smtplib, ssl\n\ndef connect(host, port, use_ssl, use_tls):\n    if use_ssl:\n        smtp = smtplib.SMTP_SSL(host, port, context=ssl.create_default_context())\n    else:\n        smtp = smtplib.SMTP(host, port)\n    if use_tls:\n        smtp.starttls()\n    return smtp\n",
+            fixed="import smtplib, ssl\n\ndef connect(host, port, use_ssl, use_tls):\n    if use_ssl:\n        smtp = smtplib.SMTP_SSL(host, port, context=ssl.create_default_context())\n    else:\n        smtp = smtplib.SMTP(host, port)\n    if use_tls:\n        smtp.starttls(context=ssl.create_default_context())\n    return smtp\n",
         ),
         Example(
             "import imaplib\n\ndef inbox(host):\n    return imaplib.IMAP4_SSL(host)\n",
@@ -200,7 +211,9 @@ def _client_module(receiver: ast.expr, method: str, ctx) -> str | None:
     made, else from the file's imports when only one client module can have that method."""
     made = _made_by(receiver, ctx)
     if made is not None:
-        return _PLAIN_CLIENTS.get(made)
+        # `smtp = SMTP(...)` on one branch and `SMTP_SSL(...)` on the other: one client module
+        modules = {_CLIENT_MODULES.get(name) for name in made}
+        return modules.pop() if len(modules) == 1 else None
     if ctx.imports("aiosmtplib"):
         return None  # aiosmtplib's starttls() verifies by default
     if method == "stls":
@@ -209,10 +222,10 @@ def _client_module(receiver: ast.expr, method: str, ctx) -> str | None:
     return candidates[0] if len(candidates) == 1 else None
 
 
-def _made_by(receiver: ast.expr, ctx) -> str | None:
-    """The qualified name of the constructor that made `receiver`, when known."""
+def _made_by(receiver: ast.expr, ctx) -> set[str] | None:
+    """The qualified names of the constructors that may have made `receiver`, when known."""
     if isinstance(receiver, ast.Call):
-        return ctx.call_name(receiver) or ""
+        return {ctx.call_name(receiver) or ""}
     if isinstance(receiver, (ast.Name, ast.Attribute)):
         names = {ctx.call_name(v) or "" for v in ctx.assigned_values(receiver) if isinstance(v, ast.Call)}
         if isinstance(receiver, ast.Name):
@@ -221,10 +234,7 @@ def _made_by(receiver: ast.expr, ctx) -> str | None:
                 if isinstance(node, ast.withitem) and isinstance(node.optional_vars, ast.Name) and node.optional_vars.id == receiver.id:
                     if isinstance(node.context_expr, ast.Call):
                         names.add(ctx.call_name(node.context_expr) or "")
-        if len(names) == 1:
-            return names.pop()
-        if names:
-            return ""  # made by several things: not one known client
+        return names or None
     return None
 
 
