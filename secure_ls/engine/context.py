@@ -268,6 +268,7 @@ class UnitContext:
             enum_classes=self.module.enum_classes,
             translation_tables=self.module.translation_tables,
             constant_values=(self.module.strings, self.module.scalars),
+            declared=self.module.declared(),
         )
         return analyzer
 

@@ -40,7 +40,8 @@ class FlowAnalyzer(ValueOrigins):
                 # FastAPI `Depends(get_settings)`: whatever get_settings returns
                 env[arg.arg] = Binding(self._dependency_origin(dependency))
                 continue
-            if route and frameworks.is_client_parameter(arg, defaults.get(arg.arg)):
+            declared = self.declaration(arg.annotation) if route else None
+            if route and frameworks.is_client_parameter(arg, defaults.get(arg.arg)) and not (declared and declared.dependency):
                 # `id: int`, `<int:id>`: the framework converts the value (or rejects the request)
                 converted = ALL if frameworks.is_converted_parameter(arg, func, self._enum_classes) else frozenset()
                 part = Part(UNTRUSTED, f"the route parameter `{arg.arg}`", converted, steps=(make_step(arg, f"`{arg.arg}` comes from the client"),))
@@ -51,6 +52,8 @@ class FlowAnalyzer(ValueOrigins):
             else:
                 part = Part(PARAM, self._parameter_label(func, arg.arg))
             env[arg.arg] = Binding(Origin(frozenset({part})))
+            if declared is not None and declared.fields:
+                self._model_parameters[arg.arg] = (env[arg.arg], declared.fields)
         if isinstance(func, ast.Lambda):
             self._expr(func.body, env, record_only=True)
         else:

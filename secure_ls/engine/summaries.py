@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from secure_ls.engine import astutil, bindings, flow, guards, taint
-from secure_ls.engine.symbols import ModuleSymbols
+from secure_ls.engine.symbols import Declaration, ModuleSymbols, declarations
 
 if TYPE_CHECKING:
     from secure_ls.engine.workspace import Resolver
@@ -260,7 +260,8 @@ def summarize_module(
     wanted: frozenset[str] | None = None,
     computed: dict[str, FunctionSummary] | None = None,
 ) -> dict[str, FunctionSummary]:
-    """Summaries of the functions defined in `trees` (one module or one unit).
+    """Summaries of the functions defined in `trees` (one module or one unit), and the
+    declarations of its classes and dependency aliases (`Declaration`).
 
     With `wanted`, only those functions (by name) and what they call are
     summarised: another module imports just these. `computed` holds the
@@ -271,9 +272,12 @@ def summarize_module(
     `names`, if given, are the names the trees read: when none of them is
     a function defined here (the usual unit), no call graph is needed.
     """
+    declared = declarations(trees, module, wanted)
+    if computed is not None:
+        computed.update(declared)
     defs = [(name, func) for tree in trees for name, func in top_level_functions(tree)]
     if not defs:
-        return {}
+        return declared
     keys = [name for name, _ in defs]
     by_head: dict[str, list[int]] = {}
     for index, key in enumerate(keys):
@@ -294,7 +298,7 @@ def summarize_module(
             needs[index] = _needs(keys[index], defs[index][1], by_head, keys)
             frontier.extend(needs[index] - include)
         if not include:
-            return {}
+            return declared
     elif names is not None and not methods and by_head.keys().isdisjoint(names):
         needs = [set() for _ in defs]
     else:
@@ -325,9 +329,13 @@ def summarize_module(
             break
     if computed is not None:
         computed.update(current)
-    # a function that returns unknown data and nothing else needs no summary:
-    # the flow pass treats calls to unknown functions the same way
-    return {k: v for k, v in current.items() if v.returns_params or v.returns_untrusted or not v.returns_unknown}
+    return {**declared, **{k: v for k, v in current.items() if worth_keeping(v)}}
+
+
+def worth_keeping(entry: "FunctionSummary | Declaration") -> bool:
+    """A function that returns unknown data and nothing else needs no summary: the flow
+    pass treats calls to unknown functions the same way."""
+    return isinstance(entry, Declaration) or bool(entry.returns_params or entry.returns_untrusted or not entry.returns_unknown)
 
 
 def _summarize_into(item, module, known: dict, current: dict, sources, sanitizers) -> None:

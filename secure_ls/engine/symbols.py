@@ -11,6 +11,8 @@ import ast
 import re
 from dataclasses import dataclass, field
 
+from secure_ls.engine import frameworks
+
 
 @dataclass(frozen=True)
 class UnitSymbols:
@@ -34,6 +36,11 @@ class UnitSymbols:
     # the unit teaches PyYAML its own tags (add_constructor/add_representer/..., YAMLObject
     # subclasses) or dumps with the full dumper: its YAML may hold more than plain data
     yaml_extensions: bool = False
+    # every top-level class -> its fields annotated as numbers, dates or UUIDs (`project_id: int`):
+    # what a framework that validates a request body against the class (FastAPI, pydantic) puts there
+    annotated_fields: tuple[tuple[str, frozenset[str]], ...] = ()
+    # names bound to `Annotated[T, Depends(f)]` (FastAPI): a parameter annotated so is injected, not sent
+    dependency_aliases: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -58,9 +65,20 @@ class ModuleSymbols:
     translation_tables: dict[str, frozenset[str]] = field(default_factory=dict)
     # `DEBUG = False`, `RETRIES = 3`: a test on them always goes the same way (constant folding)
     scalars: dict[str, object] = field(default_factory=dict)
+    annotated_fields: dict[str, frozenset[str]] = field(default_factory=dict)  # see UnitSymbols.annotated_fields
+    dependency_aliases: set[str] = field(default_factory=set)  # see UnitSymbols.dependency_aliases
     functions: dict[str, object] = field(default_factory=dict)  # name -> summary (taint)
     yaml_extensions: bool = False  # see UnitSymbols.yaml_extensions
     is_test_file: bool = False  # set from the file's path: tests use secrets and asserts legitimately
+
+    def declared(self) -> dict[str, "Declaration"]:
+        """What the module declares about its own classes and aliases (see Declaration)."""
+        cached = self.__dict__.get("_declared")
+        if cached is None:
+            cached = {name: Declaration(name, fields=fields) for name, fields in self.annotated_fields.items()}
+            cached.update((name, Declaration(name, dependency=True)) for name in self.dependency_aliases)
+            self.__dict__["_declared"] = cached
+        return cached
 
     def fingerprint(self) -> int:
         return hash(
@@ -77,6 +95,8 @@ class ModuleSymbols:
                 frozenset(self.enum_classes),
                 frozenset(self.translation_tables.items()),
                 frozenset(self.scalars.items()),
+                frozenset(self.annotated_fields.items()),
+                frozenset(self.dependency_aliases),
                 self.is_test_file,
                 self.yaml_extensions,
             )
@@ -106,6 +126,8 @@ class ModuleSymbols:
             module.enum_classes |= unit.enum_classes
             module.translation_tables.update(unit.translation_tables)
             module.scalars.update(unit.scalars)
+            module.annotated_fields.update(unit.annotated_fields)
+            module.dependency_aliases |= unit.dependency_aliases
             module.yaml_extensions = module.yaml_extensions or unit.yaml_extensions
         # A name rebound elsewhere is no longer known to be constant.
         module.constants = {n for n in module.constants if counts.get(n) == 1}
@@ -114,6 +136,7 @@ class ModuleSymbols:
         module.made_by = {n: module._qualify_dotted(callee) for n, callee in module.made_by.items() if counts.get(n) == 1}
         module.made_with = {n: kws for n, kws in module.made_with.items() if n in module.made_by}
         module.translation_tables = {n: chars for n, chars in module.translation_tables.items() if counts.get(n) == 1}
+        module.dependency_aliases = {n for n in module.dependency_aliases if counts.get(n) == 1}
         return module
 
     def _qualify_dotted(self, dotted: str) -> str:
@@ -157,6 +180,8 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
     made_with: list[tuple[str, tuple]] = []
     typed_fields: list[tuple[str, frozenset[str]]] = []
     record_classes: list[tuple[str, frozenset[str]]] = []
+    annotated_fields: list[tuple[str, frozenset[str]]] = []
+    dependency_aliases: set[str] = set()
     enum_classes: set[str] = set()
     translation_tables: list[tuple[str, frozenset[str]]] = []
     scalars: list[tuple[str, object]] = []
@@ -178,8 +203,11 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
                 fields = _typed_fields(stmt)
                 if fields:
                     typed_fields.append((stmt.name, fields))
+                converted = converted_fields(stmt)
                 if _is_record_class(stmt):
-                    record_classes.append((stmt.name, _converted_fields(stmt)))
+                    record_classes.append((stmt.name, converted))
+                if converted:
+                    annotated_fields.append((stmt.name, converted))
                 if any((_dotted(base) or "").endswith("Enum") for base in stmt.bases):
                     enum_classes.add(stmt.name)
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
@@ -188,6 +216,8 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
                 for name in _names(target):
                     bindings.append((name, None))
             value = stmt.value
+            if isinstance(value, ast.Subscript) and frameworks.dependency_callee(None, value) is not None:
+                dependency_aliases.update(t.id for t in targets if isinstance(t, ast.Name))
             if (
                 isinstance(stmt, (ast.Assign, ast.AnnAssign))
                 and value is not None
@@ -226,6 +256,8 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
         tuple(translation_tables),
         tuple(scalars),
         _yaml_extensions(tree) if text is None or _YAML_HINT.search(text) else False,
+        tuple(annotated_fields),
+        frozenset(dependency_aliases),
     )
 
 
@@ -310,7 +342,7 @@ def _is_record_class(cls: ast.ClassDef) -> bool:
     return any((_dotted(base) or "").rsplit(".", 1)[-1] in _RECORD_BASES for base in cls.bases)
 
 
-def _converted_fields(cls: ast.ClassDef) -> frozenset[str]:
+def converted_fields(cls: ast.ClassDef) -> frozenset[str]:
     """Fields annotated as a number, date or UUID (`port: int`, `when: Optional[date]`)."""
     from secure_ls.engine.catalog import CONVERTED_ANNOTATIONS
 
@@ -418,3 +450,34 @@ def is_literal(node: ast.AST) -> bool:
     if isinstance(node, ast.JoinedStr):
         return all(isinstance(v, ast.Constant) for v in node.values)
     return False
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """What a module declares about a name that is not a function, for the modules importing
+    it: a class's fields annotated as numbers, dates or UUIDs (`project_id: int`), or an alias
+    of an injected dependency (`CurrentUser = Annotated[User, Depends(get_current_user)]`).
+
+    Kept in the same mapping as the function summaries (engine/summaries.py), under the class's
+    or alias's name, so that it is resolved, cached and invalidated like them; it is never
+    applied to a call."""
+
+    name: str
+    fields: frozenset[str] = frozenset()
+    dependency: bool = False
+
+
+def declarations(trees: list[ast.Module], module: ModuleSymbols, wanted: frozenset[str] | None = None) -> dict[str, Declaration]:
+    """The declarations of the classes defined in `trees` and of the module's dependency aliases
+    (only those `wanted`, when given)."""
+    out = {}
+    for tree in trees:
+        for stmt in tree.body:
+            if isinstance(stmt, ast.ClassDef) and (wanted is None or stmt.name in wanted):
+                fields = converted_fields(stmt)
+                if fields:
+                    out[stmt.name] = Declaration(stmt.name, fields=fields)
+    for name in module.dependency_aliases:
+        if wanted is None or name in wanted:
+            out[name] = Declaration(name, dependency=True)
+    return out

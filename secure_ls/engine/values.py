@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 from secure_ls.engine import astutil, catalog, frameworks, guards
 from secure_ls.engine.bindings import Binding, Env, InstanceAttributes, ScopeFacts
+from secure_ls.engine.symbols import Declaration
 from secure_ls.engine.taint import ALL, CONSTANT, PARAM, UNKNOWN, UNTRUSTED, Origin, Part, Sink, make_step
 
 
@@ -110,6 +111,7 @@ class ValueOrigins:
         enum_classes: Iterable[str] = (),
         translation_tables: Mapping[str, frozenset[str]] | None = None,
         constant_values: tuple[Mapping[str, object], ...] = (),
+        declared: Mapping[str, Declaration] | None = None,
     ):
         self._qualify = qualify
         self._constants = module_constants
@@ -127,6 +129,9 @@ class ValueOrigins:
         self._enum_classes = frozenset(enum_classes)  # the module's Enum classes (route parameters typed so)
         self._translation_tables = translation_tables or {}  # module-level `str.maketrans` tables -> characters mapped
         self._constant_values = constant_values  # the module's literal constants by name (strings, numbers, flags)
+        self._declared = declared or {}  # what the module declares about its classes and aliases
+        # route parameters annotated with a class that declares typed fields: name -> (binding, fields)
+        self._model_parameters: dict[str, tuple[Binding, frozenset[str]]] = {}
         # what the enclosing class's methods store on `self` (asked lazily: most methods never read one)
         self._instance_attributes = instance_attributes
         # label parameters with their method ("the constructor parameter `x`") so that they stay
@@ -510,6 +515,8 @@ class ValueOrigins:
         if self._is_converted_record_field(node):
             return CONSTANT
         base = self._origin(node.value)
+        if self._is_validated_model_field(node):
+            return base.sanitized(ALL)
         if self._is_constrained_option(node):
             return base.sanitized(ALL)
         if self._instance is not None and self._instance_attributes is not None:
@@ -556,12 +563,12 @@ class ValueOrigins:
                 if qualified in catalog.PERCENT_DECODERS and joined.risk():
                     joined = joined.with_step(make_step(node, catalog.PERCENT_DECODED))
                 return joined
-            summary = self._summaries.get(qualified)
+            summary = self._function_summary(qualified)
             if summary is not None:
                 return self._apply(summary, node)
         elif self._summaries:
             if self._class and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
-                summary = self._summaries.get(f"{self._class}.{func.attr}")
+                summary = self._function_summary(f"{self._class}.{func.attr}")
                 if summary is not None:
                     return self._apply(summary, node, bound=True)
             summary = self._local_summary(func)
@@ -727,7 +734,7 @@ class ValueOrigins:
 
     def _dependency_origin(self, func: ast.expr) -> Origin | None:
         qualified = self._qualify(func)
-        summary = self._summaries.get(qualified) if qualified else self._local_summary(func)
+        summary = self._function_summary(qualified) if qualified else self._local_summary(func)
         if summary is None:
             return None
         return summary.apply(None, [], {}, None)
@@ -737,7 +744,7 @@ class ValueOrigins:
         if not self._summaries:
             return None
         qualified = self._qualify(func)
-        summary = self._summaries.get(qualified) if qualified else None
+        summary = self._function_summary(qualified) if qualified else None
         return summary if summary is not None else self._local_summary(func)
 
     def _local_summary(self, func: ast.AST) -> "FunctionSummary | None":
@@ -752,7 +759,30 @@ class ValueOrigins:
             return None
         if binding is not None and not binding.function:
             return None  # a local variable or parameter of that name
-        return self._summaries.get(key)
+        return self._function_summary(key)
+
+    def _function_summary(self, key: str | None) -> "FunctionSummary | None":
+        found = self._summaries.get(key) if key else None
+        return None if found is None or isinstance(found, Declaration) else found
+
+    def declaration(self, annotation: ast.expr | None) -> Declaration | None:
+        """What the module, or the module it is imported from, declares about the class or alias
+        an annotation names (`payload: MfaPayload`, `user: CurrentUser`)."""
+        if not isinstance(annotation, (ast.Name, ast.Attribute)):
+            return None
+        if isinstance(annotation, ast.Name) and annotation.id in self._declared:
+            return self._declared[annotation.id]
+        qualified = self._qualify(annotation)
+        found = self._summaries.get(qualified) if qualified else None
+        return found if isinstance(found, Declaration) else None
+
+    def _is_validated_model_field(self, node: ast.Attribute) -> bool:
+        """`payload.project_id` where the route parameter `payload` is annotated with a class
+        declaring `project_id: int`: the framework validated the request body against it."""
+        if not isinstance(node.value, ast.Name):
+            return False
+        model = self._model_parameters.get(node.value.id)
+        return model is not None and self._binding(node.value) is model[0] and node.attr in model[1]
 
     def _apply(self, summary: "FunctionSummary", node: ast.Call, bound: bool = False) -> Origin:
         positional: list[Origin] = []

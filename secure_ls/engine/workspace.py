@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from secure_ls import safe_files
 from secure_ls.engine import astutil
-from secure_ls.engine.summaries import FunctionSummary, LazySummaries, summarize_module
+from secure_ls.engine.summaries import FunctionSummary, LazySummaries, summarize_module, worth_keeping
 from secure_ls.engine.symbols import ModuleSymbols
 from secure_ls.engine.units import parse_within_budget, statement_starts
 
@@ -264,7 +264,7 @@ class WorkspaceSummaries:
             found = summarize_module(trees, symbols, external, self.sources, self.sanitizers, wanted=wanted, computed=computed)
             if computed is not None and wanted is not None:
                 # everything summarised so far for this file, not just this round's names
-                found = {k: v for k, v in computed.items() if v.returns_params or v.returns_untrusted or not v.returns_unknown}
+                found = {k: v for k, v in computed.items() if worth_keeping(v)}
             return found
         except (RecursionError, SyntaxError, ValueError, MemoryError):
             return {}
@@ -570,7 +570,12 @@ class ModuleSource:
             seen = set()
             while todo:
                 name, method = todo.pop()
-                if name in seen or self._classes.get(name) is not method:
+                if name in seen or name not in self._classes:
+                    continue
+                if self._classes[name] and not method:
+                    # a class asked for by its own name: for what it declares (summaries.Declaration)
+                    method = True
+                if self._classes[name] is not method:
                     continue
                 seen.add(name)
                 tree = self._trees.get(name)

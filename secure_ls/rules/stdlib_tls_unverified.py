@@ -143,6 +143,7 @@ class StdlibTlsUnverified(Rule):
                 f"{ctx.text(func)}() without a context negotiates TLS without checking the server's certificate or host name: "
                 f"pass {keyword}=ssl.create_default_context().",
                 fix=fix,
+                confidence=_confidence(node, ctx),
             )
 
     def _constructor(self, node: ast.Call, name: str, spec, ctx) -> None:
@@ -164,6 +165,7 @@ class StdlibTlsUnverified(Rule):
                     node,
                     f"{short}() without a context does not check the server's certificate or host name: load the key files into "
                     f"ssl.create_default_context() with load_cert_chain() and pass it as {keyword}=.",
+                    confidence=_confidence(node, ctx),
                 )
                 return
             edits.append(ctx.set_keyword(node, keyword, _VERIFIED))
@@ -182,7 +184,7 @@ class StdlibTlsUnverified(Rule):
                 else " Call prot_p() after login() to encrypt the file transfers too (not added by the fix: the login is not a plain statement)."
             )
         if not edits:
-            ctx.report(self, node, message)
+            ctx.report(self, node, message, confidence=_confidence(node, ctx))
             return
         if needs_context:
             title = _TITLE.format(keyword=keyword)
@@ -191,7 +193,12 @@ class StdlibTlsUnverified(Rule):
         else:
             title = "Encrypt the file transfers (prot_p() after login; fails on servers that refuse protected transfers)"
         fix = Fix(title, tuple(edits), safe=False, imports=("import ssl",) if needs_context else ())
-        ctx.report(self, node, message, fix=fix, also_rewrites=[login] if prot_p is not None and login is not None else [])
+        ctx.report(self, node, message, fix=fix, also_rewrites=[login] if prot_p is not None and login is not None else [], confidence=_confidence(node, ctx))
+
+
+def _confidence(node: ast.AST, ctx) -> Confidence | None:
+    """Low in test code: tests talk to local servers with certificates made for the test."""
+    return Confidence.LOW if ctx.in_test_code(node) else None
 
 
 def _has_context(call: ast.Call, keyword: str, index: int) -> bool:

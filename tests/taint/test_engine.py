@@ -315,3 +315,93 @@ def test_long_chains_of_assignments_are_followed_without_exhausting_the_stack():
     result = Engine().analyze("\n".join(lines))
     assert not result.problems
     assert [f.confidence for f in result.findings if f.rule_id == "SLS102"] == [Confidence.HIGH]
+
+
+_MODELS = """
+    from typing import Annotated
+    from fastapi import Depends
+    from pydantic import BaseModel
+
+    class Base(BaseModel):
+        pass
+
+    class Payload(Base):
+        project_id: int
+        note: str
+
+    class User(Base):
+        email: str
+
+    def get_current_user() -> User:
+        return User(email="x@example.com")
+
+    CurrentUser = Annotated[User, Depends(get_current_user)]
+"""
+_VIEWS = """
+    import logging
+    from fastapi import APIRouter
+    from app.models import CurrentUser, Payload
+
+    log = logging.getLogger(__name__)
+    router = APIRouter()
+
+    @router.post("/mfa")
+    def mfa(payload: Payload, current_user: CurrentUser):
+        log.info(f"project {payload.project_id}")
+        log.info(f"user {current_user.email}")
+        log.info(f"note {payload.note}")
+"""
+
+
+def _log_lines(results) -> list[int]:
+    return sorted(f.span.start.line + 1 for r in results for f in r.findings if f.rule_id == "SLS704")
+
+
+def test_a_request_model_declared_in_another_module_types_its_fields(tmp_path):
+    # FastAPI validates the body against the model: `project_id: int` holds a number, `note: str`
+    # holds the client's text; an `Annotated[..., Depends(...)]` alias is injected, not sent
+    _write(tmp_path, {"app/__init__.py": "", "app/models.py": _MODELS, "app/views.py": _VIEWS})
+    assert _log_lines(check_paths([str(tmp_path)], Settings(), jobs=1)) == [13]
+
+
+def test_a_request_model_declared_in_the_same_module_types_its_fields(tmp_path):
+    views = textwrap.dedent(_VIEWS).replace("from app.models import CurrentUser, Payload\n", textwrap.dedent(_MODELS))
+    (tmp_path / "views.py").write_text(views)
+    lines = views.splitlines()
+    note = next(i for i, line in enumerate(lines, 1) if "payload.note" in line)
+    assert _log_lines(check_paths([str(tmp_path / "views.py")], Settings(), jobs=1)) == [note]
+
+
+def test_editing_the_model_changes_the_findings_of_the_view(tmp_path):
+    _write(tmp_path, {"app/__init__.py": "", "app/models.py": _MODELS, "app/views.py": _VIEWS})
+    workspace = WorkspaceSummaries([str(tmp_path)])
+    views = tmp_path / "app" / "views.py"
+    engine = Engine()
+    resolver = workspace.resolver_for(str(views))
+    first = engine.analyze(views.read_text(), key="views", imports_resolver=resolver)
+    assert sorted(f.span.start.line + 1 for f in first.findings if f.rule_id == "SLS704") == [13]
+    # `project_id` becomes text: the view's log line with it is reported again
+    workspace.update(str(tmp_path / "app" / "models.py"), textwrap.dedent(_MODELS).replace("project_id: int", "project_id: str"))
+    second = engine.analyze(views.read_text(), key="views", imports_resolver=resolver)
+    assert sorted(f.span.start.line + 1 for f in second.findings if f.rule_id == "SLS704") == [11, 13]
+
+
+def test_a_model_parameter_assigned_again_loses_its_field_types():
+    code = textwrap.dedent(
+        """
+        import logging
+        from fastapi import APIRouter, Request
+        from pydantic import BaseModel
+
+        router = APIRouter()
+
+        class Payload(BaseModel):
+            project_id: int
+
+        @router.post("/x")
+        async def x(payload: Payload, request: Request):
+            payload = await request.json()
+            logging.info(f"project {payload.project_id}")
+        """
+    )
+    assert [line + 1 for line, _, _ in _findings(code, "SLS704")] == [14]
