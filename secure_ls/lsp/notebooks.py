@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from secure_ls.engine.model import Edit, Finding, Position, Span
+from secure_ls.engine.suppressions import suppression_edit
 from secure_ls.lsp import convert
 from secure_ls.lsp.documents import Document
 from secure_ls.notebook import _neutralise
@@ -189,8 +190,6 @@ class NotebookSupport:
         return None
 
     def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
-        from secure_ls.lsp.server import suppression_edit
-
         found = self.find(params.text_document.uri)
         if found is None:
             return []
@@ -219,7 +218,7 @@ class NotebookSupport:
                             edit=edit,
                         )
                     )
-            suppress = suppression_edit(cell.doc, local)
+            suppress = suppression_edit(cell.doc.line, local)
             actions.append(
                 types.CodeAction(
                     title=f"secure-ls ({finding.rule_id}): Suppress {finding.rule_id} on this line",

@@ -32,6 +32,7 @@ from secure_ls.project import engine_for
 from secure_ls.config import ConfigError, Settings, find_pyproject, load_pyproject
 from secure_ls.engine.edits import select_fix_edits
 from secure_ls.engine.model import AnalysisResult, Finding
+from secure_ls.engine.suppressions import suppression_edit
 from secure_ls.lsp import convert, notebooks, workspace_index
 from secure_ls.lsp.documents import Document, DocumentStore, Encoding
 from secure_ls.lsp.hover import hover_markdown
@@ -517,7 +518,7 @@ class SecureLanguageServer(LanguageServer):
 
     def _edit_for(self, doc: Document, kind: str, finding: Finding) -> types.WorkspaceEdit:
         if kind == "suppress":
-            return self._workspace_edit(doc, [suppression_edit(doc, finding)])
+            return self._workspace_edit(doc, [suppression_edit(doc.line, finding)])
         if kind.startswith("alternative"):
             index = int(kind[len("alternative") :] or 0)
             chosen = finding.alternatives[index] if index < len(finding.alternatives) else None
@@ -554,34 +555,6 @@ class SecureLanguageServer(LanguageServer):
                     range=rng,
                 )
         return None
-
-
-def suppression_edit(doc: Document, finding: Finding):
-    """Adds `# secure-ls: ignore[ID]` at the end of the finding's statement line."""
-    import re
-
-    from secure_ls.engine.model import Edit, Position, Span
-
-    first, last = finding.statement_lines or (finding.span.start.line, finding.span.end.line)
-    line_index = first if first == last else finding.span.start.line
-    # a comment cannot go inside a multi-line string: use the statement's last line then
-    if line_index != last and _inside_string(doc, line_index):
-        line_index = last
-    text = doc.line(line_index)
-    existing = re.search(r"#\s*secure-ls:\s*ignore\[([^\]]*)\]", text)
-    if existing:
-        ids = [i.strip() for i in existing.group(1).split(",") if i.strip()]
-        if finding.rule_id not in ids:
-            ids.append(finding.rule_id)
-        new = f"# secure-ls: ignore[{', '.join(ids)}]"
-        return Edit(Span(Position(line_index, existing.start()), Position(line_index, existing.end())), new)
-    end = len(text)
-    return Edit(Span(Position(line_index, end), Position(line_index, end)), f"  # secure-ls: ignore[{finding.rule_id}]")
-
-
-def _inside_string(doc: Document, line: int) -> bool:
-    text = doc.line(line)
-    return text.count('"""') % 2 == 1 or text.count("'''") % 2 == 1 or text.rstrip().endswith("\\")
 
 
 def uri_to_path(uri: str) -> str | None:
