@@ -91,7 +91,7 @@ class WorkspaceDiagnostics:
                     self._warned = True
                     log.warning("workspace diagnostics: %s has %d files; reporting the first %d", root, len(files), MAX_FILES)
                 files = files[:MAX_FILES]
-            engine = Engine(options=project.engine_options(settings))
+            engine = Engine(project.selected_rules(settings), options=project.engine_options(settings))
             summaries = project.workspace_for(settings, (root,), uuid.uuid4().hex)
             for file in files:
                 report = self._report(file, settings, engine, summaries, previous, generation)
