@@ -62,7 +62,7 @@ class WorkspaceDiagnostics:
 
     # ---- the request ---------------------------------------------------------------
     def scope(self) -> str:
-        return "workspace" if self.ls.editor_settings.get("scope") == "workspace" else "openFiles"
+        return "workspace" if self.ls.configuration.editor_settings.get("scope") == "workspace" else "openFiles"
 
     async def answer(self, previous: dict[str, str]) -> dict:
         if self.scope() != "workspace":
@@ -120,7 +120,7 @@ class WorkspaceDiagnostics:
             return None
         doc = Document.create(uri, text, None)
         encoding = self.ls.encoding
-        related = bool(self.ls._capability("text_document", "diagnostic", "related_information"))
+        related = self.ls.related_information(pushed=False)
         findings = settings.apply(result.findings, path, audit_tier=True)
         items = [convert.diagnostic_json(doc, f, encoding, related, rule_by_id(f.rule_id)) for f in findings]
         return {"kind": "full", "uri": uri, "version": None, "resultId": result_id, "items": items}
