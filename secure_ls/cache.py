@@ -7,11 +7,12 @@ pack files, see `Cache`):
 - the secure-ls version, a hash of secure-ls's own source (a development
   checkout whose rules changed starts afresh), the Python version (what
   `ast` accepts), and the engine settings that change findings (`sources`,
-  `sanitizers`, `max-file-size`) and whether the path names test code.
-  The other settings (`select`, `ignore`, `severity`, `per-file-ignores`,
-  `min-confidence`) only filter findings: the entry holds the engine's
-  findings before them, and they are applied again on every run, so
-  changing them reuses the cache.
+  `sanitizers`, `max-file-size`), the rules selected (`select`,
+  `extend-select`, `ignore`: an unselected rule does not run, project.py
+  `selected_rules`) and whether the path names test code. The other settings
+  (`severity`, `per-file-ignores`, `min-confidence`) only filter findings: the
+  entry holds the engine's findings before them, and they are applied again on
+  every run, so changing them reuses the cache.
 
 Inside, the entry holds a hash of the text that was analysed, the findings,
 the problems to report, and what the analysis read from other modules of
@@ -64,6 +65,8 @@ def code_hash() -> str:
 
 def settings_key(settings) -> str:
     """What, besides the text and its imports, changes the engine's findings for a file."""
+    from secure_ls.project import selected_rules
+
     material = json.dumps(
         [
             FORMAT,
@@ -74,6 +77,7 @@ def settings_key(settings) -> str:
             sorted(settings.sources.items()),
             sorted((k, sorted(v)) for k, v in settings.sanitizers.items()),
             settings.max_file_size,
+            sorted(rule.id for rule in selected_rules(settings)),
         ]
     )
     return hashlib.sha256(material.encode()).hexdigest()

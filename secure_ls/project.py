@@ -5,8 +5,9 @@
   lock files; secure_ls/deps). This is the one place that decides it.
 - **Discovery** (`discover`): the files to check under folders, skipping
   virtualenvs, build output and excluded paths.
-- **Settings to engine** (`engine_options`, `engine_for`): one engine per
-  distinct set of options, reused across files.
+- **Settings to engine** (`engine_options`, `selected_rules`, `engine_for`): one
+  engine per distinct set of options and selected rules, reused across files; a rule
+  the settings do not select is not in the engine.
 - **The workspace store for a batch run** (`workspace_for`, `workspace_roots`):
   function summaries of the checked folders' modules, for calls across files
   (the editor keeps its own, lsp/workspace_index.py).
@@ -151,13 +152,23 @@ def engine_options(settings: Settings) -> EngineOptions:
     )
 
 
+def selected_rules(settings: Settings) -> tuple[type, ...]:
+    """The rules these settings run (`select`, `extend-select`, `ignore`, opt-in rules):
+    decided before analysis, so an unselected rule never runs. `per-file-ignores`
+    depends on the file and is applied to the findings (`Settings.apply`)."""
+    from secure_ls.rules import all_rules
+
+    return tuple(rule for rule in all_rules() if settings.rule_enabled(rule))
+
+
 def engine_for(settings: Settings) -> Engine:
-    """The engine for these settings (one per distinct set of options, kept for the process)."""
+    """The engine for these settings (one per distinct set of options and rules, kept for the process)."""
     options = engine_options(settings)
-    key = hash((options.fingerprint(), options.max_chars, options.project_root))
+    rules = selected_rules(settings)
+    key = hash((options.fingerprint(), options.max_chars, options.project_root, frozenset(r.id for r in rules)))
     engine = _ENGINES.get(key)
     if engine is None:
-        engine = _ENGINES[key] = Engine(options=options)
+        engine = _ENGINES[key] = Engine(rules, options=options)
     return engine
 
 

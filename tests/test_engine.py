@@ -249,3 +249,22 @@ def test_deep_nesting_verdict_does_not_depend_on_the_callers_stack():
 
     shallow, deep = at_depth(0), at_depth(800)
     assert shallow.tree is not None and deep.tree is not None and deep.error is None
+
+
+def test_unselected_rules_do_not_run_and_findings_are_those_of_all_rules_filtered():
+    """Rule selection is decided when the engine is built (project.engine_for), not by
+    filtering after every rule ran; what the user sees is the same."""
+    from pathlib import Path
+
+    from secure_ls.config import Settings
+    from secure_ls.project import engine_for
+
+    text = (Path(__file__).resolve().parent.parent / "examples" / "insecure_app.py").read_text(encoding="utf-8")
+    every = ENGINE.analyze(text).findings
+    for raw in ({"select": ["SLS3"]}, {"ignore": ["SLS1", "sql-injection"]}, {"extend-select": ["SLS705"]}, {"select": ["SLS101"], "ignore": ["SLS101"]}, {}):
+        settings = Settings().merged(raw, "test")
+        engine = engine_for(settings)
+        assert all(settings.rule_enabled(type(rule)) for rule in engine.rules), raw
+        assert settings.apply(engine.analyze(text).findings, "app.py") == settings.apply(every, "app.py"), raw
+    assert engine_for(Settings().merged({"select": ["SLS3"]}, "test")).rules
+    assert not engine_for(Settings().merged({"select": ["SLS101"], "ignore": ["SLS101"]}, "test")).rules

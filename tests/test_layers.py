@@ -115,3 +115,23 @@ def test_a_misspelt_sink_class_fails_where_the_table_is_written():
     assert "*" in ALL and Sink.ANY in frozenset({"*"})  # the members are the strings older tables hold
     with pytest.raises(ValueError):
         sinks("htlm")
+
+
+def test_the_protocol_layer_is_one_module_per_feature():
+    """lsp/session.py holds the state, lsp/server.py wires messages to feature modules
+    (docs/architecture.md); features import the session for type checking only, so
+    none of them imports the server back, and none grows into a second server.py."""
+    folder = PACKAGE / "lsp"
+    too_long = [p.name for p in folder.glob("*.py") if len(p.read_text(encoding="utf-8").splitlines()) > 400]
+    assert too_long == []
+    back = []
+    for path, tree in _modules(folder):
+        runtime = [n for n in tree.body if not (isinstance(n, ast.If) and "TYPE_CHECKING" in ast.unparse(n.test))]
+        for node in runtime:
+            for module, name, _alias in _imported(node):
+                target = module if name is None else f"{module}.{name}"
+                if path.name != "server.py" and target.startswith("secure_ls.lsp.server"):
+                    back.append(f"{path.name}: {target}")
+                if path.name not in ("server.py", "session.py") and target.startswith("secure_ls.lsp.session"):
+                    back.append(f"{path.name}: {target}")
+    assert back == []

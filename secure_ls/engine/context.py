@@ -15,7 +15,7 @@ import builtins
 import re
 from typing import TYPE_CHECKING, Iterable
 
-from secure_ls.engine import astutil, bindings, flow, taint
+from secure_ls.engine import astutil, bindings, flow, suppressions, taint
 from secure_ls.engine.model import (
     Confidence,
     Edit,
@@ -34,14 +34,10 @@ if TYPE_CHECKING:
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Module)
 _BUILTINS = frozenset(dir(builtins))
-_SUPPRESSION = re.compile(r"#\s*(?:secure-ls:\s*ignore\s*(?:\[(?P<ids>[^\]]*)\])?|nosec\b(?P<nosec>[^#\n]*))", re.IGNORECASE)
 # Test code (see `UnitContext.in_test_code`): the frameworks whose import makes a file
 # test code, and the function and class names that make their body test code.
 TEST_FRAMEWORKS = ("pytest", "unittest", "nose", "hypothesis")
 _TEST_NAME = re.compile(r"^_?test|^(?:setUp|setUpClass|setup_method)$|(?:^|_)(?:test|tests|testing)(?:_|$)|^Test|Tests?$|Testing|TestCase")
-# Ruff's `# noqa: S324, E501` (codes after a colon, separated by commas or spaces). A bare
-# `# noqa` (or `# noqa S324`, which Ruff reads as bare) names no code and silences nothing here.
-_NOQA = re.compile(r"#\s*noqa\s*:\s*(?P<codes>[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*)", re.IGNORECASE)
 
 
 class UnitContext:
@@ -57,7 +53,7 @@ class UnitContext:
         self._end_envs: dict[int, bindings.Env] = {}
         self._class_attributes: dict[int, bindings.InstanceAttributes] = {}  # id(ClassDef) -> what its methods store on self
         self._overrides = catalog_overrides or {}
-        self._suppressions = self._find_suppressions()
+        self._suppressions = suppressions.read(self.lines, unit.parsed_text)
         self._qualified: dict[int, str | None] = {}
         self._origins: dict[int, taint.Origin] = {}
         self._bindings: dict[int, frozenset[str]] = {}
@@ -435,7 +431,7 @@ class UnitContext:
             last = max(first, body[0].lineno - 2)
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 first = min([d.lineno - 1 for d in stmt.decorator_list] + [first])
-        if self._suppressed(rule, first, last):
+        if suppressions.suppressed(self._suppressions, rule, first, last):
             return
         finding = Finding(
                 rule_id=rule.id,
@@ -491,69 +487,6 @@ class UnitContext:
         if part.kind == taint.PARAM:
             return Confidence.MEDIUM
         return Confidence.LOW
-
-    # ---- suppression comments ----------------------------------------------
-    def _find_suppressions(self) -> dict[int, list[tuple[set[str] | None, str]]]:
-        """0-based line -> its suppression comments: (ids or None for all, kind), kind being
-        "secure-ls" (ids and names), "nosec" (also Bandit ids) or "noqa" (Ruff codes only)."""
-        found: dict[int, list[tuple[set[str] | None, str]]] = {}
-        for index, line in enumerate(self.lines):
-            if "#" not in line:
-                continue
-            entries: list[tuple[set[str] | None, str]] = []
-            match = _SUPPRESSION.search(line)
-            if match is not None:
-                if match.group("nosec") is not None:
-                    # `# nosec`, `# nosec B608`, `# nosec: B608, sql-injection`
-                    ids = {t.upper() for t in re.findall(r"[A-Za-z][\w-]*\d*", match.group("nosec"))}
-                    entries.append((ids or None, "nosec"))
-                else:
-                    ids_text = match.group("ids")
-                    ids = {t.strip().upper() for t in ids_text.split(",") if t.strip()} if ids_text else None
-                    entries.append((ids, "secure-ls"))
-            noqa = _NOQA.search(line)
-            if noqa is not None:
-                entries.append(({c.upper() for c in re.split(r"[\s,]+", noqa.group("codes")) if c}, "noqa"))
-            if entries:
-                found[index] = entries
-        if found:
-            comments = _comment_lines(self.unit.parsed_text)
-            if comments is not None:  # "# nosec" inside a string literal is not a comment
-                found = {line: entry for line, entry in found.items() if line in comments}
-        return found
-
-    def _suppressed(self, rule: "Rule", first: int, last: int) -> bool:
-        if not self._suppressions:
-            return False
-        names = {rule.id.upper(), rule.name.upper()}
-        for line in range(first, last + 1):
-            for ids, kind in self._suppressions.get(line, ()):
-                if kind == "noqa":
-                    if ids & set(rule.ruff()):
-                        return True
-                    continue
-                if ids is None:
-                    return True
-                if kind == "nosec" and ids & {b.upper() for b in rule.bandit}:
-                    return True
-                if ids & names:
-                    return True
-        return False
-
-
-def _comment_lines(text: str) -> set[int] | None:
-    """0-based lines holding a real comment token (None if the text cannot be tokenized)."""
-    import io
-    import tokenize
-
-    lines: set[int] = set()
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type == tokenize.COMMENT:
-                lines.add(token.start[0] - 1)
-    except (tokenize.TokenError, SyntaxError, IndentationError):
-        return None
-    return lines
 
 
 def _base_names(cls: ast.ClassDef) -> tuple[str, ...]:

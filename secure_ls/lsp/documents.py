@@ -10,10 +10,14 @@ edit replaces only the lines it touches.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
+from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
+
+from secure_ls import project
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 _ENDING = re.compile(r"(?:\r\n|\r|\n)\Z")
@@ -145,3 +149,22 @@ class DocumentStore:
 
     def all(self) -> list[Document]:
         return list(self._docs.values())
+
+
+def uri_to_path(uri: str) -> str | None:
+    """The file system path of a `file:` URI (None for any other scheme)."""
+    parsed = urlparse(uri)
+    if parsed.scheme != "file":
+        return None
+    path = unquote(parsed.path)
+    if os.name == "nt" and path.startswith("/") and len(path) > 2 and path[2] == ":":
+        path = path[1:]
+    return path
+
+
+def is_python(doc: Document) -> bool:
+    """Whether the document is analysed as Python: by its language id, else by its name."""
+    if doc.language_id in ("python", "py"):
+        return True
+    path = uri_to_path(doc.uri) or urlparse(doc.uri).path
+    return project.is_python(path) or doc.language_id == ""

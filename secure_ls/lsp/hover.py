@@ -1,10 +1,36 @@
-"""The hover text for a finding: what, why, the CWE, and a bad/good example."""
+"""Hover: over a finding, what it is, why it matters, the CWE, and a bad/good example."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
 from secure_ls.engine.model import Finding
+from secure_ls.lsp import convert
+from secure_ls.lsp.diagnostics import analyze
 from secure_ls.rules import rule_by_id
 from secure_ls.rules.base import section
+
+if TYPE_CHECKING:
+    from secure_ls.lsp.session import SecureLanguageServer
+
+
+def hover(ls: SecureLanguageServer, params: types.HoverParams) -> types.Hover | None:
+    doc = ls.documents.get(params.text_document.uri)
+    if doc is None:
+        return ls.notebooks.hover(params)  # a notebook cell, or nothing
+    analysis = analyze(ls, doc)
+    encoding = ls.encoding
+    here = (params.position.line, params.position.character)
+    for finding in analysis.findings:
+        rng = convert.to_range(doc, finding.span, encoding)
+        if (rng.start.line, rng.start.character) <= here <= (rng.end.line, rng.end.character):
+            return types.Hover(
+                contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=hover_markdown(finding, ls.configuration.hover_repeats_message)),
+                range=rng,
+            )
+    return None
 
 
 def hover_markdown(finding: Finding, with_message: bool = True) -> str:

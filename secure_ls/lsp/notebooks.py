@@ -20,13 +20,16 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from secure_ls.engine.model import Edit, Finding, Position, Span
+from secure_ls.engine.suppressions import suppression_edit
 from secure_ls.lsp import convert
+from secure_ls.lsp.diagnostics import analyze
 from secure_ls.lsp.documents import Document
+from secure_ls.lsp.hover import hover_markdown
 from secure_ls.notebook import _neutralise
 from secure_ls.rules import rule_by_id
 
 if TYPE_CHECKING:
-    from secure_ls.lsp.server import SecureLanguageServer
+    from secure_ls.lsp.session import SecureLanguageServer
 
 log = logging.getLogger("secure_ls")
 
@@ -85,24 +88,16 @@ class NotebookSupport:
             for cell in before.cells:
                 if cell.uri not in kept:
                     self.cell_to_notebook.pop(cell.uri, None)
-                    self._clear(cell.uri)
+                    self.ls.clear_diagnostics(cell.uri)
         self.ls.analyses.pop(notebook_uri, None)
         self.ls.mark_dirty(notebook_uri)
 
     def close(self, notebook_uri: str) -> None:
-        from secure_ls.project import engine_for
-
         view = self.views.pop(notebook_uri, None)
-        self.ls.analyses.pop(notebook_uri, None)
-        self.ls._dirty.discard(notebook_uri)
-        engine_for(self.ls.settings_for(notebook_uri)).forget(notebook_uri)
+        self.ls.forget(notebook_uri)
         for cell in view.cells if view else ():
             self.cell_to_notebook.pop(cell.uri, None)
-            self._clear(cell.uri)
-
-    def _clear(self, cell_uri: str) -> None:
-        if not self.ls.pull:
-            self.ls.send_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, {"uri": cell_uri, "diagnostics": []})
+            self.ls.clear_diagnostics(cell.uri)
 
     def _build(self, notebook_uri: str) -> NotebookView | None:
         notebook = self.ls.workspace.get_notebook_document(notebook_uri=notebook_uri)
@@ -128,7 +123,7 @@ class NotebookSupport:
         view = self.views.get(notebook_uri)
         if view is None:
             return
-        self.ls.analyze(view.module)
+        analyze(self.ls, view.module)
         if not self.ls.pull:
             for cell in view.cells:
                 self.ls.send_notification(
@@ -143,7 +138,7 @@ class NotebookSupport:
 
     def _findings(self, view: NotebookView, cell: Cell) -> list[tuple[Finding, Finding]]:
         """(finding in module positions, the same in cell positions) for the cell's findings."""
-        analysis = self.ls.analyze(view.module)
+        analysis = analyze(self.ls, view.module)
         out = []
         for finding in analysis.findings:
             if cell.first <= finding.span.start.line < cell.first + cell.count:
@@ -155,11 +150,9 @@ class NotebookSupport:
 
     def cell_diagnostics(self, view: NotebookView, cell: Cell) -> list[dict]:
         encoding = self.ls.encoding
-        related = bool(self.ls._capability("text_document", "publish_diagnostics", "related_information")) or bool(
-            self.ls._capability("text_document", "diagnostic", "related_information")
-        )
+        related = self.ls.related_information()
         out = [convert.diagnostic_json(cell.doc, local, encoding, related, rule_by_id(local.rule_id)) for _, local in self._findings(view, cell)]
-        for span, message in self.ls.analyze(view.module).result.syntax_errors:
+        for span, message in analyze(self.ls, view.module).result.syntax_errors:
             if cell.first <= span.start.line < cell.first + cell.count:
                 out.append(convert.syntax_error_json(cell.doc, span.shifted(-cell.first), message, encoding))
         return out
@@ -170,7 +163,7 @@ class NotebookSupport:
         if found is None:
             return {"kind": "full", "items": []}
         view, cell = found
-        self.ls._dirty.discard(view.uri)
+        self.ls.mark_clean(view.uri)
         items = self.cell_diagnostics(view, cell)
         return {"kind": "full", "resultId": f"{view.version}-{id(self.ls.analyses.get(view.uri))}-{cell.doc.version}", "items": items}
 
@@ -178,19 +171,15 @@ class NotebookSupport:
         found = self.find(params.text_document.uri)
         if found is None:
             return None
-        from secure_ls.lsp.hover import hover_markdown
-
         view, cell = found
         here = (params.position.line, params.position.character)
         for _, local in self._findings(view, cell):
             rng = convert.to_range(cell.doc, local.span, self.ls.encoding)
             if (rng.start.line, rng.start.character) <= here <= (rng.end.line, rng.end.character):
-                return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=hover_markdown(local, self.ls.hover_repeats_message)), range=rng)
+                return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=hover_markdown(local, self.ls.configuration.hover_repeats_message)), range=rng)
         return None
 
     def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
-        from secure_ls.lsp.server import suppression_edit
-
         found = self.find(params.text_document.uri)
         if found is None:
             return []
@@ -219,7 +208,7 @@ class NotebookSupport:
                             edit=edit,
                         )
                     )
-            suppress = suppression_edit(cell.doc, local)
+            suppress = suppression_edit(cell.doc.line, local)
             actions.append(
                 types.CodeAction(
                     title=f"secure-ls ({finding.rule_id}): Suppress {finding.rule_id} on this line",
@@ -251,7 +240,7 @@ class NotebookSupport:
 
     def _workspace_edit(self, by_cell: dict[str, tuple[Cell, list[Edit]]]) -> types.WorkspaceEdit:
         encoding = self.ls.encoding
-        if self.ls._capability("workspace", "workspace_edit", "document_changes"):
+        if self.ls.capability("workspace", "workspace_edit", "document_changes"):
             return types.WorkspaceEdit(
                 document_changes=[
                     types.TextDocumentEdit(

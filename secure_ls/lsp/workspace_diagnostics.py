@@ -62,7 +62,7 @@ class WorkspaceDiagnostics:
 
     # ---- the request ---------------------------------------------------------------
     def scope(self) -> str:
-        return "workspace" if self.ls.editor_settings.get("scope") == "workspace" else "openFiles"
+        return "workspace" if self.ls.configuration.editor_settings.get("scope") == "workspace" else "openFiles"
 
     async def answer(self, previous: dict[str, str]) -> dict:
         if self.scope() != "workspace":
@@ -91,7 +91,7 @@ class WorkspaceDiagnostics:
                     self._warned = True
                     log.warning("workspace diagnostics: %s has %d files; reporting the first %d", root, len(files), MAX_FILES)
                 files = files[:MAX_FILES]
-            engine = Engine(options=project.engine_options(settings))
+            engine = Engine(project.selected_rules(settings), options=project.engine_options(settings))
             summaries = project.workspace_for(settings, (root,), uuid.uuid4().hex)
             for file in files:
                 report = self._report(file, settings, engine, summaries, previous, generation)
@@ -120,7 +120,7 @@ class WorkspaceDiagnostics:
             return None
         doc = Document.create(uri, text, None)
         encoding = self.ls.encoding
-        related = bool(self.ls._capability("text_document", "diagnostic", "related_information"))
+        related = self.ls.related_information(pushed=False)
         findings = settings.apply(result.findings, path, audit_tier=True)
         items = [convert.diagnostic_json(doc, f, encoding, related, rule_by_id(f.rule_id)) for f in findings]
         return {"kind": "full", "uri": uri, "version": None, "resultId": result_id, "items": items}

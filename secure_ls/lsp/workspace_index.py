@@ -14,12 +14,12 @@ keeps it current:
 - a closed document's file is read from disk again;
 - modules the index has not reached yet are read on first use.
 
-The server wires it with four lines (see docs/taint.md):
+The session and its features wire it with four lines (see docs/taint.md):
 
     from secure_ls.lsp import workspace_index
-    workspace_index.start(ls)                                    # on_initialized
-    imports_resolver=workspace_index.resolver(ls, path)          # in analyze(): engine.analyze(...)
-    workspace_index.closed(ls, uri)                              # on_close
+    workspace_index.start(ls)                                    # server.on_initialized
+    imports_resolver=workspace_index.resolver(ls, path)          # diagnostics.analyze(): engine.analyze(...)
+    workspace_index.closed(ls, uri)                              # session.forget (on close)
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from lsprotocol import types
 
 from secure_ls.project import discover, engine_options, is_python
 from secure_ls.engine.workspace import Resolver, WorkspaceSummaries
+from secure_ls.lsp.documents import uri_to_path
 
 log = logging.getLogger("secure_ls")
 
@@ -102,7 +103,7 @@ class WorkspaceIndex:
     async def _run(self) -> None:
         ls = self.ls
         token = f"secure-ls-index-{uuid.uuid4().hex[:8]}"
-        progress = bool(ls._capability("window", "work_done_progress"))
+        progress = bool(ls.capability("window", "work_done_progress"))
         if progress:
             try:
                 await ls.work_done_progress.create_async(token)
@@ -182,8 +183,6 @@ def workspace_folders(ls) -> list[str]:
 
 
 def _path_of(uri: str) -> str | None:
-    from secure_ls.lsp.server import uri_to_path
-
     path = uri_to_path(uri)
     return path if path and os.path.isabs(path) else None
 
@@ -203,7 +202,7 @@ def _index_of(ls) -> WorkspaceIndex:
     return index
 
 
-# ---- what server.py calls ------------------------------------------------------
+# ---- what the session and its features call ------------------------------------------------------
 def start(ls) -> None:
     """Starts indexing the workspace folders in the background (call from `initialized`)."""
     _index_of(ls).start()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -111,6 +112,24 @@ def vsix() -> Path:
             pytrace=False,
         )
     return VSIX
+
+
+def test_vscode_extension_unit_tests() -> None:
+    """The extension's unit tests (vscode-extension/src/test/, plain node: the mapping from
+    settings to initializationOptions). Needs only Node 24 and node_modules."""
+    if not (NODE_BIN / "node").exists() or not (EXTENSION_DIR / "node_modules").is_dir():
+        pytest.fail(f"Node 24 or vscode-extension/node_modules is missing; {INSTALL_HINT}", pytrace=False)
+    proc = subprocess.run(
+        ["npm", "run", "--silent", "test:unit"],
+        cwd=EXTENSION_DIR,
+        env=_node_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    output = proc.stdout + proc.stderr
+    passed = re.search(r"^. pass (\d+)$", output, re.MULTILINE)
+    assert proc.returncode == 0 and passed and int(passed.group(1)) > 0 and "fail 0" in output, output[-4000:]
 
 
 def _free_port() -> int:

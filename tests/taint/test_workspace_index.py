@@ -38,7 +38,7 @@ class FakeServer:
         self.dirty = []
         self.reanalysed = 0
 
-    def _capability(self, *path):
+    def capability(self, *path):
         return True
 
     def settings_for(self, uri):

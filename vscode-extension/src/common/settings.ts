@@ -4,31 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { CONFIG_SECTION, LAUNCH_SETTINGS } from './constants';
-
-export type Severity = 'error' | 'warning' | 'information' | 'hint';
-export type Confidence = 'low' | 'medium' | 'high';
-
-/**
- * What the server receives as `initializationOptions` and for `workspace/configuration` section
- * `secure-ls`: only the settings the user (or workspace) actually set. Defaults are left out on
- * purpose: the server applies editor settings on top of the project's `[tool.secure-ls]`, key
- * by key, so sending a default would silently override the team's pyproject.toml.
- */
-export interface ServerSettings {
-    enable?: boolean;
-    select?: string[];
-    extendSelect?: string[];
-    ignore?: string[];
-    severity?: Record<string, Severity>;
-    minConfidence?: Confidence;
-    baseline?: string | null;
-    scope?: 'openFiles' | 'workspace';
-    dependencies?: {
-        enable?: boolean;
-        offlineDir?: string | null;
-        caBundle?: string | null;
-    };
-}
+import { ServerSettings, serverSettings } from './serverSettings';
 
 /** Extension-only settings: what to run. */
 export interface LaunchSettings {
@@ -43,43 +19,15 @@ export function settingsScope(): vscode.WorkspaceFolder | undefined {
     return vscode.workspace.workspaceFolders?.[0];
 }
 
+/** The settings sent to the server, for the folder of `scope` (default: the first folder). */
 export function getServerSettings(scope?: vscode.ConfigurationScope): ServerSettings {
     const config = vscode.workspace.getConfiguration(CONFIG_SECTION, scope ?? settingsScope());
     const folder = folderOf(scope);
-    const explicit = <T>(key: string): T | undefined => {
-        const inspected = config.inspect<T>(key);
-        return inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
-    };
-    const out: ServerSettings = {};
-    const enable = explicit<boolean>('enable');
-    if (enable !== undefined) out.enable = enable;
-    const select = explicit<string[]>('select');
-    if (select !== undefined) out.select = select;
-    const extendSelect = explicit<string[]>('extendSelect');
-    if (extendSelect !== undefined) out.extendSelect = extendSelect;
-    const ignore = explicit<string[]>('ignore');
-    if (ignore !== undefined) out.ignore = ignore;
-    const severity = explicit<Record<string, Severity>>('severity');
-    if (severity !== undefined) out.severity = severity;
-    const minConfidence = explicit<Confidence | null>('minConfidence');
-    if (minConfidence !== undefined && minConfidence !== null) out.minConfidence = minConfidence;
-    const diagnosticsScope = explicit<'openFiles' | 'workspace'>('scope');
-    if (diagnosticsScope !== undefined) out.scope = diagnosticsScope;
-    const baseline = explicit<string | null>('baseline');
-    if (baseline !== undefined) out.baseline = resolveOptionalPath(baseline, folder);
-    const dependencies: NonNullable<ServerSettings['dependencies']> = {};
-    const depsEnable = explicit<boolean>('dependencies.enable');
-    if (depsEnable !== undefined) dependencies.enable = depsEnable;
-    const offlineDir = explicit<string | null>('dependencies.offlineDir');
-    if (offlineDir !== undefined) dependencies.offlineDir = resolveOptionalPath(offlineDir, folder);
-    // Whom TLS trusts is the user's choice: in an untrusted workspace, only their own
-    // (global) value counts, as for the project's pyproject.toml on the server's side.
-    const caBundle = vscode.workspace.isTrusted
-        ? explicit<string | null>('dependencies.caBundle')
-        : config.inspect<string | null>('dependencies.caBundle')?.globalValue;
-    if (caBundle !== undefined) dependencies.caBundle = resolveOptionalPath(caBundle, folder);
-    if (Object.keys(dependencies).length > 0) out.dependencies = dependencies;
-    return out;
+    return serverSettings({
+        inspect: <T>(key: string) => config.inspect<T>(key),
+        trusted: vscode.workspace.isTrusted,
+        resolvePath: (value) => resolveOptionalPath(value, folder),
+    });
 }
 
 /**

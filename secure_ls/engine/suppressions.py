@@ -1,0 +1,129 @@
+"""Suppression comments: the one place that knows their syntax, for reading and for writing.
+
+Three spellings silence a finding on the lines of its statement:
+
+- `# secure-ls: ignore` (everything) or `# secure-ls: ignore[SLS101, sql-injection]`
+  (rule ids and names);
+- Bandit's `# nosec` (everything), `# nosec B608` or `# nosec: B608, sql-injection`
+  (Bandit ids, rule ids and names);
+- Ruff's `# noqa: S608, E501` (Ruff codes only; a bare `# noqa`, or `# noqa S608`,
+  which Ruff reads as bare, silences nothing here).
+
+`read` finds them in a unit's lines (the analyzer asks `suppressed` for each finding);
+`suppression_edit` writes the `# secure-ls: ignore[ID]` that the editor's "Suppress"
+action adds, extending a comment of that kind already on the line. Both use the same
+pattern, so whatever the action writes is what `read` understands.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from typing import TYPE_CHECKING, Callable, Optional, Set, Tuple
+
+from secure_ls.engine.model import Edit, Finding, Position, Span
+
+if TYPE_CHECKING:
+    from secure_ls.rules.base import Rule
+
+_IGNORE = r"#\s*secure-ls:\s*ignore\s*(?:\[(?P<ids>[^\]]*)\])?"
+_SUPPRESSION = re.compile(rf"{_IGNORE}|#\s*nosec\b(?P<nosec>[^#\n]*)", re.IGNORECASE)
+_NOQA = re.compile(r"#\s*noqa\s*:\s*(?P<codes>[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*)", re.IGNORECASE)
+_IGNORE_WITH_IDS = re.compile(_IGNORE, re.IGNORECASE)
+
+# (ids, or None for "every rule"; kind) where kind is "secure-ls", "nosec" or "noqa"
+Entry = Tuple[Optional[Set[str]], str]
+
+
+def read(lines: list[str], text: str) -> dict[int, list[Entry]]:
+    """0-based line -> the suppression comments on it. `text` is the source the lines come
+    from: a `# nosec` inside a string literal is not a comment."""
+    found: dict[int, list[Entry]] = {}
+    for index, line in enumerate(lines):
+        if "#" not in line:
+            continue
+        entries = _entries(line)
+        if entries:
+            found[index] = entries
+    if found:
+        comments = _comment_lines(text)
+        if comments is not None:
+            found = {line: entry for line, entry in found.items() if line in comments}
+    return found
+
+
+def _entries(line: str) -> list[Entry]:
+    entries: list[Entry] = []
+    for match in _SUPPRESSION.finditer(line):
+        if match.group("nosec") is not None:
+            # `# nosec`, `# nosec B608`, `# nosec: B608, sql-injection`
+            ids = {t.upper() for t in re.findall(r"[A-Za-z][\w-]*\d*", match.group("nosec"))}
+            entries.append((ids or None, "nosec"))
+        else:
+            entries.append((_ids(match.group("ids")), "secure-ls"))
+    noqa = _NOQA.search(line)
+    if noqa is not None:
+        entries.append(({c.upper() for c in re.split(r"[\s,]+", noqa.group("codes")) if c}, "noqa"))
+    return entries
+
+
+def _ids(text: str | None) -> set[str] | None:
+    return {t.strip().upper() for t in text.split(",") if t.strip()} if text else None
+
+
+def suppressed(found: dict[int, list[Entry]], rule: Rule, first: int, last: int) -> bool:
+    """Whether a comment on lines `first`..`last` (0-based) silences `rule`."""
+    if not found:
+        return False
+    names = {rule.id.upper(), rule.name.upper()}
+    for line in range(first, last + 1):
+        for ids, kind in found.get(line, ()):
+            if kind == "noqa":
+                if ids & set(rule.ruff()):
+                    return True
+                continue
+            if ids is None:
+                return True
+            if kind == "nosec" and ids & {b.upper() for b in rule.bandit}:
+                return True
+            if ids & names:
+                return True
+    return False
+
+
+def suppression_edit(line: Callable[[int], str], finding: Finding) -> Edit:
+    """The edit that silences `finding`: `# secure-ls: ignore[ID]` at the end of its
+    statement's line, or ID added to such a comment already there. `line(i)` is the text
+    of 0-based line i."""
+    first, last = finding.statement_lines or (finding.span.start.line, finding.span.end.line)
+    index = first if first == last else finding.span.start.line
+    # a comment cannot go inside a multi-line string: use the statement's last line then
+    if index != last and _inside_string(line(index)):
+        index = last
+    text = line(index)
+    existing = next((m for m in _IGNORE_WITH_IDS.finditer(text) if m.group("ids") is not None), None)
+    if existing is not None:
+        ids = [i.strip() for i in existing.group("ids").split(",") if i.strip()]
+        if finding.rule_id.upper() not in {i.upper() for i in ids}:
+            ids.append(finding.rule_id)
+        new = f"# secure-ls: ignore[{', '.join(ids)}]"
+        return Edit(Span(Position(index, existing.start()), Position(index, existing.end())), new)
+    end = len(text)
+    return Edit(Span(Position(index, end), Position(index, end)), f"  # secure-ls: ignore[{finding.rule_id}]")
+
+
+def _inside_string(text: str) -> bool:
+    return text.count('"""') % 2 == 1 or text.count("'''") % 2 == 1 or text.rstrip().endswith("\\")
+
+
+def _comment_lines(text: str) -> set[int] | None:
+    """0-based lines holding a real comment token (None if the text cannot be tokenized)."""
+    lines: set[int] = set()
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT:
+                lines.add(token.start[0] - 1)
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return None
+    return lines

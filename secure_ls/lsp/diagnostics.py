@@ -1,0 +1,144 @@
+"""Diagnostics: a document's analysis, and its findings as LSP diagnostics.
+
+`analyze` is the one way a document is analysed (the engine for Python, the dependency
+scanner for dependency files), cached per document version; code actions and hovers
+read the same analysis. Findings are kept or dropped by the settings (the rules the
+engine runs were already chosen by them, project.selected_rules) and by the `baseline`
+setting, then converted in the client's position units, pushed with the document
+version (`publishDiagnostics`) or returned on `textDocument/diagnostic`.
+`workspace/diagnostic` (files that are not open) is lsp/workspace_diagnostics.py.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from secure_ls import project
+from secure_ls.engine.model import AnalysisResult, Finding
+from secure_ls.lsp import convert, workspace_index
+from secure_ls.lsp.documents import Document, is_python, uri_to_path
+from secure_ls.rules import rule_by_id
+
+if TYPE_CHECKING:
+    from secure_ls.lsp.session import SecureLanguageServer
+
+log = logging.getLogger("secure_ls")
+
+
+@dataclass
+class Analysis:
+    version: int | None
+    result: AnalysisResult
+    findings: list[Finding]
+
+
+def analyze(ls: SecureLanguageServer, doc: Document) -> Analysis:
+    """The analysis of the document's current version (analysed now if it has none)."""
+    current = ls.analyses.get(doc.uri)
+    if current is not None and current.version == doc.version and doc.version is not None:
+        return current
+    settings = ls.settings_for(doc.uri)
+    path = uri_to_path(doc.uri) or doc.uri
+    started = time.perf_counter()
+    if not settings.enable:
+        result = AnalysisResult()
+    elif project.file_kind(path) == project.DEPENDENCIES:
+        result = ls.dependencies.scan(doc, path, settings)
+    elif is_python(doc):
+        engine = project.engine_for(settings)
+        result = engine.analyze(doc.text, key=doc.uri, imports_resolver=workspace_index.resolver(ls, path), path=path)
+        if engine.has_partial_summaries(doc.uri):
+            ls.schedule_completion({doc.uri})
+    else:
+        result = AnalysisResult()
+    findings = settings.apply(result.findings, path, audit_tier=True)
+    baseline_file = settings.baseline_path()
+    if baseline_file and findings:
+        findings = _without_baselined(ls, baseline_file, path, doc.text, findings)
+    for problem in result.problems:
+        if problem not in ls.reported:
+            ls.reported.add(problem)
+            log.warning("%s: %s", doc.uri, problem)
+            ls.window_log_message(types.LogMessageParams(type=types.MessageType.Warning, message=f"{doc.uri}: {problem}"))
+    analysis = Analysis(doc.version, result, findings)
+    ls.analyses[doc.uri] = analysis
+    log.debug("analysed %s v%s in %.1f ms: %d findings", doc.uri, doc.version, (time.perf_counter() - started) * 1000, len(findings))
+    return analysis
+
+
+def _without_baselined(ls: SecureLanguageServer, baseline_file: str, path: str, text: str, findings: list) -> list:
+    """The `baseline` setting: findings recorded in that report are not shown."""
+    from secure_ls.baseline import BaselineError, EditorBaseline
+
+    if ls.baseline is None:
+        ls.baseline = EditorBaseline()
+    try:
+        return ls.baseline.new_only(baseline_file, path, text, findings)
+    except BaselineError as exc:
+        ls.configuration.problem(str(exc))
+        return findings
+
+
+def diagnostics(ls: SecureLanguageServer, doc: Document) -> list[dict]:
+    """The document's diagnostics as LSP JSON, reusing the JSON of unchanged findings.
+
+    A finding object survives from one version to the next when its unit
+    did not change or move, so most of a keystroke's diagnostics are
+    cache hits. The cache only ever holds the current findings.
+    """
+    analysis = analyze(ls, doc)
+    encoding = ls.encoding
+    related = ls.related_information()
+    previous = ls.json_cache.get(doc.uri, {})
+    if previous and previous.get("__encoding__") != (encoding.kind, related):
+        previous = {}
+    cache: dict = {"__encoding__": (encoding.kind, related)}
+    out = []
+    for finding in analysis.findings:
+        entry = previous.get(id(finding))
+        if entry is None or entry[0] is not finding:
+            entry = (finding, convert.diagnostic_json(doc, finding, encoding, related, rule_by_id(finding.rule_id)))
+        cache[id(finding)] = entry
+        out.append(entry[1])
+    ls.json_cache[doc.uri] = cache
+    for span, message in analysis.result.syntax_errors:
+        out.append(convert.syntax_error_json(doc, span, message, encoding))
+    return out
+
+
+def publish(ls: SecureLanguageServer, doc: Document) -> None:
+    ls.send_notification(
+        types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
+        {"uri": doc.uri, "version": doc.version, "diagnostics": diagnostics(ls, doc)},
+    )
+
+
+OPTIONS = types.DiagnosticOptions(identifier="secure-ls", inter_file_dependencies=False, workspace_diagnostics=True)
+
+
+def document_diagnostic(ls: SecureLanguageServer, params: types.DocumentDiagnosticParams) -> dict:
+    """`textDocument/diagnostic` (pull)."""
+    doc = ls.documents.get(params.text_document.uri)
+    if doc is None:
+        return ls.notebooks.diagnostic(params.text_document.uri)  # a notebook cell, or nothing
+    ls.mark_clean(doc.uri)
+    items = diagnostics(ls, doc)
+    result_id = f"{doc.version}-{id(ls.analyses.get(doc.uri))}"
+    if params.previous_result_id == result_id:
+        return {"kind": "unchanged", "resultId": result_id}
+    return {"kind": "full", "resultId": result_id, "items": items}
+
+
+async def workspace_diagnostic(ls: SecureLanguageServer, params: types.WorkspaceDiagnosticParams) -> dict:
+    """The files that are not open, with the setting scope = "workspace" (lsp/workspace_diagnostics.py)."""
+    previous = {p.uri: p.value for p in params.previous_result_ids or ()}
+    try:
+        return await ls.workspace_diagnostics.answer(previous)
+    except Exception:
+        log.exception("workspace diagnostics failed")
+        return {"items": []}

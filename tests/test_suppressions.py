@@ -1,0 +1,55 @@
+"""Suppression comments: what the editor's "Suppress" action writes is what the engine reads
+(both in secure_ls/engine/suppressions.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from secure_ls.engine.analyzer import Engine
+from secure_ls.engine.suppressions import suppression_edit
+
+ENGINE = Engine()
+
+
+def _apply(text: str, edit) -> str:
+    lines = text.split("\n")
+    line = lines[edit.span.start.line]
+    lines[edit.span.start.line] = line[: edit.span.start.column] + edit.text + line[edit.span.end.column :]
+    return "\n".join(lines)
+
+
+def _suppress_all(text: str) -> str:
+    """Applies the suppression edit of each finding in turn until none is left."""
+    for _ in range(10):
+        findings = ENGINE.analyze(text).findings
+        if not findings:
+            return text
+        lines = text.split("\n")
+        text = _apply(text, suppression_edit(lambda i: lines[i], findings[0]))
+    raise AssertionError(f"still flagged after suppressing:\n{text}")
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import hashlib\nhashlib.md5(b'x')\n",
+        # an existing comment of ours is extended, whatever its spacing and case
+        "import hashlib, os\nos.system('ls ' + input()); hashlib.md5(b'x')  # SECURE-LS: ignore [SLS999]\n",
+        # a Bandit or Ruff comment already on the line stays, and ours is read too
+        "import hashlib\nhashlib.md5(b'x')  # nosec B101\n",
+        "import hashlib\nhashlib.md5(b'x')  # noqa: E501\n",
+        # a statement spanning lines inside a string: the comment goes on its last line
+        'import os\nos.system("""ls\n""" + input())\n',
+    ],
+)
+def test_the_suppression_the_action_writes_silences_the_finding(code):
+    assert ENGINE.analyze(code).findings
+    assert ENGINE.analyze(_suppress_all(code)).findings == []
+
+
+def test_an_existing_comment_gets_the_id_added():
+    code = "import hashlib\nhashlib.md5(b'x')  # secure-ls: ignore[SLS101]\n"
+    (finding,) = ENGINE.analyze(code).findings
+    lines = code.split("\n")
+    edit = suppression_edit(lambda i: lines[i], finding)
+    assert _apply(code, edit) == f"import hashlib\nhashlib.md5(b'x')  # secure-ls: ignore[SLS101, {finding.rule_id}]\n"
