@@ -18,7 +18,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from secure_ls.engine import distributions, summaries
+from secure_ls.engine import constructions, distributions, summaries
 from secure_ls.engine.context import Dispatch, UnitContext, walk
 from secure_ls.engine.model import AnalysisResult, Edit, Finding, Fix, Position, Span
 from secure_ls.engine.symbols import (
@@ -79,6 +79,7 @@ class Engine:
         self._sessions: dict[object, _Session] = {}
         self._imported: dict[tuple[str, frozenset], bool] = {}
         self._facts: dict[str, tuple] = {}
+        self._constructors = constructions.Index()  # which units call which units' classes
         self._function_summaries: dict[tuple, dict] = {}
         self._wanted: frozenset[str] | None = frozenset()  # during one analysis: see _summarize
         self._lazy = None  # during one analysis: external summaries looked up on demand
@@ -161,6 +162,8 @@ class Engine:
             module = dataclasses.replace(base, functions=self._lazy.with_local(local) if self._lazy is not None else {**external, **local})
         # a unit's findings depend on the summaries of the functions it names, not on all of them
         unit_keys = self._unit_keys(units, layout, previous if same else None, fingerprint, summaries_state)
+        # a class's findings also depend on what the module's other units pass to its constructor
+        callers = self._constructors.callers(units, lambda i: self._unit_facts(units[i].parsed)[3], unit_keys)
         per_unit: list[list[Finding]] = []
         for index, unit in enumerate(units):
             parsed = unit.parsed
@@ -177,7 +180,9 @@ class Engine:
             cache_key = (parsed.text, unit_keys[index])
             analysis = self._results.get(cache_key)
             if analysis is None:
-                analysis = self._analyze_unit(parsed, module)
+                overrides = {"sources": self.options.sources, "sanitizers": self.options.sanitizers}
+                arguments = constructions.arguments(units, callers.get(index, ()), lambda unit: UnitContext(unit.parsed, module, overrides))
+                analysis = self._analyze_unit(parsed, module, arguments)
                 if len(self._results) > 50_000:
                     self._results.clear()
                 self._results[cache_key] = analysis
@@ -223,6 +228,7 @@ class Engine:
             self._results.clear()
             self._symbols.clear()
             self._facts.clear()
+            self._constructors.clear()
             self._cache_cost = 0
 
     def _unit_symbols(self, unit: Unit) -> UnitSymbols:
@@ -441,9 +447,9 @@ class Engine:
             keys.append(hash((fingerprint, relevant)) if relevant else fingerprint)
         return keys
 
-    def _analyze_unit(self, parsed, module: ModuleSymbols) -> _UnitAnalysis:
+    def _analyze_unit(self, parsed, module: ModuleSymbols, constructor_arguments=None) -> _UnitAnalysis:
         overrides = {"sources": self.options.sources, "sanitizers": self.options.sanitizers}
-        ctx = UnitContext(parsed, module, overrides)
+        ctx = UnitContext(parsed, module, overrides, constructor_arguments)
         problems: list[str] = []
 
         def on_error(rule, node, exc):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 from collections import deque
-from typing import Iterator
+from typing import Callable, Iterator
 
 _SKIPPED = frozenset({"ctx", "op", "ops", "type_comment"})
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -57,3 +57,24 @@ def last_name(node: ast.AST) -> str:
         return node.id
     return ""
 
+
+def literal_prefix(node: ast.AST, value_of: Callable[[ast.Name], "ast.expr | str | None"], depth: int = 0) -> tuple[str, bool] | None:
+    """The constant text a string expression starts with, and whether that is all of it:
+    a literal, an f-string's leading text, the left of `+`, or through `value_of(name)`
+    (the one expression a name holds, or its text when it is a constant)."""
+    if depth > 4:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value, True
+    if isinstance(node, ast.JoinedStr) and node.values:
+        first = node.values[0]
+        return (first.value, False) if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left = literal_prefix(node.left, value_of, depth + 1)
+        return (left[0], False) if left is not None else None
+    if isinstance(node, ast.Name):
+        value = value_of(node)
+        if isinstance(value, str):
+            return value, True
+        return literal_prefix(value, value_of, depth + 1) if value is not None else None
+    return None

@@ -41,8 +41,10 @@ _TEST_NAME = re.compile(r"^_?test|^(?:setUp|setUpClass|setup_method)$|(?:^|_)(?:
 
 
 class UnitContext:
-    def __init__(self, unit: ParsedUnit, module: ModuleSymbols, catalog_overrides: dict | None = None):
+    def __init__(self, unit: ParsedUnit, module: ModuleSymbols, catalog_overrides: dict | None = None, constructor_arguments=None):
         self.unit = unit
+        # what the module's other units pass to this unit's constructors (engine/constructions.py)
+        self._constructor_arguments = constructor_arguments
         self.module = module
         self.lines = unit.lines
         self.tree = unit.tree
@@ -246,7 +248,9 @@ class UnitContext:
             self._end_envs[id(scope)] = env
         return analyzer
 
-    def _new_analyzer(self, outer_scope: ast.AST | None, instance_attributes=None, describe_parameters: bool = False) -> flow.FlowAnalyzer:
+    def _new_analyzer(
+        self, outer_scope: ast.AST | None, instance_attributes=None, describe_parameters: bool = False, constructor_arguments=None
+    ) -> flow.FlowAnalyzer:
         cls = outer_scope if isinstance(outer_scope, ast.ClassDef) else None
         analyzer = flow.FlowAnalyzer(
             lambda n: self._qualify(n, analyzer.facts.loads),
@@ -265,6 +269,7 @@ class UnitContext:
             translation_tables=self.module.translation_tables,
             constant_values=(self.module.strings, self.module.scalars),
             declared=self.module.declared(),
+            constructor_arguments=constructor_arguments,
         )
         return analyzer
 
@@ -276,7 +281,7 @@ class UnitContext:
             known = self._class_attributes[id(cls)] = flow.instance_attribute_origins(
                 cls,
                 self._end_envs.get(id(cls)),
-                lambda known: self._new_analyzer(cls, lambda: known, describe_parameters=True),
+                lambda known: self._new_analyzer(cls, lambda: known, describe_parameters=True, constructor_arguments=self._constructor_arguments),
             )
         return known
 

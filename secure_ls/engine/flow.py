@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 from typing import Callable, Iterable
 
-from secure_ls.engine import astutil, catalog, frameworks, guards
+from secure_ls.engine import astutil, catalog, constructions, frameworks, guards
 from secure_ls.engine.taint import ALL, CONSTANT, Origin, PARAM, Part, UNKNOWN, UNTRUSTED, make_step
 from secure_ls.engine.bindings import Binding, Env, InstanceAttributes, ScopeFacts
 from secure_ls.engine.values import NOT_STATIC, ValueOrigins, constant_key, instance_attribute
@@ -34,6 +34,7 @@ class FlowAnalyzer(ValueOrigins):
         url_kwargs = not route and self._takes_url_parameters(func)
         wsgi = frameworks.wsgi_environ(func)
         defaults = frameworks.parameter_defaults(func.args)
+        passed = self._passed_to_constructor(func)
         for arg in frameworks.all_args(func.args):
             dependency = frameworks.dependency_callee(defaults.get(arg.arg), arg.annotation) if route else None
             if dependency is not None and self._dependency_origin(dependency) is not None:
@@ -51,7 +52,8 @@ class FlowAnalyzer(ValueOrigins):
                 part = Part(UNTRUSTED, f"the URL parameter `{arg.arg}`", steps=(make_step(arg, f"`{arg.arg}` comes from the URL"),))
             else:
                 part = Part(PARAM, self._parameter_label(func, arg.arg))
-            env[arg.arg] = Binding(Origin(frozenset({part})))
+            parts = {part, *(Part(UNTRUSTED, p.part.label, p.part.safe_for, steps=(make_step(arg, p.where),)) for p in passed.get(arg.arg, ()))}
+            env[arg.arg] = Binding(Origin(frozenset(parts)))
             if declared is not None and declared.fields:
                 self._model_parameters[arg.arg] = (env[arg.arg], declared.fields)
         if isinstance(func, ast.Lambda):
@@ -59,6 +61,16 @@ class FlowAnalyzer(ValueOrigins):
         else:
             self._block(func.body, env)
         return self.facts
+
+    def _passed_to_constructor(self, func: ast.AST) -> dict:
+        """For a class's `__init__` analysed for what its methods store on `self`: the untrusted
+        data the module's call sites pass to each parameter (engine/constructions.py)."""
+        if self._constructor_arguments is None or not self._describe_parameters or not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return {}
+        if func.name != "__init__" or self._class is None:
+            return {}
+        positional, named = constructions.constructor_parameters(func)
+        return self._constructor_arguments(self._class, positional, named)
 
     def _parameter_label(self, func: ast.AST, name: str) -> str:
         if not self._describe_parameters or name == self._instance or isinstance(func, ast.Lambda):

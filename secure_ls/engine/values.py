@@ -112,6 +112,7 @@ class ValueOrigins:
         translation_tables: Mapping[str, frozenset[str]] | None = None,
         constant_values: tuple[Mapping[str, object], ...] = (),
         declared: Mapping[str, Declaration] | None = None,
+        constructor_arguments=None,
     ):
         self._qualify = qualify
         self._constants = module_constants
@@ -130,6 +131,8 @@ class ValueOrigins:
         self._translation_tables = translation_tables or {}  # module-level `str.maketrans` tables -> characters mapped
         self._constant_values = constant_values  # the module's literal constants by name (strings, numbers, flags)
         self._declared = declared or {}  # what the module declares about its classes and aliases
+        # what the module's call sites pass to the constructor of the class (engine/constructions.py)
+        self._constructor_arguments = constructor_arguments
         # route parameters annotated with a class that declares typed fields: name -> (binding, fields)
         self._model_parameters: dict[str, tuple[Binding, frozenset[str]]] = {}
         # what the enclosing class's methods store on `self` (asked lazily: most methods never read one)
@@ -665,35 +668,22 @@ class ValueOrigins:
     def _absolute_url_text(self, node: ast.expr) -> bool:
         """An http(s) URL whose host the code fixes: a literal, a constant of the module, a local
         holding one, or an f-string or concatenation that starts with one."""
-        found = self._literal_prefix(node)
+        found = astutil.literal_prefix(node, self._name_value)
         if found is None:
             return False
         text, whole = found
         return _ABSOLUTE_URL.match(text + ("/" if whole else "")) is not None
 
-    def _literal_prefix(self, node: ast.expr, depth: int = 0) -> tuple[str, bool] | None:
-        """The constant text a string value starts with, and whether that is all of it."""
-        if depth > 4:
-            return None
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            return node.value, True
-        if isinstance(node, ast.JoinedStr) and node.values:
-            first = node.values[0]
-            return (first.value, False) if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-            left = self._literal_prefix(node.left, depth + 1)
-            return (left[0], False) if left is not None else None
-        if isinstance(node, ast.Name):
-            binding = self._binding(node)
-            if binding is not None:
-                if len(binding.values) != 1:
-                    return None
-                return self._literal_prefix(binding.values[0], depth + 1)
-            if node.id in self._constants:
-                for values in self._constant_values:
-                    value = values.get(node.id)
-                    if isinstance(value, str):
-                        return value, True
+    def _name_value(self, name: ast.Name) -> ast.expr | str | None:
+        """The one expression a local name holds, or the text of a module string constant."""
+        binding = self._binding(name)
+        if binding is not None:
+            return binding.values[0] if len(binding.values) == 1 else None
+        if name.id in self._constants:
+            for values in self._constant_values:
+                value = values.get(name.id)
+                if isinstance(value, str):
+                    return value
         return None
 
     def _translated(self, table: ast.expr) -> frozenset[str]:

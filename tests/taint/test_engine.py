@@ -41,9 +41,9 @@ def test_an_edit_that_keeps_the_summary_does_not_reanalyse_callers():
     calls = []
     original = engine._analyze_unit
 
-    def spy(parsed, module):
+    def spy(parsed, module, *rest):
         calls.append(parsed.text)
-        return original(parsed, module)
+        return original(parsed, module, *rest)
 
     engine._analyze_unit = spy
     edited = _doc(HELPER_TAINTED.replace('return request.args["owner"]', 'value = request.args["owner"]\n    return value'))
@@ -405,3 +405,38 @@ def test_a_model_parameter_assigned_again_loses_its_field_types():
         """
     )
     assert [line + 1 for line, _, _ in _findings(code, "SLS704")] == [14]
+
+
+_CODEC = '''\
+import pickle
+from flask import Flask, request
+
+app = Flask(__name__)
+
+class CartCodec:
+    def __init__(self, raw):
+        self.raw = raw
+
+    def cart(self):
+        return pickle.loads(self.raw)
+
+@app.post("/cart")
+def merge_cart():
+    return CartCodec({argument}).cart()
+'''
+
+
+def test_what_the_module_passes_to_a_constructor_reaches_the_methods_that_use_it():
+    engine = Engine()
+    first = engine.analyze(_CODEC.format(argument="request.get_data()"), key="codec")
+    found = [f for f in first.findings if f.rule_id == "SLS105"]
+    assert [(f.span.start.line, f.confidence) for f in found] == [(10, Confidence.HIGH)]
+    # the path names the call site that passed the request data in
+    assert any("`CartCodec(...)` on line 15 passes it" in r.message for r in found[0].related)
+    # the caller, in another unit, now passes the program's own bytes: the class's finding goes
+    second = engine.analyze(_CODEC.format(argument='b"\\x80\\x04N."'), key="codec")
+    assert [f for f in second.findings if f.rule_id == "SLS105"] == []
+    # and an edit that moves the caller keeps the line of the call in the path right
+    third = engine.analyze(_CODEC.format(argument="request.get_data()").replace("@app.post", "\n\n@app.post"), key="codec")
+    assert any("on line 17 passes it" in r.message for f in third.findings if f.rule_id == "SLS105" for r in f.related)
+    assert third.findings == Engine().analyze(_CODEC.format(argument="request.get_data()").replace("@app.post", "\n\n@app.post")).findings

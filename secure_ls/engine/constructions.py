@@ -1,0 +1,162 @@
+"""What the module's own call sites pass to a class's constructor.
+
+A class that keeps a constructor argument (`self.raw = raw`) and sinks it in another
+method (`pickle.loads(self.raw)`) is only as dangerous as what its callers pass in:
+
+    class CartCodec:
+        def __init__(self, raw):
+            self.raw = raw
+
+        def cart(self):
+            return pickle.loads(self.raw)          # reported: see below
+
+    @app.post("/cart/merge")
+    def merge_cart():
+        return CartCodec(request.get_data()).cart()
+
+Each top-level statement is its own unit (engine/units.py), so the class and the handler
+are analysed apart. `callers_by_unit` finds, for every unit defining a class with a
+constructor, the other units that call one of its classes by name (from the names each
+unit calls, already known); the analyzer keys the class unit's cached findings by those
+units' text and distance, so editing a caller re-analyses the class. `ConstructorArguments`
+then analyses the callers' data flow (not their rules) when a constructor parameter's origin
+is asked for, and hands back the untrusted data each parameter receives.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from secure_ls.engine import astutil
+from secure_ls.engine.taint import UNTRUSTED, Part
+
+
+@dataclass(frozen=True)
+class Passed:
+    """Untrusted data one call site passes to a constructor parameter."""
+
+    part: Part  # its kind, label and the sinks it is safe for (no steps: they are the caller's)
+    where: str  # "`CartCodec(...)` on line 15 passes it"
+
+
+def constructed_classes(tree: ast.Module | None) -> frozenset[str]:
+    """The top-level classes of a unit whose `__init__` takes arguments."""
+    if tree is None:
+        return frozenset()
+    found = set()
+    for stmt in tree.body:
+        if isinstance(stmt, ast.ClassDef):
+            for inner in stmt.body:
+                if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef)) and inner.name == "__init__" and _parameters(inner):
+                    found.add(stmt.name)
+    return frozenset(found)
+
+
+def callers_by_unit(classes: Sequence[frozenset[str]], calls: Callable[[int], frozenset[str]]) -> dict[int, tuple[int, ...]]:
+    """For each unit index defining constructed classes: the other units calling one of them."""
+    every = frozenset().union(*classes) if classes else frozenset()
+    if not every:
+        return {}
+    callers_of: dict[str, list[int]] = {}
+    for index in range(len(classes)):
+        for name in calls(index) & every:
+            callers_of.setdefault(name, []).append(index)
+    out = {}
+    for index, names in enumerate(classes):
+        callers = sorted({j for name in names for j in callers_of.get(name, ()) if j != index})
+        if callers:
+            out[index] = tuple(callers)
+    return out
+
+
+class Index:
+    """The classes with a constructor each unit text defines (cached), and per analysis the
+    units that call them."""
+
+    def __init__(self) -> None:
+        self._classes: dict[str, frozenset[str]] = {}
+
+    def clear(self) -> None:
+        self._classes.clear()
+
+    def callers(self, units: Sequence, calls: Callable[[int], frozenset[str]], unit_keys: list[int]) -> dict[int, tuple[int, ...]]:
+        """`callers_by_unit` for `units`; folds into each class unit's key the text of its
+        callers and their distance (the line a call is on is part of the finding's path)."""
+        classes = []
+        for unit in units:
+            found = self._classes.get(unit.parsed.text)
+            if found is None:
+                found = self._classes[unit.parsed.text] = constructed_classes(unit.parsed.tree)
+            classes.append(found)
+        callers = callers_by_unit(classes, calls)
+        for index, found in callers.items():
+            distance = tuple((units[j].parsed.text, units[j].start_line - units[index].start_line) for j in found)
+            unit_keys[index] = hash((unit_keys[index], distance))
+        return callers
+
+
+def arguments(units: Sequence, callers: tuple[int, ...], context_for: Callable) -> "ConstructorArguments | None":
+    """What the caller units pass to the constructors of one unit's classes (None: no callers)."""
+    if not callers:
+        return None
+    return ConstructorArguments([units[j] for j in callers], context_for, lambda unit, line: unit.start_line + line)
+
+
+class ConstructorArguments:
+    """`(class name, parameter names) -> {parameter: [Passed]}` for one class unit, computed
+    on first use from the caller units' data flow; `context_for(unit)` gives a fresh
+    analysis context of a caller unit (no constructor arguments of its own: one level)."""
+
+    def __init__(self, callers: Sequence, context_for: Callable, line_of: Callable[[object, int], int]):
+        self._callers = callers
+        self._context_for = context_for
+        self._line_of = line_of  # (caller unit, its ast line) -> the file's 1-based line
+        self._known: dict[str, dict[str, list[Passed]]] = {}
+
+    def __call__(self, class_name: str, positional: tuple[str, ...], keyword_names: frozenset[str]) -> dict[str, list[Passed]]:
+        known = self._known.get(class_name)
+        if known is None:
+            known = self._known[class_name] = self._compute(class_name, positional, keyword_names)
+        return known
+
+    def _compute(self, class_name: str, positional: tuple[str, ...], keyword_names: frozenset[str]) -> dict[str, list[Passed]]:
+        out: dict[str, list[Passed]] = {}
+        for unit in self._callers:
+            tree = unit.parsed.tree
+            if tree is None:
+                continue
+            ctx = None
+            for node in astutil.walk(tree):
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == class_name):
+                    continue
+                ctx = ctx or self._context_for(unit)
+                for name, arg in _arguments(node, positional, keyword_names):
+                    part = ctx.origin(arg).risk()
+                    if part is None or part.kind != UNTRUSTED:
+                        continue
+                    where = f"`{class_name}(...)` on line {self._line_of(unit, node.lineno)} passes it {part.label}"
+                    out.setdefault(name, []).append(Passed(Part(UNTRUSTED, part.label, part.safe_for), where))
+        return out
+
+
+def constructor_parameters(func: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The parameters of `__init__` a call fills by position (after `self`), and those it may name."""
+    positional = tuple(a.arg for a in (*func.args.posonlyargs, *func.args.args))[1:]
+    return positional, frozenset((*(a.arg for a in func.args.args[1:]), *(a.arg for a in func.args.kwonlyargs)))
+
+
+def _parameters(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    positional, named = constructor_parameters(func)
+    return bool(positional or named)
+
+
+def _arguments(call: ast.Call, positional: tuple[str, ...], keyword_names: frozenset[str]):
+    for index, arg in enumerate(call.args):
+        if isinstance(arg, ast.Starred) or index >= len(positional):
+            break
+        yield positional[index], arg
+    for keyword in call.keywords:
+        if keyword.arg in keyword_names:
+            yield keyword.arg, keyword.value
