@@ -18,7 +18,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from secure_ls.engine import constructions, distributions, summaries
+from secure_ls.engine import constructions, distributions, summaries, toplevel
 from secure_ls.engine.context import Dispatch, UnitContext, walk
 from secure_ls.engine.model import AnalysisResult, Edit, Finding, Fix, Position, Span
 from secure_ls.engine.symbols import (
@@ -164,6 +164,11 @@ class Engine:
         unit_keys = self._unit_keys(units, layout, previous if same else None, fingerprint, summaries_state)
         # a class's findings also depend on what the module's other units pass to its constructor
         callers = self._constructors.callers(units, lambda i: self._unit_facts(units[i].parsed)[3], unit_keys)
+        # ... and a script's statement on what the earlier statements left in the names it reads
+        overrides = {"sources": self.options.sources, "sanitizers": self.options.sanitizers}
+        facts = [self._unit_facts(u.parsed) for u in units]
+        scope = toplevel.ModuleScope(units, symbols, facts, module.constants, lambda unit, env: UnitContext(unit.parsed, module, overrides, module_env=env))
+        scope.fold_keys(unit_keys)
         per_unit: list[list[Finding]] = []
         for index, unit in enumerate(units):
             parsed = unit.parsed
@@ -180,9 +185,8 @@ class Engine:
             cache_key = (parsed.text, unit_keys[index])
             analysis = self._results.get(cache_key)
             if analysis is None:
-                overrides = {"sources": self.options.sources, "sanitizers": self.options.sanitizers}
                 arguments = constructions.arguments(units, callers.get(index, ()), lambda unit: UnitContext(unit.parsed, module, overrides))
-                analysis = self._analyze_unit(parsed, module, arguments)
+                analysis = self._analyze_unit(parsed, module, arguments, scope.env_for(index))
                 if len(self._results) > 50_000:
                     self._results.clear()
                 self._results[cache_key] = analysis
@@ -447,9 +451,9 @@ class Engine:
             keys.append(hash((fingerprint, relevant)) if relevant else fingerprint)
         return keys
 
-    def _analyze_unit(self, parsed, module: ModuleSymbols, constructor_arguments=None) -> _UnitAnalysis:
+    def _analyze_unit(self, parsed, module: ModuleSymbols, constructor_arguments=None, module_env=None) -> _UnitAnalysis:
         overrides = {"sources": self.options.sources, "sanitizers": self.options.sanitizers}
-        ctx = UnitContext(parsed, module, overrides, constructor_arguments)
+        ctx = UnitContext(parsed, module, overrides, constructor_arguments, module_env)
         problems: list[str] = []
 
         def on_error(rule, node, exc):

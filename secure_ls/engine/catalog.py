@@ -57,6 +57,18 @@ SOURCE_METHODS: dict[str, str] = {
 }
 
 # Sources of lower trust than a web request: reported, but at lower confidence.
+# Environment variables that hold what a remote party sent, not the operator's settings: a CGI
+# program's request (RFC 3875 meta-variables, and every `HTTP_*` request header), and the branch
+# name of a pull request in a CI job (GitHub Actions; anyone who opens one chooses it).
+CLIENT_ENVIRONMENT = {
+    "QUERY_STRING": "the CGI request",
+    "PATH_INFO": "the CGI request",
+    "PATH_TRANSLATED": "the CGI request",
+    "REQUEST_URI": "the CGI request",
+    "CONTENT_TYPE": "the CGI request",
+    "HTTP_": "the CGI request",  # a prefix: every request header
+    "GITHUB_HEAD_REF": "a pull request's branch name",
+}
 WEAK_SOURCES = frozenset({"an environment variable", "command-line arguments", "standard input", "input()"})
 # Answers to requests the program itself sent, to servers it chose: not what a client
 # of the program sends it, though still not constant.

@@ -41,8 +41,13 @@ _TEST_NAME = re.compile(r"^_?test|^(?:setUp|setUpClass|setup_method)$|(?:^|_)(?:
 
 
 class UnitContext:
-    def __init__(self, unit: ParsedUnit, module: ModuleSymbols, catalog_overrides: dict | None = None, constructor_arguments=None):
+    def __init__(
+        self, unit: ParsedUnit, module: ModuleSymbols, catalog_overrides: dict | None = None, constructor_arguments=None, module_env=None
+    ):
         self.unit = unit
+        # the bindings earlier top-level statements leave for this unit's module-level code: an
+        # Env, or a function computing it when first needed (engine/toplevel.py)
+        self._module_env = module_env
         # what the module's other units pass to this unit's constructors (engine/constructions.py)
         self._constructor_arguments = constructor_arguments
         self.module = module
@@ -243,10 +248,20 @@ class UnitContext:
         if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             analyzer.run_function(scope, outer_env)
             self._end_envs[id(scope)] = outer_env or {}
+        elif isinstance(scope, ast.Module) and self._module_env is not None:
+            start = self._module_env() if callable(self._module_env) else self._module_env
+            _, env = analyzer.run_block(scope.body, start)
+            # functions read globals when called, maybe after later assignments: not these
+            self._end_envs[id(scope)] = {name: b for name, b in env.items() if start.get(name) is not b}
         else:
             _, env = analyzer.run_block(scope.body, outer_env)
             self._end_envs[id(scope)] = env
         return analyzer
+
+    def module_end_env(self) -> bindings.Env:
+        """The bindings at the end of the unit's module-level code."""
+        self._flow_for_scope(self.tree)
+        return self._end_envs.get(id(self.tree), {})
 
     def _new_analyzer(
         self, outer_scope: ast.AST | None, instance_attributes=None, describe_parameters: bool = False, constructor_arguments=None

@@ -160,3 +160,18 @@ def wsgi_environ(func: ast.AST) -> str | None:
         params = params[1:]
     return params[0] if len(params) == 2 and params[1] == "start_response" else None
 
+
+def client_environment(node: ast.AST, qualify) -> str | None:
+    """The label of a client-controlled environment variable read by `node` (see
+    catalog.CLIENT_ENVIRONMENT): `os.environ["QUERY_STRING"]`, `os.environ.get(...)`, `os.getenv(...)`."""
+    name = None
+    if isinstance(node, ast.Subscript) and qualify(node.value) in ("os.environ", "os.environb"):
+        name = node.slice
+    elif isinstance(node, ast.Call) and node.args:
+        func = node.func
+        if qualify(func) == "os.getenv" or isinstance(func, ast.Attribute) and func.attr == "get" and qualify(func.value) == "os.environ":
+            name = node.args[0]
+    if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
+        return None
+    key = "HTTP_" if name.value.startswith("HTTP_") else name.value
+    return catalog.CLIENT_ENVIRONMENT.get(key)

@@ -390,6 +390,8 @@ class ValueOrigins:
             if node.id in ("True", "False", "None", "__name__", "__file__"):
                 return CONSTANT
             return self._name_origin(node.id)
+        if isinstance(node, (ast.Subscript, ast.Call)) and (label := frameworks.client_environment(node, self._qualify)):
+            return Origin(frozenset({Part(UNTRUSTED, label, steps=(make_step(node, f"read from {label}"),))}))
         if isinstance(node, ast.JoinedStr):
             out = CONSTANT
             for value in node.values:

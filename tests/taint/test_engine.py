@@ -440,3 +440,40 @@ def test_what_the_module_passes_to_a_constructor_reaches_the_methods_that_use_it
     third = engine.analyze(_CODEC.format(argument="request.get_data()").replace("@app.post", "\n\n@app.post"), key="codec")
     assert any("on line 17 passes it" in r.message for f in third.findings if f.rule_id == "SLS105" for r in f.related)
     assert third.findings == Engine().analyze(_CODEC.format(argument="request.get_data()").replace("@app.post", "\n\n@app.post")).findings
+
+
+_CGI = '''\
+import os
+from urllib.parse import parse_qs
+
+params = parse_qs(os.environ.get("QUERY_STRING", ""))
+domain = params.get("domain", ["example.com"])[0]
+print("Content-Type: text/plain\\n")
+os.system("whois " + domain)
+
+
+def lookup():
+    os.system("whois " + domain)
+'''
+
+
+def _shell(result) -> list[tuple[int, Confidence]]:
+    return [(f.span.start.line, f.confidence) for f in result.findings if f.rule_id == "SLS102"]
+
+
+def test_a_script_statement_sees_what_earlier_statements_assigned():
+    engine = Engine()
+    # module-level code runs in order: `domain` holds the CGI request's text on line 7; the
+    # function reads the global whenever it is called, so it stays unknown (low confidence)
+    assert _shell(engine.analyze(_CGI, key="cgi")) == [(6, Confidence.HIGH), (10, Confidence.LOW)]
+    # the earlier statement changes: the later one's finding follows (its cache key includes it)
+    edited = _CGI.replace('params.get("domain", ["example.com"])[0]', '"example.com"')
+    assert _shell(engine.analyze(edited, key="cgi")) == []
+    assert _shell(engine.analyze(_CGI, key="cgi")) == _shell(Engine().analyze(_CGI))
+
+
+def test_the_operators_own_inputs_stay_unknown_across_statements():
+    # command-line arguments and ordinary environment variables are the operator's: without
+    # the other statement's expression a rule cannot see how the value was built
+    script = "import os, sys\n\nname = sys.argv[1]\nos.system('echo ' + name)\n"
+    assert _shell(Engine().analyze(script)) == [(3, Confidence.LOW)]
