@@ -91,6 +91,15 @@ class Part:
     def is_safe_for(self, sink: str) -> bool:
         return "*" in self.safe_for or sink in self.safe_for
 
+    def describe(self) -> str:
+        """How a message names the value: the source (`the Flask request`), the parameter
+        (`the parameter `cmd``), or "non-constant data" (unknown, or the instance itself)."""
+        if self.kind == ValueKind.UNTRUSTED:
+            return self.label
+        if self.kind == ValueKind.PARAM and self.label not in ("self", "cls"):
+            return describe_parameter(self.label)
+        return "non-constant data"
+
 
 def describe_parameter(label: str) -> str:
     """How a message names a PARAM part: a plain parameter by its name, a parameter

@@ -95,7 +95,7 @@ class FloatNanInput(Rule):
         ctx.report(
             self,
             node,
-            f"`float()` of {web.describe(part)} accepts \"nan\" and \"inf\": NaN passes every comparison check. "
+            f"`float()` of {part.describe()} accepts \"nan\" and \"inf\": NaN passes every comparison check. "
             "Reject non-finite values with `math.isfinite()`.",
             fix=fix,
             confidence=ctx.confidence_for(part),

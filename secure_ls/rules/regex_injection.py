@@ -86,7 +86,7 @@ class RegexInjection(Rule):
         ctx.report(
             self,
             pattern,
-            f"Regular expression built from {web.describe(part)}: the client can supply a pattern that backtracks for minutes "
+            f"Regular expression built from {part.describe()}: the client can supply a pattern that backtracks for minutes "
             "or matches everything. Escape it with `re.escape(...)`.",
             fix=fix,
             confidence=ctx.confidence_for(part),

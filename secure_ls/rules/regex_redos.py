@@ -130,7 +130,7 @@ class RegexCatastrophicBacktracking(Rule):
             confidence = None
         if confidence is None:
             confidence = Confidence.HIGH if web.is_client(part) else Confidence.MEDIUM
-        applied = f" and is applied to {web.describe(part)}" if part is not None else ""
+        applied = f" and is applied to {part.describe()}" if part is not None else ""
         if problem.kind == "polynomial":
             confidence = Confidence.MEDIUM
             message = (

@@ -131,7 +131,7 @@ class SessionTrustBoundary(Rule):
         ctx.report(
             self,
             target,
-            f"`{ctx.text(value)}` from {web.describe(part)} is stored in the session without validation: later code will trust it. "
+            f"`{ctx.text(value)}` from {part.describe()} is stored in the session without validation: later code will trust it. "
             "Check it (allow-list, type, ownership) before storing it.",
             confidence=ctx.confidence_for(part) if part.label == "the HTTP request" else Confidence.MEDIUM,
             related=ctx.related_path(part),

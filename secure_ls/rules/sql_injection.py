@@ -184,7 +184,7 @@ class SqlInjection(Rule):
         if fixable and parts is not None and not identifiers:
             fix, by_hand = _parameterize(node, query, built, via, parts, ctx)
         shown = ctx.text(worst_value)
-        source = web.describe(worst)
+        source = worst.describe()
         where = f"(`{shown}`)" if shown and f"`{shown}`" not in source and len(shown) <= 60 else ""
         if identifiers:
             message = (

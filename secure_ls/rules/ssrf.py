@@ -115,7 +115,7 @@ class ServerSideRequestForgery(Rule):
         ctx.report(
             self,
             url,
-            f"URL `{ctx.text(url)}` comes from {web.describe(part)}: the server will fetch whatever host the client names "
+            f"URL `{ctx.text(url)}` comes from {part.describe()}: the server will fetch whatever host the client names "
             "(internal services, cloud metadata). Keep the host fixed or pick the URL from an allow-list.",
             confidence=ctx.confidence_for(part),
             related=ctx.related_path(part),

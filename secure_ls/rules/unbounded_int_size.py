@@ -106,7 +106,7 @@ class UnboundedSizeFromInput(Rule):
         ctx.report(
             self,
             size,
-            f"`{ctx.text(size)}` is a number from {web.describe(part)} used as a size without an upper bound: "
+            f"`{ctx.text(size)}` is a number from {part.describe()} used as a size without an upper bound: "
             "a huge value exhausts memory or CPU. Clamp it (`min(n, LIMIT)`) or reject large values.",
             confidence=ctx.confidence_for(part),
             related=ctx.related_path(part),

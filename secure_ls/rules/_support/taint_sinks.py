@@ -127,13 +127,7 @@ def is_client(part: taint.Part | None) -> bool:
 
 
 def describe(part: taint.Part | None) -> str:
-    if part is None:
-        return "a constant"
-    if part.kind == taint.UNTRUSTED:
-        return part.label
-    if part.kind == taint.PARAM and part.label not in ("self", "cls"):
-        return taint.describe_parameter(part.label)
-    return "non-constant data"
+    return "a constant" if part is None else part.describe()
 
 
 def short(ctx, node: ast.AST, limit: int = 60) -> str:

@@ -69,14 +69,6 @@ def worst_value(ctx, nodes: Iterable[ast.expr], sink: str) -> tuple[taint.Part |
     return best
 
 
-def describe(part: taint.Part) -> str:
-    if part.kind == taint.UNTRUSTED:
-        return part.label
-    if part.kind == taint.PARAM:
-        return taint.describe_parameter(part.label)
-    return "non-constant data"
-
-
 def source_node(ctx, part: taint.Part) -> ast.AST | None:
     """The expression where an untrusted value was first read (from the path's first step)."""
     if not part.steps:
@@ -139,8 +131,8 @@ def describe_value(ctx, part: taint.Part, node: ast.AST) -> str:
     """"the Flask request `request.args["q"]`", without repeating a parameter's own name."""
     text = ctx.text(node)
     if part.kind in (taint.PARAM,) and text == part.label or part.label.endswith(f"`{text}`"):
-        return describe(part)
-    return f"{describe(part)} `{text}`" if len(text) <= 80 else describe(part)
+        return part.describe()
+    return f"{part.describe()} `{text}`" if len(text) <= 80 else part.describe()
 
 
 def built_value(ctx, expr: ast.expr, sink: str | None = None, assembled: bool = False) -> tuple[ast.expr, ast.stmt | None]:
