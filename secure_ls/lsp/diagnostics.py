@@ -138,7 +138,7 @@ async def workspace_diagnostic(ls: SecureLanguageServer, params: types.Workspace
     """The files that are not open, with the setting scope = "workspace" (lsp/workspace_diagnostics.py)."""
     previous = {p.uri: p.value for p in params.previous_result_ids or ()}
     try:
-        return await ls.workspace_diagnostics.answer(previous)
+        return await ls.workspace_diagnostics.answer(previous, params.work_done_token, params.partial_result_token)
     except Exception:
         log.exception("workspace diagnostics failed")
         return {"items": []}

@@ -14,6 +14,8 @@ virtualenvs and build output left out) minus what git ignores, at most MAX_FILES
   a close, a watched-file or a settings change before answering.
 - The analysis runs in a worker thread with an engine of its own, so requests on open
   documents are answered meanwhile; the default scope (`openFiles`) answers nothing.
+- While it runs, `$/progress` counts the files done; a client that passes a partial-result
+  token (VS Code does) gets each changed file's report as soon as it is ready.
 """
 
 from __future__ import annotations
@@ -25,10 +27,13 @@ import subprocess
 import uuid
 from pathlib import Path
 
+from lsprotocol import types
+
 from secure_ls import project
 from secure_ls.engine.analyzer import Engine
 from secure_ls.lsp import convert
 from secure_ls.lsp.documents import Document
+from secure_ls.lsp.progress import Progress
 from secure_ls.lsp.workspace_index import workspace_folders
 from secure_ls.rules import rule_by_id
 
@@ -64,24 +69,44 @@ class WorkspaceDiagnostics:
     def scope(self) -> str:
         return "workspace" if self.ls.configuration.editor_settings.get("scope") == "workspace" else "openFiles"
 
-    async def answer(self, previous: dict[str, str]) -> dict:
+    async def answer(self, previous: dict[str, str], work_done_token=None, partial_result_token=None) -> dict:
+        """The reports of the workspace's files. While they are computed, `$/progress` says how
+        many files are done (on the request's work-done token, or on one the server creates);
+        with a partial-result token each changed file's report is sent as soon as it is ready
+        (the problem list fills file by file) and the final answer holds no items, as LSP asks."""
         if self.scope() != "workspace":
             await self._wait()  # nothing to report: do not make the client ask in a loop
             return {"items": []}
         loop = asyncio.get_running_loop()
+
+        def send(items: list[dict]) -> None:
+            self.ls.progress(types.ProgressParams(token=partial_result_token, value={"items": items}))
+
+        stream = None if partial_result_token is None else lambda report: loop.call_soon_threadsafe(send, [report])
         for attempt in range(2):
             roots = [root for root in workspace_folders(self.ls) if os.path.isdir(root)]
             settings = {root: self.ls.settings_for(Path(root).as_uri()) for root in roots}
             open_uris = {doc.uri for doc in self.ls.documents.all()}
-            items = await loop.run_in_executor(None, self._reports, roots, settings, open_uris, previous, self.generation)
+            progress = await Progress.begin(self.ls, "workspace", "checking the workspace", work_done_token)
+            done = lambda count, total: loop.call_soon_threadsafe(progress.report, count, total)  # noqa: E731
+            try:
+                items = await loop.run_in_executor(None, self._reports, roots, settings, open_uris, previous, self.generation, stream, done)
+            finally:
+                progress.end("workspace checked")
             if attempt or any(item["kind"] == "full" for item in items) or not previous:
-                return {"items": items}
+                break
             await self._wait()
-        return {"items": items}
+        if partial_result_token is None:
+            return {"items": items}
+        rest = [item for item in items if item["kind"] != "full"]  # the full ones went as they came
+        if rest:
+            send(rest)
+        return {"items": []}
 
-    def _reports(self, roots, settings_by_root, open_uris: set[str], previous: dict[str, str], generation: int) -> list[dict]:
-        """Runs in a worker thread: only its own engine and summaries, nothing of the server's."""
-        out: list[dict] = []
+    def _reports(self, roots, settings_by_root, open_uris: set[str], previous: dict[str, str], generation: int, stream=None, done=None) -> list[dict]:
+        """Runs in a worker thread: only its own engine and summaries, nothing of the server's.
+        `stream(report)` gets each full report as it is made, `done(count, total)` the count."""
+        plan = []
         for root in roots:
             settings = settings_by_root[root]
             files = [f for f in project.discover([root], settings) if f.as_uri() not in open_uris]
@@ -91,12 +116,22 @@ class WorkspaceDiagnostics:
                     self._warned = True
                     log.warning("workspace diagnostics: %s has %d files; reporting the first %d", root, len(files), MAX_FILES)
                 files = files[:MAX_FILES]
+            plan.append((root, settings, files))
+        total = sum(len(files) for _, _, files in plan)
+        out: list[dict] = []
+        count = 0
+        for root, settings, files in plan:
             engine = Engine(project.selected_rules(settings), options=project.engine_options(settings))
             summaries = project.workspace_for(settings, (root,), uuid.uuid4().hex)
             for file in files:
                 report = self._report(file, settings, engine, summaries, previous, generation)
                 if report is not None:
                     out.append(report)
+                    if stream is not None and report["kind"] == "full":
+                        stream(report)
+                count += 1
+                if done is not None and (count % 25 == 0 or count == total):
+                    done(count, total)
         return out
 
     def _report(self, file: Path, settings, engine, summaries, previous, generation) -> dict | None:

@@ -29,14 +29,13 @@ import logging
 import os
 import threading
 import time
-import uuid
 from pathlib import Path
 
-from lsprotocol import types
 
 from secure_ls.project import discover, engine_options, is_python
 from secure_ls.engine.workspace import Resolver, WorkspaceSummaries
 from secure_ls.lsp.documents import uri_to_path
+from secure_ls.lsp.progress import Progress
 
 log = logging.getLogger("secure_ls")
 
@@ -102,31 +101,15 @@ class WorkspaceIndex:
 
     async def _run(self) -> None:
         ls = self.ls
-        token = f"secure-ls-index-{uuid.uuid4().hex[:8]}"
-        progress = bool(ls.capability("window", "work_done_progress"))
-        if progress:
-            try:
-                await ls.work_done_progress.create_async(token)
-                ls.work_done_progress.begin(
-                    token, types.WorkDoneProgressBegin(title="secure-ls", message="indexing the workspace", percentage=0, cancellable=False)
-                )
-            except Exception as exc:  # the client refused: index silently
-                log.info("no progress reporting: %s", exc)
-                progress = False
+        progress = await Progress.begin(ls, "index", "indexing the workspace")
         loop = asyncio.get_running_loop()
         done = loop.create_future()
         # settings are read here, on the server's thread; the thread only reads files
         plan = [(root, ls.settings_for(Path(root).as_uri()), self.workspace_for(Path(root).as_uri())) for root in self.roots]
 
-        def report(count: int, total: int) -> None:
-            if progress:
-                ls.work_done_progress.report(
-                    token, types.WorkDoneProgressReport(message=f"{count}/{total} files", percentage=int(count * 100 / max(total, 1)))
-                )
-
         def work() -> None:
             try:
-                self._index(plan, lambda c, t: loop.call_soon_threadsafe(report, c, t))
+                self._index(plan, lambda c, t: loop.call_soon_threadsafe(progress.report, c, t))
             except Exception:  # indexing is an optimisation: never take the server down
                 log.exception("workspace indexing failed")
             finally:
@@ -136,8 +119,7 @@ class WorkspaceIndex:
         self._thread.start()
         await done
         self.indexed.set()
-        if progress:
-            ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=f"indexed {self.files} files"))
+        progress.end(f"indexed {self.files} files")
         log.info("indexed %d Python files for cross-module taint", self.files)
         if self.files:
             ls.reanalyze_all()

@@ -81,3 +81,29 @@ async def test_the_default_scope_reports_no_closed_file(client, workspace):
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"secure-ls": {"dependencies": {"enable": False}}}))
     result = await asyncio.wait_for(pending, 30)
     assert list(result.items) == []
+
+
+async def test_the_problem_list_fills_file_by_file_with_progress(client, workspace):
+    # VS Code passes a partial-result token: each changed file's report comes as soon as it is
+    # made, and the final answer is empty, as LSP asks; a progress bar counts the files meanwhile
+    partial: list[dict] = []
+    default_progress = client.protocol.fm.features[types.PROGRESS]
+
+    def on_progress(params: types.ProgressParams) -> None:
+        if params.token == "partial-1":
+            partial.extend(params.value["items"])
+        else:
+            default_progress(params)
+
+    client.protocol.fm.features[types.PROGRESS] = on_progress
+    await start(client, "visual-studio-code", root_uri=workspace.as_uri(), options=OPTIONS)
+    result = await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[], partial_result_token="partial-1"))
+    assert list(result.items) == []
+    reported = {item["uri"].removeprefix(workspace.as_uri() + "/"): item for item in partial}
+    assert {"app.py", "pkg/jobs.py", "pkg/clean.py"} <= set(reported)
+    assert [d["code"] for d in reported["app.py"]["items"]] == ["SLS101"]
+    checks = [events for events in client.progress_reports.values() if events and getattr(events[0], "message", "") == "checking the workspace"]
+    assert len(checks) == 1
+    begin, *reports, end = checks[0]
+    assert begin.kind == "begin" and end.kind == "end" and end.message == "workspace checked"
+    assert reports and reports[-1].message == f"{len(reported)}/{len(reported)} files" and reports[-1].percentage == 100
