@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import crypto
+from secure_ls.rules._support import crypto, tls
 from secure_ls.rules.base import Example, Rule
 
 _ANONYMOUS = frozenset({"anonymous", "ftp", ""})
@@ -92,20 +92,8 @@ class FtpCleartextLogin(Rule):
         name = crypto.bound_name(node, ctx)
         if name is None:
             return None, None
-        stmt = None
-        if user is not None:
-            stmt = ctx.statement(node)  # FTP(host, user, passwd) logs in at once
-        else:
-            logins = [c for c in crypto.method_calls(name, node, ctx) if c.func.attr == "login" and (c.lineno, c.col_offset) > (node.lineno, node.col_offset)]
-            stmt = ctx.statement(logins[0]) if logins else None
-        if isinstance(stmt, (ast.With, ast.AsyncWith)):
-            first = stmt.body[0]  # `with FTP(host, user, pw) as ftp:`: protect first thing inside
-            if first.lineno == stmt.lineno or ctx.line_text(first)[: first.col_offset].strip():
-                return None, None
-            prot_p = ctx.insert_before(first, f"{name}.prot_p()\n{ctx.indentation(first)}")
-        elif isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign)) and not ctx.line_text(stmt)[: stmt.col_offset].strip():
-            prot_p = ctx.insert_after(stmt, f"\n{ctx.indentation(stmt)}{name}.prot_p()")
-        else:
+        prot_p, stmt, _ = tls.prot_p_after_login(node, name, user is not None, ctx)
+        if prot_p is None:
             return None, None
         edits = []
         imports = ["import ssl"]

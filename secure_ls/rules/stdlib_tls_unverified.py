@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import crypto
+from secure_ls.rules._support import crypto, tls
 from secure_ls.rules.base import Example, Rule
 
 # The standard library's TLS clients, the keyword their context goes in and its position,
@@ -154,7 +154,7 @@ class StdlibTlsUnverified(Rule):
         needs_context = not _has_context(node, keyword, index)
         prot_p, login, missing_prot_p = None, None, False
         if name == "ftplib.FTP_TLS":
-            prot_p, login, missing_prot_p = _prot_p_edit(node, ctx)
+            prot_p, login, missing_prot_p = _prot_p(node, ctx)
         if not needs_context and not missing_prot_p:
             return
         edits = []
@@ -245,32 +245,10 @@ def _made_by(receiver: ast.expr, ctx) -> set[str] | None:
     return None
 
 
-def _prot_p_edit(node: ast.Call, ctx):
-    """For an FTP_TLS connection that logs in and never calls prot_p(): the edit that calls it
-    after the login (None when the login is not a plain statement), the login statement, and
-    whether prot_p() is missing at all."""
+def _prot_p(node: ast.Call, ctx):
+    """The prot_p() edit, the login statement, and whether prot_p() is missing (see
+    tls.prot_p_after_login); nothing is missing where the code already calls prot_p()."""
     name = crypto.bound_name(node, ctx)
-    if name is None:
+    if name is None or any(c.func.attr == "prot_p" for c in crypto.method_calls(name, node, ctx)):
         return None, None, False
-    calls = crypto.method_calls(name, node, ctx)
-    if any(c.func.attr == "prot_p" for c in calls):
-        return None, None, False
-    if crypto.argument(node, 1, "user") is not None:
-        stmt = ctx.statement(node)  # FTP_TLS(host, user, passwd) logs in at once
-    else:
-        logins = [c for c in calls if c.func.attr == "login" and (c.lineno, c.col_offset) > (node.lineno, node.col_offset)]
-        if not logins:
-            return None, None, False  # never logs in here: nothing to say about transfers
-        stmt = ctx.statement(logins[0])
-        if not (isinstance(stmt, ast.Expr) and stmt.value is logins[0]):
-            return None, None, True
-    if stmt is None or ctx.line_text(stmt)[: stmt.col_offset].strip():
-        return None, None, True
-    if isinstance(stmt, (ast.With, ast.AsyncWith)):
-        first = stmt.body[0]
-        if first.lineno == stmt.lineno or ctx.line_text(first)[: first.col_offset].strip():
-            return None, None, True
-        return ctx.insert_before(first, f"{name}.prot_p()\n{ctx.indentation(first)}"), stmt, True
-    if isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign)):
-        return ctx.insert_after(stmt, f"\n{ctx.indentation(stmt)}{name}.prot_p()"), stmt, True
-    return None, None, True
+    return tls.prot_p_after_login(node, name, crypto.argument(node, 1, "user") is not None, ctx)
