@@ -213,22 +213,13 @@ def _check(args) -> int:
 
 def _cache_dir(args, settings: Settings) -> str | None:
     """The results cache folder: --cache-dir, else `cache-dir` (relative to its pyproject.toml), else the default."""
-    from secure_ls.cache import default_dir
+    from secure_ls import project
 
     if args.no_cache:
         return None
     if args.cache_dir:
         return os.path.abspath(args.cache_dir)
-    if settings.cache_dir:
-        from secure_ls import safe_files
-
-        configured = os.path.join(settings.root or os.getcwd(), os.path.expanduser(settings.cache_dir))
-        refused = safe_files.claim_cache_dir(configured)
-        if refused is None:
-            return configured
-        # a project's configuration may not make secure-ls write into a folder it did not create
-        print(f"secure-ls: note: cache-dir ignored: {refused}; using the default", file=sys.stderr)
-    return str(default_dir(settings))
+    return project.results_cache_dir(settings, lambda note: print(f"secure-ls: note: {note}", file=sys.stderr))
 
 
 def _checkable(paths: list[str]) -> list[str]:

@@ -29,7 +29,7 @@ from pathlib import Path
 from secure_ls import safe_files
 from secure_ls.config import DEFAULT_EXCLUDE, Settings
 from secure_ls.engine import catalog
-from secure_ls.engine.analyzer import Engine, EngineOptions
+from secure_ls.engine.analyzer import Engine, EngineOptions, is_test_path
 from secure_ls.engine.model import AnalysisResult
 from secure_ls.engine.workspace import WorkspaceSummaries
 from secure_ls.notebook import is_notebook
@@ -233,6 +233,40 @@ def dependency_options(settings: Settings):
         timeout=d.timeout,
     )
     return DependencyOptions(**kwargs)
+
+
+# ---- the results cache of `secure-ls check` ----------------------------------------------
+def results_cache_dir(settings: Settings, warn=safe_files.warn_once) -> str:
+    """`cache-dir` (relative to its pyproject.toml) when secure-ls may write there, else
+    `.secure_ls_cache` in the project's folder (cache.py); `warn(note)` says why a configured
+    folder is not used."""
+    from secure_ls.cache import default_dir
+
+    if settings.cache_dir:
+        configured = os.path.join(settings.root or os.getcwd(), os.path.expanduser(settings.cache_dir))
+        refused = safe_files.claim_cache_dir(configured)
+        if refused is None:
+            return configured
+        # a project's configuration may not make secure-ls write into a folder it did not create
+        warn(f"cache-dir ignored: {refused}; using the default")
+    return str(default_dir(settings))
+
+
+def cached_analysis(path: str, text: str, settings: Settings, module_path) -> AnalysisResult | None:
+    """What `secure-ls check` found in this very text of `path`, when its cache entry still
+    holds (the same settings, and every module its analysis read unchanged on disk;
+    `module_path(dotted, importer)` answers module-name lookups now). The editor shows it at
+    once when a file is opened, then analyses the buffer (lsp/diagnostics.py)."""
+    from secure_ls.cache import Cache
+
+    directory = results_cache_dir(settings)
+    if not os.path.isdir(directory):
+        return None
+    root = os.path.abspath(settings.root) if settings.root else None
+    found = Cache(directory, settings).load(path, text, is_test_path(path, root), module_path)
+    if found is None:
+        return None
+    return AnalysisResult(findings=found[0], problems=[p for p in found[1] if isinstance(p, str)])
 
 
 def _claimed(folder: str | None) -> str | None:

@@ -45,15 +45,19 @@ def analyze(ls: SecureLanguageServer, doc: Document) -> Analysis:
     settings = ls.settings_for(doc.uri)
     path = uri_to_path(doc.uri) or doc.uri
     started = time.perf_counter()
+    from_cache = False
     if not settings.enable:
         result = AnalysisResult()
     elif project.file_kind(path) == project.DEPENDENCIES:
         result = ls.dependencies.scan(doc, path, settings)
     elif is_python(doc):
-        engine = project.engine_for(settings)
-        result = engine.analyze(doc.text, key=doc.uri, imports_resolver=workspace_index.resolver(ls, path), path=path)
-        if engine.has_partial_summaries(doc.uri):
-            ls.schedule_completion({doc.uri})
+        result = _from_results_cache(ls, doc, path, settings) if doc.uri in ls.fresh else None
+        from_cache = result is not None
+        if result is None:
+            engine = project.engine_for(settings)
+            result = engine.analyze(doc.text, key=doc.uri, imports_resolver=workspace_index.resolver(ls, path), path=path)
+            if engine.has_partial_summaries(doc.uri):
+                ls.schedule_completion({doc.uri})
     else:
         result = AnalysisResult()
     findings = settings.apply(result.findings, path, audit_tier=True)
@@ -67,8 +71,27 @@ def analyze(ls: SecureLanguageServer, doc: Document) -> Analysis:
             ls.window_log_message(types.LogMessageParams(type=types.MessageType.Warning, message=f"{doc.uri}: {problem}"))
     analysis = Analysis(doc.version, result, findings)
     ls.analyses[doc.uri] = analysis
+    if doc.uri in ls.fresh:
+        ls.fresh.discard(doc.uri)
+        if from_cache:
+            ls.analyse_when_quiet(doc.uri, analysis)
     log.debug("analysed %s v%s in %.1f ms: %d findings", doc.uri, doc.version, (time.perf_counter() - started) * 1000, len(findings))
     return analysis
+
+
+def _from_results_cache(ls: SecureLanguageServer, doc: Document, path: str, settings) -> AnalysisResult | None:
+    """A file just opened as it is on disk, that `secure-ls check` analysed and cached: its
+    findings at once (a 20,000-line module takes a second to analyse), if the entry still
+    holds (project.cached_analysis)."""
+    resolver = workspace_index.resolver(ls, path)
+    if resolver is None:
+        return None
+    try:
+        result = project.cached_analysis(path, doc.text, settings, resolver.workspace.module_path)
+    except Exception:  # a cache is an optimisation: never the reason a file shows nothing
+        log.exception("reading the results cache for %s failed", path)
+        return None
+    return result
 
 
 def _without_baselined(ls: SecureLanguageServer, baseline_file: str, path: str, text: str, findings: list) -> list:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 def did_open(ls: SecureLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
     doc = ls.documents.open(params.text_document)
     ls.analyses.pop(doc.uri, None)
+    ls.fresh.add(doc.uri)
     ls.mark_dirty(doc.uri)
 
 

@@ -45,6 +45,9 @@ FLUSH_DELAY = 0.05
 # The quiet time (no edits) after which the rest of a newly opened document's functions
 # are summarised (see SecureLanguageServer.schedule_completion).
 COMPLETION_DELAY = 1.0
+# The quiet time after a document opened with diagnostics from the results cache before
+# the buffer itself is analysed (SecureLanguageServer.analyse_when_quiet).
+WARM_UP_DELAY = 0.3
 
 
 class _Protocol(LanguageServerProtocol):
@@ -92,6 +95,8 @@ class SecureLanguageServer(LanguageServer):
         self._dirty: set[str] = set()
         self._flush_scheduled = False
         self._completing: set[str] = set()
+        # opened documents whose first diagnostics may come from `secure-ls check`'s cache
+        self.fresh: set[str] = set()
         self._last_change_at = 0.0
         self._last_analysis_seconds = 0.0
 
@@ -217,9 +222,26 @@ class SecureLanguageServer(LanguageServer):
                 self.analyses.pop(uri, None)
                 self.mark_dirty(uri)
 
+    def analyse_when_quiet(self, uri: str, provisional) -> None:
+        """The document's diagnostics came from `secure-ls check`'s cache (diagnostics.analyze):
+        analyse the buffer itself once the editor is quiet, so the next keystroke is
+        incremental, code actions offer every alternative, and unsaved buffers of other
+        modules count. An edit before then analyses the buffer anyway."""
+
+        def run() -> None:
+            if self.analyses.get(uri) is not provisional:
+                return  # edited, closed or analysed since
+            if self._dirty or time.perf_counter() - self._last_change_at < WARM_UP_DELAY:
+                asyncio.get_running_loop().call_later(WARM_UP_DELAY, run)
+                return
+            self.reanalyze(uri)
+
+        asyncio.get_running_loop().call_later(WARM_UP_DELAY, run)
+
     def forget(self, uri: str) -> None:
         """The document at `uri` was closed: drop everything kept for it."""
         self.analyses.pop(uri, None)
+        self.fresh.discard(uri)
         self.dependencies.forget(uri)
         self.json_cache.pop(uri, None)
         engine_for(self.settings_for(uri)).forget(uri)
