@@ -407,7 +407,10 @@ def test_vscode_private_install_from_bundled_wheel(scratch: Path, vsix: Path) ->
     bare_python = str(bare / "bin" / "python")
     assert not _server_importable(bare_python), "the fresh venv must not have secure_ls"
 
-    run, _ = _run_scenario("private-install", scratch, vsix, [bare_python], timeout_s=480)
+    run, result = _run_scenario("private-install", scratch, vsix, [bare_python], timeout_s=480)
+    # the offer went away unanswered; clicking the status bar item offered it again
+    names = [s["name"] for s in result["steps"]]
+    assert names == ["workbench", "install-offer", "install-offer-again-from-status-item", "private-server-diagnostics"], names
 
     storage = run.user_data / "User" / "globalStorage" / "secure-ls.secure-ls" / "server-venv"
     private_python = storage / "bin" / "python"

@@ -20,6 +20,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     context.subscriptions.push(
         server,
         vscode.commands.registerCommand(Commands.restart, () => server.restart('restart command', true)),
+        vscode.commands.registerCommand(Commands.install, () => server.restart('install asked for', true)),
         vscode.commands.registerCommand(Commands.showLogs, () => channel.show()),
         vscode.commands.registerCommand(Commands.fixAll, () => fixAll(() => server.isRunning())),
         vscode.workspace.onDidChangeConfiguration((e) => {

@@ -349,6 +349,17 @@ async function scenarioPrivateInstall() {
         await waitUntil('the offer to install secure-ls into a private environment', () => toast.first().isVisible(), 60000);
         const text = await toast.first().innerText();
         await screenshot('install-offer-shown');
+        // the pop-up goes away unanswered (as when it times out into the notification centre)
+        await runCommand('Notifications: Clear All Notifications');
+        await waitUntil('the install offer to be gone', async () => !(await toast.first().isVisible()), 20000);
+        return text;
+    });
+    await step('install-offer-again-from-status-item', async () => {
+        // the status bar item still offers it: clicking it asks again
+        const toast = page.locator('.notification-toast', { hasText: 'private environment' });
+        await page.locator('.statusbar-item', { hasText: 'secure-ls' }).first().click();
+        await waitUntil('the install offer again after clicking the status bar item', () => toast.first().isVisible(), 60000);
+        const text = await toast.first().innerText();
         await toast.first().locator('a.monaco-button, .monaco-button', { hasText: 'Install' }).first().click();
         return text;
     });

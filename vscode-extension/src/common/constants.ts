@@ -37,6 +37,7 @@ export const Commands = {
     restart: 'secure-ls.restart',
     showLogs: 'secure-ls.showLogs',
     fixAll: 'secure-ls.fixAll',
+    install: 'secure-ls.install',
 } as const;
 
 /** Settings that decide which program is started: changing one restarts the server. */

@@ -28,9 +28,11 @@ export class InstallOffer {
         this.privateInstall = new PrivateInstall(context);
     }
 
-    /** The user asked for a restart: a dismissed offer may be made again. */
+    /** The user asked for a restart or the install: a dismissed offer, or one whose pop-up
+     * went into the notification centre unanswered, is made again. */
     reopen(): void {
         this.declined = false;
+        this.pending = false;
     }
 
     /** A start attempt is over: an accepted install is not carried to the next one. */
@@ -71,7 +73,7 @@ export class InstallOffer {
         if (!this.declined && !this.pending) {
             this.offer(wheel.version, baseVersion, baseExecutable);
         }
-        setStatus('stopped', 'secure-ls is not installed');
+        setStatus('stopped', 'secure-ls is not installed', 'install');
         return undefined;
     }
 
