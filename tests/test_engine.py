@@ -268,3 +268,19 @@ def test_unselected_rules_do_not_run_and_findings_are_those_of_all_rules_filtere
         assert settings.apply(engine.analyze(text).findings, "app.py") == settings.apply(every, "app.py"), raw
     assert engine_for(Settings().merged({"select": ["SLS3"]}, "test")).rules
     assert not engine_for(Settings().merged({"select": ["SLS101"], "ignore": ["SLS101"]}, "test")).rules
+
+
+def test_an_assert_that_narrows_request_user_for_the_type_checker_is_low_confidence():
+    from secure_ls.engine.model import Confidence
+
+    typed = (
+        "from django.http import HttpRequest\n\n"
+        "def _check_for_user(request: HttpRequest, code):\n"
+        "    assert request.user.is_authenticated\n"
+        "    return request.user.checks.get(code=code)\n"
+    )
+    untyped = typed.replace("request: HttpRequest", "request")
+    found = [(f.confidence, "type checker" in f.message) for f in Engine().analyze(typed).findings if f.rule_id == "SLS130"]
+    assert found == [(Confidence.LOW, True)]
+    found = [(f.confidence, "type checker" in f.message) for f in Engine().analyze(untyped).findings if f.rule_id == "SLS130"]
+    assert found == [(Confidence.HIGH, False)]

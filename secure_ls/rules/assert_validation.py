@@ -33,6 +33,9 @@ class AssertUsedForValidation(Rule):
     `assert obj.owner == user`) or validate request data
     (`assert request.args["n"].isdigit()`). Asserts on internal invariants,
     type checks and anything in test code are left alone.
+    `assert request.user.is_authenticated` in a function whose `request` is
+    annotated is reported with low confidence: it is the django-stubs way
+    to narrow the user's type for mypy, usually behind `@login_required`.
 
     ## Why is this bad?
     Python removes `assert` statements when run with `-O` or
@@ -97,12 +100,19 @@ class AssertUsedForValidation(Rule):
         if kind is None:
             return
         what = "an authorization check" if kind == "auth" else "a check of request data"
+        narrowing = kind == "auth" and _narrows_for_type_checker(test, ctx.enclosing_function(node))
         ctx.report(
             self,
             node,
             f"`assert` used for {what}: asserts are removed under `python -O`, so the check disappears. "
-            f"Raise an exception from an `if` instead.",
+            + (
+                "In typed code this usually narrows `request.user` for the type checker while a decorator or middleware "
+                "does the real check; if nothing else does, raise an exception from an `if` instead."
+                if narrowing
+                else "Raise an exception from an `if` instead."
+            ),
             fix=self._fix(node, kind, ctx),
+            confidence=Confidence.LOW if narrowing else None,
         )
 
     def _fix(self, node: ast.Assert, kind: str, ctx) -> Fix | None:
@@ -119,6 +129,26 @@ class AssertUsedForValidation(Rule):
         message = ctx.text(node.msg) if node.msg is not None else ('"access check failed"' if kind == "auth" else '"invalid input"')
         text = f"if {condition}:\n{indent}    raise {exception}({message})"
         return Fix(f"Replace the assert with `if ...: raise {exception}`", (ctx.replace(node, text),), safe=False)
+
+
+def _narrows_for_type_checker(test: ast.expr, func: ast.AST | None) -> bool:
+    """`assert request.user.is_authenticated` in a function whose `request` parameter is
+    annotated: the django-stubs way to narrow `User | AnonymousUser` to `User` for mypy,
+    written where a decorator (`@login_required`) or middleware already refused anonymous
+    users. Low confidence: the assert is still the only check if nothing else does it."""
+    if not (
+        isinstance(test, ast.Attribute)
+        and test.attr == "is_authenticated"
+        and isinstance(test.value, ast.Attribute)
+        and test.value.attr == "user"
+        and isinstance(test.value.value, ast.Name)
+    ):
+        return False
+    args = getattr(func, "args", None)
+    if args is None:
+        return False
+    name = test.value.value.id
+    return any(a.arg == name and a.annotation is not None for a in (*args.posonlyargs, *args.args, *args.kwonlyargs))
 
 
 def _identifiers(node: ast.AST) -> list[str]:
