@@ -11,10 +11,11 @@ import time
 
 
 class RawClient:
-    def __init__(self, command: list[str] | None = None, capabilities: dict | None = None, initialize: dict | None = None):
+    def __init__(self, command: list[str] | None = None, capabilities: dict | None = None, initialize: dict | None = None, cwd: str | None = None):
         """`initialize`: more `initialize` params (workspaceFolders, initializationOptions)."""
         self.proc = subprocess.Popen(
             command or [sys.executable, "-m", "secure_ls", "serve"],
+            cwd=cwd,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
