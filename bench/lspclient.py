@@ -11,9 +11,11 @@ import time
 
 
 class RawClient:
-    def __init__(self, command: list[str] | None = None, capabilities: dict | None = None):
+    def __init__(self, command: list[str] | None = None, capabilities: dict | None = None, initialize: dict | None = None, cwd: str | None = None):
+        """`initialize`: more `initialize` params (workspaceFolders, initializationOptions)."""
         self.proc = subprocess.Popen(
             command or [sys.executable, "-m", "secure_ls", "serve"],
+            cwd=cwd,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -21,7 +23,7 @@ class RawClient:
         self.messages: queue.Queue = queue.Queue()
         self._id = 0
         threading.Thread(target=self._read, daemon=True).start()
-        self.request("initialize", {"processId": None, "rootUri": None, "capabilities": capabilities or {}})
+        self.request("initialize", {"processId": None, "rootUri": None, "capabilities": capabilities or {}, **(initialize or {})})
         self.notify("initialized", {})
 
     def _read(self) -> None:
