@@ -135,10 +135,13 @@ def diagnostics(ls: SecureLanguageServer, doc: Document) -> list[dict]:
 
 
 def publish(ls: SecureLanguageServer, doc: Document) -> None:
-    ls.send_notification(
-        types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
-        {"uri": doc.uri, "version": doc.version, "diagnostics": diagnostics(ls, doc)},
-    )
+    """Pushes the document's diagnostics, unless the client already has exactly these for
+    this version (an analysis redone after the workspace index finished, with no change)."""
+    items = diagnostics(ls, doc)
+    if ls.published.get(doc.uri) == (doc.version, items):
+        return
+    ls.published[doc.uri] = (doc.version, items)
+    ls.send_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, {"uri": doc.uri, "version": doc.version, "diagnostics": items})
 
 
 OPTIONS = types.DiagnosticOptions(identifier="secure-ls", inter_file_dependencies=False, workspace_diagnostics=True)

@@ -88,6 +88,7 @@ class SecureLanguageServer(LanguageServer):
         self.dependencies = DependencyScans(self)
         self.workspace_diagnostics = WorkspaceDiagnostics(self)  # `workspace/diagnostic` (setting scope)
         self.json_cache: dict[str, dict] = {}  # uri -> the LSP JSON of its findings (diagnostics.diagnostics)
+        self.published: dict[str, tuple] = {}  # uri -> (version, diagnostics) last pushed (diagnostics.publish)
         self.reported: set[str] = set()  # analysis problems already logged
         self.baseline = None  # the `baseline` setting's reader, made on first use (diagnostics.py)
         self.pull = False  # the client pulls diagnostics (`textDocument/diagnostic`)
@@ -99,6 +100,7 @@ class SecureLanguageServer(LanguageServer):
         self.fresh: set[str] = set()
         self._last_change_at = 0.0
         self._last_analysis_seconds = 0.0
+        self._last_flush_at = 0.0
 
     # ---- client capabilities ----------------------------------------------
     @property
@@ -148,6 +150,11 @@ class SecureLanguageServer(LanguageServer):
             else:
                 loop.call_soon(self.flush)
 
+    def quiet_for(self, seconds: float) -> bool:
+        """No document waits for analysis, and none was edited or analysed in the last `seconds`."""
+        now = time.perf_counter()
+        return not self._dirty and now - self._last_change_at >= seconds and now - self._last_flush_at >= seconds
+
     def mark_clean(self, uri: str) -> None:
         """`uri` is being answered now (a pull) or is gone: no scheduled analysis for it."""
         self._dirty.discard(uri)
@@ -186,7 +193,8 @@ class SecureLanguageServer(LanguageServer):
             if not self.pull:
                 diagnostics.publish(self, doc)
         if dirty:
-            self._last_analysis_seconds = time.perf_counter() - started
+            self._last_flush_at = time.perf_counter()
+            self._last_analysis_seconds = self._last_flush_at - started
         if dirty and self.pull and self.refresh_pending:
             self.refresh_pending = False
             if self.capability("workspace", "diagnostics", "refresh_support"):
@@ -244,6 +252,7 @@ class SecureLanguageServer(LanguageServer):
         self.fresh.discard(uri)
         self.dependencies.forget(uri)
         self.json_cache.pop(uri, None)
+        self.published.pop(uri, None)
         engine_for(self.settings_for(uri)).forget(uri)
         workspace_index.closed(self, uri)
         self.mark_clean(uri)
@@ -255,5 +264,6 @@ class SecureLanguageServer(LanguageServer):
 
     def clear_diagnostics(self, uri: str) -> None:
         """Empties what a pushing client shows for `uri` (closed, or no longer analysed)."""
+        self.published.pop(uri, None)
         if not self.pull:
             self.send_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, {"uri": uri, "diagnostics": []})
