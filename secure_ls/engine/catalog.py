@@ -11,7 +11,7 @@ Sink classes name the kind of place data must not reach unchecked:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from secure_ls.engine.taint import Sink, sinks
+from secure_ls.engine.taint import OUTBOUND_SOURCES, WEAK_SOURCES, Sink, sinks  # noqa: F401 (names of the catalog)
 
 # Qualified names whose value (attribute access or call result) is untrusted.
 SOURCE_NAMES: dict[str, str] = {
@@ -56,7 +56,6 @@ SOURCE_METHODS: dict[str, str] = {
     "parse_intermixed_args": "command-line arguments",
 }
 
-# Sources of lower trust than a web request: reported, but at lower confidence.
 # Environment variables that hold what a remote party sent, not the operator's settings: a CGI
 # program's request (RFC 3875 meta-variables, and every `HTTP_*` request header), and the branch
 # name of a pull request in a CI job (GitHub Actions; anyone who opens one chooses it).
@@ -69,10 +68,8 @@ CLIENT_ENVIRONMENT = {
     "HTTP_": "the CGI request",  # a prefix: every request header
     "GITHUB_HEAD_REF": "a pull request's branch name",
 }
-WEAK_SOURCES = frozenset({"an environment variable", "command-line arguments", "standard input", "input()"})
-# Answers to requests the program itself sent, to servers it chose: not what a client
-# of the program sends it, though still not constant.
-OUTBOUND_SOURCES = frozenset({"an HTTP response"})
+# WEAK_SOURCES and OUTBOUND_SOURCES (labels of the sources above that are not a client's
+# request) are taint vocabulary: engine/taint.py, imported here.
 
 # Attributes of a web framework's request object that carry client data.
 # Matched on any object named like a request (`request`, `req`, `self.request`).

@@ -76,6 +76,13 @@ def sinks(*names: str) -> frozenset[Sink]:
 
 ALL = sinks("*")
 
+# Labels of sources of lower trust than a web request, the operator's own inputs: reported,
+# but at lower confidence.
+WEAK_SOURCES = frozenset({"an environment variable", "command-line arguments", "standard input", "input()"})
+# Answers to requests the program itself sent, to servers it chose: not what a client
+# of the program sends it, though still not constant.
+OUTBOUND_SOURCES = frozenset({"an HTTP response"})
+
 Step = tuple[int, int, int, int, str]  # ast line, col, end line, end col, what happened
 
 
@@ -90,6 +97,15 @@ class Part:
 
     def is_safe_for(self, sink: str) -> bool:
         return "*" in self.safe_for or sink in self.safe_for
+
+    def from_client(self) -> bool:
+        """Data the program's own clients send (a web request, a route parameter), not the
+        operator's inputs nor the answers of servers the program calls."""
+        return self.kind == ValueKind.UNTRUSTED and self.label not in WEAK_SOURCES and self.label not in OUTBOUND_SOURCES
+
+    def from_remote(self) -> bool:
+        """Data from across the network: what clients send, or what a server the program called answered."""
+        return self.kind == ValueKind.UNTRUSTED and self.label not in WEAK_SOURCES
 
     def describe(self) -> str:
         """How a message names the value: the source (`the Flask request`), the parameter

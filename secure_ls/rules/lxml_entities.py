@@ -140,7 +140,7 @@ class LxmlResolveEntities(Rule):
             what = "resolves entities" if resolve is not None else "resolves entities by default (lxml < 5)"
         explicit = networked or resolve is not None
         if part is not None:
-            confidence = Confidence.HIGH if ts.is_client(part) and explicit else Confidence.MEDIUM if ts.is_client(part) or explicit else Confidence.LOW
+            confidence = Confidence.HIGH if ts.is_remote(part) and explicit else Confidence.MEDIUM if ts.is_remote(part) or explicit else Confidence.LOW
         else:
             confidence = Confidence.MEDIUM if explicit else Confidence.LOW
         ctx.report(
@@ -159,7 +159,7 @@ class LxmlResolveEntities(Rule):
         if options is None or not (_resolves(options) or options.get("no_network") is False):
             return
         part = ts.data_origin(data, ctx, Sink.XML)
-        if not ts.is_client(part):
+        if not ts.is_remote(part):
             return
         ctx.report(
             self,
@@ -206,7 +206,7 @@ class LxmlResolveEntities(Rule):
             f"`{short}()` parses {ts.phrase(part, ts.short(ctx, data))} with lxml's default parser, which resolves entities "
             "before lxml 5: pass parser=XMLParser(resolve_entities=False).",
             fix=fix,
-            confidence=Confidence.MEDIUM if ts.is_client(part) else Confidence.LOW,
+            confidence=Confidence.MEDIUM if ts.is_remote(part) else Confidence.LOW,
             related=ctx.related_path(part),
         )
 

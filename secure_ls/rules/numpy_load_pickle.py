@@ -71,7 +71,7 @@ class NumpyLoadAllowPickle(Rule):
             return
         data = ts.argument(node, 0, ("file",))
         part = ts.data_origin(data, ctx, Sink.DESERIALIZE) if data is not None else None
-        if ctx.in_test_code(node) and not ts.is_client(part):
+        if ctx.in_test_code(node) and not ts.is_remote(part):
             return  # tests load the files they wrote
         source = f" from {ts.describe(part)}" if part is not None else ""
         shown = f" (`{ts.short(ctx, data)}`)" if data is not None else ""

@@ -177,7 +177,7 @@ class PathTraversal(Rule):
                 value = value.func.value
             else:
                 value = value.value
-        return isinstance(value, ast.Attribute) and value.attr == "files" and ts.is_client(ctx.origin(value).risk(Sink.PATH))
+        return isinstance(value, ast.Attribute) and value.attr == "files" and ts.is_remote(ctx.origin(value).risk(Sink.PATH))
 
     def _is_path(self, node: ast.AST, ctx, depth: int = 0) -> bool:
         if depth > 4:
@@ -202,7 +202,7 @@ class PathTraversal(Rule):
             if part.label in ("self", "cls") or joined is None or _mentions_file(joined[0]) or ctx.in_test_code(call):
                 return False  # a parameter joined onto the package's own directory: data files it ships
             confidence = Confidence.LOW
-        elif not ts.is_client(part):
+        elif not ts.is_remote(part):
             return False  # the command line or environment choosing a file is the usual case
         else:
             confidence = Confidence.HIGH

@@ -115,7 +115,7 @@ class TarfileUnsafeExtraction(Rule):
             return
         if ts.file_mentions(ctx, "extraction_filter") or ts.file_mentions(ctx, "data_filter"):
             return
-        if ctx.in_test_code(node) and not ts.is_client(archive_part):
+        if ctx.in_test_code(node) and not ts.is_remote(archive_part):
             return  # tests extract the archives they made
         origin = f" of an archive from {ts.describe(archive_part)}" if archive_part is not None else ""
         ctx.report(

@@ -161,7 +161,7 @@ class TemplateInjection(Rule):
             parts = None
             worst = ctx.origin(source).risk(Sink.TEMPLATE)
             where = source
-            if not ts.is_client(worst):
+            if not ts.is_remote(worst):
                 return  # a template read from a file or passed in: the usual case
             whole = True
         fix = None
@@ -185,7 +185,7 @@ class TemplateInjection(Rule):
         if isinstance(receiver, ast.Constant) or not (node.args or node.keywords):
             return  # a literal format string, or nothing to read attributes of
         worst = ctx.origin(receiver).risk(Sink.TEMPLATE)
-        if not ts.is_client(worst):
+        if not ts.is_remote(worst):
             return
         ctx.report(
             self,

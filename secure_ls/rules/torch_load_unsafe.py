@@ -85,7 +85,7 @@ class TorchLoadUnsafe(Rule):
         if option is not None and not (isinstance(option.value, ast.Constant) and option.value.value is False):
             return  # True, or decided elsewhere
         part = ts.data_origin(data, ctx, Sink.DESERIALIZE)
-        if ctx.in_test_code(node) and not ts.is_client(part):
+        if ctx.in_test_code(node) and not ts.is_remote(part):
             return  # tests load the checkpoints they wrote
         fix = Fix("Add weights_only=True", (ctx.set_keyword(node, "weights_only", "True"),), safe=False)
         how = "with weights_only=False" if option is not None else "without weights_only=True"

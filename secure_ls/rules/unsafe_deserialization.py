@@ -146,7 +146,7 @@ class UnsafeDeserialization(Rule):
         severity = None
         if fmt == "marshal":
             # marshal is the .pyc format: reading caches and bytecode is its normal use
-            confidence = Confidence.MEDIUM if ts.is_client(part) else Confidence.LOW
+            confidence = Confidence.MEDIUM if ts.is_remote(part) else Confidence.LOW
             severity = Severity.MEDIUM
         ctx.report(
             self,

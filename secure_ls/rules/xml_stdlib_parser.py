@@ -142,7 +142,7 @@ class XmlStdlibParser(Rule):
             return
         if part.kind == taint.PARAM and (part.label in ("self", "cls") or ctx.in_test_code(node)):
             return
-        confidence = Confidence.MEDIUM if ts.is_client(part) else Confidence.LOW
+        confidence = Confidence.MEDIUM if ts.is_remote(part) else Confidence.LOW
         func = name.rsplit(".", 1)[-1]
         ctx.report(
             self,
@@ -163,7 +163,7 @@ class XmlStdlibParser(Rule):
             return
         data = ts.argument(node, 0, ("source",))
         part = ts.data_origin(data, ctx, Sink.XML) if data is not None else None
-        if not ts.is_client(part):
+        if not ts.is_remote(part):
             return
         ctx.report(
             self,

@@ -121,9 +121,9 @@ def confidence(part: taint.Part | None, *, low_for_param: bool = False) -> Confi
     return Confidence.LOW
 
 
-def is_client(part: taint.Part | None) -> bool:
-    """Data from the remote client (a web request, a route parameter, an HTTP response)."""
-    return part is not None and part.kind == taint.UNTRUSTED and part.label not in catalog.WEAK_SOURCES
+def is_remote(part: taint.Part | None) -> bool:
+    """Data from across the network: a web request, a route parameter, an HTTP response."""
+    return part is not None and part.from_remote()
 
 
 def describe(part: taint.Part | None) -> str:

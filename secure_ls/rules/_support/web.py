@@ -30,9 +30,7 @@ SELF_URL_ATTRIBUTES = frozenset(
 def is_client(part: taint.Part | None) -> bool:
     """True for data that comes from the remote client (a web request or an untyped route parameter;
     the flow pass already made parameters the framework converts, `id: int`, safe)."""
-    if part is None or part.kind != taint.UNTRUSTED:
-        return False
-    return part.label not in catalog.WEAK_SOURCES and part.label != "an HTTP response"
+    return part is not None and part.from_client()
 
 
 def is_path_parameter(ctx, part: taint.Part) -> bool:
