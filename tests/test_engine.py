@@ -284,3 +284,21 @@ def test_an_assert_that_narrows_request_user_for_the_type_checker_is_low_confide
     assert found == [(Confidence.LOW, True)]
     found = [(f.confidence, "type checker" in f.message) for f in Engine().analyze(untyped).findings if f.rule_id == "SLS130"]
     assert found == [(Confidence.HIGH, False)]
+
+
+def test_a_chain_of_replacements_escapes_what_it_covers():
+    code = (
+        "import ldap\nfrom flask import request\n\n"
+        "def find(conn):\n"
+        "    uid = request.args['uid']{chain}\n"
+        "    return conn.search_s('dc=x', ldap.SCOPE_SUBTREE, '(uid=%s)' % uid)\n"
+    )
+    full = '.replace("\\\\", r"\\5c").replace("*", r"\\2a").replace("(", r"\\28").replace(")", r"\\29").replace("\\x00", r"\\00")'
+    # RFC 4515: backslash first, then every special of a filter; nothing left to inject
+    assert [f for f in Engine().analyze(code.format(chain=full)).findings if f.rule_id == "SLS123"] == []
+    # `*` left raw: a value of `*` still matches every entry
+    partial = full.replace('.replace("*", r"\\2a")', "")
+    assert [f.rule_id for f in Engine().analyze(code.format(chain=partial)).findings if f.rule_id == "SLS123"] == ["SLS123"]
+    # the escape character replaced last doubles the escapes the others wrote, and counts for nothing
+    late = '.replace("*", r"\\2a").replace("(", r"\\28").replace(")", r"\\29").replace("\\x00", r"\\00").replace("\\\\", r"\\5c")'
+    assert [f.rule_id for f in Engine().analyze(code.format(chain=late)).findings if f.rule_id == "SLS123"] == ["SLS123"]

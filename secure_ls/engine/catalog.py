@@ -245,6 +245,16 @@ SANITIZERS: dict[str, frozenset[Sink]] = {
     "secrets.compare_digest": sinks("*"),
 }
 
+# Sinks a chain of `.replace(old, new)` calls makes a value safe for, by the characters it must
+# escape (guards.escaped_characters): an LDAP filter's specials (RFC 4515), the HTML characters
+# `html.escape(quote=False)` escapes, and line breaks (log lines, header values).
+REPLACE_ESCAPES = {
+    Sink.LDAP: frozenset("\\*()\x00"),
+    Sink.HTML: frozenset("&<>"),
+    Sink.LOG: frozenset("\r\n"),
+    Sink.HEADER: frozenset("\r\n"),
+}
+
 # Calls whose result carries the taint of their arguments (and receiver).
 PROPAGATORS = frozenset(
     {

@@ -6,7 +6,7 @@ application's own predicate whose summary validates a parameter) and says which 
 it validates, whether they are valid when the test is true, and for which sinks.
 `validated_parameters(func)` finds the predicates (`is_safe_url(target)`) whose result
 checks a URL parameter, so a call to them validates like a library check.
-`doubles_a_quote` and `removed_line_breaks` recognise rewrites that sanitize text in place.
+`doubles_a_quote` and `escaped_characters` recognise rewrites that sanitize text in place.
 """
 
 from __future__ import annotations
@@ -300,15 +300,34 @@ def doubles_a_quote(call: ast.Call) -> bool:
     return old in ("'", '"') and new == old * 2
 
 
-def removed_line_breaks(call: ast.Call) -> set[str]:
-    """The line-break characters a chain of `.replace(old, new)` calls removes."""
-    removed: set[str] = set()
+def escaped_characters(call: ast.Call) -> frozenset[str]:
+    """The characters a chain of `.replace(old, new)` calls leaves no raw occurrence of:
+
+        value.replace("\\", r"\5c").replace("*", r"\2a").replace("(", r"\28")   # LDAP filter
+        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")       # HTML
+        value.replace("\r", "").replace("\n", " ")                                  # one log line
+
+    A character is escaped when a replacement takes it out and no later replacement puts
+    it back. The escape character itself (`\\`, `&`), whose replacement contains it, counts
+    only when it is replaced first: its escapes are what the later replacements write.
+    """
+    chain = []
     node: ast.AST = call
-    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "replace" and len(node.args) >= 2:
-        old, new = node.args[0], node.args[1]
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "replace" and len(node.args) == 2:
+        old, new = node.args
         if not (isinstance(old, ast.Constant) and isinstance(new, ast.Constant) and isinstance(old.value, str) and isinstance(new.value, str)):
             break
-        if old.value in ("\r", "\n") and "\r" not in new.value and "\n" not in new.value:
-            removed.add(old.value)
+        chain.append((old.value, new.value))
         node = node.func.value
-    return removed
+    escaped: set[str] = set()
+    escape = None
+    for index, (old, new) in enumerate(reversed(chain)):  # in the order they apply
+        escaped -= {c for c in escaped if c in new and c != escape}  # put back
+        if len(old) != 1:
+            continue
+        if old not in new:
+            escaped.add(old)
+        elif index == 0:
+            escape = old
+            escaped.add(old)
+    return frozenset(escaped)
