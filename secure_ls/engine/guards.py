@@ -15,7 +15,7 @@ import ast
 import re
 from typing import Iterable
 
-from secure_ls.engine import astutil
+from secure_ls.engine import astutil, catalog
 from secure_ls.engine.frameworks import all_args
 from secure_ls.engine.taint import ALL, Origin, UNTRUSTED, sinks
 
@@ -331,3 +331,9 @@ def escaped_characters(call: ast.Call) -> frozenset[str]:
             escape = old
             escaped.add(old)
     return frozenset(escaped)
+
+
+def sinks_escaped_by(call: ast.Call) -> frozenset[str]:
+    """The sinks whose special characters a chain of replacements escapes (catalog.REPLACE_ESCAPES)."""
+    escaped = escaped_characters(call)
+    return frozenset(sink for sink, special in catalog.REPLACE_ESCAPES.items() if special <= escaped) if escaped else frozenset()

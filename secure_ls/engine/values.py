@@ -593,12 +593,9 @@ class ValueOrigins:
             if func.attr == "urlencode" and not any(k.arg == "safe" for k in node.keywords) and len(node.args) == 0:
                 # Django's `QueryDict.urlencode()`: every key and value percent-encoded
                 return receiver.sanitized(catalog.SANITIZERS["urllib.parse.urlencode"])
-            if func.attr == "replace" and (escaped := guards.escaped_characters(node)):
-                # `.replace("\r", "").replace("\n", "")`: no forged log lines any more; the
-                # sinks whose special characters a chain of replacements escapes (catalog)
-                safe = frozenset(sink for sink, special in catalog.REPLACE_ESCAPES.items() if special <= escaped)
-                if safe:
-                    return receiver.join(self._join_all(args)).sanitized(safe)
+            if func.attr == "replace" and (safe := guards.sinks_escaped_by(node)):
+                # `.replace("\r", "").replace("\n", "")`: no forged log lines any more
+                return receiver.join(self._join_all(args)).sanitized(safe)
             if func.attr == "get" and node.args and self._is_typed_field(func.value, node.args[0]):
                 return self._join_all(node.args[1:])  # `validated_data.get("count", 0)` of an IntegerField
             item = self._field(func.value, node.args[0]) if func.attr == "get" and node.args and not node.keywords else None
