@@ -15,7 +15,6 @@ from secure_ls.engine.context import argument  # noqa: F401 (re-exported for the
 
 # Top-level names only a Django settings module defines.
 _DJANGO_SETTINGS_NAMES = frozenset({"INSTALLED_APPS", "ROOT_URLCONF", "MIDDLEWARE", "MIDDLEWARE_CLASSES", "WSGI_APPLICATION", "DATABASES"})
-_WEB_FRAMEWORKS = ("flask", "django", "werkzeug", "starlette", "fastapi", "aiohttp", "quart", "sanic")
 
 
 def is_django_settings(ctx) -> bool:
@@ -24,10 +23,6 @@ def is_django_settings(ctx) -> bool:
     return len(_DJANGO_SETTINGS_NAMES & defined) >= 2 or (
         bool(_DJANGO_SETTINGS_NAMES & defined) and ctx.imports("django")
     )
-
-
-def uses_web_framework(ctx) -> bool:
-    return any(ctx.imports(m) for m in _WEB_FRAMEWORKS)
 
 
 def at_module_level(node: ast.AST, ctx) -> bool:

@@ -148,12 +148,11 @@ def phrase(part: taint.Part | None, shown: str) -> str:
     return f"{what} (`{shown}`)"
 
 
-WEB_FRAMEWORKS = ("flask", "django", "pyramid", "bottle", "tornado", "aiohttp", "fastapi", "starlette", "quart", "cherrypy", "falcon", "sanic", "litestar", "werkzeug")
 
 
 def renders_html(ctx) -> bool:
     """Whether the code around looks like it produces web pages: a web framework, or HTML mentioned."""
-    if any(ctx.imports(m) for m in WEB_FRAMEWORKS):
+    if any(ctx.imports(m) for m in catalog.WEB_FRAMEWORK_MODULES):
         return True
     text = "\n".join(ctx.lines).lower()
     return "html" in text or "<p>" in text or "<div" in text or "<a " in text
