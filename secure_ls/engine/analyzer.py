@@ -27,7 +27,7 @@ from secure_ls.engine.symbols import (
     import_bindings,
     summarize,
 )
-from secure_ls.engine.units import Unit, UnitParser, may_continue
+from secure_ls.engine.units import Unit, UnitParser, common_prefix, common_suffix, may_continue
 
 log = logging.getLogger(__name__)
 
@@ -163,11 +163,12 @@ class Engine:
         # a unit's findings depend on the summaries of the functions it names, not on all of them
         unit_keys = self._unit_keys(units, layout, previous if same else None, fingerprint, summaries_state)
         # a class's findings also depend on what the module's other units pass to its constructor
-        callers = self._constructors.callers(units, lambda i: self._unit_facts(units[i].parsed)[3], unit_keys)
+        facts = [self._unit_facts(u.parsed) for u in units]
+        callers = self._constructors.callers(units, [f[3] for f in facts], unit_keys)
         # ... and a script's statement on what the earlier statements left in the names it reads
         overrides = {"sources": self.options.sources, "sanitizers": self.options.sanitizers}
-        facts = [self._unit_facts(u.parsed) for u in units]
-        scope = toplevel.ModuleScope(units, symbols, facts, module.constants, lambda unit, env: UnitContext(unit.parsed, module, overrides, module_env=env))
+        statements = [self._constructors.is_statement(u.parsed) for u in units]
+        scope = toplevel.ModuleScope(units, symbols, facts, statements, module.constants, lambda unit, env: UnitContext(unit.parsed, module, overrides, module_env=env))
         scope.fold_keys(unit_keys)
         per_unit: list[list[Finding]] = []
         for index, unit in enumerate(units):
@@ -702,31 +703,6 @@ class _Layout:
     first_suffix: int = 0  # index of the first unit after the edited region
 
 
-_CHUNK = 16384
-
-
-def _common_prefix(a: str, b: str) -> int:
-    limit = min(len(a), len(b))
-    i = 0
-    while i < limit and a[i : i + _CHUNK] == b[i : i + _CHUNK]:
-        i += _CHUNK
-    i = min(i, limit)
-    end = min(i + _CHUNK, limit)
-    while i < end and a[i] == b[i]:
-        i += 1
-    return i
-
-
-def _common_suffix(a: str, b: str, limit: int) -> int:
-    n = 0
-    la, lb = len(a), len(b)
-    while n + _CHUNK <= limit and a[la - n - _CHUNK : la - n] == b[lb - n - _CHUNK : lb - n]:
-        n += _CHUNK
-    while n < limit and a[la - n - 1] == b[lb - n - 1]:
-        n += 1
-    return n
-
-
 def _resplit(parser: UnitParser, previous: _Session, text: str) -> _Layout | None:
     """Units of `text`, re-splitting only around the region that differs from `previous`."""
     old = previous.text
@@ -736,8 +712,8 @@ def _resplit(parser: UnitParser, previous: _Session, text: str) -> _Layout | Non
         return _Layout(list(units), list(starts), list(range(count)), 0, count)
     if count == 0:
         return None
-    prefix = _common_prefix(old, text)
-    suffix = _common_suffix(old, text, min(len(old), len(text)) - prefix)
+    prefix = common_prefix(old, text)
+    suffix = common_suffix(old, text, min(len(old), len(text)) - prefix)
     old_end = len(old) - suffix
     delta = len(text) - len(old)
     # the units touching the change, widened by one on each side: an edit can

@@ -31,6 +31,7 @@ from typing import Callable, Sequence
 
 from secure_ls.engine import astutil
 from secure_ls.engine.taint import UNTRUSTED, Part
+from secure_ls.engine.toplevel import is_statement_unit
 
 
 @dataclass(frozen=True)
@@ -54,14 +55,14 @@ def constructed_classes(tree: ast.Module | None) -> frozenset[str]:
     return frozenset(found)
 
 
-def callers_by_unit(classes: Sequence[frozenset[str]], calls: Callable[[int], frozenset[str]]) -> dict[int, tuple[int, ...]]:
+def callers_by_unit(classes: Sequence[frozenset[str]], calls: Sequence[frozenset[str]]) -> dict[int, tuple[int, ...]]:
     """For each unit index defining constructed classes: the other units calling one of them."""
     every = frozenset().union(*classes) if classes else frozenset()
     if not every:
         return {}
     callers_of: dict[str, list[int]] = {}
-    for index in range(len(classes)):
-        for name in calls(index) & every:
+    for index, names in enumerate(calls):
+        for name in every.intersection(names) if names else ():
             callers_of.setdefault(name, []).append(index)
     out = {}
     for index, names in enumerate(classes):
@@ -72,25 +73,29 @@ def callers_by_unit(classes: Sequence[frozenset[str]], calls: Callable[[int], fr
 
 
 class Index:
-    """The classes with a constructor each unit text defines (cached), and per analysis the
-    units that call them."""
+    """Per unit text (cached): the classes with a constructor it defines, and whether it runs
+    module-level code (engine/toplevel.py); per analysis, the units calling those classes."""
 
     def __init__(self) -> None:
-        self._classes: dict[str, frozenset[str]] = {}
+        self._shapes: dict[str, tuple[frozenset[str], bool]] = {}
 
     def clear(self) -> None:
-        self._classes.clear()
+        self._shapes.clear()
 
-    def callers(self, units: Sequence, calls: Callable[[int], frozenset[str]], unit_keys: list[int]) -> dict[int, tuple[int, ...]]:
-        """`callers_by_unit` for `units`; folds into each class unit's key the text of its
-        callers and their distance (the line a call is on is part of the finding's path)."""
-        classes = []
-        for unit in units:
-            found = self._classes.get(unit.parsed.text)
-            if found is None:
-                found = self._classes[unit.parsed.text] = constructed_classes(unit.parsed.tree)
-            classes.append(found)
-        callers = callers_by_unit(classes, calls)
+    def _shape(self, parsed) -> tuple[frozenset[str], bool]:
+        found = self._shapes.get(parsed.text)
+        if found is None:
+            found = self._shapes[parsed.text] = (constructed_classes(parsed.tree), is_statement_unit(parsed.tree))
+        return found
+
+    def is_statement(self, parsed) -> bool:
+        return self._shape(parsed)[1]
+
+    def callers(self, units: Sequence, calls: Sequence[frozenset[str]], unit_keys: list[int]) -> dict[int, tuple[int, ...]]:
+        """`callers_by_unit` for `units` (`calls[i]`: the names unit i calls); folds into each
+        class unit's key the text of its callers and their distance (the line a call is on is
+        part of the finding's path)."""
+        callers = callers_by_unit([self._shape(unit.parsed)[0] for unit in units], calls)
         for index, found in callers.items():
             distance = tuple((units[j].parsed.text, units[j].start_line - units[index].start_line) for j in found)
             unit_keys[index] = hash((unit_keys[index], distance))

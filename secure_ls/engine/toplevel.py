@@ -42,21 +42,21 @@ class ModuleScope:
 
     `symbols[i]` is unit i's UnitSymbols (what it binds at the top level), `facts[i]` the
     analyzer's facts about it (`[1]` the names it reads, `[2]` the functions and classes
-    it defines); `context_for(unit, env)` gives a fresh analysis context of a unit whose
-    module-level code starts from `env`.
+    it defines), `statements[i]` whether it runs module-level code; `context_for(unit, env)`
+    gives a fresh analysis context of a unit whose module-level code starts from `env`.
     """
 
-    def __init__(self, units: Sequence, symbols: Sequence, facts: Sequence[tuple], constants: set[str], context_for: Callable):
+    def __init__(self, units: Sequence, symbols: Sequence, facts: Sequence[tuple], statements: Sequence[bool], constants: set[str], context_for: Callable):
         self._units = units
         self._reads = lambda index: facts[index][1]
         self._context_for = context_for
-        self._statement = [is_statement_unit(u.parsed.tree) for u in units]
+        self._statement = statements  # statements[i]: unit i runs module-level code (is_statement_unit)
+        self._statement_indexes = [index for index, flag in enumerate(statements) if flag]
         self._by_name: dict[str, list[int]] = {}  # name -> the statement units assigning it, in order
-        for index, unit in enumerate(units):
-            if self._statement[index]:
-                assigned = {name for name, qualified in symbols[index].bindings if qualified is None}
-                for name in assigned - facts[index][2] - constants:
-                    self._by_name.setdefault(name, []).append(index)
+        for index in self._statement_indexes:
+            assigned = {name for name, qualified in symbols[index].bindings if qualified is None}
+            for name in assigned - facts[index][2] - constants:
+                self._by_name.setdefault(name, []).append(index)
         self._deps: dict[int, dict[str, int]] = {}
         self._keys: dict[int, int] = {}
         self._envs: dict[int, Env] = {}
@@ -78,7 +78,7 @@ class ModuleScope:
 
     def fold_keys(self, unit_keys: list[int]) -> None:
         """Makes each unit's cache key depend on the units whose bindings it sees."""
-        for index in range(len(unit_keys)):
+        for index in self._statement_indexes:
             depends = self.key(index)
             if depends is not None:
                 unit_keys[index] = hash((unit_keys[index], depends))

@@ -329,3 +329,42 @@ def _describe(exc: Exception) -> tuple[int, int, str]:
         col = (exc.offset or 1) - 1
         return (line, max(col, 0), exc.msg or "invalid syntax")
     return (1, 0, str(exc))
+
+
+# ---- where two versions of a text differ (the editor's incremental re-split) -------------
+_CHUNK = 16384
+
+
+def common_prefix(a: str, b: str) -> int:
+    """The length of the longest common prefix: whole chunks compared in C, then the chunk that
+    differs bisected with slice comparisons (a loop over its characters cost milliseconds per
+    keystroke, whatever the file's size)."""
+    limit = min(len(a), len(b))
+    lo = 0
+    while lo < limit and a[lo : lo + _CHUNK] == b[lo : lo + _CHUNK]:
+        lo += _CHUNK
+    lo = min(lo, limit)
+    hi = min(lo + _CHUNK, limit)  # a[:lo] == b[:lo]; the answer is in [lo, hi]
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[lo:mid] == b[lo:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def common_suffix(a: str, b: str, limit: int) -> int:
+    """The length (at most `limit`) of the longest common suffix, as common_prefix."""
+    la, lb = len(a), len(b)
+    lo = 0
+    while lo + _CHUNK <= limit and a[la - lo - _CHUNK : la - lo] == b[lb - lo - _CHUNK : lb - lo]:
+        lo += _CHUNK
+    hi = min(lo + _CHUNK, limit)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[la - mid : la - lo] == b[lb - mid : lb - lo]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
