@@ -163,15 +163,22 @@ def wsgi_environ(func: ast.AST) -> str | None:
 
 def client_environment(node: ast.AST, qualify) -> str | None:
     """The label of a client-controlled environment variable read by `node` (see
-    catalog.CLIENT_ENVIRONMENT): `os.environ["QUERY_STRING"]`, `os.environ.get(...)`, `os.getenv(...)`."""
-    name = None
-    if isinstance(node, ast.Subscript) and qualify(node.value) in ("os.environ", "os.environb"):
+    catalog.CLIENT_ENVIRONMENT): `os.environ["QUERY_STRING"]`, `os.environ.get(...)`, `os.getenv(...)`.
+    Asked of every subscript and call: the variable's name is looked at before any name is qualified."""
+    if isinstance(node, ast.Subscript):
         name = node.slice
     elif isinstance(node, ast.Call) and node.args:
-        func = node.func
-        if qualify(func) == "os.getenv" or isinstance(func, ast.Attribute) and func.attr == "get" and qualify(func.value) == "os.environ":
-            name = node.args[0]
+        name = node.args[0]
+    else:
+        return None
     if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
         return None
-    key = "HTTP_" if name.value.startswith("HTTP_") else name.value
-    return catalog.CLIENT_ENVIRONMENT.get(key)
+    label = catalog.CLIENT_ENVIRONMENT.get("HTTP_" if name.value.startswith("HTTP_") else name.value)
+    if label is None:
+        return None
+    if isinstance(node, ast.Subscript):
+        return label if qualify(node.value) in ("os.environ", "os.environb") else None
+    func = node.func
+    if qualify(func) == "os.getenv" or isinstance(func, ast.Attribute) and func.attr == "get" and qualify(func.value) == "os.environ":
+        return label
+    return None
