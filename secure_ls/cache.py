@@ -123,6 +123,7 @@ class Cache:
         self._file_hashes: dict[str, str | None] = {}  # dependency path -> hash, once per run
         self._loaded: dict[str, dict] | None = None
         self._packs: list[Path] = []  # the packs read
+        self._read_listing: list[tuple[int, str]] = []  # their (modification time, name) when read
         self._damaged = False
 
     def __getstate__(self):  # sent to worker processes: without what this process read
@@ -133,6 +134,7 @@ class Cache:
         self._file_hashes = {}
         self._loaded = None
         self._packs = []
+        self._read_listing = []
         self._damaged = False
 
     # -- reading
@@ -142,10 +144,8 @@ class Cache:
     def _pack_prefix(self) -> str:
         return f"{self.key[:24]}-"
 
-    def _read_packs(self) -> dict[str, dict]:
-        if self._loaded is not None:
-            return self._loaded
-        entries: dict[str, dict] = {}
+    def _listing(self) -> list[tuple[int, str, Path]]:
+        """This key's packs, oldest first: (modification time, name, path)."""
         found = []
         try:
             for pack in self.entries.iterdir():
@@ -156,7 +156,24 @@ class Cache:
                         continue
         except OSError:
             pass
-        for _, _, pack in sorted(found):  # oldest first: a newer pack's entry wins
+        return sorted(found)
+
+    def refresh(self) -> None:
+        """For a long-lived reader (the language server, one lookup per opened file): read the
+        packs again only if another run wrote or merged some since, and hash the files entries
+        depend on afresh (they may have been edited since the last lookup)."""
+        self._file_hashes = {}
+        if self._loaded is not None and [(m, n) for m, n, _ in self._listing()] != self._read_listing:
+            self._loaded = None
+            self._packs = []
+
+    def _read_packs(self) -> dict[str, dict]:
+        if self._loaded is not None:
+            return self._loaded
+        entries: dict[str, dict] = {}
+        found = self._listing()
+        self._read_listing = [(m, n) for m, n, _ in found]
+        for _, _, pack in found:  # oldest first: a newer pack's entry wins
             try:
                 with open(pack, encoding="utf-8") as fh:
                     data = json.load(fh)

@@ -252,6 +252,9 @@ def results_cache_dir(settings: Settings, warn=safe_files.warn_once) -> str:
     return str(default_dir(settings))
 
 
+_CACHE_READERS: dict[tuple[str, str], object] = {}  # (folder, settings key) -> its Cache, for the editor
+
+
 def cached_analysis(path: str, text: str, settings: Settings, module_path) -> AnalysisResult | None:
     """What `secure-ls check` found in this very text of `path`, when its cache entry still
     holds (the same settings, and every module its analysis read unchanged on disk;
@@ -263,7 +266,10 @@ def cached_analysis(path: str, text: str, settings: Settings, module_path) -> An
     if not os.path.isdir(directory):
         return None
     root = os.path.abspath(settings.root) if settings.root else None
-    found = Cache(directory, settings).load(path, text, is_test_path(path, root), module_path)
+    reader = Cache(directory, settings)
+    reader = _CACHE_READERS.setdefault((directory, reader.key), reader)  # its packs parsed once
+    reader.refresh()
+    found = reader.load(path, text, is_test_path(path, root), module_path)
     if found is None:
         return None
     return AnalysisResult(findings=found[0], problems=[p for p in found[1] if isinstance(p, str)])

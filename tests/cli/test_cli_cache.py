@@ -296,3 +296,25 @@ def test_changed_rule_code_starts_afresh(tree, monkeypatch):
     second = checker.check_paths(["."], Settings(), jobs=1, cache_dir=tree / CACHE)
     assert len(_entries(tree)) == 16, "every file analysed again under the new rules"
     assert [(r.path, r.findings, r.error) for r in first] == [(r.path, r.findings, r.error) for r in second]
+
+
+def test_the_editors_reader_follows_edited_dependencies_and_new_runs(tmp_path):
+    """The language server keeps one reader of the cache (project.cached_analysis): a module a
+    cached result depends on, edited since, makes the entry a miss; a later run's entries are seen."""
+    from secure_ls import project
+    from secure_ls.config import settings_for
+    from secure_ls.engine.workspace import WorkspaceSummaries
+
+    root = write(tmp_path / "project", {"pyproject.toml": "[project]\nname = 'demo'\n", "helpers.py": HELPER_REQUEST, "views.py": VIEWS})
+    views = str(root / "views.py")
+    text = (root / "views.py").read_text()
+    settings = settings_for(root)
+    module_path = WorkspaceSummaries([str(root)]).module_path
+    check("--min-confidence", "low", str(root), cwd=root)
+    first = project.cached_analysis(views, text, settings, module_path)
+    assert first is not None and [f.rule_id for f in first.findings] == ["SLS102"]
+    (root / "helpers.py").write_text(HELPER_CONSTANT)  # the helper no longer returns request data
+    assert project.cached_analysis(views, text, settings, module_path) is None
+    check("--min-confidence", "low", str(root), cwd=root)  # a new run writes a new pack
+    again = project.cached_analysis(views, text, settings, module_path)
+    assert again is not None and [f.rule_id for f in again.findings] == []
