@@ -10,9 +10,11 @@ from secure_ls.rules._support import logs
 from secure_ls.rules.base import Example, Rule
 
 # Method/function names whose failure means "not authenticated / not authorized / not authentic".
+# Not `login()`: it grants a session, so when it fails (or the lookup before it does) the request
+# simply stays anonymous, which is the deny path; there is no check to carry on past.
 _SECURITY_CALLS = frozenset(
     {
-        "login", "authenticate", "authorize", "verify", "verify_password", "check_password", "checkpw", "check_password_hash",
+        "authenticate", "authorize", "verify", "verify_password", "check_password", "checkpw", "check_password_hash",
         "verify_signature", "verify_token", "validate_token", "verify_jwt", "verify_jwt_in_request", "decrypt",
         "decrypt_and_verify", "unsign", "check_permission", "check_permissions", "has_permission", "has_perm",
         "check_object_permissions", "validate_signature", "verify_hmac", "verify_request", "check_auth", "require_auth",
@@ -39,7 +41,8 @@ class SwallowedSecurityException(Rule):
     `jwt.decode`, `decrypt`, `unsign`, `has_permission`, ...) whose
     `except` clause only does `pass` or `continue`, without logging or
     re-raising. A `try` whose success path returns (so falling through
-    means failure) is the fail-closed idiom and is not reported.
+    means failure) is the fail-closed idiom and is not reported, nor is one
+    around `login()` alone: a failed login leaves the request anonymous.
 
     ## Why is this bad?
     When a failed check is swallowed, the code after the `try` carries on
@@ -72,6 +75,9 @@ class SwallowedSecurityException(Rule):
         "import logging\nlogger = logging.getLogger(__name__)\ndef check(key, sig, data):\n    try:\n        key.verify(sig, data)\n    except Exception:\n        logger.warning('bad signature')\n        raise\n",
         "def load():\n    try:\n        from secrets import compare_digest\n    except ImportError:\n        pass\n",
         "def parse(raw):\n    try:\n        text = raw.decode('utf-8')\n    except UnicodeDecodeError:\n        pass\n",
+        "from django.conf import settings\nfrom django.contrib import auth\nfrom django.contrib.auth.models import User\n\n"
+        "def auto_login(request):\n    try:\n        user = User.objects.get(username=settings.AUTO_LOGIN_USERNAME)\n"
+        "        auth.login(request, user)\n    except User.DoesNotExist:\n        pass\n",
     ]
     INVALID = [
         Example(
