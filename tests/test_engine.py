@@ -302,3 +302,25 @@ def test_a_chain_of_replacements_escapes_what_it_covers():
     # the escape character replaced last doubles the escapes the others wrote, and counts for nothing
     late = '.replace("*", r"\\2a").replace("(", r"\\28").replace(")", r"\\29").replace("\\x00", r"\\00").replace("\\\\", r"\\5c")'
     assert [f.rule_id for f in Engine().analyze(code.format(chain=late)).findings if f.rule_id == "SLS123"] == ["SLS123"]
+
+
+def test_a_value_checked_to_hold_no_quote_is_low_confidence_only_inside_quotes():
+    from secure_ls.engine.model import Confidence
+
+    code = (
+        "from flask import request\n\n"
+        "def view(db):\n"
+        "    name = request.args['table']\n"
+        "    if '\"' not in name and \"'\" not in name:\n"
+        "        db.execute(\"SELECT setval('{n}') FROM \\\"{n}\\\"\".format(n=name))\n"
+        "    if \"'\" not in name:\n"
+        "        db.execute('SELECT * FROM \"{n}\"'.format(n=name))\n"
+        "    if \"'\" in name or '\"' in name:\n"
+        "        return\n"
+        "    db.execute(f\"SELECT * FROM t WHERE a = '{name}'\")\n"
+        "    db.execute(f'SELECT * FROM t WHERE a = {name}')\n"
+    )
+    found = [(f.span.start.line + 1, f.confidence) for f in Engine().analyze(code).findings if f.rule_id == "SLS101"]
+    # both quotes rejected, value only inside quotes: low; one quote rejected and the value inside
+    # the other kind, or the value outside quotes: still the request's data at high
+    assert found == [(6, Confidence.LOW), (8, Confidence.HIGH), (11, Confidence.LOW), (12, Confidence.HIGH)]

@@ -17,7 +17,7 @@ from typing import Iterable
 
 from secure_ls.engine import astutil, catalog
 from secure_ls.engine.frameworks import all_args
-from secure_ls.engine.taint import ALL, Origin, UNTRUSTED, sinks
+from secure_ls.engine.taint import ALL, Origin, Sink, UNTRUSTED, sinks
 
 
 def field_path(node: ast.AST) -> str | None:
@@ -83,6 +83,9 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
             if found and when == valid_when:
                 names |= found
                 sinks = kinds if sinks == ALL else sinks if kinds == ALL else sinks & kinds
+        if len(names) == 1 and _QUOTES <= _rejected_quotes(test, valid_when):
+            # `if "'" not in x and '"' not in x:`: together the parts say x holds no quote at all
+            sinks = sinks | {Sink.QUOTED}
         return names, valid_when == positive, sinks
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.In, ast.NotIn)):
         left, right = test.left, test.comparators[0]
@@ -158,6 +161,23 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
                     names.add(arg.id)
                     sinks = kinds
     return names, positive, sinks
+
+
+def _rejected_quotes(test: ast.BoolOp, valid_when: bool) -> frozenset[str]:
+    """The quote characters the parts of `a and b` (valid when true) or `a or b` (valid when
+    false) test a value for, each part valid only without them (`"'" not in x`)."""
+    found: set[str] = set()
+    for value in test.values:
+        if (
+            isinstance(value, ast.Compare)
+            and len(value.ops) == 1
+            and isinstance(value.ops[0], (ast.In, ast.NotIn))
+            and isinstance(value.left, ast.Constant)
+            and isinstance(value.left.value, str)
+            and isinstance(value.ops[0], ast.NotIn) == valid_when
+        ):
+            found |= set(value.left.value) & _QUOTES
+    return frozenset(found)
 
 
 def _argument_for(call: ast.Call, params: tuple[str, ...], name: str) -> ast.expr | None:

@@ -61,6 +61,9 @@ class Sink(str, enum.Enum):
     REGEX = "regex"
     XML = "xml"
     DESERIALIZE = "deserialize"
+    # not a sink of its own: the value holds no quote character (`if "'" in x or '"' in x: abort()`),
+    # so it cannot leave a quoted literal; a rule decides whether its value sits inside one
+    QUOTED = "quoted"
 
     # behave as the plain string everywhere: equal to it, hashed like it (Enum hashes by
     # member name otherwise, and `"*" in frozenset({Sink.ANY})` would be False), printed as it

@@ -78,6 +78,10 @@ class SqlInjection(Rule):
     A query built only from constants is not reported. A value that comes
     from a request or other untrusted source is reported with high
     confidence, a function parameter with medium, anything else with low.
+    So is a value the code rejects when it holds a quote character
+    (`if "'" in name or '"' in name: abort(400)`) and that only appears
+    inside quotes: it cannot leave its literal, though in MySQL's default
+    mode a trailing backslash still escapes the closing quote.
     """
 
     id = "SLS101"
@@ -178,6 +182,11 @@ class SqlInjection(Rule):
         worst, worst_value = web.worst_value(ctx, dynamic, Sink.SQL)
         if worst is None:
             return
+        # Every value sits inside quotes and holds no quote character (`if "'" in name or '"' in
+        # name: abort()`): it cannot leave its literal. Low, not safe: a trailing backslash still
+        # escapes the closing quote in MySQL's default mode.
+        quoted = _quoted_values(parts) if parts is not None else set()
+        quote_guarded = all(id(value) in quoted and _holds_no_quote(ctx.origin(value)) for value in dynamic)
         identifiers = parts is not None and _identifier_positions(parts)
         fix = None
         by_hand = ""
@@ -198,7 +207,7 @@ class SqlInjection(Rule):
             query,
             message,
             fix=fix,
-            confidence=ctx.confidence_for(worst),
+            confidence=Confidence.LOW if quote_guarded else ctx.confidence_for(worst),
             related=ctx.related_path(worst),
             rewrites=via,
         )
@@ -221,6 +230,28 @@ class SqlInjection(Rule):
             arg = web.argument(node, 0, ("sql",))
             return ("method", arg) if arg is not None else None
         return None
+
+
+def _quoted_values(parts: list[strings.Piece]) -> set[int]:
+    """The ids of the inserted values that sit inside a quoted literal or identifier."""
+    quoted = set()
+    quote = None
+    for piece in parts:
+        if isinstance(piece, strings.Literal):
+            for ch in piece.text:
+                if quote:
+                    if ch == quote:
+                        quote = None
+                elif ch in "'\"`":
+                    quote = ch
+        elif quote in ("'", '"'):
+            quoted.add(id(piece.node))
+    return quoted
+
+
+def _holds_no_quote(origin) -> bool:
+    """Every non-constant part is safe for SQL or was checked to hold no quote character."""
+    return all(part.is_safe_for(Sink.SQL) or part.is_safe_for(Sink.QUOTED) for part in origin.parts)
 
 
 def _identifier_positions(parts: list[strings.Piece]) -> bool:
