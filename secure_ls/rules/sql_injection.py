@@ -7,7 +7,7 @@ import re
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import strings, web
+from secure_ls.rules._support import sql_lists, strings, web
 from secure_ls.rules.base import Example, Rule
 from secure_ls.engine.taint import Sink
 
@@ -66,9 +66,15 @@ class SqlInjection(Rule):
     fix is unsafe, saying so; asyncpg fixes are unsafe too, since asyncpg
     checks each value's type against its column, and so are SQLite fixes
     where a bare value of unknown type is compared with an expression such
-    as `count(*)` (bound as text, it no longer compares as a number). No fix is offered (the
-    message says what to do) for a value that fills an `IN (...)` list (one
-    placeholder per element is needed, not one joined string), a query
+    as `count(*)` (bound as text, it no longer compares as a number). A
+    list joined into an `IN (...)` list (`",".join(ids)`, `map(str, ids)`,
+    `"','".join(names)` inside quotes) becomes one placeholder per element
+    (`", ".join("?" * len(ids))`, the elements passed as `(*ids,)`): safe
+    when the collection is a list, tuple or set made in the function (or a
+    parameter annotated as one, since it is read twice) and its elements
+    were quoted or compared with a plain column (whose type converts a bound
+    text `'3'` back to 3); unsafe otherwise. No fix is offered (the message
+    says what to do) for a list joined in an earlier statement, a query
     string used more than once, a query with comments between its parts,
     or one assembled piece by piece. Queries written over several lines
     (triple-quoted, or one literal per line) keep their lines.
@@ -140,6 +146,10 @@ class SqlInjection(Rule):
         ),
         Example(
             'from myapp.models import Contact\n\ndef by_company(company):\n    return Contact.objects.extra(where=["company = \'%s\'" % company])\n',
+        ),
+        Example(
+            'import sqlite3\n\ndef by_ids(conn: sqlite3.Connection, ids: list[int]):\n    return conn.execute(f"SELECT * FROM users WHERE id IN ({\',\'.join(map(str, ids))})")\n',
+            fixed='import sqlite3\n\ndef by_ids(conn: sqlite3.Connection, ids: list[int]):\n    return conn.execute("SELECT * FROM users WHERE id IN (" + ", ".join("?" * len(ids)) + ")", (*ids,))\n',
         ),
         Example(
             'from myapp.models import User\n\ndef find(name):\n    return User.objects.raw(f"SELECT * FROM app_user WHERE name = \'{name}\'")\n',
@@ -399,10 +409,7 @@ def _parameterize(call, query, built, via, parts, ctx) -> tuple[Fix | None, str]
         return None, ""  # already passes parameters: mixing is for a human
     listed = _list_values(parts, ctx)
     if listed:
-        return None, (
-            f" `{listed}` fills an `IN (...)` list: bind one placeholder per element "
-            "(e.g. `\", \".join(\"?\" * len(ids))`) and pass the elements, not one joined string."
-        )
+        return _expand_list(call, query, built, parts, style, known, ctx, listed)
     if _has_comments(ctx.text(built)):
         return None, " The query has comments between its parts: move the values into parameters by hand."
     statement = _DDL_START.match(strings.literal_text(parts))
@@ -472,6 +479,38 @@ def _parameterize(call, query, built, via, parts, ctx) -> tuple[Fix | None, str]
         )
         return Fix(title, tuple(edits), safe=False), ""
     return Fix("Use a parameterized query", tuple(edits), safe=True), ""
+
+
+def _expand_list(call, query, built, parts, style, known, ctx, listed: str) -> tuple[Fix | None, str]:
+    """The fix for a query whose value is a joined list: one placeholder per element
+    (rules/_support/sql_lists.py), or None and what to do by hand."""
+    by_hand = (
+        f" `{listed}` fills an `IN (...)` list: bind one placeholder per element "
+        "(e.g. `\", \".join(\"?\" * len(ids))`) and pass the elements, not one joined string."
+    )
+    found = sql_lists.expansion(parts, ctx)
+    maker = sql_lists.placeholders(style, found.collection) if found is not None else None
+    source = ctx.text(built)
+    if maker is None or built is not query or call.keywords or "\n" in source or _has_comments(source):
+        return None, by_hand
+    if isinstance(call.func, ast.Attribute) and call.func.attr in ("read_sql", "read_sql_query"):
+        return None, by_hand
+    used: set[str] = set()
+    sql_before, before = _placeholders(found.before, style, ctx, used_names=used)
+    sql_after, after = _placeholders(found.after, style, ctx, first=len(before), used_names=used)
+    if sql_before is None or sql_after is None:
+        return None, by_hand
+    quote = strings.quote_of(source) if not isinstance(built, ast.BinOp) else '"'
+    pieces = [strings.python_literal(sql_before, quote), maker] + ([strings.python_literal(sql_after, quote)] if sql_after else [])
+    items = [text for _, text in before] + [f"*{found.collection}"] + [text for _, text in after]
+    edits = (ctx.replace(built, " + ".join(pieces)), ctx.insert_after(built, ", " + _tuple(items)))
+    why = found.why_unsafe
+    if not why and style == "qmark" and _compared_with_expression(found.before + found.after, ctx):
+        why = "a value written bare is compared with an expression: bound as text, a number no longer compares as a number"
+    if not why and not known:
+        why = f"{_STYLE_TEXT[style]} placeholders guessed from the file's imports"
+    title = f"Use a parameterized query (one placeholder per element of `{found.collection}`"
+    return Fix(title + (f"; {why})" if why else ")"), edits, safe=not why), ""
 
 
 class _LineText:

@@ -128,11 +128,59 @@ PROGRAMS = [
         [("by_ids(['1', '3'])", "same"), ("by_ids(['2'])", "same")],
     ),
     Program(
-        "sql-in-list-quoted-join-is-refused",
+        # the collection is read twice once expanded: unsafe unless it is known to be a list
+        "sql-in-list-quoted-join-of-unknown-collection-is-unsafe",
         "SLS101",
         SCHEMA + "\ndef by_names(names):\n    return DB.execute(\"SELECT id FROM users WHERE name IN ('%s')\" % \"','\".join(names)).fetchall()\n",
-        "none",
-        [("by_names(['alice', 'bob'])", "same"), ("by_names(['carol'])", "same")],
+        "unsafe",
+        [("by_names(['alice', 'bob'])", "same"), ("by_names(['carol'])", "same"), ("by_names([\"x') OR ('1'='1\"])", fewer_rows)],
+        fixed_has=('"SELECT id FROM users WHERE name IN (" + ", ".join("?" * len(names)) + ")", (*names,)',),
+        title_has="must be a list, tuple or set",
+    ),
+    Program(
+        "sql-in-list-quoted-join-expanded",
+        "SLS101",
+        SCHEMA
+        + "\ndef by_names(names: list[str], city):\n"
+        "    return DB.execute(\"SELECT id FROM users WHERE name IN ('%s') AND city = '%s' ORDER BY id\" % (\"','\".join(names), city)).fetchall()\n",
+        "safe",
+        [
+            ("by_names(['alice', 'carol'], 'Paris')", "same"),
+            ("by_names(['bob'], 'Paris')", "same"),
+            ("by_names(['o''neil'], 'Paris')", "same"),
+            (f"by_names(['alice'], {INJECT!r})", every_row_before_none_after),
+        ],
+        fixed_has=('IN (" + ", ".join("?" * len(names)) + ") AND city = ? ORDER BY id", (*names, city)',),
+    ),
+    Program(
+        # bare numbers against a plain column: the column's type converts '3' back to 3
+        "sql-in-list-bare-numbers-against-a-column-expanded",
+        "SLS101",
+        SCHEMA
+        + "\ndef by_ids(raw: str):\n    ids = raw.split(',')\n"
+        "    return DB.execute(f\"SELECT name FROM users WHERE id IN ({','.join(ids)}) ORDER BY id\").fetchall()\n",
+        "safe",
+        [("by_ids('1,3')", "same"), ("by_ids('2')", "same"), ("by_ids('1) OR (1=1')", rows_before_error_or_none_after)],
+        fixed_has=('IN (" + ", ".join("?" * len(ids)) + ") ORDER BY id", (*ids,)',),
+    ),
+    Program(
+        "sql-in-list-map-str-of-a-list-expanded",
+        "SLS101",
+        SCHEMA
+        + "\ndef by_ids(raw):\n    ids = [int(x) for x in raw.split(',')]\n    extra = raw.split(',')[0]\n"
+        "    return DB.execute(\"SELECT name FROM users WHERE id IN (\" + \",\".join(map(str, ids)) + \") OR name = '\" + extra + \"' ORDER BY id\").fetchall()\n",
+        "safe",
+        [("by_ids('1,3')", "same"), ("by_ids('2')", "same")],
+        fixed_has=('IN (" + ", ".join("?" * len(ids)) + ") OR name = ? ORDER BY id", (*ids, extra)',),
+    ),
+    Program(
+        # bound as text, '1' no longer equals the number id + 0 computes
+        "sql-in-list-bare-elements-against-an-expression-is-unsafe",
+        "SLS101",
+        SCHEMA + "\ndef by_ids(ids: list):\n    return DB.execute(\"SELECT name FROM users WHERE id + 0 IN (\" + \", \".join(ids) + \")\").fetchall()\n",
+        "unsafe",
+        [("by_ids(['1'])", lambda before, after: before.value == [('alice',)] and after.value == [])],
+        title_has="compares as text with an expression",
     ),
     Program(
         "sql-in-list-variable-is-refused",

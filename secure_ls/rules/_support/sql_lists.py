@@ -1,0 +1,155 @@
+"""A list of values joined into SQL (`IN ({",".join(ids)})`), made into one placeholder per element.
+
+SLS101's fix binds each inserted value as one parameter. A value that is a whole list joined
+into text cannot be one parameter: bound as one string, `1,3` no longer means two ids. So the
+list is expanded instead, the usual idiom:
+
+    cur.execute(f"SELECT * FROM t WHERE id IN ({','.join(ids)})")
+    cur.execute("SELECT * FROM t WHERE id IN (" + ", ".join("?" * len(ids)) + ")", (*ids,))
+
+`expansion` recognises the joins that hand the elements over unchanged (`",".join(ids)`,
+`",".join(map(str, ids))`, `",".join(str(i) for i in ids)`, and the quoted
+`"','".join(names)` inside `('...')`), and says whether the rewrite keeps behaviour:
+
+- the collection is read twice (its length, then its elements), so it must be one that can
+  be: a list, tuple or set made in the function, or a parameter annotated as one;
+- the elements keep their Python type once bound. Quoted in the old SQL they were text and
+  stay text. Written bare, `'3'` was the number 3; bound, it is the text '3', which the
+  database converts back only when compared with a plain column (the column's type decides),
+  not with an expression such as `id + 0`.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from secure_ls.rules._support import strings
+
+_COMMA = re.compile(r"\s*,\s*")
+_QUOTED_COMMA = re.compile(r"'\s*,\s*'")
+# `col IN (` / `t.col NOT IN (` / `"col" IN (`: a plain column on the left, whose type converts
+# a bound text element back to a number where the bare one was a number
+_COLUMN_IN = re.compile(r'(?:^|[\s(,])(?:[A-Za-z_][\w.]*|"[^"]+")\s+(?:not\s+)?in\s*\(\s*$', re.IGNORECASE)
+_COLLECTION_CALLS = frozenset({"list", "tuple", "set", "sorted", "frozenset"})
+_LIST_METHODS = frozenset({"split", "rsplit", "splitlines"})  # str methods that return a list
+_COLLECTION_TYPES = frozenset({"list", "tuple", "set", "frozenset", "List", "Tuple", "Set", "FrozenSet", "Sequence", "AbstractSet"})
+_STYLE_PLACEHOLDERS = {"qmark": '", ".join("?" * len({x}))', "format": '", ".join(["%s"] * len({x}))'}
+
+
+@dataclass(frozen=True)
+class Expansion:
+    before: list  # the pieces of the query before the list (its quotes removed)
+    after: list  # ... and after it
+    collection: str  # the source text of the collection the elements come from
+    safe: bool
+    why_unsafe: str  # for the fix's title
+
+
+def expansion(parts: list, ctx) -> Expansion | None:
+    """The one list value of `parts`, recognised, or None (no list, more than one, or a join
+    whose elements are rewritten on the way: those need a human)."""
+    found = None
+    for index, piece in enumerate(parts):
+        if not isinstance(piece, strings.Value):
+            continue
+        node = piece.node
+        if not _is_join(node):
+            continue
+        if found is not None:
+            return None
+        found = (index, node)
+    if found is None:
+        return None
+    index, node = found
+    separator = node.func.value.value
+    elements = _elements(node.args[0]) if len(node.args) == 1 and not node.keywords else None
+    if elements is None:
+        return None
+    collection, bare = elements
+    before, after = list(parts[:index]), list(parts[index + 1 :])
+    head = before[-1].text if before and isinstance(before[-1], strings.Literal) else ""
+    tail = after[0].text if after and isinstance(after[0], strings.Literal) else ""
+    if bare and _COMMA.fullmatch(separator) and not head.endswith("'"):
+        quoted = False
+    elif bare and _QUOTED_COMMA.fullmatch(separator) and head.rstrip().endswith("('") and tail.lstrip().startswith("')"):
+        quoted = True  # `IN ('%s')` % "','".join(names): text elements, quoted one by one
+        before[-1] = strings.Literal(head[: head.rindex("'")])
+        after[0] = strings.Literal(tail[tail.index("'") + 1 :])
+    else:
+        return None
+    if not strings.literal_text(before).rstrip().endswith("("):
+        return None
+    text = ctx.text(collection)
+    why = ""
+    if not _is_collection(collection, ctx):
+        why = f"`{text}` is read twice (its length, then its elements): it must be a list, tuple or set"
+    elif not quoted and not _COLUMN_IN.search(strings.literal_text(before)):
+        why = "the elements were written bare: bound, a number given as text compares as text with an expression"
+    return Expansion(before, after, text, not why, why)
+
+
+def placeholders(style: str, collection: str) -> str | None:
+    """The expression that writes one placeholder per element, for a driver's style."""
+    template = _STYLE_PLACEHOLDERS.get(style)
+    return template.format(x=collection) if template else None
+
+
+def _is_join(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "join"
+        and isinstance(node.func.value, ast.Constant)
+        and isinstance(node.func.value.value, str)
+    )
+
+
+def _elements(arg: ast.expr) -> tuple[ast.expr, bool] | None:
+    """The collection whose elements a join argument hands over unchanged, and True (they are
+    written as they are): `ids`, `map(str, ids)`, `str(i) for i in ids`, `i for i in ids`."""
+    if isinstance(arg, (ast.Name, ast.Attribute)):
+        return arg, True
+    if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name) and arg.func.id == "map" and len(arg.args) == 2:
+        if isinstance(arg.args[0], ast.Name) and arg.args[0].id == "str" and isinstance(arg.args[1], (ast.Name, ast.Attribute)):
+            return arg.args[1], True
+        return None
+    if isinstance(arg, (ast.GeneratorExp, ast.ListComp)) and len(arg.generators) == 1:
+        gen = arg.generators[0]
+        if gen.ifs or gen.is_async or not isinstance(gen.target, ast.Name) or not isinstance(gen.iter, (ast.Name, ast.Attribute)):
+            return None
+        elt = arg.elt
+        if isinstance(elt, ast.Call) and isinstance(elt.func, ast.Name) and elt.func.id == "str" and len(elt.args) == 1 and not elt.keywords:
+            elt = elt.args[0]
+        if isinstance(elt, ast.Name) and elt.id == gen.target.id:
+            return gen.iter, True
+    return None
+
+
+def _is_collection(node: ast.expr, ctx) -> bool:
+    """A list, tuple or set: built in the function, or a parameter annotated as one."""
+    if not isinstance(node, ast.Name):
+        return False
+    values = ctx.assigned_values(node)
+    if values:
+        return all(_makes_collection(v) for v in values)
+    func = ctx.enclosing_function(node)
+    if func is None:
+        return False
+    for arg in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs):
+        if arg.arg == node.id and arg.annotation is not None:
+            annotation = arg.annotation
+            if isinstance(annotation, ast.Subscript):
+                annotation = annotation.value
+            name = annotation.attr if isinstance(annotation, ast.Attribute) else getattr(annotation, "id", None)
+            return name in _COLLECTION_TYPES
+    return False
+
+
+def _makes_collection(value: ast.expr) -> bool:
+    if isinstance(value, (ast.List, ast.Tuple, ast.Set, ast.ListComp, ast.SetComp)):
+        return True
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+        return value.func.attr in _LIST_METHODS  # `raw.split(",")`
+    return isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in _COLLECTION_CALLS
