@@ -119,11 +119,13 @@ class Engine:
         units = layout.units
         symbols = [self._unit_symbols(u) for u in units]
         test_file = is_test_path(path, self.options.project_root)
-        if previous is not None and symbols == previous.symbols and previous.base.is_test_file == test_file:
+        url_routes = _url_routes(imports_resolver, symbols)
+        if previous is not None and symbols == previous.symbols and previous.base.is_test_file == test_file and previous.base.url_routes is url_routes:
             base, base_fingerprint = previous.base, previous.base_fingerprint
         else:
             base = ModuleSymbols.merge(symbols)
             base.is_test_file = test_file
+            base.url_routes = url_routes
             base_fingerprint = hash((base.fingerprint(), self.options.fingerprint()))
         # a one-off analysis (CLI) looks other modules' functions up when a call needs them;
         # an editor's document resolves them first: they are part of its cache keys
@@ -611,6 +613,14 @@ def _map_fixes(finding: Finding, change) -> Finding:
 
 def _with_newline(finding: Finding, newline: str) -> Finding:
     return _map_fixes(finding, lambda fix: fix.with_edits(tuple(Edit(e.span, e.text.replace("\n", newline)) for e in fix.edits)))
+
+
+def _url_routes(imports_resolver, symbols) -> object:
+    """The workspace's Django URL configurations, for a file that imports Django (engine/routes.py)."""
+    ask = getattr(imports_resolver, "url_routes", None)
+    if ask is None or not any(m == "django" or m.startswith("django.") for unit in symbols for m in unit.imported_modules):
+        return None
+    return ask()
 
 
 def _after_bom(result: AnalysisResult) -> AnalysisResult:

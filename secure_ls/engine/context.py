@@ -285,6 +285,7 @@ class UnitContext:
             constant_values=(self.module.strings, self.module.scalars),
             declared=self.module.declared(),
             constructor_arguments=constructor_arguments,
+            url_routes=self.module.url_routes,
         )
         return analyzer
 

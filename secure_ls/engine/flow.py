@@ -49,7 +49,9 @@ class FlowAnalyzer(ValueOrigins):
             elif arg.arg == wsgi:
                 part = Part(UNTRUSTED, "the WSGI environ", steps=(make_step(arg, f"`{arg.arg}` is the request (a WSGI application)"),))
             elif url_kwargs and arg.arg in url_kwargs:
-                part = Part(UNTRUSTED, f"the URL parameter `{arg.arg}`", steps=(make_step(arg, f"`{arg.arg}` comes from the URL"),))
+                # `<int:pk>`, `<slug:doc>`: what every route to the view lets through (engine/routes.py)
+                converted = self._url_routes.safe_for(func.name, arg.arg) if self._url_routes is not None else frozenset()
+                part = Part(UNTRUSTED, f"the URL parameter `{arg.arg}`", converted, steps=(make_step(arg, f"`{arg.arg}` comes from the URL"),))
             else:
                 part = Part(PARAM, self._parameter_label(func, arg.arg))
             parts = {part, *(Part(UNTRUSTED, p.part.label, p.part.safe_for, steps=(make_step(arg, p.where),)) for p in passed.get(arg.arg, ()))}
@@ -87,6 +89,8 @@ class FlowAnalyzer(ValueOrigins):
             return frozenset()
         params = [a.arg for a in frameworks.all_args(func.args)]
         if self._django and frameworks.is_django_function_view(func):
+            if self._url_routes is not None and not self._url_routes.routes(func.name):
+                return frozenset()  # no URL configuration of the project routes to it: a helper
             return frozenset(params) - catalog.NON_DATA_PARAMETERS
         if self._class is None:
             return frozenset()

@@ -113,6 +113,7 @@ class ValueOrigins:
         constant_values: tuple[Mapping[str, object], ...] = (),
         declared: Mapping[str, Declaration] | None = None,
         constructor_arguments=None,
+        url_routes=None,
     ):
         self._qualify = qualify
         self._constants = module_constants
@@ -122,6 +123,7 @@ class ValueOrigins:
         self._class = class_name  # the class whose method this is: `self.helper()` calls resolve in it
         packages = {m.split(".", 1)[0] for m in imported_modules}
         self._django = "django" in packages
+        self._url_routes = url_routes  # the project's URL configurations (engine/routes.py), if known
         # the frameworks this file uses: their handler shapes and request-reading methods apply
         self._frameworks = tuple(f for f in catalog.FRAMEWORKS if f.module in packages)
         self._class_bases = tuple(class_bases)  # last names of the enclosing class's bases

@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 
 from secure_ls import safe_files
-from secure_ls.engine import astutil
+from secure_ls.engine import astutil, routes
 from secure_ls.engine.summaries import FunctionSummary, LazySummaries, summarize_module, worth_keeping
 from secure_ls.engine.symbols import ModuleSymbols
 from secure_ls.engine.units import parse_within_budget, statement_starts
@@ -45,8 +45,13 @@ class WorkspaceSummaries:
     Thread-safe: the language server fills it from a background thread.
     """
 
-    def __init__(self, roots: Iterable[str] = (), sources=None, sanitizers=None, lazy: bool = True):
+    def __init__(self, roots: Iterable[str] = (), sources=None, sanitizers=None, lazy: bool = True, url_files=None):
         self.roots = [os.path.abspath(r) for r in roots]
+        # Django URL configurations (engine/routes.py): `url_files()` lists them when first
+        # needed (the CLI walks its folders), or the language server's index hands them over
+        self._url_files: Callable[[], Iterable[str]] | None = url_files
+        self._url_paths: tuple[str, ...] | None = None
+        self._routes: routes.Routes | None = None
         self.sources = sources
         self.sanitizers = sanitizers
         self.lazy = lazy
@@ -120,6 +125,65 @@ class WorkspaceSummaries:
                     found.files.add(item[1])
                 todo.extend(self._deps.get(item[1], ()))
 
+    # -- Django URL configurations
+    def set_url_files(self, paths: Iterable[str]) -> None:
+        """The workspace's URL configurations, found by whoever walked its folders."""
+        with self._lock:
+            self._url_paths = tuple(sorted(os.path.abspath(p) for p in paths if routes.is_url_configuration(p)))
+            self._routes = None
+
+    def _url_configuration_paths(self) -> tuple[str, ...] | None:
+        with self._lock:
+            paths = self._url_paths
+        if paths is None and self._url_files is not None:
+            try:
+                listed = list(self._url_files())
+            except OSError:
+                listed = []
+            self.set_url_files(listed)
+            with self._lock:
+                paths = self._url_paths
+        return paths
+
+    def url_routes(self) -> routes.Routes | None:
+        """What the URL configurations say about function views; None when the workspace has
+        none (or they are not known yet): then a view is told by its shape alone."""
+        paths = self._url_configuration_paths()
+        self._note(("l", routes.CONFIGURATIONS, None, "\n".join(paths or ())))  # a new one changes results
+        if not paths:
+            return None
+        with self._lock:
+            found = self._routes
+        for path in paths:
+            self._note(("f", path))  # a cached result depends on them
+        if found is None:
+            texts = []
+            for path in paths:
+                try:
+                    texts.append(safe_files.read_text(path, safe_files.SOURCE_LIMIT, errors="replace"))
+                except OSError:
+                    continue
+            found = routes.read(texts)
+            with self._lock:
+                if self._url_paths == paths:
+                    self._routes = found
+        return found
+
+    def _url_configuration_changed(self, path: str, gone: bool = False) -> None:
+        if not routes.is_url_configuration(path):
+            return
+        with self._lock:
+            if self._url_paths is not None:
+                others = tuple(p for p in self._url_paths if p != path)
+                self._url_paths = others if gone else tuple(sorted((*others, path)))
+            self._routes = None
+            self.version += 1
+        for listener in list(self.listeners):
+            try:
+                listener(path)
+            except Exception:  # a listener must not break indexing
+                log.exception("summary listener failed")
+
     # -- filling
     def update(self, path: str, text: str) -> bool:
         """(Re)computes the summaries of the file at `path`; True when they changed."""
@@ -128,6 +192,7 @@ class WorkspaceSummaries:
         with self._lock:
             if self._texts.get(path) == digest:
                 return False
+        self._url_configuration_changed(path)
         try:
             tree = parse_within_budget(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -209,6 +274,7 @@ class WorkspaceSummaries:
         return True
 
     def remove(self, path: str) -> None:
+        self._url_configuration_changed(os.path.abspath(path), gone=True)
         with self._lock:
             path = os.path.abspath(path)
             self._texts.pop(path, None)
@@ -329,6 +395,9 @@ class WorkspaceSummaries:
     # -- resolving
     def module_path(self, dotted: str, importer: str | None = None) -> str | None:
         """The file of module `dotted` (absolute, or relative like `..pkg.mod` to `importer`)."""
+        if dotted == routes.CONFIGURATIONS:
+            # not a module: the list of URL configurations, so that a cached result notices a new one
+            return "\n".join(self._url_configuration_paths() or ())
         key = (dotted, os.path.dirname(importer) if importer else None)
         with self._lock:
             if key in self._paths:
@@ -501,6 +570,9 @@ class Resolver:
             cache.clear()
         cache[qualified] = (found, self.workspace.version)
         return found
+
+    def url_routes(self) -> routes.Routes | None:
+        return self.workspace.url_routes()
 
     def lazy(self) -> "LazySummaries":
         """A mapping that resolves external functions when a call asks for them (one-off analyses)."""

@@ -7,6 +7,7 @@ import re
 
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import refuncs, regex
+from secure_ls.engine.taint import Sink
 from secure_ls.rules.base import Example, Rule
 
 _PREFIX = re.compile(r"^([rRbBuU]{0,2})('''|\"\"\"|'|\")")
@@ -97,7 +98,7 @@ class RegexPartialValidation(Rule):
             return  # the tail already accepts newlines or anything: the anchors do not restrict it
         if not _validating(node, ctx):
             return
-        if end == "$" and _stripped_by_framework(refuncs.subject_arg(node, name), ctx):
+        if end == "$" and _cannot_end_in_newline(refuncs.subject_arg(node, name), ctx):
             return
         if end == "$":
             problem = "ends with `$`, which also matches before a trailing newline (`\"abc\\n\"` passes)"
@@ -167,6 +168,15 @@ def _in_if_test(node: ast.AST, ctx) -> bool:
     while isinstance(parent, (ast.UnaryOp, ast.BoolOp)) and (not isinstance(parent, ast.UnaryOp) or isinstance(parent.op, ast.Not)):
         child, parent = parent, ctx.parent(parent)
     return isinstance(parent, (ast.If, ast.While, ast.IfExp)) and parent.test is child
+
+
+def _cannot_end_in_newline(subject: ast.expr, ctx) -> bool:
+    """The framework already rules a trailing newline out: a form field stripped it, or a
+    converter let only harmless characters through (`<slug:doc>`, `<int:pk>`)."""
+    if _stripped_by_framework(subject, ctx):
+        return True
+    parts = ctx.origin(subject).parts
+    return bool(parts) and all(part.is_safe_for(Sink.LOG) for part in parts)  # safe in a log line: no line break
 
 
 def _stripped_by_framework(subject: ast.expr, ctx, depth: int = 6) -> bool:

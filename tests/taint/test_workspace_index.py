@@ -118,3 +118,25 @@ async def test_first_analysis_defers_summaries_nobody_in_the_file_calls(tmp_path
     assert not engine.has_partial_summaries("util")
     assert "target" in index.workspace_for(str(util)).summaries(str(util))
     assert engine.analyze(buffer, key="util", imports_resolver=util_resolver).findings == before
+
+
+async def test_the_index_hands_the_engine_the_projects_url_configurations(tmp_path):
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "__init__.py").write_text("")
+    (tmp_path / "shop" / "urls.py").write_text("from django.urls import path\nfrom . import views\n\nurlpatterns = [path('d/<slug:doc>/', views.doc)]\n")
+    helper = tmp_path / "shop" / "utils.py"
+    helper.write_text("from django.shortcuts import redirect\n\n\ndef redirect_back(request, default):\n    return redirect(default)\n")
+    ls = FakeServer(tmp_path)
+    resolver = workspace_index.resolver(ls, str(helper))
+    engine = Engine()
+    # before the index has walked the workspace, a function view is told by its shape (no blocking walk)
+    assert [f.rule_id for f in engine.analyze(helper.read_text(), key="u", imports_resolver=resolver).findings] == ["SLS120"]
+    workspace_index.start(ls)
+    index = ls._workspace_index
+    for _ in range(200):
+        if index.indexed.is_set():
+            break
+        await asyncio.sleep(0.01)
+    assert index.indexed.is_set()
+    # the project routes `views.doc`, not this helper: `default` is its caller's value
+    assert [f.rule_id for f in engine.analyze(helper.read_text(), key="u", imports_resolver=resolver).findings] == []

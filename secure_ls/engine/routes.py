@@ -1,0 +1,192 @@
+"""What a Django project's URL configurations say about its function views.
+
+The flow pass takes `def view(request, slug)` for a function view whose other parameters are
+URL parameters, the client's text (engine/frameworks.is_django_function_view). A helper that
+takes the request looks the same:
+
+    def redirect_to_referrer(request, default):      # core/utils.py, called by views
+        return redirect(safe_referrer(request, default))
+
+The project's URL configurations tell them apart, and say what a routed parameter can hold:
+
+    path("docs/<slug:doc>/", views.serve_doc)        # doc: letters, digits, `-` and `_` only
+
+`read` collects, from the text of the workspace's URL configurations (`urls.py`, or modules of a
+`urls` package), every name they mention and, for each view they route, the sinks each parameter
+is safe for on every route: the `int` and `uuid` converters hand over a number or a UUID; `slug`
+and regex groups that only match letters, digits, `_` and `-` are `HARMLESS_TEXT`. The workspace
+store (engine/workspace.py) reads them once; the analysis keys its caches by `Routes.fingerprint`.
+A function view that no URL configuration of a project that has some mentions is a helper,
+and its parameters are its callers' values. docs/taint.md has the user's view.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from secure_ls.engine.taint import ALL, Sink, sinks
+
+try:  # the regex parser the `re` module itself uses
+    import re._parser as _sre  # type: ignore[import-not-found]  # Python 3.11+
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as _sre  # type: ignore[no-redef]
+
+# What a cached result records for the list of URL configurations it saw (workspace.module_path
+# answers it like a module-name lookup): no module has this name.
+CONFIGURATIONS = "<django url configurations>"
+_ROUTE_CALLS = frozenset({"path", "re_path", "url"})
+# Text of letters, digits, `_` and `-` only: no `../`, quote, markup, line break, `:` or `/`. Still
+# not safe in SQL (`5--` comments the rest of a query out), a command line (`-rf` is an option),
+# code or a pickle. Digits alone are safe everywhere, yet still the client's text (a code compared
+# with a secret leaks by timing), so they are safe for every named sink but not "*". The `int`
+# and `uuid` converters hand over numbers and UUID objects: nothing of the client's text is left.
+HARMLESS_TEXT = sinks("path", "html", "header", "log", "xpath", "ldap", "redirect", "url", "template", "regex", "xml", "quoted")
+DIGITS = frozenset(Sink) - {Sink.ANY}
+_CONVERTERS = {"int": ALL, "uuid": ALL, "slug": HARMLESS_TEXT}
+_CONVERTER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>\w+)>")
+_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>")
+_HARMLESS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+_DIGIT_CHARACTERS = frozenset("0123456789")
+
+
+@dataclass(frozen=True)
+class Routes:
+    mentioned: frozenset[str]  # every name the URL configurations mention
+    # view name -> parameter -> the sinks every route naming the view makes it safe for
+    restricted: Mapping[str, Mapping[str, frozenset[str]]] = field(default_factory=dict)
+    fingerprint: int = 0
+
+    def routes(self, function: str) -> bool:
+        return function in self.mentioned
+
+    def safe_for(self, view: str, parameter: str) -> frozenset[str]:
+        return self.restricted.get(view, {}).get(parameter, frozenset())
+
+
+def is_url_configuration(path: str) -> bool:
+    """`urls.py`, or a module of a `urls` package."""
+    folder, name = os.path.split(path)
+    return name == "urls.py" or (os.path.basename(folder) == "urls" and name.endswith(".py"))
+
+
+def read(texts: Iterable[str]) -> Routes:
+    """The routes of the URL configurations whose source texts are `texts` (unparsable ones skipped)."""
+    mentioned: set[str] = set()
+    provided: dict[str, dict[str, frozenset[str]]] = {}  # view -> parameter -> safe on every route so far
+    digest = []
+    for text in texts:
+        digest.append(hash(text))
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name):
+                mentioned.add(node.id)
+            elif isinstance(node, ast.Attribute):
+                mentioned.add(node.attr)
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and "." in node.value:
+                mentioned.add(node.value.rsplit(".", 1)[1])  # "app.views.detail" (old Django)
+            if isinstance(node, ast.Call) and _callee(node.func) in _ROUTE_CALLS and len(node.args) >= 2:
+                _route(node, provided)
+    restricted = {view: {p: safe for p, safe in params.items() if safe} for view, params in provided.items()}
+    return Routes(frozenset(mentioned), restricted, hash(tuple(sorted(digest))))
+
+
+def _route(call: ast.Call, provided: dict[str, dict[str, frozenset[str]]]) -> None:
+    pattern, view = call.args[0], call.args[1]
+    if not (isinstance(pattern, ast.Constant) and isinstance(pattern.value, str)):
+        return
+    name = _view_name(view)
+    if name is None:
+        return
+    if _callee(call.func) == "path":
+        params = {m["name"]: _CONVERTERS.get(m["converter"] or "str", frozenset()) for m in _CONVERTER.finditer(pattern.value)}
+    else:
+        params = {m["name"]: _group_safe_for(pattern.value, m.end()) for m in _GROUP.finditer(pattern.value)}
+    extra = call.args[2] if len(call.args) > 2 else next((k.value for k in call.keywords if k.arg == "kwargs"), None)
+    if isinstance(extra, ast.Dict):  # path("", views.page, {"name": "home"}): constants
+        for key in extra.keys:
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                params.setdefault(key.value, ALL)
+    known = provided.setdefault(name, {})
+    for param, safe in params.items():
+        known[param] = known[param] & safe if param in known else safe
+
+
+def _view_name(view: ast.expr) -> str | None:
+    """`views.detail`, `detail`, `login_required(views.detail)`: the function routed to
+    (None for `View.as_view()` and `include(...)`)."""
+    while isinstance(view, ast.Call):
+        if isinstance(view.func, ast.Attribute) and view.func.attr == "as_view" or _callee(view.func) == "include":
+            return None
+        if not view.args:
+            return None
+        view = view.args[-1]
+    if isinstance(view, ast.Attribute):
+        return view.attr
+    if isinstance(view, ast.Name):
+        return view.id
+    return None
+
+
+def _callee(func: ast.expr) -> str | None:
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+
+
+def _group_safe_for(pattern: str, start: int) -> frozenset[str]:
+    """The sinks the text of the regex group whose body starts at `start` is safe for."""
+    depth, index = 1, start
+    while index < len(pattern) and depth:
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        depth += 1 if char == "(" else -1 if char == ")" else 0
+        index += 1
+    if depth:
+        return frozenset()
+    try:
+        parsed = _sre.parse(pattern[start : index - 1])
+    except (re.error, RecursionError, OverflowError):
+        return frozenset()
+    if _harmless(parsed, _DIGIT_CHARACTERS, ("CATEGORY_DIGIT",)):
+        return DIGITS
+    return HARMLESS_TEXT if _harmless(parsed, _HARMLESS, ("CATEGORY_DIGIT", "CATEGORY_WORD")) else frozenset()
+
+
+def _harmless(items, allowed: frozenset[str], categories: tuple[str, ...]) -> bool:
+    """Whether the parsed regex `items` can only match characters of `allowed` (and `categories`)."""
+    for op, value in items:
+        name = str(op)
+        if name == "LITERAL":
+            if chr(value) not in allowed:
+                return False
+        elif name == "IN":
+            for inner_op, inner in value:
+                inner_name = str(inner_op)
+                if inner_name == "LITERAL" and chr(inner) in allowed:
+                    continue
+                if inner_name == "RANGE" and all(chr(c) in allowed for c in range(inner[0], inner[1] + 1)):
+                    continue
+                if inner_name == "CATEGORY" and str(inner) in categories:
+                    continue
+                return False
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            if not _harmless(value[2], allowed, categories):
+                return False
+        elif name == "SUBPATTERN":
+            if not _harmless(value[-1], allowed, categories):
+                return False
+        elif name == "BRANCH":
+            if not all(_harmless(branch, allowed, categories) for branch in value[1]):
+                return False
+        elif name == "AT":
+            continue  # ^ and $
+        else:
+            return False  # `.`, negated classes, backreferences, lookarounds: anything may pass
+    return True

@@ -1,0 +1,83 @@
+"""A Django project's URL configurations tell function views from helpers that take the
+request, and say what a routed parameter can hold (engine/routes.py)."""
+
+from __future__ import annotations
+
+from tests.cli.cli_helpers import check_json, write
+
+URLS = """
+from django.urls import path, re_path
+
+from . import views
+
+urlpatterns = [
+    path("docs/<slug:doc>/", views.serve_doc),
+    path("files/<str:name>/", views.download),
+    re_path(r"^pages/(?P<number>[0-9]+)/$", views.page),
+    re_path(r"^notes/(?P<title>.+)/$", views.note),
+]
+"""
+
+VIEWS = """
+from django.http import HttpResponse
+
+
+def serve_doc(request, doc="index"):
+    with open(f"/srv/docs/{doc}.html") as f:
+        return HttpResponse(f.read())
+
+
+def download(request, name):
+    with open(f"/srv/files/{name}") as f:
+        return HttpResponse(f.read())
+
+
+def page(request, number):
+    with open(f"/srv/pages/{number}.html") as f:
+        return HttpResponse(f.read())
+
+
+def note(request, title):
+    with open(f"/srv/notes/{title}.txt") as f:
+        return HttpResponse(f.read())
+"""
+
+HELPERS = """
+from django.shortcuts import redirect
+
+
+def redirect_back(request, default):
+    return redirect(default)
+"""
+
+
+def _found(root) -> list[tuple[str, str, int]]:
+    run = check_json(".", cwd=root)
+    return sorted((f["path"].replace("\\\\", "/"), f["rule"], f["range"]["start"]["line"]) for f in run.findings())
+
+
+def test_converters_that_let_only_harmless_characters_through_make_the_parameter_safe(tmp_path):
+    root = write(tmp_path / "site", {"shop/__init__.py": "", "shop/urls.py": URLS, "shop/views.py": VIEWS})
+    # `<slug:doc>` and `(?P<number>[0-9]+)` cannot hold `../`; `<str:name>` and `(?P<title>.+)` can
+    assert _found(root) == [("shop/views.py", "SLS110", 10), ("shop/views.py", "SLS110", 20)]
+
+
+def test_a_function_taking_the_request_that_no_route_names_is_a_helper(tmp_path):
+    files = {"shop/__init__.py": "", "shop/views.py": VIEWS, "shop/utils.py": HELPERS}
+    # no URL configuration at all: told by its shape, `default` is a URL parameter
+    bare = write(tmp_path / "bare", files)
+    assert ("shop/utils.py", "SLS120", 5) in _found(bare)
+    # the project routes its views and not this function: `default` is the caller's value
+    routed = write(tmp_path / "routed", {**files, "shop/urls.py": URLS})
+    assert not [f for f in _found(routed) if f[0] == "shop/utils.py"]
+
+
+def test_a_route_added_in_a_new_url_configuration_reaches_cached_results(tmp_path):
+    root = write(tmp_path / "site", {"shop/__init__.py": "", "shop/urls.py": URLS, "shop/views.py": VIEWS, "shop/utils.py": HELPERS})
+    assert not [f for f in _found(root) if f[0] == "shop/utils.py"]
+    write(root, {"blog/__init__.py": "", "blog/urls.py": 'from django.urls import path\nfrom shop import utils\n\nurlpatterns = [path("back/<default>/", utils.redirect_back)]\n'})
+    warm = _found(root)
+    assert ("shop/utils.py", "SLS120", 5) in warm
+    assert warm == sorted(
+        (f["path"].replace("\\\\", "/"), f["rule"], f["range"]["start"]["line"]) for f in check_json("--no-cache", ".", cwd=root).findings()
+    )
