@@ -6,9 +6,11 @@ ones. The files are those `secure-ls check` would check (`exclude`, hidden folde
 virtualenvs and build output left out) minus what git ignores, at most MAX_FILES.
 
 - Open documents are left to `textDocument/diagnostic`, which follows the buffer.
-- Each report carries a result id made of the file's modification time, its size and
-  the settings' generation, so a file that did not change is answered `unchanged`
-  without being read.
+- Each report carries a result id made of the file's modification time, its size, the
+  settings' generation and the state of what its last analysis read from other files (the
+  modules whose summaries it used, the module names it looked up, the URL configurations),
+  so a file that did not change, nor did anything it depends on, is answered `unchanged`
+  without being read, and a file whose imported helper changed is analysed again.
 - The request is long-lived, as the protocol intends (clients such as VS Code ask again
   as soon as it returns): when nothing changed it waits, up to WAIT_SECONDS, for a save,
   a close, a watched-file or a settings change before answering.
@@ -47,6 +49,8 @@ class WorkspaceDiagnostics:
     def __init__(self, ls) -> None:
         self.ls = ls
         self.generation = 0  # bumped when settings change: every result id changes with it
+        # uri -> (files, lookups) its last analysis read (engine/workspace.Dependencies)
+        self._dependencies: dict[str, tuple[tuple[str, ...], tuple[tuple, ...]]] = {}
         self._changed: asyncio.Event | None = None
         self._warned = False
 
@@ -140,25 +144,44 @@ class WorkspaceDiagnostics:
             st = os.stat(file)
         except OSError:
             return None
-        result_id = f"{generation}:{st.st_mtime_ns}:{st.st_size}"
-        if previous.get(uri) == result_id:
-            return {"kind": "unchanged", "uri": uri, "version": None, "resultId": result_id}
+        own = f"{generation}:{st.st_mtime_ns}:{st.st_size}"
+        if previous.get(uri) == f"{own}:{self._dependency_state(uri, summaries)}":
+            return {"kind": "unchanged", "uri": uri, "version": None, "resultId": previous[uri]}
         path = str(file)
         try:
             text = project.read_source(file)
             if project.is_dependency_file(path):
                 result = project.scan(path, text, settings)
+                self._dependencies.pop(uri, None)
             else:
-                result = engine.analyze(text, imports_resolver=summaries.resolver_for(path), path=path)
+                with summaries.recording(path) as read:
+                    result = engine.analyze(text, imports_resolver=summaries.resolver_for(path), path=path)
+                self._dependencies[uri] = (tuple(sorted(read.files)), tuple(sorted(read.lookups, key=repr)))
         except Exception as exc:  # one unreadable or hostile file must not lose the others' reports
             log.warning("workspace diagnostics: %s not analysed: %s", path, exc)
             return None
+        result_id = f"{own}:{self._dependency_state(uri, summaries)}"
         doc = Document.create(uri, text, None)
         encoding = self.ls.encoding
         related = self.ls.related_information(pushed=False)
         findings = settings.apply(result.findings, path, audit_tier=True)
         items = [convert.diagnostic_json(doc, f, encoding, related, rule_by_id(f.rule_id)) for f in findings]
         return {"kind": "full", "uri": uri, "version": None, "resultId": result_id, "items": items}
+
+
+    def _dependency_state(self, uri: str, summaries) -> str:
+        """A digest of the files and module lookups the last analysis of `uri` read, as they
+        are now: it changes when one of those files is saved or a lookup finds another file."""
+        files, lookups = self._dependencies.get(uri, ((), ()))
+        state = []
+        for path in files:
+            try:
+                st = os.stat(path)
+                state.append((path, st.st_mtime_ns, st.st_size))
+            except OSError:
+                state.append((path, None, None))
+        state.extend((dotted, importer, summaries.module_path(dotted, importer)) for dotted, importer, _ in lookups)
+        return format(hash(tuple(state)) & 0xFFFF_FFFF_FFFF, "x")
 
 
 def _not_git_ignored(root: str, files: list[Path]) -> list[Path]:

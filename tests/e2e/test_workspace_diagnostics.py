@@ -107,3 +107,27 @@ async def test_the_problem_list_fills_file_by_file_with_progress(client, workspa
     begin, *reports, end = checks[0]
     assert begin.kind == "begin" and end.kind == "end" and end.message == "workspace checked"
     assert reports and reports[-1].message == f"{len(reported)}/{len(reported)} files" and reports[-1].percentage == 100
+
+
+async def test_a_file_whose_imported_helper_changed_is_reported_again(client, tmp_path):
+    ws = tmp_path / "ws"
+    (ws / "pkg").mkdir(parents=True)
+    (ws / "pkg" / "__init__.py").write_text("")
+    helper = ws / "pkg" / "inputs.py"
+    helper.write_text("from flask import request\n\n\ndef target():\n    return request.args['t']\n")
+    (ws / "pkg" / "jobs.py").write_text("import os\n\nfrom .inputs import target\n\n\ndef run():\n    os.system('ping ' + target())\n")
+    await start(client, "visual-studio-code", root_uri=ws.as_uri(), options=OPTIONS)
+    first = by_file(await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[])), ws)
+    assert [d.code for d in first["pkg/jobs.py"].items] == ["SLS102"]
+    previous = [types.PreviousResultId(uri=item.uri, value=item.result_id) for item in first.values()]
+    pending = asyncio.ensure_future(client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=previous)))
+    await asyncio.sleep(0.5)
+    # the helper is opened, made to return a constant and saved: jobs.py did not change,
+    # yet its finding is gone
+    fixed = "def target():\n    return 'localhost'\n"
+    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(helper.as_uri(), "python", 1, fixed)))
+    helper.write_text(fixed)
+    client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(helper.as_uri())))
+    second = by_file(await asyncio.wait_for(pending, 30), ws)
+    assert second["pkg/jobs.py"].kind == "full" and list(second["pkg/jobs.py"].items) == []
+    assert second["pkg/__init__.py"].kind == "unchanged"
