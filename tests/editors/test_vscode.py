@@ -132,6 +132,15 @@ def test_vscode_extension_unit_tests() -> None:
     assert proc.returncode == 0 and passed and int(passed.group(1)) > 0 and "fail 0" in output, output[-4000:]
 
 
+def test_vscode_extension_lint() -> None:
+    """ESLint with typescript-eslint's type-checked rules (vscode-extension/eslint.config.mjs):
+    no floating promises, no unsafe `any`; a warning fails too."""
+    if not (NODE_BIN / "node").exists() or not (EXTENSION_DIR / "node_modules" / ".bin" / "eslint").exists():
+        pytest.fail(f"Node 24 or ESLint in vscode-extension/node_modules is missing; {INSTALL_HINT}", pytrace=False)
+    proc = subprocess.run(["npm", "run", "--silent", "lint"], cwd=EXTENSION_DIR, env=_node_env(), capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

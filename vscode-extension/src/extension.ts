@@ -13,7 +13,7 @@ let controller: ServerController | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
     const channel = createLogChannel();
     context.subscriptions.push(channel, createStatusItem());
-    traceInfo(`secure-ls extension ${context.extension.packageJSON.version} activating`);
+    traceInfo(`secure-ls extension ${(context.extension.packageJSON as { version?: string }).version ?? '?'} activating`);
 
     controller = new ServerController(context, channel);
     const server = controller;

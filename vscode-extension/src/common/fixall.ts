@@ -34,6 +34,6 @@ export async function fixAll(serverRunning: () => boolean): Promise<void> {
         await vscode.workspace.applyEdit(action.edit);
     }
     if (action.command) {
-        await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []));
+        await vscode.commands.executeCommand(action.command.command, ...((action.command.arguments ?? []) as unknown[]));
     }
 }

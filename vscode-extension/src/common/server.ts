@@ -6,6 +6,7 @@ import {
     DidChangeConfigurationNotification,
     LanguageClient,
     LanguageClientOptions,
+    ResponseError,
     RevealOutputChannelOn,
     ServerOptions,
     State,
@@ -157,11 +158,11 @@ export class ServerController implements vscode.Disposable {
                     // Answer for our section from settings.ts, so the server sees the same
                     // (resolved) values as in initializationOptions.
                     configuration: async (params, token, next) => {
-                        const result = await next(params, token);
+                        const result = (await next(params, token)) as unknown[] | ResponseError<void>;
                         if (!Array.isArray(result)) {
                             return result;
                         }
-                        return params.items.map((item, i) =>
+                        return params.items.map((item, i): unknown =>
                             item.section === CONFIG_SECTION
                                 ? getServerSettings(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined)
                                 : result[i],

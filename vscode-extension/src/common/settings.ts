@@ -92,7 +92,7 @@ function folderOf(scope?: vscode.ConfigurationScope): vscode.WorkspaceFolder | u
         return vscode.workspace.getWorkspaceFolder(scope);
     }
     if ('uri' in scope && 'index' in scope) {
-        return scope as vscode.WorkspaceFolder;
+        return scope;
     }
     if ('uri' in scope && scope.uri) {
         return vscode.workspace.getWorkspaceFolder(scope.uri);

@@ -13,14 +13,14 @@ function source(table: Record<string, Inspected<unknown>>, trusted = true): Sett
     };
 }
 
-test('nothing set sends nothing but trust and the hover style', () => {
+void test('nothing set sends nothing but trust and the hover style', () => {
     assert.deepEqual(initializationOptions(serverSettings(source({})), false), {
         workspaceTrusted: false,
         hoverShowsDiagnostics: true,
     });
 });
 
-test('every server setting is sent under its own name', () => {
+void test('every server setting is sent under its own name', () => {
     const options = initializationOptions(
         serverSettings(
             source({
@@ -54,7 +54,7 @@ test('every server setting is sent under its own name', () => {
     });
 });
 
-test('the folder value beats the workspace value, which beats the user value', () => {
+void test('the folder value beats the workspace value, which beats the user value', () => {
     const settings = serverSettings(
         source({
             select: { globalValue: ['SLS1'], workspaceValue: ['SLS2'], workspaceFolderValue: ['SLS3'] },
@@ -64,12 +64,12 @@ test('the folder value beats the workspace value, which beats the user value', (
     assert.deepEqual(settings, { select: ['SLS3'], ignore: ['SLS2'] });
 });
 
-test('an unset minimum confidence is left out; a path set to null is sent as null', () => {
+void test('an unset minimum confidence is left out; a path set to null is sent as null', () => {
     const table = { minConfidence: { globalValue: null }, 'dependencies.offlineDir': { globalValue: null } };
     assert.deepEqual(serverSettings(source(table)), { dependencies: { offlineDir: null } });
 });
 
-test('an untrusted workspace cannot choose the CA bundle; the user can', () => {
+void test('an untrusted workspace cannot choose the CA bundle; the user can', () => {
     const table = { 'dependencies.caBundle': { globalValue: '/mine.pem', workspaceValue: '/theirs.pem' } };
     assert.deepEqual(serverSettings(source(table, false)).dependencies, { caBundle: '/mine.pem' });
     assert.deepEqual(serverSettings(source(table, true)).dependencies, { caBundle: '/theirs.pem' });
