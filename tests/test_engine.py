@@ -324,3 +324,19 @@ def test_a_value_checked_to_hold_no_quote_is_low_confidence_only_inside_quotes()
     # both quotes rejected, value only inside quotes: low; one quote rejected and the value inside
     # the other kind, or the value outside quotes: still the request's data at high
     assert found == [(6, Confidence.LOW), (8, Confidence.HIGH), (11, Confidence.LOW), (12, Confidence.HIGH)]
+
+
+def test_a_check_of_a_value_or_a_constant_fallback_validates_the_value():
+    code = (
+        "import re\nimport sqlite3\nfrom flask import request\n\n"
+        "def clean_id(value):\n"
+        "    if not re.fullmatch(r'[0-9]{{1,10}}', {subject}):\n"
+        "        raise ValueError('invalid id')\n"
+        "    return value\n\n"
+        "def invoice(conn):\n"
+        "    return conn.execute('SELECT * FROM invoices WHERE id = ' + clean_id(request.args.get('id'))).fetchone()\n"
+    )
+    # an empty value is replaced by "", which the pattern rejects: when the check passes, value matched it
+    assert "SLS101" not in rules(code.format(subject='value or ""'))
+    # a fallback the check does not judge leaves the value unchecked
+    assert "SLS101" in rules(code.format(subject='other or ""'))

@@ -139,8 +139,9 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
                     sinks = _URL_SINKS
         elif qualified in _VALIDATING_FUNCTIONS:
             index, sinks = _VALIDATING_FUNCTIONS[qualified]
-            if len(test.args) > index and isinstance(test.args[index], ast.Name):
-                names.add(test.args[index].id)
+            subject = _subject(test.args[index]) if len(test.args) > index else None
+            if subject is not None:
+                names.add(subject)
         elif qualified in _DIGEST_CHECKS:
             # `hmac.compare_digest(sig, hmac.new(KEY, data, ...).hexdigest())`: data is authentic
             # (also `expected = hmac.new(KEY, data, sha256).digest()` then `compare_digest(sig, expected)`)
@@ -150,17 +151,32 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
             for node in (n for arg in compared for n in astutil.walk(arg)):
                 if isinstance(node, ast.Call) and qualify(node.func) in ("hmac.new", "hmac.digest"):
                     names.update(a.id for a in node.args[1:2] if isinstance(a, ast.Name))
-        elif isinstance(func, ast.Attribute) and func.attr in _PATTERN_METHODS and test.args and isinstance(test.args[0], ast.Name):
+        elif isinstance(func, ast.Attribute) and func.attr in _PATTERN_METHODS and test.args and _subject(test.args[0]) is not None:
             # `NAME_RE.fullmatch(x)` with a pattern compiled beforehand (str has no such method)
-            names.add(test.args[0].id)
+            names.add(_subject(test.args[0]))
         elif validator is not None:
             summary = validator(func)
             for param, kinds in summary.validates if summary is not None else ():
                 arg = _argument_for(test, summary.params, param)
-                if isinstance(arg, ast.Name):
-                    names.add(arg.id)
+                if arg is not None and _subject(arg) is not None:
+                    names.add(_subject(arg))
                     sinks = kinds
     return names, positive, sinks
+
+
+def _subject(node: ast.expr) -> str | None:
+    """The name a check tests: `x`, or `x or ""` (a falsy x is replaced by a constant, which
+    the check then judges: when it passes, x either passed too or was empty)."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if (
+        isinstance(node, ast.BoolOp)
+        and isinstance(node.op, ast.Or)
+        and isinstance(node.values[0], ast.Name)
+        and all(isinstance(v, ast.Constant) for v in node.values[1:])
+    ):
+        return node.values[0].id
+    return None
 
 
 def _rejected_quotes(test: ast.BoolOp, valid_when: bool) -> frozenset[str]:
