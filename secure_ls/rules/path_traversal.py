@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil, taint
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import strings
+from secure_ls.rules._support import strings, web
 from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules.base import Example, Rule
 from secure_ls.engine.taint import Sink
@@ -39,6 +39,9 @@ _SINKS: dict[str, tuple[tuple[int, tuple[str, ...]], ...]] = {
     "os.rename": ((0, ("src",)), (1, ("dst",))),
     "os.replace": ((0, ("src",)), (1, ("dst",))),
 }
+# Calls that only look at a path: whether a file exists, its kind or size. With a client's path
+# they answer for any file on the server (an oracle for `../../home/alice/.ssh/id_rsa`).
+_PROBES = frozenset({"os.path.exists", "os.path.lexists", "os.path.isfile", "os.path.isdir", "os.path.getsize", "os.stat", "os.lstat", "os.access"})
 _PATH_METHODS = frozenset(
     {"open", "read_text", "read_bytes", "write_text", "write_bytes", "unlink", "rmdir", "rename", "replace", "touch", "mkdir", "symlink_to", "hardlink_to"}
 )
@@ -58,7 +61,11 @@ class PathTraversal(Rule):
     `shutil.copy*`/`move`/`rmtree`, `os.remove`/`unlink`/`rmdir`/`rename`,
     and `pathlib.Path` methods that open, write or delete files. A function
     parameter joined onto a fixed directory (`os.path.join(UPLOADS, name)`)
-    is reported with low confidence.
+    is reported with low confidence. A client's path that is only probed
+    (`os.path.exists`, `isfile`, `isdir`, `getsize`, `os.stat`, `os.access`)
+    is reported at medium confidence, unless the same name is also opened in
+    the function (then the file operation is what is reported): it tells
+    the client whether any file on the server exists.
 
     Paths passed through `os.path.basename` or `werkzeug.utils.secure_filename`,
     checked with `startswith`/`is_relative_to`/`commonpath` before use, or
@@ -93,7 +100,7 @@ class PathTraversal(Rule):
     topic = "input-validation"
     bandit = ()
     fixable = True
-    calls = frozenset(_SINKS)
+    calls = frozenset(_SINKS) | _PROBES
     methods = _PATH_METHODS | {"save"}
 
     VALID = [
@@ -106,6 +113,9 @@ class PathTraversal(Rule):
         'from pathlib import Path\nfrom fastapi import FastAPI, HTTPException\nfrom fastapi.responses import FileResponse\n\napp = FastAPI()\nROOT = Path("/srv/static").resolve()\n\n@app.get("/assets/{name}")\ndef asset(name: str):\n    target = (ROOT / name).resolve()\n    try:\n        target.relative_to(ROOT)\n    except ValueError:\n        raise HTTPException(status_code=404)\n    return FileResponse(target)\n',
     ]
     INVALID = [
+        Example(  # an existence oracle: answers for ../../home/alice/.ssh/id_rsa too
+            'import os\nfrom flask import request\n\ndef avatar_exists():\n    path = os.path.join("/srv/media", request.args["file"])\n    return {"exists": os.path.exists(path)}\n',
+        ),
         Example(
             'from sanic import Sanic, response\n\napp = Sanic("media")\n\n@app.get("/media")\nasync def media(request):\n    return await response.file(f"/var/www/media/{request.args.get(\'name\')}")\n',
         ),
@@ -163,6 +173,11 @@ class PathTraversal(Rule):
             receiver = node.func.value
             if self._is_path(receiver, ctx) or (node.func.attr in _PATH_ONLY_METHODS and isinstance(receiver, (ast.BinOp, ast.Name))):
                 targets.append(receiver)
+        elif name in _PROBES:
+            target = ts.argument(node, 0, ("path",))
+            if target is not None and not self._also_opened(node, target, ctx):
+                self._check(node, target, name, ctx, probe=True)
+            return
         for target in targets:
             if self._check(node, target, name, ctx):
                 return
@@ -193,9 +208,25 @@ class PathTraversal(Rule):
             return all(v is not node and self._is_path(v, ctx, depth + 1) for v in values)
         return False
 
-    def _check(self, call: ast.Call, target: ast.expr, name: str | None, ctx) -> bool:
+    def _also_opened(self, probe: ast.Call, target: ast.expr, ctx) -> bool:
+        """Whether the probed name also reaches a file operation in the function: that one is
+        reported (`if not os.path.isfile(path): abort(404)` then `send_file(path)`)."""
+        if not isinstance(target, ast.Name):
+            return False
+        for node in astutil.walk(web.function_body(ctx, probe)):
+            if not isinstance(node, ast.Call) or node is probe:
+                continue
+            name = ctx.call_name(node)
+            used = [*node.args, *(k.value for k in node.keywords)] if name in _SINKS else []
+            if isinstance(node.func, ast.Attribute) and node.func.attr in _PATH_METHODS:
+                used.append(node.func.value)
+            if any(isinstance(n, ast.Name) and n.id == target.id for arg in used for n in astutil.walk(arg)):
+                return True
+        return False
+
+    def _check(self, call: ast.Call, target: ast.expr, name: str | None, ctx, probe: bool = False) -> bool:
         part = ctx.origin(target).risk(Sink.PATH)
-        if part is None or part.kind == taint.UNKNOWN:
+        if part is None or part.kind == taint.UNKNOWN or (probe and part.kind != taint.UNTRUSTED):
             return False
         joined = self._joined(target, ctx)
         if part.kind == taint.PARAM:
@@ -211,15 +242,19 @@ class PathTraversal(Rule):
         fix = None
         if name in _SEND_FILE:
             fix = self._send_from_directory(call, target, joined, ctx)
-        ctx.report(
-            self,
-            target,
-            f"File path built from {ts.phrase(part, ts.short(ctx, target))}: a name with `../` or an absolute path "
-            "reaches files outside the intended directory. Keep only the file name, or check the resolved path stays inside it.",
-            fix=fix,
-            confidence=confidence,
-            related=ctx.related_path(part),
-        )
+        if probe:
+            message = (
+                f"`{name}()` of a path built from {ts.phrase(part, ts.short(ctx, target))}: with `../` or an absolute path "
+                "it tells the client whether any file on the server exists. Keep only the file name, or check the resolved "
+                "path stays inside the directory."
+            )
+            confidence = min(confidence, Confidence.MEDIUM)  # it discloses, it does not read
+        else:
+            message = (
+                f"File path built from {ts.phrase(part, ts.short(ctx, target))}: a name with `../` or an absolute path "
+                "reaches files outside the intended directory. Keep only the file name, or check the resolved path stays inside it."
+            )
+        ctx.report(self, target, message, fix=fix, confidence=confidence, related=ctx.related_path(part))
         return True
 
     def _joined(self, target: ast.expr, ctx) -> tuple[ast.expr | str, ast.expr, bool] | None:
