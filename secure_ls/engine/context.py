@@ -576,7 +576,6 @@ def walk(ctx: UnitContext, dispatch, on_error) -> None:
     assigned: dict[int, set[str]] = {}
     aliases: dict[int, set[str]] = {}  # names a scope binds to another name (see UnitContext._may_alias)
     stack: list[tuple[ast.AST, ast.AST]] = [(tree, tree)]
-    AST = ast.AST
     while stack:
         node, scope = stack.pop()
         order.append(node)
@@ -607,16 +606,7 @@ def walk(ctx: UnitContext, dispatch, on_error) -> None:
             if named:
                 aliases.setdefault(id(scope), set()).update(named)
         inner = node if is_scope else scope
-        children: list[ast.AST] = []
-        for name in astutil.child_fields(cls):
-            value = getattr(node, name, None)
-            if value is None:
-                continue
-            if type(value) is list:
-                children.extend(v for v in value if isinstance(v, AST))
-            elif isinstance(value, AST):
-                children.append(value)
-        for child in reversed(children):
+        for child in reversed(astutil.children(node)):
             # decorators, defaults and annotations run in the enclosing scope
             child_scope = scope if is_scope and _is_outer_part(node, child) else inner
             key = id(child)
