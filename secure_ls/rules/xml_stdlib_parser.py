@@ -21,6 +21,11 @@ for _dom in ("minidom", "pulldom", "expatbuilder"):
     _PARSERS[f"xml.dom.{_dom}.parseString"] = (f"defusedxml.{_dom}", 0, ("string",))
 _PARSERS["xml.sax.parse"] = ("defusedxml.sax", 0, ("source",))
 _PARSERS["xml.sax.parseString"] = ("defusedxml.sax", 0, ("string",))
+# Incremental parsers: the document arrives through `parser.feed(chunk)`, the sink. defusedxml
+# has no XMLPullParser, so no fix is offered.
+_INCREMENTAL = frozenset(
+    f"{module}.{cls}" for module in ("xml.etree.ElementTree", "xml.etree.cElementTree") for cls in ("XMLParser", "XMLPullParser")
+)
 # Parser factories: reported only when the code turns on external entities.
 _FACTORIES = {"xml.sax.make_parser": "defusedxml.sax", "xml.sax.expatreader.create_parser": "defusedxml.expatreader"}
 _EXTERNAL_FEATURES = frozenset(
@@ -39,7 +44,9 @@ class XmlStdlibParser(Rule):
     Finds XML from outside the program parsed with the standard library:
     `xml.etree.ElementTree` (and `cElementTree`) `parse`, `iterparse`,
     `fromstring`, `XML`; `xml.dom.minidom`, `pulldom` and `expatbuilder`
-    `parse`/`parseString`; `xml.sax.parse`/`parseString`. Also a
+    `parse`/`parseString`; `xml.sax.parse`/`parseString`; the chunks fed
+    to an ElementTree `XMLParser`/`XMLPullParser` (`parser.feed(chunk)`,
+    no quick fix: defusedxml has no pull parser). Also a
     `xml.sax.make_parser()` parser on which the code turns on external
     entities.
 
@@ -79,7 +86,7 @@ class XmlStdlibParser(Rule):
     bandit = ("B313", "B314", "B315", "B316", "B317", "B318", "B319")
     fixable = True
     calls = frozenset(_PARSERS) | frozenset(_FACTORIES)
-    methods = frozenset({"parse"})
+    methods = frozenset({"parse", "feed"})
 
     VALID = [
         'import xml.etree.ElementTree as ET\n\nTREE = ET.fromstring("<config><debug>false</debug></config>")\n',
@@ -89,6 +96,9 @@ class XmlStdlibParser(Rule):
         'import xml.etree.ElementTree as ET\n\ndef read_settings():\n    return ET.parse("settings.xml").getroot()\n',
     ]
     INVALID = [
+        Example(  # an incremental parser: the chunks it is fed are the document
+            'import xml.etree.ElementTree as ET\nfrom flask import request\n\ndef ingest():\n    parser = ET.XMLPullParser(["end"])\n    parser.feed(request.get_data())\n    return [elem.tag for _, elem in parser.read_events()]\n',
+        ),
         Example(
             'import xml.etree.ElementTree as ET\nfrom flask import request\n\ndef upload():\n    root = ET.fromstring(request.data)\n    return root.tag\n',
             fixed='import xml.etree.ElementTree as ET\nfrom flask import request\nimport defusedxml.ElementTree\n\ndef upload():\n    root = defusedxml.ElementTree.fromstring(request.data)\n    return root.tag\n',
@@ -118,6 +128,11 @@ class XmlStdlibParser(Rule):
         if name not in _PARSERS and isinstance(node.func, ast.Attribute) and node.func.attr == "parse":
             self._check_sax_parse(node, ctx)
             return
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "feed":
+            made = ts.single_value(node.func.value, ctx) if isinstance(node.func.value, ast.Name) else node.func.value
+            if isinstance(made, ast.Call) and ctx.call_name(made) in _INCREMENTAL:
+                self._check_data(node, ts.argument(node, 0, ("data",)), ctx.call_name(made), None, ctx)
+            return
         if name in _FACTORIES:
             if self._enables_external_entities(node, ctx):
                 fix = self._fix(node, _FACTORIES[name], name, ctx)
@@ -134,7 +149,11 @@ class XmlStdlibParser(Rule):
         if name not in _PARSERS:
             return
         module, index, names = _PARSERS[name]
-        data = ts.argument(node, index, names)
+        self._check_data(node, ts.argument(node, index, names), name, module, ctx)
+
+    def _check_data(self, node: ast.Call, data: ast.expr | None, name: str, module: str | None, ctx) -> None:
+        """XML from outside parsed by the standard library's parser `name` (`module`: defusedxml's
+        replacement, None when it has none)."""
         if data is None:
             return
         part = ts.data_origin(data, ctx, Sink.XML)
@@ -144,12 +163,13 @@ class XmlStdlibParser(Rule):
             return
         confidence = Confidence.MEDIUM if ts.is_remote(part) else Confidence.LOW
         func = name.rsplit(".", 1)[-1]
+        advice = f"Use {module}.{func}() instead." if module else "Parse it with defusedxml (defusedxml.ElementTree.XMLParser) instead."
         ctx.report(
             self,
             node,
             f"XML from {ts.phrase(part, ts.short(ctx, data))} parsed with `{name}`: entity declarations can exhaust memory "
-            f"or read files on some Python/Expat versions. Use {module}.{func}() instead.",
-            fix=self._fix(node, module, name, ctx),
+            f"or read files on some Python/Expat versions. {advice}",
+            fix=self._fix(node, module, name, ctx) if module else None,
             confidence=confidence,
             related=ctx.related_path(part),
         )
