@@ -340,3 +340,17 @@ def test_a_check_of_a_value_or_a_constant_fallback_validates_the_value():
     assert "SLS101" not in rules(code.format(subject='value or ""'))
     # a fallback the check does not judge leaves the value unchecked
     assert "SLS101" in rules(code.format(subject='other or ""'))
+
+
+def test_a_mapping_passed_to_format_inserts_its_values_not_its_keys():
+    code = (
+        "import shlex\nimport subprocess\nfrom flask import request\n\n"
+        "def render(template, **values):\n"
+        "    return template.format(**{{k: {value} for k, v in values.items()}})\n\n"
+        "def grep():\n"
+        "    cmd = render('grep -rn {{needle}} /srv/docs', needle=request.form['q'])\n"
+        "    return subprocess.run(cmd, shell=True, capture_output=True).stdout\n"
+    )
+    # each value quoted: the keys only choose placeholders
+    assert "SLS102" not in rules(code.format(value="shlex.quote(v)"))
+    assert "SLS102" in rules(code.format(value="v"))

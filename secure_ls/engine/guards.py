@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Iterable
+from typing import Callable, Iterable
 
 from secure_ls.engine import astutil, catalog
 from secure_ls.engine.frameworks import all_args
@@ -326,6 +326,39 @@ def is_abort_call(node: ast.AST, qualify) -> bool:
         return False
     name = qualify(node.func) or ""
     return name in ("flask.abort", "sys.exit", "os._exit", "exit", "quit", "django.http.Http404") or name.endswith(".abort")
+
+
+def rewritten(node: ast.Call, receiver: Origin, join_all: Callable, translated: Callable) -> Origin | None:
+    """The origin of a method call that rewrites text (`receiver` is its receiver's), when the
+    rewrite sanitizes it or inserts only some of its arguments; None for any other call.
+    `join_all(nodes)` is the joined origin of nodes, `translated(table)` the characters a
+    translation table maps."""
+    attr = node.func.attr  # type: ignore[attr-defined]
+    args = [*node.args, *(k.value for k in node.keywords)]
+    if attr == "format" and any(k.arg is None for k in node.keywords):
+        # `template.format(**{k: quote(v) for k, v in values.items()})`: a mapping's keys
+        # choose placeholders; only its values end up in the text
+        inserted = [*node.args, *(v for k in node.keywords for v in (_mapping_values(k.value) if k.arg is None else (k.value,)))]
+        return receiver.join(join_all(inserted))
+    if attr == "translate" and len(node.args) == 1 and translated(node.args[0]) >= {"\r", "\n"}:
+        # `text.translate(str.maketrans({"\r": "\\r", "\n": "\\n"}))`: line breaks mapped away
+        return receiver.sanitized(frozenset({Sink.LOG}))
+    if attr == "replace" and doubles_a_quote(node):
+        # `.replace("'", "''")`: the value cannot close the quoted literal it is put in
+        # (XPath 2's escape; in XPath 1 two literals in a row are a syntax error)
+        return receiver.join(join_all(args)).sanitized(frozenset({Sink.XPATH}))
+    if attr == "urlencode" and not any(k.arg == "safe" for k in node.keywords) and len(node.args) == 0:
+        # Django's `QueryDict.urlencode()`: every key and value percent-encoded
+        return receiver.sanitized(catalog.SANITIZERS["urllib.parse.urlencode"])
+    if attr == "replace" and (safe := sinks_escaped_by(node)):
+        # `.replace("\r", "").replace("\n", "")`: no forged log lines any more
+        return receiver.join(join_all(args)).sanitized(safe)
+    return None
+
+
+def _mapping_values(node: ast.expr) -> tuple[ast.expr, ...]:
+    """What a `**mapping` hands over as values: a dict display's values, a comprehension's value."""
+    return (node.value,) if isinstance(node, ast.DictComp) else tuple(node.values) if isinstance(node, ast.Dict) else (node,)
 
 
 def doubles_a_quote(call: ast.Call) -> bool:

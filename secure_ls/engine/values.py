@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 from secure_ls.engine import astutil, catalog, frameworks, guards
 from secure_ls.engine.bindings import Binding, Env, InstanceAttributes, ScopeFacts
 from secure_ls.engine.symbols import Declaration
-from secure_ls.engine.taint import ALL, CONSTANT, PARAM, UNKNOWN, UNTRUSTED, Origin, Part, Sink, make_step
+from secure_ls.engine.taint import ALL, CONSTANT, PARAM, UNKNOWN, UNTRUSTED, Origin, Part, make_step
 
 
 def instance_attribute(target: ast.AST, instance: str) -> str | None:
@@ -585,19 +585,9 @@ class ValueOrigins:
             if self._is_incoming_request(func.value) and func.attr in catalog.REQUEST_ATTRIBUTES:
                 return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", steps=(make_step(node, "read from the HTTP request"),))}))
             receiver = self._origin(func.value)
-            if func.attr == "translate" and len(node.args) == 1 and self._translated(node.args[0]) >= {"\r", "\n"}:
-                # `text.translate(str.maketrans({"\r": "\\r", "\n": "\\n"}))`: line breaks mapped away
-                return receiver.sanitized(frozenset({Sink.LOG}))
-            if func.attr == "replace" and guards.doubles_a_quote(node):
-                # `.replace("'", "''")`: the value cannot close the quoted literal it is put in
-                # (XPath 2's escape; in XPath 1 two literals in a row are a syntax error)
-                return receiver.join(self._join_all(args)).sanitized(frozenset({Sink.XPATH}))
-            if func.attr == "urlencode" and not any(k.arg == "safe" for k in node.keywords) and len(node.args) == 0:
-                # Django's `QueryDict.urlencode()`: every key and value percent-encoded
-                return receiver.sanitized(catalog.SANITIZERS["urllib.parse.urlencode"])
-            if func.attr == "replace" and (safe := guards.sinks_escaped_by(node)):
-                # `.replace("\r", "").replace("\n", "")`: no forged log lines any more
-                return receiver.join(self._join_all(args)).sanitized(safe)
+            rewritten = guards.rewritten(node, receiver, self._join_all, self._translated)
+            if rewritten is not None:
+                return rewritten  # `.replace("\n", "")`, `.translate(...)`, `.format(**mapping)`, ...
             if func.attr == "get" and node.args and self._is_typed_field(func.value, node.args[0]):
                 return self._join_all(node.args[1:])  # `validated_data.get("count", 0)` of an IntegerField
             item = self._field(func.value, node.args[0]) if func.attr == "get" and node.args and not node.keywords else None
@@ -796,5 +786,3 @@ class ValueOrigins:
         for n in nodes:
             out = out.join(self._origin(n))
         return out
-
-
