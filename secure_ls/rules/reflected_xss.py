@@ -103,6 +103,9 @@ class ReflectedXss(Rule):
         'import falcon\n\nclass Greeting:\n    def on_get(self, req, resp):\n        resp.text = f"Hello {req.get_param(\'who\')}"\n',
     ]
     INVALID = [
+        Example(  # the page is made by the module's own helper: its summary says it returns the request's text
+            'from flask import Flask, request\napp = Flask(__name__)\n\ndef greeting(name):\n    return f"<p>Hello, {name}!</p>"\n\n@app.get("/hello")\ndef hello():\n    return greeting(request.args.get("name", "stranger"))\n',
+        ),
         Example(
             'from django.http import HttpResponse\n\ndef hello(request):\n    name = request.GET.get("name", "")\n    return HttpResponse(f"<h1>Hello {name}</h1>")\n',
             fixed='from django.http import HttpResponse\nfrom django.utils.html import escape\n\ndef hello(request):\n    name = request.GET.get("name", "")\n    return HttpResponse(f"<h1>Hello {escape(name)}</h1>")\n',
@@ -189,9 +192,12 @@ class ReflectedXss(Rule):
             if any(_non_html_headers(e, ctx) for e in body.elts[1:]):
                 return
             body = body.elts[0]
+        family = "flask" if ctx.imports("flask") or ctx.imports("quart") else "other"
         if isinstance(body, ast.Call):
-            return  # a response object or a call: checked where it is built
-        self._check(body, "flask" if ctx.imports("flask") or ctx.imports("quart") else "other", ctx)
+            if _module_function(body, ctx):
+                self._check(body, family, ctx)  # `return greeting(name)`: the module's own helper makes the page
+            return  # a response object or a framework's call: checked where it is built
+        self._check(body, family, ctx)
 
     def _check(self, body: ast.expr, family: str, ctx) -> None:
         fixable = True
@@ -243,6 +249,12 @@ class ReflectedXss(Rule):
             related=ctx.related_path(part),
             rewrites=via,
         )
+
+
+def _module_function(call: ast.Call, ctx) -> bool:
+    """A call of a function the module itself defines (`greeting(name)`), not a response class."""
+    func = call.func
+    return isinstance(func, ast.Name) and func.id in ctx.module.defined and func.id not in ctx.module.imports and func.id in ctx.module.functions
 
 
 def _typed_later_as_non_html(call: ast.Call, ctx) -> bool:
