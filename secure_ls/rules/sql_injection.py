@@ -242,30 +242,9 @@ class SqlInjection(Rule):
         return None
 
 
-def _quoted_values(parts: list[strings.Piece]) -> set[int]:
-    """The ids of the inserted values that sit inside a quoted literal or identifier."""
-    quoted = set()
-    quote = None
-    for piece in parts:
-        if isinstance(piece, strings.Literal):
-            for ch in piece.text:
-                if quote:
-                    if ch == quote:
-                        quote = None
-                elif ch in "'\"`":
-                    quote = ch
-        elif quote in ("'", '"'):
-            quoted.add(id(piece.node))
-    return quoted
-
-
-def _holds_no_quote(origin) -> bool:
-    """Every non-constant part is safe for SQL or was checked to hold no quote character."""
-    return all(part.is_safe_for(Sink.SQL) or part.is_safe_for(Sink.QUOTED) for part in origin.parts)
-
-
-def _identifier_positions(parts: list[strings.Piece]) -> bool:
-    """Whether any inserted value sits where SQL expects a name, not a value."""
+def _inserted(parts: list[strings.Piece]):
+    """Each inserted value with the quote it sits inside (None, `'`, `"` or a backtick) and
+    the SQL text before it."""
     before = ""
     quote = None
     for piece in parts:
@@ -277,7 +256,23 @@ def _identifier_positions(parts: list[strings.Piece]) -> bool:
                 elif ch in "'\"`":
                     quote = ch
             before += piece.text
-            continue
+        else:
+            yield piece, quote, before
+
+
+def _quoted_values(parts: list[strings.Piece]) -> set[int]:
+    """The ids of the inserted values that sit inside a quoted literal or identifier."""
+    return {id(piece.node) for piece, quote, _ in _inserted(parts) if quote in ("'", '"')}
+
+
+def _holds_no_quote(origin) -> bool:
+    """Every non-constant part is safe for SQL or was checked to hold no quote character."""
+    return all(part.is_safe_for(Sink.SQL) or part.is_safe_for(Sink.QUOTED) for part in origin.parts)
+
+
+def _identifier_positions(parts: list[strings.Piece]) -> bool:
+    """Whether any inserted value sits where SQL expects a name, not a value."""
+    for _, quote, before in _inserted(parts):
         if quote in ('"', "`"):
             return True  # "quoted identifier"
         if quote == "'":

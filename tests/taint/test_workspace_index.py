@@ -58,16 +58,20 @@ def _project(root: Path) -> None:
     (root / "pkg" / "app.py").write_text("import os\nfrom .util import target\n\ndef run():\n    os.system('ping ' + target())\n")
 
 
+async def _indexed(ls) -> None:
+    """Starts the background index and waits until it has finished."""
+    workspace_index.start(ls)
+    for _ in range(200):
+        if ls._workspace_index.indexed.is_set():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the workspace index did not finish")
+
+
 async def test_background_index_reports_progress_and_feeds_the_engine(tmp_path):
     _project(tmp_path)
     ls = FakeServer(tmp_path)
-    workspace_index.start(ls)
-    index = ls._workspace_index
-    for _ in range(200):
-        if index.indexed.is_set():
-            break
-        await asyncio.sleep(0.01)
-    assert index.indexed.is_set()
+    await _indexed(ls)
     kinds = [e[0] for e in ls.work_done_progress.events]
     assert kinds[0] == "create" and kinds[1] == "begin" and kinds[-1] == "end" and "report" in kinds
     assert ls.reanalysed == 1
@@ -131,12 +135,6 @@ async def test_the_index_hands_the_engine_the_projects_url_configurations(tmp_pa
     engine = Engine()
     # before the index has walked the workspace, a function view is told by its shape (no blocking walk)
     assert [f.rule_id for f in engine.analyze(helper.read_text(), key="u", imports_resolver=resolver).findings] == ["SLS120"]
-    workspace_index.start(ls)
-    index = ls._workspace_index
-    for _ in range(200):
-        if index.indexed.is_set():
-            break
-        await asyncio.sleep(0.01)
-    assert index.indexed.is_set()
+    await _indexed(ls)
     # the project routes `views.doc`, not this helper: `default` is its caller's value
     assert [f.rule_id for f in engine.analyze(helper.read_text(), key="u", imports_resolver=resolver).findings] == []
