@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
-from secure_ls import __version__
+from secure_ls import __version__, project
 from secure_ls.engine.model import Finding, Severity
 
 _SARIF_LEVEL = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note", Severity.INFO: "note"}
@@ -138,19 +139,26 @@ def sarif(
                     for i, r in enumerate(f.related)
                 ]
             if f.fix:
-                result["fixes"] = [
+                changes = [
                     {
-                        "description": {"text": f.fix.title},
-                        "artifactChanges": [
-                            {
-                                "artifactLocation": {"uri": uri},
-                                "replacements": [
-                                    {"deletedRegion": _region(e.span, allow_empty=True), "insertedContent": {"text": e.text}} for e in f.fix.edits
-                                ],
-                            }
+                        "artifactLocation": {"uri": uri},
+                        "replacements": [
+                            {"deletedRegion": _region(e.span, allow_empty=True), "insertedContent": {"text": e.text}} for e in f.fix.edits
                         ],
                     }
                 ]
+                declared = project.declaration_edit(path, f.fix.requires) if f.fix.requires else None
+                if declared is not None:  # the fixed code imports a package the project must declare
+                    target, _, edit = declared
+                    if not Path(path).is_absolute():  # named as the source is: relative to the current folder
+                        target = os.path.relpath(target)
+                    changes.append(
+                        {
+                            "artifactLocation": {"uri": _uri(target)},
+                            "replacements": [{"deletedRegion": _region(edit.span, allow_empty=True), "insertedContent": {"text": edit.text}}],
+                        }
+                    )
+                result["fixes"] = [{"description": {"text": f.fix.title}, "artifactChanges": changes}]
             sarif_results.append(result)
     del rule_by_id
     run = {

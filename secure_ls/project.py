@@ -417,6 +417,20 @@ def declare(target: DependencyFile, text: str, missing: list[str]):
     return _one_edit(text, new)
 
 
+def declaration_edit(source: str, requires, read=None):
+    """(the dependency file, its text, the edit) that declares what `requires` names and the
+    project of `source` does not declare yet; None when nothing is missing, the project has no
+    dependency file, or the file cannot be edited. `read` as for dependency_file_for."""
+    read = read or _read_text
+    target = dependency_file_for(source, read)
+    missing = undeclared(requires, target)
+    if not missing or target.path is None:
+        return None
+    text = read(target.path)
+    edit = declare(target, text, missing) if text is not None else None
+    return (target.path, text, edit) if edit is not None else None
+
+
 def _one_edit(old: str, new: str):
     """One edit that turns `old` into `new`: the text between their common prefix and suffix."""
     from secure_ls.deps.files import LineIndex

@@ -36,16 +36,11 @@ def changes(documents, doc: Document, fixes, encoding) -> list[tuple[str, int | 
     requires = [r for fix in fixes if fix is not None for r in fix.requires]
     if not requires or path is None:
         return []
-    read = _reader(documents)
-    target = project.dependency_file_for(path, read)
-    missing = project.undeclared(requires, target)
-    if not missing or target.path is None:
+    found = project.declaration_edit(path, requires, _reader(documents))
+    if found is None:
         return []
-    text = read(target.path)
-    edit = project.declare(target, text, missing) if text is not None else None
-    if edit is None:
-        return []
-    uri = from_fs_path(target.path)
+    target, text, edit = found
+    uri = from_fs_path(target)
     open_doc = documents.get(uri)
     file_doc = open_doc or Document.create(uri, text, None, "")
     return [(uri, open_doc.version if open_doc else None, [convert.text_edit(file_doc, edit, encoding)])]

@@ -74,3 +74,21 @@ def test_no_dependency_file_is_said(tmp_path):
     result = check("--fix", "--unsafe-fixes", "--select", "SLS108", ".", cwd=root)
     assert "needs defusedxml, which the project does not declare" in result.out
     assert sorted(p.name for p in root.iterdir()) == [".git", ".secure_ls_cache", "app"] or sorted(p.name for p in root.iterdir()) == [".git", "app"]
+
+
+def test_sarif_fixes_carry_the_dependency_file_change(tmp_path):
+    root = _project(tmp_path, {"pyproject.toml": PYPROJECT})
+    run = json.loads(check("--format", "sarif", ".", cwd=root).out)["runs"][0]
+    fixes = [fix for result in run["results"] for fix in result.get("fixes", ())]
+    assert fixes and all(fix["description"]["text"].endswith("(adds dependency defusedxml to pyproject.toml)") for fix in fixes)
+    for fix in fixes:
+        uris = [change["artifactLocation"]["uri"] for change in fix["artifactChanges"]]
+        assert uris[0].endswith(".py") and uris[1] == "pyproject.toml", uris
+        # applying the declaration's replacement gives what `check --fix` writes
+        (replacement,) = fix["artifactChanges"][1]["replacements"]
+        lines = PYPROJECT.split("\n")
+        region = replacement["deletedRegion"]
+        start = sum(len(line) + 1 for line in lines[: region["startLine"] - 1]) + region["startColumn"] - 1
+        end = sum(len(line) + 1 for line in lines[: region.get("endLine", region["startLine"]) - 1]) + region.get("endColumn", region["startColumn"]) - 1
+        edited = PYPROJECT[:start] + replacement["insertedContent"]["text"] + PYPROJECT[end:]
+        assert tomllib.loads(edited)["project"]["dependencies"] == ["requests>=2", "flask", "defusedxml"]
