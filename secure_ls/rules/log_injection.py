@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import catalog, taint
 from secure_ls.engine.model import Confidence, Edit, Fix, Position, Severity, Span
-from secure_ls.rules._support import crypto, logs
+from secure_ls.rules._support import crypto, logs, web
 from secure_ls.rules.base import Example, Rule
 from secure_ls.engine.taint import Sink
 
@@ -66,6 +66,7 @@ class LogInjection(Rule):
         "import logging\nfrom flask import request\ndef view():\n    logging.info('search for %r', request.args.get('q'))\n",
         "import logging\nfrom flask import request\ndef view():\n    logging.info(f\"search for {request.args.get('q')!r}\")\n",
         "import logging\ndef work(name):\n    logging.info('working on %s', name)\n",
+        "import logging\n\nlogger = logging.getLogger(__name__)\n\nclass Audit:\n    def __call__(self, request):\n        client_ip = request.META.get('REMOTE_ADDR')\n        logger.warning(f'login page from {client_ip}')\n",
         "import logging\nfrom flask import request\ndef view():\n    logging.info('page %d', int(request.args['page']))\n",
         "import logging\nfrom flask import request\ndef view():\n    logging.info('search', extra={'query': request.args.get('q', '').replace('\\r', '').replace('\\n', '')})\n",
         'import logging\nfrom flask import request\n\nlogger = logging.getLogger(__name__)\n_CONTROL = str.maketrans({"\\r": "\\\\r", "\\n": "\\\\n"})\n\ndef ping():\n    logger.info("ping from %s", request.headers["X-Client"].translate(_CONTROL))\n',
@@ -122,6 +123,8 @@ class LogInjection(Rule):
             return None
         if part.label == "the HTTP request" and not any(ctx.imports(m) for m in logs.WEB_MODULES) and not logs.in_middleware(expr, ctx):
             return None  # a variable named `request` in code that is no web application
+        if web.reads_peer_address(ctx, part):
+            return None  # `client_ip = request.META.get("REMOTE_ADDR")`: no line break in an address
         return part
 
     def _tainted(self, call: ast.Call, message: ast.expr, ctx) -> list:

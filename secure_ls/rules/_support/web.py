@@ -108,20 +108,33 @@ def reads_decoded_path(ctx, part: taint.Part) -> bool:
 
 def reads_referrer(ctx, part: taint.Part) -> bool:
     """Whether the untrusted value is the Referer header (`request.referrer`, `META["HTTP_REFERER"]`)."""
+    return _reads(ctx, part, frozenset({"referrer", "referer"}), frozenset({"http_referer", "referer"}))
+
+
+def reads_peer_address(ctx, part: taint.Part) -> bool:
+    """Whether the untrusted value is the connection's peer address (`request.remote_addr`,
+    `META["REMOTE_ADDR"]`, `environ.get("REMOTE_ADDR")`): the server writes it (from the socket, or
+    from a proxy's one-line header), so it holds no line break."""
+    return _reads(ctx, part, frozenset({"remote_addr"}), frozenset({"remote_addr", "remote_port"}))
+
+
+def _reads(ctx, part: taint.Part, attributes: frozenset[str], keys: frozenset[str]) -> bool:
+    """Whether the untrusted value was read as one of `attributes` of the request, or under one
+    of `keys` (any case, `-` as `_`) of a mapping such as `META`, `headers` or `environ`."""
     node = source_node(ctx, part)
     if node is None:
         return False
     if isinstance(node, ast.Call):
         node = node.func
-    if isinstance(node, ast.Attribute) and node.attr in ("referrer", "referer"):
+    if isinstance(node, ast.Attribute) and node.attr in attributes:
         return True
     parent = ctx.parent(node)
     if isinstance(parent, ast.Subscript) and isinstance(parent.slice, ast.Constant):
-        return str(parent.slice.value).lower().replace("-", "_") in ("http_referer", "referer")
+        return str(parent.slice.value).lower().replace("-", "_") in keys
     if isinstance(parent, ast.Attribute) and parent.attr == "get":
         call = ctx.parent(parent)
         if isinstance(call, ast.Call) and call.args and isinstance(call.args[0], ast.Constant):
-            return str(call.args[0].value).lower().replace("-", "_") in ("http_referer", "referer")
+            return str(call.args[0].value).lower().replace("-", "_") in keys
     return False
 
 
