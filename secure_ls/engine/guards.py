@@ -17,7 +17,7 @@ from typing import Callable, Iterable
 
 from secure_ls.engine import astutil, catalog
 from secure_ls.engine.frameworks import all_args
-from secure_ls.engine.taint import ALL, Origin, Sink, UNTRUSTED, sinks
+from secure_ls.engine.taint import ALL, UNKNOWN, Origin, Sink, UNTRUSTED, sinks
 
 
 def field_path(node: ast.AST) -> str | None:
@@ -62,6 +62,12 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         test, positive = test.operand, not positive
     names: set[str] = set()
     sinks = ALL
+    looked_up = _looked_up_key(test, origin, value_of)
+    if looked_up is not None:
+        # `handler = HANDLERS.get(name)` then `if handler is None: abort(404)` (or `if not handler`):
+        # where the lookup found something, the key is one of the table's own keys
+        key, found_when = looked_up
+        return {key}, found_when == positive, ALL
     if (
         isinstance(test, ast.Compare)
         and len(test.ops) == 1
@@ -162,6 +168,35 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
                     names.add(_subject(arg))
                     sinks = kinds
     return names, positive, sinks
+
+
+def _looked_up_key(test: ast.expr, origin, value_of) -> tuple[str, bool] | None:
+    """For `found` or `found is (not) None`, where `found = TABLE.get(key)` looked a name up in a
+    mapping of the application's own (constants, a registry filled at import; no default): the
+    key's name, and whether the test is true when the lookup found it."""
+    found_when = True
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.IsNot)):
+        if not (isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None):
+            return None
+        found_when = isinstance(test.ops[0], ast.IsNot)
+        test = test.left
+    if not isinstance(test, ast.Name) or value_of is None or origin is None:
+        return None
+    value = value_of(test)
+    if not (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "get"
+        and len(value.args) == 1
+        and not value.keywords
+        and isinstance(value.args[0], ast.Name)
+        and isinstance(value.func.value, (ast.Name, ast.Attribute))
+    ):
+        return None
+    table = origin(value.func.value).risk()
+    if table is not None and table.kind != UNKNOWN:
+        return None  # a table the client (or a caller) filled can hold any key
+    return value.args[0].id, found_when
 
 
 def _subject(node: ast.expr) -> str | None:
