@@ -92,6 +92,7 @@ class ReflectedXss(Rule):
         'from werkzeug.wrappers import Request, Response\n\n@Request.application\ndef app(request):\n    return Response(f"current path: {request.path}")\n',
         'from django.http import HttpResponse\nfrom django.utils.html import escape\n\ndef hello(request):\n    return HttpResponse(f"<h1>Hello {escape(request.GET[\'name\'])}</h1>")\n',
         'from django.http import HttpResponse\n\ndef export(request):\n    return HttpResponse(request.GET["data"], content_type="text/plain")\n',
+        'from django.http import HttpResponse\n\ndef export(request):\n    return HttpResponse(request.GET["data"], "application/json")\n',
         # the type is set on the response after it is made
         'from flask import Flask, make_response, request\napp = Flask(__name__)\n\n@app.route("/echo")\ndef echo():\n    r = make_response(request.args.get("text", ""))\n    r.mimetype = "text/plain"\n    return r\n',
         'from flask import Flask, request, render_template\napp = Flask(__name__)\n\n@app.route("/hi")\ndef hi():\n    return render_template("hi.html", name=request.args["name"])\n',
@@ -156,12 +157,14 @@ class ReflectedXss(Rule):
         if family is None:
             return
         typed = False
-        for kw in node.keywords:
-            if kw.arg in _TYPE_KEYWORDS:
-                value = ctx.string_value(kw.value)
-                if value is None or "html" not in value.lower():
-                    return
-                typed = True
+        declared = [kw.value for kw in node.keywords if kw.arg in _TYPE_KEYWORDS]
+        if family == "django" and len(node.args) > 1:
+            declared.append(node.args[1])  # HttpResponse(content, content_type, status, ...)
+        for value_node in declared:
+            value = ctx.string_value(value_node)
+            if value is None or "html" not in value.lower():
+                return
+            typed = True
         if not typed and ctx.call_name(node) in _PLAIN_BY_DEFAULT:
             return  # served as text/plain: escaping would only change the text
         if _typed_later_as_non_html(node, ctx):
