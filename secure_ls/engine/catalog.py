@@ -261,6 +261,9 @@ REPLACE_ESCAPES = {
     Sink.HEADER: frozenset("\r\n"),
 }
 
+# Temporary files: their `.name` is the path tempfile chose, not what was written into them.
+TEMPORARY_FILES = frozenset({"tempfile.NamedTemporaryFile", "tempfile.TemporaryDirectory", "tempfile.SpooledTemporaryFile", "tempfile.TemporaryFile"})
+
 # Calls whose result carries the taint of their arguments (and receiver).
 PROPAGATORS = frozenset(
     {

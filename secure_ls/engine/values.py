@@ -177,6 +177,9 @@ class ValueOrigins:
         made = self._single_value(node.value)
         return isinstance(made, ast.Call) and isinstance(made.func, ast.Attribute) and made.func.attr.startswith("parse_")
 
+    def _qualify_call(self, value: ast.expr | None) -> str | None:
+        return self._qualify(value.func) if isinstance(value, ast.Call) else None
+
     def _single_value(self, name: ast.Name) -> ast.expr | None:
         """The one expression a name read holds (`parsed` in `parsed = urlparse(url)`)."""
         binding = self._binding(name)
@@ -521,6 +524,8 @@ class ValueOrigins:
             return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", steps=(make_step(node, "read from the HTTP request"),))}))
         if self._is_converted_record_field(node):
             return CONSTANT
+        if node.attr == "name" and isinstance(node.value, ast.Name) and self._qualify_call(self._single_value(node.value)) in catalog.TEMPORARY_FILES:
+            return CONSTANT  # the path tempfile chose, whatever was written into the file
         base = self._origin(node.value)
         if self._is_validated_model_field(node):
             return base.sanitized(ALL)
