@@ -505,8 +505,8 @@ class UnitContext:
             return Confidence.LOW
         if part.kind == taint.UNTRUSTED:
             return Confidence.MEDIUM if part.label in catalog.WEAK_SOURCES else Confidence.HIGH
-        if part.kind == taint.PARAM:
-            return Confidence.MEDIUM
+        if part.kind == taint.PARAM and part.label not in ("self", "cls"):
+            return Confidence.MEDIUM  # the caller's value; the instance's own state is not
         return Confidence.LOW
 
 
