@@ -354,3 +354,39 @@ def test_a_mapping_passed_to_format_inserts_its_values_not_its_keys():
     # each value quoted: the keys only choose placeholders
     assert "SLS102" not in rules(code.format(value="shlex.quote(v)"))
     assert "SLS102" in rules(code.format(value="v"))
+
+
+def test_a_key_found_in_a_table_of_constants_is_one_of_its_keys():
+    from secure_ls.engine.model import Confidence
+
+    code = (
+        "import logging\nfrom flask import request, abort\n\n"
+        "logger = logging.getLogger(__name__)\nHANDLERS = {{'orders': 1, 'users': 2}}\n\n"
+        "def view():\n"
+        "    table = request.json['table']\n"
+        "    handler = {table_source}.get(table)\n"
+        "    if {test}:\n"
+        "        logger.warning(f'unknown table {{table}}')\n"
+        "        abort(404)\n"
+        "    logger.info(f'table {{table}}')\n"
+    )
+    lines = lambda text: [f.span.start.line + 1 for f in Engine().analyze(text).findings if f.rule_id == "SLS704" and f.confidence >= Confidence.MEDIUM]
+    # where the lookup failed the name is still the client's text; after it, one of the table's keys
+    assert lines(code.format(table_source="HANDLERS", test="handler is None")) == [11]
+    assert lines(code.format(table_source="HANDLERS", test="not handler")) == [11]
+    # a table the client sent can hold any key
+    assert lines(code.format(table_source="request.json", test="handler is None")) == [11, 13]
+
+
+def test_a_temporary_files_name_is_not_what_was_written_into_it():
+    code = (
+        "import os\nimport tempfile\nimport requests\n\n"
+        "def fetch(url):\n"
+        "    response = requests.get(url, timeout=10)\n"
+        "    with tempfile.NamedTemporaryFile(delete=False) as f:\n"
+        "        f.write(response.content)\n"
+        "    os.unlink({target})\n"
+    )
+    # the downloaded bytes went into the file; its name is the one tempfile chose
+    assert "SLS110" not in rules(code.format(target="f.name"))
+    assert "SLS110" in rules(code.format(target="response.text"))
