@@ -59,6 +59,7 @@ class InsecureRandom(Rule):
         "import secrets\ndef make_token():\n    return secrets.token_hex(16)\n",
         "import random\nfeatured = random.choice(products)\n",
         "import random\ndef test_token_parsing():\n    token = random.choice(['a', 'b'])\n",
+        "import random\ndef log_workout(Session, user):\n    session = Session.objects.create(user=user, impression=random.choice(['good', 'bad']))\n    return session\n",
     ]
     INVALID = [
         Example(
@@ -121,10 +122,12 @@ class InsecureRandom(Rule):
             parts = naming.words(candidate)
             if any(p in _HARMLESS_WORDS for p in parts) or (parts and parts[0] == "test"):
                 return None
-        for candidate in names:
-            # ids count here: a random session id is as secret as a token
-            if any(p in _PURPOSE_WORDS for p in naming.words(candidate)):
-                return f"`{candidate}`"
+        # The innermost name is what the value is (`defaults={"impression": random.choice(...)}`
+        # assigned to `session` is an impression); the function's name only when nothing nearer
+        # names it. Ids count: a random session id is as secret as a token.
+        candidate = names[0] if names else None
+        if candidate is not None and any(p in _PURPOSE_WORDS for p in naming.words(candidate)):
+            return f"`{candidate}`"
         return None
 
     def _fix(self, node: ast.Call, function: str, ctx) -> Fix | None:
