@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil, taint
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import naming
+from secure_ls.rules._support import naming, web
 from secure_ls.rules.base import Example, Rule
 
 _SECRET_WORDS = frozenset({"signature", "sig", "digest", "mac", "hmac", "token", "secret", "otp", "totp", "hotp", "nonce", "csrf", "apikey"})
@@ -72,6 +72,7 @@ class TimingUnsafeComparison(Rule):
         "import hashlib\ndef unchanged(path, recorded):\n    return hashlib.sha256(path.read_bytes()).hexdigest() == recorded\n",
         # a pagination cursor is not worth guessing
         "def more(next_token, params):\n    return next_token == params.get('next')\n",
+        "from myapp.models import Project\n\ndef api_view(request):\n    api_key = request.headers['X-Api-Key']\n    project = Project.objects.for_api_key(api_key)\n    if project is None:\n        return None\n    request.project = project\n    request.readonly = api_key == request.project.api_key_readonly\n",
     ]
     INVALID = [
         Example(
@@ -105,6 +106,8 @@ class TimingUnsafeComparison(Rule):
             return
         if not any(_may_come_from_client(side, ctx) for side in (left, right)):
             return  # both sides are the server's own values: nobody can time a guess
+        if _found_by(left, right, ctx) or _found_by(right, left, ctx):
+            return  # compared with the record this very value found: the client already holds a key to it
         fix = _fix(node, left, right, ctx)
         ctx.report(
             self,
@@ -165,6 +168,40 @@ def _builds_expression(node: ast.Compare, ctx) -> bool:
             continue
         return False
     return False
+
+
+def _found_by(stored: ast.expr, value: ast.expr, ctx) -> bool:
+    """`project = Project.objects.for_api_key(key)` ... `key == project.readonly_key`: `stored` is
+    a field of a record that a call looked up with `value` itself (a name), so the comparison
+    runs only once the client has shown a valid key to that very record."""
+    if not (isinstance(value, ast.Name) and isinstance(stored, ast.Attribute)):
+        return False
+    record = stored.value
+    for _ in range(3):  # `request.project = project`, `project = lookup(key)`
+        made = _assigned(record, ctx)
+        if made is None:
+            return False
+        if isinstance(made, ast.Call):
+            arguments = [*made.args, *(k.value for k in made.keywords)]
+            return any(isinstance(a, ast.Name) and a.id == value.id for a in arguments)
+        record = made
+    return False
+
+
+def _assigned(node: ast.expr, ctx) -> ast.expr | None:
+    """The one value assigned to a name or attribute (`request.project = project`) in the function."""
+    if isinstance(node, ast.Name):
+        values = ctx.assigned_values(node)
+        return values[0] if len(values) == 1 else None
+    if not isinstance(node, ast.Attribute):
+        return None
+    text = ctx.text(node)
+    found = [
+        stmt.value
+        for stmt in astutil.walk(web.function_body(ctx, node))
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and ctx.text(stmt.targets[0]) == text
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _in_equality_method(node: ast.Compare, ctx) -> bool:
