@@ -258,7 +258,7 @@ def validated_parameters(func: ast.FunctionDef | ast.AsyncFunctionDef, qualify, 
 
     After `if is_safe_url(next_url):`, `next_url` is safe for redirects and URL sinks.
     """
-    returns = [node for node in _own_nodes(func) if isinstance(node, ast.Return)]
+    returns = list(_own_returns(func.body))
     if not returns or not all(_is_truth_value(r.value) for r in returns):
         return ()
     params = [a.arg for a in all_args(func.args)]
@@ -321,6 +321,19 @@ def _is_truth_value(value: ast.expr | None) -> bool:
 
 def _mentions(node: ast.AST, names: set[str]) -> bool:
     return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node))
+
+
+def _own_returns(body: list[ast.stmt]) -> Iterable[ast.Return]:
+    """The `return` statements of a function body: statements only (a return is never inside an
+    expression), nested functions and classes aside."""
+    for stmt in body:
+        if isinstance(stmt, ast.Return):
+            yield stmt
+        elif not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+                inner = getattr(stmt, field, None)
+                if inner:
+                    yield from _own_returns(inner)
 
 
 def _own_nodes(func: ast.AST) -> Iterable[ast.AST]:
