@@ -570,6 +570,11 @@ class ValueOrigins:
                 for arg in args:
                     joined = joined.join(self._origin(arg))
                 return joined.sanitized(sinks)
+            if qualified == "map" and len(node.args) >= 2 and not node.keywords:
+                # `map(str, ids)`: the elements, made by the function (`map(int, ids)` sanitizes)
+                made = self._sanitizers.get(self._qualify(node.args[0]) or "")
+                joined = self._join_all(node.args[1:])
+                return joined.sanitized(made) if made is not None else joined
             if qualified in catalog.PROPAGATORS:
                 joined = self._join_all(args)
                 if qualified in catalog.PERCENT_DECODERS and joined.risk():
