@@ -1,8 +1,10 @@
 """Every rule's own VALID and INVALID examples, run as tests.
 
-For an INVALID example with an expected fix, the fix must produce exactly
-that text, the result must parse, the finding must be gone, and applying
-fixes again must change nothing more.
+For an INVALID example: every finding covers source text of the example
+(and the text named by `where`, with `says` in its message, when given); with
+an expected fix, the fix must produce exactly that text, the result must
+parse, the finding must be gone, and applying fixes again must change
+nothing more.
 """
 
 from __future__ import annotations
@@ -53,9 +55,17 @@ def test_invalid_example_is_flagged_and_fixed(rule, example):
     ast.parse(example.code)  # examples must be valid Python
     findings = _findings(example.code, rule)
     assert len(findings) == example.count, [f.message for f in findings]
+    lines = example.code.split("\n")
     for finding in findings:
         assert finding.message and finding.span.start <= finding.span.end
+        assert finding.span.end.line < len(lines), "the finding lies outside the example"
     first = findings[0]
+    flagged = _text(lines, first.span)
+    assert flagged.strip(), f"the finding covers no source text: {first.message}"
+    if example.where is not None:
+        assert example.where in flagged, f"the finding covers {flagged!r}, not {example.where!r}"
+    if example.says is not None:
+        assert example.says in first.message, first.message
     if example.fixed is None:
         assert first.fix is None, "example says no fix, but the rule offers one"
         return
@@ -69,6 +79,14 @@ def test_invalid_example_is_flagged_and_fixed(rule, example):
     remaining = [(f.rule_id, f.message) for f in findings[1:]]
     assert first.key not in {f.key for f in after}, [f.message for f in after]
     assert all((f.rule_id, f.message) in remaining for f in after), [f.message for f in after]
+
+
+def _text(lines: list[str], span) -> str:
+    """The source text a span covers (columns are code points)."""
+    if span.start.line == span.end.line:
+        return lines[span.start.line][span.start.column : span.end.column]
+    middle = lines[span.start.line + 1 : span.end.line]
+    return "\n".join([lines[span.start.line][span.start.column :], *middle, lines[span.end.line][: span.end.column]])
 
 
 def test_call_rules_declare_the_calls_they_need():

@@ -41,13 +41,17 @@ class Example:
 
     `fixed` is the whole text after applying the rule's fix (None: the rule
     offers no fix for this case). `count` is how many findings of this rule
-    the example holds.
+    the example holds. `where`, when given, is source text the first finding's
+    range must cover (where the squiggle lands); `says`, text its message
+    must contain.
     """
 
     code: str
     fixed: str | None = None
     count: int = 1
     path: str = "example.py"
+    where: str | None = None
+    says: str | None = None
 
 
 class Rule:

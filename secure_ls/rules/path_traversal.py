@@ -115,6 +115,8 @@ class PathTraversal(Rule):
     INVALID = [
         Example(  # an existence oracle: answers for ../../home/alice/.ssh/id_rsa too
             'import os\nfrom flask import request\n\ndef avatar_exists():\n    path = os.path.join("/srv/media", request.args["file"])\n    return {"exists": os.path.exists(path)}\n',
+            where="path",
+            says="`os.path.exists()` of a path built from the Flask request",
         ),
         Example(
             'from sanic import Sanic, response\n\napp = Sanic("media")\n\n@app.get("/media")\nasync def media(request):\n    return await response.file(f"/var/www/media/{request.args.get(\'name\')}")\n',

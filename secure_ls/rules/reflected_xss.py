@@ -106,6 +106,8 @@ class ReflectedXss(Rule):
     INVALID = [
         Example(  # the page is made by the module's own helper: its summary says it returns the request's text
             'from flask import Flask, request\napp = Flask(__name__)\n\ndef greeting(name):\n    return f"<p>Hello, {name}!</p>"\n\n@app.get("/hello")\ndef hello():\n    return greeting(request.args.get("name", "stranger"))\n',
+            where="greeting(",
+            says="`greeting()` returns the Flask request unescaped",
         ),
         Example(
             'from django.http import HttpResponse\n\ndef hello(request):\n    name = request.GET.get("name", "")\n    return HttpResponse(f"<h1>Hello {name}</h1>")\n',

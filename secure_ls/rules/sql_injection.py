@@ -150,6 +150,8 @@ class SqlInjection(Rule):
         Example(
             'import sqlite3\n\ndef by_ids(conn: sqlite3.Connection, ids: list[int]):\n    return conn.execute(f"SELECT * FROM users WHERE id IN ({\',\'.join(map(str, ids))})")\n',
             fixed='import sqlite3\n\ndef by_ids(conn: sqlite3.Connection, ids: list[int]):\n    return conn.execute("SELECT * FROM users WHERE id IN (" + ", ".join("?" * len(ids)) + ")", (*ids,))\n',
+            where="IN (",
+            says="the parameter `ids`",
         ),
         Example(
             'from myapp.models import User\n\ndef find(name):\n    return User.objects.raw(f"SELECT * FROM app_user WHERE name = \'{name}\'")\n',

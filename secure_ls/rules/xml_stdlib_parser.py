@@ -98,6 +98,8 @@ class XmlStdlibParser(Rule):
     INVALID = [
         Example(  # an incremental parser: the chunks it is fed are the document
             'import xml.etree.ElementTree as ET\nfrom flask import request\n\ndef ingest():\n    parser = ET.XMLPullParser(["end"])\n    parser.feed(request.get_data())\n    return [elem.tag for _, elem in parser.read_events()]\n',
+            where="parser.feed(request.get_data())",
+            says="parsed with `xml.etree.ElementTree.XMLPullParser`",
         ),
         Example(
             'import xml.etree.ElementTree as ET\nfrom flask import request\n\ndef upload():\n    root = ET.fromstring(request.data)\n    return root.tag\n',
