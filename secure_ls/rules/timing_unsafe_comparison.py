@@ -7,6 +7,7 @@ import ast
 from secure_ls.engine import astutil, taint
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import naming, web
+from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules.base import Example, Rule
 
 _SECRET_WORDS = frozenset({"signature", "sig", "digest", "mac", "hmac", "token", "secret", "otp", "totp", "hotp", "nonce", "csrf", "apikey"})
@@ -177,28 +178,20 @@ def _found_by(stored: ast.expr, value: ast.expr, ctx) -> bool:
     if not (isinstance(value, ast.Name) and isinstance(stored, ast.Attribute)):
         return False
     record = stored.value
-    for _ in range(3):  # `request.project = project`, `project = lookup(key)`
-        made = _assigned(record, ctx)
-        if made is None:
-            return False
-        if isinstance(made, ast.Call):
-            arguments = [*made.args, *(k.value for k in made.keywords)]
-            return any(isinstance(a, ast.Name) and a.id == value.id for a in arguments)
-        record = made
-    return False
+    if isinstance(record, ast.Attribute) and not ctx.assigned_values(record):
+        record = _stored_in(record, ctx)  # `request.project = project`
+    made = ts.single_value(record, ctx) if record is not None else None
+    if not isinstance(made, ast.Call):
+        return False
+    return any(isinstance(a, ast.Name) and a.id == value.id for a in [*made.args, *(k.value for k in made.keywords)])
 
 
-def _assigned(node: ast.expr, ctx) -> ast.expr | None:
-    """The one value assigned to a name or attribute (`request.project = project`) in the function."""
-    if isinstance(node, ast.Name):
-        values = ctx.assigned_values(node)
-        return values[0] if len(values) == 1 else None
-    if not isinstance(node, ast.Attribute):
-        return None
-    text = ctx.text(node)
+def _stored_in(attribute: ast.Attribute, ctx) -> ast.expr | None:
+    """The one value the function stores in an attribute of another object (`request.project = project`)."""
+    text = ctx.text(attribute)
     found = [
         stmt.value
-        for stmt in astutil.walk(web.function_body(ctx, node))
+        for stmt in astutil.walk(web.function_body(ctx, attribute))
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and ctx.text(stmt.targets[0]) == text
     ]
     return found[0] if len(found) == 1 else None
