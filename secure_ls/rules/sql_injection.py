@@ -558,7 +558,7 @@ def _list_values(parts, ctx) -> str | None:
             before += piece.text
             continue
         node = piece.node
-        if _is_join(node) or (isinstance(node, ast.Name) and any(_is_join(v) for v in ctx.assigned_values(node))):
+        if sql_lists.is_join(node) or (isinstance(node, ast.Name) and any(sql_lists.is_join(v) for v in ctx.assigned_values(node))):
             return ctx.text(node)
         after = parts[index + 1].text if index + 1 < len(parts) and isinstance(parts[index + 1], strings.Literal) else ""
         if re.search(r"\bin\s*\(\s*'?$", before, re.IGNORECASE) and re.match(r"'?\s*\)", after) and not _is_scalar(node):
@@ -595,10 +595,6 @@ def _is_number(node: ast.AST, ctx) -> bool:
         values = ctx.assigned_values(node)
         return bool(values) and all(_is_number(v, ctx) for v in values)
     return False
-
-
-def _is_join(node: ast.AST) -> bool:
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "join" and isinstance(node.func.value, ast.Constant)
 
 
 def _is_scalar(node: ast.AST) -> bool:

@@ -55,7 +55,7 @@ def expansion(parts: list, ctx) -> Expansion | None:
         if not isinstance(piece, strings.Value):
             continue
         node = piece.node
-        if not _is_join(node):
+        if not is_join(node):
             continue
         if found is not None:
             return None
@@ -64,6 +64,8 @@ def expansion(parts: list, ctx) -> Expansion | None:
         return None
     index, node = found
     separator = node.func.value.value
+    if not isinstance(separator, str):
+        return None  # b",".join(...): bytes SQL is left to a human
     elements = _elements(node.args[0]) if len(node.args) == 1 and not node.keywords else None
     if elements is None:
         return None
@@ -96,14 +98,9 @@ def placeholders(style: str, collection: str) -> str | None:
     return template.format(x=collection) if template else None
 
 
-def _is_join(node: ast.AST) -> bool:
-    return (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "join"
-        and isinstance(node.func.value, ast.Constant)
-        and isinstance(node.func.value.value, str)
-    )
+def is_join(node: ast.AST) -> bool:
+    """`SEPARATOR.join(...)` with a literal separator."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "join" and isinstance(node.func.value, ast.Constant)
 
 
 def _elements(arg: ast.expr) -> tuple[ast.expr, bool] | None:
