@@ -107,6 +107,7 @@ def sarif(
         sample = next(f for _, fs in results for f in fs if f.rule_id == rule_id)
         descriptors.append({"id": rule_id, "name": sample.rule_name, "shortDescription": {"text": sample.rule_name}})
     sarif_results = []
+    declarations: dict = {}  # (folder, distributions) -> the dependency file's edit: read once per run
     for path, findings in results:
         uri = _uri(path)
         prints = (fingerprints or {}).get(path) or [None] * len(findings)
@@ -147,7 +148,7 @@ def sarif(
                         ],
                     }
                 ]
-                declared = project.declaration_edit(path, f.fix.requires) if f.fix.requires else None
+                declared = _declaration(declarations, path, f.fix.requires) if f.fix.requires else None
                 if declared is not None:  # the fixed code imports a package the project must declare
                     target, _, edit = declared
                     if not Path(path).is_absolute():  # named as the source is: relative to the current folder
@@ -206,6 +207,14 @@ def _descriptor(rule) -> dict:
             "security-severity": {Severity.HIGH: "8.0", Severity.MEDIUM: "5.5", Severity.LOW: "3.0", Severity.INFO: "1.0"}[rule.severity],
         },
     }
+
+
+def _declaration(known: dict, path: str, requires: tuple[str, ...]):
+    """project.declaration_edit for a fix of a file in `path`'s folder, computed once per folder."""
+    key = (os.path.dirname(os.path.abspath(path)), tuple(requires))
+    if key not in known:
+        known[key] = project.declaration_edit(path, requires)
+    return known[key]
 
 
 def _uri(path: str) -> str:
