@@ -157,15 +157,15 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
             for node in (n for arg in compared for n in astutil.walk(arg)):
                 if isinstance(node, ast.Call) and qualify(node.func) in ("hmac.new", "hmac.digest"):
                     names.update(a.id for a in node.args[1:2] if isinstance(a, ast.Name))
-        elif isinstance(func, ast.Attribute) and func.attr in _PATTERN_METHODS and test.args and _subject(test.args[0]) is not None:
+        elif isinstance(func, ast.Attribute) and func.attr in _PATTERN_METHODS and test.args and (subject := _subject(test.args[0])):
             # `NAME_RE.fullmatch(x)` with a pattern compiled beforehand (str has no such method)
-            names.add(_subject(test.args[0]))
+            names.add(subject)
         elif validator is not None:
             summary = validator(func)
             for param, kinds in summary.validates if summary is not None else ():
                 arg = _argument_for(test, summary.params, param)
-                if arg is not None and _subject(arg) is not None:
-                    names.add(_subject(arg))
+                if arg is not None and (subject := _subject(arg)):
+                    names.add(subject)
                     sinks = kinds
     return names, positive, sinks
 

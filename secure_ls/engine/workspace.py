@@ -127,7 +127,7 @@ class WorkspaceSummaries:
 
     # -- Django URL configurations
     def set_url_files(self, paths: Iterable[str]) -> None:
-        """The workspace's URL configurations, found by whoever walked its folders."""
+        """The workspace's URL configurations, among the files (`paths`) whoever walked its folders found."""
         with self._lock:
             self._url_paths = tuple(sorted(os.path.abspath(p) for p in paths if routes.is_url_configuration(p)))
             self._routes = None

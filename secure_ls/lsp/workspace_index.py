@@ -33,7 +33,6 @@ from pathlib import Path
 
 
 from secure_ls.project import discover, engine_options, is_python
-from secure_ls.engine import routes
 from secure_ls.engine.workspace import Resolver, WorkspaceSummaries
 from secure_ls.lsp.documents import uri_to_path
 from secure_ls.lsp.progress import Progress
@@ -144,7 +143,7 @@ class WorkspaceIndex:
                 break
         # the Django URL configurations found on the way tell function views from helpers
         for workspace in {id(w): w for _, _, w in plan}.values():
-            workspace.set_url_files(str(f) for f, w in files if w is workspace and routes.is_url_configuration(str(f)))
+            workspace.set_url_files(str(f) for f, w in files if w is workspace)  # it keeps the URL configurations
         total = len(files)
         report(0, total)
         for count, (file, workspace) in enumerate(files, 1):

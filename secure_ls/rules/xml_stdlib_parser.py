@@ -131,7 +131,7 @@ class XmlStdlibParser(Rule):
             self._check_sax_parse(node, ctx)
             return
         if isinstance(node.func, ast.Attribute) and node.func.attr == "feed":
-            made = ts.single_value(node.func.value, ctx) if isinstance(node.func.value, ast.Name) else node.func.value
+            made = ts.single_value(node.func.value, ctx)  # `parser = ET.XMLPullParser(...)`, or the call itself
             if isinstance(made, ast.Call) and ctx.call_name(made) in _INCREMENTAL:
                 self._check_data(node, ts.argument(node, 0, ("data",)), ctx.call_name(made), None, ctx)
             return
