@@ -390,3 +390,54 @@ def test_a_temporary_files_name_is_not_what_was_written_into_it():
     # the downloaded bytes went into the file; its name is the one tempfile chose
     assert "SLS110" not in rules(code.format(target="f.name"))
     assert "SLS110" in rules(code.format(target="response.text"))
+
+
+def test_decoding_or_decompressing_request_data_keeps_it_the_clients():
+    view = "import base64, pickle, zlib\nfrom flask import request\n\ndef load():\n    return pickle.loads({})\n"
+    for decoded in ("base64.decodebytes(request.data)", "zlib.decompress(request.data)", "bytes.fromhex(request.args['h'])"):
+        assert "SLS105" in rules(view.format(decoded)), decoded
+
+
+def test_names_from_a_star_import_resolve_to_that_module():
+    code = "from Crypto.Cipher import *\n\ndef seal(key, data):\n    return DES.new(key).encrypt(data)\n"
+    assert "SLS310" in rules(code)
+    # a name bound in the module is its own, star import or not
+    assert "SLS310" not in rules(code.replace("def seal", "class DES:\n    new = staticmethod(lambda k: k)\n\ndef seal"))
+
+
+def test_a_repeated_literal_is_constant_whatever_the_count():
+    code = "from Crypto.Cipher import AES\n\ndef seal(key, data):\n    iv = b'x' * AES.block_size\n    return AES.new(key, AES.MODE_CBC, iv).encrypt(data)\n"
+    assert "SLS312" in rules(code)
+
+
+def _confidence(code, rule):
+    return [f.confidence.name.lower() for f in ENGINE.analyze(code).findings if f.rule_id == rule]
+
+
+def test_an_identifier_quoted_in_place_with_its_quote_doubled_is_low_in_sql():
+    helper = (
+        "import re\nimport sqlite3\nBARE = re.compile(r'^[a-zA-Z_][a-zA-Z0-9_]*$')\n\n"
+        "def quoted(name):\n    if BARE.match(name):\n        return name\n    return '\"{}\"'.format(name.replace('\"', '\"\"'))\n\n"
+        "def columns(conn, table):\n    return conn.execute(f'PRAGMA table_info({quoted(table)})')\n"
+    )
+    assert _confidence(helper, "SLS101") == ["low"]
+    # the same helper without the doubling: the name can close the quotes
+    assert _confidence(helper.replace(".replace('\"', '\"\"')", ""), "SLS101") == ["medium"]
+    inline = "import sqlite3\n\ndef rows(conn, t):\n    return conn.execute('SELECT * FROM \"' + t.replace('\"', '\"\"') + '\"')\n"
+    assert _confidence(inline, "SLS101") == ["low"]
+
+
+def test_numbers_keys_and_escaped_html_are_not_reported_as_markup():
+    code = (
+        "from django.utils.html import format_html\nfrom django.utils.safestring import mark_safe\n\n"
+        "def size(n):\n    return '{:3.1f} MB'.format(n)\n\n"
+        "def cell(obj):\n    return mark_safe(format_html('<i>{}</i>', obj.title) + f'<a href=\"/o/{obj.pk}\">{obj.items.count()}</a> {size(obj.size)} {obj.ratio:.0%}')\n"
+    )
+    assert "SLS801" not in rules(code)
+    assert "SLS801" in rules(code.replace("{obj.ratio:.0%}", "{obj.title}"))
+
+
+def test_a_url_that_starts_with_a_path_of_the_site_stays_on_it_through_a_helper():
+    code = "from django.shortcuts import redirect\n\ndef web(path):\n    return f'/web/{path}'\n\ndef go(request):\n    return redirect(web(request.GET['u']))\n"
+    assert "SLS120" not in rules(code)
+    assert "SLS120" in rules(code.replace("f'/web/{path}'", "f'{path}'"))

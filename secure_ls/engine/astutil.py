@@ -1,4 +1,4 @@
-"""Fast tree walking.
+"""Fast tree walking, and small questions answered by the syntax alone.
 
 `ast.walk` and `ast.iter_child_nodes` are generators layered on
 `ast.iter_fields`; across 80 rules and the data-flow pass they were the
@@ -97,3 +97,77 @@ def literal_prefix(node: ast.AST, value_of: Callable[[ast.Name], "ast.expr | str
             return value, True
         return literal_prefix(value, value_of, depth + 1) if value is not None else None
     return None
+
+
+def instance_attribute(target: ast.AST, instance: str) -> str | None:
+    """`x` for an assignment target `self.x`, `self.x[k]`, `self.x.y` (`self` named `instance`)."""
+    node = target
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == instance:
+            return node.attr
+        node = node.value
+    return None
+
+
+def constant_key(node: ast.AST | None) -> object | None:
+    """The key of `d["k"]` / `items[0]` / `items[-1]` when it is a literal string or integer."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, (str, int)) and not isinstance(node.value, bool):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
+        value = node.operand.value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return -value
+    return None
+
+
+def repeated_literal(node: ast.BinOp) -> ast.expr | None:
+    """The literal side of `b"\x00" * 16`, `"-" * width`, `[None] * n`: the result holds only
+    copies of it, whatever the count is."""
+    if not isinstance(node.op, ast.Mult):
+        return None
+    for side in (node.left, node.right):
+        if isinstance(side, ast.Constant) and isinstance(side.value, (str, bytes)):
+            return side
+        if isinstance(side, (ast.List, ast.Tuple)) and all(isinstance(e, ast.Constant) for e in side.elts):
+            return side
+    return None
+
+
+def added(node: ast.BinOp) -> list[ast.expr]:
+    """The operands of a chain of `+` (`a + b + c` -> [a, b, c]); [node] for any other operator."""
+    if not isinstance(node.op, ast.Add):
+        return [node]
+    left = added(node.left) if isinstance(node.left, ast.BinOp) else [node.left]
+    return [*left, node.right]
+
+
+def describe_call(func: ast.AST) -> str:
+    if isinstance(func, ast.Name):
+        return func.id + "()"
+    if isinstance(func, ast.Attribute):
+        return func.attr + "()"
+    return "a call"
+
+
+def item_use(node: ast.AST) -> ast.Name | None:
+    """The name in `d["k"]` (read or assigned) or `d.get("k", ...)`: a use that keeps item tracking."""
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and isinstance(node.ctx, (ast.Load, ast.Store)):
+        return node.value if constant_key(node.slice) is not None else None
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "get"
+        and isinstance(node.func.value, ast.Name)
+        and node.args
+        and not node.keywords
+        and constant_key(node.args[0]) is not None
+    ):
+        return node.func.value
+    return None
+
+
+def inside(node: ast.AST, ranges: list[tuple[int, int]]) -> bool:
+    line = getattr(node, "lineno", None)
+    if line is None:
+        return False
+    return any(start <= line <= end for start, end in ranges)

@@ -236,6 +236,14 @@ SANITIZERS: dict[str, frozenset[Sink]] = {
     "werkzeug.utils.secure_filename": sinks("path", "shell"),
     "django.utils.text.get_valid_filename": sinks("path"),
     "re.escape": sinks("regex"),
+    # Django's format_html escapes every value it inserts (format_html_join: each row's)
+    "django.utils.html.format_html": sinks("html"),
+    "django.utils.html.format_html_join": sinks("html"),
+    # identifiers quoted by the database's own driver or backend, for its own dialect
+    "django.db.connection.ops.quote_name": sinks("sql"),
+    "psycopg2.sql.Identifier": sinks("sql"),
+    "psycopg.sql.Identifier": sinks("sql"),
+    "psycopg2.extensions.quote_ident": sinks("sql"),
     "ldap.filter.escape_filter_chars": sinks("ldap"),
     "ldap3.utils.conv.escape_filter_chars": sinks("ldap"),
     "ldap.dn.escape_dn_chars": sinks("ldap"),
@@ -275,6 +283,12 @@ PROPAGATORS = frozenset(
         "urllib.parse.urljoin", "urllib.parse.urlparse", "urllib.parse.urlunparse", "urllib.parse.unquote",
         "urllib.parse.unquote_plus", "urllib.parse.parse_qs", "urllib.parse.parse_qsl",
         "base64.b64decode", "base64.urlsafe_b64decode", "base64.b64encode", "binascii.unhexlify",
+        # decoders and decompressors: what comes out is what the client encoded
+        "base64.decodebytes", "base64.decodestring", "base64.standard_b64decode", "base64.b32decode",
+        "base64.b32hexdecode", "base64.b16decode", "base64.b85decode", "base64.a85decode",
+        "binascii.a2b_base64", "binascii.a2b_hex", "binascii.a2b_qp", "bytes.fromhex", "quopri.decodestring",
+        "zlib.decompress", "gzip.decompress", "bz2.decompress", "lzma.decompress", "html.unescape",
+        "urllib.parse.unquote_to_bytes", "codecs.encode",
         "json.loads", "json.load", "codecs.decode", "textwrap.dedent", "string.Template",
         "copy.copy", "copy.deepcopy", "itertools.chain", "functools.reduce", "typing.cast",
         "io.StringIO", "io.BytesIO",
@@ -286,6 +300,14 @@ PROPAGATORS = frozenset(
         "flask.Markup", "jinja2.Markup",
     }
 )
+
+# Attributes that name code, not data (`Model.__tablename__`, `cls.__name__`), and a model
+# instance's primary key (`obj.pk`: a number or UUID the database assigned).
+CODE_NAME_ATTRIBUTES = frozenset({"__name__", "__qualname__", "__module__", "__tablename__"})
+KEY_ATTRIBUTES = frozenset({"pk"})
+
+# Methods (on any receiver) whose result is a number: `qs.count()`, `text.find("x")`.
+NUMBER_METHODS = frozenset({"count", "index", "find", "rfind", "bit_length", "total_seconds", "timestamp"})
 
 # Methods (on any receiver) that pick one of the values offered in their first argument
 # (Werkzeug's `accept_languages.best_match(SUPPORTED)`): constant when those values are,

@@ -26,7 +26,7 @@ from secure_ls.engine.model import (
     Severity,
     Span,
 )
-from secure_ls.engine.symbols import ModuleSymbols
+from secure_ls.engine.symbols import STAR_IMPORT, ModuleSymbols
 from secure_ls.engine.units import ParsedUnit
 
 if TYPE_CHECKING:
@@ -178,7 +178,10 @@ class UnitContext:
                 return qualified
             if node.id in self.module.defined:
                 return None
-            return node.id if node.id in _BUILTINS else None
+            if node.id in _BUILTINS:
+                return node.id
+            star = self.module.imports.get(STAR_IMPORT)
+            return f"{star}.{node.id}" if star is not None else None
         if isinstance(node, ast.Attribute):
             base = self._qualify(node.value, loads)
             return f"{base}.{node.attr}" if base else None

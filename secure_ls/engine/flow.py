@@ -20,7 +20,8 @@ from typing import Callable, Iterable
 from secure_ls.engine import astutil, catalog, constructions, frameworks, guards
 from secure_ls.engine.taint import ALL, CONSTANT, Origin, PARAM, Part, UNKNOWN, UNTRUSTED, make_step
 from secure_ls.engine.bindings import Binding, Env, InstanceAttributes, ScopeFacts
-from secure_ls.engine.values import NOT_STATIC, ValueOrigins, constant_key, instance_attribute
+from secure_ls.engine.astutil import constant_key, instance_attribute
+from secure_ls.engine.values import NOT_STATIC, ValueOrigins
 
 
 class FlowAnalyzer(ValueOrigins):

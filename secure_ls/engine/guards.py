@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import re
+import string
 from typing import Callable, Iterable
 
 from secure_ls.engine import astutil, catalog
@@ -47,6 +48,17 @@ PATH_SINKS = sinks("path")
 _DIGEST_CHECKS = frozenset({"hmac.compare_digest", "secrets.compare_digest"})
 # A URL prefix that fixes the host: `https://host/...`, or a path on this site (`/x`, not `//`).
 SAFE_URL_PREFIX = re.compile(r"^(https?://[^/]+/|/[^/\\])")
+_SAME_SITE = frozenset({Sink.REDIRECT})
+
+
+def settled_url(first: ast.expr | None, built: Origin) -> Origin:
+    """A string built from pieces (`"/items/" + x`, `f"https://example.com/{x}"`) whose first
+    piece is a literal that settles the host: it cannot send a redirect to another site, however
+    it goes on (also when a helper builds it: this travels with the value). A `.format`
+    template counts up to its first field (`"https://{0}.example.com/"` does not settle it)."""
+    if isinstance(first, ast.Constant) and isinstance(first.value, str) and SAFE_URL_PREFIX.match(first.value.split("{")[0]):
+        return built.sanitized(_SAME_SITE)
+    return built
 
 
 def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=None) -> tuple[set[str], bool, frozenset[str]]:
@@ -391,6 +403,17 @@ def rewritten(node: ast.Call, receiver: Origin, join_all: Callable, translated: 
     if attr == "translate" and len(node.args) == 1 and translated(node.args[0]) >= {"\r", "\n"}:
         # `text.translate(str.maketrans({"\r": "\\r", "\n": "\\n"}))`: line breaks mapped away
         return receiver.sanitized(frozenset({Sink.LOG}))
+    if attr == "format" and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str) and not node.keywords:  # type: ignore[attr-defined]
+        template = node.func.value.value  # type: ignore[attr-defined]
+        pieces = format_pieces(template, node.args)
+        quoted = self_quoted(pieces) if pieces is not None else set()
+        numbers = {id(a) for a in numeric_format_arguments(template, node.args)}
+        if quoted or numbers:
+            plain = [a for a in node.args if id(a) not in quoted | numbers]
+            wrapped = join_all([a for a in node.args if id(a) in quoted]).sanitized(frozenset({Sink.SELF_QUOTED}))
+            digits = join_all([a for a in node.args if id(a) in numbers]).sanitized(ALL)
+            return settled_url(node.func.value, receiver.join(join_all(plain)).join(wrapped).join(digits))  # type: ignore[attr-defined]
+        return settled_url(node.func.value, receiver.join(join_all(args)))  # type: ignore[attr-defined]
     if attr == "replace" and doubles_a_quote(node):
         # `.replace("'", "''")`: the value cannot close the quoted literal it is put in
         # (XPath 2's escape; in XPath 1 two literals in a row are a syntax error)
@@ -407,6 +430,80 @@ def rewritten(node: ast.Call, receiver: Origin, join_all: Callable, translated: 
 def _mapping_values(node: ast.expr) -> tuple[ast.expr, ...]:
     """What a `**mapping` hands over as values: a dict display's values, a comprehension's value."""
     return (node.value,) if isinstance(node, ast.DictComp) else tuple(node.values) if isinstance(node, ast.Dict) else (node,)
+
+
+def self_quoted(pieces: list[ast.expr | str]) -> set[int]:
+    """The ids of the pieces of a string being built (literal text as str, inserted values as
+    nodes) that are quoted in place: `'"' + v.replace('"', '""') + '"'`, the same in an
+    f-string or a `.format` template. Such a piece is safe for `Sink.SELF_QUOTED`."""
+    found = set()
+    for index in range(1, len(pieces) - 1):
+        before, value, after = pieces[index - 1], pieces[index], pieces[index + 1]
+        if isinstance(value, ast.FormattedValue) and value.conversion == -1 and value.format_spec is None:
+            value = value.value
+        if not (isinstance(before, str) and isinstance(after, str) and isinstance(value, ast.Call) and doubles_a_quote(value)):
+            continue
+        quote = value.args[0].value  # type: ignore[attr-defined]
+        if before.endswith(quote) and after.startswith(quote):
+            found.add(id(pieces[index]))
+    return found
+
+
+_PERCENT_FIELD = re.compile(r"%(\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([a-zA-Z%])")
+_NUMBER_TYPES = frozenset("dioxXeEfFgGnb%")
+
+
+def numeric_spec(spec: ast.expr | None) -> bool:
+    """An f-string field's format spec that only numbers accept (`{size:.1f}`, `{n:,d}`): what
+    it writes is digits, a sign, a point, an exponent (a string raises ValueError)."""
+    text = spec.values[-1].value if isinstance(spec, ast.JoinedStr) and spec.values and isinstance(spec.values[-1], ast.Constant) else ""
+    return isinstance(text, str) and text != "" and (text[-1] in _NUMBER_TYPES or text.endswith((",", "_")))
+
+
+def numeric_arguments(node: ast.BinOp) -> list[ast.expr]:
+    """The arguments of `"%3.1f MB" % size` (or `% (a, b)`) that fill numeric conversions
+    (`%d`, `%f`, `%x`, ...): they come out as digits, whatever number they hold."""
+    if not (isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)):
+        return []
+    fields = [m for m in _PERCENT_FIELD.finditer(node.left.value) if m.group(2) != "%"]
+    if any(m.group(1) for m in fields) or "*" in node.left.value:
+        return []  # `%(name)d` takes a mapping, `%*d` an extra width argument
+    values = node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]
+    if len(values) != len(fields) or any(isinstance(v, ast.Starred) for v in values):
+        return []
+    return [v for v, m in zip(values, fields) if m.group(2) in _NUMBER_TYPES]
+
+
+def numeric_format_arguments(template: str, arguments: list[ast.expr]) -> list[ast.expr]:
+    """The arguments of `"{:3.1f} {}".format(size, unit)` that fill fields with a numeric
+    spec: digits come out, whatever number they hold."""
+    try:
+        fields = [(name, spec) for _, name, spec, _ in string.Formatter().parse(template) if name is not None]
+    except ValueError:
+        return []
+    if any(name != "" for name, _ in fields) or len(fields) != len(arguments):
+        return []  # named or numbered fields: leave them to the plain join
+    return [a for a, (_, spec) in zip(arguments, fields) if spec and (spec[-1] in _NUMBER_TYPES or spec.endswith((",", "_")))]
+
+
+def format_pieces(template: str, arguments: list[ast.expr]) -> list[ast.expr | str] | None:
+    """`'"{}" = {}'.format(a, b)` as ['"', a, '" = ', b, '']; None for templates that name
+    or index their fields, or that the arguments do not fill."""
+    pieces: list[ast.expr | str] = []
+    try:
+        fields = list(string.Formatter().parse(template))
+    except ValueError:
+        return None
+    position = 0
+    for literal, field, spec, conversion in fields:
+        pieces.append(literal)
+        if field is None:
+            continue
+        if field != "" or spec or conversion or position >= len(arguments):
+            return None
+        pieces.append(arguments[position])
+        position += 1
+    return pieces + [""]
 
 
 def doubles_a_quote(call: ast.Call) -> bool:

@@ -162,10 +162,10 @@ def summarize_function(
         if part.kind == taint.PARAM:
             # a parameter is safe for a sink only if it is safe on every path
             old = by_param.get(part.label)
-            by_param[part.label] = part.safe_for if old is None else old & part.safe_for
+            by_param[part.label] = part.safe_for if old is None else taint.meet(old, part.safe_for)
         elif part.kind == taint.UNTRUSTED:
             old = by_label.get(part.label)
-            by_label[part.label] = part.safe_for if old is None else old & part.safe_for
+            by_label[part.label] = part.safe_for if old is None else taint.meet(old, part.safe_for)
         elif not part.is_safe_for("*"):
             unknown = True
     return FunctionSummary(

@@ -147,6 +147,9 @@ class ModuleSymbols:
         return qualified + dot + rest if qualified is not None else dotted
 
 
+STAR_IMPORT = "*"  # the key of `imports` that holds the module of the last `from m import *`
+
+
 def import_bindings(node: ast.Import | ast.ImportFrom) -> list[tuple[str, str]]:
     """(local name, qualified name) pairs bound by one import statement."""
     out: list[tuple[str, str]] = []
@@ -164,6 +167,9 @@ def import_bindings(node: ast.Import | ast.ImportFrom) -> list[tuple[str, str]]:
             base = node.module or ""
         for alias in node.names:
             if alias.name == "*":
+                # `from Crypto.Cipher import *`: names bound nowhere else may come from there
+                # (STAR_IMPORT holds the last such module: a later star import wins)
+                out.append((STAR_IMPORT, base))
                 continue
             if base and not base.strip("."):  # `from . import mod`: `.mod`, not `..mod`
                 out.append((alias.asname or alias.name, base + alias.name))

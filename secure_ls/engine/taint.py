@@ -64,6 +64,10 @@ class Sink(str, enum.Enum):
     # not a sink of its own: the value holds no quote character (`if "'" in x or '"' in x: abort()`),
     # so it cannot leave a quoted literal; a rule decides whether its value sits inside one
     QUOTED = "quoted"
+    # nor this: the value is a whole quoted literal or identifier, its quote character doubled
+    # inside and wrapped in that quote (`'"{}"'.format(name.replace('"', '""'))`), so it cannot
+    # leave it wherever it is put (except where a backslash escapes a quote: MySQL's default mode)
+    SELF_QUOTED = "self-quoted"
 
     # behave as the plain string everywhere: equal to it, hashed like it (Enum hashes by
     # member name otherwise, and `"*" in frozenset({Sink.ANY})` would be False), printed as it
@@ -78,6 +82,11 @@ def sinks(*names: str) -> frozenset[Sink]:
 
 
 ALL = sinks("*")
+
+
+def meet(a: frozenset[str], b: frozenset[str]) -> frozenset[str]:
+    """The sinks a value is safe for on both of two paths ("*" on one path: the other's)."""
+    return b if "*" in a else a if "*" in b else a & b
 
 # Labels of sources of lower trust than a web request, the operator's own inputs: reported,
 # but at lower confidence.

@@ -19,69 +19,17 @@ if TYPE_CHECKING:
     from secure_ls.engine.summaries import FunctionSummary
 
 from secure_ls.engine import astutil, catalog, frameworks, guards
+from secure_ls.engine.astutil import constant_key, instance_attribute
 from secure_ls.engine.bindings import Binding, Env, InstanceAttributes, ScopeFacts
 from secure_ls.engine.symbols import Declaration
-from secure_ls.engine.taint import ALL, CONSTANT, PARAM, UNKNOWN, UNTRUSTED, Origin, Part, make_step
+from secure_ls.engine.taint import ALL, CONSTANT, PARAM, UNKNOWN, UNTRUSTED, Origin, Part, Sink, make_step
 
 
-def instance_attribute(target: ast.AST, instance: str) -> str | None:
-    """`x` for an assignment target `self.x`, `self.x[k]`, `self.x.y` (`self` named `instance`)."""
-    node = target
-    while isinstance(node, (ast.Attribute, ast.Subscript)):
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == instance:
-            return node.attr
-        node = node.value
-    return None
-
-
-def _describe_call(func: ast.AST) -> str:
-    if isinstance(func, ast.Name):
-        return func.id + "()"
-    if isinstance(func, ast.Attribute):
-        return func.attr + "()"
-    return "a call"
-
-
-# An absolute http(s) URL up to the end of its host: where the program's own request goes.
 # An absolute http(s) URL up to the end of its host: where the program's own request goes.
 _ABSOLUTE_URL = re.compile(r"https?://[^/?#{}\s]+[/?#]", re.IGNORECASE)
 
 
-def constant_key(node: ast.AST | None) -> object | None:
-    """The key of `d["k"]` / `items[0]` / `items[-1]` when it is a literal string or integer."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, (str, int)) and not isinstance(node.value, bool):
-        return node.value
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
-        value = node.operand.value
-        if isinstance(value, int) and not isinstance(value, bool):
-            return -value
-    return None
-
-
-def _item_use(node: ast.AST) -> ast.Name | None:
-    """The name in `d["k"]` (read or assigned) or `d.get("k", ...)`: a use that keeps item tracking."""
-    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and isinstance(node.ctx, (ast.Load, ast.Store)):
-        return node.value if constant_key(node.slice) is not None else None
-    if (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "get"
-        and isinstance(node.func.value, ast.Name)
-        and node.args
-        and not node.keywords
-        and constant_key(node.args[0]) is not None
-    ):
-        return node.func.value
-    return None
-
-
-def _inside(node: ast.AST, ranges: list[tuple[int, int]]) -> bool:
-    line = getattr(node, "lineno", None)
-    if line is None:
-        return False
-    return any(start <= line <= end for start, end in ranges)
-
-
+_SELF_QUOTED = frozenset({Sink.SELF_QUOTED})
 NOT_STATIC = object()  # what _static returns for a value only known at run time
 _STATIC_COMPARISONS = {
     ast.Eq: lambda a, b: a == b,
@@ -303,7 +251,7 @@ class ValueOrigins:
         item_uses: set[int] = set()  # names read or written only through a constant key
         while stack:
             current = stack.pop()
-            used = _item_use(current)
+            used = astutil.item_use(current)
             if used is not None:
                 item_uses.add(id(used))
             path = guards.field_path(current) if isinstance(current, ast.Attribute) and isinstance(current.ctx, ast.Load) else None
@@ -379,7 +327,7 @@ class ValueOrigins:
         Code that never runs (after a `return`/`raise`, under `if False:`)
         holds no data: its expressions are constant.
         """
-        if node is not None and self.facts.dead and _inside(node, self.facts.dead):
+        if node is not None and self.facts.dead and astutil.inside(node, self.facts.dead):
             return CONSTANT
         return self._origin(node)
 
@@ -399,14 +347,32 @@ class ValueOrigins:
             return Origin(frozenset({Part(UNTRUSTED, label, steps=(make_step(node, f"read from {label}"),))}))
         if isinstance(node, ast.JoinedStr):
             out = CONSTANT
+            pieces = [v.value if isinstance(v, ast.Constant) else v for v in node.values]
+            quoted = guards.self_quoted(pieces) if len(pieces) >= 3 else ()
             for value in node.values:
                 if isinstance(value, ast.FormattedValue):
-                    out = out.join(self._origin(value.value))
-            return out
+                    origin = self._origin(value.value)
+                    if guards.numeric_spec(value.format_spec):
+                        origin = origin.sanitized(ALL)  # `f"{size:.1f} MB"`
+                    out = out.join(origin.sanitized(_SELF_QUOTED) if id(value) in quoted else origin)
+            return guards.settled_url(node.values[0] if node.values else None, out)
         if isinstance(node, ast.FormattedValue):
             return self._origin(node.value)
         if isinstance(node, ast.BinOp):
-            return self._origin(node.left).join(self._origin(node.right))
+            repeated = astutil.repeated_literal(node)
+            if repeated is not None:  # `b"\x00" * n`: the literal's characters, however many times
+                return self._origin(repeated)
+            numbers = guards.numeric_arguments(node)
+            if numbers:  # `"%3.1f MB" % size`: digits in place of the numbers
+                others = [v for v in (node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]) if v not in numbers]
+                return self._origin(node.left).join(self._join_all(others)).join(self._join_all(numbers).sanitized(ALL))
+            operands = astutil.added(node)
+            quoted = guards.self_quoted([o.value if isinstance(o, ast.Constant) else o for o in operands])
+            out = CONSTANT
+            for operand in operands if quoted else (node.left, node.right):  # `'"' + name.replace('"', '""') + '"'`
+                origin = self._origin(operand)
+                out = out.join(origin.sanitized(_SELF_QUOTED) if id(operand) in quoted else origin)
+            return guards.settled_url(operands[0], out)
         if isinstance(node, ast.BoolOp):
             out = CONSTANT
             for value in node.values:
@@ -526,8 +492,10 @@ class ValueOrigins:
             return CONSTANT
         if node.attr == "name" and isinstance(node.value, ast.Name) and self._qualify_call(self._single_value(node.value)) in catalog.TEMPORARY_FILES:
             return CONSTANT  # the path tempfile chose, whatever was written into the file
+        if node.attr in catalog.CODE_NAME_ATTRIBUTES:
+            return CONSTANT
         base = self._origin(node.value)
-        if self._is_validated_model_field(node):
+        if node.attr in catalog.KEY_ATTRIBUTES or self._is_validated_model_field(node):
             return base.sanitized(ALL)
         if self._is_constrained_option(node):
             return base.sanitized(ALL)
@@ -614,6 +582,8 @@ class ValueOrigins:
                 # `cache.get(key, default)`: the value stored under the key (or the default), not the
                 # key itself, like `cache[key]`; the receiver's own taint is all that can come back
                 return receiver.join(self._join_all(args[1:]))
+            if func.attr in catalog.NUMBER_METHODS:
+                return CONSTANT
             if func.attr in catalog.PROPAGATING_METHODS or receiver.risk() and receiver.risk().kind == UNTRUSTED:
                 return receiver.join(self._join_all(args))
             if isinstance(func.value, ast.Constant):
@@ -628,7 +598,7 @@ class ValueOrigins:
             # `SearchSerializer(data=request.data)`, `ContactForm(request.POST)`: what it
             # validates is still what the client sent (typed fields excepted, see _is_typed_field)
             return self._join_all(args)
-        parts = frozenset({Part(UNKNOWN, qualified or _describe_call(func))})
+        parts = frozenset({Part(UNKNOWN, qualified or astutil.describe_call(func))})
         # An unknown function fed untrusted data may hand it back: keep the taint
         # but only at "unknown" strength, so it does not drive high confidence.
         joined = self._join_all(args)

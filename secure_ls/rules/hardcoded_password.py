@@ -20,7 +20,13 @@ class HardcodedPassword(Rule):
     (`login(user, password="...")`), a dict value (`{"password": "..."}`)
     or the fallback of an environment lookup
     (`os.environ.get("DB_PASSWORD", "...")`, used whenever the variable is
-    unset).
+    unset). A literal compared with such a name (`password == "..."`,
+    `request.form["password"] != "..."`) is the value a check accepts, and is
+    reported too, unless the check refuses it (`if ... == "...": raise`).
+    A bare `key` or `token`, which as often names a dictionary key or a
+    parser token, is reported only when its value is shaped like a
+    generated credential (32 or more characters of a base64 alphabet that
+    mix upper case, lower case and digits, as random as such keys are).
 
     The secret word must end the name: `password_field`, `token_url`,
     `TOKEN_TYPE` or `max_tokens` name something else and are not reported.
@@ -75,10 +81,24 @@ class HardcodedPassword(Rule):
         'class Token:\n    pass\ntoken = "EOF"\ncsrf_token = "csrftoken"\n',
         'password_hash = "pbkdf2_sha256$260000$abc$def"\nurl = "postgres://user:{password}@host/db".format(password=pw)\n',
         'SECRET_KEY = "django-insecure-4d8f9g0h1j2k3l4m5n6b7v8c9x0z"\n',
+        # a known default refused, not accepted; a bare `key` holding no credential-shaped value
+        'from django.conf import settings\nif settings.ADMIN_PASSWORD == "Sup3r-s3cret!":\n    raise RuntimeError("change the default password")\n',
+        'key = "0123456789abcdef0123456789abcdef"\ntoken = "user-profile-settings-cache-entry"\ncache_key = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"\n',
         'RESOURCE_IDS = {"AWS::IAM::AccessKey": "72c2d9dd90025459"}\nACL_CREDENTIALS = "Access-Control-Allow-Credentials"\n',
         'jsonnet_token = r"[^\\W\\d]\\w*"\n_SAR_APP_KEY = "serverlessrepo:applicationId"\n',
     ]
     INVALID = [
+        Example(  # the password a login accepts, visible to anyone who reads the code
+            'from flask import request\n\ndef admin_login():\n    return request.form["password"] == "myPa55word"\n',
+            fixed='from flask import request\nimport os\n\ndef admin_login():\n    return request.form["password"] == os.environ["PASSWORD"]\n',
+            where='"myPa55word"',
+            says="compared with `password`",
+        ),
+        Example(  # a bare `key` whose value is shaped like a generated API key
+            'from canvasapi import Canvas\n\ndef course(course_id):\n    key = "vQF6J15Kuh3Y6ut1Vh247dlVEIpTEbMnWq7lRKjDBaWu"\n    return Canvas("https://canvas.example.edu/", key).get_course(course_id)\n',
+            fixed='from canvasapi import Canvas\nimport os\n\ndef course(course_id):\n    key = os.environ["KEY"]\n    return Canvas("https://canvas.example.edu/", key).get_course(course_id)\n',
+            says="assigned to `key`",
+        ),
         Example(
             'import psycopg2\n\nDB_PASSWORD = "Sup3r-s3cret!"\nconn = psycopg2.connect(host="db", user="app", password=DB_PASSWORD)\n',
             fixed='import psycopg2\nimport os\n\nDB_PASSWORD = os.environ["DB_PASSWORD"]\nconn = psycopg2.connect(host="db", user="app", password=DB_PASSWORD)\n',
@@ -115,10 +135,15 @@ class HardcodedPassword(Rule):
             return
         owner = secrets.literal_owner(node, ctx)
         if owner is None:
+            compared = secrets.compared_owner(node, ctx)
+            owner = ("compare", compared, node) if compared is not None else None
+        if owner is None:
             self._env_fallback(node, value, ctx)
             return
         kind, name, _anchor = owner
-        if not secrets.secret_name(name) or secrets.framework_key_literal(node, kind, name, ctx):
+        if not (secrets.secret_name(name) or secrets.bare_secret_word(name) and secrets.credential_shaped(value)):
+            return
+        if secrets.framework_key_literal(node, kind, name, ctx) or kind == "compare" and _refuses_default(node, ctx):
             return
         if secrets.placeholder(value, name) or secrets.known_token(value):
             return
@@ -133,7 +158,13 @@ class HardcodedPassword(Rule):
         if environ is not None:
             deletion = secrets.delete_statement(environ, ctx)
             fix = Fix(f"Let the environment provide {name}", (deletion,), safe=False) if deletion else None
-        where = {"assign": f"assigned to `{name}`", "default": f"as the default of `{name}`", "keyword": f"passed as `{name}=`", "dict": f"stored under `{name!r}`"}[kind]
+        where = {
+            "assign": f"assigned to `{name}`",
+            "default": f"as the default of `{name}`",
+            "keyword": f"passed as `{name}=`",
+            "dict": f"stored under `{name!r}`",
+            "compare": f"compared with `{name}` (whoever reads the code knows the value that passes)",
+        }[kind]
         ctx.report(
             self,
             node,
@@ -161,3 +192,22 @@ class HardcodedPassword(Rule):
             fix=fix,
             confidence=confidence,
         )
+
+
+_WARNINGS = frozenset({"warn", "warning", "error", "critical", "exit", "fail"})
+
+
+def _refuses_default(node: ast.Constant, ctx) -> bool:
+    """`if settings.SECRET_KEY == "change-me": raise ImproperlyConfigured(...)`: the literal is a
+    known default the program refuses (or warns about), not the value it accepts."""
+    compare = ctx.parent(node)
+    branch = ctx.parent(compare)
+    if not (isinstance(branch, ast.If) and branch.test is compare and isinstance(compare.ops[0], ast.Eq)):
+        return False
+    first = branch.body[0]
+    if isinstance(first, ast.Raise):
+        return True
+    call = first.value if isinstance(first, ast.Expr) else None
+    return isinstance(call, ast.Call) and isinstance(call.func, (ast.Name, ast.Attribute)) and (
+        call.func.id if isinstance(call.func, ast.Name) else call.func.attr
+    ) in _WARNINGS

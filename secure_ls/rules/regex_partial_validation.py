@@ -37,7 +37,9 @@ class RegexPartialValidation(Rule):
     anchors at the very end. Prefix checks without a trailing repeat
     (`re.match(r"^\\d", s)`), patterns using `re.MULTILINE`, and patterns
     whose last part already accepts a newline or anything (`\\s*$`, `.*$`)
-    are not reported.
+    are not reported, nor is `$` on a value that cannot end with a newline
+    (`value.strip()`, a Django form's cleaned data, a slug or int URL
+    parameter).
     """
 
     id = "SLS129"
@@ -54,6 +56,8 @@ class RegexPartialValidation(Rule):
         # Django form fields strip whitespace: a cleaned value cannot end with a newline
         'import re\nfrom django import forms\n\nclass PhoneForm(forms.Form):\n    phone = forms.CharField()\n\n    def clean_phone(self):\n        value = self.cleaned_data["phone"].replace(" ", "")\n        if not re.match(r"^\\+\\d{5,15}$", value):\n            raise forms.ValidationError("Invalid phone number")\n        return value\n',
         'import re\n\ndef ok(name):\n    if re.fullmatch(r"[a-z]+", name):\n        return True\n    return False\n',
+        # stripped first: no trailing newline is left for `$` to let through
+        'import re\n\ndef valid_url(value):\n    if not re.match(r"^https?://\\S+$", value.strip()):\n        return "Invalid URL"\n    return None\n',
         'import re\n\ndef ok(name):\n    if re.match(r"^[a-z]+\\Z", name):\n        return True\n',
         'import re\n\ndef is_comment(line):\n    if re.match(r"^\\s*#", line):\n        return True\n',
         'import re\n\ndef parse(line):\n    m = re.match(r"^(\\w+)=(.*)$", line)\n    return m.groups() if m else None\n',
@@ -173,10 +177,20 @@ def _in_if_test(node: ast.AST, ctx) -> bool:
 def _cannot_end_in_newline(subject: ast.expr, ctx) -> bool:
     """The framework already rules a trailing newline out: a form field stripped it, or a
     converter let only harmless characters through (`<slug:doc>`, `<int:pk>`)."""
-    if _stripped_by_framework(subject, ctx):
+    if _stripped_by_framework(subject, ctx) or _stripped(subject, ctx):
         return True
     parts = ctx.origin(subject).parts
     return bool(parts) and all(part.is_safe_for(Sink.LOG) for part in parts)  # safe in a log line: no line break
+
+
+def _stripped(subject: ast.expr, ctx) -> bool:
+    """`value.strip()` / `.rstrip()` (with no argument: every whitespace character, the newline
+    too), directly or through the one name assigned from it."""
+    values = ctx.assigned_values(subject) if isinstance(subject, ast.Name) else [subject]
+    return bool(values) and all(
+        isinstance(v, ast.Call) and isinstance(v.func, ast.Attribute) and v.func.attr in ("strip", "rstrip") and not v.args and not v.keywords
+        for v in values
+    )
 
 
 def _stripped_by_framework(subject: ast.expr, ctx, depth: int = 6) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
-from secure_ls.engine import astutil
+from secure_ls.engine import astutil, guards
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import sql_lists, strings, web
 from secure_ls.rules.base import Example, Rule
@@ -197,8 +197,14 @@ class SqlInjection(Rule):
         # Every value sits inside quotes and holds no quote character (`if "'" in name or '"' in
         # name: abort()`): it cannot leave its literal. Low, not safe: a trailing backslash still
         # escapes the closing quote in MySQL's default mode.
-        quoted = _quoted_values(parts) if parts is not None else set()
-        quote_guarded = all(id(value) in quoted and _holds_no_quote(ctx.origin(value)) for value in dynamic)
+        # So does a value quoted in place, its quote doubled (`'"{}"'.format(name.replace('"', '""'))`,
+        # often in a helper): low for the same reason.
+        quoted = _quoted_values(parts) if parts is not None else {}
+        quote_guarded = all(
+            id(value) in quoted and (_holds_no_quote(ctx.origin(value)) or _doubles(value, quoted[id(value)]))
+            or _all_parts_safe(ctx.origin(value), Sink.SELF_QUOTED)
+            for value in dynamic
+        )
         identifiers = parts is not None and _identifier_positions(parts)
         fix = None
         by_hand = ""
@@ -262,9 +268,19 @@ def _inserted(parts: list[strings.Piece]):
             yield piece, quote, before
 
 
-def _quoted_values(parts: list[strings.Piece]) -> set[int]:
-    """The ids of the inserted values that sit inside a quoted literal or identifier."""
-    return {id(piece.node) for piece, quote, _ in _inserted(parts) if quote in ("'", '"')}
+def _quoted_values(parts: list[strings.Piece]) -> dict[int, str]:
+    """The ids of the inserted values that sit inside a quoted literal or identifier, with its quote."""
+    return {id(piece.node): quote for piece, quote, _ in _inserted(parts) if quote in ("'", '"')}
+
+
+def _doubles(value: ast.expr, quote: str) -> bool:
+    """`'{name.replace("'", "''")}'`: the value's own quotes doubled, inside that quote."""
+    return isinstance(value, ast.Call) and guards.doubles_a_quote(value) and value.args[0].value == quote  # type: ignore[attr-defined]
+
+
+def _all_parts_safe(origin, marker: str) -> bool:
+    """Every non-constant part is safe for SQL or carries `marker` (see Sink.SELF_QUOTED)."""
+    return all(part.is_safe_for(Sink.SQL) or part.is_safe_for(marker) for part in origin.parts)
 
 
 def _holds_no_quote(origin) -> bool:

@@ -105,6 +105,50 @@ def secret_name(name: str | None) -> bool:
     return False
 
 
+def bare_secret_word(name: str | None) -> bool:
+    """`key`, `token`, `self._key`: a secret word alone, without the qualifier `secret_name`
+    asks for (`public_key`, `cache_key` say what they are). Such a name holds a secret only
+    when its value is shaped like one (`credential_shaped`)."""
+    return words(name) in (["key"], ["token"]) if name else False
+
+
+_CREDENTIAL_ALPHABET = re.compile(r"[A-Za-z0-9_\-]{32,}={0,2}")
+
+
+def credential_shaped(value: str) -> bool:
+    """A generated API key or encryption key: 32+ characters of a base64/base62 alphabet mixing
+    upper case, lower case and digits, as random as such keys are. Hex digests, UUIDs, words
+    and paths are not."""
+    return (
+        _CREDENTIAL_ALPHABET.fullmatch(value) is not None
+        and any(c.isupper() for c in value)
+        and any(c.islower() for c in value)
+        and any(c.isdigit() for c in value)
+        and entropy(value) >= 4.0
+    )
+
+
+def compared_owner(node: ast.Constant, ctx) -> str | None:
+    """The secret-like name a literal is compared with for equality: `password == "..."`,
+    `request.form["password"] != "..."`, `data.get("api_key") == "..."`."""
+    compare = ctx.parent(node)
+    if not (isinstance(compare, ast.Compare) and len(compare.ops) == 1 and isinstance(compare.ops[0], (ast.Eq, ast.NotEq))):
+        return None
+    other = compare.left if compare.comparators[0] is node else compare.comparators[0] if compare.left is node else None
+    if (
+        isinstance(other, ast.Call)
+        and isinstance(other.func, ast.Attribute)
+        and other.func.attr == "get"
+        and other.args
+        and isinstance(other.args[0], ast.Constant)
+        and isinstance(other.args[0].value, str)
+    ):
+        name = other.args[0].value
+    else:
+        name = target_name(other) if other is not None else None
+    return name if secret_name(name) else None
+
+
 def entropy(text: str) -> float:
     """Shannon entropy in bits per character."""
     if not text:
