@@ -418,13 +418,22 @@ def test_an_identifier_quoted_in_place_with_its_quote_doubled_is_low_in_sql():
     helper = (
         "import re\nimport sqlite3\nBARE = re.compile(r'^[a-zA-Z_][a-zA-Z0-9_]*$')\n\n"
         "def quoted(name):\n    if BARE.match(name):\n        return name\n    return '\"{}\"'.format(name.replace('\"', '\"\"'))\n\n"
-        "def columns(conn, table):\n    return conn.execute(f'PRAGMA table_info({quoted(table)})')\n"
+        "from flask import request\n\ndef columns(conn):\n    return conn.execute(f'PRAGMA table_info({quoted(request.args[\"t\"])})')\n"
     )
     assert _confidence(helper, "SLS101") == ["low"]
     # the same helper without the doubling: the name can close the quotes
-    assert _confidence(helper.replace(".replace('\"', '\"\"')", ""), "SLS101") == ["medium"]
+    assert _confidence(helper.replace(".replace('\"', '\"\"')", ""), "SLS101") == ["high"]
     inline = "import sqlite3\n\ndef rows(conn, t):\n    return conn.execute('SELECT * FROM \"' + t.replace('\"', '\"\"') + '\"')\n"
     assert _confidence(inline, "SLS101") == ["low"]
+
+
+def test_a_table_name_from_a_parameter_is_a_hint_from_the_request_a_finding():
+    helper = "import sqlite3\n\ndef count(conn, table):\n    return conn.execute(f'SELECT count(*) FROM {table}')\n"
+    assert _confidence(helper, "SLS101") == ["low"]
+    view = "import sqlite3\nfrom flask import request\n\ndef count(conn):\n    return conn.execute(f'SELECT count(*) FROM {request.args[\"t\"]}')\n"
+    assert _confidence(view, "SLS101") == ["high"]
+    value = "import sqlite3\n\ndef find(conn, name):\n    return conn.execute(f\"SELECT * FROM users WHERE name = '{name}'\")\n"
+    assert _confidence(value, "SLS101") == ["medium"]  # a value, which a placeholder can replace
 
 
 def test_numbers_keys_and_escaped_html_are_not_reported_as_markup():

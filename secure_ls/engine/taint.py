@@ -119,6 +119,11 @@ class Part:
         """Data from across the network: what clients send, or what a server the program called answered."""
         return self.kind == ValueKind.UNTRUSTED and self.label not in WEAK_SOURCES
 
+    def is_plain_parameter(self) -> bool:
+        """A parameter of the function the value is read in, by its name: not the instance
+        (`self`), nor a constructor's parameter reached through the object's state."""
+        return self.kind == ValueKind.PARAM and self.label.isidentifier() and self.label not in ("self", "cls")
+
     def describe(self) -> str:
         """How a message names the value: the source (`the Flask request`), the parameter
         (`the parameter `cmd``), or "non-constant data" (unknown, or the instance itself)."""

@@ -87,7 +87,16 @@ class SqlInjection(Rule):
     So is a value the code rejects when it holds a quote character
     (`if "'" in name or '"' in name: abort(400)`) and that only appears
     inside quotes: it cannot leave its literal, though in MySQL's default
-    mode a trailing backslash still escapes the closing quote.
+    mode a trailing backslash still escapes the closing quote; and so is an
+    identifier quoted in place with its quote doubled
+    (`'"{}"'.format(name.replace('"', '""'))`, often in a helper). A table
+    or column name taken from a function parameter is low confidence too:
+    that is how generic database helpers are written (the caller names the
+    table), and no placeholder can replace it; request data that reaches
+    the name in the same function is still reported with high confidence,
+    and a constructor's parameter kept in the object's state with medium.
+    Low-confidence findings are hints in the editor and shown by
+    `secure-ls check --min-confidence low`.
     """
 
     id = "SLS101"
@@ -225,7 +234,7 @@ class SqlInjection(Rule):
             query,
             message,
             fix=fix,
-            confidence=Confidence.LOW if quote_guarded else ctx.confidence_for(worst),
+            confidence=Confidence.LOW if quote_guarded or identifiers and worst.is_plain_parameter() else ctx.confidence_for(worst),
             related=ctx.related_path(worst),
             rewrites=via,
         )
