@@ -450,3 +450,30 @@ def test_a_url_that_starts_with_a_path_of_the_site_stays_on_it_through_a_helper(
     code = "from django.shortcuts import redirect\n\ndef web(path):\n    return f'/web/{path}'\n\ndef go(request):\n    return redirect(web(request.GET['u']))\n"
     assert "SLS120" not in rules(code)
     assert "SLS120" in rules(code.replace("f'/web/{path}'", "f'{path}'"))
+
+
+def test_tls_verification_off_only_when_the_caller_asks_is_a_hint():
+    option = (
+        "import ssl\n\ndef context(verify=True):\n    if verify:\n        return ssl.create_default_context()\n"
+        "    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)\n    ctx.check_hostname = False\n    return ctx\n"
+    )
+    assert _confidence(option.replace("    if verify:\n", "    if verify is not False:\n"), "SLS401") == ["high"]  # the return is not a branch
+    branch = "import ssl\n\ndef context(verify=True):\n    ctx = ssl.create_default_context()\n    if verify is False:\n        ctx.check_hostname = False\n    return ctx\n"
+    assert _confidence(branch, "SLS401") == ["low"]
+    assert _confidence(branch.replace("    if verify is False:\n        ", "    "), "SLS401") == ["high"]
+
+
+def test_data_checked_against_its_hmac_by_the_applications_own_comparison_is_authentic():
+    code = (
+        "import base64, hashlib, hmac, pickle\n\ndef same(a, b):\n    return len(a) == len(b) and not sum(x != y for x, y in zip(a, b))\n\n"
+        "def load(data, key):\n    sig, msg = data.split(b'?', 1)\n    mac = hmac.new(key, msg, hashlib.sha256).digest()\n"
+        "    if same(sig, base64.b64encode(mac)):\n        return pickle.loads(base64.b64decode(msg))\n"
+    )
+    assert "SLS105" not in rules(code)
+    assert "SLS105" in rules(code.replace("base64.b64encode(mac)", "key"))
+
+
+def test_a_weak_hash_that_only_formats_fresh_random_bytes_is_a_hint():
+    code = "import hashlib, os\n\ndef client_nonce(count):\n    s = str(count).encode()\n    s += os.urandom(8)\n    return hashlib.sha1(s).hexdigest()[:16]\n"
+    assert _confidence(code, "SLS302") == ["low"]
+    assert _confidence(code.replace("    s += os.urandom(8)\n", ""), "SLS302") == ["medium"]

@@ -161,14 +161,10 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
             if subject is not None:
                 names.add(subject)
         elif qualified in _DIGEST_CHECKS:
-            # `hmac.compare_digest(sig, hmac.new(KEY, data, ...).hexdigest())`: data is authentic
-            # (also `expected = hmac.new(KEY, data, sha256).digest()` then `compare_digest(sig, expected)`)
-            compared = [*test.args]
-            if value_of is not None:
-                compared += [v for v in (value_of(a) for a in test.args if isinstance(a, ast.Name)) if v is not None]
-            for node in (n for arg in compared for n in astutil.walk(arg)):
-                if isinstance(node, ast.Call) and qualify(node.func) in ("hmac.new", "hmac.digest"):
-                    names.update(a.id for a in node.args[1:2] if isinstance(a, ast.Name))
+            names |= _authenticated(test.args, qualify, value_of)
+        elif len(test.args) == 2 and (macs := _authenticated(test.args, qualify, value_of)):
+            # the application's own constant-time comparison (`_lscmp(sig, b64encode(mac))`)
+            names |= macs
         elif isinstance(func, ast.Attribute) and func.attr in _PATTERN_METHODS and test.args and (subject := _subject(test.args[0])):
             # `NAME_RE.fullmatch(x)` with a pattern compiled beforehand (str has no such method)
             names.add(subject)
@@ -180,6 +176,25 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
                     names.add(subject)
                     sinks = kinds
     return names, positive, sinks
+
+
+def _authenticated(compared_args: list[ast.expr], qualify, value_of) -> set[str]:
+    """The names whose HMAC a comparison checks: `hmac.compare_digest(sig, hmac.new(KEY, data,
+    ...).hexdigest())` makes `data` authentic (also through `expected = hmac.new(...)`, and the
+    digest encoded: `b64encode(mac)`)."""
+    compared = [*compared_args]
+    if value_of is not None:
+        compared += [v for v in (value_of(a) for a in compared_args if isinstance(a, ast.Name)) if v is not None]
+    names = set()
+    for node in (n for arg in list(compared) for n in astutil.walk(arg)):
+        if isinstance(node, ast.Name) and value_of is not None and node not in compared_args:
+            value = value_of(node)  # `hashed = hmac.new(...).digest()` then `b64encode(hashed)`
+            if value is not None:
+                compared.append(value)
+    for node in (n for arg in compared for n in astutil.walk(arg)):
+        if isinstance(node, ast.Call) and qualify(node.func) in ("hmac.new", "hmac.digest"):
+            names.update(a.id for a in node.args[1:2] if isinstance(a, ast.Name))
+    return names
 
 
 def _looked_up_key(test: ast.expr, origin, value_of) -> tuple[str, bool] | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
@@ -46,6 +47,13 @@ class TlsVerificationDisabled(Rule):
     internal CA, point `cafile` / `verify` at that CA's certificate instead
     of disabling checks. The fix is marked unsafe because connections to
     servers with invalid certificates will now (rightly) fail.
+
+    Verification turned off only in the branch that a caller's or the
+    configuration's own choice selects (`elif verify is False:`,
+    `if settings.insecure:`) is how a client library implements its
+    `verify=False` option: low confidence (an editor hint), since whoever
+    passes that option is the one to report. Turned off unconditionally, it
+    is high.
     """
 
     id = "SLS401"
@@ -101,7 +109,7 @@ class TlsVerificationDisabled(Rule):
             fix = None
             if not node.args and not node.keywords:
                 fix = Fix(_CERTIFI_TITLE, (ctx.replace(node, _VERIFIED_CONTEXT),), safe=False, imports=_CONTEXT_IMPORTS)
-            ctx.report(self, node, "ssl._create_unverified_context() skips certificate and hostname checks: use a verifying context.", fix=fix)
+            ctx.report(self, node, "ssl._create_unverified_context() skips certificate and hostname checks: use a verifying context.", fix=fix, confidence=_confidence(node, ctx))
             return
         for kw in node.keywords:
             if kw.arg in ("verify", "ssl", "verify_ssl") and _is_false(kw.value):
@@ -123,12 +131,12 @@ class TlsVerificationDisabled(Rule):
                     )
                 else:
                     fix = Fix(_CERTIFI_TITLE, (ctx.replace(kw.value, _VERIFIED_CONTEXT),), safe=False, imports=_CONTEXT_IMPORTS)
-                ctx.report(self, kw, f"`{kw.arg}=False` turns off TLS certificate verification: anyone on the network path can intercept this connection.", fix=fix)
+                ctx.report(self, kw, f"`{kw.arg}=False` turns off TLS certificate verification: anyone on the network path can intercept this connection.", fix=fix, confidence=_confidence(node, ctx))
             elif kw.arg == "cert_reqs" and _names_cert_none(kw.value, ctx):
                 replacement = "'CERT_REQUIRED'" if isinstance(kw.value, ast.Constant) else "ssl.CERT_REQUIRED"
                 imports = () if isinstance(kw.value, ast.Constant) else ("import ssl",)
                 fix = Fix("Require certificate verification", (ctx.replace(kw.value, replacement),), safe=False, imports=imports)
-                ctx.report(self, kw, "cert_reqs=CERT_NONE accepts any certificate: require verification.", fix=fix)
+                ctx.report(self, kw, "cert_reqs=CERT_NONE accepts any certificate: require verification.", fix=fix, confidence=_confidence(node, ctx))
 
     def visit_Assign(self, node: ast.Assign, ctx) -> None:
         for target in node.targets:
@@ -137,15 +145,20 @@ class TlsVerificationDisabled(Rule):
             value = node.value
             if target.attr == "verify_mode" and _names_cert_none(value, ctx):
                 fix = Fix("Require certificate verification", (ctx.replace(value, "ssl.CERT_REQUIRED"),), safe=False, imports=("import ssl",))
-                ctx.report(self, node, "verify_mode = CERT_NONE accepts any certificate: use ssl.CERT_REQUIRED.", fix=fix)
+                ctx.report(self, node, "verify_mode = CERT_NONE accepts any certificate: use ssl.CERT_REQUIRED.", fix=fix, confidence=_confidence(node, ctx))
             elif target.attr == "check_hostname" and _is_false(value):
                 fix, others = _check_hostname_fix(node, target, ctx)
                 ctx.report(
-                    self, node, "check_hostname = False accepts a valid certificate for any other host: keep hostname checks on.", fix=fix, also_rewrites=others
+                    self,
+                    node,
+                    "check_hostname = False accepts a valid certificate for any other host: keep hostname checks on.",
+                    fix=fix,
+                    also_rewrites=others,
+                    confidence=_confidence(node, ctx),
                 )
             elif target.attr == "verify" and _is_false(value) and self._is_session(target.value, ctx):
                 fix = Fix(_VERIFY_TRUE_TITLE, (ctx.replace(value, "True"),), safe=False)
-                ctx.report(self, node, "session.verify = False turns off TLS certificate verification for every request of this session.", fix=fix)
+                ctx.report(self, node, "session.verify = False turns off TLS certificate verification for every request of this session.", fix=fix, confidence=_confidence(node, ctx))
             elif target.attr == "_create_default_https_context" and ctx.qualified_name(value) == "ssl._create_unverified_context":
                 fix = Fix("Verify certificates by default", (ctx.replace(value, "ssl.create_default_context"),), safe=False)
                 ctx.report(self, node, "Replacing the default HTTPS context with an unverified one turns off verification for the whole process.", fix=fix)
@@ -166,6 +179,26 @@ class TlsVerificationDisabled(Rule):
                     return True
             return "session" in node.id.lower() and ctx.imports("requests")
         return isinstance(node, ast.Attribute) and "session" in node.attr.lower() and ctx.imports("requests")
+
+
+# Names of a caller's or operator's choice to skip verification (`verify`, `insecure`, `ssl_verify`, ...)
+_OPT_OUT = re.compile(r"(?:^|_)(?:verify|verified|insecure|check_hostname|cert_reqs|validate_certs?|tls_verify|ssl_verify|verify_ssl|no_verify|skip_verify)(?:$|_)", re.IGNORECASE)
+
+
+def _confidence(node: ast.AST, ctx) -> Confidence:
+    """Low where verification is turned off only in the branch taken when the caller or the
+    configuration asks for it (`elif verify is False: ctx.check_hostname = False`): a client
+    library implementing its `verify=False` option, which its users choose; high otherwise."""
+    child, parent = node, ctx.parent(node)
+    while parent is not None and not isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Module)):
+        if isinstance(parent, (ast.If, ast.IfExp)) and child is not parent.test:
+            words = [n.id for n in ast.walk(parent.test) if isinstance(n, ast.Name)]
+            words += [n.attr for n in ast.walk(parent.test) if isinstance(n, ast.Attribute)]
+            words += [n.value for n in ast.walk(parent.test) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+            if any(_OPT_OUT.search(w) for w in words):
+                return Confidence.LOW
+        child, parent = parent, ctx.parent(parent)
+    return Confidence.HIGH
 
 
 def _is_false(node: ast.expr) -> bool:

@@ -28,7 +28,10 @@ class WeakHash(Rule):
     and PyCryptodome. When the surrounding names show a security purpose
     (a token, signature, MAC, session id, integrity check) the finding has
     medium confidence and the fix switches to SHA-256; otherwise it has low
-    confidence and the fix declares the hash is not used for security.
+    confidence and the fix declares the hash is not used for security. A
+    digest that names something (a cache key, a job id) or only formats
+    fresh random bytes (`sha1(counter + os.urandom(8))` for a nonce: nobody
+    chooses colliding inputs) is low as well.
 
     ## Why is this bad?
     Collisions for MD5 take seconds and for SHA-1 are practical (SHAttered,
@@ -130,7 +133,7 @@ class WeakHash(Rule):
             ctx.report(self, node, message, fix=fix, confidence=Confidence.LOW, severity=Severity.LOW, alternatives=alternatives)
 
     def _security_purpose(self, node: ast.Call, ctx) -> str | None:
-        if _names_an_identifier(node, ctx):
+        if _names_an_identifier(node, ctx) or _hashes_fresh_randomness(hashing.data_argument(node, ctx), ctx):
             return None
         candidates = []
         data = hashing.data_argument(node, ctx)
@@ -148,6 +151,19 @@ class WeakHash(Rule):
         for hit in candidates:
             return f"`{naming.name_of(hit) or ctx.text(hit)}`"
         return None
+
+
+_RANDOMNESS = frozenset({"os.urandom", "secrets.token_bytes", "secrets.token_hex", "secrets.token_urlsafe", "secrets.randbits", "uuid.uuid4"})
+
+
+def _hashes_fresh_randomness(data: ast.expr | None, ctx) -> bool:
+    """`sha1(nonce_seed + os.urandom(8))`: the input holds fresh random bytes (directly or in what
+    was added to the name hashed), so nobody can choose two inputs that collide; the digest
+    only formats the randomness (a client nonce, a boundary)."""
+    if data is None:
+        return False
+    pieces = [data, *(ctx.assigned_values(data) if isinstance(data, ast.Name) else ())]
+    return any(isinstance(n, ast.Call) and ctx.call_name(n) in _RANDOMNESS for piece in pieces for n in ast.walk(piece))
 
 
 def _is_identifier_name(identifier: str | None) -> bool:
