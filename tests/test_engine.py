@@ -477,3 +477,17 @@ def test_a_weak_hash_that_only_formats_fresh_random_bytes_is_a_hint():
     code = "import hashlib, os\n\ndef client_nonce(count):\n    s = str(count).encode()\n    s += os.urandom(8)\n    return hashlib.sha1(s).hexdigest()[:16]\n"
     assert _confidence(code, "SLS302") == ["low"]
     assert _confidence(code.replace("    s += os.urandom(8)\n", ""), "SLS302") == ["medium"]
+
+
+def test_in_a_notebook_a_constructor_every_call_feeds_constants_holds_constants():
+    code = (
+        "import pandas as pd\n\nclass display:\n    def __init__(self, *args):\n        self.args = args\n\n"
+        "    def _repr_html_(self):\n        return ''.join(repr(eval(a)) for a in self.args)\n\n"
+        "df1 = pd.DataFrame()\ndisplay('df1', 'df2')\n"
+    )
+    assert [f.rule_id for f in ENGINE.analyze(code, path="book.ipynb").findings] == []
+    # a module others may import: its callers elsewhere are unknown
+    assert "SLS103" in [f.rule_id for f in ENGINE.analyze(code, path="book.py").findings]
+    # one call that passes something else keeps the parameter's finding
+    fed = code.replace("display('df1', 'df2')", "display('df1', input())")
+    assert "SLS103" in [f.rule_id for f in ENGINE.analyze(fed, path="book.ipynb").findings]

@@ -111,13 +111,19 @@ def findings_of(name: str, report: dict, root: Path) -> list[tuple[Key, dict]]:
     for finding in ordered:
         path = Path(finding["path"]).resolve().relative_to(folder).as_posix()
         line = finding["range"]["start"]["line"]
-        out.append((Key(name, f"{path}:{line}", finding["rule"]), finding))
+        cell = f"#cell{finding['cell']}" if "cell" in finding else ""  # a notebook: lines count in the cell
+        out.append((Key(name, f"{path}{cell}:{line}", finding["rule"]), finding))
     return out
 
 
 def context(root: Path, key: Key, finding: dict, around: int = 3) -> str:
     path, _, line = key.location.rpartition(":")
-    lines = (root / key.project / path).read_text(errors="replace").splitlines()
+    path, _, cell = path.partition("#cell")
+    if cell:
+        source = json.loads((root / key.project / path).read_text(errors="replace"))["cells"][int(cell) - 1]["source"]
+        lines = ("".join(source) if isinstance(source, list) else source).splitlines()
+    else:
+        lines = (root / key.project / path).read_text(errors="replace").splitlines()
     number = int(line)
     shown = []
     for index in range(max(1, number - around), min(len(lines), number + around) + 1):
@@ -156,7 +162,7 @@ def main() -> None:
             report, elapsed = scan(name, args.root, args.python)
         counts = per_project[name]
         for key, finding in findings_of(name, report, args.root):
-            if is_test_code(key.location.rpartition(":")[0]):
+            if is_test_code(key.location.rpartition(":")[0].partition("#cell")[0]):
                 counts["test"] += 1
                 continue
             counts["prod"] += 1

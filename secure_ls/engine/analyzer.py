@@ -120,11 +120,18 @@ class Engine:
         symbols = [self._unit_symbols(u) for u in units]
         test_file = is_test_path(path, self.options.project_root)
         url_routes = _url_routes(imports_resolver, symbols)
-        if previous is not None and symbols == previous.symbols and previous.base.is_test_file == test_file and previous.base.url_routes is url_routes:
+        closed_world = bool(path) and path.endswith(".ipynb")
+        if (
+            previous is not None
+            and symbols == previous.symbols
+            and (previous.base.is_test_file, previous.base.closed_world) == (test_file, closed_world)
+            and previous.base.url_routes is url_routes
+        ):
             base, base_fingerprint = previous.base, previous.base_fingerprint
         else:
             base = ModuleSymbols.merge(symbols)
             base.is_test_file = test_file
+            base.closed_world = closed_world
             base.url_routes = url_routes
             base_fingerprint = hash((base.fingerprint(), self.options.fingerprint()))
         # a one-off analysis (CLI) looks other modules' functions up when a call needs them;
@@ -188,7 +195,7 @@ class Engine:
             cache_key = (parsed.text, unit_keys[index])
             analysis = self._results.get(cache_key)
             if analysis is None:
-                arguments = constructions.arguments(units, callers.get(index, ()), lambda unit: UnitContext(unit.parsed, module, overrides))
+                arguments = constructions.arguments(units, callers.get(index, ()), lambda unit: UnitContext(unit.parsed, module, overrides), module.closed_world)
                 analysis = self._analyze_unit(parsed, module, arguments, scope.env_for(index))
                 if len(self._results) > 50_000:
                     self._results.clear()

@@ -102,11 +102,12 @@ class Index:
         return callers
 
 
-def arguments(units: Sequence, callers: tuple[int, ...], context_for: Callable) -> "ConstructorArguments | None":
-    """What the caller units pass to the constructors of one unit's classes (None: no callers)."""
+def arguments(units: Sequence, callers: tuple[int, ...], context_for: Callable, closed_world: bool = False) -> "ConstructorArguments | None":
+    """What the caller units pass to the constructors of one unit's classes (None: no callers).
+    `closed_world`: these callers are all there are (a notebook), see `constants_only`."""
     if not callers:
         return None
-    return ConstructorArguments([units[j] for j in callers], context_for, lambda unit, line: unit.start_line + line)
+    return ConstructorArguments([units[j] for j in callers], context_for, lambda unit, line: unit.start_line + line, closed_world)
 
 
 class ConstructorArguments:
@@ -114,11 +115,35 @@ class ConstructorArguments:
     on first use from the caller units' data flow; `context_for(unit)` gives a fresh
     analysis context of a caller unit (no constructor arguments of its own: one level)."""
 
-    def __init__(self, callers: Sequence, context_for: Callable, line_of: Callable[[object, int], int]):
+    def __init__(self, callers: Sequence, context_for: Callable, line_of: Callable[[object, int], int], closed_world: bool = False):
         self._callers = callers
         self._context_for = context_for
         self._line_of = line_of  # (caller unit, its ast line) -> the file's 1-based line
+        self._closed_world = closed_world
         self._known: dict[str, dict[str, list[Passed]]] = {}
+
+    def constants_only(self, class_name: str, positional: tuple[str, ...], keyword_names: frozenset[str], vararg: str | None) -> frozenset[str]:
+        """In a closed world (a notebook, which nothing imports), the parameters that every call
+        of the class passes only constants (`display("df1", "df2")`): they hold nothing else."""
+        if not self._closed_world:
+            return frozenset()
+        constant = set(positional) | set(keyword_names) | ({vararg} if vararg else set())
+        calls = 0
+        for unit in self._callers:
+            if unit.parsed.tree is None:
+                continue
+            ctx = None
+            for node in astutil.walk(unit.parsed.tree):
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == class_name):
+                    continue
+                calls += 1
+                ctx = ctx or self._context_for(unit)
+                for name, arg in _arguments(node, positional, keyword_names, vararg):
+                    if name is None or not ctx.origin(arg).is_constant:
+                        constant.discard(name)
+                        if name is None:
+                            return frozenset()  # `C(*rows)`, `C(**opts)`: what goes where is unknown
+        return frozenset(constant) if calls else frozenset()
 
     def __call__(self, class_name: str, positional: tuple[str, ...], keyword_names: frozenset[str]) -> dict[str, list[Passed]]:
         known = self._known.get(class_name)
@@ -154,14 +179,25 @@ def constructor_parameters(func: ast.FunctionDef | ast.AsyncFunctionDef) -> tupl
 
 def _parameters(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     positional, named = constructor_parameters(func)
-    return bool(positional or named)
+    return bool(positional or named or func.args.vararg)
 
 
-def _arguments(call: ast.Call, positional: tuple[str, ...], keyword_names: frozenset[str]):
+def _arguments(call: ast.Call, positional: tuple[str, ...], keyword_names: frozenset[str], vararg: str | None = None):
+    """(parameter, argument) pairs of a constructor call; with `vararg` named, the extra
+    positional arguments go to it, and an unpacked `*x`/`**x` gives (None, x)."""
     for index, arg in enumerate(call.args):
-        if isinstance(arg, ast.Starred) or index >= len(positional):
+        if isinstance(arg, ast.Starred):
+            if vararg is not None:
+                yield None, arg
             break
+        if index >= len(positional):
+            if vararg is None:
+                break
+            yield vararg, arg
+            continue
         yield positional[index], arg
     for keyword in call.keywords:
         if keyword.arg in keyword_names:
             yield keyword.arg, keyword.value
+        elif keyword.arg is None and vararg is not None:
+            yield None, keyword.value

@@ -36,7 +36,11 @@ class FlowAnalyzer(ValueOrigins):
         wsgi = frameworks.wsgi_environ(func)
         defaults = frameworks.parameter_defaults(func.args)
         passed = self._passed_to_constructor(func)
+        constants = self._constant_constructor_arguments(func)
         for arg in frameworks.all_args(func.args):
+            if arg.arg in constants:
+                env[arg.arg] = Binding(CONSTANT)  # every call in the notebook passes a constant
+                continue
             dependency = frameworks.dependency_callee(defaults.get(arg.arg), arg.annotation) if route else None
             if dependency is not None and self._dependency_origin(dependency) is not None:
                 # FastAPI `Depends(get_settings)`: whatever get_settings returns
@@ -74,6 +78,16 @@ class FlowAnalyzer(ValueOrigins):
             return {}
         positional, named = constructions.constructor_parameters(func)
         return self._constructor_arguments(self._class, positional, named)
+
+    def _constant_constructor_arguments(self, func: ast.AST) -> frozenset[str]:
+        """The constructor parameters every call passes constants (constructions.constants_only)."""
+        if self._constructor_arguments is None or not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return frozenset()
+        if func.name != "__init__" or self._class is None:
+            return frozenset()
+        positional, named = constructions.constructor_parameters(func)
+        vararg = func.args.vararg.arg if func.args.vararg is not None else None
+        return self._constructor_arguments.constants_only(self._class, positional, named, vararg)
 
     def _parameter_label(self, func: ast.AST, name: str) -> str:
         if not self._describe_parameters or name == self._instance or isinstance(func, ast.Lambda):

@@ -70,6 +70,7 @@ class ModuleSymbols:
     functions: dict[str, object] = field(default_factory=dict)  # name -> summary (taint)
     yaml_extensions: bool = False  # see UnitSymbols.yaml_extensions
     is_test_file: bool = False  # set from the file's path: tests use secrets and asserts legitimately
+    closed_world: bool = False  # a notebook: no other module imports it, so its own calls are all the calls
     url_routes: object = None  # a Django project's URL configurations (engine/routes.Routes), when known
 
     def declared(self) -> dict[str, "Declaration"]:
@@ -99,6 +100,7 @@ class ModuleSymbols:
                 frozenset(self.annotated_fields.items()),
                 frozenset(self.dependency_aliases),
                 self.is_test_file,
+                self.closed_world,
                 self.yaml_extensions,
                 getattr(self.url_routes, "fingerprint", None),
             )

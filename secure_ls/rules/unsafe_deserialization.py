@@ -131,6 +131,7 @@ class UnsafeDeserialization(Rule):
             return  # state the object keeps for itself
         if part.kind != taint.UNTRUSTED and ctx.in_test_code(node):
             return  # tests load what they wrote
+        own_file = part.kind != taint.UNTRUSTED and fmt == "pickle" and _written_here(data, ctx)
         short = name.rsplit(".", 1)[-1] if not name.startswith("pandas") else "read_pickle"
         module = name.split(".")[0]
         label = f"{module}.{short}" if module != "pandas" else "pandas.read_pickle"
@@ -142,7 +143,7 @@ class UnsafeDeserialization(Rule):
             why = "marshal data is not checked and can crash or misbehave the interpreter"
         else:
             why = "jsonpickle builds any class the data names"
-        confidence = ts.confidence(part)
+        confidence = Confidence.LOW if own_file else ts.confidence(part)
         severity = None
         if fmt == "marshal":
             # marshal is the .pyc format: reading caches and bytecode is its normal use
@@ -164,3 +165,30 @@ class UnsafeDeserialization(Rule):
             name = ctx.call_name(value) or ""
             return name.rsplit(".", 1)[-1] in ("dumps", "encode") and name.split(".")[0] in ("pickle", "cPickle", "_pickle", "dill", "cloudpickle", "marshal", "jsonpickle")
         return False
+
+
+_DUMPERS = frozenset({"pickle.dump", "cPickle.dump", "_pickle.dump", "dill.dump", "cloudpickle.dump", "joblib.dump"})
+
+
+def _opened_path(file: ast.expr, ctx, modes: str) -> str | None:
+    """The source text of P in `open(P, "rb")` when `file` is that call, or a name bound to it
+    (`with open(P, "rb") as file:`), opened in one of `modes` ("r" or "wa")."""
+    value = ts.single_value(file, ctx) if isinstance(file, ast.Name) else file
+    if not (isinstance(value, ast.Call) and ctx.call_name(value) in ("open", "io.open") and value.args):
+        return None
+    mode = value.args[1] if len(value.args) > 1 else next((k.value for k in value.keywords if k.arg == "mode"), None)
+    text = mode.value if isinstance(mode, ast.Constant) and isinstance(mode.value, str) else "r"
+    return ctx.text(value.args[0]) if text[:1] in modes else None
+
+
+def _written_here(data: ast.expr, ctx) -> bool:
+    """`pickle.load(f)` of a file opened from the same path expression that this code also
+    `pickle.dump`s to (`self.db_path`): the program's own saved state (audit tier)."""
+    path = _opened_path(data, ctx, "r")
+    if path is None:
+        return False
+    for call in ast.walk(ctx.tree):
+        if isinstance(call, ast.Call) and ctx.call_name(call) in _DUMPERS and len(call.args) >= 2:
+            if _opened_path(call.args[1], ctx, "wax") == path:
+                return True
+    return False
