@@ -22,7 +22,9 @@ class HardcodedPassword(Rule):
     (`os.environ.get("DB_PASSWORD", "...")`, used whenever the variable is
     unset). A literal compared with such a name (`password == "..."`,
     `request.form["password"] != "..."`) is the value a check accepts, and is
-    reported too, unless the check refuses it (`if ... == "...": raise`).
+    reported too, even a default credential such as `"admin"` (a placeholder
+    elsewhere), unless the check refuses it (`if ... == "changeme": raise`,
+    or a warning).
     A bare `key` or `token`, which as often names a dictionary key or a
     parser token, is reported only when its value is shaped like a
     generated credential (32 or more characters of a base64 alphabet that
@@ -83,6 +85,8 @@ class HardcodedPassword(Rule):
         'SECRET_KEY = "django-insecure-4d8f9g0h1j2k3l4m5n6b7v8c9x0z"\n',
         # a known default refused, not accepted; a bare `key` holding no credential-shaped value
         'from django.conf import settings\nif settings.ADMIN_PASSWORD == "Sup3r-s3cret!":\n    raise RuntimeError("change the default password")\n',
+        'import logging\nfrom django.conf import settings\nif not settings.ADMIN_PASSWORD or settings.ADMIN_PASSWORD == "admin":\n    logging.warning("set ADMIN_PASSWORD")\n',
+        'def check(token, api_token):\n    return token == "undefined" or api_token == "null"\n',
         'key = "0123456789abcdef0123456789abcdef"\ntoken = "user-profile-settings-cache-entry"\ncache_key = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"\n',
         'RESOURCE_IDS = {"AWS::IAM::AccessKey": "72c2d9dd90025459"}\nACL_CREDENTIALS = "Access-Control-Allow-Credentials"\n',
         'jsonnet_token = r"[^\\W\\d]\\w*"\n_SAR_APP_KEY = "serverlessrepo:applicationId"\n',
@@ -93,6 +97,10 @@ class HardcodedPassword(Rule):
             fixed='from flask import request\nimport os\n\ndef admin_login():\n    return request.form["password"] == os.environ["PASSWORD"]\n',
             where='"myPa55word"',
             says="compared with `password`",
+        ),
+        Example(  # a default credential accepted by a check is a backdoor, not a placeholder
+            'def is_admin(password):\n    return password == "admin"\n',
+            fixed='import os\ndef is_admin(password):\n    return password == os.environ["PASSWORD"]\n',
         ),
         Example(  # a bare `key` whose value is shaped like a generated API key
             'from canvasapi import Canvas\n\ndef course(course_id):\n    key = "vQF6J15Kuh3Y6ut1Vh247dlVEIpTEbMnWq7lRKjDBaWu"\n    return Canvas("https://canvas.example.edu/", key).get_course(course_id)\n',
@@ -145,7 +153,7 @@ class HardcodedPassword(Rule):
             return
         if secrets.framework_key_literal(node, kind, name, ctx) or kind == "compare" and _refuses_default(node, ctx):
             return
-        if secrets.placeholder(value, name) or secrets.known_token(value):
+        if secrets.placeholder(value, name) and not (kind == "compare" and value.strip().lower() in secrets.DEFAULT_CREDENTIALS) or secrets.known_token(value):
             return
         if ctx.in_test_code(node):
             return
@@ -201,8 +209,12 @@ def _refuses_default(node: ast.Constant, ctx) -> bool:
     """`if settings.SECRET_KEY == "change-me": raise ImproperlyConfigured(...)`: the literal is a
     known default the program refuses (or warns about), not the value it accepts."""
     compare = ctx.parent(node)
-    branch = ctx.parent(compare)
-    if not (isinstance(branch, ast.If) and branch.test is compare and isinstance(compare.ops[0], ast.Eq)):
+    if not isinstance(compare.ops[0], ast.Eq):
+        return False
+    test, branch = compare, ctx.parent(compare)
+    while isinstance(branch, (ast.BoolOp, ast.UnaryOp)):  # `if not password or password == "changeme":`
+        test, branch = branch, ctx.parent(branch)
+    if not (isinstance(branch, ast.If) and branch.test is test):
         return False
     first = branch.body[0]
     if isinstance(first, ast.Raise):

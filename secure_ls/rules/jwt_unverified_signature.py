@@ -17,7 +17,10 @@ class JwtUnverifiedSignature(Rule):
     ## What it does
     Finds JSON Web Tokens decoded without checking their signature:
     `jwt.decode(token, options={"verify_signature": False})` (PyJWT,
-    python-jose) and `jwt.decode(token, verify=False)` (PyJWT 1.x). Reading
+    python-jose), `jwt.decode(token, verify=False)` (PyJWT 1.x), and the
+    calls that return claims unverified by design: python-jose's
+    `jwt.get_unverified_claims(token)` and python_jwt's
+    `process_jwt(token)` (python_jwt verifies in `verify_jwt`). Reading
     the claims unverified to pick the key (`kid`, `iss`) and then decoding
     again with verification in the same function is the documented pattern
     and is not reported.
@@ -45,9 +48,10 @@ class JwtUnverifiedSignature(Rule):
     confidence = Confidence.HIGH
     topic = "crypto"
     fixable = False
-    calls = crypto.JWT_DECODE
+    calls = crypto.JWT_DECODE | crypto.JWT_UNVERIFIED_CLAIMS
 
     VALID = [
+        "import python_jwt as jwt\n\ndef claims(token, key):\n    header, claims = jwt.process_jwt(token)\n    jwt.verify_jwt(token, key, ['PS256'])\n    return claims\n",
         "import jwt\ndef claims(token, key):\n    return jwt.decode(token, key, algorithms=['HS256'])\n",
         "import jwt\ndef claims(token, keys):\n    issuer = jwt.decode(token, options={'verify_signature': False})['iss']\n    return jwt.decode(token, keys[issuer], algorithms=['RS256'])\n",
         "import jwt\ndef header(token):\n    return jwt.get_unverified_header(token)\n",
@@ -55,16 +59,20 @@ class JwtUnverifiedSignature(Rule):
         "import jwt, time\ndef expired(token):\n    claims = jwt.decode(token, options={'verify_signature': False})\n    return claims.get('exp', 0) < time.time()\n",
     ]
     INVALID = [
+        Example(  # python_jwt: process_jwt only parses; verify_jwt checks the signature
+            "import python_jwt as jwt\n\ndef claims(token):\n    header, claims = jwt.process_jwt(token)\n    return claims\n",
+            says="without verifying its signature",
+        ),
         Example("import jwt\n\ndef current_user(token):\n    claims = jwt.decode(token, options={'verify_signature': False})\n    return claims['sub']\n"),
         Example("import jwt\n\ndef current_user(token, key):\n    return jwt.decode(token, key, verify=False)['sub']\n"),
         Example("from jose import jwt\n\nNO_VERIFY = {'verify_signature': False}\n\ndef claims(token, key):\n    options = {'verify_signature': False, 'verify_aud': False}\n    return jwt.decode(token, key, options=options)\n"),
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
-        if not crypto.is_jwt_decode(node, ctx):
+        unverified = ctx.call_name(node) in crypto.JWT_UNVERIFIED_CLAIMS
+        if not unverified and not crypto.is_jwt_decode(node, ctx):
             return
-        disabled = crypto.signature_disabled(node, ctx)
-        if disabled is None:
+        if not unverified and crypto.signature_disabled(node, ctx) is None:
             return
         scope = ctx.enclosing_function(node) or ctx.tree
         for other in astutil.walk(scope):

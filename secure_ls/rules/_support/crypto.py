@@ -428,7 +428,9 @@ def weak_digest(node: ast.expr, ctx) -> tuple[str, str] | None:
 
 # ---- JWT ----------------------------------------------------------------------------------
 
-JWT_DECODE = frozenset({"jwt.decode", "jwt.api_jwt.decode", "jwt.PyJWT.decode", "jwt.api_jwt.PyJWT.decode", "jose.jwt.decode"})
+JWT_DECODE = frozenset({"jwt.decode", "jwt.api_jwt.decode", "jwt.PyJWT.decode", "jwt.api_jwt.PyJWT.decode", "jose.jwt.decode", "python_jwt.verify_jwt"})
+# Calls that hand back a token's claims without ever checking its signature.
+JWT_UNVERIFIED_CLAIMS = frozenset({"python_jwt.process_jwt", "jose.jwt.get_unverified_claims"})
 JWT_ENCODE = frozenset({"jwt.encode", "jwt.api_jwt.encode", "jwt.PyJWT.encode", "jwt.api_jwt.PyJWT.encode", "jose.jwt.encode"})
 
 

@@ -54,6 +54,8 @@ _PLACEHOLDER_VALUES = frozenset(
         "text", "env", "unset", "missing", "n/a", "na", "off", "on", "true", "false", "yes", "no",
     }
 )
+# Placeholders that are also real default credentials: a check that accepts one is a backdoor.
+DEFAULT_CREDENTIALS = frozenset({"admin", "root", "guest", "password", "passwd", "pass", "secret", "changeme", "change_me", "changeit", "letmein", "default", "test", "toor"})
 _PLACEHOLDER_SHAPES = re.compile(
     r"^(?:"
     r"[x*#.\-_•?]+"  # xxxx, ****, ...., ----
