@@ -410,6 +410,14 @@ def test_a_repeated_literal_is_constant_whatever_the_count():
     assert "SLS312" in rules(code)
 
 
+def _quiet_until_undone(rule, code, old, new):
+    """The idiom in `code` keeps `rule` quiet; undone (`old` replaced by `new`), the rule reports:
+    the test fails if the idiom is not what silences it."""
+    assert old in code
+    assert rule not in rules(code)
+    assert rule in rules(code.replace(old, new))
+
+
 def _confidence(code, rule):
     return [f.confidence.name.lower() for f in ENGINE.analyze(code).findings if f.rule_id == rule]
 
@@ -442,14 +450,12 @@ def test_numbers_keys_and_escaped_html_are_not_reported_as_markup():
         "def size(n):\n    return '{:3.1f} MB'.format(n)\n\n"
         "def cell(obj):\n    return mark_safe(format_html('<i>{}</i>', obj.title) + f'<a href=\"/o/{obj.pk}\">{obj.items.count()}</a> {size(obj.size)} {obj.ratio:.0%}')\n"
     )
-    assert "SLS801" not in rules(code)
-    assert "SLS801" in rules(code.replace("{obj.ratio:.0%}", "{obj.title}"))
+    _quiet_until_undone("SLS801", code, "{obj.ratio:.0%}", "{obj.title}")
 
 
 def test_a_url_that_starts_with_a_path_of_the_site_stays_on_it_through_a_helper():
     code = "from django.shortcuts import redirect\n\ndef web(path):\n    return f'/web/{path}'\n\ndef go(request):\n    return redirect(web(request.GET['u']))\n"
-    assert "SLS120" not in rules(code)
-    assert "SLS120" in rules(code.replace("f'/web/{path}'", "f'{path}'"))
+    _quiet_until_undone("SLS120", code, "f'/web/{path}'", "f'{path}'")
 
 
 def test_tls_verification_off_only_when_the_caller_asks_is_a_hint():
@@ -469,8 +475,7 @@ def test_data_checked_against_its_hmac_by_the_applications_own_comparison_is_aut
         "def load(data, key):\n    sig, msg = data.split(b'?', 1)\n    mac = hmac.new(key, msg, hashlib.sha256).digest()\n"
         "    if same(sig, base64.b64encode(mac)):\n        return pickle.loads(base64.b64decode(msg))\n"
     )
-    assert "SLS105" not in rules(code)
-    assert "SLS105" in rules(code.replace("base64.b64encode(mac)", "key"))
+    _quiet_until_undone("SLS105", code, "base64.b64encode(mac)", "key")
 
 
 def test_a_weak_hash_that_only_formats_fresh_random_bytes_is_a_hint():
