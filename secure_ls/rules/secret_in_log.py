@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine.model import Confidence, Edit, Fix, Severity
-from secure_ls.rules._support import crypto, logs, naming
+from secure_ls.rules._support import crypto, logs, naming, web
 from secure_ls.rules.base import Example, Rule
 
 MASK = "***"
@@ -28,8 +28,8 @@ def secret_word(name: str | None, ctx) -> bool:
         return False
     if any(p in _ALWAYS for p in parts) or "password" in "".join(parts):
         return True
-    if any(p in ("pw", "pass") for p in parts) and len(parts) > 1:
-        return True
+    if parts[-1] in ("pw", "pass") and len(parts) > 1:
+        return True  # `db_pw`, `smtp_pass`; not `pw_uid`, `pw_name` (fields of a passwd entry)
     for i, p in enumerate(parts):
         if p == "key" and i > 0 and parts[i - 1] in _KEY_QUALIFIERS:
             return True
@@ -39,6 +39,14 @@ def secret_word(name: str | None, ctx) -> bool:
             if len(parts) == 1 and any(ctx.imports(m) for m in _AUTH_MODULES):
                 return True
     return False
+
+
+def _is_secret(node: ast.expr, name: str, ctx) -> bool:
+    """Named like a secret and not a constant, or the value of a request header that carries
+    credentials (`authorization = request.headers.get("Authorization")`), whatever its name."""
+    if secret_word(name, ctx) and not ctx.origin(node).is_constant:
+        return True
+    return web.header_read(node, ctx) in web.CREDENTIAL_HEADERS
 
 
 def is_bare_token(name: str) -> bool:
@@ -62,7 +70,9 @@ class SecretInLog(Rule):
     argument or inside an f-string, `%` or `.format()` message. A bare
     `token` counts only in files that use an authentication or web library
     (elsewhere it is usually a parser token), and with low confidence
-    (pagination and CSRF-form tokens share the name).
+    (pagination and CSRF-form tokens share the name). The value of a request
+    header that carries credentials (`Authorization`, `Cookie`, `X-Api-Key`,
+    ...) counts whatever its name (`auth = request.headers.get("Authorization")`).
 
     ## Why is this bad?
     Logs are copied to files, log shippers, monitoring services and
@@ -89,6 +99,8 @@ class SecretInLog(Rule):
     methods = crypto.LOG_METHODS
 
     VALID = [
+        # fields of a passwd entry (`pwd.getpwuid()`): a user name and id, not a password
+        "import logging, os, pwd\nlog = logging.getLogger(__name__)\n\nentry = pwd.getpwuid(os.getuid())\nlog.error('cannot connect as %s (%s)', entry.pw_name, entry.pw_uid)\n",
         "import logging\ndef login(user, password):\n    logging.info('login attempt for %s', user)\n",
         "import logging\ndef login(password):\n    logging.info('password length %d', len(password))\n",
         "import logging\ndef check(password_policy):\n    logging.info('policy %s', password_policy)\n",
@@ -97,6 +109,11 @@ class SecretInLog(Rule):
         "import logging\ndef f(api_key_env):\n    logging.info('reading the API key from %s', api_key_env)\n",
     ]
     INVALID = [
+        Example(  # a credential header, whatever the variable is called
+            "import logging\nfrom fastapi import Request\n\nlog = logging.getLogger(__name__)\n\ndef current_user(request: Request):\n    auth = request.headers.get('Authorization')\n    if not auth or not auth.startswith('Bearer '):\n        log.error(f'Malformed authorization header: {auth}')\n",
+            fixed="import logging\nfrom fastapi import Request\n\nlog = logging.getLogger(__name__)\n\ndef current_user(request: Request):\n    auth = request.headers.get('Authorization')\n    if not auth or not auth.startswith('Bearer '):\n        log.error(f'Malformed authorization header: ***')\n",
+            says="Secret `auth` logged",
+        ),
         Example(
             "import logging\n\nlogger = logging.getLogger(__name__)\n\ndef connect(user, password):\n    logger.debug('connecting as %s with password %s', user, password)\n",
             fixed="import logging\n\nlogger = logging.getLogger(__name__)\n\ndef connect(user, password):\n    logger.debug('connecting as %s with password %s', user, \"***\")\n",
@@ -148,7 +165,7 @@ class SecretInLog(Rule):
             return
         name = _candidate_name(node)
         if name is not None:
-            if secret_word(name, ctx) and not ctx.origin(node).is_constant:
+            if _is_secret(node, name, ctx):
                 found.append((node, name, False))
             return
         if isinstance(node, ast.JoinedStr):
@@ -156,7 +173,7 @@ class SecretInLog(Rule):
                 if isinstance(value, ast.FormattedValue):
                     inner = value.value
                     inner_name = _candidate_name(inner)
-                    if inner_name is not None and secret_word(inner_name, ctx) and not ctx.origin(inner).is_constant:
+                    if inner_name is not None and _is_secret(inner, inner_name, ctx):
                         found.append((inner, inner_name, True))
             return
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):

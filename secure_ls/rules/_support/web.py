@@ -118,6 +118,35 @@ def reads_peer_address(ctx, part: taint.Part) -> bool:
     return _reads(ctx, part, frozenset({"remote_addr"}), frozenset({"remote_addr", "remote_port"}))
 
 
+def header_read(expr: ast.expr, ctx) -> str | None:
+    """The header name, lower case with `-` (`"authorization"`), when `expr` (or the one value
+    of a name) reads a request header's value:
+    `request.headers.get("Sec-Fetch-Mode", "")`, `request.headers["X"]`, `request.META["HTTP_X"]`,
+    `environ.get("HTTP_X")`."""
+    value = expr
+    if isinstance(expr, ast.Name):
+        values = ctx.assigned_values(expr)
+        value = values[0] if len(values) == 1 else None
+    if isinstance(value, ast.Subscript):
+        mapping, key = value.value, value.slice
+    elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "get" and value.args:
+        mapping, key = value.func.value, value.args[0]
+    else:
+        return None
+    if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+        return None
+    name = astutil.last_name(mapping)
+    if name == "headers":
+        return key.value.lower().replace("_", "-")
+    if name in ("META", "environ") and key.value.upper().startswith("HTTP_"):
+        return key.value[5:].lower().replace("_", "-")
+    return None
+
+
+# Request headers that carry the client's credentials.
+CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key", "x-auth-token", "x-csrftoken", "x-amz-security-token"})
+
+
 def _reads(ctx, part: taint.Part, attributes: frozenset[str], keys: frozenset[str]) -> bool:
     """Whether the untrusted value was read as one of `attributes` of the request, or under one
     of `keys` (any case, `-` as `_`) of a mapping such as `META`, `headers` or `environ`."""
