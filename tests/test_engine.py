@@ -496,3 +496,18 @@ def test_in_a_notebook_a_constructor_every_call_feeds_constants_holds_constants(
     # one call that passes something else keeps the parameter's finding
     fed = code.replace("display('df1', 'df2')", "display('df1', input())")
     assert "SLS103" in [f.rule_id for f in ENGINE.analyze(fed, path="book.ipynb").findings]
+
+
+def test_a_regex_match_without_an_end_anchor_checks_only_a_prefix():
+    view = (
+        "import re\nfrom flask import Flask, redirect, request\napp = Flask(__name__)\n\n"
+        "@app.route('/go')\ndef go():\n    target = request.args.get('target')\n"
+        "    if re.match(PATTERN, target):\n        return redirect(target)\n    return 'no'\n"
+    )
+    weak = view.replace("PATTERN", "r'(www|beta).example.com/'")  # unanchored host, unescaped dots
+    pinned = view.replace("PATTERN", r"r'^https://(www\.)?example\.com/'")
+    assert "SLS120" in rules(weak)
+    assert "SLS120" not in rules(pinned)
+    shell = "import os, re\nfrom flask import request\n\ndef ping():\n    host = request.args['h']\n    if re.match(PATTERN, host):\n        os.system('ping -c 1 ' + host)\n"
+    assert "SLS102" in rules(shell.replace("PATTERN", r"r'[a-z0-9.]+'"))  # `a; rm -rf /` starts with a letter
+    assert "SLS102" not in rules(shell.replace("PATTERN", r"r'[a-z0-9.]+$'"))

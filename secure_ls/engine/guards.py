@@ -157,8 +157,10 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
                     sinks = _URL_SINKS
         elif qualified in _VALIDATING_FUNCTIONS:
             index, sinks = _VALIDATING_FUNCTIONS[qualified]
+            if qualified == "re.match" and test.args:
+                sinks = _prefix_match_sinks(_pattern_text(test.args[0], value_of), sinks)
             subject = _subject(test.args[index]) if len(test.args) > index else None
-            if subject is not None:
+            if subject is not None and sinks:
                 names.add(subject)
         elif qualified in _DIGEST_CHECKS:
             names |= _authenticated(test.args, qualify, value_of)
@@ -167,7 +169,10 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
             names |= macs
         elif isinstance(func, ast.Attribute) and func.attr in _PATTERN_METHODS and test.args and (subject := _subject(test.args[0])):
             # `NAME_RE.fullmatch(x)` with a pattern compiled beforehand (str has no such method)
-            names.add(subject)
+            if func.attr == "match":
+                sinks = _prefix_match_sinks(_compiled_pattern_text(func.value, qualify, value_of), sinks)
+            if sinks:
+                names.add(subject)
         elif validator is not None:
             summary = validator(func)
             for param, kinds in summary.validates if summary is not None else ():
@@ -176,6 +181,37 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
                     names.add(subject)
                     sinks = kinds
     return names, positive, sinks
+
+
+# The start of a pattern that pins a URL's scheme and host (`^https?://(www\.)?example\.com/`,
+# every dot escaped) or keeps it on this site (`^/[a-z]`, not `//`).
+_PINNED_HOST = re.compile(r"\^?(?:https\??|http)://(?:[A-Za-z0-9-]|\\\.|[()|?])+(?:/|\$)|\^?/(?:[A-Za-z0-9_]|\\[wd]|\[[^\]^/\\]*\])")
+
+
+def _pattern_text(node: ast.expr, value_of) -> str | None:
+    """The constant text of a pattern argument (a literal, or a name bound to one)."""
+    if isinstance(node, ast.Name) and value_of is not None:
+        node = value_of(node)
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _compiled_pattern_text(node: ast.expr, qualify, value_of) -> str | None:
+    """The pattern text of `NAME` in `NAME.match(x)`, for `NAME = re.compile("...")`."""
+    if isinstance(node, ast.Name) and value_of is not None:
+        node = value_of(node)
+    if isinstance(node, ast.Call) and qualify(node.func) == "re.compile" and node.args:
+        return _pattern_text(node.args[0], value_of)
+    return None
+
+
+def _prefix_match_sinks(pattern: str | None, sinks: frozenset[str]) -> frozenset[str]:
+    """What `re.match(pattern, x)` validates x for. `match` anchors only the start: a pattern
+    without an end anchor (`$`, `\\Z`) checks a prefix, which settles nothing but where a URL
+    goes, and that only when it pins the scheme and host (or a path of this site). An unknown
+    pattern is given the benefit of the doubt."""
+    if pattern is None or pattern.endswith(("$", "\\Z")) and not pattern.endswith("\\$"):
+        return sinks
+    return _URL_SINKS if _PINNED_HOST.match(pattern) else frozenset()
 
 
 def _authenticated(compared_args: list[ast.expr], qualify, value_of) -> set[str]:
