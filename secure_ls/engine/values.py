@@ -366,10 +366,11 @@ class ValueOrigins:
             if numbers:  # `"%3.1f MB" % size`: digits in place of the numbers
                 others = [v for v in (node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]) if v not in numbers]
                 return self._origin(node.left).join(self._join_all(others)).join(self._join_all(numbers).sanitized(ALL))
-            operands = astutil.added(node)
+            # a chain of `+` is read as its operands, once (not again for each nested `+`)
+            operands = astutil.added(node) if isinstance(node.op, ast.Add) else [node.left, node.right]
             quoted = guards.self_quoted([o.value if isinstance(o, ast.Constant) else o for o in operands])
             out = CONSTANT
-            for operand in operands if quoted else (node.left, node.right):  # `'"' + name.replace('"', '""') + '"'`
+            for operand in operands:  # `'"' + name.replace('"', '""') + '"'`
                 origin = self._origin(operand)
                 out = out.join(origin.sanitized(_SELF_QUOTED) if id(operand) in quoted else origin)
             return guards.settled_url(operands[0], out)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import config, secrets
 from secure_ls.rules.base import Example, Rule
@@ -220,6 +221,4 @@ def _refuses_default(node: ast.Constant, ctx) -> bool:
     if isinstance(first, ast.Raise):
         return True
     call = first.value if isinstance(first, ast.Expr) else None
-    return isinstance(call, ast.Call) and isinstance(call.func, (ast.Name, ast.Attribute)) and (
-        call.func.id if isinstance(call.func, ast.Name) else call.func.attr
-    ) in _WARNINGS
+    return isinstance(call, ast.Call) and astutil.last_name(call.func) in _WARNINGS

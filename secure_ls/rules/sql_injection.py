@@ -210,7 +210,7 @@ class SqlInjection(Rule):
         # often in a helper): low for the same reason.
         quoted = _quoted_values(parts) if parts is not None else {}
         quote_guarded = all(
-            id(value) in quoted and (_holds_no_quote(ctx.origin(value)) or _doubles(value, quoted[id(value)]))
+            id(value) in quoted and (_all_parts_safe(ctx.origin(value), Sink.QUOTED) or _doubles(value, quoted[id(value)]))
             or _all_parts_safe(ctx.origin(value), Sink.SELF_QUOTED)
             for value in dynamic
         )
@@ -288,13 +288,9 @@ def _doubles(value: ast.expr, quote: str) -> bool:
 
 
 def _all_parts_safe(origin, marker: str) -> bool:
-    """Every non-constant part is safe for SQL or carries `marker` (see Sink.SELF_QUOTED)."""
+    """Every non-constant part is safe for SQL or carries `marker`: Sink.QUOTED (checked to hold
+    no quote character) or Sink.SELF_QUOTED (quoted in place)."""
     return all(part.is_safe_for(Sink.SQL) or part.is_safe_for(marker) for part in origin.parts)
-
-
-def _holds_no_quote(origin) -> bool:
-    """Every non-constant part is safe for SQL or was checked to hold no quote character."""
-    return all(part.is_safe_for(Sink.SQL) or part.is_safe_for(Sink.QUOTED) for part in origin.parts)
 
 
 def _identifier_positions(parts: list[strings.Piece]) -> bool:

@@ -192,9 +192,10 @@ def _confidence(node: ast.AST, ctx) -> Confidence:
     child, parent = node, ctx.parent(node)
     while parent is not None and not isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Module)):
         if isinstance(parent, (ast.If, ast.IfExp)) and child is not parent.test:
-            words = [n.id for n in ast.walk(parent.test) if isinstance(n, ast.Name)]
-            words += [n.attr for n in ast.walk(parent.test) if isinstance(n, ast.Attribute)]
-            words += [n.value for n in ast.walk(parent.test) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+            nodes = list(astutil.walk(parent.test))
+            words = [n.id for n in nodes if isinstance(n, ast.Name)]
+            words += [n.attr for n in nodes if isinstance(n, ast.Attribute)]
+            words += [n.value for n in nodes if isinstance(n, ast.Constant) and isinstance(n.value, str)]
             if any(_OPT_OUT.search(w) for w in words):
                 return Confidence.LOW
         child, parent = parent, ctx.parent(parent)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import taint
+from secure_ls.engine import astutil, taint
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules.base import Example, Rule
@@ -176,7 +176,7 @@ def _opened_path(file: ast.expr, ctx, modes: str) -> str | None:
     value = ts.single_value(file, ctx) if isinstance(file, ast.Name) else file
     if not (isinstance(value, ast.Call) and ctx.call_name(value) in ("open", "io.open") and value.args):
         return None
-    mode = value.args[1] if len(value.args) > 1 else next((k.value for k in value.keywords if k.arg == "mode"), None)
+    mode = ts.argument(value, 1, ("mode",))
     text = mode.value if isinstance(mode, ast.Constant) and isinstance(mode.value, str) else "r"
     return ctx.text(value.args[0]) if text[:1] in modes else None
 
@@ -187,7 +187,7 @@ def _written_here(data: ast.expr, ctx) -> bool:
     path = _opened_path(data, ctx, "r")
     if path is None:
         return False
-    for call in ast.walk(ctx.tree):
+    for call in astutil.walk(ctx.tree):
         if isinstance(call, ast.Call) and ctx.call_name(call) in _DUMPERS and len(call.args) >= 2:
             if _opened_path(call.args[1], ctx, "wax") == path:
                 return True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import hashing, naming
 from secure_ls.rules.base import Example, Rule
@@ -163,7 +164,7 @@ def _hashes_fresh_randomness(data: ast.expr | None, ctx) -> bool:
     if data is None:
         return False
     pieces = [data, *(ctx.assigned_values(data) if isinstance(data, ast.Name) else ())]
-    return any(isinstance(n, ast.Call) and ctx.call_name(n) in _RANDOMNESS for piece in pieces for n in ast.walk(piece))
+    return any(isinstance(n, ast.Call) and ctx.call_name(n) in _RANDOMNESS for piece in pieces for n in astutil.walk(piece))
 
 
 def _is_identifier_name(identifier: str | None) -> bool:
