@@ -11,6 +11,14 @@ def rules(code):
     return [f.rule_id for f in ENGINE.analyze(code).findings]
 
 
+def _quiet_until_undone(rule, code, old, new):
+    """The idiom in `code` keeps `rule` quiet; undone (`old` replaced by `new`), the rule reports:
+    the test fails if the idiom is not what silences it."""
+    assert old in code
+    assert rule not in rules(code)
+    assert rule in rules(code.replace(old, new))
+
+
 def test_python_312_syntax_is_analysed_on_any_interpreter():
     code = (
         "import sqlite3\n"
@@ -336,10 +344,9 @@ def test_a_check_of_a_value_or_a_constant_fallback_validates_the_value():
         "def invoice(conn):\n"
         "    return conn.execute('SELECT * FROM invoices WHERE id = ' + clean_id(request.args.get('id'))).fetchone()\n"
     )
-    # an empty value is replaced by "", which the pattern rejects: when the check passes, value matched it
-    assert "SLS101" not in rules(code.format(subject='value or ""'))
+    # an empty value is replaced by "", which the pattern rejects: when the check passes, value matched it;
     # a fallback the check does not judge leaves the value unchecked
-    assert "SLS101" in rules(code.format(subject='other or ""'))
+    _quiet_until_undone("SLS101", code.format(subject='value or ""'), 'value or ""', 'other or ""')
 
 
 def test_a_mapping_passed_to_format_inserts_its_values_not_its_keys():
@@ -352,8 +359,7 @@ def test_a_mapping_passed_to_format_inserts_its_values_not_its_keys():
         "    return subprocess.run(cmd, shell=True, capture_output=True).stdout\n"
     )
     # each value quoted: the keys only choose placeholders
-    assert "SLS102" not in rules(code.format(value="shlex.quote(v)"))
-    assert "SLS102" in rules(code.format(value="v"))
+    _quiet_until_undone("SLS102", code.format(value="shlex.quote(v)"), "shlex.quote(v)", "v")
 
 
 def test_a_key_found_in_a_table_of_constants_is_one_of_its_keys():
@@ -388,8 +394,7 @@ def test_a_temporary_files_name_is_not_what_was_written_into_it():
         "    os.unlink({target})\n"
     )
     # the downloaded bytes went into the file; its name is the one tempfile chose
-    assert "SLS110" not in rules(code.format(target="f.name"))
-    assert "SLS110" in rules(code.format(target="response.text"))
+    _quiet_until_undone("SLS110", code.format(target="f.name"), "os.unlink(f.name)", "os.unlink(response.text)")
 
 
 def test_decoding_or_decompressing_request_data_keeps_it_the_clients():
@@ -408,14 +413,6 @@ def test_names_from_a_star_import_resolve_to_that_module():
 def test_a_repeated_literal_is_constant_whatever_the_count():
     code = "from Crypto.Cipher import AES\n\ndef seal(key, data):\n    iv = b'x' * AES.block_size\n    return AES.new(key, AES.MODE_CBC, iv).encrypt(data)\n"
     assert "SLS312" in rules(code)
-
-
-def _quiet_until_undone(rule, code, old, new):
-    """The idiom in `code` keeps `rule` quiet; undone (`old` replaced by `new`), the rule reports:
-    the test fails if the idiom is not what silences it."""
-    assert old in code
-    assert rule not in rules(code)
-    assert rule in rules(code.replace(old, new))
 
 
 def _confidence(code, rule):
