@@ -508,3 +508,27 @@ def test_a_regex_match_without_an_end_anchor_checks_only_a_prefix():
     shell = "import os, re\nfrom flask import request\n\ndef ping():\n    host = request.args['h']\n    if re.match(PATTERN, host):\n        os.system('ping -c 1 ' + host)\n"
     assert "SLS102" in rules(shell.replace("PATTERN", r"r'[a-z0-9.]+'"))  # `a; rm -rf /` starts with a letter
     assert "SLS102" not in rules(shell.replace("PATTERN", r"r'[a-z0-9.]+$'"))
+
+
+def test_a_route_parameter_of_one_path_segment_is_low_for_file_paths():
+    """`/assets/{name}` holds no `/` (the frameworks match `[^/]+` on the decoded path): at most
+    `..`, the parent folder. A `path` converter takes any number of segments."""
+    code = (
+        "from pathlib import Path\nfrom fastapi import FastAPI\nfrom fastapi.responses import FileResponse\n\n"
+        "app = FastAPI()\nROOT = Path('/srv/assets')\n\n"
+        "@app.get('/assets/{name}')\ndef asset(name: str):\n    return FileResponse(ROOT / name)\n"
+    )
+    assert _confidence(code, "SLS110") == ["low"]
+    assert _confidence(code.replace("{name}", "{name:path}"), "SLS110") == ["high"]
+    flask = "import flask\n\napp = flask.Flask(__name__)\n\n@app.route('/files/<name>')\ndef show(name):\n    return flask.send_file('docs/' + name)\n"
+    assert _confidence(flask, "SLS110") == ["low"]
+    assert _confidence(flask.replace("<name>", "<path:name>"), "SLS110") == ["high"]
+
+
+def test_a_query_string_appended_to_a_redirect_the_client_did_not_choose_keeps_it_quiet():
+    code = (
+        "from django.shortcuts import redirect\n\ndef canonical(request):\n    target = request.path\n"
+        "    if request.META.get('QUERY_STRING'):\n        target = f\"{target}?{request.META['QUERY_STRING']}\"\n    return redirect(target)\n"
+    )
+    # without the `?` the client's text could run on into the host of an empty start
+    _quiet_until_undone("SLS120", code, 'f"{target}?{', 'f"{target}{')

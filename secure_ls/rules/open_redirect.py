@@ -59,7 +59,8 @@ class OpenRedirect(Rule):
     fixed page when the check fails. A target that starts with a fixed local
     path (`f"/users/{id}"`) or a fixed host is not reported; neither is a
     redirect to the request's own URL (`request.url`) or to the Referer
-    header ("go back" links).
+    header ("go back" links), nor a query string added after `?` to a target
+    the client did not choose (`url = f"{url}?{query}"`).
     """
 
     id = "SLS120"
@@ -93,6 +94,8 @@ class OpenRedirect(Rule):
         'from django.shortcuts import redirect\nfrom django.utils.http import url_has_allowed_host_and_scheme\n\ndef safe_next(request, default):\n    target = request.GET.get("next")\n    if target and url_has_allowed_host_and_scheme(target, request.get_host()):\n        return target\n    return default\n\ndef done(request):\n    return redirect(safe_next(request, "/"))\n',
         # the client's query string, re-encoded, after a path of the site's own (through a helper)
         'from django.http import HttpResponseRedirect\nfrom django.urls import reverse\nfrom django.views import View\n\nclass Save(View):\n    def with_query(self, url):\n        parts = [url]\n        if self.request.GET.urlencode():\n            parts += [self.request.GET.urlencode()]\n        return "?".join(parts)\n\n    def post(self, request):\n        return HttpResponseRedirect(self.with_query(reverse("items")))\n',
+        # a start the client did not choose, then a query string: text after `?` cannot change the host
+        'from django.shortcuts import redirect\nfrom .models import Snapshot\n\ndef canonical(request, pk):\n    target = f"/{Snapshot.objects.get(pk=pk).url_path}/index.html"\n    if request.META.get("QUERY_STRING"):\n        target = f"{target}?{request.META[\'QUERY_STRING\']}"\n    return redirect(target)\n',
         # the branch where the URL check passed on the very same read of the request
         'from flask import redirect, request\nfrom .validators import is_safe_url\n\ndef login_done():\n    if request.args.get("next") and is_safe_url(request.args.get("next")):\n        return redirect(request.args.get("next"))\n    return redirect("/")\n',
     ]
@@ -100,6 +103,10 @@ class OpenRedirect(Rule):
         # the check failed on that read: the redirect goes where it says not to
         Example(
             'from flask import redirect, request\nfrom .validators import is_safe_url\n\ndef login_done():\n    if not is_safe_url(request.args.get("next")):\n        return redirect(request.args.get("next"))\n    return redirect("/")\n',
+        ),
+        # the client chose the start: a query string appended after it does not make it safe
+        Example(
+            'from django.shortcuts import redirect\n\ndef done(request):\n    target = request.GET["next"]\n    if request.GET.get("tab"):\n        target = f"{target}?tab={request.GET[\'tab\']}"\n    return redirect(target)\n',
         ),
         # a predicate of the application that never looks at the host checks nothing
         Example(
@@ -135,7 +142,7 @@ class OpenRedirect(Rule):
         if target is None:
             return
         part = ctx.origin(target).risk(Sink.REDIRECT)
-        if not web.is_client(part) or web.reads_own_url(ctx, part) or web.reads_referrer(ctx, part):
+        if not _client_chosen(ctx, part):
             return  # "go back" redirects to the Referer are not chosen by a link's author
         built, _ = web.built_value(ctx, target)
         if _starts_fixed(built) or _always_starts_fixed(ctx, target):
@@ -167,11 +174,38 @@ def _starts_fixed(value: ast.expr) -> bool:
 
 def _always_starts_fixed(ctx, target: ast.expr) -> bool:
     """`url = reverse("items")` then `url += "?" + query`: every plain assignment starts fixed,
-    and appending to a string never changes its start."""
+    and appending to a string never changes its start. Whatever the start, text appended after
+    `?` or `#` (`url = f"{url}?{query}"`) is the query or fragment: it cannot change the host, so
+    when no start is the client's choice, neither is the host."""
     if not isinstance(target, (ast.Name, ast.Attribute)):
         return False
-    starts = [v for v in ctx.assigned_values(target) if not isinstance(ctx.statement(v), ast.AugAssign)]
-    return bool(starts) and all(_starts_fixed(v) for v in starts)
+    values = ctx.assigned_values(target)
+    appended = {id(v): tail for v in values if (tail := _appended(ctx, target, v)) is not None}
+    starts = [v for v in values if id(v) not in appended]
+    if not starts:
+        return False
+    if all(_starts_fixed(v) for v in starts):
+        return True
+    if not appended or not isinstance(target, ast.Name):
+        return False  # (what methods store on `self` is judged by the data flow, not here)
+    after_mark = all(tail and isinstance(tail[0], strings.Literal) and tail[0].text[:1] in "?#" for tail in appended.values())
+    return after_mark and not any(_client_chosen(ctx, ctx.origin(v).risk(Sink.REDIRECT)) for v in starts)
+
+
+def _appended(ctx, target: ast.expr, value: ast.expr) -> list | None:
+    """The pieces `value` appends to `target` (`target += "?" + q`, `target = f"{target}?{q}"`),
+    or None when it is a new start."""
+    if isinstance(ctx.statement(value), ast.AugAssign):
+        return strings.pieces(value) or []
+    parts = strings.pieces(value)
+    if parts and isinstance(parts[0], strings.Value) and ctx.text(parts[0].node) == ctx.text(target):
+        return parts[1:]
+    return None
+
+
+def _client_chosen(ctx, part) -> bool:
+    """Whether the client chose this redirect target (not the request's own URL nor its Referer)."""
+    return web.is_client(part) and not web.reads_own_url(ctx, part) and not web.reads_referrer(ctx, part)
 
 
 def _is_own_url(node: ast.expr) -> bool:

@@ -65,7 +65,11 @@ class PathTraversal(Rule):
     (`os.path.exists`, `isfile`, `isdir`, `getsize`, `os.stat`, `os.access`)
     is reported at medium confidence, unless the same name is also opened in
     the function (then the file operation is what is reported): it tells
-    the client whether any file on the server exists.
+    the client whether any file on the server exists. A route parameter
+    that matches one path segment (`/files/<name>`, `/files/{name}`, not a
+    `path` converter) is reported with low confidence: Flask, Django and
+    Starlette match it against the decoded path, so it holds no `/` and
+    reaches at most the parent folder (`..`), except through `..\\` on Windows.
 
     Paths passed through `os.path.basename` or `werkzeug.utils.secure_filename`,
     checked with `startswith`/`is_relative_to`/`commonpath` before use, or
@@ -239,6 +243,9 @@ class PathTraversal(Rule):
             return False  # the command line or environment choosing a file is the usual case
         else:
             confidence = Confidence.HIGH
+        one_segment = web.is_single_segment_parameter(ctx, part)
+        if one_segment:
+            confidence = Confidence.LOW  # no `/` in it: the folder's own entries, or its parent
         if self._checked(call, target, ctx):
             return False
         fix = None
@@ -251,6 +258,12 @@ class PathTraversal(Rule):
                 "path stays inside the directory."
             )
             confidence = min(confidence, Confidence.MEDIUM)  # it discloses, it does not read
+        elif one_segment:
+            message = (
+                f"File path built from {ts.phrase(part, ts.short(ctx, target))}: the route matches one path segment, so the name "
+                "holds no `/`, but `..` still names the parent folder (and on Windows `..\\` climbs further). Keep only the file "
+                "name, or check the resolved path stays inside the directory."
+            )
         else:
             message = (
                 f"File path built from {ts.phrase(part, ts.short(ctx, target))}: a name with `../` or an absolute path "

@@ -36,17 +36,31 @@ def is_client(part: taint.Part | None) -> bool:
 def is_path_parameter(ctx, part: taint.Part) -> bool:
     """A route parameter named in the route's path (`/orgs/<slug>`, `/orgs/{org_id}`):
     the framework routed the request by it. Other handler parameters are the query."""
+    return route_converter(ctx, part) is not None
+
+
+def is_single_segment_parameter(ctx, part: taint.Part) -> bool:
+    """A route parameter that matches one path segment (`/files/<name>`, `/files/{name}`, not
+    `<path:name>` or `{name:path}`): Flask, Django and Starlette match it against the decoded
+    path with `[^/]+`, so it holds no `/` (`..` at most)."""
+    return route_converter(ctx, part) not in (None, "path")
+
+
+def route_converter(ctx, part: taint.Part) -> str | None:
+    """For a route parameter named in the route's path: its converter (`path` in `<path:name>`
+    and `{name:path}`; "" when none is given); None for anything else."""
     node = source_node(ctx, part)
     if not isinstance(node, ast.arg):
-        return False
+        return None
     func = ctx.parent(ctx.parent(node)) if isinstance(ctx.parent(node), ast.arguments) else None
-    pattern = re.compile(r"[<{](?:\w+:)?" + re.escape(node.arg) + r"(?::[^>}]*)?[>}]")
+    name = re.escape(node.arg)
+    pattern = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?" + name + r">|\{" + name + r"(?::(\w+))?\}")
     for deco in getattr(func, "decorator_list", ()):
         if isinstance(deco, ast.Call):
             for arg in [*deco.args[:1], *(k.value for k in deco.keywords if k.arg in ("rule", "path"))]:
-                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and pattern.search(arg.value):
-                    return True
-    return False
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and (found := pattern.search(arg.value)):
+                    return found.group(1) or found.group(2) or ""
+    return None
 
 
 def worse(a: taint.Part | None, b: taint.Part | None) -> taint.Part | None:
@@ -168,11 +182,14 @@ def _reads(ctx, part: taint.Part, attributes: frozenset[str], keys: frozenset[st
 
 
 def describe_value(ctx, part: taint.Part, node: ast.AST) -> str:
-    """"the Flask request `request.args["q"]`", without repeating a parameter's own name."""
+    """"the Flask request `request.args["q"]`"; for a parameter, "`tag.id` (from the parameter `tag`)"
+    (not two names run together), without repeating a parameter's own name."""
     text = ctx.text(node)
     if part.kind in (taint.PARAM,) and text == part.label or part.label.endswith(f"`{text}`"):
         return part.describe()
-    return f"{part.describe()} `{text}`" if len(text) <= 80 else part.describe()
+    if len(text) > 80:
+        return part.describe()
+    return f"`{text}` (from {part.describe()})" if part.kind == taint.PARAM else f"{part.describe()} `{text}`"
 
 
 def built_value(ctx, expr: ast.expr, sink: str | None = None, assembled: bool = False) -> tuple[ast.expr, ast.stmt | None]:
