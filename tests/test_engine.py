@@ -532,3 +532,37 @@ def test_a_query_string_appended_to_a_redirect_the_client_did_not_choose_keeps_i
     )
     # without the `?` the client's text could run on into the host of an empty start
     _quiet_until_undone("SLS120", code, 'f"{target}?{', 'f"{target}{')
+
+
+def test_a_django_widget_renders_the_developer_defined_field_name_not_client_data():
+    code = (
+        "from django import forms\nfrom django.utils.html import escape\nfrom django.utils.safestring import mark_safe\n\n"
+        "class TagsWidget(forms.Widget):\n    def render(self, name, value, attrs=None, renderer=None):\n"
+        "        return mark_safe(f'<input name=\"{name}\" value=\"{escape(value)}\">')\n"
+    )
+    # the submitted `value` is the client's: unescaped, it is reported
+    _quiet_until_undone("SLS801", code, "{escape(value)}", "{value}")
+    # outside a widget, `name` is any caller's value
+    assert "SLS801" in rules(code.replace("forms.Widget", "object"))
+    # a widget is built where a form is declared: its constructor's arguments are the developer's
+    built = (
+        "from django import forms\nfrom django.utils.safestring import mark_safe\n\n"
+        "class Filters(forms.Widget):\n    def __init__(self, attrs=None, *, selector='textarea'):\n        self.selector = selector\n        super().__init__(attrs)\n\n"
+        "    def render(self, name, value, attrs=None, renderer=None):\n        return mark_safe(f'<div data-source=\"{self.selector}\"></div>')\n"
+    )
+    _quiet_until_undone("SLS801", built, "(forms.Widget)", "(object)")
+
+
+def test_a_private_helper_every_call_of_which_passes_constants_holds_only_constants():
+    """`_label("Blank", "...")`: no other module calls a `_name` function by convention, so the
+    module's own calls are all there are. Not when one passes data, nor when the function is
+    handed on as a value (those calls are not seen), nor for a public function."""
+    code = (
+        "from django.utils.safestring import mark_safe\n\n"
+        "def _label(title, description):\n    return mark_safe(f'<b>{title}</b>{description}')\n\n"
+        "class Form:\n    choices = (('a', _label('Blank', 'Start empty.')),)\n"
+    )
+    assert "SLS801" not in rules(code)
+    assert "SLS801" in rules(code.replace("_label('Blank'", "_label(title_from_db"))
+    assert "SLS801" in rules(code + "\nrows = map(_label, titles, descriptions)\n")
+    assert "SLS801" in rules(code.replace("_label", "label"))

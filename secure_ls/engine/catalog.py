@@ -117,6 +117,17 @@ ROUTE_DECORATOR_ATTRIBUTES = frozenset(
 )
 # Parameters of handlers that are framework objects, not client data.
 NON_DATA_PARAMETERS = frozenset({"self", "cls", "request", "req", "response", "db", "session", "background_tasks", "websocket", "ws"})
+# Parameters a framework fills from the developer's own definitions when it calls back into a
+# class: (base class suffix, method) -> parameters. A Django widget renders the form field's
+# `name` and the `attrs` (an `id` made from that name) the form declared; only `value` is the
+# submitted data. A widget is built where a form is declared, so its constructor's arguments
+# ("*": all of them) are the developer's too.
+DEVELOPER_PARAMETERS = {
+    ("Widget", "__init__"): frozenset({"*"}),
+    ("Widget", "render"): frozenset({"name", "attrs", "renderer"}),
+    ("Widget", "get_context"): frozenset({"name", "attrs"}),
+    ("Widget", "build_attrs"): frozenset({"base_attrs", "extra_attrs"}),
+}
 # Annotations of handler parameters that are framework objects (FastAPI/Starlette).
 NON_DATA_ANNOTATIONS = frozenset(
     {"Request", "Response", "WebSocket", "HTTPConnection", "BackgroundTasks", "Session", "AsyncSession", "SecurityScopes"}

@@ -55,6 +55,28 @@ def constructed_classes(tree: ast.Module | None) -> frozenset[str]:
     return frozenset(found)
 
 
+def private_functions(tree: ast.Module | None) -> frozenset[str]:
+    """The top-level functions of a unit that are private to the module (`_label(...)`, not a
+    dunder) and undecorated, taking arguments: by convention no other module calls them, and no
+    framework does, so the module's own calls are all the calls (see `constants_only`)."""
+    if tree is None:
+        return frozenset()
+    return frozenset(
+        stmt.name
+        for stmt in tree.body
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and is_private(stmt) and (stmt.args.args or stmt.args.posonlyargs or stmt.args.kwonlyargs or stmt.args.vararg)
+    )
+
+
+def is_private(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """`def _label(...)`, undecorated, and never naming itself (a recursive call passes what the
+    function computed, which its callers' constants say nothing about)."""
+    name = func.name
+    if not name.startswith("_") or name.startswith("__") or func.decorator_list:
+        return False
+    return not any(isinstance(n, ast.Name) and n.id == name for n in astutil.walk(func))
+
+
 def callers_by_unit(classes: Sequence[frozenset[str]], calls: Sequence[frozenset[str]]) -> dict[int, tuple[int, ...]]:
     """For each unit index defining constructed classes: the other units calling one of them."""
     every = frozenset().union(*classes) if classes else frozenset()
@@ -85,7 +107,7 @@ class Index:
     def _shape(self, parsed) -> tuple[frozenset[str], bool]:
         found = self._shapes.get(parsed.text)
         if found is None:
-            found = self._shapes[parsed.text] = (constructed_classes(parsed.tree), is_statement_unit(parsed.tree))
+            found = self._shapes[parsed.text] = (constructed_classes(parsed.tree) | private_functions(parsed.tree), is_statement_unit(parsed.tree))
         return found
 
     def is_statement(self, parsed) -> bool:
@@ -122,10 +144,12 @@ class ConstructorArguments:
         self._closed_world = closed_world
         self._known: dict[str, dict[str, list[Passed]]] = {}
 
-    def constants_only(self, class_name: str, positional: tuple[str, ...], keyword_names: frozenset[str], vararg: str | None) -> frozenset[str]:
-        """In a closed world (a notebook, which nothing imports), the parameters that every call
-        of the class passes only constants (`display("df1", "df2")`): they hold nothing else."""
-        if not self._closed_world:
+    def constants_only(self, class_name: str, positional: tuple[str, ...], keyword_names: frozenset[str], vararg: str | None, private: bool = False) -> frozenset[str]:
+        """In a closed world (a notebook, which nothing imports), or for a function `private` to
+        the module, the parameters that every call of the class or function passes only constants
+        (`display("df1", "df2")`, `_mode_label("Blank", "...")`): they hold nothing else. Not when
+        the name is also used as a value (`pool.map(_label, rows)`): those calls are not seen."""
+        if not (self._closed_world or private):
             return frozenset()
         constant = set(positional) | set(keyword_names) | ({vararg} if vararg else set())
         calls = 0
@@ -133,7 +157,10 @@ class ConstructorArguments:
             if unit.parsed.tree is None:
                 continue
             ctx = None
+            called = {id(n.func) for n in astutil.walk(unit.parsed.tree) if isinstance(n, ast.Call)}
             for node in astutil.walk(unit.parsed.tree):
+                if isinstance(node, ast.Name) and node.id == class_name and id(node) not in called:
+                    return frozenset()  # passed on as a value: called where this cannot see
                 if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == class_name):
                     continue
                 calls += 1

@@ -246,7 +246,9 @@ class UnitContext:
         if isinstance(outer_scope, ast.ClassDef):
             cls = outer_scope
             instance_attributes = lambda: self._instance_attributes(cls)  # noqa: E731
-        analyzer = self._new_analyzer(outer_scope, instance_attributes)
+        # a top-level function private to the module: what the module's calls pass it (constructions.py)
+        called = self._constructor_arguments if isinstance(outer_scope, ast.Module) and isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+        analyzer = self._new_analyzer(outer_scope, instance_attributes, constructor_arguments=called)
         self._flows[id(scope)] = analyzer
         if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             analyzer.run_function(scope, outer_env)

@@ -36,10 +36,10 @@ class FlowAnalyzer(ValueOrigins):
         wsgi = frameworks.wsgi_environ(func)
         defaults = frameworks.parameter_defaults(func.args)
         passed = self._passed_to_constructor(func)
-        constants = self._constant_constructor_arguments(func)
+        constants = self._constant_constructor_arguments(func) | self._developer_parameters(func)
         for arg in frameworks.all_args(func.args):
             if arg.arg in constants:
-                env[arg.arg] = Binding(CONSTANT)  # every call in the notebook passes a constant
+                env[arg.arg] = Binding(CONSTANT)  # every call in the notebook passes a constant, or the developer chose it
                 continue
             dependency = frameworks.dependency_callee(defaults.get(arg.arg), arg.annotation) if route else None
             if dependency is not None and self._dependency_origin(dependency) is not None:
@@ -80,14 +80,29 @@ class FlowAnalyzer(ValueOrigins):
         return self._constructor_arguments(self._class, positional, named)
 
     def _constant_constructor_arguments(self, func: ast.AST) -> frozenset[str]:
-        """The constructor parameters every call passes constants (constructions.constants_only)."""
+        """The parameters of a constructor (in a notebook) or of a function private to the module
+        that every call passes constants (constructions.constants_only)."""
         if self._constructor_arguments is None or not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return frozenset()
+        vararg = func.args.vararg.arg if func.args.vararg is not None else None
+        if self._class is None and constructions.is_private(func):
+            positional = tuple(a.arg for a in (*func.args.posonlyargs, *func.args.args))
+            named = frozenset((*(a.arg for a in func.args.args), *(a.arg for a in func.args.kwonlyargs)))
+            return self._constructor_arguments.constants_only(func.name, positional, named, vararg, private=True)
         if func.name != "__init__" or self._class is None:
             return frozenset()
         positional, named = constructions.constructor_parameters(func)
-        vararg = func.args.vararg.arg if func.args.vararg is not None else None
         return self._constructor_arguments.constants_only(self._class, positional, named, vararg)
+
+    def _developer_parameters(self, func: ast.AST) -> frozenset[str]:
+        """Parameters the framework fills from the developer's own definitions (a Django widget's
+        field `name` in `render`): catalog.DEVELOPER_PARAMETERS."""
+        if self._class is None or isinstance(func, ast.Lambda):
+            return frozenset()
+        names = frozenset().union(
+            *(names for (suffix, method), names in catalog.DEVELOPER_PARAMETERS.items() if method == func.name and any(b.endswith(suffix) for b in self._class_bases))
+        )
+        return frozenset(a.arg for a in frameworks.all_args(func.args) if a.arg != self._instance) if "*" in names else names
 
     def _parameter_label(self, func: ast.AST, name: str) -> str:
         if not self._describe_parameters or name == self._instance or isinstance(func, ast.Lambda):
