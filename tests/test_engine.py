@@ -566,3 +566,17 @@ def test_a_private_helper_every_call_of_which_passes_constants_holds_only_consta
     assert "SLS801" in rules(code.replace("_label('Blank'", "_label(title_from_db"))
     assert "SLS801" in rules(code + "\nrows = map(_label, titles, descriptions)\n")
     assert "SLS801" in rules(code.replace("_label", "label"))
+
+
+def test_a_class_that_pickles_into_its_own_storage_and_reads_it_back_is_the_audit_tier():
+    code = (
+        "import pickle\n\nclass Cache:\n    def __init__(self, backend, key):\n        self._backend = backend\n        self._key = key\n\n"
+        "    def load(self):\n        data = self._backend.get(self._key)\n        return pickle.loads(data) if data else {}\n\n"
+        "    def save(self, value):\n        self._backend.set(self._key, pickle.dumps(value))\n"
+    )
+    assert _confidence(code, "SLS105") == ["low"]
+    # a class that only reads pickles others wrote
+    assert _confidence(code.replace("pickle.dumps(value)", "value"), "SLS105") == ["medium"]
+    # a `deserialize(value)` may be handed anybody's bytes: its parameter keeps the finding
+    codec = "import pickle\n\nclass Codec:\n    def dumps(self, v):\n        return pickle.dumps(v)\n\n    def loads(self, blob):\n        return pickle.loads(blob)\n"
+    assert _confidence(codec, "SLS105") == ["medium"]

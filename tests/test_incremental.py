@@ -60,3 +60,18 @@ def test_an_edit_closing_a_string_left_open_far_above():
     engine.analyze(before, key="doc")
     assert _signature(engine.analyze(after, key="doc")) == _signature(Engine().analyze(after))
     assert engine.analyze(after, key="doc").syntax_errors == []
+
+
+def test_editing_a_call_of_a_private_helper_reanalyses_the_helper():
+    """The helper's findings depend on what the module's calls pass it (constants only, or not):
+    changing a call must change them, in the editor's session as in a fresh analysis."""
+    quiet = (
+        "from django.utils.safestring import mark_safe\n\n"
+        "def _label(title):\n    return mark_safe(f'<b>{title}</b>')\n\n\n"
+        "def page():\n    return _label('Blank')\n"
+    )
+    loud = quiet.replace("_label('Blank')", "_label(load_title())")
+    engine = Engine()
+    assert [f.rule_id for f in engine.analyze(quiet, key="doc").findings] == []
+    assert [f.rule_id for f in engine.analyze(loud, key="doc").findings] == ["SLS801"]
+    assert [f.rule_id for f in engine.analyze(quiet, key="doc").findings] == []

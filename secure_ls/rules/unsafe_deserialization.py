@@ -62,7 +62,10 @@ class UnsafeDeserialization(Rule):
     whose name comes from one), medium for a function parameter, low for
     data whose origin is not known. Round trips (`loads(dumps(x))`) and
     data an object keeps in its own attributes are not reported, nor, in test
-    modules, anything but data from outside the program; `marshal`
+    modules, anything but data from outside the program. A pickle the
+    program reads back from where it also wrote one (the same file path, or
+    a class that pickles into its own storage and loads from it, not from a
+    method parameter) is low confidence (the audit tier); `marshal`
     (the `.pyc` format) is reported at medium severity, with medium
     confidence only for data from a request.
 
@@ -131,7 +134,7 @@ class UnsafeDeserialization(Rule):
             return  # state the object keeps for itself
         if part.kind != taint.UNTRUSTED and ctx.in_test_code(node):
             return  # tests load what they wrote
-        own_file = part.kind != taint.UNTRUSTED and fmt == "pickle" and _written_here(data, ctx)
+        own_file = part.kind != taint.UNTRUSTED and fmt == "pickle" and (_written_here(data, ctx) or _class_pickles_too(node, ctx) and _reads_own_state(data, ctx))
         short = name.rsplit(".", 1)[-1] if not name.startswith("pandas") else "read_pickle"
         module = name.split(".")[0]
         label = f"{module}.{short}" if module != "pandas" else "pandas.read_pickle"
@@ -179,6 +182,27 @@ def _opened_path(file: ast.expr, ctx, modes: str) -> str | None:
     mode = ts.argument(value, 1, ("mode",))
     text = mode.value if isinstance(mode, ast.Constant) and isinstance(mode.value, str) else "r"
     return ctx.text(value.args[0]) if text[:1] in modes else None
+
+
+_PICKLERS = _DUMPERS | frozenset({"pickle.dumps", "cPickle.dumps", "_pickle.dumps", "dill.dumps", "cloudpickle.dumps"})
+
+
+def _class_pickles_too(call: ast.Call, ctx) -> bool:
+    """An unpickling in a class whose methods also pickle (a cache's `save`/`load`): the class
+    reads back its own storage format (audit tier, with `_reads_own_state`)."""
+    cls = next((a for a in ctx.ancestors(call) if isinstance(a, ast.ClassDef)), None)
+    return cls is not None and any(isinstance(n, ast.Call) and ctx.call_name(n) in _PICKLERS for n in astutil.walk(cls))
+
+
+def _reads_own_state(data: ast.expr, ctx) -> bool:
+    """The bytes come from the object's own storage (`self._backend.get(self._key)`), not from a
+    parameter of the method: a `deserialize(value)` may be handed a request's cookie."""
+    func = ctx.enclosing_function(data)
+    if func is None:
+        return False
+    params = {a.arg for a in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs)} - {"self", "cls"}
+    value = ts.single_value(data, ctx) if isinstance(data, ast.Name) else data
+    return value is not None and not any(isinstance(n, ast.Name) and n.id in params for n in astutil.walk(value))
 
 
 def _written_here(data: ast.expr, ctx) -> bool:
