@@ -26,7 +26,10 @@ class InsecureRandom(Rule):
     keys, salts, nonces, one-time codes, session or reset ids. The purpose
     is read from the names around the call (the variable it is assigned
     to, the function it is in, the keyword it is passed as). Shuffling a
-    product list or picking a retry delay is not reported.
+    product list or picking a retry delay is not reported, nor one pick
+    among values the program already holds (`random.choice(api_keys)`):
+    it makes no new secret. Picks of characters or numbers, or picks
+    repeated to build a value, are.
 
     ## Why is this bad?
     `random` is a Mersenne Twister: after 624 outputs its whole future (and
@@ -58,6 +61,8 @@ class InsecureRandom(Rule):
         "import random\ndef retry_delay(attempt):\n    return random.uniform(0, 2 ** attempt)\n",
         "import secrets\ndef make_token():\n    return secrets.token_hex(16)\n",
         "import random\nfeatured = random.choice(products)\n",
+        # one pick among keys the program already holds: no new secret is made
+        "import random\n\ndef pick_api_key(api_keys):\n    api_key = random.choice(api_keys)\n    return api_key\n",
         "import random\ndef test_token_parsing():\n    token = random.choice(['a', 'b'])\n",
         "import random\ndef log_workout(Session, user):\n    session = Session.objects.create(user=user, impression=random.choice(['good', 'bad']))\n    return session\n",
     ]
@@ -78,6 +83,11 @@ class InsecureRandom(Rule):
             "import random\n\ndef new_salt():\n    return random.randbytes(16)\n",
             fixed="import random\nimport secrets\n\ndef new_salt():\n    return secrets.token_bytes(16)\n",
         ),
+        # the same pick, repeated to build a passphrase
+        Example(
+            "import random\n\ndef make_password(words):\n    return '-'.join(random.choice(words) for _ in range(4))\n",
+            fixed="import random\nimport secrets\n\ndef make_password(words):\n    return '-'.join(secrets.choice(words) for _ in range(4))\n",
+        ),
         Example(
             "import random\n\ndef make_password(alphabet):\n    return ''.join(random.choices(alphabet, k=12))\n",
             fixed="import random\nimport secrets\n\ndef make_password(alphabet):\n    return ''.join(secrets.SystemRandom().choices(alphabet, k=12))\n",
@@ -89,6 +99,8 @@ class InsecureRandom(Rule):
         if not name.startswith("random.") or name[len("random.") :] not in _RANDOM_FUNCTIONS:
             return
         function = name[len("random.") :]
+        if function == "choice" and _picks_an_existing_value(node, ctx):
+            return
         purpose = self._purpose(node, ctx)
         if purpose is None:
             return
@@ -156,6 +168,29 @@ class InsecureRandom(Rule):
         else:
             return None
         return Fix("Use the secrets module", (edit,), safe=True, imports=("import secrets",))
+
+
+_REPEATED = (ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp, ast.For, ast.AsyncFor, ast.While)
+
+
+def _picks_an_existing_value(call: ast.Call, ctx) -> bool:
+    """`api_key = random.choice(api_keys)`: one pick among values the program already holds makes
+    no new secret, so its predictability gives nothing away. Not a pick of characters or numbers
+    (`random.choice(string.ascii_letters)`, `random.choice(range(10 ** 6))`), nor picks repeated
+    to build a value (`"".join(random.choice(words) for _ in range(4))`)."""
+    if len(call.args) != 1 or call.keywords:
+        return False
+    pool = call.args[0]
+    if isinstance(pool, ast.Call) and astutil.last_name(pool.func) == "range":
+        return False
+    if ctx.string_value(pool) is not None or astutil.last_name(pool).startswith(("ascii_", "digits", "hexdigits", "octdigits", "punctuation", "printable", "letters")):
+        return False  # an alphabet: the pick is a character of a new string
+    for anc in ctx.ancestors(call):
+        if isinstance(anc, _REPEATED):
+            return False
+        if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            break
+    return True
 
 
 def _int(node: ast.expr) -> int | None:
