@@ -580,3 +580,13 @@ def test_a_class_that_pickles_into_its_own_storage_and_reads_it_back_is_the_audi
     # a `deserialize(value)` may be handed anybody's bytes: its parameter keeps the finding
     codec = "import pickle\n\nclass Codec:\n    def dumps(self, v):\n        return pickle.dumps(v)\n\n    def loads(self, blob):\n        return pickle.loads(blob)\n"
     assert _confidence(codec, "SLS105") == ["medium"]
+
+
+def test_a_function_defined_inside_another_and_only_called_there_with_constants_holds_constants():
+    code = (
+        "import urllib.request\n\ndef public_ip():\n    def fetch(url):\n        return urllib.request.urlopen(url, timeout=5).read()\n"
+        "    for attempt in (lambda: fetch('https://ipinfo.io/ip'), lambda: fetch('https://api.ipify.org')):\n        return attempt()\n"
+    )
+    _quiet_until_undone("SLS122", code, "fetch('https://ipinfo.io/ip')", "fetch(target)")
+    # handed on: whoever receives it may call it with anything
+    assert "SLS122" in rules(code + "    return fetch\n")

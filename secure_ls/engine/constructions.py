@@ -69,12 +69,14 @@ def private_functions(tree: ast.Module | None) -> frozenset[str]:
 
 
 def is_private(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """`def _label(...)`, undecorated, and never naming itself (a recursive call passes what the
-    function computed, which its callers' constants say nothing about)."""
-    name = func.name
-    if not name.startswith("_") or name.startswith("__") or func.decorator_list:
-        return False
-    return not any(isinstance(n, ast.Name) and n.id == name for n in astutil.walk(func))
+    """`def _label(...)`: by convention only its own module calls it (see `is_called_directly`)."""
+    return func.name.startswith("_") and not func.name.startswith("__") and is_called_directly(func)
+
+
+def is_called_directly(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Undecorated (no framework registers it to call it), and never naming itself (a recursive
+    call passes what the function computed, which its callers' constants say nothing about)."""
+    return not func.decorator_list and not any(isinstance(n, ast.Name) and n.id == func.name for n in astutil.walk(func))
 
 
 def callers_by_unit(classes: Sequence[frozenset[str]], calls: Sequence[frozenset[str]]) -> dict[int, tuple[int, ...]]:
@@ -147,30 +149,11 @@ class ConstructorArguments:
     def constants_only(self, class_name: str, positional: tuple[str, ...], keyword_names: frozenset[str], vararg: str | None, private: bool = False) -> frozenset[str]:
         """In a closed world (a notebook, which nothing imports), or for a function `private` to
         the module, the parameters that every call of the class or function passes only constants
-        (`display("df1", "df2")`, `_mode_label("Blank", "...")`): they hold nothing else. Not when
-        the name is also used as a value (`pool.map(_label, rows)`): those calls are not seen."""
+        (`display("df1", "df2")`, `_mode_label("Blank", "...")`): they hold nothing else."""
         if not (self._closed_world or private):
             return frozenset()
-        constant = set(positional) | set(keyword_names) | ({vararg} if vararg else set())
-        calls = 0
-        for unit in self._callers:
-            if unit.parsed.tree is None:
-                continue
-            ctx = None
-            called = {id(n.func) for n in astutil.walk(unit.parsed.tree) if isinstance(n, ast.Call)}
-            for node in astutil.walk(unit.parsed.tree):
-                if isinstance(node, ast.Name) and node.id == class_name and id(node) not in called:
-                    return frozenset()  # passed on as a value: called where this cannot see
-                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == class_name):
-                    continue
-                calls += 1
-                ctx = ctx or self._context_for(unit)
-                for name, arg in _arguments(node, positional, keyword_names, vararg):
-                    if name is None or not ctx.origin(arg).is_constant:
-                        constant.discard(name)
-                        if name is None:
-                            return frozenset()  # `C(*rows)`, `C(**opts)`: what goes where is unknown
-        return frozenset(constant) if calls else frozenset()
+        sites = [(unit.parsed.tree, lambda unit=unit: self._context_for(unit).origin) for unit in self._callers if unit.parsed.tree is not None]
+        return constant_parameters(sites, class_name, positional, keyword_names, vararg)
 
     def __call__(self, class_name: str, positional: tuple[str, ...], keyword_names: frozenset[str]) -> dict[str, list[Passed]]:
         known = self._known.get(class_name)
@@ -196,6 +179,45 @@ class ConstructorArguments:
                     where = f"`{class_name}(...)` on line {self._line_of(unit, node.lineno)} passes it {part.label}"
                     out.setdefault(name, []).append(Passed(Part(UNTRUSTED, part.label, part.safe_for), where))
         return out
+
+
+class LocalCalls:
+    """For a function defined inside another: the enclosing function's calls of it are all its
+    calls (`fetch("https://ipinfo.io/ip")` in a list of fallbacks), unless it is handed on."""
+
+    def __init__(self, enclosing: ast.AST, origin_of: Callable):
+        self._enclosing = enclosing
+        self._origin_of = origin_of
+
+    def constants_only(self, name: str, positional: tuple[str, ...], keyword_names: frozenset[str], vararg: str | None, private: bool = False) -> frozenset[str]:
+        return constant_parameters([(self._enclosing, lambda: self._origin_of)], name, positional, keyword_names, vararg)
+
+    def __call__(self, class_name: str, positional: tuple[str, ...], keyword_names: frozenset[str]) -> dict[str, list[Passed]]:
+        return {}
+
+
+def constant_parameters(sites, name: str, positional: tuple[str, ...], keyword_names: frozenset[str], vararg: str | None) -> frozenset[str]:
+    """The parameters every call of `name` in `sites` ((tree, make origin function) pairs) passes
+    only constants; none when there is no call, or when the name is also used as a value
+    (`pool.map(_label, rows)`, `return helper`): those calls are not seen."""
+    constant = set(positional) | set(keyword_names) | ({vararg} if vararg else set())
+    calls = 0
+    for tree, make_origin in sites:
+        origin = None
+        called = {id(n.func) for n in astutil.walk(tree) if isinstance(n, ast.Call)}
+        for node in astutil.walk(tree):
+            if isinstance(node, ast.Name) and node.id == name and id(node) not in called:
+                return frozenset()  # passed on as a value: called where this cannot see
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name):
+                continue
+            calls += 1
+            origin = origin or make_origin()
+            for param, arg in _arguments(node, positional, keyword_names, vararg):
+                if param is None:
+                    return frozenset()  # `f(*rows)`, `f(**opts)`: what goes where is unknown
+                if not origin(arg).is_constant:
+                    constant.discard(param)
+    return frozenset(constant) if calls else frozenset()
 
 
 def constructor_parameters(func: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[tuple[str, ...], frozenset[str]]:

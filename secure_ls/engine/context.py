@@ -15,7 +15,7 @@ import builtins
 import re
 from typing import TYPE_CHECKING, Iterable
 
-from secure_ls.engine import astutil, bindings, flow, suppressions, taint
+from secure_ls.engine import astutil, bindings, constructions, flow, suppressions, taint
 from secure_ls.engine.model import (
     Confidence,
     Edit,
@@ -246,8 +246,13 @@ class UnitContext:
         if isinstance(outer_scope, ast.ClassDef):
             cls = outer_scope
             instance_attributes = lambda: self._instance_attributes(cls)  # noqa: E731
-        # a top-level function private to the module: what the module's calls pass it (constructions.py)
-        called = self._constructor_arguments if isinstance(outer_scope, ast.Module) and isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+        # a function private to the module, or defined inside another: what its calls pass it (constructions.py)
+        called = None
+        if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if isinstance(outer_scope, ast.Module):
+                called = self._constructor_arguments
+            elif isinstance(outer_scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                called = constructions.LocalCalls(outer_scope, self.origin)
         analyzer = self._new_analyzer(outer_scope, instance_attributes, constructor_arguments=called)
         self._flows[id(scope)] = analyzer
         if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):

@@ -80,15 +80,18 @@ class FlowAnalyzer(ValueOrigins):
         return self._constructor_arguments(self._class, positional, named)
 
     def _constant_constructor_arguments(self, func: ast.AST) -> frozenset[str]:
-        """The parameters of a constructor (in a notebook) or of a function private to the module
-        that every call passes constants (constructions.constants_only)."""
+        """The parameters of a constructor (in a notebook), of a function private to the module or
+        of a function defined inside another that every call passes constants
+        (constructions.constant_parameters)."""
         if self._constructor_arguments is None or not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return frozenset()
         vararg = func.args.vararg.arg if func.args.vararg is not None else None
-        if self._class is None and constructions.is_private(func):
+        if self._class is None:
+            if not constructions.is_called_directly(func):
+                return frozenset()
             positional = tuple(a.arg for a in (*func.args.posonlyargs, *func.args.args))
             named = frozenset((*(a.arg for a in func.args.args), *(a.arg for a in func.args.kwonlyargs)))
-            return self._constructor_arguments.constants_only(func.name, positional, named, vararg, private=True)
+            return self._constructor_arguments.constants_only(func.name, positional, named, vararg, private=constructions.is_private(func))
         if func.name != "__init__" or self._class is None:
             return frozenset()
         positional, named = constructions.constructor_parameters(func)
