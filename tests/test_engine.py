@@ -590,3 +590,48 @@ def test_a_function_defined_inside_another_and_only_called_there_with_constants_
     _quiet_until_undone("SLS122", code, "fetch('https://ipinfo.io/ip')", "fetch(target)")
     # handed on: whoever receives it may call it with anything
     assert "SLS122" in rules(code + "    return fetch\n")
+
+
+def test_werkzeug_request_urls_are_percent_encoded_so_they_hold_no_line_break():
+    code = "import logging\nfrom flask import request\n\ndef hook():\n    logging.info('GET %s for %s', request.base_url, request.endpoint)\n"
+    # `request.path` is the decoded path: `%0A` in the URL is a newline there
+    _quiet_until_undone("SLS704", code, "request.base_url", "request.path")
+    assert "SLS704" not in rules(code.replace("request.base_url", "str(request)"))
+
+
+def test_where_a_name_tests_false_it_is_empty():
+    code = (
+        "import logging\nfrom flask import request\n\ndef pick():\n    uid = request.args.get('uid')\n"
+        "    if not uid and request.args.get('mode') == 'global':\n        logging.info(f'no uid given ({uid}), choosing one')\n"
+    )
+    _quiet_until_undone("SLS704", code, "if not uid and", "if uid and")
+
+
+def test_membership_in_a_tables_keys_is_an_allow_list():
+    code = (
+        "from flask import request\nfrom sqlalchemy import text\nfrom .models import User\n\ndef users(session):\n"
+        "    sort = request.args.get('sort', 'id')\n    if sort not in User.__table__.columns.keys():\n        sort = 'id'\n"
+        "    return session.execute(text('SELECT * FROM users ORDER BY ' + sort))\n"
+    )
+    _quiet_until_undone("SLS101", code, "User.__table__.columns.keys()", "request.form.keys()")
+
+
+def test_a_module_constant_with_a_host_then_a_slash_settles_the_host_also_through_a_helper():
+    code = (
+        "import requests\nfrom flask import redirect, request\n\nSTORE = 'https://store.example.com'\n\n"
+        "def store_url():\n    return STORE + '/' + request.full_path.partition('/kobo/')[2]\n\n"
+        "def proxy():\n    return requests.get(store_url(), timeout=5)\n\ndef go():\n    return redirect(store_url())\n"
+    )
+    assert not {"SLS120", "SLS121"} & set(rules(code))
+    # without the slash the client's text can start the host: `https://store.example.com@evil.example`
+    assert {"SLS120", "SLS121"} <= set(rules(code.replace("STORE + '/' + ", "STORE + ")))
+
+
+def test_a_secret_masked_to_a_few_characters_at_each_end_is_not_a_secret():
+    code = (
+        "import logging\n\ndef failed(api_key):\n"
+        "    shown = f'{api_key[:4]}****{api_key[-4:]}' if len(api_key) > 8 else '*' * 8\n"
+        "    logging.error(f'API key {shown} refused')\n    logging.error(f'API key {api_key[:4]}... refused')\n"
+    )
+    assert "SLS703" not in rules(code.replace("{shown}", "{api_key[:4]}"))
+    _quiet_until_undone("SLS703", code, "{api_key[:4]}...", "{api_key[:12]}...")

@@ -90,7 +90,13 @@ def literal_prefix(node: ast.AST, value_of: Callable[[ast.Name], "ast.expr | str
         return (first.value, False) if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         left = literal_prefix(node.left, value_of, depth + 1)
-        return (left[0], False) if left is not None else None
+        if left is None:
+            return None
+        if left[1]:  # `BASE + "/" + x`: the whole left, then what the right starts with
+            right = literal_prefix(node.right, value_of, depth + 1)
+            if right is not None:
+                return left[0] + right[0], right[1]
+        return left[0], False
     if isinstance(node, ast.Name):
         value = value_of(node)
         if isinstance(value, str):
@@ -117,6 +123,15 @@ def constant_key(node: ast.AST | None) -> object | None:
         value = node.operand.value
         if isinstance(value, int) and not isinstance(value, bool):
             return -value
+    return None
+
+
+def constant_int(node: ast.AST | None) -> int | None:
+    """The value of an integer literal (`4`, `-4`), or None."""
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant) and type(node.operand.value) is int:
+        return -node.operand.value
     return None
 
 

@@ -312,6 +312,17 @@ PROPAGATORS = frozenset(
     }
 )
 
+# Attributes of a request object that are not the client's text, by source: Werkzeug (Flask,
+# Quart) builds its URLs with every control character percent-encoded (`/a%0D%0Ab`), so they
+# hold no line break (a header or log line stays one line), nor does the request itself written
+# out (`str(request)`: `<Request 'http://host/a%0A' [GET]>`; key ""); `endpoint`, `blueprint`
+# and `url_rule` name the application's own matched route.
+_WERKZEUG_REQUEST = {
+    **dict.fromkeys(("", "url", "base_url", "url_root", "host_url", "root_url"), sinks("log", "header")),
+    **dict.fromkeys(("endpoint", "blueprint", "blueprints", "url_rule"), frozenset({Sink.ANY})),
+}
+SAFE_REQUEST_ATTRIBUTES: dict[str, dict[str, frozenset]] = {"flask.request": _WERKZEUG_REQUEST, "quart.request": _WERKZEUG_REQUEST}
+
 # Attributes that name code, not data (`Model.__tablename__`, `cls.__name__`), and a model
 # instance's primary key (`obj.pk`: a number or UUID the database assigned).
 CODE_NAME_ATTRIBUTES = frozenset({"__name__", "__qualname__", "__module__", "__tablename__"})

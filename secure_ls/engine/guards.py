@@ -48,15 +48,22 @@ PATH_SINKS = sinks("path")
 _DIGEST_CHECKS = frozenset({"hmac.compare_digest", "secrets.compare_digest"})
 # A URL prefix that fixes the host: `https://host/...`, or a path on this site (`/x`, not `//`).
 SAFE_URL_PREFIX = re.compile(r"^(https?://[^/]+/|/[^/\\])")
+_FIXED_HOST = re.compile(r"^https?://[^/]+/")
 _SAME_SITE = frozenset({Sink.REDIRECT})
 
 
-def settled_url(first: ast.expr | None, built: Origin) -> Origin:
-    """A string built from pieces (`"/items/" + x`, `f"https://example.com/{x}"`) whose first
-    piece is a literal that settles the host: it cannot send a redirect to another site, however
-    it goes on (also when a helper builds it: this travels with the value). A `.format`
-    template counts up to its first field (`"https://{0}.example.com/"` does not settle it)."""
-    if isinstance(first, ast.Constant) and isinstance(first.value, str) and SAFE_URL_PREFIX.match(first.value.split("{")[0]):
+def settled_url(start: str | None, built: Origin) -> Origin:
+    """A string built from pieces (`"/items/" + x`, `f"https://example.com/{x}"`, `BASE + "/" + x`
+    with `BASE = "https://example.com"`) whose constant start (`start`, the text before the first
+    value) settles the host: it cannot send a redirect to another site, however it goes on (also
+    when a helper builds it: this travels with the value). A `.format` template counts up to its
+    first field (`"https://{0}.example.com/"` does not settle it)."""
+    if start is None:
+        return built
+    start = start.split("{")[0]
+    if _FIXED_HOST.match(start):
+        return built.sanitized(_URL_SINKS)  # a fixed host: nor can the server be sent elsewhere
+    if SAFE_URL_PREFIX.match(start):
         return built.sanitized(_SAME_SITE)
     return built
 
@@ -80,6 +87,9 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         # where the lookup found something, the key is one of the table's own keys
         key, found_when = looked_up
         return {key}, found_when == positive, ALL
+    if isinstance(test, ast.Name):
+        # `if not x:`: where x tests false it is falsy ("", None, 0, an empty container), harmless anywhere
+        return {test.id}, not positive, ALL
     if (
         isinstance(test, ast.Compare)
         and len(test.ops) == 1
@@ -109,7 +119,10 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         left, right = test.left, test.comparators[0]
         if isinstance(test.ops[0], ast.NotIn):
             positive = not positive
-        # membership in a collection literal or a named (constant-like) collection
+        # membership in a collection literal or a named (constant-like) collection, or its keys
+        # (`if sort not in Model.__table__.columns.keys(): sort = "id"`)
+        if isinstance(right, ast.Call) and isinstance(right.func, ast.Attribute) and right.func.attr in ("keys", "values") and not right.args:
+            right = right.func.value
         if isinstance(left, ast.Name) and isinstance(right, (ast.Name, ast.Attribute, ast.Set, ast.List, ast.Tuple, ast.Dict)):
             # not when the allow-list itself comes from the client
             if origin is None or not _is_untrusted(origin(right)):
@@ -463,8 +476,8 @@ def rewritten(node: ast.Call, receiver: Origin, join_all: Callable, translated: 
             plain = [a for a in node.args if id(a) not in quoted | numbers]
             wrapped = join_all([a for a in node.args if id(a) in quoted]).sanitized(frozenset({Sink.SELF_QUOTED}))
             digits = join_all([a for a in node.args if id(a) in numbers]).sanitized(ALL)
-            return settled_url(node.func.value, receiver.join(join_all(plain)).join(wrapped).join(digits))  # type: ignore[attr-defined]
-        return settled_url(node.func.value, receiver.join(join_all(args)))  # type: ignore[attr-defined]
+            return settled_url(template, receiver.join(join_all(plain)).join(wrapped).join(digits))  # type: ignore[attr-defined]
+        return settled_url(node.func.value.value, receiver.join(join_all(args)))  # type: ignore[attr-defined]
     if attr == "replace" and doubles_a_quote(node):
         # `.replace("'", "''")`: the value cannot close the quoted literal it is put in
         # (XPath 2's escape; in XPath 1 two literals in a row are a syntax error)

@@ -318,7 +318,9 @@ class ValueOrigins:
             return CONSTANT
         qualified = self._qualify(ast.Name(id=name, ctx=ast.Load()))
         if qualified and qualified in self._sources:
-            return Origin(frozenset({Part(UNTRUSTED, self._sources[qualified])}))
+            # the request object itself, written out whole (catalog.SAFE_REQUEST_ATTRIBUTES[...][""])
+            safe = catalog.SAFE_REQUEST_ATTRIBUTES.get(qualified, {}).get("", frozenset())
+            return Origin(frozenset({Part(UNTRUSTED, self._sources[qualified], safe)}))
         return Origin(frozenset({Part(UNKNOWN, name)}))
 
     def origin(self, node: ast.AST | None) -> Origin:
@@ -355,7 +357,7 @@ class ValueOrigins:
                     if guards.numeric_spec(value.format_spec):
                         origin = origin.sanitized(ALL)  # `f"{size:.1f} MB"`
                     out = out.join(origin.sanitized(_SELF_QUOTED) if id(value) in quoted else origin)
-            return guards.settled_url(node.values[0] if node.values else None, out)
+            return guards.settled_url(self._start_text(node), out)
         if isinstance(node, ast.FormattedValue):
             return self._origin(node.value)
         if isinstance(node, ast.BinOp):
@@ -373,7 +375,7 @@ class ValueOrigins:
             for operand in operands:  # `'"' + name.replace('"', '""') + '"'`
                 origin = self._origin(operand)
                 out = out.join(origin.sanitized(_SELF_QUOTED) if id(operand) in quoted else origin)
-            return guards.settled_url(operands[0], out)
+            return guards.settled_url(self._start_text(node), out)
         if isinstance(node, ast.BoolOp):
             out = CONSTANT
             for value in node.values:
@@ -486,7 +488,8 @@ class ValueOrigins:
         if qualified:
             for prefix, label in self._sources.items():
                 if qualified == prefix or qualified.startswith(prefix + "."):
-                    return Origin(frozenset({Part(UNTRUSTED, label, steps=(make_step(node, f"read from {label}"),))}))
+                    safe = catalog.SAFE_REQUEST_ATTRIBUTES.get(prefix, {}).get(qualified[len(prefix) + 1 :], frozenset())
+                    return Origin(frozenset({Part(UNTRUSTED, label, safe, steps=(make_step(node, f"read from {label}"),))}))
         if self._is_incoming_request(node.value) and node.attr in catalog.REQUEST_ATTRIBUTES:
             return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", steps=(make_step(node, "read from the HTTP request"),))}))
         if self._is_converted_record_field(node):
@@ -648,6 +651,11 @@ class ValueOrigins:
             return False
         text, whole = found
         return _ABSOLUTE_URL.match(text + ("/" if whole else "")) is not None
+
+    def _start_text(self, node: ast.expr) -> str | None:
+        """The constant text a built string starts with, through module constants (`BASE + "/"`)."""
+        found = astutil.literal_prefix(node, self._name_value)
+        return found[0] if found is not None else None
 
     def _name_value(self, name: ast.Name) -> ast.expr | str | None:
         """The one expression a local name holds, or the text of a module string constant."""

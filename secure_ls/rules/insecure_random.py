@@ -154,8 +154,8 @@ class InsecureRandom(Rule):
             edit = ctx.replace(callee, simple[function])
         elif function == "randrange" and len(args) == 1 and not node.keywords:
             edit = ctx.replace(callee, "secrets.randbelow")
-        elif function in ("randint", "randrange") and len(args) == 2 and not node.keywords and all(_int(a) is not None for a in args):
-            low, high = _int(args[0]), _int(args[1])
+        elif function in ("randint", "randrange") and len(args) == 2 and not node.keywords and all(astutil.constant_int(a) is not None for a in args):
+            low, high = astutil.constant_int(args[0]), astutil.constant_int(args[1])
             span = high - low + (1 if function == "randint" else 0)
             if span <= 0:
                 return None
@@ -191,14 +191,6 @@ def _picks_an_existing_value(call: ast.Call, ctx) -> bool:
         if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             break
     return True
-
-
-def _int(node: ast.expr) -> int | None:
-    if isinstance(node, ast.Constant) and type(node.value) is int:
-        return node.value
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant) and type(node.operand.value) is int:
-        return -node.operand.value
-    return None
 
 
 def _contains(tree: ast.AST, node: ast.AST) -> bool:

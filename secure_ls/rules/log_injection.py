@@ -32,7 +32,10 @@ class LogInjection(Rule):
     parameters, ...) written to a log by `logging`/logger calls as `%s`
     arguments, f-string fields or concatenations, without escaping. Values
     logged with `%r`/`!r`, as numbers, or after `html.escape`,
-    `urllib.parse.quote` or `json.dumps` are not reported.
+    `urllib.parse.quote` or `json.dumps` are not reported, nor the URLs
+    Werkzeug builds (Flask's `request.url`, `base_url`, `url_root`, and
+    `str(request)`), which percent-encode control characters; the decoded
+    `request.path` is reported.
 
     ## Why is this bad?
     A value containing a newline starts a new log line: an attacker can

@@ -57,7 +57,8 @@ class OpenRedirect(Rule):
     accepting only local paths that start with a single `/` (rule out `//`
     and `/\\` as well: browsers read both as another host). Fall back to a
     fixed page when the check fails. A target that starts with a fixed local
-    path (`f"/users/{id}"`) or a fixed host is not reported; neither is a
+    path (`f"/users/{id}"`) or a fixed host (also through a module constant:
+    `STORE + "/" + path` with `STORE = "https://store.example.com"`) is not reported; neither is a
     redirect to the request's own URL (`request.url`) or to the Referer
     header ("go back" links), nor a query string added after `?` to a target
     the client did not choose (`url = f"{url}?{query}"`).

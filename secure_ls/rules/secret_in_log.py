@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Edit, Fix, Severity
 from secure_ls.rules._support import crypto, logs, naming, web
 from secure_ls.rules.base import Example, Rule
@@ -44,9 +45,42 @@ def secret_word(name: str | None, ctx) -> bool:
 def _is_secret(node: ast.expr, name: str, ctx) -> bool:
     """Named like a secret and not a constant, or the value of a request header that carries
     credentials (`authorization = request.headers.get("Authorization")`), whatever its name."""
+    if _masked(node, ctx):
+        return False
     if secret_word(name, ctx) and not ctx.origin(node).is_constant:
         return True
     return web.header_read(node, ctx) in web.CREDENTIAL_HEADERS
+
+
+# How many characters of a secret a masked form may show at each end (`key[:4] + "****" + key[-4:]`).
+_SHOWN = 4
+
+
+def _masked(node: ast.expr, ctx, depth: int = 0) -> bool:
+    """A masked form of a secret: at most a few characters from each end, stars, lengths
+    (`f"{key[:4]}****{key[-4:]}" if len(key) > 8 else "*" * 8`), also through the names
+    holding it (`log_api_key = ...`)."""
+    if depth > 3:
+        return False
+    if isinstance(node, ast.Name):
+        values = ctx.assigned_values(node)
+        return bool(values) and all(_masked(v, ctx, depth + 1) for v in values)
+    if isinstance(node, ast.IfExp):
+        return _masked(node.body, ctx, depth + 1) and _masked(node.orelse, ctx, depth + 1)
+    if isinstance(node, ast.JoinedStr):
+        fields = [v.value for v in node.values if isinstance(v, ast.FormattedValue)]
+        return bool(fields) and all(_masked(v, ctx, depth + 1) for v in fields)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mult)):
+        return all(_masked(side, ctx, depth + 1) or isinstance(side, ast.Constant) for side in (node.left, node.right))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len":
+        return True
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice) and node.slice.step is None:
+        lower, upper = astutil.constant_int(node.slice.lower), astutil.constant_int(node.slice.upper)
+        if node.slice.lower is None and upper is not None:
+            return 0 <= upper <= _SHOWN
+        if node.slice.upper is None and lower is not None:
+            return -_SHOWN <= lower < 0
+    return False
 
 
 def is_bare_token(name: str) -> bool:
@@ -73,6 +107,9 @@ class SecretInLog(Rule):
     (pagination and CSRF-form tokens share the name). The value of a request
     header that carries credentials (`Authorization`, `Cookie`, `X-Api-Key`,
     ...) counts whatever its name (`auth = request.headers.get("Authorization")`).
+    A masked form is not a secret: at most four characters from each end,
+    stars and lengths (`f"{key[:4]}****{key[-4:]}"`), also through the name
+    holding it.
 
     ## Why is this bad?
     Logs are copied to files, log shippers, monitoring services and
