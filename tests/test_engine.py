@@ -635,3 +635,12 @@ def test_a_secret_masked_to_a_few_characters_at_each_end_is_not_a_secret():
     )
     assert "SLS703" not in rules(code.replace("{shown}", "{api_key[:4]}"))
     _quiet_until_undone("SLS703", code, "{api_key[:4]}...", "{api_key[:12]}...")
+
+
+def test_the_applications_root_url_joined_with_its_own_route_is_no_redirect_target_of_the_client():
+    code = (
+        "from urllib.parse import urljoin\nimport flask\n\n"
+        "def next_url(fallback):\n    target = flask.url_for(fallback)\n    return urljoin(flask.request.url_root, target)\n\n"
+        "def login():\n    return flask.redirect(next_url('app.home'))\n"
+    )
+    _quiet_until_undone("SLS120", code, "flask.url_for(fallback)", "flask.request.args['next']")

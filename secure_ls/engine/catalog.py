@@ -318,7 +318,10 @@ PROPAGATORS = frozenset(
 # out (`str(request)`: `<Request 'http://host/a%0A' [GET]>`; key ""); `endpoint`, `blueprint`
 # and `url_rule` name the application's own matched route.
 _WERKZEUG_REQUEST = {
-    **dict.fromkeys(("", "url", "base_url", "url_root", "host_url", "root_url"), sinks("log", "header")),
+    **dict.fromkeys(("", "url", "base_url"), sinks("log", "header")),
+    # ... and the application's root on the host the request named: no path or query of the
+    # client's, so no redirect target a link could choose (`urljoin(request.url_root, path)`)
+    **dict.fromkeys(("url_root", "host_url", "root_url"), sinks("log", "header", "redirect")),
     **dict.fromkeys(("endpoint", "blueprint", "blueprints", "url_rule"), frozenset({Sink.ANY})),
 }
 SAFE_REQUEST_ATTRIBUTES: dict[str, dict[str, frozenset]] = {"flask.request": _WERKZEUG_REQUEST, "quart.request": _WERKZEUG_REQUEST}

@@ -44,6 +44,17 @@ def _body_nodes(handler: ast.ExceptHandler):
         stack.extend(reversed(list(astutil.children(node))))
 
 
+def _discarded(call: ast.Call, ctx) -> bool:
+    """`ret = Response(...)` whose name the function never reads: the response is built and
+    thrown away, never sent."""
+    stmt = ctx.statement(call)
+    if not (isinstance(stmt, ast.Assign) and stmt.value is call and all(isinstance(t, ast.Name) for t in stmt.targets)):
+        return False
+    func = ctx.enclosing_function(call)
+    names = {t.id for t in stmt.targets}
+    return func is not None and not any(isinstance(n, ast.Name) and n.id in names and isinstance(n.ctx, ast.Load) for n in astutil.walk(func))
+
+
 class ErrorDetailsInResponse(Rule):
     """
     ## What it does
@@ -55,7 +66,9 @@ class ErrorDetailsInResponse(Rule):
     `HTTPException(detail=...)`. Tracebacks are always reported; exception
     text only when the handler catches broad or internal errors
     (`Exception`, a bare `except`, database and OS errors), since messages
-    of validation errors are usually meant for the client.
+    of validation errors are usually meant for the client. A response
+    built and thrown away (`ret = Response(...)`, `ret` never read) is not
+    reported.
 
     ## Why is this bad?
     Exception messages and tracebacks describe the server: file paths,
@@ -85,6 +98,8 @@ class ErrorDetailsInResponse(Rule):
         "from flask import jsonify\nimport logging\nlogger = logging.getLogger(__name__)\n@app.route('/x')\ndef view():\n    try:\n        work()\n    except Exception:\n        logger.exception('work failed')\n        return jsonify(error='Internal server error'), 500\n",
         "from flask import jsonify\n@app.route('/x')\ndef view(n):\n    try:\n        return str(int(n))\n    except ValueError as e:\n        return jsonify(error=str(e)), 400\n",
         "def helper():\n    try:\n        work()\n    except Exception as e:\n        return str(e)\n",
+        # built and thrown away: the function never reads `ret`, so it never sends it
+        "import json\nfrom flask import Response\n@app.route('/x')\ndef view():\n    try:\n        work()\n    except Exception as e:\n        ret = Response(json.dumps({'msg': str(e)}), mimetype='application/json')\n    return json.dumps({'success': True})\n",
         "from flask import jsonify\n@app.route('/x')\ndef view():\n    try:\n        work()\n    except Exception as e:\n        return jsonify(status=e.code), 500\n",
     ]
     INVALID = [
@@ -117,7 +132,7 @@ class ErrorDetailsInResponse(Rule):
         for sub in _body_nodes(node):
             if isinstance(sub, ast.Return) and sub.value is not None and view:
                 sinks.append(sub.value)
-            elif isinstance(sub, ast.Call) and logs.is_response_call(sub, ctx):
+            elif isinstance(sub, ast.Call) and logs.is_response_call(sub, ctx) and not _discarded(sub, ctx):
                 sinks.append(sub)
         if not sinks:
             return
