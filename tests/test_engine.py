@@ -644,3 +644,32 @@ def test_the_applications_root_url_joined_with_its_own_route_is_no_redirect_targ
         "def login():\n    return flask.redirect(next_url('app.home'))\n"
     )
     _quiet_until_undone("SLS120", code, "flask.url_for(fallback)", "flask.request.args['next']")
+
+
+def test_a_key_found_in_an_item_of_the_applications_store_is_one_of_its_keys():
+    code = (
+        "import logging\nfrom flask import abort\n\nstore = load_store()\n\n@app.route('/w/<name>')\ndef watch(name):\n"
+        "    found = store.data['watching'].get(name)\n    if not found:\n        abort(404)\n    logging.info(f'serving {name}')\n"
+    )
+    _quiet_until_undone("SLS704", code, "    if not found:\n        abort(404)\n", "")
+
+
+def test_a_shell_option_that_is_not_a_constant_is_the_audit_tier():
+    code = "import subprocess\n\ndef run_script(script, shell):\n    return subprocess.check_output(script, shell=shell)\n"
+    assert _confidence(code, "SLS102") == ["low"]
+    assert _confidence(code.replace("shell=shell", "shell=False"), "SLS102") == []
+
+
+def test_cryptographys_hash_objects_name_their_algorithm():
+    code = (
+        "from cryptography.hazmat.primitives import hashes\n\n"
+        "def crypt(password, salt):\n    ctx = hashes.Hash(hashes.MD5())\n    ctx.update(password + salt)\n    return ctx.finalize()\n"
+    )
+    assert "SLS301" in rules(code)
+    assert "SLS301" not in rules(code.replace("hashes.MD5()", "hashes.SHA3_256()").replace("password", "blob"))
+    assert _confidence(code.replace("password", "blob"), "SLS302") == ["low"]
+
+
+def test_unpickling_state_an_object_keeps_is_the_audit_tier():
+    code = "import pickle\n\nclass Cache:\n    def get(self):\n        return pickle.loads(self._blob)\n"
+    assert _confidence(code, "SLS105") == ["low"]

@@ -42,6 +42,8 @@ NARROWER = {
     "B311": "random only where it makes a secret (SLS304): shuffles, jitter and samples are not",
     "B104": "binding all interfaces only where a server binds (SLS503), not any '0.0.0.0' string",
     "B608": "SQL built from data that is not a constant (SLS101), not any string that looks like SQL",
+    "B108": "temporary paths only where a file is made there (SLS603), not any '/tmp' string (defaults, hints)",
+    "B310": "urlopen only of a URL that is not a constant (SLS122): a constant URL's scheme is the code's own",
 }
 
 

@@ -266,7 +266,7 @@ def _looked_up_key(test: ast.expr, origin, value_of) -> tuple[str, bool] | None:
         and len(value.args) == 1
         and not value.keywords
         and isinstance(value.args[0], ast.Name)
-        and isinstance(value.func.value, (ast.Name, ast.Attribute))
+        and isinstance(value.func.value, (ast.Name, ast.Attribute, ast.Subscript))  # `store.data["watching"].get(key)`
     ):
         return None
     table = origin(value.func.value).risk()

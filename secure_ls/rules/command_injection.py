@@ -68,6 +68,9 @@ class CommandInjection(Rule):
     `shell=True`: nobody else can change it. An argument list without a
     shell (`subprocess.run(["ls", path])`) is not reported either: each
     item reaches the program as one argument, never parsed by a shell.
+    A `shell=` option that is not a constant (`shell=shell`) runs a shell
+    whenever the caller asks: a command that is not a constant given with
+    it is the audit tier (low confidence).
 
     ## Why is this bad?
     The shell parses the whole string: a value containing `;`, `|`, `$(...)`
@@ -200,6 +203,9 @@ class CommandInjection(Rule):
                 self._check(node, command, ctx, shell_option=option)
             elif isinstance(command, (ast.List, ast.Tuple)):
                 self._check_argv(node, list(command.elts), ctx)
+            elif option is not None and not ctx.origin(option.value).is_constant:
+                # `shell=shell`: a shell whenever the caller asks for one (the audit tier)
+                self._check(node, command, ctx, shell_option=None, maybe_shell=option.value)
             return
         if name in _ARGV:
             index, kind = _ARGV[name]
@@ -241,7 +247,9 @@ class CommandInjection(Rule):
         if command is not None:
             self._check(node, command, ctx, shell_option=None, in_argv=True)
 
-    def _check(self, call: ast.Call, command: ast.expr, ctx, shell_option: ast.keyword | None, in_argv: bool = False) -> None:
+    def _check(
+        self, call: ast.Call, command: ast.expr, ctx, shell_option: ast.keyword | None, in_argv: bool = False, maybe_shell: ast.expr | None = None
+    ) -> None:
         built, inline = command, True
         if not strings.is_built(command) and isinstance(command, (ast.Name, ast.Attribute)):  # `self.cmd` too
             value = ts.single_value(command, ctx)
@@ -259,6 +267,8 @@ class CommandInjection(Rule):
             return
         whole = parts is None and not strings.is_built(built)
         confidence = ts.confidence(worst, low_for_param=whole)
+        if maybe_shell is not None:
+            confidence = Confidence.LOW
 
         def tainted(node: ast.expr) -> bool:
             return ctx.origin(node).risk(Sink.SHELL) is not None
@@ -267,7 +277,12 @@ class CommandInjection(Rule):
         if parts is not None:
             fix = self._fix(call, command, built, inline, parts, shell_option, ctx, tainted)
         source = ts.phrase(worst, ts.short(ctx, where if where is not None else command))
-        if whole:
+        if maybe_shell is not None:
+            message = (
+                f"Shell command taken from {source} and run with `shell={ctx.text(maybe_shell)}`: when that is true, "
+                "a shell parses it. Pass an argument list and no shell."
+            )
+        elif whole:
             message = (
                 f"Shell command taken whole from {source}: make sure it cannot come from a user, "
                 "or run the program with an argument list and no shell."

@@ -60,12 +60,12 @@ class UnsafeDeserialization(Rule):
     There is no mechanical fix. The finding's confidence follows where the
     data comes from: high for a web request or a route parameter (or a file
     whose name comes from one), medium for a function parameter, low for
-    data whose origin is not known. Round trips (`loads(dumps(x))`) and
-    data an object keeps in its own attributes are not reported, nor, in test
-    modules, anything but data from outside the program. A pickle the
+    data whose origin is not known. Round trips (`loads(dumps(x))`) are not
+    reported, nor, in test modules, anything but data from outside the
+    program. Data an object keeps in its own attributes, and a pickle the
     program reads back from where it also wrote one (the same file path, or
     a class that pickles into its own storage and loads from it, not from a
-    method parameter) is low confidence (the audit tier); `marshal`
+    method parameter), are low confidence (the audit tier); `marshal`
     (the `.pyc` format) is reported at medium severity, with medium
     confidence only for data from a request.
 
@@ -93,7 +93,7 @@ class UnsafeDeserialization(Rule):
         'class Store:\n    def loads(self, data):\n        return data\n\ndef f(store, blob):\n    return store.loads(blob)\n',
         'import numpy as np\n\ndef read(path):\n    return np.load(path)\n',
         'import pickle\n\ndef clone(obj):\n    return pickle.loads(pickle.dumps(obj))\n',
-        'import pickle\n\nclass Cache:\n    def get(self):\n        return pickle.loads(self._blob)\n',
+
         'import pickle\nimport unittest\n\nclass LoadTest(unittest.TestCase):\n    def check(self, path):\n        with open(path, "rb") as f:\n            self.assertEqual(pickle.load(f), 1)\n',
     ]
     INVALID = [
@@ -130,11 +130,11 @@ class UnsafeDeserialization(Rule):
         part = ts.data_origin(data, ctx, Sink.DESERIALIZE)
         if part is None:
             return
-        if part.kind != taint.UNTRUSTED and (part.label in ("self", "cls") or ts.is_self_attribute(data)):
-            return  # state the object keeps for itself
         if part.kind != taint.UNTRUSTED and ctx.in_test_code(node):
             return  # tests load what they wrote
-        own_file = part.kind != taint.UNTRUSTED and fmt == "pickle" and (_written_here(data, ctx) or _class_pickles_too(node, ctx) and _reads_own_state(data, ctx))
+        # state the object keeps for itself, or the program's own saved state: the audit tier
+        own_state = part.kind != taint.UNTRUSTED and (part.label in ("self", "cls") or ts.is_self_attribute(data))
+        own_file = own_state or part.kind != taint.UNTRUSTED and fmt == "pickle" and (_written_here(data, ctx) or _class_pickles_too(node, ctx) and _reads_own_state(data, ctx))
         short = name.rsplit(".", 1)[-1] if not name.startswith("pandas") else "read_pickle"
         module = name.split(".")[0]
         label = f"{module}.{short}" if module != "pandas" else "pandas.read_pickle"

@@ -25,8 +25,8 @@ _IDENTIFIER_WORDS = frozenset({"etag", "fingerprint"})
 class WeakHash(Rule):
     """
     ## What it does
-    Finds MD5 and SHA-1 (and MD4, RIPEMD-160) through `hashlib`, `hashlib.new`
-    and PyCryptodome. When the surrounding names show a security purpose
+    Finds MD5 and SHA-1 (and MD4, RIPEMD-160) through `hashlib`, `hashlib.new`,
+    PyCryptodome and cryptography (`hashes.Hash(hashes.MD5())`). When the surrounding names show a security purpose
     (a token, signature, MAC, session id, integrity check) the finding has
     medium confidence and the fix switches to SHA-256; otherwise it has low
     confidence and the fix declares the hash is not used for security. A
@@ -64,7 +64,7 @@ class WeakHash(Rule):
     topic = "hashing"
     bandit = ("B303", "B324")
     fixable = True
-    calls = frozenset({"hashlib.", "Crypto.Hash.", "Cryptodome.Hash."})
+    calls = frozenset({"hashlib.", "Crypto.Hash.", "Cryptodome.Hash.", "cryptography.hazmat.primitives.hashes."})
 
     VALID = [
         "import hashlib\ndigest = hashlib.md5(data, usedforsecurity=False).hexdigest()\n",

@@ -14,7 +14,8 @@ class WeakPasswordHash(Rule):
     """
     ## What it does
     Finds passwords hashed with a fast general-purpose hash (`md5`, `sha1`,
-    `sha256`, `sha512`, `blake2`, ...), whether the value is named like a
+    `sha256`, `sha512`, `blake2`, ...; through `hashlib`, PyCryptodome or
+    cryptography's `hashes.Hash`), whether the value is named like a
     password or flows from one, and comparisons against such hashes.
 
     ## Why is this bad?
@@ -49,7 +50,7 @@ class WeakPasswordHash(Rule):
     topic = "passwords"
     bandit = ("B303", "B324")
     fixable = True
-    calls = frozenset({"hashlib.", "Crypto.Hash.", "Cryptodome.Hash."})
+    calls = frozenset({"hashlib.", "Crypto.Hash.", "Cryptodome.Hash.", "cryptography.hazmat.primitives.hashes."})
     methods = frozenset({"update"})
 
     VALID = [
@@ -100,8 +101,21 @@ class WeakPasswordHash(Rule):
         if isinstance(func, ast.Attribute) and func.attr == "update" and node.args and isinstance(func.value, ast.Name):
             for value in ctx.assigned_values(func.value):
                 if isinstance(value, ast.Call) and hashing.hash_algorithm(value, ctx) and self._is_password(node.args[0], ctx):
-                    ctx.report(self, node, self._message(hashing.hash_algorithm(value, ctx)))
+                    if self._first_password_update(node, ctx):  # one finding per hash object, not per update
+                        ctx.report(self, node, self._message(hashing.hash_algorithm(value, ctx)))
                     return
+
+    def _first_password_update(self, call: ast.Call, ctx) -> bool:
+        """Whether no earlier `name.update(password)` of the same name in the function feeds a hash."""
+        name = call.func.value.id  # type: ignore[attr-defined]
+        scope = ctx.enclosing_function(call) or ctx.tree
+        for other in astutil.walk(scope):
+            if other is call or not (isinstance(other, ast.Call) and isinstance(other.func, ast.Attribute) and other.func.attr == "update"):
+                continue
+            if isinstance(other.func.value, ast.Name) and other.func.value.id == name and other.args and (other.lineno, other.col_offset) < (call.lineno, call.col_offset):
+                if self._is_password(other.args[0], ctx):
+                    return False
+        return True
 
     def _is_password(self, data: ast.expr, ctx) -> bool:
         if naming.mentions(data, naming.PASSWORD_WORDS):

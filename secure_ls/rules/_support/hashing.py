@@ -23,12 +23,24 @@ def hash_algorithm(call: ast.Call, ctx) -> str | None:
     for prefix in ("Crypto.Hash.", "Cryptodome.Hash."):
         if name.startswith(prefix) and name.endswith(".new"):
             return name[len(prefix) : -len(".new")].lower()
+    if name in _CRYPTOGRAPHY_HASH and call.args and isinstance(call.args[0], ast.Call):
+        # cryptography's `hashes.Hash(hashes.MD5())`: the algorithm object names it
+        algorithm = ctx.call_name(call.args[0]) or ""
+        if algorithm.startswith(_CRYPTOGRAPHY_HASHES):
+            algo = algorithm[len(_CRYPTOGRAPHY_HASHES) :].lower()
+            return algo if algo in FAST_HASHES or algo in BROKEN_HASHES else None
     return None
+
+
+_CRYPTOGRAPHY_HASHES = "cryptography.hazmat.primitives.hashes."
+_CRYPTOGRAPHY_HASH = frozenset({_CRYPTOGRAPHY_HASHES + "Hash"})
 
 
 def data_argument(call: ast.Call, ctx) -> ast.expr | None:
     """The data hashed by the constructor call (positional or `data=`/`string=`)."""
     name = ctx.call_name(call) or ""
+    if name in _CRYPTOGRAPHY_HASH:
+        return None  # only `.update(data)` feeds it
     index = 1 if name == "hashlib.new" else 0
     if len(call.args) > index:
         return call.args[index]
