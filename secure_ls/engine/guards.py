@@ -46,9 +46,12 @@ _URL_HOST_PARTS = frozenset({"netloc", "hostname"})
 _URL_SINKS = sinks("url", "redirect")
 PATH_SINKS = sinks("path")
 _DIGEST_CHECKS = frozenset({"hmac.compare_digest", "secrets.compare_digest"})
-# A URL prefix that fixes the host: `https://host/...`, or a path on this site (`/x`, not `//`).
-SAFE_URL_PREFIX = re.compile(r"^(https?://[^/]+/|/[^/\\])")
-_FIXED_HOST = re.compile(r"^https?://[^/]+/")
+# The constant start of a URL that settles where it goes: an absolute URL whose host has ended
+# (`https://example.com/`, or `?`/`#` right after it), or a path on this site (`/x`; not `//`
+# nor `/\`, which browsers read as another host). One definition for every rule that asks.
+_HOST_ENDED = r"https?://[^/?#{}\\\s]+[/?#]"
+FIXED_HOST = re.compile(rf"^{_HOST_ENDED}", re.IGNORECASE)
+SAFE_URL_PREFIX = re.compile(rf"^(?:{_HOST_ENDED}|/[^/\\])", re.IGNORECASE)
 _SAME_SITE = frozenset({Sink.REDIRECT})
 
 
@@ -61,7 +64,7 @@ def settled_url(start: str | None, built: Origin) -> Origin:
     if start is None:
         return built
     start = start.split("{")[0]
-    if _FIXED_HOST.match(start):
+    if FIXED_HOST.match(start):
         return built.sanitized(_URL_SINKS)  # a fixed host: nor can the server be sent elsewhere
     if SAFE_URL_PREFIX.match(start):
         return built.sanitized(_SAME_SITE)

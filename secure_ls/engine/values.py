@@ -11,7 +11,6 @@ propagating calls and function summaries are all applied here.
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
@@ -26,7 +25,6 @@ from secure_ls.engine.taint import ALL, CONSTANT, PARAM, UNKNOWN, UNTRUSTED, Ori
 
 
 # An absolute http(s) URL up to the end of its host: where the program's own request goes.
-_ABSOLUTE_URL = re.compile(r"https?://[^/?#{}\s]+[/?#]", re.IGNORECASE)
 
 
 _SELF_QUOTED = frozenset({Sink.SELF_QUOTED})
@@ -650,7 +648,7 @@ class ValueOrigins:
         if found is None:
             return False
         text, whole = found
-        return _ABSOLUTE_URL.match(text + ("/" if whole else "")) is not None
+        return guards.FIXED_HOST.match(text + ("/" if whole else "")) is not None
 
     def _start_text(self, node: ast.expr) -> str | None:
         """The constant text a built string starts with, through module constants (`BASE + "/"`)."""

@@ -32,8 +32,6 @@ _REDIRECTS = {
 # Functions that check a redirect target (Django's and common hand-written names).
 _CHECKS = re.compile(r"(url_has_allowed_host_and_scheme|is_safe_url|safe_url|is_safe|allowed|trusted|valid|same_origin|is_local)", re.IGNORECASE)
 _HOST_PARTS = frozenset({"netloc", "hostname", "host", "scheme"})
-# A literal start that pins the target to this site: "/x" (not "//" nor "/\\") or an absolute URL with a host.
-_FIXED_START = re.compile(r"^(/[^/\\]|https?://[^/?#{}]+[/?#])")
 
 
 class OpenRedirect(Rule):
@@ -169,7 +167,7 @@ def _starts_fixed(value: ast.expr) -> bool:
         return False
     first = parts[0]
     if isinstance(first, strings.Literal):
-        return bool(_FIXED_START.match(first.text))
+        return bool(guards.SAFE_URL_PREFIX.match(first.text))
     return _is_own_url(first.node)  # a path of this site, then a query string
 
 
