@@ -673,3 +673,13 @@ def test_cryptographys_hash_objects_name_their_algorithm():
 def test_unpickling_state_an_object_keeps_is_the_audit_tier():
     code = "import pickle\n\nclass Cache:\n    def get(self):\n        return pickle.loads(self._blob)\n"
     assert _confidence(code, "SLS105") == ["low"]
+
+
+def test_a_redirect_that_starts_with_a_stored_path_segment_is_the_audit_tier():
+    code = (
+        "from django.shortcuts import redirect\nfrom .models import Snapshot\n\n@route('/s/<path:path>')\ndef canonical(request, path):\n"
+        "    base = Snapshot.objects.get(pk=request.GET['id']).url_path\n    return redirect(f'/{base}/{path}')\n"
+    )
+    assert _confidence(code, "SLS120") == ["low"]
+    # the client's text right after the `/`: `//evil.example`
+    assert _confidence(code.replace("f'/{base}/{path}'", "f'/{path}/{base}'"), "SLS120") == ["high"]

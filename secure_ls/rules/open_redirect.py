@@ -59,7 +59,10 @@ class OpenRedirect(Rule):
     `STORE + "/" + path` with `STORE = "https://store.example.com"`) is not reported; neither is a
     redirect to the request's own URL (`request.url`) or to the Referer
     header ("go back" links), nor a query string added after `?` to a target
-    the client did not choose (`url = f"{url}?{query}"`).
+    the client did not choose (`url = f"{url}?{query}"`). A target made of
+    `/`, a value the client did not choose (a stored path) and then the
+    client's text is low confidence: only an empty value, or one starting
+    with `/`, would give the client the host.
     """
 
     id = "SLS120"
@@ -148,6 +151,19 @@ class OpenRedirect(Rule):
             return
         if _checked(ctx, node, target):
             return
+        after = _after_application_segment(ctx, target)
+        if after is not None:
+            # `f"/{snapshot.url_path}/{path}"`: another host only if that value is empty or starts with `/`
+            ctx.report(
+                self,
+                target,
+                f"Redirect target `{ctx.text(target)}` goes on with {part.describe()} after `/{after}`: if that value can be "
+                "empty or start with `/`, the target becomes `//host` and an attacker chooses the site. Make sure it cannot, "
+                "or check the whole target with `url_has_allowed_host_and_scheme`.",
+                confidence=Confidence.LOW,
+                related=ctx.related_path(part),
+            )
+            return
         ctx.report(
             self,
             target,
@@ -200,6 +216,25 @@ def _appended(ctx, target: ast.expr, value: ast.expr) -> list | None:
     if parts and isinstance(parts[0], strings.Value) and ctx.text(parts[0].node) == ctx.text(target):
         return parts[1:]
     return None
+
+
+def _after_application_segment(ctx, target: ast.expr) -> str | None:
+    """For a target that starts `/` then a value the client did not choose (a stored path, a
+    slug from the database), every way it is built (query strings appended after `?` aside): the
+    text of that value. The client's text comes after it, so the host is the site's unless that
+    value is empty or starts with `/` (the audit tier)."""
+    values = [target]
+    if isinstance(target, ast.Name):
+        values = [v for v in ctx.assigned_values(target) if _appended(ctx, target, v) is None]
+    texts = set()
+    for value in values:
+        parts = strings.pieces(web.built_value(ctx, value)[0] if isinstance(value, ast.Name) else value) or []
+        if len(parts) < 2 or not (isinstance(parts[0], strings.Literal) and parts[0].text == "/" and isinstance(parts[1], strings.Value)):
+            return None
+        if _client_chosen(ctx, ctx.origin(parts[1].node).risk(Sink.REDIRECT)):
+            return None
+        texts.add(ctx.text(parts[1].node))
+    return texts.pop() if len(texts) == 1 else None
 
 
 def _client_chosen(ctx, part) -> bool:
