@@ -683,3 +683,13 @@ def test_a_redirect_that_starts_with_a_stored_path_segment_is_the_audit_tier():
     assert _confidence(code, "SLS120") == ["low"]
     # the client's text right after the `/`: `//evil.example`
     assert _confidence(code.replace("f'/{base}/{path}'", "f'/{path}/{base}'"), "SLS120") == ["high"]
+
+
+def test_membership_in_a_list_built_from_the_applications_data_is_an_allow_list():
+    code = (
+        "import logging\nfrom fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n\n@router.put('/{ext_id}/enable')\n"
+        "async def enable(ext_id: str):\n    if ext_id not in [e.code for e in await installed()]:\n        raise HTTPException(404, 'no')\n"
+        "    logging.info(f'Enabling extension: {ext_id}.')\n"
+    )
+    # a list built from the client's own text allows anything
+    _quiet_until_undone("SLS704", code, "await installed()", "ext_id.split(',')")

@@ -126,7 +126,7 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         # (`if sort not in Model.__table__.columns.keys(): sort = "id"`)
         if isinstance(right, ast.Call) and isinstance(right.func, ast.Attribute) and right.func.attr in ("keys", "values") and not right.args:
             right = right.func.value
-        if isinstance(left, ast.Name) and isinstance(right, (ast.Name, ast.Attribute, ast.Set, ast.List, ast.Tuple, ast.Dict)):
+        if isinstance(left, ast.Name) and isinstance(right, (ast.Name, ast.Attribute, ast.Set, ast.List, ast.Tuple, ast.Dict, ast.ListComp, ast.SetComp)):
             # not when the allow-list itself comes from the client
             if origin is None or not _is_untrusted(origin(right)):
                 names.add(left.id)

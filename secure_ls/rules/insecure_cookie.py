@@ -24,8 +24,9 @@ class InsecureCookie(Rule):
     session or credential (`session`, `token`, `auth`, `jwt`, `remember`,
     `sid`, ...), leave out the `httponly` flag (an explicit `httponly=False`
     is taken as a deliberate choice for a cookie scripts must read). Cookie deletions (an empty value,
-    `max_age=0`, `expires=0`), calls passing `**kwargs`, and test code are
-    not reported; a flag given a non-constant value is taken as set.
+    `max_age=0`, `expires=0`), cookies whose value is a literal in the code
+    (a UI flag such as `"true"`: nothing to steal), calls passing `**kwargs`,
+    and test code are not reported; a flag given a non-constant value is taken as set.
     Cookies with an unrecognised name are reported with low confidence.
 
     ## Why is this bad?
@@ -57,6 +58,9 @@ class InsecureCookie(Rule):
     VALID = [
         'from flask import make_response\ndef login(token):\n    resp = make_response("ok")\n    resp.set_cookie("session", token, secure=True, httponly=True, samesite="Lax")\n    return resp\n',
         'from flask import make_response\ndef logout():\n    resp = make_response("bye")\n    resp.set_cookie("session", "", expires=0)\n    return resp\n',
+        # a flag for the page's scripts, its value written in the code: nothing to steal
+        'from fastapi import Response\ndef authorized(response: Response):\n    response.set_cookie("is_user_authorized", "true", max_age=3600)\n',
+
         'import http.cookiejar\njar = http.cookiejar.CookieJar()\ndef add(cookie):\n    jar.set_cookie(cookie)\n',
         'from django.http import HttpResponse\ndef view(request, opts):\n    r = HttpResponse()\n    r.set_cookie("session", "v", **opts)\n    return r\n',
         'from django.conf import settings\nfrom django.http import HttpResponse\ndef view(request):\n    r = HttpResponse()\n    r.set_cookie("sessionid", "v", secure=settings.SESSION_COOKIE_SECURE, httponly=True)\n    return r\n',
@@ -86,8 +90,8 @@ class InsecureCookie(Rule):
         value_node = config.argument(node, 1, ("value",))
         if name_node is None or (value_node is None and len(node.args) < 2 and keyword(node, "value") is None):
             return
-        if isinstance(value_node, ast.Constant) and value_node.value in ("", None):
-            return
+        if isinstance(value_node, ast.Constant):
+            return  # a deletion (""), or a flag whose value is in the source (`"true"`): nothing to steal
         for flag in ("max_age", "expires"):
             kw = keyword(node, flag)
             if kw is not None and isinstance(kw.value, ast.Constant) and kw.value.value in (0, "0", "Thu, 01 Jan 1970 00:00:00 GMT"):
