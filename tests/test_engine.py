@@ -693,3 +693,14 @@ def test_membership_in_a_list_built_from_the_applications_data_is_an_allow_list(
     )
     # a list built from the client's own text allows anything
     _quiet_until_undone("SLS704", code, "await installed()", "ext_id.split(',')")
+
+
+def test_a_configured_base_url_then_a_slash_keeps_the_host_the_applications_for_outbound_requests():
+    code = (
+        "import requests\nfrom fastapi import FastAPI\nfrom .settings import settings\napp = FastAPI()\n\n"
+        "@app.get('/reviews/{ext_id}')\ndef reviews(ext_id: str):\n    return requests.get(f'{settings.REVIEWS_URL}/{ext_id}', timeout=5).json()\n"
+    )
+    # without the slash the client's text runs on into the host (`@evil.example`)
+    _quiet_until_undone("SLS121", code, "{settings.REVIEWS_URL}/{ext_id}", "{settings.REVIEWS_URL}{ext_id}")
+    # a base URL the client sends is no base of the application's
+    assert "SLS121" in rules(code.replace("ext_id: str)", "ext_id: str, base: str)").replace("settings.REVIEWS_URL", "base"))

@@ -28,6 +28,7 @@ from secure_ls.engine.taint import ALL, CONSTANT, PARAM, UNKNOWN, UNTRUSTED, Ori
 
 
 _SELF_QUOTED = frozenset({Sink.SELF_QUOTED})
+_OWN_HOST = frozenset({Sink.URL})
 NOT_STATIC = object()  # what _static returns for a value only known at run time
 _STATIC_COMPARISONS = {
     ast.Eq: lambda a, b: a == b,
@@ -355,6 +356,8 @@ class ValueOrigins:
                     if guards.numeric_spec(value.format_spec):
                         origin = origin.sanitized(ALL)  # `f"{size:.1f} MB"`
                     out = out.join(origin.sanitized(_SELF_QUOTED) if id(value) in quoted else origin)
+            if len(node.values) >= 2 and isinstance(node.values[0], ast.FormattedValue):
+                out = self._after_configured_host(node.values[0].value, node.values[1], out)
             return guards.settled_url(self._start_text(node), out)
         if isinstance(node, ast.FormattedValue):
             return self._origin(node.value)
@@ -373,6 +376,8 @@ class ValueOrigins:
             for operand in operands:  # `'"' + name.replace('"', '""') + '"'`
                 origin = self._origin(operand)
                 out = out.join(origin.sanitized(_SELF_QUOTED) if id(operand) in quoted else origin)
+            if len(operands) >= 2:
+                out = self._after_configured_host(operands[0], operands[1], out)
             return guards.settled_url(self._start_text(node), out)
         if isinstance(node, ast.BoolOp):
             out = CONSTANT
@@ -649,6 +654,17 @@ class ValueOrigins:
             return False
         text, whole = found
         return guards.FIXED_HOST.match(text + ("/" if whole else "")) is not None
+
+    def _after_configured_host(self, first: ast.expr, second: ast.expr, built: Origin) -> Origin:
+        """`f"{settings.REVIEWS_URL}/{ext_id}"`: a base URL of the application's own (no client or
+        caller data in it), then `/`: the server fetches from the host the application chose, or
+        from nowhere (an empty base leaves a relative URL no client library fetches). Not for
+        redirects: there an empty base makes `//evil.example` out of `/` and the client's `/evil.example`."""
+        if not (isinstance(second, ast.Constant) and isinstance(second.value, str) and second.value.startswith("/")):
+            return built
+        if isinstance(first, ast.Constant) or any(p.kind in (UNTRUSTED, PARAM) for p in self._origin(first).parts):
+            return built
+        return built.sanitized(_OWN_HOST)
 
     def _start_text(self, node: ast.expr) -> str | None:
         """The constant text a built string starts with, through module constants (`BASE + "/"`)."""

@@ -41,7 +41,11 @@ class ServerSideRequestForgery(Rule):
     ## What it does
     Finds HTTP requests (`requests`, `httpx`, `aiohttp`, `urllib.request`)
     whose URL, or the host part of it, comes from the client: a query
-    parameter, form field, JSON body or route parameter.
+    parameter, form field, JSON body or route parameter. A URL that starts
+    with a fixed host (`"https://api.example.com/" + path`, also through a
+    module constant) or with a base URL of the application's own followed
+    by `/` (`f"{settings.API_URL}/{item_id}"`) is not reported: the client
+    only chooses a path on that host.
 
     ## Why is this bad?
     The server makes the request from inside your network, with its
