@@ -660,7 +660,8 @@ class ValueOrigins:
         caller data in it), then `/`: the server fetches from the host the application chose, or
         from nowhere (an empty base leaves a relative URL no client library fetches). Not for
         redirects: there an empty base makes `//evil.example` out of `/` and the client's `/evil.example`."""
-        if not (isinstance(second, ast.Constant) and isinstance(second.value, str) and second.value.startswith("/")):
+        follows = astutil.literal_prefix(second, self._name_value)  # `"/x"`, `f"/reviews/{id}"`
+        if follows is None or not follows[0].startswith("/"):
             return built
         if isinstance(first, ast.Constant) or any(p.kind in (UNTRUSTED, PARAM) for p in self._origin(first).parts):
             return built
