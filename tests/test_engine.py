@@ -704,3 +704,10 @@ def test_a_configured_base_url_then_a_slash_keeps_the_host_the_applications_for_
     _quiet_until_undone("SLS121", code, "{settings.REVIEWS_URL}/{ext_id}", "{settings.REVIEWS_URL}{ext_id}")
     # a base URL the client sends is no base of the application's
     assert "SLS121" in rules(code.replace("ext_id: str)", "ext_id: str, base: str)").replace("settings.REVIEWS_URL", "base"))
+
+
+def test_a_pickle_file_at_a_path_fixed_in_the_code_is_the_audit_tier():
+    code = "import pickle\n\nDB = '../data/vectors.pkl'\n\ndef load():\n    with open(DB, 'rb') as fh:\n        return pickle.load(fh)\n"
+    assert _confidence(code, "SLS105") == ["low"]
+    # bytes written in the code are not a file anyone can replace
+    assert _confidence("import pickle\n\nEMPTY = pickle.loads(b'\\x80\\x04N.')\n", "SLS105") == []

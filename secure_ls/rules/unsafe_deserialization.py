@@ -62,7 +62,8 @@ class UnsafeDeserialization(Rule):
     whose name comes from one), medium for a function parameter, low for
     data whose origin is not known. Round trips (`loads(dumps(x))`) are not
     reported, nor, in test modules, anything but data from outside the
-    program. Data an object keeps in its own attributes, and a pickle the
+    program. A pickle file at a path fixed in the code, data an object
+    keeps in its own attributes, and a pickle the
     program reads back from where it also wrote one (the same file path, or
     a class that pickles into its own storage and loads from it, not from a
     method parameter), are low confidence (the audit tier); `marshal`
@@ -129,6 +130,16 @@ class UnsafeDeserialization(Rule):
             return  # pickle.loads(pickle.dumps(x)): a copy of the program's own object
         part = ts.data_origin(data, ctx, Sink.DESERIALIZE)
         if part is None:
+            fixed = _opened_path(data, ctx, "r")
+            if fixed is not None and fmt == "pickle" and not ctx.in_test_code(node):
+                # the path is in the code, the bytes are not: whoever can write the file runs code (audit tier)
+                ctx.report(
+                    self,
+                    node,
+                    f"`{name}()` unpickles the file at `{fixed}`: whoever can write that file runs code in "
+                    "this process. Store it as JSON, or authenticate the bytes before loading.",
+                    confidence=Confidence.LOW,
+                )
             return
         if part.kind != taint.UNTRUSTED and ctx.in_test_code(node):
             return  # tests load what they wrote
