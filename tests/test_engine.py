@@ -711,3 +711,12 @@ def test_a_pickle_file_at_a_path_fixed_in_the_code_is_the_audit_tier():
     assert _confidence(code, "SLS105") == ["low"]
     # bytes written in the code are not a file anyone can replace
     assert _confidence("import pickle\n\nEMPTY = pickle.loads(b'\\x80\\x04N.')\n", "SLS105") == []
+
+
+def test_a_parameter_no_call_passes_holds_its_default_which_may_not_be_a_constant():
+    code = (
+        "import os\nimport subprocess\n\ndef _run(name, cmd=os.environ['DEPLOY_CMD']):\n    subprocess.run(cmd, shell=True)\n\n"
+        "def deploy():\n    _run('web')\n"
+    )
+    assert _confidence(code, "SLS102") != []
+    assert _confidence(code.replace("os.environ['DEPLOY_CMD']", "'make deploy'"), "SLS102") == []

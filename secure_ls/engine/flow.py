@@ -86,16 +86,18 @@ class FlowAnalyzer(ValueOrigins):
         if self._constructor_arguments is None or not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return frozenset()
         vararg = func.args.vararg.arg if func.args.vararg is not None else None
+        # a parameter no call passes holds its default: only a literal default is a constant
+        computed = {name for name, default in frameworks.parameter_defaults(func.args).items() if not isinstance(default, ast.Constant)}
         if self._class is None:
             if not constructions.is_called_directly(func):
                 return frozenset()
             positional = tuple(a.arg for a in (*func.args.posonlyargs, *func.args.args))
             named = frozenset((*(a.arg for a in func.args.args), *(a.arg for a in func.args.kwonlyargs)))
-            return self._constructor_arguments.constants_only(func.name, positional, named, vararg, private=constructions.is_private(func))
+            return self._constructor_arguments.constants_only(func.name, positional, named, vararg, private=constructions.is_private(func)) - computed
         if func.name != "__init__" or self._class is None:
             return frozenset()
         positional, named = constructions.constructor_parameters(func)
-        return self._constructor_arguments.constants_only(self._class, positional, named, vararg)
+        return self._constructor_arguments.constants_only(self._class, positional, named, vararg) - computed
 
     def _developer_parameters(self, func: ast.AST) -> frozenset[str]:
         """Parameters the framework fills from the developer's own definitions (a Django widget's
