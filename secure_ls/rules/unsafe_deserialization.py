@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import astutil, taint
+from secure_ls.engine import astutil, frameworks, taint
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules.base import Example, Rule
@@ -211,7 +211,7 @@ def _reads_own_state(data: ast.expr, ctx) -> bool:
     func = ctx.enclosing_function(data)
     if func is None:
         return False
-    params = {a.arg for a in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs)} - {"self", "cls"}
+    params = {a.arg for a in frameworks.all_args(func.args)} - {"self", "cls"}
     value = ts.single_value(data, ctx) if isinstance(data, ast.Name) else data
     return value is not None and not any(isinstance(n, ast.Name) and n.id in params for n in astutil.walk(value))
 

@@ -64,7 +64,7 @@ class WeakHash(Rule):
     topic = "hashing"
     bandit = ("B303", "B324")
     fixable = True
-    calls = frozenset({"hashlib.", "Crypto.Hash.", "Cryptodome.Hash.", "cryptography.hazmat.primitives.hashes."})
+    calls = hashing.HASH_MODULES
 
     VALID = [
         "import hashlib\ndigest = hashlib.md5(data, usedforsecurity=False).hexdigest()\n",

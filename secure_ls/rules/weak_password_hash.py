@@ -50,7 +50,7 @@ class WeakPasswordHash(Rule):
     topic = "passwords"
     bandit = ("B303", "B324")
     fixable = True
-    calls = frozenset({"hashlib.", "Crypto.Hash.", "Cryptodome.Hash.", "cryptography.hazmat.primitives.hashes."})
+    calls = hashing.HASH_MODULES
     methods = frozenset({"update"})
 
     VALID = [

@@ -8,6 +8,8 @@ FAST_HASHES = frozenset(
     {"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3_224", "sha3_256", "sha3_384", "sha3_512", "blake2b", "blake2s", "shake_128", "shake_256"}
 )
 BROKEN_HASHES = frozenset({"md5", "sha1", "md4", "md2", "ripemd160"})
+# The modules whose calls `hash_algorithm` recognises (the hash rules' `calls`).
+HASH_MODULES = frozenset({"hashlib.", "Crypto.Hash.", "Cryptodome.Hash.", "cryptography.hazmat.primitives.hashes."})
 
 
 def hash_algorithm(call: ast.Call, ctx) -> str | None:
