@@ -62,6 +62,8 @@ class LogInjection(Rule):
     methods = _LOG_LEVEL_METHODS
 
     VALID = [
+        # a WSGI middleware's peer address: the server wrote it, and it holds no line break
+        'import logging\n\nlog = logging.getLogger(__name__)\n\nclass ProxyCheck:\n    def __init__(self, app):\n        self.app = app\n\n    def __call__(self, environ, start_response):\n        log.warning("untrusted proxy: %s", environ.get("REMOTE_ADDR"))\n        return self.app(environ, start_response)\n',
         # a container is logged item by item with repr(): newlines come out escaped
         'import logging\nfrom flask import request\n\ndef bulk():\n    logging.info("deleting %s", [name for name in request.form.getlist("name")])\n',
         # the answer of a server the program chose to call is not what its clients send
@@ -126,7 +128,7 @@ class LogInjection(Rule):
             return None
         if part.label == "the HTTP request" and not any(ctx.imports(m) for m in logs.WEB_MODULES) and not logs.in_middleware(expr, ctx):
             return None  # a variable named `request` in code that is no web application
-        if web.reads_peer_address(ctx, part):
+        if web.reads_peer_address(ctx, part, expr):
             return None  # `client_ip = request.META.get("REMOTE_ADDR")`: no line break in an address
         return part
 

@@ -125,11 +125,11 @@ def reads_referrer(ctx, part: taint.Part) -> bool:
     return _reads(ctx, part, frozenset({"referrer", "referer"}), frozenset({"http_referer", "referer"}))
 
 
-def reads_peer_address(ctx, part: taint.Part) -> bool:
-    """Whether the untrusted value is the connection's peer address (`request.remote_addr`,
+def reads_peer_address(ctx, part: taint.Part, expr: ast.expr | None = None) -> bool:
+    """Whether the untrusted value `expr` is the connection's peer address (`request.remote_addr`,
     `META["REMOTE_ADDR"]`, `environ.get("REMOTE_ADDR")`): the server writes it (from the socket, or
     from a proxy's one-line header), so it holds no line break."""
-    return _reads(ctx, part, frozenset({"remote_addr"}), frozenset({"remote_addr", "remote_port"}))
+    return _reads(ctx, part, frozenset({"remote_addr"}), frozenset({"remote_addr", "remote_port"}), expr)
 
 
 def header_read(expr: ast.expr, ctx) -> str | None:
@@ -161,12 +161,42 @@ def header_read(expr: ast.expr, ctx) -> str | None:
 CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key", "x-auth-token", "x-csrftoken", "x-amz-security-token"})
 
 
-def _reads(ctx, part: taint.Part, attributes: frozenset[str], keys: frozenset[str]) -> bool:
+# Mappings of the request's metadata, whose keys the server or the protocol names.
+_REQUEST_MAPPINGS = frozenset({"META", "environ", "headers", "scope"})
+
+
+def _mapping_read(node: ast.AST) -> str | None:
+    """The key (lower case, `-` as `_`) when `node` reads a request mapping under a constant key:
+    `environ["REMOTE_ADDR"]`, `request.META.get("REMOTE_ADDR")`."""
+    if isinstance(node, ast.Subscript):
+        mapping, key = node.value, node.slice
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args:
+        mapping, key = node.func.value, node.args[0]
+    else:
+        return None
+    if astutil.last_name(mapping) not in _REQUEST_MAPPINGS or not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+        return None
+    return key.value.lower().replace("-", "_")
+
+
+def _reads(ctx, part: taint.Part, attributes: frozenset[str], keys: frozenset[str], expr: ast.expr | None = None) -> bool:
     """Whether the untrusted value was read as one of `attributes` of the request, or under one
-    of `keys` (any case, `-` as `_`) of a mapping such as `META`, `headers` or `environ`."""
+    of `keys` (any case, `-` as `_`) of a mapping such as `META`, `headers` or `environ`.
+
+    Where the request is a parameter (a WSGI `environ`, a middleware's `request`), the value's
+    path starts at the parameter, not at the read: then `expr` itself (or the one value a name
+    holds) is the read to look at."""
     node = source_node(ctx, part)
+    if isinstance(node, ast.arg) and expr is not None:
+        node = expr
+        if isinstance(expr, ast.Name):
+            values = ctx.assigned_values(expr)
+            node = values[0] if len(values) == 1 else None
     if node is None:
         return False
+    read = _mapping_read(node)
+    if read is not None:
+        return read in keys
     if isinstance(node, ast.Call):
         node = node.func
     if isinstance(node, ast.Attribute) and node.attr in attributes:
