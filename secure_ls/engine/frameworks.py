@@ -36,6 +36,20 @@ def is_database_read(func: ast.expr) -> bool:
     return False
 
 
+def is_keyword_lookup(call: ast.Call) -> bool:
+    """`tickets.get(**filters)`, `queryset.get(id=ticket_id)`: a `get` given keyword arguments
+    only is a query's (Django's `QuerySet.get`), since a mapping's `get` takes its key by position.
+    Not on a mapping of the request (`request.args.get(key="q")`)."""
+    func = call.func
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr in ("get", "aget")
+        and not call.args
+        and bool(call.keywords)
+        and astutil.last_name(func.value) not in catalog.REQUEST_ATTRIBUTES
+    )
+
+
 def is_model_class(node: ast.expr) -> bool:
     """`Image`, `models.Image`, `cls`, `model_data.model`: what a manager hangs from. Not a request
     (`request.query` is aiohttp's query string) nor a parsed URL (`parsed.query`): a class-like

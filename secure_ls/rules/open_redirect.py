@@ -99,6 +99,9 @@ class OpenRedirect(Rule):
         # a start the client did not choose, then a query string: text after `?` cannot change the host
         'from django.shortcuts import redirect\nfrom .models import Snapshot\n\ndef canonical(request, pk):\n    target = f"/{Snapshot.objects.get(pk=pk).url_path}/index.html"\n    if request.META.get("QUERY_STRING"):\n        target = f"{target}?{request.META[\'QUERY_STRING\']}"\n    return redirect(target)\n',
         # the branch where the URL check passed on the very same read of the request
+        # a model instance: Django redirects to its get_absolute_url(), and a row found by keyword
+        'from django.shortcuts import redirect\nfrom .forms import TicketForm\n\ndef edit(request):\n    form = TicketForm(request.POST)\n    if form.is_valid():\n        ticket = form.save()\n        return redirect(ticket)\n',
+        'from django.http import HttpResponseRedirect\n\ndef find(request, tickets):\n    lookup = {"id": int(request.GET["q"])} if request.GET["q"].isdigit() else {"slug": request.GET["q"]}\n    ticket = tickets.get(**lookup)\n    return HttpResponseRedirect(ticket.staff_url)\n',
         'from flask import redirect, request\nfrom .validators import is_safe_url\n\ndef login_done():\n    if request.args.get("next") and is_safe_url(request.args.get("next")):\n        return redirect(request.args.get("next"))\n    return redirect("/")\n',
     ]
     INVALID = [
@@ -146,6 +149,8 @@ class OpenRedirect(Rule):
         part = ctx.origin(target).risk(Sink.REDIRECT)
         if not _client_chosen(ctx, part):
             return  # "go back" redirects to the Referer are not chosen by a link's author
+        if name == "django.shortcuts.redirect" and _saved_instance(ctx, target):
+            return  # `redirect(form.save())`: Django goes to the instance's get_absolute_url()
         built, _ = web.built_value(ctx, target)
         if _starts_fixed(built) or _always_starts_fixed(ctx, target):
             return
@@ -172,6 +177,17 @@ class OpenRedirect(Rule):
             confidence=ctx.confidence_for(part),
             related=ctx.related_path(part),
         )
+
+
+def _saved_instance(ctx, target: ast.expr) -> bool:
+    """Whether the target is what a form's or serializer's `save()` returned (directly or through
+    the one value of a name): a model instance, which Django's `redirect()` turns into the URL its
+    `get_absolute_url()` builds, not text of the client's."""
+    value = target
+    if isinstance(target, ast.Name):
+        values = ctx.assigned_values(target)
+        value = values[0] if len(values) == 1 else None
+    return isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "save"
 
 
 def _starts_fixed(value: ast.expr) -> bool:
