@@ -720,3 +720,16 @@ def test_a_parameter_no_call_passes_holds_its_default_which_may_not_be_a_constan
     )
     assert _confidence(code, "SLS102") != []
     assert _confidence(code.replace("os.environ['DEPLOY_CMD']", "'make deploy'"), "SLS102") == []
+
+
+def test_a_float_that_only_bounds_a_query_column_is_low():
+    # a search criterion the database compares (NaN matches nothing): audit tier only; the same
+    # number checked in the program stays a default-tier finding
+    search = (
+        "from flask import request\nfrom .models import Bill\n\n"
+        "def search(query):\n    if request.args.get('min'):\n"
+        "        low = float(request.args['min'])\n        query = query.filter(Bill.amount >= low)\n    return query.all()\n"
+    )
+    assert _confidence(search, "SLS131") == ["low"]
+    checked = search.replace("query = query.filter(Bill.amount >= low)", "if low > 100:\n            return None")
+    assert _confidence(checked, "SLS131") == ["high"]

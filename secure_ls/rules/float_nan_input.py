@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import astutil
+from secure_ls.engine import astutil, frameworks
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import web
 from secure_ls.rules.base import Example, Rule
@@ -23,7 +23,10 @@ class FloatNanInput(Rule):
     ## What it does
     Finds `float()` applied to request data (query parameters, form fields,
     JSON, headers) in a function that never checks the result with
-    `math.isnan`/`math.isfinite`/`math.isinf`.
+    `math.isnan`/`math.isfinite`/`math.isinf`. A number that only bounds a
+    model column in a query's condition (`query.filter(Bill.amount >= x)`) is
+    reported in the audit tier only: the database compares it (NaN matches
+    nothing), no check of the program's lets it through.
 
     ## Why is this bad?
     `float("nan")`, `float("inf")` and `float("-Infinity")` all succeed.
@@ -53,6 +56,7 @@ class FloatNanInput(Rule):
         'from flask import request\n\ndef page():\n    return int(request.args["page"])\n',
         'import os\n\ndef timeout():\n    return float(os.environ.get("TIMEOUT", "5"))\n',
         'def ratio(value):\n    return float(value)\n',
+
         # used only where a two-sided bound held: NaN fails both comparisons, infinity one
         'import time\nfrom flask import request\n\ndef link_ok():\n    expires = float(request.args.get("expires") or 0)\n    if time.time() < expires <= time.time() + 3600:\n        return expires - time.time()\n    return None\n',
     ]
@@ -83,6 +87,9 @@ class FloatNanInput(Rule):
             target = stmt.targets[0].id
         if _guarded(ctx, node, target):
             return
+        confidence = ctx.confidence_for(part)
+        if _only_query_bounds(ctx, node, target):
+            confidence = Confidence.LOW  # `filter(Bill.amount >= x)`: the database compares, no check of the program's
         fix = None
         if target is not None and ctx.lines[stmt.end_lineno - 1][ctx.span(stmt).end.column :].strip() == "":
             indent = ctx.indentation(stmt)
@@ -98,9 +105,36 @@ class FloatNanInput(Rule):
             f"`float()` of {part.describe()} accepts \"nan\" and \"inf\": NaN passes every comparison check. "
             "Reject non-finite values with `math.isfinite()`.",
             fix=fix,
-            confidence=ctx.confidence_for(part),
+            confidence=confidence,
             related=ctx.related_path(part),
         )
+
+
+# Query methods whose arguments are conditions the database evaluates (Django, SQLAlchemy).
+_QUERY_FILTERS = frozenset({"filter", "filter_by", "where", "having", "exclude"})
+
+
+def _only_query_bounds(ctx, call: ast.Call, target: str | None) -> bool:
+    """Whether the number is only ever a bound in a query's condition on a model's column
+    (`query.filter(Bill.amount >= float(x))`): a search criterion the database compares, where NaN
+    matches nothing (or everything), not a check in the program that NaN slips through."""
+    if target is None:
+        uses: list[ast.expr] = [call]
+    else:
+        body = web.function_body(ctx, call)
+        uses = [n for n in astutil.walk(body) if isinstance(n, ast.Name) and n.id == target and isinstance(n.ctx, ast.Load)]
+    return bool(uses) and all(_column_bound(ctx, use) for use in uses)
+
+
+def _column_bound(ctx, use: ast.expr) -> bool:
+    compare = ctx.parent(use)
+    if not (isinstance(compare, ast.Compare) and len(compare.ops) == 1):
+        return False
+    column = compare.left if compare.comparators[0] is use else compare.comparators[0]
+    if not (isinstance(column, ast.Attribute) and frameworks.is_model_class(column.value)):
+        return False
+    query = ctx.parent(compare)
+    return isinstance(query, ast.Call) and compare in query.args and isinstance(query.func, ast.Attribute) and query.func.attr in _QUERY_FILTERS
 
 
 def _guarded(ctx, call: ast.Call, target: str | None) -> bool:
