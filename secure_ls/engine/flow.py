@@ -47,7 +47,12 @@ class FlowAnalyzer(ValueOrigins):
                 env[arg.arg] = Binding(self._dependency_origin(dependency))
                 continue
             declared = self.declaration(arg.annotation) if route else None
-            if route and frameworks.is_client_parameter(arg, defaults.get(arg.arg)) and not (declared and declared.dependency):
+            converter = frameworks.application_converter(arg, func) if route else None
+            if converter is not None:
+                # `<uuid_str:watch>`: what the application's own converter (its to_python, in any
+                # module) returned; like a database row, the engine cannot see what it lets through
+                part = Part(UNKNOWN, f"what the application's `{converter}` URL converter made of `{arg.arg}`")
+            elif route and frameworks.is_client_parameter(arg, defaults.get(arg.arg)) and not (declared and declared.dependency):
                 # `id: int`, `<int:id>`: the framework converts the value (or rejects the request)
                 converted = ALL if frameworks.is_converted_parameter(arg, func, self._enum_classes) else frozenset()
                 part = Part(UNTRUSTED, f"the route parameter `{arg.arg}`", converted, steps=(make_step(arg, f"`{arg.arg}` comes from the client"),))

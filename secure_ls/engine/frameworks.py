@@ -120,6 +120,25 @@ def is_converted_parameter(arg: ast.arg, func: ast.AST, enum_classes: frozenset[
     return False
 
 
+# Converters the routing libraries define (Werkzeug/Flask, Starlette, Django's path()).
+_BUILTIN_CONVERTERS = frozenset({"default", "string", "str", "any", "path", "int", "float", "uuid", "slug"})
+
+
+def application_converter(arg: ast.arg, func: ast.AST) -> str | None:
+    """The name of a converter the application registered itself (`<uuid_str:watch>` after
+    `app.url_map.converters["uuid_str"] = StrictUUIDConverter`, `{day:date}` in Starlette) that
+    the route gives the parameter; None for the routing library's own converters and for none."""
+    name = re.escape(arg.arg)
+    pattern = re.compile(r"<(\w+)(?:\([^)]*\))?:" + name + r">|\{" + name + r":(\w+)\}")
+    for deco in getattr(func, "decorator_list", ()):
+        if isinstance(deco, ast.Call) and deco.args and isinstance(deco.args[0], ast.Constant) and isinstance(deco.args[0].value, str):
+            found = pattern.search(deco.args[0].value)
+            converter = found and (found.group(1) or found.group(2))
+            if converter and converter not in _BUILTIN_CONVERTERS:
+                return converter
+    return None
+
+
 def dependency_callee(default: ast.expr | None, annotation: ast.expr | None) -> ast.expr | None:
     """`get_db` in `db = Depends(get_db)` or `Annotated[Session, Depends(get_db)]`."""
     candidates = [default] if default is not None else []

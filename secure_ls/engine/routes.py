@@ -105,7 +105,7 @@ def _route(call: ast.Call, provided: dict[str, dict[str, frozenset[str]]]) -> No
     if name is None:
         return
     if _callee(call.func) == "path":
-        params = {m["name"]: _CONVERTERS.get(m["converter"] or "str", frozenset()) for m in _CONVERTER.finditer(pattern.value)}
+        params = {m["name"]: _converted(m["converter"] or "str") for m in _CONVERTER.finditer(pattern.value)}
     else:
         params = {m["name"]: _group_safe_for(pattern.value, m.end()) for m in _GROUP.finditer(pattern.value)}
     extra = call.args[2] if len(call.args) > 2 else next((k.value for k in call.keywords if k.arg == "kwargs"), None)
@@ -116,6 +116,14 @@ def _route(call: ast.Call, provided: dict[str, dict[str, frozenset[str]]]) -> No
     known = provided.setdefault(name, {})
     for param, safe in params.items():
         known[param] = known[param] & safe if param in known else safe
+
+
+def _converted(converter: str) -> frozenset[str]:
+    """The sinks a `path()` converter makes its parameter safe for: Django's own by what they match;
+    one the project registered (`register_converter`) is its own validation, like a database row."""
+    if converter in _CONVERTERS:
+        return _CONVERTERS[converter]
+    return frozenset() if converter in ("str", "path") else ALL
 
 
 def _view_name(view: ast.expr) -> str | None:

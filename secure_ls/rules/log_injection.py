@@ -64,6 +64,8 @@ class LogInjection(Rule):
     VALID = [
         # a WSGI middleware's peer address: the server wrote it, and it holds no line break
         'import logging\n\nlog = logging.getLogger(__name__)\n\nclass ProxyCheck:\n    def __init__(self, app):\n        self.app = app\n\n    def __call__(self, environ, start_response):\n        log.warning("untrusted proxy: %s", environ.get("REMOTE_ADDR"))\n        return self.app(environ, start_response)\n',
+        # a converter the application registered validated the segment (its to_python, in any module)
+        'import logging\nfrom flask import Flask\n\napp = Flask(__name__)\n\n@app.route("/watch/<uuid_str:uuid>")\ndef watch(uuid):\n    logging.info("opening %s", uuid)\n    return "ok"\n',
         # a container is logged item by item with repr(): newlines come out escaped
         'import logging\nfrom flask import request\n\ndef bulk():\n    logging.info("deleting %s", [name for name in request.form.getlist("name")])\n',
         # the answer of a server the program chose to call is not what its clients send

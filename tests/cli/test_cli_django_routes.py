@@ -81,3 +81,10 @@ def test_a_route_added_in_a_new_url_configuration_reaches_cached_results(tmp_pat
     assert warm == sorted(
         (f["path"].replace("\\\\", "/"), f["rule"], f["range"]["start"]["line"]) for f in check_json("--no-cache", ".", cwd=root).findings()
     )
+
+
+def test_a_converter_the_project_registered_is_its_own_validation(tmp_path):
+    # `register_converter(FourDigitYear, "yyyy")`: `<yyyy:name>` holds what its to_python returned
+    urls = URLS.replace('path("files/<str:name>/", views.download)', 'path("files/<yyyy:name>/", views.download)')
+    root = write(tmp_path / "site", {"shop/__init__.py": "", "shop/urls.py": urls, "shop/views.py": VIEWS})
+    assert _found(root) == [("shop/views.py", "SLS110", 20)]
