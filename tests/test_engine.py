@@ -733,3 +733,12 @@ def test_a_float_that_only_bounds_a_query_column_is_low():
     assert _confidence(search, "SLS131") == ["low"]
     checked = search.replace("query = query.filter(Bill.amount >= low)", "if low > 100:\n            return None")
     assert _confidence(checked, "SLS131") == ["high"]
+
+
+def test_picks_that_a_loop_adds_together_make_a_new_secret():
+    built = (
+        "import random\n\ndef new_token(words):\n    token = ''\n    for _ in range(4):\n"
+        "        token += random.choice(words)\n    return token\n"
+    )
+    assert "SLS304" in rules(built)
+    assert "SLS304" in rules(built.replace("token += random.choice(words)", "token = token + random.choice(words)"))

@@ -63,6 +63,8 @@ class InsecureRandom(Rule):
         "import random\nfeatured = random.choice(products)\n",
         # one pick among keys the program already holds: no new secret is made
         "import random\n\ndef pick_api_key(api_keys):\n    api_key = random.choice(api_keys)\n    return api_key\n",
+        # a loop that returns its one pick builds nothing
+        "import random\n\ndef scraped_key(pages):\n    for page in pages:\n        api_keys = page.keys_found()\n        if api_keys:\n            api_key = random.choice(api_keys)\n            return api_key\n    return None\n",
         "import random\ndef test_token_parsing():\n    token = random.choice(['a', 'b'])\n",
         "import random\ndef log_workout(Session, user):\n    session = Session.objects.create(user=user, impression=random.choice(['good', 'bad']))\n    return session\n",
     ]
@@ -170,7 +172,8 @@ class InsecureRandom(Rule):
         return Fix("Use the secrets module", (edit,), safe=True, imports=("import secrets",))
 
 
-_REPEATED = (ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp, ast.For, ast.AsyncFor, ast.While)
+_COMPREHENSIONS = (ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp)
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
 
 
 def _picks_an_existing_value(call: ast.Call, ctx) -> bool:
@@ -186,11 +189,21 @@ def _picks_an_existing_value(call: ast.Call, ctx) -> bool:
     if ctx.string_value(pool) is not None or astutil.last_name(pool).startswith(("ascii_", "digits", "hexdigits", "octdigits", "punctuation", "printable", "letters")):
         return False  # an alphabet: the pick is a character of a new string
     for anc in ctx.ancestors(call):
-        if isinstance(anc, _REPEATED):
+        if isinstance(anc, _COMPREHENSIONS) or isinstance(anc, _LOOPS) and _accumulated(call, ctx):
             return False
         if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             break
     return True
+
+
+def _accumulated(call: ast.Call, ctx) -> bool:
+    """In a loop, whether the pick adds to a value built across iterations: `token += random.choice(...)`,
+    `parts.append(random.choice(...))`, `prefix + random.choice(...)`. A pick a loop returns or
+    stores once (`api_key = random.choice(found); return api_key`) builds nothing."""
+    if isinstance(ctx.statement(call), ast.AugAssign):
+        return True
+    parent = ctx.parent(call)
+    return isinstance(parent, (ast.BinOp, ast.JoinedStr, ast.FormattedValue)) or isinstance(parent, ast.Call) and call in parent.args
 
 
 def _contains(tree: ast.AST, node: ast.AST) -> bool:
