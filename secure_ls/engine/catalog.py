@@ -327,9 +327,12 @@ _WERKZEUG_REQUEST = {
 SAFE_REQUEST_ATTRIBUTES: dict[str, dict[str, frozenset]] = {"flask.request": _WERKZEUG_REQUEST, "quart.request": _WERKZEUG_REQUEST}
 
 # Attributes that name code, not data (`Model.__tablename__`, `cls.__name__`), and a model
-# instance's primary key (`obj.pk`: a number or UUID the database assigned).
+# instance's primary key (`obj.pk`: a number or UUID the database assigned). `id` is one too, on
+# an object the program holds (`tag.id` of a row passed in); on what the client sent (a FastAPI
+# body's `payload.id`) it is the client's text.
 CODE_NAME_ATTRIBUTES = frozenset({"__name__", "__qualname__", "__module__", "__tablename__"})
 KEY_ATTRIBUTES = frozenset({"pk"})
+HELD_KEY_ATTRIBUTES = frozenset({"id"})
 
 # Methods (on any receiver) whose result is a number: `qs.count()`, `text.find("x")`.
 NUMBER_METHODS = frozenset({"count", "index", "find", "rfind", "bit_length", "total_seconds", "timestamp"})

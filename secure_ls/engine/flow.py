@@ -62,6 +62,9 @@ class FlowAnalyzer(ValueOrigins):
                 # `<int:pk>`, `<slug:doc>`: what every route to the view lets through (engine/routes.py)
                 converted = self._url_routes.safe_for(func.name, arg.arg) if self._url_routes is not None else frozenset()
                 part = Part(UNTRUSTED, f"the URL parameter `{arg.arg}`", converted, steps=(make_step(arg, f"`{arg.arg}` comes from the URL"),))
+            elif _number_default(defaults.get(arg.arg)):
+                # `def render(rows, limit=20)`: a count or a flag, whatever the caller passes in its place
+                part = Part(PARAM, self._parameter_label(func, arg.arg), ALL)
             else:
                 part = Part(PARAM, self._parameter_label(func, arg.arg))
             parts = {part, *(Part(UNTRUSTED, p.part.label, p.part.safe_for, steps=(make_step(arg, p.where),)) for p in passed.get(arg.arg, ()))}
@@ -537,3 +540,9 @@ def _mark_safe(env: Env, names: set[str], sinks: frozenset[str] = ALL) -> None:
             env[name] = Binding(binding.origin.sanitized(sinks), binding.values, binding.alias)
 
 
+def _number_default(default: ast.expr | None) -> bool:
+    """A parameter's literal default that is a number or a flag (`limit=20`, `strict=False`),
+    not text nor None: the parameter is declared by example to hold a number."""
+    if isinstance(default, ast.UnaryOp) and isinstance(default.op, ast.USub):
+        default = default.operand
+    return isinstance(default, ast.Constant) and isinstance(default.value, (int, float))  # bool is an int

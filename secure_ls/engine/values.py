@@ -504,6 +504,8 @@ class ValueOrigins:
         base = self._origin(node.value)
         if node.attr in catalog.KEY_ATTRIBUTES or self._is_validated_model_field(node):
             return base.sanitized(ALL)
+        if node.attr in catalog.HELD_KEY_ATTRIBUTES and not any(p.kind == UNTRUSTED for p in base.parts):
+            return base.sanitized(ALL)
         if self._is_constrained_option(node):
             return base.sanitized(ALL)
         if self._instance is not None and self._instance_attributes is not None:

@@ -60,6 +60,8 @@ class UnescapedMarkup(Rule):
 
     VALID = [
         'from markupsafe import Markup\n\ndef bold(name):\n    return Markup("<b>{}</b>").format(name)\n',
+        # the id of an object the program holds, and a parameter declared by its default to be a number
+        'from django.utils.safestring import mark_safe\n\ndef tag_link(tag, limit=20):\n    return mark_safe(f\'<a href="/tags/{tag.id}/">first {limit}</a>\')\n',
         'from django.utils.safestring import mark_safe\n\nICON = "<svg></svg>"\n\ndef icon():\n    return mark_safe(ICON)\n',
         'from markupsafe import Markup, escape\n\ndef bold(name):\n    return Markup(f"<b>{escape(name)}</b>")\n',
         'from django.utils.html import format_html\n\ndef link(url, text):\n    return format_html(\'<a href="{}">{}</a>\', url, text)\n',
