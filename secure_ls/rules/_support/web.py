@@ -141,19 +141,14 @@ def header_read(expr: ast.expr, ctx) -> str | None:
     if isinstance(expr, ast.Name):
         values = ctx.assigned_values(expr)
         value = values[0] if len(values) == 1 else None
-    if isinstance(value, ast.Subscript):
-        mapping, key = value.value, value.slice
-    elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "get" and value.args:
-        mapping, key = value.func.value, value.args[0]
-    else:
+    read = _mapping_read(value)
+    if read is None:
         return None
-    if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
-        return None
-    name = astutil.last_name(mapping)
-    if name == "headers":
-        return key.value.lower().replace("_", "-")
-    if name in ("META", "environ") and key.value.upper().startswith("HTTP_"):
-        return key.value[5:].lower().replace("_", "-")
+    mapping, key = read
+    if mapping == "headers":
+        return key.replace("_", "-")
+    if mapping in ("META", "environ") and key.startswith("http_"):
+        return key[5:].replace("_", "-")
     return None
 
 
@@ -165,18 +160,20 @@ CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"
 _REQUEST_MAPPINGS = frozenset({"META", "environ", "headers", "scope"})
 
 
-def _mapping_read(node: ast.AST) -> str | None:
-    """The key (lower case, `-` as `_`) when `node` reads a request mapping under a constant key:
-    `environ["REMOTE_ADDR"]`, `request.META.get("REMOTE_ADDR")`."""
+def _mapping_read(node: ast.AST | None) -> tuple[str, str] | None:
+    """(mapping, key) when `node` reads a request mapping under a constant key, the key lower
+    case with `-` as `_`: `environ["REMOTE_ADDR"]` and `request.META.get("REMOTE_ADDR")` give
+    ("environ", "remote_addr") and ("META", "remote_addr")."""
     if isinstance(node, ast.Subscript):
         mapping, key = node.value, node.slice
     elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args:
         mapping, key = node.func.value, node.args[0]
     else:
         return None
-    if astutil.last_name(mapping) not in _REQUEST_MAPPINGS or not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+    name = astutil.last_name(mapping)
+    if name not in _REQUEST_MAPPINGS or not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
         return None
-    return key.value.lower().replace("-", "_")
+    return name, key.value.lower().replace("-", "_")
 
 
 def _reads(ctx, part: taint.Part, attributes: frozenset[str], keys: frozenset[str], expr: ast.expr | None = None) -> bool:
@@ -194,20 +191,16 @@ def _reads(ctx, part: taint.Part, attributes: frozenset[str], keys: frozenset[st
             node = values[0] if len(values) == 1 else None
     if node is None:
         return False
-    read = _mapping_read(node)
-    if read is not None:
-        return read in keys
-    if isinstance(node, ast.Call):
+    if isinstance(node, ast.Call) and _mapping_read(node) is None:
         node = node.func
     if isinstance(node, ast.Attribute) and node.attr in attributes:
         return True
+    # the read itself, or the mapping the path starts at read by its parent (`request.META` in `request.META["X"]`)
     parent = ctx.parent(node)
-    if isinstance(parent, ast.Subscript) and isinstance(parent.slice, ast.Constant):
-        return str(parent.slice.value).lower().replace("-", "_") in keys
-    if isinstance(parent, ast.Attribute) and parent.attr == "get":
-        call = ctx.parent(parent)
-        if isinstance(call, ast.Call) and call.args and isinstance(call.args[0], ast.Constant):
-            return str(call.args[0].value).lower().replace("-", "_") in keys
+    for read in (node, parent, ctx.parent(parent) if isinstance(parent, ast.Attribute) else None):
+        found = _mapping_read(read)
+        if found is not None:
+            return found[1] in keys
     return False
 
 
