@@ -742,3 +742,13 @@ def test_picks_that_a_loop_adds_together_make_a_new_secret():
     )
     assert "SLS304" in rules(built)
     assert "SLS304" in rules(built.replace("token += random.choice(words)", "token = token + random.choice(words)"))
+
+
+def test_an_objects_fields_compared_are_reported_when_one_holds_request_data():
+    configured = (
+        "class Check:\n    def __init__(self, token, expected):\n        self.token = token\n        self.expected = expected\n\n"
+        "    def ok(self):\n        return self.token == self.expected\n"
+    )
+    assert "SLS303" not in rules(configured)
+    from_request = "from flask import request\n\n" + configured.replace("self.token = token", "self.token = request.headers['X-Token']")
+    assert "SLS303" in rules(from_request)

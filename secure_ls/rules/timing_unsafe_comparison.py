@@ -27,6 +27,10 @@ class TimingUnsafeComparison(Rule):
     ## What it does
     Finds `==` and `!=` comparisons of secrets that an attacker tries to
     guess: HMAC digests, signatures, tokens, API keys, one-time codes.
+    A comparison needs a side the client may choose (request data, or a
+    parameter a caller fills): two of the server's own values, or two fields
+    an object was configured with (`self.access_token != self.password`,
+    unless one of them holds request data), give no one a guess to time.
 
     ## Why is this bad?
     `==` on strings and bytes stops at the first differing byte, so the time
@@ -69,6 +73,8 @@ class TimingUnsafeComparison(Rule):
         "class Client:\n    def __eq__(self, other):\n        return self.token == other.token\n",
         # both sides are the server's own values
         "class Cache:\n    def stale(self, entry):\n        return self.signature != self.store.signature\n",
+        # two fields the object was configured with
+        "class Client:\n    def __init__(self, access_token=None, password=None):\n        self.access_token = access_token\n        self.password = password\n\n    def login_needed(self):\n        return self.access_token != self.password\n",
         # a content checksum, not a secret
         "import hashlib\ndef unchanged(path, recorded):\n    return hashlib.sha256(path.read_bytes()).hexdigest() == recorded\n",
         # a pagination cursor is not worth guessing
@@ -107,6 +113,8 @@ class TimingUnsafeComparison(Rule):
             return
         if not any(_may_come_from_client(side, ctx) for side in (left, right)):
             return  # both sides are the server's own values: nobody can time a guess
+        if _own_fields(left, right, ctx):
+            return  # `self.access_token != self.password`: two fields the object was configured with
         if _found_by(left, right, ctx) or _found_by(right, left, ctx):
             return  # compared with the record this very value found: the client already holds a key to it
         fix = _fix(node, left, right, ctx)
@@ -155,6 +163,17 @@ def _may_come_from_client(node: ast.expr, ctx) -> bool:
     """Request data, or a parameter the caller may fill with it (not `self`)."""
     part = ctx.origin(node).risk()
     return part is not None and part.kind in _CLIENT_KINDS and part.label not in ("self", "cls")
+
+
+def _own_fields(left: ast.expr, right: ast.expr, ctx) -> bool:
+    """`self.access_token != self.password`: the object compares two of its own fields, set from
+    its configuration (its constructor's parameters), not from a request; a guess would have to be
+    built into a new object each time. Not when a field holds request data (`self.given =
+    request.headers["X-Token"]`)."""
+    sides = (left, right)
+    if not all(isinstance(side, ast.Attribute) and isinstance(side.value, ast.Name) and side.value.id == "self" for side in sides):
+        return False
+    return not any(part.kind == taint.UNTRUSTED for side in sides for part in ctx.origin(side).parts)
 
 
 def _builds_expression(node: ast.Compare, ctx) -> bool:
