@@ -752,3 +752,33 @@ def test_an_objects_fields_compared_are_reported_when_one_holds_request_data():
     assert "SLS303" not in rules(configured)
     from_request = "from flask import request\n\n" + configured.replace("self.token = token", "self.token = request.headers['X-Token']")
     assert "SLS303" in rules(from_request)
+
+
+def test_a_password_hash_sent_to_another_service_is_low_and_one_kept_stays_high():
+    # a client speaking a service's login protocol (the hash goes into the request) cannot choose
+    # the hash: audit tier, no fix; stored in what the caller keeps, it is a password verifier
+    sent = (
+        "import hashlib, json, requests\n\n"
+        "def login(url, user, password):\n    payload = {'user': user}\n"
+        "    digest = hashlib.md5()\n    digest.update(password.encode())\n    payload['passwordMd5'] = digest.hexdigest()\n"
+        "    return requests.post(url, data=json.dumps(payload), timeout=10)\n"
+    )
+    assert _confidence(sent, "SLS301") == ["low"]
+    kept = sent.replace("payload = {'user': user}", "payload = user.record")
+    assert _confidence(kept, "SLS301") == ["high"]
+    wrapper = "import hashlib\n\nclass Account:\n    def signin(self, user, password):\n        return self.api_request('login', username=user, password=hashlib.sha256(password.encode()).hexdigest())\n"
+    assert _confidence(wrapper, "SLS301") == ["low"]
+    assert _confidence(wrapper.replace("self.api_request('login', ", "self.create("), "SLS301") == ["high"]
+
+
+def test_the_items_of_a_returned_tuple_keep_their_own_origins():
+    # `command, data, error = parse(request)`: the error slot is always None, the data slot is the client's
+    code = (
+        "from flask import Flask, request, make_response\n\napp = Flask(__name__)\n\n"
+        "def parse(req):\n    data = req.get_json()\n    if 'command' not in data:\n        return None, None, make_response('bad', 400)\n"
+        "    return data['command'], data, None\n\n"
+        "@app.route('/api', methods=['POST'])\ndef api():\n    command, data, response = parse(request)\n"
+        "    if response is not None:\n        return response\n    return '<p>' + SHOWN + '</p>'\n"
+    )
+    assert "SLS803" not in rules(code.replace("SHOWN", "'done'"))
+    assert "SLS803" in rules(code.replace("SHOWN", "command"))

@@ -35,6 +35,7 @@ class ScopeFacts:
 
     loads: dict[int, Binding] = field(default_factory=dict)  # id(Name node) -> binding
     returns: list[Origin] = field(default_factory=list)
+    returned_items: list[tuple[Origin, ...] | None] = field(default_factory=list)  # per return: its tuple's items
     # method passes only: attribute of the instance (`self.<name> = ...`) -> what was stored in it
     attribute_stores: dict[str, Origin] = field(default_factory=dict)
     # ... and the expressions stored whole (the target itself for a partial store: `self.x[k] = v`)

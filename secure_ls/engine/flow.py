@@ -196,6 +196,8 @@ class FlowAnalyzer(ValueOrigins):
         elif isinstance(stmt, (ast.Return,)):
             if stmt.value is not None:
                 self.facts.returns.append(self._value(stmt.value, env))
+                items = stmt.value.elts if isinstance(stmt.value, ast.Tuple) and not any(isinstance(e, ast.Starred) for e in stmt.value.elts) else None
+                self.facts.returned_items.append(tuple(self.origin(e) for e in items) if items is not None else None)
             return False
         elif isinstance(stmt, ast.Raise):
             if stmt.exc is not None:

@@ -618,3 +618,19 @@ def sinks_escaped_by(call: ast.Call) -> frozenset[str]:
     """The sinks whose special characters a chain of replacements escapes (catalog.REPLACE_ESCAPES)."""
     escaped = escaped_characters(call)
     return frozenset(sink for sink, special in catalog.REPLACE_ESCAPES.items() if special <= escaped) if escaped else frozenset()
+
+
+def is_outbound_call(node: ast.Call, value_of) -> bool:
+    """`client.get("https://api.example.com/x", params)`, `session.post(API_URL, json=body)`,
+    `http.request("GET", "https://...")`: an HTTP verb method called with an absolute URL whose
+    scheme and host are written in the code (a literal, a constant of the module, a local holding
+    one, or an f-string or concatenation that starts with one; `value_of` as for
+    astutil.literal_prefix)."""
+    func = node.func
+    if not isinstance(func, ast.Attribute) or func.attr not in catalog.HTTP_CLIENT_METHODS or not node.args:
+        return False
+    for arg in node.args[:2] if func.attr == "request" else node.args[:1]:
+        found = astutil.literal_prefix(arg, value_of)
+        if found is not None and FIXED_HOST.match(found[0] + ("/" if found[1] else "")) is not None:
+            return True
+    return False

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import ast
 import builtins
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -60,18 +60,26 @@ class FunctionSummary:
     returns_unknown: bool = False  # may return other non-constant data
     # (parameter, sink classes): a predicate; when it returns true, the argument is safe for them
     validates: tuple[tuple[str, frozenset[str]], ...] = ()
+    # every return gives a tuple of this many items: (returns_params, returns_untrusted,
+    # returns_unknown) of each item, so that `command, data, error = parse(request)` tells them apart
+    elements: tuple[tuple, ...] = ()
 
     def apply(
-        self, call: ast.Call | None, positional: list[taint.Origin], keywords: dict, step: taint.Step | None, bound: bool = False
+        self, call: ast.Call | None, positional: list[taint.Origin], keywords: dict, step: taint.Step | None, bound: bool = False,
+        element: int | None = None,
     ) -> taint.Origin:
-        """The origin of `call`'s result given the origins of its arguments.
+        """The origin of `call`'s result given the origins of its arguments (of its item `element`,
+        when the function returns a tuple: see `elements`).
 
         `bound`: called on an instance (`self.method(x)`): the first
         parameter is the instance, not the first argument.
         """
+        returns_params, returns_untrusted, returns_unknown = (
+            self.elements[element] if element is not None else (self.returns_params, self.returns_untrusted, self.returns_unknown)
+        )
         out = taint.CONSTANT
         params = self.params[1:] if bound else self.params
-        for name, safe in self.returns_params:
+        for name, safe in returns_params:
             arg = _argument(name, params, self.kwonly, self.vararg, self.kwarg, positional, keywords)
             if arg.is_constant:
                 continue
@@ -81,10 +89,10 @@ class FunctionSummary:
                 arg = arg.with_step(step[:4] + (f"passes through `{self.name}()`" + (" (sanitized there)" if safe else ""),))
             out = out.join(arg)
         parts = set()
-        for label, safe in self.returns_untrusted:
+        for label, safe in returns_untrusted:
             steps = (step[:4] + (f"`{self.name}()` returns data read from {label}",),) if step is not None else ()
             parts.add(taint.Part(taint.UNTRUSTED, label, safe_for=safe, steps=steps))
-        if self.returns_unknown:
+        if returns_unknown:
             parts.add(taint.Part(taint.UNKNOWN, f"{self.name}()"))
         if parts:
             out = out.join(taint.Origin(frozenset(parts)))
@@ -155,6 +163,34 @@ def summarize_function(
     returned = taint.CONSTANT
     for origin in facts.returns:
         returned = returned.join(origin)
+    returns_params, returns_untrusted, returns_unknown = _returned(returned)
+    shapes = facts.returned_items
+    elements: tuple[tuple, ...] = ()
+    if shapes and all(shape is not None for shape in shapes) and len({len(shape) for shape in shapes}) == 1:
+        elements = tuple(_returned(_join(shape[i] for shape in shapes)) for i in range(len(shapes[0])))
+    return FunctionSummary(
+        name=name or func.name,
+        params=positional,
+        kwonly=kwonly,
+        vararg=vararg,
+        kwarg=kwarg,
+        returns_params=returns_params,
+        returns_untrusted=returns_untrusted,
+        returns_unknown=returns_unknown,
+        validates=guards.validated_parameters(func, qualify, analyzer.summary_of),
+        elements=elements,
+    )
+
+
+def _join(origins: Iterable[taint.Origin]) -> taint.Origin:
+    out = taint.CONSTANT
+    for origin in origins:
+        out = out.join(origin)
+    return out
+
+
+def _returned(returned: taint.Origin) -> tuple:
+    """(returns_params, returns_untrusted, returns_unknown) of what a function returns."""
     by_param: dict[str, frozenset[str] | None] = {}
     by_label: dict[str, frozenset[str] | None] = {}
     unknown = False
@@ -168,16 +204,10 @@ def summarize_function(
             by_label[part.label] = part.safe_for if old is None else taint.meet(old, part.safe_for)
         elif not part.is_safe_for("*"):
             unknown = True
-    return FunctionSummary(
-        name=name or func.name,
-        params=positional,
-        kwonly=kwonly,
-        vararg=vararg,
-        kwarg=kwarg,
-        returns_params=tuple(sorted((p, s or frozenset()) for p, s in by_param.items())),
-        returns_untrusted=tuple(sorted((label, s or frozenset()) for label, s in by_label.items())),
-        returns_unknown=unknown,
-        validates=guards.validated_parameters(func, qualify, analyzer.summary_of),
+    return (
+        tuple(sorted((p, s or frozenset()) for p, s in by_param.items())),
+        tuple(sorted((label, s or frozenset()) for label, s in by_label.items())),
+        unknown,
     )
 
 
@@ -335,7 +365,7 @@ def summarize_module(
 def worth_keeping(entry: "FunctionSummary | Declaration") -> bool:
     """A function that returns unknown data and nothing else needs no summary: the flow
     pass treats calls to unknown functions the same way."""
-    return isinstance(entry, Declaration) or bool(entry.returns_params or entry.returns_untrusted or not entry.returns_unknown)
+    return isinstance(entry, Declaration) or bool(entry.returns_params or entry.returns_untrusted or not entry.returns_unknown or entry.elements)
 
 
 def _summarize_into(item, module, known: dict, current: dict, sources, sanitizers) -> None:

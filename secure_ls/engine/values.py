@@ -145,6 +145,9 @@ class ValueOrigins:
             ):
                 for t, v in zip(target.elts, value.elts):
                     self._bind(t, self._origin(v), v, env)
+            elif (items := self._returned_items(value, len(target.elts))) is not None:
+                for t, item in zip(target.elts, items):
+                    self._bind(t, item, None, env)  # `command, data, error = parse(request)`
             else:
                 for t in target.elts:
                     self._bind(t, origin, None, env)
@@ -530,7 +533,7 @@ class ValueOrigins:
         label = self._request_method_label(func)
         if label is not None:
             return Origin(frozenset({Part(UNTRUSTED, label, steps=(make_step(node, f"read from {label}"),))}))
-        if self._is_outbound_call(node):
+        if guards.is_outbound_call(node, self._name_value):
             # `api.get("https://api.example.com/boards", params)`: an HTTP client (a wrapper of the
             # application's own, a session) asked a server the program chose; the answer is that
             # server's, not the client's data it sent along (nor a mapping lookup with a default)
@@ -628,34 +631,15 @@ class ValueOrigins:
 
     def _is_outbound_response(self, value: ast.expr) -> bool:
         """The result of an HTTP call the program makes: a known client (`requests.get`, `urlopen`)
-        or any client called with an absolute URL (see _is_outbound_call)."""
+        or any client called with an absolute URL (see guards.is_outbound_call)."""
         while isinstance(value, ast.Await):
             value = value.value
         if not isinstance(value, ast.Call):
             return False
-        if self._is_outbound_call(value):
+        if guards.is_outbound_call(value, self._name_value):
             return True
         qualified = self._qualify(value.func)
         return bool(qualified) and self._sources.get(qualified) in catalog.OUTBOUND_SOURCES
-
-    def _is_outbound_call(self, node: ast.Call) -> bool:
-        """`client.get("https://api.example.com/x", params)`, `session.post(API_URL, json=body)`,
-        `http.request("GET", "https://...")`: an HTTP verb method called with an absolute URL
-        whose scheme and host are written in the code."""
-        func = node.func
-        if not isinstance(func, ast.Attribute) or func.attr not in catalog.HTTP_CLIENT_METHODS or not node.args:
-            return False
-        candidates = node.args[:2] if func.attr == "request" else node.args[:1]
-        return any(self._absolute_url_text(arg) for arg in candidates)
-
-    def _absolute_url_text(self, node: ast.expr) -> bool:
-        """An http(s) URL whose host the code fixes: a literal, a constant of the module, a local
-        holding one, or an f-string or concatenation that starts with one."""
-        found = astutil.literal_prefix(node, self._name_value)
-        if found is None:
-            return False
-        text, whole = found
-        return guards.FIXED_HOST.match(text + ("/" if whole else "")) is not None
 
     def _after_configured_host(self, first: ast.expr, second: ast.expr, built: Origin) -> Origin:
         """`f"{settings.REVIEWS_URL}/{ext_id}"`: a base URL of the application's own (no client or
@@ -774,7 +758,19 @@ class ValueOrigins:
         model = self._model_parameters.get(node.value.id)
         return model is not None and self._binding(node.value) is model[0] and node.attr in model[1]
 
-    def _apply(self, summary: "FunctionSummary", node: ast.Call, bound: bool = False) -> Origin:
+    def _returned_items(self, value: ast.expr | None, count: int) -> list[Origin] | None:
+        """The origin of each item of the tuple a called function of the workspace returns."""
+        if not isinstance(value, ast.Call) or any(isinstance(a, ast.Starred) for a in value.args) or not self._summaries:
+            return None
+        func, bound = value.func, False
+        summary = self.summary_of(func)
+        if summary is None and self._class and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
+            summary, bound = self._function_summary(f"{self._class}.{func.attr}"), True
+        if summary is None or len(summary.elements) != count:
+            return None
+        return [self._apply(summary, value, bound, element=i) for i in range(count)]
+
+    def _apply(self, summary: "FunctionSummary", node: ast.Call, bound: bool = False, element: int | None = None) -> Origin:
         positional: list[Origin] = []
         for arg in node.args:
             if isinstance(arg, ast.Starred):
@@ -785,7 +781,7 @@ class ValueOrigins:
         keywords: dict[str | None, Origin] = {}
         for kw in node.keywords:
             keywords[kw.arg] = keywords.get(kw.arg, CONSTANT).join(self._origin(kw.value))
-        return summary.apply(node, positional, keywords, make_step(node, ""), bound)
+        return summary.apply(node, positional, keywords, make_step(node, ""), bound, element)
 
     def _join_all(self, nodes: Iterable[ast.AST]) -> Origin:
         out = CONSTANT

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
@@ -102,7 +103,11 @@ class WeakPasswordHash(Rule):
             for value in ctx.assigned_values(func.value):
                 if isinstance(value, ast.Call) and hashing.hash_algorithm(value, ctx) and self._is_password(node.args[0], ctx):
                     if self._first_password_update(node, ctx):  # one finding per hash object, not per update
-                        ctx.report(self, node, self._message(hashing.hash_algorithm(value, ctx)))
+                        algo = hashing.hash_algorithm(value, ctx)
+                        if _digests_sent(value, ctx):
+                            ctx.report(self, node, self._sent_message(algo), confidence=Confidence.LOW)
+                        else:
+                            ctx.report(self, node, self._message(algo))
                     return
 
     def _first_password_update(self, call: ast.Call, ctx) -> bool:
@@ -135,8 +140,18 @@ class WeakPasswordHash(Rule):
         )
 
     def _report(self, call: ast.Call, data: ast.expr, algo: str, ctx) -> None:
+        if _digests_sent(call, ctx):
+            ctx.report(self, call, self._sent_message(algo), confidence=Confidence.LOW)
+            return
         fix, by_hand, sites = _migration(ctx)
         ctx.report(self, call, self._message(algo) + by_hand, fix=fix, also_rewrites=sites)
+
+    def _sent_message(self, algo: str) -> str:
+        return (
+            f"Password hashed with {algo} and sent to another party: a client following a service's login protocol "
+            "cannot choose the hash, but whoever sees or stores this value can log in with it or brute-force it fast. "
+            "Prefer a service API that takes a token; never keep this value as a password verifier."
+        )
 
     def sites(self, ctx) -> list[tuple[ast.Call, ast.expr]]:
         out = []
@@ -209,9 +224,33 @@ def _site(call: ast.Call, data: ast.expr, ctx) -> tuple[str | None, list, str]:
     return None, [], use
 
 
+def _digests_sent(made: ast.Call, ctx) -> bool:
+    """Whether every digest of the hash made by `made` goes to another party: `h.hexdigest()`
+    passed to an API call or put in a request body being built (`payload["password"] = ...`,
+    then `requests.post(url, data=json.dumps(payload))`)."""
+    parent = ctx.parent(made)
+    digests: list[ast.Call] = []
+    if isinstance(parent, ast.Attribute) and parent.attr in _DIGESTS:
+        call = ctx.parent(parent)
+        digests = [call] if isinstance(call, ast.Call) else []
+    else:
+        stmt = ctx.statement(made)
+        if isinstance(stmt, ast.Assign) and stmt.value is made and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            name = stmt.targets[0].id  # h = hashlib.md5(); h.update(password); h.hexdigest()
+            digests = [
+                node
+                for node in astutil.walk(web.function_body(ctx, made))
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _DIGESTS
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == name
+            ]
+    return bool(digests) and all(_use(digest, ctx) == "send" for digest in digests)
+
+
 def _use(value: ast.expr, ctx, depth: int = 0) -> str:
-    """How the hash `value` is used: "store", "check", or why it cannot move to bcrypt."""
+    """How the hash `value` is used: "store", "check", "send", or why it cannot move to bcrypt."""
     parent = ctx.parent(value)
+    if isinstance(parent, ast.Attribute) and parent.attr in _TEXT_METHODS and isinstance(ctx.parent(parent), ast.Call) and depth < 4:
+        return _use(ctx.parent(parent), ctx, depth + 1)  # h.finalize().hex(): the same value as text
     if isinstance(parent, ast.Compare):
         if len(parent.ops) == 1 and isinstance(parent.ops[0], (ast.Eq, ast.NotEq)):
             return "check"
@@ -232,28 +271,54 @@ def _use(value: ast.expr, ctx, depth: int = 0) -> str:
             return "the hash is used in a query (a WHERE clause cannot match a salted hash)"
         if attr[:1].isupper() or attr in ("create", "update", "insert", "insert_one", "save", "set", "setdefault", "append"):
             return "store"
+        if attr in _SERIALIZERS and depth < 4:
+            return _use(parent, ctx, depth + 1)  # json.dumps(payload): where the text goes
+        if _SENDS.search(attr):
+            return "send"
         return f"the hash is passed to `{attr}(...)`"
     if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is value:
         targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
-        if len(targets) == 1 and isinstance(targets[0], (ast.Attribute, ast.Subscript)):
+        target = targets[0] if len(targets) == 1 else None
+        if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and _local_dict(target.value, ctx):
+            target = target.value  # payload["password"] = h: where the payload goes
+        if isinstance(target, (ast.Attribute, ast.Subscript)):
             return "store"
-        if len(targets) == 1 and isinstance(targets[0], ast.Name) and depth < 3:
+        if isinstance(target, ast.Name) and depth < 3:
             uses = [
                 _use(node, ctx, depth + 1)
                 for node in astutil.walk(web.function_body(ctx, value))
-                if isinstance(node, ast.Name) and node.id == targets[0].id and isinstance(node.ctx, ast.Load)
+                if isinstance(node, ast.Name) and node.id == target.id and isinstance(node.ctx, ast.Load)
             ]
             if uses and all(u == "store" for u in uses):
                 return "store"
             if uses and all(u == "check" for u in uses):
                 return "the hash is kept in a variable and compared later"
-            return next((u for u in uses if u not in ("store", "check")), "the hash is kept in a variable and compared later")
+            if "send" in uses and not {"store", "check"} & set(uses):
+                return "send"
+            return next((u for u in uses if u not in ("store", "check", "send")), "the hash is kept in a variable and compared later")
         return "the hash is assigned to several targets"
     if isinstance(parent, ast.Dict) and depth < 3:
         return _use(parent, ctx, depth + 1)  # {"password": h}: stored or looked up, by where it goes
     if isinstance(parent, ast.Return):
         return "the hash is returned, so the callers decide whether it is stored, compared or looked up"
     return "the hash is used in a way the engine cannot follow"
+
+
+# Calls that send what they are given to another party (an HTTP client, an API wrapper), and
+# serializers whose text goes wherever their result goes.
+_SENDS = re.compile(r"^(get|post|put|patch|request|urlopen|load|fetch|send|sendall)$|_(request|call|post|get|fetch|send)$|^(api|rpc)_")
+_SERIALIZERS = frozenset({"dumps", "urlencode", "dict"})
+# How a digest is read (hashlib, PyCryptodome, cryptography's `finalize()`), and methods that
+# only re-encode it.
+_DIGESTS = frozenset({"hexdigest", "digest", "finalize"})
+_TEXT_METHODS = frozenset({"hex", "decode", "encode", "upper", "lower"})
+
+
+def _local_dict(name: ast.Name, ctx) -> bool:
+    """A name the function binds only to new dicts (`payload = {}`): a request body being built,
+    not a record the caller keeps."""
+    values = ctx.assigned_values(name)
+    return bool(values) and all(isinstance(v, ast.Dict) or isinstance(v, ast.Call) and astutil.last_name(v.func) == "dict" for v in values)
 
 
 def _looks_bytes(node: ast.expr) -> bool:
