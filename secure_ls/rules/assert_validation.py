@@ -62,6 +62,8 @@ class AssertUsedForValidation(Rule):
     fixable = True
 
     VALID = [
+        # a type check of every item: what the values are, not who may act
+        'class User:\n    def add_permissions(self, permissions):\n        assert all(isinstance(p, Permission) for p in permissions)\n        self.permissions.extend(permissions)\n',
         # object identity (a pending socket read), not a check of the data's content
         'import socket\n\nclass Reader:\n    def start(self, sock):\n        self.pending = sock.recv(16)\n\n    def done(self, chunk):\n        assert chunk is self.pending\n',
         'def area(width, height):\n    assert width >= 0 and height >= 0\n    return width * height\n',
@@ -161,8 +163,23 @@ def _identifiers(node: ast.AST) -> list[str]:
     return out
 
 
+_TYPE_CHECKS = frozenset({"isinstance", "issubclass", "callable", "hasattr"})
+
+
+def _is_type_check(test: ast.expr, ctx) -> bool:
+    """`isinstance(p, Permission)`, `all(isinstance(p, Permission) for p in permissions)`, and
+    `not`/`and`/`or` of them: what type a value has, not who may act."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _is_type_check(test.operand, ctx)
+    if isinstance(test, ast.BoolOp):
+        return all(_is_type_check(value, ctx) for value in test.values)
+    if isinstance(test, ast.Call) and ctx.call_name(test) in ("all", "any") and len(test.args) == 1 and isinstance(test.args[0], ast.GeneratorExp):
+        return _is_type_check(test.args[0].elt, ctx)
+    return isinstance(test, ast.Call) and ctx.call_name(test) in _TYPE_CHECKS
+
+
 def _is_auth(test: ast.expr, ctx) -> bool:
-    if isinstance(test, ast.Call) and ctx.call_name(test) in ("isinstance", "issubclass", "callable", "hasattr"):
+    if _is_type_check(test, ctx):
         return False
     if isinstance(test, ast.Compare) and any(isinstance(c, ast.Constant) and c.value is None for c in test.comparators):
         return False  # `assert self.owner is None`: an invariant, not a check of who may act
