@@ -95,6 +95,8 @@ class ReflectedXss(Rule):
         'from django.http import HttpResponse\n\ndef export(request):\n    return HttpResponse(request.GET["data"], "application/json")\n',
         # the type is set on the response after it is made
         'from flask import Flask, make_response, request\napp = Flask(__name__)\n\n@app.route("/echo")\ndef echo():\n    r = make_response(request.args.get("text", ""))\n    r.mimetype = "text/plain"\n    return r\n',
+        # a JSON response made earlier, given a header (which holds the client's value), then returned
+        'from flask import Flask, jsonify, make_response, request\napp = Flask(__name__)\n\n@app.route("/items/<name>", methods=["PUT"])\ndef put(name):\n    r = make_response(jsonify({"name": name}), 201)\n    r.headers["Location"] = "/items/" + name\n    return r\n',
         'from flask import Flask, request, render_template\napp = Flask(__name__)\n\n@app.route("/hi")\ndef hi():\n    return render_template("hi.html", name=request.args["name"])\n',
         'from flask import Flask, request\napp = Flask(__name__)\n\n@app.route("/n")\ndef n():\n    return f"<p>{int(request.args[\'n\']) * 2}</p>"\n',
         'from django.http import HttpResponse\n\ndef ok(request):\n    return HttpResponse("<p>ok</p>")\n',
@@ -198,6 +200,8 @@ class ReflectedXss(Rule):
                 return
             body = body.elts[0]
         family = "flask" if ctx.imports("flask") or ctx.imports("quart") else "other"
+        if isinstance(body, ast.Name) and _holds_response(body, ctx):
+            return  # `r = make_response(jsonify(result), 201)`: checked where it was made
         if isinstance(body, ast.Call):
             if _module_function(body, ctx):
                 self._check(body, family, ctx)  # `return greeting(name)`: the module's own helper makes the page
@@ -254,6 +258,16 @@ class ReflectedXss(Rule):
             related=ctx.related_path(part),
             rewrites=via,
         )
+
+
+# Calls that make a response object (its body is checked where it is made) or a JSON one.
+_JSON_RESPONSES = frozenset({"flask.jsonify", "quart.jsonify"})
+
+
+def _holds_response(name: ast.Name, ctx) -> bool:
+    """Whether every value the name holds is a response a known constructor made."""
+    values = ctx.assigned_values(name)
+    return bool(values) and all(isinstance(v, ast.Call) and (ctx.call_name(v) in _RESPONSES or ctx.call_name(v) in _JSON_RESPONSES) for v in values)
 
 
 def _module_function(call: ast.Call, ctx) -> bool:
