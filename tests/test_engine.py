@@ -782,3 +782,15 @@ def test_the_items_of_a_returned_tuple_keep_their_own_origins():
     )
     assert "SLS803" not in rules(code.replace("SHOWN", "'done'"))
     assert "SLS803" in rules(code.replace("SHOWN", "command"))
+
+
+def test_a_digest_only_used_to_name_a_store_entry_is_no_security_use():
+    # `key = sha1(title)` then only `store.get(key)`, `store.set(key, ...)`, `key in seen`: a lookup
+    # key (audit tier); handed to anything else, `key` is read as a key that protects something
+    code = (
+        "import hashlib\n\nclass Notifier:\n    def send(self, title):\n"
+        "        key = hashlib.sha1(title.encode()).hexdigest()[:10]\n        ids = self.store.get(key, [])\n"
+        "        self.store.set(key, ids + [1])\n        return key in self.seen\n"
+    )
+    assert _confidence(code, "SLS302") == ["low"]
+    assert _confidence(code.replace("return key in self.seen", "return self.sign(key)"), "SLS302") == ["medium"]

@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import hashing, naming
+from secure_ls.rules._support import hashing, naming, web
 from secure_ls.rules.base import Example, Rule
 
 # Words that show a hash protects something: a signature, a token, an integrity check.
@@ -30,7 +30,8 @@ class WeakHash(Rule):
     (a token, signature, MAC, session id, integrity check) the finding has
     medium confidence and the fix switches to SHA-256; otherwise it has low
     confidence and the fix declares the hash is not used for security. A
-    digest that names something (a cache key, a job id) or only formats
+    digest that names something (a cache key, a job id, or a variable only
+    used to look an entry up: `store.get(key)`, `cache[key]`) or only formats
     fresh random bytes (`sha1(counter + os.urandom(8))` for a nonce: nobody
     chooses colliding inputs) is low as well.
 
@@ -183,8 +184,30 @@ def _names_an_identifier(node: ast.Call, ctx) -> bool:
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
         if any(_is_identifier_name(naming.name_of(t)) for t in targets):
             return True
+        if len(targets) == 1 and isinstance(targets[0], ast.Name) and _only_looked_up(targets[0].id, node, ctx):
+            return True
     func = ctx.enclosing_function(node)
     return func is not None and isinstance(stmt, ast.Return) and _is_identifier_name(func.name)
+
+
+# Methods whose first argument is the key of an entry (a dict, a cache, a persistent store).
+_KEYED_METHODS = frozenset({"get", "set", "pop", "setdefault", "delete", "clear", "add", "remove", "discard", "exists", "has_key", "expire"})
+
+
+def _only_looked_up(name: str, made: ast.Call, ctx) -> bool:
+    """`key = sha1(...).hexdigest()` then only `store.get(key)`, `cache[key]`, `key in seen`: the
+    digest names an entry of a table, whatever its variable is called."""
+    uses = [n for n in astutil.walk(web.function_body(ctx, made)) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
+    return bool(uses) and all(_used_as_key(use, ctx) for use in uses)
+
+
+def _used_as_key(use: ast.Name, ctx) -> bool:
+    parent = ctx.parent(use)
+    if isinstance(parent, ast.Subscript) and parent.slice is use:
+        return True
+    if isinstance(parent, ast.Compare) and parent.left is use and all(isinstance(op, (ast.In, ast.NotIn)) for op in parent.ops):
+        return True
+    return isinstance(parent, ast.Call) and bool(parent.args) and parent.args[0] is use and astutil.last_name(parent.func) in _KEYED_METHODS
 
 
 _SHA256_TITLE = "Use SHA-256 (every digest changes: stored hashes and checksums compared elsewhere no longer match)"
