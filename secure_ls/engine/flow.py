@@ -32,6 +32,7 @@ class FlowAnalyzer(ValueOrigins):
         env: Env = dict(outer or {})
         self._instance = _instance_parameter(func) if self._class is not None else None
         route = frameworks.is_route_handler(func)
+        self._fixed_route = route and frameworks.fixed_route_path(func)
         url_kwargs = not route and self._takes_url_parameters(func)
         wsgi = frameworks.wsgi_environ(func)
         defaults = frameworks.parameter_defaults(func.args)

@@ -183,6 +183,19 @@ def is_route_handler(func: ast.AST) -> bool:
     return False
 
 
+def fixed_route_path(func: ast.AST) -> bool:
+    """A route handler whose every rule is a fixed path (`@app.route("/cached.gif")`, no `<x>`):
+    Werkzeug matched the request's decoded path against it, so `request.path` is that text."""
+    rules = []
+    for deco in getattr(func, "decorator_list", ()):
+        if isinstance(deco, ast.Call) and isinstance(deco.func, ast.Attribute) and deco.func.attr in catalog.ROUTE_DECORATOR_ATTRIBUTES:
+            rule = deco.args[0] if deco.args else next((k.value for k in deco.keywords if k.arg == "rule"), None)
+            if not (isinstance(rule, ast.Constant) and isinstance(rule.value, str)):
+                return False
+            rules.append(rule.value)
+    return bool(rules) and not any("<" in rule for rule in rules)
+
+
 def wsgi_environ(func: ast.AST) -> str | None:
     """The `environ` parameter of a WSGI application, `def app(environ, start_response)`
     (or a method `__call__(self, environ, start_response)`)."""

@@ -90,6 +90,7 @@ class ValueOrigins:
         # recognisable, and never collide with a parameter name, once read in another method
         self._describe_parameters = describe_parameters
         self._instance: str | None = None  # the method's `self` parameter, once run_function knows it
+        self._fixed_route = False  # a handler of fixed paths only (frameworks.fixed_route_path): `request.path` is one of them
         self.read_instance_attributes = False  # whether the pass read `self.<name>` (the class pass iterates then)
         self.facts = ScopeFacts()
         # argparse options declared here with `choices=CONSTANTS` or `type=int`: `args.<dest>` holds one of those
@@ -494,6 +495,8 @@ class ValueOrigins:
         if qualified:
             for prefix, label in self._sources.items():
                 if qualified == prefix or qualified.startswith(prefix + "."):
+                    if self._fixed_route and qualified[len(prefix) + 1 :] == "path" and prefix in catalog.SAFE_REQUEST_ATTRIBUTES:
+                        return CONSTANT
                     safe = catalog.SAFE_REQUEST_ATTRIBUTES.get(prefix, {}).get(qualified[len(prefix) + 1 :], frozenset())
                     return Origin(frozenset({Part(UNTRUSTED, label, safe, steps=(make_step(node, f"read from {label}"),))}))
         if self._is_incoming_request(node.value) and node.attr in catalog.REQUEST_ATTRIBUTES:

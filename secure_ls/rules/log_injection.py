@@ -30,12 +30,14 @@ class LogInjection(Rule):
     ## What it does
     Finds request data (query parameters, form fields, headers, route
     parameters, ...) written to a log by `logging`/logger calls as `%s`
-    arguments, f-string fields or concatenations, without escaping. Values
-    logged with `%r`/`!r`, as numbers, or after `html.escape`,
-    `urllib.parse.quote` or `json.dumps` are not reported, nor the URLs
-    Werkzeug builds (Flask's `request.url`, `base_url`, `url_root`, and
-    `str(request)`), which percent-encode control characters; the decoded
-    `request.path` is reported.
+    arguments, f-string fields, `str.format()` fields or concatenations,
+    without escaping. Values logged with `%r`/`!r`, as numbers, or after
+    `html.escape`, `urllib.parse.quote` or `json.dumps` are not reported,
+    nor the URLs Werkzeug builds (Flask's `request.url`, `base_url`,
+    `url_root`, and `str(request)`), which percent-encode control
+    characters; the decoded `request.path` is reported, except in a handler
+    whose routes are all fixed paths (`@app.route("/cached.gif")`), where it
+    is one of them.
 
     ## Why is this bad?
     A value containing a newline starts a new log line: an attacker can
@@ -66,6 +68,8 @@ class LogInjection(Rule):
         'import logging\n\nlog = logging.getLogger(__name__)\n\nclass ProxyCheck:\n    def __init__(self, app):\n        self.app = app\n\n    def __call__(self, environ, start_response):\n        log.warning("untrusted proxy: %s", environ.get("REMOTE_ADDR"))\n        return self.app(environ, start_response)\n',
         # a converter the application registered validated the segment (its to_python, in any module)
         'import logging\nfrom flask import Flask\n\napp = Flask(__name__)\n\n@app.route("/watch/<uuid_str:uuid>")\ndef watch(uuid):\n    logging.info("opening %s", uuid)\n    return "ok"\n',
+        # str.format() with !r shows the value's repr; a handler of a fixed route: request.path is that route
+        'import logging\nfrom flask import Flask, request\n\napp = Flask(__name__)\nlog = logging.getLogger(__name__)\n\n@app.route("/cached.gif")\ndef cached():\n    log.info("cache miss for {} with {!r}".format(request.path, request.args.get("v")))\n    return ""\n',
         # a container is logged item by item with repr(): newlines come out escaped
         'import logging\nfrom flask import request\n\ndef bulk():\n    logging.info("deleting %s", [name for name in request.form.getlist("name")])\n',
         # the answer of a server the program chose to call is not what its clients send
@@ -79,6 +83,11 @@ class LogInjection(Rule):
         'import logging\nfrom flask import request\n\nlogger = logging.getLogger(__name__)\n_CONTROL = str.maketrans({"\\r": "\\\\r", "\\n": "\\\\n"})\n\ndef ping():\n    logger.info("ping from %s", request.headers["X-Client"].translate(_CONTROL))\n',
     ]
     INVALID = [
+        # str.format(): each value shown with str() is checked, not the whole message
+        Example(
+            'import logging\nfrom flask import request\n\nlog = logging.getLogger(__name__)\n\ndef search():\n    log.info("search {!r} from {}".format(request.args.get("q"), request.headers.get("X-Client")))\n',
+            fixed=None,
+        ),
         # two values in one statement: one finding, whose fix covers both
         Example(
             'import logging\nfrom flask import request\n\ndef hello():\n    logging.info(f"hello {request.args.get(\'a\')} from {request.args.get(\'b\')}")\n',
@@ -170,6 +179,16 @@ class LogInjection(Rule):
                         at = Position(span.end.line, span.end.column - 1 - len(rest))
                         fix = Fix("Log the value with !r", (Edit(Span(at, at), "!r"),), safe=True)
                 hits.append((value.value, part, fix))
+            return hits
+        fields = logs.format_fields(message)
+        if fields is not None:
+            # logger.info("... {} ... {!r}".format(a, b)): the values shown with str(), each
+            for value, conversion, spec in fields:
+                if conversion in ("r", "a") or spec[-1:] in tuple("dfxXoeEgGn%"):
+                    continue
+                part = self._untrusted(value, ctx)
+                if part is not None:
+                    hits.append((value, part, None))
             return hits
         if isinstance(message, (ast.BinOp, ast.Call)):
             part = self._untrusted(message, ctx)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
+import string
 
 from secure_ls.engine import frameworks
 from secure_ls.engine.model import Edit, Position, Span
@@ -128,6 +129,40 @@ def field_span(value: ast.expr, ctx) -> tuple[Span, str] | None:
 
 
 _PERCENT = re.compile(r"%(?:\((?P<name>\w+)\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<conv>[diouxXeEfFgGcrsa%])")
+
+
+def format_fields(message: ast.expr) -> list[tuple[ast.expr, str | None, str]] | None:
+    """For `"text {} {name!r:>10}".format(a, name=b)`: each field's argument, conversion and
+    format spec, `[(a, None, ""), (b, "r", ">10")]`. None when it is no such call, or a field
+    cannot be matched to one argument (`*args`, `**kwargs`, `{0.attr}`, a nested spec)."""
+    if not (isinstance(message, ast.Call) and isinstance(message.func, ast.Attribute) and message.func.attr == "format"):
+        return None
+    template = message.func.value
+    if not (isinstance(template, ast.Constant) and isinstance(template.value, str)):
+        return None
+    if any(isinstance(a, ast.Starred) for a in message.args) or any(k.arg is None for k in message.keywords):
+        return None
+    keywords = {k.arg: k.value for k in message.keywords}
+    try:
+        parsed = list(string.Formatter().parse(template.value))
+    except ValueError:
+        return None
+    out: list[tuple[ast.expr, str | None, str]] = []
+    automatic = 0
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if name == "":
+            name, automatic = str(automatic), automatic + 1
+        if "{" in (spec or ""):
+            return None
+        if name.isdigit() and int(name) < len(message.args):
+            out.append((message.args[int(name)], conversion, spec or ""))
+        elif name in keywords:
+            out.append((keywords[name], conversion, spec or ""))
+        else:
+            return None
+    return out
 
 
 def percent_specs(text: str) -> list[re.Match] | None:
