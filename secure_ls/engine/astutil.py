@@ -186,3 +186,8 @@ def inside(node: ast.AST, ranges: list[tuple[int, int]]) -> bool:
     if line is None:
         return False
     return any(start <= line <= end for start, end in ranges)
+
+
+def is_none(node: ast.AST) -> bool:
+    """The literal `None`."""
+    return isinstance(node, ast.Constant) and node.value is None

@@ -477,6 +477,13 @@ class ValueOrigins:
                 orelse = orelse.sanitized(sinks)
         return body.join(orelse)
 
+    def _temporary_file(self, node: ast.expr) -> bool:
+        """`tmp` after `tmp = NamedTemporaryFile()`, or `self._tmp` that the class only sets to one or None
+        (what is written into it, `self._tmp.write(data)`, is no new file)."""
+        stored = [] if isinstance(node, ast.Name) else [v for v in self.instance_attribute_values(node) if not astutil.is_none(v)]
+        made = [self._single_value(node)] if isinstance(node, ast.Name) else [v for v in stored if ast.dump(v) != ast.dump(node)]
+        return bool(made) and all(self._qualify_call(v) in catalog.TEMPORARY_FILES for v in made)
+
     def instance_attribute_values(self, node: ast.AST) -> tuple[ast.expr, ...]:
         """The expressions the class's methods store in `self.x` (for a read `node` of it), else ()."""
         if self._instance is None or self._instance_attributes is None:
@@ -503,7 +510,7 @@ class ValueOrigins:
             return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", steps=(make_step(node, "read from the HTTP request"),))}))
         if self._is_converted_record_field(node):
             return CONSTANT
-        if node.attr == "name" and isinstance(node.value, ast.Name) and self._qualify_call(self._single_value(node.value)) in catalog.TEMPORARY_FILES:
+        if node.attr == "name" and self._temporary_file(node.value):
             return CONSTANT  # the path tempfile chose, whatever was written into the file
         if node.attr in catalog.CODE_NAME_ATTRIBUTES:
             return CONSTANT

@@ -108,6 +108,8 @@ class PathTraversal(Rule):
     methods = _PATH_METHODS | {"save"}
 
     VALID = [
+        # the name tempfile chose for a file the class keeps, whatever was downloaded into it
+        "import os\nimport requests\nfrom tempfile import NamedTemporaryFile\n\nclass Attachment:\n    def __init__(self):\n        self._temp_file = None\n\n    def download(self, url):\n        r = requests.get(url, timeout=5)\n        self._temp_file = NamedTemporaryFile(delete=False)\n        self._temp_file.write(r.content)\n\n    def invalidate(self):\n        if self._temp_file:\n            os.unlink(self._temp_file.name)\n",
         'from flask import request, send_from_directory\n\ndef download():\n    return send_from_directory("uploads", request.args["name"])\n',
         'import os\nfrom flask import request\nfrom werkzeug.utils import secure_filename\n\ndef save():\n    f = request.files["doc"]\n    f.save(os.path.join("uploads", secure_filename(f.filename)))\n    with open(os.path.join("uploads", secure_filename(f.filename))) as fh:\n        return fh.read()\n',
         'import os\nfrom flask import request, abort\n\nBASE = "/srv/files"\n\ndef read():\n    path = os.path.realpath(os.path.join(BASE, request.args["p"]))\n    if not path.startswith(BASE + os.sep):\n        abort(404)\n    with open(path) as fh:\n        return fh.read()\n',
