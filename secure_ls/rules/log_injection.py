@@ -25,6 +25,19 @@ _CONTAINER_METHODS = frozenset({"dict", "model_dump", "items", "keys", "values"}
 _LOG_LEVEL_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal"})
 
 
+# A Tornado request's raw request target, as the request line carried it (still percent-encoded;
+# the line ended at CRLF): `self.request.path`, `.uri`, `.query` in a RequestHandler.
+_TORNADO_TARGET = frozenset({"path", "uri", "query"})
+
+
+def _tornado_request_target(expr: ast.expr, ctx) -> bool:
+    request = expr.value if isinstance(expr, ast.Attribute) and expr.attr in _TORNADO_TARGET else None
+    return (
+        isinstance(request, ast.Attribute) and request.attr == "request" and isinstance(request.value, ast.Name)
+        and request.value.id == "self" and ctx.imports("tornado")
+    )
+
+
 class LogInjection(Rule):
     """
     ## What it does
@@ -37,7 +50,8 @@ class LogInjection(Rule):
     `url_root`, and `str(request)`), which percent-encode control
     characters; the decoded `request.path` is reported, except in a handler
     whose routes are all fixed paths (`@app.route("/cached.gif")`), where it
-    is one of them.
+    is one of them. Tornado's `self.request.path`, `.uri` and `.query` are the
+    raw request target (still percent-encoded), and are not reported.
 
     ## Why is this bad?
     A value containing a newline starts a new log line: an attacker can
@@ -70,6 +84,8 @@ class LogInjection(Rule):
         'import logging\nfrom flask import Flask\n\napp = Flask(__name__)\n\n@app.route("/watch/<uuid_str:uuid>")\ndef watch(uuid):\n    logging.info("opening %s", uuid)\n    return "ok"\n',
         # str.format() with !r shows the value's repr; a handler of a fixed route: request.path is that route
         'import logging\nfrom flask import Flask, request\n\napp = Flask(__name__)\nlog = logging.getLogger(__name__)\n\n@app.route("/cached.gif")\ndef cached():\n    log.info("cache miss for {} with {!r}".format(request.path, request.args.get("v")))\n    return ""\n',
+        # Tornado's request target is raw (percent-encoded, one request line)
+        'import logging\nimport tornado.web\n\nlog = logging.getLogger(__name__)\n\nclass Legacy(tornado.web.RequestHandler):\n    def get(self):\n        log.info("deprecated endpoint %s", self.request.path)\n',
         # a container is logged item by item with repr(): newlines come out escaped
         'import logging\nfrom flask import request\n\ndef bulk():\n    logging.info("deleting %s", [name for name in request.form.getlist("name")])\n',
         # the answer of a server the program chose to call is not what its clients send
@@ -131,6 +147,8 @@ class LogInjection(Rule):
 
     def _untrusted(self, expr: ast.expr, ctx) -> taint.Part | None:
         if isinstance(expr, ast.Attribute) and expr.attr in _NO_NEWLINES | _ROUTING_ATTRIBUTES:
+            return None
+        if _tornado_request_target(expr, ctx):
             return None
         if _formats_as_repr(expr) or isinstance(expr, ast.Name) and _holds_container(expr, ctx):
             return None
