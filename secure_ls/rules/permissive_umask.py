@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import config
 from secure_ls.rules.base import Example, Rule
@@ -15,9 +16,12 @@ class PermissiveUmask(Rule):
     Finds `os.umask(mask)` calls whose mask does not remove the "others may
     write" bit (0o002), such as `os.umask(0)` or `os.umask(0o020)`: every file
     and directory the process creates afterwards with the default modes is
-    world-writable. The idiom that only reads the current umask
-    (`old = os.umask(0)` immediately followed by `os.umask(old)`) is not
-    reported; test code is reported with low confidence.
+    world-writable. The idioms that only read the current umask
+    (`os.umask(os.umask(0))`, or `old = os.umask(0)` immediately followed by
+    `os.umask(old)` or `os.umask(old and 0o077)`) are not reported; test code
+    is reported with low confidence. At module level the statement after is
+    another unit of analysis, so there the pair is still reported: read the
+    umask in a function.
 
     ## Why is this bad?
     Files created by `open()`, `os.makedirs()`, loggers and libraries get
@@ -47,6 +51,9 @@ class PermissiveUmask(Rule):
         "import os\nos.umask(0o022)\nos.umask(0o077)\n",
         "import os\ndef current_umask():\n    mask = os.umask(0)\n    os.umask(mask)\n    return mask\n",
         "import os\nold = os.umask(0o002)\n",
+        # the mask is read, or replaced at once: nested, or restored through an expression
+        "import os\nos.umask(os.umask(0))\n",
+        "import os\n\ndef daemonize():\n    prev = os.umask(0)\n    os.umask(prev and 0o077)\n",
     ]
     INVALID = [
         Example(
@@ -79,24 +86,26 @@ class PermissiveUmask(Rule):
 
 
 def _reads_only(call: ast.Call, ctx) -> bool:
-    """`old = os.umask(0)` directly followed by `os.umask(old)`."""
-    stmt = ctx.parent(call)
-    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+    """The permissive mask lasts no further than the next call of `os.umask`: nested
+    (`os.umask(os.umask(0))`), or in the statement right after (`old = os.umask(0)` then
+    `os.umask(old)`, or `os.umask(old and 0o077)`), with nothing created in between."""
+    parent = ctx.parent(call)
+    if isinstance(parent, ast.Call) and ctx.call_name(parent) == "os.umask":
+        return True
+    if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
         return False
-    holder = ctx.parent(stmt)
-    for field in ("body", "orelse", "finalbody"):
+    holder = ctx.parent(parent) or ctx.tree
+    for field in ("body", "orelse", "finalbody", "handlers"):
         block = getattr(holder, field, None)
-        if isinstance(block, list) and stmt in block:
-            index = block.index(stmt)
-            if index + 1 < len(block):
-                following = block[index + 1]
-                if isinstance(following, ast.Expr) and isinstance(following.value, ast.Call):
-                    inner = following.value
-                    return (
-                        ctx.call_name(inner) == "os.umask"
-                        and len(inner.args) == 1
-                        and isinstance(inner.args[0], ast.Name)
-                        and inner.args[0].id == stmt.targets[0].id
-                    )
-            return False
+        if isinstance(block, list) and parent in block:
+            index = block.index(parent)
+            following = block[index + 1] if index + 1 < len(block) else None
+            return (
+                isinstance(following, ast.Expr)
+                and isinstance(following.value, ast.Call)
+                and ctx.call_name(following.value) == "os.umask"
+                and len(following.value.args) == 1
+                and parent.targets[0].id in {n.id for n in astutil.walk(following.value.args[0]) if isinstance(n, ast.Name)}
+            )
     return False
+
