@@ -50,7 +50,9 @@ class LogInjection(Rule):
     `url_root`, and `str(request)`), which percent-encode control
     characters; the decoded `request.path` is reported, except in a handler
     whose routes are all fixed paths (`@app.route("/cached.gif")`), where it
-    is one of them. Tornado's `self.request.path`, `.uri` and `.query` are the
+    is one of them (a blueprint registered elsewhere under a prefix with a
+    variable part, `url_prefix="/<lang>"`, would put that part in it; the
+    handler's module does not show that prefix). Tornado's `self.request.path`, `.uri` and `.query` are the
     raw request target (still percent-encoded), and are not reported.
 
     ## Why is this bad?
