@@ -88,6 +88,8 @@ class HardcodedPassword(Rule):
         'from django.conf import settings\nif settings.ADMIN_PASSWORD == "Sup3r-s3cret!":\n    raise RuntimeError("change the default password")\n',
         'import logging\nfrom django.conf import settings\nif not settings.ADMIN_PASSWORD or settings.ADMIN_PASSWORD == "admin":\n    logging.warning("set ADMIN_PASSWORD")\n',
         'def check(token, api_token):\n    return token == "undefined" or api_token == "null"\n',
+        # messages about credentials, keyed by error code
+        'ERRORS = {\n    "invalid-credentials": "Access denied, check your credentials",\n    "banned": "Access denied, account is suspended",\n}\n',
         'key = "0123456789abcdef0123456789abcdef"\ntoken = "user-profile-settings-cache-entry"\ncache_key = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"\n',
         'RESOURCE_IDS = {"AWS::IAM::AccessKey": "72c2d9dd90025459"}\nACL_CREDENTIALS = "Access-Control-Allow-Credentials"\n',
         'jsonnet_token = r"[^\\W\\d]\\w*"\n_SAR_APP_KEY = "serverlessrepo:applicationId"\n',

@@ -172,7 +172,7 @@ _FUNCTION_WORDS = frozenset({"a", "an", "the", "or", "and", "is", "are", "was", 
 
 def _is_sentence(text: str) -> bool:
     """Three or more words of letters that end like a sentence or use function words."""
-    words = text.rstrip(".!?:").split(" ")
+    words = [w.rstrip(",;") for w in text.rstrip(".!?:").split(" ")]  # "Access denied, check ..."
     if len(words) < 3 or not all(w.isalpha() for w in words):
         return False
     return text[-1] in ".!?:" or any(w.lower() in _FUNCTION_WORDS for w in words)
