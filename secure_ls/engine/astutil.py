@@ -191,3 +191,8 @@ def inside(node: ast.AST, ranges: list[tuple[int, int]]) -> bool:
 def is_none(node: ast.AST) -> bool:
     """The literal `None`."""
     return isinstance(node, ast.Constant) and node.value is None
+
+
+def name_reads(scope: ast.AST, name: str) -> list[ast.Name]:
+    """Every read (`Load`) of the name `name` inside `scope`."""
+    return [n for n in walk(scope) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]

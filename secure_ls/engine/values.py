@@ -480,8 +480,8 @@ class ValueOrigins:
     def _temporary_file(self, node: ast.expr) -> bool:
         """`tmp` after `tmp = NamedTemporaryFile()`, or `self._tmp` that the class only sets to one or None
         (what is written into it, `self._tmp.write(data)`, is no new file)."""
-        stored = [] if isinstance(node, ast.Name) else [v for v in self.instance_attribute_values(node) if not astutil.is_none(v)]
-        made = [self._single_value(node)] if isinstance(node, ast.Name) else [v for v in stored if ast.dump(v) != ast.dump(node)]
+        made = [self._single_value(node)] if isinstance(node, ast.Name) else [
+            v for v in self.instance_attribute_values(node) if not astutil.is_none(v) and ast.dump(v) != ast.dump(node)]
         return bool(made) and all(self._qualify_call(v) in catalog.TEMPORARY_FILES for v in made)
 
     def instance_attribute_values(self, node: ast.AST) -> tuple[ast.expr, ...]:

@@ -122,7 +122,7 @@ def _only_query_bounds(ctx, call: ast.Call, target: str | None) -> bool:
         uses: list[ast.expr] = [call]
     else:
         body = web.function_body(ctx, call)
-        uses = [n for n in astutil.walk(body) if isinstance(n, ast.Name) and n.id == target and isinstance(n.ctx, ast.Load)]
+        uses = astutil.name_reads(body, target)
     return bool(uses) and all(_column_bound(ctx, use) for use in uses)
 
 
@@ -179,5 +179,5 @@ def _used_only_within_bounds(body: ast.AST, target: str) -> bool:
     for guard in guards:
         for part in [guard.test, *guard.body]:
             inside.update(id(n) for n in astutil.walk(part))
-    uses = [n for n in astutil.walk(body) if isinstance(n, ast.Name) and n.id == target and isinstance(n.ctx, ast.Load)]
+    uses = astutil.name_reads(body, target)
     return bool(uses) and all(id(n) in inside for n in uses)

@@ -128,7 +128,7 @@ def _renders_only_text_files(node: ast.Call, ctx) -> bool:
     scope = ctx.enclosing_function(node)
     if scope is None:
         return False  # a module-level environment may be imported and used anywhere
-    uses = [n for n in astutil.walk(scope) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
+    uses = astutil.name_reads(scope, name)
     if not uses:
         return False
     for use in uses:

@@ -170,7 +170,7 @@ def _single_use(ctx, via: ast.stmt, filt: ast.expr) -> bool:
     if not isinstance(filt, ast.Name):
         return False
     body = web.function_body(ctx, filt)
-    reads = [n for n in astutil.walk(body) if isinstance(n, ast.Name) and n.id == filt.id and isinstance(n.ctx, ast.Load)]
+    reads = astutil.name_reads(body, filt.id)
     return len(reads) == 1
 
 

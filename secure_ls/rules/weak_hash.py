@@ -197,7 +197,7 @@ _KEYED_METHODS = frozenset({"get", "set", "pop", "setdefault", "delete", "clear"
 def _only_looked_up(name: str, made: ast.Call, ctx) -> bool:
     """`key = sha1(...).hexdigest()` then only `store.get(key)`, `cache[key]`, `key in seen`: the
     digest names an entry of a table, whatever its variable is called."""
-    uses = [n for n in astutil.walk(web.function_body(ctx, made)) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
+    uses = astutil.name_reads(web.function_body(ctx, made), name)
     return bool(uses) and all(_used_as_key(use, ctx) for use in uses)
 
 

@@ -284,11 +284,7 @@ def _use(value: ast.expr, ctx, depth: int = 0) -> str:
         if isinstance(target, (ast.Attribute, ast.Subscript)):
             return "store"
         if isinstance(target, ast.Name) and depth < 3:
-            uses = [
-                _use(node, ctx, depth + 1)
-                for node in astutil.walk(web.function_body(ctx, value))
-                if isinstance(node, ast.Name) and node.id == target.id and isinstance(node.ctx, ast.Load)
-            ]
+            uses = [_use(node, ctx, depth + 1) for node in astutil.name_reads(web.function_body(ctx, value), target.id)]
             if uses and all(u == "store" for u in uses):
                 return "store"
             if uses and all(u == "check" for u in uses):
