@@ -192,7 +192,7 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         elif validator is not None:
             summary = validator(func)
             for param, kinds in summary.validates if summary is not None else ():
-                arg = _argument_for(test, summary.params, param)
+                arg = argument_for(test, summary.params, param)
                 if arg is not None and (subject := _subject(arg)):
                     names.add(subject)
                     sinks = kinds
@@ -310,7 +310,8 @@ def _rejected_quotes(test: ast.BoolOp, valid_when: bool) -> frozenset[str]:
     return frozenset(found)
 
 
-def _argument_for(call: ast.Call, params: tuple[str, ...], name: str) -> ast.expr | None:
+def argument_for(call: ast.Call, params: tuple[str, ...], name: str) -> ast.expr | None:
+    """What `call` passes to the parameter `name` of a function with positional `params`."""
     for keyword in call.keywords:
         if keyword.arg == name:
             return keyword.value
@@ -481,6 +482,11 @@ def rewritten(node: ast.Call, receiver: Origin, join_all: Callable, translated: 
             digits = join_all([a for a in node.args if id(a) in numbers]).sanitized(ALL)
             return settled_url(template, receiver.join(join_all(plain)).join(wrapped).join(digits))  # type: ignore[attr-defined]
         return settled_url(node.func.value.value, receiver.join(join_all(args)))  # type: ignore[attr-defined]
+    if attr == "splitlines" and not args or attr in ("split", "rsplit") and not args:
+        # `text.splitlines()`, `line.split()`: the pieces are cut at every line break (and, for
+        # `split()`, all whitespace), so none holds one. Not `splitlines(True)`, which keeps
+        # them, nor `split(None, 1)`, whose last piece is the rest of the text.
+        return receiver.sanitized(_LINE_SINKS)
     if attr == "replace" and doubles_a_quote(node):
         # `.replace("'", "''")`: the value cannot close the quoted literal it is put in
         # (XPath 2's escape; in XPath 1 two literals in a row are a syntax error)
@@ -492,6 +498,10 @@ def rewritten(node: ast.Call, receiver: Origin, join_all: Callable, translated: 
         # `.replace("\r", "").replace("\n", "")`: no forged log lines any more
         return receiver.join(join_all(args)).sanitized(safe)
     return None
+
+
+# What a value without a line break is safe for: a log line, a header value.
+_LINE_SINKS = frozenset({Sink.LOG, Sink.HEADER})
 
 
 def _mapping_values(node: ast.expr) -> tuple[ast.expr, ...]:

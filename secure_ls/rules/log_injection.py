@@ -16,8 +16,10 @@ _NO_NEWLINES = frozenset({"remote_addr", "method", "scheme", "is_secure", "conte
 # Request attributes the framework fills from the application's own routing table (the view's
 # name, the matched rule), not from what the client sent.
 _ROUTING_ATTRIBUTES = frozenset({"endpoint", "url_rule", "blueprint", "blueprints", "resolver_match", "url_name", "view_name"})
-# Attributes that hold a dict: a validated form's or serializer's fields.
-_DICT_ATTRIBUTES = frozenset({"cleaned_data", "validated_data", "errors"})
+# Attributes that hold a dict: a validated form's or serializer's fields, and a request's whole
+# environ, query or form mapping (a dict, Werkzeug's MultiDict or Django's QueryDict: each prints
+# its items with repr()). Not `headers`: Werkzeug prints those as header lines.
+_DICT_ATTRIBUTES = frozenset({"cleaned_data", "validated_data", "errors", "environ", "META", "GET", "POST", "args", "form"})
 # Calls whose result is a container: logging formats a container with the repr() of its
 # items, so a newline inside one comes out as `\\n`, never as a new line.
 _CONTAINER_CALLS = frozenset({"list", "dict", "tuple", "set", "frozenset", "sorted"})
@@ -99,6 +101,10 @@ class LogInjection(Rule):
         "import logging\nfrom flask import request\ndef view():\n    logging.info('page %d', int(request.args['page']))\n",
         "import logging\nfrom flask import request\ndef view():\n    logging.info('search', extra={'query': request.args.get('q', '').replace('\\r', '').replace('\\n', '')})\n",
         'import logging\nfrom flask import request\n\nlogger = logging.getLogger(__name__)\n_CONTROL = str.maketrans({"\\r": "\\\\r", "\\n": "\\\\n"})\n\ndef ping():\n    logger.info("ping from %s", request.headers["X-Client"].translate(_CONTROL))\n',
+        # the whole environ formatted with %: a dict prints its strings with repr(), newlines escaped
+        'import logging\nfrom flask import request\n\nlog = logging.getLogger(__name__)\n\ndef args():\n    try:\n        return request.args\n    except UnicodeDecodeError:\n        log.info("Error decoding QUERY_STRING: %s" % request.environ)\n        raise\n',
+        # pieces cut at every line break hold none; the request line's method is one token
+        'import logging\nfrom flask import request\n\nlog = logging.getLogger(__name__)\n\ndef beacon():\n    for line in request.get_data(as_text=True).splitlines():\n        callsign = line.split(" ")[0]\n        log.info("beacon from %s", callsign)\n    log.info("%s request", request.environ.get("REQUEST_METHOD"))\n    return ""\n',
     ]
     INVALID = [
         # str.format(): each value shown with str() is checked, not the whole message
@@ -118,6 +124,11 @@ class LogInjection(Rule):
         Example(
             "import logging\nfrom flask import request\n\ndef search():\n    logging.info(f\"search: {request.args.get('q')}\")\n",
             fixed="import logging\nfrom flask import request\n\ndef search():\n    logging.info(f\"search: {request.args.get('q')!r}\")\n",
+        ),
+        # "..." % value: each value is checked; split(None, 1) keeps the rest of the text, line breaks and all
+        Example(
+            'import logging\nfrom flask import request\n\ndef search():\n    command, rest = request.get_data(as_text=True).split(None, 1)\n    logging.info("%r: %s" % (command, rest))\n',
+            where="rest",
         ),
         Example(
             "import logging\nfrom flask import request\n\ndef search():\n    logging.info('search: ' + request.args['q'])\n",
@@ -159,7 +170,7 @@ class LogInjection(Rule):
             return None
         if part.label == "the HTTP request" and not any(ctx.imports(m) for m in logs.WEB_MODULES) and not logs.in_middleware(expr, ctx):
             return None  # a variable named `request` in code that is no web application
-        if web.reads_peer_address(ctx, part, expr):
+        if web.reads_server_token(ctx, part, expr):
             return None  # `client_ip = request.META.get("REMOTE_ADDR")`: no line break in an address
         return part
 
@@ -210,6 +221,17 @@ class LogInjection(Rule):
                 if part is not None:
                     hits.append((value, part, None))
             return hits
+        values = _percent_operands(message)
+        if values is not None:
+            # "... %s" % value, "%s and %s" % (a, b): each value shown with str() is checked
+            specs = logs.percent_specs(message.left.value)  # type: ignore[attr-defined]
+            for index, value in enumerate(values):
+                if specs is not None and len(specs) == len(values) and specs[index].group("conv") in _SAFE_CONVERSIONS:
+                    continue
+                part = self._untrusted(value, ctx)
+                if part is not None:
+                    hits.append((value, part, None))
+            return hits
         if isinstance(message, (ast.BinOp, ast.Call)):
             part = self._untrusted(message, ctx)
             if part is not None:
@@ -247,6 +269,19 @@ class LogInjection(Rule):
 def _label(part: taint.Part) -> str:
     label = part.label
     return label[0].upper() + label[1:] if label else "Untrusted data"
+
+
+def _percent_operands(message: ast.expr) -> list[ast.expr] | None:
+    """The values a `"... %s ..." % values` message formats one by one (None for any other
+    message, and for named conversions, `%(user)s`, which take items out of a mapping)."""
+    if not (isinstance(message, ast.BinOp) and isinstance(message.op, ast.Mod)):
+        return None
+    if not (isinstance(message.left, ast.Constant) and isinstance(message.left.value, str)) or logs.percent_specs(message.left.value) is None:
+        return None
+    right = message.right
+    if isinstance(right, ast.Tuple):
+        return None if any(isinstance(e, ast.Starred) for e in right.elts) else list(right.elts)
+    return [right]
 
 
 def _formats_as_repr(expr: ast.expr) -> bool:

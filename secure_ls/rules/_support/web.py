@@ -125,11 +125,15 @@ def reads_referrer(ctx, part: taint.Part) -> bool:
     return _reads(ctx, part, frozenset({"referrer", "referer"}), frozenset({"http_referer", "referer"}))
 
 
-def reads_peer_address(ctx, part: taint.Part, expr: ast.expr | None = None) -> bool:
-    """Whether the untrusted value `expr` is the connection's peer address (`request.remote_addr`,
-    `META["REMOTE_ADDR"]`, `environ.get("REMOTE_ADDR")`): the server writes it (from the socket, or
-    from a proxy's one-line header), so it holds no line break."""
-    return _reads(ctx, part, frozenset({"remote_addr"}), frozenset({"remote_addr", "remote_port"}), expr)
+def reads_server_token(ctx, part: taint.Part, expr: ast.expr | None = None) -> bool:
+    """Whether the untrusted value `expr` is one the server cuts out as a single token: the
+    connection's peer address (`request.remote_addr`, `META["REMOTE_ADDR"]`, from the socket or a
+    proxy's one-line header), or the request line's method and protocol version
+    (`environ.get("REQUEST_METHOD")`, split at whitespace). None can hold a line break."""
+    return _reads(ctx, part, frozenset({"remote_addr"}), _SERVER_TOKEN_KEYS, expr)
+
+
+_SERVER_TOKEN_KEYS = frozenset({"remote_addr", "remote_port", "request_method", "server_protocol"})
 
 
 def header_read(expr: ast.expr, ctx) -> str | None:
