@@ -123,13 +123,13 @@ class WeakPasswordHash(Rule):
         return True
 
     def _is_password(self, data: ast.expr, ctx) -> bool:
-        if naming.mentions(data, naming.PASSWORD_WORDS):
+        if naming.mentions(data, naming.PASSWORD_WORDS, _HASHED_WORDS):
             return True
         # a variable holding a password under another name: secret = form["password"]
         for sub in astutil.walk(data):
             if isinstance(sub, ast.Name):
                 for value in ctx.assigned_values(sub):
-                    if naming.mentions(value, naming.PASSWORD_WORDS):
+                    if naming.mentions(value, naming.PASSWORD_WORDS, _HASHED_WORDS):
                         return True
         return False
 
@@ -163,6 +163,10 @@ class WeakPasswordHash(Rule):
         return out
 
 
+# Words that make a password-named value a hash of one already (`user.password_hash`): hashing
+# it again (a per-user signing key, a session fingerprint) stores no password.
+_HASHED_WORDS = frozenset({"hash", "hashed", "digest"})
+
 # Calls that find a row by the value they are given: a salted hash cannot be looked up.
 _LOOKUP_METHODS = frozenset({"filter", "filter_by", "get", "exclude", "where", "find", "find_one", "get_or_create", "first", "select"})
 _BY_HAND = (
@@ -181,6 +185,8 @@ def _migration(ctx) -> tuple[Fix | None, str, list]:
     kinds = set()
     sites = []
     for call, data in rule.sites(ctx):
+        if _digests_sent(call, ctx):
+            continue  # a protocol's value, reported apart: bcrypt cannot replace it
         kind, site_edits, why = _site(call, data, ctx)
         if kind is None:
             return None, _BY_HAND.format(why=why), []
@@ -281,6 +287,8 @@ def _use(value: ast.expr, ctx, depth: int = 0) -> str:
         target = targets[0] if len(targets) == 1 else None
         if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and _local_dict(target.value, ctx):
             target = target.value  # payload["password"] = h: where the payload goes
+        if isinstance(target, ast.Subscript) and depth < 3 and _item_sent(target, ctx, depth):
+            return "send"  # data["passwd"] = h; api_request("login", passwd=data["passwd"])
         if isinstance(target, (ast.Attribute, ast.Subscript)):
             return "store"
         if isinstance(target, ast.Name) and depth < 3:
@@ -308,6 +316,21 @@ _SERIALIZERS = frozenset({"dumps", "urlencode", "dict"})
 # only re-encode it.
 _DIGESTS = frozenset({"hexdigest", "digest", "finalize"})
 _TEXT_METHODS = frozenset({"hex", "decode", "encode", "upper", "lower"})
+
+
+def _item_sent(target: ast.Subscript, ctx, depth: int) -> bool:
+    """Whether the function reads the item `name["key"]` it stored the hash in, and sends it
+    wherever it reads it."""
+    key = target.slice
+    if not (isinstance(target.value, ast.Name) and isinstance(key, ast.Constant) and isinstance(key.value, str)):
+        return False
+    reads = [
+        node
+        for node in astutil.walk(web.function_body(ctx, target))
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and isinstance(node.value, ast.Name)
+        and node.value.id == target.value.id and isinstance(node.slice, ast.Constant) and node.slice.value == key.value
+    ]
+    return bool(reads) and all(_use(node, ctx, depth + 1) == "send" for node in reads)
 
 
 def _local_dict(name: ast.Name, ctx) -> bool:

@@ -53,7 +53,9 @@ def name_of(node: ast.AST) -> str | None:
         return None
 
 
-def is_named_like(identifier: str | None, vocabulary: frozenset[str]) -> bool:
+def is_named_like(identifier: str | None, vocabulary: frozenset[str], unless: frozenset[str] = frozenset()) -> bool:
+    """Whether the identifier names a `vocabulary` thing: one of its words is in it, and none
+    describes the thing instead (METADATA_WORDS) or says it is something else (`unless`)."""
     if not identifier:
         return False
     parts = words(identifier)
@@ -63,17 +65,18 @@ def is_named_like(identifier: str | None, vocabulary: frozenset[str]) -> bool:
     hit = any(p in vocabulary for p in parts) or any(v in joined for v in vocabulary if len(v) >= 6)
     if not hit:
         return False
-    return not any(p in METADATA_WORDS for p in parts)
+    return not any(p in METADATA_WORDS or p in unless for p in parts)
 
 
-def mentions(node: ast.AST, vocabulary: frozenset[str]) -> ast.AST | None:
-    """The first name inside `node` (not inside nested calls' function names) named like `vocabulary`."""
+def mentions(node: ast.AST, vocabulary: frozenset[str], unless: frozenset[str] = frozenset()) -> ast.AST | None:
+    """The first name inside `node` (not inside nested calls' function names) named like
+    `vocabulary` (see is_named_like)."""
     for sub in astutil.walk(node):
         if isinstance(sub, (ast.Name, ast.Attribute)) and isinstance(getattr(sub, "ctx", None), ast.Load):
             name = sub.id if isinstance(sub, ast.Name) else sub.attr
-            if is_named_like(name, vocabulary):
+            if is_named_like(name, vocabulary, unless):
                 return sub
         elif isinstance(sub, ast.Subscript) and isinstance(sub.slice, ast.Constant) and isinstance(sub.slice.value, str):
-            if is_named_like(sub.slice.value, vocabulary):
+            if is_named_like(sub.slice.value, vocabulary, unless):
                 return sub
     return None
