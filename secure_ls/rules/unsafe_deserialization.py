@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 
 from secure_ls.engine import astutil, frameworks, taint
 from secure_ls.engine.model import Confidence, Severity
@@ -66,7 +67,8 @@ class UnsafeDeserialization(Rule):
     keeps in its own attributes, and a pickle the
     program reads back from where it also wrote one (the same file path, or
     a class that pickles into its own storage and loads from it, not from a
-    method parameter), are low confidence (the audit tier); `marshal`
+    method parameter; a parameter that only picks the entry or the file name
+    is fine), are low confidence (the audit tier); `marshal`
     (the `.pyc` format) is reported at medium severity, with medium
     confidence only for data from a request.
 
@@ -206,14 +208,57 @@ def _class_pickles_too(call: ast.Call, ctx) -> bool:
 
 
 def _reads_own_state(data: ast.expr, ctx) -> bool:
-    """The bytes come from the object's own storage (`self._backend.get(self._key)`), not from a
-    parameter of the method: a `deserialize(value)` may be handed a request's cookie."""
+    """The bytes come from the object's own storage (`self._backend.get(key)`, a file it opens
+    under a name of its choosing), not from a parameter of the method: a `deserialize(value)`
+    may be handed a request's cookie. A parameter that only selects the entry (a key, a file
+    name) does not change whose bytes they are."""
     func = ctx.enclosing_function(data)
     if func is None:
         return False
+    if _opened_path(data, ctx, "r") is not None:
+        return True  # `open(os.path.join(folder, href), "rb")`: a file where the class keeps its pickles
     params = {a.arg for a in frameworks.all_args(func.args)} - {"self", "cls"}
     value = ts.single_value(data, ctx) if isinstance(data, ast.Name) else data
-    return value is not None and not any(isinstance(n, ast.Name) and n.id in params for n in astutil.walk(value))
+    if value is None and isinstance(data, ast.Name):
+        value = _unpacked_from(data, ctx)  # `expires, value = self._cache.get(key)`
+    return value is not None and not any(isinstance(n, ast.Name) and n.id in params for n in _bytes_reads(value))
+
+
+def _unpacked_from(name: ast.Name, ctx) -> ast.expr | None:
+    """The one value a tuple assignment `a, name = value` unpacks into `name`."""
+    func = ctx.enclosing_function(name)
+    found = [
+        stmt.value
+        for stmt in astutil.walk(func) if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Tuple)
+        and any(isinstance(e, ast.Name) and e.id == name.id for e in stmt.targets[0].elts)
+    ] if func is not None else []
+    return found[0] if len(found) == 1 else None
+
+
+def _bytes_reads(node: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of `value` that choose the bytes, not which entry: `self._cache.get(key)` and
+    `self._cache[key]` read `self._cache`; `key` only selects in it."""
+    yield node
+    for child in astutil.children(node):
+        if _on_self(node) and child is not _receiver(node):
+            continue
+        yield from _bytes_reads(child)
+
+
+def _receiver(node: ast.AST) -> ast.AST | None:
+    if isinstance(node, ast.Subscript):
+        return node.value
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get":
+        return node.func
+    return None
+
+
+def _on_self(node: ast.AST) -> bool:
+    """`self.<storage>[key]` or `self.<storage>.get(key)`: a lookup in the object's own storage."""
+    receiver = _receiver(node)
+    while isinstance(receiver, (ast.Attribute, ast.Subscript)):
+        receiver = receiver.value
+    return isinstance(receiver, ast.Name) and receiver.id == "self"
 
 
 def _written_here(data: ast.expr, ctx) -> bool:
