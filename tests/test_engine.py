@@ -794,3 +794,59 @@ def test_a_digest_only_used_to_name_a_store_entry_is_no_security_use():
     )
     assert _confidence(code, "SLS302") == ["low"]
     assert _confidence(code.replace("return key in self.seen", "return self.sign(key)"), "SLS302") == ["medium"]
+
+
+def test_a_password_hash_kept_in_an_item_the_function_then_sends_is_low():
+    # `data["passwd"] = sha256(password)` read back into the login call: a protocol's value
+    sent = (
+        "from hashlib import sha256\n\nclass Account:\n    def signin(self, user, password, data):\n"
+        "        data['passwd_sha256'] = sha256(password.encode('ascii')).hexdigest()\n"
+        "        return self.api_request('login', email=user, passwd_sha256=data['passwd_sha256'])\n"
+    )
+    assert _confidence(sent, "SLS301") == ["low"]
+    kept = sent.replace("passwd_sha256=data['passwd_sha256']", "data=data")
+    assert _confidence(kept, "SLS301") == ["high"]
+
+
+def test_hashing_a_password_hash_again_is_no_password_hashing():
+    # a per-user signing key derived from the stored (slow) hash: no password is stored fast
+    key = (
+        "import hashlib\n\nclass Users:\n    def signature_key_for_user(self, name, secret):\n"
+        "        user = self._users[name]\n"
+        "        return hashlib.sha512((name + user._passwordHash).encode() + secret).hexdigest()\n"
+    )
+    _quiet_until_undone("SLS301", key, "user._passwordHash", "user._password")
+
+
+def test_a_pickle_entry_chosen_by_a_parameter_in_the_class_own_storage_is_low():
+    # the class pickles into a file (or its own dict) and reads it back: a parameter that picks
+    # the file name or the key does not choose the bytes
+    history = (
+        "import os, pickle\n\nclass History:\n    def update(self, href, item):\n"
+        "        try:\n            with open(os.path.join(self.folder, href), 'rb') as f:\n                etag = pickle.load(f)\n"
+        "        except FileNotFoundError:\n            etag = ''\n"
+        "        with self._atomic_write(os.path.join(self.folder, href), 'wb') as out:\n            pickle.dump(item, out)\n"
+    )
+    assert _confidence(history, "SLS105") == ["low"]
+    cache = (
+        "import pickle\n\nclass Cache:\n    def get(self, key):\n        expires, value = self._cache.get(key, (0, None))\n"
+        "        return pickle.loads(value)\n\n    def set(self, key, value):\n        self._cache[key] = (0, pickle.dumps(value))\n"
+    )
+    assert _confidence(cache, "SLS105") == ["low"]
+    handed = cache.replace("expires, value = self._cache.get(key, (0, None))", "expires, value = key")
+    assert _confidence(handed, "SLS105") == ["medium"]
+
+
+def test_a_helper_that_raises_unless_its_argument_is_allowed_validates_the_argument_after_the_call():
+    # `await get_provider(name)` returned, so name is one of PROVIDERS' keys from there on
+    code = (
+        "import logging\nfrom fastapi import FastAPI\napp = FastAPI()\nlog = logging.getLogger(__name__)\nPROVIDERS = {'stripe': 1}\n\n"
+        "async def get_provider(name: str):\n    if name not in PROVIDERS:\n        raise ValueError(name)\n    return PROVIDERS[name]\n\n"
+        "@app.post('/{provider}/subscription')\nasync def create(provider: str):\n    await get_provider(provider)\n"
+        "    log.warning(f'failed with {provider}')\n    return {}\n"
+    )
+    _quiet_until_undone("SLS704", code, "        raise ValueError(name)\n", "        log.warning('unknown')\n")
+    # a check made on a copy of the argument says nothing about the argument itself
+    assert "SLS704" in rules(code.replace("    if name not in PROVIDERS:", "    name = name.strip()\n    if name not in PROVIDERS:"))
+    # nor does a check the function makes after the call has used the value
+    assert "SLS704" in rules(code.replace("    await get_provider(provider)\n    log.warning(f'failed with {provider}')", "    log.warning(f'failed with {provider}')\n    await get_provider(provider)"))

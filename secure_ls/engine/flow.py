@@ -18,7 +18,7 @@ import ast
 from typing import Callable, Iterable
 
 from secure_ls.engine import astutil, catalog, constructions, frameworks, guards
-from secure_ls.engine.taint import ALL, CONSTANT, Origin, PARAM, Part, UNKNOWN, UNTRUSTED, make_step
+from secure_ls.engine.taint import ALL, CONSTANT, Origin, PARAM, Part, UNKNOWN, UNTRUSTED, make_step, meet
 from secure_ls.engine.bindings import Binding, Env, InstanceAttributes, ScopeFacts
 from secure_ls.engine.astutil import constant_key, instance_attribute
 from secure_ls.engine.values import NOT_STATIC, ValueOrigins
@@ -26,6 +26,29 @@ from secure_ls.engine.values import NOT_STATIC, ValueOrigins
 
 class FlowAnalyzer(ValueOrigins):
     """Runs the forward pass over a function (or module/class body)."""
+
+    # set by `track_exits`: what each parameter was checked for at each normal exit of the
+    # function (a `return`, or the end of its body), for its summary's `ensures`
+    _exits: list[dict[str, frozenset[str]]] | None = None
+
+    def track_exits(self) -> list[dict[str, frozenset[str]]]:
+        """Records, at every normal exit of the next function run (a raise or an abort is
+        none), the sinks each parameter still holding its argument is safe for; the first
+        record is the function's entry, where a parameter is safe for what it was assumed."""
+        self._exits = []
+        return self._exits
+
+    def _record_exit(self, env: Env) -> None:
+        if self._exits is None:
+            return
+        checked = {}
+        for name, binding in env.items():
+            if binding.values:
+                continue  # assigned since entry: no longer the argument (`name = name.strip()`)
+            own = [p for p in binding.origin.parts if p.kind == PARAM and p.label == name]
+            if own:
+                checked[name] = _meet_all(p.safe_for for p in own)
+        self._exits.append(checked)
 
     # ---- the pass -------------------------------------------------------
     def run_function(self, func: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, outer: Env | None) -> ScopeFacts:
@@ -72,10 +95,11 @@ class FlowAnalyzer(ValueOrigins):
             env[arg.arg] = Binding(Origin(frozenset(parts)))
             if declared is not None and declared.fields:
                 self._model_parameters[arg.arg] = (env[arg.arg], declared.fields)
+        self._record_exit(env)  # the entry (see track_exits)
         if isinstance(func, ast.Lambda):
             self._expr(func.body, env, record_only=True)
-        else:
-            self._block(func.body, env)
+        elif self._block(func.body, env):
+            self._record_exit(env)  # the end of the body returns None
         return self.facts
 
     def _passed_to_constructor(self, func: ast.AST) -> dict:
@@ -170,6 +194,7 @@ class FlowAnalyzer(ValueOrigins):
         if isinstance(stmt, ast.Assign):
             names: dict[int, Binding] = {}
             origin = self._value(stmt.value, env, names)
+            self._checked_by_call(stmt.value, env)
             for target in stmt.targets:
                 self._bind(target, origin, stmt.value, env, names)
         elif isinstance(stmt, ast.AnnAssign):
@@ -195,6 +220,7 @@ class FlowAnalyzer(ValueOrigins):
                     fields = {**old.fields, key: old.fields.get(key, old.origin).join(origin)}
                     env[target.value.id] = Binding(old.origin.join(origin), old.values, old.alias, fields=fields)
         elif isinstance(stmt, (ast.Return,)):
+            self._record_exit(env)
             if stmt.value is not None:
                 self.facts.returns.append(self._value(stmt.value, env))
                 items = stmt.value.elts if isinstance(stmt.value, ast.Tuple) and not any(isinstance(e, ast.Starred) for e in stmt.value.elts) else None
@@ -209,6 +235,7 @@ class FlowAnalyzer(ValueOrigins):
         elif isinstance(stmt, ast.Expr):
             names = {}
             self._expr(stmt.value, env, record_only=True, seen=names)  # the value is dropped: only its reads matter
+            self._checked_by_call(stmt.value, env)
             self._note_constrained_option(stmt.value)
             self._container_write(stmt.value, env, names)
             if guards.is_abort_call(stmt.value, self._qualify):
@@ -320,6 +347,17 @@ class FlowAnalyzer(ValueOrigins):
                 if isinstance(child, ast.expr):
                     self._expr(child, env, record_only=True)
         return True
+
+    def _checked_by_call(self, value: ast.expr, env: Env) -> None:
+        """`provider = await get_provider(name)` returned, so `name` passed the checks the
+        function makes before it returns (its summary's `ensures`)."""
+        if isinstance(value, ast.Await):
+            value = value.value
+        summary = self.summary_of(value.func) if isinstance(value, ast.Call) else None
+        for param, sinks in summary.ensures if summary is not None else ():
+            arg = guards.argument_for(value, summary.params, param)  # type: ignore[arg-type]
+            if isinstance(arg, ast.Name):
+                _mark_safe(env, {arg.id}, sinks)
 
     def _if(self, stmt: ast.If, env: Env) -> bool:
         self._expr(stmt.test, env, record_only=True)
@@ -534,6 +572,13 @@ def _join_into(env: Env, other: Env) -> None:
                 # an item keeps its own origin only where both paths track it
                 fields = {k: mine.fields[k].join(binding.fields[k]) for k in mine.fields.keys() & binding.fields.keys()}
             env[name] = Binding(mine.origin.join(binding.origin), values[-6:], mine.alias if mine.alias == binding.alias else None, fields=fields)
+
+
+def _meet_all(sets: Iterable[frozenset[str]]) -> frozenset[str]:
+    out: frozenset[str] = ALL
+    for sinks in sets:
+        out = meet(out, sinks)
+    return out
 
 
 def _mark_safe(env: Env, names: set[str], sinks: frozenset[str] = ALL) -> None:

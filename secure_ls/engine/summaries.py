@@ -63,6 +63,10 @@ class FunctionSummary:
     # every return gives a tuple of this many items: (returns_params, returns_untrusted,
     # returns_unknown) of each item, so that `command, data, error = parse(request)` tells them apart
     elements: tuple[tuple, ...] = ()
+    # (parameter, sink classes): checked on every path that returns, the function raising or
+    # aborting otherwise (`if name not in PROVIDERS: raise ValueError`), so once a call has
+    # returned, the caller's argument is safe for them
+    ensures: tuple[tuple[str, frozenset[str]], ...] = ()
 
     def apply(
         self, call: ast.Call | None, positional: list[taint.Origin], keywords: dict, step: taint.Step | None, bound: bool = False,
@@ -159,6 +163,7 @@ def summarize_function(
         class_name=class_name,
         constant_values=(module.strings, module.scalars),
     )
+    exits = analyzer.track_exits()
     facts = analyzer.run_function(func, None)
     returned = taint.CONSTANT
     for origin in facts.returns:
@@ -179,7 +184,28 @@ def summarize_function(
         returns_unknown=returns_unknown,
         validates=guards.validated_parameters(func, qualify, analyzer.summary_of),
         elements=elements,
+        ensures=_ensured(positional + kwonly, exits),
     )
+
+
+def _ensured(params: tuple[str, ...], exits: list[dict[str, frozenset[str]]]) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The parameters the function checked on every path that returns (it raises or aborts
+    otherwise), with what for: `exits[0]` is the entry, the others the normal exits."""
+    if len(exits) < 2:
+        return ()
+    entry, returns = exits[0], exits[1:]
+    out = []
+    for param in params:
+        assumed = entry.get(param)
+        if assumed is None or "*" in assumed or any(param not in state for state in returns):
+            continue
+        checked = returns[0][param]
+        for state in returns[1:]:
+            checked = taint.meet(checked, state[param])
+        checked = checked if "*" in checked else checked - assumed
+        if checked:
+            out.append((param, frozenset(checked)))
+    return tuple(out)
 
 
 def _join(origins: Iterable[taint.Origin]) -> taint.Origin:
