@@ -850,3 +850,16 @@ def test_a_helper_that_raises_unless_its_argument_is_allowed_validates_the_argum
     assert "SLS704" in rules(code.replace("    if name not in PROVIDERS:", "    name = name.strip()\n    if name not in PROVIDERS:"))
     # nor does a check the function makes after the call has used the value
     assert "SLS704" in rules(code.replace("    await get_provider(provider)\n    log.warning(f'failed with {provider}')", "    log.warning(f'failed with {provider}')\n    await get_provider(provider)"))
+
+
+def test_a_request_header_copied_into_a_response_header_is_low_unless_decoded_first():
+    # a header value arrives on one line: echoing the CORS Origin back splits nothing
+    code = (
+        "import base64\nfrom flask import make_response, request\n\ndef preflight():\n    resp = make_response('')\n"
+        "    resp.headers['Access-Control-Allow-Origin'] = request.headers['Origin']\n    return resp\n"
+    )
+    assert _confidence(code, "SLS126") == ["low"]
+    decoded = code.replace("request.headers['Origin']", "base64.b64decode(request.headers['Origin']).decode()")
+    assert _confidence(decoded, "SLS126") == ["medium"]
+    from_query = code.replace("request.headers['Origin']", "request.args['origin']")
+    assert _confidence(from_query, "SLS126") == ["medium"]

@@ -353,10 +353,26 @@ LOOKUP_METHODS = frozenset({"get", "getlist"})
 # Methods (on any receiver) whose result carries the receiver's and arguments' taint.
 # Functions that percent-decode: what comes out of a URL through them is the client's own
 # text again (`%0d%0a` becomes a line break), no longer the URL's safe encoding.
-PERCENT_DECODERS = frozenset(
-    {"urllib.parse.parse_qs", "urllib.parse.parse_qsl", "urllib.parse.unquote", "urllib.parse.unquote_plus", "urllib.parse.unquote_to_bytes"}
-)
-PERCENT_DECODED = "percent-decoded"  # the step that says so
+# Decoders whose output may hold any character, whatever text went in (`%0A`, a base64 or JSON
+# `\n`): the step each adds to a value's path, so a check that relies on what the text read
+# could hold (one header line, the request's own URL) knows the value was decoded after.
+DECODERS = {
+    **dict.fromkeys(
+        ("urllib.parse.parse_qs", "urllib.parse.parse_qsl", "urllib.parse.unquote", "urllib.parse.unquote_plus", "urllib.parse.unquote_to_bytes"),
+        "percent-decoded",
+    ),
+    **dict.fromkeys(
+        (
+            "base64.b64decode", "base64.urlsafe_b64decode", "base64.standard_b64decode", "base64.decodebytes",
+            "base64.b32decode", "base64.b16decode", "base64.b85decode", "base64.a85decode", "binascii.a2b_base64",
+        ),
+        "base64-decoded",
+    ),
+    "binascii.unhexlify": "hex-decoded",
+    "json.loads": "JSON-decoded",
+    "codecs.decode": "decoded",
+}
+DECODED_STEPS = frozenset(DECODERS.values())
 
 # Methods that put their arguments into the object they are called on (`parts.append(x)`,
 # `buf.write(x)`, `d.update(x)`): afterwards the object holds what they were given.

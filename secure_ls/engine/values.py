@@ -567,8 +567,8 @@ class ValueOrigins:
                 return joined.sanitized(made) if made is not None else joined
             if qualified in catalog.PROPAGATORS:
                 joined = self._join_all(args)
-                if qualified in catalog.PERCENT_DECODERS and joined.risk():
-                    joined = joined.with_step(make_step(node, catalog.PERCENT_DECODED))
+                if qualified in catalog.DECODERS and joined.risk():
+                    joined = joined.with_step(make_step(node, catalog.DECODERS[qualified]))
                 return joined
             summary = self._function_summary(qualified)
             if summary is not None:

@@ -42,6 +42,9 @@ class HttpHeaderInjection(Rule):
     `self.send_header(...)`, a WSGI application's `start_response(status, headers)`) or
     cookies (`response.set_cookie(name, value)`) without encoding it. Tornado's
     `set_header` refuses line breaks itself: there the finding is low confidence.
+    So is a value copied from a request header (a CORS `Origin` echoed back,
+    unless decoded first): the server delivers a header value on one line, so
+    it cannot split the response.
 
     ## Why is this bad?
     A carriage return and line feed in the value end the header: the client
@@ -162,14 +165,20 @@ class HttpHeaderInjection(Rule):
         if not web.is_client(part) or web.reads_own_url(ctx, part):
             return
         what = "a cookie" if kind == "cookie" else "a response header"
+        if web.reads_header(ctx, part, value):
+            # `Access-Control-Allow-Origin: <Origin>`: a header value holds no line break (see
+            # web.reads_header), so copying one splits nothing; which origins a CORS policy
+            # allows is SLS508's business
+            kind = "copied-header"
         ctx.report(
             self,
             where,
             f"{web.upper_first(web.describe_value(ctx, part, value))} is written into {what} unencoded: a CR/LF in it can add headers "
-            "or split the response. Map it to a known value or encode it (`urllib.parse.quote`).",
+            "or split the response. Map it to a known value or encode it (`urllib.parse.quote`)."
+            + (" It is copied from a request header, which a compliant server delivers without line breaks: low confidence." if kind == "copied-header" else ""),
             # Werkzeug and Django quote cookie values and refuse newlines in headers:
             # the reflection is real, the injection depends on the stack.
-            confidence=Confidence.LOW if kind in ("cookie", "checked-header") else min(ctx.confidence_for(part), Confidence.MEDIUM),
+            confidence=Confidence.LOW if kind in ("cookie", "checked-header", "copied-header") else min(ctx.confidence_for(part), Confidence.MEDIUM),
             severity=Severity.LOW if kind == "cookie" else None,
             related=ctx.related_path(part),
         )

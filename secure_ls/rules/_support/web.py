@@ -98,10 +98,15 @@ def source_node(ctx, part: taint.Part) -> ast.AST | None:
     return None
 
 
+def _decoded(part: taint.Part) -> bool:
+    """Whether the value was decoded after it was read (catalog.DECODERS): it may hold anything."""
+    return any(step[4] in catalog.DECODED_STEPS for step in part.steps)
+
+
 def reads_own_url(ctx, part: taint.Part) -> bool:
     """Whether the untrusted value is the request's own URL/path/host (not a client-chosen target).
-    Not once percent-decoded (`parse_qs(urlparse(self.path).query)`): that is the client's text."""
-    if any(step[4] == catalog.PERCENT_DECODED for step in part.steps):
+    Not once decoded (`parse_qs(urlparse(self.path).query)`): that is the client's text."""
+    if _decoded(part):
         return False
     node = source_node(ctx, part)
     if isinstance(node, ast.Call):
@@ -134,6 +139,18 @@ def reads_server_token(ctx, part: taint.Part, expr: ast.expr | None = None) -> b
 
 
 _SERVER_TOKEN_KEYS = frozenset({"remote_addr", "remote_port", "request_method", "server_protocol"})
+
+
+def reads_header(ctx, part: taint.Part, expr: ast.expr | None = None) -> bool:
+    """Whether the untrusted value is a request header's value, not decoded since
+    (`request.headers["Origin"]`, `META["HTTP_ORIGIN"]`, `request.user_agent`): the server cut it
+    out of one header line, and a compliant one rejects or unfolds a folded continuation, so
+    it holds no line break."""
+    return not _decoded(part) and _reads(ctx, part, _HEADER_ATTRIBUTES, None, expr)
+
+
+# Request attributes that are a header's value (Werkzeug, Django, Starlette).
+_HEADER_ATTRIBUTES = frozenset({"origin", "referrer", "user_agent", "host", "authorization", "content_type", "mimetype", "accept_languages"})
 
 
 def header_read(expr: ast.expr, ctx) -> str | None:
@@ -180,9 +197,10 @@ def _mapping_read(node: ast.AST | None) -> tuple[str, str] | None:
     return name, key.value.lower().replace("-", "_")
 
 
-def _reads(ctx, part: taint.Part, attributes: frozenset[str], keys: frozenset[str], expr: ast.expr | None = None) -> bool:
+def _reads(ctx, part: taint.Part, attributes: frozenset[str], keys: frozenset[str] | None, expr: ast.expr | None = None) -> bool:
     """Whether the untrusted value was read as one of `attributes` of the request, or under one
-    of `keys` (any case, `-` as `_`) of a mapping such as `META`, `headers` or `environ`.
+    of `keys` (any case, `-` as `_`) of a mapping such as `META`, `headers` or `environ`
+    (`keys` None: under any header's key).
 
     Where the request is a parameter (a WSGI `environ`, a middleware's `request`), the value's
     path starts at the parameter, not at the read: then `expr` itself (or the one value a name
@@ -204,7 +222,8 @@ def _reads(ctx, part: taint.Part, attributes: frozenset[str], keys: frozenset[st
     for read in (node, parent, ctx.parent(parent) if isinstance(parent, ast.Attribute) else None):
         found = _mapping_read(read)
         if found is not None:
-            return found[1] in keys
+            mapping, key = found
+            return key in keys if keys is not None else mapping == "headers" or key.startswith("http_")
     return False
 
 
