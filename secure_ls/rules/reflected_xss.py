@@ -73,7 +73,9 @@ class ReflectedXss(Rule):
     lists and files are never escaped, and `%d`-style conversions get no
     fix. Responses with a non-HTML `content_type`/`mimetype` are not reported,
     nor werkzeug's and aiohttp's `Response` without one (they default to
-    `text/plain`).
+    `text/plain`), nor a Tornado handler's writes once it sets a non-HTML
+    `Content-Type` (in the method, or in its class's `set_default_headers`
+    or `get_content_type`).
     """
 
     id = "SLS803"
@@ -104,6 +106,9 @@ class ReflectedXss(Rule):
         'from flask import Flask, request\napp = Flask(__name__)\n\n@app.route("/id")\ndef ident():\n    return f\'{{"id": "{request.args["id"]}"}}\', 200, {"Content-Type": "application/json"}\n',
         'import tornado.web\nfrom tornado.escape import xhtml_escape\n\nclass Search(tornado.web.RequestHandler):\n    def get(self):\n        q = self.get_argument("q", "")\n        self.write("<h2>" + xhtml_escape(q) + "</h2>")\n',
         'import falcon\n\nclass Greeting:\n    def on_get(self, req, resp):\n        resp.text = f"Hello {req.get_param(\'who\')}"\n',
+        # a Tornado handler that declares JSON, in the method or for the whole class
+        'import json\nimport tornado.web\n\nclass Missing(tornado.web.RequestHandler):\n    def get(self, name):\n        self.set_status(424)\n        self.set_header("Content-Type", "application/json")\n        self.write(json.dumps({"message": f"{name} is not running"}))\n',
+        'import json\nimport tornado.web\n\nclass Api(tornado.web.RequestHandler):\n    def set_default_headers(self):\n        self.set_header("Content-Type", "application/json")\n\n    def get(self):\n        self.write(json.dumps({"echo": self.get_argument("q")}))\n',
     ]
     INVALID = [
         Example(  # the page is made by the module's own helper: its summary says it returns the request's text
@@ -154,8 +159,8 @@ class ReflectedXss(Rule):
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
         if web.tornado_handler_method(node, ctx) in _TORNADO_WRITES:
-            if node.args and not isinstance(node.args[0], (ast.Dict, ast.List)):  # a dict is sent as JSON
-                self._check(node.args[0], "other", ctx)
+            if node.args and not isinstance(node.args[0], (ast.Dict, ast.List)) and not _tornado_typed_as_non_html(node, ctx):
+                self._check(node.args[0], "other", ctx)  # a dict is sent as JSON
             return
         family = _RESPONSES.get(ctx.call_name(node) or "")
         if family is None:
@@ -304,6 +309,30 @@ def _typed_later_as_non_html(call: ast.Call, ctx) -> bool:
         if isinstance(owner, ast.Name) and owner.id == target.id:
             value = ctx.string_value(node.value)
             return value is not None and "html" not in value.lower()
+    return False
+
+
+def _tornado_typed_as_non_html(write: ast.Call, ctx) -> bool:
+    """A Tornado handler that declares a non-HTML type for what it writes: `self.set_header(
+    "Content-Type", "application/json")` in the same method, or in the class's (or a base
+    class's of this module) `set_default_headers`, or a `get_content_type` returning one."""
+    func = ctx.enclosing_function(write)
+    cls = next((a for a in ctx.ancestors(write) if isinstance(a, ast.ClassDef)), None)
+    scopes = [func] if func is not None else []
+    classes = [cls] if cls is not None else []
+    for klass in classes:
+        for base in klass.bases:  # bases defined in this unit's module, found by name
+            classes += [c for c in astutil.walk(ctx.tree) if isinstance(c, ast.ClassDef) and c.name == astutil.last_name(base) and c not in classes]
+        scopes += [m for m in klass.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)) and m.name in ("set_default_headers", "get_content_type")]
+    for scope in scopes:
+        for node in astutil.walk(scope):
+            if (
+                isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "set_header"
+                and len(node.args) == 2 and (ctx.string_value(node.args[0]) or "").lower() == "content-type"
+            ) or getattr(scope, "name", "") == "get_content_type" and isinstance(node, ast.Return) and node.value is not None:
+                value = ctx.string_value(node.args[1] if isinstance(node, ast.Call) else node.value)
+                if value is not None and "html" not in value.lower():
+                    return True
     return False
 
 
