@@ -863,3 +863,17 @@ def test_a_request_header_copied_into_a_response_header_is_low_unless_decoded_fi
     assert _confidence(decoded, "SLS126") == ["medium"]
     from_query = code.replace("request.headers['Origin']", "request.args['origin']")
     assert _confidence(from_query, "SLS126") == ["medium"]
+
+
+def test_a_password_hash_returned_to_callers_in_the_class_that_send_it_is_low():
+    # `salt, token = self._token()` then `requests.get(url, params={"t": token})`: a service's
+    # token protocol, decided by the callers of the method that hashes
+    code = (
+        "import hashlib, requests\n\nclass Client:\n    def _token(self, salt):\n"
+        "        token = hashlib.md5((self.config['password'] + salt).encode()).hexdigest()\n        return salt, token\n\n"
+        "    def scan(self, url):\n        salt, token = self._token('x1')\n"
+        "        return requests.get(url, params={'t': token, 's': salt}, timeout=10)\n"
+    )
+    assert _confidence(code, "SLS301") == ["low"]
+    stored = code.replace("return requests.get(url, params={'t': token, 's': salt}, timeout=10)", "self.db.save({'t': token})")
+    assert _confidence(stored, "SLS301") == ["high"]
