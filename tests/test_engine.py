@@ -877,3 +877,14 @@ def test_a_password_hash_returned_to_callers_in_the_class_that_send_it_is_low():
     assert _confidence(code, "SLS301") == ["low"]
     stored = code.replace("return requests.get(url, params={'t': token, 's': salt}, timeout=10)", "self.db.save({'t': token})")
     assert _confidence(stored, "SLS301") == ["high"]
+
+
+def test_a_name_matched_against_the_client_own_items_is_not_validated():
+    # `[p for p in PLUGINS if p.id == name]` non-empty: name is one of the application's ids;
+    # the same filter over what the client sent proves nothing
+    code = (
+        "import logging\nfrom flask import Flask, abort, request\napp = Flask(__name__)\nPLUGINS = []\n\n"
+        "@app.route('/p/<string:name>')\ndef p(name):\n    found = [p for p in PLUGINS if p.id == name]\n"
+        "    if not found:\n        abort(404)\n    logging.info(f'plugin {name}')\n    return ''\n"
+    )
+    _quiet_until_undone("SLS704", code, "for p in PLUGINS", "for p in request.json['items']")

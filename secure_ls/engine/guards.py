@@ -262,6 +262,9 @@ def _looked_up_key(test: ast.expr, origin, value_of) -> tuple[str, bool] | None:
     if not isinstance(test, ast.Name) or value_of is None or origin is None:
         return None
     value = value_of(test)
+    matched = _filtered_by(value, origin)
+    if matched is not None:
+        return matched, found_when
     if not (
         isinstance(value, ast.Call)
         and isinstance(value.func, ast.Attribute)
@@ -276,6 +279,38 @@ def _looked_up_key(test: ast.expr, origin, value_of) -> tuple[str, bool] | None:
     if table is not None and table.kind != UNKNOWN:
         return None  # a table the client (or a caller) filled can hold any key
     return value.args[0].id, found_when
+
+
+def _filtered_by(value: ast.expr | None, origin) -> str | None:
+    """K in a selection of the application's own items by equality with a name K:
+    `[p for p in PLUGINS if p.id == K]`, `next((u for u in users if u.name == K), None)`,
+    `manager.filtered(lambda p: p.id == K)`. Where the selection found something, K equals an
+    item's field. Not when the items come from the client."""
+    if isinstance(value, ast.Call) and astutil.last_name(value.func) == "next" and value.args:
+        value = value.args[0]
+    if isinstance(value, (ast.ListComp, ast.SetComp, ast.GeneratorExp)) and len(value.generators) == 1:
+        loop = value.generators[0]
+        if not isinstance(loop.target, ast.Name) or _is_untrusted(origin(loop.iter)):
+            return None
+        return next((k for test in loop.ifs if (k := _matched_name(test, loop.target.id)) is not None), None)
+    if isinstance(value, ast.Call):
+        lambdas = [a for a in value.args if isinstance(a, ast.Lambda) and len(a.args.args) == 1]
+        others = [a for a in value.args if not isinstance(a, ast.Lambda)]
+        receiver = value.func.value if isinstance(value.func, ast.Attribute) else None
+        if len(lambdas) != 1 or any(_is_untrusted(origin(a)) for a in [*others, *([receiver] if receiver is not None else [])]):
+            return None
+        return _matched_name(lambdas[0].body, lambdas[0].args.args[0].arg)
+    return None
+
+
+def _matched_name(test: ast.expr, item: str) -> str | None:
+    """K in `item.field == K` (either side; `item["field"]` too)."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+        return None
+    for a, b in ((test.left, test.comparators[0]), (test.comparators[0], test.left)):
+        if isinstance(a, (ast.Attribute, ast.Subscript)) and isinstance(a.value, ast.Name) and a.value.id == item and isinstance(b, ast.Name) and b.id != item:
+            return b.id
+    return None
 
 
 def _subject(node: ast.expr) -> str | None:

@@ -101,6 +101,8 @@ class LogInjection(Rule):
         "import logging\nfrom flask import request\ndef view():\n    logging.info('page %d', int(request.args['page']))\n",
         "import logging\nfrom flask import request\ndef view():\n    logging.info('search', extra={'query': request.args.get('q', '').replace('\\r', '').replace('\\n', '')})\n",
         'import logging\nfrom flask import request\n\nlogger = logging.getLogger(__name__)\n_CONTROL = str.maketrans({"\\r": "\\\\r", "\\n": "\\\\n"})\n\ndef ping():\n    logger.info("ping from %s", request.headers["X-Client"].translate(_CONTROL))\n',
+        # the name matched one of the application's own plugins, or the request was aborted
+        'import logging\nfrom flask import Flask, abort\napp = Flask(__name__)\n\n@app.route("/plugin/<string:name>")\ndef plugin(name):\n    found = registry().filtered(lambda p: p.identifier == name)\n    if not found:\n        abort(404)\n    logging.info(f"calling plugin {name}")\n    return found[0].call()\n',
         # the whole environ formatted with %: a dict prints its strings with repr(), newlines escaped
         'import logging\nfrom flask import request\n\nlog = logging.getLogger(__name__)\n\ndef args():\n    try:\n        return request.args\n    except UnicodeDecodeError:\n        log.info("Error decoding QUERY_STRING: %s" % request.environ)\n        raise\n',
         # pieces cut at every line break hold none; the request line's method is one token
