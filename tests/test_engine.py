@@ -888,3 +888,17 @@ def test_a_name_matched_against_the_client_own_items_is_not_validated():
         "    if not found:\n        abort(404)\n    logging.info(f'plugin {name}')\n    return ''\n"
     )
     _quiet_until_undone("SLS704", code, "for p in PLUGINS", "for p in request.json['items']")
+
+
+def test_a_quote_taken_out_of_a_value_quoted_in_place_keeps_it_inside_like_doubling():
+    # `"` + t.replace('"', '') + `"`: with no double quote left, the identifier cannot end early
+    # (low, as for doubling: the name is still the client's choice of table)
+    code = (
+        "from flask import request\n\ndef columns(conn):\n    t = request.args['t']\n"
+        """    return conn.execute('PRAGMA table_info("' + t.replace('"', '') + '")')\n"""
+    )
+    assert _confidence(code, "SLS101") == ["low"]
+    assert _confidence(code.replace("""t.replace('"', '')""", """t.replace("'", '')"""), "SLS101") == ["high"]
+    translated = code.replace("""t.replace('"', '')""", """t.translate(str.maketrans({'"': '_'}))""")
+    assert _confidence(translated, "SLS101") == ["low"]
+    assert _confidence(translated.replace("""{'"': '_'}""", """{"'": '_'}"""), "SLS101") == ["high"]

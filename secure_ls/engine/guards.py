@@ -6,7 +6,7 @@ application's own predicate whose summary validates a parameter) and says which 
 it validates, whether they are valid when the test is true, and for which sinks.
 `validated_parameters(func)` finds the predicates (`is_safe_url(target)`) whose result
 checks a URL parameter, so a call to them validates like a library check.
-`doubles_a_quote` and `escaped_characters` recognise rewrites that sanitize text in place.
+`quote_kept_out` and `escaped_characters` recognise rewrites that sanitize text in place.
 """
 
 from __future__ import annotations
@@ -522,7 +522,7 @@ def rewritten(node: ast.Call, receiver: Origin, join_all: Callable, translated: 
         # `split()`, all whitespace), so none holds one. Not `splitlines(True)`, which keeps
         # them, nor `split(None, 1)`, whose last piece is the rest of the text.
         return receiver.sanitized(_LINE_SINKS)
-    if attr == "replace" and doubles_a_quote(node):
+    if attr == "replace" and quote_kept_out(node):
         # `.replace("'", "''")`: the value cannot close the quoted literal it is put in
         # (XPath 2's escape; in XPath 1 two literals in a row are a syntax error)
         return receiver.join(join_all(args)).sanitized(frozenset({Sink.XPATH}))
@@ -547,15 +547,16 @@ def _mapping_values(node: ast.expr) -> tuple[ast.expr, ...]:
 def self_quoted(pieces: list[ast.expr | str]) -> set[int]:
     """The ids of the pieces of a string being built (literal text as str, inserted values as
     nodes) that are quoted in place: `'"' + v.replace('"', '""') + '"'`, the same in an
-    f-string or a `.format` template. Such a piece is safe for `Sink.SELF_QUOTED`."""
+    f-string or a `.format` template (or with the quote taken out: see quote_kept_out). Such a
+    piece is safe for `Sink.SELF_QUOTED`."""
     found = set()
     for index in range(1, len(pieces) - 1):
         before, value, after = pieces[index - 1], pieces[index], pieces[index + 1]
         if isinstance(value, ast.FormattedValue) and value.conversion == -1 and value.format_spec is None:
             value = value.value
-        if not (isinstance(before, str) and isinstance(after, str) and isinstance(value, ast.Call) and doubles_a_quote(value)):
+        quote = quote_kept_out(value) if isinstance(value, ast.Call) else None
+        if not (isinstance(before, str) and isinstance(after, str) and quote is not None):
             continue
-        quote = value.args[0].value  # type: ignore[attr-defined]
         if before.endswith(quote) and after.startswith(quote):
             found.add(id(pieces[index]))
     return found
@@ -618,12 +619,22 @@ def format_pieces(template: str, arguments: list[ast.expr]) -> list[ast.expr | s
     return pieces + [""]
 
 
-def doubles_a_quote(call: ast.Call) -> bool:
-    """`value.replace("'", "''")` (or the same with double quotes)."""
-    if len(call.args) != 2 or not all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in call.args):
-        return False
-    old, new = call.args[0].value, call.args[1].value
-    return old in ("'", '"') and new == old * 2
+def quote_kept_out(call: ast.Call) -> str | None:
+    """The quote character a rewrite leaves no lone occurrence of: `value.replace("'", "''")`
+    doubles it (SQL's and XPath 2's escape), `value.replace('"', "")` or `value.translate(
+    str.maketrans({'"': "_"}))` takes it out. Wrapped in that quote, the value stays inside."""
+    func = call.func
+    if not isinstance(func, ast.Attribute):
+        return None
+    if func.attr == "replace" and len(call.args) == 2 and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in call.args):
+        old, new = call.args[0].value, call.args[1].value  # type: ignore[attr-defined]
+        return old if old in ("'", '"') and (new == old * 2 or old not in new) else None
+    table = call.args[0] if func.attr == "translate" and len(call.args) == 1 else None
+    if isinstance(table, ast.Call) and astutil.last_name(table.func) == "maketrans" and len(table.args) == 1 and isinstance(table.args[0], ast.Dict):
+        for key, value in zip(table.args[0].keys, table.args[0].values, strict=True):
+            if isinstance(key, ast.Constant) and key.value in ("'", '"') and isinstance(value, ast.Constant) and (value.value is None or key.value not in str(value.value)):
+                return key.value  # type: ignore[return-value]
+    return None
 
 
 def escaped_characters(call: ast.Call) -> frozenset[str]:

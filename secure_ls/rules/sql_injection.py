@@ -283,8 +283,8 @@ def _quoted_values(parts: list[strings.Piece]) -> dict[int, str]:
 
 
 def _doubles(value: ast.expr, quote: str) -> bool:
-    """`'{name.replace("'", "''")}'`: the value's own quotes doubled, inside that quote."""
-    return isinstance(value, ast.Call) and guards.doubles_a_quote(value) and value.args[0].value == quote  # type: ignore[attr-defined]
+    """`'{name.replace("'", "''")}'`: the value's own quotes doubled (or taken out), inside that quote."""
+    return isinstance(value, ast.Call) and guards.quote_kept_out(value) == quote
 
 
 def _all_parts_safe(origin, marker: str) -> bool:
