@@ -36,18 +36,19 @@ def is_database_read(func: ast.expr) -> bool:
     return False
 
 
-def is_keyword_lookup(call: ast.Call) -> bool:
-    """`tickets.get(**filters)`, `queryset.get(id=ticket_id)`: a `get` given keyword arguments
-    only is a query's (Django's `QuerySet.get`), since a mapping's `get` takes its key by position.
-    Not on a mapping of the request (`request.args.get(key="q")`)."""
+def is_row_lookup(call: ast.Call) -> bool:
+    """A `get` that finds a stored object by its key:
+    - given keyword arguments only (`tickets.get(**filters)`, `queryset.get(id=ticket_id)`):
+      a query's (Django's `QuerySet.get`), since a mapping's `get` takes its key by position;
+      not on a mapping of the request (`request.args.get(key="q")`);
+    - called on a class (`await Client.get(user_id)`, peewee's and Tortoise's `Model.get(...)`):
+      a class method that finds an instance, not a mapping's `get`."""
     func = call.func
-    return (
-        isinstance(func, ast.Attribute)
-        and func.attr in ("get", "aget")
-        and not call.args
-        and bool(call.keywords)
-        and astutil.last_name(func.value) not in catalog.REQUEST_ATTRIBUTES
-    )
+    if not (isinstance(func, ast.Attribute) and func.attr in ("get", "aget")):
+        return False
+    if isinstance(func.value, ast.Name) and func.value.id[:1].isupper() and not func.value.id.isupper():
+        return True  # `Client.get(key)`; not an ALL_CAPS constant table (`HANDLERS.get(name)`)
+    return not call.args and bool(call.keywords) and astutil.last_name(func.value) not in catalog.REQUEST_ATTRIBUTES
 
 
 def is_model_class(node: ast.expr) -> bool:

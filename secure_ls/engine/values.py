@@ -549,7 +549,7 @@ class ValueOrigins:
             # server's, not the client's data it sent along (nor a mapping lookup with a default)
             label = "an HTTP response"
             return Origin(frozenset({Part(UNTRUSTED, label, steps=(make_step(node, f"read from {label}"),))}))
-        if frameworks.is_database_read(func) or frameworks.is_keyword_lookup(node):
+        if frameworks.is_database_read(func) or frameworks.is_row_lookup(node):
             # `Image.objects.get(pk=request.GET["id"])`: a row the application stored; the
             # client's key chose which one, it did not write it
             return Origin(frozenset({Part(UNKNOWN, "a database row")}))

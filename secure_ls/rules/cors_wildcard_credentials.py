@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.context import keyword
 from secure_ls.engine.model import Confidence, Severity
-from secure_ls.rules._support import config
+from secure_ls.engine.taint import Sink
+from secure_ls.rules._support import config, web
 from secure_ls.rules.base import Example, Rule
 
 _FLASK_CORS = frozenset({"flask_cors.CORS", "flask_cors.cross_origin", "flask_cors.extension.CORS", "flask_cors.decorator.cross_origin"})
@@ -26,7 +28,10 @@ class CorsWildcardCredentials(Rule):
     `allow_origins=["*"]` or an `allow_origin_regex` matching everything
     (through `app.add_middleware(...)`, `Middleware(...)` or a direct call).
     Origins held in a variable are not judged, and test code is not
-    reported.
+    reported. Also the same by hand: a response whose
+    `Access-Control-Allow-Origin` is the request's own `Origin` header,
+    unchecked, in a function that also sends
+    `Access-Control-Allow-Credentials: true`.
 
     ## Why is this bad?
     Browsers refuse `Access-Control-Allow-Origin: *` with credentials, so
@@ -52,15 +57,26 @@ class CorsWildcardCredentials(Rule):
     bandit = ()
     fixable = False
     calls = _FLASK_CORS | _CORS_MIDDLEWARE | _ADDERS
-    methods = frozenset({"add_middleware"})
+    methods = frozenset({"add_middleware", "set_header"})
 
     VALID = [
+        # the Origin is echoed back only when it is one of the allowed ones
+        'from flask import Flask, request\n\napp = Flask(__name__)\nALLOWED = {"https://app.example.com"}\n\n@app.after_request\ndef add_cors(response):\n    origin = request.headers.get("Origin")\n    if origin in ALLOWED:\n        response.headers["Access-Control-Allow-Origin"] = origin\n        response.headers["Access-Control-Allow-Credentials"] = "true"\n    return response\n',
+        # without credentials, an echoed Origin only lets other sites read what anyone may read
+        'from flask import Flask, request\n\napp = Flask(__name__)\n\n@app.after_request\ndef add_cors(response):\n    response.headers["Access-Control-Allow-Origin"] = request.headers.get("Origin", "*")\n    return response\n',
         'from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\nCORS(app, origins=["https://app.example.com"], supports_credentials=True)\n',
         'from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\nCORS(app)\n',
         'from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\napp = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"])\n',
         'from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\napp = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=["https://a.example"], allow_credentials=True)\n',
     ]
     INVALID = [
+        # the same by hand: the caller's Origin echoed back, with credentials
+        Example(
+            'from flask import Flask, request\n\napp = Flask(__name__)\n\n@app.after_request\ndef add_cors(response):\n    origin = request.headers.get("Origin")\n    if origin:\n        response.headers["Access-Control-Allow-Origin"] = origin\n        response.headers["Access-Control-Allow-Credentials"] = "true"\n    return response\n',
+            fixed=None,
+            where='response.headers["Access-Control-Allow-Origin"] = origin',
+            says="Origin header",
+        ),
         Example(
             'from flask import Flask\nfrom flask_cors import CORS\n\napp = Flask(__name__)\nCORS(app, supports_credentials=True)\n',
             fixed=None,
@@ -79,7 +95,35 @@ class CorsWildcardCredentials(Rule):
         ),
     ]
 
+    def visit_Assign(self, node: ast.Assign, ctx) -> None:
+        """`response.headers["Access-Control-Allow-Origin"] = origin` (or `response[...]`)."""
+        target = node.targets[0]
+        if len(node.targets) == 1 and isinstance(target, ast.Subscript) and _names_header(target.slice, _ALLOW_ORIGIN, ctx):
+            self._reflected(node, node.value, ctx)
+
+    def _reflected(self, node: ast.AST, value: ast.expr, ctx) -> None:
+        """The request's Origin header, not checked, sent back as the allowed origin by a
+        function that also allows credentials."""
+        if web.header_read(value, ctx) != "origin" and not (isinstance(value, ast.Attribute) and value.attr == "origin"):
+            return
+        part = ctx.origin(value).risk(Sink.HEADER)
+        func = ctx.enclosing_function(node)
+        if not web.is_client(part) or func is None or not _allows_credentials(func, ctx) or ctx.in_test_code(node):
+            return
+        ctx.report(
+            self,
+            node,
+            "The request's Origin header is sent back as Access-Control-Allow-Origin, with credentials allowed: "
+            "every website can send requests with the user's cookies and read the responses. Send it back only "
+            "when it is one of the allowed origins.",
+            confidence=Confidence.MEDIUM,
+        )
+
     def visit_Call(self, node: ast.Call, ctx) -> None:
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "set_header" and len(node.args) == 2:
+            if _names_header(node.args[0], _ALLOW_ORIGIN, ctx):
+                self._reflected(node, node.args[1], ctx)  # Tornado, Falcon
+            return
         name = ctx.call_name(node) or ""
         if name in _FLASK_CORS:
             self._flask_cors(node, ctx)
@@ -130,6 +174,28 @@ class CorsWildcardCredentials(Rule):
             node,
             f"{what}: the library echoes back any caller's origin, so every website can send requests with the user's cookies and read the responses. List the allowed origins.",
         )
+
+
+_ALLOW_ORIGIN = "access-control-allow-origin"
+_ALLOW_CREDENTIALS = "access-control-allow-credentials"
+
+
+def _names_header(node: ast.AST, header: str, ctx) -> bool:
+    return (ctx.string_value(node) or "").lower() == header
+
+
+def _allows_credentials(func: ast.AST, ctx) -> bool:
+    """The function sends `Access-Control-Allow-Credentials: true` (a header item or `set_header`)."""
+    for node in astutil.walk(func):
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Subscript):
+            name, value = node.targets[0].slice, node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "set_header" and len(node.args) == 2:
+            name, value = node.args
+        else:
+            continue
+        if _names_header(name, _ALLOW_CREDENTIALS, ctx) and (ctx.string_value(value) or "").lower() == "true":
+            return True
+    return False
 
 
 def _is_wildcard(node: ast.AST) -> bool:

@@ -62,7 +62,15 @@ class Item(View):
         with connection.cursor() as cur:
             cur.execute("SELECT * FROM items WHERE slug = '" + slug + "'")  # SINK
 """),
-    Case("src-django-meta", "header", True, """
+    # META holds the request's headers. Copied into a response header, a header value cannot
+    # split it (it arrives on one line, and Django refuses line breaks): that is the audit tier
+    # (issue 12, B3). Written into HTML, it is the client's markup.
+    Case("src-django-meta", "html", True, """
+from django.http import HttpResponse
+def view(request):
+    return HttpResponse("<p>via " + request.META["HTTP_X_FORWARDED_FOR"] + "</p>")  # SINK
+"""),
+    Case("src-django-meta-header-copied", "header", False, """
 from django.http import HttpResponse
 def view(request):
     resp = HttpResponse("ok")

@@ -2294,7 +2294,10 @@ def export_csv():
     resp.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'  # SINK
     return resp
 """),
-    Case("g-header-cors-origin-reflected", "header", True, r"""
+    # The weakness here is the credentialed CORS reflection of any origin (CWE-942, SLS508): a
+    # header value holds no line break, so copying the Origin splits no response (SLS126 reports
+    # the copy in the audit tier only). Written first with SLS126 as its rule.
+    Case("g-header-cors-origin-reflected", "header", True, rule="SLS508", code=r"""
 from flask import Flask, request
 
 app = Flask(__name__)
