@@ -902,3 +902,16 @@ def test_a_quote_taken_out_of_a_value_quoted_in_place_keeps_it_inside_like_doubl
     translated = code.replace("""t.replace('"', '')""", """t.translate(str.maketrans({'"': '_'}))""")
     assert _confidence(translated, "SLS101") == ["low"]
     assert _confidence(translated.replace("""{'"': '_'}""", """{"'": '_'}"""), "SLS101") == ["high"]
+
+
+def test_an_instance_a_class_found_by_key_is_a_stored_object_not_the_key():
+    # `await Client.get(user_id)`: the class's own lookup (peewee, Tortoise, mautrix style) finds
+    # an instance; the key chose which one. A cache read by subscript would carry the key's text.
+    code = (
+        "import logging\nfrom aiohttp import web\nlog = logging.getLogger(__name__)\n\n"
+        "class Client:\n    cache = {}\n\n    @classmethod\n    async def get(cls, user_id):\n        return cls.cache[user_id]\n\n    @classmethod\n    async def find(cls, user_id):\n        return cls.cache[user_id]\n\n"
+        "async def verify(request: web.Request) -> web.Response:\n    user_id = request.match_info['id']\n"
+        "    client = await Client.get(user_id)\n    if not client:\n        return web.Response(status=404)\n"
+        "    log.debug(f'Trust state of {client.display_name}')\n    return web.Response(status=200)\n"
+    )
+    _quiet_until_undone("SLS704", code, "await Client.get(user_id)", "await Client.find(user_id)")
