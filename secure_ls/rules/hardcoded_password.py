@@ -25,7 +25,7 @@ class HardcodedPassword(Rule):
     `request.form["password"] != "..."`) is the value a check accepts, and is
     reported too, even a default credential such as `"admin"` (a placeholder
     elsewhere), unless the check refuses it (`if ... == "changeme": raise`,
-    or a warning).
+    a warning, or a new value in its place: `password = new_token()`).
     A bare `key` or `token`, which as often names a dictionary key or a
     parser token, is reported only when its value is shaped like a
     generated credential (32 or more characters of a base64 alphabet that
@@ -74,6 +74,8 @@ class HardcodedPassword(Rule):
     fixable = True
 
     VALID = [
+        # a well-known default the program replaces with a generated one
+        'import secrets\n\ndef admin_password(configured):\n    password = configured\n    if password == "password":\n        password = secrets.token_urlsafe(16)\n    return password\n',
         'import os\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n',
         'PASSWORD_FIELD = "password"\nTOKEN_URL = "https://example.com/oauth/token"\nTOKEN_TYPE = "Bearer"\n',
         'password = input("Password: ")\nprompt = {"password": "Enter your password"}\n',
@@ -210,7 +212,8 @@ _WARNINGS = frozenset({"warn", "warning", "error", "critical", "exit", "fail"})
 
 def _refuses_default(node: ast.Constant, ctx) -> bool:
     """`if settings.SECRET_KEY == "change-me": raise ImproperlyConfigured(...)`: the literal is a
-    known default the program refuses (or warns about), not the value it accepts."""
+    known default the program refuses (warns about, or replaces: `password = new_token()`), not
+    the value it accepts."""
     compare = ctx.parent(node)
     if not isinstance(compare.ops[0], ast.Eq):
         return False
@@ -222,5 +225,8 @@ def _refuses_default(node: ast.Constant, ctx) -> bool:
     first = branch.body[0]
     if isinstance(first, ast.Raise):
         return True
+    other = compare.comparators[0] if compare.left is node else compare.left
+    if any(isinstance(stmt, ast.Assign) and any(ctx.text(t) == ctx.text(other) for t in stmt.targets) for stmt in branch.body):
+        return True  # `if password == "password": password = new_token()`
     call = first.value if isinstance(first, ast.Expr) else None
     return isinstance(call, ast.Call) and astutil.last_name(call.func) in _WARNINGS
