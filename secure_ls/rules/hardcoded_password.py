@@ -74,6 +74,8 @@ class HardcodedPassword(Rule):
     fixable = True
 
     VALID = [
+        # keys that name an action on a password (a rate limit per action), not a password
+        'ACCOUNT_RATE_LIMITS = {"change_password": "5/m/user", "forgot_password": "20/m/ip", "reset_password": "20/m/ip"}\n',
         # a well-known default the program replaces with a generated one
         'import secrets\n\ndef admin_password(configured):\n    password = configured\n    if password == "password":\n        password = secrets.token_urlsafe(16)\n    return password\n',
         'import os\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n',

@@ -31,7 +31,7 @@ _NOT_SECRET_WORDS = frozenset(
         "name", "field", "label", "prompt", "url", "uri", "endpoint", "path", "file", "filename", "dir", "type",
         "length", "len", "count", "max", "min", "header", "param", "env", "var", "policy", "pattern", "regex",
         "format", "fmt", "template", "prefix", "suffix", "attr", "attribute", "column", "col", "hash", "hashed",
-        "validator", "reset", "expiry", "expires", "expiration", "timeout", "ttl", "mode", "style", "chars",
+        "validator", "reset", "change", "forgot", "update", "expiry", "expires", "expiration", "timeout", "ttl", "mode", "style", "chars",
         "error", "message", "msg", "text", "help", "placeholder", "kind", "class", "method", "option", "flag",
         "enabled", "required", "input", "widget", "form", "index", "idx", "size", "scope", "source", "backend",
         "provider", "store", "manager", "handler", "storage", "generator", "id", "key_id", "lifetime", "age",
