@@ -30,7 +30,9 @@ class TimingUnsafeComparison(Rule):
     A comparison needs a side the client may choose (request data, or a
     parameter a caller fills): two of the server's own values, or two fields
     an object was configured with (`self.access_token != self.password`,
-    unless one of them holds request data), give no one a guess to time.
+    unless one of them holds request data), give no one a guess to time; nor
+    does a setting compared with the new value that then replaces it
+    (`if token != self.token: self.token = token`).
 
     ## Why is this bad?
     `==` on strings and bytes stops at the first differing byte, so the time
@@ -77,6 +79,8 @@ class TimingUnsafeComparison(Rule):
         "class Client:\n    def __init__(self, access_token=None, password=None):\n        self.access_token = access_token\n        self.password = password\n\n    def login_needed(self):\n        return self.access_token != self.password\n",
         # a content checksum, not a secret
         "import hashlib\ndef unchanged(path, recorded):\n    return hashlib.sha256(path.read_bytes()).hexdigest() == recorded\n",
+        # a setting compared with its new value, which then replaces it: a change noticed
+        "class Client:\n    async def update_access_details(self, access_token, homeserver):\n        if access_token == self.access_token and homeserver == self.homeserver:\n            return\n        await self.reconnect(homeserver, access_token)\n        self.access_token = access_token\n",
         # a pagination cursor is not worth guessing
         "def more(next_token, params):\n    return next_token == params.get('next')\n",
         "from myapp.models import Project\n\ndef api_view(request):\n    api_key = request.headers['X-Api-Key']\n    project = Project.objects.for_api_key(api_key)\n    if project is None:\n        return None\n    request.project = project\n    request.readonly = api_key == request.project.api_key_readonly\n",
@@ -117,6 +121,8 @@ class TimingUnsafeComparison(Rule):
             return  # `self.access_token != self.password`: two fields the object was configured with
         if _found_by(left, right, ctx) or _found_by(right, left, ctx):
             return  # compared with the record this very value found: the client already holds a key to it
+        if _replaced_by(left, right, ctx) or _replaced_by(right, left, ctx):
+            return  # `if token != self.token: self.token = token`: a change noticed, not a guess checked
         fix = _fix(node, left, right, ctx)
         ctx.report(
             self,
@@ -203,6 +209,19 @@ def _found_by(stored: ast.expr, value: ast.expr, ctx) -> bool:
     if not isinstance(made, ast.Call):
         return False
     return any(isinstance(a, ast.Name) and a.id == value.id for a in [*made.args, *(k.value for k in made.keywords)])
+
+
+def _replaced_by(stored: ast.expr, given: ast.expr, ctx) -> bool:
+    """The function stores `given` where `stored` was (`self.access_token = access_token`,
+    `element["secret"] = to_save["secret"]`): the comparison notices whether a setting changes.
+    Whoever may call it sets the value anyway; it grants nothing to time."""
+    if not isinstance(stored, (ast.Attribute, ast.Subscript)):
+        return False
+    where, value = ctx.text(stored), ctx.text(given)
+    return any(
+        isinstance(stmt, ast.Assign) and ctx.text(stmt.value) == value and any(ctx.text(t) == where for t in stmt.targets)
+        for stmt in astutil.walk(web.function_body(ctx, stored))
+    )
 
 
 def _stored_in(attribute: ast.Attribute, ctx) -> ast.expr | None:
