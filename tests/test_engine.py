@@ -915,3 +915,15 @@ def test_an_instance_a_class_found_by_key_is_a_stored_object_not_the_key():
         "    log.debug(f'Trust state of {client.display_name}')\n    return web.Response(status=200)\n"
     )
     _quiet_until_undone("SLS704", code, "await Client.get(user_id)", "await Client.find(user_id)")
+
+
+def test_a_csrf_exempt_webhook_that_names_the_acting_user_itself_is_the_audit_tier():
+    # `request.user = bot.created_by` after a look-up by the URL's token: no session cookie acts
+    code = (
+        "from django.http import JsonResponse\nfrom django.shortcuts import get_object_or_404\n"
+        "from django.views.decorators.csrf import csrf_exempt\n\n@csrf_exempt\ndef hook(request, token):\n"
+        "    bot = get_object_or_404(Bot, webhook_token=token)\n    request.user = bot.created_by\n"
+        "    Entry.objects.create(text=request.body.decode(), created_by=request.user)\n    return JsonResponse({'ok': True})\n"
+    )
+    assert _confidence(code, "SLS810") == ["low"]
+    assert _confidence(code.replace("    request.user = bot.created_by\n", ""), "SLS810") == ["medium"]
