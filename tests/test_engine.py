@@ -927,3 +927,14 @@ def test_a_csrf_exempt_webhook_that_names_the_acting_user_itself_is_the_audit_ti
     )
     assert _confidence(code, "SLS810") == ["low"]
     assert _confidence(code.replace("    request.user = bot.created_by\n", ""), "SLS810") == ["medium"]
+
+
+def test_a_pickle_file_loaded_by_a_module_that_pickles_its_own_state_into_files_is_low():
+    # save_data/load_data pairs: the module reads back the files it writes (its own state)
+    code = (
+        "import os, pickle\n\ndef save_data(data, name, path):\n    with open(os.path.join(path, name), 'wb') as f:\n"
+        "        pickle.dump(data, f)\n\ndef load_data(name, path):\n    with open(os.path.join(path, name), 'rb') as f:\n"
+        "        return pickle.load(f)\n"
+    )
+    assert _confidence(code, "SLS105") == ["low"]
+    assert _confidence(code.replace("pickle.dump(data, f)", "f.write(data)"), "SLS105") == ["medium"]

@@ -41,6 +41,8 @@ class UnitSymbols:
     annotated_fields: tuple[tuple[str, frozenset[str]], ...] = ()
     # names bound to `Annotated[T, Depends(f)]` (FastAPI): a parameter annotated so is injected, not sent
     dependency_aliases: frozenset[str] = frozenset()
+    # the unit pickles into files (`pickle.dump(state, f)`): the module keeps its own state that way
+    pickles_files: bool = False
 
 
 @dataclass
@@ -69,6 +71,7 @@ class ModuleSymbols:
     dependency_aliases: set[str] = field(default_factory=set)  # see UnitSymbols.dependency_aliases
     functions: dict[str, object] = field(default_factory=dict)  # name -> summary (taint)
     yaml_extensions: bool = False  # see UnitSymbols.yaml_extensions
+    pickles_files: bool = False  # see UnitSymbols.pickles_files
     is_test_file: bool = False  # set from the file's path: tests use secrets and asserts legitimately
     closed_world: bool = False  # a notebook: no other module imports it, so its own calls are all the calls
     url_routes: object = None  # a Django project's URL configurations (engine/routes.Routes), when known
@@ -102,6 +105,7 @@ class ModuleSymbols:
                 self.is_test_file,
                 self.closed_world,
                 self.yaml_extensions,
+                self.pickles_files,
                 getattr(self.url_routes, "fingerprint", None),
             )
         )
@@ -133,6 +137,7 @@ class ModuleSymbols:
             module.annotated_fields.update(unit.annotated_fields)
             module.dependency_aliases |= unit.dependency_aliases
             module.yaml_extensions = module.yaml_extensions or unit.yaml_extensions
+            module.pickles_files = module.pickles_files or unit.pickles_files
         # A name rebound elsewhere is no longer known to be constant.
         module.constants = {n for n in module.constants if counts.get(n) == 1}
         module.strings = {n: v for n, v in module.strings.items() if n in module.constants}
@@ -268,6 +273,19 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
         _yaml_extensions(tree) if text is None or _YAML_HINT.search(text) else False,
         tuple(annotated_fields),
         frozenset(dependency_aliases),
+        _pickles_files(tree) if text is None or "dump(" in text else False,
+    )
+
+
+_PICKLE_MODULES = frozenset({"pickle", "cPickle", "_pickle", "dill", "cloudpickle", "joblib"})
+
+
+def _pickles_files(tree: ast.Module) -> bool:
+    """Whether the unit writes pickles into files: `pickle.dump(obj, f)` (not `dumps`)."""
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "dump"
+        and isinstance(node.func.value, ast.Name) and node.func.value.id in _PICKLE_MODULES
+        for node in ast.walk(tree)
     )
 
 

@@ -68,7 +68,8 @@ class UnsafeDeserialization(Rule):
     program reads back from where it also wrote one (the same file path, or
     a class that pickles into its own storage and loads from it, not from a
     method parameter; a parameter that only picks the entry or the file name
-    is fine), are low confidence (the audit tier); `marshal`
+    is fine), or a file loaded by a module that `pickle.dump`s its state into
+    files, are low confidence (the audit tier); `marshal`
     (the `.pyc` format) is reported at medium severity, with medium
     confidence only for data from a request.
 
@@ -147,7 +148,13 @@ class UnsafeDeserialization(Rule):
             return  # tests load what they wrote
         # state the object keeps for itself, or the program's own saved state: the audit tier
         own_state = part.kind != taint.UNTRUSTED and (part.label in ("self", "cls") or ts.is_self_attribute(data))
-        own_file = own_state or part.kind != taint.UNTRUSTED and fmt == "pickle" and (_written_here(data, ctx) or _class_pickles_too(node, ctx) and _reads_own_state(data, ctx))
+        own_file = own_state or part.kind != taint.UNTRUSTED and fmt == "pickle" and (
+            _written_here(data, ctx)
+            or _class_pickles_too(node, ctx) and _reads_own_state(data, ctx)
+            # `def load_data(name, path): ... pickle.load(open(join(path, name), "rb"))` in a module
+            # whose other functions `pickle.dump` the program's state into files
+            or ctx.module.pickles_files and _opened_path(data, ctx, "r") is not None
+        )
         short = name.rsplit(".", 1)[-1] if not name.startswith("pandas") else "read_pickle"
         module = name.split(".")[0]
         label = f"{module}.{short}" if module != "pandas" else "pandas.read_pickle"
