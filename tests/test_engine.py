@@ -938,3 +938,14 @@ def test_a_pickle_file_loaded_by_a_module_that_pickles_its_own_state_into_files_
     )
     assert _confidence(code, "SLS105") == ["low"]
     assert _confidence(code.replace("pickle.dump(data, f)", "f.write(data)"), "SLS105") == ["medium"]
+
+
+def test_an_allow_list_checked_in_another_case_validates_the_value_itself():
+    # `fmt.lower() not in FORMATS`: a case change maps no character into the allowed ones;
+    # `strip()` would drop a trailing line break before the check
+    code = (
+        "import logging\nfrom flask import Flask, redirect, request\napp = Flask(__name__)\nFORMATS = {'epub', 'pdf'}\n\n"
+        "@app.post('/convert')\ndef convert():\n    fmt = request.form.get('fmt', '')\n"
+        "    if fmt.lower() not in FORMATS:\n        return redirect('/')\n    logging.info('converting to %s', fmt)\n    return ''\n"
+    )
+    _quiet_until_undone("SLS704", code, "fmt.lower() not in", "fmt.strip() not in")

@@ -119,7 +119,7 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
             sinks = sinks | {Sink.QUOTED}
         return names, valid_when == positive, sinks
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.In, ast.NotIn)):
-        left, right = test.left, test.comparators[0]
+        left, right = _case_folded(test.left), test.comparators[0]
         if isinstance(test.ops[0], ast.NotIn):
             positive = not positive
         # membership in a collection literal or a named (constant-like) collection, or its keys
@@ -145,7 +145,7 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
             sinks = _QUOTE_SINKS
             positive = not positive  # valid when the quote is *not* in it
     elif isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.NotEq)):
-        left, right = test.left, test.comparators[0]
+        left, right = _case_folded(test.left), test.comparators[0]
         if isinstance(test.ops[0], ast.NotEq):
             positive = not positive
         if isinstance(left, ast.Name) and (isinstance(right, ast.Constant) or origin is not None and isinstance(right, (ast.Name, ast.Attribute)) and origin(right).is_constant):
@@ -311,6 +311,18 @@ def _matched_name(test: ast.expr, item: str) -> str | None:
         if isinstance(a, (ast.Attribute, ast.Subscript)) and isinstance(a.value, ast.Name) and a.value.id == item and isinstance(b, ast.Name) and b.id != item:
             return b.id
     return None
+
+
+def _case_folded(node: ast.expr) -> ast.expr:
+    """`fmt.lower() not in FORMATS` checks `fmt` itself: changing case maps no character into
+    or out of the harmless ones an allowed value is made of (unlike `strip()`, which drops
+    the line breaks around it)."""
+    if (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("lower", "upper", "casefold")
+        and not node.args and isinstance(node.func.value, ast.Name)
+    ):
+        return node.func.value
+    return node
 
 
 def _subject(node: ast.expr) -> str | None:
