@@ -1,0 +1,145 @@
+"""Where a value goes: stored, compared, looked up, or sent to another party.
+
+A password hash is a verifier where it is stored and compared, a protocol's value where it
+is sent to the service that asked for it; a random value sent to another service in a request
+is that service's nonce, not a secret of this program. `use(value, ctx)` follows a value
+through names, containers, serializers, f-strings and the callers of the method that returns
+it, and says which.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from secure_ls.engine import astutil, catalog, taint
+from secure_ls.rules._support import web
+
+# Calls that find a row by the value they are given: a salted hash cannot be looked up.
+_LOOKUP_METHODS = frozenset({"filter", "filter_by", "get", "exclude", "where", "find", "find_one", "get_or_create", "first", "select"})
+# How many steps `use` follows a hash through names, containers, calls and callers.
+MAX_DEPTH = 7
+
+
+def use(value: ast.expr, ctx, depth: int = 0) -> str:
+    """How `value` (a hash, a random token) is used: "store", "check", "send", or else a
+    sentence saying how ("the hash is looked up (`filter(...)`)"), which SLS301 shows as the
+    reason its fix cannot move the hash to bcrypt."""
+    parent = ctx.parent(value)
+    if isinstance(parent, ast.Attribute) and parent.attr in _TEXT_METHODS and isinstance(ctx.parent(parent), ast.Call) and depth < MAX_DEPTH:
+        return use(ctx.parent(parent), ctx, depth + 1)  # h.finalize().hex(): the same value as text
+    if isinstance(parent, ast.Compare):
+        if len(parent.ops) == 1 and isinstance(parent.ops[0], (ast.Eq, ast.NotEq)):
+            return "check"
+        return "the hash is compared with another operator"
+    if isinstance(parent, (ast.FormattedValue, ast.JoinedStr)) and depth < MAX_DEPTH:
+        return use(parent, ctx, depth + 1)  # f"...{urlencode(params)}": where the text goes
+    if isinstance(parent, ast.keyword):
+        parent = ctx.parent(parent)
+    element = None
+    if isinstance(parent, ast.Tuple):
+        element = next((i for i, e in enumerate(parent.elts) if e is value), None)
+        parent = ctx.parent(parent)
+    if isinstance(parent, ast.Call):
+        func = parent.func
+        attr = astutil.last_name(func)
+        if catalog.SOURCE_NAMES.get(ctx.call_name(parent) or "") in taint.OUTBOUND_SOURCES:
+            return "send"  # requests.get(url, params=payload): an HTTP client's request
+        if attr in _LOOKUP_METHODS:
+            return f"the hash is looked up (`{attr}(...)`)"
+        if attr in ("execute", "executemany"):
+            sql = ctx.string_value(parent.args[0]) if parent.args else None
+            if sql and sql.lstrip().lower().startswith(("insert", "update")) and " where " not in sql.lower().split(" set ", 1)[-1].split("?")[0]:
+                return "store"
+            return "the hash is used in a query (a WHERE clause cannot match a salted hash)"
+        if attr[:1].isupper() or attr in ("create", "update", "insert", "insert_one", "save", "set", "setdefault", "append"):
+            return "store"
+        if attr in _SERIALIZERS and depth < MAX_DEPTH:
+            return use(parent, ctx, depth + 1)  # json.dumps(payload): where the text goes
+        if _SENDS.search(attr):
+            return "send"
+        return f"the hash is passed to `{attr}(...)`"
+    if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is value:
+        targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+        target = targets[0] if len(targets) == 1 else None
+        if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and _local_dict(target.value, ctx):
+            target = target.value  # payload["password"] = h: where the payload goes
+        if isinstance(target, ast.Subscript) and depth < MAX_DEPTH and _item_sent(target, ctx, depth):
+            return "send"  # data["passwd"] = h; api_request("login", passwd=data["passwd"])
+        if isinstance(target, (ast.Attribute, ast.Subscript)):
+            return "store"
+        if isinstance(target, ast.Name) and depth < MAX_DEPTH:
+            uses = [use(node, ctx, depth + 1) for node in astutil.name_reads(web.function_body(ctx, value), target.id)]
+            if uses and all(u == "store" for u in uses):
+                return "store"
+            if uses and all(u == "check" for u in uses):
+                return "the hash is kept in a variable and compared later"
+            if "send" in uses and not {"store", "check"} & set(uses):
+                return "send"
+            return next((u for u in uses if u not in ("store", "check", "send")), "the hash is kept in a variable and compared later")
+        return "the hash is assigned to several targets"
+    if isinstance(parent, ast.Dict) and depth < MAX_DEPTH:
+        return use(parent, ctx, depth + 1)  # {"password": h}: stored or looked up, by where it goes
+    if isinstance(parent, ast.Return):
+        uses = _callers_use(parent, element, ctx, depth) if depth < MAX_DEPTH else []
+        if uses and all(u == "send" for u in uses):
+            return "send"  # `salt, token = self._token()` ... `requests.get(url, params={"t": token})`
+        return "the hash is returned, so the callers decide whether it is stored, compared or looked up"
+    return "the hash is used in a way the engine cannot follow"
+
+
+# Calls that send what they are given to another party (an HTTP client, an API wrapper), and
+# serializers whose text goes wherever their result goes.
+_SENDS = re.compile(r"^(get|post|put|patch|request|urlopen|load|fetch|send|sendall)$|_(request|call|post|get|fetch|send)$|^(api|rpc)_")
+_SERIALIZERS = frozenset({"dumps", "urlencode", "dict"})
+# How a digest is read (hashlib, PyCryptodome, cryptography's `finalize()`), and methods that
+# only re-encode it.
+DIGESTS = frozenset({"hexdigest", "digest", "finalize"})
+_TEXT_METHODS = frozenset({"hex", "decode", "encode", "upper", "lower"})
+
+
+def _callers_use(returned: ast.Return, element: int | None, ctx, depth: int) -> list[str]:
+    """How the method's callers in its class use what it returns (item `element` of the tuple
+    it returns): `self.name()` calls, the result used whole or unpacked (`salt, token = ...`)."""
+    func = ctx.enclosing_function(returned)
+    cls = next((a for a in ctx.ancestors(func) if isinstance(a, ast.ClassDef)), None) if func is not None else None
+    if cls is None:
+        return []
+    uses = []
+    for call in astutil.walk(cls):
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == func.name):
+            continue
+        if not (isinstance(call.func.value, ast.Name) and call.func.value.id in ("self", "cls")):
+            continue
+        if element is None:
+            uses.append(use(call, ctx, depth + 1))
+            continue
+        stmt = ctx.parent(call)
+        target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and stmt.value is call else None
+        item = target.elts[element] if isinstance(target, ast.Tuple) and len(target.elts) > element else None
+        if not isinstance(item, ast.Name):
+            return ["the hash is returned in a tuple the engine cannot follow"]
+        uses += [use(read, ctx, depth + 1) for read in astutil.name_reads(web.function_body(ctx, call), item.id)]
+    return uses
+
+
+def _item_sent(target: ast.Subscript, ctx, depth: int) -> bool:
+    """Whether the function reads the item `name["key"]` it stored the hash in, and sends it
+    wherever it reads it."""
+    key = target.slice
+    if not (isinstance(target.value, ast.Name) and isinstance(key, ast.Constant) and isinstance(key.value, str)):
+        return False
+    reads = [
+        node
+        for node in astutil.walk(web.function_body(ctx, target))
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and isinstance(node.value, ast.Name)
+        and node.value.id == target.value.id and isinstance(node.slice, ast.Constant) and node.slice.value == key.value
+    ]
+    return bool(reads) and all(use(node, ctx, depth + 1) == "send" for node in reads)
+
+
+def _local_dict(name: ast.Name, ctx) -> bool:
+    """A name the function binds only to new dicts (`payload = {}`): a request body being built,
+    not a record the caller keeps."""
+    values = ctx.assigned_values(name)
+    return bool(values) and all(isinstance(v, ast.Dict) or isinstance(v, ast.Call) and astutil.last_name(v.func) == "dict" for v in values)
