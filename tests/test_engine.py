@@ -949,3 +949,19 @@ def test_an_allow_list_checked_in_another_case_validates_the_value_itself():
         "    if fmt.lower() not in FORMATS:\n        return redirect('/')\n    logging.info('converting to %s', fmt)\n    return ''\n"
     )
     _quiet_until_undone("SLS704", code, "fmt.lower() not in", "fmt.strip() not in")
+
+
+def test_a_random_salt_sent_only_to_another_service_is_low_but_a_code_sent_to_a_user_is_not():
+    # a token protocol's salt goes out in the clear next to md5(password + salt)
+    code = (
+        "import hashlib, random, string, requests\n\nclass Subsonic:\n    def _token(self):\n"
+        "        salt = ''.join(random.choices(string.ascii_lowercase, k=6))\n"
+        "        token = hashlib.md5((self.password + salt).encode()).hexdigest()\n        return salt, token\n\n"
+        "    def scan(self, url):\n        salt, token = self._token()\n"
+        "        return requests.get(url, params={'s': salt, 't': token}, timeout=10)\n"
+    )
+    assert _confidence(code, "SLS304") == ["low"]
+    kept = code.replace("        token = hashlib.md5((self.password + salt).encode()).hexdigest()\n", "        token = hashlib.md5((self.password + salt).encode()).hexdigest()\n        self.salts.append(salt)\n")
+    assert _confidence(kept, "SLS304") == ["medium"]
+    otp = "import random, requests\n\ndef send_code(phone):\n    code = random.randint(100000, 999999)\n    requests.post('https://sms.example.com/send', data={'to': phone, 'text': code}, timeout=5)\n"
+    assert _confidence(otp, "SLS304") == ["medium"]

@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import naming
+from secure_ls.rules._support import destinations, naming
 from secure_ls.rules.base import Example, Rule
 
 _RANDOM_FUNCTIONS = frozenset(
@@ -29,7 +29,10 @@ class InsecureRandom(Rule):
     product list or picking a retry delay is not reported, nor one pick
     among values the program already holds (`random.choice(api_keys)`):
     it makes no new secret. Picks of characters or numbers, or picks
-    repeated to build a value, are.
+    repeated to build a value, are. A salt or nonce that only goes out in
+    requests to another service (a token protocol's `s=` next to
+    `t=md5(password + salt)`) is that service's protocol value: low
+    confidence. A code or token sent to a user stays reported.
 
     ## Why is this bad?
     `random` is a Mersenne Twister: after 624 outputs its whole future (and
@@ -107,6 +110,19 @@ class InsecureRandom(Rule):
         if purpose is None:
             return
         fix = self._fix(node, function, ctx)
+        if _PROTOCOL_WORDS & set(naming.words(purpose.strip("`"))) and _sent(node, ctx):
+            # `salt = random...; requests.get(url, params={"s": salt, "t": md5(pw + salt)})`: a
+            # salt or nonce another service's protocol asks for, sent along in the clear: audit
+            # tier. Not a code or token sent to a user, who proves possession by sending it back.
+            ctx.report(
+                self,
+                node,
+                f"`random.{function}` is used for {purpose}, which is sent to another service: if that service relies on it "
+                "being unpredictable, use the `secrets` module.",
+                fix=fix,
+                confidence=Confidence.LOW,
+            )
+            return
         ctx.report(
             self,
             node,
@@ -174,6 +190,18 @@ class InsecureRandom(Rule):
 
 _COMPREHENSIONS = (ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp)
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
+
+
+_PROTOCOL_WORDS = frozenset({"salt", "nonce", "cnonce"})
+
+
+def _sent(call: ast.Call, ctx) -> bool:
+    """Whether the value the random call makes (the whole right-hand side it is part of) only
+    goes out in requests to another service (rules/_support/destinations.py)."""
+    stmt = ctx.statement(call)
+    if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Return)) and stmt.value is not None:
+        return destinations.use(stmt.value, ctx) == "send"
+    return False
 
 
 def _picks_an_existing_value(call: ast.Call, ctx) -> bool:

@@ -13,7 +13,7 @@ import ast
 import re
 
 from secure_ls.engine import astutil, catalog, taint
-from secure_ls.rules._support import web
+from secure_ls.rules._support import hashing, web
 
 # Calls that find a row by the value they are given: a salted hash cannot be looked up.
 _LOOKUP_METHODS = frozenset({"filter", "filter_by", "get", "exclude", "where", "find", "find_one", "get_or_create", "first", "select"})
@@ -26,14 +26,16 @@ def use(value: ast.expr, ctx, depth: int = 0) -> str:
     sentence saying how ("the hash is looked up (`filter(...)`)"), which SLS301 shows as the
     reason its fix cannot move the hash to bcrypt."""
     parent = ctx.parent(value)
-    if isinstance(parent, ast.Attribute) and parent.attr in _TEXT_METHODS and isinstance(ctx.parent(parent), ast.Call) and depth < MAX_DEPTH:
-        return use(ctx.parent(parent), ctx, depth + 1)  # h.finalize().hex(): the same value as text
+    if isinstance(parent, ast.Attribute) and parent.attr in _TEXT_METHODS | DIGESTS and isinstance(ctx.parent(parent), ast.Call) and depth < MAX_DEPTH:
+        return use(ctx.parent(parent), ctx, depth + 1)  # h.finalize().hex(), md5(x).hexdigest(): the same value as text
     if isinstance(parent, ast.Compare):
         if len(parent.ops) == 1 and isinstance(parent.ops[0], (ast.Eq, ast.NotEq)):
             return "check"
         return "the hash is compared with another operator"
     if isinstance(parent, (ast.FormattedValue, ast.JoinedStr)) and depth < MAX_DEPTH:
         return use(parent, ctx, depth + 1)  # f"...{urlencode(params)}": where the text goes
+    if isinstance(parent, ast.Call) and depth < MAX_DEPTH and hashing.hash_algorithm(parent, ctx) and hashing.data_argument(parent, ctx) is value:
+        return use(parent, ctx, depth + 1)  # md5(salted): the salt goes where the hash goes
     if isinstance(parent, ast.keyword):
         parent = ctx.parent(parent)
     element = None
