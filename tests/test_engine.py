@@ -965,3 +965,14 @@ def test_a_random_salt_sent_only_to_another_service_is_low_but_a_code_sent_to_a_
     assert _confidence(kept, "SLS304") == ["medium"]
     otp = "import random, requests\n\ndef send_code(phone):\n    code = random.randint(100000, 999999)\n    requests.post('https://sms.example.com/send', data={'to': phone, 'text': code}, timeout=5)\n"
     assert _confidence(otp, "SLS304") == ["medium"]
+
+
+def test_a_pbkdf2_result_sent_to_the_service_whose_protocol_fixes_the_count_is_low():
+    code = (
+        "import hashlib\n\nclass Account:\n    def login(self, user, password):\n        b = password.encode()\n"
+        "        encrypted = hashlib.pbkdf2_hmac('sha256', b, b, 1000).hex()[:32]\n"
+        "        return self.load('https://api.example.com/login', get={'auth': user, 'password': encrypted})\n"
+    )
+    assert _confidence(code, "SLS307") == ["low"]
+    stored = code.replace("        return self.load('https://api.example.com/login', get={'auth': user, 'password': encrypted})\n", "        self.db.save(user, encrypted)\n")
+    assert _confidence(stored, "SLS307") == ["high"]

@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine.context import keyword
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import crypto
+from secure_ls.rules._support import crypto, destinations
 from secure_ls.rules.base import Example, Rule
 
 # OWASP Password Storage Cheat Sheet (2023): PBKDF2 iterations per PRF.
@@ -31,7 +31,9 @@ class KdfLowWorkFactor(Rule):
     HMAC-SHA256, 210,000 for HMAC-SHA512, 1,300,000 for HMAC-SHA1) and
     scrypt with a cost below N=2**17, r=8, p=1 (or an equivalent trade-off),
     in `hashlib`, `cryptography` and PyCryptodome. Only iteration counts
-    and parameters written as constants are judged.
+    and parameters written as constants are judged. A PBKDF2 result that
+    only goes out in requests to another service (its login protocol fixes
+    the count) is low confidence, with no fix.
 
     ## Why is this bad?
     The work factor is all that slows down an attacker who has stolen the
@@ -117,13 +119,19 @@ class KdfLowWorkFactor(Rule):
         if count >= minimum:
             return
         fix = Fix(f"Use {minimum:,} iterations", (edit,), safe=False) if edit is not None else None
+        sent = destinations.use(kdf.call, ctx) == "send"
         ctx.report(
             self,
             where,
             f"PBKDF2-HMAC-{kdf.hash_name.upper()} with {count:,} iterations: OWASP recommends at least {minimum:,}. "
-            "Raise it (stored hashes need their iteration count recorded and a re-hash at next login).",
-            fix=fix,
-            confidence=Confidence.LOW if ctx.in_test_code(where) else None,
+            + (
+                "The result is sent to another service, whose login protocol may fix the count: raise it only if that service accepts it."
+                if sent
+                else "Raise it (stored hashes need their iteration count recorded and a re-hash at next login)."
+            ),
+            fix=None if sent else fix,
+            # a login protocol's value, sent to the service that fixed its cost: the audit tier
+            confidence=Confidence.LOW if sent or ctx.in_test_code(where) else None,
         )
 
     def _scrypt(self, kdf: crypto.KdfCall, ctx) -> None:

@@ -32,6 +32,8 @@ def use(value: ast.expr, ctx, depth: int = 0) -> str:
         if len(parent.ops) == 1 and isinstance(parent.ops[0], (ast.Eq, ast.NotEq)):
             return "check"
         return "the hash is compared with another operator"
+    if isinstance(parent, ast.Subscript) and parent.value is value and depth < MAX_DEPTH:
+        return use(parent, ctx, depth + 1)  # digest[:32]: part of the same value
     if isinstance(parent, (ast.FormattedValue, ast.JoinedStr)) and depth < MAX_DEPTH:
         return use(parent, ctx, depth + 1)  # f"...{urlencode(params)}": where the text goes
     if isinstance(parent, ast.Call) and depth < MAX_DEPTH and hashing.hash_algorithm(parent, ctx) and hashing.data_argument(parent, ctx) is value:
