@@ -22,7 +22,8 @@ class DjangoCsrfMiddlewareMissing(Rule):
     ## What it does
     Finds Django settings whose `MIDDLEWARE` list (or old-style
     `MIDDLEWARE_CLASSES`) enables Django's session or authentication
-    middleware but not `django.middleware.csrf.CsrfViewMiddleware`.
+    middleware but not `django.middleware.csrf.CsrfViewMiddleware` (nor a
+    class of the project named `CsrfViewMiddleware`, the usual subclass).
 
     ## Why is this bad?
     The CSRF middleware is what checks the token on every POST. Without it,
@@ -49,6 +50,8 @@ class DjangoCsrfMiddlewareMissing(Rule):
 
     VALID = [
         'MIDDLEWARE = [\n    "django.contrib.sessions.middleware.SessionMiddleware",\n    "django.middleware.common.CommonMiddleware",\n    "django.middleware.csrf.CsrfViewMiddleware",\n    "django.contrib.auth.middleware.AuthenticationMiddleware",\n]\n',
+        # the project's subclass of Django's CSRF middleware
+        'MIDDLEWARE = [\n    "django.contrib.sessions.middleware.SessionMiddleware",\n    "myproject.common.middleware.CsrfViewMiddleware",\n    "django.contrib.auth.middleware.AuthenticationMiddleware",\n]\n',
         'MIDDLEWARE = ["django.middleware.common.CommonMiddleware", "corsheaders.middleware.CorsMiddleware"]\n',
         'def build():\n    MIDDLEWARE = ["django.contrib.sessions.middleware.SessionMiddleware"]\n    return MIDDLEWARE\n',
     ]
@@ -73,7 +76,8 @@ class DjangoCsrfMiddlewareMissing(Rule):
         if not isinstance(value, (ast.List, ast.Tuple)):
             return
         entries = [e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
-        if len(entries) != len(value.elts) or _CSRF in entries or ctx.in_test_code(node):
+        # the project's own `CsrfViewMiddleware` is a subclass of Django's (the usual way to adjust it)
+        if len(entries) != len(value.elts) or any(e.rsplit(".", 1)[-1] == "CsrfViewMiddleware" for e in entries) or ctx.in_test_code(node):
             return
         if not any("sessions.middleware" in e or "auth.middleware" in e for e in entries):
             return  # an API without cookie sessions
