@@ -136,6 +136,8 @@ class SecretInLog(Rule):
     methods = crypto.LOG_METHODS
 
     VALID = [
+        # how long a token lives, not the token
+        'import logging\nlogger = logging.getLogger(__name__)\n\ndef start(config):\n    jwt_expire = config.get_int_value("outputs", "jwt_expire_minutes", default=60)\n    logger.info(f"JWT authentication enabled (token expiration: {jwt_expire} minutes)")\n',
         # fields of a passwd entry (`pwd.getpwuid()`): a user name and id, not a password
         "import logging, os, pwd\nlog = logging.getLogger(__name__)\n\nentry = pwd.getpwuid(os.getuid())\nlog.error('cannot connect as %s (%s)', entry.pw_name, entry.pw_uid)\n",
         "import logging\ndef login(user, password):\n    logging.info('login attempt for %s', user)\n",
