@@ -976,3 +976,18 @@ def test_a_pbkdf2_result_sent_to_the_service_whose_protocol_fixes_the_count_is_l
     assert _confidence(code, "SLS307") == ["low"]
     stored = code.replace("        return self.load('https://api.example.com/login', get={'auth': user, 'password': encrypted})\n", "        self.db.save(user, encrypted)\n")
     assert _confidence(stored, "SLS307") == ["high"]
+
+
+def test_metadata_the_framework_sets_and_the_session_are_not_the_client_guessing():
+    # Django's CSRF middleware puts its secret in META["CSRF_COOKIE"]; the session holds what the
+    # server stored: comparing or storing them involves nothing the client chose
+    code = (
+        "CSRF_SESSION_KEY = '_csrftoken'\n\ndef sync_csrf(request):\n"
+        "    if request.session.get(CSRF_SESSION_KEY) != request.META['CSRF_COOKIE']:\n"
+        "        request.session[CSRF_SESSION_KEY] = request.META['CSRF_COOKIE']\n"
+    )
+    assert not {"SLS303", "SLS125"} & set(rules(code))
+    from_client = code.replace("request.META['CSRF_COOKIE']", "request.META['HTTP_X_CSRF_COOKIE']")
+    assert {"SLS303", "SLS125"} <= set(rules(from_client))
+    # the session's value against the client's guess is still a comparison to time
+    assert "SLS303" in rules("def check(request):\n    return request.session.get('otp_token') != request.POST['otp_token']\n")

@@ -101,6 +101,16 @@ REQUEST_ATTRIBUTES = frozenset(
 )
 REQUEST_NAMES = frozenset({"request", "req", "http_request", "flask_request"})
 
+# Items of a WSGI environ (Django's `request.META`) that the server or the framework sets: the
+# server's own name and port, the WSGI version flags, and the CSRF secret Django's middleware
+# puts there (a format-checked cookie value or a new one). Everything else may be the client's.
+SERVER_SET_KEYS = frozenset(
+    {
+        "CSRF_COOKIE", "CSRF_COOKIE_NEEDS_UPDATE", "SERVER_NAME", "SERVER_PORT", "SERVER_SOFTWARE", "GATEWAY_INTERFACE",
+        "wsgi.url_scheme", "wsgi.version", "wsgi.multithread", "wsgi.multiprocess", "wsgi.run_once",
+    }
+)
+
 # Functions that make a URL of the application's own (a path on its host) from a route name,
 # a model or a path: what they return is not request data, and a helper returning one is no view.
 URL_BUILDERS = frozenset({"reverse", "reverse_lazy", "resolve_url", "url_for", "get_absolute_url", "build_absolute_uri"})

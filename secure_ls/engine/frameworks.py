@@ -36,6 +36,16 @@ def is_database_read(func: ast.expr) -> bool:
     return False
 
 
+def is_server_set_item(container: ast.AST, key: ast.AST) -> bool:
+    """`request.META["CSRF_COOKIE"]`, `environ["SERVER_PORT"]`: an item of the request's metadata
+    that the server or the framework's middleware sets (catalog.SERVER_SET_KEYS), not one the
+    client sends (`HTTP_*` headers, the query string, the path)."""
+    return (
+        isinstance(key, ast.Constant) and key.value in catalog.SERVER_SET_KEYS
+        and astutil.last_name(container) in ("META", "environ")
+    )
+
+
 def is_row_lookup(call: ast.Call) -> bool:
     """A `get` that finds a stored object by its key:
     - given keyword arguments only (`tickets.get(**filters)`, `queryset.get(id=ticket_id)`):

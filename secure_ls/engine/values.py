@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 from secure_ls.engine import astutil, catalog, frameworks, guards
 from secure_ls.engine.astutil import constant_key, instance_attribute
 from secure_ls.engine.bindings import Binding, Env, InstanceAttributes, ScopeFacts
-from secure_ls.engine.symbols import Declaration
+from secure_ls.engine.symbols import Declaration, translated_characters
 from secure_ls.engine.taint import ALL, CONSTANT, PARAM, UNKNOWN, UNTRUSTED, Origin, Part, Sink, make_step
 
 
@@ -682,8 +682,6 @@ class ValueOrigins:
 
     def _translated(self, table: ast.expr) -> frozenset[str]:
         """The characters a translation table maps to something else (see symbols.translated_characters)."""
-        from secure_ls.engine.symbols import translated_characters
-
         if isinstance(table, ast.Name):
             binding = self._binding(table)
             if binding is None:
@@ -694,8 +692,10 @@ class ValueOrigins:
         return frozenset()
 
     def _is_typed_field(self, container: ast.AST, key: ast.AST) -> bool:
-        """`s.validated_data["count"]` where `s = CountSerializer(...)` declares `count` as an
-        IntegerField/ChoiceField/... in this module: the framework let only such values through."""
+        """`s.validated_data["count"]` of an IntegerField/ChoiceField/... `s = CountSerializer(...)` declares in
+        this module, or `request.META["CSRF_COOKIE"]` (frameworks.is_server_set_item): not the client's text."""
+        if frameworks.is_server_set_item(container, key):
+            return True
         if not self._typed_fields or not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
             return False
         if not (isinstance(container, ast.Attribute) and container.attr in catalog.VALIDATED_DATA_ATTRIBUTES):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import astutil, taint
+from secure_ls.engine import astutil, catalog, taint
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import naming, web
 from secure_ls.rules._support import taint_sinks as ts
@@ -166,7 +166,11 @@ def _is_keyed_digest(node: ast.expr, ctx) -> bool:
 
 
 def _may_come_from_client(node: ast.expr, ctx) -> bool:
-    """Request data, or a parameter the caller may fill with it (not `self`)."""
+    """Request data, or a parameter the caller may fill with it (not `self`). Not what the
+    session holds (`request.session.get(KEY)`): the server stored it, or signed it, so the
+    client cannot put a new guess there on every try."""
+    if any(isinstance(n, ast.Attribute) and n.attr == "session" and astutil.last_name(n.value) in catalog.REQUEST_NAMES for n in astutil.walk(node)):
+        return False
     part = ctx.origin(node).risk()
     return part is not None and part.kind in _CLIENT_KINDS and part.label not in ("self", "cls")
 
