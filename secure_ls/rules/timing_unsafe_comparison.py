@@ -28,7 +28,8 @@ class TimingUnsafeComparison(Rule):
     Finds `==` and `!=` comparisons of secrets that an attacker tries to
     guess: HMAC digests, signatures, tokens, API keys, one-time codes.
     A comparison needs a side the client may choose (request data, or a
-    parameter a caller fills): two of the server's own values, or two fields
+    parameter a caller fills): two of the server's own values (what the
+    session holds is one: the server stored or signed it), or two fields
     an object was configured with (`self.access_token != self.password`,
     unless one of them holds request data), give no one a guess to time; nor
     does a setting compared with the new value that then replaces it
