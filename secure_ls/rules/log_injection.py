@@ -103,6 +103,8 @@ class LogInjection(Rule):
         'import logging\nfrom flask import request\n\nlogger = logging.getLogger(__name__)\n_CONTROL = str.maketrans({"\\r": "\\\\r", "\\n": "\\\\n"})\n\ndef ping():\n    logger.info("ping from %s", request.headers["X-Client"].translate(_CONTROL))\n',
         # the name matched one of the application's own plugins, or the request was aborted
         'import logging\nfrom flask import Flask, abort\napp = Flask(__name__)\n\n@app.route("/plugin/<string:name>")\ndef plugin(name):\n    found = registry().filtered(lambda p: p.identifier == name)\n    if not found:\n        abort(404)\n    logging.info(f"calling plugin {name}")\n    return found[0].call()\n',
+        # bytes from a socket: str() shows them as b'...', a newline as \\n
+        'import logging, socket\nlog = logging.getLogger(__name__)\n\ndef fetch(host, port):\n    sck = socket.create_connection((host, port))\n    data = b""\n    while True:\n        received = sck.recv(4096)\n        if not received:\n            break\n        data += received\n    log.debug(f"Received data from the daemon: {data}")\n    return data\n',
         # the whole environ formatted with %: a dict prints its strings with repr(), newlines escaped
         'import logging\nfrom flask import request\n\nlog = logging.getLogger(__name__)\n\ndef args():\n    try:\n        return request.args\n    except UnicodeDecodeError:\n        log.info("Error decoding QUERY_STRING: %s" % request.environ)\n        raise\n',
         # pieces cut at every line break hold none; the request line's method is one token
@@ -165,7 +167,7 @@ class LogInjection(Rule):
             return None
         if _tornado_request_target(expr, ctx):
             return None
-        if _formats_as_repr(expr) or isinstance(expr, ast.Name) and _holds_container(expr, ctx):
+        if _formats_as_repr(expr) or isinstance(expr, ast.Name) and (_holds_container(expr, ctx) or _holds_bytes(expr, ctx)):
             return None
         part = ctx.origin(expr).risk(Sink.LOG)
         if part is None or part.kind != taint.UNTRUSTED or part.label in catalog.WEAK_SOURCES | catalog.OUTBOUND_SOURCES:
@@ -298,6 +300,26 @@ def _formats_as_repr(expr: ast.expr) -> bool:
             return True
         if isinstance(func, ast.Attribute) and func.attr in _CONTAINER_METHODS and not expr.args:
             return True
+    return False
+
+
+# Calls that return bytes: what a socket receives, what text encodes to.
+_BYTES_METHODS = frozenset({"recv", "recv_bytes", "encode", "digest", "getbuffer"})
+
+
+def _holds_bytes(node: ast.expr, ctx, depth: int = 0) -> bool:
+    """`data = b""; data += sock.recv(4096)`: every value the name gets is bytes (or a constant
+    string), and str() shows bytes as `b'...'`, with `\\n` for a newline."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, (bytes, str))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return node.func.attr in _BYTES_METHODS
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _holds_bytes(node.left, ctx, depth) and _holds_bytes(node.right, ctx, depth)
+    if isinstance(node, ast.Name) and depth < 3:
+        values = ctx.assigned_values(node)
+        bytes_made = [v for v in values if not (isinstance(v, ast.Constant) and isinstance(v.value, str))]
+        return bool(bytes_made) and all(_holds_bytes(v, ctx, depth + 1) for v in bytes_made)
     return False
 
 
