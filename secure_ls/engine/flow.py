@@ -15,6 +15,7 @@ taint findings' "how it got here" path is built from.
 from __future__ import annotations
 
 import ast
+import sys
 from typing import Callable, Iterable
 
 from secure_ls.engine import astutil, catalog, constructions, frameworks, guards
@@ -30,6 +31,7 @@ class FlowAnalyzer(ValueOrigins):
     # set by `track_exits`: what each parameter was checked for at each normal exit of the
     # function (a `return`, or the end of its body), for its summary's `ensures`
     _exits: list[dict[str, frozenset[str]]] | None = None
+    _tracked: frozenset[str] = frozenset()  # the parameters of the function whose exits are recorded
 
     def track_exits(self) -> list[dict[str, frozenset[str]]]:
         """Records, at every normal exit of the next function run (a raise or an abort is
@@ -42,8 +44,9 @@ class FlowAnalyzer(ValueOrigins):
         if self._exits is None:
             return
         checked = {}
-        for name, binding in env.items():
-            if binding.values:
+        for name in self._tracked:
+            binding = env.get(name)
+            if binding is None or binding.values:
                 continue  # assigned since entry: no longer the argument (`name = name.strip()`)
             own = [p for p in binding.origin.parts if p.kind == PARAM and p.label == name]
             if own:
@@ -95,6 +98,8 @@ class FlowAnalyzer(ValueOrigins):
             env[arg.arg] = Binding(Origin(frozenset(parts)))
             if declared is not None and declared.fields:
                 self._model_parameters[arg.arg] = (env[arg.arg], declared.fields)
+        if self._exits is not None and not self._exits:
+            self._tracked = frozenset(a.arg for a in frameworks.all_args(func.args))
         self._record_exit(env)  # the entry (see track_exits)
         if isinstance(func, ast.Lambda):
             self._expr(func.body, env, record_only=True)
@@ -194,7 +199,7 @@ class FlowAnalyzer(ValueOrigins):
         if isinstance(stmt, ast.Assign):
             names: dict[int, Binding] = {}
             origin = self._value(stmt.value, env, names)
-            self._checked_by_call(stmt.value, env)
+            self._checked_by_call(stmt.value, env, result_used=True)
             for target in stmt.targets:
                 self._bind(target, origin, stmt.value, env, names)
         elif isinstance(stmt, ast.AnnAssign):
@@ -235,7 +240,7 @@ class FlowAnalyzer(ValueOrigins):
         elif isinstance(stmt, ast.Expr):
             names = {}
             self._expr(stmt.value, env, record_only=True, seen=names)  # the value is dropped: only its reads matter
-            self._checked_by_call(stmt.value, env)
+            self._checked_by_call(stmt.value, env, result_used=False)
             self._note_constrained_option(stmt.value)
             self._container_write(stmt.value, env, names)
             if guards.is_abort_call(stmt.value, self._qualify):
@@ -348,12 +353,21 @@ class FlowAnalyzer(ValueOrigins):
                     self._expr(child, env, record_only=True)
         return True
 
-    def _checked_by_call(self, value: ast.expr, env: Env) -> None:
+    def _checked_by_call(self, value: ast.expr, env: Env, result_used: bool) -> None:
         """`provider = await get_provider(name)` returned, so `name` passed the checks the
         function makes before it returns (its summary's `ensures`)."""
         if isinstance(value, ast.Await):
             value = value.value
-        summary = self.summary_of(value.func) if isinstance(value, ast.Call) else None
+        if not isinstance(value, ast.Call) or not any(isinstance(a, ast.Name) for a in (*value.args, *(k.value for k in value.keywords))):
+            return
+        if not result_used and not isinstance(value.func, ast.Name):
+            # a method called for its effect (`items.append(x)`, `log.info(...)`): summaries are
+            # computed on demand, and these would cost more than the checks they could find
+            return
+        qualified = self._qualify(value.func) or ""
+        if qualified.partition(".")[0] in sys.stdlib_module_names:
+            return  # the standard library's summaries (on demand) would say nothing of the application's checks
+        summary = self.summary_of(value.func)
         for param, sinks in summary.ensures if summary is not None else ():
             arg = guards.argument_for(value, summary.params, param)  # type: ignore[arg-type]
             if isinstance(arg, ast.Name):
