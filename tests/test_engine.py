@@ -991,3 +991,25 @@ def test_metadata_the_framework_sets_and_the_session_are_not_the_client_guessing
     assert {"SLS303", "SLS125"} <= set(rules(from_client))
     # the session's value against the client's guess is still a comparison to time
     assert "SLS303" in rules("def check(request):\n    return request.session.get('otp_token') != request.POST['otp_token']\n")
+
+
+def test_a_weak_hash_signature_sent_to_the_service_that_demands_it_is_low():
+    # `headers={"X-Key": md5(...)}` returned to the method that sends them with a client session
+    code = (
+        "from hashlib import md5\n\nclass Plugin:\n    def _get_headers(self, date, time):\n"
+        "        return {'X-Date': date, 'X-Key': md5(f'{self._API_KEY}{date}{time}'.encode()).hexdigest()}\n\n"
+        "    def _get_streams(self, url):\n        headers = self._get_headers('d', 't')\n"
+        "        return self.session.http.get(url, params={'tz': 'UTC'}, headers=headers)\n"
+    )
+    assert _confidence(code, "SLS302") == ["low"]
+    kept = code.replace("        return self.session.http.get(url, params={'tz': 'UTC'}, headers=headers)\n", "        self.keys.append(headers)\n")
+    assert _confidence(kept, "SLS302") == ["medium"]
+
+
+def test_a_digest_made_in_a_function_named_for_a_cache_key_names_an_entry():
+    code = (
+        "import hashlib\n\ndef _get_placeholder_cache_version_key(prefix, key):\n    if len(key) > 200:\n"
+        "        key = '{prefix}|{hash}'.format(prefix=prefix, hash=hashlib.sha1(key.encode()).hexdigest())\n    return key\n"
+    )
+    assert _confidence(code, "SLS302") == ["low"]
+    assert _confidence(code.replace("_get_placeholder_cache_version_key", "_signed_key"), "SLS302") == ["medium"]

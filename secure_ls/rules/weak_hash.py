@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import hashing, naming, web
+from secure_ls.rules._support import destinations, hashing, naming, web
 from secure_ls.rules.base import Example, Rule
 
 # Words that show a hash protects something: a signature, a token, an integrity check.
@@ -33,7 +33,10 @@ class WeakHash(Rule):
     digest that names something (a cache key, a job id, or a variable only
     used to look an entry up: `store.get(key)`, `cache[key]`) or only formats
     fresh random bytes (`sha1(counter + os.urandom(8))` for a nonce: nobody
-    chooses colliding inputs) is low as well.
+    chooses colliding inputs) is low as well, and so is a digest made in a
+    function named for a key (`get_cache_key`), or a signature that only goes
+    out in requests to another service whose protocol demands it
+    (`headers={"X-Key": md5(...)}`: nothing to change on this side).
 
     ## Why is this bad?
     Collisions for MD5 take seconds and for SHA-1 are practical (SHAttered,
@@ -103,7 +106,18 @@ class WeakHash(Rule):
             return  # SLS301 reports passwords, with a better fix
         name = ctx.call_name(node) or ""
         security = self._security_purpose(node, ctx)
-        if security:
+        if security and destinations.use(node, ctx) == "send":
+            # `params={"auth": md5(rid + ts + key)}`: a signature the other service's protocol
+            # demands, computed as it says; this program cannot choose the hash (audit tier)
+            ctx.report(
+                self,
+                node,
+                f"{algo.upper()} used for {security}, which is sent to another service: collisions are practical, so it proves "
+                "little; that service's protocol chose it, so there is nothing to change here unless it accepts SHA-256.",
+                confidence=Confidence.LOW,
+                severity=Severity.LOW,
+            )
+        elif security:
             fix = _to_sha256(node, name, ctx)
             message = (
                 f"{algo.upper()} used for {security}: collisions are practical, so it no longer proves integrity. "
@@ -173,7 +187,10 @@ def _is_identifier_name(identifier: str | None) -> bool:
     parts = naming.words(identifier or "")
     if any(p in _IDENTIFIER_WORDS for p in parts):
         return True
-    return any(a in _IDENTIFIER_QUALIFIERS and b in _IDENTIFIER_NOUNS for a, b in zip(parts, parts[1:]))
+    # `cache_key`, and `placeholder_cache_version_key`: a qualifier before the closing noun
+    return bool(parts) and parts[-1] in _IDENTIFIER_NOUNS and any(p in _IDENTIFIER_QUALIFIERS for p in parts[:-1]) or any(
+        a in _IDENTIFIER_QUALIFIERS and b in _IDENTIFIER_NOUNS for a, b in zip(parts, parts[1:])
+    )
 
 
 def _names_an_identifier(node: ast.Call, ctx) -> bool:
@@ -186,8 +203,9 @@ def _names_an_identifier(node: ast.Call, ctx) -> bool:
             return True
         if len(targets) == 1 and isinstance(targets[0], ast.Name) and _only_looked_up(targets[0].id, node, ctx):
             return True
+    # a function named for the key it makes (`get_cache_key`): what it hashes makes that key
     func = ctx.enclosing_function(node)
-    return func is not None and isinstance(stmt, ast.Return) and _is_identifier_name(func.name)
+    return func is not None and _is_identifier_name(func.name)
 
 
 # Methods whose first argument is the key of an entry (a dict, a cache, a persistent store).

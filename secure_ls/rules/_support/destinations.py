@@ -18,7 +18,7 @@ from secure_ls.rules._support import hashing, web
 # Calls that find a row by the value they are given: a salted hash cannot be looked up.
 _LOOKUP_METHODS = frozenset({"filter", "filter_by", "get", "exclude", "where", "find", "find_one", "get_or_create", "first", "select"})
 # How many steps `use` follows a hash through names, containers, calls and callers.
-MAX_DEPTH = 7
+MAX_DEPTH = 10
 
 
 def use(value: ast.expr, ctx, depth: int = 0) -> str:
@@ -49,6 +49,8 @@ def use(value: ast.expr, ctx, depth: int = 0) -> str:
         attr = astutil.last_name(func)
         if catalog.SOURCE_NAMES.get(ctx.call_name(parent) or "") in taint.OUTBOUND_SOURCES:
             return "send"  # requests.get(url, params=payload): an HTTP client's request
+        if attr in catalog.HTTP_CLIENT_METHODS and any(k.arg in _REQUEST_KEYWORDS for k in parent.keywords):
+            return "send"  # self.session.http.get(url, headers=headers): a client session's request
         if attr in _LOOKUP_METHODS:
             return f"the hash is looked up (`{attr}(...)`)"
         if attr in ("execute", "executemany"):
@@ -73,7 +75,8 @@ def use(value: ast.expr, ctx, depth: int = 0) -> str:
         if isinstance(target, (ast.Attribute, ast.Subscript)):
             return "store"
         if isinstance(target, ast.Name) and depth < MAX_DEPTH:
-            uses = [use(node, ctx, depth + 1) for node in astutil.name_reads(web.function_body(ctx, value), target.id)]
+            reads = [node for node in astutil.name_reads(web.function_body(ctx, value), target.id) if not _filled(node, ctx)]
+            uses = [use(node, ctx, depth + 1) for node in reads]
             if uses and all(u == "store" for u in uses):
                 return "store"
             if uses and all(u == "check" for u in uses):
@@ -100,6 +103,17 @@ _SERIALIZERS = frozenset({"dumps", "urlencode", "dict"})
 # only re-encode it.
 DIGESTS = frozenset({"hexdigest", "digest", "finalize"})
 _TEXT_METHODS = frozenset({"hex", "decode", "encode", "upper", "lower"})
+
+
+# Keywords of an HTTP client's request methods (requests, httpx, aiohttp sessions): a `get`
+# given one of them sends a request; a mapping's `get` takes none.
+_REQUEST_KEYWORDS = frozenset({"params", "headers", "data", "json", "cookies", "files", "auth"})
+
+
+def _filled(read: ast.Name, ctx) -> bool:
+    """`params.update(CONSTANTS)`: the name is the container more goes into, not a way out."""
+    parent = ctx.parent(read)
+    return isinstance(parent, ast.Attribute) and parent.value is read and parent.attr in catalog.CONTAINER_WRITES and isinstance(ctx.parent(parent), ast.Call)
 
 
 def _callers_use(returned: ast.Return, element: int | None, ctx, depth: int) -> list[str]:
