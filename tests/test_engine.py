@@ -804,7 +804,7 @@ def test_a_password_hash_kept_in_an_item_the_function_then_sends_is_low():
         "        return self.api_request('login', email=user, passwd_sha256=data['passwd_sha256'])\n"
     )
     assert _confidence(sent, "SLS301") == ["low"]
-    kept = sent.replace("passwd_sha256=data['passwd_sha256']", "data=data")
+    kept = sent.replace("return self.api_request('login', email=user, passwd_sha256=data['passwd_sha256'])", "self.records.save(data)")
     assert _confidence(kept, "SLS301") == ["high"]
 
 
@@ -863,6 +863,22 @@ def test_a_request_header_copied_into_a_response_header_is_low_unless_decoded_fi
     assert _confidence(decoded, "SLS126") == ["medium"]
     from_query = code.replace("request.headers['Origin']", "request.args['origin']")
     assert _confidence(from_query, "SLS126") == ["medium"]
+
+
+def test_a_password_hash_in_a_class_that_logs_in_to_another_service_is_low():
+    # a site plugin's login: the class sends requests, the password is the user's credential for
+    # that site, kept in the format its API asks for (not a verifier this program checks)
+    code = (
+        "import hashlib\n\nclass NoPremium:\n    def signin(self, user, password, data):\n"
+        "        data['hash_password'] = hashlib.sha1(hashlib.md5(password.encode()).hexdigest().encode()).hexdigest()\n"
+        "        return self.run_auth_query()\n\n    def run_auth_query(self):\n"
+        "        return self.load(self.API_URL, post={'password': self.info['data']['hash_password']})\n"
+    )
+    assert _confidence(code, "SLS301") == ["low"]
+    verifier = code.replace("        return self.run_auth_query()\n", "        return data['hash_password'] == self.stored\n")
+    assert "high" in _confidence(verifier, "SLS301")
+    stored = code.replace("        return self.run_auth_query()\n", "        self.db.execute('INSERT INTO users VALUES (?)', (data['hash_password'],))\n")
+    assert "high" in _confidence(stored, "SLS301")
 
 
 def test_a_password_hash_returned_to_callers_in_the_class_that_send_it_is_low():

@@ -39,6 +39,12 @@ class WeakPasswordHash(Rule):
     side is in reach, no fix is offered and the message says why.
     bcrypt only reads the first 72 bytes of a password; bcrypt 5 raises
     `ValueError` for longer ones, so limit the length where passwords are set.
+
+    A hash that only goes to another service (a login protocol that asks for
+    `md5(password)`), or a password hashed in a class that sends requests to
+    another service without comparing the hash or writing it to a database (a
+    site plugin's login), is that service's credential format: low
+    confidence, no fix.
     """
 
     id = "SLS301"
@@ -103,7 +109,7 @@ class WeakPasswordHash(Rule):
                 if isinstance(value, ast.Call) and hashing.hash_algorithm(value, ctx) and self._is_password(node.args[0], ctx):
                     if self._first_password_update(node, ctx):  # one finding per hash object, not per update
                         algo = hashing.hash_algorithm(value, ctx)
-                        if _digests_sent(value, ctx):
+                        if _digests_sent(value, ctx) or _client_credential(value, ctx):
                             ctx.report(self, node, self._sent_message(algo), confidence=Confidence.LOW)
                         else:
                             ctx.report(self, node, self._message(algo))
@@ -139,7 +145,7 @@ class WeakPasswordHash(Rule):
         )
 
     def _report(self, call: ast.Call, data: ast.expr, algo: str, ctx) -> None:
-        if _digests_sent(call, ctx):
+        if _digests_sent(call, ctx) or _client_credential(call, ctx):
             ctx.report(self, call, self._sent_message(algo), confidence=Confidence.LOW)
             return
         fix, by_hand, sites = _migration(ctx)
@@ -225,6 +231,31 @@ def _site(call: ast.Call, data: ast.expr, ctx) -> tuple[str | None, list, str]:
         hashed = f"bcrypt.hashpw({password}, bcrypt.gensalt())" + (".decode()" if hexa else "")
         return "store", [ctx.replace(digest_call, hashed)], ""
     return None, [], use
+
+
+# Calls that write to a database: a hash handed to one is a stored verifier, wherever the class sends.
+_DATABASE_WRITES = frozenset({"execute", "executemany", "save", "create", "insert", "insert_one", "bulk_create", "commit", "add"})
+
+
+def _client_credential(made: ast.Call, ctx) -> bool:
+    """A password hashed in a method of a class that sends requests to another service (a
+    plugin logging in to a site, a notification client), to be kept or sent in that service's
+    format: the password is the user's credential for that service, not one this program
+    verifies. Not where the method compares the hash or writes to a database."""
+    func = ctx.enclosing_function(made)
+    cls = next((a for a in ctx.ancestors(made) if isinstance(a, ast.ClassDef)), None)
+    if func is None or cls is None:
+        return False
+    if not any(isinstance(n, ast.Call) and destinations.sends(n, ctx) for n in astutil.walk(cls)):
+        return False
+    stmt = ctx.statement(made)
+    kept_in = {ctx.text(t) for t in stmt.targets} if isinstance(stmt, ast.Assign) else set()
+    compares = any(
+        isinstance(n, ast.Compare) and (any(x is made for x in astutil.walk(n)) or any(ctx.text(side) in kept_in for side in (n.left, *n.comparators)))
+        for n in astutil.walk(func)
+    )
+    writes = any(isinstance(n, ast.Call) and astutil.last_name(n.func) in _DATABASE_WRITES for n in astutil.walk(func))
+    return not compares and not writes
 
 
 def _digests_sent(made: ast.Call, ctx) -> bool:

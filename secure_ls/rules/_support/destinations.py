@@ -110,6 +110,18 @@ _TEXT_METHODS = frozenset({"hex", "decode", "encode", "upper", "lower"})
 _REQUEST_KEYWORDS = frozenset({"params", "headers", "data", "json", "cookies", "files", "auth"})
 
 
+def sends(call: ast.Call, ctx) -> bool:
+    """Whether a call sends a request to another party: a known HTTP client (`requests.get`), a
+    client session's method given request keywords (`session.get(url, headers=...)`), or a
+    method named for sending (`api_request`, `self.load(url, post=...)`)."""
+    attr = astutil.last_name(call.func)
+    return (
+        catalog.SOURCE_NAMES.get(ctx.call_name(call) or "") in taint.OUTBOUND_SOURCES
+        or attr in catalog.HTTP_CLIENT_METHODS and any(k.arg in _REQUEST_KEYWORDS for k in call.keywords)
+        or attr not in _LOOKUP_METHODS and bool(_SENDS.search(attr))
+    )
+
+
 def _filled(read: ast.Name, ctx) -> bool:
     """`params.update(CONSTANTS)`: the name is the container more goes into, not a way out."""
     parent = ctx.parent(read)
