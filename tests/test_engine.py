@@ -1029,3 +1029,11 @@ def test_a_digest_made_in_a_function_named_for_a_cache_key_names_an_entry():
     )
     assert _confidence(code, "SLS302") == ["low"]
     assert _confidence(code.replace("_get_placeholder_cache_version_key", "_signed_key"), "SLS302") == ["medium"]
+
+
+def test_ruff_s308_and_bandit_b308_silence_the_mark_safe_rule():
+    # maintainers justify static icon markup with Ruff's code: that is SLS801's Bandit check
+    code = "from django.utils.safestring import mark_safe\n\ndef get_icon(icon):\n    return mark_safe(f'<i class=\"fa fa-{icon}\"></i>')"
+    assert "SLS801" in rules(code + "\n")
+    assert "SLS801" not in rules(code + "  # noqa: S308  -- static icon markup\n")
+    assert "SLS801" not in rules(code + "  # nosec B703\n")

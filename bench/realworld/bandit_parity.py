@@ -44,6 +44,8 @@ NARROWER = {
     "B608": "SQL built from data that is not a constant (SLS101), not any string that looks like SQL",
     "B108": "temporary paths only where a file is made there (SLS603), not any '/tmp' string (defaults, hints)",
     "B310": "urlopen only of a URL that is not a constant (SLS122): a constant URL's scheme is the code's own",
+    "B308": "mark_safe/Markup only of text that is not a constant (SLS801): a literal's markup is the code's own",
+    "B703": "Django's mark_safe only of text that is not a constant (SLS801)",
 }
 
 

@@ -55,6 +55,8 @@ class UnescapedMarkup(Rule):
     severity = Severity.HIGH
     confidence = Confidence.MEDIUM
     topic = "xss"
+    # Bandit's mark_safe checks (Ruff's S308): `# nosec B308` and `# noqa: S308` silence this rule
+    bandit = ("B308", "B703")
     fixable = True
     calls = _MARKUP | _MARK_SAFE
 
