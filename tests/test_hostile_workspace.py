@@ -470,6 +470,18 @@ def test_check_skips_a_pathological_statement_and_reports_the_rest(tmp_path):
     assert "slow.py: line 6 not analysed: a statement of 600,015 characters is over the 200,000-character limit" in proc.stdout
 
 
+def test_a_hash_read_everywhere_is_followed_once_per_read(tmp_path):
+    # where a hash goes is followed through names: forty names, each read thirty times by the
+    # next, once took minutes (30**40 paths); each read is followed once
+    lines = ["import hashlib", "", "def f(password):", "    h0 = hashlib.md5(password.encode()).hexdigest()"]
+    lines += [f'    h{i} = f"{"".join("{h%d}" % (i - 1) for _ in range(30))}"' for i in range(1, 40)]
+    (tmp_path / "chain.py").write_text("\n".join([*lines, "    return h39", ""]))
+    started = time.monotonic()
+    proc = check(".", cwd=tmp_path, timeout=30)
+    assert time.monotonic() - started < 30
+    assert proc.returncode == 1 and "chain.py:4:" in proc.stdout and "SLS301" in proc.stdout
+
+
 async def test_server_stays_responsive_next_to_a_pathological_unit(tmp_path):
     ws = tmp_path / "ws"
     ws.mkdir()

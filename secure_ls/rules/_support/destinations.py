@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+import threading
 
 from secure_ls.engine import astutil, catalog, taint
 from secure_ls.rules._support import hashing, web
@@ -21,10 +22,30 @@ _LOOKUP_METHODS = frozenset({"filter", "filter_by", "get", "exclude", "where", "
 MAX_DEPTH = 10
 
 
+# Each question follows any node once (a name read in many places, assigned to names read in
+# many places, would otherwise branch at every step), and at most this many nodes.
+_MAX_NODES = 400
+_UNFOLLOWED = "the hash is used in a way the engine cannot follow"
+_visits = threading.local()
+
+
 def use(value: ast.expr, ctx, depth: int = 0) -> str:
     """How `value` (a hash, a random token) is used: "store", "check", "send", or else a
     sentence saying how ("the hash is looked up (`filter(...)`)"), which SLS301 shows as the
     reason its fix cannot move the hash to bcrypt."""
+    if depth == 0:
+        _visits.seen = {}
+    seen: dict[int, str] = _visits.seen
+    if id(value) in seen:
+        return seen[id(value)]  # known, or being followed (a cycle: `f = md5(f + key)`)
+    if len(seen) >= _MAX_NODES:
+        return _UNFOLLOWED
+    seen[id(value)] = _UNFOLLOWED
+    seen[id(value)] = found = _use(value, ctx, depth)
+    return found
+
+
+def _use(value: ast.expr, ctx, depth: int) -> str:
     parent = ctx.parent(value)
     if isinstance(parent, ast.Attribute) and parent.attr in _TEXT_METHODS | DIGESTS and isinstance(ctx.parent(parent), ast.Call) and depth < MAX_DEPTH:
         return use(ctx.parent(parent), ctx, depth + 1)  # h.finalize().hex(), md5(x).hexdigest(): the same value as text
@@ -92,7 +113,7 @@ def use(value: ast.expr, ctx, depth: int = 0) -> str:
         if uses and all(u == "send" for u in uses):
             return "send"  # `salt, token = self._token()` ... `requests.get(url, params={"t": token})`
         return "the hash is returned, so the callers decide whether it is stored, compared or looked up"
-    return "the hash is used in a way the engine cannot follow"
+    return _UNFOLLOWED
 
 
 # Calls that send what they are given to another party (an HTTP client, an API wrapper), and
