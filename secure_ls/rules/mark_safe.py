@@ -55,7 +55,7 @@ class UnescapedMarkup(Rule):
     severity = Severity.HIGH
     confidence = Confidence.MEDIUM
     topic = "xss"
-    # Bandit's mark_safe checks (Ruff's S308): `# nosec B308` and `# noqa: S308` silence this rule
+    # Bandit's mark_safe checks (Ruff's S308): a nosec or noqa comment naming B308 or S308 silences this rule
     bandit = ("B308", "B703")
     fixable = True
     calls = _MARKUP | _MARK_SAFE
