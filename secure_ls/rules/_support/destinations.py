@@ -68,10 +68,8 @@ def _use(value: ast.expr, ctx, depth: int) -> str:
     if isinstance(parent, ast.Call):
         func = parent.func
         attr = astutil.last_name(func)
-        if catalog.SOURCE_NAMES.get(ctx.call_name(parent) or "") in taint.OUTBOUND_SOURCES:
-            return "send"  # requests.get(url, params=payload): an HTTP client's request
-        if attr in catalog.HTTP_CLIENT_METHODS and any(k.arg in _REQUEST_KEYWORDS for k in parent.keywords):
-            return "send"  # self.session.http.get(url, headers=headers): a client session's request
+        if sends(parent, ctx):
+            return "send"  # requests.get(url, params=payload), session.get(url, headers=h), api_request(...)
         if attr in _LOOKUP_METHODS:
             return f"the hash is looked up (`{attr}(...)`)"
         if attr in ("execute", "executemany"):
@@ -83,8 +81,6 @@ def _use(value: ast.expr, ctx, depth: int) -> str:
             return "store"
         if attr in _SERIALIZERS and depth < MAX_DEPTH:
             return use(parent, ctx, depth + 1)  # json.dumps(payload): where the text goes
-        if _SENDS.search(attr):
-            return "send"
         return f"the hash is passed to `{attr}(...)`"
     if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is value:
         targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
