@@ -18,6 +18,7 @@ from typing import Callable, Iterable
 
 from secure_ls.engine import astutil, catalog
 from secure_ls.engine.frameworks import all_args
+from secure_ls.engine.symbols import translated_characters
 from secure_ls.engine.taint import ALL, UNKNOWN, Origin, Sink, UNTRUSTED, sinks
 
 
@@ -529,7 +530,7 @@ def rewritten(node: ast.Call, receiver: Origin, join_all: Callable, translated: 
             digits = join_all([a for a in node.args if id(a) in numbers]).sanitized(ALL)
             return settled_url(template, receiver.join(join_all(plain)).join(wrapped).join(digits))  # type: ignore[attr-defined]
         return settled_url(node.func.value.value, receiver.join(join_all(args)))  # type: ignore[attr-defined]
-    if attr == "splitlines" and not args or attr in ("split", "rsplit") and not args:
+    if attr in ("splitlines", "split", "rsplit") and not args:
         # `text.splitlines()`, `line.split()`: the pieces are cut at every line break (and, for
         # `split()`, all whitespace), so none holds one. Not `splitlines(True)`, which keeps
         # them, nor `split(None, 1)`, whose last piece is the rest of the text.
@@ -642,10 +643,8 @@ def quote_kept_out(call: ast.Call) -> str | None:
         old, new = call.args[0].value, call.args[1].value  # type: ignore[attr-defined]
         return old if old in ("'", '"') and (new == old * 2 or old not in new) else None
     table = call.args[0] if func.attr == "translate" and len(call.args) == 1 else None
-    if isinstance(table, ast.Call) and astutil.last_name(table.func) == "maketrans" and len(table.args) == 1 and isinstance(table.args[0], ast.Dict):
-        for key, value in zip(table.args[0].keys, table.args[0].values, strict=True):
-            if isinstance(key, ast.Constant) and key.value in ("'", '"') and isinstance(value, ast.Constant) and (value.value is None or key.value not in str(value.value)):
-                return key.value  # type: ignore[return-value]
+    if isinstance(table, ast.Call) and astutil.last_name(table.func) == "maketrans":
+        return next((q for q in ("'", '"') if q in translated_characters(table, put_back=frozenset(q))), None)
     return None
 
 

@@ -317,9 +317,10 @@ def _yaml_extensions(tree: ast.Module) -> bool:
     return False
 
 
-def translated_characters(call: ast.Call) -> frozenset[str]:
+def translated_characters(call: ast.Call, put_back: frozenset[str] = frozenset({"\r", "\n"})) -> frozenset[str]:
     """The characters a `str.maketrans(...)` table with literal arguments maps to something else:
-    the keys of `maketrans({"\r": " "})`, the first and third strings of `maketrans("\r\n", "  ", "\t")`."""
+    the keys of `maketrans({"\r": " "})`, the first and third strings of `maketrans("\r\n", "  ", "\t")`.
+    A character mapped to text holding one of `put_back` (line breaks by default) is not counted."""
     try:
         args = [ast.literal_eval(a) for a in call.args]
     except ValueError:
@@ -330,10 +331,10 @@ def translated_characters(call: ast.Call) -> frozenset[str]:
         return frozenset(
             k if isinstance(k, str) else chr(k)
             for k, v in keys.items()
-            if isinstance(k, (str, int)) and not (isinstance(v, str) and set(v) & {"\r", "\n"})
+            if isinstance(k, (str, int)) and not (isinstance(v, str) and set(v) & put_back)
         )
     if len(args) in (2, 3) and all(isinstance(a, str) for a in args):
-        replaced = {old for old, new in zip(args[0], args[1]) if new not in "\r\n"}
+        replaced = {old for old, new in zip(args[0], args[1]) if new not in put_back}
         return frozenset(replaced | set(args[2] if len(args) == 3 else ""))
     return frozenset()
 
