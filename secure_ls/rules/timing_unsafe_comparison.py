@@ -33,7 +33,10 @@ class TimingUnsafeComparison(Rule):
     an object was configured with (`self.access_token != self.password`,
     unless one of them holds request data), give no one a guess to time; nor
     does a setting compared with the new value that then replaces it
-    (`if token != self.token: self.token = token`).
+    (`if token != self.token: self.token = token`), nor a `!=` that only
+    picks the entries to drop from a collection stored back in its place
+    (`self.pending = [p for p in self.pending if p.token != token]`, or
+    through `filter`): bookkeeping after whatever check granted something.
 
     ## Why is this bad?
     `==` on strings and bytes stops at the first differing byte, so the time
@@ -84,6 +87,9 @@ class TimingUnsafeComparison(Rule):
         "class Client:\n    async def update_access_details(self, access_token, homeserver):\n        if access_token == self.access_token and homeserver == self.homeserver:\n            return\n        await self.reconnect(homeserver, access_token)\n        self.access_token = access_token\n",
         # a pagination cursor is not worth guessing
         "def more(next_token, params):\n    return next_token == params.get('next')\n",
+        # entries dropped from a collection, the rest stored back: bookkeeping, nothing answered
+        "class Pending:\n    def expire(self, user_token):\n        self.pending = list(filter(lambda p: p.user_token != user_token, self.pending))\n",
+        "class Keys:\n    def delete(self, api_key):\n        for user, keys in self.keys.items():\n            self.keys[user] = [k for k in keys if k.api_key != api_key]\n",
         "from myapp.models import Project\n\ndef api_view(request):\n    api_key = request.headers['X-Api-Key']\n    project = Project.objects.for_api_key(api_key)\n    if project is None:\n        return None\n    request.project = project\n    request.readonly = api_key == request.project.api_key_readonly\n",
     ]
     INVALID = [
@@ -124,6 +130,8 @@ class TimingUnsafeComparison(Rule):
             return  # compared with the record this very value found: the client already holds a key to it
         if _replaced_by(left, right, ctx) or _replaced_by(right, left, ctx):
             return  # `if token != self.token: self.token = token`: a change noticed, not a guess checked
+        if _removes_matches(node, ctx):
+            return  # `pending = [p for p in pending if p.token != token]`: entries dropped, nothing answered
         fix = _fix(node, left, right, ctx)
         ctx.report(
             self,
@@ -227,6 +235,48 @@ def _replaced_by(stored: ast.expr, given: ast.expr, ctx) -> bool:
         isinstance(stmt, ast.Assign) and ctx.text(stmt.value) == value and any(ctx.text(t) == where for t in stmt.targets)
         for stmt in astutil.walk(web.function_body(ctx, stored))
     )
+
+
+def _removes_matches(node: ast.Compare, ctx) -> bool:
+    """`self.pending = list(filter(lambda p: p.token != token, self.pending))`, `keys = [k for k
+    in keys if k.value != value]`: the comparison picks the entries to drop from a collection,
+    and the rest is stored back in its place. Bookkeeping (after whatever check granted
+    something): its time tells a guesser nothing they can act on."""
+    if not isinstance(node.ops[0], ast.NotEq):
+        return False
+    parent = ctx.parent(node)
+    if isinstance(parent, ast.Lambda) and parent.body is node:
+        kept = ctx.parent(parent)
+        if not (isinstance(kept, ast.Call) and astutil.last_name(kept.func) == "filter" and len(kept.args) == 2 and kept.args[0] is parent):
+            return False
+        source = kept.args[1]
+    elif isinstance(parent, ast.comprehension) and node in parent.ifs and len(parent.ifs) == 1:
+        kept, source = ctx.parent(parent), parent.iter
+        if not isinstance(kept, (ast.ListComp, ast.SetComp)) or len(kept.generators) != 1:
+            return False
+    else:
+        return False
+    wrapper = ctx.parent(kept)
+    if isinstance(wrapper, ast.Call) and astutil.last_name(wrapper.func) in ("list", "set", "tuple") and wrapper.args == [kept]:
+        kept = wrapper
+    stmt = ctx.parent(kept)
+    if not (isinstance(stmt, ast.Assign) and stmt.value is kept and len(stmt.targets) == 1):
+        return False
+    return ctx.text(stmt.targets[0]) in (ctx.text(source), _item_iterated(source, ctx))
+
+
+def _item_iterated(name: ast.expr, ctx) -> str | None:
+    """`D[k]` for `v` in `for k, v in D.items():`, the text of the entry the loop value is."""
+    if not isinstance(name, ast.Name):
+        return None
+    loop = next((a for a in ctx.ancestors(name) if isinstance(a, (ast.For, ast.AsyncFor))), None)
+    if loop is None or not (isinstance(loop.target, ast.Tuple) and len(loop.target.elts) == 2 and all(isinstance(e, ast.Name) for e in loop.target.elts)):
+        return None
+    key, value = loop.target.elts
+    items = loop.iter
+    if value.id != name.id or not (isinstance(items, ast.Call) and isinstance(items.func, ast.Attribute) and items.func.attr == "items" and not items.args):
+        return None
+    return f"{ctx.text(items.func.value)}[{key.id}]"
 
 
 def _stored_in(attribute: ast.Attribute, ctx) -> ast.expr | None:
