@@ -28,7 +28,8 @@ class InsecureRandom(Rule):
     to, the function it is in, the keyword it is passed as). Shuffling a
     product list or picking a retry delay is not reported, nor one pick
     among values the program already holds (`random.choice(api_keys)`):
-    it makes no new secret. Picks of characters or numbers, or picks
+    it makes no new secret, nor a number only ordered against a bound to
+    take a branch by chance (`if random.random() > 0.75:`). Picks of characters or numbers, or picks
     repeated to build a value, are. A salt or nonce that only goes out in
     requests to another service (a token protocol's `s=` next to
     `t=md5(password + salt)`) is that service's protocol value: low
@@ -69,6 +70,7 @@ class InsecureRandom(Rule):
         # a loop that returns its one pick builds nothing
         "import random\n\ndef scraped_key(pages):\n    for page in pages:\n        api_keys = page.keys_found()\n        if api_keys:\n            api_key = random.choice(api_keys)\n            return api_key\n    return None\n",
         "import random\ndef test_token_parsing():\n    token = random.choice(['a', 'b'])\n",
+        "import random\ndef press_key(keys, pause):\n    if random.random() > 0.75:\n        pause += 1\n    return pause\n",
         "import random\ndef log_workout(Session, user):\n    session = Session.objects.create(user=user, impression=random.choice(['good', 'bad']))\n    return session\n",
     ]
     INVALID = [
@@ -106,6 +108,8 @@ class InsecureRandom(Rule):
         function = name[len("random.") :]
         if function == "choice" and _picks_an_existing_value(node, ctx):
             return
+        if _is_a_coin_flip(node, ctx):
+            return  # `if random.random() < 0.25:`: a branch taken by chance, no value comes out
         purpose = self._purpose(node, ctx)
         if purpose is None:
             return
@@ -193,6 +197,13 @@ _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 
 
 _PROTOCOL_WORDS = frozenset({"salt", "nonce", "cnonce"})
+
+
+def _is_a_coin_flip(call: ast.Call, ctx) -> bool:
+    """`random.random() > 0.75`, `randint(1, 6) <= 2`: the number is only ordered against a bound,
+    to take a branch by chance; nothing random is kept or shown, so there is no secret to predict."""
+    parent = ctx.parent(call)
+    return isinstance(parent, ast.Compare) and all(isinstance(op, (ast.Lt, ast.LtE, ast.Gt, ast.GtE)) for op in parent.ops)
 
 
 def _sent(call: ast.Call, ctx) -> bool:
