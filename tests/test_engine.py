@@ -430,6 +430,14 @@ def test_an_identifier_quoted_in_place_with_its_quote_doubled_is_low_in_sql():
     assert _confidence(helper.replace(".replace('\"', '\"\"')", ""), "SLS101") == ["high"]
     inline = "import sqlite3\n\ndef rows(conn, t):\n    return conn.execute('SELECT * FROM \"' + t.replace('\"', '\"\"') + '\"')\n"
     assert _confidence(inline, "SLS101") == ["low"]
+    # a literal quoted by a helper whose quote doubling is followed by another replacement
+    chained = (
+        "import sqlite3\nfrom flask import request\n\ndef literal_string(s):\n    return \"'\" + s.replace(\"'\", \"''\").replace('\\0', '') + \"'\"\n\n"
+        "def find(conn):\n    return conn.execute(f'SELECT * FROM t WHERE name = {literal_string(request.args[\"n\"])}')\n"
+    )
+    assert _confidence(chained, "SLS101") == ["low"]
+    # ... unless a later replacement puts a lone quote back
+    assert _confidence(chained.replace(".replace('\\0', '')", ".replace('\\0', \"'\")"), "SLS101") == ["high"]
 
 
 def test_a_table_name_from_a_parameter_is_a_hint_from_the_request_a_finding():

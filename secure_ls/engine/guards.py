@@ -639,13 +639,31 @@ def quote_kept_out(call: ast.Call) -> str | None:
     func = call.func
     if not isinstance(func, ast.Attribute):
         return None
-    if func.attr == "replace" and len(call.args) == 2 and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in call.args):
-        old, new = call.args[0].value, call.args[1].value  # type: ignore[attr-defined]
-        return old if old in ("'", '"') and (new == old * 2 or old not in new) else None
+    if func.attr == "replace":
+        # `.replace("'", "''").replace("\0", "")`: one replacement of the chain keeps the quote
+        # out, and none applied after it touches that quote again
+        chain = _replacements(call)
+        for index, (old, new) in enumerate(chain):  # the last applied first
+            if old in ("'", '"') and (new == old * 2 or old not in new) and not any(old in o + n for o, n in chain[:index]):
+                return old
+        return None
     table = call.args[0] if func.attr == "translate" and len(call.args) == 1 else None
     if isinstance(table, ast.Call) and astutil.last_name(table.func) == "maketrans":
         return next((q for q in ("'", '"') if q in translated_characters(table, put_back=frozenset(q))), None)
     return None
+
+
+def _replacements(call: ast.Call) -> list[tuple[str, str]]:
+    """The (old, new) constants of a chain of `.replace(old, new)` calls, the last applied first."""
+    chain = []
+    node: ast.AST = call
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "replace" and len(node.args) == 2:
+        old, new = node.args
+        if not (isinstance(old, ast.Constant) and isinstance(new, ast.Constant) and isinstance(old.value, str) and isinstance(new.value, str)):
+            break
+        chain.append((old.value, new.value))
+        node = node.func.value
+    return chain
 
 
 def escaped_characters(call: ast.Call) -> frozenset[str]:
@@ -659,14 +677,7 @@ def escaped_characters(call: ast.Call) -> frozenset[str]:
     it back. The escape character itself (`\\`, `&`), whose replacement contains it, counts
     only when it is replaced first: its escapes are what the later replacements write.
     """
-    chain = []
-    node: ast.AST = call
-    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "replace" and len(node.args) == 2:
-        old, new = node.args
-        if not (isinstance(old, ast.Constant) and isinstance(new, ast.Constant) and isinstance(old.value, str) and isinstance(new.value, str)):
-            break
-        chain.append((old.value, new.value))
-        node = node.func.value
+    chain = _replacements(call)
     escaped: set[str] = set()
     escape = None
     for index, (old, new) in enumerate(reversed(chain)):  # in the order they apply
