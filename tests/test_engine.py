@@ -205,7 +205,9 @@ def test_answers_of_servers_the_program_calls_are_not_its_clients_data():
     named_req = head + "def key(kid):\n    req = requests.get(f'https://keys.example.com/{kid}')\n    return req.text\n\ndef view():\n    k = key(request.args['kid'])\n    log.info('key %s', k)\n"
     wrapper = head + "API = 'https://api.example.com/v1/boards'\n\ndef view():\n    resp = http.get(API, {'token': request.form['token']})\n    log.warning('bad answer: %s', resp.content)\n"
     literal = head + "def view():\n    resp = http.post('https://api.example.com/lookup', {'q': request.form['q']})\n    log.warning('bad answer: %s', resp.text)\n"
-    for code in (named_req, wrapper, literal):
+    # a client session's answer, named `request` (any URL: the session is an HTTP client)
+    session = head + "import aiohttp\n\nasync def get(url, key):\n    async with aiohttp.ClientSession() as session:\n        async with session.get(url) as request:\n            log.debug('%s is %s', key, await request.json())\n"
+    for code in (named_req, wrapper, literal, session):
         assert "SLS704" not in rules(code), code
     # still reported: the incoming request under that name, a lookup with a default, a URL the client picks
     assert "SLS704" in rules(head + "def view():\n    req = request\n    log.info('q %s', req.args['q'])\n")

@@ -355,6 +355,10 @@ CHOOSING_METHODS = frozenset({"best_match"})
 # Methods of HTTP clients (requests/httpx sessions, urllib3 pools, an application's own wrapper)
 # that send a request to the URL they are given and return the answer.
 HTTP_CLIENT_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "urlopen"})
+# Classes whose instances send requests with those methods: `session.get(url)` is an answer.
+HTTP_CLIENT_SESSIONS = frozenset(
+    {"aiohttp.ClientSession", "requests.Session", "requests.session", "httpx.Client", "httpx.AsyncClient", "urllib3.PoolManager"}
+)
 
 # Methods (on any receiver) that look a value up by key (`d.get(key, default)`): the result
 # is what the receiver holds under that key, or the default, and never the key itself.

@@ -633,21 +633,21 @@ class ValueOrigins:
         `req = requests.get(url)` (then `req.text` is the other server's answer)."""
         if not frameworks.is_request_object(node):
             return False
-        if isinstance(node, ast.Name):
-            binding = self._binding(node)
-            if binding is not None and binding.values and all(self._is_outbound_response(v) for v in binding.values):
-                return False
-        return True
+        binding = self._binding(node) if isinstance(node, ast.Name) else None
+        return not (binding is not None and binding.values and all(self._is_outbound_response(v) for v in binding.values))
 
     def _is_outbound_response(self, value: ast.expr) -> bool:
-        """The result of an HTTP call the program makes: a known client (`requests.get`, `urlopen`)
-        or any client called with an absolute URL (see guards.is_outbound_call)."""
+        """The result of an HTTP call the program makes: a known client (`requests.get`, `urlopen`, a
+        client session's verb) or any client called with an absolute URL (guards.is_outbound_call)."""
         while isinstance(value, ast.Await):
             value = value.value
         if not isinstance(value, ast.Call):
             return False
         if guards.is_outbound_call(value, self._name_value):
             return True
+        receiver = value.func.value if isinstance(value.func, ast.Attribute) and value.func.attr in catalog.HTTP_CLIENT_METHODS else None
+        if isinstance(receiver, ast.Name) and self._qualify_call(self._single_value(receiver)) in catalog.HTTP_CLIENT_SESSIONS:
+            return True  # `async with aiohttp.ClientSession() as session:` ... `session.get(url)`
         qualified = self._qualify(value.func)
         return bool(qualified) and self._sources.get(qualified) in catalog.OUTBOUND_SOURCES
 
