@@ -1032,6 +1032,24 @@ def test_a_weak_hash_signature_sent_to_the_service_that_demands_it_is_low():
     assert _confidence(kept, "SLS302") == ["medium"]
 
 
+def test_a_weak_hash_chained_into_a_signature_built_for_a_request_is_low():
+    # a digest hashed again with a key (`md5(f + key)` rounds), concatenated into the next input,
+    # and a signature put in the `params=` of whatever builds the request (`HTTPStream(...)`)
+    code = (
+        "import hashlib\n\nclass Plugin:\n    def _auth(self, rand_str, key, rounds):\n        f = rand_str\n"
+        "        for _ in range(rounds):\n            f = hashlib.md5((f + key).encode()).hexdigest()\n"
+        "        return hashlib.md5((f + key).encode()).hexdigest()\n\n"
+        "    def _params(self, seqid, ctype, prefix):\n        ws_secret_hash = hashlib.md5(f'{seqid}|{ctype}'.encode()).hexdigest()\n"
+        "        ws_secret = hashlib.md5(f'{prefix}_{ws_secret_hash}'.encode()).hexdigest()\n"
+        "        params = {'wsSecret': ws_secret}\n        params.update(self._CONSTANTS)\n        return params\n\n"
+        "    def streams(self, url, rid):\n        auth = self._auth('r', 'k', 3)\n        self.session.http.post(url, data={'auth': auth})\n"
+        "        yield HTTPStream(self.session, url, params=self._params(1, 2, 'p'))\n"
+    )
+    assert _confidence(code, "SLS302") == ["low"] * 4
+    kept = code.replace("        yield HTTPStream(self.session, url, params=self._params(1, 2, 'p'))\n", "        self.kept = self._params(1, 2, 'p')\n")
+    assert _confidence(kept, "SLS302") == ["low", "low", "medium", "medium"]
+
+
 def test_a_digest_made_in_a_function_named_for_a_cache_key_names_an_entry():
     code = (
         "import hashlib\n\ndef _get_placeholder_cache_version_key(prefix, key):\n    if len(key) > 200:\n"

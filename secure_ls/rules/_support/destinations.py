@@ -18,8 +18,10 @@ from secure_ls.rules._support import hashing, web
 
 # Calls that find a row by the value they are given: a salted hash cannot be looked up.
 _LOOKUP_METHODS = frozenset({"filter", "filter_by", "get", "exclude", "where", "find", "find_one", "get_or_create", "first", "select"})
-# How many steps `use` follows a hash through names, containers, calls and callers.
-MAX_DEPTH = 10
+# How many steps `use` follows a hash through names, containers, calls and callers. A digest
+# re-encoded and hashed again takes four or five steps a round (`md5(f"{h}".encode()).hexdigest()`),
+# so this is generous; _MAX_NODES bounds the work.
+MAX_DEPTH = 24
 
 
 # Each question follows any node once (a name read in many places, assigned to names read in
@@ -57,9 +59,13 @@ def _use(value: ast.expr, ctx, depth: int) -> str:
         return use(parent, ctx, depth + 1)  # digest[:32]: part of the same value
     if isinstance(parent, (ast.FormattedValue, ast.JoinedStr)) and depth < MAX_DEPTH:
         return use(parent, ctx, depth + 1)  # f"...{urlencode(params)}": where the text goes
+    if isinstance(parent, ast.BinOp) and isinstance(parent.op, (ast.Add, ast.Mod)) and depth < MAX_DEPTH:
+        return use(parent, ctx, depth + 1)  # prefix + digest, "%s:%s" % (...): part of a longer text
     if isinstance(parent, ast.Call) and depth < MAX_DEPTH and hashing.hash_algorithm(parent, ctx) and hashing.data_argument(parent, ctx) is value:
         return use(parent, ctx, depth + 1)  # md5(salted): the salt goes where the hash goes
     if isinstance(parent, ast.keyword):
+        if parent.arg in _REQUEST_PARTS:
+            return "send"  # HTTPStream(session, url, params=params): a request's parameters, whoever builds it
         parent = ctx.parent(parent)
     element = None
     if isinstance(parent, ast.Tuple):
@@ -92,15 +98,7 @@ def _use(value: ast.expr, ctx, depth: int) -> str:
         if isinstance(target, (ast.Attribute, ast.Subscript)):
             return "store"
         if isinstance(target, ast.Name) and depth < MAX_DEPTH:
-            reads = [node for node in astutil.name_reads(web.function_body(ctx, value), target.id) if not _filled(node, ctx)]
-            uses = [use(node, ctx, depth + 1) for node in reads]
-            if uses and all(u == "store" for u in uses):
-                return "store"
-            if uses and all(u == "check" for u in uses):
-                return "the hash is kept in a variable and compared later"
-            if "send" in uses and not {"store", "check"} & set(uses):
-                return "send"
-            return next((u for u in uses if u not in ("store", "check", "send")), "the hash is kept in a variable and compared later")
+            return _uses_of_reads(astutil.name_reads(web.function_body(ctx, value), target.id), ctx, depth)
         return "the hash is assigned to several targets"
     if isinstance(parent, ast.Dict) and depth < MAX_DEPTH:
         return use(parent, ctx, depth + 1)  # {"password": h}: stored or looked up, by where it goes
@@ -125,6 +123,8 @@ _TEXT_METHODS = frozenset({"hex", "decode", "encode", "upper", "lower"})
 # Keywords of an HTTP client's request methods (requests, httpx, aiohttp sessions): a `get`
 # given one of them sends a request; a mapping's `get` takes none.
 _REQUEST_KEYWORDS = frozenset({"params", "headers", "data", "json", "cookies", "files", "auth"})
+# Of those, the ones only a request has: a record (`Model(data=...)`) takes the others too.
+_REQUEST_PARTS = frozenset({"params", "headers", "cookies"})
 
 
 def sends(call: ast.Call, ctx) -> bool:
@@ -137,6 +137,19 @@ def sends(call: ast.Call, ctx) -> bool:
         or attr in catalog.HTTP_CLIENT_METHODS and any(k.arg in _REQUEST_KEYWORDS for k in call.keywords)
         or attr not in _LOOKUP_METHODS and bool(_SENDS.search(attr))
     )
+
+
+def _uses_of_reads(reads: list[ast.Name], ctx, depth: int) -> str:
+    """How a name holding the value is used, over all its reads: stored or sent only where every
+    read stores or sends it."""
+    uses = [use(node, ctx, depth + 1) for node in reads if not _filled(node, ctx)]
+    if uses and all(u == "store" for u in uses):
+        return "store"
+    if uses and all(u == "check" for u in uses):
+        return "the hash is kept in a variable and compared later"
+    if "send" in uses and not {"store", "check"} & set(uses):
+        return "send"
+    return next((u for u in uses if u not in ("store", "check", "send")), "the hash is kept in a variable and compared later")
 
 
 def _filled(read: ast.Name, ctx) -> bool:
