@@ -1065,3 +1065,14 @@ def test_ruff_s308_and_bandit_b308_silence_the_mark_safe_rule():
     assert "SLS801" in rules(code + "\n")
     assert "SLS801" not in rules(code + "  # noqa: S308  -- static icon markup\n")
     assert "SLS801" not in rules(code + "  # nosec B703\n")
+
+
+def test_a_helper_that_logs_the_repr_of_a_value_keeps_it_on_one_line():
+    # `repr_untrusted(value)` returning `repr(value)[:200]`: the line breaks are shown as \n
+    code = (
+        "import logging\nfrom flask import request\nlog = logging.getLogger(__name__)\n\n"
+        "def repr_untrusted(danger):\n    r = repr(danger)\n    rtrunc = r[:200]\n    return rtrunc + '...' if r != rtrunc else r\n\n"
+        "def view():\n    log.info('reset for %s', repr_untrusted(request.form['user']))\n"
+    )
+    assert "SLS704" not in rules(code)
+    assert "SLS704" in rules(code.replace("r = repr(danger)", "r = str(danger)"))

@@ -271,6 +271,10 @@ SANITIZERS: dict[str, frozenset[Sink]] = {
     "urllib.parse.quote": sinks("shell", "header", "log"),
     "urllib.parse.quote_plus": sinks("shell", "header", "log"),
     "json.dumps": sinks("log", "header"),
+    # a string's repr() shows a line break as `\n`: one line, whatever the text (a helper that
+    # returns `repr(value)[:200]` for log messages keeps that)
+    "repr": sinks("log", "header"),
+    "ascii": sinks("log", "header"),
     # `a=1&b=%3Cx%3E`: every key and value percent-encoded (quote_plus), only [A-Za-z0-9_.~-]
     # stay as they are, so no markup, quote or line break gets through, and no `/` or `:` that
     # could make a redirect leave the site
