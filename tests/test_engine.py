@@ -1076,3 +1076,16 @@ def test_a_helper_that_logs_the_repr_of_a_value_keeps_it_on_one_line():
     )
     assert "SLS704" not in rules(code)
     assert "SLS704" in rules(code.replace("r = repr(danger)", "r = str(danger)"))
+
+
+def test_a_redirect_helper_that_keeps_the_joined_url_on_the_requests_own_host_validates_it():
+    # `target = urlparse(urljoin(request.url, url))`, its netloc compared with the request's own,
+    # then `target.geturl()` returned: the helper's callers redirect to a same-host URL
+    code = (
+        "import flask\nfrom urllib.parse import urlparse, urljoin\n\napp = flask.Flask(__name__)\n\n"
+        "def _usable_redirect():\n    url = flask.request.args.get('url')\n    target = urlparse(urljoin(flask.request.url, url))\n"
+        "    if target.netloc == urlparse(flask.request.url).netloc:\n        return target.geturl()\n    return None\n\n"
+        "@app.route('/login')\ndef login():\n    return flask.redirect(_usable_redirect() or '/')\n"
+    )
+    assert "SLS120" not in rules(code)
+    assert "SLS120" in rules(code.replace("if target.netloc == urlparse(flask.request.url).netloc:", "if target.netloc:"))

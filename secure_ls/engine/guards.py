@@ -487,13 +487,19 @@ def _is_untrusted(origin: Origin) -> bool:
 
 
 def _url_host(node: ast.AST, qualify, value_of=None) -> str | None:
-    """`x` for `urlparse(x).netloc` / `urlsplit(x).hostname` (also through `parsed = urlparse(x)`)."""
+    """`x` for `urlparse(x).netloc` / `urlsplit(x).hostname` (also through `parsed = urlparse(x)`);
+    `parsed` itself for `parsed = urlparse(urljoin(base, x))`, whose `parsed.geturl()` is then
+    the URL checked."""
     if isinstance(node, ast.Attribute) and node.attr in _URL_HOST_PARTS:
         call = node.value
         if isinstance(call, ast.Name) and value_of is not None:
             call = value_of(call)
-        if isinstance(call, ast.Call) and call.args and isinstance(call.args[0], ast.Name) and qualify(call.func) in _URL_PARSERS:
+        if not (isinstance(call, ast.Call) and call.args and qualify(call.func) in _URL_PARSERS):
+            return None
+        if isinstance(call.args[0], ast.Name):
             return call.args[0].id
+        if isinstance(node.value, ast.Name):
+            return node.value.id
     return None
 
 
