@@ -1089,3 +1089,13 @@ def test_a_redirect_helper_that_keeps_the_joined_url_on_the_requests_own_host_va
     )
     assert "SLS120" not in rules(code)
     assert "SLS120" in rules(code.replace("if target.netloc == urlparse(flask.request.url).netloc:", "if target.netloc:"))
+
+
+def test_a_password_variable_peppered_with_the_secret_key_is_still_a_fast_password_hash():
+    # the token recipe (the stored field among the seeds) is a VALID example of SLS301; a password
+    # the user typed, with the key added, stored as the verifier, is not a token
+    code = (
+        "import hashlib\nfrom django.conf import settings\n\ndef store(user, password):\n"
+        "    user.password_digest = hashlib.sha256((password + settings.SECRET_KEY).encode()).hexdigest()\n    user.save()\n"
+    )
+    assert "SLS301" in rules(code)

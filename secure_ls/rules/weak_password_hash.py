@@ -40,6 +40,11 @@ class WeakPasswordHash(Rule):
     bcrypt only reads the first 72 bytes of a password; bcrypt 5 raises
     `ValueError` for longer ones, so limit the length where passwords are set.
 
+    The stored password field hashed together with the application's secret
+    key and other fields of the user (`user.password` and `SECRET_KEY` among
+    the seeds of a reset token) makes a token, not a password verifier: not
+    reported here (a password variable with the key added, a "pepper", is).
+
     A hash that only goes to another service (a login protocol that asks for
     `md5(password)`), or a password hashed in a class that sends requests to
     another service without comparing the hash or writing it to a database (a
@@ -64,6 +69,8 @@ class WeakPasswordHash(Rule):
         "import hashlib\nfrom django.contrib.auth.hashers import PBKDF2PasswordHasher\n\nclass LegacySHA1Hasher(PBKDF2PasswordHasher):\n    algorithm = 'pbkdf2_wrapped_sha1'\n\n    def encode(self, password, salt, iterations=None):\n        return super().encode(hashlib.sha1(password.encode()).hexdigest(), salt, iterations)\n",
         # declared not to be a security use
         "import hashlib\ndef session_fingerprint(email, password_hash):\n    return hashlib.md5((email + password_hash).encode(), usedforsecurity=False).hexdigest()\n",
+        # a token seeded with the stored password field and the application's secret key (Django's reset-token recipe)
+        "import hashlib\nfrom django.conf import settings\n\ndef make_change_token(user):\n    seeds = (user.pk, user.email, user.password, settings.SECRET_KEY)\n    return hashlib.sha256('+'.join(str(s) for s in seeds).encode()).hexdigest()\n",
         "import bcrypt\ndef store(password):\n    return bcrypt.hashpw(password.encode(), bcrypt.gensalt())\n",
         "import hashlib\ndef etag(body):\n    return hashlib.sha256(body).hexdigest()\n",
         "import hashlib\ndef check(password_hint):\n    return hashlib.md5(password_hint.encode()).hexdigest()\n",
@@ -99,7 +106,7 @@ class WeakPasswordHash(Rule):
             return
         if algo is not None:
             data = hashing.data_argument(node, ctx)
-            if data is not None and self._is_password(data, ctx):
+            if data is not None and self._is_password(data, ctx) and not _keyed_with_secret_key(data, ctx):
                 self._report(node, data, algo, ctx)
             return
         # h = hashlib.sha256(); h.update(password)
@@ -171,6 +178,30 @@ class WeakPasswordHash(Rule):
 # Words that make a password-named value a hash of one already (`user.password_hash`): hashing
 # it again (a per-user signing key, a session fingerprint) stores no password.
 _HASHED_WORDS = frozenset({"hash", "hashed", "digest"})
+
+def _keyed_with_secret_key(data: ast.expr, ctx) -> bool:
+    """`sha256("+".join([user.pk, user.email, user.password, settings.SECRET_KEY]))`: the stored
+    password field (a hash already, in Django) is one seed of a token the application's secret key
+    makes (Django's reset-token recipe), directly or through the names the data is built from.
+    Nobody stores or brute-forces it as a password verifier; a weak hash there is SLS302's
+    business. Not a password variable with the key added (`sha256(password + SECRET_KEY)`, a
+    peppered fast hash, is still password storage)."""
+    seeds = _seeds(data, ctx)
+    keyed = any({"secret", "key"} <= set(naming.words(naming.name_of(n) or "")) for n in seeds)
+    passwords = [n for n in seeds if naming.is_named_like(naming.name_of(n), naming.PASSWORD_WORDS, _HASHED_WORDS)]
+    return keyed and bool(passwords) and all(isinstance(n, ast.Attribute) for n in passwords)
+
+
+def _seeds(data: ast.expr, ctx, depth: int = 2) -> list[ast.expr]:
+    """The names and attributes read in `data`, and in the values of the names it reads (two steps)."""
+    found: list[ast.expr] = []
+    for sub in astutil.walk(data):
+        if isinstance(sub, ast.Attribute) or isinstance(sub, ast.Name) and not ctx.assigned_values(sub):
+            found.append(sub)
+        elif isinstance(sub, ast.Name):
+            found += [n for v in ctx.assigned_values(sub) for n in (_seeds(v, ctx, depth - 1) if depth else [])]
+    return found
+
 
 _BY_HAND = (
     " No one-click fix: {why}. bcrypt salts every hash, so it must be checked with bcrypt.checkpw next to "
