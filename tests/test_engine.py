@@ -1099,3 +1099,19 @@ def test_a_password_variable_peppered_with_the_secret_key_is_still_a_fast_passwo
         "    user.password_digest = hashlib.sha256((password + settings.SECRET_KEY).encode()).hexdigest()\n    user.save()\n"
     )
     assert "SLS301" in rules(code)
+
+
+def test_a_redirect_check_by_keyword_or_kept_in_a_name_validates_for_the_helpers_callers():
+    # `url_has_allowed_host_and_scheme(url=...)` (by keyword), its result kept in a name and tested
+    # after: the helper returns a checked URL, so the view redirecting to it is safe
+    helper = (
+        "from django.shortcuts import redirect\nfrom django.utils.http import url_has_allowed_host_and_scheme\n\n"
+        "def clean_next(request, redirect_to):\n    url_is_safe = url_has_allowed_host_and_scheme(url=redirect_to, allowed_hosts=request.get_host())\n"
+        "    if not url_is_safe:\n        return None\n    return redirect_to\n\n"
+        "def view(request):\n    return redirect(clean_next(request, request.GET['next']) or '/')\n"
+    )
+    assert "SLS120" not in rules(helper)
+    inline = helper.replace("    url_is_safe = url_has_allowed_host_and_scheme(url=redirect_to, allowed_hosts=request.get_host())\n    if not url_is_safe:", "    if not url_has_allowed_host_and_scheme(url=redirect_to, allowed_hosts=request.get_host()):")
+    assert "SLS120" not in rules(inline)
+    # the check made on another value validates nothing here
+    assert "SLS120" in rules(helper.replace("url=redirect_to", "url=request.path"))

@@ -32,11 +32,12 @@ def field_path(node: ast.AST) -> str | None:
 
 _VALIDATING_METHODS = frozenset({"isdigit", "isdecimal", "isnumeric", "isalnum", "isalpha", "isidentifier", "is_relative_to", "startswith"})
 # functions that validate one of their arguments: name -> (argument index, sink classes)
+# function -> (position and keyword of the value it checks, sinks the value is then safe for)
 _VALIDATING_FUNCTIONS = {
-    "re.fullmatch": (1, ALL),
-    "re.match": (1, ALL),
-    "django.utils.http.url_has_allowed_host_and_scheme": (0, sinks("url", "redirect")),
-    "django.utils.http.is_safe_url": (0, sinks("url", "redirect")),
+    "re.fullmatch": (1, "string", ALL),
+    "re.match": (1, "string", ALL),
+    "django.utils.http.url_has_allowed_host_and_scheme": (0, "url", sinks("url", "redirect")),
+    "django.utils.http.is_safe_url": (0, "url", sinks("url", "redirect")),
 }
 _QUOTES = frozenset("'\"")
 _QUOTE_SINKS = sinks("xpath")
@@ -92,6 +93,12 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         key, found_when = looked_up
         return {key}, found_when == positive, ALL
     if isinstance(test, ast.Name):
+        checked = value_of(test) if value_of is not None else None
+        if isinstance(checked, ast.Call):
+            # `url_is_safe = url_has_allowed_host_and_scheme(url=target, ...)` then `if not url_is_safe:`
+            found, when, kinds = validation(checked, qualify, origin, value_of, validator)
+            if found:
+                return found, when == positive, kinds
         # `if not x:`: where x tests false it is falsy ("", None, 0, an empty container), harmless anywhere
         return {test.id}, not positive, ALL
     if (
@@ -173,10 +180,11 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
                     names.add(base.id)
                     sinks = _URL_SINKS
         elif qualified in _VALIDATING_FUNCTIONS:
-            index, sinks = _VALIDATING_FUNCTIONS[qualified]
+            index, keyword, sinks = _VALIDATING_FUNCTIONS[qualified]
             if qualified == "re.match" and test.args:
                 sinks = _prefix_match_sinks(_pattern_text(test.args[0], value_of), sinks)
-            subject = _subject(test.args[index]) if len(test.args) > index else None
+            checked = test.args[index] if len(test.args) > index else next((k.value for k in test.keywords if k.arg == keyword), None)
+            subject = _subject(checked) if checked is not None else None
             if subject is not None and sinks:
                 names.add(subject)
         elif qualified in _DIGEST_CHECKS:
@@ -427,7 +435,7 @@ def validated_parameters(func: ast.FunctionDef | ast.AsyncFunctionDef, qualify, 
                 continue
             if (
                 name in _URL_READERS and reads_url_parts
-                or name in _VALIDATING_FUNCTIONS and _VALIDATING_FUNCTIONS[name][1] == _URL_SINKS
+                or name in _VALIDATING_FUNCTIONS and _VALIDATING_FUNCTIONS[name][2] == _URL_SINKS
                 or validator is not None and _validates_any(validator(call.func))
             ):
                 out.append((param, _URL_SINKS))
