@@ -92,7 +92,7 @@ REQUEST_ATTRIBUTES = frozenset(
         "query", "path_params", "match_info", "post", "text", "form_data",
         "rel_url", "raw_path", "content", "read", "multipart",
         # Tornado (`self.request.arguments`)
-        "arguments", "query_arguments", "body_arguments",
+        "arguments", "query_arguments", "body_arguments", "uri",
         # Falcon
         "params", "media", "get_media", "get_param", "get_param_as_list", "get_header", "get_cookie_values",
         # Bottle (`bottle.request` is also a source by name)
@@ -178,6 +178,9 @@ class Framework:
     request_label: str = "the HTTP request"
     # attributes of `self` in a handler class (see handler_base_suffix) that hold the request
     handler_attributes: frozenset[str] = frozenset()
+    # attributes of the request that are the request-target as the client sent it, still
+    # percent-encoded (Tornado's `request.path`, `.uri`, `.query`): a request line holds no line break
+    raw_target: frozenset[str] = frozenset()
 
 
 # What a websocket endpoint receives is client data, like a request body.
@@ -195,6 +198,7 @@ FRAMEWORKS: tuple[Framework, ...] = (
         ),
         handler_methods=frozenset(_HTTP_METHODS),
         handler_base_suffix="Handler",
+        raw_target=frozenset({"path", "uri", "query"}),
     ),
     Framework(
         "falcon",

@@ -548,7 +548,7 @@ def rewritten(node: ast.Call, receiver: Origin, join_all: Callable, translated: 
         # `text.splitlines()`, `line.split()`: the pieces are cut at every line break (and, for
         # `split()`, all whitespace), so none holds one. Not `splitlines(True)`, which keeps
         # them, nor `split(None, 1)`, whose last piece is the rest of the text.
-        return receiver.sanitized(_LINE_SINKS)
+        return receiver.sanitized(LINE_SINKS)
     if attr == "replace" and quote_kept_out(node):
         # `.replace("'", "''")`: the value cannot close the quoted literal it is put in
         # (XPath 2's escape; in XPath 1 two literals in a row are a syntax error)
@@ -563,7 +563,7 @@ def rewritten(node: ast.Call, receiver: Origin, join_all: Callable, translated: 
 
 
 # What a value without a line break is safe for: a log line, a header value.
-_LINE_SINKS = frozenset({Sink.LOG, Sink.HEADER})
+LINE_SINKS = frozenset({Sink.LOG, Sink.HEADER})
 
 
 def _mapping_values(node: ast.expr) -> tuple[ast.expr, ...]:

@@ -507,7 +507,8 @@ class ValueOrigins:
                     safe = catalog.SAFE_REQUEST_ATTRIBUTES.get(prefix, {}).get(qualified[len(prefix) + 1 :], frozenset())
                     return Origin(frozenset({Part(UNTRUSTED, label, safe, steps=(make_step(node, f"read from {label}"),))}))
         if self._is_incoming_request(node.value) and node.attr in catalog.REQUEST_ATTRIBUTES:
-            return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", steps=(make_step(node, "read from the HTTP request"),))}))
+            raw = any(node.attr in f.raw_target for f in self._frameworks)  # the request line, as sent: one line
+            return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", guards.LINE_SINKS if raw else frozenset(), steps=(make_step(node, "read from the HTTP request"),))}))
         if self._is_converted_record_field(node):
             return CONSTANT
         if node.attr == "name" and self._temporary_file(node.value):
@@ -637,8 +638,7 @@ class ValueOrigins:
         return not (binding is not None and binding.values and all(self._is_outbound_response(v) for v in binding.values))
 
     def _is_outbound_response(self, value: ast.expr) -> bool:
-        """The result of an HTTP call the program makes: a known client (`requests.get`, `urlopen`, a
-        client session's verb) or any client called with an absolute URL (guards.is_outbound_call)."""
+        """An HTTP call's answer: of a known client or session, or any client given an absolute URL."""
         while isinstance(value, ast.Await):
             value = value.value
         if not isinstance(value, ast.Call):

@@ -27,19 +27,6 @@ _CONTAINER_METHODS = frozenset({"dict", "model_dump", "items", "keys", "values"}
 _LOG_LEVEL_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal"})
 
 
-# A Tornado request's raw request target, as the request line carried it (still percent-encoded;
-# the line ended at CRLF): `self.request.path`, `.uri`, `.query` in a RequestHandler.
-_TORNADO_TARGET = frozenset({"path", "uri", "query"})
-
-
-def _tornado_request_target(expr: ast.expr, ctx) -> bool:
-    request = expr.value if isinstance(expr, ast.Attribute) and expr.attr in _TORNADO_TARGET else None
-    return (
-        isinstance(request, ast.Attribute) and request.attr == "request" and isinstance(request.value, ast.Name)
-        and request.value.id == "self" and ctx.imports("tornado")
-    )
-
-
 class LogInjection(Rule):
     """
     ## What it does
@@ -55,7 +42,8 @@ class LogInjection(Rule):
     is one of them (a blueprint registered elsewhere under a prefix with a
     variable part, `url_prefix="/<lang>"`, would put that part in it; the
     handler's module does not show that prefix). Tornado's `self.request.path`, `.uri` and `.query` are the
-    raw request target (still percent-encoded), and are not reported.
+    raw request target (still percent-encoded): not reported, also once
+    kept in a name or cut short.
 
     ## Why is this bad?
     A value containing a newline starts a new log line: an attacker can
@@ -90,6 +78,8 @@ class LogInjection(Rule):
         'import logging\nfrom flask import Flask, request\n\napp = Flask(__name__)\nlog = logging.getLogger(__name__)\n\n@app.route("/cached.gif")\ndef cached():\n    log.info("cache miss for {} with {!r}".format(request.path, request.args.get("v")))\n    return ""\n',
         # Tornado's request target is raw (percent-encoded, one request line)
         'import logging\nimport tornado.web\n\nlog = logging.getLogger(__name__)\n\nclass Legacy(tornado.web.RequestHandler):\n    def get(self):\n        log.info("deprecated endpoint %s", self.request.path)\n',
+        # ... also once kept in a name
+        'import logging\nimport tornado.web\n\nlog = logging.getLogger(__name__)\n\nclass Cached(tornado.web.RequestHandler):\n    def get(self):\n        short_url = self.request.uri[:80]\n        log.info("caching %s", short_url)\n',
         # a container is logged item by item with repr(): newlines come out escaped
         'import logging\nfrom flask import request\n\ndef bulk():\n    logging.info("deleting %s", [name for name in request.form.getlist("name")])\n',
         # the answer of a server the program chose to call is not what its clients send
@@ -164,8 +154,6 @@ class LogInjection(Rule):
 
     def _untrusted(self, expr: ast.expr, ctx) -> taint.Part | None:
         if isinstance(expr, ast.Attribute) and expr.attr in _NO_NEWLINES | _ROUTING_ATTRIBUTES:
-            return None
-        if _tornado_request_target(expr, ctx):
             return None
         if _formats_as_repr(expr) or isinstance(expr, ast.Name) and (_holds_container(expr, ctx) or _holds_bytes(expr, ctx)):
             return None
