@@ -87,6 +87,8 @@ class TimingUnsafeComparison(Rule):
         "class Client:\n    async def update_access_details(self, access_token, homeserver):\n        if access_token == self.access_token and homeserver == self.homeserver:\n            return\n        await self.reconnect(homeserver, access_token)\n        self.access_token = access_token\n",
         # a pagination cursor is not worth guessing
         "def more(next_token, params):\n    return next_token == params.get('next')\n",
+        # what the session holds, kept in a name first: the server stored it
+        "def is_admin_authorized(request):\n    admin_token = request.session.get('admin_token')\n    return admin_token == make_admin_token(request.user)\n",
         # entries dropped from a collection, the rest stored back: bookkeeping, nothing answered
         "class Pending:\n    def expire(self, user_token):\n        self.pending = list(filter(lambda p: p.user_token != user_token, self.pending))\n",
         "class Keys:\n    def delete(self, api_key):\n        for user, keys in self.keys.items():\n            self.keys[user] = [k for k in keys if k.api_key != api_key]\n",
@@ -178,10 +180,23 @@ def _may_come_from_client(node: ast.expr, ctx) -> bool:
     """Request data, or a parameter the caller may fill with it (not `self`). Not what the
     session holds (`request.session.get(KEY)`): the server stored it, or signed it, so the
     client cannot put a new guess there on every try."""
-    if any(isinstance(n, ast.Attribute) and n.attr == "session" and astutil.last_name(n.value) in catalog.REQUEST_NAMES for n in astutil.walk(node)):
+    if _reads_session(node, ctx):
         return False
     part = ctx.origin(node).risk()
     return part is not None and part.kind in _CLIENT_KINDS and part.label not in ("self", "cls")
+
+
+def _reads_session(node: ast.expr, ctx, depth: int = 2) -> bool:
+    """`request.session.get(KEY)`, also through the names it was kept in (`admin_token =
+    request.session.get(KEY)`, `pending = request.session.pop(key)` then `pending["token"]`)."""
+    for sub in astutil.walk(node):
+        if isinstance(sub, ast.Attribute) and sub.attr == "session" and astutil.last_name(sub.value) in catalog.REQUEST_NAMES:
+            return True
+        if depth and isinstance(sub, ast.Name):
+            values = ctx.assigned_values(sub)
+            if values and all(_reads_session(v, ctx, depth - 1) for v in values):
+                return True
+    return False
 
 
 def _own_fields(left: ast.expr, right: ast.expr, ctx) -> bool:
