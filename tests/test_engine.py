@@ -229,6 +229,10 @@ def test_a_digest_that_names_something_is_an_identifier_not_a_security_use():
     assert confidence(head + "def make_token(user_id):\n    return hashlib.md5(user_id.encode()).hexdigest()\n") == ["MEDIUM"]
     assert confidence(head + "def sign(payload, secret):\n    signature = hashlib.md5(secret + payload).hexdigest()\n    return signature\n") == ["MEDIUM"]
     assert confidence(head + "def api_key(user):\n    return hashlib.sha1(user.secret.encode()).hexdigest()\n") == ["MEDIUM"]
+    # written into a text that names a kind of entry (`rate-limit:`), or kept as an ACL cache key
+    assert confidence(head + "def key_for(request):\n    return 'rate-limit:{}:{}'.format(request.ip, hashlib.md5(request.agent.encode()).hexdigest())\n") == ["LOW"]
+    assert confidence(head + "class User:\n    def update_key(self, roles):\n        self.acl_key = hashlib.md5(','.join(roles).encode()).hexdigest()[:12]\n") == ["LOW"]
+    assert confidence(head + "def key_for(request):\n    return 'auth:{}'.format(hashlib.md5(request.token.encode()).hexdigest())\n") == ["MEDIUM"]
 
 
 def test_a_handler_parameter_typed_as_a_client_is_injected_not_client_data():

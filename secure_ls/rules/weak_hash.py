@@ -17,7 +17,9 @@ _LEGACY_OK = frozenset({"usedforsecurity"})
 # Words that, right before `key`/`id`, make the digest a name for something (`cache_key`,
 # `unique_key`, `job_id`): a lookup key or label, whatever it was computed from. A collision
 # needs both inputs chosen, and nobody gains by two entries sharing a name they can choose.
-_IDENTIFIER_QUALIFIERS = frozenset({"cache", "unique", "lookup", "dedup", "dedupe", "sort", "job", "bucket", "shard", "partition", "group", "row", "object", "etag"})
+_IDENTIFIER_QUALIFIERS = frozenset(
+    {"cache", "unique", "lookup", "dedup", "dedupe", "sort", "job", "bucket", "shard", "partition", "group", "row", "object", "etag", "acl", "rate", "limit", "throttle", "lock"}
+)
 _IDENTIFIER_NOUNS = frozenset({"key", "keys", "id", "ids"})
 _IDENTIFIER_WORDS = frozenset({"etag", "fingerprint"})
 
@@ -30,8 +32,9 @@ class WeakHash(Rule):
     (a token, signature, MAC, session id, integrity check) the finding has
     medium confidence and the fix switches to SHA-256; otherwise it has low
     confidence and the fix declares the hash is not used for security. A
-    digest that names something (a cache key, a job id, or a variable only
-    used to look an entry up: `store.get(key)`, `cache[key]`) or only formats
+    digest that names something (a cache key, a job id, an ACL key, a
+    variable only used to look an entry up: `store.get(key)`, `cache[key]`,
+    or text naming a kind of entry: `"rate-limit:{}:{}".format(ip, digest)`) or only formats
     fresh random bytes (`sha1(counter + os.urandom(8))` for a nonce: nobody
     chooses colliding inputs) is low as well, and so is a digest made in a
     function named for a key (`get_cache_key`), or a signature that only goes
@@ -205,9 +208,39 @@ def _names_an_identifier(node: ast.Call, ctx) -> bool:
             return True
         if len(targets) == 1 and isinstance(targets[0], ast.Name) and _only_looked_up(targets[0].id, node, ctx):
             return True
+    if _in_identifier_template(node, ctx):
+        return True
     # a function named for the key it makes (`get_cache_key`): what it hashes makes that key
     func = ctx.enclosing_function(node)
     return func is not None and _is_identifier_name(func.name)
+
+
+def _in_identifier_template(node: ast.Call, ctx) -> bool:
+    """`"rate-limit:{}:{}".format(ip, md5(agent).hexdigest())`, `f"cache:{digest}"`: the text the
+    digest is written into names a kind of entry (a qualifier word, then `:`)."""
+    child, parent = node, ctx.parent(node)
+    while parent is not None:
+        if isinstance(parent, ast.Attribute) and parent.attr in destinations.DIGESTS:
+            pass  # md5(x).hexdigest(): the digest itself
+        elif isinstance(parent, ast.Call) and child is parent.func:
+            pass
+        elif isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and parent.func.attr == "format" and isinstance(parent.func.value, ast.Constant):
+            return _names_entry_kind(parent.func.value.value)
+        elif isinstance(parent, ast.JoinedStr):
+            return any(isinstance(v, ast.Constant) and _names_entry_kind(v.value) for v in parent.values)
+        elif isinstance(parent, ast.BinOp) and isinstance(parent.op, (ast.Add, ast.Mod)):
+            if any(isinstance(side, ast.Constant) and _names_entry_kind(side.value) for side in (parent.left, parent.right)):
+                return True
+        elif not isinstance(parent, ast.FormattedValue):
+            return False
+        child, parent = parent, ctx.parent(parent)
+    return False
+
+
+def _names_entry_kind(text: object) -> bool:
+    """`rate-limit:`, `cache:{}`: words naming an identifier's kind, closed by a colon."""
+    head, colon, _ = text.partition(":") if isinstance(text, str) else ("", "", "")
+    return bool(colon) and any(w in _IDENTIFIER_QUALIFIERS for w in naming.words(head))
 
 
 # Methods whose first argument is the key of an entry (a dict, a cache, a persistent store).
