@@ -92,7 +92,7 @@ REQUEST_ATTRIBUTES = frozenset(
         "query", "path_params", "match_info", "post", "text", "form_data",
         "rel_url", "raw_path", "content", "read", "multipart",
         # Tornado (`self.request.arguments`)
-        "arguments", "query_arguments", "body_arguments", "uri",
+        "arguments", "query_arguments", "body_arguments",
         # Falcon
         "params", "media", "get_media", "get_param", "get_param_as_list", "get_header", "get_cookie_values",
         # Bottle (`bottle.request` is also a source by name)

@@ -79,7 +79,7 @@ class LogInjection(Rule):
         # Tornado's request target is raw (percent-encoded, one request line)
         'import logging\nimport tornado.web\n\nlog = logging.getLogger(__name__)\n\nclass Legacy(tornado.web.RequestHandler):\n    def get(self):\n        log.info("deprecated endpoint %s", self.request.path)\n',
         # ... also once kept in a name
-        'import logging\nimport tornado.web\n\nlog = logging.getLogger(__name__)\n\nclass Cached(tornado.web.RequestHandler):\n    def get(self):\n        short_url = self.request.uri[:80]\n        log.info("caching %s", short_url)\n',
+        'import logging\nimport tornado.web\n\nlog = logging.getLogger(__name__)\n\nclass Cached(tornado.web.RequestHandler):\n    def get(self):\n        short_url = self.request.path[:80]\n        log.info("caching %s", short_url)\n',
         # a container is logged item by item with repr(): newlines come out escaped
         'import logging\nfrom flask import request\n\ndef bulk():\n    logging.info("deleting %s", [name for name in request.form.getlist("name")])\n',
         # the answer of a server the program chose to call is not what its clients send
