@@ -1119,3 +1119,20 @@ def test_a_redirect_check_by_keyword_or_kept_in_a_name_validates_for_the_helpers
     assert "SLS120" not in rules(inline)
     # the check made on another value validates nothing here
     assert "SLS120" in rules(helper.replace("url=redirect_to", "url=request.path"))
+
+
+def test_a_query_added_to_a_url_of_the_site_keeps_the_redirect_on_the_site():
+    # `reverse(...)` is a path of this site; what follows `?` is its query, also when a helper
+    # builds it with `+=` and returns it
+    head = "from django.shortcuts import redirect\nfrom django.urls import reverse\n\n"
+    helper = head + (
+        "def next_url(request):\n    url = reverse('attachments')\n    if request.GET.get('cursor'):\n"
+        "        url += '?cursor=' + request.GET['cursor']\n    return url\n\n"
+        "def view(request):\n    return redirect(next_url(request))\n"
+    )
+    inline = head + "def view(request):\n    return redirect(f\"{reverse('list')}?page={request.GET['page']}\")\n"
+    for code in (helper, inline):
+        assert "SLS120" not in rules(code), code
+    # the client's own URL with a query added is still the client's
+    assert "SLS120" in rules(helper.replace("url = reverse('attachments')", "url = request.GET['next']"))
+    assert "SLS120" in rules(head + "def view(request):\n    return redirect(request.GET['next'] + '?x=1')\n")

@@ -114,6 +114,11 @@ SERVER_SET_KEYS = frozenset(
 # Functions that make a URL of the application's own (a path on its host) from a route name,
 # a model or a path: what they return is not request data, and a helper returning one is no view.
 URL_BUILDERS = frozenset({"reverse", "reverse_lazy", "resolve_url", "url_for", "get_absolute_url", "build_absolute_uri"})
+# Of those, the ones whose result is a path of this site whatever values they are given: Django's
+# reverse() percent-encodes them and refuses to start a path with `//`, Flask's url_for() quotes
+# them, a model's get_absolute_url() names the model's own page. (resolve_url() and
+# build_absolute_uri() hand back an absolute URL they are given.)
+SITE_URL_BUILDERS = frozenset({"reverse", "reverse_lazy", "url_for", "get_absolute_url"})
 
 # What reads rows through an ORM: the manager attribute a query starts from (`Model.objects`,
 # `Model.query`), and shortcuts that fetch one row. Rows hold what the application stored.

@@ -213,7 +213,11 @@ class FlowAnalyzer(ValueOrigins):
                 old = env.get(stmt.target.id)
                 old_origin = old.origin if old else self._name_origin(stmt.target.id)
                 values = (old.values if old else ()) + (stmt.value,)
-                env[stmt.target.id] = Binding(old_origin.join(origin), values[-6:])
+                joined = old_origin.join(origin)
+                follows = astutil.literal_prefix(stmt.value, self._name_value)
+                if isinstance(stmt.op, ast.Add) and follows is not None and follows[0].startswith(("?", "#")):
+                    joined = guards.query_of_settled(old_origin, joined)  # `url += "?cursor=" + cursor`
+                env[stmt.target.id] = Binding(joined, values[-6:])
             else:
                 self._expr(stmt.target, env)
                 self._record_attribute_store(stmt.target, origin, None)

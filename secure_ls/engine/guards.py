@@ -22,6 +22,13 @@ from secure_ls.engine.symbols import translated_characters
 from secure_ls.engine.taint import ALL, UNKNOWN, Origin, Sink, UNTRUSTED, sinks
 
 
+def query_of_settled(start: Origin, built: Origin) -> Origin:
+    """`reverse("attachments") + "?cursor=" + cursor`, `url += "?page=" + n`: a URL whose start
+    is already safe to redirect to (a path or host the application settled), then `?` or `#`:
+    what follows is its query or fragment, which cannot move it to another site."""
+    return built if start.risk(Sink.REDIRECT) is not None else built.sanitized(_SAME_SITE)
+
+
 def field_path(node: ast.AST) -> str | None:
     """`f.key` for a field of a local name (the only attribute reads a check can pin down)."""
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):

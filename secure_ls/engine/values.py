@@ -24,11 +24,9 @@ from secure_ls.engine.symbols import Declaration, translated_characters
 from secure_ls.engine.taint import ALL, CONSTANT, PARAM, UNKNOWN, UNTRUSTED, Origin, Part, Sink, make_step
 
 
-# An absolute http(s) URL up to the end of its host: where the program's own request goes.
-
-
 _SELF_QUOTED = frozenset({Sink.SELF_QUOTED})
-_OWN_HOST = frozenset({Sink.URL})
+_OWN_HOST = frozenset({Sink.URL})  # an absolute http(s) URL up to the end of its host: where the program's own request goes
+_SAME_SITE = frozenset({Sink.REDIRECT})
 NOT_STATIC = object()  # what _static returns for a value only known at run time
 _STATIC_COMPARISONS = {
     ast.Eq: lambda a, b: a == b,
@@ -598,8 +596,7 @@ class ValueOrigins:
                 # `request.accept_languages.best_match(SUPPORTED)`: one of the offered constants
                 return self._join_all(node.args[1:])
             if func.attr == "get" and receiver.is_constant and node.args and not node.keywords:
-                # `COMMANDS.get(name, default)` on a table of constants: one of its
-                # values or the default, whatever the key (like `COMMANDS[name]`)
+                # `COMMANDS.get(name, default)` on constants: one of its values or the default, whatever the key
                 return self._join_all(node.args[1:])
             if func.attr in catalog.LOOKUP_METHODS and node.args and not isinstance(node.args[0], ast.Starred):
                 # `cache.get(key, default)`: the value stored under the key (or the default), not the
@@ -614,20 +611,19 @@ class ValueOrigins:
         if isinstance(func, ast.Name) and func.id in ("str", "repr", "format"):
             return self._join_all(args)
         if astutil.last_name(func) in self._record_classes:
-            # `Export(**request.json)`, `Target(args["host"], port)`: the instance holds its arguments
-            # as fields (see _is_converted_record_field for the fields that cannot hold text)
+            # `Export(**request.json)`: the instance holds its arguments as fields (see _is_converted_record_field)
             return self._join_all(args)
         if astutil.last_name(func).endswith(catalog.VALIDATING_CLASS_SUFFIXES):
             # `SearchSerializer(data=request.data)`, `ContactForm(request.POST)`: what it
             # validates is still what the client sent (typed fields excepted, see _is_typed_field)
             return self._join_all(args)
         parts = frozenset({Part(UNKNOWN, qualified or astutil.describe_call(func))})
-        # An unknown function fed untrusted data may hand it back: keep the taint
-        # but only at "unknown" strength, so it does not drive high confidence.
         joined = self._join_all(args)
+        # An unknown function fed untrusted data may hand it back: keep the taint, at "unknown" strength
         if joined.risk() and joined.risk().kind == UNTRUSTED:
-            return Origin(parts | frozenset(replace(p, kind=UNKNOWN) for p in joined.parts if p.kind == UNTRUSTED))
-        return Origin(parts)
+            parts |= frozenset(replace(p, kind=UNKNOWN) for p in joined.parts if p.kind == UNTRUSTED)
+        # `reverse("detail", args=[slug])`: a path of this site, whatever it names
+        return Origin(parts).sanitized(_SAME_SITE) if astutil.last_name(func) in catalog.SITE_URL_BUILDERS else Origin(parts)
 
     def _is_incoming_request(self, node: ast.AST) -> bool:
         """A name like `request`/`req` holding the request the program answers, not one it sent:
@@ -652,11 +648,13 @@ class ValueOrigins:
         return bool(qualified) and self._sources.get(qualified) in catalog.OUTBOUND_SOURCES
 
     def _after_configured_host(self, first: ast.expr, second: ast.expr, built: Origin) -> Origin:
-        """`f"{settings.REVIEWS_URL}/{ext_id}"`: a base URL of the application's own (no client or
-        caller data in it), then `/`: the server fetches from the host the application chose, or
-        from nowhere (an empty base leaves a relative URL no client library fetches). Not for
-        redirects: there an empty base makes `//evil.example` out of `/` and the client's `/evil.example`."""
+        """`f"{settings.REVIEWS_URL}/{ext_id}"`: a base URL of the application's own, then `/`: the
+        server fetches from the host the application chose, or from nowhere (an empty base leaves a
+        relative URL no client fetches). Not for redirects: there an empty base makes `//evil.example`
+        out of `/` and the client's `/evil.example`. (And a settled URL's query: guards.query_of_settled.)"""
         follows = astutil.literal_prefix(second, self._name_value)  # `"/x"`, `f"/reviews/{id}"`
+        if follows is not None and follows[0].startswith(("?", "#")):
+            return guards.query_of_settled(self._origin(first), built)  # `reverse("list") + "?page=" + n`
         if follows is None or not follows[0].startswith("/"):
             return built
         if isinstance(first, ast.Constant) or any(p.kind in (UNTRUSTED, PARAM) for p in self._origin(first).parts):
