@@ -220,6 +220,12 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
 _PINNED_HOST = re.compile(r"\^?(?:https\??|http)://(?:[A-Za-z0-9-]|\\\.|[()|?])+(?:/|\$)|\^?/(?:[A-Za-z0-9_]|\\[wd]|\[[^\]^/\\]*\])")
 
 
+def pins_url_start(pattern: str) -> bool:
+    """Whether a pattern's start pins a URL's scheme and host or keeps it on this site: then a
+    prefix match settles where the URL goes, which is all a redirect check needs."""
+    return _PINNED_HOST.match(pattern) is not None
+
+
 def _pattern_text(node: ast.expr, value_of) -> str | None:
     """The constant text of a pattern argument (a literal, or a name bound to one)."""
     if isinstance(node, ast.Name) and value_of is not None:
@@ -243,7 +249,7 @@ def _prefix_match_sinks(pattern: str | None, sinks: frozenset[str]) -> frozenset
     pattern is given the benefit of the doubt."""
     if pattern is None or pattern.endswith(("$", "\\Z")) and not pattern.endswith("\\$"):
         return sinks
-    return _URL_SINKS if _PINNED_HOST.match(pattern) else frozenset()
+    return _URL_SINKS if pins_url_start(pattern) else frozenset()
 
 
 def _authenticated(compared_args: list[ast.expr], qualify, value_of) -> set[str]:

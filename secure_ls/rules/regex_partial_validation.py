@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
+from secure_ls.engine import guards
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import refuncs, regex
 from secure_ls.engine.taint import Sink
@@ -39,7 +40,9 @@ class RegexPartialValidation(Rule):
     whose last part already accepts a newline or anything (`\\s*$`, `.*$`)
     are not reported, nor is `$` on a value that cannot end with a newline
     (`value.strip()`, a Django form's cleaned data, a slug or int URL
-    parameter).
+    parameter), nor a prefix that pins a URL's start to a path of this site
+    or a fixed host (`re.match(r"^/[a-z]+", return_url)`): where a URL goes
+    is settled by its start, so the prefix is the whole check.
     """
 
     id = "SLS129"
@@ -59,6 +62,8 @@ class RegexPartialValidation(Rule):
         # stripped first: no trailing newline is left for `$` to let through
         'import re\n\ndef valid_url(value):\n    if not re.match(r"^https?://\\S+$", value.strip()):\n        return "Invalid URL"\n    return None\n',
         'import re\n\ndef ok(name):\n    if re.match(r"^[a-z]+\\Z", name):\n        return True\n',
+        # a same-site path prefix is what a return-URL check needs
+        'import re\n\ndef safe_return_url(url, fallback):\n    if not url or not re.match(r"^/[a-z]+", url):\n        return fallback\n    return url\n',
         'import re\n\ndef is_comment(line):\n    if re.match(r"^\\s*#", line):\n        return True\n',
         'import re\n\ndef parse(line):\n    m = re.match(r"^(\\w+)=(.*)$", line)\n    return m.groups() if m else None\n',
         'import re\n\ndef has_word(text):\n    if re.search(r"[a-z]+$", text):\n        return True\n',
@@ -106,7 +111,8 @@ class RegexPartialValidation(Rule):
             return
         if end == "$":
             problem = "ends with `$`, which also matches before a trailing newline (`\"abc\\n\"` passes)"
-        elif end is None and starts and open_repeat:
+        elif end is None and starts and open_repeat and not guards.pins_url_start(pattern):
+            # (`^/[a-z]+` on a return URL: the prefix is the check, it keeps the URL on this site)
             problem = "has no end anchor, so only a prefix is checked (`\"abc; anything\"` passes)"
         else:
             return
