@@ -30,7 +30,9 @@ class UrlopenUncheckedScheme(Rule):
     ## What it does
     Finds `urllib.request.urlopen`, `urlretrieve` and `Request` given a URL
     that is not a constant, does not start with a fixed `http://` or
-    `https://`, and whose scheme the function never checks.
+    `https://`, and whose scheme the function never checks (nor, for a
+    URL kept on `self`, the method that stores it: a constructor that
+    raises unless the scheme is http or https guards the whole class).
 
     ## Why is this bad?
     `urllib` opens more than web pages: `file:///etc/passwd` reads local
@@ -63,8 +65,13 @@ class UrlopenUncheckedScheme(Rule):
         'import urllib.request\n\ndef fetch(url):\n    if not url.startswith(("http://", "https://")):\n        raise ValueError(url)\n    return urllib.request.urlopen(url).read()\n',
         'import urllib.request\n\ndef fetch(url):\n    req = urllib.request.Request("https://example.com/api", data=url.encode())\n    return urllib.request.urlopen(req).read()\n',
         'def urlopen(url):\n    return url\n\ndef f(x):\n    return urlopen(x)\n',
+        # the constructor that stores the URL refuses any other scheme
+        'import urllib.parse\nimport urllib.request\n\nclass Client:\n    def __init__(self, api_url):\n        self._api_url = api_url.rstrip("/")\n        parsed = urllib.parse.urlparse(self._api_url)\n        if parsed.scheme not in ("http", "https"):\n            raise ValueError(api_url)\n\n    def tags(self):\n        return urllib.request.urlopen(f"{self._api_url}/api/tags", timeout=5).read()\n',
     ]
     INVALID = [
+        Example(  # stored by a constructor that checks nothing
+            'import urllib.request\n\nclass Client:\n    def __init__(self, api_url):\n        self._api_url = api_url\n\n    def tags(self):\n        return urllib.request.urlopen(f"{self._api_url}/api/tags", timeout=5).read()\n',
+        ),
         Example(
             'import urllib.request\n\ndef download(url, dest):\n    with urllib.request.urlopen(url) as response, open(dest, "wb") as out:\n        out.write(response.read())\n',
         ),
@@ -121,19 +128,45 @@ def _is_request_object(url: ast.expr, ctx) -> bool:
 
 
 def _scheme_checked(ctx, call: ast.Call, url: ast.expr) -> bool:
-    names = web.names_in(url)
-    if isinstance(url, ast.Name):
-        for value in ctx.assigned_values(url):
-            names |= web.names_in(value)
-    body = web.function_body(ctx, call)
+    values = [url, *(ctx.assigned_values(url) if isinstance(url, ast.Name) else ())]
+    names = set().union(*(web.names_in(v) for v in values))
+    if _checks_scheme(ctx, web.function_body(ctx, call), lambda node: bool(web.names_in(node) & names)):
+        return True
+    return _checked_where_stored(ctx, call, values)
+
+
+def _checks_scheme(ctx, body: ast.AST, mentions) -> bool:
+    """Whether `body` checks the scheme of a value `mentions(node)` says is the URL's: its
+    `urlparse(...).scheme`, a `startswith("https://")`, a `re.match("^https?:", ...)`."""
     for node in astutil.walk(body):
-        if isinstance(node, ast.Attribute) and node.attr == "scheme" and web.names_in(node.value) & names:
+        if isinstance(node, ast.Attribute) and node.attr == "scheme" and mentions(node.value):
             return True
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "startswith":
-            if web.names_in(node.func.value) & names and any(_SCHEME_WORDS.search(ast.unparse(a)) for a in node.args):
+            if mentions(node.func.value) and any(_SCHEME_WORDS.search(ast.unparse(a)) for a in node.args):
                 return True
         if isinstance(node, ast.Call) and (ctx.call_name(node) or "").startswith("re.") and any(
             _SCHEME_WORDS.search(ast.unparse(a)) for a in node.args[:1]
-        ) and any(web.names_in(a) & names for a in node.args[1:]):
+        ) and any(mentions(a) for a in node.args[1:]):
+            return True
+    return False
+
+
+def _checked_where_stored(ctx, call: ast.Call, values: list[ast.expr]) -> bool:
+    """`self._api_url` checked by the method that stores it: a constructor that raises unless the
+    scheme is http or https guards every method of the class that opens it."""
+    fields = {n.attr for v in values for n in astutil.walk(v) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "self"}
+    cls = next((a for a in ctx.ancestors(call) if isinstance(a, ast.ClassDef)), None)
+    if not fields or cls is None:
+        return False
+    for method in (m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))):
+        texts = {f"self.{f}" for f in fields}
+        stored = [s.value for s in astutil.walk(method) if isinstance(s, ast.Assign) and any(ast.unparse(t) in texts for t in s.targets)]
+        if not stored:
+            continue
+        held = set().union(*(web.names_in(v) for v in stored)) - {"self"}  # the parameter stored (`api_url`)
+        for stmt in astutil.walk(method):  # and names made from either (`parsed = urlparse(self._api_url)`)
+            if isinstance(stmt, ast.Assign) and (web.names_in(stmt.value) & held or any(ast.unparse(n) in texts for n in astutil.walk(stmt.value))):
+                held |= {t.id for t in stmt.targets if isinstance(t, ast.Name)}
+        if _checks_scheme(ctx, method, lambda node: bool(web.names_in(node) & held) or any(ast.unparse(n) in texts for n in astutil.walk(node))):
             return True
     return False
