@@ -43,7 +43,10 @@ class LogInjection(Rule):
     variable part, `url_prefix="/<lang>"`, would put that part in it; the
     handler's module does not show that prefix). Tornado's `self.request.path`, `.uri` and `.query` are the
     raw request target (still percent-encoded): not reported, also once
-    kept in a name or cut short.
+    kept in a name or cut short. Mappings logged whole print as the repr()
+    of their items, every line break escaped: a form's `cleaned_data`, a
+    `QueryDict`, Werkzeug's `args`, Django's `request.headers` (Werkzeug's
+    headers print as header lines, so they stay reported there).
 
     ## Why is this bad?
     A value containing a newline starts a new log line: an attacker can
@@ -70,6 +73,8 @@ class LogInjection(Rule):
     methods = _LOG_LEVEL_METHODS
 
     VALID = [
+        # Django's request.headers logged whole: it prints as a dict's repr, every value escaped
+        'import logging\n\nfrom django.conf import settings\n\nlogger = logging.getLogger(__name__)\n\nclass LogRequestHeaders:\n    def __init__(self, get_response):\n        self.get_response = get_response\n\n    def __call__(self, request):\n        logger.info("Request Headers: %s", request.headers)\n        return self.get_response(request)\n',
         # a WSGI middleware's peer address: the server wrote it, and it holds no line break
         'import logging\n\nlog = logging.getLogger(__name__)\n\nclass ProxyCheck:\n    def __init__(self, app):\n        self.app = app\n\n    def __call__(self, environ, start_response):\n        log.warning("untrusted proxy: %s", environ.get("REMOTE_ADDR"))\n        return self.app(environ, start_response)\n',
         # a converter the application registered validated the segment (its to_python, in any module)
@@ -157,6 +162,8 @@ class LogInjection(Rule):
             return None
         if _formats_as_repr(expr) or isinstance(expr, ast.Name) and (_holds_container(expr, ctx) or _holds_bytes(expr, ctx)):
             return None
+        if isinstance(expr, ast.Attribute) and expr.attr == "headers" and ctx.imports("django"):
+            return None  # Django's `request.headers` (HttpHeaders) prints as the repr() of a dict
         part = ctx.origin(expr).risk(Sink.LOG)
         if part is None or part.kind != taint.UNTRUSTED or part.label in catalog.WEAK_SOURCES | catalog.OUTBOUND_SOURCES:
             return None
