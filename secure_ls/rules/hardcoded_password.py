@@ -74,6 +74,8 @@ class HardcodedPassword(Rule):
     fixable = True
 
     VALID = [
+        # help text for a setting: a sentence, even with an arrow or a path in it
+        'DESCRIPTIONS = {"ZVONOK_API_KEY": "API public key. You can get it in Profile->Settings section."}\n',
         # keys that name an action on a password (a rate limit per action), not a password
         'ACCOUNT_RATE_LIMITS = {"change_password": "5/m/user", "forgot_password": "20/m/ip", "reset_password": "20/m/ip"}\n',
         # a well-known default the program replaces with a generated one

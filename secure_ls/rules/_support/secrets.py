@@ -171,9 +171,10 @@ _FUNCTION_WORDS = frozenset({"a", "an", "the", "or", "and", "is", "are", "was", 
 
 
 def _is_sentence(text: str) -> bool:
-    """Three or more words of letters that end like a sentence or use function words."""
-    words = [w.rstrip(",;") for w in text.rstrip(".!?:").split(" ")]  # "Access denied, check ..."
-    if len(words) < 3 or not all(w.isalpha() for w in words):
+    """Three or more words, nearly all of letters, that end like a sentence or use function words
+    ("Access denied, check ...", "API public key. You can get it in Profile->Settings section.")."""
+    words = [w.strip(",;.!?:()'\"") for w in text.split()]
+    if len(words) < 3 or sum(w.isalpha() for w in words) < 0.75 * len(words):
         return False
     return text[-1] in ".!?:" or any(w.lower() in _FUNCTION_WORDS for w in words)
 
