@@ -17,6 +17,11 @@ _SESSION_ATTRIBUTES = frozenset({"user", "session", "auser"})
 _SESSION_DECORATORS = frozenset({"login_required", "permission_required", "user_passes_test", "staff_member_required", "superuser_required"})
 _SESSION_MIXINS = ("LoginRequiredMixin", "PermissionRequiredMixin", "UserPassesTestMixin")
 _SESSION_CALLS = frozenset({"login", "logout", "update_session_auth_hash", "get_user"})
+# Methods the CSRF check never applies to (RFC 9110's safe methods), and decorators that limit a
+# view to them: `@require_GET`, `@require_safe`, `@require_http_methods(["GET"])`, DRF's `@api_view(["GET"])`.
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+_SAFE_ONLY_DECORATORS = frozenset({"require_GET", "require_safe"})
+_METHOD_LIST_DECORATORS = frozenset({"require_http_methods", "api_view"})
 
 
 class CsrfExempt(Rule):
@@ -39,6 +44,11 @@ class CsrfExempt(Rule):
     removes the decorator; it is marked unsafe because clients that do not
     send a token will start getting 403 responses.
 
+    A view that accepts only safe methods (`@require_GET`, `@require_safe`,
+    `@require_http_methods(["GET"])`, DRF's `@api_view(["GET"])`) is not
+    reported: Django never checks CSRF on GET or HEAD, so the exemption
+    changes nothing.
+
     A view that reads neither the logged-in user nor the session (nor logs
     anyone in, nor requires a login) is reported at low confidence: no
     cookie acts in it. That includes a webhook that sets `request.user`
@@ -56,6 +66,7 @@ class CsrfExempt(Rule):
     calls = _EXEMPT
 
     VALID = [
+        'from django.views.decorators.csrf import csrf_exempt\nfrom django.views.decorators.http import require_GET\n\n@require_GET\n@csrf_exempt\ndef profile(request):\n    return request.user.username\n',
         'from django.views.decorators.csrf import csrf_protect\n\n@csrf_protect\ndef update(request):\n    return None\n',
         'def csrf_exempt(view):\n    return view\n\n@csrf_exempt\ndef update(request):\n    return None\n',
         'from django.views.decorators.http import require_POST\n\n@require_POST\ndef update(request):\n    return None\n',
@@ -99,6 +110,8 @@ class CsrfExempt(Rule):
                 and deco.args
                 and ctx.qualified_name(deco.args[0]) in _EXEMPT
             ):
+                if _safe_methods_only(node):
+                    continue  # Django checks CSRF on unsafe methods only: the exemption changes nothing
                 if _acts_for_session_user(node):
                     ctx.report(self, deco, _MESSAGE, fix=_remove_decorator(deco, ctx))
                 else:
@@ -138,6 +151,19 @@ def _acts_for_session_user(view: ast.AST) -> bool:
             return True
         if isinstance(node, ast.Call) and astutil.last_name(node.func) in _SESSION_CALLS:
             return True
+    return False
+
+
+def _safe_methods_only(view: ast.AST) -> bool:
+    """A view decorated to accept only GET, HEAD, OPTIONS or TRACE."""
+    for deco in getattr(view, "decorator_list", ()):
+        name = astutil.last_name(deco.func if isinstance(deco, ast.Call) else deco)
+        if name in _SAFE_ONLY_DECORATORS:
+            return True
+        if name in _METHOD_LIST_DECORATORS and isinstance(deco, ast.Call) and deco.args and isinstance(deco.args[0], (ast.List, ast.Tuple, ast.Set)):
+            methods = deco.args[0].elts
+            if methods and all(isinstance(m, ast.Constant) and isinstance(m.value, str) and m.value.upper() in _SAFE_METHODS for m in methods):
+                return True
     return False
 
 
