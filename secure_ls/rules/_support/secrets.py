@@ -272,6 +272,13 @@ def known_token(value: str) -> tuple[str, str] | None:
 
 # ---- where a literal sits, and the fix -------------------------------------
 
+def _describes_names(table: ast.Dict) -> bool:
+    """A dict whose string values are mostly phrases of three or more words: help text for the
+    names it maps (a settings description table), not the values of those settings."""
+    texts = [v.value for v in table.values if isinstance(v, ast.Constant) and isinstance(v.value, str)]
+    return len(texts) >= 3 and sum(len(t.split()) >= 3 for t in texts) >= 2 * len(texts) / 3
+
+
 def literal_owner(node: ast.Constant, ctx) -> tuple[str, str, ast.AST] | None:
     """What the string literal `node` is the whole value of: (kind, name, anchor).
 
@@ -289,6 +296,8 @@ def literal_owner(node: ast.Constant, ctx) -> tuple[str, str, ast.AST] | None:
     if isinstance(parent, ast.keyword) and parent.arg:
         return ("keyword", parent.arg, parent)
     if isinstance(parent, ast.Dict):
+        if _describes_names(parent):
+            return None  # {"EXOTEL_API_KEY": "API Key (username)", ...}: help text for each setting
         for key, value in zip(parent.keys, parent.values):
             if value is node and isinstance(key, ast.Constant) and isinstance(key.value, str) and _IDENTIFIER_KEY.match(key.value):
                 return ("dict", key.value, key)
