@@ -1136,3 +1136,16 @@ def test_a_query_added_to_a_url_of_the_site_keeps_the_redirect_on_the_site():
     # the client's own URL with a query added is still the client's
     assert "SLS120" in rules(helper.replace("url = reverse('attachments')", "url = request.GET['next']"))
     assert "SLS120" in rules(head + "def view(request):\n    return redirect(request.GET['next'] + '?x=1')\n")
+
+
+def test_the_text_before_the_first_line_feed_is_one_log_line():
+    # a line-based protocol reader: `line, buf = buf.split(b"\n", 1)`, `buf.split(b"\n", 1)[0]`
+    head = "import logging\nimport socket\n\nlog = logging.getLogger(__name__)\n\ndef read(sock: socket.socket):\n    buf = sock.recv(1024)\n"
+    unpacked = head + "    line, buf = buf.split(b'\\n', 1)\n    log.debug('version %s', line.decode())\n"
+    indexed = head + "    line = buf.split(b'\\n', 1)[0]\n    log.debug('version %s', line.decode())\n"
+    partitioned = head + "    line, _, rest = buf.partition(b'\\n')\n    log.debug('version %s', line.decode())\n"
+    for code in (unpacked, indexed, partitioned):
+        assert "SLS704" not in rules(code), code
+    # the rest after the cut may hold more lines
+    assert "SLS704" in rules(unpacked.replace("line.decode()", "buf.decode()"))
+    assert "SLS704" in rules(indexed.replace("[0]", "[1]"))

@@ -575,6 +575,35 @@ def rewritten(node: ast.Call, receiver: Origin, join_all: Callable, translated: 
     return None
 
 
+def line_cut(call: ast.expr | None, count: int) -> list[frozenset[str]] | None:
+    """`line, buf = buf.split(b"\\n", 1)`, `head, _, rest = text.partition("\\n")`: what each of the
+    `count` items unpacked from cutting text at its first line feed is safe for. The first item
+    ends before that line feed: it holds none, so it is one log line."""
+    if not _cuts_at_line_feed(call):
+        return None
+    attr, args = call.func.attr, call.args  # type: ignore[union-attr]
+    if attr == "split" and count == 2 and len(args) == 2 and isinstance(args[1], ast.Constant) and args[1].value == 1 or attr == "partition" and count == 3:
+        return [frozenset({Sink.LOG}), *([frozenset()] * (count - 1))]
+    return None
+
+
+def first_line_safety(node: ast.Subscript) -> frozenset[str]:
+    """`buf.split(b"\\n", 1)[0]`, `text.partition("\\n")[0]`: the text before the first line feed
+    holds none (safe in a log line); nothing for any other item."""
+    index = node.slice
+    if isinstance(index, ast.Constant) and index.value == 0 and _cuts_at_line_feed(node.value):
+        return frozenset({Sink.LOG})
+    return frozenset()
+
+
+def _cuts_at_line_feed(call: ast.expr | None) -> bool:
+    """`x.split(SEP, ...)` or `x.partition(SEP)` with a constant separator holding a line feed."""
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr in ("split", "partition") and call.args):
+        return False
+    separator = call.args[0].value if isinstance(call.args[0], ast.Constant) else None
+    return isinstance(separator, (str, bytes)) and (b"\n" if isinstance(separator, bytes) else "\n") in separator
+
+
 # What a value without a line break is safe for: a log line, a header value.
 LINE_SINKS = frozenset({Sink.LOG, Sink.HEADER})
 

@@ -201,6 +201,8 @@ class Origin:
         return Origin(_joined(self._parts, other._parts))
 
     def sanitized(self, sinks: frozenset[str]) -> "Origin":
+        if not sinks:
+            return self  # nothing more is safe: the same parts
         if self._compute is not None:
             return Origin.deferred(lambda: _sanitized(self.parts, sinks), self._depth + 1)
         return Origin(_sanitized(self._parts, sinks))

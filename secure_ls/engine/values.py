@@ -418,7 +418,7 @@ class ValueOrigins:
                 return CONSTANT
             origin = self._field(node.value, node.slice)
             if origin is None:
-                origin = self._origin(node.value)
+                origin = self._origin(node.value).sanitized(guards.first_line_safety(node))
             return origin.with_step(make_step(node, "an item is read")) if origin.risk() else origin
         if isinstance(node, ast.Call):
             return self._call(node)
@@ -768,6 +768,8 @@ class ValueOrigins:
 
     def _returned_items(self, value: ast.expr | None, count: int) -> list[Origin] | None:
         """The origin of each item of the tuple a called function of the workspace returns."""
+        if (cut := guards.line_cut(value, count)) is not None:
+            return [self._origin(value).sanitized(safe) for safe in cut]  # `line, buf = buf.split(b"\n", 1)`
         if not isinstance(value, ast.Call) or any(isinstance(a, ast.Starred) for a in value.args) or not self._summaries:
             return None
         func, bound = value.func, False
