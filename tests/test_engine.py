@@ -1149,3 +1149,15 @@ def test_the_text_before_the_first_line_feed_is_one_log_line():
     # the rest after the cut may hold more lines
     assert "SLS704" in rules(unpacked.replace("line.decode()", "buf.decode()"))
     assert "SLS704" in rules(indexed.replace("[0]", "[1]"))
+
+
+def test_a_record_field_the_class_fills_with_its_own_pickles_is_its_own_state():
+    # `Process(desc=dumps(self.desc).hex())` written by the class, `loads(bytes.fromhex(p.desc))` of a
+    # row a caller hands in: the audit tier; the same read of an object nobody here pickles into is not
+    code = (
+        "from pickle import dumps, loads\n\nclass BatchProcess:\n    def create(self):\n"
+        "        tmp_desc = dumps(self.desc).hex()\n        db.session.add(Process(pid=1, desc=tmp_desc))\n\n"
+        "    @staticmethod\n    def _check_process_desc(p):\n        return loads(bytes.fromhex(p.desc))\n"
+    )
+    assert _confidence(code, "SLS105") == ["low"]
+    assert _confidence(code.replace("desc=tmp_desc", "summary=tmp_desc"), "SLS105") == ["medium"]

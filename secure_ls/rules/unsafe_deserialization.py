@@ -68,7 +68,9 @@ class UnsafeDeserialization(Rule):
     program reads back from where it also wrote one (the same file path, or
     a class that pickles into its own storage and loads from it, not from a
     method parameter; a parameter that only picks the entry or the file name
-    is fine), or a file loaded by a module that `pickle.dump`s its state into
+    is fine, and so is a record a parameter hands in whose field the class
+    fills with its own pickles: `Process(desc=dumps(d).hex())` then
+    `loads(bytes.fromhex(p.desc))`), or a file loaded by a module that `pickle.dump`s its state into
     files, are low confidence (the audit tier); `marshal`
     (the `.pyc` format) is reported at medium severity, with medium
     confidence only for data from a request.
@@ -228,7 +230,38 @@ def _reads_own_state(data: ast.expr, ctx) -> bool:
     value = ts.single_value(data, ctx) if isinstance(data, ast.Name) else data
     if value is None and isinstance(data, ast.Name):
         value = _unpacked_from(data, ctx)  # `expires, value = self._cache.get(key)`
-    return value is not None and not any(isinstance(n, ast.Name) and n.id in params for n in _bytes_reads(value))
+    if value is None:
+        return False
+    reads = list(_bytes_reads(value))
+    pickled = _fields_filled_with_pickles(data, ctx)
+    # `loads(bytes.fromhex(p.desc))` where the class stores `desc=dumps(...).hex()`: a record's field
+    # that the class itself fills with its pickles, whichever record the caller hands in
+    return not any(isinstance(n, ast.Name) and n.id in params and not _field_of(n, reads, pickled) for n in reads)
+
+
+def _field_of(name: ast.Name, reads: list[ast.AST], fields: frozenset[str]) -> bool:
+    """Whether `name` is only read as the record whose field in `fields` holds the bytes (`p.desc`)."""
+    return any(isinstance(n, ast.Attribute) and n.value is name and n.attr in fields for n in reads)
+
+
+def _fields_filled_with_pickles(node: ast.AST, ctx) -> frozenset[str]:
+    """The fields the enclosing class stores pickles in: `Process(desc=dumps(d).hex())`, `row.desc
+    = tmp` with `tmp = dumps(...)`."""
+    cls = next((a for a in ctx.ancestors(node) if isinstance(a, ast.ClassDef)), None)
+    if cls is None:
+        return frozenset()
+
+    def pickles(value: ast.expr) -> bool:
+        values = [value, *(ctx.assigned_values(value) if isinstance(value, ast.Name) else ())]
+        return any(isinstance(n, ast.Call) and ctx.call_name(n) in _PICKLERS for v in values for n in astutil.walk(v))
+
+    found = set()
+    for n in astutil.walk(cls):
+        if isinstance(n, ast.keyword) and n.arg and pickles(n.value):
+            found.add(n.arg)
+        elif isinstance(n, ast.Assign) and pickles(n.value):
+            found.update(t.attr for t in n.targets if isinstance(t, ast.Attribute))
+    return frozenset(found)
 
 
 def _unpacked_from(name: ast.Name, ctx) -> ast.expr | None:
