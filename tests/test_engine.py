@@ -1151,6 +1151,22 @@ def test_the_text_before_the_first_line_feed_is_one_log_line():
     assert "SLS704" in rules(indexed.replace("[0]", "[1]"))
 
 
+def test_a_fast_hash_in_a_function_named_for_an_older_scheme_checks_legacy_hashes():
+    code = (
+        "import hashlib\n\nclass Users:\n    @staticmethod\n    def create_legacy_password_hash(password, salt):\n"
+        "        return hashlib.sha512(password.encode() + salt.encode()).hexdigest()\n"
+    )
+    assert _confidence(code, "SLS301") == ["low"]
+    assert _confidence(code.replace("create_legacy_password_hash", "create_password_hash"), "SLS301") == ["high"]
+    # the password reaches the weak hash through a name: SLS301's, not SLS302's
+    upgrade = (
+        "import hashlib\n\nclass User:\n    def _verify_and_upgrade_from_sha1(self, password):\n"
+        "        _string = password + self.password[:40]\n        hashed = hashlib.sha1(_string.encode())\n"
+        "        if hashed.hexdigest() == self.password[40:]:\n            self._set_password(password)\n"
+    )
+    assert _confidence(upgrade, "SLS301") == ["low"] and _confidence(upgrade, "SLS302") == []
+
+
 def test_a_record_field_the_class_fills_with_its_own_pickles_is_its_own_state():
     # `Process(desc=dumps(self.desc).hex())` written by the class, `loads(bytes.fromhex(p.desc))` of a
     # row a caller hands in: the audit tier; the same read of an object nobody here pickles into is not

@@ -107,7 +107,7 @@ class WeakHash(Rule):
         if any(k.arg in _LEGACY_OK for k in node.keywords):
             return
         data = hashing.data_argument(node, ctx)
-        if data is not None and naming.mentions(data, naming.PASSWORD_WORDS):
+        if data is not None and _hashes_a_password(data, ctx):
             return  # SLS301 reports passwords, with a better fix
         name = ctx.call_name(node) or ""
         security = self._security_purpose(node, ctx)
@@ -172,6 +172,15 @@ class WeakHash(Rule):
         for hit in candidates:
             return f"`{naming.name_of(hit) or ctx.text(hit)}`"
         return None
+
+
+def _hashes_a_password(data: ast.expr, ctx) -> bool:
+    """A password in what is hashed, directly or in the one value a name in it was given
+    (`_string = password + salt` then `sha1(_string.encode())`)."""
+    if naming.mentions(data, naming.PASSWORD_WORDS):
+        return True
+    names = [n for n in astutil.walk(data) if isinstance(n, ast.Name)]
+    return any(naming.mentions(v, naming.PASSWORD_WORDS) for n in names for v in ctx.assigned_values(n))
 
 
 _RANDOMNESS = frozenset({"os.urandom", "secrets.token_bytes", "secrets.token_hex", "secrets.token_urlsafe", "secrets.randbits", "uuid.uuid4"})

@@ -45,6 +45,10 @@ class WeakPasswordHash(Rule):
     the seeds of a reset token) makes a token, not a password verifier: not
     reported here (a password variable with the key added, a "pepper", is).
 
+    A fast hash made in a function named for an older scheme
+    (`create_legacy_password_hash`, `_verify_and_upgrade_from_sha1`) checks
+    hashes stored before a migration: low confidence, no fix.
+
     A hash that only goes to another service (a login protocol that asks for
     `md5(password)`), or a password hashed in a class that sends requests to
     another service without comparing the hash or writing it to a database (a
@@ -155,8 +159,17 @@ class WeakPasswordHash(Rule):
         if _digests_sent(call, ctx) or _client_credential(call, ctx):
             ctx.report(self, call, self._sent_message(algo), confidence=Confidence.LOW)
             return
+        if _reads_legacy_hashes(call, ctx):
+            ctx.report(self, call, self._legacy_message(algo), confidence=Confidence.LOW)
+            return
         fix, by_hand, sites = _migration(ctx)
         ctx.report(self, call, self._message(algo) + by_hand, fix=fix, also_rewrites=sites)
+
+    def _legacy_message(self, algo: str) -> str:
+        return (
+            f"Password hashed with {algo} to check hashes of an older scheme: keep it only to verify them, and "
+            "store a slow salted hash (bcrypt, scrypt or Argon2) as soon as one verifies."
+        )
 
     def _sent_message(self, algo: str) -> str:
         return (
@@ -190,6 +203,18 @@ def _keyed_with_secret_key(data: ast.expr, ctx) -> bool:
     keyed = any({"secret", "key"} <= set(naming.words(naming.name_of(n) or "")) for n in seeds)
     passwords = [n for n in seeds if naming.is_named_like(naming.name_of(n), naming.PASSWORD_WORDS, _HASHED_WORDS)]
     return keyed and bool(passwords) and all(isinstance(n, ast.Attribute) for n in passwords)
+
+
+# Words that name a function for reading an older hash format: `create_legacy_password_hash`,
+# `_verify_and_upgrade_from_sha1`, `migrate_md5_hashes`.
+_LEGACY_WORDS = frozenset({"legacy", "upgrade", "migrate", "migration"})
+
+
+def _reads_legacy_hashes(call: ast.Call, ctx) -> bool:
+    """The fast hash is made in a function named for an older hash scheme, which exists to check
+    hashes stored before a migration (and usually re-hashes the password once one matches)."""
+    func = ctx.enclosing_function(call)
+    return func is not None and bool(_LEGACY_WORDS & set(naming.words(func.name)))
 
 
 def _seeds(data: ast.expr, ctx, depth: int = 2) -> list[ast.expr]:
