@@ -1177,3 +1177,13 @@ def test_a_record_field_the_class_fills_with_its_own_pickles_is_its_own_state():
     )
     assert _confidence(code, "SLS105") == ["low"]
     assert _confidence(code.replace("desc=tmp_desc", "summary=tmp_desc"), "SLS105") == ["medium"]
+
+
+def test_a_token_in_an_openapi_example_is_a_sample_for_the_docs():
+    jwt = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJ1c2VyX2lkIjoiOTIyMSIsImV4cCI6MTU3MTUwNDE5M30.M10bjOe45I5Ncu_uXvOmVV8QxnL-nZfcH96U90JaocI"
+    code = (
+        "def login_responses():\n    return {200: {'content': {'application/json': {'example': {'access_token': '"
+        + jwt + "', 'token_type': 'bearer'}}}}}\n"
+    )
+    assert _confidence(code, "SLS202") == ["low"]
+    assert _confidence(code.replace("'example'", "'value'"), "SLS202") == ["medium"]

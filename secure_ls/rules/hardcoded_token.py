@@ -20,8 +20,9 @@ class HardcodedToken(Rule):
     PyPI and Hugging Face tokens, JSON Web Tokens (`eyJ...`) and PEM private keys
     (`-----BEGIN ... PRIVATE KEY-----` with a key body). Documentation
     values (AWS's `...EXAMPLE` keys, `xxxx` fillers, repeated characters)
-    and docstrings are not reported; test code is reported with low
-    confidence, since a real key committed in a test leaks just the same.
+    and docstrings are not reported; test code, and the samples of an API
+    document (an OpenAPI `"example"`, `Field(example=...)`), are reported
+    with low confidence, since a real key committed there leaks just the same.
 
     ## Why is this bad?
     These formats are what secret scanners (and attackers' scrapers of
@@ -102,7 +103,8 @@ class HardcodedToken(Rule):
             if environ is not None:
                 deletion = secrets.delete_statement(environ, ctx)
                 fix = Fix(f"Let the environment provide {name}", (deletion,), safe=False) if deletion else None
-        confidence = Confidence.LOW if ctx.in_test_code(node) else (Confidence.MEDIUM if label == "JSON Web Token" else Confidence.HIGH)
+        sample = secrets.in_documentation_example(node, ctx)  # an OpenAPI `example`: shown to readers of the API docs
+        confidence = Confidence.LOW if ctx.in_test_code(node) or sample else (Confidence.MEDIUM if label == "JSON Web Token" else Confidence.HIGH)
         shown = "a private key" if label == "private key" else f"{label} {secrets.mask(token)}"
         ctx.report(
             self,

@@ -272,6 +272,28 @@ def known_token(value: str) -> tuple[str, str] | None:
 
 # ---- where a literal sits, and the fix -------------------------------------
 
+_EXAMPLE_KEYS = frozenset({"example", "examples", "x-example"})
+
+
+def in_documentation_example(node: ast.AST, ctx) -> bool:
+    """The literal sits in an API document's sample: under an `"example"` key of an OpenAPI
+    response or schema (`{"application/json": {"example": {...}}}`) or an `example=`/`examples=`
+    argument (`Field(example=...)`, `Body(examples=...)`)."""
+    child = node
+    for parent in ctx.ancestors(node):
+        if isinstance(parent, ast.Dict):
+            key = next((k for k, v in zip(parent.keys, parent.values) if v is child), None)
+            if isinstance(key, ast.Constant) and key.value in _EXAMPLE_KEYS:
+                return True
+        elif isinstance(parent, ast.keyword):
+            if parent.arg in _EXAMPLE_KEYS:
+                return True
+        elif not isinstance(parent, (ast.List, ast.Tuple, ast.Call)):
+            return False
+        child = parent
+    return False
+
+
 def _describes_names(table: ast.Dict) -> bool:
     """A dict whose string values are mostly phrases of three or more words: help text for the
     names it maps (a settings description table), not the values of those settings."""
