@@ -876,15 +876,48 @@ def test_a_helper_that_raises_unless_its_argument_is_allowed_validates_the_argum
 
 def test_a_request_header_copied_into_a_response_header_is_low_unless_decoded_first():
     # a header value arrives on one line: echoing the CORS Origin back splits nothing
+    # (a bare WSGI application: no framework refuses line breaks for it)
     code = (
-        "import base64\nfrom flask import make_response, request\n\ndef preflight():\n    resp = make_response('')\n"
-        "    resp.headers['Access-Control-Allow-Origin'] = request.headers['Origin']\n    return resp\n"
+        "import base64\nfrom urllib.parse import parse_qs\n\ndef application(environ, start_response):\n"
+        "    start_response('200 OK', [('Access-Control-Allow-Origin', environ['HTTP_ORIGIN'])])\n    return [b'']\n"
     )
     assert _confidence(code, "SLS126") == ["low"]
-    decoded = code.replace("request.headers['Origin']", "base64.b64decode(request.headers['Origin']).decode()")
+    decoded = code.replace("environ['HTTP_ORIGIN']", "base64.b64decode(environ['HTTP_ORIGIN']).decode()")
     assert _confidence(decoded, "SLS126") == ["medium"]
-    from_query = code.replace("request.headers['Origin']", "request.args['origin']")
+    from_query = code.replace("environ['HTTP_ORIGIN']", "parse_qs(environ['QUERY_STRING'])['origin'][0]")
     assert _confidence(from_query, "SLS126") == ["medium"]
+
+
+def test_request_data_in_a_header_of_a_framework_that_refuses_line_breaks_is_low():
+    # Werkzeug's Headers and Django's HttpResponse raise on CR/LF: reflected, not injected
+    flask = (
+        "from flask import make_response, request\n\ndef download():\n    resp = make_response('data')\n"
+        "    resp.headers['Content-Disposition'] = 'attachment; filename=' + request.args['name']\n    return resp\n"
+    )
+    django = "from django.http import HttpResponse\n\ndef view(request):\n    return HttpResponse('ok', headers={'X-Ref': request.GET['ref']})\n"
+    for code in (flask, django):
+        assert _confidence(code, "SLS126") == ["low"], code
+        assert "refuses line breaks" in next(f.message for f in ENGINE.analyze(code).findings if f.rule_id == "SLS126")
+    # the standard library's http.server writes what it is given
+    server = (
+        "from http.server import BaseHTTPRequestHandler\nfrom urllib.parse import parse_qs, urlparse\n\n"
+        "class Handler(BaseHTTPRequestHandler):\n    def do_GET(self):\n        lang = parse_qs(urlparse(self.path).query)['lang'][0]\n"
+        "        self.send_response(200)\n        self.send_header('Content-Language', lang)\n        self.end_headers()\n"
+    )
+    assert _confidence(server, "SLS126") == ["medium"]
+
+
+def test_a_location_header_set_by_hand_is_a_redirect():
+    flask = (
+        "from flask import Response, request\n\ndef go():\n    response = Response('redirecting...', 302)\n"
+        "    response.headers['Location'] = request.args['next']\n    return response\n"
+    )
+    django = "from django.http import HttpResponse\n\ndef go(request):\n    response = HttpResponse(status=302)\n    response['Location'] = request.GET.get('next', '/')\n    return response\n"
+    for code in (flask, django):
+        assert "SLS120" in rules(code), code
+    assert "SLS120" not in rules(flask.replace("request.args['next']", "'/home?x=' + request.args['x']"))
+    # the Location of a created resource (201) is no redirect: browsers do not follow it
+    assert "SLS120" not in rules(flask.replace("Response('redirecting...', 302)", "Response('created', 201)"))
 
 
 def test_a_password_hash_in_a_class_that_logs_in_to_another_service_is_low():

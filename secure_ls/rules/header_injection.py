@@ -23,6 +23,10 @@ _HEADER_METHODS = frozenset({"add", "set", "setdefault", "add_header", "__setite
 _RESPONSE_HEADER_METHODS = frozenset({"set_header", "append_header", "add_header"})
 # http.server's BaseHTTPRequestHandler.send_header(name, value): written to the socket as is
 _SOCKET_HEADER_METHODS = frozenset({"send_header"})
+# Frameworks whose response headers refuse a CR or LF in a value (they raise): Werkzeug's
+# `Headers` (Flask, Quart), Django's `HttpResponse` (BadHeaderError), aiohttp's writer. There a
+# reflected value fails the request instead of splitting the response (issue 12, B3).
+_REFUSING_FRAMEWORKS = ("werkzeug", "flask", "quart", "django", "aiohttp")
 # Responses built with their headers: `make_response(body, 200, {"X": v})`, `Response(..., headers={...})`.
 _RESPONSE_MAKERS = frozenset(
     {
@@ -40,8 +44,12 @@ class HttpHeaderInjection(Rule):
     Finds request data written into response headers (`response.headers[...] = ...`,
     `response.headers.add(...)`, Django's `response["Header"] = ...`, http.server's
     `self.send_header(...)`, a WSGI application's `start_response(status, headers)`) or
-    cookies (`response.set_cookie(name, value)`) without encoding it. Tornado's
-    `set_header` refuses line breaks itself: there the finding is low confidence.
+    cookies (`response.set_cookie(name, value)`) without encoding it. Frameworks
+    that refuse line breaks in header values themselves (they raise) get a
+    low-confidence finding: Werkzeug's headers (Flask, Quart), Django's
+    responses, aiohttp, Tornado's `set_header`. The value is reflected, and a
+    line break fails the request, but nothing is injected. (A `Location`
+    header set by hand is also a redirect: SLS120 reports where it leads.)
     So is a value copied from a request header (a CORS `Origin` echoed back,
     unless decoded first): the server delivers a header value on one line, so
     it cannot split the response.
@@ -50,9 +58,10 @@ class HttpHeaderInjection(Rule):
     A carriage return and line feed in the value end the header: the client
     can add headers of its choosing (`Set-Cookie`, a second `Location`) or a
     whole forged body (HTTP response splitting, CWE-113), which poisons
-    caches and enables cross-site scripting. Recent Werkzeug and Django
-    versions refuse newlines, but then the request fails with a server
-    error, and proxies or other frameworks may not check.
+    caches and enables cross-site scripting. Where the framework refuses
+    newlines, the request fails with a server error instead; the standard
+    library's `http.server`, a bare WSGI `start_response`, Falcon, Sanic and
+    Starlette leave the check to the server.
 
     ## How to fix it
     Do not reflect raw client input into headers. Map it to a known value
@@ -165,6 +174,8 @@ class HttpHeaderInjection(Rule):
         if not web.is_client(part) or web.reads_own_url(ctx, part):
             return
         what = "a cookie" if kind == "cookie" else "a response header"
+        if kind == "header" and any(ctx.imports(framework) for framework in _REFUSING_FRAMEWORKS):
+            kind = "checked-header"
         if web.reads_header(ctx, part, value):
             # `Access-Control-Allow-Origin: <Origin>`: a header value holds no line break (see
             # web.reads_header), so copying one splits nothing; which origins a CORS policy
@@ -175,7 +186,8 @@ class HttpHeaderInjection(Rule):
             where,
             f"{web.upper_first(web.describe_value(ctx, part, value))} is written into {what} unencoded: a CR/LF in it can add headers "
             "or split the response. Map it to a known value or encode it (`urllib.parse.quote`)."
-            + (" It is copied from a request header, which a compliant server delivers without line breaks: low confidence." if kind == "copied-header" else ""),
+            + (" It is copied from a request header, which a compliant server delivers without line breaks: low confidence." if kind == "copied-header" else "")
+            + (" The framework refuses line breaks in header values (it raises): the value is reflected, not injected, so low confidence." if kind == "checked-header" else ""),
             # Werkzeug and Django quote cookie values and refuse newlines in headers:
             # the reflection is real, the injection depends on the stack.
             confidence=Confidence.LOW if kind in ("cookie", "checked-header", "copied-header") else min(ctx.confidence_for(part), Confidence.MEDIUM),

@@ -38,9 +38,12 @@ class OpenRedirect(Rule):
     """
     ## What it does
     Finds redirects (`flask.redirect`, Django's `redirect` and
-    `HttpResponseRedirect`, Starlette/FastAPI `RedirectResponse`, ...) whose
-    target comes from the request, such as a `?next=` parameter, and is not
-    checked first.
+    `HttpResponseRedirect`, Starlette/FastAPI `RedirectResponse`, ..., and a
+    `Location` header set by hand: `response.headers["Location"] = url`,
+    Django's `response["Location"] = url`, unless the response was made with
+    a status that is no redirect, such as a 201's `Location`) whose target
+    comes from the request, such as a `?next=` parameter, and is not checked
+    first.
 
     ## Why is this bad?
     An attacker sends a victim a link to your trusted site that immediately
@@ -105,6 +108,10 @@ class OpenRedirect(Rule):
         'from flask import redirect, request\nfrom .validators import is_safe_url\n\ndef login_done():\n    if request.args.get("next") and is_safe_url(request.args.get("next")):\n        return redirect(request.args.get("next"))\n    return redirect("/")\n',
     ]
     INVALID = [
+        # a redirect by hand: the Location header of a 302 response
+        Example(
+            'from django.http import HttpResponse\n\ndef go(request):\n    response = HttpResponse(status=302)\n    response["Location"] = request.GET.get("next", "/")\n    return response\n',
+        ),
         # the check failed on that read: the redirect goes where it says not to
         Example(
             'from flask import redirect, request\nfrom .validators import is_safe_url\n\ndef login_done():\n    if not is_safe_url(request.args.get("next")):\n        return redirect(request.args.get("next"))\n    return redirect("/")\n',
@@ -144,8 +151,15 @@ class OpenRedirect(Rule):
         if names is None:
             return
         target = web.argument(node, 0, names)
-        if target is None:
-            return
+        if target is not None:
+            self._check(node, target, name, ctx)
+
+    def visit_Assign(self, node: ast.Assign, ctx) -> None:
+        # `response.headers["Location"] = url`, Django's `response["Location"] = url`: a redirect by hand
+        if any(_sets_location(t) and not _not_a_redirect(t, ctx) for t in node.targets):
+            self._check(node, node.value, None, ctx)
+
+    def _check(self, node: ast.stmt | ast.Call, target: ast.expr, name: str | None, ctx) -> None:
         part = ctx.origin(target).risk(Sink.REDIRECT)
         if not _client_chosen(ctx, part):
             return  # "go back" redirects to the Referer are not chosen by a link's author
@@ -177,6 +191,25 @@ class OpenRedirect(Rule):
             confidence=ctx.confidence_for(part),
             related=ctx.related_path(part),
         )
+
+
+def _sets_location(target: ast.expr) -> bool:
+    """`resp.headers["Location"]` or `response["Location"]` on anything but the request."""
+    if not (isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) and str(target.slice.value).lower() == "location"):
+        return False
+    owner = target.value.value if isinstance(target.value, ast.Attribute) and target.value.attr == "headers" else target.value
+    return not (isinstance(owner, (ast.Name, ast.Attribute)) and astutil.last_name(owner) in catalog.REQUEST_NAMES)
+
+
+def _not_a_redirect(target: ast.Subscript, ctx) -> bool:
+    """The response was made with a status that is no redirect (`make_response(body, 201)`: the
+    `Location` of a created resource, which browsers do not follow)."""
+    owner = target.value.value if isinstance(target.value, ast.Attribute) else target.value
+    made = ctx.assigned_values(owner) if isinstance(owner, ast.Name) else ()
+    if len(made) != 1 or not isinstance(made[0], ast.Call):
+        return False
+    status = next((k.value for k in made[0].keywords if k.arg == "status"), made[0].args[1] if len(made[0].args) > 1 else None)
+    return isinstance(status, ast.Constant) and isinstance(status.value, int) and not 300 <= status.value < 400
 
 
 def _saved_instance(ctx, target: ast.expr) -> bool:

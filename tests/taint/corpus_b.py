@@ -440,28 +440,32 @@ def find(text):
     return re.match(p, text)  # SINK
 """),
     # ---------------------------------------------------------------- header
-    Case("header-flask", "header", True, """
+    # the framework refuses CR/LF in header values: reflected, not injected, so the audit tier (issue 12, B3)
+    Case("header-flask", "header", False, """
 from flask import make_response, request
 def download():
     resp = make_response("data")
     resp.headers["Content-Disposition"] = "attachment; filename=" + request.args["name"]  # SINK
     return resp
 """),
-    Case("header-django", "header", True, """
+    # the framework refuses CR/LF in header values: reflected, not injected, so the audit tier (issue 12, B3)
+    Case("header-django", "header", False, """
 from django.http import HttpResponse
 def view(request):
     response = HttpResponse("ok")
     response["X-Tracking"] = request.GET.get("id", "")  # SINK
     return response
 """),
-    Case("header-add", "header", True, """
+    # the framework refuses CR/LF in header values: reflected, not injected, so the audit tier (issue 12, B3)
+    Case("header-add", "header", False, """
 from flask import make_response, request
 def remember():
     resp = make_response("ok")
     resp.headers.add("X-Campaign", request.args["utm"])  # SINK
     return resp
 """),
-    Case("header-helper", "header", True, """
+    # the framework refuses CR/LF in header values: reflected, not injected, so the audit tier (issue 12, B3)
+    Case("header-helper", "header", False, """
 from flask import make_response, request
 def label():
     return request.args.get("label", "x")

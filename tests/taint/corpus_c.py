@@ -264,7 +264,8 @@ def find(tree):
         "valid.py": "import re\n\ndef word(v):\n    if not re.fullmatch(r'[a-z]+', v):\n        raise ValueError(v)\n    return v\n",
         "app.py": "import re\nfrom flask import request\nfrom .valid import word\n\ndef find(text):\n    return re.search(word(request.args['w']), text)  # SINK\n",
     }),
-    Case("prop-cross-module-chain", "header", True, files={
+    # the framework refuses CR/LF in header values: reflected, not injected, so the audit tier (issue 12, B3)
+    Case("prop-cross-module-chain", "header", False, files={
         "a.py": "from flask import request\n\ndef raw():\n    return request.args['v']\n",
         "b.py": "from .a import raw\n\ndef value():\n    return raw().strip()\n",
         "app.py": "from flask import make_response\nfrom pkg.b import value\n\ndef view():\n    resp = make_response('ok')\n    resp.headers['X-V'] = value()  # SINK\n    return resp\n",

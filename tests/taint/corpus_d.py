@@ -1179,7 +1179,8 @@ def prefs():
 """),
 
     # ================================================================ header
-    Case("d-header-drf-content-disposition", "header", True, """
+    # the framework refuses CR/LF in header values: reflected, not injected, so the audit tier (issue 12, B3)
+    Case("d-header-drf-content-disposition", "header", False, """
 from django.http import HttpResponse
 from rest_framework.views import APIView
 
@@ -1200,7 +1201,8 @@ def content(response: Response, lang: str = Query("en")):
     response.headers["Content-Language"] = lang  # SINK
     return {"lang": lang}
 """),
-    Case("d-header-make-response-dict", "header", True, """
+    # the framework refuses CR/LF in header values: reflected, not injected, so the audit tier (issue 12, B3)
+    Case("d-header-make-response-dict", "header", False, """
 from flask import Flask, make_response, request
 
 app = Flask(__name__)

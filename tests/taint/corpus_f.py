@@ -1171,7 +1171,8 @@ async def page(request):
     link = f'</items?cursor={cursor}>; rel="next"'
     return Response(body, media_type="application/json", headers={"Link": link})  # SINK
 """),
-    Case("f-header-aiohttp-content-disposition", "header", True, r"""
+    # the framework refuses CR/LF in header values: reflected, not injected, so the audit tier (issue 12, B3)
+    Case("f-header-aiohttp-content-disposition", "header", False, r"""
 from aiohttp import web
 
 async def download(request: web.Request) -> web.Response:
@@ -1180,7 +1181,8 @@ async def download(request: web.Request) -> web.Response:
     resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'  # SINK
     return resp
 """),
-    Case("f-header-flask-after-request-hook", "header", True, r"""
+    # the framework refuses CR/LF in header values: reflected, not injected, so the audit tier (issue 12, B3)
+    Case("f-header-flask-after-request-hook", "header", False, r"""
 from flask import Flask, request
 
 app = Flask(__name__)

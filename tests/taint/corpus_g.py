@@ -2282,7 +2282,8 @@ class Handler(BaseHTTPRequestHandler):
 
 HTTPServer(("", 8000), Handler).serve_forever()
 """),
-    Case("g-header-content-disposition-filename", "header", True, r"""
+    # the framework refuses CR/LF in header values: reflected, not injected, so the audit tier (issue 12, B3)
+    Case("g-header-content-disposition-filename", "header", False, r"""
 from flask import Flask, Response, request
 
 app = Flask(__name__)
@@ -2319,7 +2320,8 @@ def application(environ, start_response):
     start_response("200 OK", [("Content-Type", "text/plain"), ("X-Campaign", campaign)])  # SINK
     return [b"tracked"]
 """),
-    Case("g-header-django-content-disposition", "header", True, r"""
+    # the framework refuses CR/LF in header values: reflected, not injected, so the audit tier (issue 12, B3)
+    Case("g-header-django-content-disposition", "header", False, r"""
 from django.http import HttpResponse
 
 def download_report(request):
@@ -2327,7 +2329,8 @@ def download_report(request):
     response["Content-Disposition"] = 'attachment; filename="%s"' % request.GET.get("title", "report.pdf")  # SINK
     return response
 """),
-    Case("g-header-multifile-wrapper-cors", "header", True, files={
+    # the framework refuses CR/LF in header values: reflected, not injected, so the audit tier (issue 12, B3)
+    Case("g-header-multifile-wrapper-cors", "header", False, files={
         "req.py": r"""from django.http import HttpRequest
 
 def caller_origin(request: HttpRequest) -> str:
