@@ -214,8 +214,8 @@ class FlowAnalyzer(ValueOrigins):
                 old_origin = old.origin if old else self._name_origin(stmt.target.id)
                 values = (old.values if old else ()) + (stmt.value,)
                 joined = old_origin.join(origin)
-                follows = astutil.literal_prefix(stmt.value, self._name_value)
-                if isinstance(stmt.op, ast.Add) and follows is not None and follows[0].startswith(("?", "#")):
+                follows = astutil.literal_prefix(stmt.value, self._name_value) if isinstance(stmt.op, ast.Add) else None
+                if follows is not None and follows[0].startswith(("?", "#")):
                     joined = guards.query_of_settled(old_origin, joined)  # `url += "?cursor=" + cursor`
                 env[stmt.target.id] = Binding(joined, values[-6:])
             else:

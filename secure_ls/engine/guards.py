@@ -26,7 +26,7 @@ def query_of_settled(start: Origin, built: Origin) -> Origin:
     """`reverse("attachments") + "?cursor=" + cursor`, `url += "?page=" + n`: a URL whose start
     is already safe to redirect to (a path or host the application settled), then `?` or `#`:
     what follows is its query or fragment, which cannot move it to another site."""
-    return built if start.risk(Sink.REDIRECT) is not None else built.sanitized(_SAME_SITE)
+    return built if start.risk(Sink.REDIRECT) is not None else built.sanitized(SAME_SITE)
 
 
 def field_path(node: ast.AST) -> str | None:
@@ -38,8 +38,7 @@ def field_path(node: ast.AST) -> str | None:
 
 
 _VALIDATING_METHODS = frozenset({"isdigit", "isdecimal", "isnumeric", "isalnum", "isalpha", "isidentifier", "is_relative_to", "startswith"})
-# functions that validate one of their arguments: name -> (argument index, sink classes)
-# function -> (position and keyword of the value it checks, sinks the value is then safe for)
+# functions that validate one of their arguments: name -> (position and keyword of the value it checks, sinks the value is then safe for)
 _VALIDATING_FUNCTIONS = {
     "re.fullmatch": (1, "string", ALL),
     "re.match": (1, "string", ALL),
@@ -61,7 +60,7 @@ _DIGEST_CHECKS = frozenset({"hmac.compare_digest", "secrets.compare_digest"})
 _HOST_ENDED = r"https?://[^/?#{}\\\s]+[/?#]"
 FIXED_HOST = re.compile(rf"^{_HOST_ENDED}", re.IGNORECASE)
 SAFE_URL_PREFIX = re.compile(rf"^(?:{_HOST_ENDED}|/[^/\\])", re.IGNORECASE)
-_SAME_SITE = frozenset({Sink.REDIRECT})
+SAME_SITE = frozenset({Sink.REDIRECT})  # safe to redirect to: the target stays on the site
 
 
 def settled_url(start: str | None, built: Origin) -> Origin:
@@ -76,7 +75,7 @@ def settled_url(start: str | None, built: Origin) -> Origin:
     if FIXED_HOST.match(start):
         return built.sanitized(_URL_SINKS)  # a fixed host: nor can the server be sent elsewhere
     if SAFE_URL_PREFIX.match(start):
-        return built.sanitized(_SAME_SITE)
+        return built.sanitized(SAME_SITE)
     return built
 
 

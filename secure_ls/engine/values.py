@@ -26,7 +26,6 @@ from secure_ls.engine.taint import ALL, CONSTANT, PARAM, UNKNOWN, UNTRUSTED, Ori
 
 _SELF_QUOTED = frozenset({Sink.SELF_QUOTED})
 _OWN_HOST = frozenset({Sink.URL})  # an absolute http(s) URL up to the end of its host: where the program's own request goes
-_SAME_SITE = frozenset({Sink.REDIRECT})
 NOT_STATIC = object()  # what _static returns for a value only known at run time
 _STATIC_COMPARISONS = {
     ast.Eq: lambda a, b: a == b,
@@ -608,7 +607,7 @@ class ValueOrigins:
                 return receiver.join(self._join_all(args))
             if isinstance(func.value, ast.Constant):
                 return self._join_all(args)
-        if isinstance(func, ast.Name) and func.id in ("str", "repr", "format"):
+        if isinstance(func, ast.Name) and func.id in ("str", "format"):
             return self._join_all(args)
         if astutil.last_name(func) in self._record_classes:
             # `Export(**request.json)`: the instance holds its arguments as fields (see _is_converted_record_field)
@@ -623,7 +622,7 @@ class ValueOrigins:
         if joined.risk() and joined.risk().kind == UNTRUSTED:
             parts |= frozenset(replace(p, kind=UNKNOWN) for p in joined.parts if p.kind == UNTRUSTED)
         # `reverse("detail", args=[slug])`: a path of this site, whatever it names
-        return Origin(parts).sanitized(_SAME_SITE) if astutil.last_name(func) in catalog.SITE_URL_BUILDERS else Origin(parts)
+        return Origin(parts).sanitized(guards.SAME_SITE) if astutil.last_name(func) in catalog.SITE_URL_BUILDERS else Origin(parts)
 
     def _is_incoming_request(self, node: ast.AST) -> bool:
         """A name like `request`/`req` holding the request the program answers, not one it sent:
@@ -767,7 +766,8 @@ class ValueOrigins:
         return model is not None and self._binding(node.value) is model[0] and node.attr in model[1]
 
     def _returned_items(self, value: ast.expr | None, count: int) -> list[Origin] | None:
-        """The origin of each item of the tuple a called function of the workspace returns."""
+        """The origin of each item of the tuple a called function of the workspace returns, or of
+        the pieces of text cut at its first line feed (guards.line_cut)."""
         if (cut := guards.line_cut(value, count)) is not None:
             return [self._origin(value).sanitized(safe) for safe in cut]  # `line, buf = buf.split(b"\n", 1)`
         if not isinstance(value, ast.Call) or any(isinstance(a, ast.Starred) for a in value.args) or not self._summaries:

@@ -197,14 +197,19 @@ def _sets_location(target: ast.expr) -> bool:
     """`resp.headers["Location"]` or `response["Location"]` on anything but the request."""
     if not (isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) and str(target.slice.value).lower() == "location"):
         return False
-    owner = target.value.value if isinstance(target.value, ast.Attribute) and target.value.attr == "headers" else target.value
+    owner = _response_of(target)
     return not (isinstance(owner, (ast.Name, ast.Attribute)) and astutil.last_name(owner) in catalog.REQUEST_NAMES)
+
+
+def _response_of(target: ast.Subscript) -> ast.expr:
+    """`resp` in `resp.headers["Location"]` and in Django's `resp["Location"]`."""
+    return target.value.value if isinstance(target.value, ast.Attribute) and target.value.attr == "headers" else target.value
 
 
 def _not_a_redirect(target: ast.Subscript, ctx) -> bool:
     """The response was made with a status that is no redirect (`make_response(body, 201)`: the
     `Location` of a created resource, which browsers do not follow)."""
-    owner = target.value.value if isinstance(target.value, ast.Attribute) else target.value
+    owner = _response_of(target)
     made = ctx.assigned_values(owner) if isinstance(owner, ast.Name) else ()
     if len(made) != 1 or not isinstance(made[0], ast.Call):
         return False

@@ -154,19 +154,27 @@ def _checks_scheme(ctx, body: ast.AST, mentions) -> bool:
 def _checked_where_stored(ctx, call: ast.Call, values: list[ast.expr]) -> bool:
     """`self._api_url` checked by the method that stores it: a constructor that raises unless the
     scheme is http or https guards every method of the class that opens it."""
-    fields = {n.attr for v in values for n in astutil.walk(v) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "self"}
+    fields = {n.attr for v in values for n in astutil.walk(v) if _self_field(n)}
     cls = next((a for a in ctx.ancestors(call) if isinstance(a, ast.ClassDef)), None)
     if not fields or cls is None:
         return False
+
+    def reads_field(node: ast.AST) -> bool:
+        return any(_self_field(n) in fields for n in astutil.walk(node))
+
     for method in (m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))):
-        texts = {f"self.{f}" for f in fields}
-        stored = [s.value for s in astutil.walk(method) if isinstance(s, ast.Assign) and any(ast.unparse(t) in texts for t in s.targets)]
+        stored = [s.value for s in astutil.walk(method) if isinstance(s, ast.Assign) and any(_self_field(t) in fields for t in s.targets)]
         if not stored:
             continue
         held = set().union(*(web.names_in(v) for v in stored)) - {"self"}  # the parameter stored (`api_url`)
         for stmt in astutil.walk(method):  # and names made from either (`parsed = urlparse(self._api_url)`)
-            if isinstance(stmt, ast.Assign) and (web.names_in(stmt.value) & held or any(ast.unparse(n) in texts for n in astutil.walk(stmt.value))):
+            if isinstance(stmt, ast.Assign) and (web.names_in(stmt.value) & held or reads_field(stmt.value)):
                 held |= {t.id for t in stmt.targets if isinstance(t, ast.Name)}
-        if _checks_scheme(ctx, method, lambda node: bool(web.names_in(node) & held) or any(ast.unparse(n) in texts for n in astutil.walk(node))):
+        if _checks_scheme(ctx, method, lambda node: bool(web.names_in(node) & held) or reads_field(node)):
             return True
     return False
+
+
+def _self_field(node: ast.AST) -> str | None:
+    """`x` for `self.x`."""
+    return node.attr if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self" else None
