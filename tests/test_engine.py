@@ -1223,3 +1223,16 @@ def test_a_token_in_an_openapi_example_is_a_sample_for_the_docs():
         + jwt + "', 'token_type': 'bearer'}}}}}\n"
     )
     _low_until_undone("SLS202", code, "'example'", "'value'", "medium")
+
+
+def test_yaml_full_loader_is_the_audit_tier_unless_the_document_comes_from_outside():
+    """PyYAML 5.4 took function calls out of FullLoader (CVE-2020-14343): `full_load` of a config
+    file says what it still does, at low confidence; of a request body, medium. `yaml.Loader` stays
+    the high-confidence finding."""
+    config = "import yaml\n\ndef read(path):\n    with open(path) as fh:\n        return yaml.full_load(fh)\n"
+    _low_until_undone("SLS104", config, "yaml.full_load(fh)", "yaml.load(fh, Loader=yaml.Loader)", "medium")
+    assert _confidence(config.replace("yaml.full_load(fh)", "yaml.load(fh, Loader=yaml.FullLoader)"), "SLS104") == ["low"]
+    assert "PyYAML 5.4" in next(f.message for f in ENGINE.analyze(config).findings if f.rule_id == "SLS104")
+    body = "import yaml\nfrom flask import request\n\ndef upload():\n    return yaml.full_load(request.data)\n"
+    assert _confidence(body, "SLS104") == ["medium"]
+    assert _confidence(body.replace("yaml.full_load(request.data)", "yaml.unsafe_load(request.data)"), "SLS104") == ["high"]

@@ -32,6 +32,11 @@ class UnsafeYamlLoad(Rule):
     from a user, a repository or the network then runs code on your machine
     (CWE-502).
 
+    `FullLoader` (`yaml.full_load`) is reported at low confidence, or medium
+    for data from outside: since PyYAML 5.4 it no longer calls functions
+    (CVE-2020-14343 was fixed), but it still builds Python objects beyond
+    plain data, and older PyYAML releases run code with it.
+
     ## How to fix it
     Use `yaml.safe_load` (or `safe_load_all`), which only builds plain
     data: dicts, lists, strings, numbers, dates. The quick fix makes that
@@ -90,8 +95,8 @@ class UnsafeYamlLoad(Rule):
         loader = next((k.value for k in node.keywords if k.arg == "Loader"), None)
         if loader is None and name in ("yaml.load", "yaml.load_all") and len(node.args) > 1:
             loader = node.args[1]
+        loader_name = (ctx.qualified_name(loader) or "") if loader is not None else ""
         if loader is not None:
-            loader_name = ctx.qualified_name(loader) or ""
             if loader_name.rsplit(".", 1)[-1] in _SAFE_LOADERS:
                 return
             if not loader_name.startswith("yaml."):
@@ -101,7 +106,15 @@ class UnsafeYamlLoad(Rule):
         if data is None:
             return
         part = ctx.origin(data).risk(Sink.DESERIALIZE)
-        confidence = Confidence.HIGH if part is not None and part.kind == "untrusted" else Confidence.MEDIUM
+        untrusted = part is not None and part.kind == "untrusted"
+        confidence = Confidence.HIGH if untrusted else Confidence.MEDIUM
+        message = f"`{name}` with an unsafe loader can run arbitrary code from the document: use yaml.{safe}()."
+        if name.startswith("yaml.full_load") or loader_name.endswith(".FullLoader"):
+            confidence = Confidence.MEDIUM if untrusted else Confidence.LOW
+            message = (
+                f"`{name}` uses PyYAML's FullLoader, which builds Python objects beyond plain data, and ran arbitrary "
+                f"code before PyYAML 5.4 (CVE-2020-14343): use yaml.{safe}()."
+            )
         func = node.func
         imports: tuple[str, ...] = ()
         if isinstance(func, ast.Attribute) and ctx.qualified_name(func.value) == "yaml":
@@ -124,7 +137,7 @@ class UnsafeYamlLoad(Rule):
         ctx.report(
             self,
             node,
-            f"`{name}` with an unsafe loader can run arbitrary code from the document: use yaml.{safe}().",
+            message,
             fix=fix,
             confidence=confidence,
             related=ctx.related_path(part),
