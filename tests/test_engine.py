@@ -1236,3 +1236,19 @@ def test_yaml_full_loader_is_the_audit_tier_unless_the_document_comes_from_outsi
     body = "import yaml\nfrom flask import request\n\ndef upload():\n    return yaml.full_load(request.data)\n"
     assert _confidence(body, "SLS104") == ["medium"]
     assert _confidence(body.replace("yaml.full_load(request.data)", "yaml.unsafe_load(request.data)"), "SLS104") == ["high"]
+
+
+def test_starlette_url_parts_hold_no_line_break_but_the_whole_url_does():
+    """Starlette builds `request.url` from the decoded path, and its parts with urlsplit, which drops
+    CR, LF and TAB: `request.url.path` cannot forge a log line, `str(request.url)` can."""
+    code = (
+        "import logging\nfrom fastapi import FastAPI, Request\n\napp = FastAPI()\nlog = logging.getLogger(__name__)\n\n"
+        "@app.get('/items')\nasync def items(request: Request):\n    log.info('listing %s', request.url.path)\n    return []\n"
+    )
+    assert "SLS704" not in rules(code)
+    assert "SLS704" not in rules(code.replace("request.url.path", "request.url.query"))
+    assert "SLS704" in rules(code.replace("request.url.path", "request.url"))
+    # aiohttp's request.url is a yarl URL, whose path is decoded: a %0A there is a line break
+    aiohttp = code.replace("from fastapi import FastAPI, Request", "from aiohttp import web").replace("app = FastAPI()", "routes = web.RouteTableDef()")
+    aiohttp = aiohttp.replace("@app.get('/items')\nasync def items(request: Request):", "@routes.get('/items')\nasync def items(request):")
+    assert "SLS704" in rules(aiohttp)

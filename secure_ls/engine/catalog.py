@@ -186,6 +186,9 @@ class Framework:
     # attributes of the request that are the request-target as the client sent it, still
     # percent-encoded (Tornado's `request.path`, `.uri`, `.query`): a request line holds no line break
     raw_target: frozenset[str] = frozenset()
+    # attributes of the request that are URL objects whose parts come from `urlsplit`, which drops
+    # CR, LF and TAB (Starlette's `request.url.path`; `str(request.url)` keeps the decoded path whole)
+    split_url: frozenset[str] = frozenset()
 
 
 # What a websocket endpoint receives is client data, like a request body.
@@ -218,8 +221,8 @@ FRAMEWORKS: tuple[Framework, ...] = (
         handler_base_suffix="HTTPRequestHandler",
     ),
     # FastAPI/Starlette `WebSocket`, aiohttp `WebSocketResponse`, flask-sock's `ws`
-    Framework("fastapi", request_methods=_WEBSOCKET_RECEIVES, request_label="a websocket message"),
-    Framework("starlette", request_methods=_WEBSOCKET_RECEIVES, request_label="a websocket message"),
+    Framework("fastapi", request_methods=_WEBSOCKET_RECEIVES, request_label="a websocket message", split_url=frozenset({"url", "base_url"})),
+    Framework("starlette", request_methods=_WEBSOCKET_RECEIVES, request_label="a websocket message", split_url=frozenset({"url", "base_url"})),
     Framework("aiohttp", request_methods=frozenset({"receive_str", "receive_bytes", "receive_json"}), request_label="a websocket message"),
     Framework("flask_sock", request_methods=frozenset({"receive"}), request_label="a websocket message"),
 )
@@ -355,6 +358,8 @@ SAFE_REQUEST_ATTRIBUTES: dict[str, dict[str, frozenset]] = {"flask.request": _WE
 # body's `payload.id`) it is the client's text.
 CODE_NAME_ATTRIBUTES = frozenset({"__name__", "__qualname__", "__module__", "__tablename__"})
 KEY_ATTRIBUTES = frozenset({"pk"})
+# The parts of a `urllib.parse.SplitResult` (and of URL objects that expose them).
+SPLIT_URL_PARTS = frozenset({"scheme", "netloc", "path", "query", "fragment", "hostname", "port"})
 HELD_KEY_ATTRIBUTES = frozenset({"id"})
 
 # Methods (on any receiver) whose result is a number: `qs.count()`, `text.find("x")`.

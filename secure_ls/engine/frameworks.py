@@ -20,6 +20,19 @@ def is_request_object(node: ast.AST) -> bool:
     return False
 
 
+def request_read(node: ast.Attribute, frameworks) -> tuple[ast.expr, bool] | None:
+    """For a read of the request (`request.args`, Starlette's `request.url.path`): the request
+    object, and whether the value is one line: the request-target as sent (Tornado's
+    `request.path`, see catalog.Framework.raw_target) or a part `urlsplit` cut, which drops CR, LF
+    and TAB (Framework.split_url). None for any other attribute."""
+    owner = node.value
+    if isinstance(owner, ast.Attribute) and node.attr in catalog.SPLIT_URL_PARTS and any(owner.attr in f.split_url for f in frameworks):
+        return owner.value, True
+    if node.attr in catalog.REQUEST_ATTRIBUTES:
+        return owner, any(node.attr in f.raw_target for f in frameworks)
+    return None
+
+
 def is_database_read(func: ast.expr) -> bool:
     """A query of the ORM: `Model.objects...get(...)` (Django), `Model.query.filter(...).first()`
     (Flask-SQLAlchemy), `get_object_or_404(...)`."""

@@ -503,9 +503,9 @@ class ValueOrigins:
                         return CONSTANT
                     safe = catalog.SAFE_REQUEST_ATTRIBUTES.get(prefix, {}).get(qualified[len(prefix) + 1 :], frozenset())
                     return Origin(frozenset({Part(UNTRUSTED, label, safe, steps=(make_step(node, f"read from {label}"),))}))
-        if self._is_incoming_request(node.value) and node.attr in catalog.REQUEST_ATTRIBUTES:
-            raw = any(node.attr in f.raw_target for f in self._frameworks)  # the request line, as sent: one line
-            return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", guards.LINE_SINKS if raw else frozenset(), steps=(make_step(node, "read from the HTTP request"),))}))
+        read = frameworks.request_read(node, self._frameworks)
+        if read is not None and self._is_incoming_request(read[0]):
+            return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", guards.LINE_SINKS if read[1] else frozenset(), steps=(make_step(node, "read from the HTTP request"),))}))
         if self._is_converted_record_field(node):
             return CONSTANT
         if node.attr == "name" and self._temporary_file(node.value):

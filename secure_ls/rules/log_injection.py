@@ -83,6 +83,8 @@ class LogInjection(Rule):
         'import logging\nfrom flask import Flask, request\n\napp = Flask(__name__)\nlog = logging.getLogger(__name__)\n\n@app.route("/cached.gif")\ndef cached():\n    log.info("cache miss for {} with {!r}".format(request.path, request.args.get("v")))\n    return ""\n',
         # Tornado's request target is raw (percent-encoded, one request line)
         'import logging\nimport tornado.web\n\nlog = logging.getLogger(__name__)\n\nclass Legacy(tornado.web.RequestHandler):\n    def get(self):\n        log.info("deprecated endpoint %s", self.request.path)\n',
+        # Starlette (FastAPI) splits request.url with urlsplit, which drops CR, LF and TAB from its parts
+        'import logging\nfrom fastapi import FastAPI, Request\n\napp = FastAPI()\nlog = logging.getLogger(__name__)\n\n@app.middleware("http")\nasync def timing(request: Request, call_next):\n    response = await call_next(request)\n    log.info("served %s %s", request.url.path, response.status_code)\n    return response\n',
         # ... also once kept in a name
         'import logging\nimport tornado.web\n\nlog = logging.getLogger(__name__)\n\nclass Cached(tornado.web.RequestHandler):\n    def get(self):\n        short_url = self.request.path[:80]\n        log.info("caching %s", short_url)\n',
         # a container is logged item by item with repr(): newlines come out escaped
