@@ -1252,3 +1252,30 @@ def test_starlette_url_parts_hold_no_line_break_but_the_whole_url_does():
     aiohttp = code.replace("from fastapi import FastAPI, Request", "from aiohttp import web").replace("app = FastAPI()", "routes = web.RouteTableDef()")
     aiohttp = aiohttp.replace("@app.get('/items')\nasync def items(request: Request):", "@routes.get('/items')\nasync def items(request):")
     assert "SLS704" in rules(aiohttp)
+
+
+def test_a_signature_sent_through_a_download_helper_a_request_object_or_a_url_builder_is_the_audit_tier():
+    """A site's API signature computed as the site demands (`md5(query + key)`) and sent: through a
+    method named for downloading, a `Request` handed to `urlopen`, or a URL builder inside a
+    request. Kept instead of sent, it stays a medium-confidence finding."""
+    download = (
+        "import hashlib\nimport urllib.parse\n\nclass Site:\n    _SECRET = 'k'\n\n"
+        "    def _signed(self, params):\n        params = {k: str(v) for k, v in sorted(params.items())}\n"
+        "        params['sign'] = hashlib.md5((urllib.parse.urlencode(params) + self._SECRET).encode()).hexdigest()\n"
+        "        return params\n\n"
+        "    def extract(self, video_id):\n        return self._download_json('https://api.example.com/play', video_id, query=self._signed({'id': video_id}))\n"
+    )
+    _low_until_undone("SLS302", download, "self._download_json(", "self._remember_json(", "medium")
+    request = (
+        "import hashlib\nimport urllib.request\n\ndef ping(url, secret, t):\n"
+        "    signature = hashlib.md5(f'{secret}_{t}'.encode()).hexdigest()\n"
+        "    ping_url = f'{url}?hash={signature}&time={t}'\n"
+        "    return urllib.request.urlopen(urllib.request.Request(ping_url), timeout=5).read()\n"
+    )
+    _low_until_undone("SLS302", request, "urllib.request.urlopen(urllib.request.Request(ping_url), timeout=5).read()", "PENDING.append(urllib.request.Request(ping_url))", "medium")
+    builder = (
+        "import hashlib\n\nclass Site:\n    def solve(self, challenge_url, challenge, salt, video_id):\n"
+        "        key_hash = hashlib.md5(f'{challenge}:{salt}'.encode()).hexdigest()\n"
+        "        self._request_webpage(update_url_query(challenge_url, {'key': key_hash}), video_id)\n"
+    )
+    _low_until_undone("SLS302", builder, "self._request_webpage(", "self._remember(", "medium")

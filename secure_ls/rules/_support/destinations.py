@@ -83,10 +83,12 @@ def _use(value: ast.expr, ctx, depth: int) -> str:
             if sql and sql.lstrip().lower().startswith(("insert", "update")) and " where " not in sql.lower().split(" set ", 1)[-1].split("?")[0]:
                 return "store"
             return "the hash is used in a query (a WHERE clause cannot match a salted hash)"
+        if (attr in _SERIALIZERS or attr.endswith("Request") or "url" in attr.lower() or _formats_text(func)) and depth < MAX_DEPTH:
+            # json.dumps(payload), Request(url, data=...), update_url_query(url, {"key": h}),
+            # "{}?key={}".format(base, h): where the result goes
+            return use(parent, ctx, depth + 1)
         if attr[:1].isupper() or attr in ("create", "update", "insert", "insert_one", "save", "set", "setdefault", "append"):
             return "store"
-        if attr in _SERIALIZERS and depth < MAX_DEPTH:
-            return use(parent, ctx, depth + 1)  # json.dumps(payload): where the text goes
         return f"the hash is passed to `{attr}(...)`"
     if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is value:
         targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
@@ -112,7 +114,7 @@ def _use(value: ast.expr, ctx, depth: int) -> str:
 
 # Calls that send what they are given to another party (an HTTP client, an API wrapper), and
 # serializers whose text goes wherever their result goes.
-_SENDS = re.compile(r"^(get|post|put|patch|request|urlopen|load|fetch|send|sendall)$|_(request|call|post|get|fetch|send)$|^(api|rpc)_")
+_SENDS = re.compile(r"^(get|post|put|patch|request|urlopen|load|fetch|send|sendall|download)$|_(request|call|post|get|fetch|send)$|^_?(api|rpc|download|request)_")
 _SERIALIZERS = frozenset({"dumps", "urlencode", "dict"})
 # How a digest is read (hashlib, PyCryptodome, cryptography's `finalize()`), and methods that
 # only re-encode it.
@@ -130,13 +132,18 @@ _REQUEST_PARTS = frozenset({"params", "headers", "cookies"})
 def sends(call: ast.Call, ctx) -> bool:
     """Whether a call sends a request to another party: a known HTTP client (`requests.get`), a
     client session's method given request keywords (`session.get(url, headers=...)`), or a
-    method named for sending (`api_request`, `self.load(url, post=...)`)."""
+    method named for sending (`api_request`, `self.load(url, post=...)`, `_download_json(url, query=...)`)."""
     attr = astutil.last_name(call.func)
     return (
         catalog.SOURCE_NAMES.get(ctx.call_name(call) or "") in taint.OUTBOUND_SOURCES
         or attr in catalog.HTTP_CLIENT_METHODS and any(k.arg in _REQUEST_KEYWORDS for k in call.keywords)
         or attr not in _LOOKUP_METHODS and bool(_SENDS.search(attr))
     )
+
+
+def _formats_text(func: ast.expr) -> bool:
+    """`"...{}".format`: the arguments become part of the text."""
+    return isinstance(func, ast.Attribute) and func.attr == "format" and isinstance(func.value, ast.Constant) and isinstance(func.value.value, str)
 
 
 def _uses_of_reads(reads: list[ast.Name], ctx, depth: int) -> str:
@@ -199,7 +206,7 @@ def _item_sent(target: ast.Subscript, ctx, depth: int) -> bool:
 
 
 def _local_dict(name: ast.Name, ctx) -> bool:
-    """A name the function binds only to new dicts (`payload = {}`): a request body being built,
+    """A name the function binds only to new dicts (`payload = {}`, a comprehension): a request body being built,
     not a record the caller keeps."""
     values = ctx.assigned_values(name)
-    return bool(values) and all(isinstance(v, ast.Dict) or isinstance(v, ast.Call) and astutil.last_name(v.func) == "dict" for v in values)
+    return bool(values) and all(isinstance(v, (ast.Dict, ast.DictComp)) or isinstance(v, ast.Call) and astutil.last_name(v.func) == "dict" for v in values)
