@@ -78,6 +78,8 @@ class HardcodedPassword(Rule):
         'DESCRIPTIONS = {"ZVONOK_API_KEY": "API public key. You can get it in Profile->Settings section."}\n',
         # a table of such help texts: its short labels describe the settings too
         'DESCRIPTIONS = {\n    "EXOTEL_ACCOUNT_SID": "Exotel account SID from the developer settings",\n    "EXOTEL_API_KEY": "API Key (username)",\n    "EXOTEL_APP_ID": "Identifier of the flow (or applet)",\n}\n',
+        # the name of a private dict key (leading underscores, words) and a placeholder in parentheses
+        'STREAMING_DATA_FETCH_PO_TOKEN = "__app_fetch_po_token"\nLOGIN_SAMPLE = {"username": "alice", "password": "(snip)"}\n',
         # keys that name an action on a password (a rate limit per action), not a password
         'ACCOUNT_RATE_LIMITS = {"change_password": "5/m/user", "forgot_password": "20/m/ip", "reset_password": "20/m/ip"}\n',
         # a well-known default the program replaces with a generated one

@@ -61,7 +61,7 @@ _PLACEHOLDER_SHAPES = re.compile(
     r"[x*#.\-_•?]+"  # xxxx, ****, ...., ----
     r"|<[^<>]*>"  # <your-key>
     r"|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Z_][A-Z0-9_]*"  # ${VAR}, $(cmd), $VAR
-    r"|\{\{[^}]*\}\}|\{[A-Za-z_][\w.]*\}|\[[^\]]*\]"  # {{ var }}, {name}, [redacted]
+    r"|\{\{[^}]*\}\}|\{[A-Za-z_][\w.]*\}|\[[^\]]*\]|\([a-z ]*\)"  # {{ var }}, {name}, [redacted], (snip)
     r"|%\(?[\w]*\)?s?%?"  # %s, %(name)s, %VAR%
     r"|(?:your|my|some|enter|insert|put|replace|fake|dummy|test|sample|example|default|demo)[\W_].*"
     r"|.*[\W_](?:here|goes[\W_]here|placeholder)"
@@ -205,8 +205,8 @@ def placeholder(value: str, name: str | None = None) -> bool:
         return True  # "user_password", "X-Auth-Token", "apiKey": names of fields
     if re.search(r"example|placeholder|changeme|dummy|fake|xxxx|\*\*\*|123456|abcdef|1a2b3c|a1b2c3|qwerty", low):
         return True
-    if _WORDY.fullmatch(stripped) and not (len(stripped) >= 24 and stripped.isalpha()):
-        return True  # "Access-Control-Allow-Credentials", "serverlessrepo:applicationId": words, not a secret
+    if _WORDY.fullmatch(stripped.lstrip("_")) and not (len(stripped) >= 24 and stripped.isalpha()):
+        return True  # "Access-Control-Allow-Credentials", "__app_fetch_token": words, not a secret
     if _REGEX_MARKERS.search(stripped):
         return True  # r"[^\W\d]\w*": a pattern
     return False
