@@ -1279,3 +1279,25 @@ def test_a_signature_sent_through_a_download_helper_a_request_object_or_a_url_bu
         "        self._request_webpage(update_url_query(challenge_url, {'key': key_hash}), video_id)\n"
     )
     _low_until_undone("SLS302", builder, "self._request_webpage(", "self._remember(", "medium")
+
+
+def test_a_one_line_predicate_validates_what_its_check_validates():
+    """`def ok(x): return x in ALLOWED` (or a fullmatch, or a containment test) used as
+    `if not ok(x): abort()` validates x as the check itself would; a predicate that only tests
+    truthiness, or checks another value, does not."""
+    code = (
+        "import subprocess\nfrom flask import request\n\nBRANCHES = {'main', 'dev'}\n\n"
+        "def is_known(value):\n    return value in BRANCHES\n\n"
+        "def checkout():\n    branch = request.args['branch']\n    if not is_known(branch):\n        return 'no', 400\n"
+        "    subprocess.run(f'git checkout {branch}', shell=True)\n"
+    )
+    assert "SLS102" not in rules(code)
+    assert "SLS102" in rules(code.replace("return value in BRANCHES", "return not value"))
+    assert "SLS102" in rules(code.replace("return value in BRANCHES", "return value in BRANCHES or True"))
+    assert "SLS102" in rules(code.replace("return value in BRANCHES", "return 'main' in BRANCHES"))
+    inline = (
+        "from pathlib import Path\nfrom flask import request, send_file, abort\n\nROOT = Path('/srv/files').resolve()\n\n"
+        "def download():\n    path = (ROOT / request.args['name']).resolve()\n    if ROOT not in path.parents:\n        abort(400)\n    return send_file(path)\n"
+    )
+    assert "SLS110" not in rules(inline)
+    assert "SLS110" in rules(inline.replace("ROOT not in path.parents", "ROOT not in [ROOT]"))

@@ -140,7 +140,11 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         # (`if sort not in Model.__table__.columns.keys(): sort = "id"`)
         if isinstance(right, ast.Call) and isinstance(right.func, ast.Attribute) and right.func.attr in ("keys", "values") and not right.args:
             right = right.func.value
-        if isinstance(left, ast.Name) and isinstance(right, (ast.Name, ast.Attribute, ast.Set, ast.List, ast.Tuple, ast.Dict, ast.ListComp, ast.SetComp)):
+        if isinstance(right, ast.Attribute) and right.attr == "parents" and isinstance(_call_chain_base(right.value), ast.Name):
+            # `base in target.resolve().parents`: target is inside base
+            names.add(_call_chain_base(right.value).id)  # type: ignore[union-attr]
+            sinks = PATH_SINKS
+        elif isinstance(left, ast.Name) and isinstance(right, (ast.Name, ast.Attribute, ast.Set, ast.List, ast.Tuple, ast.Dict, ast.ListComp, ast.SetComp)):
             # not when the allow-list itself comes from the client
             if origin is None or not _is_untrusted(origin(right)):
                 names.add(left.id)
@@ -175,9 +179,7 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         func = test.func
         qualified = qualify(func)
         if isinstance(func, ast.Attribute) and func.attr in _VALIDATING_METHODS:
-            base = func.value
-            while isinstance(base, ast.Call) and isinstance(base.func, ast.Attribute):
-                base = base.func.value  # path.resolve().is_relative_to(root)
+            base = _call_chain_base(func.value)  # path.resolve().is_relative_to(root)
             if isinstance(base, ast.Name) and func.attr != "startswith":
                 names.add(base.id)
             elif isinstance(base, ast.Name) and test.args and isinstance(test.args[0], ast.Constant) and isinstance(test.args[0].value, str):
@@ -346,6 +348,13 @@ def _case_folded(node: ast.expr) -> ast.expr:
     return node
 
 
+def _call_chain_base(node: ast.expr) -> ast.expr:
+    """`path` of `path.resolve().absolute()`: what a chain of method calls starts from."""
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        node = node.func.value
+    return node
+
+
 def _subject(node: ast.expr) -> str | None:
     """The name a check tests: `x`, or `x or ""` (a falsy x is replaced by a constant, which
     the check then judges: when it passes, x either passed too or was empty)."""
@@ -410,6 +419,9 @@ def validated_parameters(func: ast.FunctionDef | ast.AsyncFunctionDef, qualify, 
     if not returns or not all(_is_truth_value(r.value) for r in returns):
         return ()
     params = [a.arg for a in all_args(func.args)]
+    wrapped = _wrapped_validation(returns, params, qualify, validator)
+    if wrapped:
+        return wrapped
     assigned: list[tuple[set[str], ast.expr]] = []
     calls: list[ast.Call] = []
     host_reads: list[ast.expr] = []  # `x` of every `x.netloc` / `x.hostname`
@@ -453,6 +465,27 @@ def validated_parameters(func: ast.FunctionDef | ast.AsyncFunctionDef, qualify, 
                 out.append((param, _URL_SINKS))
                 break
     return tuple(out)
+
+
+def _wrapped_validation(returns: list[ast.Return], params: list[str], qualify, validator) -> tuple[tuple[str, frozenset[str]], ...]:
+    """A predicate whose every return that can be true is a check `validation` knows, on the same
+    parameter (`return root.resolve() in path.resolve().parents`, `return NAME_RE.fullmatch(x)`):
+    when it returns true, the parameter passed that check."""
+    checked: set[str] | None = None
+    sinks = ALL
+    for ret in returns:
+        if isinstance(ret.value, ast.Constant) and ret.value.value is False:
+            continue
+        found, when, kinds = validation(ret.value, qualify, validator=validator) if ret.value is not None else (set(), True, ALL)
+        found = found & set(params) if when else set()
+        test = ret.value
+        while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            test = test.operand
+        if not found or isinstance(test, ast.Name):
+            return ()  # a return that is true without a check, or one only falsiness vouches for (`return not x`)
+        checked = found if checked is None else checked & found
+        sinks = kinds if sinks == ALL else sinks & kinds
+    return tuple((param, sinks) for param in sorted(checked or ()))
 
 
 def _validates_any(summary) -> bool:

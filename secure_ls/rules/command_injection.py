@@ -122,6 +122,8 @@ class CommandInjection(Rule):
         'import subprocess\nBASE = "/usr/bin/tool"\n\ndef version():\n    return subprocess.check_output(BASE + " --version", shell=True)\n',
         'import os\n\ndef build(target):\n    os.execvp("make", ["make", target])\n',
         'import argparse\nimport subprocess\n\nENVIRONMENTS = ("staging", "production")\n\ndef main():\n    parser = argparse.ArgumentParser()\n    parser.add_argument("env", choices=ENVIRONMENTS)\n    args = parser.parse_args()\n    subprocess.run(f"deploy {args.env}", shell=True)\n',
+        # the check behind a one-line predicate: a regex fullmatch, an allow-list
+        'import re\nimport subprocess\nfrom flask import request\n\nTARGET = re.compile(r"[a-z0-9_-]+")\n\ndef is_target(name):\n    return TARGET.fullmatch(name) is not None\n\ndef build():\n    name = request.args["target"]\n    if not is_target(name):\n        return "unknown target", 400\n    subprocess.run(f"make {name}", shell=True, check=True)\n    return "built"\n',
     ]
     INVALID = [
         # built from a constructor parameter in `__init__`, run in another method: quoted where it is built

@@ -117,6 +117,8 @@ class PathTraversal(Rule):
         'def load(path):\n    with open(path) as fh:\n        return fh.read()\n',
         'import zipfile\nfrom flask import request\n\ndef names():\n    return zipfile.ZipFile(request.files["z"]).open("a.txt").read()\n',
         'from pathlib import Path\nfrom fastapi import FastAPI, HTTPException\nfrom fastapi.responses import FileResponse\n\napp = FastAPI()\nROOT = Path("/srv/static").resolve()\n\n@app.get("/assets/{name}")\ndef asset(name: str):\n    target = (ROOT / name).resolve()\n    try:\n        target.relative_to(ROOT)\n    except ValueError:\n        raise HTTPException(status_code=404)\n    return FileResponse(target)\n',
+        # a containment check in a one-line predicate (which may live in another module)
+        'from pathlib import Path\nfrom fastapi import FastAPI, HTTPException\nfrom fastapi.responses import FileResponse\n\napp = FastAPI()\nPUBLIC = Path("/srv/public")\n\ndef is_path_inside(child: Path, parent: Path) -> bool:\n    return parent.resolve() in child.resolve().parents\n\n@app.get("/public/{filename:path}")\ndef public_file(filename: str):\n    path = (PUBLIC / filename).resolve()\n    if not is_path_inside(path, PUBLIC):\n        raise HTTPException(status_code=400)\n    return FileResponse(path)\n',
     ]
     INVALID = [
         Example(  # an existence oracle: answers for ../../home/alice/.ssh/id_rsa too
