@@ -577,15 +577,18 @@ def test_a_django_widget_renders_the_developer_defined_field_name_not_client_dat
 
 def test_a_private_helper_every_call_of_which_passes_constants_holds_only_constants():
     """`_label("Blank", "...")`: no other module calls a `_name` function by convention, so the
-    module's own calls are all there are. Not when one passes data, nor when the function is
-    handed on as a value (those calls are not seen), nor for a public function."""
+    module's own calls are all there are. Not when one passes data (the request, its own
+    parameter), nor when the function is handed on as a value (those calls are not seen), nor
+    for a public function."""
     code = (
         "from django.utils.safestring import mark_safe\n\n"
         "def _label(title, description):\n    return mark_safe(f'<b>{title}</b>{description}')\n\n"
         "class Form:\n    choices = (('a', _label('Blank', 'Start empty.')),)\n"
     )
     assert "SLS801" not in rules(code)
-    assert "SLS801" in rules(code.replace("_label('Blank'", "_label(title_from_db"))
+    from_request = code + "\ndef preview(request):\n    return _label(request.GET['title'], '')\n"
+    assert any("request" in f.message for f in ENGINE.analyze(from_request).findings if f.rule_id == "SLS801")
+    assert "SLS801" in rules(code + "\ndef render(title):\n    return _label(title, '')\n")
     assert "SLS801" in rules(code + "\nrows = map(_label, titles, descriptions)\n")
     assert "SLS801" in rules(code.replace("_label", "label"))
 
@@ -1301,3 +1304,19 @@ def test_a_one_line_predicate_validates_what_its_check_validates():
     )
     assert "SLS110" not in rules(inline)
     assert "SLS110" in rules(inline.replace("ROOT not in path.parents", "ROOT not in [ROOT]"))
+
+
+def test_a_scripts_functions_hold_what_the_script_passes_them():
+    """A module run as a script (`if __name__ == "__main__":`) is a closed world: a helper's
+    parameter holds what the script's own calls pass, so a shell command built from a temporary
+    directory it made is the audit tier (as written inline), and one built from the command line
+    names the command line. In a module others import, the parameter is the caller's to fill."""
+    code = (
+        "import subprocess\nimport sys\nimport tempfile\n\n"
+        "def archive(log_dir):\n    subprocess.run('cd %s && tar czf out.tgz repo' % log_dir, shell=True)\n\n"
+        "def main():\n    archive(tempfile.mkdtemp())\n\n"
+        "if __name__ == '__main__':\n    main()\n"
+    )
+    _low_until_undone("SLS102", code, "if __name__ == '__main__':\n    main()\n", "", "medium")
+    argv = code.replace("archive(tempfile.mkdtemp())", "archive(sys.argv[1])")
+    assert any("command-line" in f.message for f in ENGINE.analyze(argv).findings if f.rule_id == "SLS102")

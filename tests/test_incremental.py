@@ -70,7 +70,7 @@ def test_editing_a_call_of_a_private_helper_reanalyses_the_helper():
         "def _label(title):\n    return mark_safe(f'<b>{title}</b>')\n\n\n"
         "def page():\n    return _label('Blank')\n"
     )
-    loud = quiet.replace("_label('Blank')", "_label(load_title())")
+    loud = quiet.replace("def page():\n    return _label('Blank')", "def page(title):\n    return _label(title)")
     engine = Engine()
     assert [f.rule_id for f in engine.analyze(quiet, key="doc").findings] == []
     assert [f.rule_id for f in engine.analyze(loud, key="doc").findings] == ["SLS801"]

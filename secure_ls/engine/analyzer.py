@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from secure_ls.engine import constructions, distributions, summaries, toplevel
-from secure_ls.engine.context import Dispatch, UnitContext, walk
+from secure_ls.engine.context import Dispatch, UnitContext, indexed, walk
 from secure_ls.engine.model import AnalysisResult, Edit, Finding, Fix, Position, Span
 from secure_ls.engine.symbols import (
     ModuleSymbols,
@@ -120,7 +120,8 @@ class Engine:
         symbols = [self._unit_symbols(u) for u in units]
         test_file = is_test_path(path, self.options.project_root)
         url_routes = _url_routes(imports_resolver, symbols)
-        closed_world = bool(path) and path.endswith(".ipynb")
+        # a notebook, or a script: its own calls of its functions are all the calls
+        closed_world = bool(path) and path.endswith(".ipynb") or self._constructors.is_script(units)
         if (
             previous is not None
             and symbols == previous.symbols
@@ -173,7 +174,7 @@ class Engine:
         unit_keys = self._unit_keys(units, layout, previous if same else None, fingerprint, summaries_state)
         # a class's findings also depend on what the module's other units pass to its constructor
         facts = [self._unit_facts(u.parsed) for u in units]
-        callers = self._constructors.callers(units, [f[3] for f in facts], unit_keys)
+        callers = self._constructors.callers(units, [f[3] for f in facts], unit_keys, module.closed_world)
         # ... and a script's statement on what the earlier statements left in the names it reads
         overrides = {"sources": self.options.sources, "sanitizers": self.options.sanitizers}
         statements = [self._constructors.is_statement(u.parsed) for u in units]
@@ -195,7 +196,7 @@ class Engine:
             cache_key = (parsed.text, unit_keys[index])
             analysis = self._results.get(cache_key)
             if analysis is None:
-                arguments = constructions.arguments(units, callers.get(index, ()), lambda unit: UnitContext(unit.parsed, module, overrides), module.closed_world)
+                arguments = constructions.arguments(units, callers.get(index, ()), lambda unit: indexed(UnitContext(unit.parsed, module, overrides)), module.closed_world)
                 analysis = self._analyze_unit(parsed, module, arguments, scope.env_for(index))
                 if len(self._results) > 50_000:
                     self._results.clear()

@@ -26,11 +26,11 @@ is asked for, and hands back the untrusted data each parameter receives.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 from secure_ls.engine import astutil
-from secure_ls.engine.taint import UNTRUSTED, Part
+from secure_ls.engine.taint import CONSTANT, UNTRUSTED, Origin, Part
 from secure_ls.engine.toplevel import is_statement_unit
 
 
@@ -58,13 +58,34 @@ def constructed_classes(tree: ast.Module | None) -> frozenset[str]:
 def private_functions(tree: ast.Module | None) -> frozenset[str]:
     """The top-level functions of a unit that are private to the module (`_label(...)`, not a
     dunder) and undecorated, taking arguments: by convention no other module calls them, and no
-    framework does, so the module's own calls are all the calls (see `constants_only`)."""
+    framework does, so the module's own calls are all the calls (see `ConstructorArguments.passed`)."""
     if tree is None:
         return frozenset()
     return frozenset(
         stmt.name
         for stmt in tree.body
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and is_private(stmt) and (stmt.args.args or stmt.args.posonlyargs or stmt.args.kwonlyargs or stmt.args.vararg)
+    )
+
+
+def top_level_functions(tree: ast.Module | None) -> frozenset[str]:
+    """The top-level functions of a unit that take arguments: in a closed world (a notebook, a
+    script), the module's own calls of them are all the calls."""
+    if tree is None:
+        return frozenset()
+    return frozenset(
+        stmt.name
+        for stmt in tree.body
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and (stmt.args.args or stmt.args.posonlyargs or stmt.args.kwonlyargs or stmt.args.vararg)
+    )
+
+
+def is_script_entry(tree: ast.Module | None) -> bool:
+    """`if __name__ == "__main__":` at the top level: the module is a program run as a script."""
+    return tree is not None and any(
+        isinstance(stmt, ast.If) and isinstance(stmt.test, ast.Compare) and isinstance(stmt.test.left, ast.Name) and stmt.test.left.id == "__name__"
+        and any(isinstance(c, ast.Constant) and c.value == "__main__" for c in stmt.test.comparators)
+        for stmt in tree.body
     )
 
 
@@ -101,25 +122,32 @@ class Index:
     module-level code (engine/toplevel.py); per analysis, the units calling those classes."""
 
     def __init__(self) -> None:
-        self._shapes: dict[str, tuple[frozenset[str], bool]] = {}
+        self._shapes: dict[str, tuple[frozenset[str], bool, frozenset[str], bool]] = {}
 
     def clear(self) -> None:
         self._shapes.clear()
 
-    def _shape(self, parsed) -> tuple[frozenset[str], bool]:
+    def _shape(self, parsed) -> tuple[frozenset[str], bool, frozenset[str], bool]:
         found = self._shapes.get(parsed.text)
         if found is None:
-            found = self._shapes[parsed.text] = (constructed_classes(parsed.tree) | private_functions(parsed.tree), is_statement_unit(parsed.tree))
+            tree = parsed.tree
+            found = self._shapes[parsed.text] = (
+                constructed_classes(tree) | private_functions(tree), is_statement_unit(tree), top_level_functions(tree), is_script_entry(tree)
+            )
         return found
 
     def is_statement(self, parsed) -> bool:
         return self._shape(parsed)[1]
 
-    def callers(self, units: Sequence, calls: Sequence[frozenset[str]], unit_keys: list[int]) -> dict[int, tuple[int, ...]]:
+    def is_script(self, units: Sequence) -> bool:
+        """Whether one of the units is `if __name__ == "__main__":`."""
+        return any(self._shape(unit.parsed)[3] for unit in units)
+
+    def callers(self, units: Sequence, calls: Sequence[frozenset[str]], unit_keys: list[int], closed_world: bool = False) -> dict[int, tuple[int, ...]]:
         """`callers_by_unit` for `units` (`calls[i]`: the names unit i calls); folds into each
         class unit's key the text of its callers and their distance (the line a call is on is
-        part of the finding's path)."""
-        callers = callers_by_unit([self._shape(unit.parsed)[0] for unit in units], calls)
+        part of the finding's path). In a closed world, every top-level function has callers."""
+        callers = callers_by_unit([self._shape(unit.parsed)[0] | (self._shape(unit.parsed)[2] if closed_world else frozenset()) for unit in units], calls)
         for index, found in callers.items():
             distance = tuple((units[j].parsed.text, units[j].start_line - units[index].start_line) for j in found)
             unit_keys[index] = hash((unit_keys[index], distance))
@@ -128,7 +156,7 @@ class Index:
 
 def arguments(units: Sequence, callers: tuple[int, ...], context_for: Callable, closed_world: bool = False) -> "ConstructorArguments | None":
     """What the caller units pass to the constructors of one unit's classes (None: no callers).
-    `closed_world`: these callers are all there are (a notebook), see `constants_only`."""
+    `closed_world`: these callers are all there are (a notebook, a script), see `ConstructorArguments.passed`."""
     if not callers:
         return None
     return ConstructorArguments([units[j] for j in callers], context_for, lambda unit, line: unit.start_line + line, closed_world)
@@ -145,15 +173,22 @@ class ConstructorArguments:
         self._line_of = line_of  # (caller unit, its ast line) -> the file's 1-based line
         self._closed_world = closed_world
         self._known: dict[str, dict[str, list[Passed]]] = {}
+        self._contexts: dict[int, Callable] = {}  # caller unit -> its origin function, analysed once
 
-    def constants_only(self, class_name: str, positional: tuple[str, ...], keyword_names: frozenset[str], vararg: str | None, private: bool = False) -> frozenset[str]:
-        """In a closed world (a notebook, which nothing imports), or for a function `private` to
-        the module, the parameters that every call of the class or function passes only constants
-        (`display("df1", "df2")`, `_mode_label("Blank", "...")`): they hold nothing else."""
+    def passed(self, class_name: str, positional: tuple[str, ...], keyword_names: frozenset[str], vararg: str | None, private: bool = False) -> dict[str, Origin]:
+        """In a closed world (a notebook or a script, which nothing else calls), or for a function
+        `private` to the module: what every call of the class or function passes to each
+        parameter, joined (`display("df1", "df2")`, `_clone(url, tempfile.mkdtemp())`)."""
         if not (self._closed_world or private):
-            return frozenset()
-        sites = [(unit.parsed.tree, lambda unit=unit: self._context_for(unit).origin) for unit in self._callers if unit.parsed.tree is not None]
-        return constant_parameters(sites, class_name, positional, keyword_names, vararg)
+            return {}
+        sites = [(unit.parsed.tree, lambda unit=unit: self._origin_in(unit)) for unit in self._callers if unit.parsed.tree is not None]
+        return passed_origins(sites, class_name, positional, keyword_names, vararg)
+
+    def _origin_in(self, unit) -> Callable:
+        found = self._contexts.get(id(unit))
+        if found is None:
+            found = self._contexts[id(unit)] = self._context_for(unit).origin
+        return found
 
     def __call__(self, class_name: str, positional: tuple[str, ...], keyword_names: frozenset[str]) -> dict[str, list[Passed]]:
         known = self._known.get(class_name)
@@ -189,35 +224,38 @@ class LocalCalls:
         self._enclosing = enclosing
         self._origin_of = origin_of
 
-    def constants_only(self, name: str, positional: tuple[str, ...], keyword_names: frozenset[str], vararg: str | None, private: bool = False) -> frozenset[str]:
-        return constant_parameters([(self._enclosing, lambda: self._origin_of)], name, positional, keyword_names, vararg)
+    def passed(self, name: str, positional: tuple[str, ...], keyword_names: frozenset[str], vararg: str | None, private: bool = False) -> dict[str, Origin]:
+        return passed_origins([(self._enclosing, lambda: self._origin_of)], name, positional, keyword_names, vararg)
 
     def __call__(self, class_name: str, positional: tuple[str, ...], keyword_names: frozenset[str]) -> dict[str, list[Passed]]:
         return {}
 
 
-def constant_parameters(sites, name: str, positional: tuple[str, ...], keyword_names: frozenset[str], vararg: str | None) -> frozenset[str]:
-    """The parameters every call of `name` in `sites` ((tree, make origin function) pairs) passes
-    only constants; none when there is no call, or when the name is also used as a value
-    (`pool.map(_label, rows)`, `return helper`): those calls are not seen."""
-    constant = set(positional) | set(keyword_names) | ({vararg} if vararg else set())
+def passed_origins(sites, name: str, positional: tuple[str, ...], keyword_names: frozenset[str], vararg: str | None) -> dict[str, Origin]:
+    """What every call of `name` in `sites` ((tree, make origin function) pairs) passes to each
+    parameter, joined; a parameter some call leaves out keeps its default there. Nothing when
+    there is no call, or when the name is also used as a value (`pool.map(_label, rows)`,
+    `return helper`): those calls are not seen. The callers' steps are left out: they are in
+    another unit (or function) than the parameter."""
+    passed: dict[str, Origin] = {param: CONSTANT for param in (*positional, *keyword_names, *((vararg,) if vararg else ()))}
     calls = 0
     for tree, make_origin in sites:
         origin = None
         called = {id(n.func) for n in astutil.walk(tree) if isinstance(n, ast.Call)}
         for node in astutil.walk(tree):
             if isinstance(node, ast.Name) and node.id == name and id(node) not in called:
-                return frozenset()  # passed on as a value: called where this cannot see
+                return {}  # passed on as a value: called where this cannot see
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name):
                 continue
             calls += 1
             origin = origin or make_origin()
             for param, arg in _arguments(node, positional, keyword_names, vararg):
                 if param is None:
-                    return frozenset()  # `f(*rows)`, `f(**opts)`: what goes where is unknown
-                if not origin(arg).is_constant:
-                    constant.discard(param)
-    return frozenset(constant) if calls else frozenset()
+                    return {}  # `f(*rows)`, `f(**opts)`: what goes where is unknown
+                passed[param] = passed[param].join(origin(arg))
+    if not calls:
+        return {}
+    return {param: found if found.is_constant else Origin(frozenset(replace(p, steps=()) for p in found.parts)) for param, found in passed.items()}
 
 
 def constructor_parameters(func: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[tuple[str, ...], frozenset[str]]:

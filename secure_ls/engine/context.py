@@ -573,10 +573,35 @@ def walk(ctx: UnitContext, dispatch, on_error) -> None:
     """Visits every node once, calling the rules registered for its type.
 
     Parents, scopes and each scope's bound names are recorded for the whole
-    tree first, so a rule looking at a call can already ask about its
+    tree first (`index`), so a rule looking at a call can already ask about its
     arguments. Expression contexts and operators are not visited: no rule
     needs them and they are a third of all nodes.
     """
+    order = index(ctx)
+    by_type = dispatch.by_type
+    calls = dispatch.calls
+    for node in order:
+        cls = type(node)
+        if cls is ast.Call:
+            handlers = calls(node, ctx)
+        else:
+            handlers = by_type.get(cls)
+        if handlers:
+            for rule, method in handlers:
+                try:
+                    method(node, ctx)
+                except Exception as exc:  # a broken rule must not take the others down
+                    on_error(rule, node, exc)
+
+
+def indexed(ctx: UnitContext) -> UnitContext:
+    """`ctx` with its tree indexed, for an analysis that runs no rules (what a caller unit passes)."""
+    index(ctx)
+    return ctx
+
+
+def index(ctx: UnitContext) -> list[ast.AST]:
+    """Records every node's parent and scope and each scope's bound names; the nodes in visiting order."""
     tree = ctx.tree
     order: list[ast.AST] = []
     parents = ctx._parents
@@ -627,20 +652,7 @@ def walk(ctx: UnitContext, dispatch, on_error) -> None:
     ctx._bindings = {k: frozenset(v) for k, v in bound.items()}
     ctx._parameters = params
     ctx._assigned = assigned
-    by_type = dispatch.by_type
-    calls = dispatch.calls
-    for node in order:
-        cls = type(node)
-        if cls is ast.Call:
-            handlers = calls(node, ctx)
-        else:
-            handlers = by_type.get(cls)
-        if handlers:
-            for rule, method in handlers:
-                try:
-                    method(node, ctx)
-                except Exception as exc:  # a broken rule must not take the others down
-                    on_error(rule, node, exc)
+    return order
 
 
 class Dispatch:

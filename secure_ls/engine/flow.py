@@ -63,10 +63,15 @@ class FlowAnalyzer(ValueOrigins):
         wsgi = frameworks.wsgi_environ(func)
         defaults = frameworks.parameter_defaults(func.args)
         passed = self._passed_to_constructor(func)
-        constants = self._constant_constructor_arguments(func) | self._developer_parameters(func)
+        passed_by_callers = self._callers_arguments(func)
+        developer = self._developer_parameters(func)
         for arg in frameworks.all_args(func.args):
-            if arg.arg in constants:
-                env[arg.arg] = Binding(CONSTANT)  # every call in the notebook passes a constant, or the developer chose it
+            if arg.arg in developer:
+                env[arg.arg] = Binding(CONSTANT)  # the developer chose it
+                continue
+            if arg.arg in passed_by_callers:
+                # what every call passes (a script's, a notebook's, a private helper's): nothing else
+                env[arg.arg] = Binding(passed_by_callers[arg.arg].with_step(make_step(arg, f"every call of `{func.name}()` in the module passes it")))
                 continue
             dependency = frameworks.dependency_callee(defaults.get(arg.arg), arg.annotation) if route else None
             if dependency is not None and self._dependency_origin(dependency) is not None:
@@ -117,25 +122,27 @@ class FlowAnalyzer(ValueOrigins):
         positional, named = constructions.constructor_parameters(func)
         return self._constructor_arguments(self._class, positional, named)
 
-    def _constant_constructor_arguments(self, func: ast.AST) -> frozenset[str]:
-        """The parameters of a constructor (in a notebook), of a function private to the module or
-        of a function defined inside another that every call passes constants
-        (constructions.constant_parameters)."""
+    def _callers_arguments(self, func: ast.AST) -> dict:
+        """What every call passes to each parameter of a constructor or function in a closed world
+        (a notebook, a script), of a function private to the module, or of a function defined
+        inside another (constructions.passed_origins)."""
         if self._constructor_arguments is None or not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            return frozenset()
+            return {}
         vararg = func.args.vararg.arg if func.args.vararg is not None else None
-        # a parameter no call passes holds its default: only a literal default is a constant
+        # a parameter no call passes holds its default: only a literal default is known
         computed = {name for name, default in frameworks.parameter_defaults(func.args).items() if not isinstance(default, ast.Constant)}
         if self._class is None:
             if not constructions.is_called_directly(func):
-                return frozenset()
+                return {}
             positional = tuple(a.arg for a in (*func.args.posonlyargs, *func.args.args))
             named = frozenset((*(a.arg for a in func.args.args), *(a.arg for a in func.args.kwonlyargs)))
-            return self._constructor_arguments.constants_only(func.name, positional, named, vararg, private=constructions.is_private(func)) - computed
-        if func.name != "__init__" or self._class is None:
-            return frozenset()
-        positional, named = constructions.constructor_parameters(func)
-        return self._constructor_arguments.constants_only(self._class, positional, named, vararg) - computed
+            passed = self._constructor_arguments.passed(func.name, positional, named, vararg, private=constructions.is_private(func))
+        elif func.name == "__init__":
+            positional, named = constructions.constructor_parameters(func)
+            passed = self._constructor_arguments.passed(self._class, positional, named, vararg)
+        else:
+            return {}
+        return {name: origin for name, origin in passed.items() if name not in computed}
 
     def _developer_parameters(self, func: ast.AST) -> frozenset[str]:
         """Parameters the framework fills from the developer's own definitions (a Django widget's
