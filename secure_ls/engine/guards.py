@@ -141,8 +141,7 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         if isinstance(right, ast.Call) and isinstance(right.func, ast.Attribute) and right.func.attr in ("keys", "values") and not right.args:
             right = right.func.value
         if isinstance(right, ast.Attribute) and right.attr == "parents" and isinstance(_call_chain_base(right.value), ast.Name):
-            # `base in target.resolve().parents`: target is inside base
-            names.add(_call_chain_base(right.value).id)  # type: ignore[union-attr]
+            names.add(_call_chain_base(right.value).id)  # type: ignore[union-attr]  # `base in target.resolve().parents`
             sinks = PATH_SINKS
         elif isinstance(left, ast.Name) and isinstance(right, (ast.Name, ast.Attribute, ast.Set, ast.List, ast.Tuple, ast.Dict, ast.ListComp, ast.SetComp)):
             # not when the allow-list itself comes from the client
@@ -468,15 +467,14 @@ def validated_parameters(func: ast.FunctionDef | ast.AsyncFunctionDef, qualify, 
 
 
 def _wrapped_validation(returns: list[ast.Return], params: list[str], qualify, validator) -> tuple[tuple[str, frozenset[str]], ...]:
-    """A predicate whose every return that can be true is a check `validation` knows, on the same
-    parameter (`return root.resolve() in path.resolve().parents`, `return NAME_RE.fullmatch(x)`):
-    when it returns true, the parameter passed that check."""
+    """A predicate whose every return that can be true is a check `validation` knows on a parameter
+    (`return root in path.resolve().parents`, `return NAME.fullmatch(x)`): true, x passed it."""
     checked: set[str] | None = None
     sinks = ALL
-    for ret in returns:
+    for ret in returns:  # all truth values (see validated_parameters)
         if isinstance(ret.value, ast.Constant) and ret.value.value is False:
             continue
-        found, when, kinds = validation(ret.value, qualify, validator=validator) if ret.value is not None else (set(), True, ALL)
+        found, when, kinds = validation(ret.value, qualify, validator=validator)  # type: ignore[arg-type]
         found = found & set(params) if when else set()
         test = ret.value
         while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
