@@ -1320,3 +1320,25 @@ def test_a_scripts_functions_hold_what_the_script_passes_them():
     _low_until_undone("SLS102", code, "if __name__ == '__main__':\n    main()\n", "", "medium")
     argv = code.replace("archive(tempfile.mkdtemp())", "archive(sys.argv[1])")
     assert any("command-line" in f.message for f in ENGINE.analyze(argv).findings if f.rule_id == "SLS102")
+
+
+def test_request_mappings_logged_whole_print_their_items_with_repr():
+    """`log.info("%s", request.args)`: Werkzeug's MultiDicts, Django's QueryDicts and cookie dicts,
+    Starlette's path and query parameters print each item with repr() (or percent-encoded), so no
+    line break gets through. Werkzeug's headers print as header lines, and Django's uploaded files
+    show their names as they are: those stay reported."""
+    flask = (
+        "import logging\nfrom flask import Flask, request\n\napp = Flask(__name__)\nlog = logging.getLogger(__name__)\n\n"
+        "@app.route('/x')\ndef x():\n    log.info('cookies %s', request.cookies)\n    return ''\n"
+    )
+    assert "SLS704" not in rules(flask)
+    assert "SLS704" in rules(flask.replace("request.cookies", "request.headers"))
+    django = "import logging\nfrom django.http import HttpResponse\n\nlog = logging.getLogger(__name__)\n\ndef view(request):\n    log.info('%s', request.COOKIES)\n    return HttpResponse()\n"
+    assert "SLS704" not in rules(django)
+    assert "SLS704" in rules(django.replace("request.COOKIES", "request.FILES"))
+    starlette = (
+        "import logging\nfrom fastapi import FastAPI, Request\n\napp = FastAPI()\nlog = logging.getLogger(__name__)\n\n"
+        "@app.get('/items/{item_id}')\nasync def item(request: Request):\n    log.info('params %s', request.path_params)\n    return {}\n"
+    )
+    assert "SLS704" not in rules(starlette)
+    assert "SLS704" in rules(starlette.replace("request.path_params", "request.path_params['item_id']"))

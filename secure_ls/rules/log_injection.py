@@ -17,9 +17,16 @@ _NO_NEWLINES = frozenset({"remote_addr", "method", "scheme", "is_secure", "conte
 # name, the matched rule), not from what the client sent.
 _ROUTING_ATTRIBUTES = frozenset({"endpoint", "url_rule", "blueprint", "blueprints", "resolver_match", "url_name", "view_name"})
 # Attributes that hold a dict: a validated form's or serializer's fields, and a request's whole
-# environ, query or form mapping (a dict, Werkzeug's MultiDict or Django's QueryDict: each prints
-# its items with repr()). Not `headers`: Werkzeug prints those as header lines.
-_DICT_ATTRIBUTES = frozenset({"cleaned_data", "validated_data", "errors", "environ", "META", "GET", "POST", "args", "form"})
+# environ, query, form, cookie or route-argument mapping (a dict, Werkzeug's MultiDict, Django's
+# QueryDict, Starlette's QueryParams: each prints its items with repr(), or percent-encoded), and
+# Werkzeug's uploads (a FileStorage shows its filename with repr()). Not `headers`: Werkzeug prints
+# those as header lines; not Django's `FILES`: an UploadedFile shows its name as it is.
+_DICT_ATTRIBUTES = frozenset(
+    {
+        "cleaned_data", "validated_data", "errors", "environ", "META", "GET", "POST", "COOKIES", "args", "form", "values",
+        "files", "cookies", "view_args", "path_params", "query_params",
+    }
+)
 # Calls whose result is a container: logging formats a container with the repr() of its
 # items, so a newline inside one comes out as `\\n`, never as a new line.
 _CONTAINER_CALLS = frozenset({"list", "dict", "tuple", "set", "frozenset", "sorted"})
@@ -73,6 +80,8 @@ class LogInjection(Rule):
     methods = _LOG_LEVEL_METHODS
 
     VALID = [
+        # Werkzeug's and Starlette's request mappings logged whole: their items print with repr()
+        'import logging\nfrom flask import Flask, request\n\napp = Flask(__name__)\nlog = logging.getLogger(__name__)\n\n@app.route("/hook", methods=["POST"])\ndef hook():\n    log.debug("hook args=%s form=%s cookies=%s", request.args, request.form, request.cookies)\n    return ""\n',
         # Django's request.headers logged whole: it prints as a dict's repr, every value escaped
         'import logging\n\nfrom django.conf import settings\n\nlogger = logging.getLogger(__name__)\n\nclass LogRequestHeaders:\n    def __init__(self, get_response):\n        self.get_response = get_response\n\n    def __call__(self, request):\n        logger.info("Request Headers: %s", request.headers)\n        return self.get_response(request)\n',
         # a WSGI middleware's peer address: the server wrote it, and it holds no line break
