@@ -44,6 +44,10 @@ def _body_nodes(handler: ast.ExceptHandler):
         stack.extend(reversed(list(astutil.children(node))))
 
 
+def _is_name(node: ast.AST, name: str | None) -> bool:
+    return isinstance(node, ast.Name) and node.id == name
+
+
 def _discarded(call: ast.Call, ctx) -> bool:
     """`ret = Response(...)` whose name the function never reads: the response is built and
     thrown away, never sent."""
@@ -101,6 +105,8 @@ class ErrorDetailsInResponse(Rule):
         # built and thrown away: the function never reads `ret`, so it never sends it
         "import json\nfrom flask import Response\n@app.route('/x')\ndef view():\n    try:\n        work()\n    except Exception as e:\n        ret = Response(json.dumps({'msg': str(e)}), mimetype='application/json')\n    return json.dumps({'success': True})\n",
         "from flask import jsonify\n@app.route('/x')\ndef view():\n    try:\n        work()\n    except Exception as e:\n        return jsonify(status=e.code), 500\n",
+        # the view returns the exception object itself: no response, the framework's generic error page
+        "from rest_framework.views import APIView\n\nclass BaseView(APIView):\n    def dispatch(self, request, *args, **kwargs):\n        try:\n            return super().dispatch(request, *args, **kwargs)\n        except Exception as exc:\n            self.handle_exception(exc)\n            return exc\n",
     ]
     INVALID = [
         Example(
@@ -130,7 +136,9 @@ class ErrorDetailsInResponse(Rule):
         view = logs.is_view(func, ctx)
         sinks: list[ast.AST] = []
         for sub in _body_nodes(node):
-            if isinstance(sub, ast.Return) and sub.value is not None and view:
+            if isinstance(sub, ast.Return) and sub.value is not None and view and not _is_name(sub.value, node.name):
+                # `return exc` hands the framework an exception object, not a response: it answers
+                # with its generic error page (a Django or DRF view, a Flask view), no details
                 sinks.append(sub.value)
             elif isinstance(sub, ast.Call) and logs.is_response_call(sub, ctx) and not _discarded(sub, ctx):
                 sinks.append(sub)
