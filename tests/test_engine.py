@@ -1342,3 +1342,16 @@ def test_request_mappings_logged_whole_print_their_items_with_repr():
     )
     assert "SLS704" not in rules(starlette)
     assert "SLS704" in rules(starlette.replace("request.path_params", "request.path_params['item_id']"))
+
+
+def test_djangos_full_path_is_quoted_again_and_holds_no_line_break():
+    """Django's `request.get_full_path()` and `build_absolute_uri()` quote the decoded path again
+    (escape_uri_path, iri_to_uri): a %0A stays %0A. `request.path` is the decoded path."""
+    code = (
+        "import logging\nfrom django.http import HttpResponse\n\nlog = logging.getLogger(__name__)\n\n"
+        "def view(request):\n    log.info('hit %s', request.get_full_path())\n    return HttpResponse()\n"
+    )
+    assert "SLS704" not in rules(code)
+    assert "SLS704" not in rules(code.replace("request.get_full_path()", "request.build_absolute_uri()"))
+    assert "SLS704" in rules(code.replace("request.get_full_path()", "request.path"))
+    assert "SLS704" in rules(code.replace("request.get_full_path()", "request.build_absolute_uri(request.GET['next'])"))

@@ -184,7 +184,8 @@ class Framework:
     # attributes of `self` in a handler class (see handler_base_suffix) that hold the request
     handler_attributes: frozenset[str] = frozenset()
     # attributes of the request that are the request-target as the client sent it, still
-    # percent-encoded (Tornado's `request.path`, `.uri`, `.query`): a request line holds no line break
+    # percent-encoded (Tornado's `request.path`, `.uri`, `.query`; Django's `get_full_path()`, which
+    # quotes the decoded path again): a request line holds no line break
     raw_target: frozenset[str] = frozenset()
     # attributes of the request that are URL objects whose parts come from `urlsplit`, which drops
     # CR, LF and TAB (Starlette's `request.url.path`; `str(request.url)` keeps the decoded path whole)
@@ -195,7 +196,10 @@ class Framework:
 _WEBSOCKET_RECEIVES = frozenset({"receive_text", "receive_bytes", "receive_json", "iter_text", "iter_bytes", "iter_json"})
 
 FRAMEWORKS: tuple[Framework, ...] = (
-    Framework("django", handler_methods=VIEW_METHODS, handler_leading=("self", "request")),
+    Framework(
+        "django", handler_methods=VIEW_METHODS, handler_leading=("self", "request"),
+        raw_target=frozenset({"get_full_path", "get_full_path_info", "build_absolute_uri"}),
+    ),
     Framework(
         "tornado",
         handler_reads=frozenset(

@@ -508,10 +508,8 @@ class ValueOrigins:
             return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", guards.LINE_SINKS if read[1] else frozenset(), steps=(make_step(node, "read from the HTTP request"),))}))
         if self._is_converted_record_field(node):
             return CONSTANT
-        if node.attr == "name" and self._temporary_file(node.value):
-            return CONSTANT  # the path tempfile chose, whatever was written into the file
-        if node.attr in catalog.CODE_NAME_ATTRIBUTES:
-            return CONSTANT
+        if node.attr in catalog.CODE_NAME_ATTRIBUTES or node.attr == "name" and self._temporary_file(node.value):
+            return CONSTANT  # `cls.__name__`; the path tempfile chose, whatever was written into the file
         base = self._origin(node.value)
         if node.attr in catalog.KEY_ATTRIBUTES or self._is_validated_model_field(node):
             return base.sanitized(ALL)
@@ -580,8 +578,9 @@ class ValueOrigins:
             if summary is not None:
                 return self._apply(summary, node)
         if isinstance(func, ast.Attribute):
-            if self._is_incoming_request(func.value) and func.attr in catalog.REQUEST_ATTRIBUTES:
-                return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", steps=(make_step(node, "read from the HTTP request"),))}))
+            read = frameworks.request_read(func, self._frameworks)
+            if read is not None and self._is_incoming_request(read[0]):  # `request.get_full_path()`: percent-encoded, one line
+                return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", guards.LINE_SINKS if read[1] and not node.args else frozenset(), steps=(make_step(node, "read from the HTTP request"),))}))
             receiver = self._origin(func.value)
             rewritten = guards.rewritten(node, receiver, self._join_all, self._translated)
             if rewritten is not None:
