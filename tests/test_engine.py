@@ -1355,3 +1355,38 @@ def test_djangos_full_path_is_quoted_again_and_holds_no_line_break():
     assert "SLS704" not in rules(code.replace("request.get_full_path()", "request.build_absolute_uri()"))
     assert "SLS704" in rules(code.replace("request.get_full_path()", "request.path"))
     assert "SLS704" in rules(code.replace("request.get_full_path()", "request.build_absolute_uri(request.GET['next'])"))
+
+
+def test_a_kdf_that_stretches_the_applications_secret_key_is_the_audit_tier():
+    """`pbkdf2_hmac("sha256", secret_key.encode(), b"salt", 100000)` turns the application's random
+    secret into a Fernet key: no password to look up in a dictionary, so a fixed salt and a modest
+    count are the audit tier. A password stretched the same way stays reported."""
+    code = (
+        "import base64\nimport hashlib\n\ndef derive_key(secret_key):\n"
+        "    return base64.urlsafe_b64encode(hashlib.pbkdf2_hmac('sha256', secret_key.encode(), b'salt', 100000))\n"
+    )
+    _low_until_undone("SLS306", code, "secret_key", "password", "high")
+    _low_until_undone("SLS307", code, "secret_key", "password", "high")
+    assert _confidence(code.replace("secret_key.encode()", "(secret_key + password).encode()"), "SLS306") == ["high"]
+
+
+def test_a_migration_is_a_closed_world_like_a_script():
+    """Django loads a migration module itself (`class Migration(migrations.Migration)`), Alembic a
+    revision (`down_revision = ...`): nothing else calls their helpers, so a table name every call
+    passes as a literal is a constant."""
+    django = (
+        "from django.db import connection, migrations\n\n"
+        "def drop_constraints(table_name):\n    with connection.cursor() as cursor:\n"
+        "        cursor.execute(\"SELECT conname FROM pg_constraint WHERE conrelid = '{}'::regclass\".format(table_name))\n\n"
+        "def forwards(apps, schema_editor):\n    drop_constraints('history_historyentry')\n\n"
+        "class Migration(migrations.Migration):\n    operations = [migrations.RunPython(forwards)]\n"
+    )
+    assert "SLS101" not in rules(django)
+    assert "SLS101" in rules(django.replace("class Migration(migrations.Migration):", "class Plan(object):"))
+    alembic = (
+        "from alembic import op\n\nrevision = 'b2'\ndown_revision = 'a1'\n\n"
+        "def rename(table):\n    op.execute('ALTER TABLE %s RENAME TO old_%s' % (table, table))\n\n"
+        "def upgrade():\n    rename('users')\n"
+    )
+    assert "SLS101" not in rules(alembic)
+    assert "SLS101" in rules(alembic.replace("down_revision = 'a1'\n", ""))

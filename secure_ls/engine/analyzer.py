@@ -120,8 +120,8 @@ class Engine:
         symbols = [self._unit_symbols(u) for u in units]
         test_file = is_test_path(path, self.options.project_root)
         url_routes = _url_routes(imports_resolver, symbols)
-        # a notebook, or a script: its own calls of its functions are all the calls
-        closed_world = bool(path) and path.endswith(".ipynb") or self._constructors.is_script(units)
+        # a notebook, a script, a migration: its own calls of its functions are all the calls
+        closed_world = bool(path) and path.endswith(".ipynb") or self._constructors.runs_alone(units)
         if (
             previous is not None
             and symbols == previous.symbols

@@ -80,12 +80,21 @@ def top_level_functions(tree: ast.Module | None) -> frozenset[str]:
     )
 
 
-def is_script_entry(tree: ast.Module | None) -> bool:
-    """`if __name__ == "__main__":` at the top level: the module is a program run as a script."""
-    return tree is not None and any(
-        isinstance(stmt, ast.If) and isinstance(stmt.test, ast.Compare) and isinstance(stmt.test.left, ast.Name) and stmt.test.left.id == "__name__"
-        and any(isinstance(c, ast.Constant) and c.value == "__main__" for c in stmt.test.comparators)
-        for stmt in tree.body
+def runs_alone(tree: ast.Module | None) -> bool:
+    """A top-level statement showing that the module is run, never imported by the program's
+    other modules: `if __name__ == "__main__":` (a script), a Django migration
+    (`class Migration(migrations.Migration)`) or an Alembic revision (`down_revision = ...`),
+    which their frameworks load by themselves."""
+    return tree is not None and any(_runs_alone(stmt) for stmt in tree.body)
+
+
+def _runs_alone(stmt: ast.stmt) -> bool:
+    if isinstance(stmt, ast.If) and isinstance(stmt.test, ast.Compare) and isinstance(stmt.test.left, ast.Name) and stmt.test.left.id == "__name__":
+        return any(isinstance(c, ast.Constant) and c.value == "__main__" for c in stmt.test.comparators)
+    if isinstance(stmt, ast.ClassDef) and stmt.name == "Migration":
+        return any(astutil.last_name(base) == "Migration" for base in stmt.bases)
+    return isinstance(stmt, (ast.Assign, ast.AnnAssign)) and any(
+        isinstance(t, ast.Name) and t.id == "down_revision" for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
     )
 
 
@@ -132,15 +141,15 @@ class Index:
         if found is None:
             tree = parsed.tree
             found = self._shapes[parsed.text] = (
-                constructed_classes(tree) | private_functions(tree), is_statement_unit(tree), top_level_functions(tree), is_script_entry(tree)
+                constructed_classes(tree) | private_functions(tree), is_statement_unit(tree), top_level_functions(tree), runs_alone(tree)
             )
         return found
 
     def is_statement(self, parsed) -> bool:
         return self._shape(parsed)[1]
 
-    def is_script(self, units: Sequence) -> bool:
-        """Whether one of the units is `if __name__ == "__main__":`."""
+    def runs_alone(self, units: Sequence) -> bool:
+        """Whether one of the units shows the module is run, not imported (see `runs_alone`)."""
         return any(self._shape(unit.parsed)[3] for unit in units)
 
     def callers(self, units: Sequence, calls: Sequence[frozenset[str]], unit_keys: list[int], closed_world: bool = False) -> dict[int, tuple[int, ...]]:

@@ -72,5 +72,6 @@ class KdfConstantSalt(Rule):
             salt,
             f"Password-based key derivation with {what} `{ctx.text(salt)[:40]}`: identical passwords give identical hashes and one "
             "precomputed dictionary attacks every hash. Generate a random salt per password (os.urandom(16)) and store it with the hash.",
-            confidence=Confidence.LOW if ctx.in_test_code(node) else None,
+            # a key derived from the application's secret: no password to look up in a dictionary
+            confidence=Confidence.LOW if ctx.in_test_code(node) or crypto.stretches_a_key(kdf) else None,
         )

@@ -131,7 +131,7 @@ class KdfLowWorkFactor(Rule):
             ),
             fix=None if sent else fix,
             # a login protocol's value, sent to the service that fixed its cost: the audit tier
-            confidence=Confidence.LOW if sent or ctx.in_test_code(where) else None,
+            confidence=Confidence.LOW if sent or ctx.in_test_code(where) or crypto.stretches_a_key(kdf) else None,
         )
 
     def _scrypt(self, kdf: crypto.KdfCall, ctx) -> None:
@@ -162,7 +162,7 @@ class KdfLowWorkFactor(Rule):
             f"scrypt with N={n}, r={r}, p={p}: OWASP recommends at least N=2**17, r=8, p=1 (or an equivalent cost). "
             "Raise N (stored hashes need their parameters recorded and a re-hash at next login).",
             fix=fix,
-            confidence=Confidence.LOW if ctx.in_test_code(kdf.n) else None,
+            confidence=Confidence.LOW if ctx.in_test_code(kdf.n) or crypto.stretches_a_key(kdf) else None,
         )
 
     def _replace_number(self, node: ast.expr, text: str, ctx):

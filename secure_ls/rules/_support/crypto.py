@@ -12,7 +12,7 @@ import operator
 
 from secure_ls.engine import astutil
 from secure_ls.engine.context import argument as shared_argument
-from secure_ls.rules._support import taint_sinks
+from secure_ls.rules._support import naming, taint_sinks
 
 _INT_OPS = {
     ast.Add: operator.add,
@@ -231,9 +231,12 @@ def string_literal_text(node: ast.AST) -> str | None:
 class KdfCall:
     """A recognised password-based KDF call and its parameters (None when absent)."""
 
-    def __init__(self, kind: str, call: ast.Call, hash_name: str | None, salt, iterations, n=None, r=None, p=None, default_iterations: int | None = None):
+    def __init__(
+        self, kind: str, call: ast.Call, hash_name: str | None, salt, iterations, n=None, r=None, p=None, default_iterations: int | None = None, material=None
+    ):
         self.kind = kind  # "pbkdf2" or "scrypt"
         self.call = call
+        self.material = material  # what is stretched (the password argument), when the call takes it
         self.hash_name = hash_name
         self.salt = salt
         self.iterations = iterations
@@ -269,11 +272,11 @@ def kdf_call(call: ast.Call, ctx) -> KdfCall | None:
     if name == "hashlib.pbkdf2_hmac":
         return KdfCall(
             "pbkdf2", call, _hash_name_of(argument(call, 0, "hash_name"), ctx),
-            argument(call, 2, "salt"), argument(call, 3, "iterations"),
+            argument(call, 2, "salt"), argument(call, 3, "iterations"), material=argument(call, 1, "password"),
         )
     if name == "hashlib.scrypt":
         return KdfCall("scrypt", call, None, argument(call, None, "salt"), None,
-                       argument(call, None, "n"), argument(call, None, "r"), argument(call, None, "p"))
+                       argument(call, None, "n"), argument(call, None, "r"), argument(call, None, "p"), material=argument(call, 0, "password"))
     if name == "cryptography.hazmat.primitives.kdf.pbkdf2.PBKDF2HMAC":
         return KdfCall(
             "pbkdf2", call, _hash_name_of(argument(call, 0, "algorithm"), ctx),
@@ -289,11 +292,31 @@ def kdf_call(call: ast.Call, ctx) -> KdfCall | None:
             if prf is not None:
                 return None  # a custom PRF: cannot tell its cost
             hash_name = _hash_name_of(module, ctx) if module is not None else "sha1"
-            return KdfCall("pbkdf2", call, hash_name, argument(call, 1, "salt"), argument(call, 3, "count"), default_iterations=1000)
+            return KdfCall(
+                "pbkdf2", call, hash_name, argument(call, 1, "salt"), argument(call, 3, "count"), default_iterations=1000, material=argument(call, 0, "password")
+            )
         if name == prefix + "scrypt":
             return KdfCall("scrypt", call, None, argument(call, 1, "salt"), None,
-                           argument(call, 3, "N"), argument(call, 4, "r"), argument(call, 5, "p"))
+                           argument(call, 3, "N"), argument(call, 4, "r"), argument(call, 5, "p"), material=argument(call, 0, "password"))
     return None
+
+
+# Words that name a key rather than a password: what a KDF then stretches is random already.
+_KEY_WORDS = frozenset({"key", "secret", "seed"})
+
+
+def stretches_a_key(kdf: KdfCall) -> bool:
+    """The KDF is given a key, not a password: its input is named for a key or secret
+    (`secret_key.encode()`, `settings.SECRET_KEY`, `master_seed`) and nothing in it for a
+    password. Deriving a fixed encryption key from the application's secret needs neither a salt
+    per use nor a slow count; the salt and work-factor rules give it the audit tier."""
+    if kdf.material is None:
+        return False
+    found = set()
+    for node in astutil.walk(kdf.material):
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            found.update(w.lower() for w in naming.words(naming.name_of(node) or ""))
+    return bool(found & _KEY_WORDS) and not found & naming.PASSWORD_WORDS
 
 
 # ---- ciphers ----------------------------------------------------------------------
