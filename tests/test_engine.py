@@ -1390,3 +1390,14 @@ def test_a_migration_is_a_closed_world_like_a_script():
     )
     assert "SLS101" not in rules(alembic)
     assert "SLS101" in rules(alembic.replace("down_revision = 'a1'\n", ""))
+
+
+def test_a_drf_field_validator_gets_a_stripped_value_but_a_forks_does_not():
+    code = (
+        "import re\nfrom rest_framework import serializers\n\nclass TagSerializer(serializers.Serializer):\n"
+        "    def validate_color(self, value):\n        if not re.match(r'^#[0-9a-f]{3}$', value):\n"
+        "            raise serializers.ValidationError('bad colour')\n        return value\n"
+    )
+    assert "SLS129" not in rules(code)
+    assert "SLS129" in rules(code.replace("from rest_framework import serializers", "from myproject.api import serializers"))
+    assert "SLS129" in rules(code.replace("re.match(r'^#[0-9a-f]{3}$', value)", "re.match(r'^#[0-9a-f]{3}$', value.lower())"))

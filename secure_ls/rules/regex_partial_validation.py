@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
-from secure_ls.engine import guards
+from secure_ls.engine import astutil, guards
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import refuncs, regex
 from secure_ls.engine.taint import Sink
@@ -39,7 +39,8 @@ class RegexPartialValidation(Rule):
     (`re.match(r"^\\d", s)`), patterns using `re.MULTILINE`, and patterns
     whose last part already accepts a newline or anything (`\\s*$`, `.*$`)
     are not reported, nor is `$` on a value that cannot end with a newline
-    (`value.strip()`, a Django form's cleaned data, a slug or int URL
+    (`value.strip()`, a Django form's cleaned data, the value a Django REST
+    framework serializer's `validate_<field>` receives, a slug or int URL
     parameter), nor a prefix that pins a URL's start to a path of this site
     or a fixed host (`re.match(r"^/[a-z]+", return_url)`): where a URL goes
     is settled by its start, so the prefix is the whole check.
@@ -59,6 +60,8 @@ class RegexPartialValidation(Rule):
         # Django form fields strip whitespace: a cleaned value cannot end with a newline
         'import re\nfrom django import forms\n\nclass PhoneForm(forms.Form):\n    phone = forms.CharField()\n\n    def clean_phone(self):\n        value = self.cleaned_data["phone"].replace(" ", "")\n        if not re.match(r"^\\+\\d{5,15}$", value):\n            raise forms.ValidationError("Invalid phone number")\n        return value\n',
         'import re\n\ndef ok(name):\n    if re.fullmatch(r"[a-z]+", name):\n        return True\n    return False\n',
+        # a DRF serializer's field validator gets the value its CharField already stripped
+        'import re\nfrom rest_framework import serializers\n\nclass WorkspaceSerializer(serializers.ModelSerializer):\n    def validate_slug(self, value):\n        if not re.match(r"^[a-zA-Z0-9_-]+$", value):\n            raise serializers.ValidationError("bad slug")\n        return value\n',
         # stripped first: no trailing newline is left for `$` to let through
         'import re\n\ndef valid_url(value):\n    if not re.match(r"^https?://\\S+$", value.strip()):\n        return "Invalid URL"\n    return None\n',
         'import re\n\ndef ok(name):\n    if re.match(r"^[a-z]+\\Z", name):\n        return True\n',
@@ -183,10 +186,24 @@ def _in_if_test(node: ast.AST, ctx) -> bool:
 def _cannot_end_in_newline(subject: ast.expr, ctx) -> bool:
     """The framework already rules a trailing newline out: a form field stripped it, or a
     converter let only harmless characters through (`<slug:doc>`, `<int:pk>`)."""
-    if _stripped_by_framework(subject, ctx) or _stripped(subject, ctx):
+    if _stripped_by_framework(subject, ctx) or _stripped(subject, ctx) or _serializer_field_value(subject, ctx):
         return True
     parts = ctx.origin(subject).parts
     return bool(parts) and all(part.is_safe_for(Sink.LOG) for part in parts)  # safe in a log line: no line break
+
+
+def _serializer_field_value(subject: ast.expr, ctx) -> bool:
+    """`def validate_slug(self, value)` of a Django REST framework serializer: DRF calls it with the
+    field's converted value, and its CharField family strips surrounding whitespace
+    (`trim_whitespace`), so no trailing newline is left. Only DRF's: other serializer libraries
+    (and forks of DRF) may not strip."""
+    if not (isinstance(subject, ast.Name) and ctx.imports("rest_framework")) or ctx.assigned_values(subject):
+        return False
+    func = ctx.enclosing_function(subject)
+    cls = next((a for a in ctx.ancestors(subject) if isinstance(a, ast.ClassDef)), None)
+    if func is None or cls is None or not func.name.startswith("validate_") or len(func.args.args) != 2 or func.args.args[1].arg != subject.id:
+        return False
+    return any(astutil.last_name(base).endswith("Serializer") for base in cls.bases)
 
 
 def _stripped(subject: ast.expr, ctx) -> bool:
