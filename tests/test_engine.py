@@ -1401,3 +1401,15 @@ def test_a_drf_field_validator_gets_a_stripped_value_but_a_forks_does_not():
     assert "SLS129" not in rules(code)
     assert "SLS129" in rules(code.replace("from rest_framework import serializers", "from myproject.api import serializers"))
     assert "SLS129" in rules(code.replace("re.match(r'^#[0-9a-f]{3}$', value)", "re.match(r'^#[0-9a-f]{3}$', value.lower())"))
+
+
+def test_an_optional_enum_route_parameter_is_one_of_the_enums_values():
+    code = (
+        "import os\nfrom enum import Enum\nfrom typing import Optional\nfrom fastapi import APIRouter\nfrom fastapi.responses import FileResponse\n\n"
+        "router = APIRouter()\n\nclass Size(str, Enum):\n    small = 'small'\n    large = 'large'\n\n"
+        "@router.get('/thumb')\nasync def thumb(size: Optional[Size] = None):\n    return FileResponse(os.path.join('/srv/thumbs', f'{size}.png'))\n"
+    )
+    assert "SLS110" not in rules(code)
+    assert "SLS110" not in rules(code.replace("Optional[Size]", "Size | None"))
+    assert "SLS110" in rules(code.replace("Optional[Size]", "Optional[str]"))
+    assert "SLS110" in rules(code.replace("Optional[Size]", "Size | str"))

@@ -78,7 +78,7 @@ class FlowAnalyzer(ValueOrigins):
                 # FastAPI `Depends(get_settings)`: whatever get_settings returns
                 env[arg.arg] = Binding(self._dependency_origin(dependency))
                 continue
-            declared = self.declaration(arg.annotation) if route else None
+            declared = self.declaration(frameworks.optional_inner(arg.annotation)) if route else None
             converter = frameworks.application_converter(arg, func) if route else None
             if converter is not None:
                 # `<uuid_str:watch>`: what the application's own converter (its to_python, in any
@@ -86,7 +86,8 @@ class FlowAnalyzer(ValueOrigins):
                 part = Part(UNKNOWN, f"what the application's `{converter}` URL converter made of `{arg.arg}`")
             elif route and frameworks.is_client_parameter(arg, defaults.get(arg.arg)) and not (declared and declared.dependency):
                 # `id: int`, `<int:id>`: the framework converts the value (or rejects the request)
-                converted = ALL if frameworks.is_converted_parameter(arg, func, self._enum_classes) else frozenset()
+                enum = declared is not None and declared.enum  # an Enum of another module (`theme: Optional[Theme]`)
+                converted = ALL if enum or frameworks.is_converted_parameter(arg, func, self._enum_classes) else frozenset()
                 part = Part(UNTRUSTED, f"the route parameter `{arg.arg}`", converted, steps=(make_step(arg, f"`{arg.arg}` comes from the client"),))
             elif arg.arg == wsgi:
                 part = Part(UNTRUSTED, "the WSGI environ", steps=(make_step(arg, f"`{arg.arg}` is the request (a WSGI application)"),))

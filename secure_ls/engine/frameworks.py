@@ -125,10 +125,25 @@ def is_client_parameter(arg: ast.arg, default: ast.expr | None) -> bool:
     return True
 
 
+def optional_inner(annotation: ast.expr | None) -> ast.expr | None:
+    """`X` of `Optional[X]`, `X | None`, `Union[X, None]`: a parameter left out is None, which
+    carries nothing; otherwise the annotation itself."""
+    if isinstance(annotation, ast.Subscript) and astutil.last_name(annotation.value) == "Optional":
+        return annotation.slice
+    if isinstance(annotation, ast.Subscript) and astutil.last_name(annotation.value) == "Union" and isinstance(annotation.slice, ast.Tuple):
+        kept = [e for e in annotation.slice.elts if not (isinstance(e, ast.Constant) and e.value is None)]
+        return kept[0] if len(kept) == 1 else annotation
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        sides = [annotation.left, annotation.right]
+        kept = [e for e in sides if not (isinstance(e, ast.Constant) and e.value is None)]
+        return kept[0] if len(kept) == 1 else annotation
+    return annotation
+
+
 def is_converted_parameter(arg: ast.arg, func: ast.AST, enum_classes: frozenset[str] = frozenset()) -> bool:
     """A route parameter the framework converts to a number, date or UUID (`id: int`, `<int:id>`),
     or validates as one of fixed values: an Enum of the module (`sort: SortKey`), `Literal["a", "b"]`."""
-    annotation = arg.annotation
+    annotation = optional_inner(arg.annotation)
     if annotation is not None:
         text = ast.unparse(annotation)
         last = text.rsplit(".", 1)[-1]

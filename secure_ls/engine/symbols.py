@@ -223,7 +223,7 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
                     record_classes.append((stmt.name, converted))
                 if converted:
                     annotated_fields.append((stmt.name, converted))
-                if any((_dotted(base) or "").endswith("Enum") for base in stmt.bases):
+                if is_enum_class(stmt):
                     enum_classes.add(stmt.name)
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
@@ -494,6 +494,12 @@ class Declaration:
     name: str
     fields: frozenset[str] = frozenset()
     dependency: bool = False
+    enum: bool = False  # an Enum: a value validated as one is one of the class's constants
+
+
+def is_enum_class(cls: ast.ClassDef) -> bool:
+    """Derives from Enum, StrEnum, IntEnum, ... ."""
+    return any((_dotted(base) or "").endswith("Enum") for base in cls.bases)
 
 
 def declarations(trees: list[ast.Module], module: ModuleSymbols, wanted: frozenset[str] | None = None) -> dict[str, Declaration]:
@@ -504,8 +510,9 @@ def declarations(trees: list[ast.Module], module: ModuleSymbols, wanted: frozens
         for stmt in tree.body:
             if isinstance(stmt, ast.ClassDef) and (wanted is None or stmt.name in wanted):
                 fields = converted_fields(stmt)
-                if fields:
-                    out[stmt.name] = Declaration(stmt.name, fields=fields)
+                enum = is_enum_class(stmt)
+                if fields or enum:
+                    out[stmt.name] = Declaration(stmt.name, fields=fields, enum=enum)
     for name in module.dependency_aliases:
         if wanted is None or name in wanted:
             out[name] = Declaration(name, dependency=True)
