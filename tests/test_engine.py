@@ -1413,3 +1413,18 @@ def test_an_optional_enum_route_parameter_is_one_of_the_enums_values():
     assert "SLS110" not in rules(code.replace("Optional[Size]", "Size | None"))
     assert "SLS110" in rules(code.replace("Optional[Size]", "Optional[str]"))
     assert "SLS110" in rules(code.replace("Optional[Size]", "Size | str"))
+
+
+def test_a_flask_view_parameter_its_rule_does_not_name_is_a_decorators():
+    """Flask hands a view only the variables of its URL rule: `current` comes from a decorator
+    (`@login_required` passing the signed-in user), `name` from the URL. Decorators that parse the
+    request's arguments into parameters (webargs' `use_kwargs`) hand over client data."""
+    code = (
+        "import logging\nfrom flask import Flask\n\napp = Flask(__name__)\nlog = logging.getLogger(__name__)\n\n"
+        "@app.route('/files/<path:name>')\n@login_required\ndef files(name, current):\n"
+        "    log.info(f'opened by {current.designation}')\n    return name\n"
+    )
+    assert "SLS704" not in rules(code)
+    assert "SLS704" in rules(code.replace("@app.route('/files/<path:name>')", "@app.route('/files/<path:name>/<current>')"))
+    assert "SLS704" in rules(code.replace("@login_required", "@use_kwargs({'current': fields.Str()})"))
+    assert "SLS704" in rules(code.replace("from flask import Flask", "from fastapi import FastAPI as Flask").replace("'/files/<path:name>'", "'/files/{name}'"))

@@ -130,6 +130,11 @@ ORM_LOOKUPS = frozenset({"get_object_or_404", "get_list_or_404", "aget_object_or
 ROUTE_DECORATOR_ATTRIBUTES = frozenset(
     {"route", "get", "post", "put", "patch", "delete", "head", "options", "websocket", "api_route", "view"}
 )
+# Decorators that hand a Flask view the request's parsed arguments (webargs, flask-smorest,
+# APIFlask, flask-pydantic), and parameter names extensions fill from the request by annotation
+# (flask-openapi3): those parameters are client data, whatever the URL rule names.
+REQUEST_ARGUMENT_DECORATORS = frozenset({"use_args", "use_kwargs", "arguments", "input", "validate", "expect", "parse", "body", "query"})
+REQUEST_ARGUMENT_PARAMETERS = frozenset({"query", "body", "form", "header", "headers", "cookie", "cookies", "json", "args", "data", "files"})
 # Parameters of handlers that are framework objects, not client data.
 NON_DATA_PARAMETERS = frozenset({"self", "cls", "request", "req", "response", "db", "session", "background_tasks", "websocket", "ws"})
 # Parameters a framework fills from the developer's own definitions when it calls back into a
@@ -187,6 +192,11 @@ class Framework:
     # percent-encoded (Tornado's `request.path`, `.uri`, `.query`; Django's `get_full_path()`, which
     # quotes the decoded path again): a request line holds no line break
     raw_target: frozenset[str] = frozenset()
+    # the route decorators hand a handler only the variables of its URL rule (`<slug>`, Werkzeug's
+    # and Bottle's syntax): any other parameter is one a decorator passes (`@login_required`
+    # handing the signed-in user), not client data, unless the decorator is one of
+    # REQUEST_ARGUMENT_DECORATORS or the parameter is named like REQUEST_ARGUMENT_PARAMETERS
+    rule_variables_only: bool = False
     # attributes of the request that are URL objects whose parts come from `urlsplit`, which drops
     # CR, LF and TAB (Starlette's `request.url.path`; `str(request.url)` keeps the decoded path whole)
     split_url: frozenset[str] = frozenset()
@@ -218,6 +228,9 @@ FRAMEWORKS: tuple[Framework, ...] = (
         handler_leading=("self", None, None),  # (self, req, resp, **uri_template_fields)
     ),
     Framework("flask_restful", request_methods=frozenset({"parse_args"})),
+    Framework("flask", rule_variables_only=True),
+    Framework("quart", rule_variables_only=True),
+    Framework("bottle", rule_variables_only=True),
     # the standard library's http.server: `self.path`, `self.headers` of a BaseHTTPRequestHandler
     Framework(
         "http",

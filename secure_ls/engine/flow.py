@@ -64,6 +64,8 @@ class FlowAnalyzer(ValueOrigins):
         defaults = frameworks.parameter_defaults(func.args)
         passed = self._passed_to_constructor(func)
         passed_by_callers = self._callers_arguments(func)
+        named = frameworks.rule_variables(func) if route and any(f.rule_variables_only for f in self._frameworks) else None
+        injected = frozenset(a.arg for a in frameworks.all_args(func.args)) - named - {self._instance} if named is not None else frozenset()
         developer = self._developer_parameters(func)
         for arg in frameworks.all_args(func.args):
             if arg.arg in developer:
@@ -84,6 +86,8 @@ class FlowAnalyzer(ValueOrigins):
                 # `<uuid_str:watch>`: what the application's own converter (its to_python, in any
                 # module) returned; like a database row, the engine cannot see what it lets through
                 part = Part(UNKNOWN, f"what the application's `{converter}` URL converter made of `{arg.arg}`")
+            elif route and arg.arg in injected:
+                part = Part(UNKNOWN, f"what a decorator passes as `{arg.arg}`")  # Flask hands a view only its rule's variables
             elif route and frameworks.is_client_parameter(arg, defaults.get(arg.arg)) and not (declared and declared.dependency):
                 # `id: int`, `<int:id>`: the framework converts the value (or rejects the request)
                 enum = declared is not None and declared.enum  # an Enum of another module (`theme: Optional[Theme]`)

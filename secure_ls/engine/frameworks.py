@@ -222,6 +222,25 @@ def is_route_handler(func: ast.AST) -> bool:
     return False
 
 
+def rule_variables(func: ast.AST) -> frozenset[str] | None:
+    """The parameters a route hands its handler from the request: the variables its URL rules
+    name (`@app.route("/files/<path:name>")`: `name`, in Werkzeug's and Bottle's `<...>` syntax)
+    and catalog.REQUEST_ARGUMENT_PARAMETERS; None when a rule is not a literal or is written in
+    another syntax (`{name}`), or a decorator hands the request's arguments over."""
+    names: set[str] = set(catalog.REQUEST_ARGUMENT_PARAMETERS)
+    ruled = False
+    for deco in getattr(func, "decorator_list", ()):
+        if astutil.last_name(deco.func if isinstance(deco, ast.Call) else deco) in catalog.REQUEST_ARGUMENT_DECORATORS:
+            return None  # `@use_kwargs(schema)`: its parameters are the request's arguments
+        if isinstance(deco, ast.Call) and isinstance(deco.func, ast.Attribute) and deco.func.attr in catalog.ROUTE_DECORATOR_ATTRIBUTES:
+            rule = deco.args[0] if deco.args else next((k.value for k in deco.keywords if k.arg == "rule"), None)
+            if not (isinstance(rule, ast.Constant) and isinstance(rule.value, str)) or "{" in rule.value:
+                return None
+            names.update(re.findall(r"<(?:[^<>:]+:)?(\w+)>", rule.value))
+            ruled = True
+    return frozenset(names) if ruled else None
+
+
 def fixed_route_path(func: ast.AST) -> bool:
     """A route handler whose every rule is a fixed path (`@app.route("/cached.gif")`, no `<x>`):
     Werkzeug matched the request's decoded path against it, so `request.path` is that text."""
