@@ -131,13 +131,13 @@ def optional_inner(annotation: ast.expr | None) -> ast.expr | None:
     if isinstance(annotation, ast.Subscript) and astutil.last_name(annotation.value) == "Optional":
         return annotation.slice
     if isinstance(annotation, ast.Subscript) and astutil.last_name(annotation.value) == "Union" and isinstance(annotation.slice, ast.Tuple):
-        kept = [e for e in annotation.slice.elts if not (isinstance(e, ast.Constant) and e.value is None)]
-        return kept[0] if len(kept) == 1 else annotation
-    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-        sides = [annotation.left, annotation.right]
-        kept = [e for e in sides if not (isinstance(e, ast.Constant) and e.value is None)]
-        return kept[0] if len(kept) == 1 else annotation
-    return annotation
+        members = annotation.slice.elts
+    elif isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        members = [annotation.left, annotation.right]
+    else:
+        return annotation
+    kept = [e for e in members if not (isinstance(e, ast.Constant) and e.value is None)]
+    return kept[0] if len(kept) == 1 else annotation
 
 
 def is_converted_parameter(arg: ast.arg, func: ast.AST, enum_classes: frozenset[str] = frozenset()) -> bool:
