@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, replace
-from typing import Callable, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 from secure_ls.engine import astutil
 from secure_ls.engine.taint import CONSTANT, UNTRUSTED, Origin, Part
@@ -61,11 +61,7 @@ def private_functions(tree: ast.Module | None) -> frozenset[str]:
     framework does, so the module's own calls are all the calls (see `ConstructorArguments.passed`)."""
     if tree is None:
         return frozenset()
-    return frozenset(
-        stmt.name
-        for stmt in tree.body
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and is_private(stmt) and (stmt.args.args or stmt.args.posonlyargs or stmt.args.kwonlyargs or stmt.args.vararg)
-    )
+    return frozenset(stmt.name for stmt in tree.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and is_private(stmt) and _takes_arguments(stmt))
 
 
 def top_level_functions(tree: ast.Module | None) -> frozenset[str]:
@@ -73,11 +69,11 @@ def top_level_functions(tree: ast.Module | None) -> frozenset[str]:
     script), the module's own calls of them are all the calls."""
     if tree is None:
         return frozenset()
-    return frozenset(
-        stmt.name
-        for stmt in tree.body
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and (stmt.args.args or stmt.args.posonlyargs or stmt.args.kwonlyargs or stmt.args.vararg)
-    )
+    return frozenset(stmt.name for stmt in tree.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and _takes_arguments(stmt))
+
+
+def _takes_arguments(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return bool(func.args.args or func.args.posonlyargs or func.args.kwonlyargs or func.args.vararg)
 
 
 def runs_alone(tree: ast.Module | None) -> bool:
@@ -126,37 +122,47 @@ def callers_by_unit(classes: Sequence[frozenset[str]], calls: Sequence[frozenset
     return out
 
 
+class _Shape(NamedTuple):
+    """What the index keeps of a unit's text."""
+
+    called: frozenset[str]  # its classes with a constructor and its private functions: callers wanted
+    statement: bool  # it runs module-level code (toplevel.is_statement_unit)
+    functions: frozenset[str]  # its top-level functions taking arguments (callers wanted in a closed world)
+    runs_alone: bool  # it shows the module is run, not imported (`runs_alone`)
+
+
 class Index:
     """Per unit text (cached): the classes with a constructor it defines, and whether it runs
     module-level code (engine/toplevel.py); per analysis, the units calling those classes."""
 
     def __init__(self) -> None:
-        self._shapes: dict[str, tuple[frozenset[str], bool, frozenset[str], bool]] = {}
+        self._shapes: dict[str, _Shape] = {}
 
     def clear(self) -> None:
         self._shapes.clear()
 
-    def _shape(self, parsed) -> tuple[frozenset[str], bool, frozenset[str], bool]:
+    def _shape(self, parsed) -> _Shape:
         found = self._shapes.get(parsed.text)
         if found is None:
             tree = parsed.tree
-            found = self._shapes[parsed.text] = (
+            found = self._shapes[parsed.text] = _Shape(
                 constructed_classes(tree) | private_functions(tree), is_statement_unit(tree), top_level_functions(tree), runs_alone(tree)
             )
         return found
 
     def is_statement(self, parsed) -> bool:
-        return self._shape(parsed)[1]
+        return self._shape(parsed).statement
 
     def runs_alone(self, units: Sequence) -> bool:
         """Whether one of the units shows the module is run, not imported (see `runs_alone`)."""
-        return any(self._shape(unit.parsed)[3] for unit in units)
+        return any(self._shape(unit.parsed).runs_alone for unit in units)
 
     def callers(self, units: Sequence, calls: Sequence[frozenset[str]], unit_keys: list[int], closed_world: bool = False) -> dict[int, tuple[int, ...]]:
         """`callers_by_unit` for `units` (`calls[i]`: the names unit i calls); folds into each
         class unit's key the text of its callers and their distance (the line a call is on is
         part of the finding's path). In a closed world, every top-level function has callers."""
-        callers = callers_by_unit([self._shape(unit.parsed)[0] | (self._shape(unit.parsed)[2] if closed_world else frozenset()) for unit in units], calls)
+        shapes = [self._shape(unit.parsed) for unit in units]
+        callers = callers_by_unit([shape.called | (shape.functions if closed_world else frozenset()) for shape in shapes], calls)
         for index, found in callers.items():
             distance = tuple((units[j].parsed.text, units[j].start_line - units[index].start_line) for j in found)
             unit_keys[index] = hash((unit_keys[index], distance))
