@@ -1437,3 +1437,18 @@ def test_a_flask_view_parameter_its_rule_does_not_name_is_a_decorators():
     assert "SLS704" in rules(code.replace("@app.route('/files/<path:name>')", "@app.route('/files/<path:name>/<current>')"))
     assert "SLS704" in rules(code.replace("@login_required", "@use_kwargs({'current': fields.Str()})"))
     assert "SLS704" in rules(code.replace("from flask import Flask", "from fastapi import FastAPI as Flask").replace("'/files/<path:name>'", "'/files/{name}'"))
+
+
+def test_an_email_or_url_field_is_one_line_but_still_client_text():
+    """Django's EmailValidator and URLValidator admit no line break, so a serializer's validated
+    EmailField is safe in a log line; it may still hold markup or quotes, so an HTML sink reports it."""
+    code = (
+        "import logging\nfrom django.http import HttpResponse\nfrom rest_framework import serializers\nfrom rest_framework.views import APIView\n"
+        "log = logging.getLogger(__name__)\n\nclass NotifySerializer(serializers.Serializer):\n    email = serializers.EmailField()\n\n"
+        "class Notify(APIView):\n    def post(self, request):\n        s = NotifySerializer(data=request.data)\n        s.is_valid(raise_exception=True)\n"
+        "        log.info(f\"sent to {s.validated_data['email']}\")\n        log.info('sent to %s', s.validated_data.get('email'))\n"
+        "        return HttpResponse(s.validated_data['email'])\n"
+    )
+    assert rules(code).count("SLS704") == 0
+    assert "SLS803" in rules(code)
+    assert rules(code.replace("EmailField()", "CharField()")).count("SLS704") == 2

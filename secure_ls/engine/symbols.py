@@ -25,8 +25,9 @@ class UnitSymbols:
     strings: tuple[tuple[str, str], ...] = ()  # name -> value of top-level string constants
     made_by: tuple[tuple[str, str], ...] = ()  # name -> dotted callee as spelled (`ENV = jinja2.Environment()`)
     made_with: tuple[tuple[str, tuple], ...] = ()  # name -> that call's constant keyword arguments
-    # class name -> its form/serializer fields that only hold numbers, dates or fixed choices
-    typed_fields: tuple[tuple[str, frozenset[str]], ...] = ()
+    # class name -> its form/serializer fields that only hold numbers, dates or fixed choices, or
+    # text without a line break: (field, the sinks its validated value is safe for)
+    typed_fields: tuple[tuple[str, frozenset[tuple[str, frozenset[str]]]], ...] = ()
     # dataclasses, NamedTuples, TypedDicts, attrs classes -> their fields annotated as numbers, dates, UUIDs
     record_classes: tuple[tuple[str, frozenset[str]], ...] = ()
     enum_classes: frozenset[str] = frozenset()  # classes deriving from Enum, StrEnum, IntEnum, ...
@@ -57,7 +58,7 @@ class ModuleSymbols:
     made_by: dict[str, str] = field(default_factory=dict)
     made_with: dict[str, tuple[tuple[str, object], ...]] = field(default_factory=dict)  # its constant keywords
     # class name -> fields declared as IntegerField/ChoiceField/... (DRF serializers, Django forms)
-    typed_fields: dict[str, frozenset[str]] = field(default_factory=dict)
+    typed_fields: dict[str, frozenset[tuple[str, frozenset[str]]]] = field(default_factory=dict)
     # record class name (dataclass, NamedTuple, ...) -> fields whose annotation makes them a number,
     # date or UUID: an instance built from client data holds that data in every other field
     record_classes: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -193,7 +194,7 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
     strings: list[tuple[str, str]] = []
     made_by: list[tuple[str, str]] = []
     made_with: list[tuple[str, tuple]] = []
-    typed_fields: list[tuple[str, frozenset[str]]] = []
+    typed_fields: list[tuple[str, frozenset[tuple[str, frozenset[str]]]]] = []
     record_classes: list[tuple[str, frozenset[str]]] = []
     annotated_fields: list[tuple[str, frozenset[str]]] = []
     dependency_aliases: set[str] = set()
@@ -339,20 +340,25 @@ def translated_characters(call: ast.Call, put_back: frozenset[str] = frozenset({
     return frozenset()
 
 
-def _typed_fields(cls: ast.ClassDef) -> frozenset[str]:
+def _typed_fields(cls: ast.ClassDef) -> frozenset[tuple[str, frozenset[str]]]:
     """Fields of a form or serializer class whose cleaned value is a number, date or fixed choice
-    (`count = serializers.IntegerField()`): the framework rejects anything else."""
-    from secure_ls.engine.catalog import TYPED_FORM_FIELDS
+    (`count = serializers.IntegerField()`), safe for every sink, or an address, URL or slug
+    (`email = forms.EmailField()`), safe in one line: the framework rejects anything else."""
+    from secure_ls.engine.catalog import ONE_LINE_FORM_FIELDS, TYPED_FORM_FIELDS
+    from secure_ls.engine.guards import LINE_SINKS
+    from secure_ls.engine.taint import Sink
 
-    names = set()
+    fields = set()
     for stmt in cls.body:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
             value = stmt.value
-            if isinstance(value, ast.Call):
-                callee = _dotted(value.func)
-                if callee is not None and callee.rsplit(".", 1)[-1] in TYPED_FORM_FIELDS:
-                    names.add(stmt.targets[0].id)
-    return frozenset(names)
+            callee = _dotted(value.func) if isinstance(value, ast.Call) else None
+            kind = callee.rsplit(".", 1)[-1] if callee is not None else None
+            if kind in TYPED_FORM_FIELDS:
+                fields.add((stmt.targets[0].id, frozenset({Sink.ANY})))
+            elif kind in ONE_LINE_FORM_FIELDS:
+                fields.add((stmt.targets[0].id, LINE_SINKS))
+    return frozenset(fields)
 
 
 # `@dataclass`, `@dataclasses.dataclass`, `@attr.s`, `@attrs.define`, `@define`, `@frozen`

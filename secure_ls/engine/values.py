@@ -48,7 +48,7 @@ class ValueOrigins:
         imported_modules: Iterable[str] = (),
         class_name: str | None = None,
         class_bases: Iterable[str] = (),
-        typed_fields: Mapping[str, frozenset[str]] | None = None,
+        typed_fields: Mapping[str, frozenset[tuple[str, frozenset[str]]]] | None = None,
         instance_attributes: "Callable[[], InstanceAttributes] | None" = None,
         describe_parameters: bool = False,
         record_classes: Mapping[str, frozenset[str]] | None = None,
@@ -413,11 +413,11 @@ class ValueOrigins:
         if isinstance(node, ast.Attribute):
             return self._attribute(node)
         if isinstance(node, ast.Subscript):
-            if self._is_typed_field(node.value, node.slice):
+            if Sink.ANY in (typed := self._typed_field(node.value, node.slice)):
                 return CONSTANT
             origin = self._field(node.value, node.slice)
             if origin is None:
-                origin = self._origin(node.value).sanitized(guards.first_line_safety(node))
+                origin = self._origin(node.value).sanitized(guards.first_line_safety(node) | typed)
             return origin.with_step(make_step(node, "an item is read")) if origin.risk() else origin
         if isinstance(node, ast.Call):
             return self._call(node)
@@ -585,8 +585,9 @@ class ValueOrigins:
             rewritten = guards.rewritten(node, receiver, self._join_all, self._translated)
             if rewritten is not None:
                 return rewritten  # `.replace("\n", "")`, `.translate(...)`, `.format(**mapping)`, ...
-            if func.attr == "get" and node.args and self._is_typed_field(func.value, node.args[0]):
-                return self._join_all(node.args[1:])  # `validated_data.get("count", 0)` of an IntegerField
+            typed = self._typed_field(func.value, node.args[0]) if func.attr == "get" and node.args else frozenset()
+            if typed:  # `validated_data.get("count", 0)` of an IntegerField (every sink) or an EmailField (one line)
+                return (CONSTANT if Sink.ANY in typed else receiver.sanitized(typed)).join(self._join_all(node.args[1:]))
             item = self._field(func.value, node.args[0]) if func.attr == "get" and node.args and not node.keywords else None
             if item is not None:
                 return item.join(self._join_all(node.args[1:]))  # `options.get("table", "posts")` of a tracked literal
@@ -687,20 +688,19 @@ class ValueOrigins:
             return translated_characters(table)
         return frozenset()
 
-    def _is_typed_field(self, container: ast.AST, key: ast.AST) -> bool:
-        """`s.validated_data["count"]` of an IntegerField/ChoiceField/... `s = CountSerializer(...)` declares in
-        this module, or `request.META["CSRF_COOKIE"]` (frameworks.is_server_set_item): not the client's text."""
+    def _typed_field(self, container: ast.AST, key: ast.AST) -> frozenset[str]:
+        """The sinks `s.validated_data["count"]` is safe for, `s = CountSerializer(...)` declaring the field in this module
+        (symbols._typed_fields), or `request.META["CSRF_COOKIE"]` (frameworks.is_server_set_item): every sink."""
         if frameworks.is_server_set_item(container, key):
-            return True
-        if not self._typed_fields or not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
-            return False
-        if not (isinstance(container, ast.Attribute) and container.attr in catalog.VALIDATED_DATA_ATTRIBUTES):
-            return False
+            return frozenset({Sink.ANY})
+        if not (self._typed_fields and isinstance(key, ast.Constant) and isinstance(container, ast.Attribute)) or container.attr not in catalog.VALIDATED_DATA_ATTRIBUTES:
+            return frozenset()
         instance = container.value
         made = self._single_value(instance) if isinstance(instance, ast.Name) else None
         if not isinstance(made, ast.Call):
-            return False
-        return key.value in self._typed_fields.get(astutil.last_name(made.func), ())
+            return frozenset()
+        fields = self._typed_fields.get(astutil.last_name(made.func), ())
+        return next((sinks for name, sinks in fields if name == key.value), frozenset())
 
     def _is_converted_record_field(self, node: ast.Attribute) -> bool:
         """`t.port` where `t = Target(...)` and the record class annotates `port: int` (or a date,
