@@ -1452,3 +1452,10 @@ def test_an_email_or_url_field_is_one_line_but_still_client_text():
     assert rules(code).count("SLS704") == 0
     assert "SLS803" in rules(code)
     assert rules(code.replace("EmailField()", "CharField()")).count("SLS704") == 2
+
+
+def test_a_zero_umask_that_only_lets_an_explicit_mode_through_is_not_reported():
+    code = "import os\n\ndef save(directory, mode):\n    old = os.umask(0)\n    try:\n        os.makedirs(directory, mode)\n    finally:\n        os.umask(old)\n"
+    _quiet_until_undone("SLS502", code, "os.makedirs(directory, mode)", "os.makedirs(directory)")
+    _quiet_until_undone("SLS502", code, "os.makedirs(directory, mode)", "os.makedirs(directory, mode=mode)\n        open(directory + '/log', 'w')")
+    assert "SLS502" in rules(code.replace("    finally:\n        os.umask(old)\n", "    finally:\n        pass\n"))

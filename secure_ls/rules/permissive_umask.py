@@ -18,7 +18,11 @@ class PermissiveUmask(Rule):
     and directory the process creates afterwards with the default modes is
     world-writable. The idioms that only read the current umask
     (`os.umask(os.umask(0))`, or `old = os.umask(0)` immediately followed by
-    `os.umask(old)` or `os.umask(old and 0o077)`) are not reported; test code
+    `os.umask(old)` or `os.umask(old and 0o077)`) are not reported, nor is a
+    zero umask that only lasts while `os.makedirs`/`os.mkdir`/`os.open` create
+    something with an explicit mode, restored in the `finally` of the `try`
+    right after (Django's `FileSystemStorage` does this so that the configured
+    mode is applied exactly); test code
     is reported with low confidence. At module level the statement after is
     another unit of analysis, so there the pair is still reported: read the
     umask in a function.
@@ -54,6 +58,8 @@ class PermissiveUmask(Rule):
         # the mask is read, or replaced at once: nested, or restored through an expression
         "import os\nos.umask(os.umask(0))\n",
         "import os\n\ndef daemonize():\n    prev = os.umask(0)\n    os.umask(prev and 0o077)\n",
+        # zeroed only while a directory is made with an explicit mode, restored in `finally`
+        "import os\n\ndef save(directory, mode):\n    old = os.umask(0)\n    try:\n        os.makedirs(directory, mode)\n    finally:\n        os.umask(old)\n",
     ]
     INVALID = [
         Example(
@@ -100,12 +106,30 @@ def _reads_only(call: ast.Call, ctx) -> bool:
         if isinstance(block, list) and parent in block:
             index = block.index(parent)
             following = block[index + 1] if index + 1 < len(block) else None
-            return (
-                isinstance(following, ast.Expr)
-                and isinstance(following.value, ast.Call)
-                and ctx.call_name(following.value) == "os.umask"
-                and len(following.value.args) == 1
-                and parent.targets[0].id in {n.id for n in astutil.walk(following.value.args[0]) if isinstance(n, ast.Name)}
-            )
+            if isinstance(following, ast.Try) and any(_restores(stmt, parent.targets[0].id, ctx) for stmt in following.finalbody):
+                return all(_with_explicit_mode(node, ctx) for stmt in following.body for node in astutil.walk(stmt) if isinstance(node, ast.Call))
+            return _restores(following, parent.targets[0].id, ctx)
     return False
+
+
+def _restores(stmt: ast.stmt | None, saved: str, ctx) -> bool:
+    """`os.umask(saved)`, or an expression of it (`os.umask(saved and 0o077)`)."""
+    return (
+        isinstance(stmt, ast.Expr)
+        and isinstance(stmt.value, ast.Call)
+        and ctx.call_name(stmt.value) == "os.umask"
+        and len(stmt.value.args) == 1
+        and saved in {n.id for n in astutil.walk(stmt.value.args[0]) if isinstance(n, ast.Name)}
+    )
+
+
+# What creates a file or directory with a mode of its own: the mode argument's position.
+_MODE_ARGUMENT = {"os.makedirs": 1, "os.mkdir": 1, "os.mkfifo": 1, "os.mknod": 1, "os.open": 2}
+
+
+def _with_explicit_mode(call: ast.Call, ctx) -> bool:
+    """`os.makedirs(path, mode)`: the zero umask is there so that the mode is exactly what was asked
+    (Django's FileSystemStorage idiom), not to leave files open to everyone."""
+    position = _MODE_ARGUMENT.get(ctx.call_name(call) or "")
+    return position is not None and (len(call.args) > position or any(k.arg == "mode" for k in call.keywords))
 
