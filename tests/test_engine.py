@@ -1459,3 +1459,16 @@ def test_a_zero_umask_that_only_lets_an_explicit_mode_through_is_not_reported():
     _quiet_until_undone("SLS502", code, "os.makedirs(directory, mode)", "os.makedirs(directory)")
     _quiet_until_undone("SLS502", code, "os.makedirs(directory, mode)", "os.makedirs(directory, mode=mode)\n        open(directory + '/log', 'w')")
     assert "SLS502" in rules(code.replace("    finally:\n        os.umask(old)\n", "    finally:\n        pass\n"))
+
+
+def test_a_valid_file_name_holds_no_line_break_or_markup():
+    """Django's get_valid_filename and Werkzeug's secure_filename keep only `[-\\w.]`."""
+    code = (
+        "import logging\nfrom django.http import HttpResponse\nfrom django.utils.text import get_valid_filename\n"
+        "log = logging.getLogger(__name__)\n\ndef upload(request):\n    name = get_valid_filename(request.POST['name'])\n"
+        "    log.info('upload of %s', name)\n    return HttpResponse(f'<p>{name} saved</p>')\n"
+    )
+    assert not {"SLS704", "SLS803"} & set(rules(code))
+    assert {"SLS704", "SLS803"} <= set(rules(code.replace("get_valid_filename(request.POST['name'])", "request.POST['name']")))
+    werkzeug = code.replace("from django.utils.text import get_valid_filename", "from werkzeug.utils import secure_filename").replace("get_valid_filename(", "secure_filename(")
+    assert not {"SLS704", "SLS803"} & set(rules(werkzeug))

@@ -287,8 +287,10 @@ SANITIZERS: dict[str, frozenset[Sink]] = {
     "django.utils.html.conditional_escape": sinks("html"),
     "bleach.clean": sinks("html"),
     "os.path.basename": sinks("path"),
-    "werkzeug.utils.secure_filename": sinks("path", "shell"),
-    "django.utils.text.get_valid_filename": sinks("path"),
+    # both keep only letters, digits, `_`, `-` and `.` (and reject `..`): no separator, quote,
+    # markup or line break is left
+    "werkzeug.utils.secure_filename": sinks("path", "shell", "log", "header", "html", "sql"),
+    "django.utils.text.get_valid_filename": sinks("path", "shell", "log", "header", "html", "sql"),
     "re.escape": sinks("regex"),
     # Django's format_html escapes every value it inserts (format_html_join: each row's)
     "django.utils.html.format_html": sinks("html"),
