@@ -28,10 +28,10 @@ from pathlib import Path
 
 from secure_ls import safe_files
 from secure_ls.config import DEFAULT_EXCLUDE, Settings
-from secure_ls.engine import catalog, routes
+from secure_ls.engine import catalog
 from secure_ls.engine.analyzer import Engine, EngineOptions, is_test_path
 from secure_ls.engine.model import AnalysisResult
-from secure_ls.engine.workspace import WorkspaceSummaries
+from secure_ls.engine.workspace import WorkspaceSummaries, is_configuration
 from secure_ls.notebook import is_notebook
 
 # ---------------------------------------------------------------- file kinds
@@ -185,14 +185,15 @@ def workspace_for(settings: Settings, roots: tuple[str, ...], run: str = "") -> 
     workspace = _WORKSPACES.get(key)
     if workspace is None:
         workspace = _WORKSPACES[key] = WorkspaceSummaries(
-            roots, sources=options.sources, sanitizers=options.sanitizers, url_files=lambda: url_configurations(roots, settings)
+            roots, sources=options.sources, sanitizers=options.sanitizers, project_files=lambda: configurations(roots, settings)
         )
     return workspace
 
 
-def url_configurations(roots: tuple[str, ...], settings: Settings) -> list[str]:
-    """The Django URL configurations under the checked folders (engine/routes.py)."""
-    return [str(f) for f in discover(list(roots), settings) if routes.is_url_configuration(str(f))]
+def configurations(roots: tuple[str, ...], settings: Settings) -> list[str]:
+    """The project's configurations under the checked folders: Django URL configurations, logging
+    configurations (engine/workspace.CONFIGURATIONS)."""
+    return [str(f) for f in discover(list(roots), settings) if is_configuration(str(f))]
 
 
 def workspace_roots(paths: list[str], settings: Settings) -> tuple[str, ...]:

@@ -1472,3 +1472,15 @@ def test_a_valid_file_name_holds_no_line_break_or_markup():
     assert {"SLS704", "SLS803"} <= set(rules(code.replace("get_valid_filename(request.POST['name'])", "request.POST['name']")))
     werkzeug = code.replace("from django.utils.text import get_valid_filename", "from werkzeug.utils import secure_filename").replace("get_valid_filename(", "secure_filename(")
     assert not {"SLS704", "SLS803"} & set(rules(werkzeug))
+
+
+def test_a_logging_configuration_escapes_only_where_every_handler_does():
+    from secure_ls.engine import logconfig
+
+    config = "LOGGING = {'version': 1, 'formatters': {'json': {'()': 'pythonjsonlogger.jsonlogger.JsonFormatter'}}, 'handlers': {'h': {'formatter': 'json'}}}\n"
+    assert logconfig.read([config]).escaped == logconfig.WHOLE_RECORD
+    assert logconfig.read([config, "import logging\nlogging.basicConfig(level=logging.INFO)\n"]).escaped == frozenset()
+    assert logconfig.read([config.replace("'formatter': 'json'", "'class': 'logging.StreamHandler'")]).escaped == frozenset()
+    assert logconfig.read(["DEBUG = True\n"]) is None
+    assert logconfig.is_logging_configuration("site/settings/production.py") and logconfig.is_logging_configuration("app/logging_config.py")
+    assert not logconfig.is_logging_configuration("app/catalog.py")

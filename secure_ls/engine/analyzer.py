@@ -120,6 +120,7 @@ class Engine:
         symbols = [self._unit_symbols(u) for u in units]
         test_file = is_test_path(path, self.options.project_root)
         url_routes = _url_routes(imports_resolver, symbols)
+        log_formatting = getattr(imports_resolver, "log_formatting", lambda: None)()  # engine/logconfig.py
         # a notebook, a script, a migration: its own calls of its functions are all the calls
         closed_world = bool(path) and path.endswith(".ipynb") or self._constructors.runs_alone(units)
         if (
@@ -127,6 +128,7 @@ class Engine:
             and symbols == previous.symbols
             and (previous.base.is_test_file, previous.base.closed_world) == (test_file, closed_world)
             and previous.base.url_routes is url_routes
+            and previous.base.log_formatting is log_formatting
         ):
             base, base_fingerprint = previous.base, previous.base_fingerprint
         else:
@@ -134,6 +136,7 @@ class Engine:
             base.is_test_file = test_file
             base.closed_world = closed_world
             base.url_routes = url_routes
+            base.log_formatting = log_formatting
             base_fingerprint = hash((base.fingerprint(), self.options.fingerprint()))
         # a one-off analysis (CLI) looks other modules' functions up when a call needs them;
         # an editor's document resolves them first: they are part of its cache keys

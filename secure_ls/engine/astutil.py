@@ -77,6 +77,18 @@ def last_name(node: ast.AST) -> str:
     return ""
 
 
+def dotted(node: ast.AST) -> str | None:
+    """`a.b.c` for the expression `a.b.c`; None when it is not names and attributes."""
+    names = []
+    while isinstance(node, ast.Attribute):
+        names.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    names.append(node.id)
+    return ".".join(reversed(names))
+
+
 def literal_prefix(node: ast.AST, value_of: Callable[[ast.Name], "ast.expr | str | None"], depth: int = 0) -> tuple[str, bool] | None:
     """The constant text a string expression starts with, and whether that is all of it:
     a literal, an f-string's leading text, the left of `+`, or through `value_of(name)`

@@ -11,7 +11,7 @@ import ast
 import re
 from dataclasses import dataclass, field
 
-from secure_ls.engine import frameworks
+from secure_ls.engine import astutil, frameworks
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,7 @@ class ModuleSymbols:
     is_test_file: bool = False  # set from the file's path: tests use secrets and asserts legitimately
     closed_world: bool = False  # a notebook: no other module imports it, so its own calls are all the calls
     url_routes: object = None  # a Django project's URL configurations (engine/routes.Routes), when known
+    log_formatting: object = None  # what its logging configurations escape (engine/logconfig.LogFormatting), when known
 
     def declared(self) -> dict[str, "Declaration"]:
         """What the module declares about its own classes and aliases (see Declaration)."""
@@ -108,6 +109,7 @@ class ModuleSymbols:
                 self.yaml_extensions,
                 self.pickles_files,
                 getattr(self.url_routes, "fingerprint", None),
+                getattr(self.log_formatting, "fingerprint", None),
             )
         )
 
@@ -247,7 +249,7 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
                         elif isinstance(value, ast.Constant) and (value.value is None or isinstance(value.value, (bool, int, float))):
                             scalars.append((target.id, value.value))
             elif isinstance(value, ast.Call) and len(targets) == 1 and isinstance(targets[0], ast.Name):
-                callee = _dotted(value.func)
+                callee = astutil.dotted(value.func)
                 if callee == "str.maketrans":
                     translated = translated_characters(value)
                     if translated:
@@ -311,7 +313,7 @@ def _yaml_extensions(tree: ast.Module) -> bool:
             ):
                 return True
         elif isinstance(node, ast.ClassDef):
-            if any((_dotted(base) or "").endswith("YAMLObject") for base in node.bases):
+            if any((astutil.dotted(base) or "").endswith("YAMLObject") for base in node.bases):
                 return True
             if any(isinstance(s, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "yaml_tag" for t in s.targets) for s in node.body):
                 return True
@@ -352,7 +354,7 @@ def _typed_fields(cls: ast.ClassDef) -> frozenset[tuple[str, frozenset[str]]]:
     for stmt in cls.body:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
             value = stmt.value
-            callee = _dotted(value.func) if isinstance(value, ast.Call) else None
+            callee = astutil.dotted(value.func) if isinstance(value, ast.Call) else None
             kind = callee.rsplit(".", 1)[-1] if callee is not None else None
             if kind in TYPED_FORM_FIELDS:
                 fields.add((stmt.targets[0].id, frozenset({Sink.ANY})))
@@ -371,10 +373,10 @@ def _is_record_class(cls: ast.ClassDef) -> bool:
     """A class whose constructor only stores its arguments as fields: `@dataclass`, `@attrs.define`,
     `class T(NamedTuple)`, `class T(TypedDict)`."""
     for deco in cls.decorator_list:
-        dotted = _dotted(deco.func if isinstance(deco, ast.Call) else deco) or ""
+        dotted = astutil.dotted(deco.func if isinstance(deco, ast.Call) else deco) or ""
         if dotted in _RECORD_DECORATORS or dotted.endswith(_RECORD_DECORATOR_ENDINGS):
             return True
-    return any((_dotted(base) or "").rsplit(".", 1)[-1] in _RECORD_BASES for base in cls.bases)
+    return any((astutil.dotted(base) or "").rsplit(".", 1)[-1] in _RECORD_BASES for base in cls.bases)
 
 
 def converted_fields(cls: ast.ClassDef) -> frozenset[str]:
@@ -385,25 +387,14 @@ def converted_fields(cls: ast.ClassDef) -> frozenset[str]:
     for stmt in cls.body:
         if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
             annotation = stmt.annotation
-            if isinstance(annotation, ast.Subscript) and (_dotted(annotation.value) or "").endswith("Optional"):
+            if isinstance(annotation, ast.Subscript) and (astutil.dotted(annotation.value) or "").endswith("Optional"):
                 annotation = annotation.slice
             elif isinstance(annotation, ast.BinOp) and isinstance(annotation.right, ast.Constant) and annotation.right.value is None:
                 annotation = annotation.left  # `int | None`
-            dotted = _dotted(annotation)
+            dotted = astutil.dotted(annotation)
             if dotted is not None and dotted.rsplit(".", 1)[-1] in CONVERTED_ANNOTATIONS:
                 names.add(stmt.target.id)
     return frozenset(names)
-
-
-def _dotted(node: ast.AST) -> str | None:
-    names = []
-    while isinstance(node, ast.Attribute):
-        names.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    names.append(node.id)
-    return ".".join(reversed(names))
 
 
 def _statements(body: list[ast.stmt]):
@@ -432,7 +423,7 @@ def _import_fallbacks(body: list[ast.stmt]) -> set[int]:
         imported = {name for inner in stmt.body if isinstance(inner, (ast.Import, ast.ImportFrom)) for name, _ in import_bindings(inner)}
         for handler in stmt.handlers:
             caught = handler.type
-            names = {_dotted(e) for e in (caught.elts if isinstance(caught, ast.Tuple) else [caught])} if caught is not None else set()
+            names = {astutil.dotted(e) for e in (caught.elts if isinstance(caught, ast.Tuple) else [caught])} if caught is not None else set()
             if not imported or not {(n or "").rsplit(".", 1)[-1] for n in names} & _IMPORT_ERRORS:
                 continue
             for inner in handler.body:
@@ -505,7 +496,7 @@ class Declaration:
 
 def is_enum_class(cls: ast.ClassDef) -> bool:
     """Derives from Enum, StrEnum, IntEnum, ... ."""
-    return any((_dotted(base) or "").endswith("Enum") for base in cls.bases)
+    return any((astutil.dotted(base) or "").endswith("Enum") for base in cls.bases)
 
 
 def declarations(trees: list[ast.Module], module: ModuleSymbols, wanted: frozenset[str] | None = None) -> dict[str, Declaration]:

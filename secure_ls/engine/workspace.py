@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 
 from secure_ls import safe_files
-from secure_ls.engine import astutil, routes
+from secure_ls.engine import astutil, logconfig, routes
 from secure_ls.engine.summaries import FunctionSummary, LazySummaries, summarize_module, worth_keeping
 from secure_ls.engine.symbols import ModuleSymbols
 from secure_ls.engine.units import parse_within_budget, statement_starts
@@ -28,6 +28,17 @@ from secure_ls.engine.units import parse_within_budget, statement_starts
 log = logging.getLogger(__name__)
 
 _WORKSPACE_IDS = itertools.count()
+
+# Files whose text configures the whole project, by kind (the name a cached result records
+# their list under, see module_path): which files they are, and how their texts are read.
+CONFIGURATIONS: dict[str, tuple[Callable[[str], bool], Callable[[list[str]], object]]] = {
+    routes.CONFIGURATIONS: (routes.is_url_configuration, routes.read),
+    logconfig.CONFIGURATIONS: (logconfig.is_logging_configuration, logconfig.read),
+}
+
+
+def is_configuration(path: str) -> bool:
+    return any(is_kind(path) for is_kind, _ in CONFIGURATIONS.values())
 
 ImportsResolver = Callable[[Iterable[str]], dict[str, FunctionSummary]]
 
@@ -45,13 +56,13 @@ class WorkspaceSummaries:
     Thread-safe: the language server fills it from a background thread.
     """
 
-    def __init__(self, roots: Iterable[str] = (), sources=None, sanitizers=None, lazy: bool = True, url_files=None):
+    def __init__(self, roots: Iterable[str] = (), sources=None, sanitizers=None, lazy: bool = True, project_files=None):
         self.roots = [os.path.abspath(r) for r in roots]
-        # Django URL configurations (engine/routes.py): `url_files()` lists them when first
-        # needed (the CLI walks its folders), or the language server's index hands them over
-        self._url_files: Callable[[], Iterable[str]] | None = url_files
-        self._url_paths: tuple[str, ...] | None = None
-        self._routes: routes.Routes | None = None
+        # the project's configurations (CONFIGURATIONS): `project_files()` lists the files they are
+        # among when first needed (the CLI walks its folders), or the language server's index hands them over
+        self._project_files: Callable[[], Iterable[str]] | None = project_files
+        self._configuration_paths: dict[str, tuple[str, ...]] = {}  # kind -> its files
+        self._configurations: dict[str, object] = {}  # kind -> what they say (None: nothing)
         self.sources = sources
         self.sanitizers = sanitizers
         self.lazy = lazy
@@ -125,58 +136,71 @@ class WorkspaceSummaries:
                     found.files.add(item[1])
                 todo.extend(self._deps.get(item[1], ()))
 
-    # -- Django URL configurations
-    def set_url_files(self, paths: Iterable[str]) -> None:
-        """The workspace's URL configurations, among the files (`paths`) whoever walked its folders found."""
+    # -- project configurations (Django URL configurations, logging configurations)
+    def set_project_files(self, paths: Iterable[str]) -> None:
+        """The workspace's configurations, among the files (`paths`) whoever walked its folders found."""
+        paths = [os.path.abspath(p) for p in paths]
         with self._lock:
-            self._url_paths = tuple(sorted(os.path.abspath(p) for p in paths if routes.is_url_configuration(p)))
-            self._routes = None
+            for kind, (is_configuration, _) in CONFIGURATIONS.items():
+                self._configuration_paths[kind] = tuple(sorted(p for p in paths if is_configuration(p)))
+            self._configurations.clear()
 
-    def _url_configuration_paths(self) -> tuple[str, ...] | None:
+    def _paths_of(self, kind: str) -> tuple[str, ...] | None:
         with self._lock:
-            paths = self._url_paths
-        if paths is None and self._url_files is not None:
+            paths = self._configuration_paths.get(kind)
+        if paths is None and self._project_files is not None:
             try:
-                listed = list(self._url_files())
+                listed = list(self._project_files())
             except OSError:
                 listed = []
-            self.set_url_files(listed)
+            self.set_project_files(listed)
             with self._lock:
-                paths = self._url_paths
+                paths = self._configuration_paths.get(kind)
         return paths
 
-    def url_routes(self) -> routes.Routes | None:
-        """What the URL configurations say about function views; None when the workspace has
-        none (or they are not known yet): then a view is told by its shape alone."""
-        paths = self._url_configuration_paths()
-        self._note(("l", routes.CONFIGURATIONS, None, "\n".join(paths or ())))  # a new one changes results
+    def configuration(self, kind: str):
+        """What the workspace's configurations of `kind` (a key of CONFIGURATIONS) say; None when
+        it has none (or they are not known yet)."""
+        paths = self._paths_of(kind)
+        self._note(("l", kind, None, "\n".join(paths or ())))  # a new one changes results
         if not paths:
             return None
-        with self._lock:
-            found = self._routes
         for path in paths:
             self._note(("f", path))  # a cached result depends on them
-        if found is None:
-            texts = []
-            for path in paths:
-                try:
-                    texts.append(safe_files.read_text(path, safe_files.SOURCE_LIMIT, errors="replace"))
-                except OSError:
-                    continue
-            found = routes.read(texts)
-            with self._lock:
-                if self._url_paths == paths:
-                    self._routes = found
+        with self._lock:
+            if kind in self._configurations:
+                return self._configurations[kind]
+        texts = []
+        for path in paths:
+            try:
+                texts.append(safe_files.read_text(path, safe_files.SOURCE_LIMIT, errors="replace"))
+            except OSError:
+                continue
+        found = CONFIGURATIONS[kind][1](texts)
+        with self._lock:
+            if self._configuration_paths.get(kind) == paths:
+                self._configurations[kind] = found
         return found
 
-    def _url_configuration_changed(self, path: str, gone: bool = False) -> None:
-        if not routes.is_url_configuration(path):
+    def url_routes(self) -> routes.Routes | None:
+        """What the URL configurations say about function views: without them a view is told by its shape alone."""
+        return self.configuration(routes.CONFIGURATIONS)
+
+    def log_formatting(self) -> logconfig.LogFormatting | None:
+        """What every handler the logging configurations set up escapes in a log record."""
+        return self.configuration(logconfig.CONFIGURATIONS)
+
+    def _configuration_changed(self, path: str, gone: bool = False) -> None:
+        kinds = [kind for kind, (is_configuration, _) in CONFIGURATIONS.items() if is_configuration(path)]
+        if not kinds:
             return
         with self._lock:
-            if self._url_paths is not None:
-                others = tuple(p for p in self._url_paths if p != path)
-                self._url_paths = others if gone else tuple(sorted((*others, path)))
-            self._routes = None
+            for kind in kinds:
+                known = self._configuration_paths.get(kind)
+                if known is not None:
+                    others = tuple(p for p in known if p != path)
+                    self._configuration_paths[kind] = others if gone else tuple(sorted((*others, path)))
+                self._configurations.pop(kind, None)
             self.version += 1
         for listener in list(self.listeners):
             try:
@@ -192,7 +216,7 @@ class WorkspaceSummaries:
         with self._lock:
             if self._texts.get(path) == digest:
                 return False
-        self._url_configuration_changed(path)
+        self._configuration_changed(path)
         try:
             tree = parse_within_budget(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -274,7 +298,7 @@ class WorkspaceSummaries:
         return True
 
     def remove(self, path: str) -> None:
-        self._url_configuration_changed(os.path.abspath(path), gone=True)
+        self._configuration_changed(os.path.abspath(path), gone=True)
         with self._lock:
             path = os.path.abspath(path)
             self._texts.pop(path, None)
@@ -395,9 +419,9 @@ class WorkspaceSummaries:
     # -- resolving
     def module_path(self, dotted: str, importer: str | None = None) -> str | None:
         """The file of module `dotted` (absolute, or relative like `..pkg.mod` to `importer`)."""
-        if dotted == routes.CONFIGURATIONS:
-            # not a module: the list of URL configurations, so that a cached result notices a new one
-            return "\n".join(self._url_configuration_paths() or ())
+        if dotted in CONFIGURATIONS:
+            # not a module: the list of a kind of configurations, so that a cached result notices a new one
+            return "\n".join(self._paths_of(dotted) or ())
         key = (dotted, os.path.dirname(importer) if importer else None)
         with self._lock:
             if key in self._paths:
@@ -573,6 +597,9 @@ class Resolver:
 
     def url_routes(self) -> routes.Routes | None:
         return self.workspace.url_routes()
+
+    def log_formatting(self) -> logconfig.LogFormatting | None:
+        return self.workspace.log_formatting()
 
     def lazy(self) -> "LazySummaries":
         """A mapping that resolves external functions when a call asks for them (one-off analyses)."""

@@ -141,9 +141,10 @@ class WorkspaceIndex:
             if len(files) > MAX_FILES:
                 files = files[:MAX_FILES]
                 break
-        # the Django URL configurations found on the way tell function views from helpers
+        # the configurations found on the way: Django URL configurations tell function views from
+        # helpers, logging configurations say whether log lines can be forged
         for workspace in {id(w): w for _, _, w in plan}.values():
-            workspace.set_url_files(str(f) for f, w in files if w is workspace)  # it keeps the URL configurations
+            workspace.set_project_files(str(f) for f, w in files if w is workspace)  # it keeps the configurations
         total = len(files)
         report(0, total)
         for count, (file, workspace) in enumerate(files, 1):

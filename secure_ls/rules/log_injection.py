@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import catalog, taint
+from secure_ls.engine import catalog, logconfig, taint
 from secure_ls.engine.model import Confidence, Edit, Fix, Position, Severity, Span
 from secure_ls.rules._support import crypto, logs, web
 from secure_ls.rules.base import Example, Rule
@@ -54,6 +54,18 @@ class LogInjection(Rule):
     of their items, every line break escaped: a form's `cleaned_data`, a
     `QueryDict`, Werkzeug's `args`, Django's `request.headers` (Werkzeug's
     headers print as header lines, so they stay reported there).
+
+    A project whose logging configuration (a `dictConfig` dict in a settings
+    module or a module named after logging, such as Django's `LOGGING`) gives
+    every handler a formatter that escapes line breaks gets these findings
+    at low confidence (the audit tier): a JSON formatter
+    (`python-json-logger`, `json-log-formatter`, `ecs-logging`) escapes the
+    whole record; a `logging.Formatter` subclass of the project whose
+    `format` replaces what is not printable escapes the message it rewrites
+    (`record.msg`: f-strings and concatenations, not `%s` arguments). One
+    handler with a plain formatter, or a `logging.basicConfig()` call there,
+    keeps every finding. Configurations read from files (`fileConfig`, YAML)
+    are not seen.
 
     ## Why is this bad?
     A value containing a newline starts a new log line: an attacker can
@@ -158,13 +170,21 @@ class LogInjection(Rule):
         if not crypto.is_logging_call(node, ctx) or node.func.attr not in _LOG_LEVEL_METHODS or not node.args:
             return
         message = node.args[0]
-        for value, part, fix in self._tainted(node, message, ctx) + self._tainted_extra(node, ctx):
+        # where the value sits in the record: the `%s` arguments, or the message the call wrote
+        place = logconfig.ARGUMENTS if isinstance(message, ast.Constant) and len(node.args) > 1 else logconfig.MESSAGE
+        hits = [(*hit, place) for hit in self._tainted(node, message, ctx)] + [(*hit, logconfig.EXTRA) for hit in self._tainted_extra(node, ctx)]
+        formatting = ctx.module.log_formatting
+        for value, part, fix, where in hits:
+            escaped = formatting is not None and where in formatting.escaped
             ctx.report(
                 self,
                 value,
-                f"{_label(part)} logged unescaped: a newline in it forges log entries. Log it with %r (or !r), or strip \\r and \\n.",
+                f"{_label(part)} logged unescaped: a newline in it forges log entries. Log it with %r (or !r), or strip \\r and \\n."
+                if not escaped
+                else f"{_label(part)} logged unescaped; every handler of the project's logging configuration escapes line breaks in the {where}, "
+                "so no entry can be forged while it is in force. Log it with %r (or !r) to keep it safe under any configuration.",
                 fix=fix,
-                confidence=ctx.confidence_for(part),
+                confidence=Confidence.LOW if escaped else ctx.confidence_for(part),
                 related=ctx.related_path(part),
             )
 

@@ -138,3 +138,21 @@ async def test_the_index_hands_the_engine_the_projects_url_configurations(tmp_pa
     await _indexed(ls)
     # the project routes `views.doc`, not this helper: `default` is its caller's value
     assert [f.rule_id for f in engine.analyze(helper.read_text(), key="u", imports_resolver=resolver).findings] == []
+
+
+async def test_the_index_hands_the_engine_the_projects_logging_configurations(tmp_path):
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "settings.py").write_text(
+        "LOGGING = {'version': 1, 'formatters': {'json': {'()': 'pythonjsonlogger.json.JsonFormatter'}},\n"
+        "           'handlers': {'console': {'class': 'logging.StreamHandler', 'formatter': 'json'}}}\n"
+    )
+    view = tmp_path / "app" / "views.py"
+    view.write_text("import logging\nfrom django.http import HttpResponse\n\ndef search(request):\n    logging.info('q=%s', request.GET['q'])\n    return HttpResponse('')\n")
+    ls = FakeServer(tmp_path)
+    resolver = workspace_index.resolver(ls, str(view))
+    engine = Engine()
+    # before the index has walked the workspace, the configuration is unknown: the finding stands
+    assert [f.confidence.name for f in engine.analyze(view.read_text(), key="v", imports_resolver=resolver).findings] == ["HIGH"]
+    await _indexed(ls)
+    # every handler writes JSON: no line break reaches the log as it is
+    assert [f.confidence.name for f in engine.analyze(view.read_text(), key="v", imports_resolver=resolver).findings] == ["LOW"]

@@ -1,0 +1,168 @@
+"""What a project's logging configuration says about the lines its loggers write.
+
+Log injection needs a line break to reach the log file as it is. Many projects configure
+logging once, for every logger, with a formatter that makes that impossible:
+
+    LOGGING = {                                                    # settings/production.py
+        "version": 1,
+        "formatters": {"json": {"()": "pythonjsonlogger.jsonlogger.JsonFormatter"}},
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    }
+
+A JSON formatter writes each record as one JSON object, every line break in the message,
+its arguments and its extra fields escaped. A `logging.Formatter` subclass of the project
+whose `format` replaces what is not printable (`isprintable()`, `.replace("\\n", ...)`,
+`repr`, `json.dumps`) does the same, for the message it rewrites: when it rewrites
+`record.msg`, the text of the message (an f-string's fields), not the `%s` arguments
+merged into it later.
+
+`read` collects, from the text of the workspace's logging configurations (settings modules
+and modules named after logging, see `is_logging_configuration`), every `dictConfig`-style
+dict (one with "version" and "handlers"), and says which parts of a record every handler of
+every one of them escapes. A handler without a formatter, a formatter of another class, a
+class it cannot see, or a `logging.basicConfig()` call there escapes nothing. The workspace
+store (engine/workspace.py) reads them once; the analysis keys its caches by
+`LogFormatting.fingerprint`. docs/rules/SLS704.md has the user's view.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from secure_ls.engine import astutil
+from secure_ls.engine.units import parse_within_budget
+
+# What a cached result records for the list of logging configurations it saw (workspace.module_path
+# answers it like a module-name lookup): no module has this name.
+CONFIGURATIONS = "<logging configurations>"
+
+# The parts of a log record a formatter may escape.
+MESSAGE = "message"  # the message as the call wrote it: an f-string, a concatenation, a `.format()`
+ARGUMENTS = "arguments"  # the `%s` arguments logging merges into the message
+EXTRA = "extra"  # the `extra={...}` fields
+WHOLE_RECORD = frozenset({MESSAGE, ARGUMENTS, EXTRA})
+
+# Formatters that write a record as one JSON object (json.dumps escapes every line break).
+JSON_FORMATTERS = frozenset(
+    {
+        "pythonjsonlogger.jsonlogger.JsonFormatter",
+        "pythonjsonlogger.json.JsonFormatter",
+        "pythonjsonlogger.orjson.OrjsonFormatter",
+        "pythonjsonlogger.msgspec.MsgspecFormatter",
+        "json_log_formatter.JSONFormatter",
+        "json_log_formatter.VerboseJSONFormatter",
+        "json_log_formatter.FlatJSONFormatter",
+        "ecs_logging.StdlibFormatter",
+    }
+)
+_CONFIGURATION_NAME = re.compile(r"(?:^|_)(?:settings|log|logs|logger|loggers|logging|logconfig)(?:_|$)")
+
+
+@dataclass(frozen=True)
+class LogFormatting:
+    escaped: frozenset[str]  # the parts of a record every configured handler escapes
+    fingerprint: int = 0
+
+
+def is_logging_configuration(path: str) -> bool:
+    """A settings module (`settings.py`, `settings/production.py`, `test_settings.py`) or a module
+    named after logging (`log.py`, `logging_config.py`): where projects configure their loggers."""
+    folder, name = os.path.split(path)
+    stem, extension = os.path.splitext(name)
+    return extension == ".py" and (os.path.basename(folder) == "settings" or bool(_CONFIGURATION_NAME.search(stem)))
+
+
+def read(texts: Iterable[str]) -> LogFormatting | None:
+    """What every handler of the logging configurations in `texts` escapes; None when they hold none."""
+    trees, digest = [], []
+    for text in texts:
+        digest.append(hash(text))
+        try:
+            trees.append(parse_within_budget(text))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+    classes = {node.name: _escapes(node) for tree in trees for node in ast.walk(tree) if isinstance(node, ast.ClassDef)}
+    escaped: frozenset[str] | None = None
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and astutil.last_name(node.func) == "basicConfig":
+                escaped = frozenset()  # the root logger's plain formatter
+            elif isinstance(node, ast.Dict) and {"version", "handlers"} <= set(_literal_keys(node)):
+                for handler in _configured_handlers(node, classes):
+                    escaped = handler if escaped is None else escaped & handler
+    if escaped is None:
+        return None
+    return LogFormatting(escaped, hash(tuple(sorted(digest))))
+
+
+def _configured_handlers(config: ast.Dict, classes: dict[str, frozenset[str]]) -> list[frozenset[str]]:
+    """What the formatter of each handler of a `dictConfig` dict escapes."""
+    entries = _literal_items(config)
+    formatters = {name: _formatter_escapes(spec, classes) for name, spec in _literal_items(entries.get("formatters")).items()}
+    handlers = entries.get("handlers")
+    if not isinstance(handlers, ast.Dict) or None in handlers.keys:
+        return [frozenset()]  # built elsewhere: nothing known
+    escapes = []
+    for spec in handlers.values:
+        formatter = _literal_items(spec).get("formatter")
+        name = formatter.value if isinstance(formatter, ast.Constant) else None
+        escapes.append(formatters.get(name, frozenset()) if isinstance(spec, ast.Dict) else frozenset())
+    return escapes
+
+
+def _formatter_escapes(spec: ast.expr, classes: dict[str, frozenset[str]]) -> frozenset[str]:
+    items = _literal_items(spec)
+    factory = items.get("()", items.get("class"))
+    if not (isinstance(factory, ast.Constant) and isinstance(factory.value, str)):
+        return frozenset()  # logging.Formatter: the record as it is
+    if factory.value in JSON_FORMATTERS:
+        return WHOLE_RECORD
+    return classes.get(factory.value.rsplit(".", 1)[-1], frozenset())
+
+
+def _escapes(cls: ast.ClassDef) -> frozenset[str]:
+    """What a formatter class defined by the project escapes: a JSON formatter's subclass the
+    whole record; one whose `format` neutralises line breaks the record it returns, or only the
+    message when what it rewrites is `record.msg`."""
+    bases = {astutil.dotted(base) for base in cls.bases}
+    if bases & JSON_FORMATTERS or any(base.rsplit(".", 1)[-1] in {"JsonFormatter", "JSONFormatter"} for base in bases if base):
+        return WHOLE_RECORD
+    if not any(base and base.endswith("Formatter") for base in bases):
+        return frozenset()
+    method = next((s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "format"), None)
+    if method is None or not any(_neutralises(node) for node in ast.walk(method)):
+        return frozenset()
+    rewrites_message = any(
+        isinstance(target, ast.Attribute) and target.attr == "msg"
+        for node in ast.walk(method)
+        if isinstance(node, (ast.Assign, ast.AugAssign))
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+    )
+    return frozenset({MESSAGE}) if rewrites_message else WHOLE_RECORD
+
+
+def _neutralises(node: ast.AST) -> bool:
+    """`text.isprintable()`, `text.replace("\\n", ...)`, `repr(text)`, `json.dumps(...)`,
+    `text.encode("unicode_escape")`."""
+    if not isinstance(node, ast.Call):
+        return False
+    name = astutil.last_name(node.func)
+    if name in {"isprintable", "repr", "dumps"}:
+        return True
+    first = node.args[0] if node.args else None
+    text = first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else ""
+    return name == "replace" and ("\n" in text or "\r" in text) or name == "encode" and text == "unicode_escape"
+
+
+def _literal_items(node: ast.expr | None) -> dict[str, ast.expr]:
+    if not isinstance(node, ast.Dict):
+        return {}
+    return {k.value: v for k, v in zip(node.keys, node.values) if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+
+
+def _literal_keys(node: ast.Dict) -> list[str]:
+    return [k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)]

@@ -1,0 +1,78 @@
+"""A project whose logging configuration formats every record with a formatter that escapes line
+breaks (a JSON formatter, or its own formatter that replaces what is not printable) cannot have a
+log entry forged: log injection there is the audit tier (engine/logconfig.py)."""
+
+from __future__ import annotations
+
+from tests.cli.cli_helpers import check_json, write
+
+JSON_LOGGING = """
+LOGGING = {
+    "version": 1,
+    "formatters": {
+        "verbose": {"format": "%(asctime)s %(message)s"},
+        "json": {"()": "pythonjsonlogger.jsonlogger.JsonFormatter", "fmt": "%(levelname)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+}
+"""
+
+VIEWS = """
+import logging
+
+from django.http import HttpResponse
+
+log = logging.getLogger(__name__)
+
+
+def search(request):
+    query = request.GET["q"]
+    log.info(f"search for {query}")
+    log.info("search for %s", query)
+    log.info("search", extra={"query": query})
+    return HttpResponse("ok")
+"""
+
+# privacyidea's idiom: the formatter rewrites `record.msg` only, before `%s` arguments are merged
+SECURE_FORMATTER = """
+from logging import Formatter
+
+CONFIG = {
+    "version": 1,
+    "formatters": {"detail": {"()": "app.log.SecureFormatter", "format": "%(message)s"}},
+    "handlers": {"file": {"class": "logging.FileHandler", "filename": "/var/log/app.log", "formatter": "detail"}},
+}
+
+
+class SecureFormatter(Formatter):
+    def format(self, record):
+        if not record.msg.isprintable():
+            record.msg = "".join(c if c.isprintable() else "." for c in record.msg)
+        return super().format(record)
+"""
+
+
+def _levels(root, *args) -> list[tuple[int, str]]:
+    run = check_json(".", *args, cwd=root)
+    return sorted((f["range"]["start"]["line"], f["confidence"]) for f in run.findings() if f["rule"] == "SLS704")
+
+
+def test_a_json_formatter_on_every_handler_makes_log_injection_the_audit_tier(tmp_path):
+    root = write(tmp_path / "site", {"app/__init__.py": "", "app/settings/__init__.py": "", "app/settings/production.py": JSON_LOGGING, "app/views.py": VIEWS})
+    assert _levels(root) == []
+    assert _levels(root, "--min-confidence", "low") == [(10, "low"), (11, "low"), (12, "low")]
+    # one handler writing plain lines is enough to forge an entry
+    plain = JSON_LOGGING.replace('"handlers": {"console"', '"handlers": {"file": {"class": "logging.FileHandler", "filename": "a.log"}, "console"')
+    root = write(tmp_path / "plain", {"app/__init__.py": "", "app/settings/__init__.py": "", "app/settings/production.py": plain, "app/views.py": VIEWS})
+    assert [line for line, _ in _levels(root)] == [10, 11, 12]
+
+
+def test_a_formatter_that_rewrites_the_message_covers_the_message_not_the_arguments(tmp_path):
+    root = write(tmp_path / "site", {"app/__init__.py": "", "app/log.py": SECURE_FORMATTER, "app/views.py": VIEWS})
+    assert _levels(root) == [(11, "high"), (12, "high")]
+    assert _levels(root, "--min-confidence", "low") == [(10, "low"), (11, "high"), (12, "high")]
+    # a formatter that neutralises nothing leaves every finding as it was
+    inert = SECURE_FORMATTER.replace('c if c.isprintable() else "." for c in record.msg', "record.msg").replace("if not record.msg.isprintable():", "if record.msg:")
+    root = write(tmp_path / "inert", {"app/__init__.py": "", "app/log.py": inert, "app/views.py": VIEWS})
+    assert [line for line, _ in _levels(root)] == [10, 11, 12]
