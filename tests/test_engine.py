@@ -1484,3 +1484,15 @@ def test_a_logging_configuration_escapes_only_where_every_handler_does():
     assert logconfig.read(["DEBUG = True\n"]) is None
     assert logconfig.is_logging_configuration("site/settings/production.py") and logconfig.is_logging_configuration("app/logging_config.py")
     assert not logconfig.is_logging_configuration("app/catalog.py")
+
+
+def test_a_function_annotated_to_return_a_number_hands_back_none_of_its_arguments():
+    """`map_error_to_code(e) -> int` answers with a status code, not the exception's text; the
+    annotation is trusted as a dataclass field's is."""
+    code = (
+        "from flask import Flask, jsonify\n\napp = Flask(__name__)\n\n"
+        "def status_of(error, default=500) -> int:\n    for cls in type(error).mro():\n        if cls in CODES:\n            return CODES[cls]\n    return default\n\n"
+        "@app.route('/x')\ndef view():\n    try:\n        work()\n    except Exception as e:\n        return jsonify(error='Failed'), status_of(e)\n"
+    )
+    _quiet_until_undone("SLS701", code, ") -> int:", "):")
+    _quiet_until_undone("SLS701", code, ") -> int:", ") -> str:")

@@ -140,17 +140,24 @@ def optional_inner(annotation: ast.expr | None) -> ast.expr | None:
     return kept[0] if len(kept) == 1 else annotation
 
 
+def is_converted_annotation(annotation: ast.expr | None, enum_classes: frozenset[str] = frozenset()) -> bool:
+    """A number, date or UUID (`int`, `Optional[date]`, `uuid.UUID | None`), or one of fixed values:
+    an Enum of the module (`SortKey`), `Literal["a", "b"]`."""
+    annotation = optional_inner(annotation)
+    if annotation is None:
+        return False
+    text = ast.unparse(annotation)
+    last = text.rsplit(".", 1)[-1]
+    if text in catalog.CONVERTED_ANNOTATIONS or last in catalog.CONVERTED_ANNOTATIONS or last in enum_classes:
+        return True
+    return isinstance(annotation, ast.Subscript) and astutil.last_name(annotation.value) == "Literal"
+
+
 def is_converted_parameter(arg: ast.arg, func: ast.AST, enum_classes: frozenset[str] = frozenset()) -> bool:
     """A route parameter the framework converts to a number, date or UUID (`id: int`, `<int:id>`),
-    or validates as one of fixed values: an Enum of the module (`sort: SortKey`), `Literal["a", "b"]`."""
-    annotation = optional_inner(arg.annotation)
-    if annotation is not None:
-        text = ast.unparse(annotation)
-        last = text.rsplit(".", 1)[-1]
-        if text in catalog.CONVERTED_ANNOTATIONS or last in catalog.CONVERTED_ANNOTATIONS or last in enum_classes:
-            return True
-        if isinstance(annotation, ast.Subscript) and astutil.last_name(annotation.value) == "Literal":
-            return True
+    or validates as one of fixed values (is_converted_annotation)."""
+    if is_converted_annotation(arg.annotation, enum_classes):
+        return True
     converter = re.compile(r"<(int|float|uuid):" + re.escape(arg.arg) + ">")
     for deco in getattr(func, "decorator_list", ()):
         if isinstance(deco, ast.Call) and deco.args and isinstance(deco.args[0], ast.Constant) and isinstance(deco.args[0].value, str):

@@ -34,7 +34,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from secure_ls.engine import astutil, bindings, flow, guards, taint
+from secure_ls.engine import astutil, bindings, flow, frameworks, guards, taint
 from secure_ls.engine.symbols import Declaration, ModuleSymbols, declarations
 
 if TYPE_CHECKING:
@@ -166,8 +166,9 @@ def summarize_function(
     exits = analyzer.track_exits()
     facts = analyzer.run_function(func, None)
     returned = taint.CONSTANT
-    for origin in facts.returns:
-        returned = returned.join(origin)
+    if not frameworks.is_converted_annotation(func.returns):  # `def status_of(error) -> int`: a number, whatever went in
+        for origin in facts.returns:
+            returned = returned.join(origin)
     returns_params, returns_untrusted, returns_unknown = _returned(returned)
     shapes = facts.returned_items
     elements: tuple[tuple, ...] = ()

@@ -381,20 +381,11 @@ def _is_record_class(cls: ast.ClassDef) -> bool:
 
 def converted_fields(cls: ast.ClassDef) -> frozenset[str]:
     """Fields annotated as a number, date or UUID (`port: int`, `when: Optional[date]`)."""
-    from secure_ls.engine.catalog import CONVERTED_ANNOTATIONS
-
-    names = set()
-    for stmt in cls.body:
-        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-            annotation = stmt.annotation
-            if isinstance(annotation, ast.Subscript) and (astutil.dotted(annotation.value) or "").endswith("Optional"):
-                annotation = annotation.slice
-            elif isinstance(annotation, ast.BinOp) and isinstance(annotation.right, ast.Constant) and annotation.right.value is None:
-                annotation = annotation.left  # `int | None`
-            dotted = astutil.dotted(annotation)
-            if dotted is not None and dotted.rsplit(".", 1)[-1] in CONVERTED_ANNOTATIONS:
-                names.add(stmt.target.id)
-    return frozenset(names)
+    return frozenset(
+        stmt.target.id
+        for stmt in cls.body
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and frameworks.is_converted_annotation(stmt.annotation)
+    )
 
 
 def _statements(body: list[ast.stmt]):
