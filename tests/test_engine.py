@@ -1496,3 +1496,8 @@ def test_a_function_annotated_to_return_a_number_hands_back_none_of_its_argument
     )
     _quiet_until_undone("SLS701", code, ") -> int:", "):")
     _quiet_until_undone("SLS701", code, ") -> int:", ") -> str:")
+
+
+def test_a_name_ending_with_who_holds_the_secret_is_not_the_secret():
+    code = "def same_owner(serial, user):\n    token_owner = owner_of(serial)\n    return token_owner == user\n"
+    _quiet_until_undone("SLS303", code, "token_owner", "owner_token")

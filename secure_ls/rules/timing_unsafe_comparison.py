@@ -68,6 +68,8 @@ class TimingUnsafeComparison(Rule):
     VALID = [
         "import hmac\ndef check(expected, signature):\n    return hmac.compare_digest(expected, signature)\n",
         "def check(token_type):\n    return token_type == 'bearer'\n",
+        # who holds a token, not the token
+        "def same_owner(serial, user):\n    token_owner = owner_of(serial)\n    return token_owner == user\n",
         "def check(token):\n    return token == None\n",
         "def count(tokens, other_tokens):\n    return len(tokens) == len(other_tokens)\n",
         "def test_sign(signature, expected_signature):\n    assert signature == expected_signature\n",

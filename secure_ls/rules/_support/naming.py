@@ -3,7 +3,8 @@
 Rules that cannot see types judge by what programmers call things. Names
 are split into words (`userPassword`, `user_password`, `USERPASSWORD` stays
 one word), and a name counts when one of its words is sensitive and none is
-a word that makes it metadata about the secret (`token_type`, `password_hint`).
+a word that makes it metadata about the secret (`token_type`, `password_hint`),
+nor ends with who holds it (`token_owner`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ SECRET_WORDS = frozenset(
 METADATA_WORDS = frozenset(
     {"type", "types", "count", "len", "length", "name", "names", "id", "ids", "kind", "index", "idx", "url", "uri", "endpoint", "prefix", "suffix", "expiry", "expire", "expires", "expiration", "lifetime", "ttl", "header", "field", "fields", "label", "hint", "prompt", "policy", "format", "fmt", "path", "file", "filename", "dir", "regex", "pattern", "min", "max", "size", "timeout", "age", "valid", "is", "has", "enabled", "required", "changed", "reset_at", "column", "col", "param", "attr", "class", "method", "algorithm", "algo", "version", "position", "pos", "start", "end", "line", "lines", "list", "list_", "map", "cache", "store", "manager", "factory", "provider", "module", "error", "errors", "message", "msg", "text", "char", "chars", "template", "strength", "input", "form", "widget", "placeholder", "mode"}
 )
+
+# Words that, last in a name, make it the one who has the secret, not the secret: `token_owner`,
+# `key_holder`, `signature_ver` (its version). First, the secret is theirs: `user_token`.
+HOLDER_WORDS = frozenset({"owner", "owners", "user", "users", "holder", "holders", "issuer", "ver"})
 
 
 def words(identifier: str) -> list[str]:
@@ -65,7 +70,7 @@ def is_named_like(identifier: str | None, vocabulary: frozenset[str], unless: fr
     hit = any(p in vocabulary for p in parts) or any(v in joined for v in vocabulary if len(v) >= 6)
     if not hit:
         return False
-    return not any(p in METADATA_WORDS or p in unless for p in parts)
+    return parts[-1] not in HOLDER_WORDS and not any(p in METADATA_WORDS or p in unless for p in parts)
 
 
 def mentions(node: ast.AST, vocabulary: frozenset[str], unless: frozenset[str] = frozenset()) -> ast.AST | None:
