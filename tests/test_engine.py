@@ -1501,3 +1501,16 @@ def test_a_function_annotated_to_return_a_number_hands_back_none_of_its_argument
 def test_a_name_ending_with_who_holds_the_secret_is_not_the_secret():
     code = "def same_owner(serial, user):\n    token_owner = owner_of(serial)\n    return token_owner == user\n"
     _quiet_until_undone("SLS303", code, "token_owner", "owner_token")
+
+
+def test_setting_one_attribute_of_an_object_leaves_its_other_attributes_as_they_were():
+    """`book.cover = upload` puts client data in `book.cover`, not in `book.local_path`."""
+    code = (
+        "from django.shortcuts import get_object_or_404, redirect\n\ndef upload_cover(request, book_id):\n"
+        "    book = get_object_or_404(Edition, id=book_id)\n    book.cover = request.FILES['cover']\n    book.save()\n"
+        "    return redirect(book.local_path)\n"
+    )
+    _quiet_until_undone("SLS120", code, "redirect(book.local_path)", "redirect(book.cover)")
+    # set on one path only: the join keeps no attribute apart, the object holds all it was given
+    branch = code.replace("    book.cover = request.FILES['cover']\n", "    if request.FILES:\n        book.cover = request.FILES['cover']\n")
+    assert "SLS120" in rules(branch)

@@ -24,6 +24,10 @@ class Binding:
     # other use (passed on, a method called, `del`, a non-constant key) drops it, and reads
     # then fall back to `origin`, which always holds every item.
     fields: dict[object, Origin] | None = None
+    # An object some of whose attributes were set by `obj.attr = v`: its origin apart from them
+    # (each set attribute is then tracked as the path `obj.attr`), so that `book.cover = upload`
+    # leaves `book.local_path` as it was. None (unknown, or lost at a join): `origin` holds all.
+    own: Origin | None = None
 
 
 Env = dict[str, Binding]

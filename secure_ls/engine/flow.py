@@ -473,6 +473,25 @@ class FlowAnalyzer(ValueOrigins):
         if named is not None:
             self._constrained_options.add(named.lstrip("-").replace("-", "_"))
 
+    def _container_write(self, call: ast.expr, env: Env, names: dict[int, Binding]) -> None:
+        """`parts.append(x)`, `buf.write(x)`, `d.update(x)`, `self.items.extend(x)`: the
+        container now also holds what it was given. `names`: the bindings the statement's
+        reads had (recorded by its walk)."""
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr in catalog.CONTAINER_WRITES):
+            return
+        args = list(call.args) + [k.value for k in call.keywords]
+        if all(isinstance(a, ast.Constant) for a in args):
+            return
+        # deferred, like an assignment's value: most containers never reach a sink
+        origin = self._deferred_join(args, names)
+        container = call.func.value
+        if isinstance(container, ast.Name):
+            old = env.get(container.id)
+            if old is not None and not old.function:
+                env[container.id] = Binding(old.origin.join(origin), old.values, old.alias)
+        else:
+            self._record_attribute_store(container, origin, None)
+
     def _contained_paths(self, stmt: ast.Try, env: Env) -> set[str]:
         """Names a `try` body checks with `resolved.relative_to(BASE)`, when a handler catches the
         ValueError it raises for a path outside BASE (the handler must leave; see the caller)."""

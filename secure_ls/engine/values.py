@@ -167,27 +167,12 @@ class ValueOrigins:
                 if old.fields is not None and key is not None:
                     # `d["k"] = v` on a literal with constant keys: item k now holds v, the others keep theirs
                     env[base.id] = Binding(old.origin.join(origin), old.values, old.alias, fields={**old.fields, key: origin})
+                elif field is not None and base.id != self._instance and not old.function:
+                    # `book.cover = v`: that attribute holds v from here on, the others what they held
+                    env[field] = Binding(origin, (value,) if value is not None else ())
+                    env[base.id] = Binding(old.origin.join(origin), old.values, old.alias, own=old.origin if old.own is None else old.own)
                 elif not origin.is_constant:
                     env[base.id] = Binding(old.origin.join(origin), old.values, old.alias)
-
-    def _container_write(self, call: ast.expr, env: Env, names: dict[int, Binding]) -> None:
-        """`parts.append(x)`, `buf.write(x)`, `d.update(x)`, `self.items.extend(x)`: the
-        container now also holds what it was given. `names`: the bindings the statement's
-        reads had (recorded by its walk)."""
-        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr in catalog.CONTAINER_WRITES):
-            return
-        args = list(call.args) + [k.value for k in call.keywords]
-        if all(isinstance(a, ast.Constant) for a in args):
-            return
-        # deferred, like an assignment's value: most containers never reach a sink
-        origin = self._deferred_join(args, names)
-        container = call.func.value
-        if isinstance(container, ast.Name):
-            old = env.get(container.id)
-            if old is not None and not old.function:
-                env[container.id] = Binding(old.origin.join(origin), old.values, old.alias)
-        else:
-            self._record_attribute_store(container, origin, None)
 
     def _deferred_join(self, nodes: list[ast.expr], names: dict[int, Binding]) -> Origin:
         """The join of `nodes`' origins, computed if ever asked, with the bindings in `names`."""
@@ -510,7 +495,8 @@ class ValueOrigins:
             return CONSTANT
         if node.attr in catalog.CODE_NAME_ATTRIBUTES or node.attr == "name" and self._temporary_file(node.value):
             return CONSTANT  # `cls.__name__`; the path tempfile chose, whatever was written into the file
-        base = self._origin(node.value)
+        holder = self._binding(node.value) if isinstance(node.value, ast.Name) else None
+        base = holder.own if holder is not None and holder.own is not None else self._origin(node.value)
         if node.attr in catalog.KEY_ATTRIBUTES or self._is_validated_model_field(node):
             return base.sanitized(ALL)
         if node.attr in catalog.HELD_KEY_ATTRIBUTES and not any(p.kind == UNTRUSTED for p in base.parts):
