@@ -1514,3 +1514,17 @@ def test_setting_one_attribute_of_an_object_leaves_its_other_attributes_as_they_
     # set on one path only: the join keeps no attribute apart, the object holds all it was given
     branch = code.replace("    book.cover = request.FILES['cover']\n", "    if request.FILES:\n        book.cover = request.FILES['cover']\n")
     assert "SLS120" in rules(branch)
+
+
+def test_a_value_looked_up_as_an_integer_primary_key_holds_digits():
+    """Django converts an `id`/`pk` lookup value with int() and raises ValueError for other text:
+    after the query, and in a handler of DoesNotExist that lets ValueError through, it is digits."""
+    code = (
+        "import logging\nfrom django.http import HttpResponse\nlog = logging.getLogger(__name__)\n\ndef share(request):\n"
+        "    uid = request.POST['user']\n    try:\n        user = User.objects.get(id=uid)\n    except User.DoesNotExist:\n"
+        "        log.warning('no user %s', uid)\n        return HttpResponse(status=404)\n    log.info('shared with %s', uid)\n"
+        "    return HttpResponse('ok')\n"
+    )
+    _quiet_until_undone("SLS704", code, "get(id=uid)", "get(username=uid)")
+    assert rules(code.replace("except User.DoesNotExist:", "except Exception:")).count("SLS704") == 1
+    assert "SLS704" not in rules(code.replace("User.objects.get(id=uid)", "Album.objects.filter(pk=uid).delete()"))

@@ -299,6 +299,10 @@ class FlowAnalyzer(ValueOrigins):
                 _join_into(h_env, body_env)
                 if handler.name:
                     h_env[handler.name] = Binding(Origin(frozenset({Part(UNKNOWN, handler.name)})))
+                if stmt.body and not guards.catches(handler, "ValueError") and isinstance(stmt.body[0], (ast.Assign, ast.Expr)):
+                    # `try: user = User.objects.get(id=uid)` `except User.DoesNotExist:`: a key that was not
+                    # a number would have raised ValueError, which this handler lets through
+                    _mark_safe(h_env, frameworks.integer_keys_looked_up(stmt.body[0].value), guards.LINE_SINKS)
                 if self._block(handler.body, h_env):
                     ends.append(h_env)
                     if guards.catches(handler, "ValueError"):
@@ -374,6 +378,7 @@ class FlowAnalyzer(ValueOrigins):
         function makes before it returns (its summary's `ensures`)."""
         if isinstance(value, ast.Await):
             value = value.value
+        _mark_safe(env, frameworks.integer_keys_looked_up(value), guards.LINE_SINKS)
         if not isinstance(value, ast.Call) or not any(isinstance(a, ast.Name) for a in (*value.args, *(k.value for k in value.keywords))):
             return
         if not result_used and not isinstance(value.func, ast.Name):

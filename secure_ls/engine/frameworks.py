@@ -49,6 +49,22 @@ def is_database_read(func: ast.expr) -> bool:
     return False
 
 
+# Django's lookup arguments for the integer primary key (`id`, and `pk` when it is the default auto field)
+_INTEGER_KEY_LOOKUPS = frozenset({"id", "pk", "id__exact", "pk__exact"})
+
+
+def integer_keys_looked_up(node: ast.expr) -> set[str]:
+    """Names given as the primary key to an ORM query within `node`: `User.objects.get(id=uid)`,
+    `Album.objects.filter(pk=aid).delete()`, `get_object_or_404(Album, id=aid)`. Django converts the
+    value with int() (a UUID key: uuid.UUID()) when it builds the query, raising ValueError for any
+    other text, so once the statement has run the name holds no line break inside digits."""
+    names = set()
+    for call in astutil.walk(node):
+        if isinstance(call, ast.Call) and (astutil.last_name(call.func) in catalog.ORM_LOOKUPS or is_database_read(call.func)):
+            names.update(k.value.id for k in call.keywords if k.arg in _INTEGER_KEY_LOOKUPS and isinstance(k.value, ast.Name))
+    return names
+
+
 def is_server_set_item(container: ast.AST, key: ast.AST) -> bool:
     """`request.META["CSRF_COOKIE"]`, `environ["SERVER_PORT"]`: an item of the request's metadata
     that the server or the framework's middleware sets (catalog.SERVER_SET_KEYS), not one the
