@@ -1528,3 +1528,13 @@ def test_a_value_looked_up_as_an_integer_primary_key_holds_digits():
     _quiet_until_undone("SLS704", code, "get(id=uid)", "get(username=uid)")
     assert rules(code.replace("except User.DoesNotExist:", "except Exception:")).count("SLS704") == 1
     assert "SLS704" not in rules(code.replace("User.objects.get(id=uid)", "Album.objects.filter(pk=uid).delete()"))
+
+
+def test_a_django_validators_dollar_anchor_is_the_audit_tier():
+    """A function of one value raising Django's ValidationError is a field validator: forms, the
+    admin and DRF hand it a stripped value, so a trailing newline rarely reaches `$`."""
+    code = (
+        "import re\nfrom django.core.exceptions import ValidationError\n\n"
+        "def validate_localname(value):\n    if not re.match(r'^[A-Za-z0-9_.-]+$', value):\n        raise ValidationError('bad name')\n"
+    )
+    _low_until_undone("SLS129", code, "raise ValidationError('bad name')", "raise ValueError('bad name')", "medium")

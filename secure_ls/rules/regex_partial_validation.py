@@ -41,9 +41,12 @@ class RegexPartialValidation(Rule):
     are not reported, nor is `$` on a value that cannot end with a newline
     (`value.strip()`, a Django form's cleaned data, the value a Django REST
     framework serializer's `validate_<field>` receives, a slug or int URL
-    parameter), nor a prefix that pins a URL's start to a path of this site
-    or a fixed host (`re.match(r"^/[a-z]+", return_url)`): where a URL goes
-    is settled by its start, so the prefix is the whole check.
+    parameter); a Django validator (a function of one value that raises
+    Django's `ValidationError`) gets a form field's stripped value in the
+    usual paths, so `$` there is the audit tier (low confidence). A prefix
+    that pins a URL's start to a path of this site or a fixed host
+    (`re.match(r"^/[a-z]+", return_url)`) is not reported either: where a
+    URL goes is settled by its start, so the prefix is the whole check.
     """
 
     id = "SLS129"
@@ -120,11 +123,14 @@ class RegexPartialValidation(Rule):
         else:
             return
         fix = self._fix(node, pattern_node, starts, end, flags, ctx)
+        stripped = end == "$" and _django_validator_value(refuncs.subject_arg(node, name), ctx)
         ctx.report(
             self,
             node,
-            f"This validation with `{name}` {problem}. Use `re.fullmatch` (without the `^`/`$` anchors).",
+            f"This validation with `{name}` {problem}. Use `re.fullmatch` (without the `^`/`$` anchors)."
+            + (" As a Django validator it gets a stripped form value, except where code calls it itself or sets the field and calls full_clean()." if stripped else ""),
             fix=fix,
+            confidence=Confidence.LOW if stripped else None,
         )
 
     def _fix(self, call: ast.Call, pattern_node: ast.expr, starts: bool, end: str | None, flags: int, ctx) -> Fix | None:
@@ -204,6 +210,22 @@ def _serializer_field_value(subject: ast.expr, ctx) -> bool:
     if func is None or cls is None or not func.name.startswith("validate_") or len(func.args.args) != 2 or func.args.args[1].arg != subject.id:
         return False
     return any(astutil.last_name(base).endswith("Serializer") for base in cls.bases)
+
+
+def _django_validator_value(subject: ast.expr | None, ctx) -> bool:
+    """`def validate_localname(value)` raising Django's ValidationError: a validator that a model or
+    form field lists (`validators=[...]`), called with the field's cleaned value, which Django's form
+    fields (and the admin's, and DRF's CharField) strip. Code that calls it itself, or assigns the
+    model field and calls `full_clean()`, passes its value as it is: the audit tier."""
+    func = ctx.enclosing_function(subject) if isinstance(subject, ast.Name) and not ctx.assigned_values(subject) else None
+    if func is None or ctx.enclosing_function(func) is not None or [a.arg for a in func.args.args] != [subject.id]:
+        return False
+    return any(
+        isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)
+        and (ctx.qualified_name(node.exc.func) or "").startswith(("django.core.exceptions.", "django.forms."))
+        and astutil.last_name(node.exc.func) == "ValidationError"
+        for node in astutil.walk(func)
+    )
 
 
 def _stripped(subject: ast.expr, ctx) -> bool:
