@@ -1538,3 +1538,9 @@ def test_a_django_validators_dollar_anchor_is_the_audit_tier():
         "def validate_localname(value):\n    if not re.match(r'^[A-Za-z0-9_.-]+$', value):\n        raise ValidationError('bad name')\n"
     )
     _low_until_undone("SLS129", code, "raise ValidationError('bad name')", "raise ValueError('bad name')", "medium")
+
+
+def test_a_swallowed_check_whose_result_starts_denying_fails_closed():
+    code = "def check_pass(ctx, password, stored):\n    res = False\n    try:\n        res = ctx.verify(password, stored)\n    except ValueError:\n        pass\n    return res\n"
+    _quiet_until_undone("SLS702", code, "    res = False\n", "    res = True\n")
+    _quiet_until_undone("SLS702", code, "    return res\n", "    return True\n")

@@ -29,6 +29,27 @@ _SECURITY_QUALIFIED = frozenset(
 _IGNORED_TYPES = frozenset({"ImportError", "ModuleNotFoundError", "AttributeError", "NotImplementedError", "KeyboardInterrupt", "StopIteration", "TypeError", "NameError"})
 
 
+def _keeps_denial(node: ast.Try, ctx) -> bool:
+    """`ok = False` before the `try`, `ok = verify(...)` (or `ok = True` after the check) inside it,
+    and `ok` read after it: a swallowed failure leaves the result denying, the fail-closed idiom."""
+    func = ctx.enclosing_function(node)
+    if func is None:
+        return False
+    inside = {id(n) for n in astutil.walk(ast.Module(body=node.body, type_ignores=[]))}
+    assignments = [(s, t.id) for s in astutil.walk(func) if isinstance(s, ast.Assign) for t in s.targets if isinstance(t, ast.Name)]
+    end = node.end_lineno or node.lineno
+    for flag in {name for s, name in assignments if id(s) in inside}:
+        outside = [s for s, name in assignments if name == flag and id(s) not in inside]
+        if (
+            outside
+            and all(isinstance(s.value, ast.Constant) and not s.value.value for s in outside)
+            and any(s.lineno < node.lineno for s in outside)
+            and any(isinstance(n, ast.Name) and n.id == flag and isinstance(n.ctx, ast.Load) and n.lineno > end for n in astutil.walk(func))
+        ):
+            return True
+    return False
+
+
 def _is_noop(stmt: ast.stmt) -> bool:
     return isinstance(stmt, (ast.Pass, ast.Continue)) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant))
 
@@ -42,7 +63,10 @@ class SwallowedSecurityException(Rule):
     `except` clause only does `pass` or `continue`, without logging or
     re-raising. A `try` whose success path returns (so falling through
     means failure) is the fail-closed idiom and is not reported, nor is one
-    around `login()` alone: a failed login leaves the request anonymous.
+    that sets a result first denying (`ok = False`, then `ok = verify(...)`
+    in the `try`, and `ok` read after it: a swallowed failure leaves it
+    denying), nor one around `login()` alone: a failed login leaves the
+    request anonymous.
 
     ## Why is this bad?
     When a failed check is swallowed, the code after the `try` carries on
@@ -78,6 +102,8 @@ class SwallowedSecurityException(Rule):
         "from django.conf import settings\nfrom django.contrib import auth\nfrom django.contrib.auth.models import User\n\n"
         "def auto_login(request):\n    try:\n        user = User.objects.get(username=settings.AUTO_LOGIN_USERNAME)\n"
         "        auth.login(request, user)\n    except User.DoesNotExist:\n        pass\n",
+        # the result starts denying and stays so when the check fails
+        "def check_pass(ctx, password, stored):\n    res = False\n    try:\n        res = ctx.verify(password, stored)\n    except ValueError:\n        pass\n    return res\n",
     ]
     INVALID = [
         Example(
@@ -99,6 +125,8 @@ class SwallowedSecurityException(Rule):
         for sub in astutil.walk(ast.Module(body=node.body, type_ignores=[])):
             if isinstance(sub, (ast.Return, ast.Break, ast.Raise)):
                 return
+        if _keeps_denial(node, ctx):
+            return
         for handler in node.handlers:
             if not handler.body or not all(_is_noop(s) for s in handler.body):
                 continue
