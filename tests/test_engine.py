@@ -1544,3 +1544,12 @@ def test_a_swallowed_check_whose_result_starts_denying_fails_closed():
     code = "def check_pass(ctx, password, stored):\n    res = False\n    try:\n        res = ctx.verify(password, stored)\n    except ValueError:\n        pass\n    return res\n"
     _quiet_until_undone("SLS702", code, "    res = False\n", "    res = True\n")
     _quiet_until_undone("SLS702", code, "    return res\n", "    return True\n")
+
+
+def test_a_server_the_program_called_does_not_time_its_answer_being_compared():
+    code = (
+        "import secrets\nimport requests\nfrom flask import request\n\ndef verify_otp(otp):\n    nonce = secrets.token_hex(16)\n"
+        "    answer = requests.get('https://api.yubico.com/verify', params={'otp': otp, 'nonce': nonce}, timeout=5).json()\n"
+        "    if answer['nonce'] != nonce:\n        return False\n    return answer['status'] == 'OK'\n"
+    )
+    _quiet_until_undone("SLS303", code, "if answer['nonce'] != nonce:", "if request.headers['X-Nonce'] != nonce:")

@@ -28,7 +28,8 @@ class TimingUnsafeComparison(Rule):
     Finds `==` and `!=` comparisons of secrets that an attacker tries to
     guess: HMAC digests, signatures, tokens, API keys, one-time codes.
     A comparison needs a side the client may choose (request data, or a
-    parameter a caller fills): two of the server's own values (what the
+    parameter a caller fills; not the answer of a server the program
+    called, such as a nonce it echoes): two of the server's own values (what the
     session holds is one: the server stored or signed it), or two fields
     an object was configured with (`self.access_token != self.password`,
     unless one of them holds request data), give no one a guess to time; nor
@@ -181,11 +182,15 @@ def _is_keyed_digest(node: ast.expr, ctx) -> bool:
 def _may_come_from_client(node: ast.expr, ctx) -> bool:
     """Request data, or a parameter the caller may fill with it (not `self`). Not what the
     session holds (`request.session.get(KEY)`): the server stored it, or signed it, so the
-    client cannot put a new guess there on every try."""
+    client cannot put a new guess there on every try. Nor the answer of a server the program
+    called (a nonce it echoes back): that server does not time the comparison."""
     if _reads_session(node, ctx):
         return False
-    part = ctx.origin(node).risk()
-    return part is not None and part.kind in _CLIENT_KINDS and part.label not in ("self", "cls")
+    return any(
+        part.kind in _CLIENT_KINDS and part.label not in ("self", "cls") and part.label not in taint.OUTBOUND_SOURCES
+        for part in ctx.origin(node).parts
+        if not part.is_safe_for(taint.Sink.ANY)
+    )
 
 
 def _reads_session(node: ast.expr, ctx, depth: int = 2) -> bool:
