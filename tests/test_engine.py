@@ -1553,3 +1553,14 @@ def test_a_server_the_program_called_does_not_time_its_answer_being_compared():
         "    if answer['nonce'] != nonce:\n        return False\n    return answer['status'] == 'OK'\n"
     )
     _quiet_until_undone("SLS303", code, "if answer['nonce'] != nonce:", "if request.headers['X-Nonce'] != nonce:")
+
+
+def test_a_wsgi_environ_variable_that_is_not_the_requests_is_the_operators():
+    """`environ.get("APP_CONFIG")`: set by the server's configuration (SetEnv, uwsgi env), while
+    the client's request fills the CGI variables and the `HTTP_*` headers."""
+    code = (
+        "import logging\nlog = logging.getLogger(__name__)\n\ndef application(environ, start_response):\n"
+        "    log.info('config from %s', environ.get('APP_CONFIG'))\n    start_response('200 OK', [])\n    return [b'']\n"
+    )
+    _quiet_until_undone("SLS704", code, "environ.get('APP_CONFIG')", "environ.get('QUERY_STRING')")
+    _quiet_until_undone("SLS704", code, "environ.get('APP_CONFIG')", "environ['HTTP_APP_CONFIG']")

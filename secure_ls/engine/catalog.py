@@ -110,6 +110,17 @@ SERVER_SET_KEYS = frozenset(
         "wsgi.url_scheme", "wsgi.version", "wsgi.multithread", "wsgi.multiprocess", "wsgi.run_once",
     }
 )
+PROCESS_ENVIRONMENT = frozenset({"os.environ", "os.environb"})
+# The environ's variables that carry the client's request (RFC 3875 meta-variables, servers'
+# raw request line, the peer): besides these and the `HTTP_*` headers, an upper-case variable
+# (`RADICALE_CONFIG`, `SSL_CLIENT_S_DN`) is one the server or its operator set.
+CLIENT_REQUEST_VARIABLES = frozenset(
+    {
+        "QUERY_STRING", "PATH_INFO", "PATH_TRANSLATED", "REQUEST_URI", "RAW_URI", "SCRIPT_NAME", "CONTENT_TYPE",
+        "CONTENT_LENGTH", "REQUEST_METHOD", "SERVER_PROTOCOL", "REMOTE_USER", "REMOTE_ADDR", "REMOTE_HOST",
+        "REMOTE_PORT", "REMOTE_IDENT", "AUTH_TYPE", "HTTPS",
+    }
+)
 
 # Functions that make a URL of the application's own (a path on its host) from a route name,
 # a model or a path: what they return is not request data, and a helper returning one is no view.

@@ -66,13 +66,19 @@ def integer_keys_looked_up(node: ast.expr) -> set[str]:
 
 
 def is_server_set_item(container: ast.AST, key: ast.AST) -> bool:
-    """`request.META["CSRF_COOKIE"]`, `environ["SERVER_PORT"]`: an item of the request's metadata
-    that the server or the framework's middleware sets (catalog.SERVER_SET_KEYS), not one the
-    client sends (`HTTP_*` headers, the query string, the path)."""
-    return (
-        isinstance(key, ast.Constant) and key.value in catalog.SERVER_SET_KEYS
-        and astutil.last_name(container) in ("META", "environ")
-    )
+    """`request.META["CSRF_COOKIE"]`, `environ["SERVER_PORT"]`, `environ.get("APP_CONFIG")`: an item
+    of the request's metadata that the server, its operator or the framework's middleware sets
+    (catalog.SERVER_SET_KEYS, or an upper-case variable that is none of the request's), not one the
+    client sends (`HTTP_*` headers, the query string, the path: catalog.CLIENT_REQUEST_VARIABLES)."""
+    if not (isinstance(key, ast.Constant) and isinstance(key.value, str) and astutil.last_name(container) in ("META", "environ")):
+        return False
+    name = key.value
+    if name in catalog.SERVER_SET_KEYS:
+        return True
+    return bool(_ENVIRONMENT_VARIABLE.fullmatch(name)) and not name.startswith("HTTP_") and name not in catalog.CLIENT_REQUEST_VARIABLES
+
+
+_ENVIRONMENT_VARIABLE = re.compile(r"[A-Z][A-Z0-9_]*")
 
 
 def is_row_lookup(call: ast.Call) -> bool:
