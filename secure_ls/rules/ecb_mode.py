@@ -33,6 +33,10 @@ class EcbMode(Rule):
     another construction (functions named for key wrap, CMAC, CTR, ...) is
     not reported.
 
+    A cipher object made as a statement of its own and thrown away (a probe
+    of which crypto library is installed) encrypts nothing and is not
+    reported.
+
     ## Why is this bad?
     ECB encrypts equal blocks to equal ciphertext blocks, so patterns in the
     data stay visible (the famous ECB penguin), and blocks can be cut,
@@ -65,6 +69,8 @@ class EcbMode(Rule):
         "from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes\ndef enc(key, iv):\n    return Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()\n",
         "from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes\ndef enc(key):\n    return Cipher(algorithms.TripleDES(key), modes.ECB()).encryptor()\n",
         "class modes:\n    @staticmethod\n    def ECB():\n        return 1\nmodes.ECB()\n",
+        # a cipher made and dropped: a probe of which library is installed, it encrypts nothing
+        "from Crypto.Cipher import AES\n\ntry:\n    AES.new(b'abcdefghijklmnop')\nexcept TypeError:\n    PYCRYPTO = True\n",
     ]
     INVALID = [
         Example(
@@ -88,7 +94,7 @@ class EcbMode(Rule):
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
-        if self._building_block(node, ctx):
+        if self._building_block(node, ctx) or crypto.made_and_dropped(node, ctx):
             return
         name = ctx.call_name(node) or ""
         if name == crypto.CRYPTOGRAPHY_MODES + "ECB":

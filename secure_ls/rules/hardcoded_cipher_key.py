@@ -19,6 +19,10 @@ class HardcodedCipherKey(Rule):
     (`AESGCM`, `ChaCha20Poly1305`, `AESCCM`, ...), a `cryptography` cipher
     algorithm (`algorithms.AES(key)`), or PyCryptodome's `X.new(key, ...)`.
 
+    A cipher object made as a statement of its own and thrown away (a probe
+    of which crypto library is installed) encrypts nothing and is not
+    reported.
+
     ## Why is this bad?
     A key in the source is in every copy of the repository, every package
     and every backup, and cannot be rotated without a release. Anyone who
@@ -47,6 +51,8 @@ class HardcodedCipherKey(Rule):
         "from cryptography.fernet import Fernet\nf = Fernet(Fernet.generate_key())\n",
         "from cryptography.hazmat.primitives.ciphers.aead import AESGCM\ndef seal(key, nonce, data):\n    return AESGCM(key).encrypt(nonce, data, None)\n",
         "class Fernet:\n    def __init__(self, key):\n        pass\nFernet(b'not-a-cryptography-fernet')\n",
+        # a cipher made and dropped: a probe of which library is installed, it encrypts nothing
+        "from Crypto.Cipher import AES\n\ntry:\n    AES.new(b'abcdefghijklmnop')\nexcept TypeError:\n    PYCRYPTO = True\n",
     ]
     INVALID = [
         Example("from cryptography.fernet import Fernet\n\ncipher = Fernet(b'ZmRzYWZkc2FmZHNhZmRzYWZkc2FmZHNhZmRzYWZkc2E=')\n"),
@@ -63,7 +69,7 @@ class HardcodedCipherKey(Rule):
             what = f"{name.rsplit('.', 1)[-1]} key"
         elif crypto.pycrypto_cipher(node, ctx) is not None:
             what = f"{crypto.pycrypto_cipher(node, ctx)} key"
-        if what is None or crypto.has_unpacking(node):
+        if what is None or crypto.has_unpacking(node) or crypto.made_and_dropped(node, ctx):
             return
         key = crypto.argument(node, 0, "key")
         if key is None or (isinstance(key, ast.Constant) and key.value is None):

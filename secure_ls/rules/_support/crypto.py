@@ -545,3 +545,10 @@ CIPHER_MODULES = frozenset(CRYPTOGRAPHY_ALGORITHMS) | frozenset(PYCRYPTO_CIPHERS
 HMAC_CALLS = frozenset(
     {"hmac.new", "hmac.HMAC", "hmac.digest", "cryptography.hazmat.primitives.hmac.HMAC", "Crypto.Hash.HMAC.new", "Cryptodome.Hash.HMAC.new"}
 )
+
+
+def made_and_dropped(call: ast.Call, ctx) -> bool:
+    """`AES.new(b"0123456789abcdef")` as a statement of its own: a cipher object made and thrown away,
+    as a probe of which library is installed (pycrypto's default mode raises no TypeError), encrypts
+    nothing with its mode or key."""
+    return isinstance(ctx.parent(call), ast.Expr)
