@@ -1564,3 +1564,9 @@ def test_a_wsgi_environ_variable_that_is_not_the_requests_is_the_operators():
     )
     _quiet_until_undone("SLS704", code, "environ.get('APP_CONFIG')", "environ.get('QUERY_STRING')")
     _quiet_until_undone("SLS704", code, "environ.get('APP_CONFIG')", "environ['HTTP_APP_CONFIG']")
+
+
+def test_a_counting_value_is_a_placeholder_not_a_secret():
+    code = "SOCIAL_APPS = {'github': {'client_id': '123', 'secret': '456'}}\nSLACK_SAMPLE = {'access_token': 'xoxp-1234'}\n"
+    assert not {"SLS201", "SLS202"} & set(rules(code))
+    assert {"SLS201", "SLS202"} & set(rules(code.replace("'456'", "'4f9Q2x'").replace("'xoxp-1234'", "'xoxp-1234-5678-9abc-Qz81'")))

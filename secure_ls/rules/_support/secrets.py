@@ -189,6 +189,8 @@ def placeholder(value: str, name: str | None = None) -> bool:
         return True
     if len(set(low)) <= 2:
         return True  # "aaaa", "0000"
+    if len(stripped) < 12 and _counting(re.split(r"[-_]", low)[-1]):
+        return True  # "456", "xoxp-1234": a count, not a secret
     if name is not None and re.sub(r"[\W_]", "", low) == re.sub(r"[\W_]", "", name.lower()):
         return True  # PASSWORD = "password", API_KEY = "api-key"
     if re.fullmatch(r"[a-z]{4} [a-z]{4} [a-z]{4} [a-z]{4}", stripped):
@@ -210,6 +212,11 @@ def placeholder(value: str, name: str | None = None) -> bool:
     if _REGEX_MARKERS.search(stripped):
         return True  # r"[^\W\d]\w*": a pattern
     return False
+
+
+def _counting(text: str) -> bool:
+    """`123`, `4567`, `abcd`: characters that each follow the one before."""
+    return len(text) >= 3 and all(ord(b) - ord(a) == 1 for a, b in zip(text, text[1:]))
 
 
 def label_value(value: str) -> bool:
