@@ -1570,3 +1570,17 @@ def test_a_counting_value_is_a_placeholder_not_a_secret():
     code = "SOCIAL_APPS = {'github': {'client_id': '123', 'secret': '456'}}\nSLACK_SAMPLE = {'access_token': 'xoxp-1234'}\n"
     assert not {"SLS201", "SLS202"} & set(rules(code))
     assert {"SLS201", "SLS202"} & set(rules(code.replace("'456'", "'4f9Q2x'").replace("'xoxp-1234'", "'xoxp-1234-5678-9abc-Qz81'")))
+
+
+def test_a_host_check_on_a_lowered_netloc_and_starlettes_base_url_keep_a_redirect_on_site():
+    """`urlparse(url).netloc.lower() != current_host` checks the host as well as without `.lower()`;
+    Starlette's `request.base_url` is the application's root on the host the request named."""
+    code = (
+        "from urllib.parse import urlparse, urljoin\nfrom fastapi import Request\nfrom fastapi.responses import RedirectResponse\n\n"
+        "def next_url_of(request: Request) -> str:\n    base_url = str(request.base_url)\n"
+        "    next_url = urljoin(base_url, request.query_params.get('next', '/'))\n"
+        "    if urlparse(next_url).netloc.lower() != request.base_url.netloc.lower():\n        return base_url\n    return next_url\n\n"
+        "async def login(request: Request):\n    return RedirectResponse(url=next_url_of(request))\n"
+    )
+    _quiet_until_undone("SLS120", code, "    if urlparse(next_url).netloc.lower() != request.base_url.netloc.lower():\n        return base_url\n", "")
+    _quiet_until_undone("SLS120", code, "        return base_url\n", "        return request.query_params['fallback']\n")

@@ -211,6 +211,10 @@ class Framework:
     # attributes of the request that are URL objects whose parts come from `urlsplit`, which drops
     # CR, LF and TAB (Starlette's `request.url.path`; `str(request.url)` keeps the decoded path whole)
     split_url: frozenset[str] = frozenset()
+    # attributes of the request that are the application's root on the host the request named
+    # (Starlette's `base_url`, as Werkzeug's `url_root`): no path or query of the client's, so
+    # redirecting there keeps the user where they are
+    site_root: frozenset[str] = frozenset()
 
 
 # What a websocket endpoint receives is client data, like a request body.
@@ -249,8 +253,8 @@ FRAMEWORKS: tuple[Framework, ...] = (
         handler_base_suffix="HTTPRequestHandler",
     ),
     # FastAPI/Starlette `WebSocket`, aiohttp `WebSocketResponse`, flask-sock's `ws`
-    Framework("fastapi", request_methods=_WEBSOCKET_RECEIVES, request_label="a websocket message", split_url=frozenset({"url", "base_url"})),
-    Framework("starlette", request_methods=_WEBSOCKET_RECEIVES, request_label="a websocket message", split_url=frozenset({"url", "base_url"})),
+    Framework("fastapi", request_methods=_WEBSOCKET_RECEIVES, request_label="a websocket message", split_url=frozenset({"url", "base_url"}), site_root=frozenset({"base_url"})),
+    Framework("starlette", request_methods=_WEBSOCKET_RECEIVES, request_label="a websocket message", split_url=frozenset({"url", "base_url"}), site_root=frozenset({"base_url"})),
     Framework("aiohttp", request_methods=frozenset({"receive_str", "receive_bytes", "receive_json"}), request_label="a websocket message"),
     Framework("flask_sock", request_methods=frozenset({"receive"}), request_label="a websocket message"),
 )

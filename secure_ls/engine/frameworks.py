@@ -10,6 +10,7 @@ import ast
 import re
 
 from secure_ls.engine import astutil, catalog
+from secure_ls.engine.taint import sinks
 
 
 def is_request_object(node: ast.AST) -> bool:
@@ -20,16 +21,22 @@ def is_request_object(node: ast.AST) -> bool:
     return False
 
 
-def request_read(node: ast.Attribute, frameworks) -> tuple[ast.expr, bool] | None:
+_ONE_LINE = sinks("log", "header")
+
+
+def request_read(node: ast.Attribute, frameworks) -> tuple[ast.expr, frozenset[str]] | None:
     """For a read of the request (`request.args`, Starlette's `request.url.path`): the request
-    object, and whether the value is one line: the request-target as sent (Tornado's
-    `request.path`, see catalog.Framework.raw_target) or a part `urlsplit` cut, which drops CR, LF
-    and TAB (Framework.split_url). None for any other attribute."""
+    object, and the sinks the value is safe for: one line for the request-target as sent
+    (Tornado's `request.path`, see catalog.Framework.raw_target) or a part `urlsplit` cut, which
+    drops CR, LF and TAB (Framework.split_url); also redirects for the application's root on the
+    requested host (Framework.site_root). None for any other attribute."""
     owner = node.value
     if isinstance(owner, ast.Attribute) and node.attr in catalog.SPLIT_URL_PARTS and any(owner.attr in f.split_url for f in frameworks):
-        return owner.value, True
+        return owner.value, _ONE_LINE
     if node.attr in catalog.REQUEST_ATTRIBUTES:
-        return owner, any(node.attr in f.raw_target for f in frameworks)
+        if any(node.attr in f.site_root for f in frameworks):
+            return owner, _ONE_LINE | sinks("redirect")
+        return owner, _ONE_LINE if any(node.attr in f.raw_target for f in frameworks) else frozenset()
     return None
 
 

@@ -162,7 +162,7 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
             sinks = _QUOTE_SINKS
             positive = not positive  # valid when the quote is *not* in it
     elif isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.NotEq)):
-        left, right = _case_folded(test.left), test.comparators[0]
+        left, right = _case_folded(test.left), _case_folded(test.comparators[0])
         if isinstance(test.ops[0], ast.NotEq):
             positive = not positive
         if isinstance(left, ast.Name) and (isinstance(right, ast.Constant) or origin is not None and isinstance(right, (ast.Name, ast.Attribute)) and origin(right).is_constant):
@@ -338,10 +338,10 @@ def _matched_name(test: ast.expr, item: str) -> str | None:
 def _case_folded(node: ast.expr) -> ast.expr:
     """`fmt.lower() not in FORMATS` checks `fmt` itself: changing case maps no character into
     or out of the harmless ones an allowed value is made of (unlike `strip()`, which drops
-    the line breaks around it)."""
+    the line breaks around it), nor a host to another one (`urlparse(url).netloc.lower()`)."""
     if (
         isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("lower", "upper", "casefold")
-        and not node.args and isinstance(node.func.value, ast.Name)
+        and not node.args and isinstance(node.func.value, (ast.Name, ast.Attribute))
     ):
         return node.func.value
     return node

@@ -490,7 +490,7 @@ class ValueOrigins:
                     return Origin(frozenset({Part(UNTRUSTED, label, safe, steps=(make_step(node, f"read from {label}"),))}))
         read = frameworks.request_read(node, self._frameworks)
         if read is not None and self._is_incoming_request(read[0]):
-            return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", guards.LINE_SINKS if read[1] else frozenset(), steps=(make_step(node, "read from the HTTP request"),))}))
+            return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", read[1], steps=(make_step(node, "read from the HTTP request"),))}))
         if self._is_converted_record_field(node):
             return CONSTANT
         if node.attr in catalog.CODE_NAME_ATTRIBUTES or node.attr == "name" and self._temporary_file(node.value):
@@ -566,7 +566,7 @@ class ValueOrigins:
         if isinstance(func, ast.Attribute):
             read = frameworks.request_read(func, self._frameworks)
             if read is not None and self._is_incoming_request(read[0]):  # `request.get_full_path()`: percent-encoded, one line
-                return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", guards.LINE_SINKS if read[1] and not node.args else frozenset(), steps=(make_step(node, "read from the HTTP request"),))}))
+                return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", read[1] if not node.args else frozenset(), steps=(make_step(node, "read from the HTTP request"),))}))
             receiver = self._origin(func.value)
             rewritten = guards.rewritten(node, receiver, self._join_all, self._translated)
             if rewritten is not None:
