@@ -1584,3 +1584,12 @@ def test_a_host_check_on_a_lowered_netloc_and_starlettes_base_url_keep_a_redirec
     )
     _quiet_until_undone("SLS120", code, "    if urlparse(next_url).netloc.lower() != request.base_url.netloc.lower():\n        return base_url\n", "")
     _quiet_until_undone("SLS120", code, "        return base_url\n", "        return request.query_params['fallback']\n")
+
+
+def test_a_parameter_annotated_as_a_container_logs_its_items_with_repr():
+    code = (
+        "import logging\nfrom typing import Dict, List\nfrom fastapi import FastAPI\n\napp = FastAPI()\nlog = logging.getLogger(__name__)\n\n"
+        "@app.post('/rows')\ndef rows(data: List[Dict[str, str]]):\n    log.info(f'rows: {data}')\n    return {}\n"
+    )
+    _quiet_until_undone("SLS704", code, "data: List[Dict[str, str]]", "data: str")
+    assert "SLS704" not in rules(code.replace("List[Dict[str, str]]", "Optional[list[str]]"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import catalog, logconfig, taint
+from secure_ls.engine import astutil, catalog, frameworks, logconfig, taint
 from secure_ls.engine.model import Confidence, Edit, Fix, Position, Severity, Span
 from secure_ls.rules._support import crypto, logs, web
 from secure_ls.rules.base import Example, Rule
@@ -53,7 +53,8 @@ class LogInjection(Rule):
     kept in a name or cut short. Mappings logged whole print as the repr()
     of their items, every line break escaped: a form's `cleaned_data`, a
     `QueryDict`, Werkzeug's `args`, Django's `request.headers` (Werkzeug's
-    headers print as header lines, so they stay reported there).
+    headers print as header lines, so they stay reported there), and a
+    parameter annotated as a list, dict, set or tuple (`rows: List[str]`).
 
     A project whose logging configuration (a `dictConfig` dict in a settings
     module or a module named after logging, such as Django's `LOGGING`) gives
@@ -349,7 +350,19 @@ def _holds_bytes(node: ast.expr, ctx, depth: int = 0) -> bool:
     return False
 
 
+_CONTAINER_ANNOTATIONS = frozenset({"list", "List", "dict", "Dict", "set", "Set", "frozenset", "FrozenSet", "tuple", "Tuple"})
+
+
 def _holds_container(name: ast.Name, ctx) -> bool:
-    """`addresses = [a.strip() for a in raw.split(",")]`: every value the name is given is a container."""
+    """`addresses = [a.strip() for a in raw.split(",")]`: every value the name is given is a
+    container; or a parameter annotated as one (`rows: List[Dict[str, str]]`, FastAPI validates it)
+    that is not given another value."""
     values = ctx.assigned_values(name)
-    return bool(values) and all(_formats_as_repr(v) for v in values)
+    if values:
+        return all(_formats_as_repr(v) for v in values)
+    func = ctx.enclosing_function(name)
+    arg = next((a for a in frameworks.all_args(func.args) if a.arg == name.id), None) if func is not None else None
+    annotation = frameworks.optional_inner(arg.annotation) if arg is not None else None
+    if isinstance(annotation, ast.Subscript):
+        annotation = annotation.value
+    return annotation is not None and astutil.last_name(annotation) in _CONTAINER_ANNOTATIONS
