@@ -119,8 +119,8 @@ class Engine:
         units = layout.units
         symbols = [self._unit_symbols(u) for u in units]
         test_file = is_test_path(path, self.options.project_root)
-        url_routes = _url_routes(imports_resolver, symbols)
-        log_formatting = getattr(imports_resolver, "log_formatting", lambda: None)()  # engine/logconfig.py
+        url_routes = _configuration(imports_resolver, symbols, "url_routes", "django")
+        log_formatting = _configuration(imports_resolver, symbols, "log_formatting", "logging")
         # a notebook, a script, a migration: its own calls of its functions are all the calls
         closed_world = bool(path) and path.endswith(".ipynb") or self._constructors.runs_alone(units)
         if (
@@ -626,12 +626,14 @@ def _with_newline(finding: Finding, newline: str) -> Finding:
     return _map_fixes(finding, lambda fix: fix.with_edits(tuple(Edit(e.span, e.text.replace("\n", newline)) for e in fix.edits)))
 
 
-def _url_routes(imports_resolver, symbols) -> object:
-    """The workspace's Django URL configurations, for a file that imports Django (engine/routes.py)."""
-    ask = getattr(imports_resolver, "url_routes", None)
-    if ask is None or not any(m == "django" or m.startswith("django.") for unit in symbols for m in unit.imported_modules):
+def _configuration(imports_resolver, symbols, ask: str, module: str) -> object:
+    """What the workspace's configurations say (`url_routes`: Django's URL configurations,
+    `log_formatting`: the logging configurations; engine/workspace.CONFIGURATIONS), for a file
+    that imports `module`: only such a file's results depend on them."""
+    answer = getattr(imports_resolver, ask, None)
+    if answer is None or not any(m == module or m.startswith(module + ".") for unit in symbols for m in unit.imported_modules):
         return None
-    return ask()
+    return answer()
 
 
 def _after_bom(result: AnalysisResult) -> AnalysisResult:
