@@ -10,7 +10,7 @@ import ast
 import re
 
 from secure_ls.engine import astutil, catalog
-from secure_ls.engine.taint import sinks
+from secure_ls.engine.taint import LINE_SINKS, sinks
 
 
 def is_request_object(node: ast.AST) -> bool:
@@ -21,9 +21,6 @@ def is_request_object(node: ast.AST) -> bool:
     return False
 
 
-_ONE_LINE = sinks("log", "header")
-
-
 def request_read(node: ast.Attribute, frameworks) -> tuple[ast.expr, frozenset[str]] | None:
     """For a read of the request (`request.args`, Starlette's `request.url.path`): the request
     object, and the sinks the value is safe for: one line for the request-target as sent
@@ -32,11 +29,11 @@ def request_read(node: ast.Attribute, frameworks) -> tuple[ast.expr, frozenset[s
     requested host (Framework.site_root). None for any other attribute."""
     owner = node.value
     if isinstance(owner, ast.Attribute) and node.attr in catalog.SPLIT_URL_PARTS and any(owner.attr in f.split_url for f in frameworks):
-        return owner.value, _ONE_LINE
+        return owner.value, LINE_SINKS
     if node.attr in catalog.REQUEST_ATTRIBUTES:
         if any(node.attr in f.site_root for f in frameworks):
-            return owner, _ONE_LINE | sinks("redirect")
-        return owner, _ONE_LINE if any(node.attr in f.raw_target for f in frameworks) else frozenset()
+            return owner, LINE_SINKS | sinks("redirect")
+        return owner, LINE_SINKS if any(node.attr in f.raw_target for f in frameworks) else frozenset()
     return None
 
 
@@ -67,8 +64,12 @@ def integer_keys_looked_up(node: ast.expr) -> set[str]:
     other text, so once the statement has run the name holds no line break inside digits."""
     names = set()
     for call in astutil.walk(node):
-        if isinstance(call, ast.Call) and (astutil.last_name(call.func) in catalog.ORM_LOOKUPS or is_database_read(call.func)):
-            names.update(k.value.id for k in call.keywords if k.arg in _INTEGER_KEY_LOOKUPS and isinstance(k.value, ast.Name))
+        if not isinstance(call, ast.Call):
+            continue
+        keys = [k.value.id for k in call.keywords if k.arg in _INTEGER_KEY_LOOKUPS and isinstance(k.value, ast.Name)]
+        # run for every statement: the keywords first, the query's shape only when one matches
+        if keys and (astutil.last_name(call.func) in catalog.ORM_LOOKUPS or is_database_read(call.func)):
+            names.update(keys)
     return names
 
 

@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 from secure_ls.engine import astutil, catalog
 from secure_ls.engine.frameworks import all_args
 from secure_ls.engine.symbols import translated_characters
-from secure_ls.engine.taint import ALL, UNKNOWN, Origin, Sink, UNTRUSTED, sinks
+from secure_ls.engine.taint import ALL, LINE_SINKS, UNKNOWN, Origin, Sink, UNTRUSTED, sinks
 
 
 def query_of_settled(start: Origin, built: Origin) -> Origin:
@@ -632,10 +632,6 @@ def _cuts_at_line_feed(call: ast.expr | None) -> bool:
         return False
     separator = call.args[0].value if isinstance(call.args[0], ast.Constant) else None
     return isinstance(separator, (str, bytes)) and (b"\n" if isinstance(separator, bytes) else "\n") in separator
-
-
-# What a value without a line break is safe for: a log line, a header value.
-LINE_SINKS = frozenset({Sink.LOG, Sink.HEADER})
 
 
 def _mapping_values(node: ast.expr) -> tuple[ast.expr, ...]:

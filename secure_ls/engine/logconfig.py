@@ -91,7 +91,7 @@ def read(texts: Iterable[str]) -> LogFormatting | None:
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and astutil.last_name(node.func) == "basicConfig":
                 escaped = frozenset()  # the root logger's plain formatter
-            elif isinstance(node, ast.Dict) and {"version", "handlers"} <= set(_literal_keys(node)):
+            elif isinstance(node, ast.Dict) and {"version", "handlers"} <= _literal_items(node).keys():
                 for handler in _configured_handlers(node, classes):
                     escaped = handler if escaped is None else escaped & handler
     if escaped is None:
@@ -162,7 +162,3 @@ def _literal_items(node: ast.expr | None) -> dict[str, ast.expr]:
     if not isinstance(node, ast.Dict):
         return {}
     return {k.value: v for k, v in zip(node.keys, node.values) if isinstance(k, ast.Constant) and isinstance(k.value, str)}
-
-
-def _literal_keys(node: ast.Dict) -> list[str]:
-    return [k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)]

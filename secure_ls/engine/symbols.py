@@ -347,8 +347,7 @@ def _typed_fields(cls: ast.ClassDef) -> frozenset[tuple[str, frozenset[str]]]:
     (`count = serializers.IntegerField()`), safe for every sink, or an address, URL or slug
     (`email = forms.EmailField()`), safe in one line: the framework rejects anything else."""
     from secure_ls.engine.catalog import ONE_LINE_FORM_FIELDS, TYPED_FORM_FIELDS
-    from secure_ls.engine.guards import LINE_SINKS
-    from secure_ls.engine.taint import Sink
+    from secure_ls.engine.taint import LINE_SINKS, Sink
 
     fields = set()
     for stmt in cls.body:

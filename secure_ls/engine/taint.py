@@ -82,6 +82,8 @@ def sinks(*names: str) -> frozenset[Sink]:
 
 
 ALL = sinks("*")
+# What a value without a line break is safe for: a log line, a header value.
+LINE_SINKS = sinks("log", "header")
 
 
 def meet(a: frozenset[str], b: frozenset[str]) -> frozenset[str]:

@@ -38,14 +38,10 @@ def _keeps_denial(node: ast.Try, ctx) -> bool:
     inside = {id(n) for n in astutil.walk(ast.Module(body=node.body, type_ignores=[]))}
     assignments = [(s, t.id) for s in astutil.walk(func) if isinstance(s, ast.Assign) for t in s.targets if isinstance(t, ast.Name)]
     end = node.end_lineno or node.lineno
-    for flag in {name for s, name in assignments if id(s) in inside}:
+    read_after = {n.id for n in astutil.walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.lineno > end}
+    for flag in {name for s, name in assignments if id(s) in inside} & read_after:
         outside = [s for s, name in assignments if name == flag and id(s) not in inside]
-        if (
-            outside
-            and all(isinstance(s.value, ast.Constant) and not s.value.value for s in outside)
-            and any(s.lineno < node.lineno for s in outside)
-            and any(isinstance(n, ast.Name) and n.id == flag and isinstance(n.ctx, ast.Load) and n.lineno > end for n in astutil.walk(func))
-        ):
+        if outside and all(isinstance(s.value, ast.Constant) and not s.value.value for s in outside) and any(s.lineno < node.lineno for s in outside):
             return True
     return False
 
