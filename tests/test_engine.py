@@ -1334,8 +1334,8 @@ def test_a_scripts_functions_hold_what_the_script_passes_them():
 def test_request_mappings_logged_whole_print_their_items_with_repr():
     """`log.info("%s", request.args)`: Werkzeug's MultiDicts, Django's QueryDicts and cookie dicts,
     Starlette's path and query parameters print each item with repr() (or percent-encoded), so no
-    line break gets through. Werkzeug's headers print as header lines, and Django's uploaded files
-    show their names as they are: those stay reported."""
+    line break gets through (Django's uploads too: it keeps only the printable characters of their
+    names). Werkzeug's headers print as header lines: those stay reported, as does a raw body."""
     flask = (
         "import logging\nfrom flask import Flask, request\n\napp = Flask(__name__)\nlog = logging.getLogger(__name__)\n\n"
         "@app.route('/x')\ndef x():\n    log.info('cookies %s', request.cookies)\n    return ''\n"
@@ -1344,7 +1344,8 @@ def test_request_mappings_logged_whole_print_their_items_with_repr():
     assert "SLS704" in rules(flask.replace("request.cookies", "request.headers"))
     django = "import logging\nfrom django.http import HttpResponse\n\nlog = logging.getLogger(__name__)\n\ndef view(request):\n    log.info('%s', request.COOKIES)\n    return HttpResponse()\n"
     assert "SLS704" not in rules(django)
-    assert "SLS704" in rules(django.replace("request.COOKIES", "request.FILES"))
+    assert "SLS704" not in rules(django.replace("request.COOKIES", "request.FILES"))
+    assert "SLS704" in rules(django.replace("request.COOKIES", "request.body.decode()"))
     starlette = (
         "import logging\nfrom fastapi import FastAPI, Request\n\napp = FastAPI()\nlog = logging.getLogger(__name__)\n\n"
         "@app.get('/items/{item_id}')\nasync def item(request: Request):\n    log.info('params %s', request.path_params)\n    return {}\n"
@@ -1593,3 +1594,45 @@ def test_a_parameter_annotated_as_a_container_logs_its_items_with_repr():
     )
     _quiet_until_undone("SLS704", code, "data: List[Dict[str, str]]", "data: str")
     assert "SLS704" not in rules(code.replace("List[Dict[str, str]]", "Optional[list[str]]"))
+
+
+def test_a_hash_objects_hex_digest_is_hex_whatever_was_fed_to_it():
+    # `sha.update(chunk)` puts the download into the hash object; what `hexdigest()` returns is
+    # still only hex digits: a directory named after it cannot leave the output folder
+    code = (
+        "import hashlib\nimport os\nimport requests\n\n"
+        "def save(url, out):\n    sha = hashlib.sha256()\n    resp = requests.get(url, timeout=5)\n"
+        "    sha.update(resp.content)\n    with open(os.path.join(out, sha.hexdigest()), 'wb') as fh:\n        fh.write(resp.content)\n"
+    )
+    _quiet_until_undone("SLS110", code, "sha.hexdigest()", "sha.digest().decode()")
+
+
+def test_a_lone_slash_then_text_stripped_of_leading_separators_is_a_local_path():
+    # `"/" + path.lstrip("/\\")` cannot become `//host` or `/\host`, and a query appended after it
+    # does not change the host: the redirect stays on the site
+    code = (
+        "import urllib.parse\nfrom fastapi import FastAPI, Request\nfrom fastapi.responses import RedirectResponse\n\napp = FastAPI()\n\n"
+        "@app.get('/back')\ndef back(request: Request):\n    parsed = urllib.parse.urlparse(request.query_params.get('next', '/'))\n"
+        "    target = '/' + parsed.path.lstrip('/\\\\')\n    if parsed.query:\n        target += '?' + parsed.query\n"
+        "    return RedirectResponse(target)\n"
+    )
+    _quiet_until_undone("SLS120", code, "lstrip('/\\\\')", "lstrip('/')")
+
+
+def test_a_django_uploads_name_and_the_files_mapping_hold_no_line_break():
+    code = (
+        "import logging\nfrom django.http import JsonResponse\n\nlogger = logging.getLogger(__name__)\n\n"
+        "def upload(request):\n    upload = request.FILES.get('file')\n    logger.error(f'could not store {upload.name}')\n"
+        "    logger.debug('uploads: %s', request.FILES)\n    return JsonResponse({})\n"
+    )
+    _quiet_until_undone("SLS704", code, "{upload.name}", "{upload.read().decode()}")
+    _quiet_until_undone("SLS704", code, "request.FILES)", "request.body)")
+
+
+def test_an_ipython_magics_cell_is_the_notebook_users_own_code():
+    code = (
+        "from IPython.core.magic import register_cell_magic\n\n"
+        "def load_ipython_extension(ipython):\n"
+        "    @register_cell_magic\n    def blocks(line, cell, local_ns=None):\n        exec(cell, None, local_ns)\n"
+    )
+    _low_until_undone("SLS103", code, "    @register_cell_magic\n", "", "medium")

@@ -168,6 +168,27 @@ def added(node: ast.BinOp) -> list[ast.expr]:
     return [*left, node.right]
 
 
+def root_then_unslashed(node: ast.AST) -> bool:
+    """`"/" + path.lstrip("/\\")`, `f"/{path.lstrip('/\\')}"`: a lone `/`, then text whose leading
+    `/` and `\\` were stripped, then nothing or literal text that starts with neither. Browsers read
+    `//host` and `/\\host` as another site; this is always a path of this one."""
+    if isinstance(node, ast.JoinedStr):
+        pieces = [v.value if isinstance(v, ast.FormattedValue) and v.format_spec is None and v.conversion == -1 else v for v in node.values]
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        pieces = added(node)
+    else:
+        return False
+    if len(pieces) < 2 or not (isinstance(pieces[0], ast.Constant) and pieces[0].value == "/"):
+        return False
+    stripped, rest = pieces[1], pieces[2:]
+    chars = stripped.args[0] if isinstance(stripped, ast.Call) and len(stripped.args) == 1 else None
+    if not (isinstance(chars, ast.Constant) and isinstance(chars.value, str) and {"/", "\\"} <= set(chars.value)):
+        return False
+    if not (isinstance(stripped.func, ast.Attribute) and stripped.func.attr == "lstrip"):  # type: ignore[union-attr]
+        return False
+    return not rest or isinstance(rest[0], ast.Constant) and isinstance(rest[0].value, str) and rest[0].value[:1] not in ("", "/", "\\")
+
+
 def describe_call(func: ast.AST) -> str:
     if isinstance(func, ast.Name):
         return func.id + "()"

@@ -400,8 +400,16 @@ KEY_ATTRIBUTES = frozenset({"pk"})
 SPLIT_URL_PARTS = frozenset({"scheme", "netloc", "path", "query", "fragment", "hostname", "port"})
 HELD_KEY_ATTRIBUTES = frozenset({"id"})
 
+# Decorators that make a function an IPython magic (engine/frameworks.is_ipython_magic).
+IPYTHON_MAGIC_DECORATORS = frozenset(
+    {"register_line_magic", "register_cell_magic", "register_line_cell_magic", "line_magic", "cell_magic", "line_cell_magic"}
+)
+
 # Methods (on any receiver) whose result is a number: `qs.count()`, `text.find("x")`.
 NUMBER_METHODS = frozenset({"count", "index", "find", "rfind", "bit_length", "total_seconds", "timestamp"})
+# Methods (on any receiver) whose result is hex digits, whatever went in: a hash object's
+# `hexdigest()` after `h.update(chunk)` with a download's bytes, `data.hex()`.
+HEX_METHODS = frozenset({"hexdigest", "hex"})
 
 # Methods (on any receiver) that pick one of the values offered in their first argument
 # (Werkzeug's `accept_languages.best_match(SUPPORTED)`): constant when those values are,

@@ -67,6 +67,7 @@ class FlowAnalyzer(ValueOrigins):
         named = frameworks.rule_variables(func) if route and any(f.rule_variables_only for f in self._frameworks) else None
         injected = frozenset(a.arg for a in frameworks.all_args(func.args)) - named - {self._instance} if named is not None else frozenset()
         developer = self._developer_parameters(func)
+        magic = frameworks.is_ipython_magic(func)
         for arg in frameworks.all_args(func.args):
             if arg.arg in developer:
                 env[arg.arg] = Binding(CONSTANT)  # the developer chose it
@@ -86,6 +87,9 @@ class FlowAnalyzer(ValueOrigins):
                 # `<uuid_str:watch>`: what the application's own converter (its to_python, in any
                 # module) returned; like a database row, the engine cannot see what it lets through
                 part = Part(UNKNOWN, f"what the application's `{converter}` URL converter made of `{arg.arg}`")
+            elif magic:
+                # the notebook's own user typed it, to run: no one else's input (the audit tier)
+                part = Part(UNKNOWN, f"what the notebook's user typed for the IPython magic `{func.name}`")
             elif route and arg.arg in injected:
                 part = Part(UNKNOWN, f"what a decorator passes as `{arg.arg}`")  # Flask hands a view only its rule's variables
             elif route and frameworks.is_client_parameter(arg, defaults.get(arg.arg)) and not (declared and declared.dependency):

@@ -259,6 +259,15 @@ def is_route_handler(func: ast.AST) -> bool:
     return False
 
 
+def is_ipython_magic(func: ast.AST) -> bool:
+    """Whether `func` is an IPython magic (`@register_cell_magic`, `@line_magic` in a `Magics`
+    class, ...): its line and cell are what the notebook's own user typed, to run."""
+    for deco in getattr(func, "decorator_list", ()):
+        if astutil.last_name(deco.func if isinstance(deco, ast.Call) else deco) in catalog.IPYTHON_MAGIC_DECORATORS:
+            return True
+    return False
+
+
 def rule_variables(func: ast.AST) -> frozenset[str] | None:
     """The parameters a route hands its handler from the request: the variables its URL rules
     name (`@app.route("/files/<path:name>")`: `name`, in Werkzeug's and Bottle's `<...>` syntax)

@@ -344,7 +344,7 @@ class ValueOrigins:
                     out = out.join(origin.sanitized(_SELF_QUOTED) if id(value) in quoted else origin)
             if len(node.values) >= 2 and isinstance(node.values[0], ast.FormattedValue):
                 out = self._after_configured_host(node.values[0].value, node.values[1], out)
-            return guards.settled_url(self._start_text(node), out)
+            return self._settled(node, out)
         if isinstance(node, ast.FormattedValue):
             return self._origin(node.value)
         if isinstance(node, ast.BinOp):
@@ -364,7 +364,7 @@ class ValueOrigins:
                 out = out.join(origin.sanitized(_SELF_QUOTED) if id(operand) in quoted else origin)
             if len(operands) >= 2:
                 out = self._after_configured_host(operands[0], operands[1], out)
-            return guards.settled_url(self._start_text(node), out)
+            return self._settled(node, out)
         if isinstance(node, ast.BoolOp):
             out = CONSTANT
             for value in node.values:
@@ -587,7 +587,7 @@ class ValueOrigins:
                 # `cache.get(key, default)`: the value stored under the key (or the default), not the
                 # key itself, like `cache[key]`; the receiver's own taint is all that can come back
                 return receiver.join(self._join_all(args[1:]))
-            if func.attr in catalog.NUMBER_METHODS:
+            if func.attr in catalog.NUMBER_METHODS or func.attr in catalog.HEX_METHODS and not node.args:
                 return CONSTANT
             if func.attr in catalog.PROPAGATING_METHODS or receiver.risk() and receiver.risk().kind == UNTRUSTED:
                 return receiver.join(self._join_all(args))
@@ -645,6 +645,12 @@ class ValueOrigins:
         if isinstance(first, ast.Constant) or any(p.kind in (UNTRUSTED, PARAM) for p in self._origin(first).parts):
             return built
         return built.sanitized(_OWN_HOST)
+
+    def _settled(self, node: ast.expr, built: Origin) -> Origin:
+        """What the start of a built string settles about where a redirect to it goes (guards.settled_url)."""
+        if astutil.root_then_unslashed(node):
+            return built.sanitized(guards.SAME_SITE)  # `"/" + path.lstrip("/\\")`: a path of this site
+        return guards.settled_url(self._start_text(node), built)
 
     def _start_text(self, node: ast.expr) -> str | None:
         """The constant text a built string starts with, through module constants (`BASE + "/"`)."""

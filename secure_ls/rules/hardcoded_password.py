@@ -35,7 +35,8 @@ class HardcodedPassword(Rule):
     `TOKEN_TYPE` or `max_tokens` name something else and are not reported.
     Values that are clearly not secrets are not reported either: empty
     strings, placeholders (`"changeme"`, `"xxx"`, `"<your-key>"`, `"${VAR}"`,
-    `"*****"`), labels and prompts (`"Password:"`, `"Bearer"`, a value equal
+    `"*****"`, markers replaced in text such as `"!UNDERSCORE!"` or
+    `"__token__"`), labels and prompts (`"Password:"`, `"Bearer"`, a value equal
     to the name, a field name like `"user_password"`), format strings, URLs
     and paths. Test code (a module importing pytest/unittest, `test_*`
     functions, `Test*` classes) is not reported: its credentials are
@@ -74,6 +75,8 @@ class HardcodedPassword(Rule):
     fixable = True
 
     VALID = [
+        # a marker put into text and replaced later, and PyPI's fixed user name for API tokens
+        'UNDERSCORE_TOKEN = "!UNDERSCORE!"\nPYPI_TOKEN_USER = "__token__"\n\ndef escape(name):\n    return name.replace("_", UNDERSCORE_TOKEN)\n',
         # help text for a setting: a sentence, even with an arrow or a path in it
         'DESCRIPTIONS = {"ZVONOK_API_KEY": "API public key. You can get it in Profile->Settings section."}\n',
         # a table of such help texts: its short labels describe the settings too

@@ -13,7 +13,7 @@ _RANDOM_FUNCTIONS = frozenset(
     {"random", "randint", "randrange", "choice", "choices", "sample", "getrandbits", "uniform", "randbytes", "shuffle", "triangular"}
 )
 _PURPOSE_WORDS = frozenset(
-    {"token", "secret", "password", "passwd", "pwd", "salt", "key", "otp", "totp", "nonce", "session", "csrf", "pin", "apikey", "reset", "verification", "verify", "confirmation", "activation", "invite", "iv", "seed", "auth", "code", "captcha", "credential"}
+    {"token", "secret", "password", "passwd", "pwd", "salt", "key", "otp", "totp", "nonce", "session", "csrf", "pin", "apikey", "reset", "verification", "verify", "confirmation", "activation", "invite", "iv", "auth", "code", "captcha", "credential"}
 )
 # Words that say the random value is not a secret even next to a purpose word.
 _HARMLESS_WORDS = frozenset({"color", "colour", "delay", "sleep", "jitter", "backoff", "retry", "sample", "shuffle", "test", "demo", "example", "mock", "fake", "dummy", "index", "idx", "port", "weight", "percent", "probability", "chance", "count", "len", "length", "size", "type", "name", "label", "timeout", "interval"})
@@ -29,7 +29,9 @@ class InsecureRandom(Rule):
     product list or picking a retry delay is not reported, nor one pick
     among values the program already holds (`random.choice(api_keys)`):
     it makes no new secret, nor a number only ordered against a bound to
-    take a branch by chance (`if random.random() > 0.75:`). Picks of characters or numbers, or picks
+    take a branch by chance (`if random.random() > 0.75:`, `if random.randint(0, 1) == 0:`),
+    nor a seed (`seed=random.randint(1, 5000)`: a seed makes a generator reproducible, which
+    is what `random` is for). Picks of characters or numbers, or picks
     repeated to build a value, are. A salt or nonce that only goes out in
     requests to another service (a token protocol's `s=` next to
     `t=md5(password + salt)`) is that service's protocol value: low
@@ -71,6 +73,9 @@ class InsecureRandom(Rule):
         "import random\n\ndef scraped_key(pages):\n    for page in pages:\n        api_keys = page.keys_found()\n        if api_keys:\n            api_key = random.choice(api_keys)\n            return api_key\n    return None\n",
         "import random\ndef test_token_parsing():\n    token = random.choice(['a', 'b'])\n",
         "import random\ndef press_key(keys, pause):\n    if random.random() > 0.75:\n        pause += 1\n    return pause\n",
+        # a coin flip compared with a constant takes a branch; a seed makes sampling reproducible
+        "import random\n\ndef secret_decoy_match(secret, decoy):\n    if random.randint(0, 1) == 0:\n        return False\n    return secret == decoy\n",
+        "import random\n\ndef answer(client, messages):\n    return client.chat_completion(messages, seed=random.randint(1, 5000))\n",
         "import random\ndef log_workout(Session, user):\n    session = Session.objects.create(user=user, impression=random.choice(['good', 'bad']))\n    return session\n",
     ]
     INVALID = [
@@ -200,10 +205,16 @@ _PROTOCOL_WORDS = frozenset({"salt", "nonce", "cnonce"})
 
 
 def _is_a_coin_flip(call: ast.Call, ctx) -> bool:
-    """`random.random() > 0.75`, `randint(1, 6) <= 2`: the number is only ordered against a bound,
-    to take a branch by chance; nothing random is kept or shown, so there is no secret to predict."""
+    """`random.random() > 0.75`, `randint(1, 6) <= 2`, `randint(0, 1) == 0`: the number is only
+    ordered against a bound, or compared with a constant, to take a branch by chance; nothing
+    random is kept or shown, so there is no secret to predict."""
     parent = ctx.parent(call)
-    return isinstance(parent, ast.Compare) and all(isinstance(op, (ast.Lt, ast.LtE, ast.Gt, ast.GtE)) for op in parent.ops)
+    if not isinstance(parent, ast.Compare):
+        return False
+    if all(isinstance(op, (ast.Lt, ast.LtE, ast.Gt, ast.GtE)) for op in parent.ops):
+        return True
+    others = [o for o in [parent.left, *parent.comparators] if o is not call]
+    return all(isinstance(op, (ast.Eq, ast.NotEq)) for op in parent.ops) and all(isinstance(o, ast.Constant) for o in others)
 
 
 def _sent(call: ast.Call, ctx) -> bool:

@@ -20,7 +20,7 @@ _ROUTING_ATTRIBUTES = frozenset({"endpoint", "url_rule", "blueprint", "blueprint
 # environ, query, form, cookie or route-argument mapping (a dict, Werkzeug's MultiDict, Django's
 # QueryDict, Starlette's QueryParams: each prints its items with repr(), or percent-encoded), and
 # Werkzeug's uploads (a FileStorage shows its filename with repr()). Not `headers`: Werkzeug prints
-# those as header lines; not Django's `FILES`: an UploadedFile shows its name as it is.
+# those as header lines. Django's `FILES` (see _is_django_upload_name) only where Django is imported.
 _DICT_ATTRIBUTES = frozenset(
     {
         "cleaned_data", "validated_data", "errors", "environ", "META", "GET", "POST", "COOKIES", "args", "form", "values",
@@ -52,8 +52,10 @@ class LogInjection(Rule):
     raw request target (still percent-encoded): not reported, also once
     kept in a name or cut short. Mappings logged whole print as the repr()
     of their items, every line break escaped: a form's `cleaned_data`, a
-    `QueryDict`, Werkzeug's `args`, Django's `request.headers` (Werkzeug's
-    headers print as header lines, so they stay reported there), and a
+    `QueryDict`, Werkzeug's `args`, Django's `request.headers` and
+    `request.FILES` (Werkzeug's headers print as header lines, so they stay
+    reported there; a Django upload's own `.name` is not reported either, as
+    Django keeps only its printable characters), and a
     parameter annotated as a list, dict, set or tuple (`rows: List[str]`).
 
     A project whose logging configuration (a `dictConfig` dict in a settings
@@ -101,6 +103,8 @@ class LogInjection(Rule):
         'import logging\n\nlog = logging.getLogger(__name__)\n\nclass ProxyCheck:\n    def __init__(self, app):\n        self.app = app\n\n    def __call__(self, environ, start_response):\n        log.warning("untrusted proxy: %s", environ.get("REMOTE_ADDR"))\n        return self.app(environ, start_response)\n',
         # a converter the application registered validated the segment (its to_python, in any module)
         'import logging\nfrom flask import Flask\n\napp = Flask(__name__)\n\n@app.route("/watch/<uuid_str:uuid>")\ndef watch(uuid):\n    logging.info("opening %s", uuid)\n    return "ok"\n',
+        # Django keeps only the printable characters of an upload's name (since Django 4.1)
+        'import logging\nfrom django.http import JsonResponse\n\nlogger = logging.getLogger(__name__)\n\ndef upload(request):\n    logger.debug(f"uploads: {request.FILES}")\n    upload = request.FILES.get("file")\n    logger.error(f"could not store {upload.name}")\n    return JsonResponse({})\n',
         # str.format() with !r shows the value's repr; a handler of a fixed route: request.path is that route
         'import logging\nfrom flask import Flask, request\n\napp = Flask(__name__)\nlog = logging.getLogger(__name__)\n\n@app.route("/cached.gif")\ndef cached():\n    log.info("cache miss for {} with {!r}".format(request.path, request.args.get("v")))\n    return ""\n',
         # Tornado's request target is raw (percent-encoded, one request line)
@@ -194,8 +198,10 @@ class LogInjection(Rule):
             return None
         if _formats_as_repr(expr) or isinstance(expr, ast.Name) and (_holds_container(expr, ctx) or _holds_bytes(expr, ctx)):
             return None
-        if isinstance(expr, ast.Attribute) and expr.attr == "headers" and ctx.imports("django"):
-            return None  # Django's `request.headers` (HttpHeaders) prints as the repr() of a dict
+        if isinstance(expr, ast.Attribute) and expr.attr in ("headers", "FILES") and ctx.imports("django"):
+            return None  # Django's `request.headers` (HttpHeaders) and `FILES` print as the repr() of a dict
+        if _is_django_upload_name(expr, ctx):
+            return None
         part = ctx.origin(expr).risk(Sink.LOG)
         if part is None or part.kind != taint.UNTRUSTED or part.label in catalog.WEAK_SOURCES | catalog.OUTBOUND_SOURCES:
             return None
@@ -348,6 +354,26 @@ def _holds_bytes(node: ast.expr, ctx, depth: int = 0) -> bool:
         bytes_made = [v for v in values if not (isinstance(v, ast.Constant) and isinstance(v.value, str))]
         return bool(bytes_made) and all(_holds_bytes(v, ctx, depth + 1) for v in bytes_made)
     return False
+
+
+def _is_django_upload_name(expr: ast.expr, ctx) -> bool:
+    """`request.FILES["file"].name`, also through a name (`upload = request.FILES.get("file")`):
+    Django's multipart parser keeps only the printable characters of an upload's file name
+    (`sanitize_file_name`, since Django 4.1), so it holds no line break."""
+    if not (isinstance(expr, ast.Attribute) and expr.attr == "name" and ctx.imports("django")):
+        return False
+    values = ctx.assigned_values(expr.value) if isinstance(expr.value, ast.Name) else [expr.value]
+    return bool(values) and all(_reads_django_files(v) for v in values)
+
+
+def _reads_django_files(value: ast.expr) -> bool:
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in ("get", "getlist"):
+        value = value.func.value
+    elif isinstance(value, ast.Subscript):
+        value = value.value
+    else:
+        return False
+    return isinstance(value, ast.Attribute) and value.attr == "FILES"
 
 
 _CONTAINER_ANNOTATIONS = frozenset({"list", "List", "dict", "Dict", "set", "Set", "frozenset", "FrozenSet", "tuple", "Tuple"})

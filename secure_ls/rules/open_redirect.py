@@ -230,7 +230,7 @@ def _saved_instance(ctx, target: ast.expr) -> bool:
 
 def _starts_fixed(value: ast.expr) -> bool:
     """`"/items/" + x`, `f"https://example.com/{x}"`, `reverse("items") + "?" + query`: the host is settled by the start."""
-    if _is_own_url(value):
+    if _is_own_url(value) or astutil.root_then_unslashed(value):
         return True
     parts = strings.pieces(value)
     if not parts:
