@@ -1277,7 +1277,7 @@ def test_a_signature_sent_through_a_download_helper_a_request_object_or_a_url_bu
         "        return params\n\n"
         "    def extract(self, video_id):\n        return self._download_json('https://api.example.com/play', video_id, query=self._signed({'id': video_id}))\n"
     )
-    _low_until_undone("SLS302", download, "self._download_json(", "self._remember_json(", "medium")
+    _low_until_undone("SLS302", download, "self._download_json('https://api.example.com/play', video_id, query=", "self._remember_json('https://api.example.com/play', video_id, signed=", "medium")
     request = (
         "import hashlib\nimport urllib.request\n\ndef ping(url, secret, t):\n"
         "    signature = hashlib.md5(f'{secret}_{t}'.encode()).hexdigest()\n"
@@ -1636,3 +1636,34 @@ def test_an_ipython_magics_cell_is_the_notebook_users_own_code():
         "    @register_cell_magic\n    def blocks(line, cell, local_ns=None):\n        exec(cell, None, local_ns)\n"
     )
     _low_until_undone("SLS103", code, "    @register_cell_magic\n", "", "medium")
+
+
+def test_dns_answers_are_a_servers_answer_not_the_programs_own_data():
+    # what a name server answered is outside data (a TXT record holds any text its zone put
+    # there), also through a Resolver instance; a secret compared with it is not timed by anyone
+    shell = (
+        "import dns.resolver\nimport subprocess\n\ndef run():\n    resolver = dns.resolver.Resolver()\n"
+        "    for answer in resolver.resolve('example.com', 'TXT'):\n        subprocess.run('echo ' + answer.to_text(), shell=True)\n"
+    )
+    findings = [f for f in _analyzed(shell).findings if f.rule_id == "SLS102"]
+    assert [f.message.split(" (")[0] for f in findings] == ["Shell command built from a DNS answer"]
+    compared = (
+        "import dns.resolver\n\ndef has_propagated(domain, token):\n    resolver = dns.resolver.Resolver()\n"
+        "    for answer in resolver.resolve(domain, 'TXT'):\n        if answer.to_text() == token:\n            return True\n    return False\n"
+    )
+    _quiet_until_undone("SLS303", compared, "answer.to_text() == token", "domain == token")
+
+
+def test_a_signature_put_into_another_servers_url_is_that_servers_protocol():
+    # the hash goes to the server the code names (its protocol chose it): the audit tier
+    url = (
+        "import hashlib\nimport time\n\nclass Extractor:\n    _signing_secret = 'abc'\n\n    def key_url(self, video_id):\n"
+        "        ts = int(time.time())\n        signature = hashlib.sha1(f'{ts}{self._signing_secret}'.encode()).hexdigest()\n"
+        "        return {'uri': f'https://keys.example.com/{video_id}.key?s={signature}&ts={ts}'}\n"
+    )
+    _low_until_undone("SLS302", url, "https://keys.example.com/", "/keys/", "medium")
+    query = (
+        "import hashlib\n\ndef stream(base, user, secret):\n    params = {'u': user}\n    params['wsSecret'] = hashlib.md5(secret + user)\n"
+        "    return {'url': update_url_query(base, query=params)}\n"
+    )
+    _low_until_undone("SLS302", query, "query=params", "params", "medium")

@@ -43,6 +43,18 @@ SOURCE_NAMES: dict[str, str] = {
     "httpx.put": "an HTTP response",
     "httpx.request": "an HTTP response",
     "urllib3.request": "an HTTP response",
+    # dnspython: the records a name server answered (a TXT record is any text its zone holds)
+    "dns.resolver.resolve": "a DNS answer",
+    "dns.resolver.query": "a DNS answer",
+    "dns.asyncresolver.resolve": "a DNS answer",
+}
+
+# Methods whose result is untrusted when called on an instance of the class named
+# (`resolver = dns.resolver.Resolver()` ... `resolver.resolve(name, "TXT")`).
+INSTANCE_SOURCE_METHODS: dict[tuple[str, str], str] = {
+    (cls, method): "a DNS answer"
+    for cls in ("dns.resolver.Resolver", "dns.asyncresolver.Resolver")
+    for method in ("resolve", "query")
 }
 
 # Methods, on any receiver, whose result is untrusted: data read from a

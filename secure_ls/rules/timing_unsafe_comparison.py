@@ -29,7 +29,10 @@ class TimingUnsafeComparison(Rule):
     guess: HMAC digests, signatures, tokens, API keys, one-time codes.
     A comparison needs a side the client may choose (request data, or a
     parameter a caller fills; not the answer of a server the program
-    called, such as a nonce it echoes): two of the server's own values (what the
+    called, such as a nonce it echoes; a comparison with such an answer,
+    an HTTP response or the TXT records a name server returned, checks what
+    that server said, and only that server, which does not time it, chose
+    that side): two of the server's own values (what the
     session holds is one: the server stored or signed it), or two fields
     an object was configured with (`self.access_token != self.password`,
     unless one of them holds request data), give no one a guess to time; nor
@@ -90,6 +93,8 @@ class TimingUnsafeComparison(Rule):
         "class Client:\n    async def update_access_details(self, access_token, homeserver):\n        if access_token == self.access_token and homeserver == self.homeserver:\n            return\n        await self.reconnect(homeserver, access_token)\n        self.access_token = access_token\n",
         # a pagination cursor is not worth guessing
         "def more(next_token, params):\n    return next_token == params.get('next')\n",
+        # an ACME challenge token looked for in the TXT records a name server answered
+        "import dns.resolver\n\ndef has_propagated(domain, token):\n    for answer in dns.resolver.resolve(domain, 'TXT'):\n        if answer.to_text().strip('\"') == token:\n            return True\n    return False\n",
         # what the session holds, kept in a name first: the server stored it
         "def is_admin_authorized(request):\n    admin_token = request.session.get('admin_token')\n    return admin_token == make_admin_token(request.user)\n",
         # entries dropped from a collection, the rest stored back: bookkeeping, nothing answered
@@ -129,6 +134,8 @@ class TimingUnsafeComparison(Rule):
             return
         if not any(_may_come_from_client(side, ctx) for side in (left, right)):
             return  # both sides are the server's own values: nobody can time a guess
+        if any(_answered_by_called_server(side, ctx) for side in (left, right)):
+            return  # `txt == token` over a DNS or HTTP answer: the program checks what a server it called said
         if _own_fields(left, right, ctx):
             return  # `self.access_token != self.password`: two fields the object was configured with
         if _found_by(left, right, ctx) or _found_by(right, left, ctx):
@@ -191,6 +198,14 @@ def _may_come_from_client(node: ast.expr, ctx) -> bool:
         for part in ctx.origin(node).parts
         if not part.is_safe_for(taint.Sink.ANY)
     )
+
+
+def _answered_by_called_server(node: ast.expr, ctx) -> bool:
+    """What a server the program called answered (an HTTP response, DNS records): the program is
+    checking that answer (an ACME challenge published in DNS, a record already there). Only that
+    server chooses this side, and it does not see how long the comparison takes."""
+    parts = [part for part in ctx.origin(node).parts if not part.is_safe_for(taint.Sink.ANY)]
+    return bool(parts) and all(part.kind == taint.UNTRUSTED and part.label in taint.OUTBOUND_SOURCES for part in parts)
 
 
 def _reads_session(node: ast.expr, ctx, depth: int = 2) -> bool:

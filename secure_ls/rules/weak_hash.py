@@ -39,9 +39,10 @@ class WeakHash(Rule):
     chooses colliding inputs) is low as well, and so is a digest made in a
     function named for a key (`get_cache_key`), or a signature that only goes
     out in requests to another service whose protocol demands it
-    (`headers={"X-Key": md5(...)}`, or the `params=` of whatever builds the
-    request, also after further rounds of hashing and concatenation: nothing
-    to change on this side).
+    (`headers={"X-Key": md5(...)}`, the `params=` or `query=` of whatever
+    builds the request, or a URL whose host the code names,
+    `f"https://keys.example.com/{id}.key?s={signature}"`, also after further
+    rounds of hashing and concatenation: nothing to change on this side).
 
     ## Why is this bad?
     Collisions for MD5 take seconds and for SHA-1 are practical (SHAttered,

@@ -13,7 +13,7 @@ import ast
 import re
 import threading
 
-from secure_ls.engine import astutil, catalog, taint
+from secure_ls.engine import astutil, catalog, guards, taint
 from secure_ls.rules._support import hashing, web
 
 # Calls that find a row by the value they are given: a salted hash cannot be looked up.
@@ -57,6 +57,8 @@ def _use(value: ast.expr, ctx, depth: int) -> str:
         return "the hash is compared with another operator"
     if isinstance(parent, ast.Subscript) and parent.value is value and depth < MAX_DEPTH:
         return use(parent, ctx, depth + 1)  # digest[:32]: part of the same value
+    if _into_absolute_url(parent, ctx):
+        return "send"  # f"https://keys.example.com/{id}.key?s={signature}": to that server
     if isinstance(parent, (ast.FormattedValue, ast.JoinedStr)) and depth < MAX_DEPTH:
         return use(parent, ctx, depth + 1)  # f"...{urlencode(params)}": where the text goes
     if isinstance(parent, ast.BinOp) and isinstance(parent.op, (ast.Add, ast.Mod)) and depth < MAX_DEPTH:
@@ -125,8 +127,9 @@ _TEXT_METHODS = frozenset({"hex", "decode", "encode", "upper", "lower"})
 # Keywords of an HTTP client's request methods (requests, httpx, aiohttp sessions): a `get`
 # given one of them sends a request; a mapping's `get` takes none.
 _REQUEST_KEYWORDS = frozenset({"params", "headers", "data", "json", "cookies", "files", "auth"})
-# Of those, the ones only a request has: a record (`Model(data=...)`) takes the others too.
-_REQUEST_PARTS = frozenset({"params", "headers", "cookies"})
+# Of those, the ones only a request has: a record (`Model(data=...)`) takes the others too;
+# and a URL's query (`update_url_query(url, query=params)`, `_download_json(url, query=...)`).
+_REQUEST_PARTS = frozenset({"params", "headers", "cookies", "query"})
 
 
 def sends(call: ast.Call, ctx) -> bool:
@@ -139,6 +142,22 @@ def sends(call: ast.Call, ctx) -> bool:
         or attr in catalog.HTTP_CLIENT_METHODS and any(k.arg in _REQUEST_KEYWORDS for k in call.keywords)
         or attr not in _LOOKUP_METHODS and bool(_SENDS.search(attr))
     )
+
+
+def _into_absolute_url(text: ast.AST, ctx) -> bool:
+    """`f"https://keys.example.com/{id}.key?s={sig}"`, `"https://api.example.com/?t=" + t`: text
+    that is a URL of a server named in the code, another service's (an application's own links
+    take their host from its settings); what is put into it goes to that server."""
+    if isinstance(text, ast.FormattedValue):
+        text = ctx.parent(text)
+    if isinstance(text, ast.Call) and _formats_text(text.func):
+        text = text.func.value  # type: ignore[attr-defined]
+    elif isinstance(text, ast.BinOp) and isinstance(text.op, ast.Mod):
+        text = text.left
+    if not isinstance(text, (ast.JoinedStr, ast.BinOp, ast.Constant)):
+        return False
+    found = astutil.literal_prefix(text, lambda name: None)
+    return found is not None and bool(guards.FIXED_HOST.match(found[0]))
 
 
 def _formats_text(func: ast.expr) -> bool:
