@@ -119,24 +119,22 @@ class Engine:
         units = layout.units
         symbols = [self._unit_symbols(u) for u in units]
         test_file = is_test_path(path, self.options.project_root)
-        url_routes = _configuration(imports_resolver, symbols, "url_routes", "django")
-        log_formatting = _configuration(imports_resolver, symbols, "log_formatting", "logging")
+        configurations = {ask: _configuration(imports_resolver, symbols, ask, module) for ask, module in _CONFIGURATION_ASKS}
         # a notebook, a script, a migration: its own calls of its functions are all the calls
         closed_world = bool(path) and path.endswith(".ipynb") or self._constructors.runs_alone(units)
         if (
             previous is not None
             and symbols == previous.symbols
             and (previous.base.is_test_file, previous.base.closed_world) == (test_file, closed_world)
-            and previous.base.url_routes is url_routes
-            and previous.base.log_formatting is log_formatting
+            and all(getattr(previous.base, ask) is found for ask, found in configurations.items())
         ):
             base, base_fingerprint = previous.base, previous.base_fingerprint
         else:
             base = ModuleSymbols.merge(symbols)
             base.is_test_file = test_file
             base.closed_world = closed_world
-            base.url_routes = url_routes
-            base.log_formatting = log_formatting
+            for ask, found in configurations.items():
+                setattr(base, ask, found)
             base_fingerprint = hash((base.fingerprint(), self.options.fingerprint()))
         # a one-off analysis (CLI) looks other modules' functions up when a call needs them;
         # an editor's document resolves them first: they are part of its cache keys
@@ -626,9 +624,14 @@ def _with_newline(finding: Finding, newline: str) -> Finding:
     return _map_fixes(finding, lambda fix: fix.with_edits(tuple(Edit(e.span, e.text.replace("\n", newline)) for e in fix.edits)))
 
 
+# What a module asks the workspace's configurations (engine/workspace.CONFIGURATIONS), and the
+# import that makes it ask: Django's URL configurations, the logging configurations, flask-cors's
+# CORS_ORIGINS. Each is a field of ModuleSymbols.
+_CONFIGURATION_ASKS = (("url_routes", "django"), ("log_formatting", "logging"), ("cors_origins", "flask_cors"))
+
+
 def _configuration(imports_resolver, symbols, ask: str, module: str) -> object:
-    """What the workspace's configurations say (`url_routes`: Django's URL configurations,
-    `log_formatting`: the logging configurations; engine/workspace.CONFIGURATIONS), for a file
+    """What the workspace's configurations say about `ask` (see _CONFIGURATION_ASKS), for a file
     that imports `module`: only such a file's results depend on them."""
     answer = getattr(imports_resolver, ask, None)
     if answer is None or not any(m == module or m.startswith(module + ".") for unit in symbols for m in unit.imported_modules):

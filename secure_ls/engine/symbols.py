@@ -77,6 +77,7 @@ class ModuleSymbols:
     closed_world: bool = False  # a notebook: no other module imports it, so its own calls are all the calls
     url_routes: object = None  # a Django project's URL configurations (engine/routes.Routes), when known
     log_formatting: object = None  # what its logging configurations escape (engine/logconfig.LogFormatting), when known
+    cors_origins: object = None  # what its configuration gives flask-cors's CORS_ORIGINS (engine/corsconfig.CorsOrigins)
 
     def declared(self) -> dict[str, "Declaration"]:
         """What the module declares about its own classes and aliases (see Declaration)."""
@@ -110,6 +111,7 @@ class ModuleSymbols:
                 self.pickles_files,
                 getattr(self.url_routes, "fingerprint", None),
                 getattr(self.log_formatting, "fingerprint", None),
+                getattr(self.cors_origins, "fingerprint", None),
             )
         )
 

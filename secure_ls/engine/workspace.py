@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 
 from secure_ls import safe_files
-from secure_ls.engine import astutil, logconfig, routes
+from secure_ls.engine import astutil, corsconfig, logconfig, routes
 from secure_ls.engine.summaries import FunctionSummary, LazySummaries, summarize_module, worth_keeping
 from secure_ls.engine.symbols import ModuleSymbols
 from secure_ls.engine.units import parse_within_budget, statement_starts
@@ -34,6 +34,7 @@ _WORKSPACE_IDS = itertools.count()
 CONFIGURATIONS: dict[str, tuple[Callable[[str], bool], Callable[[list[str]], object]]] = {
     routes.CONFIGURATIONS: (routes.is_url_configuration, routes.read),
     logconfig.CONFIGURATIONS: (logconfig.is_logging_configuration, logconfig.read),
+    corsconfig.CONFIGURATIONS: (corsconfig.is_cors_configuration, corsconfig.read),
 }
 
 
@@ -189,6 +190,10 @@ class WorkspaceSummaries:
     def log_formatting(self) -> logconfig.LogFormatting | None:
         """What every handler the logging configurations set up escapes in a log record."""
         return self.configuration(logconfig.CONFIGURATIONS)
+
+    def cors_origins(self) -> corsconfig.CorsOrigins | None:
+        """What the configuration modules give flask-cors's CORS_ORIGINS."""
+        return self.configuration(corsconfig.CONFIGURATIONS)
 
     def _configuration_changed(self, path: str, gone: bool = False) -> None:
         kinds = [kind for kind, (is_configuration, _) in CONFIGURATIONS.items() if is_configuration(path)]
@@ -600,6 +605,9 @@ class Resolver:
 
     def log_formatting(self) -> logconfig.LogFormatting | None:
         return self.workspace.log_formatting()
+
+    def cors_origins(self) -> corsconfig.CorsOrigins | None:
+        return self.workspace.cors_origins()
 
     def lazy(self) -> "LazySummaries":
         """A mapping that resolves external functions when a call asks for them (one-off analyses)."""

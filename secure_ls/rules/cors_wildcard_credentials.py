@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import astutil
+from secure_ls.engine import astutil, corsconfig
 from secure_ls.engine.context import keyword
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.engine.taint import Sink
@@ -27,6 +27,13 @@ class CorsWildcardCredentials(Rule):
     Starlette/FastAPI `CORSMiddleware` with `allow_credentials=True` and
     `allow_origins=["*"]` or an `allow_origin_regex` matching everything
     (through `app.add_middleware(...)`, `Middleware(...)` or a direct call).
+    Where a flask-cors call names no origins, flask-cors takes the
+    application's `CORS_ORIGINS`: set in the project's settings or config
+    modules (`settings.py`, `config/production.py`: a constant, an
+    `app.config[...]` item, `app.config.update(...)`) or in the statement
+    of the call (`app.config["CORS_ORIGINS"] = [...]` in `create_app()`), a
+    list of origins is not reported, one read from the environment is
+    reported in the audit tier, and `"*"` is reported.
     Origins held in a variable are not judged, and test code is not
     reported. Also the same by hand: a response whose
     `Access-Control-Allow-Origin` is the request's own `Origin` header,
@@ -67,6 +74,8 @@ class CorsWildcardCredentials(Rule):
         'from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\nCORS(app, origins=["https://app.example.com"], supports_credentials=True)\n',
         'from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\nCORS(app)\n',
         'from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\napp = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"])\n',
+        # no origins named: flask-cors takes the application's CORS_ORIGINS, a list here
+        'from flask import Flask\nfrom flask_cors import CORS\n\ndef create_app():\n    app = Flask(__name__)\n    app.config["CORS_ORIGINS"] = ["https://app.example.com"]\n    CORS(app, supports_credentials=True)\n    return app\n',
         'from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\napp = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=["https://a.example"], allow_credentials=True)\n',
     ]
     INVALID = [
@@ -152,7 +161,19 @@ class CorsWildcardCredentials(Rule):
         elif resources is not None:
             return  # built elsewhere
         else:
-            wildcard = True  # flask-cors defaults to origins="*"
+            # no origins named: flask-cors takes the application's CORS_ORIGINS, "*" where it is not set
+            configured = _configured_origins(ctx)
+            if configured is not None and not configured.any_origin:
+                if not configured.constant and not ctx.in_test_code(node):
+                    self._report(
+                        credentials.value,
+                        "flask-cors with supports_credentials=True takes its origins from CORS_ORIGINS, set outside the code here; "
+                        "if that allows \"*\"",
+                        ctx,
+                        Confidence.LOW,
+                    )
+                return
+            wildcard = True
         if wildcard and not ctx.in_test_code(node):
             self._report(credentials.value, "flask-cors with supports_credentials=True and origins \"*\" (the default)", ctx)
 
@@ -168,11 +189,12 @@ class CorsWildcardCredentials(Rule):
         if wildcard and not ctx.in_test_code(node):
             self._report(credentials.value, "CORSMiddleware with allow_credentials=True and any origin", ctx)
 
-    def _report(self, node: ast.AST, what: str, ctx) -> None:
+    def _report(self, node: ast.AST, what: str, ctx, confidence: Confidence | None = None) -> None:
         ctx.report(
             self,
             node,
             f"{what}: the library echoes back any caller's origin, so every website can send requests with the user's cookies and read the responses. List the allowed origins.",
+            confidence=confidence,
         )
 
 
@@ -196,6 +218,14 @@ def _allows_credentials(func: ast.AST, ctx) -> bool:
         if _names_header(name, _ALLOW_CREDENTIALS, ctx) and (ctx.string_value(value) or "").lower() == "true":
             return True
     return False
+
+
+def _configured_origins(ctx) -> corsconfig.CorsOrigins | None:
+    """What the application's configuration gives CORS_ORIGINS: the statement the call is in
+    (`app.config["CORS_ORIGINS"] = [...]` in `create_app()`), or the project's settings and
+    config modules (engine/corsconfig.py)."""
+    here = corsconfig.judged(corsconfig.origins_in(ctx.tree))
+    return here if here is not None else ctx.module.cors_origins
 
 
 def _is_wildcard(node: ast.AST) -> bool:
