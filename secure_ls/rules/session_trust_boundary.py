@@ -14,7 +14,7 @@ from secure_ls.engine.taint import Sink
 _SESSIONS = frozenset({"flask.session", "quart.session", "bottle.request.session"})
 # Calls that hand back the current request's session object.
 _SESSION_GETTERS = frozenset({"aiohttp_session.get_session", "aiohttp_session.new_session"})
-_CHECKS = re.compile(r"(check|verify|validat|authenticat|authoriz|is_valid|login|allowed|clean|sanitiz|lookup|get_object|fullmatch)", re.IGNORECASE)
+_CHECKS = re.compile(r"(check|verify|validat|authenticat|authoriz|is_valid|login|allowed|clean|sanitiz|(?<!un)safe|lookup|get_object|fullmatch)", re.IGNORECASE)
 
 
 class SessionTrustBoundary(Rule):
@@ -36,7 +36,7 @@ class SessionTrustBoundary(Rule):
     the type you expect, look the object up and check the user may use it)
     and store the validated result. A value checked in the same function
     (membership in an allow-list, a `check_*`/`verify_*`/`validate_*` call,
-    `int()`), and the request's own URL (`session["next"] = request.url`),
+    a helper named for safety such as `get_safe_redirect()`, `int()`), and the request's own URL (`session["next"] = request.url`),
     are not reported.
     """
 
@@ -54,6 +54,8 @@ class SessionTrustBoundary(Rule):
         'from flask import request, session\nLANGS = {"en", "fr"}\n\ndef set_lang():\n    lang = request.args.get("lang", "en")\n    if lang not in LANGS:\n        lang = "en"\n    session["lang"] = lang\n',
         'from flask import request, session\n\ndef login(users):\n    name = request.form["name"]\n    if not users.check_password(name, request.form["password"]):\n        return "no", 403\n    session["user"] = name\n',
         'from flask import request, session\n\ndef remember():\n    session["next"] = request.url\n',
+        # a helper named for making the value safe (`get_safe_redirect`, `is_safe_url`) checked it
+        'from flask import request, session\n\ndef get_safe_redirect(url):\n    if url and is_safe_redirect_url(url):\n        return url\n    return "/"\n\ndef saml_login():\n    next_url = get_safe_redirect(request.args.get("next", ""))\n    session["saml_next"] = next_url\n',
         'from flask import request, session\n\ndef page():\n    session["page"] = int(request.args.get("page", 1))\n',
         'def store(session, request):\n    session["x"] = 1\n',
         'from fastapi import FastAPI, Request\n\napp = FastAPI()\n\n@app.get("/orgs/{slug}")\ndef visit(request: Request, slug: str):\n    request.session["last_org"] = slug\n',

@@ -61,7 +61,10 @@ class SwallowedSecurityException(Rule):
     means failure) is the fail-closed idiom and is not reported, nor is one
     that sets a result first denying (`ok = False`, then `ok = verify(...)`
     in the `try`, and `ok` read after it: a swallowed failure leaves it
-    denying), nor one around `login()` alone: a failed login leaves the
+    denying), nor one whose `else:` block does what the check guards (a
+    failure skips it: `try: view.check_permissions(request)` ... `except
+    PermissionDenied: pass` ... `else: actions["POST"] = describe(view)`),
+    nor one around `login()` alone: a failed login leaves the
     request anonymous.
 
     ## Why is this bad?
@@ -100,6 +103,8 @@ class SwallowedSecurityException(Rule):
         "        auth.login(request, user)\n    except User.DoesNotExist:\n        pass\n",
         # the result starts denying and stays so when the check fails
         "def check_pass(ctx, password, stored):\n    res = False\n    try:\n        res = ctx.verify(password, stored)\n    except ValueError:\n        pass\n    return res\n",
+        # what the check guards sits in `else:`, which a failure skips
+        "def actions(view, request):\n    allowed = {}\n    try:\n        view.check_permissions(request)\n    except PermissionError:\n        pass\n    else:\n        allowed['POST'] = view.describe()\n    return allowed\n",
     ]
     INVALID = [
         Example(
@@ -121,8 +126,8 @@ class SwallowedSecurityException(Rule):
         for sub in astutil.walk(ast.Module(body=node.body, type_ignores=[])):
             if isinstance(sub, (ast.Return, ast.Break, ast.Raise)):
                 return
-        if _keeps_denial(node, ctx):
-            return
+        if _keeps_denial(node, ctx) or node.orelse:
+            return  # a result left denying; or the granted work is in `else:`, which a failure skips
         for handler in node.handlers:
             if not handler.body or not all(_is_noop(s) for s in handler.body):
                 continue
