@@ -1667,3 +1667,12 @@ def test_a_signature_put_into_another_servers_url_is_that_servers_protocol():
         "    return {'url': update_url_query(base, query=params)}\n"
     )
     _low_until_undone("SLS302", query, "query=params", "params", "medium")
+
+
+def test_a_function_that_runs_its_callers_whole_xpath_takes_query_text_from_them():
+    code = (
+        "from lxml import etree\n\ndef find_form(root, formname, formxpath):\n"
+        "    if formname is not None:\n        found = root.xpath(f'//form[@name=\"{formname}\"]')\n        if found:\n            return found[0]\n"
+        "    if formxpath is not None:\n        return root.xpath(formxpath)[0]\n"
+    )
+    _low_until_undone("SLS124", code, "root.xpath(formxpath)[0]", "formxpath", "medium")

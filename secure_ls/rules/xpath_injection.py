@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
+from secure_ls.engine import astutil, frameworks, taint
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import strings, web
 from secure_ls.rules.base import Example, Rule
@@ -25,7 +26,9 @@ class XPathInjection(Rule):
     Finds XPath expressions built from non-constant data with f-strings,
     `%`, `.format()` or `+`: lxml's `.xpath()` and `etree.XPath()`, elementpath's `select()`, and
     ElementTree's `find`/`findall`/`iterfind`/`findtext` when the value is
-    inserted into a predicate (`[@name='...']`).
+    inserted into a predicate (`[@name='...']`). A parameter put into a
+    query by a function that also runs another parameter as a whole query
+    (`root.xpath(formxpath)`) is its caller's query text: the audit tier.
 
     ## Why is this bad?
     A value such as `' or '1'='1` closes the quoted string and rewrites the
@@ -136,9 +139,24 @@ class XPathInjection(Rule):
             f"XPath expression built from {web.describe_value(ctx, part, worst)}: a quote in the value rewrites the query. "
             + ("Pass it as an XPath variable (`xpath(\"...[@a=$v]\", v=value)`)." if kind != "find" else "Compare the attribute in Python instead."),
             fix=fix,
-            confidence=ctx.confidence_for(part),
+            confidence=Confidence.LOW if part is not None and part.kind == taint.PARAM and _evaluates_callers_queries(node, ctx) else ctx.confidence_for(part),
             related=ctx.related_path(part),
         )
+
+
+def _evaluates_callers_queries(node: ast.Call, ctx) -> bool:
+    """`root.xpath(formxpath)` in the same function, `formxpath` one of its parameters: the function
+    runs whole queries its caller writes, so a parameter put into another query is the caller's
+    query text too (scrapy's `_get_form(response, formname, formid, formnumber, formxpath)`)."""
+    func = ctx.enclosing_function(node)
+    if func is None:
+        return False
+    params = {a.arg for a in frameworks.all_args(func.args)} - {"self", "cls"}
+    return any(
+        isinstance(call, ast.Call) and call is not node and astutil.last_name(call.func) == "xpath"
+        and call.args and isinstance(call.args[0], ast.Name) and call.args[0].id in params
+        for call in astutil.walk(func)
+    )
 
 
 def _calls_of_evaluator(made: ast.Call, ctx) -> list[ast.Call]:
