@@ -88,7 +88,7 @@ class NotebookSupport:
             for cell in before.cells:
                 if cell.uri not in kept:
                     self.cell_to_notebook.pop(cell.uri, None)
-                    self.ls.clear_diagnostics(cell.uri)
+                    self._publish(cell.uri, None, [])
         self.ls.analyses.pop(notebook_uri, None)
         self.ls.mark_dirty(notebook_uri)
 
@@ -97,7 +97,7 @@ class NotebookSupport:
         self.ls.forget(notebook_uri)
         for cell in view.cells if view else ():
             self.cell_to_notebook.pop(cell.uri, None)
-            self.ls.clear_diagnostics(cell.uri)
+            self._publish(cell.uri, None, [])
 
     def _build(self, notebook_uri: str) -> NotebookView | None:
         notebook = self.ls.workspace.get_notebook_document(notebook_uri=notebook_uri)
@@ -124,12 +124,16 @@ class NotebookSupport:
         if view is None:
             return
         analyze(self.ls, view.module)
-        if not self.ls.pull:
-            for cell in view.cells:
-                self.ls.send_notification(
-                    types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
-                    {"uri": cell.uri, "version": cell.doc.version, "diagnostics": self.cell_diagnostics(view, cell)},
-                )
+        for cell in view.cells:
+            self._publish(cell.uri, cell.doc.version, self.cell_diagnostics(view, cell))
+
+    def _publish(self, cell_uri: str, version: int | None, items: list[dict]) -> None:
+        """Pushes a cell's diagnostics, also to a client that pulls the diagnostics of text
+        documents: VS Code's language client (vscode-languageclient 9) pulls only for documents
+        shown in text editor tabs, never for the cells of a notebook editor, so a push is the
+        one way cell findings reach it (tests/editors/test_vscode.py, the notebook scenario). A
+        pull for a cell is still answered (`diagnostic`), with the same items."""
+        self.ls.send_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, {"uri": cell_uri, "version": version, "diagnostics": items})
 
     def find(self, cell_uri: str) -> tuple[NotebookView, Cell] | None:
         view = self.views.get(self.cell_to_notebook.get(cell_uri, ""))

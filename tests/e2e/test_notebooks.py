@@ -72,6 +72,30 @@ async def test_cells_are_one_module_and_diagnostics_are_per_cell(client, tmp_pat
     assert await cell_diagnostics(client, cells[1]) == []  # the magics and shell lines are no syntax errors
 
 
+async def test_cell_diagnostics_are_pushed_also_to_a_client_that_pulls(client, tmp_path):
+    """VS Code's language client pulls diagnostics only for documents in text editor tabs, never
+    for a notebook editor's cells: the server pushes each cell's findings whatever the client's
+    mode, and clears them when the notebook closes."""
+    notebook_uri, cells = open_notebook(client, tmp_path)
+    for _ in range(200):
+        if cells[3] in client.diagnostics:
+            break
+        await asyncio.sleep(0.05)
+    assert [d.code for d in client.diagnostics.get(cells[3], [])] == ["SLS304"]
+    assert [d.code for d in client.diagnostics.get(cells[2], [])] == ["SLS104"]
+    client.notebook_document_did_close(
+        types.DidCloseNotebookDocumentParams(
+            notebook_document=types.NotebookDocumentIdentifier(uri=notebook_uri),
+            cell_text_documents=[types.TextDocumentIdentifier(uri=uri) for uri in cells],
+        )
+    )
+    for _ in range(200):
+        if not client.diagnostics[cells[3]]:
+            break
+        await asyncio.sleep(0.05)
+    assert list(client.diagnostics[cells[3]]) == [] and list(client.diagnostics[cells[2]]) == []
+
+
 async def test_hover_on_a_cell(client, tmp_path):
     _, cells = open_notebook(client, tmp_path)
     await cell_diagnostics(client, cells[2])

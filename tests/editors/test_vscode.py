@@ -159,6 +159,7 @@ class VSCodeRun:
         *,
         trusted: bool = True,
         workspace_settings: dict | None = None,
+        files: dict[str, str] | None = None,
     ):
         self.scenario = scenario
         self.scratch = scratch
@@ -216,6 +217,8 @@ class VSCodeRun:
         (self.workspace / ".vscode" / "settings.json").write_text(json.dumps(workspace_settings or {}, indent=4) + "\n")
         (self.workspace / "app.py").write_text(APP_PY)
         (self.workspace / "more.py").write_text(MORE_PY)
+        for name, text in (files or {}).items():
+            (self.workspace / name).write_text(text)
 
         install = subprocess.run(
             [
@@ -447,6 +450,47 @@ def test_vscode_untrusted_workspace_never_runs_workspace_interpreter(scratch: Pa
     )
     assert not marker.exists(), "the extension ran a program named by an untrusted workspace's settings"
     assert "SLS101" in (result.get("problems") or "")
+
+
+def _notebook(cells: list[tuple[str, str]]) -> str:
+    """An .ipynb (nbformat 4) with these (kind, source) cells."""
+    return json.dumps(
+        {
+            "nbformat": 4,
+            "nbformat_minor": 5,
+            "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}, "language_info": {"name": "python"}},
+            "cells": [
+                {"cell_type": kind, "id": f"c{i}", "metadata": {}, "source": source.splitlines(keepends=True)}
+                | ({"execution_count": None, "outputs": []} if kind == "code" else {})
+                for i, (kind, source) in enumerate(cells)
+            ],
+        },
+        indent=1,
+    )
+
+
+TOKENS_IPYNB = _notebook(
+    [
+        ("markdown", "# Tokens\nHow we make them."),
+        ("code", "import random\nimport string\nimport yaml"),
+        ("code", "%matplotlib inline\ndef load(s):\n    return yaml.load(s)"),
+        ("code", "def reset_token():\n    return ''.join(random.choice(string.ascii_letters) for _ in range(32))"),
+    ]
+)
+
+
+def test_vscode_notebook_cells_get_diagnostics(scratch: Path, vsix: Path) -> None:
+    """A notebook opened in code-server's notebook editor: its Python cells reach the server through
+    LSP notebook document sync and their findings (yaml imported in one cell, loaded in another)
+    show in the Problems panel and as squiggles in the cells."""
+    python = os.environ.get("SECURE_LS_E2E_PYTHON", sys.executable)
+    if not _server_importable(python):
+        pytest.fail(f"{python} cannot import secure_ls; run `pip install -e .` in this venv", pytrace=False)
+    _, result = _run_scenario("notebook", scratch, vsix, [python], timeout_s=240, files={"tokens.ipynb": TOKENS_IPYNB})
+    assert [s["name"] for s in result["steps"]] == ["workbench", "notebook-diagnostics", "notebook-squiggles"]
+    problems = result.get("problems") or ""
+    # each once: pushed for the cells, never also pulled or sent for the cells as separate files
+    assert "tokens.ipynb" in problems and problems.count("SLS104") == 1 and problems.count("SLS304") == 1, problems
 
 
 def test_vscode_missing_or_old_interpreter_is_explained(scratch: Path, vsix: Path) -> None:

@@ -6,7 +6,7 @@
 //   E2E_URL           code-server URL with ?folder=...
 //   E2E_WORKSPACE     workspace folder on disk (holds app.py and .vscode/settings.json)
 //   E2E_ARTIFACTS     folder for screenshots and result.json
-//   E2E_SCENARIO      "main" | "private-install" | "untrusted" | "bad-interpreter"
+//   E2E_SCENARIO      "main" | "private-install" | "untrusted" | "bad-interpreter" | "notebook"
 //                     (bad-interpreter also reads E2E_OLD_PYTHON)
 //   E2E_PLAYWRIGHT    folder of the playwright-core package
 //   E2E_CHROMIUM      chromium executable
@@ -389,6 +389,32 @@ async function scenarioUntrusted() {
     });
 }
 
+/** A Jupyter notebook in VS Code's notebook editor: the server gets it through notebook document
+ * sync, analyses its Python cells as one module, and each cell's findings reach the Problems panel
+ * (yaml is imported in one cell and loaded in another). */
+async function scenarioNotebook() {
+    await openWorkbench();
+    await step('notebook-diagnostics', async () => {
+        await page.keyboard.press('Control+P');
+        const input = page.locator('.quick-input-widget input');
+        await input.waitFor({ state: 'visible', timeout: 10000 });
+        await input.fill('tokens.ipynb');
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'tokens.ipynb' }).first().waitFor({ timeout: 15000 });
+        await page.keyboard.press('Enter');
+        await page.locator('.notebook-editor, .notebookOverlay').first().waitFor({ timeout: 30000 });
+        await waitForServerRunning();
+        return waitUntil('SLS104 and SLS304 from the notebook cells in the Problems panel', async () => {
+            const t = await problemsText();
+            return t.includes('SLS104') && t.includes('SLS304') ? t : false;
+        }, 90000);
+    });
+    await step('notebook-squiggles', async () => {
+        await waitUntil('a secure-ls squiggle in a notebook cell', async () => (await squiggles()) > 0, 30000);
+        await screenshot('notebook');
+        return `${await squiggles()} squiggle(s) in the cells`;
+    });
+}
+
 /** A missing interpreter, then (after a settings edit) a too-old one: each gets a notification with the remedy. */
 async function scenarioBadInterpreter() {
     await openWorkbench();
@@ -438,6 +464,8 @@ try {
         await scenarioBadInterpreter();
     } else if (SCENARIO === 'untrusted') {
         await scenarioUntrusted();
+    } else if (SCENARIO === 'notebook') {
+        await scenarioNotebook();
     } else {
         throw new Error(`unknown scenario ${SCENARIO}`);
     }

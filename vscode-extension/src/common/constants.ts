@@ -17,12 +17,15 @@ export const FIX_ALL_KIND = 'source.fixAll.secure-ls';
 export const PYTHON_EXTENSION_ID = 'ms-python.python';
 
 /**
- * Documents the server analyses: Python code, and the dependency files it checks for known
- * vulnerabilities (keep in step with secure_ls/deps/files.py).
+ * Documents the server analyses: Python code, the Python cells of notebooks, and the dependency
+ * files it checks for known vulnerabilities (keep in step with secure_ls/deps/files.py). The
+ * cells reach the server through notebook document sync (the client sends no textDocument
+ * events for them); listing them here is what makes the client pull their diagnostics.
  */
 export const DOCUMENT_SELECTOR = [
     { scheme: 'file', language: 'python' },
     { scheme: 'untitled', language: 'python' },
+    { notebook: '*', language: 'python' },
     { scheme: 'file', language: 'pip-requirements' },
     {
         scheme: 'file',
