@@ -482,12 +482,15 @@ TOKENS_IPYNB = _notebook(
 def test_vscode_notebook_cells_get_diagnostics(scratch: Path, vsix: Path) -> None:
     """A notebook opened in code-server's notebook editor: its Python cells reach the server through
     LSP notebook document sync and their findings (yaml imported in one cell, loaded in another)
-    show in the Problems panel and as squiggles in the cells."""
+    show in the Problems panel and as squiggles in the cells; the quick fix edits its own cell."""
     python = os.environ.get("SECURE_LS_E2E_PYTHON", sys.executable)
     if not _server_importable(python):
         pytest.fail(f"{python} cannot import secure_ls; run `pip install -e .` in this venv", pytrace=False)
-    _, result = _run_scenario("notebook", scratch, vsix, [python], timeout_s=240, files={"tokens.ipynb": TOKENS_IPYNB})
-    assert [s["name"] for s in result["steps"]] == ["workbench", "notebook-diagnostics", "notebook-squiggles"]
+    run, result = _run_scenario("notebook", scratch, vsix, [python], timeout_s=240, files={"tokens.ipynb": TOKENS_IPYNB})
+    assert [s["name"] for s in result["steps"]] == ["workbench", "notebook-diagnostics", "notebook-squiggles", "notebook-quick-fix"]
+    notebook = json.loads((run.workspace / "tokens.ipynb").read_text())
+    cells = ["".join(c["source"]) for c in notebook["cells"]]
+    assert "return yaml.safe_load(s)" in cells[2] and cells[1] == "import random\nimport string\nimport yaml", cells
     problems = result.get("problems") or ""
     # each once: pushed for the cells, never also pulled or sent for the cells as separate files
     assert "tokens.ipynb" in problems and problems.count("SLS104") == 1 and problems.count("SLS304") == 1, problems

@@ -413,6 +413,20 @@ async function scenarioNotebook() {
         await screenshot('notebook');
         return `${await squiggles()} squiggle(s) in the cells`;
     });
+    await step('notebook-quick-fix', async () => {
+        // put the cursor on the yaml.load squiggle in its cell, then apply the cell's quick fix
+        const squiggle = page.locator('.monaco-editor .squiggly-error, .monaco-editor .squiggly-warning, .monaco-editor .squiggly-info').first();
+        const box = await squiggle.boundingBox();
+        if (!box) {
+            throw new Error('the squiggle has no position on the page');
+        }
+        await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+        await page.waitForTimeout(300);
+        const applied = await applyQuickFix('secure-ls (SLS104): Use yaml.safe_load', 'notebook-quick-fix-menu');
+        const text = await save('tokens.ipynb', (t) => t.includes('yaml.safe_load(s)') && !t.includes('yaml.load(s)'), 'use yaml.safe_load in its cell');
+        result.files['tokens.ipynb'] = text;
+        return applied.chosen;
+    });
 }
 
 /** A missing interpreter, then (after a settings edit) a too-old one: each gets a notification with the remedy. */
