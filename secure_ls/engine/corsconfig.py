@@ -25,14 +25,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from secure_ls.engine import astutil
-from secure_ls.engine.units import parse_within_budget
+from secure_ls.engine.units import parsed_configurations
 
 # What a cached result records for the list of configuration modules it saw (like a module-name lookup).
 CONFIGURATIONS = "<cors configurations>"
 
 SETTING = "CORS_ORIGINS"
-# Patterns and values that let every origin in (flask-cors matches strings as regular expressions).
-ANY_ORIGIN = frozenset({"*", ".*", "^.*$", ".+", "^.+$", "https?://.*", "^https?://.*$", "(.*)"})
+# Regular expressions that match every origin (flask-cors matches its strings as regular
+# expressions; Starlette's `allow_origin_regex`), and with "*" the values that let every origin in.
+ANY_ORIGIN_PATTERNS = frozenset({".*", "^.*$", ".+", "^.+$", "https?://.*", "^https?://.*$", "(.*)"})
+ANY_ORIGIN = ANY_ORIGIN_PATTERNS | {"*"}
 _CONFIGURATION_NAME = re.compile(r"(?:^|_)(?:settings|config|configuration|conf|defaults)(?:_|$)")
 
 
@@ -52,16 +54,8 @@ def is_cors_configuration(path: str) -> bool:
 
 def read(texts: Iterable[str]) -> CorsOrigins | None:
     """What the configuration modules in `texts` give CORS_ORIGINS; None when they do not set it."""
-    trees, digest = [], []
-    for text in texts:
-        if SETTING not in text:
-            continue
-        digest.append(hash(text))
-        try:
-            trees.append(parse_within_budget(text))
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            continue
-    return judged([value for tree in trees for value in origins_in(tree)], hash(tuple(sorted(digest))))
+    trees, fingerprint = parsed_configurations(text for text in texts if SETTING in text)
+    return judged([value for tree in trees for value in origins_in(tree)], fingerprint)
 
 
 def judged(values: list[ast.expr], fingerprint: int = 0) -> CorsOrigins | None:

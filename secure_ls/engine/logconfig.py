@@ -34,7 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from secure_ls.engine import astutil
-from secure_ls.engine.units import parse_within_budget
+from secure_ls.engine.units import parsed_configurations
 
 # What a cached result records for the list of logging configurations it saw (workspace.module_path
 # answers it like a module-name lookup): no module has this name.
@@ -78,13 +78,7 @@ def is_logging_configuration(path: str) -> bool:
 
 def read(texts: Iterable[str]) -> LogFormatting | None:
     """What every handler of the logging configurations in `texts` escapes; None when they hold none."""
-    trees, digest = [], []
-    for text in texts:
-        digest.append(hash(text))
-        try:
-            trees.append(parse_within_budget(text))
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            continue
+    trees, fingerprint = parsed_configurations(texts)
     classes = {node.name: _escapes(node) for tree in trees for node in ast.walk(tree) if isinstance(node, ast.ClassDef)}
     escaped: frozenset[str] | None = None
     for tree in trees:
@@ -96,7 +90,7 @@ def read(texts: Iterable[str]) -> LogFormatting | None:
                     escaped = handler if escaped is None else escaped & handler
     if escaped is None:
         return None
-    return LogFormatting(escaped, hash(tuple(sorted(digest))))
+    return LogFormatting(escaped, fingerprint)
 
 
 def _configured_handlers(config: ast.Dict, classes: dict[str, frozenset[str]]) -> list[frozenset[str]]:

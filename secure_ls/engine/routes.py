@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from secure_ls.engine.taint import ALL, Sink, sinks
+from secure_ls.engine.units import parsed_configurations
 
 try:  # the regex parser the `re` module itself uses
     import re._parser as _sre  # type: ignore[import-not-found]  # Python 3.11+
@@ -77,13 +78,8 @@ def read(texts: Iterable[str]) -> Routes:
     """The routes of the URL configurations whose source texts are `texts` (unparsable ones skipped)."""
     mentioned: set[str] = set()
     provided: dict[str, dict[str, frozenset[str]]] = {}  # view -> parameter -> safe on every route so far
-    digest = []
-    for text in texts:
-        digest.append(hash(text))
-        try:
-            tree = ast.parse(text)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            continue
+    trees, fingerprint = parsed_configurations(texts)
+    for tree in trees:
         for node in ast.walk(tree):
             if isinstance(node, ast.Name):
                 mentioned.add(node.id)
@@ -94,7 +90,7 @@ def read(texts: Iterable[str]) -> Routes:
             if isinstance(node, ast.Call) and _callee(node.func) in _ROUTE_CALLS and len(node.args) >= 2:
                 _route(node, provided)
     restricted = {view: {p: safe for p, safe in params.items() if safe} for view, params in provided.items()}
-    return Routes(frozenset(mentioned), restricted, hash(tuple(sorted(digest))))
+    return Routes(frozenset(mentioned), restricted, fingerprint)
 
 
 def _route(call: ast.Call, provided: dict[str, dict[str, frozenset[str]]]) -> None:

@@ -79,6 +79,20 @@ def parse_within_budget(text: str, whole_file: bool = True) -> ast.Module:
     return ast.parse(text)
 
 
+def parsed_configurations(texts) -> tuple[list[ast.Module], int]:
+    """The trees of the configuration modules whose source texts are `texts` (those that do not
+    parse, or are over the parse budget, skipped) and a fingerprint of all the texts: what each
+    reader of engine/workspace.CONFIGURATIONS starts from."""
+    trees, digest = [], []
+    for text in texts:
+        digest.append(hash(text))
+        try:
+            trees.append(parse_within_budget(text))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+    return trees, hash(tuple(sorted(digest)))
+
+
 # How many following units an unclosed bracket may swallow before we give up
 # and treat the unit as broken; bounds the cost of typing "(" mid-file.
 MAX_MERGE = 64

@@ -14,7 +14,6 @@ from secure_ls.rules.base import Example, Rule
 _FLASK_CORS = frozenset({"flask_cors.CORS", "flask_cors.cross_origin", "flask_cors.extension.CORS", "flask_cors.decorator.cross_origin"})
 _CORS_MIDDLEWARE = frozenset({"starlette.middleware.cors.CORSMiddleware", "fastapi.middleware.cors.CORSMiddleware"})
 _ADDERS = frozenset({"starlette.middleware.Middleware"})
-_ANY_ORIGIN_REGEXES = frozenset({".*", "^.*$", ".+", "^.+$", "https?://.*", "^https?://.*$", "(.*)"})
 
 
 class CorsWildcardCredentials(Rule):
@@ -184,7 +183,7 @@ class CorsWildcardCredentials(Rule):
         origins = keyword(node, "allow_origins")
         regex = keyword(node, "allow_origin_regex")
         wildcard = (origins is not None and _is_wildcard(origins.value)) or (
-            regex is not None and isinstance(regex.value, ast.Constant) and regex.value.value in _ANY_ORIGIN_REGEXES
+            regex is not None and isinstance(regex.value, ast.Constant) and regex.value.value in corsconfig.ANY_ORIGIN_PATTERNS
         )
         if wildcard and not ctx.in_test_code(node):
             self._report(credentials.value, "CORSMiddleware with allow_credentials=True and any origin", ctx)
