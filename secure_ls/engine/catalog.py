@@ -56,6 +56,7 @@ INSTANCE_SOURCE_METHODS: dict[tuple[str, str], str] = {
     for cls in ("dns.resolver.Resolver", "dns.asyncresolver.Resolver")
     for method in ("resolve", "query")
 }
+INSTANCE_SOURCE_METHOD_NAMES = frozenset(method for _, method in INSTANCE_SOURCE_METHODS)
 
 # Methods, on any receiver, whose result is untrusted: data read from a
 # socket, command-line arguments parsed by argparse/optparse.

@@ -113,7 +113,8 @@ class ValueOrigins:
                 return framework.request_label
             if func.attr in framework.handler_reads and isinstance(func.value, ast.Name) and func.value.id == "self":
                 return "the HTTP request"
-        if isinstance(func.value, ast.Name):  # `resolver = dns.resolver.Resolver()` ... `resolver.resolve(name)`
+        if func.attr in catalog.INSTANCE_SOURCE_METHOD_NAMES and isinstance(func.value, ast.Name):
+            # `resolver = dns.resolver.Resolver()` ... `resolver.resolve(name)` (the name is asked only for these methods)
             made = self._qualify_call(self._single_value(func.value))
             if (made, func.attr) in catalog.INSTANCE_SOURCE_METHODS:
                 return catalog.INSTANCE_SOURCE_METHODS[(made, func.attr)]  # type: ignore[index]
