@@ -26,7 +26,7 @@ from secure_ls.engine.model import (
     Severity,
     Span,
 )
-from secure_ls.engine.symbols import STAR_IMPORT, ModuleSymbols
+from secure_ls.engine.symbols import STAR_IMPORT, ModuleSymbols, base_names
 from secure_ls.engine.units import ParsedUnit
 
 if TYPE_CHECKING:
@@ -285,7 +285,7 @@ class UnitContext:
             function_summaries=self.module.functions,
             imported_modules=self.module.imported_modules,
             class_name=cls.name if cls is not None else None,
-            class_bases=_base_names(cls) if cls is not None else (),
+            class_bases=self.module.ancestors(base_names(cls)) if cls is not None else (),
             typed_fields=self.module.typed_fields,
             instance_attributes=instance_attributes,
             describe_parameters=describe_parameters,
@@ -518,19 +518,6 @@ class UnitContext:
         if part.kind == taint.PARAM and part.label not in ("self", "cls"):
             return Confidence.MEDIUM  # the caller's value; the instance's own state is not
         return Confidence.LOW
-
-
-def _base_names(cls: ast.ClassDef) -> tuple[str, ...]:
-    """The last names of a class's bases (`RequestHandler` for `tornado.web.RequestHandler`)."""
-    names = []
-    for base in cls.bases:
-        while isinstance(base, ast.Subscript):  # Generic[T], Handler[Model]
-            base = base.value
-        if isinstance(base, ast.Attribute):
-            names.append(base.attr)
-        elif isinstance(base, ast.Name):
-            names.append(base.id)
-    return tuple(names)
 
 
 def argument(call: ast.Call, index: int | None, names: Iterable[str] = ()) -> ast.expr | None:

@@ -161,6 +161,7 @@ def summarize_function(
         function_summaries=functions,
         imported_modules=module.imported_modules,
         class_name=class_name,
+        class_bases=module.ancestors(module.class_bases.get(class_name, ())) if class_name else (),
         constant_values=(module.strings, module.scalars),
     )
     exits = analyzer.track_exits()
@@ -289,10 +290,12 @@ def top_level_functions(tree: ast.Module) -> list[tuple[str, ast.FunctionDef | a
 
 def references(tree: ast.Module) -> tuple[frozenset[str], frozenset[str]]:
     """The names a unit reads, and the functions it may call: those names
-    plus `Class.method` for `Class.method` and, inside a class, `self.method`."""
+    plus `Class.method` for `Class.method` and, inside a class, `self.method` (of the class
+    or of a base class: the value pass resolves `self.method` in both)."""
     names: set[str] = set()
     pairs: set[str] = set()
-    classes = [s.name for s in tree.body if isinstance(s, ast.ClassDef)]
+    defined = [s for s in tree.body if isinstance(s, ast.ClassDef)]
+    classes = [c.name for c in defined] + [astutil.last_name(b) for c in defined for b in c.bases if astutil.last_name(b)]
     for node in astutil.walk(tree):
         if isinstance(node, ast.Name):
             if isinstance(node.ctx, ast.Load):

@@ -44,6 +44,8 @@ class UnitSymbols:
     dependency_aliases: frozenset[str] = frozenset()
     # the unit pickles into files (`pickle.dump(state, f)`): the module keeps its own state that way
     pickles_files: bool = False
+    # every top-level class -> the last names of its bases (`RequestHandler` for `web.RequestHandler`)
+    class_bases: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass
@@ -78,6 +80,7 @@ class ModuleSymbols:
     url_routes: object = None  # a Django project's URL configurations (engine/routes.Routes), when known
     log_formatting: object = None  # what its logging configurations escape (engine/logconfig.LogFormatting), when known
     cors_origins: object = None  # what its configuration gives flask-cors's CORS_ORIGINS (engine/corsconfig.CorsOrigins)
+    class_bases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # see UnitSymbols.class_bases
 
     def declared(self) -> dict[str, "Declaration"]:
         """What the module declares about its own classes and aliases (see Declaration)."""
@@ -105,6 +108,7 @@ class ModuleSymbols:
                 frozenset(self.scalars.items()),
                 frozenset(self.annotated_fields.items()),
                 frozenset(self.dependency_aliases),
+                frozenset(self.class_bases.items()),
                 self.is_test_file,
                 self.closed_world,
                 self.yaml_extensions,
@@ -143,6 +147,7 @@ class ModuleSymbols:
             module.dependency_aliases |= unit.dependency_aliases
             module.yaml_extensions = module.yaml_extensions or unit.yaml_extensions
             module.pickles_files = module.pickles_files or unit.pickles_files
+            module.class_bases.update(unit.class_bases)
         # A name rebound elsewhere is no longer known to be constant.
         module.constants = {n for n in module.constants if counts.get(n) == 1}
         module.strings = {n: v for n, v in module.strings.items() if n in module.constants}
@@ -152,6 +157,18 @@ class ModuleSymbols:
         module.translation_tables = {n: chars for n, chars in module.translation_tables.items() if counts.get(n) == 1}
         module.dependency_aliases = {n for n in module.dependency_aliases if counts.get(n) == 1}
         return module
+
+    def ancestors(self, bases: tuple[str, ...]) -> tuple[str, ...]:
+        """A class's bases (last names), then their bases where the module defines them
+        (`Shutdown(Control)`, `Control(web.RequestHandler)`: Control, RequestHandler)."""
+        out: list[str] = []
+        pending = list(bases)
+        while pending and len(out) < 16:
+            base = pending.pop(0)
+            if base not in out:
+                out.append(base)
+                pending.extend(self.class_bases.get(base, ()))
+        return tuple(out)
 
     def _qualify_dotted(self, dotted: str) -> str:
         head, dot, rest = dotted.partition(".")
@@ -205,6 +222,7 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
     enum_classes: set[str] = set()
     translation_tables: list[tuple[str, frozenset[str]]] = []
     scalars: list[tuple[str, object]] = []
+    class_bases: list[tuple[str, tuple[str, ...]]] = []
     modules: set[str] = set()
     for node in _statements(tree.body):
         if isinstance(node, ast.Import):
@@ -220,6 +238,7 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             bindings.append((stmt.name, None))
             if isinstance(stmt, ast.ClassDef):
+                class_bases.append((stmt.name, base_names(stmt)))
                 fields = _typed_fields(stmt)
                 if fields:
                     typed_fields.append((stmt.name, fields))
@@ -279,7 +298,21 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
         tuple(annotated_fields),
         frozenset(dependency_aliases),
         _pickles_files(tree) if text is None or "dump(" in text else False,
+        tuple(class_bases),
     )
+
+
+def base_names(cls: ast.ClassDef) -> tuple[str, ...]:
+    """The last names of a class's bases (`RequestHandler` for `tornado.web.RequestHandler`)."""
+    names = []
+    for base in cls.bases:
+        while isinstance(base, ast.Subscript):  # Generic[T], Handler[Model]
+            base = base.value
+        if isinstance(base, ast.Attribute):
+            names.append(base.attr)
+        elif isinstance(base, ast.Name):
+            names.append(base.id)
+    return tuple(names)
 
 
 _PICKLE_MODULES = frozenset({"pickle", "cPickle", "_pickle", "dill", "cloudpickle", "joblib"})

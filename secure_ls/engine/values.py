@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 if TYPE_CHECKING:
     from secure_ls.engine.summaries import FunctionSummary
 
-from secure_ls.engine import astutil, catalog, frameworks, guards
+from secure_ls.engine import astutil, catalog, formatting, frameworks, guards
 from secure_ls.engine.astutil import constant_key, instance_attribute
 from secure_ls.engine.bindings import Binding, Env, InstanceAttributes, ScopeFacts
 from secure_ls.engine.symbols import Declaration, translated_characters
@@ -344,7 +344,7 @@ class ValueOrigins:
             for value in node.values:
                 if isinstance(value, ast.FormattedValue):
                     origin = self._origin(value.value)
-                    if guards.numeric_spec(value.format_spec):
+                    if formatting.numeric_spec(value.format_spec):
                         origin = origin.sanitized(ALL)  # `f"{size:.1f} MB"`
                     out = out.join(origin.sanitized(_SELF_QUOTED) if id(value) in quoted else origin)
             if len(node.values) >= 2 and isinstance(node.values[0], ast.FormattedValue):
@@ -356,7 +356,7 @@ class ValueOrigins:
             repeated = astutil.repeated_literal(node)
             if repeated is not None:  # `b"\x00" * n`: the literal's characters, however many times
                 return self._origin(repeated)
-            numbers = guards.numeric_arguments(node)
+            numbers = formatting.numeric_arguments(node)
             if numbers:  # `"%3.1f MB" % size`: digits in place of the numbers
                 others = [v for v in (node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]) if v not in numbers]
                 return self._origin(node.left).join(self._join_all(others)).join(self._join_all(numbers).sanitized(ALL))
@@ -561,10 +561,6 @@ class ValueOrigins:
             if summary is not None:
                 return self._apply(summary, node)
         elif self._summaries:
-            if self._class and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
-                summary = self._function_summary(f"{self._class}.{func.attr}")
-                if summary is not None:
-                    return self._apply(summary, node, bound=True)
             summary = self._local_summary(func)
             if summary is not None:
                 return self._apply(summary, node)
@@ -725,7 +721,15 @@ class ValueOrigins:
         return summary if summary is not None else self._local_summary(func)
 
     def _local_summary(self, func: ast.AST) -> "FunctionSummary | None":
-        """The summary of a function (or `Class.method`) of this module called by name."""
+        """The summary of a function (or `Class.method`) of this module called by name, or of a
+        method called on `self`/`cls`: the enclosing class's, else a base class's of this module
+        (`if not self.is_worker(name): raise` where a base class defines `is_worker`). A method
+        comes back bound: its parameters without the instance."""
+        if self._class and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
+            for owner in (self._class, *self._class_bases):
+                method = self._function_summary(f"{owner}.{func.attr}")
+                if method is not None:
+                    return replace(method, params=method.params[1:])
         if isinstance(func, ast.Name):
             key = func.id
             binding = self._binding(func)
@@ -768,15 +772,12 @@ class ValueOrigins:
             return [self._origin(value).sanitized(safe) for safe in cut]  # `line, buf = buf.split(b"\n", 1)`
         if not isinstance(value, ast.Call) or any(isinstance(a, ast.Starred) for a in value.args) or not self._summaries:
             return None
-        func, bound = value.func, False
-        summary = self.summary_of(func)
-        if summary is None and self._class and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
-            summary, bound = self._function_summary(f"{self._class}.{func.attr}"), True
+        summary = self.summary_of(value.func)
         if summary is None or len(summary.elements) != count:
             return None
-        return [self._apply(summary, value, bound, element=i) for i in range(count)]
+        return [self._apply(summary, value, element=i) for i in range(count)]
 
-    def _apply(self, summary: "FunctionSummary", node: ast.Call, bound: bool = False, element: int | None = None) -> Origin:
+    def _apply(self, summary: "FunctionSummary", node: ast.Call, element: int | None = None) -> Origin:
         positional: list[Origin] = []
         for arg in node.args:
             if isinstance(arg, ast.Starred):
@@ -787,7 +788,7 @@ class ValueOrigins:
         keywords: dict[str | None, Origin] = {}
         for kw in node.keywords:
             keywords[kw.arg] = keywords.get(kw.arg, CONSTANT).join(self._origin(kw.value))
-        return summary.apply(node, positional, keywords, make_step(node, ""), bound, element)
+        return summary.apply(node, positional, keywords, make_step(node, ""), element=element)
 
     def _join_all(self, nodes: Iterable[ast.AST]) -> Origin:
         out = CONSTANT
