@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import ast
 import re
-import string
 from typing import Callable, Iterable
 
-from secure_ls.engine import astutil, catalog
+from secure_ls.engine import astutil, catalog, formatting
 from secure_ls.engine.frameworks import all_args
 from secure_ls.engine.symbols import translated_characters
 from secure_ls.engine.taint import ALL, LINE_SINKS, UNKNOWN, Origin, Sink, UNTRUSTED, sinks
@@ -123,14 +122,21 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         # `if a not in OK or b not in OK: abort()` validates both after the if (the whole
         # test is false only when each part is); `if a in OK and b in OK:` inside it
         valid_when = isinstance(test.op, ast.And)
-        for value in test.values:
-            found, when, kinds = validation(value, qualify, origin, value_of, validator)
+        parts = [validation(value, qualify, origin, value_of, validator) for value in test.values]
+        for found, when, kinds in parts:
             if found and when == valid_when:
                 names |= found
                 sinks = kinds if sinks == ALL else sinks if kinds == ALL else sinks & kinds
         if len(names) == 1 and _QUOTES <= _rejected_quotes(test, valid_when):
             # `if "'" not in x and '"' not in x:`: together the parts say x holds no quote at all
             sinks = sinks | {Sink.QUOTED}
+        if not names and all(found and when != valid_when for found, when, _ in parts):
+            # `if url and not is_safe_url(url): url = None`: where the whole test fails, one part
+            # failed, and each failing part leaves the name harmless (falsy, or checked)
+            common = set.intersection(*(set(found) for found, _, _ in parts))
+            if common:
+                named = [kinds for _, _, kinds in parts if kinds != ALL]
+                return common, valid_when != positive, frozenset.intersection(*named) if named else ALL
         return names, valid_when == positive, sinks
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.In, ast.NotIn)):
         left, right = _case_folded(test.left), test.comparators[0]
@@ -205,6 +211,13 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
                 sinks = _prefix_match_sinks(_compiled_pattern_text(func.value, qualify, value_of), sinks)
             if sinks:
                 names.add(subject)
+        elif isinstance(func, ast.Attribute) and f"django.utils.http.{func.attr}" in _VALIDATING_FUNCTIONS and (validator is None or validator(func) is None):
+            # `get_adapter().is_safe_url(url)`: a method of an object the analysis cannot follow,
+            # named after (and, in practice, wrapping) Django's URL check; taken at its word
+            checked = argument_for(test, ("url",), "url")
+            if checked is not None and (subject := _subject(checked)):
+                names.add(subject)
+                sinks = _URL_SINKS
         elif validator is not None:
             summary = validator(func)
             for param, kinds in summary.validates if summary is not None else ():
@@ -578,9 +591,9 @@ def rewritten(node: ast.Call, receiver: Origin, join_all: Callable, translated: 
         return receiver.sanitized(frozenset({Sink.LOG}))
     if attr == "format" and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str) and not node.keywords:  # type: ignore[attr-defined]
         template = node.func.value.value  # type: ignore[attr-defined]
-        pieces = format_pieces(template, node.args)
+        pieces = formatting.format_pieces(template, node.args)
         quoted = self_quoted(pieces) if pieces is not None else set()
-        numbers = {id(a) for a in numeric_format_arguments(template, node.args)}
+        numbers = {id(a) for a in formatting.numeric_format_arguments(template, node.args)}
         if quoted or numbers:
             plain = [a for a in node.args if id(a) not in quoted | numbers]
             wrapped = join_all([a for a in node.args if id(a) in quoted]).sanitized(frozenset({Sink.SELF_QUOTED}))
@@ -655,63 +668,6 @@ def self_quoted(pieces: list[ast.expr | str]) -> set[int]:
         if before.endswith(quote) and after.startswith(quote):
             found.add(id(pieces[index]))
     return found
-
-
-_PERCENT_FIELD = re.compile(r"%(\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([a-zA-Z%])")
-_NUMBER_TYPES = frozenset("dioxXeEfFgGnb%")
-
-
-def numeric_spec(spec: ast.expr | None) -> bool:
-    """An f-string field's format spec that only numbers accept (`{size:.1f}`, `{n:,d}`): what
-    it writes is digits, a sign, a point, an exponent (a string raises ValueError)."""
-    text = spec.values[-1].value if isinstance(spec, ast.JoinedStr) and spec.values and isinstance(spec.values[-1], ast.Constant) else ""
-    return isinstance(text, str) and text != "" and (text[-1] in _NUMBER_TYPES or text.endswith((",", "_")))
-
-
-def numeric_arguments(node: ast.BinOp) -> list[ast.expr]:
-    """The arguments of `"%3.1f MB" % size` (or `% (a, b)`) that fill numeric conversions
-    (`%d`, `%f`, `%x`, ...): they come out as digits, whatever number they hold."""
-    if not (isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)):
-        return []
-    fields = [m for m in _PERCENT_FIELD.finditer(node.left.value) if m.group(2) != "%"]
-    if any(m.group(1) for m in fields) or "*" in node.left.value:
-        return []  # `%(name)d` takes a mapping, `%*d` an extra width argument
-    values = node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]
-    if len(values) != len(fields) or any(isinstance(v, ast.Starred) for v in values):
-        return []
-    return [v for v, m in zip(values, fields) if m.group(2) in _NUMBER_TYPES]
-
-
-def numeric_format_arguments(template: str, arguments: list[ast.expr]) -> list[ast.expr]:
-    """The arguments of `"{:3.1f} {}".format(size, unit)` that fill fields with a numeric
-    spec: digits come out, whatever number they hold."""
-    try:
-        fields = [(name, spec) for _, name, spec, _ in string.Formatter().parse(template) if name is not None]
-    except ValueError:
-        return []
-    if any(name != "" for name, _ in fields) or len(fields) != len(arguments):
-        return []  # named or numbered fields: leave them to the plain join
-    return [a for a, (_, spec) in zip(arguments, fields) if spec and (spec[-1] in _NUMBER_TYPES or spec.endswith((",", "_")))]
-
-
-def format_pieces(template: str, arguments: list[ast.expr]) -> list[ast.expr | str] | None:
-    """`'"{}" = {}'.format(a, b)` as ['"', a, '" = ', b, '']; None for templates that name
-    or index their fields, or that the arguments do not fill."""
-    pieces: list[ast.expr | str] = []
-    try:
-        fields = list(string.Formatter().parse(template))
-    except ValueError:
-        return None
-    position = 0
-    for literal, field, spec, conversion in fields:
-        pieces.append(literal)
-        if field is None:
-            continue
-        if field != "" or spec or conversion or position >= len(arguments):
-            return None
-        pieces.append(arguments[position])
-        position += 1
-    return pieces + [""]
 
 
 def quote_kept_out(call: ast.Call) -> str | None:
