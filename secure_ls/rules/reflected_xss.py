@@ -109,6 +109,8 @@ class ReflectedXss(Rule):
         # a Tornado handler that declares JSON, in the method or for the whole class
         'import json\nimport tornado.web\n\nclass Missing(tornado.web.RequestHandler):\n    def get(self, name):\n        self.set_status(424)\n        self.set_header("Content-Type", "application/json")\n        self.write(json.dumps({"message": f"{name} is not running"}))\n',
         'import json\nimport tornado.web\n\nclass Api(tornado.web.RequestHandler):\n    def set_default_headers(self):\n        self.set_header("Content-Type", "application/json")\n\n    def get(self):\n        self.write(json.dumps({"echo": self.get_argument("q")}))\n',
+        # Tornado sends a dict as JSON, whether a display or built by `dict(...)`
+        'import tornado.web\n\nclass Grow(tornado.web.RequestHandler):\n    def post(self):\n        queue = self.get_argument("queue")\n        self.write(dict(message=f"Adding consumer {queue}"))\n',
     ]
     INVALID = [
         Example(  # the page is made by the module's own helper: its summary says it returns the request's text
@@ -159,8 +161,8 @@ class ReflectedXss(Rule):
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
         if web.tornado_handler_method(node, ctx) in _TORNADO_WRITES:
-            if node.args and not isinstance(node.args[0], (ast.Dict, ast.List)) and not _tornado_typed_as_non_html(node, ctx):
-                self._check(node.args[0], "other", ctx)  # a dict is sent as JSON
+            if node.args and not _sent_as_json(node.args[0], ctx) and not _tornado_typed_as_non_html(node, ctx):
+                self._check(node.args[0], "other", ctx)
             return
         family = _RESPONSES.get(ctx.call_name(node) or "")
         if family is None:
@@ -310,6 +312,14 @@ def _typed_later_as_non_html(call: ast.Call, ctx) -> bool:
             value = ctx.string_value(node.value)
             return value is not None and "html" not in value.lower()
     return False
+
+
+def _sent_as_json(written: ast.expr, ctx) -> bool:
+    """Tornado's `write` sends a dict as JSON, with a JSON content type: a dict display or
+    comprehension, or a call of the builtin `dict(message=...)`."""
+    if isinstance(written, (ast.Dict, ast.DictComp, ast.List)):
+        return True
+    return isinstance(written, ast.Call) and isinstance(written.func, ast.Name) and written.func.id == "dict" and ctx.call_name(written) == "dict"
 
 
 def _tornado_typed_as_non_html(write: ast.Call, ctx) -> bool:
