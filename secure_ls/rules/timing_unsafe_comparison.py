@@ -11,6 +11,9 @@ from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules.base import Example, Rule
 
 _SECRET_WORDS = frozenset({"signature", "sig", "digest", "mac", "hmac", "token", "secret", "otp", "totp", "hotp", "nonce", "csrf", "apikey"})
+# A name says "secret" by these words; "digest" alone names a content checksum (`dataset.digest`,
+# `actual = compute_tree_digest(root)`): only a keyed digest (see _is_keyed_digest) is a MAC.
+_SECRET_NAME_WORDS = _SECRET_WORDS - {"digest"}
 # Words that make a secret-sounding name something an attacker gains nothing by guessing:
 # pagination and sync cursors (`next_token`, `page_token`), MAC *addresses*.
 _NOT_SECRET_WORDS = frozenset({"next", "page", "pagination", "continuation", "cursor", "sync", "address", "addr"})
@@ -26,7 +29,9 @@ class TimingUnsafeComparison(Rule):
     """
     ## What it does
     Finds `==` and `!=` comparisons of secrets that an attacker tries to
-    guess: HMAC digests, signatures, tokens, API keys, one-time codes.
+    guess: HMAC digests, signatures, tokens, API keys, one-time codes. A
+    digest counts when it is keyed (an HMAC, or a hash of a secret): a name
+    that says only "digest" (`dataset.digest`) is a content checksum.
     A comparison needs a side the client may choose (request data, or a
     parameter a caller fills; not the answer of a server the program
     called, such as a nonce it echoes; a comparison with such an answer,
@@ -81,6 +86,9 @@ class TimingUnsafeComparison(Rule):
         "import tokenize\ndef is_op(token):\n    return token == tokenize.OP\n",
         # a comparison handed to a query builder is SQL, not a comparison made here
         "def by_key(api_key):\n    return ApiKey.query.filter(ApiKey.api_key == api_key).one()\n",
+        # `&` of comparisons builds a SQLAlchemy filter; a plain digest is a content checksum
+        "def metric_filter(dataset):\n    found = Metric.name == dataset['name']\n    return found & (Metric.api_token == dataset['api_token'])\n",
+        "def verify_tree(version, root):\n    actual = compute_tree_digest(root)\n    if actual != version.digest:\n        raise ValueError('content changed')\n",
         # two objects compared field by field
         "class Client:\n    def __eq__(self, other):\n        return self.token == other.token\n",
         # both sides are the server's own values
@@ -158,7 +166,7 @@ class TimingUnsafeComparison(Rule):
             return "A digest"
         name = naming.name_of(node)
         if (
-            naming.is_named_like(name, _SECRET_WORDS)
+            naming.is_named_like(name, _SECRET_NAME_WORDS)
             and not naming.is_named_like(name, naming.PASSWORD_WORDS)
             and not any(word in _NOT_SECRET_WORDS for word in naming.words(name))
         ):
@@ -239,6 +247,8 @@ def _builds_expression(node: ast.Compare, ctx) -> bool:
     for parent in ctx.ancestors(node):
         if isinstance(parent, ast.Call):
             return child is not parent.func
+        if isinstance(parent, ast.BinOp) and isinstance(parent.op, (ast.BitAnd, ast.BitOr)) or isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Invert):
+            return True  # `filters & (Model.digest == d)`: `&`, `|` and `~` of comparisons build a query
         if isinstance(parent, (ast.keyword, ast.BoolOp, ast.UnaryOp)):
             child = parent
             continue
