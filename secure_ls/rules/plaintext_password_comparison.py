@@ -59,7 +59,9 @@ class PlaintextPasswordComparison(Rule):
     with the matching function (`bcrypt.checkpw`, `user.check_password`,
     `check_password_hash`). No quick fix is offered: existing rows must be
     migrated to hashes. Form checks such as `password == confirm_password`
-    are not reported.
+    are not reported, nor is a comparison with a password written in the
+    source (a known default refused by name): that literal is a hard-coded
+    secret, reported where it is written.
     """
 
     id = "SLS305"
@@ -79,6 +81,8 @@ class PlaintextPasswordComparison(Rule):
         "def login(user, password):\n    return user.password_hash == hash_it(password)\n",
         "def empty(password):\n    return password == ''\n",
         "def f(field_password, password):\n    return field_password == password\n",
+        # a password shipped long ago as the default, refused by name
+        "_SHIPPED_DEFAULT_PASSWORD = 'password1234'\n\ndef refuse(password):\n    if password == _SHIPPED_DEFAULT_PASSWORD:\n        raise ValueError('choose another password')\n",
     ]
     INVALID = [
         Example("def login(user, password):\n    if user.password == password:\n        return True\n    return False\n"),
@@ -100,6 +104,8 @@ class PlaintextPasswordComparison(Rule):
             return
         if ctx.origin(left).is_constant and ctx.origin(right).is_constant:
             return
+        if any(ctx.string_value(side) is not None for side in (left, right)):
+            return  # `password == _LEGACY_DEFAULT_PASSWORD`: a known value refused (written in source: SLS2xx's concern)
         ctx.report(
             self,
             node,
