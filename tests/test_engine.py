@@ -1676,3 +1676,41 @@ def test_a_function_that_runs_its_callers_whole_xpath_takes_query_text_from_them
         "    if formxpath is not None:\n        return root.xpath(formxpath)[0]\n"
     )
     _low_until_undone("SLS124", code, "root.xpath(formxpath)[0]", "formxpath", "medium")
+
+
+def test_a_base_class_predicate_called_on_self_validates_its_argument():
+    # flower's handlers: a base class's `is_worker` checks the name against the registry, and
+    # subclasses call it on `self` before they log the URL parameter
+    code = (
+        "import logging\nfrom tornado import web\n\nlog = logging.getLogger(__name__)\n\n"
+        "class Control(web.RequestHandler):\n    def is_worker(self, name):\n        return name and name in self.application.workers\n\n"
+        "class Shutdown(Control):\n    def post(self, workername):\n        if not self.is_worker(workername):\n            raise web.HTTPError(404)\n"
+        "        log.info('Shutting down %s', workername)\n"
+    )
+    _quiet_until_undone("SLS704", code, "name in self.application.workers", "len(name) > 0")
+    _quiet_until_undone("SLS704", code, "(Control)", "(web.RequestHandler)")
+
+
+def test_a_url_dropped_unless_checked_is_safe_to_redirect_to_from_the_helper_that_drops_it():
+    # django-allauth's idiom: `if url and not adapter.is_safe_url(url): url = None`, in a helper
+    # that the view calls; the check is a method of an object the analysis cannot follow
+    code = (
+        "from django.http import HttpResponseRedirect\n\n"
+        "def next_url(request):\n    url = request.GET.get('next')\n"
+        "    if url and not get_adapter().is_safe_url(url):\n        url = None\n    return url\n\n"
+        "def done(request):\n    return HttpResponseRedirect(next_url(request) or '/')\n"
+    )
+    _quiet_until_undone("SLS120", code, "url = None", "pass")
+    _quiet_until_undone("SLS120", code, "is_safe_url(url)", "is_known(url)")
+
+
+def test_a_csrf_exempt_view_that_runs_the_check_itself_is_the_audit_tier():
+    # an OIDC authorization endpoint takes the client's cross-site POST, then checks CSRF itself
+    code = (
+        "from django.middleware.csrf import CsrfViewMiddleware\nfrom django.http import HttpResponse, HttpResponseForbidden\n"
+        "from django.views.decorators.csrf import csrf_exempt\n\n"
+        "def _enforce_csrf(request):\n    return CsrfViewMiddleware(lambda r: HttpResponseForbidden()).process_view(request, None, (), {})\n\n"
+        "@csrf_exempt\ndef authorize(request):\n    if 'consent' in request.POST and _enforce_csrf(request):\n        return HttpResponseForbidden()\n"
+        "    request.session['granted'] = True\n    return HttpResponse('ok')\n"
+    )
+    _low_until_undone("SLS810", code, "_enforce_csrf(request):\n        return", "_consent_given(request):\n        return", "medium")

@@ -49,6 +49,11 @@ class CsrfExempt(Rule):
     reported: Django never checks CSRF on GET or HEAD, so the exemption
     changes nothing.
 
+    A view that runs the CSRF check itself on the paths it chooses (Django's
+    `CsrfViewMiddleware(...).process_view(...)`, or a helper named for it such
+    as `enforce_csrf(request)`: an OpenID Connect endpoint that must take a
+    client's cross-site POST first) is reported at low confidence.
+
     A view that reads neither the logged-in user nor the session (nor logs
     anyone in, nor requires a login) is reported at low confidence: no
     cookie acts in it. That includes a webhook that sets `request.user`
@@ -112,7 +117,9 @@ class CsrfExempt(Rule):
             ):
                 if _safe_methods_only(node):
                     continue  # Django checks CSRF on unsafe methods only: the exemption changes nothing
-                if _acts_for_session_user(node):
+                if _checks_csrf_itself(node, ctx):
+                    ctx.report(self, deco, _MESSAGE_SELF_CHECKED, fix=_remove_decorator(deco, ctx), confidence=Confidence.LOW)
+                elif _acts_for_session_user(node):
                     ctx.report(self, deco, _MESSAGE, fix=_remove_decorator(deco, ctx))
                 else:
                     ctx.report(self, deco, _MESSAGE_NO_SESSION, fix=_remove_decorator(deco, ctx), confidence=Confidence.LOW)
@@ -127,6 +134,10 @@ _MESSAGE = (
 _MESSAGE_NO_SESSION = (
     "CSRF protection is switched off for this view. It reads neither the logged-in user nor the session, "
     "so it is probably authenticated another way (an API key, a signature): make sure it never acts on cookies alone."
+)
+_MESSAGE_SELF_CHECKED = (
+    "CSRF protection is switched off for this view, which runs a CSRF check itself: make sure every path "
+    "that acts for the logged-in user runs it."
 )
 _MESSAGE_UNSEEN = (
     "CSRF protection is switched off for this view: if it acts for the logged-in user, any site can make "
@@ -150,6 +161,24 @@ def _acts_for_session_user(view: ast.AST) -> bool:
         if isinstance(node, ast.Attribute) and node.attr in _SESSION_ATTRIBUTES - own and _names_request(node.value) and isinstance(node.ctx, ast.Load):
             return True
         if isinstance(node, ast.Call) and astutil.last_name(node.func) in _SESSION_CALLS:
+            return True
+    return False
+
+
+_CHECK_VERBS = ("enforce", "check", "verify", "validate")
+
+
+def _checks_csrf_itself(view: ast.AST, ctx) -> bool:
+    """The exempt view runs the check on the paths it chooses: Django's `CsrfViewMiddleware(...)
+    .process_view(request, ...)`, or a helper named for it (`_enforce_csrf(request)`, DRF's
+    `enforce_csrf`): an OAuth or OIDC endpoint that must take a client's cross-site POST first."""
+    for node in ast.walk(view):
+        if not isinstance(node, ast.Call):
+            continue
+        name = (astutil.last_name(node.func) or "").lower()
+        if name == "csrfviewmiddleware" or (ctx.qualified_name(node.func) or "").endswith(".CsrfViewMiddleware"):
+            return True
+        if "csrf" in name and any(verb in name for verb in _CHECK_VERBS):
             return True
     return False
 
