@@ -1714,3 +1714,14 @@ def test_a_csrf_exempt_view_that_runs_the_check_itself_is_the_audit_tier():
         "    request.session['granted'] = True\n    return HttpResponse('ok')\n"
     )
     _low_until_undone("SLS810", code, "_enforce_csrf(request):\n        return", "_consent_given(request):\n        return", "medium")
+
+
+def test_a_request_argument_read_with_a_number_type_holds_a_number():
+    # Werkzeug's MultiDict.get converts with `type=` (the default when conversion fails); a
+    # Tornado handler's own get_argument override does the same in flower
+    code = (
+        "import logging\nfrom flask import Flask, request\n\napp = Flask(__name__)\nlog = logging.getLogger(__name__)\n\n"
+        "@app.route('/items')\ndef items():\n    page = request.args.get('page', 1, type=int)\n    log.info('page %s', page)\n    return 'ok'\n"
+    )
+    _quiet_until_undone("SLS704", code, "type=int", "type=str")
+    _quiet_until_undone("SLS704", code, "request.args.get('page', 1, type=int)", "request.args.get('page', request.args['q'], type=int)")

@@ -437,6 +437,11 @@ HTTP_CLIENT_SESSIONS = frozenset(
     {"aiohttp.ClientSession", "requests.Session", "requests.session", "httpx.Client", "httpx.AsyncClient", "urllib3.PoolManager"}
 )
 
+# Methods that read a request argument and convert it with the callable given as `type=`
+# (Werkzeug's `request.args.get("n", type=int)`, a handler's own `get_argument(..., type=float)`):
+# with a number, date or UUID type the result is one, or the default when conversion fails.
+TYPED_READ_METHODS = frozenset({"get", "getlist", "get_argument", "get_arguments", "get_query_argument", "get_body_argument"})
+
 # Methods (on any receiver) that look a value up by key (`d.get(key, default)`): the result
 # is what the receiver holds under that key, or the default, and never the key itself.
 LOOKUP_METHODS = frozenset({"get", "getlist"})

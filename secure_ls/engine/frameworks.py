@@ -183,6 +183,18 @@ def is_converted_annotation(annotation: ast.expr | None, enum_classes: frozenset
     return isinstance(annotation, ast.Subscript) and astutil.last_name(annotation.value) == "Literal"
 
 
+def converted_read_defaults(call: ast.Call, enum_classes: frozenset[str] = frozenset()) -> list[ast.expr] | None:
+    """For a read that converts what it reads with `type=` (Werkzeug's `request.args.get("page",
+    1, type=int)`, a handler's own `get_argument("n", default=1, type=int)`) to a number, date,
+    UUID or enum: the defaults it returns instead when conversion fails. None for other calls."""
+    if astutil.last_name(call.func) not in catalog.TYPED_READ_METHODS:
+        return None
+    converter = next((k.value for k in call.keywords if k.arg == "type"), None)
+    if converter is None or not is_converted_annotation(converter, enum_classes):
+        return None
+    return [*call.args[1:], *(k.value for k in call.keywords if k.arg == "default")]
+
+
 def is_converted_parameter(arg: ast.arg, func: ast.AST, enum_classes: frozenset[str] = frozenset()) -> bool:
     """A route parameter the framework converts to a number, date or UUID (`id: int`, `<int:id>`),
     or validates as one of fixed values (is_converted_annotation)."""

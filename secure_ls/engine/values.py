@@ -523,6 +523,8 @@ class ValueOrigins:
         func = node.func
         qualified = self._qualify(func)
         args = [a for a in node.args] + [k.value for k in node.keywords]
+        if (defaults := frameworks.converted_read_defaults(node, self._enum_classes)) is not None:
+            return self._join_all(defaults)  # `request.args.get("page", 1, type=int)`: a number, or the default
         if qualified:
             if qualified in self._sources:
                 label = self._sources[qualified]
