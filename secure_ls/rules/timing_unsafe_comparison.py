@@ -18,6 +18,7 @@ _SECRET_NAME_WORDS = _SECRET_WORDS - {"digest"}
 # pagination and sync cursors (`next_token`, `page_token`), MAC *addresses*.
 _NOT_SECRET_WORDS = frozenset({"next", "page", "pagination", "continuation", "cursor", "sync", "address", "addr"})
 _DIGEST_METHODS = frozenset({"hexdigest", "digest"})
+_SERVER_KEY_WORDS = frozenset({"secret", "salt", "pepper", "hmac", "mac"})
 # Where a digest is keyed (an HMAC) or signs something, it is a secret; a plain content hash is not.
 _KEYED_DIGESTS = ("hmac.", "hashlib.pbkdf2_hmac", "hashlib.scrypt")
 # A comparison passed to one of these builds a query, it does not compare anything now:
@@ -46,6 +47,10 @@ class TimingUnsafeComparison(Rule):
     picks the entries to drop from a collection stored back in its place
     (`self.pending = [p for p in self.pending if p.token != token]`, or
     through `filter`): bookkeeping after whatever check granted something.
+    Nor is an unkeyed hash of the client's value alone compared with a stored
+    hash (`hash_token(given) == row.token_hash`, the usual way to keep API
+    tokens): the time leaks leading bits of a hash, from which no matching
+    guess can be made.
 
     ## Why is this bad?
     `==` on strings and bytes stops at the first differing byte, so the time
@@ -89,6 +94,9 @@ class TimingUnsafeComparison(Rule):
         # `&` of comparisons builds a SQLAlchemy filter; a plain digest is a content checksum
         "def metric_filter(dataset):\n    found = Metric.name == dataset['name']\n    return found & (Metric.api_token == dataset['api_token'])\n",
         "def verify_tree(version, root):\n    actual = compute_tree_digest(root)\n    if actual != version.digest:\n        raise ValueError('content changed')\n",
+        # the client's token is hashed before it meets the stored hash
+        "def reuse(adapter, refresh_token, row):\n    refresh_token_hash = adapter.hash_token(refresh_token)\n    return refresh_token_hash == row.token_hash\n",
+        "import hashlib\n\ndef owns(api_token, key):\n    return hashlib.sha256(api_token.encode()).hexdigest() == key.token_digest\n",
         # two objects compared field by field
         "class Client:\n    def __eq__(self, other):\n        return self.token == other.token\n",
         # both sides are the server's own values
@@ -152,6 +160,8 @@ class TimingUnsafeComparison(Rule):
             return  # `if token != self.token: self.token = token`: a change noticed, not a guess checked
         if _removes_matches(node, ctx):
             return  # `pending = [p for p in pending if p.token != token]`: entries dropped, nothing answered
+        if _hashes_the_guess(left, ctx) or _hashes_the_guess(right, ctx):
+            return  # `hash_token(given) == row.token_hash`: the time leaks bits of a hash, which make no guess
         fix = _fix(node, left, right, ctx)
         ctx.report(
             self,
@@ -192,6 +202,29 @@ def _is_keyed_digest(node: ast.expr, ctx) -> bool:
     if name.startswith(_KEYED_DIGESTS):
         return True
     return any(naming.mentions(arg, naming.SECRET_WORDS | naming.PASSWORD_WORDS) for arg in made_by.args)
+
+
+def _hashes_the_guess(node: ast.expr, ctx) -> bool:
+    """`hashlib.sha256(token.encode()).hexdigest()`, `adapter.hash_token(refresh_token)` (also kept
+    in a name first): an unkeyed hash of the client's value alone. Compared with a stored hash, a
+    timing leak tells the attacker leading bits of that hash, from which no matching guess follows."""
+    if isinstance(node, ast.Name) and len(values := ctx.assigned_values(node)) == 1:
+        node = values[0]
+    if not isinstance(node, ast.Call):
+        return False
+    if isinstance(node.func, ast.Attribute) and node.func.attr in _DIGEST_METHODS:
+        made = node.func.value
+        if isinstance(made, ast.Name):
+            made = next((v for v in ctx.assigned_values(made) if isinstance(v, ast.Call)), made)
+        hashed = made.args if isinstance(made, ast.Call) and (ctx.qualified_name(made.func) or "").startswith("hashlib.") else []
+    else:
+        hashed = node.args if "hash" in (astutil.last_name(node.func) or "").lower() else []
+    return bool(hashed) and all(_may_come_from_client(arg, ctx) and not _mixes_in_a_key(arg) for arg in hashed)
+
+
+def _mixes_in_a_key(node: ast.expr) -> bool:
+    """`API_SECRET + body`, `settings.SECRET_KEY`, `salt + token`: a hash of that is a MAC."""
+    return naming.mentions(node, _SERVER_KEY_WORDS) or any(_is_constant_name(sub) for sub in ast.walk(node))
 
 
 def _may_come_from_client(node: ast.expr, ctx) -> bool:
