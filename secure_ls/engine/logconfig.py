@@ -14,7 +14,9 @@ its arguments and its extra fields escaped. A `logging.Formatter` subclass of th
 whose `format` replaces what is not printable (`isprintable()`, `.replace("\\n", ...)`,
 `repr`, `json.dumps`) does the same, for the message it rewrites: when it rewrites
 `record.msg`, the text of the message (an f-string's fields), not the `%s` arguments
-merged into it later.
+merged into it later. A plain `logging.Formatter` escapes nothing, but it prints only the fields
+its format names: with the record's own attributes alone (or no format: `%(message)s`), none of
+the `extra=` fields.
 
 `read` collects, from the text of the workspace's logging configurations (settings modules
 and modules named after logging, see `is_logging_configuration`), every `dictConfig`-style
@@ -84,7 +86,9 @@ def read(texts: Iterable[str]) -> LogFormatting | None:
     for tree in trees:
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and astutil.last_name(node.func) == "basicConfig":
-                escaped = frozenset()  # the root logger's plain formatter
+                # the root logger's plain formatter
+                basic = _plain_format_leaves_out(next((k.value for k in node.keywords if k.arg == "format"), None))
+                escaped = basic if escaped is None else escaped & basic
             elif isinstance(node, ast.Dict) and {"version", "handlers"} <= _literal_items(node).keys():
                 for handler in _configured_handlers(node, classes):
                     escaped = handler if escaped is None else escaped & handler
@@ -100,22 +104,55 @@ def _configured_handlers(config: ast.Dict, classes: dict[str, frozenset[str]]) -
     handlers = entries.get("handlers")
     if not isinstance(handlers, ast.Dict) or None in handlers.keys:
         return [frozenset()]  # built elsewhere: nothing known
+    # a formatter named through a variable (`"formatter": formatter`) is one of those defined
+    any_of_them = frozenset.intersection(*formatters.values()) if formatters else frozenset()
     escapes = []
     for spec in handlers.values:
+        if not isinstance(spec, ast.Dict):
+            escapes.append(frozenset())
+            continue
         formatter = _literal_items(spec).get("formatter")
-        name = formatter.value if isinstance(formatter, ast.Constant) else None
-        escapes.append(formatters.get(name, frozenset()) if isinstance(spec, ast.Dict) else frozenset())
+        if formatter is None:
+            escapes.append(frozenset({EXTRA}))  # logging's default format: the message alone
+        elif isinstance(formatter, ast.Constant):
+            escapes.append(formatters.get(formatter.value, frozenset()))
+        else:
+            escapes.append(any_of_them)
     return escapes
 
 
 def _formatter_escapes(spec: ast.expr, classes: dict[str, frozenset[str]]) -> frozenset[str]:
     items = _literal_items(spec)
     factory = items.get("()", items.get("class"))
+    if factory is None or isinstance(factory, ast.Constant) and factory.value == "logging.Formatter":
+        return _plain_format_leaves_out(items.get("format"))  # logging.Formatter: the record as it is
     if not (isinstance(factory, ast.Constant) and isinstance(factory.value, str)):
-        return frozenset()  # logging.Formatter: the record as it is
+        return frozenset()
     if factory.value in JSON_FORMATTERS:
         return WHOLE_RECORD
     return classes.get(factory.value.rsplit(".", 1)[-1], frozenset())
+
+
+# The attributes every LogRecord has: a format that names only these prints no `extra=` field.
+_RECORD_ATTRIBUTES = frozenset(
+    {
+        "name", "msg", "args", "levelname", "levelno", "pathname", "filename", "module", "exc_info", "exc_text", "stack_info",
+        "lineno", "funcName", "created", "msecs", "relativeCreated", "thread", "threadName", "processName", "process",
+        "taskName", "message", "asctime",
+    }
+)
+_FORMAT_FIELD = re.compile(r"%\((\w+)\)|\{(\w+)[^{}]*\}|\$\{?(\w+)")
+
+
+def _plain_format_leaves_out(fmt: ast.expr | None) -> frozenset[str]:
+    """A plain `logging.Formatter` writes what it is given as it is, but only the fields its format
+    names: with a format of the record's own attributes (or none: `%(message)s`), no extra field."""
+    if fmt is None:
+        return frozenset({EXTRA})
+    if not (isinstance(fmt, ast.Constant) and isinstance(fmt.value, str)):
+        return frozenset()
+    named = {next(g for g in m.groups() if g) for m in _FORMAT_FIELD.finditer(fmt.value)}
+    return frozenset({EXTRA}) if named <= _RECORD_ATTRIBUTES else frozenset()
 
 
 def _escapes(cls: ast.ClassDef) -> frozenset[str]:

@@ -67,8 +67,11 @@ class LogInjection(Rule):
     `format` replaces what is not printable escapes the message it rewrites
     (`record.msg`: f-strings and concatenations, not `%s` arguments). One
     handler with a plain formatter, or a `logging.basicConfig()` call there,
-    keeps every finding. Configurations read from files (`fileConfig`, YAML)
-    are not seen.
+    keeps every finding, except `extra=` fields its format does not name: a
+    plain format of the record's own attributes (`%(asctime)s %(message)s`,
+    or none) prints no extra field. A handler whose formatter is chosen by a
+    variable counts as any of the formatters defined. Configurations read
+    from files (`fileConfig`, YAML) are not seen.
 
     ## Why is this bad?
     A value containing a newline starts a new log line: an attacker can
@@ -186,7 +189,7 @@ class LogInjection(Rule):
                 value,
                 f"{_label(part)} logged unescaped: a newline in it forges log entries. Log it with %r (or !r), or strip \\r and \\n."
                 if not escaped
-                else f"{_label(part)} logged unescaped; every handler of the project's logging configuration escapes line breaks in the {where}, "
+                else f"{_label(part)} logged unescaped; every handler of the project's logging configuration escapes line breaks in the {where} (or leaves it out), "
                 "so no entry can be forged while it is in force. Log it with %r (or !r) to keep it safe under any configuration.",
                 fix=fix,
                 confidence=Confidence.LOW if escaped else ctx.confidence_for(part),

@@ -62,10 +62,22 @@ def test_a_json_formatter_on_every_handler_makes_log_injection_the_audit_tier(tm
     root = write(tmp_path / "site", {"app/__init__.py": "", "app/settings/__init__.py": "", "app/settings/production.py": JSON_LOGGING, "app/views.py": VIEWS})
     assert _levels(root) == []
     assert _levels(root, "--min-confidence", "low") == [(10, "low"), (11, "low"), (12, "low")]
-    # one handler writing plain lines is enough to forge an entry
+    # one handler writing plain lines is enough to forge an entry; logging's default format
+    # (`%(message)s`, a handler without a formatter) prints no `extra=` field, though
     plain = JSON_LOGGING.replace('"handlers": {"console"', '"handlers": {"file": {"class": "logging.FileHandler", "filename": "a.log"}, "console"')
     root = write(tmp_path / "plain", {"app/__init__.py": "", "app/settings/__init__.py": "", "app/settings/production.py": plain, "app/views.py": VIEWS})
-    assert [line for line, _ in _levels(root)] == [10, 11, 12]
+    assert _levels(root, "--min-confidence", "low") == [(10, "high"), (11, "high"), (12, "low")]
+
+
+def test_extra_fields_count_where_a_format_prints_them(tmp_path):
+    # label-studio's idiom: the handler's formatter is chosen by a variable among those defined;
+    # a plain format naming only the record's own attributes prints no extra field
+    chosen = JSON_LOGGING.replace('"formatter": "json"', '"formatter": formatter').replace("LOGGING = {", 'formatter = "verbose"\nLOGGING = {')
+    root = write(tmp_path / "site", {"app/__init__.py": "", "app/settings/__init__.py": "", "app/settings/production.py": chosen, "app/views.py": VIEWS})
+    assert _levels(root, "--min-confidence", "low") == [(10, "high"), (11, "high"), (12, "low")]
+    printed = chosen.replace('"format": "%(asctime)s %(message)s"', '"format": "%(asctime)s %(query)s %(message)s"')
+    root = write(tmp_path / "printed", {"app/__init__.py": "", "app/settings/__init__.py": "", "app/settings/production.py": printed, "app/views.py": VIEWS})
+    assert _levels(root, "--min-confidence", "low") == [(10, "high"), (11, "high"), (12, "high")]
 
 
 def test_a_formatter_that_rewrites_the_message_covers_the_message_not_the_arguments(tmp_path):
