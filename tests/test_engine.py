@@ -1480,8 +1480,10 @@ def test_a_logging_configuration_escapes_only_where_every_handler_does():
 
     config = "LOGGING = {'version': 1, 'formatters': {'json': {'()': 'pythonjsonlogger.jsonlogger.JsonFormatter'}}, 'handlers': {'h': {'formatter': 'json'}}}\n"
     assert logconfig.read([config]).escaped == logconfig.WHOLE_RECORD
-    assert logconfig.read([config, "import logging\nlogging.basicConfig(level=logging.INFO)\n"]).escaped == frozenset()
-    assert logconfig.read([config.replace("'formatter': 'json'", "'class': 'logging.StreamHandler'")]).escaped == frozenset()
+    # a plain format (logging's default, `%(message)s`, when none is given) prints no extra field
+    assert logconfig.read([config, "import logging\nlogging.basicConfig(level=logging.INFO)\n"]).escaped == {logconfig.EXTRA}
+    assert logconfig.read([config, "import logging\nlogging.basicConfig(format='%(user)s %(message)s')\n"]).escaped == frozenset()
+    assert logconfig.read([config.replace("'formatter': 'json'", "'class': 'logging.StreamHandler'")]).escaped == {logconfig.EXTRA}
     assert logconfig.read(["DEBUG = True\n"]) is None
     assert logconfig.is_logging_configuration("site/settings/production.py") and logconfig.is_logging_configuration("app/logging_config.py")
     assert not logconfig.is_logging_configuration("app/catalog.py")
