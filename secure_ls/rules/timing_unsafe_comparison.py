@@ -50,7 +50,9 @@ class TimingUnsafeComparison(Rule):
     Nor is an unkeyed hash of the client's value alone compared with a stored
     hash (`hash_token(given) == row.token_hash`, the usual way to keep API
     tokens): the time leaks leading bits of a hash, from which no matching
-    guess can be made.
+    guess can be made. Nor are two values the request carries compared with
+    each other (a double-submit CSRF check of a cookie against a form field):
+    the client sent both.
 
     ## Why is this bad?
     `==` on strings and bytes stops at the first differing byte, so the time
@@ -94,6 +96,8 @@ class TimingUnsafeComparison(Rule):
         # `&` of comparisons builds a SQLAlchemy filter; a plain digest is a content checksum
         "def metric_filter(dataset):\n    found = Metric.name == dataset['name']\n    return found & (Metric.api_token == dataset['api_token'])\n",
         "def verify_tree(version, root):\n    actual = compute_tree_digest(root)\n    if actual != version.digest:\n        raise ValueError('content changed')\n",
+        # a double-submit check: the cookie and the form field both come from the client
+        "from flask import request\n\ndef csrf_ok():\n    csrf_token_cookie = request.cookies.get('g_csrf_token')\n    return csrf_token_cookie == request.form.get('g_csrf_token')\n",
         # the client's token is hashed before it meets the stored hash
         "def reuse(adapter, refresh_token, row):\n    refresh_token_hash = adapter.hash_token(refresh_token)\n    return refresh_token_hash == row.token_hash\n",
         "import hashlib\n\ndef owns(api_token, key):\n    return hashlib.sha256(api_token.encode()).hexdigest() == key.token_digest\n",
@@ -150,6 +154,8 @@ class TimingUnsafeComparison(Rule):
             return
         if not any(_may_come_from_client(side, ctx) for side in (left, right)):
             return  # both sides are the server's own values: nobody can time a guess
+        if all(_read_from_the_request(side, ctx) for side in (left, right)):
+            return  # `cookie_token != body_token` (a double-submit check): the client sent both
         if any(_answered_by_called_server(side, ctx) for side in (left, right)):
             return  # `txt == token` over a DNS or HTTP answer: the program checks what a server it called said
         if _own_fields(left, right, ctx):
@@ -239,6 +245,12 @@ def _may_come_from_client(node: ast.expr, ctx) -> bool:
         for part in ctx.origin(node).parts
         if not part.is_safe_for(taint.Sink.ANY)
     )
+
+
+def _read_from_the_request(node: ast.expr, ctx) -> bool:
+    """A value the request itself carries (a cookie, a form field), and nothing else."""
+    parts = [part for part in ctx.origin(node).parts if not part.is_safe_for(taint.Sink.ANY)]
+    return bool(parts) and all(part.kind == taint.UNTRUSTED and part.label not in taint.OUTBOUND_SOURCES for part in parts)
 
 
 def _answered_by_called_server(node: ast.expr, ctx) -> bool:
