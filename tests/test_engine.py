@@ -1727,3 +1727,16 @@ def test_a_request_argument_read_with_a_number_type_holds_a_number():
     )
     _quiet_until_undone("SLS704", code, "type=int", "type=str")
     _quiet_until_undone("SLS704", code, "request.args.get('page', 1, type=int)", "request.args.get('page', request.args['q'], type=int)")
+
+
+def test_a_password_hash_in_a_table_of_formats_reproduces_another_systems_format():
+    # sqlmap's cracker: each function computes one DBMS's password-hash format, picked by the
+    # dumped hash through a table; not how the program stores its own passwords
+    code = (
+        "import hashlib\n\ndef mysql_passwd(password):\n    return '*' + hashlib.sha1(hashlib.sha1(password).digest()).hexdigest()\n\n"
+        "def md5_passwd(password):\n    return hashlib.md5(password).hexdigest()\n\n"
+        "def sha256_passwd(password):\n    return hashlib.sha256(password).hexdigest()\n\n"
+        "FORMATS = {'mysql': mysql_passwd, 'md5': md5_passwd, 'sha256': sha256_passwd}\n"
+    )
+    assert _confidence(code, "SLS301") == ["low", "low", "low"]
+    assert _confidence(code.replace("'sha256': sha256_passwd}", "'sha256': 'sha256'}"), "SLS301") == ["high", "high", "high"]

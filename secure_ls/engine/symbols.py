@@ -46,6 +46,9 @@ class UnitSymbols:
     pickles_files: bool = False
     # every top-level class -> the last names of its bases (`RequestHandler` for `web.RequestHandler`)
     class_bases: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # functions listed as the values of a module-level table of three or more functions
+    # (`FORMATS = {"md5": md5_hash, "sha1": sha1_hash, ...}`): implementations picked by data
+    tabled_functions: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -81,6 +84,7 @@ class ModuleSymbols:
     log_formatting: object = None  # what its logging configurations escape (engine/logconfig.LogFormatting), when known
     cors_origins: object = None  # what its configuration gives flask-cors's CORS_ORIGINS (engine/corsconfig.CorsOrigins)
     class_bases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # see UnitSymbols.class_bases
+    tabled_functions: set[str] = field(default_factory=set)  # see UnitSymbols.tabled_functions
 
     def declared(self) -> dict[str, "Declaration"]:
         """What the module declares about its own classes and aliases (see Declaration)."""
@@ -109,6 +113,7 @@ class ModuleSymbols:
                 frozenset(self.annotated_fields.items()),
                 frozenset(self.dependency_aliases),
                 frozenset(self.class_bases.items()),
+                frozenset(self.tabled_functions),
                 self.is_test_file,
                 self.closed_world,
                 self.yaml_extensions,
@@ -148,6 +153,7 @@ class ModuleSymbols:
             module.yaml_extensions = module.yaml_extensions or unit.yaml_extensions
             module.pickles_files = module.pickles_files or unit.pickles_files
             module.class_bases.update(unit.class_bases)
+            module.tabled_functions |= unit.tabled_functions
         # A name rebound elsewhere is no longer known to be constant.
         module.constants = {n for n in module.constants if counts.get(n) == 1}
         module.strings = {n: v for n, v in module.strings.items() if n in module.constants}
@@ -223,6 +229,7 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
     translation_tables: list[tuple[str, frozenset[str]]] = []
     scalars: list[tuple[str, object]] = []
     class_bases: list[tuple[str, tuple[str, ...]]] = []
+    tabled: set[str] = set()
     modules: set[str] = set()
     for node in _statements(tree.body):
         if isinstance(node, ast.Import):
@@ -255,6 +262,7 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
                 for name in _names(target):
                     bindings.append((name, None))
             value = stmt.value
+            tabled |= _function_table(value)
             if isinstance(value, ast.Subscript) and frameworks.dependency_callee(None, value) is not None:
                 dependency_aliases.update(t.id for t in targets if isinstance(t, ast.Name))
             if (
@@ -299,7 +307,16 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
         frozenset(dependency_aliases),
         _pickles_files(tree) if text is None or "dump(" in text else False,
         tuple(class_bases),
+        frozenset(tabled),
     )
+
+
+def _function_table(value: ast.expr | None) -> set[str]:
+    """The names a dict display maps three or more keys to, when every value is a bare name
+    (`{HASH.MYSQL: mysql_passwd, HASH.ORACLE: oracle_passwd, ...}`): a table of functions."""
+    if not isinstance(value, ast.Dict) or len(value.values) < 3 or not all(isinstance(v, ast.Name) for v in value.values):
+        return set()
+    return {v.id for v in value.values if isinstance(v, ast.Name)}
 
 
 def base_names(cls: ast.ClassDef) -> tuple[str, ...]:

@@ -47,7 +47,11 @@ class WeakPasswordHash(Rule):
 
     A fast hash made in a function named for an older scheme
     (`create_legacy_password_hash`, `_verify_and_upgrade_from_sha1`) checks
-    hashes stored before a migration: low confidence, no fix.
+    hashes stored before a migration: low confidence, no fix. So does one
+    made in a function the module lists in a table of three or more
+    functions (`{HASH.MYSQL: mysql_passwd, HASH.ORACLE: oracle_passwd}`):
+    one of several formats, picked by the hash being checked (a cracker, a
+    migration tool, a library of formats).
 
     A hash that only goes to another service (a login protocol that asks for
     `md5(password)`), or a password hashed in a class that sends requests to
@@ -162,6 +166,9 @@ class WeakPasswordHash(Rule):
         if _reads_legacy_hashes(call, ctx):
             ctx.report(self, call, self._legacy_message(algo), confidence=Confidence.LOW)
             return
+        if _one_of_a_table_of_formats(call, ctx):
+            ctx.report(self, call, self._format_message(algo), confidence=Confidence.LOW)
+            return
         fix, by_hand, sites = _migration(ctx)
         ctx.report(self, call, self._message(algo) + by_hand, fix=fix, also_rewrites=sites)
 
@@ -169,6 +176,13 @@ class WeakPasswordHash(Rule):
         return (
             f"Password hashed with {algo} to check hashes of an older scheme: keep it only to verify them, and "
             "store a slow salted hash (bcrypt, scrypt or Argon2) as soon as one verifies."
+        )
+
+    def _format_message(self, algo: str) -> str:
+        return (
+            f"Password hashed with {algo} by one of a table of hash formats, picked by the hashes being checked (another "
+            "system's): keep it to check those, and store the application's own passwords with a slow salted hash "
+            "(bcrypt, scrypt or Argon2)."
         )
 
     def _sent_message(self, algo: str) -> str:
@@ -215,6 +229,15 @@ def _reads_legacy_hashes(call: ast.Call, ctx) -> bool:
     hashes stored before a migration (and usually re-hashes the password once one matches)."""
     func = ctx.enclosing_function(call)
     return func is not None and bool(_LEGACY_WORDS & set(naming.words(func.name)))
+
+
+def _one_of_a_table_of_formats(call: ast.Call, ctx) -> bool:
+    """The fast hash is made in a function the module lists in a table of functions (`FORMATS =
+    {HASH.MYSQL: mysql_passwd, HASH.ORACLE: oracle_passwd, ...}`): one format among several,
+    chosen by the hash at hand, which reproduces how another system hashes (a password cracker,
+    a migration tool, a library of formats) rather than choosing how this one stores passwords."""
+    func = ctx.enclosing_function(call)
+    return func is not None and func.name in ctx.module.tabled_functions
 
 
 def _seeds(data: ast.expr, ctx, depth: int = 2) -> list[ast.expr]:
