@@ -1740,3 +1740,13 @@ def test_a_password_hash_in_a_table_of_formats_reproduces_another_systems_format
     )
     assert _confidence(code, "SLS301") == ["low", "low", "low"]
     assert _confidence(code.replace("'sha256': sha256_passwd}", "'sha256': 'sha256'}"), "SLS301") == ["high", "high", "high"]
+
+
+def test_an_hmac_md5_in_a_table_of_cipher_suites_is_the_protocols():
+    # Kerberos' RC4-HMAC etype is one of the suites a KDC picks from a table by number
+    code = (
+        "import hashlib, hmac\n\nclass AESEnctype:\n    def checksum(self, key, data):\n        return hmac.new(key, data, hashlib.sha1).digest()[:12]\n\n"
+        "class RC4Enctype:\n    def checksum(self, key, data):\n        return hmac.new(key, data, hashlib.md5).digest()\n\n"
+        "class DESEnctype:\n    pass\n\nENCTYPES = {17: AESEnctype(), 23: RC4Enctype(), 3: DESEnctype()}\n"
+    )
+    _low_until_undone("SLS316", code.replace("hashlib.sha1", "hashlib.sha256"), "3: DESEnctype()", "3: None", "medium")

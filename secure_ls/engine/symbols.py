@@ -46,7 +46,7 @@ class UnitSymbols:
     pickles_files: bool = False
     # every top-level class -> the last names of its bases (`RequestHandler` for `web.RequestHandler`)
     class_bases: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    # functions listed as the values of a module-level table of three or more functions
+    # functions and classes listed as the values of a module-level table of three or more
     # (`FORMATS = {"md5": md5_hash, "sha1": sha1_hash, ...}`): implementations picked by data
     tabled_functions: frozenset[str] = frozenset()
 
@@ -312,11 +312,13 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
 
 
 def _function_table(value: ast.expr | None) -> set[str]:
-    """The names a dict display maps three or more keys to, when every value is a bare name
-    (`{HASH.MYSQL: mysql_passwd, HASH.ORACLE: oracle_passwd, ...}`): a table of functions."""
-    if not isinstance(value, ast.Dict) or len(value.values) < 3 or not all(isinstance(v, ast.Name) for v in value.values):
+    """The names of the functions or classes a dict display maps three or more keys to, when
+    every value is a bare name or a class made from one (`{HASH.MYSQL: mysql_passwd, ...}`,
+    `{17: AESEnctype(16), 23: RC4Enctype()}`): a table of implementations."""
+    if not isinstance(value, ast.Dict) or len(value.values) < 3:
         return set()
-    return {v.id for v in value.values if isinstance(v, ast.Name)}
+    named = [v.func if isinstance(v, ast.Call) else v for v in value.values]
+    return {v.id for v in named if isinstance(v, ast.Name)} if all(isinstance(v, ast.Name) for v in named) else set()
 
 
 def base_names(cls: ast.ClassDef) -> tuple[str, ...]:

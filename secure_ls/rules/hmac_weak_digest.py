@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import crypto
+from secure_ls.rules._support import crypto, hashing
 from secure_ls.rules.base import Example, Rule
 
 
@@ -22,7 +22,10 @@ class HmacWeakDigest(Rule):
     by FIPS and compliance regimes, and leave no margin (CWE-328). HMAC-SHA1
     is reported with low confidence; HMAC-MD5 with medium. Protocols that
     mandate them (CRAM-MD5, TOTP defaults, OAuth 1 HMAC-SHA1) are a reason
-    to suppress the finding.
+    to suppress the finding; in a function named for one, or in a function
+    or class the module lists in a table of three or more implementations
+    (`{17: AESEnctype(16), 23: RC4Enctype()}`: suites a peer picks), HMAC-MD5
+    is low confidence too.
 
     ## How to fix it
     Use SHA-256: `hmac.new(key, msg, hashlib.sha256)`. The quick fix swaps
@@ -68,8 +71,8 @@ class HmacWeakDigest(Rule):
     @staticmethod
     def _protocol(node: ast.Call, ctx) -> bool:
         """CRAM-MD5 style challenge-response, or test code: the digest is dictated from outside."""
-        if ctx.in_test_code(node):
-            return True
+        if ctx.in_test_code(node) or hashing.picked_from_a_table(node, ctx):
+            return True  # test code, or one of a table of suites a peer picks (`{23: RC4Enctype(), ...}`)
         func = ctx.enclosing_function(node)
         name = func.name.lower() if func is not None else ""
         return any(w in name for w in ("cram", "challenge", "totp", "hotp", "otp", "ntlm", "legacy"))

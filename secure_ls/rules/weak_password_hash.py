@@ -166,7 +166,7 @@ class WeakPasswordHash(Rule):
         if _reads_legacy_hashes(call, ctx):
             ctx.report(self, call, self._legacy_message(algo), confidence=Confidence.LOW)
             return
-        if _one_of_a_table_of_formats(call, ctx):
+        if hashing.picked_from_a_table(call, ctx):
             ctx.report(self, call, self._format_message(algo), confidence=Confidence.LOW)
             return
         fix, by_hand, sites = _migration(ctx)
@@ -229,15 +229,6 @@ def _reads_legacy_hashes(call: ast.Call, ctx) -> bool:
     hashes stored before a migration (and usually re-hashes the password once one matches)."""
     func = ctx.enclosing_function(call)
     return func is not None and bool(_LEGACY_WORDS & set(naming.words(func.name)))
-
-
-def _one_of_a_table_of_formats(call: ast.Call, ctx) -> bool:
-    """The fast hash is made in a function the module lists in a table of functions (`FORMATS =
-    {HASH.MYSQL: mysql_passwd, HASH.ORACLE: oracle_passwd, ...}`): one format among several,
-    chosen by the hash at hand, which reproduces how another system hashes (a password cracker,
-    a migration tool, a library of formats) rather than choosing how this one stores passwords."""
-    func = ctx.enclosing_function(call)
-    return func is not None and func.name in ctx.module.tabled_functions
 
 
 def _seeds(data: ast.expr, ctx, depth: int = 2) -> list[ast.expr]:

@@ -50,3 +50,17 @@ def data_argument(call: ast.Call, ctx) -> ast.expr | None:
         if kw.arg in ("data", "string"):
             return kw.value
     return None
+
+
+def picked_from_a_table(node: ast.AST, ctx) -> bool:
+    """`node` is in a function, or a method of a class, that the module lists in a table of three
+    or more implementations (`{HASH.MYSQL: mysql_passwd, ...}`, `{23: RC4Enctype(), ...}`): one
+    format or cipher suite among several, picked by the data or the peer at hand, that reproduces
+    what another system does (a cracker, a protocol's negotiated suites, a library of formats)."""
+    tabled = ctx.module.tabled_functions
+    if not tabled:
+        return False
+    for ancestor in ctx.ancestors(node):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and ancestor.name in tabled:
+            return True
+    return False
