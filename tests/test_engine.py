@@ -1750,3 +1750,12 @@ def test_an_hmac_md5_in_a_table_of_cipher_suites_is_the_protocols():
         "class DESEnctype:\n    pass\n\nENCTYPES = {17: AESEnctype(), 23: RC4Enctype(), 3: DESEnctype()}\n"
     )
     _low_until_undone("SLS316", code.replace("hashlib.sha1", "hashlib.sha256"), "3: DESEnctype()", "3: None", "medium")
+
+
+def test_a_socket_only_bound_in_its_with_block_probes_a_port():
+    code = (
+        "import socket\n\ndef free_port():\n    for port in range(5000, 5100):\n        with socket.socket() as s:\n"
+        "            try:\n                s.bind(('', port))\n            except OSError:\n                continue\n            return port\n"
+    )
+    _low_until_undone("SLS503", code, "            return port\n", "            s.listen()\n            return port\n", "medium")
+    _low_until_undone("SLS503", code, "            return port\n", "            return s\n", "medium")

@@ -43,7 +43,9 @@ class BindAllInterfaces(Rule):
     address argument is looked at, so the string `"0.0.0.0"` elsewhere (a
     default in a help text, a comparison) is not reported, unlike Bandit's
     B104. Test code is not reported, and binding an ephemeral port
-    (`("", 0)`, the free-port idiom) is reported with low confidence.
+    (`("", 0)`, the free-port idiom) is reported with low confidence, as is
+    a socket of a `with` block that is only bound (no `listen`, no read,
+    not handed on): a probe for whether the port is free.
 
     ## Why is this bad?
     A service meant for local use (a development server, an admin or
@@ -105,7 +107,8 @@ class BindAllInterfaces(Rule):
             return
         if ctx.in_test_code(node):
             return
-        ephemeral = isinstance(port, ast.Constant) and port.value == 0
+        # port 0 (the system picks one), or a socket only bound to see whether the port is free
+        ephemeral = isinstance(port, ast.Constant) and port.value == 0 or _probes_a_port(node, ctx)
         fix = None
         if isinstance(host, ast.Constant):
             text = config.quoted_like(ctx.text(host), _ALL[value])
@@ -143,3 +146,26 @@ class BindAllInterfaces(Rule):
         if isinstance(func, ast.Attribute) and func.attr == "create_server" and ctx.imports("asyncio"):
             return config.argument(node, 1, ("host",)), config.argument(node, 2, ("port",))
         return None, None
+
+
+_PROBE_METHODS = frozenset({"bind", "close", "getsockname", "setsockopt", "settimeout", "setblocking"})
+
+
+def _probes_a_port(bind: ast.Call, ctx) -> bool:
+    """`with socket.socket() as s: s.bind(("", port))` and nothing but that (and `getsockname`,
+    `setsockopt`): the socket is closed at the end of the block without listening or receiving,
+    so it only tests whether the port is free (a start-up helper picking a port)."""
+    sock = bind.func.value if isinstance(bind.func, ast.Attribute) else None
+    if not isinstance(sock, ast.Name):
+        return False
+    block = next((a for a in ctx.ancestors(bind) if isinstance(a, ast.With)), None)
+    if block is None or not any(isinstance(item.optional_vars, ast.Name) and item.optional_vars.id == sock.id for item in block.items):
+        return False
+    for node in ast.walk(block):
+        if isinstance(node, ast.Name) and node.id == sock.id and node is not sock:
+            parent = ctx.parent(node)
+            if any(node is item.optional_vars for item in block.items):
+                continue
+            if not (isinstance(parent, ast.Attribute) and parent.attr in _PROBE_METHODS):
+                return False  # listened on, read from, returned or handed on
+    return True
