@@ -2,7 +2,7 @@
 
 Both servers get the same generated files (1k, 5k and 20k lines by default),
 written to a temporary directory that is the workspace folder of the session,
-through the same client (lspclient.RawClient over stdio) and the same steps:
+through the same client (secure_ls.testing's RawClient over stdio) and the same steps:
 
 - open: the time from sending `didOpen` to the first diagnostics for version 1
   (`sls-checked`: secure-ls again, after `secure-ls check` ran over the folder, so
@@ -17,7 +17,8 @@ keys KEY_INTERVAL apart with a PAUSE between bursts, as people stop to read;
 the pause is what lets background work that waits for a quiet editor start,
 so the next keystroke can land on it. A key is sent at its time or when the
 previous edit's diagnostics arrived, whichever is later, and is timed from
-sending `didChange` to the diagnostics for its version.
+sending `didChange` to the arrival of the diagnostics for its version (the client stamps
+each message as it reads it).
 
 How diagnostics arrive: the client advertises no pull support, so both servers
 push `textDocument/publishDiagnostics` with the document's `version` after
@@ -41,19 +42,20 @@ repeat runs rather than trusting one.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import shutil
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
-from lspclient import RawClient
+
+from secure_ls.testing.client import RawClient
 
 EARLY_WINDOW = 3.0  # seconds after didOpen (issue 15, target 3)
 SETTLE = 3.0  # quiet seconds between the early window and the settled edits
@@ -65,17 +67,18 @@ RUFF_TOML = '[lint]\nselect = ["S"]\n'
 REPO = Path(__file__).resolve().parent.parent
 
 
-def pushed(client: RawClient, uri: str, version: int) -> tuple[float, list]:
-    """The arrival time and diagnostics of the first publication for `version`."""
-    stamp, message = client.wait_diagnostics(uri, version, timeout=TIMEOUT)
-    return stamp, message["params"]["diagnostics"]
+async def pushed(client: RawClient, uri: str, version: int) -> tuple[float, list]:
+    """The arrival time and diagnostics of the first publication for `version` (sent after
+    the call: a version's publications cannot come before its didOpen or didChange)."""
+    stamp, params = await client.wait_published(uri, version, timeout=TIMEOUT, past=False)
+    return stamp, params["diagnostics"]
 
 
 @dataclass
 class Server:
     name: str
     command: list[str]
-    diagnostics: Callable[[RawClient, str, int], tuple[float, list]] = pushed
+    diagnostics: Callable[[RawClient, str, int], Awaitable[tuple[float, list]]] = pushed
     prepare: Callable[[Path], None] | None = None  # run in the temporary directory first
 
 
@@ -125,7 +128,7 @@ class Typist:
     def __post_init__(self) -> None:
         self.column = self.length
 
-    def key(self) -> float | None:
+    async def key(self) -> float | None:
         """One keystroke; its latency in ms, or None if its diagnostics never came."""
         self.version += 1
         self.typed += 1
@@ -151,13 +154,13 @@ class Typist:
             },
         )
         try:
-            stamp, _ = self.server.diagnostics(self.client, self.uri, self.version)
+            stamp, _ = await self.server.diagnostics(self.client, self.uri, self.version)
         except TimeoutError:
             self.missing.append(self.version)
             return None
         return (stamp - sent) * 1000
 
-    def type(self, count: int | None = None, until: float | None = None) -> list[float]:
+    async def type(self, count: int | None = None, until: float | None = None) -> list[float]:
         """`count` keys, or keys while the clock is before `until`: bursts and pauses."""
         timings = []
         due = time.perf_counter()
@@ -165,10 +168,10 @@ class Typist:
         while (count is None or n < count) and (until is None or due < until):
             delay = due - time.perf_counter()
             if delay > 0:
-                time.sleep(delay)
+                await asyncio.sleep(delay)
             if until is not None and time.perf_counter() >= until:
                 break
-            ms = self.key()
+            ms = await self.key()
             if ms is not None:
                 timings.append(ms)
             n += 1
@@ -176,12 +179,26 @@ class Typist:
         return timings
 
 
-def measure(server: Server, path: Path, edits: int, workspace_folder: bool) -> dict:
+async def start(command: list[str], folder: Path | None, cwd: Path, capabilities: dict | None = None) -> RawClient:
+    """The server started in `cwd` and initialized with `capabilities` (default: none), with
+    `folder` (if any) as its root and workspace folder. It logs at the level it would in an
+    editor (INFO unless SECURE_LS_LOG_LEVEL says otherwise), to nowhere."""
+    client = await RawClient.spawn(command, env={"SECURE_LS_LOG_LEVEL": os.environ.get("SECURE_LS_LOG_LEVEL", "INFO")}, cwd=str(cwd))
+    client.settings = None  # a workspace/configuration (not declared, so not expected) is answered null
+    uri = folder.as_uri() if folder is not None else None
+    folders = [{"uri": uri, "name": folder.name}] if folder is not None else None
+    try:
+        await client.initialize(capabilities=capabilities or {}, root_uri=uri, workspace_folders=folders, timeout=60)
+    except BaseException:
+        await client.kill()
+        raise
+    return client
+
+
+async def measure(server: Server, path: Path, edits: int, workspace_folder: bool) -> dict:
     text = path.read_text()
     uri = path.as_uri()
-    folder = path.parent.as_uri()
-    initialize = {"rootUri": folder, "workspaceFolders": [{"uri": folder, "name": path.parent.name}]} if workspace_folder else {}
-    client = RawClient(server.command, initialize=initialize, cwd=str(path.parent))
+    client = await start(server.command, path.parent if workspace_folder else None, path.parent)
     try:
         sent = time.perf_counter()
         client.notify(
@@ -195,13 +212,13 @@ def measure(server: Server, path: Path, edits: int, workspace_folder: bool) -> d
                 }
             },
         )
-        stamp, found = server.diagnostics(client, uri, 1)
+        stamp, found = await server.diagnostics(client, uri, 1)
         doc_lines = text.split("\n")
         middle = next(i for i in range(len(doc_lines) // 2, len(doc_lines)) if doc_lines[i].strip() == "total += value")
         typist = Typist(client, server, uri, middle, len(doc_lines[middle]))
-        early = typist.type(until=sent + EARLY_WINDOW)
-        time.sleep(max(0.0, sent + EARLY_WINDOW - time.perf_counter()) + SETTLE)
-        settled = typist.type(count=edits)
+        early = await typist.type(until=sent + EARLY_WINDOW)
+        await asyncio.sleep(max(0.0, sent + EARLY_WINDOW - time.perf_counter()) + SETTLE)
+        settled = await typist.type(count=edits)
         return {
             "lines": len(doc_lines),
             "findings": len(found),
@@ -212,7 +229,7 @@ def measure(server: Server, path: Path, edits: int, workspace_folder: bool) -> d
             "missing": typist.missing,
         }
     finally:
-        client.close()
+        await client.shutdown()
 
 
 def fmt(value: float | None, width: int, digits: int = 1) -> str:
@@ -249,7 +266,7 @@ def main() -> None:
             for server in servers:
                 if server.prepare is not None:
                     server.prepare(Path(tmp))
-                r = results[server.name] = measure(server, path, args.edits, not args.no_workspace_folder)
+                r = results[server.name] = asyncio.run(measure(server, path, args.edits, not args.no_workspace_folder))
                 settled, early = r["settled"], r["early"]
                 p95 = percentile(settled, 0.95) if settled else None
                 early_p95 = percentile(early, 0.95) if early else None

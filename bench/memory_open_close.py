@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from secure_ls.testing.client import RawClient
+from secure_ls.testing.session import diagnostics, open_doc
 
-from tests.fuzz.lspclient import RawClient  # noqa: E402
-from tests.fuzz.session import diagnostics, open_doc  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 APP = (REPO / "examples" / "insecure_app.py").read_text(encoding="utf-8")
 

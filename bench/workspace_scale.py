@@ -23,6 +23,7 @@ one's diagnostics). Linux only (RSS from /proc). Compare figures from one run.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import statistics
 import sys
@@ -30,41 +31,31 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
-from latency import REPO, SERVERS, Typist, percentile
-from lspclient import RawClient
+from latency import REPO, SERVERS, Typist, percentile, start as start_server
 
-SERVE = [sys.executable, "-m", "secure_ls", "serve"]
+from secure_ls.testing.client import SERVER, RawClient
+
 DEFAULT_WORKSPACE = Path("/tmp/realworld/saleor")
 INDEX_TIMEOUT = 600.0
 
 
 def rss_mb(client: RawClient) -> float:
-    with open(f"/proc/{client.proc.pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+    rss_kib = client.memory()[0]
+    return rss_kib / 1024 if rss_kib else float("nan")
 
 
-def open_file(client: RawClient, path: Path, timeout: float = 120) -> float:
-    """didOpen; the ms until its first diagnostics."""
+async def open_file(client: RawClient, path: Path, timeout: float = 120) -> float:
+    """didOpen; the ms until its first diagnostics arrived."""
     sent = time.perf_counter()
     client.notify("textDocument/didOpen", {"textDocument": {"uri": path.as_uri(), "languageId": "python", "version": 1, "text": path.read_text()}})
-    stamp, _ = client.wait_diagnostics(path.as_uri(), 1, timeout=timeout)
+    stamp, _ = await client.wait_published(path.as_uri(), 1, timeout=timeout, past=False)
     return (stamp - sent) * 1000
 
 
-def start(folder: Path) -> RawClient:
-    uri = folder.as_uri()
+async def start(folder: Path) -> RawClient:
     # workDoneProgress: the server reports its background index, which says when it is done
-    return RawClient(
-        SERVE,
-        capabilities={"window": {"workDoneProgress": True}},
-        initialize={"rootUri": uri, "workspaceFolders": [{"uri": uri, "name": folder.name}]},
-        cwd=str(folder),
-    )
+    return await start_server(SERVER, folder, folder, capabilities={"window": {"workDoneProgress": True}})
 
 
 def typist_for(client: RawClient, path: Path) -> Typist:
@@ -73,7 +64,7 @@ def typist_for(client: RawClient, path: Path) -> Typist:
     return Typist(client, SERVERS["secure-ls"](), path.as_uri(), middle, len(lines[middle]))
 
 
-def many_files(count: int, lines: int, edits: int) -> None:
+async def many_files(count: int, lines: int, edits: int) -> None:
     with tempfile.TemporaryDirectory(prefix="secure-ls-many-") as tmp:
         folder = Path(tmp)
         text = generate(lines)
@@ -82,21 +73,21 @@ def many_files(count: int, lines: int, edits: int) -> None:
             path = folder / f"module_{index:03d}.py"
             path.write_text(f"# module {index}\n{text}")
             paths.append(path)
-        client = start(folder)
+        client = await start(folder)
         try:
-            open_file(client, paths[0])
-            wait_for_index(client)  # both figures with the workspace indexed: the index is target 5's
-            time.sleep(3.0)
+            await open_file(client, paths[0])
+            await wait_for_index(client)  # both figures with the workspace indexed: the index is target 5's
+            await asyncio.sleep(3.0)
             typist = typist_for(client, paths[0])
-            alone = typist.type(count=edits)
+            alone = await typist.type(count=edits)
             rss_one = rss_mb(client)
             for path in paths[1:]:
-                open_file(client, path)
-            time.sleep(3.0)
-            together = typist.type(count=edits)
+                await open_file(client, path)
+            await asyncio.sleep(3.0)
+            together = await typist.type(count=edits)
             rss_all = rss_mb(client)
         finally:
-            client.close()
+            await client.shutdown()
     one, many = percentile(alone, 0.95), percentile(together, 0.95)
     print(f"many files: {count} files of {lines} lines open")
     print(f"  edit p50/p95 ms, one file open:   {statistics.median(alone):6.2f} / {one:6.2f}   RSS {rss_one:6.1f} MB")
@@ -104,10 +95,10 @@ def many_files(count: int, lines: int, edits: int) -> None:
     print(f"  p95 ratio {many / one:.2f}x (target <= 1.5x); RSS {rss_all:.0f} MB (target < 250 MB)")
 
 
-def wait_for_index(client: RawClient) -> float:
-    """Seconds until the server's `$/progress` for its workspace index ends."""
+async def wait_for_index(client: RawClient) -> float:
+    """Seconds until the server's `$/progress` for its workspace index ends (about 0 if it already has)."""
     started = time.perf_counter()
-    client.wait(
+    await client.wait_for(
         lambda m: m.get("method") == "$/progress" and (m["params"].get("value") or {}).get("kind") == "end"
         and "index" in str((m["params"].get("value") or {}).get("message", "")),
         timeout=INDEX_TIMEOUT,
@@ -115,30 +106,30 @@ def wait_for_index(client: RawClient) -> float:
     return time.perf_counter() - started
 
 
-def real_workspace(workspace: Path, view_lines: int) -> None:
+async def real_workspace(workspace: Path, view_lines: int) -> None:
     python_files = [p for p in workspace.rglob("*.py") if ".venv" not in p.parts and "node_modules" not in p.parts]
     total = sum(len(p.read_bytes().splitlines()) for p in python_files)
     text = generate(view_lines)
     with tempfile.TemporaryDirectory(prefix="secure-ls-alone-") as tmp:
         alone_path = Path(tmp) / "bench_views.py"
         alone_path.write_text(text)
-        client = start(Path(tmp))
+        client = await start(Path(tmp))
         try:
-            alone = open_file(client, alone_path)
+            alone = await open_file(client, alone_path)
         finally:
-            client.close()
+            await client.shutdown()
     view = workspace / "bench_views_secure_ls.py"
     view.write_text(text)
     try:
-        client = start(workspace)
+        client = await start(workspace)
         try:
-            inside = open_file(client, view)
+            inside = await open_file(client, view)
             before = rss_mb(client)
-            seconds = wait_for_index(client)
-            time.sleep(2.0)
+            seconds = await wait_for_index(client)
+            await asyncio.sleep(2.0)
             after = rss_mb(client)
         finally:
-            client.close()
+            await client.shutdown()
     finally:
         view.unlink()
     print(f"real workspace: {workspace} ({len(python_files):,} Python files, {total:,} lines), a {view_lines}-line module opened")
@@ -157,11 +148,11 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
     if args.skip != "many":
-        many_files(args.files, args.lines, args.edits)
+        asyncio.run(many_files(args.files, args.lines, args.edits))
     if args.skip != "workspace":
         if not args.workspace.is_dir():
             sys.exit(f"--workspace {args.workspace}: not a folder (run bench/realworld/prepare.py, or name another project)")
-        real_workspace(args.workspace, args.view_lines)
+        asyncio.run(real_workspace(args.workspace, args.view_lines))
 
 
 if __name__ == "__main__":

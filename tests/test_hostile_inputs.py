@@ -13,7 +13,7 @@ import pytest
 
 from secure_ls.engine.analyzer import Engine
 from secure_ls.rules import rule_by_id
-from tests.fuzz.session import change, codes, diagnostics, messages, open_doc, start
+from secure_ls.testing.session import change, codes, diagnostics, messages, open_doc, start
 
 REPO = Path(__file__).resolve().parents[1]
 APP = (REPO / "examples" / "insecure_app.py").read_text(encoding="utf-8")

@@ -26,8 +26,8 @@ from deps_server import OsvServer, _handler, _make_certs, _serve  # noqa: E402
 
 from secure_ls import safe_files  # noqa: E402
 from secure_ls.deps import DependencyOptions, DependencyScanner  # noqa: E402
-from tests.fuzz.lspclient import RawClient  # noqa: E402
-from tests.fuzz.session import diagnostics, messages, open_doc  # noqa: E402
+from secure_ls.testing.client import RawClient  # noqa: E402
+from secure_ls.testing.session import diagnostics, messages, open_doc, published  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 CLI_TIMEOUT = 60  # seconds: each run below takes about one
@@ -537,7 +537,7 @@ async def test_big_requirements_file_is_scanned_off_the_request_thread(tmp_path)
         deadline = time.monotonic() + 60
         found = []
         while time.monotonic() < deadline and not found:
-            found = [p["diagnostics"] for p in reversed([n["params"] for n in client.notifications if n.get("method") == "textDocument/publishDiagnostics" and n["params"]["uri"] == reqs]) if p["diagnostics"]]
+            found = [p["diagnostics"] for p in reversed(published(client, reqs)) if p["diagnostics"]]
             await asyncio.sleep(0.1)
         assert found, "the big file's findings never came"
         assert [(d["code"], d["range"]["start"]["line"]) for d in found[0]] == [("SLS901", 100_000)]

@@ -65,6 +65,18 @@ def test_the_protocol_layer_does_not_import_the_cli():
     assert found == []
 
 
+def test_the_server_does_not_import_the_testing_client():
+    """secure_ls/testing/ drives the server for the tests and benchmarks; nothing else in the package imports it."""
+    found = [
+        f"{path.relative_to(PACKAGE)}: {module}"
+        for path, tree in _modules(PACKAGE)
+        if path.relative_to(PACKAGE).parts[0] != "testing"
+        for module, name, _alias in _imported(tree)
+        if module.startswith("secure_ls.testing") or (module == "secure_ls" and name == "testing")
+    ]
+    assert found == []
+
+
 def test_no_module_is_over_800_lines():
     long = [f"{p.relative_to(PACKAGE)}: {n}" for p in sorted(PACKAGE.rglob("*.py")) if (n := len(p.read_text(encoding="utf-8").splitlines())) > 800]
     assert long == []

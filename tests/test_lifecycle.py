@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.fuzz.lspclient import RawClient
-from tests.fuzz.session import change, codes, diagnostics, open_doc, start
+from secure_ls.testing.client import RawClient
+from secure_ls.testing.session import change, codes, diagnostics, open_doc, start
 
 MD5 = "import hashlib\n\ndef digest(data):\n    return hashlib.md5(data).hexdigest()\n"
 

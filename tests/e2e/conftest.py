@@ -1,45 +1,42 @@
-"""A real secure-ls process over stdio, driven by pytest-lsp with real editors' capabilities."""
+"""A real secure-ls process over stdio, driven by secure_ls.testing's client with real
+editors' capabilities (pytest-lsp's profiles), checked as pytest-lsp's client checked it."""
 
 from __future__ import annotations
 
-import sys
+import contextlib
+import os
 
-import pytest_lsp
-from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+import pytest
 
-SERVER = [sys.executable, "-m", "secure_ls", "serve"]
+from secure_ls.testing.client import RawClient
 
-
-async def start(client: LanguageClient, editor: str, root_uri: str | None = None, options: dict | None = None):
-    result = await client.initialize_session(
-        types.InitializeParams(
-            capabilities=client_capabilities(editor),
-            root_uri=root_uri,
-            initialization_options=options,
-        )
-    )
-    client.position_encoding = result.capabilities.position_encoding or "utf-16"
-    return result
+PROFILES = ["visual-studio-code", "neovim", "neovim@v0.11.0"]
 
 
-def record_versions(client: LanguageClient) -> None:
-    """Keeps the version each pushed diagnostics set was published for."""
-    client.diagnostic_versions = {}
+@contextlib.asynccontextmanager
+async def running(tmp_path_factory):
+    """A server not yet initialized (`start` does it). Afterwards: it broke no rule of the
+    protocol or of the client's capabilities, and `shutdown` then `exit` ended it with 0."""
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    # started from the test run's directory and logging at the level it would in an editor
+    client = await RawClient.spawn(env={"SECURE_LS_LOG_LEVEL": os.environ.get("SECURE_LS_LOG_LEVEL", "INFO")}, stderr_path=str(log), check=True)
+    client.settings = None  # workspace/configuration is answered null: this editor has no settings for us
+    try:
+        yield client
+    finally:
+        code = await client.shutdown()
+        print(f"server stderr (last lines):\n{client.stderr_tail()}")  # shown if the test fails
+    assert client.violations == []
+    assert code == 0, f"the server did not exit cleanly (exit code {code})"
 
-    def on_publish(params: types.PublishDiagnosticsParams) -> None:
-        client.diagnostics[params.uri] = params.diagnostics
-        client.diagnostic_versions[params.uri] = params.version
 
-    client.protocol.fm.features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = on_publish
-    # real editors accept dynamic registration (pyproject.toml watching)
-    client.protocol.fm.features.setdefault(types.CLIENT_REGISTER_CAPABILITY, lambda params: None)
+async def start(client: RawClient, editor: str, root_uri: str | None = None, options: dict | None = None) -> dict:
+    """`initialize` with `editor`'s capabilities, then `initialized`."""
+    return await client.initialize(editor, root_uri=root_uri, options=options)
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER), params=["visual-studio-code", "neovim", "neovim@v0.11.0"])
-async def client(request, lsp_client: LanguageClient):
-    record_versions(lsp_client)
-    await start(lsp_client, request.param)
-    lsp_client.editor = request.param
-    yield
-    await lsp_client.shutdown_session()
+@pytest.fixture(params=PROFILES)
+async def client(request, tmp_path_factory):
+    async with running(tmp_path_factory) as client:
+        await start(client, request.param)
+        yield client

@@ -6,22 +6,19 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest_lsp
-from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient
+import pytest
 
-from tests.e2e.conftest import SERVER, record_versions, start
-from tests.e2e.helpers import diagnostics
-from tests.e2e.test_settings import CODE, wait_for
+from secure_ls.testing.session import diagnostics, messages, open_doc
+from tests.e2e.conftest import running, start
+from tests.e2e.test_settings import CODE, ERROR, wait_for
 
 NEW = "\n\ndef etag(body):\n    return hashlib.sha1(body).hexdigest()\n"
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
-async def client(lsp_client: LanguageClient):
-    record_versions(lsp_client)
-    yield
-    await lsp_client.shutdown_session()
+@pytest.fixture
+async def client(tmp_path_factory):
+    async with running(tmp_path_factory) as client:
+        yield client
 
 
 def write_baseline(folder: Path) -> Path:
@@ -42,7 +39,7 @@ async def open_edited(client, folder: Path) -> str:
     """app.py in the editor: a line added at the top (the old findings move) and a new finding."""
     text = "# edited\n" + CODE + NEW
     uri = (folder / "app.py").as_uri()
-    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, text)))
+    open_doc(client, uri, text)
     return uri
 
 
@@ -52,20 +49,20 @@ async def test_baseline_in_pyproject_hides_recorded_findings(client, tmp_path):
     await start(client, "neovim@v0.7.0", root_uri=tmp_path.as_uri())
     uri = await open_edited(client, tmp_path)
     diags = await diagnostics(client, uri, 1)
-    assert [(d.code, d.range.start.line) for d in diags] == [("SLS302", 12)]  # only the sha1 added since
+    assert [(d.get("code"), d["range"]["start"]["line"]) for d in diags] == [("SLS302", 12)]  # only the sha1 added since
 
 
 async def test_baseline_from_the_editor_settings(client, tmp_path):
     report = write_baseline(tmp_path)
     await start(client, "neovim@v0.7.0", root_uri=tmp_path.as_uri(), options={"baseline": str(report)})
     uri = await open_edited(client, tmp_path)
-    assert [d.code for d in await diagnostics(client, uri, 1)] == ["SLS302"]
+    assert [d.get("code") for d in await diagnostics(client, uri, 1)] == ["SLS302"]
 
 
 async def test_missing_baseline_is_reported_once_and_everything_shown(client, tmp_path):
     await start(client, "neovim@v0.7.0", root_uri=tmp_path.as_uri(), options={"baseline": str(tmp_path / "missing.json")})
     uri = await open_edited(client, tmp_path)
-    assert sorted(d.code for d in await diagnostics(client, uri, 1)) == ["SLS104", "SLS302", "SLS302"]
-    await wait_for(lambda: client.messages)
-    errors = [m.message for m in client.messages if m.type == types.MessageType.Error]
+    assert sorted(d.get("code") for d in await diagnostics(client, uri, 1)) == ["SLS104", "SLS302", "SLS302"]
+    await wait_for(lambda: messages(client, "window/showMessage"))
+    errors = [m["message"] for m in messages(client, "window/showMessage") if m["type"] == ERROR]
     assert len(errors) == 1 and "baseline: no such file" in errors[0] and "missing.json" in errors[0]

@@ -6,10 +6,9 @@ from __future__ import annotations
 import ast
 import tomllib
 
-from lsprotocol import types
 from pygls.uris import from_fs_path
 
-from tests.e2e.helpers import apply_text_edits, diagnostics, edits_of
+from secure_ls.testing.session import apply_text_edits, code_actions, diagnostics, edits_by_uri, edits_of, open_doc, resolved
 
 CODE = "import xml.etree.ElementTree as ET\n\ndef parse(request):\n    return ET.fromstring(request.data)\n"
 PYPROJECT = '[project]\nname = "demo"\nversion = "1"\ndependencies = [\n    "requests>=2",  # http\n]\n\n[tool.other]\nx = 1\n'
@@ -20,36 +19,29 @@ async def _fix(client, folder):
     source = folder / "app" / "views.py"
     source.write_text(CODE)
     uri = from_fs_path(str(source))
-    client.text_document_did_open(
-        types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text=CODE))
-    )
-    diags = [d for d in await diagnostics(client, uri, 1) if d.code == "SLS108"]
+    open_doc(client, uri, CODE)
+    diags = [d for d in await diagnostics(client, uri, 1) if d.get("code") == "SLS108"]
     assert diags
-    actions = await client.text_document_code_action_async(
-        types.CodeActionParams(text_document=types.TextDocumentIdentifier(uri=uri), range=diags[0].range, context=types.CodeActionContext(diagnostics=diags))
-    )
-    action = next(a for a in actions if a.title.startswith("secure-ls (SLS108):") and "Suppress" not in a.title)
-    if action.edit is None:
-        action = await client.code_action_resolve_async(action)
-    fixed = apply_text_edits(CODE, edits_of(action.edit, uri))
+    actions = await code_actions(client, uri, diags[0]["range"], diags)
+    action = next(a for a in actions if a["title"].startswith("secure-ls (SLS108):") and "Suppress" not in a["title"])
+    action = await resolved(client, action)
+    fixed = apply_text_edits(CODE, edits_of(action["edit"], uri))
     ast.parse(fixed)
     assert "defusedxml.ElementTree.fromstring(request.data)" in fixed
     return action
 
 
-def _uris(edit: types.WorkspaceEdit) -> set[str]:
-    if edit.document_changes:
-        return {c.text_document.uri for c in edit.document_changes}
-    return set(edit.changes or {})
+def _uris(edit: dict) -> set[str]:
+    return set(edits_by_uri(edit))
 
 
 async def test_fix_adds_the_dependency_to_pyproject(client, tmp_path):
     (tmp_path / "pyproject.toml").write_text(PYPROJECT)
     action = await _fix(client, tmp_path)
-    assert "(adds dependency defusedxml to pyproject.toml)" in action.title
+    assert "(adds dependency defusedxml to pyproject.toml)" in action["title"]
     uri = from_fs_path(str(tmp_path / "pyproject.toml"))
-    assert uri in _uris(action.edit)
-    after = apply_text_edits(PYPROJECT, edits_of(action.edit, uri))
+    assert uri in _uris(action["edit"])
+    after = apply_text_edits(PYPROJECT, edits_of(action["edit"], uri))
     assert tomllib.loads(after)["project"]["dependencies"] == ["requests>=2", "defusedxml"]
     assert after == PYPROJECT.replace('  # http\n', '  # http\n    "defusedxml",\n')
 
@@ -58,20 +50,20 @@ async def test_fix_adds_the_dependency_to_requirements(client, tmp_path):
     (tmp_path / ".git").mkdir()  # the project root: no pyproject.toml above it counts
     (tmp_path / "requirements.txt").write_text("requests==2.31.0\n")
     action = await _fix(client, tmp_path)
-    assert "(adds dependency defusedxml to requirements.txt)" in action.title
+    assert "(adds dependency defusedxml to requirements.txt)" in action["title"]
     uri = from_fs_path(str(tmp_path / "requirements.txt"))
-    assert apply_text_edits("requests==2.31.0\n", edits_of(action.edit, uri)) == "requests==2.31.0\ndefusedxml\n"
+    assert apply_text_edits("requests==2.31.0\n", edits_of(action["edit"], uri)) == "requests==2.31.0\ndefusedxml\n"
 
 
 async def test_declared_dependency_changes_nothing_else(client, tmp_path):
     (tmp_path / "pyproject.toml").write_text(PYPROJECT.replace('"requests>=2"', '"DefusedXML>=0.7"'))
     action = await _fix(client, tmp_path)
-    assert "dependency" not in action.title and "not declared" not in action.title
-    assert len(_uris(action.edit)) == 1
+    assert "dependency" not in action["title"] and "not declared" not in action["title"]
+    assert len(_uris(action["edit"])) == 1
 
 
 async def test_no_dependency_file_says_so_in_the_title(client, tmp_path):
     (tmp_path / ".git").mkdir()  # the project root, with no dependency file
     action = await _fix(client, tmp_path)
-    assert "(needs defusedxml, not declared in the project's dependencies)" in action.title
-    assert len(_uris(action.edit)) == 1
+    assert "(needs defusedxml, not declared in the project's dependencies)" in action["title"]
+    assert len(_uris(action["edit"])) == 1

@@ -5,9 +5,8 @@ from __future__ import annotations
 import ast
 
 import pytest
-from lsprotocol import types
 
-from tests.e2e.helpers import apply_text_edits, diagnostics, edits_of
+from secure_ls.testing.session import apply_text_edits, change, code_actions, diagnostics, edits_of, open_doc, resolved
 
 URI = "file:///tmp/secure_ls_e2e/flagship.py"
 
@@ -48,59 +47,35 @@ CASES = [
 
 @pytest.mark.parametrize("rule, code, expected", CASES, ids=[c[0] for c in CASES])
 async def test_flagship_fix(client, rule, code, expected):
-    client.text_document_did_open(
-        types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(uri=URI, language_id="python", version=1, text=code))
-    )
-    diags = [d for d in await diagnostics(client, URI, 1) if d.code == rule]
-    assert diags, [d.code for d in diags]  # the bcrypt case reports both sides of one fix
-    actions = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=URI), range=diags[0].range, context=types.CodeActionContext(diagnostics=diags)
-        )
-    )
-    fix = next(a for a in actions if a.title.startswith(f"secure-ls ({rule}):") and "Suppress" not in a.title)
-    if fix.edit is None:
-        fix = await client.code_action_resolve_async(fix)
-    fixed = apply_text_edits(code, edits_of(fix.edit, URI))
+    open_doc(client, URI, code)
+    diags = [d for d in await diagnostics(client, URI, 1) if d.get("code") == rule]
+    assert diags, [d.get("code") for d in diags]  # the bcrypt case reports both sides of one fix
+    actions = await code_actions(client, URI, diags[0]["range"], diags)
+    fix = next(a for a in actions if a["title"].startswith(f"secure-ls ({rule}):") and "Suppress" not in a["title"])
+    fix = await resolved(client, fix)
+    fixed = apply_text_edits(code, edits_of(fix["edit"], URI))
     assert expected in fixed
     ast.parse(fixed)
-    client.text_document_did_change(
-        types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=URI, version=2),
-            content_changes=[types.TextDocumentContentChangeWholeDocument(text=fixed)],
-        )
-    )
-    assert [d for d in await diagnostics(client, URI, 2) if d.code == rule] == []
+    change(client, URI, 2, None, None, fixed)
+    assert [d for d in await diagnostics(client, URI, 2) if d.get("code") == rule] == []
 
 
 async def test_weak_hash_offers_both_fixes_and_fix_all_takes_neither(client):
     """usedforsecurity=False (safe, preferred) and SHA-256 (unsafe) are both quick fixes; only the
     author can say a hash protects nothing, so fix-all applies neither."""
     code = "import hashlib\n\ndef cache_key(url):\n    return hashlib.md5(url.encode()).hexdigest()\n"
-    client.text_document_did_open(
-        types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(uri=URI, language_id="python", version=1, text=code))
-    )
-    diags = [d for d in await diagnostics(client, URI, 1) if d.code == "SLS302"]
+    open_doc(client, URI, code)
+    diags = [d for d in await diagnostics(client, URI, 1) if d.get("code") == "SLS302"]
     assert len(diags) == 1
-    actions = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=URI), range=diags[0].range, context=types.CodeActionContext(diagnostics=diags)
-        )
-    )
-    fixes = [a for a in actions if a.title.startswith("secure-ls (SLS302):") and "Suppress" not in a.title]
+    actions = await code_actions(client, URI, diags[0]["range"], diags)
+    fixes = [a for a in actions if a["title"].startswith("secure-ls (SLS302):") and "Suppress" not in a["title"]]
     assert len(fixes) == 2
     texts = []
     for fix in fixes:
-        if fix.edit is None:
-            fix = await client.code_action_resolve_async(fix)
-        texts.append((bool(fix.is_preferred), apply_text_edits(code, edits_of(fix.edit, URI))))
+        fix = await resolved(client, fix)
+        texts.append((bool(fix.get("isPreferred")), apply_text_edits(code, edits_of(fix["edit"], URI))))
     assert (True, code.replace("url.encode())", "url.encode(), usedforsecurity=False)")) in texts
     assert (False, code.replace("hashlib.md5(", "hashlib.sha256(")) in texts
-    fix_all = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=URI),
-            range=types.Range(types.Position(0, 0), types.Position(0, 0)),
-            context=types.CodeActionContext(diagnostics=[], only=["source.fixAll.secure-ls"]),
-        )
-    )
-    assert fix_all == [] or all(not edits_of(a.edit, URI) for a in fix_all)
+    start = {"line": 0, "character": 0}
+    fix_all = await code_actions(client, URI, {"start": start, "end": start}, only=["source.fixAll.secure-ls"])
+    assert fix_all == [] or all(not edits_of(a["edit"], URI) for a in fix_all)

@@ -4,29 +4,26 @@ user reads it once. Other editors (no such option) keep the message in the hover
 
 from __future__ import annotations
 
-import pytest_lsp
-from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient
+import pytest
 
-from tests.e2e.conftest import SERVER, record_versions, start
-from tests.e2e.helpers import diagnostics
+from secure_ls.testing.session import diagnostics, open_doc
+from tests.e2e.conftest import running, start
 
 URI = "untitled:Untitled-hover"
 CODE = "import sqlite3\n\ndef find(conn, name):\n    conn.execute(\"SELECT * FROM users WHERE name = '\" + name + \"'\")\n"
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
-async def client(lsp_client: LanguageClient):
-    record_versions(lsp_client)
-    yield
-    await lsp_client.shutdown_session()
+@pytest.fixture
+async def client(tmp_path_factory):
+    async with running(tmp_path_factory) as client:
+        yield client
 
 
 async def _hover(client) -> tuple[str, str]:
-    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(URI, "python", 1, CODE)))
-    (diag,) = [d for d in await diagnostics(client, URI, 1) if d.code == "SLS101"]
-    hover = await client.text_document_hover_async(types.HoverParams(types.TextDocumentIdentifier(URI), diag.range.start))
-    return diag.message, hover.contents.value
+    open_doc(client, URI, CODE)
+    (diag,) = [d for d in await diagnostics(client, URI, 1) if d.get("code") == "SLS101"]
+    hover = await client.request("textDocument/hover", {"textDocument": {"uri": URI}, "position": diag["range"]["start"]})
+    return diag["message"], hover["contents"]["value"]
 
 
 async def test_vscode_hover_does_not_repeat_the_message(client):

@@ -9,20 +9,18 @@ import json
 import subprocess
 import sys
 
-import pytest_lsp
-from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient
+import pytest
 
-from tests.e2e.conftest import SERVER, record_versions, start
+from secure_ls.testing.session import open_doc
+from tests.e2e.conftest import running, start
 
 APP = "import os\nfrom flask import request\n\n\ndef run():\n    os.system('ls ' + request.args['d'])\n"
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
-async def client(lsp_client: LanguageClient):
-    record_versions(lsp_client)
-    yield
-    await lsp_client.shutdown_session()
+@pytest.fixture
+async def client(tmp_path_factory):
+    async with running(tmp_path_factory) as client:
+        yield client
 
 
 def _project(tmp_path):
@@ -40,8 +38,8 @@ async def _pulled(client, uri: str, count: int) -> list[list[str]]:
     """The messages of the distinct diagnostics sets pulled for `uri`, once `count` have come."""
     seen: list[list[str]] = []
     for _ in range(100):
-        report = await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(types.TextDocumentIdentifier(uri)))
-        current = [d.message for d in report.items]
+        report = await client.request("textDocument/diagnostic", {"textDocument": {"uri": uri}})
+        current = [d["message"] for d in report["items"]]
         if not seen or seen[-1] != current:
             seen.append(current)
         if len(seen) >= count:
@@ -61,7 +59,7 @@ async def test_a_checked_file_opens_with_the_cached_findings_then_the_buffer_is_
         pack.write_text(json.dumps(data))
     await start(client, "neovim", root_uri=project.as_uri(), options={"dependencies": {"enable": False}})
     uri = (project / "app.py").as_uri()
-    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, APP)))
+    open_doc(client, uri, APP)
     first, second = await _pulled(client, uri, 2)
     assert len(first) == 1 and first[0].startswith("(cached) Shell command built from the Flask request")
     assert len(second) == 1 and second[0] == first[0].removeprefix("(cached) ")
@@ -72,6 +70,6 @@ async def test_a_file_changed_since_the_check_is_analysed_at_once(client, tmp_pa
     await start(client, "neovim", root_uri=project.as_uri(), options={"dependencies": {"enable": False}})
     uri = (project / "app.py").as_uri()
     edited = APP.replace("request.args['d']", "'fixed'")  # the buffer is not what was checked
-    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, edited)))
+    open_doc(client, uri, edited)
     (first,) = await _pulled(client, uri, 1)
     assert first == []

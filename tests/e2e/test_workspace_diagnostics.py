@@ -9,22 +9,19 @@ import shutil
 import subprocess
 
 import pytest
-import pytest_lsp
-from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient
 
-from tests.e2e.conftest import SERVER, record_versions, start
+from secure_ls.testing.session import open_doc, progress
+from tests.e2e.conftest import running, start
 
 SQL = "import sqlite3\n\ndef find(conn, name):\n    return conn.execute(\"SELECT * FROM t WHERE a = '\" + name + \"'\")\n"
 SHELL = "import os\nfrom flask import request\n\ndef run():\n    os.system('ls ' + request.args['d'])\n"
 OPTIONS = {"scope": "workspace", "dependencies": {"enable": False}}
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
-async def client(lsp_client: LanguageClient):
-    record_versions(lsp_client)
-    yield
-    await lsp_client.shutdown_session()
+@pytest.fixture
+async def client(tmp_path_factory):
+    async with running(tmp_path_factory) as client:
+        yield client
 
 
 @pytest.fixture
@@ -46,67 +43,71 @@ def workspace(tmp_path):
     return ws
 
 
-def by_file(result, ws) -> dict[str, object]:
-    return {item.uri.removeprefix(ws.as_uri() + "/"): item for item in result.items}
+def by_file(result, ws) -> dict[str, dict]:
+    return {item["uri"].removeprefix(ws.as_uri() + "/"): item for item in result["items"]}
+
+
+def workspace_diagnostic(client, previous: list[dict], **params):
+    """workspace/diagnostic: answered when the server has something to report (the tests
+    that wait for that bound the wait themselves)."""
+    return client.request("workspace/diagnostic", {"previousResultIds": previous, **params}, timeout=60)
+
+
+def previous_ids(report: dict[str, dict]) -> list[dict]:
+    return [{"uri": item["uri"], "value": item["resultId"]} for item in report.values()]
+
+
+def saved(client, path) -> None:
+    client.notify("textDocument/didSave", {"textDocument": {"uri": path.as_uri()}})
 
 
 async def test_the_whole_workspace_is_reported_and_unchanged_files_are_not_resent(client, workspace):
     await start(client, "visual-studio-code", root_uri=workspace.as_uri(), options=OPTIONS)
-    first = by_file(await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[])), workspace)
+    first = by_file(await workspace_diagnostic(client, []), workspace)
     expected = {"app.py", "pkg/jobs.py", "pkg/clean.py"} | ({"scratch/ignored.py"} if not shutil.which("git") else set())
     assert set(first) == expected
-    assert [d.code for d in first["app.py"].items] == ["SLS101"] and [d.code for d in first["pkg/jobs.py"].items] == ["SLS102"]
-    assert list(first["pkg/clean.py"].items) == []
+    assert [d.get("code") for d in first["app.py"]["items"]] == ["SLS101"] and [d.get("code") for d in first["pkg/jobs.py"]["items"]] == ["SLS102"]
+    assert list(first["pkg/clean.py"]["items"]) == []
 
     # an open file is the document pull's: the workspace report leaves it out
     uri = (workspace / "app.py").as_uri()
-    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, SQL)))
-    previous = [types.PreviousResultId(uri=item.uri, value=item.result_id) for item in first.values()]
-    pending = asyncio.ensure_future(client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=previous)))
+    open_doc(client, uri, SQL)
+    pending = asyncio.ensure_future(workspace_diagnostic(client, previous_ids(first)))
     await asyncio.sleep(1.0)
     assert not pending.done(), "with nothing changed, the request waits for a change"
     # a file fixed and saved wakes it: the fix is reported, the other file is unchanged
     (workspace / "pkg" / "jobs.py").write_text(SHELL.replace("'ls ' + request.args['d']", "'ls'"))
-    client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier((workspace / "pkg" / "jobs.py").as_uri())))
+    saved(client, workspace / "pkg" / "jobs.py")
     second = by_file(await asyncio.wait_for(pending, 30), workspace)
     assert "app.py" not in second
-    assert second["pkg/jobs.py"].kind == "full" and list(second["pkg/jobs.py"].items) == []
-    assert second["pkg/clean.py"].kind == "unchanged"
+    assert second["pkg/jobs.py"]["kind"] == "full" and list(second["pkg/jobs.py"]["items"]) == []
+    assert second["pkg/clean.py"]["kind"] == "unchanged"
 
 
 async def test_the_default_scope_reports_no_closed_file(client, workspace):
     await start(client, "visual-studio-code", root_uri=workspace.as_uri(), options={"dependencies": {"enable": False}})
-    pending = asyncio.ensure_future(client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[])))
+    pending = asyncio.ensure_future(workspace_diagnostic(client, []))
     await asyncio.sleep(0.5)
-    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"secure-ls": {"dependencies": {"enable": False}}}))
+    client.notify("workspace/didChangeConfiguration", {"settings": {"secure-ls": {"dependencies": {"enable": False}}}})
     result = await asyncio.wait_for(pending, 30)
-    assert list(result.items) == []
+    assert list(result["items"]) == []
 
 
 async def test_the_problem_list_fills_file_by_file_with_progress(client, workspace):
     # VS Code passes a partial-result token: each changed file's report comes as soon as it is
     # made, and the final answer is empty, as LSP asks; a progress bar counts the files meanwhile
-    partial: list[dict] = []
-    default_progress = client.protocol.fm.features[types.PROGRESS]
-
-    def on_progress(params: types.ProgressParams) -> None:
-        if params.token == "partial-1":
-            partial.extend(params.value["items"])
-        else:
-            default_progress(params)
-
-    client.protocol.fm.features[types.PROGRESS] = on_progress
     await start(client, "visual-studio-code", root_uri=workspace.as_uri(), options=OPTIONS)
-    result = await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[], partial_result_token="partial-1"))
-    assert list(result.items) == []
+    result = await workspace_diagnostic(client, [], partialResultToken="partial-1")
+    assert list(result["items"]) == []
+    partial = [item for value in progress(client).get("partial-1", []) for item in value["items"]]
     reported = {item["uri"].removeprefix(workspace.as_uri() + "/"): item for item in partial}
     assert {"app.py", "pkg/jobs.py", "pkg/clean.py"} <= set(reported)
     assert [d["code"] for d in reported["app.py"]["items"]] == ["SLS101"]
-    checks = [events for events in client.progress_reports.values() if events and getattr(events[0], "message", "") == "checking the workspace"]
+    checks = [events for token, events in progress(client).items() if token != "partial-1" and events[0].get("message") == "checking the workspace"]
     assert len(checks) == 1
     begin, *reports, end = checks[0]
-    assert begin.kind == "begin" and end.kind == "end" and end.message == "workspace checked"
-    assert reports and reports[-1].message == f"{len(reported)}/{len(reported)} files" and reports[-1].percentage == 100
+    assert begin["kind"] == "begin" and end["kind"] == "end" and end.get("message") == "workspace checked"
+    assert reports and reports[-1].get("message") == f"{len(reported)}/{len(reported)} files" and reports[-1].get("percentage") == 100
 
 
 async def test_a_file_whose_imported_helper_changed_is_reported_again(client, tmp_path):
@@ -117,17 +118,16 @@ async def test_a_file_whose_imported_helper_changed_is_reported_again(client, tm
     helper.write_text("from flask import request\n\n\ndef target():\n    return request.args['t']\n")
     (ws / "pkg" / "jobs.py").write_text("import os\n\nfrom .inputs import target\n\n\ndef run():\n    os.system('ping ' + target())\n")
     await start(client, "visual-studio-code", root_uri=ws.as_uri(), options=OPTIONS)
-    first = by_file(await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[])), ws)
-    assert [d.code for d in first["pkg/jobs.py"].items] == ["SLS102"]
-    previous = [types.PreviousResultId(uri=item.uri, value=item.result_id) for item in first.values()]
-    pending = asyncio.ensure_future(client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=previous)))
+    first = by_file(await workspace_diagnostic(client, []), ws)
+    assert [d.get("code") for d in first["pkg/jobs.py"]["items"]] == ["SLS102"]
+    pending = asyncio.ensure_future(workspace_diagnostic(client, previous_ids(first)))
     await asyncio.sleep(0.5)
     # the helper is opened, made to return a constant and saved: jobs.py did not change,
     # yet its finding is gone
     fixed = "def target():\n    return 'localhost'\n"
-    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(helper.as_uri(), "python", 1, fixed)))
+    open_doc(client, helper.as_uri(), fixed)
     helper.write_text(fixed)
-    client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(helper.as_uri())))
+    saved(client, helper)
     second = by_file(await asyncio.wait_for(pending, 30), ws)
-    assert second["pkg/jobs.py"].kind == "full" and list(second["pkg/jobs.py"].items) == []
-    assert second["pkg/__init__.py"].kind == "unchanged"
+    assert second["pkg/jobs.py"]["kind"] == "full" and list(second["pkg/jobs.py"]["items"]) == []
+    assert second["pkg/__init__.py"]["kind"] == "unchanged"

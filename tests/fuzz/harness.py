@@ -34,7 +34,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlparse
 
-from tests.fuzz.lspclient import REPO, RawClient, ServerDied
+from secure_ls.testing.client import RawClient, ServerDied
+
+REPO = Path(__file__).resolve().parents[2]
 
 BREAK = re.compile(r"\r\n|\r|\n")
 SEVERITY = {4: 1, 3: 2, 2: 3, 1: 4}  # engine Severity -> LSP DiagnosticSeverity
