@@ -53,9 +53,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generate import generate
-
 from secure_ls.testing.client import RawClient
+from secure_ls.testing.generate import generate
 
 EARLY_WINDOW = 3.0  # seconds after didOpen (issue 15, target 3)
 SETTLE = 3.0  # quiet seconds between the early window and the settled edits

@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from generate import generate
+from secure_ls.testing.generate import generate
 from latency import REPO, SERVERS, Typist, percentile, start as start_server
 
 from secure_ls.testing.client import SERVER, RawClient

@@ -8,16 +8,13 @@ syntax errors of the incremental engine equal those of a fresh engine.
 from __future__ import annotations
 
 import random
-import sys
-from pathlib import Path
 
 import pytest
 
 from secure_ls.engine.analyzer import Engine
 from secure_ls.rules import all_rules
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-from generate import generate  # noqa: E402
+from secure_ls.testing.generate import generate
 
 PIECES = [
     "x", "\n", "    ", '"""', "(", ")", "def f(:\n", "\nimport hashlib\n", "\n\n", "'", "\r\n",

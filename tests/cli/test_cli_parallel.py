@@ -14,18 +14,15 @@ import textwrap
 import time
 
 import pytest
-from cli_helpers import REPO, check_json
+from cli_helpers import check_json
 
 N_FILES = 1000
 
 
 @pytest.fixture(scope="module")
 def tree(tmp_path_factory):
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        from generate import generate
-    finally:
-        sys.path.remove(str(REPO / "bench"))
+    from secure_ls.testing.generate import generate
+
     root = tmp_path_factory.mktemp("tree")
     for i in range(N_FILES):
         folder = root / f"pkg{i // 100}" / f"sub{i % 7}"

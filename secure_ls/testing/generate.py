@@ -1,4 +1,5 @@
-"""Generated Python files of a given size: realistic code with a finding every ~100 lines."""
+"""Generated Python files of a given size: realistic code with a finding every ~100 lines
+(for the benchmarks in bench/ and the tests of incremental analysis and parallel runs)."""
 
 from __future__ import annotations
 
