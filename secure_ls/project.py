@@ -4,7 +4,8 @@
   a Jupyter notebook, or a dependency file (requirements.txt, pyproject.toml,
   lock files; secure_ls/deps). This is the one place that decides it.
 - **Discovery** (`discover`): the files to check under folders, skipping
-  virtualenvs, build output and excluded paths.
+  virtualenvs, build output, vendored copies of the declared dependencies and
+  excluded paths.
 - **Settings to engine** (`engine_options`, `selected_rules`, `engine_for`): one
   engine per distinct set of options and selected rules, reused across files; a rule
   the settings do not select is not in the engine.
@@ -99,6 +100,7 @@ def discover(paths: list[str], settings: Settings) -> list[Path]:
         if path.is_file():
             found.append(path)
             continue
+        declared = declared_import_names(path)
         for folder, dirs, files in os.walk(path):
             dirs[:] = sorted(
                 d
@@ -106,6 +108,7 @@ def discover(paths: list[str], settings: Settings) -> list[Path]:
                 if not any(fnmatch.fnmatch(d, pattern) for pattern in DEFAULT_EXCLUDE)
                 and not (Path(folder) / d / "pyvenv.cfg").exists()
                 and not settings.excluded(str(Path(folder) / d))
+                and not holds_vendored_copies(Path(folder) / d, declared)
             )
             for name in sorted(files):
                 file = Path(folder) / name
@@ -206,6 +209,55 @@ def workspace_roots(paths: list[str], settings: Settings) -> tuple[str, ...]:
     if settings.root:
         roots.append(str(Path(settings.root).resolve()))
     return tuple(dict.fromkeys(roots))
+
+
+# Copies of this many of the project's declared dependencies make a folder vendored code.
+VENDORED_COPIES = 3
+_DISTRIBUTION_FILES = ("pyproject.toml", "setup.py", "setup.cfg")
+
+
+def declared_import_names(root: Path) -> frozenset[str]:
+    """The names the dependencies declared in `root`'s requirements files and pyproject.toml
+    are imported by, as far as their names say (`cherrypy-cors` -> `cherrypy_cors`)."""
+    from secure_ls.deps.files import parse_dependency_file
+
+    names: set[str] = set()
+    try:
+        entries = sorted(os.listdir(root))[:200]
+    except OSError:
+        return frozenset()
+    for entry in entries:
+        file = root / entry
+        if not is_dependency_file(str(file)) or not file.is_file():
+            continue
+        try:
+            text = safe_files.read_text(file, 1_000_000, errors="replace")
+        except (OSError, ValueError):
+            continue
+        names.update(d.name.lower().replace("-", "_").replace(".", "_") for d in parse_dependency_file(str(file), text).dependencies)
+    return frozenset(names)
+
+
+def holds_vendored_copies(folder: Path, declared: frozenset[str]) -> bool:
+    """A folder of third-party code copied into the project (Tautulli's `lib/`, a `pip install
+    --target` folder): it holds packages or modules named after VENDORED_COPIES or more of the
+    project's declared dependencies, none of them a distribution of the project's own (a
+    workspace member has its own pyproject.toml or setup.py). Their advisories are the
+    dependency scan's business; a folder named on the command line is still checked."""
+    if len(declared) < VENDORED_COPIES:
+        return False
+    try:
+        entries = os.listdir(folder)[:1000]
+    except OSError:
+        return False
+    copies = 0
+    for entry in entries:
+        name = entry[:-3] if entry.endswith(".py") else entry
+        if name.lower() in declared and not any((folder / entry / f).exists() for f in _DISTRIBUTION_FILES):
+            copies += 1
+            if copies >= VENDORED_COPIES:
+                return True
+    return False
 
 
 # ---------------------------------------------------------------- dependency files

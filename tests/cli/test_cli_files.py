@@ -30,6 +30,34 @@ def test_walk_skips_environments_and_build_output(tmp_path):
     assert paths == ["scripts/tool.pyw", "src/build_tools/m.py", "src/distance/m.py", "src/pkg/m.py", "stubs/m.pyi", "top.py"]
 
 
+def test_vendored_copies_of_declared_dependencies_are_skipped(tmp_path):
+    # Tautulli's lib/: the project's dependencies copied into a folder of its own
+    write(
+        tmp_path,
+        {
+            "requirements.txt": "cherrypy==18.10.0\ncherrypy-cors==1.7.0\narrow==1.4.0\nmako==1.3.12\n",
+            "lib/cherrypy/__init__.py": YAML_LOAD,
+            "lib/cherrypy_cors.py": YAML_LOAD,
+            "lib/arrow/__init__.py": YAML_LOAD,
+            "app/m.py": YAML_LOAD,
+            # a workspace of the project's own packages: each one a distribution of its own
+            "packages/cherrypy/pyproject.toml": "[project]\nname = 'cherrypy'\n",
+            "packages/cherrypy/m.py": YAML_LOAD,
+            "packages/arrow/setup.py": "",
+            "packages/arrow/m.py": YAML_LOAD,
+            "packages/mako/pyproject.toml": "[project]\nname = 'mako'\n",
+            "packages/mako/m.py": YAML_LOAD,
+        },
+    )
+    paths = sorted({f["path"].replace("\\", "/") for f in check_json(".", "--no-dependencies", cwd=tmp_path).findings()})
+    assert paths == ["app/m.py", "packages/arrow/m.py", "packages/cherrypy/m.py", "packages/mako/m.py"]
+    # two copies are not a vendored folder; a vendored folder named on the command line is checked
+    write(tmp_path, {"requirements.txt": "cherrypy==18.10.0\ncherrypy-cors==1.7.0\n"})
+    assert "lib/arrow/__init__.py" in {f["path"].replace("\\", "/") for f in check_json(".", "--no-dependencies", cwd=tmp_path).findings()}
+    write(tmp_path, {"requirements.txt": "cherrypy==18.10.0\ncherrypy-cors==1.7.0\narrow==1.4.0\n"})
+    assert len(check_json("lib", "--no-dependencies", cwd=tmp_path).findings()) == 3
+
+
 def test_explicit_file_in_skipped_folder_is_checked(tmp_path):
     write(tmp_path, {"build/gen.py": YAML_LOAD})
     assert check_json("build/gen.py", cwd=tmp_path).rules_found() == [("SLS104", 5)]
