@@ -1759,3 +1759,14 @@ def test_a_socket_only_bound_in_its_with_block_probes_a_port():
     )
     _low_until_undone("SLS503", code, "            return port\n", "            s.listen()\n            return port\n", "medium")
     _low_until_undone("SLS503", code, "            return port\n", "            return s\n", "medium")
+
+
+def test_a_key_that_only_holds_a_number_is_an_index_not_a_credential():
+    # Tautulli's Plex stream sessions: `self.session_key = int(timeline["sessionKey"])`
+    code = (
+        "import logging\n\nlog = logging.getLogger(__name__)\n\nclass Activity:\n    def __init__(self, timeline):\n"
+        "        self.session_key = None\n        self.session_key = int(timeline['sessionKey'])\n\n"
+        "    def on_buffer(self):\n        log.debug('Session %s is buffering', self.session_key)\n"
+    )
+    _quiet_until_undone("SLS703", code, "int(timeline['sessionKey'])", "timeline['sessionKey']")
+    assert "SLS703" in rules(code.replace("session_key", "session_password"))

@@ -47,9 +47,23 @@ def _is_secret(node: ast.expr, name: str, ctx) -> bool:
     credentials (`authorization = request.headers.get("Authorization")`), whatever its name."""
     if _masked(node, ctx):
         return False
-    if secret_word(name, ctx) and not ctx.origin(node).is_constant:
+    if secret_word(name, ctx) and not ctx.origin(node).is_constant and not _numbered_key(node, name, ctx):
         return True
     return web.header_read(node, ctx) in web.CREDENTIAL_HEADERS
+
+
+def _numbered_key(node: ast.expr, name: str, ctx) -> bool:
+    """`session_key = int(timeline["sessionKey"])`: a key or token that only ever holds a number is
+    an index (Plex's stream sessions), not a credential, which is text. Names that always say
+    secret (password, secret, passcode) are reported whatever they hold."""
+    if any(p in _ALWAYS for p in naming.words(name)) or not isinstance(node, (ast.Name, ast.Attribute)):
+        return False
+    values = [v for v in ctx.assigned_values(node) if not (isinstance(v, ast.Constant) and v.value is None)]  # None until set
+    return bool(values) and all(
+        isinstance(v, ast.Call) and isinstance(v.func, ast.Name) and v.func.id == "int" and ctx.call_name(v) == "int"
+        or isinstance(v, ast.Constant) and type(v.value) is int
+        for v in values
+    )
 
 
 # How many characters of a secret a masked form may show at each end (`key[:4] + "****" + key[-4:]`).
@@ -109,7 +123,9 @@ class SecretInLog(Rule):
     ...) counts whatever its name (`auth = request.headers.get("Authorization")`).
     A masked form is not a secret: at most four characters from each end,
     stars and lengths (`f"{key[:4]}****{key[-4:]}"`), also through the name
-    holding it.
+    holding it. Nor is a key or token that only ever holds a number
+    (`session_key = int(timeline["sessionKey"])`): an index, where credentials
+    are text; names that always say secret count whatever they hold.
 
     ## Why is this bad?
     Logs are copied to files, log shippers, monitoring services and
