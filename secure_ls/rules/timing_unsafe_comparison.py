@@ -90,6 +90,8 @@ class TimingUnsafeComparison(Rule):
         "def count(tokens, other_tokens):\n    return len(tokens) == len(other_tokens)\n",
         "def test_sign(signature, expected_signature):\n    assert signature == expected_signature\n",
         "START_ELEMENT = 'START'\ndef handle(token):\n    return token == START_ELEMENT\n",
+        # a member of a choices or Enum class is a constant
+        "def validate(attrs):\n    secret_strategy = attrs.get('secret_strategy')\n    return secret_strategy == SecretStrategy.custom\n",
         "import tokenize\ndef is_op(token):\n    return token == tokenize.OP\n",
         # a comparison handed to a query builder is SQL, not a comparison made here
         "def by_key(api_key):\n    return ApiKey.query.filter(ApiKey.api_key == api_key).one()\n",
@@ -389,9 +391,17 @@ def _in_equality_method(node: ast.Compare, ctx) -> bool:
 
 
 def _is_constant_name(node: ast.expr) -> bool:
-    """An ALL_CAPS name or attribute: a constant (an enum member, an event type)."""
+    """An ALL_CAPS name or attribute: a constant (an enum member, an event type); or a member
+    of a class named in CamelCase (`SecretStrategy.custom`, a Django choices or Enum member)."""
     name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and _is_class_name(node.value.id):
+        return True
     return bool(name) and name.isupper() and any(c.isalpha() for c in name)
+
+
+def _is_class_name(name: str) -> bool:
+    """`SecretStrategy`, `TokenType`: an upper-case start and a lower-case letter."""
+    return name[:1].isupper() and any(c.islower() for c in name)
 
 
 # What a value is, as far as compare_digest cares: "str" (any text), "ascii" (text known to be
