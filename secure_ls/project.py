@@ -211,8 +211,10 @@ def workspace_roots(paths: list[str], settings: Settings) -> tuple[str, ...]:
     return tuple(dict.fromkeys(roots))
 
 
-# Copies of this many of the project's declared dependencies make a folder vendored code.
+# Copies of this many of the project's declared dependencies, in a folder of at least this many
+# packages, make the folder vendored code.
 VENDORED_COPIES = 3
+VENDORED_PACKAGES = 5
 _DISTRIBUTION_FILES = ("pyproject.toml", "setup.py", "setup.cfg")
 
 
@@ -240,24 +242,22 @@ def declared_import_names(root: Path) -> frozenset[str]:
 
 def holds_vendored_copies(folder: Path, declared: frozenset[str]) -> bool:
     """A folder of third-party code copied into the project (Tautulli's `lib/`, a `pip install
-    --target` folder): it holds packages or modules named after VENDORED_COPIES or more of the
-    project's declared dependencies, none of them a distribution of the project's own (a
-    workspace member has its own pyproject.toml or setup.py). Their advisories are the
-    dependency scan's business; a folder named on the command line is still checked."""
+    --target` folder): among five or more packages, it holds packages named after VENDORED_COPIES
+    or more of the project's declared dependencies, none of them a distribution of the project's
+    own (a workspace member has its own pyproject.toml or setup.py). Modules are not counted: a
+    project names its own adapters after what they wrap (`util/flask.py`, `common/celery.py`).
+    The copies' advisories are the dependency scan's business; a folder named on the command
+    line is still checked."""
     if len(declared) < VENDORED_COPIES:
         return False
     try:
-        entries = os.listdir(folder)[:1000]
+        packages = [entry for entry in os.listdir(folder)[:1000] if (folder / entry).is_dir()]
     except OSError:
         return False
-    copies = 0
-    for entry in entries:
-        name = entry[:-3] if entry.endswith(".py") else entry
-        if name.lower() in declared and not any((folder / entry / f).exists() for f in _DISTRIBUTION_FILES):
-            copies += 1
-            if copies >= VENDORED_COPIES:
-                return True
-    return False
+    if len(packages) < VENDORED_PACKAGES:
+        return False
+    copies = [p for p in packages if p.lower() in declared and not any((folder / p / f).exists() for f in _DISTRIBUTION_FILES)]
+    return len(copies) >= VENDORED_COPIES
 
 
 # ---------------------------------------------------------------- dependency files

@@ -37,9 +37,15 @@ def test_vendored_copies_of_declared_dependencies_are_skipped(tmp_path):
         {
             "requirements.txt": "cherrypy==18.10.0\ncherrypy-cors==1.7.0\narrow==1.4.0\nmako==1.3.12\n",
             "lib/cherrypy/__init__.py": YAML_LOAD,
-            "lib/cherrypy_cors.py": YAML_LOAD,
+            "lib/cherrypy_cors/__init__.py": YAML_LOAD,
             "lib/arrow/__init__.py": YAML_LOAD,
+            "lib/dateutil/__init__.py": "",
+            "lib/six/__init__.py": "",
             "app/m.py": YAML_LOAD,
+            # the project's own adapters, named after what they wrap
+            "app/util/cherrypy.py": YAML_LOAD,
+            "app/util/arrow.py": YAML_LOAD,
+            "app/util/mako.py": YAML_LOAD,
             # a workspace of the project's own packages: each one a distribution of its own
             "packages/cherrypy/pyproject.toml": "[project]\nname = 'cherrypy'\n",
             "packages/cherrypy/m.py": YAML_LOAD,
@@ -50,7 +56,7 @@ def test_vendored_copies_of_declared_dependencies_are_skipped(tmp_path):
         },
     )
     paths = sorted({f["path"].replace("\\", "/") for f in check_json(".", "--no-dependencies", cwd=tmp_path).findings()})
-    assert paths == ["app/m.py", "packages/arrow/m.py", "packages/cherrypy/m.py", "packages/mako/m.py"]
+    assert paths == ["app/m.py", "app/util/arrow.py", "app/util/cherrypy.py", "app/util/mako.py", "packages/arrow/m.py", "packages/cherrypy/m.py", "packages/mako/m.py"]
     # two copies are not a vendored folder; a vendored folder named on the command line is checked
     write(tmp_path, {"requirements.txt": "cherrypy==18.10.0\ncherrypy-cors==1.7.0\n"})
     assert "lib/arrow/__init__.py" in {f["path"].replace("\\", "/") for f in check_json(".", "--no-dependencies", cwd=tmp_path).findings()}
