@@ -728,10 +728,11 @@ class ValueOrigins:
         (`if not self.is_worker(name): raise` where a base class defines `is_worker`). A method
         comes back bound: its parameters without the instance."""
         if self._class and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
-            for owner in (self._class, *self._class_bases):
-                method = self._function_summary(f"{owner}.{func.attr}")
-                if method is not None:
-                    return replace(method, params=method.params[1:])
+            local = getattr(self._summaries, "local", self._summaries)  # bases of this module: no workspace lookup
+            found = (local.get(f"{owner}.{func.attr}") for owner in self._class_bases)
+            method = self._function_summary(f"{self._class}.{func.attr}") or next((f for f in found if f is not None and not isinstance(f, Declaration)), None)
+            if method is not None:
+                return replace(method, params=method.params[1:])
         if isinstance(func, ast.Name):
             key = func.id
             binding = self._binding(func)
