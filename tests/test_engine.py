@@ -507,7 +507,7 @@ def test_data_checked_against_its_hmac_by_the_applications_own_comparison_is_aut
 
 
 def test_a_weak_hash_that_only_formats_fresh_random_bytes_is_a_hint():
-    code = "import hashlib, os\n\ndef client_nonce(count):\n    s = str(count).encode()\n    s += os.urandom(8)\n    return hashlib.sha1(s).hexdigest()[:16]\n"
+    code = "import hashlib, os\n\ndef client_nonce(count):\n    s = str(count).encode()\n    s += os.urandom(8)\n    return hashlib.sha1(s).hexdigest()\n"
     assert _confidence(code, "SLS302") == ["low"]
     assert _confidence(code.replace("    s += os.urandom(8)\n", ""), "SLS302") == ["medium"]
 
@@ -823,7 +823,7 @@ def test_a_digest_only_used_to_name_a_store_entry_is_no_security_use():
     # key (audit tier); handed to anything else, `key` is read as a key that protects something
     code = (
         "import hashlib\n\nclass Notifier:\n    def send(self, title):\n"
-        "        key = hashlib.sha1(title.encode()).hexdigest()[:10]\n        ids = self.store.get(key, [])\n"
+        "        key = hashlib.sha1(title.encode()).hexdigest()\n        ids = self.store.get(key, [])\n"
         "        self.store.set(key, ids + [1])\n        return key in self.seen\n"
     )
     assert _confidence(code, "SLS302") == ["low"]
@@ -1770,3 +1770,14 @@ def test_a_key_that_only_holds_a_number_is_an_index_not_a_credential():
     )
     _quiet_until_undone("SLS703", code, "int(timeline['sessionKey'])", "timeline['sessionKey']")
     assert "SLS703" in rules(code.replace("session_key", "session_password"))
+
+
+def test_a_digest_cut_short_or_naming_a_file_is_an_identifier():
+    # sqlmap's crash-report dedup id and session-cache row; jumpserver's key-file names
+    short = "import hashlib\n\ndef issue_key(secret_trace):\n    key = hashlib.md5(secret_trace.encode()).hexdigest()[:8]\n    return key\n"
+    _low_until_undone("SLS302", short, ".hexdigest()[:8]", ".hexdigest()", "medium")
+    named = (
+        "import hashlib, os\n\ndef key_path(private_key, folder):\n    key_name = '.' + hashlib.md5(private_key.encode()).hexdigest()\n"
+        "    return os.path.join(folder, key_name)\n"
+    )
+    _low_until_undone("SLS302", named, "os.path.join(folder, key_name)", "folder + key_name", "medium")

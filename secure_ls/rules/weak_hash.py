@@ -34,7 +34,9 @@ class WeakHash(Rule):
     confidence and the fix declares the hash is not used for security. A
     digest that names something (a cache key, a job id, an ACL key, a
     variable only used to look an entry up: `store.get(key)`, `cache[key]`,
-    or text naming a kind of entry: `"rate-limit:{}:{}".format(ip, digest)`) or only formats
+    or to name a file: `os.path.join(folder, key_name)`; a digest cut short,
+    `md5(text).hexdigest()[:8]` (sixteen characters at most); or text naming a kind of entry:
+    `"rate-limit:{}:{}".format(ip, digest)`) or only formats
     fresh random bytes (`sha1(counter + os.urandom(8))` for a nonce: nobody
     chooses colliding inputs) is low as well, and so is a digest made in a
     function named for a key (`get_cache_key`), or a signature that only goes
@@ -218,7 +220,7 @@ def _names_an_identifier(node: ast.Call, ctx) -> bool:
             return True
         if len(targets) == 1 and isinstance(targets[0], ast.Name) and _only_looked_up(targets[0].id, node, ctx):
             return True
-    if _in_identifier_template(node, ctx):
+    if _in_identifier_template(node, ctx) or _cut_short(node, ctx):
         return True
     # a function named for the key it makes (`get_cache_key`): what it hashes makes that key
     func = ctx.enclosing_function(node)
@@ -247,6 +249,19 @@ def _in_identifier_template(node: ast.Call, ctx) -> bool:
     return False
 
 
+def _cut_short(node: ast.Call, ctx) -> bool:
+    """`md5(text).hexdigest()[:8]`, `md5(key).digest()[:8]`: a digest cut to sixteen characters
+    or bytes at most is a short name (a dedup id, a row number); no hash keeps so few bits free
+    of collisions, so none is a fix."""
+    child, parent = node, ctx.parent(node)
+    while isinstance(parent, ast.Attribute) and parent.attr in destinations.DIGESTS or isinstance(parent, ast.Call) and child is parent.func:
+        child, parent = parent, ctx.parent(parent)
+    if not (isinstance(parent, ast.Subscript) and parent.value is child and isinstance(parent.slice, ast.Slice) and parent.slice.lower is None):
+        return False
+    upper = parent.slice.upper
+    return isinstance(upper, ast.Constant) and type(upper.value) is int and 0 < upper.value <= 16
+
+
 def _names_entry_kind(text: object) -> bool:
     """`rate-limit:`, `cache:{}`: words naming an identifier's kind, closed by a colon."""
     head, colon, _ = text.partition(":") if isinstance(text, str) else ("", "", "")
@@ -266,6 +281,8 @@ def _only_looked_up(name: str, made: ast.Call, ctx) -> bool:
 
 def _used_as_key(use: ast.Name, ctx) -> bool:
     parent = ctx.parent(use)
+    if isinstance(parent, ast.Call) and use in parent.args[1:] and ctx.call_name(parent) == "os.path.join":
+        return True  # `os.path.join(folder, key_name)`: the digest names a file
     if isinstance(parent, ast.Subscript) and parent.slice is use:
         return True
     if isinstance(parent, ast.Compare) and parent.left is use and all(isinstance(op, (ast.In, ast.NotIn)) for op in parent.ops):
