@@ -102,13 +102,15 @@ def discover(paths: list[str], settings: Settings) -> list[Path]:
             continue
         declared = declared_import_names(path)
         for folder, dirs, files in os.walk(path):
+            if folder != str(path) and holds_vendored_copies(Path(folder), dirs, declared):
+                dirs[:] = []  # the walk's own listing of the folder decides: no second read of it
+                continue
             dirs[:] = sorted(
                 d
                 for d in dirs
                 if not any(fnmatch.fnmatch(d, pattern) for pattern in DEFAULT_EXCLUDE)
                 and not (Path(folder) / d / "pyvenv.cfg").exists()
                 and not settings.excluded(str(Path(folder) / d))
-                and not holds_vendored_copies(Path(folder) / d, declared)
             )
             for name in sorted(files):
                 file = Path(folder) / name
@@ -236,25 +238,19 @@ def declared_import_names(root: Path) -> frozenset[str]:
             text = safe_files.read_text(file, 1_000_000, errors="replace")
         except (OSError, ValueError):
             continue
-        names.update(d.name.lower().replace("-", "_").replace(".", "_") for d in parse_dependency_file(str(file), text).dependencies)
+        names.update(d.name.replace("-", "_") for d in parse_dependency_file(str(file), text).dependencies)  # PEP 503 names
     return frozenset(names)
 
 
-def holds_vendored_copies(folder: Path, declared: frozenset[str]) -> bool:
+def holds_vendored_copies(folder: Path, packages: list[str], declared: frozenset[str]) -> bool:
     """A folder of third-party code copied into the project (Tautulli's `lib/`, a `pip install
     --target` folder): among five or more packages, it holds packages named after VENDORED_COPIES
     or more of the project's declared dependencies, none of them a distribution of the project's
     own (a workspace member has its own pyproject.toml or setup.py). Modules are not counted: a
     project names its own adapters after what they wrap (`util/flask.py`, `common/celery.py`).
     The copies' advisories are the dependency scan's business; a folder named on the command
-    line is still checked."""
-    if len(declared) < VENDORED_COPIES:
-        return False
-    try:
-        packages = [entry for entry in os.listdir(folder)[:1000] if (folder / entry).is_dir()]
-    except OSError:
-        return False
-    if len(packages) < VENDORED_PACKAGES:
+    line is still checked. `packages`: the folders in `folder`."""
+    if len(declared) < VENDORED_COPIES or len(packages) < VENDORED_PACKAGES:
         return False
     copies = [p for p in packages if p.lower() in declared and not any((folder / p / f).exists() for f in _DISTRIBUTION_FILES)]
     return len(copies) >= VENDORED_COPIES

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from secure_ls.engine import astutil, bindings, flow, frameworks, guards, taint
-from secure_ls.engine.symbols import Declaration, ModuleSymbols, declarations
+from secure_ls.engine.symbols import Declaration, ModuleSymbols, base_names, declarations
 
 if TYPE_CHECKING:
     from secure_ls.engine.workspace import Resolver
@@ -69,20 +69,16 @@ class FunctionSummary:
     ensures: tuple[tuple[str, frozenset[str]], ...] = ()
 
     def apply(
-        self, call: ast.Call | None, positional: list[taint.Origin], keywords: dict, step: taint.Step | None, bound: bool = False,
-        element: int | None = None,
+        self, call: ast.Call | None, positional: list[taint.Origin], keywords: dict, step: taint.Step | None, element: int | None = None
     ) -> taint.Origin:
         """The origin of `call`'s result given the origins of its arguments (of its item `element`,
-        when the function returns a tuple: see `elements`).
-
-        `bound`: called on an instance (`self.method(x)`): the first
-        parameter is the instance, not the first argument.
-        """
+        when the function returns a tuple: see `elements`). A method called on an instance comes
+        here bound (values.ValueOrigins._local_summary): its parameters without the instance."""
         returns_params, returns_untrusted, returns_unknown = (
             self.elements[element] if element is not None else (self.returns_params, self.returns_untrusted, self.returns_unknown)
         )
         out = taint.CONSTANT
-        params = self.params[1:] if bound else self.params
+        params = self.params
         for name, safe in returns_params:
             arg = _argument(name, params, self.kwonly, self.vararg, self.kwarg, positional, keywords)
             if arg.is_constant:
@@ -295,7 +291,7 @@ def references(tree: ast.Module) -> tuple[frozenset[str], frozenset[str]]:
     names: set[str] = set()
     pairs: set[str] = set()
     defined = [s for s in tree.body if isinstance(s, ast.ClassDef)]
-    classes = [c.name for c in defined] + [astutil.last_name(b) for c in defined for b in c.bases if astutil.last_name(b)]
+    classes = [c.name for c in defined] + [base for c in defined for base in base_names(c)]
     for node in astutil.walk(tree):
         if isinstance(node, ast.Name):
             if isinstance(node.ctx, ast.Load):

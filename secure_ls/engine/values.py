@@ -729,8 +729,8 @@ class ValueOrigins:
         comes back bound: its parameters without the instance."""
         if self._class and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
             local = getattr(self._summaries, "local", self._summaries)  # bases of this module: no workspace lookup
-            found = (local.get(f"{owner}.{func.attr}") for owner in self._class_bases)
-            method = self._function_summary(f"{self._class}.{func.attr}") or next((f for f in found if f is not None and not isinstance(f, Declaration)), None)
+            found = (self._function_summary(f"{owner}.{func.attr}", local) for owner in self._class_bases)
+            method = self._function_summary(f"{self._class}.{func.attr}") or next((f for f in found if f is not None), None)
             if method is not None:
                 return replace(method, params=method.params[1:])
         if isinstance(func, ast.Name):
@@ -745,8 +745,8 @@ class ValueOrigins:
             return None  # a local variable or parameter of that name
         return self._function_summary(key)
 
-    def _function_summary(self, key: str | None) -> "FunctionSummary | None":
-        found = self._summaries.get(key) if key else None
+    def _function_summary(self, key: str | None, store: Mapping | None = None) -> "FunctionSummary | None":
+        found = (self._summaries if store is None else store).get(key) if key else None
         return None if found is None or isinstance(found, Declaration) else found
 
     def declaration(self, annotation: ast.expr | None) -> Declaration | None:

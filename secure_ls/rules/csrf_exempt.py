@@ -117,7 +117,7 @@ class CsrfExempt(Rule):
             ):
                 if _safe_methods_only(node):
                     continue  # Django checks CSRF on unsafe methods only: the exemption changes nothing
-                if _checks_csrf_itself(node, ctx):
+                if _checks_csrf_itself(node):
                     ctx.report(self, deco, _MESSAGE_SELF_CHECKED, fix=_remove_decorator(deco, ctx), confidence=Confidence.LOW)
                 elif _acts_for_session_user(node):
                     ctx.report(self, deco, _MESSAGE, fix=_remove_decorator(deco, ctx))
@@ -168,7 +168,7 @@ def _acts_for_session_user(view: ast.AST) -> bool:
 _CHECK_VERBS = ("enforce", "check", "verify", "validate")
 
 
-def _checks_csrf_itself(view: ast.AST, ctx) -> bool:
+def _checks_csrf_itself(view: ast.AST) -> bool:
     """The exempt view runs the check on the paths it chooses: Django's `CsrfViewMiddleware(...)
     .process_view(request, ...)`, or a helper named for it (`_enforce_csrf(request)`, DRF's
     `enforce_csrf`): an OAuth or OIDC endpoint that must take a client's cross-site POST first."""
@@ -176,9 +176,7 @@ def _checks_csrf_itself(view: ast.AST, ctx) -> bool:
         if not isinstance(node, ast.Call):
             continue
         name = (astutil.last_name(node.func) or "").lower()
-        if name == "csrfviewmiddleware" or (ctx.qualified_name(node.func) or "").endswith(".CsrfViewMiddleware"):
-            return True
-        if "csrf" in name and any(verb in name for verb in _CHECK_VERBS):
+        if name == "csrfviewmiddleware" or "csrf" in name and any(verb in name for verb in _CHECK_VERBS):
             return True
     return False
 

@@ -156,9 +156,9 @@ class TimingUnsafeComparison(Rule):
             return
         if not any(_may_come_from_client(side, ctx) for side in (left, right)):
             return  # both sides are the server's own values: nobody can time a guess
-        if all(_read_from_the_request(side, ctx) for side in (left, right)):
+        if all(_only_outside_data(side, ctx, answered=False) for side in (left, right)):
             return  # `cookie_token != body_token` (a double-submit check): the client sent both
-        if any(_answered_by_called_server(side, ctx) for side in (left, right)):
+        if any(_only_outside_data(side, ctx, answered=True) for side in (left, right)):
             return  # `txt == token` over a DNS or HTTP answer: the program checks what a server it called said
         if _own_fields(left, right, ctx):
             return  # `self.access_token != self.password`: two fields the object was configured with
@@ -244,23 +244,22 @@ def _may_come_from_client(node: ast.expr, ctx) -> bool:
         return False
     return any(
         part.kind in _CLIENT_KINDS and part.label not in ("self", "cls") and part.label not in taint.OUTBOUND_SOURCES
-        for part in ctx.origin(node).parts
-        if not part.is_safe_for(taint.Sink.ANY)
+        for part in _open_parts(node, ctx)
     )
 
 
-def _read_from_the_request(node: ast.expr, ctx) -> bool:
-    """A value the request itself carries (a cookie, a form field), and nothing else."""
-    parts = [part for part in ctx.origin(node).parts if not part.is_safe_for(taint.Sink.ANY)]
-    return bool(parts) and all(part.kind == taint.UNTRUSTED and part.label not in taint.OUTBOUND_SOURCES for part in parts)
+def _only_outside_data(node: ast.expr, ctx, answered: bool) -> bool:
+    """A value made only of outside data: with `answered`, what a server the program called
+    answered (an HTTP response, DNS records: the program checks that answer, an ACME challenge
+    published in DNS; only that server chose it, and it does not time the comparison); without,
+    what the request itself carries (a cookie, a form field)."""
+    parts = _open_parts(node, ctx)
+    return bool(parts) and all(part.kind == taint.UNTRUSTED and (part.label in taint.OUTBOUND_SOURCES) == answered for part in parts)
 
 
-def _answered_by_called_server(node: ast.expr, ctx) -> bool:
-    """What a server the program called answered (an HTTP response, DNS records): the program is
-    checking that answer (an ACME challenge published in DNS, a record already there). Only that
-    server chooses this side, and it does not see how long the comparison takes."""
-    parts = [part for part in ctx.origin(node).parts if not part.is_safe_for(taint.Sink.ANY)]
-    return bool(parts) and all(part.kind == taint.UNTRUSTED and part.label in taint.OUTBOUND_SOURCES for part in parts)
+def _open_parts(node: ast.expr, ctx) -> list[taint.Part]:
+    """The parts of a value's origin that no sanitizer made safe for every sink."""
+    return [part for part in ctx.origin(node).parts if not part.is_safe_for(taint.Sink.ANY)]
 
 
 def _reads_session(node: ast.expr, ctx, depth: int = 2) -> bool:
