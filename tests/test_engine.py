@@ -309,6 +309,80 @@ def test_an_assert_that_narrows_request_user_for_the_type_checker_is_low_confide
     assert found == [(Confidence.HIGH, False)]
 
 
+def test_an_assert_on_an_objects_own_state_outside_request_handling_is_low_confidence():
+    # an MFA backend built for one user: its callers establish who reaches `check_code`
+    backend = (
+        "class OtpBackend:\n"
+        "    def __init__(self, user):\n        self.user = user\n\n"
+        "    def is_authenticated(self):\n        return self.user and self.user.is_authenticated\n\n"
+        "    def check_code(self, code):\n        assert self.is_authenticated()\n        return verify(self.user.otp_secret, code)\n"
+    )
+    # the same class once it holds the request: the assert is the view's access check
+    _low_until_undone("SLS130", backend, "def __init__(self, user):\n        self.user = user", "def __init__(self, request):\n        self.user = request.user", "high")
+
+
+def test_two_passwords_from_one_submitted_form_are_a_confirmation_check():
+    code = (
+        "from flask import request\n\n"
+        "def register():\n"
+        "    password = request.form.get('password', '')\n"
+        "    rpassword = request.form.get('rpassword', '')\n"
+        "    if password != rpassword:\n        return 'Password confirmation does not match', 400\n"
+    )
+    _quiet_until_undone("SLS305", code, "rpassword = request.form.get('rpassword', '')", "rpassword = stored_password_of(request.form['username'])")
+
+
+def test_an_assert_of_the_http_method_restates_the_route():
+    code = (
+        "from flask import Flask, request\napp = Flask(__name__)\n\n"
+        "@app.route('/swarm', methods=['POST'])\ndef swarm():\n    assert request.method == 'POST'\n    return 'ok'\n"
+    )
+    _quiet_until_undone("SLS130", code, "request.method == 'POST'", "request.form['count'] == 'POST'")
+
+
+def test_a_response_typed_or_downloaded_after_it_is_made_is_not_html():
+    typed = (
+        "from django.http import HttpResponse\n\ndef export(request):\n"
+        "    resp = HttpResponse(request.GET['data'])\n    resp['Content-Type'] = 'application/pdf'\n    return resp\n"
+    )
+    _quiet_until_undone("SLS803", typed, "'application/pdf'", "'text/html'")
+    downloaded = (
+        "from flask import Flask, make_response, request\napp = Flask(__name__)\n\n@app.route('/export')\ndef export():\n"
+        "    resp = make_response(request.args['chart'])\n    resp.headers['Content-Disposition'] = 'attachment; filename=%s' % 'c.html'\n    return resp\n"
+    )
+    _quiet_until_undone("SLS803", downloaded, "'attachment; filename=%s'", "'inline; filename=%s'")
+
+
+def test_a_redirect_formatted_after_a_local_path_held_by_a_name_stays_on_the_site():
+    code = (
+        "from flask import Flask, redirect\napp = Flask(__name__)\n\n"
+        "@app.route('/popup/<popup_type>/<data_id>')\ndef popup(popup_type, data_id):\n"
+        "    route = '/dtale/popup/{}'.format(popup_type)\n    return redirect('{}/{}'.format(route, data_id))\n"
+    )
+    _quiet_until_undone("SLS120", code, "route = '/dtale/popup/{}'", "route = '{}'")
+
+
+def test_an_optparse_option_with_fixed_choices_holds_one_of_them():
+    code = (
+        "import optparse\nfrom urllib.request import urlopen\n\n"
+        "def main():\n    parser = optparse.OptionParser()\n"
+        "    parser.add_option('-p', '--proto', choices=('http', 'https'), default='https')\n"
+        "    opts, args = parser.parse_args()\n"
+        "    return urlopen('{}://ralph.example/dhcp/'.format(opts.proto))\n"
+    )
+    _quiet_until_undone("SLS122", code, "choices=('http', 'https'), ", "")
+
+
+def test_a_row_looked_up_by_a_request_key_is_stored_data_not_the_key():
+    code = (
+        "import logging\nfrom flask import request\nfrom .models import db, Account\nlog = logging.getLogger(__name__)\n\n"
+        "def rename():\n    data = request.get_json()\n    account = db.session.get(Account, data['id'])\n"
+        "    log.debug('Updating account {}'.format(account.name))\n"
+    )
+    # `cache.get(key, default)`: the default may come back, and here it is the client's
+    _quiet_until_undone("SLS704", code, "db.session.get(Account, data['id'])", "cache.get('account', data['id'])")
+
+
 def test_a_chain_of_replacements_escapes_what_it_covers():
     code = (
         "import ldap\nfrom flask import request\n\n"

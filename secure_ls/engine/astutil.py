@@ -14,6 +14,8 @@ import ast
 from collections import deque
 from typing import Callable, Iterator
 
+from secure_ls.engine import formatting
+
 _SKIPPED = frozenset({"ctx", "op", "ops", "type_comment"})
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
@@ -114,7 +116,51 @@ def literal_prefix(node: ast.AST, value_of: Callable[[ast.Name], "ast.expr | str
         if isinstance(value, str):
             return value, True
         return literal_prefix(value, value_of, depth + 1) if value is not None else None
+    pieces = _template_pieces(node)
+    if pieces is None:
+        return None
+    text = ""
+    for piece in pieces:  # `"{}/{}".format(route, x)`: the template's text, then what each field starts with
+        found = (piece, True) if isinstance(piece, str) else literal_prefix(piece, value_of, depth + 1)
+        if found is None:
+            return (text, False) if text else None
+        text += found[0]
+        if not found[1]:
+            return text, False
+    return text, True
+
+
+def _template_pieces(node: ast.AST) -> list | None:
+    """A constant template filled in order, as its text and its arguments: `"/a/{}".format(x)`,
+    and `"/a/%s" % x` (read up to its first field only, since its fields may convert)."""
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "format"
+        and isinstance(node.func.value, ast.Constant)
+        and isinstance(node.func.value.value, str)
+        and not node.keywords
+        and not any(isinstance(a, ast.Starred) for a in node.args)
+    ):
+        return formatting.format_pieces(node.func.value.value, node.args)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
+        head = node.left.value.replace("%%", "\0").split("%")[0].replace("\0", "%")
+        return [head, _UNREAD] if head != node.left.value else None
     return None
+
+
+_UNREAD = ast.Pass()  # a template field whose text is not read: the prefix ends there
+
+
+def names_a_class(node: ast.AST) -> bool:
+    """`Account`, `models.Account`: a CamelCase name, by the naming convention (not a CONSTANT)."""
+    name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+    return name[:1].isupper() and any(c.islower() for c in name)
+
+
+def parses_options(node: ast.AST | None) -> bool:
+    """`parser.parse_args()`, `parser.parse_known_args()`: the parsed command-line options."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr.startswith("parse_")
 
 
 def instance_attribute(target: ast.AST, instance: str) -> str | None:

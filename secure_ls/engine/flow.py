@@ -463,8 +463,9 @@ class FlowAnalyzer(ValueOrigins):
 
     def _note_constrained_option(self, call: ast.expr) -> None:
         """`parser.add_argument("env", choices=ENVIRONMENTS)` / `add_argument("--n", type=int)`:
-        argparse rejects any other value, so the parsed attribute is safe for every sink."""
-        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "add_argument"):
+        argparse rejects any other value, so the parsed attribute is safe for every sink. The
+        same for optparse's `add_option(..., choices=PROTOS)`."""
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr in ("add_argument", "add_option")):
             return
         keywords = {kw.arg: kw.value for kw in call.keywords if kw.arg}
         choices, kind = keywords.get("choices"), keywords.get("type")

@@ -124,8 +124,7 @@ class ValueOrigins:
         """`args.env` where `args = parser.parse_args()` and `env` was declared with fixed choices."""
         if node.attr not in self._constrained_options or not isinstance(node.value, ast.Name):
             return False
-        made = self._single_value(node.value)
-        return isinstance(made, ast.Call) and isinstance(made.func, ast.Attribute) and made.func.attr.startswith("parse_")
+        return astutil.parses_options(self._single_value(node.value))
 
     def _qualify_call(self, value: ast.expr | None) -> str | None:
         return self._qualify(value.func) if isinstance(value, ast.Call) else None
@@ -152,8 +151,8 @@ class ValueOrigins:
                 for t, item in zip(target.elts, items):
                     self._bind(t, item, None, env)  # `command, data, error = parse(request)`
             else:
-                for t in target.elts:
-                    self._bind(t, origin, None, env)
+                for i, t in enumerate(target.elts):  # `opts, args = parser.parse_args()`: optparse's options come first
+                    self._bind(t, origin, value if i == 0 and astutil.parses_options(value) else None, env)
         elif isinstance(target, ast.Starred):
             self._bind(target.value, origin, None, env)
         elif isinstance(target, (ast.Attribute, ast.Subscript)):
@@ -572,8 +571,8 @@ class ValueOrigins:
                 return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", read[1] if not node.args else frozenset(), steps=(make_step(node, "read from the HTTP request"),))}))
             receiver = self._origin(func.value)
             rewritten = guards.rewritten(node, receiver, self._join_all, self._translated)
-            if rewritten is not None:
-                return rewritten  # `.replace("\n", "")`, `.translate(...)`, `.format(**mapping)`, ...
+            if rewritten is not None:  # `.replace("\n", "")`, `.translate(...)`, `.format(**mapping)`, ...
+                return self._settled(node, rewritten)  # `"{}/{}".format(route, x)`: its start (through names) may settle the host
             typed = self._typed_field(func.value, node.args[0]) if func.attr == "get" and node.args else frozenset()
             if typed:  # `validated_data.get("count", 0)` of an IntegerField (every sink) or an EmailField (one line)
                 return (CONSTANT if Sink.ANY in typed else receiver.sanitized(typed)).join(self._join_all(node.args[1:]))
@@ -589,7 +588,8 @@ class ValueOrigins:
             if func.attr in catalog.LOOKUP_METHODS and node.args and not isinstance(node.args[0], ast.Starred):
                 # `cache.get(key, default)`: the value stored under the key (or the default), not the
                 # key itself, like `cache[key]`; the receiver's own taint is all that can come back
-                return receiver.join(self._join_all(args[1:]))
+                # (SQLAlchemy's `session.get(Account, pk)`: the stored row, and no default)
+                return receiver.join(self._join_all(args[1:] if not astutil.names_a_class(node.args[0]) else ()))
             if func.attr in catalog.NUMBER_METHODS or func.attr in catalog.HEX_METHODS and not node.args:
                 return CONSTANT
             if func.attr in catalog.PROPAGATING_METHODS or receiver.risk() and receiver.risk().kind == UNTRUSTED:

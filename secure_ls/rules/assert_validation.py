@@ -33,6 +33,10 @@ class AssertUsedForValidation(Rule):
     `assert obj.owner == user`) or validate request data
     (`assert request.args["n"].isdigit()`). Asserts on internal invariants,
     type checks and anything in test code are left alone.
+    `assert request.method == "POST"` restates the route's methods and is
+    left alone. `assert self.is_authenticated()` in a class that never sees
+    a request (an MFA backend built for one user) asserts the object's own
+    state, which its callers establish: low confidence.
     `assert request.user.is_authenticated` in a function whose `request` is
     annotated is reported with low confidence: it is the django-stubs way
     to narrow the user's type for mypy, usually behind `@login_required`.
@@ -72,6 +76,8 @@ class AssertUsedForValidation(Rule):
         'def test_permissions(user):\n    assert user.has_perm("app.view")\n',
         'def delete(user, item):\n    if not user.is_admin:\n        raise PermissionError("admins only")\n    item.delete()\n',
         'class Node:\n    def attach(self, parent):\n        assert self.owner is None, "already attached"\n        self.owner = parent\n',
+        # the route admits POST only: the assert restates the router's decision
+        'from flask import Flask, request\napp = Flask(__name__)\n\n@app.route("/swarm", methods=["POST"])\ndef swarm():\n    assert request.method == "POST"\n    return start(request.form["count"])\n',
         # a truth test of a field computed from request data: the value is there (Optional narrowed)
         'def update(request, item):\n    item.start = request.POST["start"]\n    item.deadline = item.compute_deadline()\n    assert item.deadline\n    return item.deadline\n',
     ]
@@ -97,12 +103,13 @@ class AssertUsedForValidation(Rule):
         kind = None
         if _is_auth(test, ctx):
             kind = "auth"
-        elif not _is_presence_check(test) and _reads_request(test, ctx):
+        elif not _is_presence_check(test) and not _is_method_check(test, ctx) and _reads_request(test, ctx):
             kind = "input"
         if kind is None:
             return
         what = "an authorization check" if kind == "auth" else "a check of request data"
         narrowing = kind == "auth" and _narrows_for_type_checker(test, ctx.enclosing_function(node))
+        own_state = kind == "auth" and not narrowing and _own_state_invariant(test, node, ctx)
         ctx.report(
             self,
             node,
@@ -111,10 +118,13 @@ class AssertUsedForValidation(Rule):
                 "In typed code this usually narrows `request.user` for the type checker while a decorator or middleware "
                 "does the real check; if nothing else does, raise an exception from an `if` instead."
                 if narrowing
+                else "It asserts the object's own state, so its callers decide who gets here; if none of them checks, "
+                "raise an exception from an `if` instead."
+                if own_state
                 else "Raise an exception from an `if` instead."
             ),
             fix=self._fix(node, kind, ctx),
-            confidence=Confidence.LOW if narrowing else None,
+            confidence=Confidence.LOW if narrowing or own_state else None,
         )
 
     def _fix(self, node: ast.Assert, kind: str, ctx) -> Fix | None:
@@ -151,6 +161,36 @@ def _narrows_for_type_checker(test: ast.expr, func: ast.AST | None) -> bool:
         return False
     name = test.value.value.id
     return any(a.arg == name and a.annotation is not None for a in (*args.posonlyargs, *args.args, *args.kwonlyargs))
+
+
+def _is_method_check(test: ast.expr, ctx) -> bool:
+    """`assert request.method == "POST"` / `in ("GET", "HEAD")`: which HTTP method reached the
+    code is the router's decision (the route declares its methods); the assert restates it,
+    it does not check what the client sent."""
+    return (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], (ast.Eq, ast.In))
+        and isinstance(test.left, ast.Attribute)
+        and test.left.attr == "method"
+        and ctx.is_constant(test.comparators[0])
+    )
+
+
+def _own_state_invariant(test: ast.expr, node: ast.Assert, ctx) -> bool:
+    """`assert self.is_authenticated()` in a method of a class that never sees a request (an MFA
+    backend built for one user): an invariant of the object's own state, which its callers
+    establish. Low confidence, since the assert is then the object's only guard."""
+    names = {sub.id for sub in astutil.walk(test) if isinstance(sub, ast.Name)}
+    if names != {"self"} or "request" in _identifiers(test):
+        return False
+    cls = next((anc for anc in ctx.ancestors(node) if isinstance(anc, ast.ClassDef)), None)
+    if cls is None:
+        return False
+    for sub in astutil.walk(cls):
+        if isinstance(sub, ast.arg) and sub.arg == "request" or isinstance(sub, ast.Attribute) and sub.attr == "request":
+            return False
+    return True
 
 
 def _identifiers(node: ast.AST) -> list[str]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine.model import Confidence, Severity
-from secure_ls.rules._support import naming
+from secure_ls.engine.taint import Sink
+from secure_ls.rules._support import naming, web
 from secure_ls.rules.base import Example, Rule
 
 # Words that make a comparison of two passwords a form check, not a login.
@@ -59,6 +60,7 @@ class PlaintextPasswordComparison(Rule):
     with the matching function (`bcrypt.checkpw`, `user.check_password`,
     `check_password_hash`). No quick fix is offered: existing rows must be
     migrated to hashes. Form checks such as `password == confirm_password`
+    (or any two passwords that both come from the request)
     are not reported, nor is a comparison with a password written in the
     source (a known default refused by name): that literal is a hard-coded
     secret, reported where it is written.
@@ -106,6 +108,8 @@ class PlaintextPasswordComparison(Rule):
             return
         if any(ctx.string_value(side) is not None for side in (left, right)):
             return  # `password == _LEGACY_DEFAULT_PASSWORD`: a known value refused (written in source: SLS2xx's concern)
+        if all(web.is_client(ctx.origin(side).risk(Sink.ANY)) for side in (left, right)):
+            return  # `password != rpassword`, both fields of one submitted form: a confirmation check, nothing stored
         ctx.report(
             self,
             node,

@@ -94,6 +94,10 @@ class ReflectedXss(Rule):
         'from werkzeug.wrappers import Request, Response\n\n@Request.application\ndef app(request):\n    return Response(f"current path: {request.path}")\n',
         'from django.http import HttpResponse\nfrom django.utils.html import escape\n\ndef hello(request):\n    return HttpResponse(f"<h1>Hello {escape(request.GET[\'name\'])}</h1>")\n',
         'from django.http import HttpResponse\n\ndef export(request):\n    return HttpResponse(request.GET["data"], content_type="text/plain")\n',
+        # Django's header item on the response itself
+        'from django.http import HttpResponse\n\ndef export(request):\n    resp = HttpResponse(request.GET["data"])\n    resp["Content-Type"] = "application/pdf"\n    return resp\n',
+        # a download: the browser saves it instead of rendering it in the site's origin
+        'from flask import Flask, make_response, request\napp = Flask(__name__)\n\n@app.route("/export")\ndef export():\n    resp = make_response(request.args["chart"])\n    resp.headers["Content-Disposition"] = "attachment; filename=%s" % "chart.html"\n    return resp\n',
         'from django.http import HttpResponse\n\ndef export(request):\n    return HttpResponse(request.GET["data"], "application/json")\n',
         # the type is set on the response after it is made
         'from flask import Flask, make_response, request\napp = Flask(__name__)\n\n@app.route("/echo")\ndef echo():\n    r = make_response(request.args.get("text", ""))\n    r.mimetype = "text/plain"\n    return r\n',
@@ -285,7 +289,9 @@ def _module_function(call: ast.Call, ctx) -> bool:
 
 def _typed_later_as_non_html(call: ast.Call, ctx) -> bool:
     """`r = make_response(text)` then `r.mimetype = "text/plain"` (or `content_type`, or the
-    Content-Type header) in the same function: the browser does not read it as HTML."""
+    Content-Type header, `r["Content-Type"]` in Django) in the same function: the browser does
+    not read it as HTML. Nor does it render a download (`Content-Disposition: attachment`)
+    in the site's origin."""
     statement = ctx.statement(call)
     if not (isinstance(statement, ast.Assign) and statement.value is call and len(statement.targets) == 1):
         return False
@@ -293,25 +299,30 @@ def _typed_later_as_non_html(call: ast.Call, ctx) -> bool:
     func = ctx.enclosing_function(call)
     if not isinstance(target, ast.Name) or func is None:
         return False
+    typed = None  # the first content type set
     for node in astutil.walk(func):
         if not isinstance(node, ast.Assign) or len(node.targets) != 1:
             continue
         assigned = node.targets[0]
         if isinstance(assigned, ast.Attribute) and assigned.attr in _TYPE_KEYWORDS:
             owner = assigned.value
-        elif (
-            isinstance(assigned, ast.Subscript)
-            and isinstance(assigned.value, ast.Attribute)
-            and assigned.value.attr == "headers"
-            and (ctx.string_value(assigned.slice) or "").lower() == "content-type"
-        ):
-            owner = assigned.value.value
+        elif isinstance(assigned, ast.Subscript) and (header := (ctx.string_value(assigned.slice) or "").lower()) in _TYPING_HEADERS:
+            # `r.headers["Content-Type"] = ...`, or Django's `r["Content-Type"] = ...` on the response itself
+            headers = assigned.value
+            owner = headers.value if isinstance(headers, ast.Attribute) and headers.attr == "headers" else headers
+            if header == "content-disposition":
+                found = astutil.literal_prefix(node.value, lambda name: None)
+                if isinstance(owner, ast.Name) and owner.id == target.id and found and found[0].lower().startswith("attachment"):
+                    return True
+                continue
         else:
             continue
-        if isinstance(owner, ast.Name) and owner.id == target.id:
-            value = ctx.string_value(node.value)
-            return value is not None and "html" not in value.lower()
-    return False
+        if isinstance(owner, ast.Name) and owner.id == target.id and typed is None:
+            typed = ctx.string_value(node.value)
+    return typed is not None and "html" not in typed.lower()
+
+
+_TYPING_HEADERS = ("content-type", "content-disposition")
 
 
 def _sent_as_json(written: ast.expr, ctx) -> bool:
