@@ -383,6 +383,14 @@ def test_a_row_looked_up_by_a_request_key_is_stored_data_not_the_key():
     _quiet_until_undone("SLS704", code, "db.session.get(Account, data['id'])", "cache.get('account', data['id'])")
 
 
+def test_sanics_request_path_is_the_undecoded_request_target():
+    code = (
+        "import logging\nfrom sanic import Sanic\napp = Sanic('x')\nlog = logging.getLogger(__name__)\n\n"
+        "@app.get('/<name>')\nasync def handler(request, name):\n    log.info('path %s', request.path)\n"
+    )
+    _quiet_until_undone("SLS704", code, "request.path", "request.args.get('p')")
+
+
 def test_a_chain_of_replacements_escapes_what_it_covers():
     code = (
         "import ldap\nfrom flask import request\n\n"

@@ -259,6 +259,8 @@ FRAMEWORKS: tuple[Framework, ...] = (
     Framework("flask", rule_variables_only=True),
     Framework("quart", rule_variables_only=True),
     Framework("bottle", rule_variables_only=True),
+    # Sanic's `request.path` and `.query_string` are httptools' parse of the request line, undecoded
+    Framework("sanic", raw_target=frozenset({"path", "query_string"})),
     # the standard library's http.server: `self.path`, `self.headers` of a BaseHTTPRequestHandler
     Framework(
         "http",

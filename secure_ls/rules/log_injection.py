@@ -48,7 +48,8 @@ class LogInjection(Rule):
     whose routes are all fixed paths (`@app.route("/cached.gif")`), where it
     is one of them (a blueprint registered elsewhere under a prefix with a
     variable part, `url_prefix="/<lang>"`, would put that part in it; the
-    handler's module does not show that prefix). Tornado's `self.request.path`, `.uri` and `.query` are the
+    handler's module does not show that prefix). Tornado's `self.request.path`, `.uri` and `.query`
+    (and Sanic's `request.path` and `.query_string`) are the
     raw request target (still percent-encoded): not reported, also once
     kept in a name or cut short. Mappings logged whole print as the repr()
     of their items, every line break escaped: a form's `cleaned_data`, a
