@@ -1596,9 +1596,12 @@ def test_setting_one_attribute_of_an_object_leaves_its_other_attributes_as_they_
         "    return redirect(book.local_path)\n"
     )
     _quiet_until_undone("SLS120", code, "redirect(book.local_path)", "redirect(book.cover)")
-    # set on one path only: the join keeps no attribute apart, the object holds all it was given
+    # set on one path only: after the join `book.cover` is the upload or what the object held,
+    # and the other attributes are still what the object held
     branch = code.replace("    book.cover = request.FILES['cover']\n", "    if request.FILES:\n        book.cover = request.FILES['cover']\n")
-    assert "SLS120" in rules(branch)
+    _quiet_until_undone("SLS120", branch, "redirect(book.local_path)", "redirect(book.cover)")
+    # ... and when the other path sets `book` itself from the request, every attribute is the client's
+    assert "SLS120" in rules(branch.replace("    book.save()\n", "    else:\n        book = request.POST\n    book.save()\n"))
 
 
 def test_a_value_looked_up_as_an_integer_primary_key_holds_digits():

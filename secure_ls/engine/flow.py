@@ -617,20 +617,42 @@ def _is_irrefutable_pattern(pattern: ast.AST) -> bool:
 
 
 def _join_into(env: Env, other: Env) -> None:
-    for path in [k for k in env if "." in k and k not in other]:
-        del env[path]  # a field checked on one path only is not checked after the join
+    # A field tracked on one path only (`obj.x` checked, or set by `obj.x = v`) holds, after the
+    # join, its value on that path or what the object held on the other: still tracked apart, so
+    # that setting `account.contact` in an `if` leaves `account.name` as it was.
+    only_mine = {k: _field_after_join(env[k], k, other) for k in env if "." in k and k not in other}
+    only_theirs = {k: _field_after_join(b, k, env) for k, b in other.items() if "." in k and k not in env}
+    for path, joined in [*only_mine.items(), *only_theirs.items()]:
+        if joined is None:
+            env.pop(path, None)
+        else:
+            env[path] = joined
     for name, binding in other.items():
         mine = env.get(name)
         if mine is None:
             if "." not in name:
                 env[name] = binding
-        elif mine is not binding:
+        elif mine is not binding and name not in only_theirs:
             values = mine.values + tuple(v for v in binding.values if v not in mine.values)
             fields = None
             if mine.fields is not None and binding.fields is not None:
                 # an item keeps its own origin only where both paths track it
                 fields = {k: mine.fields[k].join(binding.fields[k]) for k in mine.fields.keys() & binding.fields.keys()}
-            env[name] = Binding(mine.origin.join(binding.origin), values[-6:], mine.alias if mine.alias == binding.alias else None, fields=fields)
+            own = None
+            if mine.own is not None or binding.own is not None:
+                own = (mine.own if mine.own is not None else mine.origin).join(binding.own if binding.own is not None else binding.origin)
+            alias = mine.alias if mine.alias == binding.alias else None
+            env[name] = Binding(mine.origin.join(binding.origin), values[-6:], alias, fields=fields, own=own)
+
+
+def _field_after_join(field: Binding, path: str, other: Env) -> Binding | None:
+    """`obj.x` tracked on one path only: on the other, it is whatever `obj` held apart from the
+    fields set there (None when that is not known: a nested path, or `obj` unbound there)."""
+    base, _, rest = path.partition(".")
+    holder = other.get(base)
+    if holder is None or "." in rest or holder.function:
+        return None
+    return Binding(field.origin.join(holder.own if holder.own is not None else holder.origin))
 
 
 def _meet_all(sets: Iterable[frozenset[str]]) -> frozenset[str]:
