@@ -391,6 +391,14 @@ def test_sanics_request_path_is_the_undecoded_request_target():
     _quiet_until_undone("SLS704", code, "request.path", "request.args.get('p')")
 
 
+def test_an_fstring_that_starts_with_a_name_holding_a_local_path_stays_on_the_site():
+    code = (
+        "from django.shortcuts import redirect\n\n"
+        "def item(request):\n    base = '/items/'\n    return redirect(f\"{base}{request.GET['id']}\")\n"
+    )
+    _quiet_until_undone("SLS120", code, "base = '/items/'", "base = request.GET['base']")
+
+
 def test_a_chain_of_replacements_escapes_what_it_covers():
     code = (
         "import ldap\nfrom flask import request\n\n"

@@ -99,9 +99,6 @@ def literal_prefix(node: ast.AST, value_of: Callable[[ast.Name], "ast.expr | str
         return None
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value, True
-    if isinstance(node, ast.JoinedStr) and node.values:
-        first = node.values[0]
-        return (first.value, False) if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         left = literal_prefix(node.left, value_of, depth + 1)
         if left is None:
@@ -131,8 +128,14 @@ def literal_prefix(node: ast.AST, value_of: Callable[[ast.Name], "ast.expr | str
 
 
 def _template_pieces(node: ast.AST) -> list | None:
-    """A constant template filled in order, as its text and its arguments: `"/a/{}".format(x)`,
-    and `"/a/%s" % x` (read up to its first field only, since its fields may convert)."""
+    """A constant template filled in order, as its text and its arguments: `f"/a/{x}"`,
+    `"/a/{}".format(x)`, and `"/a/%s" % x` (read up to its first field only, since its fields
+    may convert; so are f-string fields with a conversion or a format spec)."""
+    if isinstance(node, ast.JoinedStr) and node.values:
+        return [
+            v.value if isinstance(v, ast.Constant) else v.value if v.conversion == -1 and v.format_spec is None else _UNREAD
+            for v in node.values
+        ]
     if (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)

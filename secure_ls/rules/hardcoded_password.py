@@ -36,7 +36,8 @@ class HardcodedPassword(Rule):
     Values that are clearly not secrets are not reported either: empty
     strings, placeholders (`"changeme"`, `"xxx"`, `"<your-key>"`, `"${VAR}"`,
     `"*****"`, markers replaced in text such as `"!UNDERSCORE!"` or
-    `"__token__"`), labels and prompts (`"Password:"`, `"Bearer"`, a value equal
+    `"__token__"`, the mask an API shows in place of a secret such as
+    `"$encrypted$"` or `"**redacted**"`), labels and prompts (`"Password:"`, `"Bearer"`, a value equal
     to the name, a field name like `"user_password"`), format strings, URLs
     and paths. Test code (a module importing pytest/unittest, `test_*`
     functions, `Test*` classes) is not reported: its credentials are
@@ -77,6 +78,8 @@ class HardcodedPassword(Rule):
     VALID = [
         # a marker put into text and replaced later, and PyPI's fixed user name for API tokens
         'UNDERSCORE_TOKEN = "!UNDERSCORE!"\nPYPI_TOKEN_USER = "__token__"\n\ndef escape(name):\n    return name.replace("_", UNDERSCORE_TOKEN)\n',
+        # the mask an API returns in place of the password, and that clients send back unchanged
+        'def to_representation(ret):\n    ret["password"] = "$encrypted$"\n    return ret\n\ndef update(obj, new_password):\n    if new_password and new_password != "$encrypted$":\n        obj.set_password(new_password)\n',
         # help text for a setting: a sentence, even with an arrow or a path in it
         'DESCRIPTIONS = {"ZVONOK_API_KEY": "API public key. You can get it in Profile->Settings section."}\n',
         # a table of such help texts: its short labels describe the settings too

@@ -13,6 +13,9 @@ from secure_ls.rules.base import Example, Rule
 _FORM_CHECK_WORDS = frozenset(
     {"confirm", "confirmation", "confirmed", "repeat", "repeated", "again", "retype", "retyped", "verify", "verification", "new", "old", "previous", "prev", "current", "check", "match", "initial", "second", "other", "1", "2"}
 )
+# Words that make the value a collection of passwords (`password_dict`, `survey_passwords`), or
+# of what describes them, not a password.
+_COLLECTION_WORDS = frozenset({"dict", "list", "map", "mapping", "set", "fields", "names", "keys", "vars", "variables", "passwords", "policy", "rules"})
 # Words that show the value is already hashed (SLS301/SLS303 territory).
 _HASHED_WORDS = frozenset({"hash", "hashed", "digest", "crypt", "crypted", "encrypted", "enc", "bcrypt", "hmac", "salted"})
 
@@ -31,7 +34,7 @@ def _is_plain_password(node: ast.expr) -> str | None:
     if not naming.is_named_like(name, naming.PASSWORD_WORDS):
         return None
     parts = naming.words(name)
-    if any(p in _FORM_CHECK_WORDS or p in _HASHED_WORDS or p.isdigit() for p in parts):
+    if any(p in _FORM_CHECK_WORDS or p in _HASHED_WORDS or p in _COLLECTION_WORDS or p.isdigit() for p in parts):
         return None
     if any(w in "".join(parts) for w in ("hash", "digest", "crypt")):
         return None
@@ -60,7 +63,8 @@ class PlaintextPasswordComparison(Rule):
     with the matching function (`bcrypt.checkpw`, `user.check_password`,
     `check_password_hash`). No quick fix is offered: existing rows must be
     migrated to hashes. Form checks such as `password == confirm_password`
-    (or any two passwords that both come from the request)
+    (or any two passwords that both come from the request), and collections
+    (`password_dict != survey_passwords`),
     are not reported, nor is a comparison with a password written in the
     source (a known default refused by name): that literal is a hard-coded
     secret, reported where it is written.
@@ -79,6 +83,8 @@ class PlaintextPasswordComparison(Rule):
         "import bcrypt\ndef login(user, password):\n    return bcrypt.checkpw(password.encode(), user.password_hash)\n",
         "def register(form):\n    if form.password.data != form.confirm_password.data:\n        raise ValueError('passwords differ')\n",
         "def change(old_password, new_password):\n    if old_password == new_password:\n        raise ValueError('choose a new password')\n",
+        # which survey answers are passwords (variable name -> mask), not passwords
+        "def save(instance, password_dict):\n    if password_dict != instance.survey_passwords:\n        instance.survey_passwords = password_dict.copy()\n",
         "def clean(password1, password2):\n    return password1 == password2\n",
         "def login(user, password):\n    return user.password_hash == hash_it(password)\n",
         "def empty(password):\n    return password == ''\n",

@@ -71,6 +71,9 @@ _PLACEHOLDER_SHAPES = re.compile(
 # A word between two copies of the same punctuation (upper case), or a dunder name: a marker
 # put into text and replaced later, or a fixed user name (`__token__`).
 _MARKER = re.compile(r"([^\w\s]+)[A-Z]+(?:[_\-][A-Z]+)*\1|__[A-Za-z]+(?:_[A-Za-z]+)*__")
+# A word saying the value is hidden, between punctuation (`"$encrypted$"`, `"**redacted**"`,
+# `"<hidden>"`): the mask an API returns in place of a secret, and the value clients send back.
+_MASK = re.compile(r"[^\w\s]+(?:encrypted|redacted|hidden|masked|removed|filtered|censored|obfuscated)[^\w\s]+", re.IGNORECASE)
 _FORMAT_MARKERS = re.compile(r"%[sd(]|\{\d*\}|\{[A-Za-z_]\w*\}")
 _WORDY = re.compile(r"[A-Za-z]+(?:[_.:\-/ ][A-Za-z]+)*")
 _REGEX_MARKERS = re.compile(r"\\[wdsWDSbB]|\[\^|\(\?[:=!P<]|\.\*|\.\+|\]\*|\]\+|\]\{")
@@ -202,8 +205,8 @@ def placeholder(value: str, name: str | None = None) -> bool:
         return True  # "Enter your password:", "Bearer", "Token expired"
     if _is_sentence(stripped):
         return True  # "Invalid or expired token.": a message about the secret
-    if _FORMAT_MARKERS.search(stripped) or _MARKER.fullmatch(stripped):
-        return True  # "%s", "{name}"; "!UNDERSCORE!", "__TOKEN__": markers replaced in text
+    if _FORMAT_MARKERS.search(stripped) or _MARKER.fullmatch(stripped) or _MASK.fullmatch(stripped):
+        return True  # "%s", "{name}"; "!UNDERSCORE!", "__TOKEN__": markers replaced in text; "$encrypted$": a mask
     if "://" in stripped or stripped.startswith(("/", "./", "~/")):
         return True  # a URL or path (URLs with credentials are SLS203's)
     if _LABEL.match(stripped) and _SECRET_WORDS_IN_VALUE.search(stripped) and not high_entropy(stripped):
