@@ -399,6 +399,15 @@ def test_an_fstring_that_starts_with_a_name_holding_a_local_path_stays_on_the_si
     _quiet_until_undone("SLS120", code, "base = '/items/'", "base = request.GET['base']")
 
 
+def test_a_session_key_that_is_not_the_session_objects_own_is_low_confidence():
+    # a media server's stream index, read from a row: as often an index as a session id
+    code = (
+        "import logging\nfrom django.http import HttpResponse\nlogger = logging.getLogger(__name__)\n\n"
+        "def stop(request, stream):\n    logger.info('stopping session %s', stream['session_key'])\n    return HttpResponse('ok')\n"
+    )
+    _low_until_undone("SLS703", code, "stream['session_key']", "request.session.session_key", "medium")
+
+
 def test_a_chain_of_replacements_escapes_what_it_covers():
     code = (
         "import ldap\nfrom flask import request\n\n"

@@ -101,6 +101,14 @@ def is_bare_token(name: str) -> bool:
     return naming.words(name) == ["token"]
 
 
+def _index_like_session_key(node: ast.expr, name: str) -> bool:
+    """A `session_key` that is not a session object's own (`request.session.session_key`, the
+    session id): the name is used for stream, kernel and cache session indexes as often."""
+    if naming.words(name) != ["session", "key"]:
+        return False
+    return not (isinstance(node, ast.Attribute) and node.attr == "session_key" and astutil.last_name(node.value).endswith("session"))
+
+
 def _candidate_name(node: ast.expr) -> str | None:
     if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
         return naming.name_of(node)
@@ -125,7 +133,10 @@ class SecretInLog(Rule):
     stars and lengths (`f"{key[:4]}****{key[-4:]}"`), also through the name
     holding it. Nor is a key or token that only ever holds a number
     (`session_key = int(timeline["sessionKey"])`): an index, where credentials
-    are text; names that always say secret count whatever they hold.
+    are text; names that always say secret count whatever they hold. A
+    `session_key` counts with low confidence unless it is a session
+    object's own (`request.session.session_key`, the session id): the name
+    is used for stream, kernel and cache session indexes as often.
 
     ## Why is this bad?
     Logs are copied to files, log shippers, monitoring services and
@@ -206,7 +217,7 @@ class SecretInLog(Rule):
         fix = Fix("Mask the secret", tuple(edits), safe=not is_print) if edits else None
         first, name, _ = found[0]
         where = "printed" if is_print else "logged"
-        weak = is_print or all(is_bare_token(n) for _, n, _ in found)
+        weak = is_print or all(is_bare_token(n) or _index_like_session_key(e, n) for e, n, _ in found)
         ctx.report(
             self,
             first,
