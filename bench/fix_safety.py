@@ -1,6 +1,6 @@
 """Fix safety on all the real Python here: the standard library and the venv's site-packages.
 
-    python bench/fix_safety.py [--limit N] [--show 20] [PATH ...]
+    python -m bench.fix_safety [--limit N] [--show 20] [PATH ...]
 
 Applies every fix of every rule one at a time and all together (unsafe
 included) and prints: files, findings, fixes applied, parse failures,
@@ -15,7 +15,6 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.fuzz import fixcheck
 

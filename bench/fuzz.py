@@ -1,7 +1,7 @@
 """Long LSP fuzz runs against a real secure-ls server.
 
-    python bench/fuzz.py --duration 1800 [--seed N] [--profile visual-studio-code|neovim@v0.11.0|both]
-    python bench/fuzz.py --replay /tmp/secure-ls-fuzz/failure-<seed>.json
+    python -m bench.fuzz --duration 1800 [--seed N] [--profile visual-studio-code|neovim@v0.11.0|both]
+    python -m bench.fuzz --replay /tmp/secure-ls-fuzz/failure-<seed>.json
 
 Runs back-to-back sessions (a new server and a new sub-seed every
 --session-steps steps, alternating editor profiles) until --duration
@@ -23,7 +23,6 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 
 
 def _snapshot(label: str) -> str:
@@ -102,7 +101,7 @@ async def main_async(args) -> int:
             text = harness.describe(result, steps, sent)
             out = Path(harness.FUZZ_DIR) / f"failure-{sub_seed}.json"
             out.write_text(json.dumps({"profile": profile, "seed": sub_seed, "failure": str(result.failure), "steps": steps, "messages": sent}, ensure_ascii=True, indent=1))
-            failures.append(text + f"\n(replay: python bench/fuzz.py --replay {out})")
+            failures.append(text + f"\n(replay: python -m bench.fuzz --replay {out})")
             print(failures[-1], flush=True)
             if len(failures) >= args.max_failures:
                 break

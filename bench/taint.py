@@ -1,9 +1,9 @@
 """Scores the taint corpus (tests/taint) and times the engine on it.
 
-    python bench/taint.py                   # table + misses
-    python bench/taint.py --write-baseline  # record the current figures in tests/taint/baseline.json
-    python bench/taint.py --corpus f        # score the held-out part F instead (never part of the baseline)
-    python bench/taint.py --corpus g        # score the held-out part G (issue 12), also never in the baseline
+    python -m bench.taint                   # table + misses
+    python -m bench.taint --write-baseline  # record the current figures in tests/taint/baseline.json
+    python -m bench.taint --corpus f        # score the held-out part F instead (never part of the baseline)
+    python -m bench.taint --corpus g        # score the held-out part G (issue 12), also never in the baseline
 """
 
 from __future__ import annotations
@@ -15,13 +15,12 @@ import sys
 import time
 from pathlib import Path
 
+from tests.taint.runner import CASES, format_table, run_all, score
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
 
-from taint.runner import CASES, format_table, run_all, score
-
-# Held-out sets: scored on demand, kept out of runner.CASES and the baseline.
-HELD_OUT = {"f": "taint.corpus_f", "g": "taint.corpus_g"}
+# Held-out sets: scored on demand, kept out of runner.CASES and the baseline (parts F and G).
+HELD_OUT = {"f": "tests.taint.heldout_project_idioms", "g": "tests.taint.heldout_issue12_idioms"}
 
 
 def _cases() -> tuple[list, bool]:

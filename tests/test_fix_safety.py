@@ -3,7 +3,7 @@
 Every offered fix is applied one at a time and all together; the result must
 parse, the finding must be gone, nothing but the finding's statement (and added
 imports) may change, and fixing again must change nothing more. The checks are
-in tests/fuzz/fixcheck.py; `python bench/fix_safety.py` runs them on everything.
+in tests/fuzz/fixcheck.py; `python -m bench.fix_safety` runs them on everything.
 """
 
 from __future__ import annotations

@@ -26,9 +26,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from run import REPO, is_test_code, projects
+from run import is_test_code, projects
 
-sys.path.insert(0, str(REPO))
 from secure_ls.rules import all_rules  # noqa: E402
 
 

@@ -83,7 +83,7 @@ class RawClient:
         `stderr_path` (appended) or nowhere."""
         full_env = dict(os.environ)
         full_env.setdefault("SECURE_LS_LOG_LEVEL", "WARNING")
-        # SECURE_LS_FUZZ_CODE: a snapshot of secure_ls (bench/fuzz.py) so that a long run
+        # SECURE_LS_FUZZ_CODE: a snapshot of secure_ls (`python -m bench.fuzz`) so that a long run
         # is not confused by files others edit meanwhile; the client imports the same copy
         code = os.environ.get("SECURE_LS_FUZZ_CODE") or CODE
         # (no empty entry: that would put the current directory on sys.path)

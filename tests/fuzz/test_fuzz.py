@@ -2,7 +2,7 @@
 
 Each editor profile gets ~20 s of random editing; the seed is fixed so the
 suite is repeatable (set SECURE_LS_FUZZ_SEED=<n> or =random to explore; a
-failure prints the seed and a minimal replay). Long runs: bench/fuzz.py.
+failure prints the seed and a minimal replay). Long runs: `python -m bench.fuzz`.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ async def test_random_editing_session(profile, default_seed):
     stats = result.stats
     assert stats.edits > 200, f"too little traffic to mean anything: {stats.edits} edits"
     assert stats.checks > 20
-    # no runaway memory in a short session (the long-run numbers come from bench/fuzz.py)
+    # no runaway memory in a short session (the long-run numbers come from `python -m bench.fuzz`)
     assert stats.peak_rss < 600 * 1024, f"server peak RSS {stats.peak_rss // 1024} MiB"
 
 

@@ -1,7 +1,7 @@
 """The labelled taint corpus: precision and recall per sink class must not drop.
 
 `tests/taint/baseline.json` records the figures reached; raise them when the
-engine or a rule gets better (`python bench/taint.py --write-baseline`).
+engine or a rule gets better (`python -m bench.taint --write-baseline`).
 """
 
 from __future__ import annotations

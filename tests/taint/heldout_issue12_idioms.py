@@ -3,7 +3,7 @@
 Written blind for issue 12 part E, without reading the engine or its rules
 (secure_ls/engine, secure_ls/rules), from the way public Flask, Django, DRF,
 FastAPI, Starlette, aiohttp, Tornado and CLI code is written. Like part F it
-is kept out of the regression baseline: `python bench/taint.py --corpus g`
+is kept out of the regression baseline: `python -m bench.taint --corpus g`
 scores it on its own.
 
 It covers every sink class and the idioms of issue 12 section C: constants

@@ -3,7 +3,7 @@
 Written blind, without reading the engine or its rules (secure_ls/), after all
 the fixes driven by parts D and E, to measure how the taint engine generalises
 to code nobody here tuned it for. It is deliberately kept out of the regression
-baseline: `python bench/taint.py --corpus f` scores it on its own.
+baseline: `python -m bench.taint --corpus f` scores it on its own.
 
 The code imitates how open-source projects are written rather than the idioms
 of parts A-E: repository/service classes, Django middleware and auth backends,
