@@ -408,6 +408,15 @@ def test_a_session_key_that_is_not_the_session_objects_own_is_low_confidence():
     _low_until_undone("SLS703", code, "stream['session_key']", "request.session.session_key", "medium")
 
 
+def test_a_mktemp_name_created_with_o_excl_closes_the_race():
+    code = (
+        "import os\nimport tempfile\n\ndef make(mode=0o600):\n    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL\n"
+        "    while True:\n        name = tempfile.mktemp()\n        try:\n            return os.open(name, flags, mode), name\n"
+        "        except FileExistsError:\n            continue\n"
+    )
+    _quiet_until_undone("SLS602", code, "os.O_EXCL", "os.O_TRUNC")
+
+
 def test_a_chain_of_replacements_escapes_what_it_covers():
     code = (
         "import ldap\nfrom flask import request\n\n"

@@ -18,7 +18,9 @@ class InsecureMktemp(Rule):
     ## What it does
     Finds `tempfile.mktemp()`, which returns the name of a temporary file
     without creating it (and Python 2's `os.tempnam`/`os.tmpnam`). Test code
-    is reported with low confidence.
+    is reported with low confidence. A name then created with
+    `os.open(name, flags)` where the flags hold `os.O_EXCL` is not reported:
+    that open fails if the path exists, as mkstemp's own does.
 
     ## Why is this bad?
     Between choosing the name and creating the file, another local user can
@@ -54,6 +56,8 @@ class InsecureMktemp(Rule):
         "import tempfile\nfd, path = tempfile.mkstemp(suffix='.txt')\n",
         "import tempfile\nwith tempfile.NamedTemporaryFile() as f:\n    f.write(b'x')\n",
         "def mktemp():\n    return 'x'\nname = mktemp()\n",
+        # created exclusively: the open fails if another user made the path first
+        "import os\nimport tempfile\n\ndef make(mode=0o600):\n    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL\n    while True:\n        name = tempfile.mktemp()\n        try:\n            return os.open(name, flags, mode), name\n        except FileExistsError:\n            continue\n",
     ]
     INVALID = [
         Example(
@@ -72,7 +76,7 @@ class InsecureMktemp(Rule):
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
         name = ctx.call_name(node)
-        if name not in _MKTEMP:
+        if name not in _MKTEMP or _created_exclusively(node, ctx):
             return
         fix = self._fix(node, ctx) if name == "tempfile.mktemp" else None
         ctx.report(
@@ -108,3 +112,25 @@ class InsecureMktemp(Rule):
         target = stmt.targets[0].id
         text = f"{fd}, {target} = {call}{arguments}\n{indent}os.close({fd})"
         return Fix("Create the file with mkstemp()", (ctx.replace(stmt, text),), safe=False, imports=imports + ("import os",))
+
+
+def _created_exclusively(call: ast.Call, ctx) -> bool:
+    """`name = mktemp()` then `os.open(name, flags)` with `os.O_EXCL` among the flags (written
+    there or in the one value of a name): the open fails if anyone made that path first, which
+    is how mkstemp itself creates the file. The race is closed."""
+    stmt = ctx.parent(call)
+    if not (isinstance(stmt, ast.Assign) and stmt.value is call and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return False
+    held = stmt.targets[0].id
+    for node in astutil.walk(ctx.scope(stmt)):
+        if not (isinstance(node, ast.Call) and ctx.call_name(node) == "os.open" and len(node.args) >= 2):
+            continue
+        path, flags = node.args[0], node.args[1]
+        if not (isinstance(path, ast.Name) and path.id == held):
+            continue
+        if isinstance(flags, ast.Name):
+            values = ctx.assigned_values(flags)
+            flags = values[0] if values else flags
+        if any(isinstance(n, ast.Attribute) and n.attr == "O_EXCL" for n in astutil.walk(flags)):
+            return True
+    return False
