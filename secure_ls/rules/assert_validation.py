@@ -78,6 +78,8 @@ class AssertUsedForValidation(Rule):
         'class Node:\n    def attach(self, parent):\n        assert self.owner is None, "already attached"\n        self.owner = parent\n',
         # the route admits POST only: the assert restates the router's decision
         'from flask import Flask, request\napp = Flask(__name__)\n\n@app.route("/swarm", methods=["POST"])\ndef swarm():\n    assert request.method == "POST"\n    return start(request.form["count"])\n',
+        # a loop's invariant: the item is there (not what it holds)
+        'from flask import request\nfrom wsgiref.util import shift_path_info\n\ndef admin_view(page):\n    environ = request.environ\n    while environ.get("PATH_INFO", "") != f"/{page}":\n        assert environ["PATH_INFO"]\n        shift_path_info(environ)\n',
         # a truth test of a field computed from request data: the value is there (Optional narrowed)
         'def update(request, item):\n    item.start = request.POST["start"]\n    item.deadline = item.compute_deadline()\n    assert item.deadline\n    return item.deadline\n',
     ]
@@ -234,8 +236,11 @@ def _is_auth(test: ast.expr, ctx) -> bool:
 
 
 def _is_presence_check(test: ast.expr) -> bool:
-    """`assert obj.deadline` / `assert value`: a truth test of a plain name or attribute says the
-    value is there (narrowing an Optional for the type checker), nothing about its content."""
+    """`assert obj.deadline` / `assert value` / `assert environ["PATH_INFO"]`: a truth test of a
+    plain name, attribute or constant-keyed item says the value is there (narrowing an Optional
+    for the type checker, or a loop's invariant), nothing about its content."""
+    if isinstance(test, ast.Subscript):
+        return astutil.constant_key(test.slice) is not None and isinstance(test.value, (ast.Name, ast.Attribute))
     return isinstance(test, ast.Name) or isinstance(test, ast.Attribute) and isinstance(test.value, (ast.Name, ast.Attribute))
 
 
