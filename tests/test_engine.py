@@ -417,6 +417,23 @@ def test_a_mktemp_name_created_with_o_excl_closes_the_race():
     _quiet_until_undone("SLS602", code, "os.O_EXCL", "os.O_TRUNC")
 
 
+def test_a_predicate_method_returns_a_truth_value_not_the_receivers_text():
+    code = (
+        "import logging\nfrom django.http import HttpResponse\nlog = logging.getLogger(__name__)\n\n"
+        "def edit(request):\n    form = JiraForm(request.POST)\n    log.debug('changed %s', form.has_changed())\n    return HttpResponse('ok')\n"
+    )
+    _quiet_until_undone("SLS704", code, "form.has_changed()", "form.changed()")
+
+
+def test_an_error_from_parsing_the_clients_body_is_about_that_body():
+    code = (
+        "import json\nfrom django.http import JsonResponse\n\ndef webhook(request):\n    try:\n"
+        "        parsed = json.loads(request.body.decode('utf-8'))\n    except Exception as e:\n"
+        "        return JsonResponse({'error': f'Failed to parse JSON: {e}'}, status=400)\n    return JsonResponse(parsed)\n"
+    )
+    _quiet_until_undone("SLS701", code, "json.loads(request.body.decode('utf-8'))", "load_issue(request.body.decode('utf-8'))")
+
+
 def test_a_chain_of_replacements_escapes_what_it_covers():
     code = (
         "import ldap\nfrom flask import request\n\n"

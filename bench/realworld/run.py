@@ -37,12 +37,13 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from secure_ls.engine.analyzer import is_test_path
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 TRIAGE = HERE / "triage.tsv"
 REPORTS = Path(os.environ.get("SECURE_LS_REALWORLD_REPORTS", "/tmp/realworld-reports"))  # where scans are kept for --reuse
 VERDICTS = ("TP", "acceptable", "FP")
-TEST_DIRS = {"test", "tests", "testing"}
 TARGET_OVERALL = 0.90
 TARGET_PER_RULE = 0.80  # for rules with at least RULE_MIN findings
 RULE_MIN = 5
@@ -56,14 +57,8 @@ class Key:
 
 
 def is_test_code(path: str) -> bool:
-    parts = Path(path).parts
-    name = parts[-1]
-    return (
-        any(part in TEST_DIRS for part in parts[:-1])
-        or name.startswith("test_")
-        or name.endswith("_test.py")
-        or name == "conftest.py"
-    )
+    """Test code by its path, as the engine decides it (one predicate: secure_ls's is_test_path)."""
+    return is_test_path(path)
 
 
 def projects() -> list[str]:

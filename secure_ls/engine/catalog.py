@@ -422,6 +422,9 @@ IPYTHON_MAGIC_DECORATORS = frozenset(
 
 # Methods (on any receiver) whose result is a number: `qs.count()`, `text.find("x")`.
 NUMBER_METHODS = frozenset({"count", "index", "find", "rfind", "bit_length", "total_seconds", "timestamp"})
+# Method-name prefixes that say the result is a truth value, by convention (`form.has_changed()`,
+# `qs.exists()` aside): True or False, whatever the receiver holds.
+PREDICATE_PREFIXES = ("is_", "has_")
 # Methods (on any receiver) whose result is hex digits, whatever went in: a hash object's
 # `hexdigest()` after `h.update(chunk)` with a download's bytes, `data.hex()`.
 HEX_METHODS = frozenset({"hexdigest", "hex"})

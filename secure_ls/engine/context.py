@@ -203,7 +203,8 @@ class UnitContext:
         that decides it; rules that stay quiet or lower their confidence in tests ask
         only this (docs/architecture.md lists them). Test code is:
 
-        - a file whose path says so: a `test/`, `tests/` or `testing/` folder,
+        - a file whose path says so: a `test/`, `tests/` or `testing/` folder (or `unittests/`,
+          `integration_tests/` and the like),
           `test_*.py`, `*_test.py`, `*_tests.py`, `conftest.py`;
         - a file that imports a test framework (pytest, unittest, nose, hypothesis);
         - code inside a function or class whose name says so: `test*`, `_test*`,

@@ -590,7 +590,7 @@ class ValueOrigins:
                 # key itself, like `cache[key]`; the receiver's own taint is all that can come back
                 # (SQLAlchemy's `session.get(Account, pk)`: the stored row, and no default)
                 return receiver.join(self._join_all(args[1:] if not astutil.names_a_class(node.args[0]) else ()))
-            if func.attr in catalog.NUMBER_METHODS or func.attr in catalog.HEX_METHODS and not node.args:
+            if func.attr in catalog.NUMBER_METHODS or func.attr.startswith(catalog.PREDICATE_PREFIXES) or func.attr in catalog.HEX_METHODS and not node.args:
                 return CONSTANT
             if func.attr in catalog.PROPAGATING_METHODS or receiver.risk() and receiver.risk().kind == UNTRUSTED:
                 return receiver.join(self._join_all(args))

@@ -15,6 +15,13 @@ _BROAD = frozenset({"Exception", "BaseException"})
 _INTERNAL_SUFFIXES = ("DatabaseError", "OperationalError", "ProgrammingError", "IntegrityError", "SQLAlchemyError", "InterfaceError", "OSError", "IOError", "EnvironmentError", "CalledProcessError", "ConnectionError", "RequestException")
 # Attributes of an exception that are meant for the client (HTTP status, public description).
 _SAFE_ATTRIBUTES = frozenset({"code", "status", "status_code", "description", "name", "detail", "errno", "http_status", "messages", "message_dict"})
+# Calls that only parse text handed to them: what they raise describes that text (`json.loads`'s
+# "Expecting value: line 1 column 1"), nothing of the server.
+_PARSERS = frozenset(
+    {"json.loads", "int", "float", "decimal.Decimal", "uuid.UUID", "base64.b64decode", "base64.urlsafe_b64decode", "ast.literal_eval",
+     "datetime.datetime.fromisoformat", "datetime.date.fromisoformat", "datetime.datetime.strptime", "ipaddress.ip_address"}
+)
+_TEXT_METHODS = frozenset({"decode", "encode", "strip", "lower", "upper", "split"})
 _CLIMB_CALLS = frozenset({"str", "repr", "format", "traceback.format_exc", "traceback.format_exception"})
 DEFAULT_MESSAGE = "Internal server error"
 
@@ -44,6 +51,17 @@ def _body_nodes(handler: ast.ExceptHandler):
         stack.extend(reversed(list(astutil.children(node))))
 
 
+def _only_parses(try_node: ast.AST | None, ctx) -> bool:
+    """A `try` whose body only parses text (`parsed = json.loads(request.body.decode("utf-8"))`):
+    whatever it catches, the error is about that text, the client's own."""
+    if not isinstance(try_node, ast.Try) or not all(isinstance(s, (ast.Assign, ast.Return, ast.Expr)) for s in try_node.body):
+        return False
+    calls = [n for s in try_node.body for n in astutil.walk(s) if isinstance(n, ast.Call)]
+    return bool(calls) and all(
+        ctx.call_name(c) in _PARSERS or isinstance(c.func, ast.Attribute) and c.func.attr in _TEXT_METHODS for c in calls
+    )
+
+
 def _is_name(node: ast.AST, name: str | None) -> bool:
     return isinstance(node, ast.Name) and node.id == name
 
@@ -70,7 +88,9 @@ class ErrorDetailsInResponse(Rule):
     `HTTPException(detail=...)`. Tracebacks are always reported; exception
     text only when the handler catches broad or internal errors
     (`Exception`, a bare `except`, database and OS errors), since messages
-    of validation errors are usually meant for the client. A response
+    of validation errors are usually meant for the client; nor when the
+    `try` only parses text (`json.loads(request.body.decode())`, `int(x)`),
+    whose errors describe that text. A response
     built and thrown away (`ret = Response(...)`, `ret` never read) is not
     reported.
 
@@ -102,6 +122,8 @@ class ErrorDetailsInResponse(Rule):
         "from flask import jsonify\nimport logging\nlogger = logging.getLogger(__name__)\n@app.route('/x')\ndef view():\n    try:\n        work()\n    except Exception:\n        logger.exception('work failed')\n        return jsonify(error='Internal server error'), 500\n",
         "from flask import jsonify\n@app.route('/x')\ndef view(n):\n    try:\n        return str(int(n))\n    except ValueError as e:\n        return jsonify(error=str(e)), 400\n",
         "def helper():\n    try:\n        work()\n    except Exception as e:\n        return str(e)\n",
+        # the error describes the client's own body
+        "import json\nfrom django.http import JsonResponse\n\ndef webhook(request):\n    try:\n        parsed = json.loads(request.body.decode('utf-8'))\n    except Exception as e:\n        return JsonResponse({'error': f'Failed to parse JSON: {e}'}, status=400)\n    return JsonResponse(parsed)\n",
         # built and thrown away: the function never reads `ret`, so it never sends it
         "import json\nfrom flask import Response\n@app.route('/x')\ndef view():\n    try:\n        work()\n    except Exception as e:\n        ret = Response(json.dumps({'msg': str(e)}), mimetype='application/json')\n    return json.dumps({'success': True})\n",
         "from flask import jsonify\n@app.route('/x')\ndef view():\n    try:\n        work()\n    except Exception as e:\n        return jsonify(status=e.code), 500\n",
@@ -132,6 +154,7 @@ class ErrorDetailsInResponse(Rule):
     def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx) -> None:
         types = _types(node)
         broad = types is None or any(t in _BROAD or t.endswith(_INTERNAL_SUFFIXES) for t in types)
+        broad = broad and not _only_parses(ctx.parent(node), ctx)
         func = ctx.enclosing_function(node)
         view = logs.is_view(func, ctx)
         sinks: list[ast.AST] = []

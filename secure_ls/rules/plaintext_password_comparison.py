@@ -64,7 +64,9 @@ class PlaintextPasswordComparison(Rule):
     `check_password_hash`). No quick fix is offered: existing rows must be
     migrated to hashes. Form checks such as `password == confirm_password`
     (or any two passwords that both come from the request), and collections
-    (`password_dict != survey_passwords`),
+    (`password_dict != survey_passwords`), and a check that a new password
+    came in before the branch hashes it (`if old.password != obj.password:
+    obj.password = hash_password(obj.password)`),
     are not reported, nor is a comparison with a password written in the
     source (a known default refused by name): that literal is a hard-coded
     secret, reported where it is written.
@@ -83,6 +85,8 @@ class PlaintextPasswordComparison(Rule):
         "import bcrypt\ndef login(user, password):\n    return bcrypt.checkpw(password.encode(), user.password_hash)\n",
         "def register(form):\n    if form.password.data != form.confirm_password.data:\n        raise ValueError('passwords differ')\n",
         "def change(old_password, new_password):\n    if old_password == new_password:\n        raise ValueError('choose a new password')\n",
+        # a new password came in: the branch hashes it, the stored value is the hash
+        "def pre_save(instance, db_obj):\n    if db_obj.password != instance.password:\n        instance.password = hash_password(instance.password)\n",
         # which survey answers are passwords (variable name -> mask), not passwords
         "def save(instance, password_dict):\n    if password_dict != instance.survey_passwords:\n        instance.survey_passwords = password_dict.copy()\n",
         "def clean(password1, password2):\n    return password1 == password2\n",
@@ -116,9 +120,28 @@ class PlaintextPasswordComparison(Rule):
             return  # `password == _LEGACY_DEFAULT_PASSWORD`: a known value refused (written in source: SLS2xx's concern)
         if all(web.is_client(ctx.origin(side).risk(Sink.ANY)) for side in (left, right)):
             return  # `password != rpassword`, both fields of one submitted form: a confirmation check, nothing stored
+        if _hashed_when_changed(node, ctx):
+            return
         ctx.report(
             self,
             node,
             f"Password `{a}` compared in plain text with `{b}`: passwords must be stored only as slow salted hashes "
             "(bcrypt, Argon2, Django's make_password) and checked with the matching verify function.",
         )
+
+
+def _hashed_when_changed(compare: ast.Compare, ctx) -> bool:
+    """`if stored.password != instance.password: instance.password = hash_password(instance.password)`:
+    the comparison tells whether a new password came in, which the branch then hashes; the
+    stored value is the hash."""
+    stmt = ctx.statement(compare)
+    if not (isinstance(stmt, ast.If) and stmt.test is compare and isinstance(compare.ops[0], ast.NotEq)):
+        return False
+    sides = {ctx.text(compare.left), ctx.text(compare.comparators[0])}
+    for node in stmt.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.value, ast.Call):
+            target = ctx.text(node.targets[0])
+            if target in sides and any(ctx.text(a) == target for a in node.value.args):
+                return True
+    return False
+
