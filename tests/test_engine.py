@@ -434,6 +434,15 @@ def test_an_error_from_parsing_the_clients_body_is_about_that_body():
     _quiet_until_undone("SLS701", code, "json.loads(request.body.decode('utf-8'))", "load_issue(request.body.decode('utf-8'))")
 
 
+def test_a_regex_check_whose_failing_branch_goes_on_another_way_is_routing():
+    code = (
+        "import re\n\nclass Config:\n    def __getattr__(self, name):\n"
+        "        if not re.match(r'[A-Z0-9_]+$', name):\n            return super().__getattr__(name)\n"
+        "        return self.get_setting(name)\n"
+    )
+    _low_until_undone("SLS129", code, "return super().__getattr__(name)", "raise AttributeError(name)", "medium")
+
+
 def test_a_chain_of_replacements_escapes_what_it_covers():
     code = (
         "import ldap\nfrom flask import request\n\n"

@@ -43,7 +43,11 @@ class RegexPartialValidation(Rule):
     framework serializer's `validate_<field>` receives, a slug or int URL
     parameter); a Django validator (a function of one value that raises
     Django's `ValidationError`) gets a form field's stripped value in the
-    usual paths, so `$` there is the audit tier (low confidence). A prefix
+    usual paths, so `$` there is the audit tier (low confidence). So is a
+    check whose branch for a non-matching value goes on with it another way
+    (`if not re.match(r"[A-Z_]+$", name): return super().__getattr__(name)`)
+    instead of refusing it (raising, aborting, skipping, returning a fixed
+    value or a fallback, recording an error): routing, not validation. A prefix
     that pins a URL's start to a path of this site or a fixed host
     (`re.match(r"^/[a-z]+", return_url)`) is not reported either: where a
     URL goes is settled by its start, so the prefix is the whole check.
@@ -124,13 +128,15 @@ class RegexPartialValidation(Rule):
             return
         fix = self._fix(node, pattern_node, starts, end, flags, ctx)
         stripped = end == "$" and _django_validator_value(refuncs.subject_arg(node, name), ctx)
+        routing = _routes_only(node, ctx)
         ctx.report(
             self,
             node,
             f"This validation with `{name}` {problem}. Use `re.fullmatch` (without the `^`/`$` anchors)."
-            + (" As a Django validator it gets a stripped form value, except where code calls it itself or sets the field and calls full_clean()." if stripped else ""),
+            + (" As a Django validator it gets a stripped form value, except where code calls it itself or sets the field and calls full_clean()." if stripped else "")
+            + (" The branch for a value that does not match goes on with it another way: if that is not a refusal, this is routing, not validation." if routing else ""),
             fix=fix,
-            confidence=Confidence.LOW if stripped else None,
+            confidence=Confidence.LOW if stripped or routing else None,
         )
 
     def _fix(self, call: ast.Call, pattern_node: ast.expr, starts: bool, end: str | None, flags: int, ctx) -> Fix | None:
@@ -179,6 +185,29 @@ def _validating(call: ast.Call, ctx) -> bool:
         return True
     func = ctx.enclosing_function(call)
     return func is not None and bool(_VALIDATOR_NAME.search(func.name))
+
+
+_ERRORISH = re.compile(r"error|invalid|abort|bad|forbid|den(y|ied)|reject|fail|refuse|not_?found", re.IGNORECASE)
+
+
+def _routes_only(call: ast.Call, ctx) -> bool:
+    """`if not re.match(r"[A-Z_]+$", name): return super().__getattr__(name)`: the branch taken
+    when the value does not match goes on with it another way (another lookup, another kind
+    of processing) instead of refusing it: a routing decision, whatever the anchors let through.
+    A branch refuses when it raises, aborts, skips (`continue`), returns a fixed value or a
+    fallback, or records an error."""
+    parent = ctx.parent(call)
+    statement = ctx.statement(call)
+    if not (isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not) and isinstance(statement, ast.If) and statement.test is parent):
+        return False
+    for node in (n for stmt in statement.body for n in astutil.walk(stmt)):
+        if isinstance(node, (ast.Raise, ast.Continue, ast.Break)):
+            return False
+        if isinstance(node, ast.Return) and not (isinstance(node.value, ast.Call) and not _ERRORISH.search(ctx.text(node.value.func))):
+            return False
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.Call)) and _ERRORISH.search(ctx.text(node)):
+            return False
+    return True
 
 
 def _in_if_test(node: ast.AST, ctx) -> bool:
