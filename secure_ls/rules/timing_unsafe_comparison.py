@@ -15,8 +15,12 @@ _SECRET_WORDS = frozenset({"signature", "sig", "digest", "mac", "hmac", "token",
 # `actual = compute_tree_digest(root)`): only a keyed digest (see _is_keyed_digest) is a MAC.
 _SECRET_NAME_WORDS = _SECRET_WORDS - {"digest"}
 # Words that make a secret-sounding name something an attacker gains nothing by guessing:
-# pagination and sync cursors (`next_token`, `page_token`), MAC *addresses*.
-_NOT_SECRET_WORDS = frozenset({"next", "page", "pagination", "continuation", "cursor", "sync", "address", "addr"})
+# pagination and sync cursors (`next_token`, `page_token`), MAC *addresses*, and what describes
+# a secret rather than holding it (`token_use`, `token_type`, `signature_method`, `token_id`).
+_NOT_SECRET_WORDS = frozenset(
+    {"next", "page", "pagination", "continuation", "cursor", "sync", "address", "addr", "use", "type", "kind", "name", "id",
+     "version", "method", "algorithm", "alg", "scheme", "format", "length", "count", "expiry", "expires", "expiration", "scope", "status"}
+)
 _DIGEST_METHODS = frozenset({"hexdigest", "digest"})
 _SERVER_KEY_WORDS = frozenset({"secret", "salt", "pepper", "hmac", "mac"})
 # Where a digest is keyed (an HMAC) or signs something, it is a secret; a plain content hash is not.
@@ -32,7 +36,9 @@ class TimingUnsafeComparison(Rule):
     Finds `==` and `!=` comparisons of secrets that an attacker tries to
     guess: HMAC digests, signatures, tokens, API keys, one-time codes. A
     digest counts when it is keyed (an HMAC, or a hash of a secret): a name
-    that says only "digest" (`dataset.digest`) is a content checksum.
+    that says only "digest" (`dataset.digest`) is a content checksum, and a
+    name that describes a secret (`token_use`, `token_type`, `token_id`,
+    `signature_method`) does not hold one.
     A comparison needs a side the client may choose (request data, or a
     parameter a caller fills; not the answer of a server the program
     called, such as a nonce it echoes; a comparison with such an answer,
@@ -84,6 +90,8 @@ class TimingUnsafeComparison(Rule):
     VALID = [
         "import hmac\ndef check(expected, signature):\n    return hmac.compare_digest(expected, signature)\n",
         "def check(token_type):\n    return token_type == 'bearer'\n",
+        # a claim of a verified token saying what it is for, not the token
+        "import jwt\n\ndef decode(token, use, key):\n    payload = jwt.decode(token, key=key, algorithms=['HS256'])\n    if payload.get('token_use') != use:\n        return None\n    return payload\n",
         # who holds a token, not the token
         "def same_owner(serial, user):\n    token_owner = owner_of(serial)\n    return token_owner == user\n",
         "def check(token):\n    return token == None\n",
