@@ -31,7 +31,8 @@ class InsecureRandom(Rule):
     it makes no new secret, nor a number only ordered against a bound to
     take a branch by chance (`if random.random() > 0.75:`, `if random.randint(0, 1) == 0:`),
     nor a seed (`seed=random.randint(1, 5000)`: a seed makes a generator reproducible, which
-    is what `random` is for). Picks of characters or numbers, or picks
+    is what `random` is for), nor a value passed as a `key=` keyword (a widget's
+    or a sort's look-up key). Picks of characters or numbers, or picks
     repeated to build a value, are. A salt or nonce that only goes out in
     requests to another service (a token protocol's `s=` next to
     `t=md5(password + salt)`) is that service's protocol value: low
@@ -73,6 +74,8 @@ class InsecureRandom(Rule):
         "import random\n\ndef scraped_key(pages):\n    for page in pages:\n        api_keys = page.keys_found()\n        if api_keys:\n            api_key = random.choice(api_keys)\n            return api_key\n    return None\n",
         "import random\ndef test_token_parsing():\n    token = random.choice(['a', 'b'])\n",
         "import random\ndef press_key(keys, pause):\n    if random.random() > 0.75:\n        pause += 1\n    return pause\n",
+        # a widget's look-up key: it tells two buttons apart
+        "import random\nimport streamlit as st\n\ndef offer_repo():\n    st.button('Create git repo', key=random.random(), help='?')\n",
         # a coin flip compared with a constant takes a branch; a seed makes sampling reproducible
         "import random\n\ndef secret_decoy_match(secret, decoy):\n    if random.randint(0, 1) == 0:\n        return False\n    return secret == decoy\n",
         "import random\n\ndef answer(client, messages):\n    return client.chat_completion(messages, seed=random.randint(1, 5000))\n",
@@ -144,6 +147,8 @@ class InsecureRandom(Rule):
         names: list[str] = []
         for anc in [node, *ctx.ancestors(node)]:
             if isinstance(anc, ast.keyword) and anc.arg:
+                if anc.arg == "key":
+                    return None  # `st.button(..., key=...)`, `sorted(key=...)`: a look-up key, never a secret's own keyword
                 names.append(anc.arg)
             if isinstance(anc, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 targets = anc.targets if isinstance(anc, ast.Assign) else [anc.target]
