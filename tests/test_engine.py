@@ -441,6 +441,12 @@ def test_a_regex_check_whose_failing_branch_goes_on_another_way_is_routing():
         "        return self.get_setting(name)\n"
     )
     _low_until_undone("SLS129", code, "return super().__getattr__(name)", "raise AttributeError(name)", "medium")
+    # a branch that quotes the value when it does not match is a sanitizer's decision: a trailing newline skips the quoting
+    quoting = (
+        "import re\n\ndef header_words(pairs):\n    out = []\n    for k, v in pairs:\n"
+        "        if not re.search(r'^\\w+$', v):\n            v = '\"%s\"' % v.replace('\"', '')\n        out.append(k + '=' + v)\n    return out\n"
+    )
+    assert _confidence(quoting, "SLS129") == ["medium"]
 
 
 def test_a_chain_of_replacements_escapes_what_it_covers():

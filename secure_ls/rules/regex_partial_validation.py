@@ -195,12 +195,16 @@ def _routes_only(call: ast.Call, ctx) -> bool:
     when the value does not match goes on with it another way (another lookup, another kind
     of processing) instead of refusing it: a routing decision, whatever the anchors let through.
     A branch refuses when it raises, aborts, skips (`continue`), returns a fixed value or a
-    fallback, or records an error."""
+    fallback, or records an error; nor is it routing when the branch rewrites the value itself
+    (`v = '"%s"' % escape(v)`): the check decides whether the value needs quoting."""
     parent = ctx.parent(call)
     statement = ctx.statement(call)
     if not (isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not) and isinstance(statement, ast.If) and statement.test is parent):
         return False
+    subject = ctx.text(call.args[1]) if len(call.args) > 1 else None
     for node in (n for stmt in statement.body for n in astutil.walk(stmt)):
+        if isinstance(node, (ast.Assign, ast.AugAssign)) and subject in {ctx.text(t) for t in getattr(node, "targets", [getattr(node, "target", None)])}:
+            return False
         if isinstance(node, (ast.Raise, ast.Continue, ast.Break)):
             return False
         if isinstance(node, ast.Return) and not (isinstance(node.value, ast.Call) and not _ERRORISH.search(ctx.text(node.value.func))):
