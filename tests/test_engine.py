@@ -449,6 +449,15 @@ def test_a_regex_check_whose_failing_branch_goes_on_another_way_is_routing():
     assert _confidence(quoting, "SLS129") == ["medium"]
 
 
+def test_a_service_the_framework_injects_into_a_handler_is_not_request_data():
+    code = (
+        "import logging\nfrom litestar import delete\nlogger = logging.getLogger(__name__)\n\n"
+        "@delete('/mfa/disable')\nasync def disable_mfa(request, users_service: UserService) -> None:\n"
+        "    user = await users_service.get(request.user.id)\n    logger.info('MFA disabled for user %s', user.email)\n"
+    )
+    _quiet_until_undone("SLS704", code, "users_service: UserService", "users_service: UserLookup")
+
+
 def test_a_chain_of_replacements_escapes_what_it_covers():
     code = (
         "import ldap\nfrom flask import request\n\n"

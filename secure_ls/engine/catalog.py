@@ -176,10 +176,11 @@ DEVELOPER_PARAMETERS = {
 NON_DATA_ANNOTATIONS = frozenset(
     {"Request", "Response", "WebSocket", "HTTPConnection", "BackgroundTasks", "Session", "AsyncSession", "SecurityScopes"}
 )
-# Suffixes of annotations that make a handler parameter a client object or logger the framework
-# injects (`client: WebClient` in a Slack Bolt handler, `http: AsyncClient` from a dependency):
-# nothing a request can be parsed into. A class named just `Client` may be a body model.
-NON_DATA_ANNOTATION_SUFFIXES = ("Client", "Logger")
+# Suffixes of annotations that make a handler parameter a client object, logger or service the
+# framework injects (`client: WebClient` in a Slack Bolt handler, `http: AsyncClient` from a
+# dependency, Litestar's `users_service: UserService` and `repo: UserRepository`): nothing a
+# request can be parsed into. A class named just `Client` may be a body model.
+NON_DATA_ANNOTATION_SUFFIXES = ("Client", "Logger", "Service", "Repository")
 # Annotations of handler parameters the framework converts (or rejects the request):
 # the value is a number, date or UUID, whatever the client sent.
 CONVERTED_ANNOTATIONS = frozenset({"int", "float", "bool", "UUID", "date", "datetime", "Decimal", "PositiveInt", "NonNegativeInt"})
