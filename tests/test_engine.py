@@ -458,6 +458,14 @@ def test_a_service_the_framework_injects_into_a_handler_is_not_request_data():
     _quiet_until_undone("SLS704", code, "users_service: UserService", "users_service: UserLookup")
 
 
+def test_urlopen_of_a_url_a_caller_passes_is_the_audit_tier_and_of_outside_data_medium():
+    code = (
+        "import sys\nfrom urllib.request import urlretrieve\n\n"
+        "def download(url, dest):\n    urlretrieve(url, dest)\n"
+    )
+    _low_until_undone("SLS122", code, "urlretrieve(url, dest)", "urlretrieve(sys.argv[1], dest)", "medium")
+
+
 def test_a_chain_of_replacements_escapes_what_it_covers():
     code = (
         "import ldap\nfrom flask import request\n\n"
