@@ -466,6 +466,24 @@ def test_urlopen_of_a_url_a_caller_passes_is_the_audit_tier_and_of_outside_data_
     _low_until_undone("SLS122", code, "urlretrieve(url, dest)", "urlretrieve(sys.argv[1], dest)", "medium")
 
 
+def test_a_name_given_items_under_literal_keys_is_a_mapping_logged_as_repr():
+    code = (
+        "import logging\nfrom flask import request\nLOG = logging.getLogger(__name__)\n\n"
+        "def setup(mapped_properties):\n    user = mapped_properties['user']\n"
+        "    user_name = user.get('name') or request.remote_user\n    if user_name:\n        user['name'] = user_name\n"
+        "    LOG.debug('Processing domain for federated user: %s', user)\n"
+    )
+    _quiet_until_undone("SLS704", code, "LOG.debug('Processing domain for federated user: %s', user)", "LOG.debug('Processing domain for federated user: %s', user_name)")
+
+
+def test_the_mount_point_flask_is_given_is_the_deployments_not_the_clients():
+    code = (
+        "import logging\nimport flask\nLOG = logging.getLogger(__name__)\n\n"
+        "def log_request_info():\n    LOG.debug('SCRIPT_NAME: `%s`', flask.request.script_root)\n"
+    )
+    _quiet_until_undone("SLS704", code, "flask.request.script_root", "flask.request.path")
+
+
 def test_a_chain_of_replacements_escapes_what_it_covers():
     code = (
         "import ldap\nfrom flask import request\n\n"

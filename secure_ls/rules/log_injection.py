@@ -56,8 +56,10 @@ class LogInjection(Rule):
     `QueryDict`, Werkzeug's `args`, Django's `request.headers` and
     `request.FILES` (Werkzeug's headers print as header lines, so they stay
     reported there; a Django upload's own `.name` is not reported either, as
-    Django keeps only its printable characters), and a
-    parameter annotated as a list, dict, set or tuple (`rows: List[str]`).
+    Django keeps only its printable characters), a
+    parameter annotated as a list, dict, set or tuple (`rows: List[str]`),
+    and a name the function gives items under literal keys
+    (`user["name"] = user_name`: a mapping).
 
     A project whose logging configuration (a `dictConfig` dict in a settings
     module or a module named after logging, such as Django's `LOGGING`) gives
@@ -386,13 +388,30 @@ _CONTAINER_ANNOTATIONS = frozenset({"list", "List", "dict", "Dict", "set", "Set"
 def _holds_container(name: ast.Name, ctx) -> bool:
     """`addresses = [a.strip() for a in raw.split(",")]`: every value the name is given is a
     container; or a parameter annotated as one (`rows: List[Dict[str, str]]`, FastAPI validates it)
-    that is not given another value."""
+    that is not given another value; or a name the function gives items under literal keys
+    (`user["name"] = user_name`): a mapping."""
     values = ctx.assigned_values(name)
+    func = ctx.enclosing_function(name)
+    if func is not None and _given_named_items(name.id, func):
+        return True  # `user["id"] = quote(user_id)`: a mapping, whatever it was made from
     if values:
         return all(_formats_as_repr(v) for v in values)
-    func = ctx.enclosing_function(name)
     arg = next((a for a in frameworks.all_args(func.args) if a.arg == name.id), None) if func is not None else None
     annotation = frameworks.optional_inner(arg.annotation) if arg is not None else None
     if isinstance(annotation, ast.Subscript):
         annotation = annotation.value
     return annotation is not None and astutil.last_name(annotation) in _CONTAINER_ANNOTATIONS
+
+
+def _given_named_items(name: str, func: ast.AST) -> bool:
+    """Whether `func` stores into `name` under a literal text key (`name["id"] = ...`)."""
+    return any(
+        isinstance(node, ast.Assign)
+        and any(
+            isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and t.value.id == name
+            and isinstance(t.slice, ast.Constant) and isinstance(t.slice.value, str)
+            for t in node.targets
+        )
+        for node in astutil.walk(func)
+    )
+
