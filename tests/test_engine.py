@@ -458,12 +458,15 @@ def test_a_service_the_framework_injects_into_a_handler_is_not_request_data():
     _quiet_until_undone("SLS704", code, "users_service: UserService", "users_service: UserLookup")
 
 
-def test_urlopen_of_a_url_a_caller_passes_is_the_audit_tier_and_of_outside_data_medium():
+def test_urlopen_of_a_url_an_object_was_configured_with_is_the_audit_tier():
     code = (
-        "import sys\nfrom urllib.request import urlretrieve\n\n"
-        "def download(url, dest):\n    urlretrieve(url, dest)\n"
+        "import sys\nfrom urllib.request import urlretrieve\n\nclass Client:\n"
+        "    def __init__(self, base_url):\n        self.base_url = base_url\n\n"
+        "    def download(self, dest):\n        urlretrieve(self.base_url, dest)\n"
     )
-    _low_until_undone("SLS122", code, "urlretrieve(url, dest)", "urlretrieve(sys.argv[1], dest)", "medium")
+    _low_until_undone("SLS122", code, "urlretrieve(self.base_url, dest)", "urlretrieve(sys.argv[1], dest)", "medium")
+    # a plain function's parameter: whatever its callers pass
+    assert _confidence("from urllib.request import urlopen\n\ndef read(url):\n    return urlopen(url).read()\n", "SLS122") == ["medium"]
 
 
 def test_a_name_given_items_under_literal_keys_is_a_mapping_logged_as_repr():
@@ -482,6 +485,15 @@ def test_the_mount_point_flask_is_given_is_the_deployments_not_the_clients():
         "def log_request_info():\n    LOG.debug('SCRIPT_NAME: `%s`', flask.request.script_root)\n"
     )
     _quiet_until_undone("SLS704", code, "flask.request.script_root", "flask.request.path")
+
+
+def test_what_a_configuration_parameter_holds_is_the_operators_choice():
+    code = (
+        "import ldap\nimport ldap.filter\n\nclass UserApi:\n    def __init__(self, conf):\n        self.id_attr = conf.ldap.user_id_attribute\n\n"
+        "    def dn(self, conn, object_id):\n"
+        "        return conn.search_s('ou=users', ldap.SCOPE_SUBTREE, f'(&({self.id_attr}={ldap.filter.escape_filter_chars(str(object_id))}))')\n"
+    )
+    _low_until_undone("SLS123", code, "def __init__(self, conf):\n        self.id_attr = conf.", "def __init__(self, source):\n        self.id_attr = source.", "medium")
 
 
 def test_a_chain_of_replacements_escapes_what_it_covers():

@@ -34,8 +34,10 @@ class UrlopenUncheckedScheme(Rule):
     URL kept on `self`, the method that stores it: a constructor that
     raises unless the scheme is http or https guards the whole class).
     A URL read from outside data (a downloaded page, a file, the process
-    environment or command line) is reported with medium confidence. A
-    URL a caller passes in or a helper returns is the audit tier (low
+    environment or command line) or passed to a plain function's parameter
+    is reported with medium confidence. A URL a helper returns, one an
+    object was configured with (a client's base URL kept on `self`), or a
+    configuration value (`conf`, `settings`) is the audit tier (low
     confidence): the code or configuration that chooses it is usually the
     operator's, who could as well read the file directly; measured on
     real projects, those findings were almost never a weakness.
@@ -116,9 +118,20 @@ class UrlopenUncheckedScheme(Rule):
             url,
             f"`{ctx.text(url)}` is opened with `{name.rsplit('.', 1)[-1]}` without checking its scheme: `file://` and `ftp://` URLs work too. "
             "Check `urlparse(url).scheme in (\"http\", \"https\")` first.",
-            confidence=Confidence.MEDIUM if part.kind == taint.UNTRUSTED else Confidence.LOW,
+            confidence=_confidence(node, part, ctx),
             related=ctx.related_path(part),
         )
+
+
+def _confidence(call: ast.Call, part: taint.Part, ctx) -> Confidence:
+    """Medium for outside data and for a plain function's URL parameter (whatever its callers
+    pass); the audit tier for a URL a helper returns or an object was configured with (a method's
+    `self._api_url`, a client's base URL) and for configuration (`conf`, `settings`)."""
+    if part.kind == taint.UNTRUSTED:
+        return Confidence.MEDIUM
+    if part.kind != taint.PARAM or any(isinstance(a, ast.ClassDef) for a in ctx.ancestors(call)):
+        return Confidence.LOW
+    return ctx.confidence_for(part)
 
 
 def _is_request_object(url: ast.expr, ctx) -> bool:
