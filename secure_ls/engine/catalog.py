@@ -10,8 +10,6 @@ Sink classes name the kind of place data must not reach unchecked:
 
 from __future__ import annotations
 
-import re
-
 from dataclasses import dataclass
 from secure_ls.engine.taint import OUTBOUND_SOURCES, WEAK_SOURCES, Sink, sinks  # noqa: F401 (names of the catalog)
 
@@ -408,11 +406,6 @@ _WERKZEUG_REQUEST = {
     **dict.fromkeys(("endpoint", "blueprint", "blueprints", "url_rule"), frozenset({Sink.ANY})),
 }
 SAFE_REQUEST_ATTRIBUTES: dict[str, dict[str, frozenset]] = {"flask.request": _WERKZEUG_REQUEST, "quart.request": _WERKZEUG_REQUEST}
-
-# A parameter named for the program's configuration (`conf`, `config`, `settings`), as a label
-# names it (`conf`, "the constructor parameter `conf`"): what it holds is the operator's choice,
-# so what an injection sink makes of it is the audit tier.
-CONFIGURATION_PARAMETER = re.compile(r"(?:^|`)(?:conf|config|cfg|configuration|settings)(?:$|`)")
 
 # Attributes that name code, not data (`Model.__tablename__`, `cls.__name__`), and a model
 # instance's primary key (`obj.pk`: a number or UUID the database assigned). `id` is one too, on

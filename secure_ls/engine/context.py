@@ -516,7 +516,7 @@ class UnitContext:
             return Confidence.LOW
         if part.kind == taint.UNTRUSTED:
             return Confidence.MEDIUM if part.label in catalog.WEAK_SOURCES else Confidence.HIGH
-        if part.kind == taint.PARAM and part.label not in ("self", "cls") and not catalog.CONFIGURATION_PARAMETER.search(part.label):
+        if part.kind == taint.PARAM and part.label not in ("self", "cls") and not part.is_configuration():
             return Confidence.MEDIUM  # the caller's value; the instance's own state is not, nor the configuration it is given
         return Confidence.LOW
 

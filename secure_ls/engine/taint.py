@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import enum
+import re
 from dataclasses import dataclass, replace
 from typing import Callable
 
@@ -120,6 +121,12 @@ class Part:
     def from_remote(self) -> bool:
         """Data from across the network: what clients send, or what a server the program called answered."""
         return self.kind == ValueKind.UNTRUSTED and self.label not in WEAK_SOURCES
+
+    def is_configuration(self) -> bool:
+        """A parameter named for the program's configuration (`conf`, `config`, `cfg`,
+        `settings`, however the label names it: "the constructor parameter `conf`"): what it
+        holds is the operator's choice."""
+        return self.kind == ValueKind.PARAM and _CONFIGURATION_PARAMETER.search(self.label) is not None
 
     def is_plain_parameter(self) -> bool:
         """A parameter of the function the value is read in, by its name: not the instance
@@ -254,7 +261,11 @@ CONSTANT = Origin()
 
 
 def _part_order(part: Part) -> tuple:
-    return (part.kind.rank, part.steps, part.label, tuple(sorted(part.safe_for)))
+    # among parameters, a caller's data is worse than the configuration the program is given
+    return (part.kind.rank, not part.is_configuration(), part.steps, part.label, tuple(sorted(part.safe_for)))
+
+
+_CONFIGURATION_PARAMETER = re.compile(r"(?:^|`)(?:conf|config|cfg|configuration|settings)(?:$|`)")
 
 
 def make_step(node: ast.AST, text: str) -> Step:
