@@ -128,7 +128,7 @@ class RegexPartialValidation(Rule):
             return
         fix = self._fix(node, pattern_node, starts, end, flags, ctx)
         stripped = end == "$" and _django_validator_value(refuncs.subject_arg(node, name), ctx)
-        routing = _routes_only(node, ctx)
+        routing = _routes_only(node, refuncs.subject_arg(node, name), ctx)
         ctx.report(
             self,
             node,
@@ -190,7 +190,7 @@ def _validating(call: ast.Call, ctx) -> bool:
 _ERRORISH = re.compile(r"error|invalid|abort|bad|forbid|den(y|ied)|reject|fail|refuse|not_?found", re.IGNORECASE)
 
 
-def _routes_only(call: ast.Call, ctx) -> bool:
+def _routes_only(call: ast.Call, subject: ast.expr | None, ctx) -> bool:
     """`if not re.match(r"[A-Z_]+$", name): return super().__getattr__(name)`: the branch taken
     when the value does not match goes on with it another way (another lookup, another kind
     of processing) instead of refusing it: a routing decision, whatever the anchors let through.
@@ -201,9 +201,10 @@ def _routes_only(call: ast.Call, ctx) -> bool:
     statement = ctx.statement(call)
     if not (isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not) and isinstance(statement, ast.If) and statement.test is parent):
         return False
-    subject = ctx.text(call.args[1]) if len(call.args) > 1 else None
+    subject_text = ctx.text(subject) if subject is not None else None
     for node in (n for stmt in statement.body for n in astutil.walk(stmt)):
-        if isinstance(node, (ast.Assign, ast.AugAssign)) and subject in {ctx.text(t) for t in getattr(node, "targets", [getattr(node, "target", None)])}:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AugAssign) else []
+        if subject_text is not None and any(ctx.text(t) == subject_text for t in targets):
             return False
         if isinstance(node, (ast.Raise, ast.Continue, ast.Break)):
             return False

@@ -401,14 +401,9 @@ def _is_constant_name(node: ast.expr) -> bool:
     """An ALL_CAPS name or attribute: a constant (an enum member, an event type); or a member
     of a class named in CamelCase (`SecretStrategy.custom`, a Django choices or Enum member)."""
     name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
-    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and _is_class_name(node.value.id):
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and astutil.names_a_class(node.value):
         return True
     return bool(name) and name.isupper() and any(c.isalpha() for c in name)
-
-
-def _is_class_name(name: str) -> bool:
-    """`SecretStrategy`, `TokenType`: an upper-case start and a lower-case letter."""
-    return name[:1].isupper() and any(c.islower() for c in name)
 
 
 # What a value is, as far as compare_digest cares: "str" (any text), "ascii" (text known to be
