@@ -360,7 +360,8 @@ def summarize_module(
     else:
         needs = [_needs(key, func, by_head, keys) for key, func in defs]
     order = _callees_first(needs) if include is None else [i for i in _callees_first(needs) if i in include]
-    known = external.with_local({}) if isinstance(external, LazySummaries) else dict(external or {})
+    # a copy: what is summarised here must not leak into the caller's mapping (keeping its local entries)
+    known = external.with_local(external.local) if isinstance(external, LazySummaries) else dict(external or {})
     current: dict[str, FunctionSummary] = {}
     pending: list[int] = []
     done: set[int] = set()

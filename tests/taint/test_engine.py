@@ -478,3 +478,41 @@ def test_the_operators_own_inputs_stay_unknown_across_statements():
     # the other statement's expression a rule cannot see how the value was built
     script = "import os, sys\n\nname = sys.argv[1]\nos.system('echo ' + name)\n"
     assert _shell(Engine().analyze(script)) == [(3, Confidence.LOW)]
+
+
+_HELPER_CHAIN = (
+    "import subprocess\nimport sys\n\n\n"
+    "def first_word(text):\n    return text.split()[0]\n\n\n"
+    "def parse(argv):\n    name = first_word(argv[1])\n    return name, len(argv)\n\n\n"
+    "def main():\n    name, count = parse(sys.argv)\n    subprocess.call('ls ' + name, shell=True)\n\n\n"
+    "main()\n"
+)
+
+
+def test_a_helper_calling_another_helper_of_its_module_keeps_what_it_returns_with_a_workspace(tmp_path):
+    # With a workspace (the CLI and the editor), each function's summary is computed with the
+    # summaries of the module's other functions: `parse` returns what `first_word` returns,
+    # so the command is the command line's, as without a workspace.
+    _write(tmp_path, {"tool.py": _HELPER_CHAIN})
+    path = tmp_path / "tool.py"
+    resolver = WorkspaceSummaries([str(tmp_path)]).resolver_for(str(path))
+    alone = Engine().analyze(_HELPER_CHAIN)
+    with_workspace = Engine().analyze(_HELPER_CHAIN, imports_resolver=resolver, path=str(path))
+    assert [(f.rule_id, f.confidence) for f in alone.findings] == [("SLS102", Confidence.MEDIUM)]
+    assert [(f.rule_id, f.confidence, f.message) for f in with_workspace.findings] == [(f.rule_id, f.confidence, f.message) for f in alone.findings]
+
+
+def test_an_imported_module_checked_first_gives_the_importer_the_same_findings(tmp_path):
+    # A batch run analyses modules in turn and publishes each one's summaries to the workspace:
+    # an importer checked afterwards must see the same summaries as one checked first.
+    helper = _HELPER_CHAIN  # which calls `parse` itself: its own analysis summarises it
+    importer = "import subprocess\nimport sys\n\nimport helper\n\n\ndef main():\n    name, count = helper.parse(sys.argv)\n    subprocess.call('ls ' + name, shell=True)\n"
+    _write(tmp_path, {"helper.py": helper, "main.py": importer})
+    results = []
+    for first in ([], ["helper.py"]):
+        workspace = WorkspaceSummaries([str(tmp_path)])
+        for name in [*first, "main.py"]:
+            path = tmp_path / name
+            result = Engine().analyze(path.read_text(), imports_resolver=workspace.resolver_for(str(path)), path=str(path))
+        results.append([(f.rule_id, f.confidence) for f in result.findings])
+    assert results[0] == results[1] == [("SLS102", Confidence.MEDIUM)]
