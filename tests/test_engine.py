@@ -1971,3 +1971,14 @@ def test_a_digest_cut_short_or_naming_a_file_is_an_identifier():
         "    return os.path.join(folder, key_name)\n"
     )
     _low_until_undone("SLS302", named, "os.path.join(folder, key_name)", "folder + key_name", "medium")
+
+
+def test_the_mount_point_of_the_application_is_a_path_of_this_site_for_a_redirect():
+    # SCRIPT_NAME (Werkzeug's script_root) is where the deployment mounted the application
+    code = (
+        "from flask import Flask, redirect, request\napp = Flask(__name__)\n\n"
+        "@app.route('/a')\ndef a():\n    return redirect(request.environ['SCRIPT_NAME'] + '/login')\n\n"
+        "@app.route('/b')\ndef b():\n    return redirect(request.script_root + '/login')\n"
+    )
+    _quiet_until_undone("SLS120", code, "request.environ['SCRIPT_NAME']", "request.environ['PATH_INFO']")
+    _quiet_until_undone("SLS120", code, "request.script_root", "request.args['next']")

@@ -392,14 +392,21 @@ PROPAGATORS = frozenset(
     }
 )
 
+# The mount point the deployment gives the application (WSGI's SCRIPT_NAME, Werkzeug's
+# `script_root`): a path prefix of this site, set by the server's configuration (or a proxy the
+# operator trusts), percent-encoded by Werkzeug: no line break for a header or log line, and no
+# other site for a redirect to go to.
+MOUNT_POINT_SINKS = sinks("log", "header", "redirect")
+
 # Attributes of a request object that are not the client's text, by source: Werkzeug (Flask,
 # Quart) builds its URLs with every control character percent-encoded (`/a%0D%0Ab`), so they
 # hold no line break (a header or log line stays one line), nor does the request itself written
-# out (`str(request)`: `<Request 'http://host/a%0A' [GET]>`; key ""), nor does the mount point
-# the deployment gives the application (`script_root`, `root_path`: SCRIPT_NAME); `endpoint`,
+# out (`str(request)`: `<Request 'http://host/a%0A' [GET]>`; key ""); the mount point
+# (`script_root`, `root_path`) is MOUNT_POINT_SINKS's; `endpoint`,
 # `blueprint` and `url_rule` name the application's own matched route.
 _WERKZEUG_REQUEST = {
-    **dict.fromkeys(("", "url", "base_url", "script_root", "root_path"), sinks("log", "header")),
+    **dict.fromkeys(("", "url", "base_url"), sinks("log", "header")),
+    **dict.fromkeys(("script_root", "root_path"), MOUNT_POINT_SINKS),
     # ... and the application's root on the host the request named: no path or query of the
     # client's, so no redirect target a link could choose (`urljoin(request.url_root, path)`)
     **dict.fromkeys(("url_root", "host_url", "root_url"), sinks("log", "header", "redirect")),

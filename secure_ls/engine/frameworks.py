@@ -10,7 +10,7 @@ import ast
 import re
 
 from secure_ls.engine import astutil, catalog
-from secure_ls.engine.taint import LINE_SINKS, sinks
+from secure_ls.engine.taint import LINE_SINKS, Sink, sinks
 
 
 def is_request_object(node: ast.AST) -> bool:
@@ -73,17 +73,25 @@ def integer_keys_looked_up(node: ast.expr) -> set[str]:
     return names
 
 
-def is_server_set_item(container: ast.AST, key: ast.AST) -> bool:
-    """`request.META["CSRF_COOKIE"]`, `environ["SERVER_PORT"]`, `environ.get("APP_CONFIG")`: an item
-    of the request's metadata that the server, its operator or the framework's middleware sets
-    (catalog.SERVER_SET_KEYS, or an upper-case variable that is none of the request's), not one the
-    client sends (`HTTP_*` headers, the query string, the path: catalog.CLIENT_REQUEST_VARIABLES)."""
+def server_set_item_sinks(container: ast.AST, key: ast.AST) -> frozenset:
+    """The sinks an item of the request's metadata is safe for, by who sets it:
+    - `request.META["CSRF_COOKIE"]`, `environ["SERVER_PORT"]`, `environ.get("APP_CONFIG")`: the server,
+      its operator or the framework's middleware (catalog.SERVER_SET_KEYS, or an upper-case variable
+      that is none of the request's): every sink;
+    - `environ["SCRIPT_NAME"]`: the mount point the deployment gives the application
+      (catalog.MOUNT_POINT_SINKS), a path prefix of this site;
+    - what the client sends (`HTTP_*` headers, the query string, the path:
+      catalog.CLIENT_REQUEST_VARIABLES): none."""
     if not (isinstance(key, ast.Constant) and isinstance(key.value, str) and astutil.last_name(container) in ("META", "environ")):
-        return False
+        return frozenset()
     name = key.value
     if name in catalog.SERVER_SET_KEYS:
-        return True
-    return bool(_ENVIRONMENT_VARIABLE.fullmatch(name)) and not name.startswith("HTTP_") and name not in catalog.CLIENT_REQUEST_VARIABLES
+        return frozenset({Sink.ANY})
+    if name == "SCRIPT_NAME":
+        return catalog.MOUNT_POINT_SINKS
+    if _ENVIRONMENT_VARIABLE.fullmatch(name) and not name.startswith("HTTP_") and name not in catalog.CLIENT_REQUEST_VARIABLES:
+        return frozenset({Sink.ANY})
+    return frozenset()
 
 
 _ENVIRONMENT_VARIABLE = re.compile(r"[A-Z][A-Z0-9_]*")

@@ -685,9 +685,9 @@ class ValueOrigins:
 
     def _typed_field(self, container: ast.AST, key: ast.AST) -> frozenset[str]:
         """The sinks `s.validated_data["count"]` is safe for, `s = CountSerializer(...)` declaring the field in this module
-        (symbols._typed_fields), or `request.META["CSRF_COOKIE"]` (frameworks.is_server_set_item): every sink."""
-        if frameworks.is_server_set_item(container, key) and self._qualify(container) not in catalog.PROCESS_ENVIRONMENT:
-            return frozenset({Sink.ANY})  # a request's environ, not the process's (`os.environ`: the operator's input)
+        (symbols._typed_fields), or an item of the request's metadata the server sets (frameworks.server_set_item_sinks)."""
+        if (server_set := frameworks.server_set_item_sinks(container, key)) and self._qualify(container) not in catalog.PROCESS_ENVIRONMENT:
+            return server_set  # a request's environ, not the process's (`os.environ`: the operator's input)
         if not (self._typed_fields and isinstance(key, ast.Constant) and isinstance(container, ast.Attribute)) or container.attr not in catalog.VALIDATED_DATA_ATTRIBUTES:
             return frozenset()
         instance = container.value
