@@ -16,21 +16,25 @@ _NO_NEWLINES = frozenset({"remote_addr", "method", "scheme", "is_secure", "conte
 # Request attributes the framework fills from the application's own routing table (the view's
 # name, the matched rule), not from what the client sent.
 _ROUTING_ATTRIBUTES = frozenset({"endpoint", "url_rule", "blueprint", "blueprints", "resolver_match", "url_name", "view_name"})
-# Attributes that hold a dict: a validated form's or serializer's fields, and a request's whole
+# Attributes that hold a container: a validated form's or serializer's fields, and a request's whole
 # environ, query, form, cookie or route-argument mapping (a dict, Werkzeug's MultiDict, Django's
 # QueryDict, Starlette's QueryParams: each prints its items with repr(), or percent-encoded), and
 # Werkzeug's uploads (a FileStorage shows its filename with repr()). Not `headers`: Werkzeug prints
 # those as header lines. Django's `FILES` (see _is_django_upload_name) only where Django is imported.
-_DICT_ATTRIBUTES = frozenset(
+# A Django form's `changed_data` is the list of its fields' names that changed.
+_CONTAINER_ATTRIBUTES = frozenset(
     {
         "cleaned_data", "validated_data", "errors", "environ", "META", "GET", "POST", "COOKIES", "args", "form", "values",
-        "files", "cookies", "view_args", "path_params", "query_params",
+        "files", "cookies", "view_args", "path_params", "query_params", "changed_data",
     }
 )
 # Calls whose result is a container: logging formats a container with the repr() of its
 # items, so a newline inside one comes out as `\\n`, never as a new line.
 _CONTAINER_CALLS = frozenset({"list", "dict", "tuple", "set", "frozenset", "sorted"})
 _CONTAINER_METHODS = frozenset({"dict", "model_dump", "items", "keys", "values"})
+# Methods that return a list whatever their arguments: a string cut into pieces (`str.split`,
+# `shlex.split`, `os.path.split`'s tuple), a mapping's list of values (`getlist`), a regex's matches.
+_LIST_METHODS = frozenset({"split", "rsplit", "splitlines", "getlist", "findall"})
 _LOG_LEVEL_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal"})
 
 
@@ -121,6 +125,10 @@ class LogInjection(Rule):
         'import logging\nimport tornado.web\n\nlog = logging.getLogger(__name__)\n\nclass Cached(tornado.web.RequestHandler):\n    def get(self):\n        short_url = self.request.path[:80]\n        log.info("caching %s", short_url)\n',
         # a container is logged item by item with repr(): newlines come out escaped
         'import logging\nfrom flask import request\n\ndef bulk():\n    logging.info("deleting %s", [name for name in request.form.getlist("name")])\n',
+        # a string cut into pieces, or a mapping's list of values, is a list: each item shown with repr()
+        'import logging\nfrom django.http import HttpResponse\n\nlog = logging.getLogger(__name__)\n\ndef tags(request):\n    names = request.GET["tags"].split(",")\n    log.info("tags %s, colours %s", names, request.GET.getlist("colour"))\n    return HttpResponse("ok")\n',
+        # a Django form's changed_data is the list of the names of the fields that changed
+        'import logging\n\nfrom django.http import HttpResponse\n\nfrom .forms import ProfileForm\n\nlog = logging.getLogger(__name__)\n\ndef save(request):\n    form = ProfileForm(request.POST)\n    if form.has_changed():\n        log.debug("changed: %s", form.changed_data)\n    return HttpResponse("ok")\n',
         # the answer of a server the program chose to call is not what its clients send
         'import logging, requests\n\ndef notify(url, body):\n    resp = requests.post(url, json=body, timeout=5)\n    logging.error("send failed: %s", resp.text)\n',
         "import logging\nfrom flask import request\ndef view():\n    logging.info('search for %r', request.args.get('q'))\n",
@@ -157,6 +165,12 @@ class LogInjection(Rule):
         Example(
             "import logging\nfrom flask import request\n\ndef search():\n    logging.info(f\"search: {request.args.get('q')}\")\n",
             fixed="import logging\nfrom flask import request\n\ndef search():\n    logging.info(f\"search: {request.args.get('q')!r}\")\n",
+        ),
+        # the pieces joined back into one string: the line breaks are the client's again
+        Example(
+            'import logging\nfrom django.http import HttpResponse\n\nlog = logging.getLogger(__name__)\n\ndef tags(request):\n    log.info("tags %s", ", ".join(request.GET.getlist("tag")))\n    return HttpResponse("ok")\n',
+            where='", ".join(request.GET.getlist("tag"))',
+            fixed='import logging\nfrom django.http import HttpResponse\n\nlog = logging.getLogger(__name__)\n\ndef tags(request):\n    log.info("tags %r", ", ".join(request.GET.getlist("tag")))\n    return HttpResponse("ok")\n',
         ),
         # "..." % value: each value is checked; split(None, 1) keeps the rest of the text, line breaks and all
         Example(
@@ -328,16 +342,16 @@ def _percent_operands(message: ast.expr) -> list[ast.expr] | None:
 
 
 def _formats_as_repr(expr: ast.expr) -> bool:
-    """`[doc.id for doc in docs]`, `list(values)`, `payload.dict()`: a container, shown item by item with repr()."""
+    """`[doc.id for doc in docs]`, `list(values)`, `payload.dict()`, `text.split(",")`: a container, shown item by item with repr()."""
     if isinstance(expr, (ast.List, ast.Tuple, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp)):
         return True
-    if isinstance(expr, ast.Attribute) and expr.attr in _DICT_ATTRIBUTES:
+    if isinstance(expr, ast.Attribute) and expr.attr in _CONTAINER_ATTRIBUTES:
         return True
     if isinstance(expr, ast.Call):
         func = expr.func
         if isinstance(func, ast.Name) and func.id in _CONTAINER_CALLS:
             return True
-        if isinstance(func, ast.Attribute) and func.attr in _CONTAINER_METHODS and not expr.args:
+        if isinstance(func, ast.Attribute) and (func.attr in _CONTAINER_METHODS and not expr.args or func.attr in _LIST_METHODS):
             return True
     return False
 
