@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+from collections import ChainMap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -360,8 +361,8 @@ def summarize_module(
     else:
         needs = [_needs(key, func, by_head, keys) for key, func in defs]
     order = _callees_first(needs) if include is None else [i for i in _callees_first(needs) if i in include]
-    # a copy: what is summarised here must not leak into the caller's mapping (keeping its local entries)
-    known = external.with_local(external.local) if isinstance(external, LazySummaries) else dict(external or {})
+    # what is summarised here must not leak into the caller's mapping, which keeps its local entries
+    known = external.layered() if isinstance(external, LazySummaries) else dict(external or {})
     current: dict[str, FunctionSummary] = {}
     pending: list[int] = []
     done: set[int] = set()
@@ -455,6 +456,12 @@ class LazySummaries(Mapping):
 
     def with_local(self, local: Mapping[str, FunctionSummary]) -> "LazySummaries":
         return LazySummaries(self.resolver, local)
+
+    def layered(self) -> "LazySummaries":
+        """These summaries, with what is stored into the copy kept apart (no copy of the local ones)."""
+        layered = LazySummaries(self.resolver)
+        layered.local = ChainMap({}, self.local)
+        return layered
 
     def get(self, key, default=None):
         found = self.local.get(key)
