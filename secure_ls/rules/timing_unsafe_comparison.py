@@ -113,6 +113,8 @@ class TimingUnsafeComparison(Rule):
         "import hashlib\n\ndef owns(api_token, key):\n    return hashlib.sha256(api_token.encode()).hexdigest() == key.token_digest\n",
         # two objects compared field by field
         "class Client:\n    def __eq__(self, other):\n        return self.token == other.token\n",
+        # both sides are what the session holds, on the request a template context carries
+        "def cached(context):\n    session = context['request'].session\n    return session['allowed']['valid_for'] == session.get('token')\n",
         # both sides are the server's own values
         "class Cache:\n    def stale(self, entry):\n        return self.signature != self.store.signature\n",
         # two fields the object was configured with
@@ -272,15 +274,23 @@ def _open_parts(node: ast.expr, ctx) -> list[taint.Part]:
 
 def _reads_session(node: ast.expr, ctx, depth: int = 2) -> bool:
     """`request.session.get(KEY)`, also through the names it was kept in (`admin_token =
-    request.session.get(KEY)`, `pending = request.session.pop(key)` then `pending["token"]`)."""
+    request.session.get(KEY)`, `pending = request.session.pop(key)` then `pending["token"]`),
+    and on the request a template's or serializer's context holds (`context["request"].session`)."""
     for sub in astutil.walk(node):
-        if isinstance(sub, ast.Attribute) and sub.attr == "session" and astutil.last_name(sub.value) in catalog.REQUEST_NAMES:
+        if isinstance(sub, ast.Attribute) and sub.attr == "session" and _names_request(sub.value):
             return True
         if depth and isinstance(sub, ast.Name):
             values = ctx.assigned_values(sub)
             if values and all(_reads_session(v, ctx, depth - 1) for v in values):
                 return True
     return False
+
+
+def _names_request(node: ast.expr) -> bool:
+    """`request`, `self.request`, `context["request"]`."""
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+        return node.slice.value in catalog.REQUEST_NAMES
+    return astutil.last_name(node) in catalog.REQUEST_NAMES
 
 
 def _own_fields(left: ast.expr, right: ast.expr, ctx) -> bool:
