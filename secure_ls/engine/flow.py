@@ -95,13 +95,13 @@ class FlowAnalyzer(ValueOrigins):
             elif route and frameworks.is_client_parameter(arg, defaults.get(arg.arg)) and not (declared and declared.dependency):
                 # `id: int`, `<int:id>`: the framework converts the value (or rejects the request)
                 enum = declared is not None and declared.enum  # an Enum of another module (`theme: Optional[Theme]`)
-                converted = ALL if enum or frameworks.is_converted_parameter(arg, func, self._enum_classes) else frozenset()
+                converted = ALL if enum or frameworks.is_converted_parameter(arg, func, self._enum_classes) else self._routed_safe_for(func, arg.arg)
                 part = Part(UNTRUSTED, f"the route parameter `{arg.arg}`", converted, steps=(make_step(arg, f"`{arg.arg}` comes from the client"),))
             elif arg.arg == wsgi:
                 part = Part(UNTRUSTED, "the WSGI environ", steps=(make_step(arg, f"`{arg.arg}` is the request (a WSGI application)"),))
             elif url_kwargs and arg.arg in url_kwargs:
                 # `<int:pk>`, `<slug:doc>`: what every route to the view lets through (engine/routes.py)
-                converted = self._url_routes.safe_for(func.name, arg.arg) if self._url_routes is not None else frozenset()
+                converted = self._routed_safe_for(func, arg.arg)
                 part = Part(UNTRUSTED, f"the URL parameter `{arg.arg}`", converted, steps=(make_step(arg, f"`{arg.arg}` comes from the URL"),))
             elif _number_default(defaults.get(arg.arg)):
                 # `def render(rows, limit=20)`: a count or a flag, whatever the caller passes in its place
@@ -120,6 +120,14 @@ class FlowAnalyzer(ValueOrigins):
         elif self._block(func.body, env):
             self._record_exit(env)  # the end of the body returns None
         return self.facts
+
+    def _routed_safe_for(self, func: ast.AST, parameter: str) -> frozenset[str]:
+        """What every route of the project's URL configurations to this view lets through for
+        `parameter` (engine/routes.py): to the function, or to the class whose method it is (a
+        class-based view's `as_view()`, a viewset registered on a router)."""
+        if self._url_routes is None:
+            return frozenset()
+        return self._url_routes.safe_for(self._class if self._class is not None else func.name, parameter)
 
     def _passed_to_constructor(self, func: ast.AST) -> dict:
         """For a class's `__init__` analysed for what its methods store on `self`: the untrusted

@@ -12,7 +12,8 @@ The project's URL configurations tell them apart, and say what a routed paramete
     path("docs/<slug:doc>/", views.serve_doc)        # doc: letters, digits, `-` and `_` only
 
 `read` collects, from the text of the workspace's URL configurations (`urls.py`, or modules of a
-`urls` package), every name they mention and, for each view they route, the sinks each parameter
+`urls` package), every name they mention and, for each view they route (a function, or the class
+of a class-based view's `as_view()` or of a viewset a router registers), the sinks each parameter
 is safe for on every route: the `int` and `uuid` converters hand over a number or a UUID; `slug`
 and regex groups that only match letters, digits, `_` and `-` are `HARMLESS_TEXT`. The workspace
 store (engine/workspace.py) reads them once; the analysis keys its caches by `Routes.fingerprint`.
@@ -40,6 +41,9 @@ except ImportError:  # pragma: no cover - Python 3.10
 # answers it like a module-name lookup): no module has this name.
 CONFIGURATIONS = "<django url configurations>"
 _ROUTE_CALLS = frozenset({"path", "re_path", "url"})
+# Django REST framework's `router.register(prefix, ViewSet)`: the prefix is a regex whose named
+# groups the viewset's actions receive as keyword arguments.
+_REGISTER_CALLS = frozenset({"register"})
 # Text of letters, digits, `_` and `-` only: no `../`, quote, markup, line break, `:` or `/`. Still
 # not safe in SQL (`5--` comments the rest of a query out), a command line (`-rf` is an option),
 # code or a pickle. Digits alone are safe everywhere, yet still the client's text (a code compared
@@ -87,7 +91,7 @@ def read(texts: Iterable[str]) -> Routes:
                 mentioned.add(node.attr)
             elif isinstance(node, ast.Constant) and isinstance(node.value, str) and "." in node.value:
                 mentioned.add(node.value.rsplit(".", 1)[1])  # "app.views.detail" (old Django)
-            if isinstance(node, ast.Call) and _callee(node.func) in _ROUTE_CALLS and len(node.args) >= 2:
+            if isinstance(node, ast.Call) and _callee(node.func) in _ROUTE_CALLS | _REGISTER_CALLS and len(node.args) >= 2:
                 _route(node, provided)
     restricted = {view: {p: safe for p, safe in params.items() if safe} for view, params in provided.items()}
     return Routes(frozenset(mentioned), restricted, fingerprint)
@@ -97,7 +101,7 @@ def _route(call: ast.Call, provided: dict[str, dict[str, frozenset[str]]]) -> No
     pattern, view = call.args[0], call.args[1]
     if not (isinstance(pattern, ast.Constant) and isinstance(pattern.value, str)):
         return
-    name = _view_name(view)
+    name = _view_name(view) if _callee(call.func) in _ROUTE_CALLS else _class_name(view)
     if name is None:
         return
     if _callee(call.func) == "path":
@@ -123,10 +127,13 @@ def _converted(converter: str) -> frozenset[str]:
 
 
 def _view_name(view: ast.expr) -> str | None:
-    """`views.detail`, `detail`, `login_required(views.detail)`: the function routed to
-    (None for `View.as_view()` and `include(...)`)."""
+    """`views.detail`, `detail`, `login_required(views.detail)`: the function routed to;
+    `views.DocView.as_view()`: the class, whose methods receive the URL's parameters
+    (None for `include(...)`)."""
     while isinstance(view, ast.Call):
-        if isinstance(view.func, ast.Attribute) and view.func.attr == "as_view" or _callee(view.func) == "include":
+        if isinstance(view.func, ast.Attribute) and view.func.attr == "as_view":
+            return _class_name(view.func.value)
+        if _callee(view.func) == "include":
             return None
         if not view.args:
             return None
@@ -136,6 +143,11 @@ def _view_name(view: ast.expr) -> str | None:
     if isinstance(view, ast.Name):
         return view.id
     return None
+
+
+def _class_name(view: ast.expr) -> str | None:
+    """`views.DocView`, `DocView`: a class routed to (a class-based view, a viewset)."""
+    return view.attr if isinstance(view, ast.Attribute) else view.id if isinstance(view, ast.Name) else None
 
 
 def _callee(func: ast.expr) -> str | None:

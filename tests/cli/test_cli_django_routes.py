@@ -88,3 +88,61 @@ def test_a_converter_the_project_registered_is_its_own_validation(tmp_path):
     urls = URLS.replace('path("files/<str:name>/", views.download)', 'path("files/<yyyy:name>/", views.download)')
     root = write(tmp_path / "site", {"shop/__init__.py": "", "shop/urls.py": urls, "shop/views.py": VIEWS})
     assert _found(root) == [("shop/views.py", "SLS110", 20)]
+
+
+CLASS_URLS = """
+from django.urls import path
+from rest_framework import routers
+
+from . import views
+
+router = routers.DefaultRouter()
+router.register(r"plugins/(?P<name>\\w+)", views.PluginViewSet, basename="plugin")
+
+urlpatterns = [
+    path("docs/<slug:doc>/", views.DocView.as_view()),
+    path("files/<str:doc>/", views.FileView.as_view()),
+]
+"""
+
+CLASS_VIEWS = """
+import logging
+
+from django.http import HttpResponse
+from django.views import View
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+log = logging.getLogger(__name__)
+
+
+class PluginViewSet(viewsets.ViewSet):
+    @action(detail=False, methods=["get"])
+    def config(self, request, name=None):
+        return Response([])
+
+    @config.mapping.patch
+    def update_config(self, request, name=None):
+        log.info(f"updating {name}")
+        return Response([])
+
+
+class DocView(View):
+    def get(self, request, doc):
+        log.info("doc %s", doc)
+        return HttpResponse("ok")
+
+
+class FileView(View):
+    def get(self, request, doc):
+        log.info("file %s", doc)
+        return HttpResponse("ok")
+"""
+
+
+def test_the_routes_to_a_class_based_view_or_a_viewset_say_what_its_methods_receive(tmp_path):
+    # `DocView.as_view()` under `<slug:doc>`, a viewset registered under `(?P<name>\w+)`: no line break
+    # can reach the log; `<str:doc>` lets an encoded one through
+    root = write(tmp_path / "site", {"shop/__init__.py": "", "shop/urls.py": CLASS_URLS, "shop/views.py": CLASS_VIEWS})
+    assert _found(root) == [("shop/views.py", "SLS704", 31)]
