@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import taint
+from secure_ls.engine import formatting, taint
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import html, strings, web
 from secure_ls.rules.base import Example, Rule
@@ -65,6 +65,8 @@ class UnescapedMarkup(Rule):
         # the id of an object the program holds, and a parameter declared by its default to be a number
         'from django.utils.safestring import mark_safe\n\ndef tag_link(tag, limit=20):\n    return mark_safe(f\'<a href="/tags/{tag.id}/">first {limit}</a>\')\n',
         'from django.utils.safestring import mark_safe\n\nICON = "<svg></svg>"\n\ndef icon():\n    return mark_safe(ICON)\n',
+        # a number written with %d, and a time span in words (Django's timesince)
+        'from django.utils import timezone\nfrom django.utils.safestring import mark_safe\nfrom django.utils.timesince import timesince\n\ndef age(dt):\n    seconds = (timezone.now() - dt).seconds\n    return mark_safe("<span data-seconds=\\"%d\\">%s</span>" % (seconds, timesince(dt)))\n',
         'from markupsafe import Markup, escape\n\ndef bold(name):\n    return Markup(f"<b>{escape(name)}</b>")\n',
         'from django.utils.html import format_html\n\ndef link(url, text):\n    return format_html(\'<a href="{}">{}</a>\', url, text)\n',
         'from markupsafe import Markup\n\ndef render(widget):\n    return Markup(widget.render())\n',
@@ -106,6 +108,9 @@ class UnescapedMarkup(Rule):
         value = node.args[0]
         parts = strings.pieces(value) if strings.is_built(value) else None
         dynamic = strings.values(parts) if parts is not None else [value]
+        if isinstance(value, ast.BinOp):  # `"<span data-age=\"%d\">" % seconds`: digits come out
+            numbers = {id(v) for v in formatting.numeric_arguments(value)}
+            dynamic = [v for v in dynamic if id(v) not in numbers]
         part, worst = web.worst_value(ctx, dynamic, Sink.HTML)
         if part is None or part.kind == taint.UNKNOWN:
             return
