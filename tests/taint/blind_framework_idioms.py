@@ -1,8 +1,8 @@
-"""Labelled taint cases, part E: a second held-out set.
+"""Labelled taint cases, blind framework idioms: held out at first, now regression cases.
 
 Written blind, without reading the engine or its rules (secure_ls/), to measure
 how the taint engine generalises to code nobody tuned it for. It deliberately
-uses idioms that parts A-D do not: Django REST Framework views, viewsets and
+uses idioms the earlier sets do not: Django REST Framework views, viewsets and
 serializers (`validated_data` is still attacker-chosen unless the field is a
 choice/typed field), Flask-RESTful `Resource` + `reqparse`, Starlette/FastAPI
 `Form()`/`File()`/`Header()` and pydantic validators, Tornado, Falcon, Bottle,
@@ -13,9 +13,9 @@ generators and decorated views.
 
 Labels follow what a security reviewer would say: a case is vulnerable only if
 attacker-controlled data reaches the sink without a protection that works for
-that sink. As in parts A-D, user data written unencoded into a response header
-counts as header injection, into the session as session poisoning, and into a
-log message as log injection.
+that sink. As in the earlier sets, user data written unencoded into a response
+header counts as header injection, into the session as session poisoning, and
+into a log message as log injection.
 """
 
 from .case import Case

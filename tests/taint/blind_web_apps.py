@@ -1,11 +1,11 @@
-"""Labelled taint cases, part D: a held-out set.
+"""Labelled taint cases, blind web applications: held out at first, now regression cases.
 
 Written blind, without reading the engine or its rules (secure_ls/), in the
 style of public Flask / Django / DRF / FastAPI / aiohttp code, to measure how
-the taint engine generalises beyond the cases it was tuned on (parts A-C).
-Labels follow what a security reviewer would say: a case is vulnerable only if
-attacker-controlled data reaches the sink without a protection that works for
-that sink.
+the taint engine generalises beyond the cases it was tuned on (sinks_*.py and
+sources_and_propagation.py). Labels follow what a security reviewer would say:
+a case is vulnerable only if attacker-controlled data reaches the sink without
+a protection that works for that sink.
 """
 
 from .case import Case

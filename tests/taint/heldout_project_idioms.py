@@ -1,12 +1,12 @@
-"""Labelled taint cases, part F: a held-out measurement set (NOT in runner.CASES).
+"""Labelled taint cases, project idioms: a held-out measurement set (NOT in runner.CASES).
 
 Written blind, without reading the engine or its rules (secure_ls/), after all
-the fixes driven by parts D and E, to measure how the taint engine generalises
+the fixes driven by the blind_* sets, to measure how the taint engine generalises
 to code nobody here tuned it for. It is deliberately kept out of the regression
-baseline: `python -m bench.taint --corpus f` scores it on its own.
+baseline: `python -m bench.taint --corpus heldout-project-idioms` scores it alone.
 
 The code imitates how open-source projects are written rather than the idioms
-of parts A-E: repository/service classes, Django middleware and auth backends,
+of the regression cases: repository/service classes, Django middleware and auth backends,
 Django forms' `cleaned_data`, Flask-WTF forms, webargs `@use_kwargs`, FastAPI
 `Annotated`/`Cookie`/Enum parameters, Starlette endpoints and `path_params`,
 aiohttp `RouteTableDef`/multipart/`HTTPFound`, pandas/peewee/asyncpg/aiosqlite,
@@ -15,12 +15,12 @@ misuse, `after_request` hooks, `functools.lru_cache` helpers, frozen config
 dataclasses, `str.translate` sanitizers, XPath literal quoting and
 multi-module helpers.
 
-Labels follow what a security reviewer would say, with the conventions of parts
-A-E: a case is vulnerable only if attacker-controlled data (request data, or
-CLI arguments for the CLI tools) reaches the sink without a protection that
-works for that sink; user data written unencoded into a response header counts
-as header injection, into the session as session poisoning, and into a log
-message as log injection.
+Labels follow what a security reviewer would say, with the conventions of the
+regression cases: a case is vulnerable only if attacker-controlled data (request
+data, or CLI arguments for the CLI tools) reaches the sink without a protection
+that works for that sink; user data written unencoded into a response header
+counts as header injection, into the session as session poisoning, and into a
+log message as log injection.
 """
 
 from .case import Case

@@ -1,10 +1,10 @@
-"""Labelled taint cases, part G: a held-out measurement set (NOT in runner.CASES).
+"""Labelled taint cases, data-flow idioms: a held-out measurement set (NOT in runner.CASES).
 
 Written blind for issue 12 part E, without reading the engine or its rules
 (secure_ls/engine, secure_ls/rules), from the way public Flask, Django, DRF,
-FastAPI, Starlette, aiohttp, Tornado and CLI code is written. Like part F it
-is kept out of the regression baseline: `python -m bench.taint --corpus g`
-scores it on its own.
+FastAPI, Starlette, aiohttp, Tornado and CLI code is written. Like
+heldout_project_idioms it is kept out of the regression baseline:
+`python -m bench.taint --corpus heldout-dataflow-idioms` scores it on its own.
 
 It covers every sink class and the idioms of issue 12 section C: constants
 folded (dead branches, constant ternaries, `match` on a constant, string
@@ -24,16 +24,16 @@ idioms of section B (sanitiser wrappers, reverse()/url_for() results,
 text/plain and JSON responses, quote escaping in XPath/LDAP literals,
 digits-only early returns).
 
-Labels follow what a security reviewer would say, with the conventions of
-parts D-F: a case is vulnerable only if attacker-controlled data (request
-data, a websocket message, an environment variable set by a CI event or CGI
-request, or CLI arguments of a tool other programs call) reaches the sink
-without a protection that works for that sink. Header cases are vulnerable
-only where the value does damage without CR/LF (a reflected CORS origin, a
-Content-Disposition filename) or where the server does not reject CR/LF
-(http.server, raw WSGI); a harmless custom header behind Tornado's CR/LF
-check is safe. Polynomial ReDoS cases name SLS127 and unsafe YAML loads
-SLS104, the rules for those constructs.
+Labels follow what a security reviewer would say, with the conventions of the
+blind_* and heldout_project_idioms sets: a case is vulnerable only if
+attacker-controlled data (request data, a websocket message, an environment
+variable set by a CI event or CGI request, or CLI arguments of a tool other
+programs call) reaches the sink without a protection that works for that sink.
+Header cases are vulnerable only where the value does damage without CR/LF (a
+reflected CORS origin, a Content-Disposition filename) or where the server does
+not reject CR/LF (http.server, raw WSGI); a harmless custom header behind
+Tornado's CR/LF check is safe. Polynomial ReDoS cases name SLS127 and unsafe
+YAML loads SLS104, the rules for those constructs.
 """
 
 from .case import Case
