@@ -25,27 +25,30 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _snapshot(label: str) -> str:
-    """A frozen copy of secure_ls for the server and for the client's reference analysis.
+def _rerun_on_a_snapshot(label: str) -> None:
+    """Runs this command again on a frozen copy of secure_ls, for the server and for the
+    client's reference analysis.
 
     Others edit rules while a long run goes on; a server started later would load
     newer code than the client's in-process engine and every difference would look
-    like a stale cache."""
+    like a stale cache. The copy comes first on the new process's PYTHONPATH (`-P`: not
+    the current directory, which holds the working tree's secure_ls), the repository
+    after it for `bench` and `tests`; SECURE_LS_FUZZ_CODE names it for the servers
+    (secure_ls/testing/client.py) and tells the new process it runs on the copy."""
     import shutil
 
     target = Path("/tmp/secure-ls-fuzz") / f"code-{label}"
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(REPO / "secure_ls", target / "secure_ls", ignore=shutil.ignore_patterns("__pycache__"))
-    os.environ["SECURE_LS_FUZZ_CODE"] = str(target)
-    sys.path.insert(0, str(target))
-    return str(target)
+    path = [str(target), str(REPO), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    env = dict(os.environ, SECURE_LS_FUZZ_CODE=str(target), PYTHONPATH=os.pathsep.join(path))
+    sys.stdout.flush()
+    os.execve(sys.executable, [sys.executable, "-P", "-m", "bench.fuzz", *sys.argv[1:]], env)
 
 
-if "--no-snapshot" not in sys.argv and "--replay" not in sys.argv:
-    _CODE = _snapshot(str(os.getpid()))
-else:
-    _CODE = str(REPO)
+if __name__ == "__main__" and not os.environ.get("SECURE_LS_FUZZ_CODE") and "--no-snapshot" not in sys.argv and "--replay" not in sys.argv:
+    _rerun_on_a_snapshot(str(os.getpid()))
 
 from tests.fuzz import harness
 

@@ -2,8 +2,8 @@
 
     python -m bench.taint                   # table + misses
     python -m bench.taint --write-baseline  # record the current figures in tests/taint/baseline.json
-    python -m bench.taint --corpus f        # score the held-out part F instead (never part of the baseline)
-    python -m bench.taint --corpus g        # score the held-out part G (issue 12), also never in the baseline
+    python -m bench.taint --corpus heldout-project-idioms   # score a held-out set instead (never in the baseline):
+    python -m bench.taint --corpus heldout-dataflow-idioms  # tests/taint/heldout_*.py, named with dashes
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from tests.taint.runner import CASES, format_table, run_all, score
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Held-out sets: scored on demand, kept out of runner.CASES and the baseline (parts F and G).
-HELD_OUT = {"f": "tests.taint.heldout_project_idioms", "g": "tests.taint.heldout_issue12_idioms"}
+# Held-out sets: scored on demand, kept out of runner.CASES and the baseline.
+HELD_OUT = {name.replace("_", "-"): f"tests.taint.{name}" for name in ("heldout_project_idioms", "heldout_dataflow_idioms")}
 
 
 def _cases() -> tuple[list, bool]:

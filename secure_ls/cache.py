@@ -37,6 +37,7 @@ import json
 import os
 import itertools
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from secure_ls import __version__
@@ -63,10 +64,9 @@ def code_hash() -> str:
     return _CODE_HASH
 
 
-def settings_key(settings) -> str:
-    """What, besides the text and its imports, changes the engine's findings for a file."""
-    from secure_ls.project import selected_rules
-
+def settings_key(settings, rule_ids: Iterable[str]) -> str:
+    """What, besides the text and its imports, changes the engine's findings for a file:
+    `rule_ids` are the rules the settings select (project.selected_rules)."""
     material = json.dumps(
         [
             FORMAT,
@@ -77,7 +77,7 @@ def settings_key(settings) -> str:
             sorted(settings.sources.items()),
             sorted((k, sorted(v)) for k, v in settings.sanitizers.items()),
             settings.max_file_size,
-            sorted(rule.id for rule in selected_rules(settings)),
+            sorted(rule_ids),
         ]
     )
     return hashlib.sha256(material.encode()).hexdigest()
@@ -116,9 +116,11 @@ class Cache:
     only analyses more.
     """
 
-    def __init__(self, directory: str | os.PathLike, settings):
+    def __init__(self, directory: str | os.PathLike, settings, rule_ids: Iterable[str]):
+        """The entries under `directory` for these settings and the rules they select
+        (made by project.results_cache, which knows which rules those are)."""
         self.directory = Path(directory)
-        self.key = settings_key(settings)
+        self.key = settings_key(settings, rule_ids)
         self.entries = self.directory / f"{__version__}-{FORMAT}"
         self._file_hashes: dict[str, str | None] = {}  # dependency path -> hash, once per run
         self._loaded: dict[str, dict] | None = None

@@ -187,7 +187,7 @@ def check_paths(
     files = discover(paths, root_settings)
     roots = workspace_roots(paths, root_settings)
     run = uuid.uuid4().hex  # summaries are read fresh for each run
-    cache = Cache(cache_dir, root_settings) if cache_dir is not None else None
+    cache = project.results_cache(cache_dir, root_settings) if cache_dir is not None else None
     results: list[FileResult | None] = [None] * len(files)
     if cache is not None:
         workspace = workspace_for(root_settings, roots, run)

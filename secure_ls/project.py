@@ -308,6 +308,14 @@ def results_cache_dir(settings: Settings, warn=safe_files.warn_once) -> str:
     return str(default_dir(settings))
 
 
+def results_cache(directory: str | os.PathLike, settings: Settings):
+    """The results cache's entries in `directory` for these settings (cache.Cache): its key
+    holds the rules they select."""
+    from secure_ls.cache import Cache
+
+    return Cache(directory, settings, [rule.id for rule in selected_rules(settings)])
+
+
 _CACHE_READERS: dict[tuple[str, str], object] = {}  # (folder, settings key) -> its Cache, for the editor
 
 
@@ -316,13 +324,11 @@ def cached_analysis(path: str, text: str, settings: Settings, module_path) -> An
     holds (the same settings, and every module its analysis read unchanged on disk;
     `module_path(dotted, importer)` answers module-name lookups now). The editor shows it at
     once when a file is opened, then analyses the buffer (lsp/diagnostics.py)."""
-    from secure_ls.cache import Cache
-
     directory = results_cache_dir(settings)
     if not os.path.isdir(directory):
         return None
     root = os.path.abspath(settings.root) if settings.root else None
-    reader = Cache(directory, settings)
+    reader = results_cache(directory, settings)
     reader = _CACHE_READERS.setdefault((directory, reader.key), reader)  # its packs parsed once
     reader.refresh()
     found = reader.load(path, text, is_test_path(path, root), module_path)

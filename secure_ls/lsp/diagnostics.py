@@ -20,7 +20,7 @@ from lsprotocol import types
 
 from secure_ls import project
 from secure_ls.engine.model import AnalysisResult, Finding
-from secure_ls.lsp import convert, workspace_index
+from secure_ls.lsp import convert
 from secure_ls.lsp.documents import Document, is_python, uri_to_path
 from secure_ls.rules import rule_by_id
 
@@ -55,7 +55,7 @@ def analyze(ls: SecureLanguageServer, doc: Document) -> Analysis:
         from_cache = result is not None
         if result is None:
             engine = project.engine_for(settings)
-            result = engine.analyze(doc.text, key=doc.uri, imports_resolver=workspace_index.resolver(ls, path), path=path)
+            result = engine.analyze(doc.text, key=doc.uri, imports_resolver=ls.workspace_index.resolver(path), path=path)
             if engine.has_partial_summaries(doc.uri):
                 ls.schedule_completion({doc.uri})
     else:
@@ -83,7 +83,7 @@ def _from_results_cache(ls: SecureLanguageServer, doc: Document, path: str, sett
     """A file just opened as it is on disk, that `secure-ls check` analysed and cached: its
     findings at once (a 20,000-line module takes a second to analyse), if the entry still
     holds (project.cached_analysis)."""
-    resolver = workspace_index.resolver(ls, path)
+    resolver = ls.workspace_index.resolver(path)
     if resolver is None:
         return None
     try:

@@ -29,7 +29,7 @@ from lsprotocol import types
 
 from secure_ls import __version__, project
 from secure_ls.config import Settings
-from secure_ls.lsp import code_actions, configuration, diagnostics, document_sync, hover, workspace_index
+from secure_ls.lsp import code_actions, configuration, diagnostics, document_sync, hover
 from secure_ls.lsp.session import SecureLanguageServer
 
 log = logging.getLogger("secure_ls")
@@ -57,7 +57,7 @@ def on_initialize(ls: SecureLanguageServer, params: types.InitializeParams) -> N
 @server.feature(types.INITIALIZED)
 async def on_initialized(ls: SecureLanguageServer, params: types.InitializedParams) -> None:
     log.info("secure-ls %s started (%s diagnostics, %s positions)", __version__, "pull" if ls.pull else "push", ls.encoding.kind)
-    workspace_index.start(ls)  # summaries of the workspace's functions, built in the background
+    ls.workspace_index.start()  # summaries of the workspace's functions, built in the background
     await ls.configuration.watch_pyproject()
     await ls.configuration.pull()
     ls.configuration.ready = True

@@ -3,7 +3,8 @@
 The state of one editor connection: the open documents (our own store, lsp/documents.py)
 and notebooks, each document's current analysis, the settings (lsp/configuration.py),
 the dependency scans in flight (lsp/dependencies.py), the workspace report's state
-(lsp/workspace_diagnostics.py), and what the client can do.
+(lsp/workspace_diagnostics.py), the workspace's function summaries (lsp/workspace_index.py),
+and what the client can do.
 
 Flow: a document is opened or edited -> it is marked dirty -> on the next turn of the
 event loop every dirty document is analysed once (so a burst of edits costs one
@@ -30,11 +31,12 @@ from pygls.protocol.json_rpc import RPCRequest
 
 from secure_ls import __version__
 from secure_ls.config import Settings
-from secure_ls.lsp import diagnostics, notebooks, workspace_index
+from secure_ls.lsp import diagnostics, notebooks
 from secure_ls.lsp.configuration import Configuration
 from secure_ls.lsp.dependencies import DependencyScans
 from secure_ls.lsp.documents import DocumentStore, Encoding, is_python, uri_to_path
 from secure_ls.lsp.workspace_diagnostics import WorkspaceDiagnostics
+from secure_ls.lsp.workspace_index import WorkspaceIndex
 from secure_ls.project import engine_for
 
 log = logging.getLogger("secure_ls")
@@ -87,6 +89,7 @@ class SecureLanguageServer(LanguageServer):
         self.configuration = Configuration(self)
         self.dependencies = DependencyScans(self)
         self.workspace_diagnostics = WorkspaceDiagnostics(self)  # `workspace/diagnostic` (setting scope)
+        self.workspace_index = WorkspaceIndex(self)  # the workspace's function summaries, for taint across files
         self.json_cache: dict[str, dict] = {}  # uri -> the LSP JSON of its findings (diagnostics.diagnostics)
         self.published: dict[str, tuple] = {}  # uri -> (version, diagnostics) last pushed (diagnostics.publish)
         self.reported: set[str] = set()  # analysis problems already logged
@@ -222,7 +225,7 @@ class SecureLanguageServer(LanguageServer):
                 continue
             path = uri_to_path(uri) or uri
             try:
-                valid = engine_for(self.settings_for(uri)).complete_summaries(uri, workspace_index.resolver(self, path))
+                valid = engine_for(self.settings_for(uri)).complete_summaries(uri, self.workspace_index.resolver(path))
             except Exception:
                 log.exception("summarising %s failed", uri)
                 continue
@@ -254,7 +257,7 @@ class SecureLanguageServer(LanguageServer):
         self.json_cache.pop(uri, None)
         self.published.pop(uri, None)
         engine_for(self.settings_for(uri)).forget(uri)
-        workspace_index.closed(self, uri)
+        self.workspace_index.closed(uri)
         self.mark_clean(uri)
 
     # ---- sending ------------------------------------------------------------

@@ -14,12 +14,12 @@ keeps it current:
 - a closed document's file is read from disk again;
 - modules the index has not reached yet are read on first use.
 
-The session and its features wire it with four lines (see docs/taint.md):
+The session creates it with itself (`ls.workspace_index`, lsp/session.py), and
+its features call it in three places (see docs/taint.md):
 
-    from secure_ls.lsp import workspace_index
-    workspace_index.start(ls)                                    # server.on_initialized
-    imports_resolver=workspace_index.resolver(ls, path)          # diagnostics.analyze(): engine.analyze(...)
-    workspace_index.closed(ls, uri)                              # session.forget (on close)
+    ls.workspace_index.start()                                   # server.on_initialized
+    imports_resolver=ls.workspace_index.resolver(path)           # diagnostics.analyze(): engine.analyze(...)
+    ls.workspace_index.closed(uri)                               # session.forget (on close)
 """
 
 from __future__ import annotations
@@ -30,12 +30,15 @@ import os
 import threading
 import time
 from pathlib import Path
-
+from typing import TYPE_CHECKING
 
 from secure_ls.project import discover, engine_options, is_python
 from secure_ls.engine.workspace import Resolver, WorkspaceSummaries
 from secure_ls.lsp.documents import uri_to_path
 from secure_ls.lsp.progress import Progress
+
+if TYPE_CHECKING:
+    from secure_ls.lsp.session import SecureLanguageServer
 
 log = logging.getLogger("secure_ls")
 
@@ -47,14 +50,21 @@ REPORT_EVERY = 25
 
 
 class WorkspaceIndex:
-    def __init__(self, ls) -> None:
+    def __init__(self, ls: SecureLanguageServer) -> None:
         self.ls = ls
-        self.roots = workspace_folders(ls)
+        self._roots: list[str] | None = None
         self._workspaces: dict[int, WorkspaceSummaries] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self.indexed = threading.Event()
         self.files = 0
+
+    @property
+    def roots(self) -> list[str]:
+        """The workspace folders, read on first use: the session exists before `initialize` names them."""
+        if self._roots is None:
+            self._roots = workspace_folders(self.ls)
+        return self._roots
 
     # ---- summaries for the analysis of one document ------------------------
     def workspace_for(self, uri_or_path: str) -> WorkspaceSummaries:
@@ -68,6 +78,7 @@ class WorkspaceIndex:
         return workspace
 
     def resolver(self, path: str | None) -> Resolver | None:
+        """The `imports_resolver` for analysing the document at `path`."""
         if not path or not os.path.isabs(path):
             return None  # an unsaved buffer: no folder to resolve imports in
         return self.workspace_for(Path(path).as_uri()).resolver_for(path)
@@ -99,6 +110,7 @@ class WorkspaceIndex:
 
     # ---- background indexing -------------------------------------------------
     def start(self) -> None:
+        """Starts indexing the workspace folders in the background (call from `initialized`)."""
         self._loop = asyncio.get_running_loop()
         self._loop.create_task(self._run())
 
@@ -108,8 +120,7 @@ class WorkspaceIndex:
         # analysis for the interpreter (a 5,000-line file's first diagnostics took twice as
         # long while the folder was indexed). Their imports are read on demand meanwhile.
         await asyncio.sleep(INDEX_DELAY)
-        quiet = getattr(ls, "quiet_for", None)
-        while quiet is not None and not quiet(INDEX_DELAY):
+        while not ls.quiet_for(INDEX_DELAY):
             await asyncio.sleep(INDEX_DELAY / 4)
         progress = await Progress.begin(ls, "index", "indexing the workspace")
         loop = asyncio.get_running_loop()
@@ -188,27 +199,3 @@ def _in_loop(loop: asyncio.AbstractEventLoop) -> bool:
         return asyncio.get_running_loop() is loop
     except RuntimeError:
         return False
-
-
-def _index_of(ls) -> WorkspaceIndex:
-    index = getattr(ls, "_workspace_index", None)
-    if index is None:
-        index = WorkspaceIndex(ls)
-        ls._workspace_index = index
-    return index
-
-
-# ---- what the session and its features call ------------------------------------------------------
-def start(ls) -> None:
-    """Starts indexing the workspace folders in the background (call from `initialized`)."""
-    _index_of(ls).start()
-
-
-def resolver(ls, path: str | None) -> Resolver | None:
-    """The `imports_resolver` for analysing the document at `path`."""
-    return _index_of(ls).resolver(path)
-
-
-def closed(ls, uri: str) -> None:
-    """A document was closed: its file on disk counts again."""
-    _index_of(ls).closed(uri)

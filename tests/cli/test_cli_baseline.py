@@ -6,7 +6,7 @@ import json
 
 import jsonschema
 import pytest
-from cli_helpers import SCHEMA, check, check_json, write
+from tests.cli.cli_helpers import SCHEMA, check, check_json, write
 
 APP = """
 import hashlib

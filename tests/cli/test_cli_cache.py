@@ -13,8 +13,8 @@ import subprocess
 import sys
 
 import pytest
-from cli_helpers import EXAMPLES, MD5, SHELL, YAML_LOAD, run, write
-from cli_helpers import check as _check
+from tests.cli.cli_helpers import EXAMPLES, MD5, SHELL, YAML_LOAD, write
+from tests.cli.cli_helpers import check as _check
 
 
 def check(*args, cwd=None):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from cli_helpers import YAML_LOAD, check, run, write
+from tests.cli.cli_helpers import YAML_LOAD, check, run, write
 
 
 def assert_usage_error(result, *needles: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from cli_helpers import YAML_LOAD, check, check_json, write
+from tests.cli.cli_helpers import YAML_LOAD, check, check_json, write
 
 SKIPPED = [".venv", "venv", ".git", "node_modules", "build", "dist", "__pycache__", ".tox", "src/pkg.egg-info", "site-packages"]
 
@@ -141,12 +141,12 @@ def test_requirements_file_is_checked(tmp_path):
     offline.mkdir()
     import shutil
 
-    from cli_helpers import EXAMPLES
+    from tests.cli.cli_helpers import EXAMPLES
 
     for record in (EXAMPLES / "osv").glob("*.json"):
         shutil.copy(record, offline)
     (tmp_path / "pyproject.toml").write_text('[tool.secure-ls.dependencies]\noffline-dir = "osv"\n', encoding="utf-8")
-    from cli_helpers import run
+    from tests.cli.cli_helpers import run
 
     result = run("check", "--format", "json", ".", cwd=tmp_path)
     assert [(f["rule"], f["path"]) for f in result.json()["findings"]] == [("SLS901", "requirements.txt")]

@@ -6,7 +6,7 @@ import ast
 import json
 
 import pytest
-from cli_helpers import EXAMPLES, check, check_json, run, write
+from tests.cli.cli_helpers import EXAMPLES, check, check_json, run, write
 
 APP = (EXAMPLES / "insecure_app.py").read_text(encoding="utf-8")
 

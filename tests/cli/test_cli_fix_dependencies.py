@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import tomllib
 
-from cli_helpers import check
+from tests.cli.cli_helpers import check
 
 # two modules that need defusedxml: the dependency is added once
 VIEWS = "import xml.etree.ElementTree as ET\n\ndef parse(request):\n    return ET.fromstring(request.data)\n"

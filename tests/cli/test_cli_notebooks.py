@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import jsonschema
-from cli_helpers import SCHEMA, check, check_json, write
+from tests.cli.cli_helpers import SCHEMA, check, check_json, write
 
 # The fixtures hold audit-tier findings too (a shell command from a parameter): these tests are about positions.
 AUDIT = ("--min-confidence", "low")

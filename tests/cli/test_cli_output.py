@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_helpers import MD5, SHELL, TEXT_LINE, YAML_LOAD, check, check_json, run, write
+from tests.cli.cli_helpers import MD5, SHELL, TEXT_LINE, YAML_LOAD, check, check_json, run, write
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import textwrap
 import time
 
 import pytest
-from cli_helpers import check_json
+from tests.cli.cli_helpers import check_json
 
 N_FILES = 1000
 

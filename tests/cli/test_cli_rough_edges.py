@@ -8,7 +8,7 @@ import re
 import socket
 
 import pytest
-from cli_helpers import MD5, YAML_LOAD, check, check_json, run, write
+from tests.cli.cli_helpers import MD5, YAML_LOAD, check, check_json, run, write
 
 from secure_ls.rules import all_rules
 

@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlparse
 
 import jsonschema
 import pytest
-from cli_helpers import EXAMPLES, REPO, SCHEMA, check, run, write
+from tests.cli.cli_helpers import EXAMPLES, REPO, SCHEMA, check, run, write
 
 _URI_CHARS = re.compile(r"^(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$")
 _FORMATS = jsonschema.FormatChecker()

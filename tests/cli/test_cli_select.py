@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from cli_helpers import MD5, SHELL, YAML_LOAD, check_json, write
+from tests.cli.cli_helpers import MD5, SHELL, YAML_LOAD, check_json, write
 
 # SLS102 command-injection (topic injection), SLS104 unsafe-yaml-load (injection), SLS302 weak-hash (hashing)
 ALL = {"SLS102", "SLS104", "SLS302"}

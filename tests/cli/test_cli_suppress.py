@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cli_helpers import check, check_json, write
+from tests.cli.cli_helpers import check, check_json, write
 
 SOURCE = '''
 import hashlib

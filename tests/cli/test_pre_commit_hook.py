@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import yaml
-from cli_helpers import MD5, REPO, SHELL, write
+from tests.cli.cli_helpers import MD5, REPO, SHELL, write
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "test",

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import socket
-import sys
 import threading
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-from deps_server import Certs, OsvServer, _make_certs, _serve
-from osv_records import RECORDS
+from tests.deps.deps_server import Certs, OsvServer, _make_certs, _serve
+from tests.deps.osv_records import RECORDS
 
 PROXY_VARS = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy",
               "NO_PROXY", "no_proxy")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from deps_helpers import write
+from tests.deps.deps_helpers import write
 
 from secure_ls.deps import file_kind, is_dependency_file, parse_dependency_file
 from secure_ls.engine.model import Span

@@ -7,7 +7,7 @@ import os
 import time
 
 import pytest
-from deps_helpers import write
+from tests.deps.deps_helpers import write
 
 from secure_ls.deps import DependencyOptions, DependencyScanner
 
@@ -153,8 +153,8 @@ def test_silent_server_times_out(tmp_path, silent_server):
 
 
 def test_outage_keeps_cached_results(tmp_path, certs):
-    from deps_server import OsvServer, _serve
-    from osv_records import RECORDS
+    from tests.deps.deps_server import OsvServer, _serve
+    from tests.deps.osv_records import RECORDS
 
     server, state = _serve(certs, lambda url: OsvServer(url, {r["id"]: r for r in RECORDS}))
     path = write(tmp_path, "requirements.txt", REQS)
@@ -225,7 +225,7 @@ def test_default_cache_dir(monkeypatch, tmp_path):
 def test_garbage_answers(tmp_path, certs, bad_answer):
     from http.server import BaseHTTPRequestHandler
 
-    from deps_server import _serve
+    from tests.deps.deps_server import _serve
 
     def factory(state):
         class H(BaseHTTPRequestHandler):
@@ -287,8 +287,8 @@ def test_zero_lifetime_cannot_spin(tmp_path, osv_server, certs):
 def test_blocking_scan_says_which_packages_had_no_data(tmp_path, certs):
     """`secure-ls check` in an outage: stale cached advisories still count (and it says so);
     a package never cached is named as not checked."""
-    from deps_server import OsvServer, _serve
-    from osv_records import RECORDS
+    from tests.deps.deps_server import OsvServer, _serve
+    from tests.deps.osv_records import RECORDS
 
     server, state = _serve(certs, lambda url: OsvServer(url, {r["id"]: r for r in RECORDS}))
     path = write(tmp_path, "requirements.txt", REQS)

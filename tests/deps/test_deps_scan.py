@@ -7,8 +7,8 @@ import socket
 import zipfile
 
 import pytest
-from deps_helpers import apply_edits, write
-from osv_records import RECORDS
+from tests.deps.deps_helpers import apply_edits, write
+from tests.deps.osv_records import RECORDS
 
 from secure_ls.deps import DependencyOptions, DependencyScanner, merge_fixes
 from secure_ls.engine.model import Confidence, Severity

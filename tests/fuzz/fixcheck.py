@@ -11,7 +11,7 @@ then apply all fixes together (unsafe included) and check the result parses and
 reaches a fixed point (a second round only applies fixes the first skipped
 because they overlapped).
 
-Used by tests/test_fix_safety.py (a fixed sample) and `python -m bench.fix_safety` (everything).
+Used by tests/fixes/test_fix_safety.py (a fixed sample) and `python -m bench.fix_safety` (everything).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
-"""Labelled taint cases, part E: a second held-out set.
+"""Labelled taint cases, blind framework idioms: held out at first, now regression cases.
 
 Written blind, without reading the engine or its rules (secure_ls/), to measure
 how the taint engine generalises to code nobody tuned it for. It deliberately
-uses idioms that parts A-D do not: Django REST Framework views, viewsets and
+uses idioms the earlier sets do not: Django REST Framework views, viewsets and
 serializers (`validated_data` is still attacker-chosen unless the field is a
 choice/typed field), Flask-RESTful `Resource` + `reqparse`, Starlette/FastAPI
 `Form()`/`File()`/`Header()` and pydantic validators, Tornado, Falcon, Bottle,
@@ -13,16 +13,16 @@ generators and decorated views.
 
 Labels follow what a security reviewer would say: a case is vulnerable only if
 attacker-controlled data reaches the sink without a protection that works for
-that sink. As in parts A-D, user data written unencoded into a response header
-counts as header injection, into the session as session poisoning, and into a
-log message as log injection.
+that sink. As in the earlier sets, user data written unencoded into a response
+header counts as header injection, into the session as session poisoning, and
+into a log message as log injection.
 """
 
 from .case import Case
 
 CASES = [
     # ================================================================ sql
-    Case("e-sql-drf-viewset-raw", "sql", True, r"""
+    Case("framework-sql-drf-viewset-raw", "sql", True, r"""
 from rest_framework import viewsets
 from rest_framework.response import Response
 from shop.models import Order
@@ -34,7 +34,7 @@ class OrderViewSet(viewsets.ViewSet):
         orders = Order.objects.raw(f"SELECT * FROM shop_order WHERE status = '{status}'")  # SINK
         return Response(OrderSerializer(orders, many=True).data)
 """),
-    Case("e-sql-drf-serializer-extra", "sql", True, r"""
+    Case("framework-sql-drf-serializer-extra", "sql", True, r"""
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -51,7 +51,7 @@ class ContactSearch(APIView):
         qs = Contact.objects.extra(where=["company = '%s'" % company])  # SINK
         return Response({"count": qs.count()})
 """),
-    Case("e-sql-restful-self-init", "sql", True, r"""
+    Case("framework-sql-restful-self-init", "sql", True, r"""
 from flask_restful import Resource, reqparse
 from app.db import get_cursor
 
@@ -71,7 +71,7 @@ class Reports(Resource):
         args = parser.parse_args()
         return ReportQuery(args["sort"]).run(get_cursor())
 """),
-    Case("e-sql-click-argument", "sql", True, r"""
+    Case("framework-sql-click-argument", "sql", True, r"""
 import sqlite3
 import click
 
@@ -82,7 +82,7 @@ def deactivate(username):
     conn.execute(f"UPDATE users SET active = 0 WHERE name = '{username}'")  # SINK
     conn.commit()
 """),
-    Case("e-sql-celery-task-multifile", "sql", True, files={
+    Case("framework-sql-celery-task-multifile", "sql", True, files={
         "views.py": r"""from django.http import JsonResponse
 from .app import purge_tag
 
@@ -99,7 +99,7 @@ def purge_tag(tag):
         cur.execute("DELETE FROM blog_tag WHERE name = '%s'" % tag)  # SINK
 """,
     }),
-    Case("e-sql-sqlalchemy-bindparams-safe", "sql", False, r"""
+    Case("framework-sql-sqlalchemy-bindparams-safe", "sql", False, r"""
 from fastapi import Depends, FastAPI
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -113,7 +113,7 @@ async def items(owner: str, session: AsyncSession = Depends(get_session)):
     result = await session.execute(stmt)  # SINK
     return [dict(r._mapping) for r in result]
 """),
-    Case("e-sql-psycopg-identifier-safe", "sql", False, r"""
+    Case("framework-sql-psycopg-identifier-safe", "sql", False, r"""
 from flask import Flask, request
 from psycopg import sql
 from app.db import pool
@@ -128,7 +128,7 @@ def export():
         rows = conn.execute(query, (request.args["tenant"],)).fetchall()  # SINK
     return {"rows": rows}
 """),
-    Case("e-sql-drf-choicefield-safe", "sql", False, r"""
+    Case("framework-sql-drf-choicefield-safe", "sql", False, r"""
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -145,7 +145,7 @@ class ProductList(APIView):
         rows = Product.objects.raw(f"SELECT * FROM catalog_product ORDER BY {order}")  # SINK
         return Response({"ids": [p.pk for p in rows]})
 """),
-    Case("e-sql-bottle-match-sort-safe", "sql", False, r"""
+    Case("framework-sql-bottle-match-sort-safe", "sql", False, r"""
 from bottle import request, route
 from app.db import cursor
 
@@ -161,7 +161,7 @@ def posts():
     cursor.execute(f"SELECT id, title FROM posts ORDER BY {order}")  # SINK
     return {"posts": cursor.fetchall()}
 """),
-    Case("e-sql-falcon-int-param-safe", "sql", False, r"""
+    Case("framework-sql-falcon-int-param-safe", "sql", False, r"""
 import falcon
 from app.db import conn
 
@@ -175,7 +175,7 @@ app = falcon.App()
 app.add_route("/audit", AuditLog())
 """),
     # ================================================================ shell
-    Case("e-shell-asyncio-subprocess-shell", "shell", True, r"""
+    Case("framework-shell-asyncio-subprocess-shell", "shell", True, r"""
 import asyncio
 from fastapi import FastAPI, Form
 
@@ -187,7 +187,7 @@ async def dns_lookup(domain: str = Form(...)):
     out, _ = await proc.communicate()
     return {"answer": out.decode()}
 """),
-    Case("e-shell-tornado-popen", "shell", True, r"""
+    Case("framework-shell-tornado-popen", "shell", True, r"""
 import os
 import tornado.web
 
@@ -197,7 +197,7 @@ class DiskUsage(tornado.web.RequestHandler):
         report = os.popen("du -sh /srv/share/" + folder).read()  # SINK
         self.write({"usage": report})
 """),
-    Case("e-shell-typer-cli", "shell", True, r"""
+    Case("framework-shell-typer-cli", "shell", True, r"""
 import subprocess
 import typer
 
@@ -207,7 +207,7 @@ app = typer.Typer()
 def backup(database: str):
     subprocess.run(f"pg_dump {database} > /backups/{database}.sql", shell=True, check=True)  # SINK
 """),
-    Case("e-shell-partial-shell-true", "shell", True, r"""
+    Case("framework-shell-partial-shell-true", "shell", True, r"""
 import functools
 import subprocess
 from bottle import request, route
@@ -220,7 +220,7 @@ def thumb():
     sh(f"convert /uploads/{name} -resize 128x128 /thumbs/{name}")  # SINK
     return "ok"
 """),
-    Case("e-shell-sanic-self-init", "shell", True, r"""
+    Case("framework-shell-sanic-self-init", "shell", True, r"""
 import os
 from sanic import Sanic, response
 
@@ -238,7 +238,7 @@ async def export(request):
     Archiver(request.args.get("folder")).run()
     return response.text("done")
 """),
-    Case("e-shell-list-shell-false-safe", "shell", False, r"""
+    Case("framework-shell-list-shell-false-safe", "shell", False, r"""
 import subprocess
 import tornado.web
 
@@ -248,7 +248,7 @@ class FileHistory(tornado.web.RequestHandler):
         out = subprocess.run(["git", "log", "--oneline", "--", path], shell=False, capture_output=True, text=True)  # SINK
         self.write({"log": out.stdout})
 """),
-    Case("e-shell-falcon-regex-raise-safe", "shell", False, r"""
+    Case("framework-shell-falcon-regex-raise-safe", "shell", False, r"""
 import os
 import re
 import falcon
@@ -263,7 +263,7 @@ class Ping:
         os.system(f"ping -c 1 {host}")  # SINK
         resp.media = {"ok": True}
 """),
-    Case("e-shell-shlex-join-safe", "shell", False, r"""
+    Case("framework-shell-shlex-join-safe", "shell", False, r"""
 import shlex
 import subprocess
 from flask_restful import Resource, reqparse
@@ -278,7 +278,7 @@ class LogGrep(Resource):
         result = subprocess.run(cmd, shell=True, capture_output=True, text=True)  # SINK
         return {"lines": result.stdout.splitlines()}
 """),
-    Case("e-shell-match-action-safe", "shell", False, r"""
+    Case("framework-shell-match-action-safe", "shell", False, r"""
 import os
 from fastapi import FastAPI, HTTPException
 
@@ -296,7 +296,7 @@ def service(action: str):
     os.system(cmd)  # SINK
     return {"done": action}
 """),
-    Case("e-shell-try-int-fallback-safe", "shell", False, r"""
+    Case("framework-shell-try-int-fallback-safe", "shell", False, r"""
 import os
 from bottle import request, route
 
@@ -309,7 +309,7 @@ def tail():
     return os.popen(f"tail -n {lines} /var/log/app.log").read()  # SINK
 """),
     # ================================================================ code
-    Case("e-code-drf-compile-eval", "code", True, r"""
+    Case("framework-code-drf-compile-eval", "code", True, r"""
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -320,7 +320,7 @@ class RuleEvaluator(APIView):
         result = eval(code, {"__builtins__": {}}, {"order": request.data.get("order", {})})  # SINK
         return Response({"result": result})
 """),
-    Case("e-code-lambda-callback", "code", True, r"""
+    Case("framework-code-lambda-callback", "code", True, r"""
 from flask import Flask, request
 
 app = Flask(__name__)
@@ -333,7 +333,7 @@ OPERATIONS = {
 def run(op):
     return str(OPERATIONS[op](request.form["expr"]))
 """),
-    Case("e-code-sanic-exec", "code", True, r"""
+    Case("framework-code-sanic-exec", "code", True, r"""
 from sanic import Sanic, response
 
 app = Sanic("notebook")
@@ -345,7 +345,7 @@ async def run_cell(request):
     exec(snippet, namespace)  # SINK
     return response.json({"vars": sorted(k for k in namespace if not k.startswith("_"))})
 """),
-    Case("e-code-kwargs-unpack", "code", True, r"""
+    Case("framework-code-kwargs-unpack", "code", True, r"""
 from flask import Flask, request
 
 app = Flask(__name__)
@@ -358,7 +358,7 @@ def price():
     params = request.get_json()
     return {"price": apply_formula(**params)}
 """),
-    Case("e-code-tornado-formula-table-safe", "code", False, r"""
+    Case("framework-code-tornado-formula-table-safe", "code", False, r"""
 import tornado.web
 
 FORMULAS = {"vat": "net * 0.2", "gross": "net * 1.2"}
@@ -371,7 +371,7 @@ class Calc(tornado.web.RequestHandler):
         net = float(self.get_argument("net"))
         self.write({"value": eval(FORMULAS[kind], {"__builtins__": {}}, {"net": net})})  # SINK
 """),
-    Case("e-code-walrus-float-safe", "code", False, r"""
+    Case("framework-code-walrus-float-safe", "code", False, r"""
 from flask import Flask, request
 
 app = Flask(__name__)
@@ -384,7 +384,7 @@ def convert():
     total = eval(f"{amount} * RATE")  # SINK
     return {"total": total}
 """),
-    Case("e-code-user-value-as-local-safe", "code", False, r"""
+    Case("framework-code-user-value-as-local-safe", "code", False, r"""
 from fastapi import FastAPI
 
 app = FastAPI()
@@ -395,7 +395,7 @@ def badge(tier: str):
     label = eval(BADGE_RULE, {"__builtins__": {}}, {"tier": tier})  # SINK
     return {"badge": label}
 """),
-    Case("e-code-exec-local-hooks-file-safe", "code", False, r"""
+    Case("framework-code-exec-local-hooks-file-safe", "code", False, r"""
 from pathlib import Path
 from flask import Flask, request
 
@@ -409,7 +409,7 @@ def reload_hooks():
     return {"hooks": sorted(namespace)}
 """),
     # ================================================================ deserialize
-    Case("e-deser-jsonpickle-restful", "deserialize", True, r"""
+    Case("framework-deser-jsonpickle-restful", "deserialize", True, r"""
 import jsonpickle
 from flask import request
 from flask_restful import Resource
@@ -419,7 +419,7 @@ class Workspace(Resource):
         state = jsonpickle.decode(request.get_data(as_text=True))  # SINK
         return {"restored": type(state).__name__}
 """),
-    Case("e-deser-dill-drf", "deserialize", True, r"""
+    Case("framework-deser-dill-drf", "deserialize", True, r"""
 import base64
 import dill
 from rest_framework.response import Response
@@ -431,7 +431,7 @@ class ModelUpload(APIView):
         model = dill.loads(blob)  # SINK
         return Response({"type": type(model).__name__})
 """),
-    Case("e-deser-marshal-tornado", "deserialize", True, r"""
+    Case("framework-deser-marshal-tornado", "deserialize", True, r"""
 import marshal
 import tornado.web
 
@@ -440,7 +440,7 @@ class Bytecode(tornado.web.RequestHandler):
         code = marshal.loads(self.request.body)  # SINK
         self.write({"names": list(code.co_names)})
 """),
-    Case("e-deser-pickle-uploadfile", "deserialize", True, r"""
+    Case("framework-deser-pickle-uploadfile", "deserialize", True, r"""
 import pickle
 from fastapi import FastAPI, File, UploadFile
 
@@ -451,7 +451,7 @@ async def restore(snapshot: UploadFile = File(...)):
     state = pickle.load(snapshot.file)  # SINK
     return {"keys": list(state)}
 """),
-    Case("e-deser-yaml-unsafe-load-falcon", "deserialize", True, r"""
+    Case("framework-deser-yaml-unsafe-load-falcon", "deserialize", True, r"""
 import falcon
 import yaml
 
@@ -463,7 +463,7 @@ class Pipeline:
 app = falcon.App()
 app.add_route("/pipelines", Pipeline())
 """, rule="SLS104"),
-    Case("e-deser-shelve-server-file-safe", "deserialize", False, r"""
+    Case("framework-deser-shelve-server-file-safe", "deserialize", False, r"""
 import shelve
 from bottle import request, route
 
@@ -475,7 +475,7 @@ def preview():
     with shelve.open(CACHE, flag="r") as db:  # SINK
         return db.get(key, {})
 """),
-    Case("e-deser-pickle-roundtrip-copy-safe", "deserialize", False, r"""
+    Case("framework-deser-pickle-roundtrip-copy-safe", "deserialize", False, r"""
 import pickle
 from sanic import Sanic, response
 
@@ -488,7 +488,7 @@ async def new_draft(request):
     draft["status"] = "draft"
     return response.json(draft)
 """),
-    Case("e-deser-dill-local-model-safe", "deserialize", False, r"""
+    Case("framework-deser-dill-local-model-safe", "deserialize", False, r"""
 import dill
 from fastapi import FastAPI
 
@@ -502,7 +502,7 @@ with open(MODEL_PATH, "rb") as fh:
 def score(text: str):
     return {"score": scorer(text)}
 """),
-    Case("e-deser-django-signing-safe", "deserialize", False, r"""
+    Case("framework-deser-django-signing-safe", "deserialize", False, r"""
 import base64
 import pickle
 from django.core import signing
@@ -517,7 +517,7 @@ def resume_wizard(request):
     return JsonResponse({"step": state["step"]})
 """),
     # ================================================================ xml
-    Case("e-xml-falcon-iterparse", "xml", True, r"""
+    Case("framework-xml-falcon-iterparse", "xml", True, r"""
 import xml.etree.ElementTree as ET
 import falcon
 
@@ -529,7 +529,7 @@ class Import:
                 count += 1
         resp.media = {"records": count}
 """),
-    Case("e-xml-lxml-parse-uploadfile", "xml", True, r"""
+    Case("framework-xml-lxml-parse-uploadfile", "xml", True, r"""
 from fastapi import FastAPI, File, UploadFile
 from lxml import etree
 
@@ -540,7 +540,7 @@ async def sitemap(upload: UploadFile = File(...)):
     tree = etree.parse(upload.file)  # SINK
     return {"urls": len(tree.findall(".//{*}loc"))}
 """, rule="SLS109"),
-    Case("e-xml-pulldom-tornado", "xml", True, r"""
+    Case("framework-xml-pulldom-tornado", "xml", True, r"""
 from xml.dom import pulldom
 import tornado.web
 
@@ -554,7 +554,7 @@ class Feed(tornado.web.RequestHandler):
                 titles.append(node.toxml())
         self.write({"titles": titles})
 """),
-    Case("e-xml-lxml-objectify-drf", "xml", True, r"""
+    Case("framework-xml-lxml-objectify-drf", "xml", True, r"""
 from lxml import objectify
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -564,7 +564,7 @@ class InvoiceImport(APIView):
         invoice = objectify.fromstring(request.body)  # SINK
         return Response({"total": float(invoice.total)})
 """, rule="SLS109"),
-    Case("e-xml-defused-minidom-drf-safe", "xml", False, r"""
+    Case("framework-xml-defused-minidom-drf-safe", "xml", False, r"""
 from defusedxml import minidom
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -574,7 +574,7 @@ class KmlUpload(APIView):
         doc = minidom.parseString(request.body)  # SINK
         return Response({"placemarks": len(doc.getElementsByTagName("Placemark"))})
 """),
-    Case("e-xml-lxml-self-parser-safe", "xml", False, r"""
+    Case("framework-xml-lxml-self-parser-safe", "xml", False, r"""
 from lxml import etree
 from sanic import Sanic, response
 
@@ -593,7 +593,7 @@ async def orders(request):
     root = xml.load(request.body)
     return response.json({"orders": len(root.findall("order"))})
 """, rule="SLS109"),
-    Case("e-xml-xmltodict-default-safe", "xml", False, r"""
+    Case("framework-xml-xmltodict-default-safe", "xml", False, r"""
 import xmltodict
 from flask import Flask, request
 
@@ -605,7 +605,7 @@ def payment_webhook():
     doc = xmltodict.parse(request.data)  # SINK
     return {"status": doc["notification"]["status"]}
 """),
-    Case("e-xml-etree-fixture-file-safe", "xml", False, r"""
+    Case("framework-xml-etree-fixture-file-safe", "xml", False, r"""
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from django.conf import settings
@@ -617,7 +617,7 @@ def countries(request):
     names = [c.get("name") for c in tree.getroot() if c.get("region") == wanted]
     return JsonResponse({"countries": names})
 """),
-    Case("e-xml-roundtrip-generated-safe", "xml", False, r"""
+    Case("framework-xml-roundtrip-generated-safe", "xml", False, r"""
 import xml.etree.ElementTree as ET
 from bottle import request, route
 
@@ -630,7 +630,7 @@ def note():
     return {"length": len(parsed.text or "")}
 """),
     # ================================================================ path
-    Case("e-path-flask-decorated-view", "path", True, r"""
+    Case("framework-path-flask-decorated-view", "path", True, r"""
 import functools
 import os
 from flask import Flask, abort, request
@@ -651,7 +651,7 @@ def read_log():
     with open(os.path.join("/var/log/app", request.args["name"])) as fh:  # SINK
         return fh.read()
 """),
-    Case("e-path-sanic-response-file", "path", True, r"""
+    Case("framework-path-sanic-response-file", "path", True, r"""
 from sanic import Sanic, response
 
 app = Sanic("media")
@@ -661,7 +661,7 @@ async def media(request):
     name = request.args.get("name")
     return await response.file(f"/var/www/media/{name}")  # SINK
 """),
-    Case("e-path-celery-rmtree-multifile", "path", True, files={
+    Case("framework-path-celery-rmtree-multifile", "path", True, files={
         "views.py": r"""from flask import Blueprint, request
 from .app import cleanup_workspace
 
@@ -683,7 +683,7 @@ def cleanup_workspace(name):
     shutil.rmtree(os.path.join(WORK_ROOT, name))  # SINK
 """,
     }),
-    Case("e-path-dataclass-bottle", "path", True, r"""
+    Case("framework-path-dataclass-bottle", "path", True, r"""
 from dataclasses import dataclass
 from pathlib import Path
 from bottle import request, route
@@ -699,7 +699,7 @@ def export():
     Path("/srv/exports", job.filename).write_text(job.body)  # SINK
     return {"saved": job.filename}
 """),
-    Case("e-path-django-safe-join-safe", "path", False, r"""
+    Case("framework-path-django-safe-join-safe", "path", False, r"""
 from django.conf import settings
 from django.http import FileResponse
 from django.utils._os import safe_join
@@ -710,7 +710,7 @@ class Attachment(APIView):
         path = safe_join(settings.MEDIA_ROOT, request.query_params["file"])
         return FileResponse(open(path, "rb"))  # SINK
 """),
-    Case("e-path-fastapi-int-path-param-safe", "path", False, r"""
+    Case("framework-path-fastapi-int-path-param-safe", "path", False, r"""
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
 
@@ -720,7 +720,7 @@ app = FastAPI()
 def invoice(invoice_id: int):
     return FileResponse(f"/srv/invoices/{invoice_id}.pdf")  # SINK
 """),
-    Case("e-path-bottle-uuid-safe", "path", False, r"""
+    Case("framework-path-bottle-uuid-safe", "path", False, r"""
 import uuid
 from bottle import HTTPError, request, route
 
@@ -733,7 +733,7 @@ def results():
     with open(f"/var/lib/jobs/{job}.json") as fh:  # SINK
         return fh.read()
 """),
-    Case("e-path-falcon-regex-raise-safe", "path", False, r"""
+    Case("framework-path-falcon-regex-raise-safe", "path", False, r"""
 import os
 import re
 import falcon
@@ -749,7 +749,7 @@ class Reports:
         resp.content_type = "text/csv"
 """),
     # ================================================================ template
-    Case("e-template-drf-jinja-template", "template", True, r"""
+    Case("framework-template-drf-jinja-template", "template", True, r"""
 from jinja2 import Template
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -765,7 +765,7 @@ class EmailPreview(APIView):
         html = Template(s.validated_data["body"]).render(user=request.user)  # SINK
         return Response({"html": html})
 """),
-    Case("e-template-user-format-map", "template", True, r"""
+    Case("framework-template-user-format-map", "template", True, r"""
 from flask import Flask, request
 from flask_login import current_user
 
@@ -776,7 +776,7 @@ def signature():
     pattern = request.form["pattern"]
     return {"text": pattern.format_map({"user": current_user, "app": app})}  # SINK
 """),
-    Case("e-template-django-template-post", "template", True, r"""
+    Case("framework-template-django-template-post", "template", True, r"""
 from django.http import HttpResponse
 from django.template import Context, Template
 
@@ -784,7 +784,7 @@ def render_banner(request):
     template = Template(request.POST["banner"])  # SINK
     return HttpResponse(template.render(Context({"user": request.user})))
 """),
-    Case("e-template-tornado-template", "template", True, r"""
+    Case("framework-template-tornado-template", "template", True, r"""
 import tornado.template
 import tornado.web
 
@@ -793,7 +793,7 @@ class Preview(tornado.web.RequestHandler):
         tpl = tornado.template.Template(self.get_argument("layout"))  # SINK
         self.write(tpl.generate(name=self.current_user))
 """),
-    Case("e-template-restful-render-string", "template", True, r"""
+    Case("framework-template-restful-render-string", "template", True, r"""
 from flask import render_template_string
 from flask_restful import Resource, reqparse
 
@@ -805,7 +805,7 @@ class Banner(Resource):
         args = parser.parse_args()
         return {"html": render_template_string("<div class='banner'>" + args["message"] + "</div>")}  # SINK
 """),
-    Case("e-template-sandboxed-env-safe", "template", False, r"""
+    Case("framework-template-sandboxed-env-safe", "template", False, r"""
 from fastapi import FastAPI
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel
@@ -820,7 +820,7 @@ class Layout(BaseModel):
 def preview(layout: Layout):
     return {"html": env.from_string(layout.source).render(title="Preview")}  # SINK
 """),
-    Case("e-template-sanic-loader-safe", "template", False, r"""
+    Case("framework-template-sanic-loader-safe", "template", False, r"""
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sanic import Sanic, response
 
@@ -832,7 +832,7 @@ async def welcome(request):
     page = env.get_template("welcome.html").render(name=request.args.get("name", ""))  # SINK
     return response.html(page)
 """),
-    Case("e-template-constant-format-map-safe", "template", False, r"""
+    Case("framework-template-constant-format-map-safe", "template", False, r"""
 from bottle import request, route
 
 GREETING = "Hello {name}, you have {count} new messages"
@@ -841,7 +841,7 @@ GREETING = "Hello {name}, you have {count} new messages"
 def greet():
     return {"text": GREETING.format_map({"name": request.query.name, "count": 3})}  # SINK
 """),
-    Case("e-template-django-layout-lookup-safe", "template", False, r"""
+    Case("framework-template-django-layout-lookup-safe", "template", False, r"""
 from django.http import JsonResponse
 from django.template import Context, Template
 
@@ -856,7 +856,7 @@ def notice(request):
     return JsonResponse({"text": text})
 """),
     # ================================================================ redirect
-    Case("e-redirect-drf-httpresponseredirect", "redirect", True, r"""
+    Case("framework-redirect-drf-httpresponseredirect", "redirect", True, r"""
 from django.http import HttpResponseRedirect
 from rest_framework.views import APIView
 
@@ -865,7 +865,7 @@ class SsoCallback(APIView):
         return_to = request.query_params.get("return_to", "/")
         return HttpResponseRedirect(return_to)  # SINK
 """),
-    Case("e-redirect-fastapi-form", "redirect", True, r"""
+    Case("framework-redirect-fastapi-form", "redirect", True, r"""
 from fastapi import FastAPI, Form
 from fastapi.responses import RedirectResponse
 
@@ -875,7 +875,7 @@ app = FastAPI()
 def login(username: str = Form(...), password: str = Form(...), next_url: str = Form("/")):
     return RedirectResponse(url=next_url, status_code=303)  # SINK
 """),
-    Case("e-redirect-tornado-self-redirect", "redirect", True, r"""
+    Case("framework-redirect-tornado-self-redirect", "redirect", True, r"""
 import tornado.web
 
 class Logout(tornado.web.RequestHandler):
@@ -883,7 +883,7 @@ class Logout(tornado.web.RequestHandler):
         self.clear_cookie("session")
         self.redirect(self.get_argument("next", "/"))  # SINK
 """),
-    Case("e-redirect-bottle-walrus", "redirect", True, r"""
+    Case("framework-redirect-bottle-walrus", "redirect", True, r"""
 from bottle import redirect, request, route
 
 @route("/go")
@@ -892,7 +892,7 @@ def go():
         redirect(target)  # SINK
     redirect("/")
 """),
-    Case("e-redirect-drf-reverse-safe", "redirect", False, r"""
+    Case("framework-redirect-drf-reverse-safe", "redirect", False, r"""
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -904,7 +904,7 @@ class ReorderView(APIView):
         order = get_object_or_404(Order, pk=int(request.data["order"]), owner=request.user)
         return HttpResponseRedirect(reverse("order-detail", args=[order.pk]))  # SINK
 """),
-    Case("e-redirect-starlette-url-for-safe", "redirect", False, r"""
+    Case("framework-redirect-starlette-url-for-safe", "redirect", False, r"""
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 
@@ -918,7 +918,7 @@ def profile(user_id: int):
 def me(request: Request, user_id: int):
     return RedirectResponse(request.url_for("profile", user_id=user_id))  # SINK
 """),
-    Case("e-redirect-tornado-host-allowlist-safe", "redirect", False, r"""
+    Case("framework-redirect-tornado-host-allowlist-safe", "redirect", False, r"""
 from urllib.parse import urlsplit
 import tornado.web
 
@@ -932,7 +932,7 @@ class Continue(tornado.web.RequestHandler):
             raise tornado.web.HTTPError(400)
         self.redirect(target)  # SINK
 """),
-    Case("e-redirect-falcon-try-int-safe", "redirect", False, r"""
+    Case("framework-redirect-falcon-try-int-safe", "redirect", False, r"""
 import falcon
 
 class NextPage:
@@ -944,7 +944,7 @@ class NextPage:
         raise falcon.HTTPFound(f"/articles?page={page}")  # SINK
 """),
     # ================================================================ url (SSRF)
-    Case("e-url-sanic-aiohttp-session", "url", True, r"""
+    Case("framework-url-sanic-aiohttp-session", "url", True, r"""
 import aiohttp
 from sanic import Sanic, response
 
@@ -957,7 +957,7 @@ async def test_hook(request):
         async with session.get(url) as resp:  # SINK
             return response.json({"status": resp.status})
 """),
-    Case("e-url-drf-urlfield-httpx", "url", True, r"""
+    Case("framework-url-drf-urlfield-httpx", "url", True, r"""
 import httpx
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -973,7 +973,7 @@ class FeedPreview(APIView):
         r = httpx.get(s.validated_data["feed_url"], timeout=5)  # SINK
         return Response({"bytes": len(r.content)})
 """),
-    Case("e-url-tornado-urlopen", "url", True, r"""
+    Case("framework-url-tornado-urlopen", "url", True, r"""
 import urllib.request
 import tornado.web
 
@@ -982,7 +982,7 @@ class Fetch(tornado.web.RequestHandler):
         with urllib.request.urlopen(self.get_argument("src"), timeout=5) as fh:  # SINK
             self.write(fh.read(4096))
 """),
-    Case("e-url-namedtuple-restful", "url", True, r"""
+    Case("framework-url-namedtuple-restful", "url", True, r"""
 from typing import NamedTuple
 import requests
 from flask_restful import Resource, reqparse
@@ -1001,7 +1001,7 @@ class HealthProbe(Resource):
         t = Target(args["host"], args["port"])
         return {"up": requests.get(f"http://{t.host}:{t.port}/health", timeout=3).ok}  # SINK
 """),
-    Case("e-url-self-init-session", "url", True, r"""
+    Case("framework-url-self-init-session", "url", True, r"""
 import requests
 from django.http import JsonResponse
 
@@ -1017,7 +1017,7 @@ def test_webhook(request):
     client = WebhookClient(request.POST["endpoint"])
     return JsonResponse({"status": client.ping().status_code})
 """),
-    Case("e-url-falcon-params-only-safe", "url", False, r"""
+    Case("framework-url-falcon-params-only-safe", "url", False, r"""
 import falcon
 import requests
 
@@ -1029,7 +1029,7 @@ class Weather:
         r = requests.get(WEATHER_API, params={"q": city}, timeout=5)  # SINK
         resp.media = r.json()
 """),
-    Case("e-url-pydantic-validator-safe", "url", False, r"""
+    Case("framework-url-pydantic-validator-safe", "url", False, r"""
 from urllib.parse import urlsplit
 import httpx
 from fastapi import FastAPI
@@ -1051,7 +1051,7 @@ async def notify(hook: Hook):
     async with httpx.AsyncClient() as client:
         await client.post(hook.url, json={"text": "deploy finished"})  # SINK
 """),
-    Case("e-url-bottle-match-region-safe", "url", False, r"""
+    Case("framework-url-bottle-match-region-safe", "url", False, r"""
 import requests
 from bottle import request, route
 
@@ -1066,7 +1066,7 @@ def status():
             base = "https://status.example.com"
     return requests.get(base + "/api/v2/status.json", timeout=5).json()  # SINK
 """),
-    Case("e-url-tornado-dead-after-raise-safe", "url", False, r"""
+    Case("framework-url-tornado-dead-after-raise-safe", "url", False, r"""
 import requests
 import tornado.web
 
@@ -1078,7 +1078,7 @@ class Preview(tornado.web.RequestHandler):
         self.write({"status": r.status_code})
 """),
     # ================================================================ ldap
-    Case("e-ldap-restful-ldap3", "ldap", True, r"""
+    Case("framework-ldap-restful-ldap3", "ldap", True, r"""
 from flask_restful import Resource, reqparse
 from ldap3 import Connection, Server
 
@@ -1092,7 +1092,7 @@ class Directory(Resource):
         conn.search("dc=corp,dc=example", f"(uid={username})", attributes=["cn", "mail"])  # SINK
         return {"entries": [e.entry_to_json() for e in conn.entries]}
 """),
-    Case("e-ldap-drf-serializer-member", "ldap", True, r"""
+    Case("framework-ldap-drf-serializer-member", "ldap", True, r"""
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -1109,7 +1109,7 @@ class GroupLookup(APIView):
         conn.search("ou=groups,dc=corp", flt)  # SINK
         return Response({"groups": [e.entry_dn for e in conn.entries]})
 """),
-    Case("e-ldap-tornado-initialize-python-ldap", "ldap", True, r"""
+    Case("framework-ldap-tornado-initialize-python-ldap", "ldap", True, r"""
 import ldap
 import tornado.web
 
@@ -1122,7 +1122,7 @@ class People(tornado.web.RequestHandler):
         results = self.directory.search_s("ou=people,dc=corp", ldap.SCOPE_SUBTREE, "(cn=" + name + ")")  # SINK
         self.write({"count": len(results)})
 """),
-    Case("e-ldap-falcon-kwargs-helper", "ldap", True, r"""
+    Case("framework-ldap-falcon-kwargs-helper", "ldap", True, r"""
 import falcon
 from app.directory import conn
 
@@ -1135,7 +1135,7 @@ class Users:
         entries = find_user(**req.params)
         resp.media = [e.entry_to_json() for e in entries]
 """),
-    Case("e-ldap-tornado-escape-safe", "ldap", False, r"""
+    Case("framework-ldap-tornado-escape-safe", "ldap", False, r"""
 import ldap
 from ldap.filter import escape_filter_chars
 import tornado.web
@@ -1146,7 +1146,7 @@ class People(tornado.web.RequestHandler):
         results = self.application.ldap.search_s("ou=people,dc=corp", ldap.SCOPE_SUBTREE, f"(cn={name})")  # SINK
         self.write({"count": len(results)})
 """),
-    Case("e-ldap-sanic-fullmatch-safe", "ldap", False, r"""
+    Case("framework-ldap-sanic-fullmatch-safe", "ldap", False, r"""
 import re
 from sanic import Sanic, response
 from sanic.exceptions import BadRequest
@@ -1162,7 +1162,7 @@ async def lookup(request):
     conn.search("ou=people,dc=corp", f"(uid={uid})", attributes=["cn"])  # SINK
     return response.json({"found": len(conn.entries)})
 """),
-    Case("e-ldap-bottle-int-safe", "ldap", False, r"""
+    Case("framework-ldap-bottle-int-safe", "ldap", False, r"""
 from bottle import request, route
 from app.directory import conn
 
@@ -1172,7 +1172,7 @@ def employee():
     conn.search("ou=people,dc=corp", f"(employeeNumber={number})", attributes=["cn"])  # SINK
     return {"found": [e.cn.value for e in conn.entries]}
 """),
-    Case("e-ldap-python-side-filter-safe", "ldap", False, r"""
+    Case("framework-ldap-python-side-filter-safe", "ldap", False, r"""
 from fastapi import FastAPI
 from app.directory import conn
 
@@ -1184,7 +1184,7 @@ def members(team: str):
     return [e.uid.value for e in conn.entries if e.ou.value == team]
 """),
     # ================================================================ xpath
-    Case("e-xpath-fastapi-header-concat", "xpath", True, r"""
+    Case("framework-xpath-fastapi-header-concat", "xpath", True, r"""
 from fastapi import FastAPI, Header
 from lxml import etree
 
@@ -1196,7 +1196,7 @@ def tenant(x_tenant: str = Header(...)):
     nodes = TREE.xpath("//tenant[@name='" + x_tenant + "']/plan/text()")  # SINK
     return {"plan": nodes[0] if nodes else None}
 """),
-    Case("e-xpath-drf-evaluator", "xpath", True, r"""
+    Case("framework-xpath-drf-evaluator", "xpath", True, r"""
 from lxml import etree
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -1210,7 +1210,7 @@ class BookSearch(APIView):
         hits = find(f"//book[title='{title}']/@isbn")  # SINK
         return Response({"isbn": [str(h) for h in hits]})
 """),
-    Case("e-xpath-tornado-percent", "xpath", True, r"""
+    Case("framework-xpath-tornado-percent", "xpath", True, r"""
 import tornado.web
 from lxml import etree
 
@@ -1222,7 +1222,7 @@ class Price(tornado.web.RequestHandler):
         price = PRICES.xpath("string(//product[sku='%s']/price)" % sku)  # SINK
         self.write({"price": price})
 """),
-    Case("e-xpath-bottle-self-init", "xpath", True, r"""
+    Case("framework-xpath-bottle-self-init", "xpath", True, r"""
 from bottle import request, route
 from lxml import etree
 
@@ -1238,7 +1238,7 @@ class Catalog:
 def items():
     return {"names": Catalog(request.query.category).names()}
 """),
-    Case("e-xpath-fastapi-header-variable-safe", "xpath", False, r"""
+    Case("framework-xpath-fastapi-header-variable-safe", "xpath", False, r"""
 from fastapi import FastAPI, Header
 from lxml import etree
 
@@ -1250,7 +1250,7 @@ def tenant(x_tenant: str = Header(...)):
     nodes = TREE.xpath("//tenant[@name=$name]/plan/text()", name=x_tenant)  # SINK
     return {"plan": nodes[0] if nodes else None}
 """),
-    Case("e-xpath-sanic-int-safe", "xpath", False, r"""
+    Case("framework-xpath-sanic-int-safe", "xpath", False, r"""
 from lxml import etree
 from sanic import Sanic, response
 
@@ -1263,7 +1263,7 @@ async def order(request):
     status = ORDERS.xpath(f"string(//order[@id={oid}]/status)")  # SINK
     return response.json({"status": status})
 """),
-    Case("e-xpath-falcon-match-field-safe", "xpath", False, r"""
+    Case("framework-xpath-falcon-match-field-safe", "xpath", False, r"""
 import falcon
 from lxml import etree
 
@@ -1278,7 +1278,7 @@ class Field:
                 raise falcon.HTTPBadRequest()
         resp.media = [str(v) for v in BOOKS.xpath(f"//book/{field}/text()")]  # SINK
 """),
-    Case("e-xpath-reject-quote-safe", "xpath", False, r"""
+    Case("framework-xpath-reject-quote-safe", "xpath", False, r"""
 from flask import Flask, abort, request
 from lxml import etree
 
@@ -1293,7 +1293,7 @@ def role():
     return {"role": USERS.xpath(f"string(//user[@name='{name}']/@role)")}  # SINK
 """),
     # ================================================================ session
-    Case("e-session-drf-viewset-action", "session", True, r"""
+    Case("framework-session-drf-viewset-action", "session", True, r"""
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -1305,7 +1305,7 @@ class AccountViewSet(viewsets.ViewSet):
         request.session["active_account"] = account_id  # SINK
         return Response({"active": account_id})
 """),
-    Case("e-session-restful-tenant", "session", True, r"""
+    Case("framework-session-restful-tenant", "session", True, r"""
 from flask import session
 from flask_restful import Resource, reqparse
 
@@ -1318,7 +1318,7 @@ class Tenant(Resource):
         session["tenant_id"] = args["tenant"]  # SINK
         return {"tenant": args["tenant"]}
 """),
-    Case("e-session-starlette-form-no-check", "session", True, r"""
+    Case("framework-session-starlette-form-no-check", "session", True, r"""
 from starlette.applications import Starlette
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
@@ -1330,7 +1330,7 @@ async def login(request):
 
 app = Starlette(routes=[Route("/login", login, methods=["POST"])])
 """),
-    Case("e-session-walrus-impersonate", "session", True, r"""
+    Case("framework-session-walrus-impersonate", "session", True, r"""
 from flask import Flask, request, session
 
 app = Flask(__name__)
@@ -1341,7 +1341,7 @@ def support():
         session["impersonate"] = uid  # SINK
     return "ok"
 """),
-    Case("e-session-drf-choicefield-safe", "session", False, r"""
+    Case("framework-session-drf-choicefield-safe", "session", False, r"""
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -1356,7 +1356,7 @@ class Theme(APIView):
         request.session["theme"] = s.validated_data["theme"]  # SINK
         return Response({"theme": request.session["theme"]})
 """),
-    Case("e-session-drf-clamped-int-safe", "session", False, r"""
+    Case("framework-session-drf-clamped-int-safe", "session", False, r"""
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -1366,7 +1366,7 @@ class PageSize(APIView):
         request.session["page_size"] = size  # SINK
         return Response({"page_size": size})
 """),
-    Case("e-session-starlette-verified-safe", "session", False, r"""
+    Case("framework-session-starlette-verified-safe", "session", False, r"""
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse
 from app.users import get_user, verify_password
@@ -1379,7 +1379,7 @@ async def login(request):
     request.session["user_id"] = user.id  # SINK
     return RedirectResponse("/", status_code=303)
 """),
-    Case("e-session-try-lookup-safe", "session", False, r"""
+    Case("framework-session-try-lookup-safe", "session", False, r"""
 from flask import Flask, request, session
 
 app = Flask(__name__)
@@ -1395,7 +1395,7 @@ def set_locale():
     return {"locale": locale}
 """),
     # ================================================================ header
-    Case("e-header-fastapi-response-headers-kw", "header", True, r"""
+    Case("framework-header-fastapi-response-headers-kw", "header", True, r"""
 from fastapi import FastAPI, Query
 from fastapi.responses import Response
 
@@ -1406,7 +1406,7 @@ def download(filename: str = Query(...)):
     data = b"col1,col2\n"
     return Response(data, media_type="text/csv", headers={"Content-Disposition": f"attachment; filename={filename}"})  # SINK
 """),
-    Case("e-header-falcon-set-header", "header", True, r"""
+    Case("framework-header-falcon-set-header", "header", True, r"""
 import falcon
 
 class Download:
@@ -1415,7 +1415,7 @@ class Download:
         resp.set_header("Content-Disposition", 'attachment; filename="%s"' % name)  # SINK
         resp.data = b"%PDF-1.4"
 """),
-    Case("e-header-sanic-headers-dict", "header", True, r"""
+    Case("framework-header-sanic-headers-dict", "header", True, r"""
 from sanic import Sanic, response
 
 app = Sanic("pager")
@@ -1425,7 +1425,7 @@ async def items(request):
     cursor = request.args.get("cursor", "")
     return response.json({"items": []}, headers={"Link": f"</items?cursor={cursor}>; rel=next"})  # SINK
 """),
-    Case("e-header-drf-location", "header", True, r"""
+    Case("framework-header-drf-location", "header", True, r"""
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -1439,7 +1439,7 @@ class Upload(APIView):
         s.is_valid(raise_exception=True)
         return Response(status=status.HTTP_201_CREATED, headers={"Location": s.validated_data["callback"]})  # SINK
 """),
-    Case("e-header-fastapi-bounded-int-safe", "header", False, r"""
+    Case("framework-header-fastapi-bounded-int-safe", "header", False, r"""
 from fastapi import FastAPI, Query
 from fastapi.responses import JSONResponse
 
@@ -1449,7 +1449,7 @@ app = FastAPI()
 def items(limit: int = Query(20, ge=1, le=100)):
     return JSONResponse({"items": []}, headers={"X-Limit": str(limit)})  # SINK
 """),
-    Case("e-header-tornado-match-safe", "header", False, r"""
+    Case("framework-header-tornado-match-safe", "header", False, r"""
 import tornado.web
 
 class Export(tornado.web.RequestHandler):
@@ -1464,7 +1464,7 @@ class Export(tornado.web.RequestHandler):
         self.set_header("Content-Type", ctype)  # SINK
         self.write("")
 """),
-    Case("e-header-falcon-regex-raise-safe", "header", False, r"""
+    Case("framework-header-falcon-regex-raise-safe", "header", False, r"""
 import re
 import falcon
 
@@ -1478,7 +1478,7 @@ class Download:
         resp.set_header("Content-Disposition", f'attachment; filename="{name}"')  # SINK
         resp.data = b"%PDF-1.4"
 """),
-    Case("e-header-bottle-sha256-etag-safe", "header", False, r"""
+    Case("framework-header-bottle-sha256-etag-safe", "header", False, r"""
 import hashlib
 from bottle import request, response, route
 
@@ -1489,7 +1489,7 @@ def echo():
     return {"size": len(body)}
 """),
     # ================================================================ regex
-    Case("e-regex-tornado-search-comprehension", "regex", True, r"""
+    Case("framework-regex-tornado-search-comprehension", "regex", True, r"""
 import re
 import tornado.web
 
@@ -1500,7 +1500,7 @@ class Grep(tornado.web.RequestHandler):
             hits = [line for line in fh if re.search(pattern, line)]  # SINK
         self.write({"hits": hits[:100]})
 """),
-    Case("e-regex-drf-get-queryset", "regex", True, r"""
+    Case("framework-regex-drf-get-queryset", "regex", True, r"""
 import re
 from rest_framework import viewsets
 from catalog.models import Product
@@ -1513,7 +1513,7 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
         rule = self.request.query_params.get("name_like", ".*")
         return [p for p in Product.objects.all() if re.match(rule, p.name)]  # SINK
 """),
-    Case("e-regex-bottle-split", "regex", True, r"""
+    Case("framework-regex-bottle-split", "regex", True, r"""
 import re
 from bottle import request, route
 
@@ -1522,7 +1522,7 @@ def tokenize():
     sep = request.forms.get("separator", ",")
     return {"tokens": re.split(sep, request.forms.get("text", ""))}  # SINK
 """),
-    Case("e-regex-sanic-generator", "regex", True, r"""
+    Case("framework-regex-sanic-generator", "regex", True, r"""
 import re
 from sanic import Sanic, response
 
@@ -1538,7 +1538,7 @@ async def search(request):
     with open("/srv/data/names.txt") as fh:
         return response.json(list(matching(fh, request.args.get("q", ""))))
 """),
-    Case("e-regex-map-escape-join-safe", "regex", False, r"""
+    Case("framework-regex-map-escape-join-safe", "regex", False, r"""
 import re
 import tornado.web
 
@@ -1548,7 +1548,7 @@ class Highlight(tornado.web.RequestHandler):
         pattern = re.compile("|".join(map(re.escape, words)), re.IGNORECASE)  # SINK
         self.write({"marked": pattern.sub(lambda m: m.group(0).upper(), self.get_argument("text"))})
 """),
-    Case("e-regex-fastapi-pattern-table-safe", "regex", False, r"""
+    Case("framework-regex-fastapi-pattern-table-safe", "regex", False, r"""
 import re
 from fastapi import FastAPI, HTTPException
 
@@ -1561,7 +1561,7 @@ def validate(kind: str, value: str):
         raise HTTPException(status_code=404)
     return {"valid": re.fullmatch(PATTERNS[kind], value) is not None}  # SINK
 """),
-    Case("e-regex-falcon-isalnum-safe", "regex", False, r"""
+    Case("framework-regex-falcon-isalnum-safe", "regex", False, r"""
 import re
 import falcon
 
@@ -1573,7 +1573,7 @@ class Tags:
         rx = re.compile(term, re.IGNORECASE)  # SINK
         resp.media = [t for t in ("python", "rust", "go") if rx.search(t)]
 """),
-    Case("e-regex-bottle-clamped-quantifier-safe", "regex", False, r"""
+    Case("framework-regex-bottle-clamped-quantifier-safe", "regex", False, r"""
 import re
 from bottle import request, route
 
@@ -1586,7 +1586,7 @@ def codes():
     rx = re.compile(rf"\b\d{{{n}}}\b")  # SINK
     return {"codes": rx.findall(request.query.text)}
 """),
-    Case("e-regex-starlette-overwritten-safe", "regex", False, r"""
+    Case("framework-regex-starlette-overwritten-safe", "regex", False, r"""
 import re
 from starlette.responses import JSONResponse
 
@@ -1601,7 +1601,7 @@ async def scan(request):
     return JSONResponse({"hits": hits[-50:]})
 """),
     # ================================================================ log
-    Case("e-log-drf-extra-formatter", "log", True, r"""
+    Case("framework-log-drf-extra-formatter", "log", True, r"""
 import logging
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -1614,7 +1614,7 @@ class Login(APIView):
         audit.warning("login failed", extra={"username": request.data.get("username")})  # SINK
         return Response(status=401)
 """),
-    Case("e-log-tornado-fstring", "log", True, r"""
+    Case("framework-log-tornado-fstring", "log", True, r"""
 import logging
 import tornado.web
 
@@ -1626,7 +1626,7 @@ class Token(tornado.web.RequestHandler):
         log.warning(f"rejected token request from client {client}")  # SINK
         self.set_status(401)
 """),
-    Case("e-log-celery-task-multifile", "log", True, files={
+    Case("framework-log-celery-task-multifile", "log", True, files={
         "views.py": r"""from django.http import JsonResponse
 from .app import send_welcome
 
@@ -1644,7 +1644,7 @@ def send_welcome(email):
     logger.info("sending welcome mail to %s", email)  # SINK
 """,
     }),
-    Case("e-log-falcon-exception-handler", "log", True, r"""
+    Case("framework-log-falcon-exception-handler", "log", True, r"""
 import logging
 import falcon
 
@@ -1659,7 +1659,7 @@ class Import:
             log.exception("could not parse rows=%s", raw)  # SINK
             raise falcon.HTTPBadRequest()
 """),
-    Case("e-log-unicode-escape-safe", "log", False, r"""
+    Case("framework-log-unicode-escape-safe", "log", False, r"""
 import logging
 from flask_restful import Resource, reqparse
 
@@ -1673,7 +1673,7 @@ class Search(Resource):
         log.info("search query=%s", q.encode("unicode_escape").decode("ascii"))  # SINK
         return {"results": []}
 """),
-    Case("e-log-sanic-fstring-repr-safe", "log", False, r"""
+    Case("framework-log-sanic-fstring-repr-safe", "log", False, r"""
 import logging
 from sanic import Sanic, response
 
@@ -1686,7 +1686,7 @@ async def login(request):
     log.warning(f"failed login for {username!r}")  # SINK
     return response.text("denied", status=401)
 """),
-    Case("e-log-drf-uuid-safe", "log", False, r"""
+    Case("framework-log-drf-uuid-safe", "log", False, r"""
 import logging
 import uuid
 from rest_framework.response import Response
@@ -1700,7 +1700,7 @@ class JobStatus(APIView):
         log.info("status requested for job %s", job_id)  # SINK
         return Response({"job": str(job_id)})
 """),
-    Case("e-log-fastapi-length-only-safe", "log", False, r"""
+    Case("framework-log-fastapi-length-only-safe", "log", False, r"""
 import logging
 from fastapi import FastAPI, File, UploadFile
 
@@ -1714,7 +1714,7 @@ async def upload(doc: UploadFile = File(...)):
     return {"size": len(data)}
 """),
     # ================================================================ html (XSS)
-    Case("e-html-fastapi-form-htmlresponse", "html", True, r"""
+    Case("framework-html-fastapi-form-htmlresponse", "html", True, r"""
 from fastapi import FastAPI, Form
 from fastapi.responses import HTMLResponse
 
@@ -1724,7 +1724,7 @@ app = FastAPI()
 def contact(name: str = Form(...)):
     return HTMLResponse(f"<p>Thanks, {name}! We will be in touch.</p>")  # SINK
 """),
-    Case("e-html-tornado-write", "html", True, r"""
+    Case("framework-html-tornado-write", "html", True, r"""
 import tornado.web
 
 class Search(tornado.web.RequestHandler):
@@ -1732,7 +1732,7 @@ class Search(tornado.web.RequestHandler):
         q = self.get_argument("q", "")
         self.write("<h2>Results for " + q + "</h2>")  # SINK
 """),
-    Case("e-html-falcon-resp-text", "html", True, r"""
+    Case("framework-html-falcon-resp-text", "html", True, r"""
 import falcon
 
 class Greeting:
@@ -1741,21 +1741,21 @@ class Greeting:
         resp.content_type = falcon.MEDIA_HTML
         resp.text = f"<div class='greeting'>Hello {who}</div>"  # SINK
 """),
-    Case("e-html-bottle-percent", "html", True, r"""
+    Case("framework-html-bottle-percent", "html", True, r"""
 from bottle import request, route
 
 @route("/notice")
 def notice():
     return "<div class='notice'>%s</div>" % request.query.msg  # SINK
 """),
-    Case("e-html-bottle-html-escape-safe", "html", False, r"""
+    Case("framework-html-bottle-html-escape-safe", "html", False, r"""
 from bottle import html_escape, request, route
 
 @route("/notice")
 def notice():
     return "<div class='notice'>%s</div>" % html_escape(request.query.msg)  # SINK
 """),
-    Case("e-html-tornado-xhtml-escape-safe", "html", False, r"""
+    Case("framework-html-tornado-xhtml-escape-safe", "html", False, r"""
 import tornado.escape
 import tornado.web
 
@@ -1764,7 +1764,7 @@ class Search(tornado.web.RequestHandler):
         q = tornado.escape.xhtml_escape(self.get_argument("q", ""))
         self.write("<h2>Results for " + q + "</h2>")  # SINK
 """),
-    Case("e-html-sanic-text-plain-safe", "html", False, r"""
+    Case("framework-html-sanic-text-plain-safe", "html", False, r"""
 from sanic import Sanic, response
 
 app = Sanic("echo")
@@ -1773,7 +1773,7 @@ app = Sanic("echo")
 async def echo(request):
     return response.text(request.args.get("msg", ""))  # SINK
 """),
-    Case("e-html-jinja-autoescape-safe", "html", False, r"""
+    Case("framework-html-jinja-autoescape-safe", "html", False, r"""
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -1785,7 +1785,7 @@ env = Environment(loader=PackageLoader("shop"), autoescape=select_autoescape(["h
 def search(q: str = ""):
     return HTMLResponse(env.get_template("search.html").render(q=q))  # SINK
 """),
-    Case("e-html-drf-json-response-safe", "html", False, r"""
+    Case("framework-html-drf-json-response-safe", "html", False, r"""
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 

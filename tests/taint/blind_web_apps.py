@@ -1,18 +1,18 @@
-"""Labelled taint cases, part D: a held-out set.
+"""Labelled taint cases, blind web applications: held out at first, now regression cases.
 
 Written blind, without reading the engine or its rules (secure_ls/), in the
 style of public Flask / Django / DRF / FastAPI / aiohttp code, to measure how
-the taint engine generalises beyond the cases it was tuned on (parts A-C).
-Labels follow what a security reviewer would say: a case is vulnerable only if
-attacker-controlled data reaches the sink without a protection that works for
-that sink.
+the taint engine generalises beyond the cases it was tuned on (sinks_*.py and
+sources_and_propagation.py). Labels follow what a security reviewer would say:
+a case is vulnerable only if attacker-controlled data reaches the sink without
+a protection that works for that sink.
 """
 
 from .case import Case
 
 CASES = [
     # ================================================================ sql
-    Case("d-sql-cbv-get", "sql", True, """
+    Case("webapp-sql-cbv-get", "sql", True, """
 from django.db import connection
 from django.http import JsonResponse
 from django.views import View
@@ -25,7 +25,7 @@ class UserSearchView(View):
             rows = cursor.fetchall()
         return JsonResponse({"rows": rows})
 """),
-    Case("d-sql-blueprint-sqlalchemy-text", "sql", True, """
+    Case("webapp-sql-blueprint-sqlalchemy-text", "sql", True, """
 from flask import Blueprint, jsonify, request
 from sqlalchemy import text
 from app.extensions import db
@@ -38,7 +38,7 @@ def list_orders():
     rows = db.session.execute(text(f"SELECT * FROM orders WHERE status = '{status}'")).fetchall()  # SINK
     return jsonify([dict(r._mapping) for r in rows])
 """),
-    Case("d-sql-json-format-kwargs", "sql", True, """
+    Case("webapp-sql-json-format-kwargs", "sql", True, """
 import sqlite3
 from flask import Flask, jsonify, request
 
@@ -51,7 +51,7 @@ def search_customers():
     conn = sqlite3.connect("shop.db")
     return jsonify(conn.execute(sql).fetchall())  # SINK
 """),
-    Case("d-sql-fastapi-pydantic-order-by", "sql", True, """
+    Case("webapp-sql-fastapi-pydantic-order-by", "sql", True, """
 import psycopg2
 from fastapi import FastAPI
 from pydantic import BaseModel
@@ -68,7 +68,7 @@ def products(flt: ProductFilter):
     cur.execute(f"SELECT * FROM products ORDER BY {flt.sort} LIMIT %s", (flt.limit,))  # SINK
     return cur.fetchall()
 """),
-    Case("d-sql-multifile-where-helper", "sql", True, files={
+    Case("webapp-sql-multifile-where-helper", "sql", True, files={
         "helpers.py": """
 def where_clause(column, value):
     return "%s = '%s'" % (column, value)
@@ -87,7 +87,7 @@ def find():
     return str(conn.execute("SELECT * FROM users WHERE " + clause).fetchall())  # SINK
 """.lstrip(),
     }),
-    Case("d-sql-drf-param-safe", "sql", False, """
+    Case("webapp-sql-drf-param-safe", "sql", False, """
 from django.db import connection
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -99,7 +99,7 @@ class AccountLookup(APIView):
             cursor.execute("SELECT id, name FROM accounts WHERE email = %s", [email])  # SINK
             return Response(cursor.fetchall())
 """),
-    Case("d-sql-django-raw-params-safe", "sql", False, """
+    Case("webapp-sql-django-raw-params-safe", "sql", False, """
 from django.shortcuts import render
 from library.models import Book
 
@@ -108,7 +108,7 @@ def books_by_author(request):
     books = Book.objects.raw("SELECT * FROM library_book WHERE author = %s", [author])  # SINK
     return render(request, "books.html", {"books": books})
 """),
-    Case("d-sql-fastapi-sort-allowlist-safe", "sql", False, """
+    Case("webapp-sql-fastapi-sort-allowlist-safe", "sql", False, """
 import sqlite3
 from fastapi import FastAPI, HTTPException, Query
 
@@ -122,7 +122,7 @@ def items(sort: str = Query("name")):
     conn = sqlite3.connect("shop.db")
     return conn.execute(f"SELECT * FROM items ORDER BY {sort}").fetchall()  # SINK
 """),
-    Case("d-sql-aiohttp-int-id-safe", "sql", False, """
+    Case("webapp-sql-aiohttp-int-id-safe", "sql", False, """
 from aiohttp import web
 
 async def get_user(request):
@@ -131,7 +131,7 @@ async def get_user(request):
         row = await conn.fetchrow(f"SELECT * FROM users WHERE id = {user_id}")  # SINK
     return web.json_response(dict(row))
 """),
-    Case("d-sql-sqlalchemy-bind-safe", "sql", False, """
+    Case("webapp-sql-sqlalchemy-bind-safe", "sql", False, """
 from flask import Blueprint, jsonify, request
 from sqlalchemy import text
 from app.extensions import db
@@ -146,7 +146,7 @@ def list_orders():
 """),
 
     # ================================================================ shell
-    Case("d-shell-run-fstring-blueprint", "shell", True, """
+    Case("webapp-shell-run-fstring-blueprint", "shell", True, """
 import subprocess
 from flask import Blueprint, request
 
@@ -158,7 +158,7 @@ def thumbnail():
     subprocess.run(f"convert /srv/in.png -resize {size} /srv/out.png", shell=True, check=True)  # SINK
     return "ok"
 """),
-    Case("d-shell-methodview-helper-method", "shell", True, """
+    Case("webapp-shell-methodview-helper-method", "shell", True, """
 import os
 from flask import request
 from flask.views import MethodView
@@ -171,7 +171,7 @@ class DnsLookup(MethodView):
         host = request.get_json()["host"]
         return {"answer": self._resolve(host)}
 """),
-    Case("d-shell-aiohttp-subprocess-shell", "shell", True, """
+    Case("webapp-shell-aiohttp-subprocess-shell", "shell", True, """
 import asyncio
 from aiohttp import web
 
@@ -181,7 +181,7 @@ async def line_count(request):
     out, _ = await proc.communicate()
     return web.Response(text=out.decode())
 """),
-    Case("d-shell-list-sh-c", "shell", True, """
+    Case("webapp-shell-list-sh-c", "shell", True, """
 import subprocess
 from django.http import HttpResponse
 
@@ -190,7 +190,7 @@ def extract(request):
     subprocess.Popen(["/bin/sh", "-c", "tar -xzf /srv/uploads/" + archive + " -C /srv/out"])  # SINK
     return HttpResponse("started")
 """),
-    Case("d-shell-quote-fstring-safe", "shell", False, """
+    Case("webapp-shell-quote-fstring-safe", "shell", False, """
 import shlex
 import subprocess
 from flask import Blueprint, request
@@ -203,7 +203,7 @@ def thumbnail():
     subprocess.run(f"convert /srv/in.png -resize {shlex.quote(size)} /srv/out.png", shell=True, check=True)  # SINK
     return "ok"
 """),
-    Case("d-shell-argv-no-shell-safe", "shell", False, """
+    Case("webapp-shell-argv-no-shell-safe", "shell", False, """
 import subprocess
 from fastapi import FastAPI, Query
 
@@ -214,7 +214,7 @@ def history(path: str = Query(...)):
     out = subprocess.run(["git", "log", "--oneline", "-n", "10", "--", path], capture_output=True, text=True, cwd="/srv/repo")  # SINK
     return {"log": out.stdout.splitlines()}
 """),
-    Case("d-shell-command-map-safe", "shell", False, """
+    Case("webapp-shell-command-map-safe", "shell", False, """
 import subprocess
 from flask import Flask, abort, request
 
@@ -228,7 +228,7 @@ def diag():
         abort(404)
     return subprocess.check_output(cmd, shell=True, text=True)  # SINK
 """),
-    Case("d-shell-ipaddress-validated-safe", "shell", False, """
+    Case("webapp-shell-ipaddress-validated-safe", "shell", False, """
 import ipaddress
 import os
 from flask import Flask, request
@@ -243,7 +243,7 @@ def ping():
 """),
 
     # ================================================================ code
-    Case("d-code-eval-json-no-builtins", "code", True, """
+    Case("webapp-code-eval-json-no-builtins", "code", True, """
 from flask import Flask, jsonify, request
 
 app = Flask(__name__)
@@ -254,7 +254,7 @@ def calc():
     result = eval(expr, {"__builtins__": {}}, {})  # SINK
     return jsonify(result=result)
 """),
-    Case("d-code-drf-exec-script", "code", True, """
+    Case("webapp-code-drf-exec-script", "code", True, """
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -264,7 +264,7 @@ class RunHook(APIView):
         exec(request.data.get("script", ""), namespace)  # SINK
         return Response({"result": namespace.get("result")})
 """),
-    Case("d-code-fastapi-body-eval", "code", True, """
+    Case("webapp-code-fastapi-body-eval", "code", True, """
 from fastapi import Body, FastAPI
 
 app = FastAPI()
@@ -273,7 +273,7 @@ app = FastAPI()
 def compute(formula: str = Body(..., embed=True)):
     return {"value": eval(formula)}  # SINK
 """),
-    Case("d-code-literal-eval-form-safe", "code", False, """
+    Case("webapp-code-literal-eval-form-safe", "code", False, """
 import ast
 from flask import Flask, request
 
@@ -284,7 +284,7 @@ def save_setting():
     value = ast.literal_eval(request.form["value"])  # SINK
     return {"saved": value}
 """),
-    Case("d-code-constant-expr-namespace-safe", "code", False, """
+    Case("webapp-code-constant-expr-namespace-safe", "code", False, """
 from flask import Flask, request
 
 app = Flask(__name__)
@@ -295,7 +295,7 @@ def price():
     amount = float(request.args["amount"])
     return {"total": eval(DISCOUNT_RULE, {"__builtins__": {}}, {"amount": amount})}  # SINK
 """),
-    Case("d-code-allowlist-math-safe", "code", False, """
+    Case("webapp-code-allowlist-math-safe", "code", False, """
 import math
 from flask import Flask, abort, request
 
@@ -312,7 +312,7 @@ def do_math():
 """),
 
     # ================================================================ deserialize
-    Case("d-deser-pickle-b64-data", "deserialize", True, """
+    Case("webapp-deser-pickle-b64-data", "deserialize", True, """
 import base64
 import pickle
 from flask import Blueprint, request
@@ -324,7 +324,7 @@ def restore():
     obj = pickle.loads(base64.b64decode(request.data))  # SINK
     return {"restored": type(obj).__name__}
 """),
-    Case("d-deser-yaml-loader-cbv", "deserialize", True, """
+    Case("webapp-deser-yaml-loader-cbv", "deserialize", True, """
 import yaml
 from django.http import JsonResponse
 from django.views import View
@@ -334,7 +334,7 @@ class ImportConfig(View):
         config = yaml.load(request.body, Loader=yaml.Loader)  # SINK
         return JsonResponse({"keys": list(config)})
 """, rule="SLS104"),
-    Case("d-deser-pickle-upload", "deserialize", True, """
+    Case("webapp-deser-pickle-upload", "deserialize", True, """
 import pickle
 from flask import Flask, request
 
@@ -345,7 +345,7 @@ def upload_model():
     model = pickle.load(request.files["model"])  # SINK
     return {"type": type(model).__name__}
 """),
-    Case("d-deser-cookie-cart-method", "deserialize", True, """
+    Case("webapp-deser-cookie-cart-method", "deserialize", True, """
 import base64
 import pickle
 from django.views.generic import TemplateView
@@ -360,7 +360,7 @@ class CartView(TemplateView):
     def get_context_data(self, **kwargs):
         return {"cart": self.load_cart()}
 """),
-    Case("d-deser-yaml-safe-load-fastapi-safe", "deserialize", False, """
+    Case("webapp-deser-yaml-safe-load-fastapi-safe", "deserialize", False, """
 import yaml
 from fastapi import FastAPI, Request
 
@@ -371,7 +371,7 @@ async def create_pipeline(request: Request):
     spec = yaml.safe_load(await request.body())  # SINK
     return {"stages": len(spec.get("stages", []))}
 """, rule="SLS104"),
-    Case("d-deser-yaml-safeloader-kw-safe", "deserialize", False, """
+    Case("webapp-deser-yaml-safeloader-kw-safe", "deserialize", False, """
 import yaml
 from flask import Flask, request
 
@@ -382,7 +382,7 @@ def config():
     data = yaml.load(request.data, Loader=yaml.SafeLoader)  # SINK
     return {"keys": sorted(data)}
 """, rule="SLS104"),
-    Case("d-deser-itsdangerous-safe", "deserialize", False, """
+    Case("webapp-deser-itsdangerous-safe", "deserialize", False, """
 from flask import Flask, request
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -397,7 +397,7 @@ def prefs():
         data = {}
     return data
 """),
-    Case("d-deser-pickle-local-cache-safe", "deserialize", False, """
+    Case("webapp-deser-pickle-local-cache-safe", "deserialize", False, """
 import pickle
 from pathlib import Path
 from flask import Flask, request
@@ -413,7 +413,7 @@ def vocab():
 """),
 
     # ================================================================ xml
-    Case("d-xml-lxml-resolve-entities", "xml", True, """
+    Case("webapp-xml-lxml-resolve-entities", "xml", True, """
 from flask import Blueprint, request
 from lxml import etree
 
@@ -425,7 +425,7 @@ def upload_invoice():
     doc = etree.fromstring(request.data, parser)  # SINK
     return {"total": doc.findtext("total")}
 """, rule="SLS109"),
-    Case("d-xml-lxml-load-dtd-cbv", "xml", True, """
+    Case("webapp-xml-lxml-load-dtd-cbv", "xml", True, """
 from django.http import JsonResponse
 from django.views import View
 from lxml import etree
@@ -436,7 +436,7 @@ class FeedImport(View):
         tree = etree.parse(request.FILES["feed"], parser)  # SINK
         return JsonResponse({"entries": len(tree.findall("entry"))})
 """, rule="SLS109"),
-    Case("d-xml-sax-external-ges", "xml", True, """
+    Case("webapp-xml-sax-external-ges", "xml", True, """
 import xml.sax
 from xml.sax.handler import ContentHandler, feature_external_ges
 from flask import Flask, request
@@ -451,7 +451,7 @@ def import_feed():
     parser.parse(request.stream)  # SINK
     return "imported"
 """),
-    Case("d-xml-defusedxml-fastapi-safe", "xml", False, """
+    Case("webapp-xml-defusedxml-fastapi-safe", "xml", False, """
 from defusedxml.ElementTree import fromstring
 from fastapi import FastAPI, Request
 
@@ -462,7 +462,7 @@ async def import_orders(request: Request):
     root = fromstring(await request.body())  # SINK
     return {"orders": len(root.findall("order"))}
 """),
-    Case("d-xml-lxml-hardened-parser-safe", "xml", False, """
+    Case("webapp-xml-lxml-hardened-parser-safe", "xml", False, """
 from django.http import JsonResponse
 from django.views import View
 from lxml import etree
@@ -473,7 +473,7 @@ class FeedImport(View):
         tree = etree.parse(request.FILES["feed"], parser)  # SINK
         return JsonResponse({"entries": len(tree.findall("entry"))})
 """, rule="SLS109"),
-    Case("d-xml-constant-with-int-safe", "xml", False, """
+    Case("webapp-xml-constant-with-int-safe", "xml", False, """
 import xml.etree.ElementTree as ET
 from flask import Flask, request
 
@@ -487,7 +487,7 @@ def stub():
 """),
 
     # ================================================================ path
-    Case("d-path-send-file-join", "path", True, """
+    Case("webapp-path-send-file-join", "path", True, """
 import os
 from flask import Blueprint, request, send_file
 
@@ -499,7 +499,7 @@ def download():
     filename = request.args.get("file", "")
     return send_file(os.path.join(UPLOAD_DIR, filename), as_attachment=True)  # SINK
 """),
-    Case("d-path-with-open-cbv", "path", True, """
+    Case("webapp-path-with-open-cbv", "path", True, """
 import os
 from django.conf import settings
 from django.http import HttpResponse
@@ -510,7 +510,7 @@ class ReportView(View):
         with open(os.path.join(settings.MEDIA_ROOT, "reports", request.GET["name"])) as fh:  # SINK
             return HttpResponse(fh.read(), content_type="text/csv")
 """),
-    Case("d-path-pathlib-fastapi-query", "path", True, """
+    Case("webapp-path-pathlib-fastapi-query", "path", True, """
 from pathlib import Path
 from fastapi import FastAPI, Query
 
@@ -521,7 +521,7 @@ DOCS = Path("/srv/docs")
 def read_doc(name: str = Query(...)):
     return {"text": (DOCS / name).read_text()}  # SINK
 """),
-    Case("d-path-aiohttp-file-response", "path", True, """
+    Case("webapp-path-aiohttp-file-response", "path", True, """
 from pathlib import Path
 from aiohttp import web
 
@@ -530,7 +530,7 @@ STATIC = Path("/srv/static")
 async def static_file(request):
     return web.FileResponse(STATIC / request.query.get("file", "index.html"))  # SINK
 """),
-    Case("d-path-multifile-storage-remove", "path", True, files={
+    Case("webapp-path-multifile-storage-remove", "path", True, files={
         "storage.py": """
 import os
 
@@ -552,7 +552,7 @@ def delete_file():
     return "deleted"
 """.lstrip(),
     }),
-    Case("d-path-secure-filename-save-safe", "path", False, """
+    Case("webapp-path-secure-filename-save-safe", "path", False, """
 import os
 from flask import Flask, request
 from werkzeug.utils import secure_filename
@@ -566,7 +566,7 @@ def upload():
     f.save(os.path.join(UPLOAD_DIR, secure_filename(f.filename)))  # SINK
     return "saved"
 """),
-    Case("d-path-resolve-is-relative-to-safe", "path", False, """
+    Case("webapp-path-resolve-is-relative-to-safe", "path", False, """
 from pathlib import Path
 from flask import Flask, abort, request, send_file
 
@@ -580,7 +580,7 @@ def export():
         abort(403)
     return send_file(target)  # SINK
 """),
-    Case("d-path-realpath-startswith-safe", "path", False, """
+    Case("webapp-path-realpath-startswith-safe", "path", False, """
 import os
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -594,7 +594,7 @@ def report(request):
     with open(full) as fh:  # SINK
         return HttpResponse(fh.read(), content_type="text/plain")
 """),
-    Case("d-path-generated-name-safe", "path", False, """
+    Case("webapp-path-generated-name-safe", "path", False, """
 import os
 import uuid
 from flask import Flask, request
@@ -609,7 +609,7 @@ def avatar():
         out.write(request.get_data())
     return {"name": name}
 """),
-    Case("d-path-send-from-directory-safe", "path", False, """
+    Case("webapp-path-send-from-directory-safe", "path", False, """
 from flask import Flask, request, send_from_directory
 
 app = Flask(__name__)
@@ -621,7 +621,7 @@ def help_page():
 """),
 
     # ================================================================ template
-    Case("d-template-methodview-format", "template", True, """
+    Case("webapp-template-methodview-format", "template", True, """
 from flask import render_template_string, request
 from flask.views import MethodView
 
@@ -631,7 +631,7 @@ class WelcomePage(MethodView):
         tpl = "<h1>Welcome back, {}!</h1>".format(user)
         return render_template_string(tpl)  # SINK
 """),
-    Case("d-template-jinja-env-json-body", "template", True, """
+    Case("webapp-template-jinja-env-json-body", "template", True, """
 from flask import Flask, request
 from jinja2 import BaseLoader, Environment
 
@@ -643,7 +643,7 @@ def preview_email():
     data = request.get_json()
     return env.from_string(data["body"]).render(order={"id": 1})  # SINK
 """),
-    Case("d-template-join-parts", "template", True, """
+    Case("webapp-template-join-parts", "template", True, """
 from flask import Flask, render_template_string, request
 
 app = Flask(__name__)
@@ -653,7 +653,7 @@ def banner():
     html = "".join(["<div class='banner'>", request.args.get("msg", ""), "</div>"])
     return render_template_string(html)  # SINK
 """),
-    Case("d-template-html-escape-wrong-sanitizer", "template", True, """
+    Case("webapp-template-html-escape-wrong-sanitizer", "template", True, """
 from flask import Flask, render_template_string, request
 from markupsafe import escape
 
@@ -664,7 +664,7 @@ def hello():
     name = str(escape(request.args.get("name", "")))
     return render_template_string("<p>Hello " + name + "</p>")  # SINK
 """),
-    Case("d-template-render-kwargs-safe", "template", False, """
+    Case("webapp-template-render-kwargs-safe", "template", False, """
 from flask import Flask, render_template_string, request
 
 app = Flask(__name__)
@@ -675,7 +675,7 @@ def search():
     q = request.args.get("q", "")
     return render_template_string(PAGE, q=q, items=[q.upper(), q.lower()])  # SINK
 """),
-    Case("d-template-layout-allowlist-safe", "template", False, """
+    Case("webapp-template-layout-allowlist-safe", "template", False, """
 from flask import Flask, abort, render_template_string, request
 
 app = Flask(__name__)
@@ -688,7 +688,7 @@ def widget():
         abort(404)
     return render_template_string(LAYOUTS[name], body=request.args.get("body", ""))  # SINK
 """),
-    Case("d-template-file-source-safe", "template", False, """
+    Case("webapp-template-file-source-safe", "template", False, """
 import os
 from jinja2 import Template
 from flask import Flask, request
@@ -703,7 +703,7 @@ def invoice():
     return Template(source).render(**request.get_json())  # SINK
 """),
 
-    Case("d-template-dead-after-return-safe", "template", False, """
+    Case("webapp-template-dead-after-return-safe", "template", False, """
 from flask import Flask, render_template_string, request
 
 app = Flask(__name__)
@@ -715,7 +715,7 @@ def legacy_preview():
 """),
 
     # ================================================================ redirect
-    Case("d-redirect-cbv-post-next", "redirect", True, """
+    Case("webapp-redirect-cbv-post-next", "redirect", True, """
 from django.contrib.auth import authenticate, login
 from django.http import HttpResponseRedirect
 from django.views import View
@@ -727,7 +727,7 @@ class LoginView(View):
             login(request, user)
         return HttpResponseRedirect(request.POST.get("next", "/"))  # SINK
 """),
-    Case("d-redirect-methodview-helper", "redirect", True, """
+    Case("webapp-redirect-methodview-helper", "redirect", True, """
 from flask import redirect, request
 from flask.views import MethodView
 
@@ -738,7 +738,7 @@ class LogoutView(MethodView):
     def get(self):
         return redirect(self._target())  # SINK
 """),
-    Case("d-redirect-fastapi-query", "redirect", True, """
+    Case("webapp-redirect-fastapi-query", "redirect", True, """
 from fastapi import FastAPI, Query
 from fastapi.responses import RedirectResponse
 
@@ -748,7 +748,7 @@ app = FastAPI()
 def oauth_callback(code: str, redirect_uri: str = Query("/")):
     return RedirectResponse(url=redirect_uri, status_code=302)  # SINK
 """),
-    Case("d-redirect-startswith-slash-bypass", "redirect", True, """
+    Case("webapp-redirect-startswith-slash-bypass", "redirect", True, """
 from flask import Flask, redirect, request
 
 app = Flask(__name__)
@@ -760,7 +760,7 @@ def continue_to():
         target = "/"
     return redirect(target)  # SINK
 """),
-    Case("d-redirect-django-allowed-host-safe", "redirect", False, """
+    Case("webapp-redirect-django-allowed-host-safe", "redirect", False, """
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
@@ -772,7 +772,7 @@ class AfterLogin(View):
             return redirect(nxt)  # SINK
         return redirect("home")
 """),
-    Case("d-redirect-netloc-allowlist-safe", "redirect", False, """
+    Case("webapp-redirect-netloc-allowlist-safe", "redirect", False, """
 from urllib.parse import urlparse
 from flask import Flask, abort, redirect, request
 
@@ -787,7 +787,7 @@ def out():
         abort(400)
     return redirect(target)  # SINK
 """),
-    Case("d-redirect-url-for-endpoint-safe", "redirect", False, """
+    Case("webapp-redirect-url-for-endpoint-safe", "redirect", False, """
 from flask import Flask, abort, redirect, request, url_for
 
 app = Flask(__name__)
@@ -800,7 +800,7 @@ def go():
         abort(404)
     return redirect(url_for(page))  # SINK
 """),
-    Case("d-redirect-multifile-safe-helper", "redirect", False, files={
+    Case("webapp-redirect-multifile-safe-helper", "redirect", False, files={
         "helpers.py": """
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -820,7 +820,7 @@ def after_signup(request):
     }),
 
     # ================================================================ url (SSRF)
-    Case("d-url-requests-preview-blueprint", "url", True, """
+    Case("webapp-url-requests-preview-blueprint", "url", True, """
 import requests
 from flask import Blueprint, request
 
@@ -831,7 +831,7 @@ def link_preview():
     resp = requests.get(request.args["url"], timeout=5)  # SINK
     return {"status": resp.status_code, "length": len(resp.content)}
 """),
-    Case("d-url-httpx-pydantic-webhook", "url", True, """
+    Case("webapp-url-httpx-pydantic-webhook", "url", True, """
 import httpx
 from fastapi import FastAPI
 from pydantic import BaseModel
@@ -848,7 +848,7 @@ async def test_webhook(hook: Webhook):
         r = await client.post(hook.callback_url, json={"event": hook.event})  # SINK
     return {"status": r.status_code}
 """),
-    Case("d-url-drf-urlopen-host-format", "url", True, """
+    Case("webapp-url-drf-urlopen-host-format", "url", True, """
 from urllib.request import urlopen
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -859,7 +859,7 @@ class NodeStatus(APIView):
         with urlopen(url, timeout=3) as resp:  # SINK
             return Response({"status": resp.read().decode()})
 """),
-    Case("d-url-startswith-no-slash-bypass", "url", True, """
+    Case("webapp-url-startswith-no-slash-bypass", "url", True, """
 import requests
 from flask import Flask, abort, request
 
@@ -872,7 +872,7 @@ def proxy():
         abort(400)
     return requests.get(url, timeout=5).text  # SINK
 """),
-    Case("d-url-hostname-allowlist-safe", "url", False, """
+    Case("webapp-url-hostname-allowlist-safe", "url", False, """
 from urllib.parse import urlparse
 import requests
 from flask import Flask, abort, request
@@ -888,7 +888,7 @@ def fetch_image():
         abort(400)
     return requests.get(url, timeout=5).content  # SINK
 """),
-    Case("d-url-fixed-host-quoted-path-safe", "url", False, """
+    Case("webapp-url-fixed-host-quoted-path-safe", "url", False, """
 from urllib.parse import quote
 import requests
 from fastapi import FastAPI
@@ -900,7 +900,7 @@ def github_profile(username: str):
     r = requests.get(f"https://api.github.com/users/{quote(username, safe='')}", timeout=5)  # SINK
     return r.json()
 """),
-    Case("d-url-int-id-safe", "url", False, """
+    Case("webapp-url-int-id-safe", "url", False, """
 import requests
 from django.http import JsonResponse
 
@@ -912,7 +912,7 @@ def stock(request):
     return JsonResponse(r.json())
 """),
 
-    Case("d-url-aiohttp-service-map-safe", "url", False, """
+    Case("webapp-url-aiohttp-service-map-safe", "url", False, """
 from aiohttp import ClientSession, web
 
 SERVICES = {"billing": "http://billing:8000", "search": "http://search:9200"}
@@ -925,7 +925,7 @@ async def health(request):
 """),
 
     # ================================================================ ldap
-    Case("d-ldap-ldap3-cbv-and-filter", "ldap", True, """
+    Case("webapp-ldap-ldap3-cbv-and-filter", "ldap", True, """
 from django.http import JsonResponse
 from django.views import View
 from ldap3 import SUBTREE, Connection, Server
@@ -937,7 +937,7 @@ class DirectoryLookup(View):
         conn.search("dc=corp,dc=example", f"(&(objectClass=person)(sAMAccountName={username}))", SUBTREE, attributes=["mail"])  # SINK
         return JsonResponse({"found": len(conn.entries)})
 """),
-    Case("d-ldap-join-or-filter", "ldap", True, """
+    Case("webapp-ldap-join-or-filter", "ldap", True, """
 import ldap
 from flask import Flask, request
 
@@ -950,7 +950,7 @@ def bulk_lookup():
     conn = ldap.initialize("ldap://ldap.example.com")
     return {"n": len(conn.search_s("ou=people,dc=example,dc=com", ldap.SCOPE_SUBTREE, filt))}  # SINK
 """),
-    Case("d-ldap-class-method-filter", "ldap", True, """
+    Case("webapp-ldap-class-method-filter", "ldap", True, """
 import ldap
 from flask import Flask, request
 
@@ -967,7 +967,7 @@ class LdapAuth:
 def login():
     return {"exists": bool(LdapAuth().find_user(request.form["username"]))}
 """),
-    Case("d-ldap-ldap3-escape-format-safe", "ldap", False, """
+    Case("webapp-ldap-ldap3-escape-format-safe", "ldap", False, """
 from django.http import JsonResponse
 from django.views import View
 from ldap3 import SUBTREE, Connection, Server
@@ -980,7 +980,7 @@ class DirectoryLookup(View):
         conn.search("dc=corp,dc=example", "(&(objectClass=person)(sAMAccountName={}))".format(username), SUBTREE)  # SINK
         return JsonResponse({"found": len(conn.entries)})
 """),
-    Case("d-ldap-fullmatch-abort-safe", "ldap", False, """
+    Case("webapp-ldap-fullmatch-abort-safe", "ldap", False, """
 import re
 import ldap
 from flask import Flask, abort, request
@@ -995,7 +995,7 @@ def lookup():
     conn = ldap.initialize("ldap://ldap.example.com")
     return {"n": len(conn.search_s("dc=example,dc=com", ldap.SCOPE_SUBTREE, f"(uid={uid})"))}  # SINK
 """),
-    Case("d-ldap-filter-format-safe", "ldap", False, """
+    Case("webapp-ldap-filter-format-safe", "ldap", False, """
 import ldap
 from ldap.filter import filter_format
 from flask import Flask, request
@@ -1011,7 +1011,7 @@ def is_staff():
 """),
 
     # ================================================================ xpath
-    Case("d-xpath-login-and", "xpath", True, """
+    Case("webapp-xpath-login-and", "xpath", True, """
 from flask import Flask, request
 from lxml import etree
 
@@ -1024,7 +1024,7 @@ def login():
     match = USERS.xpath("//user[name/text()='" + u + "' and password/text()='" + p + "']")  # SINK
     return {"ok": bool(match)}
 """),
-    Case("d-xpath-cbv-format-kw", "xpath", True, """
+    Case("webapp-xpath-cbv-format-kw", "xpath", True, """
 from django.http import JsonResponse
 from django.views import View
 from lxml import etree
@@ -1036,7 +1036,7 @@ class BookSearch(View):
         query = "//book[author='{author}']/title/text()".format(author=request.GET["author"])
         return JsonResponse({"titles": self.catalog.xpath(query)})  # SINK
 """),
-    Case("d-xpath-etree-findall-fastapi", "xpath", True, """
+    Case("webapp-xpath-etree-findall-fastapi", "xpath", True, """
 import xml.etree.ElementTree as ET
 from fastapi import FastAPI, Query
 
@@ -1047,7 +1047,7 @@ ROOT = ET.parse("strings.xml").getroot()
 def strings(lang: str = Query("en")):
     return [e.text for e in ROOT.findall(f".//entry[@lang='{lang}']")]  # SINK
 """),
-    Case("d-xpath-compiled-variable-safe", "xpath", False, """
+    Case("webapp-xpath-compiled-variable-safe", "xpath", False, """
 from flask import Flask, request
 from lxml import etree
 
@@ -1059,7 +1059,7 @@ FIND_USER = etree.XPath("//user[@id=$uid]/name/text()")
 def user():
     return {"name": FIND_USER(DOC, uid=request.args["id"])}  # SINK
 """),
-    Case("d-xpath-isdigit-abort-safe", "xpath", False, """
+    Case("webapp-xpath-isdigit-abort-safe", "xpath", False, """
 from flask import Flask, abort, request
 from lxml import etree
 
@@ -1073,7 +1073,7 @@ def sku():
         abort(400)
     return {"name": DOC.xpath(f"//item[@sku='{code}']/name/text()")}  # SINK
 """),
-    Case("d-xpath-constant-query-python-filter-safe", "xpath", False, """
+    Case("webapp-xpath-constant-query-python-filter-safe", "xpath", False, """
 from flask import Flask, request
 from lxml import etree
 
@@ -1088,7 +1088,7 @@ def by_name():
 """),
 
     # ================================================================ session
-    Case("d-session-json-user-id", "session", True, """
+    Case("webapp-session-json-user-id", "session", True, """
 from flask import Flask, request, session
 
 app = Flask(__name__)
@@ -1099,7 +1099,7 @@ def switch_user():
     session["user_id"] = data["user_id"]  # SINK
     return {"ok": True}
 """),
-    Case("d-session-cbv-role", "session", True, """
+    Case("webapp-session-cbv-role", "session", True, """
 from django.http import JsonResponse
 from django.views import View
 
@@ -1108,7 +1108,7 @@ class ChooseRole(View):
         request.session["role"] = request.POST.get("role", "member")  # SINK
         return JsonResponse({"role": request.session["role"]})
 """),
-    Case("d-session-update-dict", "session", True, """
+    Case("webapp-session-update-dict", "session", True, """
 from flask import Flask, redirect, request, session
 
 app = Flask(__name__)
@@ -1118,7 +1118,7 @@ def pick_tenant():
     session.update({"tenant": request.args["tenant"], "visited": True})  # SINK
     return redirect("/")
 """),
-    Case("d-session-starlette-query", "session", True, """
+    Case("webapp-session-starlette-query", "session", True, """
 from fastapi import FastAPI, Request
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -1130,7 +1130,7 @@ def set_org(request: Request, org_id: str):
     request.session["org_id"] = org_id  # SINK
     return {"org": org_id}
 """),
-    Case("d-session-after-password-check-safe", "session", False, """
+    Case("webapp-session-after-password-check-safe", "session", False, """
 from flask import Flask, abort, request, session
 from werkzeug.security import check_password_hash
 from app.models import User
@@ -1145,7 +1145,7 @@ def login():
     session["user_id"] = user.id  # SINK
     return {"ok": True}
 """),
-    Case("d-session-currency-allowlist-safe", "session", False, """
+    Case("webapp-session-currency-allowlist-safe", "session", False, """
 from flask import Flask, abort, request, session
 
 app = Flask(__name__)
@@ -1159,7 +1159,7 @@ def set_currency():
     session["currency"] = currency  # SINK
     return {"currency": currency}
 """),
-    Case("d-session-token-safe", "session", False, """
+    Case("webapp-session-token-safe", "session", False, """
 import secrets
 from django.shortcuts import render
 
@@ -1167,7 +1167,7 @@ def start_checkout(request):
     request.session["checkout_nonce"] = secrets.token_urlsafe(32)  # SINK
     return render(request, "checkout.html", {"item": request.GET.get("item")})
 """),
-    Case("d-session-bool-compare-safe", "session", False, """
+    Case("webapp-session-bool-compare-safe", "session", False, """
 from flask import Flask, request, session
 
 app = Flask(__name__)
@@ -1180,7 +1180,7 @@ def prefs():
 
     # ================================================================ header
     # the framework refuses CR/LF in header values: reflected, not injected, so the audit tier (issue 12, B3)
-    Case("d-header-drf-content-disposition", "header", False, """
+    Case("webapp-header-drf-content-disposition", "header", False, """
 from django.http import HttpResponse
 from rest_framework.views import APIView
 
@@ -1191,7 +1191,7 @@ class ExportCsv(APIView):
         response["Content-Disposition"] = f'attachment; filename="{name}"'  # SINK
         return response
 """),
-    Case("d-header-fastapi-response-param", "header", True, """
+    Case("webapp-header-fastapi-response-param", "header", True, """
 from fastapi import FastAPI, Query, Response
 
 app = FastAPI()
@@ -1202,7 +1202,7 @@ def content(response: Response, lang: str = Query("en")):
     return {"lang": lang}
 """),
     # the framework refuses CR/LF in header values: reflected, not injected, so the audit tier (issue 12, B3)
-    Case("d-header-make-response-dict", "header", False, """
+    Case("webapp-header-make-response-dict", "header", False, """
 from flask import Flask, make_response, request
 
 app = Flask(__name__)
@@ -1212,7 +1212,7 @@ def report():
     fname = request.args.get("name", "report.txt")
     return make_response("report body", 200, {"Content-Disposition": "attachment; filename=" + fname})  # SINK
 """),
-    Case("d-header-mime-map-safe", "header", False, """
+    Case("webapp-header-mime-map-safe", "header", False, """
 from flask import Flask, make_response, request
 
 app = Flask(__name__)
@@ -1224,7 +1224,7 @@ def dump():
     resp.headers["Content-Type"] = MIME.get(request.args.get("fmt", ""), "application/octet-stream")  # SINK
     return resp
 """),
-    Case("d-header-rfc5987-quote-safe", "header", False, """
+    Case("webapp-header-rfc5987-quote-safe", "header", False, """
 from urllib.parse import quote
 from django.http import HttpResponse
 
@@ -1234,7 +1234,7 @@ def download(request):
     response["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote(name)  # SINK
     return response
 """),
-    Case("d-header-int-cache-control-safe", "header", False, """
+    Case("webapp-header-int-cache-control-safe", "header", False, """
 from flask import Flask, make_response, request
 
 app = Flask(__name__)
@@ -1248,7 +1248,7 @@ def cached():
 """),
 
     # ================================================================ regex
-    Case("d-regex-drf-compile-query-param", "regex", True, """
+    Case("webapp-regex-drf-compile-query-param", "regex", True, """
 import re
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -1259,7 +1259,7 @@ class LogGrep(APIView):
         lines = open("/var/log/app.log").read().splitlines()
         return Response([l for l in lines if rx.search(l)])
 """),
-    Case("d-regex-json-rule-match", "regex", True, """
+    Case("webapp-regex-json-rule-match", "regex", True, """
 import re
 from flask import Flask, request
 
@@ -1271,7 +1271,7 @@ def test_rule():
     ok = re.match(rule["pattern"], rule["sample"]) is not None  # SINK
     return {"matches": ok}
 """),
-    Case("d-regex-fastapi-prefix-fstring", "regex", True, """
+    Case("webapp-regex-fastapi-prefix-fstring", "regex", True, """
 import re
 from fastapi import FastAPI, Query
 
@@ -1282,7 +1282,7 @@ NAMES = ["alice", "bob", "carol"]
 def names(prefix: str = Query("")):
     return [n for n in NAMES if re.search(f"^{prefix}.*", n)]  # SINK
 """),
-    Case("d-regex-escape-word-boundary-safe", "regex", False, r"""
+    Case("webapp-regex-escape-word-boundary-safe", "regex", False, r"""
 import re
 from flask import Flask, request
 
@@ -1294,7 +1294,7 @@ def highlight():
     rx = re.compile(rf"\b{re.escape(term)}\b", re.IGNORECASE)  # SINK
     return {"hits": len(rx.findall(open("doc.txt").read()))}
 """),
-    Case("d-regex-named-pattern-abort-safe", "regex", False, r"""
+    Case("webapp-regex-named-pattern-abort-safe", "regex", False, r"""
 import re
 from flask import Flask, abort, request
 
@@ -1308,7 +1308,7 @@ def extract():
         abort(400)
     return {"found": re.findall(pattern, request.get_data(as_text=True))}  # SINK
 """),
-    Case("d-regex-user-text-as-subject-safe", "regex", False, r"""
+    Case("webapp-regex-user-text-as-subject-safe", "regex", False, r"""
 import re
 from django.http import JsonResponse
 
@@ -1318,7 +1318,7 @@ def mentions(request):
 """),
 
     # ================================================================ log
-    Case("d-log-percent-operator", "log", True, """
+    Case("webapp-log-percent-operator", "log", True, """
 import logging
 from flask import Flask, request
 
@@ -1330,7 +1330,7 @@ def profile():
     logger.info("user %s opened profile" % request.args["user"])  # SINK
     return "ok"
 """),
-    Case("d-log-cbv-str-format", "log", True, """
+    Case("webapp-log-cbv-str-format", "log", True, """
 import logging
 from django.http import JsonResponse
 from django.views import View
@@ -1342,7 +1342,7 @@ class PasswordReset(View):
         logger.warning("Password reset requested for {}".format(request.POST["email"]))  # SINK
         return JsonResponse({"sent": True})
 """),
-    Case("d-log-fastapi-pydantic-fstring", "log", True, """
+    Case("webapp-log-fastapi-pydantic-fstring", "log", True, """
 import logging
 from fastapi import FastAPI
 from pydantic import BaseModel
@@ -1359,7 +1359,7 @@ def pay(payment: Payment):
     log.error(f"payment declined for {payment.card_holder}")  # SINK
     return {"status": "declined"}
 """),
-    Case("d-log-int-id-safe", "log", False, """
+    Case("webapp-log-int-id-safe", "log", False, """
 import logging
 from flask import Flask, request
 
@@ -1372,7 +1372,7 @@ def order():
     logger.info("order %d viewed", order_id)  # SINK
     return "ok"
 """),
-    Case("d-log-crlf-stripped-safe", "log", False, """
+    Case("webapp-log-crlf-stripped-safe", "log", False, """
 import logging
 from flask import Flask, request
 
@@ -1385,7 +1385,7 @@ def login():
     logger.info("login attempt for %s", user)  # SINK
     return "ok"
 """),
-    Case("d-log-constant-message-safe", "log", False, """
+    Case("webapp-log-constant-message-safe", "log", False, """
 import logging
 from flask import Flask, request
 
@@ -1402,7 +1402,7 @@ def upload():
 """),
 
     # ================================================================ html
-    Case("d-html-make-response-fstring-bp", "html", True, """
+    Case("webapp-html-make-response-fstring-bp", "html", True, """
 from flask import Blueprint, make_response, request
 
 search = Blueprint("search", __name__)
@@ -1412,7 +1412,7 @@ def results():
     q = request.args.get("q", "")
     return make_response(f"<h2>Results for {q}</h2><p>Nothing found.</p>")  # SINK
 """),
-    Case("d-html-cbv-join-list", "html", True, """
+    Case("webapp-html-cbv-join-list", "html", True, """
 from django.http import HttpResponse
 from django.views import View
 
@@ -1421,7 +1421,7 @@ class TagList(View):
         tags = request.GET.getlist("tag")
         return HttpResponse("<ul>" + "".join(f"<li>{t}</li>" for t in tags) + "</ul>")  # SINK
 """),
-    Case("d-html-fastapi-htmlresponse-model", "html", True, """
+    Case("webapp-html-fastapi-htmlresponse-model", "html", True, """
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
@@ -1436,7 +1436,7 @@ class Comment(BaseModel):
 def preview(comment: Comment):
     return HTMLResponse(content=f"<p><b>{comment.author}</b>: {comment.text}</p>")  # SINK
 """),
-    Case("d-html-django-mark-safe", "html", True, """
+    Case("webapp-html-django-mark-safe", "html", True, """
 from django.http import HttpResponse
 from django.utils.safestring import mark_safe
 
@@ -1444,14 +1444,14 @@ def greet(request):
     banner = mark_safe("<b>Hello %s</b>" % request.GET.get("name", ""))
     return HttpResponse(banner)  # SINK
 """),
-    Case("d-html-aiohttp-text-html", "html", True, """
+    Case("webapp-html-aiohttp-text-html", "html", True, """
 from aiohttp import web
 
 async def hello(request):
     name = request.query.get("name", "world")
     return web.Response(text=f"<h1>Hello {name}</h1>", content_type="text/html")  # SINK
 """),
-    Case("d-html-escape-join-safe", "html", False, """
+    Case("webapp-html-escape-join-safe", "html", False, """
 import html
 from django.http import HttpResponse
 from django.views import View
@@ -1461,7 +1461,7 @@ class TagList(View):
         tags = request.GET.getlist("tag")
         return HttpResponse("<ul>" + "".join(f"<li>{html.escape(t)}</li>" for t in tags) + "</ul>")  # SINK
 """),
-    Case("d-html-format-html-safe", "html", False, """
+    Case("webapp-html-format-html-safe", "html", False, """
 from django.http import HttpResponse
 from django.utils.html import format_html
 
@@ -1469,7 +1469,7 @@ def greet(request):
     banner = format_html("<b>Hello {}</b>", request.GET.get("name", ""))
     return HttpResponse(banner)  # SINK
 """),
-    Case("d-html-jsonify-safe", "html", False, """
+    Case("webapp-html-jsonify-safe", "html", False, """
 from flask import Flask, jsonify, request
 
 app = Flask(__name__)
@@ -1478,7 +1478,7 @@ app = Flask(__name__)
 def echo():
     return jsonify({"q": request.args.get("q", ""), "ok": True})  # SINK
 """),
-    Case("d-html-markup-format-safe", "html", False, """
+    Case("webapp-html-markup-format-safe", "html", False, """
 from flask import Flask, request
 from markupsafe import Markup
 
@@ -1488,7 +1488,7 @@ app = Flask(__name__)
 def hi():
     return Markup("<p>Hi {}</p>").format(request.args.get("name", ""))  # SINK
 """),
-    Case("d-html-fastapi-plaintext-safe", "html", False, """
+    Case("webapp-html-fastapi-plaintext-safe", "html", False, """
 from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse
 

@@ -1,12 +1,12 @@
-"""Labelled taint cases, part F: a held-out measurement set (NOT in runner.CASES).
+"""Labelled taint cases, project idioms: a held-out measurement set (NOT in runner.CASES).
 
 Written blind, without reading the engine or its rules (secure_ls/), after all
-the fixes driven by parts D and E, to measure how the taint engine generalises
+the fixes driven by the blind_* sets, to measure how the taint engine generalises
 to code nobody here tuned it for. It is deliberately kept out of the regression
-baseline: `python -m bench.taint --corpus f` scores it on its own.
+baseline: `python -m bench.taint --corpus heldout-project-idioms` scores it alone.
 
 The code imitates how open-source projects are written rather than the idioms
-of parts A-E: repository/service classes, Django middleware and auth backends,
+of the regression cases: repository/service classes, Django middleware and auth backends,
 Django forms' `cleaned_data`, Flask-WTF forms, webargs `@use_kwargs`, FastAPI
 `Annotated`/`Cookie`/Enum parameters, Starlette endpoints and `path_params`,
 aiohttp `RouteTableDef`/multipart/`HTTPFound`, pandas/peewee/asyncpg/aiosqlite,
@@ -15,19 +15,19 @@ misuse, `after_request` hooks, `functools.lru_cache` helpers, frozen config
 dataclasses, `str.translate` sanitizers, XPath literal quoting and
 multi-module helpers.
 
-Labels follow what a security reviewer would say, with the conventions of parts
-A-E: a case is vulnerable only if attacker-controlled data (request data, or
-CLI arguments for the CLI tools) reaches the sink without a protection that
-works for that sink; user data written unencoded into a response header counts
-as header injection, into the session as session poisoning, and into a log
-message as log injection.
+Labels follow what a security reviewer would say, with the conventions of the
+regression cases: a case is vulnerable only if attacker-controlled data (request
+data, or CLI arguments for the CLI tools) reaches the sink without a protection
+that works for that sink; user data written unencoded into a response header
+counts as header injection, into the session as session poisoning, and into a
+log message as log injection.
 """
 
 from .case import Case
 
 CASES = [
     # ================================================================ sql
-    Case("f-sql-pandas-read-sql-annotated", "sql", True, r"""
+    Case("project-sql-pandas-read-sql-annotated", "sql", True, r"""
 from typing import Annotated
 
 import pandas as pd
@@ -43,7 +43,7 @@ def revenue(region: Annotated[str, Query(max_length=32)] = "emea"):
     frame = pd.read_sql(query, engine)  # SINK
     return frame.to_dict(orient="records")
 """),
-    Case("f-sql-repository-method", "sql", True, r"""
+    Case("project-sql-repository-method", "sql", True, r"""
 import sqlite3
 from flask import Flask, jsonify, request
 
@@ -62,7 +62,7 @@ repo = UserRepository(sqlite3.connect("users.db", check_same_thread=False))
 def lookup():
     return jsonify(repo.find_by_email(request.args.get("email", "")))
 """),
-    Case("f-sql-django-rawsql-annotate", "sql", True, r"""
+    Case("project-sql-django-rawsql-annotate", "sql", True, r"""
 from django.db.models.expressions import RawSQL
 from django.http import JsonResponse
 from inventory.models import Item
@@ -73,7 +73,7 @@ def ranked_items(request):
     ids = items.order_by("-score").values_list("id", flat=True)
     return JsonResponse({"ids": list(ids)})
 """),
-    Case("f-sql-argparse-executescript", "sql", True, r"""
+    Case("project-sql-argparse-executescript", "sql", True, r"""
 import argparse
 import sqlite3
 
@@ -93,7 +93,7 @@ def main() -> None:
 if __name__ == "__main__":
     main()
 """),
-    Case("f-sql-aiosqlite-enum-sort-safe", "sql", False, r"""
+    Case("project-sql-aiosqlite-enum-sort-safe", "sql", False, r"""
 from enum import Enum
 
 import aiosqlite
@@ -111,7 +111,7 @@ async def listings(sort: SortKey = SortKey.newest):
         cursor = await db.execute(f"SELECT id, title FROM listings ORDER BY {sort.value}")  # SINK
         return await cursor.fetchall()
 """),
-    Case("f-sql-asyncpg-placeholders-safe", "sql", False, r"""
+    Case("project-sql-asyncpg-placeholders-safe", "sql", False, r"""
 from aiohttp import web
 
 routes = web.RouteTableDef()
@@ -124,7 +124,7 @@ async def tickets(request: web.Request) -> web.Response:
     rows = await pool.fetch("SELECT id, title FROM tickets WHERE project = $1 AND status = $2", project, status)  # SINK
     return web.json_response([dict(r) for r in rows])
 """),
-    Case("f-sql-peewee-bucket-map-safe", "sql", False, r"""
+    Case("project-sql-peewee-bucket-map-safe", "sql", False, r"""
 from flask import Blueprint, request
 from app.models import db
 
@@ -138,7 +138,7 @@ def stats():
     cursor = db.execute_sql(sql)  # SINK
     return {"rows": cursor.fetchall()}
 """),
-    Case("f-sql-multifile-service-params-safe", "sql", False, files={
+    Case("project-sql-multifile-service-params-safe", "sql", False, files={
         "services.py": r"""from dataclasses import dataclass
 
 @dataclass
@@ -163,7 +163,7 @@ def invoices(request):
     }),
 
     # ================================================================ shell
-    Case("f-shell-getoutput-require-post", "shell", True, r"""
+    Case("project-shell-getoutput-require-post", "shell", True, r"""
 import subprocess
 from django.http import JsonResponse
 from django.views.decorators.http import require_POST
@@ -176,7 +176,7 @@ def traceroute(request):
     output = subprocess.getoutput("traceroute -m 10 " + host)  # SINK
     return JsonResponse({"output": output})
 """),
-    Case("f-shell-click-percent-dict", "shell", True, r"""
+    Case("project-shell-click-percent-dict", "shell", True, r"""
 import os
 import click
 
@@ -189,7 +189,7 @@ def backup(database: str, dest: str) -> None:
     if os.system(cmd) != 0:  # SINK
         raise click.ClickException("backup failed")
 """),
-    Case("f-shell-starlette-argv-joined", "shell", True, r"""
+    Case("project-shell-starlette-argv-joined", "shell", True, r"""
 import subprocess
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
@@ -204,7 +204,7 @@ async def thumbnail(request):
 
 app = Starlette(routes=[Route("/thumbnail", thumbnail)])
 """),
-    Case("f-shell-multifile-command-builder", "shell", True, files={
+    Case("project-shell-multifile-command-builder", "shell", True, files={
         "commands.py": r"""def archive_command(ref: str, fmt: str = "tar") -> str:
     return f"git archive --format={fmt} {ref} | gzip -9"
 """,
@@ -221,7 +221,7 @@ def archive():
     return Response(blob, mimetype="application/gzip")
 """,
     }),
-    Case("f-shell-argparse-choices-safe", "shell", False, r"""
+    Case("project-shell-argparse-choices-safe", "shell", False, r"""
 import argparse
 import subprocess
 
@@ -238,7 +238,7 @@ def main(argv=None) -> None:
 if __name__ == "__main__":
     main()
 """),
-    Case("f-shell-aiohttp-exec-no-shell-safe", "shell", False, r"""
+    Case("project-shell-aiohttp-exec-no-shell-safe", "shell", False, r"""
 import asyncio
 from aiohttp import web
 
@@ -251,7 +251,7 @@ async def probe(request: web.Request) -> web.Response:
 app = web.Application()
 app.router.add_get("/probe/{name}", probe)
 """),
-    Case("f-shell-branch-validator-raises-safe", "shell", False, r"""
+    Case("project-shell-branch-validator-raises-safe", "shell", False, r"""
 import re
 import subprocess
 from flask import Flask, abort, request
@@ -275,7 +275,7 @@ def deploy():
 """),
 
     # ================================================================ code
-    Case("f-code-django-form-cleaned-eval", "code", True, r"""
+    Case("project-code-django-form-cleaned-eval", "code", True, r"""
 from django import forms
 from django.http import JsonResponse
 
@@ -289,7 +289,7 @@ def evaluate(request):
     result = eval(form.cleaned_data["expression"], {"__builtins__": {}}, {})  # SINK
     return JsonResponse({"result": result})
 """),
-    Case("f-code-starlette-rule-engine-exec", "code", True, r"""
+    Case("project-code-starlette-rule-engine-exec", "code", True, r"""
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
@@ -306,7 +306,7 @@ async def upload_rules(request: Request) -> JSONResponse:
     engine.load()
     return JSONResponse({"rules": sorted(k for k in engine.namespace if not k.startswith("_"))})
 """),
-    Case("f-code-header-lambda-filter", "code", True, r"""
+    Case("project-code-header-lambda-filter", "code", True, r"""
 from flask import Flask, jsonify, request
 from app.data import load_rows
 
@@ -318,7 +318,7 @@ def rows():
     keep = eval(f"lambda row: {predicate}")  # SINK
     return jsonify([r for r in load_rows() if keep(r)])
 """),
-    Case("f-code-decimal-operator-table-safe", "code", False, r"""
+    Case("project-code-decimal-operator-table-safe", "code", False, r"""
 from decimal import Decimal, InvalidOperation
 from fastapi import FastAPI, HTTPException
 
@@ -336,7 +336,7 @@ def calc(a: str, b: str, op: str = "add"):
     value = eval(f"left {OPS[op]} right", {"__builtins__": {}}, {"left": left, "right": right})  # SINK
     return {"result": str(value)}
 """),
-    Case("f-code-default-expression-cli-safe", "code", False, r"""
+    Case("project-code-default-expression-cli-safe", "code", False, r"""
 import sys
 
 DEFAULT_EXPR = "width * height"
@@ -351,7 +351,7 @@ def main() -> None:
 if __name__ == "__main__":
     main()
 """),
-    Case("f-code-aiohttp-math-allowlist-safe", "code", False, r"""
+    Case("project-code-aiohttp-math-allowlist-safe", "code", False, r"""
 import math
 from aiohttp import web
 
@@ -367,7 +367,7 @@ async def apply(request: web.Request) -> web.Response:
 """),
 
     # ================================================================ deserialize
-    Case("f-deser-joblib-uploadfile", "deserialize", True, r"""
+    Case("project-deser-joblib-uploadfile", "deserialize", True, r"""
 import joblib
 from fastapi import FastAPI, UploadFile
 
@@ -379,7 +379,7 @@ async def register_model(name: str, artifact: UploadFile):
     MODELS[name] = joblib.load(artifact.file)  # SINK
     return {"registered": name}
 """),
-    Case("f-deser-django-middleware-cookie", "deserialize", True, r"""
+    Case("project-deser-django-middleware-cookie", "deserialize", True, r"""
 import base64
 import pickle
 
@@ -393,7 +393,7 @@ class RememberedFiltersMiddleware:
             request.saved_filters = pickle.loads(base64.urlsafe_b64decode(blob))  # SINK
         return self.get_response(request)
 """),
-    Case("f-deser-yaml-load-all-unsafe-loader", "deserialize", True, r"""
+    Case("project-deser-yaml-load-all-unsafe-loader", "deserialize", True, r"""
 import yaml
 from flask import Flask, request
 
@@ -406,7 +406,7 @@ def import_pipelines():
         stages.extend(doc.get("stages", []))
     return {"imported": len(stages)}
 """),
-    Case("f-deser-numpy-allow-pickle", "deserialize", True, r"""
+    Case("project-deser-numpy-allow-pickle", "deserialize", True, r"""
 import io
 import numpy as np
 from starlette.requests import Request
@@ -418,7 +418,7 @@ async def upload_embeddings(request: Request) -> JSONResponse:
     vectors = np.load(io.BytesIO(raw), allow_pickle=True)  # SINK
     return JSONResponse({"shape": list(vectors.shape)})
 """),
-    Case("f-deser-yaml-csafeloader-fallback-safe", "deserialize", False, r"""
+    Case("project-deser-yaml-csafeloader-fallback-safe", "deserialize", False, r"""
 import yaml
 from aiohttp import web
 
@@ -432,7 +432,7 @@ async def import_config(request: web.Request) -> web.Response:
     config = yaml.load(text, Loader=Loader)  # SINK
     return web.json_response({"keys": sorted(config)})
 """),
-    Case("f-deser-pickle-own-redis-cache-safe", "deserialize", False, r"""
+    Case("project-deser-pickle-own-redis-cache-safe", "deserialize", False, r"""
 import pickle
 import redis
 from django.http import JsonResponse
@@ -450,7 +450,7 @@ def report(request, slug):
         data = pickle.loads(blob)  # SINK
     return JsonResponse(data)
 """),
-    Case("f-deser-pickle-model-registry-safe", "deserialize", False, r"""
+    Case("project-deser-pickle-model-registry-safe", "deserialize", False, r"""
 import pickle
 from pathlib import Path
 from fastapi import FastAPI, HTTPException
@@ -470,7 +470,7 @@ def predict(model: str, amount: float):
 """),
 
     # ================================================================ xml
-    Case("f-xml-lxml-starlette-body", "xml", True, r"""
+    Case("project-xml-lxml-starlette-body", "xml", True, r"""
 from lxml import etree
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -481,7 +481,7 @@ async def soap_endpoint(request: Request) -> JSONResponse:
     action = envelope.find(".//{http://schemas.xmlsoap.org/soap/envelope/}Body")[0].tag
     return JSONResponse({"action": action})
 """),
-    Case("f-xml-lxml-dtd-network-django-upload", "xml", True, r"""
+    Case("project-xml-lxml-dtd-network-django-upload", "xml", True, r"""
 from django.http import JsonResponse
 from lxml import etree
 
@@ -493,7 +493,7 @@ def import_catalogue(request):
     skus = tree.xpath("//product/@sku")
     return JsonResponse({"imported": len(skus)})
 """),
-    Case("f-xml-lxml-iterparse-flask-files", "xml", True, r"""
+    Case("project-xml-lxml-iterparse-flask-files", "xml", True, r"""
 from flask import Flask, request
 from lxml import etree
 
@@ -507,7 +507,7 @@ def ingest_feed():
         item.clear()
     return {"items": titles}
 """),
-    Case("f-xml-defused-alias-import-safe", "xml", False, r"""
+    Case("project-xml-defused-alias-import-safe", "xml", False, r"""
 from defusedxml.ElementTree import fromstring as parse_xml
 from flask import Flask, request
 
@@ -518,7 +518,7 @@ def receive_invoice():
     root = parse_xml(request.get_data())  # SINK
     return {"number": root.findtext("number"), "total": root.findtext("total")}
 """),
-    Case("f-xml-lxml-inline-hardened-parser-safe", "xml", False, r"""
+    Case("project-xml-lxml-inline-hardened-parser-safe", "xml", False, r"""
 from aiohttp import web
 from lxml import etree
 
@@ -528,7 +528,7 @@ async def gpx_upload(request: web.Request) -> web.Response:
     points = root.findall(".//{http://www.topografix.com/GPX/1/1}trkpt")
     return web.json_response({"points": len(points)})
 """),
-    Case("f-xml-constant-skeleton-safe", "xml", False, r"""
+    Case("project-xml-constant-skeleton-safe", "xml", False, r"""
 import xml.etree.ElementTree as ET
 from django.http import HttpResponse
 
@@ -541,7 +541,7 @@ def ping(request):
 """),
 
     # ================================================================ path
-    Case("f-path-starlette-fileresponse-query", "path", True, r"""
+    Case("project-path-starlette-fileresponse-query", "path", True, r"""
 import os
 from starlette.responses import FileResponse
 
@@ -551,7 +551,7 @@ async def download_export(request):
     filename = request.query_params["file"]
     return FileResponse(os.path.join(EXPORT_DIR, filename), filename=os.path.basename(filename))  # SINK
 """),
-    Case("f-path-aiohttp-multipart-filename", "path", True, r"""
+    Case("project-path-aiohttp-multipart-filename", "path", True, r"""
 from pathlib import Path
 from aiohttp import web
 
@@ -566,7 +566,7 @@ async def upload(request: web.Request) -> web.Response:
             out.write(chunk)
     return web.json_response({"saved": field.filename})
 """),
-    Case("f-path-django-suffix-check-only", "path", True, r"""
+    Case("project-path-django-suffix-check-only", "path", True, r"""
 from django.conf import settings
 from django.http import FileResponse, Http404
 
@@ -576,7 +576,7 @@ def invoice_pdf(request):
         raise Http404("not a pdf")
     return FileResponse(open(f"{settings.MEDIA_ROOT}/invoices/{name}", "rb"))  # SINK
 """),
-    Case("f-path-sysargv-tenant-rmtree", "path", True, r"""
+    Case("project-path-sysargv-tenant-rmtree", "path", True, r"""
 import shutil
 import sys
 
@@ -589,7 +589,7 @@ if __name__ == "__main__":
     # invoked by the web app's worker as: purge_cache.py <tenant-slug>
     purge_cache(sys.argv[1])
 """),
-    Case("f-path-werkzeug-safe-join-none-safe", "path", False, r"""
+    Case("project-path-werkzeug-safe-join-none-safe", "path", False, r"""
 from flask import Flask, abort, request, send_file
 from werkzeug.security import safe_join
 
@@ -603,7 +603,7 @@ def attachment():
         abort(404)
     return send_file(path)  # SINK
 """),
-    Case("f-path-resolve-relative-to-try-safe", "path", False, r"""
+    Case("project-path-resolve-relative-to-try-safe", "path", False, r"""
 from pathlib import Path
 from fastapi import FastAPI, HTTPException
 from fastapi.responses import FileResponse
@@ -620,7 +620,7 @@ def asset(asset_path: str):
         raise HTTPException(status_code=404)
     return FileResponse(target)  # SINK
 """),
-    Case("f-path-django-uuid-report-safe", "path", False, r"""
+    Case("project-path-django-uuid-report-safe", "path", False, r"""
 import uuid
 from django.conf import settings
 from django.http import FileResponse, HttpResponseBadRequest
@@ -633,7 +633,7 @@ def export_csv(request):
     path = settings.EXPORT_ROOT / f"{report_id}.csv"
     return FileResponse(open(path, "rb"), as_attachment=True)  # SINK
 """),
-    Case("f-path-multifile-slug-guard-safe", "path", False, files={
+    Case("project-path-multifile-slug-guard-safe", "path", False, files={
         "guards.py": r"""import re
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
@@ -657,7 +657,7 @@ def docs_page():
     }),
 
     # ================================================================ template
-    Case("f-template-mailer-class-from-string", "template", True, r"""
+    Case("project-template-mailer-class-from-string", "template", True, r"""
 from flask import Flask, request
 from jinja2 import BaseLoader, Environment
 
@@ -675,7 +675,7 @@ def preview_campaign():
     data = request.get_json()
     return {"subject": mailer.render_subject(data["subject"], first_name="Ada")}
 """),
-    Case("f-template-fastapi-cookie-jinja", "template", True, r"""
+    Case("project-template-fastapi-cookie-jinja", "template", True, r"""
 from fastapi import Cookie, FastAPI
 from fastapi.responses import HTMLResponse
 from jinja2 import Template
@@ -687,7 +687,7 @@ def welcome(display_name: str | None = Cookie(default=None)):
     greeting = "<h1>Welcome back, %s!</h1>" % (display_name or "guest")
     return Template(greeting).render()  # SINK
 """),
-    Case("f-template-layout-helper-title", "template", True, r"""
+    Case("project-template-layout-helper-title", "template", True, r"""
 from flask import Flask, render_template_string, request
 
 app = Flask(__name__)
@@ -700,7 +700,7 @@ def listing():
     title = request.args.get("title", "Items")
     return render_template_string(_layout(title), items=["a", "b"])  # SINK
 """),
-    Case("f-template-filesystem-get-template-safe", "template", False, r"""
+    Case("project-template-filesystem-get-template-safe", "template", False, r"""
 from flask import Flask, request
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -712,7 +712,7 @@ def invoice_preview():
     template = env.get_template("invoice.html")
     return template.render(customer=request.form["customer"], lines=request.form.getlist("line"))  # SINK
 """),
-    Case("f-template-starlette-constant-source-safe", "template", False, r"""
+    Case("project-template-starlette-constant-source-safe", "template", False, r"""
 from jinja2 import Environment
 from starlette.responses import HTMLResponse
 
@@ -724,7 +724,7 @@ async def card(request):
     html = CARD.render(title=params.get("title", ""), body=params.get("body", ""))  # SINK
     return HTMLResponse(html)
 """),
-    Case("f-template-isalnum-early-return-safe", "template", False, r"""
+    Case("project-template-isalnum-early-return-safe", "template", False, r"""
 from django.http import HttpResponse, HttpResponseBadRequest
 from jinja2 import Environment
 
@@ -739,7 +739,7 @@ def badge(request):
 """),
 
     # ================================================================ redirect
-    Case("f-redirect-django-next-fallback-chain", "redirect", True, r"""
+    Case("project-redirect-django-next-fallback-chain", "redirect", True, r"""
 from django.contrib.auth import authenticate, login
 from django.shortcuts import redirect, render
 
@@ -753,7 +753,7 @@ def sign_in(request):
     next_url = request.POST.get("next") or request.GET.get("next") or "/"
     return redirect(next_url)  # SINK
 """),
-    Case("f-redirect-aiohttp-raise-httpfound", "redirect", True, r"""
+    Case("project-redirect-aiohttp-raise-httpfound", "redirect", True, r"""
 from aiohttp import web
 
 routes = web.RouteTableDef()
@@ -763,7 +763,7 @@ async def logout(request: web.Request) -> web.Response:
     request.app["sessions"].pop(request.cookies.get("sid"), None)
     raise web.HTTPFound(location=request.query.get("return_to", "/"))  # SINK
 """),
-    Case("f-redirect-starlette-oauth-state", "redirect", True, r"""
+    Case("project-redirect-starlette-oauth-state", "redirect", True, r"""
 import base64
 import json
 from starlette.responses import RedirectResponse
@@ -773,7 +773,7 @@ async def oauth_callback(request):
     # exchange request.query_params["code"] for a token here
     return RedirectResponse(state.get("return_to", "/dashboard"), status_code=302)  # SINK
 """),
-    Case("f-redirect-fixed-path-prefix-safe", "redirect", False, r"""
+    Case("project-redirect-fixed-path-prefix-safe", "redirect", False, r"""
 from flask import Flask, redirect, request
 
 app = Flask(__name__)
@@ -784,7 +784,7 @@ def rename():
     # ... persist new_name ...
     return redirect(f"/users/{new_name}/profile")  # SINK
 """),
-    Case("f-redirect-aiohttp-destination-map-safe", "redirect", False, r"""
+    Case("project-redirect-aiohttp-destination-map-safe", "redirect", False, r"""
 from aiohttp import web
 
 DESTINATIONS = {
@@ -797,7 +797,7 @@ async def go(request: web.Request) -> web.Response:
     target = DESTINATIONS.get(request.match_info["key"], "/")
     raise web.HTTPSeeOther(target)  # SINK
 """),
-    Case("f-redirect-django-helper-allowed-host-safe", "redirect", False, r"""
+    Case("project-redirect-django-helper-allowed-host-safe", "redirect", False, r"""
 from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -812,7 +812,7 @@ def finish_checkout(request):
 """),
 
     # ================================================================ url
-    Case("f-url-urljoin-base-override", "url", True, r"""
+    Case("project-url-urljoin-base-override", "url", True, r"""
 from urllib.parse import urljoin
 
 import requests
@@ -826,7 +826,7 @@ def proxy(request):
     upstream = http.get(urljoin(API_BASE, resource), timeout=5)  # SINK
     return JsonResponse(upstream.json(), safe=False)
 """),
-    Case("f-url-urllib-request-object", "url", True, r"""
+    Case("project-url-urllib-request-object", "url", True, r"""
 import urllib.request
 from flask import Flask, Response, request
 
@@ -839,7 +839,7 @@ def preview():
     with urllib.request.urlopen(req, timeout=3) as upstream:  # SINK
         return Response(upstream.read(4096), mimetype="text/plain")
 """),
-    Case("f-url-webargs-use-kwargs", "url", True, r"""
+    Case("project-url-webargs-use-kwargs", "url", True, r"""
 import requests
 from flask import Flask
 from webargs import fields
@@ -853,7 +853,7 @@ def test_webhook(callback: str):
     resp = requests.post(callback, json={"event": "ping"}, timeout=5)  # SINK
     return {"status": resp.status_code}
 """),
-    Case("f-url-fixed-host-path-id-safe", "url", False, r"""
+    Case("project-url-fixed-host-path-id-safe", "url", False, r"""
 import httpx
 from starlette.responses import JSONResponse
 
@@ -865,7 +865,7 @@ async def customer(request):
         resp = await client.get(f"/customers/{customer_id}")  # SINK
     return JSONResponse(resp.json())
 """),
-    Case("f-url-urlsplit-host-allowlist-safe", "url", False, r"""
+    Case("project-url-urlsplit-host-allowlist-safe", "url", False, r"""
 from urllib.parse import urlsplit
 
 import httpx
@@ -881,7 +881,7 @@ def import_image(request):
     resp = httpx.get(url, timeout=10, follow_redirects=False)  # SINK
     return JsonResponse({"bytes": len(resp.content)})
 """),
-    Case("f-url-frozen-config-params-safe", "url", False, r"""
+    Case("project-url-frozen-config-params-safe", "url", False, r"""
 from dataclasses import dataclass
 
 import requests
@@ -902,7 +902,7 @@ def forecast():
 """),
 
     # ================================================================ ldap
-    Case("f-ldap-ldap3-fastapi-group", "ldap", True, r"""
+    Case("project-ldap-ldap3-fastapi-group", "ldap", True, r"""
 from fastapi import FastAPI
 from ldap3 import Connection, Server
 
@@ -915,7 +915,7 @@ def members(group: str):
         conn.search("ou=groups,dc=corp", f"(&(objectClass=groupOfNames)(cn={group}))", attributes=["member"])  # SINK
         return [str(m) for e in conn.entries for m in e.member]
 """),
-    Case("f-ldap-flask-wtf-login-helper", "ldap", True, r"""
+    Case("project-ldap-flask-wtf-login-helper", "ldap", True, r"""
 import ldap
 from flask import Flask, redirect
 from flask_wtf import FlaskForm
@@ -937,7 +937,7 @@ def login():
         return redirect("/")
     return "login failed", 401
 """),
-    Case("f-ldap-django-auth-backend", "ldap", True, r"""
+    Case("project-ldap-django-auth-backend", "ldap", True, r"""
 import ldap
 from django.conf import settings
 from django.contrib.auth.backends import BaseBackend
@@ -951,7 +951,7 @@ class ActiveDirectoryBackend(BaseBackend):
             return None
         return self._user_for(found[0], password)
 """),
-    Case("f-ldap-escaped-or-filter-safe", "ldap", False, r"""
+    Case("project-ldap-escaped-or-filter-safe", "ldap", False, r"""
 from aiohttp import web
 from ldap3.utils.conv import escape_filter_chars
 
@@ -964,7 +964,7 @@ async def directory_search(request: web.Request) -> web.Response:
     conn.search("ou=people,dc=example,dc=org", flt, attributes=list(ATTRS))  # SINK
     return web.json_response([e.entry_to_json() for e in conn.entries])
 """),
-    Case("f-ldap-starlette-regex-early-return-safe", "ldap", False, r"""
+    Case("project-ldap-starlette-regex-early-return-safe", "ldap", False, r"""
 import re
 from starlette.responses import JSONResponse
 
@@ -978,7 +978,7 @@ async def user_profile(request):
     conn.search("dc=example,dc=org", f"(uid={username})", attributes=["cn", "mail"])  # SINK
     return JSONResponse({"entries": [e.entry_to_json() for e in conn.entries]})
 """),
-    Case("f-ldap-ou-map-base-only-safe", "ldap", False, r"""
+    Case("project-ldap-ou-map-base-only-safe", "ldap", False, r"""
 from flask import Flask, abort, request
 from app.ldap import connection
 
@@ -995,7 +995,7 @@ def people():
 """),
 
     # ================================================================ xpath
-    Case("f-xpath-lru-cached-compiled", "xpath", True, r"""
+    Case("project-xpath-lru-cached-compiled", "xpath", True, r"""
 from functools import lru_cache
 
 from fastapi import FastAPI
@@ -1012,7 +1012,7 @@ def product_query(sku: str) -> etree.XPath:
 def price(sku: str):
     return {"price": product_query(sku)(CATALOGUE)}
 """),
-    Case("f-xpath-django-percent-dict-login", "xpath", True, r"""
+    Case("project-xpath-django-percent-dict-login", "xpath", True, r"""
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseForbidden
 from lxml import etree
@@ -1026,7 +1026,7 @@ def legacy_login(request):
         return HttpResponseForbidden()
     return HttpResponse("welcome")
 """),
-    Case("f-xpath-starlette-format-comprehension", "xpath", True, r"""
+    Case("project-xpath-starlette-format-comprehension", "xpath", True, r"""
 from lxml import etree
 from starlette.responses import JSONResponse
 
@@ -1037,7 +1037,7 @@ async def terms(request):
     nodes = GLOSSARY.xpath("//entry[@lang='{}']/term".format(lang))  # SINK
     return JSONResponse([n.text for n in nodes])
 """),
-    Case("f-xpath-bound-variables-safe", "xpath", False, r"""
+    Case("project-xpath-bound-variables-safe", "xpath", False, r"""
 from flask import Flask, request
 from lxml import etree
 
@@ -1050,7 +1050,7 @@ def can():
     hits = ACL.xpath("//grant[user=$name and role=$role]", name=name, role=role)  # SINK
     return {"allowed": bool(hits)}
 """),
-    Case("f-xpath-literal-quoting-helper-safe", "xpath", False, r"""
+    Case("project-xpath-literal-quoting-helper-safe", "xpath", False, r"""
 from aiohttp import web
 from lxml import etree
 
@@ -1068,7 +1068,7 @@ async def by_author(request: web.Request) -> web.Response:
     titles = BOOKS.xpath(f"//book[author={author}]/title/text()")  # SINK
     return web.json_response([str(t) for t in titles])
 """),
-    Case("f-xpath-named-query-table-safe", "xpath", False, r"""
+    Case("project-xpath-named-query-table-safe", "xpath", False, r"""
 from django.http import Http404, JsonResponse
 from lxml import etree
 
@@ -1087,7 +1087,7 @@ def report(request, kind):
 """),
 
     # ================================================================ session
-    Case("f-session-aiohttp-tenant-json", "session", True, r"""
+    Case("project-session-aiohttp-tenant-json", "session", True, r"""
 from aiohttp import web
 from aiohttp_session import get_session
 
@@ -1097,7 +1097,7 @@ async def switch_tenant(request: web.Request) -> web.Response:
     session["tenant_id"] = data["tenant"]  # SINK
     return web.json_response({"tenant": data["tenant"]})
 """),
-    Case("f-session-flask-check-result-ignored", "session", True, r"""
+    Case("project-session-flask-check-result-ignored", "session", True, r"""
 from flask import Flask, flash, redirect, request, session, url_for
 from app.models import User
 
@@ -1112,7 +1112,7 @@ def login():
     session["user_email"] = form["email"]  # SINK
     return redirect(url_for("index"))
 """),
-    Case("f-session-django-active-org-unchecked", "session", True, r"""
+    Case("project-session-django-active-org-unchecked", "session", True, r"""
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 
@@ -1123,7 +1123,7 @@ def switch_org(request):
         request.session["active_org"] = org_id  # SINK
     return redirect("dashboard")
 """),
-    Case("f-session-django-membership-lookup-safe", "session", False, r"""
+    Case("project-session-django-membership-lookup-safe", "session", False, r"""
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect
 from orgs.models import Organization
@@ -1134,7 +1134,7 @@ def switch_org(request, slug):
     request.session["active_org"] = org.pk  # SINK
     return redirect("dashboard")
 """),
-    Case("f-session-flask-theme-ternary-safe", "session", False, r"""
+    Case("project-session-flask-theme-ternary-safe", "session", False, r"""
 from flask import Blueprint, redirect, request, session
 
 prefs = Blueprint("prefs", __name__)
@@ -1146,7 +1146,7 @@ def set_theme():
     session["theme"] = theme if theme in THEMES else "light"  # SINK
     return redirect(request.referrer or "/")
 """),
-    Case("f-session-aiohttp-verified-user-row-safe", "session", False, r"""
+    Case("project-session-aiohttp-verified-user-row-safe", "session", False, r"""
 from aiohttp import web
 from aiohttp_session import new_session
 from app.auth import check_credentials
@@ -1162,7 +1162,7 @@ async def login(request: web.Request) -> web.Response:
 """),
 
     # ================================================================ header
-    Case("f-header-starlette-link-header", "header", True, r"""
+    Case("project-header-starlette-link-header", "header", True, r"""
 from starlette.responses import Response
 
 async def page(request):
@@ -1172,7 +1172,7 @@ async def page(request):
     return Response(body, media_type="application/json", headers={"Link": link})  # SINK
 """),
     # the framework refuses CR/LF in header values: reflected, not injected, so the audit tier (issue 12, B3)
-    Case("f-header-aiohttp-content-disposition", "header", False, r"""
+    Case("project-header-aiohttp-content-disposition", "header", False, r"""
 from aiohttp import web
 
 async def download(request: web.Request) -> web.Response:
@@ -1182,7 +1182,7 @@ async def download(request: web.Request) -> web.Response:
     return resp
 """),
     # the framework refuses CR/LF in header values: reflected, not injected, so the audit tier (issue 12, B3)
-    Case("f-header-flask-after-request-hook", "header", False, r"""
+    Case("project-header-flask-after-request-hook", "header", False, r"""
 from flask import Flask, request
 
 app = Flask(__name__)
@@ -1194,7 +1194,7 @@ def add_trace_header(response):
         response.headers["X-Trace-Id"] = trace  # SINK
     return response
 """),
-    Case("f-header-count-of-results-safe", "header", False, r"""
+    Case("project-header-count-of-results-safe", "header", False, r"""
 from flask import Flask, jsonify, request
 from app.search import search_products
 
@@ -1207,7 +1207,7 @@ def products():
     resp.headers["X-Total-Count"] = str(len(items))  # SINK
     return resp
 """),
-    Case("f-header-accept-language-best-match-safe", "header", False, r"""
+    Case("project-header-accept-language-best-match-safe", "header", False, r"""
 from flask import Flask, make_response, render_template, request
 
 app = Flask(__name__)
@@ -1220,7 +1220,7 @@ def index():
     resp.headers["Content-Language"] = lang  # SINK
     return resp
 """),
-    Case("f-header-fastapi-resub-filename-safe", "header", False, r"""
+    Case("project-header-fastapi-resub-filename-safe", "header", False, r"""
 import re
 from fastapi import FastAPI
 from fastapi.responses import Response
@@ -1235,7 +1235,7 @@ def export(name: str = "report"):
 """),
 
     # ================================================================ regex
-    Case("f-regex-django-highlight-sub", "regex", True, r"""
+    Case("project-regex-django-highlight-sub", "regex", True, r"""
 import re
 from django.shortcuts import render
 from blog.models import Post
@@ -1247,7 +1247,7 @@ def search(request):
         post.snippet = re.sub(f"({term})", r"<mark>\1</mark>", post.body[:300], flags=re.IGNORECASE)  # SINK
     return render(request, "search.html", {"posts": posts})
 """),
-    Case("f-regex-fastapi-annotated-max-length", "regex", True, r"""
+    Case("project-regex-fastapi-annotated-max-length", "regex", True, r"""
 import re
 from typing import Annotated
 from fastapi import FastAPI, Query
@@ -1260,7 +1260,7 @@ def skus(pattern: Annotated[str, Query(max_length=100)]):
     rx = re.compile(pattern)  # SINK
     return [s for s in all_skus() if rx.fullmatch(s)]
 """),
-    Case("f-regex-aiohttp-json-rules-loop", "regex", True, r"""
+    Case("project-regex-aiohttp-json-rules-loop", "regex", True, r"""
 import re
 from aiohttp import web
 
@@ -1272,7 +1272,7 @@ async def validate(request: web.Request) -> web.Response:
             errors.append(rule.get("message", "invalid"))
     return web.json_response({"errors": errors})
 """),
-    Case("f-regex-highlighter-escaped-init-safe", "regex", False, r"""
+    Case("project-regex-highlighter-escaped-init-safe", "regex", False, r"""
 import re
 from flask import Flask, request
 
@@ -1290,7 +1290,7 @@ app = Flask(__name__)
 def highlight():
     return Highlighter(request.args.getlist("w")).apply("the quick brown fox")
 """),
-    Case("f-regex-user-text-split-safe", "regex", False, r"""
+    Case("project-regex-user-text-split-safe", "regex", False, r"""
 import re
 from fastapi import FastAPI
 
@@ -1302,7 +1302,7 @@ def normalise(tags: str = ""):
     parts = SEPARATORS.split(tags.strip())  # SINK
     return sorted({p.lower() for p in parts if p})
 """),
-    Case("f-regex-validator-kind-table-safe", "regex", False, r"""
+    Case("project-regex-validator-kind-table-safe", "regex", False, r"""
 import re
 from django.http import JsonResponse
 
@@ -1318,7 +1318,7 @@ def check_field(request):
     ok = re.fullmatch(pattern, request.GET.get("value", "")) is not None  # SINK
     return JsonResponse({"valid": ok})
 """),
-    Case("f-regex-starlette-prefix-escape-safe", "regex", False, r"""
+    Case("project-regex-starlette-prefix-escape-safe", "regex", False, r"""
 import re
 from starlette.responses import JSONResponse
 from app.index import all_keys
@@ -1330,7 +1330,7 @@ async def keys_with_prefix(request):
 """),
 
     # ================================================================ log
-    Case("f-log-app-logger-upload-filename", "log", True, r"""
+    Case("project-log-app-logger-upload-filename", "log", True, r"""
 from flask import Flask, request
 
 app = Flask(__name__)
@@ -1344,7 +1344,7 @@ def avatar():
         return "unsupported type", 415
     return "ok"
 """),
-    Case("f-log-django-access-middleware-path", "log", True, r"""
+    Case("project-log-django-access-middleware-path", "log", True, r"""
 import logging
 import time
 
@@ -1360,7 +1360,7 @@ class AccessLogMiddleware:
         access.info("%s %s -> %s in %.1fms", request.method, request.path, response.status_code, (time.monotonic() - started) * 1000)  # SINK
         return response
 """),
-    Case("f-log-multifile-audit-helper", "log", True, files={
+    Case("project-log-multifile-audit-helper", "log", True, files={
         "audit.py": r"""import logging
 
 _log = logging.getLogger("audit")
@@ -1380,7 +1380,7 @@ async def delete_document(request: web.Request) -> web.Response:
     return web.json_response({"deleted": doc})
 """,
     }),
-    Case("f-log-translate-crlf-safe", "log", False, r"""
+    Case("project-log-translate-crlf-safe", "log", False, r"""
 import logging
 from fastapi import FastAPI, Header
 
@@ -1393,7 +1393,7 @@ def ping(x_client: str = Header(default="unknown")):
     logger.info("ping from client %s", x_client.translate(_CONTROL))  # SINK
     return {"pong": True}
 """),
-    Case("f-log-django-integerfield-safe", "log", False, r"""
+    Case("project-log-django-integerfield-safe", "log", False, r"""
 import logging
 from django import forms
 from django.http import JsonResponse
@@ -1410,7 +1410,7 @@ def restock(request, sku):
     log.info("restock requested: quantity=%d", form.cleaned_data["quantity"])  # SINK
     return JsonResponse({"ok": True})
 """),
-    Case("f-log-db-primary-key-safe", "log", False, r"""
+    Case("project-log-db-primary-key-safe", "log", False, r"""
 import logging
 from starlette.responses import JSONResponse
 from app.users import find_user
@@ -1425,7 +1425,7 @@ async def reset_password(request):
     logger.info("password reset requested for user_id=%s", user.id)  # SINK
     return JSONResponse({"sent": True})
 """),
-    Case("f-log-urlquote-safe", "log", False, r"""
+    Case("project-log-urlquote-safe", "log", False, r"""
 import logging
 from urllib.parse import quote
 from aiohttp import web
@@ -1438,7 +1438,7 @@ async def not_found(request: web.Request) -> web.Response:
 """),
 
     # ================================================================ html
-    Case("f-html-starlette-tag-list-join", "html", True, r"""
+    Case("project-html-starlette-tag-list-join", "html", True, r"""
 from starlette.responses import HTMLResponse
 
 async def tag_cloud(request):
@@ -1446,7 +1446,7 @@ async def tag_cloud(request):
     items = "".join(f"<li>{t}</li>" for t in tags)
     return HTMLResponse("<ul class='tags'>" + items + "</ul>")  # SINK
 """),
-    Case("f-html-format-html-preformatted", "html", True, r"""
+    Case("project-html-format-html-preformatted", "html", True, r"""
 from django.http import HttpResponse
 from django.utils.html import format_html
 
@@ -1455,7 +1455,7 @@ def comment_preview(request):
     fragment = format_html("<div class='comment'>" + comment + "</div>")
     return HttpResponse(fragment)  # SINK
 """),
-    Case("f-html-aiohttp-404-path", "html", True, r"""
+    Case("project-html-aiohttp-404-path", "html", True, r"""
 from aiohttp import web
 
 @web.middleware
@@ -1465,7 +1465,7 @@ async def friendly_404(request: web.Request, handler):
     except web.HTTPNotFound:
         return web.Response(text=f"<h1>Nothing at {request.path}</h1>", content_type="text/html", status=404)  # SINK
 """),
-    Case("f-html-markup-wraps-formatted-str", "html", True, r"""
+    Case("project-html-markup-wraps-formatted-str", "html", True, r"""
 from flask import Flask, request
 from markupsafe import Markup
 
@@ -1476,7 +1476,7 @@ def hello():
     name = request.args.get("name", "stranger")
     return Markup("<p>Hello, <b>%s</b></p>" % name)  # SINK
 """),
-    Case("f-html-markup-mod-escapes-safe", "html", False, r"""
+    Case("project-html-markup-mod-escapes-safe", "html", False, r"""
 from flask import Flask, request
 from markupsafe import Markup
 
@@ -1487,7 +1487,7 @@ def hello():
     name = request.args.get("name", "stranger")
     return Markup("<p>Hello, <b>%s</b></p>") % name  # SINK
 """),
-    Case("f-html-bleach-clean-safe", "html", False, r"""
+    Case("project-html-bleach-clean-safe", "html", False, r"""
 import bleach
 from django.http import HttpResponse
 
@@ -1497,7 +1497,7 @@ def render_bio(request):
     bio = bleach.clean(request.POST.get("bio", ""), tags=ALLOWED_TAGS, attributes={"a": ["href"]}, strip=True)
     return HttpResponse(f"<section class='bio'>{bio}</section>")  # SINK
 """),
-    Case("f-html-aiohttp-escape-loop-safe", "html", False, r"""
+    Case("project-html-aiohttp-escape-loop-safe", "html", False, r"""
 import html
 from aiohttp import web
 
@@ -1508,7 +1508,7 @@ async def echo_form(request: web.Request) -> web.Response:
         rows.append(f"<tr><td>{html.escape(key)}</td><td>{html.escape(str(value))}</td></tr>")
     return web.Response(text="<table>" + "".join(rows) + "</table>", content_type="text/html")  # SINK
 """),
-    Case("f-html-fastapi-jinja-templates-safe", "html", False, r"""
+    Case("project-html-fastapi-jinja-templates-safe", "html", False, r"""
 from fastapi import FastAPI, Request
 from fastapi.templating import Jinja2Templates
 

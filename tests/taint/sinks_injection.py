@@ -1,4 +1,4 @@
-"""Labelled taint cases, part A: sql, shell, code, path, redirect, url.
+"""Labelled taint cases, injection sinks: sql, shell, code, path, redirect, url.
 
 Each case: sink class, whether it is a real vulnerability, and code whose
 sink line ends with `# SINK`. Multi-file cases give `files` (the main file

@@ -1,4 +1,4 @@
-"""Labelled taint cases, part B: template, ldap, xpath, deserialize, xml, regex, header, session, log, html."""
+"""Labelled taint cases, the other sinks: template, ldap, xpath, deserialize, xml, regex, header, session, log, html."""
 
 from .case import Case
 

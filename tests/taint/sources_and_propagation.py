@@ -1,4 +1,4 @@
-"""Labelled taint cases, part C: sources and propagation forms, across sink classes."""
+"""Labelled taint cases: sources and propagation forms, across sink classes."""
 
 from .case import Case
 

@@ -37,6 +37,10 @@ class FakeServer:
         self.analyses = {}
         self.dirty = []
         self.reanalysed = 0
+        self.workspace_index = workspace_index.WorkspaceIndex(self)
+
+    def quiet_for(self, seconds):
+        return True
 
     def capability(self, *path):
         return True
@@ -60,9 +64,9 @@ def _project(root: Path) -> None:
 
 async def _indexed(ls) -> None:
     """Starts the background index and waits until it has finished."""
-    workspace_index.start(ls)
+    ls.workspace_index.start()
     for _ in range(200):
-        if ls._workspace_index.indexed.is_set():
+        if ls.workspace_index.indexed.is_set():
             return
         await asyncio.sleep(0.01)
     raise AssertionError("the workspace index did not finish")
@@ -76,7 +80,7 @@ async def test_background_index_reports_progress_and_feeds_the_engine(tmp_path):
     assert kinds[0] == "create" and kinds[1] == "begin" and kinds[-1] == "end" and "report" in kinds
     assert ls.reanalysed == 1
     app = tmp_path / "pkg" / "app.py"
-    resolver = workspace_index.resolver(ls, str(app))
+    resolver = ls.workspace_index.resolver(str(app))
     result = Engine().analyze(app.read_text(), key="app", imports_resolver=resolver)
     assert [f.confidence for f in result.findings if f.rule_id == "SLS102"] == [Confidence.HIGH]
 
@@ -85,24 +89,24 @@ def _open_project(tmp_path):
     """The project, a server whose index runs in this loop, an engine, and the two files."""
     _project(tmp_path)
     ls = FakeServer(tmp_path)
-    index = workspace_index._index_of(ls)
+    index = ls.workspace_index
     index._loop = asyncio.get_running_loop()
     return ls, index, Engine(), tmp_path / "pkg" / "util.py", tmp_path / "pkg" / "app.py"
 
 
 async def test_an_open_document_publishes_its_summaries(tmp_path):
     ls, _, engine, util, app = _open_project(tmp_path)
-    first = engine.analyze(app.read_text(), key="app", imports_resolver=workspace_index.resolver(ls, str(app)))
+    first = engine.analyze(app.read_text(), key="app", imports_resolver=ls.workspace_index.resolver(str(app)))
     assert [f.confidence for f in first.findings if f.rule_id == "SLS102"] == [Confidence.HIGH]
     # the user edits util.py in the editor (not saved): target() now returns a constant
-    engine.analyze("def target():\n    return 'localhost'\n", key="util", imports_resolver=workspace_index.resolver(ls, str(util)))
+    engine.analyze("def target():\n    return 'localhost'\n", key="util", imports_resolver=ls.workspace_index.resolver(str(util)))
     await asyncio.sleep(0)
     assert ls.dirty == [app.as_uri()]  # the other open document is checked again
-    second = engine.analyze(app.read_text(), key="app", imports_resolver=workspace_index.resolver(ls, str(app)))
+    second = engine.analyze(app.read_text(), key="app", imports_resolver=ls.workspace_index.resolver(str(app)))
     assert [f for f in second.findings if f.rule_id == "SLS102"] == []
     # closing util.py without saving: the file on disk counts again
-    workspace_index.closed(ls, util.as_uri())
-    third = engine.analyze(app.read_text(), key="app", imports_resolver=workspace_index.resolver(ls, str(app)))
+    ls.workspace_index.closed(util.as_uri())
+    third = engine.analyze(app.read_text(), key="app", imports_resolver=ls.workspace_index.resolver(str(app)))
     assert [f.confidence for f in third.findings if f.rule_id == "SLS102"] == [Confidence.HIGH]
 
 
@@ -110,11 +114,11 @@ async def test_first_analysis_defers_summaries_nobody_in_the_file_calls(tmp_path
     # the editor restores an unsaved util.py: its buffer differs from the file on disk
     ls, index, engine, util, app = _open_project(tmp_path)
     buffer = "import shlex\nfrom flask import request\n\ndef target():\n    return shlex.quote(request.args['t'])\n"
-    util_resolver = workspace_index.resolver(ls, str(util))
+    util_resolver = ls.workspace_index.resolver(str(util))
     engine.analyze(buffer, key="util", imports_resolver=util_resolver)
     assert engine.has_partial_summaries("util")  # util.py calls none of its own functions
     # app.py still sees target() as the buffer has it (quoted), not as the file has it
-    result = engine.analyze(app.read_text(), key="app", imports_resolver=workspace_index.resolver(ls, str(app)))
+    result = engine.analyze(app.read_text(), key="app", imports_resolver=ls.workspace_index.resolver(str(app)))
     assert [f for f in result.findings if f.rule_id == "SLS102"] == []
     # completing publishes every summary and leaves util.py's findings as they were
     before = engine.analyze(buffer, key="util", imports_resolver=util_resolver).findings
@@ -131,7 +135,7 @@ async def test_the_index_hands_the_engine_the_projects_url_configurations(tmp_pa
     helper = tmp_path / "shop" / "utils.py"
     helper.write_text("from django.shortcuts import redirect\n\n\ndef redirect_back(request, default):\n    return redirect(default)\n")
     ls = FakeServer(tmp_path)
-    resolver = workspace_index.resolver(ls, str(helper))
+    resolver = ls.workspace_index.resolver(str(helper))
     engine = Engine()
     # before the index has walked the workspace, a function view is told by its shape (no blocking walk)
     assert [f.rule_id for f in engine.analyze(helper.read_text(), key="u", imports_resolver=resolver).findings] == ["SLS120"]
@@ -149,7 +153,7 @@ async def test_the_index_hands_the_engine_the_projects_logging_configurations(tm
     view = tmp_path / "app" / "views.py"
     view.write_text("import logging\nfrom django.http import HttpResponse\n\ndef search(request):\n    logging.info('q=%s', request.GET['q'])\n    return HttpResponse('')\n")
     ls = FakeServer(tmp_path)
-    resolver = workspace_index.resolver(ls, str(view))
+    resolver = ls.workspace_index.resolver(str(view))
     engine = Engine()
     # before the index has walked the workspace, the configuration is unknown: the finding stands
     assert [f.confidence.name for f in engine.analyze(view.read_text(), key="v", imports_resolver=resolver).findings] == ["HIGH"]

@@ -282,7 +282,7 @@ def test_unselected_rules_do_not_run_and_findings_are_those_of_all_rules_filtere
     from secure_ls.config import Settings
     from secure_ls.project import engine_for
 
-    text = (Path(__file__).resolve().parent.parent / "examples" / "insecure_app.py").read_text(encoding="utf-8")
+    text = (Path(__file__).resolve().parents[2] / "examples" / "insecure_app.py").read_text(encoding="utf-8")
     every = ENGINE.analyze(text).findings
     for raw in ({"select": ["SLS3"]}, {"ignore": ["SLS1", "sql-injection"]}, {"extend-select": ["SLS705"]}, {"select": ["SLS101"], "ignore": ["SLS101"]}, {}):
         settings = Settings().merged(raw, "test")

@@ -21,15 +21,13 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "deps"))
-from deps_server import OsvServer, _handler, _make_certs, _serve  # noqa: E402
+from secure_ls import safe_files
+from secure_ls.deps import DependencyOptions, DependencyScanner
+from secure_ls.testing.client import RawClient
+from secure_ls.testing.session import diagnostics, messages, open_doc, published
+from tests.deps.deps_server import OsvServer, _make_certs, _serve
 
-from secure_ls import safe_files  # noqa: E402
-from secure_ls.deps import DependencyOptions, DependencyScanner  # noqa: E402
-from secure_ls.testing.client import RawClient  # noqa: E402
-from secure_ls.testing.session import diagnostics, messages, open_doc, published  # noqa: E402
-
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 CLI_TIMEOUT = 60  # seconds: each run below takes about one
 CLI_MEMORY = 1536 * 1024 * 1024  # address space: reading /dev/zero whole would pass it at once
 SHELL = 'import os\n\ndef run():\n    os.system("ls " + input())\n'

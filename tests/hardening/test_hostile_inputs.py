@@ -15,7 +15,7 @@ from secure_ls.engine.analyzer import Engine
 from secure_ls.rules import rule_by_id
 from secure_ls.testing.session import change, codes, diagnostics, messages, open_doc, start
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 APP = (REPO / "examples" / "insecure_app.py").read_text(encoding="utf-8")
 SQL = 'import sqlite3\n\ndef find(conn, name):\n    return conn.execute("SELECT * FROM u WHERE n = \'" + name + "\'")\n'
 MD5 = "import hashlib\n\ndef digest(data):\n    return hashlib.md5(data).hexdigest()\n"

@@ -1,10 +1,10 @@
-"""Labelled taint cases, part G: a held-out measurement set (NOT in runner.CASES).
+"""Labelled taint cases, data-flow idioms: a held-out measurement set (NOT in runner.CASES).
 
 Written blind for issue 12 part E, without reading the engine or its rules
 (secure_ls/engine, secure_ls/rules), from the way public Flask, Django, DRF,
-FastAPI, Starlette, aiohttp, Tornado and CLI code is written. Like part F it
-is kept out of the regression baseline: `python -m bench.taint --corpus g`
-scores it on its own.
+FastAPI, Starlette, aiohttp, Tornado and CLI code is written. Like
+heldout_project_idioms it is kept out of the regression baseline:
+`python -m bench.taint --corpus heldout-dataflow-idioms` scores it on its own.
 
 It covers every sink class and the idioms of issue 12 section C: constants
 folded (dead branches, constant ternaries, `match` on a constant, string
@@ -24,23 +24,23 @@ idioms of section B (sanitiser wrappers, reverse()/url_for() results,
 text/plain and JSON responses, quote escaping in XPath/LDAP literals,
 digits-only early returns).
 
-Labels follow what a security reviewer would say, with the conventions of
-parts D-F: a case is vulnerable only if attacker-controlled data (request
-data, a websocket message, an environment variable set by a CI event or CGI
-request, or CLI arguments of a tool other programs call) reaches the sink
-without a protection that works for that sink. Header cases are vulnerable
-only where the value does damage without CR/LF (a reflected CORS origin, a
-Content-Disposition filename) or where the server does not reject CR/LF
-(http.server, raw WSGI); a harmless custom header behind Tornado's CR/LF
-check is safe. Polynomial ReDoS cases name SLS127 and unsafe YAML loads
-SLS104, the rules for those constructs.
+Labels follow what a security reviewer would say, with the conventions of the
+blind_* and heldout_project_idioms sets: a case is vulnerable only if
+attacker-controlled data (request data, a websocket message, an environment
+variable set by a CI event or CGI request, or CLI arguments of a tool other
+programs call) reaches the sink without a protection that works for that sink.
+Header cases are vulnerable only where the value does damage without CR/LF (a
+reflected CORS origin, a Content-Disposition filename) or where the server does
+not reject CR/LF (http.server, raw WSGI); a harmless custom header behind
+Tornado's CR/LF check is safe. Polynomial ReDoS cases name SLS127 and unsafe
+YAML loads SLS104, the rules for those constructs.
 """
 
 from .case import Case
 
 CASES = [
     # ================================================================ sql
-    Case("g-sql-form-keys-as-columns", "sql", True, r"""
+    Case("dataflow-sql-form-keys-as-columns", "sql", True, r"""
 import sqlite3
 from flask import Flask, g, request
 
@@ -58,7 +58,7 @@ def update_profile(user_id):
     g.db.commit()
     return "", 204
 """),
-    Case("g-sql-dead-debug-branch-safe", "sql", False, r"""
+    Case("dataflow-sql-dead-debug-branch-safe", "sql", False, r"""
 from django.db import connection
 from django.http import JsonResponse
 
@@ -73,7 +73,7 @@ def orders(request):
         cur.execute("SELECT id, total FROM orders WHERE " + where)  # SINK
         return JsonResponse({"orders": cur.fetchall()})
 """),
-    Case("g-sql-constant-ternary-sort-safe", "sql", False, r"""
+    Case("dataflow-sql-constant-ternary-sort-safe", "sql", False, r"""
 import sqlite3
 from flask import Flask, jsonify, request
 
@@ -87,7 +87,7 @@ def articles():
     rows = conn.execute(f"SELECT id, title FROM articles ORDER BY {column} DESC").fetchall()  # SINK
     return jsonify(rows)
 """),
-    Case("g-sql-dict-other-key-safe", "sql", False, r"""
+    Case("dataflow-sql-dict-other-key-safe", "sql", False, r"""
 import sqlite3
 from flask import Flask, jsonify, request
 
@@ -101,7 +101,7 @@ def search():
     rows = sqlite3.connect("blog.db").execute(sql, ("%" + filters["term"] + "%",)).fetchall()  # SINK
     return jsonify(rows)
 """),
-    Case("g-sql-dict-tainted-key", "sql", True, r"""
+    Case("dataflow-sql-dict-tainted-key", "sql", True, r"""
 import sqlite3
 from flask import Flask, jsonify, request
 
@@ -115,7 +115,7 @@ def search():
     rows = sqlite3.connect("blog.db").execute(sql).fetchall()  # SINK
     return jsonify(rows)
 """),
-    Case("g-sql-format-index-mapping", "sql", True, r"""
+    Case("dataflow-sql-format-index-mapping", "sql", True, r"""
 from django.db import connection
 from django.http import JsonResponse
 
@@ -125,7 +125,7 @@ def by_status(request):
         cursor.execute(sql)  # SINK
         return JsonResponse({"rows": cursor.fetchall()})
 """),
-    Case("g-sql-stringio-builder", "sql", True, r"""
+    Case("dataflow-sql-stringio-builder", "sql", True, r"""
 import io
 import psycopg2
 from flask import Flask, request
@@ -143,7 +143,7 @@ def products():
         cur.execute(buf.getvalue())  # SINK
         return {"products": cur.fetchall()}
 """),
-    Case("g-sql-toplevel-argv-statements", "sql", True, r"""
+    Case("dataflow-sql-toplevel-argv-statements", "sql", True, r"""
 import sqlite3
 import sys
 
@@ -154,7 +154,7 @@ conn = sqlite3.connect("/var/lib/app/app.db")
 conn.execute(statement)  # SINK
 conn.commit()
 """),
-    Case("g-sql-toplevel-constant-statements-safe", "sql", False, r"""
+    Case("dataflow-sql-toplevel-constant-statements-safe", "sql", False, r"""
 import sqlite3
 
 RETENTION_DAYS = 30
@@ -164,7 +164,7 @@ conn = sqlite3.connect("/var/lib/app/app.db")
 conn.execute(statement)  # SINK
 conn.commit()
 """),
-    Case("g-sql-multifile-request-wrapper", "sql", True, files={
+    Case("dataflow-sql-multifile-request-wrapper", "sql", True, files={
         "params.py": r"""from flask import request
 
 def param(name: str, default: str = "") -> str:
@@ -185,7 +185,7 @@ def contacts():
     return jsonify([list(r) for r in rows])
 """,
     }),
-    Case("g-sql-multifile-id-validator-safe", "sql", False, files={
+    Case("dataflow-sql-multifile-id-validator-safe", "sql", False, files={
         "validators.py": r"""import re
 
 from werkzeug.exceptions import BadRequest
@@ -209,7 +209,7 @@ def invoice():
     return jsonify(row)
 """,
     }),
-    Case("g-sql-self-from-constructor", "sql", True, r"""
+    Case("dataflow-sql-self-from-constructor", "sql", True, r"""
 from django.db import connection
 from django.http import JsonResponse
 
@@ -227,7 +227,7 @@ class RegionReport:
 def report(request):
     return JsonResponse({"rows": RegionReport(request.GET["region"], int(request.GET["year"])).rows()})
 """),
-    Case("g-sql-match-constant-dialect-safe", "sql", False, r"""
+    Case("dataflow-sql-match-constant-dialect-safe", "sql", False, r"""
 import sqlite3
 from flask import Flask, jsonify, request
 
@@ -247,7 +247,7 @@ def users():
     rows = sqlite3.connect("app.db").execute(sql, (request.args.get("team", ""),)).fetchall()  # SINK
     return jsonify(rows)
 """),
-    Case("g-sql-list-pop-clause", "sql", True, r"""
+    Case("dataflow-sql-list-pop-clause", "sql", True, r"""
 from fastapi import FastAPI
 import sqlite3
 
@@ -265,7 +265,7 @@ def events(kind: str = "", since: str = ""):
     conn = sqlite3.connect("events.db")
     return conn.execute("SELECT id, kind FROM events WHERE " + where).fetchall()  # SINK
 """),
-    Case("g-sql-configparser-other-section-safe", "sql", False, r"""
+    Case("dataflow-sql-configparser-other-section-safe", "sql", False, r"""
 import configparser
 import sqlite3
 from flask import Flask, jsonify, request
@@ -282,7 +282,7 @@ def catalogue():
     rows = sqlite3.connect("shop.db").execute(sql, (config["last_request"]["category"],)).fetchall()  # SINK
     return jsonify(rows)
 """),
-    Case("g-sql-configparser-tainted-option", "sql", True, r"""
+    Case("dataflow-sql-configparser-tainted-option", "sql", True, r"""
 import configparser
 import sqlite3
 from flask import Flask, jsonify, request
@@ -300,7 +300,7 @@ def catalogue():
 """),
 
     # ================================================================ shell
-    Case("g-shell-sh-c-argv", "shell", True, r"""
+    Case("dataflow-shell-sh-c-argv", "shell", True, r"""
 import subprocess
 from flask import Flask, request
 
@@ -312,7 +312,7 @@ def ping():
     proc = subprocess.run(["sh", "-c", f"ping -c 3 {host}"], capture_output=True, text=True, timeout=20)  # SINK
     return {"output": proc.stdout}
 """),
-    Case("g-shell-bash-c-check-output-django", "shell", True, r"""
+    Case("dataflow-shell-bash-c-check-output-django", "shell", True, r"""
 import subprocess
 from django.http import JsonResponse
 
@@ -321,7 +321,7 @@ def disk_usage(request):
     out = subprocess.check_output(["/bin/bash", "-c", "du -sh /srv/app/" + folder + " | cut -f1"])  # SINK
     return JsonResponse({"size": out.decode().strip()})
 """),
-    Case("g-shell-sh-c-shlex-quote-safe", "shell", False, r"""
+    Case("dataflow-shell-sh-c-shlex-quote-safe", "shell", False, r"""
 import shlex
 import subprocess
 from flask import Flask, request
@@ -334,7 +334,7 @@ def ping():
     proc = subprocess.run(["sh", "-c", "ping -c 3 " + shlex.quote(host) + " | tail -n 2"], capture_output=True, text=True)  # SINK
     return {"output": proc.stdout}
 """),
-    Case("g-shell-os-spawnvp-program", "shell", True, r"""
+    Case("dataflow-shell-os-spawnvp-program", "shell", True, r"""
 import os
 from flask import Flask, abort, request
 
@@ -348,7 +348,7 @@ def convert():
         abort(500)
     return "converted"
 """),
-    Case("g-shell-os-execl-sh-c-cgi", "shell", True, r"""
+    Case("dataflow-shell-os-execl-sh-c-cgi", "shell", True, r"""
 #!/usr/bin/env python3
 import os
 from urllib.parse import parse_qs
@@ -359,7 +359,7 @@ domain = params.get("domain", ["example.com"])[0]
 print("Content-Type: text/plain\n", flush=True)
 os.execl("/bin/sh", "sh", "-c", "whois " + domain)  # SINK
 """),
-    Case("g-shell-posix-spawn-sh", "shell", True, r"""
+    Case("dataflow-shell-posix-spawn-sh", "shell", True, r"""
 import os
 from aiohttp import web
 
@@ -370,7 +370,7 @@ async def archive(request: web.Request) -> web.Response:
     _, status = os.waitpid(pid, 0)
     return web.json_response({"status": status})
 """),
-    Case("g-shell-asyncio-subprocess-shell", "shell", True, r"""
+    Case("dataflow-shell-asyncio-subprocess-shell", "shell", True, r"""
 import asyncio
 from fastapi import FastAPI
 
@@ -382,7 +382,7 @@ async def dns(name: str):
     out, _ = await proc.communicate()
     return {"answers": out.decode().split()}
 """),
-    Case("g-shell-asyncio-subprocess-exec-bash-c", "shell", True, r"""
+    Case("dataflow-shell-asyncio-subprocess-exec-bash-c", "shell", True, r"""
 import asyncio
 from aiohttp import web
 
@@ -392,7 +392,7 @@ async def logs(request: web.Request) -> web.Response:
     out, _ = await proc.communicate()
     return web.Response(text=out.decode())
 """),
-    Case("g-shell-asyncio-subprocess-exec-validated-ip-safe", "shell", False, r"""
+    Case("dataflow-shell-asyncio-subprocess-exec-validated-ip-safe", "shell", False, r"""
 import asyncio
 import ipaddress
 from fastapi import FastAPI, HTTPException
@@ -409,7 +409,7 @@ async def trace(target: str):
     out, _ = await proc.communicate()
     return {"hops": out.decode().splitlines()}
 """),
-    Case("g-shell-pty-spawn-websocket", "shell", True, r"""
+    Case("dataflow-shell-pty-spawn-websocket", "shell", True, r"""
 import pty
 from flask import Flask
 from flask_sock import Sock
@@ -422,7 +422,7 @@ def tail(ws):
     logname = ws.receive()
     pty.spawn(["/bin/bash", "-c", "tail -n 50 /var/log/app/" + logname])  # SINK
 """),
-    Case("g-shell-getstatusoutput", "shell", True, r"""
+    Case("dataflow-shell-getstatusoutput", "shell", True, r"""
 import subprocess
 from django.http import JsonResponse
 from django.views.decorators.http import require_POST
@@ -433,7 +433,7 @@ def check_repo(request):
     status, output = subprocess.getstatusoutput(f"git ls-remote --heads {url}")  # SINK
     return JsonResponse({"ok": status == 0, "output": output})
 """),
-    Case("g-shell-paramiko-exec-command", "shell", True, r"""
+    Case("dataflow-shell-paramiko-exec-command", "shell", True, r"""
 import paramiko
 from flask import Flask, request
 
@@ -448,7 +448,7 @@ def restart():
     _, stdout, _ = client.exec_command(f"sudo systemctl restart {service}")  # SINK
     return {"output": stdout.read().decode()}
 """),
-    Case("g-shell-fabric-run", "shell", True, r"""
+    Case("dataflow-shell-fabric-run", "shell", True, r"""
 from fabric import Connection
 from fastapi import FastAPI
 from pydantic import BaseModel
@@ -464,7 +464,7 @@ def release(body: Release):
         result = c.run(f"cd /srv/app && git checkout {body.branch} && make deploy", hide=True)  # SINK
     return {"stdout": result.stdout}
 """),
-    Case("g-shell-fabric-sudo-quoted-safe", "shell", False, r"""
+    Case("dataflow-shell-fabric-sudo-quoted-safe", "shell", False, r"""
 import shlex
 from fabric import Connection
 from flask import Flask, request
@@ -478,7 +478,7 @@ def restart():
         c.sudo("systemctl restart " + shlex.quote(service), hide=True)  # SINK
     return "restarted"
 """),
-    Case("g-shell-github-head-ref-env", "shell", True, r"""
+    Case("dataflow-shell-github-head-ref-env", "shell", True, r"""
 import os
 import subprocess
 
@@ -486,7 +486,7 @@ import subprocess
 branch = os.environ["GITHUB_HEAD_REF"]
 subprocess.run(f"git fetch origin {branch} && git checkout FETCH_HEAD", shell=True, check=True)  # SINK
 """),
-    Case("g-shell-dead-legacy-branch-safe", "shell", False, r"""
+    Case("dataflow-shell-dead-legacy-branch-safe", "shell", False, r"""
 import subprocess
 from flask import Flask, request
 
@@ -503,7 +503,7 @@ def thumbnail():
     subprocess.run(cmd, shell=True, check=True)  # SINK
     return "ok"
 """),
-    Case("g-shell-constant-string-methods-safe", "shell", False, r"""
+    Case("dataflow-shell-constant-string-methods-safe", "shell", False, r"""
 import os
 from flask import Flask
 
@@ -515,7 +515,7 @@ def version():
     command = BASE_CMD.strip().lower().replace("--oneline", "--format=%h")
     return {"status": os.system(command)}  # SINK
 """),
-    Case("g-shell-allowlist-table-safe", "shell", False, r"""
+    Case("dataflow-shell-allowlist-table-safe", "shell", False, r"""
 import subprocess
 from flask import Flask, abort, request
 
@@ -529,7 +529,7 @@ def status(check):
         abort(404)
     return subprocess.check_output(cmd, shell=True, text=True)  # SINK
 """),
-    Case("g-shell-websocket-fastapi", "shell", True, r"""
+    Case("dataflow-shell-websocket-fastapi", "shell", True, r"""
 import subprocess
 from fastapi import FastAPI, WebSocket
 
@@ -543,7 +543,7 @@ async def console(ws: WebSocket):
         output = subprocess.run(line, shell=True, capture_output=True, text=True).stdout  # SINK
         await ws.send_text(output)
 """),
-    Case("g-shell-list-extend-joined", "shell", True, r"""
+    Case("dataflow-shell-list-extend-joined", "shell", True, r"""
 import subprocess
 from flask import Flask, request, send_file
 
@@ -556,7 +556,7 @@ def bundle():
     subprocess.run(" ".join(cmd), shell=True, check=True)  # SINK
     return send_file("/tmp/bundle.tgz")
 """),
-    Case("g-shell-argv-list-with-separator-safe", "shell", False, r"""
+    Case("dataflow-shell-argv-list-with-separator-safe", "shell", False, r"""
 import subprocess
 from flask import Flask, request
 
@@ -568,7 +568,7 @@ def history():
     out = subprocess.run(["git", "-C", "/srv/repo", "log", "--format=%h %s", "--", path], capture_output=True, text=True)  # SINK
     return {"log": out.stdout.splitlines()}
 """),
-    Case("g-shell-getoutput-header", "shell", True, r"""
+    Case("dataflow-shell-getoutput-header", "shell", True, r"""
 import subprocess
 from flask import Flask, request
 
@@ -579,7 +579,7 @@ def geo():
     client = request.headers.get("X-Forwarded-For", request.remote_addr)
     return {"geo": subprocess.getoutput("geoiplookup " + client)}  # SINK
 """),
-    Case("g-shell-multifile-quote-helper-safe", "shell", False, files={
+    Case("dataflow-shell-multifile-quote-helper-safe", "shell", False, files={
         "shellutil.py": r"""import shlex
 
 def render(template: str, **values: str) -> str:
@@ -599,7 +599,7 @@ def grep():
     }),
 
     # ================================================================ code
-    Case("g-code-eval-dead-else-safe", "code", False, r"""
+    Case("dataflow-code-eval-dead-else-safe", "code", False, r"""
 import ast
 from flask import Flask, request
 
@@ -615,7 +615,7 @@ def parse_value():
         value = eval(raw)  # SINK
     return {"value": repr(value)}
 """),
-    Case("g-code-eval-digits-guard-safe", "code", False, r"""
+    Case("dataflow-code-eval-digits-guard-safe", "code", False, r"""
 from flask import Flask, abort, request
 
 app = Flask(__name__)
@@ -628,7 +628,7 @@ def page():
     number = eval(raw)  # SINK
     return {"page": number}
 """),
-    Case("g-code-exec-form-items", "code", True, r"""
+    Case("dataflow-code-exec-form-items", "code", True, r"""
 from flask import Flask, request
 
 app = Flask(__name__)
@@ -640,7 +640,7 @@ def install_hooks():
         exec(source, namespace)  # SINK
     return {"installed": sorted(k for k in namespace if not k.startswith("__"))}
 """),
-    Case("g-code-eval-header", "code", True, r"""
+    Case("dataflow-code-eval-header", "code", True, r"""
 from django.http import JsonResponse
 from catalogue.models import Product
 
@@ -649,7 +649,7 @@ def products(request):
     prices = [eval(expression, {"price": p.price}) for p in Product.objects.all()]  # SINK
     return JsonResponse({"prices": prices})
 """),
-    Case("g-code-compile-cookie", "code", True, r"""
+    Case("dataflow-code-compile-cookie", "code", True, r"""
 from flask import Flask, request
 
 app = Flask(__name__)
@@ -662,7 +662,7 @@ def dashboard():
     exec(code, scope)  # SINK
     return {"widget": scope.get("result")}
 """),
-    Case("g-code-multifile-json-wrapper", "code", True, files={
+    Case("dataflow-code-multifile-json-wrapper", "code", True, files={
         "body.py": r"""from flask import request
 
 def field(name):
@@ -680,7 +680,7 @@ def calc():
     return {"result": eval(formula, {"__builtins__": {}})}  # SINK
 """,
     }),
-    Case("g-code-constant-format-safe", "code", False, r"""
+    Case("dataflow-code-constant-format-safe", "code", False, r"""
 from flask import Flask
 
 app = Flask(__name__)
@@ -691,7 +691,7 @@ def tax_example():
     expr = "{} * (1 + {})".format(100, TAX)
     return {"total": eval(expr)}  # SINK
 """),
-    Case("g-code-self-from-constructor", "code", True, r"""
+    Case("dataflow-code-self-from-constructor", "code", True, r"""
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -707,7 +707,7 @@ class PreviewDiscount(APIView):
         rule = DiscountRule(request.data["expression"])
         return Response({"preview": rule.apply(100.0)})
 """),
-    Case("g-code-uploaded-script", "code", True, r"""
+    Case("dataflow-code-uploaded-script", "code", True, r"""
 from fastapi import FastAPI, UploadFile
 
 app = FastAPI()
@@ -719,7 +719,7 @@ async def upload_plugin(plugin: UploadFile):
     exec(compile(source, plugin.filename, "exec"), module_globals)  # SINK
     return {"loaded": plugin.filename}
 """),
-    Case("g-code-match-constant-format-safe", "code", False, r"""
+    Case("dataflow-code-match-constant-format-safe", "code", False, r"""
 import json
 from flask import Flask, request
 
@@ -738,7 +738,7 @@ def import_data():
             data = None
     return {"count": len(data or [])}
 """),
-    Case("g-code-websocket-aiohttp", "code", True, r"""
+    Case("dataflow-code-websocket-aiohttp", "code", True, r"""
 from aiohttp import web, WSMsgType
 
 async def repl(request: web.Request) -> web.WebSocketResponse:
@@ -750,7 +750,7 @@ async def repl(request: web.Request) -> web.WebSocketResponse:
             await ws.send_str(repr(result))
     return ws
 """),
-    Case("g-code-list-index-other-element-safe", "code", False, r"""
+    Case("dataflow-code-list-index-other-element-safe", "code", False, r"""
 from flask import Flask, request
 
 app = Flask(__name__)
@@ -762,7 +762,7 @@ def bench():
 """),
 
     # ================================================================ deserialize
-    Case("g-deser-optional-yaml-unsafe-loader", "deserialize", True, r"""
+    Case("dataflow-deser-optional-yaml-unsafe-loader", "deserialize", True, r"""
 from flask import Flask, request
 
 try:
@@ -779,7 +779,7 @@ def import_workflow():
     spec = yaml.load(request.get_data(), Loader=yaml.Loader)  # SINK
     return {"steps": len(spec.get("steps", []))}
 """, rule="SLS104"),
-    Case("g-deser-optional-yaml-safe-load-safe", "deserialize", False, r"""
+    Case("dataflow-deser-optional-yaml-safe-load-safe", "deserialize", False, r"""
 from flask import Flask, request
 
 try:
@@ -796,7 +796,7 @@ def import_workflow():
     spec = yaml.safe_load(request.get_data())  # SINK
     return {"steps": len(spec.get("steps", []))}
 """, rule="SLS104"),
-    Case("g-deser-optional-cpickle-alias", "deserialize", True, r"""
+    Case("dataflow-deser-optional-cpickle-alias", "deserialize", True, r"""
 from flask import Flask, request
 
 try:
@@ -811,7 +811,7 @@ def restore():
     state = pickle.loads(request.files["snapshot"].read())  # SINK
     return {"keys": sorted(state)}
 """),
-    Case("g-deser-pickle-websocket-bytes", "deserialize", True, r"""
+    Case("dataflow-deser-pickle-websocket-bytes", "deserialize", True, r"""
 import pickle
 from fastapi import FastAPI, WebSocket
 
@@ -825,7 +825,7 @@ async def sync(ws: WebSocket):
         update = pickle.loads(blob)  # SINK
         await ws.send_json({"ack": update.get("seq")})
 """),
-    Case("g-deser-pickle-hmac-verified-safe", "deserialize", False, r"""
+    Case("dataflow-deser-pickle-hmac-verified-safe", "deserialize", False, r"""
 import base64
 import hashlib
 import hmac
@@ -842,7 +842,7 @@ def resume(request):
     state = pickle.loads(payload)  # SINK
     return JsonResponse({"step": state["step"]})
 """),
-    Case("g-deser-marshal-upload", "deserialize", True, r"""
+    Case("dataflow-deser-marshal-upload", "deserialize", True, r"""
 import marshal
 from django.http import JsonResponse
 
@@ -850,7 +850,7 @@ def load_bytecode(request):
     code_object = marshal.loads(request.FILES["module"].read())  # SINK
     return JsonResponse({"names": list(code_object.co_names)})
 """),
-    Case("g-deser-jsonpickle-body", "deserialize", True, r"""
+    Case("dataflow-deser-jsonpickle-body", "deserialize", True, r"""
 import jsonpickle
 from aiohttp import web
 
@@ -859,7 +859,7 @@ async def put_preferences(request: web.Request) -> web.Response:
     request.app["prefs"][request.match_info["user"]] = prefs
     return web.json_response({"ok": True})
 """),
-    Case("g-deser-pandas-read-pickle-upload", "deserialize", True, r"""
+    Case("dataflow-deser-pandas-read-pickle-upload", "deserialize", True, r"""
 import pandas as pd
 from flask import Flask, request
 
@@ -870,7 +870,7 @@ def upload_dataset():
     frame = pd.read_pickle(request.files["frame"])  # SINK
     return {"rows": len(frame), "columns": list(frame.columns)}
 """),
-    Case("g-deser-pickle-bundled-file-safe", "deserialize", False, r"""
+    Case("dataflow-deser-pickle-bundled-file-safe", "deserialize", False, r"""
 import pickle
 from pathlib import Path
 from flask import Flask, request
@@ -884,7 +884,7 @@ def classify():
         model = pickle.load(fh)  # SINK
     return {"label": model.predict([request.json["text"]])[0]}
 """),
-    Case("g-deser-multifile-json-codec-safe", "deserialize", False, files={
+    Case("dataflow-deser-multifile-json-codec-safe", "deserialize", False, files={
         "codec.py": r"""import base64
 import json
 
@@ -902,7 +902,7 @@ def wizard():
     return {"step": state.get("step", 1)}
 """,
     }),
-    Case("g-deser-multifile-pickle-codec", "deserialize", True, files={
+    Case("dataflow-deser-multifile-pickle-codec", "deserialize", True, files={
         "codec.py": r"""import base64
 import pickle
 
@@ -920,7 +920,7 @@ def wizard():
     return {"step": state.get("step", 1)}
 """,
     }),
-    Case("g-deser-dead-pickle-branch-safe", "deserialize", False, r"""
+    Case("dataflow-deser-dead-pickle-branch-safe", "deserialize", False, r"""
 import json
 import pickle
 from flask import Flask, request
@@ -937,7 +937,7 @@ def submit_job():
         job = json.loads(body)
     return {"queued": job["name"]}
 """),
-    Case("g-deser-self-from-constructor", "deserialize", True, r"""
+    Case("dataflow-deser-self-from-constructor", "deserialize", True, r"""
 import pickle
 from flask import Flask, request
 
@@ -956,7 +956,7 @@ def merge_cart():
 """),
 
     # ================================================================ xml
-    Case("g-xml-sax-external-entities-on", "xml", True, r"""
+    Case("dataflow-xml-sax-external-entities-on", "xml", True, r"""
 import xml.sax
 from xml.sax.handler import ContentHandler, feature_external_ges
 from flask import Flask, request
@@ -980,7 +980,7 @@ def count_elements():
     parser.parse(request.files["document"])  # SINK
     return {"elements": handler.count}
 """),
-    Case("g-xml-optional-defusedxml-required-safe", "xml", False, r"""
+    Case("dataflow-xml-optional-defusedxml-required-safe", "xml", False, r"""
 from flask import Flask, abort, request
 
 try:
@@ -997,7 +997,7 @@ def import_opml():
     root = SafeET.fromstring(request.get_data())  # SINK
     return {"feeds": [o.get("xmlUrl") for o in root.iter("outline")]}
 """),
-    Case("g-xml-minidom-websocket", "xml", True, r"""
+    Case("dataflow-xml-minidom-websocket", "xml", True, r"""
 from xml.dom import minidom
 from fastapi import FastAPI, WebSocket
 
@@ -1011,7 +1011,7 @@ async def stanza_stream(ws: WebSocket):
         doc = minidom.parseString(text)  # SINK
         await ws.send_text(doc.documentElement.tagName)
 """),
-    Case("g-xml-etree-saml-header", "xml", True, r"""
+    Case("dataflow-xml-etree-saml-header", "xml", True, r"""
 import base64
 import xml.etree.ElementTree as ET
 from django.http import JsonResponse
@@ -1022,7 +1022,7 @@ def acs(request):
     name_id = root.find(".//{urn:oasis:names:tc:SAML:2.0:assertion}NameID")
     return JsonResponse({"subject": name_id.text if name_id is not None else None})
 """),
-    Case("g-xml-multifile-body-wrapper", "xml", True, files={
+    Case("dataflow-xml-multifile-body-wrapper", "xml", True, files={
         "http.py": r"""from flask import request
 
 def raw_body() -> bytes:
@@ -1040,7 +1040,7 @@ def rpc():
     return {"method": call.findtext("methodName")}
 """,
     }),
-    Case("g-xml-dead-stdlib-branch-safe", "xml", False, r"""
+    Case("dataflow-xml-dead-stdlib-branch-safe", "xml", False, r"""
 import xml.etree.ElementTree as ET
 import defusedxml.ElementTree as DET
 from flask import Flask, request
@@ -1057,7 +1057,7 @@ def sitemap():
         root = DET.fromstring(data)
     return {"urls": len(root)}
 """),
-    Case("g-xml-stringio-form-field", "xml", True, r"""
+    Case("dataflow-xml-stringio-form-field", "xml", True, r"""
 import io
 import xml.etree.ElementTree as ET
 from flask import Flask, request
@@ -1072,7 +1072,7 @@ def validate_svg():
     tree = ET.parse(buffer)  # SINK
     return {"root": tree.getroot().tag}
 """),
-    Case("g-xml-constant-format-safe", "xml", False, r"""
+    Case("dataflow-xml-constant-format-safe", "xml", False, r"""
 import xml.etree.ElementTree as ET
 from flask import Flask
 
@@ -1084,7 +1084,7 @@ def config_xml():
     root = ET.fromstring("<config><mode>{}</mode><retries>{}</retries></config>".format(MODE, 3))  # SINK
     return ET.tostring(root), 200, {"Content-Type": "application/xml"}
 """),
-    Case("g-xml-pullparser-stream-feed", "xml", True, r"""
+    Case("dataflow-xml-pullparser-stream-feed", "xml", True, r"""
 import xml.etree.ElementTree as ET
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -1099,7 +1099,7 @@ async def ingest(request: Request) -> JSONResponse:
                 count += 1
     return JSONResponse({"records": count})
 """),
-    Case("g-xml-bundled-file-safe", "xml", False, r"""
+    Case("dataflow-xml-bundled-file-safe", "xml", False, r"""
 import os
 import xml.etree.ElementTree as ET
 from django.conf import settings
@@ -1111,7 +1111,7 @@ def menu(request):
 """),
 
     # ================================================================ path
-    Case("g-path-isfile-then-send-file", "path", True, r"""
+    Case("dataflow-path-isfile-then-send-file", "path", True, r"""
 import os
 from flask import Flask, abort, request, send_file
 
@@ -1125,7 +1125,7 @@ def download_export():
         abort(404)
     return send_file(path, as_attachment=True)  # SINK
 """),
-    Case("g-path-exists-probe", "path", True, r"""
+    Case("dataflow-path-exists-probe", "path", True, r"""
 import os
 from django.http import JsonResponse
 
@@ -1135,7 +1135,7 @@ def avatar_exists(request):
     candidate = os.path.join(MEDIA_ROOT, "avatars", request.GET["file"])
     return JsonResponse({"exists": os.path.exists(candidate)})  # SINK
 """),
-    Case("g-path-pathlib-read-text", "path", True, r"""
+    Case("dataflow-path-pathlib-read-text", "path", True, r"""
 from pathlib import Path
 from flask import Flask, request
 
@@ -1147,7 +1147,7 @@ def raw_doc():
     page = request.args.get("page", "index.md")
     return (DOCS / page).read_text(encoding="utf-8")  # SINK
 """),
-    Case("g-path-pathlib-open-fastapi", "path", True, r"""
+    Case("dataflow-path-pathlib-open-fastapi", "path", True, r"""
 from pathlib import Path
 from fastapi import FastAPI
 from fastapi.responses import Response
@@ -1160,7 +1160,7 @@ def report(name: str):
     with Path(ROOT, name).open("rb") as fh:  # SINK
         return Response(fh.read(), media_type="application/pdf")
 """),
-    Case("g-path-shutil-copy-dest", "path", True, r"""
+    Case("dataflow-path-shutil-copy-dest", "path", True, r"""
 import os
 import shutil
 from flask import Flask, request
@@ -1174,7 +1174,7 @@ def export_report():
     shutil.copy("/srv/reports/latest.csv", target)  # SINK
     return {"exported": target}
 """),
-    Case("g-path-shutil-rmtree-django", "path", True, r"""
+    Case("dataflow-path-shutil-rmtree-django", "path", True, r"""
 import os
 import shutil
 from django.http import JsonResponse
@@ -1188,7 +1188,7 @@ def delete_workspace(request):
     shutil.rmtree(os.path.join(WORKSPACES, workspace), ignore_errors=True)  # SINK
     return JsonResponse({"deleted": workspace})
 """),
-    Case("g-path-fileresponse-query", "path", True, r"""
+    Case("dataflow-path-fileresponse-query", "path", True, r"""
 import os
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
@@ -1200,7 +1200,7 @@ ATTACHMENTS = "/srv/attachments"
 def attachment(filename: str):
     return FileResponse(os.path.join(ATTACHMENTS, filename))  # SINK
 """),
-    Case("g-path-secure-filename-send-file-safe", "path", False, r"""
+    Case("dataflow-path-secure-filename-send-file-safe", "path", False, r"""
 import os
 from flask import Flask, request, send_file
 from werkzeug.utils import secure_filename
@@ -1213,7 +1213,7 @@ def download_export():
     name = secure_filename(request.args["name"])
     return send_file(os.path.join(EXPORTS, name), as_attachment=True)  # SINK
 """),
-    Case("g-path-realpath-commonpath-safe", "path", False, r"""
+    Case("dataflow-path-realpath-commonpath-safe", "path", False, r"""
 import os
 from flask import Flask, abort, request, send_file
 
@@ -1227,7 +1227,7 @@ def files():
         abort(403)
     return send_file(full)  # SINK
 """),
-    Case("g-path-upload-filename-open", "path", True, r"""
+    Case("dataflow-path-upload-filename-open", "path", True, r"""
 import os
 from flask import Flask, request
 
@@ -1241,7 +1241,7 @@ def upload():
         out.write(f.read())
     return {"stored": f.filename}
 """),
-    Case("g-path-aiohttp-multipart-filename", "path", True, r"""
+    Case("dataflow-path-aiohttp-multipart-filename", "path", True, r"""
 from pathlib import Path
 from aiohttp import web
 
@@ -1256,7 +1256,7 @@ async def receive(request: web.Request) -> web.Response:
             fh.write(chunk)
     return web.json_response({"saved": field.filename})
 """),
-    Case("g-path-self-from-constructor", "path", True, r"""
+    Case("dataflow-path-self-from-constructor", "path", True, r"""
 import os
 from flask import Flask, request
 
@@ -1274,7 +1274,7 @@ class NoteStore:
 def note():
     return NoteStore("/srv/notes", request.args["note"]).read()
 """),
-    Case("g-path-digits-early-return-safe", "path", False, r"""
+    Case("dataflow-path-digits-early-return-safe", "path", False, r"""
 from flask import Flask, abort, request, send_file
 
 app = Flask(__name__)
@@ -1286,7 +1286,7 @@ def invoice_pdf():
         abort(404)
     return send_file(f"/srv/invoices/{invoice_id}.pdf")  # SINK
 """),
-    Case("g-path-dict-other-key-safe", "path", False, r"""
+    Case("dataflow-path-dict-other-key-safe", "path", False, r"""
 import os
 from flask import Flask, request
 
@@ -1298,7 +1298,7 @@ def landing():
     with open(os.path.join(ctx["folder"], "index.html"), encoding="utf-8") as fh:  # SINK
         return fh.read().replace("{{campaign}}", ctx["campaign"].isalnum() and ctx["campaign"] or "")
 """),
-    Case("g-path-cookie-theme", "path", True, r"""
+    Case("dataflow-path-cookie-theme", "path", True, r"""
 from flask import Flask, request, Response
 
 app = Flask(__name__)
@@ -1309,7 +1309,7 @@ def theme_css():
     with open(f"/srv/app/themes/{theme}.css", encoding="utf-8") as fh:  # SINK
         return Response(fh.read(), mimetype="text/css")
 """),
-    Case("g-path-configparser-section-safe", "path", False, r"""
+    Case("dataflow-path-configparser-section-safe", "path", False, r"""
 import configparser
 from flask import Flask, request
 
@@ -1323,7 +1323,7 @@ def tail():
     with open(cfg["paths"]["access_log"], encoding="utf-8") as fh:  # SINK
         return "".join(fh.readlines()[-50:]), 200, {"Content-Type": "text/plain"}
 """),
-    Case("g-path-send-from-directory-safe", "path", False, r"""
+    Case("dataflow-path-send-from-directory-safe", "path", False, r"""
 from flask import Flask, send_from_directory
 
 app = Flask(__name__)
@@ -1332,7 +1332,7 @@ app = Flask(__name__)
 def downloads(name):
     return send_from_directory("/srv/downloads", name)  # SINK
 """),
-    Case("g-path-multifile-request-wrapper", "path", True, files={
+    Case("dataflow-path-multifile-request-wrapper", "path", True, files={
         "inputs.py": r"""from django.http import HttpRequest
 
 def chosen_file(request: HttpRequest) -> str:
@@ -1348,7 +1348,7 @@ def download_log(request):
     return FileResponse(open(os.path.join(LOG_DIR, chosen_file(request)), "rb"))  # SINK
 """,
     }),
-    Case("g-path-multifile-basename-helper-safe", "path", False, files={
+    Case("dataflow-path-multifile-basename-helper-safe", "path", False, files={
         "safety.py": r"""import os
 
 def leaf(name: str) -> str:
@@ -1367,7 +1367,7 @@ def thumbs():
     }),
 
     # ================================================================ template
-    Case("g-template-form-items-source", "template", True, r"""
+    Case("dataflow-template-form-items-source", "template", True, r"""
 from flask import Flask, render_template_string, request
 
 app = Flask(__name__)
@@ -1380,7 +1380,7 @@ def preview():
     lines.append("</table>")
     return render_template_string("\n".join(lines), total=42)  # SINK
 """),
-    Case("g-template-format-returned-helper", "template", True, r"""
+    Case("dataflow-template-format-returned-helper", "template", True, r"""
 from flask import Flask, render_template_string, request
 
 app = Flask(__name__)
@@ -1392,7 +1392,7 @@ def notice(message):
 def show_notice():
     return render_template_string(notice(request.args.get("msg", "")))  # SINK
 """),
-    Case("g-template-django-engine-from-string", "template", True, r"""
+    Case("dataflow-template-django-engine-from-string", "template", True, r"""
 from django.http import HttpResponse
 from django.template import engines
 
@@ -1401,7 +1401,7 @@ def greeting_card(request):
     template = django_engine.from_string("<h1>Dear " + request.GET.get("to", "friend") + ",</h1>{{ body }}")  # SINK
     return HttpResponse(template.render({"body": "Happy holidays"}, request))
 """),
-    Case("g-template-constant-ternary-safe", "template", False, r"""
+    Case("dataflow-template-constant-ternary-safe", "template", False, r"""
 from flask import Flask, render_template_string, request
 
 app = Flask(__name__)
@@ -1413,7 +1413,7 @@ def hello():
     source = request.args.get("tpl", DEFAULT_TEMPLATE) if ALLOW_CUSTOM_TEMPLATES else DEFAULT_TEMPLATE
     return render_template_string(source, name=request.args.get("name", "world"))  # SINK
 """),
-    Case("g-template-mako-form", "template", True, r"""
+    Case("dataflow-template-mako-form", "template", True, r"""
 from mako.template import Template
 from pyramid.response import Response
 from pyramid.view import view_config
@@ -1423,7 +1423,7 @@ def signature(request):
     body = request.POST["signature"]
     return Response(Template(body).render(user=request.authenticated_userid))  # SINK
 """),
-    Case("g-template-stringio-source", "template", True, r"""
+    Case("dataflow-template-stringio-source", "template", True, r"""
 import io
 from jinja2 import Environment, select_autoescape
 from flask import Flask, request
@@ -1438,7 +1438,7 @@ def newsletter_preview():
     out.write(request.form["body"])
     return env.from_string(out.getvalue()).render(brand="ACME")  # SINK
 """),
-    Case("g-template-dict-other-key-safe", "template", False, r"""
+    Case("dataflow-template-dict-other-key-safe", "template", False, r"""
 from flask import Flask, render_template_string, request
 
 app = Flask(__name__)
@@ -1448,7 +1448,7 @@ def banner():
     parts = {"title": request.args.get("title", ""), "layout": "<h2>{{ title }}</h2>"}
     return render_template_string(parts["layout"], title=parts["title"])  # SINK
 """),
-    Case("g-template-multifile-allowlisted-name-safe", "template", False, files={
+    Case("dataflow-template-multifile-allowlisted-name-safe", "template", False, files={
         "themes.py": r"""THEMES = {"light": "themes/light.html", "dark": "themes/dark.html"}
 
 def theme_template(choice: str) -> str:
@@ -1466,7 +1466,7 @@ def index():
     return env.get_template(theme_template(request.cookies.get("theme", ""))).render()  # SINK
 """,
     }),
-    Case("g-template-websocket-jinja", "template", True, r"""
+    Case("dataflow-template-websocket-jinja", "template", True, r"""
 from jinja2 import Template
 from starlette.websockets import WebSocket
 
@@ -1476,7 +1476,7 @@ async def chat(websocket: WebSocket):
         rendered = Template(message).render(room="general")  # SINK
         await websocket.send_text(rendered)
 """),
-    Case("g-template-constant-string-methods-safe", "template", False, r"""
+    Case("dataflow-template-constant-string-methods-safe", "template", False, r"""
 from jinja2 import Template
 from flask import Flask, request
 
@@ -1488,7 +1488,7 @@ def welcome():
     source = RAW.strip().replace("Welcome", "Hello")
     return Template(source, autoescape=True).render(who=request.args.get("who", "guest"))  # SINK
 """),
-    Case("g-template-self-from-constructor", "template", True, r"""
+    Case("dataflow-template-self-from-constructor", "template", True, r"""
 from django.http import HttpResponse
 from django.template import Context, Template
 
@@ -1504,7 +1504,7 @@ def preview(request):
 """),
 
     # ================================================================ redirect
-    Case("g-redirect-multifile-safe-next-wrapper-safe", "redirect", False, files={
+    Case("dataflow-redirect-multifile-safe-next-wrapper-safe", "redirect", False, files={
         "utils.py": r"""from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -1523,7 +1523,7 @@ def sign_in(request):
     return redirect(safe_next(request))  # SINK
 """,
     }),
-    Case("g-redirect-url-for-result-safe", "redirect", False, r"""
+    Case("dataflow-redirect-url-for-result-safe", "redirect", False, r"""
 from flask import Flask, redirect, request, url_for
 
 app = Flask(__name__)
@@ -1532,7 +1532,7 @@ app = Flask(__name__)
 def short_profile():
     return redirect(url_for("profile", username=request.args["u"]))  # SINK
 """),
-    Case("g-redirect-reverse-result-safe", "redirect", False, r"""
+    Case("dataflow-redirect-reverse-result-safe", "redirect", False, r"""
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
@@ -1540,7 +1540,7 @@ def legacy_article(request):
     slug = request.GET.get("slug", "")
     return HttpResponseRedirect(reverse("blog:article", kwargs={"slug": slug}))  # SINK
 """),
-    Case("g-redirect-referer-header", "redirect", True, r"""
+    Case("dataflow-redirect-referer-header", "redirect", True, r"""
 from flask import Flask, redirect, request, session
 
 app = Flask(__name__)
@@ -1550,7 +1550,7 @@ def set_language():
     session["lang"] = "de" if request.form.get("lang") == "de" else "en"
     return redirect(request.headers.get("Referer", "/"))  # SINK
 """),
-    Case("g-redirect-startswith-slash", "redirect", True, r"""
+    Case("dataflow-redirect-startswith-slash", "redirect", True, r"""
 from flask import Flask, redirect, request
 
 app = Flask(__name__)
@@ -1562,14 +1562,14 @@ def continue_to():
         return redirect(target)  # SINK
     return redirect("/")
 """),
-    Case("g-redirect-cookie-return-to", "redirect", True, r"""
+    Case("dataflow-redirect-cookie-return-to", "redirect", True, r"""
 from django.shortcuts import redirect
 
 def after_sso(request):
     return_to = request.COOKIES.get("return_to", "/")
     return redirect(return_to)  # SINK
 """),
-    Case("g-redirect-format-index-subdomain", "redirect", True, r"""
+    Case("dataflow-redirect-format-index-subdomain", "redirect", True, r"""
 from flask import Flask, redirect, request
 
 app = Flask(__name__)
@@ -1578,7 +1578,7 @@ app = Flask(__name__)
 def tenant_login():
     return redirect("https://{0[tenant]}.example.com/login".format(request.args))  # SINK
 """),
-    Case("g-redirect-aiohttp-httpfound", "redirect", True, r"""
+    Case("dataflow-redirect-aiohttp-httpfound", "redirect", True, r"""
 from aiohttp import web
 
 routes = web.RouteTableDef()
@@ -1588,7 +1588,7 @@ async def logout(request: web.Request) -> web.Response:
     request.app["sessions"].pop(request.cookies.get("sid"), None)
     raise web.HTTPFound(request.query.get("then", "/"))  # SINK
 """),
-    Case("g-redirect-allowlist-dict-safe", "redirect", False, r"""
+    Case("dataflow-redirect-allowlist-dict-safe", "redirect", False, r"""
 from flask import Flask, redirect, request
 
 app = Flask(__name__)
@@ -1598,7 +1598,7 @@ DESTINATIONS = {"docs": "https://docs.example.com", "status": "https://status.ex
 def outbound():
     return redirect(DESTINATIONS.get(request.args.get("to"), "/"))  # SINK
 """),
-    Case("g-redirect-self-from-constructor", "redirect", True, r"""
+    Case("dataflow-redirect-self-from-constructor", "redirect", True, r"""
 from flask import Flask, redirect, request
 
 app = Flask(__name__)
@@ -1615,7 +1615,7 @@ def login():
     flow = LoginFlow(request.args.get("next", "/"))
     return flow.finish()
 """),
-    Case("g-redirect-local-wrapper-check-safe", "redirect", False, r"""
+    Case("dataflow-redirect-local-wrapper-check-safe", "redirect", False, r"""
 from django.conf import settings
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -1629,14 +1629,14 @@ def done(request):
         nxt = "/"
     return redirect(nxt)  # SINK
 """),
-    Case("g-redirect-starlette-query-params", "redirect", True, r"""
+    Case("dataflow-redirect-starlette-query-params", "redirect", True, r"""
 from starlette.responses import RedirectResponse
 
 async def oauth_callback(request):
     state = request.query_params.get("state", "/")
     return RedirectResponse(url=state, status_code=302)  # SINK
 """),
-    Case("g-redirect-dead-branch-safe", "redirect", False, r"""
+    Case("dataflow-redirect-dead-branch-safe", "redirect", False, r"""
 from flask import Flask, redirect, request, url_for
 
 app = Flask(__name__)
@@ -1651,7 +1651,7 @@ def signup():
 """),
 
     # ================================================================ url
-    Case("g-url-form-items-webhooks", "url", True, r"""
+    Case("dataflow-url-form-items-webhooks", "url", True, r"""
 import requests
 from flask import Flask, request
 
@@ -1665,7 +1665,7 @@ def test_webhooks():
             results[name] = requests.post(target, json={"ping": True}, timeout=5).status_code  # SINK
     return results
 """),
-    Case("g-url-httpx-pydantic-httpurl", "url", True, r"""
+    Case("dataflow-url-httpx-pydantic-httpurl", "url", True, r"""
 import httpx
 from fastapi import FastAPI
 from pydantic import BaseModel, HttpUrl
@@ -1681,7 +1681,7 @@ async def link_preview(body: Preview):
         resp = await client.get(str(body.url))  # SINK
     return {"status": resp.status_code, "length": len(resp.content)}
 """),
-    Case("g-url-format-index-host", "url", True, r"""
+    Case("dataflow-url-format-index-host", "url", True, r"""
 import requests
 from flask import Flask, request
 
@@ -1692,7 +1692,7 @@ def health_proxy():
     url = "http://{0[host]}:8080/healthz".format(request.args)
     return {"upstream": requests.get(url, timeout=2).status_code}  # SINK
 """),
-    Case("g-url-dict-other-key-safe", "url", False, r"""
+    Case("dataflow-url-dict-other-key-safe", "url", False, r"""
 import requests
 from flask import Flask, request
 
@@ -1704,7 +1704,7 @@ def search():
     resp = requests.get(call["endpoint"], params={"q": call["q"]}, timeout=5)  # SINK
     return resp.json()
 """),
-    Case("g-url-fixed-host-quoted-path-safe", "url", False, r"""
+    Case("dataflow-url-fixed-host-quoted-path-safe", "url", False, r"""
 from urllib.parse import quote
 import requests
 from django.http import JsonResponse
@@ -1714,7 +1714,7 @@ def github_user(request):
     resp = requests.get("https://api.github.com/users/" + quote(login, safe=""), timeout=5)  # SINK
     return JsonResponse(resp.json())
 """),
-    Case("g-url-urlopen-callback-header", "url", True, r"""
+    Case("dataflow-url-urlopen-callback-header", "url", True, r"""
 import json
 from urllib.request import urlopen
 from flask import Flask, request
@@ -1729,7 +1729,7 @@ def create_job():
         urlopen(callback, data=json.dumps(job).encode(), timeout=3)  # SINK
     return job
 """),
-    Case("g-url-aiohttp-clientsession-query", "url", True, r"""
+    Case("dataflow-url-aiohttp-clientsession-query", "url", True, r"""
 import aiohttp
 from aiohttp import web
 
@@ -1740,7 +1740,7 @@ async def fetch_feed(request: web.Request) -> web.Response:
             body = await resp.text()
     return web.json_response({"bytes": len(body)})
 """),
-    Case("g-url-host-allowlist-check-safe", "url", False, r"""
+    Case("dataflow-url-host-allowlist-check-safe", "url", False, r"""
 from urllib.parse import urlparse
 import requests
 from flask import Flask, abort, request
@@ -1757,7 +1757,7 @@ def image_proxy():
     resp = requests.get(url, timeout=5)  # SINK
     return resp.content, 200, {"Content-Type": resp.headers.get("Content-Type", "image/png")}
 """),
-    Case("g-url-multifile-client-wrapper", "url", True, files={
+    Case("dataflow-url-multifile-client-wrapper", "url", True, files={
         "client.py": r"""import requests
 
 def fetch(url: str) -> bytes:
@@ -1774,7 +1774,7 @@ def import_from_url():
     return {"imported": len(data)}
 """,
     }),
-    Case("g-url-match-constant-env-safe", "url", False, r"""
+    Case("dataflow-url-match-constant-env-safe", "url", False, r"""
 import requests
 from flask import Flask
 
@@ -1792,7 +1792,7 @@ def upstream_status():
             base = "http://localhost:9000"
     return {"status": requests.get(base + "/status", timeout=3).status_code}  # SINK
 """),
-    Case("g-url-self-from-constructor", "url", True, r"""
+    Case("dataflow-url-self-from-constructor", "url", True, r"""
 import requests
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
@@ -1809,7 +1809,7 @@ def register_webhook(request):
     sender = WebhookSender(request.data["target"])
     return Response({"test_status": sender.send({"event": "ping"}).status_code})
 """),
-    Case("g-url-list-index-other-element-safe", "url", False, r"""
+    Case("dataflow-url-list-index-other-element-safe", "url", False, r"""
 import requests
 from flask import Flask, request
 
@@ -1823,7 +1823,7 @@ def weather():
 """),
 
     # ================================================================ ldap
-    Case("g-ldap-escape-filter-chars-safe", "ldap", False, r"""
+    Case("dataflow-ldap-escape-filter-chars-safe", "ldap", False, r"""
 from flask import Flask, request
 from ldap3 import Connection, Server
 from ldap3.utils.conv import escape_filter_chars
@@ -1837,7 +1837,7 @@ def people():
     conn.search("ou=people,dc=example,dc=com", f"(&(objectClass=person)(cn={name}*))", attributes=["mail"])  # SINK
     return {"mails": [str(e.mail) for e in conn.entries]}
 """),
-    Case("g-ldap-manual-escape-helper-safe", "ldap", False, r"""
+    Case("dataflow-ldap-manual-escape-helper-safe", "ldap", False, r"""
 import ldap
 from django.http import JsonResponse
 
@@ -1851,7 +1851,7 @@ def lookup(request):
     result = conn.search_s("ou=people,dc=example,dc=com", ldap.SCOPE_SUBTREE, "(uid=%s)" % uid, ["cn"])  # SINK
     return JsonResponse({"found": len(result)})
 """),
-    Case("g-ldap-form-items-filter", "ldap", True, r"""
+    Case("dataflow-ldap-form-items-filter", "ldap", True, r"""
 from flask import Flask, request
 from ldap3 import Connection, Server
 
@@ -1864,7 +1864,7 @@ def directory_search():
     conn.search("dc=example,dc=com", "(&(objectClass=person)" + terms + ")", attributes=["cn"])  # SINK
     return {"results": [e.entry_dn for e in conn.entries]}
 """),
-    Case("g-ldap-python-ldap-search-s", "ldap", True, r"""
+    Case("dataflow-ldap-python-ldap-search-s", "ldap", True, r"""
 import ldap
 from flask import Flask, request
 
@@ -1878,7 +1878,7 @@ def groups():
     found = l.search_s("ou=groups,dc=example,dc=com", ldap.SCOPE_SUBTREE, "(memberUid=%s)" % member, ["cn"])  # SINK
     return {"groups": [dn for dn, _ in found]}
 """),
-    Case("g-ldap-header-remote-user", "ldap", True, r"""
+    Case("dataflow-ldap-header-remote-user", "ldap", True, r"""
 from django.http import JsonResponse
 from ldap3 import Connection, Server
 
@@ -1888,7 +1888,7 @@ def whoami(request):
     conn.search("ou=people,dc=example,dc=com", "(sAMAccountName=" + user + ")", attributes=["displayName"])  # SINK
     return JsonResponse({"entries": len(conn.entries)})
 """),
-    Case("g-ldap-multifile-filter-builder", "ldap", True, files={
+    Case("dataflow-ldap-multifile-filter-builder", "ldap", True, files={
         "filters.py": r"""def person_filter(username: str) -> str:
     return f"(&(objectClass=inetOrgPerson)(uid={username}))"
 """,
@@ -1905,7 +1905,7 @@ def login():
     return {"known": bool(conn.entries)}
 """,
     }),
-    Case("g-ldap-multifile-escaping-builder-safe", "ldap", False, files={
+    Case("dataflow-ldap-multifile-escaping-builder-safe", "ldap", False, files={
         "filters.py": r"""from ldap3.utils.conv import escape_filter_chars
 
 def person_filter(username: str) -> str:
@@ -1924,7 +1924,7 @@ def login():
     return {"known": bool(conn.entries)}
 """,
     }),
-    Case("g-ldap-digits-early-return-safe", "ldap", False, r"""
+    Case("dataflow-ldap-digits-early-return-safe", "ldap", False, r"""
 from flask import Flask, abort, request
 from ldap3 import Connection, Server
 
@@ -1939,7 +1939,7 @@ def employee():
     conn.search("ou=staff,dc=example,dc=com", f"(employeeNumber={number})", attributes=["cn"])  # SINK
     return {"cn": [str(e.cn) for e in conn.entries]}
 """),
-    Case("g-ldap-self-from-constructor", "ldap", True, r"""
+    Case("dataflow-ldap-self-from-constructor", "ldap", True, r"""
 from ldap3 import Connection, Server
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -1957,7 +1957,7 @@ class GroupMembers(APIView):
     def get(self, request):
         return Response(GroupDirectory(request.query_params["group"]).members())
 """),
-    Case("g-ldap-constant-string-methods-safe", "ldap", False, r"""
+    Case("dataflow-ldap-constant-string-methods-safe", "ldap", False, r"""
 from flask import Flask
 from ldap3 import Connection, Server
 
@@ -1973,7 +1973,7 @@ def all_groups():
 """),
 
     # ================================================================ xpath
-    Case("g-xpath-lxml-tree-fstring", "xpath", True, r"""
+    Case("dataflow-xpath-lxml-tree-fstring", "xpath", True, r"""
 from flask import Flask, request
 from lxml import etree
 
@@ -1986,7 +1986,7 @@ def user_role():
     roles = USERS.xpath(f"//user[name='{name}']/role/text()")  # SINK
     return {"roles": [str(r) for r in roles]}
 """),
-    Case("g-xpath-elementpath-select", "xpath", True, r"""
+    Case("dataflow-xpath-elementpath-select", "xpath", True, r"""
 import xml.etree.ElementTree as ET
 import elementpath
 from flask import Flask, request
@@ -2000,7 +2000,7 @@ def books():
     found = elementpath.select(CATALOG, f"//book[@isbn='{isbn}']/title")  # SINK
     return {"titles": [t.text for t in found]}
 """),
-    Case("g-xpath-variables-safe", "xpath", False, r"""
+    Case("dataflow-xpath-variables-safe", "xpath", False, r"""
 from flask import Flask, request
 from lxml import etree
 
@@ -2012,7 +2012,7 @@ def user_role():
     roles = USERS.xpath("//user[name=$name]/role/text()", name=request.args.get("name", ""))  # SINK
     return {"roles": [str(r) for r in roles]}
 """),
-    Case("g-xpath-elementpath-doubled-quotes-safe", "xpath", False, r"""
+    Case("dataflow-xpath-elementpath-doubled-quotes-safe", "xpath", False, r"""
 import xml.etree.ElementTree as ET
 import elementpath
 from flask import Flask, request
@@ -2026,7 +2026,7 @@ def books():
     found = elementpath.select(CATALOG, f"//book[author = '{author}']/title")  # SINK
     return {"titles": [t.text for t in found]}
 """),
-    Case("g-xpath-literal-helper-safe", "xpath", False, r"""
+    Case("dataflow-xpath-literal-helper-safe", "xpath", False, r"""
 from django.http import JsonResponse
 from lxml import etree
 
@@ -2044,7 +2044,7 @@ def product(request):
     nodes = DOC.xpath("//product[@sku=" + sku + "]/price/text()")  # SINK
     return JsonResponse({"price": nodes[0] if nodes else None})
 """),
-    Case("g-xpath-compiled-xpath-class", "xpath", True, r"""
+    Case("dataflow-xpath-compiled-xpath-class", "xpath", True, r"""
 from lxml import etree
 from fastapi import FastAPI
 
@@ -2056,7 +2056,7 @@ def stock(warehouse: str):
     query = etree.XPath("//item[@warehouse='" + warehouse + "']/@qty")  # SINK
     return {"qty": [int(q) for q in query(TREE)]}
 """),
-    Case("g-xpath-digits-early-return-safe", "xpath", False, r"""
+    Case("dataflow-xpath-digits-early-return-safe", "xpath", False, r"""
 from flask import Flask, abort, request
 from lxml import etree
 
@@ -2071,7 +2071,7 @@ def feed_item():
     titles = FEED.xpath(f"(//item)[{index}]/title/text()")  # SINK
     return {"title": titles[0] if titles else None}
 """),
-    Case("g-xpath-multifile-request-wrapper", "xpath", True, files={
+    Case("dataflow-xpath-multifile-request-wrapper", "xpath", True, files={
         "args.py": r"""from flask import request
 
 def query_arg(name: str) -> str:
@@ -2090,7 +2090,7 @@ def price():
     return {"price": nodes[0] if nodes else None}
 """,
     }),
-    Case("g-xpath-dict-other-key-safe", "xpath", False, r"""
+    Case("dataflow-xpath-dict-other-key-safe", "xpath", False, r"""
 from flask import Flask, request
 from lxml import etree
 
@@ -2102,7 +2102,7 @@ def products():
     q = {"label": request.args.get("label", ""), "expr": "//product[@public='true']/@sku"}
     return {"label": q["label"], "skus": [str(s) for s in DOC.xpath(q["expr"])]}  # SINK
 """),
-    Case("g-xpath-constant-ternary-safe", "xpath", False, r"""
+    Case("dataflow-xpath-constant-ternary-safe", "xpath", False, r"""
 from flask import Flask, request
 from lxml import etree
 
@@ -2115,7 +2115,7 @@ def items():
     expr = "//item[@public='1']/@id" if STRICT else "//item[" + request.args.get("filter", "1") + "]/@id"
     return {"ids": [str(i) for i in DOC.xpath(expr)]}  # SINK
 """),
-    Case("g-xpath-cookie-xpathevaluator", "xpath", True, r"""
+    Case("dataflow-xpath-cookie-xpathevaluator", "xpath", True, r"""
 from django.http import JsonResponse
 from lxml import etree
 
@@ -2129,7 +2129,7 @@ def preferences(request):
 """),
 
     # ================================================================ session
-    Case("g-session-flask-update", "session", True, r"""
+    Case("dataflow-session-flask-update", "session", True, r"""
 from flask import Flask, redirect, request, session
 
 app = Flask(__name__)
@@ -2139,7 +2139,7 @@ def preferences():
     session.update({"timezone": request.form["timezone"], "theme": request.form.get("theme", "light")})  # SINK
     return redirect("/")
 """),
-    Case("g-session-flask-setdefault", "session", True, r"""
+    Case("dataflow-session-flask-setdefault", "session", True, r"""
 from flask import Flask, request, session
 
 app = Flask(__name__)
@@ -2149,21 +2149,21 @@ def landing():
     session.setdefault("referrer_code", request.args.get("ref", ""))  # SINK
     return "welcome"
 """),
-    Case("g-session-django-query-items", "session", True, r"""
+    Case("dataflow-session-django-query-items", "session", True, r"""
 from django.shortcuts import render
 
 def product_list(request):
     request.session["filters"] = dict(request.GET.items())  # SINK
     return render(request, "products/list.html")
 """),
-    Case("g-session-starlette-next", "session", True, r"""
+    Case("dataflow-session-starlette-next", "session", True, r"""
 from starlette.responses import RedirectResponse
 
 async def login_page(request):
     request.session["return_to"] = request.query_params.get("next", "/")  # SINK
     return RedirectResponse("/auth/start")
 """),
-    Case("g-session-allowlist-language-safe", "session", False, r"""
+    Case("dataflow-session-allowlist-language-safe", "session", False, r"""
 from flask import Flask, redirect, request, session
 
 app = Flask(__name__)
@@ -2177,7 +2177,7 @@ def set_lang(code):
     session["lang"] = lang  # SINK
     return redirect("/")
 """),
-    Case("g-session-url-for-safe", "session", False, r"""
+    Case("dataflow-session-url-for-safe", "session", False, r"""
 from flask import Flask, redirect, request, session, url_for
 
 app = Flask(__name__)
@@ -2187,7 +2187,7 @@ def checkout():
     session["after_login"] = url_for("cart", coupon=request.args.get("coupon"))  # SINK
     return redirect(url_for("login"))
 """),
-    Case("g-session-constant-ternary-role-safe", "session", False, r"""
+    Case("dataflow-session-constant-ternary-role-safe", "session", False, r"""
 from flask import Flask, request, session
 
 app = Flask(__name__)
@@ -2199,7 +2199,7 @@ def join():
     session["role"] = role  # SINK
     return {"role": role}
 """),
-    Case("g-session-multifile-normaliser-safe", "session", False, files={
+    Case("dataflow-session-multifile-normaliser-safe", "session", False, files={
         "locales.py": r"""LOCALES = ("en", "de", "fr", "es")
 
 def normalise_locale(value):
@@ -2217,7 +2217,7 @@ def locale():
     return redirect("/")
 """,
     }),
-    Case("g-session-aiohttp-display-name", "session", True, r"""
+    Case("dataflow-session-aiohttp-display-name", "session", True, r"""
 from aiohttp import web
 from aiohttp_session import get_session
 
@@ -2227,7 +2227,7 @@ async def update_profile(request: web.Request) -> web.Response:
     session["display_name"] = form["display_name"]  # SINK
     return web.HTTPSeeOther("/profile")
 """),
-    Case("g-session-int-cast-safe", "session", False, r"""
+    Case("dataflow-session-int-cast-safe", "session", False, r"""
 from django.http import JsonResponse
 
 def set_page_size(request):
@@ -2235,7 +2235,7 @@ def set_page_size(request):
     request.session["page_size"] = size  # SINK
     return JsonResponse({"page_size": size})
 """),
-    Case("g-session-multifile-request-wrapper", "session", True, files={
+    Case("dataflow-session-multifile-request-wrapper", "session", True, files={
         "forms.py": r"""from flask import request
 
 def submitted(name):
@@ -2252,7 +2252,7 @@ def onboarding():
     return redirect("/dashboard")
 """,
     }),
-    Case("g-session-header-tenant", "session", True, r"""
+    Case("dataflow-session-header-tenant", "session", True, r"""
 from django.http import JsonResponse
 
 class TenantMiddleware:
@@ -2267,7 +2267,7 @@ class TenantMiddleware:
 """),
 
     # ================================================================ header
-    Case("g-header-http-server-send-header", "header", True, r"""
+    Case("dataflow-header-http-server-send-header", "header", True, r"""
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from urllib.parse import parse_qs, urlparse
 
@@ -2283,7 +2283,7 @@ class Handler(BaseHTTPRequestHandler):
 HTTPServer(("", 8000), Handler).serve_forever()
 """),
     # the framework refuses CR/LF in header values: reflected, not injected, so the audit tier (issue 12, B3)
-    Case("g-header-content-disposition-filename", "header", False, r"""
+    Case("dataflow-header-content-disposition-filename", "header", False, r"""
 from flask import Flask, Response, request
 
 app = Flask(__name__)
@@ -2298,7 +2298,7 @@ def export_csv():
     # The weakness here is the credentialed CORS reflection of any origin (CWE-942, SLS508): a
     # header value holds no line break, so copying the Origin splits no response (SLS126 reports
     # the copy in the audit tier only). Written first with SLS126 as its rule.
-    Case("g-header-cors-origin-reflected", "header", True, rule="SLS508", code=r"""
+    Case("dataflow-header-cors-origin-reflected", "header", True, rule="SLS508", code=r"""
 from flask import Flask, request
 
 app = Flask(__name__)
@@ -2311,7 +2311,7 @@ def add_cors(response):
         response.headers["Access-Control-Allow-Credentials"] = "true"
     return response
 """),
-    Case("g-header-raw-wsgi-start-response", "header", True, r"""
+    Case("dataflow-header-raw-wsgi-start-response", "header", True, r"""
 from urllib.parse import parse_qs
 
 def application(environ, start_response):
@@ -2321,7 +2321,7 @@ def application(environ, start_response):
     return [b"tracked"]
 """),
     # the framework refuses CR/LF in header values: reflected, not injected, so the audit tier (issue 12, B3)
-    Case("g-header-django-content-disposition", "header", False, r"""
+    Case("dataflow-header-django-content-disposition", "header", False, r"""
 from django.http import HttpResponse
 
 def download_report(request):
@@ -2330,7 +2330,7 @@ def download_report(request):
     return response
 """),
     # the framework refuses CR/LF in header values: reflected, not injected, so the audit tier (issue 12, B3)
-    Case("g-header-multifile-wrapper-cors", "header", False, files={
+    Case("dataflow-header-multifile-wrapper-cors", "header", False, files={
         "req.py": r"""from django.http import HttpRequest
 
 def caller_origin(request: HttpRequest) -> str:
@@ -2346,7 +2346,7 @@ def api_me(request):
     return response
 """,
     }),
-    Case("g-header-count-int-safe", "header", False, r"""
+    Case("dataflow-header-count-int-safe", "header", False, r"""
 from flask import Flask, jsonify, request
 from app.models import Item
 
@@ -2359,7 +2359,7 @@ def items():
     resp.headers["X-Total-Count"] = str(len(page))  # SINK
     return resp
 """),
-    Case("g-header-rfc5987-quoted-filename-safe", "header", False, r"""
+    Case("dataflow-header-rfc5987-quoted-filename-safe", "header", False, r"""
 from urllib.parse import quote
 from flask import Flask, Response, request
 
@@ -2372,7 +2372,7 @@ def export_csv():
     resp.headers["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote(name + ".csv", safe="")  # SINK
     return resp
 """),
-    Case("g-header-origin-allowlist-safe", "header", False, r"""
+    Case("dataflow-header-origin-allowlist-safe", "header", False, r"""
 from flask import Flask, request
 
 app = Flask(__name__)
@@ -2386,7 +2386,7 @@ def add_cors(response):
         response.headers["Vary"] = "Origin"
     return response
 """),
-    Case("g-header-tornado-set-header-safe", "header", False, r"""
+    Case("dataflow-header-tornado-set-header-safe", "header", False, r"""
 import tornado.web
 
 class TraceHandler(tornado.web.RequestHandler):
@@ -2395,7 +2395,7 @@ class TraceHandler(tornado.web.RequestHandler):
         self.set_header("X-Debug-Trace", trace)  # SINK
         self.write({"ok": True})
 """),
-    Case("g-header-dict-other-key-safe", "header", False, r"""
+    Case("dataflow-header-dict-other-key-safe", "header", False, r"""
 import hashlib
 from flask import Flask, Response, request
 
@@ -2409,7 +2409,7 @@ def article(article_id):
     resp.headers["ETag"] = meta["etag"]  # SINK
     return resp
 """),
-    Case("g-header-url-for-link-safe", "header", False, r"""
+    Case("dataflow-header-url-for-link-safe", "header", False, r"""
 from flask import Flask, jsonify, request, url_for
 
 app = Flask(__name__)
@@ -2423,7 +2423,7 @@ def list_items():
 """),
 
     # ================================================================ regex
-    Case("g-regex-polynomial-trailing-spaces", "regex", True, r"""
+    Case("dataflow-regex-polynomial-trailing-spaces", "regex", True, r"""
 import re
 from flask import Flask, request
 
@@ -2435,7 +2435,7 @@ def add_comment():
     cleaned = re.sub(r"[ \t]+$", "", text, flags=re.MULTILINE)  # SINK
     return {"length": len(cleaned)}
 """, rule="SLS127"),
-    Case("g-regex-polynomial-email-shape", "regex", True, r"""
+    Case("dataflow-regex-polynomial-email-shape", "regex", True, r"""
 import re
 from django.http import JsonResponse
 
@@ -2444,7 +2444,7 @@ def check_email(request):
     ok = re.match(r"^\S+@\S+\.\S+$", email) is not None  # SINK
     return JsonResponse({"valid": ok})
 """, rule="SLS127"),
-    Case("g-regex-linear-pattern-safe", "regex", False, r"""
+    Case("dataflow-regex-linear-pattern-safe", "regex", False, r"""
 import re
 from flask import Flask, abort, request
 
@@ -2457,7 +2457,7 @@ def signup():
         abort(400)
     return {"username": username}
 """, rule="SLS127"),
-    Case("g-regex-polynomial-length-bounded-safe", "regex", False, r"""
+    Case("dataflow-regex-polynomial-length-bounded-safe", "regex", False, r"""
 import re
 from flask import Flask, abort, request
 
@@ -2471,7 +2471,7 @@ def add_tag():
     cleaned = re.sub(r"\s+$", "", tag)  # SINK
     return {"tag": cleaned}
 """, rule="SLS127"),
-    Case("g-regex-query-filter", "regex", True, r"""
+    Case("dataflow-regex-query-filter", "regex", True, r"""
 import re
 from flask import Flask, jsonify, request
 from app.inventory import product_names
@@ -2483,7 +2483,7 @@ def filter_products():
     pattern = request.args.get("filter", ".*")
     return jsonify([n for n in product_names() if re.search(pattern, n)])  # SINK
 """),
-    Case("g-regex-header-route-pattern", "regex", True, r"""
+    Case("dataflow-regex-header-route-pattern", "regex", True, r"""
 import re
 from django.http import JsonResponse
 from routing.models import Route
@@ -2492,7 +2492,7 @@ def matching_routes(request):
     rx = re.compile(request.headers.get("X-Route-Pattern", "^/$"))  # SINK
     return JsonResponse({"routes": [r.path for r in Route.objects.all() if rx.match(r.path)]})
 """),
-    Case("g-regex-multifile-request-wrapper", "regex", True, files={
+    Case("dataflow-regex-multifile-request-wrapper", "regex", True, files={
         "inputs.py": r"""from flask import request
 
 def search_term() -> str:
@@ -2511,7 +2511,7 @@ def changelog_search():
     return {"lines": [l for l in LINES if needle.search(l)]}
 """,
     }),
-    Case("g-regex-self-from-constructor", "regex", True, r"""
+    Case("dataflow-regex-self-from-constructor", "regex", True, r"""
 import re
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -2528,7 +2528,7 @@ class LogSearch(APIView):
         lines = open("/var/log/app/app.log", encoding="utf-8").read().splitlines()
         return Response(LogFilter(request.query_params.get("grep", "ERROR")).apply(lines))
 """),
-    Case("g-regex-escape-safe", "regex", False, r"""
+    Case("dataflow-regex-escape-safe", "regex", False, r"""
 import re
 from flask import Flask, jsonify, request
 from app.inventory import product_names
@@ -2540,7 +2540,7 @@ def filter_products():
     needle = re.escape(request.args.get("filter", ""))
     return jsonify([n for n in product_names() if re.search(needle, n, re.IGNORECASE)])  # SINK
 """),
-    Case("g-regex-dict-other-key-safe", "regex", False, r"""
+    Case("dataflow-regex-dict-other-key-safe", "regex", False, r"""
 import re
 from flask import Flask, request
 
@@ -2551,7 +2551,7 @@ def validate():
     rule = {"value": request.args.get("value", ""), "pattern": r"[A-Z]{2}[0-9]{6}"}
     return {"ok": re.fullmatch(rule["pattern"], rule["value"]) is not None}  # SINK
 """),
-    Case("g-regex-named-pattern-table-safe", "regex", False, r"""
+    Case("dataflow-regex-named-pattern-table-safe", "regex", False, r"""
 import re
 from flask import Flask, abort, request
 
@@ -2564,7 +2564,7 @@ def check(kind):
         abort(404)
     return {"ok": bool(re.fullmatch(PATTERNS[kind], request.args.get("v", "")))}  # SINK
 """),
-    Case("g-regex-dead-branch-safe", "regex", False, r"""
+    Case("dataflow-regex-dead-branch-safe", "regex", False, r"""
 import re
 from flask import Flask, request
 
@@ -2579,7 +2579,7 @@ def search():
 """),
 
     # ================================================================ log
-    Case("g-log-form-keys-unexpected", "log", True, r"""
+    Case("dataflow-log-form-keys-unexpected", "log", True, r"""
 import logging
 from flask import Flask, request
 
@@ -2594,7 +2594,7 @@ def login():
             log.warning("unexpected login field %s", key)  # SINK
     return "ok"
 """),
-    Case("g-log-user-agent-header", "log", True, r"""
+    Case("dataflow-log-user-agent-header", "log", True, r"""
 import logging
 from django.contrib.auth import views as auth_views
 
@@ -2605,7 +2605,7 @@ class AuditedLoginView(auth_views.LoginView):
         logger.info("failed login with agent %s", self.request.headers.get("User-Agent"))  # SINK
         return super().form_invalid(form)
 """),
-    Case("g-log-websocket-message", "log", True, r"""
+    Case("dataflow-log-websocket-message", "log", True, r"""
 import logging
 from fastapi import FastAPI, WebSocket
 
@@ -2619,7 +2619,7 @@ async def chat(ws: WebSocket):
         logger.info("message: " + text)  # SINK
         await ws.send_text("ok")
 """),
-    Case("g-log-fstring-returned-helper", "log", True, r"""
+    Case("dataflow-log-fstring-returned-helper", "log", True, r"""
 import logging
 from flask import Flask, request
 
@@ -2634,7 +2634,7 @@ def share(doc_id):
     log.info(describe(request.form["email"], "share"))  # SINK
     return "", 204
 """),
-    Case("g-log-cookie-value", "log", True, r"""
+    Case("dataflow-log-cookie-value", "log", True, r"""
 import logging
 from flask import Flask, request
 
@@ -2645,7 +2645,7 @@ def promo():
     app.logger.info("promo cookie seen: %s", request.cookies.get("promo", ""))  # SINK
     return "ok"
 """),
-    Case("g-log-self-from-constructor", "log", True, r"""
+    Case("dataflow-log-self-from-constructor", "log", True, r"""
 import logging
 from aiohttp import web
 
@@ -2662,7 +2662,7 @@ async def delete_item(request: web.Request) -> web.Response:
     AuditTrail(request.headers.get("X-User", "anonymous")).record("delete")
     return web.json_response({"deleted": True})
 """),
-    Case("g-log-repr-format-safe", "log", False, r"""
+    Case("dataflow-log-repr-format-safe", "log", False, r"""
 import logging
 from flask import Flask, request
 
@@ -2675,7 +2675,7 @@ def search():
     log.info("search for %r", q)  # SINK
     return {"q": q}
 """),
-    Case("g-log-newlines-stripped-safe", "log", False, r"""
+    Case("dataflow-log-newlines-stripped-safe", "log", False, r"""
 import logging
 from django.http import JsonResponse
 
@@ -2687,7 +2687,7 @@ def subscribe(request):
     logger.info("new subscriber %s", clean)  # SINK
     return JsonResponse({"ok": True})
 """),
-    Case("g-log-int-cast-safe", "log", False, r"""
+    Case("dataflow-log-int-cast-safe", "log", False, r"""
 import logging
 from flask import Flask, request
 
@@ -2700,7 +2700,7 @@ def feed():
     log.debug("feed page %d", page)  # SINK
     return {"page": page}
 """),
-    Case("g-log-dict-other-key-safe", "log", False, r"""
+    Case("dataflow-log-dict-other-key-safe", "log", False, r"""
 import logging
 from flask import Flask, request
 
@@ -2713,7 +2713,7 @@ def checkout():
     log.info("route=%s items=%d", event["route"], event["items"])  # SINK
     return {"ok": True}
 """),
-    Case("g-log-dead-debug-branch-safe", "log", False, r"""
+    Case("dataflow-log-dead-debug-branch-safe", "log", False, r"""
 import logging
 from flask import Flask, request
 
@@ -2728,7 +2728,7 @@ def ingest():
     log.info(message)  # SINK
     return "", 202
 """),
-    Case("g-log-json-dumps-safe", "log", False, r"""
+    Case("dataflow-log-json-dumps-safe", "log", False, r"""
 import json
 import logging
 from flask import Flask, request
@@ -2743,7 +2743,7 @@ def events():
 """),
 
     # ================================================================ html
-    Case("g-html-form-items-table", "html", True, r"""
+    Case("dataflow-html-form-items-table", "html", True, r"""
 from flask import Flask, request
 
 app = Flask(__name__)
@@ -2753,7 +2753,7 @@ def confirm():
     rows = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in request.form.items())
     return "<table>" + rows + "</table>"  # SINK
 """),
-    Case("g-html-fstring-returned-helper", "html", True, r"""
+    Case("dataflow-html-fstring-returned-helper", "html", True, r"""
 from flask import Flask, request
 
 app = Flask(__name__)
@@ -2765,7 +2765,7 @@ def greeting(name):
 def hello():
     return greeting(request.args.get("name", "stranger"))  # SINK
 """),
-    Case("g-html-stringio-page", "html", True, r"""
+    Case("dataflow-html-stringio-page", "html", True, r"""
 import io
 from django.http import HttpResponse
 
@@ -2775,14 +2775,14 @@ def search_results(request):
     page.write("<p>You searched for " + request.GET.get("q", "") + "</p>")
     return HttpResponse(page.getvalue())  # SINK
 """),
-    Case("g-html-django-cookie", "html", True, r"""
+    Case("dataflow-html-django-cookie", "html", True, r"""
 from django.http import HttpResponse
 
 def welcome_back(request):
     name = request.COOKIES.get("display_name", "friend")
     return HttpResponse("<h1>Welcome back, " + name + "</h1>")  # SINK
 """),
-    Case("g-html-upload-filename", "html", True, r"""
+    Case("dataflow-html-upload-filename", "html", True, r"""
 from flask import Flask, request
 
 app = Flask(__name__)
@@ -2793,14 +2793,14 @@ def upload():
     f.save("/srv/uploads/latest.bin")
     return f"<p>Uploaded <b>{f.filename}</b> successfully.</p>"  # SINK
 """),
-    Case("g-html-aiohttp-text-html", "html", True, r"""
+    Case("dataflow-html-aiohttp-text-html", "html", True, r"""
 from aiohttp import web
 
 async def not_found(request: web.Request) -> web.Response:
     path = request.match_info.get("tail", "")
     return web.Response(text=f"<h1>No page at /{path}</h1>", content_type="text/html", status=404)  # SINK
 """),
-    Case("g-html-list-append-join", "html", True, r"""
+    Case("dataflow-html-list-append-join", "html", True, r"""
 from flask import Flask, request
 
 app = Flask(__name__)
@@ -2812,7 +2812,7 @@ def tags():
         items.append("<li>" + tag + "</li>")
     return "<ul>" + "".join(items) + "</ul>"  # SINK
 """),
-    Case("g-html-multifile-request-wrapper", "html", True, files={
+    Case("dataflow-html-multifile-request-wrapper", "html", True, files={
         "req.py": r"""from flask import request
 
 def current_query() -> str:
@@ -2828,7 +2828,7 @@ def search():
     return "<h2>Results for " + current_query() + "</h2>"  # SINK
 """,
     }),
-    Case("g-html-text-plain-mimetype-safe", "html", False, r"""
+    Case("dataflow-html-text-plain-mimetype-safe", "html", False, r"""
 from flask import Flask, Response, request
 
 app = Flask(__name__)
@@ -2837,7 +2837,7 @@ app = Flask(__name__)
 def echo():
     return Response("You sent: " + request.args.get("msg", ""), mimetype="text/plain")  # SINK
 """),
-    Case("g-html-jsonify-safe", "html", False, r"""
+    Case("dataflow-html-jsonify-safe", "html", False, r"""
 from flask import Flask, jsonify, request
 
 app = Flask(__name__)
@@ -2846,7 +2846,7 @@ app = Flask(__name__)
 def hello_json():
     return jsonify(message=f"<b>Hello {request.args.get('name', '')}</b>")  # SINK
 """),
-    Case("g-html-markupsafe-escape-safe", "html", False, r"""
+    Case("dataflow-html-markupsafe-escape-safe", "html", False, r"""
 from flask import Flask, request
 from markupsafe import escape
 
@@ -2856,7 +2856,7 @@ app = Flask(__name__)
 def hello():
     return f"<p>Hello, {escape(request.args.get('name', 'stranger'))}!</p>"  # SINK
 """),
-    Case("g-html-digits-early-return-safe", "html", False, r"""
+    Case("dataflow-html-digits-early-return-safe", "html", False, r"""
 from django.http import HttpResponse, HttpResponseBadRequest
 
 def order_status(request):
@@ -2865,14 +2865,14 @@ def order_status(request):
         return HttpResponseBadRequest("bad order number")
     return HttpResponse("<p>Order #" + order + " is on its way.</p>")  # SINK
 """),
-    Case("g-html-django-text-plain-safe", "html", False, r"""
+    Case("dataflow-html-django-text-plain-safe", "html", False, r"""
 from django.http import HttpResponse
 
 def robots(request):
     agent = request.GET.get("agent", "*")
     return HttpResponse(f"User-agent: {agent}\nDisallow: /admin/\n", content_type="text/plain")  # SINK
 """),
-    Case("g-html-dict-other-key-safe", "html", False, r"""
+    Case("dataflow-html-dict-other-key-safe", "html", False, r"""
 from flask import Flask, request
 
 app = Flask(__name__)
@@ -2882,7 +2882,7 @@ def search():
     ctx = {"query": request.args.get("q", ""), "title": "Search"}
     return f"<h1>{ctx['title']}</h1><p>{len(ctx['query'])} characters</p>"  # SINK
 """),
-    Case("g-html-constant-ternary-safe", "html", False, r"""
+    Case("dataflow-html-constant-ternary-safe", "html", False, r"""
 from flask import Flask, request
 
 app = Flask(__name__)
@@ -2893,14 +2893,14 @@ def badge():
     label = request.args.get("name", "") if SHOW_RAW_NAME else "Member"
     return "<span class='badge'>" + label + "</span>"  # SINK
 """),
-    Case("g-html-tornado-write-dict-safe", "html", False, r"""
+    Case("dataflow-html-tornado-write-dict-safe", "html", False, r"""
 import tornado.web
 
 class EchoHandler(tornado.web.RequestHandler):
     def get(self):
         self.write({"echo": self.get_argument("q", "")})  # SINK
 """),
-    Case("g-html-websocket-broadcast-page", "html", True, r"""
+    Case("dataflow-html-websocket-broadcast-page", "html", True, r"""
 from fastapi import FastAPI, WebSocket
 from fastapi.responses import HTMLResponse
 
@@ -2918,7 +2918,7 @@ async def last():
 """),
 
     # ================================================================ more safe look-alikes
-    Case("g-path-resolve-is-relative-to-safe", "path", False, r"""
+    Case("dataflow-path-resolve-is-relative-to-safe", "path", False, r"""
 from pathlib import Path
 from flask import Flask, abort, request
 
@@ -2932,7 +2932,7 @@ def raw_doc():
         abort(403)
     return target.read_text(encoding="utf-8")  # SINK
 """),
-    Case("g-path-shutil-move-generated-name-safe", "path", False, r"""
+    Case("dataflow-path-shutil-move-generated-name-safe", "path", False, r"""
 import os
 import shutil
 import uuid
@@ -2953,7 +2953,7 @@ def avatar():
     shutil.move(tmp, os.path.join(INBOX, uuid.uuid4().hex + ext))  # SINK
     return "", 201
 """),
-    Case("g-path-fileresponse-enum-safe", "path", False, r"""
+    Case("dataflow-path-fileresponse-enum-safe", "path", False, r"""
 import os
 from enum import Enum
 from fastapi import FastAPI
@@ -2970,7 +2970,7 @@ class Document(str, Enum):
 def legal(doc: Document):
     return FileResponse(os.path.join(LEGAL, doc.value))  # SINK
 """),
-    Case("g-shell-paramiko-allowlisted-service-safe", "shell", False, r"""
+    Case("dataflow-shell-paramiko-allowlisted-service-safe", "shell", False, r"""
 import paramiko
 from flask import Flask, abort, request
 
@@ -2988,7 +2988,7 @@ def restart():
     _, stdout, _ = client.exec_command(f"sudo systemctl restart {service}")  # SINK
     return {"output": stdout.read().decode()}
 """),
-    Case("g-shell-getoutput-int-port-safe", "shell", False, r"""
+    Case("dataflow-shell-getoutput-int-port-safe", "shell", False, r"""
 import subprocess
 from flask import Flask, request
 
@@ -2999,7 +2999,7 @@ def port_owner():
     port = int(request.args.get("port", "8000"))
     return {"owner": subprocess.getoutput(f"lsof -nP -i :{port}")}  # SINK
 """),
-    Case("g-shell-asyncio-shell-constant-safe", "shell", False, r"""
+    Case("dataflow-shell-asyncio-shell-constant-safe", "shell", False, r"""
 import asyncio
 from aiohttp import web
 
@@ -3009,7 +3009,7 @@ async def disk(request: web.Request) -> web.Response:
     out, _ = await proc.communicate()
     return web.json_response({"disk": out.decode().strip(), "verbose": verbose})
 """),
-    Case("g-template-constant-source-user-context-safe", "template", False, r"""
+    Case("dataflow-template-constant-source-user-context-safe", "template", False, r"""
 from flask import Flask, request
 from jinja2 import Environment, select_autoescape
 
@@ -3021,7 +3021,7 @@ TEMPLATES = {"receipt": "<p>Thanks {{ name }}, your total is {{ total }}.</p>"}
 def receipt():
     return env.from_string(TEMPLATES["receipt"]).render(**request.form)  # SINK
 """),
-    Case("g-template-stringio-constant-parts-safe", "template", False, r"""
+    Case("dataflow-template-stringio-constant-parts-safe", "template", False, r"""
 import io
 from flask import Flask, render_template_string, request
 
@@ -3035,7 +3035,7 @@ def card():
     buf.write("</div>")
     return render_template_string(buf.getvalue(), title=request.args.get("title", ""))  # SINK
 """),
-    Case("g-xml-constant-ternary-disabled-upload-safe", "xml", False, r"""
+    Case("dataflow-xml-constant-ternary-disabled-upload-safe", "xml", False, r"""
 import xml.etree.ElementTree as ET
 from flask import Flask, request
 
@@ -3048,7 +3048,7 @@ def import_xml():
     root = ET.fromstring(data)  # SINK
     return {"items": len(root)}
 """),
-    Case("g-xml-dict-other-key-safe", "xml", False, r"""
+    Case("dataflow-xml-dict-other-key-safe", "xml", False, r"""
 import xml.etree.ElementTree as ET
 from flask import Flask, request
 
@@ -3060,7 +3060,7 @@ def envelope():
     root = ET.fromstring(parts["skeleton"])  # SINK
     return {"status": root.findtext("status"), "received": len(parts["body"])}
 """),
-    Case("g-deser-json-websocket-safe", "deserialize", False, r"""
+    Case("dataflow-deser-json-websocket-safe", "deserialize", False, r"""
 import json
 from fastapi import FastAPI, WebSocket
 
@@ -3074,7 +3074,7 @@ async def sync(ws: WebSocket):
         update = json.loads(blob)  # SINK
         await ws.send_json({"ack": update.get("seq")})
 """),
-    Case("g-session-dict-other-key-safe", "session", False, r"""
+    Case("dataflow-session-dict-other-key-safe", "session", False, r"""
 from flask import Flask, request, session
 
 app = Flask(__name__)
@@ -3085,7 +3085,7 @@ def signup():
     session["plan"] = account["plan"]  # SINK
     return {"welcome": len(account["name"])}
 """),
-    Case("g-code-optional-simpleeval-safe", "code", False, r"""
+    Case("dataflow-code-optional-simpleeval-safe", "code", False, r"""
 from flask import Flask, abort, request
 
 try:
@@ -3101,7 +3101,7 @@ def calc():
         abort(501)
     return {"result": simple_eval(request.args.get("expr", "1+1"))}  # SINK
 """),
-    Case("g-ldap-constant-ternary-safe", "ldap", False, r"""
+    Case("dataflow-ldap-constant-ternary-safe", "ldap", False, r"""
 from flask import Flask, request
 from ldap3 import Connection, Server
 

@@ -1,0 +1,1 @@
+"""Command line tests: `secure-ls` run as a subprocess on files made for each test."""
