@@ -267,7 +267,7 @@ PROGRAMS = [
         "import ssl\n\ndef make():\n    ctx = ssl._create_unverified_context()\n    return ctx.verify_mode == ssl.CERT_REQUIRED, ctx.check_hostname\n",
         "unsafe",
         [("make()", became((True, True)))],
-        title_has="certifi",
+        title_has="system's CA store",
     ),
     Program(
         "tls-requests-verify-true",
