@@ -182,6 +182,32 @@ PROGRAMS = [
         [("sign_session(b'user=1', b'k')", digest_changed)],
         fixed_lacks=("usedforsecurity",),
     ),
+    # the digest of a credential stands in for it (stored API keys are looked up by it): an
+    # identifier-like function name does not make it protect nothing
+    Program(
+        "weak-hash-api-key-fingerprint-gets-sha256-only",
+        "SLS302",
+        "import hashlib\n\nAPI_KEYS = {}\n\ndef api_key_fingerprint(api_key):\n    return hashlib.sha1(api_key.encode()).hexdigest()\n\n"
+        "def register(owner, api_key):\n    API_KEYS[api_key_fingerprint(api_key)] = owner\n\n"
+        "def authenticate(api_key):\n    return API_KEYS.get(api_key_fingerprint(api_key))\n",
+        "unsafe",
+        [
+            ("(register('ann', 'k-123'), authenticate('k-123'), authenticate('k-124'))", "same"),
+            ("api_key_fingerprint('k-123')", digest_changed),
+        ],
+        fixed_lacks=("usedforsecurity",),
+        fixall_unchanged=True,
+        title_has="SHA-256",
+    ),
+    Program(
+        "weak-hash-session-id-gets-sha256-only",
+        "SLS302",
+        "import hashlib\n\ndef session_id_hash(session_id):\n    return hashlib.md5(session_id.encode()).hexdigest()\n",
+        "unsafe",
+        [("session_id_hash('abc')", digest_changed)],
+        fixed_lacks=("usedforsecurity",),
+        fixall_unchanged=True,
+    ),
     # ---- YAML ----------------------------------------------------------------------------
     Program(
         "yaml-config-unsafe-loader",
