@@ -49,6 +49,8 @@ class UnitSymbols:
     # functions and classes listed as the values of a module-level table of three or more
     # (`FORMATS = {"md5": md5_hash, "sha1": sha1_hash, ...}`): implementations picked by data
     tabled_functions: frozenset[str] = frozenset()
+    # attributes named for a password or a hash that the unit matches on (see matched_attributes)
+    matched_attributes: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -85,6 +87,8 @@ class ModuleSymbols:
     cors_origins: object = None  # what its configuration gives flask-cors's CORS_ORIGINS (engine/corsconfig.CorsOrigins)
     class_bases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # see UnitSymbols.class_bases
     tabled_functions: set[str] = field(default_factory=set)  # see UnitSymbols.tabled_functions
+    # attribute -> how many of the module's units match on it (see matched_attributes)
+    matched_attributes: dict[str, int] = field(default_factory=dict)
 
     def declared(self) -> dict[str, "Declaration"]:
         """What the module declares about its own classes and aliases (see Declaration)."""
@@ -114,6 +118,7 @@ class ModuleSymbols:
                 frozenset(self.dependency_aliases),
                 frozenset(self.class_bases.items()),
                 frozenset(self.tabled_functions),
+                frozenset(self.matched_attributes.items()),
                 self.is_test_file,
                 self.closed_world,
                 self.yaml_extensions,
@@ -154,6 +159,8 @@ class ModuleSymbols:
             module.pickles_files = module.pickles_files or unit.pickles_files
             module.class_bases.update(unit.class_bases)
             module.tabled_functions |= unit.tabled_functions
+            for name in unit.matched_attributes:
+                module.matched_attributes[name] = module.matched_attributes.get(name, 0) + 1
         # A name rebound elsewhere is no longer known to be constant.
         module.constants = {n for n in module.constants if counts.get(n) == 1}
         module.strings = {n: v for n, v in module.strings.items() if n in module.constants}
@@ -308,6 +315,7 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
         _pickles_files(tree) if text is None or "dump(" in text else False,
         tuple(class_bases),
         frozenset(tabled),
+        matched_attributes(tree) if text is None or _SECRET_ATTRIBUTE_READ.search(text) else frozenset(),
     )
 
 
@@ -332,6 +340,42 @@ def base_names(cls: ast.ClassDef) -> tuple[str, ...]:
         elif isinstance(base, ast.Name):
             names.append(base.id)
     return tuple(names)
+
+
+# An attribute whose name says it holds a password or a hash (`user.pw_hash`, `self.password`),
+# and where the unit's text may read one (a cheap test before walking the unit).
+_SECRET_ATTRIBUTE = re.compile(r"pass|pw|pin|hash|digest", re.IGNORECASE)
+_SECRET_ATTRIBUTE_READ = re.compile(r"\.\s*\w*(?:pass|pw|pin|hash|digest)", re.IGNORECASE)
+# Calls that find an entry by the value they are given (a mapping's, a query's).
+_LOOKUPS = frozenset({"get", "pop", "setdefault", "filter", "filter_by", "exclude", "find", "find_one", "where", "get_or_create"})
+
+
+def matched_attributes(tree: ast.AST) -> frozenset[str]:
+    """The attributes named for a password or a hash that `tree` matches on: compares with
+    `==`, `!=` or `in` (not with None), or uses as a key (a subscript, a dict display's key, an
+    argument of a lookup such as `get` or `filter`). A salted hash (bcrypt) matches nothing,
+    so SLS301 moves a stored hash to one only where nothing else in the module does this."""
+    return frozenset(a.attr for node in ast.walk(tree) for a in matching_reads(node) if _SECRET_ATTRIBUTE.search(a.attr))
+
+
+def matching_reads(node: ast.AST) -> list[ast.Attribute]:
+    """The attribute reads `node` matches on (see matched_attributes): operands of an equality
+    or membership test, a subscript's index, a dict display's keys, a lookup call's arguments."""
+    if isinstance(node, ast.Compare):
+        operands = (node.left, *node.comparators)
+        if any(not isinstance(op, (ast.Eq, ast.NotEq, ast.In, ast.NotIn)) for op in node.ops):
+            return []
+        if any(isinstance(o, ast.Constant) and o.value is None for o in operands):
+            return []
+    elif isinstance(node, ast.Subscript):
+        operands = (node.slice,)
+    elif isinstance(node, ast.Dict):
+        operands = tuple(k for k in node.keys if k is not None)
+    elif isinstance(node, ast.Call) and astutil.last_name(node.func) in _LOOKUPS:
+        operands = (*node.args, *(k.value for k in node.keywords))
+    else:
+        return []
+    return [o for o in operands if isinstance(o, ast.Attribute) and isinstance(o.ctx, ast.Load)]
 
 
 _PICKLE_MODULES = frozenset({"pickle", "cPickle", "_pickle", "dill", "cloudpickle", "joblib"})
