@@ -79,6 +79,8 @@ class ModuleSymbols:
     dependency_aliases: set[str] = field(default_factory=set)  # see UnitSymbols.dependency_aliases
     functions: dict[str, object] = field(default_factory=dict)  # name -> summary (taint)
     yaml_extensions: bool = False  # see UnitSymbols.yaml_extensions
+    # the workspace modules it imports whose yaml_extensions are set (yaml_extensions_imported)
+    yaml_extensions_imported: tuple[str, ...] = ()
     pickles_files: bool = False  # see UnitSymbols.pickles_files
     is_test_file: bool = False  # set from the file's path: tests use secrets and asserts legitimately
     closed_world: bool = False  # a notebook: no other module imports it, so its own calls are all the calls
@@ -122,6 +124,7 @@ class ModuleSymbols:
                 self.is_test_file,
                 self.closed_world,
                 self.yaml_extensions,
+                self.yaml_extensions_imported,
                 self.pickles_files,
                 getattr(self.url_routes, "fingerprint", None),
                 getattr(self.log_formatting, "fingerprint", None),
@@ -416,6 +419,19 @@ def _yaml_extensions(tree: ast.Module) -> bool:
             if any(isinstance(s, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "yaml_tag" for t in s.targets) for s in node.body):
                 return True
     return False
+
+
+def yaml_extensions_imported(resolver, units: list[UnitSymbols]) -> tuple[str, ...]:
+    """The workspace modules a module imports at its top level that register their own YAML
+    tags or dump Python objects (UnitSymbols.yaml_extensions), as spelled: PyYAML's loaders are
+    shared by the whole process, so a registration there changes what this module's loads
+    accept. Asked only of a module that imports yaml; () without a workspace to ask
+    (`resolver` is the analysis's imports resolver, engine/workspace.Resolver)."""
+    imported_symbols = getattr(resolver, "imported_symbols", None)
+    if imported_symbols is None or not any(m == "yaml" or m.startswith("yaml.") for u in units for m in u.imported_modules):
+        return ()
+    names = {q for u in units for _, q in u.bindings if q is not None} | {m for u in units for m in u.imported_modules}
+    return tuple(sorted(name for name, found in imported_symbols(names).items() if found.yaml_extensions))
 
 
 def translated_characters(call: ast.Call, put_back: frozenset[str] = frozenset({"\r", "\n"})) -> frozenset[str]:
