@@ -46,8 +46,9 @@ class WeakHash(Rule):
     `"rate-limit:{}:{}".format(ip, digest)`) or only formats
     fresh random bytes (`sha1(counter + os.urandom(8))` for a nonce: nobody
     chooses colliding inputs) is low as well, and so is a digest made in a
-    function named for a key (`get_cache_key`), or a signature that only goes
-    out in requests to another service whose protocol demands it
+    function named for a key (`get_cache_key`), or a signature (or a
+    credential's digest) that only goes out in requests to another service
+    whose protocol demands it
     (`headers={"X-Key": md5(...)}`, the `params=` or `query=` of whatever
     builds the request, or a URL whose host the code names,
     `f"https://keys.example.com/{id}.key?s={signature}"`, also after further
@@ -127,28 +128,28 @@ class WeakHash(Rule):
             return  # SLS301 reports passwords, with a better fix
         name = ctx.call_name(node) or ""
         security = self._security_purpose(node, ctx)
-        if security and destinations.use(node, ctx) == "send":
+        # an identifier made from a credential (`api_key_fingerprint(api_key)`): collisions
+        # matter little, but the digest stands in for the credential (audit tier)
+        credential = None if security else _hashed_credential(data, ctx)
+        if (security or credential) and destinations.use(node, ctx) == "send":
             # `params={"auth": md5(rid + ts + key)}`: a signature the other service's protocol
             # demands, computed as it says; this program cannot choose the hash (audit tier)
             ctx.report(
                 self,
                 node,
-                f"{algo.upper()} used for {security}, which is sent to another service: collisions are practical, so it proves "
-                "little; that service's protocol chose it, so there is nothing to change here unless it accepts SHA-256.",
+                f"{algo.upper()} used for {security or f'`{credential}`'}, which is sent to another service: collisions are practical, "
+                "so it proves little; that service's protocol chose it, so there is nothing to change here unless it accepts SHA-256.",
                 confidence=Confidence.LOW,
                 severity=Severity.LOW,
             )
-        elif security or (credential := _hashed_credential(data, ctx)) is not None:
+        elif credential:
+            message = (
+                f"{algo.upper()} is broken for security, and this digest stands in for `{credential}`, a credential: "
+                "use SHA-256, not usedforsecurity=False, which would declare that it protects nothing."
+            )
+            ctx.report(self, node, message, fix=_to_sha256(node, name, ctx), confidence=Confidence.LOW, severity=Severity.LOW)
+        elif security:
             fix = _to_sha256(node, name, ctx)
-            if not security:
-                # an identifier made from a credential (`api_key_fingerprint(api_key)`): collisions
-                # matter little, but the digest stands in for the credential (audit tier)
-                message = (
-                    f"{algo.upper()} is broken for security, and this digest stands in for `{credential}`, a credential "
-                    "(kept to check it or look it up): use SHA-256, not usedforsecurity=False, which would say it protects nothing."
-                )
-                ctx.report(self, node, message, fix=fix, confidence=Confidence.LOW, severity=Severity.LOW)
-                return
             message = (
                 f"{algo.upper()} used for {security}: collisions are practical, so it no longer proves integrity. "
                 "Use SHA-256 (hashlib.sha256) or HMAC-SHA-256."
