@@ -254,6 +254,14 @@ PROGRAMS = [
         fixed_lacks=("usedforsecurity",),
         fixall_unchanged=True,
     ),
+    # a credential's digest sent in another service's request: that service's protocol, no fix
+    Program(
+        "weak-hash-credential-sent-to-a-service-is-not-offered",
+        "SLS302",
+        "import hashlib\n\nimport requests\n\ndef ping(url, session_id):\n    return requests.get(url, params={'s': hashlib.md5(session_id.encode()).hexdigest()}, timeout=5)\n",
+        "none",
+        [("ping('https://example.com', 'abc')['params']", "same")],
+    ),
     # ---- YAML ----------------------------------------------------------------------------
     Program(
         "yaml-config-unsafe-loader",
