@@ -488,6 +488,8 @@ def _value_kind(value: ast.expr, ctx, depth: int) -> str:
     if isinstance(value, ast.Name):
         return _text_kind(value, ctx, depth)
     kind = _text_kind(value, ctx, depth)
+    if isinstance(value, ast.Subscript) and kind == "text":
+        return "any"  # an item of a mapping: text in a query string, a number in cleaned form data
     if kind != "any" or isinstance(value, _DIRECT) or _is_request_get(value):
         return kind
     return "unknown"
