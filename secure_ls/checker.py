@@ -235,7 +235,7 @@ def declare_dependencies(results: list[FileResult]) -> None:
         names = ", ".join(missing)
         if path is None:
             for result in needing:
-                result.notes.append(f"{result.path}: the fixed code needs {names}, which the project does not declare (no pyproject.toml [project].dependencies or requirements file found): add it")
+                result.notes.append(f"{result.path}: the fixed code needs {names}, which the project does not declare (no pyproject.toml [project].dependencies, Poetry dependency table or requirements file found): add it")
             continue
         from secure_ls.engine.edits import apply_edits
 

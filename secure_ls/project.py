@@ -385,7 +385,8 @@ def scan(path: str, text: str, settings: Settings) -> AnalysisResult:
 # dependencies (docs/configuration.md#dependencies-that-fixes-add):
 #   1. the project root is the nearest folder up from the file with a pyproject.toml (or
 #      .git; or the filesystem root);
-#   2. if that pyproject.toml has a [project].dependencies array, the new line goes there;
+#   2. if that pyproject.toml has a [project].dependencies array, the new line goes there; else
+#      if it has Poetry's [tool.poetry.dependencies] table, `name = "*"` goes there;
 #   3. else the nearest requirements.in (pip-tools' source) or else requirements.txt, from
 #      the file's folder up to the project root;
 #   4. else none: the fix title says the distribution is needed and not declared.

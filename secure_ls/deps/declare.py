@@ -1,21 +1,26 @@
 """Declaring a new dependency: the text edit that adds one requirement to a
-pyproject.toml `[project].dependencies` array or a requirements file, touching
-nothing else in the file (see docs/configuration.md#dependencies-that-fixes-add)."""
+pyproject.toml `[project].dependencies` array (or, without one, Poetry's
+`[tool.poetry.dependencies]` table) or a requirements file, touching nothing
+else in the file (see docs/configuration.md#dependencies-that-fixes-add)."""
 
 from __future__ import annotations
 
 import re
+import tomllib
 
 from ..engine.model import Edit
 from .files import LineIndex
 from .tomlspans import toml_spans
 
 _KEY = ("project", "dependencies")
+_POETRY = ("tool", "poetry", "dependencies")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def has_project_dependencies(text: str) -> bool:
-    """Whether the pyproject text has a `[project].dependencies` array we can add to."""
-    return _array(text) is not None
+    """Whether the pyproject text has a `[project].dependencies` array, or else a Poetry
+    `[tool.poetry.dependencies]` table, we can add to."""
+    return _array(text) is not None or _poetry_table_end(text) is not None
 
 
 def _array(text: str) -> tuple[int, int, list] | None:
@@ -53,10 +58,11 @@ def _skip(text: str, i: int, commas: bool = False) -> int:
 
 def pyproject_edit(text: str, requirement: str) -> Edit | None:
     """Adds `"requirement"` to [project].dependencies as one more item in the array's own
-    layout: one line per item (with their indentation and trailing comma) or inline."""
+    layout: one line per item (with their indentation and trailing comma) or inline. Without
+    that array, adds `requirement = "*"` to Poetry's [tool.poetry.dependencies] table."""
     found = _array(text)
     if found is None:
-        return None
+        return _poetry_edit(text, requirement)
     opening, closing, items = found
     index = LineIndex(text)
     quoted = f'"{requirement}"'
@@ -93,3 +99,47 @@ def requirements_edit(text: str, requirement: str) -> Edit:
     if text and not text.endswith("\n"):
         return Edit(index.span(end, end), f"{newline}{requirement}{newline}")
     return Edit(index.span(end, end), f"{requirement}{newline}")
+
+
+def _poetry_table_end(text: str) -> int | None:
+    """Where a new key of the `[tool.poetry.dependencies]` table goes: the end of the table's
+    last line that is neither blank nor a comment (a comment just above the next table header
+    is usually that table's). None when the file has no such table written as a header."""
+    try:
+        table = tomllib.loads(text).get("tool", {}).get("poetry", {}).get("dependencies")
+    except tomllib.TOMLDecodeError:
+        return None
+    spans = toml_spans(text)
+    if not isinstance(table, dict) or spans is None or _POETRY not in spans.keys:
+        return None
+    start = spans.keys[_POETRY]
+    if text[start - 1 : start] != "]":
+        return None  # `dependencies = {...}` inside [tool.poetry]: an inline table, left alone
+    header = re.compile(r"^[ \t]*\[", re.MULTILINE).search(text, start)
+    end = header.start() if header else len(text)
+    lines = text[start:end].splitlines(keepends=True)
+    offset = end
+    for line in reversed(lines):
+        if line.strip() and not line.strip().startswith("#"):
+            return offset - len(line) + len(line.rstrip("\r\n"))
+        offset -= len(line)
+    return start + len(lines[0].rstrip("\r\n")) if lines else start  # an empty table: after its header line
+
+
+def _poetry_edit(text: str, requirement: str) -> Edit | None:
+    """`requirement = "*"` (any version, as the [project] items are written) as the last key of
+    Poetry's dependency table; None when the result would not be that table plus this key."""
+    at = _poetry_table_end(text)
+    if at is None:
+        return None
+    key = requirement if _BARE_KEY.fullmatch(requirement) else f'"{requirement}"'
+    newline = "\r\n" if "\r\n" in text else "\n"
+    new = f"{text[:at]}{newline}{key} = \"*\"{text[at:]}"
+    try:
+        before, after = tomllib.loads(text), tomllib.loads(new)
+    except tomllib.TOMLDecodeError:
+        return None
+    before["tool"]["poetry"]["dependencies"][requirement] = "*"
+    if after != before:
+        return None  # the key was there under another spelling, or the layout fooled us
+    return Edit(LineIndex(text).span(at, at), f"{newline}{key} = \"*\"")

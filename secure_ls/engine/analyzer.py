@@ -21,12 +21,7 @@ from typing import Iterable
 from secure_ls.engine import constructions, distributions, summaries, toplevel
 from secure_ls.engine.context import Dispatch, UnitContext, indexed, walk
 from secure_ls.engine.model import AnalysisResult, Edit, Finding, Fix, Position, Span
-from secure_ls.engine.symbols import (
-    ModuleSymbols,
-    UnitSymbols,
-    import_bindings,
-    summarize,
-)
+from secure_ls.engine.symbols import ModuleSymbols, UnitSymbols, import_bindings, summarize, yaml_extensions_imported
 from secure_ls.engine.units import Unit, UnitParser, common_prefix, common_suffix, may_continue
 
 log = logging.getLogger(__name__)
@@ -120,6 +115,7 @@ class Engine:
         symbols = [self._unit_symbols(u) for u in units]
         test_file = is_test_path(path, self.options.project_root)
         configurations = {ask: _configuration(imports_resolver, symbols, ask, module) for ask, module in _CONFIGURATION_ASKS}
+        yaml_imported = yaml_extensions_imported(imports_resolver, symbols)  # PyYAML's tags are the process's
         # a notebook, a script, a migration: its own calls of its functions are all the calls
         closed_world = bool(path) and path.endswith(".ipynb") or self._constructors.runs_alone(units)
         if (
@@ -127,6 +123,7 @@ class Engine:
             and symbols == previous.symbols
             and (previous.base.is_test_file, previous.base.closed_world) == (test_file, closed_world)
             and all(getattr(previous.base, ask) is found for ask, found in configurations.items())
+            and previous.base.yaml_extensions_imported == yaml_imported
         ):
             base, base_fingerprint = previous.base, previous.base_fingerprint
         else:
@@ -135,6 +132,7 @@ class Engine:
             base.closed_world = closed_world
             for ask, found in configurations.items():
                 setattr(base, ask, found)
+            base.yaml_extensions_imported = yaml_imported
             base_fingerprint = hash((base.fingerprint(), self.options.fingerprint()))
         # a one-off analysis (CLI) looks other modules' functions up when a call needs them;
         # an editor's document resolves them first: they are part of its cache keys

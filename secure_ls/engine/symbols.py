@@ -49,6 +49,8 @@ class UnitSymbols:
     # functions and classes listed as the values of a module-level table of three or more
     # (`FORMATS = {"md5": md5_hash, "sha1": sha1_hash, ...}`): implementations picked by data
     tabled_functions: frozenset[str] = frozenset()
+    # attributes named for a password or a hash that the unit matches on (see matched_attributes)
+    matched_attributes: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -77,6 +79,8 @@ class ModuleSymbols:
     dependency_aliases: set[str] = field(default_factory=set)  # see UnitSymbols.dependency_aliases
     functions: dict[str, object] = field(default_factory=dict)  # name -> summary (taint)
     yaml_extensions: bool = False  # see UnitSymbols.yaml_extensions
+    # the workspace modules it imports whose yaml_extensions are set (yaml_extensions_imported)
+    yaml_extensions_imported: tuple[str, ...] = ()
     pickles_files: bool = False  # see UnitSymbols.pickles_files
     is_test_file: bool = False  # set from the file's path: tests use secrets and asserts legitimately
     closed_world: bool = False  # a notebook: no other module imports it, so its own calls are all the calls
@@ -85,6 +89,8 @@ class ModuleSymbols:
     cors_origins: object = None  # what its configuration gives flask-cors's CORS_ORIGINS (engine/corsconfig.CorsOrigins)
     class_bases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # see UnitSymbols.class_bases
     tabled_functions: set[str] = field(default_factory=set)  # see UnitSymbols.tabled_functions
+    # attribute -> how many of the module's units match on it (see matched_attributes)
+    matched_attributes: dict[str, int] = field(default_factory=dict)
 
     def declared(self) -> dict[str, "Declaration"]:
         """What the module declares about its own classes and aliases (see Declaration)."""
@@ -114,9 +120,11 @@ class ModuleSymbols:
                 frozenset(self.dependency_aliases),
                 frozenset(self.class_bases.items()),
                 frozenset(self.tabled_functions),
+                frozenset(self.matched_attributes.items()),
                 self.is_test_file,
                 self.closed_world,
                 self.yaml_extensions,
+                self.yaml_extensions_imported,
                 self.pickles_files,
                 getattr(self.url_routes, "fingerprint", None),
                 getattr(self.log_formatting, "fingerprint", None),
@@ -154,6 +162,8 @@ class ModuleSymbols:
             module.pickles_files = module.pickles_files or unit.pickles_files
             module.class_bases.update(unit.class_bases)
             module.tabled_functions |= unit.tabled_functions
+            for name in unit.matched_attributes:
+                module.matched_attributes[name] = module.matched_attributes.get(name, 0) + 1
         # A name rebound elsewhere is no longer known to be constant.
         module.constants = {n for n in module.constants if counts.get(n) == 1}
         module.strings = {n: v for n, v in module.strings.items() if n in module.constants}
@@ -308,6 +318,7 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
         _pickles_files(tree) if text is None or "dump(" in text else False,
         tuple(class_bases),
         frozenset(tabled),
+        matched_attributes(tree) if text is None or _SECRET_ATTRIBUTE_READ.search(text) else frozenset(),
     )
 
 
@@ -332,6 +343,42 @@ def base_names(cls: ast.ClassDef) -> tuple[str, ...]:
         elif isinstance(base, ast.Name):
             names.append(base.id)
     return tuple(names)
+
+
+# An attribute whose name says it holds a password or a hash (`user.pw_hash`, `self.password`),
+# and where the unit's text may read one (a cheap test before walking the unit).
+_SECRET_ATTRIBUTE = re.compile(r"pass|pw|pin|hash|digest", re.IGNORECASE)
+_SECRET_ATTRIBUTE_READ = re.compile(r"\.\s*\w*(?:pass|pw|pin|hash|digest)", re.IGNORECASE)
+# Calls that find an entry by the value they are given (a mapping's, a query's).
+_LOOKUPS = frozenset({"get", "pop", "setdefault", "filter", "filter_by", "exclude", "find", "find_one", "where", "get_or_create"})
+
+
+def matched_attributes(tree: ast.AST) -> frozenset[str]:
+    """The attributes named for a password or a hash that `tree` matches on: compares with
+    `==`, `!=` or `in` (not with None), or uses as a key (a subscript, a dict display's key, an
+    argument of a lookup such as `get` or `filter`). A salted hash (bcrypt) matches nothing,
+    so SLS301 moves a stored hash to one only where nothing else in the module does this."""
+    return frozenset(a.attr for node in ast.walk(tree) for a in matching_reads(node) if _SECRET_ATTRIBUTE.search(a.attr))
+
+
+def matching_reads(node: ast.AST) -> list[ast.Attribute]:
+    """The attribute reads `node` matches on (see matched_attributes): operands of an equality
+    or membership test, a subscript's index, a dict display's keys, a lookup call's arguments."""
+    if isinstance(node, ast.Compare):
+        operands = (node.left, *node.comparators)
+        if any(not isinstance(op, (ast.Eq, ast.NotEq, ast.In, ast.NotIn)) for op in node.ops):
+            return []
+        if any(isinstance(o, ast.Constant) and o.value is None for o in operands):
+            return []
+    elif isinstance(node, ast.Subscript):
+        operands = (node.slice,)
+    elif isinstance(node, ast.Dict):
+        operands = tuple(k for k in node.keys if k is not None)
+    elif isinstance(node, ast.Call) and astutil.last_name(node.func) in _LOOKUPS:
+        operands = (*node.args, *(k.value for k in node.keywords))
+    else:
+        return []
+    return [o for o in operands if isinstance(o, ast.Attribute) and isinstance(o.ctx, ast.Load)]
 
 
 _PICKLE_MODULES = frozenset({"pickle", "cPickle", "_pickle", "dill", "cloudpickle", "joblib"})
@@ -372,6 +419,19 @@ def _yaml_extensions(tree: ast.Module) -> bool:
             if any(isinstance(s, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "yaml_tag" for t in s.targets) for s in node.body):
                 return True
     return False
+
+
+def yaml_extensions_imported(resolver, units: list[UnitSymbols]) -> tuple[str, ...]:
+    """The workspace modules a module imports at its top level that register their own YAML
+    tags or dump Python objects (UnitSymbols.yaml_extensions), as spelled: PyYAML's loaders are
+    shared by the whole process, so a registration there changes what this module's loads
+    accept. Asked only of a module that imports yaml; () without a workspace to ask
+    (`resolver` is the analysis's imports resolver, engine/workspace.Resolver)."""
+    imported_symbols = getattr(resolver, "imported_symbols", None)
+    if imported_symbols is None or not any(m == "yaml" or m.startswith("yaml.") for u in units for m in u.imported_modules):
+        return ()
+    names = {q for u in units for _, q in u.bindings if q is not None} | {m for u in units for m in u.imported_modules}
+    return tuple(sorted(name for name, found in imported_symbols(names).items() if found.yaml_extensions))
 
 
 def translated_characters(call: ast.Call, put_back: frozenset[str] = frozenset({"\r", "\n"})) -> frozenset[str]:

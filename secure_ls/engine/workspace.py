@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from secure_ls import safe_files
 from secure_ls.engine import astutil, corsconfig, logconfig, routes
 from secure_ls.engine.summaries import FunctionSummary, LazySummaries, summarize_module, worth_keeping
-from secure_ls.engine.symbols import ModuleSymbols
+from secure_ls.engine.symbols import ModuleSymbols, summarize
 from secure_ls.engine.units import parse_within_budget, statement_starts
 
 log = logging.getLogger(__name__)
@@ -75,6 +75,7 @@ class WorkspaceSummaries:
         self._paths: dict[tuple[str, str | None], str | None] = {}  # module name lookups
         self._listings: dict[str, frozenset[str]] = {}  # folder -> its entries (module lookups probe many)
         self._resolvers: dict[str | None, Resolver] = {}
+        self._module_symbols: dict[str, tuple[tuple[int, int], ModuleSymbols | None]] = {}  # path -> (stat, symbols)
         self._lock = threading.RLock()
         self.version = 0  # bumped whenever some summary changes
         self.identity = next(_WORKSPACE_IDS)  # tells apart two workspaces that hold the same paths
@@ -421,6 +422,29 @@ class WorkspaceSummaries:
         with self._lock:
             return self._by_path.get(path)
 
+    def module_symbols(self, path: str) -> ModuleSymbols | None:
+        """What the top level of the module at `path` binds and declares (its whole file's
+        symbols, as saved on disk): the facts a module takes from the modules it imports."""
+        path = os.path.abspath(path)
+        self._note(("f", path))  # a cached result of the importer depends on this file
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        key = (stat.st_mtime_ns, stat.st_size)
+        with self._lock:
+            known = self._module_symbols.get(path)
+        if known is not None and known[0] == key:
+            return known[1]
+        try:
+            text = safe_files.read_text(path, safe_files.SOURCE_LIMIT, errors="replace")
+            found = ModuleSymbols.merge([summarize(parse_within_budget(text), text)])
+        except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+            found = None
+        with self._lock:
+            self._module_symbols[path] = (key, found)  # one entry a file, as the summaries
+        return found
+
     # -- resolving
     def module_path(self, dotted: str, importer: str | None = None) -> str | None:
         """The file of module `dotted` (absolute, or relative like `..pkg.mod` to `importer`)."""
@@ -540,29 +564,49 @@ class Resolver:
         self._last = (names, version, out)
         return out
 
-    def _resolve(self, imported: frozenset[str]) -> dict[str, FunctionSummary]:
+    def _locate(self, qualified: str) -> tuple[str, str, str | None] | None:
+        """(the module's file, the module as spelled, None) for `pkg.mod`, (file, `pkg.mod`, `func`)
+        for `pkg.mod.func`; None outside the workspace or in this file itself."""
         ws = self.workspace
+        module_file = ws.module_path(qualified, self.path)
+        if module_file is not None and module_file != self.path:
+            return module_file, qualified, None
+        dots = qualified[: len(qualified) - len(qualified.lstrip("."))]
+        rest = qualified[len(dots) :]
+        if "." in rest:
+            head, _, tail = rest.rpartition(".")
+            head = dots + head
+        else:
+            head, tail = dots, rest
+        if not head:
+            return None
+        module_file = ws.module_path(head, self.path)
+        if module_file is None or module_file == self.path:
+            return None
+        return module_file, head, tail
+
+    def imported_symbols(self, imported: Iterable[str]) -> dict[str, ModuleSymbols]:
+        """The symbols (WorkspaceSummaries.module_symbols) of the workspace modules the names
+        `imported` bind (`pkg.mod`, `pkg.mod.func`, `.mod`), by module as spelled, once each."""
+        located = [found for found in map(self._locate, sorted(imported)) if found is not None]
+        files = {path: spelled for path, spelled, _ in reversed(located)}  # a file once, by its first spelling
+        symbols = {spelled: self.workspace.module_symbols(path) for path, spelled in files.items()}
+        return {spelled: found for spelled, found in symbols.items() if found is not None}
+
+    def _resolve(self, imported: frozenset[str]) -> dict[str, FunctionSummary]:
         modules: dict[str, list[str]] = {}  # file -> prefixes it is imported as (whole module)
         names: dict[str, list[tuple[str, str]]] = {}  # file -> (module as spelled, name) imported from it
         for qualified in imported:
             # `pkg.mod` (a module: all its functions) or `pkg.mod.func` (one function)
-            module_file = ws.module_path(qualified, self.path)
-            if module_file is not None and module_file != self.path:
-                modules.setdefault(module_file, []).append(qualified)
+            found = self._locate(qualified)
+            if found is None:
                 continue
-            dots = qualified[: len(qualified) - len(qualified.lstrip("."))]
-            rest = qualified[len(dots) :]
-            if "." in rest:
-                head, _, tail = rest.rpartition(".")
-                head = dots + head
+            module_file, head, tail = found
+            if tail is None:
+                modules.setdefault(module_file, []).append(head)
             else:
-                head, tail = dots, rest
-            if not head:
-                continue
-            module_file = ws.module_path(head, self.path)
-            if module_file is None or module_file == self.path:
-                continue
-            names.setdefault(module_file, []).append((head, tail))
+                names.setdefault(module_file, []).append((head, tail))
+        ws = self.workspace
         out: dict[str, FunctionSummary] = {}
         for module_file, prefixes in modules.items():
             for name, summary in (ws.summaries(module_file) or {}).items():

@@ -39,7 +39,9 @@ class UnescapedMarkup(Rule):
     that is not built from pieces, escape it: `markupsafe.escape(value)` or
     `django.utils.html.conditional_escape(value)`. The quick fixes do this;
     they are marked unsafe because a value that really is HTML will now be
-    shown as text.
+    shown as text. A value that starts a URL (`<a href="{}">`) gets no fix:
+    escaped, a `javascript:` URL still runs, so the message says to check
+    its scheme first.
 
     Markup built from pieces is reported when a piece is request data or a
     parameter; `Markup(value)` of a bare value only when the value comes from
@@ -77,6 +79,12 @@ class UnescapedMarkup(Rule):
         'from urllib.parse import urlencode\nfrom markupsafe import Markup\nfrom flask import request\n\ndef page_link():\n    return Markup("?" + urlencode({"q": request.args["q"], "page": 2}))\n',
     ]
     INVALID = [
+        # a URL starts the href: Markup.format would escape it, and `javascript:` would still run
+        Example(
+            'from markupsafe import Markup\n\ndef link(user):\n    return Markup(f\'<a href="{user.homepage}">{user.name}</a>\')\n',
+            fixed=None,
+            says="`user.homepage` is the start of a URL (`href=`)",
+        ),
         Example(
             'from markupsafe import Markup\n\ndef greeting(user):\n    return Markup(f"<p>Hello {user.name}!</p>")\n',
             fixed='from markupsafe import Markup\n\ndef greeting(user):\n    return Markup("<p>Hello {}!</p>").format(user.name)\n',
@@ -118,14 +126,16 @@ class UnescapedMarkup(Rule):
             return  # `Markup(value)` of a parameter is how libraries declare trusted HTML; only built markup is reported
         if _stripped(node, ctx):
             return
-        fix = self._fix(node, value, parts, name in _MARKUP, ctx)
+        # a value that starts a URL (`<a href="{url}">`): escaped, a `javascript:` URL still runs
+        urls = [(v, a) for v in dynamic if (a := html.url_attribute(parts, v)) is not None]
+        fix = None if urls else self._fix(node, value, parts, name in _MARKUP, ctx)
         call = "Markup" if name in _MARKUP else name.rsplit(".", 1)[-1]
         better = "`Markup(\"...{}...\").format(value)`" if name in _MARKUP else "`format_html(\"...{}...\", value)`"
         ctx.report(
             self,
             node,
             f"`{call}()` marks {web.describe_value(ctx, part, worst)} as safe HTML without escaping it (cross-site scripting). "
-            f"Use {better} or escape the value.",
+            f"Use {better} or escape the value." + "".join(html.scheme_check_note(ctx.text(v), a) for v, a in urls[:1]),
             fix=fix,
             confidence=ctx.confidence_for(part),
             related=ctx.related_path(part),

@@ -70,8 +70,14 @@ class ReflectedXss(Rule):
     standard library's `html.escape` (imported as `html_escape`), which
     returns `str`. A value whose type is unknown is escaped as
     `escape(str(value))`, which is what an f-string shows; bytes, JSON,
-    lists and files are never escaped, and `%d`-style conversions get no
-    fix. Responses with a non-HTML `content_type`/`mimetype` are not reported,
+    lists and files are never escaped, whether read inline or through a
+    variable (`raw = request.data`), and `%d`-style conversions get no
+    fix. A variable given a value the engine cannot type (a helper's
+    result, an item of a JSON document) gets an unsafe fix whose title says
+    it assumes text. A value that starts a URL (`<a href="{url}">`,
+    `<img src='...'>`) gets no fix: escaping keeps it inside the attribute
+    but does not stop a `javascript:` URL, so the message says to check its
+    scheme (allow http(s) and relative URLs) before escaping it. Responses with a non-HTML `content_type`/`mimetype` are not reported,
     nor werkzeug's and aiohttp's `Response` without one (they default to
     `text/plain`), nor a Tornado handler's writes once it sets a non-HTML
     `Content-Type` (in the method, or in its class's `set_default_headers`
@@ -136,6 +142,12 @@ class ReflectedXss(Rule):
         Example(
             'from django.http import HttpResponse\n\ndef page(request):\n    html = f"<p>{request.GET[\'q\']}</p>"\n    return HttpResponse(html)\n',
             fixed='from django.http import HttpResponse\nfrom django.utils.html import escape\n\ndef page(request):\n    html = f"<p>{escape(request.GET[\'q\'])}</p>"\n    return HttpResponse(html)\n',
+        ),
+        # a URL from the request starts an href: escaping would not stop `javascript:`
+        Example(
+            'from flask import Flask, request\napp = Flask(__name__)\n\n@app.route("/go")\ndef go():\n    target = request.args.get("next", "/")\n    return f\'<a href="{target}">continue</a>\'\n',
+            fixed=None,
+            says="`target` is the start of a URL (`href=`), where escaping does not stop a `javascript:` URL",
         ),
         Example(
             'from django.http import HttpResponse\n\ndef echo(request):\n    return HttpResponse(request.GET["msg"])\n',
@@ -221,6 +233,7 @@ class ReflectedXss(Rule):
 
     def _check(self, body: ast.expr, family: str, ctx) -> None:
         fixable = True
+        parts = None
         built, via = web.built_value(ctx, body, Sink.HTML)
         if strings.is_built(built):
             # HTML assembled in several steps: escaping one piece would leave the others
@@ -257,13 +270,14 @@ class ReflectedXss(Rule):
             return
         part, worst = web.worst_value(ctx, targets, Sink.HTML)
         fix = None
-        if fixable and all(web.wrappable(ctx, t) for t in targets):
+        urls = [(t, a) for t in targets if (a := html.url_attribute(parts, t)) is not None]
+        if fixable and not urls and all(web.wrappable(ctx, t) for t in targets):
             fix = _escape_fix(built if strings.is_built(built) else body, targets, family, ctx)
         ctx.report(
             self,
             worst,
             f"{web.upper_first(web.describe_value(ctx, part, worst))} is written into an HTML response without escaping "
-            "(cross-site scripting). Escape it or render a template.",
+            "(cross-site scripting). Escape it or render a template." + "".join(html.scheme_check_note(ctx.text(t), a) for t, a in urls[:1]),
             fix=fix,
             confidence=ctx.confidence_for(part),
             related=ctx.related_path(part),
@@ -405,9 +419,20 @@ _NOT_TEXT_CALLS = frozenset({"get_data", "get_json", "getlist", "read", "json"})
 _CONVERSION = re.compile(r"%(?:\(\w+\))?[-#0 +]*(?:\*|\d+)?(?:\.\d+)?[hlL]?([a-zA-Z%])")
 
 
-def _text_kind(node: ast.expr) -> str:
+def _text_kind(node: ast.expr, ctx, depth: int = 0) -> str:
     """"text" for request values known to be str, "other" for bytes, JSON, lists and files
-    (never escaped), "any" when the type is not known."""
+    (never escaped), "any" for a request value of unknown type (text or a missing value: its
+    `str()` is what the page showed), "unknown" for a name given a value the engine cannot
+    type (a helper's result, an item of a JSON document)."""
+    if isinstance(node, ast.Name):
+        values = ctx.assigned_values(node)
+        if not values:
+            return "any"  # a parameter: a route's path argument, text
+        kinds = {_value_kind(v, ctx, depth + 1) for v in values}
+        return next((k for k in ("other", "unknown", "any") if k in kinds), "text")
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+        # an item of a name's value: of a JSON document or a list, any type
+        return "unknown" if _text_kind(node.value, ctx, depth + 1) in ("other", "unknown") else "any"
     if isinstance(node, ast.Attribute) and node.attr in _NOT_TEXT_ATTRS:
         return "other"
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
@@ -435,6 +460,41 @@ def _text_kind(node: ast.expr) -> str:
     return "any"
 
 
+# str methods that bytes have too: the result is of the receiver's kind.
+_SAME_KIND_METHODS = frozenset(
+    {"strip", "lstrip", "rstrip", "lower", "upper", "title", "capitalize", "swapcase", "replace", "zfill", "center", "ljust", "rjust", "expandtabs", "removeprefix", "removesuffix"}
+)
+
+
+def _value_kind(value: ast.expr, ctx, depth: int) -> str:
+    """_text_kind of a value assigned to a name: a request read as written inline, text built
+    from it, or "unknown"."""
+    if depth > 4:
+        return "unknown"
+    if isinstance(value, ast.Constant):
+        return "text" if isinstance(value.value, str) else "any" if value.value is None or isinstance(value.value, (int, float)) else "unknown"
+    if isinstance(value, ast.JoinedStr) or strings.is_built(value) and not isinstance(value, ast.Call):
+        return "text"
+    if isinstance(value, ast.Call):
+        func = value.func
+        if isinstance(func, ast.Name) and func.id == "str" and ctx.call_name(value) == "str":
+            return "text"
+        if isinstance(func, ast.Attribute) and func.attr == "decode":
+            return "text"  # bytes.decode() (str has none)
+        if isinstance(func, ast.Attribute) and func.attr in _SAME_KIND_METHODS:
+            return _value_kind(func.value, ctx, depth + 1)
+        if isinstance(func, ast.Attribute) and func.attr in ("format", "join") and isinstance(func.value, ast.Constant):
+            return "text"
+    if isinstance(value, ast.Name):
+        return _text_kind(value, ctx, depth)
+    kind = _text_kind(value, ctx, depth)
+    if isinstance(value, ast.Subscript) and kind == "text":
+        return "any"  # an item of a mapping: text in a query string, a number in cleaned form data
+    if kind != "any" or isinstance(value, _DIRECT) or _is_request_get(value):
+        return kind
+    return "unknown"
+
+
 def _escape_fix(built: ast.expr, targets: list, family: str, ctx) -> Fix | None:
     """Wrap each value in an escape function that keeps the page what it was for plain text.
 
@@ -442,8 +502,9 @@ def _escape_fix(built: ast.expr, targets: list, family: str, ctx) -> Fix | None:
     Django's escape() return Markup/SafeString, whose `"<h1>" + escape(x)` escapes the
     `<h1>` too: there the stdlib `html.escape` (returning str) is used. Elsewhere the framework's
     escape; the stdlib one only on values known to be text, else on `str(value)`, which is what
-    an f-string or `%s` shows. Bytes, JSON, lists and files are never escaped."""
-    kinds = [_text_kind(t) for t in targets]
+    an f-string or `%s` shows. Bytes, JSON, lists and files are never escaped; a name whose value
+    the engine cannot type gets an unsafe fix that says it assumes text."""
+    kinds = [_text_kind(t, ctx) for t in targets]
     if "other" in kinds:
         return None
     if isinstance(built, ast.BinOp) and isinstance(built.op, ast.Mod):
@@ -451,6 +512,9 @@ def _escape_fix(built: ast.expr, targets: list, family: str, ctx) -> Fix | None:
         if any(conv not in "s%" for conv in _CONVERSION.findall(template)):
             return None  # `%d` or `%r` of an escaped string would change or raise
     concatenated = isinstance(built, ast.BinOp) and isinstance(built.op, ast.Add)
+    # `"<p>" + x` raised for anything but str before, and html_escape(x) raises for it after
+    guessed = [ctx.text(t) for t, kind in zip(targets, kinds) if kind == "unknown"] if not concatenated else []
+    assumed = f" (assumes {', '.join(f'`{g}`' for g in guessed)} holds text: bytes, a list or a dict would be shown differently)" if guessed else ""
     if concatenated or family == "other":
         name, statement = ("html_escape", "from html import escape as html_escape") if concatenated else ("escape", "from html import escape")
         bound = ctx.module.imports.get(name)
@@ -460,7 +524,7 @@ def _escape_fix(built: ast.expr, targets: list, family: str, ctx) -> Fix | None:
         for target, kind in zip(targets, kinds):
             inner = ctx.text(target) if kind == "text" or concatenated else f"str({ctx.text(target)})"
             edits.append(ctx.replace(target, f"{name}({inner})"))
-        if not strings.is_built(built) and "any" in kinds:
+        if not strings.is_built(built) and kinds != ["text"]:
             # written on its own (`self.write(x)`): x may be bytes, which str() would change
             return Fix(
                 f"Escape the request data with `{name}` (html.escape; assumes the value is text, not bytes)",
@@ -468,12 +532,12 @@ def _escape_fix(built: ast.expr, targets: list, family: str, ctx) -> Fix | None:
                 safe=False,
                 imports=(statement,),
             )
-        return Fix(f"Escape the request data with `{name}` (html.escape)", tuple(edits), safe=True, imports=(statement,))
+        return Fix(f"Escape the request data with `{name}` (html.escape){assumed}", tuple(edits), safe=not guessed, imports=(statement,))
     found = html.escaper(ctx, family)
     if found is None:
         return None
     func, statement = found
-    if not strings.is_built(built) and "any" in kinds:
+    if not strings.is_built(built) and kinds != ["text"]:
         # the value is the whole body: None or bytes would be sent as "None" or "b'...'"
         return Fix(
             f"Escape the request data with `{func}` (assumes the value is text: None or bytes would be sent as their repr)",
@@ -481,4 +545,4 @@ def _escape_fix(built: ast.expr, targets: list, family: str, ctx) -> Fix | None:
             safe=False,
             imports=(statement,),
         )
-    return Fix(f"Escape the request data with `{func}`", tuple(web.wrap_edits(ctx, targets, func)), safe=True, imports=(statement,))
+    return Fix(f"Escape the request data with `{func}`{assumed}", tuple(web.wrap_edits(ctx, targets, func)), safe=not guessed, imports=(statement,))

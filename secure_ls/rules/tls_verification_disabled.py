@@ -11,9 +11,11 @@ from secure_ls.rules.base import Example, Rule
 
 _HTTP_CLIENT_PREFIXES = ("requests.", "httpx.", "aiohttp.", "urllib3.")
 _SESSION_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "request", "send", "stream", "ws_connect", "mount")
-_VERIFIED_CONTEXT = "ssl.create_default_context(cafile=certifi.where())"
-_CONTEXT_IMPORTS = ("import ssl", "import certifi")
-_CERTIFI_TITLE = "Verify certificates against certifi's CA bundle (invalid certificates then fail)"
+# The system's CA store, as SLS405 and SLS408 pass it: certifi's bundle alone would drop the CAs a
+# company installs in the operating system (SSL_CERT_FILE / SSL_CERT_DIR are honoured either way).
+_VERIFIED_CONTEXT = "ssl.create_default_context()"
+_CONTEXT_IMPORTS = ("import ssl",)
+_CONTEXT_TITLE = "Verify certificates against the system's CA store (ssl.create_default_context(); invalid certificates then fail)"
 _VERIFY_TRUE_TITLE = "Verify certificates (verify=True, with the client's own CA configuration; invalid certificates then fail)"
 
 
@@ -37,9 +39,15 @@ class TlsVerificationDisabled(Rule):
     Verify against a known CA bundle. requests and httpx verify by default
     with their own CA configuration (which honours `REQUESTS_CA_BUNDLE` /
     `SSL_CERT_FILE`), so the quick fix there is `verify=True`. For aiohttp
-    and the `ssl` module it passes
-    `ssl.create_default_context(cafile=certifi.where())` (certifi is a new
-    dependency, said in the fix title). Turning `check_hostname` back on
+    and the `ssl` module it passes `ssl.create_default_context()`, as the
+    fixes of SLS405 and SLS408 do: the system's CA store (and OpenSSL's
+    `SSL_CERT_FILE` / `SSL_CERT_DIR` where set), so CAs a company installs
+    in the operating system stay trusted, which a `cafile=certifi.where()`
+    bundle alone would drop. Where Python has no system store (python.org's
+    macOS build before its "Install Certificates" step), pass
+    `cafile=certifi.where()` yourself: the fix cannot tell which Python the
+    program will run on.
+    Turning `check_hostname` back on
     also sets `verify_mode = CERT_REQUIRED` in the same edit (and any later
     `verify_mode = CERT_NONE` on the same context in the function), since
     `ssl` refuses one without the other; at module level, where the later
@@ -86,7 +94,7 @@ class TlsVerificationDisabled(Rule):
         ),
         Example(
             "import ssl\nimport urllib.request\n\nctx = ssl._create_unverified_context()\nurllib.request.urlopen('https://example.com', context=ctx)\n",
-            fixed="import ssl\nimport urllib.request\nimport certifi\n\nctx = ssl.create_default_context(cafile=certifi.where())\nurllib.request.urlopen('https://example.com', context=ctx)\n",
+            fixed="import ssl\nimport urllib.request\n\nctx = ssl.create_default_context()\nurllib.request.urlopen('https://example.com', context=ctx)\n",
         ),
         Example(
             "import ssl\n\ndef client_context():\n    ctx = ssl.create_default_context()\n    ctx.check_hostname = False\n    ctx.verify_mode = ssl.CERT_NONE\n    return ctx\n",
@@ -99,7 +107,7 @@ class TlsVerificationDisabled(Rule):
         ),
         Example(
             "import aiohttp\n\nasync def fetch(session, url):\n    async with session.get(url, ssl=False) as resp:\n        return await resp.text()\n",
-            fixed="import aiohttp\nimport ssl\nimport certifi\n\nasync def fetch(session, url):\n    async with session.get(url, ssl=ssl.create_default_context(cafile=certifi.where())) as resp:\n        return await resp.text()\n",
+            fixed="import aiohttp\nimport ssl\n\nasync def fetch(session, url):\n    async with session.get(url, ssl=ssl.create_default_context()) as resp:\n        return await resp.text()\n",
         ),
     ]
 
@@ -108,7 +116,7 @@ class TlsVerificationDisabled(Rule):
         if name in ("ssl._create_unverified_context", "ssl._create_stdlib_context"):
             fix = None
             if not node.args and not node.keywords:
-                fix = Fix(_CERTIFI_TITLE, (ctx.replace(node, _VERIFIED_CONTEXT),), safe=False, imports=_CONTEXT_IMPORTS)
+                fix = Fix(_CONTEXT_TITLE, (ctx.replace(node, _VERIFIED_CONTEXT),), safe=False, imports=_CONTEXT_IMPORTS)
             ctx.report(self, node, "ssl._create_unverified_context() skips certificate and hostname checks: use a verifying context.", fix=fix, confidence=_confidence(node, ctx))
             return
         for kw in node.keywords:
@@ -124,13 +132,13 @@ class TlsVerificationDisabled(Rule):
                     fix = Fix(_VERIFY_TRUE_TITLE, (ctx.replace(kw.value, "True"),), safe=False)
                 elif kw.arg == "verify_ssl":
                     fix = Fix(
-                        _CERTIFI_TITLE,
+                        _CONTEXT_TITLE,
                         (ctx.replace(kw, f"ssl={_VERIFIED_CONTEXT}"),),
                         safe=False,
                         imports=_CONTEXT_IMPORTS,
                     )
                 else:
-                    fix = Fix(_CERTIFI_TITLE, (ctx.replace(kw.value, _VERIFIED_CONTEXT),), safe=False, imports=_CONTEXT_IMPORTS)
+                    fix = Fix(_CONTEXT_TITLE, (ctx.replace(kw.value, _VERIFIED_CONTEXT),), safe=False, imports=_CONTEXT_IMPORTS)
                 ctx.report(self, kw, f"`{kw.arg}=False` turns off TLS certificate verification: anyone on the network path can intercept this connection.", fix=fix, confidence=_confidence(node, ctx))
             elif kw.arg == "cert_reqs" and _names_cert_none(kw.value, ctx):
                 replacement = "'CERT_REQUIRED'" if isinstance(kw.value, ast.Constant) else "ssl.CERT_REQUIRED"

@@ -45,7 +45,16 @@ class UnsafeYamlLoad(Rule):
     `add_representer`, a `YAMLObject` subclass) or writes Python objects
     with `yaml.dump`, its documents are not plain data and `safe_load`
     refuses them, so there the fix is marked unsafe: register the
-    constructors on a `yaml.SafeLoader` subclass instead.
+    constructors on a `yaml.SafeLoader` subclass instead. PyYAML's loaders
+    are shared by the whole program, so a registration in a workspace module
+    this one imports makes the fix unsafe too (the title names that module).
+    Registrations further away (in a module imported only by another, or
+    only at the application's start) are not seen, nor anything outside a
+    workspace (a single file open in the editor): registering tags on
+    PyYAML's global loaders in one module and loading with them in another
+    that does not import it is rare, since a project with its own tags
+    usually keeps them next to its loading code or on its own loader class
+    (which this rule does not report).
     """
 
     id = "SLS104"
@@ -123,15 +132,16 @@ class UnsafeYamlLoad(Rule):
             callee = f"yaml.{safe}"
             imports = ("import yaml",)
         edits = (ctx.replace(node, f"{callee}({ctx.text(data)})"),)
-        if ctx.module.yaml_extensions:
-            # the module teaches PyYAML its own tags or dumps Python objects: safe_load
-            # refuses those documents (yaml.constructor.ConstructorError)
-            fix = Fix(
-                f"Use yaml.{safe} (this module registers its own YAML tags or dumps Python objects, which yaml.{safe} refuses)",
-                edits,
-                safe=False,
-                imports=imports,
-            )
+        # the module, or a workspace module it imports, teaches PyYAML its own tags or dumps
+        # Python objects: safe_load refuses those documents (yaml.constructor.ConstructorError)
+        imported = ctx.module.yaml_extensions_imported
+        if ctx.module.yaml_extensions or imported:
+            if ctx.module.yaml_extensions:
+                who = "this module registers its own YAML tags or dumps Python objects"
+            else:
+                registers, dumps = ("registers", "dumps") if len(imported) == 1 else ("register", "dump")
+                who = f"{', '.join(f'`{m}`' for m in imported)}, imported here, {registers} YAML tags or {dumps} Python objects"
+            fix = Fix(f"Use yaml.{safe} ({who}, which yaml.{safe} refuses)", edits, safe=False, imports=imports)
         else:
             fix = Fix(f"Use yaml.{safe}", edits, safe=True, imports=imports)
         ctx.report(

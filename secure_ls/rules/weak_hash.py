@@ -22,6 +22,13 @@ _IDENTIFIER_QUALIFIERS = frozenset(
 )
 _IDENTIFIER_NOUNS = frozenset({"key", "keys", "id", "ids"})
 _IDENTIFIER_WORDS = frozenset({"etag", "fingerprint"})
+# Words that make hashed data a credential (its digest stands in for it: stored to check it, or
+# to look it up), whatever the digest is then called: a token, a secret, an API key, a session id.
+_CREDENTIAL_WORDS = frozenset({"token", "secret", "apikey", "credential", "credentials", "otp", "hotp", "totp", "jwt", "bearer"})
+_CREDENTIAL_PAIRS = frozenset(
+    {(owner, "key") for owner in ("api", "access", "secret", "signing", "private", "auth", "hmac", "session", "master", "encryption")}
+    | {("session", "id")}
+)
 
 
 class WeakHash(Rule):
@@ -39,8 +46,9 @@ class WeakHash(Rule):
     `"rate-limit:{}:{}".format(ip, digest)`) or only formats
     fresh random bytes (`sha1(counter + os.urandom(8))` for a nonce: nobody
     chooses colliding inputs) is low as well, and so is a digest made in a
-    function named for a key (`get_cache_key`), or a signature that only goes
-    out in requests to another service whose protocol demands it
+    function named for a key (`get_cache_key`), or a signature (or a
+    credential's digest) that only goes out in requests to another service
+    whose protocol demands it
     (`headers={"X-Key": md5(...)}`, the `params=` or `query=` of whatever
     builds the request, or a URL whose host the code names,
     `f"https://keys.example.com/{id}.key?s={signature}"`, also after further
@@ -59,7 +67,11 @@ class WeakHash(Rule):
     FIPS-mode systems where plain `md5()` is refused, and silences this rule.
     Where the hash protects something (its data, target or function is
     named like a token, key, signature, session, OTP, ...) only SHA-256 is
-    offered, never `usedforsecurity=False`. Elsewhere both are offered:
+    offered, never `usedforsecurity=False`. So it is where the hashed data
+    is a credential (a token, a secret, an API key, a session id), even in
+    a function or variable named for an identifier (`api_key_fingerprint`,
+    `cache_key`): the digest stands in for the credential, kept to check it
+    or look it up. Elsewhere both are offered:
     `usedforsecurity=False` is the safe one (every digest stays the same)
     and the preferred quick fix, but it states that the hash protects
     nothing, which only the author can know, so fix-all and `--fix` never
@@ -92,10 +104,12 @@ class WeakHash(Rule):
             "import hashlib\n\ndef cache_key(url):\n    return hashlib.md5(url.encode()).hexdigest()\n",
             fixed="import hashlib\n\ndef cache_key(url):\n    return hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()\n",
         ),
-        # the digest names a cache entry: an identifier, even when computed from a token (audit tier)
+        # the digest names a cache entry (audit tier), but it stands in for a token: SHA-256, never
+        # usedforsecurity=False
         Example(
             "import hashlib\n\ndef cache_key_for_token(token):\n    return 'auth:' + hashlib.md5(token.encode()).hexdigest()\n",
-            fixed="import hashlib\n\ndef cache_key_for_token(token):\n    return 'auth:' + hashlib.md5(token.encode(), usedforsecurity=False).hexdigest()\n",
+            fixed="import hashlib\n\ndef cache_key_for_token(token):\n    return 'auth:' + hashlib.sha256(token.encode()).hexdigest()\n",
+            says="stands in for `token`, a credential",
         ),
         Example(
             "import hashlib\n\ndef make_token(user_id):\n    token = hashlib.new('sha1', user_id.encode()).hexdigest()\n    return token\n",
@@ -114,17 +128,26 @@ class WeakHash(Rule):
             return  # SLS301 reports passwords, with a better fix
         name = ctx.call_name(node) or ""
         security = self._security_purpose(node, ctx)
-        if security and destinations.use(node, ctx) == "send":
+        # an identifier made from a credential (`api_key_fingerprint(api_key)`): collisions
+        # matter little, but the digest stands in for the credential (audit tier)
+        credential = None if security else _hashed_credential(data, ctx)
+        if (security or credential) and destinations.use(node, ctx) == "send":
             # `params={"auth": md5(rid + ts + key)}`: a signature the other service's protocol
             # demands, computed as it says; this program cannot choose the hash (audit tier)
             ctx.report(
                 self,
                 node,
-                f"{algo.upper()} used for {security}, which is sent to another service: collisions are practical, so it proves "
-                "little; that service's protocol chose it, so there is nothing to change here unless it accepts SHA-256.",
+                f"{algo.upper()} used for {security or f'`{credential}`'}, which is sent to another service: collisions are practical, "
+                "so it proves little; that service's protocol chose it, so there is nothing to change here unless it accepts SHA-256.",
                 confidence=Confidence.LOW,
                 severity=Severity.LOW,
             )
+        elif credential:
+            message = (
+                f"{algo.upper()} is broken for security, and this digest stands in for `{credential}`, a credential: "
+                "use SHA-256, not usedforsecurity=False, which would declare that it protects nothing."
+            )
+            ctx.report(self, node, message, fix=_to_sha256(node, name, ctx), confidence=Confidence.LOW, severity=Severity.LOW)
         elif security:
             fix = _to_sha256(node, name, ctx)
             message = (
@@ -175,6 +198,32 @@ class WeakHash(Rule):
         for hit in candidates:
             return f"`{naming.name_of(hit) or ctx.text(hit)}`"
         return None
+
+
+def _hashed_credential(data: ast.expr | None, ctx) -> str | None:
+    """The name of a credential in the hashed data (`api_key`, `session_id`, `token`), directly
+    or in the values of the names it reads; None when there is none, or when the data holds fresh
+    random bytes (a nonce formatted by the hash, not a credential's stand-in)."""
+    if data is None or _hashes_fresh_randomness(data, ctx):
+        return None
+    pieces = [data] + [v for n in astutil.walk(data) if isinstance(n, ast.Name) for v in ctx.assigned_values(n)]
+    for piece in pieces:
+        for sub in astutil.walk(piece):
+            if isinstance(sub, (ast.Name, ast.Attribute)) and isinstance(sub.ctx, ast.Load) or isinstance(sub, ast.Subscript):
+                name = naming.name_of(sub) if not isinstance(sub, ast.Subscript) or isinstance(sub.slice, ast.Constant) else None
+                if _is_credential_name(name):
+                    return name
+    return None
+
+
+def _is_credential_name(identifier: str | None) -> bool:
+    """`api_key`, `session_id`, `refresh_token`, `client_secret`: a credential; not a name that
+    describes one (`token_type`, `api_key_name`) or says who holds it (`token_owner`)."""
+    parts = naming.words(identifier or "")
+    paired = {i + k for i, pair in enumerate(zip(parts, parts[1:])) if pair in _CREDENTIAL_PAIRS for k in (0, 1)}
+    if not paired and not any(p in _CREDENTIAL_WORDS for p in parts):
+        return False
+    return parts[-1] not in naming.HOLDER_WORDS and not any(p in naming.METADATA_WORDS for i, p in enumerate(parts) if i not in paired)
 
 
 def _hashes_a_password(data: ast.expr, ctx) -> bool:

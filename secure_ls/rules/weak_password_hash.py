@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import astutil
+from secure_ls.engine import astutil, symbols
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import destinations, hashing, naming, web
 from secure_ls.rules.base import Example, Rule
@@ -36,7 +36,12 @@ class WeakPasswordHash(Rule):
     unsafe: hashes already stored in the old format will no longer verify,
     so plan a migration (verify with the old scheme once at login, then
     re-hash with bcrypt). Where the hash is looked up, returned, or only one
-    side is in reach, no fix is offered and the message says why.
+    side is in reach, no fix is offered and the message says why; so too
+    where the attribute the hash is stored in is matched on anywhere else in
+    the module (`self.pw_hash == other.pw_hash`, `ACCOUNTS[self.pw_hash]`),
+    which no salted hash supports. Tests for a hash being set
+    (`if not self.pw_hash`, `is None`) and copies into other records are
+    fine.
     bcrypt only reads the first 72 bytes of a password; bcrypt 5 raises
     `ValueError` for longer ones, so limit the length where passwords are set.
 
@@ -93,6 +98,14 @@ class WeakPasswordHash(Rule):
         Example(
             "import hashlib\n\ndef store(password):\n    return hashlib.md5(password.encode()).hexdigest()\n",
             fixed=None,
+        ),
+        # the stored hash is also a lookup key: a salted hash finds nothing, so the migration is by hand
+        Example(
+            "import hashlib\n\nACCOUNTS = {}\n\nclass Account:\n    def set_password(self, password):\n        self.pw_hash = hashlib.sha256(password.encode()).hexdigest()\n        ACCOUNTS[self.pw_hash] = self\n\n"
+            "    def check_password(self, password):\n        return hashlib.sha256(password.encode()).hexdigest() == self.pw_hash\n",
+            fixed=None,
+            count=2,
+            says="No one-click fix: the stored hash is also compared or used as a key (`ACCOUNTS[self.pw_hash] = self`)",
         ),
         Example(
             "from hashlib import sha256 as h\n\ndef register(user, pw):\n    user.pw_hash = h(pw.encode('utf-8')).digest()\n",
@@ -257,18 +270,23 @@ def _migration(ctx) -> tuple[Fix | None, str, list]:
     edits = []
     kinds = set()
     sites = []
+    ends: dict[str, list[ast.expr]] = {"store": [], "check": []}
     for call, data in rule.sites(ctx):
         if _digests_sent(call, ctx):
             continue  # a protocol's value, reported apart: bcrypt cannot replace it
-        kind, site_edits, why = _site(call, data, ctx)
+        kind, site_edits, why, end = _site(call, data, ctx)
         if kind is None:
             return None, _BY_HAND.format(why=why), []
         kinds.add(kind)
         sites.append(call)
         edits.extend(site_edits)
+        ends[kind].append(end)
     if kinds != {"store", "check"}:
         missing = "checked" if "store" in kinds else "stored"
         return None, _BY_HAND.format(why=f"the place where the hash is {missing} is not in this function or class"), []
+    why = _matched_elsewhere([t for digest in ends["store"] for t in _stored_in(digest, ctx)], {id(e) for e in ends["check"]}, ctx)
+    if why is not None:
+        return None, _BY_HAND.format(why=why), []
     title = (
         "Hash passwords with bcrypt and verify them with bcrypt.checkpw (hashes "
         "already stored stop verifying until migrated; passwords over 72 bytes are refused)"
@@ -276,12 +294,13 @@ def _migration(ctx) -> tuple[Fix | None, str, list]:
     return Fix(title, tuple(edits), safe=False, imports=("import bcrypt",)), "", sites
 
 
-def _site(call: ast.Call, data: ast.expr, ctx) -> tuple[str | None, list, str]:
-    """("store" | "check", edits, "") for one hashing of a password, or (None, [], why not)."""
+def _site(call: ast.Call, data: ast.expr, ctx) -> tuple[str | None, list, str, ast.expr | None]:
+    """("store" | "check", edits, "", the digest stored or the stored value compared with) for
+    one hashing of a password, or (None, [], why not, None)."""
     parent = ctx.parent(call)
     digest_call = ctx.parent(parent) if isinstance(parent, ast.Attribute) else None
     if not (isinstance(parent, ast.Attribute) and parent.attr in ("hexdigest", "digest") and isinstance(digest_call, ast.Call) and not digest_call.args):
-        return None, [], "the hash is built in several steps"
+        return None, [], "the hash is built in several steps", None
     hexa = parent.attr == "hexdigest"
     password = ctx.text(data)  # hashlib only takes bytes: the data is bytes already
     use = destinations.use(digest_call, ctx)
@@ -296,11 +315,85 @@ def _site(call: ast.Call, data: ast.expr, ctx) -> tuple[str | None, list, str]:
             check = f"({stored} is not None and {check})"  # a user without a password stays unequal
         if isinstance(compare.ops[0], ast.NotEq):
             check = f"not {check}"
-        return "check", [ctx.replace(compare, check)], ""
+        return "check", [ctx.replace(compare, check)], "", other
     if use == "store":
         hashed = f"bcrypt.hashpw({password}, bcrypt.gensalt())" + (".decode()" if hexa else "")
-        return "store", [ctx.replace(digest_call, hashed)], ""
-    return None, [], use
+        return "store", [ctx.replace(digest_call, hashed)], "", digest_call
+    return None, [], use, None
+
+
+def _stored_in(value: ast.expr, ctx, depth: int = 0) -> list[ast.expr]:
+    """The attributes and items a stored digest is kept in: `self.pw_hash = digest`, or through
+    a local name (`h = digest; user.password = h`)."""
+    stmt = ctx.parent(value)
+    if not (isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is value) or depth > 2:
+        return []
+    out = []
+    for target in stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]:
+        if isinstance(target, (ast.Attribute, ast.Subscript)):
+            out.append(target)
+        elif isinstance(target, ast.Name):
+            out += [t for read in astutil.name_reads(web.function_body(ctx, value), target.id) for t in _stored_in(read, ctx, depth + 1)]
+    return out
+
+
+def _matched_elsewhere(stored: list[ast.expr], checked: set[int], ctx) -> str | None:
+    """Why the stored hash cannot move to bcrypt, whose salted hashes match nothing: a read of
+    the attribute (or item) it is kept in, other than the comparisons the fix rewrites, compares
+    it or looks something up by it (`self.pw_hash == other.pw_hash`, `ACCOUNTS[self.pw_hash]`),
+    in this function or class or anywhere in the module; or goes where the engine cannot follow.
+    Tests against None, truth tests and copies into other records are fine."""
+    for target in stored:
+        attr = target.attr if isinstance(target, ast.Attribute) else None
+        key = ctx.string_value(target.slice) if isinstance(target, ast.Subscript) else None
+        if attr is None and key is None:
+            continue
+        for read in astutil.walk(ctx.tree):
+            if id(read) in checked or not isinstance(getattr(read, "ctx", None), ast.Load) or not (
+                attr is not None and isinstance(read, ast.Attribute) and read.attr == attr
+                or key is not None and isinstance(read, ast.Subscript) and ctx.string_value(read.slice) == key
+            ):
+                continue
+            parent = ctx.parent(read)
+            if isinstance(parent, ast.Attribute) and parent.value is read and parent.attr not in _TEXT_METHODS:
+                continue  # `form.password.data`: an object with that name, not the hash
+            why = _matching_use(read, ctx)
+            if why is not None:
+                return why
+        own = attr in symbols.matched_attributes(ctx.tree)
+        if attr is not None and ctx.module.matched_attributes.get(attr, 0) > own:
+            return f"the stored hash (`.{attr}`) is also compared or used as a key elsewhere in this module"
+    return None
+
+
+_TEXT_METHODS = frozenset({"encode", "decode", "hex", "lower", "upper", "strip"})
+
+
+def _matching_use(read: ast.expr, ctx) -> str | None:
+    """None where a read of the stored hash still works with a bcrypt hash, else why not."""
+    shown = ctx.text(ctx.statement(read) or read).strip().splitlines()[0]
+    if any(m is read for node in [ctx.parent(read)] for m in symbols.matching_reads(node)):
+        return f"the stored hash is also compared or used as a key (`{shown}`)"
+    if _tested(read, ctx):
+        return None
+    use = destinations.use(read, ctx)
+    if use == "store":
+        return None  # kept in another record as it is
+    if use == "check":
+        return f"the stored hash is also compared (`{shown}`)"
+    return f"{'the stored hash is also sent to another party' if use == 'send' else use} (`{shown}`)"
+
+
+def _tested(read: ast.expr, ctx) -> bool:
+    """`if self.pw_hash:`, `not user.password`, `self.pw_hash is None`: whether one is set."""
+    node, parent = read, ctx.parent(read)
+    negated = False
+    while isinstance(parent, (ast.BoolOp, ast.UnaryOp)) and (isinstance(parent, ast.BoolOp) or isinstance(parent.op, ast.Not)):
+        negated = negated or isinstance(parent, ast.UnaryOp)
+        node, parent = parent, ctx.parent(parent)
+    if isinstance(parent, ast.Compare) and node is not parent and any(isinstance(o, ast.Constant) and o.value is None for o in (parent.left, *parent.comparators)):
+        return all(isinstance(op, (ast.Is, ast.IsNot, ast.Eq, ast.NotEq)) for op in parent.ops)
+    return negated or isinstance(parent, (ast.If, ast.While, ast.IfExp, ast.Assert)) and parent.test is node
 
 
 # Calls that write to a database: a hash handed to one is a stored verifier, wherever the class sends.

@@ -58,6 +58,27 @@ def test_requirements_txt_gets_one_line(tmp_path):
     assert (root / "pyproject.toml").read_text() == '[tool.secure-ls]\nselect = ["SLS108"]\n'
 
 
+# Poetry's own table, no [project].dependencies and no requirements file
+POETRY = (
+    '[tool.poetry]\nname = "demo"\nversion = "0.1.0"\n\n[tool.poetry.dependencies]\npython = "^3.11"\nflask = "^3.0"  # web\n\n'
+    '# test tools\n[tool.poetry.group.dev.dependencies]\npytest = "^8"\n\n[tool.secure-ls]\nselect = ["SLS108"]\n'
+)
+
+
+def test_poetry_table_gets_one_line(tmp_path):
+    root = _project(tmp_path, {"pyproject.toml": POETRY})
+    titles = [f["fix"]["title"] for f in json.loads(check("--format", "json", ".", cwd=root).out)["findings"]]
+    assert titles and all(t.endswith("(adds dependency defusedxml to pyproject.toml)") for t in titles)
+    result = check("--fix", "--unsafe-fixes", ".", cwd=root)
+    assert result.code == 0, result.out + result.err
+    assert "Added dependency defusedxml to" in result.out
+    after = (root / "pyproject.toml").read_text()
+    assert after == POETRY.replace('flask = "^3.0"  # web\n', 'flask = "^3.0"  # web\ndefusedxml = "*"\n')
+    assert tomllib.loads(after)["tool"]["poetry"]["dependencies"] == {"python": "^3.11", "flask": "^3.0", "defusedxml": "*"}
+    again = check("--fix", "--unsafe-fixes", ".", cwd=root)
+    assert "Added dependency" not in again.out and (root / "pyproject.toml").read_text() == after
+
+
 def test_declared_under_another_spelling_adds_nothing(tmp_path):
     text = "DefusedXML>=0.7\n"
     root = _project(tmp_path, {"requirements.txt": text})

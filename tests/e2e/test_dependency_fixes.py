@@ -55,6 +55,16 @@ async def test_fix_adds_the_dependency_to_requirements(client, tmp_path):
     assert apply_text_edits("requests==2.31.0\n", edits_of(action["edit"], uri)) == "requests==2.31.0\ndefusedxml\n"
 
 
+async def test_fix_adds_the_dependency_to_the_poetry_table(client, tmp_path):
+    text = '[tool.poetry]\nname = "demo"\n\n[tool.poetry.dependencies]\npython = "^3.11"\n\n[tool.other]\nx = 1\n'
+    (tmp_path / "pyproject.toml").write_text(text)
+    action = await _fix(client, tmp_path)
+    assert "(adds dependency defusedxml to pyproject.toml)" in action["title"]
+    uri = from_fs_path(str(tmp_path / "pyproject.toml"))
+    after = apply_text_edits(text, edits_of(action["edit"], uri))
+    assert after == text.replace('python = "^3.11"\n', 'python = "^3.11"\ndefusedxml = "*"\n')
+
+
 async def test_declared_dependency_changes_nothing_else(client, tmp_path):
     (tmp_path / "pyproject.toml").write_text(PYPROJECT.replace('"requests>=2"', '"DefusedXML>=0.7"'))
     action = await _fix(client, tmp_path)

@@ -108,9 +108,16 @@ def run(namespace: dict, expression: str) -> Outcome:
 
 
 class _Args(dict):
-    def get(self, key, default=None, type=None):  # werkzeug's MultiDict.get
+    """werkzeug's MultiDict, for one value per key (given as a list, every value: getlist)."""
+
+    def get(self, key, default=None, type=None):
         value = super().get(key, default)
+        value = value[0] if isinstance(value, list) and value else value
         return type(value) if type is not None and value is not None else value
+
+    def getlist(self, key):
+        value = super().get(key, [])
+        return list(value) if isinstance(value, list) else [value]
 
 
 class _Request:

@@ -136,6 +136,52 @@ PROGRAMS = [
         "none",
         [("register(User(), 'pw')", "same")],
     ),
+    # the stored hash also matched on elsewhere: a salted bcrypt hash never equals another, nor
+    # finds its entry, so no fix (the message explains the migration)
+    Program(
+        "bcrypt-hash-compared-with-another-account-is-refused",
+        "SLS301",
+        ACCOUNT.format(digest="hexdigest", op="==").replace(
+            "\ndef login", "    def same_password_as(self, other):\n        return self.pw_hash == other.pw_hash\n\ndef login"
+        )
+        + "\ndef same_password(first, second):\n    a, b = Account(), Account()\n    a.set_password(first)\n    b.set_password(second)\n    return a.same_password_as(b)\n",
+        "none",
+        [("same_password('pw', 'pw')", "same"), ("same_password('pw', 'other')", "same"), ("login('pw', 'pw')", "same")],
+    ),
+    Program(
+        "bcrypt-hash-as-lookup-key-is-refused",
+        "SLS301",
+        "import hashlib\n\nACCOUNTS = {}\n\nclass Account:\n    def __init__(self, name):\n        self.name = name\n        self.pw_hash = None\n\n"
+        "    def set_password(self, password):\n        self.pw_hash = hashlib.sha256(password.encode()).hexdigest()\n        ACCOUNTS[self.pw_hash] = self\n\n"
+        "    def check_password(self, password):\n        return hashlib.sha256(password.encode()).hexdigest() == self.pw_hash\n\n"
+        "def holder_of(password):\n    Account('ann').set_password('pw')\n    found = ACCOUNTS.get(hashlib.sha256(password.encode()).hexdigest())\n    return found and found.name\n",
+        "none",
+        [("holder_of('pw')", "same"), ("holder_of('no')", "same")],
+    ),
+    Program(
+        "bcrypt-hash-compared-in-another-function-is-refused",
+        "SLS301",
+        ACCOUNT.format(digest="hexdigest", op="==") + "\n"
+        "def shared_password(accounts):\n    return [(a, b) for a in accounts for b in accounts if a is not b and a.pw_hash == b.pw_hash]\n\n"
+        "def count_shared(first, second):\n    a, b = Account(), Account()\n    a.set_password(first)\n    b.set_password(second)\n    return len(shared_password([a, b]))\n",
+        "none",
+        [("count_shared('pw', 'pw')", "same"), ("count_shared('pw', 'x')", "same")],
+    ),
+    # reads that still work with a bcrypt hash: tests for a password being set, copies
+    Program(
+        "bcrypt-account-with-presence-tests",
+        "SLS301",
+        "import hashlib\n\nclass Account:\n    def __init__(self):\n        self.pw_hash = None\n\n"
+        "    def set_password(self, password):\n        self.pw_hash = hashlib.sha256(password.encode()).hexdigest()\n\n"
+        "    def has_password(self):\n        return self.pw_hash is not None\n\n"
+        "    def check_password(self, password):\n        if not self.pw_hash:\n            return False\n"
+        "        return hashlib.sha256(password.encode()).hexdigest() == self.pw_hash\n\n"
+        "    def copy_to(self, other):\n        other.pw_hash = self.pw_hash\n\n"
+        "def login(password, attempt):\n    a, b = Account(), Account()\n    a.set_password(password)\n    a.copy_to(b)\n    return a.has_password(), b.check_password(attempt), Account().has_password()\n",
+        "unsafe",
+        [("login('pw', 'pw')", "same"), ("login('pw', 'x')", "same"), ("Account().check_password('pw')", "same")],
+        title_has="bcrypt.checkpw",
+    ),
     # ---- weak hashes ---------------------------------------------------------------------
     Program(
         "weak-hash-cache-key-usedforsecurity",
@@ -181,6 +227,40 @@ PROGRAMS = [
         "unsafe",
         [("sign_session(b'user=1', b'k')", digest_changed)],
         fixed_lacks=("usedforsecurity",),
+    ),
+    # the digest of a credential stands in for it (stored API keys are looked up by it): an
+    # identifier-like function name does not make it protect nothing
+    Program(
+        "weak-hash-api-key-fingerprint-gets-sha256-only",
+        "SLS302",
+        "import hashlib\n\nAPI_KEYS = {}\n\ndef api_key_fingerprint(api_key):\n    return hashlib.sha1(api_key.encode()).hexdigest()\n\n"
+        "def register(owner, api_key):\n    API_KEYS[api_key_fingerprint(api_key)] = owner\n\n"
+        "def authenticate(api_key):\n    return API_KEYS.get(api_key_fingerprint(api_key))\n",
+        "unsafe",
+        [
+            ("(register('ann', 'k-123'), authenticate('k-123'), authenticate('k-124'))", "same"),
+            ("api_key_fingerprint('k-123')", digest_changed),
+        ],
+        fixed_lacks=("usedforsecurity",),
+        fixall_unchanged=True,
+        title_has="SHA-256",
+    ),
+    Program(
+        "weak-hash-session-id-gets-sha256-only",
+        "SLS302",
+        "import hashlib\n\ndef session_id_hash(session_id):\n    return hashlib.md5(session_id.encode()).hexdigest()\n",
+        "unsafe",
+        [("session_id_hash('abc')", digest_changed)],
+        fixed_lacks=("usedforsecurity",),
+        fixall_unchanged=True,
+    ),
+    # a credential's digest sent in another service's request: that service's protocol, no fix
+    Program(
+        "weak-hash-credential-sent-to-a-service-is-not-offered",
+        "SLS302",
+        "import hashlib\n\nimport requests\n\ndef ping(url, session_id):\n    return requests.get(url, params={'s': hashlib.md5(session_id.encode()).hexdigest()}, timeout=5)\n",
+        "none",
+        [("ping('https://example.com', 'abc')['params']", "same")],
     ),
     # ---- YAML ----------------------------------------------------------------------------
     Program(
@@ -267,7 +347,7 @@ PROGRAMS = [
         "import ssl\n\ndef make():\n    ctx = ssl._create_unverified_context()\n    return ctx.verify_mode == ssl.CERT_REQUIRED, ctx.check_hostname\n",
         "unsafe",
         [("make()", became((True, True)))],
-        title_has="certifi",
+        title_has="system's CA store",
     ),
     Program(
         "tls-requests-verify-true",

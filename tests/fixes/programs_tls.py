@@ -1,5 +1,5 @@
-"""The standard library's mail and FTP TLS clients (SLS408), run against real local TLS
-servers (tests/fixes/tls_servers.py): before the fix they talk to a server with a
+"""The standard library's mail and FTP TLS clients (SLS408, and SLS401's verifying context),
+run against real local TLS servers (tests/fixes/tls_servers.py): before the fix they talk to a server with a
 self-signed certificate; after it they refuse it with ssl.SSLCertVerificationError, and
 still talk to a server whose certificate is issued by a CA the default context trusts
 (SSL_CERT_FILE)."""
@@ -31,6 +31,16 @@ def prot_p_added(before, after):
 
 
 PROGRAMS = [
+    # SLS401: the verifying context trusts the system's CA store (here the test CA, through
+    # SSL_CERT_FILE, as a company's CA installed in the operating system), not certifi's bundle
+    Program(
+        "tls-unverified-context-trusts-the-system-store",
+        "SLS401",
+        "import smtplib\nimport ssl\n\ndef check(host, port):\n    with smtplib.SMTP_SSL(host, port, context=ssl._create_unverified_context(), timeout=10) as server:\n        return server.noop()\n",
+        "unsafe",
+        [("tls_talk('smtps', 'self-signed', check)", refused), ("tls_talk('smtps', 'trusted', check)", "same")],
+        fixed_lacks=("certifi",),
+    ),
     _program(
         "tls-smtp-ssl-verified-context",
         "import smtplib\n\ndef check(host, port):\n    with smtplib.SMTP_SSL(host, port, timeout=10) as server:\n        return server.noop()\n",

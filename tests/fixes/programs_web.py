@@ -88,6 +88,74 @@ PROGRAMS = [
         "none",
         [("flask_view(echo, data=b'abc')", "same")],
     ),
+    # bytes, lists and JSON reach the page through a variable just as inline: never escaped
+    Program(
+        "html-bytes-in-a-variable-is-refused",
+        "SLS803",
+        FLASK + '\n@app.route("/echo", methods=["POST"])\ndef echo():\n    raw = request.data\n    return f"<pre>{raw}</pre>"\n',
+        "none",
+        [("flask_view(echo, data=b'a<b')", "same")],
+    ),
+    Program(
+        "html-list-in-a-variable-is-refused",
+        "SLS803",
+        FLASK + '\n@app.route("/tags")\ndef tags():\n    chosen = request.args.getlist("tag")\n    return "<p>Tags: %s</p>" % chosen\n',
+        "none",
+        [("flask_view(tags, query={'tag': ['red', 'blue']})", "same"), ("flask_view(tags)", "same")],
+    ),
+    Program(
+        "html-json-in-a-variable-is-refused",
+        "SLS803",
+        FLASK + '\n@app.route("/doc", methods=["POST"])\ndef doc():\n    payload = request.get_json()\n    return f"<pre>{payload}</pre>"\n',
+        "none",
+        [("flask_view(doc, json={'k': 'v'})", "same"), ("flask_view(doc, json=[1, 2])", "same")],
+    ),
+    # a variable given a helper's result: text here, but the engine cannot tell
+    Program(
+        "html-helper-result-in-a-variable-is-unsafe",
+        "SLS803",
+        FLASK + '\ndef wanted(args):\n    return args.get("q", "").strip()\n\n@app.route("/find")\ndef find():\n    q = wanted(request.args)\n    return f"<p>Looking for {q}</p>"\n',
+        "unsafe",
+        [
+            ("flask_view(find, query={'q': ' shoes '})", "same"),
+            ("flask_view(find)", "same"),
+            (f"flask_view(find, query={{'q': {SCRIPT!r}}})", escaped_inside_markup("<p>Looking for &lt;script")),
+        ],
+        title_has="assumes `q` holds text",
+    ),
+    # a URL from the request in href/src: escape() keeps `javascript:` URLs working, so no fix
+    Program(
+        "html-url-in-href-is-refused",
+        "SLS803",
+        FLASK + '\n@app.route("/go")\ndef go():\n    target = request.args.get("next", "/")\n    return f\'<a href="{target}">continue</a>\'\n',
+        "none",
+        [("flask_view(go, query={'next': '/home'})", "same"), ("flask_view(go, query={'next': 'javascript:alert(1)'})", "same")],
+    ),
+    Program(
+        "html-url-in-img-src-is-refused",
+        "SLS803",
+        FLASK + '\n@app.route("/img")\ndef img():\n    src = request.args.get("src", "")\n    return "<img src=\'" + src + "\'>"\n',
+        "none",
+        [("flask_view(img, query={'src': 'a.png'})", "same")],
+    ),
+    Program(
+        "markup-url-in-href-is-refused",
+        "SLS801",
+        "from markupsafe import Markup\n" + FLASK + '\n@app.route("/link")\ndef link():\n    url = request.args.get("u", "/")\n    return Markup(f\'<a href="{url}">go</a>\')\n',
+        "none",
+        [("str(flask_view(link, query={'u': '/docs'}))", "same")],
+    ),
+    # a value further into the URL: its scheme is fixed, escaping is the fix
+    Program(
+        "html-value-inside-a-fixed-url-is-escaped",
+        "SLS803",
+        FLASK + '\n@app.route("/u")\ndef u():\n    name = request.args.get("name", "")\n    return f\'<a href="/users/{name}">{name}</a>\'\n',
+        "safe",
+        [
+            ("flask_view(u, query={'name': 'ann'})", "same"),
+            (f"flask_view(u, query={{'name': {SCRIPT!r}}})", escaped_inside_markup('<a href="/users/&lt;script')),
+        ],
+    ),
     Program(
         "html-bottle-query-stdlib-escape",
         "SLS803",
