@@ -428,3 +428,43 @@ PROGRAMS += [
         fixed_has=("(str(name), n)",),
     ),
 ]
+PROGRAMS += [
+    Program(
+        # n is converted on one path only: on the other it is still the text the SQL read as a number
+        "sql-bare-value-converted-on-one-path-is-unsafe",
+        "SLS101",
+        VALUES_SCHEMA
+        + "\ndef by_v(n, strict=False):\n    if strict:\n        n = int(n)\n    return DB.execute(f'SELECT name FROM items WHERE v = {n}').fetchall()\n",
+        "unsafe",
+        [("by_v('2', True)", "same"), ("by_v('2')", lambda b, a: b.value == [("bob",)] and a.value == [])],
+        title_has="bind `int(n)` if it holds a number",
+    ),
+    Program(
+        "sql-bare-value-converted-first-is-safe",
+        "SLS101",
+        VALUES_SCHEMA
+        + "\ndef by_v(n, name):\n    n = int(n)\n    return DB.execute(f\"SELECT name FROM items WHERE v = {n} OR name = '{name}'\").fetchall()\n",
+        "safe",
+        [("by_v('2', '')", "same"), ("by_v(3.7, 'bob')", "same")],
+        fixed_has=("(n, str(name))",),
+    ),
+    Program(
+        # n's assigned values are 10 and 4, but n /= 4 makes it 2.5, which %d wrote as 2
+        "sql-percent-d-of-an-updated-number-binds-int",
+        "SLS101",
+        VALUES_SCHEMA
+        + "\ndef quarter(name):\n    n = 10\n    n /= 4\n    return DB.execute(\"SELECT name FROM items WHERE v = %d OR name = '%s'\" % (n, name)).fetchall()\n",
+        "safe",
+        [("quarter('')", "same"), ("quarter('bob')", "same")],
+        fixed_has=("(int(n), str(name))",),
+    ),
+    Program(
+        # %.3s cut the text to three characters: no placeholder does
+        "sql-percent-precision-on-text-bare-is-refused",
+        "SLS101",
+        VALUES_SCHEMA + "\ndef by_v(n):\n    return DB.execute('SELECT name FROM items WHERE v = %.1s' % n).fetchall()\n",
+        "none",
+        [("by_v('23')", "same")],
+        message_has="formatted with `%.1s`",
+    ),
+]

@@ -12,7 +12,8 @@ from secure_ls.engine.edits import apply_edits
 from tests.fixes.harness import findings
 
 CASES = [
-    # (rule, code, expected text in the fixed code or None for no fix, "safe"/"unsafe"/"none")
+    # (rule, code, expected text in the fixed code, or in the message when there is no fix
+    # (None: the driver message), "safe"/"unsafe"/"none")
     (
         "SLS101",
         "import psycopg2\n\ndef find(name):\n    conn = psycopg2.connect('dbname=app')\n    cur = conn.cursor()\n    cur.execute(f\"SELECT id FROM users WHERE name = '{name}'\")\n",
@@ -113,6 +114,20 @@ CASES = [
         "\"SELECT name FROM t ORDER BY id LIMIT %s\", (n,)",
         "safe",
     ),
+    # N'...' (and E'...', X'...') give their text a meaning a bound value would not have
+    (
+        "SLS101",
+        "import pyodbc\n\ndef find(name):\n    cur = pyodbc.connect('DSN=x').cursor()\n    cur.execute(f\"SELECT id FROM t WHERE name = N'{name}'\")\n",
+        "use a parameterized query",
+        "none",
+    ),
+    # raw() given params already: adding a second set would raise
+    (
+        "SLS101",
+        "from myapp.models import Note\n\ndef find(name, city):\n    return Note.objects.raw(f\"SELECT * FROM n WHERE name = '{name}' AND city = %s\", params=[city])\n",
+        "use a parameterized query",
+        "none",
+    ),
 ]
 
 
@@ -122,8 +137,8 @@ def test_fixed_text(rule, code, expected, kind):
     assert mine
     fix = mine[0].fix
     assert ("none" if fix is None else "safe" if fix.safe else "unsafe") == kind, fix and fix.title
-    if expected is None:
-        assert "placeholder style depends on the database driver" in mine[0].message
+    if kind == "none":
+        assert (expected or "placeholder style depends on the database driver") in mine[0].message
         return
     fixed = apply_edits(code, list(fix.edits))
     assert expected in fixed, fixed
