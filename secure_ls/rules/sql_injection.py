@@ -7,7 +7,7 @@ import re
 
 from secure_ls.engine import astutil, guards
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import sql_lists, strings, web
+from secure_ls.rules._support import sql_lists, sql_params, strings, web
 from secure_ls.rules.base import Example, Rule
 from secure_ls.engine.taint import Sink
 
@@ -60,20 +60,35 @@ class SqlInjection(Rule):
     (`sqlite3.connect(...)`, `conn.cursor()`, Django's `connection`, a
     parameter annotated `sqlite3.Connection`): `?` for sqlite3 and pyodbc;
     `%s` for psycopg, psycopg2, PyMySQL, MySQLdb, aiopg and Django (a
-    literal `%` becomes `%%`); `$1` for asyncpg; `:name` with
-    `.bindparams()` for SQLAlchemy `text()`. Where the origin cannot be
-    seen, the style is guessed from the file's one database import and the
-    fix is unsafe, saying so; asyncpg fixes are unsafe too, since asyncpg
-    checks each value's type against its column, and so are SQLite fixes
-    where a bare value of unknown type is compared with an expression such
-    as `count(*)` (bound as text, it no longer compares as a number). A
-    list joined into an `IN (...)` list (`",".join(ids)`, `map(str, ids)`,
-    `"','".join(names)` inside quotes) becomes one placeholder per element
-    (`", ".join("?" * len(ids))`, the elements passed as `(*ids,)`): safe
-    when the collection is a list, tuple or set made in the function (or a
-    parameter annotated as one, since it is read twice) and its elements
-    were quoted or compared with a plain column (whose type converts a bound
-    text `'3'` back to 3); unsafe otherwise. No fix is offered (the message
+    literal `%` becomes `%%`, once: Django's `raw()` already reads `%%` as
+    `%`, so there a `%%` stays); `$1` for asyncpg; `:name` with
+    `.bindparams()` for SQLAlchemy `text()`.
+
+    The values bound keep the query's meaning. A value that filled a quoted
+    literal (`'{name}'`) was text there: it is bound as `str(name)` unless it
+    is known to be a str (annotated `str`, a literal, `str(...)`, a request's
+    `args["q"]`), so None stays the text 'None' rather than becoming NULL.
+    Part of a literal binds the literal's whole text (`f"%{term}%"`, a `''`
+    in it read as one quote), and a `%` conversion inside quotes is kept
+    (`"%05d" % (n,)`). A value written bare (`id = {n}`) was read as SQL, so
+    '2' was the number 2: a value known to be an int or float is bound as it
+    is and `%d` binds `int(n)`; other conversions (`%.2f`, `%x`) get no fix.
+    Any other bare value makes the fix unsafe, saying that it is now bound as
+    text (SQLite columns without a numeric type, and MySQL's text columns,
+    compare it as text); after LIMIT or OFFSET, where MySQL rejects a quoted
+    number, it is bound as `int(n)`, and the title says so.
+
+    Where the origin of the connection cannot be seen, the style is guessed
+    from the file's one database import and the fix is unsafe, saying so;
+    asyncpg fixes are unsafe too, since asyncpg checks each value's type
+    against its column. A list joined into an `IN (...)` list
+    (`",".join(ids)`, `map(str, ids)`, `"','".join(names)` inside quotes)
+    becomes one placeholder per element (`", ".join("?" * len(ids))`, the
+    elements passed as `(*ids,)`; a quoted list passes `(*(names or
+    [""]),)`, since an empty one gave `IN ('')`): safe when the collection
+    is a list, tuple or set made in the function (or a parameter annotated
+    as one, since it is read twice) and its elements were quoted text or are
+    known numbers; unsafe otherwise. No fix is offered (the message
     says what to do) for a list joined in an earlier statement, a query
     string used more than once, a query with comments between its parts,
     or one assembled piece by piece. Queries written over several lines
@@ -123,11 +138,11 @@ class SqlInjection(Rule):
     INVALID = [
         Example(
             'import sqlite3\n\ndef find(conn, name):\n    cur = conn.cursor()\n    cur.execute(f"SELECT * FROM users WHERE name = \'{name}\'")\n',
-            fixed='import sqlite3\n\ndef find(conn, name):\n    cur = conn.cursor()\n    cur.execute("SELECT * FROM users WHERE name = ?", (name,))\n',
+            fixed='import sqlite3\n\ndef find(conn, name):\n    cur = conn.cursor()\n    cur.execute("SELECT * FROM users WHERE name = ?", (str(name),))\n',
         ),
         Example(
             'import psycopg2\n\ndef find(cur, name, age):\n    cur.execute("SELECT * FROM users WHERE name = \'%s\' AND age > %d" % (name, age))\n',
-            fixed='import psycopg2\n\ndef find(cur, name, age):\n    cur.execute("SELECT * FROM users WHERE name = %s AND age > %s", (name, age))\n',
+            fixed='import psycopg2\n\ndef find(cur, name, age):\n    cur.execute("SELECT * FROM users WHERE name = %s AND age > %s", (str(name), int(age)))\n',
         ),
         Example(
             'import pymysql\n\ndef find(cur, term):\n    query = "SELECT * FROM items WHERE title LIKE \'%{}%\'".format(term)\n    cur.execute(query)\n',
@@ -139,7 +154,7 @@ class SqlInjection(Rule):
         ),
         Example(
             'from sqlalchemy import text\n\ndef find(session, name):\n    return session.execute(text(f"SELECT * FROM users WHERE name = \'{name}\'"))\n',
-            fixed='from sqlalchemy import text\n\ndef find(session, name):\n    return session.execute(text("SELECT * FROM users WHERE name = :name").bindparams(name=name))\n',
+            fixed='from sqlalchemy import text\n\ndef find(session, name):\n    return session.execute(text("SELECT * FROM users WHERE name = :name").bindparams(name=str(name)))\n',
         ),
         Example(
             'from flask import request\nimport sqlite3\n\ndef search(db):\n    table = request.args["table"]\n    db.execute(f"SELECT * FROM {table}")\n',
@@ -164,7 +179,7 @@ class SqlInjection(Rule):
         ),
         Example(
             'from myapp.models import User\n\ndef find(name):\n    return User.objects.raw(f"SELECT * FROM app_user WHERE name = \'{name}\'")\n',
-            fixed='from myapp.models import User\n\ndef find(name):\n    return User.objects.raw("SELECT * FROM app_user WHERE name = %s", (name,))\n',
+            fixed='from myapp.models import User\n\ndef find(name):\n    return User.objects.raw("SELECT * FROM app_user WHERE name = %s", (str(name),))\n',
         ),
     ]
 
@@ -332,6 +347,11 @@ _DRIVERS = (
 # (`conn.cursor()`, `pool.acquire()`, `pool.getconn()`).
 _SAME_DRIVER_METHODS = frozenset({"cursor", "acquire", "getconn", "connection", "raw_connection", "__enter__", "__aenter__", "begin", "transaction"})
 _STYLE_TEXT = {"qmark": "`?`", "format": "`%s`", "dollar": "`$1`", "named": "`:name`"}
+# Keywords that pass parameters already: adding more is for a human.
+_PARAMETER_KEYWORDS = frozenset({"params", "parameters", "args", "vars"})
+# Django's QuerySet.raw() passes `params=()` when given none, so Django and the driver
+# %-process its SQL already: a `%%` written there is one `%`, and must not be doubled again.
+_PERCENT_PROCESSED_METHODS = frozenset({"raw"})
 
 
 def _module_style(qualified: str | None) -> str | None:
@@ -423,11 +443,12 @@ def _parameterize(call, query, built, via, parts, ctx) -> tuple[Fix | None, str]
         )
     name = ctx.call_name(call) or ""
     is_text = name.startswith("sqlalchemy")
-    if not is_text and len(call.args) > 1:
+    if not is_text and (len(call.args) > 1 or any(k.arg in _PARAMETER_KEYWORDS for k in call.keywords)):
         return None, ""  # already passes parameters: mixing is for a human
+    processed = style == "format" and isinstance(call.func, ast.Attribute) and call.func.attr in _PERCENT_PROCESSED_METHODS
     listed = _list_values(parts, ctx)
     if listed:
-        return _expand_list(call, query, built, parts, style, known, ctx, listed)
+        return _expand_list(call, query, built, parts, style, known, processed, ctx, listed)
     if _has_comments(ctx.text(built)):
         return None, " The query has comments between its parts: move the values into parameters by hand."
     statement = _DDL_START.match(strings.literal_text(parts))
@@ -436,14 +457,19 @@ def _parameterize(call, query, built, via, parts, ctx) -> tuple[Fix | None, str]
             f" `{statement.group(2).upper()}` statements take no bound parameters (sqlite3 and PostgreSQL refuse them): "
             "check or quote the value by hand."
         )
-    sql, params = _placeholders(parts, style, ctx)
+    sql, slots = sql_params.template(parts, style, processed)
     if sql is None:
         return None, ""
+    bound = [sql_params.bind(slot, ctx, processed) for slot in slots]
+    refused = next((b.change for b in bound if b.text is None), None)
+    if refused is not None:
+        return None, refused
+    params = [(slot.key, b.text) for slot, b in zip(slots, bound)]
     quote = strings.quote_of(ctx.text(built)) if not isinstance(built, ast.BinOp) else '"'
     new_query = _new_literal(sql, quote, ctx.text(built))
     if "\n" in ctx.text(built) and not new_query.startswith(('"""', "'''")):
         # implicit concatenation over several lines: rewrite line by line, keeping the layout
-        new_query, params = _line_by_line(ctx.text(built), style, ctx.indentation(built))
+        new_query = _line_by_line(ctx.text(built), style, processed, [key for key, _ in params])
         if new_query is None:
             return None, " The query spans several lines: move the values into parameters by hand."
     edits = []
@@ -477,29 +503,23 @@ def _parameterize(call, query, built, via, parts, ctx) -> tuple[Fix | None, str]
         if call.keywords and any(k.value is query for k in call.keywords):
             return None, ""
         edits.append(ctx.insert_after(query_node, ", " + _tuple([t for _, t in params])))
-    if style == "qmark" and _compared_with_expression(parts, ctx):
-        title = (
-            "Use a parameterized query (a value written bare in the SQL is compared with an expression "
-            "that has no column type: bound as text, a number no longer compares as a number)"
-        )
-        return Fix(title, tuple(edits), safe=False), ""
+    return _fix(edits, [], [b.change for b in bound], style, known, ctx), ""
+
+
+def _fix(edits, notes: list[str], changes: list[str], style: str, known: bool, ctx) -> Fix:
+    """The fix, titled with `notes` and with what it changes: safe only when nothing does
+    (no value changes meaning, the driver is seen, and it converts the values it is given)."""
+    reasons = [change for change in dict.fromkeys(changes) if change]
     if not known:
         imported = ", ".join(m for m, s in _DRIVERS if s == style and ctx.imports(m))
-        title = (
-            f"Use a parameterized query ({_STYLE_TEXT[style]} placeholders, guessed from the {imported} import: "
-            "the engine cannot see which driver runs this query)"
-        )
-        return Fix(title, tuple(edits), safe=False), ""
+        reasons.append(f"{_STYLE_TEXT[style]} placeholders, guessed from the {imported} import: the engine cannot see which driver runs this query")
     if style == "dollar":
-        title = (
-            "Use a parameterized query ($n placeholders; asyncpg checks each value's type against its "
-            "column, so convert values that are not already of the column's type)"
-        )
-        return Fix(title, tuple(edits), safe=False), ""
-    return Fix("Use a parameterized query", tuple(edits), safe=True), ""
+        reasons.append("$n placeholders: asyncpg checks each value's type against its column, so convert values that are not already of the column's type")
+    said = notes + reasons
+    return Fix("Use a parameterized query" + (f" ({'; '.join(said)})" if said else ""), tuple(edits), safe=not reasons)
 
 
-def _expand_list(call, query, built, parts, style, known, ctx, listed: str) -> tuple[Fix | None, str]:
+def _expand_list(call, query, built, parts, style, known, processed, ctx, listed: str) -> tuple[Fix | None, str]:
     """The fix for a query whose value is a joined list: one placeholder per element
     (rules/_support/sql_lists.py), or None and what to do by hand."""
     by_hand = (
@@ -507,67 +527,53 @@ def _expand_list(call, query, built, parts, style, known, ctx, listed: str) -> t
         "(e.g. `\", \".join(\"?\" * len(ids))`) and pass the elements, not one joined string."
     )
     found = sql_lists.expansion(parts, ctx)
-    maker = sql_lists.placeholders(style, found.collection) if found is not None else None
+    maker = sql_lists.placeholders(style, found.count) if found is not None else None
     source = ctx.text(built)
     if maker is None or built is not query or call.keywords or "\n" in source or _has_comments(source):
         return None, by_hand
     if isinstance(call.func, ast.Attribute) and call.func.attr in ("read_sql", "read_sql_query"):
         return None, by_hand
     used: set[str] = set()
-    sql_before, before = _placeholders(found.before, style, ctx, used_names=used)
-    sql_after, after = _placeholders(found.after, style, ctx, first=len(before), used_names=used)
+    sql_before, before = sql_params.template(found.before, style, processed, used_names=used)
+    sql_after, after = sql_params.template(found.after, style, processed, first=len(before), used_names=used)
     if sql_before is None or sql_after is None:
         return None, by_hand
+    bound = [sql_params.bind(slot, ctx, processed) for slot in before + after]
+    refused = next((b.change for b in bound if b.text is None), None)
+    if refused is not None:
+        return None, refused
     quote = strings.quote_of(source) if not isinstance(built, ast.BinOp) else '"'
     pieces = [strings.python_literal(sql_before, quote), maker] + ([strings.python_literal(sql_after, quote)] if sql_after else [])
-    items = [text for _, text in before] + [f"*{found.collection}"] + [text for _, text in after]
+    items = [b.text for b in bound[: len(before)]] + [f"*{found.items}"] + [b.text for b in bound[len(before) :]]
     edits = (ctx.replace(built, " + ".join(pieces)), ctx.insert_after(built, ", " + _tuple(items)))
-    why = found.why_unsafe
-    if not why and style == "qmark" and _compared_with_expression(found.before + found.after, ctx):
-        why = "a value written bare is compared with an expression: bound as text, a number no longer compares as a number"
-    if not why and not known:
-        why = f"{_STYLE_TEXT[style]} placeholders guessed from the file's imports"
-    title = f"Use a parameterized query (one placeholder per element of `{found.collection}`"
-    return Fix(title + (f"; {why})" if why else ")"), edits, safe=not why), ""
+    changes = [found.why_unsafe] + [b.change for b in bound]
+    return _fix(edits, [f"one placeholder per element of `{found.collection}`"], changes, style, known, ctx), ""
 
 
-class _LineText:
-    """Stands in for the context where the pieces come from one line's own parse."""
-
-    def __init__(self, line: str):
-        self.line = line
-
-    def text(self, node: ast.AST) -> str:
-        return ast.get_source_segment(self.line, node) or ""
-
-
-def _line_by_line(source: str, style: str, indent: str) -> tuple[str | None, list[tuple[str, str]]]:
+def _line_by_line(source: str, style: str, processed: bool, keys: list[str]) -> str | None:
     """`source`, an implicit concatenation with one string literal per line, with each line's
-    values replaced by placeholders; None when a line is not a lone literal or a quoted SQL
-    value spans lines."""
-    lines = source.split("\n")
+    values replaced by the placeholders of `keys` (the query's, in order); None when a line
+    is not a lone literal or a quoted SQL value spans lines."""
     out: list[str] = []
-    params: list[tuple[str, str]] = []
     used: set[str] = set()
-    for line in lines:
+    count = 0
+    for line in source.split("\n"):
         stripped = line.strip()
         try:
-            tree = ast.parse(stripped, mode="eval")
+            node = ast.parse(stripped, mode="eval").body
         except SyntaxError:
-            return None, []
-        node = tree.body
+            return None
         if not isinstance(node, (ast.Constant, ast.JoinedStr)) or (isinstance(node, ast.Constant) and not isinstance(node.value, str)):
-            return None, []
+            return None
         parts = strings.pieces(node)
-        if parts is None or _open_quote(strings.literal_text(parts)) is not None:
-            return None, []
-        sql, line_params = _placeholders(parts, style, _LineText(stripped), first=len(params), used_names=used)
-        if sql is None:
-            return None, []
-        params.extend(line_params)
-        literal = strings.python_literal(sql, strings.quote_of(stripped))
-        out.append(line[: len(line) - len(line.lstrip())] + literal)
-    return "\n".join(out), params
+        if parts is None or sql_params.open_quote(strings.literal_text(parts)) is not None:
+            return None
+        sql, slots = sql_params.template(parts, style, processed, first=count, used_names=used)
+        if sql is None or [slot.key for slot in slots] != keys[count : count + len(slots)]:
+            return None
+        count += len(slots)
+        out.append(line[: len(line) - len(line.lstrip())] + strings.python_literal(sql, strings.quote_of(stripped)))
+    return "\n".join(out) if count == len(keys) else None
 
 
 def _list_values(parts, ctx) -> str | None:
@@ -586,36 +592,6 @@ def _list_values(parts, ctx) -> str | None:
             return ctx.text(node)
         before += "\0"
     return None
-
-
-_COMPARED_WITH_EXPRESSION = re.compile(r"\)\s*(=|==|<>|!=|<=|>=|<|>)\s*$")
-
-
-def _compared_with_expression(parts, ctx) -> bool:
-    """Whether a value written bare (not in quotes) in the SQL, of a type not known to be a
-    number, is compared with an expression such as `count(*)`: SQLite converts a bound text
-    value to a number only when compared with a column of numeric type, so where the SQL
-    once read `count(*) > 2` it would now compare with the text '2'."""
-    before = ""
-    for piece in parts:
-        if isinstance(piece, strings.Literal):
-            before += piece.text
-            continue
-        if _open_quote(before) is None and _COMPARED_WITH_EXPRESSION.search(before) and not _is_number(piece.node, ctx):
-            return True
-        before += "0"
-    return False
-
-
-def _is_number(node: ast.AST, ctx) -> bool:
-    if isinstance(node, ast.Constant):
-        return isinstance(node.value, (int, float))
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("int", "float", "len", "round"):
-        return True
-    if isinstance(node, ast.Name):
-        values = ctx.assigned_values(node)
-        return bool(values) and all(_is_number(v, ctx) for v in values)
-    return False
 
 
 def _is_scalar(node: ast.AST) -> bool:
@@ -658,101 +634,6 @@ def _other_uses(query: ast.expr, via: ast.stmt, ctx) -> list[str]:
 
 def _tuple(items: list[str]) -> str:
     return f"({items[0]},)" if len(items) == 1 else "(" + ", ".join(items) + ")"
-
-
-def _placeholders(parts, style, ctx, first: int = 0, used_names: set[str] | None = None) -> tuple[str | None, list[tuple[str, str]]]:
-    """The SQL with placeholders, and (name, expression text) for each parameter (`first`
-    parameters, named from `used_names`, come before these)."""
-    out: list[str] = []
-    params: list[tuple[str, str]] = []
-    used_names = set() if used_names is None else used_names
-
-    def placeholder(expr_text: str, hint: str) -> str:
-        key = re.sub(r"\W+", "_", hint).strip("_") or "p"
-        if key[0].isdigit() or key in used_names:
-            key = f"p{first + len(params) + 1}"
-        used_names.add(key)
-        params.append((key, expr_text))
-        if style == "qmark":
-            return "?"
-        if style == "format":
-            return "%s"
-        if style == "dollar":
-            return f"${first + len(params)}"
-        return f":{key}"
-
-    def escape(text: str) -> str:
-        return text.replace("%", "%%") if style == "format" else text
-
-    i = 0
-    while i < len(parts):
-        piece = parts[i]
-        if isinstance(piece, strings.Literal):
-            text = piece.text
-            # a quoted SQL literal that contains inserted values becomes one parameter
-            quote_at = _open_quote(text)
-            if quote_at is not None and i + 1 < len(parts):
-                inner: list = [strings.Literal(text[quote_at + 1 :])]
-                j = i + 1
-                closed = None
-                while j < len(parts):
-                    p = parts[j]
-                    if isinstance(p, strings.Literal) and "'" in p.text:
-                        k = p.text.index("'")
-                        inner.append(strings.Literal(p.text[:k]))
-                        closed = (j, p.text[k + 1 :])
-                        break
-                    inner.append(p)
-                    j += 1
-                if closed is None:
-                    return None, []
-                out.append(escape(text[:quote_at]))
-                out.append(placeholder(_as_python_value(inner, ctx), _hint(inner, ctx)))
-                parts = parts[: closed[0]] + [strings.Literal(closed[1])] + parts[closed[0] + 1 :]
-                i = closed[0]
-                continue
-            out.append(escape(text))
-        else:
-            out.append(placeholder(ctx.text(piece.node), _hint([piece], ctx)))
-        i += 1
-    return "".join(out), params
-
-
-def _open_quote(text: str) -> int | None:
-    """Index of a single quote left open at the end of `text`, if any."""
-    open_at = None
-    for index, ch in enumerate(text):
-        if ch == "'":
-            open_at = None if open_at is not None else index
-    return open_at
-
-
-def _hint(inner: list, ctx) -> str:
-    nodes = [p.node for p in inner if isinstance(p, strings.Value)]
-    if len(nodes) == 1:
-        node = nodes[0]
-        if isinstance(node, ast.Name):
-            return node.id
-        if isinstance(node, ast.Attribute):
-            return node.attr
-    return "p"
-
-
-def _as_python_value(inner: list, ctx) -> str:
-    """Python source for the value of a quoted SQL literal with inserted parts."""
-    if len(inner) == 1 and isinstance(inner[0], strings.Value):
-        return ctx.text(inner[0].node)
-    literal_only = [p for p in inner if isinstance(p, strings.Literal) and p.text]
-    values = [p for p in inner if isinstance(p, strings.Value)]
-    if not literal_only and len(values) == 1:
-        return ctx.text(values[0].node)
-    body = ""
-    for p in inner:
-        if isinstance(p, strings.Literal):
-            body += p.text.replace("{", "{{").replace("}", "}}").replace("\\", "\\\\").replace('"', '\\"')
-        else:
-            body += "{" + ctx.text(p.node) + "}"
-    return 'f"' + body + '"'
 
 
 def _unchanged_between(params, via: ast.stmt, call: ast.Call, ctx) -> bool:

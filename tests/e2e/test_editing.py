@@ -82,7 +82,7 @@ async def test_quick_fix_parameterizes_the_query(client):
     assert fix["kind"] == "quickfix" and fix.get("isPreferred")
     fix = await resolved(client, fix)  # lazily resolved for clients that support it
     new_text = apply_text_edits(SOURCE, edits_of(fix["edit"], URI))
-    assert 'cur.execute("SELECT * FROM users WHERE name = ?", (name,))' in new_text
+    assert 'cur.execute("SELECT * FROM users WHERE name = ?", (str(name),))' in new_text
     # apply it as the editor would, then the finding is gone
     replace_all(client, 2, new_text)
     diags = await diagnostics(client, URI, 2)
@@ -96,7 +96,7 @@ async def test_fix_all_applies_safe_fixes_only(client):
     actions = await code_actions(client, URI, {"start": position(0, 0), "end": position(0, 0)}, only=["source.fixAll.secure-ls"])
     assert len(actions) == 1
     new_text = apply_text_edits(text, edits_of(actions[0]["edit"], URI))
-    assert "(name,))" in new_text and "hmac.compare_digest(expected_sig, sig)" in new_text
+    assert "(str(name),))" in new_text and "hmac.compare_digest(expected_sig, sig)" in new_text
     assert "hashlib.md5(password.encode())" in new_text  # the bcrypt fix is unsafe: not applied in bulk
     assert new_text.count("import hmac") == 1
 

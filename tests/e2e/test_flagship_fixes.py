@@ -14,7 +14,7 @@ CASES = [
     (
         "SLS101",
         'import sqlite3\n\ndef find(conn, name):\n    return conn.execute(f"SELECT * FROM users WHERE name = \'{name}\'")\n',
-        'conn.execute("SELECT * FROM users WHERE name = ?", (name,))',
+        'conn.execute("SELECT * FROM users WHERE name = ?", (str(name),))',
     ),
     (
         "SLS301",

@@ -52,7 +52,7 @@ INSTALL_HINT = "run scripts/install-neovim"
 CODE = "SLS101"
 TITLE = "secure-ls (SLS101): Use a parameterized query"
 FINDING = "f\"SELECT * FROM users WHERE name = '{name}'\""
-FIXED = '"SELECT * FROM users WHERE name = ?", (name,)'
+FIXED = '"SELECT * FROM users WHERE name = ?", (str(name),)'
 # Non-ASCII before the finding on the same line: "é" and "☕" are 1 UTF-16 unit but
 # 2 and 3 UTF-8 bytes, "😀" is 2 UTF-16 units and 4 UTF-8 bytes.
 INSECURE = f"""\

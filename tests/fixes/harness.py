@@ -50,6 +50,7 @@ class Program:
     fixed_has: tuple[str, ...] = ()  # text the fixed program must contain
     fixed_lacks: tuple[str, ...] = ()  # text it must no longer contain
     title_has: str = ""  # text the fix title must contain
+    message_has: str = ""  # text the finding's message must contain (what to do by hand)
     # "" applies fixes as described above; "fix" applies only the fix of finding `index`
     # (one quick fix, as in an editor), "alternative" its first alternative fix
     apply: str = ""

@@ -39,6 +39,7 @@ def test_program_behaves_the_same_after_its_fix(program, frameworks):
     fixed, finding = harness.fixed_text(program)
     offered = "none" if finding.fix is None else "safe" if finding.fix.safe else "unsafe"
     assert offered == program.fix, f"{finding.message} / {finding.fix and finding.fix.title}"
+    assert program.message_has in finding.message
     if program.fix != "none":
         assert fixed != program.code, "the fix changed nothing"
         assert program.title_has in finding.fix.title

@@ -13,10 +13,12 @@ list is expanded instead, the usual idiom:
 
 - the collection is read twice (its length, then its elements), so it must be one that can
   be: a list, tuple or set made in the function, or a parameter annotated as one;
-- the elements keep their Python type once bound. Quoted in the old SQL they were text and
-  stay text. Written bare, `'3'` was the number 3; bound, it is the text '3', which the
-  database converts back only when compared with a plain column (the column's type decides),
-  not with an expression such as `id + 0`.
+- the elements keep their meaning once bound. Quoted in the old SQL they were text: so they
+  must be text (a join of the elements themselves, or of elements known to be str). Written
+  bare, `3` was the number 3: bound, the text '3' is not, where the column has no numeric
+  type, so the elements must be known numbers (`ids: list[int]`, `[int(x) for x in ...]`);
+- an empty list quoted gave `IN ('')`: the quoted expansion binds one '' then (`names or
+  [""]`), where `IN ()` would be a syntax error on PostgreSQL and MySQL.
 """
 
 from __future__ import annotations
@@ -25,17 +27,14 @@ import ast
 import re
 from dataclasses import dataclass
 
-from secure_ls.rules._support import strings
+from secure_ls.rules._support import sql_params, strings
 
 _COMMA = re.compile(r"\s*,\s*")
 _QUOTED_COMMA = re.compile(r"'\s*,\s*'")
-# `col IN (` / `t.col NOT IN (` / `"col" IN (`: a plain column on the left, whose type converts
-# a bound text element back to a number where the bare one was a number
-_COLUMN_IN = re.compile(r'(?:^|[\s(,])(?:[A-Za-z_][\w.]*|"[^"]+")\s+(?:not\s+)?in\s*\(\s*$', re.IGNORECASE)
 _COLLECTION_CALLS = frozenset({"list", "tuple", "set", "sorted", "frozenset"})
 _LIST_METHODS = frozenset({"split", "rsplit", "splitlines"})  # str methods that return a list
 _COLLECTION_TYPES = frozenset({"list", "tuple", "set", "frozenset", "List", "Tuple", "Set", "FrozenSet", "Sequence", "AbstractSet"})
-_STYLE_PLACEHOLDERS = {"qmark": '", ".join("?" * len({x}))', "format": '", ".join(["%s"] * len({x}))'}
+_STYLE_PLACEHOLDERS = {"qmark": '", ".join("?" * {n})', "format": '", ".join(["%s"] * {n})'}
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,8 @@ class Expansion:
     before: list  # the pieces of the query before the list (its quotes removed)
     after: list  # ... and after it
     collection: str  # the source text of the collection the elements come from
-    safe: bool
+    count: str  # the number of placeholders (`len(ids)`)
+    items: str  # what to pass the elements of (`ids`; `(names or [""])` for a quoted list)
     why_unsafe: str  # for the fix's title
 
 
@@ -69,13 +69,13 @@ def expansion(parts: list, ctx) -> Expansion | None:
     elements = _elements(node.args[0]) if len(node.args) == 1 and not node.keywords else None
     if elements is None:
         return None
-    collection, bare = elements
+    collection, converted = elements
     before, after = list(parts[:index]), list(parts[index + 1 :])
     head = before[-1].text if before and isinstance(before[-1], strings.Literal) else ""
     tail = after[0].text if after and isinstance(after[0], strings.Literal) else ""
-    if bare and _COMMA.fullmatch(separator) and not head.endswith("'"):
+    if _COMMA.fullmatch(separator) and not head.endswith("'"):
         quoted = False
-    elif bare and _QUOTED_COMMA.fullmatch(separator) and head.rstrip().endswith("('") and tail.lstrip().startswith("')"):
+    elif _QUOTED_COMMA.fullmatch(separator) and head.rstrip().endswith("('") and tail.lstrip().startswith("')"):
         quoted = True  # `IN ('%s')` % "','".join(names): text elements, quoted one by one
         before[-1] = strings.Literal(head[: head.rindex("'")])
         after[0] = strings.Literal(tail[tail.index("'") + 1 :])
@@ -84,18 +84,27 @@ def expansion(parts: list, ctx) -> Expansion | None:
     if not strings.literal_text(before).rstrip().endswith("("):
         return None
     text = ctx.text(collection)
+    # join() takes only str: unconverted elements are text
+    elements_are = sql_params.element_kind(collection, ctx) if converted else "str"
     why = ""
     if not _is_collection(collection, ctx):
         why = f"`{text}` is read twice (its length, then its elements): it must be a list, tuple or set"
-    elif not quoted and not _COLUMN_IN.search(strings.literal_text(before)):
-        why = "the elements were written bare: bound, a number given as text compares as text with an expression"
-    return Expansion(before, after, text, not why, why)
+    elif not quoted and elements_are not in ("int", "float"):
+        why = (
+            "its elements were written bare into the SQL and are now bound as they are: numbers held as text ('2') are "
+            "now compared as text, not as numbers; pass numbers if they hold numbers"
+        )
+    elif quoted and elements_are != "str":
+        why = "its elements are now bound as they are, not as their text: None is now NULL and 5 the number 5"
+    if quoted:
+        return Expansion(before, after, text, f"(len({text}) or 1)", f'({text} or [""])', why)
+    return Expansion(before, after, text, f"len({text})", text, why)
 
 
-def placeholders(style: str, collection: str) -> str | None:
-    """The expression that writes one placeholder per element, for a driver's style."""
+def placeholders(style: str, count: str) -> str | None:
+    """The expression that writes `count` placeholders, for a driver's style."""
     template = _STYLE_PLACEHOLDERS.get(style)
-    return template.format(x=collection) if template else None
+    return template.format(n=count) if template else None
 
 
 def is_join(node: ast.AST) -> bool:
@@ -104,10 +113,10 @@ def is_join(node: ast.AST) -> bool:
 
 
 def _elements(arg: ast.expr) -> tuple[ast.expr, bool] | None:
-    """The collection whose elements a join argument hands over unchanged, and True (they are
-    written as they are): `ids`, `map(str, ids)`, `str(i) for i in ids`, `i for i in ids`."""
+    """The collection whose elements a join argument hands over unchanged, and whether they go
+    through str() on the way: `ids`, `map(str, ids)`, `str(i) for i in ids`, `i for i in ids`."""
     if isinstance(arg, (ast.Name, ast.Attribute)):
-        return arg, True
+        return arg, False
     if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name) and arg.func.id == "map" and len(arg.args) == 2:
         if isinstance(arg.args[0], ast.Name) and arg.args[0].id == "str" and isinstance(arg.args[1], (ast.Name, ast.Attribute)):
             return arg.args[1], True
@@ -117,10 +126,11 @@ def _elements(arg: ast.expr) -> tuple[ast.expr, bool] | None:
         if gen.ifs or gen.is_async or not isinstance(gen.target, ast.Name) or not isinstance(gen.iter, (ast.Name, ast.Attribute)):
             return None
         elt = arg.elt
-        if isinstance(elt, ast.Call) and isinstance(elt.func, ast.Name) and elt.func.id == "str" and len(elt.args) == 1 and not elt.keywords:
+        converted = isinstance(elt, ast.Call) and isinstance(elt.func, ast.Name) and elt.func.id == "str" and len(elt.args) == 1 and not elt.keywords
+        if converted:
             elt = elt.args[0]
         if isinstance(elt, ast.Name) and elt.id == gen.target.id:
-            return gen.iter, True
+            return gen.iter, converted
     return None
 
 

@@ -20,11 +20,14 @@ class Literal:
 @dataclass(frozen=True)
 class Value:
     node: ast.expr
+    # a `%` conversion's flags, width, precision and type (`05d`, `.2f`, `s`): "" for
+    # f-strings, .format() and `+`, whose pieces are only taken apart without one
+    spec: str = ""
 
 
 Piece = Literal | Value
 
-_PERCENT = re.compile(r"%(?:\((?P<name>\w+)\))?(?P<flags>[-#0 +]*)(?P<width>\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<conv>[diouxXeEfFgGcrsa%])")
+_PERCENT = re.compile(r"%(?:\((?P<name>\w+)\))?(?P<spec>[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<conv>[diouxXeEfFgGcrsa%]))")
 _FORMAT_FIELD = re.compile(r"\{\{|\}\}|\{(?P<field>[^{}!:]*)(?P<rest>[!:][^{}]*)?\}")
 
 
@@ -100,16 +103,17 @@ def _percent_pieces(template: str, right: ast.expr) -> list[Piece] | None:
         if match.group("conv") == "%":
             out.append(Literal("%"))
             continue
-        if match.group("width") == "*" or match.group("conv") in "ra":
+        spec = match.group("spec")
+        if "*" in spec or match.group("conv") in "ra":
             return None
         if match.group("name"):
             if match.group("name") not in named:
                 return None
-            out.append(Value(named[match.group("name")]))
+            out.append(Value(named[match.group("name")], spec))
         else:
             if values is None or index >= len(values) or isinstance(values[index], ast.Starred):
                 return None
-            out.append(Value(values[index]))
+            out.append(Value(values[index], spec))
             index += 1
     if values is not None and index != len(values):
         return None
