@@ -10,24 +10,22 @@ import re-analyses everything, since names may now resolve differently.
 from __future__ import annotations
 
 import ast
-import bisect
 import dataclasses
 import logging
 import re
-import sys
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from secure_ls.engine import constructions, distributions, summaries, toplevel
+from secure_ls.engine import constructions, summaries, toplevel
 from secure_ls.engine.context import Dispatch, UnitContext, indexed, walk
-from secure_ls.engine.model import AnalysisResult, Edit, Finding, Fix, Position, Span
+from secure_ls.engine.fix_imports import FixImports
+from secure_ls.engine.model import AnalysisResult, Edit, Finding, Position, Span
 from secure_ls.engine.symbols import (
     ModuleSymbols,
     UnitSymbols,
-    import_bindings,
     summarize,
 )
-from secure_ls.engine.units import Unit, UnitParser, common_prefix, common_suffix, may_continue
+from secure_ls.engine.units import Layout, Unit, UnitParser, resplit
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +75,7 @@ class Engine:
         self._symbols: dict[str, UnitSymbols] = {}
         self._results: dict[tuple[str, int], _UnitAnalysis] = {}
         self._sessions: dict[object, _Session] = {}
-        self._imported: dict[tuple[str, frozenset], bool] = {}
+        self._fix_imports = FixImports()
         self._facts: dict[str, tuple] = {}
         self._constructors = constructions.Index()  # which units call which units' classes
         self._function_summaries: dict[tuple, dict] = {}
@@ -112,10 +110,10 @@ class Engine:
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         previous = self._sessions.get(key) if key is not None else None
-        layout = _resplit(self._parser, previous, text) if previous is not None else None
+        layout = resplit(self._parser, previous.text, previous.units, previous.starts, text) if previous is not None else None
         if layout is None:
             units = self._parser.split(text)
-            layout = _Layout(units, [u.start_offset for u in units], [None] * len(units), 0)
+            layout = Layout(units, [u.start_offset for u in units], [None] * len(units), 0)
         units = layout.units
         symbols = [self._unit_symbols(u) for u in units]
         test_file = is_test_path(path, self.options.project_root)
@@ -226,7 +224,7 @@ class Engine:
             # the CLI analyses the file on disk: its summaries are the file's;
             # an editor buffer's are its unsaved version's
             publish(local, text if key is None else None, summaries_state.wanted, source=text if key is not None else None)
-        self._add_imports(result.findings, units, module, newline)
+        self._fix_imports.add(result.findings, units, module)
         if newline != "\n":
             result.findings = [_with_newline(f, newline) for f in result.findings]
         return result
@@ -478,56 +476,6 @@ class Engine:
             problems.append("unit too deeply nested to analyse completely")
         return _UnitAnalysis(_dedupe(ctx.findings), problems)
 
-    # ---- fix imports ----------------------------------------------------------
-    def _already_imported(self, statement: str, module: ModuleSymbols, table: frozenset) -> bool:
-        # Keyed by the import table's content: an id() of a dead ModuleSymbols can be
-        # reused by a new one, which once made a fix skip an import the file lacked.
-        key = (statement, table)
-        known = self._imported.get(key)
-        if known is None:
-            if len(self._imported) > 10_000:
-                self._imported.clear()
-            known = self._imported[key] = _already_imported(statement, module)
-        return known
-
-    def _add_imports(self, findings: list[Finding], units: list[Unit], module: ModuleSymbols, newline: str) -> None:
-        if not any(fix.imports for f in findings for fix in f.fixes()):
-            return
-        line = _import_insertion_line(units)
-        table = frozenset(module.imports.items())
-        at = Position(line, 0)
-
-        optional = _optional_packages(units, module)
-        imported = {m.split(".", 1)[0] for m in module.imported_modules}
-
-        def with_imports(fix: Fix) -> Fix:
-            missing = [stmt for stmt in fix.imports if not self._already_imported(stmt, module, table)]
-            if not missing:
-                return fix
-            text = "".join(stmt + "\n" for stmt in missing)
-            fix = fix.with_edits((Edit(Span(at, at), text),) + fix.edits)
-            new = sorted({p for stmt in missing for p in _packages(stmt)} - imported)
-            requires = tuple(dict.fromkeys(d for d in map(distributions.distribution, new) if d))
-            if requires:
-                fix = dataclasses.replace(fix, requires=requires)
-            needed = sorted({p for stmt in missing for p in _packages(stmt)} & optional)
-            if needed and fix.safe:
-                # the file imports this package only where it is used (in a function, under
-                # `try: ... except ImportError`): it is optional, and an import at the top
-                # would make the whole module fail to import where it is not installed
-                names = ", ".join(f"`{p}`" for p in needed)
-                fix = dataclasses.replace(
-                    fix,
-                    safe=False,
-                    title=f"{fix.title} (adds a top-level import of {names}, which this file imports only where it is needed: "
-                    "the module then fails to import without it; move the import next to the code if it is optional)",
-                )
-            return fix
-
-        for i, finding in enumerate(findings):
-            if any(fix.imports for fix in finding.fixes()):
-                findings[i] = _map_fixes(finding, with_imports)
-
 
 _TEST_PATH = re.compile(r"(^|/)(tests?|testing|(?:[\w.-]*[_-])?(?:unit|integration|functional|e2e|acceptance)[_-]?tests?)/|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
 
@@ -545,83 +493,8 @@ def is_test_path(path: str | None, root: str | None = None) -> bool:
     return bool(_TEST_PATH.search(path))
 
 
-def _import_insertion_line(units: list[Unit]) -> int:
-    """The line after the file's leading docstring, __future__ and import block."""
-    line = 0
-    first = True
-    for index, unit in enumerate(units):
-        tree = unit.parsed.tree
-        if tree is not None and not tree.body and first:
-            # the comments heading the file (shebang, encoding cookie, licence): after them
-            line = units[index + 1].start_line if index + 1 < len(units) else line
-            continue
-        if tree is None or len(tree.body) != 1:
-            break
-        stmt = tree.body[0]
-        is_docstring = first and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
-        first = False
-        if is_docstring or isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            line = unit.start_line + (stmt.end_lineno or stmt.lineno)
-            continue
-        if isinstance(stmt, ast.Try) and all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in stmt.body):
-            line = unit.start_line + (stmt.end_lineno or stmt.lineno)
-            continue
-        break
-    return line
-
-
-def _packages(statement: str) -> set[str]:
-    """The top-level packages an import statement loads."""
-    try:
-        node = ast.parse(statement).body[0]
-    except SyntaxError:
-        return set()
-    if isinstance(node, ast.Import):
-        return {alias.name.split(".", 1)[0] for alias in node.names}
-    if isinstance(node, ast.ImportFrom) and node.module and not node.level:
-        return {node.module.split(".", 1)[0]}
-    return set()
-
-
-def _optional_packages(units: list[Unit], module: ModuleSymbols) -> set[str]:
-    """Packages the file imports, but never unconditionally at module level."""
-    anywhere = {m.split(".", 1)[0] for m in module.imported_modules}
-    top = set()
-    for unit in units:
-        tree = unit.parsed.tree
-        for stmt in tree.body if tree is not None else ():
-            if isinstance(stmt, ast.Import):
-                top |= {alias.name.split(".", 1)[0] for alias in stmt.names}
-            elif isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level:
-                top.add(stmt.module.split(".", 1)[0])
-    return anywhere - top - set(sys.stdlib_module_names)
-
-
-def _already_imported(statement: str, module: ModuleSymbols) -> bool:
-    try:
-        node = ast.parse(statement).body[0]
-    except SyntaxError:
-        return False
-    return all(module.imports.get(local) == qualified for local, qualified in import_bindings(node))
-
-
-def _replace_fix(finding: Finding, fix: Fix) -> Finding:
-    return dataclasses.replace(finding, fix=fix)
-
-
-def _map_fixes(finding: Finding, change) -> Finding:
-    """`finding` with `change(fix)` applied to its fix and to each alternative."""
-    if not finding.fixes():
-        return finding
-    return dataclasses.replace(
-        finding,
-        fix=change(finding.fix) if finding.fix else None,
-        alternatives=tuple(change(a) for a in finding.alternatives),
-    )
-
-
 def _with_newline(finding: Finding, newline: str) -> Finding:
-    return _map_fixes(finding, lambda fix: fix.with_edits(tuple(Edit(e.span, e.text.replace("\n", newline)) for e in fix.edits)))
+    return finding.with_fixes(lambda fix: fix.with_edits(tuple(Edit(e.span, e.text.replace("\n", newline)) for e in fix.edits)))
 
 
 # What a module asks the workspace's configurations (engine/workspace.CONFIGURATIONS), and the
@@ -647,7 +520,7 @@ def _after_bom(result: AnalysisResult) -> AnalysisResult:
         return Span(pos(s.start), pos(s.end))
 
     def finding(f: Finding) -> Finding:
-        f = _map_fixes(f, lambda fix: fix.with_edits(tuple(Edit(span(e.span), e.text) for e in fix.edits)))
+        f = f.with_fixes(lambda fix: fix.with_edits(tuple(Edit(span(e.span), e.text) for e in fix.edits)))
         related = tuple(dataclasses.replace(r, span=span(r.span)) for r in f.related)
         return dataclasses.replace(f, span=span(f.span), related=related)
 
@@ -718,75 +591,6 @@ class _Session:
     external_fingerprint: int
     summaries: _Summaries
     unit_keys: list[int]
-
-
-@dataclass
-class _Layout:
-    units: list[Unit]
-    starts: list[int]
-    old_index: list[int | None]  # the unit's index in the previous version, if unchanged
-    line_delta: int
-    first_suffix: int = 0  # index of the first unit after the edited region
-
-
-def _resplit(parser: UnitParser, previous: _Session, text: str) -> _Layout | None:
-    """Units of `text`, re-splitting only around the region that differs from `previous`."""
-    old = previous.text
-    units, starts = previous.units, previous.starts
-    count = len(units)
-    if old == text:
-        return _Layout(list(units), list(starts), list(range(count)), 0, count)
-    if count == 0:
-        return None
-    prefix = common_prefix(old, text)
-    suffix = common_suffix(old, text, min(len(old), len(text)) - prefix)
-    old_end = len(old) - suffix
-    delta = len(text) - len(old)
-    # the units touching the change, widened by one on each side: an edit can
-    # join a unit to its neighbour (a dedent removed) or split one
-    first = max(bisect.bisect_right(starts, max(prefix - 1, 0)) - 2, 0)
-    # an earlier unit left open (a triple quote or a bracket nothing closed) may be
-    # closed by this edit: the split must start again from there
-    for index in range(first):
-        if units[index].parsed.error is not None and may_continue(units[index].parsed):
-            first = index
-            break
-    last = bisect.bisect_right(starts, old_end) - 1
-    # the region must end where the following text is unchanged, newline included
-    while last + 1 < count and starts[last + 1] - 1 < old_end:
-        last += 1
-    last = min(last + 1, count - 1)
-    region_start = starts[first]
-    if prefix < region_start:
-        return None  # the edit is before the first unit (leading comments)
-    region_old_end = starts[last + 1] if last + 1 < count else len(old)
-    region_new_end = region_old_end + delta
-    if region_new_end < region_start:
-        return None
-    region = text[region_start:region_new_end]
-    fresh = parser.split(region)
-    if last + 1 < count and any(may_continue(u.parsed) for u in fresh):
-        # an unclosed string or bracket may swallow what follows: split everything.
-        # Any fresh unit, not only the last: an unclosed triple quote in the middle of
-        # the region ends (for the region's split) at the region's end, and re-pairs
-        # every later triple quote of the file.
-        return None
-    base_line = units[first].start_line
-    line_delta = region.count("\n") - old.count("\n", region_start, region_old_end)
-    new_units = list(units[:first])
-    new_starts = list(starts[:first])
-    old_index: list[int | None] = list(range(first))
-    for unit in fresh:
-        new_units.append(Unit(base_line + unit.start_line, unit.parsed, region_start + unit.start_offset))
-        new_starts.append(region_start + unit.start_offset)
-        old_index.append(None)
-    first_suffix = len(new_units)
-    for index in range(last + 1, count):
-        unit = units[index]
-        new_units.append(Unit(unit.start_line + line_delta, unit.parsed, unit.start_offset + delta) if line_delta else unit)
-        new_starts.append(starts[index] + delta)
-        old_index.append(index)
-    return _Layout(new_units, new_starts, old_index, line_delta, first_suffix)
 
 
 def _syntax_error(unit: Unit) -> tuple[Span, str]:
