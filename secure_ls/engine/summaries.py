@@ -73,7 +73,7 @@ class FunctionSummary:
     ) -> taint.Origin:
         """The origin of `call`'s result given the origins of its arguments (of its item `element`,
         when the function returns a tuple: see `elements`). A method called on an instance comes
-        here bound (values.ValueOrigins._local_summary): its parameters without the instance."""
+        here bound (expressions.ExpressionFacts._local_summary): its parameters without the instance."""
         returns_params, returns_untrusted, returns_unknown = (
             self.elements[element] if element is not None else (self.returns_params, self.returns_untrusted, self.returns_unknown)
         )
