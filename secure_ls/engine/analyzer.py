@@ -14,12 +14,13 @@ import dataclasses
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Callable, Iterable
 
 from secure_ls.engine import constructions, summaries, toplevel
 from secure_ls.engine.context import Dispatch, UnitContext, indexed, walk
 from secure_ls.engine.fix_imports import FixImports
 from secure_ls.engine.model import AnalysisResult, Edit, Finding, Position, Span
+from secure_ls.engine.resolver import NO_WORKSPACE, ImportsResolver
 from secure_ls.engine.symbols import (
     ModuleSymbols,
     UnitSymbols,
@@ -82,95 +83,136 @@ class Engine:
         self._wanted: frozenset[str] | None = frozenset()  # during one analysis: see _summarize
         self._lazy = None  # during one analysis: external summaries looked up on demand
 
-    def analyze(self, text: str, key: object = None, imports_resolver=None, path: str | None = None) -> AnalysisResult:
-        """Findings for `text`.
+    def analyze(
+        self, text: str, key: object = None, imports_resolver: ImportsResolver | None = None, path: str | None = None, *, on_disk: bool = False
+    ) -> AnalysisResult:
+        """Findings for `text`, the file at `path`.
 
         `key` names a document whose successive versions are analysed (an
         editor buffer): the units before and after the edited region, and
         their findings, are reused from the previous version.
 
-        `imports_resolver` (engine/workspace.py `Resolver`) gives the
-        summaries of functions of other workspace modules this file
-        imports; if it has a `publish` method it is handed this file's own
-        function summaries afterwards.
+        `imports_resolver` (resolver.ImportsResolver, from the workspace store;
+        None: no workspace) gives the summaries of functions of other workspace
+        modules this file imports, and is handed this file's own summaries.
+
+        `on_disk`: `text` is what the file holds on disk, analysed once (a batch
+        run): other modules' functions are looked up when a call needs them,
+        summaries the workspace already has for this very text are reused, and
+        this file's are published as the file's. Otherwise `text` is an editor's
+        buffer: its summaries stand for its unsaved version only.
         """
+        if on_disk and key is not None:
+            raise ValueError("a file on disk is analysed once: it has no document key")
         if text.startswith("\ufeff"):
             # A byte order mark kept in an editor buffer: `ast` rejects it, which
             # would lose the whole first unit (often the imports). Analyse without
             # it; positions on the first line move right by its one column.
-            return _after_bom(self.analyze(text[1:], key, imports_resolver, path))
-        result = AnalysisResult()
+            return _after_bom(self.analyze(text[1:], key, imports_resolver, path, on_disk=on_disk))
         if len(text) > self.options.max_chars:
-            result.problems.append(
-                f"file not analysed: {len(text):,} characters is over the {self.options.max_chars:,}-character limit (setting maxFileSize)"
-            )
             self._sessions.pop(key, None)
-            return result
+            return AnalysisResult(
+                problems=[f"file not analysed: {len(text):,} characters is over the {self.options.max_chars:,}-character limit (setting maxFileSize)"]
+            )
         newline = "\r\n" if "\r\n" in text else ("\r" if "\r" in text else "\n")
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
+        resolver = NO_WORKSPACE if imports_resolver is None else imports_resolver
         previous = self._sessions.get(key) if key is not None else None
-        layout = resplit(self._parser, previous.text, previous.units, previous.starts, text) if previous is not None else None
-        if layout is None:
-            units = self._parser.split(text)
-            layout = Layout(units, [u.start_offset for u in units], [None] * len(units), 0)
+        layout = self._layout(previous, text)
         units = layout.units
         symbols = [self._unit_symbols(u) for u in units]
-        test_file = is_test_path(path, self.options.project_root)
-        configurations = {ask: _configuration(imports_resolver, symbols, ask, module) for ask, module in _CONFIGURATION_ASKS}
-        # a notebook, a script, a migration: its own calls of its functions are all the calls
-        closed_world = bool(path) and path.endswith(".ipynb") or self._constructors.runs_alone(units)
-        if (
-            previous is not None
-            and symbols == previous.symbols
-            and (previous.base.is_test_file, previous.base.closed_world) == (test_file, closed_world)
-            and all(getattr(previous.base, ask) is found for ask, found in configurations.items())
-        ):
-            base, base_fingerprint = previous.base, previous.base_fingerprint
-        else:
-            base = ModuleSymbols.merge(symbols)
-            base.is_test_file = test_file
-            base.closed_world = closed_world
-            for ask, found in configurations.items():
-                setattr(base, ask, found)
-            base_fingerprint = hash((base.fingerprint(), self.options.fingerprint()))
-        # a one-off analysis (CLI) looks other modules' functions up when a call needs them;
-        # an editor's document resolves them first: they are part of its cache keys
-        lazy = getattr(imports_resolver, "lazy", None) if key is None else None
-        self._lazy = lazy() if lazy is not None else None
-        if self._lazy is not None:
-            external = {}
-        else:
-            external = imports_resolver(base.imports.values()) if imports_resolver is not None and base.imports else {}
-        if self._lazy is not None:
-            # what calls will look up is not known yet: key the caches by the workspace's state,
-            # or a helper edited in another module leaves this file's findings stale
-            external_fingerprint = hash(imports_resolver.state())
-        elif previous is not None and previous.external == external:
-            external, external_fingerprint = previous.external, previous.external_fingerprint
-        else:
-            external_fingerprint = hash(frozenset(external.items())) if external else 0
+        base, base_fingerprint = self._module_base(previous, symbols, units, resolver, path)
+        external, external_fingerprint = self._external_summaries(previous, base, resolver, on_disk)
         fingerprint = hash((base_fingerprint, external_fingerprint))
-        same = previous is not None and previous.fingerprint == fingerprint
-        own = getattr(imports_resolver, "own", None) if key is None else None
-        known = own(text) if own is not None else None
+        # the previous version's summaries, unit keys and findings hold only under the same fingerprint
+        reusable = previous if previous is not None and previous.fingerprint == fingerprint else None
+        known = resolver.own(text) if on_disk else None
         if known is not None:
-            # a one-off analysis of a file whose summaries the workspace already has (CLI)
+            # a file whose summaries the workspace already has (an earlier module of the run asked for them)
             summaries_state = _Summaries([{}] * len(units), known, _by_head(known), frozenset(known))
         else:
             # An editor's document hands its summaries to the other documents: all of
             # them. Not on the first analysis, though: there only what this file calls
             # is summarised, so its diagnostics come first; complete_summaries() adds
             # the rest when the editor is idle.
-            everything = key is not None and previous is not None and getattr(imports_resolver, "publish", None) is not None
-            summaries_state = self._summarize(units, layout, previous if same else None, base, fingerprint, external, everything)
-        local = summaries_state.local
-        if same and local is previous.summaries.local:
-            module = previous.module
-        else:
-            module = dataclasses.replace(base, functions=self._lazy.with_local(local) if self._lazy is not None else {**external, **local})
+            everything = previous is not None and resolver.shares_summaries
+            summaries_state = self._summarize(units, layout, reusable, base, fingerprint, external, everything)
+        module = self._with_functions(base, external, summaries_state, reusable)
         # a unit's findings depend on the summaries of the functions it names, not on all of them
-        unit_keys = self._unit_keys(units, layout, previous if same else None, fingerprint, summaries_state)
+        unit_keys = self._unit_keys(units, layout, reusable, fingerprint, summaries_state)
+        per_unit, problems = self._findings_per_unit(layout, reusable, symbols, module, unit_keys)
+        result = _result(units, per_unit, problems)
+        if key is not None:
+            self._sessions[key] = _Session(
+                text, units, layout.starts, symbols, module, fingerprint, per_unit,
+                base, base_fingerprint, external, external_fingerprint, summaries_state, unit_keys,
+            )
+        if known is None:
+            # a file on disk: its summaries are the file's; an editor buffer's are its unsaved version's
+            resolver.publish(summaries_state.local, text if on_disk else None, summaries_state.wanted, source=None if on_disk else text)
+        self._fix_imports.add(result.findings, units, module)
+        if newline != "\n":
+            result.findings = [_with_newline(f, newline) for f in result.findings]
+        return result
+
+    def _layout(self, previous: _Session | None, text: str) -> Layout:
+        """The units of `text`: re-split only around the edit when the document had a previous version."""
+        layout = resplit(self._parser, previous.text, previous.units, previous.starts, text) if previous is not None else None
+        if layout is None:
+            units = self._parser.split(text)
+            layout = Layout(units, [u.start_offset for u in units], [None] * len(units), 0)
+        return layout
+
+    def _module_base(self, previous: _Session | None, symbols: list[UnitSymbols], units: list[Unit], resolver: ImportsResolver, path: str | None):
+        """The module's symbols (its units' merged, and what its path and the workspace's
+        configurations say about it) and their fingerprint: the previous version's if unchanged."""
+        test_file = is_test_path(path, self.options.project_root)
+        configurations = {name: _configuration(resolver, symbols, module, ask) for name, module, ask in _CONFIGURATION_ASKS}
+        # a notebook, a script, a migration: its own calls of its functions are all the calls
+        closed_world = bool(path) and path.endswith(".ipynb") or self._constructors.runs_alone(units)
+        if (
+            previous is not None
+            and symbols == previous.symbols
+            and (previous.base.is_test_file, previous.base.closed_world) == (test_file, closed_world)
+            and all(getattr(previous.base, name) is found for name, found in configurations.items())
+        ):
+            return previous.base, previous.base_fingerprint
+        base = ModuleSymbols.merge(symbols)
+        base.is_test_file = test_file
+        base.closed_world = closed_world
+        for name, found in configurations.items():
+            setattr(base, name, found)
+        return base, hash((base.fingerprint(), self.options.fingerprint()))
+
+    def _external_summaries(self, previous: _Session | None, base: ModuleSymbols, resolver: ImportsResolver, on_disk: bool) -> tuple[dict, int]:
+        """The summaries of the workspace functions the module imports, and their fingerprint.
+
+        A file on disk looks them up when a call needs them (`self._lazy`, during this
+        analysis): what calls will look up is not known yet, so its caches are keyed by
+        the workspace's state, or a helper edited in another module would leave this
+        file's findings stale. An editor's document resolves them first: they are part
+        of its cache keys."""
+        self._lazy = resolver.lazy() if on_disk else None
+        if self._lazy is not None:
+            return {}, hash(resolver.state())
+        external = resolver(base.imports.values()) if base.imports else {}
+        if previous is not None and previous.external == external:
+            return previous.external, previous.external_fingerprint
+        return external, hash(frozenset(external.items())) if external else 0
+
+    def _with_functions(self, base: ModuleSymbols, external: dict, state: "_Summaries", reusable: _Session | None) -> ModuleSymbols:
+        """The module's symbols with the summaries of its functions and of those it imports."""
+        if reusable is not None and state.local is reusable.summaries.local:
+            return reusable.module
+        return dataclasses.replace(base, functions=self._lazy.with_local(state.local) if self._lazy is not None else {**external, **state.local})
+
+    def _findings_per_unit(
+        self, layout: Layout, reusable: _Session | None, symbols: list[UnitSymbols], module: ModuleSymbols, unit_keys: list[int]
+    ) -> tuple[list[list[Finding]], list[str]]:
+        """Each unit's findings (the previous version's where its key did not change, else
+        cached by its text and key, else analysed now), and the problems the analyses hit."""
+        units = layout.units
         # a class's findings also depend on what the module's other units pass to its constructor
         facts = [self._unit_facts(u.parsed) for u in units]
         callers = self._constructors.callers(units, [f[3] for f in facts], unit_keys, module.closed_world)
@@ -180,11 +222,12 @@ class Engine:
         scope = toplevel.ModuleScope(units, symbols, facts, statements, module.constants, lambda unit, env: UnitContext(unit.parsed, module, overrides, module_env=env))
         scope.fold_keys(unit_keys)
         per_unit: list[list[Finding]] = []
+        problems: list[str] = []
         for index, unit in enumerate(units):
             parsed = unit.parsed
             old = layout.old_index[index]
-            if same and old is not None and previous.unit_keys[old] == unit_keys[index]:
-                findings = previous.per_unit[old]
+            if reusable is not None and old is not None and reusable.unit_keys[old] == unit_keys[index]:
+                findings = reusable.per_unit[old]
                 if layout.line_delta and findings and index >= layout.first_suffix:
                     findings = [f.shifted(layout.line_delta) for f in findings]
                 per_unit.append(findings)
@@ -201,33 +244,9 @@ class Engine:
                     self._results.clear()
                 self._results[cache_key] = analysis
                 self._charge(len(parsed.text) + _FINDING_COST * len(analysis.findings))
-            result.problems.extend(analysis.problems)
+            problems.extend(analysis.problems)
             per_unit.append([f.shifted(unit.start_line) for f in analysis.findings])
-        for unit in units:
-            parsed = unit.parsed
-            if parsed.skipped is not None:
-                # no findings and no syntax error in its lines: what was there before is gone
-                first, last = unit.start_line + 1, unit.start_line + parsed.text.rstrip("\n").count("\n") + 1
-                where = f"line {first}" if first == last else f"lines {first}-{last}"
-                result.problems.append(f"{where} not analysed: {parsed.skipped}")
-            elif parsed.tree is None:
-                result.syntax_errors.append(_syntax_error(unit))
-        for findings in per_unit:
-            result.findings.extend(findings)
-        if key is not None:
-            self._sessions[key] = _Session(
-                text, units, layout.starts, symbols, module, fingerprint, per_unit,
-                base, base_fingerprint, external, external_fingerprint, summaries_state, unit_keys,
-            )
-        publish = getattr(imports_resolver, "publish", None)
-        if publish is not None and known is None:
-            # the CLI analyses the file on disk: its summaries are the file's;
-            # an editor buffer's are its unsaved version's
-            publish(local, text if key is None else None, summaries_state.wanted, source=text if key is not None else None)
-        self._fix_imports.add(result.findings, units, module)
-        if newline != "\n":
-            result.findings = [_with_newline(f, newline) for f in result.findings]
-        return result
+        return per_unit, problems
 
     def forget(self, key: object) -> None:
         """Drops what is kept about a document (it was closed)."""
@@ -286,7 +305,7 @@ class Engine:
         session = self._sessions.get(key)
         return session is not None and session.summaries.wanted is not None
 
-    def complete_summaries(self, key: object, imports_resolver) -> bool:
+    def complete_summaries(self, key: object, imports_resolver: ImportsResolver | None) -> bool:
         """Summarises every function of the document's last analysis and publishes them
         (other modules may import functions this one never calls).
 
@@ -296,8 +315,8 @@ class Engine:
         analysed again.
         """
         session = self._sessions.get(key)
-        publish = getattr(imports_resolver, "publish", None)
-        if session is None or session.summaries.wanted is None or publish is None:
+        resolver = NO_WORKSPACE if imports_resolver is None else imports_resolver
+        if session is None or session.summaries.wanted is None or not resolver.shares_summaries:
             return True
         old = session.summaries.local
         self._lazy = None
@@ -307,7 +326,7 @@ class Engine:
             return False
         session.summaries = dataclasses.replace(state, changed_heads=frozenset())
         session.module = dataclasses.replace(session.base, functions={**session.external, **state.local})
-        publish(state.local, None, None)
+        resolver.publish(state.local, None, None)
         return True
 
     def _summarize(self, units, layout, previous, base: ModuleSymbols, fingerprint: int, external: dict, everything: bool = False) -> "_Summaries":
@@ -497,19 +516,40 @@ def _with_newline(finding: Finding, newline: str) -> Finding:
     return finding.with_fixes(lambda fix: fix.with_edits(tuple(Edit(e.span, e.text.replace("\n", newline)) for e in fix.edits)))
 
 
-# What a module asks the workspace's configurations (engine/workspace.CONFIGURATIONS), and the
-# import that makes it ask: Django's URL configurations, the logging configurations, flask-cors's
-# CORS_ORIGINS. Each is a field of ModuleSymbols.
-_CONFIGURATION_ASKS = (("url_routes", "django"), ("log_formatting", "logging"), ("cors_origins", "flask_cors"))
+# What a module asks the workspace's configurations (engine/workspace.CONFIGURATIONS): the field
+# of ModuleSymbols that holds the answer, the import that makes a module ask, and the question.
+# Django's URL configurations, the logging configurations, flask-cors's CORS_ORIGINS.
+_CONFIGURATION_ASKS: tuple[tuple[str, str, Callable[[ImportsResolver], object]], ...] = (
+    ("url_routes", "django", lambda resolver: resolver.url_routes()),
+    ("log_formatting", "logging", lambda resolver: resolver.log_formatting()),
+    ("cors_origins", "flask_cors", lambda resolver: resolver.cors_origins()),
+)
 
 
-def _configuration(imports_resolver, symbols, ask: str, module: str) -> object:
-    """What the workspace's configurations say about `ask` (see _CONFIGURATION_ASKS), for a file
+def _configuration(resolver: ImportsResolver, symbols: list[UnitSymbols], module: str, ask: Callable[[ImportsResolver], object]) -> object:
+    """What the workspace's configurations answer to `ask` (see _CONFIGURATION_ASKS), for a file
     that imports `module`: only such a file's results depend on them."""
-    answer = getattr(imports_resolver, ask, None)
-    if answer is None or not any(m == module or m.startswith(module + ".") for unit in symbols for m in unit.imported_modules):
+    if not any(m == module or m.startswith(module + ".") for unit in symbols for m in unit.imported_modules):
         return None
-    return answer()
+    return ask(resolver)
+
+
+def _result(units: list[Unit], per_unit: list[list[Finding]], problems: list[str]) -> AnalysisResult:
+    """The analysis result: the units' findings in file order, the problems the analyses hit,
+    then the units not analysed (too big) and the syntax errors."""
+    result = AnalysisResult(problems=problems)
+    for unit in units:
+        parsed = unit.parsed
+        if parsed.skipped is not None:
+            # no findings and no syntax error in its lines: what was there before is gone
+            first, last = unit.start_line + 1, unit.start_line + parsed.text.rstrip("\n").count("\n") + 1
+            where = f"line {first}" if first == last else f"lines {first}-{last}"
+            result.problems.append(f"{where} not analysed: {parsed.skipped}")
+        elif parsed.tree is None:
+            result.syntax_errors.append(_syntax_error(unit))
+    for findings in per_unit:
+        result.findings.extend(findings)
+    return result
 
 
 def _after_bom(result: AnalysisResult) -> AnalysisResult:

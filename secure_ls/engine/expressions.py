@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 from secure_ls.engine import astutil, catalog, frameworks, guards
 from secure_ls.engine.bindings import Binding, Env, InstanceAttributes, ScopeFacts
+from secure_ls.engine.resolver import own_functions
 from secure_ls.engine.symbols import Declaration, translated_characters
 
 NOT_STATIC = object()  # what _static returns for a value only known at run time
@@ -293,7 +294,7 @@ class ExpressionFacts:
         (`if not self.is_worker(name): raise` where a base class defines `is_worker`). A method
         comes back bound: its parameters without the instance."""
         if self._class and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
-            local = getattr(self._summaries, "local", self._summaries)  # bases of this module: no workspace lookup
+            local = own_functions(self._summaries)  # bases of this module: no workspace lookup
             found = (self._function_summary(f"{owner}.{func.attr}", local) for owner in self._class_bases)
             method = self._function_summary(f"{self._class}.{func.attr}") or next((f for f in found if f is not None), None)
             if method is not None:

@@ -32,13 +32,10 @@ import ast
 import builtins
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from secure_ls.engine import astutil, bindings, flow, frameworks, guards, taint
+from secure_ls.engine.resolver import LazySummaries
 from secure_ls.engine.symbols import Declaration, ModuleSymbols, base_names, declarations
-
-if TYPE_CHECKING:
-    from secure_ls.engine.workspace import Resolver
 
 _BUILTINS = frozenset(dir(builtins))
 _MAX_ROUNDS = 3
@@ -444,41 +441,3 @@ def _callees_first(needs: list[set[int]]) -> list[int]:
                 order.append(node)
                 stack.pop()
     return order
-
-
-class LazySummaries(Mapping):
-    """Summaries looked up on first use: local ones first, then the workspace's."""
-
-    def __init__(self, resolver: Resolver, local: Mapping[str, FunctionSummary] | None = None):
-        self.resolver = resolver
-        self.local = dict(local or {})
-
-    def with_local(self, local: Mapping[str, FunctionSummary]) -> "LazySummaries":
-        return LazySummaries(self.resolver, local)
-
-    def get(self, key, default=None):
-        found = self.local.get(key)
-        if found is None and "." in key:
-            found = self.resolver.lookup(key)
-        return found if found is not None else default
-
-    def __getitem__(self, key):
-        found = self.get(key)
-        if found is None:
-            raise KeyError(key)
-        return found
-
-    def __contains__(self, key) -> bool:
-        return self.get(key) is not None
-
-    def __setitem__(self, key, value) -> None:
-        self.local[key] = value
-
-    def __iter__(self):
-        return iter(self.local)
-
-    def __len__(self) -> int:
-        return len(self.local)
-
-    def __bool__(self) -> bool:
-        return True
