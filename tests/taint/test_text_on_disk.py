@@ -1,7 +1,9 @@
 """What the engine hands the workspace store depends on what the analysed text is: the
 file on disk (a batch run, `on_disk=True`) or an editor's buffer, whatever its document
 key. A buffer's summaries stand for its unsaved version, so a module importing it sees
-that version of every function, also of those the buffer's analysis did not summarise."""
+that version of every function, also of those the buffer's analysis did not summarise.
+A file on disk looks other modules' functions up lazily: the batch run's own path, whose
+results must not depend on which module it checks first."""
 
 from __future__ import annotations
 
@@ -15,8 +17,8 @@ UNSAVED = SAVED.replace("request.args['t']", "'localhost'")  # an edit not saved
 APP = "import os\n\nfrom util import target\n\n\ndef ping():\n    os.system('ping ' + target())\n"
 
 
-def _shell(result) -> list[int]:
-    return [f.span.start.line for f in result.findings if f.rule_id == "SLS102"]
+def _shell(result) -> list[tuple[int, str]]:
+    return [(f.span.start.line, f.confidence.name) for f in result.findings if f.rule_id == "SLS102"]
 
 
 @pytest.mark.parametrize("key", [None, "util"])
@@ -38,7 +40,39 @@ def test_an_importer_sees_the_saved_version_of_a_module_checked_from_disk(tmp_pa
     util, app = str(tmp_path / "util.py"), str(tmp_path / "app.py")
     Engine().analyze(SAVED, imports_resolver=workspace.resolver_for(util), path=util, on_disk=True)
     found = Engine().analyze(APP, imports_resolver=workspace.resolver_for(app), path=app, on_disk=True)
-    assert _shell(found) == [6]
+    assert _shell(found) == [(6, "HIGH")]
+
+
+# a script: helpers calling helpers, and a command built from what they return
+SCRIPT = (
+    "import subprocess\nimport sys\n\n\ndef first_word(text):\n    return text.split()[0]\n\n\n"
+    "def parse(argv):\n    name = first_word(argv[1])\n    return name, len(argv)\n\n\n"
+    "def main():\n    name, count = parse(sys.argv)\n    subprocess.call('ls ' + name, shell=True)\n\n\nmain()\n"
+)
+IMPORTER = "import subprocess\nimport sys\n\nimport script\n\n\ndef main():\n    name, count = script.parse(sys.argv)\n    subprocess.call('ls ' + name, shell=True)\n"
+
+
+def test_a_file_checked_from_disk_keeps_what_its_helpers_return(tmp_path):
+    # Other modules' functions are looked up lazily; `parse` must still return what its
+    # module's `first_word` returns (the command line's first word), as without a workspace.
+    path = tmp_path / "script.py"
+    path.write_text(SCRIPT)
+    workspace = WorkspaceSummaries([str(tmp_path)])
+    found = Engine().analyze(SCRIPT, imports_resolver=workspace.resolver_for(str(path)), path=str(path), on_disk=True)
+    assert _shell(found) == _shell(Engine().analyze(SCRIPT)) == [(15, "MEDIUM")]
+
+
+def test_a_batch_run_gives_an_importer_the_same_findings_whichever_module_it_checks_first(tmp_path):
+    (tmp_path / "script.py").write_text(SCRIPT)
+    (tmp_path / "main.py").write_text(IMPORTER)
+    found = []
+    for order in (["main.py"], ["script.py", "main.py"]):
+        workspace = WorkspaceSummaries([str(tmp_path)])
+        for name in order:
+            path = tmp_path / name
+            result = Engine().analyze(path.read_text(), imports_resolver=workspace.resolver_for(str(path)), path=str(path), on_disk=True)
+        found.append(_shell(result))
+    assert found == [[(8, "MEDIUM")], [(8, "MEDIUM")]]
 
 
 def test_a_file_on_disk_has_no_versions():
