@@ -74,10 +74,10 @@ def check_file(
         workspace = workspace_for(settings, roots, run if run is not None else uuid.uuid4().hex)
         resolver = workspace.resolver_for(path)
         if cache is None:
-            result = engine_for(settings).analyze(text, imports_resolver=resolver, path=path)
+            result = engine_for(settings).analyze(text, imports_resolver=resolver, path=path, on_disk=True)
         else:
             with workspace.recording(path) as dependencies:
-                result = engine_for(settings).analyze(text, imports_resolver=resolver, path=path)
+                result = engine_for(settings).analyze(text, imports_resolver=resolver, path=path, on_disk=True)
     # what is reported after the path: `: problem` or `:line:column: syntax error ...`
     problems = [f": {p}" for p in result.problems]
     # a part that does not parse is not analysed: say so rather than pass it silently
@@ -98,7 +98,7 @@ def check_file(
             else:
                 out.fixed = applied
                 out.requires = list(dict.fromkeys(r for f in selected_fixes(findings, unsafe) for r in f.requires))
-                again = engine_for(settings).analyze(new_text, imports_resolver=resolver, path=path) if kind != project.DEPENDENCIES else project.scan(path, new_text, settings)
+                again = engine_for(settings).analyze(new_text, imports_resolver=resolver, path=path, on_disk=True) if kind != project.DEPENDENCIES else project.scan(path, new_text, settings)
                 out.findings = settings.apply(again.findings, path)
     return out
 
@@ -140,7 +140,7 @@ def _check_notebook(path: str, raw: str, settings: Settings, roots: tuple[str, .
         return FileResult(path, error=f"{path}: {exc}")
     roots = roots if roots is not None else workspace_roots([path], settings)
     resolver = workspace_for(settings, roots, run if run is not None else uuid.uuid4().hex).resolver_for(path)
-    result = engine_for(settings).analyze(notebook.text, imports_resolver=resolver, path=path)
+    result = engine_for(settings).analyze(notebook.text, imports_resolver=resolver, path=path, on_disk=True)
     findings = [dataclasses.replace(f, fix=None) for f in settings.apply(result.findings, path)]
     problems = [f"{path}: {p}" for p in result.problems]
     if result.syntax_errors and not _parses(notebook.text):

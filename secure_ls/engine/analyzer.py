@@ -10,19 +10,19 @@ import re-analyses everything, since names may now resolve differently.
 from __future__ import annotations
 
 import ast
-import bisect
 import dataclasses
 import logging
 import re
-import sys
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Callable, Iterable
 
-from secure_ls.engine import constructions, distributions, summaries, toplevel
+from secure_ls.engine import constructions, summaries, toplevel
 from secure_ls.engine.context import Dispatch, UnitContext, indexed, walk
-from secure_ls.engine.model import AnalysisResult, Edit, Finding, Fix, Position, Span
-from secure_ls.engine.symbols import ModuleSymbols, UnitSymbols, import_bindings, summarize, yaml_extensions_imported
-from secure_ls.engine.units import Unit, UnitParser, common_prefix, common_suffix, may_continue
+from secure_ls.engine.fix_imports import FixImports
+from secure_ls.engine.model import AnalysisResult, Edit, Finding, Position, Span
+from secure_ls.engine.resolver import NO_WORKSPACE, ImportsResolver
+from secure_ls.engine.symbols import ModuleSymbols, UnitSymbols, summarize, yaml_extensions_imported
+from secure_ls.engine.units import Layout, Unit, UnitParser, resplit
 
 log = logging.getLogger(__name__)
 
@@ -72,105 +72,146 @@ class Engine:
         self._symbols: dict[str, UnitSymbols] = {}
         self._results: dict[tuple[str, int], _UnitAnalysis] = {}
         self._sessions: dict[object, _Session] = {}
-        self._imported: dict[tuple[str, frozenset], bool] = {}
+        self._fix_imports = FixImports()
         self._facts: dict[str, tuple] = {}
         self._constructors = constructions.Index()  # which units call which units' classes
         self._function_summaries: dict[tuple, dict] = {}
         self._wanted: frozenset[str] | None = frozenset()  # during one analysis: see _summarize
         self._lazy = None  # during one analysis: external summaries looked up on demand
 
-    def analyze(self, text: str, key: object = None, imports_resolver=None, path: str | None = None) -> AnalysisResult:
-        """Findings for `text`.
+    def analyze(
+        self, text: str, key: object = None, imports_resolver: ImportsResolver | None = None, path: str | None = None, *, on_disk: bool = False
+    ) -> AnalysisResult:
+        """Findings for `text`, the file at `path`.
 
         `key` names a document whose successive versions are analysed (an
         editor buffer): the units before and after the edited region, and
         their findings, are reused from the previous version.
 
-        `imports_resolver` (engine/workspace.py `Resolver`) gives the
-        summaries of functions of other workspace modules this file
-        imports; if it has a `publish` method it is handed this file's own
-        function summaries afterwards.
+        `imports_resolver` (resolver.ImportsResolver, from the workspace store;
+        None: no workspace) gives the summaries of functions of other workspace
+        modules this file imports, and is handed this file's own summaries.
+
+        `on_disk`: `text` is what the file holds on disk, analysed once (a batch
+        run): other modules' functions are looked up when a call needs them,
+        summaries the workspace already has for this very text are reused, and
+        this file's are published as the file's. Otherwise `text` is an editor's
+        buffer: its summaries stand for its unsaved version only.
         """
+        if on_disk and key is not None:
+            raise ValueError("a file on disk is analysed once: it has no document key")
         if text.startswith("\ufeff"):
             # A byte order mark kept in an editor buffer: `ast` rejects it, which
             # would lose the whole first unit (often the imports). Analyse without
             # it; positions on the first line move right by its one column.
-            return _after_bom(self.analyze(text[1:], key, imports_resolver, path))
-        result = AnalysisResult()
+            return _after_bom(self.analyze(text[1:], key, imports_resolver, path, on_disk=on_disk))
         if len(text) > self.options.max_chars:
-            result.problems.append(
-                f"file not analysed: {len(text):,} characters is over the {self.options.max_chars:,}-character limit (setting maxFileSize)"
-            )
             self._sessions.pop(key, None)
-            return result
+            return AnalysisResult(
+                problems=[f"file not analysed: {len(text):,} characters is over the {self.options.max_chars:,}-character limit (setting maxFileSize)"]
+            )
         newline = "\r\n" if "\r\n" in text else ("\r" if "\r" in text else "\n")
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
+        resolver = NO_WORKSPACE if imports_resolver is None else imports_resolver
         previous = self._sessions.get(key) if key is not None else None
-        layout = _resplit(self._parser, previous, text) if previous is not None else None
-        if layout is None:
-            units = self._parser.split(text)
-            layout = _Layout(units, [u.start_offset for u in units], [None] * len(units), 0)
+        layout = self._layout(previous, text)
         units = layout.units
         symbols = [self._unit_symbols(u) for u in units]
-        test_file = is_test_path(path, self.options.project_root)
-        configurations = {ask: _configuration(imports_resolver, symbols, ask, module) for ask, module in _CONFIGURATION_ASKS}
-        yaml_imported = yaml_extensions_imported(imports_resolver, symbols)  # PyYAML's tags are the process's
-        # a notebook, a script, a migration: its own calls of its functions are all the calls
-        closed_world = bool(path) and path.endswith(".ipynb") or self._constructors.runs_alone(units)
-        if (
-            previous is not None
-            and symbols == previous.symbols
-            and (previous.base.is_test_file, previous.base.closed_world) == (test_file, closed_world)
-            and all(getattr(previous.base, ask) is found for ask, found in configurations.items())
-            and previous.base.yaml_extensions_imported == yaml_imported
-        ):
-            base, base_fingerprint = previous.base, previous.base_fingerprint
-        else:
-            base = ModuleSymbols.merge(symbols)
-            base.is_test_file = test_file
-            base.closed_world = closed_world
-            for ask, found in configurations.items():
-                setattr(base, ask, found)
-            base.yaml_extensions_imported = yaml_imported
-            base_fingerprint = hash((base.fingerprint(), self.options.fingerprint()))
-        # a one-off analysis (CLI) looks other modules' functions up when a call needs them;
-        # an editor's document resolves them first: they are part of its cache keys
-        lazy = getattr(imports_resolver, "lazy", None) if key is None else None
-        self._lazy = lazy() if lazy is not None else None
-        if self._lazy is not None:
-            external = {}
-        else:
-            external = imports_resolver(base.imports.values()) if imports_resolver is not None and base.imports else {}
-        if self._lazy is not None:
-            # what calls will look up is not known yet: key the caches by the workspace's state,
-            # or a helper edited in another module leaves this file's findings stale
-            external_fingerprint = hash(imports_resolver.state())
-        elif previous is not None and previous.external == external:
-            external, external_fingerprint = previous.external, previous.external_fingerprint
-        else:
-            external_fingerprint = hash(frozenset(external.items())) if external else 0
+        base, base_fingerprint = self._module_base(previous, symbols, units, resolver, path)
+        external, external_fingerprint = self._external_summaries(previous, base, resolver, on_disk)
         fingerprint = hash((base_fingerprint, external_fingerprint))
-        same = previous is not None and previous.fingerprint == fingerprint
-        own = getattr(imports_resolver, "own", None) if key is None else None
-        known = own(text) if own is not None else None
+        # the previous version's summaries, unit keys and findings hold only under the same fingerprint
+        reusable = previous if previous is not None and previous.fingerprint == fingerprint else None
+        known = resolver.own(text) if on_disk else None
         if known is not None:
-            # a one-off analysis of a file whose summaries the workspace already has (CLI)
+            # a file whose summaries the workspace already has (an earlier module of the run asked for them)
             summaries_state = _Summaries([{}] * len(units), known, _by_head(known), frozenset(known))
         else:
             # An editor's document hands its summaries to the other documents: all of
             # them. Not on the first analysis, though: there only what this file calls
             # is summarised, so its diagnostics come first; complete_summaries() adds
             # the rest when the editor is idle.
-            everything = key is not None and previous is not None and getattr(imports_resolver, "publish", None) is not None
-            summaries_state = self._summarize(units, layout, previous if same else None, base, fingerprint, external, everything)
-        local = summaries_state.local
-        if same and local is previous.summaries.local:
-            module = previous.module
-        else:
-            module = dataclasses.replace(base, functions=self._lazy.with_local(local) if self._lazy is not None else {**external, **local})
+            everything = previous is not None and resolver.shares_summaries
+            summaries_state = self._summarize(units, layout, reusable, base, fingerprint, external, everything)
+        module = self._with_functions(base, external, summaries_state, reusable)
         # a unit's findings depend on the summaries of the functions it names, not on all of them
-        unit_keys = self._unit_keys(units, layout, previous if same else None, fingerprint, summaries_state)
+        unit_keys = self._unit_keys(units, layout, reusable, fingerprint, summaries_state)
+        per_unit, problems = self._findings_per_unit(layout, reusable, symbols, module, unit_keys)
+        result = _result(units, per_unit, problems)
+        if key is not None:
+            self._sessions[key] = _Session(
+                text, units, layout.starts, symbols, module, fingerprint, per_unit,
+                base, base_fingerprint, external, external_fingerprint, summaries_state, unit_keys,
+            )
+        if known is None:
+            # a file on disk: its summaries are the file's; an editor buffer's are its unsaved version's
+            resolver.publish(summaries_state.local, text if on_disk else None, summaries_state.wanted, source=None if on_disk else text)
+        self._fix_imports.add(result.findings, units, module)
+        if newline != "\n":
+            result.findings = [_with_newline(f, newline) for f in result.findings]
+        return result
+
+    def _layout(self, previous: _Session | None, text: str) -> Layout:
+        """The units of `text`: re-split only around the edit when the document had a previous version."""
+        layout = resplit(self._parser, previous.text, previous.units, previous.starts, text) if previous is not None else None
+        if layout is None:
+            units = self._parser.split(text)
+            layout = Layout(units, [u.start_offset for u in units], [None] * len(units), 0)
+        return layout
+
+    def _module_base(self, previous: _Session | None, symbols: list[UnitSymbols], units: list[Unit], resolver: ImportsResolver, path: str | None):
+        """The module's symbols (its units' merged, and what its path and the workspace's
+        configurations say about it) and their fingerprint: the previous version's if unchanged."""
+        test_file = is_test_path(path, self.options.project_root)
+        configurations = {name: _configuration(resolver, symbols, module, ask) for name, module, ask in _CONFIGURATION_ASKS}
+        yaml_imported = yaml_extensions_imported(resolver, symbols)  # PyYAML's tags are the process's
+        # a notebook, a script, a migration: its own calls of its functions are all the calls
+        closed_world = bool(path) and path.endswith(".ipynb") or self._constructors.runs_alone(units)
+        if (
+            previous is not None
+            and symbols == previous.symbols
+            and (previous.base.is_test_file, previous.base.closed_world) == (test_file, closed_world)
+            and all(getattr(previous.base, name) is found for name, found in configurations.items())
+            and previous.base.yaml_extensions_imported == yaml_imported
+        ):
+            return previous.base, previous.base_fingerprint
+        base = ModuleSymbols.merge(symbols)
+        base.is_test_file = test_file
+        base.closed_world = closed_world
+        for name, found in configurations.items():
+            setattr(base, name, found)
+        base.yaml_extensions_imported = yaml_imported
+        return base, hash((base.fingerprint(), self.options.fingerprint()))
+
+    def _external_summaries(self, previous: _Session | None, base: ModuleSymbols, resolver: ImportsResolver, on_disk: bool) -> tuple[dict, int]:
+        """The summaries of the workspace functions the module imports, and their fingerprint.
+
+        A file on disk looks them up when a call needs them (`self._lazy`, during this
+        analysis): what calls will look up is not known yet, so its caches are keyed by
+        the workspace's state, or a helper edited in another module would leave this
+        file's findings stale. An editor's document resolves them first: they are part
+        of its cache keys."""
+        self._lazy = resolver.lazy() if on_disk else None
+        if self._lazy is not None:
+            return {}, hash(resolver.state())
+        external = resolver(base.imports.values()) if base.imports else {}
+        if previous is not None and previous.external == external:
+            return previous.external, previous.external_fingerprint
+        return external, hash(frozenset(external.items())) if external else 0
+
+    def _with_functions(self, base: ModuleSymbols, external: dict, state: "_Summaries", reusable: _Session | None) -> ModuleSymbols:
+        """The module's symbols with the summaries of its functions and of those it imports."""
+        if reusable is not None and state.local is reusable.summaries.local:
+            return reusable.module
+        return dataclasses.replace(base, functions=self._lazy.with_local(state.local) if self._lazy is not None else {**external, **state.local})
+
+    def _findings_per_unit(
+        self, layout: Layout, reusable: _Session | None, symbols: list[UnitSymbols], module: ModuleSymbols, unit_keys: list[int]
+    ) -> tuple[list[list[Finding]], list[str]]:
+        """Each unit's findings (the previous version's where its key did not change, else
+        cached by its text and key, else analysed now), and the problems the analyses hit."""
+        units = layout.units
         # a class's findings also depend on what the module's other units pass to its constructor
         facts = [self._unit_facts(u.parsed) for u in units]
         callers = self._constructors.callers(units, [f[3] for f in facts], unit_keys, module.closed_world)
@@ -180,11 +221,12 @@ class Engine:
         scope = toplevel.ModuleScope(units, symbols, facts, statements, module.constants, lambda unit, env: UnitContext(unit.parsed, module, overrides, module_env=env))
         scope.fold_keys(unit_keys)
         per_unit: list[list[Finding]] = []
+        problems: list[str] = []
         for index, unit in enumerate(units):
             parsed = unit.parsed
             old = layout.old_index[index]
-            if same and old is not None and previous.unit_keys[old] == unit_keys[index]:
-                findings = previous.per_unit[old]
+            if reusable is not None and old is not None and reusable.unit_keys[old] == unit_keys[index]:
+                findings = reusable.per_unit[old]
                 if layout.line_delta and findings and index >= layout.first_suffix:
                     findings = [f.shifted(layout.line_delta) for f in findings]
                 per_unit.append(findings)
@@ -201,33 +243,9 @@ class Engine:
                     self._results.clear()
                 self._results[cache_key] = analysis
                 self._charge(len(parsed.text) + _FINDING_COST * len(analysis.findings))
-            result.problems.extend(analysis.problems)
+            problems.extend(analysis.problems)
             per_unit.append([f.shifted(unit.start_line) for f in analysis.findings])
-        for unit in units:
-            parsed = unit.parsed
-            if parsed.skipped is not None:
-                # no findings and no syntax error in its lines: what was there before is gone
-                first, last = unit.start_line + 1, unit.start_line + parsed.text.rstrip("\n").count("\n") + 1
-                where = f"line {first}" if first == last else f"lines {first}-{last}"
-                result.problems.append(f"{where} not analysed: {parsed.skipped}")
-            elif parsed.tree is None:
-                result.syntax_errors.append(_syntax_error(unit))
-        for findings in per_unit:
-            result.findings.extend(findings)
-        if key is not None:
-            self._sessions[key] = _Session(
-                text, units, layout.starts, symbols, module, fingerprint, per_unit,
-                base, base_fingerprint, external, external_fingerprint, summaries_state, unit_keys,
-            )
-        publish = getattr(imports_resolver, "publish", None)
-        if publish is not None and known is None:
-            # the CLI analyses the file on disk: its summaries are the file's;
-            # an editor buffer's are its unsaved version's
-            publish(local, text if key is None else None, summaries_state.wanted, source=text if key is not None else None)
-        self._add_imports(result.findings, units, module, newline)
-        if newline != "\n":
-            result.findings = [_with_newline(f, newline) for f in result.findings]
-        return result
+        return per_unit, problems
 
     def forget(self, key: object) -> None:
         """Drops what is kept about a document (it was closed)."""
@@ -286,7 +304,7 @@ class Engine:
         session = self._sessions.get(key)
         return session is not None and session.summaries.wanted is not None
 
-    def complete_summaries(self, key: object, imports_resolver) -> bool:
+    def complete_summaries(self, key: object, imports_resolver: ImportsResolver | None) -> bool:
         """Summarises every function of the document's last analysis and publishes them
         (other modules may import functions this one never calls).
 
@@ -296,8 +314,8 @@ class Engine:
         analysed again.
         """
         session = self._sessions.get(key)
-        publish = getattr(imports_resolver, "publish", None)
-        if session is None or session.summaries.wanted is None or publish is None:
+        resolver = NO_WORKSPACE if imports_resolver is None else imports_resolver
+        if session is None or session.summaries.wanted is None or not resolver.shares_summaries:
             return True
         old = session.summaries.local
         self._lazy = None
@@ -307,7 +325,7 @@ class Engine:
             return False
         session.summaries = dataclasses.replace(state, changed_heads=frozenset())
         session.module = dataclasses.replace(session.base, functions={**session.external, **state.local})
-        publish(state.local, None, None)
+        resolver.publish(state.local, None, None)
         return True
 
     def _summarize(self, units, layout, previous, base: ModuleSymbols, fingerprint: int, external: dict, everything: bool = False) -> "_Summaries":
@@ -476,56 +494,6 @@ class Engine:
             problems.append("unit too deeply nested to analyse completely")
         return _UnitAnalysis(_dedupe(ctx.findings), problems)
 
-    # ---- fix imports ----------------------------------------------------------
-    def _already_imported(self, statement: str, module: ModuleSymbols, table: frozenset) -> bool:
-        # Keyed by the import table's content: an id() of a dead ModuleSymbols can be
-        # reused by a new one, which once made a fix skip an import the file lacked.
-        key = (statement, table)
-        known = self._imported.get(key)
-        if known is None:
-            if len(self._imported) > 10_000:
-                self._imported.clear()
-            known = self._imported[key] = _already_imported(statement, module)
-        return known
-
-    def _add_imports(self, findings: list[Finding], units: list[Unit], module: ModuleSymbols, newline: str) -> None:
-        if not any(fix.imports for f in findings for fix in f.fixes()):
-            return
-        line = _import_insertion_line(units)
-        table = frozenset(module.imports.items())
-        at = Position(line, 0)
-
-        optional = _optional_packages(units, module)
-        imported = {m.split(".", 1)[0] for m in module.imported_modules}
-
-        def with_imports(fix: Fix) -> Fix:
-            missing = [stmt for stmt in fix.imports if not self._already_imported(stmt, module, table)]
-            if not missing:
-                return fix
-            text = "".join(stmt + "\n" for stmt in missing)
-            fix = fix.with_edits((Edit(Span(at, at), text),) + fix.edits)
-            new = sorted({p for stmt in missing for p in _packages(stmt)} - imported)
-            requires = tuple(dict.fromkeys(d for d in map(distributions.distribution, new) if d))
-            if requires:
-                fix = dataclasses.replace(fix, requires=requires)
-            needed = sorted({p for stmt in missing for p in _packages(stmt)} & optional)
-            if needed and fix.safe:
-                # the file imports this package only where it is used (in a function, under
-                # `try: ... except ImportError`): it is optional, and an import at the top
-                # would make the whole module fail to import where it is not installed
-                names = ", ".join(f"`{p}`" for p in needed)
-                fix = dataclasses.replace(
-                    fix,
-                    safe=False,
-                    title=f"{fix.title} (adds a top-level import of {names}, which this file imports only where it is needed: "
-                    "the module then fails to import without it; move the import next to the code if it is optional)",
-                )
-            return fix
-
-        for i, finding in enumerate(findings):
-            if any(fix.imports for fix in finding.fixes()):
-                findings[i] = _map_fixes(finding, with_imports)
-
 
 _TEST_PATH = re.compile(r"(^|/)(tests?|testing|(?:[\w.-]*[_-])?(?:unit|integration|functional|e2e|acceptance)[_-]?tests?)/|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
 
@@ -543,98 +511,44 @@ def is_test_path(path: str | None, root: str | None = None) -> bool:
     return bool(_TEST_PATH.search(path))
 
 
-def _import_insertion_line(units: list[Unit]) -> int:
-    """The line after the file's leading docstring, __future__ and import block."""
-    line = 0
-    first = True
-    for index, unit in enumerate(units):
-        tree = unit.parsed.tree
-        if tree is not None and not tree.body and first:
-            # the comments heading the file (shebang, encoding cookie, licence): after them
-            line = units[index + 1].start_line if index + 1 < len(units) else line
-            continue
-        if tree is None or len(tree.body) != 1:
-            break
-        stmt = tree.body[0]
-        is_docstring = first and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
-        first = False
-        if is_docstring or isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            line = unit.start_line + (stmt.end_lineno or stmt.lineno)
-            continue
-        if isinstance(stmt, ast.Try) and all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in stmt.body):
-            line = unit.start_line + (stmt.end_lineno or stmt.lineno)
-            continue
-        break
-    return line
-
-
-def _packages(statement: str) -> set[str]:
-    """The top-level packages an import statement loads."""
-    try:
-        node = ast.parse(statement).body[0]
-    except SyntaxError:
-        return set()
-    if isinstance(node, ast.Import):
-        return {alias.name.split(".", 1)[0] for alias in node.names}
-    if isinstance(node, ast.ImportFrom) and node.module and not node.level:
-        return {node.module.split(".", 1)[0]}
-    return set()
-
-
-def _optional_packages(units: list[Unit], module: ModuleSymbols) -> set[str]:
-    """Packages the file imports, but never unconditionally at module level."""
-    anywhere = {m.split(".", 1)[0] for m in module.imported_modules}
-    top = set()
-    for unit in units:
-        tree = unit.parsed.tree
-        for stmt in tree.body if tree is not None else ():
-            if isinstance(stmt, ast.Import):
-                top |= {alias.name.split(".", 1)[0] for alias in stmt.names}
-            elif isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level:
-                top.add(stmt.module.split(".", 1)[0])
-    return anywhere - top - set(sys.stdlib_module_names)
-
-
-def _already_imported(statement: str, module: ModuleSymbols) -> bool:
-    try:
-        node = ast.parse(statement).body[0]
-    except SyntaxError:
-        return False
-    return all(module.imports.get(local) == qualified for local, qualified in import_bindings(node))
-
-
-def _replace_fix(finding: Finding, fix: Fix) -> Finding:
-    return dataclasses.replace(finding, fix=fix)
-
-
-def _map_fixes(finding: Finding, change) -> Finding:
-    """`finding` with `change(fix)` applied to its fix and to each alternative."""
-    if not finding.fixes():
-        return finding
-    return dataclasses.replace(
-        finding,
-        fix=change(finding.fix) if finding.fix else None,
-        alternatives=tuple(change(a) for a in finding.alternatives),
-    )
-
-
 def _with_newline(finding: Finding, newline: str) -> Finding:
-    return _map_fixes(finding, lambda fix: fix.with_edits(tuple(Edit(e.span, e.text.replace("\n", newline)) for e in fix.edits)))
+    return finding.with_fixes(lambda fix: fix.with_edits(tuple(Edit(e.span, e.text.replace("\n", newline)) for e in fix.edits)))
 
 
-# What a module asks the workspace's configurations (engine/workspace.CONFIGURATIONS), and the
-# import that makes it ask: Django's URL configurations, the logging configurations, flask-cors's
-# CORS_ORIGINS. Each is a field of ModuleSymbols.
-_CONFIGURATION_ASKS = (("url_routes", "django"), ("log_formatting", "logging"), ("cors_origins", "flask_cors"))
+# What a module asks the workspace's configurations (engine/workspace.CONFIGURATIONS): the field
+# of ModuleSymbols that holds the answer, the import that makes a module ask, and the question.
+# Django's URL configurations, the logging configurations, flask-cors's CORS_ORIGINS.
+_CONFIGURATION_ASKS: tuple[tuple[str, str, Callable[[ImportsResolver], object]], ...] = (
+    ("url_routes", "django", lambda resolver: resolver.url_routes()),
+    ("log_formatting", "logging", lambda resolver: resolver.log_formatting()),
+    ("cors_origins", "flask_cors", lambda resolver: resolver.cors_origins()),
+)
 
 
-def _configuration(imports_resolver, symbols, ask: str, module: str) -> object:
-    """What the workspace's configurations say about `ask` (see _CONFIGURATION_ASKS), for a file
+def _configuration(resolver: ImportsResolver, symbols: list[UnitSymbols], module: str, ask: Callable[[ImportsResolver], object]) -> object:
+    """What the workspace's configurations answer to `ask` (see _CONFIGURATION_ASKS), for a file
     that imports `module`: only such a file's results depend on them."""
-    answer = getattr(imports_resolver, ask, None)
-    if answer is None or not any(m == module or m.startswith(module + ".") for unit in symbols for m in unit.imported_modules):
+    if not any(m == module or m.startswith(module + ".") for unit in symbols for m in unit.imported_modules):
         return None
-    return answer()
+    return ask(resolver)
+
+
+def _result(units: list[Unit], per_unit: list[list[Finding]], problems: list[str]) -> AnalysisResult:
+    """The analysis result: the units' findings in file order, the problems the analyses hit,
+    then the units not analysed (too big) and the syntax errors."""
+    result = AnalysisResult(problems=problems)
+    for unit in units:
+        parsed = unit.parsed
+        if parsed.skipped is not None:
+            # no findings and no syntax error in its lines: what was there before is gone
+            first, last = unit.start_line + 1, unit.start_line + parsed.text.rstrip("\n").count("\n") + 1
+            where = f"line {first}" if first == last else f"lines {first}-{last}"
+            result.problems.append(f"{where} not analysed: {parsed.skipped}")
+        elif parsed.tree is None:
+            result.syntax_errors.append(_syntax_error(unit))
+    for findings in per_unit:
+        result.findings.extend(findings)
+    return result
 
 
 def _after_bom(result: AnalysisResult) -> AnalysisResult:
@@ -645,7 +559,7 @@ def _after_bom(result: AnalysisResult) -> AnalysisResult:
         return Span(pos(s.start), pos(s.end))
 
     def finding(f: Finding) -> Finding:
-        f = _map_fixes(f, lambda fix: fix.with_edits(tuple(Edit(span(e.span), e.text) for e in fix.edits)))
+        f = f.with_fixes(lambda fix: fix.with_edits(tuple(Edit(span(e.span), e.text) for e in fix.edits)))
         related = tuple(dataclasses.replace(r, span=span(r.span)) for r in f.related)
         return dataclasses.replace(f, span=span(f.span), related=related)
 
@@ -716,75 +630,6 @@ class _Session:
     external_fingerprint: int
     summaries: _Summaries
     unit_keys: list[int]
-
-
-@dataclass
-class _Layout:
-    units: list[Unit]
-    starts: list[int]
-    old_index: list[int | None]  # the unit's index in the previous version, if unchanged
-    line_delta: int
-    first_suffix: int = 0  # index of the first unit after the edited region
-
-
-def _resplit(parser: UnitParser, previous: _Session, text: str) -> _Layout | None:
-    """Units of `text`, re-splitting only around the region that differs from `previous`."""
-    old = previous.text
-    units, starts = previous.units, previous.starts
-    count = len(units)
-    if old == text:
-        return _Layout(list(units), list(starts), list(range(count)), 0, count)
-    if count == 0:
-        return None
-    prefix = common_prefix(old, text)
-    suffix = common_suffix(old, text, min(len(old), len(text)) - prefix)
-    old_end = len(old) - suffix
-    delta = len(text) - len(old)
-    # the units touching the change, widened by one on each side: an edit can
-    # join a unit to its neighbour (a dedent removed) or split one
-    first = max(bisect.bisect_right(starts, max(prefix - 1, 0)) - 2, 0)
-    # an earlier unit left open (a triple quote or a bracket nothing closed) may be
-    # closed by this edit: the split must start again from there
-    for index in range(first):
-        if units[index].parsed.error is not None and may_continue(units[index].parsed):
-            first = index
-            break
-    last = bisect.bisect_right(starts, old_end) - 1
-    # the region must end where the following text is unchanged, newline included
-    while last + 1 < count and starts[last + 1] - 1 < old_end:
-        last += 1
-    last = min(last + 1, count - 1)
-    region_start = starts[first]
-    if prefix < region_start:
-        return None  # the edit is before the first unit (leading comments)
-    region_old_end = starts[last + 1] if last + 1 < count else len(old)
-    region_new_end = region_old_end + delta
-    if region_new_end < region_start:
-        return None
-    region = text[region_start:region_new_end]
-    fresh = parser.split(region)
-    if last + 1 < count and any(may_continue(u.parsed) for u in fresh):
-        # an unclosed string or bracket may swallow what follows: split everything.
-        # Any fresh unit, not only the last: an unclosed triple quote in the middle of
-        # the region ends (for the region's split) at the region's end, and re-pairs
-        # every later triple quote of the file.
-        return None
-    base_line = units[first].start_line
-    line_delta = region.count("\n") - old.count("\n", region_start, region_old_end)
-    new_units = list(units[:first])
-    new_starts = list(starts[:first])
-    old_index: list[int | None] = list(range(first))
-    for unit in fresh:
-        new_units.append(Unit(base_line + unit.start_line, unit.parsed, region_start + unit.start_offset))
-        new_starts.append(region_start + unit.start_offset)
-        old_index.append(None)
-    first_suffix = len(new_units)
-    for index in range(last + 1, count):
-        unit = units[index]
-        new_units.append(Unit(unit.start_line + line_delta, unit.parsed, unit.start_offset + delta) if line_delta else unit)
-        new_starts.append(starts[index] + delta)
-        old_index.append(index)
-    return _Layout(new_units, new_starts, old_index, line_delta, first_suffix)
 
 
 def _syntax_error(unit: Unit) -> tuple[Span, str]:

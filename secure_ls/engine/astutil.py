@@ -157,7 +157,7 @@ _UNREAD = ast.Pass()  # a template field whose text is not read: the prefix ends
 
 def names_a_class(node: ast.AST) -> bool:
     """`Account`, `models.Account`: a CamelCase name, by the naming convention (not a CONSTANT)."""
-    name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+    name = last_name(node)
     return name[:1].isupper() and any(c.islower() for c in name)
 
 

@@ -22,7 +22,8 @@ from secure_ls.engine import astutil, catalog, constructions, frameworks, guards
 from secure_ls.engine.taint import ALL, CONSTANT, Origin, PARAM, Part, UNKNOWN, UNTRUSTED, make_step, meet
 from secure_ls.engine.bindings import Binding, Env, InstanceAttributes, ScopeFacts
 from secure_ls.engine.astutil import constant_key, instance_attribute
-from secure_ls.engine.values import NOT_STATIC, ValueOrigins
+from secure_ls.engine.expressions import NOT_STATIC
+from secure_ls.engine.values import ValueOrigins
 
 
 class FlowAnalyzer(ValueOrigins):

@@ -144,21 +144,18 @@ def is_client_parameter(arg: ast.arg, default: ast.expr | None) -> bool:
     while isinstance(annotation, ast.Subscript):  # Annotated[Session, Depends(...)], Optional[Request]
         inner = annotation.slice
         annotation = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
-    name = annotation.attr if isinstance(annotation, ast.Attribute) else annotation.id if isinstance(annotation, ast.Name) else None
+    name = astutil.last_name(annotation)
     if name in catalog.NON_DATA_ANNOTATIONS:
         return False
     if name and name.endswith(catalog.NON_DATA_ANNOTATION_SUFFIXES) and name not in catalog.NON_DATA_ANNOTATION_SUFFIXES:
         return False
     if isinstance(default, ast.Call):
-        callee = default.func
-        callee_name = callee.attr if isinstance(callee, ast.Attribute) else callee.id if isinstance(callee, ast.Name) else None
-        if callee_name in catalog.NON_DATA_DEFAULTS:
+        if astutil.last_name(default.func) in catalog.NON_DATA_DEFAULTS:
             return False
     if isinstance(arg.annotation, ast.Subscript):
         for node in astutil.walk(arg.annotation):
             if isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute)):
-                callee_name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
-                if callee_name in catalog.NON_DATA_DEFAULTS:
+                if astutil.last_name(node.func) in catalog.NON_DATA_DEFAULTS:
                     return False
     return True
 
@@ -242,9 +239,7 @@ def dependency_callee(default: ast.expr | None, annotation: ast.expr | None) -> 
         candidates.extend(n for n in astutil.walk(annotation) if isinstance(n, ast.Call))
     for node in candidates:
         if isinstance(node, ast.Call) and node.args:
-            callee = node.func
-            name = callee.attr if isinstance(callee, ast.Attribute) else callee.id if isinstance(callee, ast.Name) else None
-            if name in catalog.NON_DATA_DEFAULTS:
+            if astutil.last_name(node.func) in catalog.NON_DATA_DEFAULTS:
                 return node.args[0]
     return None
 

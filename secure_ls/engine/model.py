@@ -9,6 +9,7 @@ unit the client negotiated (UTF-16 by default).
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 
@@ -174,6 +175,12 @@ class Finding:
     def fixes(self) -> tuple[Fix, ...]:
         """`fix` (if any) then the alternatives."""
         return ((self.fix,) if self.fix else ()) + self.alternatives
+
+    def with_fixes(self, change: Callable[[Fix], Fix]) -> "Finding":
+        """This finding with `change(fix)` applied to its fix and to each alternative."""
+        if not self.fixes():
+            return self
+        return replace(self, fix=change(self.fix) if self.fix else None, alternatives=tuple(change(a) for a in self.alternatives))
 
     @property
     def key(self) -> str:

@@ -29,6 +29,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from secure_ls.engine import astutil
 from secure_ls.engine.taint import ALL, Sink, sinks
 from secure_ls.engine.units import parsed_configurations
 
@@ -91,7 +92,7 @@ def read(texts: Iterable[str]) -> Routes:
                 mentioned.add(node.attr)
             elif isinstance(node, ast.Constant) and isinstance(node.value, str) and "." in node.value:
                 mentioned.add(node.value.rsplit(".", 1)[1])  # "app.views.detail" (old Django)
-            if isinstance(node, ast.Call) and _callee(node.func) in _ROUTE_CALLS | _REGISTER_CALLS and len(node.args) >= 2:
+            if isinstance(node, ast.Call) and astutil.last_name(node.func) in _ROUTE_CALLS | _REGISTER_CALLS and len(node.args) >= 2:
                 _route(node, provided)
     restricted = {view: {p: safe for p, safe in params.items() if safe} for view, params in provided.items()}
     return Routes(frozenset(mentioned), restricted, fingerprint)
@@ -101,10 +102,10 @@ def _route(call: ast.Call, provided: dict[str, dict[str, frozenset[str]]]) -> No
     pattern, view = call.args[0], call.args[1]
     if not (isinstance(pattern, ast.Constant) and isinstance(pattern.value, str)):
         return
-    name = _view_name(view) if _callee(call.func) in _ROUTE_CALLS else _class_name(view)
+    name = _view_name(view) if astutil.last_name(call.func) in _ROUTE_CALLS else _class_name(view)
     if name is None:
         return
-    if _callee(call.func) == "path":
+    if astutil.last_name(call.func) == "path":
         params = {m["name"]: _converted(m["converter"] or "str") for m in _CONVERTER.finditer(pattern.value)}
     else:
         params = {m["name"]: _group_safe_for(pattern.value, m.end()) for m in _GROUP.finditer(pattern.value)}
@@ -133,25 +134,17 @@ def _view_name(view: ast.expr) -> str | None:
     while isinstance(view, ast.Call):
         if isinstance(view.func, ast.Attribute) and view.func.attr == "as_view":
             return _class_name(view.func.value)
-        if _callee(view.func) == "include":
+        if astutil.last_name(view.func) == "include":
             return None
         if not view.args:
             return None
         view = view.args[-1]
-    if isinstance(view, ast.Attribute):
-        return view.attr
-    if isinstance(view, ast.Name):
-        return view.id
-    return None
+    return astutil.last_name(view) or None
 
 
 def _class_name(view: ast.expr) -> str | None:
     """`views.DocView`, `DocView`: a class routed to (a class-based view, a viewset)."""
-    return view.attr if isinstance(view, ast.Attribute) else view.id if isinstance(view, ast.Name) else None
-
-
-def _callee(func: ast.expr) -> str | None:
-    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    return astutil.last_name(view) or None if isinstance(view, (ast.Name, ast.Attribute)) else None
 
 
 def _group_safe_for(pattern: str, start: int) -> frozenset[str]:

@@ -30,16 +30,12 @@ from __future__ import annotations
 
 import ast
 import builtins
-from collections import ChainMap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from secure_ls.engine import astutil, bindings, flow, frameworks, guards, taint
+from secure_ls.engine.resolver import LazySummaries
 from secure_ls.engine.symbols import Declaration, ModuleSymbols, base_names, declarations
-
-if TYPE_CHECKING:
-    from secure_ls.engine.workspace import Resolver
 
 _BUILTINS = frozenset(dir(builtins))
 _MAX_ROUNDS = 3
@@ -74,7 +70,7 @@ class FunctionSummary:
     ) -> taint.Origin:
         """The origin of `call`'s result given the origins of its arguments (of its item `element`,
         when the function returns a tuple: see `elements`). A method called on an instance comes
-        here bound (values.ValueOrigins._local_summary): its parameters without the instance."""
+        here bound (expressions.ExpressionFacts._local_summary): its parameters without the instance."""
         returns_params, returns_untrusted, returns_unknown = (
             self.elements[element] if element is not None else (self.returns_params, self.returns_untrusted, self.returns_unknown)
         )
@@ -445,47 +441,3 @@ def _callees_first(needs: list[set[int]]) -> list[int]:
                 order.append(node)
                 stack.pop()
     return order
-
-
-class LazySummaries(Mapping):
-    """Summaries looked up on first use: local ones first, then the workspace's."""
-
-    def __init__(self, resolver: Resolver, local: Mapping[str, FunctionSummary] | None = None):
-        self.resolver = resolver
-        self.local = dict(local or {})
-
-    def with_local(self, local: Mapping[str, FunctionSummary]) -> "LazySummaries":
-        return LazySummaries(self.resolver, local)
-
-    def layered(self) -> "LazySummaries":
-        """These summaries, with what is stored into the copy kept apart (no copy of the local ones)."""
-        layered = LazySummaries(self.resolver)
-        layered.local = ChainMap({}, self.local)
-        return layered
-
-    def get(self, key, default=None):
-        found = self.local.get(key)
-        if found is None and "." in key:
-            found = self.resolver.lookup(key)
-        return found if found is not None else default
-
-    def __getitem__(self, key):
-        found = self.get(key)
-        if found is None:
-            raise KeyError(key)
-        return found
-
-    def __contains__(self, key) -> bool:
-        return self.get(key) is not None
-
-    def __setitem__(self, key, value) -> None:
-        self.local[key] = value
-
-    def __iter__(self):
-        return iter(self.local)
-
-    def __len__(self) -> int:
-        return len(self.local)
-
-    def __bool__(self) -> bool:
-        return True

@@ -426,12 +426,11 @@ def yaml_extensions_imported(resolver, units: list[UnitSymbols]) -> tuple[str, .
     tags or dump Python objects (UnitSymbols.yaml_extensions), as spelled: PyYAML's loaders are
     shared by the whole process, so a registration there changes what this module's loads
     accept. Asked only of a module that imports yaml; () without a workspace to ask
-    (`resolver` is the analysis's imports resolver, engine/workspace.Resolver)."""
-    imported_symbols = getattr(resolver, "imported_symbols", None)
-    if imported_symbols is None or not any(m == "yaml" or m.startswith("yaml.") for u in units for m in u.imported_modules):
+    (`resolver` is the analysis's imports resolver, engine/resolver.ImportsResolver)."""
+    if not any(m == "yaml" or m.startswith("yaml.") for u in units for m in u.imported_modules):
         return ()
     names = {q for u in units for _, q in u.bindings if q is not None} | {m for u in units for m in u.imported_modules}
-    return tuple(sorted(name for name, found in imported_symbols(names).items() if found.yaml_extensions))
+    return tuple(sorted(name for name, found in resolver.imported_symbols(names).items() if found.yaml_extensions))
 
 
 def translated_characters(call: ast.Call, put_back: frozenset[str] = frozenset({"\r", "\n"})) -> frozenset[str]:

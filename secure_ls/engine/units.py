@@ -16,6 +16,7 @@ construct never parses, so merging never glues two real statements.
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 import threading
 from dataclasses import dataclass
@@ -382,3 +383,73 @@ def common_suffix(a: str, b: str, limit: int) -> int:
         else:
             hi = mid - 1
     return lo
+
+
+@dataclass
+class Layout:
+    """The units of a new version of a text, and which of them the previous version had."""
+
+    units: list[Unit]
+    starts: list[int]
+    old_index: list[int | None]  # the unit's index in the previous version, if unchanged
+    line_delta: int
+    first_suffix: int = 0  # index of the first unit after the edited region
+
+
+def resplit(parser: UnitParser, old: str, units: list[Unit], starts: list[int], text: str) -> Layout | None:
+    """Units of `text`, re-splitting only around the region that differs from `old`, the
+    previous version, split into `units` starting at offsets `starts`. None: split it all."""
+    count = len(units)
+    if old == text:
+        return Layout(list(units), list(starts), list(range(count)), 0, count)
+    if count == 0:
+        return None
+    prefix = common_prefix(old, text)
+    suffix = common_suffix(old, text, min(len(old), len(text)) - prefix)
+    old_end = len(old) - suffix
+    delta = len(text) - len(old)
+    # the units touching the change, widened by one on each side: an edit can
+    # join a unit to its neighbour (a dedent removed) or split one
+    first = max(bisect.bisect_right(starts, max(prefix - 1, 0)) - 2, 0)
+    # an earlier unit left open (a triple quote or a bracket nothing closed) may be
+    # closed by this edit: the split must start again from there
+    for index in range(first):
+        if units[index].parsed.error is not None and may_continue(units[index].parsed):
+            first = index
+            break
+    last = bisect.bisect_right(starts, old_end) - 1
+    # the region must end where the following text is unchanged, newline included
+    while last + 1 < count and starts[last + 1] - 1 < old_end:
+        last += 1
+    last = min(last + 1, count - 1)
+    region_start = starts[first]
+    if prefix < region_start:
+        return None  # the edit is before the first unit (leading comments)
+    region_old_end = starts[last + 1] if last + 1 < count else len(old)
+    region_new_end = region_old_end + delta
+    if region_new_end < region_start:
+        return None
+    region = text[region_start:region_new_end]
+    fresh = parser.split(region)
+    if last + 1 < count and any(may_continue(u.parsed) for u in fresh):
+        # an unclosed string or bracket may swallow what follows: split everything.
+        # Any fresh unit, not only the last: an unclosed triple quote in the middle of
+        # the region ends (for the region's split) at the region's end, and re-pairs
+        # every later triple quote of the file.
+        return None
+    base_line = units[first].start_line
+    line_delta = region.count("\n") - old.count("\n", region_start, region_old_end)
+    new_units = list(units[:first])
+    new_starts = list(starts[:first])
+    old_index: list[int | None] = list(range(first))
+    for unit in fresh:
+        new_units.append(Unit(base_line + unit.start_line, unit.parsed, region_start + unit.start_offset))
+        new_starts.append(region_start + unit.start_offset)
+        old_index.append(None)
+    first_suffix = len(new_units)
+    for index in range(last + 1, count):
+        unit = units[index]
+        new_units.append(Unit(unit.start_line + line_delta, unit.parsed, unit.start_offset + delta) if line_delta else unit)
+        new_starts.append(starts[index] + delta)
+        old_index.append(index)
+    return Layout(new_units, new_starts, old_index, line_delta, first_suffix)

@@ -1,10 +1,10 @@
 """What an expression's value is made of: the value half of the data-flow pass.
 
-`ValueOrigins` holds what the pass knows about the module (how names qualify, its
-constants, the frameworks it uses, the summaries of functions it calls) and the
-bindings recorded so far, and answers `origin(expr)`: the parts (taint.Part) a value
-may be made of. `flow.FlowAnalyzer` extends it with the statement walk that records the
-bindings. Sources (request reads, sockets, framework handler parameters), sanitizers,
+`ValueOrigins` answers `origin(expr)` from the bindings recorded so far: the parts
+(taint.Part) a value may be made of. What the module and the bindings say about an
+expression short of its origin (the value a name holds, the function a call names, ...)
+comes from its base, expressions.ExpressionFacts. `flow.FlowAnalyzer` extends it with the
+statement walk that records the bindings. Sources (request reads, sockets, framework handler parameters), sanitizers,
 propagating calls and function summaries are all applied here.
 """
 
@@ -12,127 +12,23 @@ from __future__ import annotations
 
 import ast
 from dataclasses import replace
-from typing import TYPE_CHECKING, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable
 
 if TYPE_CHECKING:
     from secure_ls.engine.summaries import FunctionSummary
 
 from secure_ls.engine import astutil, catalog, formatting, frameworks, guards
 from secure_ls.engine.astutil import constant_key, instance_attribute
-from secure_ls.engine.bindings import Binding, Env, InstanceAttributes, ScopeFacts
-from secure_ls.engine.symbols import Declaration, translated_characters
+from secure_ls.engine.bindings import Binding, Env
+from secure_ls.engine.expressions import NOT_STATIC, ExpressionFacts
 from secure_ls.engine.taint import ALL, CONSTANT, PARAM, UNKNOWN, UNTRUSTED, Origin, Part, Sink, make_step
-
 
 _SELF_QUOTED = frozenset({Sink.SELF_QUOTED})
 _OWN_HOST = frozenset({Sink.URL})  # an absolute http(s) URL up to the end of its host: where the program's own request goes
-NOT_STATIC = object()  # what _static returns for a value only known at run time
-_STATIC_COMPARISONS = {
-    ast.Eq: lambda a, b: a == b,
-    ast.NotEq: lambda a, b: a != b,
-    ast.Is: lambda a, b: a is b,
-    ast.IsNot: lambda a, b: a is not b,
-}
 
 
-class ValueOrigins:
+class ValueOrigins(ExpressionFacts):
     """The origin of any expression, from the bindings the statement walk recorded."""
-
-    def __init__(
-        self,
-        qualify: Callable[[ast.AST], str | None],
-        module_constants: set[str],
-        sources: dict[str, str] | None = None,
-        sanitizers: dict[str, frozenset[str]] | None = None,
-        function_summaries: "Mapping[str, FunctionSummary] | None" = None,
-        imported_modules: Iterable[str] = (),
-        class_name: str | None = None,
-        class_bases: Iterable[str] = (),
-        typed_fields: Mapping[str, frozenset[tuple[str, frozenset[str]]]] | None = None,
-        instance_attributes: "Callable[[], InstanceAttributes] | None" = None,
-        describe_parameters: bool = False,
-        record_classes: Mapping[str, frozenset[str]] | None = None,
-        enum_classes: Iterable[str] = (),
-        translation_tables: Mapping[str, frozenset[str]] | None = None,
-        constant_values: tuple[Mapping[str, object], ...] = (),
-        declared: Mapping[str, Declaration] | None = None,
-        constructor_arguments=None,
-        url_routes=None,
-    ):
-        self._qualify = qualify
-        self._constants = module_constants
-        self._sources = sources if sources is not None else catalog.SOURCE_NAMES
-        self._sanitizers = sanitizers if sanitizers is not None else catalog.SANITIZERS
-        self._summaries = function_summaries or {}
-        self._class = class_name  # the class whose method this is: `self.helper()` calls resolve in it
-        packages = {m.split(".", 1)[0] for m in imported_modules}
-        self._django = "django" in packages
-        self._url_routes = url_routes  # the project's URL configurations (engine/routes.py), if known
-        # the frameworks this file uses: their handler shapes and request-reading methods apply
-        self._frameworks = tuple(f for f in catalog.FRAMEWORKS if f.module in packages)
-        self._class_bases = tuple(class_bases)  # last names of the enclosing class's bases
-        self._typed_fields = typed_fields or {}  # form/serializer class -> its number/choice fields
-        self._record_classes = record_classes or {}  # dataclass/NamedTuple -> its number/date/UUID fields
-        self._enum_classes = frozenset(enum_classes)  # the module's Enum classes (route parameters typed so)
-        self._translation_tables = translation_tables or {}  # module-level `str.maketrans` tables -> characters mapped
-        self._constant_values = constant_values  # the module's literal constants by name (strings, numbers, flags)
-        self._declared = declared or {}  # what the module declares about its classes and aliases
-        # what the module's call sites pass to the constructor of the class (engine/constructions.py)
-        self._constructor_arguments = constructor_arguments
-        # route parameters annotated with a class that declares typed fields: name -> (binding, fields)
-        self._model_parameters: dict[str, tuple[Binding, frozenset[str]]] = {}
-        # what the enclosing class's methods store on `self` (asked lazily: most methods never read one)
-        self._instance_attributes = instance_attributes
-        # label parameters with their method ("the constructor parameter `x`") so that they stay
-        # recognisable, and never collide with a parameter name, once read in another method
-        self._describe_parameters = describe_parameters
-        self._instance: str | None = None  # the method's `self` parameter, once run_function knows it
-        self._fixed_route = False  # a handler of fixed paths only (frameworks.fixed_route_path): `request.path` is one of them
-        self.read_instance_attributes = False  # whether the pass read `self.<name>` (the class pass iterates then)
-        self.facts = ScopeFacts()
-        # argparse options declared here with `choices=CONSTANTS` or `type=int`: `args.<dest>` holds one of those
-        self._constrained_options: set[str] = set()
-        # while a deferred origin is computed: the bindings its names had where it was made
-        self._overlay: dict[int, Binding] | None = None
-
-    def _is_handler_attribute(self, attr: str) -> bool:
-        """`self.path` in a method of an http.server request handler: the request line."""
-        for framework in self._frameworks:
-            suffix = framework.handler_base_suffix
-            if attr in framework.handler_attributes and (suffix is None or any(b.endswith(suffix) for b in self._class_bases)):
-                return True
-        return False
-
-    def _request_method_label(self, func: ast.AST) -> str | None:
-        """The source a method call reads, when the method is one a framework or library
-        defines as returning outside data (`sock.recv()`, Tornado's `self.get_argument()`)."""
-        if not isinstance(func, ast.Attribute):
-            return None
-        for framework in self._frameworks:
-            if func.attr in framework.request_methods:
-                return framework.request_label
-            if func.attr in framework.handler_reads and isinstance(func.value, ast.Name) and func.value.id == "self":
-                return "the HTTP request"
-        if func.attr in catalog.INSTANCE_SOURCE_METHOD_NAMES and isinstance(func.value, ast.Name):
-            # `resolver = dns.resolver.Resolver()` ... `resolver.resolve(name)` (the name is asked only for these methods)
-            made = self._qualify_call(self._single_value(func.value))
-            if (made, func.attr) in catalog.INSTANCE_SOURCE_METHODS:
-                return catalog.INSTANCE_SOURCE_METHODS[(made, func.attr)]  # type: ignore[index]
-        return catalog.SOURCE_METHODS.get(func.attr)
-
-    def _is_constrained_option(self, node: ast.Attribute) -> bool:
-        """`args.env` where `args = parser.parse_args()` and `env` was declared with fixed choices."""
-        if node.attr not in self._constrained_options or not isinstance(node.value, ast.Name):
-            return False
-        return astutil.parses_options(self._single_value(node.value))
-
-    def _qualify_call(self, value: ast.expr | None) -> str | None:
-        return self._qualify(value.func) if isinstance(value, ast.Call) else None
-
-    def _single_value(self, name: ast.Name) -> ast.expr | None:
-        """The one expression a name read holds (`parsed` in `parsed = urlparse(url)`)."""
-        binding = self._binding(name)
-        return binding.values[0] if binding is not None and len(binding.values) == 1 else None
 
     def _bind(self, target: ast.AST, origin: Origin, value: ast.expr | None, env: Env, names: dict[int, Binding] | None = None) -> None:
         """`names`: the bindings the value's reads had (from `_value`), when the caller has them."""
@@ -294,14 +190,6 @@ class ValueOrigins:
         finally:
             self._overlay = saved
 
-    def _binding(self, name: ast.Name) -> Binding | None:
-        """The binding a name read had (as recorded for the origin being computed, if any)."""
-        if self._overlay is not None:
-            found = self._overlay.get(id(name))
-            if found is not None:
-                return found
-        return self.facts.loads.get(id(name))
-
     def _name_origin(self, name: str) -> Origin:
         if name in self._constants:
             return CONSTANT
@@ -414,40 +302,6 @@ class ValueOrigins:
             return self._origin(node.value)
         return Origin(frozenset({Part(UNKNOWN, type(node).__name__)}))
 
-    def _static(self, node: ast.expr, env: Env | None = None):
-        """The value of an expression made only of literals and the module's literal constants
-        (`DEBUG`, `not DEBUG`, `MODE == "sqlite"`, `A and B`), or NOT_STATIC."""
-        if isinstance(node, ast.Constant):
-            return node.value
-        if isinstance(node, ast.Name):
-            bound = env.get(node.id) if env is not None else self._binding(node)
-            if bound is not None or node.id not in self._constants:
-                return NOT_STATIC  # a local of that name, or a module name that is not a literal
-            for values in self._constant_values:
-                if node.id in values:
-                    return values[node.id]
-            return NOT_STATIC
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-            value = self._static(node.operand, env)
-            return NOT_STATIC if value is NOT_STATIC else not value
-        if isinstance(node, ast.BoolOp):
-            values = [self._static(v, env) for v in node.values]
-            conjunction = isinstance(node.op, ast.And)
-            if any(v is not NOT_STATIC and bool(v) != conjunction for v in values):
-                return not conjunction  # `FEATURE_ON and x`: false whatever x is (as a truth value)
-            if any(v is NOT_STATIC for v in values):
-                return NOT_STATIC
-            result = values[0]
-            for value in values[1:]:
-                result = (result and value) if isinstance(node.op, ast.And) else (result or value)
-            return result
-        if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _STATIC_COMPARISONS:
-            left, right = self._static(node.left, env), self._static(node.comparators[0], env)
-            if left is NOT_STATIC or right is NOT_STATIC:
-                return NOT_STATIC
-            return _STATIC_COMPARISONS[type(node.ops[0])](left, right)
-        return NOT_STATIC
-
     def _conditional(self, node: ast.IfExp) -> Origin:
         """`x if x in ALLOWED else "default"`: the branch a validating test guards holds a valid value."""
         truth = self._static(node.test)
@@ -462,21 +316,6 @@ class ValueOrigins:
             else:
                 orelse = orelse.sanitized(sinks)
         return body.join(orelse)
-
-    def _temporary_file(self, node: ast.expr) -> bool:
-        """`tmp` after `tmp = NamedTemporaryFile()`, or `self._tmp` that the class only sets to one or None
-        (what is written into it, `self._tmp.write(data)`, is no new file)."""
-        made = [self._single_value(node)] if isinstance(node, ast.Name) else [
-            v for v in self.instance_attribute_values(node) if not astutil.is_none(v) and ast.dump(v) != ast.dump(node)]
-        return bool(made) and all(self._qualify_call(v) in catalog.TEMPORARY_FILES for v in made)
-
-    def instance_attribute_values(self, node: ast.AST) -> tuple[ast.expr, ...]:
-        """The expressions the class's methods store in `self.x` (for a read `node` of it), else ()."""
-        if self._instance is None or self._instance_attributes is None:
-            return ()
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == self._instance:
-            return self._instance_attributes().values.get(node.attr, ())
-        return ()
 
     def _attribute(self, node: ast.Attribute) -> Origin:
         tracked = self._binding(node) if isinstance(node.value, ast.Name) else None
@@ -613,28 +452,6 @@ class ValueOrigins:
         # `reverse("detail", args=[slug])`: a path of this site, whatever it names
         return Origin(parts).sanitized(guards.SAME_SITE) if astutil.last_name(func) in catalog.SITE_URL_BUILDERS else Origin(parts)
 
-    def _is_incoming_request(self, node: ast.AST) -> bool:
-        """A name like `request`/`req` holding the request the program answers, not one it sent:
-        `req = requests.get(url)` (then `req.text` is the other server's answer)."""
-        if not frameworks.is_request_object(node):
-            return False
-        binding = self._binding(node) if isinstance(node, ast.Name) else None
-        return not (binding is not None and binding.values and all(self._is_outbound_response(v) for v in binding.values))
-
-    def _is_outbound_response(self, value: ast.expr) -> bool:
-        """An HTTP call's answer: of a known client or session, or any client given an absolute URL."""
-        while isinstance(value, ast.Await):
-            value = value.value
-        if not isinstance(value, ast.Call):
-            return False
-        if guards.is_outbound_call(value, self._name_value):
-            return True
-        receiver = value.func.value if isinstance(value.func, ast.Attribute) and value.func.attr in catalog.HTTP_CLIENT_METHODS else None
-        if isinstance(receiver, ast.Name) and self._qualify_call(self._single_value(receiver)) in catalog.HTTP_CLIENT_SESSIONS:
-            return True  # `async with aiohttp.ClientSession() as session:` ... `session.get(url)`
-        qualified = self._qualify(value.func)
-        return bool(qualified) and self._sources.get(qualified) in catalog.OUTBOUND_SOURCES
-
     def _after_configured_host(self, first: ast.expr, second: ast.expr, built: Origin) -> Origin:
         """`f"{settings.REVIEWS_URL}/{ext_id}"`: a base URL of the application's own, then `/`: the
         server fetches from the host the application chose, or from nowhere (an empty base leaves a
@@ -660,113 +477,12 @@ class ValueOrigins:
         found = astutil.literal_prefix(node, self._name_value)
         return found[0] if found is not None else None
 
-    def _name_value(self, name: ast.Name) -> ast.expr | str | None:
-        """The one expression a local name holds, or the text of a module string constant."""
-        binding = self._binding(name)
-        if binding is not None:
-            return binding.values[0] if len(binding.values) == 1 else None
-        if name.id in self._constants:
-            for values in self._constant_values:
-                value = values.get(name.id)
-                if isinstance(value, str):
-                    return value
-        return None
-
-    def _translated(self, table: ast.expr) -> frozenset[str]:
-        """The characters a translation table maps to something else (see symbols.translated_characters)."""
-        if isinstance(table, ast.Name):
-            binding = self._binding(table)
-            if binding is None:
-                return self._translation_tables.get(table.id, frozenset())
-            table = binding.values[0] if len(binding.values) == 1 else table
-        if isinstance(table, ast.Call) and isinstance(table.func, ast.Attribute) and table.func.attr == "maketrans":
-            return translated_characters(table)
-        return frozenset()
-
-    def _typed_field(self, container: ast.AST, key: ast.AST) -> frozenset[str]:
-        """The sinks `s.validated_data["count"]` is safe for, `s = CountSerializer(...)` declaring the field in this module
-        (symbols._typed_fields), or an item of the request's metadata the server sets (frameworks.server_set_item_sinks)."""
-        if (server_set := frameworks.server_set_item_sinks(container, key)) and self._qualify(container) not in catalog.PROCESS_ENVIRONMENT:
-            return server_set  # a request's environ, not the process's (`os.environ`: the operator's input)
-        if not (self._typed_fields and isinstance(key, ast.Constant) and isinstance(container, ast.Attribute)) or container.attr not in catalog.VALIDATED_DATA_ATTRIBUTES:
-            return frozenset()
-        instance = container.value
-        made = self._single_value(instance) if isinstance(instance, ast.Name) else None
-        if not isinstance(made, ast.Call):
-            return frozenset()
-        fields = self._typed_fields.get(astutil.last_name(made.func), ())
-        return next((sinks for name, sinks in fields if name == key.value), frozenset())
-
-    def _is_converted_record_field(self, node: ast.Attribute) -> bool:
-        """`t.port` where `t = Target(...)` and the record class annotates `port: int` (or a date,
-        UUID, ...): the dataclass or NamedTuple field holds a number, whatever the client sent."""
-        if not self._record_classes or not isinstance(node.value, ast.Name):
-            return False
-        made = self._single_value(node.value)
-        if not isinstance(made, ast.Call):
-            return False
-        return node.attr in self._record_classes.get(astutil.last_name(made.func), ())
-
     def _dependency_origin(self, func: ast.expr) -> Origin | None:
         qualified = self._qualify(func)
         summary = self._function_summary(qualified) if qualified else self._local_summary(func)
         if summary is None:
             return None
         return summary.apply(None, [], {}, None)
-
-    def summary_of(self, func: ast.expr) -> "FunctionSummary | None":
-        """The summary of the function a call names: of this module, or of an imported one."""
-        if not self._summaries:
-            return None
-        qualified = self._qualify(func)
-        summary = self._function_summary(qualified) if qualified else None
-        return summary if summary is not None else self._local_summary(func)
-
-    def _local_summary(self, func: ast.AST) -> "FunctionSummary | None":
-        """The summary of a function (or `Class.method`) of this module called by name, or of a
-        method called on `self`/`cls`: the enclosing class's, else a base class's of this module
-        (`if not self.is_worker(name): raise` where a base class defines `is_worker`). A method
-        comes back bound: its parameters without the instance."""
-        if self._class and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
-            local = getattr(self._summaries, "local", self._summaries)  # bases of this module: no workspace lookup
-            found = (self._function_summary(f"{owner}.{func.attr}", local) for owner in self._class_bases)
-            method = self._function_summary(f"{self._class}.{func.attr}") or next((f for f in found if f is not None), None)
-            if method is not None:
-                return replace(method, params=method.params[1:])
-        if isinstance(func, ast.Name):
-            key = func.id
-            binding = self._binding(func)
-        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-            key = f"{func.value.id}.{func.attr}"
-            binding = self._binding(func.value)
-        else:
-            return None
-        if binding is not None and not binding.function:
-            return None  # a local variable or parameter of that name
-        return self._function_summary(key)
-
-    def _function_summary(self, key: str | None, store: Mapping | None = None) -> "FunctionSummary | None":
-        found = (self._summaries if store is None else store).get(key) if key else None
-        return None if found is None or isinstance(found, Declaration) else found
-
-    def declaration(self, annotation: ast.expr | None) -> Declaration | None:
-        """What the module, or the module it is imported from, declares about the class or alias
-        an annotation names (`payload: MfaPayload`, `user: CurrentUser`)."""
-        if not isinstance(annotation, (ast.Name, ast.Attribute)):
-            return None
-        if isinstance(annotation, ast.Name) and annotation.id in self._declared:
-            return self._declared[annotation.id]
-        qualified = self._qualify(annotation)
-        found = self._summaries.get(qualified) if qualified else None
-        return found if isinstance(found, Declaration) else None
-
-    def _is_validated_model_field(self, node: ast.Attribute) -> bool:
-        """`payload.project_id` where the route parameter `payload` is annotated with a class
-        declaring `project_id: int`: the framework validated the request body against it."""
-        if not isinstance(node.value, ast.Name):
-            return False
-        model = self._model_parameters.get(node.value.id)
-        return model is not None and self._binding(node.value) is model[0] and node.attr in model[1]
 
     def _returned_items(self, value: ast.expr | None, count: int) -> list[Origin] | None:
         """The origin of each item of the tuple a called function of the workspace returns, or of

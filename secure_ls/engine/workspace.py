@@ -5,7 +5,7 @@ workspace roots and `src/` under them), reads and summarises files on first use 
 the names imported so far: `ModuleSource` cuts a module into the parts a name needs),
 and records what each analysis read, so a persistent cache knows which files a result
 depends on (`Dependencies`). `Resolver` is what `Engine.analyze(..., imports_resolver=...)`
-asks for the summaries a file's imports name.
+asks for the summaries a file's imports name (the engine's `resolver.ImportsResolver`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterable, Mapping
 
 from secure_ls import safe_files
 from secure_ls.engine import astutil, corsconfig, logconfig, routes
-from secure_ls.engine.summaries import FunctionSummary, LazySummaries, summarize_module, worth_keeping
+from secure_ls.engine.resolver import ImportsResolver, LazySummaries
+from secure_ls.engine.summaries import FunctionSummary, summarize_module, worth_keeping
 from secure_ls.engine.symbols import ModuleSymbols, summarize
 from secure_ls.engine.units import parse_within_budget, statement_starts
 
@@ -40,8 +41,6 @@ CONFIGURATIONS: dict[str, tuple[Callable[[str], bool], Callable[[list[str]], obj
 
 def is_configuration(path: str) -> bool:
     return any(is_kind(path) for is_kind, _ in CONFIGURATIONS.values())
-
-ImportsResolver = Callable[[Iterable[str]], dict[str, FunctionSummary]]
 
 
 class WorkspaceSummaries:
@@ -545,8 +544,10 @@ class Dependencies:
         self.lookups: set[tuple[str, str | None, str | None]] = set()
 
 
-class Resolver:
+class Resolver(ImportsResolver):
     """Summaries for the names one file imports; also takes the file's own summaries back."""
+
+    shares_summaries = True
 
     def __init__(self, workspace: WorkspaceSummaries, path: str | None):
         self.workspace = workspace
@@ -653,7 +654,7 @@ class Resolver:
     def cors_origins(self) -> corsconfig.CorsOrigins | None:
         return self.workspace.cors_origins()
 
-    def lazy(self) -> "LazySummaries":
+    def lazy(self) -> LazySummaries:
         """A mapping that resolves external functions when a call asks for them (one-off analyses)."""
         return LazySummaries(self)
 

@@ -155,7 +155,7 @@ class WorkspaceDiagnostics:
                 self._dependencies.pop(uri, None)
             else:
                 with summaries.recording(path) as read:
-                    result = engine.analyze(text, imports_resolver=summaries.resolver_for(path), path=path)
+                    result = engine.analyze(text, imports_resolver=summaries.resolver_for(path), path=path, on_disk=True)
                 self._dependencies[uri] = (tuple(sorted(read.files)), tuple(sorted(read.lookups, key=repr)))
         except Exception as exc:  # one unreadable or hostile file must not lose the others' reports
             log.warning("workspace diagnostics: %s not analysed: %s", path, exc)
