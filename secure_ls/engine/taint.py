@@ -110,7 +110,7 @@ class Part:
     safe_for: frozenset[str] = frozenset()  # sink classes a sanitizer made it safe for
     steps: tuple[Step, ...] = ()  # the path the value took, for untrusted data
 
-    def is_safe_for(self, sink: str) -> bool:
+    def is_safe_for(self, sink: Sink) -> bool:
         return "*" in self.safe_for or sink in self.safe_for
 
     def from_client(self) -> bool:
@@ -221,7 +221,7 @@ class Origin:
             return Origin.deferred(lambda: _stepped(self.parts, step), self._depth + 1)
         return Origin(_stepped(self._parts, step))
 
-    def risk(self, sink: str = Sink.ANY) -> Part | None:
+    def risk(self, sink: Sink = Sink.ANY) -> Part | None:
         """The worst way this value reaches a sink of class `sink`, or None if it is safe."""
         worst = None
         for part in self.parts:

@@ -73,7 +73,7 @@ def built_by(node: ast.AST, ctx) -> str | None:
     return None
 
 
-def data_origin(node: ast.AST, ctx, sink: str, depth: int = 0) -> taint.Part | None:
+def data_origin(node: ast.AST, ctx, sink: taint.Sink, depth: int = 0) -> taint.Part | None:
     """Where the bytes behind `node` come from.
 
     A file handle or path is as trusted as the name of the file; the result

@@ -71,7 +71,7 @@ def worse(a: taint.Part | None, b: taint.Part | None) -> taint.Part | None:
     return b if b.kind.rank > a.kind.rank else a
 
 
-def worst_value(ctx, nodes: Iterable[ast.expr], sink: str) -> tuple[taint.Part | None, ast.expr | None]:
+def worst_value(ctx, nodes: Iterable[ast.expr], sink: taint.Sink) -> tuple[taint.Part | None, ast.expr | None]:
     """The worst unsanitized origin among `nodes`, and the node carrying it."""
     best: tuple[taint.Part | None, ast.expr | None] = (None, None)
     for node in nodes:
@@ -238,7 +238,7 @@ def describe_value(ctx, part: taint.Part, node: ast.AST) -> str:
     return f"`{text}` (from {part.describe()})" if part.kind == taint.PARAM else f"{part.describe()} `{text}`"
 
 
-def built_value(ctx, expr: ast.expr, sink: str | None = None, assembled: bool = False) -> tuple[ast.expr, ast.stmt | None]:
+def built_value(ctx, expr: ast.expr, sink: taint.Sink | None = None, assembled: bool = False) -> tuple[ast.expr, ast.stmt | None]:
     """The string-building expression behind `expr`, and the plain assignment it came from.
 
     `expr` itself when it is built in place. For a name: its one built value
@@ -307,7 +307,7 @@ def written_pieces(ctx, expr: ast.expr) -> list[ast.expr]:
     return out
 
 
-def _rank(ctx, built: ast.expr, sink: str) -> int:
+def _rank(ctx, built: ast.expr, sink: taint.Sink) -> int:
     parts = strings.pieces(built)
     values = strings.values(parts) if parts is not None else [built]
     part, _ = worst_value(ctx, values, sink)
