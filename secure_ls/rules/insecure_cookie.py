@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
+from secure_ls.engine import astutil
 from secure_ls.engine.context import keyword
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import config
@@ -105,7 +106,7 @@ class InsecureCookie(Rule):
         secure = keyword(node, "secure")
         httponly = keyword(node, "httponly")
         samesite = keyword(node, "samesite")
-        missing_secure = secure is None or config.is_false(secure.value)
+        missing_secure = secure is None or astutil.is_false(secure.value)
         missing_httponly = sensitive and httponly is None  # an explicit httponly=False is a deliberate choice
         if not (missing_secure or missing_httponly):
             return

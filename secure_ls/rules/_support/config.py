@@ -53,14 +53,6 @@ def has_star_args(call: ast.Call) -> bool:
     return any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords)
 
 
-def is_true(node: ast.AST | None) -> bool:
-    return isinstance(node, ast.Constant) and node.value is True
-
-
-def is_false(node: ast.AST | None) -> bool:
-    return isinstance(node, ast.Constant) and node.value is False
-
-
 def config_key(target: ast.AST) -> str | None:
     """"DEBUG" for `app.config["DEBUG"]` (any `<x>.config[...]` subscript)."""
     if (

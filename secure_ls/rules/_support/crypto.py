@@ -477,18 +477,14 @@ def dict_entry(node: ast.expr | None, key: str, ctx) -> ast.expr | None:
     return None
 
 
-def is_false(node: ast.expr | None) -> bool:
-    return isinstance(node, ast.Constant) and node.value is False
-
-
 def signature_disabled(call: ast.Call, ctx) -> ast.expr | None:
     """The `False` that turns off signature verification in a jwt.decode call, if any."""
     options = argument(call, None, "options")
     value = dict_entry(options, "verify_signature", ctx)
-    if is_false(value):
+    if astutil.is_false(value):
         return value
     verify = argument(call, None, "verify")
-    if is_false(verify):
+    if astutil.is_false(verify):
         return verify
     return None
 
