@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import crypto
 from secure_ls.rules.base import Example, Rule
@@ -64,9 +65,9 @@ class BcryptLowRounds(Rule):
     def visit_Call(self, node: ast.Call, ctx) -> None:
         name = ctx.call_name(node) or ""
         if name == "bcrypt.gensalt":
-            rounds = crypto.argument(node, 0, "rounds")
+            rounds = argument(node, 0, ("rounds",))
         elif name in ("passlib.hash.bcrypt.using", "passlib.hash.bcrypt_sha256.using"):
-            rounds = crypto.argument(node, None, "rounds")
+            rounds = argument(node, None, ("rounds",))
         else:
             return
         if rounds is None:

@@ -6,6 +6,7 @@ import ast
 import re
 from urllib.parse import urlsplit
 
+from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import crypto
 from secure_ls.rules.base import Example, Rule
@@ -114,7 +115,7 @@ class CredentialsOverHttp(Rule):
     def _url_argument(self, node: ast.Call, ctx) -> ast.expr | None:
         name = ctx.call_name(node) or ""
         if name in ("urllib.request.urlopen", "urllib.request.Request", "urllib2.urlopen", "urllib2.Request"):
-            return crypto.argument(node, 0, "url")
+            return argument(node, 0, ("url",))
         method = None
         module = name.split(".")[0]
         if module in _CLIENT_MODULES and name.rsplit(".", 1)[-1] in _METHODS:
@@ -128,8 +129,8 @@ class CredentialsOverHttp(Rule):
         if method is None:
             return None
         if method == "request":
-            return crypto.argument(node, 1, "url")
-        return crypto.argument(node, 0, "url")
+            return argument(node, 1, ("url",))
+        return argument(node, 0, ("url",))
 
     def _credentials(self, node: ast.Call, parts, text: str, ctx) -> str | None:
         userinfo = parts.netloc.rsplit("@", 1)[0] if "@" in parts.netloc else ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine import astutil, taint
+from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import crypto, logs
 from secure_ls.rules.base import Example, Rule
@@ -80,7 +81,7 @@ class JwtUnverifiedSignature(Rule):
                 return  # unverified peek, then a verified decode
         if self._only_timing_claims(node, scope, ctx):
             return  # a client checking whether its own token has expired
-        token = crypto.argument(node, 0, "jwt", "token")
+        token = argument(node, 0, ("jwt", "token"))
         part = ctx.origin(token).risk() if token is not None else None
         if ctx.in_test_code(node):
             confidence = Confidence.LOW

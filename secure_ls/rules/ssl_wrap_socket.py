@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine import astutil
+from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import crypto
 from secure_ls.rules._support.tls import WEAK_PROTOCOLS
@@ -73,10 +74,10 @@ class SslWrapSocket(Rule):
         if (ctx.call_name(node) or "") != "ssl.wrap_socket":
             return
         fix = self._fix(node, ctx)
-        version = crypto.argument(node, None, "ssl_version")
+        version = argument(node, None, ("ssl_version",))
         weak = WEAK_PROTOCOLS.get(ctx.qualified_name(version) or "") if version is not None else None
         pinned = f" It also pins {weak}, which has known attacks." if weak else ""
-        server = crypto.argument(node, None, "server_side")
+        server = argument(node, None, ("server_side",))
         if isinstance(server, ast.Constant) and server.value is True:
             ctx.report(
                 self,

@@ -1,8 +1,8 @@
 """Shared helpers for the crypto, password-storage, HMAC, JWT and TLS rules.
 
-Reading call arguments by position or keyword, evaluating small constant
-expressions (`2**17`, `100_000`, `b"\\x00" * 16`, a local `ITER = 1000`),
-and finding what a cipher object is used for.
+Evaluating small constant expressions (`2**17`, `100_000`, `b"\\x00" * 16`,
+a local `ITER = 1000`), and finding what a cipher object is used for. Call
+arguments are read with the engine's `context.argument`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import ast
 import operator
 
 from secure_ls.engine import astutil
-from secure_ls.engine.context import argument as shared_argument
+from secure_ls.engine.context import argument
 from secure_ls.rules._support import naming, taint_sinks
 
 _INT_OPS = {
@@ -22,13 +22,6 @@ _INT_OPS = {
     ast.LShift: operator.lshift,
     ast.FloorDiv: operator.floordiv,
 }
-
-
-def argument(call: ast.Call, index: int | None, *names: str) -> ast.expr | None:
-    """The argument at position `index` or passed as one of `names` (see context.argument)."""
-    if index is not None and len(call.args) > index and any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
-        return None  # unlike context.argument, a position hidden behind *args is not looked up by keyword
-    return shared_argument(call, index, names)
 
 
 def has_unpacking(call: ast.Call) -> bool:
@@ -271,33 +264,33 @@ def kdf_call(call: ast.Call, ctx) -> KdfCall | None:
         return None
     if name == "hashlib.pbkdf2_hmac":
         return KdfCall(
-            "pbkdf2", call, _hash_name_of(argument(call, 0, "hash_name"), ctx),
-            argument(call, 2, "salt"), argument(call, 3, "iterations"), material=argument(call, 1, "password"),
+            "pbkdf2", call, _hash_name_of(argument(call, 0, ("hash_name",)), ctx),
+            argument(call, 2, ("salt",)), argument(call, 3, ("iterations",)), material=argument(call, 1, ("password",)),
         )
     if name == "hashlib.scrypt":
-        return KdfCall("scrypt", call, None, argument(call, None, "salt"), None,
-                       argument(call, None, "n"), argument(call, None, "r"), argument(call, None, "p"), material=argument(call, 0, "password"))
+        return KdfCall("scrypt", call, None, argument(call, None, ("salt",)), None,
+                       argument(call, None, ("n",)), argument(call, None, ("r",)), argument(call, None, ("p",)), material=argument(call, 0, ("password",)))
     if name == "cryptography.hazmat.primitives.kdf.pbkdf2.PBKDF2HMAC":
         return KdfCall(
-            "pbkdf2", call, _hash_name_of(argument(call, 0, "algorithm"), ctx),
-            argument(call, 2, "salt"), argument(call, 3, "iterations"),
+            "pbkdf2", call, _hash_name_of(argument(call, 0, ("algorithm",)), ctx),
+            argument(call, 2, ("salt",)), argument(call, 3, ("iterations",)),
         )
     if name == "cryptography.hazmat.primitives.kdf.scrypt.Scrypt":
-        return KdfCall("scrypt", call, None, argument(call, 0, "salt"), None,
-                       argument(call, 2, "n"), argument(call, 3, "r"), argument(call, 4, "p"))
+        return KdfCall("scrypt", call, None, argument(call, 0, ("salt",)), None,
+                       argument(call, 2, ("n",)), argument(call, 3, ("r",)), argument(call, 4, ("p",)))
     for prefix in ("Crypto.Protocol.KDF.", "Cryptodome.Protocol.KDF."):
         if name == prefix + "PBKDF2":
-            prf = argument(call, 4, "prf")
-            module = argument(call, None, "hmac_hash_module")
+            prf = argument(call, 4, ("prf",))
+            module = argument(call, None, ("hmac_hash_module",))
             if prf is not None:
                 return None  # a custom PRF: cannot tell its cost
             hash_name = _hash_name_of(module, ctx) if module is not None else "sha1"
             return KdfCall(
-                "pbkdf2", call, hash_name, argument(call, 1, "salt"), argument(call, 3, "count"), default_iterations=1000, material=argument(call, 0, "password")
+                "pbkdf2", call, hash_name, argument(call, 1, ("salt",)), argument(call, 3, ("count",)), default_iterations=1000, material=argument(call, 0, ("password",))
             )
         if name == prefix + "scrypt":
-            return KdfCall("scrypt", call, None, argument(call, 1, "salt"), None,
-                           argument(call, 3, "N"), argument(call, 4, "r"), argument(call, 5, "p"), material=argument(call, 0, "password"))
+            return KdfCall("scrypt", call, None, argument(call, 1, ("salt",)), None,
+                           argument(call, 3, ("N",)), argument(call, 4, ("r",)), argument(call, 5, ("p",)), material=argument(call, 0, ("password",)))
     return None
 
 
@@ -380,7 +373,7 @@ def weak_cipher_name(call: ast.AST, ctx) -> str | None:
 
 def pycrypto_mode(call: ast.Call, ctx) -> tuple[ast.expr | None, str | None]:
     """The mode argument of `X.new(key, X.MODE_..., ...)` and its MODE_ name."""
-    mode = argument(call, 1, "mode")
+    mode = argument(call, 1, ("mode",))
     if mode is None:
         return None, None
     name = ctx.qualified_name(mode) or ""
@@ -408,14 +401,14 @@ def hmac_call(call: ast.Call, ctx) -> HmacCall | None:
         return None
     name = ctx.call_name(call) or ""
     if name in ("hmac.new", "hmac.HMAC"):
-        return HmacCall(call, argument(call, 0, "key"), argument(call, 2, "digestmod"), "digestmod", "hashlib")
+        return HmacCall(call, argument(call, 0, ("key",)), argument(call, 2, ("digestmod",)), "digestmod", "hashlib")
     if name == "hmac.digest":
-        return HmacCall(call, argument(call, 0, "key"), argument(call, 2, "digest"), "digest", "hashlib")
+        return HmacCall(call, argument(call, 0, ("key",)), argument(call, 2, ("digest",)), "digest", "hashlib")
     if name == "cryptography.hazmat.primitives.hmac.HMAC":
-        return HmacCall(call, argument(call, 0, "key"), argument(call, 1, "algorithm"), "algorithm", "cryptography")
+        return HmacCall(call, argument(call, 0, ("key",)), argument(call, 1, ("algorithm",)), "algorithm", "cryptography")
     for prefix in ("Crypto", "Cryptodome"):
         if name == prefix + ".Hash.HMAC.new":
-            return HmacCall(call, argument(call, 0, "key"), argument(call, 2, "digestmod"), "digestmod", prefix)
+            return HmacCall(call, argument(call, 0, ("key",)), argument(call, 2, ("digestmod",)), "digestmod", prefix)
     return None
 
 
@@ -479,11 +472,11 @@ def dict_entry(node: ast.expr | None, key: str, ctx) -> ast.expr | None:
 
 def signature_disabled(call: ast.Call, ctx) -> ast.expr | None:
     """The `False` that turns off signature verification in a jwt.decode call, if any."""
-    options = argument(call, None, "options")
+    options = argument(call, None, ("options",))
     value = dict_entry(options, "verify_signature", ctx)
     if astutil.is_false(value):
         return value
-    verify = argument(call, None, "verify")
+    verify = argument(call, None, ("verify",))
     if astutil.is_false(verify):
         return verify
     return None
