@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import crypto
+from secure_ls.rules._support import constants, crypto
 from secure_ls.rules.base import Example, Rule
 
 MINIMUM_ROUNDS = 10
@@ -72,7 +72,7 @@ class BcryptLowRounds(Rule):
             return
         if rounds is None:
             return
-        value = crypto.int_value(rounds, ctx)
+        value = constants.int_value(rounds, ctx)
         if value is None or value >= MINIMUM_ROUNDS:
             return
         target = rounds if isinstance(rounds, (ast.Constant, ast.BinOp)) else crypto.local_literal_assignment(rounds, ctx)

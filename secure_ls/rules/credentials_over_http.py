@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import crypto
+from secure_ls.rules._support import constants, crypto
 from secure_ls.rules.base import Example, Rule
 
 _METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "stream"})
@@ -85,7 +85,7 @@ class CredentialsOverHttp(Rule):
         url = self._url_argument(node, ctx)
         if url is None:
             return
-        value = crypto.defining_value(url, ctx)
+        value = constants.defining_value(url, ctx)
         text = ctx.string_value(value)
         if text is None or text[:7].lower() != "http://":
             return
@@ -121,7 +121,7 @@ class CredentialsOverHttp(Rule):
         if module in _CLIENT_MODULES and name.rsplit(".", 1)[-1] in _METHODS:
             method = name.rsplit(".", 1)[-1]
         elif isinstance(node.func, ast.Attribute) and node.func.attr in _METHODS:
-            receiver = crypto.defining_value(node.func.value, ctx)
+            receiver = constants.defining_value(node.func.value, ctx)
             if isinstance(receiver, ast.Call) and (ctx.call_name(receiver) or "") in (
                 "requests.Session", "requests.session", "requests.sessions.Session", "httpx.Client", "httpx.AsyncClient",
             ):
@@ -144,7 +144,7 @@ class CredentialsOverHttp(Rule):
             if kw.arg == "auth" and not (isinstance(kw.value, ast.Constant) and kw.value.value is None):
                 return "`auth=` credentials"
             if kw.arg in ("headers", "params", "data", "json"):
-                value = crypto.defining_value(kw.value, ctx)
+                value = constants.defining_value(kw.value, ctx)
                 if isinstance(value, ast.Dict):
                     for key in value.keys:
                         if isinstance(key, ast.Constant) and isinstance(key.value, str) and _SENSITIVE.match(key.value):

@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine import astutil
 from secure_ls.engine.context import argument, keyword
 from secure_ls.engine.model import Confidence, Edit, Fix, Severity, Span
-from secure_ls.rules._support import crypto
+from secure_ls.rules._support import constants, crypto
 from secure_ls.rules.base import Example, Rule
 
 
@@ -83,7 +83,7 @@ class JwtAlgorithms(Rule):
         if algorithms is None or (isinstance(algorithms.value, ast.Constant) and algorithms.value.value is None):
             self._missing(node, name, ctx)
             return
-        value = crypto.defining_value(algorithms.value, ctx)
+        value = constants.defining_value(algorithms.value, ctx)
         if not isinstance(value, (ast.List, ast.Tuple, ast.Set)):
             if isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value.lower() == "none":
                 ctx.report(self, algorithms.value, 'JWT algorithms include "none": unsigned tokens are accepted. List only the algorithm you sign with.')

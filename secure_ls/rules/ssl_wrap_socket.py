@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine import astutil
 from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import crypto
+from secure_ls.rules._support import constants, crypto
 from secure_ls.rules._support.tls import WEAK_PROTOCOLS
 from secure_ls.rules.base import Example, Rule
 
@@ -125,7 +125,7 @@ class SslWrapSocket(Rule):
         names = set()
         if isinstance(sock, ast.Name):
             names.add(sock.id)
-            value = crypto.defining_value(sock, ctx)
+            value = constants.defining_value(sock, ctx)
             if isinstance(value, ast.Call) and (ctx.call_name(value) or "") == "socket.create_connection" and value.args:
                 host = self._first_of_pair(value.args[0])
                 if host is not None:

@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine import astutil
 from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Edit, Fix, Severity, Span
-from secure_ls.rules._support import crypto, logs
+from secure_ls.rules._support import constants, crypto, logs
 from secure_ls.rules.base import Example, Rule
 
 _CRYPTOGRAPHY_MODES = {"CBC": 16, "CFB": 16, "CFB8": 16, "OFB": 16, "CTR": 16, "GCM": 12}
@@ -123,7 +123,7 @@ class StaticIv(Rule):
         self._check(node, iv, mode_name, 16 if mode_name in ("MODE_CBC", "MODE_CFB", "MODE_OFB", "MODE_OPENPGP") else 12, uses, node, ctx)
 
     def _is_aead(self, receiver: ast.expr, ctx) -> bool:
-        receiver = crypto.defining_value(receiver, ctx)
+        receiver = constants.defining_value(receiver, ctx)
         return isinstance(receiver, ast.Call) and (ctx.call_name(receiver) or "").startswith(crypto.CRYPTOGRAPHY_AEAD)
 
     def _check(self, call, iv, mode, size, uses, pycrypto_call, ctx) -> None:

@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import crypto
+from secure_ls.rules._support import constants, crypto
 from secure_ls.rules.base import Example, Rule
 
 MINIMUM_BITS = 2048
@@ -115,7 +115,7 @@ class WeakAsymmetricKey(Rule):
                 return
         algorithm, index, names = spec
         size = argument(node, index, names)
-        bits = crypto.int_value(size, ctx)
+        bits = constants.int_value(size, ctx)
         if bits is None or bits >= MINIMUM_BITS or bits <= 0:
             return
         target = size if isinstance(size, (ast.Constant, ast.BinOp)) else crypto.local_literal_assignment(size, ctx)

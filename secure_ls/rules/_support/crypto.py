@@ -1,74 +1,22 @@
 """Shared helpers for the crypto, password-storage, HMAC, JWT and TLS rules.
 
-Evaluating small constant expressions (`2**17`, `100_000`, `b"\\x00" * 16`,
-a local `ITER = 1000`), and finding what a cipher object is used for. Call
-arguments are read with the engine's `context.argument`.
+The length of a constant byte string (`b"\\x00" * 16`, a local `IV = bytes(16)`),
+and finding what a cipher object is used for. Numbers are evaluated by
+`constants`, call arguments read with the engine's `context.argument`.
 """
 
 from __future__ import annotations
 
 import ast
-import operator
 
 from secure_ls.engine import astutil
 from secure_ls.engine.context import argument
 from secure_ls.rules._support import naming, taint_sinks
-
-_INT_OPS = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Pow: operator.pow,
-    ast.LShift: operator.lshift,
-    ast.FloorDiv: operator.floordiv,
-}
+from secure_ls.rules._support.constants import defining_value, int_value
 
 
 def has_unpacking(call: ast.Call) -> bool:
     return any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords)
-
-
-def defining_value(node: ast.expr, ctx) -> ast.expr:
-    """For a local name assigned exactly once on every path reaching it, the assigned
-    expression; else `node`. (A name also bound by an unpacking or a loop elsewhere is
-    not followed: its origin then differs from the assigned expression's.)"""
-    seen = 0
-    while isinstance(node, ast.Name) and seen < 4:
-        values = ctx.assigned_values(node)
-        if len(values) != 1 or values[0] is node:
-            return node
-        if _origin_key(ctx.origin(node)) != _origin_key(ctx.origin(values[0])):
-            return node
-        node = values[0]
-        seen += 1
-    return node
-
-
-def _origin_key(origin) -> frozenset:
-    return frozenset((p.kind, p.label) for p in origin.parts)
-
-
-def int_value(node: ast.expr | None, ctx, follow: bool = True) -> int | None:
-    """The value of a constant integer expression (following local names), else None."""
-    if node is None:
-        return None
-    if follow:
-        node = defining_value(node, ctx)
-    if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
-        return node.value
-    if isinstance(node, ast.BinOp) and type(node.op) in _INT_OPS:
-        left = int_value(node.left, ctx, follow)
-        right = int_value(node.right, ctx, follow)
-        if left is None or right is None:
-            return None
-        if isinstance(node.op, ast.Pow) and (right > 64 or right < 0):
-            return None
-        if isinstance(node.op, ast.LShift) and (right > 64 or right < 0):
-            return None
-        if isinstance(node.op, ast.FloorDiv) and right == 0:
-            return None
-        return _INT_OPS[type(node.op)](left, right)
-    return None
 
 
 def literal_bytes_length(node: ast.expr | None, ctx, follow: bool = True) -> int | None:
@@ -84,7 +32,7 @@ def literal_bytes_length(node: ast.expr | None, ctx, follow: bool = True) -> int
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
         for seq, count in ((node.left, node.right), (node.right, node.left)):
             length = literal_bytes_length(seq, ctx, follow)
-            times = int_value(count, ctx, follow)
+            times = int_value(count, ctx, defining_value if follow else None)
             if length is not None and times is not None:
                 return length * times
         return None
@@ -95,7 +43,7 @@ def literal_bytes_length(node: ast.expr | None, ctx, follow: bool = True) -> int
     if isinstance(node, ast.Call):
         name = ctx.call_name(node)
         if name in ("bytes", "bytearray") and len(node.args) == 1 and not node.keywords:
-            count = int_value(node.args[0], ctx, follow)
+            count = int_value(node.args[0], ctx, defining_value if follow else None)
             if count is not None:
                 return count
             return literal_bytes_length(node.args[0], ctx, follow)
