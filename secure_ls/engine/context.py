@@ -193,11 +193,6 @@ class UnitContext:
     def call_name(self, call: ast.Call) -> str | None:
         return self.qualified_name(call.func)
 
-    @property
-    def is_test_file(self) -> bool:
-        """Whether the file is test code by its path alone (see `in_test_code`)."""
-        return self.module.is_test_file
-
     def in_test_code(self, node: ast.AST | None = None) -> bool:
         """Whether `node` (without one: the whole file) is test code. The one place
         that decides it; rules that stay quiet or lower their confidence in tests ask
