@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import crypto, logs
+from secure_ls.rules._support import logs
 from secure_ls.rules.base import Example, Rule
 
 # Calls that check credentials or permissions; `not <call>` is a failure.
@@ -127,7 +127,7 @@ class AuthFailureNotLogged(Rule):
             return False
         if any(isinstance(n, ast.Raise) for n in nodes):
             return False
-        return not any(isinstance(n, ast.Call) and (crypto.is_logging_call(n, ctx) or self._audit_call(n)) for n in nodes)
+        return not any(isinstance(n, ast.Call) and (logs.is_logging_call(n, ctx) or self._audit_call(n)) for n in nodes)
 
     def _success(self, test: ast.expr, ctx) -> str | None:
         last = _call_last(test)

@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import crypto, logs
+from secure_ls.rules._support import logs
 from secure_ls.rules.base import Example, Rule
 
 _TRACEBACK = frozenset({"traceback.format_exc", "traceback.format_exception", "traceback.format_tb", "traceback.format_stack", "sys.exc_info"})
@@ -167,7 +167,7 @@ class ErrorDetailsInResponse(Rule):
                 sinks.append(sub)
         if not sinks:
             return
-        logged = any(isinstance(s, ast.Call) and crypto.is_logging_call(s, ctx) for s in _body_nodes(node))
+        logged = any(isinstance(s, ast.Call) and logs.is_logging_call(s, ctx) for s in _body_nodes(node))
         reported: set[int] = set()
         for sink in sinks:
             stmt = ctx.statement(sink)

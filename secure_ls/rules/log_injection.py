@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil, catalog, frameworks, logconfig, taint
 from secure_ls.engine.model import Confidence, Edit, Fix, Position, Severity, Span
-from secure_ls.rules._support import crypto, logs, web
+from secure_ls.rules._support import logs, web
 from secure_ls.rules.base import Example, Rule
 from secure_ls.engine.taint import Sink
 
@@ -192,7 +192,7 @@ class LogInjection(Rule):
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
-        if not crypto.is_logging_call(node, ctx) or node.func.attr not in _LOG_LEVEL_METHODS or not node.args:
+        if not logs.is_logging_call(node, ctx) or node.func.attr not in _LOG_LEVEL_METHODS or not node.args:
             return
         message = node.args[0]
         # where the value sits in the record: the `%s` arguments, or the message the call wrote

@@ -11,7 +11,7 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.context import argument
-from secure_ls.rules._support import naming, taint_sinks
+from secure_ls.rules._support import naming
 from secure_ls.rules._support.constants import defining_value, int_value
 
 
@@ -103,68 +103,6 @@ def receiver_uses(call: ast.Call, ctx) -> set[str]:
 
 def _value_of(stmt: ast.stmt) -> ast.expr | None:
     return getattr(stmt, "value", None)
-
-
-def contains_node(haystack: ast.AST, needle: ast.AST) -> bool:
-    return any(n is needle for n in astutil.walk(haystack))
-
-
-# ---- logging ------------------------------------------------------------------
-
-LOGGER_NAMES = ("logger", "LOGGER", "_logger", "_LOGGER", "log", "LOG", "_log")
-LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"})
-
-
-def module_logger(ctx) -> str | None:
-    """The name of a module-level logger (`logger = logging.getLogger(__name__)`), if any."""
-    for name in LOGGER_NAMES:
-        if name in ctx.module.defined:
-            if name.lower().strip("_") == "log" and not ctx.imports("logging"):
-                continue
-            return name
-    return None
-
-
-def logger_for_fix(ctx) -> tuple[str, tuple[str, ...], bool]:
-    """(expression to call logging methods on, imports needed, whether using it
-    changes nothing but what is logged). `logging.warning()` on the root logger
-    configures logging when nothing has, hence not side-effect free."""
-    name = module_logger(ctx)
-    if name is not None:
-        return name, (), True
-    return "logging", ("import logging",), False
-
-
-_LOGGER_FACTORIES = frozenset({"logging.getLogger", "structlog.get_logger", "structlog.getLogger"})
-
-
-def is_logging_call(call: ast.Call, ctx) -> bool:
-    """`logging.info(...)`, `logger.error(...)`, `self.log.warning(...)`, `app.logger.info(...)`."""
-    func = call.func
-    if not isinstance(func, ast.Attribute) or func.attr not in LOG_METHODS:
-        return False
-    name = ctx.call_name(call) or ""
-    if name.startswith(("logging.", "loguru.", "structlog.")):
-        return True
-    base = func.value
-    if isinstance(base, ast.Call) and (ctx.call_name(base) or "") in _LOGGER_FACTORIES:
-        return True
-    if isinstance(base, ast.Name) and taint_sinks.built_by(base, ctx) in _LOGGER_FACTORIES:
-        return True  # `audit = logging.getLogger("audit")`, whatever it is called
-    if isinstance(base, ast.Attribute):
-        base_name = base.attr
-    elif isinstance(base, ast.Name):
-        base_name = base.id
-    else:
-        return False
-    lowered = base_name.lower().strip("_")
-    return lowered in ("logger", "log", "logging", "_logger", "syslog", "audit_log", "audit_logger", "security_logger", "auth_logger") or lowered.endswith(("logger", "_log"))
-
-
-def string_literal_text(node: ast.AST) -> str | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    return None
 
 
 # ---- key derivation functions ---------------------------------------------------

@@ -1,7 +1,8 @@
 """Shared helpers for the error-handling and logging rules (SLS701-SLS705).
 
-Recognising web views and response builders, locating an f-string field in
-the source, and building the logging statements the fixes insert.
+Recognising a logging call and the module's logger, recognising web views and
+response builders, locating an f-string field in the source, and building the
+logging statements the fixes insert.
 """
 
 from __future__ import annotations
@@ -12,7 +13,57 @@ import string
 
 from secure_ls.engine import frameworks
 from secure_ls.engine.model import Edit, Position, Span
-from secure_ls.rules._support import crypto
+from secure_ls.rules._support import taint_sinks
+
+LOGGER_NAMES = ("logger", "LOGGER", "_logger", "_LOGGER", "log", "LOG", "_log")
+LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"})
+
+
+def module_logger(ctx) -> str | None:
+    """The name of a module-level logger (`logger = logging.getLogger(__name__)`), if any."""
+    for name in LOGGER_NAMES:
+        if name in ctx.module.defined:
+            if name.lower().strip("_") == "log" and not ctx.imports("logging"):
+                continue
+            return name
+    return None
+
+
+def logger_for_fix(ctx) -> tuple[str, tuple[str, ...], bool]:
+    """(expression to call logging methods on, imports needed, whether using it
+    changes nothing but what is logged). `logging.warning()` on the root logger
+    configures logging when nothing has, hence not side-effect free."""
+    name = module_logger(ctx)
+    if name is not None:
+        return name, (), True
+    return "logging", ("import logging",), False
+
+
+_LOGGER_FACTORIES = frozenset({"logging.getLogger", "structlog.get_logger", "structlog.getLogger"})
+
+
+def is_logging_call(call: ast.Call, ctx) -> bool:
+    """`logging.info(...)`, `logger.error(...)`, `self.log.warning(...)`, `app.logger.info(...)`."""
+    func = call.func
+    if not isinstance(func, ast.Attribute) or func.attr not in LOG_METHODS:
+        return False
+    name = ctx.call_name(call) or ""
+    if name.startswith(("logging.", "loguru.", "structlog.")):
+        return True
+    base = func.value
+    if isinstance(base, ast.Call) and (ctx.call_name(base) or "") in _LOGGER_FACTORIES:
+        return True
+    if isinstance(base, ast.Name) and taint_sinks.built_by(base, ctx) in _LOGGER_FACTORIES:
+        return True  # `audit = logging.getLogger("audit")`, whatever it is called
+    if isinstance(base, ast.Attribute):
+        base_name = base.attr
+    elif isinstance(base, ast.Name):
+        base_name = base.id
+    else:
+        return False
+    lowered = base_name.lower().strip("_")
+    return lowered in ("logger", "log", "logging", "_logger", "syslog", "audit_log", "audit_logger", "security_logger", "auth_logger") or lowered.endswith(("logger", "_log"))
+
 
 # Calls whose arguments end up in the HTTP response.
 RESPONSE_BUILDERS = frozenset(
@@ -77,7 +128,7 @@ def is_response_call(call: ast.Call, ctx) -> bool:
 
 def logger_statement(ctx, level: str, message: str, exc_info: bool = False) -> tuple[str, tuple[str, ...], bool]:
     """The text of a logging call, the imports it needs, and whether adding it is side-effect free."""
-    logger, imports, clean = crypto.logger_for_fix(ctx)
+    logger, imports, clean = logger_for_fix(ctx)
     args = _quote(message) + (", exc_info=True" if exc_info else "")
     return f"{logger}.{level}({args})", imports, clean
 
