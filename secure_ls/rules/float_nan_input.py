@@ -87,7 +87,7 @@ class FloatNanInput(Rule):
             target = stmt.targets[0].id
         if _guarded(ctx, node, target):
             return
-        confidence = ctx.confidence_for(part)
+        confidence = part.confidence()
         if _only_query_bounds(ctx, node, target):
             confidence = Confidence.LOW  # `filter(Bill.amount >= x)`: the database compares, no check of the program's
         fix = None

@@ -190,7 +190,7 @@ class HttpHeaderInjection(Rule):
             + (" The framework refuses line breaks in header values (it raises): the value is reflected, not injected, so low confidence." if kind == "checked-header" else ""),
             # Werkzeug and Django quote cookie values and refuse newlines in headers:
             # the reflection is real, the injection depends on the stack.
-            confidence=Confidence.LOW if kind in ("cookie", "checked-header", "copied-header") else min(ctx.confidence_for(part), Confidence.MEDIUM),
+            confidence=Confidence.LOW if kind in ("cookie", "checked-header", "copied-header") else min(part.confidence(), Confidence.MEDIUM),
             severity=Severity.LOW if kind == "cookie" else None,
             related=ctx.related_path(part),
         )

@@ -136,7 +136,7 @@ class LdapInjection(Rule):
             f"LDAP filter built from {web.describe_value(ctx, part, worst)} without escaping: a value like `*)(uid=*` changes the filter. "
             + advice,
             fix=fix,
-            confidence=ctx.confidence_for(part),
+            confidence=part.confidence(),
             related=ctx.related_path(part),
             rewrites=via,
         )

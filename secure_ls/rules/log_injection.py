@@ -209,7 +209,7 @@ class LogInjection(Rule):
                 else f"{_label(part)} logged unescaped; every handler of the project's logging configuration escapes line breaks in the {where} (or leaves it out), "
                 "so no entry can be forged while it is in force. Log it with %r (or !r) to keep it safe under any configuration.",
                 fix=fix,
-                confidence=Confidence.LOW if escaped else ctx.confidence_for(part),
+                confidence=Confidence.LOW if escaped else part.confidence(),
                 related=ctx.related_path(part),
             )
 

@@ -188,7 +188,7 @@ class OpenRedirect(Rule):
             target,
             f"Redirect target `{ctx.text(target)}` comes from {part.describe()}: an attacker can send users to any site. "
             "Check it with `url_has_allowed_host_and_scheme` or against an allow-list of hosts, and fall back to a fixed page.",
-            confidence=ctx.confidence_for(part),
+            confidence=part.confidence(),
             related=ctx.related_path(part),
         )
 

@@ -241,7 +241,7 @@ class ReflectedXss(Rule):
                     body,
                     f"`{ctx.text(body.func)}()` returns {part.label} unescaped, and it is written into an HTML "
                     "response (cross-site scripting). Escape the value inside the helper, or render a template.",
-                    confidence=ctx.confidence_for(part),
+                    confidence=part.confidence(),
                     related=ctx.related_path(part),
                 )
             return
@@ -265,7 +265,7 @@ class ReflectedXss(Rule):
             f"{web.upper_first(web.describe_value(ctx, part, worst))} is written into an HTML response without escaping "
             "(cross-site scripting). Escape it or render a template.",
             fix=fix,
-            confidence=ctx.confidence_for(part),
+            confidence=part.confidence(),
             related=ctx.related_path(part),
             rewrites=via,
         )

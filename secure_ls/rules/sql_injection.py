@@ -234,7 +234,7 @@ class SqlInjection(Rule):
             query,
             message,
             fix=fix,
-            confidence=Confidence.LOW if quote_guarded or identifiers and worst.is_plain_parameter() else ctx.confidence_for(worst),
+            confidence=Confidence.LOW if quote_guarded or identifiers and worst.is_plain_parameter() else worst.confidence(),
             related=ctx.related_path(worst),
             rewrites=via,
         )

@@ -108,7 +108,7 @@ class UnboundedSizeFromInput(Rule):
             size,
             f"`{ctx.text(size)}` is a number from {part.describe()} used as a size without an upper bound: "
             "a huge value exhausts memory or CPU. Clamp it (`min(n, LIMIT)`) or reject large values.",
-            confidence=ctx.confidence_for(part),
+            confidence=part.confidence(),
             related=ctx.related_path(part),
         )
 

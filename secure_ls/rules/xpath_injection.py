@@ -139,7 +139,7 @@ class XPathInjection(Rule):
             f"XPath expression built from {web.describe_value(ctx, part, worst)}: a quote in the value rewrites the query. "
             + ("Pass it as an XPath variable (`xpath(\"...[@a=$v]\", v=value)`)." if kind != "find" else "Compare the attribute in Python instead."),
             fix=fix,
-            confidence=Confidence.LOW if part is not None and part.kind == taint.PARAM and _evaluates_callers_queries(node, ctx) else ctx.confidence_for(part),
+            confidence=Confidence.LOW if part is not None and part.kind == taint.PARAM and _evaluates_callers_queries(node, ctx) else part.confidence(),
             related=ctx.related_path(part),
         )
 

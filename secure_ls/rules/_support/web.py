@@ -63,14 +63,6 @@ def route_converter(ctx, part: taint.Part) -> str | None:
     return None
 
 
-def worse(a: taint.Part | None, b: taint.Part | None) -> taint.Part | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return b if b.kind.rank > a.kind.rank else a
-
-
 def worst_value(ctx, nodes: Iterable[ast.expr], sink: taint.Sink) -> tuple[taint.Part | None, ast.expr | None]:
     """The worst unsanitized origin among `nodes`, and the node carrying it."""
     best: tuple[taint.Part | None, ast.expr | None] = (None, None)
