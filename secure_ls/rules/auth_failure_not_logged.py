@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import logs
+from secure_ls.rules._support import frameworks, logs
 from secure_ls.rules.base import Example, Rule
 
 # Calls that check credentials or permissions; `not <call>` is a failure.
@@ -94,7 +94,7 @@ class AuthFailureNotLogged(Rule):
 
     def visit_If(self, node: ast.If, ctx) -> None:
         func = ctx.enclosing_function(node)
-        if not logs.is_view(func, ctx):
+        if not frameworks.is_view(func, ctx):
             return
         kind = self._failure(node.test, ctx)
         branch = node.body

@@ -7,7 +7,7 @@ import re
 
 from secure_ls.engine import astutil, catalog, guards
 from secure_ls.engine.model import Confidence, Severity
-from secure_ls.rules._support import strings, web
+from secure_ls.rules._support import frameworks, strings, web
 from secure_ls.rules.base import Example, Rule
 from secure_ls.engine.taint import Sink
 
@@ -147,7 +147,7 @@ class OpenRedirect(Rule):
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
         name = ctx.call_name(node)
-        names = ("url",) if web.tornado_handler_method(node, ctx) == "redirect" else _REDIRECTS.get(name or "")
+        names = ("url",) if frameworks.tornado_handler_method(node, ctx) == "redirect" else _REDIRECTS.get(name or "")
         if names is None:
             return
         target = web.argument(node, 0, names)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import catalog, taint
+from secure_ls.engine import taint
 from secure_ls.engine.context import argument, keyword  # noqa: F401 (re-exported for the rules)
+from secure_ls.rules._support import frameworks
 
 # Calls that open a file (or archive) named by their first argument.
 OPENERS = frozenset(
@@ -127,7 +128,7 @@ def phrase(part: taint.Part | None, shown: str) -> str:
 
 def renders_html(ctx) -> bool:
     """Whether the code around looks like it produces web pages: a web framework, or HTML mentioned."""
-    if any(ctx.imports(m) for m in catalog.WEB_FRAMEWORK_MODULES):
+    if frameworks.imports_any(ctx, frameworks.MAKES_PAGES):
         return True
     text = "\n".join(ctx.lines).lower()
     return "html" in text or "<p>" in text or "<div" in text or "<a " in text

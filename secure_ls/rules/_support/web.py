@@ -337,15 +337,6 @@ def wrappable(ctx, node: ast.expr) -> bool:
     return ast.dump(reparsed) == ast.dump(node)
 
 
-def tornado_handler_method(call: ast.Call, ctx) -> str | None:
-    """The method name of a call on `self` in a file using Tornado (`self.write(...)`, `self.redirect(...)`):
-    a RequestHandler's own response methods."""
-    func = call.func
-    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self" and ctx.imports("tornado"):
-        return func.attr
-    return None
-
-
 def call_label(call: ast.Call) -> str:
     """The last name of what a call calls (`make_response` for `flask.make_response(...)`)."""
     func = call.func
