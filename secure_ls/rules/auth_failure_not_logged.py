@@ -21,14 +21,9 @@ _CHECKS = frozenset(
 _AUTH_RESULTS = frozenset({"authenticate", "authenticate_user", "check_credentials", "verify_credentials", "get_authenticated_user"})
 
 
-def _call_last(node: ast.AST) -> str | None:
-    if isinstance(node, ast.Call):
-        func = node.func
-        if isinstance(func, ast.Attribute):
-            return func.attr
-        if isinstance(func, ast.Name):
-            return func.id
-    return None
+def _call_last(node: ast.AST) -> str:
+    """The last name of what a call calls (`check_password` for `user.check_password(pw)`), "" for anything else."""
+    return astutil.last_name(node.func) if isinstance(node, ast.Call) else ""
 
 
 class AuthFailureNotLogged(Rule):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import catalog
+from secure_ls.engine import astutil, catalog
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import frameworks, web
 from secure_ls.rules.base import Example, Rule
@@ -191,7 +191,7 @@ def _is_response(node: ast.expr, ctx, attribute: bool) -> bool:
             return True
         values = ctx.assigned_values(node)
         return bool(values) and all(
-            isinstance(v, ast.Call) and "response" in ((ctx.call_name(v) or "") + web.call_label(v)).lower() for v in values
+            isinstance(v, ast.Call) and "response" in ((ctx.call_name(v) or "") + astutil.last_name(v.func)).lower() for v in values
         )
     if isinstance(node, ast.Attribute):
         return "resp" in node.attr.lower()

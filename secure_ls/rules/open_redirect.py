@@ -355,9 +355,7 @@ def _passes_check(node: ast.AST, shape: str) -> bool:
     """A call of a URL check (by its name) on an expression of this shape."""
     if not isinstance(node, ast.Call):
         return False
-    func = node.func
-    label = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-    if not _CHECKS.search(label):
+    if not _CHECKS.search(astutil.last_name(node.func)):
         return False
     return any(ast.dump(a) == shape for a in list(node.args) + [k.value for k in node.keywords])
 

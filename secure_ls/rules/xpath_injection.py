@@ -205,7 +205,7 @@ def _variables_fix(call: ast.Call, built: ast.expr, parts, ctx) -> Fix | None:
         else:
             if pending_quote is None or not web.wrappable(ctx, piece.node):
                 return None
-            hint = piece.node.id if isinstance(piece.node, ast.Name) else piece.node.attr if isinstance(piece.node, ast.Attribute) else "value"
+            hint = astutil.last_name(piece.node) or "value"
             key = re.sub(r"\W", "_", hint)
             used = {n for n, _ in names} | existing
             if key in used or not key.isidentifier() or key in ("smart_strings", "namespaces", "extensions"):

@@ -11,6 +11,7 @@ import ast
 import re
 import string
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Edit, Position, Span
 from secure_ls.rules._support import taint_sinks
 
@@ -54,11 +55,8 @@ def is_logging_call(call: ast.Call, ctx) -> bool:
         return True
     if isinstance(base, ast.Name) and taint_sinks.built_by(base, ctx) in _LOGGER_FACTORIES:
         return True  # `audit = logging.getLogger("audit")`, whatever it is called
-    if isinstance(base, ast.Attribute):
-        base_name = base.attr
-    elif isinstance(base, ast.Name):
-        base_name = base.id
-    else:
+    base_name = astutil.last_name(base)
+    if not base_name:
         return False
     lowered = base_name.lower().strip("_")
     return lowered in ("logger", "log", "logging", "_logger", "syslog", "audit_log", "audit_logger", "security_logger", "auth_logger") or lowered.endswith(("logger", "_log"))

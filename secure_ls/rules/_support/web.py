@@ -337,15 +337,5 @@ def wrappable(ctx, node: ast.expr) -> bool:
     return ast.dump(reparsed) == ast.dump(node)
 
 
-def call_label(call: ast.Call) -> str:
-    """The last name of what a call calls (`make_response` for `flask.make_response(...)`)."""
-    func = call.func
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    if isinstance(func, ast.Name):
-        return func.id
-    return ""
-
-
 def upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
