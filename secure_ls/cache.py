@@ -35,12 +35,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import itertools
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from secure_ls import __version__
+from secure_ls import __version__, safe_files
 from secure_ls.engine.model import Confidence, Edit, Finding, Fix, Position, Related, Severity, Span
 
 DEFAULT_NAME = ".secure_ls_cache"
@@ -244,7 +243,7 @@ class Cache:
             merge = self._damaged or len(self._packs) >= MAX_PACKS
             entries = {**known, **fresh} if merge else fresh
             pack = self.entries / f"{self._pack_prefix()}{os.getpid()}-{os.urandom(6).hex()}.pack"
-            _atomic_write(pack, json.dumps({"key": self.key, "fresh": len(fresh), "entries": entries}, separators=(",", ":")))
+            safe_files.atomic_write(pack, json.dumps({"key": self.key, "fresh": len(fresh), "entries": entries}, separators=(",", ":")))
             if merge:
                 for old in self._packs:
                     try:
@@ -259,35 +258,13 @@ class Cache:
         self.entries.mkdir(parents=True, exist_ok=True)
         gitignore = self.directory / ".gitignore"
         if not gitignore.exists():
-            _atomic_write(gitignore, "# Automatically created by secure-ls.\n*\n")
+            safe_files.atomic_write(gitignore, "# Automatically created by secure-ls.\n*\n")
         tag = self.directory / "CACHEDIR.TAG"
         if not tag.exists():
-            _atomic_write(
+            safe_files.atomic_write(
                 tag,
                 "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by secure-ls.\n",
             )
-
-
-_TEMPORARY = itertools.count()
-
-
-def _atomic_write(target: Path, content: str) -> None:
-    """Writes `content` to a new file beside `target` and renames it over `target`.
-
-    The temporary name is unique to this process (pid, a counter, random bits),
-    created exclusively; a reader sees the old entry or the new one, never part."""
-    temporary = f"{target}.{os.getpid()}-{next(_TEMPORARY)}-{os.urandom(4).hex()}.tmp"
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(content)
-        os.replace(temporary, target)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
 
 
 # ---- findings as plain JSON -------------------------------------------------

@@ -1,4 +1,5 @@
-"""The one way secure-ls reads a file from the workspace or from a setting.
+"""The one way secure-ls reads a file from the workspace or from a setting (and
+writes one of its caches: `atomic_write`).
 
 A workspace is not always made of files: `x.py` may be a FIFO (reading it
 waits for a writer for ever), `z.py` a link to `/dev/zero` (never ends) or
@@ -18,6 +19,7 @@ reading it steals the requests). A zip may be a bomb. Every reader here:
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import stat
@@ -243,3 +245,26 @@ def claim_cache_dir(path: str | os.PathLike) -> str | None:
     except OSError as exc:
         return f"cannot create {folder}: {exc.strerror or exc}"
     return None
+
+
+_TEMPORARY = itertools.count()
+
+
+def atomic_write(target: str | os.PathLike, content: str) -> None:
+    """Writes `content` to a new file beside `target` and renames it over `target`.
+
+    The temporary name is unique to this process (pid, a counter, random bits),
+    created exclusively and never through a link; a reader sees the old content
+    or the new, never part of it."""
+    temporary = f"{os.fspath(target)}.{os.getpid()}-{next(_TEMPORARY)}-{os.urandom(4).hex()}.tmp"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(content)
+        os.replace(temporary, target)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise

@@ -34,7 +34,6 @@ import os
 import re
 import socket
 import ssl
-import tempfile
 import threading
 import time
 import urllib.error
@@ -107,21 +106,6 @@ class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
             shown = f"{new.scheme}://{new.hostname or ''}" + (f":{new.port}" if new.port else "")
             raise _RefusedRedirect(f"it redirected to {shown}, which secure-ls refuses (only the configured https:// server is trusted)")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-def _atomic_write(path: str, data: Any) -> None:
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 class OfflineDatabase:
@@ -400,7 +384,8 @@ class OsvCache:
 
     def _write(self, path: str, data: Any) -> None:
         try:
-            _atomic_write(path, data)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            safe_files.atomic_write(path, json.dumps(data))
         except OSError as exc:
             if not self._write_failed:
                 self._write_failed = True

@@ -275,6 +275,16 @@ def is_none(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
 
 
+def is_true(node: ast.AST | None) -> bool:
+    """The literal `True` (not `1`, nor a name bound to True)."""
+    return isinstance(node, ast.Constant) and node.value is True
+
+
+def is_false(node: ast.AST | None) -> bool:
+    """The literal `False` (not `0`, nor a name bound to False)."""
+    return isinstance(node, ast.Constant) and node.value is False
+
+
 def name_reads(scope: ast.AST, name: str) -> list[ast.Name]:
     """Every read (`Load`) of the name `name` inside `scope`."""
     return [n for n in walk(scope) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]

@@ -84,12 +84,6 @@ CLIENT_ENVIRONMENT = {
 # WEAK_SOURCES and OUTBOUND_SOURCES (labels of the sources above that are not a client's
 # request) are taint vocabulary: engine/taint.py, imported here.
 
-# The packages of web frameworks: a module importing one serves requests (or builds pages).
-WEB_FRAMEWORK_MODULES = (
-    "flask", "django", "pyramid", "bottle", "tornado", "aiohttp", "fastapi", "starlette", "quart", "cherrypy", "falcon",
-    "sanic", "litestar", "werkzeug",
-)
-
 # Attributes of a web framework's request object that carry client data.
 # Matched on any object named like a request (`request`, `req`, `self.request`).
 REQUEST_ATTRIBUTES = frozenset(

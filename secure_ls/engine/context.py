@@ -503,18 +503,6 @@ class UnitContext:
             return ()
         return tuple(Related(self.span_of_step(s), s[4]) for s in part.steps)
 
-    def confidence_for(self, part: taint.Part | None) -> Confidence:
-        """Confidence of an injection finding from how the value got there."""
-        from secure_ls.engine import catalog
-
-        if part is None:
-            return Confidence.LOW
-        if part.kind == taint.UNTRUSTED:
-            return Confidence.MEDIUM if part.label in catalog.WEAK_SOURCES else Confidence.HIGH
-        if part.kind == taint.PARAM and part.label not in ("self", "cls") and not part.is_configuration():
-            return Confidence.MEDIUM  # the caller's value; the instance's own state is not, nor the configuration it is given
-        return Confidence.LOW
-
 
 def argument(call: ast.Call, index: int | None, names: Iterable[str] = ()) -> ast.expr | None:
     """The argument at position `index` (only before any *args) or passed by one of the keywords `names`."""

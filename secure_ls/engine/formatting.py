@@ -1,7 +1,7 @@
 """What the fields of a format template put into text: which arguments come out as digits
 (`"%3.1f MB" % size`, `f"{n:,d}"`, `"{:.1f}".format(x)`), and a `.format` template cut into its
-literal text and the values it inserts. The value pass (values.py) and the rewrites of guards.py
-read built text through these."""
+literal text and the values it inserts. The value pass (values.py), the rewrites of guards.py and
+the rules' string pieces (rules/_support/strings.py) read built text through these."""
 
 from __future__ import annotations
 
@@ -46,20 +46,38 @@ def numeric_format_arguments(template: str, arguments: list[ast.expr]) -> list[a
     return [a for a, (_, spec) in zip(arguments, fields) if spec and (spec[-1] in _NUMBER_TYPES or spec.endswith((",", "_")))]
 
 
-def format_pieces(template: str, arguments: list[ast.expr]) -> list[ast.expr | str] | None:
-    """`'"{}" = {}'.format(a, b)` as ['"', a, '" = ', b, '']; None for templates that name
-    or index their fields, or that the arguments do not fill."""
-    pieces: list[ast.expr | str] = []
+def format_fields(template: str) -> list[tuple[str, str | None]] | None:
+    """A `.format` template cut the way Python reads it, as (literal text, field name) pairs:
+    the name is "" for `{}`, "0" for `{0}`, "user" for `{user}`, None after the last text
+    (`{{` and `}}` come out as one brace). None for a template Python refuses (a lone brace)
+    or with a field that converts or formats its value (`{!r}`, `{:>8}`) or reads an attribute
+    or item of it (`{0.name}`, `{0[1]}`): what those insert is not the argument's text."""
     try:
-        fields = list(string.Formatter().parse(template))
+        parsed = list(string.Formatter().parse(template))
     except ValueError:
         return None
+    fields: list[tuple[str, str | None]] = []
+    for literal, field, spec, conversion in parsed:
+        if field is not None and (spec or conversion or "." in field or "[" in field):
+            return None
+        fields.append((literal, field))
+    return fields
+
+
+def format_pieces(template: str, arguments: list[ast.expr]) -> list[ast.expr | str] | None:
+    """`'"{}" = {}'.format(a, b)` as ['"', a, '" = ', b, '']; None for templates that name
+    or index their fields, or that the arguments do not fill. (Only automatic fields: each
+    argument then appears once, so what is marked on a piece by its id holds for the argument.)"""
+    fields = format_fields(template)
+    if fields is None:
+        return None
+    pieces: list[ast.expr | str] = []
     position = 0
-    for literal, field, spec, conversion in fields:
+    for literal, field in fields:
         pieces.append(literal)
         if field is None:
             continue
-        if field != "" or spec or conversion or position >= len(arguments):
+        if field != "" or position >= len(arguments):
             return None
         pieces.append(arguments[position])
         position += 1

@@ -223,7 +223,7 @@ def _returned(returned: taint.Origin) -> tuple:
         elif part.kind == taint.UNTRUSTED:
             old = by_label.get(part.label)
             by_label[part.label] = part.safe_for if old is None else taint.meet(old, part.safe_for)
-        elif not part.is_safe_for("*"):
+        elif not part.is_safe_for(taint.Sink.ANY):
             unknown = True
     return (
         tuple(sorted((p, s or frozenset()) for p, s in by_param.items())),

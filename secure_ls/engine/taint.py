@@ -13,7 +13,9 @@ import ast
 import enum
 import re
 from dataclasses import dataclass, replace
-from typing import Callable
+from typing import Callable, Iterable
+
+from secure_ls.engine.model import Confidence
 
 class ValueKind(str, enum.Enum):
     """How a value may be non-constant. A `str` so that messages and sort keys read as before;
@@ -110,7 +112,7 @@ class Part:
     safe_for: frozenset[str] = frozenset()  # sink classes a sanitizer made it safe for
     steps: tuple[Step, ...] = ()  # the path the value took, for untrusted data
 
-    def is_safe_for(self, sink: str) -> bool:
+    def is_safe_for(self, sink: Sink) -> bool:
         return "*" in self.safe_for or sink in self.safe_for
 
     def from_client(self) -> bool:
@@ -127,6 +129,22 @@ class Part:
         `settings`, however the label names it: "the constructor parameter `conf`"): what it
         holds is the operator's choice."""
         return self.kind == ValueKind.PARAM and _CONFIGURATION_PARAMETER.search(self.label) is not None
+
+    def confidence(self, *, parameter: Confidence = Confidence.MEDIUM, configuration: Confidence = Confidence.LOW) -> Confidence:
+        """How sure a finding about this value reaching a sink is: high for the data of a client
+        or of a server the program called, medium for the operator's inputs (an environment
+        variable, the command line), low for the instance's own state and for values the engine
+        cannot see through. A parameter of the function is the caller's value: `parameter`
+        (medium; a rule that reports a caller's value only as the audit tier passes low), or
+        `configuration` when it is named for the configuration (`conf`, `settings`: the
+        operator's choice, so low by default). The command, code, template, archive and
+        deserialization rules pass medium for it: they never lowered it, and whether they
+        should has not been measured."""
+        if self.kind == ValueKind.UNTRUSTED:
+            return Confidence.MEDIUM if self.label in WEAK_SOURCES else Confidence.HIGH
+        if self.kind == ValueKind.PARAM and self.label not in ("self", "cls"):
+            return configuration if self.is_configuration() else parameter
+        return Confidence.LOW
 
     def is_plain_parameter(self) -> bool:
         """A parameter of the function the value is read in, by its name: not the instance
@@ -221,7 +239,7 @@ class Origin:
             return Origin.deferred(lambda: _stepped(self.parts, step), self._depth + 1)
         return Origin(_stepped(self._parts, step))
 
-    def risk(self, sink: str = Sink.ANY) -> Part | None:
+    def risk(self, sink: Sink = Sink.ANY) -> Part | None:
         """The worst way this value reaches a sink of class `sink`, or None if it is safe."""
         worst = None
         for part in self.parts:
@@ -232,6 +250,16 @@ class Origin:
             if worst is None or _part_order(part) > _part_order(worst):
                 worst = part
         return worst
+
+
+def worst(parts: Iterable[Part | None]) -> Part | None:
+    """The part of highest rank (`ValueKind.rank`) among `parts` (None for a constant
+    value), the first of them on a tie: the worst of several values that reach one sink."""
+    out = None
+    for part in parts:
+        if part is not None and (out is None or part.kind.rank > out.kind.rank):
+            out = part
+    return out
 
 
 # Deferred origins built on deferred origins deeper than this are computed at once.

@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import crypto, logs
+from secure_ls.rules._support import frameworks, logs
 from secure_ls.rules.base import Example, Rule
 
 # Calls that check credentials or permissions; `not <call>` is a failure.
@@ -21,14 +21,9 @@ _CHECKS = frozenset(
 _AUTH_RESULTS = frozenset({"authenticate", "authenticate_user", "check_credentials", "verify_credentials", "get_authenticated_user"})
 
 
-def _call_last(node: ast.AST) -> str | None:
-    if isinstance(node, ast.Call):
-        func = node.func
-        if isinstance(func, ast.Attribute):
-            return func.attr
-        if isinstance(func, ast.Name):
-            return func.id
-    return None
+def _call_last(node: ast.AST) -> str:
+    """The last name of what a call calls (`check_password` for `user.check_password(pw)`), "" for anything else."""
+    return astutil.last_name(node.func) if isinstance(node, ast.Call) else ""
 
 
 class AuthFailureNotLogged(Rule):
@@ -94,7 +89,7 @@ class AuthFailureNotLogged(Rule):
 
     def visit_If(self, node: ast.If, ctx) -> None:
         func = ctx.enclosing_function(node)
-        if not logs.is_view(func, ctx):
+        if not frameworks.is_view(func, ctx):
             return
         kind = self._failure(node.test, ctx)
         branch = node.body
@@ -127,7 +122,7 @@ class AuthFailureNotLogged(Rule):
             return False
         if any(isinstance(n, ast.Raise) for n in nodes):
             return False
-        return not any(isinstance(n, ast.Call) and (crypto.is_logging_call(n, ctx) or self._audit_call(n)) for n in nodes)
+        return not any(isinstance(n, ast.Call) and (logs.is_logging_call(n, ctx) or self._audit_call(n)) for n in nodes)
 
     def _success(self, test: ast.expr, ctx) -> str | None:
         last = _call_last(test)

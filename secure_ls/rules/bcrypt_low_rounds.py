@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import crypto
+from secure_ls.rules._support import constants, crypto
 from secure_ls.rules.base import Example, Rule
 
 MINIMUM_ROUNDS = 10
@@ -64,14 +65,14 @@ class BcryptLowRounds(Rule):
     def visit_Call(self, node: ast.Call, ctx) -> None:
         name = ctx.call_name(node) or ""
         if name == "bcrypt.gensalt":
-            rounds = crypto.argument(node, 0, "rounds")
+            rounds = argument(node, 0, ("rounds",))
         elif name in ("passlib.hash.bcrypt.using", "passlib.hash.bcrypt_sha256.using"):
-            rounds = crypto.argument(node, None, "rounds")
+            rounds = argument(node, None, ("rounds",))
         else:
             return
         if rounds is None:
             return
-        value = crypto.int_value(rounds, ctx)
+        value = constants.int_value(rounds, ctx)
         if value is None or value >= MINIMUM_ROUNDS:
             return
         target = rounds if isinstance(rounds, (ast.Constant, ast.BinOp)) else crypto.local_literal_assignment(rounds, ctx)

@@ -145,7 +145,8 @@ class CodeInjection(Rule):
         # Code assembled from pieces with a parameter inserted is how code
         # generators work (dataclasses, attrs): low confidence unless the
         # pieces come from outside the program.
-        confidence = ts.confidence(worst, low_for_param=built)
+        caller = Confidence.LOW if built else Confidence.MEDIUM
+        confidence = worst.confidence(parameter=caller, configuration=caller)
         fix = None
         direct = source is ts.argument(node, 0, ("source", "expression")) and len(node.args) == 1 and not node.keywords
         if func_name == "eval" and not built and direct and self._looks_like_data(source, worst):

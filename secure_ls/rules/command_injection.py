@@ -239,7 +239,7 @@ class CommandInjection(Rule):
             program,
             f"The program to run is taken from {ts.phrase(part, ts.short(ctx, program))}: any executable on the machine can be "
             "started. Choose the program from a fixed table of allowed commands.",
-            confidence=ts.confidence(part, low_for_param=True),
+            confidence=part.confidence(parameter=Confidence.LOW),
             related=ctx.related_path(part),
         )
         return True
@@ -268,7 +268,9 @@ class CommandInjection(Rule):
         if worst is None or (worst.kind != taint.UNTRUSTED and ctx.in_test_code(call)):
             return
         whole = parts is None and not strings.is_built(built)
-        confidence = ts.confidence(worst, low_for_param=whole)
+        # a whole command from a parameter is the audit tier; so is one from the configuration only then
+        caller = Confidence.LOW if whole else Confidence.MEDIUM
+        confidence = worst.confidence(parameter=caller, configuration=caller)
         if maybe_shell is not None:
             confidence = Confidence.LOW
 

@@ -143,7 +143,7 @@ class CorsWildcardCredentials(Rule):
 
     def _flask_cors(self, node: ast.Call, ctx) -> None:
         credentials = keyword(node, "supports_credentials")
-        if credentials is None or not config.is_true(credentials.value) or config.has_star_args(node):
+        if credentials is None or not astutil.is_true(credentials.value) or config.has_star_args(node):
             return
         origins = keyword(node, "origins")
         resources = keyword(node, "resources")
@@ -178,7 +178,7 @@ class CorsWildcardCredentials(Rule):
 
     def _starlette(self, node: ast.Call, ctx) -> None:
         credentials = keyword(node, "allow_credentials")
-        if credentials is None or not config.is_true(credentials.value):
+        if credentials is None or not astutil.is_true(credentials.value):
             return
         origins = keyword(node, "allow_origins")
         regex = keyword(node, "allow_origin_regex")

@@ -6,8 +6,9 @@ import ast
 import re
 from urllib.parse import urlsplit
 
+from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import crypto
+from secure_ls.rules._support import constants, crypto
 from secure_ls.rules.base import Example, Rule
 
 _METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "stream"})
@@ -84,7 +85,7 @@ class CredentialsOverHttp(Rule):
         url = self._url_argument(node, ctx)
         if url is None:
             return
-        value = crypto.defining_value(url, ctx)
+        value = constants.defining_value(url, ctx)
         text = ctx.string_value(value)
         if text is None or text[:7].lower() != "http://":
             return
@@ -114,13 +115,13 @@ class CredentialsOverHttp(Rule):
     def _url_argument(self, node: ast.Call, ctx) -> ast.expr | None:
         name = ctx.call_name(node) or ""
         if name in ("urllib.request.urlopen", "urllib.request.Request", "urllib2.urlopen", "urllib2.Request"):
-            return crypto.argument(node, 0, "url")
+            return argument(node, 0, ("url",))
         method = None
         module = name.split(".")[0]
         if module in _CLIENT_MODULES and name.rsplit(".", 1)[-1] in _METHODS:
             method = name.rsplit(".", 1)[-1]
         elif isinstance(node.func, ast.Attribute) and node.func.attr in _METHODS:
-            receiver = crypto.defining_value(node.func.value, ctx)
+            receiver = constants.defining_value(node.func.value, ctx)
             if isinstance(receiver, ast.Call) and (ctx.call_name(receiver) or "") in (
                 "requests.Session", "requests.session", "requests.sessions.Session", "httpx.Client", "httpx.AsyncClient",
             ):
@@ -128,8 +129,8 @@ class CredentialsOverHttp(Rule):
         if method is None:
             return None
         if method == "request":
-            return crypto.argument(node, 1, "url")
-        return crypto.argument(node, 0, "url")
+            return argument(node, 1, ("url",))
+        return argument(node, 0, ("url",))
 
     def _credentials(self, node: ast.Call, parts, text: str, ctx) -> str | None:
         userinfo = parts.netloc.rsplit("@", 1)[0] if "@" in parts.netloc else ""
@@ -143,7 +144,7 @@ class CredentialsOverHttp(Rule):
             if kw.arg == "auth" and not (isinstance(kw.value, ast.Constant) and kw.value.value is None):
                 return "`auth=` credentials"
             if kw.arg in ("headers", "params", "data", "json"):
-                value = crypto.defining_value(kw.value, ctx)
+                value = constants.defining_value(kw.value, ctx)
                 if isinstance(value, ast.Dict):
                     for key in value.keys:
                         if isinstance(key, ast.Constant) and isinstance(key.value, str) and _SENSITIVE.match(key.value):

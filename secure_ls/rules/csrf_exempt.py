@@ -196,8 +196,7 @@ def _safe_methods_only(view: ast.AST) -> bool:
 
 def _names_request(node: ast.expr) -> bool:
     """`request`, `req`, `self.request`."""
-    name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
-    return name in ("request", "req")
+    return astutil.last_name(node) in ("request", "req")
 
 
 def _remove_decorator(deco: ast.expr, ctx) -> Fix | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.context import keyword
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import config
@@ -90,25 +91,25 @@ class DebugModeEnabled(Rule):
         if name in _RUN_SIMPLE:
             flag = keyword(node, "use_debugger")
             value = flag.value if flag else (node.args[6] if len(node.args) > 6 else None)
-            if config.is_true(value):
+            if astutil.is_true(value):
                 self._report(value, "WERKZEUG_DEBUG", "The Werkzeug debugger runs any Python code typed into its error page", Severity.HIGH, ctx)
             return
         if not ctx.imports("flask"):
             return
         if isinstance(func, ast.Attribute) and func.attr == "run" and name is None or (name or "").startswith("flask.") and (name or "").endswith(".run"):
             value = config.argument(node, 2, ("debug",))
-            if config.is_true(value):
+            if astutil.is_true(value):
                 host = ctx.string_value(config.argument(node, 0, ("host",))) if config.argument(node, 0, ("host",)) is not None else None
                 local_dev = _under_main_guard(node, ctx) and host not in ("0.0.0.0", "", "::")
                 self._report(value, "FLASK_DEBUG", "Flask's debug mode enables the Werkzeug debugger, which runs any Python code typed into its error page", Severity.HIGH, ctx, Confidence.MEDIUM if local_dev else Confidence.HIGH)
             return
         if config.config_update_call(node):
             flag = keyword(node, "DEBUG")
-            if flag is not None and config.is_true(flag.value):
+            if flag is not None and astutil.is_true(flag.value):
                 self._report(flag.value, "FLASK_DEBUG", "Flask's debug mode enables the Werkzeug debugger, which runs any Python code typed into its error page", Severity.HIGH, ctx)
 
     def visit_Assign(self, node: ast.Assign, ctx) -> None:
-        if len(node.targets) != 1 or not config.is_true(node.value):
+        if len(node.targets) != 1 or not astutil.is_true(node.value):
             return
         target = node.targets[0]
         if ctx.imports("flask") and (

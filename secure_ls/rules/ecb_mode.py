@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
+from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import crypto
 from secure_ls.rules.base import Example, Rule
@@ -114,7 +115,7 @@ class EcbMode(Rule):
         if crypto.has_unpacking(node):
             return
         mode, mode_name = crypto.pycrypto_mode(node, ctx)
-        key = crypto.argument(node, 0, "key")
+        key = argument(node, 0, ("key",))
         if mode is None:
             if cipher not in ("AES",) or key is None or len(node.args) > 1 or len(node.keywords) > (0 if node.args else 1):
                 return

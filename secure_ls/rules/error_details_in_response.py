@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import crypto, logs
+from secure_ls.rules._support import frameworks, logs
 from secure_ls.rules.base import Example, Rule
 
 _TRACEBACK = frozenset({"traceback.format_exc", "traceback.format_exception", "traceback.format_tb", "traceback.format_stack", "sys.exc_info"})
@@ -156,18 +156,18 @@ class ErrorDetailsInResponse(Rule):
         broad = types is None or any(t in _BROAD or t.endswith(_INTERNAL_SUFFIXES) for t in types)
         broad = broad and not _only_parses(ctx.parent(node), ctx)
         func = ctx.enclosing_function(node)
-        view = logs.is_view(func, ctx)
+        view = frameworks.is_view(func, ctx)
         sinks: list[ast.AST] = []
         for sub in _body_nodes(node):
             if isinstance(sub, ast.Return) and sub.value is not None and view and not _is_name(sub.value, node.name):
                 # `return exc` hands the framework an exception object, not a response: it answers
                 # with its generic error page (a Django or DRF view, a Flask view), no details
                 sinks.append(sub.value)
-            elif isinstance(sub, ast.Call) and logs.is_response_call(sub, ctx) and not _discarded(sub, ctx):
+            elif isinstance(sub, ast.Call) and frameworks.is_response_call(sub, ctx) and not _discarded(sub, ctx):
                 sinks.append(sub)
         if not sinks:
             return
-        logged = any(isinstance(s, ast.Call) and crypto.is_logging_call(s, ctx) for s in _body_nodes(node))
+        logged = any(isinstance(s, ast.Call) and logs.is_logging_call(s, ctx) for s in _body_nodes(node))
         reported: set[int] = set()
         for sink in sinks:
             stmt = ctx.statement(sink)

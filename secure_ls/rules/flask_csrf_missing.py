@@ -6,11 +6,11 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Severity
+from secure_ls.rules._support import frameworks
 from secure_ls.rules.base import Example, Rule
 
 _APP_CLASSES = frozenset({"flask.Flask", "quart.Quart"})
 _PROTECTIONS = ("flask_wtf", "flask_seasurf", "flask_csrf", "flask_talisman_csrf", "wtforms.csrf")
-_UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class FlaskCsrfProtectionMissing(Rule):
@@ -65,7 +65,7 @@ class FlaskCsrfProtectionMissing(Rule):
         if not _creates_app(ctx) or any(ctx.imports(m) for m in _PROTECTIONS) or ctx.in_test_code(node):
             return
         for deco in node.decorator_list:
-            if _unsafe_route(deco, ctx) and _reads_form(node, ctx):
+            if frameworks.app_route_taking_unsafe_methods(deco, ctx) and _reads_form(node, ctx):
                 ctx.report(
                     self,
                     deco,
@@ -81,31 +81,6 @@ def _creates_app(ctx) -> bool:
     return any(q in _APP_CLASSES for q in ctx.module.imports.values()) or (
         any(q in ("flask", "quart") for q in ctx.module.imports.values())
     )
-
-
-def _unsafe_route(deco: ast.expr, ctx) -> bool:
-    if not isinstance(deco, ast.Call) or not isinstance(deco.func, ast.Attribute):
-        return False
-    owner = deco.func.value
-    if not isinstance(owner, ast.Name) or owner.id in ctx.module.imports or owner.id not in ctx.module.defined:
-        return False
-    attr = deco.func.attr
-    if attr in ("post", "put", "patch", "delete"):
-        return _app_named(owner.id, ctx)
-    if attr != "route":
-        return False
-    for kw in deco.keywords:
-        if kw.arg == "methods" and isinstance(kw.value, (ast.List, ast.Tuple, ast.Set)):
-            methods = {e.value.upper() for e in kw.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
-            return bool(methods & _UNSAFE_METHODS) and _app_named(owner.id, ctx)
-    return False
-
-
-def _app_named(name: str, ctx) -> bool:
-    """The decorator's owner is the module's own app (not a Blueprint or a router)."""
-    if name in ("app", "application") or name.endswith("_app"):
-        return not any(q.endswith(("Blueprint", "APIRouter")) for q in ctx.module.imports.values()) or name == "app"
-    return False
 
 
 def _reads_form(func, ctx) -> bool:

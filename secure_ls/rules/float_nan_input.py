@@ -87,7 +87,7 @@ class FloatNanInput(Rule):
             target = stmt.targets[0].id
         if _guarded(ctx, node, target):
             return
-        confidence = ctx.confidence_for(part)
+        confidence = part.confidence()
         if _only_query_bounds(ctx, node, target):
             confidence = Confidence.LOW  # `filter(Bill.amount >= x)`: the database compares, no check of the program's
         fix = None
@@ -142,7 +142,7 @@ def _guarded(ctx, call: ast.Call, target: str | None) -> bool:
     if target is not None and _used_only_within_bounds(body, target):
         return True
     for node in astutil.walk(body):
-        if isinstance(node, ast.Call) and (ctx.call_name(node) in _GUARDS or web.call_label(node) in ("isnan", "isfinite", "isinf", "is_finite")):
+        if isinstance(node, ast.Call) and (ctx.call_name(node) in _GUARDS or astutil.last_name(node.func) in ("isnan", "isfinite", "isinf", "is_finite")):
             if target is None or any(target in web.names_in(a) for a in node.args):
                 return True
         if isinstance(node, ast.Compare) and target is not None and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.NotEq)):

@@ -89,7 +89,7 @@ class FormatHtmlPrebuilt(Rule):
             f"The `format_html` template is built from {web.describe_value(ctx, part, worst)}, which is therefore not escaped "
             "but still marked safe. Put `{}` in the template and pass the value as an argument.",
             fix=fix,
-            confidence=ctx.confidence_for(part) if part.kind != taint.UNKNOWN else Confidence.MEDIUM,
+            confidence=part.confidence() if part.kind != taint.UNKNOWN else Confidence.MEDIUM,
             related=ctx.related_path(part),
         )
 

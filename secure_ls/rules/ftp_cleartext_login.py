@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import crypto, tls
 from secure_ls.rules.base import Example, Rule
@@ -60,20 +61,20 @@ class FtpCleartextLogin(Rule):
     def visit_Call(self, node: ast.Call, ctx) -> None:
         if (ctx.call_name(node) or "") != "ftplib.FTP":
             return
-        user = crypto.argument(node, 1, "user")
-        password = crypto.argument(node, 2, "passwd")
+        user = argument(node, 1, ("user",))
+        password = argument(node, 2, ("passwd",))
         credentials = self._credentials(user, password, ctx)
         if not credentials:
             name = crypto.bound_name(node, ctx)
             if name is None:
                 return
             for call in crypto.method_calls(name, node, ctx):
-                if call.func.attr == "login" and self._credentials(crypto.argument(call, 0, "user"), crypto.argument(call, 1, "passwd"), ctx):
+                if call.func.attr == "login" and self._credentials(argument(call, 0, ("user",)), argument(call, 1, ("passwd",)), ctx):
                     credentials = True
                     break
         if not credentials:
             return
-        host = crypto.argument(node, 0, "host")
+        host = argument(node, 0, ("host",))
         if crypto.is_local_host(ctx.string_value(host) if host is not None else None):
             return
         fix, login = self._fix(node, user, ctx)

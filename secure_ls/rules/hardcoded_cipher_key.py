@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import crypto
 from secure_ls.rules.base import Example, Rule
@@ -71,7 +72,7 @@ class HardcodedCipherKey(Rule):
             what = f"{crypto.pycrypto_cipher(node, ctx)} key"
         if what is None or crypto.has_unpacking(node) or crypto.made_and_dropped(node, ctx):
             return
-        key = crypto.argument(node, 0, "key")
+        key = argument(node, 0, ("key",))
         if key is None or (isinstance(key, ast.Constant) and key.value is None):
             return
         if not ctx.origin(key).is_constant:

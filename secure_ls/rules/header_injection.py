@@ -4,39 +4,18 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import catalog
+from secure_ls.engine import astutil, catalog
 from secure_ls.engine.model import Confidence, Severity
-from secure_ls.rules._support import web
+from secure_ls.rules._support import frameworks, web
 from secure_ls.rules.base import Example, Rule
 from secure_ls.engine.taint import Sink
 
-_DJANGO_RESPONSES = frozenset(
-    {
-        "django.http.HttpResponse", "django.http.response.HttpResponse", "django.http.JsonResponse",
-        "django.http.StreamingHttpResponse", "django.http.FileResponse", "django.shortcuts.render",
-        "django.http.HttpResponseRedirect",
-    }
-)
 _HEADER_METHODS = frozenset({"add", "set", "setdefault", "add_header", "__setitem__"})
 # Methods of the response itself that set a header: Falcon's `resp.set_header(name, value)`,
 # Tornado's `self.set_header(name, value)` on a RequestHandler.
 _RESPONSE_HEADER_METHODS = frozenset({"set_header", "append_header", "add_header"})
 # http.server's BaseHTTPRequestHandler.send_header(name, value): written to the socket as is
 _SOCKET_HEADER_METHODS = frozenset({"send_header"})
-# Frameworks whose response headers refuse a CR or LF in a value (they raise): Werkzeug's
-# `Headers` (Flask, Quart), Django's `HttpResponse` (BadHeaderError), aiohttp's writer. There a
-# reflected value fails the request instead of splitting the response (issue 12, B3).
-_REFUSING_FRAMEWORKS = ("werkzeug", "flask", "quart", "django", "aiohttp")
-# Responses built with their headers: `make_response(body, 200, {"X": v})`, `Response(..., headers={...})`.
-_RESPONSE_MAKERS = frozenset(
-    {
-        "flask.make_response", "flask.Response", "flask.wrappers.Response", "werkzeug.Response",
-        "werkzeug.wrappers.Response", "quart.make_response", "quart.Response", "fastapi.Response",
-        "starlette.responses.", "fastapi.responses.", "django.http.", "aiohttp.web.Response",
-        "rest_framework.response.Response", "sanic.response.", "sanic.HTTPResponse",
-    }
-)
-
 
 class HttpHeaderInjection(Rule):
     """
@@ -79,7 +58,7 @@ class HttpHeaderInjection(Rule):
     topic = "injection"
     fixable = False
     methods = frozenset({"set_cookie"}) | _HEADER_METHODS | _RESPONSE_HEADER_METHODS | _SOCKET_HEADER_METHODS
-    calls = _RESPONSE_MAKERS
+    calls = frameworks.HEADER_RESPONSES
     local_calls = frozenset({"start_response"})
 
     VALID = [
@@ -133,7 +112,7 @@ class HttpHeaderInjection(Rule):
     def visit_Call(self, node: ast.Call, ctx) -> None:
         func = node.func
         name = ctx.call_name(node) or ""
-        if name in _RESPONSE_MAKERS or name.rpartition(".")[0] + "." in _RESPONSE_MAKERS:
+        if frameworks.takes_headers(name):
             for headers in _headers_passed(node):
                 for value in headers.values:
                     self._check(value, value, "header", ctx)
@@ -148,13 +127,13 @@ class HttpHeaderInjection(Rule):
             value = web.argument(node, 1, ("value",))
             if value is not None:
                 self._check(value, value, "header", ctx)
-        elif func.attr in _RESPONSE_HEADER_METHODS and web.tornado_handler_method(node, ctx) is not None:
+        elif func.attr in _RESPONSE_HEADER_METHODS and frameworks.tornado_handler_method(node, ctx) is not None:
             # Tornado's set_header refuses CR/LF (it raises): the value is reflected, not injected
             value = web.argument(node, 1, ("value",))
             if value is not None:
                 self._check(value, value, "checked-header", ctx)
         elif func.attr in _RESPONSE_HEADER_METHODS and (
-            _is_response(func.value, ctx, attribute=False) or web.tornado_handler_method(node, ctx) is not None
+            _is_response(func.value, ctx, attribute=False) or frameworks.tornado_handler_method(node, ctx) is not None
         ):
             value = web.argument(node, 1, ("value",))
             if value is not None:
@@ -174,7 +153,7 @@ class HttpHeaderInjection(Rule):
         if not web.is_client(part) or web.reads_own_url(ctx, part):
             return
         what = "a cookie" if kind == "cookie" else "a response header"
-        if kind == "header" and any(ctx.imports(framework) for framework in _REFUSING_FRAMEWORKS):
+        if kind == "header" and frameworks.imports_any(ctx, frameworks.REFUSES_LINE_BREAKS):
             kind = "checked-header"
         if web.reads_header(ctx, part, value):
             # `Access-Control-Allow-Origin: <Origin>`: a header value holds no line break (see
@@ -190,7 +169,7 @@ class HttpHeaderInjection(Rule):
             + (" The framework refuses line breaks in header values (it raises): the value is reflected, not injected, so low confidence." if kind == "checked-header" else ""),
             # Werkzeug and Django quote cookie values and refuse newlines in headers:
             # the reflection is real, the injection depends on the stack.
-            confidence=Confidence.LOW if kind in ("cookie", "checked-header", "copied-header") else min(ctx.confidence_for(part), Confidence.MEDIUM),
+            confidence=Confidence.LOW if kind in ("cookie", "checked-header", "copied-header") else min(part.confidence(), Confidence.MEDIUM),
             severity=Severity.LOW if kind == "cookie" else None,
             related=ctx.related_path(part),
         )
@@ -212,7 +191,7 @@ def _is_response(node: ast.expr, ctx, attribute: bool) -> bool:
             return True
         values = ctx.assigned_values(node)
         return bool(values) and all(
-            isinstance(v, ast.Call) and "response" in ((ctx.call_name(v) or "") + web.call_label(v)).lower() for v in values
+            isinstance(v, ast.Call) and "response" in ((ctx.call_name(v) or "") + astutil.last_name(v.func)).lower() for v in values
         )
     if isinstance(node, ast.Attribute):
         return "resp" in node.attr.lower()
@@ -223,4 +202,4 @@ def _is_response(node: ast.expr, ctx, attribute: bool) -> bool:
 
 def _is_django_response(name: ast.Name, ctx) -> bool:
     values = ctx.assigned_values(name)
-    return bool(values) and all(isinstance(v, ast.Call) and ctx.call_name(v) in _DJANGO_RESPONSES for v in values)
+    return bool(values) and all(isinstance(v, ast.Call) and ctx.call_name(v) in frameworks.ITEM_HEADER_RESPONSES for v in values)

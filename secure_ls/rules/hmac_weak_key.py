@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine.model import Confidence, Severity
-from secure_ls.rules._support import crypto
+from secure_ls.rules._support import constants, crypto
 from secure_ls.rules.base import Example, Rule
 
 MINIMUM_KEY_BYTES = 16
@@ -90,7 +90,7 @@ class HmacWeakKey(Rule):
         )
 
     def _generated_length(self, key: ast.expr, ctx) -> int | None:
-        value = crypto.defining_value(key, ctx)
+        value = constants.defining_value(key, ctx)
         if isinstance(value, ast.Call) and (ctx.call_name(value) or "") in _RANDOM_BYTES and len(value.args) == 1:
-            return crypto.int_value(value.args[0], ctx)
+            return constants.int_value(value.args[0], ctx)
         return None

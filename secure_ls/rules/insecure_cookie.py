@@ -5,12 +5,12 @@ from __future__ import annotations
 import ast
 import re
 
+from secure_ls.engine import astutil
 from secure_ls.engine.context import keyword
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import config
+from secure_ls.rules._support import config, frameworks
 from secure_ls.rules.base import Example, Rule
 
-_FRAMEWORKS = ("flask", "werkzeug", "django", "starlette", "fastapi", "aiohttp", "quart")
 _SENSITIVE = re.compile(r"sess|token|auth|jwt|login|remember|sid$|^sid|user|ident|refresh|access|api[_-]?key|secret", re.IGNORECASE)
 _JS_READABLE = re.compile(r"csrf|xsrf", re.IGNORECASE)
 
@@ -84,7 +84,7 @@ class InsecureCookie(Rule):
         func = node.func
         if not (isinstance(func, ast.Attribute) and func.attr == "set_cookie"):
             return
-        if not any(ctx.imports(m) for m in _FRAMEWORKS) or config.has_star_args(node):
+        if not frameworks.imports_any(ctx, frameworks.COOKIE_FLAGS) or config.has_star_args(node):
             return
         name_node = config.argument(node, 0, ("key", "name"))
         value_node = config.argument(node, 1, ("value",))
@@ -105,7 +105,7 @@ class InsecureCookie(Rule):
         secure = keyword(node, "secure")
         httponly = keyword(node, "httponly")
         samesite = keyword(node, "samesite")
-        missing_secure = secure is None or config.is_false(secure.value)
+        missing_secure = secure is None or astutil.is_false(secure.value)
         missing_httponly = sensitive and httponly is None  # an explicit httponly=False is a deliberate choice
         if not (missing_secure or missing_httponly):
             return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import config
 from secure_ls.rules.base import Example, Rule
@@ -85,7 +86,7 @@ class InsecureCookieSetting(Rule):
     ]
 
     def visit_Assign(self, node: ast.Assign, ctx) -> None:
-        if len(node.targets) != 1 or not config.is_false(node.value):
+        if len(node.targets) != 1 or not astutil.is_false(node.value):
             return
         target = node.targets[0]
         if isinstance(target, ast.Name):
@@ -106,7 +107,7 @@ class InsecureCookieSetting(Rule):
         if not config.config_update_call(node):
             return
         for kw in node.keywords:
-            if kw.arg in _SETTINGS and config.is_false(kw.value):
+            if kw.arg in _SETTINGS and astutil.is_false(kw.value):
                 self._report(kw.value, kw.arg, ctx)
 
     def _report(self, value: ast.expr, name: str, ctx) -> None:

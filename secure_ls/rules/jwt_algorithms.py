@@ -5,9 +5,9 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine import astutil
-from secure_ls.engine.context import keyword
+from secure_ls.engine.context import argument, keyword
 from secure_ls.engine.model import Confidence, Edit, Fix, Severity, Span
-from secure_ls.rules._support import crypto
+from secure_ls.rules._support import constants, crypto
 from secure_ls.rules.base import Example, Rule
 
 
@@ -69,7 +69,7 @@ class JwtAlgorithms(Rule):
     def visit_Call(self, node: ast.Call, ctx) -> None:
         name = ctx.call_name(node) or ""
         if name in crypto.JWT_ENCODE:
-            algorithm = crypto.argument(node, 2, "algorithm")
+            algorithm = argument(node, 2, ("algorithm",))
             if algorithm is not None and (ctx.string_value(algorithm) or "").lower() == "none" and isinstance(algorithm, ast.Constant):
                 ctx.report(self, algorithm, 'JWT issued with algorithm "none": the token carries no signature and anyone can forge one. Sign with HS256/RS256/EdDSA.')
             return
@@ -83,7 +83,7 @@ class JwtAlgorithms(Rule):
         if algorithms is None or (isinstance(algorithms.value, ast.Constant) and algorithms.value.value is None):
             self._missing(node, name, ctx)
             return
-        value = crypto.defining_value(algorithms.value, ctx)
+        value = constants.defining_value(algorithms.value, ctx)
         if not isinstance(value, (ast.List, ast.Tuple, ast.Set)):
             if isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value.lower() == "none":
                 ctx.report(self, algorithms.value, 'JWT algorithms include "none": unsigned tokens are accepted. List only the algorithm you sign with.')
@@ -115,7 +115,7 @@ class JwtAlgorithms(Rule):
         found: set[str] = set()
         for call in astutil.walk(ctx.tree):
             if isinstance(call, ast.Call) and (ctx.call_name(call) or "") in crypto.JWT_ENCODE:
-                algorithm = crypto.argument(call, 2, "algorithm")
+                algorithm = argument(call, 2, ("algorithm",))
                 if algorithm is None:
                     found.add("HS256")  # the default of PyJWT and python-jose
                 elif isinstance(algorithm, ast.Constant) and isinstance(algorithm.value, str) and algorithm.value.lower() != "none":

@@ -5,8 +5,9 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine import astutil, taint
+from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Severity
-from secure_ls.rules._support import crypto, logs
+from secure_ls.rules._support import crypto, frameworks
 from secure_ls.rules.base import Example, Rule
 
 _TIMING = frozenset({"exp", "iat", "nbf"})
@@ -80,11 +81,11 @@ class JwtUnverifiedSignature(Rule):
                 return  # unverified peek, then a verified decode
         if self._only_timing_claims(node, scope, ctx):
             return  # a client checking whether its own token has expired
-        token = crypto.argument(node, 0, "jwt", "token")
+        token = argument(node, 0, ("jwt", "token"))
         part = ctx.origin(token).risk() if token is not None else None
         if ctx.in_test_code(node):
             confidence = Confidence.LOW
-        elif part is not None and part.kind == taint.UNTRUSTED or logs.is_view(ctx.enclosing_function(node), ctx):
+        elif part is not None and part.kind == taint.UNTRUSTED or frameworks.is_view(ctx.enclosing_function(node), ctx):
             confidence = Confidence.HIGH
         else:
             confidence = Confidence.MEDIUM  # may be a client reading its own token

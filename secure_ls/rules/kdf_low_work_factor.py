@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine.context import keyword
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import crypto, destinations
+from secure_ls.rules._support import constants, crypto, destinations
 from secure_ls.rules.base import Example, Rule
 
 # OWASP Password Storage Cheat Sheet (2023): PBKDF2 iterations per PRF.
@@ -111,7 +111,7 @@ class KdfLowWorkFactor(Rule):
             edit = ctx.set_keyword(kdf.call, "count", _PBKDF2_TEXT[minimum])
             where = kdf.call
         else:
-            count = crypto.int_value(kdf.iterations, ctx)
+            count = constants.int_value(kdf.iterations, ctx)
             if count is None:
                 return
             edit = self._replace_number(kdf.iterations, _PBKDF2_TEXT[minimum], ctx)
@@ -135,9 +135,9 @@ class KdfLowWorkFactor(Rule):
         )
 
     def _scrypt(self, kdf: crypto.KdfCall, ctx) -> None:
-        n = crypto.int_value(kdf.n, ctx)
-        r = crypto.int_value(kdf.r, ctx) if kdf.r is not None else 8
-        p = crypto.int_value(kdf.p, ctx) if kdf.p is not None else 1
+        n = constants.int_value(kdf.n, ctx)
+        r = constants.int_value(kdf.r, ctx) if kdf.r is not None else 8
+        p = constants.int_value(kdf.p, ctx) if kdf.p is not None else 1
         if n is None or r is None or p is None or kdf.n is None:
             return
         if n * r * p >= SCRYPT_MINIMUM_COST:
@@ -149,7 +149,7 @@ class KdfLowWorkFactor(Rule):
                 edits = [edit]
                 if (ctx.call_name(kdf.call) or "") == "hashlib.scrypt":
                     maxmem = keyword(kdf.call, "maxmem")
-                    current = crypto.int_value(maxmem.value, ctx) if maxmem is not None else 0
+                    current = constants.int_value(maxmem.value, ctx) if maxmem is not None else 0
                     if maxmem is None or (current is not None and current < _SCRYPT_MAXMEM):
                         edits.append(ctx.set_keyword(kdf.call, "maxmem", "2**28"))
                     elif current is None:

@@ -136,7 +136,7 @@ class LdapInjection(Rule):
             f"LDAP filter built from {web.describe_value(ctx, part, worst)} without escaping: a value like `*)(uid=*` changes the filter. "
             + advice,
             fix=fix,
-            confidence=ctx.confidence_for(part),
+            confidence=part.confidence(),
             related=ctx.related_path(part),
             rewrites=via,
         )
@@ -146,9 +146,7 @@ def _escaped(node: ast.expr) -> bool:
     """A call of `escape_filter_chars`, however its module is reached."""
     if not isinstance(node, ast.Call):
         return False
-    func = node.func
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-    return name == "escape_filter_chars"
+    return astutil.last_name(node.func) == "escape_filter_chars"
 
 
 def _in_value_position(parts: list, value: ast.expr) -> bool:

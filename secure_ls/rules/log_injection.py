@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import astutil, catalog, frameworks, logconfig, taint
+from secure_ls.engine import astutil, catalog, logconfig, taint
+from secure_ls.engine.frameworks import all_args, optional_inner
 from secure_ls.engine.model import Confidence, Edit, Fix, Position, Severity, Span
-from secure_ls.rules._support import crypto, logs, web
+from secure_ls.rules._support import frameworks, logs, web
 from secure_ls.rules.base import Example, Rule
 from secure_ls.engine.taint import Sink
 
@@ -192,7 +193,7 @@ class LogInjection(Rule):
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
-        if not crypto.is_logging_call(node, ctx) or node.func.attr not in _LOG_LEVEL_METHODS or not node.args:
+        if not logs.is_logging_call(node, ctx) or node.func.attr not in _LOG_LEVEL_METHODS or not node.args:
             return
         message = node.args[0]
         # where the value sits in the record: the `%s` arguments, or the message the call wrote
@@ -209,7 +210,7 @@ class LogInjection(Rule):
                 else f"{_label(part)} logged unescaped; every handler of the project's logging configuration escapes line breaks in the {where} (or leaves it out), "
                 "so no entry can be forged while it is in force. Log it with %r (or !r) to keep it safe under any configuration.",
                 fix=fix,
-                confidence=Confidence.LOW if escaped else ctx.confidence_for(part),
+                confidence=Confidence.LOW if escaped else part.confidence(),
                 related=ctx.related_path(part),
             )
 
@@ -225,7 +226,7 @@ class LogInjection(Rule):
         part = ctx.origin(expr).risk(Sink.LOG)
         if part is None or part.kind != taint.UNTRUSTED or part.label in catalog.WEAK_SOURCES | catalog.OUTBOUND_SOURCES:
             return None
-        if part.label == "the HTTP request" and not any(ctx.imports(m) for m in logs.WEB_MODULES) and not logs.in_middleware(expr, ctx):
+        if part.label == "the HTTP request" and not frameworks.imports_any(ctx, frameworks.SERVES_REQUESTS) and not frameworks.in_middleware(expr, ctx):
             return None  # a variable named `request` in code that is no web application
         if web.reads_server_token(ctx, part, expr):
             return None  # `client_ip = request.META.get("REMOTE_ADDR")`: no line break in an address
@@ -410,8 +411,8 @@ def _holds_container(name: ast.Name, ctx) -> bool:
         return True  # `user["id"] = quote(user_id)`: a mapping, whatever it was made from
     if values:
         return all(_formats_as_repr(v) for v in values)
-    arg = next((a for a in frameworks.all_args(func.args) if a.arg == name.id), None) if func is not None else None
-    annotation = frameworks.optional_inner(arg.annotation) if arg is not None else None
+    arg = next((a for a in all_args(func.args) if a.arg == name.id), None) if func is not None else None
+    annotation = optional_inner(arg.annotation) if arg is not None else None
     if isinstance(annotation, ast.Subscript):
         annotation = annotation.value
     return annotation is not None and astutil.last_name(annotation) in _CONTAINER_ANNOTATIONS

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import crypto
 from secure_ls.rules.base import Example, Rule
@@ -71,7 +72,7 @@ class MailLoginWithoutStarttls(Rule):
         if spec is None:
             return
         protocol, login_methods, starttls = spec
-        host = crypto.argument(node, 0, "host")
+        host = argument(node, 0, ("host",))
         if crypto.is_local_host(ctx.string_value(host) if host is not None else None):
             return
         name = crypto.bound_name(node, ctx)

@@ -137,7 +137,7 @@ class UnescapedMarkup(Rule):
             f"`{call}()` marks {web.describe_value(ctx, part, worst)} as safe HTML without escaping it (cross-site scripting). "
             f"Use {better} or escape the value." + "".join(html.scheme_check_note(ctx.text(v), a) for v, a in urls[:1]),
             fix=fix,
-            confidence=ctx.confidence_for(part),
+            confidence=part.confidence(),
             related=ctx.related_path(part),
         )
 

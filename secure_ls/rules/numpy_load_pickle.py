@@ -81,6 +81,6 @@ class NumpyLoadAllowPickle(Rule):
             f"`numpy.load()` with allow_pickle=True unpickles object arrays in the file{source}{shown}, "
             "which can run code: remove allow_pickle=True and store plain arrays.",
             fix=Fix("Remove allow_pickle=True", (ctx.delete_keyword(node, option),), safe=False),
-            confidence=ts.confidence(part),
+            confidence=part.confidence(configuration=Confidence.MEDIUM) if part is not None else Confidence.LOW,
             related=ctx.related_path(part),
         )

@@ -7,7 +7,7 @@ import re
 
 from secure_ls.engine import astutil, catalog, guards
 from secure_ls.engine.model import Confidence, Severity
-from secure_ls.rules._support import strings, web
+from secure_ls.rules._support import frameworks, strings, web
 from secure_ls.rules.base import Example, Rule
 from secure_ls.engine.taint import Sink
 
@@ -147,7 +147,7 @@ class OpenRedirect(Rule):
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
         name = ctx.call_name(node)
-        names = ("url",) if web.tornado_handler_method(node, ctx) == "redirect" else _REDIRECTS.get(name or "")
+        names = ("url",) if frameworks.tornado_handler_method(node, ctx) == "redirect" else _REDIRECTS.get(name or "")
         if names is None:
             return
         target = web.argument(node, 0, names)
@@ -188,7 +188,7 @@ class OpenRedirect(Rule):
             target,
             f"Redirect target `{ctx.text(target)}` comes from {part.describe()}: an attacker can send users to any site. "
             "Check it with `url_has_allowed_host_and_scheme` or against an allow-list of hosts, and fall back to a fixed page.",
-            confidence=ctx.confidence_for(part),
+            confidence=part.confidence(),
             related=ctx.related_path(part),
         )
 
@@ -355,9 +355,7 @@ def _passes_check(node: ast.AST, shape: str) -> bool:
     """A call of a URL check (by its name) on an expression of this shape."""
     if not isinstance(node, ast.Call):
         return False
-    func = node.func
-    label = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-    if not _CHECKS.search(label):
+    if not _CHECKS.search(astutil.last_name(node.func)):
         return False
     return any(ast.dump(a) == shape for a in list(node.args) + [k.value for k in node.keywords])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import config
+from secure_ls.rules._support import config, constants
 from secure_ls.rules.base import Example, Rule
 
 # qualified name -> (mode argument index, governed by the umask)
@@ -103,7 +103,7 @@ class PermissiveFileMode(Rule):
             return
         index, umasked = spec
         mode_node = config.argument(node, index, ("mode",))
-        mode = config.int_value(mode_node, ctx)
+        mode = constants.int_value(mode_node, ctx, constants.assigned_value)
         if mode is None or mode < 0 or not mode & 0o002 or mode & 0o1000:
             return
         if umasked and mode & 0o777 in _UMASK_DEFAULTS:

@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import config
+from secure_ls.rules._support import config, constants
 from secure_ls.rules.base import Example, Rule
 
 
@@ -76,7 +76,7 @@ class PermissiveUmask(Rule):
         if ctx.call_name(node) != "os.umask" or not node.args:
             return
         arg = node.args[0]
-        mask = config.int_value(arg, ctx)
+        mask = constants.int_value(arg, ctx, constants.assigned_value)
         if mask is None or mask < 0 or mask & 0o002:
             return
         if _reads_only(node, ctx):

@@ -5,36 +5,13 @@ from __future__ import annotations
 import ast
 import re
 
-from secure_ls.engine import astutil, frameworks
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import html, strings, web
+from secure_ls.rules._support import frameworks, html, strings, web
 from secure_ls.rules.base import Example, Rule
 from secure_ls.engine.taint import Sink
 
-# Response constructors whose first argument is the body, by framework family.
-_RESPONSES = {
-    "django.http.HttpResponse": "django",
-    "django.http.response.HttpResponse": "django",
-    "django.http.HttpResponseBadRequest": "django",
-    "django.http.HttpResponseNotFound": "django",
-    "django.http.HttpResponseForbidden": "django",
-    "flask.make_response": "flask",
-    "flask.Response": "flask",
-    "flask.wrappers.Response": "flask",
-    "werkzeug.Response": "flask",
-    "werkzeug.wrappers.Response": "flask",
-    "quart.make_response": "flask",
-    "quart.Response": "flask",
-    "starlette.responses.HTMLResponse": "other",
-    "fastapi.responses.HTMLResponse": "other",
-    "aiohttp.web.Response": "other",
-}
-# Response classes whose default type is text/plain (werkzeug's Response, unlike Flask's
-# subclass; aiohttp's): their body is HTML only with an explicit HTML content type.
-_PLAIN_BY_DEFAULT = frozenset({"werkzeug.Response", "werkzeug.wrappers.Response", "werkzeug.wrappers.response.Response", "aiohttp.web.Response"})
 _CONTENT_KEYWORDS = ("content", "response", "body", "text")
-# Frameworks that serve a string returned by a route handler as text/html.
-_RETURNS_HTML = ("flask", "quart", "bottle")
 # Tornado's RequestHandler methods that write a string into the response (text/html by default).
 _TORNADO_WRITES = frozenset({"write", "finish"})
 # Falcon response attributes holding the body; Falcon answers application/json unless told otherwise.
@@ -92,7 +69,7 @@ class ReflectedXss(Rule):
     confidence = Confidence.HIGH
     topic = "xss"
     fixable = True
-    calls = frozenset(_RESPONSES)
+    calls = frameworks.HTML_BODY_RESPONSES
     methods = _TORNADO_WRITES
 
     VALID = [
@@ -176,11 +153,11 @@ class ReflectedXss(Rule):
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
-        if web.tornado_handler_method(node, ctx) in _TORNADO_WRITES:
+        if frameworks.tornado_handler_method(node, ctx) in _TORNADO_WRITES:
             if node.args and not _sent_as_json(node.args[0], ctx) and not _tornado_typed_as_non_html(node, ctx):
                 self._check(node.args[0], "other", ctx)
             return
-        family = _RESPONSES.get(ctx.call_name(node) or "")
+        family = frameworks.html_body_family(ctx.call_name(node) or "")
         if family is None:
             return
         typed = False
@@ -192,7 +169,7 @@ class ReflectedXss(Rule):
             if value is None or "html" not in value.lower():
                 return
             typed = True
-        if not typed and ctx.call_name(node) in _PLAIN_BY_DEFAULT:
+        if not typed and ctx.call_name(node) in frameworks.PLAIN_BY_DEFAULT_RESPONSES:
             return  # served as text/plain: escaping would only change the text
         if _typed_later_as_non_html(node, ctx):
             return
@@ -212,7 +189,7 @@ class ReflectedXss(Rule):
             self._check(node.value, "other", ctx)
 
     def visit_Return(self, node: ast.Return, ctx) -> None:
-        if node.value is None or not any(ctx.imports(m) for m in _RETURNS_HTML):
+        if node.value is None or not frameworks.imports_any(ctx, frameworks.RETURNED_TEXT_IS_HTML):
             return
         func = ctx.enclosing_function(node)
         if not frameworks.is_route_handler(func) or _is_fastapi(func, ctx):
@@ -254,7 +231,7 @@ class ReflectedXss(Rule):
                     body,
                     f"`{ctx.text(body.func)}()` returns {part.label} unescaped, and it is written into an HTML "
                     "response (cross-site scripting). Escape the value inside the helper, or render a template.",
-                    confidence=ctx.confidence_for(part),
+                    confidence=part.confidence(),
                     related=ctx.related_path(part),
                 )
             return
@@ -279,20 +256,16 @@ class ReflectedXss(Rule):
             f"{web.upper_first(web.describe_value(ctx, part, worst))} is written into an HTML response without escaping "
             "(cross-site scripting). Escape it or render a template." + "".join(html.scheme_check_note(ctx.text(t), a) for t, a in urls[:1]),
             fix=fix,
-            confidence=ctx.confidence_for(part),
+            confidence=part.confidence(),
             related=ctx.related_path(part),
             rewrites=via,
         )
 
 
-# Calls that make a response object (its body is checked where it is made) or a JSON one.
-_JSON_RESPONSES = frozenset({"flask.jsonify", "quart.jsonify"})
-
-
 def _holds_response(name: ast.Name, ctx) -> bool:
     """Whether every value the name holds is a response a known constructor made."""
     values = ctx.assigned_values(name)
-    return bool(values) and all(isinstance(v, ast.Call) and (ctx.call_name(v) in _RESPONSES or ctx.call_name(v) in _JSON_RESPONSES) for v in values)
+    return bool(values) and all(isinstance(v, ast.Call) and (ctx.call_name(v) in frameworks.HTML_BODY_RESPONSES or ctx.call_name(v) in frameworks.JSON_RESPONSES) for v in values)
 
 
 def _module_function(call: ast.Call, ctx) -> bool:

@@ -89,6 +89,6 @@ class RegexInjection(Rule):
             f"Regular expression built from {part.describe()}: the client can supply a pattern that backtracks for minutes "
             "or matches everything. Escape it with `re.escape(...)`.",
             fix=fix,
-            confidence=ctx.confidence_for(part),
+            confidence=part.confidence(),
             related=ctx.related_path(part),
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import astutil
+from secure_ls.engine import astutil, taint
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import refuncs, regex, web
 from secure_ls.rules.base import Example, Rule
@@ -109,9 +109,7 @@ class RegexCatastrophicBacktracking(Rule):
             problem = regex.catastrophic(pattern, flags, full=full)
             if problem is None:
                 return
-            part = None
-            for _, subject in subjects:
-                part = web.worse(part, ctx.origin(subject).risk(Sink.REGEX))
+            part = taint.worst(ctx.origin(subject).risk(Sink.REGEX) for _, subject in subjects)
             if subjects and part is None:
                 return  # only ever applied to constants
         else:

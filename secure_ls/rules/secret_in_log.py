@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Edit, Fix, Severity
-from secure_ls.rules._support import crypto, logs, naming, web
+from secure_ls.rules._support import logs, naming, web
 from secure_ls.rules.base import Example, Rule
 
 MASK = "***"
@@ -160,7 +160,7 @@ class SecretInLog(Rule):
     topic = "logging"
     fixable = True
     calls = frozenset({"print"})
-    methods = crypto.LOG_METHODS
+    methods = logs.LOG_METHODS
 
     VALID = [
         # how long a token lives, not the token
@@ -200,7 +200,7 @@ class SecretInLog(Rule):
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
         is_print = (ctx.call_name(node) or "") == "print"
-        if not is_print and not crypto.is_logging_call(node, ctx):
+        if not is_print and not logs.is_logging_call(node, ctx):
             return
         found: list[tuple[ast.expr, str, bool]] = []  # (node, name, inside an f-string field)
         for arg in node.args:

@@ -135,7 +135,7 @@ class SessionTrustBoundary(Rule):
             target,
             f"`{ctx.text(value)}` from {part.describe()} is stored in the session without validation: later code will trust it. "
             "Check it (allow-list, type, ownership) before storing it.",
-            confidence=ctx.confidence_for(part) if part.label == "the HTTP request" else Confidence.MEDIUM,
+            confidence=part.confidence() if part.label == "the HTTP request" else Confidence.MEDIUM,
             related=ctx.related_path(part),
         )
 

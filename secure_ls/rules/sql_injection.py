@@ -197,7 +197,7 @@ class SqlInjection(Rule):
         self._check(node, kind, query, ctx)
 
     def _check(self, node: ast.Call, kind: str, query: ast.expr, ctx, fixable: bool = True) -> None:
-        built, via = web.built_value(ctx, query, "sql", assembled=True)
+        built, via = web.built_value(ctx, query, Sink.SQL, assembled=True)
         if not strings.is_built(built):
             return
         parts = strings.pieces(built)
@@ -249,7 +249,7 @@ class SqlInjection(Rule):
             query,
             message,
             fix=fix,
-            confidence=Confidence.LOW if quote_guarded or identifiers and worst.is_plain_parameter() else ctx.confidence_for(worst),
+            confidence=Confidence.LOW if quote_guarded or identifiers and worst.is_plain_parameter() else worst.confidence(),
             related=ctx.related_path(worst),
             rewrites=via,
         )
@@ -302,7 +302,7 @@ def _doubles(value: ast.expr, quote: str) -> bool:
     return isinstance(value, ast.Call) and guards.quote_kept_out(value) == quote
 
 
-def _all_parts_safe(origin, marker: str) -> bool:
+def _all_parts_safe(origin, marker: Sink) -> bool:
     """Every non-constant part is safe for SQL or carries `marker`: Sink.QUOTED (checked to hold
     no quote character) or Sink.SELF_QUOTED (quoted in place)."""
     return all(part.is_safe_for(Sink.SQL) or part.is_safe_for(marker) for part in origin.parts)

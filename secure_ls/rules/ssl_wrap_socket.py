@@ -5,8 +5,9 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine import astutil
+from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import crypto
+from secure_ls.rules._support import constants, crypto
 from secure_ls.rules._support.tls import WEAK_PROTOCOLS
 from secure_ls.rules.base import Example, Rule
 
@@ -73,10 +74,10 @@ class SslWrapSocket(Rule):
         if (ctx.call_name(node) or "") != "ssl.wrap_socket":
             return
         fix = self._fix(node, ctx)
-        version = crypto.argument(node, None, "ssl_version")
+        version = argument(node, None, ("ssl_version",))
         weak = WEAK_PROTOCOLS.get(ctx.qualified_name(version) or "") if version is not None else None
         pinned = f" It also pins {weak}, which has known attacks." if weak else ""
-        server = crypto.argument(node, None, "server_side")
+        server = argument(node, None, ("server_side",))
         if isinstance(server, ast.Constant) and server.value is True:
             ctx.report(
                 self,
@@ -124,7 +125,7 @@ class SslWrapSocket(Rule):
         names = set()
         if isinstance(sock, ast.Name):
             names.add(sock.id)
-            value = crypto.defining_value(sock, ctx)
+            value = constants.defining_value(sock, ctx)
             if isinstance(value, ast.Call) and (ctx.call_name(value) or "") == "socket.create_connection" and value.args:
                 host = self._first_of_pair(value.args[0])
                 if host is not None:

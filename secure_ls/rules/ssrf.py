@@ -121,7 +121,7 @@ class ServerSideRequestForgery(Rule):
             url,
             f"URL `{ctx.text(url)}` comes from {part.describe()}: the server will fetch whatever host the client names "
             "(internal services, cloud metadata). Keep the host fixed or pick the URL from an allow-list.",
-            confidence=ctx.confidence_for(part),
+            confidence=part.confidence(),
             related=ctx.related_path(part),
         )
 

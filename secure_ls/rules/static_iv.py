@@ -5,8 +5,9 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine import astutil
+from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Edit, Fix, Severity, Span
-from secure_ls.rules._support import crypto, logs
+from secure_ls.rules._support import constants, crypto, logs
 from secure_ls.rules.base import Example, Rule
 
 _CRYPTOGRAPHY_MODES = {"CBC": 16, "CFB": 16, "CFB8": 16, "OFB": 16, "CTR": 16, "GCM": 12}
@@ -97,32 +98,32 @@ class StaticIv(Rule):
             mode = name[len(crypto.CRYPTOGRAPHY_MODES):]
             if mode not in _CRYPTOGRAPHY_MODES:
                 return
-            if mode == "GCM" and crypto.argument(node, 1, "tag") is not None:
+            if mode == "GCM" and argument(node, 1, ("tag",)) is not None:
                 return  # decrypting
-            iv = crypto.argument(node, 0, "initialization_vector", "nonce")
+            iv = argument(node, 0, ("initialization_vector", "nonce"))
             parent = ctx.parent(node)
             uses = crypto.receiver_uses(parent, ctx) if isinstance(parent, ast.Call) and (ctx.call_name(parent) or "") == crypto.CRYPTOGRAPHY_CIPHER else set()
             self._check(node, iv, mode, _CRYPTOGRAPHY_MODES[mode], uses, None, ctx)
             return
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr == "encrypt" and self._is_aead(func.value, ctx):
-            self._check(node, crypto.argument(node, 0, "nonce"), "AEAD", 12, {"encrypt"}, None, ctx)
+            self._check(node, argument(node, 0, ("nonce",)), "AEAD", 12, {"encrypt"}, None, ctx)
             return
         cipher = crypto.pycrypto_cipher(node, ctx)
         if cipher is None:
             return
         uses = crypto.receiver_uses(node, ctx)
         if cipher in _NONCE_CIPHERS:
-            self._check(node, crypto.argument(node, None, "nonce"), cipher, 12 if cipher != "XChaCha20" else 24, uses, node, ctx)
+            self._check(node, argument(node, None, ("nonce",)), cipher, 12 if cipher != "XChaCha20" else 24, uses, node, ctx)
             return
         _, mode_name = crypto.pycrypto_mode(node, ctx)
         if mode_name is None or mode_name == "MODE_ECB":
             return
-        iv = crypto.argument(node, 2, "iv", "IV", "nonce")
+        iv = argument(node, 2, ("iv", "IV", "nonce"))
         self._check(node, iv, mode_name, 16 if mode_name in ("MODE_CBC", "MODE_CFB", "MODE_OFB", "MODE_OPENPGP") else 12, uses, node, ctx)
 
     def _is_aead(self, receiver: ast.expr, ctx) -> bool:
-        receiver = crypto.defining_value(receiver, ctx)
+        receiver = constants.defining_value(receiver, ctx)
         return isinstance(receiver, ast.Call) and (ctx.call_name(receiver) or "").startswith(crypto.CRYPTOGRAPHY_AEAD)
 
     def _check(self, call, iv, mode, size, uses, pycrypto_call, ctx) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine import astutil
+from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import crypto, tls
 from secure_ls.rules.base import Example, Rule
@@ -207,7 +208,7 @@ def _has_context(call: ast.Call, keyword: str, index: int) -> bool:
 
 def _passes_key_files(call: ast.Call, positions: tuple[int, ...]) -> bool:
     for position, keyword in zip(positions, ("keyfile", "certfile")):
-        value = crypto.argument(call, position, keyword)
+        value = argument(call, position, (keyword,))
         if value is not None and not (isinstance(value, ast.Constant) and value.value is None):
             return True
     return False
@@ -251,4 +252,4 @@ def _prot_p(node: ast.Call, ctx):
     name = crypto.bound_name(node, ctx)
     if name is None or any(c.func.attr == "prot_p" for c in crypto.method_calls(name, node, ctx)):
         return None, None, False
-    return tls.prot_p_after_login(node, name, crypto.argument(node, 1, "user") is not None, ctx)
+    return tls.prot_p_after_login(node, name, argument(node, 1, ("user",)) is not None, ctx)

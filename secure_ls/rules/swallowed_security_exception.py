@@ -165,14 +165,13 @@ class SwallowedSecurityException(Rule):
         if handler.type is None:
             return []
         nodes = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-        return [n.id if isinstance(n, ast.Name) else n.attr if isinstance(n, ast.Attribute) else "?" for n in nodes]
+        return [astutil.last_name(n) or "?" for n in nodes]
 
     def _label(self, call: ast.Call, ctx) -> str:
         name = ctx.call_name(call)
         if name and "." in name and name in _SECURITY_QUALIFIED:
             return name
-        func = call.func
-        return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "the check")
+        return astutil.last_name(call.func) or "the check"
 
     def _fix(self, handler: ast.ExceptHandler, label: str, ctx) -> Fix | None:
         first = handler.body[0]

@@ -124,7 +124,7 @@ class TarfileUnsafeExtraction(Rule):
             f"Tar extraction with {what}{origin} and no filter: members named `../...` or links can write outside the target "
             'directory. Pass filter="data".',
             fix=Fix('Add filter="data"', (ctx.set_keyword(node, "filter", '"data"'),), safe=False),
-            confidence=ts.confidence(archive_part),
+            confidence=archive_part.confidence(configuration=Confidence.MEDIUM) if archive_part is not None else Confidence.LOW,
             related=ctx.related_path(archive_part),
         )
 

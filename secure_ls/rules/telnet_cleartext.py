@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import crypto, naming
 from secure_ls.rules.base import Example, Rule
@@ -53,7 +54,7 @@ class TelnetCleartext(Rule):
     def visit_Call(self, node: ast.Call, ctx) -> None:
         if (ctx.call_name(node) or "") != "telnetlib.Telnet":
             return
-        host = crypto.argument(node, 0, "host")
+        host = argument(node, 0, ("host",))
         if crypto.is_local_host(ctx.string_value(host) if host is not None else None):
             return
         confidence = None

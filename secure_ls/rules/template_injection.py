@@ -174,7 +174,7 @@ class TemplateInjection(Rule):
             f"Template source {what} {ts.phrase(worst, ts.short(ctx, where))}: it is compiled as template code, which can "
             "run code on the server. Keep the template constant and pass values as template variables.",
             fix=fix,
-            confidence=ts.confidence(worst),
+            confidence=worst.confidence(configuration=Confidence.MEDIUM),
             related=ctx.related_path(worst),
             rewrites=built if via is not None else None,
         )
@@ -193,7 +193,7 @@ class TemplateInjection(Rule):
             f"Format string taken from {ts.phrase(worst, ts.short(ctx, receiver))}: `{{0.__class__...}}` fields in it read "
             "attributes of the values it is formatted with (secrets, settings). Keep the format string constant, or "
             "substitute with `string.Template(...).safe_substitute()`.",
-            confidence=ts.confidence(worst),
+            confidence=worst.confidence(configuration=Confidence.MEDIUM),
             related=ctx.related_path(worst),
         )
 

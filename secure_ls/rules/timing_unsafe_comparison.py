@@ -410,7 +410,7 @@ def _in_equality_method(node: ast.Compare, ctx) -> bool:
 def _is_constant_name(node: ast.expr) -> bool:
     """An ALL_CAPS name or attribute: a constant (an enum member, an event type); or a member
     of a class named in CamelCase (`SecretStrategy.custom`, a Django choices or Enum member)."""
-    name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+    name = astutil.last_name(node)
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and astutil.names_a_class(node.value):
         return True
     return bool(name) and name.isupper() and any(c.isalpha() for c in name)

@@ -120,7 +120,7 @@ class TlsVerificationDisabled(Rule):
             ctx.report(self, node, "ssl._create_unverified_context() skips certificate and hostname checks: use a verifying context.", fix=fix, confidence=_confidence(node, ctx))
             return
         for kw in node.keywords:
-            if kw.arg in ("verify", "ssl", "verify_ssl") and _is_false(kw.value):
+            if kw.arg in ("verify", "ssl", "verify_ssl") and astutil.is_false(kw.value):
                 if not self._is_http_client_call(node, name, kw.arg, ctx):
                     continue
                 library = "httpx" if name.startswith("httpx.") or ctx.imports("httpx") and not ctx.imports("requests") else (
@@ -154,7 +154,7 @@ class TlsVerificationDisabled(Rule):
             if target.attr == "verify_mode" and _names_cert_none(value, ctx):
                 fix = Fix("Require certificate verification", (ctx.replace(value, "ssl.CERT_REQUIRED"),), safe=False, imports=("import ssl",))
                 ctx.report(self, node, "verify_mode = CERT_NONE accepts any certificate: use ssl.CERT_REQUIRED.", fix=fix, confidence=_confidence(node, ctx))
-            elif target.attr == "check_hostname" and _is_false(value):
+            elif target.attr == "check_hostname" and astutil.is_false(value):
                 fix, others = _check_hostname_fix(node, target, ctx)
                 ctx.report(
                     self,
@@ -164,7 +164,7 @@ class TlsVerificationDisabled(Rule):
                     also_rewrites=others,
                     confidence=_confidence(node, ctx),
                 )
-            elif target.attr == "verify" and _is_false(value) and self._is_session(target.value, ctx):
+            elif target.attr == "verify" and astutil.is_false(value) and self._is_session(target.value, ctx):
                 fix = Fix(_VERIFY_TRUE_TITLE, (ctx.replace(value, "True"),), safe=False)
                 ctx.report(self, node, "session.verify = False turns off TLS certificate verification for every request of this session.", fix=fix, confidence=_confidence(node, ctx))
             elif target.attr == "_create_default_https_context" and ctx.qualified_name(value) == "ssl._create_unverified_context":
@@ -208,10 +208,6 @@ def _confidence(node: ast.AST, ctx) -> Confidence:
                 return Confidence.LOW
         child, parent = parent, ctx.parent(parent)
     return Confidence.HIGH
-
-
-def _is_false(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and node.value is False
 
 
 def _names_cert_none(node: ast.expr, ctx) -> bool:

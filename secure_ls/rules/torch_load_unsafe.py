@@ -95,6 +95,6 @@ class TorchLoadUnsafe(Rule):
             node,
             f"`torch.load()` {how} unpickles the file{source} (`{ts.short(ctx, data)}`) and runs any code it names: pass weights_only=True.",
             fix=fix,
-            confidence=ts.confidence(part),
+            confidence=part.confidence(configuration=Confidence.MEDIUM) if part is not None else Confidence.LOW,
             related=ctx.related_path(part),
         )

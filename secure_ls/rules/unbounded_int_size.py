@@ -108,7 +108,7 @@ class UnboundedSizeFromInput(Rule):
             size,
             f"`{ctx.text(size)}` is a number from {part.describe()} used as a size without an upper bound: "
             "a huge value exhausts memory or CPU. Clamp it (`min(n, LIMIT)`) or reject large values.",
-            confidence=ctx.confidence_for(part),
+            confidence=part.confidence(),
             related=ctx.related_path(part),
         )
 
@@ -140,8 +140,8 @@ def _bounded(ctx, sink: ast.AST, name: str) -> bool:
     for node in astutil.walk(body):
         if isinstance(node, ast.Compare) and name in web.names_in(node):
             return True
-        if isinstance(node, ast.Call) and web.call_label(node) in ("min", "max", "clamp", "clip") and any(name in web.names_in(a) for a in node.args):
+        if isinstance(node, ast.Call) and astutil.last_name(node.func) in ("min", "max", "clamp", "clip") and any(name in web.names_in(a) for a in node.args):
             return True
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets) and isinstance(node.value, ast.Call) and web.call_label(node.value) in ("min", "max"):
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets) and isinstance(node.value, ast.Call) and astutil.last_name(node.value.func) in ("min", "max"):
             return True
     return False

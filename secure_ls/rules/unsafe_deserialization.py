@@ -168,7 +168,7 @@ class UnsafeDeserialization(Rule):
             why = "marshal data is not checked and can crash or misbehave the interpreter"
         else:
             why = "jsonpickle builds any class the data names"
-        confidence = Confidence.LOW if own_file else ts.confidence(part)
+        confidence = Confidence.LOW if own_file else part.confidence(configuration=Confidence.MEDIUM)
         severity = None
         if fmt == "marshal":
             # marshal is the .pyc format: reading caches and bytecode is its normal use

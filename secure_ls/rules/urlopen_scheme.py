@@ -131,7 +131,7 @@ def _confidence(call: ast.Call, part: taint.Part, ctx) -> Confidence:
         return Confidence.MEDIUM
     if part.kind != taint.PARAM or any(isinstance(a, ast.ClassDef) for a in ctx.ancestors(call)):
         return Confidence.LOW
-    return ctx.confidence_for(part)
+    return part.confidence()
 
 
 def _is_request_object(url: ast.expr, ctx) -> bool:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import crypto
+from secure_ls.rules._support import constants, crypto
 from secure_ls.rules.base import Example, Rule
 
 MINIMUM_BITS = 2048
@@ -102,7 +103,7 @@ class WeakAsymmetricKey(Rule):
                 self._weak_curve(node, curve, ctx)
             return
         if name in ("Crypto.PublicKey.ECC.generate", "Cryptodome.PublicKey.ECC.generate"):
-            curve = crypto.argument(node, None, "curve")
+            curve = argument(node, None, ("curve",))
             text = ctx.string_value(curve) if curve is not None else None
             if text and text.lower().replace("-", "").replace("_", "") in _WEAK_ECC_NAMES:
                 ctx.report(self, curve, f"Elliptic curve {text} gives under 112 bits of security: use P-256 (or Ed25519).")
@@ -113,8 +114,8 @@ class WeakAsymmetricKey(Rule):
             if spec is None:
                 return
         algorithm, index, names = spec
-        size = crypto.argument(node, index, *names)
-        bits = crypto.int_value(size, ctx)
+        size = argument(node, index, names)
+        bits = constants.int_value(size, ctx)
         if bits is None or bits >= MINIMUM_BITS or bits <= 0:
             return
         target = size if isinstance(size, (ast.Constant, ast.BinOp)) else crypto.local_literal_assignment(size, ctx)

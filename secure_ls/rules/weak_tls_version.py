@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine import astutil
+from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import crypto
 from secure_ls.rules._support.tls import WEAK_PROTOCOLS, WEAK_PYOPENSSL_VERSIONS, WEAK_VERSIONS
 from secure_ls.rules.base import Example, Rule
 
@@ -88,7 +88,7 @@ class WeakTlsVersion(Rule):
         if name == "ssl.wrap_socket":
             return  # SLS403
         if name in _CONTEXTS:
-            protocol = crypto.argument(node, 0, "protocol", "method")
+            protocol = argument(node, 0, ("protocol", "method"))
             weak = WEAK_PROTOCOLS.get(ctx.qualified_name(protocol) or "") if protocol is not None else None
             if weak:
                 fix = self._context_fix(node, protocol, name, ctx)

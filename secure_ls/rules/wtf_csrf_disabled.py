@@ -69,7 +69,7 @@ class WtfCsrfDisabled(Rule):
     ]
 
     def visit_Assign(self, node: ast.Assign, ctx) -> None:
-        if not _is_false(node.value):
+        if not astutil.is_false(node.value):
             return
         for target in node.targets:
             if isinstance(target, ast.Name) and target.id == _KEY and isinstance(ctx.scope(node), (ast.Module, ast.ClassDef)):
@@ -91,7 +91,7 @@ class WtfCsrfDisabled(Rule):
         if not (isinstance(owner, ast.Attribute) and owner.attr == "config"):
             return
         for kw in node.keywords:
-            if kw.arg == _KEY and _is_false(kw.value):
+            if kw.arg == _KEY and astutil.is_false(kw.value):
                 self._report(kw.value, ctx)
 
     def _report(self, value: ast.expr, ctx) -> None:
@@ -103,10 +103,6 @@ class WtfCsrfDisabled(Rule):
             "Flask-WTF CSRF protection is disabled: forms accept submissions from any site. Keep `WTF_CSRF_ENABLED` True outside tests.",
             fix=Fix("Enable CSRF protection", (ctx.replace(value, "True"),), safe=False),
         )
-
-
-def _is_false(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and node.value is False
 
 
 def _testing_config(value: ast.expr, ctx) -> bool:

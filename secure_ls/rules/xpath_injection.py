@@ -139,7 +139,7 @@ class XPathInjection(Rule):
             f"XPath expression built from {web.describe_value(ctx, part, worst)}: a quote in the value rewrites the query. "
             + ("Pass it as an XPath variable (`xpath(\"...[@a=$v]\", v=value)`)." if kind != "find" else "Compare the attribute in Python instead."),
             fix=fix,
-            confidence=Confidence.LOW if part is not None and part.kind == taint.PARAM and _evaluates_callers_queries(node, ctx) else ctx.confidence_for(part),
+            confidence=Confidence.LOW if part is not None and part.kind == taint.PARAM and _evaluates_callers_queries(node, ctx) else part.confidence(),
             related=ctx.related_path(part),
         )
 
@@ -205,7 +205,7 @@ def _variables_fix(call: ast.Call, built: ast.expr, parts, ctx) -> Fix | None:
         else:
             if pending_quote is None or not web.wrappable(ctx, piece.node):
                 return None
-            hint = piece.node.id if isinstance(piece.node, ast.Name) else piece.node.attr if isinstance(piece.node, ast.Attribute) else "value"
+            hint = astutil.last_name(piece.node) or "value"
             key = re.sub(r"\W", "_", hint)
             used = {n for n, _ in names} | existing
             if key in used or not key.isidentifier() or key in ("smart_strings", "namespaces", "extensions"):

@@ -53,14 +53,6 @@ def has_star_args(call: ast.Call) -> bool:
     return any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords)
 
 
-def is_true(node: ast.AST | None) -> bool:
-    return isinstance(node, ast.Constant) and node.value is True
-
-
-def is_false(node: ast.AST | None) -> bool:
-    return isinstance(node, ast.Constant) and node.value is False
-
-
 def config_key(target: ast.AST) -> str | None:
     """"DEBUG" for `app.config["DEBUG"]` (any `<x>.config[...]` subscript)."""
     if (
@@ -90,37 +82,6 @@ def upper_snake(name: str) -> str:
     name = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
     name = re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_")
     return name.upper() or "SECRET"
-
-
-def int_value(node: ast.AST | None, ctx, depth: int = 0) -> int | None:
-    """The value of an integer expression made of literals, `stat.S_*` names
-    and `|`, `+`, `&`, `^`, `~` (following one simple local assignment)."""
-    import stat as _stat
-
-    if node is None or depth > 8:
-        return None
-    if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
-        return node.value
-    if isinstance(node, ast.BinOp):
-        left, right = int_value(node.left, ctx, depth + 1), int_value(node.right, ctx, depth + 1)
-        if left is None or right is None:
-            return None
-        ops = {ast.BitOr: lambda a, b: a | b, ast.Add: lambda a, b: a + b, ast.BitAnd: lambda a, b: a & b, ast.BitXor: lambda a, b: a ^ b, ast.Sub: lambda a, b: a - b}
-        op = ops.get(type(node.op))
-        return op(left, right) if op else None
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert):
-        value = int_value(node.operand, ctx, depth + 1)
-        return None if value is None else ~value
-    if isinstance(node, (ast.Name, ast.Attribute)):
-        qualified = ctx.qualified_name(node)
-        if qualified and qualified.startswith("stat.S_") and hasattr(_stat, qualified[5:]):
-            value = getattr(_stat, qualified[5:])
-            return value if isinstance(value, int) else None
-        if isinstance(node, ast.Name):
-            values = ctx.assigned_values(node)
-            if len(values) == 1 and values[0] is not node:
-                return int_value(values[0], ctx, depth + 1)
-    return None
 
 
 def quoted_like(original_source: str, text: str) -> str:

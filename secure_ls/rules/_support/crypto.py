@@ -1,81 +1,22 @@
 """Shared helpers for the crypto, password-storage, HMAC, JWT and TLS rules.
 
-Reading call arguments by position or keyword, evaluating small constant
-expressions (`2**17`, `100_000`, `b"\\x00" * 16`, a local `ITER = 1000`),
-and finding what a cipher object is used for.
+The length of a constant byte string (`b"\\x00" * 16`, a local `IV = bytes(16)`),
+and finding what a cipher object is used for. Numbers are evaluated by
+`constants`, call arguments read with the engine's `context.argument`.
 """
 
 from __future__ import annotations
 
 import ast
-import operator
 
 from secure_ls.engine import astutil
-from secure_ls.engine.context import argument as shared_argument
-from secure_ls.rules._support import naming, taint_sinks
-
-_INT_OPS = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Pow: operator.pow,
-    ast.LShift: operator.lshift,
-    ast.FloorDiv: operator.floordiv,
-}
-
-
-def argument(call: ast.Call, index: int | None, *names: str) -> ast.expr | None:
-    """The argument at position `index` or passed as one of `names` (see context.argument)."""
-    if index is not None and len(call.args) > index and any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
-        return None  # unlike context.argument, a position hidden behind *args is not looked up by keyword
-    return shared_argument(call, index, names)
+from secure_ls.engine.context import argument
+from secure_ls.rules._support import naming
+from secure_ls.rules._support.constants import defining_value, int_value
 
 
 def has_unpacking(call: ast.Call) -> bool:
     return any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords)
-
-
-def defining_value(node: ast.expr, ctx) -> ast.expr:
-    """For a local name assigned exactly once on every path reaching it, the assigned
-    expression; else `node`. (A name also bound by an unpacking or a loop elsewhere is
-    not followed: its origin then differs from the assigned expression's.)"""
-    seen = 0
-    while isinstance(node, ast.Name) and seen < 4:
-        values = ctx.assigned_values(node)
-        if len(values) != 1 or values[0] is node:
-            return node
-        if _origin_key(ctx.origin(node)) != _origin_key(ctx.origin(values[0])):
-            return node
-        node = values[0]
-        seen += 1
-    return node
-
-
-def _origin_key(origin) -> frozenset:
-    return frozenset((p.kind, p.label) for p in origin.parts)
-
-
-def int_value(node: ast.expr | None, ctx, follow: bool = True) -> int | None:
-    """The value of a constant integer expression (following local names), else None."""
-    if node is None:
-        return None
-    if follow:
-        node = defining_value(node, ctx)
-    if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
-        return node.value
-    if isinstance(node, ast.BinOp) and type(node.op) in _INT_OPS:
-        left = int_value(node.left, ctx, follow)
-        right = int_value(node.right, ctx, follow)
-        if left is None or right is None:
-            return None
-        if isinstance(node.op, ast.Pow) and (right > 64 or right < 0):
-            return None
-        if isinstance(node.op, ast.LShift) and (right > 64 or right < 0):
-            return None
-        if isinstance(node.op, ast.FloorDiv) and right == 0:
-            return None
-        return _INT_OPS[type(node.op)](left, right)
-    return None
 
 
 def literal_bytes_length(node: ast.expr | None, ctx, follow: bool = True) -> int | None:
@@ -91,7 +32,7 @@ def literal_bytes_length(node: ast.expr | None, ctx, follow: bool = True) -> int
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
         for seq, count in ((node.left, node.right), (node.right, node.left)):
             length = literal_bytes_length(seq, ctx, follow)
-            times = int_value(count, ctx, follow)
+            times = int_value(count, ctx, defining_value if follow else None)
             if length is not None and times is not None:
                 return length * times
         return None
@@ -102,7 +43,7 @@ def literal_bytes_length(node: ast.expr | None, ctx, follow: bool = True) -> int
     if isinstance(node, ast.Call):
         name = ctx.call_name(node)
         if name in ("bytes", "bytearray") and len(node.args) == 1 and not node.keywords:
-            count = int_value(node.args[0], ctx, follow)
+            count = int_value(node.args[0], ctx, defining_value if follow else None)
             if count is not None:
                 return count
             return literal_bytes_length(node.args[0], ctx, follow)
@@ -164,68 +105,6 @@ def _value_of(stmt: ast.stmt) -> ast.expr | None:
     return getattr(stmt, "value", None)
 
 
-def contains_node(haystack: ast.AST, needle: ast.AST) -> bool:
-    return any(n is needle for n in astutil.walk(haystack))
-
-
-# ---- logging ------------------------------------------------------------------
-
-LOGGER_NAMES = ("logger", "LOGGER", "_logger", "_LOGGER", "log", "LOG", "_log")
-LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"})
-
-
-def module_logger(ctx) -> str | None:
-    """The name of a module-level logger (`logger = logging.getLogger(__name__)`), if any."""
-    for name in LOGGER_NAMES:
-        if name in ctx.module.defined:
-            if name.lower().strip("_") == "log" and not ctx.imports("logging"):
-                continue
-            return name
-    return None
-
-
-def logger_for_fix(ctx) -> tuple[str, tuple[str, ...], bool]:
-    """(expression to call logging methods on, imports needed, whether using it
-    changes nothing but what is logged). `logging.warning()` on the root logger
-    configures logging when nothing has, hence not side-effect free."""
-    name = module_logger(ctx)
-    if name is not None:
-        return name, (), True
-    return "logging", ("import logging",), False
-
-
-_LOGGER_FACTORIES = frozenset({"logging.getLogger", "structlog.get_logger", "structlog.getLogger"})
-
-
-def is_logging_call(call: ast.Call, ctx) -> bool:
-    """`logging.info(...)`, `logger.error(...)`, `self.log.warning(...)`, `app.logger.info(...)`."""
-    func = call.func
-    if not isinstance(func, ast.Attribute) or func.attr not in LOG_METHODS:
-        return False
-    name = ctx.call_name(call) or ""
-    if name.startswith(("logging.", "loguru.", "structlog.")):
-        return True
-    base = func.value
-    if isinstance(base, ast.Call) and (ctx.call_name(base) or "") in _LOGGER_FACTORIES:
-        return True
-    if isinstance(base, ast.Name) and taint_sinks.built_by(base, ctx) in _LOGGER_FACTORIES:
-        return True  # `audit = logging.getLogger("audit")`, whatever it is called
-    if isinstance(base, ast.Attribute):
-        base_name = base.attr
-    elif isinstance(base, ast.Name):
-        base_name = base.id
-    else:
-        return False
-    lowered = base_name.lower().strip("_")
-    return lowered in ("logger", "log", "logging", "_logger", "syslog", "audit_log", "audit_logger", "security_logger", "auth_logger") or lowered.endswith(("logger", "_log"))
-
-
-def string_literal_text(node: ast.AST) -> str | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    return None
-
-
 # ---- key derivation functions ---------------------------------------------------
 
 class KdfCall:
@@ -271,33 +150,33 @@ def kdf_call(call: ast.Call, ctx) -> KdfCall | None:
         return None
     if name == "hashlib.pbkdf2_hmac":
         return KdfCall(
-            "pbkdf2", call, _hash_name_of(argument(call, 0, "hash_name"), ctx),
-            argument(call, 2, "salt"), argument(call, 3, "iterations"), material=argument(call, 1, "password"),
+            "pbkdf2", call, _hash_name_of(argument(call, 0, ("hash_name",)), ctx),
+            argument(call, 2, ("salt",)), argument(call, 3, ("iterations",)), material=argument(call, 1, ("password",)),
         )
     if name == "hashlib.scrypt":
-        return KdfCall("scrypt", call, None, argument(call, None, "salt"), None,
-                       argument(call, None, "n"), argument(call, None, "r"), argument(call, None, "p"), material=argument(call, 0, "password"))
+        return KdfCall("scrypt", call, None, argument(call, None, ("salt",)), None,
+                       argument(call, None, ("n",)), argument(call, None, ("r",)), argument(call, None, ("p",)), material=argument(call, 0, ("password",)))
     if name == "cryptography.hazmat.primitives.kdf.pbkdf2.PBKDF2HMAC":
         return KdfCall(
-            "pbkdf2", call, _hash_name_of(argument(call, 0, "algorithm"), ctx),
-            argument(call, 2, "salt"), argument(call, 3, "iterations"),
+            "pbkdf2", call, _hash_name_of(argument(call, 0, ("algorithm",)), ctx),
+            argument(call, 2, ("salt",)), argument(call, 3, ("iterations",)),
         )
     if name == "cryptography.hazmat.primitives.kdf.scrypt.Scrypt":
-        return KdfCall("scrypt", call, None, argument(call, 0, "salt"), None,
-                       argument(call, 2, "n"), argument(call, 3, "r"), argument(call, 4, "p"))
+        return KdfCall("scrypt", call, None, argument(call, 0, ("salt",)), None,
+                       argument(call, 2, ("n",)), argument(call, 3, ("r",)), argument(call, 4, ("p",)))
     for prefix in ("Crypto.Protocol.KDF.", "Cryptodome.Protocol.KDF."):
         if name == prefix + "PBKDF2":
-            prf = argument(call, 4, "prf")
-            module = argument(call, None, "hmac_hash_module")
+            prf = argument(call, 4, ("prf",))
+            module = argument(call, None, ("hmac_hash_module",))
             if prf is not None:
                 return None  # a custom PRF: cannot tell its cost
             hash_name = _hash_name_of(module, ctx) if module is not None else "sha1"
             return KdfCall(
-                "pbkdf2", call, hash_name, argument(call, 1, "salt"), argument(call, 3, "count"), default_iterations=1000, material=argument(call, 0, "password")
+                "pbkdf2", call, hash_name, argument(call, 1, ("salt",)), argument(call, 3, ("count",)), default_iterations=1000, material=argument(call, 0, ("password",))
             )
         if name == prefix + "scrypt":
-            return KdfCall("scrypt", call, None, argument(call, 1, "salt"), None,
-                           argument(call, 3, "N"), argument(call, 4, "r"), argument(call, 5, "p"), material=argument(call, 0, "password"))
+            return KdfCall("scrypt", call, None, argument(call, 1, ("salt",)), None,
+                           argument(call, 3, ("N",)), argument(call, 4, ("r",)), argument(call, 5, ("p",)), material=argument(call, 0, ("password",)))
     return None
 
 
@@ -380,7 +259,7 @@ def weak_cipher_name(call: ast.AST, ctx) -> str | None:
 
 def pycrypto_mode(call: ast.Call, ctx) -> tuple[ast.expr | None, str | None]:
     """The mode argument of `X.new(key, X.MODE_..., ...)` and its MODE_ name."""
-    mode = argument(call, 1, "mode")
+    mode = argument(call, 1, ("mode",))
     if mode is None:
         return None, None
     name = ctx.qualified_name(mode) or ""
@@ -408,14 +287,14 @@ def hmac_call(call: ast.Call, ctx) -> HmacCall | None:
         return None
     name = ctx.call_name(call) or ""
     if name in ("hmac.new", "hmac.HMAC"):
-        return HmacCall(call, argument(call, 0, "key"), argument(call, 2, "digestmod"), "digestmod", "hashlib")
+        return HmacCall(call, argument(call, 0, ("key",)), argument(call, 2, ("digestmod",)), "digestmod", "hashlib")
     if name == "hmac.digest":
-        return HmacCall(call, argument(call, 0, "key"), argument(call, 2, "digest"), "digest", "hashlib")
+        return HmacCall(call, argument(call, 0, ("key",)), argument(call, 2, ("digest",)), "digest", "hashlib")
     if name == "cryptography.hazmat.primitives.hmac.HMAC":
-        return HmacCall(call, argument(call, 0, "key"), argument(call, 1, "algorithm"), "algorithm", "cryptography")
+        return HmacCall(call, argument(call, 0, ("key",)), argument(call, 1, ("algorithm",)), "algorithm", "cryptography")
     for prefix in ("Crypto", "Cryptodome"):
         if name == prefix + ".Hash.HMAC.new":
-            return HmacCall(call, argument(call, 0, "key"), argument(call, 2, "digestmod"), "digestmod", prefix)
+            return HmacCall(call, argument(call, 0, ("key",)), argument(call, 2, ("digestmod",)), "digestmod", prefix)
     return None
 
 
@@ -477,18 +356,14 @@ def dict_entry(node: ast.expr | None, key: str, ctx) -> ast.expr | None:
     return None
 
 
-def is_false(node: ast.expr | None) -> bool:
-    return isinstance(node, ast.Constant) and node.value is False
-
-
 def signature_disabled(call: ast.Call, ctx) -> ast.expr | None:
     """The `False` that turns off signature verification in a jwt.decode call, if any."""
-    options = argument(call, None, "options")
+    options = argument(call, None, ("options",))
     value = dict_entry(options, "verify_signature", ctx)
-    if is_false(value):
+    if astutil.is_false(value):
         return value
-    verify = argument(call, None, "verify")
-    if is_false(verify):
+    verify = argument(call, None, ("verify",))
+    if astutil.is_false(verify):
         return verify
     return None
 

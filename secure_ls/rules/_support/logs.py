@@ -1,7 +1,8 @@
 """Shared helpers for the error-handling and logging rules (SLS701-SLS705).
 
-Recognising web views and response builders, locating an f-string field in
-the source, and building the logging statements the fixes insert.
+Recognising a logging call and the module's logger, locating an f-string field
+in the source, and building the logging statements the fixes insert. (Web views
+and responses: `frameworks`.)
 """
 
 from __future__ import annotations
@@ -10,74 +11,60 @@ import ast
 import re
 import string
 
-from secure_ls.engine import frameworks
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Edit, Position, Span
-from secure_ls.rules._support import crypto
+from secure_ls.rules._support import taint_sinks
 
-# Calls whose arguments end up in the HTTP response.
-RESPONSE_BUILDERS = frozenset(
-    {
-        "flask.jsonify", "flask.make_response", "flask.Response", "flask.render_template", "flask.render_template_string",
-        "flask.json.jsonify", "werkzeug.wrappers.Response", "werkzeug.Response", "quart.jsonify", "quart.make_response",
-        "django.http.HttpResponse", "django.http.JsonResponse", "django.http.HttpResponseBadRequest",
-        "django.http.HttpResponseServerError", "django.http.HttpResponseForbidden", "django.http.HttpResponseNotFound",
-        "django.http.response.HttpResponse", "django.http.response.JsonResponse", "django.shortcuts.render",
-        "rest_framework.response.Response", "starlette.responses.JSONResponse", "starlette.responses.PlainTextResponse",
-        "starlette.responses.HTMLResponse", "starlette.responses.Response", "fastapi.responses.JSONResponse",
-        "fastapi.responses.PlainTextResponse", "fastapi.responses.HTMLResponse", "fastapi.responses.Response",
-        "fastapi.HTTPException", "starlette.exceptions.HTTPException", "flask.abort", "werkzeug.exceptions.abort",
-        "aiohttp.web.Response", "aiohttp.web.json_response", "sanic.response.json", "sanic.response.text",
-        "bottle.HTTPResponse", "bottle.abort",
-    }
-)
+LOGGER_NAMES = ("logger", "LOGGER", "_logger", "_LOGGER", "log", "LOG", "_log")
+LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"})
 
 
-def is_view(func: ast.AST | None, ctx) -> bool:
-    """A web request handler: route-decorated (frameworks.is_route_handler), decorated by a
-    Django/DRF view decorator, or taking `request` first (Django, DRF methods)."""
-    if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+def module_logger(ctx) -> str | None:
+    """The name of a module-level logger (`logger = logging.getLogger(__name__)`), if any."""
+    for name in LOGGER_NAMES:
+        if name in ctx.module.defined:
+            if name.lower().strip("_") == "log" and not ctx.imports("logging"):
+                continue
+            return name
+    return None
+
+
+def logger_for_fix(ctx) -> tuple[str, tuple[str, ...], bool]:
+    """(expression to call logging methods on, imports needed, whether using it
+    changes nothing but what is logged). `logging.warning()` on the root logger
+    configures logging when nothing has, hence not side-effect free."""
+    name = module_logger(ctx)
+    if name is not None:
+        return name, (), True
+    return "logging", ("import logging",), False
+
+
+_LOGGER_FACTORIES = frozenset({"logging.getLogger", "structlog.get_logger", "structlog.getLogger"})
+
+
+def is_logging_call(call: ast.Call, ctx) -> bool:
+    """`logging.info(...)`, `logger.error(...)`, `self.log.warning(...)`, `app.logger.info(...)`."""
+    func = call.func
+    if not isinstance(func, ast.Attribute) or func.attr not in LOG_METHODS:
         return False
-    if frameworks.is_route_handler(func):
+    name = ctx.call_name(call) or ""
+    if name.startswith(("logging.", "loguru.", "structlog.")):
         return True
-    for deco in func.decorator_list:
-        target = deco.func if isinstance(deco, ast.Call) else deco
-        name = ctx.qualified_name(target) or ""
-        if name.startswith(("rest_framework.decorators.", "django.views.decorators.", "django.contrib.auth.decorators.")):
-            return True
-    params = [a.arg for a in func.args.args]
-    return (params[:1] == ["request"] or params[:2] == ["self", "request"]) and any(ctx.imports(m) for m in DJANGO_MODULES)
-
-
-DJANGO_MODULES = ("django", "rest_framework", "ninja")
-WEB_MODULES = ("flask", "django", "rest_framework", "fastapi", "starlette", "aiohttp", "tornado", "bottle", "pyramid", "falcon", "quart", "sanic", "werkzeug", "litestar", "cherrypy", "web")
-
-
-def in_middleware(node: ast.AST, ctx) -> bool:
-    """Whether `node` runs in a Django-style middleware, which handles every request without
-    importing any web framework: a class whose `__init__` takes `get_response`, or a function
-    nested in a factory that takes it (`def timing(get_response): def middleware(request): ...`)."""
-    for anc in ctx.ancestors(node):
-        if isinstance(anc, ast.ClassDef):
-            return any(
-                isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == "__init__" and _takes_get_response(stmt)
-                for stmt in anc.body
-            )
-        if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef)) and _takes_get_response(anc):
-            return True
-    return False
-
-
-def _takes_get_response(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    return any(a.arg == "get_response" for a in func.args.args)
-
-
-def is_response_call(call: ast.Call, ctx) -> bool:
-    return (ctx.call_name(call) or "") in RESPONSE_BUILDERS
+    base = func.value
+    if isinstance(base, ast.Call) and (ctx.call_name(base) or "") in _LOGGER_FACTORIES:
+        return True
+    if isinstance(base, ast.Name) and taint_sinks.built_by(base, ctx) in _LOGGER_FACTORIES:
+        return True  # `audit = logging.getLogger("audit")`, whatever it is called
+    base_name = astutil.last_name(base)
+    if not base_name:
+        return False
+    lowered = base_name.lower().strip("_")
+    return lowered in ("logger", "log", "logging", "_logger", "syslog", "audit_log", "audit_logger", "security_logger", "auth_logger") or lowered.endswith(("logger", "_log"))
 
 
 def logger_statement(ctx, level: str, message: str, exc_info: bool = False) -> tuple[str, tuple[str, ...], bool]:
     """The text of a logging call, the imports it needs, and whether adding it is side-effect free."""
-    logger, imports, clean = crypto.logger_for_fix(ctx)
+    logger, imports, clean = logger_for_fix(ctx)
     args = _quote(message) + (", exc_info=True" if exc_info else "")
     return f"{logger}.{level}({args})", imports, clean
 

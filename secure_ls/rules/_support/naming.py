@@ -78,7 +78,7 @@ def mentions(node: ast.AST, vocabulary: frozenset[str], unless: frozenset[str] =
     `vocabulary` (see is_named_like)."""
     for sub in astutil.walk(node):
         if isinstance(sub, (ast.Name, ast.Attribute)) and isinstance(getattr(sub, "ctx", None), ast.Load):
-            name = sub.id if isinstance(sub, ast.Name) else sub.attr
+            name = astutil.last_name(sub)
             if is_named_like(name, vocabulary, unless):
                 return sub
         elif isinstance(sub, ast.Subscript) and isinstance(sub.slice, ast.Constant) and isinstance(sub.slice.value, str):

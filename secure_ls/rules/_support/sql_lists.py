@@ -27,6 +27,7 @@ import ast
 import re
 from dataclasses import dataclass
 
+from secure_ls.engine import astutil
 from secure_ls.rules._support import sql_params, strings
 
 _COMMA = re.compile(r"\s*,\s*")
@@ -149,7 +150,7 @@ def _is_collection(node: ast.expr, ctx) -> bool:
             annotation = arg.annotation
             if isinstance(annotation, ast.Subscript):
                 annotation = annotation.value
-            name = annotation.attr if isinstance(annotation, ast.Attribute) else getattr(annotation, "id", None)
+            name = astutil.last_name(annotation)
             return name in _COLLECTION_TYPES
     return False
 

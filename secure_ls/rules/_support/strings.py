@@ -11,6 +11,8 @@ import ast
 import re
 from dataclasses import dataclass
 
+from secure_ls.engine import formatting
+
 
 @dataclass(frozen=True)
 class Literal:
@@ -28,7 +30,6 @@ class Value:
 Piece = Literal | Value
 
 _PERCENT = re.compile(r"%(?:\((?P<name>\w+)\))?(?P<spec>[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<conv>[diouxXeEfFgGcrsa%]))")
-_FORMAT_FIELD = re.compile(r"\{\{|\}\}|\{(?P<field>[^{}!:]*)(?P<rest>[!:][^{}]*)?\}")
 
 
 def is_built(node: ast.AST) -> bool:
@@ -124,20 +125,16 @@ def _percent_pieces(template: str, right: ast.expr) -> list[Piece] | None:
 def _format_pieces(template: str, call: ast.Call) -> list[Piece] | None:
     if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
         return None
+    fields = formatting.format_fields(template)
+    if fields is None:
+        return None
     keywords = {k.arg: k.value for k in call.keywords}
     out: list[Piece] = []
-    cursor = 0
     auto = 0
-    for match in _FORMAT_FIELD.finditer(template):
-        out.append(Literal(template[cursor : match.start()]))
-        cursor = match.end()
-        token = match.group(0)
-        if token in ("{{", "}}"):
-            out.append(Literal(token[0]))
+    for literal, field in fields:
+        out.append(Literal(literal))
+        if field is None:
             continue
-        if match.group("rest"):
-            return None
-        field = match.group("field")
         if field == "":
             if auto >= len(call.args):
                 return None
@@ -151,7 +148,6 @@ def _format_pieces(template: str, call: ast.Call) -> list[Piece] | None:
             out.append(Value(keywords[field]))
         else:
             return None
-    out.append(Literal(template[cursor:]))
     return _merge(out)
 
 

@@ -1,20 +1,19 @@
 """Shared helpers for the command, code, deserialization, XML, path and template rules.
 
-Read-only over the tree and the context: which argument a call passes, the
-worst origin among several values, where the data behind a file handle
-comes from (`with open(path) as f: pickle.load(f)` is as trusted as
-`path`), what a receiver was built by (`tar = tarfile.open(...)`), and the
-confidence and wording of a finding from the value's origin.
+Read-only over the tree and the context: which argument a call passes, where
+the data behind a file handle comes from (`with open(path) as f: pickle.load(f)`
+is as trusted as `path`), what a receiver was built by (`tar = tarfile.open(...)`),
+and the wording of a finding from the value's origin. (The worst of several
+origins is `taint.worst`, a finding's confidence `Part.confidence`.)
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
 
-from secure_ls.engine import catalog, taint
+from secure_ls.engine import taint
 from secure_ls.engine.context import argument, keyword  # noqa: F401 (re-exported for the rules)
-from secure_ls.engine.model import Confidence
+from secure_ls.rules._support import frameworks
 
 # Calls that open a file (or archive) named by their first argument.
 OPENERS = frozenset(
@@ -35,18 +34,6 @@ READ_METHODS = frozenset({"read", "read_bytes", "read_text", "open", "readlines"
 
 def has_star_kwargs(call: ast.Call) -> bool:
     return any(kw.arg is None for kw in call.keywords)
-
-
-def rank(part: taint.Part | None) -> int:
-    return 0 if part is None else part.kind.rank
-
-
-def worst(parts: Iterable[taint.Part | None]) -> taint.Part | None:
-    out = None
-    for part in parts:
-        if part is not None and rank(part) > rank(out):
-            out = part
-    return out
 
 
 def single_value(node: ast.AST, ctx) -> ast.expr | None:
@@ -73,7 +60,7 @@ def built_by(node: ast.AST, ctx) -> str | None:
     return None
 
 
-def data_origin(node: ast.AST, ctx, sink: str, depth: int = 0) -> taint.Part | None:
+def data_origin(node: ast.AST, ctx, sink: taint.Sink, depth: int = 0) -> taint.Part | None:
     """Where the bytes behind `node` come from.
 
     A file handle or path is as trusted as the name of the file; the result
@@ -88,7 +75,7 @@ def data_origin(node: ast.AST, ctx, sink: str, depth: int = 0) -> taint.Part | N
             inner = [data_origin(v, ctx, sink, depth + 1) for v in values]
             if any(isinstance(v, ast.Call) for v in values):
                 # `buf = io.StringIO(); buf.write(request.form["svg"])`: what was written in counts too
-                return worst(inner + [direct if direct is not None and direct.kind == taint.UNTRUSTED else None])
+                return taint.worst(inner + [direct if direct is not None and direct.kind == taint.UNTRUSTED else None])
         return direct
     if isinstance(node, ast.Call):
         name = ctx.call_name(node)
@@ -98,7 +85,7 @@ def data_origin(node: ast.AST, ctx, sink: str, depth: int = 0) -> taint.Part | N
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr in READ_METHODS:
             inner = data_origin(func.value, ctx, sink, depth + 1)
-            return worst([inner, direct if direct is not None and direct.kind == taint.UNTRUSTED else None])
+            return taint.worst([inner, direct if direct is not None and direct.kind == taint.UNTRUSTED else None])
     if isinstance(node, ast.Attribute) and node.attr in ("buffer", "raw", "stream") and not (direct and direct.kind == taint.UNTRUSTED):
         return data_origin(node.value, ctx, sink, depth + 1)
     return direct
@@ -108,17 +95,6 @@ def is_self_attribute(node: ast.AST) -> bool:
     while isinstance(node, (ast.Attribute, ast.Subscript)):
         node = node.value
     return isinstance(node, ast.Name) and node.id in ("self", "cls")
-
-
-def confidence(part: taint.Part | None, *, low_for_param: bool = False) -> Confidence:
-    """High for client data, medium for other untrusted data and parameters, low otherwise."""
-    if part is None:
-        return Confidence.LOW
-    if part.kind == taint.UNTRUSTED:
-        return Confidence.MEDIUM if part.label in catalog.WEAK_SOURCES else Confidence.HIGH
-    if part.kind == taint.PARAM and part.label not in ("self", "cls") and not low_for_param:
-        return Confidence.MEDIUM
-    return Confidence.LOW
 
 
 def is_remote(part: taint.Part | None) -> bool:
@@ -152,7 +128,7 @@ def phrase(part: taint.Part | None, shown: str) -> str:
 
 def renders_html(ctx) -> bool:
     """Whether the code around looks like it produces web pages: a web framework, or HTML mentioned."""
-    if any(ctx.imports(m) for m in catalog.WEB_FRAMEWORK_MODULES):
+    if frameworks.imports_any(ctx, frameworks.MAKES_PAGES):
         return True
     text = "\n".join(ctx.lines).lower()
     return "html" in text or "<p>" in text or "<div" in text or "<a " in text

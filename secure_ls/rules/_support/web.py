@@ -63,15 +63,7 @@ def route_converter(ctx, part: taint.Part) -> str | None:
     return None
 
 
-def worse(a: taint.Part | None, b: taint.Part | None) -> taint.Part | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return b if b.kind.rank > a.kind.rank else a
-
-
-def worst_value(ctx, nodes: Iterable[ast.expr], sink: str) -> tuple[taint.Part | None, ast.expr | None]:
+def worst_value(ctx, nodes: Iterable[ast.expr], sink: taint.Sink) -> tuple[taint.Part | None, ast.expr | None]:
     """The worst unsanitized origin among `nodes`, and the node carrying it."""
     best: tuple[taint.Part | None, ast.expr | None] = (None, None)
     for node in nodes:
@@ -238,7 +230,7 @@ def describe_value(ctx, part: taint.Part, node: ast.AST) -> str:
     return f"`{text}` (from {part.describe()})" if part.kind == taint.PARAM else f"{part.describe()} `{text}`"
 
 
-def built_value(ctx, expr: ast.expr, sink: str | None = None, assembled: bool = False) -> tuple[ast.expr, ast.stmt | None]:
+def built_value(ctx, expr: ast.expr, sink: taint.Sink | None = None, assembled: bool = False) -> tuple[ast.expr, ast.stmt | None]:
     """The string-building expression behind `expr`, and the plain assignment it came from.
 
     `expr` itself when it is built in place. For a name: its one built value
@@ -307,7 +299,7 @@ def written_pieces(ctx, expr: ast.expr) -> list[ast.expr]:
     return out
 
 
-def _rank(ctx, built: ast.expr, sink: str) -> int:
+def _rank(ctx, built: ast.expr, sink: taint.Sink) -> int:
     parts = strings.pieces(built)
     values = strings.values(parts) if parts is not None else [built]
     part, _ = worst_value(ctx, values, sink)
@@ -343,25 +335,6 @@ def wrappable(ctx, node: ast.expr) -> bool:
     except SyntaxError:
         return False
     return ast.dump(reparsed) == ast.dump(node)
-
-
-def tornado_handler_method(call: ast.Call, ctx) -> str | None:
-    """The method name of a call on `self` in a file using Tornado (`self.write(...)`, `self.redirect(...)`):
-    a RequestHandler's own response methods."""
-    func = call.func
-    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self" and ctx.imports("tornado"):
-        return func.attr
-    return None
-
-
-def call_label(call: ast.Call) -> str:
-    """The last name of what a call calls (`make_response` for `flask.make_response(...)`)."""
-    func = call.func
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    if isinstance(func, ast.Name):
-        return func.id
-    return ""
 
 
 def upper_first(text: str) -> str:

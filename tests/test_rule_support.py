@@ -1,0 +1,50 @@
+"""What the rules' shared helpers (rules/_support/, the taint API) make a user see: arguments
+read after `*args`, integer settings written with any operator, `.format` templates cut the
+way Python reads them."""
+
+from __future__ import annotations
+
+from secure_ls.engine.analyzer import Engine
+
+ENGINE = Engine()
+
+
+def _findings(code, rule):
+    result = ENGINE.analyze(code)
+    failed = [p for p in result.problems if p.startswith("rule ")]
+    assert not failed, failed
+    return [f for f in result.findings if f.rule_id == rule]
+
+
+def test_a_keyword_after_star_args_is_the_argument():
+    # `*extra` cannot also fill `rounds` (that call raises TypeError), so rounds=4 is the cost
+    code = "import bcrypt\n\ndef salt(extra):\n    return bcrypt.gensalt(*extra, rounds=4)\n"
+    assert [f.message.split(":")[0] for f in _findings(code, "SLS308")] == ["bcrypt cost 4 is below the minimum of 10"]
+
+
+def test_a_file_mode_written_with_arithmetic_is_evaluated():
+    code = "import os\n\ndef share(path):\n    os.chmod(path, 2**9 - 1)\n"
+    assert [f.message.split(" makes")[0] for f in _findings(code, "SLS501")] == ["Mode 0o777"]
+
+
+def test_a_key_size_written_with_bit_operators_is_evaluated():
+    code = (
+        "from cryptography.hazmat.primitives.asymmetric import rsa\n\n"
+        "def key():\n    return rsa.generate_private_key(65537, 512 | 256)\n"
+    )
+    assert [f.message.split(":")[0] for f in _findings(code, "SLS313")] == ["768-bit RSA key"]
+
+
+def test_a_mode_filled_in_when_none_is_given_is_reported():
+    # the mode rules follow the one assignment even though `mode` may also be the caller's
+    # (the crypto rules, which report a number only when the name always holds it, do not)
+    code = "import os\n\ndef publish(path, mode=None):\n    if mode is None:\n        mode = 0o777\n    os.chmod(path, mode)\n"
+    assert len(_findings(code, "SLS501")) == 1
+
+
+def test_a_format_template_python_refuses_is_not_rewritten():
+    # `'}'` alone makes .format() raise ValueError: no fix rewrites that call into a query
+    refused = "import sqlite3\n\ndef find(conn, name):\n    conn.execute(\"SELECT * FROM users WHERE name = '{}' AND note = '}'\".format(name))\n"
+    accepted = refused.replace("note = '}'", "note = '}}'")
+    assert [f.fix for f in _findings(refused, "SLS101")] == [None]
+    assert [f.fix is not None for f in _findings(accepted, "SLS101")] == [True]
