@@ -33,10 +33,14 @@ class FixImports:
         optional = _optional_packages(units, module)
         imported = {m.split(".", 1)[0] for m in module.imported_modules}
 
-        def with_imports(fix: Fix) -> Fix:
+        def with_imports(fix: Fix) -> Fix | None:
             missing = [stmt for stmt in fix.imports if not self._already_imported(stmt, module, table)]
             if not missing:
                 return fix
+            if any(_rebinds(stmt, module) for stmt in missing):
+                # `import ast` in a file whose `ast` is `from mako import ast`: the added import
+                # would take the name from the code that uses it, so the fix is not offered
+                return None
             text = "".join(stmt + "\n" for stmt in missing)
             fix = fix.with_edits((Edit(Span(at, at), text),) + fix.edits)
             new = sorted({p for stmt in missing for p in _packages(stmt)} - imported)
@@ -123,6 +127,16 @@ def _optional_packages(units: list[Unit], module: ModuleSymbols) -> set[str]:
             elif isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level:
                 top.add(stmt.module.split(".", 1)[0])
     return anywhere - top - set(sys.stdlib_module_names)
+
+
+def _rebinds(statement: str, module: ModuleSymbols) -> bool:
+    """Whether `statement` would bind a name the module already binds to something else
+    (another module's import, or its own function, class or variable)."""
+    try:
+        node = ast.parse(statement).body[0]
+    except SyntaxError:
+        return False
+    return any(module.imports.get(local, qualified) != qualified or local in module.defined for local, qualified in import_bindings(node))
 
 
 def _already_imported(statement: str, module: ModuleSymbols) -> bool:

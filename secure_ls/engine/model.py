@@ -176,11 +176,13 @@ class Finding:
         """`fix` (if any) then the alternatives."""
         return ((self.fix,) if self.fix else ()) + self.alternatives
 
-    def with_fixes(self, change: Callable[[Fix], Fix]) -> "Finding":
-        """This finding with `change(fix)` applied to its fix and to each alternative."""
+    def with_fixes(self, change: Callable[[Fix], Fix | None]) -> "Finding":
+        """This finding with `change(fix)` applied to its fix and to each alternative (a fix
+        `change` turns into None is no longer offered)."""
         if not self.fixes():
             return self
-        return replace(self, fix=change(self.fix) if self.fix else None, alternatives=tuple(change(a) for a in self.alternatives))
+        alternatives = tuple(a for a in map(change, self.alternatives) if a is not None)
+        return replace(self, fix=change(self.fix) if self.fix else None, alternatives=alternatives)
 
     @property
     def key(self) -> str:

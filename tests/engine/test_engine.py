@@ -1982,3 +1982,17 @@ def test_the_mount_point_of_the_application_is_a_path_of_this_site_for_a_redirec
     )
     _quiet_until_undone("SLS120", code, "request.environ['SCRIPT_NAME']", "request.environ['PATH_INFO']")
     _quiet_until_undone("SLS120", code, "request.script_root", "request.args['next']")
+
+
+def test_a_fix_whose_import_would_rebind_a_name_of_the_file_is_not_offered():
+    # `import ast` added for ast.literal_eval would replace the file's own `ast` (Mako's
+    # `from mako import ast`), and every later `ast.PythonCode(...)` would raise
+    code = (
+        "from mako import ast\n\n"
+        "def timeout(cache_args):\n    return int(eval(cache_args['timeout']))\n\n"
+        "def parse(text):\n    return ast.PythonCode(text)\n"
+    )
+    clashing = [f for f in _analyzed(code).findings if f.rule_id == "SLS103"]
+    assert clashing and not any(f.fixes() for f in clashing)
+    alone = [f for f in _analyzed(code.replace("from mako import ast\n", "")).findings if f.rule_id == "SLS103"]
+    assert [fix.imports for f in alone for fix in f.fixes()] == [("import ast",)]
