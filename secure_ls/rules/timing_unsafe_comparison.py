@@ -135,6 +135,14 @@ class TimingUnsafeComparison(Rule):
         "from myapp.models import Project\n\ndef api_view(request):\n    api_key = request.headers['X-Api-Key']\n    project = Project.objects.for_api_key(api_key)\n    if project is None:\n        return None\n    request.project = project\n    request.readonly = api_key == request.project.api_key_readonly\n",
     ]
     INVALID = [
+        # a helper named for a digest, handed the server's secret: its result is a MAC
+        Example(
+            "import hashlib\n\ndef calculate_digest(ip, secret, userid):\n    return hashlib.sha256((ip + secret + userid).encode()).hexdigest()\n\n"
+            "def check_ticket(secret, digest, ip, userid):\n    expected = calculate_digest(ip, secret, userid)\n    if expected != digest:\n        raise ValueError('bad ticket')\n",
+            fixed="import hashlib\nimport hmac\n\ndef calculate_digest(ip, secret, userid):\n    return hashlib.sha256((ip + secret + userid).encode()).hexdigest()\n\n"
+            "def check_ticket(secret, digest, ip, userid):\n    expected = calculate_digest(ip, secret, userid)\n    if not hmac.compare_digest(expected, digest):\n        raise ValueError('bad ticket')\n",
+            where="expected != digest",
+        ),
         Example(
             "import hmac, hashlib\n\ndef verify(key, body, signature: str):\n    expected = hmac.new(key, body, hashlib.sha256).hexdigest()\n    return expected == signature\n",
             fixed="import hmac, hashlib\n\ndef verify(key, body, signature: str):\n    expected = hmac.new(key, body, hashlib.sha256).hexdigest()\n    return hmac.compare_digest(expected.encode(), signature.encode())\n",
@@ -208,9 +216,14 @@ class TimingUnsafeComparison(Rule):
 
 def _is_keyed_digest(node: ast.expr, ctx) -> bool:
     """`hmac.new(key, msg, sha256).hexdigest()`: a MAC. `hashlib.sha256(data).hexdigest()` is a
-    content checksum (of a file, a query, a cache entry) unless what it hashes is secret."""
-    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _DIGEST_METHODS):
+    content checksum (of a file, a query, a cache entry) unless what it hashes is secret. A helper
+    named for a digest or signature and handed the server's secret (`calculate_digest(ip, ts,
+    secret, user)`) makes one too."""
+    if not isinstance(node, ast.Call):
         return False
+    if not (isinstance(node.func, ast.Attribute) and node.func.attr in _DIGEST_METHODS):
+        given = [*node.args, *(k.value for k in node.keywords)]
+        return naming.is_named_like(naming.name_of(node.func), _SECRET_WORDS) and any(naming.mentions(a, _SERVER_KEY_WORDS) for a in given)
     made_by = node.func.value
     if isinstance(made_by, ast.Name):
         made_by = next((v for v in ctx.assigned_values(made_by) if isinstance(v, ast.Call)), made_by)
