@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import config
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 
 class AllowedHostsWildcard(Rule):
@@ -47,18 +47,52 @@ class AllowedHostsWildcard(Rule):
     fixable = True
 
     VALID = [
-        'INSTALLED_APPS = []\nROOT_URLCONF = "site.urls"\nALLOWED_HOSTS = ["example.com", ".example.com"]\n',
-        'import os\nINSTALLED_APPS = []\nROOT_URLCONF = "site.urls"\nALLOWED_HOSTS = os.environ["DJANGO_ALLOWED_HOSTS"].split(",")\n',
+        code("""
+            INSTALLED_APPS = []
+            ROOT_URLCONF = "site.urls"
+            ALLOWED_HOSTS = ["example.com", ".example.com"]
+        """),
+        code("""
+            import os
+            INSTALLED_APPS = []
+            ROOT_URLCONF = "site.urls"
+            ALLOWED_HOSTS = os.environ["DJANGO_ALLOWED_HOSTS"].split(",")
+        """),
         'ALLOWED_HOSTS = ["*"]\n',
     ]
     INVALID = [
         Example(
-            'import os\n\nINSTALLED_APPS = ["django.contrib.admin"]\nROOT_URLCONF = "mysite.urls"\nALLOWED_HOSTS = ["*"]\n',
-            fixed='import os\n\nINSTALLED_APPS = ["django.contrib.admin"]\nROOT_URLCONF = "mysite.urls"\nALLOWED_HOSTS = os.environ["DJANGO_ALLOWED_HOSTS"].split(",")\n',
+            code("""
+                import os
+
+                INSTALLED_APPS = ["django.contrib.admin"]
+                ROOT_URLCONF = "mysite.urls"
+                ALLOWED_HOSTS = ["*"]
+            """),
+            fixed=code("""
+                import os
+
+                INSTALLED_APPS = ["django.contrib.admin"]
+                ROOT_URLCONF = "mysite.urls"
+                ALLOWED_HOSTS = os.environ["DJANGO_ALLOWED_HOSTS"].split(",")
+            """),
         ),
         Example(
-            'from django.conf import settings\n\nMIDDLEWARE = []\nDATABASES = {}\nALLOWED_HOSTS = ("localhost", "*")\n',
-            fixed='from django.conf import settings\nimport os\n\nMIDDLEWARE = []\nDATABASES = {}\nALLOWED_HOSTS = os.environ["DJANGO_ALLOWED_HOSTS"].split(",")\n',
+            code("""
+                from django.conf import settings
+
+                MIDDLEWARE = []
+                DATABASES = {}
+                ALLOWED_HOSTS = ("localhost", "*")
+            """),
+            fixed=code("""
+                from django.conf import settings
+                import os
+
+                MIDDLEWARE = []
+                DATABASES = {}
+                ALLOWED_HOSTS = os.environ["DJANGO_ALLOWED_HOSTS"].split(",")
+            """),
         ),
     ]
 

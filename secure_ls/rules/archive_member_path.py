@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import taint_sinks as ts
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 _ZIP_OPENERS = frozenset({"zipfile.ZipFile", "zipfile.PyZipFile"})
 _TAR_OPENERS = frozenset({"tarfile.open", "tarfile.TarFile", "tarfile.TarFile.open"})
@@ -60,21 +60,96 @@ class ArchiveMemberPath(Rule):
     fixable = False
 
     VALID = [
-        'import zipfile\n\ndef unpack(path, dest):\n    with zipfile.ZipFile(path) as zf:\n        zf.extractall(dest)\n',
-        'import os\nimport zipfile\n\ndef unpack(path, dest):\n    with zipfile.ZipFile(path) as zf:\n        for name in zf.namelist():\n            target = os.path.join(dest, os.path.basename(name))\n            with open(target, "wb") as out:\n                out.write(zf.read(name))\n',
-        'import os\nimport zipfile\n\ndef unpack(path, dest):\n    with zipfile.ZipFile(path) as zf:\n        for info in zf.infolist():\n            target = os.path.realpath(os.path.join(dest, info.filename))\n            if not target.startswith(os.path.realpath(dest) + os.sep):\n                raise ValueError(info.filename)\n            with open(target, "wb") as out:\n                out.write(zf.read(info))\n',
-        'import zipfile\n\ndef sizes(path):\n    with zipfile.ZipFile(path) as zf:\n        for info in zf.infolist():\n            with open("index.txt", "a") as out:\n                out.write(info.filename)\n',
-        'import os\nimport zipfile\n\ndef check(path, dest):\n    with zipfile.ZipFile(path) as zf:\n        for name in zf.namelist():\n            with open(os.path.join(dest, name)) as existing:\n                print(existing.read())\n',
+        code("""
+            import zipfile
+
+            def unpack(path, dest):
+                with zipfile.ZipFile(path) as zf:
+                    zf.extractall(dest)
+        """),
+        code("""
+            import os
+            import zipfile
+
+            def unpack(path, dest):
+                with zipfile.ZipFile(path) as zf:
+                    for name in zf.namelist():
+                        target = os.path.join(dest, os.path.basename(name))
+                        with open(target, "wb") as out:
+                            out.write(zf.read(name))
+        """),
+        code("""
+            import os
+            import zipfile
+
+            def unpack(path, dest):
+                with zipfile.ZipFile(path) as zf:
+                    for info in zf.infolist():
+                        target = os.path.realpath(os.path.join(dest, info.filename))
+                        if not target.startswith(os.path.realpath(dest) + os.sep):
+                            raise ValueError(info.filename)
+                        with open(target, "wb") as out:
+                            out.write(zf.read(info))
+        """),
+        code("""
+            import zipfile
+
+            def sizes(path):
+                with zipfile.ZipFile(path) as zf:
+                    for info in zf.infolist():
+                        with open("index.txt", "a") as out:
+                            out.write(info.filename)
+        """),
+        code("""
+            import os
+            import zipfile
+
+            def check(path, dest):
+                with zipfile.ZipFile(path) as zf:
+                    for name in zf.namelist():
+                        with open(os.path.join(dest, name)) as existing:
+                            print(existing.read())
+        """),
     ]
     INVALID = [
         Example(
-            'import os\nimport zipfile\n\ndef unpack(path, dest):\n    with zipfile.ZipFile(path) as zf:\n        for info in zf.infolist():\n            target = os.path.join(dest, info.filename)\n            with open(target, "wb") as out:\n                out.write(zf.read(info))\n',
+            code("""
+                import os
+                import zipfile
+
+                def unpack(path, dest):
+                    with zipfile.ZipFile(path) as zf:
+                        for info in zf.infolist():
+                            target = os.path.join(dest, info.filename)
+                            with open(target, "wb") as out:
+                                out.write(zf.read(info))
+            """),
         ),
         Example(
-            'import tarfile\nfrom pathlib import Path\n\ndef unpack(archive, dest):\n    tar = tarfile.open(archive)\n    for member in tar.getmembers():\n        data = tar.extractfile(member)\n        if data is not None:\n            (Path(dest) / member.name).write_bytes(data.read())\n',
+            code("""
+                import tarfile
+                from pathlib import Path
+
+                def unpack(archive, dest):
+                    tar = tarfile.open(archive)
+                    for member in tar.getmembers():
+                        data = tar.extractfile(member)
+                        if data is not None:
+                            (Path(dest) / member.name).write_bytes(data.read())
+            """),
         ),
         Example(
-            'import os\nimport zipfile\n\ndef unpack(path, dest):\n    zf = zipfile.ZipFile(path)\n    for name in zf.namelist():\n        os.makedirs(os.path.dirname(os.path.join(dest, name)), exist_ok=True)\n        with open(dest + "/" + name, "wb") as out:\n            out.write(zf.read(name))\n',
+            code("""
+                import os
+                import zipfile
+
+                def unpack(path, dest):
+                    zf = zipfile.ZipFile(path)
+                    for name in zf.namelist():
+                        os.makedirs(os.path.dirname(os.path.join(dest, name)), exist_ok=True)
+                        with open(dest + "/" + name, "wb") as out:
+                            out.write(zf.read(name))
+            """),
             count=2,
         ),
     ]

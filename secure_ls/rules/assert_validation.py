@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import web
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
 # Names (whole identifiers) that make a condition an authorization or authentication check.
@@ -67,34 +67,131 @@ class AssertUsedForValidation(Rule):
 
     VALID = [
         # a type check of every item: what the values are, not who may act
-        'class User:\n    def add_permissions(self, permissions):\n        assert all(isinstance(p, Permission) for p in permissions)\n        self.permissions.extend(permissions)\n',
+        code("""
+            class User:
+                def add_permissions(self, permissions):
+                    assert all(isinstance(p, Permission) for p in permissions)
+                    self.permissions.extend(permissions)
+        """),
         # object identity (a pending socket read), not a check of the data's content
-        'import socket\n\nclass Reader:\n    def start(self, sock):\n        self.pending = sock.recv(16)\n\n    def done(self, chunk):\n        assert chunk is self.pending\n',
-        'def area(width, height):\n    assert width >= 0 and height >= 0\n    return width * height\n',
-        'def handle(user, payload):\n    assert isinstance(payload, dict)\n    return payload\n',
-        'import pytest\n\ndef test_admin(client):\n    user = client.login()\n    assert user.is_admin\n',
-        'def test_permissions(user):\n    assert user.has_perm("app.view")\n',
-        'def delete(user, item):\n    if not user.is_admin:\n        raise PermissionError("admins only")\n    item.delete()\n',
-        'class Node:\n    def attach(self, parent):\n        assert self.owner is None, "already attached"\n        self.owner = parent\n',
+        code("""
+            import socket
+
+            class Reader:
+                def start(self, sock):
+                    self.pending = sock.recv(16)
+
+                def done(self, chunk):
+                    assert chunk is self.pending
+        """),
+        code("""
+            def area(width, height):
+                assert width >= 0 and height >= 0
+                return width * height
+        """),
+        code("""
+            def handle(user, payload):
+                assert isinstance(payload, dict)
+                return payload
+        """),
+        code("""
+            import pytest
+
+            def test_admin(client):
+                user = client.login()
+                assert user.is_admin
+        """),
+        code("""
+            def test_permissions(user):
+                assert user.has_perm("app.view")
+        """),
+        code("""
+            def delete(user, item):
+                if not user.is_admin:
+                    raise PermissionError("admins only")
+                item.delete()
+        """),
+        code("""
+            class Node:
+                def attach(self, parent):
+                    assert self.owner is None, "already attached"
+                    self.owner = parent
+        """),
         # the route admits POST only: the assert restates the router's decision
-        'from flask import Flask, request\napp = Flask(__name__)\n\n@app.route("/swarm", methods=["POST"])\ndef swarm():\n    assert request.method == "POST"\n    return start(request.form["count"])\n',
+        code("""
+            from flask import Flask, request
+            app = Flask(__name__)
+
+            @app.route("/swarm", methods=["POST"])
+            def swarm():
+                assert request.method == "POST"
+                return start(request.form["count"])
+        """),
         # a loop's invariant: the item is there (not what it holds)
-        'from flask import request\nfrom wsgiref.util import shift_path_info\n\ndef admin_view(page):\n    environ = request.environ\n    while environ.get("PATH_INFO", "") != f"/{page}":\n        assert environ["PATH_INFO"]\n        shift_path_info(environ)\n',
+        code("""
+            from flask import request
+            from wsgiref.util import shift_path_info
+
+            def admin_view(page):
+                environ = request.environ
+                while environ.get("PATH_INFO", "") != f"/{page}":
+                    assert environ["PATH_INFO"]
+                    shift_path_info(environ)
+        """),
         # a truth test of a field computed from request data: the value is there (Optional narrowed)
-        'def update(request, item):\n    item.start = request.POST["start"]\n    item.deadline = item.compute_deadline()\n    assert item.deadline\n    return item.deadline\n',
+        code("""
+            def update(request, item):
+                item.start = request.POST["start"]
+                item.deadline = item.compute_deadline()
+                assert item.deadline
+                return item.deadline
+        """),
     ]
     INVALID = [
         Example(
-            'def delete_item(user, item):\n    assert user.is_admin, "admins only"\n    item.delete()\n',
-            fixed='def delete_item(user, item):\n    if not user.is_admin:\n        raise PermissionError("admins only")\n    item.delete()\n',
+            code("""
+                def delete_item(user, item):
+                    assert user.is_admin, "admins only"
+                    item.delete()
+            """),
+            fixed=code("""
+                def delete_item(user, item):
+                    if not user.is_admin:
+                        raise PermissionError("admins only")
+                    item.delete()
+            """),
         ),
         Example(
-            'def edit(request, doc):\n    assert doc.owner_id == request.user.id\n    doc.save()\n',
-            fixed='def edit(request, doc):\n    if doc.owner_id != request.user.id:\n        raise PermissionError("access check failed")\n    doc.save()\n',
+            code("""
+                def edit(request, doc):
+                    assert doc.owner_id == request.user.id
+                    doc.save()
+            """),
+            fixed=code("""
+                def edit(request, doc):
+                    if doc.owner_id != request.user.id:
+                        raise PermissionError("access check failed")
+                    doc.save()
+            """),
         ),
         Example(
-            'from flask import request\n\ndef resize():\n    width = request.args["w"]\n    assert width.isdigit(), "width must be a number"\n    return int(width)\n',
-            fixed='from flask import request\n\ndef resize():\n    width = request.args["w"]\n    if not width.isdigit():\n        raise ValueError("width must be a number")\n    return int(width)\n',
+            code("""
+                from flask import request
+
+                def resize():
+                    width = request.args["w"]
+                    assert width.isdigit(), "width must be a number"
+                    return int(width)
+            """),
+            fixed=code("""
+                from flask import request
+
+                def resize():
+                    width = request.args["w"]
+                    if not width.isdigit():
+                        raise ValueError("width must be a number")
+                    return int(width)
+            """),
         ),
     ]
 

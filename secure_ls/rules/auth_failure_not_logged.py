@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import frameworks, logs
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 # Calls that check credentials or permissions; `not <call>` is a failure.
 _CHECKS = frozenset(
@@ -62,28 +62,112 @@ class AuthFailureNotLogged(Rule):
     default_enabled = False
 
     VALID = [
-        "import logging\nfrom flask import request\nlogger = logging.getLogger(__name__)\n@app.route('/login', methods=['POST'])\ndef login():\n    user = find(request.form['u'])\n    if not user.check_password(request.form['p']):\n        logger.warning('failed login for %r', request.form['u'])\n        return 'denied', 401\n    return 'ok'\n",
-        "def helper(user, pw):\n    if not user.check_password(pw):\n        return False\n    return True\n",
-        "from django.core.exceptions import PermissionDenied\ndef edit(request):\n    if not request.user.has_perm('app.change'):\n        raise PermissionDenied\n",
+        code("""
+            import logging
+            from flask import request
+            logger = logging.getLogger(__name__)
+            @app.route('/login', methods=['POST'])
+            def login():
+                user = find(request.form['u'])
+                if not user.check_password(request.form['p']):
+                    logger.warning('failed login for %r', request.form['u'])
+                    return 'denied', 401
+                return 'ok'
+        """),
+        code("""
+            def helper(user, pw):
+                if not user.check_password(pw):
+                    return False
+                return True
+        """),
+        code("""
+            from django.core.exceptions import PermissionDenied
+            def edit(request):
+                if not request.user.has_perm('app.change'):
+                    raise PermissionDenied
+        """),
     ]
     INVALID = [
         Example(
-            "import logging\nfrom flask import request\n\nlogger = logging.getLogger(__name__)\n\n@app.route('/login', methods=['POST'])\ndef login():\n"
-            "    user = find(request.form['username'])\n    if user is None or not user.check_password(request.form['password']):\n        return 'Invalid credentials', 401\n    return 'ok'\n",
-            fixed="import logging\nfrom flask import request\n\nlogger = logging.getLogger(__name__)\n\n@app.route('/login', methods=['POST'])\ndef login():\n"
-            "    user = find(request.form['username'])\n    if user is None or not user.check_password(request.form['password']):\n        logger.warning(\"Failed login attempt\")\n        return 'Invalid credentials', 401\n    return 'ok'\n",
+            code("""
+                import logging
+                from flask import request
+
+                logger = logging.getLogger(__name__)
+
+                @app.route('/login', methods=['POST'])
+                def login():
+                    user = find(request.form['username'])
+                    if user is None or not user.check_password(request.form['password']):
+                        return 'Invalid credentials', 401
+                    return 'ok'
+            """),
+            fixed=code("""
+                import logging
+                from flask import request
+
+                logger = logging.getLogger(__name__)
+
+                @app.route('/login', methods=['POST'])
+                def login():
+                    user = find(request.form['username'])
+                    if user is None or not user.check_password(request.form['password']):
+                        logger.warning("Failed login attempt")
+                        return 'Invalid credentials', 401
+                    return 'ok'
+            """),
         ),
         Example(
-            "from flask import request, jsonify\nfrom werkzeug.security import check_password_hash\n\n@bp.route('/login', methods=['POST'])\ndef login():\n"
-            "    user = find(request.json.get('email'))\n    if check_password_hash(user.password, request.json.get('password')):\n        return jsonify(ok=True)\n    else:\n        return jsonify(ok=False), 401\n",
-            fixed="from flask import request, jsonify\nfrom werkzeug.security import check_password_hash\nimport logging\n\n@bp.route('/login', methods=['POST'])\ndef login():\n"
-            "    user = find(request.json.get('email'))\n    if check_password_hash(user.password, request.json.get('password')):\n        return jsonify(ok=True)\n    else:\n        logging.warning(\"Failed login attempt\")\n        return jsonify(ok=False), 401\n",
+            code("""
+                from flask import request, jsonify
+                from werkzeug.security import check_password_hash
+
+                @bp.route('/login', methods=['POST'])
+                def login():
+                    user = find(request.json.get('email'))
+                    if check_password_hash(user.password, request.json.get('password')):
+                        return jsonify(ok=True)
+                    else:
+                        return jsonify(ok=False), 401
+            """),
+            fixed=code("""
+                from flask import request, jsonify
+                from werkzeug.security import check_password_hash
+                import logging
+
+                @bp.route('/login', methods=['POST'])
+                def login():
+                    user = find(request.json.get('email'))
+                    if check_password_hash(user.password, request.json.get('password')):
+                        return jsonify(ok=True)
+                    else:
+                        logging.warning("Failed login attempt")
+                        return jsonify(ok=False), 401
+            """),
         ),
         Example(
-            "from django.contrib.auth import authenticate\nfrom django.shortcuts import render\n\ndef login_view(request):\n"
-            "    user = authenticate(request, username=request.POST['u'], password=request.POST['p'])\n    if user is None:\n        return render(request, 'login.html', {'error': True})\n    return render(request, 'home.html')\n",
-            fixed="from django.contrib.auth import authenticate\nfrom django.shortcuts import render\nimport logging\n\ndef login_view(request):\n"
-            "    user = authenticate(request, username=request.POST['u'], password=request.POST['p'])\n    if user is None:\n        logging.warning(\"Failed login attempt\")\n        return render(request, 'login.html', {'error': True})\n    return render(request, 'home.html')\n",
+            code("""
+                from django.contrib.auth import authenticate
+                from django.shortcuts import render
+
+                def login_view(request):
+                    user = authenticate(request, username=request.POST['u'], password=request.POST['p'])
+                    if user is None:
+                        return render(request, 'login.html', {'error': True})
+                    return render(request, 'home.html')
+            """),
+            fixed=code("""
+                from django.contrib.auth import authenticate
+                from django.shortcuts import render
+                import logging
+
+                def login_view(request):
+                    user = authenticate(request, username=request.POST['u'], password=request.POST['p'])
+                    if user is None:
+                        logging.warning("Failed login attempt")
+                        return render(request, 'login.html', {'error': True})
+                    return render(request, 'home.html')
+            """),
         ),
     ]
 

@@ -35,6 +35,18 @@ RUFF_BANDIT_CODES = frozenset(
 )
 
 
+def code(block: str) -> str:
+    """An example's source written as an indented triple-quoted block.
+
+    The block opens with a newline right after `code(` and its quotes, its
+    lines are indented under the call, and its closing quotes stand on a line
+    of their own (the text then ends with a newline). The value is the block
+    without that opening newline and without the indentation its lines share,
+    so an example reads as the code it is.
+    """
+    return textwrap.dedent(block.removeprefix("\n"))
+
+
 @dataclass(frozen=True)
 class Example:
     """An example a rule must flag.

@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import constants, crypto
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 MINIMUM_ROUNDS = 10
 RECOMMENDED_ROUNDS = 12
@@ -42,23 +42,67 @@ class BcryptLowRounds(Rule):
     calls = frozenset({"bcrypt.gensalt", "passlib.hash.bcrypt.using", "passlib.hash.bcrypt_sha256.using"})
 
     VALID = [
-        "import bcrypt\ndef store(password):\n    return bcrypt.hashpw(password, bcrypt.gensalt())\n",
-        "import bcrypt\ndef store(password):\n    return bcrypt.hashpw(password, bcrypt.gensalt(rounds=12))\n",
-        "import bcrypt\ndef store(password, cost):\n    return bcrypt.hashpw(password, bcrypt.gensalt(cost))\n",
-        "def gensalt(rounds):\n    return rounds\ngensalt(4)\n",
+        code("""
+            import bcrypt
+            def store(password):
+                return bcrypt.hashpw(password, bcrypt.gensalt())
+        """),
+        code("""
+            import bcrypt
+            def store(password):
+                return bcrypt.hashpw(password, bcrypt.gensalt(rounds=12))
+        """),
+        code("""
+            import bcrypt
+            def store(password, cost):
+                return bcrypt.hashpw(password, bcrypt.gensalt(cost))
+        """),
+        code("""
+            def gensalt(rounds):
+                return rounds
+            gensalt(4)
+        """),
     ]
     INVALID = [
         Example(
-            "import bcrypt\n\ndef store(password):\n    return bcrypt.hashpw(password, bcrypt.gensalt(rounds=4))\n",
-            fixed="import bcrypt\n\ndef store(password):\n    return bcrypt.hashpw(password, bcrypt.gensalt(rounds=12))\n",
+            code("""
+                import bcrypt
+
+                def store(password):
+                    return bcrypt.hashpw(password, bcrypt.gensalt(rounds=4))
+            """),
+            fixed=code("""
+                import bcrypt
+
+                def store(password):
+                    return bcrypt.hashpw(password, bcrypt.gensalt(rounds=12))
+            """),
         ),
         Example(
-            "from bcrypt import gensalt, hashpw\n\ndef store(password):\n    return hashpw(password, gensalt(8))\n",
-            fixed="from bcrypt import gensalt, hashpw\n\ndef store(password):\n    return hashpw(password, gensalt(12))\n",
+            code("""
+                from bcrypt import gensalt, hashpw
+
+                def store(password):
+                    return hashpw(password, gensalt(8))
+            """),
+            fixed=code("""
+                from bcrypt import gensalt, hashpw
+
+                def store(password):
+                    return hashpw(password, gensalt(12))
+            """),
         ),
         Example(
-            "from passlib.hash import bcrypt\n\nhasher = bcrypt.using(rounds=5)\n",
-            fixed="from passlib.hash import bcrypt\n\nhasher = bcrypt.using(rounds=12)\n",
+            code("""
+                from passlib.hash import bcrypt
+
+                hasher = bcrypt.using(rounds=5)
+            """),
+            fixed=code("""
+                from passlib.hash import bcrypt
+
+                hasher = bcrypt.using(rounds=12)
+            """),
         ),
     ]
 

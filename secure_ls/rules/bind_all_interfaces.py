@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import config
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 _ALL = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1", "0:0:0:0:0:0:0:0": "::1"}
 # Servers taking an (host, port) address tuple as their first argument.
@@ -73,27 +73,87 @@ class BindAllInterfaces(Rule):
     methods = frozenset({"bind", "run", "create_server"})
 
     VALID = [
-        'import socket\ns = socket.socket()\ns.bind(("127.0.0.1", 8080))\n',
-        'import argparse\nparser = argparse.ArgumentParser()\nparser.add_argument("--host", default="0.0.0.0")\n',
-        'def is_any(host):\n    return host == "0.0.0.0"\n',
-        'import os\nfrom flask import Flask\napp = Flask(__name__)\napp.run(host=os.environ.get("HOST", "127.0.0.1"))\n',
-        'import socket\nimport unittest\nclass T(unittest.TestCase):\n    def test_bind(self):\n        socket.socket().bind(("", 0))\n',
+        code("""
+            import socket
+            s = socket.socket()
+            s.bind(("127.0.0.1", 8080))
+        """),
+        code("""
+            import argparse
+            parser = argparse.ArgumentParser()
+            parser.add_argument("--host", default="0.0.0.0")
+        """),
+        code("""
+            def is_any(host):
+                return host == "0.0.0.0"
+        """),
+        code("""
+            import os
+            from flask import Flask
+            app = Flask(__name__)
+            app.run(host=os.environ.get("HOST", "127.0.0.1"))
+        """),
+        code("""
+            import socket
+            import unittest
+            class T(unittest.TestCase):
+                def test_bind(self):
+                    socket.socket().bind(("", 0))
+        """),
     ]
     INVALID = [
         Example(
-            'import socket\n\nsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\nsock.bind(("0.0.0.0", 9000))\n',
-            fixed='import socket\n\nsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\nsock.bind(("127.0.0.1", 9000))\n',
+            code("""
+                import socket
+
+                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                sock.bind(("0.0.0.0", 9000))
+            """),
+            fixed=code("""
+                import socket
+
+                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                sock.bind(("127.0.0.1", 9000))
+            """),
         ),
         Example(
-            "from flask import Flask\n\napp = Flask(__name__)\n\nif __name__ == '__main__':\n    app.run(host='0.0.0.0', port=5000)\n",
-            fixed="from flask import Flask\n\napp = Flask(__name__)\n\nif __name__ == '__main__':\n    app.run(host='127.0.0.1', port=5000)\n",
+            code("""
+                from flask import Flask
+
+                app = Flask(__name__)
+
+                if __name__ == '__main__':
+                    app.run(host='0.0.0.0', port=5000)
+            """),
+            fixed=code("""
+                from flask import Flask
+
+                app = Flask(__name__)
+
+                if __name__ == '__main__':
+                    app.run(host='127.0.0.1', port=5000)
+            """),
         ),
         Example(
-            'from http.server import HTTPServer, SimpleHTTPRequestHandler\n\nserver = HTTPServer(("", 8000), SimpleHTTPRequestHandler)\n',
-            fixed='from http.server import HTTPServer, SimpleHTTPRequestHandler\n\nserver = HTTPServer(("127.0.0.1", 8000), SimpleHTTPRequestHandler)\n',
+            code("""
+                from http.server import HTTPServer, SimpleHTTPRequestHandler
+
+                server = HTTPServer(("", 8000), SimpleHTTPRequestHandler)
+            """),
+            fixed=code("""
+                from http.server import HTTPServer, SimpleHTTPRequestHandler
+
+                server = HTTPServer(("127.0.0.1", 8000), SimpleHTTPRequestHandler)
+            """),
         ),
         Example(
-            'import uvicorn\n\ndef main():\n    host = "::"\n    uvicorn.run("app:app", host=host, port=8000)\n',
+            code("""
+                import uvicorn
+
+                def main():
+                    host = "::"
+                    uvicorn.run("app:app", host=host, port=8000)
+            """),
             fixed=None,
         ),
     ]

@@ -8,7 +8,7 @@ from secure_ls.engine import astutil, taint
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import strings, web
 from secure_ls.rules._support import taint_sinks as ts
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
 _EVAL = frozenset({"eval", "builtins.eval"})
@@ -66,38 +66,117 @@ class CodeInjection(Rule):
 
     VALID = [
         'result = eval("1 + 2")\n',
-        'import torch\n\ndef evaluate(model):\n    model.eval()\n',
-        'import pandas as pd\n\ndef total(df, expr):\n    return df.eval(expr)\n',
-        'class Calc:\n    def eval(self, expr):\n        return expr\n\n    def run(self, text):\n        return self.eval(text)\n',
-        'import ast\n\ndef parse(source):\n    return compile(source, "<input>", "exec", ast.PyCF_ONLY_AST)\n',
-        'from flask import request\nimport ast\n\ndef view():\n    return ast.literal_eval(request.args["v"])\n',
-        'CODE = "x = 1"\nexec(CODE)\n',
-        'def eval(text):\n    return text\n\ndef f(x):\n    return eval(x)\n',
-        'def check(source):\n    compile(source, "<input>", "exec")\n    return True\n',
+        code("""
+            import torch
+
+            def evaluate(model):
+                model.eval()
+        """),
+        code("""
+            import pandas as pd
+
+            def total(df, expr):
+                return df.eval(expr)
+        """),
+        code("""
+            class Calc:
+                def eval(self, expr):
+                    return expr
+
+                def run(self, text):
+                    return self.eval(text)
+        """),
+        code("""
+            import ast
+
+            def parse(source):
+                return compile(source, "<input>", "exec", ast.PyCF_ONLY_AST)
+        """),
+        code("""
+            from flask import request
+            import ast
+
+            def view():
+                return ast.literal_eval(request.args["v"])
+        """),
+        code("""
+            CODE = "x = 1"
+            exec(CODE)
+        """),
+        code("""
+            def eval(text):
+                return text
+
+            def f(x):
+                return eval(x)
+        """),
+        code("""
+            def check(source):
+                compile(source, "<input>", "exec")
+                return True
+        """),
     ]
     INVALID = [
         Example(
-            'from flask import request\n\ndef settings():\n    value = request.form["limits"]\n    return eval(value)\n',
-            fixed='from flask import request\nimport ast\n\ndef settings():\n    value = request.form["limits"]\n    return ast.literal_eval(value)\n',
+            code("""
+                from flask import request
+
+                def settings():
+                    value = request.form["limits"]
+                    return eval(value)
+            """),
+            fixed=code("""
+                from flask import request
+                import ast
+
+                def settings():
+                    value = request.form["limits"]
+                    return ast.literal_eval(value)
+            """),
         ),
         Example(
-            'import sys\n\nnumbers = eval(sys.argv[1])\n',
-            fixed='import sys\nimport ast\n\nnumbers = ast.literal_eval(sys.argv[1])\n',
+            code("""
+                import sys
+
+                numbers = eval(sys.argv[1])
+            """),
+            fixed=code("""
+                import sys
+                import ast
+
+                numbers = ast.literal_eval(sys.argv[1])
+            """),
         ),
         Example(
-            'def get_field(obj, name):\n    return eval(f"obj.{name}")\n',
+            code("""
+                def get_field(obj, name):
+                    return eval(f"obj.{name}")
+            """),
             fixed=None,
         ),
         Example(
-            'def run_hook(source, env):\n    exec(compile(source, "<hook>", "exec"), env)\n',
+            code("""
+                def run_hook(source, env):
+                    exec(compile(source, "<hook>", "exec"), env)
+            """),
             fixed=None,
         ),
         Example(
-            'def run_hook(path, env):\n    with open(path) as fh:\n        code = compile(fh.read(), path, "exec")\n    exec(code, env)\n',
+            code("""
+                def run_hook(path, env):
+                    with open(path) as fh:
+                        code = compile(fh.read(), path, "exec")
+                    exec(code, env)
+            """),
             fixed=None,
         ),
         Example(
-            'import builtins\n\ndef calc(expr):\n    return builtins.eval(expr, {"__builtins__": {}})\n',
+            code("""
+                import builtins
+
+                def calc(expr):
+                    return builtins.eval(expr, {"__builtins__": {}})
+            """),
             fixed=None,
         ),
     ]

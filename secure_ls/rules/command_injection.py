@@ -8,7 +8,7 @@ from secure_ls.engine import taint
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import shell, strings, web
 from secure_ls.rules._support import taint_sinks as ts
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
 # Run their argument through a shell whatever the options: name -> (index, keyword names).
@@ -110,67 +110,272 @@ class CommandInjection(Rule):
     methods = frozenset({"subprocess_shell"}) | frozenset(m for names in _REMOTE_SHELL.values() for m in names)
 
     VALID = [
-        'import subprocess\n\ndef listing(path):\n    return subprocess.run(["ls", "-l", path], check=True)\n',
+        code("""
+            import subprocess
+
+            def listing(path):
+                return subprocess.run(["ls", "-l", path], check=True)
+        """),
         # a command the class stores on `self` from constants only
-        'import os\n\nclass Lister:\n    def __init__(self):\n        self.command = "ls -l"\n\n    def run(self):\n        return os.system(self.command)\n',
-        'import subprocess\n\nsubprocess.run("ls -l | wc -l", shell=True)\n',
-        'import os\n\nos.system("clear")\n',
-        'import subprocess\nimport shlex\n\ndef grep(pattern):\n    return subprocess.check_output(f"grep -r {shlex.quote(pattern)} . | head", shell=True)\n',
-        'import subprocess\n\ndef tail(n):\n    subprocess.call("tail -n %d log.txt" % int(n), shell=True)\n',
-        'class Runner:\n    def system(self, cmd):\n        return cmd\n\ndef f(r, x):\n    r.system("echo " + x)\n',
-        'from myproject.shell import run\n\ndef deploy(host):\n    run(f"ssh {host} uptime", shell=True)\n',
-        'import subprocess\nBASE = "/usr/bin/tool"\n\ndef version():\n    return subprocess.check_output(BASE + " --version", shell=True)\n',
-        'import os\n\ndef build(target):\n    os.execvp("make", ["make", target])\n',
-        'import argparse\nimport subprocess\n\nENVIRONMENTS = ("staging", "production")\n\ndef main():\n    parser = argparse.ArgumentParser()\n    parser.add_argument("env", choices=ENVIRONMENTS)\n    args = parser.parse_args()\n    subprocess.run(f"deploy {args.env}", shell=True)\n',
+        code("""
+            import os
+
+            class Lister:
+                def __init__(self):
+                    self.command = "ls -l"
+
+                def run(self):
+                    return os.system(self.command)
+        """),
+        code("""
+            import subprocess
+
+            subprocess.run("ls -l | wc -l", shell=True)
+        """),
+        code("""
+            import os
+
+            os.system("clear")
+        """),
+        code("""
+            import subprocess
+            import shlex
+
+            def grep(pattern):
+                return subprocess.check_output(f"grep -r {shlex.quote(pattern)} . | head", shell=True)
+        """),
+        code("""
+            import subprocess
+
+            def tail(n):
+                subprocess.call("tail -n %d log.txt" % int(n), shell=True)
+        """),
+        code("""
+            class Runner:
+                def system(self, cmd):
+                    return cmd
+
+            def f(r, x):
+                r.system("echo " + x)
+        """),
+        code("""
+            from myproject.shell import run
+
+            def deploy(host):
+                run(f"ssh {host} uptime", shell=True)
+        """),
+        code("""
+            import subprocess
+            BASE = "/usr/bin/tool"
+
+            def version():
+                return subprocess.check_output(BASE + " --version", shell=True)
+        """),
+        code("""
+            import os
+
+            def build(target):
+                os.execvp("make", ["make", target])
+        """),
+        code("""
+            import argparse
+            import subprocess
+
+            ENVIRONMENTS = ("staging", "production")
+
+            def main():
+                parser = argparse.ArgumentParser()
+                parser.add_argument("env", choices=ENVIRONMENTS)
+                args = parser.parse_args()
+                subprocess.run(f"deploy {args.env}", shell=True)
+        """),
         # the check behind a one-line predicate: a regex fullmatch, an allow-list
-        'import re\nimport subprocess\nfrom flask import request\n\nTARGET = re.compile(r"[a-z0-9_-]+")\n\ndef is_target(name):\n    return TARGET.fullmatch(name) is not None\n\ndef build():\n    name = request.args["target"]\n    if not is_target(name):\n        return "unknown target", 400\n    subprocess.run(f"make {name}", shell=True, check=True)\n    return "built"\n',
+        code("""
+            import re
+            import subprocess
+            from flask import request
+
+            TARGET = re.compile(r"[a-z0-9_-]+")
+
+            def is_target(name):
+                return TARGET.fullmatch(name) is not None
+
+            def build():
+                name = request.args["target"]
+                if not is_target(name):
+                    return "unknown target", 400
+                subprocess.run(f"make {name}", shell=True, check=True)
+                return "built"
+        """),
     ]
     INVALID = [
         # built from a constructor parameter in `__init__`, run in another method: quoted where it is built
         Example(
-            'import os\n\nclass Archiver:\n    def __init__(self, folder):\n        self.command = "tar czf /tmp/out.tgz " + folder\n\n    def run(self):\n        return os.system(self.command)\n',
-            fixed='import os\nimport shlex\n\nclass Archiver:\n    def __init__(self, folder):\n        self.command = "tar czf /tmp/out.tgz " + shlex.quote(folder)\n\n    def run(self):\n        return os.system(self.command)\n',
+            code("""
+                import os
+
+                class Archiver:
+                    def __init__(self, folder):
+                        self.command = "tar czf /tmp/out.tgz " + folder
+
+                    def run(self):
+                        return os.system(self.command)
+            """),
+            fixed=code("""
+                import os
+                import shlex
+
+                class Archiver:
+                    def __init__(self, folder):
+                        self.command = "tar czf /tmp/out.tgz " + shlex.quote(folder)
+
+                    def run(self):
+                        return os.system(self.command)
+            """),
         ),
         Example(
-            'import subprocess\n\ndef listing(path):\n    return subprocess.run(f"ls -l {path}", shell=True, check=True)\n',
-            fixed='import subprocess\n\ndef listing(path):\n    return subprocess.run(["ls", "-l", path], check=True)\n',
+            code("""
+                import subprocess
+
+                def listing(path):
+                    return subprocess.run(f"ls -l {path}", shell=True, check=True)
+            """),
+            fixed=code("""
+                import subprocess
+
+                def listing(path):
+                    return subprocess.run(["ls", "-l", path], check=True)
+            """),
         ),
         Example(
-            'import os\nfrom flask import request\n\ndef ping():\n    host = request.args["host"]\n    os.system("ping -c 1 " + host)\n',
-            fixed='import os\nfrom flask import request\nimport shlex\n\ndef ping():\n    host = request.args["host"]\n    os.system("ping -c 1 " + shlex.quote(host))\n',
+            code("""
+                import os
+                from flask import request
+
+                def ping():
+                    host = request.args["host"]
+                    os.system("ping -c 1 " + host)
+            """),
+            fixed=code("""
+                import os
+                from flask import request
+                import shlex
+
+                def ping():
+                    host = request.args["host"]
+                    os.system("ping -c 1 " + shlex.quote(host))
+            """),
         ),
         Example(
-            'import subprocess\n\ndef count(pattern):\n    return subprocess.check_output(f"grep -c \'{pattern}\' /var/log/app.log | head -1", shell=True)\n',
-            fixed='import subprocess\nimport shlex\n\ndef count(pattern):\n    return subprocess.check_output(f"grep -c {shlex.quote(pattern)} /var/log/app.log | head -1", shell=True)\n',
+            code("""
+                import subprocess
+
+                def count(pattern):
+                    return subprocess.check_output(f"grep -c '{pattern}' /var/log/app.log | head -1", shell=True)
+            """),
+            fixed=code("""
+                import subprocess
+                import shlex
+
+                def count(pattern):
+                    return subprocess.check_output(f"grep -c {shlex.quote(pattern)} /var/log/app.log | head -1", shell=True)
+            """),
         ),
         Example(
-            'from subprocess import Popen as P\n\ndef convert(src, dst):\n    cmd = "convert %s %s > /dev/null" % (src, dst)\n    return P(cmd, shell=True)\n',
-            fixed='from subprocess import Popen as P\nimport shlex\n\ndef convert(src, dst):\n    cmd = "convert %s %s > /dev/null" % (shlex.quote(src), shlex.quote(dst))\n    return P(cmd, shell=True)\n',
+            code("""
+                from subprocess import Popen as P
+
+                def convert(src, dst):
+                    cmd = "convert %s %s > /dev/null" % (src, dst)
+                    return P(cmd, shell=True)
+            """),
+            fixed=code("""
+                from subprocess import Popen as P
+                import shlex
+
+                def convert(src, dst):
+                    cmd = "convert %s %s > /dev/null" % (shlex.quote(src), shlex.quote(dst))
+                    return P(cmd, shell=True)
+            """),
         ),
         Example(
-            'import subprocess\nimport sys\n\nsubprocess.run(["bash", "-c", "echo " + sys.argv[1]])\n',
-            fixed='import subprocess\nimport sys\nimport shlex\n\nsubprocess.run(["bash", "-c", "echo " + shlex.quote(sys.argv[1])])\n',
+            code("""
+                import subprocess
+                import sys
+
+                subprocess.run(["bash", "-c", "echo " + sys.argv[1]])
+            """),
+            fixed=code("""
+                import subprocess
+                import sys
+                import shlex
+
+                subprocess.run(["bash", "-c", "echo " + shlex.quote(sys.argv[1])])
+            """),
         ),
         Example(
-            'import asyncio\n\nasync def archive(name):\n    proc = await asyncio.create_subprocess_shell("tar czf {}.tgz data".format(name))\n    await proc.wait()\n',
-            fixed='import asyncio\nimport shlex\n\nasync def archive(name):\n    proc = await asyncio.create_subprocess_shell("tar czf {}.tgz data".format(shlex.quote(name)))\n    await proc.wait()\n',
+            code("""
+                import asyncio
+
+                async def archive(name):
+                    proc = await asyncio.create_subprocess_shell("tar czf {}.tgz data".format(name))
+                    await proc.wait()
+            """),
+            fixed=code("""
+                import asyncio
+                import shlex
+
+                async def archive(name):
+                    proc = await asyncio.create_subprocess_shell("tar czf {}.tgz data".format(shlex.quote(name)))
+                    await proc.wait()
+            """),
         ),
         Example(
-            'import subprocess\n\ndef run(command):\n    return subprocess.getoutput(command)\n',
+            code("""
+                import subprocess
+
+                def run(command):
+                    return subprocess.getoutput(command)
+            """),
             fixed=None,
         ),
         Example(
-            'import os\n\ndef run_job(user_cmd):\n    os.execl("/bin/sh", "sh", "-c", user_cmd)\n',
+            code("""
+                import os
+
+                def run_job(user_cmd):
+                    os.execl("/bin/sh", "sh", "-c", user_cmd)
+            """),
             fixed=None,
         ),
         # the client chooses which program runs
         Example(
-            'import os\nfrom flask import request\n\ndef convert():\n    tool = request.form["tool"]\n    return os.spawnvp(os.P_WAIT, tool, [tool, "in.png", "out.png"])\n',
+            code("""
+                import os
+                from flask import request
+
+                def convert():
+                    tool = request.form["tool"]
+                    return os.spawnvp(os.P_WAIT, tool, [tool, "in.png", "out.png"])
+            """),
         ),
         # a command line for the shell of another machine
         Example(
-            'import paramiko\nfrom flask import request\n\ndef restart(client: paramiko.SSHClient):\n    client.exec_command(f"sudo systemctl restart {request.json[\'service\']}")\n',
-            fixed='import paramiko\nfrom flask import request\nimport shlex\n\ndef restart(client: paramiko.SSHClient):\n    client.exec_command(f"sudo systemctl restart {shlex.quote(request.json[\'service\'])}")\n',
+            code("""
+                import paramiko
+                from flask import request
+
+                def restart(client: paramiko.SSHClient):
+                    client.exec_command(f"sudo systemctl restart {request.json['service']}")
+            """),
+            fixed=code("""
+                import paramiko
+                from flask import request
+                import shlex
+
+                def restart(client: paramiko.SSHClient):
+                    client.exec_command(f"sudo systemctl restart {shlex.quote(request.json['service'])}")
+            """),
         ),
     ]
 

@@ -9,7 +9,7 @@ from secure_ls.engine.context import keyword
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.engine.taint import Sink
 from secure_ls.rules._support import config, web
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 _FLASK_CORS = frozenset({"flask_cors.CORS", "flask_cors.cross_origin", "flask_cors.extension.CORS", "flask_cors.decorator.cross_origin"})
 _CORS_MIDDLEWARE = frozenset({"starlette.middleware.cors.CORSMiddleware", "fastapi.middleware.cors.CORSMiddleware"})
@@ -67,38 +67,129 @@ class CorsWildcardCredentials(Rule):
 
     VALID = [
         # the Origin is echoed back only when it is one of the allowed ones
-        'from flask import Flask, request\n\napp = Flask(__name__)\nALLOWED = {"https://app.example.com"}\n\n@app.after_request\ndef add_cors(response):\n    origin = request.headers.get("Origin")\n    if origin in ALLOWED:\n        response.headers["Access-Control-Allow-Origin"] = origin\n        response.headers["Access-Control-Allow-Credentials"] = "true"\n    return response\n',
+        code("""
+            from flask import Flask, request
+
+            app = Flask(__name__)
+            ALLOWED = {"https://app.example.com"}
+
+            @app.after_request
+            def add_cors(response):
+                origin = request.headers.get("Origin")
+                if origin in ALLOWED:
+                    response.headers["Access-Control-Allow-Origin"] = origin
+                    response.headers["Access-Control-Allow-Credentials"] = "true"
+                return response
+        """),
         # without credentials, an echoed Origin only lets other sites read what anyone may read
-        'from flask import Flask, request\n\napp = Flask(__name__)\n\n@app.after_request\ndef add_cors(response):\n    response.headers["Access-Control-Allow-Origin"] = request.headers.get("Origin", "*")\n    return response\n',
-        'from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\nCORS(app, origins=["https://app.example.com"], supports_credentials=True)\n',
-        'from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\nCORS(app)\n',
-        'from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\napp = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"])\n',
+        code("""
+            from flask import Flask, request
+
+            app = Flask(__name__)
+
+            @app.after_request
+            def add_cors(response):
+                response.headers["Access-Control-Allow-Origin"] = request.headers.get("Origin", "*")
+                return response
+        """),
+        code("""
+            from flask import Flask
+            from flask_cors import CORS
+            app = Flask(__name__)
+            CORS(app, origins=["https://app.example.com"], supports_credentials=True)
+        """),
+        code("""
+            from flask import Flask
+            from flask_cors import CORS
+            app = Flask(__name__)
+            CORS(app)
+        """),
+        code("""
+            from fastapi import FastAPI
+            from fastapi.middleware.cors import CORSMiddleware
+            app = FastAPI()
+            app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"])
+        """),
         # no origins named: flask-cors takes the application's CORS_ORIGINS, a list here
-        'from flask import Flask\nfrom flask_cors import CORS\n\ndef create_app():\n    app = Flask(__name__)\n    app.config["CORS_ORIGINS"] = ["https://app.example.com"]\n    CORS(app, supports_credentials=True)\n    return app\n',
-        'from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\napp = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=["https://a.example"], allow_credentials=True)\n',
+        code("""
+            from flask import Flask
+            from flask_cors import CORS
+
+            def create_app():
+                app = Flask(__name__)
+                app.config["CORS_ORIGINS"] = ["https://app.example.com"]
+                CORS(app, supports_credentials=True)
+                return app
+        """),
+        code("""
+            from fastapi import FastAPI
+            from fastapi.middleware.cors import CORSMiddleware
+            app = FastAPI()
+            app.add_middleware(CORSMiddleware, allow_origins=["https://a.example"], allow_credentials=True)
+        """),
     ]
     INVALID = [
         # the same by hand: the caller's Origin echoed back, with credentials
         Example(
-            'from flask import Flask, request\n\napp = Flask(__name__)\n\n@app.after_request\ndef add_cors(response):\n    origin = request.headers.get("Origin")\n    if origin:\n        response.headers["Access-Control-Allow-Origin"] = origin\n        response.headers["Access-Control-Allow-Credentials"] = "true"\n    return response\n',
+            code("""
+                from flask import Flask, request
+
+                app = Flask(__name__)
+
+                @app.after_request
+                def add_cors(response):
+                    origin = request.headers.get("Origin")
+                    if origin:
+                        response.headers["Access-Control-Allow-Origin"] = origin
+                        response.headers["Access-Control-Allow-Credentials"] = "true"
+                    return response
+            """),
             fixed=None,
             where='response.headers["Access-Control-Allow-Origin"] = origin',
             says="Origin header",
         ),
         Example(
-            'from flask import Flask\nfrom flask_cors import CORS\n\napp = Flask(__name__)\nCORS(app, supports_credentials=True)\n',
+            code("""
+                from flask import Flask
+                from flask_cors import CORS
+
+                app = Flask(__name__)
+                CORS(app, supports_credentials=True)
+            """),
             fixed=None,
         ),
         Example(
-            'from flask import Flask\nfrom flask_cors import CORS\n\napp = Flask(__name__)\nCORS(app, resources={r"/api/*": {"origins": "*"}}, supports_credentials=True)\n',
+            code("""
+                from flask import Flask
+                from flask_cors import CORS
+
+                app = Flask(__name__)
+                CORS(app, resources={r"/api/*": {"origins": "*"}}, supports_credentials=True)
+            """),
             fixed=None,
         ),
         Example(
-            'from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n\napp = FastAPI()\napp.add_middleware(\n    CORSMiddleware,\n    allow_origins=["*"],\n    allow_credentials=True,\n    allow_methods=["*"],\n)\n',
+            code("""
+                from fastapi import FastAPI
+                from fastapi.middleware.cors import CORSMiddleware
+
+                app = FastAPI()
+                app.add_middleware(
+                    CORSMiddleware,
+                    allow_origins=["*"],
+                    allow_credentials=True,
+                    allow_methods=["*"],
+                )
+            """),
             fixed=None,
         ),
         Example(
-            'from starlette.middleware import Middleware\nfrom starlette.middleware.cors import CORSMiddleware\n\nmiddleware = [Middleware(CORSMiddleware, allow_origin_regex=".*", allow_credentials=True)]\n',
+            code("""
+                from starlette.middleware import Middleware
+                from starlette.middleware.cors import CORSMiddleware
+
+                middleware = [Middleware(CORSMiddleware, allow_origin_regex=".*", allow_credentials=True)]
+            """),
             fixed=None,
         ),
     ]

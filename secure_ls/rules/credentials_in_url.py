@@ -7,7 +7,7 @@ import re
 
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import config, secrets
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 # The password runs to the LAST `@` before the host (an unescaped `@` in a password is
 # common, and splitting at the first one showed most of the password as the "host").
@@ -54,25 +54,62 @@ class CredentialsInUrl(Rule):
     fixable = True
 
     VALID = [
-        'import os\nDATABASE_URL = os.environ["DATABASE_URL"]\n',
+        code("""
+            import os
+            DATABASE_URL = os.environ["DATABASE_URL"]
+        """),
         'URL = "postgresql://scott:tiger@localhost/test"\n',
-        'def url(user, password, host):\n    return f"postgresql://{user}:{password}@{host}/app"\n',
-        'TEMPLATE = "mysql://%s:%s@%s/%s"\nOTHER = "redis://:${REDIS_PASSWORD}@cache:6379/0"\n',
+        code("""
+            def url(user, password, host):
+                return f"postgresql://{user}:{password}@{host}/app"
+        """),
+        code("""
+            TEMPLATE = "mysql://%s:%s@%s/%s"
+            OTHER = "redis://:${REDIS_PASSWORD}@cache:6379/0"
+        """),
         'HELP = "Example: https://user:<password>@proxy.corp:3128"\n',
-        'import time\nMSG = "mailto:someone@example.com"\nWHEN = "12:30@noon"\n',
+        code("""
+            import time
+            MSG = "mailto:someone@example.com"
+            WHEN = "12:30@noon"
+        """),
     ]
     INVALID = [
         Example(
-            'from sqlalchemy import create_engine\n\nDATABASE_URL = "postgresql://app:Xk29-vLq7pR@db.internal:5432/prod"\nengine = create_engine(DATABASE_URL)\n',
-            fixed='from sqlalchemy import create_engine\nimport os\n\nDATABASE_URL = os.environ["DATABASE_URL"]\nengine = create_engine(DATABASE_URL)\n',
+            code("""
+                from sqlalchemy import create_engine
+
+                DATABASE_URL = "postgresql://app:Xk29-vLq7pR@db.internal:5432/prod"
+                engine = create_engine(DATABASE_URL)
+            """),
+            fixed=code("""
+                from sqlalchemy import create_engine
+                import os
+
+                DATABASE_URL = os.environ["DATABASE_URL"]
+                engine = create_engine(DATABASE_URL)
+            """),
         ),
         Example(
-            'import redis\n\ncache = redis.Redis.from_url("redis://:b7Gq2Lz9Xw4@cache.prod.corp:6379/0")\n',
+            code("""
+                import redis
+
+                cache = redis.Redis.from_url("redis://:b7Gq2Lz9Xw4@cache.prod.corp:6379/0")
+            """),
             fixed=None,
         ),
         Example(
-            'from celery import Celery\n\napp = Celery("tasks", broker="amqp://worker:R4bb1t-Pw@mq.prod.corp//")\n',
-            fixed='from celery import Celery\nimport os\n\napp = Celery("tasks", broker=os.environ["BROKER"])\n',
+            code("""
+                from celery import Celery
+
+                app = Celery("tasks", broker="amqp://worker:R4bb1t-Pw@mq.prod.corp//")
+            """),
+            fixed=code("""
+                from celery import Celery
+                import os
+
+                app = Celery("tasks", broker=os.environ["BROKER"])
+            """),
         ),
     ]
 

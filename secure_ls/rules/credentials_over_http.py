@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import constants, crypto
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 _METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "stream"})
 _CLIENT_MODULES = ("requests", "httpx")
@@ -57,27 +57,87 @@ class CredentialsOverHttp(Rule):
     methods = _METHODS
 
     VALID = [
-        "import requests\ndef fetch(key):\n    return requests.get('https://api.example.com/v1/items', params={'api_key': key})\n",
-        "import requests\ndef fetch():\n    return requests.get('http://example.com/index.html')\n",
-        "import requests\ndef fetch(user, pw):\n    return requests.get('http://localhost:8080/health', auth=(user, pw))\n",
-        "import requests\ndef fetch(page):\n    return requests.get(f'http://example.com/list?page={page}')\n",
+        code("""
+            import requests
+            def fetch(key):
+                return requests.get('https://api.example.com/v1/items', params={'api_key': key})
+        """),
+        code("""
+            import requests
+            def fetch():
+                return requests.get('http://example.com/index.html')
+        """),
+        code("""
+            import requests
+            def fetch(user, pw):
+                return requests.get('http://localhost:8080/health', auth=(user, pw))
+        """),
+        code("""
+            import requests
+            def fetch(page):
+                return requests.get(f'http://example.com/list?page={page}')
+        """),
     ]
     INVALID = [
         Example(
-            "import requests\n\ndef fetch(key):\n    return requests.get(f'http://api.example.com/v1/items?api_key={key}')\n",
-            fixed="import requests\n\ndef fetch(key):\n    return requests.get(f'https://api.example.com/v1/items?api_key={key}')\n",
+            code("""
+                import requests
+
+                def fetch(key):
+                    return requests.get(f'http://api.example.com/v1/items?api_key={key}')
+            """),
+            fixed=code("""
+                import requests
+
+                def fetch(key):
+                    return requests.get(f'https://api.example.com/v1/items?api_key={key}')
+            """),
         ),
         Example(
-            "import requests\n\ndef fetch(host, user, password):\n    return requests.get(f'http://{user}:{password}@{host}/report')\n",
-            fixed="import requests\n\ndef fetch(host, user, password):\n    return requests.get(f'https://{user}:{password}@{host}/report')\n",
+            code("""
+                import requests
+
+                def fetch(host, user, password):
+                    return requests.get(f'http://{user}:{password}@{host}/report')
+            """),
+            fixed=code("""
+                import requests
+
+                def fetch(host, user, password):
+                    return requests.get(f'https://{user}:{password}@{host}/report')
+            """),
         ),
         Example(
-            "import httpx\n\ndef login(user, password):\n    url = 'http://auth.example.com/login'\n    return httpx.post(url, data={'username': user, 'password': password})\n",
-            fixed="import httpx\n\ndef login(user, password):\n    url = 'https://auth.example.com/login'\n    return httpx.post(url, data={'username': user, 'password': password})\n",
+            code("""
+                import httpx
+
+                def login(user, password):
+                    url = 'http://auth.example.com/login'
+                    return httpx.post(url, data={'username': user, 'password': password})
+            """),
+            fixed=code("""
+                import httpx
+
+                def login(user, password):
+                    url = 'https://auth.example.com/login'
+                    return httpx.post(url, data={'username': user, 'password': password})
+            """),
         ),
         Example(
-            "from requests import Session\n\ndef fetch(token):\n    s = Session()\n    return s.get('http://api.example.com/me', headers={'Authorization': f'Bearer {token}'})\n",
-            fixed="from requests import Session\n\ndef fetch(token):\n    s = Session()\n    return s.get('https://api.example.com/me', headers={'Authorization': f'Bearer {token}'})\n",
+            code("""
+                from requests import Session
+
+                def fetch(token):
+                    s = Session()
+                    return s.get('http://api.example.com/me', headers={'Authorization': f'Bearer {token}'})
+            """),
+            fixed=code("""
+                from requests import Session
+
+                def fetch(token):
+                    s = Session()
+                    return s.get('https://api.example.com/me', headers={'Authorization': f'Bearer {token}'})
+            """),
         ),
     ]
 

@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Edit, Fix, Position, Severity, Span
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 _EXEMPT = frozenset({"django.views.decorators.csrf.csrf_exempt"})
 _METHOD_DECORATOR = frozenset({"django.utils.decorators.method_decorator"})
@@ -71,22 +71,89 @@ class CsrfExempt(Rule):
     calls = _EXEMPT
 
     VALID = [
-        'from django.views.decorators.csrf import csrf_exempt\nfrom django.views.decorators.http import require_GET\n\n@require_GET\n@csrf_exempt\ndef profile(request):\n    return request.user.username\n',
-        'from django.views.decorators.csrf import csrf_protect\n\n@csrf_protect\ndef update(request):\n    return None\n',
-        'def csrf_exempt(view):\n    return view\n\n@csrf_exempt\ndef update(request):\n    return None\n',
-        'from django.views.decorators.http import require_POST\n\n@require_POST\ndef update(request):\n    return None\n',
+        code("""
+            from django.views.decorators.csrf import csrf_exempt
+            from django.views.decorators.http import require_GET
+
+            @require_GET
+            @csrf_exempt
+            def profile(request):
+                return request.user.username
+        """),
+        code("""
+            from django.views.decorators.csrf import csrf_protect
+
+            @csrf_protect
+            def update(request):
+                return None
+        """),
+        code("""
+            def csrf_exempt(view):
+                return view
+
+            @csrf_exempt
+            def update(request):
+                return None
+        """),
+        code("""
+            from django.views.decorators.http import require_POST
+
+            @require_POST
+            def update(request):
+                return None
+        """),
     ]
     INVALID = [
         Example(
-            'from django.http import JsonResponse\nfrom django.views.decorators.csrf import csrf_exempt\n\n@csrf_exempt\ndef update_email(request):\n    request.user.email = request.POST["email"]\n    request.user.save()\n    return JsonResponse({"ok": True})\n',
-            fixed='from django.http import JsonResponse\nfrom django.views.decorators.csrf import csrf_exempt\n\ndef update_email(request):\n    request.user.email = request.POST["email"]\n    request.user.save()\n    return JsonResponse({"ok": True})\n',
+            code("""
+                from django.http import JsonResponse
+                from django.views.decorators.csrf import csrf_exempt
+
+                @csrf_exempt
+                def update_email(request):
+                    request.user.email = request.POST["email"]
+                    request.user.save()
+                    return JsonResponse({"ok": True})
+            """),
+            fixed=code("""
+                from django.http import JsonResponse
+                from django.views.decorators.csrf import csrf_exempt
+
+                def update_email(request):
+                    request.user.email = request.POST["email"]
+                    request.user.save()
+                    return JsonResponse({"ok": True})
+            """),
         ),
         Example(
-            'from django.utils.decorators import method_decorator\nfrom django.views import View\nfrom django.views.decorators.csrf import csrf_exempt\n\n@method_decorator(csrf_exempt, name="dispatch")\nclass Upload(View):\n    def post(self, request):\n        return None\n',
-            fixed='from django.utils.decorators import method_decorator\nfrom django.views import View\nfrom django.views.decorators.csrf import csrf_exempt\n\nclass Upload(View):\n    def post(self, request):\n        return None\n',
+            code("""
+                from django.utils.decorators import method_decorator
+                from django.views import View
+                from django.views.decorators.csrf import csrf_exempt
+
+                @method_decorator(csrf_exempt, name="dispatch")
+                class Upload(View):
+                    def post(self, request):
+                        return None
+            """),
+            fixed=code("""
+                from django.utils.decorators import method_decorator
+                from django.views import View
+                from django.views.decorators.csrf import csrf_exempt
+
+                class Upload(View):
+                    def post(self, request):
+                        return None
+            """),
         ),
         Example(
-            'from django.urls import path\nfrom django.views.decorators.csrf import csrf_exempt\nfrom . import views\n\nurlpatterns = [path("hook/", csrf_exempt(views.hook))]\n',
+            code("""
+                from django.urls import path
+                from django.views.decorators.csrf import csrf_exempt
+                from . import views
+
+                urlpatterns = [path("hook/", csrf_exempt(views.hook))]
+            """),
         ),
     ]
 

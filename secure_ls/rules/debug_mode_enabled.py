@@ -8,7 +8,7 @@ from secure_ls.engine import astutil
 from secure_ls.engine.context import keyword
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import config
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 _RUN_SIMPLE = frozenset({"werkzeug.serving.run_simple", "werkzeug.run_simple"})
 
@@ -60,28 +60,104 @@ class DebugModeEnabled(Rule):
     methods = frozenset({"run", "update", "from_mapping"})
 
     VALID = [
-        'import os\nfrom flask import Flask\napp = Flask(__name__)\napp.run(debug=os.environ.get("FLASK_DEBUG") == "1")\n',
-        'from flask import Flask\napp = Flask(__name__)\napp.run(debug=False)\n',
-        'import unittest\nclass Runner:\n    def run(self, debug=True):\n        pass\nRunner().run(debug=True)\n',
-        'DEBUG = True\nVERBOSE = True\n',
-        'import pytest\nfrom flask import Flask\ndef test_app():\n    app = Flask(__name__)\n    app.config["DEBUG"] = True\n',
+        code("""
+            import os
+            from flask import Flask
+            app = Flask(__name__)
+            app.run(debug=os.environ.get("FLASK_DEBUG") == "1")
+        """),
+        code("""
+            from flask import Flask
+            app = Flask(__name__)
+            app.run(debug=False)
+        """),
+        code("""
+            import unittest
+            class Runner:
+                def run(self, debug=True):
+                    pass
+            Runner().run(debug=True)
+        """),
+        code("""
+            DEBUG = True
+            VERBOSE = True
+        """),
+        code("""
+            import pytest
+            from flask import Flask
+            def test_app():
+                app = Flask(__name__)
+                app.config["DEBUG"] = True
+        """),
     ]
     INVALID = [
         Example(
-            "from flask import Flask\n\napp = Flask(__name__)\n\nif __name__ == '__main__':\n    app.run(debug=True)\n",
-            fixed="from flask import Flask\nimport os\n\napp = Flask(__name__)\n\nif __name__ == '__main__':\n    app.run(debug=os.environ.get(\"FLASK_DEBUG\") == \"1\")\n",
+            code("""
+                from flask import Flask
+
+                app = Flask(__name__)
+
+                if __name__ == '__main__':
+                    app.run(debug=True)
+            """),
+            fixed=code("""
+                from flask import Flask
+                import os
+
+                app = Flask(__name__)
+
+                if __name__ == '__main__':
+                    app.run(debug=os.environ.get("FLASK_DEBUG") == "1")
+            """),
         ),
         Example(
-            'import os\nfrom flask import Flask\n\napp = Flask(__name__)\napp.config["DEBUG"] = True\n',
-            fixed='import os\nfrom flask import Flask\n\napp = Flask(__name__)\napp.config["DEBUG"] = os.environ.get("FLASK_DEBUG") == "1"\n',
+            code("""
+                import os
+                from flask import Flask
+
+                app = Flask(__name__)
+                app.config["DEBUG"] = True
+            """),
+            fixed=code("""
+                import os
+                from flask import Flask
+
+                app = Flask(__name__)
+                app.config["DEBUG"] = os.environ.get("FLASK_DEBUG") == "1"
+            """),
         ),
         Example(
-            'import os\n\nDEBUG = True\nALLOWED_HOSTS = []\nINSTALLED_APPS = ["django.contrib.auth"]\nROOT_URLCONF = "mysite.urls"\n',
-            fixed='import os\n\nDEBUG = os.environ.get("DJANGO_DEBUG") == "1"\nALLOWED_HOSTS = []\nINSTALLED_APPS = ["django.contrib.auth"]\nROOT_URLCONF = "mysite.urls"\n',
+            code("""
+                import os
+
+                DEBUG = True
+                ALLOWED_HOSTS = []
+                INSTALLED_APPS = ["django.contrib.auth"]
+                ROOT_URLCONF = "mysite.urls"
+            """),
+            fixed=code("""
+                import os
+
+                DEBUG = os.environ.get("DJANGO_DEBUG") == "1"
+                ALLOWED_HOSTS = []
+                INSTALLED_APPS = ["django.contrib.auth"]
+                ROOT_URLCONF = "mysite.urls"
+            """),
         ),
         Example(
-            'from werkzeug.serving import run_simple\nfrom myapp import application\n\nrun_simple("localhost", 5000, application, use_reloader=True, use_debugger=True)\n',
-            fixed='from werkzeug.serving import run_simple\nfrom myapp import application\nimport os\n\nrun_simple("localhost", 5000, application, use_reloader=True, use_debugger=os.environ.get("WERKZEUG_DEBUG") == "1")\n',
+            code("""
+                from werkzeug.serving import run_simple
+                from myapp import application
+
+                run_simple("localhost", 5000, application, use_reloader=True, use_debugger=True)
+            """),
+            fixed=code("""
+                from werkzeug.serving import run_simple
+                from myapp import application
+                import os
+
+                run_simple("localhost", 5000, application, use_reloader=True, use_debugger=os.environ.get("WERKZEUG_DEBUG") == "1")
+            """),
         ),
     ]
 

@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import strings
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 _CSRF = "django.middleware.csrf.CsrfViewMiddleware"
 # Where the CSRF middleware goes in Django's default order: after the last of these present.
@@ -49,16 +49,50 @@ class DjangoCsrfMiddlewareMissing(Rule):
     fixable = True
 
     VALID = [
-        'MIDDLEWARE = [\n    "django.contrib.sessions.middleware.SessionMiddleware",\n    "django.middleware.common.CommonMiddleware",\n    "django.middleware.csrf.CsrfViewMiddleware",\n    "django.contrib.auth.middleware.AuthenticationMiddleware",\n]\n',
+        code("""
+            MIDDLEWARE = [
+                "django.contrib.sessions.middleware.SessionMiddleware",
+                "django.middleware.common.CommonMiddleware",
+                "django.middleware.csrf.CsrfViewMiddleware",
+                "django.contrib.auth.middleware.AuthenticationMiddleware",
+            ]
+        """),
         # the project's subclass of Django's CSRF middleware
-        'MIDDLEWARE = [\n    "django.contrib.sessions.middleware.SessionMiddleware",\n    "myproject.common.middleware.CsrfViewMiddleware",\n    "django.contrib.auth.middleware.AuthenticationMiddleware",\n]\n',
+        code("""
+            MIDDLEWARE = [
+                "django.contrib.sessions.middleware.SessionMiddleware",
+                "myproject.common.middleware.CsrfViewMiddleware",
+                "django.contrib.auth.middleware.AuthenticationMiddleware",
+            ]
+        """),
         'MIDDLEWARE = ["django.middleware.common.CommonMiddleware", "corsheaders.middleware.CorsMiddleware"]\n',
-        'def build():\n    MIDDLEWARE = ["django.contrib.sessions.middleware.SessionMiddleware"]\n    return MIDDLEWARE\n',
+        code("""
+            def build():
+                MIDDLEWARE = ["django.contrib.sessions.middleware.SessionMiddleware"]
+                return MIDDLEWARE
+        """),
     ]
     INVALID = [
         Example(
-            'MIDDLEWARE = [\n    "django.middleware.security.SecurityMiddleware",\n    "django.contrib.sessions.middleware.SessionMiddleware",\n    "django.middleware.common.CommonMiddleware",\n    "django.contrib.auth.middleware.AuthenticationMiddleware",\n    "django.contrib.messages.middleware.MessageMiddleware",\n]\n',
-            fixed='MIDDLEWARE = [\n    "django.middleware.security.SecurityMiddleware",\n    "django.contrib.sessions.middleware.SessionMiddleware",\n    "django.middleware.common.CommonMiddleware",\n    "django.middleware.csrf.CsrfViewMiddleware",\n    "django.contrib.auth.middleware.AuthenticationMiddleware",\n    "django.contrib.messages.middleware.MessageMiddleware",\n]\n',
+            code("""
+                MIDDLEWARE = [
+                    "django.middleware.security.SecurityMiddleware",
+                    "django.contrib.sessions.middleware.SessionMiddleware",
+                    "django.middleware.common.CommonMiddleware",
+                    "django.contrib.auth.middleware.AuthenticationMiddleware",
+                    "django.contrib.messages.middleware.MessageMiddleware",
+                ]
+            """),
+            fixed=code("""
+                MIDDLEWARE = [
+                    "django.middleware.security.SecurityMiddleware",
+                    "django.contrib.sessions.middleware.SessionMiddleware",
+                    "django.middleware.common.CommonMiddleware",
+                    "django.middleware.csrf.CsrfViewMiddleware",
+                    "django.contrib.auth.middleware.AuthenticationMiddleware",
+                    "django.contrib.messages.middleware.MessageMiddleware",
+                ]
+            """),
         ),
         Example(
             "MIDDLEWARE_CLASSES = ('django.contrib.sessions.middleware.SessionMiddleware', 'django.contrib.auth.middleware.AuthenticationMiddleware')\n",

@@ -8,7 +8,7 @@ import re
 from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import crypto
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 _CONSTRUCTIONS = frozenset(
     {"wrap", "unwrap", "keywrap", "kw", "cmac", "omac", "siv", "ctr", "keystream", "block", "prf", "ff1", "ff3", "fpe", "milenage", "dukpt", "xts", "gcm", "ccm", "eax", "ocb", "kdf", "drbg"}
@@ -66,30 +66,77 @@ class EcbMode(Rule):
     calls = frozenset({crypto.CRYPTOGRAPHY_MODES + "ECB", "Crypto.Cipher.", "Cryptodome.Cipher."})
 
     VALID = [
-        "from Crypto.Cipher import AES\ndef seal(key, data):\n    cipher = AES.new(key, AES.MODE_GCM)\n    ct, tag = cipher.encrypt_and_digest(data)\n    return cipher.nonce + tag + ct\n",
-        "from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes\ndef enc(key, iv):\n    return Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()\n",
-        "from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes\ndef enc(key):\n    return Cipher(algorithms.TripleDES(key), modes.ECB()).encryptor()\n",
-        "class modes:\n    @staticmethod\n    def ECB():\n        return 1\nmodes.ECB()\n",
+        code("""
+            from Crypto.Cipher import AES
+            def seal(key, data):
+                cipher = AES.new(key, AES.MODE_GCM)
+                ct, tag = cipher.encrypt_and_digest(data)
+                return cipher.nonce + tag + ct
+        """),
+        code("""
+            from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+            def enc(key, iv):
+                return Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+        """),
+        code("""
+            from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+            def enc(key):
+                return Cipher(algorithms.TripleDES(key), modes.ECB()).encryptor()
+        """),
+        code("""
+            class modes:
+                @staticmethod
+                def ECB():
+                    return 1
+            modes.ECB()
+        """),
         # a cipher made and dropped: a probe of which library is installed, it encrypts nothing
-        "from Crypto.Cipher import AES\n\ntry:\n    AES.new(b'abcdefghijklmnop')\nexcept TypeError:\n    PYCRYPTO = True\n",
+        code("""
+            from Crypto.Cipher import AES
+
+            try:
+                AES.new(b'abcdefghijklmnop')
+            except TypeError:
+                PYCRYPTO = True
+        """),
     ]
     INVALID = [
         Example(
-            "from Crypto.Cipher import AES\nfrom Crypto.Util.Padding import pad\n\n"
-            "def encrypt(key, data):\n    cipher = AES.new(key, AES.MODE_ECB)\n    return cipher.encrypt(pad(data, 16))\n",
+            code("""
+                from Crypto.Cipher import AES
+                from Crypto.Util.Padding import pad
+
+                def encrypt(key, data):
+                    cipher = AES.new(key, AES.MODE_ECB)
+                    return cipher.encrypt(pad(data, 16))
+            """),
             fixed=None,
         ),
         Example(
-            "from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes\n\n"
-            "def encryptor(key):\n    return Cipher(algorithms.AES(key), modes.ECB()).encryptor()\n",
+            code("""
+                from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+                def encryptor(key):
+                    return Cipher(algorithms.AES(key), modes.ECB()).encryptor()
+            """),
             fixed=None,
         ),
         Example(
-            "from Crypto.Cipher import AES\n\ndef decrypt(key, data):\n    return AES.new(key, AES.MODE_ECB).decrypt(data)\n",
+            code("""
+                from Crypto.Cipher import AES
+
+                def decrypt(key, data):
+                    return AES.new(key, AES.MODE_ECB).decrypt(data)
+            """),
             fixed=None,
         ),
         Example(
-            "from Crypto.Cipher import AES\n\ndef encrypt(key, data):\n    return AES.new(key).encrypt(data)\n",
+            code("""
+                from Crypto.Cipher import AES
+
+                def encrypt(key, data):
+                    return AES.new(key).encrypt(data)
+            """),
             fixed=None,
         ),
     ]

@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import frameworks, logs
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 _TRACEBACK = frozenset({"traceback.format_exc", "traceback.format_exception", "traceback.format_tb", "traceback.format_stack", "sys.exc_info"})
 # Exceptions whose text describes the server's internals rather than the client's mistake.
@@ -119,34 +119,169 @@ class ErrorDetailsInResponse(Rule):
     fixable = True
 
     VALID = [
-        "from flask import jsonify\nimport logging\nlogger = logging.getLogger(__name__)\n@app.route('/x')\ndef view():\n    try:\n        work()\n    except Exception:\n        logger.exception('work failed')\n        return jsonify(error='Internal server error'), 500\n",
-        "from flask import jsonify\n@app.route('/x')\ndef view(n):\n    try:\n        return str(int(n))\n    except ValueError as e:\n        return jsonify(error=str(e)), 400\n",
-        "def helper():\n    try:\n        work()\n    except Exception as e:\n        return str(e)\n",
+        code("""
+            from flask import jsonify
+            import logging
+            logger = logging.getLogger(__name__)
+            @app.route('/x')
+            def view():
+                try:
+                    work()
+                except Exception:
+                    logger.exception('work failed')
+                    return jsonify(error='Internal server error'), 500
+        """),
+        code("""
+            from flask import jsonify
+            @app.route('/x')
+            def view(n):
+                try:
+                    return str(int(n))
+                except ValueError as e:
+                    return jsonify(error=str(e)), 400
+        """),
+        code("""
+            def helper():
+                try:
+                    work()
+                except Exception as e:
+                    return str(e)
+        """),
         # the error describes the client's own body
-        "import json\nfrom django.http import JsonResponse\n\ndef webhook(request):\n    try:\n        parsed = json.loads(request.body.decode('utf-8'))\n    except Exception as e:\n        return JsonResponse({'error': f'Failed to parse JSON: {e}'}, status=400)\n    return JsonResponse(parsed)\n",
+        code("""
+            import json
+            from django.http import JsonResponse
+
+            def webhook(request):
+                try:
+                    parsed = json.loads(request.body.decode('utf-8'))
+                except Exception as e:
+                    return JsonResponse({'error': f'Failed to parse JSON: {e}'}, status=400)
+                return JsonResponse(parsed)
+        """),
         # built and thrown away: the function never reads `ret`, so it never sends it
-        "import json\nfrom flask import Response\n@app.route('/x')\ndef view():\n    try:\n        work()\n    except Exception as e:\n        ret = Response(json.dumps({'msg': str(e)}), mimetype='application/json')\n    return json.dumps({'success': True})\n",
-        "from flask import jsonify\n@app.route('/x')\ndef view():\n    try:\n        work()\n    except Exception as e:\n        return jsonify(status=e.code), 500\n",
+        code("""
+            import json
+            from flask import Response
+            @app.route('/x')
+            def view():
+                try:
+                    work()
+                except Exception as e:
+                    ret = Response(json.dumps({'msg': str(e)}), mimetype='application/json')
+                return json.dumps({'success': True})
+        """),
+        code("""
+            from flask import jsonify
+            @app.route('/x')
+            def view():
+                try:
+                    work()
+                except Exception as e:
+                    return jsonify(status=e.code), 500
+        """),
         # the view returns the exception object itself: no response, the framework's generic error page
-        "from rest_framework.views import APIView\n\nclass BaseView(APIView):\n    def dispatch(self, request, *args, **kwargs):\n        try:\n            return super().dispatch(request, *args, **kwargs)\n        except Exception as exc:\n            self.handle_exception(exc)\n            return exc\n",
+        code("""
+            from rest_framework.views import APIView
+
+            class BaseView(APIView):
+                def dispatch(self, request, *args, **kwargs):
+                    try:
+                        return super().dispatch(request, *args, **kwargs)
+                    except Exception as exc:
+                        self.handle_exception(exc)
+                        return exc
+        """),
     ]
     INVALID = [
         Example(
-            "import logging\nfrom flask import Flask, jsonify\n\napp = Flask(__name__)\nlogger = logging.getLogger(__name__)\n\n"
-            "@app.route('/orders', methods=['POST'])\ndef create_order():\n    try:\n        save()\n    except Exception as e:\n        return jsonify({'error': f'Could not save order: {e}'}), 500\n",
-            fixed="import logging\nfrom flask import Flask, jsonify\n\napp = Flask(__name__)\nlogger = logging.getLogger(__name__)\n\n"
-            "@app.route('/orders', methods=['POST'])\ndef create_order():\n    try:\n        save()\n    except Exception as e:\n        logger.exception(\"Could not save order\")\n        return jsonify({'error': \"Could not save order\"}), 500\n",
+            code("""
+                import logging
+                from flask import Flask, jsonify
+
+                app = Flask(__name__)
+                logger = logging.getLogger(__name__)
+
+                @app.route('/orders', methods=['POST'])
+                def create_order():
+                    try:
+                        save()
+                    except Exception as e:
+                        return jsonify({'error': f'Could not save order: {e}'}), 500
+            """),
+            fixed=code("""
+                import logging
+                from flask import Flask, jsonify
+
+                app = Flask(__name__)
+                logger = logging.getLogger(__name__)
+
+                @app.route('/orders', methods=['POST'])
+                def create_order():
+                    try:
+                        save()
+                    except Exception as e:
+                        logger.exception("Could not save order")
+                        return jsonify({'error': "Could not save order"}), 500
+            """),
         ),
         Example(
-            "import traceback\nfrom django.http import HttpResponseServerError\n\ndef report(request):\n    try:\n        return build(request)\n    except Exception:\n        return HttpResponseServerError(traceback.format_exc())\n",
-            fixed="import traceback\nfrom django.http import HttpResponseServerError\nimport logging\n\ndef report(request):\n    try:\n        return build(request)\n    except Exception:\n        logging.exception(\"Internal server error\")\n        return HttpResponseServerError(\"Internal server error\")\n",
+            code("""
+                import traceback
+                from django.http import HttpResponseServerError
+
+                def report(request):
+                    try:
+                        return build(request)
+                    except Exception:
+                        return HttpResponseServerError(traceback.format_exc())
+            """),
+            fixed=code("""
+                import traceback
+                from django.http import HttpResponseServerError
+                import logging
+
+                def report(request):
+                    try:
+                        return build(request)
+                    except Exception:
+                        logging.exception("Internal server error")
+                        return HttpResponseServerError("Internal server error")
+            """),
         ),
         Example(
-            "from flask import abort\n\ndef load(path):\n    try:\n        return open(path).read()\n    except OSError as err:\n        abort(500, str(err))\n",
-            fixed="from flask import abort\nimport logging\n\ndef load(path):\n    try:\n        return open(path).read()\n    except OSError as err:\n        logging.exception(\"Internal server error\")\n        abort(500, \"Internal server error\")\n",
+            code("""
+                from flask import abort
+
+                def load(path):
+                    try:
+                        return open(path).read()
+                    except OSError as err:
+                        abort(500, str(err))
+            """),
+            fixed=code("""
+                from flask import abort
+                import logging
+
+                def load(path):
+                    try:
+                        return open(path).read()
+                    except OSError as err:
+                        logging.exception("Internal server error")
+                        abort(500, "Internal server error")
+            """),
         ),
         Example(
-            "from fastapi import HTTPException\n\nasync def charge(card):\n    try:\n        return await gateway(card)\n    except Exception as exc:\n        print('failed')\n        raise HTTPException(status_code=502, detail=repr(exc) + ' ' + repr(card))\n",
+            code("""
+                from fastapi import HTTPException
+
+                async def charge(card):
+                    try:
+                        return await gateway(card)
+                    except Exception as exc:
+                        print('failed')
+                        raise HTTPException(status_code=502, detail=repr(exc) + ' ' + repr(card))
+            """),
             fixed=None,
         ),
     ]

@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import frameworks
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 _APP_CLASSES = frozenset({"flask.Flask", "quart.Quart"})
 _PROTECTIONS = ("flask_wtf", "flask_seasurf", "flask_csrf", "flask_talisman_csrf", "wtforms.csrf")
@@ -47,17 +47,73 @@ class FlaskCsrfProtectionMissing(Rule):
     fixable = False
 
     VALID = [
-        'from flask import Flask, request\nfrom flask_wtf.csrf import CSRFProtect\n\napp = Flask(__name__)\ncsrf = CSRFProtect(app)\n\n@app.route("/comment", methods=["POST"])\ndef comment():\n    return request.form["text"]\n',
-        'from flask import Flask, request\n\napp = Flask(__name__)\n\n@app.route("/api/items", methods=["POST"])\ndef create():\n    return request.get_json()\n',
-        'from flask import Blueprint, request\n\nbp = Blueprint("views", __name__)\n\n@bp.route("/comment", methods=["POST"])\ndef comment():\n    return request.form["text"]\n',
-        'from flask import Flask, request\n\napp = Flask(__name__)\n\n@app.route("/search")\ndef search():\n    return request.args["q"]\n',
+        code("""
+            from flask import Flask, request
+            from flask_wtf.csrf import CSRFProtect
+
+            app = Flask(__name__)
+            csrf = CSRFProtect(app)
+
+            @app.route("/comment", methods=["POST"])
+            def comment():
+                return request.form["text"]
+        """),
+        code("""
+            from flask import Flask, request
+
+            app = Flask(__name__)
+
+            @app.route("/api/items", methods=["POST"])
+            def create():
+                return request.get_json()
+        """),
+        code("""
+            from flask import Blueprint, request
+
+            bp = Blueprint("views", __name__)
+
+            @bp.route("/comment", methods=["POST"])
+            def comment():
+                return request.form["text"]
+        """),
+        code("""
+            from flask import Flask, request
+
+            app = Flask(__name__)
+
+            @app.route("/search")
+            def search():
+                return request.args["q"]
+        """),
     ]
     INVALID = [
         Example(
-            'from flask import Flask, redirect, request\n\napp = Flask(__name__)\n\n@app.route("/transfer", methods=["GET", "POST"])\ndef transfer():\n    if request.method == "POST":\n        send(request.form["to"], request.form["amount"])\n    return redirect("/")\n\ndef send(to, amount):\n    pass\n',
+            code("""
+                from flask import Flask, redirect, request
+
+                app = Flask(__name__)
+
+                @app.route("/transfer", methods=["GET", "POST"])
+                def transfer():
+                    if request.method == "POST":
+                        send(request.form["to"], request.form["amount"])
+                    return redirect("/")
+
+                def send(to, amount):
+                    pass
+            """),
         ),
         Example(
-            'import flask\n\napp = flask.Flask(__name__)\n\n@app.post("/password")\ndef change_password():\n    new = flask.request.form.get("password")\n    return "ok"\n',
+            code("""
+                import flask
+
+                app = flask.Flask(__name__)
+
+                @app.post("/password")
+                def change_password():
+                    new = flask.request.form.get("password")
+                    return "ok"
+            """),
         ),
     ]
 

@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine import astutil, frameworks
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import web
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
 _GUARDS = frozenset(
@@ -52,26 +52,103 @@ class FloatNanInput(Rule):
     calls = frozenset({"float"})
 
     VALID = [
-        'import math\nfrom flask import request\n\ndef pay():\n    amount = float(request.form["amount"])\n    if not math.isfinite(amount):\n        return "bad", 400\n    return str(amount)\n',
-        'from flask import request\n\ndef page():\n    return int(request.args["page"])\n',
-        'import os\n\ndef timeout():\n    return float(os.environ.get("TIMEOUT", "5"))\n',
-        'def ratio(value):\n    return float(value)\n',
+        code("""
+            import math
+            from flask import request
+
+            def pay():
+                amount = float(request.form["amount"])
+                if not math.isfinite(amount):
+                    return "bad", 400
+                return str(amount)
+        """),
+        code("""
+            from flask import request
+
+            def page():
+                return int(request.args["page"])
+        """),
+        code("""
+            import os
+
+            def timeout():
+                return float(os.environ.get("TIMEOUT", "5"))
+        """),
+        code("""
+            def ratio(value):
+                return float(value)
+        """),
 
         # used only where a two-sided bound held: NaN fails both comparisons, infinity one
-        'import time\nfrom flask import request\n\ndef link_ok():\n    expires = float(request.args.get("expires") or 0)\n    if time.time() < expires <= time.time() + 3600:\n        return expires - time.time()\n    return None\n',
+        code("""
+            import time
+            from flask import request
+
+            def link_ok():
+                expires = float(request.args.get("expires") or 0)
+                if time.time() < expires <= time.time() + 3600:
+                    return expires - time.time()
+                return None
+        """),
     ]
     INVALID = [
         Example(
-            'from flask import request\n\ndef withdraw(account):\n    amount = float(request.form["amount"])\n    if amount > account.balance:\n        return "insufficient funds", 400\n    account.balance -= amount\n    return "ok"\n',
-            fixed='from flask import request\nimport math\n\ndef withdraw(account):\n    amount = float(request.form["amount"])\n    if not math.isfinite(amount):\n        raise ValueError("amount must be a finite number")\n    if amount > account.balance:\n        return "insufficient funds", 400\n    account.balance -= amount\n    return "ok"\n',
+            code("""
+                from flask import request
+
+                def withdraw(account):
+                    amount = float(request.form["amount"])
+                    if amount > account.balance:
+                        return "insufficient funds", 400
+                    account.balance -= amount
+                    return "ok"
+            """),
+            fixed=code("""
+                from flask import request
+                import math
+
+                def withdraw(account):
+                    amount = float(request.form["amount"])
+                    if not math.isfinite(amount):
+                        raise ValueError("amount must be a finite number")
+                    if amount > account.balance:
+                        return "insufficient funds", 400
+                    account.balance -= amount
+                    return "ok"
+            """),
         ),
         # one bound only: NaN fails it, but infinity passes
         Example(
-            'import time\nfrom flask import request\n\ndef link_ok():\n    expires = float(request.args.get("expires") or 0)\n    if expires > time.time():\n        return expires - time.time()\n    return None\n',
-            fixed='import time\nfrom flask import request\nimport math\n\ndef link_ok():\n    expires = float(request.args.get("expires") or 0)\n    if not math.isfinite(expires):\n        raise ValueError("expires must be a finite number")\n    if expires > time.time():\n        return expires - time.time()\n    return None\n',
+            code("""
+                import time
+                from flask import request
+
+                def link_ok():
+                    expires = float(request.args.get("expires") or 0)
+                    if expires > time.time():
+                        return expires - time.time()
+                    return None
+            """),
+            fixed=code("""
+                import time
+                from flask import request
+                import math
+
+                def link_ok():
+                    expires = float(request.args.get("expires") or 0)
+                    if not math.isfinite(expires):
+                        raise ValueError("expires must be a finite number")
+                    if expires > time.time():
+                        return expires - time.time()
+                    return None
+            """),
         ),
         Example(
-            'def rate(request, item):\n    item.score = (item.score + float(request.POST["stars"])) / 2\n    item.save()\n',
+            code("""
+                def rate(request, item):
+                    item.score = (item.score + float(request.POST["stars"])) / 2
+                    item.save()
+            """),
         ),
     ]
 

@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine import taint
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import html, strings, web
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
 _FORMAT_HTML = frozenset({"django.utils.html.format_html"})
@@ -44,21 +44,63 @@ class FormatHtmlPrebuilt(Rule):
     calls = _FORMAT_HTML
 
     VALID = [
-        'from django.utils.html import format_html\n\ndef link(url, text):\n    return format_html(\'<a href="{}">{}</a>\', url, text)\n',
-        'from django.utils.html import format_html\nCLS = "btn"\n\ndef button(label):\n    return format_html(f\'<button class="{CLS}">{{}}</button>\', label)\n',
-        'def format_html(template, *args):\n    return template.format(*args)\n\ndef f(x):\n    return format_html(f"<b>{x}</b>")\n',
+        code("""
+            from django.utils.html import format_html
+
+            def link(url, text):
+                return format_html('<a href="{}">{}</a>', url, text)
+        """),
+        code("""
+            from django.utils.html import format_html
+            CLS = "btn"
+
+            def button(label):
+                return format_html(f'<button class="{CLS}">{{}}</button>', label)
+        """),
+        code("""
+            def format_html(template, *args):
+                return template.format(*args)
+
+            def f(x):
+                return format_html(f"<b>{x}</b>")
+        """),
     ]
     INVALID = [
         Example(
-            'from django.utils.html import format_html\n\ndef badge(user):\n    return format_html(f"<span class=\'badge\'>{user.username}</span>")\n',
-            fixed='from django.utils.html import format_html\n\ndef badge(user):\n    return format_html("<span class=\'badge\'>{}</span>", user.username)\n',
+            code("""
+                from django.utils.html import format_html
+
+                def badge(user):
+                    return format_html(f"<span class='badge'>{user.username}</span>")
+            """),
+            fixed=code("""
+                from django.utils.html import format_html
+
+                def badge(user):
+                    return format_html("<span class='badge'>{}</span>", user.username)
+            """),
         ),
         Example(
-            'from django.utils.html import format_html\n\ndef row(name, style):\n    return format_html("<td style=\\"{}\\">%s</td>" % name, style)\n',
+            code(r"""
+                from django.utils.html import format_html
+
+                def row(name, style):
+                    return format_html("<td style=\"{}\">%s</td>" % name, style)
+            """),
         ),
         Example(
-            'from django.utils.html import format_html\n\ndef item(request):\n    return format_html("<li>{}</li>".format(request.GET["q"]))\n',
-            fixed='from django.utils.html import format_html\n\ndef item(request):\n    return format_html("<li>{}</li>", request.GET["q"])\n',
+            code("""
+                from django.utils.html import format_html
+
+                def item(request):
+                    return format_html("<li>{}</li>".format(request.GET["q"]))
+            """),
+            fixed=code("""
+                from django.utils.html import format_html
+
+                def item(request):
+                    return format_html("<li>{}</li>", request.GET["q"])
+            """),
         ),
     ]
 

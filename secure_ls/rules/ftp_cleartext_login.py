@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import crypto, tls
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 _ANONYMOUS = frozenset({"anonymous", "ftp", ""})
 
@@ -43,18 +43,66 @@ class FtpCleartextLogin(Rule):
     calls = frozenset({"ftplib.FTP"})
 
     VALID = [
-        "import ftplib\ndef fetch(host, user, pw):\n    ftp = ftplib.FTP_TLS(host)\n    ftp.login(user, pw)\n    ftp.prot_p()\n",
-        "import ftplib\ndef mirror(host):\n    ftp = ftplib.FTP(host)\n    ftp.login()\n    return ftp.nlst()\n",
-        "from ftplib import FTP\ndef mirror():\n    with FTP('ftp.example.org', 'anonymous', '') as ftp:\n        return ftp.nlst()\n",
+        code("""
+            import ftplib
+            def fetch(host, user, pw):
+                ftp = ftplib.FTP_TLS(host)
+                ftp.login(user, pw)
+                ftp.prot_p()
+        """),
+        code("""
+            import ftplib
+            def mirror(host):
+                ftp = ftplib.FTP(host)
+                ftp.login()
+                return ftp.nlst()
+        """),
+        code("""
+            from ftplib import FTP
+            def mirror():
+                with FTP('ftp.example.org', 'anonymous', '') as ftp:
+                    return ftp.nlst()
+        """),
     ]
     INVALID = [
         Example(
-            "import ftplib\n\ndef upload(host, user, password, f):\n    ftp = ftplib.FTP(host)\n    ftp.login(user, password)\n    ftp.storbinary('STOR report.csv', f)\n",
-            fixed="import ftplib\nimport ssl\n\ndef upload(host, user, password, f):\n    ftp = ftplib.FTP_TLS(host, context=ssl.create_default_context())\n    ftp.login(user, password)\n    ftp.prot_p()\n    ftp.storbinary('STOR report.csv', f)\n",
+            code("""
+                import ftplib
+
+                def upload(host, user, password, f):
+                    ftp = ftplib.FTP(host)
+                    ftp.login(user, password)
+                    ftp.storbinary('STOR report.csv', f)
+            """),
+            fixed=code("""
+                import ftplib
+                import ssl
+
+                def upload(host, user, password, f):
+                    ftp = ftplib.FTP_TLS(host, context=ssl.create_default_context())
+                    ftp.login(user, password)
+                    ftp.prot_p()
+                    ftp.storbinary('STOR report.csv', f)
+            """),
         ),
         Example(
-            "from ftplib import FTP\n\ndef upload(host, user, password):\n    with FTP(host, user, password) as ftp:\n        ftp.cwd('incoming')\n",
-            fixed="from ftplib import FTP\nimport ssl\nfrom ftplib import FTP_TLS\n\ndef upload(host, user, password):\n    with FTP_TLS(host, user, password, context=ssl.create_default_context()) as ftp:\n        ftp.prot_p()\n        ftp.cwd('incoming')\n",
+            code("""
+                from ftplib import FTP
+
+                def upload(host, user, password):
+                    with FTP(host, user, password) as ftp:
+                        ftp.cwd('incoming')
+            """),
+            fixed=code("""
+                from ftplib import FTP
+                import ssl
+                from ftplib import FTP_TLS
+
+                def upload(host, user, password):
+                    with FTP_TLS(host, user, password, context=ssl.create_default_context()) as ftp:
+                        ftp.prot_p()
+                        ftp.cwd('incoming')
+            """),
         ),
     ]
 

@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import crypto
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 _FERNET = ("cryptography.fernet.Fernet",)
 
@@ -48,17 +48,57 @@ class HardcodedCipherKey(Rule):
     calls = crypto.CIPHER_MODULES | frozenset({"cryptography.fernet.Fernet", crypto.CRYPTOGRAPHY_AEAD})
 
     VALID = [
-        "import os\nfrom cryptography.fernet import Fernet\nf = Fernet(os.environ['FERNET_KEY'])\n",
-        "from cryptography.fernet import Fernet\nf = Fernet(Fernet.generate_key())\n",
-        "from cryptography.hazmat.primitives.ciphers.aead import AESGCM\ndef seal(key, nonce, data):\n    return AESGCM(key).encrypt(nonce, data, None)\n",
-        "class Fernet:\n    def __init__(self, key):\n        pass\nFernet(b'not-a-cryptography-fernet')\n",
+        code("""
+            import os
+            from cryptography.fernet import Fernet
+            f = Fernet(os.environ['FERNET_KEY'])
+        """),
+        code("""
+            from cryptography.fernet import Fernet
+            f = Fernet(Fernet.generate_key())
+        """),
+        code("""
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+            def seal(key, nonce, data):
+                return AESGCM(key).encrypt(nonce, data, None)
+        """),
+        code("""
+            class Fernet:
+                def __init__(self, key):
+                    pass
+            Fernet(b'not-a-cryptography-fernet')
+        """),
         # a cipher made and dropped: a probe of which library is installed, it encrypts nothing
-        "from Crypto.Cipher import AES\n\ntry:\n    AES.new(b'abcdefghijklmnop')\nexcept TypeError:\n    PYCRYPTO = True\n",
+        code("""
+            from Crypto.Cipher import AES
+
+            try:
+                AES.new(b'abcdefghijklmnop')
+            except TypeError:
+                PYCRYPTO = True
+        """),
     ]
     INVALID = [
-        Example("from cryptography.fernet import Fernet\n\ncipher = Fernet(b'ZmRzYWZkc2FmZHNhZmRzYWZkc2FmZHNhZmRzYWZkc2E=')\n"),
-        Example("from Crypto.Cipher import AES\n\nKEY = b'0123456789abcdef'\n\ndef seal(data):\n    return AES.new(KEY, AES.MODE_GCM).encrypt_and_digest(data)\n"),
-        Example("from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305\n\ndef seal(nonce, data):\n    key = 'k' * 32\n    return ChaCha20Poly1305(key.encode()).encrypt(nonce, data, None)\n"),
+        Example(code("""
+            from cryptography.fernet import Fernet
+
+            cipher = Fernet(b'ZmRzYWZkc2FmZHNhZmRzYWZkc2FmZHNhZmRzYWZkc2E=')
+        """)),
+        Example(code("""
+            from Crypto.Cipher import AES
+
+            KEY = b'0123456789abcdef'
+
+            def seal(data):
+                return AES.new(KEY, AES.MODE_GCM).encrypt_and_digest(data)
+        """)),
+        Example(code("""
+            from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
+            def seal(nonce, data):
+                key = 'k' * 32
+                return ChaCha20Poly1305(key.encode()).encrypt(nonce, data, None)
+        """)),
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:

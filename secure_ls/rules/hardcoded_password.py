@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import config, secrets
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 
 class HardcodedPassword(Rule):
@@ -77,82 +77,280 @@ class HardcodedPassword(Rule):
 
     VALID = [
         # a marker put into text and replaced later, and PyPI's fixed user name for API tokens
-        'UNDERSCORE_TOKEN = "!UNDERSCORE!"\nPYPI_TOKEN_USER = "__token__"\n\ndef escape(name):\n    return name.replace("_", UNDERSCORE_TOKEN)\n',
+        code("""
+            UNDERSCORE_TOKEN = "!UNDERSCORE!"
+            PYPI_TOKEN_USER = "__token__"
+
+            def escape(name):
+                return name.replace("_", UNDERSCORE_TOKEN)
+        """),
         # the mask an API returns in place of the password, and that clients send back unchanged
-        'def to_representation(ret):\n    ret["password"] = "$encrypted$"\n    return ret\n\ndef update(obj, new_password):\n    if new_password and new_password != "$encrypted$":\n        obj.set_password(new_password)\n',
+        code("""
+            def to_representation(ret):
+                ret["password"] = "$encrypted$"
+                return ret
+
+            def update(obj, new_password):
+                if new_password and new_password != "$encrypted$":
+                    obj.set_password(new_password)
+        """),
         # help text for a setting: a sentence, even with an arrow or a path in it
         'DESCRIPTIONS = {"ZVONOK_API_KEY": "API public key. You can get it in Profile->Settings section."}\n',
         # a table of such help texts: its short labels describe the settings too
-        'DESCRIPTIONS = {\n    "EXOTEL_ACCOUNT_SID": "Exotel account SID from the developer settings",\n    "EXOTEL_API_KEY": "API Key (username)",\n    "EXOTEL_APP_ID": "Identifier of the flow (or applet)",\n}\n',
+        code("""
+            DESCRIPTIONS = {
+                "EXOTEL_ACCOUNT_SID": "Exotel account SID from the developer settings",
+                "EXOTEL_API_KEY": "API Key (username)",
+                "EXOTEL_APP_ID": "Identifier of the flow (or applet)",
+            }
+        """),
         # the name of a private dict key (leading underscores, words) and a placeholder in parentheses
-        'STREAMING_DATA_FETCH_PO_TOKEN = "__app_fetch_po_token"\nLOGIN_SAMPLE = {"username": "alice", "password": "(snip)"}\n',
+        code("""
+            STREAMING_DATA_FETCH_PO_TOKEN = "__app_fetch_po_token"
+            LOGIN_SAMPLE = {"username": "alice", "password": "(snip)"}
+        """),
         # keys that name an action on a password (a rate limit per action), not a password
         'ACCOUNT_RATE_LIMITS = {"change_password": "5/m/user", "forgot_password": "20/m/ip", "reset_password": "20/m/ip"}\n',
         # a well-known default the program replaces with a generated one
-        'import secrets\n\ndef admin_password(configured):\n    password = configured\n    if password == "password":\n        password = secrets.token_urlsafe(16)\n    return password\n',
-        'import os\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n',
-        'PASSWORD_FIELD = "password"\nTOKEN_URL = "https://example.com/oauth/token"\nTOKEN_TYPE = "Bearer"\n',
-        'password = input("Password: ")\nprompt = {"password": "Enter your password"}\n',
-        'def login(client, password=""):\n    return client.post("/login", data={"password": password})\n',
-        'API_KEY = "<your-api-key>"\nSECRET = "${APP_SECRET}"\nDB_PASSWORD = "changeme"\nmasked = {"password": "*****"}\n',
-        'auth_header = "Authorization"\naccess_token = "access_token"\nmax_tokens = "4096"\n',
-        'import pytest\ndef test_login(client):\n    assert client.login(username="bob", password="s3cr3t-Pa55")\n',
-        'class Token:\n    pass\ntoken = "EOF"\ncsrf_token = "csrftoken"\n',
-        'password_hash = "pbkdf2_sha256$260000$abc$def"\nurl = "postgres://user:{password}@host/db".format(password=pw)\n',
+        code("""
+            import secrets
+
+            def admin_password(configured):
+                password = configured
+                if password == "password":
+                    password = secrets.token_urlsafe(16)
+                return password
+        """),
+        code("""
+            import os
+            DB_PASSWORD = os.environ["DB_PASSWORD"]
+        """),
+        code("""
+            PASSWORD_FIELD = "password"
+            TOKEN_URL = "https://example.com/oauth/token"
+            TOKEN_TYPE = "Bearer"
+        """),
+        code("""
+            password = input("Password: ")
+            prompt = {"password": "Enter your password"}
+        """),
+        code("""
+            def login(client, password=""):
+                return client.post("/login", data={"password": password})
+        """),
+        code("""
+            API_KEY = "<your-api-key>"
+            SECRET = "${APP_SECRET}"
+            DB_PASSWORD = "changeme"
+            masked = {"password": "*****"}
+        """),
+        code("""
+            auth_header = "Authorization"
+            access_token = "access_token"
+            max_tokens = "4096"
+        """),
+        code("""
+            import pytest
+            def test_login(client):
+                assert client.login(username="bob", password="s3cr3t-Pa55")
+        """),
+        code("""
+            class Token:
+                pass
+            token = "EOF"
+            csrf_token = "csrftoken"
+        """),
+        code("""
+            password_hash = "pbkdf2_sha256$260000$abc$def"
+            url = "postgres://user:{password}@host/db".format(password=pw)
+        """),
         'SECRET_KEY = "django-insecure-4d8f9g0h1j2k3l4m5n6b7v8c9x0z"\n',
         # a known default refused, not accepted; a bare `key` holding no credential-shaped value
-        'from django.conf import settings\nif settings.ADMIN_PASSWORD == "Sup3r-s3cret!":\n    raise RuntimeError("change the default password")\n',
-        'import logging\nfrom django.conf import settings\nif not settings.ADMIN_PASSWORD or settings.ADMIN_PASSWORD == "admin":\n    logging.warning("set ADMIN_PASSWORD")\n',
-        'def check(token, api_token):\n    return token == "undefined" or api_token == "null"\n',
+        code("""
+            from django.conf import settings
+            if settings.ADMIN_PASSWORD == "Sup3r-s3cret!":
+                raise RuntimeError("change the default password")
+        """),
+        code("""
+            import logging
+            from django.conf import settings
+            if not settings.ADMIN_PASSWORD or settings.ADMIN_PASSWORD == "admin":
+                logging.warning("set ADMIN_PASSWORD")
+        """),
+        code("""
+            def check(token, api_token):
+                return token == "undefined" or api_token == "null"
+        """),
         # messages about credentials, keyed by error code
-        'ERRORS = {\n    "invalid-credentials": "Access denied, check your credentials",\n    "banned": "Access denied, account is suspended",\n}\n',
-        'key = "0123456789abcdef0123456789abcdef"\ntoken = "user-profile-settings-cache-entry"\ncache_key = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"\n',
-        'RESOURCE_IDS = {"AWS::IAM::AccessKey": "72c2d9dd90025459"}\nACL_CREDENTIALS = "Access-Control-Allow-Credentials"\n',
-        'jsonnet_token = r"[^\\W\\d]\\w*"\n_SAR_APP_KEY = "serverlessrepo:applicationId"\n',
+        code("""
+            ERRORS = {
+                "invalid-credentials": "Access denied, check your credentials",
+                "banned": "Access denied, account is suspended",
+            }
+        """),
+        code("""
+            key = "0123456789abcdef0123456789abcdef"
+            token = "user-profile-settings-cache-entry"
+            cache_key = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
+        """),
+        code("""
+            RESOURCE_IDS = {"AWS::IAM::AccessKey": "72c2d9dd90025459"}
+            ACL_CREDENTIALS = "Access-Control-Allow-Credentials"
+        """),
+        code(r"""
+            jsonnet_token = r"[^\W\d]\w*"
+            _SAR_APP_KEY = "serverlessrepo:applicationId"
+        """),
     ]
     INVALID = [
         Example(  # the password a login accepts, visible to anyone who reads the code
-            'from flask import request\n\ndef admin_login():\n    return request.form["password"] == "myPa55word"\n',
-            fixed='from flask import request\nimport os\n\ndef admin_login():\n    return request.form["password"] == os.environ["PASSWORD"]\n',
+            code("""
+                from flask import request
+
+                def admin_login():
+                    return request.form["password"] == "myPa55word"
+            """),
+            fixed=code("""
+                from flask import request
+                import os
+
+                def admin_login():
+                    return request.form["password"] == os.environ["PASSWORD"]
+            """),
             where='"myPa55word"',
             says="compared with `password`",
         ),
         Example(  # a default credential accepted by a check is a backdoor, not a placeholder
-            'def is_admin(password):\n    return password == "admin"\n',
-            fixed='import os\ndef is_admin(password):\n    return password == os.environ["PASSWORD"]\n',
+            code("""
+                def is_admin(password):
+                    return password == "admin"
+            """),
+            fixed=code("""
+                import os
+                def is_admin(password):
+                    return password == os.environ["PASSWORD"]
+            """),
         ),
         Example(  # a bare `key` whose value is shaped like a generated API key
-            'from canvasapi import Canvas\n\ndef course(course_id):\n    key = "vQF6J15Kuh3Y6ut1Vh247dlVEIpTEbMnWq7lRKjDBaWu"\n    return Canvas("https://canvas.example.edu/", key).get_course(course_id)\n',
-            fixed='from canvasapi import Canvas\nimport os\n\ndef course(course_id):\n    key = os.environ["KEY"]\n    return Canvas("https://canvas.example.edu/", key).get_course(course_id)\n',
+            code("""
+                from canvasapi import Canvas
+
+                def course(course_id):
+                    key = "vQF6J15Kuh3Y6ut1Vh247dlVEIpTEbMnWq7lRKjDBaWu"
+                    return Canvas("https://canvas.example.edu/", key).get_course(course_id)
+            """),
+            fixed=code("""
+                from canvasapi import Canvas
+                import os
+
+                def course(course_id):
+                    key = os.environ["KEY"]
+                    return Canvas("https://canvas.example.edu/", key).get_course(course_id)
+            """),
             says="assigned to `key`",
         ),
         Example(
-            'import psycopg2\n\nDB_PASSWORD = "Sup3r-s3cret!"\nconn = psycopg2.connect(host="db", user="app", password=DB_PASSWORD)\n',
-            fixed='import psycopg2\nimport os\n\nDB_PASSWORD = os.environ["DB_PASSWORD"]\nconn = psycopg2.connect(host="db", user="app", password=DB_PASSWORD)\n',
+            code("""
+                import psycopg2
+
+                DB_PASSWORD = "Sup3r-s3cret!"
+                conn = psycopg2.connect(host="db", user="app", password=DB_PASSWORD)
+            """),
+            fixed=code("""
+                import psycopg2
+                import os
+
+                DB_PASSWORD = os.environ["DB_PASSWORD"]
+                conn = psycopg2.connect(host="db", user="app", password=DB_PASSWORD)
+            """),
         ),
         Example(
-            'import smtplib\n\ndef send(msg):\n    server = smtplib.SMTP("mail.example.com")\n    server.login("robot", password="hunter22")\n    server.send_message(msg)\n',
-            fixed='import smtplib\nimport os\n\ndef send(msg):\n    server = smtplib.SMTP("mail.example.com")\n    server.login("robot", password=os.environ["PASSWORD"])\n    server.send_message(msg)\n',
+            code("""
+                import smtplib
+
+                def send(msg):
+                    server = smtplib.SMTP("mail.example.com")
+                    server.login("robot", password="hunter22")
+                    server.send_message(msg)
+            """),
+            fixed=code("""
+                import smtplib
+                import os
+
+                def send(msg):
+                    server = smtplib.SMTP("mail.example.com")
+                    server.login("robot", password=os.environ["PASSWORD"])
+                    server.send_message(msg)
+            """),
         ),
         Example(
-            'import os\n\nclass Client:\n    def __init__(self, apiKey="q8Zr2LmX9vTb4NwYc7KdPf3H"):\n        self.apiKey = apiKey\n',
-            fixed='import os\n\nclass Client:\n    def __init__(self, apiKey=os.environ.get("API_KEY")):\n        self.apiKey = apiKey\n',
+            code("""
+                import os
+
+                class Client:
+                    def __init__(self, apiKey="q8Zr2LmX9vTb4NwYc7KdPf3H"):
+                        self.apiKey = apiKey
+            """),
+            fixed=code("""
+                import os
+
+                class Client:
+                    def __init__(self, apiKey=os.environ.get("API_KEY")):
+                        self.apiKey = apiKey
+            """),
         ),
         Example(
-            'import requests\n\nCONFIG = {"user": "svc", "client_secret": "7fd1c2a9e4b84f3c9a0d5e6b7c8d9e0f"}\n',
-            fixed='import requests\nimport os\n\nCONFIG = {"user": "svc", "client_secret": os.environ["CLIENT_SECRET"]}\n',
+            code("""
+                import requests
+
+                CONFIG = {"user": "svc", "client_secret": "7fd1c2a9e4b84f3c9a0d5e6b7c8d9e0f"}
+            """),
+            fixed=code("""
+                import requests
+                import os
+
+                CONFIG = {"user": "svc", "client_secret": os.environ["CLIENT_SECRET"]}
+            """),
         ),
         Example(
-            'import os\n\nDB_PASSWORD = os.environ.get("DB_PASSWORD", "pg-Secr3t-2024")\n',
-            fixed='import os\n\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n',
+            code("""
+                import os
+
+                DB_PASSWORD = os.environ.get("DB_PASSWORD", "pg-Secr3t-2024")
+            """),
+            fixed=code("""
+                import os
+
+                DB_PASSWORD = os.environ["DB_PASSWORD"]
+            """),
         ),
         Example(
-            'import os\nimport openai\n\nos.environ["OPENAI_API_KEY"] = "sk-Nu59VN3k38m41dsJ1jKlT3Bl"\nclient = openai.OpenAI()\n',
-            fixed='import os\nimport openai\n\nclient = openai.OpenAI()\n',
+            code("""
+                import os
+                import openai
+
+                os.environ["OPENAI_API_KEY"] = "sk-Nu59VN3k38m41dsJ1jKlT3Bl"
+                client = openai.OpenAI()
+            """),
+            fixed=code("""
+                import os
+                import openai
+
+                client = openai.OpenAI()
+            """),
         ),
         Example(
-            'class Settings:\n    def __init__(self):\n        self.smtp_password = b"pa55w0rd-smtp"\n',
-            fixed='import os\nclass Settings:\n    def __init__(self):\n        self.smtp_password = os.environ["SMTP_PASSWORD"].encode()\n',
+            code("""
+                class Settings:
+                    def __init__(self):
+                        self.smtp_password = b"pa55w0rd-smtp"
+            """),
+            fixed=code("""
+                import os
+                class Settings:
+                    def __init__(self):
+                        self.smtp_password = os.environ["SMTP_PASSWORD"].encode()
+            """),
         ),
     ]
 

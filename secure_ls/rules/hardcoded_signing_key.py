@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine.context import keyword
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import config, secrets
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 _JWT_FUNCTIONS = {
     "jwt.encode": 1,
@@ -65,29 +65,95 @@ class HardcodedSigningKey(Rule):
     calls = frozenset(_JWT_FUNCTIONS)
 
     VALID = [
-        'import os\nSECRET_KEY = os.environ["DJANGO_SECRET_KEY"]\n',
-        'import os\nfrom flask import Flask\napp = Flask(__name__)\napp.secret_key = os.environ.get("SECRET_KEY", "")\n',
-        'import jwt\ndef make(payload, key):\n    return jwt.encode(payload, key, algorithm="HS256")\n',
-        'from flask import Flask\napp = Flask(__name__)\napp.config["SECRET_KEY"] = "${SECRET_KEY}"\n',
-        'import pytest\nSECRET_KEY = "test-secret-key-for-tests"\n',
-        'class SharedCredentialProvider:\n    ACCESS_KEY = "aws_access_key_id"\n    SECRET_KEY = "aws_secret_access_key"\n',
+        code("""
+            import os
+            SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+        """),
+        code("""
+            import os
+            from flask import Flask
+            app = Flask(__name__)
+            app.secret_key = os.environ.get("SECRET_KEY", "")
+        """),
+        code("""
+            import jwt
+            def make(payload, key):
+                return jwt.encode(payload, key, algorithm="HS256")
+        """),
+        code("""
+            from flask import Flask
+            app = Flask(__name__)
+            app.config["SECRET_KEY"] = "${SECRET_KEY}"
+        """),
+        code("""
+            import pytest
+            SECRET_KEY = "test-secret-key-for-tests"
+        """),
+        code("""
+            class SharedCredentialProvider:
+                ACCESS_KEY = "aws_access_key_id"
+                SECRET_KEY = "aws_secret_access_key"
+        """),
     ]
     INVALID = [
         Example(
-            'import os\n\nINSTALLED_APPS = ["django.contrib.admin"]\nSECRET_KEY = "django-insecure-8x#p2m@v!q9z$w7k3r5t1y6u0i4o"\n',
-            fixed='import os\n\nINSTALLED_APPS = ["django.contrib.admin"]\nSECRET_KEY = os.environ["SECRET_KEY"]\n',
+            code("""
+                import os
+
+                INSTALLED_APPS = ["django.contrib.admin"]
+                SECRET_KEY = "django-insecure-8x#p2m@v!q9z$w7k3r5t1y6u0i4o"
+            """),
+            fixed=code("""
+                import os
+
+                INSTALLED_APPS = ["django.contrib.admin"]
+                SECRET_KEY = os.environ["SECRET_KEY"]
+            """),
         ),
         Example(
-            'from flask import Flask\n\napp = Flask(__name__)\napp.secret_key = "dev"\n',
-            fixed='from flask import Flask\nimport os\n\napp = Flask(__name__)\napp.secret_key = os.environ["SECRET_KEY"]\n',
+            code("""
+                from flask import Flask
+
+                app = Flask(__name__)
+                app.secret_key = "dev"
+            """),
+            fixed=code("""
+                from flask import Flask
+                import os
+
+                app = Flask(__name__)
+                app.secret_key = os.environ["SECRET_KEY"]
+            """),
         ),
         Example(
-            'from flask import Flask\n\napp = Flask(__name__)\napp.config.update(SECRET_KEY="4f3c2b1a9e8d7c6b5a4f3e2d1c0b9a8f", DEBUG=False)\n',
-            fixed='from flask import Flask\nimport os\n\napp = Flask(__name__)\napp.config.update(SECRET_KEY=os.environ["SECRET_KEY"], DEBUG=False)\n',
+            code("""
+                from flask import Flask
+
+                app = Flask(__name__)
+                app.config.update(SECRET_KEY="4f3c2b1a9e8d7c6b5a4f3e2d1c0b9a8f", DEBUG=False)
+            """),
+            fixed=code("""
+                from flask import Flask
+                import os
+
+                app = Flask(__name__)
+                app.config.update(SECRET_KEY=os.environ["SECRET_KEY"], DEBUG=False)
+            """),
         ),
         Example(
-            'import jwt\n\ndef issue(user_id):\n    return jwt.encode({"sub": user_id}, "my-jwt-signing-key-2024", algorithm="HS256")\n',
-            fixed='import jwt\nimport os\n\ndef issue(user_id):\n    return jwt.encode({"sub": user_id}, os.environ["JWT_SECRET_KEY"], algorithm="HS256")\n',
+            code("""
+                import jwt
+
+                def issue(user_id):
+                    return jwt.encode({"sub": user_id}, "my-jwt-signing-key-2024", algorithm="HS256")
+            """),
+            fixed=code("""
+                import jwt
+                import os
+
+                def issue(user_id):
+                    return jwt.encode({"sub": user_id}, os.environ["JWT_SECRET_KEY"], algorithm="HS256")
+            """),
         ),
     ]
 

@@ -6,7 +6,7 @@ import ast
 import re
 
 from secure_ls.engine.model import Confidence, Severity
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 _TEMP = re.compile(r"^(/tmp|/var/tmp|/dev/shm|/usr/tmp)(/|$)")
 # Functions that open, create, write or remove the path they are given: (positional indexes, keywords).
@@ -95,26 +95,61 @@ class HardcodedTempPath(Rule):
     methods = _WRITING_METHODS
 
     VALID = [
-        'import tempfile\nwith tempfile.NamedTemporaryFile(dir="/tmp") as f:\n    f.write(b"x")\n',
-        'import argparse\np = argparse.ArgumentParser()\np.add_argument("--workdir", default="/tmp", help="where to put files")\n',
-        'def is_temp(path):\n    return path.startswith("/tmp/")\n',
-        'import os\nwith open(os.path.join("/var/lib/app", "state.json")) as f:\n    pass\n',
+        code("""
+            import tempfile
+            with tempfile.NamedTemporaryFile(dir="/tmp") as f:
+                f.write(b"x")
+        """),
+        code("""
+            import argparse
+            p = argparse.ArgumentParser()
+            p.add_argument("--workdir", default="/tmp", help="where to put files")
+        """),
+        code("""
+            def is_temp(path):
+                return path.startswith("/tmp/")
+        """),
+        code("""
+            import os
+            with open(os.path.join("/var/lib/app", "state.json")) as f:
+                pass
+        """),
     ]
     INVALID = [
         Example(
-            'def save(report):\n    with open("/tmp/report.txt", "w") as f:\n        f.write(report)\n',
+            code("""
+                def save(report):
+                    with open("/tmp/report.txt", "w") as f:
+                        f.write(report)
+            """),
             fixed=None,
         ),
         Example(
-            'import os\n\ndef cache_path(key):\n    return os.path.join("/tmp", key + ".cache")\n',
+            code("""
+                import os
+
+                def cache_path(key):
+                    return os.path.join("/tmp", key + ".cache")
+            """),
             fixed=None,
         ),
         Example(
-            'import logging\n\ndef setup(name):\n    path = f"/var/tmp/{name}.log"\n    logging.getLogger(name).addHandler(logging.FileHandler(path))\n',
+            code("""
+                import logging
+
+                def setup(name):
+                    path = f"/var/tmp/{name}.log"
+                    logging.getLogger(name).addHandler(logging.FileHandler(path))
+            """),
             fixed=None,
         ),
         Example(
-            'import pandas as pd\n\ndef export(df: pd.DataFrame):\n    df.to_csv("/tmp/export.csv")\n',
+            code("""
+                import pandas as pd
+
+                def export(df: pd.DataFrame):
+                    df.to_csv("/tmp/export.csv")
+            """),
             fixed=None,
         ),
     ]

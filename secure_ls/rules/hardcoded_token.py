@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import config, secrets
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 
 class HardcodedToken(Rule):
@@ -53,35 +53,78 @@ class HardcodedToken(Rule):
 
     VALID = [
         'AWS_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE"\n',
-        'import os\nGITHUB_TOKEN = os.environ["GITHUB_TOKEN"]\nprefix = "ghp_"\n',
-        'def is_pem(text):\n    return text.startswith("-----BEGIN RSA PRIVATE KEY-----")\n',
-        'def f():\n    """Use a token like ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789."""\n',
+        code("""
+            import os
+            GITHUB_TOKEN = os.environ["GITHUB_TOKEN"]
+            prefix = "ghp_"
+        """),
+        code("""
+            def is_pem(text):
+                return text.startswith("-----BEGIN RSA PRIVATE KEY-----")
+        """),
+        code('''
+            def f():
+                """Use a token like ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789."""
+        '''),
         'KEY = "-----BEGIN PRIVATE KEY-----\\n...\\n-----END PRIVATE KEY-----"\n',
     ]
     INVALID = [
         Example(
-            'import boto3\n\nclient = boto3.client("s3", aws_access_key_id="AKIA2OGYBAH6RQK7ZLMP")\n',
-            fixed='import boto3\nimport os\n\nclient = boto3.client("s3", aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"])\n',
+            code("""
+                import boto3
+
+                client = boto3.client("s3", aws_access_key_id="AKIA2OGYBAH6RQK7ZLMP")
+            """),
+            fixed=code("""
+                import boto3
+                import os
+
+                client = boto3.client("s3", aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"])
+            """),
         ),
         Example(
-            'from github import Github\n\ngh = Github("ghp_4Rt9ZkQ2mW8xV1nB7cL3pD6fH0jS5aY2eUoI")\n',
+            code("""
+                from github import Github
+
+                gh = Github("ghp_4Rt9ZkQ2mW8xV1nB7cL3pD6fH0jS5aY2eUoI")
+            """),
             fixed=None,
         ),
         Example(
-            'import stripe\n\nstripe.api_key = "sk_live_51Hq2v9KxR8mZt3LpW7nB4cYd"\n',
-            fixed='import stripe\nimport os\n\nstripe.api_key = os.environ["API_KEY"]\n',
+            code("""
+                import stripe
+
+                stripe.api_key = "sk_live_51Hq2v9KxR8mZt3LpW7nB4cYd"
+            """),
+            fixed=code("""
+                import stripe
+                import os
+
+                stripe.api_key = os.environ["API_KEY"]
+            """),
         ),
         Example(
-            'import requests\n\nheaders = {"Authorization": "Bearer xoxb-730295816402-5183920475619-Zk8Qw2Lr7Tn4Vb9Xc1Md6Hs3"}\n',
+            code("""
+                import requests
+
+                headers = {"Authorization": "Bearer xoxb-730295816402-5183920475619-Zk8Qw2Lr7Tn4Vb9Xc1Md6Hs3"}
+            """),
             fixed=None,
         ),
         Example(
-            'import os\n\nos.environ["HF_TOKEN"] = "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"\n',
+            code("""
+                import os
+
+                os.environ["HF_TOKEN"] = "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"
+            """),
             fixed='import os\n\n',
         ),
         Example(
             'SLACK = {"bot": "xoxb-902345678901-4829103847562-Qw7Er5Ty2Ui9Op3As8Df1Gh4"}\n',
-            fixed='import os\nSLACK = {"bot": os.environ["BOT"]}\n',
+            fixed=code("""
+                import os
+                SLACK = {"bot": os.environ["BOT"]}
+            """),
         ),
     ]
 

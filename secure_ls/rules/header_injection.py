@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine import astutil, catalog
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import frameworks, web
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
 _HEADER_METHODS = frozenset({"add", "set", "setdefault", "add_header", "__setitem__"})
@@ -62,40 +62,148 @@ class HttpHeaderInjection(Rule):
     local_calls = frozenset({"start_response"})
 
     VALID = [
-        'from urllib.parse import quote\nfrom flask import make_response, request\n\ndef download():\n    resp = make_response("data")\n    resp.headers["Content-Disposition"] = "attachment; filename=" + quote(request.args["name"])\n    return resp\n',
-        'from flask import make_response, request\nTHEMES = {"dark", "light"}\n\ndef theme():\n    value = request.args.get("theme", "light")\n    if value not in THEMES:\n        value = "light"\n    resp = make_response("ok")\n    resp.set_cookie("theme", value)\n    return resp\n',
-        'from flask import make_response, request\n\ndef h():\n    resp = make_response("ok")\n    resp.headers["X-Request-Path"] = request.path\n    return resp\n',
-        'def copy(request, headers):\n    headers["X-Forwarded-For"] = request.META["REMOTE_ADDR"]\n',
-        'import falcon\nfrom urllib.parse import quote\n\nclass Download:\n    def on_get(self, req, resp):\n        resp.set_header("Content-Disposition", "attachment; filename=" + quote(req.get_param("name")))\n',
-        'from flask import make_response, request\n\nSUPPORTED = ["en", "de", "fr"]\n\ndef index():\n    resp = make_response("hi")\n    resp.headers["Content-Language"] = request.accept_languages.best_match(SUPPORTED) or "en"\n    return resp\n',
+        code("""
+            from urllib.parse import quote
+            from flask import make_response, request
+
+            def download():
+                resp = make_response("data")
+                resp.headers["Content-Disposition"] = "attachment; filename=" + quote(request.args["name"])
+                return resp
+        """),
+        code("""
+            from flask import make_response, request
+            THEMES = {"dark", "light"}
+
+            def theme():
+                value = request.args.get("theme", "light")
+                if value not in THEMES:
+                    value = "light"
+                resp = make_response("ok")
+                resp.set_cookie("theme", value)
+                return resp
+        """),
+        code("""
+            from flask import make_response, request
+
+            def h():
+                resp = make_response("ok")
+                resp.headers["X-Request-Path"] = request.path
+                return resp
+        """),
+        code("""
+            def copy(request, headers):
+                headers["X-Forwarded-For"] = request.META["REMOTE_ADDR"]
+        """),
+        code("""
+            import falcon
+            from urllib.parse import quote
+
+            class Download:
+                def on_get(self, req, resp):
+                    resp.set_header("Content-Disposition", "attachment; filename=" + quote(req.get_param("name")))
+        """),
+        code("""
+            from flask import make_response, request
+
+            SUPPORTED = ["en", "de", "fr"]
+
+            def index():
+                resp = make_response("hi")
+                resp.headers["Content-Language"] = request.accept_languages.best_match(SUPPORTED) or "en"
+                return resp
+        """),
     ]
     INVALID = [
         Example(
-            'from flask import make_response, request\n\ndef download():\n    resp = make_response("data")\n    resp.headers["Content-Disposition"] = "attachment; filename=" + request.args["name"]\n    return resp\n',
+            code("""
+                from flask import make_response, request
+
+                def download():
+                    resp = make_response("data")
+                    resp.headers["Content-Disposition"] = "attachment; filename=" + request.args["name"]
+                    return resp
+            """),
         ),
         Example(
-            'from django.http import HttpResponse\n\ndef view(request):\n    response = HttpResponse("ok")\n    response["X-Tracking"] = request.GET.get("id", "")\n    return response\n',
+            code("""
+                from django.http import HttpResponse
+
+                def view(request):
+                    response = HttpResponse("ok")
+                    response["X-Tracking"] = request.GET.get("id", "")
+                    return response
+            """),
         ),
         Example(
-            'from flask import make_response, request\n\ndef report():\n    name = request.args.get("name", "report.txt")\n    return make_response("body", 200, {"Content-Disposition": "attachment; filename=" + name})\n',
+            code("""
+                from flask import make_response, request
+
+                def report():
+                    name = request.args.get("name", "report.txt")
+                    return make_response("body", 200, {"Content-Disposition": "attachment; filename=" + name})
+            """),
         ),
         Example(
-            'from django.http import HttpResponse\n\ndef view(request):\n    return HttpResponse("ok", headers={"X-Ref": request.GET["ref"]})\n',
+            code("""
+                from django.http import HttpResponse
+
+                def view(request):
+                    return HttpResponse("ok", headers={"X-Ref": request.GET["ref"]})
+            """),
         ),
         Example(
-            'from flask import make_response, request\n\ndef remember():\n    resp = make_response("ok")\n    resp.set_cookie("campaign", request.args["utm"])\n    return resp\n',
+            code("""
+                from flask import make_response, request
+
+                def remember():
+                    resp = make_response("ok")
+                    resp.set_cookie("campaign", request.args["utm"])
+                    return resp
+            """),
         ),
         Example(
-            'import falcon\n\nclass Download:\n    def on_get(self, req, resp):\n        resp.set_header("Content-Disposition", "attachment; filename=" + req.get_param("name"))\n',
+            code("""
+                import falcon
+
+                class Download:
+                    def on_get(self, req, resp):
+                        resp.set_header("Content-Disposition", "attachment; filename=" + req.get_param("name"))
+            """),
         ),
         Example(
-            'from sanic import Sanic, response\napp = Sanic("pager")\n\n@app.get("/items")\nasync def items(request):\n    cursor = request.args.get("cursor", "")\n    return response.json({}, headers={"Link": f"</items?cursor={cursor}>; rel=next"})\n',
+            code("""
+                from sanic import Sanic, response
+                app = Sanic("pager")
+
+                @app.get("/items")
+                async def items(request):
+                    cursor = request.args.get("cursor", "")
+                    return response.json({}, headers={"Link": f"</items?cursor={cursor}>; rel=next"})
+            """),
         ),
         Example(  # the standard library's http.server writes headers as given
-            'from http.server import BaseHTTPRequestHandler\nfrom urllib.parse import parse_qs, urlparse\n\nclass Handler(BaseHTTPRequestHandler):\n    def do_GET(self):\n        lang = parse_qs(urlparse(self.path).query).get("lang", ["en"])[0]\n        self.send_response(200)\n        self.send_header("Content-Language", lang)\n        self.end_headers()\n',
+            code("""
+                from http.server import BaseHTTPRequestHandler
+                from urllib.parse import parse_qs, urlparse
+
+                class Handler(BaseHTTPRequestHandler):
+                    def do_GET(self):
+                        lang = parse_qs(urlparse(self.path).query).get("lang", ["en"])[0]
+                        self.send_response(200)
+                        self.send_header("Content-Language", lang)
+                        self.end_headers()
+            """),
         ),
         Example(  # a bare WSGI application
-            'from urllib.parse import parse_qs\n\ndef application(environ, start_response):\n    campaign = parse_qs(environ.get("QUERY_STRING", "")).get("c", [""])[0]\n    start_response("200 OK", [("X-Campaign", campaign)])\n    return [b"ok"]\n',
+            code("""
+                from urllib.parse import parse_qs
+
+                def application(environ, start_response):
+                    campaign = parse_qs(environ.get("QUERY_STRING", "")).get("c", [""])[0]
+                    start_response("200 OK", [("X-Campaign", campaign)])
+                    return [b"ok"]
+            """),
         ),
     ]
 

@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import crypto
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 
 class HmacMissingDigestmod(Rule):
@@ -38,23 +38,73 @@ class HmacMissingDigestmod(Rule):
     calls = crypto.HMAC_CALLS
 
     VALID = [
-        "import hmac, hashlib\ndef sign(key, msg):\n    return hmac.new(key, msg, hashlib.sha256).digest()\n",
-        "import hmac, hashlib\ndef sign(key, msg):\n    return hmac.new(key, digestmod=hashlib.sha256).digest()\n",
-        "import hmac\ndef sign(key, msg, **options):\n    return hmac.new(key, msg, **options).digest()\n",
-        "from Crypto.Hash import HMAC, SHA256\ndef sign(key, msg):\n    return HMAC.new(key, msg, digestmod=SHA256).digest()\n",
+        code("""
+            import hmac, hashlib
+            def sign(key, msg):
+                return hmac.new(key, msg, hashlib.sha256).digest()
+        """),
+        code("""
+            import hmac, hashlib
+            def sign(key, msg):
+                return hmac.new(key, digestmod=hashlib.sha256).digest()
+        """),
+        code("""
+            import hmac
+            def sign(key, msg, **options):
+                return hmac.new(key, msg, **options).digest()
+        """),
+        code("""
+            from Crypto.Hash import HMAC, SHA256
+            def sign(key, msg):
+                return HMAC.new(key, msg, digestmod=SHA256).digest()
+        """),
     ]
     INVALID = [
         Example(
-            "import hmac\n\ndef sign(key, msg):\n    return hmac.new(key, msg).hexdigest()\n",
-            fixed="import hmac\nimport hashlib\n\ndef sign(key, msg):\n    return hmac.new(key, msg, digestmod=hashlib.sha256).hexdigest()\n",
+            code("""
+                import hmac
+
+                def sign(key, msg):
+                    return hmac.new(key, msg).hexdigest()
+            """),
+            fixed=code("""
+                import hmac
+                import hashlib
+
+                def sign(key, msg):
+                    return hmac.new(key, msg, digestmod=hashlib.sha256).hexdigest()
+            """),
         ),
         Example(
-            "import hmac\nimport hashlib\n\ndef signer(key):\n    return hmac.HMAC(key)\n",
-            fixed="import hmac\nimport hashlib\n\ndef signer(key):\n    return hmac.HMAC(key, digestmod=hashlib.sha256)\n",
+            code("""
+                import hmac
+                import hashlib
+
+                def signer(key):
+                    return hmac.HMAC(key)
+            """),
+            fixed=code("""
+                import hmac
+                import hashlib
+
+                def signer(key):
+                    return hmac.HMAC(key, digestmod=hashlib.sha256)
+            """),
         ),
         Example(
-            "from Crypto.Hash import HMAC\n\ndef sign(key, msg):\n    return HMAC.new(key, msg).hexdigest()\n",
-            fixed="from Crypto.Hash import HMAC\nfrom Crypto.Hash import SHA256\n\ndef sign(key, msg):\n    return HMAC.new(key, msg, digestmod=SHA256).hexdigest()\n",
+            code("""
+                from Crypto.Hash import HMAC
+
+                def sign(key, msg):
+                    return HMAC.new(key, msg).hexdigest()
+            """),
+            fixed=code("""
+                from Crypto.Hash import HMAC
+                from Crypto.Hash import SHA256
+
+                def sign(key, msg):
+                    return HMAC.new(key, msg, digestmod=SHA256).hexdigest()
+            """),
         ),
     ]
 

@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import crypto, hashing
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 
 class HmacWeakDigest(Rule):
@@ -44,27 +44,88 @@ class HmacWeakDigest(Rule):
     calls = crypto.HMAC_CALLS
 
     VALID = [
-        "import hmac, hashlib\ndef sign(key, msg):\n    return hmac.new(key, msg, hashlib.sha256).hexdigest()\n",
-        "import hmac\ndef sign(key, msg):\n    return hmac.digest(key, msg, 'sha512')\n",
-        "import hmac, hashlib\ndef sign(key, msg, algo):\n    return hmac.new(key, msg, algo).hexdigest()\n",
-        "import hashlib\ndef etag(body):\n    return hashlib.md5(body, usedforsecurity=False).hexdigest()\n",
+        code("""
+            import hmac, hashlib
+            def sign(key, msg):
+                return hmac.new(key, msg, hashlib.sha256).hexdigest()
+        """),
+        code("""
+            import hmac
+            def sign(key, msg):
+                return hmac.digest(key, msg, 'sha512')
+        """),
+        code("""
+            import hmac, hashlib
+            def sign(key, msg, algo):
+                return hmac.new(key, msg, algo).hexdigest()
+        """),
+        code("""
+            import hashlib
+            def etag(body):
+                return hashlib.md5(body, usedforsecurity=False).hexdigest()
+        """),
     ]
     INVALID = [
         Example(
-            "import hmac\nimport hashlib\n\ndef sign(key, msg):\n    return hmac.new(key, msg, digestmod=hashlib.md5).hexdigest()\n",
-            fixed="import hmac\nimport hashlib\n\ndef sign(key, msg):\n    return hmac.new(key, msg, digestmod=hashlib.sha256).hexdigest()\n",
+            code("""
+                import hmac
+                import hashlib
+
+                def sign(key, msg):
+                    return hmac.new(key, msg, digestmod=hashlib.md5).hexdigest()
+            """),
+            fixed=code("""
+                import hmac
+                import hashlib
+
+                def sign(key, msg):
+                    return hmac.new(key, msg, digestmod=hashlib.sha256).hexdigest()
+            """),
         ),
         Example(
-            "import hmac\n\ndef sign(key, msg):\n    return hmac.digest(key, msg, 'sha1')\n",
-            fixed="import hmac\n\ndef sign(key, msg):\n    return hmac.digest(key, msg, 'sha256')\n",
+            code("""
+                import hmac
+
+                def sign(key, msg):
+                    return hmac.digest(key, msg, 'sha1')
+            """),
+            fixed=code("""
+                import hmac
+
+                def sign(key, msg):
+                    return hmac.digest(key, msg, 'sha256')
+            """),
         ),
         Example(
-            "from hmac import new as mac\nfrom hashlib import md5\n\ndef sign(key, msg):\n    return mac(key, msg, md5).digest()\n",
-            fixed="from hmac import new as mac\nfrom hashlib import md5\nimport hashlib\n\ndef sign(key, msg):\n    return mac(key, msg, hashlib.sha256).digest()\n",
+            code("""
+                from hmac import new as mac
+                from hashlib import md5
+
+                def sign(key, msg):
+                    return mac(key, msg, md5).digest()
+            """),
+            fixed=code("""
+                from hmac import new as mac
+                from hashlib import md5
+                import hashlib
+
+                def sign(key, msg):
+                    return mac(key, msg, hashlib.sha256).digest()
+            """),
         ),
         Example(
-            "from cryptography.hazmat.primitives import hashes, hmac\n\ndef signer(key):\n    return hmac.HMAC(key, hashes.SHA1())\n",
-            fixed="from cryptography.hazmat.primitives import hashes, hmac\n\ndef signer(key):\n    return hmac.HMAC(key, hashes.SHA256())\n",
+            code("""
+                from cryptography.hazmat.primitives import hashes, hmac
+
+                def signer(key):
+                    return hmac.HMAC(key, hashes.SHA1())
+            """),
+            fixed=code("""
+                from cryptography.hazmat.primitives import hashes, hmac
+
+                def signer(key):
+                    return hmac.HMAC(key, hashes.SHA256())
+            """),
         ),
     ]
 

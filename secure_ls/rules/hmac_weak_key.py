@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import constants, crypto
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 MINIMUM_KEY_BYTES = 16
 _RANDOM_BYTES = frozenset({"os.urandom", "secrets.token_bytes", "Crypto.Random.get_random_bytes", "Cryptodome.Random.get_random_bytes"})
@@ -44,15 +44,54 @@ class HmacWeakKey(Rule):
     calls = crypto.HMAC_CALLS
 
     VALID = [
-        "import hmac, hashlib, os\ndef sign(msg):\n    return hmac.new(os.environ['WEBHOOK_KEY'].encode(), msg, hashlib.sha256).hexdigest()\n",
-        "import hmac, hashlib\ndef sign(key, msg):\n    return hmac.new(key, msg, hashlib.sha256).hexdigest()\n",
-        "import hmac, hashlib, secrets\nKEY = secrets.token_bytes(32)\ndef sign(msg):\n    return hmac.new(KEY, msg, hashlib.sha256).digest()\n",
-        "import hmac, hashlib\ndef checksum(data):\n    return hmac.new(b'', data, hashlib.sha256).digest()\n",
+        code("""
+            import hmac, hashlib, os
+            def sign(msg):
+                return hmac.new(os.environ['WEBHOOK_KEY'].encode(), msg, hashlib.sha256).hexdigest()
+        """),
+        code("""
+            import hmac, hashlib
+            def sign(key, msg):
+                return hmac.new(key, msg, hashlib.sha256).hexdigest()
+        """),
+        code("""
+            import hmac, hashlib, secrets
+            KEY = secrets.token_bytes(32)
+            def sign(msg):
+                return hmac.new(KEY, msg, hashlib.sha256).digest()
+        """),
+        code("""
+            import hmac, hashlib
+            def checksum(data):
+                return hmac.new(b'', data, hashlib.sha256).digest()
+        """),
     ]
     INVALID = [
-        Example("import hmac\nimport hashlib\n\ndef sign(msg):\n    return hmac.new(b'my-secret-key', msg, hashlib.sha256).hexdigest()\n"),
-        Example("import hmac\nimport hashlib\n\nSECRET = 'webhook-signing-secret-2024'\n\ndef sign(body):\n    return hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()\n"),
-        Example("import hmac\nimport hashlib\nimport os\n\ndef sign(msg):\n    key = os.urandom(8)\n    return key, hmac.digest(key, msg, 'sha256')\n"),
+        Example(code("""
+            import hmac
+            import hashlib
+
+            def sign(msg):
+                return hmac.new(b'my-secret-key', msg, hashlib.sha256).hexdigest()
+        """)),
+        Example(code("""
+            import hmac
+            import hashlib
+
+            SECRET = 'webhook-signing-secret-2024'
+
+            def sign(body):
+                return hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+        """)),
+        Example(code("""
+            import hmac
+            import hashlib
+            import os
+
+            def sign(msg):
+                key = os.urandom(8)
+                return key, hmac.digest(key, msg, 'sha256')
+        """)),
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:

@@ -9,7 +9,7 @@ from secure_ls.engine import astutil
 from secure_ls.engine.context import keyword
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import config, frameworks
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 _SENSITIVE = re.compile(r"sess|token|auth|jwt|login|remember|sid$|^sid|user|ident|refresh|access|api[_-]?key|secret", re.IGNORECASE)
 _JS_READABLE = re.compile(r"csrf|xsrf", re.IGNORECASE)
@@ -56,27 +56,99 @@ class InsecureCookie(Rule):
     methods = frozenset({"set_cookie"})
 
     VALID = [
-        'from flask import make_response\ndef login(token):\n    resp = make_response("ok")\n    resp.set_cookie("session", token, secure=True, httponly=True, samesite="Lax")\n    return resp\n',
-        'from flask import make_response\ndef logout():\n    resp = make_response("bye")\n    resp.set_cookie("session", "", expires=0)\n    return resp\n',
+        code("""
+            from flask import make_response
+            def login(token):
+                resp = make_response("ok")
+                resp.set_cookie("session", token, secure=True, httponly=True, samesite="Lax")
+                return resp
+        """),
+        code("""
+            from flask import make_response
+            def logout():
+                resp = make_response("bye")
+                resp.set_cookie("session", "", expires=0)
+                return resp
+        """),
         # a flag for the page's scripts, its value written in the code: nothing to steal
-        'from fastapi import Response\ndef authorized(response: Response):\n    response.set_cookie("is_user_authorized", "true", max_age=3600)\n',
+        code("""
+            from fastapi import Response
+            def authorized(response: Response):
+                response.set_cookie("is_user_authorized", "true", max_age=3600)
+        """),
 
-        'import http.cookiejar\njar = http.cookiejar.CookieJar()\ndef add(cookie):\n    jar.set_cookie(cookie)\n',
-        'from django.http import HttpResponse\ndef view(request, opts):\n    r = HttpResponse()\n    r.set_cookie("session", "v", **opts)\n    return r\n',
-        'from django.conf import settings\nfrom django.http import HttpResponse\ndef view(request):\n    r = HttpResponse()\n    r.set_cookie("sessionid", "v", secure=settings.SESSION_COOKIE_SECURE, httponly=True)\n    return r\n',
+        code("""
+            import http.cookiejar
+            jar = http.cookiejar.CookieJar()
+            def add(cookie):
+                jar.set_cookie(cookie)
+        """),
+        code("""
+            from django.http import HttpResponse
+            def view(request, opts):
+                r = HttpResponse()
+                r.set_cookie("session", "v", **opts)
+                return r
+        """),
+        code("""
+            from django.conf import settings
+            from django.http import HttpResponse
+            def view(request):
+                r = HttpResponse()
+                r.set_cookie("sessionid", "v", secure=settings.SESSION_COOKIE_SECURE, httponly=True)
+                return r
+        """),
     ]
     INVALID = [
         Example(
-            'from flask import make_response\n\ndef login(token):\n    resp = make_response("ok")\n    resp.set_cookie("session_token", token)\n    return resp\n',
-            fixed='from flask import make_response\n\ndef login(token):\n    resp = make_response("ok")\n    resp.set_cookie("session_token", token, secure=True, httponly=True, samesite="Lax")\n    return resp\n',
+            code("""
+                from flask import make_response
+
+                def login(token):
+                    resp = make_response("ok")
+                    resp.set_cookie("session_token", token)
+                    return resp
+            """),
+            fixed=code("""
+                from flask import make_response
+
+                def login(token):
+                    resp = make_response("ok")
+                    resp.set_cookie("session_token", token, secure=True, httponly=True, samesite="Lax")
+                    return resp
+            """),
         ),
         Example(
-            'from django.http import JsonResponse\n\ndef view(request):\n    response = JsonResponse({})\n    response.set_cookie("auth", request.user.token, httponly=True, secure=False)\n    return response\n',
-            fixed='from django.http import JsonResponse\n\ndef view(request):\n    response = JsonResponse({})\n    response.set_cookie("auth", request.user.token, httponly=True, secure=True, samesite="Lax")\n    return response\n',
+            code("""
+                from django.http import JsonResponse
+
+                def view(request):
+                    response = JsonResponse({})
+                    response.set_cookie("auth", request.user.token, httponly=True, secure=False)
+                    return response
+            """),
+            fixed=code("""
+                from django.http import JsonResponse
+
+                def view(request):
+                    response = JsonResponse({})
+                    response.set_cookie("auth", request.user.token, httponly=True, secure=True, samesite="Lax")
+                    return response
+            """),
         ),
         Example(
-            'from fastapi import Response\n\ndef prefs(response: Response, theme: str):\n    response.set_cookie(key="theme", value=theme)\n',
-            fixed='from fastapi import Response\n\ndef prefs(response: Response, theme: str):\n    response.set_cookie(key="theme", value=theme, secure=True, samesite="Lax")\n',
+            code("""
+                from fastapi import Response
+
+                def prefs(response: Response, theme: str):
+                    response.set_cookie(key="theme", value=theme)
+            """),
+            fixed=code("""
+                from fastapi import Response
+
+                def prefs(response: Response, theme: str):
+                    response.set_cookie(key="theme", value=theme, secure=True, samesite="Lax")
+            """),
         ),
     ]
 

@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import config
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 _SETTINGS = {
     "SESSION_COOKIE_SECURE": "sent over plain HTTP, where anyone on the network can steal the session",
@@ -59,29 +59,80 @@ class InsecureCookieSetting(Rule):
     methods = frozenset({"update", "from_mapping"})
 
     VALID = [
-        "SESSION_COOKIE_SECURE = True\nCSRF_COOKIE_SECURE = True\n",
-        "class DevelopmentConfig:\n    SESSION_COOKIE_SECURE = False\n",
+        code("""
+            SESSION_COOKIE_SECURE = True
+            CSRF_COOKIE_SECURE = True
+        """),
+        code("""
+            class DevelopmentConfig:
+                SESSION_COOKIE_SECURE = False
+        """),
         "CSRF_COOKIE_HTTPONLY = False\n",
-        "import os\nSESSION_COOKIE_SECURE = os.environ.get('HTTPS') == '1'\n",
-        "DEBUG = True\nif DEBUG:\n    SESSION_COOKIE_SECURE = False\n",
-        "import os\nif os.environ.get('ENV') == 'production':\n    CSRF_COOKIE_SECURE = True\nelse:\n    CSRF_COOKIE_SECURE = False\n",
+        code("""
+            import os
+            SESSION_COOKIE_SECURE = os.environ.get('HTTPS') == '1'
+        """),
+        code("""
+            DEBUG = True
+            if DEBUG:
+                SESSION_COOKIE_SECURE = False
+        """),
+        code("""
+            import os
+            if os.environ.get('ENV') == 'production':
+                CSRF_COOKIE_SECURE = True
+            else:
+                CSRF_COOKIE_SECURE = False
+        """),
     ]
     INVALID = [
         Example(
-            "INSTALLED_APPS = []\nSESSION_COOKIE_SECURE = False\n",
-            fixed="INSTALLED_APPS = []\nSESSION_COOKIE_SECURE = True\n",
+            code("""
+                INSTALLED_APPS = []
+                SESSION_COOKIE_SECURE = False
+            """),
+            fixed=code("""
+                INSTALLED_APPS = []
+                SESSION_COOKIE_SECURE = True
+            """),
         ),
         Example(
-            "from flask import Flask\n\napp = Flask(__name__)\napp.config.update(SESSION_COOKIE_HTTPONLY=False, SESSION_COOKIE_SAMESITE='Lax')\n",
-            fixed="from flask import Flask\n\napp = Flask(__name__)\napp.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE='Lax')\n",
+            code("""
+                from flask import Flask
+
+                app = Flask(__name__)
+                app.config.update(SESSION_COOKIE_HTTPONLY=False, SESSION_COOKIE_SAMESITE='Lax')
+            """),
+            fixed=code("""
+                from flask import Flask
+
+                app = Flask(__name__)
+                app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE='Lax')
+            """),
         ),
         Example(
-            'from flask import Flask\n\napp = Flask(__name__)\napp.config["SESSION_COOKIE_SECURE"] = False\n',
-            fixed='from flask import Flask\n\napp = Flask(__name__)\napp.config["SESSION_COOKIE_SECURE"] = True\n',
+            code("""
+                from flask import Flask
+
+                app = Flask(__name__)
+                app.config["SESSION_COOKIE_SECURE"] = False
+            """),
+            fixed=code("""
+                from flask import Flask
+
+                app = Flask(__name__)
+                app.config["SESSION_COOKIE_SECURE"] = True
+            """),
         ),
         Example(
-            "class ProductionConfig:\n    CSRF_COOKIE_SECURE = False\n",
-            fixed="class ProductionConfig:\n    CSRF_COOKIE_SECURE = True\n",
+            code("""
+                class ProductionConfig:
+                    CSRF_COOKIE_SECURE = False
+            """),
+            fixed=code("""
+                class ProductionConfig:
+                    CSRF_COOKIE_SECURE = True
+            """),
         ),
     ]
 

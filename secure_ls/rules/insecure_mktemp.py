@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import config
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 _MKTEMP = frozenset({"tempfile.mktemp", "os.tempnam", "os.tmpnam"})
 _MKSTEMP_KEYWORDS = frozenset({"suffix", "prefix", "dir"})
@@ -53,23 +53,85 @@ class InsecureMktemp(Rule):
     calls = _MKTEMP
 
     VALID = [
-        "import tempfile\nfd, path = tempfile.mkstemp(suffix='.txt')\n",
-        "import tempfile\nwith tempfile.NamedTemporaryFile() as f:\n    f.write(b'x')\n",
-        "def mktemp():\n    return 'x'\nname = mktemp()\n",
+        code("""
+            import tempfile
+            fd, path = tempfile.mkstemp(suffix='.txt')
+        """),
+        code("""
+            import tempfile
+            with tempfile.NamedTemporaryFile() as f:
+                f.write(b'x')
+        """),
+        code("""
+            def mktemp():
+                return 'x'
+            name = mktemp()
+        """),
         # created exclusively: the open fails if another user made the path first
-        "import os\nimport tempfile\n\ndef make(mode=0o600):\n    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL\n    while True:\n        name = tempfile.mktemp()\n        try:\n            return os.open(name, flags, mode), name\n        except FileExistsError:\n            continue\n",
+        code("""
+            import os
+            import tempfile
+
+            def make(mode=0o600):
+                flags = os.O_RDWR | os.O_CREAT | os.O_EXCL
+                while True:
+                    name = tempfile.mktemp()
+                    try:
+                        return os.open(name, flags, mode), name
+                    except FileExistsError:
+                        continue
+        """),
     ]
     INVALID = [
         Example(
-            "import os\nimport tempfile\n\ndef save(data):\n    path = tempfile.mktemp(suffix='.json')\n    with open(path, 'w') as f:\n        f.write(data)\n    return path\n",
-            fixed="import os\nimport tempfile\n\ndef save(data):\n    fd, path = tempfile.mkstemp(suffix='.json')\n    os.close(fd)\n    with open(path, 'w') as f:\n        f.write(data)\n    return path\n",
+            code("""
+                import os
+                import tempfile
+
+                def save(data):
+                    path = tempfile.mktemp(suffix='.json')
+                    with open(path, 'w') as f:
+                        f.write(data)
+                    return path
+            """),
+            fixed=code("""
+                import os
+                import tempfile
+
+                def save(data):
+                    fd, path = tempfile.mkstemp(suffix='.json')
+                    os.close(fd)
+                    with open(path, 'w') as f:
+                        f.write(data)
+                    return path
+            """),
         ),
         Example(
-            "from tempfile import mktemp\n\ndef scratch():\n    name = mktemp()\n    return name\n",
-            fixed="from tempfile import mktemp\nimport tempfile\nimport os\n\ndef scratch():\n    fd, name = tempfile.mkstemp()\n    os.close(fd)\n    return name\n",
+            code("""
+                from tempfile import mktemp
+
+                def scratch():
+                    name = mktemp()
+                    return name
+            """),
+            fixed=code("""
+                from tempfile import mktemp
+                import tempfile
+                import os
+
+                def scratch():
+                    fd, name = tempfile.mkstemp()
+                    os.close(fd)
+                    return name
+            """),
         ),
         Example(
-            "import os\nimport tempfile\n\nos.mkfifo(tempfile.mktemp())\n",
+            code("""
+                import os
+                import tempfile
+
+                os.mkfifo(tempfile.mktemp())
+            """),
             fixed=None,
         ),
     ]

@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import destinations, naming
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 _RANDOM_FUNCTIONS = frozenset(
     {"random", "randint", "randrange", "choice", "choices", "sample", "getrandbits", "uniform", "randbytes", "shuffle", "triangular"}
@@ -64,48 +64,181 @@ class InsecureRandom(Rule):
     calls = frozenset({"random."})
 
     VALID = [
-        "import random\ndef shuffle_products(products):\n    random.shuffle(products)\n    return products\n",
-        "import random\ndef retry_delay(attempt):\n    return random.uniform(0, 2 ** attempt)\n",
-        "import secrets\ndef make_token():\n    return secrets.token_hex(16)\n",
-        "import random\nfeatured = random.choice(products)\n",
+        code("""
+            import random
+            def shuffle_products(products):
+                random.shuffle(products)
+                return products
+        """),
+        code("""
+            import random
+            def retry_delay(attempt):
+                return random.uniform(0, 2 ** attempt)
+        """),
+        code("""
+            import secrets
+            def make_token():
+                return secrets.token_hex(16)
+        """),
+        code("""
+            import random
+            featured = random.choice(products)
+        """),
         # one pick among keys the program already holds: no new secret is made
-        "import random\n\ndef pick_api_key(api_keys):\n    api_key = random.choice(api_keys)\n    return api_key\n",
+        code("""
+            import random
+
+            def pick_api_key(api_keys):
+                api_key = random.choice(api_keys)
+                return api_key
+        """),
         # a loop that returns its one pick builds nothing
-        "import random\n\ndef scraped_key(pages):\n    for page in pages:\n        api_keys = page.keys_found()\n        if api_keys:\n            api_key = random.choice(api_keys)\n            return api_key\n    return None\n",
-        "import random\ndef test_token_parsing():\n    token = random.choice(['a', 'b'])\n",
-        "import random\ndef press_key(keys, pause):\n    if random.random() > 0.75:\n        pause += 1\n    return pause\n",
+        code("""
+            import random
+
+            def scraped_key(pages):
+                for page in pages:
+                    api_keys = page.keys_found()
+                    if api_keys:
+                        api_key = random.choice(api_keys)
+                        return api_key
+                return None
+        """),
+        code("""
+            import random
+            def test_token_parsing():
+                token = random.choice(['a', 'b'])
+        """),
+        code("""
+            import random
+            def press_key(keys, pause):
+                if random.random() > 0.75:
+                    pause += 1
+                return pause
+        """),
         # a widget's look-up key: it tells two buttons apart
-        "import random\nimport streamlit as st\n\ndef offer_repo():\n    st.button('Create git repo', key=random.random(), help='?')\n",
+        code("""
+            import random
+            import streamlit as st
+
+            def offer_repo():
+                st.button('Create git repo', key=random.random(), help='?')
+        """),
         # a coin flip compared with a constant takes a branch; a seed makes sampling reproducible
-        "import random\n\ndef secret_decoy_match(secret, decoy):\n    if random.randint(0, 1) == 0:\n        return False\n    return secret == decoy\n",
-        "import random\n\ndef answer(client, messages):\n    return client.chat_completion(messages, seed=random.randint(1, 5000))\n",
-        "import random\ndef log_workout(Session, user):\n    session = Session.objects.create(user=user, impression=random.choice(['good', 'bad']))\n    return session\n",
+        code("""
+            import random
+
+            def secret_decoy_match(secret, decoy):
+                if random.randint(0, 1) == 0:
+                    return False
+                return secret == decoy
+        """),
+        code("""
+            import random
+
+            def answer(client, messages):
+                return client.chat_completion(messages, seed=random.randint(1, 5000))
+        """),
+        code("""
+            import random
+            def log_workout(Session, user):
+                session = Session.objects.create(user=user, impression=random.choice(['good', 'bad']))
+                return session
+        """),
     ]
     INVALID = [
         Example(
-            "import random\nimport string\n\ndef reset_token():\n    return ''.join(random.choice(string.ascii_letters) for _ in range(32))\n",
-            fixed="import random\nimport string\nimport secrets\n\ndef reset_token():\n    return ''.join(secrets.choice(string.ascii_letters) for _ in range(32))\n",
+            code("""
+                import random
+                import string
+
+                def reset_token():
+                    return ''.join(random.choice(string.ascii_letters) for _ in range(32))
+            """),
+            fixed=code("""
+                import random
+                import string
+                import secrets
+
+                def reset_token():
+                    return ''.join(secrets.choice(string.ascii_letters) for _ in range(32))
+            """),
         ),
         Example(
-            "import random\n\ndef send_code(user):\n    otp = random.randint(100000, 999999)\n    user.send(otp)\n",
-            fixed="import random\nimport secrets\n\ndef send_code(user):\n    otp = secrets.randbelow(900000) + 100000\n    user.send(otp)\n",
+            code("""
+                import random
+
+                def send_code(user):
+                    otp = random.randint(100000, 999999)
+                    user.send(otp)
+            """),
+            fixed=code("""
+                import random
+                import secrets
+
+                def send_code(user):
+                    otp = secrets.randbelow(900000) + 100000
+                    user.send(otp)
+            """),
         ),
         Example(
-            "from random import getrandbits\n\nsession_id = getrandbits(128)\n",
-            fixed="from random import getrandbits\nimport secrets\n\nsession_id = secrets.randbits(128)\n",
+            code("""
+                from random import getrandbits
+
+                session_id = getrandbits(128)
+            """),
+            fixed=code("""
+                from random import getrandbits
+                import secrets
+
+                session_id = secrets.randbits(128)
+            """),
         ),
         Example(
-            "import random\n\ndef new_salt():\n    return random.randbytes(16)\n",
-            fixed="import random\nimport secrets\n\ndef new_salt():\n    return secrets.token_bytes(16)\n",
+            code("""
+                import random
+
+                def new_salt():
+                    return random.randbytes(16)
+            """),
+            fixed=code("""
+                import random
+                import secrets
+
+                def new_salt():
+                    return secrets.token_bytes(16)
+            """),
         ),
         # the same pick, repeated to build a passphrase
         Example(
-            "import random\n\ndef make_password(words):\n    return '-'.join(random.choice(words) for _ in range(4))\n",
-            fixed="import random\nimport secrets\n\ndef make_password(words):\n    return '-'.join(secrets.choice(words) for _ in range(4))\n",
+            code("""
+                import random
+
+                def make_password(words):
+                    return '-'.join(random.choice(words) for _ in range(4))
+            """),
+            fixed=code("""
+                import random
+                import secrets
+
+                def make_password(words):
+                    return '-'.join(secrets.choice(words) for _ in range(4))
+            """),
         ),
         Example(
-            "import random\n\ndef make_password(alphabet):\n    return ''.join(random.choices(alphabet, k=12))\n",
-            fixed="import random\nimport secrets\n\ndef make_password(alphabet):\n    return ''.join(secrets.SystemRandom().choices(alphabet, k=12))\n",
+            code("""
+                import random
+
+                def make_password(alphabet):
+                    return ''.join(random.choices(alphabet, k=12))
+            """),
+            fixed=code("""
+                import random
+                import secrets
+
+                def make_password(alphabet):
+                    return ''.join(secrets.SystemRandom().choices(alphabet, k=12))
+            """),
         ),
     ]
 

@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import taint_sinks as ts
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 _ENVIRONMENTS = frozenset({"jinja2.Environment", "jinja2.environment.Environment", "jinja2.sandbox.SandboxedEnvironment"})
 
@@ -54,32 +54,118 @@ class Jinja2AutoescapeOff(Rule):
     calls = _ENVIRONMENTS
 
     VALID = [
-        'import jinja2\n\nenv = jinja2.Environment(loader=jinja2.FileSystemLoader("templates"), autoescape=jinja2.select_autoescape())\n',
-        'from jinja2 import Environment, PackageLoader\n\nenv = Environment(loader=PackageLoader("app"), autoescape=True)\n',
-        'import jinja2\n\ndef make(options):\n    return jinja2.Environment(**options)\n',
-        'import jinja2\n\ndef make(escape):\n    return jinja2.Environment(autoescape=escape)\n',
-        'from flask import Flask\n\napp = Flask(__name__)\nenv = app.jinja_env\n',
+        code("""
+            import jinja2
+
+            env = jinja2.Environment(loader=jinja2.FileSystemLoader("templates"), autoescape=jinja2.select_autoescape())
+        """),
+        code("""
+            from jinja2 import Environment, PackageLoader
+
+            env = Environment(loader=PackageLoader("app"), autoescape=True)
+        """),
+        code("""
+            import jinja2
+
+            def make(options):
+                return jinja2.Environment(**options)
+        """),
+        code("""
+            import jinja2
+
+            def make(escape):
+                return jinja2.Environment(autoescape=escape)
+        """),
+        code("""
+            from flask import Flask
+
+            app = Flask(__name__)
+            env = app.jinja_env
+        """),
         # in a web application, an environment of a function that only loads a config-file template
-        'from flask import Flask\nfrom jinja2 import Environment, FileSystemLoader\n\napp = Flask(__name__)\n\ndef write_config(path):\n    env = Environment(loader=FileSystemLoader("configs"))\n    text = env.get_template("app.cfg.template").render(debug=False)\n    with open(path, "w") as f:\n        f.write(text)\n',
-        'import jinja2\n\ndef sql_renderer():\n    return jinja2.Environment(loader=jinja2.FileSystemLoader("queries"), undefined=jinja2.StrictUndefined)\n',
+        code("""
+            from flask import Flask
+            from jinja2 import Environment, FileSystemLoader
+
+            app = Flask(__name__)
+
+            def write_config(path):
+                env = Environment(loader=FileSystemLoader("configs"))
+                text = env.get_template("app.cfg.template").render(debug=False)
+                with open(path, "w") as f:
+                    f.write(text)
+        """),
+        code("""
+            import jinja2
+
+            def sql_renderer():
+                return jinja2.Environment(loader=jinja2.FileSystemLoader("queries"), undefined=jinja2.StrictUndefined)
+        """),
     ]
     INVALID = [
         Example(
-            'import jinja2\n\nenv = jinja2.Environment(loader=jinja2.FileSystemLoader("templates/html"))\n',
-            fixed='import jinja2\n\nenv = jinja2.Environment(loader=jinja2.FileSystemLoader("templates/html"), autoescape=jinja2.select_autoescape())\n',
+            code("""
+                import jinja2
+
+                env = jinja2.Environment(loader=jinja2.FileSystemLoader("templates/html"))
+            """),
+            fixed=code("""
+                import jinja2
+
+                env = jinja2.Environment(loader=jinja2.FileSystemLoader("templates/html"), autoescape=jinja2.select_autoescape())
+            """),
         ),
         Example(
-            'from jinja2 import Environment, FileSystemLoader\n\nenv = Environment(loader=FileSystemLoader("html"), autoescape=False)\n',
-            fixed='from jinja2 import Environment, FileSystemLoader\nimport jinja2\n\nenv = Environment(loader=FileSystemLoader("html"), autoescape=jinja2.select_autoescape())\n',
+            code("""
+                from jinja2 import Environment, FileSystemLoader
+
+                env = Environment(loader=FileSystemLoader("html"), autoescape=False)
+            """),
+            fixed=code("""
+                from jinja2 import Environment, FileSystemLoader
+                import jinja2
+
+                env = Environment(loader=FileSystemLoader("html"), autoescape=jinja2.select_autoescape())
+            """),
         ),
         # the environment loads a template that is not a page (where select_autoescape would not escape either)
         Example(
-            'from flask import Flask\nfrom jinja2 import Environment, FileSystemLoader\n\napp = Flask(__name__)\n\ndef pages():\n    env = Environment(loader=FileSystemLoader("templates"))\n    return env.get_template("settings.cfg.template"), env.get_template("index.html")\n',
-            fixed='from flask import Flask\nfrom jinja2 import Environment, FileSystemLoader\nimport jinja2\n\napp = Flask(__name__)\n\ndef pages():\n    env = Environment(loader=FileSystemLoader("templates"), autoescape=jinja2.select_autoescape())\n    return env.get_template("settings.cfg.template"), env.get_template("index.html")\n',
+            code("""
+                from flask import Flask
+                from jinja2 import Environment, FileSystemLoader
+
+                app = Flask(__name__)
+
+                def pages():
+                    env = Environment(loader=FileSystemLoader("templates"))
+                    return env.get_template("settings.cfg.template"), env.get_template("index.html")
+            """),
+            fixed=code("""
+                from flask import Flask
+                from jinja2 import Environment, FileSystemLoader
+                import jinja2
+
+                app = Flask(__name__)
+
+                def pages():
+                    env = Environment(loader=FileSystemLoader("templates"), autoescape=jinja2.select_autoescape())
+                    return env.get_template("settings.cfg.template"), env.get_template("index.html")
+            """),
         ),
         Example(
-            'from jinja2 import Environment\n\ndef render_email(body):\n    return Environment().from_string("<p>{{ body }}</p>").render(body=body)\n',
-            fixed='from jinja2 import Environment\nimport jinja2\n\ndef render_email(body):\n    return Environment(autoescape=jinja2.select_autoescape()).from_string("<p>{{ body }}</p>").render(body=body)\n',
+            code("""
+                from jinja2 import Environment
+
+                def render_email(body):
+                    return Environment().from_string("<p>{{ body }}</p>").render(body=body)
+            """),
+            fixed=code("""
+                from jinja2 import Environment
+                import jinja2
+
+                def render_email(body):
+                    return Environment(autoescape=jinja2.select_autoescape()).from_string("<p>{{ body }}</p>").render(body=body)
+            """),
         ),
     ]
 

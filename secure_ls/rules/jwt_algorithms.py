@@ -8,7 +8,7 @@ from secure_ls.engine import astutil
 from secure_ls.engine.context import argument, keyword
 from secure_ls.engine.model import Confidence, Edit, Fix, Severity, Span
 from secure_ls.rules._support import constants, crypto
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 
 class JwtAlgorithms(Rule):
@@ -46,24 +46,76 @@ class JwtAlgorithms(Rule):
     calls = crypto.JWT_DECODE | crypto.JWT_ENCODE
 
     VALID = [
-        "import jwt\ndef claims(token, key):\n    return jwt.decode(token, key, algorithms=['HS256'])\n",
-        "import jwt\ndef claims(token):\n    return jwt.decode(token, options={'verify_signature': False})\n",
-        "import jwt\ndef claims(token, key, algs):\n    return jwt.decode(token, key, algorithms=algs)\n",
-        "import jwt\ndef issue(payload, key):\n    return jwt.encode(payload, key, algorithm='RS256')\n",
+        code("""
+            import jwt
+            def claims(token, key):
+                return jwt.decode(token, key, algorithms=['HS256'])
+        """),
+        code("""
+            import jwt
+            def claims(token):
+                return jwt.decode(token, options={'verify_signature': False})
+        """),
+        code("""
+            import jwt
+            def claims(token, key, algs):
+                return jwt.decode(token, key, algorithms=algs)
+        """),
+        code("""
+            import jwt
+            def issue(payload, key):
+                return jwt.encode(payload, key, algorithm='RS256')
+        """),
     ]
     INVALID = [
         Example(
-            "import jwt\n\nclass Tokens:\n    def issue(self, payload, key):\n        return jwt.encode(payload, key, algorithm='HS512')\n\n"
-            "    def read(self, token, key):\n        return jwt.decode(token, key)\n",
-            fixed="import jwt\n\nclass Tokens:\n    def issue(self, payload, key):\n        return jwt.encode(payload, key, algorithm='HS512')\n\n"
-            "    def read(self, token, key):\n        return jwt.decode(token, key, algorithms=['HS512'])\n",
+            code("""
+                import jwt
+
+                class Tokens:
+                    def issue(self, payload, key):
+                        return jwt.encode(payload, key, algorithm='HS512')
+
+                    def read(self, token, key):
+                        return jwt.decode(token, key)
+            """),
+            fixed=code("""
+                import jwt
+
+                class Tokens:
+                    def issue(self, payload, key):
+                        return jwt.encode(payload, key, algorithm='HS512')
+
+                    def read(self, token, key):
+                        return jwt.decode(token, key, algorithms=['HS512'])
+            """),
         ),
-        Example("import jwt\n\ndef claims(token, public_key):\n    return jwt.decode(token, public_key)\n", fixed=None),
+        Example(code("""
+            import jwt
+
+            def claims(token, public_key):
+                return jwt.decode(token, public_key)
+        """), fixed=None),
         Example(
-            "import jwt\n\ndef claims(token, key):\n    return jwt.decode(token, key, algorithms=['HS256', 'none'])\n",
-            fixed="import jwt\n\ndef claims(token, key):\n    return jwt.decode(token, key, algorithms=['HS256'])\n",
+            code("""
+                import jwt
+
+                def claims(token, key):
+                    return jwt.decode(token, key, algorithms=['HS256', 'none'])
+            """),
+            fixed=code("""
+                import jwt
+
+                def claims(token, key):
+                    return jwt.decode(token, key, algorithms=['HS256'])
+            """),
         ),
-        Example("from jose import jwt\n\ndef issue(claims):\n    return jwt.encode(claims, '', algorithm='none')\n", fixed=None),
+        Example(code("""
+            from jose import jwt
+
+            def issue(claims):
+                return jwt.encode(claims, '', algorithm='none')
+        """), fixed=None),
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:

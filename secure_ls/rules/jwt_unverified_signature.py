@@ -8,7 +8,7 @@ from secure_ls.engine import astutil, taint
 from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import crypto, frameworks
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 _TIMING = frozenset({"exp", "iat", "nbf"})
 
@@ -52,21 +52,75 @@ class JwtUnverifiedSignature(Rule):
     calls = crypto.JWT_DECODE | crypto.JWT_UNVERIFIED_CLAIMS
 
     VALID = [
-        "import python_jwt as jwt\n\ndef claims(token, key):\n    header, claims = jwt.process_jwt(token)\n    jwt.verify_jwt(token, key, ['PS256'])\n    return claims\n",
-        "import jwt\ndef claims(token, key):\n    return jwt.decode(token, key, algorithms=['HS256'])\n",
-        "import jwt\ndef claims(token, keys):\n    issuer = jwt.decode(token, options={'verify_signature': False})['iss']\n    return jwt.decode(token, keys[issuer], algorithms=['RS256'])\n",
-        "import jwt\ndef header(token):\n    return jwt.get_unverified_header(token)\n",
-        "import jwt\ndef claims(token, key):\n    return jwt.decode(token, key, algorithms=['HS256'], options={'verify_exp': False})\n",
-        "import jwt, time\ndef expired(token):\n    claims = jwt.decode(token, options={'verify_signature': False})\n    return claims.get('exp', 0) < time.time()\n",
+        code("""
+            import python_jwt as jwt
+
+            def claims(token, key):
+                header, claims = jwt.process_jwt(token)
+                jwt.verify_jwt(token, key, ['PS256'])
+                return claims
+        """),
+        code("""
+            import jwt
+            def claims(token, key):
+                return jwt.decode(token, key, algorithms=['HS256'])
+        """),
+        code("""
+            import jwt
+            def claims(token, keys):
+                issuer = jwt.decode(token, options={'verify_signature': False})['iss']
+                return jwt.decode(token, keys[issuer], algorithms=['RS256'])
+        """),
+        code("""
+            import jwt
+            def header(token):
+                return jwt.get_unverified_header(token)
+        """),
+        code("""
+            import jwt
+            def claims(token, key):
+                return jwt.decode(token, key, algorithms=['HS256'], options={'verify_exp': False})
+        """),
+        code("""
+            import jwt, time
+            def expired(token):
+                claims = jwt.decode(token, options={'verify_signature': False})
+                return claims.get('exp', 0) < time.time()
+        """),
     ]
     INVALID = [
         Example(  # python_jwt: process_jwt only parses; verify_jwt checks the signature
-            "import python_jwt as jwt\n\ndef claims(token):\n    header, claims = jwt.process_jwt(token)\n    return claims\n",
+            code("""
+                import python_jwt as jwt
+
+                def claims(token):
+                    header, claims = jwt.process_jwt(token)
+                    return claims
+            """),
             says="without verifying its signature",
         ),
-        Example("import jwt\n\ndef current_user(token):\n    claims = jwt.decode(token, options={'verify_signature': False})\n    return claims['sub']\n"),
-        Example("import jwt\n\ndef current_user(token, key):\n    return jwt.decode(token, key, verify=False)['sub']\n"),
-        Example("from jose import jwt\n\nNO_VERIFY = {'verify_signature': False}\n\ndef claims(token, key):\n    options = {'verify_signature': False, 'verify_aud': False}\n    return jwt.decode(token, key, options=options)\n"),
+        Example(code("""
+            import jwt
+
+            def current_user(token):
+                claims = jwt.decode(token, options={'verify_signature': False})
+                return claims['sub']
+        """)),
+        Example(code("""
+            import jwt
+
+            def current_user(token, key):
+                return jwt.decode(token, key, verify=False)['sub']
+        """)),
+        Example(code("""
+            from jose import jwt
+
+            NO_VERIFY = {'verify_signature': False}
+
+            def claims(token, key):
+                options = {'verify_signature': False, 'verify_aud': False}
+                return jwt.decode(token, key, options=options)
+        """)),
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:

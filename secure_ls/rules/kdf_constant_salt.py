@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import crypto
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 
 class KdfConstantSalt(Rule):
@@ -42,17 +42,52 @@ class KdfConstantSalt(Rule):
     calls = crypto.KDF_CALLS
 
     VALID = [
-        "import hashlib, os\ndef store(password):\n    salt = os.urandom(16)\n    return salt + hashlib.pbkdf2_hmac('sha256', password.encode(), salt, 600_000)\n",
-        "import hashlib\ndef check(password, salt, stored):\n    return hashlib.pbkdf2_hmac('sha256', password, salt, 600_000) == stored\n",
-        "import hashlib\ndef derive(password, user):\n    return hashlib.scrypt(password, salt=user.salt, n=2**17, r=8, p=1, maxmem=2**28)\n",
-        "def pbkdf2_hmac(name, password, salt, rounds):\n    return password\npbkdf2_hmac('sha256', b'pw', b'salt', 1)\n",
+        code("""
+            import hashlib, os
+            def store(password):
+                salt = os.urandom(16)
+                return salt + hashlib.pbkdf2_hmac('sha256', password.encode(), salt, 600_000)
+        """),
+        code("""
+            import hashlib
+            def check(password, salt, stored):
+                return hashlib.pbkdf2_hmac('sha256', password, salt, 600_000) == stored
+        """),
+        code("""
+            import hashlib
+            def derive(password, user):
+                return hashlib.scrypt(password, salt=user.salt, n=2**17, r=8, p=1, maxmem=2**28)
+        """),
+        code("""
+            def pbkdf2_hmac(name, password, salt, rounds):
+                return password
+            pbkdf2_hmac('sha256', b'pw', b'salt', 1)
+        """),
     ]
     INVALID = [
-        Example("import hashlib\n\ndef store(password):\n    return hashlib.pbkdf2_hmac('sha256', password.encode(), b'static-salt', 600_000)\n"),
-        Example("from hashlib import scrypt\n\nSALT = b''\n\ndef derive(password):\n    return scrypt(password, salt=SALT, n=2**17, r=8, p=1, maxmem=2**28)\n"),
+        Example(code("""
+            import hashlib
+
+            def store(password):
+                return hashlib.pbkdf2_hmac('sha256', password.encode(), b'static-salt', 600_000)
+        """)),
+        Example(code("""
+            from hashlib import scrypt
+
+            SALT = b''
+
+            def derive(password):
+                return scrypt(password, salt=SALT, n=2**17, r=8, p=1, maxmem=2**28)
+        """)),
         Example(
-            "from cryptography.hazmat.primitives import hashes\nfrom cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC\n\n"
-            "def key_for(password):\n    kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt='fixed'.encode(), iterations=600_000)\n    return kdf.derive(password)\n"
+            code("""
+                from cryptography.hazmat.primitives import hashes
+                from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+
+                def key_for(password):
+                    kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt='fixed'.encode(), iterations=600_000)
+                    return kdf.derive(password)
+            """)
         ),
     ]
 

@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine.context import keyword
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import constants, crypto, destinations
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 # OWASP Password Storage Cheat Sheet (2023): PBKDF2 iterations per PRF.
 PBKDF2_MINIMUM = {
@@ -60,34 +60,107 @@ class KdfLowWorkFactor(Rule):
     calls = crypto.KDF_CALLS
 
     VALID = [
-        "import hashlib, os\ndef store(password):\n    salt = os.urandom(16)\n    return hashlib.pbkdf2_hmac('sha256', password, salt, 600_000)\n",
-        "import hashlib\ndef store(password, salt):\n    return hashlib.pbkdf2_hmac('sha512', password, salt, 210000)\n",
-        "import hashlib\ndef store(password, salt, rounds):\n    return hashlib.pbkdf2_hmac('sha256', password, salt, rounds)\n",
-        "import hashlib\ndef derive(password, salt):\n    return hashlib.scrypt(password, salt=salt, n=2**14, r=8, p=5, maxmem=2**27)\n",
-        "import hashlib\ndef derive(password, salt):\n    return hashlib.scrypt(password, salt=salt, n=1 << 17, r=8, p=1, maxmem=2**28)\n",
+        code("""
+            import hashlib, os
+            def store(password):
+                salt = os.urandom(16)
+                return hashlib.pbkdf2_hmac('sha256', password, salt, 600_000)
+        """),
+        code("""
+            import hashlib
+            def store(password, salt):
+                return hashlib.pbkdf2_hmac('sha512', password, salt, 210000)
+        """),
+        code("""
+            import hashlib
+            def store(password, salt, rounds):
+                return hashlib.pbkdf2_hmac('sha256', password, salt, rounds)
+        """),
+        code("""
+            import hashlib
+            def derive(password, salt):
+                return hashlib.scrypt(password, salt=salt, n=2**14, r=8, p=5, maxmem=2**27)
+        """),
+        code("""
+            import hashlib
+            def derive(password, salt):
+                return hashlib.scrypt(password, salt=salt, n=1 << 17, r=8, p=1, maxmem=2**28)
+        """),
     ]
     INVALID = [
         Example(
-            "import hashlib\n\ndef store(password, salt):\n    return hashlib.pbkdf2_hmac('sha256', password.encode(), salt, 100000)\n",
-            fixed="import hashlib\n\ndef store(password, salt):\n    return hashlib.pbkdf2_hmac('sha256', password.encode(), salt, 600_000)\n",
+            code("""
+                import hashlib
+
+                def store(password, salt):
+                    return hashlib.pbkdf2_hmac('sha256', password.encode(), salt, 100000)
+            """),
+            fixed=code("""
+                import hashlib
+
+                def store(password, salt):
+                    return hashlib.pbkdf2_hmac('sha256', password.encode(), salt, 600_000)
+            """),
         ),
         Example(
-            "import hashlib\n\ndef store(password, salt):\n    iterations = 10_000\n    return hashlib.pbkdf2_hmac('sha1', password, salt, iterations)\n",
-            fixed="import hashlib\n\ndef store(password, salt):\n    iterations = 1_300_000\n    return hashlib.pbkdf2_hmac('sha1', password, salt, iterations)\n",
+            code("""
+                import hashlib
+
+                def store(password, salt):
+                    iterations = 10_000
+                    return hashlib.pbkdf2_hmac('sha1', password, salt, iterations)
+            """),
+            fixed=code("""
+                import hashlib
+
+                def store(password, salt):
+                    iterations = 1_300_000
+                    return hashlib.pbkdf2_hmac('sha1', password, salt, iterations)
+            """),
         ),
         Example(
-            "import hashlib\n\ndef derive(password, salt):\n    return hashlib.scrypt(password, salt=salt, n=2**14, r=8, p=1)\n",
-            fixed="import hashlib\n\ndef derive(password, salt):\n    return hashlib.scrypt(password, salt=salt, n=2**17, r=8, p=1, maxmem=2**28)\n",
+            code("""
+                import hashlib
+
+                def derive(password, salt):
+                    return hashlib.scrypt(password, salt=salt, n=2**14, r=8, p=1)
+            """),
+            fixed=code("""
+                import hashlib
+
+                def derive(password, salt):
+                    return hashlib.scrypt(password, salt=salt, n=2**17, r=8, p=1, maxmem=2**28)
+            """),
         ),
         Example(
-            "from cryptography.hazmat.primitives import hashes\nfrom cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC\n\n"
-            "def kdf(salt):\n    return PBKDF2HMAC(algorithm=hashes.SHA512(), length=32, salt=salt, iterations=50000)\n",
-            fixed="from cryptography.hazmat.primitives import hashes\nfrom cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC\n\n"
-            "def kdf(salt):\n    return PBKDF2HMAC(algorithm=hashes.SHA512(), length=32, salt=salt, iterations=210_000)\n",
+            code("""
+                from cryptography.hazmat.primitives import hashes
+                from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+
+                def kdf(salt):
+                    return PBKDF2HMAC(algorithm=hashes.SHA512(), length=32, salt=salt, iterations=50000)
+            """),
+            fixed=code("""
+                from cryptography.hazmat.primitives import hashes
+                from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+
+                def kdf(salt):
+                    return PBKDF2HMAC(algorithm=hashes.SHA512(), length=32, salt=salt, iterations=210_000)
+            """),
         ),
         Example(
-            "from Crypto.Protocol.KDF import PBKDF2\n\ndef key(password, salt):\n    return PBKDF2(password, salt, 32)\n",
-            fixed="from Crypto.Protocol.KDF import PBKDF2\n\ndef key(password, salt):\n    return PBKDF2(password, salt, 32, count=1_300_000)\n",
+            code("""
+                from Crypto.Protocol.KDF import PBKDF2
+
+                def key(password, salt):
+                    return PBKDF2(password, salt, 32)
+            """),
+            fixed=code("""
+                from Crypto.Protocol.KDF import PBKDF2
+
+                def key(password, salt):
+                    return PBKDF2(password, salt, 32, count=1_300_000)
+            """),
         ),
     ]
 

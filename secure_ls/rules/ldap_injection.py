@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import strings, web
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
 # python-ldap: filter is the third argument of the search methods.
@@ -49,36 +49,148 @@ class LdapInjection(Rule):
     methods = _PYTHON_LDAP_METHODS
 
     VALID = [
-        'import ldap\nfrom ldap.filter import escape_filter_chars\n\ndef find(conn, name):\n    return conn.search_s("dc=example,dc=com", ldap.SCOPE_SUBTREE, f"(uid={escape_filter_chars(name)})")\n',
-        'import ldap\nGROUP = "admins"\n\ndef admins(conn):\n    return conn.search_s("dc=example,dc=com", ldap.SCOPE_SUBTREE, f"(cn={GROUP})")\n',
-        'from ldap3 import Connection\nfrom ldap3.utils.conv import escape_filter_chars\n\ndef find(conn, name):\n    conn.search("dc=example,dc=com", "(uid=%s)" % escape_filter_chars(name))\n',
-        'def find(index, term):\n    return index.search("docs", f"title:{term}")\n',
-        'def find(engine, term):\n    return engine.search("docs", f"(title {term})")\n',
-        'import ldap\nfrom ldap.filter import escape_filter_chars\n\ndef any_of(conn, names):\n    filt = "(|"\n    for name in names:\n        filt += f"(uid={escape_filter_chars(name)})"\n    return conn.search_s("dc=example,dc=com", ldap.SCOPE_SUBTREE, filt + ")")\n',
-        'import re\n\nUSERNAME = re.compile(r"[a-z][a-z0-9_.-]{0,31}")\n\ndef profile(request, conn):\n    username = request.path_params["username"]\n    if USERNAME.fullmatch(username) is None:\n        return None\n    return conn.search("dc=example,dc=org", f"(uid={username})")\n',
+        code("""
+            import ldap
+            from ldap.filter import escape_filter_chars
+
+            def find(conn, name):
+                return conn.search_s("dc=example,dc=com", ldap.SCOPE_SUBTREE, f"(uid={escape_filter_chars(name)})")
+        """),
+        code("""
+            import ldap
+            GROUP = "admins"
+
+            def admins(conn):
+                return conn.search_s("dc=example,dc=com", ldap.SCOPE_SUBTREE, f"(cn={GROUP})")
+        """),
+        code("""
+            from ldap3 import Connection
+            from ldap3.utils.conv import escape_filter_chars
+
+            def find(conn, name):
+                conn.search("dc=example,dc=com", "(uid=%s)" % escape_filter_chars(name))
+        """),
+        code("""
+            def find(index, term):
+                return index.search("docs", f"title:{term}")
+        """),
+        code("""
+            def find(engine, term):
+                return engine.search("docs", f"(title {term})")
+        """),
+        code("""
+            import ldap
+            from ldap.filter import escape_filter_chars
+
+            def any_of(conn, names):
+                filt = "(|"
+                for name in names:
+                    filt += f"(uid={escape_filter_chars(name)})"
+                return conn.search_s("dc=example,dc=com", ldap.SCOPE_SUBTREE, filt + ")")
+        """),
+        code("""
+            import re
+
+            USERNAME = re.compile(r"[a-z][a-z0-9_.-]{0,31}")
+
+            def profile(request, conn):
+                username = request.path_params["username"]
+                if USERNAME.fullmatch(username) is None:
+                    return None
+                return conn.search("dc=example,dc=org", f"(uid={username})")
+        """),
     ]
     INVALID = [
         Example(
-            'import ldap\nfrom flask import request\n\ndef login(conn):\n    user = request.form["user"]\n    return conn.search_s("ou=people,dc=example,dc=com", ldap.SCOPE_SUBTREE, f"(&(uid={user})(active=TRUE))")\n',
-            fixed='import ldap\nfrom flask import request\nfrom ldap.filter import escape_filter_chars\n\ndef login(conn):\n    user = request.form["user"]\n    return conn.search_s("ou=people,dc=example,dc=com", ldap.SCOPE_SUBTREE, f"(&(uid={escape_filter_chars(user)})(active=TRUE))")\n',
+            code("""
+                import ldap
+                from flask import request
+
+                def login(conn):
+                    user = request.form["user"]
+                    return conn.search_s("ou=people,dc=example,dc=com", ldap.SCOPE_SUBTREE, f"(&(uid={user})(active=TRUE))")
+            """),
+            fixed=code("""
+                import ldap
+                from flask import request
+                from ldap.filter import escape_filter_chars
+
+                def login(conn):
+                    user = request.form["user"]
+                    return conn.search_s("ou=people,dc=example,dc=com", ldap.SCOPE_SUBTREE, f"(&(uid={escape_filter_chars(user)})(active=TRUE))")
+            """),
         ),
         Example(
-            'from ldap3 import Connection, SUBTREE\n\ndef find(conn, mail):\n    query = "(mail=" + mail + ")"\n    conn.search("dc=example,dc=com", query, search_scope=SUBTREE)\n    return conn.entries\n',
-            fixed='from ldap3 import Connection, SUBTREE\nfrom ldap3.utils.conv import escape_filter_chars\n\ndef find(conn, mail):\n    query = "(mail=" + escape_filter_chars(mail) + ")"\n    conn.search("dc=example,dc=com", query, search_scope=SUBTREE)\n    return conn.entries\n',
+            code("""
+                from ldap3 import Connection, SUBTREE
+
+                def find(conn, mail):
+                    query = "(mail=" + mail + ")"
+                    conn.search("dc=example,dc=com", query, search_scope=SUBTREE)
+                    return conn.entries
+            """),
+            fixed=code("""
+                from ldap3 import Connection, SUBTREE
+                from ldap3.utils.conv import escape_filter_chars
+
+                def find(conn, mail):
+                    query = "(mail=" + escape_filter_chars(mail) + ")"
+                    conn.search("dc=example,dc=com", query, search_scope=SUBTREE)
+                    return conn.entries
+            """),
         ),
         Example(
-            'import ldap\n\ndef members(conn, group, base):\n    return conn.search_s(base, ldap.SCOPE_SUBTREE, filterstr="(memberOf=cn=%s,ou=groups)" % group)\n',
-            fixed='import ldap\nfrom ldap.filter import escape_filter_chars\n\ndef members(conn, group, base):\n    return conn.search_s(base, ldap.SCOPE_SUBTREE, filterstr="(memberOf=cn=%s,ou=groups)" % escape_filter_chars(group))\n',
+            code("""
+                import ldap
+
+                def members(conn, group, base):
+                    return conn.search_s(base, ldap.SCOPE_SUBTREE, filterstr="(memberOf=cn=%s,ou=groups)" % group)
+            """),
+            fixed=code("""
+                import ldap
+                from ldap.filter import escape_filter_chars
+
+                def members(conn, group, base):
+                    return conn.search_s(base, ldap.SCOPE_SUBTREE, filterstr="(memberOf=cn=%s,ou=groups)" % escape_filter_chars(group))
+            """),
         ),
         # a filter of filters joined from a list: the values inside each need escaping
-        Example('import ldap\n\ndef any_mail(conn, emails):\n    filt = "(|" + "".join(f"(mail={m})" for m in emails) + ")"\n    return conn.search_s("dc=example,dc=com", ldap.SCOPE_SUBTREE, filt)\n'),
+        Example(code("""
+            import ldap
+
+            def any_mail(conn, emails):
+                filt = "(|" + "".join(f"(mail={m})" for m in emails) + ")"
+                return conn.search_s("dc=example,dc=com", ldap.SCOPE_SUBTREE, filt)
+        """)),
         # the connection comes from another module: the filter's syntax says what it is
         Example(
-            'from app.directory import conn\n\ndef find(uid):\n    conn.search("ou=people,dc=corp", "(uid=%s)" % uid)\n    return conn.entries\n',
-            fixed='from app.directory import conn\nfrom ldap3.utils.conv import escape_filter_chars\n\ndef find(uid):\n    conn.search("ou=people,dc=corp", "(uid=%s)" % escape_filter_chars(uid))\n    return conn.entries\n',
+            code("""
+                from app.directory import conn
+
+                def find(uid):
+                    conn.search("ou=people,dc=corp", "(uid=%s)" % uid)
+                    return conn.entries
+            """),
+            fixed=code("""
+                from app.directory import conn
+                from ldap3.utils.conv import escape_filter_chars
+
+                def find(uid):
+                    conn.search("ou=people,dc=corp", "(uid=%s)" % escape_filter_chars(uid))
+                    return conn.entries
+            """),
         ),
         # assembled in a loop: escaping belongs inside the loop, so no one-click fix
-        Example('import ldap\n\ndef any_of(conn, names):\n    filt = "(|"\n    for name in names:\n        filt += f"(uid={name})"\n    filt += ")"\n    return conn.search_s("dc=example,dc=com", ldap.SCOPE_SUBTREE, filt)\n'),
+        Example(code("""
+            import ldap
+
+            def any_of(conn, names):
+                filt = "(|"
+                for name in names:
+                    filt += f"(uid={name})"
+                filt += ")"
+                return conn.search_s("dc=example,dc=com", ldap.SCOPE_SUBTREE, filt)
+        """)),
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:

@@ -8,7 +8,7 @@ from secure_ls.engine import astutil, catalog, logconfig, taint
 from secure_ls.engine.frameworks import all_args, optional_inner
 from secure_ls.engine.model import Confidence, Edit, Fix, Position, Severity, Span
 from secure_ls.rules._support import frameworks, logs, web
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
 _SAFE_CONVERSIONS = frozenset({"r", "a", "d", "i", "f", "F", "e", "E", "g", "G", "x", "X", "o", "u", "c"})
@@ -107,88 +107,429 @@ class LogInjection(Rule):
 
     VALID = [
         # Werkzeug's and Starlette's request mappings logged whole: their items print with repr()
-        'import logging\nfrom flask import Flask, request\n\napp = Flask(__name__)\nlog = logging.getLogger(__name__)\n\n@app.route("/hook", methods=["POST"])\ndef hook():\n    log.debug("hook args=%s form=%s cookies=%s", request.args, request.form, request.cookies)\n    return ""\n',
+        code("""
+            import logging
+            from flask import Flask, request
+
+            app = Flask(__name__)
+            log = logging.getLogger(__name__)
+
+            @app.route("/hook", methods=["POST"])
+            def hook():
+                log.debug("hook args=%s form=%s cookies=%s", request.args, request.form, request.cookies)
+                return ""
+        """),
         # Django's request.headers logged whole: it prints as a dict's repr, every value escaped
-        'import logging\n\nfrom django.conf import settings\n\nlogger = logging.getLogger(__name__)\n\nclass LogRequestHeaders:\n    def __init__(self, get_response):\n        self.get_response = get_response\n\n    def __call__(self, request):\n        logger.info("Request Headers: %s", request.headers)\n        return self.get_response(request)\n',
+        code("""
+            import logging
+
+            from django.conf import settings
+
+            logger = logging.getLogger(__name__)
+
+            class LogRequestHeaders:
+                def __init__(self, get_response):
+                    self.get_response = get_response
+
+                def __call__(self, request):
+                    logger.info("Request Headers: %s", request.headers)
+                    return self.get_response(request)
+        """),
         # a WSGI middleware's peer address: the server wrote it, and it holds no line break
-        'import logging\n\nlog = logging.getLogger(__name__)\n\nclass ProxyCheck:\n    def __init__(self, app):\n        self.app = app\n\n    def __call__(self, environ, start_response):\n        log.warning("untrusted proxy: %s", environ.get("REMOTE_ADDR"))\n        return self.app(environ, start_response)\n',
+        code("""
+            import logging
+
+            log = logging.getLogger(__name__)
+
+            class ProxyCheck:
+                def __init__(self, app):
+                    self.app = app
+
+                def __call__(self, environ, start_response):
+                    log.warning("untrusted proxy: %s", environ.get("REMOTE_ADDR"))
+                    return self.app(environ, start_response)
+        """),
         # a converter the application registered validated the segment (its to_python, in any module)
-        'import logging\nfrom flask import Flask\n\napp = Flask(__name__)\n\n@app.route("/watch/<uuid_str:uuid>")\ndef watch(uuid):\n    logging.info("opening %s", uuid)\n    return "ok"\n',
+        code("""
+            import logging
+            from flask import Flask
+
+            app = Flask(__name__)
+
+            @app.route("/watch/<uuid_str:uuid>")
+            def watch(uuid):
+                logging.info("opening %s", uuid)
+                return "ok"
+        """),
         # Django keeps only the printable characters of an upload's name (since Django 4.1)
-        'import logging\nfrom django.http import JsonResponse\n\nlogger = logging.getLogger(__name__)\n\ndef upload(request):\n    logger.debug(f"uploads: {request.FILES}")\n    upload = request.FILES.get("file")\n    logger.error(f"could not store {upload.name}")\n    return JsonResponse({})\n',
+        code("""
+            import logging
+            from django.http import JsonResponse
+
+            logger = logging.getLogger(__name__)
+
+            def upload(request):
+                logger.debug(f"uploads: {request.FILES}")
+                upload = request.FILES.get("file")
+                logger.error(f"could not store {upload.name}")
+                return JsonResponse({})
+        """),
         # str.format() with !r shows the value's repr; a handler of a fixed route: request.path is that route
-        'import logging\nfrom flask import Flask, request\n\napp = Flask(__name__)\nlog = logging.getLogger(__name__)\n\n@app.route("/cached.gif")\ndef cached():\n    log.info("cache miss for {} with {!r}".format(request.path, request.args.get("v")))\n    return ""\n',
+        code("""
+            import logging
+            from flask import Flask, request
+
+            app = Flask(__name__)
+            log = logging.getLogger(__name__)
+
+            @app.route("/cached.gif")
+            def cached():
+                log.info("cache miss for {} with {!r}".format(request.path, request.args.get("v")))
+                return ""
+        """),
         # Tornado's request target is raw (percent-encoded, one request line)
-        'import logging\nimport tornado.web\n\nlog = logging.getLogger(__name__)\n\nclass Legacy(tornado.web.RequestHandler):\n    def get(self):\n        log.info("deprecated endpoint %s", self.request.path)\n',
+        code("""
+            import logging
+            import tornado.web
+
+            log = logging.getLogger(__name__)
+
+            class Legacy(tornado.web.RequestHandler):
+                def get(self):
+                    log.info("deprecated endpoint %s", self.request.path)
+        """),
         # Starlette (FastAPI) splits request.url with urlsplit, which drops CR, LF and TAB from its parts
-        'import logging\nfrom fastapi import FastAPI, Request\n\napp = FastAPI()\nlog = logging.getLogger(__name__)\n\n@app.middleware("http")\nasync def timing(request: Request, call_next):\n    response = await call_next(request)\n    log.info("served %s %s", request.url.path, response.status_code)\n    return response\n',
+        code("""
+            import logging
+            from fastapi import FastAPI, Request
+
+            app = FastAPI()
+            log = logging.getLogger(__name__)
+
+            @app.middleware("http")
+            async def timing(request: Request, call_next):
+                response = await call_next(request)
+                log.info("served %s %s", request.url.path, response.status_code)
+                return response
+        """),
         # ... also once kept in a name
-        'import logging\nimport tornado.web\n\nlog = logging.getLogger(__name__)\n\nclass Cached(tornado.web.RequestHandler):\n    def get(self):\n        short_url = self.request.path[:80]\n        log.info("caching %s", short_url)\n',
+        code("""
+            import logging
+            import tornado.web
+
+            log = logging.getLogger(__name__)
+
+            class Cached(tornado.web.RequestHandler):
+                def get(self):
+                    short_url = self.request.path[:80]
+                    log.info("caching %s", short_url)
+        """),
         # a container is logged item by item with repr(): newlines come out escaped
-        'import logging\nfrom flask import request\n\ndef bulk():\n    logging.info("deleting %s", [name for name in request.form.getlist("name")])\n',
+        code("""
+            import logging
+            from flask import request
+
+            def bulk():
+                logging.info("deleting %s", [name for name in request.form.getlist("name")])
+        """),
         # a string cut into pieces, or a mapping's list of values, is a list: each item shown with repr()
-        'import logging\nfrom django.http import HttpResponse\n\nlog = logging.getLogger(__name__)\n\ndef tags(request):\n    names = request.GET["tags"].split(",")\n    log.info("tags %s, colours %s", names, request.GET.getlist("colour"))\n    return HttpResponse("ok")\n',
+        code("""
+            import logging
+            from django.http import HttpResponse
+
+            log = logging.getLogger(__name__)
+
+            def tags(request):
+                names = request.GET["tags"].split(",")
+                log.info("tags %s, colours %s", names, request.GET.getlist("colour"))
+                return HttpResponse("ok")
+        """),
         # a Django form's changed_data is the list of the names of the fields that changed
-        'import logging\n\nfrom django.http import HttpResponse\n\nfrom .forms import ProfileForm\n\nlog = logging.getLogger(__name__)\n\ndef save(request):\n    form = ProfileForm(request.POST)\n    if form.has_changed():\n        log.debug("changed: %s", form.changed_data)\n    return HttpResponse("ok")\n',
+        code("""
+            import logging
+
+            from django.http import HttpResponse
+
+            from .forms import ProfileForm
+
+            log = logging.getLogger(__name__)
+
+            def save(request):
+                form = ProfileForm(request.POST)
+                if form.has_changed():
+                    log.debug("changed: %s", form.changed_data)
+                return HttpResponse("ok")
+        """),
         # the answer of a server the program chose to call is not what its clients send
-        'import logging, requests\n\ndef notify(url, body):\n    resp = requests.post(url, json=body, timeout=5)\n    logging.error("send failed: %s", resp.text)\n',
-        "import logging\nfrom flask import request\ndef view():\n    logging.info('search for %r', request.args.get('q'))\n",
-        "import logging\nfrom flask import request\ndef view():\n    logging.info(f\"search for {request.args.get('q')!r}\")\n",
-        "import logging\ndef work(name):\n    logging.info('working on %s', name)\n",
-        "import logging\n\nlogger = logging.getLogger(__name__)\n\nclass Audit:\n    def __call__(self, request):\n        client_ip = request.META.get('REMOTE_ADDR')\n        logger.warning(f'login page from {client_ip}')\n",
-        "import logging\nfrom flask import request\ndef view():\n    logging.info('page %d', int(request.args['page']))\n",
-        "import logging\nfrom flask import request\ndef view():\n    logging.info('search', extra={'query': request.args.get('q', '').replace('\\r', '').replace('\\n', '')})\n",
-        'import logging\nfrom flask import request\n\nlogger = logging.getLogger(__name__)\n_CONTROL = str.maketrans({"\\r": "\\\\r", "\\n": "\\\\n"})\n\ndef ping():\n    logger.info("ping from %s", request.headers["X-Client"].translate(_CONTROL))\n',
+        code("""
+            import logging, requests
+
+            def notify(url, body):
+                resp = requests.post(url, json=body, timeout=5)
+                logging.error("send failed: %s", resp.text)
+        """),
+        code("""
+            import logging
+            from flask import request
+            def view():
+                logging.info('search for %r', request.args.get('q'))
+        """),
+        code("""
+            import logging
+            from flask import request
+            def view():
+                logging.info(f"search for {request.args.get('q')!r}")
+        """),
+        code("""
+            import logging
+            def work(name):
+                logging.info('working on %s', name)
+        """),
+        code("""
+            import logging
+
+            logger = logging.getLogger(__name__)
+
+            class Audit:
+                def __call__(self, request):
+                    client_ip = request.META.get('REMOTE_ADDR')
+                    logger.warning(f'login page from {client_ip}')
+        """),
+        code("""
+            import logging
+            from flask import request
+            def view():
+                logging.info('page %d', int(request.args['page']))
+        """),
+        code(r"""
+            import logging
+            from flask import request
+            def view():
+                logging.info('search', extra={'query': request.args.get('q', '').replace('\r', '').replace('\n', '')})
+        """),
+        code(r"""
+            import logging
+            from flask import request
+
+            logger = logging.getLogger(__name__)
+            _CONTROL = str.maketrans({"\r": "\\r", "\n": "\\n"})
+
+            def ping():
+                logger.info("ping from %s", request.headers["X-Client"].translate(_CONTROL))
+        """),
         # the name matched one of the application's own plugins, or the request was aborted
-        'import logging\nfrom flask import Flask, abort\napp = Flask(__name__)\n\n@app.route("/plugin/<string:name>")\ndef plugin(name):\n    found = registry().filtered(lambda p: p.identifier == name)\n    if not found:\n        abort(404)\n    logging.info(f"calling plugin {name}")\n    return found[0].call()\n',
+        code("""
+            import logging
+            from flask import Flask, abort
+            app = Flask(__name__)
+
+            @app.route("/plugin/<string:name>")
+            def plugin(name):
+                found = registry().filtered(lambda p: p.identifier == name)
+                if not found:
+                    abort(404)
+                logging.info(f"calling plugin {name}")
+                return found[0].call()
+        """),
         # bytes from a socket: str() shows them as b'...', a newline as \\n
-        'import logging, socket\nlog = logging.getLogger(__name__)\n\ndef fetch(host, port):\n    sck = socket.create_connection((host, port))\n    data = b""\n    while True:\n        received = sck.recv(4096)\n        if not received:\n            break\n        data += received\n    log.debug(f"Received data from the daemon: {data}")\n    return data\n',
+        code("""
+            import logging, socket
+            log = logging.getLogger(__name__)
+
+            def fetch(host, port):
+                sck = socket.create_connection((host, port))
+                data = b""
+                while True:
+                    received = sck.recv(4096)
+                    if not received:
+                        break
+                    data += received
+                log.debug(f"Received data from the daemon: {data}")
+                return data
+        """),
         # the whole environ formatted with %: a dict prints its strings with repr(), newlines escaped
-        'import logging\nfrom flask import request\n\nlog = logging.getLogger(__name__)\n\ndef args():\n    try:\n        return request.args\n    except UnicodeDecodeError:\n        log.info("Error decoding QUERY_STRING: %s" % request.environ)\n        raise\n',
+        code("""
+            import logging
+            from flask import request
+
+            log = logging.getLogger(__name__)
+
+            def args():
+                try:
+                    return request.args
+                except UnicodeDecodeError:
+                    log.info("Error decoding QUERY_STRING: %s" % request.environ)
+                    raise
+        """),
         # pieces cut at every line break hold none; the request line's method is one token
-        'import logging\nfrom flask import request\n\nlog = logging.getLogger(__name__)\n\ndef beacon():\n    for line in request.get_data(as_text=True).splitlines():\n        callsign = line.split(" ")[0]\n        log.info("beacon from %s", callsign)\n    log.info("%s request", request.environ.get("REQUEST_METHOD"))\n    return ""\n',
+        code("""
+            import logging
+            from flask import request
+
+            log = logging.getLogger(__name__)
+
+            def beacon():
+                for line in request.get_data(as_text=True).splitlines():
+                    callsign = line.split(" ")[0]
+                    log.info("beacon from %s", callsign)
+                log.info("%s request", request.environ.get("REQUEST_METHOD"))
+                return ""
+        """),
     ]
     INVALID = [
         # str.format(): each value shown with str() is checked, not the whole message
         Example(
-            'import logging\nfrom flask import request\n\nlog = logging.getLogger(__name__)\n\ndef search():\n    log.info("search {!r} from {}".format(request.args.get("q"), request.headers.get("X-Client")))\n',
+            code("""
+                import logging
+                from flask import request
+
+                log = logging.getLogger(__name__)
+
+                def search():
+                    log.info("search {!r} from {}".format(request.args.get("q"), request.headers.get("X-Client")))
+            """),
             fixed=None,
         ),
         # two values in one statement: one finding, whose fix covers both
         Example(
-            'import logging\nfrom flask import request\n\ndef hello():\n    logging.info(f"hello {request.args.get(\'a\')} from {request.args.get(\'b\')}")\n',
-            fixed='import logging\nfrom flask import request\n\ndef hello():\n    logging.info(f"hello {request.args.get(\'a\')!r} from {request.args.get(\'b\')!r}")\n',
+            code("""
+                import logging
+                from flask import request
+
+                def hello():
+                    logging.info(f"hello {request.args.get('a')} from {request.args.get('b')}")
+            """),
+            fixed=code("""
+                import logging
+                from flask import request
+
+                def hello():
+                    logging.info(f"hello {request.args.get('a')!r} from {request.args.get('b')!r}")
+            """),
         ),
         Example(
-            "import logging\nfrom flask import request\n\nlogger = logging.getLogger(__name__)\n\ndef login():\n    user = request.form['username']\n    logger.warning('failed login for %s from %s', user, request.remote_addr)\n",
-            fixed="import logging\nfrom flask import request\n\nlogger = logging.getLogger(__name__)\n\ndef login():\n    user = request.form['username']\n    logger.warning('failed login for %r from %s', user, request.remote_addr)\n",
+            code("""
+                import logging
+                from flask import request
+
+                logger = logging.getLogger(__name__)
+
+                def login():
+                    user = request.form['username']
+                    logger.warning('failed login for %s from %s', user, request.remote_addr)
+            """),
+            fixed=code("""
+                import logging
+                from flask import request
+
+                logger = logging.getLogger(__name__)
+
+                def login():
+                    user = request.form['username']
+                    logger.warning('failed login for %r from %s', user, request.remote_addr)
+            """),
         ),
         Example(
-            "import logging\nfrom flask import request\n\ndef search():\n    logging.info(f\"search: {request.args.get('q')}\")\n",
-            fixed="import logging\nfrom flask import request\n\ndef search():\n    logging.info(f\"search: {request.args.get('q')!r}\")\n",
+            code("""
+                import logging
+                from flask import request
+
+                def search():
+                    logging.info(f"search: {request.args.get('q')}")
+            """),
+            fixed=code("""
+                import logging
+                from flask import request
+
+                def search():
+                    logging.info(f"search: {request.args.get('q')!r}")
+            """),
         ),
         # the pieces joined back into one string: the line breaks are the client's again
         Example(
-            'import logging\nfrom django.http import HttpResponse\n\nlog = logging.getLogger(__name__)\n\ndef tags(request):\n    log.info("tags %s", ", ".join(request.GET.getlist("tag")))\n    return HttpResponse("ok")\n',
+            code("""
+                import logging
+                from django.http import HttpResponse
+
+                log = logging.getLogger(__name__)
+
+                def tags(request):
+                    log.info("tags %s", ", ".join(request.GET.getlist("tag")))
+                    return HttpResponse("ok")
+            """),
             where='", ".join(request.GET.getlist("tag"))',
-            fixed='import logging\nfrom django.http import HttpResponse\n\nlog = logging.getLogger(__name__)\n\ndef tags(request):\n    log.info("tags %r", ", ".join(request.GET.getlist("tag")))\n    return HttpResponse("ok")\n',
+            fixed=code("""
+                import logging
+                from django.http import HttpResponse
+
+                log = logging.getLogger(__name__)
+
+                def tags(request):
+                    log.info("tags %r", ", ".join(request.GET.getlist("tag")))
+                    return HttpResponse("ok")
+            """),
         ),
         # "..." % value: each value is checked; split(None, 1) keeps the rest of the text, line breaks and all
         Example(
-            'import logging\nfrom flask import request\n\ndef search():\n    command, rest = request.get_data(as_text=True).split(None, 1)\n    logging.info("%r: %s" % (command, rest))\n',
+            code("""
+                import logging
+                from flask import request
+
+                def search():
+                    command, rest = request.get_data(as_text=True).split(None, 1)
+                    logging.info("%r: %s" % (command, rest))
+            """),
             where="rest",
         ),
         Example(
-            "import logging\nfrom flask import request\n\ndef search():\n    logging.info('search: ' + request.args['q'])\n",
+            code("""
+                import logging
+                from flask import request
+
+                def search():
+                    logging.info('search: ' + request.args['q'])
+            """),
             fixed=None,
         ),
         Example(
-            "import logging\nfrom flask import request\n\naudit = logging.getLogger('audit')\n\ndef login():\n    audit.warning('login failed', extra={'username': request.form['username']})\n",
+            code("""
+                import logging
+                from flask import request
+
+                audit = logging.getLogger('audit')
+
+                def login():
+                    audit.warning('login failed', extra={'username': request.form['username']})
+            """),
             fixed=None,
         ),
         Example(
-            'import logging\n\naccess = logging.getLogger("access")\n\nclass AccessLogMiddleware:\n    def __init__(self, get_response):\n        self.get_response = get_response\n\n    def __call__(self, request):\n        access.info("visit %s", request.path)\n        return self.get_response(request)\n',
-            fixed='import logging\n\naccess = logging.getLogger("access")\n\nclass AccessLogMiddleware:\n    def __init__(self, get_response):\n        self.get_response = get_response\n\n    def __call__(self, request):\n        access.info("visit %r", request.path)\n        return self.get_response(request)\n',
+            code("""
+                import logging
+
+                access = logging.getLogger("access")
+
+                class AccessLogMiddleware:
+                    def __init__(self, get_response):
+                        self.get_response = get_response
+
+                    def __call__(self, request):
+                        access.info("visit %s", request.path)
+                        return self.get_response(request)
+            """),
+            fixed=code("""
+                import logging
+
+                access = logging.getLogger("access")
+
+                class AccessLogMiddleware:
+                    def __init__(self, get_response):
+                        self.get_response = get_response
+
+                    def __call__(self, request):
+                        access.info("visit %r", request.path)
+                        return self.get_response(request)
+            """),
         ),
     ]
 

@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine import taint
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import taint_sinks as ts
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
 _PARSER_CLASSES = frozenset({"lxml.etree.XMLParser", "lxml.etree.ETCompatXMLParser", "lxml.etree.XMLPullParser"})
@@ -61,44 +61,156 @@ class LxmlResolveEntities(Rule):
     calls = _PARSER_CLASSES | frozenset(_DEFAULT_PARSER) | {"lxml.etree.iterparse"}
 
     VALID = [
-        'from lxml import etree\n\nPARSER = etree.XMLParser(resolve_entities=False)\n',
-        'from lxml import etree\n\ndef load(data):\n    return etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))\n',
-        'from lxml import etree\n\ndef load(data, parser):\n    return etree.fromstring(data, parser)\n',
-        'from lxml import etree\n\nDOC = etree.fromstring("<a><b/></a>")\n',
-        'from lxml import etree\n\ndef page():\n    return etree.HTMLParser()\n',
-        'from lxml import etree\n\ndef render(root):\n    return etree.tostring(root)\n',
-        'from lxml import objectify\nfrom flask import request\n\ndef upload():\n    return objectify.fromstring(request.data, objectify.makeparser(resolve_entities=False)).total\n',
+        code("""
+            from lxml import etree
+
+            PARSER = etree.XMLParser(resolve_entities=False)
+        """),
+        code("""
+            from lxml import etree
+
+            def load(data):
+                return etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+        """),
+        code("""
+            from lxml import etree
+
+            def load(data, parser):
+                return etree.fromstring(data, parser)
+        """),
+        code("""
+            from lxml import etree
+
+            DOC = etree.fromstring("<a><b/></a>")
+        """),
+        code("""
+            from lxml import etree
+
+            def page():
+                return etree.HTMLParser()
+        """),
+        code("""
+            from lxml import etree
+
+            def render(root):
+                return etree.tostring(root)
+        """),
+        code("""
+            from lxml import objectify
+            from flask import request
+
+            def upload():
+                return objectify.fromstring(request.data, objectify.makeparser(resolve_entities=False)).total
+        """),
     ]
     INVALID = [
         Example(
-            'from lxml import etree\n\nparser = etree.XMLParser(remove_blank_text=True)\n',
-            fixed='from lxml import etree\n\nparser = etree.XMLParser(remove_blank_text=True, resolve_entities=False)\n',
+            code("""
+                from lxml import etree
+
+                parser = etree.XMLParser(remove_blank_text=True)
+            """),
+            fixed=code("""
+                from lxml import etree
+
+                parser = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
+            """),
         ),
         Example(
-            'import lxml.etree\n\nparser = lxml.etree.XMLParser(resolve_entities=False, no_network=False)\n',
-            fixed='import lxml.etree\n\nparser = lxml.etree.XMLParser(resolve_entities=False, no_network=True)\n',
+            code("""
+                import lxml.etree
+
+                parser = lxml.etree.XMLParser(resolve_entities=False, no_network=False)
+            """),
+            fixed=code("""
+                import lxml.etree
+
+                parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True)
+            """),
         ),
         Example(
-            'from lxml import etree\nfrom flask import request\n\ndef upload():\n    doc = etree.fromstring(request.data)\n    return doc.tag\n',
-            fixed='from lxml import etree\nfrom flask import request\n\ndef upload():\n    doc = etree.fromstring(request.data, parser=etree.XMLParser(resolve_entities=False))\n    return doc.tag\n',
+            code("""
+                from lxml import etree
+                from flask import request
+
+                def upload():
+                    doc = etree.fromstring(request.data)
+                    return doc.tag
+            """),
+            fixed=code("""
+                from lxml import etree
+                from flask import request
+
+                def upload():
+                    doc = etree.fromstring(request.data, parser=etree.XMLParser(resolve_entities=False))
+                    return doc.tag
+            """),
         ),
         # the parser made at module level, used on the request in a view: reported at both
         Example(
-            'from lxml import etree\nfrom flask import request\n\nPARSER = etree.XMLParser(resolve_entities=False)\nLOOSE = etree.XMLParser(resolve_entities=True)\n\ndef upload():\n    return etree.fromstring(request.data, LOOSE).tag\n',
-            fixed='from lxml import etree\nfrom flask import request\n\nPARSER = etree.XMLParser(resolve_entities=False)\nLOOSE = etree.XMLParser(resolve_entities=False)\n\ndef upload():\n    return etree.fromstring(request.data, LOOSE).tag\n',
+            code("""
+                from lxml import etree
+                from flask import request
+
+                PARSER = etree.XMLParser(resolve_entities=False)
+                LOOSE = etree.XMLParser(resolve_entities=True)
+
+                def upload():
+                    return etree.fromstring(request.data, LOOSE).tag
+            """),
+            fixed=code("""
+                from lxml import etree
+                from flask import request
+
+                PARSER = etree.XMLParser(resolve_entities=False)
+                LOOSE = etree.XMLParser(resolve_entities=False)
+
+                def upload():
+                    return etree.fromstring(request.data, LOOSE).tag
+            """),
             count=2,
         ),
         Example(
-            'from lxml import objectify\nfrom flask import request\n\ndef upload():\n    return objectify.fromstring(request.data).total\n',
-            fixed='from lxml import objectify\nfrom flask import request\n\ndef upload():\n    return objectify.fromstring(request.data, parser=objectify.makeparser(resolve_entities=False)).total\n',
+            code("""
+                from lxml import objectify
+                from flask import request
+
+                def upload():
+                    return objectify.fromstring(request.data).total
+            """),
+            fixed=code("""
+                from lxml import objectify
+                from flask import request
+
+                def upload():
+                    return objectify.fromstring(request.data, parser=objectify.makeparser(resolve_entities=False)).total
+            """),
         ),
         Example(
-            'from lxml.etree import XMLParser\n\np = XMLParser()\n',
-            fixed='from lxml.etree import XMLParser\n\np = XMLParser(resolve_entities=False)\n',
+            code("""
+                from lxml.etree import XMLParser
+
+                p = XMLParser()
+            """),
+            fixed=code("""
+                from lxml.etree import XMLParser
+
+                p = XMLParser(resolve_entities=False)
+            """),
         ),
         Example(
-            'from lxml import etree\n\ndef events(stream):\n    return etree.iterparse(stream, events=("end",))\n',
-            fixed='from lxml import etree\n\ndef events(stream):\n    return etree.iterparse(stream, events=("end",), resolve_entities=False)\n',
+            code("""
+                from lxml import etree
+
+                def events(stream):
+                    return etree.iterparse(stream, events=("end",))
+            """),
+            fixed=code("""
+                from lxml import etree
+
+                def events(stream):
+                    return etree.iterparse(stream, events=("end",), resolve_entities=False)
+            """),
         ),
     ]
 

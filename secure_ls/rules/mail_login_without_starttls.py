@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import crypto
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 # constructor -> (protocol, methods that send the password, method that starts TLS)
 _PROTOCOLS = {
@@ -47,23 +47,95 @@ class MailLoginWithoutStarttls(Rule):
     calls = frozenset(_PROTOCOLS)
 
     VALID = [
-        "import smtplib\ndef send(host, user, pw, msg):\n    with smtplib.SMTP(host, 587) as s:\n        s.starttls()\n        s.login(user, pw)\n        s.send_message(msg)\n",
-        "import smtplib\ndef send(host, user, pw, msg):\n    with smtplib.SMTP_SSL(host) as s:\n        s.login(user, pw)\n",
-        "import smtplib\ndef send(user, pw, msg):\n    s = smtplib.SMTP('localhost')\n    s.login(user, pw)\n",
-        "import smtplib\ndef send(host, msg):\n    s = smtplib.SMTP(host)\n    s.send_message(msg)\n",
+        code("""
+            import smtplib
+            def send(host, user, pw, msg):
+                with smtplib.SMTP(host, 587) as s:
+                    s.starttls()
+                    s.login(user, pw)
+                    s.send_message(msg)
+        """),
+        code("""
+            import smtplib
+            def send(host, user, pw, msg):
+                with smtplib.SMTP_SSL(host) as s:
+                    s.login(user, pw)
+        """),
+        code("""
+            import smtplib
+            def send(user, pw, msg):
+                s = smtplib.SMTP('localhost')
+                s.login(user, pw)
+        """),
+        code("""
+            import smtplib
+            def send(host, msg):
+                s = smtplib.SMTP(host)
+                s.send_message(msg)
+        """),
     ]
     INVALID = [
         Example(
-            "import smtplib\n\ndef send(host, user, password, msg):\n    server = smtplib.SMTP(host, 587)\n    server.login(user, password)\n    server.send_message(msg)\n",
-            fixed='import smtplib\nimport ssl\n\ndef send(host, user, password, msg):\n    server = smtplib.SMTP(host, 587)\n    server.starttls(context=ssl.create_default_context())\n    server.login(user, password)\n    server.send_message(msg)\n',
+            code("""
+                import smtplib
+
+                def send(host, user, password, msg):
+                    server = smtplib.SMTP(host, 587)
+                    server.login(user, password)
+                    server.send_message(msg)
+            """),
+            fixed=code("""
+                import smtplib
+                import ssl
+
+                def send(host, user, password, msg):
+                    server = smtplib.SMTP(host, 587)
+                    server.starttls(context=ssl.create_default_context())
+                    server.login(user, password)
+                    server.send_message(msg)
+            """),
         ),
         Example(
-            "from imaplib import IMAP4\n\ndef inbox(host, user, password):\n    with IMAP4(host) as imap:\n        imap.login(user, password)\n        return imap.select('INBOX')\n",
-            fixed="from imaplib import IMAP4\nimport ssl\n\ndef inbox(host, user, password):\n    with IMAP4(host) as imap:\n        imap.starttls(ssl_context=ssl.create_default_context())\n        imap.login(user, password)\n        return imap.select('INBOX')\n",
+            code("""
+                from imaplib import IMAP4
+
+                def inbox(host, user, password):
+                    with IMAP4(host) as imap:
+                        imap.login(user, password)
+                        return imap.select('INBOX')
+            """),
+            fixed=code("""
+                from imaplib import IMAP4
+                import ssl
+
+                def inbox(host, user, password):
+                    with IMAP4(host) as imap:
+                        imap.starttls(ssl_context=ssl.create_default_context())
+                        imap.login(user, password)
+                        return imap.select('INBOX')
+            """),
         ),
         Example(
-            "import poplib\n\ndef count(host, user, password):\n    box = poplib.POP3(host)\n    box.user(user)\n    box.pass_(password)\n    return box.stat()\n",
-            fixed='import poplib\nimport ssl\n\ndef count(host, user, password):\n    box = poplib.POP3(host)\n    box.stls(context=ssl.create_default_context())\n    box.user(user)\n    box.pass_(password)\n    return box.stat()\n',
+            code("""
+                import poplib
+
+                def count(host, user, password):
+                    box = poplib.POP3(host)
+                    box.user(user)
+                    box.pass_(password)
+                    return box.stat()
+            """),
+            fixed=code("""
+                import poplib
+                import ssl
+
+                def count(host, user, password):
+                    box = poplib.POP3(host)
+                    box.stls(context=ssl.create_default_context())
+                    box.user(user)
+                    box.pass_(password)
+                    return box.stat()
+            """),
         ),
     ]
 

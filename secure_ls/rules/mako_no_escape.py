@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import taint_sinks as ts
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 _TEMPLATES = frozenset({"mako.template.Template", "mako.lookup.TemplateLookup"})
 
@@ -49,23 +49,66 @@ class MakoNoEscape(Rule):
     calls = _TEMPLATES
 
     VALID = [
-        'from mako.template import Template\n\npage = Template("<p>${name}</p>", default_filters=["h"])\n',
-        'from mako.lookup import TemplateLookup\n\nlookup = TemplateLookup(directories=["templates"], default_filters=["str", "h"])\n',
-        'from mako.template import Template\n\ndef make(**options):\n    return Template(**options)\n',
-        'from string import Template\n\nt = Template("$who likes $what")\n',
-        'from mako.template import Template\n\ndef migration(path, **values):\n    return Template(filename=path).render(**values)\n',
+        code("""
+            from mako.template import Template
+
+            page = Template("<p>${name}</p>", default_filters=["h"])
+        """),
+        code("""
+            from mako.lookup import TemplateLookup
+
+            lookup = TemplateLookup(directories=["templates"], default_filters=["str", "h"])
+        """),
+        code("""
+            from mako.template import Template
+
+            def make(**options):
+                return Template(**options)
+        """),
+        code("""
+            from string import Template
+
+            t = Template("$who likes $what")
+        """),
+        code("""
+            from mako.template import Template
+
+            def migration(path, **values):
+                return Template(filename=path).render(**values)
+        """),
     ]
     INVALID = [
         Example(
-            'from mako.template import Template\n\npage = Template("<p>Hello ${name}</p>")\n',
-            fixed="from mako.template import Template\n\npage = Template(\"<p>Hello ${name}</p>\", default_filters=['h'])\n",
+            code("""
+                from mako.template import Template
+
+                page = Template("<p>Hello ${name}</p>")
+            """),
+            fixed=code("""
+                from mako.template import Template
+
+                page = Template("<p>Hello ${name}</p>", default_filters=['h'])
+            """),
         ),
         Example(
-            'from mako.lookup import TemplateLookup\n\nlookup = TemplateLookup(directories=["templates/html"], module_directory="/tmp/mako")\n',
-            fixed="from mako.lookup import TemplateLookup\n\nlookup = TemplateLookup(directories=[\"templates/html\"], module_directory=\"/tmp/mako\", default_filters=['h'])\n",
+            code("""
+                from mako.lookup import TemplateLookup
+
+                lookup = TemplateLookup(directories=["templates/html"], module_directory="/tmp/mako")
+            """),
+            fixed=code("""
+                from mako.lookup import TemplateLookup
+
+                lookup = TemplateLookup(directories=["templates/html"], module_directory="/tmp/mako", default_filters=['h'])
+            """),
         ),
         Example(
-            'import mako.template\n\ndef report(rows):\n    return mako.template.Template(filename="report.html", default_filters=["str"]).render(rows=rows)\n',
+            code("""
+                import mako.template
+
+                def report(rows):
+                    return mako.template.Template(filename="report.html", default_filters=["str"]).render(rows=rows)
+            """),
         ),
     ]
 

@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine import formatting, taint
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import html, strings, web
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
 _MARKUP = frozenset({"markupsafe.Markup", "flask.Markup", "jinja2.Markup", "jinja2.utils.Markup", "quart.Markup"})
@@ -63,47 +63,172 @@ class UnescapedMarkup(Rule):
     calls = _MARKUP | _MARK_SAFE
 
     VALID = [
-        'from markupsafe import Markup\n\ndef bold(name):\n    return Markup("<b>{}</b>").format(name)\n',
+        code("""
+            from markupsafe import Markup
+
+            def bold(name):
+                return Markup("<b>{}</b>").format(name)
+        """),
         # the id of an object the program holds, and a parameter declared by its default to be a number
-        'from django.utils.safestring import mark_safe\n\ndef tag_link(tag, limit=20):\n    return mark_safe(f\'<a href="/tags/{tag.id}/">first {limit}</a>\')\n',
-        'from django.utils.safestring import mark_safe\n\nICON = "<svg></svg>"\n\ndef icon():\n    return mark_safe(ICON)\n',
+        code("""
+            from django.utils.safestring import mark_safe
+
+            def tag_link(tag, limit=20):
+                return mark_safe(f'<a href="/tags/{tag.id}/">first {limit}</a>')
+        """),
+        code("""
+            from django.utils.safestring import mark_safe
+
+            ICON = "<svg></svg>"
+
+            def icon():
+                return mark_safe(ICON)
+        """),
         # a number written with %d, and a time span in words (Django's timesince)
-        'from django.utils import timezone\nfrom django.utils.safestring import mark_safe\nfrom django.utils.timesince import timesince\n\ndef age(dt):\n    seconds = (timezone.now() - dt).seconds\n    return mark_safe("<span data-seconds=\\"%d\\">%s</span>" % (seconds, timesince(dt)))\n',
-        'from markupsafe import Markup, escape\n\ndef bold(name):\n    return Markup(f"<b>{escape(name)}</b>")\n',
-        'from django.utils.html import format_html\n\ndef link(url, text):\n    return format_html(\'<a href="{}">{}</a>\', url, text)\n',
-        'from markupsafe import Markup\n\ndef render(widget):\n    return Markup(widget.render())\n',
-        'from markupsafe import Markup\n\ndef mark_safe(value):\n    return Markup(value)\n',
-        'from markupsafe import Markup\n\ndef strip(value):\n    return Markup(str(value)).striptags()\n',
+        code(r"""
+            from django.utils import timezone
+            from django.utils.safestring import mark_safe
+            from django.utils.timesince import timesince
+
+            def age(dt):
+                seconds = (timezone.now() - dt).seconds
+                return mark_safe("<span data-seconds=\"%d\">%s</span>" % (seconds, timesince(dt)))
+        """),
+        code("""
+            from markupsafe import Markup, escape
+
+            def bold(name):
+                return Markup(f"<b>{escape(name)}</b>")
+        """),
+        code("""
+            from django.utils.html import format_html
+
+            def link(url, text):
+                return format_html('<a href="{}">{}</a>', url, text)
+        """),
+        code("""
+            from markupsafe import Markup
+
+            def render(widget):
+                return Markup(widget.render())
+        """),
+        code("""
+            from markupsafe import Markup
+
+            def mark_safe(value):
+                return Markup(value)
+        """),
+        code("""
+            from markupsafe import Markup
+
+            def strip(value):
+                return Markup(str(value)).striptags()
+        """),
         # a query string re-encoded: every key and value percent-encoded, no markup can get in
-        'from django.utils.safestring import mark_safe\n\ndef page_link(request, page):\n    q = request.GET.copy()\n    q["page"] = page\n    return mark_safe("?" + q.urlencode())\n',
-        'from urllib.parse import urlencode\nfrom markupsafe import Markup\nfrom flask import request\n\ndef page_link():\n    return Markup("?" + urlencode({"q": request.args["q"], "page": 2}))\n',
+        code("""
+            from django.utils.safestring import mark_safe
+
+            def page_link(request, page):
+                q = request.GET.copy()
+                q["page"] = page
+                return mark_safe("?" + q.urlencode())
+        """),
+        code("""
+            from urllib.parse import urlencode
+            from markupsafe import Markup
+            from flask import request
+
+            def page_link():
+                return Markup("?" + urlencode({"q": request.args["q"], "page": 2}))
+        """),
     ]
     INVALID = [
         # a URL starts the href: Markup.format would escape it, and `javascript:` would still run
         Example(
-            'from markupsafe import Markup\n\ndef link(user):\n    return Markup(f\'<a href="{user.homepage}">{user.name}</a>\')\n',
+            code("""
+                from markupsafe import Markup
+
+                def link(user):
+                    return Markup(f'<a href="{user.homepage}">{user.name}</a>')
+            """),
             fixed=None,
             says="`user.homepage` is the start of a URL (`href=`)",
         ),
         Example(
-            'from markupsafe import Markup\n\ndef greeting(user):\n    return Markup(f"<p>Hello {user.name}!</p>")\n',
-            fixed='from markupsafe import Markup\n\ndef greeting(user):\n    return Markup("<p>Hello {}!</p>").format(user.name)\n',
+            code("""
+                from markupsafe import Markup
+
+                def greeting(user):
+                    return Markup(f"<p>Hello {user.name}!</p>")
+            """),
+            fixed=code("""
+                from markupsafe import Markup
+
+                def greeting(user):
+                    return Markup("<p>Hello {}!</p>").format(user.name)
+            """),
         ),
         Example(
-            'from django.utils.safestring import mark_safe\n\ndef comment(request):\n    return mark_safe("<div class=\'c\'>%s</div>" % request.POST["text"])\n',
-            fixed='from django.utils.safestring import mark_safe\nfrom django.utils.html import format_html\n\ndef comment(request):\n    return format_html("<div class=\'c\'>{}</div>", request.POST["text"])\n',
+            code("""
+                from django.utils.safestring import mark_safe
+
+                def comment(request):
+                    return mark_safe("<div class='c'>%s</div>" % request.POST["text"])
+            """),
+            fixed=code("""
+                from django.utils.safestring import mark_safe
+                from django.utils.html import format_html
+
+                def comment(request):
+                    return format_html("<div class='c'>{}</div>", request.POST["text"])
+            """),
         ),
         Example(
-            'from flask import Markup, request\n\ndef preview():\n    body = request.form["body"]\n    return Markup(body)\n',
-            fixed='from flask import Markup, request\nfrom markupsafe import escape\n\ndef preview():\n    body = request.form["body"]\n    return escape(body)\n',
+            code("""
+                from flask import Markup, request
+
+                def preview():
+                    body = request.form["body"]
+                    return Markup(body)
+            """),
+            fixed=code("""
+                from flask import Markup, request
+                from markupsafe import escape
+
+                def preview():
+                    body = request.form["body"]
+                    return escape(body)
+            """),
         ),
         Example(
-            'from django.utils.safestring import mark_safe\n\ndef label(request):\n    return mark_safe(request.GET["label"])\n',
-            fixed='from django.utils.safestring import mark_safe\nfrom django.utils.html import conditional_escape\n\ndef label(request):\n    return conditional_escape(request.GET["label"])\n',
+            code("""
+                from django.utils.safestring import mark_safe
+
+                def label(request):
+                    return mark_safe(request.GET["label"])
+            """),
+            fixed=code("""
+                from django.utils.safestring import mark_safe
+                from django.utils.html import conditional_escape
+
+                def label(request):
+                    return conditional_escape(request.GET["label"])
+            """),
         ),
         Example(
-            'from django.utils.safestring import mark_safe\n\ndef bold(text):\n    return mark_safe("<b>" + text + "</b>")\n',
-            fixed='from django.utils.safestring import mark_safe\nfrom django.utils.html import format_html\n\ndef bold(text):\n    return format_html("<b>{}</b>", text)\n',
+            code("""
+                from django.utils.safestring import mark_safe
+
+                def bold(text):
+                    return mark_safe("<b>" + text + "</b>")
+            """),
+            fixed=code("""
+                from django.utils.safestring import mark_safe
+                from django.utils.html import format_html
+
+                def bold(text):
+                    return format_html("<b>{}</b>", text)
+            """),
         ),
     ]
 

@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import taint_sinks as ts
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
 _LOADS = frozenset({"numpy.load", "numpy.lib.npyio.load"})
@@ -48,18 +48,57 @@ class NumpyLoadAllowPickle(Rule):
     calls = _LOADS
 
     VALID = [
-        'import numpy as np\n\ndef read(path):\n    return np.load(path)\n',
-        'import numpy as np\n\ndef read(path):\n    return np.load(path, allow_pickle=False)\n',
-        'import numpy as np\n\ndef read(path, trusted):\n    return np.load(path, allow_pickle=trusted)\n',
+        code("""
+            import numpy as np
+
+            def read(path):
+                return np.load(path)
+        """),
+        code("""
+            import numpy as np
+
+            def read(path):
+                return np.load(path, allow_pickle=False)
+        """),
+        code("""
+            import numpy as np
+
+            def read(path, trusted):
+                return np.load(path, allow_pickle=trusted)
+        """),
     ]
     INVALID = [
         Example(
-            'import numpy as np\n\ndef read(path):\n    return np.load(path, allow_pickle=True)\n',
-            fixed='import numpy as np\n\ndef read(path):\n    return np.load(path)\n',
+            code("""
+                import numpy as np
+
+                def read(path):
+                    return np.load(path, allow_pickle=True)
+            """),
+            fixed=code("""
+                import numpy as np
+
+                def read(path):
+                    return np.load(path)
+            """),
         ),
         Example(
-            'from numpy import load\nfrom flask import request\n\ndef upload():\n    data = load(request.files["arrays"], allow_pickle=True, mmap_mode=None)\n    return data\n',
-            fixed='from numpy import load\nfrom flask import request\n\ndef upload():\n    data = load(request.files["arrays"], mmap_mode=None)\n    return data\n',
+            code("""
+                from numpy import load
+                from flask import request
+
+                def upload():
+                    data = load(request.files["arrays"], allow_pickle=True, mmap_mode=None)
+                    return data
+            """),
+            fixed=code("""
+                from numpy import load
+                from flask import request
+
+                def upload():
+                    data = load(request.files["arrays"], mmap_mode=None)
+                    return data
+            """),
         ),
     ]
 

@@ -8,7 +8,7 @@ import re
 from secure_ls.engine import astutil, catalog, guards
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import frameworks, strings, web
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
 _REDIRECTS = {
@@ -80,68 +80,293 @@ class OpenRedirect(Rule):
     methods = frozenset({"redirect"})  # Tornado's `self.redirect(url)`
 
     VALID = [
-        'from flask import redirect, request\n\ndef back():\n    target = request.args.get("next", "/")\n    if not target.startswith("/") or target.startswith(("//", "/\\\\")):\n        target = "/"\n    return redirect(target)\n',
-        'from flask import Flask, redirect, request, url_for\napp = Flask(__name__)\n\n@app.route("/login")\ndef login():\n    return redirect(url_for("index"))\n',
-        'from django.shortcuts import redirect\nfrom django.utils.http import url_has_allowed_host_and_scheme\n\ndef login(request):\n    target = request.GET.get("next", "/")\n    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):\n        target = "/"\n    return redirect(target)\n',
-        'from flask import redirect, request\n\ndef go():\n    page = request.args["page"]\n    return redirect(f"/pages/{page}")\n',
-        'from flask import redirect, request\n\ndef force_https():\n    return redirect(request.url.replace("http://", "https://", 1), code=301)\n',
-        'from flask import redirect, request\nALLOWED = {"/home", "/account"}\n\ndef go():\n    target = request.args.get("next")\n    if target not in ALLOWED:\n        target = "/home"\n    return redirect(target)\n',
-        'from urllib.parse import urlparse\nfrom django.http import HttpResponseRedirect\n\ndef go(request):\n    target = request.GET["next"]\n    if urlparse(target).netloc not in ("example.com", ""):\n        target = "/"\n    return HttpResponseRedirect(target)\n',
-        'def redirect(x):\n    return x\n\ndef go(request):\n    return redirect(request.GET["next"])\n',
-        'import tornado.web\n\nclass Item(tornado.web.RequestHandler):\n    def get(self):\n        self.redirect("/items/" + self.get_argument("id"))\n',
+        code(r"""
+            from flask import redirect, request
+
+            def back():
+                target = request.args.get("next", "/")
+                if not target.startswith("/") or target.startswith(("//", "/\\")):
+                    target = "/"
+                return redirect(target)
+        """),
+        code("""
+            from flask import Flask, redirect, request, url_for
+            app = Flask(__name__)
+
+            @app.route("/login")
+            def login():
+                return redirect(url_for("index"))
+        """),
+        code("""
+            from django.shortcuts import redirect
+            from django.utils.http import url_has_allowed_host_and_scheme
+
+            def login(request):
+                target = request.GET.get("next", "/")
+                if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+                    target = "/"
+                return redirect(target)
+        """),
+        code("""
+            from flask import redirect, request
+
+            def go():
+                page = request.args["page"]
+                return redirect(f"/pages/{page}")
+        """),
+        code("""
+            from flask import redirect, request
+
+            def force_https():
+                return redirect(request.url.replace("http://", "https://", 1), code=301)
+        """),
+        code("""
+            from flask import redirect, request
+            ALLOWED = {"/home", "/account"}
+
+            def go():
+                target = request.args.get("next")
+                if target not in ALLOWED:
+                    target = "/home"
+                return redirect(target)
+        """),
+        code("""
+            from urllib.parse import urlparse
+            from django.http import HttpResponseRedirect
+
+            def go(request):
+                target = request.GET["next"]
+                if urlparse(target).netloc not in ("example.com", ""):
+                    target = "/"
+                return HttpResponseRedirect(target)
+        """),
+        code("""
+            def redirect(x):
+                return x
+
+            def go(request):
+                return redirect(request.GET["next"])
+        """),
+        code("""
+            import tornado.web
+
+            class Item(tornado.web.RequestHandler):
+                def get(self):
+                    self.redirect("/items/" + self.get_argument("id"))
+        """),
         # a row the application stored, chosen by the client's key
-        'from django.shortcuts import redirect\nfrom .models import Image\n\ndef original(request):\n    image = Image.objects.get(pk=request.GET["id"])\n    return redirect(image.url)\n',
+        code("""
+            from django.shortcuts import redirect
+            from .models import Image
+
+            def original(request):
+                image = Image.objects.get(pk=request.GET["id"])
+                return redirect(image.url)
+        """),
         # a path of this site, then a query string taken from the request
-        'from django.shortcuts import redirect\nfrom django.urls import reverse\n\ndef back_to_list(request):\n    url = reverse("items")\n    url += "?" + request.GET.urlencode()\n    return redirect(url)\n',
+        code("""
+            from django.shortcuts import redirect
+            from django.urls import reverse
+
+            def back_to_list(request):
+                url = reverse("items")
+                url += "?" + request.GET.urlencode()
+                return redirect(url)
+        """),
         # the application's own predicate checks the host (in this module or another)
-        'from urllib.parse import urlparse\nfrom django.shortcuts import redirect\n\ndef _allowed(url):\n    if not url:\n        return False\n    return not urlparse(url).netloc\n\ndef done(request):\n    target = request.GET.get("next")\n    if target and _allowed(target):\n        return redirect(target)\n    return redirect("/")\n',
+        code("""
+            from urllib.parse import urlparse
+            from django.shortcuts import redirect
+
+            def _allowed(url):
+                if not url:
+                    return False
+                return not urlparse(url).netloc
+
+            def done(request):
+                target = request.GET.get("next")
+                if target and _allowed(target):
+                    return redirect(target)
+                return redirect("/")
+        """),
         # a helper that hands the value back only once a library validator accepted it
-        'from django.shortcuts import redirect\nfrom django.utils.http import url_has_allowed_host_and_scheme\n\ndef safe_next(request, default):\n    target = request.GET.get("next")\n    if target and url_has_allowed_host_and_scheme(target, request.get_host()):\n        return target\n    return default\n\ndef done(request):\n    return redirect(safe_next(request, "/"))\n',
+        code("""
+            from django.shortcuts import redirect
+            from django.utils.http import url_has_allowed_host_and_scheme
+
+            def safe_next(request, default):
+                target = request.GET.get("next")
+                if target and url_has_allowed_host_and_scheme(target, request.get_host()):
+                    return target
+                return default
+
+            def done(request):
+                return redirect(safe_next(request, "/"))
+        """),
         # the client's query string, re-encoded, after a path of the site's own (through a helper)
-        'from django.http import HttpResponseRedirect\nfrom django.urls import reverse\nfrom django.views import View\n\nclass Save(View):\n    def with_query(self, url):\n        parts = [url]\n        if self.request.GET.urlencode():\n            parts += [self.request.GET.urlencode()]\n        return "?".join(parts)\n\n    def post(self, request):\n        return HttpResponseRedirect(self.with_query(reverse("items")))\n',
+        code("""
+            from django.http import HttpResponseRedirect
+            from django.urls import reverse
+            from django.views import View
+
+            class Save(View):
+                def with_query(self, url):
+                    parts = [url]
+                    if self.request.GET.urlencode():
+                        parts += [self.request.GET.urlencode()]
+                    return "?".join(parts)
+
+                def post(self, request):
+                    return HttpResponseRedirect(self.with_query(reverse("items")))
+        """),
         # a start the client did not choose, then a query string: text after `?` cannot change the host
-        'from django.shortcuts import redirect\nfrom .models import Snapshot\n\ndef canonical(request, pk):\n    target = f"/{Snapshot.objects.get(pk=pk).url_path}/index.html"\n    if request.META.get("QUERY_STRING"):\n        target = f"{target}?{request.META[\'QUERY_STRING\']}"\n    return redirect(target)\n',
+        code("""
+            from django.shortcuts import redirect
+            from .models import Snapshot
+
+            def canonical(request, pk):
+                target = f"/{Snapshot.objects.get(pk=pk).url_path}/index.html"
+                if request.META.get("QUERY_STRING"):
+                    target = f"{target}?{request.META['QUERY_STRING']}"
+                return redirect(target)
+        """),
         # the branch where the URL check passed on the very same read of the request
         # a model instance: Django redirects to its get_absolute_url(), and a row found by keyword
-        'from django.shortcuts import redirect\nfrom .forms import TicketForm\n\ndef edit(request):\n    form = TicketForm(request.POST)\n    if form.is_valid():\n        ticket = form.save()\n        return redirect(ticket)\n',
-        'from django.http import HttpResponseRedirect\n\ndef find(request, tickets):\n    lookup = {"id": int(request.GET["q"])} if request.GET["q"].isdigit() else {"slug": request.GET["q"]}\n    ticket = tickets.get(**lookup)\n    return HttpResponseRedirect(ticket.staff_url)\n',
-        'from flask import redirect, request\nfrom .validators import is_safe_url\n\ndef login_done():\n    if request.args.get("next") and is_safe_url(request.args.get("next")):\n        return redirect(request.args.get("next"))\n    return redirect("/")\n',
+        code("""
+            from django.shortcuts import redirect
+            from .forms import TicketForm
+
+            def edit(request):
+                form = TicketForm(request.POST)
+                if form.is_valid():
+                    ticket = form.save()
+                    return redirect(ticket)
+        """),
+        code("""
+            from django.http import HttpResponseRedirect
+
+            def find(request, tickets):
+                lookup = {"id": int(request.GET["q"])} if request.GET["q"].isdigit() else {"slug": request.GET["q"]}
+                ticket = tickets.get(**lookup)
+                return HttpResponseRedirect(ticket.staff_url)
+        """),
+        code("""
+            from flask import redirect, request
+            from .validators import is_safe_url
+
+            def login_done():
+                if request.args.get("next") and is_safe_url(request.args.get("next")):
+                    return redirect(request.args.get("next"))
+                return redirect("/")
+        """),
     ]
     INVALID = [
         # a redirect by hand: the Location header of a 302 response
         Example(
-            'from django.http import HttpResponse\n\ndef go(request):\n    response = HttpResponse(status=302)\n    response["Location"] = request.GET.get("next", "/")\n    return response\n',
+            code("""
+                from django.http import HttpResponse
+
+                def go(request):
+                    response = HttpResponse(status=302)
+                    response["Location"] = request.GET.get("next", "/")
+                    return response
+            """),
         ),
         # the check failed on that read: the redirect goes where it says not to
         Example(
-            'from flask import redirect, request\nfrom .validators import is_safe_url\n\ndef login_done():\n    if not is_safe_url(request.args.get("next")):\n        return redirect(request.args.get("next"))\n    return redirect("/")\n',
+            code("""
+                from flask import redirect, request
+                from .validators import is_safe_url
+
+                def login_done():
+                    if not is_safe_url(request.args.get("next")):
+                        return redirect(request.args.get("next"))
+                    return redirect("/")
+            """),
         ),
         # the client chose the start: a query string appended after it does not make it safe
         Example(
-            'from django.shortcuts import redirect\n\ndef done(request):\n    target = request.GET["next"]\n    if request.GET.get("tab"):\n        target = f"{target}?tab={request.GET[\'tab\']}"\n    return redirect(target)\n',
+            code("""
+                from django.shortcuts import redirect
+
+                def done(request):
+                    target = request.GET["next"]
+                    if request.GET.get("tab"):
+                        target = f"{target}?tab={request.GET['tab']}"
+                    return redirect(target)
+            """),
         ),
         # a predicate of the application that never looks at the host checks nothing
         Example(
-            'from django.shortcuts import redirect\n\ndef _present(url):\n    return url is not None and url.strip() != ""\n\ndef done(request):\n    target = request.GET.get("next")\n    if _present(target):\n        return redirect(target)\n    return redirect("/")\n',
+            code("""
+                from django.shortcuts import redirect
+
+                def _present(url):
+                    return url is not None and url.strip() != ""
+
+                def done(request):
+                    target = request.GET.get("next")
+                    if _present(target):
+                        return redirect(target)
+                    return redirect("/")
+            """),
         ),
         # `//evil.example` starts with "/" too
         Example(
-            'from flask import redirect, request\n\ndef back():\n    target = request.args.get("next", "/")\n    if not target.startswith("/"):\n        target = "/"\n    return redirect(target)\n',
+            code("""
+                from flask import redirect, request
+
+                def back():
+                    target = request.args.get("next", "/")
+                    if not target.startswith("/"):
+                        target = "/"
+                    return redirect(target)
+            """),
         ),
         Example(
-            'from flask import redirect, request\n\ndef login():\n    return redirect(request.args.get("next", "/"))\n',
+            code("""
+                from flask import redirect, request
+
+                def login():
+                    return redirect(request.args.get("next", "/"))
+            """),
         ),
         Example(
-            'from django.http import HttpResponseRedirect\n\ndef done(request):\n    target = request.POST["return_to"]\n    return HttpResponseRedirect(target)\n',
+            code("""
+                from django.http import HttpResponseRedirect
+
+                def done(request):
+                    target = request.POST["return_to"]
+                    return HttpResponseRedirect(target)
+            """),
         ),
         Example(
-            'from flask import redirect as go, request\n\ndef back():\n    return go("/" + request.args["path"])\n',
+            code("""
+                from flask import redirect as go, request
+
+                def back():
+                    return go("/" + request.args["path"])
+            """),
         ),
         Example(
-            'from fastapi import FastAPI\nfrom fastapi.responses import RedirectResponse\napp = FastAPI()\n\n@app.get("/out")\ndef out(url: str):\n    return RedirectResponse(url)\n',
+            code("""
+                from fastapi import FastAPI
+                from fastapi.responses import RedirectResponse
+                app = FastAPI()
+
+                @app.get("/out")
+                def out(url: str):
+                    return RedirectResponse(url)
+            """),
         ),
         Example(
-            'import tornado.web\n\nclass Logout(tornado.web.RequestHandler):\n    def get(self):\n        self.redirect(self.get_argument("next", "/"))\n',
+            code("""
+                import tornado.web
+
+                class Logout(tornado.web.RequestHandler):
+                    def get(self):
+                        self.redirect(self.get_argument("next", "/"))
+            """),
         ),
     ]
 

@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine.context import keyword
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 # passlib schemes that are unsalted, fast, truncating, or plain text.
 WEAK_SCHEMES = frozenset(
@@ -59,26 +59,76 @@ class PasslibWeakScheme(Rule):
     calls = frozenset({"passlib.context.CryptContext", "passlib.hash."})
 
     VALID = [
-        "from passlib.hash import pbkdf2_sha256\ndef store(pw):\n    return pbkdf2_sha256.hash(pw)\n",
-        "from passlib.context import CryptContext\nctx = CryptContext(schemes=['argon2', 'md5_crypt'], deprecated='auto')\n",
-        "from passlib.hash import md5_crypt\ndef legacy(pw, stored):\n    return md5_crypt.verify(pw, stored)\n",
-        "class md5_crypt:\n    @staticmethod\n    def hash(x):\n        return x\nmd5_crypt.hash('x')\n",
+        code("""
+            from passlib.hash import pbkdf2_sha256
+            def store(pw):
+                return pbkdf2_sha256.hash(pw)
+        """),
+        code("""
+            from passlib.context import CryptContext
+            ctx = CryptContext(schemes=['argon2', 'md5_crypt'], deprecated='auto')
+        """),
+        code("""
+            from passlib.hash import md5_crypt
+            def legacy(pw, stored):
+                return md5_crypt.verify(pw, stored)
+        """),
+        code("""
+            class md5_crypt:
+                @staticmethod
+                def hash(x):
+                    return x
+            md5_crypt.hash('x')
+        """),
     ]
     INVALID = [
         Example(
-            "from passlib.hash import md5_crypt\n\ndef store(pw):\n    return md5_crypt.hash(pw)\n",
-            fixed="from passlib.hash import md5_crypt\nfrom passlib.hash import pbkdf2_sha256\n\ndef store(pw):\n    return pbkdf2_sha256.hash(pw)\n",
+            code("""
+                from passlib.hash import md5_crypt
+
+                def store(pw):
+                    return md5_crypt.hash(pw)
+            """),
+            fixed=code("""
+                from passlib.hash import md5_crypt
+                from passlib.hash import pbkdf2_sha256
+
+                def store(pw):
+                    return pbkdf2_sha256.hash(pw)
+            """),
         ),
         Example(
-            "import passlib.hash\n\ndef store(pw):\n    return passlib.hash.ldap_salted_sha1.hash(pw)\n",
-            fixed="import passlib.hash\n\ndef store(pw):\n    return passlib.hash.pbkdf2_sha256.hash(pw)\n",
+            code("""
+                import passlib.hash
+
+                def store(pw):
+                    return passlib.hash.ldap_salted_sha1.hash(pw)
+            """),
+            fixed=code("""
+                import passlib.hash
+
+                def store(pw):
+                    return passlib.hash.pbkdf2_sha256.hash(pw)
+            """),
         ),
         Example(
-            "from passlib.context import CryptContext\n\npwd_context = CryptContext(schemes=['des_crypt'])\n",
-            fixed="from passlib.context import CryptContext\n\npwd_context = CryptContext(schemes=['pbkdf2_sha256', 'des_crypt'], deprecated='auto')\n",
+            code("""
+                from passlib.context import CryptContext
+
+                pwd_context = CryptContext(schemes=['des_crypt'])
+            """),
+            fixed=code("""
+                from passlib.context import CryptContext
+
+                pwd_context = CryptContext(schemes=['pbkdf2_sha256', 'des_crypt'], deprecated='auto')
+            """),
         ),
         Example(
-            "from passlib.context import CryptContext\n\npwd_context = CryptContext(schemes='plaintext')\n",
+            code("""
+                from passlib.context import CryptContext
+
+                pwd_context = CryptContext(schemes='plaintext')
+            """),
             fixed=None,
         ),
     ]

@@ -8,7 +8,7 @@ from secure_ls.engine import astutil, taint
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import strings, web
 from secure_ls.rules._support import taint_sinks as ts
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
 # function -> positions (and keyword names) of its path arguments
@@ -109,61 +109,286 @@ class PathTraversal(Rule):
 
     VALID = [
         # the name tempfile chose for a file the class keeps, whatever was downloaded into it
-        "import os\nimport requests\nfrom tempfile import NamedTemporaryFile\n\nclass Attachment:\n    def __init__(self):\n        self._temp_file = None\n\n    def download(self, url):\n        r = requests.get(url, timeout=5)\n        self._temp_file = NamedTemporaryFile(delete=False)\n        self._temp_file.write(r.content)\n\n    def invalidate(self):\n        if self._temp_file:\n            os.unlink(self._temp_file.name)\n",
-        'from flask import request, send_from_directory\n\ndef download():\n    return send_from_directory("uploads", request.args["name"])\n',
-        'import os\nfrom flask import request\nfrom werkzeug.utils import secure_filename\n\ndef save():\n    f = request.files["doc"]\n    f.save(os.path.join("uploads", secure_filename(f.filename)))\n    with open(os.path.join("uploads", secure_filename(f.filename))) as fh:\n        return fh.read()\n',
-        'import os\nfrom flask import request, abort\n\nBASE = "/srv/files"\n\ndef read():\n    path = os.path.realpath(os.path.join(BASE, request.args["p"]))\n    if not path.startswith(BASE + os.sep):\n        abort(404)\n    with open(path) as fh:\n        return fh.read()\n',
-        'import sys\n\ndef main():\n    with open(sys.argv[1]) as fh:\n        print(fh.read())\n',
-        'def load(path):\n    with open(path) as fh:\n        return fh.read()\n',
-        'import zipfile\nfrom flask import request\n\ndef names():\n    return zipfile.ZipFile(request.files["z"]).open("a.txt").read()\n',
-        'from pathlib import Path\nfrom fastapi import FastAPI, HTTPException\nfrom fastapi.responses import FileResponse\n\napp = FastAPI()\nROOT = Path("/srv/static").resolve()\n\n@app.get("/assets/{name}")\ndef asset(name: str):\n    target = (ROOT / name).resolve()\n    try:\n        target.relative_to(ROOT)\n    except ValueError:\n        raise HTTPException(status_code=404)\n    return FileResponse(target)\n',
+        code("""
+            import os
+            import requests
+            from tempfile import NamedTemporaryFile
+
+            class Attachment:
+                def __init__(self):
+                    self._temp_file = None
+
+                def download(self, url):
+                    r = requests.get(url, timeout=5)
+                    self._temp_file = NamedTemporaryFile(delete=False)
+                    self._temp_file.write(r.content)
+
+                def invalidate(self):
+                    if self._temp_file:
+                        os.unlink(self._temp_file.name)
+        """),
+        code("""
+            from flask import request, send_from_directory
+
+            def download():
+                return send_from_directory("uploads", request.args["name"])
+        """),
+        code("""
+            import os
+            from flask import request
+            from werkzeug.utils import secure_filename
+
+            def save():
+                f = request.files["doc"]
+                f.save(os.path.join("uploads", secure_filename(f.filename)))
+                with open(os.path.join("uploads", secure_filename(f.filename))) as fh:
+                    return fh.read()
+        """),
+        code("""
+            import os
+            from flask import request, abort
+
+            BASE = "/srv/files"
+
+            def read():
+                path = os.path.realpath(os.path.join(BASE, request.args["p"]))
+                if not path.startswith(BASE + os.sep):
+                    abort(404)
+                with open(path) as fh:
+                    return fh.read()
+        """),
+        code("""
+            import sys
+
+            def main():
+                with open(sys.argv[1]) as fh:
+                    print(fh.read())
+        """),
+        code("""
+            def load(path):
+                with open(path) as fh:
+                    return fh.read()
+        """),
+        code("""
+            import zipfile
+            from flask import request
+
+            def names():
+                return zipfile.ZipFile(request.files["z"]).open("a.txt").read()
+        """),
+        code("""
+            from pathlib import Path
+            from fastapi import FastAPI, HTTPException
+            from fastapi.responses import FileResponse
+
+            app = FastAPI()
+            ROOT = Path("/srv/static").resolve()
+
+            @app.get("/assets/{name}")
+            def asset(name: str):
+                target = (ROOT / name).resolve()
+                try:
+                    target.relative_to(ROOT)
+                except ValueError:
+                    raise HTTPException(status_code=404)
+                return FileResponse(target)
+        """),
         # a containment check in a one-line predicate (which may live in another module)
-        'from pathlib import Path\nfrom fastapi import FastAPI, HTTPException\nfrom fastapi.responses import FileResponse\n\napp = FastAPI()\nPUBLIC = Path("/srv/public")\n\ndef is_path_inside(child: Path, parent: Path) -> bool:\n    return parent.resolve() in child.resolve().parents\n\n@app.get("/public/{filename:path}")\ndef public_file(filename: str):\n    path = (PUBLIC / filename).resolve()\n    if not is_path_inside(path, PUBLIC):\n        raise HTTPException(status_code=400)\n    return FileResponse(path)\n',
+        code("""
+            from pathlib import Path
+            from fastapi import FastAPI, HTTPException
+            from fastapi.responses import FileResponse
+
+            app = FastAPI()
+            PUBLIC = Path("/srv/public")
+
+            def is_path_inside(child: Path, parent: Path) -> bool:
+                return parent.resolve() in child.resolve().parents
+
+            @app.get("/public/{filename:path}")
+            def public_file(filename: str):
+                path = (PUBLIC / filename).resolve()
+                if not is_path_inside(path, PUBLIC):
+                    raise HTTPException(status_code=400)
+                return FileResponse(path)
+        """),
     ]
     INVALID = [
         Example(  # an existence oracle: answers for ../../home/alice/.ssh/id_rsa too
-            'import os\nfrom flask import request\n\ndef avatar_exists():\n    path = os.path.join("/srv/media", request.args["file"])\n    return {"exists": os.path.exists(path)}\n',
+            code("""
+                import os
+                from flask import request
+
+                def avatar_exists():
+                    path = os.path.join("/srv/media", request.args["file"])
+                    return {"exists": os.path.exists(path)}
+            """),
             where="path",
             says="`os.path.exists()` of a path built from the Flask request",
         ),
         Example(
-            'from sanic import Sanic, response\n\napp = Sanic("media")\n\n@app.get("/media")\nasync def media(request):\n    return await response.file(f"/var/www/media/{request.args.get(\'name\')}")\n',
+            code("""
+                from sanic import Sanic, response
+
+                app = Sanic("media")
+
+                @app.get("/media")
+                async def media(request):
+                    return await response.file(f"/var/www/media/{request.args.get('name')}")
+            """),
         ),
         Example(
-            'from pathlib import Path\nfrom aiohttp import web\n\nSTATIC = Path("/srv/static")\n\nasync def static_file(request):\n    return web.FileResponse(STATIC / request.query.get("file", "index.html"))\n',
+            code("""
+                from pathlib import Path
+                from aiohttp import web
+
+                STATIC = Path("/srv/static")
+
+                async def static_file(request):
+                    return web.FileResponse(STATIC / request.query.get("file", "index.html"))
+            """),
         ),
         Example(
-            'import os\nfrom flask import request, send_file\n\ndef download():\n    name = request.args.get("name")\n    return send_file(os.path.join("/srv/reports", name))\n',
-            fixed='import os\nfrom flask import request, send_file\nfrom flask import send_from_directory\n\ndef download():\n    name = request.args.get("name")\n    return send_from_directory("/srv/reports", name)\n',
+            code("""
+                import os
+                from flask import request, send_file
+
+                def download():
+                    name = request.args.get("name")
+                    return send_file(os.path.join("/srv/reports", name))
+            """),
+            fixed=code("""
+                import os
+                from flask import request, send_file
+                from flask import send_from_directory
+
+                def download():
+                    name = request.args.get("name")
+                    return send_from_directory("/srv/reports", name)
+            """),
         ),
         Example(
-            'import flask\n\napp = flask.Flask(__name__)\n\n@app.route("/files/<name>")\ndef show(name):\n    return flask.send_file("static/docs/" + name, mimetype="text/plain")\n',
-            fixed='import flask\n\napp = flask.Flask(__name__)\n\n@app.route("/files/<name>")\ndef show(name):\n    return flask.send_from_directory("static/docs", name, mimetype="text/plain")\n',
+            code("""
+                import flask
+
+                app = flask.Flask(__name__)
+
+                @app.route("/files/<name>")
+                def show(name):
+                    return flask.send_file("static/docs/" + name, mimetype="text/plain")
+            """),
+            fixed=code("""
+                import flask
+
+                app = flask.Flask(__name__)
+
+                @app.route("/files/<name>")
+                def show(name):
+                    return flask.send_from_directory("static/docs", name, mimetype="text/plain")
+            """),
         ),
         Example(
-            'import os\nfrom flask import request\n\nUPLOADS = "/srv/uploads"\n\ndef upload():\n    f = request.files["file"]\n    f.save(os.path.join(UPLOADS, f.filename))\n',
+            code("""
+                import os
+                from flask import request
+
+                UPLOADS = "/srv/uploads"
+
+                def upload():
+                    f = request.files["file"]
+                    f.save(os.path.join(UPLOADS, f.filename))
+            """),
         ),
         Example(
-            'import os\nfrom flask import Flask, request, send_file\n\napp = Flask(__name__)\n\n@app.route("/reports")\ndef report():\n    path = os.path.join("/srv/reports", request.args["name"])\n    return send_file(path, as_attachment=True)\n',
-            fixed='import os\nfrom flask import Flask, request, send_file\nfrom flask import send_from_directory\n\napp = Flask(__name__)\n\n@app.route("/reports")\ndef report():\n    path = os.path.join("/srv/reports", request.args["name"])\n    return send_from_directory("/srv/reports", request.args["name"], as_attachment=True)\n',
+            code("""
+                import os
+                from flask import Flask, request, send_file
+
+                app = Flask(__name__)
+
+                @app.route("/reports")
+                def report():
+                    path = os.path.join("/srv/reports", request.args["name"])
+                    return send_file(path, as_attachment=True)
+            """),
+            fixed=code("""
+                import os
+                from flask import Flask, request, send_file
+                from flask import send_from_directory
+
+                app = Flask(__name__)
+
+                @app.route("/reports")
+                def report():
+                    path = os.path.join("/srv/reports", request.args["name"])
+                    return send_from_directory("/srv/reports", request.args["name"], as_attachment=True)
+            """),
         ),
         Example(
-            'from django.http import HttpResponse\n\ndef read_log(request):\n    with open("/var/log/app/" + request.GET["file"]) as fh:\n        return HttpResponse(fh.read())\n',
+            code("""
+                from django.http import HttpResponse
+
+                def read_log(request):
+                    with open("/var/log/app/" + request.GET["file"]) as fh:
+                        return HttpResponse(fh.read())
+            """),
         ),
         Example(
-            'import shutil\nfrom flask import request\n\ndef cleanup():\n    shutil.rmtree(f"/tmp/jobs/{request.form[\'job\']}")\n',
+            code("""
+                import shutil
+                from flask import request
+
+                def cleanup():
+                    shutil.rmtree(f"/tmp/jobs/{request.form['job']}")
+            """),
         ),
         Example(
-            'from pathlib import Path\nfrom fastapi import FastAPI\n\napp = FastAPI()\nROOT = Path("/data")\n\n@app.get("/doc")\ndef doc(name: str):\n    return (ROOT / name).read_text()\n',
+            code("""
+                from pathlib import Path
+                from fastapi import FastAPI
+
+                app = FastAPI()
+                ROOT = Path("/data")
+
+                @app.get("/doc")
+                def doc(name: str):
+                    return (ROOT / name).read_text()
+            """),
         ),
         Example(
-            'import os\n\nTEMPLATES = "/srv/templates"\n\ndef template_text(name):\n    with open(os.path.join(TEMPLATES, name)) as fh:\n        return fh.read()\n',
+            code("""
+                import os
+
+                TEMPLATES = "/srv/templates"
+
+                def template_text(name):
+                    with open(os.path.join(TEMPLATES, name)) as fh:
+                        return fh.read()
+            """),
         ),
         Example(  # an existence test is not a check: ../../etc/passwd exists too
-            'import os\nfrom flask import abort, request, send_file\n\ndef export():\n    path = os.path.join("/srv/exports", request.args["name"])\n    if not os.path.isfile(path):\n        abort(404)\n    return send_file(path)\n',
+            code("""
+                import os
+                from flask import abort, request, send_file
+
+                def export():
+                    path = os.path.join("/srv/exports", request.args["name"])
+                    if not os.path.isfile(path):
+                        abort(404)
+                    return send_file(path)
+            """),
         ),
         Example(
-            'from pathlib import Path\nfrom aiohttp import web\n\nUPLOAD_ROOT = Path("/srv/uploads")\n\nasync def upload(request):\n    field = await (await request.multipart()).next()\n    (UPLOAD_ROOT / field.filename).write_bytes(await field.read())\n',
+            code("""
+                from pathlib import Path
+                from aiohttp import web
+
+                UPLOAD_ROOT = Path("/srv/uploads")
+
+                async def upload(request):
+                    field = await (await request.multipart()).next()
+                    (UPLOAD_ROOT / field.filename).write_bytes(await field.read())
+            """),
         ),
     ]
 

@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import config, constants
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 # qualified name -> (mode argument index, governed by the umask)
 _CALLS = {
@@ -68,29 +68,90 @@ class PermissiveFileMode(Rule):
     methods = frozenset({"chmod"})
 
     VALID = [
-        "import os\nos.chmod('run.sh', 0o755)\nos.chmod('key.pem', 0o600)\n",
-        "import os\nos.makedirs('cache', 0o777, exist_ok=True)\nos.mkdir('d', mode=0o777)\n",
-        "import os\nos.chmod('/srv/shared', 0o1777)\n",
-        "import os, stat\nos.chmod('f', stat.S_IRUSR | stat.S_IWUSR | stat.S_IRGRP)\n",
-        "import os\nos.chmod('shared', 0o770)\n",
-        "def chmod(path, mode):\n    pass\nchmod('x', 0o777)\n",
+        code("""
+            import os
+            os.chmod('run.sh', 0o755)
+            os.chmod('key.pem', 0o600)
+        """),
+        code("""
+            import os
+            os.makedirs('cache', 0o777, exist_ok=True)
+            os.mkdir('d', mode=0o777)
+        """),
+        code("""
+            import os
+            os.chmod('/srv/shared', 0o1777)
+        """),
+        code("""
+            import os, stat
+            os.chmod('f', stat.S_IRUSR | stat.S_IWUSR | stat.S_IRGRP)
+        """),
+        code("""
+            import os
+            os.chmod('shared', 0o770)
+        """),
+        code("""
+            def chmod(path, mode):
+                pass
+            chmod('x', 0o777)
+        """),
     ]
     INVALID = [
         Example(
-            "import os\n\nos.chmod('/etc/myapp/config.yml', 0o777)\n",
-            fixed="import os\n\nos.chmod('/etc/myapp/config.yml', 0o700)\n",
+            code("""
+                import os
+
+                os.chmod('/etc/myapp/config.yml', 0o777)
+            """),
+            fixed=code("""
+                import os
+
+                os.chmod('/etc/myapp/config.yml', 0o700)
+            """),
         ),
         Example(
-            "import os\nimport stat\n\ndef publish(path):\n    os.chmod(path, stat.S_IRUSR | stat.S_IWUSR | stat.S_IROTH | stat.S_IWOTH)\n",
-            fixed="import os\nimport stat\n\ndef publish(path):\n    os.chmod(path, 0o600)\n",
+            code("""
+                import os
+                import stat
+
+                def publish(path):
+                    os.chmod(path, stat.S_IRUSR | stat.S_IWUSR | stat.S_IROTH | stat.S_IWOTH)
+            """),
+            fixed=code("""
+                import os
+                import stat
+
+                def publish(path):
+                    os.chmod(path, 0o600)
+            """),
         ),
         Example(
-            "from pathlib import Path\n\nPath('output.log').chmod(0o666)\n",
-            fixed="from pathlib import Path\n\nPath('output.log').chmod(0o600)\n",
+            code("""
+                from pathlib import Path
+
+                Path('output.log').chmod(0o666)
+            """),
+            fixed=code("""
+                from pathlib import Path
+
+                Path('output.log').chmod(0o600)
+            """),
         ),
         Example(
-            "from os import chmod as change_mode\n\ndef share(p):\n    mode = 0o776\n    change_mode(p, mode)\n",
-            fixed="from os import chmod as change_mode\n\ndef share(p):\n    mode = 0o776\n    change_mode(p, 0o700)\n",
+            code("""
+                from os import chmod as change_mode
+
+                def share(p):
+                    mode = 0o776
+                    change_mode(p, mode)
+            """),
+            fixed=code("""
+                from os import chmod as change_mode
+
+                def share(p):
+                    mode = 0o776
+                    change_mode(p, 0o700)
+            """),
         ),
     ]
 

@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import config, constants
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 
 class PermissiveUmask(Rule):
@@ -52,23 +52,74 @@ class PermissiveUmask(Rule):
     calls = frozenset({"os.umask"})
 
     VALID = [
-        "import os\nos.umask(0o022)\nos.umask(0o077)\n",
-        "import os\ndef current_umask():\n    mask = os.umask(0)\n    os.umask(mask)\n    return mask\n",
-        "import os\nold = os.umask(0o002)\n",
+        code("""
+            import os
+            os.umask(0o022)
+            os.umask(0o077)
+        """),
+        code("""
+            import os
+            def current_umask():
+                mask = os.umask(0)
+                os.umask(mask)
+                return mask
+        """),
+        code("""
+            import os
+            old = os.umask(0o002)
+        """),
         # the mask is read, or replaced at once: nested, or restored through an expression
-        "import os\nos.umask(os.umask(0))\n",
-        "import os\n\ndef daemonize():\n    prev = os.umask(0)\n    os.umask(prev and 0o077)\n",
+        code("""
+            import os
+            os.umask(os.umask(0))
+        """),
+        code("""
+            import os
+
+            def daemonize():
+                prev = os.umask(0)
+                os.umask(prev and 0o077)
+        """),
         # zeroed only while a directory is made with an explicit mode, restored in `finally`
-        "import os\n\ndef save(directory, mode):\n    old = os.umask(0)\n    try:\n        os.makedirs(directory, mode)\n    finally:\n        os.umask(old)\n",
+        code("""
+            import os
+
+            def save(directory, mode):
+                old = os.umask(0)
+                try:
+                    os.makedirs(directory, mode)
+                finally:
+                    os.umask(old)
+        """),
     ]
     INVALID = [
         Example(
-            "import os\n\ndef daemonize():\n    os.setsid()\n    os.umask(0)\n",
-            fixed="import os\n\ndef daemonize():\n    os.setsid()\n    os.umask(0o022)\n",
+            code("""
+                import os
+
+                def daemonize():
+                    os.setsid()
+                    os.umask(0)
+            """),
+            fixed=code("""
+                import os
+
+                def daemonize():
+                    os.setsid()
+                    os.umask(0o022)
+            """),
         ),
         Example(
-            "from os import umask\n\numask(0o020)\n",
-            fixed="from os import umask\n\numask(0o022)\n",
+            code("""
+                from os import umask
+
+                umask(0o020)
+            """),
+            fixed=code("""
+                from os import umask
+
+                umask(0o022)
+            """),
         ),
     ]
 

@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.engine.taint import Sink
 from secure_ls.rules._support import naming, web
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 # Words that make a comparison of two passwords a form check, not a login.
 _FORM_CHECK_WORDS = frozenset(
@@ -82,26 +82,81 @@ class PlaintextPasswordComparison(Rule):
     fixable = False
 
     VALID = [
-        "import bcrypt\ndef login(user, password):\n    return bcrypt.checkpw(password.encode(), user.password_hash)\n",
-        "def register(form):\n    if form.password.data != form.confirm_password.data:\n        raise ValueError('passwords differ')\n",
-        "def change(old_password, new_password):\n    if old_password == new_password:\n        raise ValueError('choose a new password')\n",
+        code("""
+            import bcrypt
+            def login(user, password):
+                return bcrypt.checkpw(password.encode(), user.password_hash)
+        """),
+        code("""
+            def register(form):
+                if form.password.data != form.confirm_password.data:
+                    raise ValueError('passwords differ')
+        """),
+        code("""
+            def change(old_password, new_password):
+                if old_password == new_password:
+                    raise ValueError('choose a new password')
+        """),
         # a new password came in: the branch hashes it, the stored value is the hash
-        "def pre_save(instance, db_obj):\n    if db_obj.password != instance.password:\n        instance.password = hash_password(instance.password)\n",
+        code("""
+            def pre_save(instance, db_obj):
+                if db_obj.password != instance.password:
+                    instance.password = hash_password(instance.password)
+        """),
         # which survey answers are passwords (variable name -> mask), not passwords
-        "def save(instance, password_dict):\n    if password_dict != instance.survey_passwords:\n        instance.survey_passwords = password_dict.copy()\n",
-        "def clean(password1, password2):\n    return password1 == password2\n",
-        "def login(user, password):\n    return user.password_hash == hash_it(password)\n",
-        "def empty(password):\n    return password == ''\n",
-        "def f(field_password, password):\n    return field_password == password\n",
+        code("""
+            def save(instance, password_dict):
+                if password_dict != instance.survey_passwords:
+                    instance.survey_passwords = password_dict.copy()
+        """),
+        code("""
+            def clean(password1, password2):
+                return password1 == password2
+        """),
+        code("""
+            def login(user, password):
+                return user.password_hash == hash_it(password)
+        """),
+        code("""
+            def empty(password):
+                return password == ''
+        """),
+        code("""
+            def f(field_password, password):
+                return field_password == password
+        """),
         # a password shipped long ago as the default, refused by name
-        "_SHIPPED_DEFAULT_PASSWORD = 'password1234'\n\ndef refuse(password):\n    if password == _SHIPPED_DEFAULT_PASSWORD:\n        raise ValueError('choose another password')\n",
+        code("""
+            _SHIPPED_DEFAULT_PASSWORD = 'password1234'
+
+            def refuse(password):
+                if password == _SHIPPED_DEFAULT_PASSWORD:
+                    raise ValueError('choose another password')
+        """),
     ]
     INVALID = [
-        Example("def login(user, password):\n    if user.password == password:\n        return True\n    return False\n"),
+        Example(code("""
+            def login(user, password):
+                if user.password == password:
+                    return True
+                return False
+        """)),
         Example(
-            "from flask import request\n\ndef login(stored_password):\n    if stored_password != request.form['password']:\n        return 'denied', 401\n    return 'ok'\n"
+            code("""
+                from flask import request
+
+                def login(stored_password):
+                    if stored_password != request.form['password']:
+                        return 'denied', 401
+                    return 'ok'
+            """)
         ),
-        Example("from django.conf import settings\n\ndef is_admin(password):\n    return password == settings.ADMIN_PASSWORD\n"),
+        Example(code("""
+            from django.conf import settings
+
+            def is_admin(password):
+                return password == settings.ADMIN_PASSWORD
+        """)),
     ]
 
     def visit_Compare(self, node: ast.Compare, ctx) -> None:

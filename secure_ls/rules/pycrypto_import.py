@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Severity
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 # Modules and names only PyCryptodome has: a file using them runs on PyCryptodome.
 _PYCRYPTODOME_ONLY = (
@@ -58,14 +58,34 @@ class PycryptoImport(Rule):
 
     VALID = [
         "from Cryptodome.Cipher import AES\n",
-        "from Crypto.Cipher import AES\nfrom Crypto.Util.Padding import pad\n",
-        "try:\n    from Cryptodome.Cipher import AES\nexcept ImportError:\n    from Crypto.Cipher import AES\n",
-        "def seal(key, data):\n    from Crypto.Cipher import AES\n    return AES.new(key, AES.MODE_GCM).encrypt_and_digest(data)\n",
+        code("""
+            from Crypto.Cipher import AES
+            from Crypto.Util.Padding import pad
+        """),
+        code("""
+            try:
+                from Cryptodome.Cipher import AES
+            except ImportError:
+                from Crypto.Cipher import AES
+        """),
+        code("""
+            def seal(key, data):
+                from Crypto.Cipher import AES
+                return AES.new(key, AES.MODE_GCM).encrypt_and_digest(data)
+        """),
         "from cryptography.fernet import Fernet\n",
     ]
     INVALID = [
-        Example("from Crypto.Cipher import AES\n\ndef enc(key, data):\n    return AES.new(key, AES.MODE_CBC, b'0' * 16).encrypt(data)\n"),
-        Example("import Crypto.Random.OSRNG\nfrom Crypto.PublicKey import RSA\n", count=2),
+        Example(code("""
+            from Crypto.Cipher import AES
+
+            def enc(key, data):
+                return AES.new(key, AES.MODE_CBC, b'0' * 16).encrypt(data)
+        """)),
+        Example(code("""
+            import Crypto.Random.OSRNG
+            from Crypto.PublicKey import RSA
+        """), count=2),
     ]
 
     def visit_Import(self, node: ast.Import, ctx) -> None:

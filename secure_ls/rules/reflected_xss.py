@@ -8,7 +8,7 @@ import re
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import frameworks, html, strings, web
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
 _CONTENT_KEYWORDS = ("content", "response", "body", "text")
@@ -74,81 +74,354 @@ class ReflectedXss(Rule):
 
     VALID = [
         # werkzeug's Response (not Flask's) is text/plain unless told otherwise
-        'from werkzeug.wrappers import Request, Response\n\n@Request.application\ndef app(request):\n    return Response(f"current path: {request.path}")\n',
-        'from django.http import HttpResponse\nfrom django.utils.html import escape\n\ndef hello(request):\n    return HttpResponse(f"<h1>Hello {escape(request.GET[\'name\'])}</h1>")\n',
-        'from django.http import HttpResponse\n\ndef export(request):\n    return HttpResponse(request.GET["data"], content_type="text/plain")\n',
+        code("""
+            from werkzeug.wrappers import Request, Response
+
+            @Request.application
+            def app(request):
+                return Response(f"current path: {request.path}")
+        """),
+        code("""
+            from django.http import HttpResponse
+            from django.utils.html import escape
+
+            def hello(request):
+                return HttpResponse(f"<h1>Hello {escape(request.GET['name'])}</h1>")
+        """),
+        code("""
+            from django.http import HttpResponse
+
+            def export(request):
+                return HttpResponse(request.GET["data"], content_type="text/plain")
+        """),
         # Django's header item on the response itself
-        'from django.http import HttpResponse\n\ndef export(request):\n    resp = HttpResponse(request.GET["data"])\n    resp["Content-Type"] = "application/pdf"\n    return resp\n',
+        code("""
+            from django.http import HttpResponse
+
+            def export(request):
+                resp = HttpResponse(request.GET["data"])
+                resp["Content-Type"] = "application/pdf"
+                return resp
+        """),
         # a download: the browser saves it instead of rendering it in the site's origin
-        'from flask import Flask, make_response, request\napp = Flask(__name__)\n\n@app.route("/export")\ndef export():\n    resp = make_response(request.args["chart"])\n    resp.headers["Content-Disposition"] = "attachment; filename=%s" % "chart.html"\n    return resp\n',
-        'from django.http import HttpResponse\n\ndef export(request):\n    return HttpResponse(request.GET["data"], "application/json")\n',
+        code("""
+            from flask import Flask, make_response, request
+            app = Flask(__name__)
+
+            @app.route("/export")
+            def export():
+                resp = make_response(request.args["chart"])
+                resp.headers["Content-Disposition"] = "attachment; filename=%s" % "chart.html"
+                return resp
+        """),
+        code("""
+            from django.http import HttpResponse
+
+            def export(request):
+                return HttpResponse(request.GET["data"], "application/json")
+        """),
         # the type is set on the response after it is made
-        'from flask import Flask, make_response, request\napp = Flask(__name__)\n\n@app.route("/echo")\ndef echo():\n    r = make_response(request.args.get("text", ""))\n    r.mimetype = "text/plain"\n    return r\n',
+        code("""
+            from flask import Flask, make_response, request
+            app = Flask(__name__)
+
+            @app.route("/echo")
+            def echo():
+                r = make_response(request.args.get("text", ""))
+                r.mimetype = "text/plain"
+                return r
+        """),
         # a JSON response made earlier, given a header (which holds the client's value), then returned
-        'from flask import Flask, jsonify, make_response, request\napp = Flask(__name__)\n\n@app.route("/items/<name>", methods=["PUT"])\ndef put(name):\n    r = make_response(jsonify({"name": name}), 201)\n    r.headers["Location"] = "/items/" + name\n    return r\n',
-        'from flask import Flask, request, render_template\napp = Flask(__name__)\n\n@app.route("/hi")\ndef hi():\n    return render_template("hi.html", name=request.args["name"])\n',
-        'from flask import Flask, request\napp = Flask(__name__)\n\n@app.route("/n")\ndef n():\n    return f"<p>{int(request.args[\'n\']) * 2}</p>"\n',
-        'from django.http import HttpResponse\n\ndef ok(request):\n    return HttpResponse("<p>ok</p>")\n',
-        'def view(request):\n    return f"<p>{request.GET[\'q\']}</p>"\n',
-        'from flask import Flask, request\napp = Flask(__name__)\n\n@app.route("/id")\ndef ident():\n    return f\'{{"id": "{request.args["id"]}"}}\', 200, {"Content-Type": "application/json"}\n',
-        'import tornado.web\nfrom tornado.escape import xhtml_escape\n\nclass Search(tornado.web.RequestHandler):\n    def get(self):\n        q = self.get_argument("q", "")\n        self.write("<h2>" + xhtml_escape(q) + "</h2>")\n',
-        'import falcon\n\nclass Greeting:\n    def on_get(self, req, resp):\n        resp.text = f"Hello {req.get_param(\'who\')}"\n',
+        code("""
+            from flask import Flask, jsonify, make_response, request
+            app = Flask(__name__)
+
+            @app.route("/items/<name>", methods=["PUT"])
+            def put(name):
+                r = make_response(jsonify({"name": name}), 201)
+                r.headers["Location"] = "/items/" + name
+                return r
+        """),
+        code("""
+            from flask import Flask, request, render_template
+            app = Flask(__name__)
+
+            @app.route("/hi")
+            def hi():
+                return render_template("hi.html", name=request.args["name"])
+        """),
+        code("""
+            from flask import Flask, request
+            app = Flask(__name__)
+
+            @app.route("/n")
+            def n():
+                return f"<p>{int(request.args['n']) * 2}</p>"
+        """),
+        code("""
+            from django.http import HttpResponse
+
+            def ok(request):
+                return HttpResponse("<p>ok</p>")
+        """),
+        code("""
+            def view(request):
+                return f"<p>{request.GET['q']}</p>"
+        """),
+        code("""
+            from flask import Flask, request
+            app = Flask(__name__)
+
+            @app.route("/id")
+            def ident():
+                return f'{{"id": "{request.args["id"]}"}}', 200, {"Content-Type": "application/json"}
+        """),
+        code("""
+            import tornado.web
+            from tornado.escape import xhtml_escape
+
+            class Search(tornado.web.RequestHandler):
+                def get(self):
+                    q = self.get_argument("q", "")
+                    self.write("<h2>" + xhtml_escape(q) + "</h2>")
+        """),
+        code("""
+            import falcon
+
+            class Greeting:
+                def on_get(self, req, resp):
+                    resp.text = f"Hello {req.get_param('who')}"
+        """),
         # a Tornado handler that declares JSON, in the method or for the whole class
-        'import json\nimport tornado.web\n\nclass Missing(tornado.web.RequestHandler):\n    def get(self, name):\n        self.set_status(424)\n        self.set_header("Content-Type", "application/json")\n        self.write(json.dumps({"message": f"{name} is not running"}))\n',
-        'import json\nimport tornado.web\n\nclass Api(tornado.web.RequestHandler):\n    def set_default_headers(self):\n        self.set_header("Content-Type", "application/json")\n\n    def get(self):\n        self.write(json.dumps({"echo": self.get_argument("q")}))\n',
+        code("""
+            import json
+            import tornado.web
+
+            class Missing(tornado.web.RequestHandler):
+                def get(self, name):
+                    self.set_status(424)
+                    self.set_header("Content-Type", "application/json")
+                    self.write(json.dumps({"message": f"{name} is not running"}))
+        """),
+        code("""
+            import json
+            import tornado.web
+
+            class Api(tornado.web.RequestHandler):
+                def set_default_headers(self):
+                    self.set_header("Content-Type", "application/json")
+
+                def get(self):
+                    self.write(json.dumps({"echo": self.get_argument("q")}))
+        """),
         # Tornado sends a dict as JSON, whether a display or built by `dict(...)`
-        'import tornado.web\n\nclass Grow(tornado.web.RequestHandler):\n    def post(self):\n        queue = self.get_argument("queue")\n        self.write(dict(message=f"Adding consumer {queue}"))\n',
+        code("""
+            import tornado.web
+
+            class Grow(tornado.web.RequestHandler):
+                def post(self):
+                    queue = self.get_argument("queue")
+                    self.write(dict(message=f"Adding consumer {queue}"))
+        """),
     ]
     INVALID = [
         Example(  # the page is made by the module's own helper: its summary says it returns the request's text
-            'from flask import Flask, request\napp = Flask(__name__)\n\ndef greeting(name):\n    return f"<p>Hello, {name}!</p>"\n\n@app.get("/hello")\ndef hello():\n    return greeting(request.args.get("name", "stranger"))\n',
+            code("""
+                from flask import Flask, request
+                app = Flask(__name__)
+
+                def greeting(name):
+                    return f"<p>Hello, {name}!</p>"
+
+                @app.get("/hello")
+                def hello():
+                    return greeting(request.args.get("name", "stranger"))
+            """),
             where="greeting(",
             says="`greeting()` returns the Flask request unescaped",
         ),
         Example(
-            'from django.http import HttpResponse\n\ndef hello(request):\n    name = request.GET.get("name", "")\n    return HttpResponse(f"<h1>Hello {name}</h1>")\n',
-            fixed='from django.http import HttpResponse\nfrom django.utils.html import escape\n\ndef hello(request):\n    name = request.GET.get("name", "")\n    return HttpResponse(f"<h1>Hello {escape(name)}</h1>")\n',
+            code("""
+                from django.http import HttpResponse
+
+                def hello(request):
+                    name = request.GET.get("name", "")
+                    return HttpResponse(f"<h1>Hello {name}</h1>")
+            """),
+            fixed=code("""
+                from django.http import HttpResponse
+                from django.utils.html import escape
+
+                def hello(request):
+                    name = request.GET.get("name", "")
+                    return HttpResponse(f"<h1>Hello {escape(name)}</h1>")
+            """),
         ),
         Example(
-            'from flask import Flask, request\napp = Flask(__name__)\n\n@app.route("/search")\ndef search():\n    q = request.args.get("q", "")\n    return "<p>No results for " + q + "</p>", 404\n',
-            fixed='from flask import Flask, request\nfrom html import escape as html_escape\napp = Flask(__name__)\n\n@app.route("/search")\ndef search():\n    q = request.args.get("q", "")\n    return "<p>No results for " + html_escape(q) + "</p>", 404\n',
+            code("""
+                from flask import Flask, request
+                app = Flask(__name__)
+
+                @app.route("/search")
+                def search():
+                    q = request.args.get("q", "")
+                    return "<p>No results for " + q + "</p>", 404
+            """),
+            fixed=code("""
+                from flask import Flask, request
+                from html import escape as html_escape
+                app = Flask(__name__)
+
+                @app.route("/search")
+                def search():
+                    q = request.args.get("q", "")
+                    return "<p>No results for " + html_escape(q) + "</p>", 404
+            """),
         ),
         Example(
-            'from django.http import HttpResponse\n\ndef page(request):\n    body = "<h1>Results</h1>"\n    body += "<p>" + request.GET["q"] + "</p>"\n    return HttpResponse(body)\n',
+            code("""
+                from django.http import HttpResponse
+
+                def page(request):
+                    body = "<h1>Results</h1>"
+                    body += "<p>" + request.GET["q"] + "</p>"
+                    return HttpResponse(body)
+            """),
         ),
         Example(
-            'from django.http import HttpResponse\n\ndef page(request):\n    html = f"<p>{request.GET[\'q\']}</p>"\n    return HttpResponse(html)\n',
-            fixed='from django.http import HttpResponse\nfrom django.utils.html import escape\n\ndef page(request):\n    html = f"<p>{escape(request.GET[\'q\'])}</p>"\n    return HttpResponse(html)\n',
+            code("""
+                from django.http import HttpResponse
+
+                def page(request):
+                    html = f"<p>{request.GET['q']}</p>"
+                    return HttpResponse(html)
+            """),
+            fixed=code("""
+                from django.http import HttpResponse
+                from django.utils.html import escape
+
+                def page(request):
+                    html = f"<p>{escape(request.GET['q'])}</p>"
+                    return HttpResponse(html)
+            """),
         ),
         # a URL from the request starts an href: escaping would not stop `javascript:`
         Example(
-            'from flask import Flask, request\napp = Flask(__name__)\n\n@app.route("/go")\ndef go():\n    target = request.args.get("next", "/")\n    return f\'<a href="{target}">continue</a>\'\n',
+            code("""
+                from flask import Flask, request
+                app = Flask(__name__)
+
+                @app.route("/go")
+                def go():
+                    target = request.args.get("next", "/")
+                    return f'<a href="{target}">continue</a>'
+            """),
             fixed=None,
             says="`target` is the start of a URL (`href=`), where escaping does not stop a `javascript:` URL",
         ),
         Example(
-            'from django.http import HttpResponse\n\ndef echo(request):\n    return HttpResponse(request.GET["msg"])\n',
-            fixed='from django.http import HttpResponse\nfrom django.utils.html import escape\n\ndef echo(request):\n    return HttpResponse(escape(request.GET["msg"]))\n',
+            code("""
+                from django.http import HttpResponse
+
+                def echo(request):
+                    return HttpResponse(request.GET["msg"])
+            """),
+            fixed=code("""
+                from django.http import HttpResponse
+                from django.utils.html import escape
+
+                def echo(request):
+                    return HttpResponse(escape(request.GET["msg"]))
+            """),
         ),
         Example(
-            'from flask import Flask, make_response\napp = Flask(__name__)\n\n@app.route("/user/<name>")\ndef user(name):\n    return make_response("<h1>%s</h1>" % name)\n',
-            fixed='from flask import Flask, make_response\nfrom markupsafe import escape\napp = Flask(__name__)\n\n@app.route("/user/<name>")\ndef user(name):\n    return make_response("<h1>%s</h1>" % escape(name))\n',
+            code("""
+                from flask import Flask, make_response
+                app = Flask(__name__)
+
+                @app.route("/user/<name>")
+                def user(name):
+                    return make_response("<h1>%s</h1>" % name)
+            """),
+            fixed=code("""
+                from flask import Flask, make_response
+                from markupsafe import escape
+                app = Flask(__name__)
+
+                @app.route("/user/<name>")
+                def user(name):
+                    return make_response("<h1>%s</h1>" % escape(name))
+            """),
         ),
         Example(
-            'import tornado.web\n\nclass Search(tornado.web.RequestHandler):\n    def get(self):\n        q = self.get_argument("q", "")\n        self.write("<h2>Results for " + q + "</h2>")\n',
-            fixed='import tornado.web\nfrom html import escape as html_escape\n\nclass Search(tornado.web.RequestHandler):\n    def get(self):\n        q = self.get_argument("q", "")\n        self.write("<h2>Results for " + html_escape(q) + "</h2>")\n',
+            code("""
+                import tornado.web
+
+                class Search(tornado.web.RequestHandler):
+                    def get(self):
+                        q = self.get_argument("q", "")
+                        self.write("<h2>Results for " + q + "</h2>")
+            """),
+            fixed=code("""
+                import tornado.web
+                from html import escape as html_escape
+
+                class Search(tornado.web.RequestHandler):
+                    def get(self):
+                        q = self.get_argument("q", "")
+                        self.write("<h2>Results for " + html_escape(q) + "</h2>")
+            """),
         ),
         Example(
-            'import falcon\n\nclass Greeting:\n    def on_get(self, req, resp):\n        resp.content_type = falcon.MEDIA_HTML\n        resp.text = f"<p>Hello {req.get_param(\'who\')}</p>"\n',
-            fixed='import falcon\nfrom html import escape\n\nclass Greeting:\n    def on_get(self, req, resp):\n        resp.content_type = falcon.MEDIA_HTML\n        resp.text = f"<p>Hello {escape(str(req.get_param(\'who\')))}</p>"\n',
+            code("""
+                import falcon
+
+                class Greeting:
+                    def on_get(self, req, resp):
+                        resp.content_type = falcon.MEDIA_HTML
+                        resp.text = f"<p>Hello {req.get_param('who')}</p>"
+            """),
+            fixed=code("""
+                import falcon
+                from html import escape
+
+                class Greeting:
+                    def on_get(self, req, resp):
+                        resp.content_type = falcon.MEDIA_HTML
+                        resp.text = f"<p>Hello {escape(str(req.get_param('who')))}</p>"
+            """),
         ),
         Example(
-            'from bottle import request, route\n\n@route("/notice")\ndef notice():\n    return "<div>%s</div>" % request.query.msg\n',
-            fixed='from bottle import request, route\nfrom html import escape\n\n@route("/notice")\ndef notice():\n    return "<div>%s</div>" % escape(request.query.msg)\n',
+            code("""
+                from bottle import request, route
+
+                @route("/notice")
+                def notice():
+                    return "<div>%s</div>" % request.query.msg
+            """),
+            fixed=code("""
+                from bottle import request, route
+                from html import escape
+
+                @route("/notice")
+                def notice():
+                    return "<div>%s</div>" % escape(request.query.msg)
+            """),
         ),
         Example(
-            'from aiohttp import web\n\nasync def not_found(request):\n    return web.Response(text=f"<h1>Nothing at {request.path}</h1>", content_type="text/html")\n',
-            fixed='from aiohttp import web\nfrom html import escape\n\nasync def not_found(request):\n    return web.Response(text=f"<h1>Nothing at {escape(request.path)}</h1>", content_type="text/html")\n',
+            code("""
+                from aiohttp import web
+
+                async def not_found(request):
+                    return web.Response(text=f"<h1>Nothing at {request.path}</h1>", content_type="text/html")
+            """),
+            fixed=code("""
+                from aiohttp import web
+                from html import escape
+
+                async def not_found(request):
+                    return web.Response(text=f"<h1>Nothing at {escape(request.path)}</h1>", content_type="text/html")
+            """),
         ),
     ]
 

@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import refuncs, strings, web
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
 
@@ -44,19 +44,71 @@ class RegexInjection(Rule):
     calls = frozenset(refuncs.FUNCTIONS)
 
     VALID = [
-        'import re\nfrom flask import request\n\ndef search(items):\n    rx = re.compile(re.escape(request.args["q"]), re.I)\n    return [i for i in items if rx.search(i)]\n',
-        'import re\nimport sys\n\ndef grep(lines):\n    rx = re.compile(sys.argv[1])\n    return [l for l in lines if rx.search(l)]\n',
-        'import re\n\ndef matcher(pattern):\n    return re.compile(pattern)\n',
-        'import re\nfrom flask import request\n\ndef find(text):\n    return re.search(r"\\d+", request.args["text"])\n',
+        code("""
+            import re
+            from flask import request
+
+            def search(items):
+                rx = re.compile(re.escape(request.args["q"]), re.I)
+                return [i for i in items if rx.search(i)]
+        """),
+        code("""
+            import re
+            import sys
+
+            def grep(lines):
+                rx = re.compile(sys.argv[1])
+                return [l for l in lines if rx.search(l)]
+        """),
+        code("""
+            import re
+
+            def matcher(pattern):
+                return re.compile(pattern)
+        """),
+        code(r"""
+            import re
+            from flask import request
+
+            def find(text):
+                return re.search(r"\d+", request.args["text"])
+        """),
     ]
     INVALID = [
         Example(
-            'import re\nfrom flask import request\n\ndef search(items):\n    rx = re.compile(request.args["q"], re.I)\n    return [i for i in items if rx.search(i)]\n',
-            fixed='import re\nfrom flask import request\n\ndef search(items):\n    rx = re.compile(re.escape(request.args["q"]), re.I)\n    return [i for i in items if rx.search(i)]\n',
+            code("""
+                import re
+                from flask import request
+
+                def search(items):
+                    rx = re.compile(request.args["q"], re.I)
+                    return [i for i in items if rx.search(i)]
+            """),
+            fixed=code("""
+                import re
+                from flask import request
+
+                def search(items):
+                    rx = re.compile(re.escape(request.args["q"]), re.I)
+                    return [i for i in items if rx.search(i)]
+            """),
         ),
         Example(
-            'from re import search\n\ndef view(request, text):\n    word = request.GET["word"]\n    return bool(search(f"\\\\b{word}\\\\b", text))\n',
-            fixed='from re import search\nimport re\n\ndef view(request, text):\n    word = request.GET["word"]\n    return bool(search(f"\\\\b{re.escape(word)}\\\\b", text))\n',
+            code(r"""
+                from re import search
+
+                def view(request, text):
+                    word = request.GET["word"]
+                    return bool(search(f"\\b{word}\\b", text))
+            """),
+            fixed=code(r"""
+                from re import search
+                import re
+
+                def view(request, text):
+                    word = request.GET["word"]
+                    return bool(search(f"\\b{re.escape(word)}\\b", text))
+            """),
         ),
     ]
 

@@ -9,7 +9,7 @@ from secure_ls.engine import astutil, guards
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import refuncs, regex
 from secure_ls.engine.taint import Sink
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 _PREFIX = re.compile(r"^([rRbBuU]{0,2})('''|\"\"\"|'|\")")
 
@@ -65,33 +65,154 @@ class RegexPartialValidation(Rule):
 
     VALID = [
         # Django form fields strip whitespace: a cleaned value cannot end with a newline
-        'import re\nfrom django import forms\n\nclass PhoneForm(forms.Form):\n    phone = forms.CharField()\n\n    def clean_phone(self):\n        value = self.cleaned_data["phone"].replace(" ", "")\n        if not re.match(r"^\\+\\d{5,15}$", value):\n            raise forms.ValidationError("Invalid phone number")\n        return value\n',
-        'import re\n\ndef ok(name):\n    if re.fullmatch(r"[a-z]+", name):\n        return True\n    return False\n',
+        code(r"""
+            import re
+            from django import forms
+
+            class PhoneForm(forms.Form):
+                phone = forms.CharField()
+
+                def clean_phone(self):
+                    value = self.cleaned_data["phone"].replace(" ", "")
+                    if not re.match(r"^\+\d{5,15}$", value):
+                        raise forms.ValidationError("Invalid phone number")
+                    return value
+        """),
+        code("""
+            import re
+
+            def ok(name):
+                if re.fullmatch(r"[a-z]+", name):
+                    return True
+                return False
+        """),
         # a DRF serializer's field validator gets the value its CharField already stripped
-        'import re\nfrom rest_framework import serializers\n\nclass WorkspaceSerializer(serializers.ModelSerializer):\n    def validate_slug(self, value):\n        if not re.match(r"^[a-zA-Z0-9_-]+$", value):\n            raise serializers.ValidationError("bad slug")\n        return value\n',
+        code("""
+            import re
+            from rest_framework import serializers
+
+            class WorkspaceSerializer(serializers.ModelSerializer):
+                def validate_slug(self, value):
+                    if not re.match(r"^[a-zA-Z0-9_-]+$", value):
+                        raise serializers.ValidationError("bad slug")
+                    return value
+        """),
         # stripped first: no trailing newline is left for `$` to let through
-        'import re\n\ndef valid_url(value):\n    if not re.match(r"^https?://\\S+$", value.strip()):\n        return "Invalid URL"\n    return None\n',
-        'import re\n\ndef ok(name):\n    if re.match(r"^[a-z]+\\Z", name):\n        return True\n',
+        code(r"""
+            import re
+
+            def valid_url(value):
+                if not re.match(r"^https?://\S+$", value.strip()):
+                    return "Invalid URL"
+                return None
+        """),
+        code(r"""
+            import re
+
+            def ok(name):
+                if re.match(r"^[a-z]+\Z", name):
+                    return True
+        """),
         # a same-site path prefix is what a return-URL check needs
-        'import re\n\ndef safe_return_url(url, fallback):\n    if not url or not re.match(r"^/[a-z]+", url):\n        return fallback\n    return url\n',
-        'import re\n\ndef is_comment(line):\n    if re.match(r"^\\s*#", line):\n        return True\n',
-        'import re\n\ndef parse(line):\n    m = re.match(r"^(\\w+)=(.*)$", line)\n    return m.groups() if m else None\n',
-        'import re\n\ndef has_word(text):\n    if re.search(r"[a-z]+$", text):\n        return True\n',
-        'import re\n\ndef lines(text):\n    if re.search(r"^[a-z]+$", text, re.MULTILINE):\n        return True\n',
-        'import re\n\ndef f(s):\n    if (m := re.match(r"^(\\d+)$", s)):\n        return int(m.group(1))\n',
+        code("""
+            import re
+
+            def safe_return_url(url, fallback):
+                if not url or not re.match(r"^/[a-z]+", url):
+                    return fallback
+                return url
+        """),
+        code(r"""
+            import re
+
+            def is_comment(line):
+                if re.match(r"^\s*#", line):
+                    return True
+        """),
+        code(r"""
+            import re
+
+            def parse(line):
+                m = re.match(r"^(\w+)=(.*)$", line)
+                return m.groups() if m else None
+        """),
+        code("""
+            import re
+
+            def has_word(text):
+                if re.search(r"[a-z]+$", text):
+                    return True
+        """),
+        code("""
+            import re
+
+            def lines(text):
+                if re.search(r"^[a-z]+$", text, re.MULTILINE):
+                    return True
+        """),
+        code(r"""
+            import re
+
+            def f(s):
+                if (m := re.match(r"^(\d+)$", s)):
+                    return int(m.group(1))
+        """),
     ]
     INVALID = [
         Example(
-            'import re\n\ndef check_username(name):\n    if not re.match(r"^[a-z0-9_]+$", name):\n        raise ValueError("bad name")\n    return name\n',
-            fixed='import re\n\ndef check_username(name):\n    if not re.fullmatch(r"[a-z0-9_]+", name):\n        raise ValueError("bad name")\n    return name\n',
+            code("""
+                import re
+
+                def check_username(name):
+                    if not re.match(r"^[a-z0-9_]+$", name):
+                        raise ValueError("bad name")
+                    return name
+            """),
+            fixed=code("""
+                import re
+
+                def check_username(name):
+                    if not re.fullmatch(r"[a-z0-9_]+", name):
+                        raise ValueError("bad name")
+                    return name
+            """),
         ),
         Example(
-            'import re\n\ndef valid_tag(tag):\n    if re.search(r"^[A-Za-z0-9.-]+", tag) and len(tag) < 64:\n        return True\n    return False\n',
-            fixed='import re\n\ndef valid_tag(tag):\n    if re.fullmatch(r"[A-Za-z0-9.-]+", tag) and len(tag) < 64:\n        return True\n    return False\n',
+            code("""
+                import re
+
+                def valid_tag(tag):
+                    if re.search(r"^[A-Za-z0-9.-]+", tag) and len(tag) < 64:
+                        return True
+                    return False
+            """),
+            fixed=code("""
+                import re
+
+                def valid_tag(tag):
+                    if re.fullmatch(r"[A-Za-z0-9.-]+", tag) and len(tag) < 64:
+                        return True
+                    return False
+            """),
         ),
         Example(
-            'from re import match\n\ndef is_hex(value):\n    if match("[0-9a-f]{32}$", value):\n        return True\n    return False\n',
-            fixed='from re import match\nfrom re import fullmatch\n\ndef is_hex(value):\n    if fullmatch("[0-9a-f]{32}", value):\n        return True\n    return False\n',
+            code("""
+                from re import match
+
+                def is_hex(value):
+                    if match("[0-9a-f]{32}$", value):
+                        return True
+                    return False
+            """),
+            fixed=code("""
+                from re import match
+                from re import fullmatch
+
+                def is_hex(value):
+                    if fullmatch("[0-9a-f]{32}", value):
+                        return True
+                    return False
+            """),
         ),
     ]
 

@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine import astutil, taint
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import refuncs, regex, web
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
 
@@ -56,35 +56,117 @@ class RegexCatastrophicBacktracking(Rule):
     calls = frozenset(refuncs.FUNCTIONS)
 
     VALID = [
-        'import re\n\ndef version(text):\n    return re.match(r"^(\\d+\\.)*\\d+$", text)\n',
-        'import re\n\ndef check():\n    return re.match(r"(a+)+$", "aaaa")\n',
-        'import re\n\ndef word(text):\n    return re.search(r"(\\w|\\d)+$", text)\n',
-        'import re\nSTRING = re.compile(r\'"(\\\\.|[^"\\\\])*"\')\n',
-        'import re\n\ndef first(text):\n    return re.search(r"(a+)+", text)\n',
-        'import re\n\ndef domain(text):\n    return re.fullmatch(r"([a-z0-9-]+\\.)+[a-z]{2,}", text)\n',
+        code(r"""
+            import re
+
+            def version(text):
+                return re.match(r"^(\d+\.)*\d+$", text)
+        """),
+        code("""
+            import re
+
+            def check():
+                return re.match(r"(a+)+$", "aaaa")
+        """),
+        code(r"""
+            import re
+
+            def word(text):
+                return re.search(r"(\w|\d)+$", text)
+        """),
+        code(r"""
+            import re
+            STRING = re.compile(r'"(\\.|[^"\\])*"')
+        """),
+        code("""
+            import re
+
+            def first(text):
+                return re.search(r"(a+)+", text)
+        """),
+        code(r"""
+            import re
+
+            def domain(text):
+                return re.fullmatch(r"([a-z0-9-]+\.)+[a-z]{2,}", text)
+        """),
         # quadratic shapes are reported only on client data (it takes a long input)
-        'import re\n\ndef strip_trailing(text):\n    return re.sub(r"[ \\t]+$", "", text, flags=re.MULTILINE)\n',
-        'import re\nfrom flask import request\n\ndef email():\n    return re.match(r"^[\\w.-]+@[\\w-]+\\.[a-z]+$", request.args["e"])\n',
-        'import re\nfrom flask import abort, request\n\ndef tag():\n    tag = request.form["tag"]\n    if len(tag) > 64:\n        abort(400)\n    return re.sub(r"\\s+$", "", tag)\n',
+        code(r"""
+            import re
+
+            def strip_trailing(text):
+                return re.sub(r"[ \t]+$", "", text, flags=re.MULTILINE)
+        """),
+        code(r"""
+            import re
+            from flask import request
+
+            def email():
+                return re.match(r"^[\w.-]+@[\w-]+\.[a-z]+$", request.args["e"])
+        """),
+        code(r"""
+            import re
+            from flask import abort, request
+
+            def tag():
+                tag = request.form["tag"]
+                if len(tag) > 64:
+                    abort(400)
+                return re.sub(r"\s+$", "", tag)
+        """),
     ]
     INVALID = [
         Example(  # quadratic: a search retries `[ \t]+` at every position of a long run of spaces
-            'import re\nfrom flask import request\n\ndef comment():\n    return re.sub(r"[ \\t]+$", "", request.form["c"], flags=re.MULTILINE)\n',
+            code(r"""
+                import re
+                from flask import request
+
+                def comment():
+                    return re.sub(r"[ \t]+$", "", request.form["c"], flags=re.MULTILINE)
+            """),
         ),
         Example(  # quadratic: `\S+\.\S+` can split a run of dots n ways
-            'import re\nfrom django.http import JsonResponse\n\ndef check(request):\n    return JsonResponse({"ok": bool(re.match(r"^\\S+@\\S+\\.\\S+$", request.POST["email"]))})\n',
+            code(r"""
+                import re
+                from django.http import JsonResponse
+
+                def check(request):
+                    return JsonResponse({"ok": bool(re.match(r"^\S+@\S+\.\S+$", request.POST["email"]))})
+            """),
         ),
         Example(
-            'import re\nfrom flask import request\n\ndef words():\n    if re.match(r"^(\\w+\\s?)*$", request.args["q"]):\n        return "ok"\n    return "no"\n',
+            code(r"""
+                import re
+                from flask import request
+
+                def words():
+                    if re.match(r"^(\w+\s?)*$", request.args["q"]):
+                        return "ok"
+                    return "no"
+            """),
         ),
         Example(
-            'import re\n\ndef parse(line):\n    pattern = re.compile(r"(a|aa)*b")\n    return pattern.match(line)\n',
+            code("""
+                import re
+
+                def parse(line):
+                    pattern = re.compile(r"(a|aa)*b")
+                    return pattern.match(line)
+            """),
         ),
         Example(
-            'from re import compile as rx\nQUOTED = rx(r\'"(?:[^"\\\\]+|\\\\.)*"\')\n',
+            code(r"""
+                from re import compile as rx
+                QUOTED = rx(r'"(?:[^"\\]+|\\.)*"')
+            """),
         ),
         Example(
-            'import re\n\ndef digits(value):\n    return re.fullmatch(r"(\\d+)*", value) is not None\n',
+            code(r"""
+                import re
+
+                def digits(value):
+                    return re.fullmatch(r"(\d+)*", value) is not None
+            """),
         ),
     ]
 

@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine.context import keyword
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import config
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 _REQUESTS = frozenset(
     f"requests.{m}" for m in ("get", "post", "put", "patch", "delete", "head", "options", "request", "api.get", "api.post", "api.put", "api.patch", "api.delete", "api.head", "api.options", "api.request")
@@ -58,32 +58,103 @@ class RequestWithoutTimeout(Rule):
     methods = _SESSION_METHODS
 
     VALID = [
-        'import requests\nr = requests.get("https://example.com", timeout=10)\n',
-        'import httpx\nr = httpx.get("https://example.com")\n',
-        'import requests\ndef call(url, **kwargs):\n    return requests.post(url, **kwargs)\n',
-        'from urllib.request import urlopen\nbody = urlopen("https://example.com", timeout=5).read()\n',
-        'class Api:\n    def get(self, url):\n        pass\napi = Api()\napi.get("/x")\n',
+        code("""
+            import requests
+            r = requests.get("https://example.com", timeout=10)
+        """),
+        code("""
+            import httpx
+            r = httpx.get("https://example.com")
+        """),
+        code("""
+            import requests
+            def call(url, **kwargs):
+                return requests.post(url, **kwargs)
+        """),
+        code("""
+            from urllib.request import urlopen
+            body = urlopen("https://example.com", timeout=5).read()
+        """),
+        code("""
+            class Api:
+                def get(self, url):
+                    pass
+            api = Api()
+            api.get("/x")
+        """),
     ]
     INVALID = [
         Example(
-            'import requests\n\ndef fetch(url):\n    return requests.get(url).json()\n',
-            fixed='import requests\n\ndef fetch(url):\n    return requests.get(url, timeout=10).json()\n',
+            code("""
+                import requests
+
+                def fetch(url):
+                    return requests.get(url).json()
+            """),
+            fixed=code("""
+                import requests
+
+                def fetch(url):
+                    return requests.get(url, timeout=10).json()
+            """),
         ),
         Example(
-            'from requests import post\n\npost("https://hooks.example.com/notify", json={"ok": True}, timeout=None)\n',
-            fixed='from requests import post\n\npost("https://hooks.example.com/notify", json={"ok": True}, timeout=10)\n',
+            code("""
+                from requests import post
+
+                post("https://hooks.example.com/notify", json={"ok": True}, timeout=None)
+            """),
+            fixed=code("""
+                from requests import post
+
+                post("https://hooks.example.com/notify", json={"ok": True}, timeout=10)
+            """),
         ),
         Example(
-            'import urllib.request\n\ndef download(url):\n    with urllib.request.urlopen(url) as response:\n        return response.read()\n',
-            fixed='import urllib.request\n\ndef download(url):\n    with urllib.request.urlopen(url, timeout=10) as response:\n        return response.read()\n',
+            code("""
+                import urllib.request
+
+                def download(url):
+                    with urllib.request.urlopen(url) as response:
+                        return response.read()
+            """),
+            fixed=code("""
+                import urllib.request
+
+                def download(url):
+                    with urllib.request.urlopen(url, timeout=10) as response:
+                        return response.read()
+            """),
         ),
         Example(
-            'import requests\n\ndef sync(items):\n    with requests.Session() as session:\n        for item in items:\n            session.put(f"https://api.example.com/items/{item.id}", json=item.data)\n',
-            fixed='import requests\n\ndef sync(items):\n    with requests.Session() as session:\n        for item in items:\n            session.put(f"https://api.example.com/items/{item.id}", json=item.data, timeout=10)\n',
+            code("""
+                import requests
+
+                def sync(items):
+                    with requests.Session() as session:
+                        for item in items:
+                            session.put(f"https://api.example.com/items/{item.id}", json=item.data)
+            """),
+            fixed=code("""
+                import requests
+
+                def sync(items):
+                    with requests.Session() as session:
+                        for item in items:
+                            session.put(f"https://api.example.com/items/{item.id}", json=item.data, timeout=10)
+            """),
         ),
         Example(
-            'import httpx\n\nr = httpx.post("https://api.example.com", data=b"x", timeout=None)\n',
-            fixed='import httpx\n\nr = httpx.post("https://api.example.com", data=b"x", timeout=10)\n',
+            code("""
+                import httpx
+
+                r = httpx.post("https://api.example.com", data=b"x", timeout=None)
+            """),
+            fixed=code("""
+                import httpx
+
+                r = httpx.post("https://api.example.com", data=b"x", timeout=10)
+            """),
         ),
     ]
 

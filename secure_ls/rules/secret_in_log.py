@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Edit, Fix, Severity
 from secure_ls.rules._support import logs, naming, web
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 MASK = "***"
 _ALWAYS = frozenset({"password", "passwd", "passphrase", "pwd", "secret", "apikey", "jwt", "bearer", "privatekey", "passcode"})
@@ -164,37 +164,137 @@ class SecretInLog(Rule):
 
     VALID = [
         # how long a token lives, not the token
-        'import logging\nlogger = logging.getLogger(__name__)\n\ndef start(config):\n    jwt_expire = config.get_int_value("outputs", "jwt_expire_minutes", default=60)\n    logger.info(f"JWT authentication enabled (token expiration: {jwt_expire} minutes)")\n',
+        code("""
+            import logging
+            logger = logging.getLogger(__name__)
+
+            def start(config):
+                jwt_expire = config.get_int_value("outputs", "jwt_expire_minutes", default=60)
+                logger.info(f"JWT authentication enabled (token expiration: {jwt_expire} minutes)")
+        """),
         # fields of a passwd entry (`pwd.getpwuid()`): a user name and id, not a password
-        "import logging, os, pwd\nlog = logging.getLogger(__name__)\n\nentry = pwd.getpwuid(os.getuid())\nlog.error('cannot connect as %s (%s)', entry.pw_name, entry.pw_uid)\n",
-        "import logging\ndef login(user, password):\n    logging.info('login attempt for %s', user)\n",
-        "import logging\ndef login(password):\n    logging.info('password length %d', len(password))\n",
-        "import logging\ndef check(password_policy):\n    logging.info('policy %s', password_policy)\n",
-        "def lex(token):\n    print(token)\n",
-        "import logging\ndef f(tokens, key):\n    logging.debug('tokens %s for %s', tokens, key)\n",
-        "import logging\ndef f(api_key_env):\n    logging.info('reading the API key from %s', api_key_env)\n",
+        code("""
+            import logging, os, pwd
+            log = logging.getLogger(__name__)
+
+            entry = pwd.getpwuid(os.getuid())
+            log.error('cannot connect as %s (%s)', entry.pw_name, entry.pw_uid)
+        """),
+        code("""
+            import logging
+            def login(user, password):
+                logging.info('login attempt for %s', user)
+        """),
+        code("""
+            import logging
+            def login(password):
+                logging.info('password length %d', len(password))
+        """),
+        code("""
+            import logging
+            def check(password_policy):
+                logging.info('policy %s', password_policy)
+        """),
+        code("""
+            def lex(token):
+                print(token)
+        """),
+        code("""
+            import logging
+            def f(tokens, key):
+                logging.debug('tokens %s for %s', tokens, key)
+        """),
+        code("""
+            import logging
+            def f(api_key_env):
+                logging.info('reading the API key from %s', api_key_env)
+        """),
     ]
     INVALID = [
         Example(  # a credential header, whatever the variable is called
-            "import logging\nfrom fastapi import Request\n\nlog = logging.getLogger(__name__)\n\ndef current_user(request: Request):\n    auth = request.headers.get('Authorization')\n    if not auth or not auth.startswith('Bearer '):\n        log.error(f'Malformed authorization header: {auth}')\n",
-            fixed="import logging\nfrom fastapi import Request\n\nlog = logging.getLogger(__name__)\n\ndef current_user(request: Request):\n    auth = request.headers.get('Authorization')\n    if not auth or not auth.startswith('Bearer '):\n        log.error(f'Malformed authorization header: ***')\n",
+            code("""
+                import logging
+                from fastapi import Request
+
+                log = logging.getLogger(__name__)
+
+                def current_user(request: Request):
+                    auth = request.headers.get('Authorization')
+                    if not auth or not auth.startswith('Bearer '):
+                        log.error(f'Malformed authorization header: {auth}')
+            """),
+            fixed=code("""
+                import logging
+                from fastapi import Request
+
+                log = logging.getLogger(__name__)
+
+                def current_user(request: Request):
+                    auth = request.headers.get('Authorization')
+                    if not auth or not auth.startswith('Bearer '):
+                        log.error(f'Malformed authorization header: ***')
+            """),
             says="Secret `auth` logged",
         ),
         Example(
-            "import logging\n\nlogger = logging.getLogger(__name__)\n\ndef connect(user, password):\n    logger.debug('connecting as %s with password %s', user, password)\n",
-            fixed="import logging\n\nlogger = logging.getLogger(__name__)\n\ndef connect(user, password):\n    logger.debug('connecting as %s with password %s', user, \"***\")\n",
+            code("""
+                import logging
+
+                logger = logging.getLogger(__name__)
+
+                def connect(user, password):
+                    logger.debug('connecting as %s with password %s', user, password)
+            """),
+            fixed=code("""
+                import logging
+
+                logger = logging.getLogger(__name__)
+
+                def connect(user, password):
+                    logger.debug('connecting as %s with password %s', user, "***")
+            """),
         ),
         Example(
-            "import logging\n\ndef refresh(session):\n    logging.info(f'new token {session.access_token} issued')\n",
-            fixed="import logging\n\ndef refresh(session):\n    logging.info(f'new token *** issued')\n",
+            code("""
+                import logging
+
+                def refresh(session):
+                    logging.info(f'new token {session.access_token} issued')
+            """),
+            fixed=code("""
+                import logging
+
+                def refresh(session):
+                    logging.info(f'new token *** issued')
+            """),
         ),
         Example(
-            "from flask import request\n\ndef login():\n    print('login', request.form['username'], request.form['password'])\n",
-            fixed="from flask import request\n\ndef login():\n    print('login', request.form['username'], \"***\")\n",
+            code("""
+                from flask import request
+
+                def login():
+                    print('login', request.form['username'], request.form['password'])
+            """),
+            fixed=code("""
+                from flask import request
+
+                def login():
+                    print('login', request.form['username'], "***")
+            """),
         ),
         Example(
-            "import logging\n\ndef setup(config):\n    logging.warning('using key {}'.format(config.api_key))\n",
-            fixed="import logging\n\ndef setup(config):\n    logging.warning('using key {}'.format(\"***\"))\n",
+            code("""
+                import logging
+
+                def setup(config):
+                    logging.warning('using key {}'.format(config.api_key))
+            """),
+            fixed=code("""
+                import logging
+
+                def setup(config):
+                    logging.warning('using key {}'.format("***"))
+            """),
         ),
     ]
 

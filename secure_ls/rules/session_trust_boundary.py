@@ -8,7 +8,7 @@ import re
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import web
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
 _SESSIONS = frozenset({"flask.session", "quart.session", "bottle.request.session"})
@@ -51,39 +51,144 @@ class SessionTrustBoundary(Rule):
     methods = frozenset({"update", "setdefault"})
 
     VALID = [
-        'from flask import request, session\nLANGS = {"en", "fr"}\n\ndef set_lang():\n    lang = request.args.get("lang", "en")\n    if lang not in LANGS:\n        lang = "en"\n    session["lang"] = lang\n',
-        'from flask import request, session\n\ndef login(users):\n    name = request.form["name"]\n    if not users.check_password(name, request.form["password"]):\n        return "no", 403\n    session["user"] = name\n',
-        'from flask import request, session\n\ndef remember():\n    session["next"] = request.url\n',
+        code("""
+            from flask import request, session
+            LANGS = {"en", "fr"}
+
+            def set_lang():
+                lang = request.args.get("lang", "en")
+                if lang not in LANGS:
+                    lang = "en"
+                session["lang"] = lang
+        """),
+        code("""
+            from flask import request, session
+
+            def login(users):
+                name = request.form["name"]
+                if not users.check_password(name, request.form["password"]):
+                    return "no", 403
+                session["user"] = name
+        """),
+        code("""
+            from flask import request, session
+
+            def remember():
+                session["next"] = request.url
+        """),
         # a helper named for making the value safe (`get_safe_redirect`, `is_safe_url`) checked it
-        'from flask import request, session\n\ndef get_safe_redirect(url):\n    if url and is_safe_redirect_url(url):\n        return url\n    return "/"\n\ndef saml_login():\n    next_url = get_safe_redirect(request.args.get("next", ""))\n    session["saml_next"] = next_url\n',
-        'from flask import request, session\n\ndef page():\n    session["page"] = int(request.args.get("page", 1))\n',
-        'def store(session, request):\n    session["x"] = 1\n',
-        'from fastapi import FastAPI, Request\n\napp = FastAPI()\n\n@app.get("/orgs/{slug}")\ndef visit(request: Request, slug: str):\n    request.session["last_org"] = slug\n',
-        'from flask import session\n\ndef reset():\n    session.update({"cart": [], "step": 1})\n',
-        'from flask import request, session\n\nTHEMES = ("light", "dark")\n\ndef set_theme():\n    theme = request.form.get("theme", "")\n    session["theme"] = theme if theme in THEMES else "light"\n',
+        code("""
+            from flask import request, session
+
+            def get_safe_redirect(url):
+                if url and is_safe_redirect_url(url):
+                    return url
+                return "/"
+
+            def saml_login():
+                next_url = get_safe_redirect(request.args.get("next", ""))
+                session["saml_next"] = next_url
+        """),
+        code("""
+            from flask import request, session
+
+            def page():
+                session["page"] = int(request.args.get("page", 1))
+        """),
+        code("""
+            def store(session, request):
+                session["x"] = 1
+        """),
+        code("""
+            from fastapi import FastAPI, Request
+
+            app = FastAPI()
+
+            @app.get("/orgs/{slug}")
+            def visit(request: Request, slug: str):
+                request.session["last_org"] = slug
+        """),
+        code("""
+            from flask import session
+
+            def reset():
+                session.update({"cart": [], "step": 1})
+        """),
+        code("""
+            from flask import request, session
+
+            THEMES = ("light", "dark")
+
+            def set_theme():
+                theme = request.form.get("theme", "")
+                session["theme"] = theme if theme in THEMES else "light"
+        """),
     ]
     INVALID = [
         Example(
-            'from flask import request, session\n\ndef set_role():\n    session["role"] = request.form["role"]\n    return "ok"\n',
+            code("""
+                from flask import request, session
+
+                def set_role():
+                    session["role"] = request.form["role"]
+                    return "ok"
+            """),
         ),
         Example(
-            'def choose_account(request):\n    request.session["account_id"] = request.POST.get("account")\n',
+            code("""
+                def choose_account(request):
+                    request.session["account_id"] = request.POST.get("account")
+            """),
         ),
         Example(
-            'from flask import request, session\n\ndef pick_tenant():\n    session.update({"tenant": request.args["tenant"], "visited": True})\n',
+            code("""
+                from flask import request, session
+
+                def pick_tenant():
+                    session.update({"tenant": request.args["tenant"], "visited": True})
+            """),
         ),
         # a query parameter of a FastAPI handler (not part of the route's path)
         Example(
-            'from fastapi import FastAPI, Request\n\napp = FastAPI()\n\n@app.get("/org")\ndef set_org(request: Request, org_id: str):\n    request.session["org_id"] = org_id\n',
+            code("""
+                from fastapi import FastAPI, Request
+
+                app = FastAPI()
+
+                @app.get("/org")
+                def set_org(request: Request, org_id: str):
+                    request.session["org_id"] = org_id
+            """),
         ),
         Example(
-            'from flask import request, session as s\n\ndef prefs():\n    data = request.get_json()\n    s["theme"] = data["theme"]\n',
+            code("""
+                from flask import request, session as s
+
+                def prefs():
+                    data = request.get_json()
+                    s["theme"] = data["theme"]
+            """),
         ),
         Example(
-            'from flask import flash, request, session\n\ndef login(users):\n    form = request.form\n    if users.check_password(form["email"], form["password"]):\n        flash("Welcome back!")\n    session["user_email"] = form["email"]\n',
+            code("""
+                from flask import flash, request, session
+
+                def login(users):
+                    form = request.form
+                    if users.check_password(form["email"], form["password"]):
+                        flash("Welcome back!")
+                    session["user_email"] = form["email"]
+            """),
         ),
         Example(
-            'from aiohttp_session import get_session\n\nasync def switch_tenant(request):\n    data = await request.json()\n    session = await get_session(request)\n    session["tenant_id"] = data["tenant"]\n',
+            code("""
+                from aiohttp_session import get_session
+
+                async def switch_tenant(request):
+                    data = await request.json()
+                    session = await get_session(request)
+                    session["tenant_id"] = data["tenant"]
+            """),
         ),
     ]
 

@@ -8,7 +8,7 @@ import re
 from secure_ls.engine import astutil, guards
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import sql_lists, sql_params, strings, web
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
 # Methods that run SQL given as their first argument, on any connection/cursor.
@@ -127,59 +127,205 @@ class SqlInjection(Rule):
     methods = _EXECUTE_METHODS | _RAW_METHODS | _ASYNCPG_METHODS | {"read_sql", "read_sql_query"}
 
     VALID = [
-        'from myapp.models import Contact\n\ndef by_company(company):\n    return Contact.objects.extra(where=["company = %s"], params=[company])\n',
-        'import sqlite3\ndef f(conn, name):\n    conn.execute("SELECT * FROM users WHERE name = ?", (name,))\n',
-        'import sqlite3\nCOLUMNS = "id, name"\ndef f(conn):\n    conn.execute(f"SELECT {COLUMNS} FROM users")\n',
-        'import sqlite3\ndef f(conn):\n    table = "users"\n    conn.execute("SELECT * FROM " + table)\n',
-        'def f(runner, job):\n    runner.execute(f"job {job}")\n',
-        'import sqlite3\ndef f(conn, n):\n    conn.execute(f"SELECT * FROM t LIMIT {int(n)}")\n',
-        'from enum import Enum\n\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\nclass SortKey(str, Enum):\n    newest = "created_at DESC"\n    cheapest = "price ASC"\n\n@app.get("/listings")\nasync def listings(db, sort: SortKey = SortKey.newest):\n    return await db.execute(f"SELECT id FROM listings ORDER BY {sort.value}")\n',
+        code("""
+            from myapp.models import Contact
+
+            def by_company(company):
+                return Contact.objects.extra(where=["company = %s"], params=[company])
+        """),
+        code("""
+            import sqlite3
+            def f(conn, name):
+                conn.execute("SELECT * FROM users WHERE name = ?", (name,))
+        """),
+        code("""
+            import sqlite3
+            COLUMNS = "id, name"
+            def f(conn):
+                conn.execute(f"SELECT {COLUMNS} FROM users")
+        """),
+        code("""
+            import sqlite3
+            def f(conn):
+                table = "users"
+                conn.execute("SELECT * FROM " + table)
+        """),
+        code("""
+            def f(runner, job):
+                runner.execute(f"job {job}")
+        """),
+        code("""
+            import sqlite3
+            def f(conn, n):
+                conn.execute(f"SELECT * FROM t LIMIT {int(n)}")
+        """),
+        code("""
+            from enum import Enum
+
+            from fastapi import FastAPI
+
+            app = FastAPI()
+
+            class SortKey(str, Enum):
+                newest = "created_at DESC"
+                cheapest = "price ASC"
+
+            @app.get("/listings")
+            async def listings(db, sort: SortKey = SortKey.newest):
+                return await db.execute(f"SELECT id FROM listings ORDER BY {sort.value}")
+        """),
     ]
     INVALID = [
         Example(
-            'import sqlite3\n\ndef find(conn, name):\n    cur = conn.cursor()\n    cur.execute(f"SELECT * FROM users WHERE name = \'{name}\'")\n',
-            fixed='import sqlite3\n\ndef find(conn, name):\n    cur = conn.cursor()\n    cur.execute("SELECT * FROM users WHERE name = ?", (str(name),))\n',
+            code("""
+                import sqlite3
+
+                def find(conn, name):
+                    cur = conn.cursor()
+                    cur.execute(f"SELECT * FROM users WHERE name = '{name}'")
+            """),
+            fixed=code("""
+                import sqlite3
+
+                def find(conn, name):
+                    cur = conn.cursor()
+                    cur.execute("SELECT * FROM users WHERE name = ?", (str(name),))
+            """),
         ),
         Example(
-            'import psycopg2\n\ndef find(cur, name, age):\n    cur.execute("SELECT * FROM users WHERE name = \'%s\' AND age > %d" % (name, age))\n',
-            fixed='import psycopg2\n\ndef find(cur, name, age):\n    cur.execute("SELECT * FROM users WHERE name = %s AND age > %s", (str(name), int(age)))\n',
+            code("""
+                import psycopg2
+
+                def find(cur, name, age):
+                    cur.execute("SELECT * FROM users WHERE name = '%s' AND age > %d" % (name, age))
+            """),
+            fixed=code("""
+                import psycopg2
+
+                def find(cur, name, age):
+                    cur.execute("SELECT * FROM users WHERE name = %s AND age > %s", (str(name), int(age)))
+            """),
         ),
         Example(
-            'import pymysql\n\ndef find(cur, term):\n    query = "SELECT * FROM items WHERE title LIKE \'%{}%\'".format(term)\n    cur.execute(query)\n',
-            fixed='import pymysql\n\ndef find(cur, term):\n    query = "SELECT * FROM items WHERE title LIKE %s"\n    cur.execute(query, (f"%{term}%",))\n',
+            code("""
+                import pymysql
+
+                def find(cur, term):
+                    query = "SELECT * FROM items WHERE title LIKE '%{}%'".format(term)
+                    cur.execute(query)
+            """),
+            fixed=code("""
+                import pymysql
+
+                def find(cur, term):
+                    query = "SELECT * FROM items WHERE title LIKE %s"
+                    cur.execute(query, (f"%{term}%",))
+            """),
         ),
         Example(
-            'import asyncpg\n\nasync def find(conn, user_id):\n    return await conn.fetch("SELECT * FROM users WHERE id = " + user_id)\n',
-            fixed='import asyncpg\n\nasync def find(conn, user_id):\n    return await conn.fetch("SELECT * FROM users WHERE id = $1", user_id)\n',
+            code("""
+                import asyncpg
+
+                async def find(conn, user_id):
+                    return await conn.fetch("SELECT * FROM users WHERE id = " + user_id)
+            """),
+            fixed=code("""
+                import asyncpg
+
+                async def find(conn, user_id):
+                    return await conn.fetch("SELECT * FROM users WHERE id = $1", user_id)
+            """),
         ),
         Example(
-            'from sqlalchemy import text\n\ndef find(session, name):\n    return session.execute(text(f"SELECT * FROM users WHERE name = \'{name}\'"))\n',
-            fixed='from sqlalchemy import text\n\ndef find(session, name):\n    return session.execute(text("SELECT * FROM users WHERE name = :name").bindparams(name=str(name)))\n',
+            code("""
+                from sqlalchemy import text
+
+                def find(session, name):
+                    return session.execute(text(f"SELECT * FROM users WHERE name = '{name}'"))
+            """),
+            fixed=code("""
+                from sqlalchemy import text
+
+                def find(session, name):
+                    return session.execute(text("SELECT * FROM users WHERE name = :name").bindparams(name=str(name)))
+            """),
         ),
         Example(
-            'from flask import request\nimport sqlite3\n\ndef search(db):\n    table = request.args["table"]\n    db.execute(f"SELECT * FROM {table}")\n',
+            code("""
+                from flask import request
+                import sqlite3
+
+                def search(db):
+                    table = request.args["table"]
+                    db.execute(f"SELECT * FROM {table}")
+            """),
             fixed=None,
         ),
         Example(
-            'from django.db import connection\n\ndef find(user_id):\n    with connection.cursor() as cursor:\n        cursor.execute("DELETE FROM sessions WHERE user_id = " + str(user_id))\n',
-            fixed='from django.db import connection\n\ndef find(user_id):\n    with connection.cursor() as cursor:\n        cursor.execute("DELETE FROM sessions WHERE user_id = %s", (str(user_id),))\n',
+            code("""
+                from django.db import connection
+
+                def find(user_id):
+                    with connection.cursor() as cursor:
+                        cursor.execute("DELETE FROM sessions WHERE user_id = " + str(user_id))
+            """),
+            fixed=code("""
+                from django.db import connection
+
+                def find(user_id):
+                    with connection.cursor() as cursor:
+                        cursor.execute("DELETE FROM sessions WHERE user_id = %s", (str(user_id),))
+            """),
         ),
         Example(
-            'import sqlite3\n\ndef search(conn, name, city):\n    q = "SELECT * FROM people WHERE 1=1"\n    if city:\n        q += " AND city = \'%s\'" % city\n    return conn.execute(q)\n',
+            code("""
+                import sqlite3
+
+                def search(conn, name, city):
+                    q = "SELECT * FROM people WHERE 1=1"
+                    if city:
+                        q += " AND city = '%s'" % city
+                    return conn.execute(q)
+            """),
             fixed=None,
         ),
         Example(
-            'from myapp.models import Contact\n\ndef by_company(company):\n    return Contact.objects.extra(where=["company = \'%s\'" % company])\n',
+            code("""
+                from myapp.models import Contact
+
+                def by_company(company):
+                    return Contact.objects.extra(where=["company = '%s'" % company])
+            """),
         ),
         Example(
-            'import sqlite3\n\ndef by_ids(conn: sqlite3.Connection, ids: list[int]):\n    return conn.execute(f"SELECT * FROM users WHERE id IN ({\',\'.join(map(str, ids))})")\n',
-            fixed='import sqlite3\n\ndef by_ids(conn: sqlite3.Connection, ids: list[int]):\n    return conn.execute("SELECT * FROM users WHERE id IN (" + ", ".join("?" * len(ids)) + ")", (*ids,))\n',
+            code("""
+                import sqlite3
+
+                def by_ids(conn: sqlite3.Connection, ids: list[int]):
+                    return conn.execute(f"SELECT * FROM users WHERE id IN ({','.join(map(str, ids))})")
+            """),
+            fixed=code("""
+                import sqlite3
+
+                def by_ids(conn: sqlite3.Connection, ids: list[int]):
+                    return conn.execute("SELECT * FROM users WHERE id IN (" + ", ".join("?" * len(ids)) + ")", (*ids,))
+            """),
             where="IN (",
             says="the parameter `ids`",
         ),
         Example(
-            'from myapp.models import User\n\ndef find(name):\n    return User.objects.raw(f"SELECT * FROM app_user WHERE name = \'{name}\'")\n',
-            fixed='from myapp.models import User\n\ndef find(name):\n    return User.objects.raw("SELECT * FROM app_user WHERE name = %s", (str(name),))\n',
+            code("""
+                from myapp.models import User
+
+                def find(name):
+                    return User.objects.raw(f"SELECT * FROM app_user WHERE name = '{name}'")
+            """),
+            fixed=code("""
+                from myapp.models import User
+
+                def find(name):
+                    return User.objects.raw("SELECT * FROM app_user WHERE name = %s", (str(name),))
+            """),
         ),
     ]
 

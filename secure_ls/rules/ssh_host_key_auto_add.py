@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 _LAX_POLICIES = {
     "paramiko.AutoAddPolicy": "AutoAddPolicy",
@@ -49,17 +49,56 @@ class SshHostKeyAutoAdd(Rule):
     methods = frozenset({"set_missing_host_key_policy"})
 
     VALID = [
-        "import paramiko\nclient = paramiko.SSHClient()\nclient.load_system_host_keys()\nclient.set_missing_host_key_policy(paramiko.RejectPolicy())\n",
-        "class AutoAddPolicy:\n    pass\ndef setup(client):\n    client.set_missing_host_key_policy(AutoAddPolicy())\n",
+        code("""
+            import paramiko
+            client = paramiko.SSHClient()
+            client.load_system_host_keys()
+            client.set_missing_host_key_policy(paramiko.RejectPolicy())
+        """),
+        code("""
+            class AutoAddPolicy:
+                pass
+            def setup(client):
+                client.set_missing_host_key_policy(AutoAddPolicy())
+        """),
     ]
     INVALID = [
         Example(
-            "import paramiko\n\nclient = paramiko.SSHClient()\nclient.set_missing_host_key_policy(paramiko.AutoAddPolicy())\nclient.connect('host', username='deploy')\n",
-            fixed="import paramiko\n\nclient = paramiko.SSHClient()\nclient.set_missing_host_key_policy(paramiko.RejectPolicy())\nclient.connect('host', username='deploy')\n",
+            code("""
+                import paramiko
+
+                client = paramiko.SSHClient()
+                client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+                client.connect('host', username='deploy')
+            """),
+            fixed=code("""
+                import paramiko
+
+                client = paramiko.SSHClient()
+                client.set_missing_host_key_policy(paramiko.RejectPolicy())
+                client.connect('host', username='deploy')
+            """),
         ),
         Example(
-            "from paramiko import SSHClient, WarningPolicy\n\ndef connect(host):\n    ssh = SSHClient()\n    ssh.set_missing_host_key_policy(WarningPolicy)\n    ssh.connect(host)\n    return ssh\n",
-            fixed="from paramiko import SSHClient, WarningPolicy\nimport paramiko\n\ndef connect(host):\n    ssh = SSHClient()\n    ssh.set_missing_host_key_policy(paramiko.RejectPolicy())\n    ssh.connect(host)\n    return ssh\n",
+            code("""
+                from paramiko import SSHClient, WarningPolicy
+
+                def connect(host):
+                    ssh = SSHClient()
+                    ssh.set_missing_host_key_policy(WarningPolicy)
+                    ssh.connect(host)
+                    return ssh
+            """),
+            fixed=code("""
+                from paramiko import SSHClient, WarningPolicy
+                import paramiko
+
+                def connect(host):
+                    ssh = SSHClient()
+                    ssh.set_missing_host_key_policy(paramiko.RejectPolicy())
+                    ssh.connect(host)
+                    return ssh
+            """),
         ),
     ]
 

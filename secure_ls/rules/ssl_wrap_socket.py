@@ -9,7 +9,7 @@ from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import constants, crypto
 from secure_ls.rules._support.tls import WEAK_PROTOCOLS
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 _CLIENT_KEYWORDS = frozenset({"ssl_version", "ca_certs", "cert_reqs", "do_handshake_on_connect", "suppress_ragged_eofs"})
 
@@ -51,21 +51,69 @@ class SslWrapSocket(Rule):
     calls = frozenset({"ssl.wrap_socket"})
 
     VALID = [
-        "import ssl, socket\ndef connect(host):\n    sock = socket.create_connection((host, 443))\n    return ssl.create_default_context().wrap_socket(sock, server_hostname=host)\n",
-        "import ssl\ndef connect(context, sock, host):\n    return context.wrap_socket(sock, server_hostname=host)\n",
-        "def wrap_socket(sock):\n    return sock\nwrap_socket(None)\n",
+        code("""
+            import ssl, socket
+            def connect(host):
+                sock = socket.create_connection((host, 443))
+                return ssl.create_default_context().wrap_socket(sock, server_hostname=host)
+        """),
+        code("""
+            import ssl
+            def connect(context, sock, host):
+                return context.wrap_socket(sock, server_hostname=host)
+        """),
+        code("""
+            def wrap_socket(sock):
+                return sock
+            wrap_socket(None)
+        """),
     ]
     INVALID = [
         Example(
-            "import socket\nimport ssl\n\ndef connect(host):\n    sock = socket.create_connection((host, 443))\n    return ssl.wrap_socket(sock, ssl_version=ssl.PROTOCOL_TLSv1)\n",
-            fixed="import socket\nimport ssl\n\ndef connect(host):\n    sock = socket.create_connection((host, 443))\n    return ssl.create_default_context().wrap_socket(sock, server_hostname=host)\n",
+            code("""
+                import socket
+                import ssl
+
+                def connect(host):
+                    sock = socket.create_connection((host, 443))
+                    return ssl.wrap_socket(sock, ssl_version=ssl.PROTOCOL_TLSv1)
+            """),
+            fixed=code("""
+                import socket
+                import ssl
+
+                def connect(host):
+                    sock = socket.create_connection((host, 443))
+                    return ssl.create_default_context().wrap_socket(sock, server_hostname=host)
+            """),
         ),
         Example(
-            "import socket\nimport ssl\n\ndef connect(host, port, ca):\n    s = ssl.wrap_socket(socket.socket(), ca_certs=ca, cert_reqs=ssl.CERT_REQUIRED)\n    s.connect((host, port))\n    return s\n",
-            fixed="import socket\nimport ssl\n\ndef connect(host, port, ca):\n    s = ssl.create_default_context(cafile=ca).wrap_socket(socket.socket(), server_hostname=host)\n    s.connect((host, port))\n    return s\n",
+            code("""
+                import socket
+                import ssl
+
+                def connect(host, port, ca):
+                    s = ssl.wrap_socket(socket.socket(), ca_certs=ca, cert_reqs=ssl.CERT_REQUIRED)
+                    s.connect((host, port))
+                    return s
+            """),
+            fixed=code("""
+                import socket
+                import ssl
+
+                def connect(host, port, ca):
+                    s = ssl.create_default_context(cafile=ca).wrap_socket(socket.socket(), server_hostname=host)
+                    s.connect((host, port))
+                    return s
+            """),
         ),
         Example(
-            "import ssl\n\ndef serve(sock):\n    return ssl.wrap_socket(sock, server_side=True, certfile='cert.pem', keyfile='key.pem')\n",
+            code("""
+                import ssl
+
+                def serve(sock):
+                    return ssl.wrap_socket(sock, server_side=True, certfile='cert.pem', keyfile='key.pem')
+            """),
             fixed=None,
         ),
     ]

@@ -8,7 +8,7 @@ import re
 from secure_ls.engine.context import keyword
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import strings, web
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
 _VERBS = ("get", "post", "put", "patch", "delete", "head", "options")
@@ -77,32 +77,129 @@ class ServerSideRequestForgery(Rule):
     methods = frozenset(_CLIENT_METHODS)
 
     VALID = [
-        'import requests\nfrom flask import request\n\ndef user():\n    name = request.args["name"]\n    return requests.get(f"https://api.example.com/users/{name}", timeout=5).json()\n',
-        'import requests\n\ndef fetch(url):\n    return requests.get(url, timeout=5)\n',
-        'import requests\nfrom flask import request\nSERVICES = {"a": "https://a.example.com", "b": "https://b.example.com"}\n\ndef proxy():\n    key = request.args["service"]\n    if key not in SERVICES:\n        return "no", 400\n    return requests.get(SERVICES[key], timeout=5).text\n',
-        'import os\nimport requests\n\ndef ping():\n    return requests.get(os.environ["HEALTH_URL"], timeout=5)\n',
-        'import requests\nfrom flask import request\nBASE = "https://api.example.com/"\n\ndef item():\n    return requests.get(BASE + request.args["id"], timeout=5).json()\n',
-        'from flask import request\n\ndef get(url):\n    return url\n\ndef view():\n    return get(request.args["u"])\n',
-        'import httpx\n\nSTRIPE = "https://api.stripe.com/v1"\n\nasync def customer(request):\n    customer_id = request.path_params["customer_id"]\n    async with httpx.AsyncClient(base_url=STRIPE, timeout=5) as client:\n        return await client.get(f"/customers/{customer_id}")\n',
+        code("""
+            import requests
+            from flask import request
+
+            def user():
+                name = request.args["name"]
+                return requests.get(f"https://api.example.com/users/{name}", timeout=5).json()
+        """),
+        code("""
+            import requests
+
+            def fetch(url):
+                return requests.get(url, timeout=5)
+        """),
+        code("""
+            import requests
+            from flask import request
+            SERVICES = {"a": "https://a.example.com", "b": "https://b.example.com"}
+
+            def proxy():
+                key = request.args["service"]
+                if key not in SERVICES:
+                    return "no", 400
+                return requests.get(SERVICES[key], timeout=5).text
+        """),
+        code("""
+            import os
+            import requests
+
+            def ping():
+                return requests.get(os.environ["HEALTH_URL"], timeout=5)
+        """),
+        code("""
+            import requests
+            from flask import request
+            BASE = "https://api.example.com/"
+
+            def item():
+                return requests.get(BASE + request.args["id"], timeout=5).json()
+        """),
+        code("""
+            from flask import request
+
+            def get(url):
+                return url
+
+            def view():
+                return get(request.args["u"])
+        """),
+        code("""
+            import httpx
+
+            STRIPE = "https://api.stripe.com/v1"
+
+            async def customer(request):
+                customer_id = request.path_params["customer_id"]
+                async with httpx.AsyncClient(base_url=STRIPE, timeout=5) as client:
+                    return await client.get(f"/customers/{customer_id}")
+        """),
     ]
     INVALID = [
         Example(
-            'import requests\nfrom flask import request\n\ndef preview():\n    url = request.args["url"]\n    return requests.get(url, timeout=5).text\n',
+            code("""
+                import requests
+                from flask import request
+
+                def preview():
+                    url = request.args["url"]
+                    return requests.get(url, timeout=5).text
+            """),
         ),
         Example(
-            'import httpx\nfrom fastapi import FastAPI\napp = FastAPI()\n\n@app.get("/proxy")\nasync def proxy(host: str):\n    async with httpx.AsyncClient() as client:\n        r = await client.get(f"http://{host}/status")\n    return r.json()\n',
+            code("""
+                import httpx
+                from fastapi import FastAPI
+                app = FastAPI()
+
+                @app.get("/proxy")
+                async def proxy(host: str):
+                    async with httpx.AsyncClient() as client:
+                        r = await client.get(f"http://{host}/status")
+                    return r.json()
+            """),
         ),
         Example(
-            'from urllib.request import urlopen\n\ndef fetch(request):\n    return urlopen(request.POST["feed"]).read()\n',
+            code("""
+                from urllib.request import urlopen
+
+                def fetch(request):
+                    return urlopen(request.POST["feed"]).read()
+            """),
         ),
         Example(
-            'import requests as rq\nfrom flask import request\n\ndef hook():\n    rq.request("POST", request.json["callback"], json={"ok": True}, timeout=5)\n',
+            code("""
+                import requests as rq
+                from flask import request
+
+                def hook():
+                    rq.request("POST", request.json["callback"], json={"ok": True}, timeout=5)
+            """),
         ),
         Example(
-            'from urllib.parse import urljoin\n\nimport requests\n\nAPI_BASE = "https://inventory.internal/api/"\nhttp = requests.Session()\n\ndef proxy(request):\n    return http.get(urljoin(API_BASE, request.GET["resource"]), timeout=5)\n',
+            code("""
+                from urllib.parse import urljoin
+
+                import requests
+
+                API_BASE = "https://inventory.internal/api/"
+                http = requests.Session()
+
+                def proxy(request):
+                    return http.get(urljoin(API_BASE, request.GET["resource"]), timeout=5)
+            """),
         ),
         Example(
-            'import urllib.request\nfrom flask import request\n\ndef preview():\n    req = urllib.request.Request(request.json["url"], headers={"User-Agent": "bot"})\n    return urllib.request.urlopen(req, timeout=3).read()\n',
+            code("""
+                import urllib.request
+                from flask import request
+
+                def preview():
+                    req = urllib.request.Request(request.json["url"], headers={"User-Agent": "bot"})
+                    return urllib.request.urlopen(req, timeout=3).read()
+            """),
         ),
     ]
 

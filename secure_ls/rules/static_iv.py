@@ -8,7 +8,7 @@ from secure_ls.engine import astutil
 from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Edit, Fix, Severity, Span
 from secure_ls.rules._support import constants, crypto, logs
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 _CRYPTOGRAPHY_MODES = {"CBC": 16, "CFB": 16, "CFB8": 16, "OFB": 16, "CTR": 16, "GCM": 12}
 _STREAM_LIKE = frozenset({"CTR", "GCM", "AEAD", "MODE_CTR", "MODE_GCM", "MODE_EAX", "MODE_CCM", "MODE_OCB", "ChaCha20", "Salsa20", "ChaCha20_Poly1305"})
@@ -60,33 +60,115 @@ class StaticIv(Rule):
     methods = frozenset({"encrypt"})
 
     VALID = [
-        "import os\nfrom cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes\ndef enc(key, data):\n    iv = os.urandom(16)\n    e = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()\n    return iv + e.update(data) + e.finalize()\n",
-        "from Crypto.Cipher import AES\ndef enc(key, data):\n    cipher = AES.new(key, AES.MODE_CBC)\n    return cipher.iv + cipher.encrypt(data)\n",
-        "from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes\nIV = b'0123456789abcdef'\ndef dec(key, data):\n    d = Cipher(algorithms.AES(key), modes.CBC(IV)).decryptor()\n    return d.update(data) + d.finalize()\n",
-        "from cryptography.hazmat.primitives.ciphers.aead import AESGCM\ndef enc(key, nonce, data):\n    return AESGCM(key).encrypt(nonce, data, None)\n",
+        code("""
+            import os
+            from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+            def enc(key, data):
+                iv = os.urandom(16)
+                e = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+                return iv + e.update(data) + e.finalize()
+        """),
+        code("""
+            from Crypto.Cipher import AES
+            def enc(key, data):
+                cipher = AES.new(key, AES.MODE_CBC)
+                return cipher.iv + cipher.encrypt(data)
+        """),
+        code("""
+            from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+            IV = b'0123456789abcdef'
+            def dec(key, data):
+                d = Cipher(algorithms.AES(key), modes.CBC(IV)).decryptor()
+                return d.update(data) + d.finalize()
+        """),
+        code("""
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+            def enc(key, nonce, data):
+                return AESGCM(key).encrypt(nonce, data, None)
+        """),
     ]
     INVALID = [
         Example(
-            "from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes\n\n"
-            "def encrypt(key, data):\n    iv = b'\\x00' * 16\n    enc = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()\n    return iv + enc.update(data) + enc.finalize()\n",
-            fixed="from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes\nimport os\n\n"
-            "def encrypt(key, data):\n    iv = os.urandom(16)\n    enc = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()\n    return iv + enc.update(data) + enc.finalize()\n",
+            code(r"""
+                from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+                def encrypt(key, data):
+                    iv = b'\x00' * 16
+                    enc = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+                    return iv + enc.update(data) + enc.finalize()
+            """),
+            fixed=code("""
+                from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+                import os
+
+                def encrypt(key, data):
+                    iv = os.urandom(16)
+                    enc = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+                    return iv + enc.update(data) + enc.finalize()
+            """),
         ),
         Example(
-            "from Crypto.Cipher import AES\n\ndef encrypt(key, data):\n    cipher = AES.new(key, AES.MODE_CBC, iv=b'1234567890abcdef')\n    return cipher.iv + cipher.encrypt(data)\n",
-            fixed="from Crypto.Cipher import AES\n\ndef encrypt(key, data):\n    cipher = AES.new(key, AES.MODE_CBC)\n    return cipher.iv + cipher.encrypt(data)\n",
+            code("""
+                from Crypto.Cipher import AES
+
+                def encrypt(key, data):
+                    cipher = AES.new(key, AES.MODE_CBC, iv=b'1234567890abcdef')
+                    return cipher.iv + cipher.encrypt(data)
+            """),
+            fixed=code("""
+                from Crypto.Cipher import AES
+
+                def encrypt(key, data):
+                    cipher = AES.new(key, AES.MODE_CBC)
+                    return cipher.iv + cipher.encrypt(data)
+            """),
         ),
         Example(
-            "from cryptography.hazmat.primitives.ciphers.aead import AESGCM\n\ndef seal(key, data):\n    return AESGCM(key).encrypt(b'\\x00' * 12, data, None)\n",
-            fixed="from cryptography.hazmat.primitives.ciphers.aead import AESGCM\nimport os\n\ndef seal(key, data):\n    nonce = os.urandom(12)\n    return AESGCM(key).encrypt(nonce, data, None)\n",
+            code(r"""
+                from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+                def seal(key, data):
+                    return AESGCM(key).encrypt(b'\x00' * 12, data, None)
+            """),
+            fixed=code("""
+                from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+                import os
+
+                def seal(key, data):
+                    nonce = os.urandom(12)
+                    return AESGCM(key).encrypt(nonce, data, None)
+            """),
         ),
         Example(
-            "from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes\n\nIV = b'0123456789abcdef'\n\ndef encryptor(key):\n    return Cipher(algorithms.AES(key), modes.CBC(IV)).encryptor()\n",
+            code("""
+                from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+                IV = b'0123456789abcdef'
+
+                def encryptor(key):
+                    return Cipher(algorithms.AES(key), modes.CBC(IV)).encryptor()
+            """),
             fixed=None,
         ),
         Example(
-            "from Cryptodome.Cipher import AES\n\nNONCE = b'\\x00' * 12\n\ndef seal(key, data):\n    cipher = AES.new(key, AES.MODE_GCM, NONCE)\n    return cipher.encrypt_and_digest(data)\n",
-            fixed="from Cryptodome.Cipher import AES\n\nNONCE = b'\\x00' * 12\n\ndef seal(key, data):\n    cipher = AES.new(key, AES.MODE_GCM)\n    return cipher.encrypt_and_digest(data)\n",
+            code(r"""
+                from Cryptodome.Cipher import AES
+
+                NONCE = b'\x00' * 12
+
+                def seal(key, data):
+                    cipher = AES.new(key, AES.MODE_GCM, NONCE)
+                    return cipher.encrypt_and_digest(data)
+            """),
+            fixed=code(r"""
+                from Cryptodome.Cipher import AES
+
+                NONCE = b'\x00' * 12
+
+                def seal(key, data):
+                    cipher = AES.new(key, AES.MODE_GCM)
+                    return cipher.encrypt_and_digest(data)
+            """),
         ),
     ]
 

@@ -8,7 +8,7 @@ from secure_ls.engine import astutil
 from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import crypto, tls
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 # The standard library's TLS clients, the keyword their context goes in and its position,
 # and the positions of keyfile/certfile (passing one of them together with a context is a
@@ -84,40 +84,165 @@ class StdlibTlsUnverified(Rule):
     methods = frozenset({"starttls", "stls"})
 
     VALID = [
-        "import smtplib, ssl\ndef send(host, msg):\n    with smtplib.SMTP_SSL(host, context=ssl.create_default_context()) as s:\n        s.send_message(msg)\n",
-        "import imaplib\ndef box(host, ctx):\n    return imaplib.IMAP4_SSL(host, ssl_context=ctx)\n",
-        "import smtplib, ssl\ndef send(host):\n    s = smtplib.SMTP(host)\n    s.starttls(context=ssl.create_default_context())\n",
-        "import ftplib, ssl\ndef get(host, u, p):\n    ftp = ftplib.FTP_TLS(host, context=ssl.create_default_context())\n    ftp.login(u, p)\n    ftp.prot_p()\n",
-        "import aiosmtplib\nasync def send(client):\n    await client.starttls()\n",
+        code("""
+            import smtplib, ssl
+            def send(host, msg):
+                with smtplib.SMTP_SSL(host, context=ssl.create_default_context()) as s:
+                    s.send_message(msg)
+        """),
+        code("""
+            import imaplib
+            def box(host, ctx):
+                return imaplib.IMAP4_SSL(host, ssl_context=ctx)
+        """),
+        code("""
+            import smtplib, ssl
+            def send(host):
+                s = smtplib.SMTP(host)
+                s.starttls(context=ssl.create_default_context())
+        """),
+        code("""
+            import ftplib, ssl
+            def get(host, u, p):
+                ftp = ftplib.FTP_TLS(host, context=ssl.create_default_context())
+                ftp.login(u, p)
+                ftp.prot_p()
+        """),
+        code("""
+            import aiosmtplib
+            async def send(client):
+                await client.starttls()
+        """),
     ]
     INVALID = [
         Example(
-            "import smtplib\n\ndef send(host, user, password, msg):\n    with smtplib.SMTP_SSL(host, 465) as server:\n        server.login(user, password)\n        server.send_message(msg)\n",
-            fixed="import smtplib\nimport ssl\n\ndef send(host, user, password, msg):\n    with smtplib.SMTP_SSL(host, 465, context=ssl.create_default_context()) as server:\n        server.login(user, password)\n        server.send_message(msg)\n",
+            code("""
+                import smtplib
+
+                def send(host, user, password, msg):
+                    with smtplib.SMTP_SSL(host, 465) as server:
+                        server.login(user, password)
+                        server.send_message(msg)
+            """),
+            fixed=code("""
+                import smtplib
+                import ssl
+
+                def send(host, user, password, msg):
+                    with smtplib.SMTP_SSL(host, 465, context=ssl.create_default_context()) as server:
+                        server.login(user, password)
+                        server.send_message(msg)
+            """),
         ),
         # the client made on two branches (plain or implicit TLS) is still one smtplib client
         Example(
-            "import smtplib, ssl\n\ndef connect(host, port, use_ssl, use_tls):\n    if use_ssl:\n        smtp = smtplib.SMTP_SSL(host, port, context=ssl.create_default_context())\n    else:\n        smtp = smtplib.SMTP(host, port)\n    if use_tls:\n        smtp.starttls()\n    return smtp\n",
-            fixed="import smtplib, ssl\n\ndef connect(host, port, use_ssl, use_tls):\n    if use_ssl:\n        smtp = smtplib.SMTP_SSL(host, port, context=ssl.create_default_context())\n    else:\n        smtp = smtplib.SMTP(host, port)\n    if use_tls:\n        smtp.starttls(context=ssl.create_default_context())\n    return smtp\n",
+            code("""
+                import smtplib, ssl
+
+                def connect(host, port, use_ssl, use_tls):
+                    if use_ssl:
+                        smtp = smtplib.SMTP_SSL(host, port, context=ssl.create_default_context())
+                    else:
+                        smtp = smtplib.SMTP(host, port)
+                    if use_tls:
+                        smtp.starttls()
+                    return smtp
+            """),
+            fixed=code("""
+                import smtplib, ssl
+
+                def connect(host, port, use_ssl, use_tls):
+                    if use_ssl:
+                        smtp = smtplib.SMTP_SSL(host, port, context=ssl.create_default_context())
+                    else:
+                        smtp = smtplib.SMTP(host, port)
+                    if use_tls:
+                        smtp.starttls(context=ssl.create_default_context())
+                    return smtp
+            """),
         ),
         Example(
-            "import imaplib\n\ndef inbox(host):\n    return imaplib.IMAP4_SSL(host)\n",
-            fixed="import imaplib\nimport ssl\n\ndef inbox(host):\n    return imaplib.IMAP4_SSL(host, ssl_context=ssl.create_default_context())\n",
+            code("""
+                import imaplib
+
+                def inbox(host):
+                    return imaplib.IMAP4_SSL(host)
+            """),
+            fixed=code("""
+                import imaplib
+                import ssl
+
+                def inbox(host):
+                    return imaplib.IMAP4_SSL(host, ssl_context=ssl.create_default_context())
+            """),
         ),
         Example(
-            "import smtplib\n\ndef send(host, user, password):\n    server = smtplib.SMTP(host, 587)\n    server.starttls()\n    server.login(user, password)\n",
-            fixed="import smtplib\nimport ssl\n\ndef send(host, user, password):\n    server = smtplib.SMTP(host, 587)\n    server.starttls(context=ssl.create_default_context())\n    server.login(user, password)\n",
+            code("""
+                import smtplib
+
+                def send(host, user, password):
+                    server = smtplib.SMTP(host, 587)
+                    server.starttls()
+                    server.login(user, password)
+            """),
+            fixed=code("""
+                import smtplib
+                import ssl
+
+                def send(host, user, password):
+                    server = smtplib.SMTP(host, 587)
+                    server.starttls(context=ssl.create_default_context())
+                    server.login(user, password)
+            """),
         ),
         Example(
-            "import poplib\n\ndef count(host):\n    box = poplib.POP3(host)\n    box.stls()\n    return box.stat()\n",
-            fixed="import poplib\nimport ssl\n\ndef count(host):\n    box = poplib.POP3(host)\n    box.stls(context=ssl.create_default_context())\n    return box.stat()\n",
+            code("""
+                import poplib
+
+                def count(host):
+                    box = poplib.POP3(host)
+                    box.stls()
+                    return box.stat()
+            """),
+            fixed=code("""
+                import poplib
+                import ssl
+
+                def count(host):
+                    box = poplib.POP3(host)
+                    box.stls(context=ssl.create_default_context())
+                    return box.stat()
+            """),
         ),
         Example(
-            "from ftplib import FTP_TLS\n\ndef upload(host, user, password, f):\n    ftp = FTP_TLS(host)\n    ftp.login(user, password)\n    ftp.storbinary('STOR x', f)\n",
-            fixed="from ftplib import FTP_TLS\nimport ssl\n\ndef upload(host, user, password, f):\n    ftp = FTP_TLS(host, context=ssl.create_default_context())\n    ftp.login(user, password)\n    ftp.prot_p()\n    ftp.storbinary('STOR x', f)\n",
+            code("""
+                from ftplib import FTP_TLS
+
+                def upload(host, user, password, f):
+                    ftp = FTP_TLS(host)
+                    ftp.login(user, password)
+                    ftp.storbinary('STOR x', f)
+            """),
+            fixed=code("""
+                from ftplib import FTP_TLS
+                import ssl
+
+                def upload(host, user, password, f):
+                    ftp = FTP_TLS(host, context=ssl.create_default_context())
+                    ftp.login(user, password)
+                    ftp.prot_p()
+                    ftp.storbinary('STOR x', f)
+            """),
         ),
         Example(
-            "import ftplib, ssl\n\ndef upload(host, user, password, f):\n    ftp = ftplib.FTP_TLS(host, context=ssl.create_default_context())\n    if ftp.login(user, password):\n        ftp.storbinary('STOR x', f)\n",
+            code("""
+                import ftplib, ssl
+
+                def upload(host, user, password, f):
+                    ftp = ftplib.FTP_TLS(host, context=ssl.create_default_context())
+                    if ftp.login(user, password):
+                        ftp.storbinary('STOR x', f)
+            """),
         ),
     ]
 

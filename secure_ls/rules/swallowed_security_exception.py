@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import logs
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 # Method/function names whose failure means "not authenticated / not authorized / not authentic".
 # Not `login()`: it grants a session, so when it fails (or the lookup before it does) the request
@@ -94,28 +94,132 @@ class SwallowedSecurityException(Rule):
     fixable = True
 
     VALID = [
-        "import jwt\ndef user(token, key):\n    try:\n        return jwt.decode(token, key, algorithms=['HS256'])['sub']\n    except jwt.InvalidTokenError:\n        pass\n    return None\n",
-        "import logging\nlogger = logging.getLogger(__name__)\ndef check(key, sig, data):\n    try:\n        key.verify(sig, data)\n    except Exception:\n        logger.warning('bad signature')\n        raise\n",
-        "def load():\n    try:\n        from secrets import compare_digest\n    except ImportError:\n        pass\n",
-        "def parse(raw):\n    try:\n        text = raw.decode('utf-8')\n    except UnicodeDecodeError:\n        pass\n",
-        "from django.conf import settings\nfrom django.contrib import auth\nfrom django.contrib.auth.models import User\n\n"
-        "def auto_login(request):\n    try:\n        user = User.objects.get(username=settings.AUTO_LOGIN_USERNAME)\n"
-        "        auth.login(request, user)\n    except User.DoesNotExist:\n        pass\n",
+        code("""
+            import jwt
+            def user(token, key):
+                try:
+                    return jwt.decode(token, key, algorithms=['HS256'])['sub']
+                except jwt.InvalidTokenError:
+                    pass
+                return None
+        """),
+        code("""
+            import logging
+            logger = logging.getLogger(__name__)
+            def check(key, sig, data):
+                try:
+                    key.verify(sig, data)
+                except Exception:
+                    logger.warning('bad signature')
+                    raise
+        """),
+        code("""
+            def load():
+                try:
+                    from secrets import compare_digest
+                except ImportError:
+                    pass
+        """),
+        code("""
+            def parse(raw):
+                try:
+                    text = raw.decode('utf-8')
+                except UnicodeDecodeError:
+                    pass
+        """),
+        code("""
+            from django.conf import settings
+            from django.contrib import auth
+            from django.contrib.auth.models import User
+
+            def auto_login(request):
+                try:
+                    user = User.objects.get(username=settings.AUTO_LOGIN_USERNAME)
+                    auth.login(request, user)
+                except User.DoesNotExist:
+                    pass
+        """),
         # the result starts denying and stays so when the check fails
-        "def check_pass(ctx, password, stored):\n    res = False\n    try:\n        res = ctx.verify(password, stored)\n    except ValueError:\n        pass\n    return res\n",
+        code("""
+            def check_pass(ctx, password, stored):
+                res = False
+                try:
+                    res = ctx.verify(password, stored)
+                except ValueError:
+                    pass
+                return res
+        """),
         # what the check guards sits in `else:`, which a failure skips
-        "def actions(view, request):\n    allowed = {}\n    try:\n        view.check_permissions(request)\n    except PermissionError:\n        pass\n    else:\n        allowed['POST'] = view.describe()\n    return allowed\n",
+        code("""
+            def actions(view, request):
+                allowed = {}
+                try:
+                    view.check_permissions(request)
+                except PermissionError:
+                    pass
+                else:
+                    allowed['POST'] = view.describe()
+                return allowed
+        """),
     ]
     INVALID = [
         Example(
-            "import logging\nfrom cryptography.exceptions import InvalidSignature\n\nlogger = logging.getLogger(__name__)\n\n"
-            "def accept(public_key, signature, payload):\n    try:\n        public_key.verify(signature, payload)\n    except InvalidSignature:\n        pass\n    process(payload)\n",
-            fixed="import logging\nfrom cryptography.exceptions import InvalidSignature\n\nlogger = logging.getLogger(__name__)\n\n"
-            "def accept(public_key, signature, payload):\n    try:\n        public_key.verify(signature, payload)\n    except InvalidSignature:\n        logger.warning(\"verify failed\", exc_info=True)\n    process(payload)\n",
+            code("""
+                import logging
+                from cryptography.exceptions import InvalidSignature
+
+                logger = logging.getLogger(__name__)
+
+                def accept(public_key, signature, payload):
+                    try:
+                        public_key.verify(signature, payload)
+                    except InvalidSignature:
+                        pass
+                    process(payload)
+            """),
+            fixed=code("""
+                import logging
+                from cryptography.exceptions import InvalidSignature
+
+                logger = logging.getLogger(__name__)
+
+                def accept(public_key, signature, payload):
+                    try:
+                        public_key.verify(signature, payload)
+                    except InvalidSignature:
+                        logger.warning("verify failed", exc_info=True)
+                    process(payload)
+            """),
         ),
         Example(
-            "import jwt\n\ndef users(tokens, key):\n    out = []\n    for token in tokens:\n        try:\n            claims = jwt.decode(token, key, algorithms=['HS256'])\n        except Exception:\n            continue\n        out.append(claims)\n    return out\n",
-            fixed="import jwt\nimport logging\n\ndef users(tokens, key):\n    out = []\n    for token in tokens:\n        try:\n            claims = jwt.decode(token, key, algorithms=['HS256'])\n        except Exception:\n            logging.warning(\"jwt.decode failed\", exc_info=True)\n            continue\n        out.append(claims)\n    return out\n",
+            code("""
+                import jwt
+
+                def users(tokens, key):
+                    out = []
+                    for token in tokens:
+                        try:
+                            claims = jwt.decode(token, key, algorithms=['HS256'])
+                        except Exception:
+                            continue
+                        out.append(claims)
+                    return out
+            """),
+            fixed=code("""
+                import jwt
+                import logging
+
+                def users(tokens, key):
+                    out = []
+                    for token in tokens:
+                        try:
+                            claims = jwt.decode(token, key, algorithms=['HS256'])
+                        except Exception:
+                            logging.warning("jwt.decode failed", exc_info=True)
+                            continue
+                        out.append(claims)
+                    return out
+            """),
         ),
     ]
 

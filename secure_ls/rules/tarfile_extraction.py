@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import taint_sinks as ts
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
 _OPENERS = frozenset(
@@ -61,29 +61,112 @@ class TarfileUnsafeExtraction(Rule):
     methods = frozenset({"extractall", "extract"})
 
     VALID = [
-        'import tarfile\n\ndef unpack(path, dest):\n    with tarfile.open(path) as tar:\n        tar.extractall(dest, filter="data")\n',
-        'import tarfile\n\ndef unpack(path, dest):\n    with tarfile.open(path) as tar:\n        tar.extractall(dest, members=safe_members(tar))\n',
-        'import tarfile\n\ndef unpack(path, dest):\n    with tarfile.open(path) as tar:\n        tar.extraction_filter = tarfile.data_filter\n        tar.extractall(dest)\n',
-        'import zipfile\n\ndef unpack(path, dest):\n    with zipfile.ZipFile(path) as zf:\n        zf.extractall(dest)\n',
-        'import shutil\n\ndef unpack(path, dest):\n    shutil.unpack_archive(path, dest)\n',
-        'class Archive:\n    def extractall(self, dest):\n        return dest\n\ndef f(a):\n    a.extractall("/tmp")\n',
+        code("""
+            import tarfile
+
+            def unpack(path, dest):
+                with tarfile.open(path) as tar:
+                    tar.extractall(dest, filter="data")
+        """),
+        code("""
+            import tarfile
+
+            def unpack(path, dest):
+                with tarfile.open(path) as tar:
+                    tar.extractall(dest, members=safe_members(tar))
+        """),
+        code("""
+            import tarfile
+
+            def unpack(path, dest):
+                with tarfile.open(path) as tar:
+                    tar.extraction_filter = tarfile.data_filter
+                    tar.extractall(dest)
+        """),
+        code("""
+            import zipfile
+
+            def unpack(path, dest):
+                with zipfile.ZipFile(path) as zf:
+                    zf.extractall(dest)
+        """),
+        code("""
+            import shutil
+
+            def unpack(path, dest):
+                shutil.unpack_archive(path, dest)
+        """),
+        code("""
+            class Archive:
+                def extractall(self, dest):
+                    return dest
+
+            def f(a):
+                a.extractall("/tmp")
+        """),
     ]
     INVALID = [
         Example(
-            'import tarfile\n\ndef unpack(path, dest):\n    with tarfile.open(path) as tar:\n        tar.extractall(dest)\n',
-            fixed='import tarfile\n\ndef unpack(path, dest):\n    with tarfile.open(path) as tar:\n        tar.extractall(dest, filter="data")\n',
+            code("""
+                import tarfile
+
+                def unpack(path, dest):
+                    with tarfile.open(path) as tar:
+                        tar.extractall(dest)
+            """),
+            fixed=code("""
+                import tarfile
+
+                def unpack(path, dest):
+                    with tarfile.open(path) as tar:
+                        tar.extractall(dest, filter="data")
+            """),
         ),
         Example(
-            'import tarfile\nfrom flask import request\n\ndef upload():\n    archive = tarfile.open(fileobj=request.files["bundle"].stream, mode="r:gz")\n    archive.extractall(path="/srv/bundles")\n    archive.close()\n',
-            fixed='import tarfile\nfrom flask import request\n\ndef upload():\n    archive = tarfile.open(fileobj=request.files["bundle"].stream, mode="r:gz")\n    archive.extractall(path="/srv/bundles", filter="data")\n    archive.close()\n',
+            code("""
+                import tarfile
+                from flask import request
+
+                def upload():
+                    archive = tarfile.open(fileobj=request.files["bundle"].stream, mode="r:gz")
+                    archive.extractall(path="/srv/bundles")
+                    archive.close()
+            """),
+            fixed=code("""
+                import tarfile
+                from flask import request
+
+                def upload():
+                    archive = tarfile.open(fileobj=request.files["bundle"].stream, mode="r:gz")
+                    archive.extractall(path="/srv/bundles", filter="data")
+                    archive.close()
+            """),
         ),
         Example(
-            'import tarfile\n\ntarfile.open("vendor.tgz").extractall()\n',
-            fixed='import tarfile\n\ntarfile.open("vendor.tgz").extractall(filter="data")\n',
+            code("""
+                import tarfile
+
+                tarfile.open("vendor.tgz").extractall()
+            """),
+            fixed=code("""
+                import tarfile
+
+                tarfile.open("vendor.tgz").extractall(filter="data")
+            """),
         ),
         Example(
-            'import shutil\n\ndef unpack(name, dest):\n    shutil.unpack_archive(f"{name}.tar.gz", dest)\n',
-            fixed='import shutil\n\ndef unpack(name, dest):\n    shutil.unpack_archive(f"{name}.tar.gz", dest, filter="data")\n',
+            code("""
+                import shutil
+
+                def unpack(name, dest):
+                    shutil.unpack_archive(f"{name}.tar.gz", dest)
+            """),
+            fixed=code("""
+                import shutil
+
+                def unpack(name, dest):
+                    shutil.unpack_archive(f"{name}.tar.gz", dest, filter="data")
+            """),
         ),
     ]
 

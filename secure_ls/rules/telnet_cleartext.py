@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import crypto, naming
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 
 class TelnetCleartext(Rule):
@@ -40,15 +40,42 @@ class TelnetCleartext(Rule):
     calls = frozenset({"telnetlib.Telnet"})
 
     VALID = [
-        "import paramiko\ndef run(host, user, pw):\n    c = paramiko.SSHClient()\n    c.connect(host, username=user, password=pw)\n",
-        "import telnetlib\ndef local():\n    return telnetlib.Telnet('localhost', 2323)\n",
-        "class Telnet:\n    pass\nTelnet()\n",
+        code("""
+            import paramiko
+            def run(host, user, pw):
+                c = paramiko.SSHClient()
+                c.connect(host, username=user, password=pw)
+        """),
+        code("""
+            import telnetlib
+            def local():
+                return telnetlib.Telnet('localhost', 2323)
+        """),
+        code("""
+            class Telnet:
+                pass
+            Telnet()
+        """),
     ]
     INVALID = [
         Example(
-            "import telnetlib\n\ndef run(host, user, password):\n    tn = telnetlib.Telnet(host)\n    tn.read_until(b'login: ')\n    tn.write(user.encode() + b'\\n')\n    tn.write(password.encode() + b'\\n')\n"
+            code(r"""
+                import telnetlib
+
+                def run(host, user, password):
+                    tn = telnetlib.Telnet(host)
+                    tn.read_until(b'login: ')
+                    tn.write(user.encode() + b'\n')
+                    tn.write(password.encode() + b'\n')
+            """)
         ),
-        Example("from telnetlib import Telnet\n\ndef banner(host):\n    with Telnet(host, 23) as tn:\n        return tn.read_some()\n"),
+        Example(code("""
+            from telnetlib import Telnet
+
+            def banner(host):
+                with Telnet(host, 23) as tn:
+                    return tn.read_some()
+        """)),
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:

@@ -8,7 +8,7 @@ from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Edit, Fix, Severity
 from secure_ls.rules._support import naming, shell, strings, web
 from secure_ls.rules._support import taint_sinks as ts
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
 # Functions and classes that compile their argument as a template: name -> keyword names of the source.
@@ -84,48 +84,184 @@ class TemplateInjection(Rule):
     methods = frozenset({"from_string"}) | _FORMAT_METHODS
 
     VALID = [
-        'from flask import render_template_string, request\n\ndef hello():\n    return render_template_string("<h1>Hello {{ name }}</h1>", name=request.args["name"])\n',
-        'import jinja2\n\nHEADER = "<h1>{{ title }}</h1>"\nFOOTER = "<footer/>"\nPAGE = jinja2.Template(HEADER + FOOTER)\n',
-        'from jinja2 import Environment\n\ndef compile_template(env: Environment, source):\n    return env.from_string(source)\n',
-        'from jinja2.sandbox import SandboxedEnvironment\nfrom flask import request\n\ndef preview():\n    return SandboxedEnvironment().from_string(request.form["template"]).render()\n',
-        'from jinja2 import Template\n\ndef load(path):\n    with open(path) as fh:\n        return Template(fh.read())\n',
-        'class Page:\n    def from_string(self, s):\n        return s\n\ndef f(p, x):\n    return p.from_string(f"<b>{x}</b>")\n',
-        'from jinja2.sandbox import SandboxedEnvironment\nfrom flask import request\n\nSANDBOX = SandboxedEnvironment()\n\ndef preview():\n    return SANDBOX.from_string("<p>" + request.form["body"] + "</p>").render()\n',
-        'from flask import request\n\ndef signature(user):\n    return "{name} <{mail}>".format(name=request.form["name"], mail=user.email)\n',
+        code("""
+            from flask import render_template_string, request
+
+            def hello():
+                return render_template_string("<h1>Hello {{ name }}</h1>", name=request.args["name"])
+        """),
+        code("""
+            import jinja2
+
+            HEADER = "<h1>{{ title }}</h1>"
+            FOOTER = "<footer/>"
+            PAGE = jinja2.Template(HEADER + FOOTER)
+        """),
+        code("""
+            from jinja2 import Environment
+
+            def compile_template(env: Environment, source):
+                return env.from_string(source)
+        """),
+        code("""
+            from jinja2.sandbox import SandboxedEnvironment
+            from flask import request
+
+            def preview():
+                return SandboxedEnvironment().from_string(request.form["template"]).render()
+        """),
+        code("""
+            from jinja2 import Template
+
+            def load(path):
+                with open(path) as fh:
+                    return Template(fh.read())
+        """),
+        code("""
+            class Page:
+                def from_string(self, s):
+                    return s
+
+            def f(p, x):
+                return p.from_string(f"<b>{x}</b>")
+        """),
+        code("""
+            from jinja2.sandbox import SandboxedEnvironment
+            from flask import request
+
+            SANDBOX = SandboxedEnvironment()
+
+            def preview():
+                return SANDBOX.from_string("<p>" + request.form["body"] + "</p>").render()
+        """),
+        code("""
+            from flask import request
+
+            def signature(user):
+                return "{name} <{mail}>".format(name=request.form["name"], mail=user.email)
+        """),
     ]
     INVALID = [
         Example(
-            'from flask import render_template_string, request\n\ndef hello():\n    name = request.args.get("name", "")\n    return render_template_string(f"<h1>Hello {name}!</h1>")\n',
-            fixed='from flask import render_template_string, request\n\ndef hello():\n    name = request.args.get("name", "")\n    return render_template_string("<h1>Hello {{ name }}!</h1>", name=name)\n',
+            code("""
+                from flask import render_template_string, request
+
+                def hello():
+                    name = request.args.get("name", "")
+                    return render_template_string(f"<h1>Hello {name}!</h1>")
+            """),
+            fixed=code("""
+                from flask import render_template_string, request
+
+                def hello():
+                    name = request.args.get("name", "")
+                    return render_template_string("<h1>Hello {{ name }}!</h1>", name=name)
+            """),
         ),
         Example(
-            'import flask\n\ndef page(user):\n    template = "<p>Welcome back, %s</p>" % user.display_name\n    return flask.render_template_string(template, title="Home")\n',
-            fixed='import flask\n\ndef page(user):\n    template = "<p>Welcome back, {{ display_name }}</p>"\n    return flask.render_template_string(template, title="Home", display_name=user.display_name)\n',
+            code("""
+                import flask
+
+                def page(user):
+                    template = "<p>Welcome back, %s</p>" % user.display_name
+                    return flask.render_template_string(template, title="Home")
+            """),
+            fixed=code("""
+                import flask
+
+                def page(user):
+                    template = "<p>Welcome back, {{ display_name }}</p>"
+                    return flask.render_template_string(template, title="Home", display_name=user.display_name)
+            """),
         ),
         Example(
-            'from jinja2 import Template\n\ndef greeting(name, count):\n    return Template("Hi " + name + ", you have {{ n }} messages").render(n=count)\n',
-            fixed='from jinja2 import Template\n\ndef greeting(name, count):\n    return Template("Hi {{ name }}, you have {{ n }} messages").render(n=count, name=name)\n',
+            code("""
+                from jinja2 import Template
+
+                def greeting(name, count):
+                    return Template("Hi " + name + ", you have {{ n }} messages").render(n=count)
+            """),
+            fixed=code("""
+                from jinja2 import Template
+
+                def greeting(name, count):
+                    return Template("Hi {{ name }}, you have {{ n }} messages").render(n=count, name=name)
+            """),
         ),
         Example(
-            'from flask import Flask, request\n\napp = Flask(__name__)\n\n@app.route("/preview", methods=["POST"])\ndef preview():\n    return app.jinja_env.from_string(request.form["body"]).render()\n',
+            code("""
+                from flask import Flask, request
+
+                app = Flask(__name__)
+
+                @app.route("/preview", methods=["POST"])
+                def preview():
+                    return app.jinja_env.from_string(request.form["body"]).render()
+            """),
         ),
         # the environment is made once at module level, the template in a view
         Example(
-            'import jinja2\nfrom flask import request\n\nENV = jinja2.Environment(autoescape=True)\n\ndef greet():\n    return ENV.from_string("<p>Hello " + request.args["name"] + "</p>").render()\n',
-            fixed='import jinja2\nfrom flask import request\n\nENV = jinja2.Environment(autoescape=True)\n\ndef greet():\n    return ENV.from_string("<p>Hello {{ name }}</p>").render(name=request.args["name"])\n',
+            code("""
+                import jinja2
+                from flask import request
+
+                ENV = jinja2.Environment(autoescape=True)
+
+                def greet():
+                    return ENV.from_string("<p>Hello " + request.args["name"] + "</p>").render()
+            """),
+            fixed=code("""
+                import jinja2
+                from flask import request
+
+                ENV = jinja2.Environment(autoescape=True)
+
+                def greet():
+                    return ENV.from_string("<p>Hello {{ name }}</p>").render(name=request.args["name"])
+            """),
         ),
         Example(
-            'from mako.template import Template\n\ndef banner(title):\n    return Template("<div class=\'banner\'>" + title + "</div>").render()\n',
-            fixed='from mako.template import Template\n\ndef banner(title):\n    return Template("<div class=\'banner\'>${title}</div>").render(title=title)\n',
+            code("""
+                from mako.template import Template
+
+                def banner(title):
+                    return Template("<div class='banner'>" + title + "</div>").render()
+            """),
+            fixed=code("""
+                from mako.template import Template
+
+                def banner(title):
+                    return Template("<div class='banner'>${title}</div>").render(title=title)
+            """),
         ),
         Example(  # Django's engine registry
-            'from django.http import HttpResponse\nfrom django.template import engines\n\ndef card(request):\n    engine = engines["django"]\n    return HttpResponse(engine.from_string("<h1>Dear " + request.GET["to"] + "</h1>").render({}, request))\n',
+            code("""
+                from django.http import HttpResponse
+                from django.template import engines
+
+                def card(request):
+                    engine = engines["django"]
+                    return HttpResponse(engine.from_string("<h1>Dear " + request.GET["to"] + "</h1>").render({}, request))
+            """),
         ),
         Example(
-            'from django.http import HttpResponse\nfrom django.template import Context, Template\n\ndef banner(request):\n    return HttpResponse(Template(request.POST["banner"]).render(Context({})))\n',
+            code("""
+                from django.http import HttpResponse
+                from django.template import Context, Template
+
+                def banner(request):
+                    return HttpResponse(Template(request.POST["banner"]).render(Context({})))
+            """),
         ),
         Example(
-            'from flask import request\nfrom flask_login import current_user\n\ndef signature():\n    pattern = request.form["pattern"]\n    return pattern.format_map({"user": current_user})\n',
+            code("""
+                from flask import request
+                from flask_login import current_user
+
+                def signature():
+                    pattern = request.form["pattern"]
+                    return pattern.format_map({"user": current_user})
+            """),
         ),
     ]
 

@@ -8,7 +8,7 @@ from secure_ls.engine import astutil, catalog, taint
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import naming, web
 from secure_ls.rules._support import taint_sinks as ts
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 _SECRET_WORDS = frozenset({"signature", "sig", "digest", "mac", "hmac", "token", "secret", "otp", "totp", "hotp", "nonce", "csrf", "apikey"})
 # A name says "secret" by these words; "digest" alone names a content checksum (`dataset.digest`,
@@ -88,51 +88,183 @@ class TimingUnsafeComparison(Rule):
     fixable = True
 
     VALID = [
-        "import hmac\ndef check(expected, signature):\n    return hmac.compare_digest(expected, signature)\n",
-        "def check(token_type):\n    return token_type == 'bearer'\n",
+        code("""
+            import hmac
+            def check(expected, signature):
+                return hmac.compare_digest(expected, signature)
+        """),
+        code("""
+            def check(token_type):
+                return token_type == 'bearer'
+        """),
         # a claim of a verified token saying what it is for, not the token
-        "import jwt\n\ndef decode(token, use, key):\n    payload = jwt.decode(token, key=key, algorithms=['HS256'])\n    if payload.get('token_use') != use:\n        return None\n    return payload\n",
+        code("""
+            import jwt
+
+            def decode(token, use, key):
+                payload = jwt.decode(token, key=key, algorithms=['HS256'])
+                if payload.get('token_use') != use:
+                    return None
+                return payload
+        """),
         # who holds a token, not the token
-        "def same_owner(serial, user):\n    token_owner = owner_of(serial)\n    return token_owner == user\n",
-        "def check(token):\n    return token == None\n",
-        "def count(tokens, other_tokens):\n    return len(tokens) == len(other_tokens)\n",
-        "def test_sign(signature, expected_signature):\n    assert signature == expected_signature\n",
-        "START_ELEMENT = 'START'\ndef handle(token):\n    return token == START_ELEMENT\n",
+        code("""
+            def same_owner(serial, user):
+                token_owner = owner_of(serial)
+                return token_owner == user
+        """),
+        code("""
+            def check(token):
+                return token == None
+        """),
+        code("""
+            def count(tokens, other_tokens):
+                return len(tokens) == len(other_tokens)
+        """),
+        code("""
+            def test_sign(signature, expected_signature):
+                assert signature == expected_signature
+        """),
+        code("""
+            START_ELEMENT = 'START'
+            def handle(token):
+                return token == START_ELEMENT
+        """),
         # a member of a choices or Enum class is a constant
-        "def validate(attrs):\n    secret_strategy = attrs.get('secret_strategy')\n    return secret_strategy == SecretStrategy.custom\n",
-        "import tokenize\ndef is_op(token):\n    return token == tokenize.OP\n",
+        code("""
+            def validate(attrs):
+                secret_strategy = attrs.get('secret_strategy')
+                return secret_strategy == SecretStrategy.custom
+        """),
+        code("""
+            import tokenize
+            def is_op(token):
+                return token == tokenize.OP
+        """),
         # a comparison handed to a query builder is SQL, not a comparison made here
-        "def by_key(api_key):\n    return ApiKey.query.filter(ApiKey.api_key == api_key).one()\n",
+        code("""
+            def by_key(api_key):
+                return ApiKey.query.filter(ApiKey.api_key == api_key).one()
+        """),
         # `&` of comparisons builds a SQLAlchemy filter; a plain digest is a content checksum
-        "def metric_filter(dataset):\n    found = Metric.name == dataset['name']\n    return found & (Metric.api_token == dataset['api_token'])\n",
-        "def verify_tree(version, root):\n    actual = compute_tree_digest(root)\n    if actual != version.digest:\n        raise ValueError('content changed')\n",
+        code("""
+            def metric_filter(dataset):
+                found = Metric.name == dataset['name']
+                return found & (Metric.api_token == dataset['api_token'])
+        """),
+        code("""
+            def verify_tree(version, root):
+                actual = compute_tree_digest(root)
+                if actual != version.digest:
+                    raise ValueError('content changed')
+        """),
         # a double-submit check: the cookie and the form field both come from the client
-        "from flask import request\n\ndef csrf_ok():\n    csrf_token_cookie = request.cookies.get('g_csrf_token')\n    return csrf_token_cookie == request.form.get('g_csrf_token')\n",
+        code("""
+            from flask import request
+
+            def csrf_ok():
+                csrf_token_cookie = request.cookies.get('g_csrf_token')
+                return csrf_token_cookie == request.form.get('g_csrf_token')
+        """),
         # the client's token is hashed before it meets the stored hash
-        "def reuse(adapter, refresh_token, row):\n    refresh_token_hash = adapter.hash_token(refresh_token)\n    return refresh_token_hash == row.token_hash\n",
-        "import hashlib\n\ndef owns(api_token, key):\n    return hashlib.sha256(api_token.encode()).hexdigest() == key.token_digest\n",
+        code("""
+            def reuse(adapter, refresh_token, row):
+                refresh_token_hash = adapter.hash_token(refresh_token)
+                return refresh_token_hash == row.token_hash
+        """),
+        code("""
+            import hashlib
+
+            def owns(api_token, key):
+                return hashlib.sha256(api_token.encode()).hexdigest() == key.token_digest
+        """),
         # two objects compared field by field
-        "class Client:\n    def __eq__(self, other):\n        return self.token == other.token\n",
+        code("""
+            class Client:
+                def __eq__(self, other):
+                    return self.token == other.token
+        """),
         # both sides are what the session holds, on the request a template context carries
-        "def cached(context):\n    session = context['request'].session\n    return session['allowed']['valid_for'] == session.get('token')\n",
+        code("""
+            def cached(context):
+                session = context['request'].session
+                return session['allowed']['valid_for'] == session.get('token')
+        """),
         # both sides are the server's own values
-        "class Cache:\n    def stale(self, entry):\n        return self.signature != self.store.signature\n",
+        code("""
+            class Cache:
+                def stale(self, entry):
+                    return self.signature != self.store.signature
+        """),
         # two fields the object was configured with
-        "class Client:\n    def __init__(self, access_token=None, password=None):\n        self.access_token = access_token\n        self.password = password\n\n    def login_needed(self):\n        return self.access_token != self.password\n",
+        code("""
+            class Client:
+                def __init__(self, access_token=None, password=None):
+                    self.access_token = access_token
+                    self.password = password
+
+                def login_needed(self):
+                    return self.access_token != self.password
+        """),
         # a content checksum, not a secret
-        "import hashlib\ndef unchanged(path, recorded):\n    return hashlib.sha256(path.read_bytes()).hexdigest() == recorded\n",
+        code("""
+            import hashlib
+            def unchanged(path, recorded):
+                return hashlib.sha256(path.read_bytes()).hexdigest() == recorded
+        """),
         # a setting compared with its new value, which then replaces it: a change noticed
-        "class Client:\n    async def update_access_details(self, access_token, homeserver):\n        if access_token == self.access_token and homeserver == self.homeserver:\n            return\n        await self.reconnect(homeserver, access_token)\n        self.access_token = access_token\n",
+        code("""
+            class Client:
+                async def update_access_details(self, access_token, homeserver):
+                    if access_token == self.access_token and homeserver == self.homeserver:
+                        return
+                    await self.reconnect(homeserver, access_token)
+                    self.access_token = access_token
+        """),
         # a pagination cursor is not worth guessing
-        "def more(next_token, params):\n    return next_token == params.get('next')\n",
+        code("""
+            def more(next_token, params):
+                return next_token == params.get('next')
+        """),
         # an ACME challenge token looked for in the TXT records a name server answered
-        "import dns.resolver\n\ndef has_propagated(domain, token):\n    for answer in dns.resolver.resolve(domain, 'TXT'):\n        if answer.to_text().strip('\"') == token:\n            return True\n    return False\n",
+        code("""
+            import dns.resolver
+
+            def has_propagated(domain, token):
+                for answer in dns.resolver.resolve(domain, 'TXT'):
+                    if answer.to_text().strip('"') == token:
+                        return True
+                return False
+        """),
         # what the session holds, kept in a name first: the server stored it
-        "def is_admin_authorized(request):\n    admin_token = request.session.get('admin_token')\n    return admin_token == make_admin_token(request.user)\n",
+        code("""
+            def is_admin_authorized(request):
+                admin_token = request.session.get('admin_token')
+                return admin_token == make_admin_token(request.user)
+        """),
         # entries dropped from a collection, the rest stored back: bookkeeping, nothing answered
-        "class Pending:\n    def expire(self, user_token):\n        self.pending = list(filter(lambda p: p.user_token != user_token, self.pending))\n",
-        "class Keys:\n    def delete(self, api_key):\n        for user, keys in self.keys.items():\n            self.keys[user] = [k for k in keys if k.api_key != api_key]\n",
-        "from myapp.models import Project\n\ndef api_view(request):\n    api_key = request.headers['X-Api-Key']\n    project = Project.objects.for_api_key(api_key)\n    if project is None:\n        return None\n    request.project = project\n    request.readonly = api_key == request.project.api_key_readonly\n",
+        code("""
+            class Pending:
+                def expire(self, user_token):
+                    self.pending = list(filter(lambda p: p.user_token != user_token, self.pending))
+        """),
+        code("""
+            class Keys:
+                def delete(self, api_key):
+                    for user, keys in self.keys.items():
+                        self.keys[user] = [k for k in keys if k.api_key != api_key]
+        """),
+        code("""
+            from myapp.models import Project
+
+            def api_view(request):
+                api_key = request.headers['X-Api-Key']
+                project = Project.objects.for_api_key(api_key)
+                if project is None:
+                    return None
+                request.project = project
+                request.readonly = api_key == request.project.api_key_readonly
+        """),
     ]
     INVALID = [
         # a helper named for a digest, handed the server's secret: its result is a MAC
@@ -144,16 +276,49 @@ class TimingUnsafeComparison(Rule):
             where="expected != digest",
         ),
         Example(
-            "import hmac, hashlib\n\ndef verify(key, body, signature: str):\n    expected = hmac.new(key, body, hashlib.sha256).hexdigest()\n    return expected == signature\n",
-            fixed="import hmac, hashlib\n\ndef verify(key, body, signature: str):\n    expected = hmac.new(key, body, hashlib.sha256).hexdigest()\n    return hmac.compare_digest(expected.encode(), signature.encode())\n",
+            code("""
+                import hmac, hashlib
+
+                def verify(key, body, signature: str):
+                    expected = hmac.new(key, body, hashlib.sha256).hexdigest()
+                    return expected == signature
+            """),
+            fixed=code("""
+                import hmac, hashlib
+
+                def verify(key, body, signature: str):
+                    expected = hmac.new(key, body, hashlib.sha256).hexdigest()
+                    return hmac.compare_digest(expected.encode(), signature.encode())
+            """),
         ),
         Example(
-            "import hmac, hashlib\n\ndef verify(key, body, signature):\n    expected = hmac.new(key, body, hashlib.sha256).hexdigest()\n    return expected == signature\n",
-            fixed="import hmac, hashlib\n\ndef verify(key, body, signature):\n    expected = hmac.new(key, body, hashlib.sha256).hexdigest()\n    return hmac.compare_digest(expected, signature)\n",
+            code("""
+                import hmac, hashlib
+
+                def verify(key, body, signature):
+                    expected = hmac.new(key, body, hashlib.sha256).hexdigest()
+                    return expected == signature
+            """),
+            fixed=code("""
+                import hmac, hashlib
+
+                def verify(key, body, signature):
+                    expected = hmac.new(key, body, hashlib.sha256).hexdigest()
+                    return hmac.compare_digest(expected, signature)
+            """),
         ),
         Example(
-            "def authorize(request, api_token):\n    if request.headers['X-Token'] != api_token:\n        raise PermissionError()\n",
-            fixed="import hmac\ndef authorize(request, api_token):\n    if not hmac.compare_digest(request.headers['X-Token'], api_token):\n        raise PermissionError()\n",
+            code("""
+                def authorize(request, api_token):
+                    if request.headers['X-Token'] != api_token:
+                        raise PermissionError()
+            """),
+            fixed=code("""
+                import hmac
+                def authorize(request, api_token):
+                    if not hmac.compare_digest(request.headers['X-Token'], api_token):
+                        raise PermissionError()
+            """),
         ),
     ]
 

@@ -7,7 +7,7 @@ import re
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 _HTTP_CLIENT_PREFIXES = ("requests.", "httpx.", "aiohttp.", "urllib3.")
 _SESSION_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "request", "send", "stream", "ws_connect", "mount")
@@ -77,37 +77,121 @@ class TlsVerificationDisabled(Rule):
     methods = frozenset(_SESSION_METHODS)
 
     VALID = [
-        "import requests\nrequests.get('https://example.com', verify=True)\n",
-        "import requests, certifi\nrequests.get('https://example.com', verify=certifi.where())\n",
-        "import ssl\nctx = ssl.create_default_context()\nctx.check_hostname = True\n",
-        "class Thing:\n    verify = False\n",
-        "def run(verify=False):\n    return verify\n",
+        code("""
+            import requests
+            requests.get('https://example.com', verify=True)
+        """),
+        code("""
+            import requests, certifi
+            requests.get('https://example.com', verify=certifi.where())
+        """),
+        code("""
+            import ssl
+            ctx = ssl.create_default_context()
+            ctx.check_hostname = True
+        """),
+        code("""
+            class Thing:
+                verify = False
+        """),
+        code("""
+            def run(verify=False):
+                return verify
+        """),
     ]
     INVALID = [
         Example(
-            "import requests\n\nresp = requests.get('https://internal.example.com/api', verify=False)\n",
-            fixed="import requests\n\nresp = requests.get('https://internal.example.com/api', verify=True)\n",
+            code("""
+                import requests
+
+                resp = requests.get('https://internal.example.com/api', verify=False)
+            """),
+            fixed=code("""
+                import requests
+
+                resp = requests.get('https://internal.example.com/api', verify=True)
+            """),
         ),
         Example(
-            "import httpx\n\nclient = httpx.Client(verify=False, timeout=5)\n",
-            fixed='import httpx\n\nclient = httpx.Client(verify=True, timeout=5)\n',
+            code("""
+                import httpx
+
+                client = httpx.Client(verify=False, timeout=5)
+            """),
+            fixed=code("""
+                import httpx
+
+                client = httpx.Client(verify=True, timeout=5)
+            """),
         ),
         Example(
-            "import ssl\nimport urllib.request\n\nctx = ssl._create_unverified_context()\nurllib.request.urlopen('https://example.com', context=ctx)\n",
-            fixed="import ssl\nimport urllib.request\n\nctx = ssl.create_default_context()\nurllib.request.urlopen('https://example.com', context=ctx)\n",
+            code("""
+                import ssl
+                import urllib.request
+
+                ctx = ssl._create_unverified_context()
+                urllib.request.urlopen('https://example.com', context=ctx)
+            """),
+            fixed=code("""
+                import ssl
+                import urllib.request
+
+                ctx = ssl.create_default_context()
+                urllib.request.urlopen('https://example.com', context=ctx)
+            """),
         ),
         Example(
-            "import ssl\n\ndef client_context():\n    ctx = ssl.create_default_context()\n    ctx.check_hostname = False\n    ctx.verify_mode = ssl.CERT_NONE\n    return ctx\n",
-            fixed="import ssl\n\ndef client_context():\n    ctx = ssl.create_default_context()\n    ctx.verify_mode = ssl.CERT_REQUIRED\n    ctx.check_hostname = True\n    ctx.verify_mode = ssl.CERT_REQUIRED\n    return ctx\n",
+            code("""
+                import ssl
+
+                def client_context():
+                    ctx = ssl.create_default_context()
+                    ctx.check_hostname = False
+                    ctx.verify_mode = ssl.CERT_NONE
+                    return ctx
+            """),
+            fixed=code("""
+                import ssl
+
+                def client_context():
+                    ctx = ssl.create_default_context()
+                    ctx.verify_mode = ssl.CERT_REQUIRED
+                    ctx.check_hostname = True
+                    ctx.verify_mode = ssl.CERT_REQUIRED
+                    return ctx
+            """),
             count=2,
         ),
         Example(
-            "import requests\n\nsession = requests.Session()\nsession.verify = False\n",
-            fixed='import requests\n\nsession = requests.Session()\nsession.verify = True\n',
+            code("""
+                import requests
+
+                session = requests.Session()
+                session.verify = False
+            """),
+            fixed=code("""
+                import requests
+
+                session = requests.Session()
+                session.verify = True
+            """),
         ),
         Example(
-            "import aiohttp\n\nasync def fetch(session, url):\n    async with session.get(url, ssl=False) as resp:\n        return await resp.text()\n",
-            fixed="import aiohttp\nimport ssl\n\nasync def fetch(session, url):\n    async with session.get(url, ssl=ssl.create_default_context()) as resp:\n        return await resp.text()\n",
+            code("""
+                import aiohttp
+
+                async def fetch(session, url):
+                    async with session.get(url, ssl=False) as resp:
+                        return await resp.text()
+            """),
+            fixed=code("""
+                import aiohttp
+                import ssl
+
+                async def fetch(session, url):
+                    async with session.get(url, ssl=ssl.create_default_context()) as resp:
+                        return await resp.text()
+            """),
         ),
     ]
 

@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import taint_sinks as ts
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
 _LOADS = frozenset({"torch.load", "torch.serialization.load"})
@@ -55,23 +55,71 @@ class TorchLoadUnsafe(Rule):
     calls = _LOADS
 
     VALID = [
-        'import torch\n\ndef restore(path):\n    return torch.load(path, weights_only=True)\n',
-        'import torch\n\ndef restore(path, **options):\n    return torch.load(path, **options)\n',
-        'import torch\n\ndef save(model, path):\n    torch.save(model.state_dict(), path)\n',
-        'class Loader:\n    def load(self, path):\n        return path\n\ndef f(loader, p):\n    return loader.load(p)\n',
+        code("""
+            import torch
+
+            def restore(path):
+                return torch.load(path, weights_only=True)
+        """),
+        code("""
+            import torch
+
+            def restore(path, **options):
+                return torch.load(path, **options)
+        """),
+        code("""
+            import torch
+
+            def save(model, path):
+                torch.save(model.state_dict(), path)
+        """),
+        code("""
+            class Loader:
+                def load(self, path):
+                    return path
+
+            def f(loader, p):
+                return loader.load(p)
+        """),
     ]
     INVALID = [
         Example(
-            'import torch\n\ndef restore(model, path):\n    model.load_state_dict(torch.load(path, map_location="cpu"))\n',
-            fixed='import torch\n\ndef restore(model, path):\n    model.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))\n',
+            code("""
+                import torch
+
+                def restore(model, path):
+                    model.load_state_dict(torch.load(path, map_location="cpu"))
+            """),
+            fixed=code("""
+                import torch
+
+                def restore(model, path):
+                    model.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
+            """),
         ),
         Example(
-            'from torch import load\n\ncheckpoint = load("checkpoint.pt", weights_only=False)\n',
-            fixed='from torch import load\n\ncheckpoint = load("checkpoint.pt", weights_only=True)\n',
+            code("""
+                from torch import load
+
+                checkpoint = load("checkpoint.pt", weights_only=False)
+            """),
+            fixed=code("""
+                from torch import load
+
+                checkpoint = load("checkpoint.pt", weights_only=True)
+            """),
         ),
         Example(
-            'import torch\n\nstate = torch.load(open("model.bin", "rb"))\n',
-            fixed='import torch\n\nstate = torch.load(open("model.bin", "rb"), weights_only=True)\n',
+            code("""
+                import torch
+
+                state = torch.load(open("model.bin", "rb"))
+            """),
+            fixed=code("""
+                import torch
+
+                state = torch.load(open("model.bin", "rb"), weights_only=True)
+            """),
         ),
     ]
 

@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import web
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
 # Calls whose argument (index) is a size or count.
@@ -57,20 +57,60 @@ class UnboundedSizeFromInput(Rule):
     calls = frozenset(_SIZE_CALLS)
 
     VALID = [
-        'from flask import request\n\ndef items():\n    n = min(int(request.args.get("n", 10)), 100)\n    return [i for i in range(n)]\n',
-        'from flask import request\n\ndef items():\n    n = int(request.args.get("n", 10))\n    if n > 100:\n        return "too many", 400\n    return "x" * n\n',
-        'def pad(width):\n    return " " * int(width)\n',
-        'from flask import request\n\ndef page():\n    page = int(request.args.get("page", 1))\n    return {"page": page}\n',
+        code("""
+            from flask import request
+
+            def items():
+                n = min(int(request.args.get("n", 10)), 100)
+                return [i for i in range(n)]
+        """),
+        code("""
+            from flask import request
+
+            def items():
+                n = int(request.args.get("n", 10))
+                if n > 100:
+                    return "too many", 400
+                return "x" * n
+        """),
+        code("""
+            def pad(width):
+                return " " * int(width)
+        """),
+        code("""
+            from flask import request
+
+            def page():
+                page = int(request.args.get("page", 1))
+                return {"page": page}
+        """),
     ]
     INVALID = [
         Example(
-            'from flask import request\n\ndef bar():\n    width = int(request.args["width"])\n    return "#" * width\n',
+            code("""
+                from flask import request
+
+                def bar():
+                    width = int(request.args["width"])
+                    return "#" * width
+            """),
         ),
         Example(
-            'import secrets\n\ndef token(request):\n    return secrets.token_hex(int(request.GET["bytes"]))\n',
+            code("""
+                import secrets
+
+                def token(request):
+                    return secrets.token_hex(int(request.GET["bytes"]))
+            """),
         ),
         Example(
-            'from flask import request\n\ndef rows():\n    count = request.args.get("count", 10, type=int)\n    return [{"id": i} for i in range(count)]\n',
+            code("""
+                from flask import request
+
+                def rows():
+                    count = request.args.get("count", 10, type=int)
+                    return [{"id": i} for i in range(count)]
+            """),
         ),
     ]
 

@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Edit, Fix, Position, Severity, Span
 from secure_ls.rules._support import resources
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 _WHAT = {"file": "file", "socket": "socket", "session": "HTTP session", "db": "database connection"}
 
@@ -65,43 +65,188 @@ class UnclosedResource(Rule):
     fixable = True
 
     VALID = [
-        "def read(path):\n    with open(path) as f:\n        return f.read()\n",
-        "def open_log(path):\n    f = open(path, 'a')\n    return f\n",
-        "class Store:\n    def __init__(self, path):\n        self.f = open(path)\n",
-        "def read(path):\n    f = open(path)\n    try:\n        return f.read()\n    finally:\n        f.close()\n",
-        "import sqlite3\ndef rows(db):\n    conn = sqlite3.connect(db)\n    cur = conn.cursor()\n    return cur\n",
-        "import csv\ndef reader(path):\n    f = open(path, newline='')\n    return csv.reader(f)\n",
-        "import atexit\ndef log(path):\n    f = open(path, 'a')\n    atexit.register(f.close)\n",
-        "def lines(path):\n    f = open(path)\n    yield from f\n",
-        "import contextlib\ndef read(path):\n    f = open(path)\n    with contextlib.closing(f):\n        return f.read()\n",
-        "import gzip, io\ndef unzip(data):\n    g = gzip.GzipFile(fileobj=io.BytesIO(data))\n    return g.read()\n",
-        "import socket\ndef sniff(fd):\n    s = socket.socket(fileno=fd)\n    try:\n        return s.family\n    finally:\n        s.detach()\n",
-        "import sqlite3\ndef check():\n    con = sqlite3.connect(':memory:')\n    con.execute('select 1')\n",
+        code("""
+            def read(path):
+                with open(path) as f:
+                    return f.read()
+        """),
+        code("""
+            def open_log(path):
+                f = open(path, 'a')
+                return f
+        """),
+        code("""
+            class Store:
+                def __init__(self, path):
+                    self.f = open(path)
+        """),
+        code("""
+            def read(path):
+                f = open(path)
+                try:
+                    return f.read()
+                finally:
+                    f.close()
+        """),
+        code("""
+            import sqlite3
+            def rows(db):
+                conn = sqlite3.connect(db)
+                cur = conn.cursor()
+                return cur
+        """),
+        code("""
+            import csv
+            def reader(path):
+                f = open(path, newline='')
+                return csv.reader(f)
+        """),
+        code("""
+            import atexit
+            def log(path):
+                f = open(path, 'a')
+                atexit.register(f.close)
+        """),
+        code("""
+            def lines(path):
+                f = open(path)
+                yield from f
+        """),
+        code("""
+            import contextlib
+            def read(path):
+                f = open(path)
+                with contextlib.closing(f):
+                    return f.read()
+        """),
+        code("""
+            import gzip, io
+            def unzip(data):
+                g = gzip.GzipFile(fileobj=io.BytesIO(data))
+                return g.read()
+        """),
+        code("""
+            import socket
+            def sniff(fd):
+                s = socket.socket(fileno=fd)
+                try:
+                    return s.family
+                finally:
+                    s.detach()
+        """),
+        code("""
+            import sqlite3
+            def check():
+                con = sqlite3.connect(':memory:')
+                con.execute('select 1')
+        """),
     ]
     INVALID = [
         Example(
-            "import json\n\ndef load(path):\n    f = open(path)\n    data = json.load(f)\n    f.close()\n    return data\n",
-            fixed="import json\n\ndef load(path):\n    with open(path) as f:\n        data = json.load(f)\n    return data\n",
+            code("""
+                import json
+
+                def load(path):
+                    f = open(path)
+                    data = json.load(f)
+                    f.close()
+                    return data
+            """),
+            fixed=code("""
+                import json
+
+                def load(path):
+                    with open(path) as f:
+                        data = json.load(f)
+                    return data
+            """),
         ),
         Example(
-            "def save(path, text):\n    out = open(path, 'w')\n    out.write(text)\n    print('saved')\n",
-            fixed="def save(path, text):\n    with open(path, 'w') as out:\n        out.write(text)\n    print('saved')\n",
+            code("""
+                def save(path, text):
+                    out = open(path, 'w')
+                    out.write(text)
+                    print('saved')
+            """),
+            fixed=code("""
+                def save(path, text):
+                    with open(path, 'w') as out:
+                        out.write(text)
+                    print('saved')
+            """),
         ),
         Example(
-            "import sqlite3\n\ndef count(db):\n    conn = sqlite3.connect(db)\n    cur = conn.cursor()\n    cur.execute('SELECT count(*) FROM t')\n    n = cur.fetchone()[0]\n    conn.close()\n    return n\n",
-            fixed="import sqlite3\nfrom contextlib import closing\n\ndef count(db):\n    with closing(sqlite3.connect(db)) as conn:\n        cur = conn.cursor()\n        cur.execute('SELECT count(*) FROM t')\n        n = cur.fetchone()[0]\n    return n\n",
+            code("""
+                import sqlite3
+
+                def count(db):
+                    conn = sqlite3.connect(db)
+                    cur = conn.cursor()
+                    cur.execute('SELECT count(*) FROM t')
+                    n = cur.fetchone()[0]
+                    conn.close()
+                    return n
+            """),
+            fixed=code("""
+                import sqlite3
+                from contextlib import closing
+
+                def count(db):
+                    with closing(sqlite3.connect(db)) as conn:
+                        cur = conn.cursor()
+                        cur.execute('SELECT count(*) FROM t')
+                        n = cur.fetchone()[0]
+                    return n
+            """),
         ),
         Example(
-            "def first_line(path):\n    f = open(path)\n    line = f.readline()\n    if not line:\n        return None\n    f.close()\n    return line\n",
-            fixed="def first_line(path):\n    with open(path) as f:\n        line = f.readline()\n        if not line:\n            return None\n    return line\n",
+            code("""
+                def first_line(path):
+                    f = open(path)
+                    line = f.readline()
+                    if not line:
+                        return None
+                    f.close()
+                    return line
+            """),
+            fixed=code("""
+                def first_line(path):
+                    with open(path) as f:
+                        line = f.readline()
+                        if not line:
+                            return None
+                    return line
+            """),
         ),
         Example(
-            "def header(path):\n    f = open(path)\n    text = f.read()\n    print(f.name)\n    if not text:\n        f.close()\n    return text.split()\n",
+            code("""
+                def header(path):
+                    f = open(path)
+                    text = f.read()
+                    print(f.name)
+                    if not text:
+                        f.close()
+                    return text.split()
+            """),
             fixed=None,
         ),
         Example(
-            "import socket\n\ndef ping(host):\n    s = socket.create_connection((host, 7), timeout=5)\n    s.sendall(b'ping')\n    return s.recv(4)\n",
-            fixed="import socket\n\ndef ping(host):\n    with socket.create_connection((host, 7), timeout=5) as s:\n        s.sendall(b'ping')\n        return s.recv(4)\n",
+            code("""
+                import socket
+
+                def ping(host):
+                    s = socket.create_connection((host, 7), timeout=5)
+                    s.sendall(b'ping')
+                    return s.recv(4)
+            """),
+            fixed=code("""
+                import socket
+
+                def ping(host):
+                    with socket.create_connection((host, 7), timeout=5) as s:
+                        s.sendall(b'ping')
+                        return s.recv(4)
+            """),
         ),
     ]
 

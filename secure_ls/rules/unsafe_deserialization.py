@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from secure_ls.engine import astutil, frameworks, taint
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import taint_sinks as ts
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
 # name -> (index of the data/file argument, its keyword names, what it reads)
@@ -92,34 +92,121 @@ class UnsafeDeserialization(Rule):
 
     VALID = [
         # the payload's HMAC, computed in a statement of its own, is checked before loading
-        'import hashlib, hmac, pickle\nfrom flask import request\nKEY = b"k"\n\ndef load():\n    payload = request.get_data()\n    signature, data = payload[:32], payload[32:]\n    expected = hmac.new(KEY, data, hashlib.sha256).digest()\n    if not hmac.compare_digest(signature, expected):\n        raise ValueError("bad signature")\n    return pickle.loads(data)\n',
-        'import json\n\ndef load(path):\n    with open(path) as f:\n        return json.load(f)\n',
-        'import pickle\n\nDEFAULTS = pickle.loads(b"\\x80\\x04K\\x01.")\n',
-        'import pickle\n\ndef save(obj, path):\n    with open(path, "wb") as f:\n        pickle.dump(obj, f)\n',
-        'class Store:\n    def loads(self, data):\n        return data\n\ndef f(store, blob):\n    return store.loads(blob)\n',
-        'import numpy as np\n\ndef read(path):\n    return np.load(path)\n',
-        'import pickle\n\ndef clone(obj):\n    return pickle.loads(pickle.dumps(obj))\n',
+        code("""
+            import hashlib, hmac, pickle
+            from flask import request
+            KEY = b"k"
 
-        'import pickle\nimport unittest\n\nclass LoadTest(unittest.TestCase):\n    def check(self, path):\n        with open(path, "rb") as f:\n            self.assertEqual(pickle.load(f), 1)\n',
+            def load():
+                payload = request.get_data()
+                signature, data = payload[:32], payload[32:]
+                expected = hmac.new(KEY, data, hashlib.sha256).digest()
+                if not hmac.compare_digest(signature, expected):
+                    raise ValueError("bad signature")
+                return pickle.loads(data)
+        """),
+        code("""
+            import json
+
+            def load(path):
+                with open(path) as f:
+                    return json.load(f)
+        """),
+        code(r"""
+            import pickle
+
+            DEFAULTS = pickle.loads(b"\x80\x04K\x01.")
+        """),
+        code("""
+            import pickle
+
+            def save(obj, path):
+                with open(path, "wb") as f:
+                    pickle.dump(obj, f)
+        """),
+        code("""
+            class Store:
+                def loads(self, data):
+                    return data
+
+            def f(store, blob):
+                return store.loads(blob)
+        """),
+        code("""
+            import numpy as np
+
+            def read(path):
+                return np.load(path)
+        """),
+        code("""
+            import pickle
+
+            def clone(obj):
+                return pickle.loads(pickle.dumps(obj))
+        """),
+
+        code("""
+            import pickle
+            import unittest
+
+            class LoadTest(unittest.TestCase):
+                def check(self, path):
+                    with open(path, "rb") as f:
+                        self.assertEqual(pickle.load(f), 1)
+        """),
     ]
     INVALID = [
         Example(
-            'import pickle\nfrom flask import request\n\ndef restore():\n    return pickle.loads(request.data)\n',
+            code("""
+                import pickle
+                from flask import request
+
+                def restore():
+                    return pickle.loads(request.data)
+            """),
         ),
         Example(
-            'import pickle\n\ndef load_cache(path):\n    with open(path, "rb") as fh:\n        return pickle.load(fh)\n',
+            code("""
+                import pickle
+
+                def load_cache(path):
+                    with open(path, "rb") as fh:
+                        return pickle.load(fh)
+            """),
         ),
         Example(
-            'import pandas as pd\n\ndef read(name):\n    return pd.read_pickle(f"/data/{name}.pkl")\n',
+            code("""
+                import pandas as pd
+
+                def read(name):
+                    return pd.read_pickle(f"/data/{name}.pkl")
+            """),
         ),
         Example(
-            'from dill import loads\nimport base64\n\ndef decode(token):\n    return loads(base64.b64decode(token))\n',
+            code("""
+                from dill import loads
+                import base64
+
+                def decode(token):
+                    return loads(base64.b64decode(token))
+            """),
         ),
         Example(
-            'import shelve\n\ndef open_db(filename):\n    return shelve.open(filename)\n',
+            code("""
+                import shelve
+
+                def open_db(filename):
+                    return shelve.open(filename)
+            """),
         ),
         Example(
-            'import jsonpickle\nfrom flask import request\n\ndef hydrate():\n    return jsonpickle.decode(request.get_data(as_text=True))\n',
+            code("""
+                import jsonpickle
+                from flask import request
+
+                def hydrate():
+                    return jsonpickle.decode(request.get_data(as_text=True))
+            """),
         ),
     ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
 _SAFE_LOADERS = frozenset({"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"})
@@ -69,31 +69,98 @@ class UnsafeYamlLoad(Rule):
     calls = frozenset({"yaml."})
 
     VALID = [
-        "import yaml\ndata = yaml.safe_load(stream)\n",
-        "import yaml\ndata = yaml.load(stream, Loader=yaml.SafeLoader)\n",
-        "import yaml\ndata = yaml.load(stream, yaml.CSafeLoader)\n",
-        "import json\ndata = json.load(stream)\n",
+        code("""
+            import yaml
+            data = yaml.safe_load(stream)
+        """),
+        code("""
+            import yaml
+            data = yaml.load(stream, Loader=yaml.SafeLoader)
+        """),
+        code("""
+            import yaml
+            data = yaml.load(stream, yaml.CSafeLoader)
+        """),
+        code("""
+            import json
+            data = json.load(stream)
+        """),
     ]
     INVALID = [
         Example(
-            'import yaml\n\nclass Point(yaml.YAMLObject):\n    yaml_tag = "!Point"\n\ndef load(text):\n    return yaml.load(text, Loader=yaml.Loader)\n',
-            fixed='import yaml\n\nclass Point(yaml.YAMLObject):\n    yaml_tag = "!Point"\n\ndef load(text):\n    return yaml.safe_load(text)\n',
+            code("""
+                import yaml
+
+                class Point(yaml.YAMLObject):
+                    yaml_tag = "!Point"
+
+                def load(text):
+                    return yaml.load(text, Loader=yaml.Loader)
+            """),
+            fixed=code("""
+                import yaml
+
+                class Point(yaml.YAMLObject):
+                    yaml_tag = "!Point"
+
+                def load(text):
+                    return yaml.safe_load(text)
+            """),
         ),
         Example(
-            "import yaml\n\ndef read(path):\n    with open(path) as f:\n        return yaml.load(f, Loader=yaml.Loader)\n",
-            fixed="import yaml\n\ndef read(path):\n    with open(path) as f:\n        return yaml.safe_load(f)\n",
+            code("""
+                import yaml
+
+                def read(path):
+                    with open(path) as f:
+                        return yaml.load(f, Loader=yaml.Loader)
+            """),
+            fixed=code("""
+                import yaml
+
+                def read(path):
+                    with open(path) as f:
+                        return yaml.safe_load(f)
+            """),
         ),
         Example(
-            "import yaml\n\nconfig = yaml.load(open('config.yml'))\n",
-            fixed="import yaml\n\nconfig = yaml.safe_load(open('config.yml'))\n",
+            code("""
+                import yaml
+
+                config = yaml.load(open('config.yml'))
+            """),
+            fixed=code("""
+                import yaml
+
+                config = yaml.safe_load(open('config.yml'))
+            """),
         ),
         Example(
-            "from yaml import unsafe_load\n\ndef parse(body):\n    return unsafe_load(body)\n",
-            fixed="from yaml import unsafe_load\nimport yaml\n\ndef parse(body):\n    return yaml.safe_load(body)\n",
+            code("""
+                from yaml import unsafe_load
+
+                def parse(body):
+                    return unsafe_load(body)
+            """),
+            fixed=code("""
+                from yaml import unsafe_load
+                import yaml
+
+                def parse(body):
+                    return yaml.safe_load(body)
+            """),
         ),
         Example(
-            "import yaml as y\n\ndocs = list(y.load_all(text, Loader=y.FullLoader))\n",
-            fixed="import yaml as y\n\ndocs = list(y.safe_load_all(text))\n",
+            code("""
+                import yaml as y
+
+                docs = list(y.load_all(text, Loader=y.FullLoader))
+            """),
+            fixed=code("""
+                import yaml as y
+
+                docs = list(y.safe_load_all(text))
+            """),
         ),
     ]
 

@@ -8,7 +8,7 @@ import re
 from secure_ls.engine import astutil, taint
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import strings, web
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
 _OPENERS = {
@@ -67,27 +67,103 @@ class UrlopenUncheckedScheme(Rule):
     calls = frozenset(_OPENERS)
 
     VALID = [
-        'from urllib.request import urlopen\n\ndef fetch():\n    return urlopen("https://example.com/feed.xml", timeout=5).read()\n',
-        'from urllib.parse import urlparse\nfrom urllib.request import urlopen\n\ndef fetch(url):\n    if urlparse(url).scheme not in ("http", "https"):\n        raise ValueError(url)\n    return urlopen(url, timeout=5).read()\n',
-        'import urllib.request\n\ndef fetch(path):\n    return urllib.request.urlopen(f"https://api.example.com/{path}", timeout=5).read()\n',
-        'import urllib.request\n\ndef fetch(url):\n    if not url.startswith(("http://", "https://")):\n        raise ValueError(url)\n    return urllib.request.urlopen(url).read()\n',
-        'import urllib.request\n\ndef fetch(url):\n    req = urllib.request.Request("https://example.com/api", data=url.encode())\n    return urllib.request.urlopen(req).read()\n',
-        'def urlopen(url):\n    return url\n\ndef f(x):\n    return urlopen(x)\n',
+        code("""
+            from urllib.request import urlopen
+
+            def fetch():
+                return urlopen("https://example.com/feed.xml", timeout=5).read()
+        """),
+        code("""
+            from urllib.parse import urlparse
+            from urllib.request import urlopen
+
+            def fetch(url):
+                if urlparse(url).scheme not in ("http", "https"):
+                    raise ValueError(url)
+                return urlopen(url, timeout=5).read()
+        """),
+        code("""
+            import urllib.request
+
+            def fetch(path):
+                return urllib.request.urlopen(f"https://api.example.com/{path}", timeout=5).read()
+        """),
+        code("""
+            import urllib.request
+
+            def fetch(url):
+                if not url.startswith(("http://", "https://")):
+                    raise ValueError(url)
+                return urllib.request.urlopen(url).read()
+        """),
+        code("""
+            import urllib.request
+
+            def fetch(url):
+                req = urllib.request.Request("https://example.com/api", data=url.encode())
+                return urllib.request.urlopen(req).read()
+        """),
+        code("""
+            def urlopen(url):
+                return url
+
+            def f(x):
+                return urlopen(x)
+        """),
         # the constructor that stores the URL refuses any other scheme
-        'import urllib.parse\nimport urllib.request\n\nclass Client:\n    def __init__(self, api_url):\n        self._api_url = api_url.rstrip("/")\n        parsed = urllib.parse.urlparse(self._api_url)\n        if parsed.scheme not in ("http", "https"):\n            raise ValueError(api_url)\n\n    def tags(self):\n        return urllib.request.urlopen(f"{self._api_url}/api/tags", timeout=5).read()\n',
+        code("""
+            import urllib.parse
+            import urllib.request
+
+            class Client:
+                def __init__(self, api_url):
+                    self._api_url = api_url.rstrip("/")
+                    parsed = urllib.parse.urlparse(self._api_url)
+                    if parsed.scheme not in ("http", "https"):
+                        raise ValueError(api_url)
+
+                def tags(self):
+                    return urllib.request.urlopen(f"{self._api_url}/api/tags", timeout=5).read()
+        """),
     ]
     INVALID = [
         Example(  # stored by a constructor that checks nothing
-            'import urllib.request\n\nclass Client:\n    def __init__(self, api_url):\n        self._api_url = api_url\n\n    def tags(self):\n        return urllib.request.urlopen(f"{self._api_url}/api/tags", timeout=5).read()\n',
+            code("""
+                import urllib.request
+
+                class Client:
+                    def __init__(self, api_url):
+                        self._api_url = api_url
+
+                    def tags(self):
+                        return urllib.request.urlopen(f"{self._api_url}/api/tags", timeout=5).read()
+            """),
         ),
         Example(
-            'import urllib.request\n\ndef download(url, dest):\n    with urllib.request.urlopen(url) as response, open(dest, "wb") as out:\n        out.write(response.read())\n',
+            code("""
+                import urllib.request
+
+                def download(url, dest):
+                    with urllib.request.urlopen(url) as response, open(dest, "wb") as out:
+                        out.write(response.read())
+            """),
         ),
         Example(
-            'from urllib.request import Request, urlopen\n\ndef fetch(url, token):\n    req = Request(url, headers={"Authorization": token})\n    return urlopen(req).read()\n',
+            code("""
+                from urllib.request import Request, urlopen
+
+                def fetch(url, token):
+                    req = Request(url, headers={"Authorization": token})
+                    return urlopen(req).read()
+            """),
         ),
         Example(
-            'import sys\nfrom urllib.request import urlretrieve\n\nurlretrieve(sys.argv[1], "out.bin")\n',
+            code("""
+                import sys
+                from urllib.request import urlretrieve
+
+                urlretrieve(sys.argv[1], "out.bin")
+            """),
         ),
     ]
 

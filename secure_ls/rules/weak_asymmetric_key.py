@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import constants, crypto
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 MINIMUM_BITS = 2048
 RECOMMENDED_BITS = 3072
@@ -65,30 +65,88 @@ class WeakAsymmetricKey(Rule):
     methods = frozenset({"generate_key"})
 
     VALID = [
-        "from cryptography.hazmat.primitives.asymmetric import rsa\nkey = rsa.generate_private_key(public_exponent=65537, key_size=3072)\n",
-        "from cryptography.hazmat.primitives.asymmetric import ec\nkey = ec.generate_private_key(ec.SECP256R1())\n",
-        "from Crypto.PublicKey import RSA\ndef make(bits):\n    return RSA.generate(bits)\n",
-        "def generate_private_key(public_exponent, key_size):\n    return key_size\ngenerate_private_key(65537, 1024)\n",
+        code("""
+            from cryptography.hazmat.primitives.asymmetric import rsa
+            key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+        """),
+        code("""
+            from cryptography.hazmat.primitives.asymmetric import ec
+            key = ec.generate_private_key(ec.SECP256R1())
+        """),
+        code("""
+            from Crypto.PublicKey import RSA
+            def make(bits):
+                return RSA.generate(bits)
+        """),
+        code("""
+            def generate_private_key(public_exponent, key_size):
+                return key_size
+            generate_private_key(65537, 1024)
+        """),
     ]
     INVALID = [
         Example(
-            "from cryptography.hazmat.primitives.asymmetric import rsa\n\nkey = rsa.generate_private_key(public_exponent=65537, key_size=1024)\n",
-            fixed="from cryptography.hazmat.primitives.asymmetric import rsa\n\nkey = rsa.generate_private_key(public_exponent=65537, key_size=3072)\n",
+            code("""
+                from cryptography.hazmat.primitives.asymmetric import rsa
+
+                key = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+            """),
+            fixed=code("""
+                from cryptography.hazmat.primitives.asymmetric import rsa
+
+                key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+            """),
         ),
         Example(
-            "from Crypto.PublicKey import DSA\n\ndef make():\n    return DSA.generate(1024)\n",
-            fixed="from Crypto.PublicKey import DSA\n\ndef make():\n    return DSA.generate(3072)\n",
+            code("""
+                from Crypto.PublicKey import DSA
+
+                def make():
+                    return DSA.generate(1024)
+            """),
+            fixed=code("""
+                from Crypto.PublicKey import DSA
+
+                def make():
+                    return DSA.generate(3072)
+            """),
         ),
         Example(
-            "from cryptography.hazmat.primitives.asymmetric import ec\n\nkey = ec.generate_private_key(ec.SECP192R1())\n",
-            fixed="from cryptography.hazmat.primitives.asymmetric import ec\n\nkey = ec.generate_private_key(ec.SECP256R1())\n",
+            code("""
+                from cryptography.hazmat.primitives.asymmetric import ec
+
+                key = ec.generate_private_key(ec.SECP192R1())
+            """),
+            fixed=code("""
+                from cryptography.hazmat.primitives.asymmetric import ec
+
+                key = ec.generate_private_key(ec.SECP256R1())
+            """),
         ),
         Example(
-            "from OpenSSL import crypto\n\ndef make():\n    key = crypto.PKey()\n    key.generate_key(crypto.TYPE_RSA, 512)\n    return key\n",
-            fixed="from OpenSSL import crypto\n\ndef make():\n    key = crypto.PKey()\n    key.generate_key(crypto.TYPE_RSA, 3072)\n    return key\n",
+            code("""
+                from OpenSSL import crypto
+
+                def make():
+                    key = crypto.PKey()
+                    key.generate_key(crypto.TYPE_RSA, 512)
+                    return key
+            """),
+            fixed=code("""
+                from OpenSSL import crypto
+
+                def make():
+                    key = crypto.PKey()
+                    key.generate_key(crypto.TYPE_RSA, 3072)
+                    return key
+            """),
         ),
         Example(
-            "from Crypto.PublicKey import ECC\n\nkey = ECC.generate(curve='P-192')\n",
+            code("""
+                from Crypto.PublicKey import ECC
+
+                key = ECC.generate(curve='P-192')
+            """),
             fixed=None,
         ),
     ]

@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import crypto
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 
 class WeakCipher(Rule):
@@ -45,19 +45,57 @@ class WeakCipher(Rule):
     calls = crypto.CIPHER_MODULES | frozenset({"pyDes."})
 
     VALID = [
-        "from cryptography.hazmat.primitives.ciphers.aead import AESGCM\ndef seal(key, nonce, data):\n    return AESGCM(key).encrypt(nonce, data, None)\n",
-        "from Crypto.Cipher import AES\ndef seal(key, data):\n    return AES.new(key, AES.MODE_GCM).encrypt_and_digest(data)\n",
-        "class DES3:\n    @staticmethod\n    def new(key):\n        return key\nDES3.new(b'k')\n",
-        "from cryptography.hazmat.primitives.ciphers import algorithms\nNAMES = {'3des': algorithms.TripleDES}\n",
+        code("""
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+            def seal(key, nonce, data):
+                return AESGCM(key).encrypt(nonce, data, None)
+        """),
+        code("""
+            from Crypto.Cipher import AES
+            def seal(key, data):
+                return AES.new(key, AES.MODE_GCM).encrypt_and_digest(data)
+        """),
+        code("""
+            class DES3:
+                @staticmethod
+                def new(key):
+                    return key
+            DES3.new(b'k')
+        """),
+        code("""
+            from cryptography.hazmat.primitives.ciphers import algorithms
+            NAMES = {'3des': algorithms.TripleDES}
+        """),
     ]
     INVALID = [
         Example(
-            "from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes\n\n"
-            "def encrypt(key, iv, data):\n    enc = Cipher(algorithms.TripleDES(key), modes.CBC(iv)).encryptor()\n    return enc.update(data) + enc.finalize()\n"
+            code("""
+                from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+                def encrypt(key, iv, data):
+                    enc = Cipher(algorithms.TripleDES(key), modes.CBC(iv)).encryptor()
+                    return enc.update(data) + enc.finalize()
+            """)
         ),
-        Example("from Crypto.Cipher import ARC4\n\ndef encrypt(key, data):\n    return ARC4.new(key).encrypt(data)\n"),
-        Example("from Cryptodome.Cipher import DES as D\n\ndef encrypt(key, data):\n    cipher = D.new(key, D.MODE_CBC)\n    return cipher.iv + cipher.encrypt(data)\n"),
-        Example("from cryptography.hazmat.decrepit.ciphers.algorithms import Blowfish\n\ndef cipher(key):\n    return Blowfish(key)\n"),
+        Example(code("""
+            from Crypto.Cipher import ARC4
+
+            def encrypt(key, data):
+                return ARC4.new(key).encrypt(data)
+        """)),
+        Example(code("""
+            from Cryptodome.Cipher import DES as D
+
+            def encrypt(key, data):
+                cipher = D.new(key, D.MODE_CBC)
+                return cipher.iv + cipher.encrypt(data)
+        """)),
+        Example(code("""
+            from cryptography.hazmat.decrepit.ciphers.algorithms import Blowfish
+
+            def cipher(key):
+                return Blowfish(key)
+        """)),
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:

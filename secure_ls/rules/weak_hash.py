@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import destinations, hashing, naming, web
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 # Words that show a hash protects something: a signature, a token, an integrity check.
 _SECURITY_WORDS = frozenset(
@@ -91,29 +91,83 @@ class WeakHash(Rule):
     calls = hashing.HASH_MODULES
 
     VALID = [
-        "import hashlib\ndigest = hashlib.md5(data, usedforsecurity=False).hexdigest()\n",
-        "import hashlib\ndigest = hashlib.sha256(data).hexdigest()\n",
-        "import hashlib\ndef store(password):\n    return hashlib.md5(password.encode()).hexdigest()\n",
+        code("""
+            import hashlib
+            digest = hashlib.md5(data, usedforsecurity=False).hexdigest()
+        """),
+        code("""
+            import hashlib
+            digest = hashlib.sha256(data).hexdigest()
+        """),
+        code("""
+            import hashlib
+            def store(password):
+                return hashlib.md5(password.encode()).hexdigest()
+        """),
     ]
     INVALID = [
         Example(
-            "import hashlib\n\ndef sign(payload, secret):\n    signature = hashlib.md5(secret + payload).hexdigest()\n    return signature\n",
-            fixed="import hashlib\n\ndef sign(payload, secret):\n    signature = hashlib.sha256(secret + payload).hexdigest()\n    return signature\n",
+            code("""
+                import hashlib
+
+                def sign(payload, secret):
+                    signature = hashlib.md5(secret + payload).hexdigest()
+                    return signature
+            """),
+            fixed=code("""
+                import hashlib
+
+                def sign(payload, secret):
+                    signature = hashlib.sha256(secret + payload).hexdigest()
+                    return signature
+            """),
         ),
         Example(
-            "import hashlib\n\ndef cache_key(url):\n    return hashlib.md5(url.encode()).hexdigest()\n",
-            fixed="import hashlib\n\ndef cache_key(url):\n    return hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()\n",
+            code("""
+                import hashlib
+
+                def cache_key(url):
+                    return hashlib.md5(url.encode()).hexdigest()
+            """),
+            fixed=code("""
+                import hashlib
+
+                def cache_key(url):
+                    return hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
+            """),
         ),
         # the digest names a cache entry (audit tier), but it stands in for a token: SHA-256, never
         # usedforsecurity=False
         Example(
-            "import hashlib\n\ndef cache_key_for_token(token):\n    return 'auth:' + hashlib.md5(token.encode()).hexdigest()\n",
-            fixed="import hashlib\n\ndef cache_key_for_token(token):\n    return 'auth:' + hashlib.sha256(token.encode()).hexdigest()\n",
+            code("""
+                import hashlib
+
+                def cache_key_for_token(token):
+                    return 'auth:' + hashlib.md5(token.encode()).hexdigest()
+            """),
+            fixed=code("""
+                import hashlib
+
+                def cache_key_for_token(token):
+                    return 'auth:' + hashlib.sha256(token.encode()).hexdigest()
+            """),
             says="stands in for `token`, a credential",
         ),
         Example(
-            "import hashlib\n\ndef make_token(user_id):\n    token = hashlib.new('sha1', user_id.encode()).hexdigest()\n    return token\n",
-            fixed="import hashlib\n\ndef make_token(user_id):\n    token = hashlib.new('sha256', user_id.encode()).hexdigest()\n    return token\n",
+            code("""
+                import hashlib
+
+                def make_token(user_id):
+                    token = hashlib.new('sha1', user_id.encode()).hexdigest()
+                    return token
+            """),
+            fixed=code("""
+                import hashlib
+
+                def make_token(user_id):
+                    token = hashlib.new('sha256', user_id.encode()).hexdigest()
+                    return token
+            """),
         ),
     ]
 

@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine import astutil, symbols
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import destinations, hashing, naming, web
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 
 class WeakPasswordHash(Rule):
@@ -79,44 +79,134 @@ class WeakPasswordHash(Rule):
 
     VALID = [
         # a legacy pre-hash inside a subclass of a slow Django hasher, which stretches the result
-        "import hashlib\nfrom django.contrib.auth.hashers import PBKDF2PasswordHasher\n\nclass LegacySHA1Hasher(PBKDF2PasswordHasher):\n    algorithm = 'pbkdf2_wrapped_sha1'\n\n    def encode(self, password, salt, iterations=None):\n        return super().encode(hashlib.sha1(password.encode()).hexdigest(), salt, iterations)\n",
+        code("""
+            import hashlib
+            from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+            class LegacySHA1Hasher(PBKDF2PasswordHasher):
+                algorithm = 'pbkdf2_wrapped_sha1'
+
+                def encode(self, password, salt, iterations=None):
+                    return super().encode(hashlib.sha1(password.encode()).hexdigest(), salt, iterations)
+        """),
         # declared not to be a security use
-        "import hashlib\ndef session_fingerprint(email, password_hash):\n    return hashlib.md5((email + password_hash).encode(), usedforsecurity=False).hexdigest()\n",
+        code("""
+            import hashlib
+            def session_fingerprint(email, password_hash):
+                return hashlib.md5((email + password_hash).encode(), usedforsecurity=False).hexdigest()
+        """),
         # a token seeded with the stored password field and the application's secret key (Django's reset-token recipe)
-        "import hashlib\nfrom django.conf import settings\n\ndef make_change_token(user):\n    seeds = (user.pk, user.email, user.password, settings.SECRET_KEY)\n    return hashlib.sha256('+'.join(str(s) for s in seeds).encode()).hexdigest()\n",
-        "import bcrypt\ndef store(password):\n    return bcrypt.hashpw(password.encode(), bcrypt.gensalt())\n",
-        "import hashlib\ndef etag(body):\n    return hashlib.sha256(body).hexdigest()\n",
-        "import hashlib\ndef check(password_hint):\n    return hashlib.md5(password_hint.encode()).hexdigest()\n",
-        "def md5(x):\n    return x\ndef store(password):\n    return md5(password)\n",
+        code("""
+            import hashlib
+            from django.conf import settings
+
+            def make_change_token(user):
+                seeds = (user.pk, user.email, user.password, settings.SECRET_KEY)
+                return hashlib.sha256('+'.join(str(s) for s in seeds).encode()).hexdigest()
+        """),
+        code("""
+            import bcrypt
+            def store(password):
+                return bcrypt.hashpw(password.encode(), bcrypt.gensalt())
+        """),
+        code("""
+            import hashlib
+            def etag(body):
+                return hashlib.sha256(body).hexdigest()
+        """),
+        code("""
+            import hashlib
+            def check(password_hint):
+                return hashlib.md5(password_hint.encode()).hexdigest()
+        """),
+        code("""
+            def md5(x):
+                return x
+            def store(password):
+                return md5(password)
+        """),
     ]
     INVALID = [
         Example(
-            "import hashlib\n\nclass Account:\n    def set_password(self, password):\n        self.pw_hash = hashlib.sha256(password.encode()).hexdigest()\n\n    def check_password(self, password):\n        return hashlib.sha256(password.encode()).hexdigest() == self.pw_hash\n",
-            fixed="import hashlib\nimport bcrypt\n\nclass Account:\n    def set_password(self, password):\n        self.pw_hash = bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()\n\n    def check_password(self, password):\n        return (self.pw_hash is not None and bcrypt.checkpw(password.encode(), self.pw_hash.encode()))\n",
+            code("""
+                import hashlib
+
+                class Account:
+                    def set_password(self, password):
+                        self.pw_hash = hashlib.sha256(password.encode()).hexdigest()
+
+                    def check_password(self, password):
+                        return hashlib.sha256(password.encode()).hexdigest() == self.pw_hash
+            """),
+            fixed=code("""
+                import hashlib
+                import bcrypt
+
+                class Account:
+                    def set_password(self, password):
+                        self.pw_hash = bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()
+
+                    def check_password(self, password):
+                        return (self.pw_hash is not None and bcrypt.checkpw(password.encode(), self.pw_hash.encode()))
+            """),
             count=2,
         ),
         Example(
-            "import hashlib\n\ndef store(password):\n    return hashlib.md5(password.encode()).hexdigest()\n",
+            code("""
+                import hashlib
+
+                def store(password):
+                    return hashlib.md5(password.encode()).hexdigest()
+            """),
             fixed=None,
         ),
         # the stored hash is also a lookup key: a salted hash finds nothing, so the migration is by hand
         Example(
-            "import hashlib\n\nACCOUNTS = {}\n\nclass Account:\n    def set_password(self, password):\n        self.pw_hash = hashlib.sha256(password.encode()).hexdigest()\n        ACCOUNTS[self.pw_hash] = self\n\n"
-            "    def check_password(self, password):\n        return hashlib.sha256(password.encode()).hexdigest() == self.pw_hash\n",
+            code("""
+                import hashlib
+
+                ACCOUNTS = {}
+
+                class Account:
+                    def set_password(self, password):
+                        self.pw_hash = hashlib.sha256(password.encode()).hexdigest()
+                        ACCOUNTS[self.pw_hash] = self
+
+                    def check_password(self, password):
+                        return hashlib.sha256(password.encode()).hexdigest() == self.pw_hash
+            """),
             fixed=None,
             count=2,
             says="No one-click fix: the stored hash is also compared or used as a key (`ACCOUNTS[self.pw_hash] = self`)",
         ),
         Example(
-            "from hashlib import sha256 as h\n\ndef register(user, pw):\n    user.pw_hash = h(pw.encode('utf-8')).digest()\n",
+            code("""
+                from hashlib import sha256 as h
+
+                def register(user, pw):
+                    user.pw_hash = h(pw.encode('utf-8')).digest()
+            """),
             fixed=None,
         ),
         Example(
-            "import hashlib\n\ndef login(User, name, password):\n    return User.objects.filter(name=name, password=hashlib.md5(password.encode()).hexdigest()).first()\n",
+            code("""
+                import hashlib
+
+                def login(User, name, password):
+                    return User.objects.filter(name=name, password=hashlib.md5(password.encode()).hexdigest()).first()
+            """),
             fixed=None,
         ),
         Example(
-            "import hashlib\n\ndef store(form):\n    secret = form['password']\n    digest = hashlib.new('sha512')\n    digest.update(secret.encode())\n    return digest.hexdigest()\n",
+            code("""
+                import hashlib
+
+                def store(form):
+                    secret = form['password']
+                    digest = hashlib.new('sha512')
+                    digest.update(secret.encode())
+                    return digest.hexdigest()
+            """),
             fixed=None,
         ),
     ]

@@ -8,7 +8,7 @@ from secure_ls.engine import astutil
 from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support.tls import WEAK_PROTOCOLS, WEAK_PYOPENSSL_VERSIONS, WEAK_VERSIONS
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 _CONTEXTS = frozenset({"ssl.SSLContext", "OpenSSL.SSL.Context"})
 
@@ -54,30 +54,85 @@ class WeakTlsVersion(Rule):
     methods = frozenset({"set_min_proto_version", "init_poolmanager", "PoolManager", "HTTPSConnectionPool", "proxy_from_url"})
 
     VALID = [
-        "import ssl\nctx = ssl.create_default_context()\nctx.minimum_version = ssl.TLSVersion.TLSv1_2\n",
-        "import ssl\nVERSIONS = {'TLSv1': ssl.PROTOCOL_TLSv1, 'TLSv1.2': ssl.PROTOCOL_TLSv1_2}\n",
-        "import ssl\nctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)\n",
-        "import ssl\ndef supports_tls1():\n    return hasattr(ssl, 'PROTOCOL_TLSv1')\n",
+        code("""
+            import ssl
+            ctx = ssl.create_default_context()
+            ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        """),
+        code("""
+            import ssl
+            VERSIONS = {'TLSv1': ssl.PROTOCOL_TLSv1, 'TLSv1.2': ssl.PROTOCOL_TLSv1_2}
+        """),
+        code("""
+            import ssl
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        """),
+        code("""
+            import ssl
+            def supports_tls1():
+                return hasattr(ssl, 'PROTOCOL_TLSv1')
+        """),
     ]
     INVALID = [
         Example(
-            "import ssl\n\ndef connect(sock, host):\n    context = ssl.SSLContext(ssl.PROTOCOL_TLSv1)\n    return context.wrap_socket(sock, server_hostname=host)\n",
-            fixed="import ssl\n\ndef connect(sock, host):\n    context = ssl.create_default_context()\n    context.minimum_version = ssl.TLSVersion.TLSv1_2\n    return context.wrap_socket(sock, server_hostname=host)\n",
+            code("""
+                import ssl
+
+                def connect(sock, host):
+                    context = ssl.SSLContext(ssl.PROTOCOL_TLSv1)
+                    return context.wrap_socket(sock, server_hostname=host)
+            """),
+            fixed=code("""
+                import ssl
+
+                def connect(sock, host):
+                    context = ssl.create_default_context()
+                    context.minimum_version = ssl.TLSVersion.TLSv1_2
+                    return context.wrap_socket(sock, server_hostname=host)
+            """),
         ),
         Example(
-            "import ssl\n\ncontext = ssl.create_default_context()\ncontext.minimum_version = ssl.TLSVersion.TLSv1\n",
-            fixed="import ssl\n\ncontext = ssl.create_default_context()\ncontext.minimum_version = ssl.TLSVersion.TLSv1_2\n",
+            code("""
+                import ssl
+
+                context = ssl.create_default_context()
+                context.minimum_version = ssl.TLSVersion.TLSv1
+            """),
+            fixed=code("""
+                import ssl
+
+                context = ssl.create_default_context()
+                context.minimum_version = ssl.TLSVersion.TLSv1_2
+            """),
         ),
         Example(
-            "from OpenSSL import SSL\n\ncontext = SSL.Context(SSL.SSLv3_METHOD)\n",
-            fixed="from OpenSSL import SSL\n\ncontext = SSL.Context(SSL.TLS_METHOD)\n",
+            code("""
+                from OpenSSL import SSL
+
+                context = SSL.Context(SSL.SSLv3_METHOD)
+            """),
+            fixed=code("""
+                from OpenSSL import SSL
+
+                context = SSL.Context(SSL.TLS_METHOD)
+            """),
         ),
         Example(
-            "import ssl\nfrom urllib3 import PoolManager\n\nhttp = PoolManager(ssl_version=ssl.PROTOCOL_TLSv1_1)\n",
+            code("""
+                import ssl
+                from urllib3 import PoolManager
+
+                http = PoolManager(ssl_version=ssl.PROTOCOL_TLSv1_1)
+            """),
             fixed=None,
         ),
         Example(
-            "import ssl\n\ndef open_channel(sock, ssl_version=ssl.PROTOCOL_SSLv3):\n    return ssl.SSLContext(ssl_version).wrap_socket(sock)\n",
+            code("""
+                import ssl
+
+                def open_channel(sock, ssl_version=ssl.PROTOCOL_SSLv3):
+                    return ssl.SSLContext(ssl_version).wrap_socket(sock)
+            """),
             fixed=None,
         ),
     ]

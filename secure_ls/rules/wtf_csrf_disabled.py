@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 
 _KEY = "WTF_CSRF_ENABLED"
 
@@ -45,26 +45,83 @@ class WtfCsrfDisabled(Rule):
 
     VALID = [
         'WTF_CSRF_ENABLED = True\n',
-        'class TestingConfig:\n    TESTING = True\n    WTF_CSRF_ENABLED = False\n',
-        'import pytest\nfrom app import create_app\n\n@pytest.fixture\ndef app():\n    app = create_app()\n    app.config["WTF_CSRF_ENABLED"] = False\n    return app\n',
-        'class Config:\n    WTF_CSRF_ENABLED = True\n\nclass TestConfig(Config):\n    WTF_CSRF_ENABLED = False\n',
+        code("""
+            class TestingConfig:
+                TESTING = True
+                WTF_CSRF_ENABLED = False
+        """),
+        code("""
+            import pytest
+            from app import create_app
+
+            @pytest.fixture
+            def app():
+                app = create_app()
+                app.config["WTF_CSRF_ENABLED"] = False
+                return app
+        """),
+        code("""
+            class Config:
+                WTF_CSRF_ENABLED = True
+
+            class TestConfig(Config):
+                WTF_CSRF_ENABLED = False
+        """),
     ]
     INVALID = [
         Example(
-            'SECRET_KEY = "change-me"\nWTF_CSRF_ENABLED = False\n',
-            fixed='SECRET_KEY = "change-me"\nWTF_CSRF_ENABLED = True\n',
+            code("""
+                SECRET_KEY = "change-me"
+                WTF_CSRF_ENABLED = False
+            """),
+            fixed=code("""
+                SECRET_KEY = "change-me"
+                WTF_CSRF_ENABLED = True
+            """),
         ),
         Example(
-            'from flask import Flask\n\napp = Flask(__name__)\napp.config["WTF_CSRF_ENABLED"] = False\n',
-            fixed='from flask import Flask\n\napp = Flask(__name__)\napp.config["WTF_CSRF_ENABLED"] = True\n',
+            code("""
+                from flask import Flask
+
+                app = Flask(__name__)
+                app.config["WTF_CSRF_ENABLED"] = False
+            """),
+            fixed=code("""
+                from flask import Flask
+
+                app = Flask(__name__)
+                app.config["WTF_CSRF_ENABLED"] = True
+            """),
         ),
         Example(
-            'from flask import Flask\n\ndef create_app():\n    app = Flask(__name__)\n    app.config.update(SECRET_KEY="x", WTF_CSRF_ENABLED=False)\n    return app\n',
-            fixed='from flask import Flask\n\ndef create_app():\n    app = Flask(__name__)\n    app.config.update(SECRET_KEY="x", WTF_CSRF_ENABLED=True)\n    return app\n',
+            code("""
+                from flask import Flask
+
+                def create_app():
+                    app = Flask(__name__)
+                    app.config.update(SECRET_KEY="x", WTF_CSRF_ENABLED=False)
+                    return app
+            """),
+            fixed=code("""
+                from flask import Flask
+
+                def create_app():
+                    app = Flask(__name__)
+                    app.config.update(SECRET_KEY="x", WTF_CSRF_ENABLED=True)
+                    return app
+            """),
         ),
         Example(
-            'class ProductionConfig:\n    DEBUG = False\n    WTF_CSRF_ENABLED = False\n',
-            fixed='class ProductionConfig:\n    DEBUG = False\n    WTF_CSRF_ENABLED = True\n',
+            code("""
+                class ProductionConfig:
+                    DEBUG = False
+                    WTF_CSRF_ENABLED = False
+            """),
+            fixed=code("""
+                class ProductionConfig:
+                    DEBUG = False
+                    WTF_CSRF_ENABLED = True
+            """),
         ),
     ]
 

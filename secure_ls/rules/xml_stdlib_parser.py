@@ -8,7 +8,7 @@ from secure_ls.engine import astutil, taint
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules._support import web
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
 # stdlib parse function -> (defusedxml module, index and keyword names of the data argument)
@@ -89,38 +89,155 @@ class XmlStdlibParser(Rule):
     methods = frozenset({"parse", "feed"})
 
     VALID = [
-        'import xml.etree.ElementTree as ET\n\nTREE = ET.fromstring("<config><debug>false</debug></config>")\n',
-        'import defusedxml.ElementTree as ET\nfrom flask import request\n\ndef upload():\n    return ET.fromstring(request.data)\n',
-        'import xml.etree.ElementTree as ET\n\ndef build():\n    root = ET.Element("root")\n    return ET.tostring(root)\n',
-        'import xml.sax\n\ndef make(handler):\n    parser = xml.sax.make_parser()\n    parser.setContentHandler(handler)\n    return parser\n',
-        'import xml.etree.ElementTree as ET\n\ndef read_settings():\n    return ET.parse("settings.xml").getroot()\n',
+        code("""
+            import xml.etree.ElementTree as ET
+
+            TREE = ET.fromstring("<config><debug>false</debug></config>")
+        """),
+        code("""
+            import defusedxml.ElementTree as ET
+            from flask import request
+
+            def upload():
+                return ET.fromstring(request.data)
+        """),
+        code("""
+            import xml.etree.ElementTree as ET
+
+            def build():
+                root = ET.Element("root")
+                return ET.tostring(root)
+        """),
+        code("""
+            import xml.sax
+
+            def make(handler):
+                parser = xml.sax.make_parser()
+                parser.setContentHandler(handler)
+                return parser
+        """),
+        code("""
+            import xml.etree.ElementTree as ET
+
+            def read_settings():
+                return ET.parse("settings.xml").getroot()
+        """),
     ]
     INVALID = [
         Example(  # an incremental parser: the chunks it is fed are the document
-            'import xml.etree.ElementTree as ET\nfrom flask import request\n\ndef ingest():\n    parser = ET.XMLPullParser(["end"])\n    parser.feed(request.get_data())\n    return [elem.tag for _, elem in parser.read_events()]\n',
+            code("""
+                import xml.etree.ElementTree as ET
+                from flask import request
+
+                def ingest():
+                    parser = ET.XMLPullParser(["end"])
+                    parser.feed(request.get_data())
+                    return [elem.tag for _, elem in parser.read_events()]
+            """),
             where="parser.feed(request.get_data())",
             says="parsed with `xml.etree.ElementTree.XMLPullParser`",
         ),
         Example(
-            'import xml.etree.ElementTree as ET\nfrom flask import request\n\ndef upload():\n    root = ET.fromstring(request.data)\n    return root.tag\n',
-            fixed='import xml.etree.ElementTree as ET\nfrom flask import request\nimport defusedxml.ElementTree\n\ndef upload():\n    root = defusedxml.ElementTree.fromstring(request.data)\n    return root.tag\n',
+            code("""
+                import xml.etree.ElementTree as ET
+                from flask import request
+
+                def upload():
+                    root = ET.fromstring(request.data)
+                    return root.tag
+            """),
+            fixed=code("""
+                import xml.etree.ElementTree as ET
+                from flask import request
+                import defusedxml.ElementTree
+
+                def upload():
+                    root = defusedxml.ElementTree.fromstring(request.data)
+                    return root.tag
+            """),
         ),
         Example(
-            'from xml.dom import minidom\n\ndef load(document):\n    return minidom.parseString(document)\n',
-            fixed='from xml.dom import minidom\nimport defusedxml.minidom\n\ndef load(document):\n    return defusedxml.minidom.parseString(document)\n',
+            code("""
+                from xml.dom import minidom
+
+                def load(document):
+                    return minidom.parseString(document)
+            """),
+            fixed=code("""
+                from xml.dom import minidom
+                import defusedxml.minidom
+
+                def load(document):
+                    return defusedxml.minidom.parseString(document)
+            """),
         ),
         Example(
-            'from xml.etree.ElementTree import parse\nimport requests\n\ndef feed(url):\n    response = requests.get(url, stream=True)\n    return parse(response.raw)\n',
-            fixed='from xml.etree.ElementTree import parse\nimport requests\nimport defusedxml.ElementTree\n\ndef feed(url):\n    response = requests.get(url, stream=True)\n    return defusedxml.ElementTree.parse(response.raw)\n',
+            code("""
+                from xml.etree.ElementTree import parse
+                import requests
+
+                def feed(url):
+                    response = requests.get(url, stream=True)
+                    return parse(response.raw)
+            """),
+            fixed=code("""
+                from xml.etree.ElementTree import parse
+                import requests
+                import defusedxml.ElementTree
+
+                def feed(url):
+                    response = requests.get(url, stream=True)
+                    return defusedxml.ElementTree.parse(response.raw)
+            """),
         ),
         Example(
-            'import xml.sax\nfrom xml.sax.handler import feature_external_ges\n\ndef reader(handler):\n    parser = xml.sax.make_parser()\n    parser.setFeature(feature_external_ges, True)\n    parser.setContentHandler(handler)\n    return parser\n',
-            fixed='import xml.sax\nfrom xml.sax.handler import feature_external_ges\nimport defusedxml.sax\n\ndef reader(handler):\n    parser = defusedxml.sax.make_parser()\n    parser.setFeature(feature_external_ges, True)\n    parser.setContentHandler(handler)\n    return parser\n',
+            code("""
+                import xml.sax
+                from xml.sax.handler import feature_external_ges
+
+                def reader(handler):
+                    parser = xml.sax.make_parser()
+                    parser.setFeature(feature_external_ges, True)
+                    parser.setContentHandler(handler)
+                    return parser
+            """),
+            fixed=code("""
+                import xml.sax
+                from xml.sax.handler import feature_external_ges
+                import defusedxml.sax
+
+                def reader(handler):
+                    parser = defusedxml.sax.make_parser()
+                    parser.setFeature(feature_external_ges, True)
+                    parser.setContentHandler(handler)
+                    return parser
+            """),
         ),
         # the request's body parsed by that parser: reported where they meet too
         Example(
-            'import xml.sax\nfrom flask import request\nfrom xml.sax.handler import feature_external_ges\n\ndef upload(handler):\n    parser = xml.sax.make_parser()\n    parser.setFeature(feature_external_ges, True)\n    parser.setContentHandler(handler)\n    parser.parse(request.stream)\n',
-            fixed='import xml.sax\nfrom flask import request\nfrom xml.sax.handler import feature_external_ges\nimport defusedxml.sax\n\ndef upload(handler):\n    parser = defusedxml.sax.make_parser()\n    parser.setFeature(feature_external_ges, True)\n    parser.setContentHandler(handler)\n    parser.parse(request.stream)\n',
+            code("""
+                import xml.sax
+                from flask import request
+                from xml.sax.handler import feature_external_ges
+
+                def upload(handler):
+                    parser = xml.sax.make_parser()
+                    parser.setFeature(feature_external_ges, True)
+                    parser.setContentHandler(handler)
+                    parser.parse(request.stream)
+            """),
+            fixed=code("""
+                import xml.sax
+                from flask import request
+                from xml.sax.handler import feature_external_ges
+                import defusedxml.sax
+
+                def upload(handler):
+                    parser = defusedxml.sax.make_parser()
+                    parser.setFeature(feature_external_ges, True)
+                    parser.setContentHandler(handler)
+                    parser.parse(request.stream)
+            """),
             count=2,
         ),
     ]

@@ -8,7 +8,7 @@ import re
 from secure_ls.engine import astutil, frameworks, taint
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import strings, web
-from secure_ls.rules.base import Example, Rule
+from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
 _COMPILED = frozenset({"lxml.etree.XPath", "lxml.etree.ETXPath"})
@@ -57,34 +57,125 @@ class XPathInjection(Rule):
 
     VALID = [
         # a doubled quote cannot close the literal (XPath 2's escape)
-        'import elementpath\nfrom flask import request\n\ndef books(root):\n    author = request.args["a"].replace("\'", "\'\'")\n    return elementpath.select(root, f"//book[author = \'{author}\']")\n',
-        'from lxml import etree\n\ndef find(tree, name):\n    return tree.xpath("//user[@name=$name]", name=name)\n',
-        'import xml.etree.ElementTree as ET\nNS = "{http://www.w3.org/2005/Atom}"\n\ndef entries(root, tag):\n    return root.findall(f".//{NS}{tag}")\n',
-        'from lxml import etree\nCOLUMN = "price"\n\ndef prices(tree):\n    return tree.xpath(f"//item/{COLUMN}/text()")\n',
-        'def find(text, word):\n    return text.find(f"[{word}]")\n',
-        'from lxml import etree\nfrom flask import request\n\ndef isbn(doc):\n    find = etree.XPathEvaluator(doc)\n    return find("//book[title=$t]/@isbn", t=request.args["title"])\n',
+        code("""
+            import elementpath
+            from flask import request
+
+            def books(root):
+                author = request.args["a"].replace("'", "''")
+                return elementpath.select(root, f"//book[author = '{author}']")
+        """),
+        code("""
+            from lxml import etree
+
+            def find(tree, name):
+                return tree.xpath("//user[@name=$name]", name=name)
+        """),
+        code("""
+            import xml.etree.ElementTree as ET
+            NS = "{http://www.w3.org/2005/Atom}"
+
+            def entries(root, tag):
+                return root.findall(f".//{NS}{tag}")
+        """),
+        code("""
+            from lxml import etree
+            COLUMN = "price"
+
+            def prices(tree):
+                return tree.xpath(f"//item/{COLUMN}/text()")
+        """),
+        code("""
+            def find(text, word):
+                return text.find(f"[{word}]")
+        """),
+        code("""
+            from lxml import etree
+            from flask import request
+
+            def isbn(doc):
+                find = etree.XPathEvaluator(doc)
+                return find("//book[title=$t]/@isbn", t=request.args["title"])
+        """),
     ]
     INVALID = [
         Example(  # elementpath: the path is the second argument
-            'import elementpath\nfrom flask import request\n\ndef books(root):\n    isbn = request.args["isbn"]\n    return elementpath.select(root, f"//book[@isbn=\'{isbn}\']/title")\n',
+            code("""
+                import elementpath
+                from flask import request
+
+                def books(root):
+                    isbn = request.args["isbn"]
+                    return elementpath.select(root, f"//book[@isbn='{isbn}']/title")
+            """),
         ),
         Example(
-            'from lxml import etree\nfrom flask import request\n\ndef login(tree):\n    name = request.form["name"]\n    return tree.xpath(f"//user[@name=\'{name}\']/@role")\n',
-            fixed='from lxml import etree\nfrom flask import request\n\ndef login(tree):\n    name = request.form["name"]\n    return tree.xpath("//user[@name=$name]/@role", name=name)\n',
+            code("""
+                from lxml import etree
+                from flask import request
+
+                def login(tree):
+                    name = request.form["name"]
+                    return tree.xpath(f"//user[@name='{name}']/@role")
+            """),
+            fixed=code("""
+                from lxml import etree
+                from flask import request
+
+                def login(tree):
+                    name = request.form["name"]
+                    return tree.xpath("//user[@name=$name]/@role", name=name)
+            """),
         ),
         Example(
-            'from lxml import etree\nfrom flask import request\n\ndef isbn(doc):\n    find = etree.XPathEvaluator(doc)\n    title = request.args["title"]\n    return find(f"//book[title=\'{title}\']/@isbn")\n',
-            fixed='from lxml import etree\nfrom flask import request\n\ndef isbn(doc):\n    find = etree.XPathEvaluator(doc)\n    title = request.args["title"]\n    return find("//book[title=$title]/@isbn", title=title)\n',
+            code("""
+                from lxml import etree
+                from flask import request
+
+                def isbn(doc):
+                    find = etree.XPathEvaluator(doc)
+                    title = request.args["title"]
+                    return find(f"//book[title='{title}']/@isbn")
+            """),
+            fixed=code("""
+                from lxml import etree
+                from flask import request
+
+                def isbn(doc):
+                    find = etree.XPathEvaluator(doc)
+                    title = request.args["title"]
+                    return find("//book[title=$title]/@isbn", title=title)
+            """),
         ),
         Example(
-            'from lxml import etree\n\ndef check(doc, user, pw):\n    return doc.xpath("//user[@name=\\"%s\\" and @pw=\\"%s\\"]" % (user, pw))\n',
-            fixed='from lxml import etree\n\ndef check(doc, user, pw):\n    return doc.xpath("//user[@name=$user and @pw=$pw]", user=user, pw=pw)\n',
+            code(r"""
+                from lxml import etree
+
+                def check(doc, user, pw):
+                    return doc.xpath("//user[@name=\"%s\" and @pw=\"%s\"]" % (user, pw))
+            """),
+            fixed=code("""
+                from lxml import etree
+
+                def check(doc, user, pw):
+                    return doc.xpath("//user[@name=$user and @pw=$pw]", user=user, pw=pw)
+            """),
         ),
         Example(
-            'import xml.etree.ElementTree as ET\n\ndef lookup(root, request):\n    return root.find(".//book[@isbn=\'" + request.GET["isbn"] + "\']")\n',
+            code("""
+                import xml.etree.ElementTree as ET
+
+                def lookup(root, request):
+                    return root.find(".//book[@isbn='" + request.GET["isbn"] + "']")
+            """),
         ),
         Example(
-            'from lxml import etree\n\ndef compile_query(field):\n    return etree.XPath(f"//record[@id=\'{field}\']")\n',
+            code("""
+                from lxml import etree
+
+                def compile_query(field):
+                    return etree.XPath(f"//record[@id='{field}']")
+            """),
         ),
     ]
 
