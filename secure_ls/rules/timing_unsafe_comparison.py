@@ -269,10 +269,29 @@ class TimingUnsafeComparison(Rule):
     INVALID = [
         # a helper named for a digest, handed the server's secret: its result is a MAC
         Example(
-            "import hashlib\n\ndef calculate_digest(ip, secret, userid):\n    return hashlib.sha256((ip + secret + userid).encode()).hexdigest()\n\n"
-            "def check_ticket(secret, digest, ip, userid):\n    expected = calculate_digest(ip, secret, userid)\n    if expected != digest:\n        raise ValueError('bad ticket')\n",
-            fixed="import hashlib\nimport hmac\n\ndef calculate_digest(ip, secret, userid):\n    return hashlib.sha256((ip + secret + userid).encode()).hexdigest()\n\n"
-            "def check_ticket(secret, digest, ip, userid):\n    expected = calculate_digest(ip, secret, userid)\n    if not hmac.compare_digest(expected, digest):\n        raise ValueError('bad ticket')\n",
+            code("""
+                import hashlib
+
+                def calculate_digest(ip, secret, userid):
+                    return hashlib.sha256((ip + secret + userid).encode()).hexdigest()
+
+                def check_ticket(secret, digest, ip, userid):
+                    expected = calculate_digest(ip, secret, userid)
+                    if expected != digest:
+                        raise ValueError('bad ticket')
+            """),
+            fixed=code("""
+                import hashlib
+                import hmac
+
+                def calculate_digest(ip, secret, userid):
+                    return hashlib.sha256((ip + secret + userid).encode()).hexdigest()
+
+                def check_ticket(secret, digest, ip, userid):
+                    expected = calculate_digest(ip, secret, userid)
+                    if not hmac.compare_digest(expected, digest):
+                        raise ValueError('bad ticket')
+            """),
             where="expected != digest",
         ),
         Example(
