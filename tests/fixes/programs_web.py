@@ -265,4 +265,60 @@ PROGRAMS = [
         ],
         title_has="assumes the value is text",
     ),
+    # ---- Markup built from pieces: Markup.format escapes the values, not the page's markup -----
+    # (Django's format_html fix is not run here: Django is not a test dependency)
+    Program(
+        "markup-fstring-built-with-format",
+        "SLS801",
+        "from markupsafe import Markup\n" + FLASK + '\n@app.route("/hello")\ndef hello():\n    name = request.args.get("name", "world")\n    return Markup(f"<h1>Hello {name}!</h1>")\n',
+        "unsafe",
+        [
+            ("str(flask_view(hello, query={'name': 'Ann'}))", "same"),
+            ("str(flask_view(hello))", "same"),
+            ("type(flask_view(hello, query={'name': 'Ann'})).__name__", "same"),  # still Markup: not escaped again in a template
+            (f"str(flask_view(hello, query={{'name': {SCRIPT!r}}}))", escaped_inside_markup("<h1>Hello &lt;script")),
+        ],
+        fixed_has=('Markup("<h1>Hello {}!</h1>").format(name)',),
+        title_has="Markup.format",
+    ),
+    Program(
+        "markup-concatenation-with-braces-built-with-format",
+        "SLS801",
+        "from markupsafe import Markup\n\ndef badge(label, count):\n"
+        "    return Markup('<style>.badge {color: red}</style><span class=\"badge\">' + label + '</span> ' + str(count))\n",
+        "unsafe",
+        [
+            ("str(badge('new', 3))", "same"),  # the style's braces are the page's, kept as written
+            ("str(badge('', 0))", "same"),
+            # markup the caller already made safe is kept; before, `str + Markup` escaped the page's own markup
+            ("str(badge(Markup('<i>beta</i>'), 1))", lambda b, a: a.value == '<style>.badge {color: red}</style><span class="badge"><i>beta</i></span> 1'),
+            (f"str(badge({SCRIPT!r}, 1))", escaped_inside_markup("<style>.badge {color: red}</style><span class=\"badge\">&lt;script")),
+            ("str(badge(None, 1))", lambda b, a: b.error == "TypeError" and a.error is None),  # `+` of None raised; format shows it
+        ],
+    ),
+    Program(
+        "markup-percent-built-with-format",
+        "SLS801",
+        "from markupsafe import Markup\n\ndef item(text):\n    return Markup('<li>%s</li>' % text)\n",
+        "unsafe",
+        [
+            ("str(item('milk'))", "same"),
+            ("str(item(3))", "same"),
+            ("str(item('100%'))", "same"),
+            (f"str(item({SCRIPT!r}))", escaped_inside_markup("<li>&lt;script")),
+        ],
+    ),
+    Program(
+        "markup-request-value-escaped",
+        "SLS801",
+        "from markupsafe import Markup\n" + FLASK + '\n@app.route("/preview")\ndef preview():\n    body = request.args["body"]\n    return Markup(body)\n',
+        "unsafe",
+        [
+            ("str(flask_view(preview, query={'body': 'Plain text'}))", "same"),
+            ("type(flask_view(preview, query={'body': 'x'})).__name__", "same"),
+            ("flask_view(preview)", "same"),  # missing: KeyError both times
+            (f"str(flask_view(preview, query={{'body': {SCRIPT!r}}}))", lambda b, a: b.value == SCRIPT and a.value == "&lt;script&gt;alert(1)&lt;/script&gt;"),
+        ],
+        fixed_has=("escape(body)",),
+    ),
 ]
