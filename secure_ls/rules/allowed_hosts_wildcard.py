@@ -76,6 +76,8 @@ class AllowedHostsWildcard(Rule):
                 ROOT_URLCONF = "mysite.urls"
                 ALLOWED_HOSTS = os.environ["DJANGO_ALLOWED_HOSTS"].split(",")
             """),
+            where='["*"]',
+            says='ALLOWED_HOSTS contains "*", so Django trusts any Host header',
         ),
         Example(
             code("""
@@ -93,6 +95,8 @@ class AllowedHostsWildcard(Rule):
                 DATABASES = {}
                 ALLOWED_HOSTS = os.environ["DJANGO_ALLOWED_HOSTS"].split(",")
             """),
+            where='("localhost", "*")',
+            says='ALLOWED_HOSTS contains "*", so Django trusts any Host header',
         ),
     ]
 

@@ -124,6 +124,8 @@ class ArchiveMemberPath(Rule):
                             with open(target, "wb") as out:
                                 out.write(zf.read(info))
             """),
+            where="target",
+            says="Archive member written to a path built from its name",
         ),
         Example(
             code("""
@@ -137,6 +139,8 @@ class ArchiveMemberPath(Rule):
                         if data is not None:
                             (Path(dest) / member.name).write_bytes(data.read())
             """),
+            where="Path(dest) / member.name",
+            says="Archive member written to a path built from its name",
         ),
         Example(
             code("""
@@ -151,6 +155,8 @@ class ArchiveMemberPath(Rule):
                             out.write(zf.read(name))
             """),
             count=2,
+            where="os.path.dirname(os.path.join(dest, name))",
+            says="Archive member written to a path built from its name",
         ),
     ]
 

@@ -160,6 +160,8 @@ class AssertUsedForValidation(Rule):
                         raise PermissionError("admins only")
                     item.delete()
             """),
+            where='assert user.is_admin, "admins only"',
+            says="`assert` used for an authorization check",
         ),
         Example(
             code("""
@@ -173,6 +175,8 @@ class AssertUsedForValidation(Rule):
                         raise PermissionError("access check failed")
                     doc.save()
             """),
+            where="assert doc.owner_id == request.user.id",
+            says="`assert` used for an authorization check",
         ),
         Example(
             code("""
@@ -192,6 +196,8 @@ class AssertUsedForValidation(Rule):
                         raise ValueError("width must be a number")
                     return int(width)
             """),
+            where='assert width.isdigit(), "width must be a number"',
+            says="`assert` used for a check of request data",
         ),
     ]
 

@@ -116,6 +116,7 @@ class AuthFailureNotLogged(Rule):
                         return 'Invalid credentials', 401
                     return 'ok'
             """),
+            says="Failed login is not logged",
         ),
         Example(
             code("""
@@ -144,6 +145,7 @@ class AuthFailureNotLogged(Rule):
                         logging.warning("Failed login attempt")
                         return jsonify(ok=False), 401
             """),
+            says="Failed login is not logged",
         ),
         Example(
             code("""
@@ -168,6 +170,8 @@ class AuthFailureNotLogged(Rule):
                         return render(request, 'login.html', {'error': True})
                     return render(request, 'home.html')
             """),
+            where="user is None",
+            says="Failed login is not logged",
         ),
     ]
 

@@ -77,6 +77,8 @@ class BcryptLowRounds(Rule):
                 def store(password):
                     return bcrypt.hashpw(password, bcrypt.gensalt(rounds=12))
             """),
+            where="4",
+            says="bcrypt cost 4 is below the minimum of 10",
         ),
         Example(
             code("""
@@ -91,6 +93,8 @@ class BcryptLowRounds(Rule):
                 def store(password):
                     return hashpw(password, gensalt(12))
             """),
+            where="8",
+            says="bcrypt cost 8 is below the minimum of 10",
         ),
         Example(
             code("""
@@ -103,6 +107,8 @@ class BcryptLowRounds(Rule):
 
                 hasher = bcrypt.using(rounds=12)
             """),
+            where="5",
+            says="bcrypt cost 5 is below the minimum of 10",
         ),
     ]
 

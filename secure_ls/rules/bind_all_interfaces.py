@@ -115,6 +115,8 @@ class BindAllInterfaces(Rule):
                 sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
                 sock.bind(("127.0.0.1", 9000))
             """),
+            where='"0.0.0.0"',
+            says='Binding to "0.0.0.0" listens on every network interface',
         ),
         Example(
             code("""
@@ -133,6 +135,8 @@ class BindAllInterfaces(Rule):
                 if __name__ == '__main__':
                     app.run(host='127.0.0.1', port=5000)
             """),
+            where="'0.0.0.0'",
+            says='Binding to "0.0.0.0" listens on every network interface',
         ),
         Example(
             code("""
@@ -145,6 +149,8 @@ class BindAllInterfaces(Rule):
 
                 server = HTTPServer(("127.0.0.1", 8000), SimpleHTTPRequestHandler)
             """),
+            where='""',
+            says='Binding to "" listens on every network interface',
         ),
         Example(
             code("""
@@ -155,6 +161,8 @@ class BindAllInterfaces(Rule):
                     uvicorn.run("app:app", host=host, port=8000)
             """),
             fixed=None,
+            where="host",
+            says='Binding to "::" listens on every network',
         ),
     ]
 

@@ -133,6 +133,8 @@ class CodeInjection(Rule):
                     value = request.form["limits"]
                     return ast.literal_eval(value)
             """),
+            where="eval(value)",
+            says="`eval()` runs text from the Flask request",
         ),
         Example(
             code("""
@@ -146,6 +148,8 @@ class CodeInjection(Rule):
 
                 numbers = ast.literal_eval(sys.argv[1])
             """),
+            where="eval(sys.argv[1])",
+            says="`eval()` runs text from command-line arguments",
         ),
         Example(
             code("""
@@ -153,6 +157,8 @@ class CodeInjection(Rule):
                     return eval(f"obj.{name}")
             """),
             fixed=None,
+            where='eval(f"obj.{name}")',
+            says="`eval()` runs code built from the parameter `name` as Python",
         ),
         Example(
             code("""
@@ -160,6 +166,8 @@ class CodeInjection(Rule):
                     exec(compile(source, "<hook>", "exec"), env)
             """),
             fixed=None,
+            where='exec(compile(source, "<hook>", "exec"), env)',
+            says="`exec()` runs text from the parameter `source` as Python",
         ),
         Example(
             code("""
@@ -169,6 +177,8 @@ class CodeInjection(Rule):
                     exec(code, env)
             """),
             fixed=None,
+            where="exec(code, env)",
+            says="`exec()` runs text from non-constant data",
         ),
         Example(
             code("""
@@ -178,6 +188,8 @@ class CodeInjection(Rule):
                     return builtins.eval(expr, {"__builtins__": {}})
             """),
             fixed=None,
+            where='builtins.eval(expr, {"__builtins__": {}})',
+            says="`eval()` runs text from the parameter `expr` as Python",
         ),
     ]
 

@@ -232,6 +232,8 @@ class CommandInjection(Rule):
                     def run(self):
                         return os.system(self.command)
             """),
+            where="self.command",
+            says="Shell command built from the parameter `folder`",
         ),
         Example(
             code("""
@@ -246,6 +248,8 @@ class CommandInjection(Rule):
                 def listing(path):
                     return subprocess.run(["ls", "-l", path], check=True)
             """),
+            where='f"ls -l {path}"',
+            says="Shell command built from the parameter `path`",
         ),
         Example(
             code("""
@@ -265,6 +269,8 @@ class CommandInjection(Rule):
                     host = request.args["host"]
                     os.system("ping -c 1 " + shlex.quote(host))
             """),
+            where='"ping -c 1 " + host',
+            says="Shell command built from the Flask request",
         ),
         Example(
             code("""
@@ -280,6 +286,8 @@ class CommandInjection(Rule):
                 def count(pattern):
                     return subprocess.check_output(f"grep -c {shlex.quote(pattern)} /var/log/app.log | head -1", shell=True)
             """),
+            where='f"grep -c \'{pattern}\' /var/log/app.log | head -1"',
+            says="Shell command built from the parameter `pattern`",
         ),
         Example(
             code("""
@@ -297,6 +305,8 @@ class CommandInjection(Rule):
                     cmd = "convert %s %s > /dev/null" % (shlex.quote(src), shlex.quote(dst))
                     return P(cmd, shell=True)
             """),
+            where="cmd",
+            says="Shell command built from the parameter `src`",
         ),
         Example(
             code("""
@@ -312,6 +322,8 @@ class CommandInjection(Rule):
 
                 subprocess.run(["bash", "-c", "echo " + shlex.quote(sys.argv[1])])
             """),
+            where='"echo " + sys.argv[1]',
+            says="Shell command built from command-line arguments",
         ),
         Example(
             code("""
@@ -329,6 +341,8 @@ class CommandInjection(Rule):
                     proc = await asyncio.create_subprocess_shell("tar czf {}.tgz data".format(shlex.quote(name)))
                     await proc.wait()
             """),
+            where='"tar czf {}.tgz data".format(name)',
+            says="Shell command built from the parameter `name`",
         ),
         Example(
             code("""
@@ -338,6 +352,8 @@ class CommandInjection(Rule):
                     return subprocess.getoutput(command)
             """),
             fixed=None,
+            where="command",
+            says="Shell command taken whole from the parameter `command`",
         ),
         Example(
             code("""
@@ -347,6 +363,8 @@ class CommandInjection(Rule):
                     os.execl("/bin/sh", "sh", "-c", user_cmd)
             """),
             fixed=None,
+            where="user_cmd",
+            says="Shell command taken whole from the parameter `user_cmd`",
         ),
         # the client chooses which program runs
         Example(
@@ -358,6 +376,8 @@ class CommandInjection(Rule):
                     tool = request.form["tool"]
                     return os.spawnvp(os.P_WAIT, tool, [tool, "in.png", "out.png"])
             """),
+            where="tool",
+            says="The program to run is taken from the Flask request",
         ),
         # a command line for the shell of another machine
         Example(
@@ -376,6 +396,8 @@ class CommandInjection(Rule):
                 def restart(client: paramiko.SSHClient):
                     client.exec_command(f"sudo systemctl restart {shlex.quote(request.json['service'])}")
             """),
+            where='f"sudo systemctl restart {request.json[\'service\']}"',
+            says="Shell command built from the Flask request",
         ),
     ]
 

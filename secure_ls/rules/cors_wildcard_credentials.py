@@ -157,6 +157,8 @@ class CorsWildcardCredentials(Rule):
                 CORS(app, supports_credentials=True)
             """),
             fixed=None,
+            where="True",
+            says='flask-cors with supports_credentials=True and origins "*"',
         ),
         Example(
             code("""
@@ -167,6 +169,8 @@ class CorsWildcardCredentials(Rule):
                 CORS(app, resources={r"/api/*": {"origins": "*"}}, supports_credentials=True)
             """),
             fixed=None,
+            where="True",
+            says='flask-cors with supports_credentials=True and origins "*"',
         ),
         Example(
             code("""
@@ -182,6 +186,8 @@ class CorsWildcardCredentials(Rule):
                 )
             """),
             fixed=None,
+            where="True",
+            says="CORSMiddleware with allow_credentials=True and any origin",
         ),
         Example(
             code("""
@@ -191,6 +197,8 @@ class CorsWildcardCredentials(Rule):
                 middleware = [Middleware(CORSMiddleware, allow_origin_regex=".*", allow_credentials=True)]
             """),
             fixed=None,
+            where="True",
+            says="CORSMiddleware with allow_credentials=True and any origin",
         ),
     ]
 

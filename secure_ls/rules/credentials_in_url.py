@@ -89,6 +89,8 @@ class CredentialsInUrl(Rule):
                 DATABASE_URL = os.environ["DATABASE_URL"]
                 engine = create_engine(DATABASE_URL)
             """),
+            where='"postgresql://app:Xk29-vLq7pR@db.internal:5432/prod"',
+            says="Password embedded in the URL `postgresql://app:****@db.internal`",
         ),
         Example(
             code("""
@@ -97,6 +99,8 @@ class CredentialsInUrl(Rule):
                 cache = redis.Redis.from_url("redis://:b7Gq2Lz9Xw4@cache.prod.corp:6379/0")
             """),
             fixed=None,
+            where='"redis://:b7Gq2Lz9Xw4@cache.prod.corp:6379/0"',
+            says="Password embedded in the URL `redis://:****@cache.prod.corp`",
         ),
         Example(
             code("""
@@ -110,6 +114,8 @@ class CredentialsInUrl(Rule):
 
                 app = Celery("tasks", broker=os.environ["BROKER"])
             """),
+            where='"amqp://worker:R4bb1t-Pw@mq.prod.corp//"',
+            says="Password embedded in the URL `amqp://worker:****@mq.prod.corp`",
         ),
     ]
 

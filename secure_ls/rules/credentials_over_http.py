@@ -92,6 +92,8 @@ class CredentialsOverHttp(Rule):
                 def fetch(key):
                     return requests.get(f'https://api.example.com/v1/items?api_key={key}')
             """),
+            where="f'http://api.example.com/v1/items?api_key={key}'",
+            says="The `api_key` query parameter sent over plain http",
         ),
         Example(
             code("""
@@ -106,6 +108,8 @@ class CredentialsOverHttp(Rule):
                 def fetch(host, user, password):
                     return requests.get(f'https://{user}:{password}@{host}/report')
             """),
+            where="f'http://{user}:{password}@{host}/report'",
+            says="A user name and password in the URL sent over plain http",
         ),
         Example(
             code("""
@@ -122,6 +126,8 @@ class CredentialsOverHttp(Rule):
                     url = 'https://auth.example.com/login'
                     return httpx.post(url, data={'username': user, 'password': password})
             """),
+            where="url",
+            says="The `password` field sent over plain http",
         ),
         Example(
             code("""
@@ -138,6 +144,8 @@ class CredentialsOverHttp(Rule):
                     s = Session()
                     return s.get('https://api.example.com/me', headers={'Authorization': f'Bearer {token}'})
             """),
+            where="'http://api.example.com/me'",
+            says="The `Authorization` header sent over plain http",
         ),
     ]
 

@@ -124,6 +124,8 @@ class CsrfExempt(Rule):
                     request.user.save()
                     return JsonResponse({"ok": True})
             """),
+            where="csrf_exempt",
+            says="CSRF protection is switched off for this view",
         ),
         Example(
             code("""
@@ -145,6 +147,8 @@ class CsrfExempt(Rule):
                     def post(self, request):
                         return None
             """),
+            where='method_decorator(csrf_exempt, name="dispatch")',
+            says="CSRF protection is switched off for this view",
         ),
         Example(
             code("""
@@ -154,6 +158,8 @@ class CsrfExempt(Rule):
 
                 urlpatterns = [path("hook/", csrf_exempt(views.hook))]
             """),
+            where="csrf_exempt(views.hook)",
+            says="CSRF protection is switched off for this view",
         ),
     ]
 

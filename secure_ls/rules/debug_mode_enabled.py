@@ -109,6 +109,8 @@ class DebugModeEnabled(Rule):
                 if __name__ == '__main__':
                     app.run(debug=os.environ.get("FLASK_DEBUG") == "1")
             """),
+            where="True",
+            says="Debug mode is hard-coded on",
         ),
         Example(
             code("""
@@ -125,6 +127,8 @@ class DebugModeEnabled(Rule):
                 app = Flask(__name__)
                 app.config["DEBUG"] = os.environ.get("FLASK_DEBUG") == "1"
             """),
+            where="True",
+            says="Debug mode is hard-coded on",
         ),
         Example(
             code("""
@@ -143,6 +147,8 @@ class DebugModeEnabled(Rule):
                 INSTALLED_APPS = ["django.contrib.auth"]
                 ROOT_URLCONF = "mysite.urls"
             """),
+            where="True",
+            says="Debug mode is hard-coded on",
         ),
         Example(
             code("""
@@ -158,6 +164,8 @@ class DebugModeEnabled(Rule):
 
                 run_simple("localhost", 5000, application, use_reloader=True, use_debugger=os.environ.get("WERKZEUG_DEBUG") == "1")
             """),
+            where="True",
+            says="Debug mode is hard-coded on",
         ),
     ]
 

@@ -93,10 +93,14 @@ class DjangoCsrfMiddlewareMissing(Rule):
                     "django.contrib.messages.middleware.MessageMiddleware",
                 ]
             """),
+            where="MIDDLEWARE",
+            says="`MIDDLEWARE` has no `django.middleware.csrf.CsrfViewMiddleware`",
         ),
         Example(
             "MIDDLEWARE_CLASSES = ('django.contrib.sessions.middleware.SessionMiddleware', 'django.contrib.auth.middleware.AuthenticationMiddleware')\n",
             fixed="MIDDLEWARE_CLASSES = ('django.contrib.sessions.middleware.SessionMiddleware', 'django.middleware.csrf.CsrfViewMiddleware', 'django.contrib.auth.middleware.AuthenticationMiddleware')\n",
+            where="MIDDLEWARE_CLASSES",
+            says="`MIDDLEWARE_CLASSES` has no `django.middleware.csrf.CsrfViewMiddleware`",
         ),
     ]
 

@@ -111,6 +111,8 @@ class EcbMode(Rule):
                     return cipher.encrypt(pad(data, 16))
             """),
             fixed=None,
+            where="AES.MODE_ECB",
+            says="ECB mode encrypts equal blocks to equal ciphertext, leaking patterns",
         ),
         Example(
             code("""
@@ -120,6 +122,8 @@ class EcbMode(Rule):
                     return Cipher(algorithms.AES(key), modes.ECB()).encryptor()
             """),
             fixed=None,
+            where="modes.ECB()",
+            says="ECB mode encrypts equal blocks to equal ciphertext, leaking patterns",
         ),
         Example(
             code("""
@@ -129,6 +133,8 @@ class EcbMode(Rule):
                     return AES.new(key, AES.MODE_ECB).decrypt(data)
             """),
             fixed=None,
+            where="AES.MODE_ECB",
+            says="ECB mode encrypts equal blocks to equal ciphertext, leaking patterns",
         ),
         Example(
             code("""
@@ -138,6 +144,8 @@ class EcbMode(Rule):
                     return AES.new(key).encrypt(data)
             """),
             fixed=None,
+            where="AES.new(key)",
+            says="AES.new() without a mode",
         ),
     ]
 

@@ -224,6 +224,8 @@ class ErrorDetailsInResponse(Rule):
                         logger.exception("Could not save order")
                         return jsonify({'error': "Could not save order"}), 500
             """),
+            where="f'Could not save order: {e}'",
+            says="Exception details sent to the client",
         ),
         Example(
             code("""
@@ -248,6 +250,8 @@ class ErrorDetailsInResponse(Rule):
                         logging.exception("Internal server error")
                         return HttpResponseServerError("Internal server error")
             """),
+            where="traceback.format_exc()",
+            says="A traceback sent to the client",
         ),
         Example(
             code("""
@@ -270,6 +274,8 @@ class ErrorDetailsInResponse(Rule):
                         logging.exception("Internal server error")
                         abort(500, "Internal server error")
             """),
+            where="str(err)",
+            says="Exception details sent to the client",
         ),
         Example(
             code("""
@@ -283,6 +289,8 @@ class ErrorDetailsInResponse(Rule):
                         raise HTTPException(status_code=502, detail=repr(exc) + ' ' + repr(card))
             """),
             fixed=None,
+            where="repr(exc) + ' ' + repr(card)",
+            says="Exception details sent to the client",
         ),
     ]
 

@@ -102,6 +102,8 @@ class FlaskCsrfProtectionMissing(Rule):
                 def send(to, amount):
                     pass
             """),
+            where='app.route("/transfer", methods=["GET", "POST"])',
+            says="This route handles form posts, but the Flask app has no CSRF protection",
         ),
         Example(
             code("""
@@ -114,6 +116,8 @@ class FlaskCsrfProtectionMissing(Rule):
                     new = flask.request.form.get("password")
                     return "ok"
             """),
+            where='app.post("/password")',
+            says="This route handles form posts, but the Flask app has no CSRF protection",
         ),
     ]
 

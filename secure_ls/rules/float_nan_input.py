@@ -116,6 +116,8 @@ class FloatNanInput(Rule):
                     account.balance -= amount
                     return "ok"
             """),
+            where='float(request.form["amount"])',
+            says='`float()` of the Flask request accepts "nan" and "inf"',
         ),
         # one bound only: NaN fails it, but infinity passes
         Example(
@@ -142,6 +144,8 @@ class FloatNanInput(Rule):
                         return expires - time.time()
                     return None
             """),
+            where='float(request.args.get("expires") or 0)',
+            says='`float()` of the Flask request accepts "nan" and "inf"',
         ),
         Example(
             code("""
@@ -149,6 +153,8 @@ class FloatNanInput(Rule):
                     item.score = (item.score + float(request.POST["stars"])) / 2
                     item.save()
             """),
+            where='float(request.POST["stars"])',
+            says='`float()` of the HTTP request accepts "nan" and "inf"',
         ),
     ]
 

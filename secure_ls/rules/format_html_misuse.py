@@ -79,6 +79,8 @@ class FormatHtmlPrebuilt(Rule):
                 def badge(user):
                     return format_html("<span class='badge'>{}</span>", user.username)
             """),
+            where='f"<span class=\'badge\'>{user.username}</span>"',
+            says="The `format_html` template is built from `user.username`",
         ),
         Example(
             code(r"""
@@ -87,6 +89,8 @@ class FormatHtmlPrebuilt(Rule):
                 def row(name, style):
                     return format_html("<td style=\"{}\">%s</td>" % name, style)
             """),
+            where='"<td style=\\"{}\\">%s</td>" % name',
+            says="The `format_html` template is built from the parameter `name`, which is",
         ),
         Example(
             code("""
@@ -101,6 +105,8 @@ class FormatHtmlPrebuilt(Rule):
                 def item(request):
                     return format_html("<li>{}</li>", request.GET["q"])
             """),
+            where='"<li>{}</li>".format(request.GET["q"])',
+            says='The `format_html` template is built from the HTTP request `request.GET["q"]`',
         ),
     ]
 

@@ -84,6 +84,8 @@ class FtpCleartextLogin(Rule):
                     ftp.prot_p()
                     ftp.storbinary('STOR report.csv', f)
             """),
+            where="ftplib.FTP(host)",
+            says="FTP login sends the user name and password in clear text",
         ),
         Example(
             code("""
@@ -103,6 +105,8 @@ class FtpCleartextLogin(Rule):
                         ftp.prot_p()
                         ftp.cwd('incoming')
             """),
+            where="FTP(host, user, password)",
+            says="FTP login sends the user name and password in clear text",
         ),
     ]
 

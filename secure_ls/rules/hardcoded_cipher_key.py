@@ -83,7 +83,10 @@ class HardcodedCipherKey(Rule):
             from cryptography.fernet import Fernet
 
             cipher = Fernet(b'ZmRzYWZkc2FmZHNhZmRzYWZkc2FmZHNhZmRzYWZkc2E=')
-        """)),
+        """),
+            where="b'ZmRzYWZkc2FmZHNhZmRzYWZkc2FmZHNhZmRzYWZkc2E='",
+            says="Fernet key written in the code",
+        ),
         Example(code("""
             from Crypto.Cipher import AES
 
@@ -91,14 +94,20 @@ class HardcodedCipherKey(Rule):
 
             def seal(data):
                 return AES.new(KEY, AES.MODE_GCM).encrypt_and_digest(data)
-        """)),
+        """),
+            where="KEY",
+            says="AES key written in the code",
+        ),
         Example(code("""
             from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
             def seal(nonce, data):
                 key = 'k' * 32
                 return ChaCha20Poly1305(key.encode()).encrypt(nonce, data, None)
-        """)),
+        """),
+            where="key.encode()",
+            says="ChaCha20Poly1305 key written in the code",
+        ),
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:

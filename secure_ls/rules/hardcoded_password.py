@@ -230,6 +230,8 @@ class HardcodedPassword(Rule):
                 def is_admin(password):
                     return password == os.environ["PASSWORD"]
             """),
+            where='"admin"',
+            says="Hard-coded secret **** compared with `password`",
         ),
         Example(  # a bare `key` whose value is shaped like a generated API key
             code("""
@@ -248,6 +250,7 @@ class HardcodedPassword(Rule):
                     return Canvas("https://canvas.example.edu/", key).get_course(course_id)
             """),
             says="assigned to `key`",
+            where='"vQF6J15Kuh3Y6ut1Vh247dlVEIpTEbMnWq7lRKjDBaWu"',
         ),
         Example(
             code("""
@@ -263,6 +266,8 @@ class HardcodedPassword(Rule):
                 DB_PASSWORD = os.environ["DB_PASSWORD"]
                 conn = psycopg2.connect(host="db", user="app", password=DB_PASSWORD)
             """),
+            where='"Sup3r-s3cret!"',
+            says="Hard-coded secret **** assigned to `DB_PASSWORD`",
         ),
         Example(
             code("""
@@ -282,6 +287,8 @@ class HardcodedPassword(Rule):
                     server.login("robot", password=os.environ["PASSWORD"])
                     server.send_message(msg)
             """),
+            where='"hunter22"',
+            says="Hard-coded secret **** passed as `password=`",
         ),
         Example(
             code("""
@@ -298,6 +305,8 @@ class HardcodedPassword(Rule):
                     def __init__(self, apiKey=os.environ.get("API_KEY")):
                         self.apiKey = apiKey
             """),
+            where='"q8Zr2LmX9vTb4NwYc7KdPf3H"',
+            says="Hard-coded secret q8Zr**** as the default of `apiKey`",
         ),
         Example(
             code("""
@@ -311,6 +320,8 @@ class HardcodedPassword(Rule):
 
                 CONFIG = {"user": "svc", "client_secret": os.environ["CLIENT_SECRET"]}
             """),
+            where='"7fd1c2a9e4b84f3c9a0d5e6b7c8d9e0f"',
+            says="Hard-coded secret 7fd1**** stored under `'client_secret'`",
         ),
         Example(
             code("""
@@ -323,6 +334,8 @@ class HardcodedPassword(Rule):
 
                 DB_PASSWORD = os.environ["DB_PASSWORD"]
             """),
+            where='"pg-Secr3t-2024"',
+            says="Hard-coded fallback secret **** for `DB_PASSWORD`",
         ),
         Example(
             code("""
@@ -338,6 +351,8 @@ class HardcodedPassword(Rule):
 
                 client = openai.OpenAI()
             """),
+            where='"sk-Nu59VN3k38m41dsJ1jKlT3Bl"',
+            says="Hard-coded secret sk-N**** assigned to `OPENAI_API_KEY`",
         ),
         Example(
             code("""
@@ -351,6 +366,8 @@ class HardcodedPassword(Rule):
                     def __init__(self):
                         self.smtp_password = os.environ["SMTP_PASSWORD"].encode()
             """),
+            where='b"pa55w0rd-smtp"',
+            says="Hard-coded secret **** assigned to `smtp_password`",
         ),
     ]
 

@@ -109,6 +109,8 @@ class HardcodedSigningKey(Rule):
                 INSTALLED_APPS = ["django.contrib.admin"]
                 SECRET_KEY = os.environ["SECRET_KEY"]
             """),
+            where='"django-insecure-8x#p2m@v!q9z$w7k3r5t1y6u0i4o"',
+            says="Hard-coded `SECRET_KEY` djan****",
         ),
         Example(
             code("""
@@ -124,6 +126,8 @@ class HardcodedSigningKey(Rule):
                 app = Flask(__name__)
                 app.secret_key = os.environ["SECRET_KEY"]
             """),
+            where='"dev"',
+            says="Hard-coded `secret_key` ****",
         ),
         Example(
             code("""
@@ -139,6 +143,8 @@ class HardcodedSigningKey(Rule):
                 app = Flask(__name__)
                 app.config.update(SECRET_KEY=os.environ["SECRET_KEY"], DEBUG=False)
             """),
+            where='"4f3c2b1a9e8d7c6b5a4f3e2d1c0b9a8f"',
+            says="Hard-coded `SECRET_KEY` 4f3c****",
         ),
         Example(
             code("""
@@ -154,6 +160,8 @@ class HardcodedSigningKey(Rule):
                 def issue(user_id):
                     return jwt.encode({"sub": user_id}, os.environ["JWT_SECRET_KEY"], algorithm="HS256")
             """),
+            where='"my-jwt-signing-key-2024"',
+            says="Hard-coded signing key my-j****",
         ),
     ]
 

@@ -123,6 +123,8 @@ class HardcodedTempPath(Rule):
                         f.write(report)
             """),
             fixed=None,
+            where='"/tmp/report.txt"',
+            says="Fixed path `/tmp/report.txt` in a directory every user can write to",
         ),
         Example(
             code("""
@@ -132,6 +134,8 @@ class HardcodedTempPath(Rule):
                     return os.path.join("/tmp", key + ".cache")
             """),
             fixed=None,
+            where='"/tmp"',
+            says="Fixed path `/tmp` in a directory every user can write to",
         ),
         Example(
             code("""
@@ -142,6 +146,8 @@ class HardcodedTempPath(Rule):
                     logging.getLogger(name).addHandler(logging.FileHandler(path))
             """),
             fixed=None,
+            where="path",
+            says="Fixed path `/var/tmp/{}.log` in a directory every user can write to",
         ),
         Example(
             code("""
@@ -151,6 +157,8 @@ class HardcodedTempPath(Rule):
                     df.to_csv("/tmp/export.csv")
             """),
             fixed=None,
+            where='"/tmp/export.csv"',
+            says="Fixed path `/tmp/export.csv` in a directory every user can write to",
         ),
     ]
 

@@ -81,6 +81,8 @@ class HardcodedToken(Rule):
 
                 client = boto3.client("s3", aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"])
             """),
+            where='"AKIA2OGYBAH6RQK7ZLMP"',
+            says="Hard-coded AWS access key ID AKIA****",
         ),
         Example(
             code("""
@@ -89,6 +91,8 @@ class HardcodedToken(Rule):
                 gh = Github("ghp_4Rt9ZkQ2mW8xV1nB7cL3pD6fH0jS5aY2eUoI")
             """),
             fixed=None,
+            where='"ghp_4Rt9ZkQ2mW8xV1nB7cL3pD6fH0jS5aY2eUoI"',
+            says="Hard-coded GitHub token ghp_****",
         ),
         Example(
             code("""
@@ -102,6 +106,8 @@ class HardcodedToken(Rule):
 
                 stripe.api_key = os.environ["API_KEY"]
             """),
+            where='"sk_live_51Hq2v9KxR8mZt3LpW7nB4cYd"',
+            says="Hard-coded Stripe secret key sk_l****",
         ),
         Example(
             code("""
@@ -110,6 +116,7 @@ class HardcodedToken(Rule):
                 headers = {"Authorization": "Bearer xoxb-730295816402-5183920475619-Zk8Qw2Lr7Tn4Vb9Xc1Md6Hs3"}
             """),
             fixed=None,
+            says="Hard-coded Slack token xoxb****",
         ),
         Example(
             code("""
@@ -118,6 +125,8 @@ class HardcodedToken(Rule):
                 os.environ["HF_TOKEN"] = "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"
             """),
             fixed='import os\n\n',
+            where='"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"',
+            says="Hard-coded Hugging Face token hf_Q****",
         ),
         Example(
             'SLACK = {"bot": "xoxb-902345678901-4829103847562-Qw7Er5Ty2Ui9Op3As8Df1Gh4"}\n',
@@ -125,6 +134,8 @@ class HardcodedToken(Rule):
                 import os
                 SLACK = {"bot": os.environ["BOT"]}
             """),
+            where='"xoxb-902345678901-4829103847562-Qw7Er5Ty2Ui9Op3As8Df1Gh4"',
+            says="Hard-coded Slack token xoxb****",
         ),
     ]
 

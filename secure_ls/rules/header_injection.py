@@ -124,6 +124,8 @@ class HttpHeaderInjection(Rule):
                     resp.headers["Content-Disposition"] = "attachment; filename=" + request.args["name"]
                     return resp
             """),
+            where='resp.headers["Content-Disposition"]',
+            says='The Flask request `"attachment; filename=" + request.args["name"]` is written',
         ),
         Example(
             code("""
@@ -134,6 +136,8 @@ class HttpHeaderInjection(Rule):
                     response["X-Tracking"] = request.GET.get("id", "")
                     return response
             """),
+            where='response["X-Tracking"]',
+            says='The HTTP request `request.GET.get("id", "")` is written into a response header',
         ),
         Example(
             code("""
@@ -143,6 +147,8 @@ class HttpHeaderInjection(Rule):
                     name = request.args.get("name", "report.txt")
                     return make_response("body", 200, {"Content-Disposition": "attachment; filename=" + name})
             """),
+            where='"attachment; filename=" + name',
+            says='The Flask request `"attachment; filename=" + name` is written into a response',
         ),
         Example(
             code("""
@@ -151,6 +157,8 @@ class HttpHeaderInjection(Rule):
                 def view(request):
                     return HttpResponse("ok", headers={"X-Ref": request.GET["ref"]})
             """),
+            where='request.GET["ref"]',
+            says='The HTTP request `request.GET["ref"]` is written into a response header',
         ),
         Example(
             code("""
@@ -161,6 +169,8 @@ class HttpHeaderInjection(Rule):
                     resp.set_cookie("campaign", request.args["utm"])
                     return resp
             """),
+            where='request.args["utm"]',
+            says='The Flask request `request.args["utm"]` is written into a cookie unencoded',
         ),
         Example(
             code("""
@@ -170,6 +180,8 @@ class HttpHeaderInjection(Rule):
                     def on_get(self, req, resp):
                         resp.set_header("Content-Disposition", "attachment; filename=" + req.get_param("name"))
             """),
+            where='"attachment; filename=" + req.get_param("name")',
+            says='The HTTP request `"attachment; filename=" + req.get_param("name")` is written',
         ),
         Example(
             code("""
@@ -181,6 +193,8 @@ class HttpHeaderInjection(Rule):
                     cursor = request.args.get("cursor", "")
                     return response.json({}, headers={"Link": f"</items?cursor={cursor}>; rel=next"})
             """),
+            where='f"</items?cursor={cursor}>; rel=next"',
+            says='The HTTP request `f"</items?cursor={cursor}>; rel=next"` is written into a',
         ),
         Example(  # the standard library's http.server writes headers as given
             code("""
@@ -194,6 +208,8 @@ class HttpHeaderInjection(Rule):
                         self.send_header("Content-Language", lang)
                         self.end_headers()
             """),
+            where="lang",
+            says="The HTTP request `lang` is written into a response header unencoded",
         ),
         Example(  # a bare WSGI application
             code("""
@@ -204,6 +220,8 @@ class HttpHeaderInjection(Rule):
                     start_response("200 OK", [("X-Campaign", campaign)])
                     return [b"ok"]
             """),
+            where="campaign",
+            says="The WSGI environ `campaign` is written into a response header unencoded",
         ),
     ]
 

@@ -74,6 +74,8 @@ class HmacMissingDigestmod(Rule):
                 def sign(key, msg):
                     return hmac.new(key, msg, digestmod=hashlib.sha256).hexdigest()
             """),
+            where="hmac.new(key, msg)",
+            says="hmac.new() without digestmod",
         ),
         Example(
             code("""
@@ -90,6 +92,8 @@ class HmacMissingDigestmod(Rule):
                 def signer(key):
                     return hmac.HMAC(key, digestmod=hashlib.sha256)
             """),
+            where="hmac.HMAC(key)",
+            says="hmac.new() without digestmod",
         ),
         Example(
             code("""
@@ -105,6 +109,8 @@ class HmacMissingDigestmod(Rule):
                 def sign(key, msg):
                     return HMAC.new(key, msg, digestmod=SHA256).hexdigest()
             """),
+            where="HMAC.new(key, msg)",
+            says="HMAC.new() without digestmod",
         ),
     ]
 

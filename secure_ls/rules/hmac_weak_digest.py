@@ -81,6 +81,8 @@ class HmacWeakDigest(Rule):
                 def sign(key, msg):
                     return hmac.new(key, msg, digestmod=hashlib.sha256).hexdigest()
             """),
+            where="hashlib.md5",
+            says="HMAC-MD5: MD5 has practical collisions",
         ),
         Example(
             code("""
@@ -95,6 +97,8 @@ class HmacWeakDigest(Rule):
                 def sign(key, msg):
                     return hmac.digest(key, msg, 'sha256')
             """),
+            where="'sha1'",
+            says="HMAC-SHA1: SHA1 has practical collisions",
         ),
         Example(
             code("""
@@ -112,6 +116,8 @@ class HmacWeakDigest(Rule):
                 def sign(key, msg):
                     return mac(key, msg, hashlib.sha256).digest()
             """),
+            where="md5",
+            says="HMAC-MD5: MD5 has practical collisions",
         ),
         Example(
             code("""
@@ -126,6 +132,8 @@ class HmacWeakDigest(Rule):
                 def signer(key):
                     return hmac.HMAC(key, hashes.SHA256())
             """),
+            where="hashes.SHA1()",
+            says="HMAC-SHA1: SHA1 has practical collisions",
         ),
     ]
 

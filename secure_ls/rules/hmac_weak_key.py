@@ -73,7 +73,10 @@ class HmacWeakKey(Rule):
 
             def sign(msg):
                 return hmac.new(b'my-secret-key', msg, hashlib.sha256).hexdigest()
-        """)),
+        """),
+            where="b'my-secret-key'",
+            says="HMAC key written in the code",
+        ),
         Example(code("""
             import hmac
             import hashlib
@@ -82,7 +85,10 @@ class HmacWeakKey(Rule):
 
             def sign(body):
                 return hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-        """)),
+        """),
+            where="SECRET.encode()",
+            says="HMAC key written in the code",
+        ),
         Example(code("""
             import hmac
             import hashlib
@@ -91,7 +97,10 @@ class HmacWeakKey(Rule):
             def sign(msg):
                 key = os.urandom(8)
                 return key, hmac.digest(key, msg, 'sha256')
-        """)),
+        """),
+            where="key",
+            says="HMAC key of 8 random bytes",
+        ),
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:

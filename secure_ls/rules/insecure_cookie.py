@@ -117,6 +117,8 @@ class InsecureCookie(Rule):
                     resp.set_cookie("session_token", token, secure=True, httponly=True, samesite="Lax")
                     return resp
             """),
+            where='resp.set_cookie("session_token", token)',
+            says='set_cookie("session_token") without',
         ),
         Example(
             code("""
@@ -135,6 +137,7 @@ class InsecureCookie(Rule):
                     response.set_cookie("auth", request.user.token, httponly=True, secure=True, samesite="Lax")
                     return response
             """),
+            says='set_cookie("auth") without secure=True:',
         ),
         Example(
             code("""
@@ -149,6 +152,8 @@ class InsecureCookie(Rule):
                 def prefs(response: Response, theme: str):
                     response.set_cookie(key="theme", value=theme, secure=True, samesite="Lax")
             """),
+            where='response.set_cookie(key="theme", value=theme)',
+            says='set_cookie("theme") without secure=True:',
         ),
     ]
 

@@ -95,6 +95,8 @@ class InsecureCookieSetting(Rule):
                 INSTALLED_APPS = []
                 SESSION_COOKIE_SECURE = True
             """),
+            where="False",
+            says="SESSION_COOKIE_SECURE = False",
         ),
         Example(
             code("""
@@ -109,6 +111,8 @@ class InsecureCookieSetting(Rule):
                 app = Flask(__name__)
                 app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE='Lax')
             """),
+            where="False",
+            says="SESSION_COOKIE_HTTPONLY = False",
         ),
         Example(
             code("""
@@ -123,6 +127,8 @@ class InsecureCookieSetting(Rule):
                 app = Flask(__name__)
                 app.config["SESSION_COOKIE_SECURE"] = True
             """),
+            where="False",
+            says="SESSION_COOKIE_SECURE = False",
         ),
         Example(
             code("""
@@ -133,6 +139,8 @@ class InsecureCookieSetting(Rule):
                 class ProductionConfig:
                     CSRF_COOKIE_SECURE = True
             """),
+            where="False",
+            says="CSRF_COOKIE_SECURE = False",
         ),
     ]
 

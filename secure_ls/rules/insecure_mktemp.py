@@ -105,6 +105,8 @@ class InsecureMktemp(Rule):
                         f.write(data)
                     return path
             """),
+            where="tempfile.mktemp(suffix='.json')",
+            says="`mktemp()` only picks a name",
         ),
         Example(
             code("""
@@ -124,6 +126,8 @@ class InsecureMktemp(Rule):
                     os.close(fd)
                     return name
             """),
+            where="mktemp()",
+            says="`mktemp()` only picks a name",
         ),
         Example(
             code("""
@@ -133,6 +137,8 @@ class InsecureMktemp(Rule):
                 os.mkfifo(tempfile.mktemp())
             """),
             fixed=None,
+            where="tempfile.mktemp()",
+            says="`mktemp()` only picks a name",
         ),
     ]
 

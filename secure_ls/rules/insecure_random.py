@@ -163,6 +163,8 @@ class InsecureRandom(Rule):
                 def reset_token():
                     return ''.join(secrets.choice(string.ascii_letters) for _ in range(32))
             """),
+            where="random.choice(string.ascii_letters)",
+            says="`random.choice` is used for `reset_token`, but its output can be predicted from",
         ),
         Example(
             code("""
@@ -180,6 +182,8 @@ class InsecureRandom(Rule):
                     otp = secrets.randbelow(900000) + 100000
                     user.send(otp)
             """),
+            where="random.randint(100000, 999999)",
+            says="`random.randint` is used for `otp`, but its output can be predicted from earlier",
         ),
         Example(
             code("""
@@ -193,6 +197,8 @@ class InsecureRandom(Rule):
 
                 session_id = secrets.randbits(128)
             """),
+            where="getrandbits(128)",
+            says="`random.getrandbits` is used for `session_id`, but its output can be predicted",
         ),
         Example(
             code("""
@@ -208,6 +214,8 @@ class InsecureRandom(Rule):
                 def new_salt():
                     return secrets.token_bytes(16)
             """),
+            where="random.randbytes(16)",
+            says="`random.randbytes` is used for `new_salt`, but its output can be predicted from",
         ),
         # the same pick, repeated to build a passphrase
         Example(
@@ -224,6 +232,8 @@ class InsecureRandom(Rule):
                 def make_password(words):
                     return '-'.join(secrets.choice(words) for _ in range(4))
             """),
+            where="random.choice(words)",
+            says="`random.choice` is used for `make_password`, but its output can be predicted",
         ),
         Example(
             code("""
@@ -239,6 +249,8 @@ class InsecureRandom(Rule):
                 def make_password(alphabet):
                     return ''.join(secrets.SystemRandom().choices(alphabet, k=12))
             """),
+            where="random.choices(alphabet, k=12)",
+            says="`random.choices` is used for `make_password`, but its output can be predicted",
         ),
     ]
 

@@ -114,6 +114,7 @@ class Jinja2AutoescapeOff(Rule):
 
                 env = jinja2.Environment(loader=jinja2.FileSystemLoader("templates/html"), autoescape=jinja2.select_autoescape())
             """),
+            says="Jinja2 environment created without autoescape",
         ),
         Example(
             code("""
@@ -127,6 +128,7 @@ class Jinja2AutoescapeOff(Rule):
 
                 env = Environment(loader=FileSystemLoader("html"), autoescape=jinja2.select_autoescape())
             """),
+            says="Jinja2 environment created with autoescape=False",
         ),
         # the environment loads a template that is not a page (where select_autoescape would not escape either)
         Example(
@@ -151,6 +153,8 @@ class Jinja2AutoescapeOff(Rule):
                     env = Environment(loader=FileSystemLoader("templates"), autoescape=jinja2.select_autoescape())
                     return env.get_template("settings.cfg.template"), env.get_template("index.html")
             """),
+            where='Environment(loader=FileSystemLoader("templates"))',
+            says="Jinja2 environment created without autoescape",
         ),
         Example(
             code("""
@@ -166,6 +170,8 @@ class Jinja2AutoescapeOff(Rule):
                 def render_email(body):
                     return Environment(autoescape=jinja2.select_autoescape()).from_string("<p>{{ body }}</p>").render(body=body)
             """),
+            where="Environment()",
+            says="Jinja2 environment created without autoescape",
         ),
     ]
 

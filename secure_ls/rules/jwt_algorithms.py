@@ -89,13 +89,19 @@ class JwtAlgorithms(Rule):
                     def read(self, token, key):
                         return jwt.decode(token, key, algorithms=['HS512'])
             """),
+            where="jwt.decode(token, key)",
+            says="JWT decoded without algorithms=[...]",
         ),
         Example(code("""
             import jwt
 
             def claims(token, public_key):
                 return jwt.decode(token, public_key)
-        """), fixed=None),
+        """),
+            fixed=None,
+            where="jwt.decode(token, public_key)",
+            says="JWT decoded without algorithms=[...]",
+        ),
         Example(
             code("""
                 import jwt
@@ -109,13 +115,19 @@ class JwtAlgorithms(Rule):
                 def claims(token, key):
                     return jwt.decode(token, key, algorithms=['HS256'])
             """),
+            where="'none'",
+            says='JWT algorithms include "none"',
         ),
         Example(code("""
             from jose import jwt
 
             def issue(claims):
                 return jwt.encode(claims, '', algorithm='none')
-        """), fixed=None),
+        """),
+            fixed=None,
+            where="'none'",
+            says='JWT issued with algorithm "none"',
+        ),
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:

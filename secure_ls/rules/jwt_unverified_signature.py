@@ -98,6 +98,7 @@ class JwtUnverifiedSignature(Rule):
                     return claims
             """),
             says="without verifying its signature",
+            where="jwt.process_jwt(token)",
         ),
         Example(code("""
             import jwt
@@ -105,13 +106,19 @@ class JwtUnverifiedSignature(Rule):
             def current_user(token):
                 claims = jwt.decode(token, options={'verify_signature': False})
                 return claims['sub']
-        """)),
+        """),
+            where="jwt.decode(token, options={'verify_signature': False})",
+            says="JWT decoded without verifying its signature",
+        ),
         Example(code("""
             import jwt
 
             def current_user(token, key):
                 return jwt.decode(token, key, verify=False)['sub']
-        """)),
+        """),
+            where="jwt.decode(token, key, verify=False)",
+            says="JWT decoded without verifying its signature",
+        ),
         Example(code("""
             from jose import jwt
 
@@ -120,7 +127,10 @@ class JwtUnverifiedSignature(Rule):
             def claims(token, key):
                 options = {'verify_signature': False, 'verify_aud': False}
                 return jwt.decode(token, key, options=options)
-        """)),
+        """),
+            where="jwt.decode(token, key, options=options)",
+            says="JWT decoded without verifying its signature",
+        ),
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:

@@ -70,7 +70,10 @@ class KdfConstantSalt(Rule):
 
             def store(password):
                 return hashlib.pbkdf2_hmac('sha256', password.encode(), b'static-salt', 600_000)
-        """)),
+        """),
+            where="b'static-salt'",
+            says="Password-based key derivation with a constant salt `b'static-salt'`",
+        ),
         Example(code("""
             from hashlib import scrypt
 
@@ -78,7 +81,10 @@ class KdfConstantSalt(Rule):
 
             def derive(password):
                 return scrypt(password, salt=SALT, n=2**17, r=8, p=1, maxmem=2**28)
-        """)),
+        """),
+            where="SALT",
+            says="Password-based key derivation with a constant salt `SALT`",
+        ),
         Example(
             code("""
                 from cryptography.hazmat.primitives import hashes
@@ -87,7 +93,9 @@ class KdfConstantSalt(Rule):
                 def key_for(password):
                     kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt='fixed'.encode(), iterations=600_000)
                     return kdf.derive(password)
-            """)
+            """),
+            where="'fixed'.encode()",
+            says="Password-based key derivation with a constant salt `'fixed'.encode()`",
         ),
     ]
 

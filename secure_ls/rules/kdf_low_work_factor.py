@@ -101,6 +101,8 @@ class KdfLowWorkFactor(Rule):
                 def store(password, salt):
                     return hashlib.pbkdf2_hmac('sha256', password.encode(), salt, 600_000)
             """),
+            where="100000",
+            says="PBKDF2-HMAC-SHA256 with 100,000 iterations",
         ),
         Example(
             code("""
@@ -117,6 +119,8 @@ class KdfLowWorkFactor(Rule):
                     iterations = 1_300_000
                     return hashlib.pbkdf2_hmac('sha1', password, salt, iterations)
             """),
+            where="iterations",
+            says="PBKDF2-HMAC-SHA1 with 10,000 iterations",
         ),
         Example(
             code("""
@@ -131,6 +135,8 @@ class KdfLowWorkFactor(Rule):
                 def derive(password, salt):
                     return hashlib.scrypt(password, salt=salt, n=2**17, r=8, p=1, maxmem=2**28)
             """),
+            where="2**14",
+            says="scrypt with N=16384, r=8, p=1",
         ),
         Example(
             code("""
@@ -147,6 +153,8 @@ class KdfLowWorkFactor(Rule):
                 def kdf(salt):
                     return PBKDF2HMAC(algorithm=hashes.SHA512(), length=32, salt=salt, iterations=210_000)
             """),
+            where="50000",
+            says="PBKDF2-HMAC-SHA512 with 50,000 iterations",
         ),
         Example(
             code("""
@@ -161,6 +169,8 @@ class KdfLowWorkFactor(Rule):
                 def key(password, salt):
                     return PBKDF2(password, salt, 32, count=1_300_000)
             """),
+            where="PBKDF2(password, salt, 32)",
+            says="PBKDF2-HMAC-SHA1 with 1,000 iterations",
         ),
     ]
 

@@ -119,6 +119,8 @@ class LdapInjection(Rule):
                     user = request.form["user"]
                     return conn.search_s("ou=people,dc=example,dc=com", ldap.SCOPE_SUBTREE, f"(&(uid={escape_filter_chars(user)})(active=TRUE))")
             """),
+            where='f"(&(uid={user})(active=TRUE))"',
+            says="LDAP filter built from the Flask request `user` without escaping",
         ),
         Example(
             code("""
@@ -138,6 +140,8 @@ class LdapInjection(Rule):
                     conn.search("dc=example,dc=com", query, search_scope=SUBTREE)
                     return conn.entries
             """),
+            where="query",
+            says="LDAP filter built from the parameter `mail` without escaping",
         ),
         Example(
             code("""
@@ -153,6 +157,8 @@ class LdapInjection(Rule):
                 def members(conn, group, base):
                     return conn.search_s(base, ldap.SCOPE_SUBTREE, filterstr="(memberOf=cn=%s,ou=groups)" % escape_filter_chars(group))
             """),
+            where='"(memberOf=cn=%s,ou=groups)" % group',
+            says="LDAP filter built from the parameter `group` without escaping",
         ),
         # a filter of filters joined from a list: the values inside each need escaping
         Example(code("""
@@ -161,7 +167,10 @@ class LdapInjection(Rule):
             def any_mail(conn, emails):
                 filt = "(|" + "".join(f"(mail={m})" for m in emails) + ")"
                 return conn.search_s("dc=example,dc=com", ldap.SCOPE_SUBTREE, filt)
-        """)),
+        """),
+            where="filt",
+            says='LDAP filter built from `"".join(f"(mail={m})" for m in emails)`',
+        ),
         # the connection comes from another module: the filter's syntax says what it is
         Example(
             code("""
@@ -179,6 +188,8 @@ class LdapInjection(Rule):
                     conn.search("ou=people,dc=corp", "(uid=%s)" % escape_filter_chars(uid))
                     return conn.entries
             """),
+            where='"(uid=%s)" % uid',
+            says="LDAP filter built from the parameter `uid` without escaping",
         ),
         # assembled in a loop: escaping belongs inside the loop, so no one-click fix
         Example(code("""
@@ -190,7 +201,10 @@ class LdapInjection(Rule):
                     filt += f"(uid={name})"
                 filt += ")"
                 return conn.search_s("dc=example,dc=com", ldap.SCOPE_SUBTREE, filt)
-        """)),
+        """),
+            where="filt",
+            says="LDAP filter built from `name`",
+        ),
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:

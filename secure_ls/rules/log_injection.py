@@ -389,6 +389,8 @@ class LogInjection(Rule):
                     log.info("search {!r} from {}".format(request.args.get("q"), request.headers.get("X-Client")))
             """),
             fixed=None,
+            where='request.headers.get("X-Client")',
+            says="The Flask request logged unescaped",
         ),
         # two values in one statement: one finding, whose fix covers both
         Example(
@@ -406,6 +408,8 @@ class LogInjection(Rule):
                 def hello():
                     logging.info(f"hello {request.args.get('a')!r} from {request.args.get('b')!r}")
             """),
+            where="request.args.get('a')",
+            says="The Flask request logged unescaped",
         ),
         Example(
             code("""
@@ -428,6 +432,8 @@ class LogInjection(Rule):
                     user = request.form['username']
                     logger.warning('failed login for %r from %s', user, request.remote_addr)
             """),
+            where="user",
+            says="The Flask request logged unescaped",
         ),
         Example(
             code("""
@@ -444,6 +450,8 @@ class LogInjection(Rule):
                 def search():
                     logging.info(f"search: {request.args.get('q')!r}")
             """),
+            where="request.args.get('q')",
+            says="The Flask request logged unescaped",
         ),
         # the pieces joined back into one string: the line breaks are the client's again
         Example(
@@ -468,6 +476,7 @@ class LogInjection(Rule):
                     log.info("tags %r", ", ".join(request.GET.getlist("tag")))
                     return HttpResponse("ok")
             """),
+            says="The HTTP request logged unescaped",
         ),
         # "..." % value: each value is checked; split(None, 1) keeps the rest of the text, line breaks and all
         Example(
@@ -480,6 +489,7 @@ class LogInjection(Rule):
                     logging.info("%r: %s" % (command, rest))
             """),
             where="rest",
+            says="The HTTP request logged unescaped",
         ),
         Example(
             code("""
@@ -490,6 +500,8 @@ class LogInjection(Rule):
                     logging.info('search: ' + request.args['q'])
             """),
             fixed=None,
+            where="'search: ' + request.args['q']",
+            says="The Flask request logged unescaped",
         ),
         Example(
             code("""
@@ -502,6 +514,8 @@ class LogInjection(Rule):
                     audit.warning('login failed', extra={'username': request.form['username']})
             """),
             fixed=None,
+            where="request.form['username']",
+            says="The Flask request logged unescaped",
         ),
         Example(
             code("""
@@ -530,6 +544,8 @@ class LogInjection(Rule):
                         access.info("visit %r", request.path)
                         return self.get_response(request)
             """),
+            where="request.path",
+            says="The HTTP request logged unescaped",
         ),
     ]
 

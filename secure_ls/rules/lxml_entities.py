@@ -115,6 +115,8 @@ class LxmlResolveEntities(Rule):
 
                 parser = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
             """),
+            where="etree.XMLParser(remove_blank_text=True)",
+            says="`XMLParser()` resolves entities by default",
         ),
         Example(
             code("""
@@ -127,6 +129,7 @@ class LxmlResolveEntities(Rule):
 
                 parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True)
             """),
+            says="`XMLParser()` has no_network=False",
         ),
         Example(
             code("""
@@ -145,6 +148,8 @@ class LxmlResolveEntities(Rule):
                     doc = etree.fromstring(request.data, parser=etree.XMLParser(resolve_entities=False))
                     return doc.tag
             """),
+            where="etree.fromstring(request.data)",
+            says="`fromstring()` parses the Flask request",
         ),
         # the parser made at module level, used on the request in a view: reported at both
         Example(
@@ -169,6 +174,8 @@ class LxmlResolveEntities(Rule):
                     return etree.fromstring(request.data, LOOSE).tag
             """),
             count=2,
+            where="etree.XMLParser(resolve_entities=True)",
+            says="`XMLParser()` resolves entities",
         ),
         Example(
             code("""
@@ -185,6 +192,8 @@ class LxmlResolveEntities(Rule):
                 def upload():
                     return objectify.fromstring(request.data, parser=objectify.makeparser(resolve_entities=False)).total
             """),
+            where="objectify.fromstring(request.data)",
+            says="`fromstring()` parses the Flask request",
         ),
         Example(
             code("""
@@ -197,6 +206,8 @@ class LxmlResolveEntities(Rule):
 
                 p = XMLParser(resolve_entities=False)
             """),
+            where="XMLParser()",
+            says="`XMLParser()` resolves entities by default",
         ),
         Example(
             code("""
@@ -211,6 +222,8 @@ class LxmlResolveEntities(Rule):
                 def events(stream):
                     return etree.iterparse(stream, events=("end",), resolve_entities=False)
             """),
+            where='etree.iterparse(stream, events=("end",))',
+            says="`iterparse()` resolves entities by default",
         ),
     ]
 

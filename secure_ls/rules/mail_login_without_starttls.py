@@ -94,6 +94,8 @@ class MailLoginWithoutStarttls(Rule):
                     server.login(user, password)
                     server.send_message(msg)
             """),
+            where="server.login(user, password)",
+            says="SMTP login over an unencrypted connection",
         ),
         Example(
             code("""
@@ -114,6 +116,8 @@ class MailLoginWithoutStarttls(Rule):
                         imap.login(user, password)
                         return imap.select('INBOX')
             """),
+            where="imap.login(user, password)",
+            says="IMAP login over an unencrypted connection",
         ),
         Example(
             code("""
@@ -136,6 +140,8 @@ class MailLoginWithoutStarttls(Rule):
                     box.pass_(password)
                     return box.stat()
             """),
+            where="box.user(user)",
+            says="POP3 login over an unencrypted connection",
         ),
     ]
 

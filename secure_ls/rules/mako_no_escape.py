@@ -89,6 +89,8 @@ class MakoNoEscape(Rule):
 
                 page = Template("<p>Hello ${name}</p>", default_filters=['h'])
             """),
+            where='Template("<p>Hello ${name}</p>")',
+            says="Mako `Template` without the `h` filter",
         ),
         Example(
             code("""
@@ -101,6 +103,7 @@ class MakoNoEscape(Rule):
 
                 lookup = TemplateLookup(directories=["templates/html"], module_directory="/tmp/mako", default_filters=['h'])
             """),
+            says="Mako `TemplateLookup` without the `h` filter",
         ),
         Example(
             code("""
@@ -109,6 +112,7 @@ class MakoNoEscape(Rule):
                 def report(rows):
                     return mako.template.Template(filename="report.html", default_filters=["str"]).render(rows=rows)
             """),
+            says="Mako `Template` without the `h` filter",
         ),
     ]
 

@@ -153,6 +153,7 @@ class UnescapedMarkup(Rule):
             """),
             fixed=None,
             says="`user.homepage` is the start of a URL (`href=`)",
+            where='Markup(f\'<a href="{user.homepage}">{user.name}</a>\')',
         ),
         Example(
             code("""
@@ -167,6 +168,8 @@ class UnescapedMarkup(Rule):
                 def greeting(user):
                     return Markup("<p>Hello {}!</p>").format(user.name)
             """),
+            where='Markup(f"<p>Hello {user.name}!</p>")',
+            says="`Markup()` marks `user.name`",
         ),
         Example(
             code("""
@@ -182,6 +185,8 @@ class UnescapedMarkup(Rule):
                 def comment(request):
                     return format_html("<div class='c'>{}</div>", request.POST["text"])
             """),
+            where='mark_safe("<div class=\'c\'>%s</div>" % request.POST["text"])',
+            says='`mark_safe()` marks the HTTP request `request.POST["text"]` as safe HTML without',
         ),
         Example(
             code("""
@@ -199,6 +204,8 @@ class UnescapedMarkup(Rule):
                     body = request.form["body"]
                     return escape(body)
             """),
+            where="Markup(body)",
+            says="`Markup()` marks the Flask request `body` as safe HTML without escaping it",
         ),
         Example(
             code("""
@@ -214,6 +221,8 @@ class UnescapedMarkup(Rule):
                 def label(request):
                     return conditional_escape(request.GET["label"])
             """),
+            where='mark_safe(request.GET["label"])',
+            says='`mark_safe()` marks the HTTP request `request.GET["label"]` as safe HTML without',
         ),
         Example(
             code("""
@@ -229,6 +238,8 @@ class UnescapedMarkup(Rule):
                 def bold(text):
                     return format_html("<b>{}</b>", text)
             """),
+            where='mark_safe("<b>" + text + "</b>")',
+            says="`mark_safe()` marks the parameter `text` as safe HTML without escaping it",
         ),
     ]
 

@@ -81,6 +81,8 @@ class NumpyLoadAllowPickle(Rule):
                 def read(path):
                     return np.load(path)
             """),
+            where="np.load(path, allow_pickle=True)",
+            says="`numpy.load()` with allow_pickle=True unpickles object arrays in the file from",
         ),
         Example(
             code("""
@@ -99,6 +101,7 @@ class NumpyLoadAllowPickle(Rule):
                     data = load(request.files["arrays"], mmap_mode=None)
                     return data
             """),
+            says="`numpy.load()` with allow_pickle=True unpickles object arrays in the file from",
         ),
     ]
 

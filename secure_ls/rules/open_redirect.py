@@ -271,6 +271,8 @@ class OpenRedirect(Rule):
                     response["Location"] = request.GET.get("next", "/")
                     return response
             """),
+            where='request.GET.get("next", "/")',
+            says='Redirect target `request.GET.get("next", "/")` comes from the HTTP request',
         ),
         # the check failed on that read: the redirect goes where it says not to
         Example(
@@ -283,6 +285,8 @@ class OpenRedirect(Rule):
                         return redirect(request.args.get("next"))
                     return redirect("/")
             """),
+            where='request.args.get("next")',
+            says='Redirect target `request.args.get("next")` comes from the Flask request',
         ),
         # the client chose the start: a query string appended after it does not make it safe
         Example(
@@ -295,6 +299,8 @@ class OpenRedirect(Rule):
                         target = f"{target}?tab={request.GET['tab']}"
                     return redirect(target)
             """),
+            where="target",
+            says="Redirect target `target` comes from the HTTP request",
         ),
         # a predicate of the application that never looks at the host checks nothing
         Example(
@@ -310,6 +316,8 @@ class OpenRedirect(Rule):
                         return redirect(target)
                     return redirect("/")
             """),
+            where="target",
+            says="Redirect target `target` comes from the HTTP request",
         ),
         # `//evil.example` starts with "/" too
         Example(
@@ -322,6 +330,8 @@ class OpenRedirect(Rule):
                         target = "/"
                     return redirect(target)
             """),
+            where="target",
+            says="Redirect target `target` comes from the Flask request",
         ),
         Example(
             code("""
@@ -330,6 +340,8 @@ class OpenRedirect(Rule):
                 def login():
                     return redirect(request.args.get("next", "/"))
             """),
+            where='request.args.get("next", "/")',
+            says='Redirect target `request.args.get("next", "/")` comes from the Flask request',
         ),
         Example(
             code("""
@@ -339,6 +351,8 @@ class OpenRedirect(Rule):
                     target = request.POST["return_to"]
                     return HttpResponseRedirect(target)
             """),
+            where="target",
+            says="Redirect target `target` comes from the HTTP request",
         ),
         Example(
             code("""
@@ -347,6 +361,8 @@ class OpenRedirect(Rule):
                 def back():
                     return go("/" + request.args["path"])
             """),
+            where='"/" + request.args["path"]',
+            says='Redirect target `"/" + request.args["path"]` comes from the Flask request',
         ),
         Example(
             code("""
@@ -358,6 +374,8 @@ class OpenRedirect(Rule):
                 def out(url: str):
                     return RedirectResponse(url)
             """),
+            where="url",
+            says="Redirect target `url` comes from the route parameter `url`",
         ),
         Example(
             code("""
@@ -367,6 +385,8 @@ class OpenRedirect(Rule):
                     def get(self):
                         self.redirect(self.get_argument("next", "/"))
             """),
+            where='self.get_argument("next", "/")',
+            says='Redirect target `self.get_argument("next", "/")` comes from the HTTP request',
         ),
     ]
 

@@ -96,6 +96,8 @@ class PasslibWeakScheme(Rule):
                 def store(pw):
                     return pbkdf2_sha256.hash(pw)
             """),
+            where="md5_crypt",
+            says="Password hashed with passlib's `md5_crypt`, a weak scheme",
         ),
         Example(
             code("""
@@ -110,6 +112,8 @@ class PasslibWeakScheme(Rule):
                 def store(pw):
                     return passlib.hash.pbkdf2_sha256.hash(pw)
             """),
+            where="passlib.hash.ldap_salted_sha1",
+            says="Password hashed with passlib's `ldap_salted_sha1`, a weak scheme",
         ),
         Example(
             code("""
@@ -122,6 +126,8 @@ class PasslibWeakScheme(Rule):
 
                 pwd_context = CryptContext(schemes=['pbkdf2_sha256', 'des_crypt'], deprecated='auto')
             """),
+            where="['des_crypt']",
+            says="CryptContext hashes new passwords with `des_crypt`, a weak scheme",
         ),
         Example(
             code("""
@@ -130,6 +136,8 @@ class PasslibWeakScheme(Rule):
                 pwd_context = CryptContext(schemes='plaintext')
             """),
             fixed=None,
+            where="'plaintext'",
+            says="CryptContext hashes new passwords with `plaintext`, a weak scheme",
         ),
     ]
 

@@ -236,6 +236,8 @@ class PathTraversal(Rule):
                 async def media(request):
                     return await response.file(f"/var/www/media/{request.args.get('name')}")
             """),
+            where='f"/var/www/media/{request.args.get(\'name\')}"',
+            says="File path built from the HTTP request",
         ),
         Example(
             code("""
@@ -247,6 +249,8 @@ class PathTraversal(Rule):
                 async def static_file(request):
                     return web.FileResponse(STATIC / request.query.get("file", "index.html"))
             """),
+            where='STATIC / request.query.get("file", "index.html")',
+            says="File path built from the HTTP request",
         ),
         Example(
             code("""
@@ -266,6 +270,8 @@ class PathTraversal(Rule):
                     name = request.args.get("name")
                     return send_from_directory("/srv/reports", name)
             """),
+            where='os.path.join("/srv/reports", name)',
+            says="File path built from the Flask request",
         ),
         Example(
             code("""
@@ -286,6 +292,8 @@ class PathTraversal(Rule):
                 def show(name):
                     return flask.send_from_directory("static/docs", name, mimetype="text/plain")
             """),
+            where='"static/docs/" + name',
+            says="File path built from the route parameter `name`",
         ),
         Example(
             code("""
@@ -298,6 +306,8 @@ class PathTraversal(Rule):
                     f = request.files["file"]
                     f.save(os.path.join(UPLOADS, f.filename))
             """),
+            where="os.path.join(UPLOADS, f.filename)",
+            says="File path built from the Flask request",
         ),
         Example(
             code("""
@@ -323,6 +333,8 @@ class PathTraversal(Rule):
                     path = os.path.join("/srv/reports", request.args["name"])
                     return send_from_directory("/srv/reports", request.args["name"], as_attachment=True)
             """),
+            where="path",
+            says="File path built from the Flask request",
         ),
         Example(
             code("""
@@ -332,6 +344,8 @@ class PathTraversal(Rule):
                     with open("/var/log/app/" + request.GET["file"]) as fh:
                         return HttpResponse(fh.read())
             """),
+            where='"/var/log/app/" + request.GET["file"]',
+            says="File path built from the HTTP request",
         ),
         Example(
             code("""
@@ -341,6 +355,8 @@ class PathTraversal(Rule):
                 def cleanup():
                     shutil.rmtree(f"/tmp/jobs/{request.form['job']}")
             """),
+            where='f"/tmp/jobs/{request.form[\'job\']}"',
+            says="File path built from the Flask request",
         ),
         Example(
             code("""
@@ -354,6 +370,8 @@ class PathTraversal(Rule):
                 def doc(name: str):
                     return (ROOT / name).read_text()
             """),
+            where="ROOT / name",
+            says="File path built from the route parameter `name`",
         ),
         Example(
             code("""
@@ -365,6 +383,8 @@ class PathTraversal(Rule):
                     with open(os.path.join(TEMPLATES, name)) as fh:
                         return fh.read()
             """),
+            where="os.path.join(TEMPLATES, name)",
+            says="File path built from the parameter `name`",
         ),
         Example(  # an existence test is not a check: ../../etc/passwd exists too
             code("""
@@ -377,6 +397,8 @@ class PathTraversal(Rule):
                         abort(404)
                     return send_file(path)
             """),
+            where="path",
+            says="File path built from the Flask request",
         ),
         Example(
             code("""
@@ -389,6 +411,8 @@ class PathTraversal(Rule):
                     field = await (await request.multipart()).next()
                     (UPLOAD_ROOT / field.filename).write_bytes(await field.read())
             """),
+            where="UPLOAD_ROOT / field.filename",
+            says="File path built from the HTTP request",
         ),
     ]
 

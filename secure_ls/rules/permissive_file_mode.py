@@ -108,6 +108,8 @@ class PermissiveFileMode(Rule):
 
                 os.chmod('/etc/myapp/config.yml', 0o700)
             """),
+            where="0o777",
+            says="Mode 0o777 makes the file writable by every user",
         ),
         Example(
             code("""
@@ -124,6 +126,8 @@ class PermissiveFileMode(Rule):
                 def publish(path):
                     os.chmod(path, 0o600)
             """),
+            where="stat.S_IRUSR | stat.S_IWUSR | stat.S_IROTH | stat.S_IWOTH",
+            says="Mode 0o606 makes the file writable by every user",
         ),
         Example(
             code("""
@@ -136,6 +140,8 @@ class PermissiveFileMode(Rule):
 
                 Path('output.log').chmod(0o600)
             """),
+            where="0o666",
+            says="Mode 0o666 makes the file writable by every user",
         ),
         Example(
             code("""
@@ -152,6 +158,8 @@ class PermissiveFileMode(Rule):
                     mode = 0o776
                     change_mode(p, 0o700)
             """),
+            where="mode",
+            says="Mode 0o776 makes the file writable by every user",
         ),
     ]
 

@@ -108,6 +108,8 @@ class PermissiveUmask(Rule):
                     os.setsid()
                     os.umask(0o022)
             """),
+            where="0",
+            says="umask 0o000 leaves files created afterwards writable by every user",
         ),
         Example(
             code("""
@@ -120,6 +122,8 @@ class PermissiveUmask(Rule):
 
                 umask(0o022)
             """),
+            where="0o020",
+            says="umask 0o020 leaves files created afterwards writable by every user",
         ),
     ]
 

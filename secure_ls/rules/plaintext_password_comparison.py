@@ -140,7 +140,10 @@ class PlaintextPasswordComparison(Rule):
                 if user.password == password:
                     return True
                 return False
-        """)),
+        """),
+            where="user.password == password",
+            says="Password `password` compared in plain text with `password`",
+        ),
         Example(
             code("""
                 from flask import request
@@ -149,14 +152,19 @@ class PlaintextPasswordComparison(Rule):
                     if stored_password != request.form['password']:
                         return 'denied', 401
                     return 'ok'
-            """)
+            """),
+            where="stored_password != request.form['password']",
+            says="Password `stored_password` compared in plain text with `password`",
         ),
         Example(code("""
             from django.conf import settings
 
             def is_admin(password):
                 return password == settings.ADMIN_PASSWORD
-        """)),
+        """),
+            where="password == settings.ADMIN_PASSWORD",
+            says="Password `password` compared in plain text with `ADMIN_PASSWORD`",
+        ),
     ]
 
     def visit_Compare(self, node: ast.Compare, ctx) -> None:

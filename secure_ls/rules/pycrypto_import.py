@@ -81,11 +81,18 @@ class PycryptoImport(Rule):
 
             def enc(key, data):
                 return AES.new(key, AES.MODE_CBC, b'0' * 16).encrypt(data)
-        """)),
+        """),
+            where="from Crypto.Cipher import AES",
+            says="`Crypto` may be PyCrypto, unmaintained since 2013 and with known vulnerabilities",
+        ),
         Example(code("""
             import Crypto.Random.OSRNG
             from Crypto.PublicKey import RSA
-        """), count=2),
+        """),
+            count=2,
+            where="import Crypto.Random.OSRNG",
+            says="`Crypto` may be PyCrypto, unmaintained since 2013 and with known vulnerabilities",
+        ),
     ]
 
     def visit_Import(self, node: ast.Import, ctx) -> None:

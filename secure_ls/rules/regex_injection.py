@@ -92,6 +92,8 @@ class RegexInjection(Rule):
                     rx = re.compile(re.escape(request.args["q"]), re.I)
                     return [i for i in items if rx.search(i)]
             """),
+            where='request.args["q"]',
+            says="Regular expression built from the Flask request",
         ),
         Example(
             code(r"""
@@ -109,6 +111,8 @@ class RegexInjection(Rule):
                     word = request.GET["word"]
                     return bool(search(f"\\b{re.escape(word)}\\b", text))
             """),
+            where='f"\\\\b{word}\\\\b"',
+            says="Regular expression built from the HTTP request",
         ),
     ]
 

@@ -176,6 +176,8 @@ class RegexPartialValidation(Rule):
                         raise ValueError("bad name")
                     return name
             """),
+            where='re.match(r"^[a-z0-9_]+$", name)',
+            says="This validation with `re.match` ends with `$`, which also matches before a",
         ),
         Example(
             code("""
@@ -194,6 +196,8 @@ class RegexPartialValidation(Rule):
                         return True
                     return False
             """),
+            where='re.search(r"^[A-Za-z0-9.-]+", tag)',
+            says="This validation with `re.search` has no end anchor, so only a prefix is checked",
         ),
         Example(
             code("""
@@ -213,6 +217,8 @@ class RegexPartialValidation(Rule):
                         return True
                     return False
             """),
+            where='match("[0-9a-f]{32}$", value)',
+            says="This validation with `re.match` ends with `$`, which also matches before a",
         ),
     ]
 

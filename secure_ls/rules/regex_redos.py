@@ -124,6 +124,8 @@ class RegexCatastrophicBacktracking(Rule):
                 def comment():
                     return re.sub(r"[ \t]+$", "", request.form["c"], flags=re.MULTILINE)
             """),
+            where='r"[ \\t]+$"',
+            says="Regular expression takes quadratic time on a failing input",
         ),
         Example(  # quadratic: `\S+\.\S+` can split a run of dots n ways
             code(r"""
@@ -133,6 +135,8 @@ class RegexCatastrophicBacktracking(Rule):
                 def check(request):
                     return JsonResponse({"ok": bool(re.match(r"^\S+@\S+\.\S+$", request.POST["email"]))})
             """),
+            where='r"^\\S+@\\S+\\.\\S+$"',
+            says="Regular expression takes quadratic time on a failing input",
         ),
         Example(
             code(r"""
@@ -144,6 +148,8 @@ class RegexCatastrophicBacktracking(Rule):
                         return "ok"
                     return "no"
             """),
+            where='r"^(\\w+\\s?)*$"',
+            says="Regular expression can backtrack exponentially",
         ),
         Example(
             code("""
@@ -153,12 +159,16 @@ class RegexCatastrophicBacktracking(Rule):
                     pattern = re.compile(r"(a|aa)*b")
                     return pattern.match(line)
             """),
+            where='r"(a|aa)*b"',
+            says="Regular expression can backtrack exponentially",
         ),
         Example(
             code(r"""
                 from re import compile as rx
                 QUOTED = rx(r'"(?:[^"\\]+|\\.)*"')
             """),
+            where='r\'"(?:[^"\\\\]+|\\\\.)*"\'',
+            says="Regular expression can backtrack exponentially",
         ),
         Example(
             code(r"""
@@ -167,6 +177,8 @@ class RegexCatastrophicBacktracking(Rule):
                 def digits(value):
                     return re.fullmatch(r"(\d+)*", value) is not None
             """),
+            where='r"(\\d+)*"',
+            says="Regular expression can backtrack exponentially",
         ),
     ]
 

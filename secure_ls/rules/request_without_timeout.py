@@ -97,6 +97,8 @@ class RequestWithoutTimeout(Rule):
                 def fetch(url):
                     return requests.get(url, timeout=10).json()
             """),
+            where="requests.get",
+            says="`get()` without a timeout can hang forever on a slow or unresponsive server",
         ),
         Example(
             code("""
@@ -109,6 +111,8 @@ class RequestWithoutTimeout(Rule):
 
                 post("https://hooks.example.com/notify", json={"ok": True}, timeout=10)
             """),
+            where="post",
+            says="`post()` with timeout=None can hang forever on a slow or unresponsive server",
         ),
         Example(
             code("""
@@ -125,6 +129,8 @@ class RequestWithoutTimeout(Rule):
                     with urllib.request.urlopen(url, timeout=10) as response:
                         return response.read()
             """),
+            where="urllib.request.urlopen",
+            says="`urlopen()` without a timeout can hang forever on a slow or unresponsive server",
         ),
         Example(
             code("""
@@ -143,6 +149,8 @@ class RequestWithoutTimeout(Rule):
                         for item in items:
                             session.put(f"https://api.example.com/items/{item.id}", json=item.data, timeout=10)
             """),
+            where="session.put",
+            says="`put()` without a timeout can hang forever on a slow or unresponsive server",
         ),
         Example(
             code("""
@@ -155,6 +163,8 @@ class RequestWithoutTimeout(Rule):
 
                 r = httpx.post("https://api.example.com", data=b"x", timeout=10)
             """),
+            where="httpx.post",
+            says="`post()` with timeout=None can hang forever on a slow or unresponsive server",
         ),
     ]
 

@@ -235,6 +235,7 @@ class SecretInLog(Rule):
                         log.error(f'Malformed authorization header: ***')
             """),
             says="Secret `auth` logged",
+            where="auth",
         ),
         Example(
             code("""
@@ -253,6 +254,8 @@ class SecretInLog(Rule):
                 def connect(user, password):
                     logger.debug('connecting as %s with password %s', user, "***")
             """),
+            where="password",
+            says="Secret `password` logged",
         ),
         Example(
             code("""
@@ -267,6 +270,8 @@ class SecretInLog(Rule):
                 def refresh(session):
                     logging.info(f'new token *** issued')
             """),
+            where="session.access_token",
+            says="Secret `access_token` logged",
         ),
         Example(
             code("""
@@ -281,6 +286,8 @@ class SecretInLog(Rule):
                 def login():
                     print('login', request.form['username'], "***")
             """),
+            where="request.form['password']",
+            says="Secret `password` printed",
         ),
         Example(
             code("""
@@ -295,6 +302,8 @@ class SecretInLog(Rule):
                 def setup(config):
                     logging.warning('using key {}'.format("***"))
             """),
+            where="config.api_key",
+            says="Secret `api_key` logged",
         ),
     ]
 

@@ -133,12 +133,16 @@ class SessionTrustBoundary(Rule):
                     session["role"] = request.form["role"]
                     return "ok"
             """),
+            where='session["role"]',
+            says='`request.form["role"]` from the Flask request is stored in the session without',
         ),
         Example(
             code("""
                 def choose_account(request):
                     request.session["account_id"] = request.POST.get("account")
             """),
+            where='request.session["account_id"]',
+            says='`request.POST.get("account")` from the HTTP request is stored in the session',
         ),
         Example(
             code("""
@@ -147,6 +151,8 @@ class SessionTrustBoundary(Rule):
                 def pick_tenant():
                     session.update({"tenant": request.args["tenant"], "visited": True})
             """),
+            where='request.args["tenant"]',
+            says='`request.args["tenant"]` from the Flask request is stored in the session without',
         ),
         # a query parameter of a FastAPI handler (not part of the route's path)
         Example(
@@ -159,6 +165,8 @@ class SessionTrustBoundary(Rule):
                 def set_org(request: Request, org_id: str):
                     request.session["org_id"] = org_id
             """),
+            where='request.session["org_id"]',
+            says="`org_id` from the route parameter `org_id` is stored in the session without",
         ),
         Example(
             code("""
@@ -168,6 +176,8 @@ class SessionTrustBoundary(Rule):
                     data = request.get_json()
                     s["theme"] = data["theme"]
             """),
+            where='s["theme"]',
+            says='`data["theme"]` from the HTTP request is stored in the session without',
         ),
         Example(
             code("""
@@ -179,6 +189,8 @@ class SessionTrustBoundary(Rule):
                         flash("Welcome back!")
                     session["user_email"] = form["email"]
             """),
+            where='session["user_email"]',
+            says='`form["email"]` from the Flask request is stored in the session without',
         ),
         Example(
             code("""
@@ -189,6 +201,8 @@ class SessionTrustBoundary(Rule):
                     session = await get_session(request)
                     session["tenant_id"] = data["tenant"]
             """),
+            where='session["tenant_id"]',
+            says='`data["tenant"]` from the HTTP request is stored in the session without',
         ),
     ]
 

@@ -78,6 +78,8 @@ class SshHostKeyAutoAdd(Rule):
                 client.set_missing_host_key_policy(paramiko.RejectPolicy())
                 client.connect('host', username='deploy')
             """),
+            where="paramiko.AutoAddPolicy()",
+            says="AutoAddPolicy accepts any SSH host key, so a man in the middle can impersonate",
         ),
         Example(
             code("""
@@ -99,6 +101,8 @@ class SshHostKeyAutoAdd(Rule):
                     ssh.connect(host)
                     return ssh
             """),
+            where="WarningPolicy",
+            says="WarningPolicy accepts any SSH host key, so a man in the middle can impersonate",
         ),
     ]
 

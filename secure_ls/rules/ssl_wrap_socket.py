@@ -86,6 +86,8 @@ class SslWrapSocket(Rule):
                     sock = socket.create_connection((host, 443))
                     return ssl.create_default_context().wrap_socket(sock, server_hostname=host)
             """),
+            where="ssl.wrap_socket(sock, ssl_version=ssl.PROTOCOL_TLSv1)",
+            says="ssl.wrap_socket() does not verify the server's certificate or host name and was",
         ),
         Example(
             code("""
@@ -106,6 +108,7 @@ class SslWrapSocket(Rule):
                     s.connect((host, port))
                     return s
             """),
+            says="ssl.wrap_socket() does not verify the server's certificate or host name and was",
         ),
         Example(
             code("""
@@ -115,6 +118,7 @@ class SslWrapSocket(Rule):
                     return ssl.wrap_socket(sock, server_side=True, certfile='cert.pem', keyfile='key.pem')
             """),
             fixed=None,
+            says="ssl.wrap_socket() is deprecated and was removed in Python 3.12",
         ),
     ]
 

@@ -147,6 +147,8 @@ class ServerSideRequestForgery(Rule):
                     url = request.args["url"]
                     return requests.get(url, timeout=5).text
             """),
+            where="url",
+            says="URL `url` comes from the Flask request",
         ),
         Example(
             code("""
@@ -160,6 +162,8 @@ class ServerSideRequestForgery(Rule):
                         r = await client.get(f"http://{host}/status")
                     return r.json()
             """),
+            where='f"http://{host}/status"',
+            says='URL `f"http://{host}/status"` comes from the route parameter `host`',
         ),
         Example(
             code("""
@@ -168,6 +172,8 @@ class ServerSideRequestForgery(Rule):
                 def fetch(request):
                     return urlopen(request.POST["feed"]).read()
             """),
+            where='request.POST["feed"]',
+            says='URL `request.POST["feed"]` comes from the HTTP request',
         ),
         Example(
             code("""
@@ -177,6 +183,8 @@ class ServerSideRequestForgery(Rule):
                 def hook():
                     rq.request("POST", request.json["callback"], json={"ok": True}, timeout=5)
             """),
+            where='request.json["callback"]',
+            says='URL `request.json["callback"]` comes from the Flask request',
         ),
         Example(
             code("""
@@ -190,6 +198,8 @@ class ServerSideRequestForgery(Rule):
                 def proxy(request):
                     return http.get(urljoin(API_BASE, request.GET["resource"]), timeout=5)
             """),
+            where='urljoin(API_BASE, request.GET["resource"])',
+            says='URL `urljoin(API_BASE, request.GET["resource"])` comes from the HTTP request',
         ),
         Example(
             code("""
@@ -200,6 +210,8 @@ class ServerSideRequestForgery(Rule):
                     req = urllib.request.Request(request.json["url"], headers={"User-Agent": "bot"})
                     return urllib.request.urlopen(req, timeout=3).read()
             """),
+            where="req",
+            says="URL `req` comes from the Flask request",
         ),
     ]
 

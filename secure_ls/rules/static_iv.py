@@ -106,6 +106,8 @@ class StaticIv(Rule):
                     enc = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
                     return iv + enc.update(data) + enc.finalize()
             """),
+            where="iv",
+            says="Constant IV `iv`",
         ),
         Example(
             code("""
@@ -122,6 +124,8 @@ class StaticIv(Rule):
                     cipher = AES.new(key, AES.MODE_CBC)
                     return cipher.iv + cipher.encrypt(data)
             """),
+            where="b'1234567890abcdef'",
+            says="Constant IV `b'1234567890abcdef'`",
         ),
         Example(
             code(r"""
@@ -138,6 +142,8 @@ class StaticIv(Rule):
                     nonce = os.urandom(12)
                     return AESGCM(key).encrypt(nonce, data, None)
             """),
+            where="b'\\x00' * 12",
+            says="Constant nonce `b'\\x00' * 12`",
         ),
         Example(
             code("""
@@ -149,6 +155,8 @@ class StaticIv(Rule):
                     return Cipher(algorithms.AES(key), modes.CBC(IV)).encryptor()
             """),
             fixed=None,
+            where="IV",
+            says="Constant IV `IV`",
         ),
         Example(
             code(r"""
@@ -169,6 +177,8 @@ class StaticIv(Rule):
                     cipher = AES.new(key, AES.MODE_GCM)
                     return cipher.encrypt_and_digest(data)
             """),
+            where="NONCE",
+            says="Constant nonce `NONCE`",
         ),
     ]
 

@@ -133,6 +133,8 @@ class StdlibTlsUnverified(Rule):
                         server.login(user, password)
                         server.send_message(msg)
             """),
+            where="smtplib.SMTP_SSL(host, 465)",
+            says="SMTP_SSL() without a context does not check the server's certificate or host",
         ),
         # the client made on two branches (plain or implicit TLS) is still one smtplib client
         Example(
@@ -160,6 +162,8 @@ class StdlibTlsUnverified(Rule):
                         smtp.starttls(context=ssl.create_default_context())
                     return smtp
             """),
+            where="smtp.starttls()",
+            says="smtp.starttls() without a context negotiates TLS without checking the server's",
         ),
         Example(
             code("""
@@ -175,6 +179,8 @@ class StdlibTlsUnverified(Rule):
                 def inbox(host):
                     return imaplib.IMAP4_SSL(host, ssl_context=ssl.create_default_context())
             """),
+            where="imaplib.IMAP4_SSL(host)",
+            says="IMAP4_SSL() without a context does not check the server's certificate or host",
         ),
         Example(
             code("""
@@ -194,6 +200,8 @@ class StdlibTlsUnverified(Rule):
                     server.starttls(context=ssl.create_default_context())
                     server.login(user, password)
             """),
+            where="server.starttls()",
+            says="server.starttls() without a context negotiates TLS without checking the server's",
         ),
         Example(
             code("""
@@ -213,6 +221,8 @@ class StdlibTlsUnverified(Rule):
                     box.stls(context=ssl.create_default_context())
                     return box.stat()
             """),
+            where="box.stls()",
+            says="box.stls() without a context negotiates TLS without checking the server's",
         ),
         Example(
             code("""
@@ -233,6 +243,8 @@ class StdlibTlsUnverified(Rule):
                     ftp.prot_p()
                     ftp.storbinary('STOR x', f)
             """),
+            where="FTP_TLS(host)",
+            says="FTP_TLS() without a context does not check the server's certificate or host name",
         ),
         Example(
             code("""
@@ -243,6 +255,8 @@ class StdlibTlsUnverified(Rule):
                     if ftp.login(user, password):
                         ftp.storbinary('STOR x', f)
             """),
+            where="ftplib.FTP_TLS(host, context=ssl.create_default_context())",
+            says="FTP_TLS logs in but never calls prot_p()",
         ),
     ]
 

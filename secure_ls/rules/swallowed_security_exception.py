@@ -190,6 +190,8 @@ class SwallowedSecurityException(Rule):
                         logger.warning("verify failed", exc_info=True)
                     process(payload)
             """),
+            where="pass",
+            says="Failure of `verify` is swallowed without logging",
         ),
         Example(
             code("""
@@ -220,6 +222,7 @@ class SwallowedSecurityException(Rule):
                         out.append(claims)
                     return out
             """),
+            says="Failure of `jwt.decode` is swallowed without logging",
         ),
     ]
 

@@ -121,6 +121,8 @@ class TarfileUnsafeExtraction(Rule):
                     with tarfile.open(path) as tar:
                         tar.extractall(dest, filter="data")
             """),
+            where="tar.extractall(dest)",
+            says="Tar extraction with `extractall()` of an archive from the parameter `path` and",
         ),
         Example(
             code("""
@@ -141,6 +143,8 @@ class TarfileUnsafeExtraction(Rule):
                     archive.extractall(path="/srv/bundles", filter="data")
                     archive.close()
             """),
+            where='archive.extractall(path="/srv/bundles")',
+            says="Tar extraction with `extractall()` of an archive from the Flask request and no",
         ),
         Example(
             code("""
@@ -153,6 +157,8 @@ class TarfileUnsafeExtraction(Rule):
 
                 tarfile.open("vendor.tgz").extractall(filter="data")
             """),
+            where='tarfile.open("vendor.tgz").extractall()',
+            says="Tar extraction with `extractall()` and no filter",
         ),
         Example(
             code("""
@@ -167,6 +173,8 @@ class TarfileUnsafeExtraction(Rule):
                 def unpack(name, dest):
                     shutil.unpack_archive(f"{name}.tar.gz", dest, filter="data")
             """),
+            where='shutil.unpack_archive(f"{name}.tar.gz", dest)',
+            says="Tar extraction with `shutil.unpack_archive()` of an archive from the parameter",
         ),
     ]
 

@@ -67,7 +67,9 @@ class TelnetCleartext(Rule):
                     tn.read_until(b'login: ')
                     tn.write(user.encode() + b'\n')
                     tn.write(password.encode() + b'\n')
-            """)
+            """),
+            where="telnetlib.Telnet(host)",
+            says="Telnet sends a password in clear text, readable by anyone on the network path",
         ),
         Example(code("""
             from telnetlib import Telnet
@@ -75,7 +77,10 @@ class TelnetCleartext(Rule):
             def banner(host):
                 with Telnet(host, 23) as tn:
                     return tn.read_some()
-        """)),
+        """),
+            where="Telnet(host, 23)",
+            says="Telnet carries everything in clear text, readable by anyone on the network path",
+        ),
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:

@@ -157,6 +157,8 @@ class TemplateInjection(Rule):
                     name = request.args.get("name", "")
                     return render_template_string("<h1>Hello {{ name }}!</h1>", name=name)
             """),
+            where='f"<h1>Hello {name}!</h1>"',
+            says="Template source built from the Flask request",
         ),
         Example(
             code("""
@@ -173,6 +175,8 @@ class TemplateInjection(Rule):
                     template = "<p>Welcome back, {{ display_name }}</p>"
                     return flask.render_template_string(template, title="Home", display_name=user.display_name)
             """),
+            where="template",
+            says="Template source built from the parameter `user`",
         ),
         Example(
             code("""
@@ -187,6 +191,8 @@ class TemplateInjection(Rule):
                 def greeting(name, count):
                     return Template("Hi {{ name }}, you have {{ n }} messages").render(n=count, name=name)
             """),
+            where='"Hi " + name + ", you have {{ n }} messages"',
+            says="Template source built from the parameter `name`",
         ),
         Example(
             code("""
@@ -198,6 +204,8 @@ class TemplateInjection(Rule):
                 def preview():
                     return app.jinja_env.from_string(request.form["body"]).render()
             """),
+            where='request.form["body"]',
+            says="Template source taken from the Flask request",
         ),
         # the environment is made once at module level, the template in a view
         Example(
@@ -219,6 +227,8 @@ class TemplateInjection(Rule):
                 def greet():
                     return ENV.from_string("<p>Hello {{ name }}</p>").render(name=request.args["name"])
             """),
+            where='"<p>Hello " + request.args["name"] + "</p>"',
+            says="Template source built from the Flask request",
         ),
         Example(
             code("""
@@ -233,6 +243,8 @@ class TemplateInjection(Rule):
                 def banner(title):
                     return Template("<div class='banner'>${title}</div>").render(title=title)
             """),
+            where='"<div class=\'banner\'>" + title + "</div>"',
+            says="Template source built from the parameter `title`",
         ),
         Example(  # Django's engine registry
             code("""
@@ -243,6 +255,8 @@ class TemplateInjection(Rule):
                     engine = engines["django"]
                     return HttpResponse(engine.from_string("<h1>Dear " + request.GET["to"] + "</h1>").render({}, request))
             """),
+            where='"<h1>Dear " + request.GET["to"] + "</h1>"',
+            says="Template source built from the HTTP request",
         ),
         Example(
             code("""
@@ -252,6 +266,8 @@ class TemplateInjection(Rule):
                 def banner(request):
                     return HttpResponse(Template(request.POST["banner"]).render(Context({})))
             """),
+            where='request.POST["banner"]',
+            says="Template source taken from the HTTP request",
         ),
         Example(
             code("""
@@ -262,6 +278,8 @@ class TemplateInjection(Rule):
                     pattern = request.form["pattern"]
                     return pattern.format_map({"user": current_user})
             """),
+            where="pattern",
+            says="Format string taken from the Flask request",
         ),
     ]
 

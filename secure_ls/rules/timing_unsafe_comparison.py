@@ -293,6 +293,7 @@ class TimingUnsafeComparison(Rule):
                         raise ValueError('bad ticket')
             """),
             where="expected != digest",
+            says="The digest `expected` compared with `!=`",
         ),
         Example(
             code("""
@@ -309,6 +310,8 @@ class TimingUnsafeComparison(Rule):
                     expected = hmac.new(key, body, hashlib.sha256).hexdigest()
                     return hmac.compare_digest(expected.encode(), signature.encode())
             """),
+            where="expected == signature",
+            says="The digest `expected` compared with `==`",
         ),
         Example(
             code("""
@@ -325,6 +328,8 @@ class TimingUnsafeComparison(Rule):
                     expected = hmac.new(key, body, hashlib.sha256).hexdigest()
                     return hmac.compare_digest(expected, signature)
             """),
+            where="expected == signature",
+            says="The digest `expected` compared with `==`",
         ),
         Example(
             code("""
@@ -338,6 +343,8 @@ class TimingUnsafeComparison(Rule):
                     if not hmac.compare_digest(request.headers['X-Token'], api_token):
                         raise PermissionError()
             """),
+            where="request.headers['X-Token'] != api_token",
+            says="The secret `X-Token` compared with `!=`",
         ),
     ]
 

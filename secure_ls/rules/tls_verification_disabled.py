@@ -111,6 +111,8 @@ class TlsVerificationDisabled(Rule):
 
                 resp = requests.get('https://internal.example.com/api', verify=True)
             """),
+            where="verify=False",
+            says="`verify=False` turns off TLS certificate verification",
         ),
         Example(
             code("""
@@ -123,6 +125,8 @@ class TlsVerificationDisabled(Rule):
 
                 client = httpx.Client(verify=True, timeout=5)
             """),
+            where="verify=False",
+            says="`verify=False` turns off TLS certificate verification",
         ),
         Example(
             code("""
@@ -139,6 +143,8 @@ class TlsVerificationDisabled(Rule):
                 ctx = ssl.create_default_context()
                 urllib.request.urlopen('https://example.com', context=ctx)
             """),
+            where="ssl._create_unverified_context()",
+            says="ssl._create_unverified_context() skips certificate and hostname checks",
         ),
         Example(
             code("""
@@ -161,6 +167,8 @@ class TlsVerificationDisabled(Rule):
                     return ctx
             """),
             count=2,
+            where="ctx.check_hostname = False",
+            says="check_hostname = False accepts a valid certificate for any other host",
         ),
         Example(
             code("""
@@ -175,6 +183,8 @@ class TlsVerificationDisabled(Rule):
                 session = requests.Session()
                 session.verify = True
             """),
+            where="session.verify = False",
+            says="session.verify = False turns off TLS certificate verification for every request",
         ),
         Example(
             code("""
@@ -192,6 +202,8 @@ class TlsVerificationDisabled(Rule):
                     async with session.get(url, ssl=ssl.create_default_context()) as resp:
                         return await resp.text()
             """),
+            where="ssl=False",
+            says="`ssl=False` turns off TLS certificate verification",
         ),
     ]
 

@@ -96,6 +96,8 @@ class TorchLoadUnsafe(Rule):
                 def restore(model, path):
                     model.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
             """),
+            where='torch.load(path, map_location="cpu")',
+            says="`torch.load()` without weights_only=True unpickles the file from the parameter",
         ),
         Example(
             code("""
@@ -108,6 +110,8 @@ class TorchLoadUnsafe(Rule):
 
                 checkpoint = load("checkpoint.pt", weights_only=True)
             """),
+            where='load("checkpoint.pt", weights_only=False)',
+            says="`torch.load()` with weights_only=False unpickles the file",
         ),
         Example(
             code("""
@@ -120,6 +124,8 @@ class TorchLoadUnsafe(Rule):
 
                 state = torch.load(open("model.bin", "rb"), weights_only=True)
             """),
+            where='torch.load(open("model.bin", "rb"))',
+            says="`torch.load()` without weights_only=True unpickles the file",
         ),
     ]
 

@@ -94,6 +94,8 @@ class UnboundedSizeFromInput(Rule):
                     width = int(request.args["width"])
                     return "#" * width
             """),
+            where="width",
+            says="`width` is a number from the Flask request used as a size without an upper bound",
         ),
         Example(
             code("""
@@ -102,6 +104,8 @@ class UnboundedSizeFromInput(Rule):
                 def token(request):
                     return secrets.token_hex(int(request.GET["bytes"]))
             """),
+            where='int(request.GET["bytes"])',
+            says='`int(request.GET["bytes"])` is a number from the HTTP request used as a size',
         ),
         Example(
             code("""
@@ -111,6 +115,8 @@ class UnboundedSizeFromInput(Rule):
                     count = request.args.get("count", 10, type=int)
                     return [{"id": i} for i in range(count)]
             """),
+            where="count",
+            says="`count` is a number from the Flask request used as a size without an upper bound",
         ),
     ]
 

@@ -160,6 +160,8 @@ class UnclosedResource(Rule):
                         data = json.load(f)
                     return data
             """),
+            where="open(path)",
+            says="The file `f` from `open()` is not closed if an exception is raised before",
         ),
         Example(
             code("""
@@ -174,6 +176,8 @@ class UnclosedResource(Rule):
                         out.write(text)
                     print('saved')
             """),
+            where="open(path, 'w')",
+            says="The file `out` from `open()` is never closed",
         ),
         Example(
             code("""
@@ -198,6 +202,8 @@ class UnclosedResource(Rule):
                         n = cur.fetchone()[0]
                     return n
             """),
+            where="sqlite3.connect(db)",
+            says="The database connection `conn` from `sqlite3.connect()` is not closed if an",
         ),
         Example(
             code("""
@@ -217,6 +223,8 @@ class UnclosedResource(Rule):
                             return None
                     return line
             """),
+            where="open(path)",
+            says="The file `f` from `open()` is not closed when the function returns early",
         ),
         Example(
             code("""
@@ -229,6 +237,8 @@ class UnclosedResource(Rule):
                     return text.split()
             """),
             fixed=None,
+            where="open(path)",
+            says="The file `f` from `open()` is not closed if an exception is raised before",
         ),
         Example(
             code("""
@@ -247,6 +257,8 @@ class UnclosedResource(Rule):
                         s.sendall(b'ping')
                         return s.recv(4)
             """),
+            where="socket.create_connection((host, 7), timeout=5)",
+            says="The socket `s` from `socket.create_connection()` is never closed",
         ),
     ]
 

@@ -164,6 +164,8 @@ class UnsafeDeserialization(Rule):
                 def restore():
                     return pickle.loads(request.data)
             """),
+            where="pickle.loads(request.data)",
+            says="`pickle.loads()` reads data from the Flask request",
         ),
         Example(
             code("""
@@ -173,6 +175,8 @@ class UnsafeDeserialization(Rule):
                     with open(path, "rb") as fh:
                         return pickle.load(fh)
             """),
+            where="pickle.load(fh)",
+            says="`pickle.load()` reads data from the parameter `path`",
         ),
         Example(
             code("""
@@ -181,6 +185,8 @@ class UnsafeDeserialization(Rule):
                 def read(name):
                     return pd.read_pickle(f"/data/{name}.pkl")
             """),
+            where='pd.read_pickle(f"/data/{name}.pkl")',
+            says="`pandas.read_pickle()` reads data from the parameter `name`",
         ),
         Example(
             code("""
@@ -190,6 +196,8 @@ class UnsafeDeserialization(Rule):
                 def decode(token):
                     return loads(base64.b64decode(token))
             """),
+            where="loads(base64.b64decode(token))",
+            says="`dill.loads()` reads data from the parameter `token`",
         ),
         Example(
             code("""
@@ -198,6 +206,8 @@ class UnsafeDeserialization(Rule):
                 def open_db(filename):
                     return shelve.open(filename)
             """),
+            where="shelve.open(filename)",
+            says="`shelve.open()` reads data from the parameter `filename`",
         ),
         Example(
             code("""
@@ -207,6 +217,8 @@ class UnsafeDeserialization(Rule):
                 def hydrate():
                     return jsonpickle.decode(request.get_data(as_text=True))
             """),
+            where="jsonpickle.decode(request.get_data(as_text=True))",
+            says="`jsonpickle.decode()` reads data from the HTTP request",
         ),
     ]
 

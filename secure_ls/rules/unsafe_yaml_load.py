@@ -106,6 +106,8 @@ class UnsafeYamlLoad(Rule):
                 def load(text):
                     return yaml.safe_load(text)
             """),
+            where="yaml.load(text, Loader=yaml.Loader)",
+            says="`yaml.load` with an unsafe loader can run arbitrary code from the document",
         ),
         Example(
             code("""
@@ -122,6 +124,8 @@ class UnsafeYamlLoad(Rule):
                     with open(path) as f:
                         return yaml.safe_load(f)
             """),
+            where="yaml.load(f, Loader=yaml.Loader)",
+            says="`yaml.load` with an unsafe loader can run arbitrary code from the document",
         ),
         Example(
             code("""
@@ -134,6 +138,8 @@ class UnsafeYamlLoad(Rule):
 
                 config = yaml.safe_load(open('config.yml'))
             """),
+            where="yaml.load(open('config.yml'))",
+            says="`yaml.load` with an unsafe loader can run arbitrary code from the document",
         ),
         Example(
             code("""
@@ -149,6 +155,8 @@ class UnsafeYamlLoad(Rule):
                 def parse(body):
                     return yaml.safe_load(body)
             """),
+            where="unsafe_load(body)",
+            says="`yaml.unsafe_load` with an unsafe loader can run arbitrary code from the",
         ),
         Example(
             code("""
@@ -161,6 +169,8 @@ class UnsafeYamlLoad(Rule):
 
                 docs = list(y.safe_load_all(text))
             """),
+            where="y.load_all(text, Loader=y.FullLoader)",
+            says="`yaml.load_all` uses PyYAML's FullLoader, which builds Python objects beyond",
         ),
     ]
 

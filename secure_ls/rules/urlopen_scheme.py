@@ -138,6 +138,8 @@ class UrlopenUncheckedScheme(Rule):
                     def tags(self):
                         return urllib.request.urlopen(f"{self._api_url}/api/tags", timeout=5).read()
             """),
+            where='f"{self._api_url}/api/tags"',
+            says='`f"{self._api_url}/api/tags"` is opened with `urlopen` without checking its',
         ),
         Example(
             code("""
@@ -147,6 +149,8 @@ class UrlopenUncheckedScheme(Rule):
                     with urllib.request.urlopen(url) as response, open(dest, "wb") as out:
                         out.write(response.read())
             """),
+            where="url",
+            says="`url` is opened with `urlopen` without checking its scheme",
         ),
         Example(
             code("""
@@ -156,6 +160,8 @@ class UrlopenUncheckedScheme(Rule):
                     req = Request(url, headers={"Authorization": token})
                     return urlopen(req).read()
             """),
+            where="url",
+            says="`url` is opened with `Request` without checking its scheme",
         ),
         Example(
             code("""
@@ -164,6 +170,8 @@ class UrlopenUncheckedScheme(Rule):
 
                 urlretrieve(sys.argv[1], "out.bin")
             """),
+            where="sys.argv[1]",
+            says="`sys.argv[1]` is opened with `urlretrieve` without checking its scheme",
         ),
     ]
 

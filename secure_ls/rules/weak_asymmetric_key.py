@@ -96,6 +96,8 @@ class WeakAsymmetricKey(Rule):
 
                 key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
             """),
+            where="1024",
+            says="1024-bit RSA key",
         ),
         Example(
             code("""
@@ -110,6 +112,8 @@ class WeakAsymmetricKey(Rule):
                 def make():
                     return DSA.generate(3072)
             """),
+            where="1024",
+            says="1024-bit DSA key",
         ),
         Example(
             code("""
@@ -122,6 +126,8 @@ class WeakAsymmetricKey(Rule):
 
                 key = ec.generate_private_key(ec.SECP256R1())
             """),
+            where="ec.SECP192R1()",
+            says="Elliptic curve SECP192R1 gives under 112 bits of security",
         ),
         Example(
             code("""
@@ -140,6 +146,8 @@ class WeakAsymmetricKey(Rule):
                     key.generate_key(crypto.TYPE_RSA, 3072)
                     return key
             """),
+            where="512",
+            says="512-bit RSA key",
         ),
         Example(
             code("""
@@ -148,6 +156,8 @@ class WeakAsymmetricKey(Rule):
                 key = ECC.generate(curve='P-192')
             """),
             fixed=None,
+            where="'P-192'",
+            says="Elliptic curve P-192 gives under 112 bits of security",
         ),
     ]
 

@@ -75,27 +75,38 @@ class WeakCipher(Rule):
                 def encrypt(key, iv, data):
                     enc = Cipher(algorithms.TripleDES(key), modes.CBC(iv)).encryptor()
                     return enc.update(data) + enc.finalize()
-            """)
+            """),
+            where="algorithms.TripleDES(key)",
+            says="3DES is a broken or obsolete cipher",
         ),
         Example(code("""
             from Crypto.Cipher import ARC4
 
             def encrypt(key, data):
                 return ARC4.new(key).encrypt(data)
-        """)),
+        """),
+            where="ARC4.new(key)",
+            says="RC4 is a broken or obsolete cipher",
+        ),
         Example(code("""
             from Cryptodome.Cipher import DES as D
 
             def encrypt(key, data):
                 cipher = D.new(key, D.MODE_CBC)
                 return cipher.iv + cipher.encrypt(data)
-        """)),
+        """),
+            where="D.new(key, D.MODE_CBC)",
+            says="DES is a broken or obsolete cipher",
+        ),
         Example(code("""
             from cryptography.hazmat.decrepit.ciphers.algorithms import Blowfish
 
             def cipher(key):
                 return Blowfish(key)
-        """)),
+        """),
+            where="Blowfish(key)",
+            says="Blowfish is a broken or obsolete cipher",
+        ),
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:

@@ -121,6 +121,8 @@ class WeakHash(Rule):
                     signature = hashlib.sha256(secret + payload).hexdigest()
                     return signature
             """),
+            where="hashlib.md5(secret + payload)",
+            says="MD5 used for `sign`",
         ),
         Example(
             code("""
@@ -135,6 +137,8 @@ class WeakHash(Rule):
                 def cache_key(url):
                     return hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
             """),
+            where="hashlib.md5(url.encode())",
+            says="MD5 is broken for security",
         ),
         # the digest names a cache entry (audit tier), but it stands in for a token: SHA-256, never
         # usedforsecurity=False
@@ -152,6 +156,7 @@ class WeakHash(Rule):
                     return 'auth:' + hashlib.sha256(token.encode()).hexdigest()
             """),
             says="stands in for `token`, a credential",
+            where="hashlib.md5(token.encode())",
         ),
         Example(
             code("""
@@ -168,6 +173,8 @@ class WeakHash(Rule):
                     token = hashlib.new('sha256', user_id.encode()).hexdigest()
                     return token
             """),
+            where="hashlib.new('sha1', user_id.encode())",
+            says="SHA1 used for `make_token`",
         ),
     ]
 

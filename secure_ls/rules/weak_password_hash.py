@@ -150,6 +150,8 @@ class WeakPasswordHash(Rule):
                         return (self.pw_hash is not None and bcrypt.checkpw(password.encode(), self.pw_hash.encode()))
             """),
             count=2,
+            where="hashlib.sha256(password.encode())",
+            says="Password hashed with sha256, a fast hash that GPUs brute-force at billions of",
         ),
         Example(
             code("""
@@ -159,6 +161,8 @@ class WeakPasswordHash(Rule):
                     return hashlib.md5(password.encode()).hexdigest()
             """),
             fixed=None,
+            where="hashlib.md5(password.encode())",
+            says="Password hashed with md5, a fast hash that GPUs brute-force at billions of",
         ),
         # the stored hash is also a lookup key: a salted hash finds nothing, so the migration is by hand
         Example(
@@ -178,6 +182,7 @@ class WeakPasswordHash(Rule):
             fixed=None,
             count=2,
             says="No one-click fix: the stored hash is also compared or used as a key (`ACCOUNTS[self.pw_hash] = self`)",
+            where="hashlib.sha256(password.encode())",
         ),
         Example(
             code("""
@@ -187,6 +192,8 @@ class WeakPasswordHash(Rule):
                     user.pw_hash = h(pw.encode('utf-8')).digest()
             """),
             fixed=None,
+            where="h(pw.encode('utf-8'))",
+            says="Password hashed with sha256, a fast hash that GPUs brute-force at billions of",
         ),
         Example(
             code("""
@@ -196,6 +203,8 @@ class WeakPasswordHash(Rule):
                     return User.objects.filter(name=name, password=hashlib.md5(password.encode()).hexdigest()).first()
             """),
             fixed=None,
+            where="hashlib.md5(password.encode())",
+            says="Password hashed with md5, a fast hash that GPUs brute-force at billions of",
         ),
         Example(
             code("""
@@ -208,6 +217,8 @@ class WeakPasswordHash(Rule):
                     return digest.hexdigest()
             """),
             fixed=None,
+            where="digest.update(secret.encode())",
+            says="Password hashed with sha512, a fast hash that GPUs brute-force at billions of",
         ),
     ]
 

@@ -90,6 +90,8 @@ class WeakTlsVersion(Rule):
                     context.minimum_version = ssl.TLSVersion.TLSv1_2
                     return context.wrap_socket(sock, server_hostname=host)
             """),
+            where="ssl.PROTOCOL_TLSv1",
+            says="TLS 1.0 allowed",
         ),
         Example(
             code("""
@@ -104,6 +106,8 @@ class WeakTlsVersion(Rule):
                 context = ssl.create_default_context()
                 context.minimum_version = ssl.TLSVersion.TLSv1_2
             """),
+            where="ssl.TLSVersion.TLSv1",
+            says="TLS 1.0 allowed",
         ),
         Example(
             code("""
@@ -116,6 +120,8 @@ class WeakTlsVersion(Rule):
 
                 context = SSL.Context(SSL.TLS_METHOD)
             """),
+            where="SSL.SSLv3_METHOD",
+            says="SSL 3.0 allowed",
         ),
         Example(
             code("""
@@ -125,6 +131,8 @@ class WeakTlsVersion(Rule):
                 http = PoolManager(ssl_version=ssl.PROTOCOL_TLSv1_1)
             """),
             fixed=None,
+            where="ssl.PROTOCOL_TLSv1_1",
+            says="TLS 1.1 allowed",
         ),
         Example(
             code("""
@@ -134,6 +142,8 @@ class WeakTlsVersion(Rule):
                     return ssl.SSLContext(ssl_version).wrap_socket(sock)
             """),
             fixed=None,
+            where="ssl.PROTOCOL_SSLv3",
+            says="SSL 3.0 allowed",
         ),
     ]
 

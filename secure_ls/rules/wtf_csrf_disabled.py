@@ -78,6 +78,8 @@ class WtfCsrfDisabled(Rule):
                 SECRET_KEY = "change-me"
                 WTF_CSRF_ENABLED = True
             """),
+            where="False",
+            says="Flask-WTF CSRF protection is disabled",
         ),
         Example(
             code("""
@@ -92,6 +94,8 @@ class WtfCsrfDisabled(Rule):
                 app = Flask(__name__)
                 app.config["WTF_CSRF_ENABLED"] = True
             """),
+            where="False",
+            says="Flask-WTF CSRF protection is disabled",
         ),
         Example(
             code("""
@@ -110,6 +114,8 @@ class WtfCsrfDisabled(Rule):
                     app.config.update(SECRET_KEY="x", WTF_CSRF_ENABLED=True)
                     return app
             """),
+            where="False",
+            says="Flask-WTF CSRF protection is disabled",
         ),
         Example(
             code("""
@@ -122,6 +128,8 @@ class WtfCsrfDisabled(Rule):
                     DEBUG = False
                     WTF_CSRF_ENABLED = True
             """),
+            where="False",
+            says="Flask-WTF CSRF protection is disabled",
         ),
     ]
 

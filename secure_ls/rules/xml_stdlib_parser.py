@@ -155,6 +155,8 @@ class XmlStdlibParser(Rule):
                     root = defusedxml.ElementTree.fromstring(request.data)
                     return root.tag
             """),
+            where="ET.fromstring(request.data)",
+            says="XML from the Flask request",
         ),
         Example(
             code("""
@@ -170,6 +172,8 @@ class XmlStdlibParser(Rule):
                 def load(document):
                     return defusedxml.minidom.parseString(document)
             """),
+            where="minidom.parseString(document)",
+            says="XML from the parameter `document` parsed with `xml.dom.minidom.parseString`",
         ),
         Example(
             code("""
@@ -189,6 +193,8 @@ class XmlStdlibParser(Rule):
                     response = requests.get(url, stream=True)
                     return defusedxml.ElementTree.parse(response.raw)
             """),
+            where="parse(response.raw)",
+            says="XML from an HTTP response",
         ),
         Example(
             code("""
@@ -212,6 +218,8 @@ class XmlStdlibParser(Rule):
                     parser.setContentHandler(handler)
                     return parser
             """),
+            where="xml.sax.make_parser()",
+            says="This SAX parser has external entities turned on",
         ),
         # the request's body parsed by that parser: reported where they meet too
         Example(
@@ -239,6 +247,8 @@ class XmlStdlibParser(Rule):
                     parser.parse(request.stream)
             """),
             count=2,
+            where="xml.sax.make_parser()",
+            says="This SAX parser has external entities turned on",
         ),
     ]
 

@@ -108,6 +108,8 @@ class XPathInjection(Rule):
                     isbn = request.args["isbn"]
                     return elementpath.select(root, f"//book[@isbn='{isbn}']/title")
             """),
+            where='f"//book[@isbn=\'{isbn}\']/title"',
+            says="XPath expression built from the Flask request `isbn`",
         ),
         Example(
             code("""
@@ -126,6 +128,8 @@ class XPathInjection(Rule):
                     name = request.form["name"]
                     return tree.xpath("//user[@name=$name]/@role", name=name)
             """),
+            where='f"//user[@name=\'{name}\']/@role"',
+            says="XPath expression built from the Flask request `name`",
         ),
         Example(
             code("""
@@ -146,6 +150,8 @@ class XPathInjection(Rule):
                     title = request.args["title"]
                     return find("//book[title=$title]/@isbn", title=title)
             """),
+            where='f"//book[title=\'{title}\']/@isbn"',
+            says="XPath expression built from the Flask request `title`",
         ),
         Example(
             code(r"""
@@ -160,6 +166,8 @@ class XPathInjection(Rule):
                 def check(doc, user, pw):
                     return doc.xpath("//user[@name=$user and @pw=$pw]", user=user, pw=pw)
             """),
+            where='"//user[@name=\\"%s\\" and @pw=\\"%s\\"]" % (user, pw)',
+            says="XPath expression built from the parameter `user`",
         ),
         Example(
             code("""
@@ -168,6 +176,8 @@ class XPathInjection(Rule):
                 def lookup(root, request):
                     return root.find(".//book[@isbn='" + request.GET["isbn"] + "']")
             """),
+            where='".//book[@isbn=\'" + request.GET["isbn"] + "\']"',
+            says='XPath expression built from the HTTP request `request.GET["isbn"]`',
         ),
         Example(
             code("""
@@ -176,6 +186,8 @@ class XPathInjection(Rule):
                 def compile_query(field):
                     return etree.XPath(f"//record[@id='{field}']")
             """),
+            where='f"//record[@id=\'{field}\']"',
+            says="XPath expression built from the parameter `field`",
         ),
     ]
 
