@@ -129,19 +129,20 @@ def _optional_packages(units: list[Unit], module: ModuleSymbols) -> set[str]:
     return anywhere - top - set(sys.stdlib_module_names)
 
 
+def _bindings(statement: str) -> list[tuple[str, str]] | None:
+    """The (local name, qualified name) pairs an import statement binds (None if it does not parse)."""
+    try:
+        return list(import_bindings(ast.parse(statement).body[0]))
+    except SyntaxError:
+        return None
+
+
 def _rebinds(statement: str, module: ModuleSymbols) -> bool:
     """Whether `statement` would bind a name the module already binds to something else
     (another module's import, or its own function, class or variable)."""
-    try:
-        node = ast.parse(statement).body[0]
-    except SyntaxError:
-        return False
-    return any(module.imports.get(local, qualified) != qualified or local in module.defined for local, qualified in import_bindings(node))
+    return any(module.imports.get(local, qualified) != qualified or local in module.defined for local, qualified in _bindings(statement) or ())
 
 
 def _already_imported(statement: str, module: ModuleSymbols) -> bool:
-    try:
-        node = ast.parse(statement).body[0]
-    except SyntaxError:
-        return False
-    return all(module.imports.get(local) == qualified for local, qualified in import_bindings(node))
+    bound = _bindings(statement)
+    return bound is not None and all(module.imports.get(local) == qualified for local, qualified in bound)
