@@ -14,7 +14,7 @@ import dataclasses
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable, Iterable, NamedTuple
 
 from secure_ls.engine import constructions, summaries, toplevel
 from secure_ls.engine.context import Dispatch, UnitContext, indexed, walk
@@ -22,7 +22,8 @@ from secure_ls.engine.fix_imports import FixImports
 from secure_ls.engine.model import AnalysisResult, Edit, Finding, Position, Span
 from secure_ls.engine.resolver import NO_WORKSPACE, ImportsResolver
 from secure_ls.engine.symbols import ModuleSymbols, UnitSymbols, summarize, yaml_extensions_imported
-from secure_ls.engine.units import Layout, Unit, UnitParser, resplit
+from secure_ls.engine.pacing import Pace, Steps, finish
+from secure_ls.engine.units import Layout, Unit, UnitParser, may_continue, resplit, statement_starts
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,13 @@ class EngineOptions:
                 frozenset((self.sanitizers or {}).items()),
             )
         )
+
+
+class Beginning(NamedTuple):
+    """Engine.analyze_beginning's answer."""
+
+    result: AnalysisResult  # the findings in the lines looked at
+    lines: int  # how many lines were looked at (whole lines, from the first)
 
 
 @dataclass
@@ -98,13 +106,61 @@ class Engine:
         this file's are published as the file's. Otherwise `text` is an editor's
         buffer: its summaries stand for its unsaved version only.
         """
+        return finish(self.analysis_steps(text, key, imports_resolver, path, on_disk=on_disk))
+
+    def analysis_steps(
+        self, text: str, key: object = None, imports_resolver: ImportsResolver | None = None, path: str | None = None, *, on_disk: bool = False
+    ) -> Steps[AnalysisResult]:
+        """`analyze` in slices (engine/pacing.py): a generator that pauses about every
+        SLICE seconds and returns the result. While it is paused the caller may run other
+        analyses on this engine. One given up before its end (`close()`) leaves nothing
+        for `key` but the units it parsed and analysed, cached by their text: the next
+        analysis of the document reuses them."""
+        steps = self._analysis(text, key, imports_resolver, path, on_disk, Pace(), publish=True)
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                return done.value
+            during = (self._wanted, self._lazy)  # this analysis's, for the ones run while it is paused
+            yield
+            self._wanted, self._lazy = during
+
+    def analyze_beginning(self, text: str, lines: int, imports_resolver: ImportsResolver | None = None, path: str | None = None) -> Beginning | None:
+        """A first look at a long document: the findings of about its first `lines` lines,
+        analysed as if the file ended at the top-level statement there (None: the text is
+        not longer than that, or too long to analyse at all). Nothing is kept for the
+        document, and its summaries are not handed to the workspace (they lack the rest of
+        the file): the whole analysis follows. Until it lands, a finding that depends on a
+        function defined further down may be missing or differ."""
+        cut = _line_offset(text, lines)
+        if cut is None or len(text) > self.options.max_chars:
+            return None
+        starts = statement_starts(text[:cut])
+        if len(starts) < 2:
+            return None
+        beginning = text[: starts[-1]]
+        # a multi-line string or bracket still open where the text was cut leaves its
+        # opening unit unparsed and its lines read as code: stop before that unit
+        normalized = beginning.replace("\r\n", "\n").replace("\r", "\n")
+        for unit in self._parser.split(normalized.lstrip("\ufeff")):
+            if may_continue(unit.parsed):
+                beginning = text[: _line_offset(text, unit.start_line) or 0]
+                break
+        result = finish(self._analysis(beginning, None, imports_resolver, path, False, Pace(), publish=False))
+        return Beginning(result, beginning.count("\n"))
+
+    def _analysis(
+        self, text: str, key: object, imports_resolver: ImportsResolver | None, path: str | None, on_disk: bool, pace: Pace, publish: bool
+    ) -> Steps[AnalysisResult]:
+        """The analysis of `analyze`, pausing at `pace`; `publish`: the summaries found are the file's (or buffer's)."""
         if on_disk and key is not None:
             raise ValueError("a file on disk is analysed once: it has no document key")
         if text.startswith("\ufeff"):
             # A byte order mark kept in an editor buffer: `ast` rejects it, which
             # would lose the whole first unit (often the imports). Analyse without
             # it; positions on the first line move right by its one column.
-            return _after_bom(self.analyze(text[1:], key, imports_resolver, path, on_disk=on_disk))
+            return _after_bom((yield from self._analysis(text[1:], key, imports_resolver, path, on_disk, pace, publish)))
         if len(text) > self.options.max_chars:
             self._sessions.pop(key, None)
             return AnalysisResult(
@@ -115,9 +171,14 @@ class Engine:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         resolver = NO_WORKSPACE if imports_resolver is None else imports_resolver
         previous = self._sessions.get(key) if key is not None else None
-        layout = self._layout(previous, text)
+        layout = yield from self._layout(previous, text, pace)
         units = layout.units
-        symbols = [self._unit_symbols(u) for u in units]
+        symbols = []
+        for unit in units:
+            symbols.append(self._unit_symbols(unit))
+            self._unit_facts(unit.parsed)  # what summaries and unit keys read, cached by text
+            if pace.due():
+                yield
         base, base_fingerprint = self._module_base(previous, symbols, units, resolver, path)
         external, external_fingerprint = self._external_summaries(previous, base, resolver, on_disk)
         fingerprint = hash((base_fingerprint, external_fingerprint))
@@ -137,14 +198,14 @@ class Engine:
         module = self._with_functions(base, external, summaries_state, reusable)
         # a unit's findings depend on the summaries of the functions it names, not on all of them
         unit_keys = self._unit_keys(units, layout, reusable, fingerprint, summaries_state)
-        per_unit, problems = self._findings_per_unit(layout, reusable, symbols, module, unit_keys)
+        per_unit, problems = yield from self._findings_per_unit(layout, reusable, symbols, module, unit_keys, pace)
         result = _result(units, per_unit, problems)
         if key is not None:
             self._sessions[key] = _Session(
                 text, units, layout.starts, symbols, module, fingerprint, per_unit,
                 base, base_fingerprint, external, external_fingerprint, summaries_state, unit_keys,
             )
-        if known is None:
+        if known is None and publish:
             # a file on disk: its summaries are the file's; an editor buffer's are its unsaved version's
             resolver.publish(summaries_state.local, text if on_disk else None, summaries_state.wanted, source=None if on_disk else text)
         self._fix_imports.add(result.findings, units, module)
@@ -152,11 +213,11 @@ class Engine:
             result.findings = [_with_newline(f, newline) for f in result.findings]
         return result
 
-    def _layout(self, previous: _Session | None, text: str) -> Layout:
+    def _layout(self, previous: _Session | None, text: str, pace: Pace) -> Steps[Layout]:
         """The units of `text`: re-split only around the edit when the document had a previous version."""
         layout = resplit(self._parser, previous.text, previous.units, previous.starts, text) if previous is not None else None
         if layout is None:
-            units = self._parser.split(text)
+            units = yield from self._parser.split_steps(text, pace)
             layout = Layout(units, [u.start_offset for u in units], [None] * len(units), 0)
         return layout
 
@@ -207,8 +268,8 @@ class Engine:
         return dataclasses.replace(base, functions=self._lazy.with_local(state.local) if self._lazy is not None else {**external, **state.local})
 
     def _findings_per_unit(
-        self, layout: Layout, reusable: _Session | None, symbols: list[UnitSymbols], module: ModuleSymbols, unit_keys: list[int]
-    ) -> tuple[list[list[Finding]], list[str]]:
+        self, layout: Layout, reusable: _Session | None, symbols: list[UnitSymbols], module: ModuleSymbols, unit_keys: list[int], pace: Pace
+    ) -> Steps[tuple[list[list[Finding]], list[str]]]:
         """Each unit's findings (the previous version's where its key did not change, else
         cached by its text and key, else analysed now), and the problems the analyses hit."""
         units = layout.units
@@ -243,6 +304,8 @@ class Engine:
                     self._results.clear()
                 self._results[cache_key] = analysis
                 self._charge(len(parsed.text) + _FINDING_COST * len(analysis.findings))
+                if pace.due():
+                    yield
             problems.extend(analysis.problems)
             per_unit.append([f.shifted(unit.start_line) for f in analysis.findings])
         return per_unit, problems
@@ -298,6 +361,10 @@ class Engine:
             self._facts[parsed.text] = cached
             self._charge(len(parsed.text))
         return cached
+
+    def has_session(self, key: object) -> bool:
+        """Whether the document was analysed whole before (its next analysis is incremental)."""
+        return key in self._sessions
 
     def has_partial_summaries(self, key: object) -> bool:
         """Whether the document's session summarised only the functions it calls itself."""
@@ -549,6 +616,16 @@ def _result(units: list[Unit], per_unit: list[list[Finding]], problems: list[str
     for findings in per_unit:
         result.findings.extend(findings)
     return result
+
+
+def _line_offset(text: str, line: int) -> int | None:
+    """The offset where the 0-based `line` of `text` starts (None: the text has no such line)."""
+    offset = 0
+    for _ in range(line):
+        offset = text.find("\n", offset) + 1
+        if offset == 0:
+            return None
+    return offset
 
 
 def _after_bom(result: AnalysisResult) -> AnalysisResult:

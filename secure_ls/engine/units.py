@@ -22,6 +22,7 @@ import threading
 from dataclasses import dataclass
 
 from secure_ls.engine import modern_syntax
+from secure_ls.engine.pacing import Pace, Steps, finish
 
 # A unit starts at a line whose first character is code (not blank, not a
 # comment, not a closing bracket), except clauses that continue a statement.
@@ -153,6 +154,10 @@ class UnitParser:
 
     def split(self, text: str) -> list[Unit]:
         """Units of `text`, which must use "\\n" line endings."""
+        return finish(self.split_steps(text, Pace()))
+
+    def split_steps(self, text: str, pace: Pace) -> Steps[list[Unit]]:
+        """`split`, pausing at `pace` (engine/pacing.py)."""
         starts = [m.start() for m in _UNIT_START.finditer(text)]
         if not starts or starts[0] != 0:
             starts.insert(0, 0)
@@ -173,6 +178,8 @@ class UnitParser:
                 units.append(Unit(line, parsed, starts[i]))
             line += unit_text.count("\n")
             i = j
+            if pace.due():
+                yield
         return units
 
     def _extend(self, text: str, starts: list[int], i: int, parsed: ParsedUnit) -> int:
