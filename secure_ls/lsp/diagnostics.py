@@ -30,11 +30,26 @@ if TYPE_CHECKING:
 log = logging.getLogger("secure_ls")
 
 
+# A document longer than this many lines, opened (or its settings changed), shows the
+# findings of its first FIRST_LOOK_LINES lines at once and the rest when its whole analysis,
+# run in slices between the editor's messages (lsp/session.py), lands: a 20,000-line
+# module takes most of a second to analyse, its first screens a few milliseconds.
+FIRST_LOOK_LINES = 500
+LONG_DOCUMENT_LINES = 3 * FIRST_LOOK_LINES
+# How long a document opened with `secure-ls check`'s cached findings (complete, but not
+# the buffer's own analysis) waits before its whole analysis starts: nothing is missing
+# meanwhile, so it leaves the first moments to the documents opened with it.
+CACHED_WARM_UP_DELAY = 0.3
+
+
 @dataclass
 class Analysis:
     version: int | None
     result: AnalysisResult
     findings: list[Finding]
+    # a first look (the document's beginning only) or `secure-ls check`'s cached findings:
+    # the whole analysis of the buffer is under way (SecureLanguageServer.analyse_whole_in_background)
+    provisional: bool = False
 
 
 def analyze(ls: SecureLanguageServer, doc: Document) -> Analysis:
@@ -45,7 +60,7 @@ def analyze(ls: SecureLanguageServer, doc: Document) -> Analysis:
     settings = ls.settings_for(doc.uri)
     path = uri_to_path(doc.uri) or doc.uri
     started = time.perf_counter()
-    from_cache = False
+    from_cache = first_look = False
     if not settings.enable:
         result = AnalysisResult()
     elif project.file_kind(path) == project.DEPENDENCIES:
@@ -55,11 +70,41 @@ def analyze(ls: SecureLanguageServer, doc: Document) -> Analysis:
         from_cache = result is not None
         if result is None:
             engine = project.engine_for(settings)
-            result = engine.analyze(doc.text, key=doc.uri, imports_resolver=ls.workspace_index.resolver(path), path=path)
-            if engine.has_partial_summaries(doc.uri):
-                ls.schedule_completion({doc.uri})
+            resolver = ls.workspace_index.resolver(path)
+            if not engine.has_session(doc.uri) and doc.text.count("\n", 0, _LONG_ENOUGH) >= LONG_DOCUMENT_LINES:
+                beginning = engine.analyze_beginning(doc.text, FIRST_LOOK_LINES, imports_resolver=resolver, path=path)
+                if beginning is not None:
+                    result, first_look = beginning.result, True
+            if result is None:
+                result = engine.analyze(doc.text, key=doc.uri, imports_resolver=resolver, path=path)
+                if engine.has_partial_summaries(doc.uri):
+                    ls.schedule_completion({doc.uri})
     else:
         result = AnalysisResult()
+    analysis = record(ls, doc, path, settings, result, provisional=from_cache or first_look)
+    if doc.uri in ls.fresh:
+        ls.fresh.discard(doc.uri)
+    if from_cache or first_look:
+        ls.analyse_whole_in_background(doc.uri, delay=CACHED_WARM_UP_DELAY if from_cache else 0.0)
+    log.debug("analysed %s v%s in %.1f ms: %d findings", doc.uri, doc.version, (time.perf_counter() - started) * 1000, len(analysis.findings))
+    return analysis
+
+
+# how far to look for LONG_DOCUMENT_LINES lines (no need to count a 50 MB buffer's)
+_LONG_ENOUGH = 200 * LONG_DOCUMENT_LINES
+
+
+def whole_analysis_steps(ls: SecureLanguageServer, doc: Document):
+    """The whole analysis of a document shown with a first look or cached findings, in
+    slices (engine/pacing.py): a generator whose result `record` keeps."""
+    path = uri_to_path(doc.uri) or doc.uri
+    engine = project.engine_for(ls.settings_for(doc.uri))
+    return engine.analysis_steps(doc.text, key=doc.uri, imports_resolver=ls.workspace_index.resolver(path), path=path)
+
+
+def record(ls: SecureLanguageServer, doc: Document, path: str, settings, result: AnalysisResult, provisional: bool = False) -> Analysis:
+    """Keeps `result` as the analysis of the document's current version: its findings as the
+    settings and the baseline show them, and its problems logged once."""
     findings = settings.apply(result.findings, path, audit_tier=True)
     baseline_file = settings.baseline_path()
     if baseline_file and findings:
@@ -69,13 +114,8 @@ def analyze(ls: SecureLanguageServer, doc: Document) -> Analysis:
             ls.reported.add(problem)
             log.warning("%s: %s", doc.uri, problem)
             ls.window_log_message(types.LogMessageParams(type=types.MessageType.Warning, message=f"{doc.uri}: {problem}"))
-    analysis = Analysis(doc.version, result, findings)
+    analysis = Analysis(doc.version, result, findings, provisional)
     ls.analyses[doc.uri] = analysis
-    if doc.uri in ls.fresh:
-        ls.fresh.discard(doc.uri)
-        if from_cache:
-            ls.analyse_when_quiet(doc.uri, analysis)
-    log.debug("analysed %s v%s in %.1f ms: %d findings", doc.uri, doc.version, (time.perf_counter() - started) * 1000, len(findings))
     return analysis
 
 

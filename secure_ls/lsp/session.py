@@ -47,9 +47,6 @@ FLUSH_DELAY = 0.05
 # The quiet time (no edits) after which the rest of a newly opened document's functions
 # are summarised (see SecureLanguageServer.schedule_completion).
 COMPLETION_DELAY = 1.0
-# The quiet time after a document opened with diagnostics from the results cache before
-# the buffer itself is analysed (SecureLanguageServer.analyse_when_quiet).
-WARM_UP_DELAY = 0.3
 
 
 class _Protocol(LanguageServerProtocol):
@@ -99,6 +96,7 @@ class SecureLanguageServer(LanguageServer):
         self._dirty: set[str] = set()
         self._flush_scheduled = False
         self._completing: set[str] = set()
+        self._whole: dict[str, asyncio.Task] = {}  # uri -> its whole analysis, in slices (analyse_whole_in_background)
         # opened documents whose first diagnostics may come from `secure-ls check`'s cache
         self.fresh: set[str] = set()
         self._last_change_at = 0.0
@@ -154,9 +152,10 @@ class SecureLanguageServer(LanguageServer):
                 loop.call_soon(self.flush)
 
     def quiet_for(self, seconds: float) -> bool:
-        """No document waits for analysis, and none was edited or analysed in the last `seconds`."""
+        """No document waits for analysis or is being analysed, and none was edited or
+        analysed in the last `seconds`."""
         now = time.perf_counter()
-        return not self._dirty and now - self._last_change_at >= seconds and now - self._last_flush_at >= seconds
+        return not self._dirty and not self._whole and now - self._last_change_at >= seconds and now - self._last_flush_at >= seconds
 
     def mark_clean(self, uri: str) -> None:
         """`uri` is being answered now (a pull) or is gone: no scheduled analysis for it."""
@@ -233,21 +232,57 @@ class SecureLanguageServer(LanguageServer):
                 self.analyses.pop(uri, None)
                 self.mark_dirty(uri)
 
-    def analyse_when_quiet(self, uri: str, provisional) -> None:
-        """The document's diagnostics came from `secure-ls check`'s cache (diagnostics.analyze):
-        analyse the buffer itself once the editor is quiet, so the next keystroke is
-        incremental, code actions offer every alternative, and unsaved buffers of other
-        modules count. An edit before then analyses the buffer anyway."""
+    def analyse_whole_in_background(self, uri: str, delay: float = 0.0) -> None:
+        """The document shows a first look or `secure-ls check`'s cached findings
+        (diagnostics.analyze): analyse the whole buffer now, in slices between the
+        editor's messages (engine/pacing.py), so that keystrokes, hovers and other
+        documents are answered meanwhile (an edit meanwhile gets a new first look).
+        When it lands, the findings are published (or a pulling client is asked to pull
+        again), keystrokes are analysed incrementally, and code actions offer every
+        alternative. If the buffer was edited meanwhile, the analysis still served: the
+        engine now holds the document, and its current version is analysed incrementally."""
+        if uri not in self._whole:
+            self._whole[uri] = asyncio.get_running_loop().create_task(self._analyse_whole(uri, delay))
 
-        def run() -> None:
-            if self.analyses.get(uri) is not provisional:
-                return  # edited, closed or analysed since
-            if self._dirty or time.perf_counter() - self._last_change_at < WARM_UP_DELAY:
-                asyncio.get_running_loop().call_later(WARM_UP_DELAY, run)
+    async def _analyse_whole(self, uri: str, delay: float) -> None:
+        try:
+            await asyncio.sleep(delay)
+            while True:
+                doc = self.documents.get(uri)
+                current = self.analyses.get(uri)
+                if doc is None or current is None or not current.provisional:
+                    return  # closed, or analysed whole since
+                version = doc.version
+                result = await self._sliced(diagnostics.whole_analysis_steps(self, doc), lambda: self.documents.get(uri) is doc)
+                if result is None:
+                    continue  # closed or reopened meanwhile: look again
+                if doc.version == version:
+                    diagnostics.record(self, doc, uri_to_path(uri) or uri, self.settings_for(uri), result)
+                    if engine_for(self.settings_for(uri)).has_partial_summaries(uri):
+                        self.schedule_completion({uri})
+                else:
+                    self.analyses.pop(uri, None)
+                self.refresh_pending = True
+                self.mark_dirty(uri)  # publishes it (flush), or has a pulling client pull again
                 return
-            self.reanalyze(uri)
+        except Exception:  # never let one document take the server down
+            log.exception("analysis of %s failed", uri)
+        finally:
+            self._whole.pop(uri, None)
 
-        asyncio.get_running_loop().call_later(WARM_UP_DELAY, run)
+    @staticmethod
+    async def _sliced(steps, still_wanted):
+        """Runs a sliced analysis, answering the messages that arrive between its slices; its
+        result, or None if `still_wanted()` turned false at a pause (then it is given up)."""
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                return done.value
+            await asyncio.sleep(0)
+            if not still_wanted():
+                steps.close()
+                return None
 
     def forget(self, uri: str) -> None:
         """The document at `uri` was closed: drop everything kept for it."""

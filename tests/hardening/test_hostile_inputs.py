@@ -3,6 +3,7 @@ broken configuration, and a rule that raises."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 import sys
 import time
@@ -13,7 +14,7 @@ import pytest
 
 from secure_ls.engine.analyzer import Engine
 from secure_ls.rules import rule_by_id
-from secure_ls.testing.session import change, codes, diagnostics, messages, open_doc, start
+from secure_ls.testing.session import change, codes, diagnostics, messages, open_doc, published, start
 
 REPO = Path(__file__).resolve().parents[2]
 APP = (REPO / "examples" / "insecure_app.py").read_text(encoding="utf-8")
@@ -46,26 +47,37 @@ async def test_5mb_file_is_skipped_at_once_with_a_clear_log_line(server, tmp_pat
     assert time.monotonic() - t < 2
 
 
-async def test_100k_line_file_is_analysed_and_edits_stay_fast(server, tmp_path):
+async def test_100k_line_file_shows_its_beginning_then_the_whole_while_other_requests_are_answered(server, tmp_path):
     block = SQL + "\n" + "x = 1\n" * 40
     text = block * (100_000 // block.count("\n") + 1)
     assert text.count("\n") >= 100_000 and len(text) < 3_000_000
     uri = (tmp_path / "long.py").as_uri()
+    other = (tmp_path / "small.py").as_uri()
+    open_doc(server, other, MD5)
+    await diagnostics(server, other, 1)
     started = time.monotonic()
     open_doc(server, uri, text)
-    diags = await diagnostics(server, uri, 1, timeout=120)
+    n = text.count("def find(")
+    # at once: the findings of the file's first screens (diagnostics.FIRST_LOOK_LINES)
+    beginning = codes(await diagnostics(server, uri, 1, timeout=60))
+    assert 0 < beginning.count("SLS101") < n
+    # the whole file is analysed in slices: another document's request is answered meanwhile
+    hover = await server.request("textDocument/hover", {"textDocument": {"uri": other}, "position": {"line": 3, "character": 20}}, 30)
+    assert hover is not None
+    assert all(p["version"] != 1 or len(p["diagnostics"]) < n for p in published(server, uri)), "answered only after the whole analysis"
+    while not any(codes(p["diagnostics"]).count("SLS101") == n for p in published(server, uri) if p["version"] == 1):
+        assert time.monotonic() - started < 120, "the whole file's findings never came"
+        await asyncio.sleep(0.05)
     first = time.monotonic() - started
-    n = codes(diags).count("SLS101")
-    assert n == text.count("def find(")
     # an edit in the middle re-analyses only around the edit
     line = text.count("\n") // 2
     started = time.monotonic()
     change(server, uri, 2, (line, 0), (line, 0), "y = 2\n")
     diags = await diagnostics(server, uri, 2, timeout=60)
     second = time.monotonic() - started
-    print(f"\n100k lines ({len(text):,} chars, {n} findings): first diagnostics {first:.2f} s, after an edit {second:.2f} s")
+    print(f"\n100k lines ({len(text):,} chars, {n} findings): whole diagnostics {first:.2f} s, after an edit {second:.2f} s")
     assert codes(diags).count("SLS101") == n
-    assert first < 60 and second < 5
+    assert second < 5
 
 
 async def test_binary_junk_opened_as_python(server, tmp_path):
