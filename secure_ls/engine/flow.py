@@ -33,15 +33,19 @@ class FlowAnalyzer(ValueOrigins):
     # function (a `return`, or the end of its body), for its summary's `ensures`
     _exits: list[dict[str, frozenset[str]]] | None = None
     _tracked: frozenset[str] = frozenset()  # the parameters of the function whose exits are recorded
+    # set by `track_exits`: the same at each exit that returns something other than None, a
+    # parameter the returned value was looked up by (`return SPECS.get(name)`) counting as checked
+    found_exits: list[dict[str, frozenset[str]]] = []
 
     def track_exits(self) -> list[dict[str, frozenset[str]]]:
         """Records, at every normal exit of the next function run (a raise or an abort is
         none), the sinks each parameter still holding its argument is safe for; the first
         record is the function's entry, where a parameter is safe for what it was assumed."""
         self._exits = []
+        self.found_exits = []
         return self._exits
 
-    def _record_exit(self, env: Env) -> None:
+    def _record_exit(self, env: Env, returned: ast.expr | None = None) -> None:
         if self._exits is None:
             return
         checked = {}
@@ -53,6 +57,11 @@ class FlowAnalyzer(ValueOrigins):
             if own:
                 checked[name] = _meet_all(p.safe_for for p in own)
         self._exits.append(checked)
+        if returned is not None and not (isinstance(returned, ast.Constant) and returned.value is None):
+            looked_up = guards.looked_up_key(returned, self._origin, self.summary_of)
+            keys, sinks = looked_up if looked_up is not None else ((), ALL)
+            checked = {**checked, **{key: checked[key] | sinks for key in keys if key in checked}}
+            self.found_exits.append(checked)
 
     # ---- the pass -------------------------------------------------------
     def run_function(self, func: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, outer: Env | None) -> ScopeFacts:
@@ -254,7 +263,7 @@ class FlowAnalyzer(ValueOrigins):
                     fields = {**old.fields, key: old.fields.get(key, old.origin).join(origin)}
                     env[target.value.id] = Binding(old.origin.join(origin), old.values, old.alias, fields=fields)
         elif isinstance(stmt, (ast.Return,)):
-            self._record_exit(env)
+            self._record_exit(env, stmt.value)
             if stmt.value is not None:
                 self.facts.returns.append(self._value(stmt.value, env))
                 items = stmt.value.elts if isinstance(stmt.value, ast.Tuple) and not any(isinstance(e, ast.Starred) for e in stmt.value.elts) else None

@@ -18,7 +18,7 @@ from typing import Callable, Iterable
 from secure_ls.engine import astutil, catalog, formatting
 from secure_ls.engine.frameworks import all_args
 from secure_ls.engine.symbols import translated_characters
-from secure_ls.engine.taint import ALL, LINE_SINKS, UNKNOWN, Origin, Sink, UNTRUSTED, sinks
+from secure_ls.engine.taint import ALL, LINE_SINKS, UNKNOWN, Origin, Sink, UNTRUSTED, meet, sinks
 
 
 def query_of_settled(start: Origin, built: Origin) -> Origin:
@@ -91,12 +91,12 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         test, positive = test.operand, not positive
     names: set[str] = set()
     sinks = ALL
-    looked_up = _looked_up_key(test, origin, value_of)
+    looked_up = _looked_up_key(test, origin, value_of, validator)
     if looked_up is not None:
         # `handler = HANDLERS.get(name)` then `if handler is None: abort(404)` (or `if not handler`):
         # where the lookup found something, the key is one of the table's own keys
-        key, found_when = looked_up
-        return {key}, found_when == positive, ALL
+        keys, found_when, kinds = looked_up
+        return set(keys), found_when == positive, kinds
     if isinstance(test, ast.Name):
         checked = value_of(test) if value_of is not None else None
         if isinstance(checked, ast.Call):
@@ -284,10 +284,10 @@ def _authenticated(compared_args: list[ast.expr], qualify, value_of) -> set[str]
     return names
 
 
-def _looked_up_key(test: ast.expr, origin, value_of) -> tuple[str, bool] | None:
-    """For `found` or `found is (not) None`, where `found = TABLE.get(key)` looked a name up in a
-    mapping of the application's own (constants, a registry filled at import; no default): the
-    key's name, and whether the test is true when the lookup found it."""
+def _looked_up_key(test: ast.expr, origin, value_of, validator=None) -> tuple[frozenset[str], bool, frozenset[str]] | None:
+    """For `found` or `found is (not) None`, where `found` was looked up by names (looked_up_key):
+    the keys' names, whether the test is true when the lookup found it, and the sinks the key is
+    then safe for."""
     found_when = True
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.IsNot)):
         if not (isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None):
@@ -296,10 +296,28 @@ def _looked_up_key(test: ast.expr, origin, value_of) -> tuple[str, bool] | None:
         test = test.left
     if not isinstance(test, ast.Name) or value_of is None or origin is None:
         return None
-    value = value_of(test)
+    looked_up = looked_up_key(value_of(test), origin, validator)
+    return (looked_up[0], found_when, looked_up[1]) if looked_up is not None else None
+
+
+def looked_up_key(value: ast.expr | None, origin, validator=None) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The names K that `value` looks up in a mapping of the application's own (constants, a
+    registry filled at import; no default), and the sinks they are safe for where the lookup
+    found something (is not None): `TABLE.get(K)`, a selection by equality (_filtered_by), or a
+    call of a helper that returns None unless its arguments were found (`find_spec(source, K)`,
+    whose summary's `ensures_when_found` says so)."""
     matched = _filtered_by(value, origin)
     if matched is not None:
-        return matched, found_when
+        return frozenset({matched}), ALL
+    if isinstance(value, ast.Call) and validator is not None and not (isinstance(value.func, ast.Attribute) and value.func.attr == "get"):
+        summary = validator(value.func)
+        keys, safe = set(), ALL
+        for param, sinks in getattr(summary, "ensures_when_found", ()):
+            arg = argument_for(value, summary.params, param)
+            if isinstance(arg, ast.Name):
+                keys.add(arg.id)
+                safe = meet(safe, sinks)
+        return (frozenset(keys), safe) if keys else None
     if not (
         isinstance(value, ast.Call)
         and isinstance(value.func, ast.Attribute)
@@ -313,7 +331,7 @@ def _looked_up_key(test: ast.expr, origin, value_of) -> tuple[str, bool] | None:
     table = origin(value.func.value).risk()
     if table is not None and table.kind != UNKNOWN:
         return None  # a table the client (or a caller) filled can hold any key
-    return value.args[0].id, found_when
+    return frozenset({value.args[0].id}), ALL
 
 
 def _filtered_by(value: ast.expr | None, origin) -> str | None:

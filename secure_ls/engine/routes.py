@@ -18,7 +18,14 @@ is safe for on every route: the `int` and `uuid` converters hand over a number o
 and regex groups that only match letters, digits, `_` and `-` are `HARMLESS_TEXT`. The workspace
 store (engine/workspace.py) reads them once; the analysis keys its caches by `Routes.fingerprint`.
 A function view that no URL configuration of a project that has some mentions is a helper,
-and its parameters are its callers' values. docs/taint.md has the user's view.
+and its parameters are its callers' values.
+
+A routed class's methods may be defined on its bases: IntelOwl's `PluginConfigViewSet` holds the
+actions, and a router registers `AnalyzerPluginConfigViewSet(PluginConfigViewSet)` under
+`analyzer/(?P<name>\w+)`. `read` notes where each routed class is imported from (`references`);
+the workspace follows their bases through the modules that define them and hands back, with
+`with_inheritance`, which routed classes inherit each workspace class, so that the base's methods
+receive what every route to any of them lets through. docs/taint.md has the user's view.
 """
 
 from __future__ import annotations
@@ -26,10 +33,11 @@ from __future__ import annotations
 import ast
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from secure_ls.engine import astutil
+from secure_ls.engine.symbols import ModuleSymbols, import_bindings
 from secure_ls.engine.taint import ALL, Sink, sinks
 from secure_ls.engine.units import parsed_configurations
 
@@ -62,15 +70,32 @@ _DIGIT_CHARACTERS = frozenset("0123456789")
 @dataclass(frozen=True)
 class Routes:
     mentioned: frozenset[str]  # every name the URL configurations mention
-    # view name -> parameter -> the sinks every route naming the view makes it safe for
+    # view name -> parameter -> the sinks every route naming the view and passing it makes it safe for
     restricted: Mapping[str, Mapping[str, frozenset[str]]] = field(default_factory=dict)
     fingerprint: int = 0
+    # (routed class, the URL configuration's path, the class's qualified name as that
+    # configuration imports it: `.views.DocView`): where the workspace finds each class's bases
+    references: tuple[tuple[str, str, str], ...] = ()
+    # class -> the routed classes that inherit it (from the workspace's modules, with_inheritance)
+    inherited: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # routed classes whose module the configurations do not say (`wrap(View.as_view())`, a class
+    # defined in the configuration): what they inherit is not known, so no class inherits routes
+    unlocated: frozenset[str] = frozenset()
 
     def routes(self, function: str) -> bool:
         return function in self.mentioned
 
     def safe_for(self, view: str, parameter: str) -> frozenset[str]:
-        return self.restricted.get(view, {}).get(parameter, frozenset())
+        """What every route to `view`, or to a routed class that inherits it, that passes
+        `parameter` lets through (as for the routes of one view, a route without it is not
+        counted: the parameter keeps its default there); nothing when no route passes it."""
+        reached = [self.restricted[v][parameter] for v in (view, *sorted(self.inherited.get(view, ()))) if parameter in self.restricted.get(v, {})]
+        return frozenset.intersection(*reached) if reached else frozenset()
+
+    def with_inheritance(self, inherited: Mapping[str, frozenset[str]]) -> "Routes":
+        """These routes, knowing which routed classes inherit each class (`inherited`)."""
+        fingerprint = hash((self.fingerprint, frozenset(inherited.items())))
+        return Routes(self.mentioned, self.restricted, fingerprint, self.references, dict(inherited), self.unlocated)
 
 
 def is_url_configuration(path: str) -> bool:
@@ -79,12 +104,19 @@ def is_url_configuration(path: str) -> bool:
     return name == "urls.py" or (os.path.basename(folder) == "urls" and name.endswith(".py"))
 
 
-def read(texts: Iterable[str]) -> Routes:
-    """The routes of the URL configurations whose source texts are `texts` (unparsable ones skipped)."""
+def read(texts: Iterable[str], paths: Iterable[str] = ()) -> Routes:
+    """The routes of the URL configurations whose source texts are `texts` (unparsable ones
+    skipped); `paths`, their files in the same order, when known (for `references`)."""
     mentioned: set[str] = set()
     provided: dict[str, dict[str, frozenset[str]]] = {}  # view -> parameter -> safe on every route so far
-    trees, fingerprint = parsed_configurations(texts)
-    for tree in trees:
+    references: set[tuple[str, str, str]] = set()
+    unlocated: set[str] = set()  # classes routed to whose module is not known
+    texts, paths = list(texts), list(paths)
+    trees, fingerprint = parsed_configurations(texts, aligned=True)
+    for tree, path in zip(trees, paths if len(paths) == len(texts) else [None] * len(texts)):
+        if tree is None:
+            continue
+        imported = dict(b for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom)) for b in import_bindings(node))
         for node in ast.walk(tree):
             if isinstance(node, ast.Name):
                 mentioned.add(node.id)
@@ -93,18 +125,66 @@ def read(texts: Iterable[str]) -> Routes:
             elif isinstance(node, ast.Constant) and isinstance(node.value, str) and "." in node.value:
                 mentioned.add(node.value.rsplit(".", 1)[1])  # "app.views.detail" (old Django)
             if isinstance(node, ast.Call) and astutil.last_name(node.func) in _ROUTE_CALLS | _REGISTER_CALLS and len(node.args) >= 2:
-                _route(node, provided)
-    restricted = {view: {p: safe for p, safe in params.items() if safe} for view, params in provided.items()}
-    return Routes(frozenset(mentioned), restricted, fingerprint)
+                routed = _route(node, provided)
+                if routed is None:
+                    continue
+                name, spelled = routed  # `views.DocView`: `.views.DocView` after `from . import views`
+                if spelled is None:
+                    continue  # a function view: inherits nothing
+                head, dot, rest = spelled.partition(".")
+                if path is not None and head in imported:
+                    references.add((name, path, imported[head] + dot + rest))
+                else:
+                    unlocated.add(name)
+    return Routes(frozenset(mentioned), provided, fingerprint, tuple(sorted(references)), unlocated=frozenset(unlocated))
 
 
-def _route(call: ast.Call, provided: dict[str, dict[str, frozenset[str]]]) -> None:
+def routed_descendants(
+    references: Iterable[tuple[str, str, str]],
+    module_path: Callable[[str, str], str | None],
+    module_symbols: Callable[[str], ModuleSymbols | None],
+) -> dict[str, frozenset[str]]:
+    """Workspace class -> the routed classes that inherit it, following each routed class's bases
+    (Routes.references) through the modules that define or import them: `module_path(dotted,
+    importer)` finds a module's file, `module_symbols(path)` says what its top level binds."""
+
+    def located(qualified: str, importer: str) -> tuple[str, str] | None:  # (its module's file, the class)
+        module, _, name = qualified.rpartition(".")
+        path = module_path(module, importer) if module and name else None
+        return (path, name) if path is not None else None
+
+    inherited: dict[str, set[str]] = {}
+    for routed, configuration, qualified in references:
+        start = located(qualified, configuration)
+        pending, seen = [start], set()
+        while pending and len(seen) < 32:
+            where = pending.pop()
+            if where is None or where in seen:
+                continue
+            seen.add(where)
+            path, name = where
+            symbols = module_symbols(path)
+            if symbols is None or name not in symbols.class_bases:
+                continue  # not a class this module defines
+            if where != start:
+                inherited.setdefault(name, set()).add(routed)
+            for base in symbols.class_bases[name]:
+                if base in symbols.class_bases:
+                    pending.append((path, base))
+                elif base in symbols.imports:
+                    pending.append(located(symbols.imports[base], path))
+    return {name: frozenset(classes) for name, classes in inherited.items()}
+
+
+def _route(call: ast.Call, provided: dict[str, dict[str, frozenset[str]]]) -> tuple[str, str | None] | None:
+    """Records what the route `call` lets through; returns the view's name and, for a class,
+    its dotted name as spelled (_class_spelled)."""
     pattern, view = call.args[0], call.args[1]
     if not (isinstance(pattern, ast.Constant) and isinstance(pattern.value, str)):
-        return
+        return None
     name = _view_name(view) if astutil.last_name(call.func) in _ROUTE_CALLS else _class_name(view)
     if name is None:
-        return
+        return None
     if astutil.last_name(call.func) == "path":
         params = {m["name"]: _converted(m["converter"] or "str") for m in _CONVERTER.finditer(pattern.value)}
     else:
@@ -117,6 +197,18 @@ def _route(call: ast.Call, provided: dict[str, dict[str, frozenset[str]]]) -> No
     known = provided.setdefault(name, {})
     for param, safe in params.items():
         known[param] = known[param] & safe if param in known else safe
+    return name, _class_spelled(call, view)
+
+
+def _class_spelled(call: ast.Call, view: ast.expr) -> str | None:
+    """The dotted name, as spelled, of the class the route `call` routes to (`views.DocView` of
+    `views.DocView.as_view()` or of a registered viewset); "" for a class spelled otherwise
+    (`login_required(views.DocView.as_view())`); None for a function."""
+    if astutil.last_name(call.func) in _REGISTER_CALLS:
+        return astutil.dotted(view) or ""
+    if isinstance(view, ast.Call) and isinstance(view.func, ast.Attribute) and view.func.attr == "as_view":
+        return astutil.dotted(view.func.value) or ""
+    return "" if any(isinstance(n, ast.Attribute) and n.attr == "as_view" for n in ast.walk(view)) else None
 
 
 def _converted(converter: str) -> frozenset[str]:

@@ -64,6 +64,10 @@ class FunctionSummary:
     # aborting otherwise (`if name not in PROVIDERS: raise ValueError`), so once a call has
     # returned, the caller's argument is safe for them
     ensures: tuple[tuple[str, frozenset[str]], ...] = ()
+    # (parameter, sink classes): checked on every path that returns something other than None
+    # (`return TABLE.get(name)`, `if name not in SPECS: return None`), so where the caller's
+    # `spec = find_spec(name)` is not None, its argument is safe for them
+    ensures_when_found: tuple[tuple[str, frozenset[str]], ...] = ()
 
     def apply(
         self, call: ast.Call | None, positional: list[taint.Origin], keywords: dict, step: taint.Step | None, element: int | None = None
@@ -180,6 +184,7 @@ def summarize_function(
         validates=guards.validated_parameters(func, qualify, analyzer.summary_of),
         elements=elements,
         ensures=_ensured(positional + kwonly, exits),
+        ensures_when_found=_ensured(positional + kwonly, exits[:1] + analyzer.found_exits),
     )
 
 
@@ -388,8 +393,11 @@ def summarize_module(
 
 def worth_keeping(entry: "FunctionSummary | Declaration") -> bool:
     """A function that returns unknown data and nothing else needs no summary: the flow
-    pass treats calls to unknown functions the same way."""
-    return isinstance(entry, Declaration) or bool(entry.returns_params or entry.returns_untrusted or not entry.returns_unknown or entry.elements)
+    pass treats calls to unknown functions the same way. One that returns None unless it found
+    its argument (`ensures_when_found`) tells its callers so."""
+    return isinstance(entry, Declaration) or bool(
+        entry.returns_params or entry.returns_untrusted or not entry.returns_unknown or entry.elements or entry.ensures_when_found
+    )
 
 
 def _summarize_into(item, module, known: dict, current: dict, sources, sanitizers) -> None:

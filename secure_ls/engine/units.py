@@ -81,16 +81,18 @@ def parse_within_budget(text: str, whole_file: bool = True) -> ast.Module:
     return ast.parse(text)
 
 
-def parsed_configurations(texts) -> tuple[list[ast.Module], int]:
+def parsed_configurations(texts, aligned: bool = False) -> tuple[list, int]:
     """The trees of the configuration modules whose source texts are `texts` (those that do not
-    parse, or are over the parse budget, skipped) and a fingerprint of all the texts: what each
-    reader of engine/workspace.CONFIGURATIONS starts from."""
+    parse, or are over the parse budget, skipped; `aligned`: None in their place) and a
+    fingerprint of all the texts: what each reader of engine/workspace.CONFIGURATIONS starts from."""
     trees, digest = [], []
     for text in texts:
         digest.append(hash(text))
         try:
             trees.append(parse_within_budget(text))
         except (SyntaxError, ValueError, RecursionError, MemoryError):
+            if aligned:
+                trees.append(None)
             continue
     return trees, hash(tuple(sorted(digest)))
 

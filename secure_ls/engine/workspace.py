@@ -31,11 +31,11 @@ log = logging.getLogger(__name__)
 _WORKSPACE_IDS = itertools.count()
 
 # Files whose text configures the whole project, by kind (the name a cached result records
-# their list under, see module_path): which files they are, and how their texts are read.
-CONFIGURATIONS: dict[str, tuple[Callable[[str], bool], Callable[[list[str]], object]]] = {
+# their list under, see module_path): which files they are, and how their texts (and paths) are read.
+CONFIGURATIONS: dict[str, tuple[Callable[[str], bool], Callable[[list[str], list[str]], object]]] = {
     routes.CONFIGURATIONS: (routes.is_url_configuration, routes.read),
-    logconfig.CONFIGURATIONS: (logconfig.is_logging_configuration, logconfig.read),
-    corsconfig.CONFIGURATIONS: (corsconfig.is_cors_configuration, corsconfig.read),
+    logconfig.CONFIGURATIONS: (logconfig.is_logging_configuration, lambda texts, paths: logconfig.read(texts)),
+    corsconfig.CONFIGURATIONS: (corsconfig.is_cors_configuration, lambda texts, paths: corsconfig.read(texts)),
 }
 
 
@@ -171,21 +171,24 @@ class WorkspaceSummaries:
         with self._lock:
             if kind in self._configurations:
                 return self._configurations[kind]
-        texts = []
+        texts, read = [], []
         for path in paths:
             try:
                 texts.append(safe_files.read_text(path, safe_files.SOURCE_LIMIT, errors="replace"))
             except OSError:
                 continue
-        found = CONFIGURATIONS[kind][1](texts)
+            read.append(path)
+        found = CONFIGURATIONS[kind][1](texts, read)
         with self._lock:
             if self._configuration_paths.get(kind) == paths:
                 self._configurations[kind] = found
         return found
 
     def url_routes(self) -> routes.Routes | None:
-        """What the URL configurations say about function views: without them a view is told by its shape alone."""
-        return self.configuration(routes.CONFIGURATIONS)
+        """What the URL configurations say about views: without them a view is told by its shape alone."""
+        found = self.configuration(routes.CONFIGURATIONS)  # a routed class of unknown module may inherit any class
+        inherits = found is not None and found.references and not found.unlocated
+        return found.with_inheritance(routes.routed_descendants(found.references, self.module_path, self.module_symbols)) if inherits else found
 
     def log_formatting(self) -> logconfig.LogFormatting | None:
         """What every handler the logging configurations set up escapes in a log record."""

@@ -146,3 +146,66 @@ def test_the_routes_to_a_class_based_view_or_a_viewset_say_what_its_methods_rece
     # can reach the log; `<str:doc>` lets an encoded one through
     root = write(tmp_path / "site", {"shop/__init__.py": "", "shop/urls.py": CLASS_URLS, "shop/views.py": CLASS_VIEWS})
     assert _found(root) == [("shop/views.py", "SLS704", 31)]
+
+
+INHERITED_URLS = """
+from django.urls import path
+from rest_framework import routers
+
+from .views import AnalyzerConfigViewSet, ConnectorConfigViewSet
+
+router = routers.DefaultRouter()
+router.register(r"analyzer/(?P<name>\\w+)", AnalyzerConfigViewSet, basename="analyzer")
+router.register(r"connector/(?P<name>CONNECTOR)", ConnectorConfigViewSet, basename="connector")
+
+urlpatterns = router.urls
+"""
+
+INHERITED_BASE = """
+import logging
+
+from django.db import transaction
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+log = logging.getLogger(__name__)
+
+
+class ConfigViewSet(viewsets.ViewSet):
+    @action(detail=False, methods=["get"])
+    def plugin_config(self, request, name=None):
+        return Response([])
+
+    @plugin_config.mapping.patch
+    def update(self, request, name=None):
+        log.info(f"updating {name}")
+        with transaction.atomic():
+            return Response([])
+"""
+
+INHERITED_VIEWS = """
+from .base import ConfigViewSet
+
+
+class PluginConfigViewSet(ConfigViewSet):
+    pass
+
+
+class AnalyzerConfigViewSet(PluginConfigViewSet):
+    pass
+
+
+class ConnectorConfigViewSet(PluginConfigViewSet):
+    pass
+"""
+
+
+def test_a_method_a_routed_viewset_inherits_from_a_base_in_another_module_receives_what_its_routes_let_through(tmp_path):
+    # the action is defined on a base in another module; the router registers subclasses under
+    # prefixes whose `name` holds letters, digits and `_` only: no line break can reach the log
+    files = {"shop/__init__.py": "", "shop/urls.py": INHERITED_URLS, "shop/base.py": INHERITED_BASE, "shop/views.py": INHERITED_VIEWS}
+    assert _found(write(tmp_path / "site", files)) == []
+    # one subclass routed under `(?P<name>.+)`: every route to the method counts
+    files["shop/urls.py"] = INHERITED_URLS.replace("(?P<name>CONNECTOR)", "(?P<name>.+)")
+    assert _found(write(tmp_path / "other", files)) == [("shop/base.py", "SLS704", 18)]

@@ -516,3 +516,50 @@ def test_an_imported_module_checked_first_gives_the_importer_the_same_findings(t
             result = Engine().analyze(path.read_text(), imports_resolver=workspace.resolver_for(str(path)), path=str(path))
         results.append([(f.rule_id, f.confidence) for f in result.findings])
     assert results[0] == results[1] == [("SLS102", Confidence.MEDIUM)]
+
+
+SPEC_LOOKUP = """
+import logging
+
+from flask import Flask, abort
+from shop.settings import settings
+
+app = Flask(__name__)
+log = logging.getLogger(__name__)
+
+
+def _custom_spec(action):
+    specs = settings().get("actions")
+    if action not in specs:
+        return None
+    return specs[action]
+
+
+def _spec(source, action):
+    if source == "custom":
+        return _custom_spec(action)
+    return None
+
+
+@app.route("/commands/<source>/<command>", methods=["POST"])
+def execute(source, command):
+    spec = _spec(source, command)
+    if not spec:
+        abort(404)
+    log.info(f"running {command}")
+    return "ok"
+"""
+
+
+def _logged(code: str) -> list[int]:
+    return [f.span.start.line for f in Engine().analyze(code).findings if f.rule_id == "SLS704"]
+
+
+def test_a_helper_that_returns_none_unless_it_found_the_key_validates_it_where_the_caller_aborts_on_none():
+    # `_spec` returns None unless `action` is a key of the configured specs (through another helper):
+    # where the caller went on, `command` is one of the application's own keys
+    assert _logged(SPEC_LOOKUP) == []
+    assert _logged(SPEC_LOOKUP.replace("    if not spec:\n        abort(404)\n", "")) == [26]
+    # a helper that finds something for any key (a default, another branch) checks nothing
+    assert _logged(SPEC_LOOKUP.replace("        return _custom_spec(action)\n    return None", "        return _custom_spec(action)\n    return {}")) == [28]
+    assert _logged(SPEC_LOOKUP.replace("    if action not in specs:\n        return None\n", "")) == [26]
