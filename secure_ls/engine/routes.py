@@ -176,6 +176,33 @@ def routed_descendants(
     return {name: frozenset(classes) for name, classes in inherited.items()}
 
 
+class InheritedRoutes:
+    """The routes with what each class inherits (`routed_descendants`), recomputed only when the
+    routes or a module read for them changed: an editor asks on every keystroke in a Django
+    module, and an unchanged answer must be the same object, so that the module's symbols are
+    reused (analyzer._module_base compares them by identity)."""
+
+    def __init__(self) -> None:
+        self._last: tuple | None = None  # (routes, ((module path, its symbols), ...), answer)
+
+    def __call__(self, found: Routes | None, module_path: Callable, module_symbols: Callable) -> Routes | None:
+        if found is None or not found.references or found.unlocated:
+            return found  # a routed class of unknown module may inherit any class
+        last = self._last
+        if last is not None and last[0] is found and all(module_symbols(path) is symbols for path, symbols in last[1]):
+            return last[2]
+        read: list[tuple[str, object]] = []
+
+        def recorded(path: str):
+            symbols = module_symbols(path)
+            read.append((path, symbols))
+            return symbols
+
+        answer = found.with_inheritance(routed_descendants(found.references, module_path, recorded))
+        self._last = (found, tuple(read), answer)
+        return answer
+
+
 def _route(call: ast.Call, provided: dict[str, dict[str, frozenset[str]]]) -> tuple[str, str | None] | None:
     """Records what the route `call` lets through; returns the view's name and, for a class,
     its dotted name as spelled (_class_spelled)."""

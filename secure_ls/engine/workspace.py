@@ -75,6 +75,7 @@ class WorkspaceSummaries:
         self._listings: dict[str, frozenset[str]] = {}  # folder -> its entries (module lookups probe many)
         self._resolvers: dict[str | None, Resolver] = {}
         self._module_symbols: dict[str, tuple[tuple[int, int], ModuleSymbols | None]] = {}  # path -> (stat, symbols)
+        self._inherited_routes = routes.InheritedRoutes()
         self._lock = threading.RLock()
         self.version = 0  # bumped whenever some summary changes
         self.identity = next(_WORKSPACE_IDS)  # tells apart two workspaces that hold the same paths
@@ -186,9 +187,7 @@ class WorkspaceSummaries:
 
     def url_routes(self) -> routes.Routes | None:
         """What the URL configurations say about views: without them a view is told by its shape alone."""
-        found = self.configuration(routes.CONFIGURATIONS)  # a routed class of unknown module may inherit any class
-        inherits = found is not None and found.references and not found.unlocated
-        return found.with_inheritance(routes.routed_descendants(found.references, self.module_path, self.module_symbols)) if inherits else found
+        return self._inherited_routes(self.configuration(routes.CONFIGURATIONS), self.module_path, self.module_symbols)
 
     def log_formatting(self) -> logconfig.LogFormatting | None:
         """What every handler the logging configurations set up escapes in a log record."""

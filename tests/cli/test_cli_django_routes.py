@@ -3,6 +3,8 @@ request, and say what a routed parameter can hold (engine/routes.py)."""
 
 from __future__ import annotations
 
+import os
+
 from tests.cli.cli_helpers import check_json, write
 
 URLS = """
@@ -209,3 +211,21 @@ def test_a_method_a_routed_viewset_inherits_from_a_base_in_another_module_receiv
     # one subclass routed under `(?P<name>.+)`: every route to the method counts
     files["shop/urls.py"] = INHERITED_URLS.replace("(?P<name>CONNECTOR)", "(?P<name>.+)")
     assert _found(write(tmp_path / "other", files)) == [("shop/base.py", "SLS704", 18)]
+
+
+def test_the_inherited_routes_are_read_again_only_when_a_module_they_came_from_changes(tmp_path):
+    # an editor asks on every keystroke in a Django module: an unchanged answer is the same
+    # object, so the module's symbols are reused; a changed base module is read again
+    from secure_ls.engine.workspace import WorkspaceSummaries
+
+    files = {"shop/__init__.py": "", "shop/urls.py": INHERITED_URLS, "shop/base.py": INHERITED_BASE, "shop/views.py": INHERITED_VIEWS}
+    root = write(tmp_path / "site", files)
+    workspace = WorkspaceSummaries([str(root)], project_files=lambda: [str(p) for p in root.rglob("*.py")])
+    first = workspace.url_routes()
+    assert first.inherited.get("ConfigViewSet") == {"AnalyzerConfigViewSet", "ConnectorConfigViewSet"}
+    assert workspace.url_routes() is first
+    views = root / "shop" / "views.py"
+    views.write_text(INHERITED_VIEWS.replace("class ConnectorConfigViewSet(PluginConfigViewSet)", "class ConnectorConfigViewSet"))
+    os.utime(views, ns=(1, 1))
+    changed = workspace.url_routes()
+    assert changed is not first and changed.inherited.get("ConfigViewSet") == {"AnalyzerConfigViewSet"}
