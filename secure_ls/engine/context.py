@@ -329,6 +329,21 @@ class UnitContext:
     def is_constant(self, node: ast.AST) -> bool:
         return self.origin(node).is_constant
 
+    def result_omits(self, call: ast.Call, argument: ast.expr) -> bool:
+        """Whether what `call` returns holds nothing of `argument`, one of its arguments: the
+        result is a constant (`status_of(error)`), or the called function's summary says the
+        parameter it binds never reaches a return (it is only logged, compared or dropped)."""
+        if self.origin(call).is_constant:
+            return True
+        summary = self._flow_for(call).summary_of(call.func)
+        if summary is None or not summary.unreturned:
+            return False
+        keyword = next((k.arg for k in call.keywords if k.value is argument), None)
+        if keyword is None and argument in call.args and not any(isinstance(a, ast.Starred) for a in call.args):
+            index = call.args.index(argument)
+            keyword = summary.params[index] if index < len(summary.params) else summary.vararg
+        return keyword is not None and keyword in summary.unreturned
+
     def string_value(self, node: ast.AST) -> str | None:
         """The literal text of a constant string expression, following simple assignments."""
         if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):

@@ -68,6 +68,9 @@ class FunctionSummary:
     # (`return TABLE.get(name)`, `if name not in SPECS: return None`), so where the caller's
     # `spec = find_spec(name)` is not None, its argument is safe for them
     ensures_when_found: tuple[tuple[str, frozenset[str]], ...] = ()
+    # the parameters whose value no return can hold (only logged, compared or dropped:
+    # `log.error(error); return Response(message)`), see _unreturned
+    unreturned: tuple[str, ...] = ()
 
     def apply(
         self, call: ast.Call | None, positional: list[taint.Origin], keywords: dict, step: taint.Step | None, element: int | None = None
@@ -185,7 +188,60 @@ def summarize_function(
         elements=elements,
         ensures=_ensured(positional + kwonly, exits),
         ensures_when_found=_ensured(positional + kwonly, exits[:1] + analyzer.found_exits),
+        unreturned=_unreturned(func, (*positional, *kwonly, *filter(None, (vararg, kwarg)))),
     )
+
+
+def _unreturned(func: ast.FunctionDef | ast.AsyncFunctionDef, params: tuple[str, ...]) -> tuple[str, ...]:
+    """The parameters whose value cannot be part of what `func` returns: no `return` reads one,
+    nor a name assigned from one, nor an object one was stored in or passed with
+    (`resp.error = error`, `fill(resp, error)`, `self.error = error`). A closure over the
+    names each statement writes and reads, blind to control flow (`return A if error else B`
+    holds none of `error`), so it errs towards "may be returned"."""
+    edges: list[tuple[frozenset[str], frozenset[str]]] = []  # (names written, names read)
+    reached: set[str] = set()
+    for node in astutil.walk(func):
+        if isinstance(node, ast.Return) and node.value is not None:
+            reached |= _names(node.value)
+        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.NamedExpr, ast.For, ast.AsyncFor, ast.comprehension)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            value = node.iter if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) else node.value
+            written = frozenset(b for t in targets for b in _bases(t))
+            edges.append((written, _names(value) | (frozenset().union(*(_names(t) for t in targets)) if targets else frozenset())))
+        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+            edges.append((frozenset(_bases(node.optional_vars)), _names(node.context_expr)))
+        elif isinstance(node, ast.Call):
+            # a call may store any of its arguments in its receiver or in another argument
+            touched = _names(node)
+            edges.append((touched, touched))
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) and node is not func:
+            inner = frozenset(n.id for n in astutil.walk(node) if isinstance(n, ast.Name))
+            edges.append((frozenset({node.name}) if not isinstance(node, ast.Lambda) else inner, inner))
+    if reached & {"locals", "vars"}:
+        return ()
+    grew = True
+    while grew:
+        grew = False
+        for written, read in edges:
+            if not written.isdisjoint(reached) and not read <= reached:
+                reached |= read
+                grew = True
+    return tuple(p for p in params if p not in reached)
+
+
+def _names(node: ast.AST | None) -> frozenset[str]:
+    return frozenset(n.id for n in astutil.walk(node) if isinstance(n, ast.Name)) if node is not None else frozenset()
+
+
+def _bases(target: ast.AST):
+    """The names an assignment to `target` writes into: `x`, `x.a`, `x[i]`, `(x, *y)`."""
+    while isinstance(target, (ast.Attribute, ast.Subscript, ast.Starred)):
+        target = target.value
+    if isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for element in target.elts:
+            yield from _bases(element)
 
 
 def _ensured(params: tuple[str, ...], exits: list[dict[str, frozenset[str]]]) -> tuple[tuple[str, frozenset[str]], ...]:
@@ -394,9 +450,10 @@ def summarize_module(
 def worth_keeping(entry: "FunctionSummary | Declaration") -> bool:
     """A function that returns unknown data and nothing else needs no summary: the flow
     pass treats calls to unknown functions the same way. One that returns None unless it found
-    its argument (`ensures_when_found`) tells its callers so."""
+    its argument (`ensures_when_found`) tells its callers so, and one that drops some of its
+    arguments (`unreturned`) that its result holds none of them."""
     return isinstance(entry, Declaration) or bool(
-        entry.returns_params or entry.returns_untrusted or not entry.returns_unknown or entry.elements or entry.ensures_when_found
+        entry.returns_params or entry.returns_untrusted or not entry.returns_unknown or entry.elements or entry.ensures_when_found or entry.unreturned
     )
 
 

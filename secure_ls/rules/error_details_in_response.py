@@ -180,6 +180,23 @@ class ErrorDetailsInResponse(Rule):
                 except Exception as e:
                     return jsonify(status=e.code), 500
         """),
+        # the helper logs the exception and answers with its own fixed message
+        code("""
+            import logging
+            from flask import jsonify
+            log = logging.getLogger(__name__)
+
+            def error_response(error, message):
+                log.error(error)
+                return jsonify(error=message), 500
+
+            @app.route('/x')
+            def view():
+                try:
+                    work()
+                except Exception as e:
+                    return error_response(error=e, message='Could not save.')
+        """),
         # the view returns the exception object itself: no response, the framework's generic error page
         code("""
             from rest_framework.views import APIView
@@ -292,6 +309,43 @@ class ErrorDetailsInResponse(Rule):
             where="repr(exc) + ' ' + repr(card)",
             says="Exception details sent to the client",
         ),
+        # the helper puts what it is handed in its answer
+        Example(
+            code("""
+                from flask import jsonify
+
+                def error_response(error, message):
+                    body = {'error': message}
+                    body['detail'] = str(error)
+                    return jsonify(body), 500
+
+                @app.route('/x')
+                def view():
+                    try:
+                        work()
+                    except Exception as e:
+                        return error_response(e, 'Could not save.')
+            """),
+            fixed=code("""
+                from flask import jsonify
+                import logging
+
+                def error_response(error, message):
+                    body = {'error': message}
+                    body['detail'] = str(error)
+                    return jsonify(body), 500
+
+                @app.route('/x')
+                def view():
+                    try:
+                        work()
+                    except Exception as e:
+                        logging.exception("Internal server error")
+                        return error_response("Internal server error", 'Could not save.')
+            """),
+            where="e",
+            says="Exception details sent to the client",
+        ),
     ]
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx) -> None:
@@ -349,8 +403,11 @@ class ErrorDetailsInResponse(Rule):
                     continue
                 if isinstance(parent, ast.Attribute) and parent.attr == "__class__":
                     continue
-                if isinstance(parent, ast.Call) and parent.func is not sub and ctx.origin(parent).is_constant:
-                    continue  # `map_error_to_code(e)`: a function whose result keeps nothing of the exception
+                call = ctx.parent(parent) if isinstance(parent, ast.keyword) else parent
+                if isinstance(call, ast.Call) and call.func is not sub and ctx.result_omits(call, sub):
+                    # `map_error_to_code(e)`, `handle_error(error=e, message="...")`: a function
+                    # whose result keeps nothing of the exception
+                    continue
                 out.append(("exception", sub))
         return out
 

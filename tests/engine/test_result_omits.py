@@ -1,0 +1,47 @@
+"""What a helper's result can hold of its arguments (summaries._unreturned, read by
+UnitContext.result_omits): an exception handed to an error helper that only logs it is not
+sent to the client (SLS701); one the helper stores or passes on may be."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.engine.test_engine import rules
+
+VIEW = """
+import logging
+from flask import jsonify, make_response
+log = logging.getLogger(__name__)
+
+{helper}
+
+@app.route('/x')
+def view():
+    try:
+        work()
+    except Exception as e:
+        return error_response(e, 'Could not save.')
+"""
+
+
+def test_a_helper_that_only_logs_the_exception_sends_none_of_it():
+    helper = "def error_response(error, message):\n    log.error(error)\n    return jsonify(error=message), 500\n"
+    assert "SLS701" not in rules(VIEW.format(helper=helper))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # stored in the object it returns
+        "resp = make_response(message)\n    resp.detail = error\n    return resp",
+        # passed with the object to a function that may fill it
+        "resp = make_response(message)\n    fill(resp, error)\n    return resp",
+        # through a name assigned from it
+        "text = str(error)\n    parts = [message, text]\n    return jsonify(parts)",
+        # through a nested function the helper returns
+        "def later():\n        return str(error)\n    return later",
+    ],
+)
+def test_an_exception_the_helper_keeps_in_what_it_returns_is_reported(body):
+    helper = f"def error_response(error, message):\n    {body}\n"
+    assert "SLS701" in rules(VIEW.format(helper=helper))
