@@ -475,6 +475,8 @@ class ReflectedXss(Rule):
         family = "flask" if ctx.imports("flask") or ctx.imports("quart") else "other"
         if isinstance(body, ast.Name) and _holds_response(body, ctx):
             return  # `r = make_response(jsonify(result), 201)`: checked where it was made
+        if isinstance(body, ast.Name) and all(_sent_as_json(v, ctx) for v in ctx.assigned_values(body) or [body]):
+            return  # `result = {...}; return result`: a dict or list, sent as JSON like one returned whole
         if isinstance(body, ast.Call):
             if _module_function(body, ctx):
                 self._check(body, family, ctx)  # `return greeting(name)`: the module's own helper makes the page
@@ -586,8 +588,9 @@ _TYPING_HEADERS = ("content-type", "content-disposition")
 
 
 def _sent_as_json(written: ast.expr, ctx) -> bool:
-    """Tornado's `write` sends a dict as JSON, with a JSON content type: a dict display or
-    comprehension, or a call of the builtin `dict(message=...)`."""
+    """Tornado's `write` sends a dict as JSON, with a JSON content type (and Flask, Quart and
+    Bottle a dict or list a view returns): a dict display or comprehension, or a call of the
+    builtin `dict(message=...)`."""
     if isinstance(written, (ast.Dict, ast.DictComp, ast.List)):
         return True
     return isinstance(written, ast.Call) and isinstance(written.func, ast.Name) and written.func.id == "dict" and ctx.call_name(written) == "dict"
