@@ -107,6 +107,9 @@ REQUEST_ATTRIBUTES = frozenset(
     }
 )
 REQUEST_NAMES = frozenset({"request", "req", "http_request", "flask_request"})
+# Attributes of the request that hold the server's own application object (Starlette,
+# FastAPI, aiohttp, Sanic: `request.app`): its settings and registries are the program's.
+REQUEST_APPLICATION_ATTRIBUTES = frozenset({"app"})
 
 # Items of a WSGI environ (Django's `request.META`) that the server or the framework sets: the
 # server's own name and port, the WSGI version flags, and the CSRF secret Django's middleware

@@ -331,6 +331,8 @@ class ValueOrigins(ExpressionFacts):
                         return CONSTANT
                     safe = catalog.SAFE_REQUEST_ATTRIBUTES.get(prefix, {}).get(qualified[len(prefix) + 1 :], frozenset())
                     return Origin(frozenset({Part(UNTRUSTED, label, safe, steps=(make_step(node, f"read from {label}"),))}))
+        if node.attr in catalog.REQUEST_APPLICATION_ATTRIBUTES and self._is_incoming_request(node.value):
+            return Origin(frozenset({Part(UNKNOWN, "the application")}))  # `request.app.config.cameras`: the server's
         read = frameworks.request_read(node, self._frameworks)
         if read is not None and self._is_incoming_request(read[0]):
             return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", read[1], steps=(make_step(node, "read from the HTTP request"),))}))
