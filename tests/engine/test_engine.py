@@ -353,6 +353,36 @@ def test_a_response_typed_or_downloaded_after_it_is_made_is_not_html():
     _quiet_until_undone("SLS803", downloaded, "'attachment; filename=%s'", "'inline; filename=%s'")
 
 
+def test_a_key_found_in_a_table_of_the_application_the_request_carries_is_one_of_its_keys():
+    # Starlette's `request.app` is the server's application: its registries hold the program's keys
+    code = (
+        "import logging\nfrom fastapi import FastAPI, Request\napp = FastAPI()\nlog = logging.getLogger(__name__)\n\n"
+        "@app.get('/{camera}/latest')\ndef latest(request: Request, camera: str):\n"
+        "    config = request.app.config.cameras.get(camera)\n    if config is not None:\n        log.debug(f'frame of {camera}')\n"
+    )
+    _quiet_until_undone("SLS704", code, "request.app.config.cameras", "request.query_params")
+
+
+def test_a_name_a_stored_row_was_found_by_holds_no_line_break_where_it_was_found():
+    # the labels' convention for stored values: equal to a field of a row the application stored
+    code = (
+        "import logging\nfrom fastapi import FastAPI\nfrom peewee import Model\napp = FastAPI()\nlog = logging.getLogger(__name__)\n\n"
+        "class Trigger(Model):\n    pass\n\n@app.post('/{camera}/triggers')\ndef upsert(camera: str):\n"
+        "    trigger = Trigger.get_or_none(Trigger.camera == camera)\n    if trigger:\n        log.debug(f'updated trigger of {camera}')\n"
+    )
+    _quiet_until_undone("SLS704", code, "Trigger.camera == camera", "Trigger.camera != camera")
+    django = code.replace("Trigger.get_or_none(Trigger.camera == camera)", "Trigger.objects.filter(camera=camera).first()")
+    _quiet_until_undone("SLS704", django, "filter(camera=camera)", "filter(camera__contains=camera)")
+
+
+def test_a_dict_a_flask_view_returns_through_a_name_is_sent_as_json():
+    code = (
+        "from flask import Flask\napp = Flask(__name__)\n\n@app.route('/users/<name>/follow')\ndef follow(name):\n"
+        "    body = {'status': 'success', 'message': f'Follow request to {name} sent.'}\n    return body\n"
+    )
+    _quiet_until_undone("SLS803", code, "{'status': 'success', 'message': f'Follow request to {name} sent.'}", "f'Follow request to {name} sent.'")
+
+
 def test_a_redirect_formatted_after_a_local_path_held_by_a_name_stays_on_the_site():
     code = (
         "from flask import Flask, redirect\napp = Flask(__name__)\n\n"
