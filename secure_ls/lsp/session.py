@@ -44,6 +44,10 @@ log = logging.getLogger("secure_ls")
 # The longest an edit waits for its analysis while edits arrive faster than they
 # can be analysed (a paste storm, a fuzzer): then a burst costs one analysis.
 FLUSH_DELAY = 0.05
+# The pause between two slices of a sliced analysis (engine/pacing.py). Not zero: pygls reads
+# each header line and body of a message in an executor thread, one loop turn per read, so a
+# loop that ran a slice on every turn took several slices to take in one keystroke.
+BETWEEN_SLICES = 0.001
 # The quiet time (no edits) after which the rest of a newly opened document's functions
 # are summarised (see SecureLanguageServer.schedule_completion).
 COMPLETION_DELAY = 1.0
@@ -279,7 +283,7 @@ class SecureLanguageServer(LanguageServer):
                 next(steps)
             except StopIteration as done:
                 return done.value
-            await asyncio.sleep(0)
+            await asyncio.sleep(BETWEEN_SLICES)
             if not still_wanted():
                 steps.close()
                 return None
