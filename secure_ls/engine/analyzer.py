@@ -182,6 +182,8 @@ class Engine:
         base, base_fingerprint = self._module_base(previous, symbols, units, resolver, path)
         external, external_fingerprint = self._external_summaries(previous, base, resolver, on_disk)
         fingerprint = hash((base_fingerprint, external_fingerprint))
+        if pace.due():
+            yield
         # the previous version's summaries, unit keys and findings hold only under the same fingerprint
         reusable = previous if previous is not None and previous.fingerprint == fingerprint else None
         known = resolver.own(text) if on_disk else None
@@ -195,6 +197,8 @@ class Engine:
             # the rest when the editor is idle.
             everything = previous is not None and resolver.shares_summaries
             summaries_state = self._summarize(units, layout, reusable, base, fingerprint, external, everything)
+            if pace.due():
+                yield
         module = self._with_functions(base, external, summaries_state, reusable)
         # a unit's findings depend on the summaries of the functions it names, not on all of them
         unit_keys = self._unit_keys(units, layout, reusable, fingerprint, summaries_state)
@@ -281,6 +285,8 @@ class Engine:
         statements = [self._constructors.is_statement(u.parsed) for u in units]
         scope = toplevel.ModuleScope(units, symbols, facts, statements, module.constants, lambda unit, env: UnitContext(unit.parsed, module, overrides, module_env=env))
         scope.fold_keys(unit_keys)
+        if pace.due():
+            yield
         per_unit: list[list[Finding]] = []
         problems: list[str] = []
         for index, unit in enumerate(units):
