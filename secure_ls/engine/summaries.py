@@ -188,7 +188,8 @@ def summarize_function(
         elements=elements,
         ensures=_ensured(positional + kwonly, exits),
         ensures_when_found=_ensured(positional + kwonly, exits[:1] + analyzer.found_exits),
-        unreturned=_unreturned(func, (*positional, *kwonly, *filter(None, (vararg, kwarg)))),
+        # a function returning constants only holds none of its arguments anyway
+        unreturned=_unreturned(func, (*positional, *kwonly, *filter(None, (vararg, kwarg)))) if returned.parts else (),
     )
 
 
@@ -200,7 +201,16 @@ def _unreturned(func: ast.FunctionDef | ast.AsyncFunctionDef, params: tuple[str,
     holds none of `error`), so it errs towards "may be returned"."""
     edges: list[tuple[frozenset[str], frozenset[str]]] = []  # (names written, names read)
     reached: set[str] = set()
-    for node in astutil.walk(func):
+    pending = astutil.children(func)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Call):
+            # a call may store any of its arguments in its receiver or in another argument; the
+            # calls and walruses inside it only join names it joins already
+            touched = _names(node)
+            edges.append((touched, touched))
+            continue
+        pending.extend(astutil.children(node))
         if isinstance(node, ast.Return) and node.value is not None:
             reached |= _names(node.value)
         elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.NamedExpr, ast.For, ast.AsyncFor, ast.comprehension)):
@@ -210,10 +220,6 @@ def _unreturned(func: ast.FunctionDef | ast.AsyncFunctionDef, params: tuple[str,
             edges.append((written, _names(value) | (frozenset().union(*(_names(t) for t in targets)) if targets else frozenset())))
         elif isinstance(node, ast.withitem) and node.optional_vars is not None:
             edges.append((frozenset(_bases(node.optional_vars)), _names(node.context_expr)))
-        elif isinstance(node, ast.Call):
-            # a call may store any of its arguments in its receiver or in another argument
-            touched = _names(node)
-            edges.append((touched, touched))
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) and node is not func:
             inner = frozenset(n.id for n in astutil.walk(node) if isinstance(n, ast.Name))
             edges.append((frozenset({node.name}) if not isinstance(node, ast.Lambda) else inner, inner))
