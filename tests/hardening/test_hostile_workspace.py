@@ -468,6 +468,16 @@ def test_check_skips_a_pathological_statement_and_reports_the_rest(tmp_path):
     assert "slow.py: line 6 not analysed: a statement of 600,015 characters is over the 200,000-character limit" in proc.stdout
 
 
+def test_check_skips_one_f_string_of_too_many_fields_within_the_size_limits(tmp_path):
+    # 20,000 fields over as many lines: 100,000 characters, no line over the limit, yet the
+    # parser would spend about half a second on it (quadratic in one f-string's fields)
+    fields = 'os.system(f"""' + "{x}\n" * 20_000 + '""")\n'
+    (tmp_path / "wide.py").write_text("import os\n\ndef run(cmd):\n    os.system('ls ' + input())\n\n" + fields)
+    proc = check(".", cwd=tmp_path, timeout=30)
+    assert proc.returncode == 1 and "wide.py:4:" in proc.stdout and "SLS102" in proc.stdout
+    assert "wide.py: lines 6-20006 not analysed: an f-string of 20,000 replacement fields is over the 8,000-field limit" in proc.stdout
+
+
 def test_a_hash_read_everywhere_is_followed_once_per_read(tmp_path):
     # where a hash goes is followed through names: forty names, each read thirty times by the
     # next, once took minutes (30**40 paths); each read is followed once
