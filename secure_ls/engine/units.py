@@ -51,7 +51,7 @@ _UNCLOSED_BRACKET = re.compile(r"'[(\[{]' was never closed")
 # 5,000 lines; 50,000-character lines are minified or generated data), and what does is
 # skipped with one log line rather than freezing the editor. Within those sizes one f-string
 # can still hold 50,000 fields: FSTRING_MAX_FIELDS bounds the quadratic part itself (8,000
-# fields parse in 55-80 ms here), counted only in a text with that many braces at all.
+# fields parse in 60-150 ms here), counted only in a text with that many braces at all.
 UNIT_MAX_CHARS = 200_000
 LINE_MAX_CHARS = 50_000
 FSTRING_MAX_FIELDS = 8_000
