@@ -23,7 +23,7 @@ from secure_ls.engine.model import AnalysisResult, Edit, Finding, Position, Span
 from secure_ls.engine.resolver import NO_WORKSPACE, ImportsResolver
 from secure_ls.engine.symbols import ModuleSymbols, UnitSymbols, summarize, yaml_extensions_imported
 from secure_ls.engine.pacing import Pace, Steps, finish
-from secure_ls.engine.units import Layout, Unit, UnitParser, may_continue, resplit, statement_starts
+from secure_ls.engine.units import Layout, Unit, UnitParser, line_offset, may_continue, resplit, statement_starts
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +133,7 @@ class Engine:
         document, and its summaries are not handed to the workspace (they lack the rest of
         the file): the whole analysis follows. Until it lands, a finding that depends on a
         function defined further down may be missing or differ."""
-        cut = _line_offset(text, lines)
+        cut = line_offset(text, lines)
         if cut is None or len(text) > self.options.max_chars:
             return None
         starts = statement_starts(text[:cut])
@@ -145,7 +145,7 @@ class Engine:
         normalized = beginning.replace("\r\n", "\n").replace("\r", "\n")
         for unit in self._parser.split(normalized.lstrip("\ufeff")):
             if may_continue(unit.parsed):
-                beginning = text[: _line_offset(text, unit.start_line) or 0]
+                beginning = text[: line_offset(text, unit.start_line) or 0]
                 break
         result = finish(self._analysis(beginning, None, imports_resolver, path, False, Pace(), publish=False))
         return Beginning(result, beginning.count("\n"))
@@ -573,7 +573,8 @@ _TEST_PATH = re.compile(r"(^|/)(tests?|testing|e2e|(?:[\w.-]*[_-])?(?:unit|integ
 
 def is_test_path(path: str | None, root: str | None = None) -> bool:
     """Whether `path` names test code (tests/, unittests/, integration_tests/, e2e/ (end-to-end
-    tests, as Playwright, Cypress and Selenium suites name it), test_*.py, *_test.py, conftest.py). With the project's `root`, only the part of the path below it counts."""
+    tests, as Playwright, Cypress and Selenium suites name it), test_*.py, *_test.py,
+    conftest.py). With the project's `root`, only the part of the path below it counts."""
     if not path:
         return False
     path = path.replace("\\", "/")
@@ -622,16 +623,6 @@ def _result(units: list[Unit], per_unit: list[list[Finding]], problems: list[str
     for findings in per_unit:
         result.findings.extend(findings)
     return result
-
-
-def _line_offset(text: str, line: int) -> int | None:
-    """The offset where the 0-based `line` of `text` starts (None: the text has no such line)."""
-    offset = 0
-    for _ in range(line):
-        offset = text.find("\n", offset) + 1
-        if offset == 0:
-            return None
-    return offset
 
 
 def _after_bom(result: AnalysisResult) -> AnalysisResult:

@@ -304,11 +304,19 @@ def _matching_bracket(text: str, offset: int) -> int:
     return -1
 
 
-def _offset_of(text: str, line: int, column: int) -> int:
+def line_offset(text: str, line: int) -> int | None:
+    """The offset where the 0-based `line` of `text` starts (None: the text has no such line)."""
     offset = 0
-    for _ in range(line - 1):
+    for _ in range(line):
         offset = text.find("\n", offset) + 1
-    return offset + max(column, 0)
+        if offset == 0:
+            return None
+    return offset
+
+
+def _offset_of(text: str, line: int, column: int) -> int:
+    """The offset of a parser's position (1-based `line`) in `text`."""
+    return (line_offset(text, line - 1) or 0) + max(column, 0)
 
 
 def _opening_quote(text: str, offset: int) -> str | None:

@@ -261,8 +261,9 @@ class SecureLanguageServer(LanguageServer):
                 if result is None:
                     continue  # closed or reopened meanwhile: look again
                 if doc.version == version:
-                    diagnostics.record(self, doc, uri_to_path(uri) or uri, self.settings_for(uri), result)
-                    if engine_for(self.settings_for(uri)).has_partial_summaries(uri):
+                    settings = self.settings_for(uri)
+                    diagnostics.record(self, doc, uri_to_path(uri) or uri, settings, result)
+                    if engine_for(settings).has_partial_summaries(uri):
                         self.schedule_completion({uri})
                 else:
                     self.analyses.pop(uri, None)
