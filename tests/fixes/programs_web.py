@@ -266,7 +266,7 @@ PROGRAMS = [
         title_has="assumes the value is text",
     ),
     # ---- Markup built from pieces: Markup.format escapes the values, not the page's markup -----
-    # (Django's format_html fix is not run here: Django is not a test dependency)
+    # (Django's format_html and conditional_escape fixes run in programs_django.py)
     Program(
         "markup-fstring-built-with-format",
         "SLS801",

@@ -11,17 +11,18 @@ from __future__ import annotations
 import pytest
 
 from tests.fixes import harness
+from tests.fixes.programs_django import PROGRAMS as DJANGO
 from tests.fixes.programs_other import PROGRAMS as OTHER
 from tests.fixes.programs_sql import PROGRAMS as SQL
 from tests.fixes.programs_tls import PROGRAMS as TLS
 from tests.fixes.programs_web import PROGRAMS as WEB
 from tests.fixes.programs_xml_shell_random import PROGRAMS as XML_SHELL_RANDOM
 
-PROGRAMS = SQL + WEB + OTHER + TLS + XML_SHELL_RANDOM
+PROGRAMS = SQL + WEB + DJANGO + OTHER + TLS + XML_SHELL_RANDOM
 
 
 def test_enough_programs_and_unique_ids():
-    assert len(PROGRAMS) >= 137  # programs removed by accident show here
+    assert len(PROGRAMS) >= 142  # programs removed by accident show here
     assert len({p.id for p in PROGRAMS}) == len(PROGRAMS)
 
 
