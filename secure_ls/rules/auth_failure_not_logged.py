@@ -116,6 +116,7 @@ class AuthFailureNotLogged(Rule):
                         return 'Invalid credentials', 401
                     return 'ok'
             """),
+            where='user is None or not user.check_password',
             says="Failed login is not logged",
         ),
         Example(
@@ -145,6 +146,7 @@ class AuthFailureNotLogged(Rule):
                         logging.warning("Failed login attempt")
                         return jsonify(ok=False), 401
             """),
+            where='check_password_hash(user.password',
             says="Failed login is not logged",
         ),
         Example(

@@ -116,6 +116,7 @@ class HardcodedToken(Rule):
                 headers = {"Authorization": "Bearer xoxb-730295816402-5183920475619-Zk8Qw2Lr7Tn4Vb9Xc1Md6Hs3"}
             """),
             fixed=None,
+            where='"Bearer xoxb-',
             says="Hard-coded Slack token xoxb****",
         ),
         Example(

@@ -137,6 +137,7 @@ class InsecureCookie(Rule):
                     response.set_cookie("auth", request.user.token, httponly=True, secure=True, samesite="Lax")
                     return response
             """),
+            where='response.set_cookie("auth"',
             says='set_cookie("auth") without secure=True:',
         ),
         Example(

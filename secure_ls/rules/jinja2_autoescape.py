@@ -114,6 +114,7 @@ class Jinja2AutoescapeOff(Rule):
 
                 env = jinja2.Environment(loader=jinja2.FileSystemLoader("templates/html"), autoescape=jinja2.select_autoescape())
             """),
+            where='jinja2.Environment(loader=',
             says="Jinja2 environment created without autoescape",
         ),
         Example(
@@ -128,6 +129,7 @@ class Jinja2AutoescapeOff(Rule):
 
                 env = Environment(loader=FileSystemLoader("html"), autoescape=jinja2.select_autoescape())
             """),
+            where='Environment(loader=FileSystemLoader("html"), autoescape=False)',
             says="Jinja2 environment created with autoescape=False",
         ),
         # the environment loads a template that is not a page (where select_autoescape would not escape either)

@@ -129,6 +129,7 @@ class LxmlResolveEntities(Rule):
 
                 parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True)
             """),
+            where='lxml.etree.XMLParser(resolve_entities=False, no_network=False)',
             says="`XMLParser()` has no_network=False",
         ),
         Example(

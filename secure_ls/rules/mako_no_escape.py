@@ -103,6 +103,7 @@ class MakoNoEscape(Rule):
 
                 lookup = TemplateLookup(directories=["templates/html"], module_directory="/tmp/mako", default_filters=['h'])
             """),
+            where='TemplateLookup(directories=',
             says="Mako `TemplateLookup` without the `h` filter",
         ),
         Example(
@@ -112,6 +113,7 @@ class MakoNoEscape(Rule):
                 def report(rows):
                     return mako.template.Template(filename="report.html", default_filters=["str"]).render(rows=rows)
             """),
+            where='mako.template.Template(filename="report.html"',
             says="Mako `Template` without the `h` filter",
         ),
     ]

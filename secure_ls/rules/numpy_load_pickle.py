@@ -101,6 +101,7 @@ class NumpyLoadAllowPickle(Rule):
                     data = load(request.files["arrays"], mmap_mode=None)
                     return data
             """),
+            where='load(request.files["arrays"], allow_pickle=True',
             says="`numpy.load()` with allow_pickle=True unpickles object arrays in the file from",
         ),
     ]

@@ -108,6 +108,7 @@ class SslWrapSocket(Rule):
                     s.connect((host, port))
                     return s
             """),
+            where='ssl.wrap_socket(socket.socket()',
             says="ssl.wrap_socket() does not verify the server's certificate or host name and was",
         ),
         Example(
@@ -118,6 +119,7 @@ class SslWrapSocket(Rule):
                     return ssl.wrap_socket(sock, server_side=True, certfile='cert.pem', keyfile='key.pem')
             """),
             fixed=None,
+            where='ssl.wrap_socket(sock, server_side=True',
             says="ssl.wrap_socket() is deprecated and was removed in Python 3.12",
         ),
     ]

@@ -222,6 +222,7 @@ class SwallowedSecurityException(Rule):
                         out.append(claims)
                     return out
             """),
+            where='except Exception:',
             says="Failure of `jwt.decode` is swallowed without logging",
         ),
     ]

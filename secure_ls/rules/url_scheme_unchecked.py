@@ -119,7 +119,7 @@ class UrlSchemeUnchecked(Rule):
                     return f'<img src="{escape(request.args["avatar"])}">'
             """),
             where='escape(request.args["avatar"])',
-            says="escaping does not stop a `javascript:` or `data:` URL",
+            says="starts a URL (`src=`): escaping does not stop a `javascript:` or `data:` URL",
         ),
         Example(
             code("""
@@ -131,6 +131,7 @@ class UrlSchemeUnchecked(Rule):
                     return Markup("<a href='{0}'>{0}</a>").format(site)
             """),
             where="site",
+            says="The Flask request `site` starts a URL (`href=`)",
         ),
     ]
 
