@@ -45,6 +45,8 @@ class ScopeFacts:
     # ... and the expressions stored whole (the target itself for a partial store: `self.x[k] = v`)
     attribute_values: dict[str, tuple[ast.expr, ...]] = field(default_factory=dict)
     dead: list[tuple[int, int]] = field(default_factory=list)  # line ranges that never run
+    # id() of what `with` statements enter (`async with session.get(url) as request:`)
+    entered: set[int] = field(default_factory=set)
 
 
 @dataclass

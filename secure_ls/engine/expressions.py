@@ -224,6 +224,8 @@ class ExpressionFacts:
         if guards.is_outbound_call(value, self._name_value):
             return True
         receiver = value.func.value if isinstance(value.func, ast.Attribute) and value.func.attr in catalog.HTTP_CLIENT_METHODS else None
+        if receiver is not None and id(value) in self.facts.entered:
+            return True  # `async with websession.get(url) as request:`: a request being answered is never entered
         if isinstance(receiver, ast.Name) and self._qualify_call(self._single_value(receiver)) in catalog.HTTP_CLIENT_SESSIONS:
             return True  # `async with aiohttp.ClientSession() as session:` ... `session.get(url)`
         qualified = self._qualify(value.func)

@@ -302,6 +302,7 @@ class FlowAnalyzer(ValueOrigins):
             self._block(stmt.orelse, env)
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
             for item in stmt.items:
+                self.facts.entered.add(id(item.context_expr))
                 origin = self._value(item.context_expr, env)
                 if item.optional_vars is not None:
                     self._bind(item.optional_vars, origin, item.context_expr, env)

@@ -216,12 +216,15 @@ def test_answers_of_servers_the_program_calls_are_not_its_clients_data():
     literal = head + "def view():\n    resp = http.post('https://api.example.com/lookup', {'q': request.form['q']})\n    log.warning('bad answer: %s', resp.text)\n"
     # a client session's answer, named `request` (any URL: the session is an HTTP client)
     session = head + "import aiohttp\n\nasync def get(url, key):\n    async with aiohttp.ClientSession() as session:\n        async with session.get(url) as request:\n            log.debug('%s is %s', key, await request.json())\n"
-    for code in (named_req, wrapper, literal, session):
+    # ... or a session the object holds: what a `with` enters is an answer, never the request being answered
+    entered = head + "class Updater:\n    async def fetch(self, url, key):\n        async with self.websession.get(url) as request:\n            log.debug('%s is %s', key, await request.json())\n"
+    for code in (named_req, wrapper, literal, session, entered):
         assert "SLS704" not in rules(code), code
     # still reported: the incoming request under that name, a lookup with a default, a URL the client picks
     assert "SLS704" in rules(head + "def view():\n    req = request\n    log.info('q %s', req.args['q'])\n")
     assert "SLS704" in rules(head + "CONF = {}\n\ndef view():\n    v = CONF.get('x', request.args['q'])\n    log.info('q %s', v)\n")
     assert "SLS704" in rules(head + "def view():\n    resp = http.get(request.args['url'], {'q': request.args['q']})\n    log.info('q %s', resp)\n")
+    assert "SLS704" in rules(head + "class View:\n    def get(self, request):\n        log.info('q %s', request.args.get('q'))\n")
 
 
 def test_a_digest_that_names_something_is_an_identifier_not_a_security_use():
