@@ -268,7 +268,12 @@ FRAMEWORKS: tuple[Framework, ...] = (
     # FastAPI/Starlette `WebSocket`, aiohttp `WebSocketResponse`, flask-sock's `ws`
     Framework("fastapi", request_methods=_WEBSOCKET_RECEIVES, request_label="a websocket message", split_url=frozenset({"url", "base_url"}), site_root=frozenset({"base_url"})),
     Framework("starlette", request_methods=_WEBSOCKET_RECEIVES, request_label="a websocket message", split_url=frozenset({"url", "base_url"}), site_root=frozenset({"base_url"})),
-    Framework("aiohttp", request_methods=frozenset({"receive_str", "receive_bytes", "receive_json"}), request_label="a websocket message"),
+    Framework(
+        "aiohttp",
+        request_methods=frozenset({"receive_str", "receive_bytes", "receive_json"}),
+        request_label="a websocket message",
+        raw_target=frozenset({"raw_path"}),  # the path and query as sent; `request.path` is decoded
+    ),
     Framework("flask_sock", request_methods=frozenset({"receive"}), request_label="a websocket message"),
 )
 

@@ -1587,6 +1587,17 @@ def test_djangos_full_path_is_quoted_again_and_holds_no_line_break():
     assert "SLS704" in rules(code.replace("request.get_full_path()", "request.build_absolute_uri(request.GET['next'])"))
 
 
+def test_aiohttps_raw_path_is_the_request_target_as_sent():
+    """aiohttp's `request.raw_path` is the path and query as the request line sent them, still
+    percent-encoded: no line break. Its `request.path` is decoded (%0A is a newline)."""
+    code = (
+        "import logging\nfrom aiohttp import web\n\nlog = logging.getLogger(__name__)\n\n"
+        "async def handler(request: web.Request):\n    log.warning('refused %s', request.raw_path)\n    return web.Response()\n"
+    )
+    assert "SLS704" not in rules(code)
+    assert "SLS704" in rules(code.replace("request.raw_path", "request.path"))
+
+
 def test_a_kdf_that_stretches_the_applications_secret_key_is_the_audit_tier():
     """`pbkdf2_hmac("sha256", secret_key.encode(), b"salt", 100000)` turns the application's random
     secret into a Fernet key: no password to look up in a dictionary, so a fixed salt and a modest
