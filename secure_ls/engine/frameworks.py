@@ -53,6 +53,17 @@ def is_database_read(func: ast.expr) -> bool:
     return False
 
 
+def saves_validated_model(call: ast.Call, value_of) -> bool:
+    """`form.save()` of a Django ModelForm, `serializer.save()` of a DRF serializer (the receiver
+    made by a `...Form(...)`/`...Serializer(...)` call, inline or through a name): the model
+    instance it stored (or, with `commit=False`, is about to)."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "save"):
+        return False
+    made = value_of(func.value) if isinstance(func.value, ast.Name) else func.value
+    return isinstance(made, ast.Call) and astutil.last_name(made.func).endswith(catalog.VALIDATING_CLASS_SUFFIXES)
+
+
 # Django's lookup arguments for the integer primary key (`id`, and `pk` when it is the default auto field)
 _INTEGER_KEY_LOOKUPS = frozenset({"id", "pk", "id__exact", "pk__exact"})
 
