@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import ast
 import sys
+from dataclasses import replace
 from typing import Callable, Iterable
 
 from secure_ls.engine import astutil, catalog, constructions, frameworks, guards
-from secure_ls.engine.taint import ALL, CONSTANT, Origin, PARAM, Part, UNKNOWN, UNTRUSTED, make_step, meet
+from secure_ls.engine.taint import ALL, CONSTANT, Origin, PARAM, Part, Sink, UNKNOWN, UNTRUSTED, make_step, meet
 from secure_ls.engine.bindings import Binding, Env, InstanceAttributes, ScopeFacts
 from secure_ls.engine.astutil import constant_key, instance_attribute
 from secure_ls.engine.expressions import NOT_STATIC
@@ -236,6 +237,12 @@ class FlowAnalyzer(ValueOrigins):
             self._checked_by_call(stmt.value, env, result_used=True)
             for target in stmt.targets:
                 self._bind(target, origin, stmt.value, env, names)
+                download = frameworks.marked_download(target, stmt.value, self._name_value)
+                if download is not None and download in env and all(isinstance(v, ast.Call) for v in env[download].values):
+                    # `r = make_response(page)` then `r.headers["Content-Disposition"] = "attachment"`:
+                    # the response a helper returns (or a view sends) is saved, not rendered
+                    held, html = env[download], frozenset({Sink.HTML})
+                    env[download] = replace(held, origin=held.origin.sanitized(html), own=held.own.sanitized(html) if held.own is not None else None)
         elif isinstance(stmt, ast.AnnAssign):
             self._expr(stmt.annotation, env, record_only=True)
             if stmt.value is not None:

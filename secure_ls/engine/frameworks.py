@@ -53,6 +53,35 @@ def is_database_read(func: ast.expr) -> bool:
     return False
 
 
+def saves_validated_model(call: ast.Call, value_of) -> bool:
+    """`form.save()` of a Django ModelForm, `serializer.save()` of a DRF serializer (the receiver
+    made by a `...Form(...)`/`...Serializer(...)` call, inline or through a name): the model
+    instance it stored (or, with `commit=False`, is about to)."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "save"):
+        return False
+    made = value_of(func.value) if isinstance(func.value, ast.Name) else func.value
+    return isinstance(made, ast.Call) and astutil.last_name(made.func).endswith(catalog.VALIDATING_CLASS_SUFFIXES)
+
+
+def marked_download(target: ast.expr, value: ast.expr, value_of) -> str | None:
+    """The response a statement marks as a download: `resp.headers["Content-Disposition"] =
+    "attachment; filename=..."` (Flask, Werkzeug, Starlette) or Django's `resp[...] = ...` on the
+    response itself. The browser saves the body instead of rendering it in the site's origin, so
+    the body is no HTML page, whatever it holds."""
+    if not (isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant)):
+        return None
+    if not isinstance(target.slice.value, str) or target.slice.value.lower() != "content-disposition":
+        return None
+    owner = target.value
+    if isinstance(owner, ast.Attribute) and owner.attr == "headers":
+        owner = owner.value
+    found = astutil.literal_prefix(value, value_of)
+    if not isinstance(owner, ast.Name) or found is None or not found[0].lower().startswith("attachment"):
+        return None
+    return owner.id
+
+
 # Django's lookup arguments for the integer primary key (`id`, and `pk` when it is the default auto field)
 _INTEGER_KEY_LOOKUPS = frozenset({"id", "pk", "id__exact", "pk__exact"})
 

@@ -382,6 +382,14 @@ class ValueOrigins(ExpressionFacts):
             # `Image.objects.get(pk=request.GET["id"])`: a row the application stored; the
             # client's key chose which one, it did not write it
             return Origin(frozenset({Part(UNKNOWN, "a database row")}))
+        if frameworks.saves_validated_model(node, self._single_value):
+            # `obj = form.save()`: the row the form stored. Its fields hold what the client sent
+            # (still the client's text in a query, a page, a command), but a redirect to one
+            # (`redirect(obj.local_path)`) goes where the stored row says, like a row an ORM query
+            # found: the user who submitted the form (a POST a cross-site page cannot make) is sent
+            # where they saved, and anyone else gets there by a query
+            saved = self._origin(node.func.value).join(self._join_all(args)).sanitized(guards.SAME_SITE)
+            return saved.join(Origin(frozenset({Part(UNKNOWN, "a database row")})))
         if qualified:
             sinks = self._sanitizers.get(qualified)
             if sinks is not None:

@@ -65,7 +65,10 @@ class OpenRedirect(Rule):
     the client did not choose (`url = f"{url}?{query}"`). A target made of
     `/`, a value the client did not choose (a stored path) and then the
     client's text is low confidence: only an empty value, or one starting
-    with `/`, would give the client the host.
+    with `/`, would give the client the host. The object a Django form or a
+    DRF serializer saved (`shelf = form.save()`) is a stored row, like one a
+    query found: a redirect to its path (`shelf.local_path`) is not reported,
+    while the form's `cleaned_data` stays the client's text.
     """
 
     id = "SLS120"
@@ -242,6 +245,20 @@ class OpenRedirect(Rule):
                     ticket = form.save()
                     return redirect(ticket)
         """),
+        # the saved row's path: where the stored object says, like a row a query found
+        code("""
+            from django.shortcuts import redirect
+            from .forms import ShelfForm
+
+            def create_shelf(request):
+                form = ShelfForm(request.POST)
+                if not form.is_valid():
+                    return redirect("shelves")
+                shelf = form.save(commit=False)
+                shelf.owner = request.user
+                shelf.save()
+                return redirect(shelf.local_path)
+        """),
         code("""
             from django.http import HttpResponseRedirect
 
@@ -287,6 +304,21 @@ class OpenRedirect(Rule):
             """),
             where='request.args.get("next")',
             says='Redirect target `request.args.get("next")` comes from the Flask request',
+        ),
+        # the form's data before it was saved is still the client's text
+        Example(
+            code("""
+                from django.shortcuts import redirect
+                from .forms import ShelfForm
+
+                def create_shelf(request):
+                    form = ShelfForm(request.POST)
+                    if form.is_valid():
+                        form.save()
+                    return redirect(form.cleaned_data["next"])
+            """),
+            where='form.cleaned_data["next"]',
+            says="comes from the HTTP request",
         ),
         # the client chose the start: a query string appended after it does not make it safe
         Example(

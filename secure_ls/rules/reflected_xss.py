@@ -58,7 +58,10 @@ class ReflectedXss(Rule):
     nor werkzeug's and aiohttp's `Response` without one (they default to
     `text/plain`), nor a Tornado handler's writes once it sets a non-HTML
     `Content-Type` (in the method, or in its class's `set_default_headers`
-    or `get_content_type`).
+    or `get_content_type`). A response marked as a download
+    (`Content-Disposition: attachment`) is saved by the browser, not rendered
+    in the site's origin: not reported where it is made, nor where a helper
+    that marked it returns it.
     """
 
     id = "SLS803"
@@ -427,7 +430,7 @@ class ReflectedXss(Rule):
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
         if frameworks.tornado_handler_method(node, ctx) in _TORNADO_WRITES:
-            if node.args and not _sent_as_json(node.args[0], ctx) and not _tornado_typed_as_non_html(node, ctx):
+            if node.args and not html.sent_as_json(node.args[0], ctx) and not html.tornado_typed_as_non_html(node, ctx):
                 self._check(node.args[0], "other", ctx)
             return
         family = frameworks.html_body_family(ctx.call_name(node) or "")
@@ -475,7 +478,7 @@ class ReflectedXss(Rule):
         family = "flask" if ctx.imports("flask") or ctx.imports("quart") else "other"
         if isinstance(body, ast.Name) and _holds_response(body, ctx):
             return  # `r = make_response(jsonify(result), 201)`: checked where it was made
-        if isinstance(body, ast.Name) and all(_sent_as_json(v, ctx) for v in ctx.assigned_values(body) or [body]):
+        if isinstance(body, ast.Name) and all(html.sent_as_json(v, ctx) for v in ctx.assigned_values(body) or [body]):
             return  # `result = {...}; return result`: a dict or list, sent as JSON like one returned whole
         if isinstance(body, ast.Call):
             if _module_function(body, ctx):
@@ -585,39 +588,6 @@ def _typed_later_as_non_html(call: ast.Call, ctx) -> bool:
 
 
 _TYPING_HEADERS = ("content-type", "content-disposition")
-
-
-def _sent_as_json(written: ast.expr, ctx) -> bool:
-    """Tornado's `write` sends a dict as JSON, with a JSON content type (and Flask, Quart and
-    Bottle a dict or list a view returns): a dict display or comprehension, or a call of the
-    builtin `dict(message=...)`."""
-    if isinstance(written, (ast.Dict, ast.DictComp, ast.List)):
-        return True
-    return isinstance(written, ast.Call) and isinstance(written.func, ast.Name) and written.func.id == "dict" and ctx.call_name(written) == "dict"
-
-
-def _tornado_typed_as_non_html(write: ast.Call, ctx) -> bool:
-    """A Tornado handler that declares a non-HTML type for what it writes: `self.set_header(
-    "Content-Type", "application/json")` in the same method, or in the class's (or a base
-    class's of this module) `set_default_headers`, or a `get_content_type` returning one."""
-    func = ctx.enclosing_function(write)
-    cls = next((a for a in ctx.ancestors(write) if isinstance(a, ast.ClassDef)), None)
-    scopes = [func] if func is not None else []
-    classes = [cls] if cls is not None else []
-    for klass in classes:
-        for base in klass.bases:  # bases defined in this unit's module, found by name
-            classes += [c for c in astutil.walk(ctx.tree) if isinstance(c, ast.ClassDef) and c.name == astutil.last_name(base) and c not in classes]
-        scopes += [m for m in klass.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)) and m.name in ("set_default_headers", "get_content_type")]
-    for scope in scopes:
-        for node in astutil.walk(scope):
-            if (
-                isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "set_header"
-                and len(node.args) == 2 and (ctx.string_value(node.args[0]) or "").lower() == "content-type"
-            ) or getattr(scope, "name", "") == "get_content_type" and isinstance(node, ast.Return) and node.value is not None:
-                value = ctx.string_value(node.args[1] if isinstance(node, ast.Call) else node.value)
-                if value is not None and "html" not in value.lower():
-                    return True
-    return False
 
 
 def _reflected(node: ast.expr, ctx) -> bool:

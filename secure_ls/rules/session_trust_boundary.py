@@ -37,7 +37,10 @@ class SessionTrustBoundary(Rule):
     and store the validated result. A value checked in the same function
     (membership in an allow-list, a `check_*`/`verify_*`/`validate_*` call,
     a helper named for safety such as `get_safe_redirect()`, `int()`), and the request's own URL (`session["next"] = request.url`),
-    are not reported.
+    are not reported; nor is an item of the request stored in the branch where
+    the same item, read again, was one of fixed values
+    (`if request.GET.get("view") in ["team", "debate"]:` then
+    `request.session["view"] = request.GET["view"]`).
     """
 
     id = "SLS125"
@@ -51,6 +54,15 @@ class SessionTrustBoundary(Rule):
     methods = frozenset({"update", "setdefault"})
 
     VALID = [
+        # the same item of the request, read again, was one of fixed values
+        code("""
+            from django.shortcuts import render
+
+            def results(request):
+                if request.GET.get("view") in ["team", "debate"]:
+                    request.session["results_view"] = request.GET["view"]
+                return render(request, "results.html")
+        """),
         code("""
             from flask import request, session
             LANGS = {"en", "fr"}
@@ -168,6 +180,19 @@ class SessionTrustBoundary(Rule):
             where='request.session["org_id"]',
             says="`org_id` from the route parameter `org_id` is stored in the session without",
         ),
+        # the allow-list checked another item than the one stored
+        Example(
+            code("""
+                from django.shortcuts import render
+
+                def results(request):
+                    if request.GET.get("view") in ["team", "debate"]:
+                        request.session["results_sort"] = request.GET["sort"]
+                    return render(request, "results.html")
+            """),
+            where='request.session["results_sort"]',
+            says='`request.GET["sort"]` from the HTTP request is stored in the session without',
+        ),
         Example(
             code("""
                 from flask import request, session as s
@@ -247,7 +272,7 @@ class SessionTrustBoundary(Rule):
             return
         if part.label.startswith("the URL parameter") or web.is_path_parameter(ctx, part):
             return  # the page the user is on (`/orgs/<slug>`): the framework routed the request by it
-        if _validated(ctx, target, value):
+        if _validated(ctx, target, value) or _read_allow_listed(ctx, target, value):
             return
         ctx.report(
             self,
@@ -283,6 +308,40 @@ def _validated(ctx, target: ast.AST, value: ast.expr) -> bool:
             label = astutil.last_name(func)
             if _CHECKS.search(label) and any(web.names_in(a) & names for a in list(node.args) + [k.value for k in node.keywords]):
                 return True
+    return False
+
+
+def _item_read(node: ast.AST) -> tuple[str, object] | None:
+    """The container and the constant key an item read names: `request.GET["view"]` and
+    `request.GET.get("view")` (with or without a default) read the same item."""
+    if isinstance(node, ast.Subscript) and (key := astutil.constant_key(node.slice)) is not None:
+        return ast.dump(node.value), key
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args:
+        if (key := astutil.constant_key(node.args[0])) is not None:
+            return ast.dump(node.func.value), key
+    return None
+
+
+def _read_allow_listed(ctx, target: ast.AST, value: ast.expr) -> bool:
+    """`if request.GET.get("view") in ["team", "debate"]: session["view"] = request.GET["view"]`:
+    the write sits in the branch where the same item of the request, read again, was one of
+    fixed values (a literal collection or a constant one)."""
+    item = _item_read(value)
+    if item is None:
+        return False
+    child: ast.AST = target
+    for ancestor in ctx.ancestors(target):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            return False
+        if isinstance(ancestor, ast.If) and any(child is stmt for stmt in ancestor.body):
+            test = ancestor.test
+            for check in test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]:
+                if (
+                    isinstance(check, ast.Compare) and len(check.ops) == 1 and isinstance(check.ops[0], (ast.In, ast.Eq))
+                    and _item_read(check.left) == item and ctx.is_constant(check.comparators[0])
+                ):
+                    return True
+        child = ancestor
     return False
 
 

@@ -356,6 +356,17 @@ def test_a_response_typed_or_downloaded_after_it_is_made_is_not_html():
     _quiet_until_undone("SLS803", downloaded, "'attachment; filename=%s'", "'inline; filename=%s'")
 
 
+def test_a_helper_that_returns_a_response_marked_as_a_download_makes_no_html_page():
+    # the view's response is the helper's: saved by the browser, never rendered in the site's origin
+    helper = (
+        "from flask import Flask, make_response, request\napp = Flask(__name__)\n\n"
+        "def send_download(output, filename):\n    resp = make_response(output)\n"
+        "    resp.headers['Content-Disposition'] = 'attachment; filename=%s' % filename\n    return resp\n\n"
+        "@app.route('/export')\ndef export():\n    return send_download('<h1>chart</h1>', request.args['name'] + '.html')\n"
+    )
+    _quiet_until_undone("SLS803", helper, "'attachment; filename=%s'", "'inline; filename=%s'")
+
+
 def test_a_key_found_in_a_table_of_the_application_the_request_carries_is_one_of_its_keys():
     # Starlette's `request.app` is the server's application: its registries hold the program's keys
     code = (

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import re
 
+from secure_ls.engine import astutil
 from secure_ls.rules._support import strings
 
 ESCAPES = {
@@ -80,3 +81,36 @@ def scheme_check_note(name: str, attribute: str) -> str:
         f" `{name}` is the start of a URL (`{attribute}=`), where escaping does not stop a `javascript:` URL, so there is "
         "no quick fix: accept only http(s) and relative URLs (check the scheme of urllib.parse.urlsplit(value)), then escape it."
     )
+
+
+def sent_as_json(written: ast.expr, ctx) -> bool:
+    """Tornado's `write` sends a dict as JSON, with a JSON content type (and Flask, Quart and
+    Bottle a dict or list a view returns): a dict display or comprehension, or a call of the
+    builtin `dict(message=...)`."""
+    if isinstance(written, (ast.Dict, ast.DictComp, ast.List)):
+        return True
+    return isinstance(written, ast.Call) and isinstance(written.func, ast.Name) and written.func.id == "dict" and ctx.call_name(written) == "dict"
+
+
+def tornado_typed_as_non_html(write: ast.Call, ctx) -> bool:
+    """A Tornado handler that declares a non-HTML type for what it writes: `self.set_header(
+    "Content-Type", "application/json")` in the same method, or in the class's (or a base
+    class's of this module) `set_default_headers`, or a `get_content_type` returning one."""
+    func = ctx.enclosing_function(write)
+    cls = next((a for a in ctx.ancestors(write) if isinstance(a, ast.ClassDef)), None)
+    scopes = [func] if func is not None else []
+    classes = [cls] if cls is not None else []
+    for klass in classes:
+        for base in klass.bases:  # bases defined in this unit's module, found by name
+            classes += [c for c in astutil.walk(ctx.tree) if isinstance(c, ast.ClassDef) and c.name == astutil.last_name(base) and c not in classes]
+        scopes += [m for m in klass.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)) and m.name in ("set_default_headers", "get_content_type")]
+    for scope in scopes:
+        for node in astutil.walk(scope):
+            if (
+                isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "set_header"
+                and len(node.args) == 2 and (ctx.string_value(node.args[0]) or "").lower() == "content-type"
+            ) or getattr(scope, "name", "") == "get_content_type" and isinstance(node, ast.Return) and node.value is not None:
+                value = ctx.string_value(node.args[1] if isinstance(node, ast.Call) else node.value)
+                if value is not None and "html" not in value.lower():
+                    return True
+    return False
