@@ -259,6 +259,8 @@ class ReflectedXss(Rule):
                     name = request.GET.get("name", "")
                     return HttpResponse(f"<h1>Hello {escape(name)}</h1>")
             """),
+            where='name',
+            says='The HTTP request `name` is written into an HTML response without escaping',
         ),
         Example(
             code("""
@@ -280,6 +282,8 @@ class ReflectedXss(Rule):
                     q = request.args.get("q", "")
                     return "<p>No results for " + html_escape(q) + "</p>", 404
             """),
+            where='q',
+            says='The Flask request `q` is written into an HTML response without escaping',
         ),
         Example(
             code("""
@@ -290,6 +294,8 @@ class ReflectedXss(Rule):
                     body += "<p>" + request.GET["q"] + "</p>"
                     return HttpResponse(body)
             """),
+            where='request.GET["q"]',
+            says='The HTTP request `request.GET["q"]` is written into an HTML response',
         ),
         Example(
             code("""
@@ -307,6 +313,8 @@ class ReflectedXss(Rule):
                     html = f"<p>{escape(request.GET['q'])}</p>"
                     return HttpResponse(html)
             """),
+            where="request.GET['q']",
+            says="The HTTP request `request.GET['q']` is written into an HTML response",
         ),
         # a URL from the request starts an href: escaping would not stop `javascript:`
         Example(
@@ -321,6 +329,7 @@ class ReflectedXss(Rule):
             """),
             fixed=None,
             says="`target` is the start of a URL (`href=`), where escaping does not stop a `javascript:` URL",
+            where='target',
         ),
         Example(
             code("""
@@ -336,6 +345,8 @@ class ReflectedXss(Rule):
                 def echo(request):
                     return HttpResponse(escape(request.GET["msg"]))
             """),
+            where='request.GET["msg"]',
+            says='The HTTP request `request.GET["msg"]` is written into an HTML response',
         ),
         Example(
             code("""
@@ -355,6 +366,8 @@ class ReflectedXss(Rule):
                 def user(name):
                     return make_response("<h1>%s</h1>" % escape(name))
             """),
+            where='name',
+            says='The route parameter `name` is written into an HTML response',
         ),
         Example(
             code("""
@@ -374,6 +387,8 @@ class ReflectedXss(Rule):
                         q = self.get_argument("q", "")
                         self.write("<h2>Results for " + html_escape(q) + "</h2>")
             """),
+            where='q',
+            says='The HTTP request `q` is written into an HTML response without escaping',
         ),
         Example(
             code("""
@@ -393,6 +408,8 @@ class ReflectedXss(Rule):
                         resp.content_type = falcon.MEDIA_HTML
                         resp.text = f"<p>Hello {escape(str(req.get_param('who')))}</p>"
             """),
+            where="req.get_param('who')",
+            says="The HTTP request `req.get_param('who')` is written into an HTML response",
         ),
         Example(
             code("""
@@ -410,6 +427,8 @@ class ReflectedXss(Rule):
                 def notice():
                     return "<div>%s</div>" % escape(request.query.msg)
             """),
+            where='request.query.msg',
+            says='The Bottle request `request.query.msg` is written into an HTML response',
         ),
         Example(
             code("""
@@ -425,6 +444,8 @@ class ReflectedXss(Rule):
                 async def not_found(request):
                     return web.Response(text=f"<h1>Nothing at {escape(request.path)}</h1>", content_type="text/html")
             """),
+            where='request.path',
+            says='The HTTP request `request.path` is written into an HTML response without escaping',
         ),
     ]
 

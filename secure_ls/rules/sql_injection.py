@@ -7,14 +7,13 @@ import re
 
 from secure_ls.engine import astutil, guards
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import sql_lists, sql_params, strings, web
+from secure_ls.rules._support import sql_lists, sql_params, sql_style, strings, web
 from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
 # Methods that run SQL given as their first argument, on any connection/cursor.
 _EXECUTE_METHODS = frozenset({"execute", "executemany", "executescript", "exec_driver_sql", "mogrify"})
 _ASYNCPG_METHODS = frozenset({"fetch", "fetchrow", "fetchval", "execute", "executemany", "cursor"})
-_RAW_METHODS = frozenset({"raw", "extra"})
 # Functions that take SQL text, by qualified name, and the index of the SQL argument.
 _SQL_FUNCTIONS = {
     "sqlalchemy.text": 0,
@@ -124,7 +123,7 @@ class SqlInjection(Rule):
     bandit = ("B608",)
     fixable = True
     calls = frozenset(_SQL_FUNCTIONS)
-    methods = _EXECUTE_METHODS | _RAW_METHODS | _ASYNCPG_METHODS | {"read_sql", "read_sql_query"}
+    methods = _EXECUTE_METHODS | sql_style.RAW_METHODS | _ASYNCPG_METHODS | {"read_sql", "read_sql_query"}
 
     VALID = [
         code("""
@@ -191,6 +190,8 @@ class SqlInjection(Rule):
                     cur = conn.cursor()
                     cur.execute("SELECT * FROM users WHERE name = ?", (str(name),))
             """),
+            where='f"SELECT * FROM users WHERE name = \'{name}\'"',
+            says='SQL query built from the parameter `name`: use a parameterized query',
         ),
         Example(
             code("""
@@ -205,6 +206,8 @@ class SqlInjection(Rule):
                 def find(cur, name, age):
                     cur.execute("SELECT * FROM users WHERE name = %s AND age > %s", (str(name), int(age)))
             """),
+            where='"SELECT * FROM users WHERE name = \'%s\' AND age > %d" % (name, age)',
+            says='SQL query built from the parameter `name`',
         ),
         Example(
             code("""
@@ -221,6 +224,8 @@ class SqlInjection(Rule):
                     query = "SELECT * FROM items WHERE title LIKE %s"
                     cur.execute(query, (f"%{term}%",))
             """),
+            where='query',
+            says='SQL query built from the parameter `term`',
         ),
         Example(
             code("""
@@ -235,6 +240,8 @@ class SqlInjection(Rule):
                 async def find(conn, user_id):
                     return await conn.fetch("SELECT * FROM users WHERE id = $1", user_id)
             """),
+            where='"SELECT * FROM users WHERE id = " + user_id',
+            says='SQL query built from the parameter `user_id`',
         ),
         Example(
             code("""
@@ -249,6 +256,8 @@ class SqlInjection(Rule):
                 def find(session, name):
                     return session.execute(text("SELECT * FROM users WHERE name = :name").bindparams(name=str(name)))
             """),
+            where='f"SELECT * FROM users WHERE name = \'{name}\'"',
+            says='SQL query built from the parameter `name`',
         ),
         Example(
             code("""
@@ -260,6 +269,8 @@ class SqlInjection(Rule):
                     db.execute(f"SELECT * FROM {table}")
             """),
             fixed=None,
+            where='f"SELECT * FROM {table}"',
+            says='SQL identifier (table or column name) taken from the Flask request (`table`)',
         ),
         Example(
             code("""
@@ -276,6 +287,8 @@ class SqlInjection(Rule):
                     with connection.cursor() as cursor:
                         cursor.execute("DELETE FROM sessions WHERE user_id = %s", (str(user_id),))
             """),
+            where='"DELETE FROM sessions WHERE user_id = " + str(user_id)',
+            says='SQL query built from the parameter `user_id` (`str(user_id)`)',
         ),
         Example(
             code("""
@@ -288,6 +301,8 @@ class SqlInjection(Rule):
                     return conn.execute(q)
             """),
             fixed=None,
+            where='q',
+            says='The query is assembled piece by piece',
         ),
         Example(
             code("""
@@ -296,6 +311,8 @@ class SqlInjection(Rule):
                 def by_company(company):
                     return Contact.objects.extra(where=["company = '%s'" % company])
             """),
+            where='"company = \'%s\'" % company',
+            says='SQL query built from the parameter `company`',
         ),
         Example(
             code("""
@@ -326,6 +343,8 @@ class SqlInjection(Rule):
                 def find(name):
                     return User.objects.raw("SELECT * FROM app_user WHERE name = %s", (str(name),))
             """),
+            where='f"SELECT * FROM app_user WHERE name = \'{name}\'"',
+            says='SQL query built from the parameter `name`',
         ),
     ]
 
@@ -409,7 +428,7 @@ class SqlInjection(Rule):
         func = node.func
         if not isinstance(func, ast.Attribute):
             return None
-        if func.attr in _EXECUTE_METHODS or func.attr in _RAW_METHODS or (func.attr in _ASYNCPG_METHODS and ctx.imports("asyncpg")):
+        if func.attr in _EXECUTE_METHODS or func.attr in sql_style.RAW_METHODS or (func.attr in _ASYNCPG_METHODS and ctx.imports("asyncpg")):
             arg = web.argument(node, 0, ("sql", "query", "operation", "statement", "raw_query", "where"))
             if arg is None:
                 return None
@@ -473,25 +492,6 @@ def _identifier_positions(parts: list[strings.Piece]) -> bool:
     return False
 
 
-# Where a connection or cursor comes from decides the placeholder style it accepts.
-_DRIVERS = (
-    ("asyncpg", "dollar"),
-    ("sqlite3", "qmark"),
-    ("aiosqlite", "qmark"),
-    ("pyodbc", "qmark"),
-    ("psycopg2", "format"),
-    ("psycopg", "format"),
-    ("pymysql", "format"),
-    ("MySQLdb", "format"),
-    ("mysql.connector", "format"),
-    ("aiomysql", "format"),
-    ("aiopg", "format"),
-    ("django", "format"),
-    ("pymssql", "format"),
-)
-# Methods that hand on the driver of the object they are called on
-# (`conn.cursor()`, `pool.acquire()`, `pool.getconn()`).
-_SAME_DRIVER_METHODS = frozenset({"cursor", "acquire", "getconn", "connection", "raw_connection", "__enter__", "__aenter__", "begin", "transaction"})
 _STYLE_TEXT = {"qmark": "`?`", "format": "`%s`", "dollar": "`$1`", "named": "`:name`"}
 # Keywords that pass parameters already: adding more is for a human.
 _PARAMETER_KEYWORDS = frozenset({"params", "parameters", "args", "vars"})
@@ -500,88 +500,11 @@ _PARAMETER_KEYWORDS = frozenset({"params", "parameters", "args", "vars"})
 _PERCENT_PROCESSED_METHODS = frozenset({"raw"})
 
 
-def _module_style(qualified: str | None) -> str | None:
-    if not qualified:
-        return None
-    for module, style in _DRIVERS:
-        if qualified == module or qualified.startswith(module + "."):
-            return style
-    return None
-
-
-def _origin_style(node: ast.expr | None, ctx, depth: int = 0) -> str | None:
-    """The placeholder style of the driver behind the connection or cursor `node`, from
-    where it was made (`sqlite3.connect(...)`, `connection.cursor()`, an annotation)."""
-    if node is None or depth > 6:
-        return None
-    if isinstance(node, ast.Await):
-        return _origin_style(node.value, ctx, depth + 1)
-    if isinstance(node, ast.Call):
-        style = _module_style(ctx.call_name(node))
-        if style is None and isinstance(node.func, ast.Attribute) and node.func.attr in _SAME_DRIVER_METHODS:
-            style = _origin_style(node.func.value, ctx, depth + 1)
-        return style
-    if isinstance(node, ast.Subscript):  # django.db.connections["default"]
-        return _module_style(ctx.qualified_name(node.value))
-    if isinstance(node, (ast.Name, ast.Attribute)):
-        style = _module_style(ctx.qualified_name(node))
-        if style is not None:
-            return style
-        values = ctx.assigned_values(node)
-        if values:
-            styles = {_origin_style(v, ctx, depth + 1) for v in values}
-            return styles.pop() if len(styles) == 1 else None
-        if isinstance(node, ast.Name):
-            made_by = ctx.module_made_by(node)  # DB = sqlite3.connect(...) at module level
-            if made_by is not None:
-                return _module_style(made_by)
-            return _annotated_style(node, ctx)
-    return None
-
-
-def _annotated_style(name: ast.Name, ctx) -> str | None:
-    """`def f(conn: sqlite3.Connection)`: the parameter's annotation names the driver."""
-    func = ctx.enclosing_function(name)
-    if func is None:
-        return None
-    args = func.args
-    for arg in args.posonlyargs + args.args + args.kwonlyargs:
-        if arg.arg == name.id and arg.annotation is not None:
-            annotation = arg.annotation
-            if isinstance(annotation, ast.BinOp):  # `Connection | None`
-                annotation = annotation.left
-            return _module_style(ctx.qualified_name(annotation))
-    return None
-
-
-def _style(call: ast.Call, query: ast.expr, ctx) -> tuple[str | None, bool]:
-    """The placeholder style for the query `call` runs, and whether it is known from the
-    object that runs it (True) or only guessed from the modules the file imports (False)."""
-    func = call.func
-    name = ctx.call_name(call) or ""
-    if name.startswith("sqlalchemy"):
-        return "named", True
-    if isinstance(func, ast.Attribute) and func.attr in _RAW_METHODS:
-        return "format", True  # Django's Manager.raw / QuerySet.extra
-    if isinstance(func, ast.Attribute) and func.attr in ("read_sql", "read_sql_query") or name.startswith("pandas"):
-        con = web.argument(call, 1, ("con",))
-        receiver = con
-    else:
-        receiver = func.value if isinstance(func, ast.Attribute) else None
-    style = _origin_style(receiver, ctx)
-    if style is not None:
-        return style, True
-    found = {style for module, style in _DRIVERS if ctx.imports(module)}
-    if len(found) != 1 or ctx.parent(query) is None:
-        return None, False
-    return found.pop(), False
-
-
 def _parameterize(call, query, built, via, parts, ctx) -> tuple[Fix | None, str]:
     """The fix, or None and what to do by hand (empty when nothing useful can be said)."""
     if isinstance(call.func, ast.Attribute) and call.func.attr in ("executescript", "executemany", "extra", "mogrify"):
         return None, ""
-    style, known = _style(call, query, ctx)
+    style, known = sql_style.placeholder_style(call, query, ctx)
     if style is None:
         return None, (
             " The placeholder style depends on the database driver, which the engine cannot tell here "
@@ -657,7 +580,7 @@ def _fix(edits, notes: list[str], changes: list[str], style: str, known: bool, c
     (no value changes meaning, the driver is seen, and it converts the values it is given)."""
     reasons = [change for change in dict.fromkeys(changes) if change]
     if not known:
-        imported = ", ".join(m for m, s in _DRIVERS if s == style and ctx.imports(m))
+        imported = ", ".join(m for m, s in sql_style.DRIVERS if s == style and ctx.imports(m))
         reasons.append(f"{_STYLE_TEXT[style]} placeholders, guessed from the {imported} import: the engine cannot see which driver runs this query")
     if style == "dollar":
         reasons.append("$n placeholders: asyncpg checks each value's type against its column, so convert values that are not already of the column's type")
