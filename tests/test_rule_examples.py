@@ -45,6 +45,13 @@ def test_every_rule_has_examples_and_docs():
         )
 
 
+def test_every_python_example_says_where_its_finding_lands_and_what_it_says():
+    """An INVALID example is the rule's test: without `where` and `says` a finding could move to
+    another expression or lose its explanation and the example would still pass."""
+    vague = [f"{r.id}[{i}]" for r in RULES for i, e in enumerate(r.INVALID) if e.path.endswith(".py") and not (e.where and e.says)]
+    assert not vague, f"INVALID examples without where= and says=: {vague}"
+
+
 @pytest.mark.parametrize("rule, code", list(_cases("VALID")))
 def test_valid_example_is_not_flagged(rule, code):
     assert _findings(code, rule) == []
