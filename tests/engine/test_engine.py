@@ -375,6 +375,25 @@ def test_a_name_a_stored_row_was_found_by_holds_no_line_break_where_it_was_found
     _quiet_until_undone("SLS704", django, "filter(camera=camera)", "filter(camera__contains=camera)")
 
 
+def test_a_name_a_query_that_raises_on_a_miss_matched_holds_no_line_break_once_it_ran():
+    # `Model.get(...)` (peewee), `.objects.get(...)` (Django), `get_object_or_404`, `.one()`: past the
+    # statement, a row was found; in the handler of the miss, or after one that falls through, not
+    code = (
+        "import logging\nfrom fastapi import FastAPI\nfrom peewee import DoesNotExist, Model\napp = FastAPI()\nlog = logging.getLogger(__name__)\n\n"
+        "class Case(Model):\n    pass\n\n@app.get('/cases/{case_id}')\ndef case(case_id: str):\n"
+        "    try:\n        found = Case.get(Case.id == case_id)\n    except DoesNotExist:\n        return None\n"
+        "    log.info(f'opened case {case_id}')\n"
+    )
+    _quiet_until_undone("SLS704", code, "Case.id == case_id", "Case.id != case_id")
+    assert "SLS704" in rules(code.replace("        return None\n", "        found = None\n"))
+    django = code.replace("Case.get(Case.id == case_id)", "Case.objects.get(slug=case_id)")
+    _quiet_until_undone("SLS704", django, "get(slug=case_id)", "get(slug__icontains=case_id)")
+    shortcut = code.replace("Case.get(Case.id == case_id)", "get_object_or_404(Case, slug=case_id).name")
+    _quiet_until_undone("SLS704", shortcut, "get_object_or_404(Case, slug=case_id)", "get_list_or_404(Case, slug=case_id)")
+    # a query that may not run says nothing
+    assert "SLS704" in rules(code.replace("Case.get(Case.id == case_id)", "case_id and Case.get(Case.id == case_id)"))
+
+
 def test_a_dict_a_flask_view_returns_through_a_name_is_sent_as_json():
     code = (
         "from flask import Flask\napp = Flask(__name__)\n\n@app.route('/users/<name>/follow')\ndef follow(name):\n"
