@@ -78,8 +78,13 @@ class LogInjection(Rule):
     keeps every finding, except `extra=` fields its format does not name: a
     plain format of the record's own attributes (`%(asctime)s %(message)s`,
     or none) prints no extra field. A handler whose formatter is chosen by a
-    variable counts as any of the formatters defined. Configurations read
-    from files (`fileConfig`, YAML) are not seen.
+    variable counts as any of the formatters defined (a formatter class named
+    by dotted path is read from a settings, logging or `formatter(s)` module).
+    Configurations read from files (`fileConfig`, YAML) are not seen. With
+    no configuration in sight at all (none in the workspace, and the module
+    builds no formatter and calls no `basicConfig` whose format names a
+    field), a value passed only in `extra=` is the audit tier too: logging's
+    own formats print the message alone.
 
     ## Why is this bad?
     A value containing a newline starts a new log line: an attacker can
@@ -503,11 +508,13 @@ class LogInjection(Rule):
             where="'search: ' + request.args['q']",
             says="The Flask request logged unescaped",
         ),
+        # an extra field the module's own format prints (with no format naming it, the audit tier)
         Example(
             code("""
                 import logging
                 from flask import request
 
+                logging.basicConfig(format="%(asctime)s user=%(username)s %(message)s")
                 audit = logging.getLogger('audit')
 
                 def login():
@@ -559,15 +566,27 @@ class LogInjection(Rule):
         formatting = ctx.module.log_formatting
         for value, part, fix, where in hits:
             escaped = formatting is not None and where in formatting.escaped
+            # no configuration in sight: logging's own formats (the last-resort handler's, basicConfig's,
+            # Django's) print the message alone, never an extra field
+            unseen_extra = formatting is None and where == logconfig.EXTRA and not ctx.module.prints_extra_fields
+            if escaped:
+                message = (
+                    f"{_label(part)} logged unescaped; every handler of the project's logging configuration escapes line breaks in the {where} (or leaves it out), "
+                    "so no entry can be forged while it is in force. Log it with %r (or !r) to keep it safe under any configuration."
+                )
+            elif unseen_extra:
+                message = (
+                    f"{_label(part)} logged unescaped in an extra field; logging's default formats print no extra field, and no logging configuration "
+                    "of the project was found that names one. A format naming it (`%(field)s`) would write its line breaks as they are: strip \\r and \\n."
+                )
+            else:
+                message = f"{_label(part)} logged unescaped: a newline in it forges log entries. Log it with %r (or !r), or strip \\r and \\n."
             ctx.report(
                 self,
                 value,
-                f"{_label(part)} logged unescaped: a newline in it forges log entries. Log it with %r (or !r), or strip \\r and \\n."
-                if not escaped
-                else f"{_label(part)} logged unescaped; every handler of the project's logging configuration escapes line breaks in the {where} (or leaves it out), "
-                "so no entry can be forged while it is in force. Log it with %r (or !r) to keep it safe under any configuration.",
+                message,
                 fix=fix,
-                confidence=Confidence.LOW if escaped else part.confidence(),
+                confidence=Confidence.LOW if escaped or unseen_extra else part.confidence(),
                 related=ctx.related_path(part),
             )
 
