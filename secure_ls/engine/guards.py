@@ -15,7 +15,7 @@ import ast
 import re
 from typing import Callable, Iterable
 
-from secure_ls.engine import astutil, catalog, formatting, frameworks, lookups
+from secure_ls.engine import astutil, catalog, formatting, lookups
 from secure_ls.engine.frameworks import all_args
 from secure_ls.engine.symbols import translated_characters
 from secure_ls.engine.taint import ALL, LINE_SINKS, UNKNOWN, Origin, Sink, UNTRUSTED, meet, sinks

@@ -569,26 +569,17 @@ class LogInjection(Rule):
             # no configuration in sight: logging's own formats (the last-resort handler's, basicConfig's,
             # Django's) print the message alone, never an extra field
             unseen_extra = formatting is None and where == logconfig.EXTRA and not ctx.module.prints_extra_fields
-            if escaped:
-                message = (
-                    f"{_label(part)} logged unescaped; every handler of the project's logging configuration escapes line breaks in the {where} (or leaves it out), "
-                    "so no entry can be forged while it is in force. Log it with %r (or !r) to keep it safe under any configuration."
-                )
-            elif unseen_extra:
-                message = (
-                    f"{_label(part)} logged unescaped in an extra field; logging's default formats print no extra field, and no logging configuration "
-                    "of the project was found that names one. A format naming it (`%(field)s`) would write its line breaks as they are: strip \\r and \\n."
-                )
-            else:
-                message = f"{_label(part)} logged unescaped: a newline in it forges log entries. Log it with %r (or !r), or strip \\r and \\n."
-            ctx.report(
-                self,
-                value,
-                message,
-                fix=fix,
-                confidence=Confidence.LOW if escaped or unseen_extra else part.confidence(),
-                related=ctx.related_path(part),
+            message = (
+                f"{_label(part)} logged unescaped; every handler of the project's logging configuration escapes line breaks in the {where} (or leaves it out), "
+                "so no entry can be forged while it is in force. Log it with %r (or !r) to keep it safe under any configuration."
+                if escaped
+                else f"{_label(part)} logged unescaped in an extra field; logging's default formats print no extra field, and no logging configuration "
+                "of the project was found that names one. A format naming it (`%(field)s`) would write its line breaks as they are: strip \\r and \\n."
+                if unseen_extra
+                else f"{_label(part)} logged unescaped: a newline in it forges log entries. Log it with %r (or !r), or strip \\r and \\n."
             )
+            low = escaped or unseen_extra
+            ctx.report(self, value, message, fix=fix, confidence=Confidence.LOW if low else part.confidence(), related=ctx.related_path(part))
 
     def _untrusted(self, expr: ast.expr, ctx) -> taint.Part | None:
         if isinstance(expr, ast.Attribute) and expr.attr in _NO_NEWLINES | _ROUTING_ATTRIBUTES:
