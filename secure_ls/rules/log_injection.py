@@ -43,8 +43,10 @@ class LogInjection(Rule):
     reported there; a Django upload's own `.name` is not reported either, as
     Django keeps only its printable characters), a
     parameter annotated as a list, dict, set or tuple (`rows: List[str]`),
-    and a name the function gives items under literal keys
-    (`user["name"] = user_name`: a mapping).
+    a name the function gives items under literal keys
+    (`user["name"] = user_name`: a mapping), and a container's `copy()`.
+    An upload's `size` (FastAPI's `UploadFile`, Django's `request.FILES`)
+    is the number of bytes the framework counted.
 
     A project whose logging configuration (a `dictConfig` dict in a settings
     module or a module named after logging, such as Django's `LOGGING`) gives
@@ -228,6 +230,22 @@ class LogInjection(Rule):
                 names = request.GET["tags"].split(",")
                 log.info("tags %s, colours %s", names, request.GET.getlist("colour"))
                 return HttpResponse("ok")
+        """),
+        # an upload's size is the number of bytes the framework counted; a mapping's copy prints as a dict
+        code("""
+            import logging
+            from fastapi import FastAPI, File, UploadFile
+
+            app = FastAPI()
+            log = logging.getLogger(__name__)
+
+            @app.post("/settings")
+            async def update(settings: dict, file: UploadFile = File(...)):
+                log.info(f"upload of {file.size} bytes")
+                merged = DEFAULTS.copy()
+                merged.update({k: v for k, v in settings.items() if v is not None})
+                log.info(f"applying {merged}")
+                return {}
         """),
         # a Django form's changed_data is the list of the names of the fields that changed
         code("""
@@ -463,6 +481,35 @@ class LogInjection(Rule):
             """),
             says="The HTTP request logged unescaped",
         ),
+        # the upload's own file name is the client's text
+        Example(
+            code("""
+                import logging
+                from fastapi import FastAPI, File, UploadFile
+
+                app = FastAPI()
+                log = logging.getLogger(__name__)
+
+                @app.post("/upload")
+                async def upload(file: UploadFile = File(...)):
+                    log.warning(f"skipped {file.filename} ({file.size} bytes)")
+                    return {}
+            """),
+            fixed=code("""
+                import logging
+                from fastapi import FastAPI, File, UploadFile
+
+                app = FastAPI()
+                log = logging.getLogger(__name__)
+
+                @app.post("/upload")
+                async def upload(file: UploadFile = File(...)):
+                    log.warning(f"skipped {file.filename!r} ({file.size} bytes)")
+                    return {}
+            """),
+            where="file.filename",
+            says="logged unescaped",
+        ),
         # "..." % value: each value is checked; split(None, 1) keeps the rest of the text, line breaks and all
         Example(
             code("""
@@ -568,7 +615,7 @@ class LogInjection(Rule):
             return None
         if isinstance(expr, ast.Attribute) and expr.attr in ("headers", "FILES") and ctx.imports("django"):
             return None  # Django's `request.headers` (HttpHeaders) and `FILES` print as the repr() of a dict
-        if printed.is_django_upload_name(expr, ctx):
+        if printed.is_django_upload_name(expr, ctx) or printed.is_upload_size(expr, ctx):
             return None
         part = ctx.origin(expr).risk(Sink.LOG)
         if part is None or part.kind != taint.UNTRUSTED or part.label in catalog.WEAK_SOURCES | catalog.OUTBOUND_SOURCES:

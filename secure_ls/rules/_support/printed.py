@@ -23,7 +23,8 @@ _CONTAINER_ATTRIBUTES = frozenset(
 # Calls whose result is a container: logging formats a container with the repr() of its
 # items, so a newline inside one comes out as `\\n`, never as a new line.
 _CONTAINER_CALLS = frozenset({"list", "dict", "tuple", "set", "frozenset", "sorted"})
-_CONTAINER_METHODS = frozenset({"dict", "model_dump", "items", "keys", "values"})
+# (`copy()`: a mapping's, list's or set's shallow copy; text has no such method)
+_CONTAINER_METHODS = frozenset({"dict", "model_dump", "items", "keys", "values", "copy"})
 # Methods that return a list whatever their arguments: a string cut into pieces (`str.split`,
 # `shlex.split`, `os.path.split`'s tuple), a mapping's list of values (`getlist`), a regex's matches.
 _LIST_METHODS = frozenset({"split", "rsplit", "splitlines", "getlist", "findall"})
@@ -67,9 +68,11 @@ def is_django_upload_name(expr: ast.expr, ctx) -> bool:
     """`request.FILES["file"].name`, also through a name (`upload = request.FILES.get("file")`):
     Django's multipart parser keeps only the printable characters of an upload's file name
     (`sanitize_file_name`, since Django 4.1), so it holds no line break."""
-    if not (isinstance(expr, ast.Attribute) and expr.attr == "name" and ctx.imports("django")):
-        return False
-    values = ctx.assigned_values(expr.value) if isinstance(expr.value, ast.Name) else [expr.value]
+    return isinstance(expr, ast.Attribute) and expr.attr == "name" and ctx.imports("django") and _names_django_upload(expr.value, ctx)
+
+
+def _names_django_upload(node: ast.expr, ctx) -> bool:
+    values = ctx.assigned_values(node) if isinstance(node, ast.Name) else [node]
     return bool(values) and all(_reads_django_files(v) for v in values)
 
 
@@ -116,3 +119,21 @@ def _given_named_items(name: str, func: ast.AST) -> bool:
         for node in astutil.walk(func)
     )
 
+
+
+# Classes of uploaded files whose `size` is a number of bytes: Starlette's (FastAPI's) UploadFile
+_UPLOAD_CLASSES = frozenset({"UploadFile"})
+
+
+def is_upload_size(expr: ast.expr, ctx) -> bool:
+    """`file.size` of an upload: a parameter annotated `UploadFile`, or a Django upload
+    (`request.FILES["f"]`, also through a name): the framework counts the bytes; an int."""
+    if not (isinstance(expr, ast.Attribute) and expr.attr == "size"):
+        return False
+    if isinstance(expr.value, ast.Name):
+        func = ctx.enclosing_function(expr)
+        arg = next((a for a in all_args(func.args) if a.arg == expr.value.id), None) if func is not None else None
+        annotation = optional_inner(arg.annotation) if arg is not None else None
+        if annotation is not None and not ctx.assigned_values(expr.value) and astutil.last_name(annotation) in _UPLOAD_CLASSES:
+            return True
+    return ctx.imports("django") and _names_django_upload(expr.value, ctx)
