@@ -212,7 +212,8 @@ class Framework:
     handler_attributes: frozenset[str] = frozenset()
     # attributes of the request that are the request-target as the client sent it, still
     # percent-encoded (Tornado's `request.path`, `.uri`, `.query`; Django's `get_full_path()`, which
-    # quotes the decoded path again): a request line holds no line break
+    # quotes the decoded path again, and `build_absolute_uri(location)`, which quotes what it is given
+    # with iri_to_uri): a request line holds no line break
     raw_target: frozenset[str] = frozenset()
     # the route decorators hand a handler only the variables of its URL rule (`<slug>`, Werkzeug's
     # and Bottle's syntax): any other parameter is one a decorator passes (`@login_required`

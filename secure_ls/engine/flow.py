@@ -19,7 +19,7 @@ import sys
 from dataclasses import replace
 from typing import Callable, Iterable
 
-from secure_ls.engine import astutil, catalog, constructions, frameworks, guards
+from secure_ls.engine import astutil, catalog, constructions, frameworks, guards, lookups
 from secure_ls.engine.taint import ALL, CONSTANT, Origin, PARAM, Part, Sink, UNKNOWN, UNTRUSTED, make_step, meet
 from secure_ls.engine.bindings import Binding, Env, InstanceAttributes, ScopeFacts
 from secure_ls.engine.astutil import constant_key, instance_attribute
@@ -409,6 +409,8 @@ class FlowAnalyzer(ValueOrigins):
         if isinstance(value, ast.Await):
             value = value.value
         _mark_safe(env, frameworks.integer_keys_looked_up(value), guards.LINE_SINKS)
+        # `case = Case.get(Case.id == case_id)` ran: case_id equals a stored row's field
+        _mark_safe(env, lookups.found_once_run(value), guards.LINE_SINKS)
         if not isinstance(value, ast.Call) or not any(isinstance(a, ast.Name) for a in (*value.args, *(k.value for k in value.keywords))):
             return
         if not result_used and not isinstance(value.func, ast.Name):

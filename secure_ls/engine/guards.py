@@ -15,7 +15,7 @@ import ast
 import re
 from typing import Callable, Iterable
 
-from secure_ls.engine import astutil, catalog, formatting, frameworks
+from secure_ls.engine import astutil, catalog, formatting, lookups
 from secure_ls.engine.frameworks import all_args
 from secure_ls.engine.symbols import translated_characters
 from secure_ls.engine.taint import ALL, LINE_SINKS, UNKNOWN, Origin, Sink, UNTRUSTED, meet, sinks
@@ -306,12 +306,12 @@ def looked_up_key(value: ast.expr | None, origin, validator=None) -> tuple[froze
     found something (is not None): `TABLE.get(K)`, a selection by equality (_filtered_by), or a
     call of a helper that returns None unless its arguments were found (`find_spec(source, K)`,
     whose summary's `ensures_when_found` says so); or a stored row found by equality with K
-    (_found_row_by): K then holds no line break the row's field does not (the log convention
+    (lookups.found_row_by): K then holds no line break the row's field does not (the log convention
     for stored values), but may hold anything else a row can."""
     matched = _filtered_by(value, origin)
     if matched is not None:
         return frozenset({matched}), ALL
-    row_keys = _found_row_by(value)
+    row_keys = lookups.found_row_by(value)
     if row_keys:
         return row_keys, LINE_SINKS
     if isinstance(value, ast.Call) and validator is not None and not (isinstance(value.func, ast.Attribute) and value.func.attr == "get"):
@@ -337,31 +337,6 @@ def looked_up_key(value: ast.expr | None, origin, validator=None) -> tuple[froze
     if table is not None and table.kind != UNKNOWN:
         return None  # a table the client (or a caller) filled can hold any key
     return frozenset({value.args[0].id}), ALL
-
-
-# ORM query methods that return None when no row matches (`if user is None: abort(404)` follows)
-_ROW_OR_NONE = frozenset({"first", "get_or_none", "one_or_none", "scalar_one_or_none"})
-
-
-def _found_row_by(value: ast.expr | None) -> frozenset[str]:
-    """The names K an ORM query finds a stored row by equality with, returning None on a miss:
-    `Trigger.get_or_none(Trigger.camera == K)` (peewee), `User.query.filter_by(name=K).first()`,
-    `Tag.objects.filter(slug=K).first()` (Django lookups other than exact matches excluded)."""
-    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _ROW_OR_NONE):
-        return frozenset()
-    if not (frameworks.is_database_read(value.func) or frameworks.is_model_class(value.func.value)):
-        return frozenset()
-    keys: set[str] = set()
-    call = value
-    while isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
-        for test in call.args:
-            if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq):
-                sides = (test.left, test.comparators[0])
-                keys.update(b.id for a, b in (sides, sides[::-1]) if isinstance(a, ast.Attribute) and isinstance(b, ast.Name))
-        exact = (k for k in call.keywords if k.arg and ("__" not in k.arg or k.arg.endswith(("__exact", "__iexact"))))
-        keys.update(k.value.id for k in exact if isinstance(k.value, ast.Name))
-        call = call.func.value
-    return frozenset(keys)
 
 
 def _filtered_by(value: ast.expr | None, origin) -> str | None:

@@ -61,7 +61,7 @@ JSON_FORMATTERS = frozenset(
         "ecs_logging.StdlibFormatter",
     }
 )
-_CONFIGURATION_NAME = re.compile(r"(?:^|_)(?:settings|log|logs|logger|loggers|logging|logconfig)(?:_|$)")
+_CONFIGURATION_NAME = re.compile(r"(?:^|_)(?:settings|log|logs|logger|loggers|logging|logconfig|formatter|formatters)(?:_|$)")
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,9 @@ class LogFormatting:
 
 def is_logging_configuration(path: str) -> bool:
     """A settings module (`settings.py`, `settings/production.py`, `test_settings.py`) or a module
-    named after logging (`log.py`, `logging_config.py`): where projects configure their loggers."""
+    named after logging (`log.py`, `logging_config.py`): where projects configure their loggers;
+    or after formatters (`utils/formatter.py`), where they define the formatter classes a
+    configuration names by dotted path."""
     folder, name = os.path.split(path)
     stem, extension = os.path.splitext(name)
     return extension == ".py" and (os.path.basename(folder) == "settings" or bool(_CONFIGURATION_NAME.search(stem)))
@@ -82,6 +84,28 @@ def read(texts: Iterable[str]) -> LogFormatting | None:
     """What every handler of the logging configurations in `texts` escapes; None when they hold none."""
     trees, fingerprint = parsed_configurations(texts)
     classes = {node.name: _escapes(node) for tree in trees for node in ast.walk(tree) if isinstance(node, ast.ClassDef)}
+    escaped = _configured(trees, classes)
+    if escaped is None:
+        return None
+    return LogFormatting(escaped, fingerprint)
+
+
+def configured_in(tree: ast.AST) -> frozenset[str] | None:
+    """What a module that configures logging itself (`logging.basicConfig(format=...)`, a
+    `dictConfig` dict, a formatter it builds: `handler.setFormatter(Formatter(fmt))`) escapes;
+    None when it configures none. The formatters it builds count as handlers of theirs."""
+    classes = {node.name: _escapes(node) for node in ast.walk(tree) if isinstance(node, ast.ClassDef)}
+    escaped = _configured([tree], classes)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and astutil.last_name(node.func).endswith("Formatter"):
+            fmt = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg in ("fmt", "format")), None)
+            plain = astutil.dotted(node.func) in ("logging.Formatter", "Formatter")
+            built = _plain_format_leaves_out(fmt) if plain else frozenset()
+            escaped = built if escaped is None else escaped & built
+    return escaped
+
+
+def _configured(trees: Iterable[ast.AST], classes: dict[str, frozenset[str]]) -> frozenset[str] | None:
     escaped: frozenset[str] | None = None
     for tree in trees:
         for node in ast.walk(tree):
@@ -92,9 +116,7 @@ def read(texts: Iterable[str]) -> LogFormatting | None:
             elif isinstance(node, ast.Dict) and {"version", "handlers"} <= _literal_items(node).keys():
                 for handler in _configured_handlers(node, classes):
                     escaped = handler if escaped is None else escaped & handler
-    if escaped is None:
-        return None
-    return LogFormatting(escaped, fingerprint)
+    return escaped
 
 
 def _configured_handlers(config: ast.Dict, classes: dict[str, frozenset[str]]) -> list[frozenset[str]]:

@@ -11,7 +11,7 @@ import ast
 import re
 from dataclasses import dataclass, field
 
-from secure_ls.engine import astutil, frameworks
+from secure_ls.engine import astutil, frameworks, logconfig
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,9 @@ class UnitSymbols:
     tabled_functions: frozenset[str] = frozenset()
     # attributes named for a password or a hash that the unit matches on (see matched_attributes)
     matched_attributes: frozenset[str] = frozenset()
+    # the unit configures logging with a format that may print `extra=` fields (logconfig.configured_in):
+    # `logging.basicConfig(format="%(user)s %(message)s")`, a formatter of a class it cannot see
+    prints_extra_fields: bool = False
 
 
 @dataclass
@@ -82,6 +85,7 @@ class ModuleSymbols:
     # the workspace modules it imports whose yaml_extensions are set (yaml_extensions_imported)
     yaml_extensions_imported: tuple[str, ...] = ()
     pickles_files: bool = False  # see UnitSymbols.pickles_files
+    prints_extra_fields: bool = False  # see UnitSymbols.prints_extra_fields
     is_test_file: bool = False  # set from the file's path: tests use secrets and asserts legitimately
     closed_world: bool = False  # a notebook: no other module imports it, so its own calls are all the calls
     url_routes: object = None  # a Django project's URL configurations (engine/routes.Routes), when known
@@ -126,6 +130,7 @@ class ModuleSymbols:
                 self.yaml_extensions,
                 self.yaml_extensions_imported,
                 self.pickles_files,
+                self.prints_extra_fields,
                 getattr(self.url_routes, "fingerprint", None),
                 getattr(self.log_formatting, "fingerprint", None),
                 getattr(self.cors_origins, "fingerprint", None),
@@ -160,6 +165,7 @@ class ModuleSymbols:
             module.dependency_aliases |= unit.dependency_aliases
             module.yaml_extensions = module.yaml_extensions or unit.yaml_extensions
             module.pickles_files = module.pickles_files or unit.pickles_files
+            module.prints_extra_fields = module.prints_extra_fields or unit.prints_extra_fields
             module.class_bases.update(unit.class_bases)
             module.tabled_functions |= unit.tabled_functions
             for name in unit.matched_attributes:
@@ -319,7 +325,16 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
         tuple(class_bases),
         frozenset(tabled),
         matched_attributes(tree) if text is None or _SECRET_ATTRIBUTE_READ.search(text) else frozenset(),
+        _prints_extra_fields(tree) if text is None or _LOG_CONFIGURATION_HINT.search(text) else False,
     )
+
+
+_LOG_CONFIGURATION_HINT = re.compile(r"basicConfig|Formatter|[\'\"]handlers[\'\"]")
+
+
+def _prints_extra_fields(tree: ast.AST) -> bool:
+    configured = logconfig.configured_in(tree)
+    return configured is not None and logconfig.EXTRA not in configured
 
 
 def _function_table(value: ast.expr | None) -> set[str]:

@@ -416,8 +416,10 @@ class ValueOrigins(ExpressionFacts):
                 return self._apply(summary, node)
         if isinstance(func, ast.Attribute):
             read = frameworks.request_read(func, self._frameworks)
-            if read is not None and self._is_incoming_request(read[0]):  # `request.get_full_path()`: percent-encoded, one line
-                return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", read[1] if not node.args else frozenset(), steps=(make_step(node, "read from the HTTP request"),))}))
+            if read is not None and self._is_incoming_request(read[0]):
+                # `request.get_full_path()`: percent-encoded, one line; so is what Django's
+                # `build_absolute_uri(location)` makes of a location (iri_to_uri quotes CR and LF)
+                return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", read[1], steps=(make_step(node, "read from the HTTP request"),))}))
             receiver = self._origin(func.value)
             rewritten = guards.rewritten(node, receiver, self._join_all, self._translated)
             if rewritten is not None:  # `.replace("\n", "")`, `.translate(...)`, `.format(**mapping)`, ...

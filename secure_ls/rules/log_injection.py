@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import astutil, catalog, logconfig, taint
-from secure_ls.engine.frameworks import all_args, optional_inner
+from secure_ls.engine import catalog, logconfig, taint
 from secure_ls.engine.model import Confidence, Edit, Fix, Position, Severity, Span
-from secure_ls.rules._support import frameworks, logs, web
+from secure_ls.rules._support import frameworks, logs, printed, web
 from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
@@ -17,25 +16,6 @@ _NO_NEWLINES = frozenset({"remote_addr", "method", "scheme", "is_secure", "conte
 # Request attributes the framework fills from the application's own routing table (the view's
 # name, the matched rule), not from what the client sent.
 _ROUTING_ATTRIBUTES = frozenset({"endpoint", "url_rule", "blueprint", "blueprints", "resolver_match", "url_name", "view_name"})
-# Attributes that hold a container: a validated form's or serializer's fields, and a request's whole
-# environ, query, form, cookie or route-argument mapping (a dict, Werkzeug's MultiDict, Django's
-# QueryDict, Starlette's QueryParams: each prints its items with repr(), or percent-encoded), and
-# Werkzeug's uploads (a FileStorage shows its filename with repr()). Not `headers`: Werkzeug prints
-# those as header lines. Django's `FILES` (see _is_django_upload_name) only where Django is imported.
-# A Django form's `changed_data` is the list of its fields' names that changed.
-_CONTAINER_ATTRIBUTES = frozenset(
-    {
-        "cleaned_data", "validated_data", "errors", "environ", "META", "GET", "POST", "COOKIES", "args", "form", "values",
-        "files", "cookies", "view_args", "path_params", "query_params", "changed_data",
-    }
-)
-# Calls whose result is a container: logging formats a container with the repr() of its
-# items, so a newline inside one comes out as `\\n`, never as a new line.
-_CONTAINER_CALLS = frozenset({"list", "dict", "tuple", "set", "frozenset", "sorted"})
-_CONTAINER_METHODS = frozenset({"dict", "model_dump", "items", "keys", "values"})
-# Methods that return a list whatever their arguments: a string cut into pieces (`str.split`,
-# `shlex.split`, `os.path.split`'s tuple), a mapping's list of values (`getlist`), a regex's matches.
-_LIST_METHODS = frozenset({"split", "rsplit", "splitlines", "getlist", "findall"})
 _LOG_LEVEL_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal"})
 
 
@@ -63,8 +43,10 @@ class LogInjection(Rule):
     reported there; a Django upload's own `.name` is not reported either, as
     Django keeps only its printable characters), a
     parameter annotated as a list, dict, set or tuple (`rows: List[str]`),
-    and a name the function gives items under literal keys
-    (`user["name"] = user_name`: a mapping).
+    a name the function gives items under literal keys
+    (`user["name"] = user_name`: a mapping), and a container's `copy()`.
+    An upload's `size` (FastAPI's `UploadFile`, Django's `request.FILES`)
+    is the number of bytes the framework counted.
 
     A project whose logging configuration (a `dictConfig` dict in a settings
     module or a module named after logging, such as Django's `LOGGING`) gives
@@ -78,8 +60,13 @@ class LogInjection(Rule):
     keeps every finding, except `extra=` fields its format does not name: a
     plain format of the record's own attributes (`%(asctime)s %(message)s`,
     or none) prints no extra field. A handler whose formatter is chosen by a
-    variable counts as any of the formatters defined. Configurations read
-    from files (`fileConfig`, YAML) are not seen.
+    variable counts as any of the formatters defined (a formatter class named
+    by dotted path is read from a settings, logging or `formatter(s)` module).
+    Configurations read from files (`fileConfig`, YAML) are not seen. With
+    no configuration in sight at all (none in the workspace, and the module
+    builds no formatter and calls no `basicConfig` whose format names a
+    field), a value passed only in `extra=` is the audit tier too: logging's
+    own formats print the message alone.
 
     ## Why is this bad?
     A value containing a newline starts a new log line: an attacker can
@@ -243,6 +230,22 @@ class LogInjection(Rule):
                 names = request.GET["tags"].split(",")
                 log.info("tags %s, colours %s", names, request.GET.getlist("colour"))
                 return HttpResponse("ok")
+        """),
+        # an upload's size is the number of bytes the framework counted; a mapping's copy prints as a dict
+        code("""
+            import logging
+            from fastapi import FastAPI, File, UploadFile
+
+            app = FastAPI()
+            log = logging.getLogger(__name__)
+
+            @app.post("/settings")
+            async def update(settings: dict, file: UploadFile = File(...)):
+                log.info(f"upload of {file.size} bytes")
+                merged = DEFAULTS.copy()
+                merged.update({k: v for k, v in settings.items() if v is not None})
+                log.info(f"applying {merged}")
+                return {}
         """),
         # a Django form's changed_data is the list of the names of the fields that changed
         code("""
@@ -478,6 +481,35 @@ class LogInjection(Rule):
             """),
             says="The HTTP request logged unescaped",
         ),
+        # the upload's own file name is the client's text
+        Example(
+            code("""
+                import logging
+                from fastapi import FastAPI, File, UploadFile
+
+                app = FastAPI()
+                log = logging.getLogger(__name__)
+
+                @app.post("/upload")
+                async def upload(file: UploadFile = File(...)):
+                    log.warning(f"skipped {file.filename} ({file.size} bytes)")
+                    return {}
+            """),
+            fixed=code("""
+                import logging
+                from fastapi import FastAPI, File, UploadFile
+
+                app = FastAPI()
+                log = logging.getLogger(__name__)
+
+                @app.post("/upload")
+                async def upload(file: UploadFile = File(...)):
+                    log.warning(f"skipped {file.filename!r} ({file.size} bytes)")
+                    return {}
+            """),
+            where="file.filename",
+            says="logged unescaped",
+        ),
         # "..." % value: each value is checked; split(None, 1) keeps the rest of the text, line breaks and all
         Example(
             code("""
@@ -503,11 +535,13 @@ class LogInjection(Rule):
             where="'search: ' + request.args['q']",
             says="The Flask request logged unescaped",
         ),
+        # an extra field the module's own format prints (with no format naming it, the audit tier)
         Example(
             code("""
                 import logging
                 from flask import request
 
+                logging.basicConfig(format="%(asctime)s user=%(username)s %(message)s")
                 audit = logging.getLogger('audit')
 
                 def login():
@@ -559,26 +593,29 @@ class LogInjection(Rule):
         formatting = ctx.module.log_formatting
         for value, part, fix, where in hits:
             escaped = formatting is not None and where in formatting.escaped
-            ctx.report(
-                self,
-                value,
-                f"{_label(part)} logged unescaped: a newline in it forges log entries. Log it with %r (or !r), or strip \\r and \\n."
-                if not escaped
-                else f"{_label(part)} logged unescaped; every handler of the project's logging configuration escapes line breaks in the {where} (or leaves it out), "
-                "so no entry can be forged while it is in force. Log it with %r (or !r) to keep it safe under any configuration.",
-                fix=fix,
-                confidence=Confidence.LOW if escaped else part.confidence(),
-                related=ctx.related_path(part),
+            # no configuration in sight: logging's own formats (the last-resort handler's, basicConfig's,
+            # Django's) print the message alone, never an extra field
+            unseen_extra = formatting is None and where == logconfig.EXTRA and not ctx.module.prints_extra_fields
+            message = (
+                f"{_label(part)} logged unescaped; every handler of the project's logging configuration escapes line breaks in the {where} (or leaves it out), "
+                "so no entry can be forged while it is in force. Log it with %r (or !r) to keep it safe under any configuration."
+                if escaped
+                else f"{_label(part)} logged unescaped in an extra field; logging's default formats print no extra field, and no logging configuration "
+                "of the project was found that names one. A format naming it (`%(field)s`) would write its line breaks as they are: strip \\r and \\n."
+                if unseen_extra
+                else f"{_label(part)} logged unescaped: a newline in it forges log entries. Log it with %r (or !r), or strip \\r and \\n."
             )
+            low = escaped or unseen_extra
+            ctx.report(self, value, message, fix=fix, confidence=Confidence.LOW if low else part.confidence(), related=ctx.related_path(part))
 
     def _untrusted(self, expr: ast.expr, ctx) -> taint.Part | None:
         if isinstance(expr, ast.Attribute) and expr.attr in _NO_NEWLINES | _ROUTING_ATTRIBUTES:
             return None
-        if _formats_as_repr(expr) or isinstance(expr, ast.Name) and (_holds_container(expr, ctx) or _holds_bytes(expr, ctx)):
+        if printed.formats_as_repr(expr) or isinstance(expr, ast.Name) and (printed.holds_container(expr, ctx) or printed.holds_bytes(expr, ctx)):
             return None
         if isinstance(expr, ast.Attribute) and expr.attr in ("headers", "FILES") and ctx.imports("django"):
             return None  # Django's `request.headers` (HttpHeaders) and `FILES` print as the repr() of a dict
-        if _is_django_upload_name(expr, ctx):
+        if printed.is_django_upload_name(expr, ctx) or printed.is_upload_size(expr, ctx):
             return None
         part = ctx.origin(expr).risk(Sink.LOG)
         if part is None or part.kind != taint.UNTRUSTED or part.label in catalog.WEAK_SOURCES | catalog.OUTBOUND_SOURCES:
@@ -697,93 +734,3 @@ def _percent_operands(message: ast.expr) -> list[ast.expr] | None:
     if isinstance(right, ast.Tuple):
         return None if any(isinstance(e, ast.Starred) for e in right.elts) else list(right.elts)
     return [right]
-
-
-def _formats_as_repr(expr: ast.expr) -> bool:
-    """`[doc.id for doc in docs]`, `list(values)`, `payload.dict()`, `text.split(",")`: a container, shown item by item with repr()."""
-    if isinstance(expr, (ast.List, ast.Tuple, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp)):
-        return True
-    if isinstance(expr, ast.Attribute) and expr.attr in _CONTAINER_ATTRIBUTES:
-        return True
-    if isinstance(expr, ast.Call):
-        func = expr.func
-        if isinstance(func, ast.Name) and func.id in _CONTAINER_CALLS:
-            return True
-        if isinstance(func, ast.Attribute) and (func.attr in _CONTAINER_METHODS and not expr.args or func.attr in _LIST_METHODS):
-            return True
-    return False
-
-
-# Calls that return bytes: what a socket receives, what text encodes to.
-_BYTES_METHODS = frozenset({"recv", "recv_bytes", "encode", "digest", "getbuffer"})
-
-
-def _holds_bytes(node: ast.expr, ctx, depth: int = 0) -> bool:
-    """`data = b""; data += sock.recv(4096)`: every value the name gets is bytes (or a constant
-    string), and str() shows bytes as `b'...'`, with `\\n` for a newline."""
-    if isinstance(node, ast.Constant):
-        return isinstance(node.value, (bytes, str))
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        return node.func.attr in _BYTES_METHODS
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        return _holds_bytes(node.left, ctx, depth) and _holds_bytes(node.right, ctx, depth)
-    if isinstance(node, ast.Name) and depth < 3:
-        values = ctx.assigned_values(node)
-        bytes_made = [v for v in values if not (isinstance(v, ast.Constant) and isinstance(v.value, str))]
-        return bool(bytes_made) and all(_holds_bytes(v, ctx, depth + 1) for v in bytes_made)
-    return False
-
-
-def _is_django_upload_name(expr: ast.expr, ctx) -> bool:
-    """`request.FILES["file"].name`, also through a name (`upload = request.FILES.get("file")`):
-    Django's multipart parser keeps only the printable characters of an upload's file name
-    (`sanitize_file_name`, since Django 4.1), so it holds no line break."""
-    if not (isinstance(expr, ast.Attribute) and expr.attr == "name" and ctx.imports("django")):
-        return False
-    values = ctx.assigned_values(expr.value) if isinstance(expr.value, ast.Name) else [expr.value]
-    return bool(values) and all(_reads_django_files(v) for v in values)
-
-
-def _reads_django_files(value: ast.expr) -> bool:
-    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in ("get", "getlist"):
-        value = value.func.value
-    elif isinstance(value, ast.Subscript):
-        value = value.value
-    else:
-        return False
-    return isinstance(value, ast.Attribute) and value.attr == "FILES"
-
-
-_CONTAINER_ANNOTATIONS = frozenset({"list", "List", "dict", "Dict", "set", "Set", "frozenset", "FrozenSet", "tuple", "Tuple"})
-
-
-def _holds_container(name: ast.Name, ctx) -> bool:
-    """`addresses = [a.strip() for a in raw.split(",")]`: every value the name is given is a
-    container; or a parameter annotated as one (`rows: List[Dict[str, str]]`, FastAPI validates it)
-    that is not given another value; or a name the function gives items under literal keys
-    (`user["name"] = user_name`): a mapping."""
-    values = ctx.assigned_values(name)
-    func = ctx.enclosing_function(name)
-    if func is not None and _given_named_items(name.id, func):
-        return True  # `user["id"] = quote(user_id)`: a mapping, whatever it was made from
-    if values:
-        return all(_formats_as_repr(v) for v in values)
-    arg = next((a for a in all_args(func.args) if a.arg == name.id), None) if func is not None else None
-    annotation = optional_inner(arg.annotation) if arg is not None else None
-    if isinstance(annotation, ast.Subscript):
-        annotation = annotation.value
-    return annotation is not None and astutil.last_name(annotation) in _CONTAINER_ANNOTATIONS
-
-
-def _given_named_items(name: str, func: ast.AST) -> bool:
-    """Whether `func` stores into `name` under a literal text key (`name["id"] = ...`)."""
-    return any(
-        isinstance(node, ast.Assign)
-        and any(
-            isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and t.value.id == name
-            and isinstance(t.slice, ast.Constant) and isinstance(t.slice.value, str)
-            for t in node.targets
-        )
-        for node in astutil.walk(func)
-    )
-

@@ -88,3 +88,24 @@ def test_a_formatter_that_rewrites_the_message_covers_the_message_not_the_argume
     inert = SECURE_FORMATTER.replace('c if c.isprintable() else "." for c in record.msg', "record.msg").replace("if not record.msg.isprintable():", "if record.msg:")
     root = write(tmp_path / "inert", {"app/__init__.py": "", "app/log.py": inert, "app/views.py": VIEWS})
     assert [line for line, _ in _levels(root)] == [10, 11, 12]
+
+
+def test_with_no_logging_configuration_in_sight_an_extra_field_is_the_audit_tier(tmp_path):
+    # logging's own formats (last resort, basicConfig's, Django's) print the message alone
+    root = write(tmp_path / "site", {"app/__init__.py": "", "app/views.py": VIEWS})
+    assert _levels(root, "--min-confidence", "low") == [(10, "high"), (11, "high"), (12, "low")]
+    # ... unless the module formats records itself with a format naming the field
+    named = VIEWS.replace("log = logging.getLogger(__name__)", 'logging.basicConfig(format="%(query)s %(message)s")\nlog = logging.getLogger(__name__)')
+    root = write(tmp_path / "named", {"app/__init__.py": "", "app/views.py": named})
+    assert _levels(root, "--min-confidence", "low") == [(11, "high"), (12, "high"), (13, "high")]
+
+
+def test_a_formatter_class_in_a_formatter_module_is_read_with_the_configuration(tmp_path):
+    # the configuration names its JSON formatter by the dotted path of the project's own subclass
+    configured = JSON_LOGGING.replace("pythonjsonlogger.jsonlogger.JsonFormatter", "app.utils.formatter.RequestJsonFormatter")
+    formatter = "from pythonjsonlogger import jsonlogger\n\n\nclass RequestJsonFormatter(jsonlogger.JsonFormatter):\n    pass\n"
+    files = {"app/__init__.py": "", "app/utils/__init__.py": "", "app/settings/__init__.py": "", "app/settings/production.py": configured, "app/views.py": VIEWS}
+    root = write(tmp_path / "site", {**files, "app/utils/formatter.py": formatter})
+    assert _levels(root, "--min-confidence", "low") == [(10, "low"), (11, "low"), (12, "low")]
+    root = write(tmp_path / "unseen", {**files, "app/utils/helpers.py": formatter})
+    assert _levels(root, "--min-confidence", "low") == [(10, "high"), (11, "high"), (12, "high")]

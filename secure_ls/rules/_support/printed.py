@@ -1,0 +1,139 @@
+"""How a value logged with `%s` (or an f-string field) prints: containers show their items with
+repr() and bytes show as `b'...'`, so a line break inside them comes out escaped (SLS704)."""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine import astutil
+from secure_ls.engine.frameworks import all_args, optional_inner
+
+# Attributes that hold a container: a validated form's or serializer's fields, and a request's whole
+# environ, query, form, cookie or route-argument mapping (a dict, Werkzeug's MultiDict, Django's
+# QueryDict, Starlette's QueryParams: each prints its items with repr(), or percent-encoded), and
+# Werkzeug's uploads (a FileStorage shows its filename with repr()). Not `headers`: Werkzeug prints
+# those as header lines. Django's `FILES` (see _is_django_upload_name) only where Django is imported.
+# A Django form's `changed_data` is the list of its fields' names that changed.
+_CONTAINER_ATTRIBUTES = frozenset(
+    {
+        "cleaned_data", "validated_data", "errors", "environ", "META", "GET", "POST", "COOKIES", "args", "form", "values",
+        "files", "cookies", "view_args", "path_params", "query_params", "changed_data",
+    }
+)
+# Calls whose result is a container: logging formats a container with the repr() of its
+# items, so a newline inside one comes out as `\\n`, never as a new line.
+_CONTAINER_CALLS = frozenset({"list", "dict", "tuple", "set", "frozenset", "sorted"})
+# (`copy()`: a mapping's, list's or set's shallow copy; text has no such method)
+_CONTAINER_METHODS = frozenset({"dict", "model_dump", "items", "keys", "values", "copy"})
+# Methods that return a list whatever their arguments: a string cut into pieces (`str.split`,
+# `shlex.split`, `os.path.split`'s tuple), a mapping's list of values (`getlist`), a regex's matches.
+_LIST_METHODS = frozenset({"split", "rsplit", "splitlines", "getlist", "findall"})
+
+def formats_as_repr(expr: ast.expr) -> bool:
+    """`[doc.id for doc in docs]`, `list(values)`, `payload.dict()`, `text.split(",")`: a container, shown item by item with repr()."""
+    if isinstance(expr, (ast.List, ast.Tuple, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp)):
+        return True
+    if isinstance(expr, ast.Attribute) and expr.attr in _CONTAINER_ATTRIBUTES:
+        return True
+    if isinstance(expr, ast.Call):
+        func = expr.func
+        if isinstance(func, ast.Name) and func.id in _CONTAINER_CALLS:
+            return True
+        if isinstance(func, ast.Attribute) and (func.attr in _CONTAINER_METHODS and not expr.args or func.attr in _LIST_METHODS):
+            return True
+    return False
+
+
+# Calls that return bytes: what a socket receives, what text encodes to.
+_BYTES_METHODS = frozenset({"recv", "recv_bytes", "encode", "digest", "getbuffer"})
+
+
+def holds_bytes(node: ast.expr, ctx, depth: int = 0) -> bool:
+    """`data = b""; data += sock.recv(4096)`: every value the name gets is bytes (or a constant
+    string), and str() shows bytes as `b'...'`, with `\\n` for a newline."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, (bytes, str))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return node.func.attr in _BYTES_METHODS
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return holds_bytes(node.left, ctx, depth) and holds_bytes(node.right, ctx, depth)
+    if isinstance(node, ast.Name) and depth < 3:
+        values = ctx.assigned_values(node)
+        bytes_made = [v for v in values if not (isinstance(v, ast.Constant) and isinstance(v.value, str))]
+        return bool(bytes_made) and all(holds_bytes(v, ctx, depth + 1) for v in bytes_made)
+    return False
+
+
+def is_django_upload_name(expr: ast.expr, ctx) -> bool:
+    """`request.FILES["file"].name`, also through a name (`upload = request.FILES.get("file")`):
+    Django's multipart parser keeps only the printable characters of an upload's file name
+    (`sanitize_file_name`, since Django 4.1), so it holds no line break."""
+    return isinstance(expr, ast.Attribute) and expr.attr == "name" and ctx.imports("django") and _names_django_upload(expr.value, ctx)
+
+
+def _names_django_upload(node: ast.expr, ctx) -> bool:
+    values = ctx.assigned_values(node) if isinstance(node, ast.Name) else [node]
+    return bool(values) and all(_reads_django_files(v) for v in values)
+
+
+def _reads_django_files(value: ast.expr) -> bool:
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in ("get", "getlist"):
+        value = value.func.value
+    elif isinstance(value, ast.Subscript):
+        value = value.value
+    else:
+        return False
+    return isinstance(value, ast.Attribute) and value.attr == "FILES"
+
+
+_CONTAINER_ANNOTATIONS = frozenset({"list", "List", "dict", "Dict", "set", "Set", "frozenset", "FrozenSet", "tuple", "Tuple"})
+
+
+def holds_container(name: ast.Name, ctx) -> bool:
+    """`addresses = [a.strip() for a in raw.split(",")]`: every value the name is given is a
+    container; or a parameter annotated as one (`rows: List[Dict[str, str]]`, FastAPI validates it)
+    that is not given another value; or a name the function gives items under literal keys
+    (`user["name"] = user_name`): a mapping."""
+    values = ctx.assigned_values(name)
+    func = ctx.enclosing_function(name)
+    if func is not None and _given_named_items(name.id, func):
+        return True  # `user["id"] = quote(user_id)`: a mapping, whatever it was made from
+    if values:
+        return all(formats_as_repr(v) for v in values)
+    arg = next((a for a in all_args(func.args) if a.arg == name.id), None) if func is not None else None
+    annotation = optional_inner(arg.annotation) if arg is not None else None
+    if isinstance(annotation, ast.Subscript):
+        annotation = annotation.value
+    return annotation is not None and astutil.last_name(annotation) in _CONTAINER_ANNOTATIONS
+
+
+def _given_named_items(name: str, func: ast.AST) -> bool:
+    """Whether `func` stores into `name` under a literal text key (`name["id"] = ...`)."""
+    return any(
+        isinstance(node, ast.Assign)
+        and any(
+            isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and t.value.id == name
+            and isinstance(t.slice, ast.Constant) and isinstance(t.slice.value, str)
+            for t in node.targets
+        )
+        for node in astutil.walk(func)
+    )
+
+
+
+# Classes of uploaded files whose `size` is a number of bytes: Starlette's (FastAPI's) UploadFile
+_UPLOAD_CLASSES = frozenset({"UploadFile"})
+
+
+def is_upload_size(expr: ast.expr, ctx) -> bool:
+    """`file.size` of an upload: a parameter annotated `UploadFile`, or a Django upload
+    (`request.FILES["f"]`, also through a name): the framework counts the bytes; an int."""
+    if not (isinstance(expr, ast.Attribute) and expr.attr == "size"):
+        return False
+    if isinstance(expr.value, ast.Name):
+        func = ctx.enclosing_function(expr)
+        arg = next((a for a in all_args(func.args) if a.arg == expr.value.id), None) if func is not None else None
+        annotation = optional_inner(arg.annotation) if arg is not None else None
+        if annotation is not None and not ctx.assigned_values(expr.value) and astutil.last_name(annotation) in _UPLOAD_CLASSES:
+            return True
+    return ctx.imports("django") and _names_django_upload(expr.value, ctx)
