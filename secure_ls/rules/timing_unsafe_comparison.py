@@ -67,7 +67,10 @@ class TimingUnsafeComparison(Rule):
     ModelSignature`), a value read from what a signature check returned
     (`signer.unsign(v)`, `jwt.decode(t, key, ...)`: no one without the key
     chooses it), the operator's input (an environment variable, the command
-    line, a `config` parameter), or two of a constructor's parameters.
+    line, a `config` parameter), or two of a constructor's parameters. A
+    constant written in the source (`token == END_ELEMENT`, or text bound
+    once at the top of the module) is known to whoever has the source: if it
+    is a secret, it is a hard-coded one (SLS201).
 
     ## Why is this bad?
     `==` on strings and bytes stops at the first differing byte, so the time
@@ -367,8 +370,8 @@ class TimingUnsafeComparison(Rule):
             return
         if isinstance(ctx.statement(node), ast.Assert):
             return
-        if any(_is_constant_name(side) for side in (left, right)):
-            return  # `token == END_ELEMENT`: an event type or enum, not a secret
+        if any(_is_constant_name(side) or compared_values.module_text_constant(side, ctx) for side in (left, right)):
+            return  # `token == END_ELEMENT`: an event type or enum, or text written in the source
         if any(compared_values.one_element(side) or compared_values.typed_as_object(side, ctx) for side in (left, right)):
             return  # `token[-1] == token[0]`: one character; `signature: ModelSignature`: an object's own `==`
         secret = self._secret_side(left, ctx) or self._secret_side(right, ctx)

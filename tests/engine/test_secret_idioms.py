@@ -114,3 +114,11 @@ def test_a_checksum_of_a_signature_is_not_the_signature():
         "def is_signature_valid(user, given):\n    if given:\n        return user.signature_checksum == given\n"
     )
     _quiet_until_undone("SLS303", code, "user.signature_checksum == given", "user.signature == given")
+
+
+def test_text_bound_once_at_the_top_of_the_module_is_in_the_source():
+    code = (
+        "from flask import request\n\ncallback_token = 'target=app-watch'\n\n"
+        "def on_callback():\n    if request.headers.get('X-Channel-Token') != callback_token:\n        return ''\n    return 'ok'\n"
+    )
+    _quiet_until_undone("SLS303", code, "callback_token = 'target=app-watch'", "callback_token = load_token()")

@@ -12,6 +12,7 @@ without the key chooses it, so no guess is timed against it.
 against the field it confirms, both sent together.
 `constructor_parameters(left, right, ctx)`: two parameters of `__init__`, what the object is
 configured with (`salt_a == salt_b` raising at start-up).
+`module_text_constant(node, ctx)`: text bound once at the top of the module: in the source.
 """
 
 from __future__ import annotations
@@ -171,3 +172,16 @@ def constructor_parameters(left: ast.expr, right: ast.expr, ctx) -> bool:
     if not {left.id, right.id} <= parameters or any(ctx.assigned_values(side) for side in (left, right)):
         return False
     return not any(part.kind == taint.UNTRUSTED for side in (left, right) for part in ctx.origin(side).parts)
+
+
+def module_text_constant(node: ast.expr, ctx) -> bool:
+    """`callback_token = "target=watch"` once at the top of the module, read in a function: text
+    written in the source, like an ALL_CAPS constant; whoever has the source knows it (if it is
+    a secret, it is a hard-coded one, SLS201's finding)."""
+    if not isinstance(node, ast.Name) or node.id not in ctx.module.strings or ctx.assigned_values(node):
+        return False
+    func = ctx.enclosing_function(node)
+    if func is None:
+        return False
+    parameters = {a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]}
+    return node.id not in parameters and not any(isinstance(stmt, ast.Global) and node.id in stmt.names for stmt in astutil.walk(func))
