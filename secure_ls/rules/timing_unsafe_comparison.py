@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil, catalog, taint
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import naming, web
+from secure_ls.rules._support import compared_values, naming, web
 from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules.base import Example, Rule, code
 
@@ -19,7 +19,8 @@ _SECRET_NAME_WORDS = _SECRET_WORDS - {"digest"}
 # a secret rather than holding it (`token_use`, `token_type`, `signature_method`, `token_id`).
 _NOT_SECRET_WORDS = frozenset(
     {"next", "page", "pagination", "continuation", "cursor", "sync", "address", "addr", "use", "type", "kind", "name", "id",
-     "version", "method", "algorithm", "alg", "scheme", "format", "length", "count", "expiry", "expires", "expiration", "scope", "status"}
+     "version", "method", "algorithm", "alg", "scheme", "format", "length", "count", "expiry", "expires", "expiration", "scope", "status",
+     "option", "checksum"}
 )
 _DIGEST_METHODS = frozenset({"hexdigest", "digest"})
 _SERVER_KEY_WORDS = frozenset({"secret", "salt", "pepper", "hmac", "mac"})
@@ -28,6 +29,8 @@ _KEYED_DIGESTS = ("hmac.", "hashlib.pbkdf2_hmac", "hashlib.scrypt")
 # A comparison passed to one of these builds a query, it does not compare anything now:
 # `Model.query.filter(Model.api_key == key)` (SQLAlchemy), `and_(...)`, `where(...)`.
 _CLIENT_KINDS = (taint.UNTRUSTED, taint.PARAM)
+# The operator's inputs: set once when the program starts, not a new guess on every try.
+_OPERATOR_SOURCES = frozenset({"an environment variable", "command-line arguments"})
 
 
 class TimingUnsafeComparison(Rule):
@@ -57,8 +60,17 @@ class TimingUnsafeComparison(Rule):
     hash (`hash_token(given) == row.token_hash`, the usual way to keep API
     tokens): the time leaks leading bits of a hash, from which no matching
     guess can be made. Nor are two values the request carries compared with
-    each other (a double-submit CSRF check of a cookie against a form field):
-    the client sent both.
+    each other (a double-submit CSRF check of a cookie against a form field,
+    or two fields of one mapping a caller passed: `attrs.pop("key")` against
+    `attrs.pop("key_again")`): the client sent both. Nor is one character
+    (`token[0]`), an object of a class that is not text (`signature:
+    ModelSignature`), a value read from what a signature check returned
+    (`signer.unsign(v)`, `jwt.decode(t, key, ...)`: no one without the key
+    chooses it), the operator's input (an environment variable, the command
+    line, a `config` parameter), or two of a constructor's parameters. A
+    constant written in the source (`token == END_ELEMENT`, or text bound
+    once at the top of the module) is known to whoever has the source: if it
+    is a secret, it is a hard-coded one (SLS201).
 
     ## Why is this bad?
     `==` on strings and bytes stops at the first differing byte, so the time
@@ -358,8 +370,10 @@ class TimingUnsafeComparison(Rule):
             return
         if isinstance(ctx.statement(node), ast.Assert):
             return
-        if any(_is_constant_name(side) for side in (left, right)):
-            return  # `token == END_ELEMENT`: an event type or enum, not a secret
+        if any(_is_constant_name(side) or compared_values.module_text_constant(side, ctx) for side in (left, right)):
+            return  # `token == END_ELEMENT`: an event type or enum, or text written in the source
+        if any(compared_values.one_element(side) or compared_values.typed_as_object(side, ctx) for side in (left, right)):
+            return  # `token[-1] == token[0]`: one character; `signature: ModelSignature`: an object's own `==`
         secret = self._secret_side(left, ctx) or self._secret_side(right, ctx)
         if secret is None or _builds_expression(node, ctx) or _in_equality_method(node, ctx):
             return
@@ -369,8 +383,12 @@ class TimingUnsafeComparison(Rule):
             return  # `cookie_token != body_token` (a double-submit check): the client sent both
         if any(_only_outside_data(side, ctx, answered=True) for side in (left, right)):
             return  # `txt == token` over a DNS or HTTP answer: the program checks what a server it called said
-        if _own_fields(left, right, ctx):
+        if _own_fields(left, right, ctx) or compared_values.constructor_parameters(left, right, ctx):
             return  # `self.access_token != self.password`: two fields the object was configured with
+        if compared_values.items_of_one_mapping(left, right, ctx):
+            return  # `attrs.pop("secret") != attrs.pop("secret_again")`: a confirmation, both sent together
+        if any(compared_values.signature_checked(side, ctx) for side in (left, right)):
+            return  # `jwt.decode(token, key)["nonce"] != nonce`: no one without the key chooses that side
         if _found_by(left, right, ctx) or _found_by(right, left, ctx):
             return  # compared with the record this very value found: the client already holds a key to it
         if _replaced_by(left, right, ctx) or _replaced_by(right, left, ctx):
@@ -453,11 +471,17 @@ def _may_come_from_client(node: ast.expr, ctx) -> bool:
     """Request data, or a parameter the caller may fill with it (not `self`). Not what the
     session holds (`request.session.get(KEY)`): the server stored it, or signed it, so the
     client cannot put a new guess there on every try. Nor the answer of a server the program
-    called (a nonce it echoes back): that server does not time the comparison."""
+    called (a nonce it echoes back): that server does not time the comparison. Nor the
+    operator's inputs (an environment variable, the command line, a parameter named for the
+    configuration): set once, not a new guess on every try."""
     if _reads_session(node, ctx):
         return False
     return any(
-        part.kind in _CLIENT_KINDS and part.label not in ("self", "cls") and part.label not in taint.OUTBOUND_SOURCES
+        part.kind in _CLIENT_KINDS
+        and part.label not in ("self", "cls")
+        and part.label not in taint.OUTBOUND_SOURCES
+        and part.label not in _OPERATOR_SOURCES
+        and not part.is_configuration()
         for part in _open_parts(node, ctx)
     )
 

@@ -9,9 +9,12 @@ from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import destinations, hashing, naming, web
 from secure_ls.rules.base import Example, Rule, code
 
-# Words that show a hash protects something: a signature, a token, an integrity check.
+# Words that show a hash protects something: a signature, a token, an integrity check. Not
+# `key` alone: in Python it mostly names an entry of a mapping or a cache (`key = md5(...)`,
+# `md5(key)`, `key_hash`); a key that protects something says whose (`api_key`, `secret_key`,
+# `signing_key`: _CREDENTIAL_PAIRS below).
 _SECURITY_WORDS = frozenset(
-    {"token", "secret", "signature", "sign", "sig", "mac", "hmac", "auth", "authenticate", "verify", "verification", "nonce", "csrf", "otp", "session", "integrity", "tamper", "apikey", "credential", "credentials", "salt", "key"}
+    {"token", "secret", "signature", "sign", "signed", "signing", "sig", "mac", "hmac", "auth", "authenticate", "verify", "verification", "nonce", "csrf", "otp", "session", "integrity", "tamper", "apikey", "credential", "credentials", "salt"}
 )
 _LEGACY_OK = frozenset({"usedforsecurity"})
 # Words that, right before `key`/`id`, make the digest a name for something (`cache_key`,
@@ -39,7 +42,12 @@ class WeakHash(Rule):
     (a token, signature, MAC, session id, integrity check) the finding has
     medium confidence and the fix switches to SHA-256; otherwise it has low
     confidence and the fix declares the hash is not used for security. A
-    digest that names something (a cache key, a job id, an ACL key, a
+    `key` alone does not show a purpose (`key = md5(...)`, `md5(key)`,
+    `key_hash` name an entry of a mapping or a cache), unless it says whose
+    (`api_key`, `secret_key`, `signing_key`) or the digest is then handed to
+    a call named for signing (`self.sign(key)`). A hash object only asked its
+    size (`os.urandom(sha1().digest_size)`) hashes nothing and is not
+    reported. A digest that names something (a cache key, a job id, an ACL key, a
     variable only used to look an entry up: `store.get(key)`, `cache[key]`,
     or to name a file: `os.path.join(folder, key_name)`; a digest cut short,
     `md5(text).hexdigest()[:8]` (sixteen characters at most); or text naming a kind of entry:
@@ -187,6 +195,8 @@ class WeakHash(Rule):
         data = hashing.data_argument(node, ctx)
         if data is not None and _hashes_a_password(data, ctx):
             return  # SLS301 reports passwords, with a better fix
+        if data is None and _only_sized(node, ctx):
+            return  # `os.urandom(sha1().digest_size)`: nothing is hashed, only the size is read
         name = ctx.call_name(node) or ""
         security = self._security_purpose(node, ctx)
         # an identifier made from a credential (`api_key_fingerprint(api_key)`): collisions
@@ -246,19 +256,54 @@ class WeakHash(Rule):
         candidates = []
         data = hashing.data_argument(node, ctx)
         if data is not None:
-            hit = naming.mentions(data, _SECURITY_WORDS)
+            hit = naming.mentions(data, _SECURITY_WORDS) or next(
+                (sub for sub in astutil.walk(data) if isinstance(sub, (ast.Name, ast.Attribute)) and _names_a_protecting_key(astutil.last_name(sub))), None
+            )
             if hit is not None:
                 candidates.append(hit)
         stmt = ctx.statement(node)
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-            candidates.extend(t for t in targets if naming.is_named_like(naming.name_of(t), _SECURITY_WORDS))
+            candidates.extend(t for t in targets if _is_security_name(naming.name_of(t)))
+            candidates.extend(t for t in targets if isinstance(t, ast.Name) and _signed_later(t.id, node, ctx))
         func = ctx.enclosing_function(node)
-        if func is not None and naming.is_named_like(func.name, _SECURITY_WORDS):
+        if func is not None and _is_security_name(func.name):
             return f"`{func.name}`"
         for hit in candidates:
             return f"`{naming.name_of(hit) or ctx.text(hit)}`"
         return None
+
+
+def _is_security_name(identifier: str | None) -> bool:
+    """`signature`, `auth_token`, `sign_request`, `hmac_key`: named for something a hash protects."""
+    return naming.is_named_like(identifier, _SECURITY_WORDS) or _names_a_protecting_key(identifier)
+
+
+def _names_a_protecting_key(identifier: str | None) -> bool:
+    """`api_key`, `secret_key`, `signing_key`: a key that says whose it is, unlike `key` alone."""
+    parts = naming.words(identifier or "")
+    return any(pair in _CREDENTIAL_PAIRS for pair in zip(parts, parts[1:])) and naming.is_named_like(identifier, frozenset({"key"}))
+
+
+def _signed_later(name: str, made: ast.Call, ctx) -> bool:
+    """`key = sha1(title)` then `self.sign(key)`, `verify_signature(key, sig)`: the digest goes into a
+    call named for signing or checking, so a collision forges what it protects."""
+    for use in astutil.name_reads(web.function_body(ctx, made), name):
+        call = ctx.parent(use)
+        if isinstance(call, ast.Call) and use in call.args and _is_security_name(astutil.last_name(call.func)):
+            return True
+    return False
+
+
+# What a hash object tells without hashing anything.
+_SIZE_ATTRIBUTES = frozenset({"digest_size", "block_size", "name"})
+
+
+def _only_sized(node: ast.Call, ctx) -> bool:
+    """`sha1().digest_size`, `md5().block_size`: the object only tells a size (to size a salt or a
+    buffer in a format that demands it); no data ever goes through it."""
+    parent = ctx.parent(node)
+    return isinstance(parent, ast.Attribute) and parent.value is node and parent.attr in _SIZE_ATTRIBUTES
 
 
 def _hashed_credential(data: ast.expr | None, ctx) -> str | None:

@@ -1070,7 +1070,7 @@ def test_the_items_of_a_returned_tuple_keep_their_own_origins():
 
 def test_a_digest_only_used_to_name_a_store_entry_is_no_security_use():
     # `key = sha1(title)` then only `store.get(key)`, `store.set(key, ...)`, `key in seen`: a lookup
-    # key (audit tier); handed to anything else, `key` is read as a key that protects something
+    # key (audit tier); handed to a call named for signing, the digest is what a signature protects
     code = (
         "import hashlib\n\nclass Notifier:\n    def send(self, title):\n"
         "        key = hashlib.sha1(title.encode()).hexdigest()\n        ids = self.store.get(key, [])\n"

@@ -1,0 +1,187 @@
+"""What a compared value is, for SLS303 (timing-unsafe comparison): shapes that cannot leak a
+secret byte by byte, or that no client can vary from one try to the next.
+
+`one_element(node)`: `token[0]`, `sig[-1]`: one character or byte, nothing to guess in steps.
+`typed_as_object(node, ctx)`: a parameter annotated with a class that is not text
+(`signature: ModelSignature | None`): its `==` is that class's, not a string comparison.
+`signature_checked(node, ctx)`: a value read from what a signature check returned
+(`signer.unsign(value)`, `JWS().verify_compact(...)`, `jwt.decode(token, key)`): nobody
+without the key chooses it, so no guess is timed against it.
+`items_of_one_mapping(left, right, ctx)`: two fields of one mapping a caller passed
+(`attrs.pop("secret")` against `attrs.pop("secret_again")`): a confirmation field checked
+against the field it confirms, both sent together.
+`constructor_parameters(left, right, ctx)`: two parameters of `__init__`, what the object is
+configured with (`salt_a == salt_b` raising at start-up).
+`module_text_constant(node, ctx)`: text bound once at the top of the module: in the source.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine import astutil, taint
+from secure_ls.rules._support import naming
+
+# Annotations that hold text or bytes, or anything (so possibly text).
+_TEXT_TYPES = frozenset({"str", "bytes", "bytearray", "memoryview", "Any", "AnyStr", "Text", "object", "Hashable", "ByteString", "Buffer"})
+# Builtin containers compare item by item: a list of tokens leaks like a token.
+_CONTAINER_TYPES = frozenset({"dict", "list", "tuple", "set", "frozenset", "Dict", "List", "Tuple", "Set", "Mapping", "Sequence", "Iterable", "MutableMapping"})
+# Words of a class name that say it wraps a secret or text (`SecretStr`, `Token`, `ApiKey`):
+# its `==` may well compare the text inside.
+_TEXT_CLASS_WORDS = frozenset({"secret", "str", "string", "bytes", "text", "token", "key", "password", "digest", "mac", "hmac", "otp", "credential"})
+# Calls whose result exists only once a signature or MAC was checked with the server's key.
+_VERIFYING_METHODS = frozenset({"unsign", "unsign_object", "verify_compact"})
+_VERIFYING_FUNCTIONS = frozenset({"django.core.signing.loads", "jwt.decode", "jose.jwt.decode"})
+# Reading one field of a mapping: `d[KEY]`, `d.get(KEY)`, `d.pop(KEY)`.
+_ITEM_GETTERS = frozenset({"get", "pop"})
+
+
+def one_element(node: ast.expr) -> bool:
+    """`token[0]`, `token[-1]`: a constant index (not a slice) picks one character or byte."""
+    if not isinstance(node, ast.Subscript):
+        return False
+    index = node.slice
+    if isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub):
+        index = index.operand
+    return isinstance(index, ast.Constant) and type(index.value) is int
+
+
+def typed_as_object(node: ast.expr, ctx) -> bool:
+    """A parameter (or a name declared with a type) whose annotation, `None` aside, is one class
+    that is not text, bytes or a container, and whose name does not say it wraps a secret
+    (`ModelSignature`, `int`; not `str`, `SecretStr`, `list[str]`)."""
+    if not isinstance(node, ast.Name):
+        return False
+    annotation = _annotation_of(node, ctx)
+    if annotation is None:
+        return False
+    kinds = [k for k in _union_members(annotation) if not (isinstance(k, ast.Constant) and k.value is None)]
+    if len(kinds) != 1 or not isinstance(kinds[0], (ast.Name, ast.Attribute)):
+        return False
+    name = astutil.last_name(kinds[0]) or ""
+    if name in _TEXT_TYPES or name in _CONTAINER_TYPES or name == "None":
+        return False
+    return not any(word in _TEXT_CLASS_WORDS for word in naming.words(name))
+
+
+def _annotation_of(name: ast.Name, ctx) -> ast.expr | None:
+    func = ctx.enclosing_function(name)
+    if func is None:
+        return None
+    args = func.args
+    for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
+        if arg.arg == name.id:
+            return arg.annotation
+    declared = [
+        stmt.annotation
+        for stmt in astutil.walk(func)
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name.id
+    ]
+    return declared[0] if len(declared) == 1 else None
+
+
+def _union_members(annotation: ast.expr) -> list[ast.expr]:
+    """`A | None` and `Optional[A]` and `Union[A, None]`: their members; a string annotation parsed."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            annotation = ast.parse(annotation.value, mode="eval").body
+        except SyntaxError:
+            return [annotation]
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        return _union_members(annotation.left) + _union_members(annotation.right)
+    if isinstance(annotation, ast.Subscript) and astutil.last_name(annotation.value) in ("Optional", "Union"):
+        inner = annotation.slice
+        return [m for e in (inner.elts if isinstance(inner, ast.Tuple) else [inner]) for m in _union_members(e)]
+    return [annotation]
+
+
+def signature_checked(node: ast.expr, ctx, depth: int = 3) -> bool:
+    """A value read out of what a signature check returned, directly (`payload["token"]`,
+    `claims.get("nonce")`) or through the names it was kept in; a parameter of a helper its
+    callers only hand such a value (every part of its origin names a verifying call)."""
+    parts = [p for p in ctx.origin(node).parts if not p.is_safe_for(taint.Sink.ANY)]
+    if parts and all(p.kind == taint.UNKNOWN and p.label.rsplit(".", 1)[-1].rstrip("()") in _VERIFYING_METHODS for p in parts):
+        return True
+    base = node
+    while isinstance(base, ast.Subscript) or isinstance(base, ast.Call) and isinstance(base.func, ast.Attribute) and base.func.attr in _ITEM_GETTERS:
+        base = base.value if isinstance(base, ast.Subscript) else base.func.value
+    if isinstance(base, ast.Call):
+        return _verifies(base, ctx)
+    if depth and isinstance(base, ast.Name):
+        values = ctx.assigned_values(base)
+        return bool(values) and all(signature_checked(v, ctx, depth - 1) for v in values)
+    return False
+
+
+def _verifies(call: ast.Call, ctx) -> bool:
+    """`signer.unsign(value)`, `JWS().verify_compact(jws, keys)`, `jwt.decode(token, key,
+    algorithms=[...])` with its signature check left on."""
+    if isinstance(call.func, ast.Attribute) and call.func.attr in _VERIFYING_METHODS:
+        return True
+    if (ctx.qualified_name(call.func) or "") not in _VERIFYING_FUNCTIONS:
+        return False
+    for keyword in call.keywords:
+        if keyword.arg == "verify" and not (isinstance(keyword.value, ast.Constant) and keyword.value.value is True):
+            return False
+        if keyword.arg == "options":
+            return False  # `options={"verify_signature": False}` and the like: not shown to check
+    return len(call.args) >= 2 or any(k.arg == "key" for k in call.keywords)
+
+
+def items_of_one_mapping(left: ast.expr, right: ast.expr, ctx) -> bool:
+    """`attrs.pop("secret_key") != attrs.pop("secret_key_again")`, also kept in names first:
+    two different fields of one mapping the caller passed, both sent together (a confirmation)."""
+    fields = [_field_read(side, ctx) for side in (left, right)]
+    if None in fields:
+        return False
+    (mapping_a, key_a), (mapping_b, key_b) = fields
+    return mapping_a == mapping_b and key_a != key_b
+
+
+def _field_read(node: ast.expr, ctx) -> tuple[str, object] | None:
+    if isinstance(node, ast.Name):
+        values = ctx.assigned_values(node)
+        return _field_read(values[0], ctx) if len(values) == 1 and not isinstance(values[0], ast.Name) else None
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and isinstance(node.slice, ast.Constant):
+        mapping, key = node.value, node.slice.value
+    elif (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in _ITEM_GETTERS
+        and isinstance(node.func.value, ast.Name)
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    ):
+        mapping, key = node.func.value, node.args[0].value
+    else:
+        return None
+    func = ctx.enclosing_function(node)
+    parameters = {a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]} if func is not None else set()
+    if mapping.id not in parameters or mapping.id in ("self", "cls"):
+        return None
+    return mapping.id, key
+
+
+def constructor_parameters(left: ast.expr, right: ast.expr, ctx) -> bool:
+    """`def __init__(self, salt_a, salt_b): if salt_a == salt_b: raise ...`: two of the values an
+    object is configured with, compared as they arrive (unless one holds request data)."""
+    func = ctx.enclosing_function(left)
+    if func is None or func.name != "__init__" or not all(isinstance(side, ast.Name) for side in (left, right)):
+        return False
+    parameters = {a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]}
+    if not {left.id, right.id} <= parameters or any(ctx.assigned_values(side) for side in (left, right)):
+        return False
+    return not any(part.kind == taint.UNTRUSTED for side in (left, right) for part in ctx.origin(side).parts)
+
+
+def module_text_constant(node: ast.expr, ctx) -> bool:
+    """`callback_token = "target=watch"` once at the top of the module, read in a function: text
+    written in the source, like an ALL_CAPS constant; whoever has the source knows it (if it is
+    a secret, it is a hard-coded one, SLS201's finding)."""
+    if not isinstance(node, ast.Name) or node.id not in ctx.module.strings or ctx.assigned_values(node):
+        return False
+    func = ctx.enclosing_function(node)
+    if func is None:
+        return False
+    parameters = {a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]}
+    return node.id not in parameters and not any(isinstance(stmt, ast.Global) and node.id in stmt.names for stmt in astutil.walk(func))

@@ -1,0 +1,124 @@
+"""Hashes and comparisons of values that look secret by name but protect nothing (SLS302, SLS303),
+next to the variants that do protect something and stay reported."""
+
+from __future__ import annotations
+
+from secure_ls.engine.analyzer import Engine
+
+ENGINE = Engine()
+
+
+def _confidence(code, rule):
+    result = ENGINE.analyze(code)
+    failed = [p for p in result.problems if p.startswith("rule ")]
+    assert not failed, failed
+    return [f.confidence.name.lower() for f in result.findings if f.rule_id == rule]
+
+
+def test_a_digest_of_a_mapping_key_is_the_audit_tier_a_digest_of_an_api_key_is_not():
+    # `key` alone names an entry of a mapping or a cache: nothing a collision would forge
+    code = (
+        "import hashlib, json\n\nclass Model:\n    def complete(self, kwargs):\n"
+        "        key = json.dumps(kwargs, sort_keys=True).encode()\n"
+        "        self.call_hashes.append(hashlib.sha1(key).hexdigest())\n"
+    )
+    assert _confidence(code, "SLS302") == ["low"]
+    # a key that says whose it is protects something
+    assert _confidence(code.replace("(key)", "(api_key)").replace("key = ", "api_key = "), "SLS302") == ["medium"]
+
+
+def test_a_digest_named_key_is_the_audit_tier_unless_a_signature_is_made_of_it():
+    code = (
+        "import hashlib\n\ndef matcher(control):\n    key_hash = hashlib.md5()\n"
+        "    key_hash.update(control['regex'].encode())\n    return key_hash.hexdigest()\n"
+    )
+    assert _confidence(code, "SLS302") == ["low"]
+    assert _confidence(code.replace("key_hash", "signing_key_hash"), "SLS302") == ["medium"]
+
+
+def test_a_hash_object_only_asked_its_size_hashes_nothing():
+    code = "import hashlib, os\n\ndef new_salt():\n    salt = os.urandom(hashlib.sha1().digest_size)\n    return salt\n"
+    assert _confidence(code, "SLS302") == []
+    assert _confidence(code.replace("hashlib.sha1().digest_size", "hashlib.sha1(os.urandom(8)).digest()"), "SLS302") != []
+
+
+def _quiet_until_undone(rule, code, old, new):
+    """The idiom in `code` keeps `rule` quiet; undone (`old` replaced by `new`), the rule reports."""
+    assert old in code
+    assert _confidence(code, rule) == []
+    assert _confidence(code.replace(old, new), rule) != []
+
+
+def test_one_character_of_a_token_is_nothing_to_guess_byte_by_byte():
+    code = (
+        "from flask import request\n\ndef check(api_token):\n    given = request.headers['X-Token']\n"
+        "    return given[0] == api_token[-1]\n"
+    )
+    _quiet_until_undone("SLS303", code, "given[0] == api_token[-1]", "given[:8] == api_token")
+
+
+def test_a_parameter_annotated_with_a_class_compares_objects_not_text():
+    code = (
+        "def infer(signature: ModelSignature | None, task):\n    inferred_signature = SIGNATURES[task]\n"
+        "    if signature is not None and signature != inferred_signature:\n        raise ValueError(task)\n"
+    )
+    _quiet_until_undone("SLS303", code, "signature: ModelSignature | None", "signature: str | None")
+    _quiet_until_undone("SLS303", code, "signature: ModelSignature | None", "signature: SecretStr")
+
+
+def test_the_operators_inputs_are_no_guess_a_client_can_time():
+    code = (
+        "import os\nfrom app.models import Setting\n\ndef seed():\n    configured_token = Setting().get('api_token')\n"
+        "    if configured_token != os.environ['API_TOKEN']:\n        raise RuntimeError('not seeded')\n"
+    )
+    _quiet_until_undone("SLS303", code.replace("import os\n", "import os\nfrom flask import request\n"), "os.environ['API_TOKEN']", "request.args['token']")
+    # a parameter named for the configuration holds the operator's choice
+    camera = (
+        "class Camera:\n    def __init__(self, config):\n        self.config = config\n\n"
+        "    def pick(self):\n        for p in self.device.get_profiles():\n"
+        "            if p.token == self.config.profile:\n                return p\n"
+    )
+    assert _confidence(camera, "SLS303") == []
+    assert _confidence(camera.replace("config", "given"), "SLS303") != []
+
+
+def test_a_value_a_signature_check_returned_is_chosen_by_no_client():
+    code = "def confirm(signer, value, expected_token):\n    token = signer.unsign(value)\n    return token == expected_token\n"
+    _quiet_until_undone("SLS303", code, "signer.unsign(value)", "value.strip()")
+    jwt_code = (
+        "import jwt\n\ndef check(id_token, key, nonce):\n    claims = jwt.decode(id_token, key, algorithms=['RS256'])\n"
+        "    return claims.get('nonce') == nonce\n"
+    )
+    _quiet_until_undone("SLS303", jwt_code, "key, algorithms=['RS256']", "options={'verify_signature': False}")
+
+
+def test_a_confirmation_field_checked_against_the_field_it_confirms():
+    code = (
+        "def validate(attrs, stored):\n    secret_key = attrs.pop('secret_key', None)\n"
+        "    secret_key_again = attrs.pop('secret_key_again', None)\n"
+        "    if secret_key != secret_key_again:\n        raise ValueError('mismatch')\n"
+    )
+    _quiet_until_undone("SLS303", code, "secret_key_again = attrs.pop(", "secret_key_again = stored.pop(")
+
+
+def test_two_values_an_object_is_constructed_with():
+    code = (
+        "class Manager:\n    def __init__(self, salt_for_gpg_secret, salt_for_filesystem_id):\n"
+        "        if salt_for_gpg_secret == salt_for_filesystem_id:\n            raise ValueError('same pepper')\n"
+    )
+    _quiet_until_undone("SLS303", code, "def __init__(", "def check(")
+
+
+def test_a_checksum_of_a_signature_is_not_the_signature():
+    code = (
+        "def is_signature_valid(user, given):\n    if given:\n        return user.signature_checksum == given\n"
+    )
+    _quiet_until_undone("SLS303", code, "user.signature_checksum == given", "user.signature == given")
+
+
+def test_text_bound_once_at_the_top_of_the_module_is_in_the_source():
+    code = (
+        "from flask import request\n\ncallback_token = 'target=app-watch'\n\n"
+        "def on_callback():\n    if request.headers.get('X-Channel-Token') != callback_token:\n        return ''\n    return 'ok'\n"
+    )
+    _quiet_until_undone("SLS303", code, "callback_token = 'target=app-watch'", "callback_token = load_token()")
