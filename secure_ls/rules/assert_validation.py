@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import web
+from secure_ls.rules._support import constants, web
 from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
@@ -34,7 +34,10 @@ class AssertUsedForValidation(Rule):
     (`assert request.args["n"].isdigit()`). Asserts on internal invariants,
     type checks and anything in test code are left alone.
     `assert request.method == "POST"` restates the route's methods and is
-    left alone. `assert self.is_authenticated()` in a class that never sees
+    left alone, and so is `assert key in table` (or `table.keys()`, `table` a
+    dict) right before the statement that reads `table[key]`: without the
+    assert the lookup raises `KeyError` for the same values, so `-O` changes
+    only the exception's type. `assert self.is_authenticated()` in a class that never sees
     a request (an MFA backend built for one user) asserts the object's own
     state, which its callers establish: low confidence.
     `assert request.user.is_authenticated` in a function whose `request` is
@@ -138,6 +141,16 @@ class AssertUsedForValidation(Rule):
                     assert environ["PATH_INFO"]
                     shift_path_info(environ)
         """),
+        # the next statement looks the key up in the same dict: KeyError refuses what the assert refuses
+        code("""
+            from flask import request
+
+            def convert():
+                kind = request.form["kind"]
+                casts = {"text": str, "number": float}
+                assert kind in casts.keys()
+                return casts[kind](request.form["value"])
+        """),
         # a truth test of a field computed from request data: the value is there (Optional narrowed)
         code("""
             def update(request, item):
@@ -199,6 +212,30 @@ class AssertUsedForValidation(Rule):
             where='assert width.isdigit(), "width must be a number"',
             says="`assert` used for a check of request data",
         ),
+        # a membership test no lookup repeats: under -O any value goes on
+        Example(
+            code("""
+                from flask import request
+
+                def log_level(logger):
+                    level = request.form["level"]
+                    levels = {"info": 20, "error": 40}
+                    assert level in levels
+                    return getattr(logger, level)
+            """),
+            fixed=code("""
+                from flask import request
+
+                def log_level(logger):
+                    level = request.form["level"]
+                    levels = {"info": 20, "error": 40}
+                    if level not in levels:
+                        raise ValueError("invalid input")
+                    return getattr(logger, level)
+            """),
+            where="assert level in levels",
+            says="`assert` used for a check of request data",
+        ),
     ]
 
     def visit_Assert(self, node: ast.Assert, ctx) -> None:
@@ -208,7 +245,7 @@ class AssertUsedForValidation(Rule):
         kind = None
         if _is_auth(test, ctx):
             kind = "auth"
-        elif not _is_presence_check(test) and not _is_method_check(test, ctx) and _reads_request(test, ctx):
+        elif not _is_presence_check(test) and not _is_method_check(test, ctx) and not _repeated_by_lookup(node, ctx) and _reads_request(test, ctx):
             kind = "input"
         if kind is None:
             return
@@ -280,6 +317,55 @@ def _is_method_check(test: ast.expr, ctx) -> bool:
         and test.left.attr == "method"
         and ctx.is_constant(test.comparators[0])
     )
+
+
+def _repeated_by_lookup(node: ast.Assert, ctx) -> bool:
+    """`assert key in table` (or `table.keys()`), `table` a dict display, and the next statement
+    reads `table[key]` whatever happens: the lookup raises KeyError for every key the assert
+    refuses, so removing the assert under `-O` changes only which exception refuses the value."""
+    test = node.test
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.In)):
+        return False
+    key, table = test.left, test.comparators[0]
+    if isinstance(table, ast.Call) and isinstance(table.func, ast.Attribute) and table.func.attr == "keys" and not table.args and not table.keywords:
+        table = table.func.value
+    if not isinstance(key, (ast.Name, ast.Attribute)) or not isinstance(table, ast.Name):
+        return False
+    if not isinstance(constants.assigned_value(table, ctx), ast.Dict):
+        return False  # not known to be a plain dict: a list indexes, a defaultdict makes the key
+    following = _next_statement(node, ctx)
+    if not isinstance(following, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Expr, ast.Return)):
+        return False
+    same = ast.dump(key), ast.dump(table)
+    return any(
+        isinstance(sub, ast.Subscript) and isinstance(sub.ctx, ast.Load) and (ast.dump(sub.slice), ast.dump(sub.value)) == same
+        for sub in _always_evaluated(following)
+    )
+
+
+def _next_statement(node: ast.stmt, ctx) -> ast.stmt | None:
+    holder = ctx.parent(node) or ctx.tree
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(holder, field, None)
+        if isinstance(block, list) and node in block:
+            index = block.index(node)
+            return block[index + 1] if index + 1 < len(block) else None
+    return None
+
+
+def _always_evaluated(node: ast.AST):
+    """The nodes evaluated whenever `node` is: not the branches of `a if c else b`, the
+    operands after the first of `and`/`or`, nor the bodies of lambdas and comprehensions."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        if isinstance(current, ast.IfExp):
+            stack.append(current.test)
+        elif isinstance(current, ast.BoolOp):
+            stack.append(current.values[0])
+        elif not isinstance(current, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            stack.extend(astutil.children(current))
 
 
 def _own_state_invariant(test: ast.expr, node: ast.Assert, ctx) -> bool:
