@@ -34,10 +34,13 @@ class AssertUsedForValidation(Rule):
     (`assert request.args["n"].isdigit()`). Asserts on internal invariants,
     type checks and anything in test code are left alone.
     `assert request.method == "POST"` restates the route's methods and is
-    left alone, and so is `assert key in table` (or `table.keys()`, `table` a
-    dict) right before the statement that reads `table[key]`: without the
-    assert the lookup raises `KeyError` for the same values, so `-O` changes
-    only the exception's type. `assert self.is_authenticated()` in a class that never sees
+    left alone. An assert on the value the statement right before stored
+    (`self.boundary = "B-" + token_hex(16)` then `assert len(self.boundary)
+    <= 70`) is judged by that value alone. `assert key in table` (or
+    `table.keys()`, `table` a dict) right before the statement that reads
+    `table[key]` is left alone: without the assert the lookup raises
+    `KeyError` for the same values, so `-O` changes only the exception's
+    type. `assert self.is_authenticated()` in a class that never sees
     a request (an MFA backend built for one user) asserts the object's own
     state, which its callers establish: low confidence.
     `assert request.user.is_authenticated` in a function whose `request` is
@@ -140,6 +143,18 @@ class AssertUsedForValidation(Rule):
                 while environ.get("PATH_INFO", "") != f"/{page}":
                     assert environ["PATH_INFO"]
                     shift_path_info(environ)
+        """),
+        # the assert checks the value the statement before stored, made by the server, not whatever
+        # else of the request the handler put on `self` earlier
+        code("""
+            import secrets
+            from tornado import web
+
+            class Upload(web.RequestHandler):
+                def prepare(self):
+                    self.length = self.request.headers.get("Content-Length", 0)
+                    self.boundary = "Boundary-" + secrets.token_hex(16)
+                    assert len(self.boundary) <= 70
         """),
         # the next statement looks the key up in the same dict: KeyError refuses what the assert refuses
         code("""
@@ -245,7 +260,7 @@ class AssertUsedForValidation(Rule):
         kind = None
         if _is_auth(test, ctx):
             kind = "auth"
-        elif not _is_presence_check(test) and not _is_method_check(test, ctx) and not _repeated_by_lookup(node, ctx) and _reads_request(test, ctx):
+        elif not _is_presence_check(test) and not _is_method_check(test, ctx) and not _repeated_by_lookup(node, ctx) and _reads_request(test, ctx, _just_stored(node, ctx)):
             kind = "input"
         if kind is None:
             return
@@ -344,12 +359,21 @@ def _repeated_by_lookup(node: ast.Assert, ctx) -> bool:
 
 
 def _next_statement(node: ast.stmt, ctx) -> ast.stmt | None:
+    return _sibling(node, ctx, 1)
+
+
+def _previous_statement(node: ast.stmt, ctx) -> ast.stmt | None:
+    return _sibling(node, ctx, -1)
+
+
+def _sibling(node: ast.stmt, ctx, step: int) -> ast.stmt | None:
+    """The statement `step` places from `node` in its own block, if any."""
     holder = ctx.parent(node) or ctx.tree
     for field in ("body", "orelse", "finalbody"):
         block = getattr(holder, field, None)
         if isinstance(block, list) and node in block:
-            index = block.index(node)
-            return block[index + 1] if index + 1 < len(block) else None
+            index = block.index(node) + step
+            return block[index] if 0 <= index < len(block) else None
     return None
 
 
@@ -433,7 +457,17 @@ def _is_presence_check(test: ast.expr) -> bool:
     return isinstance(test, ast.Name) or isinstance(test, ast.Attribute) and isinstance(test.value, (ast.Name, ast.Attribute))
 
 
-def _reads_request(test: ast.expr, ctx) -> bool:
+def _just_stored(node: ast.Assert, ctx) -> tuple[str, ast.expr] | None:
+    """(target, value) when the statement right before the assert is `target = value` with one
+    attribute or name target: the assert reads exactly that value, whatever else flowed into the
+    object before (`self.boundary = "Boundary-" + token_hex(16)`, then `assert len(self.boundary) <= 70`)."""
+    previous = _previous_statement(node, ctx)
+    if isinstance(previous, ast.Assign) and len(previous.targets) == 1 and isinstance(previous.targets[0], (ast.Name, ast.Attribute)):
+        return ast.unparse(previous.targets[0]), previous.value
+    return None
+
+
+def _reads_request(test: ast.expr, ctx, stored: tuple[str, ast.expr] | None = None) -> bool:
     for sub in astutil.walk(test):
         if isinstance(sub, ast.Call) and ctx.call_name(sub) in ("isinstance", "issubclass", "hasattr"):
             return False
@@ -442,6 +476,11 @@ def _reads_request(test: ast.expr, ctx) -> bool:
         sub = stack.pop()
         if isinstance(sub, ast.Compare) and all(isinstance(op, (ast.Is, ast.IsNot)) for op in sub.ops):
             continue  # `assert self._read_fut is fut`: object identity, not the content of the data
+        if stored is not None and isinstance(sub, (ast.Name, ast.Attribute)) and ast.unparse(sub) == stored[0]:
+            sub = stored[1]  # the value the previous statement stored there
+        elif stored is not None and any(isinstance(inner, (ast.Name, ast.Attribute)) and ast.unparse(inner) == stored[0] for inner in astutil.walk(sub) if inner is not sub):
+            stack.extend(astutil.children(sub))  # `len(self.boundary)`: judged by its parts, the stored value among them
+            continue
         if isinstance(sub, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)) and web.is_client(ctx.origin(sub).risk(Sink.ANY)):
             return True
         stack.extend(astutil.children(sub))
