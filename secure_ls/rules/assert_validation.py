@@ -472,13 +472,16 @@ def _reads_request(test: ast.expr, ctx, stored: tuple[str, ast.expr] | None = No
         if isinstance(sub, ast.Call) and ctx.call_name(sub) in ("isinstance", "issubclass", "hasattr"):
             return False
     stack = [test]
+    in_test = {id(n) for n in astutil.walk(test)}  # the stored value itself is not searched for its target again
     while stack:
         sub = stack.pop()
         if isinstance(sub, ast.Compare) and all(isinstance(op, (ast.Is, ast.IsNot)) for op in sub.ops):
             continue  # `assert self._read_fut is fut`: object identity, not the content of the data
-        if stored is not None and isinstance(sub, (ast.Name, ast.Attribute)) and ast.unparse(sub) == stored[0]:
+        if stored is None or id(sub) not in in_test:
+            pass
+        elif isinstance(sub, (ast.Name, ast.Attribute)) and ast.unparse(sub) == stored[0]:
             sub = stored[1]  # the value the previous statement stored there
-        elif stored is not None and any(isinstance(inner, (ast.Name, ast.Attribute)) and ast.unparse(inner) == stored[0] for inner in astutil.walk(sub) if inner is not sub):
+        elif any(isinstance(inner, (ast.Name, ast.Attribute)) and ast.unparse(inner) == stored[0] for inner in astutil.walk(sub) if inner is not sub):
             stack.extend(astutil.children(sub))  # `len(self.boundary)`: judged by its parts, the stored value among them
             continue
         if isinstance(sub, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)) and web.is_client(ctx.origin(sub).risk(Sink.ANY)):

@@ -32,3 +32,18 @@ def test_a_csrf_exempt_view_that_completes_single_sign_on_is_the_audit_tier():
         "    return redirect(url)\n"
     )
     _low_until_undone("SLS810", saml, "auth.process_slo(", "auth.finish(", "medium")
+
+
+def test_an_assert_on_the_value_just_stored_is_judged_by_that_value():
+    # a handler put request data on `self` before; the boundary it stores next is the server's own
+    code = (
+        "import secrets\nfrom tornado import web\n\nclass Upload(web.RequestHandler):\n    def prepare(self):\n"
+        "        self.length = self.request.headers.get('Content-Length', 0)\n"
+        "        self.boundary = 'B-' + secrets.token_hex(16)\n        assert len(self.boundary) <= 70\n"
+    )
+    _quiet_until_undone("SLS130", code, "self.boundary = 'B-'", "self.other = 'B-'")
+    # the value stored from itself and the request: still the request's (and the walk ends)
+    again = (
+        "from flask import request\n\ndef size():\n    n = request.args['n']\n    n = n + n\n    assert n.isdigit()\n    return int(n)\n"
+    )
+    assert _confidence(again, "SLS130") == ["high"]
