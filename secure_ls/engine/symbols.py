@@ -54,6 +54,11 @@ class UnitSymbols:
     # the unit configures logging with a format that may print `extra=` fields (logconfig.configured_in):
     # `logging.basicConfig(format="%(user)s %(message)s")`, a formatter of a class it cannot see
     prints_extra_fields: bool = False
+    # (NAME, dotted callee as spelled) when the unit is the one statement `NAME = f(...)`, and when
+    # it is the one statement `f(NAME)`: right after the first, the second hands the value
+    # straight back (`old = os.umask(0)` then `os.umask(old)`)
+    binds_call: tuple[str, str] | None = None
+    calls_back: tuple[str, str] | None = None
 
 
 @dataclass
@@ -95,6 +100,9 @@ class ModuleSymbols:
     tabled_functions: set[str] = field(default_factory=set)  # see UnitSymbols.tabled_functions
     # attribute -> how many of the module's units match on it (see matched_attributes)
     matched_attributes: dict[str, int] = field(default_factory=dict)
+    # names bound at top level by `NAME = f(...)` whose very next top-level statement is `f(NAME)`:
+    # the value was only read and handed back at once (see UnitSymbols.calls_back)
+    handed_back: set[str] = field(default_factory=set)
 
     def declared(self) -> dict[str, "Declaration"]:
         """What the module declares about its own classes and aliases (see Declaration)."""
@@ -125,6 +133,7 @@ class ModuleSymbols:
                 frozenset(self.class_bases.items()),
                 frozenset(self.tabled_functions),
                 frozenset(self.matched_attributes.items()),
+                frozenset(self.handed_back),
                 self.is_test_file,
                 self.closed_world,
                 self.yaml_extensions,
@@ -141,7 +150,11 @@ class ModuleSymbols:
     def merge(cls, units: list[UnitSymbols]) -> "ModuleSymbols":
         module = cls()
         counts: dict[str, int] = {}
+        previous: UnitSymbols | None = None
         for unit in units:
+            if unit.calls_back is not None and previous is not None and previous.binds_call == unit.calls_back:
+                module.handed_back.add(unit.calls_back[0])
+            previous = unit
             module.imported_modules |= unit.imported_modules
             for name, qualified in unit.bindings:
                 counts[name] = counts.get(name, 0) + 1
@@ -326,6 +339,7 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
         frozenset(tabled),
         matched_attributes(tree) if text is None or _SECRET_ATTRIBUTE_READ.search(text) else frozenset(),
         _prints_extra_fields(tree) if text is None or _LOG_CONFIGURATION_HINT.search(text) else False,
+        *_call_pair(tree.body),
     )
 
 
@@ -335,6 +349,20 @@ _LOG_CONFIGURATION_HINT = re.compile(r"basicConfig|Formatter|[\'\"]handlers[\'\"
 def _prints_extra_fields(tree: ast.AST) -> bool:
     configured = logconfig.configured_in(tree)
     return configured is not None and logconfig.EXTRA not in configured
+
+
+def _call_pair(body: list[ast.stmt]) -> tuple[tuple[str, str] | None, tuple[str, str] | None]:
+    """UnitSymbols.binds_call and calls_back: (name, callee) when `body` is the one statement
+    `name = callee(...)`, or the one statement `callee(name)`."""
+    stmt = body[0] if len(body) == 1 else None
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Call):
+        callee = astutil.dotted(stmt.value.func)
+        return ((stmt.targets[0].id, callee) if callee is not None else None), None
+    if isinstance(stmt, ast.Expr) and isinstance(call := stmt.value, ast.Call) and not call.keywords and len(call.args) == 1:
+        callee = astutil.dotted(call.func)
+        if callee is not None and isinstance(call.args[0], ast.Name):
+            return None, (call.args[0].id, callee)
+    return None, None
 
 
 def _function_table(value: ast.expr | None) -> set[str]:

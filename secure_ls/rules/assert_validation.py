@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import web
+from secure_ls.rules._support import constants, web
 from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
@@ -34,7 +34,13 @@ class AssertUsedForValidation(Rule):
     (`assert request.args["n"].isdigit()`). Asserts on internal invariants,
     type checks and anything in test code are left alone.
     `assert request.method == "POST"` restates the route's methods and is
-    left alone. `assert self.is_authenticated()` in a class that never sees
+    left alone. An assert on the value the statement right before stored
+    (`self.boundary = "B-" + token_hex(16)` then `assert len(self.boundary)
+    <= 70`) is judged by that value alone. `assert key in table` (or
+    `table.keys()`, `table` a dict) right before the statement that reads
+    `table[key]` is left alone: without the assert the lookup raises
+    `KeyError` for the same values, so `-O` changes only the exception's
+    type. `assert self.is_authenticated()` in a class that never sees
     a request (an MFA backend built for one user) asserts the object's own
     state, which its callers establish: low confidence.
     `assert request.user.is_authenticated` in a function whose `request` is
@@ -138,6 +144,28 @@ class AssertUsedForValidation(Rule):
                     assert environ["PATH_INFO"]
                     shift_path_info(environ)
         """),
+        # the assert checks the value the statement before stored, made by the server, not whatever
+        # else of the request the handler put on `self` earlier
+        code("""
+            import secrets
+            from tornado import web
+
+            class Upload(web.RequestHandler):
+                def prepare(self):
+                    self.length = self.request.headers.get("Content-Length", 0)
+                    self.boundary = "Boundary-" + secrets.token_hex(16)
+                    assert len(self.boundary) <= 70
+        """),
+        # the next statement looks the key up in the same dict: KeyError refuses what the assert refuses
+        code("""
+            from flask import request
+
+            def convert():
+                kind = request.form["kind"]
+                casts = {"text": str, "number": float}
+                assert kind in casts.keys()
+                return casts[kind](request.form["value"])
+        """),
         # a truth test of a field computed from request data: the value is there (Optional narrowed)
         code("""
             def update(request, item):
@@ -199,6 +227,30 @@ class AssertUsedForValidation(Rule):
             where='assert width.isdigit(), "width must be a number"',
             says="`assert` used for a check of request data",
         ),
+        # a membership test no lookup repeats: under -O any value goes on
+        Example(
+            code("""
+                from flask import request
+
+                def log_level(logger):
+                    level = request.form["level"]
+                    levels = {"info": 20, "error": 40}
+                    assert level in levels
+                    return getattr(logger, level)
+            """),
+            fixed=code("""
+                from flask import request
+
+                def log_level(logger):
+                    level = request.form["level"]
+                    levels = {"info": 20, "error": 40}
+                    if level not in levels:
+                        raise ValueError("invalid input")
+                    return getattr(logger, level)
+            """),
+            where="assert level in levels",
+            says="`assert` used for a check of request data",
+        ),
     ]
 
     def visit_Assert(self, node: ast.Assert, ctx) -> None:
@@ -208,7 +260,7 @@ class AssertUsedForValidation(Rule):
         kind = None
         if _is_auth(test, ctx):
             kind = "auth"
-        elif not _is_presence_check(test) and not _is_method_check(test, ctx) and _reads_request(test, ctx):
+        elif not _is_presence_check(test) and not _is_method_check(test, ctx) and not _repeated_by_lookup(node, ctx) and _reads_request(test, ctx, _just_stored(node, ctx)):
             kind = "input"
         if kind is None:
             return
@@ -282,6 +334,64 @@ def _is_method_check(test: ast.expr, ctx) -> bool:
     )
 
 
+def _repeated_by_lookup(node: ast.Assert, ctx) -> bool:
+    """`assert key in table` (or `table.keys()`), `table` a dict display, and the next statement
+    reads `table[key]` whatever happens: the lookup raises KeyError for every key the assert
+    refuses, so removing the assert under `-O` changes only which exception refuses the value."""
+    test = node.test
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.In)):
+        return False
+    key, table = test.left, test.comparators[0]
+    if isinstance(table, ast.Call) and isinstance(table.func, ast.Attribute) and table.func.attr == "keys" and not table.args and not table.keywords:
+        table = table.func.value
+    if not isinstance(key, (ast.Name, ast.Attribute)) or not isinstance(table, ast.Name):
+        return False
+    if not isinstance(constants.assigned_value(table, ctx), ast.Dict):
+        return False  # not known to be a plain dict: a list indexes, a defaultdict makes the key
+    following = _next_statement(node, ctx)
+    if not isinstance(following, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Expr, ast.Return)):
+        return False
+    same = ast.dump(key), ast.dump(table)
+    return any(
+        isinstance(sub, ast.Subscript) and isinstance(sub.ctx, ast.Load) and (ast.dump(sub.slice), ast.dump(sub.value)) == same
+        for sub in _always_evaluated(following)
+    )
+
+
+def _next_statement(node: ast.stmt, ctx) -> ast.stmt | None:
+    return _sibling(node, ctx, 1)
+
+
+def _previous_statement(node: ast.stmt, ctx) -> ast.stmt | None:
+    return _sibling(node, ctx, -1)
+
+
+def _sibling(node: ast.stmt, ctx, step: int) -> ast.stmt | None:
+    """The statement `step` places from `node` in its own block, if any."""
+    holder = ctx.parent(node) or ctx.tree
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(holder, field, None)
+        if isinstance(block, list) and node in block:
+            index = block.index(node) + step
+            return block[index] if 0 <= index < len(block) else None
+    return None
+
+
+def _always_evaluated(node: ast.AST):
+    """The nodes evaluated whenever `node` is: not the branches of `a if c else b`, the
+    operands after the first of `and`/`or`, nor the bodies of lambdas and comprehensions."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        if isinstance(current, ast.IfExp):
+            stack.append(current.test)
+        elif isinstance(current, ast.BoolOp):
+            stack.append(current.values[0])
+        elif not isinstance(current, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            stack.extend(astutil.children(current))
+
+
 def _own_state_invariant(test: ast.expr, node: ast.Assert, ctx) -> bool:
     """`assert self.is_authenticated()` in a method of a class that never sees a request (an MFA
     backend built for one user): an invariant of the object's own state, which its callers
@@ -347,15 +457,33 @@ def _is_presence_check(test: ast.expr) -> bool:
     return isinstance(test, ast.Name) or isinstance(test, ast.Attribute) and isinstance(test.value, (ast.Name, ast.Attribute))
 
 
-def _reads_request(test: ast.expr, ctx) -> bool:
+def _just_stored(node: ast.Assert, ctx) -> tuple[str, ast.expr] | None:
+    """(target, value) when the statement right before the assert is `target = value` with one
+    attribute or name target: the assert reads exactly that value, whatever else flowed into the
+    object before (`self.boundary = "Boundary-" + token_hex(16)`, then `assert len(self.boundary) <= 70`)."""
+    previous = _previous_statement(node, ctx)
+    if isinstance(previous, ast.Assign) and len(previous.targets) == 1 and isinstance(previous.targets[0], (ast.Name, ast.Attribute)):
+        return ast.unparse(previous.targets[0]), previous.value
+    return None
+
+
+def _reads_request(test: ast.expr, ctx, stored: tuple[str, ast.expr] | None = None) -> bool:
     for sub in astutil.walk(test):
         if isinstance(sub, ast.Call) and ctx.call_name(sub) in ("isinstance", "issubclass", "hasattr"):
             return False
     stack = [test]
+    in_test = {id(n) for n in astutil.walk(test)}  # the stored value itself is not searched for its target again
     while stack:
         sub = stack.pop()
         if isinstance(sub, ast.Compare) and all(isinstance(op, (ast.Is, ast.IsNot)) for op in sub.ops):
             continue  # `assert self._read_fut is fut`: object identity, not the content of the data
+        if stored is None or id(sub) not in in_test:
+            pass
+        elif isinstance(sub, (ast.Name, ast.Attribute)) and ast.unparse(sub) == stored[0]:
+            sub = stored[1]  # the value the previous statement stored there
+        elif any(isinstance(inner, (ast.Name, ast.Attribute)) and ast.unparse(inner) == stored[0] for inner in astutil.walk(sub) if inner is not sub):
+            stack.extend(astutil.children(sub))  # `len(self.boundary)`: judged by its parts, the stored value among them
+            continue
         if isinstance(sub, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)) and web.is_client(ctx.origin(sub).risk(Sink.ANY)):
             return True
         stack.extend(astutil.children(sub))

@@ -22,6 +22,12 @@ _SESSION_CALLS = frozenset({"login", "logout", "update_session_auth_hash", "get_
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 _SAFE_ONLY_DECORATORS = frozenset({"require_GET", "require_safe"})
 _METHOD_LIST_DECORATORS = frozenset({"require_http_methods", "api_view"})
+_UNSAFE_HANDLERS = ("post", "put", "patch", "delete")
+# Single sign-on libraries' calls that complete a login or logout protocol from the identity
+# provider's message, which they verify themselves (the OAuth `state`, a SAML signature): their
+# endpoints must take the provider's cross-site POST, where a CSRF token cannot be sent.
+_SSO_COMPLETIONS = frozenset({"social_core.actions.do_complete"})
+_SSO_COMPLETION_METHODS = frozenset({"process_slo"})  # python3-saml's OneLogin_Saml2_Auth
 
 
 class CsrfExempt(Rule):
@@ -53,6 +59,17 @@ class CsrfExempt(Rule):
     `CsrfViewMiddleware(...).process_view(...)`, or a helper named for it such
     as `enforce_csrf(request)`: an OpenID Connect endpoint that must take a
     client's cross-site POST first) is reported at low confidence.
+
+    A class-based view whose unsafe-method handlers (`post`, `put`, ...) only
+    return what its `get` returns (the same method of the view, called with
+    the other method's parameters) is not reported either: a cross-site GET
+    already does all that POST can.
+
+    A view that completes a single sign-on protocol with a library that
+    verifies the identity provider's message itself (social-core's
+    `do_complete`, which checks the OAuth `state`; python3-saml's
+    `process_slo`) is reported at low confidence: the provider posts to it
+    from another site, so it cannot carry a CSRF token.
 
     A view that reads neither the logged-in user nor the session (nor logs
     anyone in, nor requires a login) is reported at low confidence: no
@@ -102,6 +119,27 @@ class CsrfExempt(Rule):
             def update(request):
                 return None
         """),
+        # POST does exactly what GET does: a cross-site GET needs no token anyway
+        code("""
+            from django.contrib.auth.mixins import LoginRequiredMixin
+            from django.http import HttpResponse
+            from django.utils.decorators import method_decorator
+            from django.views import View
+            from django.views.decorators.csrf import csrf_exempt
+
+            @method_decorator(csrf_exempt, name="dispatch")
+            class ReportDownload(LoginRequiredMixin, View):
+                def get(self, request):
+                    name = request.GET.get("report")
+                    return self.render_report(request, name)
+
+                def post(self, request):
+                    name = request.POST.get("report")
+                    return self.render_report(request, name)
+
+                def render_report(self, request, name):
+                    return HttpResponse(build_pdf(request.user, name), content_type="application/pdf")
+        """),
     ]
     INVALID = [
         Example(
@@ -150,6 +188,50 @@ class CsrfExempt(Rule):
             where='method_decorator(csrf_exempt, name="dispatch")',
             says="CSRF protection is switched off for this view",
         ),
+        # the shared helper acts only on POST: POST does more than GET
+        Example(
+            code("""
+                from django.contrib.auth.mixins import LoginRequiredMixin
+                from django.http import HttpResponse
+                from django.utils.decorators import method_decorator
+                from django.views import View
+                from django.views.decorators.csrf import csrf_exempt
+
+                @method_decorator(csrf_exempt, name="dispatch")
+                class Account(LoginRequiredMixin, View):
+                    def get(self, request):
+                        return self.handle(request)
+
+                    def post(self, request):
+                        return self.handle(request)
+
+                    def handle(self, request):
+                        if request.method == "POST":
+                            request.user.delete()
+                        return HttpResponse("ok")
+            """),
+            fixed=code("""
+                from django.contrib.auth.mixins import LoginRequiredMixin
+                from django.http import HttpResponse
+                from django.utils.decorators import method_decorator
+                from django.views import View
+                from django.views.decorators.csrf import csrf_exempt
+
+                class Account(LoginRequiredMixin, View):
+                    def get(self, request):
+                        return self.handle(request)
+
+                    def post(self, request):
+                        return self.handle(request)
+
+                    def handle(self, request):
+                        if request.method == "POST":
+                            request.user.delete()
+                        return HttpResponse("ok")
+            """),
+            where='method_decorator(csrf_exempt, name="dispatch")',
+            says="CSRF protection is switched off for this view",
+        ),
         Example(
             code("""
                 from django.urls import path
@@ -188,10 +270,12 @@ class CsrfExempt(Rule):
                 and deco.args
                 and ctx.qualified_name(deco.args[0]) in _EXEMPT
             ):
-                if _safe_methods_only(node):
+                if _safe_methods_only(node) or _unsafe_methods_repeat_get(node):
                     continue  # Django checks CSRF on unsafe methods only: the exemption changes nothing
                 if _checks_csrf_itself(node):
                     ctx.report(self, deco, _MESSAGE_SELF_CHECKED, fix=_remove_decorator(deco, ctx), confidence=Confidence.LOW)
+                elif _completes_sso(node, ctx):
+                    ctx.report(self, deco, _MESSAGE_SSO, fix=_remove_decorator(deco, ctx), confidence=Confidence.LOW)
                 elif _acts_for_session_user(node):
                     ctx.report(self, deco, _MESSAGE, fix=_remove_decorator(deco, ctx))
                 else:
@@ -211,6 +295,10 @@ _MESSAGE_NO_SESSION = (
 _MESSAGE_SELF_CHECKED = (
     "CSRF protection is switched off for this view, which runs a CSRF check itself: make sure every path "
     "that acts for the logged-in user runs it."
+)
+_MESSAGE_SSO = (
+    "CSRF protection is switched off for this view, which completes a single sign-on protocol: the library "
+    "must verify the identity provider's message (OAuth state, SAML signature) on every path."
 )
 _MESSAGE_UNSEEN = (
     "CSRF protection is switched off for this view: if it acts for the logged-in user, any site can make "
@@ -252,6 +340,58 @@ def _checks_csrf_itself(view: ast.AST) -> bool:
         if name == "csrfviewmiddleware" or "csrf" in name and any(verb in name for verb in _CHECK_VERBS):
             return True
     return False
+
+
+def _completes_sso(view: ast.AST, ctx) -> bool:
+    """The view hands the request to a single sign-on library that completes the protocol (see _SSO_COMPLETIONS)."""
+    return any(
+        isinstance(node, ast.Call)
+        and (ctx.call_name(node) in _SSO_COMPLETIONS or isinstance(node.func, ast.Attribute) and node.func.attr in _SSO_COMPLETION_METHODS)
+        for node in ast.walk(view)
+    )
+
+
+def _unsafe_methods_repeat_get(view: ast.AST) -> bool:
+    """A class view whose `get` is `return self.handle(...)` and whose every unsafe-method handler is
+    the same `return self.handle(...)` (with its own arguments): POST can do nothing GET cannot.
+    Only for a class that defines no `dispatch` and whose bases are Django's `View` or mixins, so no
+    handler is hidden in a base class."""
+    if not isinstance(view, ast.ClassDef):
+        return False
+    if not all((astutil.last_name(b) or "") == "View" or (astutil.last_name(b) or "").endswith("Mixin") for b in view.bases):
+        return False
+    methods = {stmt.name: stmt for stmt in view.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    if "dispatch" in methods or "get" not in methods:
+        return False
+    handled_by = _delegate(methods["get"])
+    unsafe = [methods[name] for name in _UNSAFE_HANDLERS if name in methods]
+    if handled_by not in methods or not unsafe or not all(_delegate(method) == handled_by for method in unsafe):
+        return False
+    # the shared helper must not tell the methods apart, nor read what only a POST carries
+    return not any(
+        isinstance(node, ast.Attribute) and node.attr in _METHOD_DEPENDENT and _names_request(node.value) for node in ast.walk(methods[handled_by])
+    )
+
+
+# What a request carries only when its method is not GET, or tells the methods apart.
+_METHOD_DEPENDENT = frozenset({"method", "POST", "FILES", "body", "data", "stream", "read"})
+
+
+def _delegate(method: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    """`helper` when the method's only effect is `return self.helper(...)` (assignments of plain
+    reads may come first: `name = request.GET.get("chart")`)."""
+    *before, last = method.body
+    if not all(isinstance(stmt, ast.Assign) and not any(isinstance(n, ast.Call) and not _is_plain_read(n) for n in ast.walk(stmt.value)) for stmt in before):
+        return None
+    if not (isinstance(last, ast.Return) and isinstance(last.value, ast.Call) and isinstance(last.value.func, ast.Attribute)):
+        return None
+    func = last.value.func
+    return func.attr if isinstance(func.value, ast.Name) and func.value.id == "self" else None
+
+
+def _is_plain_read(call: ast.Call) -> bool:
+    """`request.GET.get("chart")`: reading a request parameter, no action."""
+    return isinstance(call.func, ast.Attribute) and call.func.attr == "get" and isinstance(call.func.value, ast.Attribute) and _names_request(call.func.value.value)
 
 
 def _safe_methods_only(view: ast.AST) -> bool:

@@ -22,10 +22,9 @@ class PermissiveUmask(Rule):
     zero umask that only lasts while `os.makedirs`/`os.mkdir`/`os.open` create
     something with an explicit mode, restored in the `finally` of the `try`
     right after (Django's `FileSystemStorage` does this so that the configured
-    mode is applied exactly); test code
-    is reported with low confidence. At module level the statement after is
-    another unit of analysis, so there the pair is still reported: read the
-    umask in a function.
+    mode is applied exactly), whether in a function or at module level (the
+    `UMASK = os.umask(0)` / `os.umask(UMASK)` pair programs run at import
+    time to learn their umask); test code is reported with low confidence.
 
     ## Why is this bad?
     Files created by `open()`, `os.makedirs()`, loggers and libraries get
@@ -80,6 +79,14 @@ class PermissiveUmask(Rule):
                 prev = os.umask(0)
                 os.umask(prev and 0o077)
         """),
+        # read at import time: the next top-level statement restores it
+        code("""
+            import os
+
+            # there is no call that only reads the umask
+            UMASK = os.umask(0)
+            os.umask(UMASK)
+        """),
         # zeroed only while a directory is made with an explicit mode, restored in `finally`
         code("""
             import os
@@ -125,6 +132,25 @@ class PermissiveUmask(Rule):
             where="0o020",
             says="umask 0o020 leaves files created afterwards writable by every user",
         ),
+        # at module level too, a file created before the umask is restored is world-writable
+        Example(
+            code("""
+                import os
+
+                UMASK = os.umask(0)
+                open("app.log", "a").close()
+                os.umask(UMASK)
+            """),
+            fixed=code("""
+                import os
+
+                UMASK = os.umask(0o022)
+                open("app.log", "a").close()
+                os.umask(UMASK)
+            """),
+            where="0",
+            says="umask 0o000 leaves files created afterwards writable by every user",
+        ),
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
@@ -149,13 +175,16 @@ class PermissiveUmask(Rule):
 def _reads_only(call: ast.Call, ctx) -> bool:
     """The permissive mask lasts no further than the next call of `os.umask`: nested
     (`os.umask(os.umask(0))`), or in the statement right after (`old = os.umask(0)` then
-    `os.umask(old)`, or `os.umask(old and 0o077)`), with nothing created in between."""
+    `os.umask(old)`, or `os.umask(old and 0o077)`, in the same block or as the module's next
+    top-level statement), with nothing created in between."""
     parent = ctx.parent(call)
     if isinstance(parent, ast.Call) and ctx.call_name(parent) == "os.umask":
         return True
     if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
         return False
     holder = ctx.parent(parent) or ctx.tree
+    if holder is ctx.tree and ctx.tree.body == [parent] and parent.targets[0].id in ctx.module.handed_back:
+        return True  # the module's next top-level statement is `os.umask(saved)` (symbols.UnitSymbols.calls_back)
     for field in ("body", "orelse", "finalbody", "handlers"):
         block = getattr(holder, field, None)
         if isinstance(block, list) and parent in block:

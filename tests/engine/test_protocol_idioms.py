@@ -1,0 +1,49 @@
+"""Idioms that look like a weakness line by line but are a protocol's own shape: a value read
+and handed straight back, an endpoint a single sign-on provider posts to from its own site."""
+
+from __future__ import annotations
+
+from tests.engine.test_engine import _confidence, _low_until_undone, _quiet_until_undone
+
+
+def test_a_umask_read_at_import_time_and_restored_by_the_next_statement_is_not_permissive():
+    # there is no call that only reads the umask: programs set one and put the old one back
+    code = "import os\n\nUMASK = os.umask(0)\nos.umask(UMASK)\n\nlog = open('app.log', 'a')\n"
+    _quiet_until_undone("SLS502", code, "os.umask(UMASK)\n", "print(UMASK)\n")
+    # something runs between the two: what it creates is world-writable
+    assert _confidence(code.replace("os.umask(UMASK)\n", "open('a.log', 'a')\nos.umask(UMASK)\n"), "SLS502") == ["high"]
+    # the next statement hands back another name: the zero umask stays
+    assert _confidence(code.replace("os.umask(UMASK)\n", "os.umask(OTHER)\n"), "SLS502") == ["high"]
+
+
+def test_a_csrf_exempt_view_that_completes_single_sign_on_is_the_audit_tier():
+    # the identity provider posts the OAuth answer from its own site; social-core checks `state`
+    code = (
+        "from django.views.decorators.csrf import csrf_exempt\nfrom social_core.actions import do_complete\n\n"
+        "@csrf_exempt\ndef complete(request, backend):\n"
+        "    return do_complete(request.backend, login, user=request.user, request=request)\n"
+    )
+    _low_until_undone("SLS810", code, "return do_complete(", "return finish(", "medium")
+    # a SAML logout endpoint: python3-saml reads and verifies the provider's LogoutRequest
+    saml = (
+        "from django.views.decorators.csrf import csrf_exempt\n\n"
+        "@csrf_exempt\ndef single_logout(request):\n    auth = build_auth(request)\n"
+        "    url = auth.process_slo(delete_session_cb=lambda: logout(request), keep_local_session=not request.user.is_authenticated)\n"
+        "    return redirect(url)\n"
+    )
+    _low_until_undone("SLS810", saml, "auth.process_slo(", "auth.finish(", "medium")
+
+
+def test_an_assert_on_the_value_just_stored_is_judged_by_that_value():
+    # a handler put request data on `self` before; the boundary it stores next is the server's own
+    code = (
+        "import secrets\nfrom tornado import web\n\nclass Upload(web.RequestHandler):\n    def prepare(self):\n"
+        "        self.length = self.request.headers.get('Content-Length', 0)\n"
+        "        self.boundary = 'B-' + secrets.token_hex(16)\n        assert len(self.boundary) <= 70\n"
+    )
+    _quiet_until_undone("SLS130", code, "self.boundary = 'B-'", "self.other = 'B-'")
+    # the value stored from itself and the request: still the request's (and the walk ends)
+    again = (
+        "from flask import request\n\ndef size():\n    n = request.args['n']\n    n = n + n\n    assert n.isdigit()\n    return int(n)\n"
+    )
+    assert _confidence(again, "SLS130") == ["high"]
