@@ -9,12 +9,14 @@ from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import destinations, hashing, naming, web
 from secure_ls.rules.base import Example, Rule, code
 
-# Words that show a hash protects something: a signature, a token, an integrity check. Not
+# Words that show a hash protects something: a signature, a token, an integrity check, a key
+# derived for a cipher (`derive_iv_and_key`, `encrypt`: MD5 as a KDF). Not
 # `key` alone: in Python it mostly names an entry of a mapping or a cache (`key = md5(...)`,
 # `md5(key)`, `key_hash`); a key that protects something says whose (`api_key`, `secret_key`,
 # `signing_key`: _CREDENTIAL_PAIRS below).
 _SECURITY_WORDS = frozenset(
-    {"token", "secret", "signature", "sign", "signed", "signing", "sig", "mac", "hmac", "auth", "authenticate", "verify", "verification", "nonce", "csrf", "otp", "session", "integrity", "tamper", "apikey", "credential", "credentials", "salt"}
+    {"token", "secret", "signature", "sign", "signed", "signing", "sig", "mac", "hmac", "auth", "authenticate", "verify", "verification", "nonce", "csrf", "otp", "session", "integrity", "tamper", "apikey", "credential", "credentials", "salt",
+     "derive", "kdf", "encrypt", "encryption", "decrypt", "cipher"}
 )
 _LEGACY_OK = frozenset({"usedforsecurity"})
 # Words that, right before `key`/`id`, make the digest a name for something (`cache_key`,
@@ -114,6 +116,28 @@ class WeakHash(Rule):
         """),
     ]
     INVALID = [
+        # MD5 as a key derivation function (OpenSSL's EVP_BytesToKey): the digest becomes a cipher key
+        Example(
+            code("""
+                from hashlib import md5
+
+                def derive_iv_and_key(material, salt):
+                    data = material + salt
+                    key = md5(data).digest()
+                    return key[:16], key
+            """),
+            fixed=code("""
+                from hashlib import md5
+                import hashlib
+
+                def derive_iv_and_key(material, salt):
+                    data = material + salt
+                    key = hashlib.sha256(data).digest()
+                    return key[:16], key
+            """),
+            where="md5(data)",
+            says="MD5 used for `derive_iv_and_key`: collisions are practical",
+        ),
         Example(
             code("""
                 import hashlib
