@@ -434,6 +434,10 @@ IPYTHON_MAGIC_DECORATORS = frozenset(
 
 # Methods (on any receiver) whose result is a number: `qs.count()`, `text.find("x")`.
 NUMBER_METHODS = frozenset({"count", "index", "find", "rfind", "bit_length", "total_seconds", "timestamp"})
+# Methods of an upload whose result is a path the server chose: Django's
+# `TemporaryUploadedFile.temporary_file_path()` is a random name in FILE_UPLOAD_TEMP_DIR (the
+# client's file name gives at most its extension, without a separator), so it leads nowhere else.
+SERVER_PATH_METHODS = frozenset({"temporary_file_path"})
 # Method-name prefixes that say the result is a truth value, by convention (`form.has_changed()`,
 # `qs.exists()` aside): True or False, whatever the receiver holds.
 PREDICATE_PREFIXES = ("is_", "has_")

@@ -441,6 +441,8 @@ class ValueOrigins(ExpressionFacts):
                 # key itself, like `cache[key]`; the receiver's own taint is all that can come back
                 # (SQLAlchemy's `session.get(Account, pk)`: the stored row, and no default)
                 return receiver.join(self._join_all(args[1:] if not astutil.names_a_class(node.args[0]) else ()))
+            if func.attr in catalog.SERVER_PATH_METHODS and not node.args:
+                return receiver.sanitized(frozenset({Sink.PATH}))  # `upload.temporary_file_path()`: where the server put it
             if func.attr in catalog.NUMBER_METHODS or func.attr.startswith(catalog.PREDICATE_PREFIXES) or func.attr in catalog.HEX_METHODS and not node.args:
                 return CONSTANT
             if func.attr in catalog.PROPAGATING_METHODS or receiver.risk() and receiver.risk().kind == UNTRUSTED:

@@ -18,7 +18,10 @@ class InsecureMktemp(Rule):
     ## What it does
     Finds `tempfile.mktemp()`, which returns the name of a temporary file
     without creating it (and Python 2's `os.tempnam`/`os.tmpnam`). Test code
-    is reported with low confidence. A name then created with
+    is reported with low confidence, and so is a name picked in a directory
+    of the application's own (`dir=settings.MEDIA_TMP`, a variable: not a
+    literal shared directory such as `/tmp`, nor `tempfile.gettempdir()`),
+    where no other user can create files. A name then created with
     `os.open(name, flags)` where the flags hold `os.O_EXCL` is not reported:
     that open fails if the path exists, as mkstemp's own does.
 
@@ -152,7 +155,7 @@ class InsecureMktemp(Rule):
             node,
             f"`{name.rsplit('.', 1)[-1]}()` only picks a name: another user can create that file or a symlink before you do. Use tempfile.mkstemp(), NamedTemporaryFile() or TemporaryDirectory().",
             fix=fix,
-            confidence=Confidence.LOW if ctx.in_test_code(node) else Confidence.HIGH,
+            confidence=Confidence.LOW if ctx.in_test_code(node) or _in_own_directory(node, ctx) else Confidence.HIGH,
         )
 
     def _fix(self, node: ast.Call, ctx) -> Fix | None:
@@ -180,6 +183,23 @@ class InsecureMktemp(Rule):
         target = stmt.targets[0].id
         text = f"{fd}, {target} = {call}{arguments}\n{indent}os.close({fd})"
         return Fix("Create the file with mkstemp()", (ctx.replace(stmt, text),), safe=False, imports=imports + ("import os",))
+
+
+# Directories every local user may write to: a name picked there can be taken first.
+_SHARED_DIRECTORIES = ("/tmp", "/var/tmp", "/dev/shm")
+
+
+def _in_own_directory(call: ast.Call, ctx) -> bool:
+    """`mktemp(suffix, dir=settings.MEDIA_TMP)`: the name is picked in a directory the program
+    names itself (a setting, a variable), not in the shared temporary directory, which is what
+    `dir=None`, `tempfile.gettempdir()` and a literal `/tmp` mean."""
+    folder = next((k.value for k in call.keywords if k.arg == "dir"), call.args[2] if len(call.args) > 2 else None)
+    if folder is None or isinstance(folder, ast.Constant) and (folder.value is None or str(folder.value).startswith(_SHARED_DIRECTORIES)):
+        return False
+    if isinstance(folder, ast.Call) and (ctx.call_name(folder) or "").endswith("gettempdir"):
+        return False
+    text = ctx.string_value(folder)
+    return text is None or not text.startswith(_SHARED_DIRECTORIES)
 
 
 def _created_exclusively(call: ast.Call, ctx) -> bool:

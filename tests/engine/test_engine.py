@@ -2072,3 +2072,22 @@ def test_a_fix_whose_import_would_rebind_a_name_of_the_file_is_not_offered():
     assert clashing and not any(f.fixes() for f in clashing)
     alone = [f for f in _analyzed(code.replace("from mako import ast\n", "")).findings if f.rule_id == "SLS103"]
     assert [fix.imports for f in alone for fix in f.fixes()] == [("import ast",)]
+
+
+def test_a_temporary_name_in_the_applications_own_directory_is_the_audit_tier():
+    """`mktemp(dir=settings.MEDIA_TMP)` picks a name where no other user creates files; the shared
+    temporary directory (no `dir`, a literal `/tmp`, `tempfile.gettempdir()`) stays reported."""
+    code = "import tempfile\nfrom django.conf import settings\n\ndef scratch():\n    return tempfile.mktemp('.tif', dir=settings.MEDIA_TMP)\n"
+    _low_until_undone("SLS602", code, "dir=settings.MEDIA_TMP", "dir='/tmp'", "high")
+    assert _confidence(code.replace("dir=settings.MEDIA_TMP", "dir=tempfile.gettempdir()"), "SLS602") == ["high"]
+    assert _confidence(code.replace(", dir=settings.MEDIA_TMP", ""), "SLS602") == ["high"]
+
+
+def test_an_uploads_temporary_file_path_is_where_the_server_put_it():
+    """Django's `upload.temporary_file_path()` is a random name the upload handler chose; the
+    upload's own `name` is the client's."""
+    code = (
+        "import shutil\nfrom django.http import HttpResponse\n\n"
+        "def upload(request):\n    f = request.FILES['file']\n    shutil.move(f.temporary_file_path(), '/srv/incoming/')\n    return HttpResponse('ok')\n"
+    )
+    _quiet_until_undone("SLS110", code, "f.temporary_file_path()", "'/srv/tmp/' + f.name")
