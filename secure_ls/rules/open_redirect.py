@@ -615,17 +615,7 @@ def _guarded_by_check_of_same_read(ctx, call: ast.Call, target: ast.expr) -> boo
     if not isinstance(target, (ast.Attribute, ast.Subscript, ast.Call)):
         return False
     shape = ast.dump(target)
-    child: ast.AST = call
-    for ancestor in ctx.ancestors(call):
-        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            return False
-        if isinstance(ancestor, ast.If) and any(child is stmt for stmt in ancestor.body):
-            test = ancestor.test
-            conjuncts = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
-            if any(_passes_check(node, shape) for node in conjuncts):
-                return True
-        child = ancestor
-    return False
+    return any(_passes_check(node, shape) for node in web.branch_conditions(ctx, call))
 
 
 def _passes_check(node: ast.AST, shape: str) -> bool:

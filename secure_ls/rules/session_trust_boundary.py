@@ -329,20 +329,11 @@ def _read_allow_listed(ctx, target: ast.AST, value: ast.expr) -> bool:
     item = _item_read(value)
     if item is None:
         return False
-    child: ast.AST = target
-    for ancestor in ctx.ancestors(target):
-        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            return False
-        if isinstance(ancestor, ast.If) and any(child is stmt for stmt in ancestor.body):
-            test = ancestor.test
-            for check in test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]:
-                if (
-                    isinstance(check, ast.Compare) and len(check.ops) == 1 and isinstance(check.ops[0], (ast.In, ast.Eq))
-                    and _item_read(check.left) == item and ctx.is_constant(check.comparators[0])
-                ):
-                    return True
-        child = ancestor
-    return False
+    return any(
+        isinstance(check, ast.Compare) and len(check.ops) == 1 and isinstance(check.ops[0], (ast.In, ast.Eq))
+        and _item_read(check.left) == item and ctx.is_constant(check.comparators[0])
+        for check in web.branch_conditions(ctx, target)
+    )
 
 
 def _guards(test_holder: ast.AST, target: ast.AST) -> bool:

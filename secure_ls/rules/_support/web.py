@@ -339,3 +339,17 @@ def wrappable(ctx, node: ast.expr) -> bool:
 
 def upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def branch_conditions(ctx, node: ast.AST):
+    """The conditions that held where `node` runs, from the `if`s whose body holds it, innermost
+    first, up to its function: each `if`'s test, or each operand of its `and`
+    (`if a in ALLOWED and b: ...` gives `a in ALLOWED` and `b`)."""
+    child: ast.AST = node
+    for ancestor in ctx.ancestors(node):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            return
+        if isinstance(ancestor, ast.If) and any(child is stmt for stmt in ancestor.body):
+            test = ancestor.test
+            yield from test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+        child = ancestor
