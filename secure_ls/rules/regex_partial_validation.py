@@ -42,8 +42,9 @@ class RegexPartialValidation(Rule):
     (`.*/$` tests only how the value ends, like `re.search` without `^`),
     nor is `$` on a value that cannot end with a newline: stripped on every
     path to the check (`value.strip()`), a Django form's cleaned data, the
-    value a Django REST framework serializer's `validate_<field>` receives,
-    a slug or int URL parameter, a value an earlier check of the function
+    value a Django REST framework serializer's `validate_<field>` receives
+    (unless the class declares that field `strip=False` or
+    `trim_whitespace=False`), a slug or int URL parameter, a value an earlier check of the function
     refused when it held a line feed (`if re.search(r"[\\s\\x00-\\x1f]",
     host): return False`, `"\\n" in host`, `not host.isprintable()`), or one
     only compared until it is stripped right after the check (`name =
@@ -285,6 +286,7 @@ class RegexPartialValidation(Rule):
                     return value
             """),
             where='re.match(r"^[0-9]+$", value)',
+            says="ends with `$`, which also matches before a trailing newline",
         ),
         # the earlier check rejects spaces, not line feeds
         Example(
@@ -308,6 +310,8 @@ class RegexPartialValidation(Rule):
                         return False
                     return True
             """),
+            where='re.match(r"^[a-z0-9.-]+$", host)',
+            says="ends with `$`, which also matches before a trailing newline",
         ),
     ]
 
@@ -508,7 +512,28 @@ def _serializer_field_value(subject: ast.expr, ctx) -> bool:
     cls = next((a for a in ctx.ancestors(subject) if isinstance(a, ast.ClassDef)), None)
     if func is None or cls is None or not func.name.startswith("validate_") or len(func.args.args) != 2 or func.args.args[1].arg != subject.id:
         return False
-    return any(astutil.last_name(base).endswith("Serializer") for base in cls.bases)
+    field = func.name.removeprefix("validate_")
+    return any(astutil.last_name(base).endswith("Serializer") for base in cls.bases) and not _declared_unstripped(field, subject, "trim_whitespace", ctx)
+
+
+def _cleaned_key(cleaned_data: ast.Attribute, ctx) -> str | None:
+    """`"phone"` in `self.cleaned_data["phone"]` or `self.cleaned_data.get("phone")`."""
+    parent = ctx.parent(cleaned_data)
+    key = parent.slice if isinstance(parent, ast.Subscript) else None
+    if isinstance(parent, ast.Attribute) and parent.attr == "get" and isinstance(call := ctx.parent(parent), ast.Call) and call.args:
+        key = call.args[0]
+    return key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
+
+
+def _declared_unstripped(field: str | None, node: ast.AST, keyword: str, ctx) -> bool:
+    """The class around `node` declares `field` with `keyword=False` (`forms.CharField(strip=False)`,
+    DRF's `serializers.CharField(trim_whitespace=False)`): its value keeps a trailing newline."""
+    cls = next((a for a in ctx.ancestors(node) if isinstance(a, ast.ClassDef)), None)
+    return cls is not None and field is not None and any(
+        isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == field for t in stmt.targets) and isinstance(stmt.value, ast.Call)
+        and any(k.arg == keyword and isinstance(k.value, ast.Constant) and k.value.value is False for k in stmt.value.keywords)
+        for stmt in cls.body
+    )
 
 
 def _django_validator_value(subject: ast.expr | None, ctx) -> bool:
@@ -562,12 +587,13 @@ def _strip_call(value: ast.expr) -> bool:
 
 def _stripped_by_framework(subject: ast.expr, ctx, depth: int = 6) -> bool:
     """A value read from a Django form's `cleaned_data` (directly or through the names made
-    from it): form CharFields strip surrounding whitespace, so no trailing newline is left."""
+    from it): form CharFields strip surrounding whitespace, so no trailing newline is left,
+    unless the form declares the field with `strip=False`."""
     if depth == 0:
         return False
     for node in ast.walk(subject):
         if isinstance(node, ast.Attribute) and node.attr == "cleaned_data":
-            return True
+            return not _declared_unstripped(_cleaned_key(node, ctx), node, "strip", ctx)
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             values = ctx.assigned_values(node)
             if values and all(_stripped_by_framework(v, ctx, depth - 1) for v in values):

@@ -67,3 +67,18 @@ def test_a_strip_on_one_path_only_leaves_the_other_paths_value_as_it_came():
 def test_a_match_that_starts_with_any_run_only_tests_the_end():
     code = "import re\n\ndef check_dir(url):\n    if not re.match(r'.*/$', url):\n        raise ValueError('not a folder')\n    return url\n"
     _quiet_until_undone("SLS129", code, "r'.*/$'", "r'[a-z:/.]*/$'")
+
+
+def test_a_form_or_serializer_field_declared_unstripped_keeps_its_trailing_newline():
+    form = (
+        "import re\nfrom django import forms\n\nclass PhoneForm(forms.Form):\n    phone = forms.CharField(max_length=20)\n\n"
+        "    def clean_phone(self):\n        value = self.cleaned_data.get('phone')\n"
+        "        if not re.match(r'^\\+[0-9]+$', value):\n            raise forms.ValidationError('bad phone')\n        return value\n"
+    )
+    _quiet_until_undone("SLS129", form, "forms.CharField(max_length=20)", "forms.CharField(max_length=20, strip=False)")
+    serializer = (
+        "import re\nfrom rest_framework import serializers\n\nclass TagSerializer(serializers.Serializer):\n"
+        "    name = serializers.CharField()\n\n    def validate_name(self, value):\n"
+        "        if not re.match(r'^[a-z]+$', value):\n            raise serializers.ValidationError('bad tag')\n        return value\n"
+    )
+    _quiet_until_undone("SLS129", serializer, "serializers.CharField()", "serializers.CharField(trim_whitespace=False)")
