@@ -7,7 +7,7 @@ import re
 
 from secure_ls.engine import astutil, guards
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import refuncs, regex
+from secure_ls.rules._support import newline_checks, refuncs, regex
 from secure_ls.engine.taint import Sink
 from secure_ls.rules.base import Example, Rule, code
 
@@ -38,16 +38,27 @@ class RegexPartialValidation(Rule):
     anchors at the very end. Prefix checks without a trailing repeat
     (`re.match(r"^\\d", s)`), patterns using `re.MULTILINE`, and patterns
     whose last part already accepts a newline or anything (`\\s*$`, `.*$`)
-    are not reported, nor is `$` on a value that cannot end with a newline
-    (`value.strip()`, a Django form's cleaned data, the value a Django REST
-    framework serializer's `validate_<field>` receives, a slug or int URL
-    parameter); a Django validator (a function of one value that raises
-    Django's `ValidationError`) gets a form field's stripped value in the
-    usual paths, so `$` there is the audit tier (low confidence). So is a
-    check whose branch for a non-matching value goes on with it another way
-    (`if not re.match(r"[A-Z_]+$", name): return super().__getattr__(name)`)
-    instead of refusing it (raising, aborting, skipping, returning a fixed
-    value or a fallback, recording an error): routing, not validation. A prefix
+    are not reported, nor are `re.match` patterns that start with `.*`
+    (`.*/$` tests only how the value ends, like `re.search` without `^`),
+    nor is `$` on a value that cannot end with a newline: stripped on every
+    path to the check (`value.strip()`), a Django form's cleaned data, the
+    value a Django REST framework serializer's `validate_<field>` receives
+    (unless the class declares that field `strip=False` or
+    `trim_whitespace=False`), a slug or int URL parameter, a value an earlier check of the function
+    refused when it held a line feed (`if re.search(r"[\\s\\x00-\\x1f]",
+    host): return False`, `"\\n" in host`, `not host.isprintable()`), or one
+    only compared until it is stripped right after the check (`name =
+    name.strip()`). A Django validator (a function of one value that raises
+    Django's `ValidationError`) and a Django model's `clean()` checking one
+    of the model's fields get a form field's stripped value in the usual
+    paths, so `$` there is the audit tier (low confidence). So is a check
+    whose branch for a non-matching value goes on with it another way (`if
+    not re.match(r"[A-Z_]+$", name): return super().__getattr__(name)`, or
+    hands it to the inherited `super().__setattr__(name, value)`) instead
+    of refusing it (raising, aborting, skipping, returning a fixed value or
+    a fallback, recording an error), and one whose matching value is handed
+    to another validator (`if re.match(r"^[0-9.]+$", host): return
+    is_ipaddr(host)`): routing, not validation. A prefix
     that pins a URL's start to a path of this site or a fixed host
     (`re.match(r"^/[a-z]+", return_url)`) is not reported either: where a
     URL goes is settled by its start, so the prefix is the whole check.
@@ -112,6 +123,38 @@ class RegexPartialValidation(Rule):
             def ok(name):
                 if re.match(r"^[a-z]+\Z", name):
                     return True
+        """),
+        # an earlier check already refused any value holding whitespace or a control character
+        code(r"""
+            import re
+
+            def is_valid_host(host):
+                if not host or re.search(r"[\s\x00-\x1f]", host):
+                    return False
+                if not re.match(r"^[a-zA-Z0-9.-]+$", host):
+                    return False
+                return True
+        """),
+        # stripped right after the check, before any use: the newline `$` lets by goes no further
+        code(r"""
+            import re
+
+            def theme_file(theme):
+                if not re.match(r"^[a-z_ -]+$", theme):
+                    raise ValueError("bad theme")
+                if theme == "default":
+                    theme = "light"
+                theme = theme.strip().replace(" ", "_")
+                return f"themes/{theme}.css"
+        """),
+        # `.*` first: only how the value ends is tested, as `re.search(r"/$", url)` would
+        code(r"""
+            import re
+
+            def check_listing(url):
+                if not re.match(r".*/$", url):
+                    raise ValueError("not a folder URL")
+                return url
         """),
         # a same-site path prefix is what a return-URL check needs
         code("""
@@ -220,6 +263,56 @@ class RegexPartialValidation(Rule):
             where='match("[0-9a-f]{32}$", value)',
             says="This validation with `re.match` ends with `$`, which also matches before a",
         ),
+        # stripped on one path only: a value that skips the `if` keeps its trailing newline
+        Example(
+            code("""
+                import re
+
+                def check_port(value):
+                    if isinstance(value, str) and " " in value:
+                        value = value.strip()
+                    if not re.match(r"^[0-9]+$", value):
+                        raise ValueError("bad port")
+                    return value
+            """),
+            fixed=code("""
+                import re
+
+                def check_port(value):
+                    if isinstance(value, str) and " " in value:
+                        value = value.strip()
+                    if not re.fullmatch(r"[0-9]+", value):
+                        raise ValueError("bad port")
+                    return value
+            """),
+            where='re.match(r"^[0-9]+$", value)',
+            says="ends with `$`, which also matches before a trailing newline",
+        ),
+        # the earlier check rejects spaces, not line feeds
+        Example(
+            code("""
+                import re
+
+                def is_valid_host(host):
+                    if " " in host:
+                        return False
+                    if not re.match(r"^[a-z0-9.-]+$", host):
+                        return False
+                    return True
+            """),
+            fixed=code("""
+                import re
+
+                def is_valid_host(host):
+                    if " " in host:
+                        return False
+                    if not re.fullmatch(r"[a-z0-9.-]+", host):
+                        return False
+                    return True
+            """),
+            where='re.match(r"^[a-z0-9.-]+$", host)',
+            says="ends with `$`, which also matches before a trailing newline",
+        ),
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
@@ -237,14 +330,14 @@ class RegexPartialValidation(Rule):
         if shape is None:
             return
         starts, end, open_repeat = shape
-        if name == "re.search" and not starts:
-            return
+        if name == "re.search" and not starts or regex.opens_with_wildcard(pattern, flags):
+            return  # a test of how the value ends (`.*/$`), not of the whole value
         last = regex.tail(pattern, flags)
         if last is None or "\n" in last[0] or last[1]:
             return  # the tail already accepts newlines or anything: the anchors do not restrict it
         if not _validating(node, ctx):
             return
-        if end == "$" and _cannot_end_in_newline(refuncs.subject_arg(node, name), ctx):
+        if end == "$" and _cannot_end_in_newline(node, refuncs.subject_arg(node, name), ctx):
             return
         if end == "$":
             problem = "ends with `$`, which also matches before a trailing newline (`\"abc\\n\"` passes)"
@@ -254,14 +347,15 @@ class RegexPartialValidation(Rule):
         else:
             return
         fix = self._fix(node, pattern_node, starts, end, flags, ctx)
-        stripped = end == "$" and _django_validator_value(refuncs.subject_arg(node, name), ctx)
-        routing = _routes_only(node, refuncs.subject_arg(node, name), ctx)
+        subject = refuncs.subject_arg(node, name)
+        stripped = end == "$" and (_django_validator_value(subject, ctx) or _django_model_clean_value(subject, ctx))
+        routing = _routes_only(node, subject, ctx)
         ctx.report(
             self,
             node,
             f"This validation with `{name}` {problem}. Use `re.fullmatch` (without the `^`/`$` anchors)."
-            + (" As a Django validator it gets a stripped form value, except where code calls it itself or sets the field and calls full_clean()." if stripped else "")
-            + (" The branch for a value that does not match goes on with it another way: if that is not a refusal, this is routing, not validation." if routing else ""),
+            + (" Django validates it with the stripped value of a form field, except where code calls it itself or sets the field and calls full_clean()." if stripped else "")
+            + (f" {routing}" if routing else ""),
             fix=fix,
             confidence=Confidence.LOW if stripped or routing else None,
         )
@@ -317,29 +411,73 @@ def _validating(call: ast.Call, ctx) -> bool:
 _ERRORISH = re.compile(r"error|invalid|abort|bad|forbid|den(y|ied)|reject|fail|refuse|not_?found", re.IGNORECASE)
 
 
-def _routes_only(call: ast.Call, subject: ast.expr | None, ctx) -> bool:
-    """`if not re.match(r"[A-Z_]+$", name): return super().__getattr__(name)`: the branch taken
+def _routes_only(call: ast.Call, subject: ast.expr | None, ctx) -> str | None:
+    """Why the check only routes the value, or None when it validates it.
+
+    `if not re.match(r"[A-Z_]+$", name): return super().__getattr__(name)`: the branch taken
     when the value does not match goes on with it another way (another lookup, another kind
-    of processing) instead of refusing it: a routing decision, whatever the anchors let through.
-    A branch refuses when it raises, aborts, skips (`continue`), returns a fixed value or a
-    fallback, or records an error; nor is it routing when the branch rewrites the value itself
-    (`v = '"%s"' % escape(v)`): the check decides whether the value needs quoting."""
+    of processing, the inherited behaviour) instead of refusing it: a routing decision, whatever
+    the anchors let through. A branch refuses when it raises, aborts, skips (`continue`),
+    returns a fixed value or a fallback, or records an error (also in a handler of a `try`:
+    `try: validate_ip(host) except ValidationError: errors.append(...)`). Nor is it routing when
+    the branch rewrites the value itself (`v = '"%s"' % escape(v)`): the check decides whether
+    the value needs quoting.
+
+    `if re.match(r"^[0-9.]+$", host): return is_ipaddr(host)`: a value that matches is handed
+    to another validator, whose answer is the answer."""
     parent = ctx.parent(call)
     statement = ctx.statement(call)
-    if not (isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not) and isinstance(statement, ast.If) and statement.test is parent):
-        return False
-    subject_text = ctx.text(subject) if subject is not None else None
-    for node in (n for stmt in statement.body for n in astutil.walk(stmt)):
+    if not isinstance(statement, ast.If) or subject is None:
+        return None
+    subject_text = ctx.text(subject)
+    if statement.test is call or isinstance(statement.test, ast.BoolOp) and isinstance(statement.test.op, ast.And) and call in statement.test.values:
+        only = statement.body[0] if len(statement.body) == 1 else None
+        if isinstance(only, ast.Return) and _hands_to_validator(only.value, subject_text, ctx):
+            return "A value that matches is handed to another validator, which decides: this is routing, not validation."
+        return None
+    if not (isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not) and statement.test is parent):
+        return None
+    delegated = False
+    for node in (n for stmt in statement.body for n in _in_order(stmt)):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AugAssign) else []
-        if subject_text is not None and any(ctx.text(t) == subject_text for t in targets):
-            return False
+        if any(ctx.text(t) == subject_text for t in targets):
+            return None
         if isinstance(node, (ast.Raise, ast.Continue, ast.Break)):
-            return False
-        if isinstance(node, ast.Return) and not (isinstance(node.value, ast.Call) and not _ERRORISH.search(ctx.text(node.value.func))):
-            return False
+            return None
+        if isinstance(node, ast.Call) and _inherited_call(node, subject_text, ctx):
+            delegated = True  # `super().__setattr__(name, value); return value`: the default behaviour takes it
+        elif isinstance(node, ast.Return) and not delegated and not (isinstance(node.value, ast.Call) and not _ERRORISH.search(ctx.text(node.value.func))):
+            return None
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.Call)) and _ERRORISH.search(ctx.text(node)):
-            return False
-    return True
+            return None
+    return "The branch for a value that does not match goes on with it another way: if that is not a refusal, this is routing, not validation."
+
+
+def _in_order(statement: ast.stmt):
+    """The nodes of a statement in source order (a delegation comes before the `return` after it),
+    leaving out nested definitions."""
+    todo = [statement]
+    while todo:
+        node = todo.pop(0)
+        yield node
+        todo[:0] = [c for c in ast.iter_child_nodes(node) if not isinstance(c, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))]
+
+
+def _inherited_call(call: ast.Call, subject_text: str, ctx) -> bool:
+    """`super().__setattr__(name, value)`: the value handed to the inherited implementation."""
+    func = call.func
+    return (
+        isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call) and isinstance(func.value.func, ast.Name) and func.value.func.id == "super"
+        and any(ctx.text(a) == subject_text for a in call.args)
+    )
+
+
+def _hands_to_validator(value: ast.expr | None, subject_text: str, ctx) -> bool:
+    """`is_ipaddr(host, ipv6=False)`: a call of a validator (by its name) on the same value."""
+    return (
+        isinstance(value, ast.Call) and bool(_VALIDATOR_NAME.search(astutil.last_name(value.func)))
+        and any(ctx.text(a) == subject_text for a in value.args)
+    )
 
 
 def _in_if_test(node: ast.AST, ctx) -> bool:
@@ -350,10 +488,14 @@ def _in_if_test(node: ast.AST, ctx) -> bool:
     return isinstance(parent, (ast.If, ast.While, ast.IfExp)) and parent.test is child
 
 
-def _cannot_end_in_newline(subject: ast.expr, ctx) -> bool:
-    """The framework already rules a trailing newline out: a form field stripped it, or a
-    converter let only harmless characters through (`<slug:doc>`, `<int:pk>`)."""
-    if _stripped_by_framework(subject, ctx) or _stripped(subject, ctx) or _serializer_field_value(subject, ctx):
+def _cannot_end_in_newline(call: ast.Call, subject: ast.expr, ctx) -> bool:
+    """A trailing newline is already ruled out: a form field stripped it, a converter let only
+    harmless characters through (`<slug:doc>`, `<int:pk>`), an earlier check of the same
+    function refused any value holding a line feed, or the value goes on only stripped."""
+    if _stripped_by_framework(subject, ctx) or _stripped(call, subject, ctx) or _serializer_field_value(subject, ctx):
+        return True
+    statement = ctx.statement(call)
+    if newline_checks.refused_before(statement, subject, ctx) or newline_checks.stripped_after(statement, subject, ctx):
         return True
     parts = ctx.origin(subject).parts
     return bool(parts) and all(part.is_safe_for(Sink.LOG) for part in parts)  # safe in a log line: no line break
@@ -370,7 +512,28 @@ def _serializer_field_value(subject: ast.expr, ctx) -> bool:
     cls = next((a for a in ctx.ancestors(subject) if isinstance(a, ast.ClassDef)), None)
     if func is None or cls is None or not func.name.startswith("validate_") or len(func.args.args) != 2 or func.args.args[1].arg != subject.id:
         return False
-    return any(astutil.last_name(base).endswith("Serializer") for base in cls.bases)
+    field = func.name.removeprefix("validate_")
+    return any(astutil.last_name(base).endswith("Serializer") for base in cls.bases) and not _declared_unstripped(field, subject, "trim_whitespace", ctx)
+
+
+def _cleaned_key(cleaned_data: ast.Attribute, ctx) -> str | None:
+    """`"phone"` in `self.cleaned_data["phone"]` or `self.cleaned_data.get("phone")`."""
+    parent = ctx.parent(cleaned_data)
+    key = parent.slice if isinstance(parent, ast.Subscript) else None
+    if isinstance(parent, ast.Attribute) and parent.attr == "get" and isinstance(call := ctx.parent(parent), ast.Call) and call.args:
+        key = call.args[0]
+    return key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
+
+
+def _declared_unstripped(field: str | None, node: ast.AST, keyword: str, ctx) -> bool:
+    """The class around `node` declares `field` with `keyword=False` (`forms.CharField(strip=False)`,
+    DRF's `serializers.CharField(trim_whitespace=False)`): its value keeps a trailing newline."""
+    cls = next((a for a in ctx.ancestors(node) if isinstance(a, ast.ClassDef)), None)
+    return cls is not None and field is not None and any(
+        isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == field for t in stmt.targets) and isinstance(stmt.value, ast.Call)
+        and any(k.arg == keyword and isinstance(k.value, ast.Constant) and k.value.value is False for k in stmt.value.keywords)
+        for stmt in cls.body
+    )
 
 
 def _django_validator_value(subject: ast.expr | None, ctx) -> bool:
@@ -389,24 +552,48 @@ def _django_validator_value(subject: ast.expr | None, ctx) -> bool:
     )
 
 
-def _stripped(subject: ast.expr, ctx) -> bool:
-    """`value.strip()` / `.rstrip()` (with no argument: every whitespace character, the newline
-    too), directly or through the one name assigned from it."""
-    values = ctx.assigned_values(subject) if isinstance(subject, ast.Name) else [subject]
-    return bool(values) and all(
-        isinstance(v, ast.Call) and isinstance(v.func, ast.Attribute) and v.func.attr in ("strip", "rstrip") and not v.args and not v.keywords
-        for v in values
+def _django_model_clean_value(subject: ast.expr | None, ctx) -> bool:
+    """`self.host` in a Django model's `clean(self)`, where the class declares `host =
+    models.CharField(...)`: `full_clean()` calls it, and a ModelForm (the admin's too) has set
+    the field from its form field's stripped value first. Code that sets the field itself and
+    calls `full_clean()` passes its value as it is: the audit tier, as for a validator."""
+    func = ctx.enclosing_function(subject) if isinstance(subject, ast.Attribute) else None
+    if func is None or func.name != "clean" or [a.arg for a in func.args.args] != ["self"]:
+        return False
+    if not (isinstance(subject.value, ast.Name) and subject.value.id == "self"):
+        return False
+    cls = ctx.parent(func)
+    return isinstance(cls, ast.ClassDef) and any(
+        isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == subject.attr for t in stmt.targets)
+        and isinstance(stmt.value, ast.Call) and (ctx.qualified_name(stmt.value.func) or "").startswith("django.db.models.")
+        for stmt in cls.body
     )
+
+
+def _stripped(call: ast.Call, subject: ast.expr, ctx) -> bool:
+    """`value.strip()` / `.rstrip()` (with no argument: every whitespace character, the newline
+    too), directly or through the name assigned from it on every path to the check (not
+    `if c: value = value.strip()`, which leaves the value as it came on the other path)."""
+    if not isinstance(subject, ast.Name):
+        return _strip_call(subject)
+    values = ctx.assigned_values(subject)
+    before = set(map(id, newline_checks.earlier_statements(ctx.statement(call), ctx))) if values else set()
+    return bool(values) and all(_strip_call(v) and id(ctx.statement(v)) in before for v in values)
+
+
+def _strip_call(value: ast.expr) -> bool:
+    return isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in ("strip", "rstrip") and not value.args and not value.keywords
 
 
 def _stripped_by_framework(subject: ast.expr, ctx, depth: int = 6) -> bool:
     """A value read from a Django form's `cleaned_data` (directly or through the names made
-    from it): form CharFields strip surrounding whitespace, so no trailing newline is left."""
+    from it): form CharFields strip surrounding whitespace, so no trailing newline is left,
+    unless the form declares the field with `strip=False`."""
     if depth == 0:
         return False
     for node in ast.walk(subject):
         if isinstance(node, ast.Attribute) and node.attr == "cleaned_data":
-            return True
+            return not _declared_unstripped(_cleaned_key(node, ctx), node, "strip", ctx)
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             values = ctx.assigned_values(node)
             if values and all(_stripped_by_framework(v, ctx, depth - 1) for v in values):

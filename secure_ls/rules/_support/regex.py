@@ -398,3 +398,58 @@ def tail(pattern: str | bytes, flags: int = 0) -> tuple[frozenset, bool] | None:
 def is_literal_only(pattern: str | bytes, flags: int = 0) -> bool:
     tree = parse(pattern, flags)
     return tree is not None and all(op == C.LITERAL for op, _ in tree)
+
+
+def opens_with_wildcard(pattern: str | bytes, flags: int = 0) -> bool:
+    """`.*\\/$`, `.+\\.png$`: the pattern starts with an unbounded run of any character, so
+    `re.match` with it only tests how the value ends (as `re.search` without `^` would)."""
+    tree = parse(pattern, flags)
+    items = [item for item in tree if item != (C.AT, C.AT_BEGINNING) and item != (C.AT, C.AT_BEGINNING_STRING)] if tree is not None else []
+    if not items or items[0][0] not in _REPEATS:
+        return False
+    _low, high, body = items[0][1]
+    return high == MAXREPEAT and [op for op, _ in body] == [C.ANY]
+
+
+def finds_any_newline(pattern: str | bytes, flags: int = 0) -> bool:
+    """`re.search` with the pattern succeeds on every value that holds a line feed: the pattern is
+    one character (or a run of them) from a set that includes it (`[\\s\\x00-\\x1f]`, `\\n`, `[\\r\\n]+`)."""
+    tree = parse(pattern, flags)
+    items = list(tree) if tree is not None else []
+    if len(items) != 1:
+        return False
+    op, av = items[0]
+    if op in _REPEATS and av[0] >= 1 and len(av[2]) == 1:
+        op, av = list(av[2])[0]
+    state = _State(flags | getattr(tree.state, "flags", 0))
+    chars = state.charset((op, av))
+    return chars is not None and "\n" in chars
+
+
+_CONSUMING = (C.LITERAL, C.NOT_LITERAL, C.ANY, C.IN, C.AT, C.SUBPATTERN, C.BRANCH, C.ASSERT, C.ASSERT_NOT, *_REPEATS)
+
+
+def matches_no_newline(pattern: str | bytes, flags: int = 0) -> bool:
+    """No text the pattern matches holds a line feed (every character it consumes excludes it):
+    `re.fullmatch` with it rejects any value that holds one."""
+    tree = parse(pattern, flags)
+    if tree is None:
+        return False
+    state = _State(flags | getattr(tree.state, "flags", 0))
+
+    def clean(seq: list) -> bool:
+        for op, av in seq:
+            if op not in _CONSUMING:
+                return False  # back-references, conditionals, possessive or atomic parts: not followed
+            if op in _REPEATS and not clean(list(av[2])):
+                return False
+            if op == C.SUBPATTERN and not clean(list(av[-1])):
+                return False
+            if op == C.BRANCH and not all(clean(list(b)) for b in av[1]):
+                return False
+            single = state.charset((op, av))
+            if single is not None and "\n" in single:
+                return False
+        return True
+
+    return clean(list(tree))

@@ -1,0 +1,137 @@
+"""Checks earlier in a function that already refuse a value holding a line feed.
+
+`if re.search(r"[\\s\\x00-\\x1f]", host): return False` (or `"\\n" in host`, `not
+host.isprintable()`, `not re.fullmatch(r"[a-z.]+", host)`) ends the function for any value
+with a line feed in it, so a later `re.match(r"^[a-z.]+$", host)` cannot let one through.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine import astutil
+from secure_ls.rules._support import refuncs, regex
+
+# str predicates that are false for any text holding a line feed
+_NEWLINE_FREE_PREDICATES = frozenset({"isalnum", "isalpha", "isdecimal", "isdigit", "isidentifier", "isnumeric", "isprintable"})
+_BLOCKS = ("body", "orelse", "finalbody")
+
+
+def refused_before(statement: ast.stmt, subject: ast.expr, ctx) -> bool:
+    """An earlier statement of the same function (in this block or an enclosing one) is an `if`
+    whose test is true for every `subject` holding a line feed and whose branch leaves (return,
+    raise, continue, break), and nothing in between assigns the subject again."""
+    subject_text = ctx.text(subject)
+    for earlier in earlier_statements(statement, ctx):
+        if isinstance(earlier, ast.If) and _leaves(earlier.body) and _true_for_newline(earlier.test, subject_text, ctx):
+            return True
+        if _assigns(earlier, subject, ctx):
+            return False
+    return False
+
+
+def earlier_statements(statement: ast.stmt, ctx):
+    """The statements that run before `statement` on every path to it within its function,
+    nearest first: its earlier siblings, then those of the compound statement holding it, and
+    so on out to the function's body."""
+    node: ast.AST = statement
+    while not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Module, ast.ClassDef, ast.Lambda)):
+        parent = ctx.parent(node)
+        if parent is None:
+            return
+        siblings = next((getattr(parent, f) for f in _BLOCKS if node in getattr(parent, f, ())), [])
+        yield from reversed(siblings[: siblings.index(node)] if node in siblings else [])
+        node = parent
+
+
+def _leaves(body: list[ast.stmt]) -> bool:
+    return bool(body) and isinstance(body[-1], (ast.Return, ast.Raise, ast.Continue, ast.Break))
+
+
+def _assigns(statement: ast.stmt, subject: ast.expr, ctx) -> bool:
+    """`statement` stores into the subject's variable (or into the subject itself: `self.host = ...`)."""
+    root = subject
+    while isinstance(root, (ast.Attribute, ast.Subscript, ast.Call)):
+        root = root.func if isinstance(root, ast.Call) else root.value
+    for node in astutil.walk(statement):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and isinstance(root, ast.Name) and node.id == root.id:
+            return True
+        if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.ctx, ast.Store) and ctx.text(node) == ctx.text(subject):
+            return True
+    return False
+
+
+def _true_for_newline(test: ast.expr, subject_text: str, ctx) -> bool:
+    """The test holds for any value (of the subject) with a line feed in it."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+        return any(_true_for_newline(v, subject_text, ctx) for v in test.values)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _false_for_newline(test.operand, subject_text, ctx)
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.In):
+        needle = test.left.value if isinstance(test.left, ast.Constant) else None
+        return needle in ("\n", b"\n") and ctx.text(test.comparators[0]) == subject_text
+    if isinstance(test, ast.Call) and ctx.call_name(test) == "re.search":
+        return _pattern_test(test, "re.search", subject_text, ctx, regex.finds_any_newline)
+    return False
+
+
+def _false_for_newline(test: ast.expr, subject_text: str, ctx) -> bool:
+    """The test fails for any value with a line feed: `s.isprintable()`, `re.fullmatch(P, s)`
+    with a pattern that matches no line feed."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return any(_false_for_newline(v, subject_text, ctx) for v in test.values)
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr in _NEWLINE_FREE_PREDICATES and not test.args:
+        return ctx.text(test.func.value) == subject_text
+    if isinstance(test, ast.Call) and ctx.call_name(test) == "re.fullmatch":
+        return _pattern_test(test, "re.fullmatch", subject_text, ctx, regex.matches_no_newline)
+    return False
+
+
+def _pattern_test(call: ast.Call, name: str, subject_text: str, ctx, holds) -> bool:
+    subject = refuncs.subject_arg(call, name)
+    pattern_node = refuncs.pattern_arg(call)
+    if subject is None or pattern_node is None or ctx.text(subject) != subject_text:
+        return False
+    pattern = refuncs.constant_pattern(pattern_node, ctx)
+    flags = refuncs.flags_value(call, name, ctx)
+    return pattern is not None and flags is not None and holds(pattern, flags)
+
+
+def stripped_after(statement: ast.stmt, subject: ast.expr, ctx) -> bool:
+    """`if not re.match(r"^[a-z_ .-]+$", name): raise ...` then `name = name.strip().lower()`:
+    every later read of the checked name, up to that reassignment, only compares it, so the
+    value goes on stripped and a newline the `$` let through goes no further. Not in a loop,
+    where a later statement may run before the check."""
+    if not isinstance(subject, ast.Name):
+        return False
+    node: ast.AST = statement
+    while not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        parent = ctx.parent(node)
+        if parent is None or isinstance(parent, (ast.For, ast.AsyncFor, ast.While, ast.Module, ast.ClassDef, ast.Lambda)):
+            return False
+        siblings = next((getattr(parent, f) for f in _BLOCKS if node in getattr(parent, f, ())), None)
+        for later in siblings[siblings.index(node) + 1 :] if siblings is not None else []:
+            if isinstance(later, ast.Assign) and _restrips(later, subject.id, ctx):
+                return True
+            for read in astutil.walk(later):
+                if isinstance(read, ast.Name) and read.id == subject.id and isinstance(read.ctx, ast.Load) and not isinstance(ctx.parent(read), ast.Compare):
+                    return False
+        node = parent
+    return False
+
+
+def _restrips(assign: ast.Assign, name: str, ctx) -> bool:
+    """`name = name.strip()...`: the name rebound to its own stripped value (reading it nowhere else)."""
+    if not (len(assign.targets) == 1 and isinstance(assign.targets[0], ast.Name) and assign.targets[0].id == name):
+        return False
+    reads = [n for n in astutil.walk(assign.value) if isinstance(n, ast.Name) and n.id == name]
+    return bool(reads) and all(_strip_receiver(read, ctx) for read in reads)
+
+
+def _strip_receiver(read: ast.Name, ctx) -> bool:
+    method = ctx.parent(read)
+    call = ctx.parent(method)
+    return (
+        isinstance(method, ast.Attribute) and method.attr in ("strip", "rstrip")
+        and isinstance(call, ast.Call) and call.func is method and not call.args and not call.keywords
+    )
