@@ -10,13 +10,14 @@ from secure_ls.rules._support import destinations, hashing, naming, web
 from secure_ls.rules.base import Example, Rule, code
 
 # Words that show a hash protects something: a signature, a token, an integrity check, a key
-# derived for a cipher (`derive_iv_and_key`, `encrypt`: MD5 as a KDF). Not
+# derived for a cipher (`derive_iv_and_key`, `make_cipher`: MD5 as a KDF). Not `encrypt`: a
+# function of that name mostly computes what a remote API demands. Not
 # `key` alone: in Python it mostly names an entry of a mapping or a cache (`key = md5(...)`,
 # `md5(key)`, `key_hash`); a key that protects something says whose (`api_key`, `secret_key`,
 # `signing_key`: _CREDENTIAL_PAIRS below).
 _SECURITY_WORDS = frozenset(
     {"token", "secret", "signature", "sign", "signed", "signing", "sig", "mac", "hmac", "auth", "authenticate", "verify", "verification", "nonce", "csrf", "otp", "session", "integrity", "tamper", "apikey", "credential", "credentials", "salt",
-     "derive", "kdf", "encrypt", "encryption", "decrypt", "cipher"}
+     "derive", "kdf", "decrypt", "cipher"}
 )
 _LEGACY_OK = frozenset({"usedforsecurity"})
 # Words that, right before `key`/`id`, make the digest a name for something (`cache_key`,
