@@ -10,8 +10,6 @@ from secure_ls.rules._support import html, strings, web
 from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
-_FORMAT_HTML = frozenset({"django.utils.html.format_html"})
-
 
 class FormatHtmlPrebuilt(Rule):
     """
@@ -41,7 +39,7 @@ class FormatHtmlPrebuilt(Rule):
     confidence = Confidence.HIGH
     topic = "xss"
     fixable = True
-    calls = _FORMAT_HTML
+    calls = html.FORMAT_HTML
 
     VALID = [
         code("""
@@ -111,7 +109,7 @@ class FormatHtmlPrebuilt(Rule):
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
-        if ctx.call_name(node) not in _FORMAT_HTML or not node.args:
+        if ctx.call_name(node) not in html.FORMAT_HTML or not node.args:
             return
         template = node.args[0]
         if not strings.is_built(template):

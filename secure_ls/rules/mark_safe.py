@@ -10,7 +10,6 @@ from secure_ls.rules._support import html, strings, web
 from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
-_MARKUP = frozenset({"markupsafe.Markup", "flask.Markup", "jinja2.Markup", "jinja2.utils.Markup", "quart.Markup"})
 _MARK_SAFE = frozenset(
     {
         "django.utils.safestring.mark_safe", "django.utils.safestring.SafeString", "django.utils.safestring.SafeText",
@@ -60,7 +59,7 @@ class UnescapedMarkup(Rule):
     # Bandit's mark_safe checks (Ruff's S308): a nosec or noqa comment naming B308 or S308 silences this rule
     bandit = ("B308", "B703")
     fixable = True
-    calls = _MARKUP | _MARK_SAFE
+    calls = html.MARKUP_CLASSES | _MARK_SAFE
 
     VALID = [
         code("""
@@ -245,7 +244,7 @@ class UnescapedMarkup(Rule):
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
         name = ctx.call_name(node) or ""
-        if name not in _MARKUP and name not in _MARK_SAFE:
+        if name not in html.MARKUP_CLASSES and name not in _MARK_SAFE:
             return
         if len(node.args) != 1 or node.keywords:
             return
@@ -264,9 +263,9 @@ class UnescapedMarkup(Rule):
             return
         # a value that starts a URL (`<a href="{url}">`): escaped, a `javascript:` URL still runs
         urls = [(v, a) for v in dynamic if (a := html.url_attribute(parts, v)) is not None]
-        fix = None if urls else self._fix(node, value, parts, name in _MARKUP, ctx)
-        call = "Markup" if name in _MARKUP else name.rsplit(".", 1)[-1]
-        better = "`Markup(\"...{}...\").format(value)`" if name in _MARKUP else "`format_html(\"...{}...\", value)`"
+        fix = None if urls else self._fix(node, value, parts, name in html.MARKUP_CLASSES, ctx)
+        call = "Markup" if name in html.MARKUP_CLASSES else name.rsplit(".", 1)[-1]
+        better = "`Markup(\"...{}...\").format(value)`" if name in html.MARKUP_CLASSES else "`format_html(\"...{}...\", value)`"
         ctx.report(
             self,
             node,

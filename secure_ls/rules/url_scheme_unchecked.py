@@ -9,10 +9,6 @@ from secure_ls.engine.taint import Sink
 from secure_ls.rules._support import html, strings, web
 from secure_ls.rules.base import Example, Rule, code
 
-# Builders that escape the values they insert into a template of HTML.
-_FORMAT_HTML = frozenset({"django.utils.html.format_html"})
-_MARKUP = frozenset({"markupsafe.Markup", "flask.Markup", "jinja2.Markup", "jinja2.utils.Markup", "quart.Markup"})
-
 
 class UrlSchemeUnchecked(Rule):
     """
@@ -53,7 +49,7 @@ class UrlSchemeUnchecked(Rule):
     severity = Severity.MEDIUM
     confidence = Confidence.MEDIUM
     topic = "xss"
-    calls = _FORMAT_HTML
+    calls = html.FORMAT_HTML
     methods = frozenset({"format"})
 
     VALID = [
@@ -147,12 +143,12 @@ class UrlSchemeUnchecked(Rule):
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
         name = ctx.call_name(node) or ""
-        if name in _FORMAT_HTML and node.args and isinstance(node.args[0], ast.Constant):
+        if name in html.FORMAT_HTML and node.args and isinstance(node.args[0], ast.Constant):
             # `format_html(template, *args, **kwargs)` is `template.format(...)` of escaped values
             self._check_escaped(_as_format(node.args[0], node.args[1:], node.keywords), ctx)
         elif isinstance(node.func, ast.Attribute) and node.func.attr == "format":
             markup = node.func.value
-            if isinstance(markup, ast.Call) and (ctx.call_name(markup) or "") in _MARKUP and len(markup.args) == 1 and isinstance(markup.args[0], ast.Constant):
+            if isinstance(markup, ast.Call) and (ctx.call_name(markup) or "") in html.MARKUP_CLASSES and len(markup.args) == 1 and isinstance(markup.args[0], ast.Constant):
                 self._check_escaped(_as_format(markup.args[0], node.args, node.keywords), ctx)  # `Markup(t).format(...)`
             elif isinstance(markup, ast.Constant):
                 self._check_built(node, ctx)

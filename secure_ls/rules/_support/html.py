@@ -9,6 +9,12 @@ import re
 from secure_ls.engine import astutil
 from secure_ls.rules._support import strings
 
+# markupsafe's `Markup` under the names it is imported by: a string it wraps is trusted as HTML,
+# and `Markup(template).format(...)` escapes the values it inserts.
+MARKUP_CLASSES = frozenset({"markupsafe.Markup", "flask.Markup", "jinja2.Markup", "jinja2.utils.Markup", "quart.Markup"})
+# Django's builder that escapes its arguments into a template and marks the result safe.
+FORMAT_HTML = frozenset({"django.utils.html.format_html"})
+
 ESCAPES = {
     "flask": ("escape", "from markupsafe import escape", "markupsafe.escape"),
     "markupsafe": ("escape", "from markupsafe import escape", "markupsafe.escape"),
