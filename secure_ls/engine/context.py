@@ -15,7 +15,7 @@ import builtins
 import re
 from typing import TYPE_CHECKING, Iterable
 
-from secure_ls.engine import astutil, bindings, constructions, flow, suppressions, taint
+from secure_ls.engine import astutil, bindings, constructions, flow, guards, suppressions, taint
 from secure_ls.engine.model import (
     Confidence,
     Edit,
@@ -325,6 +325,12 @@ class UnitContext:
             return self._flow_for(name).instance_attribute_values(name)
         binding = self._flow_for(name).facts.loads.get(id(name))
         return binding.values if binding else ()
+
+    def always_leaves(self, body: list[ast.stmt]) -> bool:
+        """Whether `body` never goes on past its end: return, raise, continue, break, an abort
+        call (`abort(400)`, `sys.exit()`), or an if/else whose branches both leave."""
+        # `self.abort(403)` too: a method named abort on an object of unknown class
+        return guards.block_leaves(body, lambda func: self.qualified_name(func) or astutil.dotted(func))
 
     def is_constant(self, node: ast.AST) -> bool:
         return self.origin(node).is_constant

@@ -597,6 +597,22 @@ def is_abort_call(node: ast.AST, qualify) -> bool:
     return name in ("flask.abort", "sys.exit", "os._exit", "exit", "quit", "django.http.Http404") or name.endswith(".abort")
 
 
+def block_leaves(body: list[ast.stmt], qualify) -> bool:
+    """Whether running `body` never goes on to the statement after it: it ends with a return,
+    raise, continue or break, an abort call, or an if/else whose branches both leave. The one
+    test of "this branch refuses the value" that every check-then-act rule uses."""
+    if not body:
+        return False
+    last = body[-1]
+    if isinstance(last, (ast.Return, ast.Raise, ast.Continue, ast.Break)):
+        return True
+    if isinstance(last, ast.Expr):
+        return is_abort_call(last.value, qualify)
+    if isinstance(last, ast.If):
+        return block_leaves(last.body, qualify) and block_leaves(last.orelse, qualify)
+    return False
+
+
 def rewritten(node: ast.Call, receiver: Origin, join_all: Callable, translated: Callable) -> Origin | None:
     """The origin of a method call that rewrites text (`receiver` is its receiver's), when the
     rewrite sanitizes it or inserts only some of its arguments; None for any other call.

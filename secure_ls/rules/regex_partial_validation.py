@@ -135,6 +135,18 @@ class RegexPartialValidation(Rule):
                     return False
                 return True
         """),
+        # ... or aborted the request on it
+        code(r"""
+            import re
+            from flask import abort
+
+            def check_host(host):
+                if "\n" in host:
+                    abort(400)
+                if not re.match(r"^[a-zA-Z0-9.-]+$", host):
+                    abort(400)
+                return host
+        """),
         # stripped right after the check, before any use: the newline `$` lets by goes no further
         code(r"""
             import re

@@ -114,6 +114,18 @@ class RegexCatastrophicBacktracking(Rule):
                     abort(400)
                 return re.sub(r"\s+$", "", tag)
         """),
+        code(r"""
+            import re
+            from flask import request
+
+            def tags():
+                kept = []
+                for tag in request.form.getlist("tag"):
+                    if len(tag) > 64:
+                        continue
+                    kept.append(re.sub(r"\s+$", "", tag))
+                return kept
+        """),
     ]
     INVALID = [
         Example(  # quadratic: a search retries `[ \t]+` at every position of a long run of spaces
@@ -298,9 +310,6 @@ def _length_bounded(subject: ast.expr, call: ast.Call, ctx) -> bool:
             continue
         if isinstance(stmt, ast.Assert):
             return True
-        last = stmt.body[-1] if stmt.body else None
-        if isinstance(last, (ast.Return, ast.Raise)) or (
-            isinstance(last, ast.Expr) and isinstance(last.value, ast.Call) and astutil.last_name(last.value.func) == "abort"
-        ):
+        if ctx.always_leaves(stmt.body):
             return True
     return False

@@ -293,7 +293,7 @@ def _validated(ctx, target: ast.AST, value: ast.expr) -> bool:
     ignored: set[int] = set()  # calls in the test of a check whose outcome the write does not depend on
     for node in astutil.walk(body):
         if isinstance(node, (ast.If, ast.While, ast.Assert, ast.IfExp)):
-            guarding = _guards(node, target)
+            guarding = _guards(node, target, ctx)
             for call in astutil.walk(node.test):
                 if isinstance(call, ast.Call):
                     if not guarding:
@@ -336,7 +336,7 @@ def _read_allow_listed(ctx, target: ast.AST, value: ast.expr) -> bool:
     )
 
 
-def _guards(test_holder: ast.AST, target: ast.AST) -> bool:
+def _guards(test_holder: ast.AST, target: ast.AST, ctx) -> bool:
     """Whether a check's outcome can matter for the session write `target`: the write is inside
     the `if`/loop/conditional expression, or a branch of the `if` leaves (`if not ok: return`).
     A check whose result is ignored (`if ok: flash("hi")` and then the write anyway) protects nothing."""
@@ -346,17 +346,5 @@ def _guards(test_holder: ast.AST, target: ast.AST) -> bool:
     if start <= target.lineno <= (end or start):
         return True
     if isinstance(test_holder, ast.If):
-        return any(branch and _leaves(branch[-1]) for branch in (test_holder.body, test_holder.orelse))
-    return False
-
-
-def _leaves(stmt: ast.stmt) -> bool:
-    """A statement after which the function does not go on: return, raise, `abort(...)`, `redirect` returned."""
-    if isinstance(stmt, (ast.Return, ast.Raise, ast.Continue, ast.Break)):
-        return True
-    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
-        func = stmt.value.func
-        return astutil.last_name(func) in ("abort", "exit")
-    if isinstance(stmt, ast.If):
-        return bool(stmt.orelse) and _leaves(stmt.body[-1]) and _leaves(stmt.orelse[-1])
+        return any(ctx.always_leaves(branch) for branch in (test_holder.body, test_holder.orelse))
     return False

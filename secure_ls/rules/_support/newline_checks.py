@@ -20,10 +20,10 @@ _BLOCKS = ("body", "orelse", "finalbody")
 def refused_before(statement: ast.stmt, subject: ast.expr, ctx) -> bool:
     """An earlier statement of the same function (in this block or an enclosing one) is an `if`
     whose test is true for every `subject` holding a line feed and whose branch leaves (return,
-    raise, continue, break), and nothing in between assigns the subject again."""
+    raise, continue, break, `abort(400)`: `UnitContext.always_leaves`), and nothing in between assigns the subject again."""
     subject_text = ctx.text(subject)
     for earlier in earlier_statements(statement, ctx):
-        if isinstance(earlier, ast.If) and _leaves(earlier.body) and _true_for_newline(earlier.test, subject_text, ctx):
+        if isinstance(earlier, ast.If) and ctx.always_leaves(earlier.body) and _true_for_newline(earlier.test, subject_text, ctx):
             return True
         if _assigns(earlier, subject, ctx):
             return False
@@ -42,10 +42,6 @@ def earlier_statements(statement: ast.stmt, ctx):
         siblings = next((getattr(parent, f) for f in _BLOCKS if node in getattr(parent, f, ())), [])
         yield from reversed(siblings[: siblings.index(node)] if node in siblings else [])
         node = parent
-
-
-def _leaves(body: list[ast.stmt]) -> bool:
-    return bool(body) and isinstance(body[-1], (ast.Return, ast.Raise, ast.Continue, ast.Break))
 
 
 def _assigns(statement: ast.stmt, subject: ast.expr, ctx) -> bool:
