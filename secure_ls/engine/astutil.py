@@ -288,3 +288,26 @@ def is_false(node: ast.AST | None) -> bool:
 def name_reads(scope: ast.AST, name: str) -> list[ast.Name]:
     """Every read (`Load`) of the name `name` inside `scope`."""
     return [n for n in walk(scope) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
+
+
+def argument_for(call: ast.Call, params: tuple[str, ...], name: str) -> ast.expr | None:
+    """What `call` passes to the parameter `name` of a function with positional `params`."""
+    for keyword in call.keywords:
+        if keyword.arg == name:
+            return keyword.value
+    index = params.index(name) if name in params else -1
+    if 0 <= index < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
+        return call.args[index]
+    return None
+
+
+def parameter_for(call: ast.Call, argument: ast.expr, params: tuple[str, ...], vararg: str | None = None) -> str | None:
+    """The parameter `argument` (one of `call`'s arguments) is bound to: `argument_for` the other
+    way round; positional arguments past `params` go to `vararg`."""
+    keyword = next((k.arg for k in call.keywords if k.value is argument), None)
+    if keyword is not None or argument not in call.args:
+        return keyword
+    index = call.args.index(argument)
+    if any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
+        return None
+    return params[index] if index < len(params) else vararg

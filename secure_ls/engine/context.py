@@ -344,11 +344,8 @@ class UnitContext:
         summary = self._flow_for(call).summary_of(call.func)
         if summary is None or not summary.unreturned:
             return False
-        keyword = next((k.arg for k in call.keywords if k.value is argument), None)
-        if keyword is None and argument in call.args and not any(isinstance(a, ast.Starred) for a in call.args):
-            index = call.args.index(argument)
-            keyword = summary.params[index] if index < len(summary.params) else summary.vararg
-        return keyword is not None and keyword in summary.unreturned
+        parameter = astutil.parameter_for(call, argument, summary.params, summary.vararg)
+        return parameter is not None and parameter in summary.unreturned
 
     def string_value(self, node: ast.AST) -> str | None:
         """The literal text of a constant string expression, following simple assignments."""

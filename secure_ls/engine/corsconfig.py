@@ -52,8 +52,9 @@ def is_cors_configuration(path: str) -> bool:
     return extension == ".py" and (os.path.basename(folder) in ("settings", "config") or bool(_CONFIGURATION_NAME.search(stem)))
 
 
-def read(texts: Iterable[str]) -> CorsOrigins | None:
-    """What the configuration modules in `texts` give CORS_ORIGINS; None when they do not set it."""
+def read(texts: Iterable[str], paths: Iterable[str] = ()) -> CorsOrigins | None:
+    """What the configuration modules in `texts` give CORS_ORIGINS; None when they do not set it.
+    (`paths`, as for every reader of workspace.CONFIGURATIONS: what it says does not depend on them.)"""
     trees, fingerprint = parsed_configurations(text for text in texts if SETTING in text)
     return judged([value for tree in trees for value in origins_in(tree)], fingerprint)
 

@@ -422,7 +422,7 @@ class FlowAnalyzer(ValueOrigins):
             return  # the standard library's summaries (on demand) would say nothing of the application's checks
         summary = self.summary_of(value.func)
         for param, sinks in summary.ensures if summary is not None else ():
-            arg = guards.argument_for(value, summary.params, param)  # type: ignore[arg-type]
+            arg = astutil.argument_for(value, summary.params, param)  # type: ignore[arg-type]
             if isinstance(arg, ast.Name):
                 _mark_safe(env, {arg.id}, sinks)
 

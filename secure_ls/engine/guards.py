@@ -214,14 +214,14 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         elif isinstance(func, ast.Attribute) and f"django.utils.http.{func.attr}" in _VALIDATING_FUNCTIONS and (validator is None or validator(func) is None):
             # `get_adapter().is_safe_url(url)`: a method of an object the analysis cannot follow,
             # named after (and, in practice, wrapping) Django's URL check; taken at its word
-            checked = argument_for(test, ("url",), "url")
+            checked = astutil.argument_for(test, ("url",), "url")
             if checked is not None and (subject := _subject(checked)):
                 names.add(subject)
                 sinks = _URL_SINKS
         elif validator is not None:
             summary = validator(func)
             for param, kinds in summary.validates if summary is not None else ():
-                arg = argument_for(test, summary.params, param)
+                arg = astutil.argument_for(test, summary.params, param)
                 if arg is not None and (subject := _subject(arg)):
                     names.add(subject)
                     sinks = kinds
@@ -318,7 +318,7 @@ def looked_up_key(value: ast.expr | None, origin, validator=None) -> tuple[froze
         summary = validator(value.func)
         keys, safe = set(), ALL
         for param, sinks in getattr(summary, "ensures_when_found", ()):
-            arg = argument_for(value, summary.params, param)
+            arg = astutil.argument_for(value, summary.params, param)
             if isinstance(arg, ast.Name):
                 keys.add(arg.id)
                 safe = meet(safe, sinks)
@@ -420,17 +420,6 @@ def _rejected_quotes(test: ast.BoolOp, valid_when: bool) -> frozenset[str]:
         ):
             found |= set(value.left.value) & _QUOTES
     return frozenset(found)
-
-
-def argument_for(call: ast.Call, params: tuple[str, ...], name: str) -> ast.expr | None:
-    """What `call` passes to the parameter `name` of a function with positional `params`."""
-    for keyword in call.keywords:
-        if keyword.arg == name:
-            return keyword.value
-    index = params.index(name) if name in params else -1
-    if 0 <= index < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
-        return call.args[index]
-    return None
 
 
 _URL_READERS = _URL_PARSERS | {"urllib.parse.urljoin"}

@@ -80,8 +80,9 @@ def is_logging_configuration(path: str) -> bool:
     return extension == ".py" and (os.path.basename(folder) == "settings" or bool(_CONFIGURATION_NAME.search(stem)))
 
 
-def read(texts: Iterable[str]) -> LogFormatting | None:
-    """What every handler of the logging configurations in `texts` escapes; None when they hold none."""
+def read(texts: Iterable[str], paths: Iterable[str] = ()) -> LogFormatting | None:
+    """What every handler of the logging configurations in `texts` escapes; None when they hold none.
+    (`paths`, as for every reader of workspace.CONFIGURATIONS: what it says does not depend on them.)"""
     trees, fingerprint = parsed_configurations(texts)
     classes = {node.name: _escapes(node) for tree in trees for node in ast.walk(tree) if isinstance(node, ast.ClassDef)}
     escaped = _configured(trees, classes)

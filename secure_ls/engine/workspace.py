@@ -34,8 +34,8 @@ _WORKSPACE_IDS = itertools.count()
 # their list under, see module_path): which files they are, and how their texts (and paths) are read.
 CONFIGURATIONS: dict[str, tuple[Callable[[str], bool], Callable[[list[str], list[str]], object]]] = {
     routes.CONFIGURATIONS: (routes.is_url_configuration, routes.read),
-    logconfig.CONFIGURATIONS: (logconfig.is_logging_configuration, lambda texts, paths: logconfig.read(texts)),
-    corsconfig.CONFIGURATIONS: (corsconfig.is_cors_configuration, lambda texts, paths: corsconfig.read(texts)),
+    logconfig.CONFIGURATIONS: (logconfig.is_logging_configuration, logconfig.read),
+    corsconfig.CONFIGURATIONS: (corsconfig.is_cors_configuration, corsconfig.read),
 }
 
 
