@@ -221,6 +221,31 @@ PROGRAMS = [
         ],
     ),
     Program(
+        "hmac-authorization-header-against-bearer-f-string",
+        "SLS303",
+        "import os\n" + FLASK + '\nos.environ["API_BEARER"] = "s3cr3t"\n\n@app.route("/admin")\ndef admin():\n    if request.headers.get("Authorization") != f"Bearer {os.environ[\'API_BEARER\']}":\n        return "denied", 401\n    return "welcome"\n',
+        "safe",
+        [
+            ("flask_view(admin, headers={'Authorization': 'Bearer s3cr3t'})", "same"),
+            ("flask_view(admin, headers={'Authorization': 'Bearer guess'})", "same"),
+            ("flask_view(admin, headers={'Authorization': 'Bearer sécret'})", "same"),
+            ("flask_view(admin)", "same"),
+        ],
+        fixed_has=("is not None and hmac.compare_digest",),
+    ),
+    Program(
+        "hmac-api-key-header-against-environment",
+        "SLS303",
+        "import os\n" + FLASK + '\nos.environ["API_KEY"] = "k3y"\n\n@app.route("/data")\ndef data():\n    if request.headers["X-Api-Key"] != os.environ["API_KEY"]:\n        return "denied", 401\n    return "rows"\n',
+        "safe",
+        [
+            ("flask_view(data, headers={'X-Api-Key': 'k3y'})", "same"),
+            ("flask_view(data, headers={'X-Api-Key': 'k3z'})", "same"),
+            ("flask_view(data, headers={'X-Api-Key': 'ключ'})", "same"),
+            ("flask_view(data)", "same"),
+        ],
+    ),
+    Program(
         "hmac-both-may-be-missing-is-unsafe",
         "SLS303",
         "def same_csrf(csrf_token: str | None, form_token: str | None) -> bool:\n    return csrf_token == form_token\n",
