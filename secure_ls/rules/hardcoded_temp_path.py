@@ -62,6 +62,9 @@ class HardcodedTempPath(Rule):
     archive writers, and writing methods such as `DataFrame.to_csv` or
     `savefig`. The literal may be the argument itself, an f-string starting
     with the directory, or a variable assigned it in the same function.
+    A name with a part nobody can predict (`uuid.uuid4()`, `secrets.token_hex()`,
+    `os.urandom()`) is not fixed; a process id, a time or `random` are guessable
+    and still reported.
     Strings merely mentioning `/tmp` (help texts, comparisons) are not
     reported, unlike Bandit's B108; neither is `dir="/tmp"` given to
     `tempfile` functions, which create unique names safely. Test code is
@@ -105,6 +108,16 @@ class HardcodedTempPath(Rule):
             p = argparse.ArgumentParser()
             p.add_argument("--workdir", default="/tmp", help="where to put files")
         """),
+        # part of the name comes from os.urandom: nobody can create it first
+        code("""
+            import uuid
+
+            def save_image(content):
+                path = f"/tmp/img_{uuid.uuid4().hex[:8]}.png"
+                with open(path, "wb") as f:
+                    f.write(content)
+                return path
+        """),
         code("""
             def is_temp(path):
                 return path.startswith("/tmp/")
@@ -116,6 +129,20 @@ class HardcodedTempPath(Rule):
         """),
     ]
     INVALID = [
+        # a process id or a time in the name is guessable: another user can still create it first
+        Example(
+            code("""
+                import os
+
+                def spool(data):
+                    path = f"/tmp/spool_{os.getpid()}.bin"
+                    with open(path, "wb") as f:
+                        f.write(data)
+            """),
+            fixed=None,
+            where="path",
+            says="Fixed path `/tmp/spool_",
+        ),
         Example(
             code("""
                 def save(report):
@@ -176,7 +203,7 @@ class HardcodedTempPath(Rule):
             candidates.append(node.args[0])
         for arg in candidates:
             path = self._temp_literal(arg, ctx)
-            if path is not None:
+            if path is not None and not _holds_unguessable_part(arg, ctx):
                 ctx.report(
                     self,
                     arg,
@@ -199,3 +226,23 @@ class HardcodedTempPath(Rule):
             if len(values) == 1 and values[0] is not node:
                 return self._temp_literal(values[0], ctx, depth + 1)
         return None
+
+
+# Calls whose result nobody can predict (drawn from os.urandom): a name holding one cannot be
+# created first by another user. Not uuid1 (time and MAC address), `random` or a process id.
+_UNGUESSABLE = frozenset(
+    {"uuid.uuid4", "os.urandom", "secrets.token_hex", "secrets.token_urlsafe", "secrets.token_bytes", "secrets.randbits", "secrets.choice"}
+)
+
+
+def _holds_unguessable_part(node: ast.expr, ctx, depth: int = 0) -> bool:
+    """`f"/tmp/img_{uuid.uuid4().hex[:8]}.png"`: part of the name is random (also through a name
+    assigned once), so the path is not fixed."""
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Call) and ctx.call_name(sub) in _UNGUESSABLE:
+            return True
+        if isinstance(sub, ast.Name) and depth < 2:
+            values = ctx.assigned_values(sub)
+            if len(values) == 1 and values[0] is not sub and _holds_unguessable_part(values[0], ctx, depth + 1):
+                return True
+    return False
