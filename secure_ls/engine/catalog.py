@@ -337,6 +337,8 @@ SANITIZERS: dict[str, frozenset[Sink]] = {
     "ldap.filter.escape_filter_chars": sinks("ldap"),
     "ldap3.utils.conv.escape_filter_chars": sinks("ldap"),
     "ldap.dn.escape_dn_chars": sinks("ldap"),
+    # percent-encoding; also for HTML where the characters left as they are hold no markup, quote
+    # or scheme colon (see PERCENT_ENCODERS)
     "urllib.parse.quote": sinks("shell", "header", "log"),
     "urllib.parse.quote_plus": sinks("shell", "header", "log"),
     "json.dumps": sinks("log", "header"),
@@ -352,6 +354,12 @@ SANITIZERS: dict[str, frozenset[Sink]] = {
     "hmac.new": sinks("*"),
     "secrets.compare_digest": sinks("*"),
 }
+
+# Percent-encoders and the position of their `safe` argument (the characters left as they are,
+# "/" by default for quote, none for quote_plus): without markup characters, quotes or ":" in
+# it, the result holds no markup, cannot leave an attribute and cannot start a `javascript:` URL.
+PERCENT_ENCODERS = {"urllib.parse.quote": 1, "urllib.parse.quote_plus": 1}
+HTML_UNSAFE_IN_SAFE = frozenset("<>\"':`")
 
 # Sinks a chain of `.replace(old, new)` calls makes a value safe for, by the characters it must
 # escape (guards.escaped_characters): an LDAP filter's specials (RFC 4515), the HTML characters

@@ -396,6 +396,8 @@ class ValueOrigins(ExpressionFacts):
                 joined = CONSTANT
                 for arg in args:
                     joined = joined.join(self._origin(arg))
+                if qualified in catalog.PERCENT_ENCODERS and self._keeps_no_markup(node, catalog.PERCENT_ENCODERS[qualified]):
+                    sinks = sinks | {Sink.HTML}  # `quote(next_url)`: %3C, %22, %3A; nothing an HTML page reads as markup
                 return joined.sanitized(sinks)
             if qualified == "map" and len(node.args) >= 2 and not node.keywords:
                 # `map(str, ids)`: the elements, made by the function (`map(int, ids)` sanitizes)
@@ -465,6 +467,18 @@ class ValueOrigins(ExpressionFacts):
             parts |= frozenset(replace(p, kind=UNKNOWN) for p in joined.parts if p.kind == UNTRUSTED)
         # `reverse("detail", args=[slug])`: a path of this site, whatever it names
         return Origin(parts).sanitized(guards.SAME_SITE) if astutil.last_name(func) in catalog.SITE_URL_BUILDERS else Origin(parts)
+
+    def _keeps_no_markup(self, call: ast.Call, safe_position: int) -> bool:
+        """A percent-encoder's `safe` characters (left as they are) hold no markup, quote or colon:
+        none given, or a constant without them."""
+        safe = astutil.argument_for(call, ("string",) * safe_position + ("safe",), "safe")
+        if safe is None:
+            return not any(isinstance(a, ast.Starred) for a in call.args) and not any(k.arg is None for k in call.keywords)
+        value = self._name_value(safe) if isinstance(safe, ast.Name) else safe
+        text = value.value if isinstance(value, ast.Constant) else value
+        if isinstance(text, bytes):
+            text = text.decode("latin-1")
+        return isinstance(text, str) and not set(text) & catalog.HTML_UNSAFE_IN_SAFE
 
     def _after_configured_host(self, first: ast.expr, second: ast.expr, built: Origin) -> Origin:
         """`f"{settings.REVIEWS_URL}/{ext_id}"`: a base URL of the application's own, then `/`: the

@@ -62,6 +62,15 @@ class UnescapedMarkup(Rule):
     calls = html.MARKUP_CLASSES | _MARK_SAFE
 
     VALID = [
+        # percent-encoded with quote(): no markup, quote or scheme colon is left
+        code("""
+            from urllib.parse import quote
+            from django.utils.safestring import mark_safe
+
+            def edit_link(request):
+                back = request.GET.get("return_url", "/")
+                return mark_safe(f'<a href="/edit?return_url={quote(back)}">edit</a>')
+        """),
         code("""
             from markupsafe import Markup
 
@@ -142,6 +151,19 @@ class UnescapedMarkup(Rule):
         """),
     ]
     INVALID = [
+        # quote() told to leave ":" alone keeps `javascript:...` a scheme
+        Example(
+            code("""
+                from urllib.parse import quote
+                from django.utils.safestring import mark_safe
+
+                def back_link(request):
+                    back = request.GET.get("return_url", "/")
+                    return mark_safe(f'<a href="{quote(back, safe="/:=")}">back</a>')
+            """),
+            where='f\'<a href="{quote(back, safe="/:=")}">back</a>\'',
+            says="is the start of a URL",
+        ),
         # a URL starts the href: Markup.format would escape it, and `javascript:` would still run
         Example(
             code("""
