@@ -240,6 +240,14 @@ class TimingUnsafeComparison(Rule):
                     await self.reconnect(homeserver, access_token)
                     self.access_token = access_token
         """),
+        # ... also read with .get() and stored under the same key
+        code("""
+            def sync_secret(config, key, app_secret):
+                if app_secret is not None and config.get(key) != app_secret:
+                    config[key] = app_secret
+                    return True
+                return False
+        """),
         # a pagination cursor is not worth guessing
         code("""
             def more(next_token, params):
@@ -624,15 +632,25 @@ def _found_by(stored: ast.expr, value: ast.expr, ctx) -> bool:
 
 def _replaced_by(stored: ast.expr, given: ast.expr, ctx) -> bool:
     """The function stores `given` where `stored` was (`self.access_token = access_token`,
-    `element["secret"] = to_save["secret"]`): the comparison notices whether a setting changes.
-    Whoever may call it sets the value anyway; it grants nothing to time."""
-    if not isinstance(stored, (ast.Attribute, ast.Subscript)):
+    `element["secret"] = to_save["secret"]`; read as `config.get(key)`, stored as `config[key]`):
+    the comparison notices whether a setting changes. Whoever may call it sets the value anyway;
+    it grants nothing to time."""
+    if _is_get_call(stored):
+        where = f"{ctx.text(stored.func.value)}[{ctx.text(stored.args[0])}]"
+    elif isinstance(stored, (ast.Attribute, ast.Subscript)):
+        where = ctx.text(stored)
+    else:
         return False
-    where, value = ctx.text(stored), ctx.text(given)
+    value = ctx.text(given)
     return any(
         isinstance(stmt, ast.Assign) and ctx.text(stmt.value) == value and any(ctx.text(t) == where for t in stmt.targets)
         for stmt in astutil.walk(web.function_body(ctx, stored))
     )
+
+
+def _is_get_call(node: ast.expr) -> bool:
+    """`mapping.get(key)`: the item under one key, or None."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and len(node.args) == 1 and not node.keywords
 
 
 def _removes_matches(node: ast.Compare, ctx) -> bool:
