@@ -144,9 +144,10 @@ def summarize_function(
     kwonly = tuple(a.arg for a in args.kwonlyargs)
     vararg = args.vararg.arg if args.vararg else None
     kwarg = args.kwarg.arg if args.kwarg else None
-    returns, generator = _returns(func)
-    if generator or not returns:
-        # nothing to follow: a generator's items are unknown, a procedure returns None
+    returns, generator, raises = _returns(func)
+    if generator or not (returns or raises):
+        # nothing to follow: a generator's items are unknown, a procedure returns None (one
+        # that raises may still be a check its callers rely on: `_check_name(name)`, see ensures)
         return FunctionSummary(name or func.name, positional, kwonly, vararg, kwarg, returns_unknown=generator)
     analyzer: flow.FlowAnalyzer
 
@@ -299,20 +300,23 @@ def _returned(returned: taint.Origin) -> tuple:
     )
 
 
-def _returns(func: ast.AST) -> tuple[bool, bool]:
-    """Whether `func` returns a value anywhere, and whether it is a generator (nested scopes aside)."""
-    returns = generator = False
+def _returns(func: ast.AST) -> tuple[bool, bool, bool]:
+    """Whether `func` returns a value anywhere, whether it is a generator, and whether it raises
+    anywhere (nested scopes aside)."""
+    returns = raises = False
     stack = list(func.body)  # type: ignore[attr-defined]
     while stack:
         node = stack.pop()
         if isinstance(node, ast.Return):
             returns = returns or node.value is not None
+        elif isinstance(node, ast.Raise):
+            raises = True
         elif isinstance(node, (ast.Yield, ast.YieldFrom)):
-            return returns, True
+            return returns, True, raises
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             continue
         stack.extend(astutil.children(node))
-    return returns, generator
+    return returns, False, raises
 
 
 def qualify_in(node: ast.AST, module: ModuleSymbols, loads: dict[int, bindings.Binding]) -> str | None:

@@ -1321,7 +1321,9 @@ def test_metadata_the_framework_sets_and_the_session_are_not_the_client_guessing
     )
     assert not {"SLS303", "SLS125"} & set(rules(code))
     from_client = code.replace("request.META['CSRF_COOKIE']", "request.META['HTTP_X_CSRF_COOKIE']")
-    assert {"SLS303", "SLS125"} <= set(rules(from_client))
+    # storing the client's value is reported; the `!=` only notices that it changes what is then
+    # replaced (like `if token != self.token: self.token = token`), so it grants nothing to time
+    assert "SLS125" in rules(from_client) and "SLS303" not in rules(from_client)
     # the session's value against the client's guess is still a comparison to time
     assert "SLS303" in rules("def check(request):\n    return request.session.get('otp_token') != request.POST['otp_token']\n")
 
