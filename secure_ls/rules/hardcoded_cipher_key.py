@@ -22,7 +22,9 @@ class HardcodedCipherKey(Rule):
 
     A cipher object made as a statement of its own and thrown away (a probe
     of which crypto library is installed) encrypts nothing and is not
-    reported.
+    reported. Only the key given to the cipher counts: the arguments of a
+    method called on it or on its result (`AESGCM(key).decrypt(nonce, ct,
+    None).decode("utf-8")`) are not keys.
 
     ## Why is this bad?
     A key in the source is in every copy of the repository, every package
@@ -68,6 +70,15 @@ class HardcodedCipherKey(Rule):
                     pass
             Fernet(b'not-a-cryptography-fernet')
         """),
+        # the text decrypted is decoded: "utf-8" is an encoding, not a key
+        code("""
+            import binascii
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+            def open_value(get_key, nonce, value):
+                key = get_key()
+                return AESGCM(key).decrypt(nonce, binascii.a2b_hex(value), None).decode('utf-8')
+        """),
         # a cipher made and dropped: a probe of which library is installed, it encrypts nothing
         code("""
             from Crypto.Cipher import AES
@@ -79,6 +90,17 @@ class HardcodedCipherKey(Rule):
         """),
     ]
     INVALID = [
+        Example(code("""
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+            KEY = b'0123456789abcdef0123456789abcdef'
+
+            def open_value(nonce, data):
+                return AESGCM(KEY).decrypt(nonce, data, None).decode('utf-8')
+        """),
+            where="KEY",
+            says="AESGCM key written in the code",
+        ),
         Example(code("""
             from cryptography.fernet import Fernet
 
@@ -115,7 +137,7 @@ class HardcodedCipherKey(Rule):
         what = None
         if name in _FERNET:
             what = "Fernet key"
-        elif name.startswith(crypto.CRYPTOGRAPHY_AEAD) or crypto.cryptography_algorithm(node, ctx) is not None:
+        elif _aead_class(name) or crypto.cryptography_algorithm(node, ctx) is not None:
             what = f"{name.rsplit('.', 1)[-1]} key"
         elif crypto.pycrypto_cipher(node, ctx) is not None:
             what = f"{crypto.pycrypto_cipher(node, ctx)} key"
@@ -140,3 +162,10 @@ class HardcodedCipherKey(Rule):
             "Load it at run time from a secret store or environment variable, and replace the exposed key.",
             confidence=Confidence.LOW if ctx.in_test_code(key) else None,
         )
+
+
+def _aead_class(name: str) -> bool:
+    """`AESGCM(key)`, an AEAD class itself; not a method called on one or on what it returned
+    (`AESGCM(key).decrypt(nonce, data, None).decode("utf-8")`: their first argument is a nonce or
+    an encoding, not the key)."""
+    return name.startswith(crypto.CRYPTOGRAPHY_AEAD) and "." not in name[len(crypto.CRYPTOGRAPHY_AEAD):]

@@ -16,7 +16,9 @@ _PURPOSE_WORDS = frozenset(
     {"token", "secret", "password", "passwd", "pwd", "salt", "key", "otp", "totp", "nonce", "session", "csrf", "pin", "apikey", "reset", "verification", "verify", "confirmation", "activation", "invite", "iv", "auth", "code", "captcha", "credential"}
 )
 # Words that say the random value is not a secret even next to a purpose word.
-_HARMLESS_WORDS = frozenset({"color", "colour", "delay", "sleep", "jitter", "backoff", "retry", "sample", "shuffle", "test", "demo", "example", "mock", "fake", "dummy", "index", "idx", "port", "weight", "percent", "probability", "chance", "count", "len", "length", "size", "type", "name", "label", "timeout", "interval"})
+_HARMLESS_WORDS = frozenset({"color", "colour", "delay", "sleep", "jitter", "backoff", "retry", "sample", "shuffle", "test", "demo", "example", "mock", "fake", "dummy", "index", "idx", "port", "weight", "percent", "probability", "chance", "count", "len", "length", "size", "type", "name", "label", "timeout", "interval",
+                             # a MIME multipart boundary only has to differ from the body it separates
+                             "boundary"})
 
 
 class InsecureRandom(Rule):
@@ -32,7 +34,11 @@ class InsecureRandom(Rule):
     take a branch by chance (`if random.random() > 0.75:`, `if random.randint(0, 1) == 0:`),
     nor a seed (`seed=random.randint(1, 5000)`: a seed makes a generator reproducible, which
     is what `random` is for), nor a value passed as a `key=` keyword (a widget's
-    or a sort's look-up key). Picks of characters or numbers, or picks
+    or a sort's look-up key), nor a MIME multipart boundary (it only has to
+    differ from the body it separates), nor a shuffle of a list made for the
+    call and dropped after it (`random.shuffle(list(password))` changes
+    nothing the program keeps; shuffling the list that then becomes the
+    password is reported). Picks of characters or numbers, or picks
     repeated to build a value, are. A salt or nonce that only goes out in
     requests to another service (a token protocol's `s=` next to
     `t=md5(password + salt)`) is that service's protocol value: low
@@ -145,8 +151,52 @@ class InsecureRandom(Rule):
                 session = Session.objects.create(user=user, impression=random.choice(['good', 'bad']))
                 return session
         """),
+        # a shuffled copy that is dropped: the password is what secrets made
+        code("""
+            import random
+            import secrets
+            import string
+
+            def make_password(length):
+                password = ''.join(secrets.choice(string.ascii_letters) for _ in range(length))
+                random.shuffle(list(password))
+                return password
+        """),
+        # a MIME multipart boundary only has to differ from the body
+        code("""
+            import random
+
+            def choose_boundary():
+                nonce = ''.join(str(random.randint(0, 9)) for _ in range(20))
+                return '-' * 27 + nonce
+        """),
     ]
     INVALID = [
+        # the shuffled list is the password
+        Example(
+            code("""
+                import random
+                import secrets
+                import string
+
+                def make_password(length):
+                    chars = [secrets.choice(string.ascii_letters) for _ in range(length)]
+                    random.shuffle(chars)
+                    return ''.join(chars)
+            """),
+            fixed=code("""
+                import random
+                import secrets
+                import string
+
+                def make_password(length):
+                    chars = [secrets.choice(string.ascii_letters) for _ in range(length)]
+                    secrets.SystemRandom().shuffle(chars)
+                    return ''.join(chars)
+            """),
+            where="random.shuffle(chars)",
+            says="`random.shuffle` is used for `make_password`",
+        ),
         Example(
             code("""
                 import random
@@ -261,6 +311,8 @@ class InsecureRandom(Rule):
         function = name[len("random.") :]
         if function == "choice" and _picks_an_existing_value(node, ctx):
             return
+        if function == "shuffle" and _shuffles_a_temporary(node):
+            return  # `random.shuffle(list(password))`: the shuffled copy is dropped, nothing random is kept
         if _is_a_coin_flip(node, ctx):
             return  # `if random.random() < 0.25:`: a branch taken by chance, no value comes out
         purpose = self._purpose(node, ctx)
@@ -365,6 +417,23 @@ def _is_a_coin_flip(call: ast.Call, ctx) -> bool:
         return True
     others = [o for o in [parent.left, *parent.comparators] if o is not call]
     return all(isinstance(op, (ast.Eq, ast.NotEq)) for op in parent.ops) and all(isinstance(o, ast.Constant) for o in others)
+
+
+# Calls that always build a new list (or bytearray): shuffled in place as an argument, the
+# result is referenced by nothing once the call returns.
+_NEW_SEQUENCE_CALLS = frozenset({"list", "sorted", "bytearray"})
+
+
+def _shuffles_a_temporary(call: ast.Call) -> bool:
+    """`random.shuffle(list(password))`, `random.shuffle([a, b, c])`: `shuffle` works in place and
+    returns None, so shuffling a sequence built in the call itself changes nothing the program
+    keeps. Not a name, attribute or item (`random.shuffle(chars)`: the list that is then used)."""
+    if len(call.args) != 1:
+        return False
+    seq = call.args[0]
+    if isinstance(seq, (ast.List, ast.ListComp)):
+        return True
+    return isinstance(seq, ast.Call) and isinstance(seq.func, ast.Name) and seq.func.id in _NEW_SEQUENCE_CALLS
 
 
 def _sent(call: ast.Call, ctx) -> bool:

@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine import astutil, taint
 from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Severity
-from secure_ls.rules._support import crypto, frameworks
+from secure_ls.rules._support import crypto, frameworks, verified_decode
 from secure_ls.rules.base import Example, Rule, code
 
 _TIMING = frozenset({"exp", "iat", "nbf"})
@@ -24,7 +24,13 @@ class JwtUnverifiedSignature(Rule):
     `process_jwt(token)` (python_jwt verifies in `verify_jwt`). Reading
     the claims unverified to pick the key (`kid`, `iss`) and then decoding
     again with verification in the same function is the documented pattern
-    and is not reported.
+    and is not reported; nor when the two are split over methods of one
+    class: the same token handed to a method that decodes it with its key,
+    or the unverified claims returned by a method whose every caller in the
+    class then decodes the token it passed with verification. A helper that
+    returns unverified claims to a caller that does not verify them is
+    reported, and so is one whose callers are out of reach (a top-level
+    function: other modules may call it).
 
     ## Why is this bad?
     Without the signature check, anyone can write a token with any claims:
@@ -87,8 +93,68 @@ class JwtUnverifiedSignature(Rule):
                 claims = jwt.decode(token, options={'verify_signature': False})
                 return claims.get('exp', 0) < time.time()
         """),
+        # the peek in a helper; its only caller verifies the token it passed
+        code("""
+            import jwt
+
+            class IdTokens:
+                def unverified_claims(self, id_token):
+                    return jwt.decode(id_token, options={'verify_signature': False})
+
+                def validate(self, id_token):
+                    claims = self.unverified_claims(id_token)
+                    key = self.keys[claims['tid']]
+                    return jwt.decode(id_token, key=key, algorithms=['RS256'], audience=self.audience)
+        """),
+        # the verification in a helper method the token is handed to
+        code("""
+            import jwt
+            from authlib.jose import jwt as authlib_jwt
+
+            class Provider:
+                def validate_jwt(self, id_token, keyset):
+                    claims = authlib_jwt.decode(id_token, keyset)
+                    claims.validate()
+                    return claims
+
+                def token_info(self, id_token):
+                    me = jwt.decode(id_token, options={'verify_signature': False})
+                    return self.validate_jwt(id_token, self.keysets[me['iss']])
+        """),
     ]
     INVALID = [
+        # a helper returns unverified claims to a caller that trusts them
+        Example(
+            code("""
+                import jwt
+
+                class IdTokens:
+                    def unverified_claims(self, id_token):
+                        return jwt.decode(id_token, options={'verify_signature': False})
+
+                    def current_user(self, id_token):
+                        return self.users[self.unverified_claims(id_token)['sub']]
+            """),
+            where="jwt.decode(id_token, options={'verify_signature': False})",
+            says="JWT decoded without verifying its signature",
+        ),
+        # the helper it hands a token to verifies another token
+        Example(
+            code("""
+                import jwt
+
+                class Session:
+                    def check_refresh(self, refresh_token):
+                        return jwt.decode(refresh_token, self.key, algorithms=['HS256'])
+
+                    def current_user(self, access_token, refresh_token):
+                        claims = jwt.decode(access_token, options={'verify_signature': False})
+                        self.check_refresh(refresh_token)
+                        return claims['sub']
+            """),
+            where="jwt.decode(access_token, options={'verify_signature': False})",
+            says="JWT decoded without verifying its signature",
+        ),
         Example(  # python_jwt: process_jwt only parses; verify_jwt checks the signature
             code("""
                 import python_jwt as jwt
@@ -143,9 +209,11 @@ class JwtUnverifiedSignature(Rule):
         for other in astutil.walk(scope):
             if other is not node and isinstance(other, ast.Call) and crypto.is_jwt_decode(other, ctx) and crypto.signature_disabled(other, ctx) is None:
                 return  # unverified peek, then a verified decode
+        token = argument(node, 0, ("jwt", "token"))
+        if verified_decode.verified_nearby(node, token, ctx):
+            return  # a peek to choose the key, the token then verified by a helper or by every caller
         if self._only_timing_claims(node, scope, ctx):
             return  # a client checking whether its own token has expired
-        token = argument(node, 0, ("jwt", "token"))
         part = ctx.origin(token).risk() if token is not None else None
         if ctx.in_test_code(node):
             confidence = Confidence.LOW

@@ -11,7 +11,7 @@ from secure_ls.rules.base import Example, Rule, code
 
 # Words that make a comparison of two passwords a form check, not a login.
 _FORM_CHECK_WORDS = frozenset(
-    {"confirm", "confirmation", "confirmed", "repeat", "repeated", "again", "retype", "retyped", "verify", "verification", "new", "old", "previous", "prev", "current", "check", "match", "initial", "second", "other", "1", "2"}
+    {"confirm", "confirmation", "confirmed", "repeat", "repeated", "again", "retype", "retyped", "verify", "verification", "new", "old", "original", "previous", "prev", "current", "check", "match", "initial", "second", "other", "1", "2"}
 )
 # Words that make the value a collection of passwords (`password_dict`, `survey_passwords`), or
 # of what describes them, not a password.
@@ -63,11 +63,13 @@ class PlaintextPasswordComparison(Rule):
     with the matching function (`bcrypt.checkpw`, `user.check_password`,
     `check_password_hash`). No quick fix is offered: existing rows must be
     migrated to hashes. Form checks such as `password == confirm_password`
-    (or any two passwords that both come from the request), and collections
+    (or any two passwords that both come from the request; a new password
+    against the `original_password` field), and collections
     (`password_dict != survey_passwords`), and a check that a new password
     came in before the branch hashes it (`if old.password != obj.password:
-    obj.password = hash_password(obj.password)`),
-    are not reported, nor is a comparison with a password written in the
+    obj.password = hash_password(obj.password)`), and the password parts of
+    two parsed URLs (`urlparse(origin).password != urlparse(allowed).password`:
+    URLs compared part by part) are not reported, nor is a comparison with a password written in the
     source (a known default refused by name): that literal is a hard-coded
     secret, reported where it is written.
     """
@@ -113,6 +115,23 @@ class PlaintextPasswordComparison(Rule):
             def clean(password1, password2):
                 return password1 == password2
         """),
+        # a new password may not be the original one, both typed into one form
+        code("""
+            def clean(self):
+                password = self.cleaned_data.get('password')
+                original_password = self.cleaned_data.get('original_password')
+                if password == original_password:
+                    raise ValueError('choose a new password')
+        """),
+        # two URLs compared part by part
+        code("""
+            from urllib.parse import urlparse
+
+            def origin_allowed(origin, allowed_origin):
+                parsed_origin = urlparse(origin)
+                parsed_allowed = urlparse(allowed_origin)
+                return parsed_origin.password == parsed_allowed.password and parsed_origin.port == parsed_allowed.port
+        """),
         code("""
             def login(user, password):
                 return user.password_hash == hash_it(password)
@@ -135,6 +154,19 @@ class PlaintextPasswordComparison(Rule):
         """),
     ]
     INVALID = [
+        # the password in a URL checked against the stored one
+        Example(
+            code("""
+                from urllib.parse import urlparse
+
+                def login(user, url):
+                    if urlparse(url).password == user.password:
+                        return True
+                    return False
+            """),
+            where="urlparse(url).password == user.password",
+            says="Password `password` compared in plain text",
+        ),
         Example(code("""
             def login(user, password):
                 if user.password == password:
@@ -185,12 +217,27 @@ class PlaintextPasswordComparison(Rule):
             return  # `password != rpassword`, both fields of one submitted form: a confirmation check, nothing stored
         if _hashed_when_changed(node, ctx):
             return
+        if all(_url_userinfo(side, ctx) for side in (left, right)):
+            return  # `parsed.password != allowed.password`: two URLs compared part by part, no account's password
         ctx.report(
             self,
             node,
             f"Password `{a}` compared in plain text with `{b}`: passwords must be stored only as slow salted hashes "
             "(bcrypt, Argon2, Django's make_password) and checked with the matching verify function.",
         )
+
+
+_URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse", "urlparse.urlsplit"})
+
+
+def _url_userinfo(node: ast.expr, ctx) -> bool:
+    """`urlparse(origin).password`, also through the name the parsed URL is kept in: the password
+    part of a URL's userinfo, which says what the URL is, not what a user logs in with here."""
+    if not (isinstance(node, ast.Attribute) and node.attr == "password"):
+        return False
+    parsed = node.value
+    values = ctx.assigned_values(parsed) if isinstance(parsed, ast.Name) else (parsed,)
+    return bool(values) and all(isinstance(v, ast.Call) and (ctx.call_name(v) or "") in _URL_PARSERS for v in values)
 
 
 def _hashed_when_changed(compare: ast.Compare, ctx) -> bool:

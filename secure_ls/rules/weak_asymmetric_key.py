@@ -38,7 +38,10 @@ class WeakAsymmetricKey(Rule):
     `DSA.generate(1024)`, `rsa.newkeys(512)`, pyOpenSSL's
     `generate_key(TYPE_RSA, 1024)`) and elliptic curves below 224 bits
     (`ec.SECP192R1()`, `SECT163K1`, `SECT163R2`, PyCryptodome's
-    `ECC.generate(curve="P-192")`).
+    `ECC.generate(curve="P-192")`). A curve object made only to read what
+    it is called or how big it is (`ec.SECP192R1().name` in a table naming
+    the curves of existing certificates) makes and checks no key and is not
+    reported.
 
     ## Why is this bad?
     512-bit RSA is factored in hours on rented machines and 1024-bit keys
@@ -73,6 +76,17 @@ class WeakAsymmetricKey(Rule):
             from cryptography.hazmat.primitives.asymmetric import ec
             key = ec.generate_private_key(ec.SECP256R1())
         """),
+        # curve names mapped to labels: no key is made with them
+        code("""
+            from cryptography.hazmat.primitives.asymmetric import ec
+
+            def key_type_of(curve_name):
+                labels = {
+                    ec.SECP192R1().name: 'ECCPRIME192V1',
+                    ec.SECP256R1().name: 'ECCPRIME256V1',
+                }
+                return labels.get(curve_name)
+        """),
         code("""
             from Crypto.PublicKey import RSA
             def make(bits):
@@ -85,6 +99,25 @@ class WeakAsymmetricKey(Rule):
         """),
     ]
     INVALID = [
+        # a table of curve objects a key is generated with
+        Example(
+            code("""
+                from cryptography.hazmat.primitives.asymmetric import ec
+
+                def generate(key_type):
+                    curves = {'ECCPRIME192V1': ec.SECP192R1(), 'ECCPRIME256V1': ec.SECP256R1()}
+                    return ec.generate_private_key(curves[key_type])
+            """),
+            fixed=code("""
+                from cryptography.hazmat.primitives.asymmetric import ec
+
+                def generate(key_type):
+                    curves = {'ECCPRIME192V1': ec.SECP256R1(), 'ECCPRIME256V1': ec.SECP256R1()}
+                    return ec.generate_private_key(curves[key_type])
+            """),
+            where="ec.SECP192R1()",
+            says="Elliptic curve SECP192R1 gives under 112 bits of security",
+        ),
         Example(
             code("""
                 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -167,7 +200,7 @@ class WeakAsymmetricKey(Rule):
         name = ctx.call_name(node) or ""
         if name.startswith(_ASYM + "ec."):
             curve = name[len(_ASYM + "ec."):]
-            if curve in WEAK_CURVES:
+            if curve in WEAK_CURVES and not _only_described(node, ctx):
                 self._weak_curve(node, curve, ctx)
             return
         if name in ("Crypto.PublicKey.ECC.generate", "Cryptodome.PublicKey.ECC.generate"):
@@ -216,3 +249,14 @@ class WeakAsymmetricKey(Rule):
                 imports=("from cryptography.hazmat.primitives.asymmetric import ec",),
             )
         ctx.report(self, node, f"Elliptic curve {curve} gives under 112 bits of security: use SECP256R1 (P-256), or Ed25519/X25519.", fix=fix)
+
+
+# What a curve object tells about itself: reading them makes no key and checks no signature.
+_DESCRIPTIVE_ATTRIBUTES = frozenset({"name", "key_size"})
+
+
+def _only_described(node: ast.Call, ctx) -> bool:
+    """`ec.SECP192R1().name`: the curve is made only to read its name or size (a table mapping
+    curve names to labels), never handed to a key generation or a check."""
+    parent = ctx.parent(node)
+    return isinstance(parent, ast.Attribute) and parent.value is node and parent.attr in _DESCRIPTIVE_ATTRIBUTES
