@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
-from secure_ls.engine import astutil, catalog, guards
+from secure_ls.engine import astutil, catalog, guards, taint
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import frameworks, strings, web
 from secure_ls.rules.base import Example, Rule, code
@@ -68,7 +68,11 @@ class OpenRedirect(Rule):
     with `/`, would give the client the host. The object a Django form or a
     DRF serializer saved (`shelf = form.save()`) is a stored row, like one a
     query found: a redirect to its path (`shelf.local_path`) is not reported,
-    while the form's `cleaned_data` stays the client's text.
+    while the form's `cleaned_data` stays the client's text. A target a
+    method of the same class returns (`redirect(self.success_url(request))`)
+    is judged by that method's returns: when each is a constant, the
+    request's own URL, what the object holds or such a value followed by a
+    query string after `?`, the client did not choose it.
     """
 
     id = "SLS120"
@@ -276,8 +280,52 @@ class OpenRedirect(Rule):
                     return redirect(request.args.get("next"))
                 return redirect("/")
         """),
+        # a method of the class returns the request's own path, or that path with a query string
+        code("""
+            from urllib.parse import urlencode
+            from django.shortcuts import redirect
+            from django.views import View
+
+            class Confirm(View):
+                success_url = None
+
+                def login_again_url(self):
+                    wanted = self.request.GET.get("next")
+                    if not wanted:
+                        return self.request.path
+                    return f"{self.request.path}?{urlencode({'next': wanted})}"
+
+                def success_target(self, request):
+                    if self.success_url:
+                        return self.success_url
+                    return request.get_full_path()
+
+                def post(self, request):
+                    if not request.POST.get("code"):
+                        return redirect(self.login_again_url())
+                    return redirect(self.success_target(request))
+        """),
     ]
     INVALID = [
+        # the class's method starts the target with the client's text: the query after it does not help
+        Example(
+            code("""
+                from django.shortcuts import redirect
+                from django.views import View
+
+                class Confirm(View):
+                    def login_again_url(self):
+                        wanted = self.request.GET.get("next")
+                        if not wanted:
+                            return self.request.path
+                        return f"{wanted}?from={self.request.path}"
+
+                    def post(self, request):
+                        return redirect(self.login_again_url())
+            """),
+            where="self.login_again_url()",
+            says="Redirect target `self.login_again_url()` comes from the HTTP request",
+        ),
         # a redirect by hand: the Location header of a 302 response
         Example(
             code("""
@@ -443,7 +491,7 @@ class OpenRedirect(Rule):
         if name == "django.shortcuts.redirect" and _saved_instance(ctx, target):
             return  # `redirect(form.save())`: Django goes to the instance's get_absolute_url()
         built, _ = web.built_value(ctx, target)
-        if _starts_fixed(built) or _always_starts_fixed(ctx, target):
+        if _starts_fixed(built) or _always_starts_fixed(ctx, target) or _own_method_returns_fixed(ctx, target):
             return
         if _checked(ctx, node, target):
             return
@@ -536,6 +584,74 @@ def _always_starts_fixed(ctx, target: ast.expr) -> bool:
         return False  # (what methods store on `self` is judged by the data flow, not here)
     after_mark = all(tail and isinstance(tail[0], strings.Literal) and tail[0].text[:1] in "?#" for tail in appended.values())
     return after_mark and not any(_client_chosen(ctx, ctx.origin(v).risk(Sink.REDIRECT)) for v in starts)
+
+
+def _own_method_returns_fixed(ctx, target: ast.expr, depth: int = 0) -> bool:
+    """`redirect(self.success_url())` where that method of the same class returns, on every
+    path, a target the client did not choose (_fixed_return). A method's summary says only
+    that its value comes from the request; its returns say which part."""
+    method = _own_method(ctx, target)
+    if method is None or depth > 3:
+        return False
+    returns = list(_returns_of(method))
+    return bool(returns) and all(r.value is not None and _fixed_return(ctx, r.value, depth) for r in returns)
+
+
+def _fixed_return(ctx, value: ast.expr, depth: int) -> bool:
+    """A constant, the request's own URL (`request.get_full_path()`, `self.request.path`), what
+    the object holds (`self.success_url`, when nothing stored the client's text there: the
+    caller's `self` is this object), a fixed start, one of these then a query string after `?`
+    or `#` (`f"{self.request.path}?{urlencode(...)}"`), or another such method's result; a
+    name, when each value assigned to it is one. Judged piece by piece: an origin joins every
+    read of the request into one."""
+    if depth > 3:
+        return False
+    if isinstance(value, ast.Constant):
+        return value.value is None or isinstance(value.value, str)
+    if _own_method_returns_fixed(ctx, value, depth + 1) or _starts_fixed(value) or _own_url_read(value):
+        return True
+    if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) and value.value.id == "self":
+        part = ctx.origin(value).risk(Sink.REDIRECT)
+        return part is None or part.kind == taint.PARAM and part.label == "self"
+    if isinstance(value, ast.Name):
+        assigned = ctx.assigned_values(value)
+        return bool(assigned) and all(_fixed_return(ctx, v, depth + 1) for v in assigned)
+    parts = strings.pieces(value) or []
+    return (
+        len(parts) > 1 and isinstance(parts[0], strings.Value) and isinstance(parts[1], strings.Literal)
+        and parts[1].text[:1] in "?#" and _fixed_return(ctx, parts[0].node, depth + 1)
+    )
+
+
+def _own_url_read(node: ast.expr) -> bool:
+    """`request.path`, `self.request.get_full_path()`: the URL the request was sent to."""
+    if isinstance(node, ast.Call) and not node.args:
+        node = node.func
+    if not (isinstance(node, ast.Attribute) and node.attr in web.SELF_URL_ATTRIBUTES):
+        return False
+    owner = node.value
+    return isinstance(owner, (ast.Name, ast.Attribute)) and astutil.last_name(owner) in catalog.REQUEST_NAMES
+
+
+def _own_method(ctx, call: ast.expr) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The method of the enclosing class that `self.name(...)` calls, if the class defines it."""
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) and call.func.value.id == "self"):
+        return None
+    cls = next((a for a in ctx.ancestors(call) if isinstance(a, ast.ClassDef)), None)
+    if cls is None:
+        return None
+    return next((m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)) and m.name == call.func.attr), None)
+
+
+def _returns_of(func: ast.AST):
+    """The `return` statements of a function, not of the functions defined inside it."""
+    pending = list(astutil.children(func))
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Return):
+            yield node
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            pending.extend(astutil.children(node))
 
 
 def _appended(ctx, target: ast.expr, value: ast.expr) -> list | None:
