@@ -72,7 +72,9 @@ class OpenRedirect(Rule):
     method of the same class returns (`redirect(self.success_url(request))`)
     is judged by that method's returns: when each is a constant, the
     request's own URL, what the object holds or such a value followed by a
-    query string after `?`, the client did not choose it.
+    query string after `?`, or a path the class binds to `reverse_lazy(...)`
+    filled in with `%` (`self.redirect_url % kwargs`), the client did not
+    choose it.
     """
 
     id = "SLS120"
@@ -305,8 +307,41 @@ class OpenRedirect(Rule):
                         return redirect(self.login_again_url())
                     return redirect(self.success_target(request))
         """),
+        # the URL route's values fill a path of this site the class names
+        code("""
+            from django.http import HttpResponseRedirect
+            from django.urls import reverse_lazy
+            from django.views import View
+
+            class PostOnly(View):
+                redirect_url = reverse_lazy("home")
+
+                def get_redirect_url(self, *args, **kwargs):
+                    return self.redirect_url % kwargs
+
+                def get(self, request, *args, **kwargs):
+                    return HttpResponseRedirect(self.get_redirect_url(*args, **kwargs))
+        """),
     ]
     INVALID = [
+        # a template the class fills with the route's values, starting with one of them
+        Example(
+            code("""
+                from django.http import HttpResponseRedirect
+                from django.views import View
+
+                class Jump(View):
+                    redirect_url = "%(target)s/done"
+
+                    def get_redirect_url(self, *args, **kwargs):
+                        return self.redirect_url % kwargs
+
+                    def get(self, request, *args, **kwargs):
+                        return HttpResponseRedirect(self.get_redirect_url(*args, **kwargs))
+            """),
+            where="self.get_redirect_url(*args, **kwargs)",
+            says="comes from the URL parameter `kwargs`",
+        ),
         # the class's method starts the target with the client's text: the query after it does not help
         Example(
             code("""
@@ -610,6 +645,8 @@ def _fixed_return(ctx, value: ast.expr, depth: int) -> bool:
         return value.value is None or isinstance(value.value, str)
     if _own_method_returns_fixed(ctx, value, depth + 1) or _starts_fixed(value) or _own_url_read(value):
         return True
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mod) and _site_path_attribute(ctx, value.left):
+        return True  # `self.redirect_url % kwargs`: the values fill a path of this site
     if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) and value.value.id == "self":
         part = ctx.origin(value).risk(Sink.REDIRECT)
         return part is None or part.kind == taint.PARAM and part.label == "self"
@@ -621,6 +658,19 @@ def _fixed_return(ctx, value: ast.expr, depth: int) -> bool:
         len(parts) > 1 and isinstance(parts[0], strings.Value) and isinstance(parts[1], strings.Literal)
         and parts[1].text[:1] in "?#" and _fixed_return(ctx, parts[0].node, depth + 1)
     )
+
+
+def _site_path_attribute(ctx, node: ast.expr) -> bool:
+    """`self.redirect_url` where the class body binds `redirect_url = reverse_lazy("home")`: a
+    path of this site (catalog.SITE_URL_BUILDERS), which a `%` filling in values keeps at its start."""
+    if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"):
+        return False
+    cls = next((a for a in ctx.ancestors(node) if isinstance(a, ast.ClassDef)), None)
+    bound = [
+        stmt.value for stmt in (cls.body if cls is not None else ())
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == node.attr for t in stmt.targets)
+    ]
+    return len(bound) == 1 and isinstance(bound[0], ast.Call) and astutil.last_name(bound[0].func) in catalog.SITE_URL_BUILDERS
 
 
 def _own_url_read(node: ast.expr) -> bool:
