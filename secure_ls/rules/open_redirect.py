@@ -625,10 +625,10 @@ def _own_method_returns_fixed(ctx, target: ast.expr, depth: int = 0) -> bool:
     """`redirect(self.success_url())` where that method of the same class returns, on every
     path, a target the client did not choose (_fixed_return). A method's summary says only
     that its value comes from the request; its returns say which part."""
-    method = _own_method(ctx, target)
+    method = web.own_method(ctx, target)
     if method is None or depth > 3:
         return False
-    returns = list(_returns_of(method))
+    returns = list(web.returns_of(method))
     return bool(returns) and all(r.value is not None and _fixed_return(ctx, r.value, depth) for r in returns)
 
 
@@ -681,27 +681,6 @@ def _own_url_read(node: ast.expr) -> bool:
         return False
     owner = node.value
     return isinstance(owner, (ast.Name, ast.Attribute)) and astutil.last_name(owner) in catalog.REQUEST_NAMES
-
-
-def _own_method(ctx, call: ast.expr) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
-    """The method of the enclosing class that `self.name(...)` calls, if the class defines it."""
-    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) and call.func.value.id == "self"):
-        return None
-    cls = next((a for a in ctx.ancestors(call) if isinstance(a, ast.ClassDef)), None)
-    if cls is None:
-        return None
-    return next((m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)) and m.name == call.func.attr), None)
-
-
-def _returns_of(func: ast.AST):
-    """The `return` statements of a function, not of the functions defined inside it."""
-    pending = list(astutil.children(func))
-    while pending:
-        node = pending.pop()
-        if isinstance(node, ast.Return):
-            yield node
-        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            pending.extend(astutil.children(node))
 
 
 def _appended(ctx, target: ast.expr, value: ast.expr) -> list | None:
