@@ -5,9 +5,9 @@ from __future__ import annotations
 import ast
 import re
 
-from secure_ls.engine import astutil, catalog, guards, taint
+from secure_ls.engine import astutil, catalog, guards
 from secure_ls.engine.model import Confidence, Severity
-from secure_ls.rules._support import frameworks, strings, web
+from secure_ls.rules._support import frameworks, redirects, web
 from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
@@ -74,7 +74,10 @@ class OpenRedirect(Rule):
     request's own URL, what the object holds or such a value followed by a
     query string after `?`, or a path the class binds to `reverse_lazy(...)`
     filled in with `%` (`self.redirect_url % kwargs`), the client did not
-    choose it.
+    choose it. Nor is a target that starts with a value the client did not
+    choose, then a fixed path segment or `?` before the client's text
+    (`f"{settings.FRONTEND_URL}/accounts/{key}"`): the literal ends any host
+    that value began, while `f"{settings.FRONTEND_URL}/{next}"` is reported.
     """
 
     id = "SLS120"
@@ -322,8 +325,28 @@ class OpenRedirect(Rule):
                 def get(self, request, *args, **kwargs):
                     return HttpResponseRedirect(self.get_redirect_url(*args, **kwargs))
         """),
+        # the site's configured front end, a fixed path segment, then the client's text
+        code("""
+            from django.conf import settings
+            from django.shortcuts import redirect
+
+            def confirm_email(request):
+                return redirect(f"{settings.FRONTEND_URL}/accounts/confirm/{request.GET['key']}")
+        """),
     ]
     INVALID = [
+        # only `/` after the configured value: an empty value leaves `//` and the client's host
+        Example(
+            code("""
+                from django.conf import settings
+                from django.shortcuts import redirect
+
+                def confirm_email(request):
+                    return redirect(f"{settings.FRONTEND_URL}/{request.GET['next']}")
+            """),
+            where="f\"{settings.FRONTEND_URL}/{request.GET['next']}\"",
+            says="comes from the HTTP request",
+        ),
         # a template the class fills with the route's values, starting with one of them
         Example(
             code("""
@@ -521,16 +544,18 @@ class OpenRedirect(Rule):
 
     def _check(self, node: ast.stmt | ast.Call, target: ast.expr, name: str | None, ctx) -> None:
         part = ctx.origin(target).risk(Sink.REDIRECT)
-        if not _client_chosen(ctx, part):
+        if not redirects.client_chosen(ctx, part):
             return  # "go back" redirects to the Referer are not chosen by a link's author
         if name == "django.shortcuts.redirect" and _saved_instance(ctx, target):
             return  # `redirect(form.save())`: Django goes to the instance's get_absolute_url()
         built, _ = web.built_value(ctx, target)
-        if _starts_fixed(built) or _always_starts_fixed(ctx, target) or _own_method_returns_fixed(ctx, target):
+        if redirects.starts_fixed(built) or redirects.always_starts_fixed(ctx, target) or redirects.own_method_returns_fixed(ctx, target):
+            return
+        if redirects.host_settled_after_application_value(ctx, built):
             return
         if _checked(ctx, node, target):
             return
-        after = _after_application_segment(ctx, target)
+        after = redirects.after_application_segment(ctx, target)
         if after is not None:
             # `f"/{snapshot.url_path}/{path}"`: another host only if that value is empty or starts with `/`
             ctx.report(
@@ -586,141 +611,6 @@ def _saved_instance(ctx, target: ast.expr) -> bool:
         values = ctx.assigned_values(target)
         value = values[0] if len(values) == 1 else None
     return isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "save"
-
-
-def _starts_fixed(value: ast.expr) -> bool:
-    """`"/items/" + x`, `f"https://example.com/{x}"`, `reverse("items") + "?" + query`: the host is settled by the start."""
-    if _is_own_url(value) or astutil.root_then_unslashed(value):
-        return True
-    parts = strings.pieces(value)
-    if not parts:
-        return False
-    first = parts[0]
-    if isinstance(first, strings.Literal):
-        return bool(guards.SAFE_URL_PREFIX.match(first.text))
-    return _is_own_url(first.node)  # a path of this site, then a query string
-
-
-def _always_starts_fixed(ctx, target: ast.expr) -> bool:
-    """`url = reverse("items")` then `url += "?" + query`: every plain assignment starts fixed,
-    and appending to a string never changes its start. Whatever the start, text appended after
-    `?` or `#` (`url = f"{url}?{query}"`) is the query or fragment: it cannot change the host, so
-    when no start is the client's choice, neither is the host."""
-    if not isinstance(target, (ast.Name, ast.Attribute)):
-        return False
-    values = ctx.assigned_values(target)
-    appended = {id(v): tail for v in values if (tail := _appended(ctx, target, v)) is not None}
-    starts = [v for v in values if id(v) not in appended]
-    if not starts:
-        return False
-    if all(_starts_fixed(v) for v in starts):
-        return True
-    if not appended or not isinstance(target, ast.Name):
-        return False  # (what methods store on `self` is judged by the data flow, not here)
-    after_mark = all(tail and isinstance(tail[0], strings.Literal) and tail[0].text[:1] in "?#" for tail in appended.values())
-    return after_mark and not any(_client_chosen(ctx, ctx.origin(v).risk(Sink.REDIRECT)) for v in starts)
-
-
-def _own_method_returns_fixed(ctx, target: ast.expr, depth: int = 0) -> bool:
-    """`redirect(self.success_url())` where that method of the same class returns, on every
-    path, a target the client did not choose (_fixed_return). A method's summary says only
-    that its value comes from the request; its returns say which part."""
-    method = web.own_method(ctx, target)
-    if method is None or depth > 3:
-        return False
-    returns = list(web.returns_of(method))
-    return bool(returns) and all(r.value is not None and _fixed_return(ctx, r.value, depth) for r in returns)
-
-
-def _fixed_return(ctx, value: ast.expr, depth: int) -> bool:
-    """A constant, the request's own URL (`request.get_full_path()`, `self.request.path`), what
-    the object holds (`self.success_url`, when nothing stored the client's text there: the
-    caller's `self` is this object), a fixed start, one of these then a query string after `?`
-    or `#` (`f"{self.request.path}?{urlencode(...)}"`), or another such method's result; a
-    name, when each value assigned to it is one. Judged piece by piece: an origin joins every
-    read of the request into one."""
-    if depth > 3:
-        return False
-    if isinstance(value, ast.Constant):
-        return value.value is None or isinstance(value.value, str)
-    if _own_method_returns_fixed(ctx, value, depth + 1) or _starts_fixed(value) or _own_url_read(value):
-        return True
-    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mod) and _site_path_attribute(ctx, value.left):
-        return True  # `self.redirect_url % kwargs`: the values fill a path of this site
-    if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) and value.value.id == "self":
-        part = ctx.origin(value).risk(Sink.REDIRECT)
-        return part is None or part.kind == taint.PARAM and part.label == "self"
-    if isinstance(value, ast.Name):
-        assigned = ctx.assigned_values(value)
-        return bool(assigned) and all(_fixed_return(ctx, v, depth + 1) for v in assigned)
-    parts = strings.pieces(value) or []
-    return (
-        len(parts) > 1 and isinstance(parts[0], strings.Value) and isinstance(parts[1], strings.Literal)
-        and parts[1].text[:1] in "?#" and _fixed_return(ctx, parts[0].node, depth + 1)
-    )
-
-
-def _site_path_attribute(ctx, node: ast.expr) -> bool:
-    """`self.redirect_url` where the class body binds `redirect_url = reverse_lazy("home")`: a
-    path of this site (catalog.SITE_URL_BUILDERS), which a `%` filling in values keeps at its start."""
-    if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"):
-        return False
-    cls = next((a for a in ctx.ancestors(node) if isinstance(a, ast.ClassDef)), None)
-    bound = [
-        stmt.value for stmt in (cls.body if cls is not None else ())
-        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == node.attr for t in stmt.targets)
-    ]
-    return len(bound) == 1 and isinstance(bound[0], ast.Call) and astutil.last_name(bound[0].func) in catalog.SITE_URL_BUILDERS
-
-
-def _own_url_read(node: ast.expr) -> bool:
-    """`request.path`, `self.request.get_full_path()`: the URL the request was sent to."""
-    if isinstance(node, ast.Call) and not node.args:
-        node = node.func
-    if not (isinstance(node, ast.Attribute) and node.attr in web.SELF_URL_ATTRIBUTES):
-        return False
-    owner = node.value
-    return isinstance(owner, (ast.Name, ast.Attribute)) and astutil.last_name(owner) in catalog.REQUEST_NAMES
-
-
-def _appended(ctx, target: ast.expr, value: ast.expr) -> list | None:
-    """The pieces `value` appends to `target` (`target += "?" + q`, `target = f"{target}?{q}"`),
-    or None when it is a new start."""
-    if isinstance(ctx.statement(value), ast.AugAssign):
-        return strings.pieces(value) or []
-    parts = strings.pieces(value)
-    if parts and isinstance(parts[0], strings.Value) and ctx.text(parts[0].node) == ctx.text(target):
-        return parts[1:]
-    return None
-
-
-def _after_application_segment(ctx, target: ast.expr) -> str | None:
-    """For a target that starts `/` then a value the client did not choose (a stored path, a
-    slug from the database), every way it is built (query strings appended after `?` aside): the
-    text of that value. The client's text comes after it, so the host is the site's unless that
-    value is empty or starts with `/` (the audit tier)."""
-    values = [target]
-    if isinstance(target, ast.Name):
-        values = [v for v in ctx.assigned_values(target) if _appended(ctx, target, v) is None]
-    texts = set()
-    for value in values:
-        parts = strings.pieces(web.built_value(ctx, value)[0] if isinstance(value, ast.Name) else value) or []
-        if len(parts) < 2 or not (isinstance(parts[0], strings.Literal) and parts[0].text == "/" and isinstance(parts[1], strings.Value)):
-            return None
-        if _client_chosen(ctx, ctx.origin(parts[1].node).risk(Sink.REDIRECT)):
-            return None
-        texts.add(ctx.text(parts[1].node))
-    return texts.pop() if len(texts) == 1 else None
-
-
-def _client_chosen(ctx, part) -> bool:
-    """Whether the client chose this redirect target (not the request's own URL nor its Referer)."""
-    return web.is_client(part) and not web.reads_own_url(ctx, part) and not web.reads_referrer(ctx, part)
-
-
-def _is_own_url(node: ast.expr) -> bool:
-    """`reverse(...)`, `url_for(...)`, `obj.get_absolute_url()`: a URL of the application's own."""
-    return isinstance(node, ast.Call) and astutil.last_name(node.func) in catalog.URL_BUILDERS
 
 
 def _checked(ctx, call: ast.Call, target: ast.expr) -> bool:
