@@ -15,7 +15,6 @@ _CONTENT_KEYWORDS = ("content", "response", "body", "text")
 _TORNADO_WRITES = frozenset({"write", "finish"})
 # Falcon response attributes holding the body; Falcon answers application/json unless told otherwise.
 _FALCON_BODIES = frozenset({"text", "body"})
-_FALCON_HTML_TYPES = frozenset({"falcon.MEDIA_HTML", "falcon.constants.MEDIA_HTML"})
 # Direct (not built) request values: reading them is reflecting them.
 _DIRECT = (ast.Name, ast.Subscript, ast.Attribute)
 
@@ -64,7 +63,9 @@ class ReflectedXss(Rule):
     `str` or unannotated is still read). A response marked as a download
     (`Content-Disposition: attachment`) is saved by the browser, not rendered
     in the site's origin: not reported where it is made, nor where a helper
-    that marked it returns it.
+    that marked it returns it. A Django form's `errors` (`f"Invalid: {form.errors}"`)
+    is not reported either: Django renders them as HTML with every message
+    escaped.
     """
 
     id = "SLS803"
@@ -229,6 +230,16 @@ class ReflectedXss(Rule):
                     queue = self.get_argument("queue")
                     self.write(dict(message=f"Adding consumer {queue}"))
         """),
+        # a Django form's errors render as HTML with each message escaped
+        code("""
+            from django.http import HttpResponseBadRequest
+            from .forms import InviteForm
+
+            def create(request):
+                form = InviteForm(request.POST)
+                if not form.is_valid():
+                    return HttpResponseBadRequest(f"Errors: {form.errors}")
+        """),
         # the module's helper is annotated to return data (sent as JSON) or a response object
         code("""
             from typing import Dict, Union
@@ -246,6 +257,29 @@ class ReflectedXss(Rule):
         """),
     ]
     INVALID = [
+        Example(  # a serializer's errors are a dict: its text is not escaped
+            code("""
+                from django.http import HttpResponseBadRequest
+                from .serializers import InviteSerializer
+
+                def create(request):
+                    serializer = InviteSerializer(data=request.POST)
+                    if not serializer.is_valid():
+                        return HttpResponseBadRequest(f"Errors: {serializer.errors}")
+            """),
+            fixed=code("""
+                from django.http import HttpResponseBadRequest
+                from .serializers import InviteSerializer
+                from django.utils.html import escape
+
+                def create(request):
+                    serializer = InviteSerializer(data=request.POST)
+                    if not serializer.is_valid():
+                        return HttpResponseBadRequest(f"Errors: {escape(serializer.errors)}")
+            """),
+            where="serializer.errors",
+            says="The HTTP request `serializer.errors` is written into an HTML response without escaping",
+        ),
         Example(  # the page is made by the module's own helper: its summary says it returns the request's text
             code("""
                 from flask import Flask, request
@@ -500,7 +534,7 @@ class ReflectedXss(Rule):
         if not ctx.imports("falcon") or not isinstance(target.value, ast.Name):
             return
         func = ctx.enclosing_function(node)
-        if func is not None and _sets_html_content_type(func, target.value.id, ctx):
+        if func is not None and html.sets_html_content_type(func, target.value.id, ctx):
             self._check(node.value, "other", ctx)
 
     def visit_Return(self, node: ast.Return, ctx) -> None:
@@ -511,7 +545,7 @@ class ReflectedXss(Rule):
             return
         body = node.value
         if isinstance(body, ast.Tuple) and body.elts:
-            if any(_non_html_headers(e, ctx) for e in body.elts[1:]):
+            if any(html.non_html_headers(e, ctx) for e in body.elts[1:]):
                 return
             body = body.elts[0]
         family = "flask" if ctx.imports("flask") or ctx.imports("quart") else "other"
@@ -592,6 +626,8 @@ def _module_function(call: ast.Call, ctx) -> bool:
 
 
 def _reflected(node: ast.expr, ctx) -> bool:
+    if html.django_form_errors(node, ctx):
+        return False  # Django renders a form's errors as escaped HTML
     part = ctx.origin(node).risk(Sink.HTML)
     # the request's own URL is no attacker's choice of target, but its decoded path is still their text
     return web.is_client(part) and (not web.reads_own_url(ctx, part) or web.reads_decoded_path(ctx, part))
@@ -599,34 +635,6 @@ def _reflected(node: ast.expr, ctx) -> bool:
 
 def _is_request_get(node: ast.expr) -> bool:
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("get", "getlist", "get_data")
-
-
-def _non_html_headers(node: ast.expr, ctx) -> bool:
-    """`{"Content-Type": "application/json"}` (or a mimetype string) returned with the body."""
-    if isinstance(node, ast.Dict):
-        for key, value in zip(node.keys, node.values, strict=True):
-            if isinstance(key, ast.Constant) and str(key.value).lower() == "content-type":
-                text = ctx.string_value(value)
-                return text is None or "html" not in text.lower()
-    return False
-
-
-def _sets_html_content_type(func: ast.AST, response: str, ctx) -> bool:
-    """Whether `func` sets `<response>.content_type` to HTML (`falcon.MEDIA_HTML`, "text/html")."""
-    for node in ast.walk(func):
-        if not isinstance(node, ast.Assign):
-            continue
-        for target in node.targets:
-            if (
-                isinstance(target, ast.Attribute)
-                and target.attr == "content_type"
-                and isinstance(target.value, ast.Name)
-                and target.value.id == response
-            ):
-                text = ctx.string_value(node.value)
-                if ctx.qualified_name(node.value) in _FALCON_HTML_TYPES or text is not None and "html" in text.lower():
-                    return True
-    return False
 
 
 def _is_fastapi(func, ctx) -> bool:

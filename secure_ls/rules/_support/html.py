@@ -159,3 +159,44 @@ def typed_later_as_non_html(call: ast.Call, ctx) -> bool:
 
 
 _TYPING_HEADERS = ("content-type", "content-disposition")
+
+
+def django_form_errors(node: ast.expr, ctx) -> bool:
+    """`form.errors` of a Django form (`form = InviteForm(request.POST)`, in a file that imports
+    Django): its ErrorDict renders as HTML with each message escaped (format_html)."""
+    if not (isinstance(node, ast.Attribute) and node.attr == "errors" and isinstance(node.value, ast.Name) and ctx.imports("django")):
+        return False
+    made = ctx.assigned_values(node.value)
+    return bool(made) and all(isinstance(v, ast.Call) and astutil.last_name(v.func).endswith("Form") for v in made)
+
+
+# Falcon's names for the HTML media type.
+FALCON_HTML_TYPES = frozenset({"falcon.MEDIA_HTML", "falcon.constants.MEDIA_HTML"})
+
+
+def non_html_headers(node: ast.expr, ctx) -> bool:
+    """`{"Content-Type": "application/json"}` (or a mimetype string) returned with the body."""
+    if isinstance(node, ast.Dict):
+        for key, value in zip(node.keys, node.values, strict=True):
+            if isinstance(key, ast.Constant) and str(key.value).lower() == "content-type":
+                text = ctx.string_value(value)
+                return text is None or "html" not in text.lower()
+    return False
+
+
+def sets_html_content_type(func: ast.AST, response: str, ctx) -> bool:
+    """Whether `func` sets `<response>.content_type` to HTML (`falcon.MEDIA_HTML`, "text/html")."""
+    for node in ast.walk(func):
+        if not isinstance(node, ast.Assign):
+            continue
+        for target in node.targets:
+            if (
+                isinstance(target, ast.Attribute)
+                and target.attr == "content_type"
+                and isinstance(target.value, ast.Name)
+                and target.value.id == response
+            ):
+                text = ctx.string_value(node.value)
+                if ctx.qualified_name(node.value) in FALCON_HTML_TYPES or text is not None and "html" in text.lower():
+                    return True
+    return False
