@@ -59,7 +59,9 @@ def host_settled_after_application_value(ctx, built: ast.expr) -> bool:
         return False
     if not (_CLOSED_SEGMENT.match(parts[1].text) or parts[1].text[:1] in ("?", "#")):
         return False
-    return not client_chosen(ctx, ctx.origin(parts[0].node).risk(Sink.REDIRECT))
+    part = ctx.origin(parts[0].node).risk(Sink.REDIRECT)
+    # a helper's parameter is its callers' choice, which may be the client's
+    return part is None or not client_chosen(ctx, part) and not (part.kind == taint.PARAM and part.label != "self")
 
 
 def own_method_returns_fixed(ctx, target: ast.expr, depth: int = 0) -> bool:
