@@ -21,7 +21,7 @@ from secure_ls.engine.context import Dispatch, UnitContext, indexed, walk
 from secure_ls.engine.fix_imports import FixImports
 from secure_ls.engine.model import AnalysisResult, Edit, Finding, Position, Span
 from secure_ls.engine.resolver import NO_WORKSPACE, ImportsResolver
-from secure_ls.engine.symbols import ModuleSymbols, UnitSymbols, summarize, yaml_extensions_imported
+from secure_ls.engine.symbols import ModuleSymbols, UnitSymbols, non_html_bases_imported, summarize, yaml_extensions_imported
 from secure_ls.engine.pacing import Pace, Steps, finish
 from secure_ls.engine.units import Layout, Unit, UnitParser, line_offset, may_continue, resplit, statement_starts
 
@@ -231,6 +231,7 @@ class Engine:
         test_file = is_test_path(path, self.options.project_root)
         configurations = {name: _configuration(resolver, symbols, module, ask) for name, module, ask in _CONFIGURATION_ASKS}
         yaml_imported = yaml_extensions_imported(resolver, symbols)  # PyYAML's tags are the process's
+        non_html_bases = non_html_bases_imported(resolver, symbols)  # a Tornado API handler's base in another module
         # a notebook, a script, a migration: its own calls of its functions are all the calls
         closed_world = bool(path) and path.endswith(".ipynb") or self._constructors.runs_alone(units)
         if (
@@ -239,6 +240,7 @@ class Engine:
             and (previous.base.is_test_file, previous.base.closed_world) == (test_file, closed_world)
             and all(getattr(previous.base, name) is found for name, found in configurations.items())
             and previous.base.yaml_extensions_imported == yaml_imported
+            and previous.base.non_html_bases_imported == non_html_bases
         ):
             return previous.base, previous.base_fingerprint
         base = ModuleSymbols.merge(symbols)
@@ -247,6 +249,7 @@ class Engine:
         for name, found in configurations.items():
             setattr(base, name, found)
         base.yaml_extensions_imported = yaml_imported
+        base.non_html_bases_imported = non_html_bases
         return base, hash((base.fingerprint(), self.options.fingerprint()))
 
     def _external_summaries(self, previous: _Session | None, base: ModuleSymbols, resolver: ImportsResolver, on_disk: bool) -> tuple[dict, int]:

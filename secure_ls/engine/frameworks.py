@@ -376,3 +376,73 @@ def client_environment(node: ast.AST, qualify) -> str | None:
     if qualify(func) == "os.getenv" or isinstance(func, ast.Attribute) and func.attr == "get" and qualify(func.value) == "os.environ":
         return label
     return None
+
+
+# A Tornado handler's methods that declare the type of every response it writes.
+RESPONSE_TYPE_METHODS = ("set_default_headers", "get_content_type")
+
+
+def declares_non_html_type(scope: ast.AST, string_value) -> bool:
+    """Whether a function sets a Tornado response's type to something other than HTML:
+    `self.set_header("Content-Type", "application/json")` anywhere in it, or, for a
+    `get_content_type`, a return of such a type. `string_value(node)` gives a constant string."""
+    returns_type = getattr(scope, "name", "") == "get_content_type"
+    for node in astutil.walk(scope):
+        if (
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "set_header"
+            and len(node.args) == 2 and (string_value(node.args[0]) or "").lower() == "content-type"
+        ):
+            value = string_value(node.args[1])
+        elif returns_type and isinstance(node, ast.Return) and node.value is not None:
+            value = string_value(node.value)
+        else:
+            continue
+        if value is not None and "html" not in value.lower():
+            return True
+    return False
+
+
+def declares_non_html_responses(cls: ast.ClassDef, string_value) -> bool:
+    """Whether a class's `set_default_headers` or `get_content_type` gives every response it
+    writes a type other than HTML (declares_non_html_type)."""
+    return any(
+        isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)) and m.name in RESPONSE_TYPE_METHODS and declares_non_html_type(m, string_value)
+        for m in cls.body
+    )
+
+
+def literal_string(node: ast.AST) -> str | None:
+    """The value of a string literal, else None."""
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+# Return annotations a web framework sends as JSON (Flask, Quart and Bottle serialise a
+# returned dict or list), with the containers and unions that hold them.
+_JSON_ANNOTATIONS = frozenset({"dict", "Dict", "list", "List", "Mapping", "MutableMapping", "JSONType", "None"})
+_ANNOTATION_WRAPPERS = frozenset({"Union", "Optional", "Tuple", "tuple"})
+
+
+def returns_no_page_text(annotation: ast.expr | None) -> bool:
+    """Whether a function's return annotation admits only what a view returns as data or as a
+    response object, never text for an HTML page: `dict`, `list[...]`, `Union[Dict,
+    HttpResponse]`, `tuple[dict, int]` (a body and a status). A response class (a name ending in
+    `Response`) is judged where it is built. `str`, `Any`, `Markup` or no annotation: False."""
+    if annotation is None:
+        return False
+    if isinstance(annotation, ast.Constant):
+        if isinstance(annotation.value, str):  # `-> "dict"`, a postponed annotation
+            try:
+                return returns_no_page_text(ast.parse(annotation.value, mode="eval").body)
+            except SyntaxError:
+                return False
+        return annotation.value is None
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        return returns_no_page_text(annotation.left) and returns_no_page_text(annotation.right)
+    if isinstance(annotation, ast.Subscript):
+        name = astutil.last_name(annotation.value)
+        if name in _ANNOTATION_WRAPPERS:
+            inner = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else [annotation.slice]
+            return all(returns_no_page_text(a) or astutil.last_name(a) == "int" for a in inner if not isinstance(a, ast.Constant) or a.value is not Ellipsis)
+        return name in _JSON_ANNOTATIONS
+    name = astutil.last_name(annotation)
+    return name in _JSON_ANNOTATIONS or name.endswith("Response")

@@ -59,6 +59,12 @@ class UnitSymbols:
     # straight back (`old = os.umask(0)` then `os.umask(old)`)
     binds_call: tuple[str, str] | None = None
     calls_back: tuple[str, str] | None = None
+    # top-level classes whose `set_default_headers`/`get_content_type` give every response a type
+    # other than HTML (Tornado's API handlers: frameworks.declares_non_html_responses)
+    non_html_handlers: frozenset[str] = frozenset()
+    # top-level functions annotated to return data or a response object, never page text
+    # (`-> dict`, `-> Union[Dict, HttpResponse]`: frameworks.returns_no_page_text)
+    data_functions: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -103,6 +109,11 @@ class ModuleSymbols:
     # names bound at top level by `NAME = f(...)` whose very next top-level statement is `f(NAME)`:
     # the value was only read and handed back at once (see UnitSymbols.calls_back)
     handed_back: set[str] = field(default_factory=set)
+    non_html_handlers: set[str] = field(default_factory=set)  # see UnitSymbols.non_html_handlers
+    data_functions: set[str] = field(default_factory=set)  # see UnitSymbols.data_functions
+    # the classes it imports from workspace modules that declare a type other than HTML for their
+    # responses (UnitSymbols.non_html_handlers there), qualified as imported: see non_html_bases_imported
+    non_html_bases_imported: tuple[str, ...] = ()
 
     def declared(self) -> dict[str, "Declaration"]:
         """What the module declares about its own classes and aliases (see Declaration)."""
@@ -134,6 +145,9 @@ class ModuleSymbols:
                 frozenset(self.tabled_functions),
                 frozenset(self.matched_attributes.items()),
                 frozenset(self.handed_back),
+                frozenset(self.non_html_handlers),
+                frozenset(self.data_functions),
+                self.non_html_bases_imported,
                 self.is_test_file,
                 self.closed_world,
                 self.yaml_extensions,
@@ -181,10 +195,13 @@ class ModuleSymbols:
             module.prints_extra_fields = module.prints_extra_fields or unit.prints_extra_fields
             module.class_bases.update(unit.class_bases)
             module.tabled_functions |= unit.tabled_functions
+            module.non_html_handlers |= unit.non_html_handlers
+            module.data_functions |= unit.data_functions
             for name in unit.matched_attributes:
                 module.matched_attributes[name] = module.matched_attributes.get(name, 0) + 1
         # A name rebound elsewhere is no longer known to be constant.
         module.constants = {n for n in module.constants if counts.get(n) == 1}
+        module.data_functions = {n for n in module.data_functions if counts.get(n) == 1}
         module.strings = {n: v for n, v in module.strings.items() if n in module.constants}
         module.scalars = {n: v for n, v in module.scalars.items() if n in module.constants}
         module.made_by = {n: module._qualify_dotted(callee) for n, callee in module.made_by.items() if counts.get(n) == 1}
@@ -204,6 +221,11 @@ class ModuleSymbols:
                 out.append(base)
                 pending.extend(self.class_bases.get(base, ()))
         return tuple(out)
+
+    def declares_non_html(self, class_name: str) -> bool:
+        """Whether the module's class `class_name`, or one of its bases the module defines, gives
+        every response a type other than HTML (UnitSymbols.non_html_handlers)."""
+        return any(c in self.non_html_handlers for c in (class_name, *self.ancestors(self.class_bases.get(class_name, ()))))
 
     def _qualify_dotted(self, dotted: str) -> str:
         head, dot, rest = dotted.partition(".")
@@ -340,6 +362,14 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
         matched_attributes(tree) if text is None or _SECRET_ATTRIBUTE_READ.search(text) else frozenset(),
         _prints_extra_fields(tree) if text is None or _LOG_CONFIGURATION_HINT.search(text) else False,
         *_call_pair(tree.body),
+        non_html_handlers=frozenset(
+            stmt.name for stmt in _top_level(tree.body)
+            if isinstance(stmt, ast.ClassDef) and frameworks.declares_non_html_responses(stmt, frameworks.literal_string)
+        ) if text is None or _CONTENT_TYPE_HINT.search(text) else frozenset(),
+        data_functions=frozenset(
+            stmt.name for stmt in _top_level(tree.body)
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and frameworks.returns_no_page_text(stmt.returns)
+        ),
     )
 
 
@@ -441,6 +471,10 @@ _YAML_REGISTRATIONS = frozenset(
 )
 
 
+# every class non_html_handlers looks for has one of these in its text
+_CONTENT_TYPE_HINT = re.compile(r"content-type|get_content_type", re.IGNORECASE)
+
+
 # every construct _yaml_extensions looks for has one of these words in its text
 _YAML_HINT = re.compile(r"add_(?:multi_)?(?:constructor|representer)|add_(?:implicit|path)_resolver|YAMLObject|yaml_tag|dump")
 
@@ -474,6 +508,27 @@ def yaml_extensions_imported(resolver, units: list[UnitSymbols]) -> tuple[str, .
         return ()
     names = {q for u in units for _, q in u.bindings if q is not None} | {m for u in units for m in u.imported_modules}
     return tuple(sorted(name for name, found in resolver.imported_symbols(names).items() if found.yaml_extensions))
+
+
+def non_html_bases_imported(resolver, units: list[UnitSymbols]) -> tuple[str, ...]:
+    """The classes a Tornado module imports from workspace modules and derives its own classes
+    from that give every response a type other than HTML (an `APIHandler` whose
+    `get_content_type` returns "application/json"), qualified as imported. Asked only of a
+    module that imports tornado; () without a workspace to ask (`resolver`: see
+    yaml_extensions_imported)."""
+    if not any(m == "tornado" or m.startswith("tornado.") for u in units for m in u.imported_modules):
+        return ()
+    imports = {name: qualified for u in units for name, qualified in u.bindings if qualified is not None}
+    bases = {base for u in units for _, names in u.class_bases for base in names}
+    wanted = {imports[name] for name in bases if name in imports}
+    found = resolver.imported_symbols(wanted) if wanted else {}
+    out = []
+    for qualified in sorted(wanted):
+        owner, _, name = qualified.rpartition(".")
+        symbols = found.get(owner)
+        if symbols is not None and symbols.declares_non_html(name):
+            out.append(qualified)
+    return tuple(out)
 
 
 def translated_characters(call: ast.Call, put_back: frozenset[str] = frozenset({"\r", "\n"})) -> frozenset[str]:

@@ -7,7 +7,7 @@ import re
 
 from secure_ls.engine import astutil, catalog, guards
 from secure_ls.engine.model import Confidence, Severity
-from secure_ls.rules._support import frameworks, strings, web
+from secure_ls.rules._support import frameworks, redirects, web
 from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
@@ -68,7 +68,16 @@ class OpenRedirect(Rule):
     with `/`, would give the client the host. The object a Django form or a
     DRF serializer saved (`shelf = form.save()`) is a stored row, like one a
     query found: a redirect to its path (`shelf.local_path`) is not reported,
-    while the form's `cleaned_data` stays the client's text.
+    while the form's `cleaned_data` stays the client's text. A target a
+    method of the same class returns (`redirect(self.success_url(request))`)
+    is judged by that method's returns: when each is a constant, the
+    request's own URL, what the object holds or such a value followed by a
+    query string after `?`, or a path the class binds to `reverse_lazy(...)`
+    filled in with `%` (`self.redirect_url % kwargs`), the client did not
+    choose it. Nor is a target that starts with a value the client did not
+    choose, then a fixed path segment or `?` before the client's text
+    (`f"{settings.FRONTEND_URL}/accounts/{key}"`): the literal ends any host
+    that value began, while `f"{settings.FRONTEND_URL}/{next}"` is reported.
     """
 
     id = "SLS120"
@@ -276,8 +285,105 @@ class OpenRedirect(Rule):
                     return redirect(request.args.get("next"))
                 return redirect("/")
         """),
+        # a method of the class returns the request's own path, or that path with a query string
+        code("""
+            from urllib.parse import urlencode
+            from django.shortcuts import redirect
+            from django.views import View
+
+            class Confirm(View):
+                success_url = None
+
+                def login_again_url(self):
+                    wanted = self.request.GET.get("next")
+                    if not wanted:
+                        return self.request.path
+                    return f"{self.request.path}?{urlencode({'next': wanted})}"
+
+                def success_target(self, request):
+                    if self.success_url:
+                        return self.success_url
+                    return request.get_full_path()
+
+                def post(self, request):
+                    if not request.POST.get("code"):
+                        return redirect(self.login_again_url())
+                    return redirect(self.success_target(request))
+        """),
+        # the URL route's values fill a path of this site the class names
+        code("""
+            from django.http import HttpResponseRedirect
+            from django.urls import reverse_lazy
+            from django.views import View
+
+            class PostOnly(View):
+                redirect_url = reverse_lazy("home")
+
+                def get_redirect_url(self, *args, **kwargs):
+                    return self.redirect_url % kwargs
+
+                def get(self, request, *args, **kwargs):
+                    return HttpResponseRedirect(self.get_redirect_url(*args, **kwargs))
+        """),
+        # the site's configured front end, a fixed path segment, then the client's text
+        code("""
+            from django.conf import settings
+            from django.shortcuts import redirect
+
+            def confirm_email(request):
+                return redirect(f"{settings.FRONTEND_URL}/accounts/confirm/{request.GET['key']}")
+        """),
     ]
     INVALID = [
+        # only `/` after the configured value: an empty value leaves `//` and the client's host
+        Example(
+            code("""
+                from django.conf import settings
+                from django.shortcuts import redirect
+
+                def confirm_email(request):
+                    return redirect(f"{settings.FRONTEND_URL}/{request.GET['next']}")
+            """),
+            where="f\"{settings.FRONTEND_URL}/{request.GET['next']}\"",
+            says="comes from the HTTP request",
+        ),
+        # a template the class fills with the route's values, starting with one of them
+        Example(
+            code("""
+                from django.http import HttpResponseRedirect
+                from django.views import View
+
+                class Jump(View):
+                    redirect_url = "%(target)s/done"
+
+                    def get_redirect_url(self, *args, **kwargs):
+                        return self.redirect_url % kwargs
+
+                    def get(self, request, *args, **kwargs):
+                        return HttpResponseRedirect(self.get_redirect_url(*args, **kwargs))
+            """),
+            where="self.get_redirect_url(*args, **kwargs)",
+            says="comes from the URL parameter `kwargs`",
+        ),
+        # the class's method starts the target with the client's text: the query after it does not help
+        Example(
+            code("""
+                from django.shortcuts import redirect
+                from django.views import View
+
+                class Confirm(View):
+                    def login_again_url(self):
+                        wanted = self.request.GET.get("next")
+                        if not wanted:
+                            return self.request.path
+                        return f"{wanted}?from={self.request.path}"
+
+                    def post(self, request):
+                        return redirect(self.login_again_url())
+            """),
+            where="self.login_again_url()",
+            says="Redirect target `self.login_again_url()` comes from the HTTP request",
+        ),
         # a redirect by hand: the Location header of a 302 response
         Example(
             code("""
@@ -438,16 +544,18 @@ class OpenRedirect(Rule):
 
     def _check(self, node: ast.stmt | ast.Call, target: ast.expr, name: str | None, ctx) -> None:
         part = ctx.origin(target).risk(Sink.REDIRECT)
-        if not _client_chosen(ctx, part):
+        if not redirects.client_chosen(ctx, part):
             return  # "go back" redirects to the Referer are not chosen by a link's author
         if name == "django.shortcuts.redirect" and _saved_instance(ctx, target):
             return  # `redirect(form.save())`: Django goes to the instance's get_absolute_url()
         built, _ = web.built_value(ctx, target)
-        if _starts_fixed(built) or _always_starts_fixed(ctx, target):
+        if redirects.starts_fixed(built) or redirects.always_starts_fixed(ctx, target) or redirects.own_method_returns_fixed(ctx, target):
+            return
+        if redirects.host_settled_after_application_value(ctx, built):
             return
         if _checked(ctx, node, target):
             return
-        after = _after_application_segment(ctx, target)
+        after = redirects.after_application_segment(ctx, target)
         if after is not None:
             # `f"/{snapshot.url_path}/{path}"`: another host only if that value is empty or starts with `/`
             ctx.report(
@@ -503,79 +611,6 @@ def _saved_instance(ctx, target: ast.expr) -> bool:
         values = ctx.assigned_values(target)
         value = values[0] if len(values) == 1 else None
     return isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "save"
-
-
-def _starts_fixed(value: ast.expr) -> bool:
-    """`"/items/" + x`, `f"https://example.com/{x}"`, `reverse("items") + "?" + query`: the host is settled by the start."""
-    if _is_own_url(value) or astutil.root_then_unslashed(value):
-        return True
-    parts = strings.pieces(value)
-    if not parts:
-        return False
-    first = parts[0]
-    if isinstance(first, strings.Literal):
-        return bool(guards.SAFE_URL_PREFIX.match(first.text))
-    return _is_own_url(first.node)  # a path of this site, then a query string
-
-
-def _always_starts_fixed(ctx, target: ast.expr) -> bool:
-    """`url = reverse("items")` then `url += "?" + query`: every plain assignment starts fixed,
-    and appending to a string never changes its start. Whatever the start, text appended after
-    `?` or `#` (`url = f"{url}?{query}"`) is the query or fragment: it cannot change the host, so
-    when no start is the client's choice, neither is the host."""
-    if not isinstance(target, (ast.Name, ast.Attribute)):
-        return False
-    values = ctx.assigned_values(target)
-    appended = {id(v): tail for v in values if (tail := _appended(ctx, target, v)) is not None}
-    starts = [v for v in values if id(v) not in appended]
-    if not starts:
-        return False
-    if all(_starts_fixed(v) for v in starts):
-        return True
-    if not appended or not isinstance(target, ast.Name):
-        return False  # (what methods store on `self` is judged by the data flow, not here)
-    after_mark = all(tail and isinstance(tail[0], strings.Literal) and tail[0].text[:1] in "?#" for tail in appended.values())
-    return after_mark and not any(_client_chosen(ctx, ctx.origin(v).risk(Sink.REDIRECT)) for v in starts)
-
-
-def _appended(ctx, target: ast.expr, value: ast.expr) -> list | None:
-    """The pieces `value` appends to `target` (`target += "?" + q`, `target = f"{target}?{q}"`),
-    or None when it is a new start."""
-    if isinstance(ctx.statement(value), ast.AugAssign):
-        return strings.pieces(value) or []
-    parts = strings.pieces(value)
-    if parts and isinstance(parts[0], strings.Value) and ctx.text(parts[0].node) == ctx.text(target):
-        return parts[1:]
-    return None
-
-
-def _after_application_segment(ctx, target: ast.expr) -> str | None:
-    """For a target that starts `/` then a value the client did not choose (a stored path, a
-    slug from the database), every way it is built (query strings appended after `?` aside): the
-    text of that value. The client's text comes after it, so the host is the site's unless that
-    value is empty or starts with `/` (the audit tier)."""
-    values = [target]
-    if isinstance(target, ast.Name):
-        values = [v for v in ctx.assigned_values(target) if _appended(ctx, target, v) is None]
-    texts = set()
-    for value in values:
-        parts = strings.pieces(web.built_value(ctx, value)[0] if isinstance(value, ast.Name) else value) or []
-        if len(parts) < 2 or not (isinstance(parts[0], strings.Literal) and parts[0].text == "/" and isinstance(parts[1], strings.Value)):
-            return None
-        if _client_chosen(ctx, ctx.origin(parts[1].node).risk(Sink.REDIRECT)):
-            return None
-        texts.add(ctx.text(parts[1].node))
-    return texts.pop() if len(texts) == 1 else None
-
-
-def _client_chosen(ctx, part) -> bool:
-    """Whether the client chose this redirect target (not the request's own URL nor its Referer)."""
-    return web.is_client(part) and not web.reads_own_url(ctx, part) and not web.reads_referrer(ctx, part)
-
-
-def _is_own_url(node: ast.expr) -> bool:
-    """`reverse(...)`, `url_for(...)`, `obj.get_absolute_url()`: a URL of the application's own."""
-    return isinstance(node, ast.Call) and astutil.last_name(node.func) in catalog.URL_BUILDERS
 
 
 def _checked(ctx, call: ast.Call, target: ast.expr) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import re
 
-from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import frameworks, html, strings, web
 from secure_ls.rules.base import Example, Rule, code
@@ -16,8 +15,6 @@ _CONTENT_KEYWORDS = ("content", "response", "body", "text")
 _TORNADO_WRITES = frozenset({"write", "finish"})
 # Falcon response attributes holding the body; Falcon answers application/json unless told otherwise.
 _FALCON_BODIES = frozenset({"text", "body"})
-_FALCON_HTML_TYPES = frozenset({"falcon.MEDIA_HTML", "falcon.constants.MEDIA_HTML"})
-_TYPE_KEYWORDS = ("content_type", "mimetype", "media_type")
 # Direct (not built) request values: reading them is reflecting them.
 _DIRECT = (ast.Name, ast.Subscript, ast.Attribute)
 
@@ -58,10 +55,17 @@ class ReflectedXss(Rule):
     nor werkzeug's and aiohttp's `Response` without one (they default to
     `text/plain`), nor a Tornado handler's writes once it sets a non-HTML
     `Content-Type` (in the method, or in its class's `set_default_headers`
-    or `get_content_type`). A response marked as a download
+    or `get_content_type`, also a base class's in another module of the
+    project: an `APIHandler` that answers JSON), nor what a route returns
+    from a helper of its module annotated to return data or a response
+    object (`-> dict`, `-> Union[Dict, Response]`: Flask sends a dict as
+    JSON, and a response is judged where it is made; a helper returning
+    `str` or unannotated is still read). A response marked as a download
     (`Content-Disposition: attachment`) is saved by the browser, not rendered
     in the site's origin: not reported where it is made, nor where a helper
-    that marked it returns it.
+    that marked it returns it. A Django form's `errors` (`f"Invalid: {form.errors}"`)
+    is not reported either: Django renders them as HTML with every message
+    escaped.
     """
 
     id = "SLS803"
@@ -226,14 +230,62 @@ class ReflectedXss(Rule):
                     queue = self.get_argument("queue")
                     self.write(dict(message=f"Adding consumer {queue}"))
         """),
+        # a Django form's errors render as HTML with each message escaped
+        code("""
+            from django.http import HttpResponseBadRequest
+            from .forms import InviteForm
+
+            def create(request):
+                form = InviteForm(request.POST)
+                if not form.is_valid():
+                    return HttpResponseBadRequest(f"Errors: {form.errors}")
+        """),
+        # the module's helper is annotated to return data (sent as JSON) or a response object
+        code("""
+            from typing import Dict, Union
+            from flask import Flask, Response
+            app = Flask(__name__)
+
+            def follow(name: str, action: str) -> Union[Dict, Response]:
+                if action not in ("accept", "reject"):
+                    return Response(status=400)
+                return {"message": f"Request from {name} {action}ed."}
+
+            @app.post("/follow/<name>/accept")
+            def accept(name):
+                return follow(name, "accept")
+        """),
     ]
     INVALID = [
+        Example(  # a serializer's errors are a dict: its text is not escaped
+            code("""
+                from django.http import HttpResponseBadRequest
+                from .serializers import InviteSerializer
+
+                def create(request):
+                    serializer = InviteSerializer(data=request.POST)
+                    if not serializer.is_valid():
+                        return HttpResponseBadRequest(f"Errors: {serializer.errors}")
+            """),
+            fixed=code("""
+                from django.http import HttpResponseBadRequest
+                from .serializers import InviteSerializer
+                from django.utils.html import escape
+
+                def create(request):
+                    serializer = InviteSerializer(data=request.POST)
+                    if not serializer.is_valid():
+                        return HttpResponseBadRequest(f"Errors: {escape(serializer.errors)}")
+            """),
+            where="serializer.errors",
+            says="The HTTP request `serializer.errors` is written into an HTML response without escaping",
+        ),
         Example(  # the page is made by the module's own helper: its summary says it returns the request's text
             code("""
                 from flask import Flask, request
                 app = Flask(__name__)
 
-                def greeting(name):
+                def greeting(name) -> str:
                     return f"<p>Hello, {name}!</p>"
 
                 @app.get("/hello")
@@ -458,7 +510,7 @@ class ReflectedXss(Rule):
         if family is None:
             return
         typed = False
-        declared = [kw.value for kw in node.keywords if kw.arg in _TYPE_KEYWORDS]
+        declared = [kw.value for kw in node.keywords if kw.arg in html.TYPE_KEYWORDS]
         if family == "django" and len(node.args) > 1:
             declared.append(node.args[1])  # HttpResponse(content, content_type, status, ...)
         for value_node in declared:
@@ -468,7 +520,7 @@ class ReflectedXss(Rule):
             typed = True
         if not typed and ctx.call_name(node) in frameworks.PLAIN_BY_DEFAULT_RESPONSES:
             return  # served as text/plain: escaping would only change the text
-        if _typed_later_as_non_html(node, ctx):
+        if html.typed_later_as_non_html(node, ctx):
             return
         body = web.argument(node, 0, _CONTENT_KEYWORDS)
         if body is not None:
@@ -482,7 +534,7 @@ class ReflectedXss(Rule):
         if not ctx.imports("falcon") or not isinstance(target.value, ast.Name):
             return
         func = ctx.enclosing_function(node)
-        if func is not None and _sets_html_content_type(func, target.value.id, ctx):
+        if func is not None and html.sets_html_content_type(func, target.value.id, ctx):
             self._check(node.value, "other", ctx)
 
     def visit_Return(self, node: ast.Return, ctx) -> None:
@@ -493,7 +545,7 @@ class ReflectedXss(Rule):
             return
         body = node.value
         if isinstance(body, ast.Tuple) and body.elts:
-            if any(_non_html_headers(e, ctx) for e in body.elts[1:]):
+            if any(html.non_html_headers(e, ctx) for e in body.elts[1:]):
                 return
             body = body.elts[0]
         family = "flask" if ctx.imports("flask") or ctx.imports("quart") else "other"
@@ -502,7 +554,7 @@ class ReflectedXss(Rule):
         if isinstance(body, ast.Name) and all(html.sent_as_json(v, ctx) for v in ctx.assigned_values(body) or [body]):
             return  # `result = {...}; return result`: a dict or list, sent as JSON like one returned whole
         if isinstance(body, ast.Call):
-            if _module_function(body, ctx):
+            if _module_function(body, ctx) and body.func.id not in ctx.module.data_functions:
                 self._check(body, family, ctx)  # `return greeting(name)`: the module's own helper makes the page
             return  # a response object or a framework's call: checked where it is built
         self._check(body, family, ctx)
@@ -573,45 +625,9 @@ def _module_function(call: ast.Call, ctx) -> bool:
     return isinstance(func, ast.Name) and func.id in ctx.module.defined and func.id not in ctx.module.imports and func.id in ctx.module.functions
 
 
-def _typed_later_as_non_html(call: ast.Call, ctx) -> bool:
-    """`r = make_response(text)` then `r.mimetype = "text/plain"` (or `content_type`, or the
-    Content-Type header, `r["Content-Type"]` in Django) in the same function: the browser does
-    not read it as HTML. Nor does it render a download (`Content-Disposition: attachment`)
-    in the site's origin."""
-    statement = ctx.statement(call)
-    if not (isinstance(statement, ast.Assign) and statement.value is call and len(statement.targets) == 1):
-        return False
-    target = statement.targets[0]
-    func = ctx.enclosing_function(call)
-    if not isinstance(target, ast.Name) or func is None:
-        return False
-    typed = None  # the first content type set
-    for node in astutil.walk(func):
-        if not isinstance(node, ast.Assign) or len(node.targets) != 1:
-            continue
-        assigned = node.targets[0]
-        if isinstance(assigned, ast.Attribute) and assigned.attr in _TYPE_KEYWORDS:
-            owner = assigned.value
-        elif isinstance(assigned, ast.Subscript) and (header := (ctx.string_value(assigned.slice) or "").lower()) in _TYPING_HEADERS:
-            # `r.headers["Content-Type"] = ...`, or Django's `r["Content-Type"] = ...` on the response itself
-            headers = assigned.value
-            owner = headers.value if isinstance(headers, ast.Attribute) and headers.attr == "headers" else headers
-            if header == "content-disposition":
-                found = astutil.literal_prefix(node.value, lambda name: None)
-                if isinstance(owner, ast.Name) and owner.id == target.id and found and found[0].lower().startswith("attachment"):
-                    return True
-                continue
-        else:
-            continue
-        if isinstance(owner, ast.Name) and owner.id == target.id and typed is None:
-            typed = ctx.string_value(node.value)
-    return typed is not None and "html" not in typed.lower()
-
-
-_TYPING_HEADERS = ("content-type", "content-disposition")
-
-
 def _reflected(node: ast.expr, ctx) -> bool:
+    if html.django_form_errors(node, ctx):
+        return False  # Django renders a form's errors as escaped HTML
     part = ctx.origin(node).risk(Sink.HTML)
     # the request's own URL is no attacker's choice of target, but its decoded path is still their text
     return web.is_client(part) and (not web.reads_own_url(ctx, part) or web.reads_decoded_path(ctx, part))
@@ -619,34 +635,6 @@ def _reflected(node: ast.expr, ctx) -> bool:
 
 def _is_request_get(node: ast.expr) -> bool:
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("get", "getlist", "get_data")
-
-
-def _non_html_headers(node: ast.expr, ctx) -> bool:
-    """`{"Content-Type": "application/json"}` (or a mimetype string) returned with the body."""
-    if isinstance(node, ast.Dict):
-        for key, value in zip(node.keys, node.values, strict=True):
-            if isinstance(key, ast.Constant) and str(key.value).lower() == "content-type":
-                text = ctx.string_value(value)
-                return text is None or "html" not in text.lower()
-    return False
-
-
-def _sets_html_content_type(func: ast.AST, response: str, ctx) -> bool:
-    """Whether `func` sets `<response>.content_type` to HTML (`falcon.MEDIA_HTML`, "text/html")."""
-    for node in ast.walk(func):
-        if not isinstance(node, ast.Assign):
-            continue
-        for target in node.targets:
-            if (
-                isinstance(target, ast.Attribute)
-                and target.attr == "content_type"
-                and isinstance(target.value, ast.Name)
-                and target.value.id == response
-            ):
-                text = ctx.string_value(node.value)
-                if ctx.qualified_name(node.value) in _FALCON_HTML_TYPES or text is not None and "html" in text.lower():
-                    return True
-    return False
 
 
 def _is_fastapi(func, ctx) -> bool:

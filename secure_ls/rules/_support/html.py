@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import re
 
-from secure_ls.engine import astutil
+from secure_ls.engine import astutil, frameworks
 from secure_ls.rules._support import strings
 
 # markupsafe's `Markup` under the names it is imported by: a string it wraps is trusted as HTML,
@@ -101,22 +101,102 @@ def sent_as_json(written: ast.expr, ctx) -> bool:
 def tornado_typed_as_non_html(write: ast.Call, ctx) -> bool:
     """A Tornado handler that declares a non-HTML type for what it writes: `self.set_header(
     "Content-Type", "application/json")` in the same method, or in the class's (or a base
-    class's of this module) `set_default_headers`, or a `get_content_type` returning one."""
+    class's) `set_default_headers`, or a `get_content_type` returning one. A base class is
+    found by name in this unit's module, or among the classes imported from another module of
+    the workspace that declare it there (ModuleSymbols.non_html_bases_imported)."""
     func = ctx.enclosing_function(write)
     cls = next((a for a in ctx.ancestors(write) if isinstance(a, ast.ClassDef)), None)
-    scopes = [func] if func is not None else []
+    if func is not None and frameworks.declares_non_html_type(func, ctx.string_value):
+        return True
     classes = [cls] if cls is not None else []
     for klass in classes:
         for base in klass.bases:  # bases defined in this unit's module, found by name
+            if ctx.module.imports.get(astutil.last_name(base)) in ctx.module.non_html_bases_imported:
+                return True
             classes += [c for c in astutil.walk(ctx.tree) if isinstance(c, ast.ClassDef) and c.name == astutil.last_name(base) and c not in classes]
-        scopes += [m for m in klass.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)) and m.name in ("set_default_headers", "get_content_type")]
-    for scope in scopes:
-        for node in astutil.walk(scope):
+        if frameworks.declares_non_html_responses(klass, ctx.string_value):
+            return True
+    return False
+
+
+# The keywords and response attributes that set a response's content type.
+TYPE_KEYWORDS = ("content_type", "mimetype", "media_type")
+
+
+def typed_later_as_non_html(call: ast.Call, ctx) -> bool:
+    """`r = make_response(text)` then `r.mimetype = "text/plain"` (or `content_type`, or the
+    Content-Type header, `r["Content-Type"]` in Django) in the same function: the browser does
+    not read it as HTML. Nor does it render a download (`Content-Disposition: attachment`)
+    in the site's origin."""
+    statement = ctx.statement(call)
+    if not (isinstance(statement, ast.Assign) and statement.value is call and len(statement.targets) == 1):
+        return False
+    target = statement.targets[0]
+    func = ctx.enclosing_function(call)
+    if not isinstance(target, ast.Name) or func is None:
+        return False
+    typed = None  # the first content type set
+    for node in astutil.walk(func):
+        if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+            continue
+        assigned = node.targets[0]
+        if isinstance(assigned, ast.Attribute) and assigned.attr in TYPE_KEYWORDS:
+            owner = assigned.value
+        elif isinstance(assigned, ast.Subscript) and (header := (ctx.string_value(assigned.slice) or "").lower()) in _TYPING_HEADERS:
+            # `r.headers["Content-Type"] = ...`, or Django's `r["Content-Type"] = ...` on the response itself
+            headers = assigned.value
+            owner = headers.value if isinstance(headers, ast.Attribute) and headers.attr == "headers" else headers
+            if header == "content-disposition":
+                found = astutil.literal_prefix(node.value, lambda name: None)
+                if isinstance(owner, ast.Name) and owner.id == target.id and found and found[0].lower().startswith("attachment"):
+                    return True
+                continue
+        else:
+            continue
+        if isinstance(owner, ast.Name) and owner.id == target.id and typed is None:
+            typed = ctx.string_value(node.value)
+    return typed is not None and "html" not in typed.lower()
+
+
+_TYPING_HEADERS = ("content-type", "content-disposition")
+
+
+def django_form_errors(node: ast.expr, ctx) -> bool:
+    """`form.errors` of a Django form (`form = InviteForm(request.POST)`, in a file that imports
+    Django): its ErrorDict renders as HTML with each message escaped (format_html)."""
+    if not (isinstance(node, ast.Attribute) and node.attr == "errors" and isinstance(node.value, ast.Name) and ctx.imports("django")):
+        return False
+    made = ctx.assigned_values(node.value)
+    return bool(made) and all(isinstance(v, ast.Call) and astutil.last_name(v.func).endswith("Form") for v in made)
+
+
+# Falcon's names for the HTML media type.
+FALCON_HTML_TYPES = frozenset({"falcon.MEDIA_HTML", "falcon.constants.MEDIA_HTML"})
+
+
+def non_html_headers(node: ast.expr, ctx) -> bool:
+    """`{"Content-Type": "application/json"}` (or a mimetype string) returned with the body."""
+    if isinstance(node, ast.Dict):
+        for key, value in zip(node.keys, node.values, strict=True):
+            if isinstance(key, ast.Constant) and str(key.value).lower() == "content-type":
+                text = ctx.string_value(value)
+                return text is None or "html" not in text.lower()
+    return False
+
+
+def sets_html_content_type(func: ast.AST, response: str, ctx) -> bool:
+    """Whether `func` sets `<response>.content_type` to HTML (`falcon.MEDIA_HTML`, "text/html")."""
+    for node in ast.walk(func):
+        if not isinstance(node, ast.Assign):
+            continue
+        for target in node.targets:
             if (
-                isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "set_header"
-                and len(node.args) == 2 and (ctx.string_value(node.args[0]) or "").lower() == "content-type"
-            ) or getattr(scope, "name", "") == "get_content_type" and isinstance(node, ast.Return) and node.value is not None:
-                value = ctx.string_value(node.args[1] if isinstance(node, ast.Call) else node.value)
-                if value is not None and "html" not in value.lower():
+                isinstance(target, ast.Attribute)
+                and target.attr == "content_type"
+                and isinstance(target.value, ast.Name)
+                and target.value.id == response
+            ):
+                text = ctx.string_value(node.value)
+                if ctx.qualified_name(node.value) in FALCON_HTML_TYPES or text is not None and "html" in text.lower():
                     return True
     return False

@@ -353,3 +353,24 @@ def branch_conditions(ctx, node: ast.AST):
             test = ancestor.test
             yield from test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
         child = ancestor
+
+
+def own_method(ctx, call: ast.expr) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The method of the enclosing class that `self.name(...)` calls, if the class defines it."""
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) and call.func.value.id == "self"):
+        return None
+    cls = next((a for a in ctx.ancestors(call) if isinstance(a, ast.ClassDef)), None)
+    if cls is None:
+        return None
+    return next((m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)) and m.name == call.func.attr), None)
+
+
+def returns_of(func: ast.AST):
+    """The `return` statements of a function, not of the functions defined inside it."""
+    pending = list(astutil.children(func))
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Return):
+            yield node
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            pending.extend(astutil.children(node))

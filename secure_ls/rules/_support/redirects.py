@@ -1,0 +1,166 @@
+"""What decides whether the client chose a redirect target's host (SLS120): fixed starts,
+query strings appended after `?`, the request's own URL, values of the application's own,
+and what a method of the same class returns."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from secure_ls.engine import astutil, catalog, guards, taint
+from secure_ls.engine.taint import Sink
+from secure_ls.rules._support import strings, web
+
+
+def starts_fixed(value: ast.expr) -> bool:
+    """`"/items/" + x`, `f"https://example.com/{x}"`, `reverse("items") + "?" + query`: the host is settled by the start."""
+    if _is_own_url(value) or astutil.root_then_unslashed(value):
+        return True
+    parts = strings.pieces(value)
+    if not parts:
+        return False
+    first = parts[0]
+    if isinstance(first, strings.Literal):
+        return bool(guards.SAFE_URL_PREFIX.match(first.text))
+    return _is_own_url(first.node)  # a path of this site, then a query string
+
+
+def always_starts_fixed(ctx, target: ast.expr) -> bool:
+    """`url = reverse("items")` then `url += "?" + query`: every plain assignment starts fixed,
+    and appending to a string never changes its start. Whatever the start, text appended after
+    `?` or `#` (`url = f"{url}?{query}"`) is the query or fragment: it cannot change the host, so
+    when no start is the client's choice, neither is the host."""
+    if not isinstance(target, (ast.Name, ast.Attribute)):
+        return False
+    values = ctx.assigned_values(target)
+    appended = {id(v): tail for v in values if (tail := _appended(ctx, target, v)) is not None}
+    starts = [v for v in values if id(v) not in appended]
+    if not starts:
+        return False
+    if all(starts_fixed(v) for v in starts):
+        return True
+    if not appended or not isinstance(target, ast.Name):
+        return False  # (what methods store on `self` is judged by the data flow, not here)
+    after_mark = all(tail and isinstance(tail[0], strings.Literal) and tail[0].text[:1] in "?#" for tail in appended.values())
+    return after_mark and not any(client_chosen(ctx, ctx.origin(v).risk(Sink.REDIRECT)) for v in starts)
+
+
+# A literal that ends any authority a value before it opened: a path segment, then a separator
+# (`/accounts/`, `/github/`, `/x?`), after any leading slashes.
+_CLOSED_SEGMENT = re.compile(r"^[/\\]*[^/\\?#]+[/\\?#]")
+
+
+def host_settled_after_application_value(ctx, built: ast.expr) -> bool:
+    """`f"{settings.FRONTEND_URL}/accounts/{next}"`: a value the client did not choose, then a
+    literal path segment (or `?`, `#`), then the client's text. Whatever that value is (empty,
+    a host, `/`), the host is over before the client's text starts: the literal closes it."""
+    parts = strings.pieces(built) or []
+    if len(parts) < 3 or not (isinstance(parts[0], strings.Value) and isinstance(parts[1], strings.Literal)):
+        return False
+    if not (_CLOSED_SEGMENT.match(parts[1].text) or parts[1].text[:1] in ("?", "#")):
+        return False
+    part = ctx.origin(parts[0].node).risk(Sink.REDIRECT)
+    # a helper's parameter is its callers' choice, which may be the client's
+    return part is None or not client_chosen(ctx, part) and not (part.kind == taint.PARAM and part.label != "self")
+
+
+def own_method_returns_fixed(ctx, target: ast.expr, depth: int = 0) -> bool:
+    """`redirect(self.success_url())` where that method of the same class returns, on every
+    path, a target the client did not choose (_fixed_return). A method's summary says only
+    that its value comes from the request; its returns say which part."""
+    method = web.own_method(ctx, target)
+    if method is None or depth > 3:
+        return False
+    returns = list(web.returns_of(method))
+    return bool(returns) and all(r.value is not None and _fixed_return(ctx, r.value, depth) for r in returns)
+
+
+def _fixed_return(ctx, value: ast.expr, depth: int) -> bool:
+    """A constant, the request's own URL (`request.get_full_path()`, `self.request.path`), what
+    the object holds (`self.success_url`, when nothing stored the client's text there: the
+    caller's `self` is this object), a fixed start, one of these then a query string after `?`
+    or `#` (`f"{self.request.path}?{urlencode(...)}"`), or another such method's result; a
+    name, when each value assigned to it is one. Judged piece by piece: an origin joins every
+    read of the request into one."""
+    if depth > 3:
+        return False
+    if isinstance(value, ast.Constant):
+        return value.value is None or isinstance(value.value, str)
+    if own_method_returns_fixed(ctx, value, depth + 1) or starts_fixed(value) or _own_url_read(value):
+        return True
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mod) and _site_path_attribute(ctx, value.left):
+        return True  # `self.redirect_url % kwargs`: the values fill a path of this site
+    if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) and value.value.id == "self":
+        part = ctx.origin(value).risk(Sink.REDIRECT)
+        return part is None or part.kind == taint.PARAM and part.label == "self"
+    if isinstance(value, ast.Name):
+        assigned = ctx.assigned_values(value)
+        return bool(assigned) and all(_fixed_return(ctx, v, depth + 1) for v in assigned)
+    parts = strings.pieces(value) or []
+    return (
+        len(parts) > 1 and isinstance(parts[0], strings.Value) and isinstance(parts[1], strings.Literal)
+        and parts[1].text[:1] in "?#" and _fixed_return(ctx, parts[0].node, depth + 1)
+    )
+
+
+def _site_path_attribute(ctx, node: ast.expr) -> bool:
+    """`self.redirect_url` where the class body binds `redirect_url = reverse_lazy("home")`: a
+    path of this site (catalog.SITE_URL_BUILDERS), which a `%` filling in values keeps at its start."""
+    if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"):
+        return False
+    cls = next((a for a in ctx.ancestors(node) if isinstance(a, ast.ClassDef)), None)
+    bound = [
+        stmt.value for stmt in (cls.body if cls is not None else ())
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == node.attr for t in stmt.targets)
+    ]
+    return len(bound) == 1 and isinstance(bound[0], ast.Call) and astutil.last_name(bound[0].func) in catalog.SITE_URL_BUILDERS
+
+
+def _own_url_read(node: ast.expr) -> bool:
+    """`request.path`, `self.request.get_full_path()`: the URL the request was sent to."""
+    if isinstance(node, ast.Call) and not node.args:
+        node = node.func
+    if not (isinstance(node, ast.Attribute) and node.attr in web.SELF_URL_ATTRIBUTES):
+        return False
+    owner = node.value
+    return isinstance(owner, (ast.Name, ast.Attribute)) and astutil.last_name(owner) in catalog.REQUEST_NAMES
+
+
+def _appended(ctx, target: ast.expr, value: ast.expr) -> list | None:
+    """The pieces `value` appends to `target` (`target += "?" + q`, `target = f"{target}?{q}"`),
+    or None when it is a new start."""
+    if isinstance(ctx.statement(value), ast.AugAssign):
+        return strings.pieces(value) or []
+    parts = strings.pieces(value)
+    if parts and isinstance(parts[0], strings.Value) and ctx.text(parts[0].node) == ctx.text(target):
+        return parts[1:]
+    return None
+
+
+def after_application_segment(ctx, target: ast.expr) -> str | None:
+    """For a target that starts `/` then a value the client did not choose (a stored path, a
+    slug from the database), every way it is built (query strings appended after `?` aside): the
+    text of that value. The client's text comes after it, so the host is the site's unless that
+    value is empty or starts with `/` (the audit tier)."""
+    values = [target]
+    if isinstance(target, ast.Name):
+        values = [v for v in ctx.assigned_values(target) if _appended(ctx, target, v) is None]
+    texts = set()
+    for value in values:
+        parts = strings.pieces(web.built_value(ctx, value)[0] if isinstance(value, ast.Name) else value) or []
+        if len(parts) < 2 or not (isinstance(parts[0], strings.Literal) and parts[0].text == "/" and isinstance(parts[1], strings.Value)):
+            return None
+        if client_chosen(ctx, ctx.origin(parts[1].node).risk(Sink.REDIRECT)):
+            return None
+        texts.add(ctx.text(parts[1].node))
+    return texts.pop() if len(texts) == 1 else None
+
+
+def client_chosen(ctx, part) -> bool:
+    """Whether the client chose this redirect target (not the request's own URL nor its Referer)."""
+    return web.is_client(part) and not web.reads_own_url(ctx, part) and not web.reads_referrer(ctx, part)
+
+
+def _is_own_url(node: ast.expr) -> bool:
+    """`reverse(...)`, `url_for(...)`, `obj.get_absolute_url()`: a URL of the application's own."""
+    return isinstance(node, ast.Call) and astutil.last_name(node.func) in catalog.URL_BUILDERS
