@@ -1,0 +1,40 @@
+"""Log and trust-boundary idioms of real code (SLS704, SLS702): each test takes the idiom that keeps
+the rule quiet and undoes it into its vulnerable variant, which must be reported."""
+
+from tests.engine.test_engine import _quiet_until_undone
+
+
+def test_a_field_matched_whole_by_a_pattern_is_validated_but_a_prefix_match_is_not():
+    # `request.path` checked by a `$`-anchored pattern in the `if`: the branch logs a value of that shape;
+    # matched at its start only, anything may follow the prefix
+    code = (
+        "import logging\nimport re\n\nlog = logging.getLogger(__name__)\nRESERVED = re.compile(r'^/internal/[a-z]+/$')\n\n"
+        "class BlockInternal:\n    def __init__(self, get_response):\n        self.get_response = get_response\n\n"
+        "    def __call__(self, request):\n        if RESERVED.match(request.path):\n"
+        "            log.warning('%s is reserved', request.path)\n        return self.get_response(request)\n"
+    )
+    _quiet_until_undone("SLS704", code, "RESERVED.match(request.path)", "re.match(r'^/internal/', request.path)")
+    _quiet_until_undone("SLS704", code, "if RESERVED.match(request.path):", "if not RESERVED.match(request.path):")
+
+
+def test_a_forms_upload_field_prints_as_the_uploads_name_but_a_text_field_keeps_line_breaks():
+    code = (
+        "import logging\nfrom django import forms\nfrom django.http import HttpResponse\n\nlog = logging.getLogger(__name__)\n\n"
+        "class ProofForm(forms.Form):\n    proof = forms.FileField()\n\n"
+        "def attach(request):\n    form = ProofForm(request.POST, request.FILES)\n    if form.is_valid():\n"
+        "        log.info(f\"attaching {form.cleaned_data['proof']}\")\n    return HttpResponse('ok')\n"
+    )
+    _quiet_until_undone("SLS704", code, "forms.FileField()", "forms.CharField()")
+
+
+def test_the_raw_body_read_as_bytes_prints_escaped_but_read_as_text_does_not():
+    code = (
+        "import logging\nfrom aiohttp import web\n\nlog = logging.getLogger(__name__)\n\n"
+        "async def hook(request: web.Request):\n    body = await request.read()\n"
+        "    log.error(f'undecodable hook body: {body}')\n    raise web.HTTPBadRequest()\n"
+    )
+    _quiet_until_undone("SLS704", code, "await request.read()", "await request.text()")
+    _quiet_until_undone("SLS704", code, "await request.read()", "(await request.read()).decode()")
+    flask = "import logging\nfrom flask import request\n\ndef hook():\n    logging.error('body: %s', request.get_data())\n    return ''\n"
+    _quiet_until_undone("SLS704", flask, "request.get_data()", "request.get_data(as_text=True)")
+
