@@ -38,3 +38,15 @@ def test_the_raw_body_read_as_bytes_prints_escaped_but_read_as_text_does_not():
     flask = "import logging\nfrom flask import request\n\ndef hook():\n    logging.error('body: %s', request.get_data())\n    return ''\n"
     _quiet_until_undone("SLS704", flask, "request.get_data()", "request.get_data(as_text=True)")
 
+
+def test_a_swallowed_check_that_only_stores_the_verified_value_fails_closed_unless_the_name_held_the_input():
+    code = (
+        "from django.core import signing\n\ndef profile(request):\n"
+        "    try:\n        user_id = signing.loads(request.GET.get('signed', ''))\n"
+        "    except signing.BadSignature:\n        pass\n    return show(user_id)\n"
+    )
+    _quiet_until_undone("SLS702", code, "def profile(request):\n", "def profile(request):\n    user_id = request.GET.get('user')\n")
+    _quiet_until_undone("SLS702", code, "def profile(request):\n", "def profile(request, user_id):\n")
+    looped = code.replace("    try:\n        user_id", "    for _ in range(2):\n     try:\n        user_id").replace("    except signing", "     except signing")
+    assert looped != code
+    _quiet_until_undone("SLS702", code, code, looped)
