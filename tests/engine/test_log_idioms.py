@@ -1,7 +1,7 @@
 """Log and trust-boundary idioms of real code (SLS704, SLS702): each test takes the idiom that keeps
 the rule quiet and undoes it into its vulnerable variant, which must be reported."""
 
-from tests.engine.test_engine import _quiet_until_undone
+from tests.engine.test_engine import _low_until_undone, _quiet_until_undone
 
 
 def test_a_field_matched_whole_by_a_pattern_is_validated_but_a_prefix_match_is_not():
@@ -50,3 +50,16 @@ def test_a_swallowed_check_that_only_stores_the_verified_value_fails_closed_unle
     looped = code.replace("    try:\n        user_id", "    for _ in range(2):\n     try:\n        user_id").replace("    except signing", "     except signing")
     assert looped != code
     _quiet_until_undone("SLS702", code, code, looped)
+
+
+def test_a_request_header_copied_under_a_configured_name_or_in_a_conditional_is_still_a_header():
+    # a header's value, whatever header a variable names, and the one non-constant branch of a
+    # conditional: one line, so copying it into a response header splits nothing (audit tier)
+    code = (
+        "from fastapi import FastAPI, Request\nfrom fastapi.responses import JSONResponse\n\napp = FastAPI()\n\n"
+        "@app.get('/auth')\ndef auth(request: Request):\n    response = JSONResponse(content={})\n"
+        "    name = request.app.state.user_header\n"
+        "    response.headers['remote-user'] = request.headers.get(name, 'viewer') if name else 'viewer'\n    return response\n"
+    )
+    _low_until_undone("SLS126", code, "request.headers.get(name, 'viewer')", "request.query_params.get(name, 'viewer')", "medium")
+    _low_until_undone("SLS126", code, "if name else 'viewer'", "if name else request.query_params.get('u', '')", "medium")
