@@ -197,7 +197,7 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
             if qualified == "re.match" and test.args:
                 sinks = _prefix_match_sinks(_pattern_text(test.args[0], value_of), sinks)
             checked = test.args[index] if len(test.args) > index else next((k.value for k in test.keywords if k.arg == keyword), None)
-            subject = _matched_subject(checked) if checked is not None else None
+            subject = _subject(checked) if checked is not None else None
             if subject is not None and sinks:
                 names.add(subject)
         elif qualified in _DIGEST_CHECKS:
@@ -205,7 +205,7 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         elif len(test.args) == 2 and (macs := _authenticated(test.args, qualify, value_of)):
             # the application's own constant-time comparison (`_lscmp(sig, b64encode(mac))`)
             names |= macs
-        elif isinstance(func, ast.Attribute) and func.attr in _PATTERN_METHODS and test.args and (subject := _matched_subject(test.args[0])):
+        elif isinstance(func, ast.Attribute) and func.attr in _PATTERN_METHODS and test.args and (subject := _subject(test.args[0])):
             # `NAME_RE.fullmatch(x)` with a pattern compiled beforehand (str has no such method)
             if func.attr == "match":
                 sinks = _prefix_match_sinks(_compiled_pattern_text(func.value, qualify, value_of), sinks)
@@ -403,11 +403,6 @@ def _subject(node: ast.expr) -> str | None:
     ):
         return node.values[0].id
     return None
-
-
-def _matched_subject(node: ast.expr) -> str | None:
-    """What a regular expression match checks: a name, or a field of one (`request.path`)."""
-    return _subject(node) or field_path(node)
 
 
 def _rejected_quotes(test: ast.BoolOp, valid_when: bool) -> frozenset[str]:

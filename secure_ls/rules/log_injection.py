@@ -29,11 +29,7 @@ class LogInjection(Rule):
     `html.escape`, `urllib.parse.quote` or `json.dumps` are not reported,
     nor the URLs Werkzeug builds (Flask's `request.url`, `base_url`,
     `url_root`, and `str(request)`), which percent-encode control
-    characters; nor a value logged in the branch where a regular expression
-    matched the whole of it (`if RESERVED.match(request.path):`, with a
-    pattern anchored by `$`, `.fullmatch()`: a field of the request as well
-    as a name; a pattern matched at the start only checks a prefix, and is
-    still reported). The decoded `request.path` is reported, except in a handler
+    characters; the decoded `request.path` is reported, except in a handler
     whose routes are all fixed paths (`@app.route("/cached.gif")`), where it
     is one of them (a blueprint registered elsewhere under a prefix with a
     variable part, `url_prefix="/<lang>"`, would put that part in it; the
@@ -387,23 +383,6 @@ class LogInjection(Rule):
                     log.info("beacon from %s", callsign)
                 log.info("%s request", request.environ.get("REQUEST_METHOD"))
                 return ""
-        """),
-        # logged in the branch where a whole-value pattern matched it (a name or a field such as request.path)
-        code("""
-            import logging
-            import re
-
-            log = logging.getLogger(__name__)
-            RESERVED = re.compile(r"^/internal/[a-z]+/$")
-
-            class BlockInternal:
-                def __init__(self, get_response):
-                    self.get_response = get_response
-
-                def __call__(self, request):
-                    if RESERVED.match(request.path):
-                        log.warning("%s is reserved", request.path)
-                    return self.get_response(request)
         """),
         # a form's upload field: its cleaned value is the uploaded file, shown by its (printable) name
         code("""

@@ -4,19 +4,6 @@ the rule quiet and undoes it into its vulnerable variant, which must be reported
 from tests.engine.test_engine import _low_until_undone, _quiet_until_undone
 
 
-def test_a_field_matched_whole_by_a_pattern_is_validated_but_a_prefix_match_is_not():
-    # `request.path` checked by a `$`-anchored pattern in the `if`: the branch logs a value of that shape;
-    # matched at its start only, anything may follow the prefix
-    code = (
-        "import logging\nimport re\n\nlog = logging.getLogger(__name__)\nRESERVED = re.compile(r'^/internal/[a-z]+/$')\n\n"
-        "class BlockInternal:\n    def __init__(self, get_response):\n        self.get_response = get_response\n\n"
-        "    def __call__(self, request):\n        if RESERVED.match(request.path):\n"
-        "            log.warning('%s is reserved', request.path)\n        return self.get_response(request)\n"
-    )
-    _quiet_until_undone("SLS704", code, "RESERVED.match(request.path)", "re.match(r'^/internal/', request.path)")
-    _quiet_until_undone("SLS704", code, "if RESERVED.match(request.path):", "if not RESERVED.match(request.path):")
-
-
 def test_a_forms_upload_field_prints_as_the_uploads_name_but_a_text_field_keeps_line_breaks():
     code = (
         "import logging\nfrom django import forms\nfrom django.http import HttpResponse\n\nlog = logging.getLogger(__name__)\n\n"
