@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import catalog, logconfig, taint
 from secure_ls.engine.model import Confidence, Edit, Fix, Position, Severity, Span
-from secure_ls.rules._support import frameworks, logs, printed, web
+from secure_ls.rules._support import frameworks, logs, newline_checks, printed, web
 from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
@@ -29,7 +29,9 @@ class LogInjection(Rule):
     `html.escape`, `urllib.parse.quote` or `json.dumps` are not reported,
     nor the URLs Werkzeug builds (Flask's `request.url`, `base_url`,
     `url_root`, and `str(request)`), which percent-encode control
-    characters; the decoded `request.path` is reported, except in a handler
+    characters; nor a value a pattern that takes no line feed matched whole
+    first (`if BLOCKED.match(request.path):`, ending at `$`); the decoded
+    `request.path` is reported, except in a handler
     whose routes are all fixed paths (`@app.route("/cached.gif")`), where it
     is one of them (a blueprint registered elsewhere under a prefix with a
     variable part, `url_prefix="/<lang>"`, would put that part in it; the
@@ -414,6 +416,23 @@ class LogInjection(Rule):
                 log.error(f"undecodable hook body: {body}")
                 raise web.HTTPBadRequest()
         """),
+        # matched whole by a pattern that takes no line feed (`.` stops at one; `$` lets one end the value)
+        code("""
+            import logging
+            import re
+
+            log = logging.getLogger(__name__)
+            RESERVED = re.compile(r"^/internal/.*$")
+
+            class BlockInternal:
+                def __init__(self, get_response):
+                    self.get_response = get_response
+
+                def __call__(self, request):
+                    if RESERVED.match(request.path):
+                        log.warning("%s is reserved", request.path)
+                    return self.get_response(request)
+        """),
     ]
     INVALID = [
         # str.format(): each value shown with str() is checked, not the whole message
@@ -653,6 +672,8 @@ class LogInjection(Rule):
             return None  # Django's `request.headers` (HttpHeaders) and `FILES` print as the repr() of a dict
         if printed.is_django_upload_name(expr, ctx) or printed.is_upload_size(expr, ctx):
             return None
+        if (isinstance(expr, ast.Name) or isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name)) and newline_checks.matched_whole(ctx.statement(expr), expr, ctx):
+            return None  # `if BLOCKED.match(request.path):` with a pattern that takes no line feed
         part = ctx.origin(expr).risk(Sink.LOG)
         if part is None or part.kind != taint.UNTRUSTED or part.label in catalog.WEAK_SOURCES | catalog.OUTBOUND_SOURCES:
             return None

@@ -4,6 +4,27 @@ the rule quiet and undoes it into its vulnerable variant, which must be reported
 from tests.engine.test_engine import _low_until_undone, _quiet_until_undone
 
 
+def test_a_value_matched_whole_by_a_pattern_that_takes_no_line_feed_is_one_line():
+    # `request.path` matched by a module-level compiled pattern (`.` stops at a line feed, `$` ends it),
+    # in the `if` branch or after a refusing early exit; undone: a class that takes a line feed,
+    # a pattern without end anchor, a check that does not leave, a pattern compiled with flags
+    code = (
+        "import logging\nimport re\n\nlog = logging.getLogger(__name__)\nRESERVED = re.compile(r'^/internal/.*$')\n\n"
+        "class BlockInternal:\n    def __init__(self, get_response):\n        self.get_response = get_response\n\n"
+        "    def __call__(self, request):\n        if RESERVED.match(request.path):\n"
+        "            log.warning('%s is reserved', request.path)\n        return self.get_response(request)\n"
+    )
+    _quiet_until_undone("SLS704", code, "r'^/internal/.*$'", "r'^/internal/[^/]+$'")
+    _quiet_until_undone("SLS704", code, "r'^/internal/.*$'", "r'^/internal/'")
+    _quiet_until_undone("SLS704", code, "r'^/internal/.*$')", "r'^/internal/.*$', re.DOTALL)")
+    refused = code.replace(
+        "        if RESERVED.match(request.path):\n            log.warning('%s is reserved', request.path)\n",
+        "        if not RESERVED.match(request.path):\n            raise ValueError()\n        log.warning('%s is reserved', request.path)\n",
+    )
+    assert refused != code
+    _quiet_until_undone("SLS704", refused, "            raise ValueError()\n", "            pass\n")
+
+
 def test_a_forms_upload_field_prints_as_the_uploads_name_but_a_text_field_keeps_line_breaks():
     code = (
         "import logging\nfrom django import forms\nfrom django.http import HttpResponse\n\nlog = logging.getLogger(__name__)\n\n"
