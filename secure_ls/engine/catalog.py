@@ -290,7 +290,9 @@ TYPED_FORM_FIELDS = frozenset(
 # Fields whose validator admits no line break, though other markup may pass: Django's
 # EmailValidator (quoted local parts exclude CR and LF), URLValidator (no whitespace),
 # validate_slug, the IP address validators. Their value is safe in a log line or a header.
-ONE_LINE_FORM_FIELDS = frozenset({"EmailField", "URLField", "SlugField", "GenericIPAddressField", "IPAddressField"})
+# So is an upload field's (FileField, ImageField): the cleaned value is the uploaded file, shown
+# by its name, of which Django's multipart parser keeps only the printable characters.
+ONE_LINE_FORM_FIELDS = frozenset({"EmailField", "URLField", "SlugField", "GenericIPAddressField", "IPAddressField", "FileField", "ImageField"})
 # Class-name endings of Django forms and DRF serializers: built with client data, their
 # cleaned/validated data is still that client data (`form.cleaned_data["name"]`).
 VALIDATING_CLASS_SUFFIXES = ("Serializer", "Form")

@@ -339,6 +339,8 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
                     keywords = tuple(
                         (kw.arg, kw.value.value) for kw in value.keywords if kw.arg is not None and isinstance(kw.value, ast.Constant)
                     )
+                    if callee == "re.compile" and len(value.args) == 1 and isinstance(value.args[0], ast.Constant) and not value.keywords:
+                        keywords = (("pattern", value.args[0].value),)  # `re.compile(p)` is `re.compile(pattern=p)`, no flags
                     if keywords:
                         made_with.append((targets[0].id, keywords))
     return UnitSymbols(

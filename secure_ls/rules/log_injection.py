@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import catalog, logconfig, taint
 from secure_ls.engine.model import Confidence, Edit, Fix, Position, Severity, Span
-from secure_ls.rules._support import frameworks, logs, printed, web
+from secure_ls.rules._support import frameworks, logs, newline_checks, printed, web
 from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
@@ -29,7 +29,9 @@ class LogInjection(Rule):
     `html.escape`, `urllib.parse.quote` or `json.dumps` are not reported,
     nor the URLs Werkzeug builds (Flask's `request.url`, `base_url`,
     `url_root`, and `str(request)`), which percent-encode control
-    characters; the decoded `request.path` is reported, except in a handler
+    characters; nor a value a pattern that takes no line feed matched whole
+    first (`if BLOCKED.match(request.path):`, ending at `$`); the decoded
+    `request.path` is reported, except in a handler
     whose routes are all fixed paths (`@app.route("/cached.gif")`), where it
     is one of them (a blueprint registered elsewhere under a prefix with a
     variable part, `url_prefix="/<lang>"`, would put that part in it; the
@@ -41,8 +43,14 @@ class LogInjection(Rule):
     `QueryDict`, Werkzeug's `args`, Django's `request.headers` and
     `request.FILES` (Werkzeug's headers print as header lines, so they stay
     reported there; a Django upload's own `.name` is not reported either, as
-    Django keeps only its printable characters), a
+    Django keeps only its printable characters, nor the cleaned value of a
+    form's or serializer's `FileField`/`ImageField`, the upload shown by that
+    name), a
     parameter annotated as a list, dict, set or tuple (`rows: List[str]`),
+    the request's raw body read as bytes (Django's `request.body`, Flask's
+    `request.get_data()`, aiohttp's `await request.read()`, Starlette's
+    `await request.body()`), which prints as `b'...'` (decoded to text, it
+    is reported),
     a name the function gives items under literal keys
     (`user["name"] = user_name`: a mapping), and a container's `copy()`.
     An upload's `size` (FastAPI's `UploadFile`, Django's `request.FILES`)
@@ -378,6 +386,53 @@ class LogInjection(Rule):
                 log.info("%s request", request.environ.get("REQUEST_METHOD"))
                 return ""
         """),
+        # a form's upload field: its cleaned value is the uploaded file, shown by its (printable) name
+        code("""
+            import logging
+
+            from django import forms
+            from django.http import HttpResponse
+
+            log = logging.getLogger(__name__)
+
+            class ProofForm(forms.Form):
+                proof = forms.FileField()
+
+            def attach(request):
+                form = ProofForm(request.POST, request.FILES)
+                if form.is_valid():
+                    log.info(f"attaching {form.cleaned_data['proof']}")
+                return HttpResponse("ok")
+        """),
+        # the raw body read as bytes prints as b'...', every line break escaped
+        code("""
+            import logging
+            from aiohttp import web
+
+            log = logging.getLogger(__name__)
+
+            async def hook(request: web.Request):
+                body = await request.read()
+                log.error(f"undecodable hook body: {body}")
+                raise web.HTTPBadRequest()
+        """),
+        # matched whole by a pattern that takes no line feed (`.` stops at one; `$` lets one end the value)
+        code("""
+            import logging
+            import re
+
+            log = logging.getLogger(__name__)
+            RESERVED = re.compile(r"^/internal/.*$")
+
+            class BlockInternal:
+                def __init__(self, get_response):
+                    self.get_response = get_response
+
+                def __call__(self, request):
+                    if RESERVED.match(request.path):
+                        log.warning("%s is reserved", request.path)
+                    return self.get_response(request)
+        """),
     ]
     INVALID = [
         # str.format(): each value shown with str() is checked, not the whole message
@@ -611,12 +666,14 @@ class LogInjection(Rule):
     def _untrusted(self, expr: ast.expr, ctx) -> taint.Part | None:
         if isinstance(expr, ast.Attribute) and expr.attr in _NO_NEWLINES | _ROUTING_ATTRIBUTES:
             return None
-        if printed.formats_as_repr(expr) or isinstance(expr, ast.Name) and (printed.holds_container(expr, ctx) or printed.holds_bytes(expr, ctx)):
+        if printed.formats_as_repr(expr) or printed.is_raw_body(expr) or isinstance(expr, ast.Name) and (printed.holds_container(expr, ctx) or printed.holds_bytes(expr, ctx)):
             return None
         if isinstance(expr, ast.Attribute) and expr.attr in ("headers", "FILES") and ctx.imports("django"):
             return None  # Django's `request.headers` (HttpHeaders) and `FILES` print as the repr() of a dict
         if printed.is_django_upload_name(expr, ctx) or printed.is_upload_size(expr, ctx):
             return None
+        if (isinstance(expr, ast.Name) or isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name)) and newline_checks.matched_whole(ctx.statement(expr), expr, ctx):
+            return None  # `if BLOCKED.match(request.path):` with a pattern that takes no line feed
         part = ctx.origin(expr).risk(Sink.LOG)
         if part is None or part.kind != taint.UNTRUSTED or part.label in catalog.WEAK_SOURCES | catalog.OUTBOUND_SOURCES:
             return None

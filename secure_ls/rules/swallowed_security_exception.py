@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import astutil
+from secure_ls.engine import astutil, frameworks
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import logs
 from secure_ls.rules.base import Example, Rule, code
@@ -46,6 +46,33 @@ def _keeps_denial(node: ast.Try, ctx) -> bool:
     return False
 
 
+def _only_stores_result(node: ast.Try, call: ast.Call, ctx) -> bool:
+    """`try: request.flash = signer.unsign(cookie)` then `except BadSignature: pass`: the `try` does
+    nothing but store the check's result, in a name or field the function sets nowhere else (nor
+    a parameter, nor in a loop, where an earlier round's value would stay): a failure leaves
+    nothing stored, so what is there is the verified value or nothing at all, never the input."""
+    stmt = node.body[0] if len(node.body) == 1 else None
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], (ast.Name, ast.Attribute))):
+        return False
+    value = stmt.value.value if isinstance(stmt.value, ast.Await) else stmt.value
+    func = ctx.enclosing_function(node)
+    if value is not call or func is None:
+        return False
+    for ancestor in ctx.ancestors(node):
+        if ancestor is func:
+            break
+        if isinstance(ancestor, (ast.For, ast.AsyncFor, ast.While)):
+            return False
+    target = stmt.targets[0]
+    text = ctx.text(target)
+    if isinstance(target, ast.Name) and any(a.arg == target.id for a in frameworks.all_args(func.args)):
+        return False
+    return not any(
+        node is not target and isinstance(node, (ast.Name, ast.Attribute)) and not isinstance(node.ctx, ast.Load) and ctx.text(node) == text
+        for node in astutil.walk(func)
+    )
+
+
 def _is_noop(stmt: ast.stmt) -> bool:
     return isinstance(stmt, (ast.Pass, ast.Continue)) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant))
 
@@ -64,6 +91,11 @@ class SwallowedSecurityException(Rule):
     denying), nor one whose `else:` block does what the check guards (a
     failure skips it: `try: view.check_permissions(request)` ... `except
     PermissionDenied: pass` ... `else: actions["POST"] = describe(view)`),
+    nor one that only stores the check's result in a name or field the
+    function sets nowhere else (`try: request.flash =
+    signing.loads(cookie)`, not in a loop): a failure stores nothing, so
+    the input is never taken for the verified value (with the name set
+    before the `try`, a failure keeps that unverified value: reported),
     nor one around `login()` alone: a failed login leaves the
     request anonymous.
 
@@ -161,6 +193,21 @@ class SwallowedSecurityException(Rule):
                     allowed['POST'] = view.describe()
                 return allowed
         """),
+        # only the verified value is stored: a failure leaves the field unset, never the raw cookie
+        code("""
+            from django.core import signing
+
+            class FlashMessages:
+                def __init__(self, get_response):
+                    self.get_response = get_response
+
+                def __call__(self, request):
+                    try:
+                        request.flash = signing.loads(request.COOKIES.get("flash", ""))
+                    except signing.BadSignature:
+                        pass
+                    return self.get_response(request)
+        """),
     ]
     INVALID = [
         Example(
@@ -225,6 +272,34 @@ class SwallowedSecurityException(Rule):
             where='except Exception:',
             says="Failure of `jwt.decode` is swallowed without logging",
         ),
+        # the name held the unverified value before the `try`: a failure keeps it
+        Example(
+            code("""
+                from django.core import signing
+
+                def profile(request):
+                    user_id = request.GET.get("user")
+                    try:
+                        user_id = signing.loads(request.GET.get("signed", ""))
+                    except signing.BadSignature:
+                        pass
+                    return show(user_id)
+            """),
+            fixed=code("""
+                from django.core import signing
+                import logging
+
+                def profile(request):
+                    user_id = request.GET.get("user")
+                    try:
+                        user_id = signing.loads(request.GET.get("signed", ""))
+                    except signing.BadSignature:
+                        logging.warning("django.core.signing.loads failed", exc_info=True)
+                    return show(user_id)
+            """),
+            where="pass",
+            says="Failure of `django.core.signing.loads` is swallowed without logging",
+        ),
     ]
 
     def visit_Try(self, node: ast.Try, ctx) -> None:
@@ -234,8 +309,8 @@ class SwallowedSecurityException(Rule):
         for sub in astutil.walk(ast.Module(body=node.body, type_ignores=[])):
             if isinstance(sub, (ast.Return, ast.Break, ast.Raise)):
                 return
-        if _keeps_denial(node, ctx) or node.orelse:
-            return  # a result left denying; or the granted work is in `else:`, which a failure skips
+        if _keeps_denial(node, ctx) or node.orelse or _only_stores_result(node, call, ctx):
+            return  # a result left denying, or only the verified one stored; or the granted work is in `else:`, which a failure skips
         for handler in node.handlers:
             if not handler.body or not all(_is_noop(s) for s in handler.body):
                 continue

@@ -8,6 +8,7 @@ with a line feed in it, so a later `re.match(r"^[a-z.]+$", host)` cannot let one
 from __future__ import annotations
 
 import ast
+import re
 
 from secure_ls.engine import astutil
 from secure_ls.rules._support import refuncs, regex
@@ -131,3 +132,70 @@ def _strip_receiver(read: ast.Name, ctx) -> bool:
         isinstance(method, ast.Attribute) and method.attr in ("strip", "rstrip")
         and isinstance(call, ast.Call) and call.func is method and not call.args and not call.keywords
     )
+
+
+def matched_whole(statement: ast.stmt, subject: ast.expr, ctx) -> bool:
+    """`statement` runs only where a pattern that consumes no line feed matched the whole of
+    `subject` (a name, or a field such as `request.path`): in the branch of `if
+    BLOCKED.match(request.path):`, or after `if not CHECK.fullmatch(name): raise`, with nothing
+    assigning it in between. `match` must end at `$` or `\\Z`: `$` lets one trailing line feed
+    through, with nothing of the value after it. The pattern is a literal, or a name bound to
+    `re.compile("...")` without flags, in the function or at the module's top level."""
+    subject_text = ctx.text(subject)
+    node: ast.AST = statement
+    while True:
+        parent = ctx.parent(node)
+        if parent is None or isinstance(parent, (ast.Lambda, ast.ClassDef, ast.Module)):
+            return False
+        siblings = next((getattr(parent, f) for f in _BLOCKS if node in getattr(parent, f, ())), [])
+        for earlier in reversed(siblings[: siblings.index(node)] if node in siblings else []):
+            test = earlier.test if isinstance(earlier, ast.If) and _leaves(earlier.body) else None
+            if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and _whole_match(test.operand, subject_text, ctx):
+                return True
+            if _assigns(earlier, subject, ctx):
+                return False
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.For, ast.AsyncFor, ast.While)):
+            return False  # the function's start; or a loop, whose next round may come back before the check
+        if isinstance(parent, ast.If) and node in parent.body:
+            test = parent.test
+            if any(_whole_match(t, subject_text, ctx) for t in (test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test])):
+                return True
+        node = parent
+
+
+def _whole_match(test: ast.expr, subject_text: str, ctx) -> bool:
+    if not (isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr in ("match", "fullmatch")):
+        return False
+    name = ctx.call_name(test)
+    if name in ("re.match", "re.fullmatch"):
+        subject, pattern, flags = refuncs.subject_arg(test, name), refuncs.constant_pattern(refuncs.pattern_arg(test), ctx), refuncs.flags_value(test, name, ctx)
+    elif test.args and not test.keywords and len(test.args) == 1:
+        subject, pattern, flags = test.args[0], _compiled_pattern(test.func.value, ctx), 0
+    else:
+        return False
+    if subject is None or ctx.text(subject) != subject_text or pattern is None or flags is None or flags & re.MULTILINE:
+        return False
+    if test.func.attr == "match":
+        shape = regex.anchors(pattern, flags)
+        if shape is None or shape[1] is None:
+            return False
+    return regex.matches_no_newline(pattern, flags)
+
+
+def _compiled_pattern(node: ast.expr, ctx) -> str | bytes | None:
+    """The text of `NAME` bound to `re.compile("...")` (no flags), in the function or at module level."""
+    if not isinstance(node, ast.Name):
+        return None
+    values = ctx.assigned_values(node)
+    if values:
+        made = values[0] if len(values) == 1 else None
+        if isinstance(made, ast.Call) and ctx.call_name(made) == "re.compile" and len(made.args) == 1 and not made.keywords:
+            return refuncs.constant_pattern(made.args[0], ctx)
+        return None
+    func = ctx.enclosing_function(node)
+    if func is not None and any(a.arg == node.id for a in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs)):
+        return None  # a parameter, not the module's pattern
+    if ctx.module.made_by.get(node.id) != "re.compile":
+        return None
+    pattern = dict(ctx.module.made_with.get(node.id, ())).get("pattern")
+    return pattern if isinstance(pattern, (str, bytes)) else None

@@ -48,9 +48,37 @@ def formats_as_repr(expr: ast.expr) -> bool:
 _BYTES_METHODS = frozenset({"recv", "recv_bytes", "encode", "digest", "getbuffer"})
 
 
+# What the request's raw body is read with, as bytes: Django's, Tornado's and Sanic's `request.body`,
+# Werkzeug's (Flask's) `request.get_data()`, aiohttp's `await request.read()`, Starlette's `await
+# request.body()`. Not Flask's `request.data` (Django REST framework's is the parsed body: a str
+# for a JSON string), nor `get_data(as_text=True)`.
+_RAW_BODY_ATTRIBUTES = frozenset({"body"})
+_RAW_BODY_METHODS = frozenset({"get_data", "read", "body"})
+_REQUEST_NAMES = frozenset({"request", "req"})
+
+
+def is_raw_body(node: ast.expr) -> bool:
+    """`request.body`, `request.get_data()`, `await request.read()`: the request's body as bytes,
+    which str() shows as `b'...'`, a line break as `\\n`."""
+    if isinstance(node, ast.Await):
+        node = node.value
+    if isinstance(node, ast.Attribute) and node.attr in _RAW_BODY_ATTRIBUTES:
+        return astutil.last_name(node.value) in _REQUEST_NAMES
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _RAW_BODY_METHODS):
+        return False
+    as_text = next((k.value for k in node.keywords if k.arg == "as_text"), None)
+    if len(node.args) > 1 or node.func.attr != "get_data" and (node.args or node.keywords):
+        return False
+    if as_text is not None and not (isinstance(as_text, ast.Constant) and as_text.value is False):
+        return False
+    return astutil.last_name(node.func.value) in _REQUEST_NAMES
+
+
 def holds_bytes(node: ast.expr, ctx, depth: int = 0) -> bool:
     """`data = b""; data += sock.recv(4096)`: every value the name gets is bytes (or a constant
     string), and str() shows bytes as `b'...'`, with `\\n` for a newline."""
+    if is_raw_body(node):
+        return True
     if isinstance(node, ast.Constant):
         return isinstance(node.value, (bytes, str))
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):

@@ -203,6 +203,10 @@ def _reads(ctx, part: taint.Part, attributes: frozenset[str], keys: frozenset[st
         if isinstance(expr, ast.Name):
             values = ctx.assigned_values(expr)
             node = values[0] if len(values) == 1 else None
+        if isinstance(node, ast.IfExp):
+            # `request.headers.get(name) if name else "viewer"`: the one branch that is not a constant
+            branches = [b for b in (node.body, node.orelse) if not ctx.is_constant(b)]
+            node = branches[0] if len(branches) == 1 else None
     if node is None:
         return False
     if isinstance(node, ast.Call) and _mapping_read(node) is None:
@@ -216,7 +220,20 @@ def _reads(ctx, part: taint.Part, attributes: frozenset[str], keys: frozenset[st
         if found is not None:
             mapping, key = found
             return key in keys if keys is not None else mapping == "headers" or key.startswith("http_")
+        if keys is None and _headers_item(read):
+            return True  # `request.headers.get(name)`: whatever header the key names, a header's value
     return False
+
+
+def _headers_item(node: ast.AST | None) -> bool:
+    """`headers[key]` or `headers.get(key, ...)` under a key that is not a constant."""
+    if isinstance(node, ast.Subscript):
+        mapping = node.value
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args:
+        mapping = node.func.value
+    else:
+        return False
+    return astutil.last_name(mapping) == "headers"
 
 
 def describe_value(ctx, part: taint.Part, node: ast.AST) -> str:

@@ -1,0 +1,73 @@
+"""Log and trust-boundary idioms of real code (SLS704, SLS702): each test takes the idiom that keeps
+the rule quiet and undoes it into its vulnerable variant, which must be reported."""
+
+from tests.engine.test_engine import _low_until_undone, _quiet_until_undone
+
+
+def test_a_value_matched_whole_by_a_pattern_that_takes_no_line_feed_is_one_line():
+    # `request.path` matched by a module-level compiled pattern (`.` stops at a line feed, `$` ends it),
+    # in the `if` branch or after a refusing early exit; undone: a class that takes a line feed,
+    # a pattern without end anchor, a check that does not leave, a pattern compiled with flags
+    code = (
+        "import logging\nimport re\n\nlog = logging.getLogger(__name__)\nRESERVED = re.compile(r'^/internal/.*$')\n\n"
+        "class BlockInternal:\n    def __init__(self, get_response):\n        self.get_response = get_response\n\n"
+        "    def __call__(self, request):\n        if RESERVED.match(request.path):\n"
+        "            log.warning('%s is reserved', request.path)\n        return self.get_response(request)\n"
+    )
+    _quiet_until_undone("SLS704", code, "r'^/internal/.*$'", "r'^/internal/[^/]+$'")
+    _quiet_until_undone("SLS704", code, "r'^/internal/.*$'", "r'^/internal/'")
+    _quiet_until_undone("SLS704", code, "r'^/internal/.*$')", "r'^/internal/.*$', re.DOTALL)")
+    refused = code.replace(
+        "        if RESERVED.match(request.path):\n            log.warning('%s is reserved', request.path)\n",
+        "        if not RESERVED.match(request.path):\n            raise ValueError()\n        log.warning('%s is reserved', request.path)\n",
+    )
+    assert refused != code
+    _quiet_until_undone("SLS704", refused, "            raise ValueError()\n", "            pass\n")
+
+
+def test_a_forms_upload_field_prints_as_the_uploads_name_but_a_text_field_keeps_line_breaks():
+    code = (
+        "import logging\nfrom django import forms\nfrom django.http import HttpResponse\n\nlog = logging.getLogger(__name__)\n\n"
+        "class ProofForm(forms.Form):\n    proof = forms.FileField()\n\n"
+        "def attach(request):\n    form = ProofForm(request.POST, request.FILES)\n    if form.is_valid():\n"
+        "        log.info(f\"attaching {form.cleaned_data['proof']}\")\n    return HttpResponse('ok')\n"
+    )
+    _quiet_until_undone("SLS704", code, "forms.FileField()", "forms.CharField()")
+
+
+def test_the_raw_body_read_as_bytes_prints_escaped_but_read_as_text_does_not():
+    code = (
+        "import logging\nfrom aiohttp import web\n\nlog = logging.getLogger(__name__)\n\n"
+        "async def hook(request: web.Request):\n    body = await request.read()\n"
+        "    log.error(f'undecodable hook body: {body}')\n    raise web.HTTPBadRequest()\n"
+    )
+    _quiet_until_undone("SLS704", code, "await request.read()", "await request.text()")
+    _quiet_until_undone("SLS704", code, "await request.read()", "(await request.read()).decode()")
+    flask = "import logging\nfrom flask import request\n\ndef hook():\n    logging.error('body: %s', request.get_data())\n    return ''\n"
+    _quiet_until_undone("SLS704", flask, "request.get_data()", "request.get_data(as_text=True)")
+
+
+def test_a_swallowed_check_that_only_stores_the_verified_value_fails_closed_unless_the_name_held_the_input():
+    code = (
+        "from django.core import signing\n\ndef profile(request):\n"
+        "    try:\n        user_id = signing.loads(request.GET.get('signed', ''))\n"
+        "    except signing.BadSignature:\n        pass\n    return show(user_id)\n"
+    )
+    _quiet_until_undone("SLS702", code, "def profile(request):\n", "def profile(request):\n    user_id = request.GET.get('user')\n")
+    _quiet_until_undone("SLS702", code, "def profile(request):\n", "def profile(request, user_id):\n")
+    looped = code.replace("    try:\n        user_id", "    for _ in range(2):\n     try:\n        user_id").replace("    except signing", "     except signing")
+    assert looped != code
+    _quiet_until_undone("SLS702", code, code, looped)
+
+
+def test_a_request_header_copied_under_a_configured_name_or_in_a_conditional_is_still_a_header():
+    # a header's value, whatever header a variable names, and the one non-constant branch of a
+    # conditional: one line, so copying it into a response header splits nothing (audit tier)
+    code = (
+        "from fastapi import FastAPI, Request\nfrom fastapi.responses import JSONResponse\n\napp = FastAPI()\n\n"
+        "@app.get('/auth')\ndef auth(request: Request):\n    response = JSONResponse(content={})\n"
+        "    name = request.app.state.user_header\n"
+        "    response.headers['remote-user'] = request.headers.get(name, 'viewer') if name else 'viewer'\n    return response\n"
+    )
+    _low_until_undone("SLS126", code, "request.headers.get(name, 'viewer')", "request.query_params.get(name, 'viewer')", "medium")
+    _low_until_undone("SLS126", code, "if name else 'viewer'", "if name else request.query_params.get('u', '')", "medium")
