@@ -149,7 +149,7 @@ def matched_whole(statement: ast.stmt, subject: ast.expr, ctx) -> bool:
             return False
         siblings = next((getattr(parent, f) for f in _BLOCKS if node in getattr(parent, f, ())), [])
         for earlier in reversed(siblings[: siblings.index(node)] if node in siblings else []):
-            test = earlier.test if isinstance(earlier, ast.If) and _leaves(earlier.body) else None
+            test = earlier.test if isinstance(earlier, ast.If) and ctx.always_leaves(earlier.body) else None
             if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and _whole_match(test.operand, subject_text, ctx):
                 return True
             if _assigns(earlier, subject, ctx):
