@@ -19,7 +19,7 @@ import sys
 from dataclasses import replace
 from typing import Callable, Iterable
 
-from secure_ls.engine import astutil, catalog, constructions, frameworks, guards, lookups
+from secure_ls.engine import astutil, catalog, constructions, frameworks, guards, lookups, shape_checks
 from secure_ls.engine.taint import ALL, CONSTANT, Origin, PARAM, Part, Sink, UNKNOWN, UNTRUSTED, make_step, meet
 from secure_ls.engine.bindings import Binding, Env, InstanceAttributes, ScopeFacts
 from secure_ls.engine.astutil import constant_key, instance_attribute
@@ -411,6 +411,10 @@ class FlowAnalyzer(ValueOrigins):
         _mark_safe(env, frameworks.integer_keys_looked_up(value), guards.LINE_SINKS)
         # `case = Case.get(Case.id == case_id)` ran: case_id equals a stored row's field
         _mark_safe(env, lookups.found_once_run(value), guards.LINE_SINKS)
+        converted = shape_checks.checked_by_conversion(value, self._qualify)
+        if converted is not None:
+            # `uuid.UUID(token)` returned (it raises otherwise): token is a UUID's text from here on
+            _mark_safe(env, {converted[0]}, converted[1])
         if not isinstance(value, ast.Call) or not any(isinstance(a, ast.Name) for a in (*value.args, *(k.value for k in value.keywords))):
             return
         if not result_used and not isinstance(value.func, ast.Name):
@@ -553,10 +557,7 @@ class FlowAnalyzer(ValueOrigins):
         return names
 
     def _is_resolving(self, call: ast.Call) -> bool:
-        """`p.resolve()`, `os.path.realpath(p)`, `os.path.abspath(p)`: no `..` left in the result."""
-        if isinstance(call.func, ast.Attribute) and call.func.attr == "resolve":
-            return True
-        return self._qualify(call.func) in ("os.path.realpath", "os.path.abspath")
+        return shape_checks.is_resolving(call, self._qualify)
 
 
 

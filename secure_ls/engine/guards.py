@@ -15,7 +15,7 @@ import ast
 import re
 from typing import Callable, Iterable
 
-from secure_ls.engine import astutil, catalog, formatting, lookups
+from secure_ls.engine import astutil, catalog, formatting, lookups, shape_checks
 from secure_ls.engine.frameworks import all_args
 from secure_ls.engine.symbols import translated_characters
 from secure_ls.engine.taint import ALL, LINE_SINKS, UNKNOWN, Origin, Sink, UNTRUSTED, meet, sinks
@@ -176,9 +176,9 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         elif _url_host(left, qualify, value_of) is not None and isinstance(right, (ast.Constant, ast.Name, ast.Attribute)):
             names.add(_url_host(left, qualify, value_of))
             sinks = _URL_SINKS
-        elif isinstance(left, ast.Call) and qualify(left.func) == "os.path.commonpath" and left.args and isinstance(left.args[0], (ast.List, ast.Tuple)):
-            # `os.path.commonpath([BASE, target]) == BASE`: target is inside BASE
-            names.update(e.id for e in left.args[0].elts if isinstance(e, ast.Name) and not (isinstance(right, ast.Name) and e.id == right.id))
+        elif (contained := shape_checks.contained_paths(left, right, qualify, value_of)) is not None:
+            # `os.path.commonpath([BASE, os.path.realpath(target)]) == BASE`: target is inside BASE
+            names.update(contained)
             sinks = PATH_SINKS
     elif isinstance(test, ast.Call):
         func = test.func

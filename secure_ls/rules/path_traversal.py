@@ -73,7 +73,13 @@ class PathTraversal(Rule):
 
     Paths passed through `os.path.basename` or `werkzeug.utils.secure_filename`,
     checked with `startswith`/`is_relative_to`/`commonpath` before use, or
-    served with `flask.send_from_directory` are not reported.
+    served with `flask.send_from_directory` are not reported. Nor is a path
+    a helper returns only after comparing it, resolved (`os.path.abspath`,
+    `realpath`, `Path.resolve()`), with its base directory
+    (`os.path.commonpath`/`commonprefix([base, p]) == base`, raising
+    otherwise): compared unresolved, `base/../../etc/passwd` passes, so that
+    helper is no check. A name that `uuid.UUID(name)` or `int(name)` parsed
+    without raising (the `except ValueError:` leaves) holds no `/` or `..`.
 
     ## Why is this bad?
     A name such as `../../etc/passwd` (or an absolute path, which makes
@@ -212,8 +218,87 @@ class PathTraversal(Rule):
                     raise HTTPException(status_code=400)
                 return FileResponse(path)
         """),
+        # a helper that raises unless the resolved path starts with its base directory
+        code("""
+            import os
+            from django.core.exceptions import SuspiciousFileOperation
+            from django.http import FileResponse
+
+            ATTACHMENTS = "/srv/attachments"
+
+            def within(candidate, root):
+                root = os.path.abspath(root)
+                candidate = os.path.abspath(candidate)
+                if os.path.commonprefix([root, candidate]) != root:
+                    raise SuspiciousFileOperation(candidate)
+                return candidate
+
+            def attachment(request):
+                path = within(os.path.join(ATTACHMENTS, request.GET["name"]), ATTACHMENTS)
+                return FileResponse(open(path, "rb"))
+        """),
+        # `uuid.UUID()` returned, so the name is a UUID's text: no `/` nor `..`
+        code("""
+            import os
+            import shutil
+            import uuid
+            from django.http import HttpResponse, HttpResponseBadRequest
+
+            UPLOADS = "/srv/uploads"
+
+            def discard(request):
+                batch = request.POST["batch"]
+                try:
+                    uuid.UUID(batch)
+                except ValueError:
+                    return HttpResponseBadRequest("not a batch id")
+                shutil.rmtree(os.path.join(UPLOADS, batch))
+                return HttpResponse(status=204)
+        """),
     ]
     INVALID = [
+        Example(  # compared before resolving: `/srv/attachments/../../etc/passwd` starts with the base too
+            code("""
+                import os
+                from django.core.exceptions import SuspiciousFileOperation
+                from django.http import FileResponse
+
+                ATTACHMENTS = "/srv/attachments"
+
+                def within(candidate, root):
+                    root = os.path.abspath(root)
+                    if os.path.commonprefix([root, candidate]) != root:
+                        raise SuspiciousFileOperation(candidate)
+                    return candidate
+
+                def attachment(request):
+                    path = within(os.path.join(ATTACHMENTS, request.GET["name"]), ATTACHMENTS)
+                    return FileResponse(open(path, "rb"))
+            """),
+            where="path",
+            says="File path built from the HTTP request",
+        ),
+        Example(  # the failed conversion is ignored: any text goes on
+            code("""
+                import os
+                import shutil
+                import uuid
+                from django.http import HttpResponse
+
+                UPLOADS = "/srv/uploads"
+
+                def discard(request):
+                    batch = request.POST["batch"]
+                    try:
+                        uuid.UUID(batch)
+                    except ValueError:
+                        pass
+                    shutil.rmtree(os.path.join(UPLOADS, batch))
+                    return HttpResponse(status=204)
+            """),
+            where="os.path.join(UPLOADS, batch)",
+            says="File path built from the HTTP request",
+        ),
         Example(  # an existence oracle: answers for ../../home/alice/.ssh/id_rsa too
             code("""
                 import os

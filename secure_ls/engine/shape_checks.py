@@ -1,0 +1,71 @@
+"""Checks that pin down the shape of a value without an `if`: a path compared with its base
+directory, and a conversion that raises unless the whole text is a number or a UUID.
+
+`contained_paths(call, base, qualify, value_of)` reads `os.path.commonpath([BASE, p]) == BASE`
+(and `commonprefix`): the names it shows to be inside BASE. `checked_by_conversion(call,
+qualify)` reads a call such as `uuid.UUID(token)` that has returned: the name it parsed, and
+the sinks that name is then safe for.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.taint import sinks
+
+# Functions comparing paths with their base: `commonpath` by whole components, `commonprefix`
+# character by character (so `/srv/media` admits its sibling `/srv/media2`, as `startswith`
+# does: the rule's own prefix check accepts that too).
+_CONTAINMENT = frozenset({"os.path.commonpath", "os.path.commonprefix", "posixpath.commonpath", "posixpath.commonprefix"})
+# Calls that leave no `..` in a path: compared after one of them, a path that starts with its
+# base stays inside it. Before, `BASE/../../etc/passwd` starts with BASE too.
+_RESOLVING = frozenset({"os.path.realpath", "os.path.abspath", "posixpath.realpath", "posixpath.abspath"})
+PATH = sinks("path")
+
+# Conversions that raise ValueError unless the whole text has their form. `int()` admits
+# digits, a sign, `_` and surrounding whitespace; `uuid.UUID()` hex digits, `-`, braces,
+# `urn:uuid:` (and, through `int(hex, 16)`, `_`, `+` and whitespace). Neither lets a `/`, `.`,
+# `\`, quote, `<`, `&`, `*` or `(` through. Whitespace may hold a line break (not safe in logs,
+# headers, command lines), and a UUID's `--` comments out the rest of an SQL statement.
+_SHAPES = sinks("path", "html", "xpath", "ldap")
+_CHECKING_CONVERSIONS = frozenset({"int", "uuid.UUID"})
+
+
+def is_resolving(call: ast.AST, qualify) -> bool:
+    """`p.resolve()`, `os.path.realpath(p)`, `os.path.abspath(p)`: no `..` left in the result."""
+    if not isinstance(call, ast.Call):
+        return False
+    if isinstance(call.func, ast.Attribute) and call.func.attr == "resolve":
+        return True
+    return qualify(call.func) in _RESOLVING
+
+
+def contained_paths(call: ast.expr, base: ast.expr, qualify, value_of) -> set[str] | None:
+    """For `os.path.commonpath([BASE, p]) == BASE` (`call` the left side, `base` the right): the
+    names shown to be inside BASE, each resolved first (`p = os.path.realpath(...)`, or the
+    call written in the list). None when `call` compares no paths; empty when none was
+    resolved, since `BASE/../x` passes such a test."""
+    if not (isinstance(call, ast.Call) and qualify(call.func) in _CONTAINMENT and call.args and isinstance(call.args[0], (ast.List, ast.Tuple))):
+        return None
+    names = set()
+    for element in call.args[0].elts:
+        if isinstance(base, ast.Name) and isinstance(element, ast.Name) and element.id == base.id:
+            continue  # the base itself
+        if isinstance(element, ast.Name) and is_resolving(value_of(element) if value_of is not None else None, qualify):
+            names.add(element.id)
+        elif is_resolving(element, qualify) and (inner := _resolved_name(element)) is not None:
+            names.add(inner)  # `commonpath([BASE, os.path.realpath(p)])`: opening p opens that file
+    return names
+
+
+def _resolved_name(call: ast.Call) -> str | None:
+    target = call.func.value if isinstance(call.func, ast.Attribute) and call.func.attr == "resolve" else (call.args[0] if call.args else None)
+    return target.id if isinstance(target, ast.Name) else None
+
+
+def checked_by_conversion(call: ast.expr, qualify) -> tuple[str, frozenset[str]] | None:
+    """`uuid.UUID(token)` or `int(page)` has returned (as a statement, or assigned): it would
+    have raised otherwise, so the name it parsed holds a number or a UUID's text."""
+    if not (isinstance(call, ast.Call) and qualify(call.func) in _CHECKING_CONVERSIONS and call.args and isinstance(call.args[0], ast.Name)):
+        return None
+    return call.args[0].id, _SHAPES
