@@ -68,6 +68,7 @@ class FlowAnalyzer(ValueOrigins):
     def run_function(self, func: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, outer: Env | None) -> ScopeFacts:
         env: Env = dict(outer or {})
         self._instance = _instance_parameter(func) if self._class is not None else None
+        self._outbound_request = self._sent_request_parameter(func)
         route = frameworks.is_route_handler(func)
         self._fixed_route = route and frameworks.fixed_route_path(func)
         url_kwargs = not route and self._takes_url_parameters(func)
@@ -171,6 +172,16 @@ class FlowAnalyzer(ValueOrigins):
         else:
             return {}
         return {name: origin for name, origin in passed.items() if name not in computed}
+
+    def _sent_request_parameter(self, func: ast.AST) -> str | None:
+        """The parameter of a transport method that holds the request being sent (`send(self, request)`
+        of a requests adapter): catalog.OUTBOUND_REQUEST_METHODS."""
+        if self._class is None or isinstance(func, ast.Lambda):
+            return None
+        if not any(func.name in catalog.OUTBOUND_REQUEST_METHODS.get(base, ()) for base in self._class_bases):
+            return None
+        params = [a.arg for a in func.args.posonlyargs + func.args.args if a.arg != self._instance]
+        return params[0] if params else None
 
     def _developer_parameters(self, func: ast.AST) -> frozenset[str]:
         """Parameters the framework fills from the developer's own definitions (a Django widget's

@@ -73,7 +73,9 @@ class PathTraversal(Rule):
 
     Paths passed through `os.path.basename` or `werkzeug.utils.secure_filename`,
     checked with `startswith`/`is_relative_to`/`commonpath` before use, or
-    served with `flask.send_from_directory` are not reported. Nor is a path
+    served with `flask.send_from_directory` are not reported; nor is the
+    request a transport sends (`send(self, request)` of a requests adapter,
+    an httpx transport's `handle_request`): that is the program's own. Nor is a path
     a helper returns only after comparing it, resolved (`os.path.abspath`,
     `realpath`, `Path.resolve()`), with its base directory
     (`os.path.commonpath`/`commonprefix([base, p]) == base`, raising
@@ -255,8 +257,41 @@ class PathTraversal(Rule):
                 shutil.rmtree(os.path.join(UPLOADS, batch))
                 return HttpResponse(status=204)
         """),
+        # a requests transport adapter: `request` is the request this program is sending (a file:// URL)
+        code("""
+            import io
+            from urllib.parse import unquote, urlparse
+
+            from requests import Response
+            from requests.adapters import BaseAdapter
+
+            class LocalFileAdapter(BaseAdapter):
+                def send(self, request, **kwargs):
+                    resp = Response()
+                    resp.raw = io.open(unquote(urlparse(request.url).path), "rb")
+                    return resp
+
+                def close(self):
+                    pass
+        """),
     ]
     INVALID = [
+        Example(  # a view's `request` is the client's
+            code("""
+                import io
+                from urllib.parse import unquote
+
+                from django.http import FileResponse
+                from django.views import View
+
+                class LocalFileView(View):
+                    def get(self, request, **kwargs):
+                        path = unquote(request.GET["file"])
+                        return FileResponse(io.open(path, "rb"))
+            """),
+            where="path",
+            says="File path built from the HTTP request",
+        ),
         Example(  # compared before resolving: `/srv/attachments/../../etc/passwd` starts with the base too
             code("""
                 import os
