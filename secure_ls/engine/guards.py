@@ -173,6 +173,9 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
             positive = not positive
         if isinstance(left, ast.Name) and (isinstance(right, ast.Constant) or origin is not None and isinstance(right, (ast.Name, ast.Attribute)) and origin(right).is_constant):
             names.add(left.id)  # `x == "literal"` / `x == ALLOWED_VALUE`: x is that constant
+        elif isinstance(left, ast.Name) and origin is not None and (compared := shape_checks.safe_as_compared(origin(right))):
+            names.add(left.id)  # `x == "dir/" + basename(y)`: x is as safe as what it equals
+            sinks = compared
         elif _url_host(left, qualify, value_of) is not None and isinstance(right, (ast.Constant, ast.Name, ast.Attribute)):
             names.add(_url_host(left, qualify, value_of))
             sinks = _URL_SINKS

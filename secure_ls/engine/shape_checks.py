@@ -1,6 +1,7 @@
 """Checks that pin down the shape of a value without an `if`: a path compared with its base
 directory, and a conversion that raises unless the whole text is a number or a UUID.
 
+`safe_as_compared(origin)` is what a value equal to one of that origin is safe for.
 `contained_paths(call, base, qualify, value_of)` reads `os.path.commonpath([BASE, p]) == BASE`
 (and `commonprefix`): the names it shows to be inside BASE. `checked_by_conversion(call,
 qualify)` reads a call such as `uuid.UUID(token)` that has returned: the name it parsed, and
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine.taint import sinks
+from secure_ls.engine.taint import ALL, Origin, meet, sinks
 
 # Functions comparing paths with their base: `commonpath` by whole components, `commonprefix`
 # character by character (so `/srv/media` admits its sibling `/srv/media2`, as `startswith`
@@ -69,3 +70,16 @@ def checked_by_conversion(call: ast.expr, qualify) -> tuple[str, frozenset[str]]
     if not (isinstance(call, ast.Call) and qualify(call.func) in _CHECKING_CONVERSIONS and call.args and isinstance(call.args[0], ast.Name)):
         return None
     return call.args[0].id, _SHAPES
+
+
+def safe_as_compared(compared: Origin) -> frozenset[str]:
+    """`if name != "trackers/" + os.path.basename(wanted): continue`: where the test passed, name
+    holds the same text as the value it was compared with (up to case, where both sides were
+    case-folded), so it is safe for what every part of that value is safe for."""
+    parts = compared.parts
+    if not parts:
+        return ALL
+    safe = ALL
+    for part in parts:
+        safe = meet(safe, part.safe_for)
+    return safe
