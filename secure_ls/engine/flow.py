@@ -34,6 +34,7 @@ class FlowAnalyzer(ValueOrigins):
     # function (a `return`, or the end of its body), for its summary's `ensures`
     _exits: list[dict[str, frozenset[str]]] | None = None
     _tracked: frozenset[str] = frozenset()  # the parameters of the function whose exits are recorded
+    _resolved_in_place: frozenset[str] = frozenset()  # ... that it rebinds only to their resolved path
     # set by `track_exits`: the same at each exit that returns something other than None, a
     # parameter the returned value was looked up by (`return SPECS.get(name)`) counting as checked
     found_exits: list[dict[str, frozenset[str]]] = []
@@ -52,11 +53,14 @@ class FlowAnalyzer(ValueOrigins):
         checked = {}
         for name in self._tracked:
             binding = env.get(name)
-            if binding is None or binding.values:
+            if binding is None or binding.values and name not in self._resolved_in_place:
                 continue  # assigned since entry: no longer the argument (`name = name.strip()`)
             own = [p for p in binding.origin.parts if p.kind == PARAM and p.label == name]
             if own:
                 checked[name] = _meet_all(p.safe_for for p in own)
+                if binding.values:
+                    # `name = os.path.abspath(name)`, then checked: the argument names the same file
+                    checked[name] = meet(checked[name], guards.PATH_SINKS)
         self._exits.append(checked)
         if returned is not None and not (isinstance(returned, ast.Constant) and returned.value is None):
             looked_up = guards.looked_up_key(returned, self._origin, self.summary_of)
@@ -126,6 +130,7 @@ class FlowAnalyzer(ValueOrigins):
                 self._model_parameters[arg.arg] = (env[arg.arg], declared.fields)
         if self._exits is not None and not self._exits:
             self._tracked = frozenset(a.arg for a in frameworks.all_args(func.args))
+            self._resolved_in_place = shape_checks.resolved_in_place(func, self._tracked, self._qualify)
         self._record_exit(env)  # the entry (see track_exits)
         if isinstance(func, ast.Lambda):
             self._expr(func.body, env, record_only=True)

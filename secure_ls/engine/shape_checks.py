@@ -3,8 +3,10 @@ directory, and a conversion that raises unless the whole text is a number or a U
 
 `safe_as_compared(origin)` is what a value equal to one of that origin is safe for.
 `contained_paths(call, base, qualify, value_of)` reads `os.path.commonpath([BASE, p]) == BASE`
-(and `commonprefix`): the names it shows to be inside BASE. `checked_by_conversion(call,
-qualify)` reads a call such as `uuid.UUID(token)` that has returned: the name it parsed, and
+(and `commonprefix`): the names it shows to be inside BASE. `resolved_in_place(func, names,
+qualify)` finds the parameters a function only ever rebinds to their resolved path (`p =
+os.path.abspath(p)`), so what it checks of that path it checks of its argument.
+`checked_by_conversion(call, qualify)` reads a call such as `uuid.UUID(token)` that has returned: the name it parsed, and
 the sinks that name is then safe for.
 """
 
@@ -83,3 +85,31 @@ def safe_as_compared(compared: Origin) -> frozenset[str]:
     for part in parts:
         safe = meet(safe, part.safe_for)
     return safe
+
+
+def resolved_in_place(func: ast.AST, names: frozenset[str], qualify) -> frozenset[str]:
+    """Those of `names` (a function's parameters) that the function assigns only as
+    `p = os.path.abspath(p)` (or `realpath`, `Path(p).resolve()`): opening the argument opens
+    the file the resolved path names, so a containment check of one is a check of the other."""
+    assigned: dict[str, bool] = {}
+    for node in ast.walk(func):
+        if node is not func and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Store) and inner.id in names:
+                    assigned[inner.id] = False  # a nested scope's `nonlocal` could rebind it: give up
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id in names:
+            assigned.setdefault(node.id, True)
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.NamedExpr, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.Delete)):
+            in_place = isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+            if in_place:
+                target = node.targets[0].id  # type: ignore[attr-defined]
+                in_place = is_resolving(node.value, qualify) and _resolved_name(node.value) == target  # type: ignore[arg-type]
+            for target_name in _stored_names(node):
+                if target_name in names and not in_place:
+                    assigned[target_name] = False
+    return frozenset(name for name, only in assigned.items() if only)
+
+
+def _stored_names(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))}

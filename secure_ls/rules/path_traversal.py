@@ -80,7 +80,9 @@ class PathTraversal(Rule):
     `realpath`, `Path.resolve()`), with its base directory
     (`os.path.commonpath`/`commonprefix([base, p]) == base`, raising
     otherwise): compared unresolved, `base/../../etc/passwd` passes, so that
-    helper is no check. A name that `uuid.UUID(name)` or `int(name)` parsed
+    helper is no check. A helper that raises unless the path, resolved in
+    place (`path = os.path.abspath(path)`), is inside the base checks the
+    argument it was called with too. A name that `uuid.UUID(name)` or `int(name)` parsed
     without raising (the `except ValueError:` leaves) holds no `/` or `..`,
     and a name found equal to a safe one (`name == "dir/" + basename(x)`)
     is as safe as that one.
@@ -276,46 +278,8 @@ class PathTraversal(Rule):
                 def close(self):
                     pass
         """),
-        # the listed name must equal a name built from the file's own base name: no `../` in it then
-        code("""
-            import os
-            import requests
-
-            def download_profile(base_dir, wanted):
-                wanted_name = os.path.basename(wanted)
-                listing = requests.get("https://api.example.com/profiles", timeout=5).json()
-                target = wanted_name
-                for entry in listing:
-                    name = entry["path"]
-                    if name.lower() != "profiles/" + wanted_name.lower():
-                        continue
-                    target = name
-                    break
-                with open(os.path.join(base_dir, target), "wb") as fh:
-                    fh.write(requests.get("https://api.example.com/raw/" + target, timeout=5).content)
-        """),
     ]
     INVALID = [
-        Example(  # compared with a name that may hold `../` itself: the server's answer is as unsafe
-            code("""
-                import os
-                import requests
-
-                def download_profile(base_dir, wanted):
-                    listing = requests.get("https://api.example.com/profiles", timeout=5).json()
-                    target = "default.profile"
-                    for entry in listing:
-                        name = entry["path"]
-                        if name.lower() != "profiles/" + wanted.lower():
-                            continue
-                        target = name
-                        break
-                    with open(os.path.join(base_dir, target), "wb") as fh:
-                        fh.write(b"")
-            """),
-            where="os.path.join(base_dir, target)",
-            says="File path built from an HTTP response",
-        ),
         Example(  # a view's `request` is the client's
             code("""
                 import io
