@@ -102,6 +102,11 @@ class ExpressionFacts:
                 return found
         return self.facts.loads.get(id(name))
 
+    def _values(self, name: ast.Name) -> tuple[ast.expr, ...]:
+        """The expressions a name read may hold (one per assignment reaching it)."""
+        binding = self._binding(name)
+        return binding.values if binding is not None else ()
+
     def _single_value(self, name: ast.Name) -> ast.expr | None:
         """The one expression a name read holds (`parsed` in `parsed = urlparse(url)`)."""
         binding = self._binding(name)

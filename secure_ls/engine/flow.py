@@ -457,7 +457,7 @@ class FlowAnalyzer(ValueOrigins):
             return self._block(taken, env)
         then_env = dict(env)
         else_env = dict(env)
-        validated, when, sinks = guards.validation(stmt.test, self._qualify, self._origin, self._single_value, self.summary_of)
+        validated, when, sinks = guards.validation(stmt.test, self._qualify, self._origin, self._single_value, self.summary_of, self._values)
         if any("." in name for name in validated):
             for node in astutil.walk(stmt.test):
                 path = guards.field_path(node)

@@ -43,18 +43,19 @@ def is_resolving(call: ast.AST, qualify) -> bool:
     return qualify(call.func) in _RESOLVING
 
 
-def contained_paths(call: ast.expr, base: ast.expr, qualify, value_of) -> set[str] | None:
+def contained_paths(call: ast.expr, base: ast.expr, qualify, values_of) -> set[str] | None:
     """For `os.path.commonpath([BASE, p]) == BASE` (`call` the left side, `base` the right): the
-    names shown to be inside BASE, each resolved first (`p = os.path.realpath(...)`, or the
-    call written in the list). None when `call` compares no paths; empty when none was
-    resolved, since `BASE/../x` passes such a test."""
+    names shown to be inside BASE, each resolved first (every value `values_of(p)` says it may
+    hold is `os.path.realpath(...)` or the like, or the call is written in the list). None when
+    `call` compares no paths; empty when none was resolved, since `BASE/../x` passes such a test."""
     if not (isinstance(call, ast.Call) and qualify(call.func) in _CONTAINMENT and call.args and isinstance(call.args[0], (ast.List, ast.Tuple))):
         return None
     names = set()
     for element in call.args[0].elts:
         if isinstance(base, ast.Name) and isinstance(element, ast.Name) and element.id == base.id:
             continue  # the base itself
-        if isinstance(element, ast.Name) and is_resolving(value_of(element) if value_of is not None else None, qualify):
+        values = values_of(element) if values_of is not None and isinstance(element, ast.Name) else ()
+        if values and all(is_resolving(value, qualify) for value in values):
             names.add(element.id)
         elif is_resolving(element, qualify) and (inner := _resolved_name(element)) is not None:
             names.add(inner)  # `commonpath([BASE, os.path.realpath(p)])`: opening p opens that file

@@ -66,3 +66,31 @@ def _rules(code):
     from tests.engine.test_engine import rules
 
     return rules(code)
+
+
+_LOOKUP = """
+import os
+from flask import Flask, request, send_file
+
+app = Flask(__name__)
+BASE = "/srv/files"
+
+def lookup(path, follow):
+    joined = os.path.join(BASE, path)
+    if follow:
+        full = os.path.abspath(joined)
+    else:
+        full = os.path.realpath(joined)
+    if os.path.commonpath([full, BASE]) != BASE:
+        return None
+    return full
+
+@app.route("/f")
+def f():
+    return send_file(lookup(request.args["p"], request.args.get("follow")))
+"""
+
+
+def test_a_path_resolved_on_every_branch_before_the_comparison_is_checked():
+    # one branch left unresolved: `BASE/../x` passes commonpath there
+    _quiet_until_undone("SLS110", _LOOKUP, "        full = os.path.realpath(joined)\n", "        full = joined\n")
