@@ -107,6 +107,19 @@ REQUEST_ATTRIBUTES = frozenset(
     }
 )
 REQUEST_NAMES = frozenset({"request", "req", "http_request", "flask_request"})
+# Methods through which an HTTP client hands the request it is *sending* to a transport, by the
+# last name of the class's base: requests' adapters (`send(self, request)`), httpx transports
+# (`handle_request(self, request)`), urllib's handlers (`http_request(self, req)`). That request
+# is the program's own, not one a client sent it.
+OUTBOUND_REQUEST_METHODS = {
+    "BaseAdapter": frozenset({"send"}),
+    "HTTPAdapter": frozenset({"send"}),
+    "BaseTransport": frozenset({"handle_request"}),
+    "HTTPTransport": frozenset({"handle_request"}),
+    "AsyncBaseTransport": frozenset({"handle_async_request"}),
+    "AsyncHTTPTransport": frozenset({"handle_async_request"}),
+    "BaseHandler": frozenset({"http_request", "https_request", "http_open", "https_open"}),
+}
 # Attributes of the request that hold the server's own application object (Starlette,
 # FastAPI, aiohttp, Sanic: `request.app`): its settings and registries are the program's.
 REQUEST_APPLICATION_ATTRIBUTES = frozenset({"app"})

@@ -84,6 +84,7 @@ class ExpressionFacts:
         # recognisable, and never collide with a parameter name, once read in another method
         self._describe_parameters = describe_parameters
         self._instance: str | None = None  # the method's `self` parameter, once run_function knows it
+        self._outbound_request: str | None = None  # the parameter holding a request being sent (catalog.OUTBOUND_REQUEST_METHODS)
         self._fixed_route = False  # a handler of fixed paths only (frameworks.fixed_route_path): `request.path` is one of them
         self.read_instance_attributes = False  # whether the pass read `self.<name>` (the class pass iterates then)
         self.facts = ScopeFacts()
@@ -100,6 +101,11 @@ class ExpressionFacts:
             if found is not None:
                 return found
         return self.facts.loads.get(id(name))
+
+    def _values(self, name: ast.Name) -> tuple[ast.expr, ...]:
+        """The expressions a name read may hold (one per assignment reaching it)."""
+        binding = self._binding(name)
+        return binding.values if binding is not None else ()
 
     def _single_value(self, name: ast.Name) -> ast.expr | None:
         """The one expression a name read holds (`parsed` in `parsed = urlparse(url)`)."""
@@ -213,6 +219,8 @@ class ExpressionFacts:
         if not frameworks.is_request_object(node):
             return False
         binding = self._binding(node) if isinstance(node, ast.Name) else None
+        if isinstance(node, ast.Name) and node.id == self._outbound_request and binding is not None and not binding.values:
+            return False  # a transport's `send(self, request)`: the request the program is sending
         return not (binding is not None and binding.values and all(self._is_outbound_response(v) for v in binding.values))
 
     def _is_outbound_response(self, value: ast.expr) -> bool:

@@ -19,7 +19,7 @@ import sys
 from dataclasses import replace
 from typing import Callable, Iterable
 
-from secure_ls.engine import astutil, catalog, constructions, frameworks, guards, lookups
+from secure_ls.engine import astutil, catalog, constructions, frameworks, guards, lookups, shape_checks
 from secure_ls.engine.taint import ALL, CONSTANT, Origin, PARAM, Part, Sink, UNKNOWN, UNTRUSTED, make_step, meet
 from secure_ls.engine.bindings import Binding, Env, InstanceAttributes, ScopeFacts
 from secure_ls.engine.astutil import constant_key, instance_attribute
@@ -34,6 +34,7 @@ class FlowAnalyzer(ValueOrigins):
     # function (a `return`, or the end of its body), for its summary's `ensures`
     _exits: list[dict[str, frozenset[str]]] | None = None
     _tracked: frozenset[str] = frozenset()  # the parameters of the function whose exits are recorded
+    _resolved_in_place: frozenset[str] = frozenset()  # ... that it rebinds only to their resolved path
     # set by `track_exits`: the same at each exit that returns something other than None, a
     # parameter the returned value was looked up by (`return SPECS.get(name)`) counting as checked
     found_exits: list[dict[str, frozenset[str]]] = []
@@ -52,11 +53,14 @@ class FlowAnalyzer(ValueOrigins):
         checked = {}
         for name in self._tracked:
             binding = env.get(name)
-            if binding is None or binding.values:
+            if binding is None or binding.values and name not in self._resolved_in_place:
                 continue  # assigned since entry: no longer the argument (`name = name.strip()`)
             own = [p for p in binding.origin.parts if p.kind == PARAM and p.label == name]
             if own:
                 checked[name] = _meet_all(p.safe_for for p in own)
+                if binding.values:
+                    # `name = os.path.abspath(name)`, then checked: the argument names the same file
+                    checked[name] = meet(checked[name], guards.PATH_SINKS)
         self._exits.append(checked)
         if returned is not None and not (isinstance(returned, ast.Constant) and returned.value is None):
             looked_up = guards.looked_up_key(returned, self._origin, self.summary_of)
@@ -68,6 +72,7 @@ class FlowAnalyzer(ValueOrigins):
     def run_function(self, func: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, outer: Env | None) -> ScopeFacts:
         env: Env = dict(outer or {})
         self._instance = _instance_parameter(func) if self._class is not None else None
+        self._outbound_request = self._sent_request_parameter(func)
         route = frameworks.is_route_handler(func)
         self._fixed_route = route and frameworks.fixed_route_path(func)
         url_kwargs = not route and self._takes_url_parameters(func)
@@ -125,6 +130,7 @@ class FlowAnalyzer(ValueOrigins):
                 self._model_parameters[arg.arg] = (env[arg.arg], declared.fields)
         if self._exits is not None and not self._exits:
             self._tracked = frozenset(a.arg for a in frameworks.all_args(func.args))
+            self._resolved_in_place = shape_checks.resolved_in_place(func, self._tracked, self._qualify)
         self._record_exit(env)  # the entry (see track_exits)
         if isinstance(func, ast.Lambda):
             self._expr(func.body, env, record_only=True)
@@ -171,6 +177,16 @@ class FlowAnalyzer(ValueOrigins):
         else:
             return {}
         return {name: origin for name, origin in passed.items() if name not in computed}
+
+    def _sent_request_parameter(self, func: ast.AST) -> str | None:
+        """The parameter of a transport method that holds the request being sent (`send(self, request)`
+        of a requests adapter): catalog.OUTBOUND_REQUEST_METHODS."""
+        if self._class is None or isinstance(func, ast.Lambda):
+            return None
+        if not any(func.name in catalog.OUTBOUND_REQUEST_METHODS.get(base, ()) for base in self._class_bases):
+            return None
+        params = [a.arg for a in func.args.posonlyargs + func.args.args if a.arg != self._instance]
+        return params[0] if params else None
 
     def _developer_parameters(self, func: ast.AST) -> frozenset[str]:
         """Parameters the framework fills from the developer's own definitions (a Django widget's
@@ -411,6 +427,10 @@ class FlowAnalyzer(ValueOrigins):
         _mark_safe(env, frameworks.integer_keys_looked_up(value), guards.LINE_SINKS)
         # `case = Case.get(Case.id == case_id)` ran: case_id equals a stored row's field
         _mark_safe(env, lookups.found_once_run(value), guards.LINE_SINKS)
+        converted = shape_checks.checked_by_conversion(value, self._qualify)
+        if converted is not None:
+            # `uuid.UUID(token)` returned (it raises otherwise): token is a UUID's text from here on
+            _mark_safe(env, {converted[0]}, converted[1])
         if not isinstance(value, ast.Call) or not any(isinstance(a, ast.Name) for a in (*value.args, *(k.value for k in value.keywords))):
             return
         if not result_used and not isinstance(value.func, ast.Name):
@@ -437,7 +457,7 @@ class FlowAnalyzer(ValueOrigins):
             return self._block(taken, env)
         then_env = dict(env)
         else_env = dict(env)
-        validated, when, sinks = guards.validation(stmt.test, self._qualify, self._origin, self._single_value, self.summary_of)
+        validated, when, sinks = guards.validation(stmt.test, self._qualify, self._origin, self._single_value, self.summary_of, self._values)
         if any("." in name for name in validated):
             for node in astutil.walk(stmt.test):
                 path = guards.field_path(node)
@@ -553,10 +573,7 @@ class FlowAnalyzer(ValueOrigins):
         return names
 
     def _is_resolving(self, call: ast.Call) -> bool:
-        """`p.resolve()`, `os.path.realpath(p)`, `os.path.abspath(p)`: no `..` left in the result."""
-        if isinstance(call.func, ast.Attribute) and call.func.attr == "resolve":
-            return True
-        return self._qualify(call.func) in ("os.path.realpath", "os.path.abspath")
+        return shape_checks.is_resolving(call, self._qualify)
 
 
 

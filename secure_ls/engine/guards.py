@@ -15,7 +15,7 @@ import ast
 import re
 from typing import Callable, Iterable
 
-from secure_ls.engine import astutil, catalog, formatting, lookups
+from secure_ls.engine import astutil, catalog, formatting, lookups, shape_checks
 from secure_ls.engine.frameworks import all_args
 from secure_ls.engine.symbols import translated_characters
 from secure_ls.engine.taint import ALL, LINE_SINKS, UNKNOWN, Origin, Sink, UNTRUSTED, meet, sinks
@@ -78,13 +78,13 @@ def settled_url(start: str | None, built: Origin) -> Origin:
     return built
 
 
-def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=None) -> tuple[set[str], bool, frozenset[str]]:
+def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=None, values_of=None) -> tuple[set[str], bool, frozenset[str]]:
     """Names a test validates, whether they are valid when the test is true, and for which sinks.
 
     `value_of` gives the one value a name holds, so `parsed.netloc` reads as
     `urlparse(url).netloc` when `parsed = urlparse(url)`. `validator` gives the
     summary of a called function, so the application's own predicates
-    (`if is_safe_url(target):`) validate like the library ones.
+    (`if is_safe_url(target):`) validate like the library ones; `values_of` every value a name may hold.
     """
     positive = True
     while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
@@ -101,7 +101,7 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         checked = value_of(test) if value_of is not None else None
         if isinstance(checked, ast.Call):
             # `url_is_safe = url_has_allowed_host_and_scheme(url=target, ...)` then `if not url_is_safe:`
-            found, when, kinds = validation(checked, qualify, origin, value_of, validator)
+            found, when, kinds = validation(checked, qualify, origin, value_of, validator, values_of)
             if found:
                 return found, when == positive, kinds
         # `if not x:`: where x tests false it is falsy ("", None, 0, an empty container), harmless anywhere
@@ -115,14 +115,14 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         and test.comparators[0].value is None
     ):
         # `PATTERN.fullmatch(x) is None` fails exactly when the call's result is false
-        found, when, kinds = validation(test.left, qualify, origin, value_of, validator)
+        found, when, kinds = validation(test.left, qualify, origin, value_of, validator, values_of)
         matched = isinstance(test.ops[0], ast.IsNot)
         return found, when == (matched == positive), kinds
     if isinstance(test, ast.BoolOp):
         # `if a not in OK or b not in OK: abort()` validates both after the if (the whole
         # test is false only when each part is); `if a in OK and b in OK:` inside it
         valid_when = isinstance(test.op, ast.And)
-        parts = [validation(value, qualify, origin, value_of, validator) for value in test.values]
+        parts = [validation(value, qualify, origin, value_of, validator, values_of) for value in test.values]
         for found, when, kinds in parts:
             if found and when == valid_when:
                 names |= found
@@ -173,12 +173,15 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
             positive = not positive
         if isinstance(left, ast.Name) and (isinstance(right, ast.Constant) or origin is not None and isinstance(right, (ast.Name, ast.Attribute)) and origin(right).is_constant):
             names.add(left.id)  # `x == "literal"` / `x == ALLOWED_VALUE`: x is that constant
+        elif isinstance(left, ast.Name) and origin is not None and (compared := shape_checks.safe_as_compared(origin(right))):
+            names.add(left.id)  # `x == "dir/" + basename(y)`: x is as safe as what it equals
+            sinks = compared
         elif _url_host(left, qualify, value_of) is not None and isinstance(right, (ast.Constant, ast.Name, ast.Attribute)):
             names.add(_url_host(left, qualify, value_of))
             sinks = _URL_SINKS
-        elif isinstance(left, ast.Call) and qualify(left.func) == "os.path.commonpath" and left.args and isinstance(left.args[0], (ast.List, ast.Tuple)):
-            # `os.path.commonpath([BASE, target]) == BASE`: target is inside BASE
-            names.update(e.id for e in left.args[0].elts if isinstance(e, ast.Name) and not (isinstance(right, ast.Name) and e.id == right.id))
+        elif (contained := shape_checks.contained_paths(left, right, qualify, values_of)) is not None:
+            # `os.path.commonpath([BASE, os.path.realpath(target)]) == BASE`: target is inside BASE
+            names.update(contained)
             sinks = PATH_SINKS
     elif isinstance(test, ast.Call):
         func = test.func

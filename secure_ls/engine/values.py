@@ -308,7 +308,7 @@ class ValueOrigins(ExpressionFacts):
         if truth is not NOT_STATIC:
             return self._origin(node.body if truth else node.orelse)  # `q if FEATURE_ON else "id"`
         body, orelse = self._origin(node.body), self._origin(node.orelse)
-        validated, when, sinks = guards.validation(node.test, self._qualify, self._origin, self._single_value, self.summary_of)
+        validated, when, sinks = guards.validation(node.test, self._qualify, self._origin, self._single_value, self.summary_of, self._values)
         guarded = node.body if when else node.orelse
         if isinstance(guarded, ast.Name) and guarded.id in validated:
             if when:

@@ -73,7 +73,19 @@ class PathTraversal(Rule):
 
     Paths passed through `os.path.basename` or `werkzeug.utils.secure_filename`,
     checked with `startswith`/`is_relative_to`/`commonpath` before use, or
-    served with `flask.send_from_directory` are not reported.
+    served with `flask.send_from_directory` are not reported; nor is the
+    request a transport sends (`send(self, request)` of a requests adapter,
+    an httpx transport's `handle_request`): that is the program's own. Nor is a path
+    a helper returns only after comparing it, resolved (`os.path.abspath`,
+    `realpath`, `Path.resolve()`), with its base directory
+    (`os.path.commonpath`/`commonprefix([base, p]) == base`, raising
+    otherwise): compared unresolved, `base/../../etc/passwd` passes, so that
+    helper is no check. A helper that raises unless the path, resolved in
+    place (`path = os.path.abspath(path)`), is inside the base checks the
+    argument it was called with too. A name that `uuid.UUID(name)` or `int(name)` parsed
+    without raising (the `except ValueError:` leaves) holds no `/` or `..`,
+    and a name found equal to a safe one (`name == "dir/" + basename(x)`)
+    is as safe as that one.
 
     ## Why is this bad?
     A name such as `../../etc/passwd` (or an absolute path, which makes
@@ -212,8 +224,120 @@ class PathTraversal(Rule):
                     raise HTTPException(status_code=400)
                 return FileResponse(path)
         """),
+        # a helper that raises unless the resolved path starts with its base directory
+        code("""
+            import os
+            from django.core.exceptions import SuspiciousFileOperation
+            from django.http import FileResponse
+
+            ATTACHMENTS = "/srv/attachments"
+
+            def within(candidate, root):
+                root = os.path.abspath(root)
+                candidate = os.path.abspath(candidate)
+                if os.path.commonprefix([root, candidate]) != root:
+                    raise SuspiciousFileOperation(candidate)
+                return candidate
+
+            def attachment(request):
+                path = within(os.path.join(ATTACHMENTS, request.GET["name"]), ATTACHMENTS)
+                return FileResponse(open(path, "rb"))
+        """),
+        # `uuid.UUID()` returned, so the name is a UUID's text: no `/` nor `..`
+        code("""
+            import os
+            import shutil
+            import uuid
+            from django.http import HttpResponse, HttpResponseBadRequest
+
+            UPLOADS = "/srv/uploads"
+
+            def discard(request):
+                batch = request.POST["batch"]
+                try:
+                    uuid.UUID(batch)
+                except ValueError:
+                    return HttpResponseBadRequest("not a batch id")
+                shutil.rmtree(os.path.join(UPLOADS, batch))
+                return HttpResponse(status=204)
+        """),
+        # a requests transport adapter: `request` is the request this program is sending (a file:// URL)
+        code("""
+            import io
+            from urllib.parse import unquote, urlparse
+
+            from requests import Response
+            from requests.adapters import BaseAdapter
+
+            class LocalFileAdapter(BaseAdapter):
+                def send(self, request, **kwargs):
+                    resp = Response()
+                    resp.raw = io.open(unquote(urlparse(request.url).path), "rb")
+                    return resp
+
+                def close(self):
+                    pass
+        """),
     ]
     INVALID = [
+        Example(  # a view's `request` is the client's
+            code("""
+                import io
+                from urllib.parse import unquote
+
+                from django.http import FileResponse
+                from django.views import View
+
+                class LocalFileView(View):
+                    def get(self, request, **kwargs):
+                        path = unquote(request.GET["file"])
+                        return FileResponse(io.open(path, "rb"))
+            """),
+            where="path",
+            says="File path built from the HTTP request",
+        ),
+        Example(  # compared before resolving: `/srv/attachments/../../etc/passwd` starts with the base too
+            code("""
+                import os
+                from django.core.exceptions import SuspiciousFileOperation
+                from django.http import FileResponse
+
+                ATTACHMENTS = "/srv/attachments"
+
+                def within(candidate, root):
+                    root = os.path.abspath(root)
+                    if os.path.commonprefix([root, candidate]) != root:
+                        raise SuspiciousFileOperation(candidate)
+                    return candidate
+
+                def attachment(request):
+                    path = within(os.path.join(ATTACHMENTS, request.GET["name"]), ATTACHMENTS)
+                    return FileResponse(open(path, "rb"))
+            """),
+            where="path",
+            says="File path built from the HTTP request",
+        ),
+        Example(  # the failed conversion is ignored: any text goes on
+            code("""
+                import os
+                import shutil
+                import uuid
+                from django.http import HttpResponse
+
+                UPLOADS = "/srv/uploads"
+
+                def discard(request):
+                    batch = request.POST["batch"]
+                    try:
+                        uuid.UUID(batch)
+                    except ValueError:
+                        pass
+                    shutil.rmtree(os.path.join(UPLOADS, batch))
+                    return HttpResponse(status=204)
+            """),
+            where="os.path.join(UPLOADS, batch)",
+            says="File path built from the HTTP request",
+        ),
         Example(  # an existence oracle: answers for ../../home/alice/.ssh/id_rsa too
             code("""
                 import os

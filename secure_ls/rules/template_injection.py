@@ -46,7 +46,9 @@ class TemplateInjection(Rule):
     `jinja2.Template(...)`, `Environment.from_string(...)` (including
     Flask's `app.jinja_env` and Django's `engines["django"]` or `Engine()`), `mako.template.Template(...)` and
     `tornado.template.Template(...)`. Sandboxed Jinja environments are not
-    reported.
+    reported. A client's `str.format` pattern is reported too (its fields read
+    attributes of the values formatted), except when every value is literal
+    text or a number written in the code: their attributes lead nowhere.
 
     ## Why is this bad?
     Whatever is inserted into the template source is parsed as template
@@ -140,8 +142,35 @@ class TemplateInjection(Rule):
             def signature(user):
                 return "{name} <{mail}>".format(name=request.form["name"], mail=user.email)
         """),
+        # a dry run of the client's template with placeholder text: nothing but str attributes to read
+        code("""
+            from flask import abort, request
+
+            def check_command_template():
+                template = request.json["command"]
+                try:
+                    template.format(input="input.mp4", output="output.mp4", fps=25)
+                except (KeyError, IndexError, ValueError):
+                    abort(400)
+                return {"ok": True}
+        """),
     ]
     INVALID = [
+        Example(  # the same dry run handed one real object: `{app.__init__.__globals__}` reads its module
+            code("""
+                from flask import abort, current_app, request
+
+                def check_command_template():
+                    template = request.json["command"]
+                    try:
+                        template.format(input="input.mp4", output="output.mp4", app=current_app)
+                    except (KeyError, IndexError, ValueError):
+                        abort(400)
+                    return {"ok": True}
+            """),
+            where="template",
+            says="Format string taken from the Flask request",
+        ),
         Example(
             code("""
                 from flask import render_template_string, request
@@ -338,6 +367,8 @@ class TemplateInjection(Rule):
         receiver = node.func.value
         if isinstance(receiver, ast.Constant) or not (node.args or node.keywords):
             return  # a literal format string, or nothing to read attributes of
+        if node.func.attr == "format" and all(_is_plain_literal(v) for v in _formatted_values(node)):
+            return  # only literal text and numbers: their attributes are the builtins' own, no secret among them
         worst = ctx.origin(receiver).risk(Sink.TEMPLATE)
         if not ts.is_remote(worst):
             return
@@ -412,6 +443,26 @@ class TemplateInjection(Rule):
         new_source = strings.python_literal("".join(text), quote)
         edits = [ctx.replace(built, new_source), _add_keywords(target, keys, ctx)]
         return Fix("Pass the values as template variables", tuple(edits), safe=False)
+
+
+def _formatted_values(call: ast.Call) -> list[ast.expr]:
+    """What `template.format(...)` hands the template: its arguments, and the values of a `**{...}` literal."""
+    values: list[ast.expr] = [a.value if isinstance(a, ast.Starred) else a for a in call.args]
+    for keyword in call.keywords:
+        if keyword.arg is None and isinstance(keyword.value, ast.Dict) and None not in keyword.value.keys:
+            values.extend(keyword.value.values)
+        else:
+            values.append(keyword.value)
+    return values
+
+
+def _is_plain_literal(node: ast.expr) -> bool:
+    """A str, number, bool or None written in the code (or a tuple/list of them): a format field
+    can read only attributes and items, and those of builtin literals lead to no function's
+    globals (`{0.__class__.__init__.__globals__}` needs a function written in Python)."""
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return all(_is_plain_literal(e) for e in node.elts)
+    return isinstance(node, ast.Constant) and not isinstance(node.value, type(...))
 
 
 def _add_keywords(call: ast.Call, keys: dict[str, str], ctx):

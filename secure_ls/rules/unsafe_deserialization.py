@@ -66,7 +66,8 @@ class UnsafeDeserialization(Rule):
     program. A pickle file at a path fixed in the code, data an object
     keeps in its own attributes, and a pickle the
     program reads back from where it also wrote one (the same file path, or
-    a class that pickles into its own storage and loads from it, not from a
+    a class that pickles into its own storage and loads from it (also a dict
+    subclass's own items, `super().__getitem__(key)`), not from a
     method parameter; a parameter that only picks the entry or the file name
     is fine, and so is a record a parameter hands in whose field the class
     fills with its own pickles: `Process(desc=dumps(d).hex())` then
@@ -156,6 +157,22 @@ class UnsafeDeserialization(Rule):
         """),
     ]
     INVALID = [
+        Example(  # the class never pickles: the bytes are whatever filled the dict
+            code("""
+                import pickle
+
+                class PickledItems(dict):
+                    pickled_keys = ("consumer_state", "last_token")
+
+                    def __getitem__(self, name):
+                        value = super().__getitem__(name)
+                        if name in self.pickled_keys:
+                            value = pickle.loads(value)
+                        return value
+            """),
+            where="pickle.loads(value)",
+            says="`pickle.loads()` reads data from the parameter `name`",
+        ),
         Example(
             code("""
                 import pickle
@@ -387,16 +404,19 @@ def _bytes_reads(node: ast.AST) -> Iterator[ast.AST]:
 def _receiver(node: ast.AST) -> ast.AST | None:
     if isinstance(node, ast.Subscript):
         return node.value
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get":
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("get", "__getitem__"):
         return node.func
     return None
 
 
 def _on_self(node: ast.AST) -> bool:
-    """`self.<storage>[key]` or `self.<storage>.get(key)`: a lookup in the object's own storage."""
+    """`self.<storage>[key]`, `self.<storage>.get(key)`, or `super().__getitem__(key)` in a dict
+    subclass: a lookup in the object's own storage."""
     receiver = _receiver(node)
     while isinstance(receiver, (ast.Attribute, ast.Subscript)):
         receiver = receiver.value
+    if isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Name) and receiver.func.id == "super":
+        return True
     return isinstance(receiver, ast.Name) and receiver.id == "self"
 
 

@@ -1,0 +1,116 @@
+"""Checks that pin down the shape of a value without an `if`: a path compared with its base
+directory, and a conversion that raises unless the whole text is a number or a UUID.
+
+`safe_as_compared(origin)` is what a value equal to one of that origin is safe for.
+`contained_paths(call, base, qualify, value_of)` reads `os.path.commonpath([BASE, p]) == BASE`
+(and `commonprefix`): the names it shows to be inside BASE. `resolved_in_place(func, names,
+qualify)` finds the parameters a function only ever rebinds to their resolved path (`p =
+os.path.abspath(p)`), so what it checks of that path it checks of its argument.
+`checked_by_conversion(call, qualify)` reads a call such as `uuid.UUID(token)` that has returned: the name it parsed, and
+the sinks that name is then safe for.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from secure_ls.engine.taint import ALL, Origin, meet, sinks
+
+# Functions comparing paths with their base: `commonpath` by whole components, `commonprefix`
+# character by character (so `/srv/media` admits its sibling `/srv/media2`, as `startswith`
+# does: the rule's own prefix check accepts that too).
+_CONTAINMENT = frozenset({"os.path.commonpath", "os.path.commonprefix", "posixpath.commonpath", "posixpath.commonprefix"})
+# Calls that leave no `..` in a path: compared after one of them, a path that starts with its
+# base stays inside it. Before, `BASE/../../etc/passwd` starts with BASE too.
+_RESOLVING = frozenset({"os.path.realpath", "os.path.abspath", "posixpath.realpath", "posixpath.abspath"})
+PATH = sinks("path")
+
+# Conversions that raise ValueError unless the whole text has their form. `int()` admits
+# digits, a sign, `_` and surrounding whitespace; `uuid.UUID()` hex digits, `-`, braces,
+# `urn:uuid:` (and, through `int(hex, 16)`, `_`, `+` and whitespace). Neither lets a `/`, `.`,
+# `\`, quote, `<`, `&`, `*` or `(` through. Whitespace may hold a line break (not safe in logs,
+# headers, command lines), and a UUID's `--` comments out the rest of an SQL statement.
+_SHAPES = sinks("path", "html", "xpath", "ldap")
+_CHECKING_CONVERSIONS = frozenset({"int", "uuid.UUID"})
+
+
+def is_resolving(call: ast.AST, qualify) -> bool:
+    """`p.resolve()`, `os.path.realpath(p)`, `os.path.abspath(p)`: no `..` left in the result."""
+    if not isinstance(call, ast.Call):
+        return False
+    if isinstance(call.func, ast.Attribute) and call.func.attr == "resolve":
+        return True
+    return qualify(call.func) in _RESOLVING
+
+
+def contained_paths(call: ast.expr, base: ast.expr, qualify, values_of) -> set[str] | None:
+    """For `os.path.commonpath([BASE, p]) == BASE` (`call` the left side, `base` the right): the
+    names shown to be inside BASE, each resolved first (every value `values_of(p)` says it may
+    hold is `os.path.realpath(...)` or the like, or the call is written in the list). None when
+    `call` compares no paths; empty when none was resolved, since `BASE/../x` passes such a test."""
+    if not (isinstance(call, ast.Call) and qualify(call.func) in _CONTAINMENT and call.args and isinstance(call.args[0], (ast.List, ast.Tuple))):
+        return None
+    names = set()
+    for element in call.args[0].elts:
+        if isinstance(base, ast.Name) and isinstance(element, ast.Name) and element.id == base.id:
+            continue  # the base itself
+        values = values_of(element) if values_of is not None and isinstance(element, ast.Name) else ()
+        if values and all(is_resolving(value, qualify) for value in values):
+            names.add(element.id)
+        elif is_resolving(element, qualify) and (inner := _resolved_name(element)) is not None:
+            names.add(inner)  # `commonpath([BASE, os.path.realpath(p)])`: opening p opens that file
+    return names
+
+
+def _resolved_name(call: ast.Call) -> str | None:
+    target = call.func.value if isinstance(call.func, ast.Attribute) and call.func.attr == "resolve" else (call.args[0] if call.args else None)
+    return target.id if isinstance(target, ast.Name) else None
+
+
+def checked_by_conversion(call: ast.expr, qualify) -> tuple[str, frozenset[str]] | None:
+    """`uuid.UUID(token)` or `int(page)` has returned (as a statement, or assigned): it would
+    have raised otherwise, so the name it parsed holds a number or a UUID's text."""
+    if not (isinstance(call, ast.Call) and qualify(call.func) in _CHECKING_CONVERSIONS and call.args and isinstance(call.args[0], ast.Name)):
+        return None
+    return call.args[0].id, _SHAPES
+
+
+def safe_as_compared(compared: Origin) -> frozenset[str]:
+    """`if name != "trackers/" + os.path.basename(wanted): continue`: where the test passed, name
+    holds the same text as the value it was compared with (up to case, where both sides were
+    case-folded), so it is safe for what every part of that value is safe for."""
+    parts = compared.parts
+    if not parts:
+        return ALL
+    safe = ALL
+    for part in parts:
+        safe = meet(safe, part.safe_for)
+    return safe
+
+
+def resolved_in_place(func: ast.AST, names: frozenset[str], qualify) -> frozenset[str]:
+    """Those of `names` (a function's parameters) that the function assigns only as
+    `p = os.path.abspath(p)` (or `realpath`, `Path(p).resolve()`): opening the argument opens
+    the file the resolved path names, so a containment check of one is a check of the other."""
+    assigned: dict[str, bool] = {}
+    for node in ast.walk(func):
+        if node is not func and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Store) and inner.id in names:
+                    assigned[inner.id] = False  # a nested scope's `nonlocal` could rebind it: give up
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id in names:
+            assigned.setdefault(node.id, True)
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.NamedExpr, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.Delete)):
+            in_place = isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+            if in_place:
+                target = node.targets[0].id  # type: ignore[attr-defined]
+                in_place = is_resolving(node.value, qualify) and _resolved_name(node.value) == target  # type: ignore[arg-type]
+            for target_name in _stored_names(node):
+                if target_name in names and not in_place:
+                    assigned[target_name] = False
+    return frozenset(name for name, only in assigned.items() if only)
+
+
+def _stored_names(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))}

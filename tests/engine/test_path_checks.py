@@ -1,0 +1,96 @@
+"""Checks on file paths written the way applications write them: a helper that raises unless
+the resolved path is inside its base, and a name compared with one that cannot climb out."""
+
+from __future__ import annotations
+
+from tests.engine.test_engine import _quiet_until_undone
+
+_ENSURE_INSIDE = """
+import os
+from django.core.exceptions import SuspiciousFileOperation
+from django.http import HttpResponse
+
+EXPORTS = "/srv/exports"
+
+def ensure_inside(path, root):
+    root = os.path.abspath(root)
+    path = os.path.abspath(path)
+    if os.path.commonpath([root, path]) != root:
+        raise SuspiciousFileOperation(path)
+    return path
+
+def delete_export(request):
+    path = os.path.join(EXPORTS, request.GET["name"])
+    ensure_inside(path, EXPORTS)
+    os.remove(path)
+    return HttpResponse(status=204)
+"""
+
+
+def test_a_helper_that_checks_the_argument_resolved_in_place_ensures_it():
+    # the caller ignores what the helper returns: the call returning is the check
+    _quiet_until_undone("SLS110", _ENSURE_INSIDE, "        raise SuspiciousFileOperation(path)\n", "        print(path)\n")
+    # resolved into another name and the parameter rebound to something else: no longer the argument
+    rebound = _ENSURE_INSIDE.replace("    path = os.path.abspath(path)\n", "    path = os.path.abspath(path)\n    path = path.strip()\n")
+    assert "SLS110" in _rules(rebound)
+    # compared unresolved: `EXPORTS/../../etc/passwd` passes commonpath
+    _quiet_until_undone("SLS110", _ENSURE_INSIDE, "    path = os.path.abspath(path)\n", "")
+
+
+_PROFILE = """
+import os
+import requests
+
+def download_profile(base_dir, wanted):
+    wanted_name = os.path.basename(wanted)
+    listing = requests.get("https://api.example.com/profiles", timeout=5).json()
+    target = wanted_name
+    for entry in listing:
+        name = entry["path"]
+        if name.lower() != "profiles/" + wanted_name.lower():
+            continue
+        target = name
+        break
+    with open(os.path.join(base_dir, target), "wb") as fh:
+        fh.write(b"")
+"""
+
+
+def test_a_name_equal_to_one_without_dot_dot_is_safe_in_a_path():
+    # the server's entry is used only when it equals a name built from the file's own base name;
+    # compared with the unchecked name instead, it may hold `../` itself
+    _quiet_until_undone("SLS110", _PROFILE, '"profiles/" + wanted_name.lower()', '"profiles/" + wanted.lower()')
+
+
+def _rules(code):
+    from tests.engine.test_engine import rules
+
+    return rules(code)
+
+
+_LOOKUP = """
+import os
+from flask import Flask, request, send_file
+
+app = Flask(__name__)
+BASE = "/srv/files"
+
+def lookup(path, follow):
+    joined = os.path.join(BASE, path)
+    if follow:
+        full = os.path.abspath(joined)
+    else:
+        full = os.path.realpath(joined)
+    if os.path.commonpath([full, BASE]) != BASE:
+        return None
+    return full
+
+@app.route("/f")
+def f():
+    return send_file(lookup(request.args["p"], request.args.get("follow")))
+"""
+
+
+def test_a_path_resolved_on_every_branch_before_the_comparison_is_checked():
+    # one branch left unresolved: `BASE/../x` passes commonpath there
+    _quiet_until_undone("SLS110", _LOOKUP, "        full = os.path.realpath(joined)\n", "        full = joined\n")
