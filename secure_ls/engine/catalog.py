@@ -309,7 +309,11 @@ ONE_LINE_FORM_FIELDS = frozenset({"EmailField", "URLField", "SlugField", "Generi
 # Class-name endings of Django forms and DRF serializers: built with client data, their
 # cleaned/validated data is still that client data (`form.cleaned_data["name"]`).
 VALIDATING_CLASS_SUFFIXES = ("Serializer", "Form")
-VALIDATED_DATA_ATTRIBUTES = frozenset({"validated_data", "cleaned_data", "data", "initial_data"})
+# What a form or serializer holds after validation: its declared field types hold there. Not a
+# Django form's `data` nor a serializer's `initial_data`, the raw input as sent; a DRF serializer's
+# `data` is its validated representation (DRF refuses to give it before is_valid()).
+VALIDATED_DATA_ATTRIBUTES = frozenset({"validated_data", "cleaned_data", "data"})
+SERIALIZER_SUFFIX = "Serializer"
 
 # Functions whose result is safe for the given sink classes whatever goes in.
 SANITIZERS: dict[str, frozenset[Sink]] = {

@@ -257,7 +257,10 @@ class ExpressionFacts:
         made = self._single_value(instance) if isinstance(instance, ast.Name) else None
         if not isinstance(made, ast.Call):
             return frozenset()
-        fields = self._typed_fields.get(astutil.last_name(made.func), ())
+        made_by = astutil.last_name(made.func)
+        if container.attr == "data" and not made_by.endswith(catalog.SERIALIZER_SUFFIX):
+            return frozenset()  # `form.data["age"]`: what the client sent, IntegerField or not
+        fields = self._typed_fields.get(made_by, ())
         return next((sinks for name, sinks in fields if name == key.value), frozenset())
 
     def _is_converted_record_field(self, node: ast.Attribute) -> bool:

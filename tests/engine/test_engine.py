@@ -2094,3 +2094,21 @@ def test_an_uploads_temporary_file_path_is_where_the_server_put_it():
         "def upload(request):\n    f = request.FILES['file']\n    shutil.move(f.temporary_file_path(), '/srv/incoming/')\n    return HttpResponse('ok')\n"
     )
     _quiet_until_undone("SLS110", code, "f.temporary_file_path()", "'/srv/tmp/' + f.name")
+
+
+def test_a_declared_field_type_holds_only_in_what_validation_produced():
+    # cleaned_data/validated_data (and a DRF serializer's .data, its validated representation)
+    # hold an IntegerField as an int; a Django form's .data and a serializer's .initial_data are
+    # the raw input, whatever the declared type
+    code = (
+        "from django import forms\nfrom django.db import connection\nfrom rest_framework import serializers\n\n"
+        "class AgeForm(forms.Form):\n    age = forms.IntegerField()\n\n"
+        "class AgeSerializer(serializers.Serializer):\n    age = serializers.IntegerField()\n\n"
+        "def by_age(request):\n    holder = AgeForm(request.POST)\n    holder.is_valid()\n"
+        "    connection.cursor().execute(f\"SELECT * FROM people WHERE age = {holder.cleaned_data['age']}\")\n"
+    )
+    assert "SLS101" not in rules(code)
+    serializer = code.replace("AgeForm(request.POST)", "AgeSerializer(data=request.data)")
+    assert "SLS101" not in rules(serializer.replace("cleaned_data", "data"))
+    assert "SLS101" in rules(code.replace("cleaned_data", "data"))
+    assert "SLS101" in rules(serializer.replace("cleaned_data", "initial_data"))
