@@ -49,7 +49,7 @@ def _is_secret(node: ast.expr, name: str, ctx) -> bool:
         return False
     if secret_word(name, ctx) and not ctx.origin(node).is_constant and not _numbered_key(node, name, ctx):
         return True
-    return web.header_read(node, ctx) in web.CREDENTIAL_HEADERS
+    return web.is_credential_header(web.header_read(node, ctx))
 
 
 def _numbered_key(node: ast.expr, name: str, ctx) -> bool:

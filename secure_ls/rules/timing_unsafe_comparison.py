@@ -314,7 +314,7 @@ class TimingUnsafeComparison(Rule):
                         abort(401)
             """),
             where='request.headers.get("Authorization") != f"Bearer {os.environ[\'API_BEARER\']}"',
-            says="The credential header `Authorization` compared with `!=`",
+            says="The credential header `authorization` compared with `!=`",
         ),
         # ... and so is an API-key header; the operator's environment variable is the server's side
         Example(
@@ -336,7 +336,7 @@ class TimingUnsafeComparison(Rule):
                         abort(401)
             """),
             where='request.headers["X-Api-Key"] != os.environ["API_KEY"]',
-            says="The credential header `X-Api-Key` compared with `!=`",
+            says="The credential header `x-api-key` compared with `!=`",
         ),
         # a helper named for a digest, handed the server's secret: its result is a MAC
         Example(
@@ -425,7 +425,7 @@ class TimingUnsafeComparison(Rule):
         left, right = node.left, node.comparators[0]
         if any(isinstance(side, ast.Constant) for side in (left, right)):
             return
-        if any(isinstance(side, ast.JoinedStr) for side in (left, right)) and not any(compared_values.credential_header(s) for s in (left, right)):
+        if any(isinstance(side, ast.JoinedStr) for side in (left, right)) and not any(web.is_credential_header(web.header_read(s, ctx)) for s in (left, right)):
             return  # an f-string is a message, except as the expected `f"Bearer {token}"` of an Authorization header
         if any(isinstance(side, ast.Call) and isinstance(side.func, ast.Name) and side.func.id in ("len", "type", "id", "bool", "int") for side in (left, right)):
             return
@@ -470,8 +470,8 @@ class TimingUnsafeComparison(Rule):
     def _secret_side(self, node: ast.expr, ctx) -> str | None:
         if _is_keyed_digest(node, ctx):
             return "A digest"
-        header = compared_values.credential_header(node)
-        if header is not None:
+        header = web.header_read(node, ctx)
+        if web.is_credential_header(header):
             return f"The credential header `{header}`"
         name = naming.name_of(node)
         if (

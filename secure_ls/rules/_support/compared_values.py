@@ -13,8 +13,6 @@ against the field it confirms, both sent together.
 `constructor_parameters(left, right, ctx)`: two parameters of `__init__`, what the object is
 configured with (`salt_a == salt_b` raising at start-up).
 `module_text_constant(node, ctx)`: text bound once at the top of the module: in the source.
-`credential_header(node)`: a request header that carries a credential (`Authorization`, an API
-key): the client's guess at it, whatever the other side is called.
 """
 
 from __future__ import annotations
@@ -187,31 +185,3 @@ def module_text_constant(node: ast.expr, ctx) -> bool:
         return False
     parameters = {a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]}
     return node.id not in parameters and not any(isinstance(stmt, ast.Global) and node.id in stmt.names for stmt in astutil.walk(func))
-
-
-# Request headers whose value is a credential by definition (RFC 9110's Authorization and
-# Proxy-Authorization); API-key headers are named for it (`X-Api-Key`, `Api-Key`).
-_CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization"})
-_HEADER_MAPPINGS = frozenset({"headers", "META", "environ"})
-
-
-def credential_header(node: ast.expr) -> str | None:
-    """`request.headers["Authorization"]`, `request.headers.get("X-Api-Key")`,
-    `request.META["HTTP_AUTHORIZATION"]`: the header's name when a read of the request's headers
-    takes one that carries a credential; compared with the server's own value, it is the client's
-    guess at that credential."""
-    if isinstance(node, ast.Subscript):
-        mapping, key = node.value, node.slice
-    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args:
-        mapping, key = node.func.value, node.args[0]
-    else:
-        return None
-    if not (isinstance(mapping, ast.Attribute) and mapping.attr in _HEADER_MAPPINGS and isinstance(key, ast.Constant) and isinstance(key.value, str)):
-        return None
-    name = key.value.lower().replace("_", "-")
-    if mapping.attr != "headers":
-        if not name.startswith("http-"):
-            return None  # META/environ hold the server's own variables too: headers are HTTP_*
-        name = name[len("http-"):]
-    words = name.split("-")
-    return key.value if name in _CREDENTIAL_HEADERS or "apikey" in words or ("api" in words and "key" in words) else None

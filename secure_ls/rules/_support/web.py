@@ -169,6 +169,15 @@ def header_read(expr: ast.expr, ctx) -> str | None:
 CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key", "x-auth-token", "x-csrftoken", "x-amz-security-token"})
 
 
+def is_credential_header(name: str | None) -> bool:
+    """A header name (as header_read gives it) that carries a credential: CREDENTIAL_HEADERS, or
+    one named for an API key (`api-key`, `x-gitlab-api-key`, `x-apikey`)."""
+    if name is None:
+        return False
+    words = name.split("-")
+    return name in CREDENTIAL_HEADERS or "apikey" in words or ("api" in words and "key" in words)
+
+
 # Mappings of the request's metadata, whose keys the server or the protocol names.
 _REQUEST_MAPPINGS = frozenset({"META", "environ", "headers", "scope"})
 
