@@ -41,12 +41,25 @@ def _plan(cls: type) -> tuple[tuple[str, bool], ...]:
     return plan
 
 
-def children(node: ast.AST) -> list[ast.AST]:
+# Where `children` keeps a node's answer, in the node itself. The index, the flow pass, the
+# summaries and many rules each walk the same trees again (a function's nodes are listed
+# five to ten times in a check); the second listing is a dict lookup. Trees are never
+# changed after parsing, so the answer cannot go stale, and it lives exactly as long as
+# the tree.
+_CHILDREN = "_sls_children"
+
+
+def children(node: ast.AST) -> tuple[ast.AST, ...]:
+    """The child nodes of `node`, in field order (a tuple: it is shared by every caller)."""
+    fields = node.__dict__
+    cached = fields.get(_CHILDREN)
+    if cached is not None:
+        return cached
     out: list[ast.AST] = []
     plan = _PLAN.get(type(node)) or _plan(type(node))
     AST = ast.AST
     for name, mixed in plan:
-        value = getattr(node, name, None)
+        value = fields.get(name)
         if value is None:
             continue
         if type(value) is list:
@@ -56,7 +69,8 @@ def children(node: ast.AST) -> list[ast.AST]:
                 out += value
         elif isinstance(value, AST):
             out.append(value)
-    return out
+    result = fields[_CHILDREN] = tuple(out)
+    return result
 
 
 def walk(node: ast.AST) -> Iterator[ast.AST]:
