@@ -102,6 +102,12 @@ def main(argv: list[str] | None = None) -> int:
         except BrokenPipeError:  # `secure-ls check | head`
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return EXIT_FINDINGS
+        finally:
+            # The report is out. The interpreter's last act is a full collection over every
+            # object the run's caches still hold (trees, summaries): a sixth of a check's CPU,
+            # for nothing. Frozen objects are left out of it; they are still freed by
+            # reference counting, and the run's data holds no cycles that would need more.
+            gc.freeze()
     if args.command == "rules":
         try:
             return _rules(args)

@@ -11,8 +11,7 @@ visit (they stay readable as `node.ctx`, `node.op`, `node.ops`).
 from __future__ import annotations
 
 import ast
-from collections import deque
-from typing import Callable, Iterator
+from typing import Callable
 
 from secure_ls.engine import formatting
 
@@ -41,12 +40,25 @@ def _plan(cls: type) -> tuple[tuple[str, bool], ...]:
     return plan
 
 
-def children(node: ast.AST) -> list[ast.AST]:
+# Where `children` keeps a node's answer, in the node itself. The index, the flow pass, the
+# summaries and many rules each walk the same trees again (a function's nodes are listed
+# five to ten times in a check); the second listing is a dict lookup. Trees are never
+# changed after parsing, so the answer cannot go stale, and it lives exactly as long as
+# the tree.
+_CHILDREN = "_sls_children"
+
+
+def children(node: ast.AST) -> tuple[ast.AST, ...]:
+    """The child nodes of `node`, in field order (a tuple: it is shared by every caller)."""
+    fields = node.__dict__
+    cached = fields.get(_CHILDREN)
+    if cached is not None:
+        return cached
     out: list[ast.AST] = []
     plan = _PLAN.get(type(node)) or _plan(type(node))
     AST = ast.AST
     for name, mixed in plan:
-        value = getattr(node, name, None)
+        value = fields.get(name)
         if value is None:
             continue
         if type(value) is list:
@@ -56,18 +68,33 @@ def children(node: ast.AST) -> list[ast.AST]:
                 out += value
         elif isinstance(value, AST):
             out.append(value)
-    return out
+    result = fields[_CHILDREN] = tuple(out)
+    return result
 
 
-def walk(node: ast.AST) -> Iterator[ast.AST]:
+# Where `walk` keeps the nodes of a subtree, in its root. The same functions and statements
+# are walked again by the flow pass (once per loop round, again for summaries), the
+# summaries' call graph and the rules; from the second walk on, the walk is a tuple. A
+# subtree's list costs one pointer per node for each walked ancestor.
+_SUBTREE = "_sls_subtree"
+
+
+def walk(node: ast.AST) -> tuple[ast.AST, ...]:
     """Every node below `node` (and `node` itself), breadth first, in `ast.walk`'s order."""
-    todo = deque([node])
-    popleft = todo.popleft
-    extend = todo.extend
-    while todo:
-        current = popleft()
-        extend(children(current))
-        yield current
+    fields = node.__dict__
+    known = fields.get(_SUBTREE)
+    if known is not None:
+        return known
+    order = [node]
+    # a list grown while it is iterated is a breadth-first queue
+    for current in order:
+        # children's answer read here when it is known: a call per node was a third of a walk
+        kids = current.__dict__.get(_CHILDREN)
+        order += kids if kids is not None else children(current)
+    if len(order) == 1:
+        return (node,)  # a leaf: nothing worth keeping
+    known = fields[_SUBTREE] = tuple(order)
+    return known
 
 
 def last_name(node: ast.AST) -> str:

@@ -13,7 +13,7 @@ import ast
 import dataclasses
 import builtins
 import re
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, TypeVar
 
 from secure_ls.engine import astutil, bindings, constructions, flow, guards, suppressions, taint
 from secure_ls.engine.model import (
@@ -32,6 +32,7 @@ from secure_ls.engine.units import ParsedUnit
 if TYPE_CHECKING:
     from secure_ls.rules.base import Rule
 
+T = TypeVar("T")
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Module)
 _BUILTINS = frozenset(dir(builtins))
 # Test code (see `UnitContext.in_test_code`): the frameworks whose import makes a file
@@ -67,6 +68,7 @@ class UnitContext:
         self._parameters: dict[int, frozenset[str]] = {}
         self._assigned: dict[int, set[str]] = {}
         self._aliases: dict[int, set[str]] = {}
+        self._facts: dict[tuple, object] = {}  # see `once`
 
     # ---- tree navigation (filled in by the walker) ----------------------
     def set_parent(self, child: ast.AST, parent: ast.AST, scope: ast.AST) -> None:
@@ -98,6 +100,17 @@ class UnitContext:
 
     def scope(self, node: ast.AST) -> ast.AST:
         return self._scope_of.get(id(node), self.tree)
+
+    def once(self, fact: Callable[[ast.AST], T], node: ast.AST) -> T:
+        """`fact(node)`, computed once for this unit. For a fact about a node that many other
+        nodes ask about: each of a 2,000-entry dict's values asking whether the dict is a table
+        of help texts made that walk quadratic (html.entities took 5 s)."""
+        key = (fact, id(node))  # the tree keeps `node` alive as long as this context
+        try:
+            return self._facts[key]
+        except KeyError:
+            value = self._facts[key] = fact(node)
+            return value
 
     # ---- names ------------------------------------------------------------
     def qualified_name(self, node: ast.AST | None) -> str | None:

@@ -455,10 +455,10 @@ def validated_parameters(func: ast.FunctionDef | ast.AsyncFunctionDef, qualify, 
     reads_url_parts = False
     for node in _own_nodes(func):
         if isinstance(node, ast.Assign):
-            targets = {n.id for t in node.targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+            targets = {n.id for t in node.targets for n in astutil.walk(t) if isinstance(n, ast.Name)}
             assigned.append((targets, node.value))
         elif isinstance(node, (ast.For, ast.AsyncFor)):  # `for candidate in (url, url.replace("\\", "/")):`
-            assigned.append(({n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}, node.iter))
+            assigned.append(({n.id for n in astutil.walk(node.target) if isinstance(n, ast.Name)}, node.iter))
         elif isinstance(node, ast.Call):
             calls.append(node)
         elif isinstance(node, ast.Attribute) and node.attr in _URL_PARTS_CHECKED:
@@ -527,7 +527,7 @@ def _is_truth_value(value: ast.expr | None) -> bool:
 
 
 def _mentions(node: ast.AST, names: set[str]) -> bool:
-    return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node))
+    return any(isinstance(n, ast.Name) and n.id in names for n in astutil.walk(node))
 
 
 def _own_returns(body: list[ast.stmt]) -> Iterable[ast.Return]:

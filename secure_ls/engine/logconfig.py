@@ -84,7 +84,7 @@ def read(texts: Iterable[str], paths: Iterable[str] = ()) -> LogFormatting | Non
     """What every handler of the logging configurations in `texts` escapes; None when they hold none.
     (`paths`, as for every reader of workspace.CONFIGURATIONS: what it says does not depend on them.)"""
     trees, fingerprint = parsed_configurations(texts)
-    classes = {node.name: _escapes(node) for tree in trees for node in ast.walk(tree) if isinstance(node, ast.ClassDef)}
+    classes = {node.name: _escapes(node) for tree in trees for node in astutil.walk(tree) if isinstance(node, ast.ClassDef)}
     escaped = _configured(trees, classes)
     if escaped is None:
         return None
@@ -95,9 +95,9 @@ def configured_in(tree: ast.AST) -> frozenset[str] | None:
     """What a module that configures logging itself (`logging.basicConfig(format=...)`, a
     `dictConfig` dict, a formatter it builds: `handler.setFormatter(Formatter(fmt))`) escapes;
     None when it configures none. The formatters it builds count as handlers of theirs."""
-    classes = {node.name: _escapes(node) for node in ast.walk(tree) if isinstance(node, ast.ClassDef)}
+    classes = {node.name: _escapes(node) for node in astutil.walk(tree) if isinstance(node, ast.ClassDef)}
     escaped = _configured([tree], classes)
-    for node in ast.walk(tree):
+    for node in astutil.walk(tree):
         if isinstance(node, ast.Call) and astutil.last_name(node.func).endswith("Formatter"):
             fmt = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg in ("fmt", "format")), None)
             plain = astutil.dotted(node.func) in ("logging.Formatter", "Formatter")
@@ -109,7 +109,7 @@ def configured_in(tree: ast.AST) -> frozenset[str] | None:
 def _configured(trees: Iterable[ast.AST], classes: dict[str, frozenset[str]]) -> frozenset[str] | None:
     escaped: frozenset[str] | None = None
     for tree in trees:
-        for node in ast.walk(tree):
+        for node in astutil.walk(tree):
             if isinstance(node, ast.Call) and astutil.last_name(node.func) == "basicConfig":
                 # the root logger's plain formatter
                 basic = _plain_format_leaves_out(next((k.value for k in node.keywords if k.arg == "format"), None))

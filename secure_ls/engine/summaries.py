@@ -202,7 +202,7 @@ def _unreturned(func: ast.FunctionDef | ast.AsyncFunctionDef, params: tuple[str,
     holds none of `error`), so it errs towards "may be returned"."""
     edges: list[tuple[frozenset[str], frozenset[str]]] = []  # (names written, names read)
     reached: set[str] = set()
-    pending = astutil.children(func)
+    pending = list(astutil.children(func))
     while pending:
         node = pending.pop()
         if isinstance(node, ast.Call):

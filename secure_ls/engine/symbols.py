@@ -433,7 +433,7 @@ def matched_attributes(tree: ast.AST) -> frozenset[str]:
     `==`, `!=` or `in` (not with None), or uses as a key (a subscript, a dict display's key, an
     argument of a lookup such as `get` or `filter`). A salted hash (bcrypt) matches nothing,
     so SLS301 moves a stored hash to one only where nothing else in the module does this."""
-    return frozenset(a.attr for node in ast.walk(tree) for a in matching_reads(node) if _SECRET_ATTRIBUTE.search(a.attr))
+    return frozenset(a.attr for node in astutil.walk(tree) for a in matching_reads(node) if _SECRET_ATTRIBUTE.search(a.attr))
 
 
 def matching_reads(node: ast.AST) -> list[ast.Attribute]:
@@ -464,7 +464,7 @@ def _pickles_files(tree: ast.Module) -> bool:
     return any(
         isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "dump"
         and isinstance(node.func.value, ast.Name) and node.func.value.id in _PICKLE_MODULES
-        for node in ast.walk(tree)
+        for node in astutil.walk(tree)
     )
 
 
@@ -483,7 +483,7 @@ _YAML_HINT = re.compile(r"add_(?:multi_)?(?:constructor|representer)|add_(?:impl
 
 def _yaml_extensions(tree: ast.Module) -> bool:
     """Whether the unit registers PyYAML tags, defines a YAMLObject, or dumps with yaml.dump."""
-    for node in ast.walk(tree):
+    for node in astutil.walk(tree):
         if isinstance(node, ast.Call):
             func = node.func
             if isinstance(func, ast.Attribute) and (

@@ -295,7 +295,7 @@ def in_documentation_example(node: ast.AST, ctx) -> bool:
     child = node
     for parent in ctx.ancestors(node):
         if isinstance(parent, ast.Dict):
-            key = next((k for k, v in zip(parent.keys, parent.values) if v is child), None)
+            key = ctx.once(_keys_by_value, parent).get(id(child))
             if isinstance(key, ast.Constant) and key.value in _EXAMPLE_KEYS:
                 return True
         elif isinstance(parent, ast.keyword):
@@ -312,6 +312,11 @@ def _describes_names(table: ast.Dict) -> bool:
     names it maps (a settings description table), not the values of those settings."""
     texts = [v.value for v in table.values if isinstance(v, ast.Constant) and isinstance(v.value, str)]
     return len(texts) >= 3 and sum(len(t.split()) >= 3 for t in texts) >= 2 * len(texts) / 3
+
+
+def _keys_by_value(table: ast.Dict) -> dict[int, ast.expr | None]:
+    """The key each value of `table` is stored under, by the value's id (None for `**other`)."""
+    return {id(value): key for key, value in zip(table.keys, table.values)}
 
 
 def literal_owner(node: ast.Constant, ctx) -> tuple[str, str, ast.AST] | None:
@@ -331,11 +336,12 @@ def literal_owner(node: ast.Constant, ctx) -> tuple[str, str, ast.AST] | None:
     if isinstance(parent, ast.keyword) and parent.arg:
         return ("keyword", parent.arg, parent)
     if isinstance(parent, ast.Dict):
-        if _describes_names(parent):
+        # once per dict, not once per value: both were quadratic in a big table's size
+        if ctx.once(_describes_names, parent):
             return None  # {"EXOTEL_API_KEY": "API Key (username)", ...}: help text for each setting
-        for key, value in zip(parent.keys, parent.values):
-            if value is node and isinstance(key, ast.Constant) and isinstance(key.value, str) and _IDENTIFIER_KEY.match(key.value):
-                return ("dict", key.value, key)
+        key = ctx.once(_keys_by_value, parent).get(id(node))
+        if isinstance(key, ast.Constant) and isinstance(key.value, str) and _IDENTIFIER_KEY.match(key.value):
+            return ("dict", key.value, key)
         return None
     if isinstance(parent, ast.arguments):
         positional = list(getattr(parent, "posonlyargs", [])) + list(parent.args)
