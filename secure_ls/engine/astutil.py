@@ -11,7 +11,8 @@ visit (they stay readable as `node.ctx`, `node.op`, `node.ops`).
 from __future__ import annotations
 
 import ast
-from typing import Callable
+from collections import deque
+from typing import Callable, Iterator
 
 from secure_ls.engine import formatting
 
@@ -72,29 +73,15 @@ def children(node: ast.AST) -> tuple[ast.AST, ...]:
     return result
 
 
-# Where `walk` keeps the nodes of a subtree, in its root. The same functions and statements
-# are walked again by the flow pass (once per loop round, again for summaries), the
-# summaries' call graph and the rules; from the second walk on, the walk is a tuple. A
-# subtree's list costs one pointer per node for each walked ancestor.
-_SUBTREE = "_sls_subtree"
-
-
-def walk(node: ast.AST) -> tuple[ast.AST, ...]:
+def walk(node: ast.AST) -> Iterator[ast.AST]:
     """Every node below `node` (and `node` itself), breadth first, in `ast.walk`'s order."""
-    fields = node.__dict__
-    known = fields.get(_SUBTREE)
-    if known is not None:
-        return known
-    order = [node]
-    # a list grown while it is iterated is a breadth-first queue
-    for current in order:
-        # children's answer read here when it is known: a call per node was a third of a walk
-        kids = current.__dict__.get(_CHILDREN)
-        order += kids if kids is not None else children(current)
-    if len(order) == 1:
-        return (node,)  # a leaf: nothing worth keeping
-    known = fields[_SUBTREE] = tuple(order)
-    return known
+    todo = deque([node])
+    popleft = todo.popleft
+    extend = todo.extend
+    while todo:
+        current = popleft()
+        extend(children(current))
+        yield current
 
 
 def last_name(node: ast.AST) -> str:
