@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 from collections import deque
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from secure_ls.engine import formatting
 
@@ -304,15 +304,19 @@ def name_reads(scope: ast.AST, name: str) -> list[ast.Name]:
     return [n for n in walk(scope) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
 
 
+def argument(call: ast.Call, index: int | None, names: Iterable[str] = ()) -> ast.expr | None:
+    """The argument at position `index` (only before any *args) or passed by one of the keywords `names`."""
+    if index is not None and len(call.args) > index and not any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
+        return call.args[index]
+    for kw in call.keywords:
+        if kw.arg in names:
+            return kw.value
+    return None
+
+
 def argument_for(call: ast.Call, params: tuple[str, ...], name: str) -> ast.expr | None:
     """What `call` passes to the parameter `name` of a function with positional `params`."""
-    for keyword in call.keywords:
-        if keyword.arg == name:
-            return keyword.value
-    index = params.index(name) if name in params else -1
-    if 0 <= index < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
-        return call.args[index]
-    return None
+    return argument(call, params.index(name) if name in params else None, (name,))
 
 
 def parameter_for(call: ast.Call, argument: ast.expr, params: tuple[str, ...], vararg: str | None = None) -> str | None:

@@ -535,14 +535,8 @@ class UnitContext:
         return tuple(Related(self.span_of_step(s), s[4]) for s in part.steps)
 
 
-def argument(call: ast.Call, index: int | None, names: Iterable[str] = ()) -> ast.expr | None:
-    """The argument at position `index` (only before any *args) or passed by one of the keywords `names`."""
-    if index is not None and len(call.args) > index and not any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
-        return call.args[index]
-    for kw in call.keywords:
-        if kw.arg in names:
-            return kw.value
-    return None
+# the rules' way to read a call's argument (one binding rule with astutil.argument_for)
+argument = astutil.argument
 
 
 def keyword(call: ast.Call, name: str) -> ast.keyword | None:

@@ -82,15 +82,15 @@ def _returned(decode: ast.Call, function: ast.AST, ctx) -> bool:
 def _every_caller_verifies(function: ast.AST, token: str, ctx) -> bool:
     """Every call of `function` in reach (its class) hands it a token the calling function then
     decodes with the signature check (a name, the same the caller verifies); at least one call."""
-    position = _position(function, token)
-    if position is None:
+    params = _passed_parameters(function)
+    if token not in params:
         return False
     cls = next((a for a in ctx.ancestors(function) if isinstance(a, ast.ClassDef)), None)
     if cls is None:
         return False  # a top-level function's callers are out of reach
     calls = [c for c in astutil.walk(cls) if isinstance(c, ast.Call) and _local_function(c, ctx) is function]
     for call in calls:
-        given = argument(call, position, (token,))
+        given = astutil.argument_for(call, params, token)
         caller = ctx.enclosing_function(call)
         if not isinstance(given, ast.Name) or caller is None or caller is function:
             return False
@@ -112,25 +112,13 @@ def _local_function(call: ast.Call, ctx) -> ast.FunctionDef | ast.AsyncFunctionD
     return found[0] if len(found) == 1 else None
 
 
-def _position(function: ast.FunctionDef | ast.AsyncFunctionDef, parameter: str) -> int | None:
-    """The index of `parameter` among the arguments a caller passes (after `self`/`cls` for a method)."""
-    names = [a.arg for a in [*function.args.posonlyargs, *function.args.args]]
-    if names and names[0] in ("self", "cls"):
-        names = names[1:]
-    return names.index(parameter) if parameter in names else None
+def _passed_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
+    """The positional parameters a caller fills (after `self`/`cls` for a method)."""
+    names = tuple(a.arg for a in [*function.args.posonlyargs, *function.args.args])
+    return names[1:] if names and names[0] in ("self", "cls") else names
 
 
 def _parameter_given(call: ast.Call, helper: ast.FunctionDef | ast.AsyncFunctionDef, token: str) -> str | None:
     """The parameter of `helper` that the call fills with the name `token`."""
-    names = [a.arg for a in [*helper.args.posonlyargs, *helper.args.args]]
-    if names and names[0] in ("self", "cls"):
-        names = names[1:]
-    for index, value in enumerate(call.args):
-        if isinstance(value, ast.Starred):
-            return None
-        if isinstance(value, ast.Name) and value.id == token and index < len(names):
-            return names[index]
-    for keyword in call.keywords:
-        if isinstance(keyword.value, ast.Name) and keyword.value.id == token and keyword.arg:
-            return keyword.arg
-    return None
+    given = next((a for a in (*call.args, *(k.value for k in call.keywords)) if isinstance(a, ast.Name) and a.id == token), None)
+    return astutil.parameter_for(call, given, _passed_parameters(helper)) if given is not None else None
