@@ -576,7 +576,6 @@ class FlowAnalyzer(ValueOrigins):
         return shape_checks.is_resolving(call, self._qualify)
 
 
-
 def instance_attribute_origins(
     cls: ast.ClassDef, outer: Env | None, make_analyzer: Callable[[InstanceAttributes], FlowAnalyzer]
 ) -> InstanceAttributes:

@@ -118,11 +118,9 @@ def _site_path_attribute(ctx, node: ast.expr) -> bool:
 
 def _own_url_read(node: ast.expr) -> bool:
     """`request.path`, `self.request.get_full_path()`: the URL the request was sent to."""
-    if isinstance(node, ast.Call) and not node.args:
-        node = node.func
-    if not (isinstance(node, ast.Attribute) and node.attr in web.SELF_URL_ATTRIBUTES):
+    if isinstance(node, ast.Call) and node.args or not web.names_own_url(node):
         return False
-    owner = node.value
+    owner = (node.func if isinstance(node, ast.Call) else node).value
     return isinstance(owner, (ast.Name, ast.Attribute)) and astutil.last_name(owner) in catalog.REQUEST_NAMES
 
 

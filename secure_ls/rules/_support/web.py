@@ -100,7 +100,12 @@ def reads_own_url(ctx, part: taint.Part) -> bool:
     Not once decoded (`parse_qs(urlparse(self.path).query)`): that is the client's text."""
     if _decoded(part):
         return False
-    node = source_node(ctx, part)
+    return names_own_url(source_node(ctx, part))
+
+
+def names_own_url(node: ast.AST | None) -> bool:
+    """`x.path`, `x.get_full_path()`, `x.url`: a read of one of SELF_URL_ATTRIBUTES (on whatever
+    object; callers know it is the request)."""
     if isinstance(node, ast.Call):
         node = node.func
     return isinstance(node, ast.Attribute) and node.attr in SELF_URL_ATTRIBUTES
