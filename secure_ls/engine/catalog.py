@@ -381,13 +381,16 @@ PERCENT_ENCODERS = {"urllib.parse.quote": 1, "urllib.parse.quote_plus": 1}
 HTML_UNSAFE_IN_SAFE = frozenset("<>\"':`")
 
 # Sinks a chain of `.replace(old, new)` calls makes a value safe for, by the characters it must
-# escape (guards.escaped_characters): an LDAP filter's specials (RFC 4515), the HTML characters
-# `html.escape(quote=False)` escapes, and line breaks (log lines, header values).
+# escape (guards.escaped_characters), or a regex substitution replaces (regex_removal): an LDAP
+# filter's specials (RFC 4515), the HTML characters `html.escape(quote=False)` escapes, line breaks
+# (log lines, header values), and path separators: what is left is one file name, as
+# `os.path.basename` leaves (SANITIZERS), which a path joined under a folder cannot climb out with.
 REPLACE_ESCAPES = {
     Sink.LDAP: frozenset("\\*()\x00"),
     Sink.HTML: frozenset("&<>"),
     Sink.LOG: frozenset("\r\n"),
     Sink.HEADER: frozenset("\r\n"),
+    Sink.PATH: frozenset("/\\"),
 }
 
 # Temporary files: their `.name` is the path tempfile chose, not what was written into them.

@@ -55,6 +55,7 @@ class ExpressionFacts:
         declared: Mapping[str, Declaration] | None = None,
         constructor_arguments=None,
         url_routes=None,
+        made_with: Mapping[str, tuple[tuple[str, object], ...]] | None = None,
     ):
         self._qualify = qualify
         self._constants = module_constants
@@ -65,6 +66,7 @@ class ExpressionFacts:
         packages = {m.split(".", 1)[0] for m in imported_modules}
         self._django = "django" in packages
         self._url_routes = url_routes  # the project's URL configurations (engine/routes.py), if known
+        self._made_with = made_with or {}  # module names bound once to a call -> its constant keywords (`re.compile` patterns)
         # the frameworks this file uses: their handler shapes and request-reading methods apply
         self._frameworks = tuple(f for f in catalog.FRAMEWORKS if f.module in packages)
         self._class_bases = tuple(class_bases)  # last names of the enclosing class's bases

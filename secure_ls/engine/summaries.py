@@ -164,6 +164,7 @@ def summarize_function(
         class_name=class_name,
         class_bases=module.ancestors(module.class_bases.get(class_name, ())) if class_name else (),
         constant_values=(module.strings, module.scalars),
+        made_with=module.made_with,
     )
     exits = analyzer.track_exits()
     facts = analyzer.run_function(func, None)

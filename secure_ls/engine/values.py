@@ -11,13 +11,14 @@ propagating calls and function summaries are all applied here.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Iterable
 
 if TYPE_CHECKING:
     from secure_ls.engine.summaries import FunctionSummary
 
-from secure_ls.engine import astutil, catalog, formatting, frameworks, guards
+from secure_ls.engine import astutil, catalog, formatting, frameworks, guards, regex_removal
 from secure_ls.engine.astutil import constant_key, instance_attribute
 from secure_ls.engine.bindings import Binding, Env
 from secure_ls.engine.expressions import NOT_STATIC, ExpressionFacts
@@ -365,6 +366,10 @@ class ValueOrigins(ExpressionFacts):
         args = [a for a in node.args] + [k.value for k in node.keywords]
         if (defaults := frameworks.converted_read_defaults(node, self._enum_classes)) is not None:
             return self._join_all(defaults)  # `request.args.get("page", 1, type=int)`: a number, or the default
+        if (substitution := regex_removal.sub_call(node, qualified, self._regex_constant)) is not None:
+            # `re.sub(r"[\r\n]", "", text)`: the text, and what replaces the matches, less what is replaced
+            text, repl, escaped = substitution
+            return self._join_all([a for a in (text, repl) if a is not None]).sanitized(escaped)
         if qualified:
             if qualified in self._sources:
                 label = self._sources[qualified]
@@ -467,6 +472,31 @@ class ValueOrigins(ExpressionFacts):
             parts |= frozenset(replace(p, kind=UNKNOWN) for p in joined.parts if p.kind == UNTRUSTED)
         # `reverse("detail", args=[slug])`: a path of this site, whatever it names
         return Origin(parts).sanitized(guards.SAME_SITE) if astutil.last_name(func) in catalog.SITE_URL_BUILDERS else Origin(parts)
+
+    def _regex_constant(self, node: ast.expr, compiled: bool = False):
+        """For regex_removal.sub_call: the constant `node` stands for (a literal, a name bound to
+        one, a `re` flag or flags joined with `|`), or with `compiled`, the pattern and flags
+        nodes of the `re.compile(...)` a name holds; None when not known."""
+        if isinstance(node, ast.Name):
+            bound = self._name_value(node)
+            if isinstance(bound, str):
+                return None if compiled else bound
+            if bound is None and node.id in self._made_with and self._binding(node) is None:
+                pattern = dict(self._made_with[node.id]).get("pattern")  # `NAME = re.compile("...")` of the module
+                return (ast.Constant(pattern), None) if compiled and pattern is not None else None
+            node = bound if bound is not None else node
+        if compiled:
+            if isinstance(node, ast.Call) and self._qualify(node.func) == "re.compile" and node.args:
+                return node.args[0], astutil.argument_for(node, ("pattern", "flags"), "flags")
+            return None
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            left, right = self._regex_constant(node.left), self._regex_constant(node.right)
+            return left | right if isinstance(left, int) and isinstance(right, int) else None
+        qualified = self._qualify(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
+        flag = getattr(re, qualified[3:], None) if qualified and qualified.startswith("re.") else None
+        return int(flag) if isinstance(flag, re.RegexFlag) else None
 
     def _keeps_no_markup(self, call: ast.Call, safe_position: int) -> bool:
         """A percent-encoder's `safe` characters (left as they are) hold no markup, quote or colon:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import ast
-import re
 
-from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import frameworks, html, strings, web
+from secure_ls.engine.model import Confidence, Severity
+from secure_ls.rules._support import frameworks, html, strings, web, xss_fix
 from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
@@ -16,9 +15,6 @@ _TORNADO_WRITES = frozenset({"write", "finish"})
 # Falcon response attributes holding the body; Falcon answers application/json unless told otherwise.
 _FALCON_BODIES = frozenset({"text", "body"})
 # Direct (not built) request values: reading them is reflecting them.
-_DIRECT = (ast.Name, ast.Subscript, ast.Attribute)
-
-
 class ReflectedXss(Rule):
     """
     ## What it does
@@ -80,6 +76,16 @@ class ReflectedXss(Rule):
     methods = _TORNADO_WRITES
 
     VALID = [
+        # every markup character is replaced: what is left cannot open a tag or an entity
+        code("""
+            import re
+            from flask import Flask, request
+            app = Flask(__name__)
+
+            @app.get("/preview")
+            def preview():
+                return re.sub(r"[<>&]", "", request.args.get("content", "")).strip()
+        """),
         # werkzeug's Response (not Flask's) is text/plain unless told otherwise
         code("""
             from werkzeug.wrappers import Request, Response
@@ -279,6 +285,31 @@ class ReflectedXss(Rule):
             """),
             where="serializer.errors",
             says="The HTTP request `serializer.errors` is written into an HTML response without escaping",
+        ),
+        Example(  # removing whole <script> elements leaves every other tag, and `<scr<script></script>ipt>`
+            code("""
+                import re
+                from flask import Flask, request
+                app = Flask(__name__)
+
+                @app.get("/preview")
+                def preview():
+                    content = request.args.get("content", "")
+                    return re.sub(r"<script.*?>.*?</script>", "", content, flags=re.DOTALL)
+            """),
+            fixed=code("""
+                import re
+                from flask import Flask, request
+                from markupsafe import escape
+                app = Flask(__name__)
+
+                @app.get("/preview")
+                def preview():
+                    content = request.args.get("content", "")
+                    return escape(re.sub(r"<script.*?>.*?</script>", "", content, flags=re.DOTALL))
+            """),
+            where="re.sub(",
+            says="The Flask request `re.sub(",
         ),
         Example(  # the page is made by the module's own helper: its summary says it returns the request's text
             code("""
@@ -553,7 +584,7 @@ class ReflectedXss(Rule):
             return  # `r = make_response(jsonify(result), 201)`: checked where it was made
         if isinstance(body, ast.Name) and all(html.sent_as_json(v, ctx) for v in ctx.assigned_values(body) or [body]):
             return  # `result = {...}; return result`: a dict or list, sent as JSON like one returned whole
-        if isinstance(body, ast.Call):
+        if isinstance(body, ast.Call) and not _transforms_text(body, ctx):
             if _module_function(body, ctx) and body.func.id not in ctx.module.data_functions:
                 self._check(body, family, ctx)  # `return greeting(name)`: the module's own helper makes the page
             return  # a response object or a framework's call: checked where it is built
@@ -570,7 +601,7 @@ class ReflectedXss(Rule):
             if parts is None:
                 return
             targets = [v for v in strings.values(parts) if _reflected(v, ctx)]
-        elif isinstance(body, ast.Call) and not _is_request_get(body):
+        elif isinstance(body, ast.Call) and not xss_fix.is_request_get(body) and not _transforms_text(body, ctx):
             # HTML made by a helper, in this module or another of the workspace
             # (`make_response(greeting())`): its summary says whether it returns
             # request data unescaped. Calls nothing is known about hand taint
@@ -586,7 +617,7 @@ class ReflectedXss(Rule):
                     related=ctx.related_path(part),
                 )
             return
-        elif isinstance(body, _DIRECT) or _is_request_get(body):
+        elif isinstance(body, xss_fix.DIRECT) or xss_fix.is_request_get(body) or _transforms_text(body, ctx):
             targets = [body] if _reflected(body, ctx) else []
             if isinstance(body, ast.Name) and any(
                 strings.is_built(v) or isinstance(v, ast.Constant) for v in ctx.assigned_values(body)
@@ -600,7 +631,7 @@ class ReflectedXss(Rule):
         fix = None
         urls = [(t, a) for t in targets if (a := html.url_attribute(parts, t)) is not None]
         if fixable and not urls and all(web.wrappable(ctx, t) for t in targets):
-            fix = _escape_fix(built if strings.is_built(built) else body, targets, family, ctx)
+            fix = xss_fix.escape_fix(built if strings.is_built(built) else body, targets, family, ctx)
         ctx.report(
             self,
             worst,
@@ -633,144 +664,16 @@ def _reflected(node: ast.expr, ctx) -> bool:
     return web.is_client(part) and (not web.reads_own_url(ctx, part) or web.reads_decoded_path(ctx, part))
 
 
-def _is_request_get(node: ast.expr) -> bool:
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("get", "getlist", "get_data")
+def _transforms_text(node: ast.expr, ctx) -> bool:
+    """`content.strip()`, `re.sub(pattern, "", content)`: text made from other text, the value
+    itself rather than a response or a page a framework built (what it keeps of the request is
+    the engine's to say: `re.sub(r"[<>&]", "", content)` keeps no markup)."""
+    if not isinstance(node, ast.Call):
+        return False
+    if isinstance(node.func, ast.Attribute) and node.func.attr in xss_fix.SAME_KIND_METHODS:
+        return True
+    return ctx.call_name(node) == "re.sub"
 
 
 def _is_fastapi(func, ctx) -> bool:
     return ctx.imports("fastapi") or ctx.imports("starlette")
-
-
-# Request values that are not text: escaping them would change what is sent.
-_NOT_TEXT_ATTRS = frozenset({"body", "data", "json", "files", "FILES", "stream", "content"})
-_NOT_TEXT_CALLS = frozenset({"get_data", "get_json", "getlist", "read", "json"})
-_CONVERSION = re.compile(r"%(?:\(\w+\))?[-#0 +]*(?:\*|\d+)?(?:\.\d+)?[hlL]?([a-zA-Z%])")
-
-
-def _text_kind(node: ast.expr, ctx, depth: int = 0) -> str:
-    """"text" for request values known to be str, "other" for bytes, JSON, lists and files
-    (never escaped), "any" for a request value of unknown type (text or a missing value: its
-    `str()` is what the page showed), "unknown" for a name given a value the engine cannot
-    type (a helper's result, an item of a JSON document)."""
-    if isinstance(node, ast.Name):
-        values = ctx.assigned_values(node)
-        if not values:
-            return "any"  # a parameter: a route's path argument, text
-        kinds = {_value_kind(v, ctx, depth + 1) for v in values}
-        return next((k for k in ("other", "unknown", "any") if k in kinds), "text")
-    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
-        # an item of a name's value: of a JSON document or a list, any type
-        return "unknown" if _text_kind(node.value, ctx, depth + 1) in ("other", "unknown") else "any"
-    if isinstance(node, ast.Attribute) and node.attr in _NOT_TEXT_ATTRS:
-        return "other"
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        if node.func.attr in _NOT_TEXT_CALLS:
-            return "other"
-        if node.func.attr in ("get", "get_argument", "get_param", "get_query_argument"):
-            inner = node.func.value
-            if isinstance(inner, ast.Attribute) and inner.attr in _NOT_TEXT_ATTRS:
-                return "other"
-            default = node.args[1] if len(node.args) > 1 else None
-            if isinstance(default, ast.Constant) and isinstance(default.value, str):
-                return "text"
-    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute):
-        if node.value.attr in _NOT_TEXT_ATTRS:
-            return "other"
-        return "text"
-    if isinstance(node, ast.Attribute) and isinstance(node.value, (ast.Name, ast.Attribute)):
-        root = node.value
-        while isinstance(root, ast.Attribute):
-            root = root.value
-        if isinstance(root, ast.Name) and root.id in ("request", "req", "self") and node.attr in ("path", "url", "query_string", "host"):
-            return "text"
-        if isinstance(root, ast.Name) and root.id in ("request", "req") and isinstance(node.value, ast.Attribute) and node.value.attr in ("query", "forms", "params"):
-            return "text"  # bottle's request.query.name: "" when missing
-    return "any"
-
-
-# str methods that bytes have too: the result is of the receiver's kind.
-_SAME_KIND_METHODS = frozenset(
-    {"strip", "lstrip", "rstrip", "lower", "upper", "title", "capitalize", "swapcase", "replace", "zfill", "center", "ljust", "rjust", "expandtabs", "removeprefix", "removesuffix"}
-)
-
-
-def _value_kind(value: ast.expr, ctx, depth: int) -> str:
-    """_text_kind of a value assigned to a name: a request read as written inline, text built
-    from it, or "unknown"."""
-    if depth > 4:
-        return "unknown"
-    if isinstance(value, ast.Constant):
-        return "text" if isinstance(value.value, str) else "any" if value.value is None or isinstance(value.value, (int, float)) else "unknown"
-    if isinstance(value, ast.JoinedStr) or strings.is_built(value) and not isinstance(value, ast.Call):
-        return "text"
-    if isinstance(value, ast.Call):
-        func = value.func
-        if isinstance(func, ast.Name) and func.id == "str" and ctx.call_name(value) == "str":
-            return "text"
-        if isinstance(func, ast.Attribute) and func.attr == "decode":
-            return "text"  # bytes.decode() (str has none)
-        if isinstance(func, ast.Attribute) and func.attr in _SAME_KIND_METHODS:
-            return _value_kind(func.value, ctx, depth + 1)
-        if isinstance(func, ast.Attribute) and func.attr in ("format", "join") and isinstance(func.value, ast.Constant):
-            return "text"
-    if isinstance(value, ast.Name):
-        return _text_kind(value, ctx, depth)
-    kind = _text_kind(value, ctx, depth)
-    if isinstance(value, ast.Subscript) and kind == "text":
-        return "any"  # an item of a mapping: text in a query string, a number in cleaned form data
-    if kind != "any" or isinstance(value, _DIRECT) or _is_request_get(value):
-        return kind
-    return "unknown"
-
-
-def _escape_fix(built: ast.expr, targets: list, family: str, ctx) -> Fix | None:
-    """Wrap each value in an escape function that keeps the page what it was for plain text.
-
-    Concatenated with `+`, the value is a str (or the original raised), and markupsafe's and
-    Django's escape() return Markup/SafeString, whose `"<h1>" + escape(x)` escapes the
-    `<h1>` too: there the stdlib `html.escape` (returning str) is used. Elsewhere the framework's
-    escape; the stdlib one only on values known to be text, else on `str(value)`, which is what
-    an f-string or `%s` shows. Bytes, JSON, lists and files are never escaped; a name whose value
-    the engine cannot type gets an unsafe fix that says it assumes text."""
-    kinds = [_text_kind(t, ctx) for t in targets]
-    if "other" in kinds:
-        return None
-    if isinstance(built, ast.BinOp) and isinstance(built.op, ast.Mod):
-        template = ctx.string_value(built.left) or ""
-        if any(conv not in "s%" for conv in _CONVERSION.findall(template)):
-            return None  # `%d` or `%r` of an escaped string would change or raise
-    concatenated = isinstance(built, ast.BinOp) and isinstance(built.op, ast.Add)
-    # `"<p>" + x` raised for anything but str before, and html_escape(x) raises for it after
-    guessed = [ctx.text(t) for t, kind in zip(targets, kinds) if kind == "unknown"] if not concatenated else []
-    assumed = f" (assumes {', '.join(f'`{g}`' for g in guessed)} holds text: bytes, a list or a dict would be shown differently)" if guessed else ""
-    if concatenated or family == "other":
-        name, statement = ("html_escape", "from html import escape as html_escape") if concatenated else ("escape", "from html import escape")
-        bound = ctx.module.imports.get(name)
-        if (bound is not None and bound != "html.escape") or name in ctx.module.defined:
-            return None
-        edits = []
-        for target, kind in zip(targets, kinds):
-            inner = ctx.text(target) if kind == "text" or concatenated else f"str({ctx.text(target)})"
-            edits.append(ctx.replace(target, f"{name}({inner})"))
-        if not strings.is_built(built) and kinds != ["text"]:
-            # written on its own (`self.write(x)`): x may be bytes, which str() would change
-            return Fix(
-                f"Escape the request data with `{name}` (html.escape; assumes the value is text, not bytes)",
-                tuple(edits),
-                safe=False,
-                imports=(statement,),
-            )
-        return Fix(f"Escape the request data with `{name}` (html.escape){assumed}", tuple(edits), safe=not guessed, imports=(statement,))
-    found = html.escaper(ctx, family)
-    if found is None:
-        return None
-    func, statement = found
-    if not strings.is_built(built) and kinds != ["text"]:
-        # the value is the whole body: None or bytes would be sent as "None" or "b'...'"
-        return Fix(
-            f"Escape the request data with `{func}` (assumes the value is text: None or bytes would be sent as their repr)",
-            tuple(web.wrap_edits(ctx, targets, func)),
-            safe=False,
-            imports=(statement,),
-        )
-    return Fix(f"Escape the request data with `{func}`{assumed}", tuple(web.wrap_edits(ctx, targets, func)), safe=not guessed, imports=(statement,))

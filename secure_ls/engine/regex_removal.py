@@ -1,0 +1,103 @@
+"""What a regular-expression substitution leaves in its result.
+
+`re.sub(pattern, repl, text)` hands back `text` with every match replaced: the result holds
+what the client sent, so it carries the text's taint (and the replacement's). When the
+pattern matches one character of a set at a time (`[\\r\\n]`, `[^\\w.-]+`, `\\s`), every
+occurrence of those characters is replaced, so a sink whose special characters are all in
+the set and none in the replacement is safe from the result, the same way a chain of
+`.replace()` calls escapes them (catalog.REPLACE_ESCAPES):
+
+    re.sub(r"[\\r\\n]", "", name)        # one log line
+    re.sub(r"[^\\w.-]", "_", filename)   # no path separator: a single file name
+    re.sub(r"<script.*?>.*?</script>", "", html)   # removes tags, not "<": still HTML
+
+Any other pattern shape (alternatives of words, a repeat of two or more, lookarounds) may
+leave a special character behind, so it escapes nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+try:  # the parser `re` itself uses; public as sre_parse before 3.11
+    from re import _constants as _sre_constants, _parser as _sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _sre_constants  # type: ignore[no-redef]
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+from secure_ls.engine import astutil, catalog
+
+# re.sub's parameters: sub(pattern, repl, string, count=0, flags=0)
+_PARAMS = ("pattern", "repl", "string", "count", "flags")
+# A compiled pattern's: pattern.sub(repl, string, count=0)
+_METHOD_PARAMS = ("repl", "string", "count")
+SUB_FUNCTIONS = frozenset({"re.sub", "re.subn"})
+SUB_METHODS = frozenset({"sub", "subn"})
+
+_ONE_CHARACTER = {_sre_constants.IN, _sre_constants.LITERAL, _sre_constants.NOT_LITERAL, _sre_constants.ANY}
+_REPEATS = {_sre_constants.MAX_REPEAT, _sre_constants.MIN_REPEAT} | ({_sre_constants.POSSESSIVE_REPEAT} if hasattr(_sre_constants, "POSSESSIVE_REPEAT") else set())
+
+
+def _unwrapped(items):
+    """The one item of a parsed pattern, through groups: `([\\r\\n])` is `[\\r\\n]`."""
+    while len(items) == 1 and items[0][0] == _sre_constants.SUBPATTERN:
+        items = items[0][1][-1]
+    return items[0] if len(items) == 1 else None
+
+
+def _matches_one_character_at_a_time(pattern: str | bytes, flags: int) -> bool:
+    """`[\\r\\n]`, `\\s+`, `[^a-z0-9]*`: every match is a run of characters of one set, so every
+    character of the set is replaced wherever it stands."""
+    try:
+        item = _unwrapped(list(_sre_parse.parse(pattern, flags)))
+    except (re.error, TypeError, ValueError, OverflowError, RecursionError):
+        return False
+    if item is None:
+        return False
+    op, argument = item
+    if op in _REPEATS:
+        low, _high, body = argument
+        inner = _unwrapped(list(body))
+        return low <= 1 and inner is not None and inner[0] in _ONE_CHARACTER
+    return op in _ONE_CHARACTER
+
+
+def escaped_sinks(pattern: str | bytes, repl: str | bytes, flags: int = 0, count: int = 0) -> frozenset[str]:
+    """The sinks (catalog.REPLACE_ESCAPES) whose special characters `re.sub(pattern, repl, _,
+    count, flags)` leaves none of in its result."""
+    if count or isinstance(pattern, str) != isinstance(repl, str) or not _matches_one_character_at_a_time(pattern, flags):
+        return frozenset()
+    try:
+        compiled = re.compile(pattern, flags)
+        safe = set()
+        for sink, specials in catalog.REPLACE_ESCAPES.items():
+            chars = [c if isinstance(pattern, str) else c.encode("latin-1") for c in sorted(specials)]
+            # each special is replaced, and what replaces it (a group reference puts it back) holds none
+            if all(compiled.fullmatch(c) and not any(s in compiled.sub(repl, c) for s in chars) for c in chars):
+                safe.add(sink)
+    except (re.error, TypeError, ValueError, IndexError):
+        return frozenset()
+    return frozenset(safe)
+
+
+def sub_call(node: ast.Call, qualified: str | None, constant_of) -> tuple[ast.expr | None, ast.expr | None, frozenset[str]] | None:
+    """For `re.sub(pattern, repl, text)` or `PATTERN.sub(repl, text)`: the text and replacement
+    arguments and the sinks the substitution escapes; None for any other call. `constant_of`
+    gives the constant a node stands for (through names and `re.compile(...)`), or None."""
+    if qualified in SUB_FUNCTIONS:
+        params, pattern_node, flags_node = _PARAMS, astutil.argument_for(node, _PARAMS, "pattern"), astutil.argument_for(node, _PARAMS, "flags")
+    elif isinstance(node.func, ast.Attribute) and node.func.attr in SUB_METHODS and (compiled := constant_of(node.func.value, compiled=True)) is not None:
+        params, (pattern_node, flags_node) = _METHOD_PARAMS, compiled
+    else:
+        return None
+    text, repl, count = (astutil.argument_for(node, params, name) for name in ("string", "repl", "count"))
+    pattern = constant_of(pattern_node) if pattern_node is not None else None
+    repl_text = constant_of(repl) if repl is not None else None
+    flags = constant_of(flags_node) if flags_node is not None else 0
+    count_value = constant_of(count) if count is not None else 0
+    safe = frozenset()
+    if isinstance(pattern, (str, bytes)) and isinstance(repl_text, (str, bytes)) and isinstance(flags, int) and isinstance(count_value, int):
+        safe = escaped_sinks(pattern, repl_text, flags, count_value)
+    return text, repl, safe
+

@@ -1,0 +1,95 @@
+"""`re.sub(pattern, repl, text)` hands the text back (engine/regex_removal.py): its result
+carries the request's taint, less the sinks whose special characters a one-character-at-a-time
+pattern replaces everywhere (`[\\r\\n]`, `[^\\w.-]+`), as a chain of `.replace()` calls does."""
+
+from __future__ import annotations
+
+import pytest
+
+from secure_ls.engine.regex_removal import escaped_sinks
+from secure_ls.engine.taint import Sink
+from tests.engine.test_engine import rules
+
+VIEW = """
+import logging
+import os
+import re
+
+from flask import Flask, request
+
+app = Flask(__name__)
+log = logging.getLogger(__name__)
+NEWLINES = re.compile(r"[\\r\\n]+")
+UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
+
+
+@app.route("/upload")
+def upload():
+    name = request.args["name"]
+    {statement}
+    return "ok"
+"""
+
+
+@pytest.mark.parametrize(
+    ("statement", "rule"),
+    [
+        ('log.info("user %s", re.sub(r"[\\r\\n]", "", name))', "SLS704"),
+        ('log.info("user %s", NEWLINES.sub(" ", name))', "SLS704"),
+        ('log.info("user %s", re.sub("\\\\s", " ", name))', "SLS704"),
+        ('open(os.path.join("/srv/files", re.sub(r"[^\\w.-]", "_", name)))', "SLS110"),
+        ('open(os.path.join("/srv/files", UNSAFE.sub("", name)))', "SLS110"),
+        ('open(os.path.join("/srv/files", re.sub(r"[/\\\\]+", "-", name)))', "SLS110"),
+    ],
+)
+def test_a_substitution_that_replaces_every_special_character_makes_the_text_safe(statement, rule):
+    assert rule not in rules(VIEW.format(statement=statement))
+
+
+@pytest.mark.parametrize(
+    ("statement", "rule"),
+    [
+        # removes whole words, not the characters: `<scr<script>ipt>` and `../` survive
+        ('log.info("user %s", re.sub(r"\\nERROR", "", name))', "SLS704"),
+        ('open(os.path.join("/srv/files", re.sub(r"\\.\\./", "", name)))', "SLS110"),
+        # the replacement puts a separator back, or only the first one goes
+        ('open(os.path.join("/srv/files", re.sub(r"[/\\\\]", "/", name)))', "SLS110"),
+        ('open(os.path.join("/srv/files", re.sub(r"[/\\\\]", "", name, count=1)))', "SLS110"),
+        ('open(os.path.join("/srv/files", re.sub(r"([/\\\\])", r"\\1", name)))', "SLS110"),
+        # a backslash is a separator on Windows
+        ('open(os.path.join("/srv/files", re.sub(r"/", "", name)))', "SLS110"),
+        # the text reaches a shell whatever was replaced: a substitution carries it
+        ('os.system("convert " + re.sub(r"[\\r\\n]", "", name))', "SLS102"),
+    ],
+)
+def test_a_substitution_that_leaves_special_characters_keeps_the_request_text(statement, rule):
+    assert rule in rules(VIEW.format(statement=statement))
+
+
+def test_the_result_carries_the_text_into_an_html_page():
+    page = VIEW.format(statement="pass").replace('return "ok"', 'return "<p>" + re.sub(r"<script.*?>", "", name) + "</p>"')
+    assert "SLS803" in rules(page)
+    kept_out = VIEW.format(statement="pass").replace('return "ok"', 'return "<p>" + re.sub(r"[<>&]", "", name) + "</p>"')
+    assert "SLS803" not in rules(kept_out)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "repl", "flags", "expected"),
+    [
+        (r"[\r\n]", "", 0, {Sink.LOG, Sink.HEADER}),
+        (rb"[\r\n]+", b" ", 0, {Sink.LOG, Sink.HEADER}),
+        (r"[^a-z0-9]", "", 0, {Sink.LOG, Sink.HEADER, Sink.HTML, Sink.LDAP, Sink.PATH}),
+        (r"[^A-Z]", "", 0, {Sink.LOG, Sink.HEADER, Sink.HTML, Sink.LDAP, Sink.PATH}),
+        (r"(\r|\n)", "", 0, {Sink.LOG, Sink.HEADER}),
+        (r".", "", 0, {Sink.HTML, Sink.LDAP, Sink.PATH}),  # "." does not match a line feed
+        (r".", "", 2**4, {Sink.LOG, Sink.HEADER, Sink.HTML, Sink.LDAP, Sink.PATH}),  # re.DOTALL
+        (r"\r\n", "", 0, set()),  # a CR alone, or a LF alone, stays
+        (r"[\r\n]{2,}", "", 0, set()),
+        (r"(?<=x)[\r\n]", "", 0, set()),
+        (r"[\r\n]", "\n", 0, set()),
+        (r"[\r\n]", "", 0, {Sink.LOG, Sink.HEADER}),
+        (r"[", "", 0, set()),  # not a pattern
+    ],
+)
+def test_which_sinks_a_substitution_escapes(pattern, repl, flags, expected):
+    assert escaped_sinks(pattern, repl, flags) == frozenset(expected)
