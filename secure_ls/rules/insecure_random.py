@@ -27,7 +27,8 @@ class InsecureRandom(Rule):
     Finds the `random` module used to make secrets: tokens, passwords,
     keys, salts, nonces, one-time codes, session or reset ids. The purpose
     is read from the names around the call (the variable it is assigned
-    to, the function it is in, the keyword it is passed as). Shuffling a
+    to, the function it is in, the keyword it is passed as; a key that only
+    says `id` is read with its mapping: `session["id"]` is a session id). Shuffling a
     product list or picking a retry delay is not reported, nor one pick
     among values the program already holds (`random.choice(api_keys)`):
     it makes no new secret, nor a number only ordered against a bound to
@@ -70,6 +71,15 @@ class InsecureRandom(Rule):
     calls = frozenset({"random."})
 
     VALID = [
+        # the id of a row of the user's: the mapping it is stored in names no secret
+        code("""
+            import random
+
+            def sample_user(users):
+                user = {"name": "sample"}
+                user["id"] = random.randint(1, 1000)
+                users.append(user)
+        """),
         code("""
             import random
             def shuffle_products(products):
@@ -172,6 +182,25 @@ class InsecureRandom(Rule):
         """),
     ]
     INVALID = [
+        Example(  # the key only says "id": the session's id, made predictable
+            code("""
+                import random
+                from flask import session
+
+                def start_session():
+                    session["id"] = random.randint(1, 10**9)
+            """),
+            fixed=code("""
+                import random
+                from flask import session
+                import secrets
+
+                def start_session():
+                    session["id"] = secrets.SystemRandom().randint(1, 10**9)
+            """),
+            where="random.randint(",
+            says="`random.randint` is used for `session_id`",
+        ),
         # the shuffled list is the password
         Example(
             code("""
@@ -349,7 +378,7 @@ class InsecureRandom(Rule):
                 names.append(anc.arg)
             if isinstance(anc, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 targets = anc.targets if isinstance(anc, ast.Assign) else [anc.target]
-                names.extend(n for t in targets if (n := naming.name_of(t)))
+                names.extend(n for t in targets if (n := _stored_name(t)))
             if isinstance(anc, ast.Dict):
                 for key, value in zip(anc.keys, anc.values):
                     if isinstance(key, ast.Constant) and isinstance(key.value, str) and any(v is node or _contains(v, node) for v in [value]):
@@ -404,6 +433,20 @@ _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 
 
 _PROTOCOL_WORDS = frozenset({"salt", "nonce", "cnonce"})
+
+
+# Keys that only say "an id": what it identifies is the mapping the value is stored in.
+_ID_KEYS = frozenset({"id", "sid", "uid", "ident", "identifier"})
+
+
+def _stored_name(target: ast.expr) -> str | None:
+    """The name a value stored into `target` is known by: `token` for `token = ...` and
+    `data["token"]`, but `session_id` for `session["id"]`, whose key says only that it is an
+    id, and the mapping what of."""
+    name = naming.name_of(target)
+    if isinstance(target, ast.Subscript) and name in _ID_KEYS and (owner := naming.name_of(target.value)):
+        return f"{owner}_{name}"
+    return name
 
 
 def _is_a_coin_flip(call: ast.Call, ctx) -> bool:
