@@ -285,7 +285,11 @@ class ExpressionFacts:
 
     def declaration(self, annotation: ast.expr | None) -> Declaration | None:
         """What the module, or the module it is imported from, declares about the class or alias
-        an annotation names (`payload: MfaPayload`, `user: CurrentUser`)."""
+        an annotation names (`payload: MfaPayload`, `user: CurrentUser`), or what calling a
+        dependency factory makes of it (`user: require_scopes("node.view")`)."""
+        if isinstance(annotation, ast.Call):
+            factory = self.summary_of(annotation.func)
+            return Declaration(astutil.describe_call(annotation.func), dependency=True) if factory is not None and factory.returns_dependency else None
         if not isinstance(annotation, (ast.Name, ast.Attribute)):
             return None
         if isinstance(annotation, ast.Name) and annotation.id in self._declared:

@@ -71,6 +71,9 @@ class FunctionSummary:
     # the parameters whose value no return can hold (only logged, compared or dropped:
     # `log.error(error); return Response(message)`), see _unreturned
     unreturned: tuple[str, ...] = ()
+    # every return is `Annotated[User, Security(get_current_user, scopes=...)]`: a FastAPI
+    # dependency factory, so a name bound to what it returns is a dependency alias (Declaration)
+    returns_dependency: bool = False
 
     def apply(
         self, call: ast.Call | None, positional: list[taint.Origin], keywords: dict, step: taint.Step | None, element: int | None = None
@@ -192,6 +195,7 @@ def summarize_function(
         ensures_when_found=_ensured(positional + kwonly, exits[:1] + analyzer.found_exits),
         # a function returning constants only holds none of its arguments anyway
         unreturned=_unreturned(func, (*positional, *kwonly, *filter(None, (vararg, kwarg)))) if returned.parts else (),
+        returns_dependency=frameworks.returns_dependency(func),
     )
 
 
@@ -320,6 +324,22 @@ def _returns(func: ast.AST) -> tuple[bool, bool, bool]:
     return returns, False, raises
 
 
+def _factory_aliases(trees: list[ast.Module], module: ModuleSymbols, external: Mapping | None, wanted: frozenset[str] | None) -> dict[str, Declaration]:
+    """Names the module binds to what a dependency factory returns (`ViewNode =
+    require_scopes("node.view")`, `require_scopes` defined here or summarised in the module it
+    is imported from): dependency aliases, as `CurrentUser = Annotated[User,
+    Depends(get_current_user)]` is."""
+    local = module.dependency_factories | {name for tree in trees for name, func in top_level_functions(tree) if frameworks.returns_dependency(func)}
+    out: dict[str, Declaration] = {}
+    for name, callee in module.made_by.items():
+        if wanted is not None and name not in wanted:
+            continue
+        found = external.get(callee) if external is not None and "." in callee and callee not in local else None
+        if callee in local or isinstance(found, FunctionSummary) and found.returns_dependency:
+            out[name] = Declaration(name, dependency=True)
+    return out
+
+
 def qualify_in(node: ast.AST, module: ModuleSymbols, loads: dict[int, bindings.Binding]) -> str | None:
     """The qualified name of `node` (same rules as UnitContext._qualify)."""
     if isinstance(node, ast.Name):
@@ -397,7 +417,7 @@ def summarize_module(
     `names`, if given, are the names the trees read: when none of them is
     a function defined here (the usual unit), no call graph is needed.
     """
-    declared = declarations(trees, module, wanted)
+    declared = {**declarations(trees, module, wanted), **_factory_aliases(trees, module, external, wanted)}
     if computed is not None:
         computed.update(declared)
     defs = [(name, func) for tree in trees for name, func in top_level_functions(tree)]
@@ -465,6 +485,7 @@ def worth_keeping(entry: "FunctionSummary | Declaration") -> bool:
     arguments (`unreturned`) that its result holds none of them."""
     return isinstance(entry, Declaration) or bool(
         entry.returns_params or entry.returns_untrusted or not entry.returns_unknown or entry.elements or entry.ensures_when_found or entry.unreturned
+        or entry.returns_dependency
     )
 
 

@@ -65,6 +65,9 @@ class UnitSymbols:
     # top-level functions annotated to return data or a response object, never page text
     # (`-> dict`, `-> Union[Dict, HttpResponse]`: frameworks.returns_no_page_text)
     data_functions: frozenset[str] = frozenset()
+    # top-level functions that return `Annotated[T, Depends(f)]` (frameworks.returns_dependency): what a
+    # name is bound to by calling one (`ViewNode = require_scopes("node.view")`) is an alias too
+    dependency_factories: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -91,6 +94,7 @@ class ModuleSymbols:
     scalars: dict[str, object] = field(default_factory=dict)
     annotated_fields: dict[str, frozenset[str]] = field(default_factory=dict)  # see UnitSymbols.annotated_fields
     dependency_aliases: set[str] = field(default_factory=set)  # see UnitSymbols.dependency_aliases
+    dependency_factories: set[str] = field(default_factory=set)  # see UnitSymbols.dependency_factories
     functions: dict[str, object] = field(default_factory=dict)  # name -> summary (taint)
     yaml_extensions: bool = False  # see UnitSymbols.yaml_extensions
     # the workspace modules it imports whose yaml_extensions are set (yaml_extensions_imported)
@@ -120,9 +124,13 @@ class ModuleSymbols:
         cached = self.__dict__.get("_declared")
         if cached is None:
             cached = {name: Declaration(name, fields=fields) for name, fields in self.annotated_fields.items()}
-            cached.update((name, Declaration(name, dependency=True)) for name in self.dependency_aliases)
+            cached.update((name, Declaration(name, dependency=True)) for name in self.dependency_aliases | self.factory_aliases())
             self.__dict__["_declared"] = cached
         return cached
+
+    def factory_aliases(self) -> set[str]:
+        """Names bound to what one of the module's dependency factories returns."""
+        return {name for name, callee in self.made_by.items() if callee in self.dependency_factories}
 
     def fingerprint(self) -> int:
         return hash(
@@ -141,6 +149,7 @@ class ModuleSymbols:
                 frozenset(self.scalars.items()),
                 frozenset(self.annotated_fields.items()),
                 frozenset(self.dependency_aliases),
+                frozenset(self.dependency_factories),
                 frozenset(self.class_bases.items()),
                 frozenset(self.tabled_functions),
                 frozenset(self.matched_attributes.items()),
@@ -190,6 +199,7 @@ class ModuleSymbols:
             module.scalars.update(unit.scalars)
             module.annotated_fields.update(unit.annotated_fields)
             module.dependency_aliases |= unit.dependency_aliases
+            module.dependency_factories |= unit.dependency_factories
             module.yaml_extensions = module.yaml_extensions or unit.yaml_extensions
             module.pickles_files = module.pickles_files or unit.pickles_files
             module.prints_extra_fields = module.prints_extra_fields or unit.prints_extra_fields
@@ -208,6 +218,7 @@ class ModuleSymbols:
         module.made_with = {n: kws for n, kws in module.made_with.items() if n in module.made_by}
         module.translation_tables = {n: chars for n, chars in module.translation_tables.items() if counts.get(n) == 1}
         module.dependency_aliases = {n for n in module.dependency_aliases if counts.get(n) == 1}
+        module.dependency_factories = {n for n in module.dependency_factories if counts.get(n) == 1}
         return module
 
     def ancestors(self, bases: tuple[str, ...]) -> tuple[str, ...]:
@@ -372,6 +383,10 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
             stmt.name for stmt in _top_level(tree.body)
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and frameworks.returns_no_page_text(stmt.returns)
         ),
+        dependency_factories=frozenset(
+            stmt.name for stmt in _top_level(tree.body)
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and frameworks.returns_dependency(stmt)
+        ) if text is None or "Annotated[" in text else frozenset(),
     )
 
 
@@ -713,7 +728,7 @@ def declarations(trees: list[ast.Module], module: ModuleSymbols, wanted: frozens
                 enum = is_enum_class(stmt)
                 if fields or enum:
                     out[stmt.name] = Declaration(stmt.name, fields=fields, enum=enum)
-    for name in module.dependency_aliases:
+    for name in module.dependency_aliases | module.factory_aliases():
         if wanted is None or name in wanted:
             out[name] = Declaration(name, dependency=True)
     return out

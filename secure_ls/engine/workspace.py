@@ -709,8 +709,9 @@ class ModuleSource:
         return self._whole
 
     def for_names(self, wanted: frozenset[str]) -> tuple[list[ast.Module], ModuleSymbols] | None:
-        """The trees of the functions `wanted` and those they may call, and the module's
-        symbols; None when a piece does not parse alone (then parse the whole file)."""
+        """The trees of the functions `wanted` and those they may call (and that make a name
+        wanted: `ViewNode = require_scopes(...)`), and the module's symbols; None when a piece
+        does not parse alone (then parse the whole file)."""
         if self._whole is not None:
             return None
         if self._pieces is None:
@@ -720,7 +721,7 @@ class ModuleSource:
                 self._symbols = self._rest_symbols()
             trees = []
             # a function by its name, a method by `Class.method`: a class is parsed only for its methods
-            todo = [(w.split(".", 1)[0], "." in w) for w in wanted]
+            todo = [(w.split(".", 1)[0], "." in w) for w in wanted] + [(self._symbols.made_by[w], False) for w in wanted if w in self._symbols.made_by]
             seen = set()
             while todo:
                 name, method = todo.pop()

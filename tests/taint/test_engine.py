@@ -372,6 +372,52 @@ def test_a_request_model_declared_in_the_same_module_types_its_fields(tmp_path):
     assert _log_lines(check_paths([str(tmp_path / "views.py")], Settings(), jobs=1)) == [note]
 
 
+_FACTORY = """
+    from typing import Annotated
+    from fastapi import Security
+    from app.models import User, get_current_user
+
+    def require_scopes(*scopes: str):
+        return Annotated[User, Security(get_current_user, scopes=list(scopes))]
+"""
+_SCOPES = """
+    from app.auth import require_scopes
+    from app.models import User
+
+    ViewNode: type[User] = require_scopes("node.view")
+"""
+_SCOPED_VIEWS = """
+    import logging
+    from fastapi import APIRouter
+    from app import scopes
+    from app.auth import require_scopes
+
+    log = logging.getLogger(__name__)
+    router = APIRouter()
+
+    @router.get("/nodes")
+    def nodes(user: scopes.ViewNode, label: str):
+        log.info(f"user {user.email}")
+        log.info(f"label {label}")
+
+    @router.get("/tags")
+    def tags(user: require_scopes("tag.view"), label: str):
+        log.info(f"user {user.email}")
+        log.info(f"label {label}")
+"""
+
+
+def test_what_a_dependency_factory_returns_is_injected_not_sent(tmp_path):
+    # `require_scopes(...)` returns `Annotated[User, Security(...)]`: a parameter annotated with
+    # its result, through an alias of another module or written in place, is the logged-in user
+    files = {"app/__init__.py": "", "app/models.py": _MODELS, "app/auth.py": _FACTORY, "app/scopes.py": _SCOPES, "app/views.py": _SCOPED_VIEWS}
+    _write(tmp_path, files)
+    assert _log_lines(check_paths([str(tmp_path)], Settings(), jobs=1)) == [13, 18]
+    # a factory that returns a query parameter's annotation makes client data
+    _write(tmp_path, {**files, "app/auth.py": _FACTORY.replace("Security(get_current_user, scopes=list(scopes))", "Query(max_length=64)").replace("import Security", "import Query")})
+    assert _log_lines(check_paths([str(tmp_path)], Settings(), jobs=1)) == [12, 13, 17, 18]
+
+
 def test_editing_the_model_changes_the_findings_of_the_view(tmp_path):
     _write(tmp_path, {"app/__init__.py": "", "app/models.py": _MODELS, "app/views.py": _VIEWS})
     workspace = WorkspaceSummaries([str(tmp_path)])
