@@ -44,8 +44,9 @@ class BindAllInterfaces(Rule):
     default in a help text, a comparison) is not reported, unlike Bandit's
     B104. Test code is not reported, and binding an ephemeral port
     (`("", 0)`, the free-port idiom) is reported with low confidence, as is
-    a socket of a `with` block that is only bound (no `listen`, no read,
-    not handed on): a probe for whether the port is free.
+    a socket that is only bound (no `listen`, no read, not handed on) and
+    then closed, by its `with` block or by the function that made it: a
+    probe for whether the port is free.
 
     ## Why is this bad?
     A service meant for local use (a development server, an admin or
@@ -220,19 +221,24 @@ _PROBE_METHODS = frozenset({"bind", "close", "getsockname", "setsockopt", "setti
 
 
 def _probes_a_port(bind: ast.Call, ctx) -> bool:
-    """`with socket.socket() as s: s.bind(("", port))` and nothing but that (and `getsockname`,
-    `setsockopt`): the socket is closed at the end of the block without listening or receiving,
-    so it only tests whether the port is free (a start-up helper picking a port)."""
+    """`with socket.socket() as s: s.bind(("", port))`, or a socket the function makes
+    (`udp = socket.socket(...)`) and then only binds (and asks `getsockname`, `setsockopt`)
+    and closes: it never listens nor receives, so it only tests whether the port is free (a
+    start-up helper picking a port)."""
     sock = bind.func.value if isinstance(bind.func, ast.Attribute) else None
     if not isinstance(sock, ast.Name):
         return False
     block = next((a for a in ctx.ancestors(bind) if isinstance(a, ast.With)), None)
     if block is None or not any(isinstance(item.optional_vars, ast.Name) and item.optional_vars.id == sock.id for item in block.items):
-        return False
+        # not the socket of a `with`: one the enclosing function makes and keeps to itself
+        block = ctx.enclosing_function(bind)
+        values = ctx.assigned_values(sock)
+        if block is None or not values or not all(isinstance(v, ast.Call) and (ctx.call_name(v) or "").startswith("socket.") for v in values):
+            return False
     for node in ast.walk(block):
         if isinstance(node, ast.Name) and node.id == sock.id and node is not sock:
             parent = ctx.parent(node)
-            if any(node is item.optional_vars for item in block.items):
+            if isinstance(node.ctx, ast.Store) or isinstance(block, ast.With) and any(node is item.optional_vars for item in block.items):
                 continue
             if not (isinstance(parent, ast.Attribute) and parent.attr in _PROBE_METHODS):
                 return False  # listened on, read from, returned or handed on

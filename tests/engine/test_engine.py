@@ -2030,6 +2030,17 @@ def test_a_socket_only_bound_in_its_with_block_probes_a_port():
     _low_until_undone("SLS503", code, "            return port\n", "            return s\n", "medium")
 
 
+def test_a_socket_the_function_makes_only_to_bind_and_close_probes_a_port():
+    # a free-port helper without `with`: bound, asked its port, closed in `finally`
+    code = (
+        "import socket\n\ndef free_port(port):\n    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n    try:\n"
+        "        udp.bind(('', port))\n        return udp.getsockname()[1]\n    finally:\n        udp.close()\n"
+    )
+    _low_until_undone("SLS503", code, "        return udp.getsockname()[1]\n", "        return udp.recvfrom(512)\n", "medium")
+    # a socket the function was given is someone else's: what they do with it is not seen here
+    assert _confidence(code.replace("    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n", "").replace("def free_port(port)", "def free_port(udp, port)"), "SLS503") == ["medium"]
+
+
 def test_a_key_that_only_holds_a_number_is_an_index_not_a_credential():
     # Tautulli's Plex stream sessions: `self.session_key = int(timeline["sessionKey"])`
     code = (
