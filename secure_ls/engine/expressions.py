@@ -29,7 +29,39 @@ _STATIC_COMPARISONS = {
     ast.NotEq: lambda a, b: a != b,
     ast.Is: lambda a, b: a is b,
     ast.IsNot: lambda a, b: a is not b,
+    ast.Lt: lambda a, b: a < b,
+    ast.LtE: lambda a, b: a <= b,
+    ast.Gt: lambda a, b: a > b,
+    ast.GtE: lambda a, b: a >= b,
 }
+# Arithmetic folded over literal numbers (`(7 * 42) - num > 200` with `num = 86`), and `+` of
+# literal texts; `**` and `<<` are left out: a folded value never grows past a few digits.
+_STATIC_ARITHMETIC = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+    ast.FloorDiv: lambda a, b: a // b,
+    ast.Mod: lambda a, b: a % b,
+}
+_STATIC_LIMIT = 10**12  # numbers and texts past it are not folded (`"x" * 10**9` is no literal)
+
+
+def _small(value) -> bool:
+    """A literal the folding keeps: a bool, a number or text no bigger than _STATIC_LIMIT."""
+    if isinstance(value, (bool, int, float)):
+        return value == value and abs(value) <= _STATIC_LIMIT  # not NaN
+    return isinstance(value, str) and len(value) <= 1000
+
+
+def _folded(operation, left, right):
+    """`operation(left, right)`, or NOT_STATIC when Python would raise (`1 / 0`, `"a" < 1`)."""
+    if not (_small(left) or left is None) or not (_small(right) or right is None):
+        return NOT_STATIC
+    try:
+        return operation(left, right)
+    except (TypeError, ValueError, ArithmeticError):
+        return NOT_STATIC
 
 
 class ExpressionFacts:
@@ -66,6 +98,9 @@ class ExpressionFacts:
         packages = {m.split(".", 1)[0] for m in imported_modules}
         self._django = "django" in packages
         self._url_routes = url_routes  # the project's URL configurations (engine/routes.py), if known
+        # locals bound to literals fold (`num = 86; if num > 200:`), except in a loop's body, where
+        # the first of the flow pass's two rounds sees only the value from before the loop
+        self._fold_locals = True
         self._made_with = made_with or {}  # module names bound once to a call -> its constant keywords (`re.compile` patterns)
         # the frameworks this file uses: their handler shapes and request-reading methods apply
         self._frameworks = tuple(f for f in catalog.FRAMEWORKS if f.module in packages)
@@ -129,13 +164,23 @@ class ExpressionFacts:
                     return value
         return None
 
-    def _static(self, node: ast.expr, env: Env | None = None):
+    def _static(self, node: ast.expr, env: Env | None = None, depth: int = 0):
         """The value of an expression made only of literals and the module's literal constants
         (`DEBUG`, `not DEBUG`, `MODE == "sqlite"`, `A and B`), or NOT_STATIC."""
         if isinstance(node, ast.Constant):
             return node.value
         if isinstance(node, ast.Name):
             bound = env.get(node.id) if env is not None else self._binding(node)
+            if bound is not None and self._fold_locals and len(bound.values) == 1 and isinstance(bound.values[0], (ast.Constant, ast.BinOp, ast.Subscript)):
+                # `num = 86`, `target = guess[1]` on every path that reaches here (a few names deep)
+                value = bound.values[0]
+                if isinstance(value, ast.Constant):
+                    return value.value
+                if depth < 4:
+                    # its names as they were where it was assigned (the bindings recorded there),
+                    # not as they are now: `t = guess[1]; guess = "XYZ"` leaves t "B"
+                    return self._static(value, None, depth + 1)
+                return NOT_STATIC
             if bound is not None or node.id not in self._constants:
                 return NOT_STATIC  # a local of that name, or a module name that is not a literal
             for values in self._constant_values:
@@ -143,10 +188,10 @@ class ExpressionFacts:
                     return values[node.id]
             return NOT_STATIC
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-            value = self._static(node.operand, env)
+            value = self._static(node.operand, env, depth)
             return NOT_STATIC if value is NOT_STATIC else not value
         if isinstance(node, ast.BoolOp):
-            values = [self._static(v, env) for v in node.values]
+            values = [self._static(v, env, depth) for v in node.values]
             conjunction = isinstance(node.op, ast.And)
             if any(v is not NOT_STATIC and bool(v) != conjunction for v in values):
                 return not conjunction  # `FEATURE_ON and x`: false whatever x is (as a truth value)
@@ -157,10 +202,21 @@ class ExpressionFacts:
                 result = (result and value) if isinstance(node.op, ast.And) else (result or value)
             return result
         if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _STATIC_COMPARISONS:
-            left, right = self._static(node.left, env), self._static(node.comparators[0], env)
+            left, right = self._static(node.left, env, depth), self._static(node.comparators[0], env, depth)
             if left is NOT_STATIC or right is NOT_STATIC:
                 return NOT_STATIC
-            return _STATIC_COMPARISONS[type(node.ops[0])](left, right)
+            return _folded(_STATIC_COMPARISONS[type(node.ops[0])], left, right)
+        if isinstance(node, ast.BinOp) and type(node.op) in _STATIC_ARITHMETIC:
+            left, right = self._static(node.left, env, depth), self._static(node.right, env, depth)
+            if left is NOT_STATIC or right is NOT_STATIC or not _small(left) or not _small(right):
+                return NOT_STATIC
+            folded = _folded(_STATIC_ARITHMETIC[type(node.op)], left, right)
+            return folded if _small(folded) else NOT_STATIC
+        if isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Slice):
+            # `"ABC"[1]`, `guess[1]` with `guess = "ABC"`: one character of a literal text
+            text, index = self._static(node.value, env, depth), self._static(node.slice, env, depth)
+            if isinstance(text, str) and isinstance(index, int) and not isinstance(index, bool) and -len(text) <= index < len(text):
+                return text[index]
         return NOT_STATIC
 
     def _translated(self, table: ast.expr) -> frozenset[str]:

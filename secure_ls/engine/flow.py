@@ -310,18 +310,22 @@ class FlowAnalyzer(ValueOrigins):
             return self._if(stmt, env)
         elif isinstance(stmt, (ast.For, ast.AsyncFor)):
             origin = self._value(stmt.iter, env)
+            folding, self._fold_locals = self._fold_locals, False
             for _ in range(2):  # a second round sees values assigned late in the body
                 self._bind(stmt.target, origin, None, env)
                 inner = dict(env)
                 self._block(stmt.body, inner)
                 _join_into(env, inner)
+            self._fold_locals = folding
             self._block(stmt.orelse, env)
         elif isinstance(stmt, ast.While):
             self._expr(stmt.test, env, record_only=True)
+            folding, self._fold_locals = self._fold_locals, False
             for _ in range(2):
                 inner = dict(env)
                 self._block(stmt.body, inner)
                 _join_into(env, inner)
+            self._fold_locals = folding
             self._block(stmt.orelse, env)
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
             for item in stmt.items:

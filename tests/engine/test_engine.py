@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from secure_ls.engine.analyzer import Engine
 
 ENGINE = Engine()
@@ -2039,6 +2041,72 @@ def test_a_socket_the_function_makes_only_to_bind_and_close_probes_a_port():
     _low_until_undone("SLS503", code, "        return udp.getsockname()[1]\n", "        return udp.recvfrom(512)\n", "medium")
     # a socket the function was given is someone else's: what they do with it is not seen here
     assert _confidence(code.replace("    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n", "").replace("def free_port(port)", "def free_port(udp, port)"), "SLS503") == ["medium"]
+
+
+def test_a_cookie_whose_secure_flag_is_turned_off_in_so_many_words_is_not_the_audit_tier():
+    code = (
+        "from flask import Flask, make_response, request\napp = Flask(__name__)\n\n@app.route('/c')\ndef c():\n"
+        "    resp = make_response('ok')\n    resp.set_cookie('SomeCookie', request.args['v'], secure=False, httponly=True)\n    return resp\n"
+    )
+    assert _confidence(code, "SLS506") == ["medium"]
+    # left out, on a cookie whose name says nothing: the audit tier
+    assert _confidence(code.replace("secure=False, ", ""), "SLS506") == ["low"]
+
+
+_BRANCHES = """
+import sqlite3
+from flask import Flask, request
+app = Flask(__name__)
+
+@app.route("/q")
+def q():
+    param = request.args.get("p", "")
+    {setup}
+    if {test}:
+        bar = "constant"
+    else:
+        bar = param
+    sqlite3.connect("app.db").execute("SELECT * FROM t WHERE name = '%s'" % bar)
+"""
+
+
+@pytest.mark.parametrize(
+    ("setup", "test"),
+    [
+        ("num = 86", "(7 * 42) - num > 200"),
+        ("guess = 'ABC'\n    target = guess[1]", "target == 'B'"),
+        ("limit = 10 // 3", "limit >= 3"),
+    ],
+)
+def test_a_branch_that_literals_decide_is_the_only_one_that_runs(setup, test):
+    code = _BRANCHES.format(setup=setup, test=test)
+    assert "SLS101" not in rules(code)
+    # the other way round, the request's branch is the one that runs
+    assert "SLS101" in rules(code.replace('bar = "constant"', "bar = param").replace("        bar = param\n    sqlite3", '        bar = "constant"\n    sqlite3'))
+
+
+@pytest.mark.parametrize(
+    ("setup", "test"),
+    [
+        # rebound before the test: its value where it was assigned decides (`t` is "B")
+        ("guess = 'ABC'\n    target = guess[0]\n    guess = 'BBB'", "target == 'B'"),
+        # set on some paths only, or by the client
+        ("num = 86\n    if param:\n        num = 300", "num > 200"),
+        ("num = len(param)", "num > 200"),
+        # a division by zero is no value
+        ("num = 0", "1 / num > 2"),
+    ],
+)
+def test_a_branch_that_literals_do_not_decide_is_followed(setup, test):
+    assert "SLS101" in rules(_BRANCHES.format(setup=setup, test=test))
+
+
+def test_a_local_counted_in_a_loop_is_not_folded_from_its_first_round():
+    code = (
+        "import os\nfrom flask import Flask, request\napp = Flask(__name__)\n\n@app.route('/l')\ndef l():\n    n = 0\n"
+        "    for item in request.args.getlist('i'):\n        if n > 0:\n            os.system(item)\n        n = n + 1\n"
+    )
+    assert "SLS102" in rules(code)
 
 
 def test_a_key_that_only_holds_a_number_is_an_index_not_a_credential():
