@@ -27,7 +27,8 @@ class InsecureCookie(Rule):
     `max_age=0`, `expires=0`), cookies whose value is a literal in the code
     (a UI flag such as `"true"`: nothing to steal), calls passing `**kwargs`,
     and test code are not reported; a flag given a non-constant value is taken as set.
-    Cookies with an unrecognised name are reported with low confidence.
+    Cookies with an unrecognised name are reported with low confidence, unless
+    the call turns the flag off in so many words (`secure=False`).
 
     ## Why is this bad?
     Without `Secure` the browser also sends the cookie over plain HTTP, where
@@ -204,7 +205,8 @@ class InsecureCookie(Rule):
             node,
             f"set_cookie({shown}) without {' and '.join(f + '=True' for f in flags)}: the cookie can leak {' and '.join(risks)}; pass {', '.join(advice)}.",
             fix=Fix("Add the missing cookie flags", tuple(edits), safe=False),
-            confidence=Confidence.MEDIUM if sensitive else Confidence.LOW,
+            # `secure=False` written out turns the protection off on purpose, whatever the cookie holds
+            confidence=Confidence.MEDIUM if sensitive or secure is not None and astutil.is_false(secure.value) else Confidence.LOW,
         )
 
 
