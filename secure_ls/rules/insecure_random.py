@@ -13,7 +13,7 @@ _RANDOM_FUNCTIONS = frozenset(
     {"random", "randint", "randrange", "choice", "choices", "sample", "getrandbits", "uniform", "randbytes", "shuffle", "triangular"}
 )
 _PURPOSE_WORDS = frozenset(
-    {"token", "secret", "password", "passwd", "pwd", "salt", "key", "otp", "totp", "nonce", "session", "csrf", "pin", "apikey", "reset", "verification", "verify", "confirmation", "activation", "invite", "iv", "auth", "code", "captcha", "credential"}
+    {"token", "secret", "password", "passwd", "pwd", "salt", "key", "otp", "totp", "nonce", "session", "csrf", "pin", "apikey", "reset", "verification", "verify", "confirmation", "activation", "invite", "iv", "auth", "code", "captcha", "credential", "remember"}
 )
 # Words that say the random value is not a secret even next to a purpose word.
 _HARMLESS_WORDS = frozenset({"color", "colour", "delay", "sleep", "jitter", "backoff", "retry", "sample", "shuffle", "test", "demo", "example", "mock", "fake", "dummy", "index", "idx", "port", "weight", "percent", "probability", "chance", "count", "len", "length", "size", "type", "name", "label", "timeout", "interval",
@@ -28,7 +28,10 @@ class InsecureRandom(Rule):
     keys, salts, nonces, one-time codes, session or reset ids. The purpose
     is read from the names around the call (the variable it is assigned
     to, the function it is in, the keyword it is passed as; a key that only
-    says `id` is read with its mapping: `session["id"]` is a session id). Shuffling a
+    says `id` is read with its mapping: `session["id"]` is a session id) or,
+    when they say nothing, from where the value ends up through a few
+    local names: a cookie's value, or a session item whose key names a
+    secret or an id. Shuffling a
     product list or picking a retry delay is not reported, nor one pick
     among values the program already holds (`random.choice(api_keys)`):
     it makes no new secret, nor a number only ordered against a bound to
@@ -71,6 +74,18 @@ class InsecureRandom(Rule):
     calls = frozenset({"random."})
 
     VALID = [
+        # the session keeps the order a quiz's questions come in, a cookie the banner's colour
+        code("""
+            import random
+            from flask import make_response, session
+
+            def start_quiz(questions):
+                order = random.sample(questions, len(questions))
+                session["quiz_order"] = order
+                resp = make_response("ok")
+                resp.set_cookie("banner_color", str(random.randint(0, 5)))
+                return resp
+        """),
         # the id of a row of the user's: the mapping it is stored in names no secret
         code("""
             import random
@@ -182,6 +197,33 @@ class InsecureRandom(Rule):
         """),
     ]
     INVALID = [
+        Example(  # nothing around the call names it; it ends up as a cookie's value
+            code("""
+                import random
+                from flask import make_response
+
+                def welcome():
+                    r = random.random()
+                    value = str(r)[2:]
+                    resp = make_response("ok")
+                    resp.set_cookie("visitor", value, secure=True, httponly=True)
+                    return resp
+            """),
+            fixed=code("""
+                import random
+                from flask import make_response
+                import secrets
+
+                def welcome():
+                    r = secrets.SystemRandom().random()
+                    value = str(r)[2:]
+                    resp = make_response("ok")
+                    resp.set_cookie("visitor", value, secure=True, httponly=True)
+                    return resp
+            """),
+            where="random.random()",
+            says="`random.random` is used for the cookie `visitor`",
+        ),
         Example(  # the key only says "id": the session's id, made predictable
             code("""
                 import random
@@ -398,7 +440,7 @@ class InsecureRandom(Rule):
         candidate = names[0] if names else None
         if candidate is not None and any(p in _PURPOSE_WORDS for p in naming.words(candidate)):
             return f"`{candidate}`"
-        return None
+        return _destination(node, ctx)
 
     def _fix(self, node: ast.Call, function: str, ctx) -> Fix | None:
         args = node.args
@@ -433,6 +475,53 @@ _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 
 
 _PROTOCOL_WORDS = frozenset({"salt", "nonce", "cnonce"})
+
+
+def _destination(node: ast.Call, ctx) -> str | None:
+    """Where the random value ends up when the names around the call say nothing: a cookie's
+    value or an item of the session (`remember = str(random.random())[2:]` then
+    `resp.set_cookie("rememberMe", remember)`), followed through a few local names."""
+    carriers: list[ast.expr] = [node]
+    func = ctx.enclosing_function(node)
+    for _ in range(3):
+        assigned: dict[int, str] = {}
+        for carrier in carriers:
+            for anc in ctx.ancestors(carrier):
+                if isinstance(anc, ast.Call) and isinstance(anc.func, ast.Attribute) and anc.func.attr == "set_cookie":
+                    cookie = ctx.string_value(anc.args[0]) if anc.args else None
+                    value = anc.args[1] if len(anc.args) > 1 else next((k.value for k in anc.keywords if k.arg == "value"), None)
+                    if value is not None and (value is carrier or _contains(value, carrier)) and not _harmless(cookie):
+                        return f"the cookie `{cookie}`" if cookie else "a cookie"
+                    break
+                if isinstance(anc, (ast.Assign, ast.AnnAssign)):
+                    targets = anc.targets if isinstance(anc, ast.Assign) else [anc.target]
+                    for target in targets:
+                        if isinstance(target, ast.Subscript) and "session" in naming.words(naming.name_of(target.value) or ""):
+                            # an item whose key names a secret or an id, not one keeping a quiz's order
+                            key = naming.name_of(target)
+                            if key and not _harmless(key) and any(p in _PURPOSE_WORDS or p in _ID_KEYS for p in naming.words(key)):
+                                return f"`session[{key!r}]`"
+                        elif isinstance(target, ast.Name) and anc.value is not None:
+                            assigned[id(anc.value)] = target.id
+                    break
+                if isinstance(anc, ast.stmt):
+                    break
+        if not assigned or func is None:
+            return None
+        for name in assigned.values():
+            if any(p in _PURPOSE_WORDS for p in naming.words(name)) and not _harmless(name):
+                return f"`{name}`"
+        # the reads of those names that the assignments reach
+        carriers = [
+            use for use in astutil.walk(func)
+            if isinstance(use, ast.Name) and isinstance(use.ctx, ast.Load) and use.id in assigned.values()
+            and any(id(v) in assigned for v in ctx.assigned_values(use))
+        ]
+    return None
+
+
+def _harmless(name: str | None) -> bool:
+    return bool(name) and any(p in _HARMLESS_WORDS for p in naming.words(name))
 
 
 # Keys that only say "an id": what it identifies is the mapping the value is stored in.
