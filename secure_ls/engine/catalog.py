@@ -527,6 +527,10 @@ CONTAINER_WRITES = frozenset(
     {"append", "appendleft", "extend", "extendleft", "insert", "update", "add", "setdefault", "write", "writelines", "push", "put"}
 )
 
+# Classes whose `.set(...)` stores a value their `.get(...)` hands back (`conf.set("s", "k", v)`):
+# after the call, the object holds what it was given, as after a CONTAINER_WRITES method.
+SETTING_STORES = frozenset({"configparser.ConfigParser", "configparser.RawConfigParser", "configparser.SafeConfigParser"})
+
 PROPAGATING_METHODS = frozenset(
     {
         "format", "format_map", "join", "replace", "strip", "lstrip", "rstrip", "lower", "upper", "title",

@@ -539,7 +539,9 @@ class FlowAnalyzer(ValueOrigins):
         """`parts.append(x)`, `buf.write(x)`, `d.update(x)`, `self.items.extend(x)`: the
         container now also holds what it was given. `names`: the bindings the statement's
         reads had (recorded by its walk)."""
-        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr in catalog.CONTAINER_WRITES):
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+            return
+        if call.func.attr not in catalog.CONTAINER_WRITES and not (call.func.attr == "set" and self._made_by_any(call.func.value, catalog.SETTING_STORES)):
             return
         args = list(call.args) + [k.value for k in call.keywords]
         if all(isinstance(a, ast.Constant) for a in args):
@@ -553,6 +555,11 @@ class FlowAnalyzer(ValueOrigins):
                 env[container.id] = Binding(old.origin.join(origin), old.values, old.alias)
         else:
             self._record_attribute_store(container, origin, None)
+
+    def _made_by_any(self, node: ast.expr, classes: frozenset[str]) -> bool:
+        """Whether every value the name `node` holds was made by calling one of `classes`."""
+        values = self._values(node) if isinstance(node, ast.Name) else ()
+        return bool(values) and all(isinstance(v, ast.Call) and self._qualify(v.func) in classes for v in values)
 
     def _contained_paths(self, stmt: ast.Try, env: Env) -> set[str]:
         """Names a `try` body checks with `resolved.relative_to(BASE)`, when a handler catches the

@@ -2109,6 +2109,17 @@ def test_a_local_counted_in_a_loop_is_not_folded_from_its_first_round():
     assert "SLS102" in rules(code)
 
 
+def test_a_config_parser_hands_back_what_was_set_in_it():
+    code = (
+        "import configparser, os\nfrom flask import Flask, request\napp = Flask(__name__)\n\n@app.route('/f')\ndef f():\n"
+        "    conf = configparser.ConfigParser()\n    conf.add_section('files')\n    conf.set('files', 'name', request.args['name'])\n"
+        "    return open(os.path.join('/srv/files', conf.get('files', 'name'))).read()\n"
+    )
+    assert "SLS110" in rules(code)
+    # an object of any other class: its `set` is not known to store anything
+    assert "SLS110" not in rules(code.replace("configparser.ConfigParser()", "make_settings()"))
+
+
 def test_a_key_that_only_holds_a_number_is_an_index_not_a_credential():
     # Tautulli's Plex stream sessions: `self.session_key = int(timeline["sessionKey"])`
     code = (
