@@ -62,7 +62,9 @@ class CommandInjection(Rule):
     `call`, `check_call`, `check_output`, `Popen`) with `shell=True`, and
     argument vectors that start a shell with a command string
     (`["sh", "-c", cmd]` given to `subprocess`, `os.exec*`, `os.spawn*`,
-    `pty.spawn`, `asyncio.create_subprocess_exec`).
+    `pty.spawn`, `asyncio.create_subprocess_exec`, written in the call or
+    held by a name; for `cmd.exe /c` and PowerShell's `-Command`, every
+    item after the flag, which they join into one command line).
 
     A command made only of constants is not reported, even with
     `shell=True`: nobody else can change it. An argument list without a
@@ -209,6 +211,18 @@ class CommandInjection(Rule):
         """),
     ]
     INVALID = [
+        Example(  # cmd.exe joins every item after /c into the command line it parses
+            code("""
+                import subprocess
+                from flask import request
+
+                def echo():
+                    args = ["cmd.exe", "/c", "echo", request.args["text"]]
+                    return subprocess.check_output(args)
+            """),
+            where='request.args["text"]',
+            says="Shell command taken whole from the Flask request",
+        ),
         # built from a constructor parameter in `__init__`, run in another method: quoted where it is built
         Example(
             code("""
@@ -432,6 +446,8 @@ class CommandInjection(Rule):
                 self._check(node, command, ctx, shell_option=option)
             elif isinstance(command, (ast.List, ast.Tuple)):
                 self._check_argv(node, list(command.elts), ctx)
+            elif isinstance(listed := ts.single_value(command, ctx) if isinstance(command, ast.Name) else None, (ast.List, ast.Tuple)):
+                self._check_argv(node, list(listed.elts), ctx)  # `args = ["sh", "-c", cmd]` then `run(args)`
             elif option is not None and not ctx.origin(option.value).is_constant:
                 # `shell=shell`: a shell whenever the caller asks for one (the audit tier)
                 self._check(node, command, ctx, shell_option=None, maybe_shell=option.value)
@@ -440,6 +456,8 @@ class CommandInjection(Rule):
             index, kind = _ARGV[name]
             if kind == "list":
                 argv = ts.argument(node, index, ("argv", "args"))
+                if isinstance(argv, ast.Name):
+                    argv = ts.single_value(argv, ctx)  # `argv = ["sh", "-c", cmd]` then `os.execv(path, argv)`
                 if not isinstance(argv, (ast.List, ast.Tuple)):
                     return
                 elements = list(argv.elts)
@@ -472,8 +490,7 @@ class CommandInjection(Rule):
         return True
 
     def _check_argv(self, node: ast.Call, elements: list[ast.expr], ctx) -> None:
-        command = shell.shell_command_argument(elements, ctx)
-        if command is not None:
+        for command in shell.shell_command_arguments(elements, ctx):
             self._check(node, command, ctx, shell_option=None, in_argv=True)
 
     def _check(

@@ -41,29 +41,30 @@ class Slot:
     whole_quoted: bool  # the quotes around it enclose exactly the value
 
 
-def shell_command_argument(elements: list[ast.expr], ctx) -> ast.expr | None:
-    """For an argv like ["sh", "-c", cmd], the `cmd` element; None if no shell is run with a command."""
+def shell_command_arguments(elements: list[ast.expr], ctx) -> list[ast.expr]:
+    """For an argv that runs a shell with a command, the elements the shell reads as command
+    text: `cmd` of ["sh", "-c", cmd] (what follows it are the script's $0, $1, ...), and every
+    element after `/c` for cmd.exe and after `-Command` for PowerShell, which join them into
+    one command line (["cmd.exe", "/c", "echo", name]). Empty if no shell runs a command."""
     if not elements:
-        return None
+        return []
     program = ctx.string_value(elements[0]) if not isinstance(elements[0], ast.Starred) else None
     if program is None:
-        return None
+        return []
     base = program.replace("\\", "/").rsplit("/", 1)[-1].lower()
     for index, element in enumerate(elements[1:], start=1):
         if isinstance(element, ast.Starred):
-            return None
+            return []
         flag = ctx.string_value(element)
         if flag is None:
-            return None
+            return []
         if base in SHELLS and re.fullmatch(r"-[a-zA-Z]*c[a-zA-Z]*", flag) and not flag.startswith("--"):
-            return elements[index + 1] if index + 1 < len(elements) else None
-        if base in _WINDOWS_SHELLS and flag.lower() in ("/c", "/k"):
-            return elements[index + 1] if index + 1 < len(elements) else None
-        if base in _POWERSHELLS and flag.lower() in ("-c", "-command"):
-            return elements[index + 1] if index + 1 < len(elements) else None
+            return elements[index + 1 : index + 2]
+        if base in _WINDOWS_SHELLS and flag.lower() in ("/c", "/k") or base in _POWERSHELLS and flag.lower() in ("-c", "-command"):
+            return [e for e in elements[index + 1 :] if not isinstance(e, ast.Starred)]
         if not flag.startswith("-") and not flag.startswith("/"):
-            return None  # a script file, not a command string
-    return None
+            return []  # a script file, not a command string
+    return []
 
 
 def is_shell_program(node: ast.expr, ctx) -> bool:
