@@ -67,7 +67,9 @@ class TimingUnsafeComparison(Rule):
     ModelSignature`), a value read from what a signature check returned
     (`signer.unsign(v)`, `jwt.decode(t, key, ...)`: no one without the key
     chooses it), the operator's input (an environment variable, the command
-    line, a `config` parameter), or two of a constructor's parameters. A
+    line, a `config` parameter), two of a constructor's parameters, or a
+    value parsed as a UUID (`uuid.UUID(given) != row.secret`: UUID objects
+    compare as numbers, not character by character). A
     constant written in the source (`token == END_ELEMENT`, or text bound
     once at the top of the module) is known to whoever has the source: if it
     is a secret, it is a hard-coded one (SLS201).
@@ -100,6 +102,15 @@ class TimingUnsafeComparison(Rule):
     fixable = True
 
     VALID = [
+        # the secret parsed as a UUID: two UUID objects compare as numbers
+        code("""
+            import uuid
+            from django.http import HttpResponseForbidden
+
+            def upload(request, submission):
+                if uuid.UUID(request.POST["secret"]) != submission.secret:
+                    return HttpResponseForbidden()
+        """),
         code("""
             import hmac
             def check(expected, signature):
@@ -429,6 +440,8 @@ class TimingUnsafeComparison(Rule):
             return  # an f-string is a message, except as the expected `f"Bearer {token}"` of an Authorization header
         if any(isinstance(side, ast.Call) and isinstance(side.func, ast.Name) and side.func.id in ("len", "type", "id", "bool", "int") for side in (left, right)):
             return
+        if any(_parsed_uuid(side, ctx) for side in (left, right)):
+            return  # `uuid.UUID(given) != obj.secret`: UUIDs compare as 128-bit numbers, not text
         if isinstance(ctx.statement(node), ast.Assert):
             return
         if any(_is_constant_name(side) or compared_values.module_text_constant(side, ctx) for side in (left, right)):
@@ -710,6 +723,13 @@ def _in_equality_method(node: ast.Compare, ctx) -> bool:
     """`def __eq__(self, other): return self.token == other.token` compares two objects."""
     function = ctx.enclosing_function(node)
     return function is not None and function.name in ("__eq__", "__ne__")
+
+
+def _parsed_uuid(node: ast.expr, ctx) -> bool:
+    """`uuid.UUID(text)`, or a name every value of which is one: a UUID object, whose `==`
+    compares the numbers, so its time says nothing about how many characters matched."""
+    values = ctx.assigned_values(node) if isinstance(node, ast.Name) else (node,)
+    return bool(values) and all(isinstance(v, ast.Call) and ctx.call_name(v) == "uuid.UUID" for v in values)
 
 
 def _is_constant_name(node: ast.expr) -> bool:
