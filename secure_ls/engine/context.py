@@ -361,6 +361,22 @@ class UnitContext:
         parameter = astutil.parameter_for(call, argument, summary.params, summary.vararg)
         return parameter is not None and parameter in summary.unreturned
 
+    def forwarded(self, call: ast.Call) -> list[tuple[str, str, ast.expr]]:
+        """What `call` (of a function of the module or the workspace) hands on whole to calls
+        inside it: (callee, position, the argument here) for each, from the called function's
+        summary (`run("SELECT ..." + name)` with `def run(sql): cursor.execute(sql)` gives
+        (".execute", "0", the built string)). A rule checks the argument as if it were passed
+        to that callee at that position."""
+        summary = self._flow_for(call).summary_of(call.func)
+        if summary is None or not summary.forwards:
+            return []
+        out = []
+        for param, callee, position in summary.forwards:
+            arg = astutil.argument_for(call, summary.params + summary.kwonly, param)
+            if arg is not None and not isinstance(arg, ast.Starred):
+                out.append((callee, position, arg))
+        return out
+
     def string_value(self, node: ast.AST) -> str | None:
         """The literal text of a constant string expression, following simple assignments."""
         if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
@@ -668,6 +684,9 @@ class Dispatch:
         self.prefixes: dict[str, list] = {}
         self.methods: dict[str, list] = {}
         self.local: dict[str, list] = {}
+        # rules with `visit_Forwarded(call, callee, position, argument, ctx)`: they also judge an
+        # argument a called function hands on whole to a call of theirs (UnitContext.forwarded)
+        self.forwarding = [rule for rule in rules if callable(getattr(rule, "visit_Forwarded", None))]
         for rule in rules:
             for node_type, method_name in rule.visitors().items():
                 cls = getattr(ast, node_type, None)
@@ -706,10 +725,22 @@ class Dispatch:
             handlers.extend(self.methods.get(func.attr, ()))
         elif isinstance(func, ast.Name) and self.local:
             handlers.extend(self.local.get(func.id, ()))
+        if self.forwarding and (isinstance(func, ast.Name) or isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls")):
+            handlers.append((self.forwarding[0], self._forwarded))  # a function of the module's, or the class's
         if len(handlers) > 1:
             seen = set()
             handlers = [h for h in handlers if not (id(h[0]) in seen or seen.add(id(h[0])))]
         return handlers
+
+
+    def _forwarded(self, node: ast.Call, ctx: UnitContext) -> None:
+        """Hands each argument `node` passes on whole to a call inside the called function to the
+        rules that watch that inner call (by its qualified name, module or method name)."""
+        for callee, position, argument in ctx.forwarded(node):
+            method = callee.rsplit(".", 1)[-1]
+            watching = [*self.exact.get(callee, ()), *self.methods.get(method, ())]
+            for rule in dict.fromkeys(rule for rule, _ in watching if rule in self.forwarding):
+                rule.visit_Forwarded(node, callee, position, argument, ctx)
 
 
 def _is_outer_part(scope: ast.AST, child: ast.AST) -> bool:

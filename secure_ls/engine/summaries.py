@@ -74,6 +74,11 @@ class FunctionSummary:
     # every return is `Annotated[User, Security(get_current_user, scopes=...)]`: a FastAPI
     # dependency factory, so a name bound to what it returns is a dependency alias (Declaration)
     returns_dependency: bool = False
+    # (parameter, callee, position): the parameter passed whole, never rebound, as argument
+    # `position` (an index, or a keyword's name) of a call inside: `cursor.execute(sql)` in
+    # `def run(sql)` is ("sql", ".execute", "0"); a callee the module qualifies is named so
+    # (`os.system`), a method by "." and its name. What reaches that call reaches the sink.
+    forwards: tuple[tuple[str, str, str], ...] = ()
 
     def apply(
         self, call: ast.Call | None, positional: list[taint.Origin], keywords: dict, step: taint.Step | None, element: int | None = None
@@ -151,7 +156,8 @@ def summarize_function(
     if generator or not (returns or raises):
         # nothing to follow: a generator's items are unknown, a procedure returns None (one
         # that raises may still be a check its callers rely on: `_check_name(name)`, see ensures)
-        return FunctionSummary(name or func.name, positional, kwonly, vararg, kwarg, returns_unknown=generator)
+        forwards = _forwards(func, (*positional, *kwonly), lambda node: qualify_in(node, module, {}))
+        return FunctionSummary(name or func.name, positional, kwonly, vararg, kwarg, returns_unknown=generator, forwards=forwards)
     analyzer: flow.FlowAnalyzer
 
     def qualify(node: ast.AST) -> str | None:
@@ -196,7 +202,38 @@ def summarize_function(
         # a function returning constants only holds none of its arguments anyway
         unreturned=_unreturned(func, (*positional, *kwonly, *filter(None, (vararg, kwarg)))) if returned.parts else (),
         returns_dependency=frameworks.returns_dependency(func),
+        forwards=_forwards(func, (*positional, *kwonly), qualify),
     )
+
+
+def _forwards(func: ast.FunctionDef | ast.AsyncFunctionDef, params: tuple[str, ...], qualify) -> tuple[tuple[str, str, str], ...]:
+    """The calls inside `func` (nested scopes aside) that get one of its parameters whole, where
+    the parameter is never rebound: see FunctionSummary.forwards."""
+    if not params:
+        return ()
+    calls, stored, stack = [], set(), list(func.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Call):
+            calls.append(node)
+        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            stored.add(node.id)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            stored.update(node.names)
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(astutil.children(node))
+    whole = set(params) - stored
+    out = []
+    for call in calls:
+        callee = qualify(call.func) or ("." + call.func.attr if isinstance(call.func, ast.Attribute) else None)
+        if callee is None:
+            continue
+        for position, arg in [*((str(i), a) for i, a in enumerate(call.args)), *((k.arg, k.value) for k in call.keywords if k.arg)]:
+            if isinstance(arg, ast.Starred):
+                break
+            if isinstance(arg, ast.Name) and arg.id in whole:
+                out.append((arg.id, callee, position))
+    return tuple(sorted(set(out)))
 
 
 def _unreturned(func: ast.FunctionDef | ast.AsyncFunctionDef, params: tuple[str, ...]) -> tuple[str, ...]:
@@ -485,7 +522,7 @@ def worth_keeping(entry: "FunctionSummary | Declaration") -> bool:
     arguments (`unreturned`) that its result holds none of them."""
     return isinstance(entry, Declaration) or bool(
         entry.returns_params or entry.returns_untrusted or not entry.returns_unknown or entry.elements or entry.ensures_when_found or entry.unreturned
-        or entry.returns_dependency
+        or entry.returns_dependency or entry.forwards
     )
 
 

@@ -64,7 +64,10 @@ class CommandInjection(Rule):
     (`["sh", "-c", cmd]` given to `subprocess`, `os.exec*`, `os.spawn*`,
     `pty.spawn`, `asyncio.create_subprocess_exec`, written in the call or
     held by a name; for `cmd.exe /c` and PowerShell's `-Command`, every
-    item after the flag, which they join into one command line).
+    item after the flag, which they join into one command line). A command
+    built for a function that hands it on whole to `os.system` or another
+    always-shell call (`def shell(cmd): os.system(cmd)`) is judged where it
+    is built.
 
     A command made only of constants is not reported, even with
     `shell=True`: nobody else can change it. An argument list without a
@@ -211,6 +214,32 @@ class CommandInjection(Rule):
         """),
     ]
     INVALID = [
+        Example(  # built here, run by the module's helper
+            code("""
+                import os
+                from flask import request
+
+                def archive():
+                    shell("tar czf /tmp/backup.tgz " + request.args["name"])
+
+                def shell(cmd):  # its own finding: the audit tier, a command taken whole
+                    return os.system(cmd)
+            """),
+            fixed=code("""
+                import os
+                from flask import request
+                import shlex
+
+                def archive():
+                    shell("tar czf /tmp/backup.tgz " + shlex.quote(request.args["name"]))
+
+                def shell(cmd):  # its own finding: the audit tier, a command taken whole
+                    return os.system(cmd)
+            """),
+            count=2,
+            where='request.args["name"]',
+            says="Shell command built from the Flask request",
+        ),
         Example(  # cmd.exe joins every item after /c into the command line it parses
             code("""
                 import subprocess
@@ -488,6 +517,14 @@ class CommandInjection(Rule):
             related=ctx.related_path(part),
         )
         return True
+
+    def visit_Forwarded(self, node: ast.Call, callee: str, position: str, command: ast.expr, ctx) -> None:
+        # `shell("tar czf " + name)` where `def shell(cmd): os.system(cmd)`: the command is built
+        # here and run by a shell inside
+        if callee in _ALWAYS_SHELL:
+            index, names = _ALWAYS_SHELL[callee]
+            if position == str(index) or position in names:
+                self._check(node, command, ctx, shell_option=None)
 
     def _check_argv(self, node: ast.Call, elements: list[ast.expr], ctx) -> None:
         for command in shell.shell_command_arguments(elements, ctx):

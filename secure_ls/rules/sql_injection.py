@@ -44,7 +44,12 @@ class SqlInjection(Rule):
     `.format()` or `+` (directly or through a variable assembled earlier in
     the function) and passed to `execute`/`executemany`/`executescript`,
     pandas `read_sql`, SQLAlchemy `text()`/`exec_driver_sql`, asyncpg's
-    `fetch*`, or Django's `raw`/`extra`/`RawSQL`.
+    `fetch*`, or Django's `raw`/`extra`/`RawSQL`, or to a function (of the
+    module or the workspace) that hands that parameter on whole to one of
+    them (`query_db(f"... {name}")` with `def query_db(query, args=()):
+    return db.execute(query, args)`): the query is judged where it is built,
+    and fixed by hand, since the helper has no parameter list to move the
+    values into.
 
     ## Why is this bad?
     Whoever controls the inserted value controls the query: a name like
@@ -126,6 +131,19 @@ class SqlInjection(Rule):
     methods = _EXECUTE_METHODS | sql_style.RAW_METHODS | _ASYNCPG_METHODS | {"read_sql", "read_sql_query"}
 
     VALID = [
+        # the helper runs what it is given; here that is a constant query and its parameters
+        code("""
+            import sqlite3
+            from flask import Flask, request
+            app = Flask(__name__)
+
+            def query_db(query, args=()):
+                return sqlite3.connect("app.db").execute(query, args).fetchall()
+
+            @app.route("/users")
+            def users():
+                return str(query_db("SELECT * FROM users WHERE name = ?", (request.args["name"],)))
+        """),
         code("""
             from myapp.models import Contact
 
@@ -175,6 +193,22 @@ class SqlInjection(Rule):
         """),
     ]
     INVALID = [
+        Example(  # built here, run by the module's helper
+            code("""
+                import sqlite3
+                from flask import Flask, request
+                app = Flask(__name__)
+
+                def query_db(query, args=()):
+                    return sqlite3.connect("app.db").execute(query, args).fetchall()
+
+                @app.route("/users")
+                def users():
+                    return str(query_db("SELECT * FROM users WHERE name = '" + request.args["name"] + "'"))
+            """),
+            where="\"SELECT * FROM users WHERE name = '\" + request.args[\"name\"] + \"'\"",
+            says="SQL query built from the Flask request (`request.args[\"name\"]`) and run by `query_db()`",
+        ),
         Example(
             code("""
                 import sqlite3
@@ -361,7 +395,14 @@ class SqlInjection(Rule):
             return
         self._check(node, kind, query, ctx)
 
-    def _check(self, node: ast.Call, kind: str, query: ast.expr, ctx, fixable: bool = True) -> None:
+    def visit_Forwarded(self, node: ast.Call, callee: str, position: str, query: ast.expr, ctx) -> None:
+        # `run("SELECT ... '" + name + "'")` where `def run(sql): cursor.execute(sql)`: the query
+        # is built here and executed inside; judged here, fixed by hand (the helper takes no
+        # parameters to move the values into)
+        if _executes(callee, position):
+            self._check(node, "method", query, ctx, fixable=False, through=f" and run by `{ctx.text(node.func)}()`")
+
+    def _check(self, node: ast.Call, kind: str, query: ast.expr, ctx, fixable: bool = True, through: str = "") -> None:
         built, via = web.built_value(ctx, query, Sink.SQL, assembled=True)
         if not strings.is_built(built):
             return
@@ -408,7 +449,7 @@ class SqlInjection(Rule):
                 "stand for identifiers, so check the name against an allow-list of known names before using it."
             )
         else:
-            message = f"SQL query built from {source}{' ' + where if where else ''}: use a parameterized query (placeholders, values passed separately).{by_hand}"
+            message = f"SQL query built from {source}{' ' + where if where else ''}{through}: use a parameterized query (placeholders, values passed separately).{by_hand}"
         ctx.report(
             self,
             query,
@@ -437,6 +478,17 @@ class SqlInjection(Rule):
             arg = web.argument(node, 0, ("sql",))
             return ("method", arg) if arg is not None else None
         return None
+
+
+def _executes(callee: str, position: str) -> bool:
+    """Whether argument `position` of a call of `callee` (FunctionSummary.forwards) is SQL text
+    run by the database, as _sink decides for a call written out."""
+    if callee in _SQL_FUNCTIONS:
+        return position in (str(_SQL_FUNCTIONS[callee]), "sql", "query", "text")
+    method = callee.rsplit(".", 1)[-1]
+    if method in _EXECUTE_METHODS or method in sql_style.RAW_METHODS or method in ("read_sql", "read_sql_query"):
+        return position in ("0", "sql", "query", "operation", "statement", "raw_query")
+    return False
 
 
 def _inserted(parts: list[strings.Piece]):

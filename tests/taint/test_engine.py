@@ -418,6 +418,39 @@ def test_what_a_dependency_factory_returns_is_injected_not_sent(tmp_path):
     assert _log_lines(check_paths([str(tmp_path)], Settings(), jobs=1)) == [12, 13, 17, 18]
 
 
+_DB_HELPERS = """
+    import sqlite3
+
+    def query_db(query, args=()):
+        return sqlite3.connect("app.db").execute(query, args).fetchall()
+
+    def cleaned(query):
+        query = query.replace("'", "''")
+        return sqlite3.connect("app.db").execute("SELECT * FROM t WHERE name = '" + query + "'")
+"""
+_DB_VIEWS = """
+    from flask import Flask, request
+    from app.db import query_db, cleaned
+
+    app = Flask(__name__)
+
+    @app.route("/users")
+    def users():
+        name = request.args["name"]
+        query_db("SELECT * FROM users WHERE name = '%s'" % name)
+        query_db("SELECT * FROM users WHERE name = ?", (name,))
+        cleaned("SELECT " + name)
+"""
+
+
+def test_a_query_built_for_a_helper_of_another_module_that_runs_it_is_judged_where_it_is_built(tmp_path):
+    # `query_db` hands its `query` on whole to `execute`; `cleaned` rebinds its parameter first
+    _write(tmp_path, {"app/__init__.py": "", "app/db.py": _DB_HELPERS, "app/views.py": _DB_VIEWS})
+    results = check_paths([str(tmp_path)], Settings(), jobs=1)
+    found = sorted(f.span.start.line + 1 for r in results if Path(r.path).name == "views.py" for f in r.findings if f.rule_id == "SLS101")
+    assert found == [10]
+
+
 def test_editing_the_model_changes_the_findings_of_the_view(tmp_path):
     _write(tmp_path, {"app/__init__.py": "", "app/models.py": _MODELS, "app/views.py": _VIEWS})
     workspace = WorkspaceSummaries([str(tmp_path)])
