@@ -378,10 +378,13 @@ def client_environment(node: ast.AST, qualify) -> str | None:
     return None
 
 
+# Overrides that every response passes through, whatever it holds: only a type they set on
+# every call counts (`if isinstance(chunk, dict): self.set_header(...)` types only some).
+_PASSED_THROUGH = frozenset({"finish", "write"})
 # A Tornado handler's methods that declare the type of every response it writes: its default
 # headers, its `get_content_type`, and an override of the methods every response passes through
 # (an `APIHandler.finish` that sets a JSON type before calling Tornado's).
-RESPONSE_TYPE_METHODS = ("set_default_headers", "get_content_type", "finish", "write")
+RESPONSE_TYPE_METHODS = ("set_default_headers", "get_content_type", *sorted(_PASSED_THROUGH))
 
 
 def declares_non_html_type(scope: ast.AST, string_value) -> bool:
@@ -390,7 +393,7 @@ def declares_non_html_type(scope: ast.AST, string_value) -> bool:
     name given a keyword argument's default: `kind = kwargs.pop("content_type", "application/json")`),
     or, for a `get_content_type`, a return of such a type. `string_value(node)` gives a constant string."""
     returns_type = getattr(scope, "name", "") == "get_content_type"
-    for node in astutil.walk(scope):
+    for node in _type_setting_nodes(scope):
         if (
             isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "set_header"
             and len(node.args) == 2 and (string_value(node.args[0]) or "").lower() == "content-type"
@@ -405,6 +408,17 @@ def declares_non_html_type(scope: ast.AST, string_value) -> bool:
         if value is not None and "html" not in value.lower():
             return True
     return False
+
+
+def _type_setting_nodes(scope: ast.AST):
+    """The nodes of `scope` that may set the type: all of them, but for a `finish`/`write`
+    override only those of the statements at the top of its body, which every call runs."""
+    if getattr(scope, "name", "") not in _PASSED_THROUGH:
+        yield from astutil.walk(scope)
+        return
+    for statement in scope.body:  # type: ignore[attr-defined]
+        if isinstance(statement, (ast.Expr, ast.Assign, ast.Return)):
+            yield from astutil.walk(statement)
 
 
 def _keyword_default(scope: ast.AST, value: ast.expr, string_value) -> str | None:
