@@ -175,12 +175,14 @@ NON_DATA_PARAMETERS = frozenset({"self", "cls", "request", "req", "response", "d
 # class: (base class suffix, method) -> parameters. A Django widget renders the form field's
 # `name` and the `attrs` (an `id` made from that name) the form declared; only `value` is the
 # submitted data. A widget is built where a form is declared, so its constructor's arguments
-# ("*": all of them) are the developer's too.
+# ("*": all of them) are the developer's too. A `MultiWidget`'s `format_output` (Django before
+# 1.11) is handed the HTML its sub-widgets' `render` made, every value in it already escaped.
 DEVELOPER_PARAMETERS = {
     ("Widget", "__init__"): frozenset({"*"}),
     ("Widget", "render"): frozenset({"name", "attrs", "renderer"}),
     ("Widget", "get_context"): frozenset({"name", "attrs"}),
     ("Widget", "build_attrs"): frozenset({"base_attrs", "extra_attrs"}),
+    ("Widget", "format_output"): frozenset({"rendered_widgets"}),
 }
 # Annotations of handler parameters that are framework objects (FastAPI/Starlette).
 NON_DATA_ANNOTATIONS = frozenset(

@@ -392,21 +392,29 @@ def client_environment(node: ast.AST, qualify) -> str | None:
     return None
 
 
-# A Tornado handler's methods that declare the type of every response it writes.
-RESPONSE_TYPE_METHODS = ("set_default_headers", "get_content_type")
+# Overrides that every response passes through, whatever it holds: only a type they set on
+# every call counts (`if isinstance(chunk, dict): self.set_header(...)` types only some).
+_PASSED_THROUGH = frozenset({"finish", "write"})
+# A Tornado handler's methods that declare the type of every response it writes: its default
+# headers, its `get_content_type`, and an override of the methods every response passes through
+# (an `APIHandler.finish` that sets a JSON type before calling Tornado's).
+RESPONSE_TYPE_METHODS = ("set_default_headers", "get_content_type", *sorted(_PASSED_THROUGH))
 
 
 def declares_non_html_type(scope: ast.AST, string_value) -> bool:
     """Whether a function sets a Tornado response's type to something other than HTML:
-    `self.set_header("Content-Type", "application/json")` anywhere in it, or, for a
-    `get_content_type`, a return of such a type. `string_value(node)` gives a constant string."""
+    `self.set_header("Content-Type", "application/json")` anywhere in it (the type also through a
+    name given a keyword argument's default: `kind = kwargs.pop("content_type", "application/json")`),
+    or, for a `get_content_type`, a return of such a type. `string_value(node)` gives a constant string."""
     returns_type = getattr(scope, "name", "") == "get_content_type"
-    for node in astutil.walk(scope):
+    for node in _type_setting_nodes(scope):
         if (
             isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "set_header"
             and len(node.args) == 2 and (string_value(node.args[0]) or "").lower() == "content-type"
         ):
             value = string_value(node.args[1])
+            if value is None:
+                value = _keyword_default(scope, node.args[1], string_value)
         elif returns_type and isinstance(node, ast.Return) and node.value is not None:
             value = string_value(node.value)
         else:
@@ -414,6 +422,36 @@ def declares_non_html_type(scope: ast.AST, string_value) -> bool:
         if value is not None and "html" not in value.lower():
             return True
     return False
+
+
+def _type_setting_nodes(scope: ast.AST):
+    """The nodes of `scope` that may set the type: all of them, but for a `finish`/`write`
+    override only those of the statements at the top of its body, which every call runs."""
+    if getattr(scope, "name", "") not in _PASSED_THROUGH:
+        yield from astutil.walk(scope)
+        return
+    for statement in scope.body:  # type: ignore[attr-defined]
+        if isinstance(statement, (ast.Expr, ast.Assign, ast.Return)):
+            yield from astutil.walk(statement)
+
+
+def _keyword_default(scope: ast.AST, value: ast.expr, string_value) -> str | None:
+    """The constant default of `kwargs.pop("key", "application/json")` (or `.get`), also through
+    a name given it by its one assignment in `scope`: the type unless a caller names another
+    (which a caller passing `key="text/html"` shows where it writes)."""
+    if isinstance(value, ast.Name):
+        assigned = [n for n in astutil.walk(scope) if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)) and value.id in _assigned_names(n)]
+        if len(assigned) != 1 or not isinstance(assigned[0], ast.Assign):
+            return None
+        value = assigned[0].value
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in ("pop", "get") and len(value.args) == 2 and not value.keywords:
+        return string_value(value.args[1])
+    return None
+
+
+def _assigned_names(node: ast.AST) -> set[str]:
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    return {n.id for t in targets for n in astutil.walk(t) if isinstance(n, ast.Name)}
 
 
 def declares_non_html_responses(cls: ast.ClassDef, string_value) -> bool:

@@ -46,7 +46,10 @@ class UnescapedMarkup(Rule):
     parameter; `Markup(value)` of a bare value only when the value comes from
     the request (libraries use `Markup(param)` to declare trusted HTML).
     Values produced by unknown functions, and `Markup(x).striptags()`, are
-    not reported.
+    not reported. Nor are what a Django widget is given from the form's
+    declaration (the field's `name`, its `attrs`) or, in a `MultiWidget`'s
+    `format_output`, the HTML its sub-widgets rendered (each value already
+    escaped); the `value` a widget renders is still the client's.
     """
 
     id = "SLS801"
@@ -149,8 +152,38 @@ class UnescapedMarkup(Rule):
             def page_link():
                 return Markup("?" + urlencode({"q": request.args["q"], "page": 2}))
         """),
+        # the HTML the sub-widgets rendered (Django's MultiWidget before 1.11), already escaped
+        code("""
+            from django import forms
+            from django.utils.safestring import mark_safe
+
+            class PeriodWidget(forms.MultiWidget):
+                def format_output(self, rendered_widgets):
+                    return mark_safe(f'<span class="from">{rendered_widgets[0]}</span> to {rendered_widgets[1]}')
+        """),
     ]
     INVALID = [
+        Example(  # the value a widget renders is the submitted one
+            code("""
+                from django import forms
+                from django.utils.safestring import mark_safe
+
+                class BadgeWidget(forms.TextInput):
+                    def render(self, name, value, attrs=None, renderer=None):
+                        return mark_safe(f'<span class="badge">{value}</span>')
+            """),
+            where="f'<span class=\"badge\">{value}</span>'",
+            says="marks the parameter `value` as safe HTML",
+            fixed=code("""
+                from django import forms
+                from django.utils.safestring import mark_safe
+                from django.utils.html import format_html
+
+                class BadgeWidget(forms.TextInput):
+                    def render(self, name, value, attrs=None, renderer=None):
+                        return format_html('<span class="badge">{}</span>', value)
+            """),
+        ),
         # quote() told to leave ":" alone keeps `javascript:...` a scheme
         Example(
             code("""

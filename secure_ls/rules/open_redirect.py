@@ -78,6 +78,10 @@ class OpenRedirect(Rule):
     choose, then a fixed path segment or `?` before the client's text
     (`f"{settings.FRONTEND_URL}/accounts/{key}"`): the literal ends any host
     that value began, while `f"{settings.FRONTEND_URL}/{next}"` is reported.
+    That value may be a page of this site made absolute on the request's
+    host (`url = build_absolute_uri(request, reverse("done"))`, also through
+    the project's helper of that name) when nothing but the request object
+    it is given is the client's.
     """
 
     id = "SLS120"
@@ -325,6 +329,20 @@ class OpenRedirect(Rule):
                 def get(self, request, *args, **kwargs):
                     return HttpResponseRedirect(self.get_redirect_url(*args, **kwargs))
         """),
+        # this site's own page made absolute on the request's host, then a query string
+        code("""
+            from django.http import HttpResponseRedirect
+            from django.urls import reverse
+            from django.utils.http import urlencode
+
+            def build_absolute_uri(request, location):
+                return request.build_absolute_uri(location)
+
+            def callback(request):
+                params = {"code": request.POST.get("code", ""), "state": request.POST.get("state", "")}
+                url = build_absolute_uri(request, reverse("finish"))
+                return HttpResponseRedirect(f"{url}?{urlencode(params)}")
+        """),
         # the site's configured front end, a fixed path segment, then the client's text
         code("""
             from django.conf import settings
@@ -335,6 +353,21 @@ class OpenRedirect(Rule):
         """),
     ]
     INVALID = [
+        Example(  # made absolute from the client's own target: the host is the client's choice
+            code("""
+                from django.http import HttpResponseRedirect
+                from django.utils.http import urlencode
+
+                def build_absolute_uri(request, location):
+                    return request.build_absolute_uri(location)
+
+                def callback(request):
+                    url = build_absolute_uri(request, request.GET["next"])
+                    return HttpResponseRedirect(f"{url}?{urlencode({'done': 1})}")
+            """),
+            where='f"{url}?{urlencode({\'done\': 1})}"',
+            says="comes from the HTTP request",
+        ),
         # only `/` after the configured value: an empty value leaves `//` and the client's host
         Example(
             code("""

@@ -51,7 +51,9 @@ class ReflectedXss(Rule):
     nor werkzeug's and aiohttp's `Response` without one (they default to
     `text/plain`), nor a Tornado handler's writes once it sets a non-HTML
     `Content-Type` (in the method, or in its class's `set_default_headers`
-    or `get_content_type`, also a base class's in another module of the
+    or `get_content_type`, or an override of `finish`/`write` that sets it
+    before Tornado's, the type also as the default of a keyword the write
+    does not set to HTML; also a base class's in another module of the
     project: an `APIHandler` that answers JSON), nor what a route returns
     from a helper of its module annotated to return data or a response
     object (`-> dict`, `-> Union[Dict, Response]`: Flask sends a dict as
@@ -226,6 +228,21 @@ class ReflectedXss(Rule):
 
                 def get(self):
                     self.write(json.dumps({"echo": self.get_argument("q")}))
+        """),
+        # a base handler's `finish` sets a JSON type before Tornado sends the response
+        code("""
+            import json
+            import tornado.web
+
+            class JsonHandler(tornado.web.RequestHandler):
+                def finish(self, *args, **kwargs):
+                    kind = kwargs.pop("content_type", "application/json")
+                    self.set_header("Content-Type", kind)
+                    return super().finish(*args, **kwargs)
+
+            class Echo(JsonHandler):
+                def get(self):
+                    self.finish(json.dumps({"echo": self.get_argument("q")}))
         """),
         # Tornado sends a dict as JSON, whether a display or built by `dict(...)`
         code("""

@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Severity
-from secure_ls.rules._support import web
+from secure_ls.rules._support import strings, web
 from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
@@ -43,7 +43,14 @@ class UnboundedSizeFromInput(Rule):
     Bound the number before using it: `n = min(int(value), 100)`, or reject
     values out of range with a 400 response. A value compared with
     anything, or clamped with `min()`/`max()`, in the same function is not
-    reported.
+    reported. Nor is a loop `for i in range(count)` whose every turn first
+    reads the field of the client's data named after the turn
+    (`request.form[f"value{i}"]`, which raises at the first field not sent)
+    or leaves the loop when that field is missing (`if not v: return ...`):
+    it stops at the first field the client did not send, so it turns at
+    most once per field the request holds, however large the count. A read
+    with a default (`.get(f"value{i}", "")`), or one some turns skip, does
+    not bound it.
     """
 
     id = "SLS132"
@@ -84,6 +91,29 @@ class UnboundedSizeFromInput(Rule):
                 page = int(request.args.get("page", 1))
                 return {"page": page}
         """),
+        # each turn reads the field named after it, which raises at the first one not sent
+        code("""
+            from flask import request
+
+            def save_rows():
+                saved = []
+                for i in range(int(request.form["rows"])):
+                    saved.append((request.form[f"name{i}"], request.form["value%d" % (i + 1)]))
+                return {"saved": len(saved)}
+        """),
+        # ... or leaves the loop when it is missing
+        code("""
+            from django.http import HttpResponseBadRequest, JsonResponse
+
+            def tags(request):
+                found = []
+                for n in range(int(request.POST.get("tag-count", 0))):
+                    tag = request.POST.get(f"tag-{n}")
+                    if not tag:
+                        return HttpResponseBadRequest()
+                    found.append(tag)
+                return JsonResponse({"tags": found})
+        """),
     ]
     INVALID = [
         Example(
@@ -118,6 +148,33 @@ class UnboundedSizeFromInput(Rule):
             where="count",
             says="`count` is a number from the Flask request used as a size without an upper bound",
         ),
+        Example(  # a missing field gives the default: the loop goes on to the count
+            code("""
+                from django.http import JsonResponse
+
+                def tags(request):
+                    found = []
+                    for n in range(int(request.POST.get("tag-count", 0))):
+                        found.append(request.POST.get(f"tag-{n}", ""))
+                    return JsonResponse({"tags": found})
+            """),
+            where='int(request.POST.get("tag-count", 0))',
+            says="is a number from the HTTP request used as a size without an upper bound",
+        ),
+        Example(  # the field is read only on some turns
+            code("""
+                from flask import request
+
+                def save_rows():
+                    saved = []
+                    for i in range(int(request.form["rows"])):
+                        if i % 2:
+                            saved.append(request.form[f"name{i}"])
+                    return {"saved": len(saved)}
+            """),
+            where='int(request.form["rows"])',
+            says="is a number from the Flask request used as a size without an upper bound",
+        ),
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
@@ -149,6 +206,8 @@ class UnboundedSizeFromInput(Rule):
             return
         if isinstance(size, ast.Name) and _bounded(ctx, sink, size.id):
             return
+        if _each_turn_needs_a_field(ctx, sink):
+            return
         ctx.report(
             self,
             size,
@@ -157,6 +216,90 @@ class UnboundedSizeFromInput(Rule):
             confidence=part.confidence(),
             related=ctx.related_path(part),
         )
+
+
+def _each_turn_needs_a_field(ctx, sink: ast.AST) -> bool:
+    """`for i in range(int(data["count"])):` whose every turn first reads the field of the client's
+    data named after the turn (`data[f"setting{i}"]`, which raises at the first field not sent), or
+    leaves the loop when that field is missing (`m = request.POST.get(f"match-{i}")` then `if not
+    m: return ...`): the loop ends at the first field the client did not send, so it turns at most
+    once per field the request holds, however large the count. Only statements every turn runs,
+    before any `continue`, count."""
+    loop = ctx.parent(sink)
+    if not (isinstance(loop, ast.For) and loop.iter is sink and isinstance(loop.target, ast.Name)):
+        return False
+    turn = loop.target.id
+    fetched: set[str] = set()  # names holding `data.get(<field named after the turn>)`
+    for statement in loop.body:
+        if any(isinstance(n, ast.Continue) for n in astutil.walk(statement)):
+            return False
+        if any(_reads_turn_field(ctx, n, turn) for n in _always_evaluated(statement)):
+            return True
+        if isinstance(statement, ast.Assign) and _gets_turn_field(ctx, statement.value, turn):
+            fetched |= {t.id for t in statement.targets if isinstance(t, ast.Name)}
+        elif isinstance(statement, ast.If) and _names_missing(statement.test) & fetched and statement.body and isinstance(statement.body[-1], (ast.Return, ast.Raise, ast.Break)):
+            return True
+    return False
+
+
+def _always_evaluated(statement: ast.stmt):
+    """The nodes of a simple statement that every run of it evaluates: not those under a
+    conditional expression, `and`/`or`, a lambda or a comprehension; nothing of a compound one."""
+    if not isinstance(statement, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.Return)):
+        return
+    todo: list[ast.AST] = [statement]
+    while todo:
+        node = todo.pop()
+        yield node
+        if not isinstance(node, (ast.IfExp, ast.BoolOp, ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            todo.extend(astutil.children(node))
+
+
+def _reads_turn_field(ctx, node: ast.AST, turn: str) -> bool:
+    """`data[f"setting{i}"]` on the client's data: a read that raises when the field is missing."""
+    return isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and _named_after(node.slice, turn) and web.is_client(ctx.origin(node.value).risk(Sink.ANY))
+
+
+def _gets_turn_field(ctx, value: ast.expr, turn: str) -> bool:
+    """`request.POST.get(f"match-{i}")` on the client's data, with no default."""
+    return (
+        isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "get"
+        and len(value.args) == 1 and not value.keywords and _named_after(value.args[0], turn)
+        and web.is_client(ctx.origin(value.func.value).risk(Sink.ANY))
+    )
+
+
+def _named_after(key: ast.expr, turn: str) -> bool:
+    """A field name that differs on every turn: the turn itself (`i`, `i + 1`) or text built with
+    it (`f"value{i}"`, `"setting%d" % (i + 1)`)."""
+    if _is_turn(key, turn):
+        return True
+    parts = strings.pieces(key) if strings.is_built(key) else None
+    return bool(parts) and any(isinstance(p, strings.Value) and _is_turn(p.node, turn) for p in parts)
+
+
+def _is_turn(node: ast.expr, turn: str) -> bool:
+    """`i`, `i + 1`, `1 + i`, `i - 1`."""
+    if isinstance(node, ast.Name):
+        return node.id == turn
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
+        return (
+            _is_turn(node.left, turn) and isinstance(node.right, ast.Constant)
+            or isinstance(node.op, ast.Add) and isinstance(node.left, ast.Constant) and _is_turn(node.right, turn)
+        )
+    return False
+
+
+def _names_missing(test: ast.expr) -> set[str]:
+    """The name a test says is missing: `not m`, `m is None`."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Name):
+        return {test.operand.id}
+    if (
+        isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is)
+        and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None
+    ):
+        return {test.left.id}
+    return set()
 
 
 def _is_typed_get(call: ast.expr) -> bool:

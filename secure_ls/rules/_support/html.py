@@ -101,18 +101,23 @@ def sent_as_json(written: ast.expr, ctx) -> bool:
 def tornado_typed_as_non_html(write: ast.Call, ctx) -> bool:
     """A Tornado handler that declares a non-HTML type for what it writes: `self.set_header(
     "Content-Type", "application/json")` in the same method, or in the class's (or a base
-    class's) `set_default_headers`, or a `get_content_type` returning one. A base class is
+    class's) `set_default_headers`, or a `get_content_type` returning one, or an override of
+    `finish`/`write` that sets it (unless this write names an HTML type). A base class is
     found by name in this unit's module, or among the classes imported from another module of
     the workspace that declare it there (ModuleSymbols.non_html_bases_imported)."""
     func = ctx.enclosing_function(write)
     cls = next((a for a in ctx.ancestors(write) if isinstance(a, ast.ClassDef)), None)
     if func is not None and frameworks.declares_non_html_type(func, ctx.string_value):
         return True
+    if any("html" in (ctx.string_value(k.value) or "").lower() for k in write.keywords):
+        return False  # `self.finish(page, content_type="text/html")`: an override's type asked for by name
     classes = [cls] if cls is not None else []
     for klass in classes:
         for base in klass.bases:  # bases defined in this unit's module, found by name
             if ctx.module.imports.get(astutil.last_name(base)) in ctx.module.non_html_bases_imported:
                 return True
+            if astutil.last_name(base) not in ctx.module.imports and ctx.module.declares_non_html(astutil.last_name(base)):
+                return True  # a class of this module, another top-level statement
             classes += [c for c in astutil.walk(ctx.tree) if isinstance(c, ast.ClassDef) and c.name == astutil.last_name(base) and c not in classes]
         if frameworks.declares_non_html_responses(klass, ctx.string_value):
             return True

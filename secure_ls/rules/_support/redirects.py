@@ -59,9 +59,29 @@ def host_settled_after_application_value(ctx, built: ast.expr) -> bool:
         return False
     if not (_CLOSED_SEGMENT.match(parts[1].text) or parts[1].text[:1] in ("?", "#")):
         return False
+    if _builds_own_url(ctx, parts[0].node):
+        return True
     part = ctx.origin(parts[0].node).risk(Sink.REDIRECT)
     # a helper's parameter is its callers' choice, which may be the client's
     return part is None or not client_chosen(ctx, part) and not (part.kind == taint.PARAM and part.label != "self")
+
+
+def _builds_own_url(ctx, node: ast.expr) -> bool:
+    """`url` given only `build_absolute_uri(request, reverse("done"))` (any of catalog.URL_BUILDERS,
+    also the project's own helper of that name): a URL of this site, on the host the request was
+    sent to, when no argument but the request object itself is the client's. The request makes
+    the helper's result the request's in the data flow; the host it gives is the one the link
+    pointed the browser at."""
+    values = ctx.assigned_values(node) if isinstance(node, ast.Name) else ()
+    return bool(values) and all(
+        _is_own_url(value) and not any(_client_argument(ctx, a) for a in (*value.args, *(k.value for k in value.keywords))) for value in values
+    )
+
+
+def _client_argument(ctx, argument: ast.expr) -> bool:
+    if isinstance(argument, (ast.Name, ast.Attribute)) and astutil.last_name(argument) in catalog.REQUEST_NAMES:
+        return False  # the request object: its host is the site's
+    return client_chosen(ctx, ctx.origin(argument).risk(Sink.REDIRECT))
 
 
 def own_method_returns_fixed(ctx, target: ast.expr, depth: int = 0) -> bool:
