@@ -436,6 +436,27 @@ def test_an_optparse_option_with_fixed_choices_holds_one_of_them():
     _quiet_until_undone("SLS122", code, "choices=('http', 'https'), ", "")
 
 
+def test_a_management_command_option_declared_as_a_number_holds_a_number():
+    code = (
+        "from django.core.management.base import BaseCommand\nfrom django.db import connection\n\n"
+        "class Command(BaseCommand):\n"
+        "    def add_arguments(self, parser):\n"
+        "        parser.add_argument('--template', dest='jt', type=int)\n"
+        "        parser.add_argument('--history', type=float, default=25)\n\n"
+        "    def handle(self, *args, **options):\n"
+        "        jt = options['jt']\n"
+        "        with connection.cursor() as cursor:\n"
+        "            cursor.execute(f\"SELECT * FROM job WHERE id = {jt} LIMIT {options.get('history')}\")\n"
+    )
+    _quiet_until_undone("SLS101", code, "dest='jt', type=int", "dest='jt'")
+    _quiet_until_undone("SLS101", code, "'--history', type=float", "'--history'")
+    # argparse's dest of `--template` without `dest=` is `template`, not `jt`
+    assert "SLS101" in rules(code.replace(", dest='jt'", ""))
+    # the options handed on whole first may come back changed; a class that is no command is not run by argparse
+    assert "SLS101" in rules(code.replace("        jt = options['jt']\n", "        self.prepare(options)\n        jt = options['jt']\n"))
+    assert "SLS101" in rules(code.replace("class Command(BaseCommand)", "class Report(object)"))
+
+
 def test_a_row_looked_up_by_a_request_key_is_stored_data_not_the_key():
     code = (
         "import logging\nfrom flask import request\nfrom .models import db, Account\nlog = logging.getLogger(__name__)\n\n"
