@@ -67,12 +67,22 @@ class ValueOrigins(ExpressionFacts):
                 if old.fields is not None and key is not None:
                     # `d["k"] = v` on a literal with constant keys: item k now holds v, the others keep theirs
                     env[base.id] = Binding(old.origin.join(origin), old.values, old.alias, fields={**old.fields, key: origin})
-                elif field is not None and base.id != self._instance and not old.function:
-                    # `book.cover = v`: that attribute holds v from here on, the others what they held
-                    env[field] = Binding(origin, (value,) if value is not None else ())
+                elif field is not None and not old.function:
+                    # `book.cover = v`: that attribute holds v from here on, the others what they held.
+                    # `self.cover = v`: v, or what another method of the class may put there meanwhile
+                    held = origin.join(self._stored_by_class(target.attr)) if base.id == self._instance else origin
+                    env[field] = Binding(held, (value,) if value is not None else ())
                     env[base.id] = Binding(old.origin.join(origin), old.values, old.alias, own=old.origin if old.own is None else old.own)
                 elif not origin.is_constant:
                     env[base.id] = Binding(old.origin.join(origin), old.values, old.alias)
+
+    def _stored_by_class(self, attribute: str) -> Origin:
+        """What the methods of the enclosing class store in `self.<attribute>` (asked only if read)."""
+        known = self._instance_attributes
+        if known is None:
+            return CONSTANT
+        self.read_instance_attributes = True
+        return Origin.deferred(lambda: (known().origins.get(attribute) or CONSTANT).parts, 1)
 
     def _deferred_join(self, nodes: list[ast.expr], names: dict[int, Binding]) -> Origin:
         """The join of `nodes`' origins, computed if ever asked, with the bindings in `names`."""

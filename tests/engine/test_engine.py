@@ -1808,6 +1808,24 @@ def test_setting_one_attribute_of_an_object_leaves_its_other_attributes_as_they_
     assert "SLS120" in rules(branch.replace("    book.save()\n", "    else:\n        book = request.POST\n    book.save()\n"))
 
 
+def test_setting_one_attribute_of_self_leaves_the_others_as_the_class_stores_them():
+    """`self.mark = request...` then `self.log_path = self.locate()`: the path holds what the
+    class stores in `log_path`, not the mark (and the message names the right source)."""
+    code = (
+        "from rest_framework.views import APIView\n\n"
+        "class LogTail(APIView):\n"
+        "    def locate(self):\n        return '/var/log/app.log'\n\n"
+        "    def get(self, request):\n"
+        "        self.mark = request.query_params.get('mark')\n"
+        "        self.log_path = self.locate()\n"
+        "        with open(self.log_path) as f:\n            return f.read()\n"
+    )
+    _quiet_until_undone("SLS110", code, "open(self.log_path)", "open(self.mark)")
+    # a method of the class that stores the client's text in the attribute may run meanwhile: it counts
+    refill = code.replace("    def locate(self):\n", "    def refill(self):\n        self.log_path = self.request.GET['p']\n\n    def locate(self):\n")
+    assert "SLS110" in rules(refill.replace("        with open(", "        self.refill()\n        with open("))
+
+
 def test_a_value_looked_up_as_an_integer_primary_key_holds_digits():
     """Django converts an `id`/`pk` lookup value with int() and raises ValueError for other text:
     after the query, and in a handler of DoesNotExist that lets ValueError through, it is digits."""
