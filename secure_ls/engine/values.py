@@ -442,9 +442,10 @@ class ValueOrigins(ExpressionFacts):
             item = self._field(func.value, node.args[0]) if func.attr == "get" and node.args and not node.keywords else None
             if item is not None:
                 return item.join(self._join_all(node.args[1:]))  # `options.get("table", "posts")` of a tracked literal
-            if func.attr in catalog.CHOOSING_METHODS and node.args and self._origin(node.args[0]).is_constant:
-                # `request.accept_languages.best_match(SUPPORTED)`: one of the offered constants
-                return self._join_all(node.args[1:])
+            if func.attr in catalog.CHOOSING_METHODS and node.args:
+                # `request.accept_languages.best_match(SUPPORTED, default=...)`: one of the offered values
+                # or the default, whatever the client's header said
+                return self._join_all([*node.args, *(k.value for k in node.keywords)])
             if func.attr == "get" and receiver.is_constant and node.args and not node.keywords:
                 # `COMMANDS.get(name, default)` on constants: one of its values or the default, whatever the key
                 return self._join_all(node.args[1:])

@@ -436,6 +436,21 @@ def test_an_optparse_option_with_fixed_choices_holds_one_of_them():
     _quiet_until_undone("SLS122", code, "choices=('http', 'https'), ", "")
 
 
+def test_the_language_werkzeug_picks_from_the_configured_list_is_one_of_that_list():
+    """`best_match(languages, default=...)` returns one of the offered values or the default,
+    whatever the client's Accept-Language said: the operator's list is not the client's text."""
+    code = (
+        "import os\nfrom flask import Flask, request, current_app\napp = Flask(__name__)\n\n"
+        "@app.route('/')\ndef index():\n"
+        "    languages = current_app.config['LANGUAGES']\n"
+        "    locale = request.accept_languages.best_match(languages, default=languages[0])\n"
+        "    return open(os.path.join(current_app.static_folder, locale, 'index.html')).read()\n"
+    )
+    _quiet_until_undone("SLS110", code, "request.accept_languages.best_match(languages, default=languages[0])", "request.accept_languages[0]")
+    # the default, or the offered values, can be the client's own text
+    assert "SLS110" in rules(code.replace("default=languages[0]", "default=request.args['lang']"))
+    assert "SLS110" in rules(code.replace("best_match(languages,", "best_match(request.args.getlist('lang'),"))
+
 def test_a_management_command_option_declared_as_a_number_holds_a_number():
     code = (
         "from django.core.management.base import BaseCommand\nfrom django.db import connection\n\n"
