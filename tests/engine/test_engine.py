@@ -324,6 +324,20 @@ def test_an_assert_on_an_objects_own_state_outside_request_handling_is_low_confi
     _low_until_undone("SLS130", backend, "def __init__(self, user):\n        self.user = user", "def __init__(self, request):\n        self.user = request.user", "high")
 
 
+def test_an_authorization_assert_in_a_management_command_is_low_confidence():
+    # a sanity check of what the operator's own import command just did
+    command = (
+        "from django.core.management.base import BaseCommand\n\n"
+        "class Command(BaseCommand):\n"
+        "    def handle(self, *args, **options):\n"
+        "        owner = import_projects(options['file'])\n"
+        "        for project in owner.projects:\n"
+        "            assert owner.has_perm('view_project', project)\n"
+    )
+    # the same assert in a view's helper class is the access check a request passes
+    _low_until_undone("SLS130", command, "class Command(BaseCommand):\n    def handle(", "class Importer(object):\n    def run(", "high")
+    assert _confidence(command.replace("def handle(", "def run("), "SLS130") == ["high"]
+
 def test_two_passwords_from_one_submitted_form_are_a_confirmation_check():
     code = (
         "from flask import request\n\n"
