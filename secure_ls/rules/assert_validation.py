@@ -45,8 +45,9 @@ class AssertUsedForValidation(Rule):
     a request (an MFA backend built for one user) asserts the object's own
     state, which its callers establish: low confidence. So is an authorization
     assert in a Django management command (`assert user.has_perm(...)` in a
-    `...Command` class with a `handle` method): the operator who runs it can
-    do anything the check refuses.
+    `...Command` class with a `handle` method, or in a function of the module
+    that defines the `Command` class): the operator who runs it can do anything
+    the check refuses.
     `assert request.user.is_authenticated` in a function whose `request` is
     annotated is reported with low confidence: it is the django-stubs way
     to narrow the user's type for mypy, usually behind `@login_required`.
@@ -417,14 +418,15 @@ def _own_state_invariant(test: ast.expr, node: ast.Assert, ctx) -> bool:
 
 
 def _in_management_command(node: ast.AST, ctx) -> bool:
-    """In a method of a Django management command (a `...Command` class that defines `handle`):
+    """In a method of a Django management command (a `...Command` class that defines `handle`),
+    or in a module-level helper of a command module (Django runs the module's `Command` class):
     `manage.py` runs it for the operator, who can do anything the check would refuse. Low
     confidence: the assert is still the command's only guard if a view calls it."""
     cls = next((anc for anc in ctx.ancestors(node) if isinstance(anc, ast.ClassDef)), None)
-    return (
-        cls is not None
-        and any(base.endswith("Command") for base in base_names(cls))
-        and any(isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == "handle" for stmt in cls.body)
+    if cls is None:
+        return any(base.endswith("Command") for base in ctx.module.class_bases.get("Command", ()))
+    return any(base.endswith("Command") for base in base_names(cls)) and any(
+        isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == "handle" for stmt in cls.body
     )
 
 

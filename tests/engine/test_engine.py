@@ -337,6 +337,16 @@ def test_an_authorization_assert_in_a_management_command_is_low_confidence():
     # the same assert in a view's helper class is the access check a request passes
     _low_until_undone("SLS130", command, "class Command(BaseCommand):\n    def handle(", "class Importer(object):\n    def run(", "high")
     assert _confidence(command.replace("def handle(", "def run("), "SLS130") == ["high"]
+    # a helper of the command's module, which Django runs for the operator too
+    helper = (
+        "from django.core.management.base import BaseCommand\n\n"
+        "def import_user(owner, projects):\n"
+        "    for project in projects:\n"
+        "        assert owner.has_perm('view_project', project)\n\n"
+        "class Command(BaseCommand):\n"
+        "    def handle(self, *args, **options):\n        import_user(*load(options['file']))\n"
+    )
+    _low_until_undone("SLS130", helper, "class Command(BaseCommand)", "class Importer(object)", "high")
 
 def test_two_passwords_from_one_submitted_form_are_a_confirmation_check():
     code = (
