@@ -478,8 +478,8 @@ PREDICATE_PREFIXES = ("is_", "has_")
 HEX_METHODS = frozenset({"hexdigest", "hex"})
 
 # Methods (on any receiver) that pick one of the values offered in their first argument
-# (Werkzeug's `accept_languages.best_match(SUPPORTED)`): constant when those values are,
-# whatever the receiver holds; the other arguments (a default) can still be returned.
+# (Werkzeug's `accept_languages.best_match(SUPPORTED)`): what those values are, whatever the
+# receiver holds; the other arguments (a default) can still be returned.
 CHOOSING_METHODS = frozenset({"best_match"})
 
 # Methods of HTTP clients (requests/httpx sessions, urllib3 pools, an application's own wrapper)

@@ -263,6 +263,8 @@ class UnitContext:
             elif isinstance(outer_scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 called = constructions.LocalCalls(outer_scope, self.origin)
         analyzer = self._new_analyzer(outer_scope, instance_attributes, constructor_arguments=called)
+        if isinstance(outer_scope, ast.ClassDef) and isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            analyzer.command_options = self._command_options(outer_scope, scope)
         self._flows[id(scope)] = analyzer
         if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             analyzer.run_function(scope, outer_env)
@@ -276,6 +278,15 @@ class UnitContext:
             _, env = analyzer.run_block(scope.body, outer_env)
             self._end_envs[id(scope)] = env
         return analyzer
+
+    def _command_options(self, cls: ast.ClassDef, method: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
+        """A Django management command's `handle(self, *args, **options)`: the options the class's
+        `add_arguments(self, parser)` declares with `type=int`, `choices=...` (argparse refuses
+        anything else before `handle` runs)."""
+        if method.name != "handle" or method.args.kwarg is None or not any(b.endswith("Command") for b in base_names(cls)):
+            return frozenset()
+        declaring = next((s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "add_arguments"), None)
+        return self._flow_for_scope(declaring).constrained_options if declaring is not None else frozenset()
 
     def module_end_env(self) -> bindings.Env:
         """The bindings at the end of the unit's module-level code."""

@@ -127,6 +127,8 @@ class ExpressionFacts:
         self.facts = ScopeFacts()
         # argparse options declared here with `choices=CONSTANTS` or `type=int`: `args.<dest>` holds one of those
         self._constrained_options: set[str] = set()
+        # a management command's `handle`: the options its class's `add_arguments` so declared (context.py)
+        self.command_options: frozenset[str] = frozenset()
         # while a deferred origin is computed: the bindings its names had where it was made
         self._overlay: dict[int, Binding] | None = None
 

@@ -126,6 +126,10 @@ class FlowAnalyzer(ValueOrigins):
                 part = Part(PARAM, self._parameter_label(func, arg.arg))
             parts = {part, *(Part(UNTRUSTED, p.part.label, p.part.safe_for, steps=(make_step(arg, p.where),)) for p in passed.get(arg.arg, ()))}
             env[arg.arg] = Binding(Origin(frozenset(parts)))
+            if arg is func.args.kwarg and self.command_options:
+                # `handle(self, *args, **options)`: `options["n"]` is what argparse made of `--n`
+                whole = env[arg.arg].origin
+                env[arg.arg] = Binding(whole, fields={dest: whole.sanitized(ALL) for dest in self.command_options})
             if declared is not None and declared.fields:
                 self._model_parameters[arg.arg] = (env[arg.arg], declared.fields)
         if self._exits is not None and not self._exits:
@@ -512,6 +516,11 @@ class FlowAnalyzer(ValueOrigins):
                 else:
                     return None  # a capture or a class pattern: leave it to the general pass
         return None
+
+    @property
+    def constrained_options(self) -> frozenset[str]:
+        """The option destinations this pass saw declared with fixed choices or a converting type."""
+        return frozenset(self._constrained_options)
 
     def _note_constrained_option(self, call: ast.expr) -> None:
         """`parser.add_argument("env", choices=ENVIRONMENTS)` / `add_argument("--n", type=int)`:

@@ -68,12 +68,22 @@ class ValueOrigins(ExpressionFacts):
                 if old.fields is not None and key is not None:
                     # `d["k"] = v` on a literal with constant keys: item k now holds v, the others keep theirs
                     env[base.id] = Binding(old.origin.join(origin), old.values, old.alias, fields={**old.fields, key: origin})
-                elif field is not None and base.id != self._instance and not old.function:
-                    # `book.cover = v`: that attribute holds v from here on, the others what they held
-                    env[field] = Binding(origin, (value,) if value is not None else ())
+                elif field is not None and not old.function:
+                    # `book.cover = v`: that attribute holds v from here on, the others what they held.
+                    # `self.cover = v`: v, or what another method of the class may put there meanwhile
+                    held = origin.join(self._stored_by_class(target.attr)) if base.id == self._instance else origin
+                    env[field] = Binding(held, (value,) if value is not None else ())
                     env[base.id] = Binding(old.origin.join(origin), old.values, old.alias, own=old.origin if old.own is None else old.own)
                 elif not origin.is_constant:
                     env[base.id] = Binding(old.origin.join(origin), old.values, old.alias)
+
+    def _stored_by_class(self, attribute: str) -> Origin:
+        """What the methods of the enclosing class store in `self.<attribute>` (asked only if read)."""
+        known = self._instance_attributes
+        if known is None:
+            return CONSTANT
+        self.read_instance_attributes = True
+        return Origin.deferred(lambda: (known().origins.get(attribute) or CONSTANT).parts, 1)
 
     def _deferred_join(self, nodes: list[ast.expr], names: dict[int, Binding]) -> Origin:
         """The join of `nodes`' origins, computed if ever asked, with the bindings in `names`."""
@@ -437,9 +447,10 @@ class ValueOrigins(ExpressionFacts):
             item = self._field(func.value, node.args[0]) if func.attr == "get" and node.args and not node.keywords else None
             if item is not None:
                 return item.join(self._join_all(node.args[1:]))  # `options.get("table", "posts")` of a tracked literal
-            if func.attr in catalog.CHOOSING_METHODS and node.args and self._origin(node.args[0]).is_constant:
-                # `request.accept_languages.best_match(SUPPORTED)`: one of the offered constants
-                return self._join_all(node.args[1:])
+            if func.attr in catalog.CHOOSING_METHODS and node.args:
+                # `request.accept_languages.best_match(SUPPORTED, default=...)`: one of the offered values
+                # or the default, whatever the client's header said
+                return self._join_all([*node.args, *(k.value for k in node.keywords)])
             if func.attr == "get" and receiver.is_constant and node.args and not node.keywords:
                 # `COMMANDS.get(name, default)` on constants: one of its values or the default, whatever the key
                 return self._join_all(node.args[1:])

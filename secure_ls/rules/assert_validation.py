@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine import astutil
+from secure_ls.engine.symbols import base_names
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import constants, web
 from secure_ls.rules.base import Example, Rule, code
@@ -42,7 +43,11 @@ class AssertUsedForValidation(Rule):
     `KeyError` for the same values, so `-O` changes only the exception's
     type. `assert self.is_authenticated()` in a class that never sees
     a request (an MFA backend built for one user) asserts the object's own
-    state, which its callers establish: low confidence.
+    state, which its callers establish: low confidence. So is an authorization
+    assert in a Django management command (`assert user.has_perm(...)` in a
+    `...Command` class with a `handle` method, or in a function of the module
+    that defines the `Command` class): the operator who runs it can do anything
+    the check refuses.
     `assert request.user.is_authenticated` in a function whose `request` is
     annotated is reported with low confidence: it is the django-stubs way
     to narrow the user's type for mypy, usually behind `@login_required`.
@@ -267,6 +272,7 @@ class AssertUsedForValidation(Rule):
         what = "an authorization check" if kind == "auth" else "a check of request data"
         narrowing = kind == "auth" and _narrows_for_type_checker(test, ctx.enclosing_function(node))
         own_state = kind == "auth" and not narrowing and _own_state_invariant(test, node, ctx)
+        operator_run = kind == "auth" and not narrowing and not own_state and _in_management_command(node, ctx)
         ctx.report(
             self,
             node,
@@ -278,10 +284,13 @@ class AssertUsedForValidation(Rule):
                 else "It asserts the object's own state, so its callers decide who gets here; if none of them checks, "
                 "raise an exception from an `if` instead."
                 if own_state
+                else "It is in a management command, run by an operator who holds the server already; if the command "
+                "can also be started for someone else (`call_command` in a view), raise an exception from an `if` instead."
+                if operator_run
                 else "Raise an exception from an `if` instead."
             ),
             fix=self._fix(node, kind, ctx),
-            confidence=Confidence.LOW if narrowing or own_state else None,
+            confidence=Confidence.LOW if narrowing or own_state or operator_run else None,
         )
 
     def _fix(self, node: ast.Assert, kind: str, ctx) -> Fix | None:
@@ -406,6 +415,19 @@ def _own_state_invariant(test: ast.expr, node: ast.Assert, ctx) -> bool:
         if isinstance(sub, ast.arg) and sub.arg == "request" or isinstance(sub, ast.Attribute) and sub.attr == "request":
             return False
     return True
+
+
+def _in_management_command(node: ast.AST, ctx) -> bool:
+    """In a method of a Django management command (a `...Command` class that defines `handle`),
+    or in a module-level helper of a command module (Django runs the module's `Command` class):
+    `manage.py` runs it for the operator, who can do anything the check would refuse. Low
+    confidence: the assert is still the command's only guard if a view calls it."""
+    cls = next((anc for anc in ctx.ancestors(node) if isinstance(anc, ast.ClassDef)), None)
+    if cls is None:
+        return any(base.endswith("Command") for base in ctx.module.class_bases.get("Command", ()))
+    return any(base.endswith("Command") for base in base_names(cls)) and any(
+        isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == "handle" for stmt in cls.body
+    )
 
 
 def _identifiers(node: ast.AST) -> list[str]:

@@ -16,7 +16,10 @@ class RegexInjection(Rule):
     Finds regular expressions built from request data (query parameters,
     form fields, JSON, route parameters) and passed to `re.compile`,
     `re.search`, `re.match`, `re.sub` and the other `re` functions without
-    `re.escape`.
+    `re.escape`. A `re.compile(pattern)` whose result is thrown away (a
+    statement of its own, usually in a `try` that catches `re.error`) only
+    checks the pattern's syntax: compiling matches nothing, so it is not
+    reported; where the pattern is then used to match, that call is.
 
     ## Why is this bad?
     The client writes part of your pattern. A search term of `(a+)+$` or
@@ -73,6 +76,19 @@ class RegexInjection(Rule):
             def find(text):
                 return re.search(r"\d+", request.args["text"])
         """),
+        # the client's pattern is compiled only to tell them it is malformed: nothing is matched
+        code("""
+            import re
+            from flask import abort, request
+
+            def check_pattern():
+                pattern = request.args["pattern"]
+                try:
+                    re.compile(pattern)
+                except re.error:
+                    abort(400)
+                return {"valid": True}
+        """),
     ]
     INVALID = [
         Example(
@@ -114,6 +130,34 @@ class RegexInjection(Rule):
             where='f"\\\\b{word}\\\\b"',
             says="Regular expression built from the HTTP request",
         ),
+        Example(  # the syntax check passes `(a+)+$`: the search that follows is the sink
+            code("""
+                import re
+                from flask import abort, request
+
+                def matching(lines):
+                    pattern = request.args["pattern"]
+                    try:
+                        re.compile(pattern)
+                    except re.error:
+                        abort(400)
+                    return [line for line in lines if re.search(pattern, line)]
+            """),
+            fixed=code("""
+                import re
+                from flask import abort, request
+
+                def matching(lines):
+                    pattern = request.args["pattern"]
+                    try:
+                        re.compile(pattern)
+                    except re.error:
+                        abort(400)
+                    return [line for line in lines if re.search(re.escape(pattern), line)]
+            """),
+            where="pattern",
+            says="Regular expression built from the Flask request",
+        ),
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
@@ -123,6 +167,8 @@ class RegexInjection(Rule):
         pattern = refuncs.pattern_arg(node)
         if pattern is None:
             return
+        if name == "re.compile" and isinstance(ctx.parent(node), ast.Expr):
+            return  # compiled and thrown away: a syntax check, nothing is matched
         part = ctx.origin(pattern).risk(Sink.REGEX)
         if not web.is_client(part):
             return

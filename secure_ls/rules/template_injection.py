@@ -48,7 +48,10 @@ class TemplateInjection(Rule):
     `tornado.template.Template(...)`. Sandboxed Jinja environments are not
     reported. A client's `str.format` pattern is reported too (its fields read
     attributes of the values formatted), except when every value is literal
-    text or a number written in the code: their attributes lead nowhere.
+    text or a number written in the code, or data decoded from JSON
+    (`request.get_json()`, `json.loads(...)`, their items): the attributes of
+    strings, numbers, lists and dicts lead nowhere. One real object among the
+    values (the user, the app) is reported.
 
     ## Why is this bad?
     Whatever is inserted into the template source is parsed as template
@@ -153,6 +156,17 @@ class TemplateInjection(Rule):
                 except (KeyError, IndexError, ValueError):
                     abort(400)
                 return {"ok": True}
+        """),
+        # the client's macro filled in with the client's own JSON values: str, numbers, lists, dicts
+        code("""
+            from flask import request
+
+            def expand_macro():
+                body = request.get_json()
+                values = {}
+                if "values" in body:
+                    values = body["values"]
+                return {"line": body["macro"].format(**values)}
         """),
     ]
     INVALID = [
@@ -310,6 +324,18 @@ class TemplateInjection(Rule):
             where="pattern",
             says="Format string taken from the Flask request",
         ),
+        Example(  # the same JSON values, and one real object: `{user.__init__.__globals__}` reads its module
+            code("""
+                from flask import request
+                from flask_login import current_user
+
+                def expand_macro():
+                    body = request.get_json()
+                    return {"line": body["macro"].format(user=current_user, **body.get("values", {}))}
+            """),
+            where='body["macro"]',
+            says="Format string taken from the HTTP request",
+        ),
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
@@ -367,8 +393,8 @@ class TemplateInjection(Rule):
         receiver = node.func.value
         if isinstance(receiver, ast.Constant) or not (node.args or node.keywords):
             return  # a literal format string, or nothing to read attributes of
-        if node.func.attr == "format" and all(_is_plain_literal(v) for v in _formatted_values(node)):
-            return  # only literal text and numbers: their attributes are the builtins' own, no secret among them
+        if all(_is_plain_data(v, ctx) for v in _formatted_values(node)):
+            return  # only text, numbers, lists and dicts: their attributes are the builtins' own, no secret among them
         worst = ctx.origin(receiver).risk(Sink.TEMPLATE)
         if not ts.is_remote(worst):
             return
@@ -446,7 +472,8 @@ class TemplateInjection(Rule):
 
 
 def _formatted_values(call: ast.Call) -> list[ast.expr]:
-    """What `template.format(...)` hands the template: its arguments, and the values of a `**{...}` literal."""
+    """What `template.format(...)` (or `.format_map(mapping)`) hands the template: its arguments,
+    and the values of a `**{...}` literal."""
     values: list[ast.expr] = [a.value if isinstance(a, ast.Starred) else a for a in call.args]
     for keyword in call.keywords:
         if keyword.arg is None and isinstance(keyword.value, ast.Dict) and None not in keyword.value.keys:
@@ -456,13 +483,36 @@ def _formatted_values(call: ast.Call) -> list[ast.expr]:
     return values
 
 
-def _is_plain_literal(node: ast.expr) -> bool:
-    """A str, number, bool or None written in the code (or a tuple/list of them): a format field
-    can read only attributes and items, and those of builtin literals lead to no function's
-    globals (`{0.__class__.__init__.__globals__}` needs a function written in Python)."""
+# What decodes JSON into str, numbers, bools, None, lists and dicts (Flask's default provider too).
+_JSON_DECODERS = frozenset({"json.loads", "json.load", "flask.request.get_json", "flask.request.json", "flask.json.loads"})
+
+
+def _is_plain_data(node: ast.expr, ctx, depth: int = 0) -> bool:
+    """A str, number, bool or None written in the code, a list or dict of them, or decoded JSON
+    (`request.get_json()`, `json.loads(...)`, an item of either, every value a name is assigned):
+    a format field can read only attributes and items, and those of the builtins' own types lead
+    to no function's globals (`{0.__class__.__init__.__globals__}` needs a function written in
+    Python)."""
+    if depth > 6:
+        return False
     if isinstance(node, (ast.Tuple, ast.List)):
-        return all(_is_plain_literal(e) for e in node.elts)
-    return isinstance(node, ast.Constant) and not isinstance(node.value, type(...))
+        return all(_is_plain_data(e, ctx, depth + 1) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return None not in node.keys and all(_is_plain_data(v, ctx, depth + 1) for v in node.values)
+    if isinstance(node, ast.Constant):
+        return node.value is not ...
+    if isinstance(node, ast.Subscript):
+        return _is_plain_data(node.value, ctx, depth + 1)  # `data["parameters"]`: an item of decoded JSON
+    if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "get" and ctx.call_name(node) not in _JSON_DECODERS:
+            return _is_plain_data(node.func.value, ctx, depth + 1) and all(_is_plain_data(a, ctx, depth + 1) for a in node.args[1:])
+        return ctx.call_name(node) in _JSON_DECODERS
+    if isinstance(node, ast.Attribute) and ctx.qualified_name(node) in _JSON_DECODERS:
+        return True
+    if isinstance(node, ast.Name):
+        values = ctx.assigned_values(node)
+        return bool(values) and all(v is not node and _is_plain_data(v, ctx, depth + 1) for v in values)
+    return False
 
 
 def _add_keywords(call: ast.Call, keys: dict[str, str], ctx):

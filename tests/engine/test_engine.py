@@ -326,6 +326,30 @@ def test_an_assert_on_an_objects_own_state_outside_request_handling_is_low_confi
     _low_until_undone("SLS130", backend, "def __init__(self, user):\n        self.user = user", "def __init__(self, request):\n        self.user = request.user", "high")
 
 
+def test_an_authorization_assert_in_a_management_command_is_low_confidence():
+    # a sanity check of what the operator's own import command just did
+    command = (
+        "from django.core.management.base import BaseCommand\n\n"
+        "class Command(BaseCommand):\n"
+        "    def handle(self, *args, **options):\n"
+        "        owner = import_projects(options['file'])\n"
+        "        for project in owner.projects:\n"
+        "            assert owner.has_perm('view_project', project)\n"
+    )
+    # the same assert in a view's helper class is the access check a request passes
+    _low_until_undone("SLS130", command, "class Command(BaseCommand):\n    def handle(", "class Importer(object):\n    def run(", "high")
+    assert _confidence(command.replace("def handle(", "def run("), "SLS130") == ["high"]
+    # a helper of the command's module, which Django runs for the operator too
+    helper = (
+        "from django.core.management.base import BaseCommand\n\n"
+        "def import_user(owner, projects):\n"
+        "    for project in projects:\n"
+        "        assert owner.has_perm('view_project', project)\n\n"
+        "class Command(BaseCommand):\n"
+        "    def handle(self, *args, **options):\n        import_user(*load(options['file']))\n"
+    )
+    _low_until_undone("SLS130", helper, "class Command(BaseCommand)", "class Importer(object)", "high")
+
 def test_two_passwords_from_one_submitted_form_are_a_confirmation_check():
     code = (
         "from flask import request\n\n"
@@ -436,6 +460,42 @@ def test_an_optparse_option_with_fixed_choices_holds_one_of_them():
         "    return urlopen('{}://ralph.example/dhcp/'.format(opts.proto))\n"
     )
     _quiet_until_undone("SLS122", code, "choices=('http', 'https'), ", "")
+
+
+def test_the_language_werkzeug_picks_from_the_configured_list_is_one_of_that_list():
+    """`best_match(languages, default=...)` returns one of the offered values or the default,
+    whatever the client's Accept-Language said: the operator's list is not the client's text."""
+    code = (
+        "import os\nfrom flask import Flask, request, current_app\napp = Flask(__name__)\n\n"
+        "@app.route('/')\ndef index():\n"
+        "    languages = current_app.config['LANGUAGES']\n"
+        "    locale = request.accept_languages.best_match(languages, default=languages[0])\n"
+        "    return open(os.path.join(current_app.static_folder, locale, 'index.html')).read()\n"
+    )
+    _quiet_until_undone("SLS110", code, "request.accept_languages.best_match(languages, default=languages[0])", "request.accept_languages[0]")
+    # the default, or the offered values, can be the client's own text
+    assert "SLS110" in rules(code.replace("default=languages[0]", "default=request.args['lang']"))
+    assert "SLS110" in rules(code.replace("best_match(languages,", "best_match(request.args.getlist('lang'),"))
+
+def test_a_management_command_option_declared_as_a_number_holds_a_number():
+    code = (
+        "from django.core.management.base import BaseCommand\nfrom django.db import connection\n\n"
+        "class Command(BaseCommand):\n"
+        "    def add_arguments(self, parser):\n"
+        "        parser.add_argument('--template', dest='jt', type=int)\n"
+        "        parser.add_argument('--history', type=float, default=25)\n\n"
+        "    def handle(self, *args, **options):\n"
+        "        jt = options['jt']\n"
+        "        with connection.cursor() as cursor:\n"
+        "            cursor.execute(f\"SELECT * FROM job WHERE id = {jt} LIMIT {options.get('history')}\")\n"
+    )
+    _quiet_until_undone("SLS101", code, "dest='jt', type=int", "dest='jt'")
+    _quiet_until_undone("SLS101", code, "'--history', type=float", "'--history'")
+    # argparse's dest of `--template` without `dest=` is `template`, not `jt`
+    assert "SLS101" in rules(code.replace(", dest='jt'", ""))
+    # the options handed on whole first may come back changed; a class that is no command is not run by argparse
+    assert "SLS101" in rules(code.replace("        jt = options['jt']\n", "        self.prepare(options)\n        jt = options['jt']\n"))
+    assert "SLS101" in rules(code.replace("class Command(BaseCommand)", "class Report(object)"))
 
 
 def test_a_row_looked_up_by_a_request_key_is_stored_data_not_the_key():
@@ -1787,6 +1847,24 @@ def test_setting_one_attribute_of_an_object_leaves_its_other_attributes_as_they_
     _quiet_until_undone("SLS120", branch, "redirect(book.local_path)", "redirect(book.cover)")
     # ... and when the other path sets `book` itself from the request, every attribute is the client's
     assert "SLS120" in rules(branch.replace("    book.save()\n", "    else:\n        book = request.POST\n    book.save()\n"))
+
+
+def test_setting_one_attribute_of_self_leaves_the_others_as_the_class_stores_them():
+    """`self.mark = request...` then `self.log_path = self.locate()`: the path holds what the
+    class stores in `log_path`, not the mark (and the message names the right source)."""
+    code = (
+        "from rest_framework.views import APIView\n\n"
+        "class LogTail(APIView):\n"
+        "    def locate(self):\n        return '/var/log/app.log'\n\n"
+        "    def get(self, request):\n"
+        "        self.mark = request.query_params.get('mark')\n"
+        "        self.log_path = self.locate()\n"
+        "        with open(self.log_path) as f:\n            return f.read()\n"
+    )
+    _quiet_until_undone("SLS110", code, "open(self.log_path)", "open(self.mark)")
+    # a method of the class that stores the client's text in the attribute may run meanwhile: it counts
+    refill = code.replace("    def locate(self):\n", "    def refill(self):\n        self.log_path = self.request.GET['p']\n\n    def locate(self):\n")
+    assert "SLS110" in rules(refill.replace("        with open(", "        self.refill()\n        with open("))
 
 
 def test_a_value_looked_up_as_an_integer_primary_key_holds_digits():
