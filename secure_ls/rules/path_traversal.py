@@ -59,7 +59,11 @@ class PathTraversal(Rule):
     route parameter): `open`, `os.open`, `codecs.open`, `flask.send_file`,
     Starlette/FastAPI and aiohttp `FileResponse`, saving an upload (`request.files["f"].save(path)`),
     `shutil.copy*`/`move`/`rmtree`, `os.remove`/`unlink`/`rmdir`/`rename`,
-    and `pathlib.Path` methods that open, write or delete files. A function
+    and `pathlib.Path` methods that open, write or delete files, and a path
+    given to a function of the module or the workspace that hands it on
+    whole to one of those calls (`read_file(os.path.join(ROOT, name))` with
+    `def read_file(path): return open(path).read()`), reported where it is
+    given. A function
     parameter joined onto a fixed directory (`os.path.join(UPLOADS, name)`)
     is reported with low confidence. A client's path that is only probed
     (`os.path.exists`, `isfile`, `isdir`, `getsize`, `os.stat`, `os.access`)
@@ -280,6 +284,21 @@ class PathTraversal(Rule):
         """),
     ]
     INVALID = [
+        Example(  # handed to a helper that opens it
+            code("""
+                import os
+                from flask import request
+
+                def read_file(path):
+                    with open(path) as fh:
+                        return fh.read()
+
+                def page():
+                    return read_file(os.path.join("/srv/pages", request.args["name"]))
+            """),
+            where='os.path.join("/srv/pages", request.args["name"])',
+            says="File path built from the Flask request",
+        ),
         Example(  # a view's `request` is the client's
             code("""
                 import io
@@ -564,6 +583,11 @@ class PathTraversal(Rule):
         for target in targets:
             if self._check(node, target, name, ctx):
                 return
+
+    def visit_Forwarded(self, node: ast.Call, callee: str, position: str, target: ast.expr, ctx) -> None:
+        # `read_file(request.args["name"])` where `def read_file(path): return open(path).read()`
+        if any(position == str(index) or position in names for index, names in _SINKS.get(callee, ())):
+            self._check(node, target, callee, ctx)
 
     def _is_upload(self, receiver: ast.AST, ctx) -> bool:
         """An uploaded file (werkzeug FileStorage): `request.files["f"]` or a name holding one."""

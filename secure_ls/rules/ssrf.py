@@ -41,7 +41,10 @@ class ServerSideRequestForgery(Rule):
     ## What it does
     Finds HTTP requests (`requests`, `httpx`, `aiohttp`, `urllib.request`)
     whose URL, or the host part of it, comes from the client: a query
-    parameter, form field, JSON body or route parameter. A URL that starts
+    parameter, form field, JSON body or route parameter; also a URL given
+    to a function of the module or the workspace that hands it on whole to
+    one of them (`fetch(request.args["url"])` with `def fetch(url): return
+    requests.get(url, timeout=5)`), reported where it is given. A URL that starts
     with a fixed host (`"https://api.example.com/" + path`, also through a
     module constant) or with a base URL of the application's own followed
     by `/` (`f"{settings.API_URL}/{item_id}"`) is not reported: the client
@@ -138,6 +141,20 @@ class ServerSideRequestForgery(Rule):
         """),
     ]
     INVALID = [
+        Example(  # handed to a helper that fetches it
+            code("""
+                import requests
+                from flask import request
+
+                def fetch(url):
+                    return requests.get(url, timeout=5).text
+
+                def preview():
+                    return fetch(request.args["url"])
+            """),
+            where='request.args["url"]',
+            says="comes from the Flask request: the server will fetch whatever host the client names",
+        ),
         Example(
             code("""
                 import requests
@@ -217,8 +234,15 @@ class ServerSideRequestForgery(Rule):
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
         url = self._url(node, ctx)
-        if url is None:
-            return
+        if url is not None:
+            self._judge(node, url, ctx)
+
+    def visit_Forwarded(self, node: ast.Call, callee: str, position: str, url: ast.expr, ctx) -> None:
+        # `fetch(request.args["url"])` where `def fetch(url): return requests.get(url, timeout=5)`
+        if callee in _FUNCTIONS and position in (str(_FUNCTIONS[callee]), "url"):
+            self._judge(node, url, ctx)
+
+    def _judge(self, node: ast.Call, url: ast.expr, ctx) -> None:
         part = ctx.origin(url).risk(Sink.URL)
         if not web.is_client(part) or web.reads_own_url(ctx, part):
             return
