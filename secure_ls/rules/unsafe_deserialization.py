@@ -41,8 +41,10 @@ class UnsafeDeserialization(Rule):
     Finds data deserialized with formats that can run code: `pickle`
     (`load`, `loads`, `Unpickler`, and the same in `cPickle`, `_pickle`,
     `dill`, `cloudpickle`, `joblib`), `shelve.open`, `marshal`,
-    `jsonpickle.decode` and `pandas.read_pickle`. Data that is a constant in
-    the code is not reported.
+    `jsonpickle.decode` and `pandas.read_pickle`; also the client's data
+    given to a function of the module or the workspace that hands it on
+    whole to one of them, reported where it is given. Data that is a
+    constant in the code is not reported.
 
     ## Why is this bad?
     A pickle is a small program: unpickling calls whatever functions the
@@ -157,6 +159,22 @@ class UnsafeDeserialization(Rule):
         """),
     ]
     INVALID = [
+        Example(  # the client's bytes handed to a helper that unpickles them
+            code("""
+                import base64
+                import pickle
+                from flask import request
+
+                def cart():
+                    return decode_cart(base64.b64decode(request.cookies["cart"]))
+
+                def decode_cart(raw):  # its own finding: the caller decides what it unpickles
+                    return pickle.loads(raw)
+            """),
+            count=2,
+            where='decode_cart(base64.b64decode(request.cookies["cart"]))',
+            says="`pickle.loads()` reads data from the Flask request",
+        ),
         Example(  # the class never pickles: the bytes are whatever filled the dict
             code("""
                 import pickle
@@ -245,8 +263,18 @@ class UnsafeDeserialization(Rule):
             return
         index, names, fmt = _LOADERS[name]
         data = ts.argument(node, index, names)
-        if data is None:
-            return
+        if data is not None:
+            self._judge(node, name, fmt, data, ctx)
+
+    def visit_Forwarded(self, node: ast.Call, callee: str, position: str, data: ast.expr, ctx) -> None:
+        # `decode_cart(request.cookies["cart"])` where `def decode_cart(raw): return pickle.loads(raw)`:
+        # judged where the client's bytes are given (what the helper itself loads is the audit tier)
+        if callee in _LOADERS and (position == str(_LOADERS[callee][0]) or position in _LOADERS[callee][1]):
+            part = ts.data_origin(data, ctx, Sink.DESERIALIZE)
+            if part is not None and part.kind == taint.UNTRUSTED:
+                self._judge(node, callee, _LOADERS[callee][2], data, ctx)
+
+    def _judge(self, node: ast.Call, name: str, fmt: str, data: ast.expr, ctx) -> None:
         if self._round_trip(data, ctx):
             return  # pickle.loads(pickle.dumps(x)): a copy of the program's own object
         part = ts.data_origin(data, ctx, Sink.DESERIALIZE)
