@@ -25,7 +25,9 @@ class HardcodedPassword(Rule):
     `request.form["password"] != "..."`) is the value a check accepts, and is
     reported too, even a default credential such as `"admin"` (a placeholder
     elsewhere), unless the check refuses it (`if ... == "changeme": raise`,
-    a warning, or a new value in its place: `password = new_token()`).
+    a warning, logged or written to the terminal as a Django command does
+    with `self.stdout.write(self.style.WARNING(...))`, or a new value in its
+    place: `password = new_token()`).
     A bare `key` or `token`, which as often names a dictionary key or a
     parser token, is reported only when its value is shaped like a
     generated credential (32 or more characters of a base64 alphabet that
@@ -176,6 +178,16 @@ class HardcodedPassword(Rule):
             from django.conf import settings
             if not settings.ADMIN_PASSWORD or settings.ADMIN_PASSWORD == "admin":
                 logging.warning("set ADMIN_PASSWORD")
+        """),
+        # ... or writes a warning to the terminal, as a management command does
+        code("""
+            from django.core.management.base import BaseCommand
+
+            class Command(BaseCommand):
+                def handle(self, *args, password=None, **options):
+                    if password == "password":
+                        self.stdout.write(self.style.WARNING("You should change the default password."))
+                    create_admin(password)
         """),
         code("""
             def check(token, api_token):
@@ -369,6 +381,30 @@ class HardcodedPassword(Rule):
             where='b"pa55w0rd-smtp"',
             says="Hard-coded secret **** assigned to `smtp_password`",
         ),
+        # the same command greeting whoever gives the password: the check accepts it
+        Example(
+            code("""
+                from django.core.management.base import BaseCommand
+
+                class Command(BaseCommand):
+                    def handle(self, *args, password=None, **options):
+                        if password == "Adm1n-2024":
+                            self.stdout.write(self.style.SUCCESS("Welcome, administrator."))
+                            grant_admin()
+            """),
+            fixed=code("""
+                from django.core.management.base import BaseCommand
+                import os
+
+                class Command(BaseCommand):
+                    def handle(self, *args, password=None, **options):
+                        if password == os.environ["PASSWORD"]:
+                            self.stdout.write(self.style.SUCCESS("Welcome, administrator."))
+                            grant_admin()
+            """),
+            where='"Adm1n-2024"',
+            says="compared with `password`",
+        ),
     ]
 
     def visit_Constant(self, node: ast.Constant, ctx) -> None:
@@ -458,4 +494,10 @@ def _refuses_default(node: ast.Constant, ctx) -> bool:
     if any(isinstance(stmt, ast.Assign) and any(ctx.text(t) == ctx.text(other) for t in stmt.targets) for stmt in branch.body):
         return True  # `if password == "password": password = new_token()`
     call = first.value if isinstance(first, ast.Expr) else None
-    return isinstance(call, ast.Call) and astutil.last_name(call.func) in _WARNINGS
+    return isinstance(call, ast.Call) and (_names_a_warning(call) or any(isinstance(a, ast.Call) and _names_a_warning(a) for a in call.args))
+
+
+def _names_a_warning(call: ast.Call) -> bool:
+    """`logging.warning(...)`, `sys.exit(...)`; also styled for the terminal, as a Django command
+    writes one: `self.stdout.write(self.style.WARNING(...))` (the style's name, in any case)."""
+    return (astutil.last_name(call.func) or "").lower() in _WARNINGS
