@@ -40,8 +40,9 @@ class HardcodedPassword(Rule):
     `"*****"`, markers replaced in text such as `"!UNDERSCORE!"` or
     `"__token__"`, the mask an API shows in place of a secret such as
     `"$encrypted$"` or `"**redacted**"`), labels and prompts (`"Password:"`, `"Bearer"`, a value equal
-    to the name, a field name like `"user_password"`), format strings, URLs
-    and paths. Test code (a module importing pytest/unittest, `test_*`
+    to the name, a field name like `"user_password"`), words joined by
+    punctuation, also as a condition (`"sms_provider=ovh"`), format strings,
+    URLs and paths. Test code (a module importing pytest/unittest, `test_*`
     functions, `Test*` classes) is not reported: its credentials are
     fixtures. Values with a recognisable provider format (AWS, GitHub,
     Stripe, ...) are reported by SLS202 instead, and framework signing keys
@@ -208,6 +209,13 @@ class HardcodedPassword(Rule):
         code("""
             RESOURCE_IDS = {"AWS::IAM::AccessKey": "72c2d9dd90025459"}
             ACL_CREDENTIALS = "Access-Control-Allow-Credentials"
+        """),
+        # when each secret field is shown: a condition on another field, not the secret
+        code("""
+            VISIBILITY_RULES = {
+                "sms_api_secret": "sms_provider=ovh",
+                "sms_consumer_key": "sms_provider=ovh&sms_enabled=true",
+            }
         """),
         code(r"""
             jsonnet_token = r"[^\W\d]\w*"

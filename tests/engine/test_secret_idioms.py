@@ -136,3 +136,9 @@ def test_a_password_drawn_at_random_for_the_run_is_no_stored_password_one_a_call
     # drawn at first, then replaced by what a caller gives
     replaced = code.replace("DRAWN", "secrets.token_hex(8)") + "\n    def reset(self, new_value):\n        self.password = new_value\n"
     assert _confidence(replaced, "SLS305") == ["medium"]
+
+
+def test_a_condition_of_words_is_no_secret_a_base64_value_ending_in_padding_is():
+    code = 'RULES = {"sms_api_secret": VALUE}\n'
+    assert _confidence(code.replace("VALUE", '"sms_provider=ovh&sms_enabled=true"'), "SLS201") == []
+    assert _confidence(code.replace("VALUE", '"QWxhZGRpbjpvcGVuc2VzYW1l="'), "SLS201") != []
