@@ -142,3 +142,13 @@ def test_a_condition_of_words_is_no_secret_a_base64_value_ending_in_padding_is()
     code = 'RULES = {"sms_api_secret": VALUE}\n'
     assert _confidence(code.replace("VALUE", '"sms_provider=ovh&sms_enabled=true"'), "SLS201") == []
     assert _confidence(code.replace("VALUE", '"QWxhZGRpbjpvcGVuc2VzYW1l="'), "SLS201") != []
+
+
+def test_an_expired_json_web_token_is_the_audit_tier_a_live_one_is_not():
+    # header {"alg": "HS256", "typ": "JWT"}, payload {"sub": ..., "role": "viewer", "exp": EXP}
+    header = "eyJhbGciOiAiSFMyNTYiLCAidHlwIjogIkpXVCJ9"
+    expired_2010 = "eyJzdWIiOiAibGF1bmNoLTc3MzEiLCAicm9sZSI6ICJ2aWV3ZXIiLCAiZXhwIjogMTI2MjMwNDAwMH0"
+    expires_2100 = "eyJzdWIiOiAibGF1bmNoLTc3MzEiLCAicm9sZSI6ICJ2aWV3ZXIiLCAiZXhwIjogNDEwMjQ0NDgwMH0"
+    code = 'LAUNCH_URL = "https://classroom.example.org/launch?token={}.{}.Qm9vWTR2cUxnT3NhZ0ZkS1pYcE5hVHdzRjB1"\n'
+    assert _confidence(code.format(header, expired_2010), "SLS202") == ["low"]
+    assert _confidence(code.format(header, expires_2100), "SLS202") == ["medium"]

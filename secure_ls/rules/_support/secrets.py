@@ -11,13 +11,18 @@ string, a value that is itself a field name like `"user_password"`)?
 
 `known_token(value)`: which provider's credential format the text contains
 (AWS, GitHub, GitLab, Slack, Stripe, Google, JWT, PEM private key).
+`jwt_expired(token)`: a JSON Web Token whose `exp` claim has passed.
 """
 
 from __future__ import annotations
 
 import ast
+import base64
+import binascii
+import json
 import math
 import re
+import time
 
 from secure_ls.rules._support.config import upper_snake
 
@@ -263,6 +268,24 @@ TOKEN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("private key", re.compile(r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP |)PRIVATE KEY(?: BLOCK)?-----\s*(?:[A-Za-z\-]+: [^\n]*\n\s*)*[A-Za-z0-9+/=\s]{64,}")),
 )
 _FAKE_TOKEN = re.compile(r"EXAMPLE|example|XXXX|xxxx|0{8}|1234567890|abcdef(?:ghij)?(?:0123|1234)|FAKE|fake|DUMMY|dummy|TEST|test")
+
+
+def jwt_expired(token: str, now: float | None = None) -> bool:
+    """A JSON Web Token whose payload's `exp` claim (seconds since the epoch) has passed: every
+    verifier refuses it, so it authenticates no one any more. False when the payload cannot be
+    read or has no numeric `exp`."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return False
+    payload = parts[1] + "=" * (-len(parts[1]) % 4)
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(payload))
+    except (binascii.Error, ValueError):
+        return False
+    expiry = claims.get("exp") if isinstance(claims, dict) else None
+    if isinstance(expiry, bool) or not isinstance(expiry, (int, float)):
+        return False
+    return expiry < (time.time() if now is None else now)
 
 
 def known_token(value: str) -> tuple[str, str] | None:
