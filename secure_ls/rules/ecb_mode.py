@@ -5,9 +5,11 @@ from __future__ import annotations
 import ast
 import re
 
+from secure_ls.engine import astutil
 from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import crypto
+from secure_ls.rules._support.constants import defining_value
 from secure_ls.rules.base import Example, Rule, code
 
 _CONSTRUCTIONS = frozenset(
@@ -36,7 +38,10 @@ class EcbMode(Rule):
 
     A cipher object made as a statement of its own and thrown away (a probe
     of which crypto library is installed) encrypts nothing and is not
-    reported.
+    reported; nor is an AES context fed nothing but constants of exactly one
+    block (`ecb.update(bytes.fromhex(self.IV))`, deriving the IV a format
+    uses): one block has no equal blocks to show and hides no data. Fed
+    anything else as well, it is reported.
 
     ## Why is this bad?
     ECB encrypts equal blocks to equal ciphertext blocks, so patterns in the
@@ -99,8 +104,38 @@ class EcbMode(Rule):
             except TypeError:
                 PYCRYPTO = True
         """),
+        # one constant block enciphered to derive the IV a container format uses: nothing to leak
+        code("""
+            from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+            class Container:
+                IV = "ffffffffffffffffffffffffffffffff"
+
+                def decrypt(self, key, data):
+                    ecb = Cipher(algorithms.AES(key), modes.ECB()).encryptor()
+                    iv = ecb.update(bytes.fromhex(self.IV)) + ecb.finalize()
+                    decryptor = Cipher(algorithms.AES(key), modes.CFB(iv)).decryptor()
+                    return decryptor.update(data) + decryptor.finalize()
+        """),
     ]
     INVALID = [
+        # ... but the same context also fed the data: ECB over every block of it
+        Example(
+            code("""
+                from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+                class Container:
+                    IV = "ffffffffffffffffffffffffffffffff"
+
+                    def encrypt(self, key, data):
+                        ecb = Cipher(algorithms.AES(key), modes.ECB()).encryptor()
+                        header = ecb.update(bytes.fromhex(self.IV))
+                        return header + ecb.update(data) + ecb.finalize()
+            """),
+            fixed=None,
+            where="modes.ECB()",
+            says="ECB mode encrypts equal blocks to equal ciphertext",
+        ),
         Example(
             code("""
                 from Crypto.Cipher import AES
@@ -162,6 +197,8 @@ class EcbMode(Rule):
                 and crypto.weak_cipher_name(parent.args[0], ctx)
             ):
                 return
+            if isinstance(parent, ast.Call) and _encrypts_one_constant_block(parent, ctx):
+                return  # `ecb.update(IV)` of one constant block: a value derived (an IV), no data hidden
             ctx.report(self, node, "ECB mode encrypts equal blocks to equal ciphertext, leaking patterns: use AES-GCM (AESGCM) with a random 96-bit nonce.")
             return
         cipher = crypto.pycrypto_cipher(node, ctx)
@@ -211,3 +248,73 @@ class EcbMode(Rule):
 
     def _encrypts(self, node: ast.Call, ctx) -> bool:
         return bool(crypto.receiver_uses(node, ctx) & _ENCRYPTING)
+
+
+_AES_BLOCK = 16
+# What a cryptography cipher context does with data, and what only ends it.
+_FEEDING = frozenset({"update"})
+_ENDING = frozenset({"finalize"})
+
+
+def _encrypts_one_constant_block(cipher: ast.Call, ctx) -> bool:
+    """`ecb = Cipher(algorithms.AES(KEY), modes.ECB()).encryptor()` whose every use is
+    `ecb.update(IV)` or `ecb.finalize()`, each IV a constant of exactly one AES block (a literal,
+    `bytes.fromhex` of one, also a constant of the class read as `self.IV`): one block enciphered
+    to derive a value (a container format's IV, a subkey). There are no equal blocks to show and no
+    data to hide; a context fed anything else (data of any length) is ECB over that data."""
+    if (ctx.call_name(cipher) or "") != crypto.CRYPTOGRAPHY_CIPHER or crypto.cryptography_algorithm(cipher.args[0] if cipher.args else None, ctx) != "AES":
+        return False
+    made = ctx.parent(cipher)
+    if not (isinstance(made, ast.Attribute) and made.attr in ("encryptor", "decryptor") and isinstance(ctx.parent(made), ast.Call)):
+        return False
+    context = ctx.parent(made)
+    stmt = ctx.parent(context)
+    if isinstance(stmt, ast.Attribute):  # `Cipher(...).encryptor().update(IV)`
+        return stmt.attr in _FEEDING and _one_constant_block_fed(ctx.parent(stmt), ctx)
+    if not (isinstance(stmt, ast.Assign) and stmt.value is context and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return False
+    name = stmt.targets[0].id
+    scope = ctx.enclosing_function(stmt) or ctx.tree
+    uses = [n for n in astutil.walk(scope) if isinstance(n, ast.Name) and n.id == name and n is not stmt.targets[0]]
+    fed = False
+    for use in uses:
+        attribute = ctx.parent(use)
+        if not (isinstance(attribute, ast.Attribute) and attribute.attr in _FEEDING | _ENDING and isinstance(ctx.parent(attribute), ast.Call)):
+            return False  # handed on, or stored: used for more than one block here
+        if attribute.attr in _FEEDING:
+            if not _one_constant_block_fed(ctx.parent(attribute), ctx):
+                return False
+            fed = True
+    return fed
+
+
+def _one_constant_block_fed(call: ast.AST, ctx) -> bool:
+    """`ctx.update(IV)` with IV a constant of exactly one AES block."""
+    if not (isinstance(call, ast.Call) and len(call.args) == 1 and not call.keywords):
+        return False
+    value = defining_value(call.args[0], ctx)
+    if isinstance(value, ast.Call) and (ctx.call_name(value) or "") in ("bytes.fromhex", "binascii.unhexlify") and len(value.args) == 1:
+        text = _class_constant(value.args[0], ctx)
+        if text is not None:
+            return len(text) == 2 * _AES_BLOCK and all(c in "0123456789abcdefABCDEF" for c in text)
+    return crypto.literal_bytes_length(value, ctx) == _AES_BLOCK
+
+
+def _class_constant(node: ast.expr, ctx) -> str | None:
+    """The text of `self.IV` where the class body binds `IV = "..."` and no method rebinds it."""
+    if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"):
+        return None
+    owner = next((a for a in ctx.ancestors(node) if isinstance(a, ast.ClassDef)), None)
+    if owner is None:
+        return None
+    bound = [
+        stmt.value for stmt in owner.body
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id == node.attr
+    ]
+    rebound = any(
+        isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store) and n.attr == node.attr and isinstance(n.value, ast.Name) and n.value.id == "self"
+        for n in astutil.walk(owner)
+    )
+    if len(bound) != 1 or rebound or not (isinstance(bound[0], ast.Constant) and isinstance(bound[0].value, str)):
+        return None
+    return bound[0].value

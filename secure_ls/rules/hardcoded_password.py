@@ -25,7 +25,9 @@ class HardcodedPassword(Rule):
     `request.form["password"] != "..."`) is the value a check accepts, and is
     reported too, even a default credential such as `"admin"` (a placeholder
     elsewhere), unless the check refuses it (`if ... == "changeme": raise`,
-    a warning, or a new value in its place: `password = new_token()`).
+    a warning, logged or written to the terminal as a Django command does
+    with `self.stdout.write(self.style.WARNING(...))`, or a new value in its
+    place: `password = new_token()`).
     A bare `key` or `token`, which as often names a dictionary key or a
     parser token, is reported only when its value is shaped like a
     generated credential (32 or more characters of a base64 alphabet that
@@ -38,8 +40,9 @@ class HardcodedPassword(Rule):
     `"*****"`, markers replaced in text such as `"!UNDERSCORE!"` or
     `"__token__"`, the mask an API shows in place of a secret such as
     `"$encrypted$"` or `"**redacted**"`), labels and prompts (`"Password:"`, `"Bearer"`, a value equal
-    to the name, a field name like `"user_password"`), format strings, URLs
-    and paths. Test code (a module importing pytest/unittest, `test_*`
+    to the name, a field name like `"user_password"`), words joined by
+    punctuation, also as a condition (`"sms_provider=ovh"`), format strings,
+    URLs and paths. Test code (a module importing pytest/unittest, `test_*`
     functions, `Test*` classes) is not reported: its credentials are
     fixtures. Values with a recognisable provider format (AWS, GitHub,
     Stripe, ...) are reported by SLS202 instead, and framework signing keys
@@ -177,6 +180,16 @@ class HardcodedPassword(Rule):
             if not settings.ADMIN_PASSWORD or settings.ADMIN_PASSWORD == "admin":
                 logging.warning("set ADMIN_PASSWORD")
         """),
+        # ... or writes a warning to the terminal, as a management command does
+        code("""
+            from django.core.management.base import BaseCommand
+
+            class Command(BaseCommand):
+                def handle(self, *args, password=None, **options):
+                    if password == "password":
+                        self.stdout.write(self.style.WARNING("You should change the default password."))
+                    create_admin(password)
+        """),
         code("""
             def check(token, api_token):
                 return token == "undefined" or api_token == "null"
@@ -196,6 +209,13 @@ class HardcodedPassword(Rule):
         code("""
             RESOURCE_IDS = {"AWS::IAM::AccessKey": "72c2d9dd90025459"}
             ACL_CREDENTIALS = "Access-Control-Allow-Credentials"
+        """),
+        # when each secret field is shown: a condition on another field, not the secret
+        code("""
+            VISIBILITY_RULES = {
+                "sms_api_secret": "sms_provider=ovh",
+                "sms_consumer_key": "sms_provider=ovh&sms_enabled=true",
+            }
         """),
         code(r"""
             jsonnet_token = r"[^\W\d]\w*"
@@ -369,6 +389,30 @@ class HardcodedPassword(Rule):
             where='b"pa55w0rd-smtp"',
             says="Hard-coded secret **** assigned to `smtp_password`",
         ),
+        # the same command greeting whoever gives the password: the check accepts it
+        Example(
+            code("""
+                from django.core.management.base import BaseCommand
+
+                class Command(BaseCommand):
+                    def handle(self, *args, password=None, **options):
+                        if password == "Adm1n-2024":
+                            self.stdout.write(self.style.SUCCESS("Welcome, administrator."))
+                            grant_admin()
+            """),
+            fixed=code("""
+                from django.core.management.base import BaseCommand
+                import os
+
+                class Command(BaseCommand):
+                    def handle(self, *args, password=None, **options):
+                        if password == os.environ["PASSWORD"]:
+                            self.stdout.write(self.style.SUCCESS("Welcome, administrator."))
+                            grant_admin()
+            """),
+            where='"Adm1n-2024"',
+            says="compared with `password`",
+        ),
     ]
 
     def visit_Constant(self, node: ast.Constant, ctx) -> None:
@@ -458,4 +502,10 @@ def _refuses_default(node: ast.Constant, ctx) -> bool:
     if any(isinstance(stmt, ast.Assign) and any(ctx.text(t) == ctx.text(other) for t in stmt.targets) for stmt in branch.body):
         return True  # `if password == "password": password = new_token()`
     call = first.value if isinstance(first, ast.Expr) else None
-    return isinstance(call, ast.Call) and astutil.last_name(call.func) in _WARNINGS
+    return isinstance(call, ast.Call) and (_names_a_warning(call) or any(isinstance(a, ast.Call) and _names_a_warning(a) for a in call.args))
+
+
+def _names_a_warning(call: ast.Call) -> bool:
+    """`logging.warning(...)`, `sys.exit(...)`; also styled for the terminal, as a Django command
+    writes one: `self.stdout.write(self.style.WARNING(...))` (the style's name, in any case)."""
+    return (astutil.last_name(call.func) or "").lower() in _WARNINGS

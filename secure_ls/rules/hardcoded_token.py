@@ -23,6 +23,9 @@ class HardcodedToken(Rule):
     and docstrings are not reported; test code, and the samples of an API
     document (an OpenAPI `"example"`, `Field(example=...)`), are reported
     with low confidence, since a real key committed there leaks just the same.
+    So is a JSON Web Token whose `exp` claim has passed: every verifier
+    refuses it, though it still shows the claims and, signed with a weak
+    HMAC key, lets that key be guessed offline.
 
     ## Why is this bad?
     These formats are what secret scanners (and attackers' scrapers of
@@ -161,8 +164,9 @@ class HardcodedToken(Rule):
                 deletion = secrets.delete_statement(environ, ctx)
                 fix = Fix(f"Let the environment provide {name}", (deletion,), safe=False) if deletion else None
         sample = secrets.in_documentation_example(node, ctx)  # an OpenAPI `example`: shown to readers of the API docs
-        confidence = Confidence.LOW if ctx.in_test_code(node) or sample else (Confidence.MEDIUM if label == "JSON Web Token" else Confidence.HIGH)
-        shown = "a private key" if label == "private key" else f"{label} {secrets.mask(token)}"
+        expired = label == "JSON Web Token" and secrets.jwt_expired(token)  # refused by every verifier
+        confidence = Confidence.LOW if ctx.in_test_code(node) or sample or expired else (Confidence.MEDIUM if label == "JSON Web Token" else Confidence.HIGH)
+        shown = "a private key" if label == "private key" else f"{label} {secrets.mask(token)}" + (" (expired)" if expired else "")
         ctx.report(
             self,
             node,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.engine.taint import Sink
 from secure_ls.rules._support import naming, web
@@ -71,7 +72,12 @@ class PlaintextPasswordComparison(Rule):
     two parsed URLs (`urlparse(origin).password != urlparse(allowed).password`:
     URLs compared part by part) are not reported, nor is a comparison with a password written in the
     source (a known default refused by name): that literal is a hard-coded
-    secret, reported where it is written.
+    secret, reported where it is written. Nor is a password an object draws
+    at random for itself when it is made (`self.password =
+    secrets.token_hex(8)` in `__init__`, and nowhere else in the class from
+    anything a caller gives): a secret for one run, held in memory and
+    handed to its own client, not an account's password to store hashed
+    (whether it is random enough is SLS304's finding).
     """
 
     id = "SLS305"
@@ -152,8 +158,39 @@ class PlaintextPasswordComparison(Rule):
                 if password == _SHIPPED_DEFAULT_PASSWORD:
                     raise ValueError('choose another password')
         """),
+        # a password the server draws for this run and hands to its client: no account's password to store
+        code("""
+            import random
+            import string
+
+            class ControlServer:
+                def __init__(self, port):
+                    self.port = port
+                    self.password = "".join(random.choice(string.ascii_letters + string.digits) for _ in range(15))
+
+                def authenticate(self, channel):
+                    password = channel.recv().decode()
+                    if password != self.password:
+                        raise PermissionError("bad password")
+        """),
     ]
     INVALID = [
+        # the same server given the operator's password: kept as given, it should be a hash
+        Example(
+            code("""
+                class ControlServer:
+                    def __init__(self, port, password=None):
+                        self.port = port
+                        self.password = password
+
+                    def authenticate(self, channel):
+                        password = channel.recv().decode()
+                        if password != self.password:
+                            raise PermissionError("bad password")
+            """),
+            where="password != self.password",
+            says="Password `password` compared in plain text",
+        ),
         # the password in a URL checked against the stored one
         Example(
             code("""
@@ -219,6 +256,8 @@ class PlaintextPasswordComparison(Rule):
             return
         if all(_url_userinfo(side, ctx) for side in (left, right)):
             return  # `parsed.password != allowed.password`: two URLs compared part by part, no account's password
+        if any(_drawn_at_random(side, ctx) for side in (left, right)):
+            return  # `self.password = secrets.token_hex()` in `__init__`: a one-run secret, no account's password
         ctx.report(
             self,
             node,
@@ -238,6 +277,45 @@ def _url_userinfo(node: ast.expr, ctx) -> bool:
     parsed = node.value
     values = ctx.assigned_values(parsed) if isinstance(parsed, ast.Name) else (parsed,)
     return bool(values) and all(isinstance(v, ast.Call) and (ctx.call_name(v) or "") in _URL_PARSERS for v in values)
+
+
+# Where fresh random values come from: a value made only by one of these is no one's chosen password.
+_RANDOM_SOURCES = ("random.", "secrets.", "os.urandom", "uuid.uuid4", "django.utils.crypto.get_random_string")
+
+
+def _drawn_at_random(node: ast.expr, ctx) -> bool:
+    """`self.password` that the object draws at random when it is made (`self.password =
+    "".join(random.choice(chars) for _ in range(15))` in `__init__`, every assignment of it in the
+    class; `None` aside) from nothing a caller gives: a secret for this run, held in memory,
+    not an account's password that could be stored hashed. How random it is is SLS304's business."""
+    if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"):
+        return False
+    owner = next((a for a in ctx.ancestors(node) if isinstance(a, ast.ClassDef)), None)
+    if owner is None:
+        return False
+    values = [
+        (stmt, stmt.value)
+        for stmt in astutil.walk(owner)
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign))
+        and any(ctx.text(t) == ctx.text(node) for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]))
+    ]
+    drawn = [(stmt, value) for stmt, value in values if not (isinstance(value, ast.Constant) and value.value is None)]
+    return bool(drawn) and all(
+        isinstance(stmt, ast.Assign) and getattr(ctx.enclosing_function(stmt), "name", None) == "__init__" and _only_random(value, ctx)
+        for stmt, value in drawn
+    )
+
+
+def _only_random(value: ast.expr, ctx) -> bool:
+    """A value made by a random source out of constants alone: no parameter, field or setting in it."""
+    calls = [c for c in astutil.walk(value) if isinstance(c, ast.Call)]
+    if not any((ctx.call_name(c) or "").startswith(_RANDOM_SOURCES) for c in calls):
+        return False
+    local = {n.id for gen in astutil.walk(value) if isinstance(gen, ast.comprehension) for n in astutil.walk(gen.target) if isinstance(n, ast.Name)}
+    for sub in astutil.walk(value):
+        if isinstance(sub, ast.Name) and sub.id not in local and not ctx.qualified_name(sub):
+            return False  # a parameter or a local value: what a caller gives may be a real password
+    return True
 
 
 def _hashed_when_changed(compare: ast.Compare, ctx) -> bool:

@@ -47,7 +47,9 @@ class TimingUnsafeComparison(Rule):
     called, such as a nonce it echoes; a comparison with such an answer,
     an HTTP response or the TXT records a name server returned, checks what
     that server said, and only that server, which does not time it, chose
-    that side): two of the server's own values (what the
+    that side; the parameter of a lambda that `filter` or `map` calls
+    holds the items of the collection it goes over, so it is such an
+    answer when that collection is): two of the server's own values (what the
     session holds is one: the server stored or signed it), or two fields
     an object was configured with (`self.access_token != self.password`,
     unless one of them holds request data), give no one a guess to time; nor
@@ -303,8 +305,37 @@ class TimingUnsafeComparison(Rule):
                 request.project = project
                 request.readonly = api_key == request.project.api_key_readonly
         """),
+        # the items `filter` hands its lambda are what a server the program called answered
+        code("""
+            import requests
+
+            def find_org(api_url, org_token):
+                orgs = requests.get(api_url, timeout=10).json()["data"]
+                return list(filter(lambda org: org["token"] == org_token, orgs))
+        """),
     ]
     INVALID = [
+        # ... and what a request carries, when it goes over request data
+        Example(
+            code("""
+                import hmac, hashlib
+                from flask import request
+
+                def signed(key, body):
+                    expected = hmac.new(key, body, hashlib.sha256).hexdigest()
+                    return any(map(lambda signature: signature == expected, request.headers.getlist("X-Signature")))
+            """),
+            fixed=code("""
+                import hmac, hashlib
+                from flask import request
+
+                def signed(key, body):
+                    expected = hmac.new(key, body, hashlib.sha256).hexdigest()
+                    return any(map(lambda signature: hmac.compare_digest(signature, expected), request.headers.getlist("X-Signature")))
+            """),
+            where="signature == expected",
+            says="The secret `signature` compared with `==`",
+        ),
         # an Authorization header is the client's guess at a credential, whatever the other side is called
         Example(
             code("""
@@ -576,8 +607,15 @@ def _only_outside_data(node: ast.expr, ctx, answered: bool) -> bool:
 
 
 def _open_parts(node: ast.expr, ctx) -> list[taint.Part]:
-    """The parts of a value's origin that no sanitizer made safe for every sink."""
-    return [part for part in ctx.origin(node).parts if not part.is_safe_for(taint.Sink.ANY)]
+    """The parts of a value's origin that no sanitizer made safe for every sink; a parameter of a
+    lambda that `filter` or `map` calls stands for the items of the collection it goes over."""
+    parts = []
+    for part in ctx.origin(node).parts:
+        if part.is_safe_for(taint.Sink.ANY):
+            continue
+        items = compared_values.lambda_items(node, part.label, ctx) if part.kind == taint.PARAM else None
+        parts += [part] if items is None else _open_parts(items, ctx)
+    return parts
 
 
 def _reads_session(node: ast.expr, ctx, depth: int = 2) -> bool:

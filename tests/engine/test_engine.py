@@ -1543,7 +1543,8 @@ def test_a_record_field_the_class_fills_with_its_own_pickles_is_its_own_state():
 
 
 def test_a_token_in_an_openapi_example_is_a_sample_for_the_docs():
-    jwt = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJ1c2VyX2lkIjoiOTIyMSIsImV4cCI6MTU3MTUwNDE5M30.M10bjOe45I5Ncu_uXvOmVV8QxnL-nZfcH96U90JaocI"
+    # exp 2100: a token that has not expired (an expired one is the audit tier already)
+    jwt = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJ1c2VyX2lkIjoiOTIyMSIsImV4cCI6NDEwMjQ0NDgwMH0.M10bjOe45I5Ncu_uXvOmVV8QxnL-nZfcH96U90JaocI"
     code = (
         "def login_responses():\n    return {200: {'content': {'application/json': {'example': {'access_token': '"
         + jwt + "', 'token_type': 'bearer'}}}}}\n"

@@ -122,3 +122,33 @@ def test_text_bound_once_at_the_top_of_the_module_is_in_the_source():
         "def on_callback():\n    if request.headers.get('X-Channel-Token') != callback_token:\n        return ''\n    return 'ok'\n"
     )
     _quiet_until_undone("SLS303", code, "callback_token = 'target=app-watch'", "callback_token = load_token()")
+
+
+def test_a_password_drawn_at_random_for_the_run_is_no_stored_password_one_a_caller_gives_is():
+    code = (
+        "import secrets\n\nclass ControlServer:\n    def __init__(self, password=None):\n"
+        "        self.password = DRAWN\n\n    def authenticate(self, password):\n"
+        "        if password != self.password:\n            raise PermissionError('bad password')\n"
+    )
+    assert _confidence(code.replace("DRAWN", "secrets.token_hex(8)"), "SLS305") == []
+    # the operator's password, or a random one in its absence: the operator's is kept in clear
+    assert _confidence(code.replace("DRAWN", "password or secrets.token_hex(8)"), "SLS305") == ["medium"]
+    # drawn at first, then replaced by what a caller gives
+    replaced = code.replace("DRAWN", "secrets.token_hex(8)") + "\n    def reset(self, new_value):\n        self.password = new_value\n"
+    assert _confidence(replaced, "SLS305") == ["medium"]
+
+
+def test_a_condition_of_words_is_no_secret_a_base64_value_ending_in_padding_is():
+    code = 'RULES = {"sms_api_secret": VALUE}\n'
+    assert _confidence(code.replace("VALUE", '"sms_provider=ovh&sms_enabled=true"'), "SLS201") == []
+    assert _confidence(code.replace("VALUE", '"QWxhZGRpbjpvcGVuc2VzYW1l="'), "SLS201") != []
+
+
+def test_an_expired_json_web_token_is_the_audit_tier_a_live_one_is_not():
+    # header {"alg": "HS256", "typ": "JWT"}, payload {"sub": ..., "role": "viewer", "exp": EXP}
+    header = "eyJhbGciOiAiSFMyNTYiLCAidHlwIjogIkpXVCJ9"
+    expired_2010 = "eyJzdWIiOiAibGF1bmNoLTc3MzEiLCAicm9sZSI6ICJ2aWV3ZXIiLCAiZXhwIjogMTI2MjMwNDAwMH0"
+    expires_2100 = "eyJzdWIiOiAibGF1bmNoLTc3MzEiLCAicm9sZSI6ICJ2aWV3ZXIiLCAiZXhwIjogNDEwMjQ0NDgwMH0"
+    code = 'LAUNCH_URL = "https://classroom.example.org/launch?token={}.{}.Qm9vWTR2cUxnT3NhZ0ZkS1pYcE5hVHdzRjB1"\n'
+    assert _confidence(code.format(header, expired_2010), "SLS202") == ["low"]
+    assert _confidence(code.format(header, expires_2100), "SLS202") == ["medium"]

@@ -13,6 +13,8 @@ against the field it confirms, both sent together.
 `constructor_parameters(left, right, ctx)`: two parameters of `__init__`, what the object is
 configured with (`salt_a == salt_b` raising at start-up).
 `module_text_constant(node, ctx)`: text bound once at the top of the module: in the source.
+`lambda_items(node, name, ctx)`: the collection whose items `filter` or `map` hands a lambda's
+parameter (`filter(lambda org: org["token"] == mine, orgs)`: the items of `orgs`).
 """
 
 from __future__ import annotations
@@ -185,3 +187,30 @@ def module_text_constant(node: ast.expr, ctx) -> bool:
         return False
     parameters = {a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]}
     return node.id not in parameters and not any(isinstance(stmt, ast.Global) and node.id in stmt.names for stmt in astutil.walk(func))
+
+
+# Builtins that call the function they are given with each item of the collection after it.
+_ITEM_CALLERS = frozenset({"filter", "map"})
+
+
+def lambda_items(node: ast.expr, name: str, ctx) -> ast.expr | None:
+    """`filter(lambda org: org["token"] == mine, orgs)`: for the parameter `name` of the lambda
+    `node` is in, the collection whose items `filter` or `map` calls it with (`orgs`); None for
+    any other parameter (a caller's, which may be anything)."""
+    for ancestor in ctx.ancestors(node):
+        if not isinstance(ancestor, ast.Lambda):
+            continue
+        if name not in {a.arg for a in ancestor.args.args}:
+            continue  # a parameter of an enclosing function or lambda
+        call = ctx.parent(ancestor)
+        if (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Name)
+            and call.func.id in _ITEM_CALLERS
+            and len(call.args) == 2
+            and call.args[0] is ancestor
+            and len(ancestor.args.args) == 1
+        ):
+            return call.args[1]
+        return None
+    return None

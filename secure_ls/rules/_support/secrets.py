@@ -11,13 +11,18 @@ string, a value that is itself a field name like `"user_password"`)?
 
 `known_token(value)`: which provider's credential format the text contains
 (AWS, GitHub, GitLab, Slack, Stripe, Google, JWT, PEM private key).
+`jwt_expired(token)`: a JSON Web Token whose `exp` claim has passed.
 """
 
 from __future__ import annotations
 
 import ast
+import base64
+import binascii
+import json
 import math
 import re
+import time
 
 from secure_ls.rules._support.config import upper_snake
 
@@ -75,7 +80,8 @@ _MARKER = re.compile(r"([^\w\s]+)[A-Z]+(?:[_\-][A-Z]+)*\1|__[A-Za-z]+(?:_[A-Za-z
 # `"<hidden>"`): the mask an API returns in place of a secret, and the value clients send back.
 _MASK = re.compile(r"[^\w\s]+(?:encrypted|redacted|hidden|masked|removed|filtered|censored|obfuscated)[^\w\s]+", re.IGNORECASE)
 _FORMAT_MARKERS = re.compile(r"%[sd(]|\{\d*\}|\{[A-Za-z_]\w*\}")
-_WORDY = re.compile(r"[A-Za-z]+(?:[_.:\-/ ][A-Za-z]+)*")
+# Words joined by punctuation, also as a condition or query (`provider=ovh&mode=sms`): no secret.
+_WORDY = re.compile(r"[A-Za-z]+(?:[_.:\-/ =&][A-Za-z]+)*")
 _REGEX_MARKERS = re.compile(r"\\[wdsWDSbB]|\[\^|\(\?[:=!P<]|\.\*|\.\+|\]\*|\]\+|\]\{")
 _LABEL = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[_.\-: ][A-Za-z0-9]+)*[:]?$")
 _SECRET_WORDS_IN_VALUE = re.compile(r"pass|secret|token|key|auth|pwd|credential|bearer", re.IGNORECASE)
@@ -214,7 +220,7 @@ def placeholder(value: str, name: str | None = None) -> bool:
     if re.search(r"example|placeholder|changeme|dummy|fake|xxxx|\*\*\*|123456|abcdef|1a2b3c|a1b2c3|qwerty", low):
         return True
     if _WORDY.fullmatch(stripped.lstrip("_")) and not (len(stripped) >= 24 and stripped.isalpha()):
-        return True  # "Access-Control-Allow-Credentials", "__app_fetch_token": words, not a secret
+        return True  # "Access-Control-Allow-Credentials", "__app_fetch_token", "sms_provider=ovh": words, not a secret
     if _REGEX_MARKERS.search(stripped):
         return True  # r"[^\W\d]\w*": a pattern
     return False
@@ -262,6 +268,24 @@ TOKEN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("private key", re.compile(r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP |)PRIVATE KEY(?: BLOCK)?-----\s*(?:[A-Za-z\-]+: [^\n]*\n\s*)*[A-Za-z0-9+/=\s]{64,}")),
 )
 _FAKE_TOKEN = re.compile(r"EXAMPLE|example|XXXX|xxxx|0{8}|1234567890|abcdef(?:ghij)?(?:0123|1234)|FAKE|fake|DUMMY|dummy|TEST|test")
+
+
+def jwt_expired(token: str, now: float | None = None) -> bool:
+    """A JSON Web Token whose payload's `exp` claim (seconds since the epoch) has passed: every
+    verifier refuses it, so it authenticates no one any more. False when the payload cannot be
+    read or has no numeric `exp`."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return False
+    payload = parts[1] + "=" * (-len(parts[1]) % 4)
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(payload))
+    except (binascii.Error, ValueError):
+        return False
+    expiry = claims.get("exp") if isinstance(claims, dict) else None
+    if isinstance(expiry, bool) or not isinstance(expiry, (int, float)):
+        return False
+    return expiry < (time.time() if now is None else now)
 
 
 def known_token(value: str) -> tuple[str, str] | None:
