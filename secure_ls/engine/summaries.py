@@ -418,6 +418,8 @@ def references(tree: ast.Module) -> tuple[frozenset[str], frozenset[str]]:
     pairs: set[str] = set()
     defined = [s for s in tree.body if isinstance(s, ast.ClassDef)]
     classes = [c.name for c in defined] + [base for c in defined for base in base_names(c)]
+    made: dict[str, set[str]] = {}  # `thing = Thing(...)`: the classes a name is made by
+    attributes: list[tuple[str, str]] = []
     for node in astutil.walk(tree):
         if isinstance(node, ast.Name):
             if isinstance(node.ctx, ast.Load):
@@ -428,6 +430,14 @@ def references(tree: ast.Module) -> tuple[frozenset[str], frozenset[str]]:
                 pairs.update(f"{c}.{node.attr}" for c in classes)
             else:
                 pairs.add(f"{base}.{node.attr}")
+                attributes.append((base, node.attr))
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name):
+            pairs.add(f"{node.value.func.id}.{node.attr}")  # `Thing("x").do(...)`: a method of the class
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    made.setdefault(target.id, set()).add(node.value.func.id)
+    pairs.update(f"{owner}.{attr}" for base, attr in attributes for owner in made.get(base, ()))
     frozen = frozenset(names)
     return frozen, frozen | pairs
 

@@ -2199,6 +2199,36 @@ def test_a_config_parser_hands_back_what_was_set_in_it():
     assert "SLS110" not in rules(code.replace("configparser.ConfigParser()", "make_settings()"))
 
 
+_THING = """
+import sqlite3
+from flask import Flask, request
+app = Flask(__name__)
+
+class Thing:
+    def __init__(self, name):
+        self.name = name
+
+    def echo(self, value):
+        return value
+
+    def fixed(self, value):
+        return "constant"
+
+@app.route("/t")
+def t():
+    param = request.args.get("p", "")
+    {use}
+    sqlite3.connect("app.db").execute(f"SELECT * FROM t WHERE a = '{{bar}}'")
+"""
+
+
+@pytest.mark.parametrize("use", ['bar = Thing("x").echo(param)', 'thing = Thing("x")\n    bar = thing.echo(param)'])
+def test_a_method_called_on_an_instance_made_here_applies_its_summary(use):
+    assert _confidence(_THING.format(use=use), "SLS101") == ["high"]
+    # the method hands back a constant: nothing of the request reaches the query
+    assert "SLS101" not in rules(_THING.format(use=use.replace(".echo(", ".fixed(")))
+
+
 def test_a_key_that_only_holds_a_number_is_an_index_not_a_credential():
     # Tautulli's Plex stream sessions: `self.session_key = int(timeline["sessionKey"])`
     code = (
