@@ -73,6 +73,8 @@ class FunctionSummary:
     unreturned: tuple[str, ...] = ()
     # a `@staticmethod`: called on `self`/`cls`, its first parameter is the first argument, not the instance
     static: bool = False
+    # annotated to return a built-in container (`-> dict[str, Any]`): str() of the result shows its items with repr()
+    returns_container: bool = False
 
     def apply(
         self, call: ast.Call | None, positional: list[taint.Origin], keywords: dict, step: taint.Step | None, element: int | None = None
@@ -195,6 +197,7 @@ def summarize_function(
         # a function returning constants only holds none of its arguments anyway
         unreturned=_unreturned(func, (*positional, *kwonly, *filter(None, (vararg, kwarg)))) if returned.parts else (),
         static=static,
+        returns_container=frameworks.returns_builtin_container(func.returns),
     )
 
 

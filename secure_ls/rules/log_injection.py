@@ -44,7 +44,8 @@ class LogInjection(Rule):
     `request.FILES`, a value where `isinstance(value, dict)` (or another
     built-in container: `list`, `tuple`, `set`, `frozenset`) held, in that
     branch or after `if not isinstance(...): return` (until it is given
-    another value) (Werkzeug's headers print as header lines, so they stay
+    another value), what a function annotated to return one gives (`def
+    request_data() -> dict[str, Any]`) (Werkzeug's headers print as header lines, so they stay
     reported there; a Django upload's own `.name` is not reported either, as
     Django keeps only its printable characters, nor the cleaned value of a
     form's or serializer's `FileField`/`ImageField`, the upload shown by that
@@ -703,14 +704,12 @@ class LogInjection(Rule):
     def _untrusted(self, expr: ast.expr, ctx) -> taint.Part | None:
         if isinstance(expr, ast.Attribute) and expr.attr in _NO_NEWLINES | _ROUTING_ATTRIBUTES:
             return None
-        if printed.formats_as_repr(expr) or printed.is_raw_body(expr) or isinstance(expr, ast.Name) and (printed.holds_container(expr, ctx) or printed.holds_bytes(expr, ctx)):
+        if printed.prints_items(expr, ctx) or printed.is_raw_body(expr) or isinstance(expr, ast.Name) and (printed.holds_container(expr, ctx) or printed.holds_bytes(expr, ctx)):
             return None
         if isinstance(expr, ast.Attribute) and expr.attr in ("headers", "FILES") and ctx.imports("django"):
             return None  # Django's `request.headers` (HttpHeaders) and `FILES` print as the repr() of a dict
         if printed.is_django_upload_name(expr, ctx) or printed.is_upload_size(expr, ctx):
             return None
-        if isinstance(expr, (ast.Name, ast.Attribute)) and printed.narrowed_to_container(expr, ctx):
-            return None  # `if isinstance(payload, dict):`: a built-in container prints its items with repr()
         if (isinstance(expr, ast.Name) or isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name)) and newline_checks.matched_whole(ctx.statement(expr), expr, ctx):
             return None  # `if BLOCKED.match(request.path):` with a pattern that takes no line feed
         part = ctx.origin(expr).risk(Sink.LOG)

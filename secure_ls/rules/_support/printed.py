@@ -128,7 +128,7 @@ def holds_container(name: ast.Name, ctx) -> bool:
     if func is not None and _given_named_items(name.id, func):
         return True  # `user["id"] = quote(user_id)`: a mapping, whatever it was made from
     if values:
-        return all(formats_as_repr(v) for v in values)
+        return all(formats_as_repr(v) or _annotated_container(v, ctx) for v in values)
     arg = next((a for a in all_args(func.args) if a.arg == name.id), None) if func is not None else None
     annotation = optional_inner(arg.annotation) if arg is not None else None
     if isinstance(annotation, ast.Subscript):
@@ -228,3 +228,14 @@ def _rebound_after(ctx, func: ast.AST, subject: str, check: ast.expr, use: ast.s
         if check.lineno < node.lineno < use.lineno or any(loop.lineno <= node.lineno <= loop.end_lineno for loop in loops):
             return True
     return False
+
+
+def prints_items(expr: ast.expr, ctx) -> bool:
+    """`expr` is a container here, shown item by item with repr(): built as one (formats_as_repr),
+    returned by a function annotated to return one (`-> dict[str, Any]`), or where an isinstance()
+    test said so."""
+    return formats_as_repr(expr) or _annotated_container(expr, ctx) or isinstance(expr, (ast.Name, ast.Attribute)) and narrowed_to_container(expr, ctx)
+
+
+def _annotated_container(expr: ast.expr, ctx) -> bool:
+    return isinstance(expr, ast.Call) and ctx.returns_container(expr)
