@@ -360,6 +360,12 @@ class UnitContext:
     def is_constant(self, node: ast.AST) -> bool:
         return self.origin(node).is_constant
 
+    def returns_container(self, call: ast.Call) -> bool:
+        """Whether the function `call` names (of this module or an imported one) is annotated to
+        return a built-in container (`def request_data() -> dict[str, Any]`)."""
+        summary = self._flow_for(call).summary_of(call.func)
+        return summary is not None and summary.returns_container
+
     def result_omits(self, call: ast.Call, argument: ast.expr) -> bool:
         """Whether what `call` returns holds nothing of `argument`, one of its arguments: the
         result is a constant (`status_of(error)`), or the called function's summary says the

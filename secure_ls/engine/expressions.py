@@ -369,19 +369,19 @@ class ExpressionFacts:
         """The summary of a function (or `Class.method`) of this module called by name, or of a
         method called on `self`/`cls`: the enclosing class's, else a base class's of this module
         (`if not self.is_worker(name): raise` where a base class defines `is_worker`). A method
-        comes back bound: its parameters without the instance."""
+        comes back bound: its parameters without the instance (a staticmethod has none to drop)."""
         if self._class and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
             local = own_functions(self._summaries)  # bases of this module: no workspace lookup
             found = (self._function_summary(f"{owner}.{func.attr}", local) for owner in self._class_bases)
             method = self._function_summary(f"{self._class}.{func.attr}") or next((f for f in found if f is not None), None)
             if method is not None:
-                return replace(method, params=method.params[1:])
+                return method if method.static else replace(method, params=method.params[1:])
         if isinstance(func, ast.Attribute) and (owner := self._instance_of(func.value)) is not None:
             # `Thing("x").do(param)`, `thing = Thing("x"); thing.do(param)`: a method of a class of
             # this module, called on an instance made here (bound, as on `self`)
             method = self._function_summary(f"{owner}.{func.attr}")
-            if method is not None and method.params:
-                return replace(method, params=method.params[1:])
+            if method is not None and (method.static or method.params):
+                return method if method.static else replace(method, params=method.params[1:])
         if isinstance(func, ast.Name):
             key = func.id
             binding = self._binding(func)

@@ -474,6 +474,18 @@ _JSON_ANNOTATIONS = frozenset({"dict", "Dict", "list", "List", "Mapping", "Mutab
 _ANNOTATION_WRAPPERS = frozenset({"Union", "Optional", "Tuple", "tuple"})
 
 
+_BUILTIN_CONTAINER_ANNOTATIONS = frozenset({"dict", "Dict", "list", "List", "set", "Set", "frozenset", "FrozenSet", "tuple", "Tuple"})
+
+
+def returns_builtin_container(annotation: ast.expr | None) -> bool:
+    """Whether a return annotation names a built-in container (`dict[str, Any]`, `Optional[List[str]]`),
+    not a Mapping or another class of the program's whose str() may be anything."""
+    inner = optional_inner(annotation)
+    if isinstance(inner, ast.Subscript):
+        inner = inner.value
+    return inner is not None and isinstance(inner, (ast.Name, ast.Attribute)) and astutil.last_name(inner) in _BUILTIN_CONTAINER_ANNOTATIONS
+
+
 def returns_no_page_text(annotation: ast.expr | None) -> bool:
     """Whether a function's return annotation admits only what a view returns as data or as a
     response object, never text for an HTML page: `dict`, `list[...]`, `Union[Dict,

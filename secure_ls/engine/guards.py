@@ -225,7 +225,7 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
             summary = validator(func)
             for param, kinds in summary.validates if summary is not None else ():
                 arg = astutil.argument_for(test, summary.params, param)
-                if arg is not None and (subject := _subject(arg)):
+                if arg is not None and (subject := _subject(arg) or field_path(arg)):  # `is_valid(f.filename)`: that field of f
                     names.add(subject)
                     sinks = kinds
     return names, positive, sinks

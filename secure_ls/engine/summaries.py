@@ -33,7 +33,7 @@ import builtins
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from secure_ls.engine import astutil, bindings, flow, frameworks, guards, taint
+from secure_ls.engine import astutil, bindings, flow, frameworks, guards, predicates, taint
 from secure_ls.engine.resolver import LazySummaries
 from secure_ls.engine.symbols import Declaration, ModuleSymbols, base_names, declarations
 
@@ -79,6 +79,10 @@ class FunctionSummary:
     # `def run(sql)` is ("sql", ".execute", "0"); a callee the module qualifies is named so
     # (`os.system`), a method by "." and its name. What reaches that call reaches the sink.
     forwards: tuple[tuple[str, str, str], ...] = ()
+    # a `@staticmethod`: called on `self`/`cls`, its first parameter is the first argument, not the instance
+    static: bool = False
+    # annotated to return a built-in container (`-> dict[str, Any]`): str() of the result shows its items with repr()
+    returns_container: bool = False
 
     def apply(
         self, call: ast.Call | None, positional: list[taint.Origin], keywords: dict, step: taint.Step | None, element: int | None = None
@@ -152,12 +156,13 @@ def summarize_function(
     kwonly = tuple(a.arg for a in args.kwonlyargs)
     vararg = args.vararg.arg if args.vararg else None
     kwarg = args.kwarg.arg if args.kwarg else None
+    static = class_name is not None and any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in func.decorator_list)
     returns, generator, raises = _returns(func)
     if generator or not (returns or raises):
         # nothing to follow: a generator's items are unknown, a procedure returns None (one
         # that raises may still be a check its callers rely on: `_check_name(name)`, see ensures)
         forwards = _forwards(func, (*positional, *kwonly), lambda node: qualify_in(node, module, {}))
-        return FunctionSummary(name or func.name, positional, kwonly, vararg, kwarg, returns_unknown=generator, forwards=forwards)
+        return FunctionSummary(name or func.name, positional, kwonly, vararg, kwarg, returns_unknown=generator, forwards=forwards, static=static)
     analyzer: flow.FlowAnalyzer
 
     def qualify(node: ast.AST) -> str | None:
@@ -195,7 +200,7 @@ def summarize_function(
         returns_params=returns_params,
         returns_untrusted=returns_untrusted,
         returns_unknown=returns_unknown,
-        validates=guards.validated_parameters(func, qualify, analyzer.summary_of),
+        validates=guards.validated_parameters(func, qualify, analyzer.summary_of) or predicates.checked_before_true(func, qualify, analyzer.summary_of),
         elements=elements,
         ensures=_ensured(positional + kwonly, exits),
         ensures_when_found=_ensured(positional + kwonly, exits[:1] + analyzer.found_exits),
@@ -203,6 +208,8 @@ def summarize_function(
         unreturned=_unreturned(func, (*positional, *kwonly, *filter(None, (vararg, kwarg)))) if returned.parts else (),
         returns_dependency=frameworks.returns_dependency(func),
         forwards=_forwards(func, (*positional, *kwonly), qualify),
+        static=static,
+        returns_container=frameworks.returns_builtin_container(func.returns),
     )
 
 

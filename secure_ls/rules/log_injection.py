@@ -41,7 +41,11 @@ class LogInjection(Rule):
     kept in a name or cut short. Mappings logged whole print as the repr()
     of their items, every line break escaped: a form's `cleaned_data`, a
     `QueryDict`, Werkzeug's `args`, Django's `request.headers` and
-    `request.FILES` (Werkzeug's headers print as header lines, so they stay
+    `request.FILES`, a value where `isinstance(value, dict)` (or another
+    built-in container: `list`, `tuple`, `set`, `frozenset`) held, in that
+    branch or after `if not isinstance(...): return` (until it is given
+    another value), what a function annotated to return one gives (`def
+    request_data() -> dict[str, Any]`) (Werkzeug's headers print as header lines, so they stay
     reported there; a Django upload's own `.name` is not reported either, as
     Django keeps only its printable characters, nor the cleaned value of a
     form's or serializer's `FileField`/`ImageField`, the upload shown by that
@@ -270,6 +274,24 @@ class LogInjection(Rule):
                 if form.has_changed():
                     log.debug("changed: %s", form.changed_data)
                 return HttpResponse("ok")
+        """),
+        # where `isinstance(value, dict)` held, the value is a dict: its strings print with repr()
+        code("""
+            import logging
+            from flask import Flask, request
+
+            app = Flask(__name__)
+            log = logging.getLogger(__name__)
+
+            @app.route("/events", methods=["POST"])
+            def events():
+                if isinstance(request.json, dict):
+                    log.debug("event %s", request.json)
+                body = request.get_json()
+                if not isinstance(body, (dict, list)):
+                    return "expected an object or a list", 400
+                log.info(f"batch {body}")
+                return ""
         """),
         # the answer of a server the program chose to call is not what its clients send
         code("""
@@ -536,6 +558,22 @@ class LogInjection(Rule):
             """),
             says="The HTTP request logged unescaped",
         ),
+        # an isinstance() test for a container says nothing once the name holds one of its items
+        Example(
+            code("""
+                import logging
+                from flask import request
+
+                def events():
+                    body = request.get_json()
+                    if not isinstance(body, dict):
+                        return "expected an object", 400
+                    body = body.get("name")
+                    logging.info("event for %s" % body)
+            """),
+            where="body",
+            says="request logged unescaped",
+        ),
         # the upload's own file name is the client's text
         Example(
             code("""
@@ -666,7 +704,7 @@ class LogInjection(Rule):
     def _untrusted(self, expr: ast.expr, ctx) -> taint.Part | None:
         if isinstance(expr, ast.Attribute) and expr.attr in _NO_NEWLINES | _ROUTING_ATTRIBUTES:
             return None
-        if printed.formats_as_repr(expr) or printed.is_raw_body(expr) or isinstance(expr, ast.Name) and (printed.holds_container(expr, ctx) or printed.holds_bytes(expr, ctx)):
+        if printed.prints_items(expr, ctx) or printed.is_raw_body(expr) or isinstance(expr, ast.Name) and (printed.holds_container(expr, ctx) or printed.holds_bytes(expr, ctx)):
             return None
         if isinstance(expr, ast.Attribute) and expr.attr in ("headers", "FILES") and ctx.imports("django"):
             return None  # Django's `request.headers` (HttpHeaders) and `FILES` print as the repr() of a dict
@@ -696,7 +734,7 @@ class LogInjection(Rule):
                     continue
                 if specs is not None and len(specs) == len(call.args) - 1 and specs[index].group("conv") in _SAFE_CONVERSIONS:
                     continue
-                hits.append((arg, part, self._percent_fix(message, index, specs, len(call.args) - 1, ctx)))
+                hits.append((arg, part, logs.percent_fix(message, index, specs, len(call.args) - 1, ctx)))
             return hits
         if isinstance(message, ast.JoinedStr):
             for value in message.values:
@@ -730,7 +768,7 @@ class LogInjection(Rule):
                 if part is not None:
                     hits.append((value, part, None))
             return hits
-        values = _percent_operands(message)
+        values = logs.percent_operands(message)
         if values is not None:
             # "... %s" % value, "%s and %s" % (a, b): each value shown with str() is checked
             specs = logs.percent_specs(message.left.value)  # type: ignore[attr-defined]
@@ -751,43 +789,10 @@ class LogInjection(Rule):
         """`extra={"user": value}`: the formatter writes the record's extra fields as they are
         (`%(user)s` in the format), with no chance to use %r at the call."""
         extra = next((kw.value for kw in call.keywords if kw.arg == "extra"), None)
-        if not isinstance(extra, ast.Dict):
-            return []
-        hits = []
-        for value in extra.values:
-            part = self._untrusted(value, ctx)
-            if part is not None:
-                hits.append((value, part, None))
-        return hits
-
-    def _percent_fix(self, message: ast.Constant, index: int, specs, count: int, ctx) -> Fix | None:
-        if specs is None or len(specs) != count or specs[index].group("conv") != "s" or specs[index].group(0) != "%s":
-            return None
-        span = ctx.span(message)
-        if span.start.line != span.end.line:
-            return None
-        source = ctx.text(message)
-        source_specs = logs.percent_specs(source)
-        if source_specs is None or len(source_specs) != count or source_specs[index].group(0) != "%s":
-            return None
-        offset = source_specs[index].start()
-        at = Position(span.start.line, span.start.column + offset)
-        return Fix("Log the value with %r", (Edit(Span(at, Position(at.line, at.column + 2)), "%r"),), safe=True)
+        values = extra.values if isinstance(extra, ast.Dict) else []
+        return [(value, part, None) for value in values if (part := self._untrusted(value, ctx)) is not None]
 
 
 def _label(part: taint.Part) -> str:
     label = part.label
     return label[0].upper() + label[1:] if label else "Untrusted data"
-
-
-def _percent_operands(message: ast.expr) -> list[ast.expr] | None:
-    """The values a `"... %s ..." % values` message formats one by one (None for any other
-    message, and for named conversions, `%(user)s`, which take items out of a mapping)."""
-    if not (isinstance(message, ast.BinOp) and isinstance(message.op, ast.Mod)):
-        return None
-    if not (isinstance(message.left, ast.Constant) and isinstance(message.left.value, str)) or logs.percent_specs(message.left.value) is None:
-        return None
-    right = message.right
-    if isinstance(right, ast.Tuple):
-        return None if any(isinstance(e, ast.Starred) for e in right.elts) else list(right.elts)
-    return [right]

@@ -71,3 +71,18 @@ def test_a_request_header_copied_under_a_configured_name_or_in_a_conditional_is_
     )
     _low_until_undone("SLS126", code, "request.headers.get(name, 'viewer')", "request.query_params.get(name, 'viewer')", "medium")
     _low_until_undone("SLS126", code, "if name else 'viewer'", "if name else request.query_params.get('u', '')", "medium")
+
+
+def test_what_a_helper_annotated_to_return_a_dict_gives_prints_its_items_with_repr():
+    # ckan-style request helpers declare `-> dict[str, Any]`: logged whole, its strings show with
+    # repr(), line breaks escaped; undone: a helper declared to return text
+    code = (
+        "import logging\nfrom typing import Any, Optional\nfrom flask import Flask, request\n\n"
+        "app = Flask(__name__)\nlog = logging.getLogger(__name__)\n\n"
+        "def request_data() -> Optional[dict[str, Any]]:\n"
+        "    data = request.get_json()\n    if not isinstance(data, dict):\n        raise ValueError('expected an object')\n    return data\n\n"
+        "@app.route('/api/action', methods=['POST'])\ndef action():\n"
+        "    data = request_data()\n    log.info('action with %s', data)\n    log.debug(f'raw {request_data()}')\n    return ''\n"
+    )
+    _quiet_until_undone("SLS704", code, "-> Optional[dict[str, Any]]:", "-> Optional[str]:")
+    _quiet_until_undone("SLS704", code, "    log.info('action with %s', data)\n", "    log.info('action with %s', data.get('name'))\n")

@@ -12,7 +12,7 @@ import re
 import string
 
 from secure_ls.engine import astutil
-from secure_ls.engine.model import Edit, Position, Span
+from secure_ls.engine.model import Edit, Fix, Position, Span
 from secure_ls.rules._support import taint_sinks
 
 LOGGER_NAMES = ("logger", "LOGGER", "_logger", "_LOGGER", "log", "LOG", "_log")
@@ -191,3 +191,32 @@ def literal_prefix(node: ast.expr) -> str:
     text = "".join(parts).split("\0")[0]
     text = text.strip().rstrip(":-–—,;(").strip()
     return text
+
+
+def percent_fix(message: ast.Constant, index: int, specs, count: int, ctx) -> Fix | None:
+    """Switch the `index`th `%s` of a one-line logging format to `%r` (SLS704's quick fix)."""
+    if specs is None or len(specs) != count or specs[index].group("conv") != "s" or specs[index].group(0) != "%s":
+        return None
+    span = ctx.span(message)
+    if span.start.line != span.end.line:
+        return None
+    source = ctx.text(message)
+    source_specs = percent_specs(source)
+    if source_specs is None or len(source_specs) != count or source_specs[index].group(0) != "%s":
+        return None
+    offset = source_specs[index].start()
+    at = Position(span.start.line, span.start.column + offset)
+    return Fix("Log the value with %r", (Edit(Span(at, Position(at.line, at.column + 2)), "%r"),), safe=True)
+
+
+def percent_operands(message: ast.expr) -> list[ast.expr] | None:
+    """The values a `"... %s ..." % values` message formats one by one (None for any other
+    message, and for named conversions, `%(user)s`, which take items out of a mapping)."""
+    if not (isinstance(message, ast.BinOp) and isinstance(message.op, ast.Mod)):
+        return None
+    if not (isinstance(message.left, ast.Constant) and isinstance(message.left.value, str)) or percent_specs(message.left.value) is None:
+        return None
+    right = message.right
+    if isinstance(right, ast.Tuple):
+        return None if any(isinstance(e, ast.Starred) for e in right.elts) else list(right.elts)
+    return [right]

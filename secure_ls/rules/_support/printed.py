@@ -7,6 +7,7 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.frameworks import all_args, optional_inner
+from secure_ls.rules._support import web
 
 # Attributes that hold a container: a validated form's or serializer's fields, and a request's whole
 # environ, query, form, cookie or route-argument mapping (a dict, Werkzeug's MultiDict, Django's
@@ -127,7 +128,7 @@ def holds_container(name: ast.Name, ctx) -> bool:
     if func is not None and _given_named_items(name.id, func):
         return True  # `user["id"] = quote(user_id)`: a mapping, whatever it was made from
     if values:
-        return all(formats_as_repr(v) for v in values)
+        return all(formats_as_repr(v) or _annotated_container(v, ctx) for v in values)
     arg = next((a for a in all_args(func.args) if a.arg == name.id), None) if func is not None else None
     annotation = optional_inner(arg.annotation) if arg is not None else None
     if isinstance(annotation, ast.Subscript):
@@ -165,3 +166,76 @@ def is_upload_size(expr: ast.expr, ctx) -> bool:
         if annotation is not None and not ctx.assigned_values(expr.value) and astutil.last_name(annotation) in _UPLOAD_CLASSES:
             return True
     return ctx.imports("django") and _names_django_upload(expr.value, ctx)
+
+
+# Built-in containers: str() of one shows its items with repr(), so a line break inside comes out as `\\n`.
+_BUILTIN_CONTAINERS = frozenset({"dict", "list", "tuple", "set", "frozenset"})
+
+
+def narrowed_to_container(expr: ast.expr, ctx) -> bool:
+    """`if isinstance(payload, dict): log.debug("%s", payload)`, or after `if not isinstance(payload,
+    dict): raise ...`: where the test held, the value is a built-in container, shown item by item
+    with repr(). Not once the name (or that attribute) is given another value after the test."""
+    subject = astutil.dotted(expr)
+    func = ctx.enclosing_function(expr)
+    statement = ctx.statement(expr)
+    if subject is None or func is None or statement is None:
+        return False
+    checks = [test for test in web.branch_conditions(ctx, expr) if _container_check(test, subject) is True]
+    checks += [s.test for s in _earlier_siblings(ctx, statement) if isinstance(s, ast.If) and _container_check(s.test, subject) is False and ctx.always_leaves(s.body)]
+    return any(not _rebound_after(ctx, func, subject, check, statement) for check in checks)
+
+
+def _earlier_siblings(ctx, statement: ast.stmt):
+    """The statements that ran before `statement` in its block and in each enclosing block, up to its function."""
+    child: ast.AST = statement
+    for ancestor in ctx.ancestors(statement):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(ancestor, field, None)
+            if isinstance(block, list) and any(child is s for s in block):
+                yield from block[: next(i for i, s in enumerate(block) if s is child)]
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            return
+        child = ancestor
+
+
+def _container_check(test: ast.expr, subject: str) -> bool | None:
+    """True for `isinstance(subject, dict)` (every type a built-in container), False for its
+    negation, None for any other test."""
+    negated = False
+    while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, negated = test.operand, not negated
+    if not (isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance" and len(test.args) == 2):
+        return None
+    value, types = test.args
+    kinds = types.elts if isinstance(types, ast.Tuple) else [types]
+    if astutil.dotted(value) != subject or not kinds or not all(isinstance(k, ast.Name) and k.id in _BUILTIN_CONTAINERS for k in kinds):
+        return None
+    return not negated
+
+
+def _rebound_after(ctx, func: ast.AST, subject: str, check: ast.expr, use: ast.stmt) -> bool:
+    """Whether the subject's name (or the subject itself) may be given another value between the
+    test and the use: a store after the test and before the use, or anywhere in a loop around the
+    use that the test is not in (the next round reaches the use with the new value)."""
+    base = subject.split(".")[0]
+    loops = [a for a in ctx.ancestors(use) if isinstance(a, (ast.For, ast.AsyncFor, ast.While)) and a.lineno > check.lineno]
+    for node in astutil.walk(func):
+        if not isinstance(getattr(node, "ctx", None), (ast.Store, ast.Del)):
+            continue
+        if not (isinstance(node, ast.Name) and node.id == base or isinstance(node, ast.Attribute) and astutil.dotted(node) == subject):
+            continue
+        if check.lineno < node.lineno < use.lineno or any(loop.lineno <= node.lineno <= loop.end_lineno for loop in loops):
+            return True
+    return False
+
+
+def prints_items(expr: ast.expr, ctx) -> bool:
+    """`expr` is a container here, shown item by item with repr(): built as one (formats_as_repr),
+    returned by a function annotated to return one (`-> dict[str, Any]`), or where an isinstance()
+    test said so."""
+    return formats_as_repr(expr) or _annotated_container(expr, ctx) or isinstance(expr, (ast.Name, ast.Attribute)) and narrowed_to_container(expr, ctx)
+
+
+def _annotated_container(expr: ast.expr, ctx) -> bool:
+    return isinstance(expr, ast.Call) and ctx.returns_container(expr)
