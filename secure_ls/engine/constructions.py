@@ -253,23 +253,33 @@ def passed_origins(sites, name: str, positional: tuple[str, ...], keyword_names:
     `return helper`): those calls are not seen. The callers' steps are left out: they are in
     another unit (or function) than the parameter."""
     passed: dict[str, Origin] = {param: CONSTANT for param in (*positional, *keyword_names, *((vararg,) if vararg else ()))}
-    calls = 0
+    # Every site is read before any origin is asked for: an origin runs the caller's whole flow
+    # pass, wasted when a later use of the name makes the answer nothing (one walk per site).
+    found: list[tuple[list[list[tuple[str, ast.expr]]], Callable]] = []
     for tree, make_origin in sites:
-        origin = None
-        called = {id(n.func) for n in astutil.walk(tree) if isinstance(n, ast.Call)}
+        called: set[int] = set()
+        reads: list[ast.Name] = []
+        calls: list[list[tuple[str, ast.expr]]] = []
         for node in astutil.walk(tree):
-            if isinstance(node, ast.Name) and node.id == name and id(node) not in called:
-                return {}  # passed on as a value: called where this cannot see
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name):
-                continue
-            calls += 1
-            origin = origin or make_origin()
-            for param, arg in _arguments(node, positional, keyword_names, vararg):
-                if param is None:
-                    return {}  # `f(*rows)`, `f(**opts)`: what goes where is unknown
-                passed[param] = passed[param].join(origin(arg))
-    if not calls:
+            if isinstance(node, ast.Call):
+                called.add(id(node.func))
+                if isinstance(node.func, ast.Name) and node.func.id == name:
+                    calls.append(list(_arguments(node, positional, keyword_names, vararg)))
+            elif isinstance(node, ast.Name) and node.id == name:
+                reads.append(node)
+        if any(id(node) not in called for node in reads):
+            return {}  # passed on as a value: called where this cannot see
+        if any(param is None for arguments in calls for param, _ in arguments):
+            return {}  # `f(*rows)`, `f(**opts)`: what goes where is unknown
+        if calls:
+            found.append((calls, make_origin))
+    if not found:
         return {}
+    for calls, make_origin in found:
+        origin = make_origin()
+        for arguments in calls:
+            for param, arg in arguments:
+                passed[param] = passed[param].join(origin(arg))
     return {param: found if found.is_constant else Origin(frozenset(replace(p, steps=()) for p in found.parts)) for param, found in passed.items()}
 
 

@@ -699,7 +699,7 @@ class ModuleSource:
         self._pieces: dict[str, str] | None = None  # top-level name -> its def or class text
         self._classes: dict[str, bool] = {}  # top-level name -> whether it is a class
         self._rest = ""
-        self._trees: dict[str, ast.Module] = {}
+        self._trees: dict[str, tuple[ast.Module, tuple[set[str], set[str]]]] = {}  # a piece's tree, whom it calls
         self._symbols: ModuleSymbols | None = None
         self.whole_symbols: ModuleSymbols | None = None  # of whole(), once computed
 
@@ -733,13 +733,13 @@ class ModuleSource:
                 if self._classes[name] is not method:
                     continue
                 seen.add(name)
-                tree = self._trees.get(name)
-                if tree is None:
-                    tree = self._trees[name] = parse_within_budget(self._pieces[name], whole_file=False)
+                parsed = self._trees.get(name)
+                if parsed is None:  # walked for its callees once: each importer's summaries ask again
+                    parsed = self._trees[name] = (tree := parse_within_budget(self._pieces[name], whole_file=False), _callees(tree))
                     if len(tree.body) != 1:
                         return None
-                trees.append(tree)
-                functions, classes = _callees(tree)
+                trees.append(parsed[0])
+                functions, classes = parsed[1]
                 todo.extend([(n, False) for n in functions] + [(n, True) for n in classes])
         except (SyntaxError, ValueError):
             return None
