@@ -74,6 +74,16 @@ class InsecureRandom(Rule):
     calls = frozenset({"random."})
 
     VALID = [
+        # a random hour given to what makes a (workout) session: the value is an hour, not the session
+        code("""
+            import datetime
+            import random
+
+            def sample_session(make_session, user):
+                hour = random.randint(8, 20)
+                session = make_session(user, start=datetime.time(hour, 0))
+                return session
+        """),
         # the session keeps the order a quiz's questions come in, a cookie the banner's colour
         code("""
             import random
@@ -487,7 +497,10 @@ def _destination(node: ast.Call, ctx) -> str | None:
         assigned: dict[int, str] = {}
         for carrier in carriers:
             for anc in ctx.ancestors(carrier):
-                if isinstance(anc, ast.Call) and isinstance(anc.func, ast.Attribute) and anc.func.attr == "set_cookie":
+                owner = ctx.parent(anc) if isinstance(anc, ast.keyword) else anc
+                if isinstance(owner, ast.Call) and not _keeps_the_value(owner, ctx) and not _sets_a_cookie(owner):
+                    break  # an argument of something else (`WorkoutSession(time_start=...)`): named after that thing
+                if isinstance(anc, ast.Call) and _sets_a_cookie(anc):
                     cookie = ctx.string_value(anc.args[0]) if anc.args else None
                     value = anc.args[1] if len(anc.args) > 1 else next((k.value for k in anc.keywords if k.arg == "value"), None)
                     if value is not None and (value is carrier or _contains(value, carrier)) and not _harmless(cookie):
@@ -518,6 +531,22 @@ def _destination(node: ast.Call, ctx) -> str | None:
             and any(id(v) in assigned for v in ctx.assigned_values(use))
         ]
     return None
+
+
+# Calls whose result is the random value in another spelling: `str(r)[2:]`, `hex(n)`, `"".join(...)`.
+_SPELLINGS = frozenset({"str", "repr", "hex", "oct", "bin", "format", "int", "bytes"})
+_SPELLING_METHODS = frozenset({"join", "format", "hex", "encode", "decode", "zfill", "rjust", "ljust", "upper", "lower"})
+
+
+def _keeps_the_value(call: ast.Call, ctx) -> bool:
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id in _SPELLINGS
+    return isinstance(func, ast.Attribute) and func.attr in _SPELLING_METHODS
+
+
+def _sets_a_cookie(call: ast.Call) -> bool:
+    return isinstance(call.func, ast.Attribute) and call.func.attr == "set_cookie"
 
 
 def _harmless(name: str | None) -> bool:
