@@ -68,7 +68,9 @@ def injection_stopped(before, after):
 # ---- randomness --------------------------------------------------------------------------------
 # The attack on `random`: its state can be recovered or, as here, set; the same seed gives the
 # same secret again. `secrets` draws from the operating system and ignores the seed.
-RESEEDED = "(__import__('random').seed(7), {call})[1] == (__import__('random').seed(7), {call})[1]"
+# Reseeded, `random` gives the same values again; `secrets` does not. Twenty calls each, so that
+# a value drawn from a small range (an OTP of 5 values) is not equal twice by chance (5**-20).
+RESEEDED = "(__import__('random').seed(7), [{call} for _ in range(20)])[1] == (__import__('random').seed(7), [{call} for _ in range(20)])[1]"
 
 
 def predictable_then_not(before, after):
