@@ -101,6 +101,7 @@ class ExpressionFacts:
         # locals bound to literals fold (`num = 86; if num > 200:`), except in a loop's body, where
         # the first of the flow pass's two rounds sees only the value from before the loop
         self._fold_locals = True
+        self._assigned_once: frozenset[str] = frozenset()  # the names the function binds once (flow.run_function)
         self._made_with = made_with or {}  # module names bound once to a call -> its constant keywords (`re.compile` patterns)
         # the frameworks this file uses: their handler shapes and request-reading methods apply
         self._frameworks = tuple(f for f in catalog.FRAMEWORKS if f.module in packages)
@@ -173,8 +174,8 @@ class ExpressionFacts:
             return node.value
         if isinstance(node, ast.Name):
             bound = env.get(node.id) if env is not None else self._binding(node)
-            if bound is not None and self._fold_locals and len(bound.values) == 1 and isinstance(bound.values[0], (ast.Constant, ast.BinOp, ast.Subscript)):
-                # `num = 86`, `target = guess[1]` on every path that reaches here (a few names deep)
+            if bound is not None and self._fold_locals and node.id in self._assigned_once and len(bound.values) == 1 and isinstance(bound.values[0], (ast.Constant, ast.BinOp, ast.Subscript)):
+                # `num = 86`, `target = guess[1]`, bound once in the function (a few names deep)
                 value = bound.values[0]
                 if isinstance(value, ast.Constant):
                     return value.value

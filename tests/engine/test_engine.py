@@ -2174,6 +2174,8 @@ def test_a_branch_that_literals_decide_is_the_only_one_that_runs(setup, test):
         ("num = len(param)", "num > 200"),
         # a division by zero is no value
         ("num = 0", "1 / num > 2"),
+        # bound again in a loop that breaks out right after: the value at the test is either
+        ("ok = False\n    for c in param:\n        if c == 'y':\n            ok = True\n            break", "not ok"),
     ],
 )
 def test_a_branch_that_literals_do_not_decide_is_followed(setup, test):
