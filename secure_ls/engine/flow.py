@@ -687,12 +687,17 @@ def _assigned_once(func: ast.AST) -> frozenset[str]:
     (ExpressionFacts._static). A name bound again (`ok = False` ... `ok = True; break` in a loop)
     holds what the last binding on each path gave, which the pass, joining paths at the end of a
     loop and not at each `break`, cannot tell for sure."""
-    counts: dict[str, int] = {}
+    # a parameter is bound by the call: assigned once more in the body, it holds either value
+    counts: dict[str, int] = {a.arg: 1 for a in frameworks.all_args(func.args)} if hasattr(func, "args") else {}
     stack = list(getattr(func, "body", ())) if not isinstance(func, ast.Lambda) else []
     while stack:
         node = stack.pop()
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             counts[node.id] = counts.get(node.id, 0) + 1
+        elif isinstance(node, ast.alias):
+            counts[(node.asname or node.name).split(".")[0]] = 2  # an import: no literal
+        elif type(node).__name__ in ("MatchAs", "MatchStar") and getattr(node, "name", None):
+            counts[node.name] = 2  # a capture pattern: what the subject held
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             counts.update((name, 2) for name in node.names)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):

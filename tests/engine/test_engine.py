@@ -2182,6 +2182,15 @@ def test_a_branch_that_literals_do_not_decide_is_followed(setup, test):
     assert "SLS101" in rules(_BRANCHES.format(setup=setup, test=test))
 
 
+def test_a_parameter_given_a_literal_on_one_path_is_not_folded():
+    # `if value == "": value = None`: on the other path the parameter holds what the caller gave
+    code = (
+        "import os\nfrom flask import request\n\ndef view(value):\n    if value == '':\n        value = None\n"
+        "    if value is not None:\n        os.system(request.args['c'])\n"
+    )
+    assert "SLS102" in rules(code)
+
+
 def test_a_local_counted_in_a_loop_is_not_folded_from_its_first_round():
     code = (
         "import os\nfrom flask import Flask, request\napp = Flask(__name__)\n\n@app.route('/l')\ndef l():\n    n = 0\n"
