@@ -74,6 +74,15 @@ class InsecureRandom(Rule):
     calls = frozenset({"random."})
 
     VALID = [
+        # a random digit only picks where to cut a value the server sent: the secret is the server's
+        code("""
+            import random
+
+            def device_secret(answer):
+                device_id = f"{random.randint(1, 4)}:{random.randint(1, 9)}"
+                secret = answer["domaintoken"][int(device_id[0]):]
+                return secret
+        """),
         # a random hour given to what makes a (workout) session: the value is an hour, not the session
         code("""
             import datetime
@@ -496,10 +505,14 @@ def _destination(node: ast.Call, ctx) -> str | None:
     for _ in range(3):
         assigned: dict[int, str] = {}
         for carrier in carriers:
+            child: ast.AST = carrier
             for anc in ctx.ancestors(carrier):
                 owner = ctx.parent(anc) if isinstance(anc, ast.keyword) else anc
                 if isinstance(owner, ast.Call) and not _keeps_the_value(owner, ctx) and not _sets_a_cookie(owner):
                     break  # an argument of something else (`WorkoutSession(time_start=...)`): named after that thing
+                if isinstance(anc, ast.Subscript) and child is anc.slice:
+                    break  # an index into something else (`token[int(n[0]):]`): the item is that thing's
+                child = anc
                 if isinstance(anc, ast.Call) and _sets_a_cookie(anc):
                     cookie = ctx.string_value(anc.args[0]) if anc.args else None
                     value = anc.args[1] if len(anc.args) > 1 else next((k.value for k in anc.keywords if k.arg == "value"), None)
