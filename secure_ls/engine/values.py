@@ -271,6 +271,10 @@ class ValueOrigins(ExpressionFacts):
             if numbers:  # `"%3.1f MB" % size`: digits in place of the numbers
                 others = [v for v in (node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]) if v not in numbers]
                 return self._origin(node.left).join(self._join_all(others)).join(self._join_all(numbers).sanitized(ALL))
+            if isinstance(node.op, ast.Sub):
+                # `on_disk - wanted`: a set difference holds only items of its left side (and a
+                # difference of numbers is a number, whatever the right side was)
+                return self._origin(node.left)
             # a chain of `+` is read as its operands, once (not again for each nested `+`)
             operands = astutil.added(node) if isinstance(node.op, ast.Add) else [node.left, node.right]
             quoted = guards.self_quoted([o.value if isinstance(o, ast.Constant) else o for o in operands])

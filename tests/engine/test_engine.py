@@ -2240,6 +2240,15 @@ def test_a_method_called_on_an_instance_made_here_applies_its_summary(use):
     assert "SLS101" not in rules(_THING.format(use=use.replace(".echo(", ".fixed(")))
 
 
+def test_a_set_difference_holds_only_its_left_side():
+    code = (
+        "import os\nfrom flask import request\n\ndef clean(folder):\n    on_disk = set(os.listdir(folder))\n"
+        "    wanted = set(request.args.getlist('ids'))\n    for name in on_disk - wanted:\n        os.remove(os.path.join(folder, name))\n"
+    )
+    assert "SLS110" not in rules(code)
+    assert "SLS110" in rules(code.replace("on_disk - wanted", "wanted - on_disk"))
+
+
 def test_a_key_that_only_holds_a_number_is_an_index_not_a_credential():
     # Tautulli's Plex stream sessions: `self.session_key = int(timeline["sessionKey"])`
     code = (
