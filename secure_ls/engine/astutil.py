@@ -329,3 +329,15 @@ def parameter_for(call: ast.Call, argument: ast.expr, params: tuple[str, ...], v
     if any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
         return None
     return params[index] if index < len(params) else vararg
+
+
+def returns_in(body: list[ast.stmt]):
+    """The `return` statements of `body` (a function's), not of the functions, lambdas and
+    classes defined inside it."""
+    pending: list[ast.AST] = list(body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Return):
+            yield node
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            pending.extend(children(node))

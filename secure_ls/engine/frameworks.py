@@ -277,13 +277,7 @@ def returns_dependency(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """A FastAPI dependency factory: every `return` of `func` (nested scopes aside) gives
     `Annotated[User, Security(get_current_user, scopes=...)]`, which FastAPI injects; a name
     bound to what it returns is an alias of a dependency, not of data the client sends."""
-    returns, stack = [], list(func.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Return):
-            returns.append(node.value)
-        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            stack.extend(astutil.children(node))
+    returns = [r.value for r in astutil.returns_in(func.body)]
     return bool(returns) and all(isinstance(v, ast.Subscript) and dependency_callee(None, v) is not None for v in returns)
 
 

@@ -29,7 +29,7 @@ def checked_before_true(func: ast.FunctionDef | ast.AsyncFunctionDef, qualify, v
     if not body or not _returns_constant(body[-1], True):
         return ()
     rejections = body[:-1]
-    if not all(_returns_constant(r, False) for r in _returns(rejections)):
+    if not all(_returns_constant(r, False) for r in astutil.returns_in(rejections)):
         return ()
     params = {a.arg for a in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs)}
     params -= _rebound(func)
@@ -53,15 +53,6 @@ def _returns_constant(stmt: ast.stmt, value: bool) -> bool:
     return isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Constant) and stmt.value.value is value
 
 
-def _returns(body: list[ast.stmt]):
-    """The `return` statements in `body`, nested functions and classes aside."""
-    pending: list[ast.AST] = list(body)
-    while pending:
-        node = pending.pop()
-        if isinstance(node, ast.Return):
-            yield node
-        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            pending.extend(astutil.children(node))
 
 
 def _rebound(func: ast.AST) -> set[str]:

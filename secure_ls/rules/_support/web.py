@@ -398,10 +398,4 @@ def own_method(ctx, call: ast.expr) -> ast.FunctionDef | ast.AsyncFunctionDef | 
 
 def returns_of(func: ast.AST):
     """The `return` statements of a function, not of the functions defined inside it."""
-    pending = list(astutil.children(func))
-    while pending:
-        node = pending.pop()
-        if isinstance(node, ast.Return):
-            yield node
-        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            pending.extend(astutil.children(node))
+    return astutil.returns_in(getattr(func, "body", []))
