@@ -763,7 +763,7 @@ class Dispatch:
             handlers.append((self.forwarding[0], self._forwarded))  # a function of the module's, or the class's
         if len(handlers) > 1:
             seen = set()
-            handlers = [h for h in handlers if not (id(h[0]) in seen or seen.add(id(h[0])))]
+            handlers = [h for h in handlers if not (id(h[1]) in seen or seen.add(id(h[1])))]  # a rule once per method (and the forwarding hand-off apart)
         return handlers
 
 
