@@ -380,7 +380,7 @@ class ExpressionFacts:
         if isinstance(func, ast.Attribute) and (owner := self._instance_of(func.value)) is not None:
             # `Thing("x").do(param)`, `thing = Thing("x"); thing.do(param)`: a method of a class of
             # this module, called on an instance made here (bound, as on `self`)
-            method = self._function_summary(f"{owner}.{func.attr}")
+            method = self._function_summary(f"{owner}.{func.attr}", own_functions(self._summaries))  # a class of this module
             if method is not None and (method.static or method.params):
                 return method if method.static else replace(method, params=method.params[1:])
         if isinstance(func, ast.Name):
@@ -396,21 +396,13 @@ class ExpressionFacts:
         return self._function_summary(key)
 
     def _instance_of(self, node: ast.expr) -> str | None:
-        """The class of this module that made `node`: `Thing(...)`, or a local name every value of
-        which is such a call."""
+        """The class that made `node`: `Thing(...)`, or a local name every value of which is a
+        call of that one class by name."""
         values = self._values(node) if isinstance(node, ast.Name) else (node,)
-        owners = {v.func.id for v in values if isinstance(v, ast.Call) and isinstance(v.func, ast.Name)}
-        if len(owners) != 1 or len(values) != sum(1 for v in values if isinstance(v, ast.Call) and isinstance(v.func, ast.Name)):
+        if not values or not all(isinstance(v, ast.Call) and isinstance(v.func, ast.Name) for v in values):
             return None
-        owner = next(iter(owners))
-        return owner if owner in self._classes_here() else None
-
-    def _classes_here(self) -> frozenset[str]:
-        """The classes the module's summaries hold methods of (`Class.method` keys)."""
-        cached = getattr(self, "_classes_cache", None)
-        if cached is None:
-            cached = self._classes_cache = frozenset(k.split(".", 1)[0] for k in own_functions(self._summaries) if "." in k)
-        return cached
+        owners = {v.func.id for v in values}  # type: ignore[attr-defined]
+        return owners.pop() if len(owners) == 1 else None
 
     def _function_summary(self, key: str | None, store: Mapping | None = None) -> "FunctionSummary | None":
         found = (self._summaries if store is None else store).get(key) if key else None
