@@ -35,6 +35,19 @@ PROGRAMS = [
         fixed_lacks=("markupsafe",),
     ),
     Program(
+        # request text returned through a str method: the page is that text, escaped
+        "html-returned-through-strip",
+        "SLS803",
+        FLASK + '\n@app.route("/echo")\ndef echo():\n    return request.args.get("q", "").strip()\n',
+        "unsafe",
+        [
+            ("flask_view(echo, query={'q': ' shoes '})", "same"),
+            ("flask_view(echo)", "same"),
+            (f"flask_view(echo, query={{'q': {SCRIPT!r}}})", lambda b, a: str(b.value) == SCRIPT and str(a.value) == "&lt;script&gt;alert(1)&lt;/script&gt;"),
+        ],
+        fixed_has=('escape(request.args.get("q", "").strip())',),
+    ),
+    Program(
         "html-fstring-with-default",
         "SLS803",
         FLASK + '\n@app.route("/hello")\ndef hello():\n    name = request.args.get("name", "world")\n    return f"<h1>Hello {name}</h1>"\n',

@@ -155,6 +155,23 @@ PROGRAMS = [
         ],
         fixed_lacks=("shell=True",),
     ),
+    Program(
+        # the command is built here and run by the module's helper (a forwarded sink): quoted here
+        "shell-built-for-a-helper-quoted-at-the-call",
+        "SLS102",
+        "import subprocess\n\n"
+        "def greet(name):\n"
+        "    return shell('echo Welcome ' + name)\n\n"
+        "def shell(cmd):\n"
+        "    return subprocess.getoutput(cmd)\n",
+        "unsafe",
+        [
+            ("greet('ann')", "same"),
+            ("greet('Ann-Marie')", "same"),
+            (f"greet({INJECTED!r})", lambda b, a: "INJECTED" in b.value.splitlines() and a.value == f"Welcome {INJECTED}"),
+        ],
+        fixed_has=("shlex.quote(name)",),
+    ),
     # ---- randomness ------------------------------------------------------------------------------
     Program(
         "random-pin-digits-secrets",
