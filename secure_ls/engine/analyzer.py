@@ -308,7 +308,7 @@ class Engine:
             analysis = self._results.get(cache_key)
             if analysis is None:
                 arguments = constructions.arguments(units, callers.get(index, ()), lambda unit: indexed(UnitContext(unit.parsed, module, overrides)), module.closed_world)
-                analysis = self._analyze_unit(parsed, module, arguments, scope.env_for(index))
+                analysis = yield from self._analyze_unit(parsed, module, pace, arguments, scope.env_for(index))
                 if len(self._results) > 50_000:
                     self._results.clear()
                 self._results[cache_key] = analysis
@@ -555,7 +555,7 @@ class Engine:
             keys.append(hash((fingerprint, relevant)) if relevant else fingerprint)
         return keys
 
-    def _analyze_unit(self, parsed, module: ModuleSymbols, constructor_arguments=None, module_env=None) -> _UnitAnalysis:
+    def _analyze_unit(self, parsed, module: ModuleSymbols, pace: Pace, constructor_arguments=None, module_env=None) -> Steps[_UnitAnalysis]:
         overrides = {"sources": self.options.sources, "sanitizers": self.options.sanitizers}
         ctx = UnitContext(parsed, module, overrides, constructor_arguments, module_env)
         problems: list[str] = []
@@ -565,7 +565,7 @@ class Engine:
             problems.append(f"rule {rule.id} ({rule.name}) failed at {where} of a unit: {type(exc).__name__}: {exc}")
 
         try:
-            walk(ctx, self._dispatch, on_error)
+            yield from walk(ctx, self._dispatch, on_error, pace)
         except RecursionError:
             problems.append("unit too deeply nested to analyse completely")
         return _UnitAnalysis(_dedupe(ctx.findings), problems)

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import ast
 import bisect
+import io
 import re
+import tokenize
 import threading
 from dataclasses import dataclass
 
@@ -332,6 +334,9 @@ def _opening_quote(text: str, offset: int) -> str | None:
 def _parse(text: str) -> ParsedUnit:
     reason = over_budget(text)
     if reason is not None:
+        tree = _parse_body_by_statements(text) if len(text) > UNIT_MAX_CHARS else None
+        if tree is not None:
+            return ParsedUnit(text, tree, None, text)
         return ParsedUnit(text, None, None, text, skipped=reason)
     try:
         return ParsedUnit(text, _parse_at_stack_bottom(text), None, text)
@@ -347,6 +352,76 @@ def _parse(text: str) -> ParsedUnit:
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             pass
     return ParsedUnit(text, None, error, text)
+
+
+def _parse_body_by_statements(text: str) -> ast.Module | None:
+    """The tree of a top-level class or function over UNIT_MAX_CHARS, parsed one body
+    statement at a time (None: it is not one, or a statement of its body is itself over the
+    budget). Why: such units are real code (a web framework's controller class of 7,000
+    lines, a client library's 300,000-character class), and skipping them hid every finding
+    in them, while one ast.parse of the whole holds the GIL longer than the budget allows.
+    The statements are found by the tokenizer (pure Python: it yields the GIL, and it knows
+    strings and brackets); each keeps its indentation (it is parsed under an `if 1:` line),
+    so columns are exact and only line numbers are shifted. The result equals ast.parse of
+    the whole text (tests/engine/test_units.py checks it on the standard library)."""
+    starts = _body_statement_lines(text)
+    if not starts:
+        return None
+    lines = text.split("\n")
+    try:  # the header, with a body that parses at any indentation
+        header = ast.parse("\n".join(lines[: starts[0]]) + "\n pass\n")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    definition = header.body[-1] if header.body else None
+    if len(header.body) != 1 or not isinstance(definition, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    statements: list[ast.stmt] = []
+    for first, end in zip(starts, starts[1:] + [len(lines)]):
+        piece = "\n".join(lines[first:end])
+        if over_budget(piece) is not None:
+            return None
+        try:
+            block = ast.parse("if 1:\n" + piece).body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        if len(block) != 1 or not isinstance(block[0], ast.If):
+            return None
+        for statement in block[0].body:  # the piece's first line was line 2 of what was parsed
+            statements.append(ast.increment_lineno(statement, first + 1 - 2))
+    definition.body = statements
+    definition.end_lineno, definition.end_col_offset = statements[-1].end_lineno, statements[-1].end_col_offset
+    return header
+
+
+def _body_statement_lines(text: str) -> list[int] | None:
+    """The 0-based lines where the statements of the body of the definition `text` starts
+    with begin (a decorator's line for a decorated one), from the tokenizer; None when the
+    text is not one indented definition that tokenizes."""
+    starts: list[int] = []
+    depth, statement_begins, after_decorator = 0, True, False
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            kind = token.type
+            if kind == tokenize.INDENT:
+                depth += 1
+            elif kind == tokenize.DEDENT:
+                depth -= 1
+            elif kind == tokenize.NEWLINE:
+                statement_begins = True
+            elif kind not in (tokenize.NL, tokenize.COMMENT, tokenize.ENDMARKER) and statement_begins:
+                statement_begins = False
+                if depth == 0 and starts:
+                    return None  # a second top-level statement
+                if depth == 1 and not (kind == tokenize.NAME and token.string in _CONTINUING_CLAUSES):
+                    if not after_decorator:
+                        starts.append(token.start[0] - 1)
+                    after_decorator = token.string == "@"
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    return starts
+
+
+_CONTINUING_CLAUSES = frozenset(("else", "elif", "except", "finally"))
 
 
 def _parse_at_stack_bottom(text: str) -> ast.Module:
