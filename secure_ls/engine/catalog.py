@@ -160,9 +160,10 @@ ORM_MANAGERS = frozenset({"objects", "query"})
 ORM_LOOKUPS = frozenset({"get_object_or_404", "get_list_or_404", "aget_object_or_404"})
 
 # Decorators that make a function an HTTP handler whose parameters come from
-# the client (route parameters, FastAPI query/body parameters).
+# the client (route parameters, FastAPI query/body parameters; CherryPy's `@cherrypy.expose`
+# fills every parameter from the query string, the form and extra path segments).
 ROUTE_DECORATOR_ATTRIBUTES = frozenset(
-    {"route", "get", "post", "put", "patch", "delete", "head", "options", "websocket", "api_route", "view"}
+    {"route", "get", "post", "put", "patch", "delete", "head", "options", "websocket", "api_route", "view", "expose"}
 )
 # Decorators that hand a Flask view the request's parsed arguments (webargs, flask-smorest,
 # APIFlask, flask-pydantic), and parameter names extensions fill from the request by annotation

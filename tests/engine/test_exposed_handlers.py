@@ -1,0 +1,41 @@
+"""CherryPy (and Pyro's) `@expose`: every parameter of an exposed method is what the caller
+sent (CherryPy fills them from the query string, the form body and the extra path segments),
+so the method is a route handler like Flask's `@app.route` one (catalog.ROUTE_DECORATOR_ATTRIBUTES)."""
+
+from __future__ import annotations
+
+from secure_ls.engine.analyzer import Engine
+
+HANDLER = """
+import logging
+
+import cherrypy
+
+logger = logging.getLogger(__name__)
+
+
+class WebInterface:
+    @cherrypy.expose
+    @cherrypy.tools.json_out()
+    def delete_user(self, user_id=None, **kwargs):
+        logger.info("Deleting user %s", user_id)
+        return {"deleted": True}
+"""
+
+
+def _found(code):
+    return [(f.rule_id, f.message) for f in Engine().analyze(code).findings]
+
+
+def test_a_parameter_of_an_exposed_method_is_client_data():
+    found = _found(HANDLER)
+    assert [rule for rule, _ in found] == ["SLS704"]
+    assert "route parameter `user_id`" in found[0][1]
+
+
+def test_the_same_method_not_exposed_is_not_reported():
+    assert _found(HANDLER.replace("    @cherrypy.expose\n", "")) == []
+
+
+def test_a_number_converted_first_is_not_reported():
+    assert _found(HANDLER.replace('logger.info("Deleting user %s", user_id)', 'logger.info("Deleting user %s", int(user_id))')) == []
