@@ -50,13 +50,15 @@ _UNCLOSED_BRACKET = re.compile(r"'[(\[{]' was never closed")
 # characters) parses in 0.2 s, a triple-quoted f-string of 50,000 fields over as many
 # lines (200,000 characters) in about 2 s; ordinary code parses at about 1 MB/s. Real
 # code rarely reaches either limit (a 200,000-character statement is a class of about
-# 5,000 lines; 50,000-character lines are minified or generated data), and what does is
-# skipped with one log line rather than freezing the editor. Within those sizes one f-string
-# can still hold 50,000 fields: FSTRING_MAX_FIELDS bounds the quadratic part itself (8,000
-# fields parse in 60-150 ms here), counted only in a text with that many braces at all.
+# 5,000 lines, and a longer class or function is parsed statement by statement:
+# _parse_body_by_statements; 50,000-character lines are minified or generated data), and what
+# does is skipped with one log line rather than freezing the editor. Within those sizes one
+# f-string can still hold 50,000 fields: FSTRING_MAX_FIELDS bounds the quadratic part itself
+# (in one run here 4,000 fields parsed in 60 ms and 8,000 in 210 ms; no file of the 183 benchmark
+# projects has an f-string of even 1,000), counted only in a text with that many braces at all.
 UNIT_MAX_CHARS = 200_000
 LINE_MAX_CHARS = 50_000
-FSTRING_MAX_FIELDS = 8_000
+FSTRING_MAX_FIELDS = 4_000
 _FSTRING_START = re.compile(r"(?<![\w\\])(?:[rRbB]?[fF]|[fF][rRbB])(\"\"\"|'''|\"|')")
 
 
