@@ -457,7 +457,7 @@ class FlowAnalyzer(ValueOrigins):
                 _mark_safe(env, {arg.id}, sinks)
 
     def _if(self, stmt: ast.If, env: Env) -> bool:
-        self._expr(stmt.test, env, record_only=True)
+        self._record_test(stmt.test, env)
         truth = self._static(stmt.test, env)
         if truth is not NOT_STATIC:
             # `if False:`, `if DEBUG:` with `DEBUG = False`, `if MODE == "sqlite":`: one branch never runs
@@ -495,6 +495,23 @@ class FlowAnalyzer(ValueOrigins):
         else:
             return False
         return True
+
+    def _record_test(self, test: ast.expr, env: Env) -> None:
+        """Records a condition's reads. An operand of `and` runs only where the operands before
+        it were true (of `or`, false): what they validate holds in it, so in
+        `if is_subdir(path, ROOT) and os.path.isfile(path):` the probe sees a checked path."""
+        if not (isinstance(test, ast.BoolOp) and len(test.values) > 1):
+            self._expr(test, env, record_only=True)
+            return
+        operand_env = env
+        needed = isinstance(test.op, ast.And)  # the truth of the earlier operands where the next one runs
+        for operand in test.values:
+            self._expr(operand, operand_env, record_only=True)
+            validated, when, sinks = guards.validation(operand, self._qualify, self._origin, self._single_value, self.summary_of, self._values)
+            names = {name for name in validated if "." not in name}
+            if names and when == needed:
+                operand_env = dict(operand_env) if operand_env is env else operand_env
+                _mark_safe(operand_env, names, sinks)
 
     def _static_case(self, stmt, env: Env):
         """The case a `match` on a literal constant selects (None: not known before run time)."""

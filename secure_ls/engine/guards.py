@@ -36,6 +36,7 @@ def field_path(node: ast.AST) -> str | None:
 
 
 
+_PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.PurePosixPath"})
 _VALIDATING_METHODS = frozenset({"isdigit", "isdecimal", "isnumeric", "isalnum", "isalpha", "isidentifier", "is_relative_to", "startswith"})
 # functions that validate one of their arguments: name -> (position and keyword of the value it checks, sinks the value is then safe for)
 _VALIDATING_FUNCTIONS = {
@@ -188,6 +189,8 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         qualified = qualify(func)
         if isinstance(func, ast.Attribute) and func.attr in _VALIDATING_METHODS:
             base = _call_chain_base(func.value)  # path.resolve().is_relative_to(root)
+            if isinstance(base, ast.Call) and func.attr == "is_relative_to" and qualify(base.func) in _PATH_TYPES and len(base.args) == 1:
+                base = base.args[0]  # Path(name).resolve().is_relative_to(root): the text it was made of
             if isinstance(base, ast.Name) and func.attr != "startswith":
                 names.add(base.id)
             elif isinstance(base, ast.Name) and test.args and isinstance(test.args[0], ast.Constant) and isinstance(test.args[0].value, str):
