@@ -18,6 +18,9 @@ SOURCE_NAMES: dict[str, str] = {
     "flask.request": "the Flask request",
     "quart.request": "the Quart request",
     "bottle.request": "the Bottle request",
+    # CherryPy's request by its client-data attributes only (its `login`, `config`, `app`, `hooks`
+    # are the server's own)
+    **{f"cherrypy.request.{part}": "the CherryPy request" for part in ("params", "headers", "cookie", "body", "query_string", "path_info", "request_line")},
     "input": "input()",
     # iterated (`async for msg in ws`), it yields the client's messages
     "aiohttp.web.WebSocketResponse": "a websocket message",

@@ -39,3 +39,26 @@ def test_the_same_method_not_exposed_is_not_reported():
 
 def test_a_number_converted_first_is_not_reported():
     assert _found(HANDLER.replace('logger.info("Deleting user %s", user_id)', 'logger.info("Deleting user %s", int(user_id))')) == []
+
+
+REQUEST_READ = """
+import logging
+
+import cherrypy
+
+logger = logging.getLogger(__name__)
+
+
+def check_csrf():
+    logger.error("CSRF check failed for %s", cherrypy.request.READ)
+"""
+
+
+def test_the_client_data_of_the_cherrypy_request_is_a_source():
+    for read in ("path_info", 'headers.get("Referer")', 'params["next"]', "query_string"):
+        assert [rule for rule, _ in _found(REQUEST_READ.replace("READ", read))] == ["SLS704"], read
+
+
+def test_the_servers_own_request_attributes_are_not():
+    for read in ("login", "config", "method", "app.script_name"):
+        assert _found(REQUEST_READ.replace("READ", read)) == [], read
