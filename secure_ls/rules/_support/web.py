@@ -258,7 +258,10 @@ def describe_value(ctx, part: taint.Part, node: ast.AST) -> str:
         return part.describe()
     if len(text) > 80:
         return part.describe()
-    return f"`{text}` (from {part.describe()})" if part.kind == taint.PARAM else f"{part.describe()} `{text}`"
+    described = part.describe()
+    if part.kind == taint.PARAM or described.endswith("`"):
+        return f"`{text}` (from {described})"  # "the route parameter `kwargs`" names something already
+    return f"{described} `{text}`"
 
 
 def built_value(ctx, expr: ast.expr, sink: taint.Sink | None = None, assembled: bool = False) -> tuple[ast.expr, ast.stmt | None]:
