@@ -86,7 +86,9 @@ class PathTraversal(Rule):
     otherwise): compared unresolved, `base/../../etc/passwd` passes, so that
     helper is no check. A helper that raises unless the path, resolved in
     place (`path = os.path.abspath(path)`), is inside the base checks the
-    argument it was called with too. A name that `uuid.UUID(name)` or `int(name)` parsed
+    argument it was called with too, and so does a predicate that returns whether
+    the base joined with the name and resolved (`full = (Path(base) / name).resolve()`)
+    is inside the base (`return Path(base).resolve() in full.parents`). A name that `uuid.UUID(name)` or `int(name)` parsed
     without raising (the `except ValueError:` leaves) holds no `/` or `..`,
     and a name found equal to a safe one (`name == "dir/" + basename(x)`)
     is as safe as that one.
@@ -124,6 +126,25 @@ class PathTraversal(Rule):
     methods = _PATH_METHODS | {"save"}
 
     VALID = [
+        # a predicate that resolves the base joined with the name and checks it stays inside
+        code("""
+            import os
+            from pathlib import Path
+            from flask import abort, request
+
+            UPLOADS = "/srv/uploads"
+
+            def stays_inside(name, base):
+                full = (Path(base) / name).resolve()
+                return Path(base).resolve() in full.parents
+
+            def upload():
+                name = request.args["name"]
+                if not stays_inside(name, UPLOADS):
+                    abort(403)
+                with open(os.path.join(UPLOADS, name), "wb") as out:
+                    out.write(request.get_data())
+        """),
         # the name tempfile chose for a file the class keeps, whatever was downloaded into it
         code("""
             import os
@@ -284,6 +305,28 @@ class PathTraversal(Rule):
         """),
     ]
     INVALID = [
+        Example(  # joined but never resolved: `base/../../etc/passwd` has base among its parents
+            code("""
+                import os
+                from pathlib import Path
+                from flask import abort, request
+
+                UPLOADS = "/srv/uploads"
+
+                def stays_inside(name, base):
+                    full = Path(base) / name
+                    return Path(base) in full.parents
+
+                def upload():
+                    name = request.args["name"]
+                    if not stays_inside(name, UPLOADS):
+                        abort(403)
+                    with open(os.path.join(UPLOADS, name), "wb") as out:
+                        out.write(request.get_data())
+            """),
+            where="os.path.join(UPLOADS, name)",
+            says="File path built from the Flask request",
+        ),
         Example(  # handed to a helper that opens it
             code("""
                 import os
