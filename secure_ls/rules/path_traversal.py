@@ -69,7 +69,9 @@ class PathTraversal(Rule):
     (`os.path.exists`, `isfile`, `isdir`, `getsize`, `os.stat`, `os.access`)
     is reported at medium confidence, unless the same name is also opened in
     the function (then the file operation is what is reported): it tells
-    the client whether any file on the server exists. A route parameter
+    the client whether any file on the server exists. A path from the answer
+    of a server the program called (an HTTP response) that is only probed is
+    the audit tier (low confidence): that server is never told the answer. A route parameter
     that matches one path segment (`/files/<name>`, `/files/{name}`, not a
     `path` converter) is reported with low confidence: Flask, Django and
     Starlette match it against the decoded path, so it holds no `/` and
@@ -311,20 +313,18 @@ class PathTraversal(Rule):
                 from pathlib import Path
                 from flask import abort, request
 
-                UPLOADS = "/srv/uploads"
-
                 def stays_inside(name, base):
                     full = Path(base) / name
                     return Path(base) in full.parents
 
                 def upload():
                     name = request.args["name"]
-                    if not stays_inside(name, UPLOADS):
+                    if not stays_inside(name, "/srv/uploads"):
                         abort(403)
-                    with open(os.path.join(UPLOADS, name), "wb") as out:
+                    with open(os.path.join("/srv/uploads", name), "wb") as out:
                         out.write(request.get_data())
             """),
-            where="os.path.join(UPLOADS, name)",
+            where='os.path.join("/srv/uploads", name)',
             says="File path built from the Flask request",
         ),
         Example(  # handed to a helper that opens it
@@ -701,7 +701,8 @@ class PathTraversal(Rule):
                 "it tells the client whether any file on the server exists. Keep only the file name, or check the resolved "
                 "path stays inside the directory."
             )
-            confidence = min(confidence, Confidence.MEDIUM)  # it discloses, it does not read
+            # it discloses, it does not read; only to a client: a server the program called is never told
+            confidence = min(confidence, Confidence.MEDIUM if part.from_client() else Confidence.LOW)
         elif one_segment:
             message = (
                 f"File path built from {ts.phrase(part, ts.short(ctx, target))}: the route matches one path segment, so the name "
