@@ -449,7 +449,7 @@ def validated_parameters(func: ast.FunctionDef | ast.AsyncFunctionDef, qualify, 
     if not returns or not all(_is_truth_value(r.value) for r in returns):
         return ()
     params = [a.arg for a in all_args(func.args)]
-    wrapped = _wrapped_validation(returns, params, qualify, validator)
+    wrapped = _wrapped_validation(returns, params, qualify, validator, shape_checks.resolved_joins(func, params, qualify))
     if wrapped:
         return wrapped
     assigned: list[tuple[set[str], ast.expr]] = []
@@ -497,15 +497,18 @@ def validated_parameters(func: ast.FunctionDef | ast.AsyncFunctionDef, qualify, 
     return tuple(out)
 
 
-def _wrapped_validation(returns: list[ast.Return], params: list[str], qualify, validator) -> tuple[tuple[str, frozenset[str]], ...]:
+def _wrapped_validation(returns: list[ast.Return], params: list[str], qualify, validator, joins: dict[str, str]) -> tuple[tuple[str, frozenset[str]], ...]:
     """A predicate whose every return that can be true is a check `validation` knows on a parameter
-    (`return root in path.resolve().parents`, `return NAME.fullmatch(x)`): true, x passed it."""
+    (`return root in path.resolve().parents`, `return NAME.fullmatch(x)`): true, x passed it; a
+    path check of a local in `joins` (`full = (Path(base) / name).resolve()`) checks its parameter."""
     checked: set[str] | None = None
     sinks = ALL
     for ret in returns:  # all truth values (see validated_parameters)
         if isinstance(ret.value, ast.Constant) and ret.value.value is False:
             continue
         found, when, kinds = validation(ret.value, qualify, validator=validator)  # type: ignore[arg-type]
+        if when and found & joins.keys() and kinds & PATH_SINKS:
+            found, kinds = {joins.get(name, name) for name in found}, kinds & PATH_SINKS
         found = found & set(params) if when else set()
         test = ret.value
         while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):

@@ -6,6 +6,9 @@ directory, and a conversion that raises unless the whole text is a number or a U
 (and `commonprefix`): the names it shows to be inside BASE. `resolved_in_place(func, names,
 qualify)` finds the parameters a function only ever rebinds to their resolved path (`p =
 os.path.abspath(p)`), so what it checks of that path it checks of its argument.
+`resolved_joins(func, params, qualify)` finds the locals a function binds once to its base joined
+with a parameter and resolved (`full = (Path(base) / name).resolve()`): a containment check of
+such a local is a check that the parameter, joined to that base, stays inside.
 `checked_by_conversion(call, qualify)` reads a call such as `uuid.UUID(token)` that has returned: the name it parsed, and
 the sinks that name is then safe for.
 """
@@ -116,6 +119,52 @@ def resolved_in_place(func: ast.AST, names: frozenset[str], qualify) -> frozense
                 if target_name in names and not in_place:
                     assigned[target_name] = False
     return frozenset(name for name, only in assigned.items() if only)
+
+
+def resolved_joins(func: ast.AST, params: list[str], qualify) -> dict[str, str]:
+    """The locals of `func` bound once, at the top of its body, to a base joined with one of
+    `params` as the last component and resolved: `full = (Path(base) / name).resolve()`,
+    `os.path.realpath(os.path.join(base, name))`, `Path(base, name).resolve()`. A name that holds
+    `..` or is absolute leaves the base once resolved (`Path(base) / "/etc"` is `/etc`), so a
+    containment check of the local that holds is one of the parameter, for paths under that base."""
+    stores: dict[str, int] = {}
+    for node in astutil.walk(func):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            stores[node.id] = stores.get(node.id, 0) + 1
+    out = {}
+    for stmt in getattr(func, "body", ()):
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+            continue
+        local = stmt.targets[0].id
+        if stores.get(local) != 1 or not is_resolving(stmt.value, qualify):
+            continue
+        joined = _joined_component(_resolved_argument(stmt.value), qualify)
+        if isinstance(joined, ast.Name) and joined.id in params and stores.get(joined.id, 0) == 0:
+            out[local] = joined.id
+    return out
+
+
+def _resolved_argument(call: ast.Call) -> ast.expr | None:
+    if isinstance(call.func, ast.Attribute) and call.func.attr == "resolve":
+        return call.func.value
+    return call.args[0] if call.args else None
+
+
+def _joined_component(node: ast.expr | None, qualify) -> ast.expr | None:
+    """The last component of `base / x`, `os.path.join(base, x)`, `Path(base, x)`,
+    `Path(base).joinpath(x)` (None when `node` joins nothing to a base)."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        return node.right
+    if not isinstance(node, ast.Call) or len(node.args) < 2 or node.keywords:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "joinpath" and len(node.args) == 1:
+            return node.args[0]
+        return None
+    if qualify(node.func) in _JOINS:
+        return node.args[-1]
+    return None
+
+
+_JOINS = frozenset({"os.path.join", "posixpath.join", "pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"})
 
 
 def _stored_names(node: ast.AST) -> set[str]:

@@ -45,7 +45,9 @@ class CodeInjection(Rule):
     A value taken from a web request is reported with high confidence, a
     function parameter with medium, anything else with low. Code assembled
     from pieces with parameters inserted (what code generators such as
-    `dataclasses` do) is reported with low confidence. In test modules (that
+    `dataclasses` do) is reported with low confidence. Calling what `eval()`
+    returned (`eval(name)(args)`) runs no more text than `eval(name)`: only
+    that inner call is judged, not the arguments passed on. In test modules (that
     import `pytest` or `unittest`) only data from outside the program is
     reported.
 
@@ -66,6 +68,20 @@ class CodeInjection(Rule):
 
     VALID = [
         'result = eval("1 + 2")\n',
+        # a command-line name checked against the table of commands; its arguments are only passed
+        code("""
+            import sys
+
+            COMMANDS = {"build": "build the site", "clean": "remove the output"}
+
+            def build(paths): ...
+            def clean(paths): ...
+
+            def main():
+                command = sys.argv[1]
+                if command in COMMANDS:
+                    eval(command)(sys.argv[2:])
+        """),
         code("""
             import torch
 
@@ -117,6 +133,18 @@ class CodeInjection(Rule):
         """),
     ]
     INVALID = [
+        Example(  # the name is not checked: `__import__('os').system` is a name too
+            code("""
+                import sys
+
+                def run_build(paths): ...
+
+                if __name__ == "__main__":
+                    eval("run_" + sys.argv[1])(sys.argv[2:])
+            """),
+            where='eval("run_" + sys.argv[1])',
+            says="`eval()` runs code built from command-line arguments",
+        ),
         Example(
             code("""
                 from flask import request
@@ -194,6 +222,8 @@ class CodeInjection(Rule):
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
+        if isinstance(node.func, ast.Call):
+            return  # `eval(name)(args)` calls what eval returned: the inner `eval(name)` is its own call
         name = ctx.call_name(node)
         if name not in _EVAL and name not in _EXEC:
             return  # compile() alone runs nothing: what runs its result is reported

@@ -73,6 +73,10 @@ class CommandInjection(Rule):
     `shell=True`: nobody else can change it. An argument list without a
     shell (`subprocess.run(["ls", path])`) is not reported either: each
     item reaches the program as one argument, never parsed by a shell.
+    The program an `os.exec*`/`os.spawn*` call runs is reported when it is
+    not a constant, but not `argv[0]` of a list that starts with a constant
+    and is only grown at its end (`append`, `extend`) or given a constant in
+    front (`argv.insert(0, "authbind")`): what was added is arguments.
     A `shell=` option that is not a constant (`shell=shell`) runs a shell
     whenever the caller asks: a command that is not a constant given with
     it is the audit tier (low confidence).
@@ -115,6 +119,23 @@ class CommandInjection(Rule):
     methods = frozenset({"subprocess_shell"}) | frozenset(m for names in _REMOTE_SHELL.values() for m in names)
 
     VALID = [
+        # the program is the list's constant first item: arguments only go after it
+        code("""
+            import os
+            import sys
+
+            def start(args):
+                argv = ["twistd", "--umask=0022"]
+                argv.extend(args)
+                argv.append("cowrie")
+                print("Starting: " + " ".join(argv))
+                if os.environ.get("AUTHBIND_ENABLED"):
+                    argv.insert(0, "authbind")
+                os.execvp(argv[0], argv)
+
+            if __name__ == "__main__":
+                start(sys.argv[1:])
+        """),
         code("""
             import subprocess
 
@@ -409,6 +430,21 @@ class CommandInjection(Rule):
             where="user_cmd",
             says="Shell command taken whole from the parameter `user_cmd`",
         ),
+        # the command line puts its own program in front of the list
+        Example(
+            code("""
+                import os
+                import sys
+
+                def start(args):
+                    argv = ["twistd", "--umask=0022"]
+                    argv.extend(args)
+                    argv.insert(0, sys.argv[1])
+                    os.execvp(argv[0], argv)
+            """),
+            where="argv[0]",
+            says="The program to run is taken from command-line arguments",
+        ),
         # the client chooses which program runs
         Example(
             code("""
@@ -505,6 +541,8 @@ class CommandInjection(Rule):
 
     def _check_program(self, program: ast.expr, ctx) -> bool:
         """`os.spawnvp(os.P_WAIT, request.form["tool"], ...)`: the client picks the program to run."""
+        if shell.fixed_program(program, ctx.parent(program), ctx):
+            return False  # `argv = ["twistd", ...]; argv.extend(sys.argv[1:])`, then `argv[0]`: still twistd
         part = ctx.origin(program).risk(Sink.SHELL)
         if part is None or part.kind != taint.UNTRUSTED:
             return False

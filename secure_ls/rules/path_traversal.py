@@ -69,7 +69,9 @@ class PathTraversal(Rule):
     (`os.path.exists`, `isfile`, `isdir`, `getsize`, `os.stat`, `os.access`)
     is reported at medium confidence, unless the same name is also opened in
     the function (then the file operation is what is reported): it tells
-    the client whether any file on the server exists. A route parameter
+    the client whether any file on the server exists. A path from the answer
+    of a server the program called (an HTTP response) that is only probed is
+    the audit tier (low confidence): that server is never told the answer. A route parameter
     that matches one path segment (`/files/<name>`, `/files/{name}`, not a
     `path` converter) is reported with low confidence: Flask, Django and
     Starlette match it against the decoded path, so it holds no `/` and
@@ -86,7 +88,9 @@ class PathTraversal(Rule):
     otherwise): compared unresolved, `base/../../etc/passwd` passes, so that
     helper is no check. A helper that raises unless the path, resolved in
     place (`path = os.path.abspath(path)`), is inside the base checks the
-    argument it was called with too. A name that `uuid.UUID(name)` or `int(name)` parsed
+    argument it was called with too, and so does a predicate that returns whether
+    the base joined with the name and resolved (`full = (Path(base) / name).resolve()`)
+    is inside the base (`return Path(base).resolve() in full.parents`). A name that `uuid.UUID(name)` or `int(name)` parsed
     without raising (the `except ValueError:` leaves) holds no `/` or `..`,
     and a name found equal to a safe one (`name == "dir/" + basename(x)`)
     is as safe as that one.
@@ -124,6 +128,25 @@ class PathTraversal(Rule):
     methods = _PATH_METHODS | {"save"}
 
     VALID = [
+        # a predicate that resolves the base joined with the name and checks it stays inside
+        code("""
+            import os
+            from pathlib import Path
+            from flask import abort, request
+
+            UPLOADS = "/srv/uploads"
+
+            def stays_inside(name, base):
+                full = (Path(base) / name).resolve()
+                return Path(base).resolve() in full.parents
+
+            def upload():
+                name = request.args["name"]
+                if not stays_inside(name, UPLOADS):
+                    abort(403)
+                with open(os.path.join(UPLOADS, name), "wb") as out:
+                    out.write(request.get_data())
+        """),
         # the name tempfile chose for a file the class keeps, whatever was downloaded into it
         code("""
             import os
@@ -284,6 +307,26 @@ class PathTraversal(Rule):
         """),
     ]
     INVALID = [
+        Example(  # joined but never resolved: `base/../../etc/passwd` has base among its parents
+            code("""
+                import os
+                from pathlib import Path
+                from flask import abort, request
+
+                def stays_inside(name, base):
+                    full = Path(base) / name
+                    return Path(base) in full.parents
+
+                def upload():
+                    name = request.args["name"]
+                    if not stays_inside(name, "/srv/uploads"):
+                        abort(403)
+                    with open(os.path.join("/srv/uploads", name), "wb") as out:
+                        out.write(request.get_data())
+            """),
+            where='os.path.join("/srv/uploads", name)',
+            says="File path built from the Flask request",
+        ),
         Example(  # handed to a helper that opens it
             code("""
                 import os
@@ -658,7 +701,8 @@ class PathTraversal(Rule):
                 "it tells the client whether any file on the server exists. Keep only the file name, or check the resolved "
                 "path stays inside the directory."
             )
-            confidence = min(confidence, Confidence.MEDIUM)  # it discloses, it does not read
+            # it discloses, it does not read; only to a client: a server the program called is never told
+            confidence = min(confidence, Confidence.MEDIUM if part.from_client() else Confidence.LOW)
         elif one_segment:
             message = (
                 f"File path built from {ts.phrase(part, ts.short(ctx, target))}: the route matches one path segment, so the name "

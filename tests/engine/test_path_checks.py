@@ -94,3 +94,25 @@ def f():
 def test_a_path_resolved_on_every_branch_before_the_comparison_is_checked():
     # one branch left unresolved: `BASE/../x` passes commonpath there
     _quiet_until_undone("SLS110", _LOOKUP, "        full = os.path.realpath(joined)\n", "        full = joined\n")
+
+
+_CACHED = """
+import os
+import requests
+from flask import Flask, request
+
+app = Flask(__name__)
+CACHE = "/srv/cache"
+
+@app.route("/cached")
+def cached():
+    video = requests.get("https://api.example.com/video", timeout=5).json()
+    return {"cached": os.path.exists(os.path.join(CACHE, video["file"]))}
+"""
+
+
+def test_a_probe_of_a_path_from_a_server_the_program_called_is_the_audit_tier():
+    # the API that named the file is never told whether it exists; a client that names it is
+    from tests.engine.test_engine import _low_until_undone
+
+    _low_until_undone("SLS110", _CACHED, 'requests.get("https://api.example.com/video", timeout=5).json()', "request.get_json()", "medium")

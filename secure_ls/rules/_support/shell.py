@@ -228,3 +228,56 @@ def _program_position(parts: list[strings.Piece], targets: list[Slot]) -> bool:
     first = text.lstrip().split(" ", 1)[0] if text.strip() else ""
     marks = {int(m.group(1)) for m in _MARKS.finditer(first)}
     return any(t.index in marks for t in targets)
+
+
+# List methods that only add items after the first: the program an argv starts with stays first.
+_GROWS_AT_END = frozenset({"append", "extend"})
+
+
+def fixed_program(program: ast.expr, sink: ast.Call, ctx) -> bool:
+    """`argv[0]` of a local list every assignment of which is a literal starting with a constant
+    (`argv = ["twistd", "--umask=0022"]`), only grown at its end (`append`, `extend`, `+=`) or
+    given a constant in front (`argv.insert(0, "authbind")`), read (`argv[i]`, `" ".join(argv)`)
+    and handed to `sink` itself: whatever was appended, the program run is one of those constants."""
+    if not (isinstance(program, ast.Subscript) and isinstance(program.value, ast.Name) and isinstance(program.slice, ast.Constant) and program.slice.value == 0):
+        return False
+    name, scope = program.value.id, ctx.enclosing_function(program)
+    if scope is None:
+        return False
+    assigned = False
+    for node in astutil.walk(scope):
+        if not (isinstance(node, ast.Name) and node.id == name):
+            continue
+        parent = ctx.parent(node)
+        if isinstance(node.ctx, ast.Store):
+            if isinstance(parent, ast.AugAssign) and isinstance(parent.op, ast.Add):
+                continue
+            if not (isinstance(parent, ast.Assign) and parent.targets == [node] and _starts_with_constant(parent.value)):
+                return False
+            assigned = True
+        elif isinstance(node.ctx, ast.Del) or not _only_grows_or_reads(node, parent, sink, ctx):
+            return False
+    return assigned
+
+
+def _starts_with_constant(value: ast.expr) -> bool:
+    return isinstance(value, (ast.List, ast.Tuple)) and bool(value.elts) and isinstance(value.elts[0], ast.Constant) and isinstance(value.elts[0].value, str)
+
+
+def _only_grows_or_reads(node: ast.Name, parent: ast.AST | None, sink: ast.Call, ctx) -> bool:
+    if isinstance(parent, ast.Subscript) and parent.value is node:
+        return isinstance(parent.ctx, ast.Load)  # `argv[0] = x` replaces the program
+    if parent is sink:
+        return True
+    if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and parent.func.attr == "join" and isinstance(parent.func.value, ast.Constant):
+        return parent.args == [node]  # `" ".join(argv)`: read
+    call = ctx.parent(parent) if isinstance(parent, ast.Attribute) and parent.value is node else None
+    if not (isinstance(call, ast.Call) and call.func is parent):
+        return False
+    if parent.attr in _GROWS_AT_END:
+        return True
+    if parent.attr == "insert" and len(call.args) == 2 and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, int):
+        position = call.args[0].value
+        # in front, a constant program; further in, after the first item
+        return position > 0 or isinstance(call.args[1], ast.Constant) and isinstance(call.args[1].value, str)
+    return False
