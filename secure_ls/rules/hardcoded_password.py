@@ -99,6 +99,8 @@ class HardcodedPassword(Rule):
         """),
         # help text for a setting: a sentence, even with an arrow or a path in it
         'DESCRIPTIONS = {"ZVONOK_API_KEY": "API public key. You can get it in Profile->Settings section."}\n',
+        # ... also when it starts with the site's name
+        'optdescs = {"api_key": "Hunter.io API key."}\n',
         # a table of such help texts: its short labels describe the settings too
         code("""
             DESCRIPTIONS = {
