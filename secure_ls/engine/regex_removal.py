@@ -93,6 +93,10 @@ def sub_call(node: ast.Call, qualified: str | None, constant_of) -> tuple[ast.ex
         return None
     text, repl, count = (astutil.argument_for(node, params, name) for name in ("string", "repl", "count"))
     pattern = constant_of(pattern_node) if pattern_node is not None else None
+    if pattern is None and pattern_node is not None and params is _PARAMS and (compiled := constant_of(pattern_node, compiled=True)) is not None:
+        # `re.sub(LEGAL_NAME, "-", name)` with `LEGAL_NAME = re.compile(...)`: re.sub takes a compiled pattern too
+        pattern_node, flags_node = compiled
+        pattern = constant_of(pattern_node)
     repl_text = constant_of(repl) if repl is not None else None
     flags = constant_of(flags_node) if flags_node is not None else 0
     count_value = constant_of(count) if count is not None else 0

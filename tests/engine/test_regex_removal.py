@@ -39,6 +39,8 @@ def upload():
         ('log.info("user %s", re.sub("\\\\s", " ", name))', "SLS704"),
         ('open(os.path.join("/srv/files", re.sub(r"[^\\w.-]", "_", name)))', "SLS110"),
         ('open(os.path.join("/srv/files", UNSAFE.sub("", name)))', "SLS110"),
+        ('open(os.path.join("/srv/files", re.sub(UNSAFE, "-", name)))', "SLS110"),  # re.sub takes a compiled pattern
+        ('log.info("user %s", re.sub(NEWLINES, " ", name))', "SLS704"),
         ('open(os.path.join("/srv/files", re.sub(r"[/\\\\]+", "-", name)))', "SLS110"),
     ],
 )
