@@ -47,3 +47,20 @@ def test_an_assert_on_the_value_just_stored_is_judged_by_that_value():
         "from flask import request\n\ndef size():\n    n = request.args['n']\n    n = n + n\n    assert n.isdigit()\n    return int(n)\n"
     )
     assert _confidence(again, "SLS130") == ["high"]
+
+
+def test_a_hash_in_a_challenge_response_answer_is_the_audit_tier():
+    # MySQL's native password answer: the server's protocol fixes how the password is hashed
+    scramble = (
+        "import hashlib\n\ndef scramble_password(password, salt):\n"
+        "    stage1 = hashlib.sha1(password.encode()).digest()\n"
+        "    return bytes(a ^ b for a, b in zip(stage1, hashlib.sha256(salt).digest()))\n"
+    )
+    _low_until_undone("SLS301", scramble, "def scramble_password(", "def hash_password(", "high")
+    # an NTLM session key: MD5 of the two challenges, as the protocol says
+    ntlm = (
+        "import hashlib\n\ndef ntlm_session_response(server_challenge, client_challenge):\n"
+        "    session = hashlib.md5(server_challenge + client_challenge).digest()\n    return session[:8]\n"
+    )
+    _low_until_undone("SLS302", ntlm, "def ntlm_session_response(", "def make_session(", "medium")
+
