@@ -64,3 +64,34 @@ def test_a_hash_in_a_challenge_response_answer_is_the_audit_tier():
     )
     _low_until_undone("SLS302", ntlm, "def ntlm_session_response(", "def make_session(", "medium")
 
+
+def test_a_kdf_whose_salt_another_service_answered_is_the_audit_tier():
+    # a login protocol: the service answers its salt, and its derivation fixes the count
+    code = (
+        "import hashlib\n\ndef login(api, user, password):\n    answer = api.api_request(a='prelogin', user=user)\n"
+        "    salt = bytes.fromhex(answer['s'])\n"
+        "    return hashlib.pbkdf2_hmac('sha512', password.encode(), salt, 100_000)\n"
+    )
+    _low_until_undone("SLS307", code, "answer = api.api_request(", "answer = api.lookup_row(", "high")
+    # a salt read from a file the program keeps is its own choice, not another service's
+    stored = code.replace("answer = api.api_request(a='prelogin', user=user)", "answer = json.load(open(user + '.json'))")
+    assert _confidence("import json\n" + stored, "SLS307") == ["high"]
+
+
+def test_a_format_among_a_table_of_hash_formats_is_the_audit_tier_for_its_cost_and_key():
+    table = (
+        "\n\nFORMATS = {'oracle': oracle_passwd, 'wordpress': wordpress_passwd, 'md5': md5_passwd}\n"
+    )
+    oracle = (
+        "import hashlib\nimport hmac\n\ndef oracle_passwd(password, salt):\n"
+        "    return hashlib.pbkdf2_hmac('sha512', password.encode(), salt, 4096, 64)\n\n"
+        "def wordpress_passwd(password, salt):\n"
+        "    return hmac.new(b'wp-sha384', password.encode(), hashlib.sha384).hexdigest()\n\n"
+        "def md5_passwd(password, salt):\n    return password\n"
+    )
+    assert _confidence(oracle + table, "SLS307") == ["low"]
+    assert _confidence(oracle + table, "SLS318") == ["low"]
+    # the same functions in no table: the program's own choices
+    assert _confidence(oracle, "SLS307") == ["high"]
+    assert _confidence(oracle, "SLS318") != ["low"]
+
