@@ -46,7 +46,12 @@ class InsecureRandom(Rule):
     repeated to build a value, are. A salt or nonce that only goes out in
     requests to another service (a token protocol's `s=` next to
     `t=md5(password + salt)`) is that service's protocol value: low
-    confidence. A code or token sent to a user stays reported.
+    confidence. A code or token sent to a user stays reported. So is a
+    single draw of at most 1,024 values (`salt = random.randrange(0, 15)`,
+    the only draw its function makes, outside loops): anyone can try every
+    value whatever generator drew it, so the generator protects nothing
+    there (low confidence); draws repeated or combined into a longer value
+    are judged as usual.
 
     ## Why is this bad?
     `random` is a Mersenne Twister: after 624 outputs its whole future (and
@@ -409,6 +414,19 @@ class InsecureRandom(Rule):
         if purpose is None:
             return
         fix = self._fix(node, function, ctx)
+        outcomes = _guessable_outcomes(node, function, ctx)
+        if outcomes is not None:
+            # `salt = random.randrange(0, 15)`: sixteen values, found by trying them all whatever
+            # makes them; the generator is not what would protect it (audit tier)
+            ctx.report(
+                self,
+                node,
+                f"`random.{function}` is used for {purpose}, but it has only {outcomes:,} possible values: anyone can try them all, "
+                "whatever generator draws them. If it must be secret, draw a long value with the `secrets` module.",
+                fix=fix,
+                confidence=Confidence.LOW,
+            )
+            return
         if _PROTOCOL_WORDS & set(naming.words(purpose.strip("`"))) and _sent(node, ctx):
             # `salt = random...; requests.get(url, params={"s": salt, "t": md5(pw + salt)})`: a
             # salt or nonce another service's protocol asks for, sent along in the clear: audit
@@ -651,3 +669,44 @@ def _accumulated(call: ast.Call, ctx) -> bool:
 
 def _contains(tree: ast.AST, node: ast.AST) -> bool:
     return any(sub is node for sub in astutil.walk(tree))
+
+
+# At most this many outcomes (ten bits) are found by trying them all: predicting the generator
+# gains nothing over guessing, so its choice protects nothing.
+_GUESSABLE_OUTCOMES = 1024
+
+
+def _guessable_outcomes(call: ast.Call, function: str, ctx) -> int | None:
+    """How many values the draw can give, when that is at most _GUESSABLE_OUTCOMES and the draw
+    is the only one its function makes, outside any loop or comprehension (`randint(1, 1000)`,
+    `randrange(0, 15)`, `getrandbits(8)`, `choice("abc")`); else None. Draws repeated or
+    combined (`"".join(str(randint(0, 9)) for _ in range(6))`, two draws joined) make a larger
+    value, so they are judged as usual."""
+    args = [astutil.constant_int(a) for a in call.args]
+    if call.keywords or None in args:
+        count = None
+        if function == "choice" and len(call.args) == 1 and not call.keywords:
+            pool = call.args[0]
+            text = ctx.string_value(pool)
+            count = len(text) if text is not None else len(pool.elts) if isinstance(pool, (ast.List, ast.Tuple)) else None
+    elif function == "randint" and len(args) == 2:
+        count = args[1] - args[0] + 1
+    elif function == "randrange" and len(args) in (1, 2):
+        count = args[0] if len(args) == 1 else args[1] - args[0]
+    elif function == "getrandbits" and len(args) == 1 and args[0] <= 10:
+        count = 2 ** args[0]
+    else:
+        count = None
+    if count is None or not 0 < count <= _GUESSABLE_OUTCOMES:
+        return None
+    scope = ctx.enclosing_function(call) or ctx.tree
+    for anc in ctx.ancestors(call):
+        if anc is scope:
+            break
+        if isinstance(anc, (*_COMPREHENSIONS, *_LOOPS)):
+            return None
+    draws = [
+        n for n in astutil.walk(scope)
+        if isinstance(n, ast.Call) and (ctx.call_name(n) or "").startswith("random.") and (ctx.call_name(n) or "")[len("random.") :] in _RANDOM_FUNCTIONS
+    ]
+    return count if draws == [call] else None
