@@ -47,11 +47,13 @@ class InsecureRandom(Rule):
     requests to another service (a token protocol's `s=` next to
     `t=md5(password + salt)`) is that service's protocol value: low
     confidence. A code or token sent to a user stays reported. So is a
-    single draw of at most 1,024 values (`salt = random.randrange(0, 15)`,
-    the only draw its function makes, outside loops): anyone can try every
-    value whatever generator drew it, so the generator protects nothing
-    there (low confidence); draws repeated or combined into a longer value
-    are judged as usual.
+    salt drawn once from at most 1,024 values (`salt = random.randrange(0,
+    16)`, the only draw its function makes, outside loops): a salt is kept
+    or sent beside what it salts, so predicting it reveals nothing, and its
+    small range, not the generator, is what limits it (low confidence). A
+    session id, token or code of few values keeps its confidence (its
+    range makes it weaker still), and so do salts drawn repeatedly or
+    combined into a longer value.
 
     ## Why is this bad?
     `random` is a Mersenne Twister: after 624 outputs its whole future (and
@@ -414,15 +416,16 @@ class InsecureRandom(Rule):
         if purpose is None:
             return
         fix = self._fix(node, function, ctx)
-        outcomes = _guessable_outcomes(node, function, ctx)
+        outcomes = _guessable_outcomes(node, function, ctx) if "salt" in naming.words(purpose.strip("`")) else None
         if outcomes is not None:
-            # `salt = random.randrange(0, 15)`: sixteen values, found by trying them all whatever
-            # makes them; the generator is not what would protect it (audit tier)
+            # `salt = random.randrange(0, 16)`: a salt is kept or sent beside what it salts, so
+            # predicting it reveals nothing; with sixteen values, its range is what limits it (audit tier)
             ctx.report(
                 self,
                 node,
-                f"`random.{function}` is used for {purpose}, but it has only {outcomes:,} possible values: anyone can try them all, "
-                "whatever generator draws them. If it must be secret, draw a long value with the `secrets` module.",
+                f"`random.{function}` is used for {purpose}, a salt of only {outcomes:,} possible values: a salt is not secret, so "
+                "predicting it reveals nothing, but so few values repeat often; draw a longer one (`secrets.token_bytes(16)`) "
+                "if it must keep equal inputs apart.",
                 fix=fix,
                 confidence=Confidence.LOW,
             )
@@ -671,13 +674,13 @@ def _contains(tree: ast.AST, node: ast.AST) -> bool:
     return any(sub is node for sub in astutil.walk(tree))
 
 
-# At most this many outcomes (ten bits) are found by trying them all: predicting the generator
-# gains nothing over guessing, so its choice protects nothing.
+# At most this many outcomes (ten bits): a salt this short is limited by its range, whatever
+# generator draws it.
 _GUESSABLE_OUTCOMES = 1024
 
 
 def _guessable_outcomes(call: ast.Call, function: str, ctx) -> int | None:
-    """How many values the draw can give, when that is at most _GUESSABLE_OUTCOMES and the draw
+    """For a salt's draw, how many values it can give, when that is at most _GUESSABLE_OUTCOMES and the draw
     is the only one its function makes, outside any loop or comprehension (`randint(1, 1000)`,
     `randrange(0, 15)`, `getrandbits(8)`, `choice("abc")`); else None. Draws repeated or
     combined (`"".join(str(randint(0, 9)) for _ in range(6))`, two draws joined) make a larger

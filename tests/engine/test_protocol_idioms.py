@@ -96,13 +96,16 @@ def test_a_format_among_a_table_of_hash_formats_is_the_audit_tier_for_its_cost_a
     assert _confidence(oracle, "SLS318") != ["low"]
 
 
-def test_a_single_random_draw_of_few_values_is_the_audit_tier():
-    # sixteen values: trying them all finds it, whatever generator drew it
+def test_a_salt_drawn_once_from_few_values_is_the_audit_tier():
+    # sixteen values, written in clear beside what it salts: predicting it reveals nothing
     code = "import random\n\ndef encode(value):\n    salt = random.randrange(0, 16)\n    return format(salt, '02x') + value\n"
     _low_until_undone("SLS304", code, "random.randrange(0, 16)", "random.randrange(0, 2**32)", "medium")
-    # six draws of ten values each make a code of a million
-    digits = "import random\n\ndef reset_code():\n    return ''.join(str(random.randint(0, 9)) for _ in range(6))\n"
+    # a session id of a hundred values is a secret, weaker still: reported as usual
+    session = "import random\nfrom flask import session\n\ndef start():\n    session['id'] = random.randint(1, 100)\n"
+    assert _confidence(session, "SLS304") == ["medium"]
+    # six draws of ten values each make a salt of a million
+    digits = "import random\n\ndef make_salt():\n    return ''.join(str(random.randint(0, 9)) for _ in range(6))\n"
     assert _confidence(digits, "SLS304") == ["medium"]
-    # two draws joined in one function: judged as usual
-    joined = "import random\n\ndef pin():\n    token = f'{random.randint(0, 999)}{random.randint(0, 999)}'\n    return token\n"
+    # two draws joined in one statement: judged as usual
+    joined = "import random\n\ndef pin():\n    salt = f'{random.randint(0, 999)}{random.randint(0, 999)}'\n    return salt\n"
     assert _confidence(joined, "SLS304") == ["medium"]  # one finding per statement
