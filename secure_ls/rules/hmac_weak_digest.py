@@ -142,9 +142,11 @@ class HmacWeakDigest(Rule):
         """CRAM-MD5 style challenge-response, or test code: the digest is dictated from outside."""
         if ctx.in_test_code(node) or hashing.picked_from_a_table(node, ctx):
             return True  # test code, or one of a table of suites a peer picks (`{23: RC4Enctype(), ...}`)
+        if hashing.answers_a_challenge(node, ctx):
+            return True
         func = ctx.enclosing_function(node)
         name = func.name.lower() if func is not None else ""
-        return any(w in name for w in ("cram", "challenge", "totp", "hotp", "otp", "ntlm", "legacy"))
+        return any(w in name for w in ("totp", "hotp", "otp", "legacy"))
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
         mac = crypto.hmac_call(node, ctx)

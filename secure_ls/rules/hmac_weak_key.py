@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine.model import Confidence, Severity
-from secure_ls.rules._support import constants, crypto
+from secure_ls.rules._support import constants, crypto, hashing
 from secure_ls.rules.base import Example, Rule, code
 
 MINIMUM_KEY_BYTES = 16
@@ -18,7 +18,11 @@ class HmacWeakKey(Rule):
     Finds HMAC keys (`hmac.new`, `hmac.digest`, `cryptography`'s `HMAC`,
     PyCryptodome's `HMAC.new`) that are written in the code (a literal or a
     constant defined from one), or that are generated shorter than 16 bytes
-    (`os.urandom(8)`, `secrets.token_bytes(8)`).
+    (`os.urandom(8)`, `secrets.token_bytes(8)`). A key written in a function
+    the module lists in a table of three or more hash formats
+    (`{HASH.WORDPRESS_BCRYPT: wordpress_bcrypt_passwd, ...}`) is the audit
+    tier (low confidence): one format among several, picked by the hashes
+    being checked, whose fixed public pre-hash key it reproduces.
 
     ## Why is this bad?
     An HMAC is only as secret as its key. A key in the source is known to
@@ -129,6 +133,16 @@ class HmacWeakKey(Rule):
         if length is None and not isinstance(inner, (ast.Name, ast.Attribute)):
             return
         extra = f" It is also only {length} bytes long; use at least 32 random bytes." if length is not None and length < MINIMUM_KEY_BYTES else ""
+        if hashing.picked_from_a_table(node, ctx):
+            # `{HASH.WORDPRESS: wordpress_passwd, ...}`: a format's fixed, public pre-hash key, reproduced
+            ctx.report(
+                self,
+                key,
+                "HMAC key written in the code, in one of a table of hash formats: if the format fixes this key it is public "
+                "and protects nothing; if it is this program's own MAC key, anyone with the source can forge valid MACs.",
+                confidence=Confidence.LOW,
+            )
+            return
         ctx.report(
             self,
             key,

@@ -46,7 +46,14 @@ class InsecureRandom(Rule):
     repeated to build a value, are. A salt or nonce that only goes out in
     requests to another service (a token protocol's `s=` next to
     `t=md5(password + salt)`) is that service's protocol value: low
-    confidence. A code or token sent to a user stays reported.
+    confidence. A code or token sent to a user stays reported. So is a
+    salt drawn once from at most 1,024 values (`salt = random.randrange(0,
+    16)`, the only draw its function makes, outside loops): a salt is kept
+    or sent beside what it salts, so predicting it reveals nothing, and its
+    small range, not the generator, is what limits it (low confidence). A
+    session id, token or code of few values keeps its confidence (its
+    range makes it weaker still), and so do salts drawn repeatedly or
+    combined into a longer value.
 
     ## Why is this bad?
     `random` is a Mersenne Twister: after 624 outputs its whole future (and
@@ -409,6 +416,20 @@ class InsecureRandom(Rule):
         if purpose is None:
             return
         fix = self._fix(node, function, ctx)
+        outcomes = _guessable_outcomes(node, function, ctx) if "salt" in naming.words(purpose.strip("`")) else None
+        if outcomes is not None:
+            # `salt = random.randrange(0, 16)`: a salt is kept or sent beside what it salts, so
+            # predicting it reveals nothing; with sixteen values, its range is what limits it (audit tier)
+            ctx.report(
+                self,
+                node,
+                f"`random.{function}` is used for {purpose}, a salt of only {outcomes:,} possible values: a salt is not secret, so "
+                "predicting it reveals nothing, but so few values repeat often; draw a longer one (`secrets.token_bytes(16)`) "
+                "if it must keep equal inputs apart.",
+                fix=fix,
+                confidence=Confidence.LOW,
+            )
+            return
         if _PROTOCOL_WORDS & set(naming.words(purpose.strip("`"))) and _sent(node, ctx):
             # `salt = random...; requests.get(url, params={"s": salt, "t": md5(pw + salt)})`: a
             # salt or nonce another service's protocol asks for, sent along in the clear: audit
@@ -651,3 +672,44 @@ def _accumulated(call: ast.Call, ctx) -> bool:
 
 def _contains(tree: ast.AST, node: ast.AST) -> bool:
     return any(sub is node for sub in astutil.walk(tree))
+
+
+# At most this many outcomes (ten bits): a salt this short is limited by its range, whatever
+# generator draws it.
+_GUESSABLE_OUTCOMES = 1024
+
+
+def _guessable_outcomes(call: ast.Call, function: str, ctx) -> int | None:
+    """For a salt's draw, how many values it can give, when that is at most _GUESSABLE_OUTCOMES and the draw
+    is the only one its function makes, outside any loop or comprehension (`randint(1, 1000)`,
+    `randrange(0, 15)`, `getrandbits(8)`, `choice("abc")`); else None. Draws repeated or
+    combined (`"".join(str(randint(0, 9)) for _ in range(6))`, two draws joined) make a larger
+    value, so they are judged as usual."""
+    args = [astutil.constant_int(a) for a in call.args]
+    if call.keywords or None in args:
+        count = None
+        if function == "choice" and len(call.args) == 1 and not call.keywords:
+            pool = call.args[0]
+            text = ctx.string_value(pool)
+            count = len(text) if text is not None else len(pool.elts) if isinstance(pool, (ast.List, ast.Tuple)) else None
+    elif function == "randint" and len(args) == 2:
+        count = args[1] - args[0] + 1
+    elif function == "randrange" and len(args) in (1, 2):
+        count = args[0] if len(args) == 1 else args[1] - args[0]
+    elif function == "getrandbits" and len(args) == 1 and args[0] <= 10:
+        count = 2 ** args[0]
+    else:
+        count = None
+    if count is None or not 0 < count <= _GUESSABLE_OUTCOMES:
+        return None
+    scope = ctx.enclosing_function(call) or ctx.tree
+    for anc in ctx.ancestors(call):
+        if anc is scope:
+            break
+        if isinstance(anc, (*_COMPREHENSIONS, *_LOOPS)):
+            return None
+    draws = [
+        n for n in astutil.walk(scope)
+        if isinstance(n, ast.Call) and (ctx.call_name(n) or "").startswith("random.") and (ctx.call_name(n) or "")[len("random.") :] in _RANDOM_FUNCTIONS
+    ]
+    return count if draws == [call] else None

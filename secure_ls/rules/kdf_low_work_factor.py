@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine.context import keyword
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import constants, crypto, destinations
+from secure_ls.rules._support import constants, crypto, destinations, hashing
 from secure_ls.rules.base import Example, Rule, code
 
 # OWASP Password Storage Cheat Sheet (2023): PBKDF2 iterations per PRF.
@@ -31,9 +31,15 @@ class KdfLowWorkFactor(Rule):
     HMAC-SHA256, 210,000 for HMAC-SHA512, 1,300,000 for HMAC-SHA1) and
     scrypt with a cost below N=2**17, r=8, p=1 (or an equivalent trade-off),
     in `hashlib`, `cryptography` and PyCryptodome. Only iteration counts
-    and parameters written as constants are judged. A PBKDF2 result that
-    only goes out in requests to another service (its login protocol fixes
-    the count) is low confidence, with no fix.
+    and parameters written as constants are judged. Where another system
+    fixed the cost, the finding is low confidence, with no fix: a result
+    that only goes out in requests to another service (its login protocol
+    fixes the count), a salt read from what another service answered (the
+    program reproduces that service's derivation, `salt = answer["s"]`), or
+    a function the module lists in a table of three or more hash formats
+    (`{HASH.ORACLE_12C: oracle_12c_passwd, ...}`: one format among several,
+    picked by the hashes being checked). A salt read from a file or the
+    program's own store is not another service's answer.
 
     ## Why is this bad?
     The work factor is all that slows down an attacker who has stolen the
@@ -202,19 +208,15 @@ class KdfLowWorkFactor(Rule):
         if count >= minimum:
             return
         fix = Fix(f"Use {minimum:,} iterations", (edit,), safe=False) if edit is not None else None
-        sent = destinations.use(kdf.call, ctx) == "send"
+        fixed_by = _fixed_elsewhere(kdf, ctx)
         ctx.report(
             self,
             where,
             f"PBKDF2-HMAC-{kdf.hash_name.upper()} with {count:,} iterations: OWASP recommends at least {minimum:,}. "
-            + (
-                "The result is sent to another service, whose login protocol may fix the count: raise it only if that service accepts it."
-                if sent
-                else "Raise it (stored hashes need their iteration count recorded and a re-hash at next login)."
-            ),
-            fix=None if sent else fix,
-            # a login protocol's value, sent to the service that fixed its cost: the audit tier
-            confidence=Confidence.LOW if sent or ctx.in_test_code(where) or crypto.stretches_a_key(kdf) else None,
+            + (fixed_by or "Raise it (stored hashes need their iteration count recorded and a re-hash at next login)."),
+            fix=None if fixed_by else fix,
+            # another system's format, which fixed the cost: the audit tier
+            confidence=Confidence.LOW if fixed_by or ctx.in_test_code(where) or crypto.stretches_a_key(kdf) else None,
         )
 
     def _scrypt(self, kdf: crypto.KdfCall, ctx) -> None:
@@ -239,13 +241,14 @@ class KdfLowWorkFactor(Rule):
                         edits = None
                 if edits:
                     fix = Fix("Use scrypt with N=2**17", tuple(edits), safe=False)
+        fixed_by = _fixed_elsewhere(kdf, ctx)
         ctx.report(
             self,
             kdf.n,
             f"scrypt with N={n}, r={r}, p={p}: OWASP recommends at least N=2**17, r=8, p=1 (or an equivalent cost). "
-            "Raise N (stored hashes need their parameters recorded and a re-hash at next login).",
-            fix=fix,
-            confidence=Confidence.LOW if ctx.in_test_code(kdf.n) or crypto.stretches_a_key(kdf) else None,
+            + (fixed_by or "Raise N (stored hashes need their parameters recorded and a re-hash at next login)."),
+            fix=None if fixed_by else fix,
+            confidence=Confidence.LOW if fixed_by or ctx.in_test_code(kdf.n) or crypto.stretches_a_key(kdf) else None,
         )
 
     def _replace_number(self, node: ast.expr, text: str, ctx):
@@ -255,3 +258,17 @@ class KdfLowWorkFactor(Rule):
         if literal is not None and isinstance(literal, (ast.Constant, ast.BinOp)):
             return ctx.replace(literal, text)
         return None
+
+
+def _fixed_elsewhere(kdf: crypto.KdfCall, ctx) -> str | None:
+    """Why the count is another system's choice, or None: the result is sent to a service whose
+    login protocol fixes it; the salt is what a service answered (the program reproduces that
+    service's derivation, `salt = answer["s"]`, so its count too); or the function is one of a
+    table of formats picked by the hash at hand (`{HASH.ORACLE_12C: oracle_12c_passwd, ...}`)."""
+    if destinations.use(kdf.call, ctx) == "send":
+        return "The result is sent to another service, whose login protocol may fix the count: raise it only if that service accepts it."
+    if kdf.salt is not None and destinations.answered(kdf.salt, ctx):
+        return "The salt is what another service answered: this reproduces that service's derivation, whose count it fixes; raise it only if that service accepts it."
+    if hashing.picked_from_a_table(kdf.call, ctx):
+        return "This is one of a table of hash formats, picked by the hashes being checked: the format fixes the count."
+    return None

@@ -71,7 +71,11 @@ class TimingUnsafeComparison(Rule):
     chooses it), the operator's input (an environment variable, the command
     line, a `config` parameter), two of a constructor's parameters, or a
     value parsed as a UUID (`uuid.UUID(given) != row.secret`: UUID objects
-    compare as numbers, not character by character). A
+    compare as numbers, not character by character), nor an `==` whose
+    match raises (`if self.last_token == given: raise TokenReused()`: the
+    value is refused when matched, a spent one-time code, so learning it
+    gains nothing; a match that is accepted, returned or carried on from is
+    still reported). A
     constant written in the source (`token == END_ELEMENT`, or text bound
     once at the top of the module) is known to whoever has the source: if it
     is a secret, it is a hard-coded one (SLS201).
@@ -104,6 +108,13 @@ class TimingUnsafeComparison(Rule):
     fixable = True
 
     VALID = [
+        # a match is refused: the one-time code already used, learnt by timing, lets no one in
+        code("""
+            class Account:
+                def check_otp(self, token):
+                    if self.last_token is not None and self.last_token == token:
+                        raise PermissionError("code already used")
+        """),
         # the secret parsed as a UUID: two UUID objects compare as numbers
         code("""
             import uuid
@@ -500,8 +511,8 @@ class TimingUnsafeComparison(Rule):
             return  # `if token != self.token: self.token = token`: a change noticed, not a guess checked
         if _removes_matches(node, ctx):
             return  # `pending = [p for p in pending if p.token != token]`: entries dropped, nothing answered
-        if _hashes_the_guess(left, ctx) or _hashes_the_guess(right, ctx):
-            return  # `hash_token(given) == row.token_hash`: the time leaks bits of a hash, which make no guess
+        if _hashes_the_guess(left, ctx) or _hashes_the_guess(right, ctx) or compared_values.match_refused(node, ctx):
+            return  # `hash_token(given) == row.token_hash`: leaks bits of a hash; `if given == last: raise`: a match is refused
         fix = compare_digest_fix.fix(node, left, right, ctx)
         ctx.report(
             self,

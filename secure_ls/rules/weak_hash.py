@@ -63,7 +63,9 @@ class WeakHash(Rule):
     (`headers={"X-Key": md5(...)}`, the `params=` or `query=` of whatever
     builds the request, or a URL whose host the code names,
     `f"https://keys.example.com/{id}.key?s={signature}"`, also after further
-    rounds of hashing and concatenation: nothing to change on this side).
+    rounds of hashing and concatenation: nothing to change on this side),
+    and so is one made in a function named for a challenge-response answer
+    (`cram`, `challenge`, `ntlm`, `scramble`: the peer's protocol fixed it).
 
     ## Why is this bad?
     Collisions for MD5 take seconds and for SHA-1 are practical (SHAttered,
@@ -227,14 +229,18 @@ class WeakHash(Rule):
         # an identifier made from a credential (`api_key_fingerprint(api_key)`): collisions
         # matter little, but the digest stands in for the credential (audit tier)
         credential = None if security else _hashed_credential(data, ctx)
-        if (security or credential) and destinations.use(node, ctx) == "send":
+        challenge = hashing.answers_a_challenge(node, ctx)
+        if (security or credential) and (challenge or destinations.use(node, ctx) == "send"):
             # `params={"auth": md5(rid + ts + key)}`: a signature the other service's protocol
-            # demands, computed as it says; this program cannot choose the hash (audit tier)
+            # demands, computed as it says; so is a challenge-response answer (`ntlm_response`):
+            # this program cannot choose the hash (audit tier)
             ctx.report(
                 self,
                 node,
-                f"{algo.upper()} used for {security or f'`{credential}`'}, which is sent to another service: collisions are practical, "
-                "so it proves little; that service's protocol chose it, so there is nothing to change here unless it accepts SHA-256.",
+                f"{algo.upper()} used for {security or f'`{credential}`'}, "
+                + ("which answers a challenge-response protocol" if challenge else "which is sent to another service")
+                + ": collisions are practical, so it proves little; that service's protocol chose it, so there is nothing to "
+                "change here unless it accepts SHA-256.",
                 confidence=Confidence.LOW,
                 severity=Severity.LOW,
             )

@@ -59,10 +59,12 @@ class WeakPasswordHash(Rule):
     migration tool, a library of formats).
 
     A hash that only goes to another service (a login protocol that asks for
-    `md5(password)`), or a password hashed in a class that sends requests to
+    `md5(password)`), a password hashed in a class that sends requests to
     another service without comparing the hash or writing it to a database (a
-    site plugin's login), is that service's credential format: low
-    confidence, no fix.
+    site plugin's login), or in a function named for a challenge-response
+    answer (`cram`, `challenge`, `ntlm`, `scramble`: the peer's protocol
+    fixes how the password is hashed), is that service's credential format:
+    low confidence, no fix.
     """
 
     id = "SLS301"
@@ -238,7 +240,7 @@ class WeakPasswordHash(Rule):
                 if isinstance(value, ast.Call) and hashing.hash_algorithm(value, ctx) and self._is_password(node.args[0], ctx):
                     if self._first_password_update(node, ctx):  # one finding per hash object, not per update
                         algo = hashing.hash_algorithm(value, ctx)
-                        if _digests_sent(value, ctx) or _client_credential(value, ctx):
+                        if _protocol_value(value, ctx):
                             ctx.report(self, node, self._sent_message(algo), confidence=Confidence.LOW)
                         else:
                             ctx.report(self, node, self._message(algo))
@@ -274,7 +276,7 @@ class WeakPasswordHash(Rule):
         )
 
     def _report(self, call: ast.Call, data: ast.expr, algo: str, ctx) -> None:
-        if _digests_sent(call, ctx) or _client_credential(call, ctx):
+        if _protocol_value(call, ctx):
             ctx.report(self, call, self._sent_message(algo), confidence=Confidence.LOW)
             return
         if _reads_legacy_hashes(call, ctx):
@@ -373,7 +375,7 @@ def _migration(ctx) -> tuple[Fix | None, str, list]:
     sites = []
     ends: dict[str, list[ast.expr]] = {"store": [], "check": []}
     for call, data in rule.sites(ctx):
-        if _digests_sent(call, ctx):
+        if _digests_sent(call, ctx) or hashing.answers_a_challenge(call, ctx):
             continue  # a protocol's value, reported apart: bcrypt cannot replace it
         kind, site_edits, why, end = _site(call, data, ctx)
         if kind is None:
@@ -520,6 +522,14 @@ def _client_credential(made: ast.Call, ctx) -> bool:
     )
     writes = any(isinstance(n, ast.Call) and astutil.last_name(n.func) in _DATABASE_WRITES for n in astutil.walk(func))
     return not compares and not writes
+
+
+def _protocol_value(made: ast.Call, ctx) -> bool:
+    """The hash is another service's credential format, not a verifier this program keeps: its
+    digests are sent, the class logs in to a service, or the function answers a
+    challenge-response protocol (`_scramble(password, salt)`, `ntlm_response(...)`), whose
+    peer fixes how the password is hashed."""
+    return _digests_sent(made, ctx) or _client_credential(made, ctx) or hashing.answers_a_challenge(made, ctx)
 
 
 def _digests_sent(made: ast.Call, ctx) -> bool:

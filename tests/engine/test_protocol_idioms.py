@@ -47,3 +47,65 @@ def test_an_assert_on_the_value_just_stored_is_judged_by_that_value():
         "from flask import request\n\ndef size():\n    n = request.args['n']\n    n = n + n\n    assert n.isdigit()\n    return int(n)\n"
     )
     assert _confidence(again, "SLS130") == ["high"]
+
+
+def test_a_hash_in_a_challenge_response_answer_is_the_audit_tier():
+    # MySQL's native password answer: the server's protocol fixes how the password is hashed
+    scramble = (
+        "import hashlib\n\ndef scramble_password(password, salt):\n"
+        "    stage1 = hashlib.sha1(password.encode()).digest()\n"
+        "    return bytes(a ^ b for a, b in zip(stage1, hashlib.sha256(salt).digest()))\n"
+    )
+    _low_until_undone("SLS301", scramble, "def scramble_password(", "def hash_password(", "high")
+    # an NTLM session key: MD5 of the two challenges, as the protocol says
+    ntlm = (
+        "import hashlib\n\ndef ntlm_session_response(server_challenge, client_challenge):\n"
+        "    session = hashlib.md5(server_challenge + client_challenge).digest()\n    return session[:8]\n"
+    )
+    _low_until_undone("SLS302", ntlm, "def ntlm_session_response(", "def make_session(", "medium")
+
+
+def test_a_kdf_whose_salt_another_service_answered_is_the_audit_tier():
+    # a login protocol: the service answers its salt, and its derivation fixes the count
+    code = (
+        "import hashlib\n\ndef login(api, user, password):\n    answer = api.api_request(a='prelogin', user=user)\n"
+        "    salt = bytes.fromhex(answer['s'])\n"
+        "    return hashlib.pbkdf2_hmac('sha512', password.encode(), salt, 100_000)\n"
+    )
+    _low_until_undone("SLS307", code, "answer = api.api_request(", "answer = api.lookup_row(", "high")
+    # a salt read from a file the program keeps is its own choice, not another service's
+    stored = code.replace("answer = api.api_request(a='prelogin', user=user)", "answer = json.load(open(user + '.json'))")
+    assert _confidence("import json\n" + stored, "SLS307") == ["high"]
+
+
+def test_a_format_among_a_table_of_hash_formats_is_the_audit_tier_for_its_cost_and_key():
+    table = (
+        "\n\nFORMATS = {'oracle': oracle_passwd, 'wordpress': wordpress_passwd, 'md5': md5_passwd}\n"
+    )
+    oracle = (
+        "import hashlib\nimport hmac\n\ndef oracle_passwd(password, salt):\n"
+        "    return hashlib.pbkdf2_hmac('sha512', password.encode(), salt, 4096, 64)\n\n"
+        "def wordpress_passwd(password, salt):\n"
+        "    return hmac.new(b'wp-sha384', password.encode(), hashlib.sha384).hexdigest()\n\n"
+        "def md5_passwd(password, salt):\n    return password\n"
+    )
+    assert _confidence(oracle + table, "SLS307") == ["low"]
+    assert _confidence(oracle + table, "SLS318") == ["low"]
+    # the same functions in no table: the program's own choices
+    assert _confidence(oracle, "SLS307") == ["high"]
+    assert _confidence(oracle, "SLS318") != ["low"]
+
+
+def test_a_salt_drawn_once_from_few_values_is_the_audit_tier():
+    # sixteen values, written in clear beside what it salts: predicting it reveals nothing
+    code = "import random\n\ndef encode(value):\n    salt = random.randrange(0, 16)\n    return format(salt, '02x') + value\n"
+    _low_until_undone("SLS304", code, "random.randrange(0, 16)", "random.randrange(0, 2**32)", "medium")
+    # a session id of a hundred values is a secret, weaker still: reported as usual
+    session = "import random\nfrom flask import session\n\ndef start():\n    session['id'] = random.randint(1, 100)\n"
+    assert _confidence(session, "SLS304") == ["medium"]
+    # six draws of ten values each make a salt of a million
+    digits = "import random\n\ndef make_salt():\n    return ''.join(str(random.randint(0, 9)) for _ in range(6))\n"
+    assert _confidence(digits, "SLS304") == ["medium"]
+    # two draws joined in one statement: judged as usual
+    joined = "import random\n\ndef pin():\n    salt = f'{random.randint(0, 999)}{random.randint(0, 999)}'\n    return salt\n"
+    assert _confidence(joined, "SLS304") == ["medium"]  # one finding per statement

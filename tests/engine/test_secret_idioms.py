@@ -104,8 +104,9 @@ def test_a_confirmation_field_checked_against_the_field_it_confirms():
 def test_two_values_an_object_is_constructed_with():
     code = (
         "class Manager:\n    def __init__(self, salt_for_gpg_secret, salt_for_filesystem_id):\n"
-        "        if salt_for_gpg_secret == salt_for_filesystem_id:\n            raise ValueError('same pepper')\n"
+        "        if salt_for_gpg_secret == salt_for_filesystem_id:\n            self.problems.append('same pepper')\n"
     )
+    # (noted, not raised: a match that raises is refused, quiet for that reason alone)
     _quiet_until_undone("SLS303", code, "def __init__(", "def check(")
 
 
@@ -152,3 +153,17 @@ def test_an_expired_json_web_token_is_the_audit_tier_a_live_one_is_not():
     code = 'LAUNCH_URL = "https://classroom.example.org/launch?token={}.{}.Qm9vWTR2cUxnT3NhZ0ZkS1pYcE5hVHdzRjB1"\n'
     assert _confidence(code.format(header, expired_2010), "SLS202") == ["low"]
     assert _confidence(code.format(header, expires_2100), "SLS202") == ["medium"]
+
+
+def test_a_match_that_is_refused_leaks_nothing_worth_guessing():
+    # a replay check: the code already used is refused when matched, so learning it lets no one in
+    code = (
+        "class Account:\n    def check_otp(self, token):\n"
+        "        if self.last_token is not None and self.last_token == token:\n"
+        "            raise PermissionError('code already used')\n        return self.verify(token)\n"
+    )
+    assert _confidence(code, "SLS303") == []
+    # a match that is accepted is the check a guess is timed against
+    assert _confidence(code.replace("raise PermissionError('code already used')", "return True"), "SLS303") == ["medium"]
+    # a mismatch that raises is the usual check: reported
+    assert _confidence(code.replace("self.last_token == token", "self.last_token != token"), "SLS303") == ["medium"]

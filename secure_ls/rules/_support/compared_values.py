@@ -15,6 +15,8 @@ configured with (`salt_a == salt_b` raising at start-up).
 `module_text_constant(node, ctx)`: text bound once at the top of the module: in the source.
 `lambda_items(node, name, ctx)`: the collection whose items `filter` or `map` hands a lambda's
 parameter (`filter(lambda org: org["token"] == mine, orgs)`: the items of `orgs`).
+`match_refused(node, ctx)`: an `==` whose match raises (`if given == self.last_token: raise
+Replayed()`): the value it is compared with is refused, a spent or denied one.
 """
 
 from __future__ import annotations
@@ -214,3 +216,21 @@ def lambda_items(node: ast.expr, name: str, ctx) -> ast.expr | None:
             return call.args[1]
         return None
     return None
+
+
+def match_refused(node: ast.Compare, ctx) -> bool:
+    """`if self.last_token is not None and self.last_token == given: raise TokenReused()`: an `==`
+    (alone, or a conjunct of the `if`'s `and`) whose branch raises on every path. A match is
+    refused, so the value compared with is one nobody is let in with (an already used one-time
+    code, a denied value): learning it by timing gains nothing. A match that returns (an accepted
+    token) or carries on is not refused."""
+    if not isinstance(node.ops[0], ast.Eq):
+        return False
+    test: ast.AST = node
+    parent = ctx.parent(node)
+    if isinstance(parent, ast.BoolOp) and isinstance(parent.op, ast.And) and node in parent.values:
+        test, parent = parent, ctx.parent(parent)
+    if not (isinstance(parent, ast.If) and parent.test is test and parent.body):
+        return False
+    body = parent.body
+    return isinstance(body[-1], ast.Raise) and not any(isinstance(n, (ast.Return, ast.Break, ast.Continue, ast.Yield)) for stmt in body for n in astutil.walk(stmt))

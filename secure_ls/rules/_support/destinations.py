@@ -144,6 +144,41 @@ def sends(call: ast.Call, ctx) -> bool:
     )
 
 
+# Calls that hand back the text they are given in another encoding: what they return was answered
+# if what they were given was (`base64_decode(answer["s"])`, `bytes.fromhex(answer["salt"])`).
+_DECODERS = re.compile(r"(^|_)(decode|b64decode|urlsafe_b64decode|unhexlify|fromhex|encode|bytes|str)$")
+
+
+# Modules whose `load`/`get` read a file or an object, not another service's answer.
+_FILE_READERS = frozenset({"json", "pickle", "yaml", "marshal", "toml", "tomllib", "tomli", "shelve", "numpy", "torch", "joblib", "configparser"})
+
+
+def answered(value: ast.expr, ctx, depth: int = 3) -> bool:
+    """Whether `value` is read from what another service answered a request with: an HTTP
+    response (the engine's outbound sources), or the result of a call that sends a request
+    (`res = api.api_request(a="us0", user=user)` then `res["s"]`), through items, `.get`,
+    decodings and the names it is kept in."""
+    parts = [p for p in ctx.origin(value).parts if not p.is_safe_for(taint.Sink.ANY)]
+    if parts and all(p.kind == taint.UNTRUSTED and p.label in taint.OUTBOUND_SOURCES for p in parts):
+        return True
+    if isinstance(value, ast.Subscript):
+        return answered(value.value, ctx, depth)
+    if isinstance(value, ast.Call):
+        if sends(value, ctx) and (ctx.call_name(value) or "").split(".")[0] not in _FILE_READERS:
+            return True
+        func = value.func
+        if isinstance(func, ast.Attribute) and func.attr == "get" and value.args:
+            return answered(func.value, ctx, depth)
+        if _DECODERS.search(astutil.last_name(func) or ""):
+            given = value.args[0] if len(value.args) == 1 else func.value if isinstance(func, ast.Attribute) and not value.args else None
+            return given is not None and answered(given, ctx, depth)
+        return False
+    if isinstance(value, ast.Name) and depth:
+        values = ctx.assigned_values(value)
+        return bool(values) and all(answered(v, ctx, depth - 1) for v in values)
+    return False
+
+
 def _into_absolute_url(text: ast.AST, ctx) -> bool:
     """`f"https://keys.example.com/{id}.key?s={sig}"`, `"https://api.example.com/?t=" + t`: text
     that is a URL of a server named in the code, another service's (an application's own links
