@@ -47,3 +47,17 @@ def test_an_assert_on_the_value_just_stored_is_judged_by_that_value():
         "from flask import request\n\ndef size():\n    n = request.args['n']\n    n = n + n\n    assert n.isdigit()\n    return int(n)\n"
     )
     assert _confidence(again, "SLS130") == ["high"]
+
+
+def test_a_socket_that_joins_a_multicast_group_binds_the_wildcard_to_receive_it():
+    # an SSDP listener: the group's datagrams reach only a wildcard-bound socket on every system
+    code = (
+        "import socket\n\ndef listen(interfaces):\n    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)\n"
+        "    sock.bind(('', 1900))\n    for address in interfaces:\n"
+        "        sock.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, socket.inet_aton('239.255.255.250') + socket.inet_aton(address))\n"
+        "    while True:\n        data, peer = sock.recvfrom(4096)\n        handle(data, peer)\n"
+    )
+    _low_until_undone("SLS503", code, "socket.IP_ADD_MEMBERSHIP", "socket.IP_MULTICAST_TTL", "medium")
+    # another socket's membership says nothing of this one
+    assert _confidence(code.replace("        sock.setsockopt(socket.IPPROTO_IP", "        other.setsockopt(socket.IPPROTO_IP"), "SLS503") == ["medium"]
+
