@@ -61,3 +61,18 @@ def test_a_socket_that_joins_a_multicast_group_binds_the_wildcard_to_receive_it(
     # another socket's membership says nothing of this one
     assert _confidence(code.replace("        sock.setsockopt(socket.IPPROTO_IP", "        other.setsockopt(socket.IPPROTO_IP"), "SLS503") == ["medium"]
 
+
+def test_flasks_debug_flag_without_app_run_in_the_module_installs_no_debugger():
+    # the app is handed to another WSGI server: only app.run() reads the flag to start Werkzeug's debugger
+    code = (
+        "from flask import Flask\nfrom gevent import pywsgi\n\napp = Flask(__name__)\napp.config['DEBUG'] = True\n\n"
+        "def serve(host, port):\n    pywsgi.WSGIServer((host, port), app).serve_forever()\n"
+    )
+    _low_until_undone("SLS504", code, "pywsgi.WSGIServer((host, port), app).serve_forever()", "app.run(host, port)", "high")
+    # the flag set in a method, app.run() in another top-level statement of the module: still the debugger
+    started = (
+        "from flask import Flask\n\nclass Web:\n    def __init__(self):\n        self.app = Flask(__name__)\n        self.app.debug = True\n\n"
+        "if __name__ == '__main__':\n    Web().app.run()\n"
+    )
+    assert _confidence(started, "SLS504") == ["high"]
+    assert _confidence(started.replace("    Web().app.run()\n", "    serve(Web().app)\n"), "SLS504") == ["low"]
