@@ -76,3 +76,13 @@ def test_flasks_debug_flag_without_app_run_in_the_module_installs_no_debugger():
     )
     assert _confidence(started, "SLS504") == ["high"]
     assert _confidence(started.replace("    Web().app.run()\n", "    serve(Web().app)\n"), "SLS504") == ["low"]
+
+
+def test_credentials_sent_to_a_single_label_host_stay_on_this_machines_networks():
+    # a container's service name (Home Assistant's `supervisor`) is resolved on the host's own network
+    code = (
+        "import os\nimport requests\n\ndef login(username, password):\n"
+        "    headers = {'X-Supervisor-Token': os.environ['SUPERVISOR_TOKEN']}\n"
+        "    return requests.post('http://supervisor/auth', headers=headers, json={'username': username, 'password': password}, timeout=30)\n"
+    )
+    _low_until_undone("SLS407", code, "http://supervisor/auth", "http://supervisor.example.com/auth", "high")
