@@ -86,3 +86,12 @@ def test_credentials_sent_to_a_single_label_host_stay_on_this_machines_networks(
         "    return requests.post('http://supervisor/auth', headers=headers, json={'username': username, 'password': password}, timeout=30)\n"
     )
     _low_until_undone("SLS407", code, "http://supervisor/auth", "http://supervisor.example.com/auth", "high")
+
+
+def test_a_request_inside_a_green_thread_timeout_is_cut_off_with_green_sockets():
+    # eventlet's Timeout raises in the greenlet at its next green I/O (the worker pool monkey-patches sockets)
+    code = (
+        "import requests\nfrom eventlet import Timeout\n\ndef crawl(url):\n    with Timeout(5, False):\n"
+        "        response = requests.get(url)\n        return response.text\n"
+    )
+    _low_until_undone("SLS604", code, "from eventlet import Timeout", "from contextlib import nullcontext as Timeout", "high")
