@@ -16,7 +16,7 @@ _TOKEN_QUALIFIERS = frozenset({"access", "refresh", "auth", "id", "bearer", "api
 # Modules that make a bare `token` mean an authentication token (not a lexer token).
 _AUTH_MODULES = ("jwt", "jose", "oauthlib", "requests_oauthlib", "authlib", "itsdangerous", "flask", "django", "fastapi", "starlette", "requests", "httpx", "boto3", "slack_sdk", "telegram")
 _EXTRA_METADATA = frozenset(
-    {"reset", "forgot", "policy", "strength", "changed", "set", "rotation", "salt", "generator", "env", "var", "variable", "source",
+    {"reset", "forgot", "policy", "strength", "changed", "change", "update", "set", "rotation", "salt", "generator", "env", "var", "variable", "source",
      "missing", "present", "provided", "configured", "status", "exists", "location", "arn", "ref", "manager", "store", "vault", "expired"}
 )
 
@@ -154,6 +154,9 @@ class SecretInLog(Rule):
     (pagination and CSRF-form tokens share the name). The value of a request
     header that carries credentials (`Authorization`, `Cookie`, `X-Api-Key`,
     ...) counts whatever its name (`auth = request.headers.get("Authorization")`).
+    Names that say what is done with a secret or about it
+    (`reset_password`, `UPDATE_USER_PASSWORD`, `password_policy`,
+    `token_expired`) name an action or a fact, not the secret.
     A masked form is not a secret: at most four characters from each end,
     stars and lengths (`f"{key[:4]}****{key[-4:]}"`), also through the name
     holding it. Nor is a key or token that only ever holds a number
@@ -201,6 +204,16 @@ class SecretInLog(Rule):
                 def get(self, secret):
                     log.info("add-on asks for secret %s", secret)
                     return self.secrets.get(secret)
+        """),
+        # an action on a password (the route that updates it), not a password
+        code("""
+            import logging
+            from .routes import UPDATE_USER_PASSWORD
+
+            log = logging.getLogger(__name__)
+
+            def warn_default_admin(name):
+                log.warning(f"{name} still uses the default password: update it via {UPDATE_USER_PASSWORD}")
         """),
         # how long a token lives, not the token
         code("""
