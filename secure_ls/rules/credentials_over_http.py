@@ -20,6 +20,8 @@ _SENSITIVE = re.compile(
     re.IGNORECASE,
 )
 _QUERY = re.compile(r"[?&]([A-Za-z_\-]+)=")
+# a host name of one label (urlsplit lowers it): no dot, no format placeholder (`%s`), not a number
+_SINGLE_LABEL = re.compile(r"[a-z][a-z0-9-]*")
 
 
 class CredentialsOverHttp(Rule):
@@ -177,7 +179,7 @@ class CredentialsOverHttp(Rule):
         if literal is not None and "http://" in ctx.text(literal):
             fix = Fix("Use https://", (ctx.replace(literal, ctx.text(literal).replace("http://", "https://", 1)),), safe=False)
         # `http://supervisor/auth`: a container's service name or a LAN host, resolved on this machine's networks
-        single_label = known_host and "." not in host and ":" not in host
+        single_label = known_host and _SINGLE_LABEL.fullmatch(host) is not None
         where = " (a single-label host: a service on this machine's container network or the local network)" if single_label else ""
         ctx.report(
             self,

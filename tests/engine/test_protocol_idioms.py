@@ -95,3 +95,6 @@ def test_a_request_inside_a_green_thread_timeout_is_cut_off_with_green_sockets()
         "        response = requests.get(url)\n        return response.text\n"
     )
     _low_until_undone("SLS604", code, "from eventlet import Timeout", "from contextlib import nullcontext as Timeout", "high")
+    # a host left to a format placeholder is not known to be one label
+    formatted = code.replace("'http://supervisor/auth'", "'http://%s:%s/auth' % (host, port)").replace("def login(username, password)", "def login(host, port, username, password)")
+    assert _confidence(formatted, "SLS407") == ["high"]
