@@ -86,6 +86,9 @@ def test_credentials_sent_to_a_single_label_host_stay_on_this_machines_networks(
         "    return requests.post('http://supervisor/auth', headers=headers, json={'username': username, 'password': password}, timeout=30)\n"
     )
     _low_until_undone("SLS407", code, "http://supervisor/auth", "http://supervisor.example.com/auth", "high")
+    # a host left to a format placeholder is not known to be one label
+    formatted = code.replace("'http://supervisor/auth'", "'http://%s:%s/auth' % (host, port)").replace("def login(username, password)", "def login(host, port, username, password)")
+    assert _confidence(formatted, "SLS407") == ["high"]
 
 
 def test_a_request_inside_a_green_thread_timeout_is_cut_off_with_green_sockets():
@@ -95,6 +98,3 @@ def test_a_request_inside_a_green_thread_timeout_is_cut_off_with_green_sockets()
         "        response = requests.get(url)\n        return response.text\n"
     )
     _low_until_undone("SLS604", code, "from eventlet import Timeout", "from contextlib import nullcontext as Timeout", "high")
-    # a host left to a format placeholder is not known to be one label
-    formatted = code.replace("'http://supervisor/auth'", "'http://%s:%s/auth' % (host, port)").replace("def login(username, password)", "def login(host, port, username, password)")
-    assert _confidence(formatted, "SLS407") == ["high"]
