@@ -285,8 +285,23 @@ def _unreturned(func: ast.FunctionDef | ast.AsyncFunctionDef, params: tuple[str,
     return tuple(p for p in params if p not in reached)
 
 
+# Built-ins whose result keeps nothing of its argument's value but its class, size, identity or truth
+# (`exception_type = type(error)`, then a message picked from a table by it).
+_OPAQUE_BUILTINS = frozenset({"type", "isinstance", "issubclass", "len", "id", "bool"})
+
+
 def _names(node: ast.AST | None) -> frozenset[str]:
-    return frozenset(n.id for n in astutil.walk(node) if isinstance(n, ast.Name)) if node is not None else frozenset()
+    """The names `node` reads, except inside a call of one of _OPAQUE_BUILTINS."""
+    found: set[str] = set()
+    pending = [node] if node is not None else []
+    while pending:
+        current = pending.pop()
+        if isinstance(current, ast.Name):
+            found.add(current.id)
+        elif isinstance(current, ast.Call) and isinstance(current.func, ast.Name) and current.func.id in _OPAQUE_BUILTINS:
+            continue
+        pending.extend(astutil.children(current))
+    return frozenset(found)
 
 
 def _bases(target: ast.AST):

@@ -68,6 +68,8 @@ class UnitSymbols:
     # top-level functions that return `Annotated[T, Depends(f)]` (frameworks.returns_dependency): what a
     # name is bound to by calling one (`ViewNode = require_scopes("node.view")`) is an alias too
     dependency_factories: frozenset[str] = frozenset()
+    # the unit calls `.run(...)` on something (`app.run()`): it may start a web app's own server
+    starts_apps: bool = False
 
 
 @dataclass
@@ -101,6 +103,7 @@ class ModuleSymbols:
     yaml_extensions_imported: tuple[str, ...] = ()
     pickles_files: bool = False  # see UnitSymbols.pickles_files
     prints_extra_fields: bool = False  # see UnitSymbols.prints_extra_fields
+    starts_apps: bool = False  # see UnitSymbols.starts_apps
     is_test_file: bool = False  # set from the file's path: tests use secrets and asserts legitimately
     closed_world: bool = False  # a notebook: no other module imports it, so its own calls are all the calls
     url_routes: object = None  # a Django project's URL configurations (engine/routes.Routes), when known
@@ -163,6 +166,7 @@ class ModuleSymbols:
                 self.yaml_extensions_imported,
                 self.pickles_files,
                 self.prints_extra_fields,
+                self.starts_apps,
                 getattr(self.url_routes, "fingerprint", None),
                 getattr(self.log_formatting, "fingerprint", None),
                 getattr(self.cors_origins, "fingerprint", None),
@@ -203,6 +207,7 @@ class ModuleSymbols:
             module.yaml_extensions = module.yaml_extensions or unit.yaml_extensions
             module.pickles_files = module.pickles_files or unit.pickles_files
             module.prints_extra_fields = module.prints_extra_fields or unit.prints_extra_fields
+            module.starts_apps = module.starts_apps or unit.starts_apps
             module.class_bases.update(unit.class_bases)
             module.tabled_functions |= unit.tabled_functions
             module.non_html_handlers |= unit.non_html_handlers
@@ -387,6 +392,9 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
             stmt.name for stmt in _top_level(tree.body)
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and frameworks.returns_dependency(stmt)
         ) if text is None or "Annotated[" in text else frozenset(),
+        starts_apps=(text is None or ".run(" in text) and any(
+            isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "run" for n in ast.walk(tree)
+        ),
     )
 
 

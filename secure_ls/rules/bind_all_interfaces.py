@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import config
 from secure_ls.rules.base import Example, Rule, code
@@ -46,7 +47,13 @@ class BindAllInterfaces(Rule):
     (`("", 0)`, the free-port idiom) is reported with low confidence, as is
     a socket that is only bound (no `listen`, no read, not handed on) and
     then closed, by its `with` block or by the function that made it: a
-    probe for whether the port is free.
+    probe for whether the port is free. A socket the function also makes a
+    member of a multicast group (`setsockopt(..., IP_ADD_MEMBERSHIP, ...)`,
+    an SSDP or mDNS listener) is reported with low confidence too: a group's
+    datagrams reach only a socket bound to the wildcard address (or, on
+    Linux alone, to the group's), so the wildcard is the portable way to
+    receive them; it still takes unicast datagrams sent to that port on any
+    interface, which its code must treat as untrusted.
 
     ## Why is this bad?
     A service meant for local use (a development server, an admin or
@@ -178,18 +185,19 @@ class BindAllInterfaces(Rule):
             return
         # port 0 (the system picks one), or a socket only bound to see whether the port is free
         ephemeral = isinstance(port, ast.Constant) and port.value == 0 or _probes_a_port(node, ctx)
+        multicast = not ephemeral and _joins_multicast_group(node, ctx)
         fix = None
         if isinstance(host, ast.Constant):
             text = config.quoted_like(ctx.text(host), _ALL[value])
             fix = Fix(f"Bind to {_ALL[value]}", (ctx.replace(host, text),), safe=False)
         shown = f'"{value}"'
-        ctx.report(
-            self,
-            host,
-            f"Binding to {shown} listens on every network interface: bind to 127.0.0.1 unless other machines must connect, and then make the address configurable.",
-            fix=fix,
-            confidence=Confidence.LOW if ephemeral else Confidence.MEDIUM,
+        message = (
+            f"Binding to {shown} listens on every network interface. The socket joins a multicast group, whose datagrams only a "
+            "wildcard-bound socket receives portably; it also takes unicast datagrams sent to this port from any network, so treat what it reads as untrusted."
+            if multicast
+            else f"Binding to {shown} listens on every network interface: bind to 127.0.0.1 unless other machines must connect, and then make the address configurable."
         )
+        ctx.report(self, host, message, fix=None if multicast else fix, confidence=Confidence.LOW if ephemeral or multicast else Confidence.MEDIUM)
 
     def _host(self, node: ast.Call, ctx) -> tuple[ast.expr | None, ast.expr | None]:
         name = ctx.call_name(node) or ""
@@ -215,6 +223,27 @@ class BindAllInterfaces(Rule):
         if isinstance(func, ast.Attribute) and func.attr == "create_server" and ctx.imports("asyncio"):
             return config.argument(node, 1, ("host",)), config.argument(node, 2, ("port",))
         return None, None
+
+
+# socket options that make a socket a member of a multicast group (IPv4, IPv6)
+_GROUP_MEMBERSHIP_OPTIONS = frozenset({"IP_ADD_MEMBERSHIP", "IPV6_JOIN_GROUP", "IPV6_ADD_MEMBERSHIP", "IP_ADD_SOURCE_MEMBERSHIP"})
+
+
+def _joins_multicast_group(bind: ast.Call, ctx) -> bool:
+    """`sock.bind(("", 1900))` and, in the same function, `sock.setsockopt(socket.IPPROTO_IP,
+    socket.IP_ADD_MEMBERSHIP, ...)`: a multicast receiver (SSDP, mDNS), which must bind the
+    wildcard address to get the group's datagrams on every system."""
+    sock = bind.func.value if isinstance(bind.func, ast.Attribute) else None
+    func = ctx.enclosing_function(bind)
+    if sock is None or func is None:
+        return False
+    receiver = ctx.text(sock)
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "setsockopt"
+        and ctx.text(node.func.value) == receiver and len(node.args) >= 2
+        and astutil.last_name(node.args[1]) in _GROUP_MEMBERSHIP_OPTIONS
+        for node in ast.walk(func)
+    )
 
 
 _PROBE_METHODS = frozenset({"bind", "close", "getsockname", "setsockopt", "settimeout", "setblocking"})

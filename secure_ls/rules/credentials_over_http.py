@@ -20,6 +20,8 @@ _SENSITIVE = re.compile(
     re.IGNORECASE,
 )
 _QUERY = re.compile(r"[?&]([A-Za-z_\-]+)=")
+# a host name of one label (urlsplit lowers it): no dot, no format placeholder (`%s`), not a number
+_SINGLE_LABEL = re.compile(r"[a-z][a-z0-9-]*")
 
 
 class CredentialsOverHttp(Rule):
@@ -31,7 +33,11 @@ class CredentialsOverHttp(Rule):
     SLS203's), a query parameter named like a secret
     (`?api_key=`, `&token=`, `?password=`), `auth=`, an `Authorization` or
     API-key header, or form/JSON fields named like a password or token.
-    Requests to localhost are not reported.
+    Requests to localhost are not reported. A literal host made of one
+    label, with no dot (`http://supervisor/auth`, `http://db:8080`), is a
+    name the host's container network or the local network resolves (a
+    Docker service, a LAN machine), not a server across the internet: such
+    findings are the audit tier (low confidence).
 
     ## Why is this bad?
     Over plain HTTP, everything in the request, including the credentials,
@@ -172,12 +178,15 @@ class CredentialsOverHttp(Rule):
         literal = self._literal(value)
         if literal is not None and "http://" in ctx.text(literal):
             fix = Fix("Use https://", (ctx.replace(literal, ctx.text(literal).replace("http://", "https://", 1)),), safe=False)
+        # `http://supervisor/auth`: a container's service name or a LAN host, resolved on this machine's networks
+        single_label = known_host and _SINGLE_LABEL.fullmatch(host) is not None
+        where = " (a single-label host: a service on this machine's container network or the local network)" if single_label else ""
         ctx.report(
             self,
             url,
-            f"{what} sent over plain http://: anyone on the network path can read and replay it. Use https://.",
+            f"{what} sent over plain http://{where}: anyone on the network path can read and replay it. Use https://.",
             fix=fix,
-            confidence=None if known_host else Confidence.MEDIUM,
+            confidence=Confidence.LOW if single_label else None if known_host else Confidence.MEDIUM,
         )
 
     def _url_argument(self, node: ast.Call, ctx) -> ast.expr | None:

@@ -29,7 +29,13 @@ class DebugModeEnabled(Rule):
     comment such as "# development only"); Flask's and Werkzeug's debugger
     findings have high confidence, except `app.run(debug=True)` under
     `if __name__ == "__main__":` on the default (loopback) host, a local
-    development server: medium.
+    development server: medium. Flask's flag set on the app (`app.debug =
+    True`, `app.config["DEBUG"] = True`) in a module that starts no app with
+    `.run()` is the audit tier (low confidence): the flag alone installs no
+    debugger. Only `app.run()` reads it to start Werkzeug's, while `flask
+    run` takes `--debug` or `FLASK_DEBUG` instead, and an app served by
+    another server (gunicorn, gevent's `WSGIServer`, CherryPy) only
+    propagates its exceptions to that server, which answers a generic 500.
 
     ## Why is this bad?
     The Werkzeug debugger that Flask's debug mode enables runs arbitrary
@@ -190,7 +196,7 @@ class DebugModeEnabled(Rule):
         if config.config_update_call(node):
             flag = keyword(node, "DEBUG")
             if flag is not None and astutil.is_true(flag.value):
-                self._report(flag.value, "FLASK_DEBUG", "Flask's debug mode enables the Werkzeug debugger, which runs any Python code typed into its error page", Severity.HIGH, ctx)
+                self._report_flask_flag(flag.value, ctx)
 
     def visit_Assign(self, node: ast.Assign, ctx) -> None:
         if len(node.targets) != 1 or not astutil.is_true(node.value):
@@ -199,10 +205,21 @@ class DebugModeEnabled(Rule):
         if ctx.imports("flask") and (
             (isinstance(target, ast.Attribute) and target.attr == "debug") or config.config_key(target) == "DEBUG"
         ):
-            self._report(node.value, "FLASK_DEBUG", "Flask's debug mode enables the Werkzeug debugger, which runs any Python code typed into its error page", Severity.HIGH, ctx)
+            self._report_flask_flag(node.value, ctx)
         elif isinstance(target, ast.Name) and target.id == "DEBUG" and config.at_module_level(node, ctx) and config.is_django_settings(ctx):
             confidence = Confidence.LOW if config.development_comment(node, ctx) else Confidence.MEDIUM
             self._report(node.value, "DJANGO_DEBUG", "Django's debug mode shows settings, source code and SQL on error pages", Severity.MEDIUM, ctx, confidence)
+
+    def _report_flask_flag(self, value: ast.expr, ctx) -> None:
+        """Flask's debug flag set on the app: the debugger comes only with `app.run()`, which reads it."""
+        if _starts_an_app(ctx):
+            self._report(value, "FLASK_DEBUG", "Flask's debug mode enables the Werkzeug debugger, which runs any Python code typed into its error page", Severity.HIGH, ctx)
+            return
+        why = (
+            "Flask's debug mode enables the Werkzeug debugger (which runs any Python code typed into its error page) when the app is started with "
+            "app.run(), which this module never calls; another server, or `flask run` without --debug, installs no debugger"
+        )
+        self._report(value, "FLASK_DEBUG", why, Severity.HIGH, ctx, Confidence.LOW)
 
     def _report(self, value: ast.expr, env: str, why: str, severity: Severity, ctx, confidence: Confidence = Confidence.HIGH) -> None:
         if ctx.in_test_code(value) or config.environment_conditional(value, ctx):
@@ -224,3 +241,9 @@ def _under_main_guard(node: ast.AST, ctx) -> bool:
         if isinstance(anc, ast.If) and isinstance(anc.test, ast.Compare) and "__main__" in ctx.text(anc.test):
             return True
     return False
+
+
+def _starts_an_app(ctx) -> bool:
+    """The module calls `.run(...)` on something (`app.run()`, `create_app().run(port=5000)`): it
+    may start the app whose debug flag it sets, and `app.run()` installs the debugger the flag asks for."""
+    return ctx.module.starts_apps

@@ -27,9 +27,36 @@ DEFAULT_MESSAGE = "Internal server error"
 
 
 def _types(handler: ast.ExceptHandler) -> list[str] | None:
-    if handler.type is None:
-        return None
-    nodes = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return _type_names(handler.type) if handler.type is not None else None
+
+
+def _is_broad(types: list[str] | None) -> bool:
+    return types is None or any(t in _BROAD or t.endswith(_INTERNAL_SUFFIXES) for t in types)
+
+
+def _narrowed_types(sink: ast.AST, handler: ast.ExceptHandler, ctx) -> list[str] | None:
+    """`except Exception as e: if isinstance(e, Http404): return JsonResponse(str(e))`: in the
+    branch where an isinstance() test of the caught exception held, the classes it names."""
+    child: ast.AST = sink
+    for ancestor in ctx.ancestors(sink):
+        if ancestor is handler:
+            return None
+        if isinstance(ancestor, ast.If) and any(child is s for s in ancestor.body):
+            tests = ancestor.test.values if isinstance(ancestor.test, ast.BoolOp) and isinstance(ancestor.test.op, ast.And) else [ancestor.test]
+            for test in tests:
+                if (
+                    isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance" and len(test.args) == 2
+                    and _is_name(test.args[0], handler.name)
+                ):
+                    names = _type_names(test.args[1])
+                    # a class named in place, not a tuple constant (`isinstance(e, DB_ERRORS)`) whose members are not seen
+                    return None if any(n == "?" or n.isupper() for n in names) else names
+        child = ancestor
+    return None
+
+
+def _type_names(node: ast.expr) -> list[str]:
+    nodes = node.elts if isinstance(node, ast.Tuple) else [node]
     out = []
     for n in nodes:
         if isinstance(n, ast.Name):
@@ -88,11 +115,15 @@ class ErrorDetailsInResponse(Rule):
     `HTTPException(detail=...)`. Tracebacks are always reported; exception
     text only when the handler catches broad or internal errors
     (`Exception`, a bare `except`, database and OS errors), since messages
-    of validation errors are usually meant for the client; nor when the
+    of validation errors are usually meant for the client (also in the
+    branch of an `isinstance(e, Http404)` test inside a broad handler,
+    which names only such errors); nor when the
     `try` only parses text (`json.loads(request.body.decode())`, `int(x)`),
     whose errors describe that text. A response
     built and thrown away (`ret = Response(...)`, `ret` never read) is not
-    reported.
+    reported, nor an exception given to a helper whose result keeps
+    nothing of it (it answers with a fixed message, or one picked from a
+    table by `type(e)`).
 
     ## Why is this bad?
     Exception messages and tracebacks describe the server: file paths,
@@ -209,8 +240,78 @@ class ErrorDetailsInResponse(Rule):
                         self.handle_exception(exc)
                         return exc
         """),
+        # where isinstance() showed a client-facing error (a not-found), its text is meant for the client
+        code("""
+            from django.http import Http404, JsonResponse
+
+            def hook(request):
+                try:
+                    sync(request)
+                except Exception as e:
+                    if isinstance(e, Http404):
+                        return JsonResponse({"error": str(e)}, status=404)
+                    return JsonResponse({"error": "sync failed"}, status=500)
+        """),
+        # the helper answers with a fixed message picked by the exception's class, and re-raises the rest
+        code("""
+            from django.http import JsonResponse
+            from django.views import View
+
+            class ApiView(View):
+                def error_response(self, exception):
+                    known = {ValueError: (400, "invalid filter value"), PermissionError: (403, "permission denied")}
+                    kind = type(exception)
+                    if kind not in known:
+                        raise exception
+                    status, message = known[kind]
+                    return JsonResponse({"message": message}, status=status)
+
+                def dispatch(self, request, *args, **kwargs):
+                    try:
+                        return super().dispatch(request, *args, **kwargs)
+                    except Exception as e:
+                        return self.error_response(e)
+        """),
     ]
     INVALID = [
+        # an isinstance() test naming an internal error (OSError) narrows nothing away
+        Example(
+            code("""
+                import logging
+                from flask import Flask, jsonify
+
+                app = Flask(__name__)
+                log = logging.getLogger(__name__)
+
+                @app.route('/import', methods=['POST'])
+                def import_feed():
+                    try:
+                        load_feed()
+                    except Exception as e:
+                        if isinstance(e, (KeyError, OSError)):
+                            return jsonify(error=str(e)), 500
+                        return jsonify(error='failed'), 500
+            """),
+            fixed=code("""
+                import logging
+                from flask import Flask, jsonify
+
+                app = Flask(__name__)
+                log = logging.getLogger(__name__)
+
+                @app.route('/import', methods=['POST'])
+                def import_feed():
+                    try:
+                        load_feed()
+                    except Exception as e:
+                        if isinstance(e, (KeyError, OSError)):
+                            log.exception("Internal server error")
+                            return jsonify(error="Internal server error"), 500
+                        return jsonify(error='failed'), 500
+            """),
+            where="str(e)",
+            says="Exception details sent to the client",
+        ),
         Example(
             code("""
                 import logging
@@ -350,8 +451,7 @@ class ErrorDetailsInResponse(Rule):
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx) -> None:
         types = _types(node)
-        broad = types is None or any(t in _BROAD or t.endswith(_INTERNAL_SUFFIXES) for t in types)
-        broad = broad and not _only_parses(ctx.parent(node), ctx)
+        broad = _is_broad(types) and not _only_parses(ctx.parent(node), ctx)
         func = ctx.enclosing_function(node)
         view = frameworks.is_view(func, ctx)
         sinks: list[ast.AST] = []
@@ -374,7 +474,8 @@ class ErrorDetailsInResponse(Rule):
             if not details:
                 continue
             has_traceback = any(kind == "traceback" for kind, _ in details)
-            if not has_traceback and not broad:
+            narrowed = _narrowed_types(sink, node, ctx)
+            if not has_traceback and not (broad and (narrowed is None or _is_broad(narrowed))):
                 continue
             reported.add(id(stmt))
             outer = [self._outer(n, sink, ctx) for _, n in details]

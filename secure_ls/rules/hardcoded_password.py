@@ -36,7 +36,7 @@ class HardcodedPassword(Rule):
     The secret word must end the name: `password_field`, `token_url`,
     `TOKEN_TYPE` or `max_tokens` name something else and are not reported.
     Values that are clearly not secrets are not reported either: empty
-    strings, placeholders (`"changeme"`, `"xxx"`, `"<your-key>"`, `"${VAR}"`,
+    strings, placeholders (`"changeme"`, `"xxx"`, `"<your-key>"`, `"--enter-your-key-here--"`, `"${VAR}"`,
     `"*****"`, markers replaced in text such as `"!UNDERSCORE!"` or
     `"__token__"`, the mask an API shows in place of a secret such as
     `"$encrypted$"` or `"**redacted**"`), labels and prompts (`"Password:"`, `"Bearer"`, a value equal
@@ -113,6 +113,13 @@ class HardcodedPassword(Rule):
         code("""
             STREAMING_DATA_FETCH_PO_TOKEN = "__app_fetch_po_token"
             LOGIN_SAMPLE = {"username": "alice", "password": "(snip)"}
+        """),
+        # an instruction framed by dashes, left for the reader to replace
+        code("""
+            from openai import OpenAI
+
+            API_KEY = "--enter-your-API-key-here--"
+            client = OpenAI(api_key=API_KEY)
         """),
         # keys that name an action on a password (a rate limit per action), not a password
         'ACCOUNT_RATE_LIMITS = {"change_password": "5/m/user", "forgot_password": "20/m/ip", "reset_password": "20/m/ip"}\n',
@@ -225,6 +232,23 @@ class HardcodedPassword(Rule):
         """),
     ]
     INVALID = [
+        Example(  # a key framed by dashes is still a key
+            code("""
+                from openai import OpenAI
+
+                API_KEY = "--9fQ2xLp7Rt8vWz3KmB4n--"
+                client = OpenAI(api_key=API_KEY)
+            """),
+            fixed=code("""
+                from openai import OpenAI
+                import os
+
+                API_KEY = os.environ["API_KEY"]
+                client = OpenAI(api_key=API_KEY)
+            """),
+            where='"--9fQ2xLp7Rt8vWz3KmB4n--"',
+            says="assigned to `API_KEY`",
+        ),
         Example(  # the password a login accepts, visible to anyone who reads the code
             code("""
                 from flask import request

@@ -9,6 +9,9 @@ from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules.base import Example, Rule, code
 
 _TEMP = re.compile(r"^(/tmp|/var/tmp|/dev/shm|/usr/tmp)(/|$)")
+# Folders of /tmp that the system makes at boot, owned by root and sticky, where X11 servers put
+# their sockets by convention (`/tmp/.X11-unix/X0`): a client must use that very path.
+_SYSTEM_SOCKET_DIRS = re.compile(r"^/tmp/\.(?:X11|ICE|font|XIM|Test)-unix(/|$)")
 # Functions that open, create, write or remove the path they are given: (positional indexes, keywords).
 _FILE_OPERATIONS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "open": ((0,), ("file",)),
@@ -67,7 +70,9 @@ class HardcodedTempPath(Rule):
     and still reported.
     Strings merely mentioning `/tmp` (help texts, comparisons) are not
     reported, unlike Bandit's B108; neither is `dir="/tmp"` given to
-    `tempfile` functions, which create unique names safely. Test code is
+    `tempfile` functions, which create unique names safely, nor a path in
+    the X11 socket folders the system makes at boot (`/tmp/.X11-unix/X0`,
+    `/tmp/.ICE-unix`), owned by root, where an X server's clients must look. Test code is
     reported with low confidence.
 
     ## Why is this bad?
@@ -98,6 +103,14 @@ class HardcodedTempPath(Rule):
     methods = _WRITING_METHODS
 
     VALID = [
+        # the X server's socket, where X11 clients must look (a folder the system owns)
+        code("""
+            import os
+
+            def x11_socket(display):
+                path = os.path.join("/tmp/.X11-unix/", "X{}".format(display))
+                return path if os.path.exists(path) else f"/tmp/.X11-unix/X{display}"
+        """),
         code("""
             import tempfile
             with tempfile.NamedTemporaryFile(dir="/tmp") as f:
@@ -213,10 +226,10 @@ class HardcodedTempPath(Rule):
 
     def _temp_literal(self, node: ast.expr, ctx, depth: int = 0) -> str | None:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            return node.value if _TEMP.match(node.value) else None
+            return node.value if _TEMP.match(node.value) and not _SYSTEM_SOCKET_DIRS.match(node.value) else None
         if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
             head = node.values[0].value
-            return ctx.string_value(node) if isinstance(head, str) and _TEMP.match(head) else None
+            return ctx.string_value(node) if isinstance(head, str) and _TEMP.match(head) and not _SYSTEM_SOCKET_DIRS.match(head) else None
         if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
             return self._temp_literal(node.left, ctx, depth + 1) if depth < 4 else None
         if isinstance(node, ast.Call) and ctx.call_name(node) in ("os.path.join", "pathlib.Path") and node.args:

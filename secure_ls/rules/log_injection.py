@@ -30,7 +30,8 @@ class LogInjection(Rule):
     nor the URLs Werkzeug builds (Flask's `request.url`, `base_url`,
     `url_root`, and `str(request)`), which percent-encode control
     characters; nor a value a pattern that takes no line feed matched whole
-    first (`if BLOCKED.match(request.path):`, ending at `$`); the decoded
+    first (`if BLOCKED.match(request.path):`, ending at `$`), or that equals
+    literals without one there (`if st == "ssdp:all" or st == "upnp:rootdevice":`); the decoded
     `request.path` is reported, except in a handler
     whose routes are all fixed paths (`@app.route("/cached.gif")`), where it
     is one of them (a blueprint registered elsewhere under a prefix with a
@@ -710,8 +711,8 @@ class LogInjection(Rule):
             return None  # Django's `request.headers` (HttpHeaders) and `FILES` print as the repr() of a dict
         if printed.is_django_upload_name(expr, ctx) or printed.is_upload_size(expr, ctx):
             return None
-        if (isinstance(expr, ast.Name) or isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name)) and newline_checks.matched_whole(ctx.statement(expr), expr, ctx):
-            return None  # `if BLOCKED.match(request.path):` with a pattern that takes no line feed
+        if newline_checks.checkable(expr) and newline_checks.matched_whole(ctx.statement(expr), expr, ctx):
+            return None  # `if BLOCKED.match(request.path):` with a pattern that takes no line feed, `if st == "ssdp:all":`
         part = ctx.origin(expr).risk(Sink.LOG)
         if part is None or part.kind != taint.UNTRUSTED or part.label in catalog.WEAK_SOURCES | catalog.OUTBOUND_SOURCES:
             return None

@@ -30,7 +30,10 @@ class RequestWithoutTimeout(Rule):
     are not reported: the timeout may be among them; neither are `urlopen`
     calls on a literal `data:` or `file:` URL. `urlopen` findings have
     medium confidence (scripts and command-line tools use it where a hang is
-    a nuisance, not an attack), test code low confidence.
+    a nuisance, not an attack), test code low confidence. A call inside
+    `with eventlet.Timeout(5):` or `with gevent.Timeout(5):` is cut off by
+    the green-thread timeout once the program's sockets are green (under
+    `monkey_patch()` or the library's worker pool): low confidence.
 
     ## Why is this bad?
     Without a timeout, a slow or malicious server (or a dropped connection)
@@ -193,14 +196,33 @@ class RequestWithoutTimeout(Rule):
         if name in _URLOPEN and isinstance(url, ast.Constant) and isinstance(url.value, str) and url.value.startswith(("data:", "file:")):
             return  # no network involved
         short = name.rsplit(".", 1)[-1] if not name.startswith("urllib") else "urlopen"
+        bounded = _inside_green_timeout(node, ctx)
         edit = ctx.replace(timeout.value, "10") if timeout is not None else ctx.set_keyword(node, "timeout", "10")
         ctx.report(
             self,
             node.func,
-            f"`{short}()` {'with timeout=None' if timeout is not None else 'without a timeout'} can hang forever on a slow or unresponsive server: pass a timeout, e.g. timeout=10.",
+            f"`{short}()` {'with timeout=None' if timeout is not None else 'without a timeout'} can hang forever on a slow or unresponsive server"
+            + (" unless the sockets are green (the green-thread Timeout around it only interrupts green I/O)" if bounded else "")
+            + ": pass a timeout, e.g. timeout=10.",
             fix=Fix("Add timeout=10", (edit,), safe=False),
-            confidence=Confidence.LOW if ctx.in_test_code(node) else (Confidence.MEDIUM if name in _URLOPEN else Confidence.HIGH),
+            confidence=Confidence.LOW if bounded or ctx.in_test_code(node) else (Confidence.MEDIUM if name in _URLOPEN else Confidence.HIGH),
         )
+
+
+# Green-thread timeouts: a `with` block of one raises in the greenlet when the time is up, at its next green I/O
+_GREEN_TIMEOUTS = frozenset({"eventlet.Timeout", "eventlet.timeout.Timeout", "gevent.Timeout", "gevent.timeout.Timeout"})
+
+
+def _inside_green_timeout(node: ast.Call, ctx) -> bool:
+    """`with Timeout(5, False): requests.get(url)` (eventlet's or gevent's Timeout), in the same function."""
+    for ancestor in ctx.ancestors(node):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            return False
+        if isinstance(ancestor, ast.With) and any(
+            isinstance(item.context_expr, ast.Call) and ctx.call_name(item.context_expr) in _GREEN_TIMEOUTS for item in ancestor.items
+        ):
+            return True
+    return False
 
 
 def _is_session_method(node: ast.Call, ctx) -> bool:

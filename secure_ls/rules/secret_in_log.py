@@ -16,7 +16,7 @@ _TOKEN_QUALIFIERS = frozenset({"access", "refresh", "auth", "id", "bearer", "api
 # Modules that make a bare `token` mean an authentication token (not a lexer token).
 _AUTH_MODULES = ("jwt", "jose", "oauthlib", "requests_oauthlib", "authlib", "itsdangerous", "flask", "django", "fastapi", "starlette", "requests", "httpx", "boto3", "slack_sdk", "telegram")
 _EXTRA_METADATA = frozenset(
-    {"reset", "forgot", "policy", "strength", "changed", "set", "rotation", "salt", "generator", "env", "var", "variable", "source",
+    {"reset", "forgot", "policy", "strength", "changed", "change", "update", "set", "rotation", "salt", "generator", "env", "var", "variable", "source",
      "missing", "present", "provided", "configured", "status", "exists", "location", "arn", "ref", "manager", "store", "vault", "expired"}
 )
 
@@ -47,7 +47,7 @@ def _is_secret(node: ast.expr, name: str, ctx) -> bool:
     credentials (`authorization = request.headers.get("Authorization")`), whatever its name."""
     if _masked(node, ctx):
         return False
-    if secret_word(name, ctx) and not ctx.origin(node).is_constant and not _numbered_key(node, name, ctx):
+    if secret_word(name, ctx) and not ctx.origin(node).is_constant and not _numbered_key(node, name, ctx) and not _key_of_secret_store(node, ctx):
         return True
     return web.is_credential_header(web.header_read(node, ctx))
 
@@ -64,6 +64,31 @@ def _numbered_key(node: ast.expr, name: str, ctx) -> bool:
         or isinstance(v, ast.Constant) and type(v.value) is int
         for v in values
     )
+
+
+# The last word of a mapping that holds secrets under their names (`self.secrets`, `stored_passwords`).
+# Not `tokens` or `keys`: a token store is keyed by the token itself.
+_SECRET_STORES = frozenset({"secrets", "passwords", "credentials", "passphrases"})
+
+
+def _key_of_secret_store(node: ast.expr, ctx) -> bool:
+    """`def get(self, secret): log.info("asked for %s", secret); return self.secrets.get(secret)`:
+    a name the function looks secrets up by (`.get(name)`, `[name]` on a mapping named for
+    them) is the secret's name (a `secrets.yaml` key), not its value."""
+    func = ctx.enclosing_function(node)
+    if not isinstance(node, ast.Name) or func is None:
+        return False
+    for sub in astutil.walk(func):
+        if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr == "get" and sub.args:
+            store, key = sub.func.value, sub.args[0]
+        elif isinstance(sub, ast.Subscript) and isinstance(sub.ctx, ast.Load):
+            store, key = sub.value, sub.slice
+        else:
+            continue
+        last = naming.words(astutil.last_name(store))
+        if isinstance(key, ast.Name) and key.id == node.id and last and last[-1] in _SECRET_STORES:
+            return True
+    return False
 
 
 # How many characters of a secret a masked form may show at each end (`key[:4] + "****" + key[-4:]`).
@@ -129,6 +154,9 @@ class SecretInLog(Rule):
     (pagination and CSRF-form tokens share the name). The value of a request
     header that carries credentials (`Authorization`, `Cookie`, `X-Api-Key`,
     ...) counts whatever its name (`auth = request.headers.get("Authorization")`).
+    Names that say what is done with a secret or about it
+    (`reset_password`, `UPDATE_USER_PASSWORD`, `password_policy`,
+    `token_expired`) name an action or a fact, not the secret.
     A masked form is not a secret: at most four characters from each end,
     stars and lengths (`f"{key[:4]}****{key[-4:]}"`), also through the name
     holding it. Nor is a key or token that only ever holds a number
@@ -136,7 +164,11 @@ class SecretInLog(Rule):
     are text; names that always say secret count whatever they hold. A
     `session_key` counts with low confidence unless it is a session
     object's own (`request.session.session_key`, the session id): the name
-    is used for stream, kernel and cache session indexes as often.
+    is used for stream, kernel and cache session indexes as often. A name
+    the function looks secrets up by in a mapping named for them
+    (`self.secrets.get(secret)`, `passwords[secret]`) is the secret's name,
+    not its value (a store of tokens is keyed by the tokens themselves, so
+    it does not count).
 
     ## Why is this bad?
     Logs are copied to files, log shippers, monitoring services and
@@ -163,6 +195,26 @@ class SecretInLog(Rule):
     methods = logs.LOG_METHODS
 
     VALID = [
+        # the name a secret is looked up by in a store of secrets (a secrets.yaml key), not its value
+        code("""
+            import logging
+            log = logging.getLogger(__name__)
+
+            class SecretStore:
+                def get(self, secret):
+                    log.info("add-on asks for secret %s", secret)
+                    return self.secrets.get(secret)
+        """),
+        # an action on a password (the route that updates it), not a password
+        code("""
+            import logging
+            from .routes import UPDATE_USER_PASSWORD
+
+            log = logging.getLogger(__name__)
+
+            def warn_default_admin(name):
+                log.warning(f"{name} still uses the default password: update it via {UPDATE_USER_PASSWORD}")
+        """),
         # how long a token lives, not the token
         code("""
             import logging
@@ -211,6 +263,29 @@ class SecretInLog(Rule):
         """),
     ]
     INVALID = [
+        # a session table is keyed by the secret itself: the key is the secret
+        Example(
+            code("""
+                import logging
+                log = logging.getLogger(__name__)
+
+                class Sessions:
+                    def lookup(self, secret):
+                        log.info("resuming %s", secret)
+                        return self.sessions.get(secret)
+            """),
+            fixed=code("""
+                import logging
+                log = logging.getLogger(__name__)
+
+                class Sessions:
+                    def lookup(self, secret):
+                        log.info("resuming %s", "***")
+                        return self.sessions.get(secret)
+            """),
+            says="Secret `secret` logged",
+            where="secret",
+        ),
         Example(  # a credential header, whatever the variable is called
             code("""
                 import logging

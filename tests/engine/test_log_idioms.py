@@ -86,3 +86,26 @@ def test_what_a_helper_annotated_to_return_a_dict_gives_prints_its_items_with_re
     )
     _quiet_until_undone("SLS704", code, "-> Optional[dict[str, Any]]:", "-> Optional[str]:")
     _quiet_until_undone("SLS704", code, "    log.info('action with %s', data)\n", "    log.info('action with %s', data.get('name'))\n")
+
+
+def test_a_value_that_equals_one_of_some_literals_is_one_of_them():
+    # an SSDP responder answers M-SEARCH only for two search targets: the header it logs is one of them;
+    # undone: a literal with a line feed, a comparison that is not equality, another subject
+    code = (
+        "import logging\n\nlog = logging.getLogger(__name__)\n\nclass Discovery:\n    def __init__(self, get_response):\n        self.get_response = get_response\n\n"
+        "    def __call__(self, request):\n"
+        "        if request.path == '*' and (request.headers['ST'] == 'upnp:rootdevice' or request.headers['ST'] == 'ssdp:all'):\n"
+        "            log.debug('M-SEARCH for %s and %s', request.path, request.headers['ST'])\n        return None\n"
+    )
+    _quiet_until_undone("SLS704", code, "request.headers['ST'] == 'ssdp:all'", "request.headers['ST'] == 'ssdp:all\\n'")
+    _quiet_until_undone("SLS704", code, "request.headers['ST'] == 'ssdp:all'", "request.headers['ST'] != 'ssdp:all'")
+    _quiet_until_undone("SLS704", code, "request.headers['ST'] == 'ssdp:all'", "request.headers['MX'] == 'ssdp:all'")
+    # an early exit unless the value is one of an allowed tuple
+    refused = code.replace(
+        "        if request.path == '*' and (request.headers['ST'] == 'upnp:rootdevice' or request.headers['ST'] == 'ssdp:all'):\n"
+        "            log.debug('M-SEARCH for %s and %s', request.path, request.headers['ST'])\n",
+        "        if not request.headers['ST'] in ('upnp:rootdevice', 'ssdp:all'):\n            return None\n"
+        "        log.debug('M-SEARCH for %s', request.headers['ST'])\n",
+    )
+    assert refused != code
+    _quiet_until_undone("SLS704", refused, "            return None\n", "            pass\n")

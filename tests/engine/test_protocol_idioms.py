@@ -109,3 +109,54 @@ def test_a_salt_drawn_once_from_few_values_is_the_audit_tier():
     # two draws joined in one statement: judged as usual
     joined = "import random\n\ndef pin():\n    salt = f'{random.randint(0, 999)}{random.randint(0, 999)}'\n    return salt\n"
     assert _confidence(joined, "SLS304") == ["medium"]  # one finding per statement
+
+
+def test_a_socket_that_joins_a_multicast_group_binds_the_wildcard_to_receive_it():
+    # an SSDP listener: the group's datagrams reach only a wildcard-bound socket on every system
+    code = (
+        "import socket\n\ndef listen(interfaces):\n    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)\n"
+        "    sock.bind(('', 1900))\n    for address in interfaces:\n"
+        "        sock.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, socket.inet_aton('239.255.255.250') + socket.inet_aton(address))\n"
+        "    while True:\n        data, peer = sock.recvfrom(4096)\n        handle(data, peer)\n"
+    )
+    _low_until_undone("SLS503", code, "socket.IP_ADD_MEMBERSHIP", "socket.IP_MULTICAST_TTL", "medium")
+    # another socket's membership says nothing of this one
+    assert _confidence(code.replace("        sock.setsockopt(socket.IPPROTO_IP", "        other.setsockopt(socket.IPPROTO_IP"), "SLS503") == ["medium"]
+
+
+def test_flasks_debug_flag_without_app_run_in_the_module_installs_no_debugger():
+    # the app is handed to another WSGI server: only app.run() reads the flag to start Werkzeug's debugger
+    code = (
+        "from flask import Flask\nfrom gevent import pywsgi\n\napp = Flask(__name__)\napp.config['DEBUG'] = True\n\n"
+        "def serve(host, port):\n    pywsgi.WSGIServer((host, port), app).serve_forever()\n"
+    )
+    _low_until_undone("SLS504", code, "pywsgi.WSGIServer((host, port), app).serve_forever()", "app.run(host, port)", "high")
+    # the flag set in a method, app.run() in another top-level statement of the module: still the debugger
+    started = (
+        "from flask import Flask\n\nclass Web:\n    def __init__(self):\n        self.app = Flask(__name__)\n        self.app.debug = True\n\n"
+        "if __name__ == '__main__':\n    Web().app.run()\n"
+    )
+    assert _confidence(started, "SLS504") == ["high"]
+    assert _confidence(started.replace("    Web().app.run()\n", "    serve(Web().app)\n"), "SLS504") == ["low"]
+
+
+def test_credentials_sent_to_a_single_label_host_stay_on_this_machines_networks():
+    # a container's service name (Home Assistant's `supervisor`) is resolved on the host's own network
+    code = (
+        "import os\nimport requests\n\ndef login(username, password):\n"
+        "    headers = {'X-Supervisor-Token': os.environ['SUPERVISOR_TOKEN']}\n"
+        "    return requests.post('http://supervisor/auth', headers=headers, json={'username': username, 'password': password}, timeout=30)\n"
+    )
+    _low_until_undone("SLS407", code, "http://supervisor/auth", "http://supervisor.example.com/auth", "high")
+    # a host left to a format placeholder is not known to be one label
+    formatted = code.replace("'http://supervisor/auth'", "'http://%s:%s/auth' % (host, port)").replace("def login(username, password)", "def login(host, port, username, password)")
+    assert _confidence(formatted, "SLS407") == ["high"]
+
+
+def test_a_request_inside_a_green_thread_timeout_is_cut_off_with_green_sockets():
+    # eventlet's Timeout raises in the greenlet at its next green I/O (the worker pool monkey-patches sockets)
+    code = (
+        "import requests\nfrom eventlet import Timeout\n\ndef crawl(url):\n    with Timeout(5, False):\n"
+        "        response = requests.get(url)\n        return response.text\n"
+    )
+    _low_until_undone("SLS604", code, "from eventlet import Timeout", "from contextlib import nullcontext as Timeout", "high")

@@ -30,6 +30,9 @@ def view():
         "def error_response(error, message):\n    log.error(error)\n    return jsonify(error=message), 500\n",
         # it returns another of its parameters, given a text that is not constant
         "def error_response(error, message):\n    log.error(error)\n    return message\n",
+        # a fixed message picked by the exception's class: type() keeps nothing of its text
+        "KNOWN = {KeyError: 'missing', ValueError: 'invalid'}\n\ndef error_response(error, message):\n"
+        "    kind = type(error)\n    if kind not in KNOWN:\n        raise error\n    return jsonify(error=KNOWN[kind]), 400\n",
     ],
 )
 def test_a_helper_that_only_logs_the_exception_sends_none_of_it(helper):
@@ -48,6 +51,8 @@ def test_a_helper_that_only_logs_the_exception_sends_none_of_it(helper):
         "text = str(error)\n    parts = [message, text]\n    return jsonify(parts)",
         # through a nested function the helper returns
         "def later():\n        return str(error)\n    return later",
+        # the class's name, then its text: only what type() is given stays out
+        "kind = type(error).__name__ + ': ' + str(error)\n    return jsonify(error=kind)",
     ],
 )
 def test_an_exception_the_helper_keeps_in_what_it_returns_is_reported(body):

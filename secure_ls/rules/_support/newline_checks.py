@@ -134,11 +134,19 @@ def _strip_receiver(read: ast.Name, ctx) -> bool:
     )
 
 
+def checkable(expr: ast.expr) -> bool:
+    """A subject matched_whole can follow: a name, a field of one (`request.path`), or an item of
+    such a field under a literal key (`request.headers["ST"]`)."""
+    if isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Constant):
+        expr = expr.value
+    return isinstance(expr, ast.Name) or isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name)
+
+
 def matched_whole(statement: ast.stmt, subject: ast.expr, ctx) -> bool:
     """`statement` runs only where a pattern that consumes no line feed matched the whole of
     `subject` (a name, or a field such as `request.path`): in the branch of `if
     BLOCKED.match(request.path):`, or after `if not CHECK.fullmatch(name): raise`, with nothing
-    assigning it in between. `match` must end at `$` or `\\Z`: `$` lets one trailing line feed
+    assigning it in between; or where it equals literals without a line feed (`if st == "ssdp:all":`). `match` must end at `$` or `\\Z`: `$` lets one trailing line feed
     through, with nothing of the value after it. The pattern is a literal, or a name bound to
     `re.compile("...")` without flags, in the function or at the module's top level."""
     subject_text = ctx.text(subject)
@@ -150,7 +158,7 @@ def matched_whole(statement: ast.stmt, subject: ast.expr, ctx) -> bool:
         siblings = next((getattr(parent, f) for f in _BLOCKS if node in getattr(parent, f, ())), [])
         for earlier in reversed(siblings[: siblings.index(node)] if node in siblings else []):
             test = earlier.test if isinstance(earlier, ast.If) and ctx.always_leaves(earlier.body) else None
-            if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and _whole_match(test.operand, subject_text, ctx):
+            if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and _holds_only_safe_text(test.operand, subject_text, ctx):
                 return True
             if _assigns(earlier, subject, ctx):
                 return False
@@ -158,9 +166,30 @@ def matched_whole(statement: ast.stmt, subject: ast.expr, ctx) -> bool:
             return False  # the function's start; or a loop, whose next round may come back before the check
         if isinstance(parent, ast.If) and node in parent.body:
             test = parent.test
-            if any(_whole_match(t, subject_text, ctx) for t in (test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test])):
+            if any(_holds_only_safe_text(t, subject_text, ctx) for t in (test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test])):
                 return True
         node = parent
+
+
+def _holds_only_safe_text(test: ast.expr, subject_text: str, ctx) -> bool:
+    """Where `test` is true, the subject holds no line feed: a pattern without one matched it
+    whole, or it equals one of some literals without one (`st == "ssdp:all" or st == "upnp:rootdevice"`,
+    `method in ("GET", "HEAD")`)."""
+    return _whole_match(test, subject_text, ctx) or _equals_literals(test, subject_text, ctx)
+
+
+def _equals_literals(test: ast.expr, subject_text: str, ctx) -> bool:
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+        return all(_equals_literals(v, subject_text, ctx) for v in test.values)
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.In))):
+        return False
+    left, right = test.left, test.comparators[0]
+    if isinstance(test.ops[0], ast.Eq) and ctx.text(right) == subject_text:
+        left, right = right, left
+    if ctx.text(left) != subject_text:
+        return False
+    literals = right.elts if isinstance(test.ops[0], ast.In) and isinstance(right, (ast.Tuple, ast.List, ast.Set)) else [right] if isinstance(test.ops[0], ast.Eq) else []
+    return bool(literals) and all(isinstance(v, ast.Constant) and isinstance(v.value, (str, bytes)) and "\n" not in str(v.value) and "\r" not in str(v.value) for v in literals)
 
 
 def _whole_match(test: ast.expr, subject_text: str, ctx) -> bool:

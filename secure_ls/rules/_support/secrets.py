@@ -192,13 +192,18 @@ def _is_sentence(text: str) -> bool:
     return text[-1] in ".!?:" or any(w.lower() in _FUNCTION_WORDS for w in words)
 
 
+_FRAMES = "-_*#=~. "
+
+
 def placeholder(value: str, name: str | None = None) -> bool:
     """Whether a literal assigned to a secret-like name is clearly not a real secret."""
     stripped = value.strip()
     if len(stripped) < 3:
         return True
     low = stripped.lower()
-    if low in _PLACEHOLDER_VALUES or _PLACEHOLDER_SHAPES.match(stripped):
+    # framed by punctuation (`--enter-your-API-key-here--`, `**your token**`): the words inside count
+    framed = stripped.strip(_FRAMES)
+    if low in _PLACEHOLDER_VALUES or _PLACEHOLDER_SHAPES.match(stripped) or framed != stripped and len(framed) >= 3 and _PLACEHOLDER_SHAPES.match(framed):
         return True
     if len(set(low)) <= 2:
         return True  # "aaaa", "0000"
