@@ -24,7 +24,9 @@ class FloatNanInput(Rule):
     Finds `float()` applied to request data (query parameters, form fields,
     JSON, headers) in a function that never checks the result with
     `math.isnan`/`math.isfinite`/`math.isinf`. A number that only bounds a
-    model column in a query's condition (`query.filter(Bill.amount >= x)`) is
+    model column in a query's condition (`query.filter(Bill.amount >= x)`,
+    also inside a condition combined with `&`, `|`, `~` or SQLAlchemy's
+    `and_()`/`or_()`: `.where((x >= Rec.start) & (x <= Rec.end))`) is
     reported in the audit tier only: the database compares it (NaN matches
     nothing), no check of the program's lets it through.
 
@@ -216,8 +218,26 @@ def _column_bound(ctx, use: ast.expr) -> bool:
     column = compare.left if compare.comparators[0] is use else compare.comparators[0]
     if not (isinstance(column, ast.Attribute) and frameworks.is_model_class(column.value)):
         return False
+    condition: ast.expr = compare
     query = ctx.parent(compare)
-    return isinstance(query, ast.Call) and compare in query.args and isinstance(query.func, ast.Attribute) and query.func.attr in _QUERY_FILTERS
+    while _combines_conditions(query, ctx):
+        # `.where((x >= Rec.start) & (x <= Rec.end))`, `.filter(and_(Bill.amount >= x, ...))`: still the query's condition
+        condition, query = query, ctx.parent(query)
+    return isinstance(query, ast.Call) and condition in query.args and isinstance(query.func, ast.Attribute) and query.func.attr in _QUERY_FILTERS
+
+
+# SQLAlchemy's functions that combine conditions into one
+_CONDITION_COMBINERS = frozenset({"sqlalchemy.and_", "sqlalchemy.or_", "sqlalchemy.not_", "sqlalchemy.sql.and_", "sqlalchemy.sql.or_", "sqlalchemy.sql.not_"})
+
+
+def _combines_conditions(node: ast.AST | None, ctx) -> bool:
+    """`a & b`, `a | b`, `~a` (the operators peewee and SQLAlchemy overload to build a condition
+    the database evaluates) or SQLAlchemy's `and_(a, b)`/`or_`/`not_`."""
+    if isinstance(node, ast.BinOp):
+        return isinstance(node.op, (ast.BitAnd, ast.BitOr))
+    if isinstance(node, ast.UnaryOp):
+        return isinstance(node.op, ast.Invert)
+    return isinstance(node, ast.Call) and ctx.call_name(node) in _CONDITION_COMBINERS
 
 
 def _guarded(ctx, call: ast.Call, target: str | None) -> bool:

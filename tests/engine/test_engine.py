@@ -1081,6 +1081,20 @@ def test_a_float_that_only_bounds_a_query_column_is_low():
     assert _confidence(checked, "SLS131") == ["high"]
 
 
+def test_a_float_bounding_columns_in_a_combined_query_condition_is_low():
+    # peewee and SQLAlchemy build one condition with `&`, `|` and `and_()`: each part is still
+    # a comparison the database makes; the same number also compared in Python is reported
+    combined = (
+        "from flask import request\nfrom sqlalchemy import and_\nfrom .models import Rec\n\n"
+        "def frame():\n    at = float(request.args['t'])\n"
+        "    return Rec.select().where((at >= Rec.start) & (at <= Rec.end)).get()\n"
+    )
+    assert _confidence(combined, "SLS131") == ["low"]
+    assert _confidence(combined.replace("(at >= Rec.start) & (at <= Rec.end)", "and_(Rec.start <= at, ~(Rec.end < at))"), "SLS131") == ["low"]
+    compared = combined.replace("    return Rec", "    if at > 10:\n        return None\n    return Rec")
+    assert _confidence(compared, "SLS131") == ["high"]
+
+
 def test_picks_that_a_loop_adds_together_make_a_new_secret():
     built = (
         "import random\n\ndef new_token(words):\n    token = ''\n    for _ in range(4):\n"
