@@ -2345,3 +2345,17 @@ def test_a_declared_field_type_holds_only_in_what_validation_produced():
     assert "SLS101" not in rules(serializer.replace("cleaned_data", "data"))
     assert "SLS101" in rules(code.replace("cleaned_data", "data"))
     assert "SLS101" in rules(serializer.replace("cleaned_data", "initial_data"))
+
+
+def test_a_request_a_helper_makes_is_judged_by_the_url_it_was_given():
+    # `urlopen(api_request(url))` with `def api_request(url): return Request(url, headers=...)`: the
+    # headers' token says nothing of the scheme; the URL given at the call does
+    helper = (
+        "import os\nimport sys\nimport urllib.request\n\nAPI = 'https://api.example.com/releases'\n\n"
+        "def _api_request(url):\n    return urllib.request.Request(url, headers={'Authorization': os.environ['TOKEN']})\n\n"
+        "def latest():\n    req = _api_request(f'{API}/latest')\n    return urllib.request.urlopen(req, timeout=5).read()\n"
+    )
+    _quiet_until_undone("SLS122", helper, "f'{API}/latest'", "sys.argv[1]")
+    lines = [f.span.start.line for f in _analyzed(helper.replace("f'{API}/latest'", "sys.argv[1]")).findings if f.rule_id == "SLS122"]
+    given = helper.splitlines().index("    req = _api_request(f'{API}/latest')")  # 0-based, like a span
+    assert given in lines  # the command line's URL is reported where it is given to the helper
