@@ -326,6 +326,21 @@ def test_an_assert_on_an_objects_own_state_outside_request_handling_is_low_confi
     _low_until_undone("SLS130", backend, "def __init__(self, user):\n        self.user = user", "def __init__(self, request):\n        self.user = request.user", "high")
 
 
+def test_an_assert_on_what_a_caller_passes_to_a_method_outside_request_handling_is_low_confidence():
+    # a model's method: the views that call it decide who gets here
+    model = (
+        "from django.db import models\n\n"
+        "class Bookmark(models.Model):\n"
+        "    @classmethod\n    def increase_to(cls, user, topic, number):\n"
+        "        assert user.is_authenticated\n"
+        "        return cls.objects.filter(user=user, topic=topic).update(number=number)\n"
+    )
+    # the same method once the class handles the request: the assert is the view's access check
+    _low_until_undone("SLS130", model, "def increase_to(cls, user, topic, number):", "def increase_to(cls, user, topic, number, request=None):", "high")
+    # an assert on a value that is no parameter of the method is not the caller's precondition
+    assert _confidence(model.replace("assert user.is_authenticated", "assert get_user().is_authenticated"), "SLS130") == ["high"]
+
+
 def test_an_authorization_assert_in_a_management_command_is_low_confidence():
     # a sanity check of what the operator's own import command just did
     command = (
