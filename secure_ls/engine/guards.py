@@ -72,6 +72,8 @@ def settled_url(start: str | None, built: Origin) -> Origin:
     if start is None:
         return built
     start = start.split("{")[0]
+    if start.startswith(("?", "#")):
+        return built.sanitized(SAME_SITE)  # `f"?next={n}"`: a query or fragment of the page the browser is on
     if FIXED_HOST.match(start):
         return built.sanitized(_URL_SINKS)  # a fixed host: nor can the server be sent elsewhere
     if SAFE_URL_PREFIX.match(start):

@@ -43,7 +43,10 @@ class AssertUsedForValidation(Rule):
     `KeyError` for the same values, so `-O` changes only the exception's
     type. `assert self.is_authenticated()` in a class that never sees
     a request (an MFA backend built for one user) asserts the object's own
-    state, which its callers establish: low confidence. So is an authorization
+    state, which its callers establish: low confidence. So does an assert
+    on what the method's caller passes there (`assert user.is_authenticated`
+    in a model's `increase_to(cls, user, topic)`): a precondition of the
+    method, checked where the request is handled. So is an authorization
     assert in a Django management command (`assert user.has_perm(...)` in a
     `...Command` class with a `handle` method, or in a function of the module
     that defines the `Command` class): the operator who runs it can do anything
@@ -281,7 +284,7 @@ class AssertUsedForValidation(Rule):
                 "In typed code this usually narrows `request.user` for the type checker while a decorator or middleware "
                 "does the real check; if nothing else does, raise an exception from an `if` instead."
                 if narrowing
-                else "It asserts the object's own state, so its callers decide who gets here; if none of them checks, "
+                else "It asserts the object's own state or what its caller passes, so its callers decide who gets here; if none of them checks, "
                 "raise an exception from an `if` instead."
                 if own_state
                 else "It is in a management command, run by an operator who holds the server already; if the command "
@@ -406,15 +409,24 @@ def _own_state_invariant(test: ast.expr, node: ast.Assert, ctx) -> bool:
     backend built for one user): an invariant of the object's own state, which its callers
     establish. Low confidence, since the assert is then the object's only guard."""
     names = {sub.id for sub in astutil.walk(test) if isinstance(sub, ast.Name)}
-    if names != {"self"} or "request" in _identifiers(test):
-        return False
     cls = next((anc for anc in ctx.ancestors(node) if isinstance(anc, ast.ClassDef)), None)
-    if cls is None:
+    if cls is None or not names or "request" in _identifiers(test):
+        return False
+    if names != {"self"} and not names <= _method_parameters(node, cls, ctx):
         return False
     for sub in astutil.walk(cls):
         if isinstance(sub, ast.arg) and sub.arg == "request" or isinstance(sub, ast.Attribute) and sub.attr == "request":
             return False
     return True
+
+
+def _method_parameters(node: ast.AST, cls: ast.ClassDef, ctx) -> set[str]:
+    """The parameters of the method of `cls` holding `node` (`Bookmark.increase_to(cls, user, topic)`:
+    an assert on `user` is a precondition of what its callers pass, like one on `self`)."""
+    func = ctx.enclosing_function(node)
+    if func is None or ctx.parent(func) is not cls:
+        return set()
+    return {a.arg for a in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs)}
 
 
 def _in_management_command(node: ast.AST, ctx) -> bool:

@@ -24,9 +24,13 @@ class FloatNanInput(Rule):
     Finds `float()` applied to request data (query parameters, form fields,
     JSON, headers) in a function that never checks the result with
     `math.isnan`/`math.isfinite`/`math.isinf`. A number that only bounds a
-    model column in a query's condition (`query.filter(Bill.amount >= x)`) is
+    model column in a query's condition (`query.filter(Bill.amount >= x)`,
+    also inside a condition combined with `&`, `|`, `~` or SQLAlchemy's
+    `and_()`/`or_()`: `.where((x >= Rec.start) & (x <= Rec.end))`) is
     reported in the audit tier only: the database compares it (NaN matches
-    nothing), no check of the program's lets it through.
+    nothing), no check of the program's lets it through. Nor is a value
+    whose text the function itself tests for `"nan"` or `"inf"` (`if given
+    in ["nan", "inf"]: ... else: float(given)`): it takes them on purpose.
 
     ## Why is this bad?
     `float("nan")`, `float("inf")` and `float("-Infinity")` all succeed.
@@ -52,6 +56,19 @@ class FloatNanInput(Rule):
     calls = frozenset({"float"})
 
     VALID = [
+        # the function takes "nan" and "inf" on purpose: it tests the text for them itself
+        code("""
+            import numpy as np
+            from flask import request
+
+            def edit_cell(frame, row, column):
+                given = request.args["value"]
+                if given in ["nan", "inf"]:
+                    frame.loc[row, column] = getattr(np, given)
+                else:
+                    frame.loc[row, column] = float(given)
+                return "ok"
+        """),
         code("""
             import math
             from flask import request
@@ -147,6 +164,22 @@ class FloatNanInput(Rule):
             where='float(request.args.get("expires") or 0)',
             says='`float()` of the Flask request accepts "nan" and "inf"',
         ),
+        # the text is tested for other words, not for "nan" or "inf"
+        Example(
+            code("""
+                from flask import request
+
+                def edit_cell(frame, row, column):
+                    given = request.args["value"]
+                    if given in ["", "none"]:
+                        frame.loc[row, column] = None
+                    else:
+                        frame.loc[row, column] = float(given)
+                    return "ok"
+            """),
+            where="float(given)",
+            says='`float()` of the Flask request accepts "nan" and "inf"',
+        ),
         Example(
             code("""
                 def rate(request, item):
@@ -168,7 +201,7 @@ class FloatNanInput(Rule):
         target = None
         if isinstance(stmt, ast.Assign) and stmt.value is node and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
             target = stmt.targets[0].id
-        if _guarded(ctx, node, target):
+        if _guarded(ctx, node, target) or _spells_non_finite(ctx, node):
             return
         confidence = part.confidence()
         if _only_query_bounds(ctx, node, target):
@@ -216,8 +249,26 @@ def _column_bound(ctx, use: ast.expr) -> bool:
     column = compare.left if compare.comparators[0] is use else compare.comparators[0]
     if not (isinstance(column, ast.Attribute) and frameworks.is_model_class(column.value)):
         return False
+    condition: ast.expr = compare
     query = ctx.parent(compare)
-    return isinstance(query, ast.Call) and compare in query.args and isinstance(query.func, ast.Attribute) and query.func.attr in _QUERY_FILTERS
+    while _combines_conditions(query, ctx):
+        # `.where((x >= Rec.start) & (x <= Rec.end))`, `.filter(and_(Bill.amount >= x, ...))`: still the query's condition
+        condition, query = query, ctx.parent(query)
+    return isinstance(query, ast.Call) and condition in query.args and isinstance(query.func, ast.Attribute) and query.func.attr in _QUERY_FILTERS
+
+
+# SQLAlchemy's functions that combine conditions into one
+_CONDITION_COMBINERS = frozenset({"sqlalchemy.and_", "sqlalchemy.or_", "sqlalchemy.not_", "sqlalchemy.sql.and_", "sqlalchemy.sql.or_", "sqlalchemy.sql.not_"})
+
+
+def _combines_conditions(node: ast.AST | None, ctx) -> bool:
+    """`a & b`, `a | b`, `~a` (the operators peewee and SQLAlchemy overload to build a condition
+    the database evaluates) or SQLAlchemy's `and_(a, b)`/`or_`/`not_`."""
+    if isinstance(node, ast.BinOp):
+        return isinstance(node.op, (ast.BitAnd, ast.BitOr))
+    if isinstance(node, ast.UnaryOp):
+        return isinstance(node.op, ast.Invert)
+    return isinstance(node, ast.Call) and ctx.call_name(node) in _CONDITION_COMBINERS
 
 
 def _guarded(ctx, call: ast.Call, target: str | None) -> bool:
@@ -232,6 +283,28 @@ def _guarded(ctx, call: ast.Call, target: str | None) -> bool:
             if isinstance(node.left, ast.Name) and node.left.id == target and isinstance(node.comparators[0], ast.Name) and node.comparators[0].id == target:
                 return True  # `x != x`
     return False
+
+
+def _spells_non_finite(ctx, call: ast.Call) -> bool:
+    """`if updated in ["nan", "inf"]: value = getattr(np, updated)` ... `else: value = float(updated)`:
+    the function tests the same text for the spellings of NaN or infinity itself, so it takes
+    them as values on purpose (a cell editor that stores NaN when asked to)."""
+    given = call.args[0]
+    if not isinstance(given, ast.Name):
+        return False
+    for node in astutil.walk(web.function_body(ctx, call)):
+        if not (isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.In))):
+            continue
+        sides = [node.left, node.comparators[0]]
+        if not any(isinstance(side, ast.Name) and side.id == given.id for side in sides):
+            continue
+        spelled = [e for side in sides for e in (side.elts if isinstance(side, (ast.List, ast.Tuple, ast.Set)) else [side])]
+        if any(isinstance(e, ast.Constant) and isinstance(e.value, str) and e.value.strip().lower().lstrip("+-") in _NON_FINITE for e in spelled):
+            return True
+    return False
+
+
+_NON_FINITE = frozenset({"nan", "inf", "infinity"})
 
 
 def _bounded_on_both_sides(test: ast.expr, target: str) -> bool:

@@ -62,7 +62,9 @@ class OpenRedirect(Rule):
     `STORE + "/" + path` with `STORE = "https://store.example.com"`) is not reported; neither is a
     redirect to the request's own URL (`request.url`) or to the Referer
     header ("go back" links), nor a query string added after `?` to a target
-    the client did not choose (`url = f"{url}?{query}"`). A target made of
+    the client did not choose (`url = f"{url}?{query}"`), nor a value that
+    starts with `?` or `#` (`f"?next={wanted}"`: a query or fragment of the
+    page the browser is on, also once put after a path of this site). A target made of
     `/`, a value the client did not choose (a stored path) and then the
     client's text is low confidence: only an empty value, or one starting
     with `/`, would give the client the host. The object a Django form or a
@@ -96,6 +98,16 @@ class OpenRedirect(Rule):
     methods = frozenset({"redirect"})  # Tornado's `self.redirect(url)`
 
     VALID = [
+        # the client's text only ever follows `?`: the target is this page's own path with a query
+        code("""
+            from django.shortcuts import redirect
+
+            def login_page(request):
+                wanted = request.GET.get("next", "")
+                if wanted:
+                    wanted = f"?next={wanted}"
+                return redirect(f"/{wanted}")
+        """),
         code(r"""
             from flask import redirect, request
 
@@ -458,6 +470,20 @@ class OpenRedirect(Rule):
             """),
             where='form.cleaned_data["next"]',
             says="comes from the HTTP request",
+        ),
+        # on the path where the client's text is not put after `?`, it starts the target
+        Example(
+            code("""
+                from django.shortcuts import redirect
+
+                def login_page(request):
+                    wanted = request.GET.get("next", "")
+                    if request.GET.get("again"):
+                        wanted = f"?next={wanted}"
+                    return redirect(wanted)
+            """),
+            where='wanted',
+            says='Redirect target `wanted` comes from the HTTP request',
         ),
         # the client chose the start: a query string appended after it does not make it safe
         Example(

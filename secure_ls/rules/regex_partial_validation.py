@@ -48,7 +48,8 @@ class RegexPartialValidation(Rule):
     refused when it held a line feed (`if re.search(r"[\\s\\x00-\\x1f]",
     host): return False`, `"\\n" in host`, `not host.isprintable()`), or one
     only compared until it is stripped right after the check (`name =
-    name.strip()`). A Django validator (a function of one value that raises
+    name.strip()`), or one whose every later read is `int(value)` or
+    `float(value)` (which ignore the newline: only the number goes on). A Django validator (a function of one value that raises
     Django's `ValidationError`) and a Django model's `clean()` checking one
     of the model's fields get a form field's stripped value in the usual
     paths, so `$` there is the audit tier (low confidence). So is a check
@@ -158,6 +159,18 @@ class RegexPartialValidation(Rule):
                     theme = "light"
                 theme = theme.strip().replace(" ", "_")
                 return f"themes/{theme}.css"
+        """),
+        # only its number goes on: int() ignores the newline `$` lets by
+        code(r"""
+            import re
+
+            def parse_ports(values):
+                ports = []
+                for value in values:
+                    if not re.match(r"^\d+$", str(value)) or int(value) > 65535:
+                        raise ValueError("bad port")
+                    ports.append(int(value))
+                return ports
         """),
         # `.*` first: only how the value ends is tested, as `re.search(r"/$", url)` would
         code(r"""
@@ -298,6 +311,27 @@ class RegexPartialValidation(Rule):
                     return value
             """),
             where='re.match(r"^[0-9]+$", value)',
+            says="ends with `$`, which also matches before a trailing newline",
+        ),
+        # the text itself goes on too, not only its number
+        Example(
+            code(r"""
+                import re
+
+                def port_label(value):
+                    if not re.match(r"^\d+$", value) or int(value) > 65535:
+                        raise ValueError("bad port")
+                    return f"port-{value}"
+            """),
+            fixed=code(r"""
+                import re
+
+                def port_label(value):
+                    if not re.fullmatch(r"\d+", value) or int(value) > 65535:
+                        raise ValueError("bad port")
+                    return f"port-{value}"
+            """),
+            where=r're.match(r"^\d+$", value)',
             says="ends with `$`, which also matches before a trailing newline",
         ),
         # the earlier check rejects spaces, not line feeds
@@ -509,6 +543,8 @@ def _cannot_end_in_newline(call: ast.Call, subject: ast.expr, ctx) -> bool:
     statement = ctx.statement(call)
     if newline_checks.refused_before(statement, subject, ctx) or newline_checks.stripped_after(statement, subject, ctx):
         return True
+    if newline_checks.converted_after(call, subject, ctx):
+        return True  # only its number goes on: `int()` drops the newline
     parts = ctx.origin(subject).parts
     return bool(parts) and all(part.is_safe_for(Sink.LOG) for part in parts)  # safe in a log line: no line break
 

@@ -35,7 +35,10 @@ class UrlopenUncheckedScheme(Rule):
     raises unless the scheme is http or https guards the whole class).
     A URL read from outside data (a downloaded page, a file, the process
     environment or command line) or passed to a plain function's parameter
-    is reported with medium confidence. A URL a helper returns, one an
+    is reported with medium confidence. A request object a helper makes
+    from the URL it is given (`urlopen(api_request(url))` with `def
+    api_request(url): return Request(url, headers=...)`) is judged by that
+    URL, not by the headers or data it also carries. A URL a helper returns, one an
     object was configured with (a client's base URL kept on `self`), or a
     configuration value (`conf`, `settings`) is the audit tier (low
     confidence): the code or configuration that chooses it is usually the
@@ -110,6 +113,20 @@ class UrlopenUncheckedScheme(Rule):
             def f(x):
                 return urlopen(x)
         """),
+        # the helper hands the URL to Request whole: what it is given starts with a fixed https://
+        code("""
+            import os
+            import urllib.request
+
+            API = "https://api.example.com/releases"
+
+            def _api_request(url):
+                return urllib.request.Request(url, headers={"Authorization": os.environ["TOKEN"]})
+
+            def latest():
+                req = _api_request(f"{API}/latest")
+                return urllib.request.urlopen(req, timeout=5).read()
+        """),
         # the constructor that stores the URL refuses any other scheme
         code("""
             import urllib.parse
@@ -182,6 +199,7 @@ class UrlopenUncheckedScheme(Rule):
         url = web.argument(node, _OPENERS[name], ("url", "fullurl"))
         if url is None:
             return
+        url = _url_given_to_helper(url, ctx) or url
         part = ctx.origin(url).risk(Sink.URL)
         if part is None or web.is_client(part):
             return  # constant, or reported as SSRF
@@ -228,6 +246,19 @@ def _is_request_object(url: ast.expr, ctx) -> bool:
         if not values and url.id in ("req", "request"):
             return True
     return False
+
+
+def _url_given_to_helper(url: ast.expr, ctx) -> ast.expr | None:
+    """`urlopen(github_request(f"{API}/latest"))` with `def github_request(url): return Request(url,
+    headers=...)`: the URL is what the call gives the helper that hands it whole to an opener (the
+    request object also carries headers or data, which say nothing of its scheme). Also through a
+    name: `req = github_request(url)` then `urlopen(req)`."""
+    if isinstance(url, ast.Name):
+        values = ctx.assigned_values(url)
+        url = values[0] if len(values) == 1 else url
+    if not isinstance(url, ast.Call):
+        return None
+    return next((given for callee, position, given in ctx.forwarded(url) if callee in _OPENERS and position == "0"), None)
 
 
 def _scheme_checked(ctx, call: ast.Call, url: ast.expr) -> bool:

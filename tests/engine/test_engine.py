@@ -326,6 +326,21 @@ def test_an_assert_on_an_objects_own_state_outside_request_handling_is_low_confi
     _low_until_undone("SLS130", backend, "def __init__(self, user):\n        self.user = user", "def __init__(self, request):\n        self.user = request.user", "high")
 
 
+def test_an_assert_on_what_a_caller_passes_to_a_method_outside_request_handling_is_low_confidence():
+    # a model's method: the views that call it decide who gets here
+    model = (
+        "from django.db import models\n\n"
+        "class Bookmark(models.Model):\n"
+        "    @classmethod\n    def increase_to(cls, user, topic, number):\n"
+        "        assert user.is_authenticated\n"
+        "        return cls.objects.filter(user=user, topic=topic).update(number=number)\n"
+    )
+    # the same method once the class handles the request: the assert is the view's access check
+    _low_until_undone("SLS130", model, "def increase_to(cls, user, topic, number):", "def increase_to(cls, user, topic, number, request=None):", "high")
+    # an assert on a value that is no parameter of the method is not the caller's precondition
+    assert _confidence(model.replace("assert user.is_authenticated", "assert get_user().is_authenticated"), "SLS130") == ["high"]
+
+
 def test_an_authorization_assert_in_a_management_command_is_low_confidence():
     # a sanity check of what the operator's own import command just did
     command = (
@@ -1079,6 +1094,20 @@ def test_a_float_that_only_bounds_a_query_column_is_low():
     assert _confidence(search, "SLS131") == ["low"]
     checked = search.replace("query = query.filter(Bill.amount >= low)", "if low > 100:\n            return None")
     assert _confidence(checked, "SLS131") == ["high"]
+
+
+def test_a_float_bounding_columns_in_a_combined_query_condition_is_low():
+    # peewee and SQLAlchemy build one condition with `&`, `|` and `and_()`: each part is still
+    # a comparison the database makes; the same number also compared in Python is reported
+    combined = (
+        "from flask import request\nfrom sqlalchemy import and_\nfrom .models import Rec\n\n"
+        "def frame():\n    at = float(request.args['t'])\n"
+        "    return Rec.select().where((at >= Rec.start) & (at <= Rec.end)).get()\n"
+    )
+    assert _confidence(combined, "SLS131") == ["low"]
+    assert _confidence(combined.replace("(at >= Rec.start) & (at <= Rec.end)", "and_(Rec.start <= at, ~(Rec.end < at))"), "SLS131") == ["low"]
+    compared = combined.replace("    return Rec", "    if at > 10:\n        return None\n    return Rec")
+    assert _confidence(compared, "SLS131") == ["high"]
 
 
 def test_picks_that_a_loop_adds_together_make_a_new_secret():
@@ -2332,3 +2361,17 @@ def test_a_declared_field_type_holds_only_in_what_validation_produced():
     assert "SLS101" not in rules(serializer.replace("cleaned_data", "data"))
     assert "SLS101" in rules(code.replace("cleaned_data", "data"))
     assert "SLS101" in rules(serializer.replace("cleaned_data", "initial_data"))
+
+
+def test_a_request_a_helper_makes_is_judged_by_the_url_it_was_given():
+    # `urlopen(api_request(url))` with `def api_request(url): return Request(url, headers=...)`: the
+    # headers' token says nothing of the scheme; the URL given at the call does
+    helper = (
+        "import os\nimport sys\nimport urllib.request\n\nAPI = 'https://api.example.com/releases'\n\n"
+        "def _api_request(url):\n    return urllib.request.Request(url, headers={'Authorization': os.environ['TOKEN']})\n\n"
+        "def latest():\n    req = _api_request(f'{API}/latest')\n    return urllib.request.urlopen(req, timeout=5).read()\n"
+    )
+    _quiet_until_undone("SLS122", helper, "f'{API}/latest'", "sys.argv[1]")
+    lines = [f.span.start.line for f in _analyzed(helper.replace("f'{API}/latest'", "sys.argv[1]")).findings if f.rule_id == "SLS122"]
+    given = helper.splitlines().index("    req = _api_request(f'{API}/latest')")  # 0-based, like a span
+    assert given in lines  # the command line's URL is reported where it is given to the helper

@@ -228,3 +228,30 @@ def _compiled_pattern(node: ast.expr, ctx) -> str | bytes | None:
         return None
     pattern = dict(ctx.module.made_with.get(node.id, ())).get("pattern")
     return pattern if isinstance(pattern, (str, bytes)) else None
+
+
+# Conversions that ignore whitespace around the text (`int("5\n") == 5`)
+_WHITESPACE_BLIND = frozenset({"int", "float", "decimal.Decimal"})
+
+
+def converted_after(check: ast.Call, subject: ast.expr, ctx) -> bool:
+    """`if not re.match(r"^\\d+$", str(value)) or int(value) > top: raise ...` then
+    `out.append(int(value))`: every read of the checked name after the check (in its own test
+    too) is the one argument of `int()`/`float()`, which ignore a trailing newline, so the
+    newline `$` lets by goes no further than the number. `str(value)` is checked as `value`."""
+    if isinstance(subject, ast.Call) and ctx.call_name(subject) == "str" and len(subject.args) == 1 and not subject.keywords:
+        subject = subject.args[0]
+    func = ctx.enclosing_function(check)
+    if not isinstance(subject, ast.Name) or func is None:
+        return False
+    inside = {id(n) for n in astutil.walk(check)}
+    after = [
+        read for read in astutil.name_reads(func, subject.id)
+        if id(read) not in inside and (read.lineno, read.col_offset) > (check.end_lineno, check.end_col_offset)
+    ]
+    return bool(after) and all(_converted(read, ctx) for read in after)
+
+
+def _converted(read: ast.Name, ctx) -> bool:
+    call = ctx.parent(read)
+    return isinstance(call, ast.Call) and call.args == [read] and not call.keywords and ctx.call_name(call) in _WHITESPACE_BLIND
