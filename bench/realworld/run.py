@@ -114,6 +114,8 @@ def findings_of(name: str, report: dict, root: Path) -> list[tuple[Key, dict]]:
 def context(root: Path, key: Key, finding: dict, around: int = 3) -> str:
     path, _, line = key.location.rpartition(":")
     path, _, cell = path.partition("#cell")
+    if not (root / key.project / path).is_file():  # removed since the scan (a stray file in the extracted tree)
+        return f"{key.project}\t{key.location}\t{key.rule}\t?\t{finding['message']}\n    (the file is gone since the scan)"
     if cell:
         source = json.loads((root / key.project / path).read_text(errors="replace"))["cells"][int(cell) - 1]["source"]
         lines = ("".join(source) if isinstance(source, list) else source).splitlines()
