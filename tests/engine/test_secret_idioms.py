@@ -167,3 +167,29 @@ def test_a_match_that_is_refused_leaks_nothing_worth_guessing():
     assert _confidence(code.replace("raise PermissionError('code already used')", "return True"), "SLS303") == ["medium"]
     # a mismatch that raises is the usual check: reported
     assert _confidence(code.replace("self.last_token == token", "self.last_token != token"), "SLS303") == ["medium"]
+
+
+BEARER = """
+from typing import Annotated
+
+from fastapi import Header, HTTPException
+
+
+def verify_key(PARAMETER) -> None:
+    expected = settings.api_key
+    if NAME != f"Bearer {expected}":
+        raise HTTPException(status_code=401)
+"""
+
+
+def test_a_fastapi_header_parameter_compared_with_the_expected_bearer_text_is_reported():
+    # the f-string is what the Authorization header must hold: timing it leaks the key
+    for parameter, name in [
+        ("authorization: str = Header(None)", "authorization"),
+        ('token: Annotated[str, Header(alias="Authorization")]', "token"),
+        ('key: str = Header(None, alias="X-API-Key")', "key"),
+    ]:
+        assert _confidence(BEARER.replace("PARAMETER", parameter).replace("NAME", name), "SLS303") == ["medium"], parameter
+    # an f-string compared with any other header, or a parameter not filled from a header: a message
+    assert _confidence(BEARER.replace("PARAMETER", "user_agent: str = Header(None)").replace("NAME", "user_agent"), "SLS303") == []
+    assert _confidence(BEARER.replace("PARAMETER", "authorization: str = None").replace("NAME", "authorization"), "SLS303") == []

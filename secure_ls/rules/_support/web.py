@@ -159,6 +159,8 @@ def header_read(expr: ast.expr, ctx) -> str | None:
     if isinstance(expr, ast.Name):
         values = ctx.assigned_values(expr)
         value = values[0] if len(values) == 1 else None
+        if not values and (declared := _header_parameter(expr, ctx)) is not None:
+            return declared
     read = _mapping_read(value)
     if read is None:
         return None
@@ -167,6 +169,28 @@ def header_read(expr: ast.expr, ctx) -> str | None:
         return key.replace("_", "-")
     if mapping in ("META", "environ") and key.startswith("http_"):
         return key[5:].replace("_", "-")
+    return None
+
+
+def _header_parameter(name: ast.Name, ctx) -> str | None:
+    """The header a FastAPI handler's parameter `name` is filled from: `authorization: str =
+    Header(None)` (the parameter's name, `_` read as `-`), `Header(alias="x-api-key")`, or the same
+    in `Annotated[str, Header()]`."""
+    func = ctx.enclosing_function(name)
+    if func is None or isinstance(func, ast.Lambda):
+        return None
+    arg = next((a for a in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs) if a.arg == name.id), None)
+    if arg is None:
+        return None
+    defaults = dict(zip([a.arg for a in (*func.args.posonlyargs, *func.args.args)][::-1], func.args.defaults[::-1]))
+    defaults.update({a.arg: d for a, d in zip(func.args.kwonlyargs, func.args.kw_defaults) if d is not None})
+    candidates = [defaults.get(arg.arg)]
+    if isinstance(arg.annotation, ast.Subscript) and astutil.last_name(arg.annotation.value) == "Annotated" and isinstance(arg.annotation.slice, ast.Tuple):
+        candidates.extend(arg.annotation.slice.elts[1:])
+    for call in candidates:
+        if isinstance(call, ast.Call) and astutil.last_name(call.func) == "Header":
+            alias = next((k.value.value for k in call.keywords if k.arg == "alias" and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)), None)
+            return (alias or name.id).lower().replace("_", "-")
     return None
 
 
