@@ -41,7 +41,9 @@ class TimingUnsafeComparison(Rule):
     digest counts when it is keyed (an HMAC, or a hash of a secret): a name
     that says only "digest" (`dataset.digest`) is a content checksum, and a
     name that describes a secret (`token_use`, `token_type`, `token_id`,
-    `signature_method`) does not hold one.
+    `signature_method`) does not hold one. A credential header (`Authorization`,
+    `X-API-Key`: read from the request, or a FastAPI `Header()` parameter)
+    compared with the text it must hold (`f"Bearer {key}"`) counts too.
     A comparison needs a side the client may choose (request data, or a
     parameter a caller fills; not the answer of a server the program
     called, such as a nonce it echoes; a comparison with such an answer,
