@@ -277,7 +277,11 @@ def returns_dependency(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """A FastAPI dependency factory: every `return` of `func` (nested scopes aside) gives
     `Annotated[User, Security(get_current_user, scopes=...)]`, which FastAPI injects; a name
     bound to what it returns is an alias of a dependency, not of data the client sends."""
-    returns = [r.value for r in astutil.returns_in(func.body)]
+    return dependency_returns([r.value for r in astutil.returns_in(func.body)])
+
+
+def dependency_returns(returns: list[ast.expr | None]) -> bool:
+    """`returns_dependency` given the values of the function's `return` statements."""
     return bool(returns) and all(isinstance(v, ast.Subscript) and dependency_callee(None, v) is not None for v in returns)
 
 
