@@ -101,7 +101,7 @@ class ExpressionFacts:
         # locals bound to literals fold (`num = 86; if num > 200:`), except in a loop's body, where
         # the first of the flow pass's two rounds sees only the value from before the loop
         self._fold_locals = True
-        self._assigned_once: frozenset[str] = frozenset()  # the names the function binds once (flow.run_function)
+        self._folding_scope: ast.AST | None = None  # the function being run (flow.run_function): its locals bound once fold
         self._made_with = made_with or {}  # module names bound once to a call -> its constant keywords (`re.compile` patterns)
         # the frameworks this file uses: their handler shapes and request-reading methods apply
         self._frameworks = tuple(f for f in catalog.FRAMEWORKS if f.module in packages)
@@ -174,7 +174,14 @@ class ExpressionFacts:
             return node.value
         if isinstance(node, ast.Name):
             bound = env.get(node.id) if env is not None else self._binding(node)
-            if bound is not None and self._fold_locals and node.id in self._assigned_once and len(bound.values) == 1 and isinstance(bound.values[0], (ast.Constant, ast.BinOp, ast.Subscript)):
+            if (
+                bound is not None
+                and self._fold_locals
+                and len(bound.values) == 1
+                and isinstance(bound.values[0], (ast.Constant, ast.BinOp, ast.Subscript))
+                and self._folding_scope is not None
+                and node.id in assigned_once(self._folding_scope)
+            ):
                 # `num = 86`, `target = guess[1]`, bound once in the function (a few names deep)
                 value = bound.values[0]
                 if isinstance(value, ast.Constant):
@@ -407,3 +414,43 @@ class ExpressionFacts:
     def _function_summary(self, key: str | None, store: Mapping | None = None) -> "FunctionSummary | None":
         found = (self._summaries if store is None else store).get(key) if key else None
         return None if found is None or isinstance(found, Declaration) else found
+
+
+def assigned_once(func: ast.AST) -> frozenset[str]:
+    """The names `func` binds exactly once (`num = 86`), not in a nested scope: only those fold
+    (ExpressionFacts._static). A name bound again (`ok = False` ... `ok = True; break` in a loop)
+    holds what the last binding on each path gave, which the pass, joining paths at the end of a
+    loop and not at each `break`, cannot tell for sure.
+
+    Asked only when a local bound to a literal is read in a test, and kept on the function's
+    node: computed for every run of every function, this walk was 7% of a check's profile
+    (a function is run again by each round of its class's attributes and by its summary)."""
+    cached = func.__dict__.get(_ASSIGNED_ONCE)
+    if cached is None:
+        cached = func.__dict__[_ASSIGNED_ONCE] = _assigned_once(func)
+    return cached
+
+
+_ASSIGNED_ONCE = "_sls_assigned_once"
+
+
+def _assigned_once(func: ast.AST) -> frozenset[str]:
+    # a parameter is bound by the call: assigned once more in the body, it holds either value
+    counts: dict[str, int] = {a.arg: 1 for a in frameworks.all_args(func.args)} if hasattr(func, "args") else {}
+    stack = list(getattr(func, "body", ())) if not isinstance(func, ast.Lambda) else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            counts[node.id] = counts.get(node.id, 0) + 1
+        elif isinstance(node, ast.alias):
+            counts[(node.asname or node.name).split(".")[0]] = 2  # an import: no literal
+        elif type(node).__name__ in ("MatchAs", "MatchStar") and getattr(node, "name", None):
+            counts[node.name] = 2  # a capture pattern: what the subject held
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            counts.update((name, 2) for name in node.names)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            counts[node.name] = counts.get(node.name, 0) + 1
+            continue
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(astutil.children(node))
+    return frozenset(name for name, count in counts.items() if count == 1)

@@ -136,12 +136,12 @@ class FlowAnalyzer(ValueOrigins):
             self._tracked = frozenset(a.arg for a in frameworks.all_args(func.args))
             self._resolved_in_place = shape_checks.resolved_in_place(func, self._tracked, self._qualify)
         self._record_exit(env)  # the entry (see track_exits)
-        folded, self._assigned_once = self._assigned_once, _assigned_once(func)
+        folded, self._folding_scope = self._folding_scope, func
         if isinstance(func, ast.Lambda):
             self._expr(func.body, env, record_only=True)
         elif self._block(func.body, env):
             self._record_exit(env)  # the end of the body returns None
-        self._assigned_once = folded
+        self._folding_scope = folded
         return self.facts
 
     def _routed_safe_for(self, func: ast.AST, parameter: str) -> frozenset[str]:
@@ -697,32 +697,6 @@ def _is_irrefutable_pattern(pattern: ast.AST) -> bool:
     if kind == "MatchOr":
         return any(_is_irrefutable_pattern(p) for p in pattern.patterns)
     return False
-
-
-def _assigned_once(func: ast.AST) -> frozenset[str]:
-    """The names `func` binds exactly once (`num = 86`), not in a nested scope: only those fold
-    (ExpressionFacts._static). A name bound again (`ok = False` ... `ok = True; break` in a loop)
-    holds what the last binding on each path gave, which the pass, joining paths at the end of a
-    loop and not at each `break`, cannot tell for sure."""
-    # a parameter is bound by the call: assigned once more in the body, it holds either value
-    counts: dict[str, int] = {a.arg: 1 for a in frameworks.all_args(func.args)} if hasattr(func, "args") else {}
-    stack = list(getattr(func, "body", ())) if not isinstance(func, ast.Lambda) else []
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            counts[node.id] = counts.get(node.id, 0) + 1
-        elif isinstance(node, ast.alias):
-            counts[(node.asname or node.name).split(".")[0]] = 2  # an import: no literal
-        elif type(node).__name__ in ("MatchAs", "MatchStar") and getattr(node, "name", None):
-            counts[node.name] = 2  # a capture pattern: what the subject held
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            counts.update((name, 2) for name in node.names)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            counts[node.name] = counts.get(node.name, 0) + 1
-            continue
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            stack.extend(astutil.children(node))
-    return frozenset(name for name, count in counts.items() if count == 1)
 
 
 def _join_into(env: Env, other: Env) -> None:

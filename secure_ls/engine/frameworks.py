@@ -91,9 +91,14 @@ def integer_keys_looked_up(node: ast.expr) -> set[str]:
     `Album.objects.filter(pk=aid).delete()`, `get_object_or_404(Album, id=aid)`. Django converts the
     value with int() (a UUID key: uuid.UUID()) when it builds the query, raising ValueError for any
     other text, so once the statement has run the name holds no line break inside digits."""
-    names = set()
-    for call in astutil.walk(node):
-        if not isinstance(call, ast.Call):
+    # asked for every statement the flow pass runs (again in each round of a loop): a plain
+    # stack rather than the breadth-first generator, and calls without keywords skipped at once
+    names: set[str] = set()
+    stack = [node]
+    while stack:
+        call = stack.pop()
+        stack.extend(astutil.children(call))
+        if type(call) is not ast.Call or not call.keywords:
             continue
         keys = [k.value.id for k in call.keywords if k.arg in _INTEGER_KEY_LOOKUPS and isinstance(k.value, ast.Name)]
         # run for every statement: the keywords first, the query's shape only when one matches
@@ -277,7 +282,11 @@ def returns_dependency(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """A FastAPI dependency factory: every `return` of `func` (nested scopes aside) gives
     `Annotated[User, Security(get_current_user, scopes=...)]`, which FastAPI injects; a name
     bound to what it returns is an alias of a dependency, not of data the client sends."""
-    returns = [r.value for r in astutil.returns_in(func.body)]
+    return dependency_returns([r.value for r in astutil.returns_in(func.body)])
+
+
+def dependency_returns(returns: list[ast.expr | None]) -> bool:
+    """`returns_dependency` given the values of the function's `return` statements."""
     return bool(returns) and all(isinstance(v, ast.Subscript) and dependency_callee(None, v) is not None for v in returns)
 
 
