@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import frameworks, html, strings, web, xss_fix
 from secure_ls.rules.base import Example, Rule, code
@@ -590,7 +591,7 @@ class ReflectedXss(Rule):
         if node.value is None or not frameworks.imports_any(ctx, frameworks.RETURNED_TEXT_IS_HTML):
             return
         func = ctx.enclosing_function(node)
-        if not frameworks.is_route_handler(func) or _is_fastapi(func, ctx):
+        if not frameworks.is_route_handler(func) or _is_fastapi(func, ctx) or _declares_json_out(func):
             return
         body = node.value
         if isinstance(body, ast.Tuple) and body.elts:
@@ -691,6 +692,11 @@ def _transforms_text(node: ast.expr, ctx) -> bool:
     if isinstance(node.func, ast.Attribute) and node.func.attr in xss_fix.SAME_KIND_METHODS:
         return True
     return ctx.call_name(node) == "re.sub"
+
+
+def _declares_json_out(func) -> bool:
+    """CherryPy's `@cherrypy.tools.json_out()`: whatever the handler returns is sent as JSON."""
+    return any(astutil.last_name(d.func if isinstance(d, ast.Call) else d) == "json_out" for d in func.decorator_list)
 
 
 def _is_fastapi(func, ctx) -> bool:

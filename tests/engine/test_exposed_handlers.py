@@ -85,3 +85,12 @@ def test_text_an_exposed_method_returns_is_a_page():
 
 def test_a_json_answer_is_not():
     assert _found(PAGE.replace("DECORATOR", "@cherrypy.tools.json_out()").replace("RETURNED", '{"missing": name}')) == []
+
+
+def test_whatever_a_json_out_handler_returns_is_not_a_page():
+    # a helper's result of unknown type: json_out still sends it as JSON
+    helper = PAGE.replace("import cherrypy\n", "import cherrypy\n\n\ndef lookup(name):\n    return 'No record for ' + name\n")
+    returned = helper.replace("return RETURNED", "info = lookup(name)\n        return info")
+    assert _found(returned.replace("DECORATOR", "@cherrypy.tools.json_out()")) == []
+    assert [rule for rule, _ in _found(returned.replace("DECORATOR", ""))] == ["SLS803"]
+    assert [rule for rule, _ in _found(helper.replace("DECORATOR", "").replace("RETURNED", '"<p>" + name')) ] == ["SLS803"]
