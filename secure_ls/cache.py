@@ -159,6 +159,16 @@ class Cache:
             pass
         return sorted(found)
 
+    def stored_bytes(self) -> int:
+        """How much this key's packs hold on disk (what reading them would parse)."""
+        total = 0
+        for _, _, pack in self._listing():
+            try:
+                total += pack.stat().st_size
+            except OSError:
+                continue
+        return total
+
     def refresh(self) -> None:
         """For a long-lived reader (the language server, one lookup per opened file): read the
         packs again only if another run wrote or merged some since, and hash the files entries

@@ -318,3 +318,22 @@ def test_the_editors_reader_follows_edited_dependencies_and_new_runs(tmp_path):
     check("--min-confidence", "low", str(root), cwd=root)  # a new run writes a new pack
     again = project.cached_analysis(views, text, settings, module_path)
     assert again is not None and [f.rule_id for f in again.findings] == []
+
+
+def test_the_editor_does_not_parse_a_cache_too_big_to_be_worth_it(tmp_path, monkeypatch):
+    """A large project's packs hold every file's entry (95 MB for a 4,300-file project): the
+    editor analysed the one opened file faster than it parsed them, and kept them resident."""
+    from secure_ls import project
+    from secure_ls.config import settings_for
+    from secure_ls.engine.workspace import WorkspaceSummaries
+
+    root = write(tmp_path / "project", {"pyproject.toml": "[project]\nname = 'demo'\n", "helpers.py": HELPER_REQUEST, "views.py": VIEWS})
+    views, settings = str(root / "views.py"), settings_for(root)
+    module_path = WorkspaceSummaries([str(root)]).module_path
+    check("--min-confidence", "low", str(root), cwd=root)
+    monkeypatch.setattr(project, "_CACHE_READERS", {})
+    monkeypatch.setattr(project, "EDITOR_CACHE_READ_LIMIT", 64)  # smaller than this run's pack
+    assert project.cached_analysis(views, (root / "views.py").read_text(), settings, module_path) is None
+    monkeypatch.setattr(project, "EDITOR_CACHE_READ_LIMIT", 16 * 1024 * 1024)
+    found = project.cached_analysis(views, (root / "views.py").read_text(), settings, module_path)
+    assert found is not None and [f.rule_id for f in found.findings] == ["SLS102"]
