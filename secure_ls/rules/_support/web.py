@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 
 from secure_ls.engine import astutil, catalog, taint
+from secure_ls.engine import frameworks as engine_frameworks
 from secure_ls.engine.context import argument  # noqa: F401 (re-exported for the rules)
 from secure_ls.rules._support import strings
 
@@ -179,12 +180,10 @@ def _header_parameter(name: ast.Name, ctx) -> str | None:
     func = ctx.enclosing_function(name)
     if func is None or isinstance(func, ast.Lambda):
         return None
-    arg = next((a for a in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs) if a.arg == name.id), None)
+    arg = next((a for a in engine_frameworks.all_args(func.args) if a.arg == name.id), None)
     if arg is None:
         return None
-    defaults = dict(zip([a.arg for a in (*func.args.posonlyargs, *func.args.args)][::-1], func.args.defaults[::-1]))
-    defaults.update({a.arg: d for a, d in zip(func.args.kwonlyargs, func.args.kw_defaults) if d is not None})
-    candidates = [defaults.get(arg.arg)]
+    candidates = [engine_frameworks.parameter_defaults(func.args).get(arg.arg)]
     if isinstance(arg.annotation, ast.Subscript) and astutil.last_name(arg.annotation.value) == "Annotated" and isinstance(arg.annotation.slice, ast.Tuple):
         candidates.extend(arg.annotation.slice.elts[1:])
     for call in candidates:
