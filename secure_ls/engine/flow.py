@@ -505,13 +505,15 @@ class FlowAnalyzer(ValueOrigins):
             return
         operand_env = env
         needed = isinstance(test.op, ast.And)  # the truth of the earlier operands where the next one runs
-        for operand in test.values:
+        *earlier, last = test.values
+        for operand in earlier:
             self._expr(operand, operand_env, record_only=True)
             validated, when, sinks = guards.validation(operand, self._qualify, self._origin, self._single_value, self.summary_of, self._values)
             names = {name for name in validated if "." not in name}
             if names and when == needed:
                 operand_env = dict(operand_env) if operand_env is env else operand_env
                 _mark_safe(operand_env, names, sinks)
+        self._expr(last, operand_env, record_only=True)  # nothing runs after it in the condition
 
     def _static_case(self, stmt, env: Env):
         """The case a `match` on a literal constant selects (None: not known before run time)."""
