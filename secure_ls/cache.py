@@ -126,6 +126,7 @@ class Cache:
         self._packs: list[Path] = []  # the packs read
         self._read_listing: list[tuple[int, str]] = []  # their (modification time, name) when read
         self._damaged = False
+        self.listed_bytes = 0  # the size of this key's packs when last listed (_listing)
 
     def __getstate__(self):  # sent to worker processes: without what this process read
         return {"directory": self.directory, "key": self.key, "entries": self.entries}
@@ -137,6 +138,7 @@ class Cache:
         self._packs = []
         self._read_listing = []
         self._damaged = False
+        self.listed_bytes = 0
 
     # -- reading
     def entry_name(self, path: str, test_file: bool) -> str:
@@ -146,37 +148,34 @@ class Cache:
         return f"{self.key[:24]}-"
 
     def _listing(self) -> list[tuple[int, str, Path]]:
-        """This key's packs, oldest first: (modification time, name, path)."""
+        """This key's packs, oldest first: (modification time, name, path). Their total size
+        on disk is kept in `listed_bytes`."""
         found = []
+        self.listed_bytes = 0
         try:
             for pack in self.entries.iterdir():
                 if pack.name.startswith(self._pack_prefix()) and pack.name.endswith(".pack"):
                     try:
-                        found.append((pack.stat().st_mtime_ns, pack.name, pack))
+                        status = pack.stat()
                     except OSError:
                         continue
+                    found.append((status.st_mtime_ns, pack.name, pack))
+                    self.listed_bytes += status.st_size
         except OSError:
             pass
         return sorted(found)
 
-    def stored_bytes(self) -> int:
-        """How much this key's packs hold on disk (what reading them would parse)."""
-        total = 0
-        for _, _, pack in self._listing():
-            try:
-                total += pack.stat().st_size
-            except OSError:
-                continue
-        return total
-
-    def refresh(self) -> None:
+    def refresh(self) -> int:
         """For a long-lived reader (the language server, one lookup per opened file): read the
         packs again only if another run wrote or merged some since, and hash the files entries
-        depend on afresh (they may have been edited since the last lookup)."""
+        depend on afresh (they may have been edited since the last lookup). Returns how many
+        bytes this key's packs hold now (what reading them would parse)."""
         self._file_hashes = {}
-        if self._loaded is not None and [(m, n) for m, n, _ in self._listing()] != self._read_listing:
+        listing = [(m, n) for m, n, _ in self._listing()]
+        if self._loaded is not None and listing != self._read_listing:
             self._loaded = None
             self._packs = []
+        return self.listed_bytes
 
     def _read_packs(self) -> dict[str, dict]:
         if self._loaded is not None:

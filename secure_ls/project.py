@@ -334,8 +334,7 @@ def cached_analysis(path: str, text: str, settings: Settings, module_path) -> An
     root = os.path.abspath(settings.root) if settings.root else None
     reader = results_cache(directory, settings)
     reader = _CACHE_READERS.setdefault((directory, reader.key), reader)  # its packs parsed once
-    reader.refresh()
-    if reader.stored_bytes() > EDITOR_CACHE_READ_LIMIT:
+    if reader.refresh() > EDITOR_CACHE_READ_LIMIT:
         safe_files.warn_once(f"{directory}: the results cache holds over {EDITOR_CACHE_READ_LIMIT // (1024 * 1024)} MB for these settings; the editor analyses opened files instead of reading it")
         return None
     found = reader.load(path, text, is_test_path(path, root), module_path)
