@@ -14,7 +14,7 @@ import dataclasses
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, NamedTuple
+from typing import Callable, Iterable, NamedTuple, TypeVar
 
 from secure_ls.engine import constructions, summaries, toplevel
 from secure_ls.engine.context import Dispatch, UnitContext, indexed, walk
@@ -25,6 +25,7 @@ from secure_ls.engine.symbols import ModuleSymbols, UnitSymbols, non_html_bases_
 from secure_ls.engine.pacing import Pace, Steps, finish
 from secure_ls.engine.units import Layout, Unit, UnitParser, line_offset, may_continue, resplit, statement_starts
 
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_CHARS = 3_000_000
@@ -116,15 +117,24 @@ class Engine:
         analyses on this engine. One given up before its end (`close()`) leaves nothing
         for `key` but the units it parsed and analysed, cached by their text: the next
         analysis of the document reuses them."""
-        steps = self._analysis(text, key, imports_resolver, path, on_disk, Pace(), publish=True)
+        return (yield from self._driven(self._analysis(text, key, imports_resolver, path, on_disk, Pace(), publish=True)))
+
+    def _driven(self, steps: Steps[T], still_wanted: Callable[[], bool] | None = None) -> Steps[T | None]:
+        """Runs `steps`, pausing where they pause. The engine's state of the computation
+        (what it summarises, its lazy look-ups) is put back after each pause, since other
+        analyses may run on this engine while it is paused. None, and `steps` closed, when
+        `still_wanted()` turns false at a pause."""
         while True:
             try:
                 next(steps)
             except StopIteration as done:
                 return done.value
-            during = (self._wanted, self._lazy)  # this analysis's, for the ones run while it is paused
+            during = (self._wanted, self._lazy)
             yield
             self._wanted, self._lazy = during
+            if still_wanted is not None and not still_wanted():
+                steps.close()
+                return None
 
     def analyze_beginning(self, text: str, lines: int, imports_resolver: ImportsResolver | None = None, path: str | None = None) -> Beginning | None:
         """A first look at a long document: the findings of about its first `lines` lines,
@@ -196,9 +206,7 @@ class Engine:
             # is summarised, so its diagnostics come first; complete_summaries() adds
             # the rest when the editor is idle.
             everything = previous is not None and resolver.shares_summaries
-            summaries_state = self._summarize(units, layout, reusable, base, fingerprint, external, everything)
-            if pace.due():
-                yield
+            summaries_state = yield from self._summarize(units, layout, reusable, base, fingerprint, external, pace, everything)
         module = self._with_functions(base, external, summaries_state, reusable)
         # a unit's findings depend on the summaries of the functions it names, not on all of them
         unit_keys = self._unit_keys(units, layout, reusable, fingerprint, summaries_state)
@@ -381,6 +389,10 @@ class Engine:
         return session is not None and session.summaries.wanted is not None
 
     def complete_summaries(self, key: object, imports_resolver: ImportsResolver | None) -> bool:
+        """`completion_steps` run straight through."""
+        return finish(self.completion_steps(key, imports_resolver))
+
+    def completion_steps(self, key: object, imports_resolver: ImportsResolver | None) -> Steps[bool]:
         """Summarises every function of the document's last analysis and publishes them
         (other modules may import functions this one never calls).
 
@@ -388,6 +400,12 @@ class Engine:
         calls, whose summaries do not change. Returns False when one did change
         after all (a recursion settled differently) and the document must be
         analysed again.
+
+        Pauses like `analysis_steps`: a 20,000-line module takes seconds to summarise
+        whole, and the editor runs this while the user may start typing again. An
+        analysis of the document while it is paused (an edit) replaces its session: then
+        this stops with nothing published, and the new session, partial again, asks
+        for its own completion.
         """
         session = self._sessions.get(key)
         resolver = NO_WORKSPACE if imports_resolver is None else imports_resolver
@@ -395,7 +413,10 @@ class Engine:
             return True
         old = session.summaries.local
         self._lazy = None
-        state = self._summarize(session.units, None, None, session.base, session.fingerprint, session.external, everything=True)
+        steps = self._summarize(session.units, None, None, session.base, session.fingerprint, session.external, Pace(), everything=True)
+        state = yield from self._driven(steps, lambda: self._sessions.get(key) is session)
+        if state is None:
+            return True
         if any(state.local.get(name) != summary for name, summary in old.items()):
             self._sessions.pop(key, None)
             return False
@@ -404,7 +425,9 @@ class Engine:
         resolver.publish(state.local, None, None)
         return True
 
-    def _summarize(self, units, layout, previous, base: ModuleSymbols, fingerprint: int, external: dict, everything: bool = False) -> "_Summaries":
+    def _summarize(
+        self, units, layout, previous, base: ModuleSymbols, fingerprint: int, external: dict, pace: Pace, everything: bool = False
+    ) -> Steps["_Summaries"]:
         """Summaries of the module's functions, recomputing only what an edit can change.
 
         With the previous version of the document (same imports and
@@ -443,12 +466,12 @@ class Engine:
             by_head = old_state.by_head
         else:
             self._wanted = None if everything else frozenset().union(*(self._unit_facts(u.parsed)[3] for u in units))
-            local, by_head, todo = self._summarize_in_order(units, per_unit, base, fingerprint, external)
+            local, by_head, todo = yield from self._summarize_in_order(units, per_unit, base, fingerprint, external, pace)
             touched = set()
         changed_heads: set[str] = set(by_head) if previous is None else set()
         for _ in range(4):
             for index in todo:
-                per_unit[index] = self._unit_summaries(units[index].parsed, base, fingerprint, external, local, by_head)
+                per_unit[index] = yield from self._unit_summaries(units[index].parsed, base, fingerprint, external, local, by_head, pace)
                 touched.update(per_unit[index])
             if not touched:
                 break
@@ -472,7 +495,7 @@ class Engine:
             touched = set()
         return _Summaries(per_unit, local, by_head, frozenset(changed_heads), self._wanted)
 
-    def _summarize_in_order(self, units, per_unit: list[dict], base, fingerprint: int, external: dict):
+    def _summarize_in_order(self, units, per_unit: list[dict], base, fingerprint: int, external: dict, pace: Pace):
         """Summarises every unit, callees first; returns the merged summaries and the units to redo (cycles)."""
         provider: dict[str, int] = {}
         defining = []
@@ -497,7 +520,7 @@ class Engine:
             index = defining[n]
             if not needs[n] <= done:
                 redo.append(index)
-            found = self._unit_summaries(units[index].parsed, base, fingerprint, external, local, by_head)
+            found = yield from self._unit_summaries(units[index].parsed, base, fingerprint, external, local, by_head, pace)
             per_unit[index] = found
             for key, value in found.items():
                 if key not in local:
@@ -510,7 +533,7 @@ class Engine:
                 merged.update(found)  # file order: a later definition wins
         return merged, _by_head(merged), redo
 
-    def _unit_summaries(self, parsed, base, fingerprint: int, external: dict, known: dict, by_head: dict) -> dict:
+    def _unit_summaries(self, parsed, base, fingerprint: int, external: dict, known: dict, by_head: dict, pace: Pace) -> Steps[dict]:
         if parsed.tree is None:
             return {}
         defines, names, _, _, keys = self._unit_facts(parsed)
@@ -524,8 +547,9 @@ class Engine:
         cache_key = (parsed.text, fingerprint, relevant, wanted)
         found = self._function_summaries.get(cache_key)
         if found is None:
-            found = summaries.summarize_module(
-                [parsed.tree], base, self._lazy.with_local(known) if self._lazy is not None else {**external, **known}, self.options.sources, self.options.sanitizers, names=names, wanted=wanted
+            functions = self._lazy.with_local(known) if self._lazy is not None else {**external, **known}
+            found = yield from summaries.summarize_module_steps(
+                [parsed.tree], base, functions, self.options.sources, self.options.sanitizers, names=names, wanted=wanted, pace=pace
             )
             if len(self._function_summaries) > 50_000:
                 self._function_summaries.clear()

@@ -1,4 +1,4 @@
-"""What a Django project's URL configurations say about its function views.
+r"""What a Django project's URL configurations say about its function views.
 
 The flow pass takes `def view(request, slug)` for a function view whose other parameters are
 URL parameters, the client's text (engine/frameworks.is_django_function_view). A helper that

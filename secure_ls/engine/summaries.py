@@ -34,6 +34,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from secure_ls.engine import astutil, bindings, flow, frameworks, guards, predicates, taint
+from secure_ls.engine.pacing import Pace, Steps, finish
 from secure_ls.engine.resolver import LazySummaries
 from secure_ls.engine.symbols import Declaration, ModuleSymbols, base_names, declarations
 
@@ -494,8 +495,26 @@ def summarize_module(
     wanted: frozenset[str] | None = None,
     computed: dict[str, FunctionSummary] | None = None,
 ) -> dict[str, FunctionSummary]:
+    """`summarize_module_steps` run straight through."""
+    return finish(summarize_module_steps(trees, module, external, sources, sanitizers, names, wanted, computed))
+
+
+def summarize_module_steps(
+    trees: list[ast.Module],
+    module: ModuleSymbols,
+    external: Mapping[str, FunctionSummary] | None = None,
+    sources: dict[str, str] | None = None,
+    sanitizers: dict[str, frozenset[str]] | None = None,
+    names: frozenset[str] | None = None,
+    wanted: frozenset[str] | None = None,
+    computed: dict[str, FunctionSummary] | None = None,
+    pace: Pace | None = None,
+) -> Steps[dict[str, FunctionSummary]]:
     """Summaries of the functions defined in `trees` (one module or one unit), and the
     declarations of its classes and dependency aliases (`Declaration`).
+
+    With `pace`, pauses between two functions when it is due (engine/pacing.py): a
+    5,000-line class holds a few hundred methods, half a second of work in all.
 
     With `wanted`, only those functions (by name) and what they call are
     summarised: another module imports just these. `computed` holds the
@@ -552,6 +571,8 @@ def summarize_module(
             pending.append(index)  # calls something not summarised yet: a cycle
         _summarize_into(defs[index], module, known, current, sources, sanitizers)
         done.add(index)
+        if pace is not None and pace.due():
+            yield
     for _ in range(_MAX_ROUNDS - 1):
         if not pending:
             break
@@ -560,6 +581,8 @@ def summarize_module(
             before = current.get(keys[index])
             _summarize_into(defs[index], module, known, current, sources, sanitizers)
             changed |= current.get(keys[index]) != before
+            if pace is not None and pace.due():
+                yield
         if not changed:
             break
     if computed is not None:

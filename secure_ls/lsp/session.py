@@ -100,6 +100,7 @@ class SecureLanguageServer(LanguageServer):
         self._dirty: set[str] = set()
         self._flush_scheduled = False
         self._completing: set[str] = set()
+        self._background: set[asyncio.Task] = set()  # summaries being completed (_complete)
         self._whole: dict[str, asyncio.Task] = {}  # uri -> its whole analysis, in slices (analyse_whole_in_background)
         # opened documents whose first diagnostics may come from `secure-ls check`'s cache
         self.fresh: set[str] = set()
@@ -217,24 +218,37 @@ class SecureLanguageServer(LanguageServer):
         asyncio.get_running_loop().call_later(COMPLETION_DELAY, self._complete_summaries, waiting)
 
     def _complete_summaries(self, uris: set[str]) -> None:
-        self._completing -= uris
         for uri in uris:
             doc = self.documents.get(uri)
             if doc is None or not is_python(doc):
-                continue
-            if self._dirty or time.perf_counter() - self._last_change_at < COMPLETION_DELAY:
-                # the user is typing: a long pass now would hold up the next keystroke
+                self._completing.discard(uri)
+            elif self._dirty or time.perf_counter() - self._last_change_at < COMPLETION_DELAY:
+                # the user is typing: even a sliced pass would slow the next keystroke down
+                self._completing.discard(uri)
                 self.schedule_completion({uri})
-                continue
+            else:
+                task = asyncio.get_running_loop().create_task(self._complete(uri, doc))
+                self._background.add(task)  # the loop keeps only a weak reference to a task
+                task.add_done_callback(self._background.discard)
+
+    async def _complete(self, uri: str, doc) -> None:
+        """Summarises the rest of `doc` in slices (seconds for a 20,000-line module), so
+        that an edit meanwhile is answered at once; the edit's analysis replaces the
+        engine's session, which gives this pass up, and the document is completed later."""
+        engine = engine_for(self.settings_for(uri))
+        try:
             path = uri_to_path(uri) or uri
-            try:
-                valid = engine_for(self.settings_for(uri)).complete_summaries(uri, self.workspace_index.resolver(path))
-            except Exception:
-                log.exception("summarising %s failed", uri)
-                continue
-            if not valid:
+            steps = engine.completion_steps(uri, self.workspace_index.resolver(path))
+            valid = await self._sliced(steps, lambda: self.documents.get(uri) is doc)
+            if valid is False:
                 self.analyses.pop(uri, None)
                 self.mark_dirty(uri)
+        except Exception:
+            log.exception("summarising %s failed", uri)
+        finally:
+            self._completing.discard(uri)
+        if self.documents.get(uri) is not None and engine.has_partial_summaries(uri):
+            self.schedule_completion({uri})  # given up for an edit: the new version's turn
 
     def analyse_whole_in_background(self, uri: str, delay: float = 0.0) -> None:
         """The document shows a first look or `secure-ls check`'s cached findings

@@ -99,3 +99,36 @@ def test_a_first_look_of_a_file_over_the_size_limit_is_not_taken():
     engine.options.max_chars = len(text) - 1
     assert engine.analyze_beginning(text, 10) is None
     assert engine.analyze(text).problems and engine.analyze(text).findings == []
+
+
+def test_the_summaries_of_one_long_class_are_computed_in_slices(monkeypatch):
+    from secure_ls.engine import summaries
+
+    # one unit: a class whose methods call each other, so each is summarised for the others
+    methods = "".join(f"\n    def get{n}(self):\n        return self.get{n - 1}() + 'x'\n" for n in range(1, 200))
+    text = "import os\nfrom flask import request\n\n\nclass Views:\n    def get0(self):\n        return request.args['q']\n" + methods
+    text += "\n    def run(self):\n        os.system(self.get199())\n"
+    summarised_since_pause = [0]
+    most = [0]
+    original = summaries._summarize_into
+
+    def counting(*args, **kwargs):
+        summarised_since_pause[0] += 1
+        most[0] = max(most[0], summarised_since_pause[0])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(summaries, "_summarize_into", counting)
+    monkeypatch.setattr(pacing, "SLICE", 0.0)
+    steps = Engine().analysis_steps(text, key="doc")
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            result = done.value
+            break
+        summarised_since_pause[0] = 0
+    # a keystroke waits for one method's summary at most, not for the class's 200
+    assert 0 < most[0] <= 2
+    assert [f.rule_id for f in result.findings] == ["SLS102"]
+    monkeypatch.setattr(summaries, "_summarize_into", original)
+    assert _found(result) == _found(Engine().analyze(text, key="doc"))

@@ -160,3 +160,56 @@ async def test_the_index_hands_the_engine_the_projects_logging_configurations(tm
     await _indexed(ls)
     # every handler writes JSON: no line break reaches the log as it is
     assert [f.confidence.name for f in engine.analyze(view.read_text(), key="v", imports_resolver=resolver).findings] == ["LOW"]
+
+
+def _helpers(count: int) -> str:
+    """A module of helpers that nothing in it calls: their summaries are all deferred."""
+    body = "import shlex\nfrom flask import request\n"
+    return body + "".join(f"\ndef helper{n}():\n    return shlex.quote(request.args['t{n}'])\n" for n in range(count))
+
+
+async def test_completing_the_summaries_pauses_and_an_edit_meanwhile_gives_it_up(tmp_path, monkeypatch):
+    from secure_ls.engine import pacing
+
+    ls, index, engine, util, _ = _open_project(tmp_path)
+    resolver = ls.workspace_index.resolver(str(util))
+    published = lambda: index.workspace_for(str(util)).summaries(str(util))  # noqa: E731
+    buffer = _helpers(60)
+    engine.analyze(buffer, key="util", imports_resolver=resolver)
+    assert engine.has_partial_summaries("util")
+    monkeypatch.setattr(pacing, "SLICE", 0.0)  # pause at every chance
+    # the editor drives the completion between its messages: it pauses between functions
+    steps = engine.completion_steps("util", resolver)
+    pauses = 0
+    for _ in range(2):
+        next(steps)
+        pauses += 1
+    # ... and the user edits meanwhile: the last helper now returns a constant. The
+    # edit's analysis replaces the document's session and publishes the new version
+    edited = buffer.replace("shlex.quote(request.args['t59'])", "'fixed'")
+    engine.analyze(edited, key="util", imports_resolver=resolver)
+    after_edit = published()["helper59"]
+    # the pass over the old version stops at its next pause, and publishes nothing of it
+    assert pacing.finish(steps) is True
+    assert published()["helper59"] == after_edit
+    assert after_edit.returns_untrusted == ()
+    # run to its end, the completion pauses between functions and gives what one
+    # straight pass gives
+    engine = Engine()
+    engine.analyze(buffer, key="util", imports_resolver=resolver)
+    steps = engine.completion_steps("util", resolver)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            assert done.value is True
+            break
+        pauses += 1
+    assert pauses >= 60
+    assert not engine.has_partial_summaries("util")
+    sliced = published()
+    straight = Engine()
+    straight.analyze(buffer, key="util", imports_resolver=resolver)
+    assert straight.complete_summaries("util", resolver)
+    assert {f"helper{n}" for n in range(60)} <= sliced.keys()
+    assert sliced == published()
