@@ -592,7 +592,10 @@ class Engine:
             yield from walk(ctx, self._dispatch, on_error, pace)
         except RecursionError:
             problems.append("unit too deeply nested to analyse completely")
-        return _UnitAnalysis(_dedupe(ctx.findings), problems)
+        finally:
+            findings = ctx.findings
+            ctx.release()
+        return _UnitAnalysis(_dedupe(findings), problems)
 
 
 _TEST_PATH = re.compile(r"(^|/)(tests?|testing|e2e|(?:[\w.-]*[_-])?(?:unit|integration|functional|e2e|acceptance)[_-]?tests?)/|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import builtins
 import re
 from typing import TYPE_CHECKING, Callable, Iterable, TypeVar
 
@@ -26,7 +25,7 @@ from secure_ls.engine.model import (
     Severity,
     Span,
 )
-from secure_ls.engine.symbols import STAR_IMPORT, ModuleSymbols, base_names
+from secure_ls.engine.symbols import ModuleSymbols, base_names
 from secure_ls.engine.pacing import Pace, Steps
 from secure_ls.engine.units import ParsedUnit
 
@@ -35,7 +34,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Module)
-_BUILTINS = frozenset(dir(builtins))
 # Test code (see `UnitContext.in_test_code`): the frameworks whose import makes a file
 # test code, and the function and class names that make their body test code.
 TEST_FRAMEWORKS = ("pytest", "unittest", "nose", "hypothesis")
@@ -70,6 +68,18 @@ class UnitContext:
         self._assigned: dict[int, set[str]] = {}
         self._aliases: dict[int, set[str]] = {}
         self._facts: dict[tuple, object] = {}  # see `once`
+
+    def release(self) -> None:
+        """Drops the flow passes once the unit's findings are out (they hold plain values):
+        their deferred origins refer back to the passes, a cycle otherwise left to the cyclic
+        garbage collector (see flow.FlowAnalyzer.release)."""
+        for analyzer in self._flows.values():
+            analyzer.release()
+        self._flows.clear()
+        self._end_envs.clear()
+        self._class_attributes.clear()
+        self._origins.clear()
+        self._facts.clear()
 
     # ---- tree navigation (filled in by the walker) ----------------------
     def set_parent(self, child: ast.AST, parent: ast.AST, scope: ast.AST) -> None:
@@ -183,26 +193,7 @@ class UnitContext:
         return self._bindings.get(id(scope), frozenset())
 
     def _qualify(self, node: ast.AST, loads: dict[int, bindings.Binding]) -> str | None:
-        if isinstance(node, ast.Name):
-            binding = loads.get(id(node))
-            if binding is not None:
-                return binding.alias
-            qualified = self.module.imports.get(node.id)
-            if qualified is not None:
-                return qualified
-            if node.id in self.module.defined:
-                return None
-            if node.id in _BUILTINS:
-                return node.id
-            star = self.module.imports.get(STAR_IMPORT)
-            return f"{star}.{node.id}" if star is not None else None
-        if isinstance(node, ast.Attribute):
-            base = self._qualify(node.value, loads)
-            return f"{base}.{node.attr}" if base else None
-        if isinstance(node, ast.Call):
-            # `argparse.ArgumentParser().parse_args` reads as a name for sources
-            return self._qualify(node.func, loads)
-        return None
+        return self.module.qualified(node, loads)
 
     def call_name(self, call: ast.Call) -> str | None:
         return self.qualified_name(call.func)
@@ -299,7 +290,7 @@ class UnitContext:
     ) -> flow.FlowAnalyzer:
         cls = outer_scope if isinstance(outer_scope, ast.ClassDef) else None
         analyzer = flow.FlowAnalyzer(
-            lambda n: self._qualify(n, analyzer.facts.loads),
+            self.module.qualified,  # not a closure over this context: see ExpressionFacts._qualify_with
             self.module.constants,
             sources=self._overrides.get("sources"),
             sanitizers=self._overrides.get("sanitizers"),

@@ -69,7 +69,7 @@ class ExpressionFacts:
 
     def __init__(
         self,
-        qualify: Callable[[ast.AST], str | None],
+        qualify: Callable[[ast.AST, Mapping[int, Binding]], str | None],
         module_constants: set[str],
         sources: dict[str, str] | None = None,
         sanitizers: dict[str, frozenset[str]] | None = None,
@@ -89,7 +89,10 @@ class ExpressionFacts:
         url_routes=None,
         made_with: Mapping[str, tuple[tuple[str, object], ...]] | None = None,
     ):
-        self._qualify = qualify
+        # the qualified name of a node, given the bindings the pass recorded: a function of the
+        # module only, never a closure over this object (that cycle left every pass's bindings
+        # to the cyclic garbage collector, a fifth of a check's CPU)
+        self._qualify_with = qualify
         self._constants = module_constants
         self._sources = sources if sources is not None else catalog.SOURCE_NAMES
         self._sanitizers = sanitizers if sanitizers is not None else catalog.SANITIZERS
@@ -132,6 +135,9 @@ class ExpressionFacts:
         self.command_options: frozenset[str] = frozenset()
         # while a deferred origin is computed: the bindings its names had where it was made
         self._overlay: dict[int, Binding] | None = None
+
+    def _qualify(self, node: ast.AST) -> str | None:
+        return self._qualify_with(node, self.facts.loads)
 
     # ---- names and the bindings recorded so far ------------------------------
     def _binding(self, name: ast.Name) -> Binding | None:

@@ -39,6 +39,12 @@ class FlowAnalyzer(ValueOrigins):
     # parameter the returned value was looked up by (`return SPECS.get(name)`) counting as checked
     found_exits: list[dict[str, frozenset[str]]] = []
 
+    def release(self) -> None:
+        """Drops what the pass recorded, once nothing made from it can still be asked. Its
+        deferred origins (taint.Origin) refer back to this analyzer, and its bindings hold
+        them: a cycle that only the cyclic garbage collector would free, after scanning it."""
+        self.__dict__.clear()
+
     def track_exits(self) -> list[dict[str, frozenset[str]]]:
         """Records, at every normal exit of the next function run (a raise or an abort is
         none), the sinks each parameter still holding its argument is safe for; the first

@@ -164,13 +164,8 @@ def summarize_function(
         # that raises may still be a check its callers rely on: `_check_name(name)`, see ensures)
         forwards = _forwards(body, (*positional, *kwonly), lambda node: qualify_in(node, module, {}))
         return FunctionSummary(name or func.name, positional, kwonly, vararg, kwarg, returns_unknown=body.generator, forwards=forwards, static=static)
-    analyzer: flow.FlowAnalyzer
-
-    def qualify(node: ast.AST) -> str | None:
-        return qualify_in(node, module, analyzer.facts.loads)
-
     analyzer = flow.FlowAnalyzer(
-        qualify,
+        lambda node, loads: qualify_in(node, module, loads),  # not over `analyzer`: see ExpressionFacts._qualify_with
         module.constants,
         sources=sources,
         sanitizers=sanitizers,
@@ -181,6 +176,7 @@ def summarize_function(
         constant_values=(module.strings, module.scalars),
         made_with=module.made_with,
     )
+    qualify = analyzer._qualify
     exits = analyzer.track_exits()
     facts = analyzer.run_function(func, None)
     returned = taint.CONSTANT
@@ -192,7 +188,7 @@ def summarize_function(
     elements: tuple[tuple, ...] = ()
     if shapes and all(shape is not None for shape in shapes) and len({len(shape) for shape in shapes}) == 1:
         elements = tuple(_returned(_join(shape[i] for shape in shapes)) for i in range(len(shapes[0])))
-    return FunctionSummary(
+    summary = FunctionSummary(
         name=name or func.name,
         params=positional,
         kwonly=kwonly,
@@ -212,6 +208,8 @@ def summarize_function(
         static=static,
         returns_container=frameworks.returns_builtin_container(func.returns),
     )
+    analyzer.release()  # nothing of the pass outlives the summary (plain names and tuples)
+    return summary
 
 
 class _BodySyntax:

@@ -8,10 +8,15 @@ the import table of the whole module, built here from each unit's summary
 from __future__ import annotations
 
 import ast
+import builtins
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from secure_ls.engine import astutil, frameworks, logconfig
+from secure_ls.engine.bindings import Binding
+
+_BUILTINS = frozenset(dir(builtins))
 
 
 @dataclass(frozen=True)
@@ -134,6 +139,30 @@ class ModuleSymbols:
     def factory_aliases(self) -> set[str]:
         """Names bound to what one of the module's dependency factories returns."""
         return {name for name, callee in self.made_by.items() if callee in self.dependency_factories}
+
+    def qualified(self, node: ast.AST, loads: Mapping[int, Binding]) -> str | None:
+        """The qualified name of `node` here (`os.path.join`, `flask.request.args`), given the
+        bindings a flow pass recorded for the names it reads; None for a local value."""
+        if isinstance(node, ast.Name):
+            binding = loads.get(id(node))
+            if binding is not None:
+                return binding.alias
+            qualified = self.imports.get(node.id)
+            if qualified is not None:
+                return qualified
+            if node.id in self.defined:
+                return None
+            if node.id in _BUILTINS:
+                return node.id
+            star = self.imports.get(STAR_IMPORT)
+            return f"{star}.{node.id}" if star is not None else None
+        if isinstance(node, ast.Attribute):
+            base = self.qualified(node.value, loads)
+            return f"{base}.{node.attr}" if base else None
+        if isinstance(node, ast.Call):
+            # `argparse.ArgumentParser().parse_args` reads as a name for sources
+            return self.qualified(node.func, loads)
+        return None
 
     def fingerprint(self) -> int:
         return hash(
