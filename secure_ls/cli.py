@@ -77,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
 # Analysis allocates millions of AST nodes while its caches keep many alive; with the
 # default thresholds the cyclic collector rescans those caches again and again (a
 # third of a `check` went there). ASTs hold no cycles, so collect far less often.
-GC_THRESHOLDS = (20_000, 20, 100)
+GC_THRESHOLDS = (50_000, 100, 100)
 
 
 def main(argv: list[str] | None = None) -> int:
