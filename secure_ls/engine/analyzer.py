@@ -325,6 +325,7 @@ class Engine:
                     yield
             problems.extend(analysis.problems)
             per_unit.append([f.shifted(unit.start_line) for f in analysis.findings])
+        scope.release()
         return per_unit, problems
 
     def forget(self, key: object) -> None:

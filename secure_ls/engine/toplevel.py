@@ -61,6 +61,7 @@ class ModuleScope:
         self._keys: dict[int, int] = {}
         self._envs: dict[int, Env] = {}
         self._end_envs: dict[int, Env] = {}
+        self._contexts: list = []  # the contexts that ran units for their end bindings (release)
 
     def deps(self, index: int) -> dict[str, int]:
         """The names a statement unit reads -> the earlier unit whose binding it sees."""
@@ -121,8 +122,18 @@ class ModuleScope:
         """The bindings at the end of a unit's module-level code, run from its own starting ones."""
         known = self._end_envs.get(index)
         if known is None:
-            known = self._end_envs[index] = self._context_for(self._units[index], self._env(index)).module_end_env()
+            context = self._context_for(self._units[index], self._env(index))
+            self._contexts.append(context)
+            known = self._end_envs[index] = context.module_end_env()
         return known
+
+    def release(self) -> None:
+        """Releases the contexts that ran units for their end bindings (UnitContext.release),
+        once every unit of the module is analysed: the bindings handed over were made plain."""
+        for context in self._contexts:
+            context.release()
+        self._contexts.clear()
+        self._end_envs.clear()
 
 
 def _worth_handing_over(binding: Binding) -> bool:
