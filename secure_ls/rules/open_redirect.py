@@ -83,7 +83,10 @@ class OpenRedirect(Rule):
     That value may be a page of this site made absolute on the request's
     host (`url = build_absolute_uri(request, reverse("done"))`, also through
     the project's helper of that name) when nothing but the request object
-    it is given is the client's.
+    it is given is the client's. Nor is the configured or fixed start
+    followed by the request's query after the separator that puts it in the
+    query string (`sep.join([url, query])`, `f"{url}{sep}{query}"` with `sep
+    = "&" if "?" in url else "?"`).
     """
 
     id = "SLS120"
@@ -246,6 +249,19 @@ class OpenRedirect(Rule):
 
                 def post(self, request):
                     return HttpResponseRedirect(self.with_query(reverse("items")))
+        """),
+        # the configured URL, then the request's query after the `?` it has or is given
+        code("""
+            import tornado.web
+
+            class Forward(tornado.web.RequestHandler):
+                def initialize(self, url):
+                    self._url = url
+
+                def get(self):
+                    sep = "&" if "?" in self._url else "?"
+                    url = sep.join([self._url, self.request.query])
+                    self.redirect(url)
         """),
         # a start the client did not choose, then a query string: text after `?` cannot change the host
         code("""
@@ -573,6 +589,21 @@ class OpenRedirect(Rule):
             """),
             where="url",
             says="Redirect target `url` comes from the route parameter `url`",
+        ),
+        Example(  # `&` with no `?` before it: after a bare host, `&@evil.example` changes the host
+            code("""
+                import tornado.web
+
+                class Forward(tornado.web.RequestHandler):
+                    def initialize(self, url):
+                        self._url = url
+
+                    def get(self):
+                        url = "&".join([self._url, self.request.query])
+                        self.redirect(url)
+            """),
+            where="url",
+            says="Redirect target `url` comes from the HTTP request",
         ),
         Example(
             code("""

@@ -34,15 +34,54 @@ def always_starts_fixed(ctx, target: ast.expr) -> bool:
         return False
     values = ctx.assigned_values(target)
     appended = {id(v): tail for v in values if (tail := _appended(ctx, target, v)) is not None}
-    starts = [v for v in values if id(v) not in appended]
+    queried = {id(v): start for v in values if id(v) not in appended and (start := _start_before_query(ctx, v)) is not None}
+    starts = [queried.get(id(v), v) for v in values if id(v) not in appended]
     if not starts:
         return False
     if all(starts_fixed(v) for v in starts):
         return True
-    if not appended or not isinstance(target, ast.Name):
+    if not (appended or queried) or not isinstance(target, ast.Name):
         return False  # (what methods store on `self` is judged by the data flow, not here)
     after_mark = all(tail and isinstance(tail[0], strings.Literal) and tail[0].text[:1] in "?#" for tail in appended.values())
     return after_mark and not any(client_chosen(ctx, ctx.origin(v).risk(Sink.REDIRECT)) for v in starts)
+
+
+def _start_before_query(ctx, value: ast.expr) -> ast.expr | None:
+    """`sep.join([url, query])` or `f"{url}{sep}{query}"` with `sep = "&" if "?" in url else "?"`:
+    what follows `url` goes after a `?` it has or is given, in the query: the start, `url`."""
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "join" and len(value.args) == 1:
+        items = value.args[0]
+        if isinstance(items, (ast.List, ast.Tuple)) and len(items.elts) >= 2 and _query_separator(ctx, value.func.value, items.elts[0]):
+            return items.elts[0]
+        return None
+    parts = strings.pieces(value) or []
+    if len(parts) >= 2 and isinstance(parts[0], strings.Value) and isinstance(parts[1], strings.Value) and _query_separator(ctx, parts[1].node, parts[0].node):
+        return parts[0].node
+    return None
+
+
+def _query_separator(ctx, node: ast.expr, start: ast.expr) -> bool:
+    """`"?"`, or a name bound only to `"&" if "?" in start else "?"` (or the `not in` spelling):
+    the separator that puts what follows `start` in its query string."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and node.value[:1] in ("?", "#")
+    values = ctx.assigned_values(node) if isinstance(node, ast.Name) else ()
+    return bool(values) and all(_separator_choice(ctx, v, start) for v in values)
+
+
+def _separator_choice(ctx, value: ast.expr, start: ast.expr) -> bool:
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, str) and value.value[:1] in ("?", "#")
+    if not isinstance(value, ast.IfExp):
+        return False
+    test = value.test
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.In, ast.NotIn))):
+        return False
+    if not (isinstance(test.left, ast.Constant) and test.left.value == "?" and ctx.text(test.comparators[0]) == ctx.text(start)):
+        return False
+    has_mark, lacks_mark = (value.body, value.orelse) if isinstance(test.ops[0], ast.In) else (value.orelse, value.body)
+    marked = isinstance(has_mark, ast.Constant) and isinstance(has_mark.value, str)
+    return marked and isinstance(lacks_mark, ast.Constant) and isinstance(lacks_mark.value, str) and lacks_mark.value[:1] == "?"
 
 
 # A literal that ends any authority a value before it opened: a path segment, then a separator
