@@ -86,7 +86,10 @@ class OpenRedirect(Rule):
     it is given is the client's. Nor is the configured or fixed start
     followed by the request's query after the separator that puts it in the
     query string (`sep.join([url, query])`, `f"{url}{sep}{query}"` with `sep
-    = "&" if "?" in url else "?"`).
+    = "&" if "?" in url else "?"`). Such a start followed by `&` and the
+    client's text (`url += f"&{key}={value}"`) is low confidence: only a
+    start that is a bare `scheme://host`, with no path, would let
+    `&@evil.example` choose the host.
     """
 
     id = "SLS120"
@@ -644,6 +647,17 @@ class OpenRedirect(Rule):
         if redirects.host_settled_after_application_value(ctx, built):
             return
         if _checked(ctx, node, target):
+            return
+        if redirects.query_continued_after_application_value(ctx, target):
+            ctx.report(
+                self,
+                target,
+                f"Redirect target `{ctx.text(target)}` goes on with {part.describe()} after `&`: if its start can be a bare "
+                "`https://host` with no path, `&@evil.example` makes the attacker's site the host. Make sure the start has a path, "
+                "or put the client's values after `?` with `urlencode`.",
+                confidence=Confidence.LOW,
+                related=ctx.related_path(part),
+            )
             return
         after = redirects.after_application_segment(ctx, target)
         if after is not None:

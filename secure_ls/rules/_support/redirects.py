@@ -46,6 +46,21 @@ def always_starts_fixed(ctx, target: ast.expr) -> bool:
     return after_mark and not any(client_chosen(ctx, ctx.origin(v).risk(Sink.REDIRECT)) for v in starts)
 
 
+def query_continued_after_application_value(ctx, target: ast.expr) -> bool:
+    """`url = next_url(request)` (a value the client did not choose) then `url += f"&{key}={value}"`:
+    the client's text goes on a query string the start is taken to have begun. Another host only
+    if that start is a bare `scheme://host` with no path or `?` (then `&@evil.example` makes
+    `evil.example` the host), a fact about the value that the code does not show."""
+    if not isinstance(target, ast.Name):
+        return False
+    values = ctx.assigned_values(target)
+    tails = [tail for v in values if (tail := _appended(ctx, target, v)) is not None]
+    starts = [v for v in values if _appended(ctx, target, v) is None]
+    if not starts or not tails or not all(tail and isinstance(tail[0], strings.Literal) and tail[0].text[:1] in "?#&" for tail in tails):
+        return False
+    return not any(client_chosen(ctx, ctx.origin(v).risk(Sink.REDIRECT)) for v in starts)
+
+
 def _start_before_query(ctx, value: ast.expr) -> ast.expr | None:
     """`sep.join([url, query])` or `f"{url}{sep}{query}"` with `sep = "&" if "?" in url else "?"`:
     what follows `url` goes after a `?` it has or is given, in the query: the start, `url`."""
