@@ -61,6 +61,31 @@ def query_continued_after_application_value(ctx, target: ast.expr) -> bool:
     return not any(client_chosen(ctx, ctx.origin(v).risk(Sink.REDIRECT)) for v in starts)
 
 
+def site_url_then_query(ctx, value: ast.expr) -> bool:
+    """A URL of this site with the client's text only in its query string: the request's own path
+    then `?` (`f"{request.path_info}?{request.META['QUERY_STRING']}"`, the page the user is on), or
+    a URL the site builds (`reverse(...)`, `url_for(...)`) then `?` and a query, also appended
+    to a name (`uri = reverse("callback", external=True)` then `uri += "?" + urlencode(...)`)."""
+    if isinstance(value, ast.Name):
+        values = ctx.assigned_values(value)
+        tails = {id(v): tail for v in values if (tail := _appended(ctx, value, v)) is not None}
+        starts = [v for v in values if id(v) not in tails]
+        return (
+            bool(starts)
+            and all(_is_own_url(v) or _own_url_read(v) or _site_url_then_query(v) for v in starts)
+            and all(tail and isinstance(tail[0], strings.Literal) and tail[0].text[:1] in "?#" for tail in tails.values())
+        )
+    return _site_url_then_query(value)
+
+
+def _site_url_then_query(value: ast.expr) -> bool:
+    parts = strings.pieces(value) or []
+    return (
+        len(parts) >= 2 and isinstance(parts[0], strings.Value) and (_is_own_url(parts[0].node) or _own_url_read(parts[0].node))
+        and isinstance(parts[1], strings.Literal) and parts[1].text[:1] in "?#"
+    )
+
+
 def _start_before_query(ctx, value: ast.expr) -> ast.expr | None:
     """`sep.join([url, query])` or `f"{url}{sep}{query}"` with `sep = "&" if "?" in url else "?"`:
     what follows `url` goes after a `?` it has or is given, in the query: the start, `url`."""
