@@ -31,6 +31,10 @@ class FloatNanInput(Rule):
     nothing), no check of the program's lets it through. Nor is a value
     whose text the function itself tests for `"nan"` or `"inf"` (`if given
     in ["nan", "inf"]: ... else: float(given)`): it takes them on purpose.
+    Nor is a number turned into an integer in the same expression
+    (`int(float(text))`, `int(math.ceil(float(count) / size))`,
+    `round(float(x))`): the conversion raises for NaN and infinity, so no
+    non-finite value comes out (`round(float(x), 2)` is still reported).
 
     ## Why is this bad?
     `float("nan")`, `float("inf")` and `float("-Infinity")` all succeed.
@@ -94,6 +98,18 @@ class FloatNanInput(Rule):
         code("""
             def ratio(value):
                 return float(value)
+        """),
+
+        # turned into an integer in the same expression: int(), ceil() and floor() raise for NaN and infinity
+        code("""
+            import math
+            from flask import request
+
+            def pages(total):
+                per_page = int(math.ceil(float(request.args.get("per_page", "20")) * 2))
+                if per_page > 100:
+                    return "too many", 400
+                return str(total // per_page)
         """),
 
         # used only where a two-sided bound held: NaN fails both comparisons, infinity one
@@ -164,6 +180,21 @@ class FloatNanInput(Rule):
             where='float(request.args.get("expires") or 0)',
             says='`float()` of the Flask request accepts "nan" and "inf"',
         ),
+        # rounded to two digits, not to an integer: round(nan, 2) is still NaN
+        Example(
+            code("""
+                from flask import request
+
+                def withdraw(account):
+                    amount = round(float(request.form["amount"]), 2)
+                    if amount > account.balance:
+                        return "insufficient funds", 400
+                    account.balance -= amount
+                    return "ok"
+            """),
+            where='float(request.form["amount"])',
+            says='`float()` of the Flask request accepts "nan" and "inf"',
+        ),
         # the text is tested for other words, not for "nan" or "inf"
         Example(
             code("""
@@ -201,7 +232,7 @@ class FloatNanInput(Rule):
         target = None
         if isinstance(stmt, ast.Assign) and stmt.value is node and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
             target = stmt.targets[0].id
-        if _guarded(ctx, node, target) or _spells_non_finite(ctx, node):
+        if _guarded(ctx, node, target) or _spells_non_finite(ctx, node) or _rounded_to_integer(ctx, node):
             return
         confidence = part.confidence()
         if _only_query_bounds(ctx, node, target):
@@ -283,6 +314,26 @@ def _guarded(ctx, call: ast.Call, target: str | None) -> bool:
             if isinstance(node.left, ast.Name) and node.left.id == target and isinstance(node.comparators[0], ast.Name) and node.comparators[0].id == target:
                 return True  # `x != x`
     return False
+
+
+# Conversions to an integer: each raises for NaN (ValueError) and for infinity (OverflowError).
+_TO_INTEGER = frozenset({"int", "math.ceil", "math.floor", "math.trunc"})
+
+
+def _rounded_to_integer(ctx, call: ast.Call) -> bool:
+    """`int(float(text))`, `int(math.ceil(float(count) / size))`, `round(float(x))`: the parsed
+    number, perhaps after arithmetic, is turned into an integer in the same expression, which raises
+    for NaN and infinity; no non-finite value leaves the expression. (`round(x, 2)` keeps NaN.)"""
+    node: ast.AST = call
+    parent = ctx.parent(node)
+    while isinstance(parent, (ast.BinOp, ast.UnaryOp)) and isinstance(parent.op, _ARITHMETIC):
+        node, parent = parent, ctx.parent(parent)
+    if not (isinstance(parent, ast.Call) and len(parent.args) == 1 and not parent.keywords and parent.args[0] is node):
+        return False
+    return ctx.call_name(parent) in _TO_INTEGER or (ctx.call_name(parent) == "round")
+
+
+_ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow, ast.USub, ast.UAdd)
 
 
 def _spells_non_finite(ctx, call: ast.Call) -> bool:

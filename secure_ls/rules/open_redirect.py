@@ -83,7 +83,13 @@ class OpenRedirect(Rule):
     That value may be a page of this site made absolute on the request's
     host (`url = build_absolute_uri(request, reverse("done"))`, also through
     the project's helper of that name) when nothing but the request object
-    it is given is the client's.
+    it is given is the client's. Nor is the configured or fixed start
+    followed by the request's query after the separator that puts it in the
+    query string (`sep.join([url, query])`, `f"{url}{sep}{query}"` with `sep
+    = "&" if "?" in url else "?"`). Such a start followed by `&` and the
+    client's text (`url += f"&{key}={value}"`) is low confidence: only a
+    start that is a bare `scheme://host`, with no path, would let
+    `&@evil.example` choose the host.
     """
 
     id = "SLS120"
@@ -246,6 +252,19 @@ class OpenRedirect(Rule):
 
                 def post(self, request):
                     return HttpResponseRedirect(self.with_query(reverse("items")))
+        """),
+        # the configured URL, then the request's query after the `?` it has or is given
+        code("""
+            import tornado.web
+
+            class Forward(tornado.web.RequestHandler):
+                def initialize(self, url):
+                    self._url = url
+
+                def get(self):
+                    sep = "&" if "?" in self._url else "?"
+                    url = sep.join([self._url, self.request.query])
+                    self.redirect(url)
         """),
         # a start the client did not choose, then a query string: text after `?` cannot change the host
         code("""
@@ -574,6 +593,21 @@ class OpenRedirect(Rule):
             where="url",
             says="Redirect target `url` comes from the route parameter `url`",
         ),
+        Example(  # `&` with no `?` before it: after a bare host, `&@evil.example` changes the host
+            code("""
+                import tornado.web
+
+                class Forward(tornado.web.RequestHandler):
+                    def initialize(self, url):
+                        self._url = url
+
+                    def get(self):
+                        url = "&".join([self._url, self.request.query])
+                        self.redirect(url)
+            """),
+            where="url",
+            says="Redirect target `url` comes from the HTTP request",
+        ),
         Example(
             code("""
                 import tornado.web
@@ -613,6 +647,17 @@ class OpenRedirect(Rule):
         if redirects.host_settled_after_application_value(ctx, built):
             return
         if _checked(ctx, node, target):
+            return
+        if redirects.query_continued_after_application_value(ctx, target):
+            ctx.report(
+                self,
+                target,
+                f"Redirect target `{ctx.text(target)}` goes on with {part.describe()} after `&`: if its start can be a bare "
+                "`https://host` with no path, `&@evil.example` makes the attacker's site the host. Make sure the start has a path, "
+                "or put the client's values after `?` with `urlencode`.",
+                confidence=Confidence.LOW,
+                related=ctx.related_path(part),
+            )
             return
         after = redirects.after_application_segment(ctx, target)
         if after is not None:

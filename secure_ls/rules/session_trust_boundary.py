@@ -7,7 +7,7 @@ import re
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Severity
-from secure_ls.rules._support import web
+from secure_ls.rules._support import redirects, web
 from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
@@ -37,7 +37,11 @@ class SessionTrustBoundary(Rule):
     and store the validated result. A value checked in the same function
     (membership in an allow-list, a `check_*`/`verify_*`/`validate_*` call,
     a helper named for safety such as `get_safe_redirect()`, `int()`), and the request's own URL (`session["next"] = request.url`),
-    are not reported; nor is an item of the request stored in the branch where
+    are not reported, nor is a URL of this site with the client's text only in
+    its query string (`f"{request.path_info}?{request.META['QUERY_STRING']}"`,
+    `reverse("callback") + "?" + urlencode({"next": wanted})`): whoever reads
+    it back gets a page of this site, as with the request's own URL;
+    nor is an item of the request stored in the branch where
     the same item, read again, was one of fixed values
     (`if request.GET.get("view") in ["team", "debate"]:` then
     `request.session["view"] = request.GET["view"]`).
@@ -54,6 +58,27 @@ class SessionTrustBoundary(Rule):
     methods = frozenset({"update", "setdefault"})
 
     VALID = [
+        # the page the user is on, path and query: what `request.get_full_path()` gives
+        code("""
+            class RememberSearch:
+                def __init__(self, get_response):
+                    self.get_response = get_response
+
+                def __call__(self, request):
+                    if request.META["QUERY_STRING"]:
+                        request.session["last_search"] = f"{request.path_info}?{request.META['QUERY_STRING']}"
+                    return self.get_response(request)
+        """),
+        # this site's callback URL; the client's page goes only in its encoded query
+        code("""
+            from urllib.parse import urlencode
+            from django.urls import reverse
+
+            def bind(request):
+                callback = reverse("bind-callback")
+                callback += "?" + urlencode({"redirect_url": request.GET.get("redirect_url")})
+                request.session["callback"] = callback
+        """),
         # the same item of the request, read again, was one of fixed values
         code("""
             from django.shortcuts import render
@@ -217,6 +242,16 @@ class SessionTrustBoundary(Rule):
             where='session["user_email"]',
             says='`form["email"]` from the Flask request is stored in the session without',
         ),
+        Example(  # the client's text in the path of the stored URL, not after `?`: the client's own target
+            code("""
+                from django.urls import reverse
+
+                def bind(request):
+                    request.session["callback"] = reverse("bind-callback") + request.GET["next"]
+            """),
+            where='request.session["callback"]',
+            says="is stored in the session without",
+        ),
         Example(
             code("""
                 from aiohttp_session import get_session
@@ -274,6 +309,8 @@ class SessionTrustBoundary(Rule):
             return  # the page the user is on (`/orgs/<slug>`): the framework routed the request by it
         if _validated(ctx, target, value) or _read_allow_listed(ctx, target, value):
             return
+        if redirects.site_url_then_query(ctx, value):
+            return  # a URL of this site, the client's text only in its query: like the request's own URL
         ctx.report(
             self,
             target,

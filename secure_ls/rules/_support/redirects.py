@@ -34,15 +34,94 @@ def always_starts_fixed(ctx, target: ast.expr) -> bool:
         return False
     values = ctx.assigned_values(target)
     appended = {id(v): tail for v in values if (tail := _appended(ctx, target, v)) is not None}
-    starts = [v for v in values if id(v) not in appended]
+    queried = {id(v): start for v in values if id(v) not in appended and (start := _start_before_query(ctx, v)) is not None}
+    starts = [queried.get(id(v), v) for v in values if id(v) not in appended]
     if not starts:
         return False
     if all(starts_fixed(v) for v in starts):
         return True
-    if not appended or not isinstance(target, ast.Name):
+    if not (appended or queried) or not isinstance(target, ast.Name):
         return False  # (what methods store on `self` is judged by the data flow, not here)
     after_mark = all(tail and isinstance(tail[0], strings.Literal) and tail[0].text[:1] in "?#" for tail in appended.values())
     return after_mark and not any(client_chosen(ctx, ctx.origin(v).risk(Sink.REDIRECT)) for v in starts)
+
+
+def query_continued_after_application_value(ctx, target: ast.expr) -> bool:
+    """`url = next_url(request)` (a value the client did not choose) then `url += f"&{key}={value}"`:
+    the client's text goes on a query string the start is taken to have begun. Another host only
+    if that start is a bare `scheme://host` with no path or `?` (then `&@evil.example` makes
+    `evil.example` the host), a fact about the value that the code does not show."""
+    if not isinstance(target, ast.Name):
+        return False
+    values = ctx.assigned_values(target)
+    tails = [tail for v in values if (tail := _appended(ctx, target, v)) is not None]
+    starts = [v for v in values if _appended(ctx, target, v) is None]
+    if not starts or not tails or not all(tail and isinstance(tail[0], strings.Literal) and tail[0].text[:1] in "?#&" for tail in tails):
+        return False
+    return not any(client_chosen(ctx, ctx.origin(v).risk(Sink.REDIRECT)) for v in starts)
+
+
+def site_url_then_query(ctx, value: ast.expr) -> bool:
+    """A URL of this site with the client's text only in its query string: the request's own path
+    then `?` (`f"{request.path_info}?{request.META['QUERY_STRING']}"`, the page the user is on), or
+    a URL the site builds (`reverse(...)`, `url_for(...)`) then `?` and a query, also appended
+    to a name (`uri = reverse("callback", external=True)` then `uri += "?" + urlencode(...)`)."""
+    if isinstance(value, ast.Name):
+        values = ctx.assigned_values(value)
+        tails = {id(v): tail for v in values if (tail := _appended(ctx, value, v)) is not None}
+        starts = [v for v in values if id(v) not in tails]
+        return (
+            bool(starts)
+            and all(_is_own_url(v) or _own_url_read(v) or _site_url_then_query(v) for v in starts)
+            and all(tail and isinstance(tail[0], strings.Literal) and tail[0].text[:1] in "?#" for tail in tails.values())
+        )
+    return _site_url_then_query(value)
+
+
+def _site_url_then_query(value: ast.expr) -> bool:
+    parts = strings.pieces(value) or []
+    return (
+        len(parts) >= 2 and isinstance(parts[0], strings.Value) and (_is_own_url(parts[0].node) or _own_url_read(parts[0].node))
+        and isinstance(parts[1], strings.Literal) and parts[1].text[:1] in "?#"
+    )
+
+
+def _start_before_query(ctx, value: ast.expr) -> ast.expr | None:
+    """`sep.join([url, query])` or `f"{url}{sep}{query}"` with `sep = "&" if "?" in url else "?"`:
+    what follows `url` goes after a `?` it has or is given, in the query: the start, `url`."""
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "join" and len(value.args) == 1:
+        items = value.args[0]
+        if isinstance(items, (ast.List, ast.Tuple)) and len(items.elts) >= 2 and _query_separator(ctx, value.func.value, items.elts[0]):
+            return items.elts[0]
+        return None
+    parts = strings.pieces(value) or []
+    if len(parts) >= 2 and isinstance(parts[0], strings.Value) and isinstance(parts[1], strings.Value) and _query_separator(ctx, parts[1].node, parts[0].node):
+        return parts[0].node
+    return None
+
+
+def _query_separator(ctx, node: ast.expr, start: ast.expr) -> bool:
+    """`"?"`, or a name bound only to `"&" if "?" in start else "?"` (or the `not in` spelling):
+    the separator that puts what follows `start` in its query string."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and node.value[:1] in ("?", "#")
+    values = ctx.assigned_values(node) if isinstance(node, ast.Name) else ()
+    return bool(values) and all(_separator_choice(ctx, v, start) for v in values)
+
+
+def _separator_choice(ctx, value: ast.expr, start: ast.expr) -> bool:
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, str) and value.value[:1] in ("?", "#")
+    if not isinstance(value, ast.IfExp):
+        return False
+    test = value.test
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.In, ast.NotIn))):
+        return False
+    if not (isinstance(test.left, ast.Constant) and test.left.value == "?" and ctx.text(test.comparators[0]) == ctx.text(start)):
+        return False
+    has_mark, lacks_mark = (value.body, value.orelse) if isinstance(test.ops[0], ast.In) else (value.orelse, value.body)
+    marked = isinstance(has_mark, ast.Constant) and isinstance(has_mark.value, str)
+    return marked and isinstance(lacks_mark, ast.Constant) and isinstance(lacks_mark.value, str) and lacks_mark.value[:1] == "?"
 
 
 # A literal that ends any authority a value before it opened: a path segment, then a separator
