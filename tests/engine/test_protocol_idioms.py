@@ -181,3 +181,17 @@ def test_a_request_signature_made_with_a_key_in_the_code_and_only_sent_is_the_au
     # the same key signing what the program then checks itself: its own MAC key
     check = "import hashlib, hmac\n\ndef valid(body, given):\n    return hmac.new(b'client-key-from-the-app', body, hashlib.sha256).hexdigest() == given\n"
     assert _confidence(check, "SLS318") == ["medium"]
+
+
+def test_a_token_read_unverified_only_for_its_issuer_is_the_audit_tier():
+    # the issuer and audience pick the registered platform; its library checks the signed launch
+    code = (
+        "import jwt\n\ndef launch(request, platforms):\n"
+        "    unverified = jwt.decode(request.POST['id_token'], options={'verify_signature': False})\n"
+        "    platform = platforms.get(issuer=unverified.get('iss'), client_id=unverified.get('aud'))\n"
+        "    return platform.launch(request)\n"
+    )
+    _low_until_undone("SLS319", code, "client_id=unverified.get('aud')", "user=unverified.get('sub')", "high")
+    # the unverified claims handed on whole: whoever gets them may trust any of them
+    whole = code.replace("return platform.launch(request)", "return platform.launch(request, unverified)")
+    assert _confidence(whole, "SLS319") == ["high"]
