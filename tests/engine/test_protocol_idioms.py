@@ -195,3 +195,15 @@ def test_a_token_read_unverified_only_for_its_issuer_is_the_audit_tier():
     # the unverified claims handed on whole: whoever gets them may trust any of them
     whole = code.replace("return platform.launch(request)", "return platform.launch(request, unverified)")
     assert _confidence(whole, "SLS319") == ["high"]
+
+
+def test_a_password_hash_appended_to_a_request_url_is_the_services_format():
+    # the share's API takes the password's SHA-256 as a query parameter
+    code = (
+        "import hashlib, requests\n\ndef fetch(share, password):\n"
+        "    hashed = hashlib.sha256(password.encode()).hexdigest()\n"
+        "    url = f'https://api.example.com/contents/{share}'\n"
+        "    url += f'?password={hashed}'\n"
+        "    return requests.get(url, timeout=10).json()\n"
+    )
+    _low_until_undone("SLS301", code, "return requests.get(url, timeout=10).json()", "return db.execute(url)", "high")
