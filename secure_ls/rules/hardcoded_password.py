@@ -42,7 +42,8 @@ class HardcodedPassword(Rule):
     `"$encrypted$"` or `"**redacted**"`), labels and prompts (`"Password:"`, `"Bearer"`, a value equal
     to the name, a field name like `"user_password"`), words joined by
     punctuation, also as a condition (`"sms_provider=ovh"`), format strings,
-    URLs and paths. Test code (a module importing pytest/unittest, `test_*`
+    URLs and paths, and rate limits (`"100000/day"`, a throttle rate kept
+    under the name of what it limits: `{"api_key": "1000/hour"}`). Test code (a module importing pytest/unittest, `test_*`
     functions, `Test*` classes) is not reported: its credentials are
     fixtures. Values with a recognisable provider format (AWS, GitHub,
     Stripe, ...) are reported by SLS202 instead, and framework signing keys
@@ -79,6 +80,12 @@ class HardcodedPassword(Rule):
     fixable = True
 
     VALID = [
+        # throttle rates named for what they limit
+        code("""
+            REST_FRAMEWORK = {
+                "DEFAULT_THROTTLE_RATES": {"login": "100/min", "master_api_key": "100000/day", "token": "10 per second"},
+            }
+        """),
         # a marker put into text and replaced later, and PyPI's fixed user name for API tokens
         code("""
             UNDERSCORE_TOKEN = "!UNDERSCORE!"

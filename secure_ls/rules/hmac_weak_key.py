@@ -5,7 +5,8 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine.model import Confidence, Severity
-from secure_ls.rules._support import constants, crypto, hashing
+from secure_ls.engine import astutil
+from secure_ls.rules._support import constants, crypto, destinations, hashing
 from secure_ls.rules.base import Example, Rule, code
 
 MINIMUM_KEY_BYTES = 16
@@ -22,7 +23,14 @@ class HmacWeakKey(Rule):
     the module lists in a table of three or more hash formats
     (`{HASH.WORDPRESS_BCRYPT: wordpress_bcrypt_passwd, ...}`) is the audit
     tier (low confidence): one format among several, picked by the hashes
-    being checked, whose fixed public pre-hash key it reproduces.
+    being checked, whose fixed public pre-hash key it reproduces. So is a
+    key written in the code whose MACs only go out in requests to another
+    service (`params={"sig": mac}`, a URL whose host the code names,
+    `f"https://api.example.com/sign?sig={mac}"`, also base64- or
+    hex-encoded first): a signature that service's API asks for, made with
+    the client key its own app or web page ships; what to change there is
+    up to that service. A MAC the program keeps, compares or returns is
+    reported as before.
 
     ## Why is this bad?
     An HMAC is only as secret as its key. A key in the source is known to
@@ -93,6 +101,19 @@ class HmacWeakKey(Rule):
             where="SECRET.encode()",
             says="HMAC key written in the code",
         ),
+        # a site API's request signature, made with the key its own app ships (the audit tier)
+        Example(code("""
+            import hashlib
+            import hmac
+            import requests
+
+            def fetch(url, stamp):
+                sig = hmac.new(b'key-the-site-app-ships', f'{url}{stamp}'.encode(), hashlib.sha256).hexdigest()
+                return requests.get(url, params={'stamp': stamp, 'sig': sig})
+        """),
+            where="b'key-the-site-app-ships'",
+            says="for a signature only sent to another service",
+        ),
         Example(code("""
             import hmac
             import hashlib
@@ -143,6 +164,16 @@ class HmacWeakKey(Rule):
                 confidence=Confidence.LOW,
             )
             return
+        if _only_sent(node, ctx):
+            ctx.report(
+                self,
+                key,
+                "HMAC key written in the code, for a signature only sent to another service: if that service's client ships "
+                "this key it is public and protects nothing; if it is this program's own secret, anyone with the source can "
+                "forge the signature.",
+                confidence=Confidence.LOW,
+            )
+            return
         ctx.report(
             self,
             key,
@@ -156,3 +187,28 @@ class HmacWeakKey(Rule):
         if isinstance(value, ast.Call) and (ctx.call_name(value) or "") in _RANDOM_BYTES and len(value.args) == 1:
             return constants.int_value(value.args[0], ctx)
         return None
+
+
+# Calls that hand back the same bytes in another encoding: where their result goes, the MAC goes.
+_ENCODINGS = frozenset({"b64encode", "urlsafe_b64encode", "standard_b64encode", "b32encode", "b16encode", "hexlify", "quote", "quote_plus"})
+_TEXT_METHODS = frozenset({"decode", "encode", "hex", "upper", "lower", "strip", "rstrip", "replace"})
+
+
+def _only_sent(mac: ast.Call, ctx) -> bool:
+    """Whether the MAC made by `mac` (read as a digest, then maybe re-encoded:
+    `base64.b64encode(h.digest()).decode().replace("=", "")`) only goes out in a request to another
+    party: a request signature in the format that party's API asks for."""
+    node: ast.expr = mac
+    parent = ctx.parent(node)
+    if not (isinstance(parent, ast.Attribute) and parent.attr in destinations.DIGESTS and isinstance(ctx.parent(parent), ast.Call)):
+        return False  # an HMAC object kept or passed on: what it signs and where it goes are out of reach
+    node = ctx.parent(parent)
+    while True:
+        parent = ctx.parent(node)
+        if isinstance(parent, ast.Attribute) and parent.value is node and parent.attr in _TEXT_METHODS and isinstance(ctx.parent(parent), ast.Call):
+            node = ctx.parent(parent)
+        elif isinstance(parent, ast.Call) and len(parent.args) == 1 and parent.args[0] is node and astutil.last_name(parent.func) in _ENCODINGS:
+            node = parent
+        else:
+            break
+    return destinations.use(node, ctx) == "send"

@@ -11,6 +11,9 @@ from secure_ls.rules._support import crypto, frameworks, verified_decode
 from secure_ls.rules.base import Example, Rule, code
 
 _TIMING = frozenset({"exp", "iat", "nbf"})
+# Claims that say who issued a token and for whom, or which key signed it: what a verifier needs
+# to find the key before it can check the signature.
+_KEY_FINDING = frozenset({"iss", "aud", "kid", "tid", "azp"})
 
 
 class JwtUnverifiedSignature(Rule):
@@ -44,7 +47,12 @@ class JwtUnverifiedSignature(Rule):
 
     Confidence is high when the token comes from a request or the code is
     a web view, medium elsewhere (a client may read its own token), low in
-    tests; a client only reading `exp`/`iat`/`nbf` is not reported.
+    tests; a client only reading `exp`/`iat`/`nbf` is not reported. Claims
+    read only to find the key (`iss`, `aud`, `kid`, `tid`, `azp`: who issued
+    the token, for whom, with which key) are the first half of the pattern
+    above with the verification out of sight (a library handed the whole
+    request checks it): low confidence. Reading any other claim (`sub`,
+    `email`, a role) keeps the confidence above.
     """
 
     id = "SLS319"
@@ -176,6 +184,18 @@ class JwtUnverifiedSignature(Rule):
             where="jwt.decode(token, options={'verify_signature': False})",
             says="JWT decoded without verifying its signature",
         ),
+        # only the issuer read, to pick the platform whose library then checks the launch (audit tier)
+        Example(code("""
+            import jwt
+
+            def launch(request, platforms):
+                unverified = jwt.decode(request.POST['id_token'], options={'verify_signature': False})
+                platform = platforms.get(issuer=unverified.get('iss'), client_id=unverified.get('aud'))
+                return platform.launch(request)
+        """),
+            where="jwt.decode(request.POST['id_token'], options={'verify_signature': False})",
+            says="JWT decoded without verifying its signature",
+        ),
         Example(code("""
             import jwt
 
@@ -212,10 +232,13 @@ class JwtUnverifiedSignature(Rule):
         token = argument(node, 0, ("jwt", "token"))
         if verified_decode.verified_nearby(node, token, ctx):
             return  # a peek to choose the key, the token then verified by a helper or by every caller
-        if self._only_timing_claims(node, scope, ctx):
+        claims = self._claims_read(node, scope, ctx)
+        if claims and claims <= _TIMING:
             return  # a client checking whether its own token has expired
         part = ctx.origin(token).risk() if token is not None else None
-        if ctx.in_test_code(node):
+        if ctx.in_test_code(node) or claims and claims <= _KEY_FINDING | _TIMING:
+            # only the issuer, audience or key id read: the first half of choosing the key, the
+            # check done where the engine does not see it (a library handed the request)
             confidence = Confidence.LOW
         elif part is not None and part.kind == taint.UNTRUSTED or frameworks.is_view(ctx.enclosing_function(node), ctx):
             confidence = Confidence.HIGH
@@ -230,15 +253,16 @@ class JwtUnverifiedSignature(Rule):
         )
 
     @staticmethod
-    def _only_timing_claims(node: ast.Call, scope: ast.AST, ctx) -> bool:
-        """The decoded claims are only used for `exp`/`iat`/`nbf`."""
+    def _claims_read(node: ast.Call, scope: ast.AST, ctx) -> set[str]:
+        """The claims read from what the decode returns (`claims["exp"]`, `claims.get("iss")`); empty
+        when the result is used any other way (returned, passed on, iterated)."""
         stmt = ctx.statement(node)
         keys: set[str] = set()
         parent = ctx.parent(node)
         if isinstance(parent, ast.Subscript) and isinstance(parent.slice, ast.Constant):
-            return parent.slice.value in _TIMING
+            return {str(parent.slice.value)}
         if not (isinstance(stmt, ast.Assign) and stmt.value is node and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
-            return False
+            return set()
         name = stmt.targets[0].id
         for sub in astutil.walk(scope):
             if isinstance(sub, ast.Name) and sub.id == name and isinstance(sub.ctx, ast.Load):
@@ -248,5 +272,5 @@ class JwtUnverifiedSignature(Rule):
                 elif isinstance(use, ast.Attribute) and use.attr == "get" and isinstance(ctx.parent(use), ast.Call) and ctx.parent(use).args and isinstance(ctx.parent(use).args[0], ast.Constant):
                     keys.add(str(ctx.parent(use).args[0].value))
                 else:
-                    return False
-        return bool(keys) and keys <= _TIMING
+                    return set()
+        return keys

@@ -77,10 +77,10 @@ class TimingUnsafeComparison(Rule):
     match raises (`if self.last_token == given: raise TokenReused()`: the
     value is refused when matched, a spent one-time code, so learning it
     gains nothing; a match that is accepted, returned or carried on from is
-    still reported). A
-    constant written in the source (`token == END_ELEMENT`, or text bound
-    once at the top of the module) is known to whoever has the source: if it
-    is a secret, it is a hard-coded one (SLS201).
+    still reported). A constant written in the source (`token == END_ELEMENT`,
+    text bound once at the top of the module, or a name the function binds
+    only to literal text, `quote_token = '<|q|>'`) is known to whoever has the
+    source: if it is a secret, it is a hard-coded one (SLS201).
 
     ## Why is this bad?
     `==` on strings and bytes stops at the first differing byte, so the time

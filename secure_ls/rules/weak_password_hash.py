@@ -59,7 +59,8 @@ class WeakPasswordHash(Rule):
     migration tool, a library of formats).
 
     A hash that only goes to another service (a login protocol that asks for
-    `md5(password)`), a password hashed in a class that sends requests to
+    `md5(password)`, a share's API that takes the password's hash as a query
+    parameter appended to the URL it then requests), a password hashed in a class that sends requests to
     another service without comparing the hash or writing it to a database (a
     site plugin's login), or in a function named for a challenge-response
     answer (`cram`, `challenge`, `ntlm`, `scramble`: the peer's protocol

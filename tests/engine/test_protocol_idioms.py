@@ -160,3 +160,50 @@ def test_a_request_inside_a_green_thread_timeout_is_cut_off_with_green_sockets()
         "        response = requests.get(url)\n        return response.text\n"
     )
     _low_until_undone("SLS604", code, "from eventlet import Timeout", "from contextlib import nullcontext as Timeout", "high")
+
+
+def test_a_request_signature_made_with_a_key_in_the_code_and_only_sent_is_the_audit_tier():
+    # a site's API asks for an HMAC of the request path made with the key its own app ships
+    signed_url = (
+        "import hashlib, hmac, time\n\ndef sign_url(path, download):\n"
+        "    path = f'/auth/sign?ts={int(time.time())}&path={path}'\n"
+        "    sig = hmac.new(b'client-key-from-the-app', path.encode(), hashlib.sha256).hexdigest()\n"
+        "    return download(f'https://api.example.com{path}&sig={sig}')\n"
+    )
+    _low_until_undone("SLS318", signed_url, "return download(f'https://api.example.com{path}&sig={sig}')", "return sig", "medium")
+    # base64-encoded first, then given as a request's query parameter
+    query = (
+        "import base64, hashlib, hmac, requests\n\ndef fetch(url, stamp):\n"
+        "    md = base64.b64encode(hmac.new(b'client-key-from-the-app', f'{url}{stamp}'.encode(), hashlib.sha1).digest()).decode()\n"
+        "    return requests.get(url, params={'stamp': stamp, 'md': md})\n"
+    )
+    _low_until_undone("SLS318", query, "requests.get(url, params=", "cache.set(url, ", "medium")
+    # the same key signing what the program then checks itself: its own MAC key
+    check = "import hashlib, hmac\n\ndef valid(body, given):\n    return hmac.new(b'client-key-from-the-app', body, hashlib.sha256).hexdigest() == given\n"
+    assert _confidence(check, "SLS318") == ["medium"]
+
+
+def test_a_token_read_unverified_only_for_its_issuer_is_the_audit_tier():
+    # the issuer and audience pick the registered platform; its library checks the signed launch
+    code = (
+        "import jwt\n\ndef launch(request, platforms):\n"
+        "    unverified = jwt.decode(request.POST['id_token'], options={'verify_signature': False})\n"
+        "    platform = platforms.get(issuer=unverified.get('iss'), client_id=unverified.get('aud'))\n"
+        "    return platform.launch(request)\n"
+    )
+    _low_until_undone("SLS319", code, "client_id=unverified.get('aud')", "user=unverified.get('sub')", "high")
+    # the unverified claims handed on whole: whoever gets them may trust any of them
+    whole = code.replace("return platform.launch(request)", "return platform.launch(request, unverified)")
+    assert _confidence(whole, "SLS319") == ["high"]
+
+
+def test_a_password_hash_appended_to_a_request_url_is_the_services_format():
+    # the share's API takes the password's SHA-256 as a query parameter
+    code = (
+        "import hashlib, requests\n\ndef fetch(share, password):\n"
+        "    hashed = hashlib.sha256(password.encode()).hexdigest()\n"
+        "    url = f'https://api.example.com/contents/{share}'\n"
+        "    url += f'?password={hashed}'\n"
+        "    return requests.get(url, timeout=10).json()\n"
+    )
+    _low_until_undone("SLS301", code, "return requests.get(url, timeout=10).json()", "return db.execute(url)", "high")

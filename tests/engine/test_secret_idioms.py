@@ -125,6 +125,27 @@ def test_text_bound_once_at_the_top_of_the_module_is_in_the_source():
     _quiet_until_undone("SLS303", code, "callback_token = 'target=app-watch'", "callback_token = load_token()")
 
 
+def test_text_the_function_binds_to_a_literal_is_in_the_source():
+    # a delimiter a parser looks for in text a caller passes: no secret to time
+    code = (
+        "def find_quote(text, start):\n    quote_token = '<|q|>'\n    i = start\n    while i < len(text):\n"
+        "        if text[i:i + 5] == quote_token:\n            return i\n        i += 1\n"
+    )
+    _quiet_until_undone("SLS303", code, "quote_token = '<|q|>'", "quote_token = load_token()")
+    # literal at first, request data on one path: the request's value may be compared
+    branch = (
+        "from flask import request\n\ndef check(secret_token):\n    token = 'none'\n"
+        "    if request.args:\n        token = request.args['t']\n    return token == secret_token\n"
+    )
+    assert _confidence(branch, "SLS303") == ["medium"]
+    # a loop over request values rebinds a name first bound to a literal
+    loop = (
+        "from flask import request\n\ndef check(secret_token):\n    tok = ''\n"
+        "    for tok in request.args.getlist('t'):\n        if tok == secret_token:\n            return True\n"
+    )
+    assert _confidence(loop, "SLS303") == ["medium"]
+
+
 def test_a_password_drawn_at_random_for_the_run_is_no_stored_password_one_a_caller_gives_is():
     code = (
         "import secrets\n\nclass ControlServer:\n    def __init__(self, password=None):\n"

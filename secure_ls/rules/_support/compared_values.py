@@ -179,10 +179,16 @@ def constructor_parameters(left: ast.expr, right: ast.expr, ctx) -> bool:
 
 
 def module_text_constant(node: ast.expr, ctx) -> bool:
-    """`callback_token = "target=watch"` once at the top of the module, read in a function: text
-    written in the source, like an ALL_CAPS constant; whoever has the source knows it (if it is
-    a secret, it is a hard-coded one, SLS201's finding)."""
-    if not isinstance(node, ast.Name) or node.id not in ctx.module.strings or ctx.assigned_values(node):
+    """`callback_token = "target=watch"` once at the top of the module, read in a function, or a
+    name the function binds only to literal text: text written in the source, like an ALL_CAPS
+    constant; whoever has the source knows it (if it is a secret, it is a hard-coded one, SLS201's
+    finding)."""
+    if not isinstance(node, ast.Name):
+        return False
+    values = ctx.assigned_values(node)
+    if values:  # `quote_token = '<|"|>'` in the function itself: the same text written in the source
+        return all(isinstance(v, ast.Constant) and isinstance(v.value, (str, bytes)) for v in values) and ctx.origin(node).is_constant
+    if node.id not in ctx.module.strings:
         return False
     func = ctx.enclosing_function(node)
     if func is None:

@@ -104,6 +104,11 @@ def _use(value: ast.expr, ctx, depth: int) -> str:
         if isinstance(target, ast.Name) and depth < MAX_DEPTH:
             return _uses_of_reads(astutil.name_reads(web.function_body(ctx, value), target.id), ctx, depth)
         return "the hash is assigned to several targets"
+    if isinstance(parent, ast.AugAssign) and parent.value is value and isinstance(parent.target, ast.Name) and depth < MAX_DEPTH:
+        # url += f"&password={h}": the text goes where the name goes; only a request is followed
+        # (a hash appended to a name then stored would need its fix rewritten elsewhere)
+        found = _uses_of_reads(astutil.name_reads(web.function_body(ctx, value), parent.target.id), ctx, depth)
+        return "send" if found == "send" else _UNFOLLOWED
     if isinstance(parent, ast.Dict) and depth < MAX_DEPTH:
         return use(parent, ctx, depth + 1)  # {"password": h}: stored or looked up, by where it goes
     if isinstance(parent, ast.Return):

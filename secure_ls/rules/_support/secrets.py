@@ -213,6 +213,8 @@ def placeholder(value: str, name: str | None = None) -> bool:
         return True  # PASSWORD = "password", API_KEY = "api-key"
     if re.fullmatch(r"[a-z]{4} [a-z]{4} [a-z]{4} [a-z]{4}", stripped):
         return False  # a Google app password ("abcd efgh ijkl mnop")
+    if _RATE.fullmatch(low):
+        return True  # "100000/day": a throttle rate (Django REST framework, Flask-Limiter) kept under a key's name
     if " " in stripped and not high_entropy(stripped.replace(" ", "")):
         return True  # "Enter your password:", "Bearer", "Token expired"
     if _is_sentence(stripped):
@@ -230,6 +232,10 @@ def placeholder(value: str, name: str | None = None) -> bool:
     if _REGEX_MARKERS.search(stripped):
         return True  # r"[^\W\d]\w*": a pattern
     return False
+
+
+# A rate limit: a count per unit of time ("5/min", "100000/day", "10 per second", "1000/10minutes").
+_RATE = re.compile(r"\d+ ?(?:/|per) ?\d*(?:s|sec|second|m|min|minute|h|hr|hour|d|day)s?")
 
 
 def _counting(text: str) -> bool:
