@@ -233,6 +233,8 @@ class FlowAnalyzer(ValueOrigins):
             suffix = framework.handler_base_suffix
             if suffix is not None and not any(base.endswith(suffix) for base in self._class_bases):
                 continue
+            if framework.not_handler_bases.intersection(self._class_bases):
+                continue
             return frozenset(params[len(leading) :]) - catalog.NON_DATA_PARAMETERS
         return frozenset()
 

@@ -109,3 +109,14 @@ def test_a_value_that_equals_one_of_some_literals_is_one_of_them():
     )
     assert refused != code
     _quiet_until_undone("SLS704", refused, "            return None\n", "            pass\n")
+
+
+def test_a_horizon_table_actions_object_id_is_a_matched_row_but_a_views_url_parameter_is_the_clients():
+    # Horizon's BatchAction.handle calls delete(request, obj_id) only for an id the table's
+    # get_object_by_id matched exactly; the same method on a class-based view gets the URL's text
+    code = (
+        "import logging\n\nfrom django.views import View\nfrom horizon import tables\n\nLOG = logging.getLogger(__name__)\n\n"
+        "class DeleteGroups(tables.DeleteAction):\n    def delete(self, request, obj_id):\n        LOG.info('Deleting group %s', obj_id)\n"
+    )
+    _quiet_until_undone("SLS704", code, "(tables.DeleteAction)", "(View)")
+    _quiet_until_undone("SLS704", code.replace("DeleteAction", "BatchAction"), "(tables.BatchAction)", "(tables.LinkAction)")
