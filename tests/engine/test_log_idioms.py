@@ -120,3 +120,18 @@ def test_a_horizon_table_actions_object_id_is_a_matched_row_but_a_views_url_para
     )
     _quiet_until_undone("SLS704", code, "(tables.DeleteAction)", "(View)")
     _quiet_until_undone("SLS704", code.replace("DeleteAction", "BatchAction"), "(tables.BatchAction)", "(tables.LinkAction)")
+
+
+def test_a_value_several_stored_rows_matched_exactly_is_theirs_but_one_no_row_matched_is_the_clients():
+    # `except Model.MultipleObjectsReturned:` after the try's only exact `Model.objects.get(field=value)`:
+    # two rows hold that very value; undone: the value matched nothing (DoesNotExist), or was only
+    # part of what matched (`__contains`)
+    code = (
+        "import logging\n\nfrom rest_framework.decorators import api_view\nfrom rest_framework.response import Response\n\n"
+        "from .models import Subscription\n\nlog = logging.getLogger(__name__)\n\n"
+        "@api_view(['POST'])\ndef renewed(request):\n    sid = request.data.get('sid')\n    try:\n"
+        "        sub = Subscription.objects.get(subscription_id=sid)\n    except Subscription.MultipleObjectsReturned:\n"
+        "        log.warning(f'several subscriptions for {sid}')\n        return Response(status=200)\n    return Response({'id': sub.id})\n"
+    )
+    _quiet_until_undone("SLS704", code, "except Subscription.MultipleObjectsReturned:", "except Subscription.DoesNotExist:")
+    _quiet_until_undone("SLS704", code, "subscription_id=sid", "subscription_id__contains=sid")
