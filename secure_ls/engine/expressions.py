@@ -382,8 +382,6 @@ class ExpressionFacts:
             local = own_functions(self._summaries)  # bases of this module: no workspace lookup
             found = (self._function_summary(f"{owner}.{func.attr}", local) for owner in self._class_bases)
             method = self._function_summary(f"{self._class}.{func.attr}") or next((f for f in found if f is not None), None)
-            if method is None:
-                method = self._imported_base_method(func.attr)
             if method is not None:
                 return method if method.static else replace(method, params=method.params[1:])
         if isinstance(func, ast.Attribute) and (owner := self._instance_of(func.value)) is not None:
@@ -403,19 +401,6 @@ class ExpressionFacts:
         if binding is not None and not binding.function:
             return None  # a local variable or parameter of that name
         return self._function_summary(key)
-
-    def _imported_base_method(self, attr: str) -> "FunctionSummary | None":
-        """`self.json_dumps(data)` in `class SendView(BaseView)` where BaseView is imported from
-        another module of the workspace and defines the method: its summary there
-        (`pkg.base.BaseView.json_dumps`). Bases the module defines were asked first (they qualify to
-        no module name)."""
-        for base in self._class_bases:
-            qualified = self._qualify(ast.Name(id=base, ctx=ast.Load()))
-            if qualified and "." in qualified:
-                method = self._function_summary(f"{qualified}.{attr}")
-                if method is not None:
-                    return method
-        return None
 
     def _instance_of(self, node: ast.expr) -> str | None:
         """The class that made `node`: `Thing(...)`, or a local name every value of which is a

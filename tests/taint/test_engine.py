@@ -642,28 +642,3 @@ def test_a_helper_that_returns_none_unless_it_found_the_key_validates_it_where_t
     # a helper that finds something for any key (a default, another branch) checks nothing
     assert _logged(SPEC_LOOKUP.replace("        return _custom_spec(action)\n    return None", "        return _custom_spec(action)\n    return {}")) == [28]
     assert _logged(SPEC_LOOKUP.replace("    if action not in specs:\n        return None\n", "")) == [26]
-
-
-def test_a_method_of_a_base_class_imported_from_another_module_is_followed(tmp_path):
-    # `self.quoted(name)` in a subclass resolves to the base class's method in the module it is
-    # imported from (a staticmethod and a plain method): it quotes, so nothing reaches the shell
-    # as is; undone (the base method returns its argument as it came), both calls are reported
-    base = (
-        "import shlex\n\nclass BaseView:\n    @staticmethod\n    def quoted(value):\n        return shlex.quote(value)\n\n"
-        "    def also_quoted(self, value):\n        return shlex.quote(value)\n"
-    )
-    view = (
-        "import os\nfrom flask import request\nfrom .base import BaseView\n\nclass PingView(BaseView):\n"
-        "    def __init__(self):\n        self.host = request.args['host']\n\n"
-        "    def get(self):\n        os.system('ping ' + self.quoted(self.host))\n"
-        "        os.system('ping ' + self.also_quoted(self.host))\n        return 'ok'\n"
-    )
-
-    def reported():
-        results = check_paths([str(tmp_path)], Settings(), jobs=1)
-        return sorted(f.span.start.line for r in results for f in r.findings if f.rule_id == "SLS102")
-
-    _write(tmp_path, {"app/__init__.py": "", "app/base.py": base, "app/views.py": view})
-    assert reported() == []
-    _write(tmp_path, {"app/base.py": base.replace("return shlex.quote(value)", "return value")})
-    assert reported() == [9, 10]  # 0-based lines
