@@ -361,6 +361,7 @@ class FlowAnalyzer(ValueOrigins):
                     # `try: user = User.objects.get(id=uid)` `except User.DoesNotExist:`: a key that was not
                     # a number would have raised ValueError, which this handler lets through
                     _mark_safe(h_env, frameworks.integer_keys_looked_up(stmt.body[0].value), guards.LINE_SINKS)
+                _mark_safe(h_env, lookups.matched_several(handler, stmt.body), guards.LINE_SINKS)
                 if self._block(handler.body, h_env):
                     ends.append(h_env)
                     if guards.catches(handler, "ValueError"):

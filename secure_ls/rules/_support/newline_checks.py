@@ -11,7 +11,6 @@ import ast
 import re
 
 from secure_ls.engine import astutil
-from secure_ls.engine.frameworks import is_database_read
 from secure_ls.rules._support import refuncs, regex
 
 # str predicates that are false for any text holding a line feed
@@ -165,8 +164,6 @@ def matched_whole(statement: ast.stmt, subject: ast.expr, ctx) -> bool:
                 return False
         if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.For, ast.AsyncFor, ast.While)):
             return False  # the function's start; or a loop, whose next round may come back before the check
-        if isinstance(parent, ast.ExceptHandler) and _several_rows_matched(parent, ctx.parent(parent), subject_text, ctx):
-            return True
         if isinstance(parent, ast.If) and node in parent.body:
             test = parent.test
             if any(_holds_only_safe_text(t, subject_text, ctx) for t in (test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test])):
@@ -258,20 +255,3 @@ def converted_after(check: ast.Call, subject: ast.expr, ctx) -> bool:
 def _converted(read: ast.Name, ctx) -> bool:
     call = ctx.parent(read)
     return isinstance(call, ast.Call) and call.args == [read] and not call.keywords and ctx.call_name(call) in _WHITESPACE_BLIND
-
-
-def _several_rows_matched(handler: ast.ExceptHandler, attempt: ast.AST | None, subject_text: str, ctx) -> bool:
-    """`try: Subscription.objects.get(subscription_id=sid)` / `except Subscription.MultipleObjectsReturned:`:
-    in that handler the value equals what two stored rows hold (an exact lookup, the only ORM
-    `get` the `try` makes), not text the client chose. Not where the handler also catches
-    `DoesNotExist`, which a value that matched nothing raises."""
-    caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    if not isinstance(attempt, ast.Try) or not caught or not all(astutil.last_name(c) == "MultipleObjectsReturned" for c in caught if c is not None):
-        return False
-    gets = [
-        node for statement in attempt.body for node in astutil.walk(statement)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("get", "aget") and is_database_read(node.func)
-    ]
-    return len(gets) == 1 and any(
-        k.arg is not None and ("__" not in k.arg or k.arg.endswith("__exact")) and ctx.text(k.value) == subject_text for k in gets[0].keywords
-    )
