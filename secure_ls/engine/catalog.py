@@ -225,6 +225,10 @@ class Framework:
     handler_leading: tuple[str | None, ...] = ("self",)  # None: any name (`req`/`request`)
     # the handler class must derive from a class whose name ends so (`RequestHandler`, `BaseHandler`)
     handler_base_suffix: str | None = None
+    # bases that make a class no handler although its methods have a handler's name and leading
+    # parameters (Horizon's table actions: `delete(self, request, obj_id)` is given the id of a row
+    # the table's get_object_by_id matched exactly, not a URL's text)
+    not_handler_bases: frozenset[str] = frozenset()
     # what `request_methods` read, in messages
     request_label: str = "the HTTP request"
     # attributes of `self` in a handler class (see handler_base_suffix) that hold the request
@@ -254,6 +258,7 @@ _WEBSOCKET_RECEIVES = frozenset({"receive_text", "receive_bytes", "receive_json"
 FRAMEWORKS: tuple[Framework, ...] = (
     Framework(
         "django", handler_methods=VIEW_METHODS, handler_leading=("self", "request"),
+        not_handler_bases=frozenset({"BatchAction", "DeleteAction"}),
         raw_target=frozenset({"get_full_path", "get_full_path_info", "build_absolute_uri"}),
     ),
     Framework(

@@ -322,10 +322,11 @@ class ExpressionFacts:
 
     def _typed_field(self, container: ast.AST, key: ast.AST) -> frozenset[str]:
         """The sinks `s.validated_data["count"]` is safe for, `s = CountSerializer(...)` declaring the field in this module
-        (symbols._typed_fields), or an item of the request's metadata the server sets (frameworks.server_set_item_sinks)."""
+        or the one it is imported from (symbols._typed_fields), or an item of the request's metadata the server sets
+        (frameworks.server_set_item_sinks)."""
         if (server_set := frameworks.server_set_item_sinks(container, key)) and self._qualify(container) not in catalog.PROCESS_ENVIRONMENT:
             return server_set  # a request's environ, not the process's (`os.environ`: the operator's input)
-        if not (self._typed_fields and isinstance(key, ast.Constant) and isinstance(container, ast.Attribute)) or container.attr not in catalog.VALIDATED_DATA_ATTRIBUTES:
+        if not (isinstance(key, ast.Constant) and isinstance(container, ast.Attribute)) or container.attr not in catalog.VALIDATED_DATA_ATTRIBUTES:
             return frozenset()
         instance = container.value
         made = self._single_value(instance) if isinstance(instance, ast.Name) else None
@@ -334,7 +335,10 @@ class ExpressionFacts:
         made_by = astutil.last_name(made.func)
         if container.attr == "data" and not made_by.endswith(catalog.SERIALIZER_SUFFIX):
             return frozenset()  # `form.data["age"]`: what the client sent, IntegerField or not
-        fields = self._typed_fields.get(made_by, ())
+        fields = self._typed_fields.get(made_by)
+        if fields is None:
+            declared = self.declaration(made.func) if self._summaries else None
+            fields = declared.form_fields if declared is not None else ()
         return next((sinks for name, sinks in fields if name == key.value), frozenset())
 
     def _is_converted_record_field(self, node: ast.Attribute) -> bool:

@@ -239,6 +239,8 @@ class FlowAnalyzer(ValueOrigins):
             suffix = framework.handler_base_suffix
             if suffix is not None and not any(base.endswith(suffix) for base in self._class_bases):
                 continue
+            if framework.not_handler_bases.intersection(self._class_bases):
+                continue
             return frozenset(params[len(leading) :]) - catalog.NON_DATA_PARAMETERS
         return frozenset()
 
@@ -365,6 +367,7 @@ class FlowAnalyzer(ValueOrigins):
                     # `try: user = User.objects.get(id=uid)` `except User.DoesNotExist:`: a key that was not
                     # a number would have raised ValueError, which this handler lets through
                     _mark_safe(h_env, frameworks.integer_keys_looked_up(stmt.body[0].value), guards.LINE_SINKS)
+                _mark_safe(h_env, lookups.matched_several(handler, stmt.body), guards.LINE_SINKS)
                 if self._block(handler.body, h_env):
                     ends.append(h_env)
                     if guards.catches(handler, "ValueError"):

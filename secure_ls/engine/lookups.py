@@ -9,7 +9,8 @@ Two shapes:
 - a query that raises on a miss (`User.objects.get(name=K)`, `get_object_or_404(User, name=K)`,
   peewee's `Case.get(Case.id == K)`, SQLAlchemy's `.one()`, Flask-SQLAlchemy's `.first_or_404()`):
   K is found once the statement has run, through flow's `_checked_by_call`. An `except
-  DoesNotExist:` handler that falls through joins the miss back in, so K is not found after it.
+  DoesNotExist:` handler that falls through joins the miss back in, so K is not found after it;
+  in an `except MultipleObjectsReturned:` handler K matched several rows (matched_several).
 """
 
 from __future__ import annotations
@@ -53,6 +54,18 @@ def found_once_run(node: ast.expr | None) -> frozenset[str]:
         else:
             return frozenset()
     return frozenset()
+
+
+def matched_several(handler: ast.ExceptHandler, attempt: list[ast.stmt]) -> frozenset[str]:
+    """`try: sub = Subscription.objects.get(sid=K)` / `except Subscription.MultipleObjectsReturned:`:
+    in that handler K equals the field of two stored rows. Only a handler that catches nothing else
+    (a miss raises DoesNotExist), after a `try` of that one statement."""
+    caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    if handler.type is None or not all(astutil.last_name(c) == "MultipleObjectsReturned" for c in caught):
+        return frozenset()
+    if len(attempt) != 1 or not isinstance(attempt[0], (ast.Assign, ast.Expr)):
+        return frozenset()
+    return found_once_run(attempt[0].value)
 
 
 def _raises_on_miss(call: ast.Call) -> bool:

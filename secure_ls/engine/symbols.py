@@ -736,7 +736,8 @@ def is_literal(node: ast.AST) -> bool:
 @dataclass(frozen=True)
 class Declaration:
     """What a module declares about a name that is not a function, for the modules importing
-    it: a class's fields annotated as numbers, dates or UUIDs (`project_id: int`), or an alias
+    it: a class's fields annotated as numbers, dates or UUIDs (`project_id: int`), a form's or
+    serializer's typed fields (`start = serializers.DateTimeField()`), or an alias
     of an injected dependency (`CurrentUser = Annotated[User, Depends(get_current_user)]`).
 
     Kept in the same mapping as the function summaries (engine/summaries.py), under the class's
@@ -747,6 +748,8 @@ class Declaration:
     fields: frozenset[str] = frozenset()
     dependency: bool = False
     enum: bool = False  # an Enum: a value validated as one is one of the class's constants
+    # a form's or serializer's typed fields and the sinks their cleaned values are safe for (_typed_fields)
+    form_fields: frozenset[tuple[str, frozenset[str]]] = frozenset()
 
 
 def is_enum_class(cls: ast.ClassDef) -> bool:
@@ -763,8 +766,9 @@ def declarations(trees: list[ast.Module], module: ModuleSymbols, wanted: frozens
             if isinstance(stmt, ast.ClassDef) and (wanted is None or stmt.name in wanted):
                 fields = converted_fields(stmt)
                 enum = is_enum_class(stmt)
-                if fields or enum:
-                    out[stmt.name] = Declaration(stmt.name, fields=fields, enum=enum)
+                form_fields = _typed_fields(stmt)
+                if fields or enum or form_fields:
+                    out[stmt.name] = Declaration(stmt.name, fields=fields, enum=enum, form_fields=form_fields)
     for name in module.dependency_aliases | module.factory_aliases():
         if wanted is None or name in wanted:
             out[name] = Declaration(name, dependency=True)

@@ -31,7 +31,7 @@ class LogInjection(Rule):
     `url_root`, and `str(request)`), which percent-encode control
     characters; nor a value a pattern that takes no line feed matched whole
     first (`if BLOCKED.match(request.path):`, ending at `$`), or that equals
-    literals without one there (`if st == "ssdp:all" or st == "upnp:rootdevice":`); the decoded
+    literals without one there (`if st == "ssdp:all" or st == "upnp:rootdevice":`), or stored rows (in `except Sub.MultipleObjectsReturned:` after `Sub.objects.get(sid=value)`); the decoded
     `request.path` is reported, except in a handler
     whose routes are all fixed paths (`@app.route("/cached.gif")`), where it
     is one of them (a blueprint registered elsewhere under a prefix with a

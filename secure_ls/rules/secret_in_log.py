@@ -156,7 +156,8 @@ class SecretInLog(Rule):
     ...) counts whatever its name (`auth = request.headers.get("Authorization")`).
     Names that say what is done with a secret or about it
     (`reset_password`, `UPDATE_USER_PASSWORD`, `password_policy`,
-    `token_expired`) name an action or a fact, not the secret.
+    `token_expired`) name an action or a fact, not the secret; names of
+    where one is kept (`key_file`, `PRIVATEKEY_FILEPATH`) name a path.
     A masked form is not a secret: at most four characters from each end,
     stars and lengths (`f"{key[:4]}****{key[-4:]}"`), also through the name
     holding it. Nor is a key or token that only ever holds a number
@@ -214,6 +215,14 @@ class SecretInLog(Rule):
 
             def warn_default_admin(name):
                 log.warning(f"{name} still uses the default password: update it via {UPDATE_USER_PASSWORD}")
+        """),
+        # where the private key is kept: a path, not the key
+        code("""
+            import logging
+            logger = logging.getLogger(__name__)
+
+            def start_https(config):
+                logger.info("HTTPS with %s, %s", config["CERTIFICATE_FILEPATH"], config["PRIVATEKEY_FILEPATH"])
         """),
         # how long a token lives, not the token
         code("""

@@ -58,7 +58,7 @@ class TlsVerificationDisabled(Rule):
 
     Verification turned off only in the branch that a caller's or the
     configuration's own choice selects (`elif verify is False:`,
-    `if settings.insecure:`) is how a client library implements its
+    `if settings.insecure:`, `if conf.get("verifyCert") is False:`) is how a client library implements its
     `verify=False` option: low confidence (an editor hint), since whoever
     passes that option is the one to report. Turned off unconditionally, it
     is high.
@@ -288,6 +288,10 @@ class TlsVerificationDisabled(Rule):
 # Names of a caller's or operator's choice to skip verification (`verify`, `insecure`, `ssl_verify`, ...)
 _OPT_OUT = re.compile(r"(?:^|_)(?:verify|verified|insecure|check_hostname|cert_reqs|validate_certs?|tls_verify|ssl_verify|verify_ssl|no_verify|skip_verify)(?:$|_)", re.IGNORECASE)
 
+# A lower-case letter or digit followed by a capital: where a camelCase option name (`verifyCert`,
+# `insecureSkipVerify`) starts its next word
+_CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
 
 def _confidence(node: ast.AST, ctx) -> Confidence:
     """Low where verification is turned off only in the branch taken when the caller or the
@@ -300,7 +304,7 @@ def _confidence(node: ast.AST, ctx) -> Confidence:
             words = [n.id for n in nodes if isinstance(n, ast.Name)]
             words += [n.attr for n in nodes if isinstance(n, ast.Attribute)]
             words += [n.value for n in nodes if isinstance(n, ast.Constant) and isinstance(n.value, str)]
-            if any(_OPT_OUT.search(w) for w in words):
+            if any(_OPT_OUT.search(_CAMEL_HUMP.sub("_", w)) for w in words):
                 return Confidence.LOW
         child, parent = parent, ctx.parent(parent)
     return Confidence.HIGH

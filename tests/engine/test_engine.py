@@ -822,6 +822,10 @@ def test_tls_verification_off_only_when_the_caller_asks_is_a_hint():
     branch = "import ssl\n\ndef context(verify=True):\n    ctx = ssl.create_default_context()\n    if verify is False:\n        ctx.check_hostname = False\n    return ctx\n"
     assert _confidence(branch, "SLS401") == ["low"]
     assert _confidence(branch.replace("    if verify is False:\n        ", "    "), "SLS401") == ["high"]
+    # a camelCase option of the configuration (`verifyCert`) is the same choice; another option is not
+    configured = branch.replace("def context(verify=True):", "def context(conf):").replace("if verify is False:", "if conf.get('verifyCert') is False:")
+    assert _confidence(configured, "SLS401") == ["low"]
+    assert _confidence(configured.replace("verifyCert", "reuseCert"), "SLS401") == ["high"]
 
 
 def test_data_checked_against_its_hmac_by_the_applications_own_comparison_is_authentic():

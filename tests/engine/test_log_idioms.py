@@ -109,3 +109,29 @@ def test_a_value_that_equals_one_of_some_literals_is_one_of_them():
     )
     assert refused != code
     _quiet_until_undone("SLS704", refused, "            return None\n", "            pass\n")
+
+
+def test_a_horizon_table_actions_object_id_is_a_matched_row_but_a_views_url_parameter_is_the_clients():
+    # Horizon's BatchAction.handle calls delete(request, obj_id) only for an id the table's
+    # get_object_by_id matched exactly; the same method on a class-based view gets the URL's text
+    code = (
+        "import logging\n\nfrom django.views import View\nfrom horizon import tables\n\nLOG = logging.getLogger(__name__)\n\n"
+        "class DeleteGroups(tables.DeleteAction):\n    def delete(self, request, obj_id):\n        LOG.info('Deleting group %s', obj_id)\n"
+    )
+    _quiet_until_undone("SLS704", code, "(tables.DeleteAction)", "(View)")
+    _quiet_until_undone("SLS704", code.replace("DeleteAction", "BatchAction"), "(tables.BatchAction)", "(tables.LinkAction)")
+
+
+def test_a_value_several_stored_rows_matched_exactly_is_theirs_but_one_no_row_matched_is_the_clients():
+    # `except Model.MultipleObjectsReturned:` after the try's only exact `Model.objects.get(field=value)`:
+    # two rows hold that very value; undone: the value matched nothing (DoesNotExist), or was only
+    # part of what matched (`__contains`)
+    code = (
+        "import logging\n\nfrom rest_framework.decorators import api_view\nfrom rest_framework.response import Response\n\n"
+        "from .models import Subscription\n\nlog = logging.getLogger(__name__)\n\n"
+        "@api_view(['POST'])\ndef renewed(request):\n    sid = request.data.get('sid')\n    try:\n"
+        "        sub = Subscription.objects.get(subscription_id=sid)\n    except Subscription.MultipleObjectsReturned:\n"
+        "        log.warning(f'several subscriptions for {sid}')\n        return Response(status=200)\n    return Response({'id': sub.id})\n"
+    )
+    _quiet_until_undone("SLS704", code, "except Subscription.MultipleObjectsReturned:", "except Subscription.DoesNotExist:")
+    _quiet_until_undone("SLS704", code, "subscription_id=sid", "subscription_id__contains=sid")

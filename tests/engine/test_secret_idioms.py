@@ -214,3 +214,11 @@ def test_a_fastapi_header_parameter_compared_with_the_expected_bearer_text_is_re
     # an f-string compared with any other header, or a parameter not filled from a header: a message
     assert _confidence(BEARER.replace("PARAMETER", "user_agent: str = Header(None)").replace("NAME", "user_agent"), "SLS303") == []
     assert _confidence(BEARER.replace("PARAMETER", "authorization: str = None").replace("NAME", "authorization"), "SLS303") == []
+
+
+def test_where_a_private_key_is_kept_is_a_path_but_the_key_itself_is_a_secret():
+    code = (
+        "import logging\n\nlogger = logging.getLogger(__name__)\n\n"
+        "def start_https(config):\n    logger.info('HTTPS key: %s', config['PRIVATEKEY_FILEPATH'])\n"
+    )
+    _quiet_until_undone("SLS703", code, "PRIVATEKEY_FILEPATH", "PRIVATEKEY")

@@ -642,3 +642,29 @@ def test_a_helper_that_returns_none_unless_it_found_the_key_validates_it_where_t
     # a helper that finds something for any key (a default, another branch) checks nothing
     assert _logged(SPEC_LOOKUP.replace("        return _custom_spec(action)\n    return None", "        return _custom_spec(action)\n    return {}")) == [28]
     assert _logged(SPEC_LOOKUP.replace("    if action not in specs:\n        return None\n", "")) == [26]
+
+
+def test_a_serializer_imported_from_another_module_types_its_validated_fields(tmp_path):
+    # `serializer.validated_data["start"]` of a DRF serializer declared in another module with a
+    # DateTimeField is a datetime, as for one declared in the view's module; a CharField there
+    # keeps the client's text (line breaks included)
+    serializers = (
+        "from rest_framework import serializers\n\nclass RangeSerializer(serializers.Serializer):\n"
+        "    start = serializers.DateTimeField()\n"
+    )
+    views = (
+        "import logging\n\nfrom rest_framework.decorators import api_view\nfrom rest_framework.response import Response\n\n"
+        "from app.serializers import RangeSerializer\n\nlog = logging.getLogger(__name__)\n\n"
+        "@api_view(['GET'])\ndef shifts(request):\n    serializer = RangeSerializer(data=request.query_params)\n"
+        "    serializer.is_valid(raise_exception=True)\n    start = serializer.validated_data['start']\n"
+        "    log.info(f'shifts from {start}')\n    return Response([])\n"
+    )
+
+    def reported():
+        results = check_paths([str(tmp_path)], Settings(), jobs=1)
+        return [f.span.start.line for r in results for f in r.findings if f.rule_id == "SLS704"]
+
+    _write(tmp_path, {"app/__init__.py": "", "app/serializers.py": serializers, "app/views.py": views})
+    assert reported() == []
+    _write(tmp_path, {"app/serializers.py": serializers.replace("DateTimeField", "CharField")})
+    assert reported() == [14]  # 0-based line of the log call
