@@ -373,6 +373,8 @@ class ValueOrigins(ExpressionFacts):
         base = holder.own if holder is not None and holder.own is not None else self._origin(node.value)
         if node.attr in catalog.KEY_ATTRIBUTES or self._is_validated_model_field(node):
             return base.sanitized(ALL)
+        if (field := self._literal_record_field(node)) is not None:
+            return Origin(frozenset({Part(UNKNOWN, field)}))
         if node.attr in catalog.HELD_KEY_ATTRIBUTES and not any(p.kind == UNTRUSTED for p in base.parts):
             return base.sanitized(ALL)
         if self._is_constrained_option(node):
