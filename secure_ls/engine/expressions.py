@@ -119,6 +119,8 @@ class ExpressionFacts:
         self._constructor_arguments = constructor_arguments
         # route parameters annotated with a class that declares typed fields: name -> (binding, fields)
         self._model_parameters: dict[str, tuple[Binding, frozenset[str]]] = {}
+        # parameters annotated with a record class of the module: (binding, class, its literal fields)
+        self._record_parameters: dict[str, tuple[Binding, str, frozenset[str]]] = {}
         # what the enclosing class's methods store on `self` (asked lazily: most methods never read one)
         self._instance_attributes = instance_attributes
         # label parameters with their method ("the constructor parameter `x`") so that they stay
@@ -358,6 +360,29 @@ class ExpressionFacts:
             return False
         model = self._model_parameters.get(node.value.id)
         return model is not None and self._binding(node.value) is model[0] and node.attr in model[1]
+
+    def _note_record_parameter(self, arg: ast.arg, binding: Binding) -> None:
+        """`config: HostConfig` where the module's HostConfig instances all hold literals in some
+        fields (engine/record_literals.py): remembered for _literal_record_field."""
+        annotation = frameworks.optional_inner(arg.annotation)
+        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+            name = annotation.value  # a forward reference, `config: "HostConfig"`
+        else:
+            name = annotation.id if isinstance(annotation, ast.Name) else None
+        declared = self._declared.get(name) if name is not None else None
+        if declared is not None and declared.literal_fields:
+            self._record_parameters[arg.arg] = (binding, name, declared.literal_fields)
+
+    def _literal_record_field(self, node: ast.Attribute) -> str | None:
+        """`config.docker_version` where the parameter `config` (not rebound) is annotated with a
+        record class whose every instance the module makes holds a literal there: how to name the
+        value (one the engine cannot place, since another module may make an instance), else None."""
+        if not isinstance(node.value, ast.Name):
+            return None
+        record = self._record_parameters.get(node.value.id)
+        if record is None or self._binding(node.value) is not record[0] or node.attr not in record[2]:
+            return None
+        return f"the `{record[1]}` field `{node.attr}` (a literal in every instance the module makes)"
 
     def declaration(self, annotation: ast.expr | None) -> Declaration | None:
         """What the module, or the module it is imported from, declares about the class or alias

@@ -138,6 +138,7 @@ class FlowAnalyzer(ValueOrigins):
                 env[arg.arg] = Binding(whole, fields={dest: whole.sanitized(ALL) for dest in self.command_options})
             if declared is not None and declared.fields:
                 self._model_parameters[arg.arg] = (env[arg.arg], declared.fields)
+            self._note_record_parameter(arg, env[arg.arg])
         if self._exits is not None and not self._exits:
             self._tracked = frozenset(a.arg for a in frameworks.all_args(func.args))
             self._resolved_in_place = shape_checks.resolved_in_place(func, self._tracked, self._qualify)

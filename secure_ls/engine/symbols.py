@@ -11,9 +11,9 @@ import ast
 import builtins
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from secure_ls.engine import astutil, frameworks, logconfig
+from secure_ls.engine import astutil, frameworks, logconfig, record_literals
 from secure_ls.engine.bindings import Binding
 
 _BUILTINS = frozenset(dir(builtins))
@@ -75,6 +75,11 @@ class UnitSymbols:
     dependency_factories: frozenset[str] = frozenset()
     # the unit calls `.run(...)` on something (`app.run()`): it may start a web app's own server
     starts_apps: bool = False
+    # record classes -> their fields in order, with whether the default is a literal; the calls of
+    # capitalised names; the attribute names the unit assigns (engine/record_literals.py)
+    record_defaults: tuple[tuple[str, tuple[tuple[str, bool], ...]], ...] = ()
+    constructions: tuple[tuple, ...] = ()
+    stored_fields: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -126,6 +131,9 @@ class ModuleSymbols:
     # the classes it imports from workspace modules that declare a type other than HTML for their
     # responses (UnitSymbols.non_html_handlers there), qualified as imported: see non_html_bases_imported
     non_html_bases_imported: tuple[str, ...] = ()
+    record_defaults: dict[str, tuple[tuple[str, bool], ...]] = field(default_factory=dict)  # see UnitSymbols
+    constructions: list[tuple] = field(default_factory=list)  # see UnitSymbols.constructions
+    stored_fields: set[str] = field(default_factory=set)  # see UnitSymbols.stored_fields
 
     def declared(self) -> dict[str, "Declaration"]:
         """What the module declares about its own classes and aliases (see Declaration)."""
@@ -133,6 +141,9 @@ class ModuleSymbols:
         if cached is None:
             cached = {name: Declaration(name, fields=fields) for name, fields in self.annotated_fields.items()}
             cached.update((name, Declaration(name, dependency=True)) for name in self.dependency_aliases | self.factory_aliases())
+            subclassed = {base for bases in self.class_bases.values() for base in bases}
+            for name, fields in record_literals.literal_fields(self.record_defaults, self.constructions, self.stored_fields, subclassed).items():
+                cached[name] = replace(cached[name], literal_fields=fields) if name in cached else Declaration(name, literal_fields=fields)
             self.__dict__["_declared"] = cached
         return cached
 
@@ -199,6 +210,7 @@ class ModuleSymbols:
                 getattr(self.url_routes, "fingerprint", None),
                 getattr(self.log_formatting, "fingerprint", None),
                 getattr(self.cors_origins, "fingerprint", None),
+                frozenset((name, d.literal_fields) for name, d in self.declared().items() if d.literal_fields),
             )
         )
 
@@ -241,6 +253,9 @@ class ModuleSymbols:
             module.tabled_functions |= unit.tabled_functions
             module.non_html_handlers |= unit.non_html_handlers
             module.data_functions |= unit.data_functions
+            module.record_defaults.update(unit.record_defaults)
+            module.constructions.extend(unit.constructions)
+            module.stored_fields |= unit.stored_fields
             for name in unit.matched_attributes:
                 module.matched_attributes[name] = module.matched_attributes.get(name, 0) + 1
         # A name rebound elsewhere is no longer known to be constant.
@@ -325,6 +340,7 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
     translation_tables: list[tuple[str, frozenset[str]]] = []
     scalars: list[tuple[str, object]] = []
     class_bases: list[tuple[str, tuple[str, ...]]] = []
+    record_defaults: list[tuple[str, tuple[tuple[str, bool], ...]]] = []
     tabled: set[str] = set()
     modules: set[str] = set()
     for node in _statements(tree.body):
@@ -348,6 +364,7 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
                 converted = converted_fields(stmt)
                 if _is_record_class(stmt):
                     record_classes.append((stmt.name, converted))
+                    record_defaults.append((stmt.name, record_literals.record_defaults(stmt)))
                 if converted:
                     annotated_fields.append((stmt.name, converted))
                 if is_enum_class(stmt):
@@ -388,6 +405,7 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
                         keywords = (("pattern", value.args[0].value),)  # `re.compile(p)` is `re.compile(pattern=p)`, no flags
                     if keywords:
                         made_with.append((targets[0].id, keywords))
+    made, stored = record_literals.construction_facts(tree)
     return UnitSymbols(
         tuple(bindings),
         frozenset(constants),
@@ -424,6 +442,9 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
         starts_apps=(text is None or ".run(" in text) and any(
             isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "run" for n in ast.walk(tree)
         ),
+        record_defaults=tuple(record_defaults),
+        constructions=made,
+        stored_fields=stored,
     )
 
 
@@ -750,6 +771,8 @@ class Declaration:
     enum: bool = False  # an Enum: a value validated as one is one of the class's constants
     # a form's or serializer's typed fields and the sinks their cleaned values are safe for (_typed_fields)
     form_fields: frozenset[tuple[str, frozenset[str]]] = frozenset()
+    # a record class's fields that every instance the module makes holds a literal in (record_literals)
+    literal_fields: frozenset[str] = frozenset()
 
 
 def is_enum_class(cls: ast.ClassDef) -> bool:

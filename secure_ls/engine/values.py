@@ -75,9 +75,10 @@ class ValueOrigins(ExpressionFacts):
                     held = origin.join(self._stored_by_class(target.attr)) if base.id == self._instance else origin
                     env[field] = Binding(held, (value,) if value is not None else ())
                     env[base.id] = Binding(old.origin.join(origin), old.values, old.alias, own=old.origin if old.own is None else old.own)
-                elif (held := guards.field_path(target.value) if isinstance(target, ast.Subscript) else None) and not origin.is_constant and base.id != self._instance and not old.function:
+                elif (held := guards.field_path(target.value) if isinstance(target, ast.Subscript) else None) and not origin.is_constant and not old.function:
                     # `request.session["k"] = v`: that attribute now also holds v, the others
-                    # (`request.user`) what they held
+                    # (`request.user`) what they held; so does `self.data["k"] = v`, which leaves
+                    # `self.NAME_PATTERN` (a class attribute) the program's
                     before = env[held].origin if held in env else self._origin(target.value)
                     env[held] = Binding(before.join(origin), env[held].values if held in env else ())
                     env[base.id] = Binding(old.origin.join(origin), old.values, old.alias, own=old.origin if old.own is None else old.own)
@@ -372,6 +373,8 @@ class ValueOrigins(ExpressionFacts):
         base = holder.own if holder is not None and holder.own is not None else self._origin(node.value)
         if node.attr in catalog.KEY_ATTRIBUTES or self._is_validated_model_field(node):
             return base.sanitized(ALL)
+        if (field := self._literal_record_field(node)) is not None:
+            return Origin(frozenset({Part(UNKNOWN, field)}))
         if node.attr in catalog.HELD_KEY_ATTRIBUTES and not any(p.kind == UNTRUSTED for p in base.parts):
             return base.sanitized(ALL)
         if self._is_constrained_option(node):

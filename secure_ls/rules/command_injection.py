@@ -80,6 +80,10 @@ class CommandInjection(Rule):
     A `shell=` option that is not a constant (`shell=shell`) runs a shell
     whenever the caller asks: a command that is not a constant given with
     it is the audit tier (low confidence).
+    So is a field of a parameter annotated with a record class of the
+    module (`def deploy(config: Target)`, `config.tag`) that every instance
+    the module makes fills with a literal: the program's own text as far as
+    the module shows, though another module could make an instance of its own.
 
     ## Why is this bad?
     The shell parses the whole string: a value containing `;`, `|`, `$(...)`

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.engine.taint import ValueKind
 from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules.base import Example, Rule, code
 
 _TEMPLATES = frozenset({"mako.template.Template", "mako.lookup.TemplateLookup"})
+# an imported name spelt as a constant (`__version__`, `BRAND_NAME`): the other module's own value,
+# unlike an imported proxy such as Flask-Login's `current_user`
+_CONSTANT_NAME = re.compile(r"(__[a-z]+__|[A-Z][A-Z0-9_]*)")
 
 
 class MakoNoEscape(Rule):
@@ -21,6 +26,12 @@ class MakoNoEscape(Rule):
     templates are the best known case), where HTML escaping would be wrong:
     templates are only reported in modules that use a web framework or in
     code that mentions HTML.
+
+    A template made in a function and only rendered there, with values
+    written in the code, constants another module exports (`__version__`)
+    or the object's own configuration (what its constructor was given), is
+    reported in the audit tier (low confidence): no visitor's text reaches
+    its `${...}` expressions, though a later change may pass some.
 
     ## Why is this bad?
     Mako escapes nothing by default: `${name}` writes the value as it is, so
@@ -136,11 +147,45 @@ class MakoNoEscape(Rule):
         if not ts.renders_html(ctx):
             return  # code generation (Alembic migrations, config files): no HTML to escape
         short = name.rsplit(".", 1)[-1]
+        rendered_with_own_values = _rendered_only_with_own_values(node, ctx)
         ctx.report(
             self,
             node,
             f"Mako `{short}` without the `h` filter: `${{...}}` expressions are written unescaped (XSS in HTML pages). "
             "Pass default_filters=['h'].",
             fix=fix,
-            confidence=Confidence.MEDIUM,
+            confidence=Confidence.LOW if rendered_with_own_values else Confidence.MEDIUM,
         )
+
+
+def _rendered_only_with_own_values(call: ast.Call, ctx) -> bool:
+    """`templ = Template(filename=...)` in a function whose every other use of `templ` is
+    `templ.render(key=value, ...)` with values that are constants, constant-named imports
+    (`__version__`) or the instance's state from its constructor (`self.docroot`)."""
+    parent = ctx.parent(call)
+    function = ctx.enclosing_function(call)
+    if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name) and function is not None):
+        return False
+    name = parent.targets[0].id
+    renders = 0
+    for node in ast.walk(function):
+        if not (isinstance(node, ast.Name) and node.id == name) or node is parent.targets[0]:
+            continue
+        use = ctx.parent(node)
+        call_of = ctx.parent(use) if isinstance(use, ast.Attribute) else None
+        if not (isinstance(use, ast.Attribute) and use.attr == "render" and isinstance(call_of, ast.Call) and call_of.func is use):
+            return False  # stored, returned, handed on: rendered elsewhere, with other values
+        if call_of.args or not all(k.arg is not None and _own_value(k.value, ctx) for k in call_of.keywords):
+            return False
+        renders += 1
+    return renders > 0
+
+
+def _own_value(node: ast.expr, ctx) -> bool:
+    qualified = ctx.qualified_name(node) if isinstance(node, ast.Name) else None
+    if qualified and "." in qualified and _CONSTANT_NAME.fullmatch(qualified.rsplit(".", 1)[-1]):
+        return True  # `from app import __version__`: the name the other module exports
+    return all(
+        part.kind == ValueKind.PARAM and not part.is_plain_parameter()  # the instance's configuration
+        for part in ctx.origin(node).parts
+    )

@@ -27,3 +27,18 @@ def test_an_allow_list_on_the_user_validates_after_a_session_write():
         "    return HttpResponse('ok')\n"
     )
     _quiet_until_undone("SLS125", code, "    if region in request.user.available_regions:\n", "    if region:\n")
+
+
+def test_an_item_stored_under_an_attribute_of_self_leaves_the_others_as_they_were():
+    # a class-based view fills `self.data[...]` from the form; the class's own compiled pattern,
+    # read as `self.NAME_PATTERN`, is still the program's, not the client's
+    code = (
+        "import re\nfrom flask import request\n\n"
+        "class ScheduleView:\n"
+        "    NAME_PATTERN = re.compile(r'[^0-9A-Za-z_-]')\n\n"
+        "    def prepare(self):\n"
+        "        self.data = {}\n"
+        "        self.data['jobid'] = request.form.get('jobid', '')\n"
+        "        return re.sub(self.NAME_PATTERN, '-', self.data['jobid'])\n"
+    )
+    _quiet_until_undone("SLS128", code, "re.sub(self.NAME_PATTERN,", "re.sub(self.data['jobid'],")
