@@ -300,6 +300,18 @@ class Engine:
             yield
         per_unit: list[list[Finding]] = []
         problems: list[str] = []
+        # A caller unit's data flow (no rules, no constructor arguments of its own) is the same
+        # whichever unit asks, so it is run once for this analysis of the file, not once per
+        # class or private function it calls (a third of those runs were repeats on the
+        # standard library); dropped with the analysis, so nothing outlives the file's pass.
+        callers_flow: dict[int, UnitContext] = {}
+
+        def caller_context(unit: Unit) -> UnitContext:
+            found = callers_flow.get(id(unit))
+            if found is None:
+                found = callers_flow[id(unit)] = indexed(UnitContext(unit.parsed, module, overrides))
+            return found
+
         for index, unit in enumerate(units):
             parsed = unit.parsed
             old = layout.old_index[index]
@@ -315,7 +327,7 @@ class Engine:
             cache_key = (parsed.text, unit_keys[index])
             analysis = self._results.get(cache_key)
             if analysis is None:
-                arguments = constructions.arguments(units, callers.get(index, ()), lambda unit: indexed(UnitContext(unit.parsed, module, overrides)), module.closed_world)
+                arguments = constructions.arguments(units, callers.get(index, ()), caller_context, module.closed_world)
                 analysis = yield from self._analyze_unit(parsed, module, pace, arguments, scope.env_for(index))
                 if len(self._results) > 50_000:
                     self._results.clear()

@@ -646,23 +646,44 @@ def instance_attribute_origins(
             instance = _instance_parameter(stmt)
             if instance is not None and _stores_on(stmt, instance):
                 storing.append(stmt)
+    # A method's pass asks `known` only about attributes it reads (`_attributes_named`), so a
+    # method reading none that a method stores gets the same answers in every round and its
+    # previous run is reused: the second round re-ran every storing method, a constructor
+    # that only copies its parameters included.
+    named = [_attributes_named(method) for method in storing]
+    last: list[tuple | None] = [None] * len(storing)  # (stores, values, read flag, attributes known then)
     known = InstanceAttributes()
     for _ in range(3):
         found: dict[str, Origin] = {}
         values: dict[str, tuple[ast.expr, ...]] = {}
         reads_own = False
-        for method in storing:
-            analyzer = make_analyzer(known)
-            facts = analyzer.run_function(method, outer)
-            for attribute, origin in facts.attribute_stores.items():
+        known_now = known.origins.keys() | known.values.keys()
+        for index, method in enumerate(storing):
+            run = last[index]
+            if run is None or not named[index].isdisjoint(known_now | run[3]):
+                analyzer = make_analyzer(known)
+                facts = analyzer.run_function(method, outer)
+                run = last[index] = (facts.attribute_stores, facts.attribute_values, analyzer.read_instance_attributes, known_now)
+            for attribute, origin in run[0].items():
                 found[attribute] = found.get(attribute, CONSTANT).join(origin)
-            for attribute, stored in facts.attribute_values.items():
+            for attribute, stored in run[1].items():
                 values[attribute] = values.get(attribute, ()) + stored
-            reads_own = reads_own or analyzer.read_instance_attributes
+            reads_own = reads_own or run[2]
         if found == known.origins or not reads_own:
             return InstanceAttributes(found, values)
         known = InstanceAttributes(found, values)
     return known
+
+
+def _attributes_named(method: ast.AST) -> frozenset[str]:
+    """The attribute names `method` reads (`name.attr` of any name, nested scopes included):
+    all a pass over it asks the class's other methods about. A plain store (`self.x = v`) also
+    asks, but only for later reads of `self.x` in the method, which are reads here too; a store
+    that reads first (`self.x += v`, `self.x[k] = v`, `self.a, self.b = v`) counts as a read."""
+    stored = {id(target) for node in astutil.walk(method) if isinstance(node, (ast.Assign, ast.AnnAssign)) for target in (node.targets if isinstance(node, ast.Assign) else [node.target])}
+    return frozenset(
+        node.attr for node in astutil.walk(method) if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and id(node) not in stored
+    )
 
 
 def _instance_parameter(func: ast.AST) -> str | None:
