@@ -303,7 +303,8 @@ class Engine:
         # A caller unit's data flow (no rules, no constructor arguments of its own) is the same
         # whichever unit asks, so it is run once for this analysis of the file, not once per
         # class or private function it calls (a third of those runs were repeats on the
-        # standard library); dropped with the analysis, so nothing outlives the file's pass.
+        # standard library); released with the analysis (UnitContext.release), so nothing
+        # outlives the file's pass and nothing is left to the cyclic collector.
         callers_flow: dict[int, UnitContext] = {}
 
         def caller_context(unit: Unit) -> UnitContext:
@@ -338,6 +339,8 @@ class Engine:
             problems.extend(analysis.problems)
             per_unit.append([f.shifted(unit.start_line) for f in analysis.findings])
         scope.release()
+        for context in callers_flow.values():
+            context.release()
         return per_unit, problems
 
     def forget(self, key: object) -> None:

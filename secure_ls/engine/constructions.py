@@ -199,12 +199,6 @@ class ConstructorArguments:
         sites = [(unit.parsed.tree, lambda unit=unit: self._origin_in(unit)) for unit in self._callers if unit.parsed.tree is not None]
         return passed_origins(sites, class_name, positional, keyword_names, vararg)
 
-    def release(self) -> None:
-        """Releases the caller units' contexts (UnitContext.release) once the unit asking is done."""
-        for origin in self._contexts.values():
-            origin.__self__.release()
-        self._contexts.clear()
-
     def _origin_in(self, unit) -> Callable:
         found = self._contexts.get(id(unit))
         if found is None:
@@ -234,8 +228,6 @@ class ConstructorArguments:
                         continue
                     where = f"`{class_name}(...)` on line {self._line_of(unit, node.lineno)} passes it {part.label}"
                     out.setdefault(name, []).append(Passed(Part(UNTRUSTED, part.label, part.safe_for), where))
-            if ctx is not None:
-                ctx.release()  # what it found is plain data (Passed): see UnitContext.release
         return out
 
 

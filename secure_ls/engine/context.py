@@ -75,8 +75,6 @@ class UnitContext:
         garbage collector (see flow.FlowAnalyzer.release)."""
         for analyzer in self._flows.values():
             analyzer.release()
-        if isinstance(self._constructor_arguments, constructions.ConstructorArguments):
-            self._constructor_arguments.release()
         self._flows.clear()
         self._end_envs.clear()
         self._class_attributes.clear()
