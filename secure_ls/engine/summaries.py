@@ -29,7 +29,6 @@ language server fills in the background (lsp/workspace_index.py).
 from __future__ import annotations
 
 import ast
-import builtins
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -38,7 +37,6 @@ from secure_ls.engine.pacing import Pace, Steps, finish
 from secure_ls.engine.resolver import LazySummaries
 from secure_ls.engine.symbols import Declaration, ModuleSymbols, base_names, declarations
 
-_BUILTINS = frozenset(dir(builtins))
 _MAX_ROUNDS = 3
 
 
@@ -419,23 +417,9 @@ def _factory_aliases(trees: list[ast.Module], module: ModuleSymbols, external: M
 
 
 def qualify_in(node: ast.AST, module: ModuleSymbols, loads: dict[int, bindings.Binding]) -> str | None:
-    """The qualified name of `node` (same rules as UnitContext._qualify)."""
-    if isinstance(node, ast.Name):
-        binding = loads.get(id(node))
-        if binding is not None:
-            return binding.alias
-        qualified = module.imports.get(node.id)
-        if qualified is not None:
-            return qualified
-        if node.id in module.defined:
-            return None
-        return node.id if node.id in _BUILTINS else None
-    if isinstance(node, ast.Attribute):
-        base = qualify_in(node.value, module, loads)
-        return f"{base}.{node.attr}" if base else None
-    if isinstance(node, ast.Call):
-        return qualify_in(node.func, module, loads)
-    return None
+    """The qualified name of `node` (ModuleSymbols.qualified, without reading names as a star
+    import's: a summary holds only what the module itself binds)."""
+    return module.qualified(node, loads, star_imports=False)
 
 
 def top_level_functions(tree: ast.Module) -> list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]]:
@@ -483,18 +467,9 @@ def references(tree: ast.Module) -> tuple[frozenset[str], frozenset[str]]:
     return frozen, frozen | pairs
 
 
-def summarize_module(
-    trees: list[ast.Module],
-    module: ModuleSymbols,
-    external: Mapping[str, FunctionSummary] | None = None,
-    sources: dict[str, str] | None = None,
-    sanitizers: dict[str, frozenset[str]] | None = None,
-    names: frozenset[str] | None = None,
-    wanted: frozenset[str] | None = None,
-    computed: dict[str, FunctionSummary] | None = None,
-) -> dict[str, FunctionSummary]:
-    """`summarize_module_steps` run straight through."""
-    return finish(summarize_module_steps(trees, module, external, sources, sanitizers, names, wanted, computed))
+def summarize_module(*args, **kwargs) -> dict[str, FunctionSummary]:
+    """`summarize_module_steps` run straight through (the same arguments, without `pace`)."""
+    return finish(summarize_module_steps(*args, **kwargs))
 
 
 def summarize_module_steps(

@@ -151,9 +151,10 @@ class ModuleSymbols:
         """Names bound to what one of the module's dependency factories returns."""
         return {name for name, callee in self.made_by.items() if callee in self.dependency_factories}
 
-    def qualified(self, node: ast.AST, loads: Mapping[int, Binding]) -> str | None:
+    def qualified(self, node: ast.AST, loads: Mapping[int, Binding], star_imports: bool = True) -> str | None:
         """The qualified name of `node` here (`os.path.join`, `flask.request.args`), given the
-        bindings a flow pass recorded for the names it reads; None for a local value."""
+        bindings a flow pass recorded for the names it reads; None for a local value.
+        `star_imports`: a name bound nowhere else is the last `from m import *` module's."""
         if isinstance(node, ast.Name):
             binding = loads.get(id(node))
             if binding is not None:
@@ -165,14 +166,14 @@ class ModuleSymbols:
                 return None
             if node.id in _BUILTINS:
                 return node.id
-            star = self.imports.get(STAR_IMPORT)
+            star = self.imports.get(STAR_IMPORT) if star_imports else None
             return f"{star}.{node.id}" if star is not None else None
         if isinstance(node, ast.Attribute):
-            base = self.qualified(node.value, loads)
+            base = self.qualified(node.value, loads, star_imports)
             return f"{base}.{node.attr}" if base else None
         if isinstance(node, ast.Call):
             # `argparse.ArgumentParser().parse_args` reads as a name for sources
-            return self.qualified(node.func, loads)
+            return self.qualified(node.func, loads, star_imports)
         return None
 
     def fingerprint(self) -> int:
