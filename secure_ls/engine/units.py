@@ -168,9 +168,13 @@ class UnitParser:
         self._chars = 0
 
     def parse(self, text: str) -> ParsedUnit:
+        return finish(self.parse_steps(text, None))
+
+    def parse_steps(self, text: str, pace: Pace | None) -> Steps[ParsedUnit]:
+        """`parse`, pausing at `pace` inside a definition too long to parse in one call."""
         cached = self._cache.get(text)
         if cached is None:
-            cached = _parse(text)
+            cached = yield from _parse_steps(text, pace)
             if len(self._cache) >= self._capacity or self._chars > self._max_chars:
                 # Drop the oldest half: cheap, and edits mostly revisit recent texts.
                 for key in list(self._cache)[: len(self._cache) // 2]:
@@ -196,7 +200,7 @@ class UnitParser:
         count = len(starts) - 1
         while i < count:
             j = i + 1
-            parsed = self.parse(text[starts[i] : starts[j]])
+            parsed = yield from self.parse_steps(text[starts[i] : starts[j]], pace)
             if parsed.error is not None and _may_continue(parsed):
                 j = self._extend(text, starts, i, parsed)
                 if j > i + 1:
@@ -334,12 +338,22 @@ def _opening_quote(text: str, offset: int) -> str | None:
 
 
 def _parse(text: str) -> ParsedUnit:
+    return finish(_parse_steps(text, None))
+
+
+def _parse_steps(text: str, pace: Pace | None) -> Steps[ParsedUnit]:
+    """`_parse`; with `pace`, a definition over UNIT_MAX_CHARS (a 5,000-line class, parsed one
+    body statement at a time) pauses between its statements and while they are found."""
     reason = over_budget(text)
     if reason is not None:
-        tree = _parse_body_by_statements(text) if len(text) > UNIT_MAX_CHARS else None
+        tree = (yield from _parse_body_by_statements(text, pace)) if len(text) > UNIT_MAX_CHARS else None
         if tree is not None:
             return ParsedUnit(text, tree, None, text)
         return ParsedUnit(text, None, None, text, skipped=reason)
+    return _parse_within_budget(text)
+
+
+def _parse_within_budget(text: str) -> ParsedUnit:
     try:
         return ParsedUnit(text, _parse_at_stack_bottom(text), None, text)
     except (SyntaxError, ValueError) as exc:
@@ -356,7 +370,7 @@ def _parse(text: str) -> ParsedUnit:
     return ParsedUnit(text, None, error, text)
 
 
-def _parse_body_by_statements(text: str) -> ast.Module | None:
+def _parse_body_by_statements(text: str, pace: Pace | None = None) -> Steps[ast.Module | None]:
     """The tree of a top-level class or function over UNIT_MAX_CHARS, parsed one body
     statement at a time (None: it is not one, or a statement of its body is itself over the
     budget). Why: such units are real code (a web framework's controller class of 7,000
@@ -366,7 +380,7 @@ def _parse_body_by_statements(text: str) -> ast.Module | None:
     strings and brackets); each keeps its indentation (it is parsed under an `if 1:` line),
     so columns are exact and only line numbers are shifted. The result equals ast.parse of
     the whole text (tests/engine/test_units.py checks it on the standard library)."""
-    starts = _body_statement_lines(text)
+    starts = yield from _body_statement_lines(text, pace)
     if not starts:
         return None
     lines = text.split("\n")
@@ -390,19 +404,23 @@ def _parse_body_by_statements(text: str) -> ast.Module | None:
             return None
         for statement in block[0].body:  # the piece's first line was line 2 of what was parsed
             statements.append(ast.increment_lineno(statement, first + 1 - 2))
+        if pace is not None and pace.due():
+            yield
     definition.body = statements
     definition.end_lineno, definition.end_col_offset = statements[-1].end_lineno, statements[-1].end_col_offset
     return header
 
 
-def _body_statement_lines(text: str) -> list[int] | None:
+def _body_statement_lines(text: str, pace: Pace | None = None) -> Steps[list[int] | None]:
     """The 0-based lines where the statements of the body of the definition `text` starts
     with begin (a decorator's line for a decorated one), from the tokenizer; None when the
     text is not one indented definition that tokenizes."""
     starts: list[int] = []
     depth, statement_begins, after_decorator = 0, True, False
     try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        for count, token in enumerate(tokenize.generate_tokens(io.StringIO(text).readline)):
+            if pace is not None and count % 512 == 0 and pace.due():
+                yield
             kind = token.type
             if kind == tokenize.INDENT:
                 depth += 1

@@ -12,6 +12,7 @@ import pytest
 
 from secure_ls.engine import units
 from secure_ls.engine.analyzer import Engine
+from secure_ls.engine.pacing import finish
 
 # a method that a long class repeats, with what makes splitting its body hard: a docstring
 # whose lines sit at the body's indentation, a decorator, a bracket closed at that indentation
@@ -51,9 +52,30 @@ def test_a_class_over_the_unit_limit_is_analysed():
     assert not [p for p in result.problems if "not analysed" in p]
 
 
+def test_splitting_it_pauses_between_its_statements(monkeypatch):
+    # the editor's whole analysis runs in slices (engine/pacing.py): finding and parsing the
+    # statements of a 5,000-line class took 100 ms in one step, and a keystroke waited for it
+    from secure_ls.engine import pacing
+
+    text = _long_class(1_600)
+    monkeypatch.setattr(pacing, "SLICE", 0.0)  # pause at every chance
+    steps = units.UnitParser().split_steps(text, pacing.Pace())
+    pauses = 0
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            sliced = done.value
+            break
+        pauses += 1
+    assert pauses > 1_600  # at least once per method (the statements), besides the tokenizer's
+    whole = units.UnitParser().split(text)
+    assert [ast.dump(u.parsed.tree, include_attributes=True) for u in sliced] == [ast.dump(u.parsed.tree, include_attributes=True) for u in whole]
+
+
 def test_its_tree_is_the_tree_of_one_parse():
     unit = _unit_of_class(_long_class(1_600))
-    pieces = units._parse_body_by_statements(unit)
+    pieces = finish(units._parse_body_by_statements(unit))
     assert pieces is not None
     assert ast.dump(pieces, include_attributes=True) == ast.dump(ast.parse(unit), include_attributes=True)
 
@@ -78,7 +100,7 @@ def test_every_definition_of_a_standard_module_parses_the_same_in_pieces(module)
         tree = unit.parsed.tree
         if tree is None or not tree.body or not isinstance(tree.body[0], (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
-        pieces = units._parse_body_by_statements(unit.parsed.text)
+        pieces = finish(units._parse_body_by_statements(unit.parsed.text))
         if pieces is None:  # a body on the header's own line (`class Error(Exception): pass`)
             assert tree.body[0].body[0].lineno == tree.body[0].lineno
             continue

@@ -222,8 +222,13 @@ def test_a_quote_left_open_on_a_long_line_is_not_merged_with_the_lines_below(mon
     from secure_ls.engine import units
 
     parses = []
-    real = units._parse
-    monkeypatch.setattr(units, "_parse", lambda text: parses.append(len(text)) or real(text))
+    real = units._parse_steps
+
+    def counting(text, pace):
+        parses.append(len(text))
+        return (yield from real(text, pace))
+
+    monkeypatch.setattr(units, "_parse_steps", counting)
     text = "x = ['" + "a" * 30_000 + "\n" + "".join(f"def f{i}():\n    return {i}\n" for i in range(80))
     split = units.UnitParser().split(text)
     assert len(split) == 81 and split[0].parsed.error is not None and all(u.parsed.error is None for u in split[1:])
