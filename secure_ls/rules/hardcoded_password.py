@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import config, secrets
 from secure_ls.rules.base import Example, Rule, code
@@ -513,32 +512,7 @@ class HardcodedPassword(Rule):
         )
 
 
-_WARNINGS = frozenset({"warn", "warning", "error", "critical", "exit", "fail"})
-
-
 def _refuses_default(node: ast.Constant, ctx) -> bool:
     """`if settings.SECRET_KEY == "change-me": raise ImproperlyConfigured(...)`: the literal is a
-    known default the program refuses (warns about, or replaces: `password = new_token()`), not
-    the value it accepts."""
-    compare = ctx.parent(node)
-    if not isinstance(compare.ops[0], ast.Eq):
-        return False
-    test, branch = compare, ctx.parent(compare)
-    while isinstance(branch, (ast.BoolOp, ast.UnaryOp)):  # `if not password or password == "changeme":`
-        test, branch = branch, ctx.parent(branch)
-    if not (isinstance(branch, ast.If) and branch.test is test):
-        return False
-    first = branch.body[0]
-    if isinstance(first, ast.Raise):
-        return True
-    other = compare.comparators[0] if compare.left is node else compare.left
-    if any(isinstance(stmt, ast.Assign) and any(ctx.text(t) == ctx.text(other) for t in stmt.targets) for stmt in branch.body):
-        return True  # `if password == "password": password = new_token()`
-    call = first.value if isinstance(first, ast.Expr) else None
-    return isinstance(call, ast.Call) and (_names_a_warning(call) or any(isinstance(a, ast.Call) and _names_a_warning(a) for a in call.args))
-
-
-def _names_a_warning(call: ast.Call) -> bool:
-    """`logging.warning(...)`, `sys.exit(...)`; also styled for the terminal, as a Django command
-    writes one: `self.stdout.write(self.style.WARNING(...))` (the style's name, in any case)."""
-    return (astutil.last_name(call.func) or "").lower() in _WARNINGS
+    known default the program refuses, not the value it accepts (secrets.refused_when_equal)."""
+    return secrets.refused_when_equal(ctx.parent(node), node, ctx)

@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.engine.taint import Sink
-from secure_ls.rules._support import naming, web
+from secure_ls.rules._support import naming, secrets, web
 from secure_ls.rules.base import Example, Rule, code
 
 # Words that make a comparison of two passwords a form check, not a login.
@@ -72,7 +72,10 @@ class PlaintextPasswordComparison(Rule):
     two parsed URLs (`urlparse(origin).password != urlparse(allowed).password`:
     URLs compared part by part) are not reported, nor is a comparison with a password written in the
     source (a known default refused by name): that literal is a hard-coded
-    secret, reported where it is written. Nor is a password an object draws
+    secret, reported where it is written. A module constant the client's
+    password is checked against and accepted by (`if password ==
+    ADMIN_PASSWORD: return "Logged in"`) is reported, whatever its value
+    looks like (`"1234"`): it is the password, kept in plain text in the code. Nor is a password an object draws
     at random for itself when it is made (`self.password =
     secrets.token_hex(8)` in `__init__`, and nowhere else in the class from
     anything a caller gives): a secret for one run, held in memory and
@@ -158,6 +161,32 @@ class PlaintextPasswordComparison(Rule):
                 if password == _SHIPPED_DEFAULT_PASSWORD:
                     raise ValueError('choose another password')
         """),
+        # the client's new password checked against a shipped default only to refuse it
+        code("""
+            from flask import request
+
+            _SHIPPED_DEFAULT_PASSWORD = 'password1234'
+
+            def set_password(user):
+                password = request.form["password"]
+                if password == _SHIPPED_DEFAULT_PASSWORD:
+                    raise ValueError("choose another password")
+                user.set_password(password)
+        """),
+        # ... written the other way round: any other password leaves, the default is warned about
+        code("""
+            import logging
+            from flask import request
+
+            LEGACY_DEFAULT_PASSWORD = 'password1234'
+
+            def legacy_default_refused():
+                password = request.form["password"]
+                if password != LEGACY_DEFAULT_PASSWORD:
+                    return False
+                logging.warning("the default password shipped by older versions is refused")
+                return True
+        """),
         # a password the server draws for this run and hands to its client: no account's password to store
         code("""
             import random
@@ -175,6 +204,24 @@ class PlaintextPasswordComparison(Rule):
         """),
     ]
     INVALID = [
+        # the password a check accepts is written in the source
+        Example(
+            code("""
+                from flask import Flask, request
+
+                app = Flask(__name__)
+                operator_password = "4321"
+
+                @app.route("/unlock", methods=["POST"])
+                def unlock():
+                    password = request.form["password"]
+                    if password != operator_password:
+                        return "locked", 403
+                    return "unlocked"
+            """),
+            where="password != operator_password",
+            says="a password written in the source",
+        ),
         # the same server given the operator's password: kept as given, it should be a hash
         Example(
             code("""
@@ -248,8 +295,21 @@ class PlaintextPasswordComparison(Rule):
             return
         if ctx.origin(left).is_constant and ctx.origin(right).is_constant:
             return
-        if any(ctx.string_value(side) is not None for side in (left, right)):
-            return  # `password == _LEGACY_DEFAULT_PASSWORD`: a known value refused (written in source: SLS2xx's concern)
+        written = next((side for side in (left, right) if ctx.string_value(side) is not None), None)
+        if written is not None:
+            other = right if written is left else left
+            if not _accepted_from_client(node, written, other, ctx):
+                return  # `password == _LEGACY_DEFAULT_PASSWORD`: a known value refused (written in source: SLS2xx's concern)
+            name = b if written is right else a
+            ctx.report(
+                self,
+                node,
+                f"Password `{a if written is right else b}` from {ctx.origin(other).risk(Sink.ANY).label} is checked in plain text "
+                f"against `{name}`, a password written in the source: anyone who reads the code can log in, and it cannot be "
+                "changed without a release. Keep only a slow salted hash of it outside the code (bcrypt, Argon2) and check with "
+                "the matching verify function.",
+            )
+            return
         if all(web.is_client(ctx.origin(side).risk(Sink.ANY)) for side in (left, right)):
             return  # `password != rpassword`, both fields of one submitted form: a confirmation check, nothing stored
         if _hashed_when_changed(node, ctx):
@@ -264,6 +324,16 @@ class PlaintextPasswordComparison(Rule):
             f"Password `{a}` compared in plain text with `{b}`: passwords must be stored only as slow salted hashes "
             "(bcrypt, Argon2, Django's make_password) and checked with the matching verify function.",
         )
+
+
+def _accepted_from_client(compare: ast.Compare, written: ast.expr, other: ast.expr, ctx) -> bool:
+    """`password == ADMIN_PASSWORD` with the password from the client and the constant a name (not a
+    literal: SLS201 reports those where they are compared), unless the program refuses that value
+    where the two are equal (`if password == DEFAULT_PASSWORD: raise ...`): the constant is the
+    password the check accepts."""
+    if isinstance(written, ast.Constant) or not web.is_client(ctx.origin(other).risk(Sink.ANY)):
+        return False
+    return not secrets.refused_when_equal(compare, written, ctx)
 
 
 _URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse", "urlparse.urlsplit"})

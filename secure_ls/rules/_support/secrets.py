@@ -24,6 +24,7 @@ import math
 import re
 import time
 
+from secure_ls.engine import astutil
 from secure_ls.rules._support.config import upper_snake
 
 # Words that, as the last word of a name, make it hold a secret.
@@ -483,3 +484,50 @@ def delete_statement(stmt: ast.stmt, ctx):
         return Edit(Span(Position(0, 0), Position(span.end.line, len(ctx.lines[span.end.line]))), "")
     previous = span.start.line - 1
     return Edit(Span(Position(previous, len(ctx.lines[previous])), Position(span.end.line, len(ctx.lines[span.end.line]))), "")
+
+
+_WARNINGS = frozenset({"warn", "warning", "error", "critical", "exit", "fail"})
+
+
+def refused_when_equal(compare: ast.Compare, value: ast.expr, ctx) -> bool:
+    """`if settings.SECRET_KEY == "change-me": raise ImproperlyConfigured(...)`: `value`, one side of
+    `compare`, is a known default the program refuses where the two are equal (raises, warns about,
+    or replaces: `password = new_token()`), not the value it accepts. Also written the other way
+    round: `if password != LEGACY_DEFAULT: return False`, then a warning or a raise for the default."""
+    if not isinstance(compare.ops[0], (ast.Eq, ast.NotEq)):
+        return False
+    test, branch = compare, ctx.parent(compare)
+    while isinstance(branch, (ast.BoolOp, ast.UnaryOp)):  # `if not password or password == "changeme":`
+        test, branch = branch, ctx.parent(branch)
+    if not (isinstance(branch, ast.If) and branch.test is test):
+        return False
+    if isinstance(compare.ops[0], ast.NotEq):
+        # the equal case runs after the `if`, when the `if` leaves for every other value
+        if test is not compare or not ctx.always_leaves(branch.body):
+            return False
+        block = next((b for b in _blocks(ctx.parent(branch)) if any(stmt is branch for stmt in b)), [])
+        after = block[next(i for i, stmt in enumerate(block) if stmt is branch) + 1 :] if block else []
+        return any(isinstance(stmt, ast.Raise) or isinstance(stmt, ast.Expr) and _warns(stmt.value) for stmt in after)
+    first = branch.body[0]
+    if isinstance(first, ast.Raise):
+        return True
+    other = compare.comparators[0] if compare.left is value else compare.left
+    if any(isinstance(stmt, ast.Assign) and any(ctx.text(t) == ctx.text(other) for t in stmt.targets) for stmt in branch.body):
+        return True  # `if password == "password": password = new_token()`
+    return isinstance(first, ast.Expr) and _warns(first.value)
+
+
+def _blocks(owner: ast.AST) -> list[list[ast.stmt]]:
+    """The statement lists of a node (a body, an `else`, a `finally`)."""
+    return [value for _, value in ast.iter_fields(owner) if isinstance(value, list) and value and isinstance(value[0], ast.stmt)]
+
+
+def _warns(call: ast.expr) -> bool:
+    """A call naming a warning, or given one: `logger.warning(...)`, `self.stdout.write(self.style.WARNING(...))`."""
+    return isinstance(call, ast.Call) and (_names_a_warning(call) or any(isinstance(a, ast.Call) and _names_a_warning(a) for a in call.args))
+
+
+def _names_a_warning(call: ast.Call) -> bool:
+    """`logging.warning(...)`, `sys.exit(...)`; also styled for the terminal, as a Django command
+    writes one: `self.stdout.write(self.style.WARNING(...))` (the style's name, in any case)."""
+    return (astutil.last_name(call.func) or "").lower() in _WARNINGS
