@@ -405,10 +405,10 @@ class Engine:
         return session is not None and session.summaries.wanted is not None
 
     def complete_summaries(self, key: object, imports_resolver: ImportsResolver | None) -> bool:
-        """`completion_steps` run straight through."""
-        return finish(self.completion_steps(key, imports_resolver))
+        """`completion_steps` run straight through (nothing can replace the session meanwhile)."""
+        return finish(self.completion_steps(key, imports_resolver)) is not False
 
-    def completion_steps(self, key: object, imports_resolver: ImportsResolver | None) -> Steps[bool]:
+    def completion_steps(self, key: object, imports_resolver: ImportsResolver | None) -> Steps[bool | None]:
         """Summarises every function of the document's last analysis and publishes them
         (other modules may import functions this one never calls).
 
@@ -420,8 +420,8 @@ class Engine:
         Pauses like `analysis_steps`: a 20,000-line module takes seconds to summarise
         whole, and the editor runs this while the user may start typing again. An
         analysis of the document while it is paused (an edit) replaces its session: then
-        this stops with nothing published, and the new session, partial again, asks
-        for its own completion.
+        this stops with nothing published and returns None (the new version, if its
+        summaries are partial, is completed in its turn).
         """
         session = self._sessions.get(key)
         resolver = NO_WORKSPACE if imports_resolver is None else imports_resolver
@@ -432,7 +432,7 @@ class Engine:
         steps = self._summarize(session.units, None, None, session.base, session.fingerprint, session.external, Pace(), everything=True)
         state = yield from self._driven(steps, lambda: self._sessions.get(key) is session)
         if state is None:
-            return True
+            return None  # given up: see above
         if any(state.local.get(name) != summary for name, summary in old.items()):
             self._sessions.pop(key, None)
             return False

@@ -236,19 +236,20 @@ class SecureLanguageServer(LanguageServer):
         that an edit meanwhile is answered at once; the edit's analysis replaces the
         engine's session, which gives this pass up, and the document is completed later."""
         engine = engine_for(self.settings_for(uri))
+        outcome: bool | None = True
         try:
             path = uri_to_path(uri) or uri
             steps = engine.completion_steps(uri, self.workspace_index.resolver(path))
-            valid = await self._sliced(steps, lambda: self.documents.get(uri) is doc)
-            if valid is False:
+            outcome = await self._sliced(steps, lambda: self.documents.get(uri) is doc)
+            if outcome is False:
                 self.analyses.pop(uri, None)
                 self.mark_dirty(uri)
         except Exception:
             log.exception("summarising %s failed", uri)
         finally:
             self._completing.discard(uri)
-        if self.documents.get(uri) is not None and engine.has_partial_summaries(uri):
-            self.schedule_completion({uri})  # given up for an edit: the new version's turn
+        if outcome is None and self.documents.get(uri) is not None and engine.has_partial_summaries(uri):
+            self.schedule_completion({uri})  # given up for an edit (or a reopening): the new version's turn
 
     def analyse_whole_in_background(self, uri: str, delay: float = 0.0) -> None:
         """The document shows a first look or `secure-ls check`'s cached findings

@@ -190,7 +190,7 @@ async def test_completing_the_summaries_pauses_and_an_edit_meanwhile_gives_it_up
     engine.analyze(edited, key="util", imports_resolver=resolver)
     after_edit = published()["helper59"]
     # the pass over the old version stops at its next pause, and publishes nothing of it
-    assert pacing.finish(steps) is True
+    assert pacing.finish(steps) is None
     assert published()["helper59"] == after_edit
     assert after_edit.returns_untrusted == ()
     # run to its end, the completion pauses between functions and gives what one
