@@ -337,23 +337,15 @@ def _opening_quote(text: str, offset: int) -> str | None:
     return None
 
 
-def _parse(text: str) -> ParsedUnit:
-    return finish(_parse_steps(text, None))
-
-
 def _parse_steps(text: str, pace: Pace | None) -> Steps[ParsedUnit]:
-    """`_parse`; with `pace`, a definition over UNIT_MAX_CHARS (a 5,000-line class, parsed one
-    body statement at a time) pauses between its statements and while they are found."""
+    """The parse of one unit's text; with `pace`, a definition over UNIT_MAX_CHARS (a 5,000-line
+    class, parsed one body statement at a time) pauses between its statements and while they are found."""
     reason = over_budget(text)
     if reason is not None:
         tree = (yield from _parse_body_by_statements(text, pace)) if len(text) > UNIT_MAX_CHARS else None
         if tree is not None:
             return ParsedUnit(text, tree, None, text)
         return ParsedUnit(text, None, None, text, skipped=reason)
-    return _parse_within_budget(text)
-
-
-def _parse_within_budget(text: str) -> ParsedUnit:
     try:
         return ParsedUnit(text, _parse_at_stack_bottom(text), None, text)
     except (SyntaxError, ValueError) as exc:
