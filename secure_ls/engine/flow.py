@@ -477,7 +477,7 @@ class FlowAnalyzer(ValueOrigins):
             return self._block(taken, env)
         then_env = dict(env)
         else_env = dict(env)
-        validated, when, sinks = guards.validation(stmt.test, self._qualify, self._origin, self._single_value, self.summary_of, self._values)
+        validated, when, sinks = self._validation(stmt.test)
         if any("." in name for name in validated):
             for node in astutil.walk(stmt.test):
                 path = guards.field_path(node)
@@ -518,7 +518,7 @@ class FlowAnalyzer(ValueOrigins):
         *earlier, last = test.values
         for operand in earlier:
             self._expr(operand, operand_env, record_only=True)
-            validated, when, sinks = guards.validation(operand, self._qualify, self._origin, self._single_value, self.summary_of, self._values)
+            validated, when, sinks = self._validation(operand)
             names = {name for name in validated if "." not in name}
             if names and when == needed:
                 operand_env = dict(operand_env) if operand_env is env else operand_env

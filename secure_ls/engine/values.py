@@ -331,13 +331,17 @@ class ValueOrigins(ExpressionFacts):
             return self._origin(node.value)
         return Origin(frozenset({Part(UNKNOWN, type(node).__name__)}))
 
+    def _validation(self, test: ast.expr) -> tuple[set[str], bool, frozenset[str]]:
+        """guards.validation of a condition, with what this pass knows of values and callees."""
+        return guards.validation(test, self._qualify, self._origin, self._single_value, self.summary_of, self._values)
+
     def _conditional(self, node: ast.IfExp) -> Origin:
         """`x if x in ALLOWED else "default"`: the branch a validating test guards holds a valid value."""
         truth = self._static(node.test)
         if truth is not NOT_STATIC:
             return self._origin(node.body if truth else node.orelse)  # `q if FEATURE_ON else "id"`
         body, orelse = self._origin(node.body), self._origin(node.orelse)
-        validated, when, sinks = guards.validation(node.test, self._qualify, self._origin, self._single_value, self.summary_of, self._values)
+        validated, when, sinks = self._validation(node.test)
         guarded = node.body if when else node.orelse
         if isinstance(guarded, ast.Name) and guarded.id in validated:
             if when:
