@@ -32,17 +32,16 @@ def always_starts_fixed(ctx, target: ast.expr) -> bool:
     when no start is the client's choice, neither is the host."""
     if not isinstance(target, (ast.Name, ast.Attribute)):
         return False
-    values = ctx.assigned_values(target)
-    appended = {id(v): tail for v in values if (tail := _appended(ctx, target, v)) is not None}
-    queried = {id(v): start for v in values if id(v) not in appended and (start := _start_before_query(ctx, v)) is not None}
-    starts = [queried.get(id(v), v) for v in values if id(v) not in appended]
+    starts, appended = _starts_and_tails(ctx, target)
+    queried = {id(v): start for v in starts if (start := _start_before_query(ctx, v)) is not None}
+    starts = [queried.get(id(v), v) for v in starts]
     if not starts:
         return False
     if all(starts_fixed(v) for v in starts):
         return True
     if not (appended or queried) or not isinstance(target, ast.Name):
         return False  # (what methods store on `self` is judged by the data flow, not here)
-    after_mark = all(tail and isinstance(tail[0], strings.Literal) and tail[0].text[:1] in "?#" for tail in appended.values())
+    after_mark = all(_opens_with(tail, "?#") for tail in appended.values())
     return after_mark and not any(client_chosen(ctx, ctx.origin(v).risk(Sink.REDIRECT)) for v in starts)
 
 
@@ -53,10 +52,8 @@ def query_continued_after_application_value(ctx, target: ast.expr) -> bool:
     `evil.example` the host), a fact about the value that the code does not show."""
     if not isinstance(target, ast.Name):
         return False
-    values = ctx.assigned_values(target)
-    tails = [tail for v in values if (tail := _appended(ctx, target, v)) is not None]
-    starts = [v for v in values if _appended(ctx, target, v) is None]
-    if not starts or not tails or not all(tail and isinstance(tail[0], strings.Literal) and tail[0].text[:1] in "?#&" for tail in tails):
+    starts, tails = _starts_and_tails(ctx, target)
+    if not starts or not tails or not all(_opens_with(tail, "?#&") for tail in tails.values()):
         return False
     return not any(client_chosen(ctx, ctx.origin(v).risk(Sink.REDIRECT)) for v in starts)
 
@@ -67,13 +64,11 @@ def site_url_then_query(ctx, value: ast.expr) -> bool:
     a URL the site builds (`reverse(...)`, `url_for(...)`) then `?` and a query, also appended
     to a name (`uri = reverse("callback", external=True)` then `uri += "?" + urlencode(...)`)."""
     if isinstance(value, ast.Name):
-        values = ctx.assigned_values(value)
-        tails = {id(v): tail for v in values if (tail := _appended(ctx, value, v)) is not None}
-        starts = [v for v in values if id(v) not in tails]
+        starts, tails = _starts_and_tails(ctx, value)
         return (
             bool(starts)
             and all(_is_own_url(v) or _own_url_read(v) or _site_url_then_query(v) for v in starts)
-            and all(tail and isinstance(tail[0], strings.Literal) and tail[0].text[:1] in "?#" for tail in tails.values())
+            and all(_opens_with(tail, "?#") for tail in tails.values())
         )
     return _site_url_then_query(value)
 
@@ -223,6 +218,20 @@ def _own_url_read(node: ast.expr) -> bool:
     return isinstance(owner, (ast.Name, ast.Attribute)) and astutil.last_name(owner) in catalog.REQUEST_NAMES
 
 
+def _starts_and_tails(ctx, target: ast.expr) -> tuple[list[ast.expr], dict[int, list]]:
+    """The values assigned to `target` that start it anew, in order, and the pieces each other
+    assignment appends to it (by the value's id; see _appended)."""
+    values = ctx.assigned_values(target)
+    tails = {id(v): tail for v in values if (tail := _appended(ctx, target, v)) is not None}
+    return [v for v in values if id(v) not in tails], tails
+
+
+def _opens_with(tail: list, marks: str) -> bool:
+    """Whether appended pieces begin with text starting with one of `marks` (`?`, `#`: the query
+    or the fragment, which cannot change the host)."""
+    return bool(tail) and isinstance(tail[0], strings.Literal) and tail[0].text[:1] in marks
+
+
 def _appended(ctx, target: ast.expr, value: ast.expr) -> list | None:
     """The pieces `value` appends to `target` (`target += "?" + q`, `target = f"{target}?{q}"`),
     or None when it is a new start."""
@@ -241,7 +250,7 @@ def after_application_segment(ctx, target: ast.expr) -> str | None:
     value is empty or starts with `/` (the audit tier)."""
     values = [target]
     if isinstance(target, ast.Name):
-        values = [v for v in ctx.assigned_values(target) if _appended(ctx, target, v) is None]
+        values = _starts_and_tails(ctx, target)[0]
     texts = set()
     for value in values:
         parts = strings.pieces(web.built_value(ctx, value)[0] if isinstance(value, ast.Name) else value) or []
