@@ -28,6 +28,9 @@ class Binding:
     # (each set attribute is then tracked as the path `obj.attr`), so that `book.cover = upload`
     # leaves `book.local_path` as it was. None (unknown, or lost at a join): `origin` holds all.
     own: Origin | None = None
+    # Bound by `for name in <collection>:`: the collection the value is one element of, so that
+    # `item.key == k` in the loop tells that k equals one of its items' fields (guards.validation).
+    element_of: ast.expr | None = None
 
 
 Env = dict[str, Binding]

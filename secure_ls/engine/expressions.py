@@ -150,6 +150,11 @@ class ExpressionFacts:
                 return found
         return self.facts.loads.get(id(name))
 
+    def _collection(self, name: ast.Name) -> ast.expr | None:
+        """The collection a loop variable read is an element of (`views` in `for view in views:`)."""
+        binding = self._binding(name)
+        return binding.element_of if binding is not None else None
+
     def _values(self, name: ast.Name) -> tuple[ast.expr, ...]:
         """The expressions a name read may hold (one per assignment reaching it)."""
         binding = self._binding(name)

@@ -328,6 +328,8 @@ class FlowAnalyzer(ValueOrigins):
             folding, self._fold_locals = self._fold_locals, False
             for _ in range(2):  # a second round sees values assigned late in the body
                 self._bind(stmt.target, origin, None, env)
+                if isinstance(stmt.target, ast.Name):
+                    env[stmt.target.id].element_of = stmt.iter
                 inner = dict(env)
                 self._block(stmt.body, inner)
                 _join_into(env, inner)

@@ -18,7 +18,7 @@ from typing import Callable, Iterable
 from secure_ls.engine import astutil, catalog, formatting, lookups, shape_checks
 from secure_ls.engine.frameworks import all_args
 from secure_ls.engine.symbols import translated_characters
-from secure_ls.engine.taint import ALL, LINE_SINKS, UNKNOWN, Origin, Sink, UNTRUSTED, meet, sinks
+from secure_ls.engine.taint import ALL, LINE_SINKS, UNKNOWN, Origin, Sink, meet, sinks
 
 
 def query_of_settled(start: Origin, built: Origin) -> Origin:
@@ -81,17 +81,21 @@ def settled_url(start: str | None, built: Origin) -> Origin:
     return built
 
 
-def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=None, values_of=None) -> tuple[set[str], bool, frozenset[str]]:
+def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=None, values_of=None, collection_of=None) -> tuple[set[str], bool, frozenset[str]]:
     """Names a test validates, whether they are valid when the test is true, and for which sinks.
 
     `value_of` gives the one value a name holds, so `parsed.netloc` reads as
     `urlparse(url).netloc` when `parsed = urlparse(url)`. `validator` gives the
     summary of a called function, so the application's own predicates
-    (`if is_safe_url(target):`) validate like the library ones; `values_of` every value a name may hold.
+    (`if is_safe_url(target):`) validate like the library ones; `values_of` every value a name may
+    hold; `collection_of` the collection a loop variable is an element of.
     """
     positive = True
     while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         test, positive = test.operand, not positive
+    if isinstance(test, ast.Compare) and isinstance(test.left, ast.NamedExpr):
+        # `if (mode := request.GET.get("mode")) in MODES:` checks the name it binds
+        test = ast.copy_location(ast.Compare(left=test.left.target, ops=test.ops, comparators=test.comparators), test)
     names: set[str] = set()
     sinks = ALL
     looked_up = _looked_up_key(test, origin, value_of, validator)
@@ -104,7 +108,7 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         checked = value_of(test) if value_of is not None else None
         if isinstance(checked, ast.Call):
             # `url_is_safe = url_has_allowed_host_and_scheme(url=target, ...)` then `if not url_is_safe:`
-            found, when, kinds = validation(checked, qualify, origin, value_of, validator, values_of)
+            found, when, kinds = validation(checked, qualify, origin, value_of, validator, values_of, collection_of)
             if found:
                 return found, when == positive, kinds
         # `if not x:`: where x tests false it is falsy ("", None, 0, an empty container), harmless anywhere
@@ -118,14 +122,14 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         and test.comparators[0].value is None
     ):
         # `PATTERN.fullmatch(x) is None` fails exactly when the call's result is false
-        found, when, kinds = validation(test.left, qualify, origin, value_of, validator, values_of)
+        found, when, kinds = validation(test.left, qualify, origin, value_of, validator, values_of, collection_of)
         matched = isinstance(test.ops[0], ast.IsNot)
         return found, when == (matched == positive), kinds
     if isinstance(test, ast.BoolOp):
         # `if a not in OK or b not in OK: abort()` validates both after the if (the whole
         # test is false only when each part is); `if a in OK and b in OK:` inside it
         valid_when = isinstance(test.op, ast.And)
-        parts = [validation(value, qualify, origin, value_of, validator, values_of) for value in test.values]
+        parts = [validation(value, qualify, origin, value_of, validator, values_of, collection_of) for value in test.values]
         for found, when, kinds in parts:
             if found and when == valid_when:
                 names |= found
@@ -154,7 +158,7 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
             sinks = PATH_SINKS
         elif isinstance(left, ast.Name) and isinstance(right, (ast.Name, ast.Attribute, ast.Set, ast.List, ast.Tuple, ast.Dict, ast.ListComp, ast.SetComp)):
             # not when the allow-list itself comes from the client
-            if origin is None or not _is_untrusted(origin(right)):
+            if origin is None or not lookups.is_untrusted(origin(right)):
                 names.add(left.id)
         elif _url_host(left, qualify, value_of) is not None and isinstance(right, (ast.Name, ast.Attribute, ast.Set, ast.List, ast.Tuple)):
             # `urlparse(url).netloc in ALLOWED_HOSTS`
@@ -162,7 +166,7 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
             sinks = _URL_SINKS
         elif field_path(left) is not None and isinstance(right, (ast.Name, ast.Attribute, ast.Set, ast.List, ast.Tuple, ast.Dict)):
             # `if f.key not in COLUMNS: raise`: that field of f, until f or the field is assigned again
-            if origin is None or not _is_untrusted(origin(right)):
+            if origin is None or not lookups.is_untrusted(origin(right)):
                 names.add(field_path(left))
         elif isinstance(right, ast.Name) and isinstance(left, ast.Constant) and isinstance(left.value, str) and set(left.value) & _QUOTES:
             # `if "'" in name: abort(400)`: without quotes, the value cannot leave an XPath string literal
@@ -182,6 +186,8 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         elif _url_host(left, qualify, value_of) is not None and isinstance(right, (ast.Constant, ast.Name, ast.Attribute)):
             names.add(_url_host(left, qualify, value_of))
             sinks = _URL_SINKS
+        elif origin is not None and collection_of is not None and (matched := lookups.matched_element(test, origin, collection_of)) is not None:
+            names.add(matched)  # `for view in self.views: if view.key == key: return view`
         elif (contained := shape_checks.contained_paths(left, right, qualify, values_of)) is not None:
             # `os.path.commonpath([BASE, os.path.realpath(target)]) == BASE`: target is inside BASE
             names.update(contained)
@@ -311,12 +317,12 @@ def _looked_up_key(test: ast.expr, origin, value_of, validator=None) -> tuple[fr
 def looked_up_key(value: ast.expr | None, origin, validator=None) -> tuple[frozenset[str], frozenset[str]] | None:
     """The names K that `value` looks up in a mapping of the application's own (constants, a
     registry filled at import; no default), and the sinks they are safe for where the lookup
-    found something (is not None): `TABLE.get(K)`, a selection by equality (_filtered_by), or a
+    found something (is not None): `TABLE.get(K)`, a selection by equality (lookups.filtered_by), or a
     call of a helper that returns None unless its arguments were found (`find_spec(source, K)`,
     whose summary's `ensures_when_found` says so); or a stored row found by equality with K
     (lookups.found_row_by): K then holds no line break the row's field does not (the log convention
     for stored values), but may hold anything else a row can."""
-    matched = _filtered_by(value, origin)
+    matched = lookups.filtered_by(value, origin)
     if matched is not None:
         return frozenset({matched}), ALL
     row_keys = lookups.found_row_by(value)
@@ -345,38 +351,6 @@ def looked_up_key(value: ast.expr | None, origin, validator=None) -> tuple[froze
     if table is not None and table.kind != UNKNOWN:
         return None  # a table the client (or a caller) filled can hold any key
     return frozenset({value.args[0].id}), ALL
-
-
-def _filtered_by(value: ast.expr | None, origin) -> str | None:
-    """K in a selection of the application's own items by equality with a name K:
-    `[p for p in PLUGINS if p.id == K]`, `next((u for u in users if u.name == K), None)`,
-    `manager.filtered(lambda p: p.id == K)`. Where the selection found something, K equals an
-    item's field. Not when the items come from the client."""
-    if isinstance(value, ast.Call) and astutil.last_name(value.func) == "next" and value.args:
-        value = value.args[0]
-    if isinstance(value, (ast.ListComp, ast.SetComp, ast.GeneratorExp)) and len(value.generators) == 1:
-        loop = value.generators[0]
-        if not isinstance(loop.target, ast.Name) or _is_untrusted(origin(loop.iter)):
-            return None
-        return next((k for test in loop.ifs if (k := _matched_name(test, loop.target.id)) is not None), None)
-    if isinstance(value, ast.Call):
-        lambdas = [a for a in value.args if isinstance(a, ast.Lambda) and len(a.args.args) == 1]
-        others = [a for a in value.args if not isinstance(a, ast.Lambda)]
-        receiver = value.func.value if isinstance(value.func, ast.Attribute) else None
-        if len(lambdas) != 1 or any(_is_untrusted(origin(a)) for a in [*others, *([receiver] if receiver is not None else [])]):
-            return None
-        return _matched_name(lambdas[0].body, lambdas[0].args.args[0].arg)
-    return None
-
-
-def _matched_name(test: ast.expr, item: str) -> str | None:
-    """K in `item.field == K` (either side; `item["field"]` too)."""
-    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
-        return None
-    for a, b in ((test.left, test.comparators[0]), (test.comparators[0], test.left)):
-        if isinstance(a, (ast.Attribute, ast.Subscript)) and isinstance(a.value, ast.Name) and a.value.id == item and isinstance(b, ast.Name) and b.id != item:
-            return b.id
-    return None
 
 
 def _case_folded(node: ast.expr) -> ast.expr:
@@ -566,11 +540,6 @@ def catches(handler: ast.ExceptHandler, error: str) -> bool:
     """Whether an `except` clause catches the builtin exception `error` (bare, Exception, or by name)."""
     kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
     return any(k is None or isinstance(k, ast.Name) and k.id in (error, "Exception", "BaseException") for k in kinds)
-
-
-def _is_untrusted(origin: Origin) -> bool:
-    part = origin.risk()
-    return part is not None and part.kind == UNTRUSTED
 
 
 def _url_host(node: ast.AST, qualify, value_of=None) -> str | None:

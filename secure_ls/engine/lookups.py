@@ -11,6 +11,10 @@ Two shapes:
   K is found once the statement has run, through flow's `_checked_by_call`. An `except
   DoesNotExist:` handler that falls through joins the miss back in, so K is not found after it;
   in an `except MultipleObjectsReturned:` handler K matched several rows (matched_several).
+
+The same holds of the application's own items selected by equality with K (filtered_by: a
+comprehension, `next(...)`, a filter with a lambda; matched_element: `if item.key == K:` inside
+`for item in ITEMS:`): where the selection found one, K equals that item's field.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine import astutil, catalog, frameworks
+from secure_ls.engine.taint import UNTRUSTED, Origin
 
 # ORM query methods that return None when no row matches (`if user is None: abort(404)` follows)
 ROW_OR_NONE = frozenset({"first", "get_or_none", "one_or_none", "scalar_one_or_none"})
@@ -100,3 +105,61 @@ def _exact_keys(value: ast.Call) -> frozenset[str]:
         keys.update(k.value.id for k in exact if isinstance(k.value, ast.Name))
         call = call.func.value if isinstance(call.func, ast.Attribute) else call.func
     return frozenset(keys)
+
+
+def is_untrusted(origin: Origin) -> bool:
+    """Whether the worst of what the value may hold is untrusted input (not a constant, a
+    parameter or the program's own data)."""
+    part = origin.risk()
+    return part is not None and part.kind == UNTRUSTED
+
+
+def filtered_by(value: ast.expr | None, origin) -> str | None:
+    """K in a selection of the application's own items by equality with a name K:
+    `[p for p in PLUGINS if p.id == K]`, `next((u for u in users if u.name == K), None)`,
+    `manager.filtered(lambda p: p.id == K)`. Where the selection found something, K equals an
+    item's field. Not when the items come from the client."""
+    if isinstance(value, ast.Call) and astutil.last_name(value.func) == "next" and value.args:
+        value = value.args[0]
+    if isinstance(value, (ast.ListComp, ast.SetComp, ast.GeneratorExp)) and len(value.generators) == 1:
+        loop = value.generators[0]
+        if not isinstance(loop.target, ast.Name) or is_untrusted(origin(loop.iter)):
+            return None
+        return next((k for test in loop.ifs if (k := _matched_name(test, loop.target.id)) is not None), None)
+    if isinstance(value, ast.Call):
+        lambdas = [a for a in value.args if isinstance(a, ast.Lambda) and len(a.args.args) == 1]
+        others = [a for a in value.args if not isinstance(a, ast.Lambda)]
+        receiver = value.func.value if isinstance(value.func, ast.Attribute) else None
+        if len(lambdas) != 1 or any(is_untrusted(origin(a)) for a in [*others, *([receiver] if receiver is not None else [])]):
+            return None
+        return _matched_name(lambdas[0].body, lambdas[0].args.args[0].arg)
+    return None
+
+
+def matched_element(test: ast.Compare, origin, collection_of) -> str | None:
+    """K in `item.field == K` (or `item == K`) inside `for item in ITEMS:` over the application's own
+    items: where the test holds, K equals an item's field (the statement form of filtered_by's selection)."""
+    for side, other in ((test.left, test.comparators[0]), (test.comparators[0], test.left)):
+        item = side.value if isinstance(side, (ast.Attribute, ast.Subscript)) else side
+        if not isinstance(item, ast.Name) or (items := collection_of(item)) is None or is_untrusted(origin(items)):
+            continue
+        if item is side:  # `if entry == name:` in `for entry in os.listdir(BASE):`
+            return other.id if isinstance(other, ast.Name) and other.id != item.id else None
+        return _matched_name(test, item.id)
+    return None
+
+
+def _matched_name(test: ast.expr, item: str) -> str | None:
+    """K in `item.field == K` (either side; `item["field"]` too; `(item.key or item.extension) == K`,
+    one of the item's fields)."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+        return None
+    for a, b in ((test.left, test.comparators[0]), (test.comparators[0], test.left)):
+        fields = a.values if isinstance(a, ast.BoolOp) and isinstance(a.op, ast.Or) else [a]
+        if all(_is_field_of(f, item) for f in fields) and isinstance(b, ast.Name) and b.id != item:
+            return b.id
+    return None
+
+
+def _is_field_of(node: ast.expr, item: str) -> bool:
+    return isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.value, ast.Name) and node.value.id == item

@@ -333,7 +333,7 @@ class ValueOrigins(ExpressionFacts):
 
     def _validation(self, test: ast.expr) -> tuple[set[str], bool, frozenset[str]]:
         """guards.validation of a condition, with what this pass knows of values and callees."""
-        return guards.validation(test, self._qualify, self._origin, self._single_value, self.summary_of, self._values)
+        return guards.validation(test, self._qualify, self._origin, self._single_value, self.summary_of, self._values, self._collection)
 
     def _conditional(self, node: ast.IfExp) -> Origin:
         """`x if x in ALLOWED else "default"`: the branch a validating test guards holds a valid value."""

@@ -54,3 +54,20 @@ def test_a_probe_after_the_check_in_the_same_condition_is_not_reported(condition
 )
 def test_a_probe_the_check_does_not_cover_is_reported(condition):
     assert "SLS110" in rules(HELPER.replace("CONDITION", condition))
+
+
+def test_a_name_bound_inside_the_test_is_what_the_test_checks():
+    code = """
+from django.views.generic import ListView
+
+
+class EventList(ListView):
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if (mode := self.request.GET.get("mode")) in {"list", "calendar", "day"}:
+            self.request.session["view_mode"] = mode
+        return ctx
+"""
+    assert "SLS125" not in rules(code)
+    # the bound value is stored whatever the test says of another one
+    assert "SLS125" in rules(code.replace('in {"list", "calendar", "day"}:', 'and self.request.GET.get("x") in {"a"}:'))
