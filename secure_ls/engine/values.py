@@ -600,7 +600,21 @@ class ValueOrigins(ExpressionFacts):
         keywords: dict[str | None, Origin] = {}
         for kw in node.keywords:
             keywords[kw.arg] = keywords.get(kw.arg, CONSTANT).join(self._origin(kw.value))
-        return summary.apply(node, positional, keywords, make_step(node, ""), element=element)
+        out = summary.apply(node, positional, keywords, make_step(node, ""), element=element)
+        if summary.returned_start is not None and element is None and out.risk():
+            out = guards.settled_url(self._returned_start(summary, node), out)
+        return out
+
+    def _returned_start(self, summary: "FunctionSummary", node: ast.Call) -> str | None:
+        """The constant text the called function's result starts with: its own leading text, then
+        what this call's argument for the parameter that follows it starts with
+        (`endpoint("/search?" + q)` with `def endpoint(route): return "{}{}".format(HOST, route)`)."""
+        text, parameter = summary.returned_start
+        if parameter:
+            given = astutil.argument_for(node, summary.params, parameter)  # (a keyword-only one by its name)
+            if given is not None:
+                text += self._start_text(given) or ""
+        return text or None
 
     def _join_all(self, nodes: Iterable[ast.AST]) -> Origin:
         out = CONSTANT
