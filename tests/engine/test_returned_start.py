@@ -43,3 +43,16 @@ def test_a_helper_that_rebinds_its_parameter_says_nothing_of_the_callers_start()
     code = CODE.replace("    return '{}{}'.format(HOST, route)", "    route = route.strip()\n    return '{}{}'.format(HOST, route)")
     code = code.replace("endpoint('/search?{}'", "endpoint('/search/' + request.args['kind'] + '?{}'")
     assert [rule for rule, _ in _reported(code)] == ["SLS121"]
+
+
+def test_each_value_a_name_passed_may_hold_is_a_start_of_its_own():
+    # `/view` or `/embed`: a path of this site either way (their common prefix `/` alone is not);
+    # once one branch holds the client's text, that start settles nothing
+    code = (
+        "from django.http import HttpResponseRedirect\n\n"
+        "def with_params(base_url, params):\n    return f\"{base_url}?{'&'.join(params)}\"\n\n"
+        "def view(request, token):\n    base = '/view'\n    if token:\n        base = '/embed'\n"
+        "    return HttpResponseRedirect(with_params(base, request.GET.getlist('p')))\n"
+    )
+    assert _reported(code) == []
+    assert [rule for rule, _ in _reported(code.replace("base = '/embed'", "base = request.GET['next']"))] == ["SLS120"]
