@@ -169,6 +169,12 @@ def _template_pieces(node: ast.AST) -> list | None:
 _UNREAD = ast.Pass()  # a template field whose text is not read: the prefix ends there
 
 
+def template_pieces(node: ast.AST) -> list | None:
+    """`_template_pieces` for other modules: the text of a constant template and the values it
+    is filled with, in order (a field whose text is not read is neither: the text ends there)."""
+    return _template_pieces(node)
+
+
 def names_a_class(node: ast.AST) -> bool:
     """`Account`, `models.Account`: a CamelCase name, by the naming convention (not a CONSTANT)."""
     name = last_name(node)

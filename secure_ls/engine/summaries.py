@@ -29,6 +29,7 @@ language server fills in the background (lsp/workspace_index.py).
 from __future__ import annotations
 
 import ast
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -82,6 +83,10 @@ class FunctionSummary:
     static: bool = False
     # annotated to return a built-in container (`-> dict[str, Any]`): str() of the result shows its items with repr()
     returns_container: bool = False
+    # (text, parameter): every return is a string that starts with the constant `text` and then,
+    # when `parameter` is not empty, with that parameter's value (`"{}{}".format(HOST, route)`,
+    # `f"{base_url}?{query}"`): the caller knows how its result starts (values.ValueOrigins._apply)
+    returned_start: tuple[str, str] | None = None
 
     def apply(
         self, call: ast.Call | None, positional: list[taint.Origin], keywords: dict, step: taint.Step | None, element: int | None = None
@@ -205,6 +210,7 @@ def summarize_function(
         forwards=_forwards(body, (*positional, *kwonly), qualify),
         static=static,
         returns_container=frameworks.returns_builtin_container(func.returns),
+        returned_start=_returned_start(body, (*positional, *kwonly), module.strings),
     )
     analyzer.release()  # nothing of the pass outlives the summary (plain names and tuples)
     return summary
@@ -247,6 +253,53 @@ class _BodySyntax:
 
 
 _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _returned_start(body: _BodySyntax, params: tuple[str, ...], strings: Mapping[str, str]) -> tuple[str, str] | None:
+    """How every string the function returns starts: the same constant text on every `return`
+    (through the module's string constants), then the same parameter, never rebound, or nothing
+    known; (common text, "") when the returns agree on their text only. None when a return's
+    start is unknown."""
+    kept = frozenset(params) - body.stored
+
+    def value_of(name: ast.Name) -> str | None:
+        return strings.get(name.id) if name.id not in body.stored else None
+
+    starts = {_start(r.value, kept, value_of) for r in body.returns}
+    if not starts or None in starts:
+        return None
+    if len(starts) == 1:
+        return starts.pop()
+    texts = [text for text, _ in starts]
+    common = os.path.commonprefix(texts)
+    return (common, "") if common else None
+
+
+def _start(node: ast.expr | None, params: frozenset[str], value_of) -> tuple[str, str] | None:
+    """(constant text, parameter) a returned string starts with: see `_returned_start`."""
+    if isinstance(node, ast.Name) and node.id in params:
+        return "", node.id
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        pieces: list | None = astutil.added(node)
+    else:
+        pieces = astutil.template_pieces(node)
+    if pieces is None:
+        found = astutil.literal_prefix(node, value_of) if node is not None else None
+        return (found[0], "") if found is not None and found[0] else None
+    text = ""
+    for piece in pieces:
+        if isinstance(piece, str):
+            text += piece
+            continue
+        if isinstance(piece, ast.Name) and piece.id in params:
+            return text, piece.id
+        found = astutil.literal_prefix(piece, value_of)
+        if found is None:
+            break
+        text += found[0]
+        if not found[1]:
+            break
+    return (text, "") if text else None
 
 
 def _forwards(body: _BodySyntax, params: tuple[str, ...], qualify) -> tuple[tuple[str, str, str], ...]:

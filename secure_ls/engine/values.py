@@ -600,7 +600,27 @@ class ValueOrigins(ExpressionFacts):
         keywords: dict[str | None, Origin] = {}
         for kw in node.keywords:
             keywords[kw.arg] = keywords.get(kw.arg, CONSTANT).join(self._origin(kw.value))
-        return summary.apply(node, positional, keywords, make_step(node, ""), element=element)
+        out = summary.apply(node, positional, keywords, make_step(node, ""), element=element)
+        if summary.returned_start is not None and element is None and out.risk():
+            # settled as each start the result may have settles it (a name assigned in two branches)
+            starts = self._returned_starts(summary, node)
+            settled = guards.settled_url(starts[0] or None, out)
+            for start in starts[1:]:
+                settled = settled.join(guards.settled_url(start or None, out))
+            out = settled
+        return out
+
+    def _returned_starts(self, summary: "FunctionSummary", node: ast.Call) -> list[str]:
+        """The constant texts the called function's result may start with: its own leading text,
+        then what this call's argument for the parameter that follows it starts with
+        (`endpoint("/search?" + q)` with `def endpoint(route): return "{}{}".format(HOST, route)`),
+        one text for each value a name passed may hold."""
+        text, parameter = summary.returned_start
+        given = astutil.argument_for(node, summary.params, parameter) if parameter else None  # (a keyword-only one by its name)
+        if given is None:
+            return [text]
+        values = self._values(given) if isinstance(given, ast.Name) else ()
+        return [text + (self._start_text(value) or "") for value in values or (given,)]
 
     def _join_all(self, nodes: Iterable[ast.AST]) -> Origin:
         out = CONSTANT

@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil, catalog
 from secure_ls.engine.model import Confidence, Severity
-from secure_ls.rules._support import frameworks, web
+from secure_ls.rules._support import frameworks, verified_decode, web
 from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
@@ -48,7 +48,9 @@ class HttpHeaderInjection(Rule):
     Do not reflect raw client input into headers. Map it to a known value
     (an allow-list), or encode it, e.g. with `urllib.parse.quote(value)`.
     Values passed through `quote`, `json.dumps`, `int()` or checked against
-    an allow-list are not reported.
+    an allow-list are not reported, nor is a claim of a token decoded with its
+    signature check on (`jwt.decode(cookie, key)["sub"]`): the key's holder
+    signed it, the client could not choose it.
     """
 
     id = "SLS126"
@@ -64,6 +66,18 @@ class HttpHeaderInjection(Rule):
     local_calls = frozenset({"start_response"})
 
     VALID = [
+        # a claim of a token whose signature was checked: the server (or the identity provider) signed it
+        code("""
+            import jwt
+            from fastapi import Request, Response
+
+            def forward_auth(request: Request, key: str):
+                claims = jwt.decode(request.cookies["token"], key, algorithms=["HS256"])
+                user = claims.get("sub")
+                response = Response("", status_code=202)
+                response.headers["remote-user"] = user
+                return response
+        """),
         code("""
             from urllib.parse import quote
             from flask import make_response, request
@@ -117,6 +131,22 @@ class HttpHeaderInjection(Rule):
         """),
     ]
     INVALID = [
+        # the same claim read without the signature check: the client wrote it
+        Example(
+            code("""
+                import jwt
+                from fastapi import Request, Response
+
+                def forward_auth(request: Request, key: str):
+                    claims = jwt.decode(request.cookies["token"], key, options={"verify_signature": False})
+                    user = claims.get("sub")
+                    response = Response("", status_code=202)
+                    response.headers["remote-user"] = user
+                    return response
+            """),
+            where='response.headers["remote-user"]',
+            says="is written into a response header unencoded",
+        ),
         Example(
             code("""
                 from flask import make_response, request
@@ -280,6 +310,8 @@ class HttpHeaderInjection(Rule):
         part = ctx.origin(value).risk(Sink.HEADER)
         if not web.is_client(part) or web.reads_own_url(ctx, part):
             return
+        if verified_decode.signed_claim(value, ctx):
+            return  # a claim of a token whose signature was checked: the key's holder chose it, not the client
         what = "a cookie" if kind == "cookie" else "a response header"
         if kind == "header" and frameworks.imports_any(ctx, frameworks.REFUSES_LINE_BREAKS):
             kind = "checked-header"

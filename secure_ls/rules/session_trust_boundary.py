@@ -36,6 +36,7 @@ class SessionTrustBoundary(Rule):
     the type you expect, look the object up and check the user may use it)
     and store the validated result. A value checked in the same function
     (membership in an allow-list, a `check_*`/`verify_*`/`validate_*` call,
+    also one whose failing branch replaces the value, `if not is_safe_url(url): url = "/"`,
     a helper named for safety such as `get_safe_redirect()`, `int()`), and the request's own URL (`session["next"] = request.url`),
     are not reported, nor is a URL of this site with the client's text only in
     its query string (`f"{request.path_info}?{request.META['QUERY_STRING']}"`,
@@ -58,6 +59,17 @@ class SessionTrustBoundary(Rule):
     methods = frozenset({"update", "setdefault"})
 
     VALID = [
+        # the failed check puts a fixed value in the name's place: what is stored passed it or is "/"
+        code("""
+            from flask import redirect, request, session
+
+            def login(is_safe_url, authorize_url):
+                next_url = request.args.get("next", "/")
+                if not is_safe_url(next_url):
+                    next_url = "/"
+                session["next"] = next_url
+                return redirect(authorize_url)
+        """),
         # the page the user is on, path and query: what `request.get_full_path()` gives
         code("""
             class RememberSearch:
@@ -162,6 +174,21 @@ class SessionTrustBoundary(Rule):
         """),
     ]
     INVALID = [
+        # the failed check is only logged: the unchecked value is stored all the same
+        Example(
+            code("""
+                from flask import current_app, redirect, request, session
+
+                def login(is_safe_url, authorize_url):
+                    next_url = request.args.get("next", "/")
+                    if not is_safe_url(next_url):
+                        current_app.logger.warning("unsafe next: %s", next_url)
+                    session["next"] = next_url
+                    return redirect(authorize_url)
+            """),
+            where='session["next"]',
+            says="is stored in the session without validation",
+        ),
         Example(
             code("""
                 from flask import request, session
@@ -330,7 +357,7 @@ def _validated(ctx, target: ast.AST, value: ast.expr) -> bool:
     ignored: set[int] = set()  # calls in the test of a check whose outcome the write does not depend on
     for node in astutil.walk(body):
         if isinstance(node, (ast.If, ast.While, ast.Assert, ast.IfExp)):
-            guarding = _guards(node, target, ctx)
+            guarding = _guards(node, target, ctx) or _resets_when_failed(node, names)
             for call in astutil.walk(node.test):
                 if isinstance(call, ast.Call):
                     if not guarding:
@@ -346,6 +373,18 @@ def _validated(ctx, target: ast.AST, value: ast.expr) -> bool:
             if _CHECKS.search(label) and any(web.names_in(a) & names for a in list(node.args) + [k.value for k in node.keywords]):
                 return True
     return False
+
+
+def _resets_when_failed(check: ast.AST, names: set[str]) -> bool:
+    """`if not is_safe_url(next_url): next_url = "/"`: the branch taken when the check fails
+    binds the stored name anew, so after the `if` it holds either a value that passed the check
+    or the replacement; the check's outcome decides what is stored as much as a `return` would."""
+    if not isinstance(check, ast.If):
+        return False
+    failed = check.body if isinstance(check.test, ast.UnaryOp) and isinstance(check.test.op, ast.Not) else check.orelse
+    return any(
+        isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id in names for t in stmt.targets) for stmt in failed
+    )
 
 
 def _item_read(node: ast.AST) -> tuple[str, object] | None:

@@ -30,7 +30,8 @@ class UrlopenUncheckedScheme(Rule):
     ## What it does
     Finds `urllib.request.urlopen`, `urlretrieve` and `Request` given a URL
     that is not a constant, does not start with a fixed `http://` or
-    `https://`, and whose scheme the function never checks (nor, for a
+    `https://` (or a constant base URL or URL template defined elsewhere:
+    `LOOKUP_URLS[kind] % quote(address)`), and whose scheme the function never checks (nor, for a
     URL kept on `self`, the method that stores it: a constructor that
     raises unless the scheme is http or https guards the whole class).
     A URL read from outside data (a downloaded page, a file, the process
@@ -70,6 +71,22 @@ class UrlopenUncheckedScheme(Rule):
     calls = frozenset(_OPENERS)
 
     VALID = [
+        # a constant table of URL templates, picked by key: the template's text names the scheme
+        code("""
+            import urllib.parse
+            import urllib.request
+
+            LOOKUP_URLS = {
+                "geo": "https://stat.example.net/geoloc.json?resource=%s",
+                "asn": "https://stat.example.net/network-info.json?resource=%s",
+            }
+
+            def lookup(kind, address):
+                if kind not in LOOKUP_URLS:
+                    return None
+                req = urllib.request.Request(LOOKUP_URLS[kind] % urllib.parse.quote(address, safe=""))
+                return urllib.request.urlopen(req, timeout=5).read()
+        """),
         code("""
             from urllib.request import urlopen
 
@@ -144,6 +161,18 @@ class UrlopenUncheckedScheme(Rule):
         """),
     ]
     INVALID = [
+        Example(  # the template itself is the caller's: it may start with file://
+            code("""
+                import urllib.parse
+                import urllib.request
+
+                def lookup(template, address):
+                    req = urllib.request.Request(template % urllib.parse.quote(address, safe=""))
+                    return urllib.request.urlopen(req, timeout=5).read()
+            """),
+            where='template % urllib.parse.quote(address, safe="")',
+            says="is opened with `Request` without checking its scheme",
+        ),
         Example(  # stored by a constructor that checks nothing
             code("""
                 import urllib.request
@@ -213,6 +242,8 @@ class UrlopenUncheckedScheme(Rule):
             return
         if parts and isinstance(parts[0], strings.Value) and ctx.origin(parts[0].node).is_constant:
             return  # a constant base URL defined elsewhere
+        if _constant_template(built, ctx):
+            return  # `URLS[kind] % quote(address)`: a constant template defined elsewhere fills in the values
         if _scheme_checked(ctx, node, url):
             return
         ctx.report(
@@ -234,6 +265,23 @@ def _confidence(call: ast.Call, part: taint.Part, ctx) -> Confidence:
     if part.kind != taint.PARAM or any(isinstance(a, ast.ClassDef) for a in ctx.ancestors(call)):
         return Confidence.LOW
     return part.confidence()
+
+
+def _constant_template(built: ast.expr, ctx) -> bool:
+    """`LOOKUP_URLS[kind] % quote(address)`, `API[name].format(id)`: the URL is a template that is
+    a constant defined elsewhere (a module table of URLs, picked by key), filled with values; its
+    text, not theirs, starts the URL and names the scheme (as a constant base URL does). A
+    template whose text is known must start with a scheme itself (not `"%s"`)."""
+    if isinstance(built, ast.BinOp) and isinstance(built.op, ast.Mod):
+        template = built.left
+    elif isinstance(built, ast.Call) and isinstance(built.func, ast.Attribute) and built.func.attr == "format":
+        template = built.func.value
+    else:
+        return False
+    if isinstance(template, ast.Constant) or not ctx.origin(template).is_constant:
+        return False
+    text = ctx.string_value(template)
+    return text is None or _SCHEME_START.match(text) is not None
 
 
 def _is_request_object(url: ast.expr, ctx) -> bool:

@@ -23,8 +23,8 @@ from secure_ls.engine import astutil
 from secure_ls.engine.context import argument
 from secure_ls.rules._support import crypto
 
-# Decoders that always check the signature (authlib has no switch to turn it off).
-_ALWAYS_VERIFYING = frozenset({"authlib.jose.jwt.decode"})
+# Decoders that always check the signature (authlib and joserfc have no switch to turn it off).
+_ALWAYS_VERIFYING = frozenset({"authlib.jose.jwt.decode", "joserfc.jwt.decode"})
 
 
 def verifies(call: ast.Call, ctx) -> bool:
@@ -33,6 +33,32 @@ def verifies(call: ast.Call, ctx) -> bool:
     if (ctx.call_name(call) or "") in _ALWAYS_VERIFYING:
         return True
     return crypto.is_jwt_decode(call, ctx) and crypto.signature_disabled(call, ctx) is None
+
+
+def signed_claim(value: ast.expr, ctx, depth: int = 6) -> bool:
+    """Whether `value` is read out of a token decoded with its signature check on: `user =
+    token.claims.get("sub")` after `token = jwt.decode(cookie, key)`, `payload["role"]`. What
+    such a claim holds is what the key's holder signed (the server minted the token at login,
+    or the identity provider did), not text the client chose, whatever carried the token in.
+    Follows local names whose every assignment is such a read, through attributes, items and
+    `.get()`."""
+    node = value
+    while depth > 0:
+        depth -= 1
+        if isinstance(node, ast.Await):
+            node = node.value
+        elif isinstance(node, (ast.Attribute, ast.Subscript)):
+            node = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and not verifies(node, ctx):
+            node = node.func.value
+        elif isinstance(node, ast.Call):
+            return verifies(node, ctx)
+        elif isinstance(node, ast.Name):
+            values = ctx.assigned_values(node)
+            return bool(values) and all(signed_claim(v, ctx, depth) for v in values)
+        else:
+            return False
+    return False
 
 
 def _token_of(call: ast.Call) -> ast.expr | None:
