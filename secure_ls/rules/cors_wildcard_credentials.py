@@ -37,7 +37,10 @@ class CorsWildcardCredentials(Rule):
     reported. Also the same by hand: a response whose
     `Access-Control-Allow-Origin` is the request's own `Origin` header,
     unchecked, in a function that also sends
-    `Access-Control-Allow-Credentials: true`.
+    `Access-Control-Allow-Credentials: true` (in the audit tier when that
+    header is sent only under an opt-in of the code's configuration: `if
+    allow_credentials:` of a parameter defaulting to False, `if
+    self.allow_credentials:`).
 
     ## Why is this bad?
     Browsers refuse `Access-Control-Allow-Origin: *` with credentials, so
@@ -215,7 +218,8 @@ class CorsWildcardCredentials(Rule):
             return
         part = ctx.origin(value).risk(Sink.HEADER)
         func = ctx.enclosing_function(node)
-        if not web.is_client(part) or func is None or not _allows_credentials(func, ctx) or ctx.in_test_code(node):
+        credentials = _allows_credentials(func, ctx) if func is not None else None
+        if not web.is_client(part) or credentials is None or ctx.in_test_code(node):
             return
         ctx.report(
             self,
@@ -223,7 +227,7 @@ class CorsWildcardCredentials(Rule):
             "The request's Origin header is sent back as Access-Control-Allow-Origin, with credentials allowed: "
             "every website can send requests with the user's cookies and read the responses. Send it back only "
             "when it is one of the allowed origins.",
-            confidence=Confidence.MEDIUM,
+            confidence=credentials,
         )
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
@@ -304,8 +308,13 @@ def _names_header(node: ast.AST, header: str, ctx) -> bool:
     return (ctx.string_value(node) or "").lower() == header
 
 
-def _allows_credentials(func: ast.AST, ctx) -> bool:
-    """The function sends `Access-Control-Allow-Credentials: true` (a header item or `set_header`)."""
+def _allows_credentials(func: ast.AST, ctx) -> Confidence | None:
+    """Whether the function sends `Access-Control-Allow-Credentials: true` (a header item or
+    `set_header`): MEDIUM when it may always do so, LOW (the audit tier) when every such header
+    is sent only under an opt-in of the code's configuration (`if allow_credentials:` of a
+    parameter defaulting to False, `if self.allow_credentials:`): whether credentials ride along
+    is then a deployment's choice the code does not make. None: it never sends it."""
+    found = None
     for node in astutil.walk(func):
         if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Subscript):
             name, value = node.targets[0].slice, node.value
@@ -314,8 +323,37 @@ def _allows_credentials(func: ast.AST, ctx) -> bool:
         else:
             continue
         if _names_header(name, _ALLOW_CREDENTIALS, ctx) and (ctx.string_value(value) or "").lower() == "true":
+            if not _under_opt_in(node, func, ctx):
+                return Confidence.MEDIUM
+            found = Confidence.LOW
+    return found
+
+
+def _under_opt_in(node: ast.AST, func: ast.AST, ctx) -> bool:
+    """The statement sits in the body of an `if FLAG:` whose flag is the code's configuration,
+    not the request's: a parameter of the function defaulting to False/None, or an attribute
+    of `self` (`if origin:` of the request's Origin is no opt-in)."""
+    child, parent = node, ctx.parent(node)
+    while parent is not None and child is not func:
+        if isinstance(parent, ast.If) and child in parent.body and _configured_flag(parent.test, func, ctx):
             return True
+        child, parent = parent, ctx.parent(parent)
     return False
+
+
+def _configured_flag(test: ast.expr, func: ast.AST, ctx) -> bool:
+    if web.is_client(ctx.origin(test).risk(Sink.HEADER)):
+        return False
+    if isinstance(test, ast.Attribute):
+        return isinstance(test.value, ast.Name) and test.value.id == "self"
+    if not isinstance(test, ast.Name) or not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    args = func.args
+    positional = args.posonlyargs + args.args
+    defaults = dict(zip([a.arg for a in positional[len(positional) - len(args.defaults):]], args.defaults))
+    defaults.update((a.arg, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None)
+    default = defaults.get(test.id)
+    return isinstance(default, ast.Constant) and default.value in (False, None)
 
 
 def _configured_origins(ctx) -> corsconfig.CorsOrigins | None:

@@ -22,7 +22,12 @@ class Jinja2AutoescapeOff(Rule):
     escaping would be wrong: environments are only reported in modules that
     use a web framework or in code that mentions HTML. An explicit
     `autoescape=False` is reported with low confidence (it may be a
-    deliberate choice for text output), a missing one with medium.
+    deliberate choice for text output), a missing one with medium. A
+    `SandboxedEnvironment` of a function that only compiles template text
+    known at run time (`env.from_string(saved.query)`) is reported with low
+    confidence: the sandbox runs templates that users write, whose author
+    chooses the markup anyway, and which mostly make queries, configs or
+    messages.
 
     ## Why is this bad?
     Jinja does not escape by default. Any value rendered into an HTML page
@@ -196,6 +201,7 @@ class Jinja2AutoescapeOff(Rule):
             return  # SQL, YAML, code, e-mail text...: escaping for HTML would be wrong
         if _renders_only_text_files(node, ctx):
             return  # `env.get_template("app.cfg.template")`: no page, and select_autoescape would not escape it either
+        users_templates = name == "jinja2.sandbox.SandboxedEnvironment" and _compiles_only_runtime_sources(node, ctx)
         how = "with autoescape=False" if option is not None else "without autoescape"
         ctx.report(
             self,
@@ -203,7 +209,7 @@ class Jinja2AutoescapeOff(Rule):
             f"Jinja2 environment created {how}: values rendered into HTML are not escaped (XSS). "
             "Pass autoescape=jinja2.select_autoescape() (or True).",
             fix=fix,
-            confidence=Confidence.MEDIUM if option is None else Confidence.LOW,
+            confidence=Confidence.MEDIUM if option is None and not users_templates else Confidence.LOW,
         )
 
 
@@ -236,3 +242,33 @@ def _renders_only_text_files(node: ast.Call, ctx) -> bool:
         if "." not in template.rsplit("/", 1)[-1] or any(ext in template for ext in _MARKUP_EXTENSIONS):
             return False
     return True
+
+
+# what configuring an environment reads of it: no template is compiled through these
+_CONFIGURATION = frozenset({"add_extension", "filters", "globals", "tests", "policies"})
+
+
+def _compiles_only_runtime_sources(node: ast.Call, ctx) -> bool:
+    """A sandboxed environment held by a local name that compiles only template text known at run
+    time (`env.from_string(saved.query_string)`), besides being configured. The sandbox is there
+    because users write those templates: the author chooses the markup, so escaping the values
+    they print does not contain them, and such templates make queries, configs and messages.
+    A template written in the code (`from_string("<p>{{ name }}</p>")`) or loaded by name is a page."""
+    stmt = ctx.statement(node)
+    scope = ctx.enclosing_function(node)
+    if scope is None or not (isinstance(stmt, ast.Assign) and stmt.value is node and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return False
+    compiled = False
+    for use in astutil.name_reads(scope, stmt.targets[0].id):
+        attribute = ctx.parent(use)
+        if not isinstance(attribute, ast.Attribute):
+            return False
+        if attribute.attr in _CONFIGURATION:
+            continue
+        call = ctx.parent(attribute)
+        if attribute.attr != "from_string" or not (isinstance(call, ast.Call) and call.func is attribute and call.args):
+            return False
+        if isinstance(call.args[0], ast.JoinedStr) or ctx.string_value(call.args[0]) is not None:
+            return False
+        compiled = True
+    return compiled

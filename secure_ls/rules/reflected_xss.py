@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine import astutil
+from secure_ls.engine import frameworks as engine_frameworks
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import frameworks, html, strings, web, xss_fix
 from secure_ls.rules.base import Example, Rule, code
@@ -60,7 +61,8 @@ class ReflectedXss(Rule):
     from a helper of its module annotated to return data or a response
     object (`-> dict`, `-> Union[Dict, Response]`: Flask sends a dict as
     JSON, and a response is judged where it is made; a helper returning
-    `str` or unannotated is still read). A response marked as a download
+    `str` or unannotated is still read), nor what a route annotated that way
+    returns, unless it is text the route builds itself. A response marked as a download
     (`Content-Disposition: attachment`) is saved by the browser, not rendered
     in the site's origin: not reported where it is made, nor where a helper
     that marked it returns it. A Django form's `errors` (`f"Invalid: {form.errors}"`)
@@ -280,8 +282,47 @@ class ReflectedXss(Rule):
             def accept(name):
                 return follow(name, "accept")
         """),
+        # the view itself is annotated to return data: Flask sends the dict as JSON
+        code("""
+            from typing import Any, Dict, Tuple
+            from flask import Flask, request
+            app = Flask(__name__)
+
+            def lookup(name):
+                return {"name": name}, 200
+
+            @app.post("/verify")
+            def verify() -> Tuple[Dict[str, Any], int]:
+                result, status = lookup(request.form["name"])
+                return result, status
+        """),
     ]
     INVALID = [
+        Example(  # annotated as data, yet it returns markup it builds itself
+            code("""
+                from typing import Any, Dict, Tuple
+                from flask import Flask, request
+                app = Flask(__name__)
+
+                @app.get("/hello")
+                def hello() -> Tuple[Dict[str, Any], int]:
+                    page = f"<h1>{request.args['name']}</h1>"
+                    return page, 200
+            """),
+            fixed=code("""
+                from typing import Any, Dict, Tuple
+                from flask import Flask, request
+                from markupsafe import escape
+                app = Flask(__name__)
+
+                @app.get("/hello")
+                def hello() -> Tuple[Dict[str, Any], int]:
+                    page = f"<h1>{escape(request.args['name'])}</h1>"
+                    return page, 200
+            """),
+            where="request.args['name']",
+            says="The Flask request `request.args['name']` is written into an HTML response",
+        ),
         Example(  # a serializer's errors are a dict: its text is not escaped
             code("""
                 from django.http import HttpResponseBadRequest
@@ -599,6 +640,8 @@ class ReflectedXss(Rule):
                 return
             body = body.elts[0]
         family = "flask" if ctx.imports("flask") or ctx.imports("quart") else "other"
+        if _declares_data(func, body, ctx):
+            return  # `def verify() -> tuple[dict, int]`: the view declares data, which Flask sends as JSON
         if isinstance(body, ast.Name) and _holds_response(body, ctx):
             return  # `r = make_response(jsonify(result), 201)`: checked where it was made
         if isinstance(body, ast.Name) and all(html.sent_as_json(v, ctx) for v in ctx.assigned_values(body) or [body]):
@@ -661,6 +704,16 @@ class ReflectedXss(Rule):
             related=ctx.related_path(part),
             rewrites=via,
         )
+
+
+def _declares_data(func, body: ast.expr, ctx) -> bool:
+    """The route is annotated to return data or a response object (`-> Tuple[Dict[str, Any], int]`),
+    and what it returns is no text it builds itself: Flask sends a dict as JSON. A string the
+    view assembles despite its annotation is still read."""
+    if not engine_frameworks.returns_no_page_text(func.returns):
+        return False
+    values = ctx.assigned_values(body) if isinstance(body, ast.Name) else None
+    return not any(strings.is_built(v) or isinstance(v, (ast.Constant, ast.JoinedStr)) for v in [body, *(values or [])])
 
 
 def _holds_response(name: ast.Name, ctx) -> bool:
