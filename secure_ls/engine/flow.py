@@ -478,9 +478,9 @@ class FlowAnalyzer(ValueOrigins):
         then_env = dict(env)
         else_env = dict(env)
         validated, when, sinks = self._validation(stmt.test)
-        if any("." in name for name in validated):
+        if any(astutil.is_tracked_path(name) for name in validated):
             for node in astutil.walk(stmt.test):
-                path = guards.field_path(node)
+                path = guards.field_path(node) or astutil.item_path(node)
                 if path in validated and path not in env:
                     # a validated field (`f.key`) is tracked like a name from here on
                     then_env[path] = else_env[path] = Binding(self._origin(node))
@@ -519,7 +519,7 @@ class FlowAnalyzer(ValueOrigins):
         for operand in earlier:
             self._expr(operand, operand_env, record_only=True)
             validated, when, sinks = self._validation(operand)
-            names = {name for name in validated if "." not in name}
+            names = {name for name in validated if not astutil.is_tracked_path(name)}
             if names and when == needed:
                 operand_env = dict(operand_env) if operand_env is env else operand_env
                 _mark_safe(operand_env, names, sinks)

@@ -89,6 +89,23 @@ class CodeInjection(Rule):
                 if command in COMMANDS:
                     eval(command)(sys.argv[2:])
         """),
+        # the same with the item argparse made of the command-line argument
+        code("""
+            from argparse import ArgumentParser
+
+            COMMANDS = {"build": "build the site", "clean": "remove the output"}
+
+            def build(paths): ...
+            def clean(paths): ...
+
+            if __name__ == "__main__":
+                parser = ArgumentParser()
+                parser.add_argument("cmd", nargs=1)
+                parser.add_argument("paths", nargs="*")
+                options = parser.parse_args()
+                if options.cmd[0] in COMMANDS.keys():
+                    eval(options.cmd[0])(options.paths)
+        """),
         code("""
             import torch
 
@@ -237,6 +254,29 @@ class CodeInjection(Rule):
             fixed=None,
             where='builtins.eval(expr, {"__builtins__": {}})',
             says="`eval()` runs text from the parameter `expr` as Python",
+        ),
+        Example(  # one item is checked, another one is evaluated
+            code("""
+                import sys
+
+                COMMANDS = {"build": "build the site", "clean": "remove the output"}
+
+                if __name__ == "__main__":
+                    if sys.argv[1] in COMMANDS:
+                        eval(sys.argv[2])(sys.argv[3:])
+            """),
+            fixed=code("""
+                import sys
+                import ast
+
+                COMMANDS = {"build": "build the site", "clean": "remove the output"}
+
+                if __name__ == "__main__":
+                    if sys.argv[1] in COMMANDS:
+                        ast.literal_eval(sys.argv[2])(sys.argv[3:])
+            """),
+            where="eval(sys.argv[2])",
+            says="`eval()` runs text from command-line arguments",
         ),
         Example(  # a default that is an expression, not a name: the parameter holds code to run
             code("""
