@@ -223,6 +223,12 @@ def test_an_item_checked_against_an_allow_list_is_validated_until_reassigned():
     assert "SLS103" in rules(head + check + "    options = other\n" + sink)
     assert "SLS103" in rules(head + check + "    options.cmd = other\n" + sink)
     assert "SLS103" in rules(head + check + "    options.cmd[0] = other\n" + sink)
+    # checked on one path only: after the join the item is what it was on the other
+    for item in ("sys.argv[1]", "options.cmd[0]"):
+        one_path = f"    if other:\n        if {item} not in COMMANDS:\n            raise SystemExit(1)\n    eval({item})()\n"
+        assert "SLS103" in rules(head + one_path), item
+    local = "    argv = sys.argv\n    if other:\n        if argv[1] not in COMMANDS:\n            raise SystemExit(1)\n    eval(argv[1])()\n"
+    assert "SLS103" in rules(head + local)
 
 
 def test_answers_of_servers_the_program_calls_are_not_its_clients_data():
