@@ -347,3 +347,27 @@ def returns_in(body: list[ast.stmt]):
             yield node
         elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             pending.extend(children(node))
+
+
+def item_path(node: ast.AST) -> str | None:
+    """`argv[1]`, `options.cmd[0]`: an item at a constant index of a local name or of a field of
+    one, which a check pins down like a field (`if options.cmd[0] in COMMANDS:`) until the name,
+    the field or the item is assigned again."""
+    if not (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant)):
+        return None
+    index = node.slice.value
+    if not isinstance(index, (int, str)) or isinstance(index, bool):
+        return None
+    value = node.value
+    if isinstance(value, ast.Name):
+        base = value.id
+    elif isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name):
+        base = f"{value.value.id}.{value.attr}"  # guards.field_path
+    else:
+        return None
+    return f"{base}[{index!r}]"
+
+
+def is_tracked_path(name: str) -> bool:
+    """A name of the flow's environment that stands for a field or item (field_path, item_path)."""
+    return "." in name or "[" in name

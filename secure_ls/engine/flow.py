@@ -480,9 +480,9 @@ class FlowAnalyzer(ValueOrigins):
         then_env = dict(env)
         else_env = dict(env)
         validated, when, sinks = self._validation(stmt.test)
-        if any("." in name for name in validated):
+        if any(astutil.is_tracked_path(name) for name in validated):
             for node in astutil.walk(stmt.test):
-                path = guards.field_path(node)
+                path = guards.field_path(node) or astutil.item_path(node)
                 if path in validated and path not in env:
                     # a validated field (`f.key`) is tracked like a name from here on
                     then_env[path] = else_env[path] = Binding(self._origin(node))
@@ -521,7 +521,7 @@ class FlowAnalyzer(ValueOrigins):
         for operand in earlier:
             self._expr(operand, operand_env, record_only=True)
             validated, when, sinks = self._validation(operand)
-            names = {name for name in validated if "." not in name}
+            names = {name for name in validated if not astutil.is_tracked_path(name)}
             if names and when == needed:
                 operand_env = dict(operand_env) if operand_env is env else operand_env
                 _mark_safe(operand_env, names, sinks)
@@ -738,8 +738,8 @@ def _join_into(env: Env, other: Env) -> None:
     # A field tracked on one path only (`obj.x` checked, or set by `obj.x = v`) holds, after the
     # join, its value on that path or what the object held on the other: still tracked apart, so
     # that setting `account.contact` in an `if` leaves `account.name` as it was.
-    only_mine = {k: _field_after_join(env[k], k, other) for k in env if "." in k and k not in other}
-    only_theirs = {k: _field_after_join(b, k, env) for k, b in other.items() if "." in k and k not in env}
+    only_mine = {k: _field_after_join(env[k], k, other) for k in env if astutil.is_tracked_path(k) and k not in other}
+    only_theirs = {k: _field_after_join(b, k, env) for k, b in other.items() if astutil.is_tracked_path(k) and k not in env}
     for path, joined in [*only_mine.items(), *only_theirs.items()]:
         if joined is None:
             env.pop(path, None)
@@ -748,7 +748,7 @@ def _join_into(env: Env, other: Env) -> None:
     for name, binding in other.items():
         mine = env.get(name)
         if mine is None:
-            if "." not in name:
+            if not astutil.is_tracked_path(name):
                 env[name] = binding
         elif mine is not binding and name not in only_theirs:
             values = mine.values + tuple(v for v in binding.values if v not in mine.values)
@@ -768,7 +768,7 @@ def _field_after_join(field: Binding, path: str, other: Env) -> Binding | None:
     fields set there (None when that is not known: a nested path, or `obj` unbound there)."""
     base, _, rest = path.partition(".")
     holder = other.get(base)
-    if holder is None or "." in rest or holder.function:
+    if holder is None or "." in rest or "[" in path or holder.function:  # an item (astutil.item_path): not known there
         return None
     return Binding(field.origin.join(holder.own if holder.own is not None else holder.origin))
 

@@ -164,10 +164,11 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
             # `urlparse(url).netloc in ALLOWED_HOSTS`
             names.add(_url_host(left, qualify, value_of))
             sinks = _URL_SINKS
-        elif field_path(left) is not None and isinstance(right, (ast.Name, ast.Attribute, ast.Set, ast.List, ast.Tuple, ast.Dict)):
-            # `if f.key not in COLUMNS: raise`: that field of f, until f or the field is assigned again
+        elif (path := field_path(left) or astutil.item_path(left)) is not None and isinstance(right, (ast.Name, ast.Attribute, ast.Set, ast.List, ast.Tuple, ast.Dict)):
+            # `if f.key not in COLUMNS: raise`: that field of f, until f or the field is assigned again;
+            # `if options.cmd[0] in COMMANDS:` that item, the same way
             if origin is None or not lookups.is_untrusted(origin(right)):
-                names.add(field_path(left))
+                names.add(path)
         elif isinstance(right, ast.Name) and isinstance(left, ast.Constant) and isinstance(left.value, str) and set(left.value) & _QUOTES:
             # `if "'" in name: abort(400)`: without quotes, the value cannot leave an XPath string literal
             # (XPath 1.0 has no escape inside literals; rejecting the quote is the usual defence)

@@ -35,7 +35,7 @@ class ValueOrigins(ExpressionFacts):
     def _bind(self, target: ast.AST, origin: Origin, value: ast.expr | None, env: Env, names: dict[int, Binding] | None = None) -> None:
         """`names`: the bindings the value's reads had (from `_value`), when the caller has them."""
         if isinstance(target, ast.Name):
-            for path in [k for k in env if k.startswith(target.id + ".")]:
+            for path in [k for k in env if k.startswith((target.id + ".", target.id + "["))]:
                 del env[path]  # `f` is another object now: what was checked of the old one does not hold
             alias = self._qualify(value) if isinstance(value, (ast.Name, ast.Attribute)) else None
             env[target.id] = Binding(origin, (value,) if value is not None else (), alias, fields=self._literal_fields(value, env, names))
@@ -57,6 +57,9 @@ class ValueOrigins(ExpressionFacts):
             field = guards.field_path(target)
             if field is not None:
                 env.pop(field, None)  # `f.key = other`: the check was of the old value
+                for path in [k for k in env if k.startswith(field + "[")]:
+                    del env[path]  # `options.cmd = other`: so was the check of its items
+            env.pop(astutil.item_path(target) or "", None)  # `argv[1] = other`
             self._expr(target, env)
             self._record_attribute_store(target, origin, value)
             # `self.x = tainted` / `d["k"] = tainted`: the container now carries it
@@ -163,6 +166,10 @@ class ValueOrigins(ExpressionFacts):
                 used = astutil.item_use(current)
                 if used is not None:
                     item_uses.add(id(used))
+                if cls is ast.Subscript and type(current.ctx) is Load and (path := astutil.item_path(current)) is not None and path in env:
+                    loads[id(current)] = env[path]  # an item checked earlier (see astutil.item_path)
+                    if seen is not None:
+                        seen[id(current)] = env[path]
             elif cls is Attribute and type(current.ctx) is Load:
                 path = guards.field_path(current)
                 if path is not None and path in env:
@@ -319,6 +326,8 @@ class ValueOrigins(ExpressionFacts):
         if isinstance(node, ast.Attribute):
             return self._attribute(node)
         if isinstance(node, ast.Subscript):
+            if (tracked := self._binding(node)) is not None:  # type: ignore[arg-type]
+                return tracked.origin  # an item validated earlier (see astutil.item_path)
             if Sink.ANY in (typed := self._typed_field(node.value, node.slice)):
                 return CONSTANT
             origin = self._field(node.value, node.slice)

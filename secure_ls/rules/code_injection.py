@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import astutil, taint
+import re
+
+from secure_ls.engine import astutil, frameworks, taint
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import strings, web
 from secure_ls.rules._support import taint_sinks as ts
@@ -16,6 +18,8 @@ _EXEC = frozenset({"exec", "builtins.exec"})
 _COMPILE = frozenset({"compile", "builtins.compile"})
 _DATA_WORDS = ("literal", "value", "data", "repr", "config", "setting", "option", "param", "arg", "input", "field", "text", "string", "line")
 _ONLY_AST = frozenset({"ast.PyCF_ONLY_AST", "ast.PyCF_TYPE_COMMENTS"})
+# A dotted Python name: `Block`, `nn.LayerNorm`
+_DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
 
 class CodeInjection(Rule):
@@ -47,7 +51,10 @@ class CodeInjection(Rule):
     from pieces with parameters inserted (what code generators such as
     `dataclasses` do) is reported with low confidence. Calling what `eval()`
     returned (`eval(name)(args)`) runs no more text than `eval(name)`: only
-    that inner call is judged, not the arguments passed on. In test modules (that
+    that inner call is judged, not the arguments passed on. A parameter whose
+    default is the dotted name of a class or function (`act="nn.GELU"`) is
+    declared by example to name the program's own code: evaluated whole, it is
+    not reported for itself (what a caller passes in its place still is). In test modules (that
     import `pytest` or `unittest`) only data from outside the program is
     reported.
 
@@ -81,6 +88,23 @@ class CodeInjection(Rule):
                 command = sys.argv[1]
                 if command in COMMANDS:
                     eval(command)(sys.argv[2:])
+        """),
+        # the same with the item argparse made of the command-line argument
+        code("""
+            from argparse import ArgumentParser
+
+            COMMANDS = {"build": "build the site", "clean": "remove the output"}
+
+            def build(paths): ...
+            def clean(paths): ...
+
+            if __name__ == "__main__":
+                parser = ArgumentParser()
+                parser.add_argument("cmd", nargs=1)
+                parser.add_argument("paths", nargs="*")
+                options = parser.parse_args()
+                if options.cmd[0] in COMMANDS.keys():
+                    eval(options.cmd[0])(options.paths)
         """),
         code("""
             import torch
@@ -130,6 +154,18 @@ class CodeInjection(Rule):
             def check(source):
                 compile(source, "<input>", "exec")
                 return True
+        """),
+        # the parameter's default names a class: its callers choose among the program's classes
+        code("""
+            import torch.nn as nn
+
+            class Block(nn.Module):
+                def __init__(self, dim, norm_layer="nn.LayerNorm"):
+                    super().__init__()
+                    if isinstance(norm_layer, str):
+                        self.norm = eval(norm_layer)(dim)
+                    else:
+                        self.norm = norm_layer(dim)
         """),
     ]
     INVALID = [
@@ -219,6 +255,71 @@ class CodeInjection(Rule):
             where='builtins.eval(expr, {"__builtins__": {}})',
             says="`eval()` runs text from the parameter `expr` as Python",
         ),
+        Example(  # one item is checked, another one is evaluated
+            code("""
+                import sys
+
+                COMMANDS = {"build": "build the site", "clean": "remove the output"}
+
+                if __name__ == "__main__":
+                    if sys.argv[1] in COMMANDS:
+                        eval(sys.argv[2])(sys.argv[3:])
+            """),
+            fixed=code("""
+                import sys
+                import ast
+
+                COMMANDS = {"build": "build the site", "clean": "remove the output"}
+
+                if __name__ == "__main__":
+                    if sys.argv[1] in COMMANDS:
+                        ast.literal_eval(sys.argv[2])(sys.argv[3:])
+            """),
+            where="eval(sys.argv[2])",
+            says="`eval()` runs text from command-line arguments",
+        ),
+        Example(  # a default that is an expression, not a name: the parameter holds code to run
+            code("""
+                def compute(formula="1 + 2"):
+                    return eval(formula)
+            """),
+            fixed=None,
+            where="eval(formula)",
+            says="`eval()` runs text from the parameter `formula` as Python",
+        ),
+        Example(  # a name default, but the module passes the request in its place
+            code("""
+                from flask import request
+
+                def _activation(act="nn.GELU"):
+                    return eval(act)
+
+                def view():
+                    return repr(_activation(request.args["act"]))
+            """),
+            fixed=code("""
+                from flask import request
+                import ast
+
+                def _activation(act="nn.GELU"):
+                    return ast.literal_eval(act)
+
+                def view():
+                    return repr(_activation(request.args["act"]))
+            """),
+            where="eval(act)",
+            says="`eval()` runs text from the Flask request",
+        ),
+        Example(  # a name default, but the parameter is rebound to other text first
+            code("""
+                def load(name="Block", suffix=""):
+                    name = name + suffix
+                    return eval(name)
+            """),
+            fixed=None,
+            where="eval(name)",
+            says="`eval()` runs text from the parameter",
+        ),
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
@@ -263,6 +364,8 @@ class CodeInjection(Rule):
         worst, where = web.worst_value(ctx, dynamic, Sink.CODE)
         if worst is None or (worst.kind != taint.UNTRUSTED and ctx.in_test_code(node)):
             return
+        if not built and worst.kind == taint.PARAM and _names_code_by_default(source, ctx):
+            return
         # Code assembled from pieces with a parameter inserted is how code
         # generators work (dataclasses, attrs): low confidence unless the
         # pieces come from outside the program.
@@ -306,6 +409,25 @@ class CodeInjection(Rule):
             if isinstance(sub, ast.Constant) and sub.value == 0x400:
                 return True
         return False
+
+
+def _names_code_by_default(source: ast.expr, ctx) -> bool:
+    """`def __init__(self, act="nn.GELU"): ... eval(act)`: the whole evaluated text is a parameter,
+    never rebound, whose literal default is the dotted name of a class or function. The
+    parameter is declared by example to name code of the program (a layer or block class chosen
+    by whoever builds the object), the way a number default declares a count: the function's
+    caller picks among its classes. Only the parameter tier is dropped: data from outside that a
+    caller passes in is still reported there, and a default that is an expression (`"1 + 2"`) or
+    no default at all keeps the finding."""
+    if not isinstance(source, ast.Name):
+        return False
+    func = ctx.enclosing_function(source)
+    if func is None:
+        return False
+    default = frameworks.parameter_defaults(func.args).get(source.id)
+    if not (isinstance(default, ast.Constant) and isinstance(default.value, str) and _DOTTED_NAME.fullmatch(default.value)):
+        return False
+    return not any(isinstance(n, ast.Name) and n.id == source.id and isinstance(n.ctx, ast.Store) for n in ast.walk(func))
 
 
 def naming_of(node: ast.AST) -> str | None:

@@ -208,6 +208,29 @@ def test_a_field_checked_against_an_allow_list_is_validated_until_reassigned():
     assert "SLS101" in rules(head + check.replace("f.key not in COLUMNS", "f.other not in COLUMNS") + sink)
 
 
+def test_an_item_checked_against_an_allow_list_is_validated_until_reassigned():
+    """`if options.cmd[0] in COMMANDS:` validates that item (a constant index of a name or of a
+    field of one) like a field, until the name, the field or the item is assigned again."""
+    head = "import sys\nCOMMANDS = {'build': 1, 'clean': 2}\n\ndef main(options, other):\n"
+    check = "    if options.cmd[0] not in COMMANDS:\n        raise SystemExit(1)\n"
+    sink = "    eval(options.cmd[0])(options.rest)\n"
+    assert "SLS103" not in rules(head + check + sink)
+    argv = "    if sys.argv[1] in COMMANDS.keys():\n        eval(sys.argv[1])(sys.argv[2:])\n"
+    assert "SLS103" not in rules(head + argv)
+    # still reported: unchecked, another index, the name, field or item assigned again
+    assert "SLS103" in rules(head + sink)
+    assert "SLS103" in rules(head + argv.replace("eval(sys.argv[1])", "eval(sys.argv[2])"))
+    assert "SLS103" in rules(head + check + "    options = other\n" + sink)
+    assert "SLS103" in rules(head + check + "    options.cmd = other\n" + sink)
+    assert "SLS103" in rules(head + check + "    options.cmd[0] = other\n" + sink)
+    # checked on one path only: after the join the item is what it was on the other
+    for item in ("sys.argv[1]", "options.cmd[0]"):
+        one_path = f"    if other:\n        if {item} not in COMMANDS:\n            raise SystemExit(1)\n    eval({item})()\n"
+        assert "SLS103" in rules(head + one_path), item
+    local = "    argv = sys.argv\n    if other:\n        if argv[1] not in COMMANDS:\n            raise SystemExit(1)\n    eval(argv[1])()\n"
+    assert "SLS103" in rules(head + local)
+
+
 def test_answers_of_servers_the_program_calls_are_not_its_clients_data():
     """A variable named like the request but holding a response (`req = requests.get(url)`), and any
     HTTP client (a wrapper, a session) called with an absolute URL written in the code, give
