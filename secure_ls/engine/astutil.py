@@ -127,7 +127,7 @@ def literal_prefix(node: ast.AST, value_of: Callable[[ast.Name], "ast.expr | str
         if isinstance(value, str):
             return value, True
         return literal_prefix(value, value_of, depth + 1) if value is not None else None
-    pieces = _template_pieces(node)
+    pieces = template_pieces(node)
     if pieces is None:
         return None
     text = ""
@@ -141,8 +141,9 @@ def literal_prefix(node: ast.AST, value_of: Callable[[ast.Name], "ast.expr | str
     return text, True
 
 
-def _template_pieces(node: ast.AST) -> list | None:
-    """A constant template filled in order, as its text and its arguments: `f"/a/{x}"`,
+def template_pieces(node: ast.AST) -> list | None:
+    """A constant template filled in order, as its text and its arguments (a field whose text is
+    not read is _UNREAD: the text ends there): `f"/a/{x}"`,
     `"/a/{}".format(x)`, and `"/a/%s" % x` (read up to its first field only, since its fields
     may convert; so are f-string fields with a conversion or a format spec)."""
     if isinstance(node, ast.JoinedStr) and node.values:
@@ -167,12 +168,6 @@ def _template_pieces(node: ast.AST) -> list | None:
 
 
 _UNREAD = ast.Pass()  # a template field whose text is not read: the prefix ends there
-
-
-def template_pieces(node: ast.AST) -> list | None:
-    """`_template_pieces` for other modules: the text of a constant template and the values it
-    is filled with, in order (a field whose text is not read is neither: the text ends there)."""
-    return _template_pieces(node)
 
 
 def names_a_class(node: ast.AST) -> bool:
