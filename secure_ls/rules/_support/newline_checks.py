@@ -160,14 +160,17 @@ def matched_whole(statement: ast.stmt, subject: ast.expr, ctx) -> bool:
             test = earlier.test if isinstance(earlier, ast.If) and ctx.always_leaves(earlier.body) else None
             if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and _holds_only_safe_text(test.operand, subject_text, ctx):
                 return True
+            if _parses_number(earlier, subject_text, ctx):
+                return True  # `retries = int(request.headers["X-Retry"])`: had it not been a number, it raised
             if _assigns(earlier, subject, ctx):
                 return False
         if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.For, ast.AsyncFor, ast.While)):
             return False  # the function's start; or a loop, whose next round may come back before the check
         if isinstance(parent, ast.If) and node in parent.body:
             test = parent.test
-            if any(_holds_only_safe_text(t, subject_text, ctx) for t in (test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test])):
-                return True
+            conjuncts = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+            if any(_holds_only_safe_text(t, subject_text, ctx) or _parses_number(t, subject_text, ctx) for t in conjuncts):
+                return True  # ... or `if "X-Retry" in headers and int(headers["X-Retry"]) > 1:` parsed it as a number
         node = parent
 
 
@@ -228,6 +231,38 @@ def _compiled_pattern(node: ast.expr, ctx) -> str | bytes | None:
         return None
     pattern = dict(ctx.module.made_with.get(node.id, ())).get("pattern")
     return pattern if isinstance(pattern, (str, bytes)) else None
+
+
+# Where a conversion runs whenever the node holding it does: an operand, an argument, the value a
+# statement assigns or the test of an `if` (not a branch of `x if c else y`, a later operand of
+# `and`/`or`, a comprehension, a lambda, nor the body of a compound statement)
+_ALWAYS_EVALUATED = (
+    ast.Call, ast.Compare, ast.BinOp, ast.UnaryOp, ast.Subscript, ast.Attribute, ast.Tuple, ast.List, ast.Set, ast.Dict,
+    ast.keyword, ast.FormattedValue, ast.JoinedStr, ast.Await, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Expr,
+)
+
+
+def _parses_number(node: ast.AST, subject_text: str, ctx) -> bool:
+    """`node` (a statement that ran before, or a test that held) always calls `int(subject)`,
+    `float(subject)` or `Decimal(subject)` and got past it: the subject is digits (a sign, a point,
+    an exponent, `_`) with at most whitespace around them, which the conversion ignores, so no text
+    of the client's can follow a line break in it. Not a conversion inside a `try` (the handler may
+    go on with text that failed), a conditional branch or a later operand of `and`/`or`."""
+    for call in astutil.walk(node):
+        if not (isinstance(call, ast.Call) and call.args and not call.keywords and len(call.args) <= 2):
+            continue
+        if ctx.call_name(call) not in _WHITESPACE_BLIND or ctx.text(call.args[0]) != subject_text:
+            continue
+        child, parent = call, ctx.parent(call)
+        while child is not node and parent is not None:
+            if isinstance(parent, ast.If) and child is parent.test or isinstance(parent, ast.BoolOp) and child is parent.values[0]:
+                pass
+            elif not isinstance(parent, _ALWAYS_EVALUATED) or isinstance(parent, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Expr)) and child is not parent.value:
+                break
+            child, parent = parent, ctx.parent(parent)
+        if child is node:
+            return True
+    return False
 
 
 # Conversions that ignore whitespace around the text (`int("5\n") == 5`)
