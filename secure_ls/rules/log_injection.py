@@ -31,7 +31,8 @@ class LogInjection(Rule):
     characters; nor a value a pattern that takes no line feed matched whole
     first (`if BLOCKED.match(request.path):`, ending at `$`), or that a conversion to a number
     took (`int(value)` in the test that held, or in a statement before, outside
-    a `try`: digits with at most whitespace around them), or that equals
+    a `try`: digits with at most whitespace around them; or an Enum's lookup by
+    value, `Provider(f"{name}-auth")`: one of its values), or that equals
     literals without one there (`if st == "ssdp:all" or st == "upnp:rootdevice":`), or stored rows (in `except Sub.MultipleObjectsReturned:` after `Sub.objects.get(sid=value)`); the decoded
     `request.path` is reported, except in a handler
     whose routes are all fixed paths (`@app.route("/cached.gif")`), where it

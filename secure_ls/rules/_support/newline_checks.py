@@ -246,12 +246,14 @@ def _parses_number(node: ast.AST, subject_text: str, ctx) -> bool:
     """`node` (a statement that ran before, or a test that held) always calls `int(subject)`,
     `float(subject)` or `Decimal(subject)` and got past it: the subject is digits (a sign, a point,
     an exponent, `_`) with at most whitespace around them, which the conversion ignores, so no text
-    of the client's can follow a line break in it. Not a conversion inside a `try` (the handler may
-    go on with text that failed), a conditional branch or a later operand of `and`/`or`."""
+    of the client's can follow a line break in it; or an Enum class, `Provider(subject)` or
+    `AuthMethod(f"{subject}-auth")`: the text (with the literal around it) is one of the class's
+    values. Not a conversion inside a `try` (the handler may go on with text that failed), a
+    conditional branch or a later operand of `and`/`or`."""
     for call in astutil.walk(node):
         if not (isinstance(call, ast.Call) and call.args and not call.keywords and len(call.args) <= 2):
             continue
-        if ctx.call_name(call) not in _WHITESPACE_BLIND or ctx.text(call.args[0]) != subject_text:
+        if not (ctx.call_name(call) in _WHITESPACE_BLIND and ctx.text(call.args[0]) == subject_text or _enum_value_of(call, subject_text, ctx)):
             continue
         child, parent = call, ctx.parent(call)
         while child is not node and parent is not None:
@@ -263,6 +265,18 @@ def _parses_number(node: ast.AST, subject_text: str, ctx) -> bool:
         if child is node:
             return True
     return False
+
+
+def _enum_value_of(call: ast.Call, subject_text: str, ctx) -> bool:
+    """`Provider(subject)` or `Provider(f"{subject}-auth")` (the subject a plain field of the
+    f-string), the class an Enum: a lookup by value, which raises unless the text is one."""
+    value = call.args[0] if len(call.args) == 1 else None
+    if isinstance(value, ast.JoinedStr):
+        fields = [v for v in value.values if isinstance(v, ast.FormattedValue)]
+        if len(fields) != 1 or fields[0].conversion not in (-1, None) or fields[0].format_spec is not None:
+            return False
+        value = fields[0].value
+    return value is not None and ctx.text(value) == subject_text and ctx.names_enum(call.func)
 
 
 # Conversions that ignore whitespace around the text (`int("5\n") == 5`)
