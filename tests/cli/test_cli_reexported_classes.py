@@ -56,3 +56,44 @@ def test_a_module_that_defines_the_class_itself_is_not_followed_to_an_import(tmp
     # the re-exporting module defines its own ProofForm after the import: that one counts
     own = "from shop.ui.forms import ProofForm  # noqa: F401\nfrom django import forms\n\n\nclass ProofForm(forms.Form):\n    proof = forms.CharField()\n"
     assert _found(_site(tmp_path, own)) == [("SLS704", 13)]
+
+
+DEPENDENCIES = """
+from typing import Annotated
+
+from fastapi import Security
+
+
+def get_current_user():
+    ...
+
+
+def require_scopes(*scopes: str):
+    return Annotated[dict, Security(get_current_user, scopes=list(scopes))]
+"""
+
+ROUTER = """
+import logging
+
+from fastapi import APIRouter
+
+from shop.auth import require_scopes
+
+router = APIRouter()
+log = logging.getLogger(__name__)
+
+
+@router.get("/nodes")
+def nodes(user: require_scopes("node.view")):
+    log.error(f"no nodes for {user}")
+    return []
+"""
+
+
+def test_a_re_exported_dependency_factory_still_makes_an_injected_parameter(tmp_path):
+    # `shop/auth.py` re-exports the factory: the parameter is what the dependency returns
+    site = {"shop/__init__.py": "", "shop/dependencies.py": DEPENDENCIES, "shop/router.py": ROUTER}
+    assert _found(write(tmp_path / "a", {**site, "shop/auth.py": "from shop.dependencies import require_scopes\n\n__all__ = [require_scopes]\n"})) == []
+    # a factory of the module's own that returns no dependency: the parameter is the client's
+    plain = "def require_scopes(*scopes: str):\n    return str\n"
+    assert _found(write(tmp_path / "b", {**site, "shop/auth.py": plain})) == [("SLS704", 13)]
