@@ -358,6 +358,13 @@ class UnitContext:
         summary = self._flow_for(call).summary_of(call.func)
         return summary is not None and summary.returns_container
 
+    def names_enum(self, func: ast.expr) -> bool:
+        """Whether `func` names an Enum class of this module or of the workspace module it is imported from."""
+        if isinstance(func, ast.Name) and func.id in self.module.enum_classes:
+            return True
+        declared = self._flow_for(func).declaration(func)
+        return declared is not None and declared.enum
+
     def result_omits(self, call: ast.Call, argument: ast.expr) -> bool:
         """Whether what `call` returns holds nothing of `argument`, one of its arguments: the
         result is a constant (`status_of(error)`), or the called function's summary says the

@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 
 from secure_ls import safe_files
-from secure_ls.engine import astutil, corsconfig, logconfig, routes
+from secure_ls.engine import astutil, corsconfig, logconfig, reexports, routes
 from secure_ls.engine.resolver import ImportsResolver, LazySummaries
 from secure_ls.engine.summaries import FunctionSummary, summarize_module, worth_keeping
 from secure_ls.engine.symbols import ModuleSymbols, summarize
@@ -618,7 +618,7 @@ class Resolver(ImportsResolver):
         for module_file, pairs in names.items():
             found = ws.summaries(module_file, frozenset(tail for _, tail in pairs)) or {}
             for head, tail in pairs:
-                summary = found.get(tail)
+                summary = found.get(tail) or reexports.declared(ws, module_file, tail)  # a class imported there
                 if summary is not None:
                     out[f"{head}.{tail}"] = summary
         return out
@@ -640,7 +640,7 @@ class Resolver(ImportsResolver):
             if module_file is None or module_file == self.path:
                 continue
             name = ".".join(parts[split:])
-            found = (ws.summaries(module_file, frozenset({name})) or {}).get(name)
+            found = (ws.summaries(module_file, frozenset({name})) or {}).get(name) or reexports.declared(ws, module_file, name)
             break
         if len(cache) > 10_000:
             cache.clear()

@@ -5,12 +5,11 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine import catalog, logconfig, taint
-from secure_ls.engine.model import Confidence, Edit, Fix, Position, Severity, Span
-from secure_ls.rules._support import frameworks, logs, newline_checks, printed, web
+from secure_ls.engine.model import Confidence, Severity
+from secure_ls.rules._support import frameworks, log_values, logs, newline_checks, printed, web
 from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
-_SAFE_CONVERSIONS = frozenset({"r", "a", "d", "i", "f", "F", "e", "E", "g", "G", "x", "X", "o", "u", "c"})
 # Request attributes that cannot hold a line break.
 _NO_NEWLINES = frozenset({"remote_addr", "method", "scheme", "is_secure", "content_length", "is_json", "status_code"})
 # Request attributes the framework fills from the application's own routing table (the view's
@@ -30,7 +29,10 @@ class LogInjection(Rule):
     nor the URLs Werkzeug builds (Flask's `request.url`, `base_url`,
     `url_root`, and `str(request)`), which percent-encode control
     characters; nor a value a pattern that takes no line feed matched whole
-    first (`if BLOCKED.match(request.path):`, ending at `$`), or that equals
+    first (`if BLOCKED.match(request.path):`, ending at `$`), or that a conversion to a number
+    took (`int(value)` in the test that held, or in a statement before, outside
+    a `try`: digits with at most whitespace around them; or an Enum's lookup by
+    value, `Provider(f"{name}-auth")`: one of its values), or that equals
     literals without one there (`if st == "ssdp:all" or st == "upnp:rootdevice":`), or stored rows (in `except Sub.MultipleObjectsReturned:` after `Sub.objects.get(sid=value)`); the decoded
     `request.path` is reported, except in a handler
     whose routes are all fixed paths (`@app.route("/cached.gif")`), where it
@@ -456,8 +458,53 @@ class LogInjection(Rule):
                         log.warning("%s is reserved", request.path)
                     return self.get_response(request)
         """),
+        # parsed as a number where the test held: digits, at most whitespace around them
+        code("""
+            import logging
+            from django.http import HttpResponse
+
+            log = logging.getLogger(__name__)
+
+            def hook(request):
+                if "HTTP_X_RETRY_NUM" in request.META and int(request.META["HTTP_X_RETRY_NUM"]) > 1:
+                    log.warning("retry %s of the hook", request.META["HTTP_X_RETRY_NUM"])
+                return HttpResponse("ok")
+        """),
     ]
     INVALID = [
+        # a conversion whose failure the handler lets pass proves nothing about the text
+        Example(
+            code("""
+                import logging
+                from django.http import HttpResponse
+
+                log = logging.getLogger(__name__)
+
+                def hook(request):
+                    try:
+                        retries = int(request.META["HTTP_X_RETRY_NUM"])
+                    except ValueError:
+                        retries = 0
+                    log.warning("retry %s of the hook", request.META["HTTP_X_RETRY_NUM"])
+                    return HttpResponse(str(retries))
+            """),
+            fixed=code("""
+                import logging
+                from django.http import HttpResponse
+
+                log = logging.getLogger(__name__)
+
+                def hook(request):
+                    try:
+                        retries = int(request.META["HTTP_X_RETRY_NUM"])
+                    except ValueError:
+                        retries = 0
+                    log.warning("retry %r of the hook", request.META["HTTP_X_RETRY_NUM"])
+                    return HttpResponse(str(retries))
+            """),
+            where='request.META["HTTP_X_RETRY_NUM"]',
+            says="logged unescaped",
+        ),
         # str.format(): each value shown with str() is checked, not the whole message
         Example(
             code("""
@@ -723,68 +770,7 @@ class LogInjection(Rule):
         return part
 
     def _tainted(self, call: ast.Call, message: ast.expr, ctx) -> list:
-        hits: list = []
-        # logger.info("... %s ...", value)
-        if isinstance(message, ast.Constant) and isinstance(message.value, str) and len(call.args) > 1:
-            specs = logs.percent_specs(message.value)
-            for index, arg in enumerate(call.args[1:]):
-                if isinstance(arg, ast.Starred):
-                    return []
-                part = self._untrusted(arg, ctx)
-                if part is None:
-                    continue
-                if specs is not None and len(specs) == len(call.args) - 1 and specs[index].group("conv") in _SAFE_CONVERSIONS:
-                    continue
-                hits.append((arg, part, logs.percent_fix(message, index, specs, len(call.args) - 1, ctx)))
-            return hits
-        if isinstance(message, ast.JoinedStr):
-            for value in message.values:
-                if not isinstance(value, ast.FormattedValue):
-                    continue
-                if value.conversion in (ord("r"), ord("a")):
-                    continue
-                if value.format_spec is not None and any(
-                    isinstance(v, ast.Constant) and str(v.value)[-1:] in "dfxXoeEgGn%" for v in value.format_spec.values
-                ):
-                    continue
-                part = self._untrusted(value.value, ctx)
-                if part is None:
-                    continue
-                fix = None
-                if value.format_spec is None and value.conversion in (-1, None):
-                    located = logs.field_span(value.value, ctx)
-                    if located is not None and located[1].strip() == "":
-                        span, rest = located
-                        at = Position(span.end.line, span.end.column - 1 - len(rest))
-                        fix = Fix("Log the value with !r", (Edit(Span(at, at), "!r"),), safe=True)
-                hits.append((value.value, part, fix))
-            return hits
-        fields = logs.format_fields(message)
-        if fields is not None:
-            # logger.info("... {} ... {!r}".format(a, b)): the values shown with str(), each
-            for value, conversion, spec in fields:
-                if conversion in ("r", "a") or spec[-1:] in tuple("dfxXoeEgGn%"):
-                    continue
-                part = self._untrusted(value, ctx)
-                if part is not None:
-                    hits.append((value, part, None))
-            return hits
-        values = logs.percent_operands(message)
-        if values is not None:
-            # "... %s" % value, "%s and %s" % (a, b): each value shown with str() is checked
-            specs = logs.percent_specs(message.left.value)  # type: ignore[attr-defined]
-            for index, value in enumerate(values):
-                if specs is not None and len(specs) == len(values) and specs[index].group("conv") in _SAFE_CONVERSIONS:
-                    continue
-                part = self._untrusted(value, ctx)
-                if part is not None:
-                    hits.append((value, part, None))
-            return hits
-        if isinstance(message, (ast.BinOp, ast.Call)):
-            part = self._untrusted(message, ctx)
-            if part is not None:
-                hits.append((message, part, None))
-        return hits
+        return log_values.tainted_values(call, message, self._untrusted, ctx)
 
     def _tainted_extra(self, call: ast.Call, ctx) -> list:
         """`extra={"user": value}`: the formatter writes the record's extra fields as they are

@@ -135,3 +135,43 @@ def test_a_value_several_stored_rows_matched_exactly_is_theirs_but_one_no_row_ma
     )
     _quiet_until_undone("SLS704", code, "except Subscription.MultipleObjectsReturned:", "except Subscription.DoesNotExist:")
     _quiet_until_undone("SLS704", code, "subscription_id=sid", "subscription_id__contains=sid")
+
+
+def test_a_value_a_conversion_to_a_number_took_is_digits_unless_the_conversion_could_fail_and_go_on():
+    # `int(value)` in the test that held, or in a statement that ran before (its failure raises);
+    # undone: a later operand of `or` (may not run), a conversion in a try whose handler goes on,
+    # a conversion of another value
+    code = (
+        "import logging\nfrom django.http import HttpResponse\n\nlog = logging.getLogger(__name__)\n\n"
+        "def hook(request):\n    if 'HTTP_X_RETRY' in request.META and int(request.META['HTTP_X_RETRY']) > 1:\n"
+        "        log.warning('retry %s', request.META['HTTP_X_RETRY'])\n    return HttpResponse('ok')\n"
+    )
+    _quiet_until_undone("SLS704", code, "request.META and int(", "request.META or int(")
+    _quiet_until_undone("SLS704", code, "int(request.META['HTTP_X_RETRY'])", "int(request.META['HTTP_X_OTHER'])")
+    before = (
+        "import logging\nfrom django.http import HttpResponse\n\nlog = logging.getLogger(__name__)\n\n"
+        "def hook(request):\n    retries = int(request.GET['n']) + 1\n"
+        "    log.warning('retry %s', request.GET['n'])\n    return HttpResponse(str(retries))\n"
+    )
+    _quiet_until_undone(
+        "SLS704", before, "    retries = int(request.GET['n']) + 1\n",
+        "    try:\n        retries = int(request.GET['n']) + 1\n    except ValueError:\n        retries = 0\n",
+    )
+    _quiet_until_undone("SLS704", before, "int(request.GET['n']) + 1", "int(request.GET['n']) if request.GET else 1")
+
+
+def test_a_value_an_enum_took_by_value_is_one_of_its_values_but_a_plain_class_proves_nothing():
+    # `Provider(f"{name}-auth")` raises unless the text is one of the Enum's values; undone: a class
+    # that is no Enum, the name a field with a conversion, a lookup in a try whose handler goes on
+    code = (
+        "import logging\nfrom enum import Enum\nfrom fastapi import FastAPI\n\napp = FastAPI()\nlog = logging.getLogger(__name__)\n\n"
+        "class Provider(Enum):\n    google = 'google-auth'\n    github = 'github-auth'\n\n"
+        "@app.get('/login/{name}')\ndef login(name: str):\n    if not allowed(Provider(f'{name}-auth')):\n        return None\n"
+        "    log.warning(f'{name} login not configured')\n    return {}\n"
+    )
+    _quiet_until_undone("SLS704", code, "class Provider(Enum):", "class Provider:")
+    _quiet_until_undone("SLS704", code, "Provider(f'{name}-auth')", "Provider(f'{name!s}-auth')")
+    _quiet_until_undone(
+        "SLS704", code, "    if not allowed(Provider(f'{name}-auth')):\n        return None\n",
+        "    try:\n        Provider(name)\n    except ValueError:\n        pass\n",
+    )

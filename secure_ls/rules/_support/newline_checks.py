@@ -160,14 +160,17 @@ def matched_whole(statement: ast.stmt, subject: ast.expr, ctx) -> bool:
             test = earlier.test if isinstance(earlier, ast.If) and ctx.always_leaves(earlier.body) else None
             if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and _holds_only_safe_text(test.operand, subject_text, ctx):
                 return True
+            if _parses_number(earlier, subject_text, ctx):
+                return True  # `retries = int(request.headers["X-Retry"])`: had it not been a number, it raised
             if _assigns(earlier, subject, ctx):
                 return False
         if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.For, ast.AsyncFor, ast.While)):
             return False  # the function's start; or a loop, whose next round may come back before the check
         if isinstance(parent, ast.If) and node in parent.body:
             test = parent.test
-            if any(_holds_only_safe_text(t, subject_text, ctx) for t in (test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test])):
-                return True
+            conjuncts = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+            if any(_holds_only_safe_text(t, subject_text, ctx) or _parses_number(t, subject_text, ctx) for t in conjuncts):
+                return True  # ... or `if "X-Retry" in headers and int(headers["X-Retry"]) > 1:` parsed it as a number
         node = parent
 
 
@@ -228,6 +231,52 @@ def _compiled_pattern(node: ast.expr, ctx) -> str | bytes | None:
         return None
     pattern = dict(ctx.module.made_with.get(node.id, ())).get("pattern")
     return pattern if isinstance(pattern, (str, bytes)) else None
+
+
+# Where a conversion runs whenever the node holding it does: an operand, an argument, the value a
+# statement assigns or the test of an `if` (not a branch of `x if c else y`, a later operand of
+# `and`/`or`, a comprehension, a lambda, nor the body of a compound statement)
+_ALWAYS_EVALUATED = (
+    ast.Call, ast.Compare, ast.BinOp, ast.UnaryOp, ast.Subscript, ast.Attribute, ast.Tuple, ast.List, ast.Set, ast.Dict,
+    ast.keyword, ast.FormattedValue, ast.JoinedStr, ast.Await, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Expr,
+)
+
+
+def _parses_number(node: ast.AST, subject_text: str, ctx) -> bool:
+    """`node` (a statement that ran before, or a test that held) always calls `int(subject)`,
+    `float(subject)` or `Decimal(subject)` and got past it: the subject is digits (a sign, a point,
+    an exponent, `_`) with at most whitespace around them, which the conversion ignores, so no text
+    of the client's can follow a line break in it; or an Enum class, `Provider(subject)` or
+    `AuthMethod(f"{subject}-auth")`: the text (with the literal around it) is one of the class's
+    values. Not a conversion inside a `try` (the handler may go on with text that failed), a
+    conditional branch or a later operand of `and`/`or`."""
+    for call in astutil.walk(node):
+        if not (isinstance(call, ast.Call) and call.args and not call.keywords and len(call.args) <= 2):
+            continue
+        if not (ctx.call_name(call) in _WHITESPACE_BLIND and ctx.text(call.args[0]) == subject_text or _enum_value_of(call, subject_text, ctx)):
+            continue
+        child, parent = call, ctx.parent(call)
+        while child is not node and parent is not None:
+            if isinstance(parent, ast.If) and child is parent.test or isinstance(parent, ast.BoolOp) and child is parent.values[0]:
+                pass
+            elif not isinstance(parent, _ALWAYS_EVALUATED) or isinstance(parent, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Expr)) and child is not parent.value:
+                break
+            child, parent = parent, ctx.parent(parent)
+        if child is node:
+            return True
+    return False
+
+
+def _enum_value_of(call: ast.Call, subject_text: str, ctx) -> bool:
+    """`Provider(subject)` or `Provider(f"{subject}-auth")` (the subject a plain field of the
+    f-string), the class an Enum: a lookup by value, which raises unless the text is one."""
+    value = call.args[0] if len(call.args) == 1 else None
+    if isinstance(value, ast.JoinedStr):
+        fields = [v for v in value.values if isinstance(v, ast.FormattedValue)]
+        if len(fields) != 1 or fields[0].conversion not in (-1, None) or fields[0].format_spec is not None:
+            return False
+        value = fields[0].value
+    return value is not None and ctx.text(value) == subject_text and ctx.names_enum(call.func)
 
 
 # Conversions that ignore whitespace around the text (`int("5\n") == 5`)

@@ -1,0 +1,50 @@
+"""Classes a module names again after importing them (a re-export).
+
+A package keeps its old import paths working when it moves a class:
+
+    # dojo/forms.py
+    from dojo.risk_acceptance.ui.forms import EditRiskAcceptanceForm  # noqa: F401 -- backward compat
+
+and its views go on importing `from dojo.forms import EditRiskAcceptanceForm`. What the class
+declares (engine/symbols.Declaration: a form's typed fields, an enum, a model's typed fields, a
+dependency alias) is in the summaries of the module that defines it; the workspace asks
+`declared` for it when the module the importer names has no summary under that name.
+
+The same holds for a FastAPI dependency factory (`from .dependencies import require_scopes`,
+then `user: require_scopes("node.view")`): what it returns is an injected dependency.
+
+Only declarations and dependency factories are followed: they say what a class's fields or an
+annotated parameter can hold (so they only narrow what a finding may be), while another
+function's summary may add a source the importer would not have seen before.
+"""
+
+from __future__ import annotations
+
+from secure_ls.engine.summaries import FunctionSummary
+from secure_ls.engine.symbols import Declaration
+
+_MAX_HOPS = 3  # `a.forms` re-exports from `a.ui.forms`, which re-exports from `a.ui.forms.edit`
+
+
+def declared(workspace, module_file: str, name: str, hops: int = 0) -> Declaration | FunctionSummary | None:
+    """The declaration of the class `name` (or the summary of the dependency factory `name`) that
+    the module at `module_file` imports from another workspace module (and does not define
+    itself), found where it is defined; else None."""
+    if hops >= _MAX_HOPS:
+        return None
+    symbols = workspace.module_symbols(module_file)
+    target = symbols.imports.get(name) if symbols is not None and name not in symbols.defined else None
+    if not target:
+        return None
+    dots = target[: len(target) - len(target.lstrip("."))]
+    head, _, tail = target[len(dots) :].rpartition(".")
+    head = dots + head
+    if not head or not tail:
+        return None  # `import pkg`: a module, not a class
+    source = workspace.module_path(head, module_file)
+    if source is None or source == module_file:
+        return None
+    found = (workspace.summaries(source, frozenset({tail})) or {}).get(tail)
+    if found is None:
+        return declared(workspace, source, tail, hops + 1)
+    return found if isinstance(found, Declaration) or isinstance(found, FunctionSummary) and found.returns_dependency else None
