@@ -222,3 +222,18 @@ def test_a_random_id_only_sent_in_requests_to_another_service_is_the_audit_tier(
     # a code a person must type back stays reported even when an SMS API carries it
     otp = code.replace("captcha_key", "otp_code")
     assert _confidence(otp, "SLS304") == ["medium"]
+
+
+def test_a_request_signature_made_in_a_client_of_another_service_is_the_audit_tier():
+    # a site's API client: the class sends requests, and the method only builds the signature
+    # that site asks for (through steps `use` cannot follow): that site's protocol chose MD5
+    code = (
+        "import hashlib, time\n\nclass SiteIE:\n    def _token(self, path):\n"
+        "        ts = int(time.time())\n        sig = hashlib.md5(f'KEY{ts}{path}'.encode()).hexdigest()\n"
+        "        return ''.join(chr(ord(c) ^ 1) for c in sig)\n\n"
+        "    def _real_extract(self, url):\n        return self._download_json(url, 'id', query={'st': self._token('/p')})\n"
+    )
+    _low_until_undone("SLS302", code, "return self._download_json(url, 'id', query=", "return self.render(url, 'id', query=", "medium")
+    # the class also checks a signature it receives with the same hash: a verifier, reported
+    checked = code.replace("        return ''.join(", "        if sig != self.given:\n            raise ValueError\n        return ''.join(")
+    assert _confidence(checked, "SLS302") == ["medium"]
