@@ -79,9 +79,11 @@ class TimingUnsafeComparison(Rule):
     gains nothing; a match that is accepted, returned or carried on from is
     still reported). Nor is a `!=` in a loop that only copies the items that
     differ into another list (`if record.content != token: kept.append(record)`),
-    a result only shown or recorded (`current = row.token == mine` read only
-    as a mapping's value or in an f-string, or a constant it picks,
-    `cls = ' selected' if option == token else ''`), or a value compared
+    a result only marking which entry of a loop matched (`current =
+    row.token == mine`, or a constant it picks, `cls = ' selected' if
+    option == token else ''`, read only as a mapping's value or in an
+    f-string; one verdict on a guess, `{"valid": valid}`, is still
+    reported), or a value compared
     with itself decoded and encoded again (`b64encode(b64decode(key)) !=
     key`, a format check). A constant written in the source (`token == END_ELEMENT`,
     text bound once at the top of the module, or a name the function binds

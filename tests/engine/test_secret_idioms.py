@@ -239,6 +239,8 @@ def test_comparisons_that_only_sort_show_or_check_the_format_of_a_token_are_not_
         "        current = item['jwt_token'] == jwt_token\n        out.append({'id': item['id'], 'current': current})\n    return out\n"
     )
     _quiet_until_undone("SLS303", shown, "'current': current}", "'current': grant(current)}")
+    # one verdict on the caller's guess, sent back: it answers whether the guess is right
+    assert "SLS303" in [f.rule_id for f in ENGINE.analyze("def token_ok(token, expected_token):\n    valid = token == expected_token\n    return {'valid': valid}\n").findings]
     markup = (
         "def table(options, token):\n    html = ''\n    for option in options:\n"
         "        cls = ' class=\"selected\"' if option == token else ''\n        html += f'<tr{cls}>'\n    return html\n"

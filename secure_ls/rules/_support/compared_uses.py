@@ -86,12 +86,16 @@ _DATA_PLACES = (ast.Dict, ast.FormattedValue)
 
 
 def recorded_as_data(node: ast.Compare, ctx) -> bool:
-    """`current = (item["jwt_token"] == jwt_token)` then `row = {"current": current}`, or
-    `row_class = ' class="selected"' if option == token else ''` then `f"<tr{row_class}>"`: the
-    result (or one of two constants it picks) is kept in a name whose every read only puts it
-    into a mapping or a formatted string, to show or record which entry matched. Nothing is
-    granted or refused by it here. Not when any read is tested (`if ok:`), returned, compared
-    or passed to a call: those may decide something."""
+    """`for item in rows: current = (item["jwt_token"] == jwt_token)` then `{"current": current}`,
+    or `row_class = ' class="selected"' if option == token else ''` then `f"<tr{row_class}>"`: in
+    a loop over entries, one side an entry's, the result (or one of two constants it picks) is
+    kept in a name whose every read only puts it into a mapping or a formatted string, to mark
+    which entry matched. Nothing is granted or refused by it here. Not when any read is tested
+    (`if ok:`), returned, compared or passed to a call: those may decide something; nor outside
+    such a loop (`valid = token == expected` then `{"valid": valid}` answers whether a guess is
+    right)."""
+    if not _compares_a_loop_item(node, ctx):
+        return False
     held: ast.AST = node
     parent = ctx.parent(node)
     if isinstance(parent, ast.IfExp) and parent.test is node:
@@ -105,6 +109,17 @@ def recorded_as_data(node: ast.Compare, ctx) -> bool:
         return False
     reads = astutil.name_reads(function, parent.targets[0].id)
     return bool(reads) and all(_only_put_in_data(read, ctx) for read in reads)
+
+
+def _compares_a_loop_item(node: ast.Compare, ctx) -> bool:
+    """One side reads a name an enclosing `for` (in the same function) binds to each entry."""
+    read = {n.id for side in (node.left, *node.comparators) for n in astutil.walk(side) if isinstance(n, ast.Name)}
+    for ancestor in ctx.ancestors(node):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            return False
+        if isinstance(ancestor, (ast.For, ast.AsyncFor)) and read & {n.id for n in astutil.walk(ancestor.target) if isinstance(n, ast.Name)}:
+            return True
+    return False
 
 
 def _only_put_in_data(read: ast.Name, ctx) -> bool:
