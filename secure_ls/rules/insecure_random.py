@@ -45,9 +45,12 @@ class InsecureRandom(Rule):
     password is reported). Picks of characters or numbers, or picks
     repeated to build a value, are. A salt or nonce that only goes out in
     requests to another service (a token protocol's `s=` next to
-    `t=md5(password + salt)`) is that service's protocol value: low
-    confidence. A code or token sent to a user stays reported. So is a
-    salt drawn once from at most 1,024 values (`salt = random.randrange(0,
+    `t=md5(password + salt)`), or any other value only sent there (a
+    captcha key or device id the site asks for), is that service's
+    protocol value: low confidence. A password, secret, one-time or
+    verification code, session or reset value keeps its confidence even
+    when only sent (an SMS or mail API carries it to a person). Also low
+    confidence: a salt drawn once from at most 1,024 values (`salt = random.randrange(0,
     16)`, the only draw its function makes, outside loops): a salt is kept
     or sent beside what it salts, so predicting it reveals nothing, and its
     small range, not the generator, is what limits it (low confidence). A
@@ -430,7 +433,7 @@ class InsecureRandom(Rule):
                 confidence=Confidence.LOW,
             )
             return
-        if _PROTOCOL_WORDS & set(naming.words(purpose.strip("`"))) and _sent(node, ctx):
+        if not _USER_SECRET_WORDS & set(naming.words(purpose.strip("`"))) and _sent(node, ctx):
             # `salt = random...; requests.get(url, params={"s": salt, "t": md5(pw + salt)})`: a
             # salt or nonce another service's protocol asks for, sent along in the clear: audit
             # tier. Not a code or token sent to a user, who proves possession by sending it back.
@@ -514,7 +517,14 @@ _COMPREHENSIONS = (ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp)
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 
 
-_PROTOCOL_WORDS = frozenset({"salt", "nonce", "cnonce"})
+# What a person types or holds to prove who they are, or what lets a holder in: sent through
+# another service (an SMS gateway, a mail API), it still reaches whoever must not predict it.
+# Anything else (a salt, a nonce, a request or device id, a captcha key) that only goes out in
+# requests to another service is that service's protocol value.
+_USER_SECRET_WORDS = frozenset(
+    {"password", "passwd", "pwd", "secret", "otp", "totp", "pin", "code", "reset", "verification", "confirmation", "activation",
+     "invite", "credential", "session", "csrf", "auth", "apikey", "remember"}
+)
 
 
 def _destination(node: ast.Call, ctx) -> str | None:

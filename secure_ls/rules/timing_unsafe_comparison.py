@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil, catalog, taint
 from secure_ls.engine.model import Confidence, Severity
-from secure_ls.rules._support import compare_digest_fix, compared_values, naming, web
+from secure_ls.rules._support import compare_digest_fix, compared_uses, compared_values, naming, web
 from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules.base import Example, Rule, code
 
@@ -77,7 +77,15 @@ class TimingUnsafeComparison(Rule):
     match raises (`if self.last_token == given: raise TokenReused()`: the
     value is refused when matched, a spent one-time code, so learning it
     gains nothing; a match that is accepted, returned or carried on from is
-    still reported). A constant written in the source (`token == END_ELEMENT`,
+    still reported). Nor is a `!=` in a loop that only copies the items that
+    differ into another list (`if record.content != token: kept.append(record)`),
+    a result only marking which entry of a loop matched (`current =
+    row.token == mine`, or a constant it picks, `cls = ' selected' if
+    option == token else ''`, read only as a mapping's value or in an
+    f-string; one verdict on a guess, `{"valid": valid}`, is still
+    reported), or a value compared
+    with itself decoded and encoded again (`b64encode(b64decode(key)) !=
+    key`, a format check). A constant written in the source (`token == END_ELEMENT`,
     text bound once at the top of the module, or a name the function binds
     only to literal text, `quote_token = '<|q|>'`) is known to whoever has the
     source: if it is a secret, it is a hard-coded one (SLS201).
@@ -295,6 +303,27 @@ class TimingUnsafeComparison(Rule):
                 admin_token = request.session.get('admin_token')
                 return admin_token == make_admin_token(request.user)
         """),
+        # the records that differ copied into the list sent back; the caller's own row marked; a format check
+        code("""
+            import base64
+
+            def others(records, token):
+                kept = []
+                for record in records:
+                    if record.content != token:
+                        kept.append(record)
+                return kept
+
+            def sessions(rows, jwt_token):
+                out = []
+                for row in rows:
+                    current = row["jwt"] == jwt_token
+                    out.append({"id": row["id"], "current": current})
+                return out
+
+            def valid_api_key(api_key):
+                return base64.b64encode(base64.b64decode(api_key)).decode() == api_key
+        """),
         # entries dropped from a collection, the rest stored back: bookkeeping, nothing answered
         code("""
             class Pending:
@@ -511,8 +540,10 @@ class TimingUnsafeComparison(Rule):
             return  # compared with the record this very value found: the client already holds a key to it
         if _replaced_by(left, right, ctx) or _replaced_by(right, left, ctx):
             return  # `if token != self.token: self.token = token`: a change noticed, not a guess checked
-        if _removes_matches(node, ctx):
-            return  # `pending = [p for p in pending if p.token != token]`: entries dropped, nothing answered
+        if compared_uses.removes_matches(node, ctx) or compared_uses.keeps_the_others(node, ctx):
+            return  # `pending = [p for p in pending if p.token != token]`: entries dropped or copied, nothing answered
+        if compared_uses.recorded_as_data(node, ctx) or compared_values.round_trip(left, right, ctx):
+            return  # `current = (row.token == mine)` shown, never tested; `b64encode(b64decode(key)) != key`: a format check
         if _hashes_the_guess(left, ctx) or _hashes_the_guess(right, ctx) or compared_values.match_refused(node, ctx):
             return  # `hash_token(given) == row.token_hash`: leaks bits of a hash; `if given == last: raise`: a match is refused
         fix = compare_digest_fix.fix(node, left, right, ctx)
@@ -715,48 +746,6 @@ def _replaced_by(stored: ast.expr, given: ast.expr, ctx) -> bool:
 def _is_get_call(node: ast.expr) -> bool:
     """`mapping.get(key)`: the item under one key, or None."""
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and len(node.args) == 1 and not node.keywords
-
-
-def _removes_matches(node: ast.Compare, ctx) -> bool:
-    """`self.pending = list(filter(lambda p: p.token != token, self.pending))`, `keys = [k for k
-    in keys if k.value != value]`: the comparison picks the entries to drop from a collection,
-    and the rest is stored back in its place. Bookkeeping (after whatever check granted
-    something): its time tells a guesser nothing they can act on."""
-    if not isinstance(node.ops[0], ast.NotEq):
-        return False
-    parent = ctx.parent(node)
-    if isinstance(parent, ast.Lambda) and parent.body is node:
-        kept = ctx.parent(parent)
-        if not (isinstance(kept, ast.Call) and astutil.last_name(kept.func) == "filter" and len(kept.args) == 2 and kept.args[0] is parent):
-            return False
-        source = kept.args[1]
-    elif isinstance(parent, ast.comprehension) and node in parent.ifs and len(parent.ifs) == 1:
-        kept, source = ctx.parent(parent), parent.iter
-        if not isinstance(kept, (ast.ListComp, ast.SetComp)) or len(kept.generators) != 1:
-            return False
-    else:
-        return False
-    wrapper = ctx.parent(kept)
-    if isinstance(wrapper, ast.Call) and astutil.last_name(wrapper.func) in ("list", "set", "tuple") and wrapper.args == [kept]:
-        kept = wrapper
-    stmt = ctx.parent(kept)
-    if not (isinstance(stmt, ast.Assign) and stmt.value is kept and len(stmt.targets) == 1):
-        return False
-    return ctx.text(stmt.targets[0]) in (ctx.text(source), _item_iterated(source, ctx))
-
-
-def _item_iterated(name: ast.expr, ctx) -> str | None:
-    """`D[k]` for `v` in `for k, v in D.items():`, the text of the entry the loop value is."""
-    if not isinstance(name, ast.Name):
-        return None
-    loop = next((a for a in ctx.ancestors(name) if isinstance(a, (ast.For, ast.AsyncFor))), None)
-    if loop is None or not (isinstance(loop.target, ast.Tuple) and len(loop.target.elts) == 2 and all(isinstance(e, ast.Name) for e in loop.target.elts)):
-        return None
-    key, value = loop.target.elts
-    items = loop.iter
-    if value.id != name.id or not (isinstance(items, ast.Call) and isinstance(items.func, ast.Attribute) and items.func.attr == "items" and not items.args):
-        return None
-    return f"{ctx.text(items.func.value)}[{key.id}]"
 
 
 def _stored_in(attribute: ast.Attribute, ctx) -> ast.expr | None:

@@ -64,6 +64,9 @@ class WeakHash(Rule):
     builds the request, or a URL whose host the code names,
     `f"https://keys.example.com/{id}.key?s={signature}"`, also after further
     rounds of hashing and concatenation: nothing to change on this side),
+    or made in a method of a class that sends requests to another service
+    (a site's API client signing its calls) where it is not compared,
+    kept in an attribute or written to a database,
     and so is one made in a function named for a challenge-response answer
     (`cram`, `challenge`, `ntlm`, `scramble`: the peer's protocol fixed it).
 
@@ -230,15 +233,25 @@ class WeakHash(Rule):
         # matter little, but the digest stands in for the credential (audit tier)
         credential = None if security else _hashed_credential(data, ctx)
         challenge = hashing.answers_a_challenge(node, ctx)
-        if (security or credential) and (challenge or destinations.use(node, ctx) == "send"):
+        use = destinations.use(node, ctx) if (security or credential) and not challenge else None
+        sent = use == "send"
+        # kept (`self.kept = sig`), compared, or returned to callers that keep or compare it,
+        # the digest is this program's own, client or not
+        client = use is not None and use not in ("send", "store", "check", destinations.RETURNED_AND_KEPT) and destinations.in_a_client_of_a_service(node, ctx)
+        if challenge or sent or client:
             # `params={"auth": md5(rid + ts + key)}`: a signature the other service's protocol
-            # demands, computed as it says; so is a challenge-response answer (`ntlm_response`):
-            # this program cannot choose the hash (audit tier)
+            # demands, computed as it says; so is a challenge-response answer (`ntlm_response`),
+            # or a token a site's API client makes in a class that sends it requests and never
+            # compares or stores the hash: this program cannot choose the hash (audit tier)
             ctx.report(
                 self,
                 node,
                 f"{algo.upper()} used for {security or f'`{credential}`'}, "
-                + ("which answers a challenge-response protocol" if challenge else "which is sent to another service")
+                + (
+                    "which answers a challenge-response protocol" if challenge
+                    else "made in a client of another service" if client
+                    else "which is sent to another service"
+                )
                 + ": collisions are practical, so it proves little; that service's protocol chose it, so there is nothing to "
                 "change here unless it accepts SHA-256.",
                 confidence=Confidence.LOW,

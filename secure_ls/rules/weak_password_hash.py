@@ -500,37 +500,12 @@ def _tested(read: ast.expr, ctx) -> bool:
     return negated or isinstance(parent, (ast.If, ast.While, ast.IfExp, ast.Assert)) and parent.test is node
 
 
-# Calls that write to a database: a hash handed to one is a stored verifier, wherever the class sends.
-_DATABASE_WRITES = frozenset({"execute", "executemany", "save", "create", "insert", "insert_one", "bulk_create", "commit", "add"})
-
-
-def _client_credential(made: ast.Call, ctx) -> bool:
-    """A password hashed in a method of a class that sends requests to another service (a
-    plugin logging in to a site, a notification client), to be kept or sent in that service's
-    format: the password is the user's credential for that service, not one this program
-    verifies. Not where the method compares the hash or writes to a database."""
-    func = ctx.enclosing_function(made)
-    cls = next((a for a in ctx.ancestors(made) if isinstance(a, ast.ClassDef)), None)
-    if func is None or cls is None:
-        return False
-    if not any(isinstance(n, ast.Call) and destinations.sends(n, ctx) for n in astutil.walk(cls)):
-        return False
-    stmt = ctx.statement(made)
-    kept_in = {ctx.text(t) for t in stmt.targets} if isinstance(stmt, ast.Assign) else set()
-    compares = any(
-        isinstance(n, ast.Compare) and (any(x is made for x in astutil.walk(n)) or any(ctx.text(side) in kept_in for side in (n.left, *n.comparators)))
-        for n in astutil.walk(func)
-    )
-    writes = any(isinstance(n, ast.Call) and astutil.last_name(n.func) in _DATABASE_WRITES for n in astutil.walk(func))
-    return not compares and not writes
-
-
 def _protocol_value(made: ast.Call, ctx) -> bool:
     """The hash is another service's credential format, not a verifier this program keeps: its
     digests are sent, the class logs in to a service, or the function answers a
     challenge-response protocol (`_scramble(password, salt)`, `ntlm_response(...)`), whose
     peer fixes how the password is hashed."""
-    return _digests_sent(made, ctx) or _client_credential(made, ctx) or hashing.answers_a_challenge(made, ctx)
+    return _digests_sent(made, ctx) or destinations.in_a_client_of_a_service(made, ctx) or hashing.answers_a_challenge(made, ctx)
 
 
 def _digests_sent(made: ast.Call, ctx) -> bool:

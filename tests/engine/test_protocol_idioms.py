@@ -207,3 +207,33 @@ def test_a_password_hash_appended_to_a_request_url_is_the_services_format():
         "    return requests.get(url, timeout=10).json()\n"
     )
     _low_until_undone("SLS301", code, "return requests.get(url, timeout=10).json()", "return db.execute(url)", "high")
+
+
+def test_a_random_id_only_sent_in_requests_to_another_service_is_the_audit_tier():
+    # a captcha key the site asks for, sent in its URL and form: that site's protocol value,
+    # whatever word names it (not only a salt or a nonce)
+    code = (
+        "import random\n\nclass Site:\n    def solve(self, url):\n"
+        "        captcha_key = str(random.randint(1, 100_000_000))\n"
+        "        image = self.load('http://files.example.com/captcha.gif', get={'x': captcha_key})\n"
+        "        return self.load(url, post={'captcha_key': captcha_key, 'captcha': self.read(image)})\n"
+    )
+    _low_until_undone("SLS304", code, "return self.load(url, post=", "return self.db.save(", "medium")
+    # a code a person must type back stays reported even when an SMS API carries it
+    otp = code.replace("captcha_key", "otp_code")
+    assert _confidence(otp, "SLS304") == ["medium"]
+
+
+def test_a_request_signature_made_in_a_client_of_another_service_is_the_audit_tier():
+    # a site's API client: the class sends requests, and the method only builds the signature
+    # that site asks for (through steps `use` cannot follow): that site's protocol chose MD5
+    code = (
+        "import hashlib, time\n\nclass SiteIE:\n    def _token(self, path):\n"
+        "        ts = int(time.time())\n        sig = hashlib.md5(f'KEY{ts}{path}'.encode()).hexdigest()\n"
+        "        return ''.join(chr(ord(c) ^ 1) for c in sig)\n\n"
+        "    def _real_extract(self, url):\n        return self._download_json(url, 'id', query={'st': self._token('/p')})\n"
+    )
+    _low_until_undone("SLS302", code, "return self._download_json(url, 'id', query=", "return self.render(url, 'id', query=", "medium")
+    # the class also checks a signature it receives with the same hash: a verifier, reported
+    checked = code.replace("        return ''.join(", "        if sig != self.given:\n            raise ValueError\n        return ''.join(")
+    assert _confidence(checked, "SLS302") == ["medium"]

@@ -222,3 +222,33 @@ def test_where_a_private_key_is_kept_is_a_path_but_the_key_itself_is_a_secret():
         "def start_https(config):\n    logger.info('HTTPS key: %s', config['PRIVATEKEY_FILEPATH'])\n"
     )
     _quiet_until_undone("SLS703", code, "PRIVATEKEY_FILEPATH", "PRIVATEKEY")
+
+
+def test_comparisons_that_only_sort_show_or_check_the_format_of_a_token_are_not_timed():
+    from tests.engine.test_engine import _quiet_until_undone
+
+    # a != that only copies the other records into the list sent back: nothing granted
+    kept = (
+        "def replace_txt(records, token):\n    kept = []\n    for record in records:\n"
+        "        if record.content != token:\n            kept.append(record)\n    return kept\n"
+    )
+    _quiet_until_undone("SLS303", kept, "            kept.append(record)\n", "            return False\n")
+    # the result only marks which row is the caller's own, shown in a mapping or markup
+    shown = (
+        "def history(rows, jwt_token):\n    out = []\n    for item in rows:\n"
+        "        current = item['jwt_token'] == jwt_token\n        out.append({'id': item['id'], 'current': current})\n    return out\n"
+    )
+    _quiet_until_undone("SLS303", shown, "'current': current}", "'current': grant(current)}")
+    # one verdict on the caller's guess, sent back: it answers whether the guess is right
+    assert "SLS303" in [f.rule_id for f in ENGINE.analyze("def token_ok(token, expected_token):\n    valid = token == expected_token\n    return {'valid': valid}\n").findings]
+    markup = (
+        "def table(options, token):\n    html = ''\n    for option in options:\n"
+        "        cls = ' class=\"selected\"' if option == token else ''\n        html += f'<tr{cls}>'\n    return html\n"
+    )
+    _quiet_until_undone("SLS303", markup, "        html += f'<tr{cls}>'\n", "        if cls:\n            return True\n")
+    # a value compared with itself decoded and encoded again: a format check
+    round_trip = (
+        "import base64\n\ndef valid_api_key(api_key):\n"
+        "    if base64.b64encode(base64.b64decode(api_key)).decode('utf-8') != api_key:\n        return False\n    return True\n"
+    )
+    _quiet_until_undone("SLS303", round_trip, "base64.b64decode(api_key)", "base64.b64decode(api_key + SALT_VALUE)")

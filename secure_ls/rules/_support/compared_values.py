@@ -15,6 +15,8 @@ configured with (`salt_a == salt_b` raising at start-up).
 `module_text_constant(node, ctx)`: text bound once at the top of the module: in the source.
 `lambda_items(node, name, ctx)`: the collection whose items `filter` or `map` hands a lambda's
 parameter (`filter(lambda org: org["token"] == mine, orgs)`: the items of `orgs`).
+`round_trip(left, right, ctx)`: a value compared with itself decoded and encoded again
+(`b64encode(b64decode(key)) != key`): a format check, nobody's guess.
 `match_refused(node, ctx)`: an `==` whose match raises (`if given == self.last_token: raise
 Replayed()`): the value it is compared with is refused, a spent or denied one.
 """
@@ -240,3 +242,41 @@ def match_refused(node: ast.Compare, ctx) -> bool:
         return False
     body = parent.body
     return isinstance(body[-1], ast.Raise) and not any(isinstance(n, (ast.Return, ast.Break, ast.Continue, ast.Yield)) for stmt in body for n in astutil.walk(stmt))
+
+
+def round_trip(left: ast.expr, right: ast.expr, ctx) -> bool:
+    """`base64.b64encode(base64.b64decode(api_key)).decode() != api_key`: one side is a name (or
+    attribute) and the other only calls functions on that same value (with constants): a check
+    that the value survives decoding and encoding, its format. No guess is compared with a
+    secret; both sides are the same input. Not when the call mixes in anything else
+    (`sign(key, body) != signature`)."""
+    for value, call in ((left, right), (right, left)):
+        if isinstance(value, (ast.Name, ast.Attribute)) and isinstance(call, ast.Call):
+            return _values_read(call, ctx) == {ctx.text(value)}
+    return False
+
+
+def _values_read(node: ast.expr, ctx) -> set[str] | None:
+    """The names and attributes whose values `node` reads, leaving out the functions it calls
+    (`base64.b64decode`); None for anything but calls, names, attributes and constants."""
+    if isinstance(node, ast.Constant):
+        return set()
+    if isinstance(node, (ast.Name, ast.Attribute)) and not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Call)):
+        return {ctx.text(node)}
+    if isinstance(node, ast.Attribute):
+        return _values_read(node.value, ctx)  # `b64encode(...).decode`: the method of a result
+    if not isinstance(node, ast.Call):
+        return None
+    found: set[str] = set()
+    func = node.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):
+        inner = _values_read(func.value, ctx)
+        if inner is None:
+            return None
+        found |= inner
+    for arg in [*node.args, *(k.value for k in node.keywords)]:
+        inner = _values_read(arg, ctx)
+        if inner is None:
+            return None
+        found |= inner
+    return found

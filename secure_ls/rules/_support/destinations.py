@@ -28,6 +28,9 @@ MAX_DEPTH = 24
 # many places, would otherwise branch at every step), and at most this many nodes.
 _MAX_NODES = 400
 _UNFOLLOWED = "the hash is used in a way the engine cannot follow"
+# Said of a value returned to callers that do not all send it; and when some store or compare it.
+RETURNED = "the hash is returned, so the callers decide whether it is stored, compared or looked up"
+RETURNED_AND_KEPT = "the hash is returned to callers that store or compare it"
 _visits = threading.local()
 
 
@@ -115,7 +118,9 @@ def _use(value: ast.expr, ctx, depth: int) -> str:
         uses = _callers_use(parent, element, ctx, depth) if depth < MAX_DEPTH else []
         if uses and all(u == "send" for u in uses):
             return "send"  # `salt, token = self._token()` ... `requests.get(url, params={"t": token})`
-        return "the hash is returned, so the callers decide whether it is stored, compared or looked up"
+        if {"store", "check"} & set(uses):
+            return RETURNED_AND_KEPT
+        return RETURNED
     return _UNFOLLOWED
 
 
@@ -269,3 +274,29 @@ def _local_dict(name: ast.Name, ctx) -> bool:
     not a record the caller keeps."""
     values = ctx.assigned_values(name)
     return bool(values) and all(isinstance(v, (ast.Dict, ast.DictComp)) or isinstance(v, ast.Call) and astutil.last_name(v.func) == "dict" for v in values)
+
+
+# Calls that write to a database: a hash handed to one is a stored verifier, wherever the class sends.
+_DATABASE_WRITES = frozenset({"execute", "executemany", "save", "create", "insert", "insert_one", "bulk_create", "commit", "add"})
+
+
+def in_a_client_of_a_service(made: ast.Call, ctx) -> bool:
+    """A hash made in a method of a class that sends requests to another service (a plugin
+    logging in to a site, a site's API client, a notification client), to be kept or sent in
+    that service's format: a password hashed there is the user's credential for that service,
+    a signature or token is what that service's protocol asks for; neither is a verifier this
+    program checks. Not where the method compares the hash or writes to a database."""
+    func = ctx.enclosing_function(made)
+    cls = next((a for a in ctx.ancestors(made) if isinstance(a, ast.ClassDef)), None)
+    if func is None or cls is None:
+        return False
+    if not any(isinstance(n, ast.Call) and sends(n, ctx) for n in astutil.walk(cls)):
+        return False
+    stmt = ctx.statement(made)
+    kept_in = {ctx.text(t) for t in stmt.targets} if isinstance(stmt, ast.Assign) else set()
+    compares = any(
+        isinstance(n, ast.Compare) and (any(x is made for x in astutil.walk(n)) or any(ctx.text(side) in kept_in for side in (n.left, *n.comparators)))
+        for n in astutil.walk(func)
+    )
+    writes = any(isinstance(n, ast.Call) and astutil.last_name(n.func) in _DATABASE_WRITES for n in astutil.walk(func))
+    return not compares and not writes
