@@ -73,7 +73,10 @@ class TimingUnsafeComparison(Rule):
     chooses it), the operator's input (an environment variable, the command
     line, a `config` parameter), two of a constructor's parameters, or a
     value parsed as a UUID (`uuid.UUID(given) != row.secret`: UUID objects
-    compare as numbers, not character by character), nor an `==` whose
+    compare as numbers, not character by character), nor a name that says
+    only "mac" compared with no request data (`data["mac"] == mac`: in
+    network code that is a card's address; a message authentication code
+    the client guesses comes with its request), nor an `==` whose
     match raises (`if self.last_token == given: raise TokenReused()`: the
     value is refused when matched, a spent one-time code, so learning it
     gains nothing; a match that is accepted, returned or carried on from is
@@ -118,6 +121,10 @@ class TimingUnsafeComparison(Rule):
     fixable = True
 
     VALID = [
+        code("""
+            def entry_match(data, mac, driver):
+                return data["mac"] == mac and data["driver"] == driver
+        """),
         # a match is refused: the one-time code already used, learnt by timing, lets no one in
         code("""
             class Account:
@@ -526,6 +533,9 @@ class TimingUnsafeComparison(Rule):
             return
         if not any(_may_come_from_client(side, ctx) for side in (left, right)):
             return  # both sides are the server's own values: nobody can time a guess
+        if secret.startswith("The secret ") and all(_says_only_mac(s) for s in (left, right) if self._secret_side(s, ctx)):
+            if not any(_may_come_from_client(side, ctx, kinds=(taint.UNTRUSTED,)) for side in (left, right)):
+                return  # `data["mac"] == mac`: "mac" alone names a network card's address as often; a request's guess is a MAC
         if all(_only_outside_data(side, ctx, answered=False) for side in (left, right)):
             return  # `cookie_token != body_token` (a double-submit check): the client sent both
         if any(_only_outside_data(side, ctx, answered=True) for side in (left, right)):
@@ -619,7 +629,14 @@ def _mixes_in_a_key(node: ast.expr) -> bool:
     return naming.mentions(node, _SERVER_KEY_WORDS) or any(_is_constant_name(sub) for sub in ast.walk(node))
 
 
-def _may_come_from_client(node: ast.expr, ctx) -> bool:
+def _says_only_mac(node: ast.expr) -> bool:
+    """A name whose one secret word is "mac" (`mac`, `data["mac"]`): a message authentication
+    code, or a network card's address."""
+    found = set(naming.words(naming.name_of(node) or "")) & _SECRET_NAME_WORDS
+    return found == {"mac"}
+
+
+def _may_come_from_client(node: ast.expr, ctx, kinds: tuple = _CLIENT_KINDS) -> bool:
     """Request data, or a parameter the caller may fill with it (not `self`). Not what the
     session holds (`request.session.get(KEY)`): the server stored it, or signed it, so the
     client cannot put a new guess there on every try. Nor the answer of a server the program
@@ -629,7 +646,7 @@ def _may_come_from_client(node: ast.expr, ctx) -> bool:
     if _reads_session(node, ctx):
         return False
     return any(
-        part.kind in _CLIENT_KINDS
+        part.kind in kinds
         and part.label not in ("self", "cls")
         and part.label not in taint.OUTBOUND_SOURCES
         and part.label not in _OPERATOR_SOURCES

@@ -252,3 +252,27 @@ def test_comparisons_that_only_sort_show_or_check_the_format_of_a_token_are_not_
         "    if base64.b64encode(base64.b64decode(api_key)).decode('utf-8') != api_key:\n        return False\n    return True\n"
     )
     _quiet_until_undone("SLS303", round_trip, "base64.b64decode(api_key)", "base64.b64decode(api_key + SALT_VALUE)")
+
+
+def test_a_name_that_says_only_mac_is_a_secret_when_the_request_sends_the_guess():
+    network = """
+def entry_match(data, mac, driver):
+    return data["mac"] == mac and data["driver"] == driver
+"""
+    assert not _confidence(network, "SLS303")
+    # the same comparison with the request's ?mac= (a share link's MAC), and a name that says hmac
+    web = """
+from flask import Flask, abort, request
+
+app = Flask(__name__)
+
+
+@app.route("/share")
+def share():
+    s = load_share()
+    if request.args.get("mac") != s.mac:
+        abort(404)
+    return s.content
+"""
+    assert _confidence(web, "SLS303") == ["medium"]
+    assert _confidence(network.replace('data["mac"] == mac', 'data["hmac"] == hmac').replace("mac, driver)", "hmac, driver)"), "SLS303")
