@@ -36,7 +36,8 @@ class HardcodedPassword(Rule):
     `TOKEN_TYPE` or `max_tokens` name something else and are not reported.
     Values that are clearly not secrets are not reported either: empty
     strings, placeholders (`"changeme"`, `"xxx"`, `"<your-key>"`, `"--enter-your-key-here--"`, `"${VAR}"`,
-    `"*****"`, markers replaced in text such as `"!UNDERSCORE!"` or
+    `"*****"`, a key's prefix with the rest elided (`"sk-..."`), a command-line option's
+    name (`"--password"`), markers replaced in text such as `"!UNDERSCORE!"` or
     `"__token__"`, the mask an API shows in place of a secret such as
     `"$encrypted$"` or `"**redacted**"`), labels and prompts (`"Password:"`, `"Bearer"`, a value equal
     to the name, a field name like `"user_password"`), words joined by
@@ -79,6 +80,10 @@ class HardcodedPassword(Rule):
     fixable = True
 
     VALID = [
+        code("""
+            LANGFUSE_SECRET_KEY = "sk-lf-..."
+            USERADD_OPTIONS = {"passwd": "--password", "uid": "--uid"}
+        """),
         # throttle rates named for what they limit
         code("""
             REST_FRAMEWORK = {

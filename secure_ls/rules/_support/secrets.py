@@ -232,6 +232,8 @@ def placeholder(value: str, name: str | None = None) -> bool:
         return True  # "Access-Control-Allow-Credentials", "__app_fetch_token", "sms_provider=ovh": words, not a secret
     if _REGEX_MARKERS.search(stripped):
         return True  # r"[^\W\d]\w*": a pattern
+    if stripped.endswith(("...", "\u2026")) or re.fullmatch(r"--[a-z][a-z-]*", low):
+        return True  # "sk-lf-...": a key's prefix with the rest elided; "--password": a command-line option's name
     return False
 
 
