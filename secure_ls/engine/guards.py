@@ -61,6 +61,7 @@ _HOST_ENDED = r"https?://[^/?#{}\\\s]+[/?#]"
 FIXED_HOST = re.compile(rf"^{_HOST_ENDED}", re.IGNORECASE)
 SAFE_URL_PREFIX = re.compile(rf"^(?:{_HOST_ENDED}|/[^/\\])", re.IGNORECASE)
 SAME_SITE = frozenset({Sink.REDIRECT})  # safe to redirect to: the target stays on the site
+_NO_HOST = frozenset({Sink.NO_HOST_START})  # no host after a leading "/" (half of SAME_SITE, see taint.Sink)
 
 
 def settled_url(start: str | None, built: Origin) -> Origin:
@@ -130,10 +131,15 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         # test is false only when each part is); `if a in OK and b in OK:` inside it
         valid_when = isinstance(test.op, ast.And)
         parts = [validation(value, qualify, origin, value_of, validator, values_of, collection_of) for value in test.values]
+        held = [kinds for found, when, kinds in parts if found and when == valid_when]
         for found, when, kinds in parts:
             if found and when == valid_when:
                 names |= found
                 sinks = kinds if sinks == ALL else sinks if kinds == ALL else sinks & kinds
+        if len(names) == 1 and held:
+            # one name: every part that holds says something of it (`x.startswith("/") and not
+            # x.startswith(("//", "/\\"))`), so what they say adds up
+            sinks = ALL if ALL in held else frozenset().union(*held)
         if len(names) == 1 and _QUOTES <= _rejected_quotes(test, valid_when):
             # `if "'" not in x and '"' not in x:`: together the parts say x holds no quote at all
             sinks = sinks | {Sink.QUOTED}
@@ -145,6 +151,9 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
                 named = [kinds for _, _, kinds in parts if kinds != ALL]
                 return common, valid_when != positive, frozenset.intersection(*named) if named else ALL
         return names, valid_when == positive, sinks
+    if (second := shape_checks.second_character_test(test)) is not None:
+        # `x[1] in ("/", "\\")` false, `len(x) > 1` false: nothing after a leading "/" starts a host
+        return {second[0]}, second[1] == positive, _NO_HOST
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.In, ast.NotIn)):
         left, right = _case_folded(test.left), test.comparators[0]
         if isinstance(test.ops[0], ast.NotIn):
@@ -207,6 +216,12 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
                 if SAFE_URL_PREFIX.match(test.args[0].value):
                     names.add(base.id)
                     sinks = _URL_SINKS
+                elif test.args[0].value == "/":
+                    names.add(base.id)  # a path, maybe `//host`: see Sink.NO_HOST_START
+                    sinks = frozenset({Sink.PATH_START})
+            elif isinstance(base, ast.Name) and test.args and shape_checks.HOST_STARTS <= shape_checks.constant_strings(test.args[0]):
+                names.add(base.id)  # `x.startswith(("//", "/\\"))` is false: no host after a leading "/"
+                sinks, positive = _NO_HOST, not positive
         elif qualified in _VALIDATING_FUNCTIONS:
             index, keyword, sinks = _VALIDATING_FUNCTIONS[qualified]
             if qualified == "re.match" and test.args:

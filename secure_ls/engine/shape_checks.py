@@ -9,6 +9,8 @@ os.path.abspath(p)`), so what it checks of that path it checks of its argument.
 `resolved_joins(func, params, qualify)` finds the locals a function binds once to its base joined
 with a parameter and resolved (`full = (Path(base) / name).resolve()`): a containment check of
 such a local is a check that the parameter, joined to that base, stays inside.
+`second_character_test(test)` reads a test of what follows a leading "/" (`x[1] in ("/", "\\")`,
+`len(x) > 1`): where it fails, no host can start there (taint.Sink.NO_HOST_START).
 `checked_by_conversion(call, qualify)` reads a call such as `uuid.UUID(token)` that has returned: the name it parsed, and
 the sinks that name is then safe for.
 """
@@ -169,3 +171,41 @@ _JOINS = frozenset({"os.path.join", "posixpath.join", "pathlib.Path", "pathlib.P
 
 def _stored_names(node: ast.AST) -> set[str]:
     return {n.id for n in astutil.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))}
+
+
+# what may follow a leading "/" to make a browser read a host: `//evil.example`, `/\\evil.example`
+HOST_STARTS = frozenset({"//", "/\\"})
+
+
+def constant_strings(node: ast.expr) -> set[str]:
+    """The strings of a literal tuple, list or set of strings (or of one string)."""
+    items = node.elts if isinstance(node, (ast.Tuple, ast.List, ast.Set)) else [node]
+    return {i.value for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str)}
+
+
+def second_character_test(test: ast.expr) -> tuple[str, bool] | None:
+    """(x, whether the test is true where x is harmless) for a test of x's second character
+    that is false exactly when no host can follow a leading "/": `x[1] in ("/", "\\")` (true
+    on `//` and `/\\`), `len(x) > 1` / `len(x) >= 2` (false: nothing follows the first character)."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return None
+    left, op, right = test.left, test.ops[0], test.comparators[0]
+    if (
+        isinstance(op, (ast.In, ast.NotIn))
+        and isinstance(left, ast.Subscript)
+        and isinstance(left.value, ast.Name)
+        and astutil.constant_key(left.slice) == 1
+        and {"/", "\\"} <= constant_strings(right)
+    ):
+        return left.value.id, isinstance(op, ast.NotIn)
+    if (
+        isinstance(left, ast.Call)
+        and isinstance(left.func, ast.Name)
+        and left.func.id == "len"
+        and len(left.args) == 1
+        and isinstance(left.args[0], ast.Name)
+        and isinstance(right, ast.Constant)
+        and (isinstance(op, ast.Gt) and right.value == 1 or isinstance(op, ast.GtE) and right.value == 2)
+    ):
+        return left.args[0].id, False
+    return None

@@ -71,6 +71,12 @@ class Sink(str, enum.Enum):
     # inside and wrapped in that quote (`'"{}"'.format(name.replace('"', '""'))`), so it cannot
     # leave it wherever it is put (except where a backslash escapes a quote: MySQL's default mode)
     SELF_QUOTED = "self-quoted"
+    # nor these: two halves of "a path on this site" that a redirect check may test apart. The
+    # value starts with "/" (PATH_START); no "/" or "\\" follows that first "/" (NO_HOST_START:
+    # browsers read "//host" and "/\\host" as another host). A value that has both is safe to
+    # redirect to (see _sanitized).
+    PATH_START = "path-start"
+    NO_HOST_START = "no-host-start"
 
     # behave as the plain string everywhere: equal to it, hashed like it (Enum hashes by
     # member name otherwise, and `"*" in frozenset({Sink.ANY})` would be False), printed as it
@@ -278,7 +284,15 @@ def _joined(a: frozenset[Part], b: frozenset[Part]) -> frozenset[Part]:
 
 
 def _sanitized(parts: frozenset[Part], sinks: frozenset[str]) -> frozenset[Part]:
-    return frozenset(replace(p, safe_for=p.safe_for | sinks) for p in parts)
+    return frozenset(replace(p, safe_for=_with_halves_joined(p.safe_for | sinks)) for p in parts)
+
+
+_SITE_PATH = frozenset({Sink.PATH_START, Sink.NO_HOST_START})
+
+
+def _with_halves_joined(safe_for: frozenset[str]) -> frozenset[str]:
+    """`/` first, then no `/` or `\\` (checked in two tests): a path on this site, safe to redirect to."""
+    return safe_for | {Sink.REDIRECT} if _SITE_PATH <= safe_for else safe_for
 
 
 def _stepped(parts: frozenset[Part], step: Step) -> frozenset[Part]:
