@@ -738,8 +738,9 @@ def _join_into(env: Env, other: Env) -> None:
     # A field tracked on one path only (`obj.x` checked, or set by `obj.x = v`) holds, after the
     # join, its value on that path or what the object held on the other: still tracked apart, so
     # that setting `account.contact` in an `if` leaves `account.name` as it was.
-    only_mine = {k: _field_after_join(env[k], k, other) for k in env if astutil.is_tracked_path(k) and k not in other}
-    only_theirs = {k: _field_after_join(b, k, env) for k, b in other.items() if astutil.is_tracked_path(k) and k not in env}
+    # (`"." in k or "[" in k` is astutil.is_tracked_path, written out: this runs at every join)
+    only_mine = {k: _field_after_join(env[k], k, other) for k in env if ("." in k or "[" in k) and k not in other}
+    only_theirs = {k: _field_after_join(b, k, env) for k, b in other.items() if ("." in k or "[" in k) and k not in env}
     for path, joined in [*only_mine.items(), *only_theirs.items()]:
         if joined is None:
             env.pop(path, None)
@@ -748,7 +749,7 @@ def _join_into(env: Env, other: Env) -> None:
     for name, binding in other.items():
         mine = env.get(name)
         if mine is None:
-            if not astutil.is_tracked_path(name):
+            if "." not in name and "[" not in name:
                 env[name] = binding
         elif mine is not binding and name not in only_theirs:
             values = mine.values + tuple(v for v in binding.values if v not in mine.values)

@@ -35,7 +35,8 @@ class ValueOrigins(ExpressionFacts):
     def _bind(self, target: ast.AST, origin: Origin, value: ast.expr | None, env: Env, names: dict[int, Binding] | None = None) -> None:
         """`names`: the bindings the value's reads had (from `_value`), when the caller has them."""
         if isinstance(target, ast.Name):
-            for path in [k for k in env if k.startswith((target.id + ".", target.id + "["))]:
+            name, size = target.id, len(target.id)
+            for path in [k for k in env if k.startswith(name) and k[size : size + 1] in (".", "[")]:
                 del env[path]  # `f` is another object now: what was checked of the old one does not hold
             alias = self._qualify(value) if isinstance(value, (ast.Name, ast.Attribute)) else None
             env[target.id] = Binding(origin, (value,) if value is not None else (), alias, fields=self._literal_fields(value, env, names))
@@ -166,7 +167,7 @@ class ValueOrigins(ExpressionFacts):
                 used = astutil.item_use(current)
                 if used is not None:
                     item_uses.add(id(used))
-                if cls is ast.Subscript and type(current.ctx) is Load and (path := astutil.item_path(current)) is not None and path in env:
+                if cls is ast.Subscript and type(current.slice) is ast.Constant and type(current.ctx) is Load and (path := astutil.item_path(current)) is not None and path in env:
                     loads[id(current)] = env[path]  # an item checked earlier (see astutil.item_path)
                     if seen is not None:
                         seen[id(current)] = env[path]
