@@ -131,15 +131,18 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         # test is false only when each part is); `if a in OK and b in OK:` inside it
         valid_when = isinstance(test.op, ast.And)
         parts = [validation(value, qualify, origin, value_of, validator, values_of, collection_of) for value in test.values]
-        held = [kinds for found, when, kinds in parts if found and when == valid_when]
+        held = []  # what each part that holds where the whole test validates says
         for found, when, kinds in parts:
             if found and when == valid_when:
                 names |= found
-                sinks = kinds if sinks == ALL else sinks if kinds == ALL else sinks & kinds
-        if len(names) == 1 and held:
-            # one name: every part that holds says something of it (`x.startswith("/") and not
+                held.append(kinds)
+        named = [kinds for kinds in held if kinds != ALL]
+        if held and len(names) == 1:
+            # one name: every part says something of it (`x.startswith("/") and not
             # x.startswith(("//", "/\\"))`), so what they say adds up
-            sinks = ALL if ALL in held else frozenset().union(*held)
+            sinks = ALL if len(named) < len(held) else frozenset().union(*named)
+        elif named:
+            sinks = frozenset.intersection(*named)  # several names: what holds of each
         if len(names) == 1 and _QUOTES <= _rejected_quotes(test, valid_when):
             # `if "'" not in x and '"' not in x:`: together the parts say x holds no quote at all
             sinks = sinks | {Sink.QUOTED}
