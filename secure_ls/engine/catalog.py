@@ -123,6 +123,16 @@ OUTBOUND_REQUEST_METHODS = {
     "AsyncHTTPTransport": frozenset({"handle_async_request"}),
     "BaseHandler": frozenset({"http_request", "https_request", "http_open", "https_open"}),
 }
+# Classes of the requests an HTTP client *sends*: a parameter annotated with one (aiohttp's client
+# middleware `async def __call__(self, request: ClientRequest, handler)`, a requests hook given a
+# PreparedRequest) holds the program's own outgoing request, whatever it is named.
+OUTBOUND_REQUEST_TYPES = frozenset(
+    {
+        "aiohttp.ClientRequest", "aiohttp.client_reqrep.ClientRequest", "aiohttp.client.ClientRequest",
+        "requests.PreparedRequest", "requests.models.PreparedRequest", "requests.Request", "requests.models.Request",
+        "httpx.Request", "tornado.httpclient.HTTPRequest", "urllib.request.Request",
+    }
+)
 # Attributes of the request that hold the server's own application object (Starlette,
 # FastAPI, aiohttp, Sanic: `request.app`): its settings and registries are the program's.
 REQUEST_APPLICATION_ATTRIBUTES = frozenset({"app"})
