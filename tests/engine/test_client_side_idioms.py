@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.engine.test_engine import _quiet_until_undone
+from tests.engine.test_engine import _low_until_undone, _quiet_until_undone
 
 
 def test_a_request_parameter_annotated_with_a_clients_request_class_is_the_outbound_request():
@@ -23,3 +23,23 @@ def test_a_request_parameter_annotated_with_a_clients_request_class_is_the_outbo
         "def trace(request: requests.PreparedRequest) -> None:\n    log.warning('retrying %s', request.headers['X-Trace'])\n"
     )
     _quiet_until_undone("SLS704", hook, "request: requests.PreparedRequest", "request: HttpRequest")
+
+
+def test_check_hostname_off_where_the_client_matches_the_name_itself_is_the_audit_tier():
+    # urllib3's shape: ssl cannot check pinned fingerprints or other names, so the client does
+    code = (
+        "import ssl\nfrom .match import CertificateError, _match_hostname\n\n"
+        "def wrap(sock, context, server_hostname, assert_hostname=None, assert_fingerprint=None):\n"
+        "    if assert_fingerprint or assert_hostname:\n        context.check_hostname = False\n"
+        "    ssl_sock = context.wrap_socket(sock, server_hostname=server_hostname)\n"
+        "    if assert_fingerprint is None and assert_hostname is not False:\n"
+        "        _match_hostname(ssl_sock.getpeercert(), assert_hostname or server_hostname)\n"
+        "    return ssl_sock\n"
+    )
+    _low_until_undone("SLS401", code, "        _match_hostname(ssl_sock", "        _log_peer(ssl_sock", "high")
+    # a look-alike of SSLContext starts with its own attribute off, as pyOpenSSL checks no names
+    wrapper = (
+        "import ssl\nimport OpenSSL.SSL\n\nclass PyOpenSSLContext:\n"
+        "    def __init__(self, protocol):\n        self._ctx = OpenSSL.SSL.Context(protocol)\n        self.check_hostname = False\n"
+    )
+    _low_until_undone("SLS401", wrapper, "class PyOpenSSLContext:", "class PyOpenSSLContext(ssl.SSLContext):", "high")
