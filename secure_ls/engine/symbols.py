@@ -394,7 +394,7 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
             elif isinstance(value, ast.Call) and len(targets) == 1 and isinstance(targets[0], ast.Name):
                 callee = astutil.dotted(value.func)
                 if callee == "str.maketrans":
-                    translated = translated_characters(value)
+                    translated = astutil.translated_characters(value)
                     if translated:
                         translation_tables.append((targets[0].id, translated))
                 if callee is not None:
@@ -605,28 +605,6 @@ def non_html_bases_imported(resolver, units: list[UnitSymbols]) -> tuple[str, ..
         if symbols is not None and symbols.declares_non_html(name):
             out.append(qualified)
     return tuple(out)
-
-
-def translated_characters(call: ast.Call, put_back: frozenset[str] = frozenset({"\r", "\n"})) -> frozenset[str]:
-    """The characters a `str.maketrans(...)` table with literal arguments maps to something else:
-    the keys of `maketrans({"\r": " "})`, the first and third strings of `maketrans("\r\n", "  ", "\t")`.
-    A character mapped to text holding one of `put_back` (line breaks by default) is not counted."""
-    try:
-        args = [ast.literal_eval(a) for a in call.args]
-    except ValueError:
-        return frozenset()
-    if len(args) == 1 and isinstance(args[0], dict):
-        keys = args[0]
-        # a value that puts a line break back (`{"\r": "\n"}`) leaves it in the text
-        return frozenset(
-            k if isinstance(k, str) else chr(k)
-            for k, v in keys.items()
-            if isinstance(k, (str, int)) and not (isinstance(v, str) and set(v) & put_back)
-        )
-    if len(args) in (2, 3) and all(isinstance(a, str) for a in args):
-        replaced = {old for old, new in zip(args[0], args[1]) if new not in put_back}
-        return frozenset(replaced | set(args[2] if len(args) == 3 else ""))
-    return frozenset()
 
 
 def _typed_fields(cls: ast.ClassDef) -> frozenset[tuple[str, frozenset[str]]]:
