@@ -10,6 +10,7 @@ Sink classes name the kind of place data must not reach unchecked:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from secure_ls.engine.taint import OUTBOUND_SOURCES, WEAK_SOURCES, Sink, sinks  # noqa: F401 (names of the catalog)
 
@@ -110,6 +111,14 @@ REQUEST_ATTRIBUTES = frozenset(
     }
 )
 REQUEST_NAMES = frozenset({"request", "req", "http_request", "flask_request"})
+# Words in the names of code whose application knows who sends a request: sessions, cookies,
+# logins and their decorators, users, secrets, passwords, tokens, permissions; and settings or
+# views loaded from elsewhere (`config.from_object`, `register_blueprint`), which may hold any of those
+USER_AWARE_WORDS = re.compile(
+    r"session|cookie|login|logout|auth|user|secret|passw|token|permission|admin|principal|identity|"
+    r"from_object|from_pyfile|from_envvar|from_prefixed_env|from_file|register_blueprint",
+    re.IGNORECASE,
+)
 # Methods through which an HTTP client hands the request it is *sending* to a transport, by the
 # last name of the class's base: requests' adapters (`send(self, request)`), httpx transports
 # (`handle_request(self, request)`), urllib's handlers (`http_request(self, req)`). That request

@@ -43,3 +43,16 @@ def test_check_hostname_off_where_the_client_matches_the_name_itself_is_the_audi
         "    def __init__(self, protocol):\n        self._ctx = OpenSSL.SSL.Context(protocol)\n        self.check_hostname = False\n"
     )
     _low_until_undone("SLS401", wrapper, "class PyOpenSSLContext:", "class PyOpenSSLContext(ssl.SSLContext):", "high")
+
+
+def test_a_form_post_to_an_application_that_knows_no_user_is_the_audit_tier_without_csrf_protection():
+    # Quart's example blog: no session, login, user or secret, so a forged post carries nothing
+    code = (
+        "from quart import Quart, redirect, request, url_for\n\napp = Quart(__name__)\n"
+        "app.config.update({'DATABASE': 'blog.db'})\n\n"
+        "@app.route('/create/', methods=['GET', 'POST'])\nasync def create():\n"
+        "    form = await request.form\n    save(form['title'], form['text'])\n    return redirect(url_for('posts'))\n"
+    )
+    _low_until_undone("SLS812", code, "save(form['title'], form['text'])", "save(session['author'], form['text'])", "medium")
+    # configuration loaded from elsewhere may give it a secret key and sessions
+    _low_until_undone("SLS812", code, "app.config.update({'DATABASE': 'blog.db'})", "app.config.from_object('settings')", "medium")
