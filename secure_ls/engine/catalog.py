@@ -142,6 +142,10 @@ OUTBOUND_REQUEST_TYPES = frozenset(
         "httpx.Request", "tornado.httpclient.HTTPRequest", "urllib.request.Request",
     }
 )
+# Attributes of the request that are the peer's IP address (Werkzeug's `remote_addr`, as Django's
+# `META["REMOTE_ADDR"]` in SERVER_SET_KEYS): the server took it from the socket, or from the
+# forwarding header of a proxy the operator trusts, and it is an address: no text of the client's.
+PEER_ADDRESS_ATTRIBUTES = frozenset({"remote_addr"})
 # Attributes of the request that hold the server's own application object (Starlette,
 # FastAPI, aiohttp, Sanic: `request.app`): its settings and registries are the program's.
 REQUEST_APPLICATION_ATTRIBUTES = frozenset({"app"})
@@ -474,6 +478,7 @@ _WERKZEUG_REQUEST = {
     # client's, so no redirect target a link could choose (`urljoin(request.url_root, path)`)
     **dict.fromkeys(("url_root", "host_url", "root_url"), sinks("log", "header", "redirect")),
     **dict.fromkeys(("endpoint", "blueprint", "blueprints", "url_rule"), frozenset({Sink.ANY})),
+    **dict.fromkeys(PEER_ADDRESS_ATTRIBUTES, frozenset({Sink.ANY})),
 }
 SAFE_REQUEST_ATTRIBUTES: dict[str, dict[str, frozenset]] = {"flask.request": _WERKZEUG_REQUEST, "quart.request": _WERKZEUG_REQUEST}
 
