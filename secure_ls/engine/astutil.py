@@ -366,3 +366,25 @@ def item_path(node: ast.AST) -> str | None:
 def is_tracked_path(name: str) -> bool:
     """A name of the flow's environment that stands for a field or item (field_path, item_path)."""
     return "." in name or "[" in name
+
+
+def translated_characters(call: ast.Call, put_back: frozenset[str] = frozenset({"\r", "\n"})) -> frozenset[str]:
+    """The characters a `str.maketrans(...)` table with literal arguments maps to something else:
+    the keys of `maketrans({"\r": " "})`, the first and third strings of `maketrans("\r\n", "  ", "\t")`.
+    A character mapped to text holding one of `put_back` (line breaks by default) is not counted."""
+    try:
+        args = [ast.literal_eval(a) for a in call.args]
+    except ValueError:
+        return frozenset()
+    if len(args) == 1 and isinstance(args[0], dict):
+        keys = args[0]
+        # a value that puts a line break back (`{"\r": "\n"}`) leaves it in the text
+        return frozenset(
+            k if isinstance(k, str) else chr(k)
+            for k, v in keys.items()
+            if isinstance(k, (str, int)) and not (isinstance(v, str) and set(v) & put_back)
+        )
+    if len(args) in (2, 3) and all(isinstance(a, str) for a in args):
+        replaced = {old for old, new in zip(args[0], args[1]) if new not in put_back}
+        return frozenset(replaced | set(args[2] if len(args) == 3 else ""))
+    return frozenset()

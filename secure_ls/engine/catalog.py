@@ -10,6 +10,7 @@ Sink classes name the kind of place data must not reach unchecked:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from secure_ls.engine.taint import OUTBOUND_SOURCES, WEAK_SOURCES, Sink, sinks  # noqa: F401 (names of the catalog)
 
@@ -110,6 +111,14 @@ REQUEST_ATTRIBUTES = frozenset(
     }
 )
 REQUEST_NAMES = frozenset({"request", "req", "http_request", "flask_request"})
+# Words in the names of code whose application knows who sends a request: sessions, cookies,
+# logins and their decorators, users, secrets, passwords, tokens, permissions; and settings or
+# views loaded from elsewhere (`config.from_object`, `register_blueprint`), which may hold any of those
+USER_AWARE_WORDS = re.compile(
+    r"session|cookie|login|logout|auth|user|secret|passw|token|permission|admin|principal|identity|"
+    r"from_object|from_pyfile|from_envvar|from_prefixed_env|from_file|register_blueprint",
+    re.IGNORECASE,
+)
 # Methods through which an HTTP client hands the request it is *sending* to a transport, by the
 # last name of the class's base: requests' adapters (`send(self, request)`), httpx transports
 # (`handle_request(self, request)`), urllib's handlers (`http_request(self, req)`). That request
@@ -123,6 +132,20 @@ OUTBOUND_REQUEST_METHODS = {
     "AsyncHTTPTransport": frozenset({"handle_async_request"}),
     "BaseHandler": frozenset({"http_request", "https_request", "http_open", "https_open"}),
 }
+# Classes of the requests an HTTP client *sends*: a parameter annotated with one (aiohttp's client
+# middleware `async def __call__(self, request: ClientRequest, handler)`, a requests hook given a
+# PreparedRequest) holds the program's own outgoing request, whatever it is named.
+OUTBOUND_REQUEST_TYPES = frozenset(
+    {
+        "aiohttp.ClientRequest", "aiohttp.client_reqrep.ClientRequest", "aiohttp.client.ClientRequest",
+        "requests.PreparedRequest", "requests.models.PreparedRequest", "requests.Request", "requests.models.Request",
+        "httpx.Request", "tornado.httpclient.HTTPRequest", "urllib.request.Request",
+    }
+)
+# Attributes of the request that are the peer's IP address (Werkzeug's `remote_addr`, as Django's
+# `META["REMOTE_ADDR"]` in SERVER_SET_KEYS): the server took it from the socket, or from the
+# forwarding header of a proxy the operator trusts, and it is an address: no text of the client's.
+PEER_ADDRESS_ATTRIBUTES = frozenset({"remote_addr"})
 # Attributes of the request that hold the server's own application object (Starlette,
 # FastAPI, aiohttp, Sanic: `request.app`): its settings and registries are the program's.
 REQUEST_APPLICATION_ATTRIBUTES = frozenset({"app"})
@@ -455,6 +478,7 @@ _WERKZEUG_REQUEST = {
     # client's, so no redirect target a link could choose (`urljoin(request.url_root, path)`)
     **dict.fromkeys(("url_root", "host_url", "root_url"), sinks("log", "header", "redirect")),
     **dict.fromkeys(("endpoint", "blueprint", "blueprints", "url_rule"), frozenset({Sink.ANY})),
+    **dict.fromkeys(PEER_ADDRESS_ATTRIBUTES, frozenset({Sink.ANY})),
 }
 SAFE_REQUEST_ATTRIBUTES: dict[str, dict[str, frozenset]] = {"flask.request": _WERKZEUG_REQUEST, "quart.request": _WERKZEUG_REQUEST}
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 from secure_ls.engine import astutil, catalog, frameworks, guards
 from secure_ls.engine.bindings import Binding, Env, InstanceAttributes, ScopeFacts
 from secure_ls.engine.resolver import own_functions
-from secure_ls.engine.symbols import Declaration, translated_characters
+from secure_ls.engine.symbols import Declaration
 
 NOT_STATIC = object()  # what _static returns for a value only known at run time
 _STATIC_COMPARISONS = {
@@ -243,14 +243,14 @@ class ExpressionFacts:
         return NOT_STATIC
 
     def _translated(self, table: ast.expr) -> frozenset[str]:
-        """The characters a translation table maps to something else (see symbols.translated_characters)."""
+        """The characters a translation table maps to something else (see astutil.translated_characters)."""
         if isinstance(table, ast.Name):
             binding = self._binding(table)
             if binding is None:
                 return self._translation_tables.get(table.id, frozenset())
             table = binding.values[0] if len(binding.values) == 1 else table
         if isinstance(table, ast.Call) and isinstance(table.func, ast.Attribute) and table.func.attr == "maketrans":
-            return translated_characters(table)
+            return astutil.translated_characters(table)
         return frozenset()
 
     def instance_attribute_values(self, node: ast.AST) -> tuple[ast.expr, ...]:

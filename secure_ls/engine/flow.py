@@ -192,9 +192,15 @@ class FlowAnalyzer(ValueOrigins):
         return {name: origin for name, origin in passed.items() if name not in computed}
 
     def _sent_request_parameter(self, func: ast.AST) -> str | None:
-        """The parameter of a transport method that holds the request being sent (`send(self, request)`
-        of a requests adapter): catalog.OUTBOUND_REQUEST_METHODS."""
-        if self._class is None or isinstance(func, ast.Lambda):
+        """The parameter that holds a request being sent: annotated with a client's request class
+        (catalog.OUTBOUND_REQUEST_TYPES), or the first of a transport method (`send(self, request)`
+        of a requests adapter: catalog.OUTBOUND_REQUEST_METHODS)."""
+        if isinstance(func, ast.Lambda):
+            return None
+        for arg in frameworks.all_args(func.args):
+            if arg.annotation is not None and self._qualify(arg.annotation) in catalog.OUTBOUND_REQUEST_TYPES:
+                return arg.arg
+        if self._class is None:
             return None
         if not any(func.name in catalog.OUTBOUND_REQUEST_METHODS.get(base, ()) for base in self._class_bases):
             return None

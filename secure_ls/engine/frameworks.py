@@ -26,11 +26,14 @@ def request_read(node: ast.Attribute, frameworks) -> tuple[ast.expr, frozenset[s
     object, and the sinks the value is safe for: one line for the request-target as sent
     (Tornado's `request.path`, see catalog.Framework.raw_target) or a part `urlsplit` cut, which
     drops CR, LF and TAB (Framework.split_url); also redirects for the application's root on the
-    requested host (Framework.site_root). None for any other attribute."""
+    requested host (Framework.site_root); every sink for the peer's address
+    (catalog.PEER_ADDRESS_ATTRIBUTES). None for any other attribute."""
     owner = node.value
     if isinstance(owner, ast.Attribute) and node.attr in catalog.SPLIT_URL_PARTS and any(owner.attr in f.split_url for f in frameworks):
         return owner.value, LINE_SINKS
     if node.attr in catalog.REQUEST_ATTRIBUTES:
+        if node.attr in catalog.PEER_ADDRESS_ATTRIBUTES:
+            return owner, frozenset({Sink.ANY})
         if any(node.attr in f.site_root for f in frameworks):
             return owner, LINE_SINKS | sinks("redirect")
         return owner, LINE_SINKS if any(node.attr in f.raw_target for f in frameworks) else frozenset()

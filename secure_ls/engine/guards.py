@@ -17,7 +17,6 @@ from typing import Callable, Iterable
 
 from secure_ls.engine import astutil, catalog, formatting, lookups, shape_checks
 from secure_ls.engine.frameworks import all_args
-from secure_ls.engine.symbols import translated_characters
 from secure_ls.engine.taint import ALL, LINE_SINKS, UNKNOWN, Origin, Sink, meet, sinks
 
 
@@ -714,7 +713,7 @@ def quote_kept_out(call: ast.Call) -> str | None:
         return None
     table = call.args[0] if func.attr == "translate" and len(call.args) == 1 else None
     if isinstance(table, ast.Call) and astutil.last_name(table.func) == "maketrans":
-        return next((q for q in ("'", '"') if q in translated_characters(table, put_back=frozenset(q))), None)
+        return next((q for q in ("'", '"') if q in astutil.translated_characters(table, put_back=frozenset(q))), None)
     return None
 
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from secure_ls.engine import astutil, frameworks, logconfig, record_literals
+from secure_ls.engine import astutil, catalog, frameworks, logconfig, record_literals
 from secure_ls.engine.bindings import Binding
 
 _BUILTINS = frozenset(dir(builtins))
@@ -75,6 +75,9 @@ class UnitSymbols:
     dependency_factories: frozenset[str] = frozenset()
     # the unit calls `.run(...)` on something (`app.run()`): it may start a web app's own server
     starts_apps: bool = False
+    # the unit names sessions, logins, users or secrets, or loads settings or views from elsewhere
+    # (catalog.USER_AWARE_WORDS): its application may know who sends a request
+    knows_users: bool = True
     # record classes -> their fields in order, with whether the default is a literal; the calls of
     # capitalised names; the attribute names the unit assigns (engine/record_literals.py)
     record_defaults: tuple[tuple[str, tuple[tuple[str, bool], ...]], ...] = ()
@@ -114,6 +117,7 @@ class ModuleSymbols:
     pickles_files: bool = False  # see UnitSymbols.pickles_files
     prints_extra_fields: bool = False  # see UnitSymbols.prints_extra_fields
     starts_apps: bool = False  # see UnitSymbols.starts_apps
+    knows_users: bool = False  # see UnitSymbols.knows_users
     is_test_file: bool = False  # set from the file's path: tests use secrets and asserts legitimately
     closed_world: bool = False  # a notebook: no other module imports it, so its own calls are all the calls
     url_routes: object = None  # a Django project's URL configurations (engine/routes.Routes), when known
@@ -208,6 +212,7 @@ class ModuleSymbols:
                 self.pickles_files,
                 self.prints_extra_fields,
                 self.starts_apps,
+                self.knows_users,
                 getattr(self.url_routes, "fingerprint", None),
                 getattr(self.log_formatting, "fingerprint", None),
                 getattr(self.cors_origins, "fingerprint", None),
@@ -250,6 +255,7 @@ class ModuleSymbols:
             module.pickles_files = module.pickles_files or unit.pickles_files
             module.prints_extra_fields = module.prints_extra_fields or unit.prints_extra_fields
             module.starts_apps = module.starts_apps or unit.starts_apps
+            module.knows_users = module.knows_users or unit.knows_users
             module.class_bases.update(unit.class_bases)
             module.tabled_functions |= unit.tabled_functions
             module.non_html_handlers |= unit.non_html_handlers
@@ -394,7 +400,7 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
             elif isinstance(value, ast.Call) and len(targets) == 1 and isinstance(targets[0], ast.Name):
                 callee = astutil.dotted(value.func)
                 if callee == "str.maketrans":
-                    translated = translated_characters(value)
+                    translated = astutil.translated_characters(value)
                     if translated:
                         translation_tables.append((targets[0].id, translated))
                 if callee is not None:
@@ -440,6 +446,7 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
             stmt.name for stmt in _top_level(tree.body)
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and frameworks.returns_dependency(stmt)
         ) if text is None or "Annotated[" in text else frozenset(),
+        knows_users=text is None or bool(catalog.USER_AWARE_WORDS.search(text)),
         starts_apps=(text is None or ".run(" in text) and any(
             isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "run" for n in ast.walk(tree)
         ),
@@ -605,28 +612,6 @@ def non_html_bases_imported(resolver, units: list[UnitSymbols]) -> tuple[str, ..
         if symbols is not None and symbols.declares_non_html(name):
             out.append(qualified)
     return tuple(out)
-
-
-def translated_characters(call: ast.Call, put_back: frozenset[str] = frozenset({"\r", "\n"})) -> frozenset[str]:
-    """The characters a `str.maketrans(...)` table with literal arguments maps to something else:
-    the keys of `maketrans({"\r": " "})`, the first and third strings of `maketrans("\r\n", "  ", "\t")`.
-    A character mapped to text holding one of `put_back` (line breaks by default) is not counted."""
-    try:
-        args = [ast.literal_eval(a) for a in call.args]
-    except ValueError:
-        return frozenset()
-    if len(args) == 1 and isinstance(args[0], dict):
-        keys = args[0]
-        # a value that puts a line break back (`{"\r": "\n"}`) leaves it in the text
-        return frozenset(
-            k if isinstance(k, str) else chr(k)
-            for k, v in keys.items()
-            if isinstance(k, (str, int)) and not (isinstance(v, str) and set(v) & put_back)
-        )
-    if len(args) in (2, 3) and all(isinstance(a, str) for a in args):
-        replaced = {old for old, new in zip(args[0], args[1]) if new not in put_back}
-        return frozenset(replaced | set(args[2] if len(args) == 3 else ""))
-    return frozenset()
 
 
 def _typed_fields(cls: ast.ClassDef) -> frozenset[tuple[str, frozenset[str]]]:

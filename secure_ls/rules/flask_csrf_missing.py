@@ -34,7 +34,11 @@ class FlaskCsrfProtectionMissing(Rule):
     in every form. Setting the session cookie with `SameSite=Lax` (Flask's
     `SESSION_COOKIE_SAMESITE`) is a useful second layer. Modules that only
     define blueprints, or that read JSON rather than forms, are not
-    reported.
+    reported. A module with no session, cookie, login, user, secret or
+    password in sight, and no configuration or blueprints loaded from
+    elsewhere, gets a low-confidence finding: its application does not
+    know who posts, so a forged form does nothing its author could not post
+    directly.
     """
 
     id = "SLS812"
@@ -89,17 +93,17 @@ class FlaskCsrfProtectionMissing(Rule):
     INVALID = [
         Example(
             code("""
-                from flask import Flask, redirect, request
+                from flask import Flask, redirect, request, session
 
                 app = Flask(__name__)
 
                 @app.route("/transfer", methods=["GET", "POST"])
                 def transfer():
                     if request.method == "POST":
-                        send(request.form["to"], request.form["amount"])
+                        send(session["account"], request.form["to"], request.form["amount"])
                     return redirect("/")
 
-                def send(to, amount):
+                def send(account, to, amount):
                     pass
             """),
             where='app.route("/transfer", methods=["GET", "POST"])',
@@ -131,6 +135,9 @@ class FlaskCsrfProtectionMissing(Rule):
                     deco,
                     "This route handles form posts, but the Flask app has no CSRF protection: any site can submit it with the "
                     "user's cookies. Add Flask-WTF's `CSRFProtect(app)` and a `csrf_token` field in the forms.",
+                    # a forged post rides on the user's cookies or credentials: an application that knows no
+                    # user (no session, login, user or secret in its module) has none to ride on
+                    confidence=Confidence.MEDIUM if ctx.module.knows_users else Confidence.LOW,
                 )
                 return
 

@@ -30,7 +30,7 @@ class HttpHeaderInjection(Rule):
     line break fails the request, but nothing is injected. (A `Location`
     header set by hand is also a redirect: SLS120 reports where it leads.)
     So is a value copied from a request header (a CORS `Origin` echoed back,
-    unless decoded first; also a header the configuration names,
+    Falcon's `req.get_header("Origin")` included, unless decoded first; also a header the configuration names,
     `request.headers.get(name)`, and the one non-constant branch of a
     conditional): the server delivers a header value on one line, so it
     cannot split the response.

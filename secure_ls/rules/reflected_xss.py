@@ -257,6 +257,20 @@ class ReflectedXss(Rule):
                     queue = self.get_argument("queue")
                     self.write(dict(message=f"Adding consumer {queue}"))
         """),
+        # Flask's and Quart's make_response send a dict or list as JSON, given inline or by name
+        code("""
+            from quart import Quart, make_response, request
+            app = Quart(__name__)
+
+            @app.route("/headers")
+            async def headers():
+                return await make_response(dict(request.headers.items()))
+
+            @app.route("/subject")
+            async def subject():
+                parts = {"cn": request.args["cn"]}
+                return await make_response(parts, 200)
+        """),
         # a Django form's errors render as HTML with each message escaped
         code("""
             from django.http import HttpResponseBadRequest
@@ -614,6 +628,8 @@ class ReflectedXss(Rule):
         if html.typed_later_as_non_html(node, ctx):
             return
         body = web.argument(node, 0, _CONTENT_KEYWORDS)
+        if body is not None and astutil.last_name(node.func) == "make_response" and _json_data(body, ctx):
+            return  # Flask's and Quart's make_response send a dict or list as JSON
         if body is not None:
             self._check(body, family, ctx)
 
@@ -639,12 +655,14 @@ class ReflectedXss(Rule):
             if any(html.non_html_headers(e, ctx) for e in body.elts[1:]):
                 return
             body = body.elts[0]
+        while isinstance(body, ast.Await):
+            body = body.value  # Quart's `return await make_response(...)`: the response the call makes
         family = "flask" if ctx.imports("flask") or ctx.imports("quart") else "other"
         if _declares_data(func, body, ctx):
             return  # `def verify() -> tuple[dict, int]`: the view declares data, which Flask sends as JSON
         if isinstance(body, ast.Name) and _holds_response(body, ctx):
             return  # `r = make_response(jsonify(result), 201)`: checked where it was made
-        if isinstance(body, ast.Name) and all(html.sent_as_json(v, ctx) for v in ctx.assigned_values(body) or [body]):
+        if isinstance(body, ast.Name) and _json_data(body, ctx):
             return  # `result = {...}; return result`: a dict or list, sent as JSON like one returned whole
         if isinstance(body, ast.Call) and not _transforms_text(body, ctx):
             if _module_function(body, ctx) and body.func.id not in ctx.module.data_functions:
@@ -714,6 +732,15 @@ def _declares_data(func, body: ast.expr, ctx) -> bool:
         return False
     values = ctx.assigned_values(body) if isinstance(body, ast.Name) else None
     return not any(strings.is_built(v) or isinstance(v, (ast.Constant, ast.JoinedStr)) for v in [body, *(values or [])])
+
+
+def _json_data(body: ast.expr, ctx) -> bool:
+    """A dict or list (a display, `dict(...)`, or a name given only those), which Flask, Quart and
+    Bottle send as JSON when a view returns it or `make_response` is given it."""
+    if isinstance(body, ast.Name):
+        values = ctx.assigned_values(body)
+        return bool(values) and all(html.sent_as_json(v, ctx) for v in values)
+    return html.sent_as_json(body, ctx)
 
 
 def _holds_response(name: ast.Name, ctx) -> bool:

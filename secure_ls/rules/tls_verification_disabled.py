@@ -61,7 +61,12 @@ class TlsVerificationDisabled(Rule):
     `if settings.insecure:`, `if conf.get("verifyCert") is False:`) is how a client library implements its
     `verify=False` option: low confidence (an editor hint), since whoever
     passes that option is the one to report. Turned off unconditionally, it
-    is high.
+    is high. `check_hostname = False` where the name is checked another
+    way is low confidence too: the same function calls `match_hostname` on
+    the peer's certificate (`ssl.match_hostname`, a library's own copy), or a
+    class that is no SSLContext sets the attribute on itself in its
+    constructor (a look-alike of the ssl API wrapping pyOpenSSL, which leaves
+    names to its caller).
     """
 
     id = "SLS401"
@@ -258,7 +263,7 @@ class TlsVerificationDisabled(Rule):
                     "check_hostname = False accepts a valid certificate for any other host: keep hostname checks on.",
                     fix=fix,
                     also_rewrites=others,
-                    confidence=_confidence(node, ctx),
+                    confidence=Confidence.LOW if _hostname_matched_otherwise(node, target, ctx) else _confidence(node, ctx),
                 )
             elif target.attr == "verify" and astutil.is_false(value) and self._is_session(target.value, ctx):
                 fix = Fix(_VERIFY_TRUE_TITLE, (ctx.replace(value, "True"),), safe=False)
@@ -308,6 +313,30 @@ def _confidence(node: ast.AST, ctx) -> Confidence:
                 return Confidence.LOW
         child, parent = parent, ctx.parent(parent)
     return Confidence.HIGH
+
+
+# The ssl module's old hostname check (`ssl.match_hostname`, its backport), and the copies
+# client libraries keep of it (`_match_hostname`)
+_MATCH_HOSTNAME = re.compile(r"(?:^|_)match_hostname$")
+
+
+def _hostname_matched_otherwise(node: ast.Assign, target: ast.Attribute, ctx) -> bool:
+    """`check_hostname = False` where the name is checked another way, so the setting turns
+    nothing off (the audit tier):
+    - the same function calls `match_hostname` on the peer's certificate itself (a client
+      that also accepts pinned fingerprints or alternative names, which `ssl` cannot check);
+    - a class's constructor gives its own instance the attribute (`self.check_hostname = False`
+      in the `__init__` of a class that is no SSLContext: a look-alike of the ssl API, such as a
+      pyOpenSSL wrapper, starting from what pyOpenSSL does, which is to leave names to its caller)."""
+    func = ctx.enclosing_function(node)
+    if func is None:
+        return False
+    if any(isinstance(n, ast.Call) and _MATCH_HOSTNAME.search(astutil.last_name(n.func)) for n in astutil.walk(func)):
+        return True
+    if func.name != "__init__" or not (isinstance(target.value, ast.Name) and target.value.id == "self"):
+        return False
+    cls = ctx.parent(func)
+    return isinstance(cls, ast.ClassDef) and not any(astutil.last_name(b).endswith("SSLContext") for b in cls.bases)
 
 
 def _names_cert_none(node: ast.expr, ctx) -> bool:

@@ -147,8 +147,9 @@ def reads_header(ctx, part: taint.Part, expr: ast.expr | None = None) -> bool:
     return not _decoded(part) and _reads(ctx, part, _HEADER_ATTRIBUTES, None, expr)
 
 
-# Request attributes that are a header's value (Werkzeug, Django, Starlette).
-_HEADER_ATTRIBUTES = frozenset({"origin", "referrer", "user_agent", "host", "authorization", "content_type", "mimetype", "accept_languages"})
+# Request attributes that are a header's value (Werkzeug, Django, Starlette), and methods that
+# read one by its name (Falcon's `req.get_header("Origin")`).
+_HEADER_ATTRIBUTES = frozenset({"origin", "referrer", "user_agent", "host", "authorization", "content_type", "mimetype", "accept_languages", "get_header"})
 
 
 def header_read(expr: ast.expr, ctx) -> str | None:

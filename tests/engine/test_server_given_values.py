@@ -1,0 +1,35 @@
+"""What the server hands over from outside the request text: a header value is one line, the peer's address is an address."""
+
+from __future__ import annotations
+
+from tests.engine.test_engine import _low_until_undone, _quiet_until_undone
+
+_CORS = (
+    "import falcon\nfrom urllib.parse import unquote\n\n\nclass Cors:\n"
+    "    def process_response(self, req: falcon.Request, resp: falcon.Response, resource, ok):\n"
+    "        origin = req.get_header('Origin')\n"
+    "        resp.set_header('Access-Control-Allow-Origin', origin)\n"
+)
+
+
+def test_a_header_falcon_reads_by_name_copied_into_a_response_header_is_the_audit_tier():
+    # Falcon's set_header writes what it is given, but a header value read from the request holds no CR or LF
+    _low_until_undone("SLS126", _CORS, "req.get_header('Origin')", "req.get_param('origin')", "medium")
+    # percent-decoded, the same header may hold a line break again
+    _low_until_undone("SLS126", _CORS, "req.get_header('Origin')", "unquote(req.get_header('Origin'))", "medium")
+
+
+def test_the_peers_address_is_no_client_text():
+    # Werkzeug's remote_addr is the socket's peer (or a trusted proxy's forwarded address)
+    code = (
+        "from quart import Quart, make_response, request\napp = Quart(__name__)\n\n"
+        "@app.route('/source_address')\nasync def source_address():\n    return await make_response(request.remote_addr)\n"
+    )
+    _quiet_until_undone("SLS803", code, "request.remote_addr", "request.args['address']")
+    # the same read on a request handed to a helper
+    helper = (
+        "import logging\nfrom werkzeug.wrappers import Request, Response\n\n"
+        "def page(request: Request) -> Response:\n"
+        "    return Response(f'<p>from {request.remote_addr}</p>', content_type='text/html')\n"
+    )
+    _quiet_until_undone("SLS803", helper, "request.remote_addr", "request.args['address']")
