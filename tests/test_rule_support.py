@@ -48,3 +48,25 @@ def test_a_format_template_python_refuses_is_not_rewritten():
     accepted = refused.replace("note = '}'", "note = '}}'")
     assert [f.fix for f in _findings(refused, "SLS101")] == [None]
     assert [f.fix is not None for f in _findings(accepted, "SLS101")] == [True]
+
+
+UPLOAD_FORM = '''
+import logging
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+
+log = logging.getLogger(__name__)
+
+async def import_rows(request: Request):
+    form = await request.form()
+    upload = form.get("file")
+    if upload is None or {test}:
+        return None
+    log.warning("rejected: %s", upload.size)
+'''
+
+
+def test_an_upload_size_counts_where_an_isinstance_test_said_upload():
+    # a form's item is an upload or text: its size is a count of bytes only where the test said upload
+    assert _findings(UPLOAD_FORM.format(test="not isinstance(upload, UploadFile)"), "SLS704") == []
+    assert len(_findings(UPLOAD_FORM.format(test="isinstance(upload, UploadFile)"), "SLS704")) == 1

@@ -334,6 +334,15 @@ TYPED_FORM_FIELDS = frozenset(
         "DateTimeField", "TimeField", "DurationField", "PrimaryKeyRelatedField", "ModelChoiceField",
     }
 )
+# Django model fields that only a model declares, whose lookups convert the value with int()
+# (`get_prep_value`) before the query runs, raising ValueError for any other text
+# (symbols._typed_fields keeps them with the form fields: a lookup `field=K` of one converts K)
+MODEL_NUMBER_FIELDS = frozenset(
+    {
+        "PositiveIntegerField", "PositiveSmallIntegerField", "PositiveBigIntegerField", "SmallIntegerField",
+        "BigIntegerField", "AutoField", "BigAutoField", "SmallAutoField",
+    }
+)
 # Fields whose validator admits no line break, though other markup may pass: Django's
 # EmailValidator (quoted local parts exclude CR and LF), URLValidator (no whitespace),
 # validate_slug, the IP address validators. Their value is safe in a log line or a header.

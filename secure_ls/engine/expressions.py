@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 if TYPE_CHECKING:
     from secure_ls.engine.summaries import FunctionSummary
 
-from secure_ls.engine import astutil, catalog, frameworks, guards
+from secure_ls.engine import astutil, catalog, frameworks, guards, lookups, taint
 from secure_ls.engine.bindings import Binding, Env, InstanceAttributes, ScopeFacts
 from secure_ls.engine.resolver import own_functions
 from secure_ls.engine.symbols import Declaration
@@ -342,11 +342,29 @@ class ExpressionFacts:
         made_by = astutil.last_name(made.func)
         if container.attr == "data" and not made_by.endswith(catalog.SERIALIZER_SUFFIX):
             return frozenset()  # `form.data["age"]`: what the client sent, IntegerField or not
-        fields = self._typed_fields.get(made_by)
-        if fields is None:
-            declared = self.declaration(made.func) if self._summaries else None
-            fields = declared.form_fields if declared is not None else ()
+        fields = self._declared_fields(made.func)
         return next((sinks for name, sinks in fields if name == key.value), frozenset())
+
+    def converted_keys_looked_up(self, value: ast.expr | None, missed: ast.ExceptHandler | None = None) -> set[str]:
+        """Names a Django query looks up by the integer primary key (frameworks.integer_keys_looked_up)
+        or by a field its model declares as a number, date or UUID (`stack_id =
+        models.PositiveIntegerField()`, in this module or the one the model is imported from): the
+        query converts the value when it is built, raising ValueError for any other text, so once the
+        statement has run, or in the handler `missed` of its miss (`except Organization.DoesNotExist:`),
+        the name holds no line break inside that value."""
+        keys = frameworks.integer_keys_looked_up(value) if value is not None else set()
+        for model, field, key in lookups.field_lookups(value, lookups.missed_model(missed) if missed is not None else None):
+            if key not in keys and any(name == field and taint.Sink.ANY in sinks for name, sinks in self._declared_fields(model)):
+                keys.add(key)
+        return keys
+
+    def _declared_fields(self, cls: ast.expr) -> frozenset[tuple[str, frozenset[str]]]:
+        """The typed fields (symbols._typed_fields) of the class `cls` names, of this module or imported."""
+        fields = self._typed_fields.get(astutil.last_name(cls))
+        if fields is None:
+            declared = self.declaration(cls) if self._summaries else None
+            fields = declared.form_fields if declared is not None else frozenset()
+        return fields
 
     def _is_converted_record_field(self, node: ast.Attribute) -> bool:
         """`t.port` where `t = Target(...)` and the record class annotates `port: int` (or a date,

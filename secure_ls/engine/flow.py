@@ -372,10 +372,10 @@ class FlowAnalyzer(ValueOrigins):
                 _join_into(h_env, body_env)
                 if handler.name:
                     h_env[handler.name] = Binding(Origin(frozenset({Part(UNKNOWN, handler.name)})))
-                if stmt.body and not guards.catches(handler, "ValueError") and isinstance(stmt.body[0], (ast.Assign, ast.Expr)):
+                if stmt.body and not guards.catches(handler, "ValueError") and isinstance(stmt.body[0], (ast.Assign, ast.Expr, ast.Return)):
                     # `try: user = User.objects.get(id=uid)` `except User.DoesNotExist:`: a key that was not
                     # a number would have raised ValueError, which this handler lets through
-                    _mark_safe(h_env, frameworks.integer_keys_looked_up(stmt.body[0].value), guards.LINE_SINKS)
+                    _mark_safe(h_env, self.converted_keys_looked_up(stmt.body[0].value, handler), guards.LINE_SINKS)
                 _mark_safe(h_env, lookups.matched_several(handler, stmt.body), guards.LINE_SINKS)
                 if self._block(handler.body, h_env):
                     ends.append(h_env)
@@ -452,7 +452,7 @@ class FlowAnalyzer(ValueOrigins):
         function makes before it returns (its summary's `ensures`)."""
         if isinstance(value, ast.Await):
             value = value.value
-        _mark_safe(env, frameworks.integer_keys_looked_up(value), guards.LINE_SINKS)
+        _mark_safe(env, self.converted_keys_looked_up(value), guards.LINE_SINKS)
         # `case = Case.get(Case.id == case_id)` ran: case_id equals a stored row's field
         _mark_safe(env, lookups.found_once_run(value), guards.LINE_SINKS)
         converted = shape_checks.checked_by_conversion(value, self._qualify)

@@ -87,6 +87,47 @@ def _raises_on_miss(call: ast.Call) -> bool:
     return func.attr == "get" and frameworks.is_model_class(func.value) and bool(call.args) and all(_is_equality(a) for a in call.args)
 
 
+# Django query methods that build a lookup from their keywords when called (`field=K`)
+_KEYWORD_QUERIES = frozenset({"get", "aget", "filter", "exclude"})
+
+
+def field_lookups(node: ast.expr | None, missed: ast.expr | None = None) -> list[tuple[ast.expr, str, str]]:
+    """(model, field, K) for each exact keyword lookup `field=K` of a Django query within `node`:
+    on a model's manager (`Organization.objects.get(stack_id=K)`: the model is `Organization`), or
+    on any manager (`team.organizations.get(stack_id=K)`) where `missed` names the model it
+    queries (the `except Organization.DoesNotExist:` its miss raises into)."""
+    found = []
+    stack = [node] if node is not None else []
+    while stack:
+        call = stack.pop()
+        stack.extend(astutil.children(call))
+        if type(call) is not ast.Call or not call.keywords or not isinstance(call.func, ast.Attribute) or call.func.attr not in _KEYWORD_QUERIES:
+            continue
+        model = _managed_model(call.func.value) or missed
+        for keyword in call.keywords:
+            field = keyword.arg.removesuffix("__exact") if keyword.arg else None
+            if model is not None and field and "__" not in field and isinstance(keyword.value, ast.Name):
+                found.append((model, field, keyword.value.id))
+    return found
+
+
+def missed_model(handler: ast.ExceptHandler) -> ast.expr | None:
+    """`Organization` for `except Organization.DoesNotExist:` (the one model whose miss it handles)."""
+    caught = handler.type
+    if isinstance(caught, ast.Attribute) and caught.attr == "DoesNotExist" and frameworks.is_model_class(caught.value):
+        return caught.value
+    return None
+
+
+def _managed_model(node: ast.expr) -> ast.expr | None:
+    """The model class a chain of query calls hangs from: `Organization` in `Organization.objects.filter(...)`."""
+    while isinstance(node, (ast.Attribute, ast.Call)):
+        if isinstance(node, ast.Attribute) and node.attr == "objects" and frameworks.is_model_class(node.value):
+            return node.value
+        node = node.value if isinstance(node, ast.Attribute) else node.func
+    return None
+
+
 def _is_equality(node: ast.expr) -> bool:
     return isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], ast.Eq)
 

@@ -617,8 +617,9 @@ def non_html_bases_imported(resolver, units: list[UnitSymbols]) -> tuple[str, ..
 def _typed_fields(cls: ast.ClassDef) -> frozenset[tuple[str, frozenset[str]]]:
     """Fields of a form or serializer class whose cleaned value is a number, date or fixed choice
     (`count = serializers.IntegerField()`), safe for every sink, or an address, URL or slug
-    (`email = forms.EmailField()`), safe in one line: the framework rejects anything else."""
-    from secure_ls.engine.catalog import ONE_LINE_FORM_FIELDS, TYPED_FORM_FIELDS
+    (`email = forms.EmailField()`), safe in one line: the framework rejects anything else. So are a model's
+    (`stack_id = models.PositiveIntegerField()`): a lookup by one converts its value (converted_keys_looked_up)."""
+    from secure_ls.engine.catalog import MODEL_NUMBER_FIELDS, ONE_LINE_FORM_FIELDS, TYPED_FORM_FIELDS
     from secure_ls.engine.taint import LINE_SINKS, Sink
 
     fields = set()
@@ -627,7 +628,7 @@ def _typed_fields(cls: ast.ClassDef) -> frozenset[tuple[str, frozenset[str]]]:
             value = stmt.value
             callee = astutil.dotted(value.func) if isinstance(value, ast.Call) else None
             kind = callee.rsplit(".", 1)[-1] if callee is not None else None
-            if kind in TYPED_FORM_FIELDS:
+            if kind in TYPED_FORM_FIELDS or kind in MODEL_NUMBER_FIELDS:
                 fields.add((stmt.targets[0].id, frozenset({Sink.ANY})))
             elif kind in ONE_LINE_FORM_FIELDS:
                 fields.add((stmt.targets[0].id, LINE_SINKS))

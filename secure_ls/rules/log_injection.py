@@ -60,8 +60,8 @@ class LogInjection(Rule):
     is reported),
     a name the function gives items under literal keys
     (`user["name"] = user_name`: a mapping), and a container's `copy()`.
-    An upload's `size` (FastAPI's `UploadFile`, Django's `request.FILES`)
-    is the number of bytes the framework counted.
+    An upload's `size` (FastAPI's `UploadFile`, Django's `request.FILES`, a
+    form's item where `isinstance(item, UploadFile)` held) is the number of bytes the framework counted.
 
     A project whose logging configuration (a `dictConfig` dict in a settings
     module or a module named after logging, such as Django's `LOGGING`) gives
@@ -246,10 +246,11 @@ class LogInjection(Rule):
                 log.info("tags %s, colours %s", names, request.GET.getlist("colour"))
                 return HttpResponse("ok")
         """),
-        # an upload's size is the number of bytes the framework counted; a mapping's copy prints as a dict
+        # an upload's size is the number of bytes the framework counted (also a form's item an isinstance()
+        # test said is an upload); a mapping's copy prints as a dict
         code("""
             import logging
-            from fastapi import FastAPI, File, UploadFile
+            from fastapi import FastAPI, File, Request, UploadFile
 
             app = FastAPI()
             log = logging.getLogger(__name__)
@@ -260,6 +261,14 @@ class LogInjection(Rule):
                 merged = DEFAULTS.copy()
                 merged.update({k: v for k, v in settings.items() if v is not None})
                 log.info(f"applying {merged}")
+                return {}
+
+            @app.post("/import")
+            async def import_rows(request: Request):
+                upload = (await request.form()).get("file")
+                if upload is None or not isinstance(upload, UploadFile):
+                    return {}
+                log.info(f"import of {upload.size} bytes")
                 return {}
         """),
         # a Django form's changed_data is the list of the names of the fields that changed

@@ -668,3 +668,46 @@ def test_a_serializer_imported_from_another_module_types_its_validated_fields(tm
     assert reported() == []
     _write(tmp_path, {"app/serializers.py": serializers.replace("DateTimeField", "CharField")})
     assert reported() == [14]  # 0-based line of the log call
+
+
+_ORG_MODELS = """
+from django.db import models
+
+
+class Organization(models.Model):
+    stack_id = models.PositiveIntegerField()
+    slug = models.CharField(max_length=40)
+"""
+
+_ORG_VIEWS = """
+import logging
+
+from django.http import HttpResponse
+
+from app.models import Organization
+
+log = logging.getLogger(__name__)
+
+
+def from_header(request, team):
+    stack_id = request.META.get("HTTP_X_STACK_ID")
+    try:
+        return team.organizations.get(stack_id=stack_id)
+    except Organization.DoesNotExist:
+        log.info(f"no organization with stack_id {stack_id}")
+        return None
+"""
+
+
+def test_a_lookup_by_a_number_field_of_a_model_of_another_module_holds_digits_where_it_missed(tmp_path):
+    # Django converts `stack_id=value` with int() when it builds the query (ValueError otherwise), so in
+    # the handler of the model's DoesNotExist the value is digits; a text field's lookup converts nothing
+    _write(tmp_path, {"app/__init__.py": "", "app/models/__init__.py": "from .organization import Organization\n", "app/models/organization.py": _ORG_MODELS, "app/views.py": _ORG_VIEWS})
+
+    def logged():
+        results = check_paths([str(tmp_path)], Settings(), jobs=1)
+        return sorted(f.span.start.line + 1 for r in results if Path(r.path).name == "views.py" for f in r.findings if f.rule_id == "SLS704")
+
+    assert logged() == []
+    _write(tmp_path, {"app/views.py": _ORG_VIEWS.replace("stack_id=stack_id", "slug=stack_id")})
+    assert logged() == [16]

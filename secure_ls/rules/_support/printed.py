@@ -165,6 +165,10 @@ def is_upload_size(expr: ast.expr, ctx) -> bool:
         annotation = optional_inner(arg.annotation) if arg is not None else None
         if annotation is not None and not ctx.assigned_values(expr.value) and astutil.last_name(annotation) in _UPLOAD_CLASSES:
             return True
+        # `upload = form.get("file")` / `if not isinstance(upload, UploadFile): return ...`: a form's
+        # item is an upload or text, and where the test said upload, its size is the bytes counted
+        if narrowed_to(expr.value, ctx, _UPLOAD_CLASSES):
+            return True
     return ctx.imports("django") and _names_django_upload(expr.value, ctx)
 
 
@@ -172,18 +176,32 @@ def is_upload_size(expr: ast.expr, ctx) -> bool:
 _BUILTIN_CONTAINERS = frozenset({"dict", "list", "tuple", "set", "frozenset"})
 
 
-def narrowed_to_container(expr: ast.expr, ctx) -> bool:
+def narrowed_to(expr: ast.expr, ctx, classes: frozenset[str]) -> bool:
     """`if isinstance(payload, dict): log.debug("%s", payload)`, or after `if not isinstance(payload,
-    dict): raise ...`: where the test held, the value is a built-in container, shown item by item
-    with repr(). Not once the name (or that attribute) is given another value after the test."""
+    dict): raise ...` (also one operand of an `or`: `if upload is None or not isinstance(upload,
+    UploadFile): return ...`): where the test held, the value is an instance of one of `classes`
+    (last names). Not once the name (or that attribute) is given another value after the test."""
     subject = astutil.dotted(expr)
     func = ctx.enclosing_function(expr)
     statement = ctx.statement(expr)
     if subject is None or func is None or statement is None:
         return False
-    checks = [test for test in web.branch_conditions(ctx, expr) if _container_check(test, subject) is True]
-    checks += [s.test for s in _earlier_siblings(ctx, statement) if isinstance(s, ast.If) and _container_check(s.test, subject) is False and ctx.always_leaves(s.body)]
+    checks = [test for test in web.branch_conditions(ctx, expr) if _instance_check(test, subject, classes) is True]
+    checks += [
+        s.test for s in _earlier_siblings(ctx, statement)
+        if isinstance(s, ast.If) and any(_instance_check(t, subject, classes) is False for t in _alternatives(s.test)) and ctx.always_leaves(s.body)
+    ]
     return any(not _rebound_after(ctx, func, subject, check, statement) for check in checks)
+
+
+def narrowed_to_container(expr: ast.expr, ctx) -> bool:
+    """Where an isinstance() test held, the value is a built-in container, shown item by item with repr()."""
+    return narrowed_to(expr, ctx, _BUILTIN_CONTAINERS)
+
+
+def _alternatives(test: ast.expr) -> list[ast.expr]:
+    """The operands of an `or` (each one false after a block that leaves when the test held), or the test itself."""
+    return test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or) else [test]
 
 
 def _earlier_siblings(ctx, statement: ast.stmt):
@@ -199,8 +217,8 @@ def _earlier_siblings(ctx, statement: ast.stmt):
         child = ancestor
 
 
-def _container_check(test: ast.expr, subject: str) -> bool | None:
-    """True for `isinstance(subject, dict)` (every type a built-in container), False for its
+def _instance_check(test: ast.expr, subject: str, classes: frozenset[str]) -> bool | None:
+    """True for `isinstance(subject, dict)` (every type one of `classes`), False for its
     negation, None for any other test."""
     negated = False
     while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
@@ -209,7 +227,7 @@ def _container_check(test: ast.expr, subject: str) -> bool | None:
         return None
     value, types = test.args
     kinds = types.elts if isinstance(types, ast.Tuple) else [types]
-    if astutil.dotted(value) != subject or not kinds or not all(isinstance(k, ast.Name) and k.id in _BUILTIN_CONTAINERS for k in kinds):
+    if astutil.dotted(value) != subject or not kinds or not all(astutil.last_name(k) in classes for k in kinds):
         return None
     return not negated
 
