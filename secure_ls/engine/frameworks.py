@@ -21,20 +21,39 @@ def is_request_object(node: ast.AST) -> bool:
     return False
 
 
+# What a host name that matched the framework's host pattern is safe for (catalog.Framework.validated_host):
+# one line, and no markup or quote to leave an HTML attribute with
+VALIDATED_HOST_SINKS = LINE_SINKS | sinks("html", "quoted")
+
+
 def request_read(node: ast.Attribute, frameworks) -> tuple[ast.expr, frozenset[str]] | None:
     """For a read of the request (`request.args`, Starlette's `request.url.path`): the request
     object, and the sinks the value is safe for: one line for the request-target as sent
     (Tornado's `request.path`, see catalog.Framework.raw_target) or a part `urlsplit` cut, which
     drops CR, LF and TAB (Framework.split_url); also redirects for the application's root on the
-    requested host (Framework.site_root). None for any other attribute."""
+    requested host (Framework.site_root); a page for a validated host name (Framework.validated_host).
+    None for any other attribute."""
     owner = node.value
     if isinstance(owner, ast.Attribute) and node.attr in catalog.SPLIT_URL_PARTS and any(owner.attr in f.split_url for f in frameworks):
         return owner.value, LINE_SINKS
+    if any(node.attr in f.validated_host for f in frameworks):
+        return owner, VALIDATED_HOST_SINKS
     if node.attr in catalog.REQUEST_ATTRIBUTES:
         if any(node.attr in f.site_root for f in frameworks):
             return owner, LINE_SINKS | sinks("redirect")
         return owner, LINE_SINKS if any(node.attr in f.raw_target for f in frameworks) else frozenset()
     return None
+
+
+def built_location(call: ast.Call, frameworks) -> ast.expr | None:
+    """The location an absolute URL is made of on the request's validated host (Django's
+    `request.build_absolute_uri(reverse("done"))`, see catalog.Framework.absolute_url_builders);
+    None without one (`build_absolute_uri()` is the request's own path and query)."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and any(func.attr in f.absolute_url_builders for f in frameworks)):
+        return None
+    location = astutil.argument_for(call, ("location",), "location")
+    return None if location is None or astutil.is_none(location) else location
 
 
 def is_database_read(func: ast.expr) -> bool:
