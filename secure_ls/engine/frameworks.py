@@ -508,6 +508,54 @@ def returns_builtin_container(annotation: ast.expr | None) -> bool:
     return inner is not None and isinstance(inner, (ast.Name, ast.Attribute)) and astutil.last_name(inner) in _BUILTIN_CONTAINER_ANNOTATIONS
 
 
+# Calls whose result a helper hands back as a response object, whose body is judged where it is
+# built: Flask's `jsonify`, `redirect` (Werkzeug escapes the location it writes into its body) and
+# `make_response`, and any class named `...Response`.
+_RESPONSE_MAKERS = frozenset({"jsonify", "redirect", "make_response"})
+
+
+def returned_helpers(func: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str] | None:
+    """For a function that makes no page text of its own: the functions called by name whose
+    results it returns. Every `return` hands back data Flask sends as JSON (a dict or list display
+    or comprehension), a response object (_RESPONSE_MAKERS), nothing, or such a call (in a tuple
+    with a status, its first item). None when one returns anything else, or none returns a value."""
+    needs: set[str] = set()
+    valued = False
+    for statement in astutil.returns_in(func.body):
+        value = statement.value
+        if isinstance(value, ast.Tuple) and value.elts:
+            value = value.elts[0]  # `return body, 400`
+        if value is None or astutil.is_none(value):
+            continue
+        valued = True
+        if isinstance(value, (ast.Dict, ast.List, ast.DictComp, ast.ListComp)):
+            continue
+        if not isinstance(value, ast.Call):
+            return None
+        name = astutil.last_name(value.func)
+        if name in _RESPONSE_MAKERS or name.endswith("Response"):
+            continue
+        if not isinstance(value.func, ast.Name):
+            return None
+        needs.add(name)
+    return frozenset(needs) if valued else None
+
+
+def data_closure(declared: set[str], helpers: list[tuple[str, frozenset[str]]]) -> set[str]:
+    """The functions of a module that return no page text: those `declared` so (`-> dict`), and
+    each of `helpers` (returned_helpers) whose called functions all are, to a fixed point (a
+    function that returns its own call never is)."""
+    found = set(declared)
+    pending = dict(helpers)
+    while True:
+        ready = [name for name, needs in pending.items() if needs <= found]
+        if not ready:
+            return found
+        for name in ready:
+            found.add(name)
+            del pending[name]
+
+
 def returns_no_page_text(annotation: ast.expr | None) -> bool:
     """Whether a function's return annotation admits only what a view returns as data or as a
     response object, never text for an HTML page: `dict`, `list[...]`, `Union[Dict,

@@ -70,6 +70,9 @@ class UnitSymbols:
     # top-level functions annotated to return data or a response object, never page text
     # (`-> dict`, `-> Union[Dict, HttpResponse]`: frameworks.returns_no_page_text)
     data_functions: frozenset[str] = frozenset()
+    # top-level functions that return only data, responses or what functions of the module called
+    # by name return: (name, those names) (frameworks.returned_helpers; resolved in ModuleSymbols.merge)
+    data_returns: tuple[tuple[str, frozenset[str]], ...] = ()
     # top-level functions that return `Annotated[T, Depends(f)]` (frameworks.returns_dependency): what a
     # name is bound to by calling one (`ViewNode = require_scopes("node.view")`) is an alias too
     dependency_factories: frozenset[str] = frozenset()
@@ -261,7 +264,10 @@ class ModuleSymbols:
                 module.matched_attributes[name] = module.matched_attributes.get(name, 0) + 1
         # A name rebound elsewhere is no longer known to be constant.
         module.constants = {n for n in module.constants if counts.get(n) == 1}
-        module.data_functions = {n for n in module.data_functions if counts.get(n) == 1}
+        module.data_functions = frameworks.data_closure(
+            {n for n in module.data_functions if counts.get(n) == 1},
+            [(n, needs) for u in units for n, needs in u.data_returns if counts.get(n) == 1],
+        )
         module.strings = {n: v for n, v in module.strings.items() if n in module.constants}
         module.scalars = {n: v for n, v in module.scalars.items() if n in module.constants}
         module.made_by = {n: module._qualify_dotted(callee) for n, callee in module.made_by.items() if counts.get(n) == 1}
@@ -435,6 +441,10 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
         data_functions=frozenset(
             stmt.name for stmt in _top_level(tree.body)
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and frameworks.returns_no_page_text(stmt.returns)
+        ),
+        data_returns=tuple(
+            (stmt.name, needs) for stmt in _top_level(tree.body)
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and (needs := frameworks.returned_helpers(stmt)) is not None
         ),
         dependency_factories=frozenset(
             stmt.name for stmt in _top_level(tree.body)
