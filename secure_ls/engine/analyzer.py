@@ -21,7 +21,8 @@ from secure_ls.engine.context import Dispatch, UnitContext, indexed, walk
 from secure_ls.engine.fix_imports import FixImports
 from secure_ls.engine.model import AnalysisResult, Edit, Finding, Position, Span
 from secure_ls.engine.resolver import NO_WORKSPACE, ImportsResolver
-from secure_ls.engine.symbols import ModuleSymbols, UnitSymbols, non_html_bases_imported, summarize, yaml_extensions_imported
+from secure_ls.engine.symbols import ModuleSymbols, UnitSymbols, non_html_bases_imported, summarize
+from secure_ls.engine.yaml_tags import yaml_extensions_imported
 from secure_ls.engine.pacing import Pace, Steps, finish
 from secure_ls.engine.units import Layout, Unit, UnitParser, line_offset, may_continue, resplit, statement_starts
 

@@ -273,6 +273,14 @@ class Framework:
     # (Starlette's `base_url`, as Werkzeug's `url_root`): no path or query of the client's, so
     # redirecting there keeps the user where they are
     site_root: frozenset[str] = frozenset()
+    # methods of the request that give its Host header only once it matched a host pattern
+    # (Django's `get_host()` raises DisallowedHost unless the name is `[a-z0-9.-]+` or an IPv6
+    # literal, with a port): no markup, quote or line break (VALIDATED_HOST_SINKS), though the
+    # client still chose it among the allowed hosts
+    validated_host: frozenset[str] = frozenset()
+    # methods that make an absolute URL of the location they are given, on that validated host
+    # (Django's `build_absolute_uri(location)`): the location's text (quoted by iri_to_uri), and the host
+    absolute_url_builders: frozenset[str] = frozenset()
 
 
 # What a websocket endpoint receives is client data, like a request body.
@@ -283,6 +291,7 @@ FRAMEWORKS: tuple[Framework, ...] = (
         "django", handler_methods=VIEW_METHODS, handler_leading=("self", "request"),
         not_handler_bases=frozenset({"BatchAction", "DeleteAction"}),
         raw_target=frozenset({"get_full_path", "get_full_path_info", "build_absolute_uri"}),
+        validated_host=frozenset({"get_host"}), absolute_url_builders=frozenset({"build_absolute_uri"}),
     ),
     Framework(
         "tornado",

@@ -21,16 +21,23 @@ def is_request_object(node: ast.AST) -> bool:
     return False
 
 
+# What a host name that matched the framework's host pattern is safe for (catalog.Framework.validated_host):
+# one line, and no markup or quote to leave an HTML attribute with
+VALIDATED_HOST_SINKS = LINE_SINKS | sinks("html", "quoted")
+
+
 def request_read(node: ast.Attribute, frameworks) -> tuple[ast.expr, frozenset[str]] | None:
     """For a read of the request (`request.args`, Starlette's `request.url.path`): the request
     object, and the sinks the value is safe for: one line for the request-target as sent
     (Tornado's `request.path`, see catalog.Framework.raw_target) or a part `urlsplit` cut, which
     drops CR, LF and TAB (Framework.split_url); also redirects for the application's root on the
-    requested host (Framework.site_root); every sink for the peer's address
-    (catalog.PEER_ADDRESS_ATTRIBUTES). None for any other attribute."""
+    requested host (Framework.site_root); a page for a validated host name (Framework.validated_host);
+    every sink for the peer's address (catalog.PEER_ADDRESS_ATTRIBUTES). None for any other attribute."""
     owner = node.value
     if isinstance(owner, ast.Attribute) and node.attr in catalog.SPLIT_URL_PARTS and any(owner.attr in f.split_url for f in frameworks):
         return owner.value, LINE_SINKS
+    if any(node.attr in f.validated_host for f in frameworks):
+        return owner, VALIDATED_HOST_SINKS
     if node.attr in catalog.REQUEST_ATTRIBUTES:
         if node.attr in catalog.PEER_ADDRESS_ATTRIBUTES:
             return owner, frozenset({Sink.ANY})
@@ -38,6 +45,17 @@ def request_read(node: ast.Attribute, frameworks) -> tuple[ast.expr, frozenset[s
             return owner, LINE_SINKS | sinks("redirect")
         return owner, LINE_SINKS if any(node.attr in f.raw_target for f in frameworks) else frozenset()
     return None
+
+
+def built_location(call: ast.Call, frameworks) -> ast.expr | None:
+    """The location an absolute URL is made of on the request's validated host (Django's
+    `request.build_absolute_uri(reverse("done"))`, see catalog.Framework.absolute_url_builders);
+    None without one (`build_absolute_uri()` is the request's own path and query)."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and any(func.attr in f.absolute_url_builders for f in frameworks)):
+        return None
+    location = astutil.argument_for(call, ("location",), "location")
+    return None if location is None or astutil.is_none(location) else location
 
 
 def is_database_read(func: ast.expr) -> bool:
@@ -490,6 +508,54 @@ def returns_builtin_container(annotation: ast.expr | None) -> bool:
     if isinstance(inner, ast.Subscript):
         inner = inner.value
     return inner is not None and isinstance(inner, (ast.Name, ast.Attribute)) and astutil.last_name(inner) in _BUILTIN_CONTAINER_ANNOTATIONS
+
+
+# Calls whose result a helper hands back as a response object, whose body is judged where it is
+# built: Flask's `jsonify`, `redirect` (Werkzeug escapes the location it writes into its body) and
+# `make_response`, and any class named `...Response`.
+_RESPONSE_MAKERS = frozenset({"jsonify", "redirect", "make_response"})
+
+
+def returned_helpers(func: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str] | None:
+    """For a function that makes no page text of its own: the functions called by name whose
+    results it returns. Every `return` hands back data Flask sends as JSON (a dict or list display
+    or comprehension), a response object (_RESPONSE_MAKERS), nothing, or such a call (in a tuple
+    with a status, its first item). None when one returns anything else, or none returns a value."""
+    needs: set[str] = set()
+    valued = False
+    for statement in astutil.returns_in(func.body):
+        value = statement.value
+        if isinstance(value, ast.Tuple) and value.elts:
+            value = value.elts[0]  # `return body, 400`
+        if value is None or astutil.is_none(value):
+            continue
+        valued = True
+        if isinstance(value, (ast.Dict, ast.List, ast.DictComp, ast.ListComp)):
+            continue
+        if not isinstance(value, ast.Call):
+            return None
+        name = astutil.last_name(value.func)
+        if name in _RESPONSE_MAKERS or name.endswith("Response"):
+            continue
+        if not isinstance(value.func, ast.Name):
+            return None
+        needs.add(name)
+    return frozenset(needs) if valued else None
+
+
+def data_closure(declared: set[str], helpers: list[tuple[str, frozenset[str]]]) -> set[str]:
+    """The functions of a module that return no page text: those `declared` so (`-> dict`), and
+    each of `helpers` (returned_helpers) whose called functions all are, to a fixed point (a
+    function that returns its own call never is)."""
+    found = set(declared)
+    pending = dict(helpers)
+    while True:
+        ready = [name for name, needs in pending.items() if needs <= found]
+        if not ready:
+            return found
+        for name in ready:
+            found.add(name)
+            del pending[name]
 
 
 def returns_no_page_text(annotation: ast.expr | None) -> bool:

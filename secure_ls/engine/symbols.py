@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from secure_ls.engine import astutil, catalog, frameworks, logconfig, record_literals
+from secure_ls.engine import astutil, catalog, frameworks, logconfig, record_literals, yaml_tags
 from secure_ls.engine.bindings import Binding
 
 _BUILTINS = frozenset(dir(builtins))
@@ -70,6 +70,9 @@ class UnitSymbols:
     # top-level functions annotated to return data or a response object, never page text
     # (`-> dict`, `-> Union[Dict, HttpResponse]`: frameworks.returns_no_page_text)
     data_functions: frozenset[str] = frozenset()
+    # top-level functions that return only data, responses or what functions of the module called
+    # by name return: (name, those names) (frameworks.returned_helpers; resolved in ModuleSymbols.merge)
+    data_returns: tuple[tuple[str, frozenset[str]], ...] = ()
     # top-level functions that return `Annotated[T, Depends(f)]` (frameworks.returns_dependency): what a
     # name is bound to by calling one (`ViewNode = require_scopes("node.view")`) is an alias too
     dependency_factories: frozenset[str] = frozenset()
@@ -112,7 +115,7 @@ class ModuleSymbols:
     dependency_factories: set[str] = field(default_factory=set)  # see UnitSymbols.dependency_factories
     functions: dict[str, object] = field(default_factory=dict)  # name -> summary (taint)
     yaml_extensions: bool = False  # see UnitSymbols.yaml_extensions
-    # the workspace modules it imports whose yaml_extensions are set (yaml_extensions_imported)
+    # the workspace modules it imports whose yaml_extensions are set (yaml_tags.yaml_extensions_imported)
     yaml_extensions_imported: tuple[str, ...] = ()
     pickles_files: bool = False  # see UnitSymbols.pickles_files
     prints_extra_fields: bool = False  # see UnitSymbols.prints_extra_fields
@@ -267,7 +270,10 @@ class ModuleSymbols:
                 module.matched_attributes[name] = module.matched_attributes.get(name, 0) + 1
         # A name rebound elsewhere is no longer known to be constant.
         module.constants = {n for n in module.constants if counts.get(n) == 1}
-        module.data_functions = {n for n in module.data_functions if counts.get(n) == 1}
+        module.data_functions = frameworks.data_closure(
+            {n for n in module.data_functions if counts.get(n) == 1},
+            [(n, needs) for u in units for n, needs in u.data_returns if counts.get(n) == 1],
+        )
         module.strings = {n: v for n, v in module.strings.items() if n in module.constants}
         module.scalars = {n: v for n, v in module.scalars.items() if n in module.constants}
         module.made_by = {n: module._qualify_dotted(callee) for n, callee in module.made_by.items() if counts.get(n) == 1}
@@ -425,7 +431,7 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
         frozenset(enum_classes),
         tuple(translation_tables),
         tuple(scalars),
-        _yaml_extensions(tree) if text is None or _YAML_HINT.search(text) else False,
+        yaml_tags.yaml_extensions(tree) if text is None or yaml_tags.YAML_HINT.search(text) else False,
         tuple(annotated_fields),
         frozenset(dependency_aliases),
         _pickles_files(tree) if text is None or "dump(" in text else False,
@@ -441,6 +447,10 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
         data_functions=frozenset(
             stmt.name for stmt in _top_level(tree.body)
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and frameworks.returns_no_page_text(stmt.returns)
+        ),
+        data_returns=tuple(
+            (stmt.name, needs) for stmt in _top_level(tree.body)
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and (needs := frameworks.returned_helpers(stmt)) is not None
         ),
         dependency_factories=frozenset(
             stmt.name for stmt in _top_level(tree.body)
@@ -549,48 +559,8 @@ def _pickles_files(tree: ast.Module) -> bool:
     )
 
 
-_YAML_REGISTRATIONS = frozenset(
-    {"add_constructor", "add_multi_constructor", "add_representer", "add_multi_representer", "add_implicit_resolver", "add_path_resolver"}
-)
-
-
 # every class non_html_handlers looks for has one of these in its text
 _CONTENT_TYPE_HINT = re.compile(r"content-type|get_content_type", re.IGNORECASE)
-
-
-# every construct _yaml_extensions looks for has one of these words in its text
-_YAML_HINT = re.compile(r"add_(?:multi_)?(?:constructor|representer)|add_(?:implicit|path)_resolver|YAMLObject|yaml_tag|dump")
-
-
-def _yaml_extensions(tree: ast.Module) -> bool:
-    """Whether the unit registers PyYAML tags, defines a YAMLObject, or dumps with yaml.dump."""
-    for node in astutil.walk(tree):
-        if isinstance(node, ast.Call):
-            func = node.func
-            if isinstance(func, ast.Attribute) and (
-                func.attr in _YAML_REGISTRATIONS
-                or (func.attr in ("dump", "dump_all") and isinstance(func.value, ast.Name) and func.value.id == "yaml"
-                    and not any(k.arg == "Dumper" and "Safe" in ast.unparse(k.value) for k in node.keywords))
-            ):
-                return True
-        elif isinstance(node, ast.ClassDef):
-            if any((astutil.dotted(base) or "").endswith("YAMLObject") for base in node.bases):
-                return True
-            if any(isinstance(s, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "yaml_tag" for t in s.targets) for s in node.body):
-                return True
-    return False
-
-
-def yaml_extensions_imported(resolver, units: list[UnitSymbols]) -> tuple[str, ...]:
-    """The workspace modules a module imports at its top level that register their own YAML
-    tags or dump Python objects (UnitSymbols.yaml_extensions), as spelled: PyYAML's loaders are
-    shared by the whole process, so a registration there changes what this module's loads
-    accept. Asked only of a module that imports yaml; () without a workspace to ask
-    (`resolver` is the analysis's imports resolver, engine/resolver.ImportsResolver)."""
-    if not any(m == "yaml" or m.startswith("yaml.") for u in units for m in u.imported_modules):
-        return ()
-    names = {q for u in units for _, q in u.bindings if q is not None} | {m for u in units for m in u.imported_modules}
-    return tuple(sorted(name for name, found in resolver.imported_symbols(names).items() if found.yaml_extensions))
 
 
 def non_html_bases_imported(resolver, units: list[UnitSymbols]) -> tuple[str, ...]:
@@ -598,7 +568,7 @@ def non_html_bases_imported(resolver, units: list[UnitSymbols]) -> tuple[str, ..
     from that give every response a type other than HTML (an `APIHandler` whose
     `get_content_type` returns "application/json"), qualified as imported. Asked only of a
     module that imports tornado; () without a workspace to ask (`resolver`: see
-    yaml_extensions_imported)."""
+    yaml_tags.yaml_extensions_imported)."""
     if not any(m == "tornado" or m.startswith("tornado.") for u in units for m in u.imported_modules):
         return ()
     imports = {name: qualified for u in units for name, qualified in u.bindings if qualified is not None}

@@ -470,7 +470,13 @@ class ValueOrigins(ExpressionFacts):
             if read is not None and self._is_incoming_request(read[0]):
                 # `request.get_full_path()`: percent-encoded, one line; so is what Django's
                 # `build_absolute_uri(location)` makes of a location (iri_to_uri quotes CR and LF)
-                return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", read[1], steps=(make_step(node, "read from the HTTP request"),))}))
+                step = (make_step(node, "read from the HTTP request"),)
+                location = frameworks.built_location(node, self._frameworks)
+                if location is not None:
+                    # the client chose only the (validated) host; the rest is the location's
+                    host = Part(UNTRUSTED, "the HTTP request", frameworks.VALIDATED_HOST_SINKS, steps=step)
+                    return self._origin(location).sanitized(read[1]).join(Origin(frozenset({host})))
+                return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", read[1], steps=step)}))
             receiver = self._origin(func.value)
             rewritten = guards.rewritten(node, receiver, self._join_all, self._translated)
             if rewritten is not None:  # `.replace("\n", "")`, `.translate(...)`, `.format(**mapping)`, ...

@@ -135,6 +135,16 @@ class UnescapedMarkup(Rule):
             def strip(value):
                 return Markup(str(value)).striptags()
         """),
+        # an absolute URL of a reversed path: the client chose only the host, which Django's
+        # get_host() checked against its host pattern (letters, digits, dots, dashes, a port)
+        code("""
+            from django.urls import reverse
+            from django.utils.safestring import mark_safe
+
+            def authorize_link(request, obj):
+                url = request.build_absolute_uri(reverse("oauth-start", args=(obj.id,)))
+                return mark_safe(f'<a href="{url}">Authorize</a>')
+        """),
         # a query string re-encoded: every key and value percent-encoded, no markup can get in
         code("""
             from django.utils.safestring import mark_safe

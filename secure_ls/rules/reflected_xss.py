@@ -61,7 +61,10 @@ class ReflectedXss(Rule):
     from a helper of its module annotated to return data or a response
     object (`-> dict`, `-> Union[Dict, Response]`: Flask sends a dict as
     JSON, and a response is judged where it is made; a helper returning
-    `str` or unannotated is still read), nor what a route annotated that way
+    `str` or unannotated is still read), or whose every `return` hands back
+    such data or response (a dict or list display, `jsonify()`,
+    `redirect()`, `make_response()`, a `...Response`), or what another
+    such helper of the module returns; nor what a route annotated that way
     returns, unless it is text the route builds itself. A response marked as a download
     (`Content-Disposition: attachment`) is saved by the browser, not rendered
     in the site's origin: not reported where it is made, nor where a helper
@@ -295,6 +298,25 @@ class ReflectedXss(Rule):
             @app.post("/follow/<name>/accept")
             def accept(name):
                 return follow(name, "accept")
+        """),
+        # every return of the helpers is data (a list Flask sends as JSON) or a response object
+        code("""
+            from flask import Flask, jsonify, redirect, request, url_for
+            app = Flask(__name__)
+
+            def finish(location):
+                return redirect(location or url_for("index"))
+
+            def delete_book(book_id, json_response, location=""):
+                if json_response:
+                    return [{"location": location, "type": "success"}]
+                if not book_id:
+                    return jsonify({"location": url_for("index")}), 404
+                return finish(location)
+
+            @app.post("/delete/<int:book_id>")
+            def delete(book_id):
+                return delete_book(book_id, False, request.form.get("location", ""))
         """),
         # the view itself is annotated to return data: Flask sends the dict as JSON
         code("""

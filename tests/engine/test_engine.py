@@ -1740,6 +1740,42 @@ def test_djangos_full_path_is_quoted_again_and_holds_no_line_break():
     assert "SLS704" not in rules(code.replace("request.get_full_path()", "request.build_absolute_uri(request.GET['next'])"))
 
 
+def test_djangos_validated_host_holds_no_markup():
+    """Django's `request.get_host()` raises DisallowedHost unless the host is `[a-z0-9.-]+` (or an
+    IPv6 literal) with a port, so it cannot leave an HTML attribute; `build_absolute_uri(location)`
+    puts the location after that host: a reversed path stays the site's. The location the client
+    sends, or the request's own path (`build_absolute_uri()`), is still reported."""
+    code = (
+        "from django.urls import reverse\nfrom django.utils.safestring import mark_safe\n\n"
+        "def authorize(request, obj):\n"
+        "    url = request.build_absolute_uri(reverse('oauth-start', args=(obj.id,)))\n"
+        "    return mark_safe(f'<a href=\"{url}\">Authorize</a>')\n"
+    )
+    _quiet_until_undone("SLS801", code, "reverse('oauth-start', args=(obj.id,))", "request.GET['next']")
+    assert "SLS801" in rules(code.replace("reverse('oauth-start', args=(obj.id,))", ""))
+    host = code.replace("request.build_absolute_uri(reverse('oauth-start', args=(obj.id,)))", "'//' + request.get_host()")
+    _quiet_until_undone("SLS801", host, "request.get_host()", "request.META['HTTP_HOST']")
+
+
+def test_a_helper_returning_only_data_or_responses_makes_no_page():
+    """A module's helper whose every return is a dict or list (JSON once a Flask view returns it),
+    a response object (judged where it is made), or what another such helper returns, hands the
+    view no page text. One return of text built from the request makes it a page again, also
+    through the helper it calls."""
+    code = (
+        "from flask import Flask, jsonify, redirect, request\napp = Flask(__name__)\n\n"
+        "def finish(location):\n    return redirect(location)\n\n"
+        "def delete_book(book_id, location):\n"
+        "    if not book_id:\n        return [{'location': location}]\n"
+        "    if book_id < 0:\n        return jsonify({'location': location}), 404\n"
+        "    return finish(location)\n\n"
+        "@app.post('/delete/<int:book_id>')\ndef delete(book_id):\n"
+        "    return delete_book(book_id, request.form['location'])\n"
+    )
+    _quiet_until_undone("SLS803", code, "return redirect(location)", "return f'<a href=\"/\">{location}</a>'")
+    _quiet_until_undone("SLS803", code, "return [{'location': location}]", "return location")
+
+
 def test_aiohttps_raw_path_is_the_request_target_as_sent():
     """aiohttp's `request.raw_path` is the path and query as the request line sent them, still
     percent-encoded: no line break. Its `request.path` is decoded (%0A is a newline)."""
