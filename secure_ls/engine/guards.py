@@ -153,6 +153,8 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
                 named = [kinds for _, _, kinds in parts if kinds != ALL]
                 return common, valid_when != positive, frozenset.intersection(*named) if named else ALL
         return names, valid_when == positive, sinks
+    if (allowed := shape_checks.characters_checked(test, lambda node: origin is None or not lookups.is_untrusted(origin(node)))) is not None:
+        return {allowed}, positive, ALL  # `set(expr).issubset(ALLOWED)`: each character one the program allows
     if (second := shape_checks.second_character_test(test)) is not None:
         # `x[1] in ("/", "\\")` false, `len(x) > 1` false: nothing after a leading "/" starts a host
         return {second[0]}, second[1] == positive, _NO_HOST

@@ -13,6 +13,8 @@ such a local is a check that the parameter, joined to that base, stays inside.
 `len(x) > 1`): where it fails, no host can start there (taint.Sink.NO_HOST_START).
 `checked_by_conversion(call, qualify)` reads a call such as `uuid.UUID(token)` that has returned: the name it parsed, and
 the sinks that name is then safe for.
+`characters_checked(test, trusted)` reads a test that every character of a name is in a fixed set
+(`set(expr).issubset(ALLOWED)`): a character allow-list, validation as a whole-text pattern is.
 """
 
 from __future__ import annotations
@@ -208,4 +210,34 @@ def second_character_test(test: ast.expr) -> tuple[str, bool] | None:
         and (isinstance(op, ast.Gt) and right.value == 1 or isinstance(op, ast.GtE) and right.value == 2)
     ):
         return left.args[0].id, False
+    return None
+
+
+def characters_checked(test: ast.expr, trusted) -> str | None:
+    """x, for a test true exactly when every character of x is one of a set the program fixed:
+    `set(x).issubset(ALLOWED)`, `set(x) <= ALLOWED`, `all(c in ALLOWED for c in x)`. `trusted`
+    says whether the set is the program's own (not one the client sent). Like a pattern that must
+    match the whole text, the set says what may pass, whatever a sink then makes of it."""
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr == "issubset" and len(test.args) == 1:
+        checked, allowed = _set_of_name(test.func.value), test.args[0]
+    elif isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.LtE, ast.Lt)):
+        checked, allowed = _set_of_name(test.left), test.comparators[0]
+    elif (
+        isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "all"
+        and len(test.args) == 1 and isinstance(gen := test.args[0], ast.GeneratorExp) and len(gen.generators) == 1
+        and isinstance(gen.generators[0].target, ast.Name) and isinstance(gen.generators[0].iter, ast.Name)
+        and not gen.generators[0].ifs and isinstance(gen.elt, ast.Compare) and len(gen.elt.ops) == 1
+        and isinstance(gen.elt.ops[0], ast.In) and isinstance(gen.elt.left, ast.Name)
+        and gen.elt.left.id == gen.generators[0].target.id
+    ):
+        checked, allowed = gen.generators[0].iter.id, gen.elt.comparators[0]
+    else:
+        return None
+    return checked if checked is not None and trusted(allowed) else None
+
+
+def _set_of_name(node: ast.expr) -> str | None:
+    """x for `set(x)`."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "set" and len(node.args) == 1 and isinstance(node.args[0], ast.Name):
+        return node.args[0].id
     return None
