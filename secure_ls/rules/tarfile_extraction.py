@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules.base import Example, Rule, code
@@ -41,7 +42,10 @@ class TarfileUnsafeExtraction(Rule):
     longer extract, so it is offered as unsafe. The confidence follows where
     the archive comes from: high for a web request, medium for a parameter,
     low otherwise. Test modules (that import `pytest` or `unittest`) are
-    only reported for archives from a request.
+    only reported for archives from a request. Member names checked by hand
+    first (`if os.path.isabs(m.name) or ".." in m.name: return False`) are
+    still reported, and the message says what that check misses: a link
+    member pointing outside, and the member written through it.
 
     ## References
     - https://docs.python.org/3/library/tarfile.html#tarfile-extraction-filter
@@ -106,6 +110,36 @@ class TarfileUnsafeExtraction(Rule):
         """),
     ]
     INVALID = [
+        Example(  # names checked by hand: a link member still leads outside, and the message says so
+            code("""
+                import os
+                import tarfile
+
+                def unpack(path, dest):
+                    with tarfile.open(path) as tar:
+                        for member in tar:
+                            if os.path.isabs(member.name) or ".." in member.name:
+                                return False
+                        for member in tar:
+                            tar.extract(member, dest)
+                    return True
+            """),
+            fixed=code("""
+                import os
+                import tarfile
+
+                def unpack(path, dest):
+                    with tarfile.open(path) as tar:
+                        for member in tar:
+                            if os.path.isabs(member.name) or ".." in member.name:
+                                return False
+                        for member in tar:
+                            tar.extract(member, dest, filter="data")
+                    return True
+            """),
+            where="tar.extract(member, dest)",
+            says="the member names are checked for `..` and absolute paths, but a symbolic link member can still point outside",
+        ),
         Example(
             code("""
                 import tarfile
@@ -209,11 +243,16 @@ class TarfileUnsafeExtraction(Rule):
         if ctx.in_test_code(node) and not ts.is_remote(archive_part):
             return  # tests extract the archives they made
         origin = f" of an archive from {ts.describe(archive_part)}" if archive_part is not None else ""
+        if _names_checked_before(node, ctx):
+            # the usual hand-made check: it stops `../x` and `/etc/x`, not a link member
+            # (`evil -> /etc`) followed by a file written through it (`evil/cron.d/job`)
+            problem = "the member names are checked for `..` and absolute paths, but a symbolic link member can still point outside the target directory and let the next member write through it"
+        else:
+            problem = "members named `../...` or links can write outside the target directory"
         ctx.report(
             self,
             node,
-            f"Tar extraction with {what}{origin} and no filter: members named `../...` or links can write outside the target "
-            'directory. Pass filter="data".',
+            f"Tar extraction with {what}{origin} and no filter: {problem}. Pass filter=\"data\".",
             fix=Fix('Add filter="data"', (ctx.set_keyword(node, "filter", '"data"'),), safe=False),
             confidence=archive_part.confidence(configuration=Confidence.MEDIUM) if archive_part is not None else Confidence.LOW,
             related=ctx.related_path(archive_part),
@@ -235,3 +274,31 @@ class TarfileUnsafeExtraction(Rule):
             return ctx.string_value(fmt) in _TAR_FORMATS
         text = ctx.string_value(archive)
         return text is not None and text.lower().endswith(_TAR_SUFFIXES)
+
+
+def _names_checked_before(call: ast.Call, ctx) -> bool:
+    """Whether the function tests member names before extracting (`if os.path.isabs(m.name) or
+    ".." in m.name: return False`): a test of a `.name` (or of `getnames()`) that looks for `..`
+    or an absolute path."""
+    scope = ctx.enclosing_function(call) or ctx.tree
+    for stmt in astutil.walk(scope):
+        if not isinstance(stmt, ast.If) or stmt.lineno >= call.lineno:
+            continue
+        nodes = list(astutil.walk(stmt.test))
+        reads_names = any(isinstance(n, ast.Attribute) and n.attr == "name" for n in nodes) or any(
+            isinstance(n, ast.Name) and n.id in _member_names(scope) for n in nodes
+        )
+        looks_outside = any(isinstance(n, ast.Constant) and n.value in ("..", "/") for n in nodes) or any(
+            isinstance(n, ast.Call) and astutil.last_name(n.func) == "isabs" for n in nodes
+        )
+        if reads_names and looks_outside:
+            return True
+    return False
+
+
+def _member_names(scope: ast.AST) -> set[str]:
+    """Loop variables over `tar.getnames()`."""
+    return {
+        n.target.id for n in astutil.walk(scope)
+        if isinstance(n, ast.For) and isinstance(n.target, ast.Name) and isinstance(n.iter, ast.Call) and astutil.last_name(n.iter.func) == "getnames"
+    }
