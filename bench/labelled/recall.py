@@ -6,6 +6,9 @@ Each suite is a public repository of insecure examples, pinned below:
   reference solution each, one folder per CWE.
 - `sallm`: SALLM (s2e-lab/SALLM), 100 records of `PythonDataset/dataset.jsonl`, each with
   the insecure solution its tests flag; a file per record, named by its id.
+- `cweval`: CWEval (Co1lin/CWEval), the 25 Python tasks of `benchmark/core/py`: each task's
+  insecure variants (`*_unsafe` functions of its test module, a file each) and its secure
+  reference solution, labelled `safe` (the script prints which references are reported).
 
 `<suite>.tsv` says, file by file, which secure-ls rules should report it, or `-` with the
 reason when the weakness is outside what secure-ls claims to find (privilege handling,
@@ -13,7 +16,7 @@ race conditions, ...) or the snippet is not vulnerable as written. The script ru
 `secure-ls check` over the suite's files and prints recall over the in-scope files, the
 misses, and which rules reported what elsewhere.
 
-    .venv/bin/python bench/labelled/recall.py [--suite securityeval|sallm|all] [--mirror-root /work/.mirror]
+    .venv/bin/python bench/labelled/recall.py [--suite securityeval|sallm|cweval|all] [--mirror-root /work/.mirror]
 
 A mirror is a bare git copy of the repository (the team's fetch tool leaves one at
 `<mirror-root>/<owner>+<name>/repo`; `git clone --bare https://github.com/<owner>/<name>`
@@ -24,6 +27,7 @@ committed here.
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import subprocess
 import sys
@@ -69,6 +73,35 @@ def _jsonl(path: str, name_key: str, code_key: str) -> Callable[[Path, str, Path
     return extract
 
 
+def _reference_functions(folder: str) -> Callable[[Path, str, Path], Path]:
+    """A suite of tasks, each a secure reference solution (`<task>_task.py`) and a test module
+    defining insecure variants (`def <name>_unsafe(...)`): a file per variant, with its module's
+    imports and constants (`<task>__<name>_unsafe.py`), and the reference as `<task>__task.py`."""
+
+    def extract(mirror: Path, commit: str, into: Path) -> Path:
+        names = _git(mirror, "ls-tree", "--name-only", commit, f"{folder}/").decode().split()
+        for name in names:
+            if not name.endswith("_test.py"):
+                continue
+            task = Path(name).name.removesuffix("_test.py")
+            source = _git(mirror, "show", f"{commit}:{name}").decode()
+            tree = ast.parse(source)
+            header = [
+                ast.get_source_segment(source, node) for node in tree.body
+                if isinstance(node, (ast.Import, ast.ImportFrom, ast.Assign))
+                and "pytest" not in ast.get_source_segment(source, node) and not (isinstance(node, ast.ImportFrom) and (node.module or "").endswith("_task"))
+            ]
+            for node in tree.body:
+                if isinstance(node, ast.FunctionDef) and node.name.endswith("_unsafe") and not node.name.startswith("test"):
+                    (into / f"{task}__{node.name}.py").write_text("\n".join(header) + "\n\n\n" + ast.get_source_segment(source, node) + "\n")
+            reference = f"{folder}/{task}_task.py"
+            if reference in names:
+                (into / f"{task}__task.py").write_bytes(_git(mirror, "show", f"{commit}:{reference}"))
+        return into
+
+    return extract
+
+
 @dataclass(frozen=True)
 class Suite:
     repository: str  # owner/name on GitHub
@@ -79,6 +112,7 @@ class Suite:
 SUITES = {
     "securityeval": Suite("s2e-lab/SecurityEval", "6f4fb70f782c6d47b02ea24341e8ef8c1eb04a6a", _folder("Testcases_Insecure_Code")),
     "sallm": Suite("s2e-lab/SALLM", "7f17a76b5a1cb54870df673b173795fa1014c9e9", _jsonl("PythonDataset/dataset.jsonl", "id", "insecure_code")),
+    "cweval": Suite("Co1lin/CWEval", "e9a2a124c8c53679b6d8d27adfd2f6c40e7576d7", _reference_functions("benchmark/core/py")),
 }
 
 
@@ -88,7 +122,18 @@ def labels(suite: str) -> dict[str, tuple[set[str], str]]:
         if not line.strip() or line.startswith("#"):
             continue
         path, expected, reason = line.split("\t")
-        out[path] = (set() if expected == "-" else set(expected.split("|")), reason)
+        out[path] = (set() if expected in ("-", "safe") else set(expected.split("|")), reason)
+    return out
+
+
+def safe_references(suite: str) -> dict[str, str]:
+    """Files labelled `safe`: a secure reference solution, where any finding of its weakness's
+    rules is a false alarm (the reason names those rules after `rules:`)."""
+    out = {}
+    for line in (HERE / f"{suite}.tsv").read_text().splitlines():
+        if line.strip() and not line.startswith("#") and line.split("\t")[1] == "safe":
+            path, _, reason = line.split("\t")
+            out[path] = reason
     return out
 
 
@@ -118,7 +163,11 @@ def score(name: str, mirror_root: Path) -> tuple[int, int] | None:
     for f in in_scope:
         if f not in hits:
             print(f"  missed {f}: expected {'|'.join(sorted(in_scope[f]))} ({expected[f][1]}); found {', '.join(sorted(found.get(f, ()))) or 'nothing'}")
-    outside = Counter(rule for f, (rules, _) in expected.items() if not rules for rule in found.get(f, ()))
+    safe = safe_references(name)
+    if safe:
+        alarms = {f: found[f] for f in safe if found.get(f)}
+        print(f"secure references reported: {len(alarms)}/{len(safe)}" + "".join(f"\n  {f}: {', '.join(sorted(r))} ({safe[f]})" for f, r in alarms.items()))
+    outside = Counter(rule for f, (rules, _) in expected.items() if not rules and f not in safe for rule in found.get(f, ()))
     if outside:
         print("findings in out-of-scope files (other weaknesses of the same snippets): " + ", ".join(f"{r} x{n}" for r, n in sorted(outside.items())))
     for f in files:
