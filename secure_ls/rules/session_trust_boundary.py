@@ -45,7 +45,12 @@ class SessionTrustBoundary(Rule):
     nor is an item of the request stored in the branch where
     the same item, read again, was one of fixed values
     (`if request.GET.get("view") in ["team", "debate"]:` then
-    `request.session["view"] = request.GET["view"]`).
+    `request.session["view"] = request.GET["view"]`);
+    nor is a sticky request parameter, whose remembered value is read back
+    only as the default of the request's own item
+    (`start = request.GET.get("start", request.session.get("start"))`, then
+    `request.session["start"] = start`): the code takes it where it takes the
+    client's text anyway.
     """
 
     id = "SLS125"
@@ -99,6 +104,15 @@ class SessionTrustBoundary(Rule):
                 if request.GET.get("view") in ["team", "debate"]:
                     request.session["results_view"] = request.GET["view"]
                 return render(request, "results.html")
+        """),
+        # a sticky request parameter: the session item is only ever the default of the request's own
+        code("""
+            def usage(request, DateForm):
+                start = request.GET.get("start", request.session.get("usage_start"))
+                if not start:
+                    start = "2024-01-01"
+                request.session["usage_start"] = start
+                return DateForm({"start": start})
         """),
         code("""
             from flask import request, session
@@ -245,6 +259,16 @@ class SessionTrustBoundary(Rule):
             where='request.session["results_sort"]',
             says='`request.GET["sort"]` from the HTTP request is stored in the session without',
         ),
+        # the default is what the session holds under another key: the client's text becomes that key's
+        Example(
+            code("""
+                def usage(request):
+                    start = request.GET.get("start", request.session.get("usage_start"))
+                    request.session["org_id"] = start
+            """),
+            where='request.session["org_id"]',
+            says="is stored in the session without",
+        ),
         Example(
             code("""
                 from flask import request, session as s
@@ -328,6 +352,32 @@ class SessionTrustBoundary(Rule):
                 return True
         return ctx.qualified_name(node) in _SESSIONS
 
+    def _remembers_request_item(self, ctx, target: ast.AST, value: ast.expr) -> bool:
+        """`start = request.GET.get("start", request.session.get("start"))` then
+        `request.session["start"] = start`: a sticky request parameter. The session item is read
+        back as the default of the request's own item, so the code takes it where it takes the
+        client's text anyway and trusts it no more than that; the client could send it again.
+        Every client value the stored name may hold must be such a read of the same key."""
+        key = astutil.constant_key(target.slice) if isinstance(target, ast.Subscript) else None
+        if key is None or not isinstance(value, ast.Name):
+            return False
+        client = [v for v in ctx.assigned_values(value) if web.is_client(ctx.origin(v).risk(Sink.ANY))]
+        return bool(client) and all(self._defaults_to_session_item(ctx, v, key) for v in client)
+
+    def _defaults_to_session_item(self, ctx, read: ast.expr, key: object) -> bool:
+        """`request.GET.get("start", session.get(key))` or `request.GET.get("start") or session[key]`."""
+        if isinstance(read, ast.Call) and isinstance(read.func, ast.Attribute) and read.func.attr == "get":
+            fallback = astutil.argument(read, 1, ("default",))
+        elif isinstance(read, ast.BoolOp) and isinstance(read.op, ast.Or) and len(read.values) == 2:
+            fallback = read.values[1]
+        else:
+            return False
+        if isinstance(fallback, ast.Subscript):
+            return self._is_session(fallback.value, ctx) and astutil.constant_key(fallback.slice) == key
+        if isinstance(fallback, ast.Call) and isinstance(fallback.func, ast.Attribute) and fallback.func.attr == "get" and fallback.args:
+            return self._is_session(fallback.func.value, ctx) and astutil.constant_key(fallback.args[0]) == key
+        return False
+
     def _check(self, target: ast.Subscript, value: ast.expr, ctx) -> None:
         part = ctx.origin(value).risk(Sink.ANY)
         if not web.is_client(part) or web.reads_own_url(ctx, part):
@@ -336,6 +386,8 @@ class SessionTrustBoundary(Rule):
             return  # the page the user is on (`/orgs/<slug>`): the framework routed the request by it
         if _validated(ctx, target, value) or _read_allow_listed(ctx, target, value):
             return
+        if self._remembers_request_item(ctx, target, value):
+            return  # the remembered value is read back only as the default of the request's own item
         if redirects.site_url_then_query(ctx, value):
             return  # a URL of this site, the client's text only in its query: like the request's own URL
         ctx.report(
