@@ -50,7 +50,8 @@ class SessionTrustBoundary(Rule):
     only as the default of the request's own item
     (`start = request.GET.get("start", request.session.get("start"))`, then
     `request.session["start"] = start`): the code takes it where it takes the
-    client's text anyway.
+    client's text anyway (unless the same function or class also reads the
+    remembered value on its own).
     """
 
     id = "SLS125"
@@ -269,6 +270,21 @@ class SessionTrustBoundary(Rule):
             where='request.session["org_id"]',
             says="is stored in the session without",
         ),
+        # the class also reads the remembered value on its own, not as the request's default
+        Example(
+            code("""
+                class RoleView:
+                    def choose_role(self, request):
+                        role = request.GET.get("role", request.session.get("role"))
+                        request.session["role"] = role
+
+                    def admin_page(self, request):
+                        if request.session["role"] != "admin":
+                            raise PermissionError
+            """),
+            where='request.session["role"]',
+            says="is stored in the session without",
+        ),
         Example(
             code("""
                 from flask import request, session as s
@@ -357,26 +373,41 @@ class SessionTrustBoundary(Rule):
         `request.session["start"] = start`: a sticky request parameter. The session item is read
         back as the default of the request's own item, so the code takes it where it takes the
         client's text anyway and trusts it no more than that; the client could send it again.
-        Every client value the stored name may hold must be such a read of the same key."""
+        Every client value the stored name may hold must be such a read of the same key, and
+        every read of the key the rule sees (in the same top-level function or class) must be
+        such a default, not a value used on its own (`if session["role"] != "admin"`)."""
         key = astutil.constant_key(target.slice) if isinstance(target, ast.Subscript) else None
         if key is None or not isinstance(value, ast.Name):
             return False
         client = [v for v in ctx.assigned_values(value) if web.is_client(ctx.origin(v).risk(Sink.ANY))]
-        return bool(client) and all(self._defaults_to_session_item(ctx, v, key) for v in client)
+        if not client or not all(self._fallback(ctx, v, key) is not None for v in client):
+            return False
+        return all(self._read_as_fallback(ctx, read, key) for read in astutil.walk(ctx.tree) if self._reads_item(ctx, read, key))
 
-    def _defaults_to_session_item(self, ctx, read: ast.expr, key: object) -> bool:
-        """`request.GET.get("start", session.get(key))` or `request.GET.get("start") or session[key]`."""
+    def _fallback(self, ctx, read: ast.expr, key: object) -> ast.expr | None:
+        """The session read of `key` that `read` falls back to: `request.GET.get("start", session.get(key))`
+        or `request.GET.get("start") or session[key]`."""
         if isinstance(read, ast.Call) and isinstance(read.func, ast.Attribute) and read.func.attr == "get":
             fallback = astutil.argument(read, 1, ("default",))
         elif isinstance(read, ast.BoolOp) and isinstance(read.op, ast.Or) and len(read.values) == 2:
             fallback = read.values[1]
         else:
-            return False
-        if isinstance(fallback, ast.Subscript):
-            return self._is_session(fallback.value, ctx) and astutil.constant_key(fallback.slice) == key
-        if isinstance(fallback, ast.Call) and isinstance(fallback.func, ast.Attribute) and fallback.func.attr == "get" and fallback.args:
-            return self._is_session(fallback.func.value, ctx) and astutil.constant_key(fallback.args[0]) == key
+            return None
+        return fallback if fallback is not None and self._reads_item(ctx, fallback, key) else None
+
+    def _reads_item(self, ctx, node: ast.AST, key: object) -> bool:
+        """`session[key]` (read), `session.get(key, ...)` or `session.pop(key, ...)`."""
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
+            return astutil.constant_key(node.slice) == key and self._is_session(node.value, ctx)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("get", "pop") and node.args:
+            return astutil.constant_key(node.args[0]) == key and self._is_session(node.func.value, ctx)
         return False
+
+    def _read_as_fallback(self, ctx, read: ast.expr, key: object) -> bool:
+        holder = ctx.parent(read)
+        if isinstance(holder, ast.keyword):
+            holder = ctx.parent(holder)
+        return isinstance(holder, ast.expr) and self._fallback(ctx, holder, key) is read and web.is_client(ctx.origin(holder).risk(Sink.ANY))
 
     def _check(self, target: ast.Subscript, value: ast.expr, ctx) -> None:
         part = ctx.origin(value).risk(Sink.ANY)
