@@ -141,6 +141,18 @@ class AssertUsedForValidation(Rule):
                 assert request.method == "POST"
                 return start(request.form["count"])
         """),
+        # the method, through a name and lower(), against the view's own table of the methods it registered
+        code("""
+            import flask
+
+            class NodeView:
+                def dispatch_request(self, **kwargs):
+                    http_method = flask.request.method.lower()
+                    if http_method == "head":
+                        http_method = "get"
+                    assert self.cmd in self.operations and http_method in self.operations[self.cmd], "unimplemented"
+                    return getattr(self, self.operations[self.cmd][http_method])(**kwargs)
+        """),
         # a loop's invariant: the item is there (not what it holds)
         code("""
             from flask import request
@@ -184,6 +196,28 @@ class AssertUsedForValidation(Rule):
         """),
     ]
     INVALID = [
+        # the method check restates the router, but the other half checks what the client sent
+        Example(
+            code("""
+                from flask import request
+
+                def remove():
+                    http_method = request.method.lower()
+                    assert http_method in ("post", "delete") and request.args["id"].isdigit()
+                    return delete_row(int(request.args["id"]))
+            """),
+            fixed=code("""
+                from flask import request
+
+                def remove():
+                    http_method = request.method.lower()
+                    if not (http_method in ("post", "delete") and request.args["id"].isdigit()):
+                        raise ValueError("invalid input")
+                    return delete_row(int(request.args["id"]))
+            """),
+            where="assert http_method",
+            says="`assert` used for a check of request data",
+        ),
         Example(
             code("""
                 def delete_item(user, item):
@@ -333,17 +367,30 @@ def _narrows_for_type_checker(test: ast.expr, func: ast.AST | None) -> bool:
 
 
 def _is_method_check(test: ast.expr, ctx) -> bool:
-    """`assert request.method == "POST"` / `in ("GET", "HEAD")`: which HTTP method reached the
-    code is the router's decision (the route declares its methods); the assert restates it,
+    """`assert request.method == "POST"` / `in ("GET", "HEAD")`, also through a name and a change
+    of case (`http_method = request.method.lower()`, then `http_method in self.operations[cmd]`,
+    a view's own table of the methods it registered its routes with): which HTTP method reached
+    the code is the router's decision (the route declares its methods); the assert restates it,
     it does not check what the client sent."""
     return (
         isinstance(test, ast.Compare)
         and len(test.ops) == 1
         and isinstance(test.ops[0], (ast.Eq, ast.In))
-        and isinstance(test.left, ast.Attribute)
-        and test.left.attr == "method"
-        and ctx.is_constant(test.comparators[0])
+        and _reads_method(test.left, ctx)
+        and (ctx.is_constant(test.comparators[0]) or not web.is_client(ctx.origin(test.comparators[0]).risk(Sink.ANY)))
     )
+
+
+def _reads_method(node: ast.expr, ctx) -> bool:
+    """`request.method`, `request.method.lower()`, or a name every assignment gives such a value."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("lower", "upper") and not node.args:
+        node = node.func.value
+    if isinstance(node, ast.Attribute):
+        return node.attr == "method"
+    if isinstance(node, ast.Name):
+        values = ctx.assigned_values(node)
+        return bool(values) and all(_reads_method(v, ctx) for v in values if not ctx.is_constant(v))
+    return False
 
 
 def _repeated_by_lookup(node: ast.Assert, ctx) -> bool:
@@ -511,6 +558,8 @@ def _reads_request(test: ast.expr, ctx, stored: tuple[str, ast.expr] | None = No
         sub = stack.pop()
         if isinstance(sub, ast.Compare) and all(isinstance(op, (ast.Is, ast.IsNot)) for op in sub.ops):
             continue  # `assert self._read_fut is fut`: object identity, not the content of the data
+        if _is_method_check(sub, ctx):
+            continue  # `... and http_method in allowed`: the router's decision, restated
         if stored is None or id(sub) not in in_test:
             pass
         elif isinstance(sub, (ast.Name, ast.Attribute)) and ast.unparse(sub) == stored[0]:

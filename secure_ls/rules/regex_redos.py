@@ -90,6 +90,13 @@ class RegexCatastrophicBacktracking(Rule):
             def domain(text):
                 return re.fullmatch(r"([a-z0-9-]+\.)+[a-z]{2,}", text)
         """),
+        # a backslash starts each inner iteration, a `}` ends them: one character decides where the inner repeat stops
+        code(r"""
+            import re
+
+            def turns(text):
+                return re.match(r'^\[(?:\{"content": "[^"]*"(?:\\ "[^"]*")*\},?)*\]$', text)
+        """),
         # quadratic shapes are reported only on client data (it takes a long input)
         code(r"""
             import re
@@ -180,6 +187,16 @@ class RegexCatastrophicBacktracking(Rule):
                 QUOTED = rx(r'"(?:[^"\\]+|\\.)*"')
             """),
             where='r\'"(?:[^"\\\\]+|\\\\.)*"\'',
+            says="Regular expression can backtrack exponentially",
+        ),
+        Example(  # the text after the inner repeat, `ab`, begins like one of its iterations: `abab` splits two ways
+            code(r"""
+                import re
+
+                def pairs(text):
+                    return re.match(r"^((ab)+ab)+$", text)
+            """),
+            where='r"^((ab)+ab)+$"',
             says="Regular expression can backtrack exponentially",
         ),
         Example(

@@ -45,7 +45,13 @@ class SessionTrustBoundary(Rule):
     nor is an item of the request stored in the branch where
     the same item, read again, was one of fixed values
     (`if request.GET.get("view") in ["team", "debate"]:` then
-    `request.session["view"] = request.GET["view"]`).
+    `request.session["view"] = request.GET["view"]`);
+    nor is a sticky request parameter, whose remembered value is read back
+    only as the default of the request's own item
+    (`start = request.GET.get("start", request.session.get("start"))`, then
+    `request.session["start"] = start`): the code takes it where it takes the
+    client's text anyway (unless the same function or class also reads the
+    remembered value on its own).
     """
 
     id = "SLS125"
@@ -99,6 +105,15 @@ class SessionTrustBoundary(Rule):
                 if request.GET.get("view") in ["team", "debate"]:
                     request.session["results_view"] = request.GET["view"]
                 return render(request, "results.html")
+        """),
+        # a sticky request parameter: the session item is only ever the default of the request's own
+        code("""
+            def usage(request, DateForm):
+                start = request.GET.get("start", request.session.get("usage_start"))
+                if not start:
+                    start = "2024-01-01"
+                request.session["usage_start"] = start
+                return DateForm({"start": start})
         """),
         code("""
             from flask import request, session
@@ -245,6 +260,31 @@ class SessionTrustBoundary(Rule):
             where='request.session["results_sort"]',
             says='`request.GET["sort"]` from the HTTP request is stored in the session without',
         ),
+        # the default is what the session holds under another key: the client's text becomes that key's
+        Example(
+            code("""
+                def usage(request):
+                    start = request.GET.get("start", request.session.get("usage_start"))
+                    request.session["org_id"] = start
+            """),
+            where='request.session["org_id"]',
+            says="is stored in the session without",
+        ),
+        # the class also reads the remembered value on its own, not as the request's default
+        Example(
+            code("""
+                class RoleView:
+                    def choose_role(self, request):
+                        role = request.GET.get("role", request.session.get("role"))
+                        request.session["role"] = role
+
+                    def admin_page(self, request):
+                        if request.session["role"] != "admin":
+                            raise PermissionError
+            """),
+            where='request.session["role"]',
+            says="is stored in the session without",
+        ),
         Example(
             code("""
                 from flask import request, session as s
@@ -328,6 +368,47 @@ class SessionTrustBoundary(Rule):
                 return True
         return ctx.qualified_name(node) in _SESSIONS
 
+    def _remembers_request_item(self, ctx, target: ast.AST, value: ast.expr) -> bool:
+        """`start = request.GET.get("start", request.session.get("start"))` then
+        `request.session["start"] = start`: a sticky request parameter. The session item is read
+        back as the default of the request's own item, so the code takes it where it takes the
+        client's text anyway and trusts it no more than that; the client could send it again.
+        Every client value the stored name may hold must be such a read of the same key, and
+        every read of the key the rule sees (in the same top-level function or class) must be
+        such a default, not a value used on its own (`if session["role"] != "admin"`)."""
+        key = astutil.constant_key(target.slice) if isinstance(target, ast.Subscript) else None
+        if key is None or not isinstance(value, ast.Name):
+            return False
+        client = [v for v in ctx.assigned_values(value) if web.is_client(ctx.origin(v).risk(Sink.ANY))]
+        if not client or not all(self._fallback(ctx, v, key) is not None for v in client):
+            return False
+        return all(self._read_as_fallback(ctx, read, key) for read in astutil.walk(ctx.tree) if self._reads_item(ctx, read, key))
+
+    def _fallback(self, ctx, read: ast.expr, key: object) -> ast.expr | None:
+        """The session read of `key` that `read` falls back to: `request.GET.get("start", session.get(key))`
+        or `request.GET.get("start") or session[key]`."""
+        if isinstance(read, ast.Call) and isinstance(read.func, ast.Attribute) and read.func.attr == "get":
+            fallback = astutil.argument(read, 1, ("default",))
+        elif isinstance(read, ast.BoolOp) and isinstance(read.op, ast.Or) and len(read.values) == 2:
+            fallback = read.values[1]
+        else:
+            return None
+        return fallback if fallback is not None and self._reads_item(ctx, fallback, key) else None
+
+    def _reads_item(self, ctx, node: ast.AST, key: object) -> bool:
+        """`session[key]` (read), `session.get(key, ...)` or `session.pop(key, ...)`."""
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
+            return astutil.constant_key(node.slice) == key and self._is_session(node.value, ctx)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("get", "pop") and node.args:
+            return astutil.constant_key(node.args[0]) == key and self._is_session(node.func.value, ctx)
+        return False
+
+    def _read_as_fallback(self, ctx, read: ast.expr, key: object) -> bool:
+        holder = ctx.parent(read)
+        if isinstance(holder, ast.keyword):
+            holder = ctx.parent(holder)
+        return isinstance(holder, ast.expr) and self._fallback(ctx, holder, key) is read and web.is_client(ctx.origin(holder).risk(Sink.ANY))
+
     def _check(self, target: ast.Subscript, value: ast.expr, ctx) -> None:
         part = ctx.origin(value).risk(Sink.ANY)
         if not web.is_client(part) or web.reads_own_url(ctx, part):
@@ -336,6 +417,8 @@ class SessionTrustBoundary(Rule):
             return  # the page the user is on (`/orgs/<slug>`): the framework routed the request by it
         if _validated(ctx, target, value) or _read_allow_listed(ctx, target, value):
             return
+        if self._remembers_request_item(ctx, target, value):
+            return  # the remembered value is read back only as the default of the request's own item
         if redirects.site_url_then_query(ctx, value):
             return  # a URL of this site, the client's text only in its query: like the request's own URL
         ctx.report(

@@ -171,8 +171,49 @@ class _State:
             others = items[:index] + items[index + 1 :]
             if any(op in (C.AT, C.ASSERT, C.ASSERT_NOT, C.GROUPREF) for op, _ in others):
                 continue  # anchors and lookarounds pin where an iteration may end
+            if self._ends_on_one_character(list(inner), items[index + 1 :] + items[:index]):
+                continue
             if all(self._min_width([o]) == 0 or self.chars([o]) <= inner_chars for o in others):
                 return Problem("nested", "a repeated group contains another unbounded repeat of the same characters")
+        return None
+
+    def _ends_on_one_character(self, inner: list, after: list) -> bool:
+        """Whether one character decides where the inner repeat stops: the text the group needs
+        next (`after`: the rest of the group, then its start again for the next iteration) cannot
+        begin with a character an iteration of the inner repeat begins with. `(?:\\ "[^"]*")*\\}`
+        in a repeated group: after each `"` a backslash starts another iteration and a `}` ends
+        them, so the group's text splits into iterations one way only. Checking that the inner
+        body's characters are those the rest needs (`chars`) cannot see that: `[^"]*` takes them
+        all. `((ab)+ab)+` still overlaps: `a` both starts an iteration and what comes after."""
+        needed = self._first(after)
+        return needed is not None and not (needed & (self._first(inner) or _ALPHABET))
+
+    def _first(self, seq: list) -> frozenset | None:
+        """The characters a match of `seq` can begin with; None when `seq` can match nothing
+        (then what comes after it could begin the match too, which the caller does not know)."""
+        out: set = set()
+        for item in seq:
+            op, av = item
+            single = self.charset(item)
+            if single is not None:
+                first = single
+            elif op in _REPEATS or op == _POSSESSIVE:
+                first = self._first(list(av[2])) or frozenset()
+            elif op == C.SUBPATTERN:
+                first = self._first(list(av[-1])) or frozenset()
+            elif op == _ATOMIC:
+                first = self._first(list(av)) or frozenset()
+            elif op == C.BRANCH:
+                first = frozenset()
+                for branch in av[1]:
+                    first |= self._first(list(branch)) or _ALPHABET  # an empty branch: the rest begins the match
+            elif op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+                continue  # takes no character
+            else:
+                return _ALPHABET  # a back-reference, or something this walk does not know: anything
+            out |= first
+            if self._min_width([item]) > 0:
+                return frozenset(out)
         return None
 
     def _overlapping(self, branches: list) -> Problem | None:
