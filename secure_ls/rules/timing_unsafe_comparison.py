@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import astutil, catalog, taint
+from secure_ls.engine import astutil, taint
 from secure_ls.engine.model import Confidence, Severity
-from secure_ls.rules._support import compare_digest_fix, compared_uses, compared_values, naming, web
+from secure_ls.rules._support import compare_digest_fix, compared_origins, compared_uses, compared_values, naming, web
 from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules.base import Example, Rule, code
 
@@ -26,11 +26,6 @@ _DIGEST_METHODS = frozenset({"hexdigest", "digest"})
 _SERVER_KEY_WORDS = frozenset({"secret", "salt", "pepper", "hmac", "mac"})
 # Where a digest is keyed (an HMAC) or signs something, it is a secret; a plain content hash is not.
 _KEYED_DIGESTS = ("hmac.", "hashlib.pbkdf2_hmac", "hashlib.scrypt")
-# A comparison passed to one of these builds a query, it does not compare anything now:
-# `Model.query.filter(Model.api_key == key)` (SQLAlchemy), `and_(...)`, `where(...)`.
-_CLIENT_KINDS = (taint.UNTRUSTED, taint.PARAM)
-# The operator's inputs: set once when the program starts, not a new guess on every try.
-_OPERATOR_SOURCES = frozenset({"an environment variable", "command-line arguments"})
 
 
 class TimingUnsafeComparison(Rule):
@@ -531,14 +526,14 @@ class TimingUnsafeComparison(Rule):
         secret = self._secret_side(left, ctx) or self._secret_side(right, ctx)
         if secret is None or _builds_expression(node, ctx) or _in_equality_method(node, ctx):
             return
-        if not any(_may_come_from_client(side, ctx) for side in (left, right)):
+        if not any(compared_origins.may_come_from_client(side, ctx) for side in (left, right)):
             return  # both sides are the server's own values: nobody can time a guess
         if secret.startswith("The secret ") and all(_says_only_mac(s) for s in (left, right) if self._secret_side(s, ctx)):
-            if not any(_may_come_from_client(side, ctx, kinds=(taint.UNTRUSTED,)) for side in (left, right)):
+            if not any(compared_origins.may_come_from_client(side, ctx, kinds=(taint.UNTRUSTED,)) for side in (left, right)):
                 return  # `data["mac"] == mac`: "mac" alone names a network card's address as often; a request's guess is a MAC
-        if all(_only_outside_data(side, ctx, answered=False) for side in (left, right)):
+        if all(compared_origins.only_outside_data(side, ctx, answered=False) for side in (left, right)):
             return  # `cookie_token != body_token` (a double-submit check): the client sent both
-        if any(_only_outside_data(side, ctx, answered=True) for side in (left, right)):
+        if any(compared_origins.only_outside_data(side, ctx, answered=True) for side in (left, right)):
             return  # `txt == token` over a DNS or HTTP answer: the program checks what a server it called said
         if _own_fields(left, right, ctx) or compared_values.constructor_parameters(left, right, ctx):
             return  # `self.access_token != self.password`: two fields the object was configured with
@@ -621,7 +616,7 @@ def _hashes_the_guess(node: ast.expr, ctx) -> bool:
         hashed = made.args if isinstance(made, ast.Call) and (ctx.qualified_name(made.func) or "").startswith("hashlib.") else []
     else:
         hashed = node.args if "hash" in (astutil.last_name(node.func) or "").lower() else []
-    return bool(hashed) and all(_may_come_from_client(arg, ctx) and not _mixes_in_a_key(arg) for arg in hashed)
+    return bool(hashed) and all(compared_origins.may_come_from_client(arg, ctx) and not _mixes_in_a_key(arg) for arg in hashed)
 
 
 def _mixes_in_a_key(node: ast.expr) -> bool:
@@ -634,70 +629,6 @@ def _says_only_mac(node: ast.expr) -> bool:
     code, or a network card's address."""
     found = set(naming.words(naming.name_of(node) or "")) & _SECRET_NAME_WORDS
     return found == {"mac"}
-
-
-def _may_come_from_client(node: ast.expr, ctx, kinds: tuple = _CLIENT_KINDS) -> bool:
-    """Request data, or a parameter the caller may fill with it (not `self`). Not what the
-    session holds (`request.session.get(KEY)`): the server stored it, or signed it, so the
-    client cannot put a new guess there on every try. Nor the answer of a server the program
-    called (a nonce it echoes back): that server does not time the comparison. Nor the
-    operator's inputs (an environment variable, the command line, a parameter named for the
-    configuration): set once, not a new guess on every try."""
-    if _reads_session(node, ctx):
-        return False
-    return any(
-        part.kind in kinds
-        and part.label not in ("self", "cls")
-        and part.label not in taint.OUTBOUND_SOURCES
-        and part.label not in _OPERATOR_SOURCES
-        and not part.is_configuration()
-        for part in _open_parts(node, ctx)
-    )
-
-
-def _only_outside_data(node: ast.expr, ctx, answered: bool) -> bool:
-    """A value made only of outside data: with `answered`, what a server the program called
-    answered (an HTTP response, DNS records: the program checks that answer, an ACME challenge
-    published in DNS; only that server chose it, and it does not time the comparison); without,
-    what the request itself carries (a cookie, a form field; not the operator's environment
-    variables or command line, which are the server's side)."""
-    parts = _open_parts(node, ctx)
-    return bool(parts) and all(
-        part.kind == taint.UNTRUSTED and (part.label in taint.OUTBOUND_SOURCES) == answered and part.label not in _OPERATOR_SOURCES for part in parts
-    )
-
-
-def _open_parts(node: ast.expr, ctx) -> list[taint.Part]:
-    """The parts of a value's origin that no sanitizer made safe for every sink; a parameter of a
-    lambda that `filter` or `map` calls stands for the items of the collection it goes over."""
-    parts = []
-    for part in ctx.origin(node).parts:
-        if part.is_safe_for(taint.Sink.ANY):
-            continue
-        items = compared_values.lambda_items(node, part.label, ctx) if part.kind == taint.PARAM else None
-        parts += [part] if items is None else _open_parts(items, ctx)
-    return parts
-
-
-def _reads_session(node: ast.expr, ctx, depth: int = 2) -> bool:
-    """`request.session.get(KEY)`, also through the names it was kept in (`admin_token =
-    request.session.get(KEY)`, `pending = request.session.pop(key)` then `pending["token"]`),
-    and on the request a template's or serializer's context holds (`context["request"].session`)."""
-    for sub in astutil.walk(node):
-        if isinstance(sub, ast.Attribute) and sub.attr == "session" and _names_request(sub.value):
-            return True
-        if depth and isinstance(sub, ast.Name):
-            values = ctx.assigned_values(sub)
-            if values and all(_reads_session(v, ctx, depth - 1) for v in values):
-                return True
-    return False
-
-
-def _names_request(node: ast.expr) -> bool:
-    """`request`, `self.request`, `context["request"]`."""
-    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
-        return node.slice.value in catalog.REQUEST_NAMES
-    return astutil.last_name(node) in catalog.REQUEST_NAMES
 
 
 def _own_fields(left: ast.expr, right: ast.expr, ctx) -> bool:
