@@ -36,7 +36,8 @@ class TimingUnsafeComparison(Rule):
     digest counts when it is keyed (an HMAC, or a hash of a secret): a name
     that says only "digest" (`dataset.digest`) is a content checksum, and a
     name that describes a secret (`token_use`, `token_type`, `token_id`,
-    `signature_method`) does not hold one. A credential header (`Authorization`,
+    `signature_method`) or names what it is for (`po_token_client`, the
+    client a token is meant for) does not hold one. A credential header (`Authorization`,
     `X-API-Key`: read from the request, or a FastAPI `Header()` parameter)
     compared with the text it must hold (`f"Bearer {key}"`) counts too.
     A comparison needs a side the client may choose (request data, or a
@@ -349,6 +350,16 @@ class TimingUnsafeComparison(Rule):
                 request.project = project
                 request.readonly = api_key == request.project.api_key_readonly
         """),
+        # the name of the client a token is for, not the token
+        code("""
+            def configured_token(settings, client):
+                for entry in settings:
+                    meta, _, token = entry.partition("+")
+                    po_token_client, _, po_token_context = meta.partition(".")
+                    if po_token_client.lower() != client:
+                        continue
+                    return token
+        """),
         # the items `filter` hands its lambda are what a server the program called answered
         code("""
             import requests
@@ -359,6 +370,20 @@ class TimingUnsafeComparison(Rule):
         """),
     ]
     INVALID = [
+        # the client's token, named for whom it comes from
+        Example(
+            code("""
+                def authorize(client_token, account):
+                    return client_token == account.api_token
+            """),
+            fixed=code("""
+                import hmac
+                def authorize(client_token, account):
+                    return hmac.compare_digest(client_token, account.api_token)
+            """),
+            where="client_token == account.api_token",
+            says="The secret `client_token` compared with `==`",
+        ),
         # ... and what a request carries, when it goes over request data
         Example(
             code("""
