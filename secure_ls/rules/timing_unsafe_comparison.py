@@ -65,8 +65,8 @@ class TimingUnsafeComparison(Rule):
     `attrs.pop("key_again")`): the client sent both. Nor is one character
     (`token[0]`), an object of a class that is not text (`signature:
     ModelSignature`), a value read from what a signature check returned
-    (`signer.unsign(v)`, `jwt.decode(t, key, ...)`: no one without the key
-    chooses it), the operator's input (an environment variable, the command
+    (`signer.unsign(v)`, `jwt.decode(t, key, ...)`, or the project's helper
+    named for that check, `jwt_decode(t)`: no one without the key chooses it), the operator's input (an environment variable, the command
     line, a `config` parameter), two of a constructor's parameters, or a
     value parsed as a UUID (`uuid.UUID(given) != row.secret`: UUID objects
     compare as numbers, not character by character), nor a name that says
@@ -350,6 +350,17 @@ class TimingUnsafeComparison(Rule):
                 request.project = project
                 request.readonly = api_key == request.project.api_key_readonly
         """),
+        # the token is a claim of a JWT the project's own helper decoded, and so checked, with its key
+        code("""
+            from myapp.auth import jwt_decode
+
+            def load_user(request, users):
+                payload = jwt_decode(request.headers["Authorization"][7:])
+                user = users.get(payload["email"])
+                if user.jwt_token_key != payload.get("token"):
+                    raise PermissionError("token revoked")
+                return user
+        """),
         # the name of the client a token is for, not the token
         code("""
             def configured_token(settings, client):
@@ -370,6 +381,32 @@ class TimingUnsafeComparison(Rule):
         """),
     ]
     INVALID = [
+        # a helper named for skipping the signature check: anyone writes the claims
+        Example(
+            code("""
+                from myapp.auth import jwt_decode_unverified
+
+                def load_user(request, users):
+                    payload = jwt_decode_unverified(request.headers["Authorization"][7:])
+                    user = users.get(payload["email"])
+                    if user.jwt_token_key != payload.get("token"):
+                        raise PermissionError("token revoked")
+                    return user
+            """),
+            fixed=code("""
+                from myapp.auth import jwt_decode_unverified
+                import hmac
+
+                def load_user(request, users):
+                    payload = jwt_decode_unverified(request.headers["Authorization"][7:])
+                    user = users.get(payload["email"])
+                    if not (payload.get("token") is not None and hmac.compare_digest(user.jwt_token_key, payload.get("token"))):
+                        raise PermissionError("token revoked")
+                    return user
+            """),
+            where='user.jwt_token_key != payload.get("token")',
+            says="The secret `jwt_token_key` compared with `!=`",
+        ),
         # the client's token, named for whom it comes from
         Example(
             code("""
