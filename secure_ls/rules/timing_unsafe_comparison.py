@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import astutil, catalog, taint
+from secure_ls.engine import astutil, taint
 from secure_ls.engine.model import Confidence, Severity
-from secure_ls.rules._support import compare_digest_fix, compared_uses, compared_values, naming, web
+from secure_ls.rules._support import compare_digest_fix, compared_origins, compared_uses, compared_values, naming, web
 from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules.base import Example, Rule, code
 
@@ -26,11 +26,6 @@ _DIGEST_METHODS = frozenset({"hexdigest", "digest"})
 _SERVER_KEY_WORDS = frozenset({"secret", "salt", "pepper", "hmac", "mac"})
 # Where a digest is keyed (an HMAC) or signs something, it is a secret; a plain content hash is not.
 _KEYED_DIGESTS = ("hmac.", "hashlib.pbkdf2_hmac", "hashlib.scrypt")
-# A comparison passed to one of these builds a query, it does not compare anything now:
-# `Model.query.filter(Model.api_key == key)` (SQLAlchemy), `and_(...)`, `where(...)`.
-_CLIENT_KINDS = (taint.UNTRUSTED, taint.PARAM)
-# The operator's inputs: set once when the program starts, not a new guess on every try.
-_OPERATOR_SOURCES = frozenset({"an environment variable", "command-line arguments"})
 
 
 class TimingUnsafeComparison(Rule):
@@ -41,7 +36,8 @@ class TimingUnsafeComparison(Rule):
     digest counts when it is keyed (an HMAC, or a hash of a secret): a name
     that says only "digest" (`dataset.digest`) is a content checksum, and a
     name that describes a secret (`token_use`, `token_type`, `token_id`,
-    `signature_method`) does not hold one. A credential header (`Authorization`,
+    `signature_method`) or names what it is for (`po_token_client`, the
+    client a token is meant for) does not hold one. A credential header (`Authorization`,
     `X-API-Key`: read from the request, or a FastAPI `Header()` parameter)
     compared with the text it must hold (`f"Bearer {key}"`) counts too.
     A comparison needs a side the client may choose (request data, or a
@@ -69,8 +65,8 @@ class TimingUnsafeComparison(Rule):
     `attrs.pop("key_again")`): the client sent both. Nor is one character
     (`token[0]`), an object of a class that is not text (`signature:
     ModelSignature`), a value read from what a signature check returned
-    (`signer.unsign(v)`, `jwt.decode(t, key, ...)`: no one without the key
-    chooses it), the operator's input (an environment variable, the command
+    (`signer.unsign(v)`, `jwt.decode(t, key, ...)`, or the project's helper
+    named for that check, `jwt_decode(t)`: no one without the key chooses it), the operator's input (an environment variable, the command
     line, a `config` parameter), two of a constructor's parameters, or a
     value parsed as a UUID (`uuid.UUID(given) != row.secret`: UUID objects
     compare as numbers, not character by character), nor a name that says
@@ -354,6 +350,27 @@ class TimingUnsafeComparison(Rule):
                 request.project = project
                 request.readonly = api_key == request.project.api_key_readonly
         """),
+        # the token is a claim of a JWT the project's own helper decoded, and so checked, with its key
+        code("""
+            from myapp.auth import jwt_decode
+
+            def load_user(request, users):
+                payload = jwt_decode(request.headers["Authorization"][7:])
+                user = users.get(payload["email"])
+                if user.jwt_token_key != payload.get("token"):
+                    raise PermissionError("token revoked")
+                return user
+        """),
+        # the name of the client a token is for, not the token
+        code("""
+            def configured_token(settings, client):
+                for entry in settings:
+                    meta, _, token = entry.partition("+")
+                    po_token_client, _, po_token_context = meta.partition(".")
+                    if po_token_client.lower() != client:
+                        continue
+                    return token
+        """),
         # the items `filter` hands its lambda are what a server the program called answered
         code("""
             import requests
@@ -364,6 +381,46 @@ class TimingUnsafeComparison(Rule):
         """),
     ]
     INVALID = [
+        # a helper named for skipping the signature check: anyone writes the claims
+        Example(
+            code("""
+                from myapp.auth import jwt_decode_unverified
+
+                def load_user(request, users):
+                    payload = jwt_decode_unverified(request.headers["Authorization"][7:])
+                    user = users.get(payload["email"])
+                    if user.jwt_token_key != payload.get("token"):
+                        raise PermissionError("token revoked")
+                    return user
+            """),
+            fixed=code("""
+                from myapp.auth import jwt_decode_unverified
+                import hmac
+
+                def load_user(request, users):
+                    payload = jwt_decode_unverified(request.headers["Authorization"][7:])
+                    user = users.get(payload["email"])
+                    if not (payload.get("token") is not None and hmac.compare_digest(user.jwt_token_key, payload.get("token"))):
+                        raise PermissionError("token revoked")
+                    return user
+            """),
+            where='user.jwt_token_key != payload.get("token")',
+            says="The secret `jwt_token_key` compared with `!=`",
+        ),
+        # the client's token, named for whom it comes from
+        Example(
+            code("""
+                def authorize(client_token, account):
+                    return client_token == account.api_token
+            """),
+            fixed=code("""
+                import hmac
+                def authorize(client_token, account):
+                    return hmac.compare_digest(client_token, account.api_token)
+            """),
+            where="client_token == account.api_token",
+            says="The secret `client_token` compared with `==`",
+        ),
         # ... and what a request carries, when it goes over request data
         Example(
             code("""
@@ -531,14 +588,14 @@ class TimingUnsafeComparison(Rule):
         secret = self._secret_side(left, ctx) or self._secret_side(right, ctx)
         if secret is None or _builds_expression(node, ctx) or _in_equality_method(node, ctx):
             return
-        if not any(_may_come_from_client(side, ctx) for side in (left, right)):
+        if not any(compared_origins.may_come_from_client(side, ctx) for side in (left, right)):
             return  # both sides are the server's own values: nobody can time a guess
         if secret.startswith("The secret ") and all(_says_only_mac(s) for s in (left, right) if self._secret_side(s, ctx)):
-            if not any(_may_come_from_client(side, ctx, kinds=(taint.UNTRUSTED,)) for side in (left, right)):
+            if not any(compared_origins.may_come_from_client(side, ctx, kinds=(taint.UNTRUSTED,)) for side in (left, right)):
                 return  # `data["mac"] == mac`: "mac" alone names a network card's address as often; a request's guess is a MAC
-        if all(_only_outside_data(side, ctx, answered=False) for side in (left, right)):
+        if all(compared_origins.only_outside_data(side, ctx, answered=False) for side in (left, right)):
             return  # `cookie_token != body_token` (a double-submit check): the client sent both
-        if any(_only_outside_data(side, ctx, answered=True) for side in (left, right)):
+        if any(compared_origins.only_outside_data(side, ctx, answered=True) for side in (left, right)):
             return  # `txt == token` over a DNS or HTTP answer: the program checks what a server it called said
         if _own_fields(left, right, ctx) or compared_values.constructor_parameters(left, right, ctx):
             return  # `self.access_token != self.password`: two fields the object was configured with
@@ -621,7 +678,7 @@ def _hashes_the_guess(node: ast.expr, ctx) -> bool:
         hashed = made.args if isinstance(made, ast.Call) and (ctx.qualified_name(made.func) or "").startswith("hashlib.") else []
     else:
         hashed = node.args if "hash" in (astutil.last_name(node.func) or "").lower() else []
-    return bool(hashed) and all(_may_come_from_client(arg, ctx) and not _mixes_in_a_key(arg) for arg in hashed)
+    return bool(hashed) and all(compared_origins.may_come_from_client(arg, ctx) and not _mixes_in_a_key(arg) for arg in hashed)
 
 
 def _mixes_in_a_key(node: ast.expr) -> bool:
@@ -634,70 +691,6 @@ def _says_only_mac(node: ast.expr) -> bool:
     code, or a network card's address."""
     found = set(naming.words(naming.name_of(node) or "")) & _SECRET_NAME_WORDS
     return found == {"mac"}
-
-
-def _may_come_from_client(node: ast.expr, ctx, kinds: tuple = _CLIENT_KINDS) -> bool:
-    """Request data, or a parameter the caller may fill with it (not `self`). Not what the
-    session holds (`request.session.get(KEY)`): the server stored it, or signed it, so the
-    client cannot put a new guess there on every try. Nor the answer of a server the program
-    called (a nonce it echoes back): that server does not time the comparison. Nor the
-    operator's inputs (an environment variable, the command line, a parameter named for the
-    configuration): set once, not a new guess on every try."""
-    if _reads_session(node, ctx):
-        return False
-    return any(
-        part.kind in kinds
-        and part.label not in ("self", "cls")
-        and part.label not in taint.OUTBOUND_SOURCES
-        and part.label not in _OPERATOR_SOURCES
-        and not part.is_configuration()
-        for part in _open_parts(node, ctx)
-    )
-
-
-def _only_outside_data(node: ast.expr, ctx, answered: bool) -> bool:
-    """A value made only of outside data: with `answered`, what a server the program called
-    answered (an HTTP response, DNS records: the program checks that answer, an ACME challenge
-    published in DNS; only that server chose it, and it does not time the comparison); without,
-    what the request itself carries (a cookie, a form field; not the operator's environment
-    variables or command line, which are the server's side)."""
-    parts = _open_parts(node, ctx)
-    return bool(parts) and all(
-        part.kind == taint.UNTRUSTED and (part.label in taint.OUTBOUND_SOURCES) == answered and part.label not in _OPERATOR_SOURCES for part in parts
-    )
-
-
-def _open_parts(node: ast.expr, ctx) -> list[taint.Part]:
-    """The parts of a value's origin that no sanitizer made safe for every sink; a parameter of a
-    lambda that `filter` or `map` calls stands for the items of the collection it goes over."""
-    parts = []
-    for part in ctx.origin(node).parts:
-        if part.is_safe_for(taint.Sink.ANY):
-            continue
-        items = compared_values.lambda_items(node, part.label, ctx) if part.kind == taint.PARAM else None
-        parts += [part] if items is None else _open_parts(items, ctx)
-    return parts
-
-
-def _reads_session(node: ast.expr, ctx, depth: int = 2) -> bool:
-    """`request.session.get(KEY)`, also through the names it was kept in (`admin_token =
-    request.session.get(KEY)`, `pending = request.session.pop(key)` then `pending["token"]`),
-    and on the request a template's or serializer's context holds (`context["request"].session`)."""
-    for sub in astutil.walk(node):
-        if isinstance(sub, ast.Attribute) and sub.attr == "session" and _names_request(sub.value):
-            return True
-        if depth and isinstance(sub, ast.Name):
-            values = ctx.assigned_values(sub)
-            if values and all(_reads_session(v, ctx, depth - 1) for v in values):
-                return True
-    return False
-
-
-def _names_request(node: ast.expr) -> bool:
-    """`request`, `self.request`, `context["request"]`."""
-    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
-        return node.slice.value in catalog.REQUEST_NAMES
-    return astutil.last_name(node) in catalog.REQUEST_NAMES
 
 
 def _own_fields(left: ast.expr, right: ast.expr, ctx) -> bool:

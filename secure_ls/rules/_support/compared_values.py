@@ -5,8 +5,9 @@ secret byte by byte, or that no client can vary from one try to the next.
 `typed_as_object(node, ctx)`: a parameter annotated with a class that is not text
 (`signature: ModelSignature | None`): its `==` is that class's, not a string comparison.
 `signature_checked(node, ctx)`: a value read from what a signature check returned
-(`signer.unsign(value)`, `JWS().verify_compact(...)`, `jwt.decode(token, key)`): nobody
-without the key chooses it, so no guess is timed against it.
+(`signer.unsign(value)`, `JWS().verify_compact(...)`, `jwt.decode(token, key)`, or the
+project's helper named for it, `jwt_decode(token)`): nobody without the key chooses it, so no
+guess is timed against it.
 `items_of_one_mapping(left, right, ctx)`: two fields of one mapping a caller passed
 (`attrs.pop("secret")` against `attrs.pop("secret_again")`): a confirmation field checked
 against the field it confirms, both sent together.
@@ -38,6 +39,11 @@ _TEXT_CLASS_WORDS = frozenset({"secret", "str", "string", "bytes", "text", "toke
 # Calls whose result exists only once a signature or MAC was checked with the server's key.
 _VERIFYING_METHODS = frozenset({"unsign", "unsign_object", "verify_compact"})
 _VERIFYING_FUNCTIONS = frozenset({"django.core.signing.loads", "jwt.decode", "jose.jwt.decode"})
+# A project's own helper named for decoding or verifying a JWT (`jwt_decode(token)`, `decode_jwt`,
+# `verify_jwt_token`) wraps the library's checked decode with the key it keeps; one named for
+# skipping that check (`decode_jwt_unverified`) does not.
+_JWT_CHECK_WORDS = frozenset({"decode", "decoded", "verify", "verified", "validate", "validated"})
+_UNCHECKED_WORDS = frozenset({"unverified", "insecure", "unsafe", "unchecked", "without", "no", "skip", "peek", "raw"})
 # Reading one field of a mapping: `d[KEY]`, `d.get(KEY)`, `d.pop(KEY)`.
 _ITEM_GETTERS = frozenset({"get", "pop"})
 
@@ -106,7 +112,7 @@ def signature_checked(node: ast.expr, ctx, depth: int = 3) -> bool:
     `claims.get("nonce")`) or through the names it was kept in; a parameter of a helper its
     callers only hand such a value (every part of its origin names a verifying call)."""
     parts = [p for p in ctx.origin(node).parts if not p.is_safe_for(taint.Sink.ANY)]
-    if parts and all(p.kind == taint.UNKNOWN and p.label.rsplit(".", 1)[-1].rstrip("()") in _VERIFYING_METHODS for p in parts):
+    if parts and all(p.kind == taint.UNKNOWN and _names_a_check(p.label.rsplit(".", 1)[-1].rstrip("()")) for p in parts):
         return True
     base = node
     while isinstance(base, ast.Subscript) or isinstance(base, ast.Call) and isinstance(base.func, ast.Attribute) and base.func.attr in _ITEM_GETTERS:
@@ -124,14 +130,26 @@ def _verifies(call: ast.Call, ctx) -> bool:
     algorithms=[...])` with its signature check left on."""
     if isinstance(call.func, ast.Attribute) and call.func.attr in _VERIFYING_METHODS:
         return True
-    if (ctx.qualified_name(call.func) or "") not in _VERIFYING_FUNCTIONS:
+    library = (ctx.qualified_name(call.func) or "") in _VERIFYING_FUNCTIONS
+    if not library and not _names_a_jwt_check(astutil.last_name(call.func)):
         return False
     for keyword in call.keywords:
         if keyword.arg == "verify" and not (isinstance(keyword.value, ast.Constant) and keyword.value.value is True):
             return False
         if keyword.arg == "options":
             return False  # `options={"verify_signature": False}` and the like: not shown to check
-    return len(call.args) >= 2 or any(k.arg == "key" for k in call.keywords)
+    return not library or len(call.args) >= 2 or any(k.arg == "key" for k in call.keywords)
+
+
+def _names_a_check(name: str) -> bool:
+    """The name of a call whose result exists only once a signature was checked."""
+    return name in _VERIFYING_METHODS or _names_a_jwt_check(name)
+
+
+def _names_a_jwt_check(name: str | None) -> bool:
+    """`jwt_decode`, `decode_jwt_token`, `verify_jwt`: the project's helper that checks a JWT with its key."""
+    parts = naming.words(name or "")
+    return "jwt" in parts and any(p in _JWT_CHECK_WORDS for p in parts) and not any(p in _UNCHECKED_WORDS for p in parts)
 
 
 def items_of_one_mapping(left: ast.expr, right: ast.expr, ctx) -> bool:

@@ -26,8 +26,10 @@ METADATA_WORDS = frozenset(
 )
 
 # Words that, last in a name, make it the one who has the secret, not the secret: `token_owner`,
-# `key_holder`, `signature_ver` (its version). First, the secret is theirs: `user_token`.
-HOLDER_WORDS = frozenset({"owner", "owners", "user", "users", "holder", "holders", "issuer", "ver"})
+# `key_holder`, `signature_ver` (its version), or what it is for: `po_token_client` (the name of
+# the client a token is meant for), `auth_context`, `session_client` (objects that use secrets).
+# First, the secret is theirs: `user_token`, `client_secret`.
+HOLDER_WORDS = frozenset({"owner", "owners", "user", "users", "holder", "holders", "issuer", "ver", "client", "clients", "context", "contexts"})
 
 
 def words(identifier: str) -> list[str]:
