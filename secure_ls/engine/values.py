@@ -260,7 +260,7 @@ class ValueOrigins(ExpressionFacts):
         if isinstance(node, ast.JoinedStr):
             out = CONSTANT
             pieces = [v.value if isinstance(v, ast.Constant) else v for v in node.values]
-            quoted = guards.self_quoted(pieces) if len(pieces) >= 3 else ()
+            quoted = guards.self_quoted(pieces, self._kept_in) if len(pieces) >= 3 else ()
             for value in node.values:
                 if isinstance(value, ast.FormattedValue):
                     origin = self._origin(value.value)
@@ -286,7 +286,7 @@ class ValueOrigins(ExpressionFacts):
                 return self._origin(node.left)
             # a chain of `+` is read as its operands, once (not again for each nested `+`)
             operands = astutil.added(node) if isinstance(node.op, ast.Add) else [node.left, node.right]
-            quoted = guards.self_quoted([o.value if isinstance(o, ast.Constant) else o for o in operands])
+            quoted = guards.self_quoted([o.value if isinstance(o, ast.Constant) else o for o in operands], self._kept_in)
             out = CONSTANT
             for operand in operands:  # `'"' + name.replace('"', '""') + '"'`
                 origin = self._origin(operand)
@@ -637,3 +637,8 @@ class ValueOrigins(ExpressionFacts):
         for n in nodes:
             out = out.join(self._origin(n))
         return out
+
+    def _kept_in(self, node: ast.expr) -> frozenset[str]:
+        """The quotes a value cannot leave, rewritten for them before (`q = name.replace('"', '""')`,
+        then `f'"{q}"'`): see guards.stays_in."""
+        return guards.stays_in(self._origin(node))
