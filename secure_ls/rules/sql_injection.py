@@ -9,7 +9,7 @@ from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import sql_lists, sql_params, sql_style, strings, web
 from secure_ls.rules.base import Example, Rule, code
-from secure_ls.engine.taint import STAYS_IN_QUOTE, Sink
+from secure_ls.engine.taint import STAYS_IN_QUOTE, Origin, Sink
 
 # Methods that run SQL given as their first argument, on any connection/cursor.
 _EXECUTE_METHODS = frozenset({"execute", "executemany", "executescript", "exec_driver_sql", "mogrify"})
@@ -111,7 +111,9 @@ class SqlInjection(Rule):
     (`'"{}"'.format(name.replace('"', '""'))`, often in a helper), and a
     value whose quote was doubled or taken out in an earlier statement
     (`name.translate(str.maketrans({'"': "_"}))`, later put in `"..."`), unless
-    a later `.replace` puts a lone quote back. A table
+    a later `.replace` puts a lone quote back. Each part of a value counts
+    apart: a quoted name joined to a value the engine cannot see through is
+    only as bad as that value. A table
     or column name taken from a function parameter is low confidence too:
     that is how generic database helpers are written (the caller names the
     table), and no placeholder can replace it; request data that reaches
@@ -434,12 +436,13 @@ class SqlInjection(Rule):
         # and one quoted in place so (`'"{}"'.format(name.replace('"', '""'))`, often in a helper,
         # or `self.quoted = f'"{self.schema}"'` after `self.schema = name.translate(NO_QUOTES)`):
         # low for the same reason.
+        # Each part of each value is judged apart: `**params` holding a quoted table name and a
+        # placeholder list made with an unknown counter is only as bad as the counter.
         quoted = _quoted_values(parts) if parts is not None else {}
-        quote_guarded = all(
-            id(value) in quoted and _all_parts_safe(ctx.origin(value), Sink.QUOTED, STAYS_IN_QUOTE[quoted[id(value)]])
-            or _all_parts_safe(ctx.origin(value), Sink.SELF_QUOTED)
-            for value in dynamic
-        )
+        unguarded = web.worst_value(ctx, dynamic, Sink.SQL, lambda value, origin: _unguarded(origin, quoted.get(id(value))))
+        quote_guarded = unguarded[0] is None
+        if not quote_guarded:
+            worst, worst_value = unguarded
         identifiers = parts is not None and _identifier_positions(parts)
         fix = None
         by_hand = ""
@@ -519,11 +522,12 @@ def _quoted_values(parts: list[strings.Piece]) -> dict[int, str]:
     return {id(piece.node): quote for piece, quote, _ in _inserted(parts) if quote in ("'", '"')}
 
 
-def _all_parts_safe(origin, *markers: Sink) -> bool:
-    """Every non-constant part is safe for SQL or carries one of `markers`: Sink.QUOTED (checked to
-    hold no quote character), Sink.IN_SINGLE_QUOTES/IN_DOUBLE_QUOTES (that quote doubled or taken
-    out) or Sink.SELF_QUOTED (quoted in place)."""
-    return all(part.is_safe_for(Sink.SQL) or any(part.is_safe_for(m) for m in markers) for part in origin.parts)
+def _unguarded(origin: Origin, quote: str | None) -> Origin:
+    """The parts of a value's origin that no quote keeps in its place: not quoted in place
+    (Sink.SELF_QUOTED) nor, when the value sits inside `quote`, free of any quote (Sink.QUOTED)
+    or with that one doubled or taken out (Sink.IN_SINGLE_QUOTES/IN_DOUBLE_QUOTES)."""
+    markers = {Sink.SELF_QUOTED, *((Sink.QUOTED, STAYS_IN_QUOTE[quote]) if quote else ())}
+    return Origin(frozenset(part for part in origin.parts if not part.safe_for & markers))
 
 
 def _identifier_positions(parts: list[strings.Piece]) -> bool:

@@ -37,3 +37,21 @@ def test_a_value_with_its_quote_doubled_before_sits_inside_that_quote_in_the_que
     put_back = code.replace("    return conn.execute", "    name = name.replace('\\0', \"'\")\n    return conn.execute")
     assert put_back != code
     assert _confidence(put_back, "SLS101") == ["high"]
+
+
+def test_a_quoted_name_next_to_an_unknown_value_is_judged_by_the_unknown_value():
+    # `**params` holds the client's table name quoted by the helper and a placeholder list from a
+    # function the engine cannot see through: only that function's part is left, and it is low
+    code = (
+        "import sqlalchemy as sa\nfrom flask import request\nfrom mylib import placeholders\n\n"
+        "def identifier(s):\n    return '\"' + s.replace('\"', '\"\"') + '\"'\n\n"
+        "def insert(conn):\n"
+        "    params = dict(table=identifier(request.args['t']), values=placeholders(1))\n"
+        "    sql = 'INSERT INTO {table} VALUES ({values})'.format(**params)\n"
+        "    return conn.execute(sa.text(sql), {'v0': 1})\n"
+    )
+    assert _confidence(code, "SLS101") == ["low"]
+    # the helper without the doubling: the client's name can close the quotes
+    assert _confidence(code.replace(".replace('\"', '\"\"')", ""), "SLS101") == ["high"]
+    # the unknown part is the client's own text this time
+    assert _confidence(code.replace("placeholders(1)", "request.args['v']"), "SLS101") == ["high"]
