@@ -98,6 +98,8 @@ def sinks(*names: str) -> frozenset[Sink]:
 ALL = sinks("*")
 # The quote a value cannot leave, by quote character (see Sink.IN_SINGLE_QUOTES).
 STAYS_IN_QUOTE = {"'": Sink.IN_SINGLE_QUOTES, '"': Sink.IN_DOUBLE_QUOTES}
+# Everything that says a value keeps inside its quotes: what decoding it (`%27`) takes back.
+QUOTE_MARKERS = frozenset({Sink.QUOTED, Sink.SELF_QUOTED, *STAYS_IN_QUOTE.values()})
 # What a value without a line break is safe for: a log line, a header value.
 LINE_SINKS = sinks("log", "header")
 

@@ -22,7 +22,7 @@ from secure_ls.engine import astutil, catalog, formatting, frameworks, guards, r
 from secure_ls.engine.astutil import constant_key, instance_attribute
 from secure_ls.engine.bindings import Binding, Env
 from secure_ls.engine.expressions import NOT_STATIC, ExpressionFacts
-from secure_ls.engine.taint import ALL, CONSTANT, PARAM, UNKNOWN, UNTRUSTED, Origin, Part, Sink, make_step
+from secure_ls.engine.taint import ALL, CONSTANT, PARAM, QUOTE_MARKERS, UNKNOWN, UNTRUSTED, Origin, Part, Sink, make_step
 
 _SELF_QUOTED = frozenset({Sink.SELF_QUOTED})
 _OWN_HOST = frozenset({Sink.URL})  # an absolute http(s) URL up to the end of its host: where the program's own request goes
@@ -456,7 +456,8 @@ class ValueOrigins(ExpressionFacts):
             if qualified in catalog.PROPAGATORS:
                 joined = self._join_all(args)
                 if qualified in catalog.DECODERS and joined.risk():
-                    joined = joined.with_step(make_step(node, catalog.DECODERS[qualified]))
+                    # `unquote(name)`: `%27` is a quote again, whatever was doubled or checked before
+                    joined = joined.exposed(QUOTE_MARKERS).with_step(make_step(node, catalog.DECODERS[qualified]))
                 return joined
             summary = self._function_summary(qualified)
             if summary is not None:

@@ -37,6 +37,9 @@ def test_a_value_with_its_quote_doubled_before_sits_inside_that_quote_in_the_que
     put_back = code.replace("    return conn.execute", "    name = name.replace('\\0', \"'\")\n    return conn.execute")
     assert put_back != code
     assert _confidence(put_back, "SLS101") == ["high"]
+    # or decodes one (`%27`)
+    decoded = code.replace("import sqlite3\n", "import sqlite3\nfrom urllib.parse import unquote\n").replace("WHERE name = '{name}'", "WHERE name = '{unquote(name)}'")
+    assert _confidence(decoded, "SLS101") == ["high"]
 
 
 def test_a_quoted_name_next_to_an_unknown_value_is_judged_by_the_unknown_value():
