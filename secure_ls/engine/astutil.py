@@ -368,10 +368,10 @@ def is_tracked_path(name: str) -> bool:
     return "." in name or "[" in name
 
 
-def translated_characters(call: ast.Call, put_back: frozenset[str] = frozenset({"\r", "\n"})) -> frozenset[str]:
+def translated_characters(call: ast.Call, put_back: frozenset[str] = frozenset({"\r", "\n", "'", '"'})) -> frozenset[str]:
     """The characters a `str.maketrans(...)` table with literal arguments maps to something else:
     the keys of `maketrans({"\r": " "})`, the first and third strings of `maketrans("\r\n", "  ", "\t")`.
-    A character mapped to text holding one of `put_back` (line breaks by default) is not counted."""
+    A character mapped to text holding one of `put_back` (a line break or quote by default) is not counted."""
     try:
         args = [ast.literal_eval(a) for a in call.args]
     except ValueError:

@@ -17,7 +17,7 @@ from typing import Callable, Iterable
 
 from secure_ls.engine import astutil, catalog, formatting, lookups, shape_checks
 from secure_ls.engine.frameworks import all_args
-from secure_ls.engine.taint import ALL, LINE_SINKS, UNKNOWN, Origin, Sink, meet, sinks
+from secure_ls.engine.taint import ALL, LINE_SINKS, STAYS_IN_QUOTE, UNKNOWN, Origin, Sink, meet, sinks
 
 
 def query_of_settled(start: Origin, built: Origin) -> Origin:
@@ -609,6 +609,12 @@ def rewritten(node: ast.Call, receiver: Origin, join_all: Callable, translated: 
     translation table maps."""
     attr = node.func.attr  # type: ignore[attr-defined]
     args = [*node.args, *(k.value for k in node.keywords)]
+    kept_out = quote_kept_out(node, translated)
+    # `name.replace('"', '""')`: whatever it is joined to later, it cannot leave a `"`-quoted literal
+    stays_quoted = frozenset({STAYS_IN_QUOTE[kept_out]}) if kept_out else frozenset()
+    put_back = {q for new in _replacements(node)[:1] for q in STAYS_IN_QUOTE if q in new[1] and q != kept_out}
+    if put_back and attr == "replace":  # `.replace("\0", "'")`: a lone quote again, whatever was checked before
+        receiver = receiver.exposed(frozenset({Sink.QUOTED, Sink.SELF_QUOTED, *(STAYS_IN_QUOTE[q] for q in put_back)}))
     if attr == "format" and any(k.arg is None for k in node.keywords):
         # `template.format(**{k: quote(v) for k, v in values.items()})`: a mapping's keys
         # choose placeholders; only its values end up in the text
@@ -616,11 +622,11 @@ def rewritten(node: ast.Call, receiver: Origin, join_all: Callable, translated: 
         return receiver.join(join_all(inserted))
     if attr == "translate" and len(node.args) == 1 and translated(node.args[0]) >= {"\r", "\n"}:
         # `text.translate(str.maketrans({"\r": "\\r", "\n": "\\n"}))`: line breaks mapped away
-        return receiver.sanitized(frozenset({Sink.LOG}))
+        return receiver.sanitized(frozenset({Sink.LOG}) | stays_quoted)
     if attr == "format" and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str) and not node.keywords:  # type: ignore[attr-defined]
         template = node.func.value.value  # type: ignore[attr-defined]
         pieces = formatting.format_pieces(template, node.args)
-        quoted = self_quoted(pieces) if pieces is not None else set()
+        quoted = self_quoted(pieces, lambda value: stays_in(join_all([value]))) if pieces is not None else set()
         numbers = {id(a) for a in formatting.numeric_format_arguments(template, node.args)}
         if quoted or numbers:
             plain = [a for a in node.args if id(a) not in quoted | numbers]
@@ -633,17 +639,19 @@ def rewritten(node: ast.Call, receiver: Origin, join_all: Callable, translated: 
         # `split()`, all whitespace), so none holds one. Not `splitlines(True)`, which keeps
         # them, nor `split(None, 1)`, whose last piece is the rest of the text.
         return receiver.sanitized(LINE_SINKS)
-    if attr == "replace" and quote_kept_out(node):
+    if attr == "replace" and kept_out:
         # `.replace("'", "''")`: the value cannot close the quoted literal it is put in
         # (XPath 2's escape; in XPath 1 two literals in a row are a syntax error)
-        return receiver.join(join_all(args)).sanitized(frozenset({Sink.XPATH}))
+        return receiver.join(join_all(args)).sanitized(frozenset({Sink.XPATH}) | stays_quoted)
     if attr == "urlencode" and not any(k.arg == "safe" for k in node.keywords) and len(node.args) == 0:
         # Django's `QueryDict.urlencode()`: every key and value percent-encoded
         return receiver.sanitized(catalog.SANITIZERS["urllib.parse.urlencode"])
     if attr == "replace" and (safe := sinks_escaped_by(node)):
         # `.replace("\r", "").replace("\n", "")`: no forged log lines any more
         return receiver.join(join_all(args)).sanitized(safe)
-    return None
+    if attr == "translate" and kept_out:
+        return receiver.sanitized(stays_quoted)  # `name.translate(str.maketrans({'"': "_"}))`
+    return receiver.join(join_all(args)) if put_back and attr == "replace" else None
 
 
 def line_cut(call: ast.expr | None, count: int) -> list[frozenset[str]] | None:
@@ -680,28 +688,36 @@ def _mapping_values(node: ast.expr) -> tuple[ast.expr, ...]:
     return (node.value,) if isinstance(node, ast.DictComp) else tuple(node.values) if isinstance(node, ast.Dict) else (node,)
 
 
-def self_quoted(pieces: list[ast.expr | str]) -> set[int]:
+def self_quoted(pieces: list[ast.expr | str], kept_in: Callable[[ast.expr], frozenset[str]] | None = None) -> set[int]:
     """The ids of the pieces of a string being built (literal text as str, inserted values as
     nodes) that are quoted in place: `'"' + v.replace('"', '""') + '"'`, the same in an
-    f-string or a `.format` template (or with the quote taken out: see quote_kept_out). Such a
-    piece is safe for `Sink.SELF_QUOTED`."""
+    f-string or a `.format` template (or with the quote taken out: see quote_kept_out), or
+    a value rewritten so earlier (`kept_in(value)`: the quotes it cannot leave, see stays_in).
+    Such a piece is safe for `Sink.SELF_QUOTED`."""
     found = set()
     for index in range(1, len(pieces) - 1):
         before, value, after = pieces[index - 1], pieces[index], pieces[index + 1]
+        if not (isinstance(before, str) and isinstance(after, str) and before[-1:] in STAYS_IN_QUOTE and after.startswith(before[-1:])):
+            continue
         if isinstance(value, ast.FormattedValue) and value.conversion == -1 and value.format_spec is None:
             value = value.value
-        quote = quote_kept_out(value) if isinstance(value, ast.Call) else None
-        if not (isinstance(before, str) and isinstance(after, str) and quote is not None):
-            continue
-        if before.endswith(quote) and after.startswith(quote):
+        quote = before[-1]
+        if isinstance(value, ast.Call) and quote_kept_out(value) == quote or kept_in is not None and quote in kept_in(value):
             found.add(id(pieces[index]))
     return found
 
 
-def quote_kept_out(call: ast.Call) -> str | None:
+def stays_in(origin: Origin) -> frozenset[str]:
+    """The quote characters (`'`, `"`) whose literal a value of `origin` cannot leave: every part
+    has that quote doubled or taken out (Sink.IN_SINGLE_QUOTES...) or holds no quote (Sink.QUOTED)."""
+    return frozenset(q for q, marker in STAYS_IN_QUOTE.items() if all(p.is_safe_for(marker) or p.is_safe_for(Sink.QUOTED) for p in origin.parts))
+
+
+def quote_kept_out(call: ast.Call, translated: Callable[[ast.expr], frozenset[str]] | None = None) -> str | None:
     """The quote character a rewrite leaves no lone occurrence of: `value.replace("'", "''")`
     doubles it (SQL's and XPath 2's escape), `value.replace('"', "")` or `value.translate(
-    str.maketrans({'"': "_"}))` takes it out. Wrapped in that quote, the value stays inside."""
+    str.maketrans({'"': "_"}))` takes it out (a table bound to a name: `translated(table)`, the
+    characters it maps to text without a quote). Wrapped in that quote, the value stays inside."""
     func = call.func
     if not isinstance(func, ast.Attribute):
         return None
@@ -716,6 +732,8 @@ def quote_kept_out(call: ast.Call) -> str | None:
     table = call.args[0] if func.attr == "translate" and len(call.args) == 1 else None
     if isinstance(table, ast.Call) and astutil.last_name(table.func) == "maketrans":
         return next((q for q in ("'", '"') if q in astutil.translated_characters(table, put_back=frozenset(q))), None)
+    if table is not None and translated is not None:
+        return next((q for q in ("'", '"') if q in translated(table)), None)
     return None
 
 

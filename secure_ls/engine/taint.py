@@ -71,6 +71,11 @@ class Sink(str, enum.Enum):
     # inside and wrapped in that quote (`'"{}"'.format(name.replace('"', '""'))`), so it cannot
     # leave it wherever it is put (except where a backslash escapes a quote: MySQL's default mode)
     SELF_QUOTED = "self-quoted"
+    # nor these: the value cannot leave a literal quoted with `'` (resp. `"`), since that quote is
+    # doubled or taken out of it (`name.replace("'", "''")`, `name.translate(str.maketrans({'"': "_"}))`),
+    # however it is put together afterwards; a rule decides whether it sits inside that quote
+    IN_SINGLE_QUOTES = "in-single-quotes"
+    IN_DOUBLE_QUOTES = "in-double-quotes"
     # nor these: two halves of "a path on this site" that a redirect check may test apart. The
     # value starts with "/" (PATH_START); no "/" or "\\" follows that first "/" (NO_HOST_START:
     # browsers read "//host" and "/\\host" as another host). A value that has both is safe to
@@ -91,6 +96,10 @@ def sinks(*names: str) -> frozenset[Sink]:
 
 
 ALL = sinks("*")
+# The quote a value cannot leave, by quote character (see Sink.IN_SINGLE_QUOTES).
+STAYS_IN_QUOTE = {"'": Sink.IN_SINGLE_QUOTES, '"': Sink.IN_DOUBLE_QUOTES}
+# Everything that says a value keeps inside its quotes: what decoding it (`%27`) takes back.
+QUOTE_MARKERS = frozenset({Sink.QUOTED, Sink.SELF_QUOTED, *STAYS_IN_QUOTE.values()})
 # What a value without a line break is safe for: a log line, a header value.
 LINE_SINKS = sinks("log", "header")
 
@@ -240,6 +249,13 @@ class Origin:
             return Origin.deferred(lambda: _sanitized(self.parts, sinks), self._depth + 1)
         return Origin(_sanitized(self._parts, sinks))
 
+    def exposed(self, markers: frozenset[str]) -> "Origin":
+        """The same parts without `markers`: a rewrite put back what they say is absent
+        (`name.replace("'", "''").replace("\\0", "'")`: a lone quote again)."""
+        if self._compute is not None:
+            return Origin.deferred(lambda: _exposed(self.parts, markers), self._depth + 1)
+        return Origin(_exposed(self._parts, markers))
+
     def with_step(self, step: Step) -> "Origin":
         if self._compute is not None:
             return Origin.deferred(lambda: _stepped(self.parts, step), self._depth + 1)
@@ -285,6 +301,10 @@ def _joined(a: frozenset[Part], b: frozenset[Part]) -> frozenset[Part]:
 
 def _sanitized(parts: frozenset[Part], sinks: frozenset[str]) -> frozenset[Part]:
     return frozenset(replace(p, safe_for=_with_halves_joined(p.safe_for | sinks)) for p in parts)
+
+
+def _exposed(parts: frozenset[Part], markers: frozenset[str]) -> frozenset[Part]:
+    return frozenset(replace(p, safe_for=p.safe_for - markers) if p.safe_for & markers else p for p in parts)
 
 
 _SITE_PATH = frozenset({Sink.PATH_START, Sink.NO_HOST_START})

@@ -22,7 +22,7 @@ from secure_ls.engine import astutil, catalog, formatting, frameworks, guards, r
 from secure_ls.engine.astutil import constant_key, instance_attribute
 from secure_ls.engine.bindings import Binding, Env
 from secure_ls.engine.expressions import NOT_STATIC, ExpressionFacts
-from secure_ls.engine.taint import ALL, CONSTANT, PARAM, UNKNOWN, UNTRUSTED, Origin, Part, Sink, make_step
+from secure_ls.engine.taint import ALL, CONSTANT, PARAM, QUOTE_MARKERS, UNKNOWN, UNTRUSTED, Origin, Part, Sink, make_step
 
 _SELF_QUOTED = frozenset({Sink.SELF_QUOTED})
 _OWN_HOST = frozenset({Sink.URL})  # an absolute http(s) URL up to the end of its host: where the program's own request goes
@@ -260,7 +260,7 @@ class ValueOrigins(ExpressionFacts):
         if isinstance(node, ast.JoinedStr):
             out = CONSTANT
             pieces = [v.value if isinstance(v, ast.Constant) else v for v in node.values]
-            quoted = guards.self_quoted(pieces) if len(pieces) >= 3 else ()
+            quoted = guards.self_quoted(pieces, self._kept_in) if len(pieces) >= 3 else ()
             for value in node.values:
                 if isinstance(value, ast.FormattedValue):
                     origin = self._origin(value.value)
@@ -286,7 +286,7 @@ class ValueOrigins(ExpressionFacts):
                 return self._origin(node.left)
             # a chain of `+` is read as its operands, once (not again for each nested `+`)
             operands = astutil.added(node) if isinstance(node.op, ast.Add) else [node.left, node.right]
-            quoted = guards.self_quoted([o.value if isinstance(o, ast.Constant) else o for o in operands])
+            quoted = guards.self_quoted([o.value if isinstance(o, ast.Constant) else o for o in operands], self._kept_in)
             out = CONSTANT
             for operand in operands:  # `'"' + name.replace('"', '""') + '"'`
                 origin = self._origin(operand)
@@ -456,7 +456,8 @@ class ValueOrigins(ExpressionFacts):
             if qualified in catalog.PROPAGATORS:
                 joined = self._join_all(args)
                 if qualified in catalog.DECODERS and joined.risk():
-                    joined = joined.with_step(make_step(node, catalog.DECODERS[qualified]))
+                    # `unquote(name)`: `%27` is a quote again, whatever was doubled or checked before
+                    joined = joined.exposed(QUOTE_MARKERS).with_step(make_step(node, catalog.DECODERS[qualified]))
                 return joined
             summary = self._function_summary(qualified)
             if summary is not None:
@@ -643,3 +644,8 @@ class ValueOrigins(ExpressionFacts):
         for n in nodes:
             out = out.join(self._origin(n))
         return out
+
+    def _kept_in(self, node: ast.expr) -> frozenset[str]:
+        """The quotes a value cannot leave, rewritten for them before (`q = name.replace('"', '""')`,
+        then `f'"{q}"'`): see guards.stays_in."""
+        return guards.stays_in(self._origin(node))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import ast
 import re
 
-from secure_ls.engine import astutil, guards
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import sql_lists, sql_params, sql_style, strings, web
 from secure_ls.rules.base import Example, Rule, code
-from secure_ls.engine.taint import Sink
+from secure_ls.engine.taint import STAYS_IN_QUOTE, Origin, Sink
 
 # Methods that run SQL given as their first argument, on any connection/cursor.
 _EXECUTE_METHODS = frozenset({"execute", "executemany", "executescript", "exec_driver_sql", "mogrify"})
@@ -108,7 +108,12 @@ class SqlInjection(Rule):
     inside quotes: it cannot leave its literal, though in MySQL's default
     mode a trailing backslash still escapes the closing quote; and so is an
     identifier quoted in place with its quote doubled
-    (`'"{}"'.format(name.replace('"', '""'))`, often in a helper). A table
+    (`'"{}"'.format(name.replace('"', '""'))`, often in a helper), and a
+    value whose quote was doubled or taken out in an earlier statement
+    (`name.translate(str.maketrans({'"': "_"}))`, later put in `"..."`), unless
+    a later `.replace` puts a lone quote back. Each part of a value counts
+    apart: a quoted name joined to a value the engine cannot see through is
+    only as bad as that value. A table
     or column name taken from a function parameter is low confidence too:
     that is how generic database helpers are written (the caller names the
     table), and no placeholder can replace it; request data that reaches
@@ -427,14 +432,17 @@ class SqlInjection(Rule):
         # Every value sits inside quotes and holds no quote character (`if "'" in name or '"' in
         # name: abort()`): it cannot leave its literal. Low, not safe: a trailing backslash still
         # escapes the closing quote in MySQL's default mode.
-        # So does a value quoted in place, its quote doubled (`'"{}"'.format(name.replace('"', '""'))`,
-        # often in a helper): low for the same reason.
+        # So does a value with that quote doubled or taken out, here or before (`name.replace("'", "''")`),
+        # and one quoted in place so (`'"{}"'.format(name.replace('"', '""'))`, often in a helper,
+        # or `self.quoted = f'"{self.schema}"'` after `self.schema = name.translate(NO_QUOTES)`):
+        # low for the same reason.
+        # Each part of each value is judged apart: `**params` holding a quoted table name and a
+        # placeholder list made with an unknown counter is only as bad as the counter.
         quoted = _quoted_values(parts) if parts is not None else {}
-        quote_guarded = all(
-            id(value) in quoted and (_all_parts_safe(ctx.origin(value), Sink.QUOTED) or _doubles(value, quoted[id(value)]))
-            or _all_parts_safe(ctx.origin(value), Sink.SELF_QUOTED)
-            for value in dynamic
-        )
+        unguarded = web.worst_value(ctx, dynamic, Sink.SQL, lambda value, origin: _unguarded(origin, quoted.get(id(value))))
+        quote_guarded = unguarded[0] is None
+        if not quote_guarded:
+            worst, worst_value = unguarded
         identifiers = parts is not None and _identifier_positions(parts)
         fix = None
         by_hand = ""
@@ -514,15 +522,12 @@ def _quoted_values(parts: list[strings.Piece]) -> dict[int, str]:
     return {id(piece.node): quote for piece, quote, _ in _inserted(parts) if quote in ("'", '"')}
 
 
-def _doubles(value: ast.expr, quote: str) -> bool:
-    """`'{name.replace("'", "''")}'`: the value's own quotes doubled (or taken out), inside that quote."""
-    return isinstance(value, ast.Call) and guards.quote_kept_out(value) == quote
-
-
-def _all_parts_safe(origin, marker: Sink) -> bool:
-    """Every non-constant part is safe for SQL or carries `marker`: Sink.QUOTED (checked to hold
-    no quote character) or Sink.SELF_QUOTED (quoted in place)."""
-    return all(part.is_safe_for(Sink.SQL) or part.is_safe_for(marker) for part in origin.parts)
+def _unguarded(origin: Origin, quote: str | None) -> Origin:
+    """The parts of a value's origin that no quote keeps in its place: not quoted in place
+    (Sink.SELF_QUOTED) nor, when the value sits inside `quote`, free of any quote (Sink.QUOTED)
+    or with that one doubled or taken out (Sink.IN_SINGLE_QUOTES/IN_DOUBLE_QUOTES)."""
+    markers = {Sink.SELF_QUOTED, *((Sink.QUOTED, STAYS_IN_QUOTE[quote]) if quote else ())}
+    return Origin(frozenset(part for part in origin.parts if not part.safe_for & markers))
 
 
 def _identifier_positions(parts: list[strings.Piece]) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from secure_ls.engine import astutil, catalog, taint
 from secure_ls.engine import frameworks as engine_frameworks
@@ -64,11 +64,13 @@ def route_converter(ctx, part: taint.Part) -> str | None:
     return None
 
 
-def worst_value(ctx, nodes: Iterable[ast.expr], sink: taint.Sink) -> tuple[taint.Part | None, ast.expr | None]:
-    """The worst unsanitized origin among `nodes`, and the node carrying it."""
+def worst_value(ctx, nodes: Iterable[ast.expr], sink: taint.Sink, narrowed: Callable | None = None) -> tuple[taint.Part | None, ast.expr | None]:
+    """The worst unsanitized origin among `nodes`, and the node carrying it; `narrowed(node,
+    origin)` keeps only the parts of a node's origin the caller still counts."""
     best: tuple[taint.Part | None, ast.expr | None] = (None, None)
     for node in nodes:
-        part = ctx.origin(node).risk(sink)
+        origin = ctx.origin(node)
+        part = (narrowed(node, origin) if narrowed is not None else origin).risk(sink)
         if part is not None and (best[0] is None or part.kind.rank > best[0].kind.rank):
             best = (part, node)
     return best
