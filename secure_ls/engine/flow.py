@@ -192,16 +192,13 @@ class FlowAnalyzer(ValueOrigins):
         return {name: origin for name, origin in passed.items() if name not in computed}
 
     def _sent_request_parameter(self, func: ast.AST) -> str | None:
-        """The parameter that holds a request being sent: annotated with a client's request class
-        (catalog.OUTBOUND_REQUEST_TYPES), or the first of a transport method (`send(self, request)`
-        of a requests adapter: catalog.OUTBOUND_REQUEST_METHODS)."""
+        """The parameter holding a request being sent: annotated with a client's request class (catalog.
+        OUTBOUND_REQUEST_TYPES), or a transport method's first (`send(self, request)`: OUTBOUND_REQUEST_METHODS)."""
         if isinstance(func, ast.Lambda):
             return None
-        for arg in frameworks.all_args(func.args):
-            if arg.annotation is not None and self._qualify(arg.annotation) in catalog.OUTBOUND_REQUEST_TYPES:
-                return arg.arg
-        if self._class is None:
-            return None
+        annotated = (a.arg for a in frameworks.all_args(func.args) if a.annotation and self._qualify(a.annotation) in catalog.OUTBOUND_REQUEST_TYPES)
+        if (found := next(annotated, None)) is not None or self._class is None:
+            return found
         if not any(func.name in catalog.OUTBOUND_REQUEST_METHODS.get(base, ()) for base in self._class_bases):
             return None
         params = [a.arg for a in func.args.posonlyargs + func.args.args if a.arg != self._instance]

@@ -650,7 +650,7 @@ class ReflectedXss(Rule):
         if html.typed_later_as_non_html(node, ctx):
             return
         body = web.argument(node, 0, _CONTENT_KEYWORDS)
-        if body is not None and astutil.last_name(node.func) == "make_response" and _json_data(body, ctx):
+        if body is not None and astutil.last_name(node.func) == "make_response" and html.json_data(body, ctx):
             return  # Flask's and Quart's make_response send a dict or list as JSON
         if body is not None:
             self._check(body, family, ctx)
@@ -684,7 +684,7 @@ class ReflectedXss(Rule):
             return  # `def verify() -> tuple[dict, int]`: the view declares data, which Flask sends as JSON
         if isinstance(body, ast.Name) and _holds_response(body, ctx):
             return  # `r = make_response(jsonify(result), 201)`: checked where it was made
-        if isinstance(body, ast.Name) and _json_data(body, ctx):
+        if isinstance(body, ast.Name) and html.json_data(body, ctx):
             return  # `result = {...}; return result`: a dict or list, sent as JSON like one returned whole
         if isinstance(body, ast.Call) and not _transforms_text(body, ctx):
             if _module_function(body, ctx) and body.func.id not in ctx.module.data_functions:
@@ -754,15 +754,6 @@ def _declares_data(func, body: ast.expr, ctx) -> bool:
         return False
     values = ctx.assigned_values(body) if isinstance(body, ast.Name) else None
     return not any(strings.is_built(v) or isinstance(v, (ast.Constant, ast.JoinedStr)) for v in [body, *(values or [])])
-
-
-def _json_data(body: ast.expr, ctx) -> bool:
-    """A dict or list (a display, `dict(...)`, or a name given only those), which Flask, Quart and
-    Bottle send as JSON when a view returns it or `make_response` is given it."""
-    if isinstance(body, ast.Name):
-        values = ctx.assigned_values(body)
-        return bool(values) and all(html.sent_as_json(v, ctx) for v in values)
-    return html.sent_as_json(body, ctx)
 
 
 def _holds_response(name: ast.Name, ctx) -> bool:

@@ -98,6 +98,15 @@ def sent_as_json(written: ast.expr, ctx) -> bool:
     return isinstance(written, ast.Call) and isinstance(written.func, ast.Name) and written.func.id == "dict" and ctx.call_name(written) == "dict"
 
 
+def json_data(body: ast.expr, ctx) -> bool:
+    """A dict or list (a display, `dict(...)`, or a name given only those), which Flask, Quart and
+    Bottle send as JSON when a view returns it or `make_response` is given it."""
+    if isinstance(body, ast.Name):
+        values = ctx.assigned_values(body)
+        return bool(values) and all(sent_as_json(v, ctx) for v in values)
+    return sent_as_json(body, ctx)
+
+
 def tornado_typed_as_non_html(write: ast.Call, ctx) -> bool:
     """A Tornado handler that declares a non-HTML type for what it writes: `self.set_header(
     "Content-Type", "application/json")` in the same method, or in the class's (or a base
