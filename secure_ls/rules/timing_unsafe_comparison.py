@@ -50,7 +50,9 @@ class TimingUnsafeComparison(Rule):
     answer when that collection is): two of the server's own values (what the
     session holds is one: the server stored or signed it), or two fields
     an object was configured with (`self.access_token != self.password`,
-    unless one of them holds request data), give no one a guess to time; nor
+    unless one of them holds request data; a name holding a copy of one
+    counts as that field: `token = self.access_token`, then after a wait
+    `if token != self.access_token:`), give no one a guess to time; nor
     does a setting compared with the new value that then replaces it
     (`if token != self.token: self.token = token`), nor a `!=` that only
     picks the entries to drop from a collection stored back in its place
@@ -695,13 +697,15 @@ def _says_only_mac(node: ast.expr) -> bool:
 
 def _own_fields(left: ast.expr, right: ast.expr, ctx) -> bool:
     """`self.access_token != self.password`: the object compares two of its own fields, set from
-    its configuration (its constructor's parameters), not from a request; a guess would have to be
-    built into a new object each time. Not when a field holds request data (`self.given =
+    its configuration (its constructor's parameters) or a server it called, not from a request; a
+    guess would have to be built into a new object each time. A name holding only a copy of one
+    counts as that field (`token = self.access_token`, then `if token != self.access_token:` after
+    a wait: did another task replace it?). Not when a field holds request data (`self.given =
     request.headers["X-Token"]`)."""
     sides = (left, right)
-    if not all(isinstance(side, ast.Attribute) and isinstance(side.value, ast.Name) and side.value.id == "self" for side in sides):
+    if not all(compared_values.own_field(side) or compared_values.copy_of_own_field(side, ctx) for side in sides):
         return False
-    return not any(part.kind == taint.UNTRUSTED for side in sides for part in ctx.origin(side).parts)
+    return not any(compared_origins.may_come_from_client(side, ctx, kinds=(taint.UNTRUSTED,)) for side in sides)
 
 
 def _builds_expression(node: ast.Compare, ctx) -> bool:

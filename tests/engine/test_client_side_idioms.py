@@ -56,3 +56,17 @@ def test_a_form_post_to_an_application_that_knows_no_user_is_the_audit_tier_with
     _low_until_undone("SLS812", code, "save(form['title'], form['text'])", "save(session['author'], form['text'])", "medium")
     # configuration loaded from elsewhere may give it a secret key and sessions
     _low_until_undone("SLS812", code, "app.config.update({'DATABASE': 'blog.db'})", "app.config.from_object('settings')", "medium")
+
+
+def test_a_snapshot_of_the_clients_own_token_compared_with_the_field_after_a_wait_is_no_guess():
+    # aiohttp's token-refresh middleware: did another task replace the token while this one waited?
+    code = (
+        "import asyncio\n\nclass TokenRefresh:\n    def __init__(self, access_token):\n"
+        "        self.access_token = access_token\n        self.lock = asyncio.Lock()\n\n"
+        "    async def __call__(self, req, handler):\n        token = self.access_token\n"
+        "        resp = await handler(req, token)\n        async with self.lock:\n"
+        "            if token != self.access_token:\n                return await handler(req, self.access_token)\n"
+        "        return resp\n"
+    )
+    # the compared name holding what a request sent is a guess again
+    _quiet_until_undone("SLS303", code, "token = self.access_token", "token = req.headers['X-Token']")

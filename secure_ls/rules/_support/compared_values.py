@@ -20,6 +20,8 @@ parameter (`filter(lambda org: org["token"] == mine, orgs)`: the items of `orgs`
 (`b64encode(b64decode(key)) != key`): a format check, nobody's guess.
 `match_refused(node, ctx)`: an `==` whose match raises (`if given == self.last_token: raise
 Replayed()`): the value it is compared with is refused, a spent or denied one.
+`own_field(node)`, `copy_of_own_field(node, ctx)`: `self.access_token`, or a name given only such
+fields (`token = self.access_token`): the object's own value, then or now.
 """
 
 from __future__ import annotations
@@ -298,3 +300,14 @@ def _values_read(node: ast.expr, ctx) -> set[str] | None:
             return None
         found |= inner
     return found
+
+
+def own_field(node: ast.expr) -> bool:
+    """`self.access_token`: a field of the object whose method compares it."""
+    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"
+
+
+def copy_of_own_field(node: ast.expr, ctx) -> bool:
+    """A name given only fields of the object (`token = self.access_token`): a snapshot of one."""
+    values = ctx.assigned_values(node) if isinstance(node, ast.Name) else []
+    return bool(values) and all(own_field(v) for v in values)
