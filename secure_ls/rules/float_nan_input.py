@@ -35,6 +35,9 @@ class FloatNanInput(Rule):
     (`int(float(text))`, `int(math.ceil(float(count) / size))`,
     `round(float(x))`): the conversion raises for NaN and infinity, so no
     non-finite value comes out (`round(float(x), 2)` is still reported).
+    Nor is one passed straight to a call that raises for both
+    (`datetime.fromtimestamp(float(date), tz=utc)`, `timedelta(hours=float(h))`,
+    `time.gmtime`).
 
     ## Why is this bad?
     `float("nan")`, `float("inf")` and `float("-Infinity")` all succeed.
@@ -100,6 +103,17 @@ class FloatNanInput(Rule):
                 return float(value)
         """),
 
+        # passed straight to a call that raises for NaN and infinity
+        code("""
+            import datetime
+            from flask import request
+
+            def retry_after():
+                date = request.args["date"]
+                when = datetime.datetime.fromtimestamp(float(date), tz=datetime.timezone.utc)
+                wait = datetime.timedelta(hours=float(request.args["hours"]) * 2)
+                return when + wait
+        """),
         # turned into an integer in the same expression: int(), ceil() and floor() raise for NaN and infinity
         code("""
             import math
@@ -232,7 +246,7 @@ class FloatNanInput(Rule):
         target = None
         if isinstance(stmt, ast.Assign) and stmt.value is node and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
             target = stmt.targets[0].id
-        if _guarded(ctx, node, target) or _spells_non_finite(ctx, node) or _rounded_to_integer(ctx, node):
+        if _guarded(ctx, node, target) or _spells_non_finite(ctx, node) or _rounded_to_integer(ctx, node) or _given_to_a_call_rejecting_non_finite(ctx, node):
             return
         confidence = part.confidence()
         if _only_query_bounds(ctx, node, target):
@@ -331,6 +345,25 @@ def _rounded_to_integer(ctx, call: ast.Call) -> bool:
     if not (isinstance(parent, ast.Call) and len(parent.args) == 1 and not parent.keywords and parent.args[0] is node):
         return False
     return ctx.call_name(parent) in _TO_INTEGER or (ctx.call_name(parent) == "round")
+
+
+# Calls that raise for NaN (ValueError) and infinity (OverflowError) in any of their number arguments
+_REJECTS_NON_FINITE = frozenset(
+    {"datetime.datetime.fromtimestamp", "datetime.datetime.utcfromtimestamp", "datetime.date.fromtimestamp", "datetime.timedelta", "time.gmtime", "time.localtime"}
+)
+
+
+def _given_to_a_call_rejecting_non_finite(ctx, call: ast.Call) -> bool:
+    """`datetime.fromtimestamp(float(date), tz=utc)`, `timedelta(hours=float(h))`: the parsed
+    number, perhaps after arithmetic, goes straight into a call that raises for NaN and
+    infinity; no non-finite value comes out."""
+    node: ast.AST = call
+    parent = ctx.parent(node)
+    while isinstance(parent, (ast.BinOp, ast.UnaryOp)) and isinstance(parent.op, _ARITHMETIC):
+        node, parent = parent, ctx.parent(parent)
+    if isinstance(parent, ast.keyword):
+        node, parent = parent, ctx.parent(parent)
+    return isinstance(parent, ast.Call) and node is not parent.func and ctx.call_name(parent) in _REJECTS_NON_FINITE
 
 
 _ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow, ast.USub, ast.UAdd)
