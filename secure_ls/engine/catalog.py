@@ -179,6 +179,10 @@ URL_BUILDERS = frozenset({"reverse", "reverse_lazy", "resolve_url", "url_for", "
 # them, a model's get_absolute_url() names the model's own page. (resolve_url() and
 # build_absolute_uri() hand back an absolute URL they are given.)
 SITE_URL_BUILDERS = frozenset({"reverse", "reverse_lazy", "url_for", "get_absolute_url"})
+# The Jupyter family's path joiners: `url_path_join(base, "api", x)` strips the slashes around
+# each piece and puts exactly one `/` between them, so a literal piece is a whole path segment
+# (unlike `urllib.parse.urljoin`, where an absolute second piece replaces the first).
+URL_PATH_JOINS = frozenset({"jupyter_server.utils.url_path_join", "notebook.utils.url_path_join", "jupyterhub.utils.url_path_join"})
 
 # What reads rows through an ORM: the manager attribute a query starts from (`Model.objects`,
 # `Model.query`), and shortcuts that fetch one row. Rows hold what the application stored.
@@ -475,7 +479,7 @@ PROPAGATORS = frozenset(
         "django.utils.safestring.mark_safe", "django.utils.safestring.SafeString", "markupsafe.Markup",
         "flask.Markup", "jinja2.Markup",
     }
-)
+) | URL_PATH_JOINS  # a joined path holds every piece it was given
 
 # The mount point the deployment gives the application (WSGI's SCRIPT_NAME, Werkzeug's
 # `script_root`): a path prefix of this site, set by the server's configuration (or a proxy the

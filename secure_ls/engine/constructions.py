@@ -246,12 +246,60 @@ class LocalCalls:
         return {}
 
 
-def passed_origins(sites, name: str, positional: tuple[str, ...], keyword_names: frozenset[str], vararg: str | None) -> dict[str, Origin]:
+class SelfCalls:
+    """For a method private to a class that derives from nothing (`def _label(self, ...)`, see
+    `is_private`): the class's calls `self._label(...)` are all its calls, by the convention that
+    makes a module's calls of a private function all of them; none, when the method is handed
+    on as a value (`map(self._label, rows)`), called on another object, or calls itself, nor
+    when the class has a base, which may call it as a hook of its own."""
+
+    # The classes whose callers are being read: a caller's flow asking again (private methods
+    # calling each other) gets no answer rather than one read from a flow still under way.
+    _asking: set[int] = set()
+
+    def __init__(self, cls: ast.ClassDef, method: ast.FunctionDef | ast.AsyncFunctionDef, origin_of: Callable):
+        self._cls = cls
+        self._method = method
+        self._origin_of = origin_of
+
+    def passed(self, name: str, positional: tuple[str, ...], keyword_names: frozenset[str], vararg: str | None, private: bool = False) -> dict[str, Origin]:
+        if id(self._cls) in SelfCalls._asking:
+            return {}
+
+        if any(not (isinstance(b, ast.Name) and b.id == "object") for b in self._cls.bases) or self._cls.keywords:
+            return {}  # a base class may call it too (a hook it declares), where these calls are not seen
+
+        def mentions(tree: ast.AST) -> list[ast.Attribute]:
+            return [n for n in astutil.walk(tree) if isinstance(n, ast.Attribute) and n.attr == name]
+
+        if mentions(self._method) or any(not _is_self(n.value) for n in mentions(self._cls)):
+            return {}
+        if any(isinstance(n, ast.Name) and n.id == name for n in astutil.walk(self._cls)):
+            return {}  # `on_error = _label` in the class body: called under another name
+        callers = [m for m in self._cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)) and m is not self._method]
+        SelfCalls._asking.add(id(self._cls))
+        try:
+            sites = [(m, lambda: self._origin_of) for m in callers]
+            return passed_origins(sites, name, positional, keyword_names, vararg, callee=lambda node: isinstance(node, ast.Attribute) and node.attr == name)
+        finally:
+            SelfCalls._asking.discard(id(self._cls))
+
+    def __call__(self, class_name: str, positional: tuple[str, ...], keyword_names: frozenset[str]) -> dict[str, list[Passed]]:
+        return {}
+
+
+def _is_self(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name) and node.id == "self"
+
+
+def passed_origins(sites, name: str, positional: tuple[str, ...], keyword_names: frozenset[str], vararg: str | None, callee=None) -> dict[str, Origin]:
     """What every call of `name` in `sites` ((tree, make origin function) pairs) passes to each
     parameter, joined; a parameter some call leaves out keeps its default there. Nothing when
     there is no call, or when the name is also used as a value (`pool.map(_label, rows)`,
     `return helper`): those calls are not seen. The callers' steps are left out: they are in
-    another unit (or function) than the parameter."""
+    another unit (or function) than the parameter. `callee(node)` says which expressions name
+    the function (by default, the plain name; `self._label` for a method)."""
+    callee = callee or (lambda node: isinstance(node, ast.Name) and node.id == name)
     passed: dict[str, Origin] = {param: CONSTANT for param in (*positional, *keyword_names, *((vararg,) if vararg else ()))}
     # Every site is read before any origin is asked for: an origin runs the caller's whole flow
     # pass, wasted when a later use of the name makes the answer nothing (one walk per site).
@@ -263,9 +311,9 @@ def passed_origins(sites, name: str, positional: tuple[str, ...], keyword_names:
         for node in astutil.walk(tree):
             if isinstance(node, ast.Call):
                 called.add(id(node.func))
-                if isinstance(node.func, ast.Name) and node.func.id == name:
+                if callee(node.func):
                     calls.append(list(_arguments(node, positional, keyword_names, vararg)))
-            elif isinstance(node, ast.Name) and node.id == name:
+            if callee(node):
                 reads.append(node)
         if any(id(node) not in called for node in reads):
             return {}  # passed on as a value: called where this cannot see

@@ -247,13 +247,15 @@ class UnitContext:
         if isinstance(outer_scope, ast.ClassDef):
             cls = outer_scope
             instance_attributes = lambda: self._instance_attributes(cls)  # noqa: E731
-        # a function private to the module, or defined inside another: what its calls pass it (constructions.py)
+        # a function private to the module or to its class, or defined inside another: what its calls pass it (constructions.py)
         called = None
         if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if isinstance(outer_scope, ast.Module):
                 called = self._constructor_arguments
             elif isinstance(outer_scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 called = constructions.LocalCalls(outer_scope, self.origin)
+            elif isinstance(outer_scope, ast.ClassDef) and constructions.is_private(scope):
+                called = constructions.SelfCalls(outer_scope, scope, self.origin)
         analyzer = self._new_analyzer(outer_scope, instance_attributes, constructor_arguments=called)
         if isinstance(outer_scope, ast.ClassDef) and isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
             analyzer.command_options = self._command_options(outer_scope, scope)

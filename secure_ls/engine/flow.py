@@ -171,8 +171,8 @@ class FlowAnalyzer(ValueOrigins):
 
     def _callers_arguments(self, func: ast.AST) -> dict:
         """What every call passes to each parameter of a constructor or function in a closed world
-        (a notebook, a script), of a function private to the module, or of a function defined
-        inside another (constructions.passed_origins)."""
+        (a notebook, a script), of a function private to the module or a method private to its
+        class, or of a function defined inside another (constructions.passed_origins)."""
         if self._constructor_arguments is None or not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return {}
         vararg = func.args.vararg.arg if func.args.vararg is not None else None
@@ -184,9 +184,9 @@ class FlowAnalyzer(ValueOrigins):
             positional = tuple(a.arg for a in (*func.args.posonlyargs, *func.args.args))
             named = frozenset((*(a.arg for a in func.args.args), *(a.arg for a in func.args.kwonlyargs)))
             passed = self._constructor_arguments.passed(func.name, positional, named, vararg, private=constructions.is_private(func))
-        elif func.name == "__init__":
+        elif func.name == "__init__" or constructions.is_private(func):  # a private method: its class's `self._label(...)` calls
             positional, named = constructions.constructor_parameters(func)
-            passed = self._constructor_arguments.passed(self._class, positional, named, vararg)
+            passed = self._constructor_arguments.passed(self._class if func.name == "__init__" else func.name, positional, named, vararg)
         else:
             return {}
         return {name: origin for name, origin in passed.items() if name not in computed}

@@ -80,6 +80,8 @@ class OpenRedirect(Rule):
     choose, then a fixed path segment or `?` before the client's text
     (`f"{settings.FRONTEND_URL}/accounts/{key}"`): the literal ends any host
     that value began, while `f"{settings.FRONTEND_URL}/{next}"` is reported.
+    The same holds of Jupyter's `url_path_join(self.base_url, "api/contents", path)`,
+    which puts one `/` between its pieces: a literal piece is a whole path segment.
     That value may be a page of this site made absolute on the request's
     host (`url = build_absolute_uri(request, reverse("done"))`, also through
     the project's helper of that name) when nothing but the request object
@@ -252,6 +254,15 @@ class OpenRedirect(Rule):
 
                 def post(self, request):
                     return HttpResponseRedirect(self.with_query(reverse("items")))
+        """),
+        # a path joiner puts the literal segment between the configured base and the client's text
+        code("""
+            import tornado.web
+            from jupyter_server.utils import url_path_join
+
+            class NotebooksRedirect(tornado.web.RequestHandler):
+                def get(self, path):
+                    self.redirect(url_path_join(self.settings["base_url"], "api/contents", path))
         """),
         # the configured URL, then the request's query after the `?` it has or is given
         code("""
@@ -607,6 +618,18 @@ class OpenRedirect(Rule):
             """),
             where="url",
             says="Redirect target `url` comes from the HTTP request",
+        ),
+        Example(  # no literal segment after the base: `//evil.example` makes the joined path start a host
+            code("""
+                import tornado.web
+                from jupyter_server.utils import url_path_join
+
+                class Files(tornado.web.RequestHandler):
+                    def get(self, path):
+                        self.redirect(url_path_join(self.settings["base_url"], path))
+            """),
+            where='url_path_join(self.settings["base_url"], path)',
+            says="comes from the URL parameter `path`",
         ),
         Example(
             code("""

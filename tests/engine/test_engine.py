@@ -956,6 +956,25 @@ def test_a_private_helper_every_call_of_which_passes_constants_holds_only_consta
     assert "SLS801" in rules(code.replace("_label", "label"))
 
 
+def test_a_private_method_every_self_call_of_which_passes_constants_holds_only_constants():
+    """`self._ballots("true")`: a `_name` method is called by its own class, so the class's calls
+    are all there are. Not when one passes data (the caller's own parameter), nor when the
+    method is handed on as a value, called on another object, in a class with a base (which may
+    call it as a hook), or for a public method."""
+    code = (
+        "from lxml import etree\n\nclass Importer:\n    def __init__(self, root):\n        self.root = root\n\n"
+        "    def _ballots(self, elimination):\n        return self.root.xpath(\"round[@elimination='\" + elimination + \"']/ballot\")\n\n"
+        "    def preferences(self):\n        return self._ballots('false'), self._ballots('true')\n"
+    )
+    _quiet_until_undone("SLS124", code, "self._ballots('true')", "self._ballots(kind)")
+    assert "SLS124" in rules(code + "\n    def pick(self, kind):\n        return self._ballots(kind)\n")
+    assert "SLS124" in rules(code + "\n    def all(self, kinds):\n        return list(map(self._ballots, kinds))\n")
+    assert "SLS124" in rules(code + "\n    def other(self, kind):\n        return Importer(self.root)._ballots(kind)\n")
+    assert "SLS124" in rules(code.replace("_ballots", "ballots"))
+    # a base class may call it as a hook, with what these calls do not show
+    assert "SLS124" in rules(code.replace("class Importer:", "class Importer(BaseImporter):"))
+
+
 def test_a_class_that_pickles_into_its_own_storage_and_reads_it_back_is_the_audit_tier():
     code = (
         "import pickle\n\nclass Cache:\n    def __init__(self, backend, key):\n        self._backend = backend\n        self._key = key\n\n"

@@ -128,7 +128,7 @@ def host_settled_after_application_value(ctx, built: ast.expr) -> bool:
     """`f"{settings.FRONTEND_URL}/accounts/{next}"`: a value the client did not choose, then a
     literal path segment (or `?`, `#`), then the client's text. Whatever that value is (empty,
     a host, `/`), the host is over before the client's text starts: the literal closes it."""
-    parts = strings.pieces(built) or []
+    parts = _path_joined(ctx, built) or strings.pieces(built) or []
     if len(parts) < 3 or not (isinstance(parts[0], strings.Value) and isinstance(parts[1], strings.Literal)):
         return False
     if not (_CLOSED_SEGMENT.match(parts[1].text) or parts[1].text[:1] in ("?", "#")):
@@ -138,6 +138,20 @@ def host_settled_after_application_value(ctx, built: ast.expr) -> bool:
     part = ctx.origin(parts[0].node).risk(Sink.REDIRECT)
     # a helper's parameter is its callers' choice, which may be the client's
     return part is None or not client_chosen(ctx, part) and not (part.kind == taint.PARAM and part.label != "self")
+
+
+def _path_joined(ctx, built: ast.expr) -> list | None:
+    """`url_path_join(self.base_url, "api/contents", path)` (catalog.URL_PATH_JOINS) as the pieces
+    it joins with `/` between them: `{base_url}/api/contents/{path}`."""
+    if not (isinstance(built, ast.Call) and not built.keywords and ctx.call_name(built) in catalog.URL_PATH_JOINS):
+        return None
+    joined: list = []
+    for index, argument in enumerate(built.args):
+        if isinstance(argument, ast.Starred):
+            return None  # `url_path_join(*parts)`: which piece comes first is unknown
+        found = strings.pieces(argument) or [strings.Value(argument)]
+        joined += ([strings.Literal("/")] if index else []) + found
+    return strings.merged(joined)
 
 
 def _builds_own_url(ctx, node: ast.expr) -> bool:

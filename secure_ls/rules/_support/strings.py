@@ -119,7 +119,7 @@ def _percent_pieces(template: str, right: ast.expr) -> list[Piece] | None:
     if values is not None and index != len(values):
         return None
     out.append(Literal(template[cursor:]))
-    return _merge(out)
+    return merged(out)
 
 
 def _format_pieces(template: str, call: ast.Call) -> list[Piece] | None:
@@ -148,10 +148,11 @@ def _format_pieces(template: str, call: ast.Call) -> list[Piece] | None:
             out.append(Value(keywords[field]))
         else:
             return None
-    return _merge(out)
+    return merged(out)
 
 
-def _merge(parts: list[Piece]) -> list[Piece]:
+def merged(parts: list[Piece]) -> list[Piece]:
+    """Adjacent literal pieces joined into one, empty ones dropped."""
     out: list[Piece] = []
     for part in parts:
         if isinstance(part, Literal) and out and isinstance(out[-1], Literal):
