@@ -101,8 +101,14 @@ def is_private(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 
 def is_called_directly(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """Undecorated (no framework registers it to call it), and never naming itself (a recursive
-    call passes what the function computed, which its callers' constants say nothing about)."""
-    return not func.decorator_list and not any(isinstance(n, ast.Name) and n.id == func.name for n in astutil.walk(func))
+    call passes what the function computed, which its callers' constants say nothing about).
+    Kept in the function's node (trees never change): every flow pass of it asks."""
+    found = func.__dict__.get("_sls_called_directly")
+    if found is None:
+        found = func.__dict__["_sls_called_directly"] = not func.decorator_list and not any(
+            isinstance(n, ast.Name) and n.id == func.name for n in astutil.walk(func)
+        )
+    return found
 
 
 def callers_by_unit(classes: Sequence[frozenset[str]], calls: Sequence[frozenset[str]]) -> dict[int, tuple[int, ...]]:
@@ -189,6 +195,7 @@ class ConstructorArguments:
         self._closed_world = closed_world
         self._known: dict[str, dict[str, list[Passed]]] = {}
         self._contexts: dict[int, Callable] = {}  # caller unit -> its origin function, analysed once
+        self._passed: dict[tuple, dict[str, Origin]] = {}  # see `passed`
 
     def passed(self, class_name: str, positional: tuple[str, ...], keyword_names: frozenset[str], vararg: str | None, private: bool = False) -> dict[str, Origin]:
         """In a closed world (a notebook or a script, which nothing else calls), or for a function
@@ -196,8 +203,12 @@ class ConstructorArguments:
         parameter, joined (`display("df1", "df2")`, `_clone(url, tempfile.mkdtemp())`)."""
         if not (self._closed_world or private):
             return {}
-        sites = [(unit.parsed.tree, lambda unit=unit: self._origin_in(unit)) for unit in self._callers if unit.parsed.tree is not None]
-        return passed_origins(sites, class_name, positional, keyword_names, vararg)
+        key = (class_name, positional, keyword_names, vararg)
+        found = self._passed.get(key)
+        if found is None:  # each flow pass of the function asks again; the callers stay the same
+            sites = [(unit.parsed.tree, lambda unit=unit: self._origin_in(unit)) for unit in self._callers if unit.parsed.tree is not None]
+            found = self._passed[key] = passed_origins(sites, class_name, positional, keyword_names, vararg)
+        return found
 
     def _origin_in(self, unit) -> Callable:
         found = self._contexts.get(id(unit))
@@ -269,18 +280,19 @@ class SelfCalls:
         if any(not (isinstance(b, ast.Name) and b.id == "object") for b in self._cls.bases) or self._cls.keywords:
             return {}  # a base class may call it too (a hook it declares), where these calls are not seen
 
-        def mentions(tree: ast.AST) -> list[ast.Attribute]:
-            return [n for n in astutil.walk(tree) if isinstance(n, ast.Attribute) and n.attr == name]
-
-        if mentions(self._method) or any(not _is_self(n.value) for n in mentions(self._cls)):
-            return {}
-        if any(isinstance(n, ast.Name) and n.id == name for n in astutil.walk(self._cls)):
+        attributes, names, calls = _class_names(self._cls)
+        mentioned, called = attributes.get(name, ()), calls.get(name, ())
+        if len(called) != len(mentioned) or any(_inside(n, self._method) or not _is_self(n.value) for n in mentioned):
+            return {}  # handed on as a value (`map(self._label, rows)`), called on another object, or recursive
+        if name in names:
             return {}  # `on_error = _label` in the class body: called under another name
-        callers = [m for m in self._cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)) and m is not self._method]
+        methods = [m for m in self._cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)) and m is not self._method]
+        found = [(in_method, lambda: self._origin_of) for m in methods if (in_method := [c for c in called if _inside(c, m)])]
+        if sum(len(c) for c, _ in found) != len(called):
+            return {}  # a call outside the class's methods (in its body, or a nested class's)
         SelfCalls._asking.add(id(self._cls))
         try:
-            sites = [(m, lambda: self._origin_of) for m in callers]
-            return passed_origins(sites, name, positional, keyword_names, vararg, callee=lambda node: isinstance(node, ast.Attribute) and node.attr == name)
+            return joined_arguments(found, positional, keyword_names, vararg)
         finally:
             SelfCalls._asking.discard(id(self._cls))
 
@@ -292,41 +304,72 @@ def _is_self(node: ast.expr) -> bool:
     return isinstance(node, ast.Name) and node.id == "self"
 
 
-def passed_origins(sites, name: str, positional: tuple[str, ...], keyword_names: frozenset[str], vararg: str | None, callee=None) -> dict[str, Origin]:
+# Where _class_names keeps a class's answer, in the class node itself (trees never change after
+# parsing): each private method of a class asks about the same class.
+_CLASS_NAMES = "_sls_class_names"
+
+
+def _class_names(cls: ast.ClassDef) -> tuple[dict[str, list[ast.Attribute]], set[str], dict[str, list[ast.Call]]]:
+    """The attribute reads of a class's body by name (`self._label`), the plain names it uses, and
+    the calls of an attribute by its name (`self._label(...)`)."""
+    found = cls.__dict__.get(_CLASS_NAMES)
+    if found is None:
+        attributes: dict[str, list[ast.Attribute]] = {}
+        names: set[str] = set()
+        calls: dict[str, list[ast.Call]] = {}
+        for node in astutil.walk(cls):
+            if isinstance(node, ast.Attribute):
+                attributes.setdefault(node.attr, []).append(node)
+            elif isinstance(node, ast.Name):
+                names.add(node.id)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                calls.setdefault(node.func.attr, []).append(node)
+        found = cls.__dict__[_CLASS_NAMES] = (attributes, names, calls)
+    return found
+
+
+def _inside(node: ast.AST, tree: ast.AST) -> bool:
+    return tree.lineno <= node.lineno <= tree.end_lineno and (node.lineno, node.col_offset) >= (tree.lineno, tree.col_offset)
+
+
+def passed_origins(sites, name: str, positional: tuple[str, ...], keyword_names: frozenset[str], vararg: str | None) -> dict[str, Origin]:
     """What every call of `name` in `sites` ((tree, make origin function) pairs) passes to each
-    parameter, joined; a parameter some call leaves out keeps its default there. Nothing when
-    there is no call, or when the name is also used as a value (`pool.map(_label, rows)`,
-    `return helper`): those calls are not seen. The callers' steps are left out: they are in
-    another unit (or function) than the parameter. `callee(node)` says which expressions name
-    the function (by default, the plain name; `self._label` for a method)."""
-    callee = callee or (lambda node: isinstance(node, ast.Name) and node.id == name)
-    passed: dict[str, Origin] = {param: CONSTANT for param in (*positional, *keyword_names, *((vararg,) if vararg else ()))}
+    parameter, joined (see joined_arguments). Nothing when there is no call, or when the name is
+    also used as a value (`pool.map(_label, rows)`, `return helper`): those calls are not seen."""
     # Every site is read before any origin is asked for: an origin runs the caller's whole flow
     # pass, wasted when a later use of the name makes the answer nothing (one walk per site).
-    found: list[tuple[list[list[tuple[str, ast.expr]]], Callable]] = []
+    found: list[tuple[list[ast.Call], Callable]] = []
     for tree, make_origin in sites:
         called: set[int] = set()
         reads: list[ast.Name] = []
-        calls: list[list[tuple[str, ast.expr]]] = []
+        calls: list[ast.Call] = []
         for node in astutil.walk(tree):
             if isinstance(node, ast.Call):
                 called.add(id(node.func))
-                if callee(node.func):
-                    calls.append(list(_arguments(node, positional, keyword_names, vararg)))
-            if callee(node):
+                if isinstance(node.func, ast.Name) and node.func.id == name:
+                    calls.append(node)
+            elif isinstance(node, ast.Name) and node.id == name:
                 reads.append(node)
         if any(id(node) not in called for node in reads):
             return {}  # passed on as a value: called where this cannot see
-        if any(param is None for arguments in calls for param, _ in arguments):
-            return {}  # `f(*rows)`, `f(**opts)`: what goes where is unknown
         if calls:
             found.append((calls, make_origin))
-    if not found:
+    return joined_arguments(found, positional, keyword_names, vararg)
+
+
+def joined_arguments(found: list[tuple[list[ast.Call], Callable]], positional: tuple[str, ...], keyword_names: frozenset[str], vararg: str | None) -> dict[str, Origin]:
+    """What the calls (with the make-origin function of the scope each is in) pass to each
+    parameter, joined; a parameter some call leaves out keeps its default there. Nothing without
+    a call, or with `f(*rows)` / `f(**opts)` (what goes where is unknown). The callers' steps are
+    left out: they are in another unit (or function) than the parameter."""
+    sites = [([list(_arguments(call, positional, keyword_names, vararg)) for call in calls], make_origin) for calls, make_origin in found]
+    if not sites or any(param is None for arguments, _ in sites for passed in arguments for param, _ in passed):
         return {}
-    for calls, make_origin in found:
+    passed: dict[str, Origin] = {param: CONSTANT for param in (*positional, *keyword_names, *((vararg,) if vararg else ()))}
+    for arguments, make_origin in sites:
         origin = make_origin()
-        for arguments in calls:
-            for param, arg in arguments:
+        for each in arguments:
+            for param, arg in each:
                 passed[param] = passed[param].join(origin(arg))
     return {param: found if found.is_constant else Origin(frozenset(replace(p, steps=()) for p in found.parts)) for param, found in passed.items()}
 
