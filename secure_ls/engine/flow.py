@@ -21,7 +21,7 @@ from typing import Callable, Iterable
 
 from secure_ls.engine import astutil, catalog, constructions, frameworks, guards, lookups, shape_checks
 from secure_ls.engine.taint import ALL, CONSTANT, Origin, PARAM, Part, Sink, UNKNOWN, UNTRUSTED, make_step, meet
-from secure_ls.engine.bindings import Binding, Env, InstanceAttributes, ScopeFacts
+from secure_ls.engine.bindings import Binding, Env, InstanceAttributes, ScopeFacts, mark_checked_with_derived
 from secure_ls.engine.astutil import constant_key, instance_attribute
 from secure_ls.engine.expressions import NOT_STATIC
 from secure_ls.engine.values import ValueOrigins
@@ -274,6 +274,8 @@ class FlowAnalyzer(ValueOrigins):
                     # the response a helper returns (or a view sends) is saved, not rendered
                     held, html = env[download], frozenset({Sink.HTML})
                     env[download] = replace(held, origin=held.origin.sanitized(html), own=held.own.sanitized(html) if held.own is not None else None)
+            # `suffix = SUFFIXES[lang]` ran: lang is one of the dict literal's keys, and so is what was built from it
+            mark_checked_with_derived(env, lookups.keys_of_literal_looked_up(stmt.value, lambda n: env[n].values if n in env else ()), ALL)
         elif isinstance(stmt, ast.AnnAssign):
             self._expr(stmt.annotation, env, record_only=True)
             if stmt.value is not None:

@@ -163,3 +163,26 @@ def _matched_name(test: ast.expr, item: str) -> str | None:
 
 def _is_field_of(node: ast.expr, item: str) -> bool:
     return isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.value, ast.Name) and node.value.id == item
+
+
+def keys_of_literal_looked_up(value: ast.expr, values_of) -> frozenset[str]:
+    """The names K that `value` (a statement's value) reads as `TABLE[K]`, TABLE being a name whose
+    one value (`values_of(name)`) is a dict display with constant keys (`SUFFIXES = {"python":
+    "py", "go": "go"}`): the read raises KeyError for any other K, so once the statement has run K
+    is one of those keys. Only reads that always run: not in a lambda or comprehension, the
+    branches of a conditional expression, nor after the first operand of `and`/`or`."""
+    keys: set[str] = set()
+    stack: list[ast.AST] = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            continue
+        if isinstance(node, (ast.IfExp, ast.BoolOp)):
+            stack.append(node.test if isinstance(node, ast.IfExp) else node.values[0])
+            continue
+        stack.extend(astutil.children(node))
+        if type(node) is ast.Subscript and isinstance(node.slice, ast.Name) and isinstance(node.value, ast.Name) and isinstance(node.ctx, ast.Load):
+            table = values_of(node.value.id)
+            if len(table) == 1 and isinstance(table[0], ast.Dict) and all(isinstance(k, ast.Constant) for k in table[0].keys):
+                keys.add(node.slice.id)
+    return frozenset(keys)
