@@ -125,14 +125,14 @@ def filtered_by(value: ast.expr | None, origin) -> str | None:
         loop = value.generators[0]
         if not isinstance(loop.target, ast.Name) or is_untrusted(origin(loop.iter)):
             return None
-        return next((k for test in loop.ifs if (k := _matched_name(test, loop.target.id)) is not None), None)
+        return next((k for test in loop.ifs if (k := matched_name(test, loop.target.id)) is not None), None)
     if isinstance(value, ast.Call):
         lambdas = [a for a in value.args if isinstance(a, ast.Lambda) and len(a.args.args) == 1]
         others = [a for a in value.args if not isinstance(a, ast.Lambda)]
         receiver = value.func.value if isinstance(value.func, ast.Attribute) else None
         if len(lambdas) != 1 or any(is_untrusted(origin(a)) for a in [*others, *([receiver] if receiver is not None else [])]):
             return None
-        return _matched_name(lambdas[0].body, lambdas[0].args.args[0].arg)
+        return matched_name(lambdas[0].body, lambdas[0].args.args[0].arg)
     return None
 
 
@@ -145,11 +145,20 @@ def matched_element(test: ast.Compare, origin, collection_of) -> str | None:
             continue
         if item is side:  # `if entry == name:` in `for entry in os.listdir(BASE):`
             return other.id if isinstance(other, ast.Name) and other.id != item.id else None
-        return _matched_name(test, item.id)
+        return matched_name(test, item.id)
     return None
 
 
-def _matched_name(test: ast.expr, item: str) -> str | None:
+def single_loop_item(value: ast.expr) -> str | None:
+    """The item name of a generator expression over one collection with no filter (`d` in
+    `(name == d.filename for d in DOCUMENTS)`), else None."""
+    if isinstance(value, ast.GeneratorExp) and len(value.generators) == 1 and not value.generators[0].ifs:
+        target = value.generators[0].target
+        return target.id if isinstance(target, ast.Name) else None
+    return None
+
+
+def matched_name(test: ast.expr, item: str) -> str | None:
     """K in `item.field == K` (either side; `item["field"]` too; `(item.key or item.extension) == K`,
     one of the item's fields)."""
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
