@@ -264,6 +264,8 @@ class FlowAnalyzer(ValueOrigins):
     def _stmt(self, stmt: ast.stmt, env: Env) -> bool:
         if isinstance(stmt, ast.Assign):
             names: dict[int, Binding] = {}
+            # `x = SUFFIXES[lang]` ran: lang is a key of a literal still as bound (fields kept), so is what was made of it
+            keys = lookups.keys_of_literal_looked_up(stmt.value, lambda n: env[n].values if n in env and env[n].fields is not None else ())
             origin = self._value(stmt.value, env, names)
             self._checked_by_call(stmt.value, env, result_used=True)
             for target in stmt.targets:
@@ -274,8 +276,7 @@ class FlowAnalyzer(ValueOrigins):
                     # the response a helper returns (or a view sends) is saved, not rendered
                     held, html = env[download], frozenset({Sink.HTML})
                     env[download] = replace(held, origin=held.origin.sanitized(html), own=held.own.sanitized(html) if held.own is not None else None)
-            # `suffix = SUFFIXES[lang]` ran: lang is one of the dict literal's keys, and so is what was built from it
-            mark_checked_with_derived(env, lookups.keys_of_literal_looked_up(stmt.value, lambda n: env[n].values if n in env else ()), ALL)
+            mark_checked_with_derived(env, keys, ALL)
         elif isinstance(stmt, ast.AnnAssign):
             self._expr(stmt.annotation, env, record_only=True)
             if stmt.value is not None:

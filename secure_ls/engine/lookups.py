@@ -176,10 +176,12 @@ def _is_field_of(node: ast.expr, item: str) -> bool:
 
 def keys_of_literal_looked_up(value: ast.expr, values_of) -> frozenset[str]:
     """The names K that `value` (a statement's value) reads as `TABLE[K]`, TABLE being a name whose
-    one value (`values_of(name)`: the flow pass gives the function's own bindings) is a dict display
-    with constant keys (`suffixes = {"python": "py", "go": "go"}`): the read raises KeyError for any other K, so once the statement has run K
-    is one of those keys. Only reads that always run: not in a lambda or comprehension, the
-    branches of a conditional expression, nor after the first operand of `and`/`or`."""
+    one value (`values_of(name)`: the flow pass gives the function's own bindings, while no key
+    but constants was stored in them and no method called) is a dict display with constant keys
+    (`suffixes = {"python": "py", "go": "go"}`): the read raises KeyError for any other K, so once
+    the statement has run K is one of those keys. Only reads that always run: not in a lambda or
+    comprehension, the branches of a conditional expression, nor after the first operand of
+    `and`/`or`."""
     keys: set[str] = set()
     stack: list[ast.AST] = [value]
     while stack:

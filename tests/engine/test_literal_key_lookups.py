@@ -49,3 +49,13 @@ def test_a_table_that_is_not_a_literal_checks_nothing():
     # the client's own JSON has whatever keys the client sent
     code = SDKS.replace('suffixes = {"python": "py", "go": "go"}', "suffixes = request.GET.dict()")
     assert "SLS110" in rules(code)
+
+
+def test_a_table_given_the_clients_key_checks_nothing():
+    # `suffixes[extra] = ...` adds a key the client chose: `../../etc` may then be one of them
+    code = SDKS.replace("    language = request.GET.get", '    suffixes[request.GET["extra"]] = "txt"\n    language = request.GET.get')
+    assert "SLS110" in rules(code)
+    code = SDKS.replace("    language = request.GET.get", "    suffixes.update(request.GET.dict())\n    language = request.GET.get")
+    assert "SLS110" in rules(code)
+    # a key of the code's own is still a key of the table
+    assert "SLS110" not in rules(SDKS.replace("    language = request.GET.get", '    suffixes["rb"] = "rb"\n    language = request.GET.get'))
