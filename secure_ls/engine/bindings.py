@@ -6,9 +6,10 @@ by rules through the context), and what a class's methods store on `self`
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from secure_ls.engine.taint import Origin
+from secure_ls.engine import astutil
+from secure_ls.engine.taint import UNTRUSTED, Origin
 
 
 @dataclass
@@ -34,6 +35,35 @@ class Binding:
 
 
 Env = dict[str, Binding]
+
+
+def mark_checked_with_derived(env: Env, names: frozenset[str], sinks: frozenset[str]) -> None:
+    """Make `names` safe for `sinks` from here on, and with them what was built from them before the
+    check (`path = os.path.join(BASE, lang)`, then `SUFFIXES[lang]` raises unless lang is a key): a
+    binding whose value mentions a checked name (through other names' values) holds the checked
+    value where it holds the very part of the client's data the name holds. A value taken apart on
+    the way (`lang = path.split("/")[-1]`: an item read, one step more) shares no part, nor does a
+    parameter (its parts carry no steps to tell one use from another)."""
+    checked = {n for n in names if n in env}
+    if not checked:
+        return
+    shared = {p for n in checked for p in env[n].origin.parts if p.kind == UNTRUSTED and p.steps}
+    derived = set(checked)
+    grown = True
+    while grown:
+        grown = False
+        for name, binding in env.items():
+            if name not in derived and any(isinstance(n, ast.Name) and n.id in derived for v in binding.values for n in astutil.walk(v)):
+                derived.add(name)
+                grown = True
+    for name in derived:
+        binding = env[name]
+        parts = binding.origin.parts
+        if name in checked:
+            env[name] = Binding(binding.origin.sanitized(sinks), binding.values, binding.alias)
+        elif parts & shared:
+            origin = Origin(frozenset(parts & shared)).sanitized(sinks).join(Origin(frozenset(parts - shared)))
+            env[name] = replace(binding, origin=origin, fields=None, own=None)
 
 
 @dataclass

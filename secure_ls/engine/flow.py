@@ -21,7 +21,7 @@ from typing import Callable, Iterable
 
 from secure_ls.engine import astutil, catalog, constructions, frameworks, guards, lookups, shape_checks
 from secure_ls.engine.taint import ALL, CONSTANT, Origin, PARAM, Part, Sink, UNKNOWN, UNTRUSTED, make_step, meet
-from secure_ls.engine.bindings import Binding, Env, InstanceAttributes, ScopeFacts
+from secure_ls.engine.bindings import Binding, Env, InstanceAttributes, ScopeFacts, mark_checked_with_derived
 from secure_ls.engine.astutil import constant_key, instance_attribute
 from secure_ls.engine.expressions import NOT_STATIC
 from secure_ls.engine.values import ValueOrigins
@@ -267,6 +267,8 @@ class FlowAnalyzer(ValueOrigins):
     def _stmt(self, stmt: ast.stmt, env: Env) -> bool:
         if isinstance(stmt, ast.Assign):
             names: dict[int, Binding] = {}
+            # `x = SUFFIXES[lang]` ran: lang is a key of a literal still as bound (fields kept), so is what was made of it
+            keys = lookups.keys_of_literal_looked_up(stmt.value, lambda n: env[n].values if n in env and env[n].fields is not None else ())
             origin = self._value(stmt.value, env, names)
             self._checked_by_call(stmt.value, env, result_used=True)
             for target in stmt.targets:
@@ -277,6 +279,7 @@ class FlowAnalyzer(ValueOrigins):
                     # the response a helper returns (or a view sends) is saved, not rendered
                     held, html = env[download], frozenset({Sink.HTML})
                     env[download] = replace(held, origin=held.origin.sanitized(html), own=held.own.sanitized(html) if held.own is not None else None)
+            mark_checked_with_derived(env, keys, ALL)
         elif isinstance(stmt, ast.AnnAssign):
             self._expr(stmt.annotation, env, record_only=True)
             if stmt.value is not None:

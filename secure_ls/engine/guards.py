@@ -245,6 +245,13 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
                 sinks = _prefix_match_sinks(_compiled_pattern_text(func.value, qualify, value_of), sinks)
             if sinks:
                 names.add(subject)
+        elif isinstance(func, ast.Name) and func.id == "any" and len(test.args) == 1 and (item := lookups.single_loop_item(test.args[0])):
+            # `any(name == d.filename for d in DOCUMENTS)`, `any(path.is_relative_to(d) for d in DIRS)`:
+            # true, the check held for one item (not when the items are the client's)
+            if origin is None or not lookups.is_untrusted(origin(test.args[0].generators[0].iter)):  # type: ignore[attr-defined]
+                found, when, kinds = validation(test.args[0].elt, qualify, origin, value_of, validator, values_of)  # type: ignore[attr-defined]
+                matched = lookups.matched_name(test.args[0].elt, item)  # type: ignore[attr-defined]
+                names, sinks = ({matched}, ALL) if matched else (found - {item} if when else set(), kinds)
         elif isinstance(func, ast.Attribute) and f"django.utils.http.{func.attr}" in _VALIDATING_FUNCTIONS and (validator is None or validator(func) is None):
             # `get_adapter().is_safe_url(url)`: a method of an object the analysis cannot follow,
             # named after (and, in practice, wrapping) Django's URL check; taken at its word
@@ -445,7 +452,8 @@ def validated_parameters(func: ast.FunctionDef | ast.AsyncFunctionDef, qualify, 
     if not returns or not all(_is_truth_value(r.value) for r in returns):
         return ()
     params = [a.arg for a in all_args(func.args)]
-    wrapped = _wrapped_validation(returns, params, qualify, validator, shape_checks.resolved_joins(func, params, qualify))
+    accepted = {id(s.body[0]): s.test for s in func.body if isinstance(s, ast.If) and not s.orelse and len(s.body) == 1 and _returns_true(s.body[0])}
+    wrapped = _wrapped_validation(returns, params, qualify, validator, shape_checks.resolved_joins(func, params, qualify), accepted)
     if wrapped:
         return wrapped
     assigned: list[tuple[set[str], ast.expr]] = []
@@ -493,7 +501,7 @@ def validated_parameters(func: ast.FunctionDef | ast.AsyncFunctionDef, qualify, 
     return tuple(out)
 
 
-def _wrapped_validation(returns: list[ast.Return], params: list[str], qualify, validator, joins: dict[str, str]) -> tuple[tuple[str, frozenset[str]], ...]:
+def _wrapped_validation(returns: list[ast.Return], params: list[str], qualify, validator, joins: dict[str, str], accepted: dict[int, ast.expr]) -> tuple[tuple[str, frozenset[str]], ...]:
     """A predicate whose every return that can be true is a check `validation` knows on a parameter
     (`return root in path.resolve().parents`, `return NAME.fullmatch(x)`): true, x passed it; a
     path check of a local in `joins` (`full = (Path(base) / name).resolve()`) checks its parameter."""
@@ -502,9 +510,10 @@ def _wrapped_validation(returns: list[ast.Return], params: list[str], qualify, v
     for ret in returns:  # all truth values (see validated_parameters)
         if isinstance(ret.value, ast.Constant) and ret.value.value is False:
             continue
-        found, when, kinds = validation(ret.value, qualify, validator=validator)  # type: ignore[arg-type]
-        if when and found & joins.keys() and kinds & PATH_SINKS:
-            found, kinds = {joins.get(name, name) for name in found}, kinds & PATH_SINKS
+        # `if name in DOCUMENTS: return True`: that return is true where the test is
+        found, when, kinds = validation(accepted.get(id(ret), ret.value), qualify, validator=validator)  # type: ignore[arg-type]
+        if when and found & joins.keys() and (kinds & PATH_SINKS or Sink.ANY in kinds):
+            found, kinds = {joins.get(name, name) for name in found}, PATH_SINKS  # inside the base: a path, nothing more
         found = found & set(params) if when else set()
         test = ret.value
         while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
@@ -514,6 +523,10 @@ def _wrapped_validation(returns: list[ast.Return], params: list[str], qualify, v
         checked = found if checked is None else checked & found
         sinks = kinds if sinks == ALL else sinks & kinds
     return tuple((param, sinks) for param in sorted(checked or ()))
+
+
+def _returns_true(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Constant) and stmt.value.value is True
 
 
 def _validates_any(summary) -> bool:

@@ -166,14 +166,14 @@ def filtered_by(value: ast.expr | None, origin) -> str | None:
         loop = value.generators[0]
         if not isinstance(loop.target, ast.Name) or is_untrusted(origin(loop.iter)):
             return None
-        return next((k for test in loop.ifs if (k := _matched_name(test, loop.target.id)) is not None), None)
+        return next((k for test in loop.ifs if (k := matched_name(test, loop.target.id)) is not None), None)
     if isinstance(value, ast.Call):
         lambdas = [a for a in value.args if isinstance(a, ast.Lambda) and len(a.args.args) == 1]
         others = [a for a in value.args if not isinstance(a, ast.Lambda)]
         receiver = value.func.value if isinstance(value.func, ast.Attribute) else None
         if len(lambdas) != 1 or any(is_untrusted(origin(a)) for a in [*others, *([receiver] if receiver is not None else [])]):
             return None
-        return _matched_name(lambdas[0].body, lambdas[0].args.args[0].arg)
+        return matched_name(lambdas[0].body, lambdas[0].args.args[0].arg)
     return None
 
 
@@ -186,11 +186,20 @@ def matched_element(test: ast.Compare, origin, collection_of) -> str | None:
             continue
         if item is side:  # `if entry == name:` in `for entry in os.listdir(BASE):`
             return other.id if isinstance(other, ast.Name) and other.id != item.id else None
-        return _matched_name(test, item.id)
+        return matched_name(test, item.id)
     return None
 
 
-def _matched_name(test: ast.expr, item: str) -> str | None:
+def single_loop_item(value: ast.expr) -> str | None:
+    """The item name of a generator expression over one collection with no filter (`d` in
+    `(name == d.filename for d in DOCUMENTS)`), else None."""
+    if isinstance(value, ast.GeneratorExp) and len(value.generators) == 1 and not value.generators[0].ifs:
+        target = value.generators[0].target
+        return target.id if isinstance(target, ast.Name) else None
+    return None
+
+
+def matched_name(test: ast.expr, item: str) -> str | None:
     """K in `item.field == K` (either side; `item["field"]` too; `(item.key or item.extension) == K`,
     one of the item's fields)."""
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
@@ -204,3 +213,28 @@ def _matched_name(test: ast.expr, item: str) -> str | None:
 
 def _is_field_of(node: ast.expr, item: str) -> bool:
     return isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.value, ast.Name) and node.value.id == item
+
+
+def keys_of_literal_looked_up(value: ast.expr, values_of) -> frozenset[str]:
+    """The names K that `value` (a statement's value) reads as `TABLE[K]`, TABLE being a name whose
+    one value (`values_of(name)`: the flow pass gives the function's own bindings, while no key
+    but constants was stored in them and no method called) is a dict display with constant keys
+    (`suffixes = {"python": "py", "go": "go"}`): the read raises KeyError for any other K, so once
+    the statement has run K is one of those keys. Only reads that always run: not in a lambda or
+    comprehension, the branches of a conditional expression, nor after the first operand of
+    `and`/`or`."""
+    keys: set[str] = set()
+    stack: list[ast.AST] = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            continue
+        if isinstance(node, (ast.IfExp, ast.BoolOp)):
+            stack.append(node.test if isinstance(node, ast.IfExp) else node.values[0])
+            continue
+        stack.extend(astutil.children(node))
+        if type(node) is ast.Subscript and isinstance(node.slice, ast.Name) and isinstance(node.value, ast.Name) and isinstance(node.ctx, ast.Load):
+            table = values_of(node.value.id)
+            if len(table) == 1 and isinstance(table[0], ast.Dict) and all(isinstance(k, ast.Constant) for k in table[0].keys):
+                keys.add(node.slice.id)
+    return frozenset(keys)

@@ -128,9 +128,10 @@ def resolved_in_place(func: ast.AST, names: frozenset[str], qualify) -> frozense
 def resolved_joins(func: ast.AST, params: list[str], qualify) -> dict[str, str]:
     """The locals of `func` bound once, at the top of its body, to a base joined with one of
     `params` as the last component and resolved: `full = (Path(base) / name).resolve()`,
-    `os.path.realpath(os.path.join(base, name))`, `Path(base, name).resolve()`. A name that holds
-    `..` or is absolute leaves the base once resolved (`Path(base) / "/etc"` is `/etc`), so a
-    containment check of the local that holds is one of the parameter, for paths under that base."""
+    `os.path.realpath(os.path.join(base, name))`, `Path(base, name).resolve()`, or the parameter
+    resolved alone (`Path(name).resolve()`). A name that holds `..` or is absolute leaves the base
+    once resolved (`Path(base) / "/etc"` is `/etc`), so a containment check of the local that holds
+    is one of the parameter, for paths under that base."""
     stores: dict[str, int] = {}
     for node in astutil.walk(func):
         if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
@@ -142,10 +143,19 @@ def resolved_joins(func: ast.AST, params: list[str], qualify) -> dict[str, str]:
         local = stmt.targets[0].id
         if stores.get(local) != 1 or not is_resolving(stmt.value, qualify):
             continue
-        joined = _joined_component(_resolved_argument(stmt.value), qualify)
+        resolved = _resolved_argument(stmt.value)
+        # `Path(name).resolve()`, `os.path.realpath(name)`: the name itself, wherever it leads
+        joined = _joined_component(resolved, qualify) or _made_path_of(resolved, qualify)
         if isinstance(joined, ast.Name) and joined.id in params and stores.get(joined.id, 0) == 0:
             out[local] = joined.id
     return out
+
+
+def _made_path_of(node: ast.expr | None, qualify) -> ast.expr | None:
+    """`name` of a bare name or `Path(name)`."""
+    if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords and qualify(node.func) in _JOINS:
+        node = node.args[0]
+    return node if isinstance(node, ast.Name) else None
 
 
 def _resolved_argument(call: ast.Call) -> ast.expr | None:
