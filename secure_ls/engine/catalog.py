@@ -437,7 +437,7 @@ PERCENT_ENCODERS = {"urllib.parse.quote": 1, "urllib.parse.quote_plus": 1}
 HTML_UNSAFE_IN_SAFE = frozenset("<>\"':`")
 
 # Sinks a chain of `.replace(old, new)` calls makes a value safe for, by the characters it must
-# escape (guards.escaped_characters), or a regex substitution replaces (regex_removal): an LDAP
+# escape (quoting.escaped_characters), or a regex substitution replaces (regex_removal): an LDAP
 # filter's specials (RFC 4515), the HTML characters `html.escape(quote=False)` escapes, line breaks
 # (log lines, header values), and path separators: what is left is one file name, as
 # `os.path.basename` leaves (SANITIZERS), which a path joined under a folder cannot climb out with.

@@ -170,9 +170,8 @@ class FlowAnalyzer(ValueOrigins):
         return self._constructor_arguments(self._class, positional, named)
 
     def _callers_arguments(self, func: ast.AST) -> dict:
-        """What every call passes to each parameter of a constructor or function in a closed world
-        (a notebook, a script), of a function private to the module or a method private to its
-        class, or of a function defined inside another (constructions.passed_origins)."""
+        """What every call passes to each parameter of a constructor or function in a closed world, of a
+        function private to its module or class, or defined inside another (constructions.py)."""
         if self._constructor_arguments is None or not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return {}
         vararg = func.args.vararg.arg if func.args.vararg is not None else None
@@ -180,7 +179,7 @@ class FlowAnalyzer(ValueOrigins):
         computed = {name for name, default in frameworks.parameter_defaults(func.args).items() if not isinstance(default, ast.Constant)}
         if self._class is None:
             if not constructions.is_called_directly(func):
-                return {}
+                return {}  # decorated or recursive
             positional = tuple(a.arg for a in (*func.args.posonlyargs, *func.args.args))
             named = frozenset((*(a.arg for a in func.args.args), *(a.arg for a in func.args.kwonlyargs)))
             passed = self._constructor_arguments.passed(func.name, positional, named, vararg, private=constructions.is_private(func))
@@ -192,8 +191,7 @@ class FlowAnalyzer(ValueOrigins):
         return {name: origin for name, origin in passed.items() if name not in computed}
 
     def _sent_request_parameter(self, func: ast.AST) -> str | None:
-        """The parameter holding a request being sent: annotated with a client's request class (catalog.
-        OUTBOUND_REQUEST_TYPES), or a transport method's first (`send(self, request)`: OUTBOUND_REQUEST_METHODS)."""
+        """The parameter holding a request being sent: typed as one (catalog.OUTBOUND_REQUEST_TYPES), or a transport's."""
         if isinstance(func, ast.Lambda):
             return None
         annotated = (a.arg for a in frameworks.all_args(func.args) if a.annotation and self._qualify(a.annotation) in catalog.OUTBOUND_REQUEST_TYPES)

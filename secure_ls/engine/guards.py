@@ -6,7 +6,7 @@ application's own predicate whose summary validates a parameter) and says which 
 it validates, whether they are valid when the test is true, and for which sinks.
 `validated_parameters(func)` finds the predicates (`is_safe_url(target)`) whose result
 checks a URL parameter, so a call to them validates like a library check.
-`quote_kept_out` and `escaped_characters` recognise rewrites that sanitize text in place.
+What a rewrite keeps a value inside (a quote taken out, characters escaped) is quoting.py's.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import ast
 import re
 from typing import Callable, Iterable
 
-from secure_ls.engine import astutil, catalog, formatting, lookups, shape_checks
+from secure_ls.engine import astutil, catalog, formatting, lookups, quoting, shape_checks
 from secure_ls.engine.frameworks import all_args
 from secure_ls.engine.taint import ALL, LINE_SINKS, STAYS_IN_QUOTE, UNKNOWN, Origin, Sink, meet, sinks
 
@@ -622,10 +622,10 @@ def rewritten(node: ast.Call, receiver: Origin, join_all: Callable, translated: 
     translation table maps."""
     attr = node.func.attr  # type: ignore[attr-defined]
     args = [*node.args, *(k.value for k in node.keywords)]
-    kept_out = quote_kept_out(node, translated)
+    kept_out = quoting.quote_kept_out(node, translated)
     # `name.replace('"', '""')`: whatever it is joined to later, it cannot leave a `"`-quoted literal
     stays_quoted = frozenset({STAYS_IN_QUOTE[kept_out]}) if kept_out else frozenset()
-    put_back = {q for new in _replacements(node)[:1] for q in STAYS_IN_QUOTE if q in new[1] and q != kept_out}
+    put_back = {q for new in quoting.replacements(node)[:1] for q in STAYS_IN_QUOTE if q in new[1] and q != kept_out}
     if put_back and attr == "replace":  # `.replace("\0", "'")`: a lone quote again, whatever was checked before
         receiver = receiver.exposed(frozenset({Sink.QUOTED, Sink.SELF_QUOTED, *(STAYS_IN_QUOTE[q] for q in put_back)}))
     if attr == "format" and any(k.arg is None for k in node.keywords):
@@ -639,7 +639,7 @@ def rewritten(node: ast.Call, receiver: Origin, join_all: Callable, translated: 
     if attr == "format" and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str) and not node.keywords:  # type: ignore[attr-defined]
         template = node.func.value.value  # type: ignore[attr-defined]
         pieces = formatting.format_pieces(template, node.args)
-        quoted = self_quoted(pieces, lambda value: stays_in(join_all([value]))) if pieces is not None else set()
+        quoted = quoting.self_quoted(pieces, lambda value: quoting.stays_in(join_all([value]))) if pieces is not None else set()
         numbers = {id(a) for a in formatting.numeric_format_arguments(template, node.args)}
         if quoted or numbers:
             plain = [a for a in node.args if id(a) not in quoted | numbers]
@@ -659,7 +659,7 @@ def rewritten(node: ast.Call, receiver: Origin, join_all: Callable, translated: 
     if attr == "urlencode" and not any(k.arg == "safe" for k in node.keywords) and len(node.args) == 0:
         # Django's `QueryDict.urlencode()`: every key and value percent-encoded
         return receiver.sanitized(catalog.SANITIZERS["urllib.parse.urlencode"])
-    if attr == "replace" and (safe := sinks_escaped_by(node)):
+    if attr == "replace" and (safe := quoting.sinks_escaped_by(node)):
         # `.replace("\r", "").replace("\n", "")`: no forged log lines any more
         return receiver.join(join_all(args)).sanitized(safe)
     if attr == "translate" and kept_out:
@@ -699,100 +699,6 @@ def _cuts_at_line_feed(call: ast.expr | None) -> bool:
 def _mapping_values(node: ast.expr) -> tuple[ast.expr, ...]:
     """What a `**mapping` hands over as values: a dict display's values, a comprehension's value."""
     return (node.value,) if isinstance(node, ast.DictComp) else tuple(node.values) if isinstance(node, ast.Dict) else (node,)
-
-
-def self_quoted(pieces: list[ast.expr | str], kept_in: Callable[[ast.expr], frozenset[str]] | None = None) -> set[int]:
-    """The ids of the pieces of a string being built (literal text as str, inserted values as
-    nodes) that are quoted in place: `'"' + v.replace('"', '""') + '"'`, the same in an
-    f-string or a `.format` template (or with the quote taken out: see quote_kept_out), or
-    a value rewritten so earlier (`kept_in(value)`: the quotes it cannot leave, see stays_in).
-    Such a piece is safe for `Sink.SELF_QUOTED`."""
-    found = set()
-    for index in range(1, len(pieces) - 1):
-        before, value, after = pieces[index - 1], pieces[index], pieces[index + 1]
-        if not (isinstance(before, str) and isinstance(after, str) and before[-1:] in STAYS_IN_QUOTE and after.startswith(before[-1:])):
-            continue
-        if isinstance(value, ast.FormattedValue) and value.conversion == -1 and value.format_spec is None:
-            value = value.value
-        quote = before[-1]
-        if isinstance(value, ast.Call) and quote_kept_out(value) == quote or kept_in is not None and quote in kept_in(value):
-            found.add(id(pieces[index]))
-    return found
-
-
-def stays_in(origin: Origin) -> frozenset[str]:
-    """The quote characters (`'`, `"`) whose literal a value of `origin` cannot leave: every part
-    has that quote doubled or taken out (Sink.IN_SINGLE_QUOTES...) or holds no quote (Sink.QUOTED)."""
-    return frozenset(q for q, marker in STAYS_IN_QUOTE.items() if all(p.is_safe_for(marker) or p.is_safe_for(Sink.QUOTED) for p in origin.parts))
-
-
-def quote_kept_out(call: ast.Call, translated: Callable[[ast.expr], frozenset[str]] | None = None) -> str | None:
-    """The quote character a rewrite leaves no lone occurrence of: `value.replace("'", "''")`
-    doubles it (SQL's and XPath 2's escape), `value.replace('"', "")` or `value.translate(
-    str.maketrans({'"': "_"}))` takes it out (a table bound to a name: `translated(table)`, the
-    characters it maps to text without a quote). Wrapped in that quote, the value stays inside."""
-    func = call.func
-    if not isinstance(func, ast.Attribute):
-        return None
-    if func.attr == "replace":
-        # `.replace("'", "''").replace("\0", "")`: one replacement of the chain keeps the quote
-        # out, and none applied after it touches that quote again
-        chain = _replacements(call)
-        for index, (old, new) in enumerate(chain):  # the last applied first
-            if old in ("'", '"') and (new == old * 2 or old not in new) and not any(old in o + n for o, n in chain[:index]):
-                return old
-        return None
-    table = call.args[0] if func.attr == "translate" and len(call.args) == 1 else None
-    if isinstance(table, ast.Call) and astutil.last_name(table.func) == "maketrans":
-        return next((q for q in ("'", '"') if q in astutil.translated_characters(table, put_back=frozenset(q))), None)
-    if table is not None and translated is not None:
-        return next((q for q in ("'", '"') if q in translated(table)), None)
-    return None
-
-
-def _replacements(call: ast.Call) -> list[tuple[str, str]]:
-    """The (old, new) constants of a chain of `.replace(old, new)` calls, the last applied first."""
-    chain = []
-    node: ast.AST = call
-    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "replace" and len(node.args) == 2:
-        old, new = node.args
-        if not (isinstance(old, ast.Constant) and isinstance(new, ast.Constant) and isinstance(old.value, str) and isinstance(new.value, str)):
-            break
-        chain.append((old.value, new.value))
-        node = node.func.value
-    return chain
-
-
-def escaped_characters(call: ast.Call) -> frozenset[str]:
-    """The characters a chain of `.replace(old, new)` calls leaves no raw occurrence of:
-
-        value.replace("\\", r"\5c").replace("*", r"\2a").replace("(", r"\28")   # LDAP filter
-        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")       # HTML
-        value.replace("\r", "").replace("\n", " ")                                  # one log line
-
-    A character is escaped when a replacement takes it out and no later replacement puts
-    it back. The escape character itself (`\\`, `&`), whose replacement contains it, counts
-    only when it is replaced first: its escapes are what the later replacements write.
-    """
-    chain = _replacements(call)
-    escaped: set[str] = set()
-    escape = None
-    for index, (old, new) in enumerate(reversed(chain)):  # in the order they apply
-        escaped -= {c for c in escaped if c in new and c != escape}  # put back
-        if len(old) != 1:
-            continue
-        if old not in new:
-            escaped.add(old)
-        elif index == 0:
-            escape = old
-            escaped.add(old)
-    return frozenset(escaped)
-
-
-def sinks_escaped_by(call: ast.Call) -> frozenset[str]:
-    """The sinks whose special characters a chain of replacements escapes (catalog.REPLACE_ESCAPES)."""
-    escaped = escaped_characters(call)
-    return frozenset(sink for sink, special in catalog.REPLACE_ESCAPES.items() if special <= escaped) if escaped else frozenset()
 
 
 def is_outbound_call(node: ast.Call, value_of) -> bool:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Iterable
 if TYPE_CHECKING:
     from secure_ls.engine.summaries import FunctionSummary
 
-from secure_ls.engine import astutil, catalog, formatting, frameworks, guards, regex_removal
+from secure_ls.engine import astutil, catalog, formatting, frameworks, guards, quoting, regex_removal
 from secure_ls.engine.astutil import constant_key, instance_attribute
 from secure_ls.engine.bindings import Binding, Env
 from secure_ls.engine.expressions import NOT_STATIC, ExpressionFacts
@@ -260,7 +260,7 @@ class ValueOrigins(ExpressionFacts):
         if isinstance(node, ast.JoinedStr):
             out = CONSTANT
             pieces = [v.value if isinstance(v, ast.Constant) else v for v in node.values]
-            quoted = guards.self_quoted(pieces, self._kept_in) if len(pieces) >= 3 else ()
+            quoted = quoting.self_quoted(pieces, self._kept_in) if len(pieces) >= 3 else ()
             for value in node.values:
                 if isinstance(value, ast.FormattedValue):
                     origin = self._origin(value.value)
@@ -286,7 +286,7 @@ class ValueOrigins(ExpressionFacts):
                 return self._origin(node.left)
             # a chain of `+` is read as its operands, once (not again for each nested `+`)
             operands = astutil.added(node) if isinstance(node.op, ast.Add) else [node.left, node.right]
-            quoted = guards.self_quoted([o.value if isinstance(o, ast.Constant) else o for o in operands], self._kept_in)
+            quoted = quoting.self_quoted([o.value if isinstance(o, ast.Constant) else o for o in operands], self._kept_in)
             out = CONSTANT
             for operand in operands:  # `'"' + name.replace('"', '""') + '"'`
                 origin = self._origin(operand)
@@ -647,5 +647,5 @@ class ValueOrigins(ExpressionFacts):
 
     def _kept_in(self, node: ast.expr) -> frozenset[str]:
         """The quotes a value cannot leave, rewritten for them before (`q = name.replace('"', '""')`,
-        then `f'"{q}"'`): see guards.stays_in."""
-        return guards.stays_in(self._origin(node))
+        then `f'"{q}"'`): see quoting.stays_in."""
+        return quoting.stays_in(self._origin(node))
