@@ -171,6 +171,19 @@ def _worker(args) -> FileResult:
         return FileResult(path, error=f"{path}: internal error: {type(exc).__name__}: {exc}")
 
 
+def shares_of(tasks: list[tuple], workers: int, run: str) -> tuple[list[list[int]], list[list[tuple]]]:
+    """The files' shares, one per worker, dealt largest first (`tasks` are `_worker`'s argument
+    tuples, path first and run sixth): which task indexes each share holds, and its tasks, each
+    share with a run of its own (`run/k`: summaries of its own, whatever process runs it)."""
+    order = sorted(range(len(tasks)), key=lambda i: (-_size(tasks[i][0]), i))
+    shares = [order[k::workers] for k in range(workers)]
+    return shares, [[tasks[i][:5] + (f"{run}/{k}",) + tasks[i][6:] for i in share] for k, share in enumerate(shares)]
+
+
+def _share_worker(tasks: list) -> list[FileResult]:
+    return [_worker(task) for task in tasks]
+
+
 def check_paths(
     paths: list[str],
     base: Settings,
@@ -200,14 +213,19 @@ def check_paths(
     if jobs <= 1 or len(tasks) < 8:
         done = [_worker(t) for t in tasks]
     else:
-        # Largest files first, in small chunks: big chunks in path order left one worker
-        # with a run of huge test files while the other sat idle.
-        order = sorted(range(len(tasks)), key=lambda i: -_size(tasks[i][0]))
-        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-            finished = list(pool.map(_worker, [tasks[i] for i in order], chunksize=2))
+        # One share of the files per worker, dealt out largest first (path order left one worker
+        # with a run of huge test files while the other sat idle). The shares are fixed, and each
+        # has its own run of workspace summaries, so a file's findings never depend on which files
+        # a worker happened to analyse before it (summaries computed inside an import cycle depend
+        # on where the walk entered the cycle): the same command gives the same findings.
+        workers = min(jobs, len(tasks))
+        shares, batches = shares_of(tasks, workers, run)
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            finished = list(pool.map(_share_worker, batches))
         done = [None] * len(tasks)
-        for position, result in zip(order, finished):
-            done[position] = result
+        for share, share_results in zip(shares, finished):
+            for position, result in zip(share, share_results):
+                done[position] = result
     for index, result in zip(todo, done):
         results[index] = result
     if cache is not None:

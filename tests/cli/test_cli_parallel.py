@@ -76,3 +76,21 @@ def test_thousand_files_use_worker_processes(tree):
     assert report["files"] == N_FILES
     assert report["parent"] not in report["pids"]
     assert len(report["pids"]) == 2
+
+
+def test_each_worker_has_a_fixed_share_with_summaries_of_its_own(tmp_path):
+    """Which files a worker analyses, and in which order, is fixed before any runs, and each share
+    reads the workspace's summaries afresh: a file's findings cannot depend on what another file a
+    worker happened to take first taught its summaries (an import cycle is summarised from wherever
+    the walk entered it)."""
+    from secure_ls import checker
+
+    sizes = {"a.py": 50, "b.py": 400, "c.py": 10, "d.py": 300, "e.py": 200}
+    for name, size in sizes.items():
+        (tmp_path / name).write_text("x = 1\n" * size, encoding="utf-8")
+    tasks = [(str(tmp_path / name), None, False, False, (), "run", None) for name in sorted(sizes)]
+    shares, batches = checker.shares_of(tasks, 2, "run")
+    # largest first, dealt in turn: b, d, e, a, c
+    assert [[os.path.basename(tasks[i][0]) for i in share] for share in shares] == [["b.py", "e.py", "c.py"], ["d.py", "a.py"]]
+    assert [[task[5] for task in batch] for batch in batches] == [["run/0"] * 3, ["run/1"] * 2]
+    assert checker.shares_of(tasks, 2, "run") == (shares, batches)
