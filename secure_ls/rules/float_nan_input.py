@@ -338,10 +338,7 @@ def _rounded_to_integer(ctx, call: ast.Call) -> bool:
     """`int(float(text))`, `int(math.ceil(float(count) / size))`, `round(float(x))`: the parsed
     number, perhaps after arithmetic, is turned into an integer in the same expression, which raises
     for NaN and infinity; no non-finite value leaves the expression. (`round(x, 2)` keeps NaN.)"""
-    node: ast.AST = call
-    parent = ctx.parent(node)
-    while isinstance(parent, (ast.BinOp, ast.UnaryOp)) and isinstance(parent.op, _ARITHMETIC):
-        node, parent = parent, ctx.parent(parent)
+    node, parent = _after_arithmetic(ctx, call)
     if not (isinstance(parent, ast.Call) and len(parent.args) == 1 and not parent.keywords and parent.args[0] is node):
         return False
     return ctx.call_name(parent) in _TO_INTEGER or (ctx.call_name(parent) == "round")
@@ -357,16 +354,22 @@ def _given_to_a_call_rejecting_non_finite(ctx, call: ast.Call) -> bool:
     """`datetime.fromtimestamp(float(date), tz=utc)`, `timedelta(hours=float(h))`: the parsed
     number, perhaps after arithmetic, goes straight into a call that raises for NaN and
     infinity; no non-finite value comes out."""
-    node: ast.AST = call
-    parent = ctx.parent(node)
-    while isinstance(parent, (ast.BinOp, ast.UnaryOp)) and isinstance(parent.op, _ARITHMETIC):
-        node, parent = parent, ctx.parent(parent)
+    node, parent = _after_arithmetic(ctx, call)
     if isinstance(parent, ast.keyword):
         node, parent = parent, ctx.parent(parent)
     return isinstance(parent, ast.Call) and node is not parent.func and ctx.call_name(parent) in _REJECTS_NON_FINITE
 
 
 _ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow, ast.USub, ast.UAdd)
+
+
+def _after_arithmetic(ctx, call: ast.Call) -> tuple[ast.AST, ast.AST | None]:
+    """The outermost arithmetic around the parsed number (`float(count) / size`), and what holds it."""
+    node: ast.AST = call
+    parent = ctx.parent(node)
+    while isinstance(parent, (ast.BinOp, ast.UnaryOp)) and isinstance(parent.op, _ARITHMETIC):
+        node, parent = parent, ctx.parent(parent)
+    return node, parent
 
 
 def _spells_non_finite(ctx, call: ast.Call) -> bool:

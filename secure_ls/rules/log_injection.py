@@ -11,7 +11,7 @@ from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
 # Request attributes that cannot hold a line break.
-_NO_NEWLINES = frozenset({"remote_addr", "method", "scheme", "is_secure", "content_length", "is_json", "status_code"})
+_NO_NEWLINES = catalog.PEER_ADDRESS_ATTRIBUTES | {"method", "scheme", "is_secure", "content_length", "is_json", "status_code"}
 # Request attributes the framework fills from the application's own routing table (the view's
 # name, the matched rule), not from what the client sent.
 _ROUTING_ATTRIBUTES = frozenset({"endpoint", "url_rule", "blueprint", "blueprints", "resolver_match", "url_name", "view_name"})

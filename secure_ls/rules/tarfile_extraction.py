@@ -281,13 +281,12 @@ def _names_checked_before(call: ast.Call, ctx) -> bool:
     ".." in m.name: return False`): a test of a `.name` (or of `getnames()`) that looks for `..`
     or an absolute path."""
     scope = ctx.enclosing_function(call) or ctx.tree
+    member_names = _member_names(scope)
     for stmt in astutil.walk(scope):
         if not isinstance(stmt, ast.If) or stmt.lineno >= call.lineno:
             continue
         nodes = list(astutil.walk(stmt.test))
-        reads_names = any(isinstance(n, ast.Attribute) and n.attr == "name" for n in nodes) or any(
-            isinstance(n, ast.Name) and n.id in _member_names(scope) for n in nodes
-        )
+        reads_names = any(isinstance(n, ast.Attribute) and n.attr == "name" or isinstance(n, ast.Name) and n.id in member_names for n in nodes)
         looks_outside = any(isinstance(n, ast.Constant) and n.value in ("..", "/") for n in nodes) or any(
             isinstance(n, ast.Call) and astutil.last_name(n.func) == "isabs" for n in nodes
         )

@@ -135,7 +135,7 @@ def reads_server_token(ctx, part: taint.Part, expr: ast.expr | None = None) -> b
     connection's peer address (`request.remote_addr`, `META["REMOTE_ADDR"]`, from the socket or a
     proxy's one-line header), or the request line's method and protocol version
     (`environ.get("REQUEST_METHOD")`, split at whitespace). None can hold a line break."""
-    return _reads(ctx, part, frozenset({"remote_addr"}), _SERVER_TOKEN_KEYS, expr)
+    return _reads(ctx, part, catalog.PEER_ADDRESS_ATTRIBUTES, _SERVER_TOKEN_KEYS, expr)
 
 
 _SERVER_TOKEN_KEYS = frozenset({"remote_addr", "remote_port", "request_method", "server_protocol"})
