@@ -514,6 +514,20 @@ KEY_ATTRIBUTES = frozenset({"pk"})
 SPLIT_URL_PARTS = frozenset({"scheme", "netloc", "path", "query", "fragment", "hostname", "port"})
 HELD_KEY_ATTRIBUTES = frozenset({"id"})
 
+# SQLAlchemy events whose hooks SQLAlchemy calls with the application's own ORM objects (the
+# mapper, the connection, the row being flushed or loaded, the session): what a hook registered
+# with `@event.listens_for(Model, "after_insert")` reads is a row, as if read back from the database
+# (engine/frameworks.orm_hook_event). Not attribute events (`set`, `append`: the value assigned)
+# nor `init` (the constructor's arguments), whose arguments are whatever the application passes.
+ORM_HOOK_EVENTS = frozenset(
+    {
+        "before_insert", "after_insert", "before_update", "after_update", "before_delete", "after_delete",
+        "load", "refresh", "expire", "before_flush", "after_flush", "after_flush_postexec",
+        "before_commit", "after_commit", "after_rollback", "after_soft_rollback",
+    }
+)
+ORM_HOOK_DECORATORS = frozenset({"sqlalchemy.event.listens_for"})
+
 # Decorators that make a function an IPython magic (engine/frameworks.is_ipython_magic).
 IPYTHON_MAGIC_DECORATORS = frozenset(
     {"register_line_magic", "register_cell_magic", "register_line_cell_magic", "line_magic", "cell_magic", "line_cell_magic"}

@@ -40,9 +40,8 @@ class FlowAnalyzer(ValueOrigins):
     found_exits: list[dict[str, frozenset[str]]] = []
 
     def release(self) -> None:
-        """Drops what the pass recorded, once nothing made from it can still be asked. Its
-        deferred origins (taint.Origin) refer back to this analyzer, and its bindings hold
-        them: a cycle that only the cyclic garbage collector would free, after scanning it."""
+        """Drops what the pass recorded, once nothing made from it can still be asked: its deferred origins
+        (taint.Origin) refer back to it and its bindings hold them, a cycle only the cyclic GC would free."""
         self.__dict__.clear()
 
     def track_exits(self) -> list[dict[str, frozenset[str]]]:
@@ -90,6 +89,7 @@ class FlowAnalyzer(ValueOrigins):
         injected = frozenset(a.arg for a in frameworks.all_args(func.args)) - named - {self._instance} if named is not None else frozenset()
         developer = self._developer_parameters(func)
         magic = frameworks.is_ipython_magic(func)
+        orm_event = frameworks.orm_hook_event(func, self._qualify)
         for arg in frameworks.all_args(func.args):
             if arg.arg in developer:
                 env[arg.arg] = Binding(CONSTANT)  # the developer chose it
@@ -109,6 +109,8 @@ class FlowAnalyzer(ValueOrigins):
                 # `<uuid_str:watch>`: what the application's own converter (its to_python, in any
                 # module) returned; like a database row, the engine cannot see what it lets through
                 part = Part(UNKNOWN, f"what the application's `{converter}` URL converter made of `{arg.arg}`")
+            elif orm_event is not None:  # SQLAlchemy's own mapper, connection, flushed or loaded row
+                part = Part(UNKNOWN, f"what SQLAlchemy hands its `{orm_event}` hook")
             elif magic:
                 # the notebook's own user typed it, to run: no one else's input (the audit tier)
                 part = Part(UNKNOWN, f"what the notebook's user typed for the IPython magic `{func.name}`")
@@ -152,9 +154,8 @@ class FlowAnalyzer(ValueOrigins):
         return self.facts
 
     def _routed_safe_for(self, func: ast.AST, parameter: str) -> frozenset[str]:
-        """What every route of the project's URL configurations to this view lets through for
-        `parameter` (engine/routes.py): to the function, or to the class whose method it is (a
-        class-based view's `as_view()`, a viewset registered on a router)."""
+        """What every route of the project's URL configurations (engine/routes.py) to this view lets through for
+        `parameter`: to the function, or to its class (a class-based view's `as_view()`, a router's viewset)."""
         if self._url_routes is None:
             return frozenset()
         return self._url_routes.safe_for(self._class if self._class is not None else func.name, parameter)
@@ -203,8 +204,7 @@ class FlowAnalyzer(ValueOrigins):
         return params[0] if params else None
 
     def _developer_parameters(self, func: ast.AST) -> frozenset[str]:
-        """Parameters the framework fills from the developer's own definitions (a Django widget's
-        field `name` in `render`): catalog.DEVELOPER_PARAMETERS."""
+        """Parameters filled from the developer's own definitions (a widget's field `name`): catalog.DEVELOPER_PARAMETERS."""
         if self._class is None or isinstance(func, ast.Lambda):
             return frozenset()
         names = frozenset().union(

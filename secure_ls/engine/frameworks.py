@@ -350,6 +350,18 @@ def is_ipython_magic(func: ast.AST) -> bool:
     return False
 
 
+def orm_hook_event(func: ast.AST, qualify) -> str | None:
+    """The SQLAlchemy event `func` is registered for as a hook that receives the application's own
+    ORM objects (`@event.listens_for(Task, "after_insert")`, catalog.ORM_HOOK_EVENTS), else None."""
+    for deco in getattr(func, "decorator_list", ()):
+        if not (isinstance(deco, ast.Call) and len(deco.args) >= 2 and qualify(deco.func) in catalog.ORM_HOOK_DECORATORS):
+            continue
+        event = deco.args[1]
+        if isinstance(event, ast.Constant) and event.value in catalog.ORM_HOOK_EVENTS:
+            return event.value
+    return None
+
+
 def rule_variables(func: ast.AST) -> frozenset[str] | None:
     """The parameters a route hands its handler from the request: the variables its URL rules
     name (`@app.route("/files/<path:name>")`: `name`, in Werkzeug's and Bottle's `<...>` syntax)

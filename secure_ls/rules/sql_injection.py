@@ -198,6 +198,18 @@ class SqlInjection(Rule):
         """),
     ]
     INVALID = [
+        Example(  # an attribute hook gets whatever value the application assigns
+            code("""
+                from sqlalchemy import event
+                from app.models import Task
+
+                @event.listens_for(Task.title, "set")
+                def log_title(target, value, oldvalue, initiator):
+                    target.connection.execute("INSERT INTO history (title) VALUES ('%s')" % value)
+            """),
+            where=""""INSERT INTO history (title) VALUES ('%s')" % value""",
+            says="SQL query built from the parameter `value`",
+        ),
         Example(  # built here, run by the module's helper
             code("""
                 import sqlite3
