@@ -379,9 +379,9 @@ class UnitContext:
         parameter = astutil.parameter_for(call, argument, summary.params, summary.vararg)
         return parameter is not None and parameter in summary.unreturned
 
-    def forwarded(self, call: ast.Call) -> list[tuple[str, str, ast.expr]]:
+    def forwarded(self, call: ast.Call) -> list[tuple[str, str, ast.expr, frozenset[str]]]:
         """What `call` (of a function of the module or the workspace) hands on whole to calls
-        inside it: (callee, position, the argument here) for each, from the called function's
+        inside it: (callee, position, the argument here, the sinks the function checked it for first), from the called function's
         summary (`run("SELECT ..." + name)` with `def run(sql): cursor.execute(sql)` gives
         (".execute", "0", the built string)). A rule checks the argument as if it were passed
         to that callee at that position."""
@@ -391,10 +391,10 @@ class UnitContext:
         if summary is None or not summary.forwards:
             return []
         out = []
-        for param, callee, position in summary.forwards:
+        for param, callee, position, checked in summary.forwards:
             arg = astutil.argument_for(call, summary.params + summary.kwonly, param)
             if arg is not None and not isinstance(arg, ast.Starred):
-                out.append((callee, position, arg))
+                out.append((callee, position, arg, checked))
         return out
 
     def _may_forward(self, func: ast.expr) -> bool:
@@ -774,11 +774,12 @@ class Dispatch:
     def _forwarded(self, node: ast.Call, ctx: UnitContext) -> None:
         """Hands each argument `node` passes on whole to a call inside the called function to the
         rules that watch that inner call (by its qualified name, module or method name)."""
-        for callee, position, argument in ctx.forwarded(node):
+        for callee, position, argument, checked in ctx.forwarded(node):
             method = callee.rsplit(".", 1)[-1]
             watching = [*self.exact.get(callee, ()), *self.methods.get(method, ())]
             for rule in dict.fromkeys(rule for rule, _ in watching if rule in self.forwarding):
-                rule.visit_Forwarded(node, callee, position, argument, ctx)
+                if "*" not in checked and rule.forwarded_sink not in checked:  # the function checks it first for that sink
+                    rule.visit_Forwarded(node, callee, position, argument, ctx)
 
 
 def _is_outer_part(scope: ast.AST, child: ast.AST) -> bool:

@@ -29,6 +29,7 @@ language server fills in the background (lsp/workspace_index.py).
 from __future__ import annotations
 
 import ast
+import functools
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -74,11 +75,12 @@ class FunctionSummary:
     # every return is `Annotated[User, Security(get_current_user, scopes=...)]`: a FastAPI
     # dependency factory, so a name bound to what it returns is a dependency alias (Declaration)
     returns_dependency: bool = False
-    # (parameter, callee, position): the parameter passed whole, never rebound, as argument
-    # `position` (an index, or a keyword's name) of a call inside: `cursor.execute(sql)` in
-    # `def run(sql)` is ("sql", ".execute", "0"); a callee the module qualifies is named so
-    # (`os.system`), a method by "." and its name. What reaches that call reaches the sink.
-    forwards: tuple[tuple[str, str, str], ...] = ()
+    # (parameter, callee, position, sinks it is safe for there): the parameter passed whole, never
+    # rebound, as argument `position` (an index, or a keyword's name) of a call inside: `cursor.execute(sql)`
+    # in `def run(sql)` is ("sql", ".execute", "0", {}); a callee the module qualifies is named so
+    # (`os.system`), a method by "." and its name. What reaches that call reaches the sink, unless
+    # the function checked it first for that sink class (`if is_safe_url(url): return redirect(url)`).
+    forwards: tuple[tuple[str, str, str, frozenset[str]], ...] = ()
     # a `@staticmethod`: called on `self`/`cls`, its first parameter is the first argument, not the instance
     static: bool = False
     # annotated to return a built-in container (`-> dict[str, Any]`): str() of the result shows its items with repr()
@@ -165,7 +167,7 @@ def summarize_function(
     if body.generator or not (body.returns_value or body.raises):
         # nothing to follow: a generator's items are unknown, a procedure returns None (one
         # that raises may still be a check its callers rely on: `_check_name(name)`, see ensures)
-        forwards = _forwards(body, (*positional, *kwonly), lambda node: qualify_in(node, module, {}))
+        forwards = _checked_forwards(_forwards(body, (*positional, *kwonly), lambda node: qualify_in(node, module, {})), {})
         return FunctionSummary(name or func.name, positional, kwonly, vararg, kwarg, returns_unknown=body.generator, forwards=forwards, static=static)
     analyzer = flow.FlowAnalyzer(
         lambda node, loads: qualify_in(node, module, loads),  # not over `analyzer`: see ExpressionFacts._qualify_with
@@ -207,7 +209,7 @@ def summarize_function(
         # a function returning constants only holds none of its arguments anyway
         unreturned=_unreturned(func, (*positional, *kwonly, *filter(None, (vararg, kwarg)))) if returned.parts else (),
         returns_dependency=frameworks.dependency_returns([r.value for r in body.returns]),
-        forwards=_forwards(body, (*positional, *kwonly), qualify),
+        forwards=_checked_forwards(_forwards(body, (*positional, *kwonly), qualify), facts.loads),
         static=static,
         returns_container=frameworks.returns_builtin_container(func.returns),
         returned_start=_returned_start(body, (*positional, *kwonly), module.strings),
@@ -302,11 +304,11 @@ def _start(node: ast.expr | None, params: frozenset[str], value_of) -> tuple[str
     return (text, "") if text else None
 
 
-def _forwards(body: _BodySyntax, params: tuple[str, ...], qualify) -> tuple[tuple[str, str, str], ...]:
+def _forwards(body: _BodySyntax, params: tuple[str, ...], qualify) -> list[tuple[str, str, str, ast.Name]]:
     """The calls inside the function (nested scopes aside) that get one of its parameters whole,
-    where the parameter is never rebound: see FunctionSummary.forwards."""
+    where the parameter is never rebound: (parameter, callee, position, the argument's name)."""
     if not params:
-        return ()
+        return []
     whole = set(params) - body.stored
     out = []
     for call in body.calls:
@@ -317,8 +319,24 @@ def _forwards(body: _BodySyntax, params: tuple[str, ...], qualify) -> tuple[tupl
             if isinstance(arg, ast.Starred):
                 break
             if isinstance(arg, ast.Name) and arg.id in whole:
-                out.append((arg.id, callee, position))
-    return tuple(sorted(set(out)))
+                out.append((arg.id, callee, position, arg))
+    return out
+
+
+def _checked_forwards(calls: list[tuple[str, str, str, ast.Name]], loads: Mapping[int, object]) -> tuple[tuple[str, str, str, frozenset[str]], ...]:
+    """FunctionSummary.forwards: each forwarded parameter with the sinks it is safe for where it is
+    handed on, on every call (`if is_safe_url(url): return redirect(url)`: safe for redirects), as
+    the function's flow pass (`loads`: its bindings at each name read) saw it; none without one."""
+    out: dict[tuple[str, str, str], frozenset[str]] = {}
+    for param, callee, position, arg in calls:
+        binding = loads.get(id(arg))
+        safe = frozenset()
+        if binding is not None:
+            own = [p.safe_for for p in binding.origin.parts if p.kind == taint.PARAM and p.label == param]
+            safe = functools.reduce(taint.meet, own) if own else frozenset()
+        key = (param, callee, position)
+        out[key] = taint.meet(out[key], safe) if key in out else safe
+    return tuple(sorted((*key, safe) for key, safe in out.items()))
 
 
 def _unreturned(func: ast.FunctionDef | ast.AsyncFunctionDef, params: tuple[str, ...]) -> tuple[str, ...]:

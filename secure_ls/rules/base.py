@@ -87,6 +87,10 @@ class Rule:
     # ... or whose callee is a plain name in `local_calls`, whatever it is bound to (a
     # parameter, such as a WSGI application's `start_response`).
     local_calls: ClassVar[frozenset[str]] = frozenset()
+    # A rule with `visit_Forwarded` (an argument a helper hands on whole to a call the rule
+    # watches) names the sink class it judges: a helper that checks its parameter for that class
+    # before handing it on (`if is_safe_url(url): return redirect(url)`) forwards nothing to judge.
+    forwarded_sink: ClassVar[str | None] = None
     # Rules that are noisy for most projects are opt-in (`select` them).
     default_enabled: ClassVar[bool] = True
 

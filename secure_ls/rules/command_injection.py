@@ -117,6 +117,7 @@ class CommandInjection(Rule):
     severity = Severity.HIGH
     confidence = Confidence.MEDIUM
     topic = "injection"
+    forwarded_sink = Sink.SHELL
     bandit = ("B602", "B605", "B606")
     fixable = True
     calls = frozenset(_ALWAYS_SHELL) | _SHELL_OPTION | frozenset(_ARGV)

@@ -122,6 +122,7 @@ class PathTraversal(Rule):
     severity = Severity.HIGH
     confidence = Confidence.MEDIUM
     topic = "input-validation"
+    forwarded_sink = Sink.PATH
     bandit = ()
     fixable = True
     calls = frozenset(_SINKS) | _PROBES

@@ -130,6 +130,7 @@ class SqlInjection(Rule):
     severity = Severity.HIGH
     confidence = Confidence.MEDIUM
     topic = "injection"
+    forwarded_sink = Sink.SQL
     bandit = ("B608",)
     fixable = True
     calls = frozenset(_SQL_FUNCTIONS)

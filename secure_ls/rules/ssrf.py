@@ -75,6 +75,7 @@ class ServerSideRequestForgery(Rule):
     severity = Severity.HIGH
     confidence = Confidence.HIGH
     topic = "input-validation"
+    forwarded_sink = Sink.URL
     fixable = False
     calls = frozenset(_FUNCTIONS)
     methods = frozenset(_CLIENT_METHODS)

@@ -89,6 +89,7 @@ class UnsafeDeserialization(Rule):
     severity = Severity.HIGH
     confidence = Confidence.MEDIUM
     topic = "injection"
+    forwarded_sink = Sink.DESERIALIZE
     bandit = ("B301", "B302")
     fixable = False
     calls = frozenset(_LOADERS)

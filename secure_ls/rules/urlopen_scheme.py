@@ -306,7 +306,7 @@ def _url_given_to_helper(url: ast.expr, ctx) -> ast.expr | None:
         url = values[0] if len(values) == 1 else url
     if not isinstance(url, ast.Call):
         return None
-    return next((given for callee, position, given in ctx.forwarded(url) if callee in _OPENERS and position == "0"), None)
+    return next((given for callee, position, given, _ in ctx.forwarded(url) if callee in _OPENERS and position == "0"), None)
 
 
 def _scheme_checked(ctx, call: ast.Call, url: ast.expr) -> bool:
