@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import ast
-import re
 
-from secure_ls.engine import astutil, catalog, guards
 from secure_ls.engine.model import Confidence, Severity
+from secure_ls.engine.taint import Sink
 from secure_ls.rules._support import frameworks, redirects, web
 from secure_ls.rules.base import Example, Rule, code
-from secure_ls.engine.taint import Sink
 
 _REDIRECTS = {
     "flask.redirect": ("location",),
@@ -29,9 +27,6 @@ _REDIRECTS = {
     "aiohttp.web.HTTPTemporaryRedirect": ("location",),
     "aiohttp.web.HTTPMovedPermanently": ("location",),
 }
-# Functions that check a redirect target (Django's and common hand-written names).
-_CHECKS = re.compile(r"(url_has_allowed_host_and_scheme|is_safe_url|safe_url|is_safe|allowed|trusted|valid|same_origin|is_local)", re.IGNORECASE)
-_HOST_PARTS = frozenset({"netloc", "hostname", "host", "scheme"})
 
 
 class OpenRedirect(Rule):
@@ -101,11 +96,28 @@ class OpenRedirect(Rule):
     severity = Severity.MEDIUM
     confidence = Confidence.HIGH
     topic = "input-validation"
+    forwarded_sink = Sink.REDIRECT
     fixable = False
     calls = frozenset(_REDIRECTS)
     methods = frozenset({"redirect"})  # Tornado's `self.redirect(url)`
 
     VALID = [
+        # the application's helper redirects only after checking the target itself
+        code("""
+            from flask import Flask, redirect, request
+            from django.utils.http import url_has_allowed_host_and_scheme
+
+            app = Flask(__name__)
+
+            def back_to(target):
+                if url_has_allowed_host_and_scheme(target, allowed_hosts={"example.com"}):
+                    return redirect(target)
+                return redirect("/")
+
+            @app.route("/login")
+            def login():
+                return back_to(request.args.get("next", "/"))
+        """),
         # the client's text only ever follows `?`: the target is this page's own path with a query
         code("""
             from django.shortcuts import redirect
@@ -395,6 +407,22 @@ class OpenRedirect(Rule):
         """),
     ]
     INVALID = [
+        Example(  # the application's helper redirects wherever it is told
+            code("""
+                from flask import Flask, redirect, request
+
+                app = Flask(__name__)
+
+                def back_to(target):
+                    return redirect(target)
+
+                @app.route("/login")
+                def login():
+                    return back_to(request.args.get("next", "/"))
+            """),
+            where='request.args.get("next", "/")',
+            says="comes from the Flask request and `back_to()` redirects to it",
+        ),
         Example(  # made absolute from the client's own target: the host is the client's choice
             code("""
                 from django.http import HttpResponseRedirect
@@ -653,12 +681,17 @@ class OpenRedirect(Rule):
         if target is not None:
             self._check(node, target, name, ctx)
 
+    def visit_Forwarded(self, node: ast.Call, callee: str, position: str, target: ast.expr, ctx) -> None:
+        # `go(request.args["next"])` where `def go(url): return redirect(url)`: judged where the target is chosen
+        if callee in _REDIRECTS and position in ("0", *_REDIRECTS[callee]):
+            self._check(node, target, callee, ctx, through=f" and `{ctx.text(node.func)}()` redirects to it")
+
     def visit_Assign(self, node: ast.Assign, ctx) -> None:
         # `response.headers["Location"] = url`, Django's `response["Location"] = url`: a redirect by hand
-        if any(_sets_location(t) and not _not_a_redirect(t, ctx) for t in node.targets):
+        if any(redirects.sets_location(t) and not redirects.not_a_redirect(t, ctx) for t in node.targets):
             self._check(node, node.value, None, ctx)
 
-    def _check(self, node: ast.stmt | ast.Call, target: ast.expr, name: str | None, ctx) -> None:
+    def _check(self, node: ast.stmt | ast.Call, target: ast.expr, name: str | None, ctx, through: str = "") -> None:
         part = ctx.origin(target).risk(Sink.REDIRECT)
         if not redirects.client_chosen(ctx, part):
             return  # "go back" redirects to the Referer are not chosen by a link's author
@@ -669,7 +702,7 @@ class OpenRedirect(Rule):
             return
         if redirects.host_settled_after_application_value(ctx, built):
             return
-        if _checked(ctx, node, target):
+        if redirects.checked_in_function(ctx, node, target):
             return
         if redirects.query_continued_after_application_value(ctx, target):
             ctx.report(
@@ -698,35 +731,12 @@ class OpenRedirect(Rule):
         ctx.report(
             self,
             target,
-            f"Redirect target `{ctx.text(target)}` comes from {part.describe()}: an attacker can send users to any site. "
+            f"Redirect target `{ctx.text(target)}` comes from {part.describe()}{through}: an attacker can send users to any site. "
             "Check it with `url_has_allowed_host_and_scheme` or against an allow-list of hosts, and fall back to a fixed page.",
             confidence=part.confidence(),
             related=ctx.related_path(part),
         )
 
-
-def _sets_location(target: ast.expr) -> bool:
-    """`resp.headers["Location"]` or `response["Location"]` on anything but the request."""
-    if not (isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) and str(target.slice.value).lower() == "location"):
-        return False
-    owner = _response_of(target)
-    return not (isinstance(owner, (ast.Name, ast.Attribute)) and astutil.last_name(owner) in catalog.REQUEST_NAMES)
-
-
-def _response_of(target: ast.Subscript) -> ast.expr:
-    """`resp` in `resp.headers["Location"]` and in Django's `resp["Location"]`."""
-    return target.value.value if isinstance(target.value, ast.Attribute) and target.value.attr == "headers" else target.value
-
-
-def _not_a_redirect(target: ast.Subscript, ctx) -> bool:
-    """The response was made with a status that is no redirect (`make_response(body, 201)`: the
-    `Location` of a created resource, which browsers do not follow)."""
-    owner = _response_of(target)
-    made = ctx.assigned_values(owner) if isinstance(owner, ast.Name) else ()
-    if len(made) != 1 or not isinstance(made[0], ast.Call):
-        return False
-    status = next((k.value for k in made[0].keywords if k.arg == "status"), made[0].args[1] if len(made[0].args) > 1 else None)
-    return isinstance(status, ast.Constant) and isinstance(status.value, int) and not 300 <= status.value < 400
 
 
 def _saved_instance(ctx, target: ast.expr) -> bool:
@@ -738,60 +748,3 @@ def _saved_instance(ctx, target: ast.expr) -> bool:
         values = ctx.assigned_values(target)
         value = values[0] if len(values) == 1 else None
     return isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "save"
-
-
-def _checked(ctx, call: ast.Call, target: ast.expr) -> bool:
-    """Whether the function checks the target's host or calls a URL check on it."""
-    if _guarded_by_check_of_same_read(ctx, call, target):
-        return True
-    names = web.names_in(target)
-    if isinstance(target, ast.Name):
-        for value in ctx.assigned_values(target):
-            names |= web.names_in(value)
-    names -= catalog.REQUEST_NAMES | {"self"}
-    if not names:
-        return False
-    body = web.function_body(ctx, call)
-    prefixes: set[str] = set()  # what the target is checked to start with
-    for node in astutil.walk(body):
-        if node is call:
-            continue
-        if isinstance(node, ast.Call):
-            func = node.func
-            label = astutil.last_name(func)
-            args = list(node.args) + [k.value for k in node.keywords]
-            if _CHECKS.search(label) and any(web.names_in(a) & names for a in args):
-                return True
-            if label == "startswith" and isinstance(func, ast.Attribute) and web.names_in(func.value) & names:
-                prefixes |= _prefixes(node)
-        if isinstance(node, ast.Attribute) and node.attr in _HOST_PARTS and web.names_in(node.value) & names:
-            return True
-    # a fixed host or local path (`https://example.com/`, `/app/`) is a check; a bare `/`
-    # only with `//` and `/\\` ruled out too, since browsers read both as another host
-    return any(guards.SAFE_URL_PREFIX.match(p) for p in prefixes) or {"/", "//", "/\\"} <= prefixes
-
-
-def _guarded_by_check_of_same_read(ctx, call: ast.Call, target: ast.expr) -> bool:
-    """`if is_safe_url(request.args.get("next")): return redirect(request.args.get("next"))`: the
-    redirect sits in the branch where a URL check passed on the very same read of the request."""
-    if not isinstance(target, (ast.Attribute, ast.Subscript, ast.Call)):
-        return False
-    shape = ast.dump(target)
-    return any(_passes_check(node, shape) for node in web.branch_conditions(ctx, call))
-
-
-def _passes_check(node: ast.AST, shape: str) -> bool:
-    """A call of a URL check (by its name) on an expression of this shape."""
-    if not isinstance(node, ast.Call):
-        return False
-    if not _CHECKS.search(astutil.last_name(node.func)):
-        return False
-    return any(ast.dump(a) == shape for a in list(node.args) + [k.value for k in node.keywords])
-
-
-def _prefixes(startswith: ast.Call) -> set[str]:
-    """The constant prefixes of `x.startswith("a")` / `x.startswith(("a", "b"))`."""
-    found = startswith.args[:1]
-    if found and isinstance(found[0], ast.Tuple):
-        found = found[0].elts
-    return {p.value for p in found if isinstance(p, ast.Constant) and isinstance(p.value, str)}

@@ -11,6 +11,10 @@ from secure_ls.engine import astutil, catalog, guards, taint
 from secure_ls.engine.taint import Sink
 from secure_ls.rules._support import strings, web
 
+# Functions that check a redirect target (Django's and common hand-written names).
+_CHECKS = re.compile(r"(url_has_allowed_host_and_scheme|is_safe_url|safe_url|is_safe|allowed|trusted|valid|same_origin|is_local)", re.IGNORECASE)
+_HOST_PARTS = frozenset({"netloc", "hostname", "host", "scheme"})
+
 
 def starts_fixed(value: ast.expr) -> bool:
     """`"/items/" + x`, `f"https://example.com/{x}"`, `reverse("items") + "?" + query`: the host is settled by the start."""
@@ -284,3 +288,84 @@ def client_chosen(ctx, part) -> bool:
 def _is_own_url(node: ast.expr) -> bool:
     """`reverse(...)`, `url_for(...)`, `obj.get_absolute_url()`: a URL of the application's own."""
     return isinstance(node, ast.Call) and astutil.last_name(node.func) in catalog.URL_BUILDERS
+
+
+def sets_location(target: ast.expr) -> bool:
+    """`resp.headers["Location"]` or `response["Location"]` on anything but the request."""
+    if not (isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) and str(target.slice.value).lower() == "location"):
+        return False
+    owner = response_of(target)
+    return not (isinstance(owner, (ast.Name, ast.Attribute)) and astutil.last_name(owner) in catalog.REQUEST_NAMES)
+
+
+def response_of(target: ast.Subscript) -> ast.expr:
+    """`resp` in `resp.headers["Location"]` and in Django's `resp["Location"]`."""
+    return target.value.value if isinstance(target.value, ast.Attribute) and target.value.attr == "headers" else target.value
+
+
+def not_a_redirect(target: ast.Subscript, ctx) -> bool:
+    """The response was made with a status that is no redirect (`make_response(body, 201)`: the
+    `Location` of a created resource, which browsers do not follow)."""
+    owner = response_of(target)
+    made = ctx.assigned_values(owner) if isinstance(owner, ast.Name) else ()
+    if len(made) != 1 or not isinstance(made[0], ast.Call):
+        return False
+    status = next((k.value for k in made[0].keywords if k.arg == "status"), made[0].args[1] if len(made[0].args) > 1 else None)
+    return isinstance(status, ast.Constant) and isinstance(status.value, int) and not 300 <= status.value < 400
+
+
+def checked_in_function(ctx, call: ast.Call, target: ast.expr) -> bool:
+    """Whether the function checks the target's host or calls a URL check on it."""
+    if _guarded_by_check_of_same_read(ctx, call, target):
+        return True
+    names = web.names_in(target)
+    if isinstance(target, ast.Name):
+        for value in ctx.assigned_values(target):
+            names |= web.names_in(value)
+    names -= catalog.REQUEST_NAMES | {"self"}
+    if not names:
+        return False
+    body = web.function_body(ctx, call)
+    prefixes: set[str] = set()  # what the target is checked to start with
+    for node in astutil.walk(body):
+        if node is call:
+            continue
+        if isinstance(node, ast.Call):
+            func = node.func
+            label = astutil.last_name(func)
+            args = list(node.args) + [k.value for k in node.keywords]
+            if _CHECKS.search(label) and any(web.names_in(a) & names for a in args):
+                return True
+            if label == "startswith" and isinstance(func, ast.Attribute) and web.names_in(func.value) & names:
+                prefixes |= _prefixes(node)
+        if isinstance(node, ast.Attribute) and node.attr in _HOST_PARTS and web.names_in(node.value) & names:
+            return True
+    # a fixed host or local path (`https://example.com/`, `/app/`) is a check; a bare `/`
+    # only with `//` and `/\\` ruled out too, since browsers read both as another host
+    return any(guards.SAFE_URL_PREFIX.match(p) for p in prefixes) or {"/", "//", "/\\"} <= prefixes
+
+
+def _guarded_by_check_of_same_read(ctx, call: ast.Call, target: ast.expr) -> bool:
+    """`if is_safe_url(request.args.get("next")): return redirect(request.args.get("next"))`: the
+    redirect sits in the branch where a URL check passed on the very same read of the request."""
+    if not isinstance(target, (ast.Attribute, ast.Subscript, ast.Call)):
+        return False
+    shape = ast.dump(target)
+    return any(_passes_check(node, shape) for node in web.branch_conditions(ctx, call))
+
+
+def _passes_check(node: ast.AST, shape: str) -> bool:
+    """A call of a URL check (by its name) on an expression of this shape."""
+    if not isinstance(node, ast.Call):
+        return False
+    if not _CHECKS.search(astutil.last_name(node.func)):
+        return False
+    return any(ast.dump(a) == shape for a in list(node.args) + [k.value for k in node.keywords])
+
+
+def _prefixes(startswith: ast.Call) -> set[str]:
+    """The constant prefixes of `x.startswith("a")` / `x.startswith(("a", "b"))`."""
+    found = startswith.args[:1]
+    if found and isinstance(found[0], ast.Tuple):
+        found = found[0].elts
+    return {p.value for p in found if isinstance(p, ast.Constant) and isinstance(p.value, str)}
