@@ -237,3 +237,16 @@ def test_a_request_signature_made_in_a_client_of_another_service_is_the_audit_ti
     # the class also checks a signature it receives with the same hash: a verifier, reported
     checked = code.replace("        return ''.join(", "        if sig != self.given:\n            raise ValueError\n        return ''.join(")
     assert _confidence(checked, "SLS302") == ["medium"]
+
+
+def test_a_random_value_put_in_a_query_parsed_from_a_url_and_sent_is_the_audit_tier():
+    # the site's query is parsed into a new dict, filled with the nonce it asks for, then sent;
+    # the nonce also seeds the key for the site's own reply: both ends of it are public
+    code = (
+        "import random, string\nfrom urllib.parse import parse_qs\n\nclass SiteIE:\n    def _real_extract(self, url):\n"
+        "        query = parse_qs(url)\n"
+        "        seed = ''.join(random.choices(string.ascii_letters, k=8))\n        query['_s'] = seed\n"
+        "        page = self._download_webpage(url, 'id', query=query)\n"
+        "        key = seed + page[:8]\n        return self.rc4(page, key)\n"
+    )
+    _low_until_undone("SLS304", code, "query = parse_qs(url)", "query = self.state", "medium")
