@@ -250,3 +250,18 @@ def test_a_random_value_put_in_a_query_parsed_from_a_url_and_sent_is_the_audit_t
         "        key = seed + page[:8]\n        return self.rc4(page, key)\n"
     )
     _low_until_undone("SLS304", code, "query = parse_qs(url)", "query = self.state", "medium")
+
+
+def test_a_code_shown_to_whoever_runs_the_command_and_typed_back_is_not_a_secret():
+    # "type this to confirm": the one who must type the code is the one it is shown to
+    code = (
+        "import random, string\n\nclass Cog:\n    async def confirm(self, ctx, prompt):\n"
+        "        token = ''.join(random.choices(string.ascii_letters, k=8))\n"
+        "        await ctx.send(f'{prompt} {token}')\n"
+        "        answer = await ctx.bot.wait_for('message', timeout=30)\n"
+        "        return answer.content.strip() == token\n"
+    )
+    _quiet_until_undone("SLS304", code, "await ctx.send(f'{prompt} {token}')", "await self.sms.send(f'{prompt} {token}')")
+    # the same code kept for a later request: a secret of its own
+    kept = code.replace("        return answer", "        self.pending[ctx.author] = token\n        return answer")
+    assert _confidence(kept, "SLS304") == ["medium"]

@@ -32,7 +32,8 @@ def typed_back_by_whom_it_is_shown(call: ast.Call, ctx) -> bool:
     stmt = ctx.statement(call)
     if func is None or not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
         return False
-    parameters = {a.arg for a in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs)}
+    # the parties it is given to talk with; not `self`, whose attributes reach anyone (`self.sms.send`)
+    parameters = {a.arg for a in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs)} - {"self", "cls"}
     derived = {stmt.targets[0].id}
     grew = True
     while grew:  # the names the code goes into: `shown = "  ".join(token)`, `message += shown`
