@@ -33,8 +33,10 @@ class EcbMode(Rule):
     mode, which is ECB in the old PyCrypto. Weak ciphers are left to SLS310.
     A cipher only used to decrypt (reading data encrypted elsewhere) is
     reported with medium confidence; ECB used on single blocks inside
-    another construction (functions named for key wrap, CMAC, CTR, ...) is
-    not reported.
+    another construction (functions named for key wrap, CMAC, CTR, ...,
+    or for enciphering keys: `decrypt_key`, `encrypt_key`) is not reported,
+    nor in a helper method its class only calls from such functions
+    (`ecb_decrypt(data, key)` called by `decrypt_key` alone).
 
     A cipher object made as a statement of its own and thrown away (a probe
     of which crypto library is installed) encrypts nothing and is not
@@ -117,8 +119,44 @@ class EcbMode(Rule):
                     decryptor = Cipher(algorithms.AES(key), modes.CFB(iv)).decryptor()
                     return decryptor.update(data) + decryptor.finalize()
         """),
+        # a helper of the class that only its key-wrapping methods call: it enciphers random keys
+        code("""
+            from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+            class Crypto:
+                @staticmethod
+                def ecb_decrypt(data, key):
+                    decryptor = Cipher(algorithms.AES(key), modes.ECB()).decryptor()
+                    return decryptor.update(data) + decryptor.finalize()
+
+                @staticmethod
+                def decrypt_key(data, key):
+                    return Crypto.ecb_decrypt(data, key)
+        """),
     ]
     INVALID = [
+        # ... the same helper also called to decrypt a file: ECB over the file's blocks
+        Example(
+            code("""
+                from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+                class Crypto:
+                    @staticmethod
+                    def ecb_decrypt(data, key):
+                        decryptor = Cipher(algorithms.AES(key), modes.ECB()).decryptor()
+                        return decryptor.update(data) + decryptor.finalize()
+
+                    @staticmethod
+                    def decrypt_key(data, key):
+                        return Crypto.ecb_decrypt(data, key)
+
+                    def decrypt_file(self, data, key):
+                        return self.ecb_decrypt(data, key)
+            """),
+            fixed=None,
+            where="modes.ECB()",
+            says="ECB mode encrypts equal blocks to equal ciphertext",
+        ),
         # ... but the same context also fed the data: ECB over every block of it
         Example(
             code("""
@@ -237,17 +275,47 @@ class EcbMode(Rule):
 
     @staticmethod
     def _building_block(node: ast.Call, ctx) -> bool:
-        """ECB on single blocks inside another construction (key wrap, CMAC, CTR, FF1...)."""
+        """ECB on single blocks inside another construction (key wrap, CMAC, CTR, FF1...), or
+        in a helper of its class that only such functions call (`ecb_decrypt(data, key)` called
+        by `decrypt_key` alone)."""
         for anc in ctx.ancestors(node):
-            if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                words = set(re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", anc.name.lower() if isinstance(anc, ast.FunctionDef) else anc.name))
-                words = {w.lower() for w in words}
-                if words & _CONSTRUCTIONS:
-                    return True
-        return False
+            if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and _names_a_construction(anc):
+                return True
+        return _helper_of_constructions(node, ctx)
 
     def _encrypts(self, node: ast.Call, ctx) -> bool:
         return bool(crypto.receiver_uses(node, ctx) & _ENCRYPTING)
+
+
+def _names_a_construction(scope: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> bool:
+    """`aes_key_wrap`, `cmac`, `ctr_keystream`: named for a construction built on single blocks;
+    or `decrypt_key`, `encrypt_keys` (the verb and its object, nothing else): named for
+    enciphering keys (key wrapping), random blocks with no patterns for ECB to show. Not
+    `encrypt_with_key` nor `get_encrypt_key`, which name what is encrypted with."""
+    name = scope.name if isinstance(scope, ast.ClassDef) else scope.name.lower()  # a class's words by case too
+    words = [w.lower() for w in re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", name) if w]
+    return bool(set(words) & _CONSTRUCTIONS) or len(words) == 2 and words[0] in ("encrypt", "decrypt") and words[1] in ("key", "keys")
+
+
+def _helper_of_constructions(node: ast.Call, ctx) -> bool:
+    """`node` is in a method of a class that the class calls (`MegaCrypto.ecb_decrypt(data, key)`,
+    `self._ecb(block)`), and only from methods named for a construction (`_names_a_construction`):
+    the helper enciphers what they give it. Its name read in any other way (handed on, called from
+    another method) lets anything reach it."""
+    func = ctx.enclosing_function(node)
+    cls = next((a for a in ctx.ancestors(func) if isinstance(a, ast.ClassDef)), None) if func is not None else None
+    if cls is None or ctx.parent(func) is not cls:
+        return False
+    receivers = {"self", "cls", cls.name}
+    reads = [n for n in astutil.walk(cls) if isinstance(n, ast.Attribute) and n.attr == func.name and isinstance(n.ctx, ast.Load)]
+    for read in reads:
+        call = ctx.parent(read)
+        caller = ctx.enclosing_function(read)
+        if not (isinstance(call, ast.Call) and call.func is read and isinstance(read.value, ast.Name) and read.value.id in receivers):
+            return False
+        if caller is None or caller is func or not _names_a_construction(caller):
+            return False
+    return bool(reads)
 
 
 _AES_BLOCK = 16

@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import destinations, naming
+from secure_ls.rules._support import confirmations, destinations, naming
 from secure_ls.rules.base import Example, Rule, code
 
 _RANDOM_FUNCTIONS = frozenset(
@@ -56,7 +56,13 @@ class InsecureRandom(Rule):
     small range, not the generator, is what limits it (low confidence). A
     session id, token or code of few values keeps its confidence (its
     range makes it weaker still), and so do salts drawn repeatedly or
-    combined into a longer value.
+    combined into a longer value. Nor is a code shown to whoever the function
+    talks with (`await ctx.send(...)` through its parameter, or `print`) and
+    compared, in the same function, with what that same party types back
+    (`answer = await ctx.bot.wait_for(...)`, `input()`), and kept nowhere
+    else: a "type this to confirm" prompt asks for care, and the one who must
+    type the code sees it. Shown to another party (`user.send(code)`) than
+    the one whose answer is read, it is an OTP and is reported.
 
     ## Why is this bad?
     `random` is a Mersenne Twister: after 624 outputs its whole future (and
@@ -224,8 +230,45 @@ class InsecureRandom(Rule):
                 nonce = ''.join(str(random.randint(0, 9)) for _ in range(20))
                 return '-' * 27 + nonce
         """),
+        # a code shown to whoever ran the command, who must type it back to confirm: care, not a secret
+        code("""
+            import random
+            import string
+
+            async def confirm(ctx, prompt):
+                confirm_token = "".join(random.choices(string.ascii_letters, k=8))
+                await ctx.send(f"{prompt}\\n\\n{confirm_token}")
+                answer = await ctx.bot.wait_for("message", timeout=30)
+                return answer.content.strip() == confirm_token
+        """),
     ]
     INVALID = [
+        # ... but sent to another party (a direct message to `user`) than the one whose answer is read
+        Example(
+            code("""
+                import random
+                import string
+
+                async def confirm(ctx, user, prompt):
+                    confirm_token = "".join(random.choices(string.ascii_letters, k=8))
+                    await user.send(f"{prompt}\\n\\n{confirm_token}")
+                    answer = await ctx.bot.wait_for("message", timeout=30)
+                    return answer.content.strip() == confirm_token
+            """),
+            fixed=code("""
+                import random
+                import string
+                import secrets
+
+                async def confirm(ctx, user, prompt):
+                    confirm_token = "".join(secrets.SystemRandom().choices(string.ascii_letters, k=8))
+                    await user.send(f"{prompt}\\n\\n{confirm_token}")
+                    answer = await ctx.bot.wait_for("message", timeout=30)
+                    return answer.content.strip() == confirm_token
+            """),
+            where="random.choices(string.ascii_letters, k=8)",
+            says="`random.choices` is used for `confirm_token`",
+        ),
         Example(  # nothing around the call names it; it ends up as a cookie's value
             code("""
                 import random
@@ -416,7 +459,7 @@ class InsecureRandom(Rule):
         if _is_a_coin_flip(node, ctx):
             return  # `if random.random() < 0.25:`: a branch taken by chance, no value comes out
         purpose = self._purpose(node, ctx)
-        if purpose is None:
+        if purpose is None or confirmations.typed_back_by_whom_it_is_shown(node, ctx):
             return
         fix = self._fix(node, function, ctx)
         outcomes = _guessable_outcomes(node, function, ctx) if "salt" in naming.words(purpose.strip("`")) else None
@@ -723,3 +766,4 @@ def _guessable_outcomes(call: ast.Call, function: str, ctx) -> int | None:
         if isinstance(n, ast.Call) and (ctx.call_name(n) or "").startswith("random.") and (ctx.call_name(n) or "")[len("random.") :] in _RANDOM_FUNCTIONS
     ]
     return count if draws == [call] else None
+

@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil, symbols
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import destinations, hashing, naming, web
+from secure_ls.rules._support import destinations, hashing, memory_caches, naming, web
 from secure_ls.rules.base import Example, Rule, code
 
 
@@ -66,6 +66,13 @@ class WeakPasswordHash(Rule):
     answer (`cram`, `challenge`, `ntlm`, `scramble`: the peer's protocol
     fixes how the password is hashed), is that service's credential format:
     low confidence, no fix.
+
+    A hash kept only in the process's memory (compared with a constant or
+    with what the cache holds, or a key or value of a dict the class makes
+    empty and never hands on: a per-request cache of checked passwords, a
+    login cache with an expiry) leaves no table of hashes to crack: low
+    confidence. Written to a file or a database, compared with a stored
+    value, or handed to any other call, it is reported as usual.
     """
 
     id = "SLS301"
@@ -243,6 +250,8 @@ class WeakPasswordHash(Rule):
                         algo = hashing.hash_algorithm(value, ctx)
                         if _protocol_value(value, ctx):
                             ctx.report(self, node, self._sent_message(algo), confidence=Confidence.LOW)
+                        elif _kept_in_memory(value, ctx):
+                            ctx.report(self, node, self._memory_message(algo), confidence=Confidence.LOW)
                         else:
                             ctx.report(self, node, self._message(algo))
                     return
@@ -280,6 +289,9 @@ class WeakPasswordHash(Rule):
         if _protocol_value(call, ctx):
             ctx.report(self, call, self._sent_message(algo), confidence=Confidence.LOW)
             return
+        if _kept_in_memory(call, ctx):
+            ctx.report(self, call, self._memory_message(algo), confidence=Confidence.LOW)
+            return
         if _reads_legacy_hashes(call, ctx):
             ctx.report(self, call, self._legacy_message(algo), confidence=Confidence.LOW)
             return
@@ -300,6 +312,13 @@ class WeakPasswordHash(Rule):
             f"Password hashed with {algo} by one of a table of hash formats, picked by the hashes being checked (another "
             "system's): keep it to check those, and store the application's own passwords with a slow salted hash "
             "(bcrypt, scrypt or Argon2)."
+        )
+
+    def _memory_message(self, algo: str) -> str:
+        return (
+            f"Password hashed with {algo} and kept only in this process's memory (compared, or cached in a dict the "
+            "class makes): there is no stored table of hashes to crack; should it ever be written anywhere, use a slow "
+            "salted password hash (bcrypt, scrypt or Argon2)."
         )
 
     def _sent_message(self, algo: str) -> str:
@@ -512,6 +531,21 @@ def _digests_sent(made: ast.Call, ctx) -> bool:
     """Whether every digest of the hash made by `made` goes to another party: `h.hexdigest()`
     passed to an API call or put in a request body being built (`payload["password"] = ...`,
     then `requests.post(url, data=json.dumps(payload))`)."""
+    digests = _digests(made, ctx)
+    return bool(digests) and all(destinations.use(digest, ctx) == "send" for digest in digests)
+
+
+def _kept_in_memory(made: ast.Call, ctx) -> bool:
+    """Whether every digest of the hash made by `made` stays in the process's memory: compared,
+    or a key or value of a dict the class makes empty and never hands on (a per-request cache
+    of checked passwords, a login cache), never stored, returned out of the class or sent."""
+    digests = _digests(made, ctx)
+    return bool(digests) and all(memory_caches.kept_in_memory(digest, ctx) for digest in digests)
+
+
+def _digests(made: ast.Call, ctx) -> list[ast.Call]:
+    """The calls reading the digest of the hash made by `made`: `md5(x).hexdigest()`, or
+    `h.hexdigest()` after `h = hashlib.md5(); h.update(password)`."""
     parent = ctx.parent(made)
     digests: list[ast.Call] = []
     if isinstance(parent, ast.Attribute) and parent.attr in destinations.DIGESTS:
@@ -527,7 +561,7 @@ def _digests_sent(made: ast.Call, ctx) -> bool:
                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in destinations.DIGESTS
                 and isinstance(node.func.value, ast.Name) and node.func.value.id == name
             ]
-    return bool(digests) and all(destinations.use(digest, ctx) == "send" for digest in digests)
+    return digests
 
 
 def _looks_bytes(node: ast.expr) -> bool:

@@ -237,3 +237,31 @@ def test_a_request_signature_made_in_a_client_of_another_service_is_the_audit_ti
     # the class also checks a signature it receives with the same hash: a verifier, reported
     checked = code.replace("        return ''.join(", "        if sig != self.given:\n            raise ValueError\n        return ''.join(")
     assert _confidence(checked, "SLS302") == ["medium"]
+
+
+def test_a_random_value_put_in_a_query_parsed_from_a_url_and_sent_is_the_audit_tier():
+    # the site's query is parsed into a new dict, filled with the nonce it asks for, then sent;
+    # the nonce also seeds the key for the site's own reply: both ends of it are public
+    code = (
+        "import random, string\nfrom urllib.parse import parse_qs\n\nclass SiteIE:\n    def _real_extract(self, url):\n"
+        "        query = parse_qs(url)\n"
+        "        seed = ''.join(random.choices(string.ascii_letters, k=8))\n        query['_s'] = seed\n"
+        "        page = self._download_webpage(url, 'id', query=query)\n"
+        "        key = seed + page[:8]\n        return self.rc4(page, key)\n"
+    )
+    _low_until_undone("SLS304", code, "query = parse_qs(url)", "query = self.state", "medium")
+
+
+def test_a_code_shown_to_whoever_runs_the_command_and_typed_back_is_not_a_secret():
+    # "type this to confirm": the one who must type the code is the one it is shown to
+    code = (
+        "import random, string\n\nclass Cog:\n    async def confirm(self, ctx, prompt):\n"
+        "        token = ''.join(random.choices(string.ascii_letters, k=8))\n"
+        "        await ctx.send(f'{prompt} {token}')\n"
+        "        answer = await ctx.bot.wait_for('message', timeout=30)\n"
+        "        return answer.content.strip() == token\n"
+    )
+    _quiet_until_undone("SLS304", code, "await ctx.send(f'{prompt} {token}')", "await self.sms.send(f'{prompt} {token}')")
+    # the same code kept for a later request: a secret of its own
+    kept = code.replace("        return answer", "        self.pending[ctx.author] = token\n        return answer")
+    assert _confidence(kept, "SLS304") == ["medium"]

@@ -269,11 +269,16 @@ def _item_sent(target: ast.Subscript, ctx, depth: int) -> bool:
     return bool(reads) and all(use(node, ctx, depth + 1) == "send" for node in reads)
 
 
+# Calls that always build a new mapping: `dict(...)`, and a URL's query parsed into one
+# (`query = parse_qs(url)`, urllib's or a wrapper of it), which the caller then fills and sends.
+_NEW_MAPPINGS = frozenset({"dict", "parse_qs"})
+
+
 def _local_dict(name: ast.Name, ctx) -> bool:
-    """A name the function binds only to new dicts (`payload = {}`, a comprehension): a request body being built,
-    not a record the caller keeps."""
+    """A name the function binds only to new dicts (`payload = {}`, a comprehension, `parse_qs(url)`):
+    a request body or query being built, not a record the caller keeps."""
     values = ctx.assigned_values(name)
-    return bool(values) and all(isinstance(v, (ast.Dict, ast.DictComp)) or isinstance(v, ast.Call) and astutil.last_name(v.func) == "dict" for v in values)
+    return bool(values) and all(isinstance(v, (ast.Dict, ast.DictComp)) or isinstance(v, ast.Call) and astutil.last_name(v.func) in _NEW_MAPPINGS for v in values)
 
 
 # Calls that write to a database: a hash handed to one is a stored verifier, wherever the class sends.
