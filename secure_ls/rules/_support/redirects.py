@@ -232,6 +232,12 @@ def _own_url_read(node: ast.expr) -> bool:
     return isinstance(owner, (ast.Name, ast.Attribute)) and astutil.last_name(owner) in catalog.REQUEST_NAMES
 
 
+def start_values(ctx, target: ast.Name) -> list[ast.expr]:
+    """The values assigned to `target` that start it anew (`base = row["path"]`), not those that
+    append to it (`base += f"{pk}/"`): what the string it holds begins with."""
+    return _starts_and_tails(ctx, target)[0]
+
+
 def _starts_and_tails(ctx, target: ast.expr) -> tuple[list[ast.expr], dict[int, list]]:
     """The values assigned to `target` that start it anew, in order, and the pieces each other
     assignment appends to it (by the value's id; see _appended)."""
