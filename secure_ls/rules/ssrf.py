@@ -360,7 +360,7 @@ def _host_then_application_value(built: ast.expr, ctx) -> tuple[str, str] | None
 
 def _bare_host_then_value(value: ast.expr, ctx) -> tuple[str, str] | None:
     parts = strings.pieces(value) or []
-    if len(parts) < 2 or not all(isinstance(p, strings.Value) or isinstance(p, strings.Literal) for p in parts[:2]):
+    if len(parts) < 2:
         return None
     first, second = parts[0], parts[1]
     host = first.text if isinstance(first, strings.Literal) else ctx.string_value(first.node) if ctx.origin(first.node).is_constant else None
