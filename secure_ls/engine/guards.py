@@ -43,6 +43,10 @@ _VALIDATING_FUNCTIONS = {
     "re.match": (1, "string", ALL),
     "django.utils.http.url_has_allowed_host_and_scheme": (0, "url", sinks("url", "redirect")),
     "django.utils.http.is_safe_url": (0, "url", sinks("url", "redirect")),
+    # an Amazon SNS message whose signature (over its SubscribeURL, ...) and signing certificate's
+    # host were checked: the URLs in it are Amazon's, not the sender's
+    "django_ses.utils.verify_event_message": (0, "notification", sinks("url", "redirect")),
+    "django_ses.utils.verify_bounce_message": (0, "msg", sinks("url", "redirect")),
 }
 _QUOTES = frozenset("'\"")
 _QUOTE_SINKS = sinks("xpath")

@@ -86,7 +86,9 @@ class OpenRedirect(Rule):
     = "&" if "?" in url else "?"`). Such a start followed by `&` and the
     client's text (`url += f"&{key}={value}"`) is low confidence: only a
     start that is a bare `scheme://host`, with no path, would let
-    `&@evil.example` choose the host.
+    `&@evil.example` choose the host. Nor is the URL an OAuth client builds for
+    its provider (`url, state = flow.authorization_url(...)`) when the call names
+    no endpoint, or one the client did not choose: the rest goes in its query.
     """
 
     id = "SLS120"
@@ -695,12 +697,12 @@ class OpenRedirect(Rule):
         part = ctx.origin(target).risk(Sink.REDIRECT)
         if not redirects.client_chosen(ctx, part):
             return  # "go back" redirects to the Referer are not chosen by a link's author
-        if name == "django.shortcuts.redirect" and _saved_instance(ctx, target):
+        if name == "django.shortcuts.redirect" and redirects.saved_instance(ctx, target):
             return  # `redirect(form.save())`: Django goes to the instance's get_absolute_url()
         built, _ = web.built_value(ctx, target)
         if redirects.starts_fixed(built) or redirects.always_starts_fixed(ctx, target) or redirects.own_method_returns_fixed(ctx, target):
             return
-        if redirects.host_settled_after_application_value(ctx, built):
+        if redirects.host_settled_after_application_value(ctx, built) or redirects.provider_authorization_url(ctx, target):
             return
         if redirects.checked_in_function(ctx, node, target):
             return
@@ -736,15 +738,3 @@ class OpenRedirect(Rule):
             confidence=part.confidence(),
             related=ctx.related_path(part),
         )
-
-
-
-def _saved_instance(ctx, target: ast.expr) -> bool:
-    """Whether the target is what a form's or serializer's `save()` returned (directly or through
-    the one value of a name): a model instance, which Django's `redirect()` turns into the URL its
-    `get_absolute_url()` builds, not text of the client's."""
-    value = target
-    if isinstance(target, ast.Name):
-        values = ctx.assigned_values(target)
-        value = values[0] if len(values) == 1 else None
-    return isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "save"

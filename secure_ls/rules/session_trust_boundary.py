@@ -36,6 +36,7 @@ class SessionTrustBoundary(Rule):
     the type you expect, look the object up and check the user may use it)
     and store the validated result. A value checked in the same function
     (membership in an allow-list, a `check_*`/`verify_*`/`validate_*` call,
+    also through the name its result is bound to: `user = authenticate(...)` then `if user:`,
     also one whose failing branch replaces the value, `if not is_safe_url(url): url = "/"`,
     a helper named for safety such as `get_safe_redirect()`, `int()`), and the request's own URL (`session["next"] = request.url`),
     are not reported, nor is a URL of this site with the client's text only in
@@ -75,6 +76,17 @@ class SessionTrustBoundary(Rule):
                     next_url = "/"
                 session["next"] = next_url
                 return redirect(authorize_url)
+        """),
+        # written where an authentication the test reads through a name succeeded
+        code("""
+            from django.contrib import auth
+
+            def callback(request):
+                params = request.GET
+                user = auth.authenticate(request=request)
+                if user:
+                    auth.login(request, user)
+                    request.session["session_state"] = params.get("session_state")
         """),
         # the page the user is on, path and query: what `request.get_full_path()` gives
         code("""
@@ -189,6 +201,20 @@ class SessionTrustBoundary(Rule):
         """),
     ]
     INVALID = [
+        Example(  # the check's result, bound to a name, guards only the login: the write happens anyway
+            code("""
+                from django.contrib import auth
+
+                def callback(request):
+                    params = request.GET
+                    user = auth.authenticate(request=request)
+                    if user:
+                        auth.login(request, user)
+                    request.session["session_state"] = params.get("session_state")
+            """),
+            where='request.session["session_state"]',
+            says='`params.get("session_state")` from the HTTP request is stored in the session without',
+        ),
         # the failed check is only logged: the unchecked value is stored all the same
         Example(
             code("""
@@ -441,6 +467,8 @@ def _validated(ctx, target: ast.AST, value: ast.expr) -> bool:
     for node in astutil.walk(body):
         if isinstance(node, (ast.If, ast.While, ast.Assert, ast.IfExp)):
             guarding = _guards(node, target, ctx) or _resets_when_failed(node, names)
+            if guarding and _tests_check_result(ctx, node.test):
+                return True
             for call in astutil.walk(node.test):
                 if isinstance(call, ast.Call):
                     if not guarding:
@@ -456,6 +484,17 @@ def _validated(ctx, target: ast.AST, value: ast.expr) -> bool:
             if _CHECKS.search(label) and any(web.names_in(a) & names for a in list(node.args) + [k.value for k in node.keywords]):
                 return True
     return False
+
+
+def _tests_check_result(ctx, test: ast.expr) -> bool:
+    """`user = auth.authenticate(request, ...)` then `if user:` (or `if not user: return`): the
+    test reads what a check returned, through the name it was bound to, as `if check(...):`
+    would; the write depends on the check's outcome just the same."""
+    return any(
+        isinstance(value, ast.Call) and _CHECKS.search(astutil.last_name(value.func))
+        for name in astutil.walk(test) if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Load)
+        for value in (v.value if isinstance(v, ast.Await) else v for v in ctx.assigned_values(name))
+    )
 
 
 def _resets_when_failed(check: ast.AST, names: set[str]) -> bool:

@@ -7,7 +7,8 @@ import re
 
 from secure_ls.engine.context import keyword
 from secure_ls.engine.model import Confidence, Severity
-from secure_ls.rules._support import strings, web
+from secure_ls.engine import taint
+from secure_ls.rules._support import redirects, strings, web
 from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
@@ -48,7 +49,13 @@ class ServerSideRequestForgery(Rule):
     with a fixed host (`"https://api.example.com/" + path`, also through a
     module constant) or with a base URL of the application's own followed
     by `/` (`f"{settings.API_URL}/{item_id}"`) is not reported: the client
-    only chooses a path on that host.
+    only chooses a path on that host. A fixed `scheme://host` with no path,
+    then a value the client did not choose (an entry of the application's
+    table of routes) and then the client's text (`f"{BASE_URL}{base_path}"`,
+    `base_path` that entry with `f"{pk}/"` appended) is the audit tier: the
+    client reaches the host only if that value can be empty or not start
+    with `/`. Nor is a URL in an Amazon SNS message once django_ses
+    verified its signature (`verify_event_message`): it is Amazon's.
 
     ## Why is this bad?
     The server makes the request from inside your network, with its
@@ -250,6 +257,20 @@ class ServerSideRequestForgery(Rule):
         built, _ = web.built_value(ctx, url)
         if _fixed_host(built, ctx) or self._relative_to_fixed_base(node, built, ctx):
             return
+        settled_by = _host_then_application_value(built, ctx)
+        if settled_by is not None:
+            # `f"{BASE_URL}{resource['path']}{pk}/"` with `BASE_URL = "http://localhost:8080"`
+            host, value = settled_by
+            ctx.report(
+                self,
+                url,
+                f"URL `{ctx.text(url)}` starts with the fixed `{host}`, then `{value}` (not the client's), then {part.describe()}: "
+                f"the client reaches the host only if `{value}` can be empty or not start with `/`. Make sure it cannot, "
+                "or end the base URL with `/`.",
+                confidence=Confidence.LOW,
+                related=ctx.related_path(part),
+            )
+            return
         ctx.report(
             self,
             url,
@@ -317,3 +338,41 @@ def _fixed_host(built: ast.expr, ctx) -> bool:
                 return True  # a leading constant defined elsewhere: a base URL
         break
     return bool(_FIXED_HOST.match(prefix))
+
+
+# A constant `scheme://host[:port]` with nothing after the host: what follows it may still be the host's.
+_BARE_HOST = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/{}?#@\\\s]+$")
+
+
+def _host_then_application_value(built: ast.expr, ctx) -> tuple[str, str] | None:
+    """`f"{BASE_URL}{base_path}"` with `BASE_URL = "http://localhost:8080"` and `base_path` a value
+    the client did not choose (a row, a table of the application's own; the client's text only
+    appended to it), also as what every return of the method called on `self` builds: the fixed
+    host and the text of that value. The client reaches the host only if that value is empty or
+    does not start with `/`, which the code does not show (the audit tier)."""
+    made = ctx.assigned_values(built) if isinstance(built, ast.Name) else (built,)  # `url = self._build_url(...)`
+    values = []
+    for value in made:
+        method = web.own_method(ctx, value)
+        values += [r.value for r in web.returns_of(method)] if method is not None else [value]
+    found = {_bare_host_then_value(v, ctx) if v is not None else None for v in values}
+    return found.pop() if len(found) == 1 else None
+
+
+def _bare_host_then_value(value: ast.expr, ctx) -> tuple[str, str] | None:
+    parts = strings.pieces(value) or []
+    if len(parts) < 2:
+        return None
+    first, second = parts[0], parts[1]
+    host = first.text if isinstance(first, strings.Literal) else ctx.string_value(first.node) if ctx.origin(first.node).is_constant else None
+    if host is None or not _BARE_HOST.match(host) or not isinstance(second, strings.Value):
+        return None
+    starts = redirects.start_values(ctx, second.node) if isinstance(second.node, ast.Name) else [second.node]
+    if not starts or any(_callers_or_clients(ctx.origin(start).risk(Sink.URL)) for start in starts):
+        return None
+    return host, ctx.text(second.node)
+
+
+def _callers_or_clients(part) -> bool:
+    """A value the client chose, or a parameter (its callers' choice, which may be the client's)."""
+    return web.is_client(part) or part is not None and part.kind == taint.PARAM and part.label != "self"

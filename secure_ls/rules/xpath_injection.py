@@ -28,7 +28,10 @@ class XPathInjection(Rule):
     ElementTree's `find`/`findall`/`iterfind`/`findtext` when the value is
     inserted into a predicate (`[@name='...']`). A parameter put into a
     query by a function that also runs another parameter as a whole query
-    (`root.xpath(formxpath)`) is its caller's query text: the audit tier.
+    (`root.xpath(formxpath)`) is its caller's query text: the audit tier;
+    so is a parameter put in as a location step (`root.xpath("//" + tag)`,
+    outside any predicate or quoted literal), which names the elements the
+    caller wants, while the client's text there is reported.
 
     ## Why is this bad?
     A value such as `' or '1'='1` closes the quoted string and rewrites the
@@ -242,9 +245,40 @@ class XPathInjection(Rule):
             f"XPath expression built from {web.describe_value(ctx, part, worst)}: a quote in the value rewrites the query. "
             + ("Pass it as an XPath variable (`xpath(\"...[@a=$v]\", v=value)`)." if kind != "find" else "Compare the attribute in Python instead."),
             fix=fix,
-            confidence=Confidence.LOW if part is not None and part.kind == taint.PARAM and _evaluates_callers_queries(node, ctx) else part.confidence(),
+            confidence=Confidence.LOW if _callers_query_text(node, parts, unsafe, part, ctx) else part.confidence(),
             related=ctx.related_path(part),
         )
+
+
+def _callers_query_text(node: ast.Call, parts, unsafe: list[ast.expr], part, ctx) -> bool:
+    """Whether the caller's parameter is query text its caller writes rather than data put into
+    a query: the function also runs another parameter as a whole query, or each value is put in
+    as a location step (`"//" + nodename`: the caller names the elements to select), outside
+    any predicate or quoted literal, where a quote has nothing to close."""
+    if part is None or part.kind != taint.PARAM:
+        return False
+    return _evaluates_callers_queries(node, ctx) or parts is not None and all(_plain(v) for v in unsafe) and _outside_literals_and_predicates(parts, unsafe)
+
+
+def _plain(value: ast.expr) -> bool:
+    """A value whose own literal text (`f"{prefix}:{name}"`) opens no predicate nor quoted literal."""
+    return not any(isinstance(n, ast.Constant) and isinstance(n.value, str) and set(n.value) & set("[]'\"") for n in astutil.walk(value))
+
+
+def _outside_literals_and_predicates(parts, unsafe: list[ast.expr]) -> bool:
+    depth, quote = 0, None
+    for piece in parts:
+        if isinstance(piece, strings.Literal):
+            for char in piece.text:
+                if quote is not None:
+                    quote = None if char == quote else quote
+                elif char in "'\"":
+                    quote = char
+                elif char in "[]":
+                    depth += 1 if char == "[" else -1
+        elif any(piece.node is u for u in unsafe) and (depth > 0 or quote is not None):
+            return False
+    return True
 
 
 def _evaluates_callers_queries(node: ast.Call, ctx) -> bool:

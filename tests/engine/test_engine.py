@@ -2142,6 +2142,24 @@ def test_a_function_that_runs_its_callers_whole_xpath_takes_query_text_from_them
     _low_until_undone("SLS124", code, "root.xpath(formxpath)[0]", "formxpath", "medium")
 
 
+def test_a_parameter_put_in_as_a_location_step_is_the_callers_query_text():
+    # `"//" + nodename`: the caller names the elements to select; no quote or predicate to break out of
+    code = (
+        "from lxml import etree\n\ndef nodes(doc, nodename, prefix='x', namespace=None):\n"
+        "    selxpath = '//' + (f'{prefix}:{nodename}' if namespace else nodename)\n"
+        "    return doc.xpath(selxpath)\n"
+    )
+    _low_until_undone("SLS124", code, "'//' + (", "'//item[@name=\"' + (", "medium")
+    # the same value inside a predicate's quotes, or a value whose own text opens one, is data
+    quoted = "from lxml import etree\n\ndef nodes(doc, name):\n    return doc.xpath(\"//item[@name='\" + name + \"']\")\n"
+    assert _confidence(quoted, "SLS124") == ["medium"]
+    opened = "from lxml import etree\n\ndef nodes(doc, data):\n    return doc.xpath('.//*' + ''.join(f'[@{k}=\"{v}\"]' for k, v in data.items()))\n"
+    assert _confidence(opened, "SLS124") == ["medium"]
+    # and the client's text as a step is still the client's
+    client = "from lxml import etree\nfrom flask import request\n\ndef nodes(doc):\n    return doc.xpath('//' + request.args['tag'])\n"
+    assert _confidence(client, "SLS124") == ["high"]
+
+
 def test_a_base_class_predicate_called_on_self_validates_its_argument():
     # flower's handlers: a base class's `is_worker` checks the name against the registry, and
     # subclasses call it on `self` before they log the URL parameter

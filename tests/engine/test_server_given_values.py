@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.engine.test_engine import _low_until_undone, _quiet_until_undone
+from tests.engine.test_engine import _confidence, _low_until_undone, _quiet_until_undone
 
 _CORS = (
     "import falcon\nfrom urllib.parse import unquote\n\n\nclass Cors:\n"
@@ -33,3 +33,33 @@ def test_the_peers_address_is_no_client_text():
         "    return Response(f'<p>from {request.remote_addr}</p>', content_type='text/html')\n"
     )
     _quiet_until_undone("SLS803", helper, "request.remote_addr", "request.args['address']")
+
+
+def test_the_urls_of_an_sns_message_whose_signature_was_verified_are_amazons():
+    # django_ses checks the signature over SubscribeURL (and the signing certificate's host) first
+    code = (
+        "import requests\nfrom django_ses.utils import verify_event_message\nfrom rest_framework.decorators import api_view\n"
+        "from rest_framework.response import Response\n\n@api_view(['POST'])\ndef sns_webhook(request):\n"
+        "    payload = request.data\n    if not verify_event_message(payload):\n        return Response(status=400)\n"
+        "    requests.get(payload['SubscribeURL'], timeout=5)\n    return Response(status=200)\n"
+    )
+    # the check's result ignored, the URL is the sender's again
+    _quiet_until_undone("SLS121", code, "if not verify_event_message(payload):\n        return Response(status=400)", "verify_event_message(payload)")
+
+
+def test_a_fixed_bare_host_then_a_value_of_the_applications_then_the_clients_text_is_the_audit_tier():
+    # `resource["path"]` comes from the application's table: the client reaches the host only if it
+    # can be empty or not start with "/"
+    code = (
+        "import requests\nfrom rest_framework.views import APIView\n\nBASE_URL = 'http://localhost:8080'\n"
+        "RESOURCES = {'users': {'path': '/api/v1/users/'}}\n\n\nclass Proxy(APIView):\n"
+        "    def _build_url(self, resource_name, pk=None):\n        resource = RESOURCES[resource_name]\n"
+        "        base_path = resource['path']\n        if pk:\n            base_path += f'{pk}/'\n"
+        "        return f'{BASE_URL}{base_path}'\n\n"
+        "    def get(self, request):\n        url = self._build_url('users', request.GET['pk'])\n"
+        "        return requests.get(url, timeout=10)\n"
+    )
+    _low_until_undone("SLS121", code, "base_path = resource['path']", "base_path = resource_name", "high")
+    # nor when the client's text follows the bare host at once
+    inline = "import requests\nBASE = 'http://localhost:8080'\n\ndef view(request):\n    return requests.get(f\"{BASE}{request.GET['id']}\", timeout=10)\n"
+    assert _confidence(inline, "SLS121") == ["high"]

@@ -236,6 +236,12 @@ def _own_url_read(node: ast.expr) -> bool:
     return isinstance(owner, (ast.Name, ast.Attribute)) and astutil.last_name(owner) in catalog.REQUEST_NAMES
 
 
+def start_values(ctx, target: ast.Name) -> list[ast.expr]:
+    """The values assigned to `target` that start it anew (`base = row["path"]`), not those that
+    append to it (`base += f"{pk}/"`): what the string it holds begins with."""
+    return _starts_and_tails(ctx, target)[0]
+
+
 def _starts_and_tails(ctx, target: ast.expr) -> tuple[list[ast.expr], dict[int, list]]:
     """The values assigned to `target` that start it anew, in order, and the pieces each other
     assignment appends to it (by the value's id; see _appended)."""
@@ -369,3 +375,53 @@ def _prefixes(startswith: ast.Call) -> set[str]:
     if found and isinstance(found[0], ast.Tuple):
         found = found[0].elts
     return {p.value for p in found if isinstance(p, ast.Constant) and isinstance(p.value, str)}
+
+
+# Methods of OAuth clients that build the provider's authorization URL (requests_oauthlib's
+# OAuth2Session and OAuth1Session, google_auth_oauthlib's Flow, authlib's clients): the
+# authorization endpoint, given as the first argument or configured in the client, then the
+# request's parameters, which the library encodes into its query string.
+_AUTHORIZATION_URL_METHODS = frozenset({"authorization_url", "create_authorization_url"})
+
+
+def provider_authorization_url(ctx, target: ast.expr) -> bool:
+    """`authorization_url, state = flow.authorization_url(prompt="consent")` then
+    `redirect(authorization_url)`: every value of the target is what an OAuth client built for its
+    provider's authorization endpoint, which the call names with a value the client did not choose
+    (`oauth.authorization_url(AUTHORIZE_URL, ...)`) or does not name (the client's configured
+    one). What else went in (a state, the site's own callback URL) is in the query string."""
+    values = (ctx.assigned_values(target) or _unpacked_first(ctx, target)) if isinstance(target, ast.Name) else (target,)
+    return bool(values) and all(_builds_authorization_url(ctx, value) for value in values)
+
+
+def _unpacked_first(ctx, name: ast.Name) -> list[ast.expr]:
+    """The values whose first item every binding of `name` in its function unpacks
+    (`url, state = make()`: `make()`), or nothing when some binding of it is anything else."""
+    found = []
+    for node in astutil.walk(web.function_body(ctx, name)):
+        if not (isinstance(node, ast.Name) and node.id == name.id and not isinstance(node.ctx, ast.Load)):
+            continue
+        unpacked = ctx.parent(node)
+        statement = ctx.parent(unpacked) if isinstance(unpacked, ast.Tuple) else None
+        if not (isinstance(statement, ast.Assign) and statement.targets == [unpacked] and unpacked.elts[0] is node):
+            return []
+        found.append(statement.value)
+    return found
+
+
+def _builds_authorization_url(ctx, value: ast.expr) -> bool:
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _AUTHORIZATION_URL_METHODS):
+        return False
+    endpoint = value.args[0] if value.args else next((k.value for k in value.keywords if k.arg == "url"), None)
+    return endpoint is None or not client_chosen(ctx, ctx.origin(endpoint).risk(Sink.REDIRECT))
+
+
+def saved_instance(ctx, target: ast.expr) -> bool:
+    """Whether the target is what a form's or serializer's `save()` returned (directly or through
+    the one value of a name): a model instance, which Django's `redirect()` turns into the URL its
+    `get_absolute_url()` builds, not text of the client's."""
+    value = target
+    if isinstance(target, ast.Name):
+        values = ctx.assigned_values(target)
+        value = values[0] if len(values) == 1 else None
+    return isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "save"
