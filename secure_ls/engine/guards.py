@@ -149,6 +149,10 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         if len(names) == 1 and _QUOTES <= _rejected_quotes(test, valid_when):
             # `if "'" not in x and '"' not in x:`: together the parts say x holds no quote at all
             sinks = sinks | {Sink.QUOTED}
+        trusted = lambda node: origin is None or not lookups.is_untrusted(origin(node))  # noqa: E731
+        if (inside := shape_checks.prefixed_without_parent(test, valid_when, trusted)) is not None and names <= {inside}:
+            # `if ".." in p or not p.startswith(BASE): raise`: together the parts keep p inside BASE
+            sinks, names = (sinks | PATH_SINKS) if names else PATH_SINKS, {inside}
         if not names and all(found and when != valid_when for found, when, _ in parts):
             # `if url and not is_safe_url(url): url = None`: where the whole test fails, one part
             # failed, and each failing part leaves the name harmless (falsy, or checked)

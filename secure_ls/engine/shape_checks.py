@@ -13,6 +13,8 @@ such a local is a check that the parameter, joined to that base, stays inside.
 `len(x) > 1`): where it fails, no host can start there (taint.Sink.NO_HOST_START).
 `checked_by_conversion(call, qualify)` reads a call such as `uuid.UUID(token)` that has returned: the name it parsed, and
 the sinks that name is then safe for.
+`prefixed_without_parent(test, valid_when, trusted)` reads `if ".." in p or not p.startswith(BASE): raise`:
+with no `..` left, a path that starts with its base stays inside it, as a resolved one does.
 `characters_checked(test, trusted)` reads a test that every character of a name is in a fixed set
 (`set(expr).issubset(ALLOWED)`): a character allow-list, validation as a whole-text pattern is.
 """
@@ -193,6 +195,45 @@ def constant_strings(node: ast.expr) -> set[str]:
     """The strings of a literal tuple, list or set of strings (or of one string)."""
     items = node.elts if isinstance(node, (ast.Tuple, ast.List, ast.Set)) else [node]
     return {i.value for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str)}
+
+
+def prefixed_without_parent(test: ast.BoolOp, valid_when: bool, trusted) -> str | None:
+    """The name a test of two parts shows to be inside a base directory: `".." in p or not
+    p.startswith(BASE)` false (`valid_when` False, the usual `if ...: raise`), or `".." not in p
+    and p.startswith(BASE)` true. Neither part alone keeps p inside: without `..` an absolute path
+    may still go anywhere, and `BASE/../x` starts with BASE. Together they do, as a path resolved
+    before the prefix test does (_RESOLVING; like it, `/srv/media` admits its sibling
+    `/srv/media2`). BASE must be the program's (`trusted`), and not "/" or "", which every
+    absolute path starts with."""
+    without_parent, prefixed = set(), set()
+    for part in test.values:
+        holds = valid_when  # what each part evaluates to where the whole test validates
+        while isinstance(part, ast.UnaryOp) and isinstance(part.op, ast.Not):
+            part, holds = part.operand, not holds
+        if (
+            isinstance(part, ast.Compare)
+            and len(part.ops) == 1
+            and isinstance(part.ops[0], (ast.In, ast.NotIn))
+            and isinstance(part.left, ast.Constant)
+            and part.left.value == ".."
+            and isinstance(part.comparators[0], ast.Name)
+            and isinstance(part.ops[0], ast.NotIn) == holds
+        ):
+            without_parent.add(part.comparators[0].id)
+        elif (
+            holds
+            and isinstance(part, ast.Call)
+            and isinstance(part.func, ast.Attribute)
+            and part.func.attr == "startswith"
+            and isinstance(part.func.value, ast.Name)
+            and len(part.args) == 1
+            and not part.keywords
+            and not constant_strings(part.args[0]) & {"", "/"}
+            and trusted(part.args[0])
+        ):
+            prefixed.add(part.func.value.id)
+    both = without_parent & prefixed
+    return next(iter(both)) if len(both) == 1 else None
 
 
 def second_character_test(test: ast.expr) -> tuple[str, bool] | None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine import astutil, taint
-from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import strings, web
+from secure_ls.engine.model import Confidence, Severity
+from secure_ls.rules._support import path_tests, served_files, strings, web
 from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
@@ -48,7 +48,6 @@ _PATH_METHODS = frozenset(
 # Methods only path objects have (pathlib, zipfile.Path): no need to prove the receiver is one.
 _PATH_ONLY_METHODS = frozenset({"read_text", "read_bytes", "write_text", "write_bytes", "unlink", "rmdir", "touch", "symlink_to", "hardlink_to"})
 _PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.WindowsPath"})
-_CHECKS = frozenset({"startswith", "is_relative_to", "relative_to", "commonpath", "commonprefix", "safe_join", "abort"})
 _SEND_FILE = frozenset({"flask.send_file", "flask.helpers.send_file"})
 
 
@@ -71,7 +70,11 @@ class PathTraversal(Rule):
     the function (then the file operation is what is reported): it tells
     the client whether any file on the server exists. A path from the answer
     of a server the program called (an HTTP response) that is only probed is
-    the audit tier (low confidence): that server is never told the answer. A route parameter
+    the audit tier (low confidence): that server is never told the answer. Nor
+    is a probe that only picks which directory serves the name, when every
+    answer of the function is `send_from_directory(directory, name)` (a theme
+    overriding the default static files): for a name leading outside, each
+    directory answers the same 404. A route parameter
     that matches one path segment (`/files/<name>`, `/files/{name}`, not a
     `path` converter) is reported with low confidence: Flask, Django and
     Starlette match it against the decoded path, so it holds no `/` and
@@ -129,6 +132,21 @@ class PathTraversal(Rule):
     methods = _PATH_METHODS | {"save"}
 
     VALID = [
+        # a theme's static files override the default ones: either directory answers 404 outside it
+        code("""
+            import os
+            from flask import Flask, send_from_directory
+
+            app = Flask(__name__)
+            THEME = "/srv/theme/static"
+            DEFAULT = "/srv/app/static"
+
+            @app.route("/static/<path:name>")
+            def static_file(name):
+                if os.path.isfile(os.path.join(THEME, name)):
+                    return send_from_directory(THEME, name)
+                return send_from_directory(DEFAULT, name)
+        """),
         # a predicate that resolves the base joined with the name and checks it stays inside
         code("""
             import os
@@ -413,6 +431,23 @@ class PathTraversal(Rule):
             where="path",
             says="`os.path.exists()` of a path built from the Flask request",
         ),
+        Example(  # the probe picks the answer, not only the directory: a missing file gets a message of its own
+            code("""
+                import os
+                from flask import Flask, send_from_directory
+
+                app = Flask(__name__)
+                THEME = "/srv/theme/static"
+
+                @app.route("/static/<path:name>")
+                def static_file(name):
+                    if os.path.isfile(os.path.join(THEME, name)):
+                        return send_from_directory(THEME, name)
+                    return {"missing": name}, 404
+            """),
+            where="os.path.join(THEME, name)",
+            says="`os.path.isfile()` of a path built from the route parameter `name`",
+        ),
         Example(
             code("""
                 from sanic import Sanic, response
@@ -621,7 +656,7 @@ class PathTraversal(Rule):
                 targets.append(receiver)
         elif name in _PROBES:
             target = ts.argument(node, 0, ("path",))
-            if target is not None and not self._also_opened(node, target, ctx):
+            if target is not None and not self._also_opened(node, target, ctx) and not served_files.only_picks_serving_directory(node, target, ctx):
                 self._check(node, target, name, ctx, probe=True)
             return
         for target in targets:
@@ -691,11 +726,11 @@ class PathTraversal(Rule):
         one_segment = web.is_single_segment_parameter(ctx, part)
         if one_segment:
             confidence = Confidence.LOW  # no `/` in it: the folder's own entries, or its parent
-        if self._checked(call, target, ctx):
+        if path_tests.tested_before(call, target, ctx):
             return False
         fix = None
         if name in _SEND_FILE:
-            fix = self._send_from_directory(call, target, joined, ctx)
+            fix = served_files.send_from_directory_fix(call, target, joined, ctx)
         if probe:
             message = (
                 f"`{name}()` of a path built from {ts.phrase(part, ts.short(ctx, target))}: with `../` or an absolute path "
@@ -743,57 +778,6 @@ class PathTraversal(Rule):
             last = strings.values(parts)[-1]
             return parts[0].text.rstrip("/") or "/", last, exact
         return None
-
-    def _checked(self, call: ast.Call, target: ast.expr, ctx) -> bool:
-        """Whether the function tests the path (or what it is made of) before the call."""
-        names = {n.id for n in astutil.walk(target) if isinstance(n, ast.Name)}
-        if isinstance(target, ast.Name):
-            value = ts.single_value(target, ctx)
-            if value is not None:
-                names |= {n.id for n in astutil.walk(value) if isinstance(n, ast.Name)}
-        scope = ctx.enclosing_function(call) or ctx.tree
-        for stmt in astutil.walk(scope):
-            if not isinstance(stmt, (ast.If, ast.Assert, ast.While)) or stmt.lineno >= call.lineno:
-                continue
-            test = stmt.test
-            mentioned = {n.id for n in astutil.walk(test) if isinstance(n, ast.Name)}
-            if not mentioned & names:
-                continue
-            for sub in astutil.walk(test):
-                if isinstance(sub, ast.Call):
-                    func = sub.func
-                    attr = astutil.last_name(func)
-                    # (not `exists`/`isfile`: `../../etc/passwd` exists too; an existence test checks nothing)
-                    if attr in _CHECKS or attr in ("match", "fullmatch"):
-                        return True
-                if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and ".." in sub.value:
-                    return True
-        return False
-
-    def _send_from_directory(self, call: ast.Call, target: ast.expr, joined, ctx) -> Fix | None:
-        if joined is None or len(call.args) != 1 or target is not call.args[0]:
-            return None
-        directory, value, exact = joined
-        if not exact:
-            return None
-        if isinstance(directory, str):
-            directory_text = strings.python_literal(directory)
-        else:
-            directory_text = ctx.text(directory)
-        if isinstance(target, ast.Name):
-            scope = ctx.enclosing_function(call)
-            uses = [n for n in astutil.walk(scope) if isinstance(n, ast.Name) and n.id == target.id] if scope is not None else []
-            if len(uses) != 2:
-                return None  # the path is used elsewhere too: rewrite by hand
-        func = call.func
-        imports: tuple[str, ...] = ()
-        if isinstance(func, ast.Attribute):
-            callee = ctx.text(func.value) + ".send_from_directory"
-        else:
-            callee = "send_from_directory"
-            imports = ("from flask import send_from_directory",)
-        edits = (ctx.replace(func, callee), ctx.replace(target, f"{directory_text}, {ctx.text(value)}"))
-        return Fix("Use send_from_directory()", edits, safe=False, imports=imports)
 
 
 def _mentions_file(node) -> bool:

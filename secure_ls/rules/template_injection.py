@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Edit, Fix, Severity
@@ -32,6 +33,10 @@ _ENVIRONMENTS = frozenset(
         "django.template.engine.Engine.get_default", "django.template.engines.__getitem__",
     }
 )
+# How an application's settings object is named (`app.config`, Django's `settings`, `CONFIG`), and a
+# setting in it: an upper-case name (`app.config["AZURE_TENANT"]`, `settings.SITE_NAME`)
+_SETTINGS_HOLDER = re.compile(r"(?i)config|settings|conf|cfg")
+_SETTING_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 # Django's engine registry: `engines["django"]` (or `engines.all()[0]`) is a template engine
 _ENGINE_REGISTRIES = frozenset({"django.template.engines", "django.template.loader.engines"})
 _RENDER_FUNCTIONS = frozenset({"flask.render_template_string", "flask.templating.render_template_string"})
@@ -48,10 +53,13 @@ class TemplateInjection(Rule):
     `tornado.template.Template(...)`. Sandboxed Jinja environments are not
     reported. A client's `str.format` pattern is reported too (its fields read
     attributes of the values formatted), except when every value is literal
-    text or a number written in the code, or data decoded from JSON
-    (`request.get_json()`, `json.loads(...)`, their items): the attributes of
-    strings, numbers, lists and dicts lead nowhere. One real object among the
-    values (the user, the app) is reported.
+    text or a number written in the code, data decoded from JSON
+    (`request.get_json()`, `json.loads(...)`, their items) or one setting of
+    the application's configuration (`app.config["TENANT"]`,
+    `settings.SITE_NAME`, `CONFIG.SERVER_ID`: by convention a string, number,
+    list or dict the operator wrote): the attributes of strings, numbers,
+    lists and dicts lead nowhere. One real object among the values (the
+    user, the app, the whole configuration object) is reported.
 
     ## Why is this bad?
     Whatever is inserted into the template source is parsed as template
@@ -168,8 +176,28 @@ class TemplateInjection(Rule):
                     values = body["values"]
                 return {"line": body["macro"].format(**values)}
         """),
+        # the client's endpoint filled in with settings: strings the operator wrote
+        code("""
+            from flask import current_app, request
+            from app import CONFIG
+
+            def endpoint():
+                pattern = request.args["endpoint"]
+                return pattern.format(server=CONFIG.SERVER_ID, tenant=current_app.config["TENANT"], region=current_app.config.get("REGION"))
+        """),
     ]
     INVALID = [
+        Example(  # the whole configuration object: `{config.__init__.__globals__}` reads its module
+            code("""
+                from flask import current_app, request
+
+                def endpoint():
+                    pattern = request.args["endpoint"]
+                    return pattern.format(tenant=current_app.config["TENANT"], config=current_app.config)
+            """),
+            where="pattern",
+            says="Format string taken from the Flask request",
+        ),
         Example(  # the same dry run handed one real object: `{app.__init__.__globals__}` reads its module
             code("""
                 from flask import abort, current_app, request
@@ -488,13 +516,16 @@ _JSON_DECODERS = frozenset({"json.loads", "json.load", "flask.request.get_json",
 
 
 def _is_plain_data(node: ast.expr, ctx, depth: int = 0) -> bool:
-    """A str, number, bool or None written in the code, a list or dict of them, or decoded JSON
-    (`request.get_json()`, `json.loads(...)`, an item of either, every value a name is assigned):
+    """A str, number, bool or None written in the code, a list or dict of them, decoded JSON
+    (`request.get_json()`, `json.loads(...)`, an item of either, every value a name is assigned)
+    or a setting of the configuration (_is_setting):
     a format field can read only attributes and items, and those of the builtins' own types lead
     to no function's globals (`{0.__class__.__init__.__globals__}` needs a function written in
     Python)."""
     if depth > 6:
         return False
+    if _is_setting(node):
+        return True
     if isinstance(node, (ast.Tuple, ast.List)):
         return all(_is_plain_data(e, ctx, depth + 1) for e in node.elts)
     if isinstance(node, ast.Dict):
@@ -513,6 +544,25 @@ def _is_plain_data(node: ast.expr, ctx, depth: int = 0) -> bool:
         values = ctx.assigned_values(node)
         return bool(values) and all(v is not node and _is_plain_data(v, ctx, depth + 1) for v in values)
     return False
+
+
+def _is_setting(node: ast.expr) -> bool:
+    """One setting of the application's configuration: `app.config["AZURE_TENANT"]`,
+    `app.config.get("AZURE_TENANT")`, `settings.SITE_NAME`, `plexpy.CONFIG.PMS_IDENTIFIER`. Settings
+    come from configuration files and the environment, so by convention they hold strings,
+    numbers, lists and dicts; the configuration object itself (`app.config`) is a Python class
+    whose methods lead to its module's globals, so it is not one."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args:
+        name, holder = node.args[0], node.func.value
+    elif isinstance(node, ast.Subscript):
+        name, holder = node.slice, node.value
+    elif isinstance(node, ast.Attribute):
+        name, holder = ast.Constant(node.attr), node.value
+    else:
+        return False
+    if not (isinstance(name, ast.Constant) and isinstance(name.value, str) and _SETTING_NAME.fullmatch(name.value)):
+        return False
+    return _SETTINGS_HOLDER.fullmatch(astutil.last_name(holder)) is not None
 
 
 def _add_keywords(call: ast.Call, keys: dict[str, str], ctx):

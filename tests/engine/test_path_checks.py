@@ -116,3 +116,42 @@ def test_a_probe_of_a_path_from_a_server_the_program_called_is_the_audit_tier():
     from tests.engine.test_engine import _low_until_undone
 
     _low_until_undone("SLS110", _CACHED, 'requests.get("https://api.example.com/video", timeout=5).json()', "request.get_json()", "medium")
+
+
+_STATIC_ROUTE = """
+import io
+import os
+from falcon import HTTPNotFound
+
+def _open_file(file_path):
+    return io.open(file_path, "rb")
+
+class StaticRoute:
+    def __init__(self, directory):
+        self._directory = os.path.abspath(directory)
+
+    def on_get(self, req, resp):
+        name = req.path[len("/static/"):]
+        file_path = os.path.join(self._directory, os.path.normpath(name))
+        if ".." in file_path or not file_path.startswith(self._directory):
+            raise HTTPNotFound()
+        resp.stream = _open_file(file_path)
+"""
+
+
+def test_a_path_without_dot_dot_that_starts_with_its_base_is_inside():
+    # with no `..` left, a path starting with its base stays inside it (as a resolved one does):
+    # the helper opening it is given a checked path by every call
+    _quiet_until_undone("SLS110", _STATIC_ROUTE, '".." in file_path or ', "")
+    # the two parts together: no `..` alone admits an absolute path, and the prefix alone `BASE/../x`
+    _quiet_until_undone("SLS110", _STATIC_ROUTE, " or not file_path.startswith(self._directory)", "")
+    # the same, written as the test that must hold
+    allowed = _STATIC_ROUTE.replace(
+        '        if ".." in file_path or not file_path.startswith(self._directory):\n            raise HTTPNotFound()\n        resp.stream = _open_file(file_path)\n',
+        '        if ".." not in file_path and file_path.startswith(self._directory):\n            resp.stream = _open_file(file_path)\n',
+    )
+    assert "SLS110" not in _rules(allowed)
+    # any absolute path starts with "/"
+    assert "SLS110" in _rules(_STATIC_ROUTE.replace("file_path.startswith(self._directory)", 'file_path.startswith("/")'))
+    # a prefix the client chose says nothing
+    assert "SLS110" in _rules(_STATIC_ROUTE.replace("file_path.startswith(self._directory)", "file_path.startswith(req.params['root'])"))
