@@ -428,6 +428,20 @@ SANITIZERS: dict[str, frozenset[Sink]] = {
     "hashlib.sha256": sinks("*"),
     "hmac.new": sinks("*"),
     "secrets.compare_digest": sinks("*"),
+    # responses whose body cannot carry the text they are given as markup: a redirect (Werkzeug
+    # escapes the location in its little page, Django's and Starlette's have none) or JSON; a
+    # helper returning one (`return redirect(url)`, `return jsonify(data)`) returns no page text
+    **dict.fromkeys(
+        (
+            "flask.redirect", "quart.redirect", "werkzeug.utils.redirect", "werkzeug.redirect",
+            "flask.jsonify", "quart.jsonify",
+            "django.shortcuts.redirect", "django.http.HttpResponseRedirect", "django.http.HttpResponsePermanentRedirect",
+            "django.http.JsonResponse", "django.http.response.HttpResponseRedirect", "django.http.response.JsonResponse",
+            "starlette.responses.RedirectResponse", "starlette.responses.JSONResponse",
+            "fastapi.responses.RedirectResponse", "fastapi.responses.JSONResponse",
+        ),
+        sinks("html"),
+    ),
 }
 
 # Percent-encoders and the position of their `safe` argument (the characters left as they are,

@@ -684,8 +684,9 @@ class OpenRedirect(Rule):
             self._check(node, target, name, ctx)
 
     def visit_Forwarded(self, node: ast.Call, callee: str, position: str, target: ast.expr, ctx) -> None:
-        # `go(request.args["next"])` where `def go(url): return redirect(url)`: judged where the target is chosen
-        if callee in _REDIRECTS and position in ("0", *_REDIRECTS[callee]):
+        # `go(request.args["next"])` where `def go(url): return redirect(url)`: judged where the target is
+        # chosen; a private helper of the module is judged inside, with what its calls pass (flow._callers_arguments)
+        if callee in _REDIRECTS and position in ("0", *_REDIRECTS[callee]) and not _private_helper(node.func, ctx):
             self._check(node, target, callee, ctx, through=f" and `{ctx.text(node.func)}()` redirects to it")
 
     def visit_Assign(self, node: ast.Assign, ctx) -> None:
@@ -738,3 +739,10 @@ class OpenRedirect(Rule):
             confidence=part.confidence(),
             related=ctx.related_path(part),
         )
+
+
+def _private_helper(func: ast.expr, ctx) -> bool:
+    """`_sign_in(...)` of the module, `self._back(...)`: private, so its own redirect is judged with what its calls pass."""
+    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    own = isinstance(func, ast.Attribute) or name in ctx.module.functions
+    return own and name.startswith("_") and not name.startswith("__")

@@ -1,0 +1,30 @@
+"""A helper that returns a response whose body holds no markup of the text it was given."""
+
+from __future__ import annotations
+
+from tests.engine.test_engine import _quiet_until_undone, rules
+
+_SIGN_IN = (
+    "from flask import Flask, jsonify, redirect, request\napp = Flask(__name__)\n\n"
+    "def _sign_in(next_url):\n"
+    "    if request.args.get('format') == 'json':\n"
+    "        return jsonify(dict(next=next_url))\n"
+    "    return redirect(next_url)\n\n"
+    "@app.route('/signin')\n"
+    "def signin():\n"
+    "    return _sign_in(request.args.get('note') or 'welcome')\n"
+)
+
+
+def test_a_helper_returning_a_redirect_or_json_returns_no_page_text():
+    # Werkzeug's redirect escapes the location in its body; jsonify answers JSON
+    _quiet_until_undone("SLS803", _SIGN_IN, "return redirect(next_url)", "return '<p>' + next_url + '</p>'")
+    _quiet_until_undone("SLS803", _SIGN_IN, "return jsonify(dict(next=next_url))", "return next_url")
+
+
+def test_a_private_helpers_redirect_is_reported_once_inside_it():
+    code = _SIGN_IN.replace("request.args.get('note') or 'welcome'", "request.args.get('next') or '/'")
+    assert rules(code).count("SLS120") == 1
+    # a public helper of another module is judged at its call instead
+    public = code.replace("_sign_in", "sign_in")
+    assert rules(public).count("SLS120") >= 1
