@@ -74,7 +74,9 @@ class UnsafeDeserialization(Rule):
     is fine, and so is a record a parameter hands in whose field the class
     fills with its own pickles: `Process(desc=dumps(d).hex())` then
     `loads(bytes.fromhex(p.desc))`; also a store the class writes its pickles into and reads them
-    back from: `self.app.store.put(key, pickle.dumps(...))` then `pickle.loads(app.store.get(key))`),
+    back from: `self.app.store.put(key, pickle.dumps(...))` then `pickle.loads(app.store.get(key))`;
+    and a serializer's `loads(self, data)` that every call in the module hands bytes the calling
+    object read from its own storage: `self.serializer.loads(self._cache[key])`),
     a shelf a class keeps and stores into (`self.shelf = shelve.open(path)`, `self.shelf[key] =
     value`), or a file loaded by a module that `pickle.dump`s its state into
     files, are low confidence (the audit tier); `marshal`
@@ -300,7 +302,9 @@ class UnsafeDeserialization(Rule):
         own_file = own_state or part.kind != taint.UNTRUSTED and (
             fmt == "pickle" and (
                 _written_here(data, ctx)
-                or _class_pickles_too(node, ctx) and (_reads_own_state(data, ctx) or _read_from_pickled_store(data, ctx))
+                or _class_pickles_too(node, ctx) and (
+                    _reads_own_state(data, ctx) or _read_from_pickled_store(data, ctx) or _codec_of_own_storage(data, ctx)
+                )
                 # `def load_data(name, path): ... pickle.load(open(join(path, name), "rb"))` in a module
                 # whose other functions `pickle.dump` the program's state into files
                 or ctx.module.pickles_files and _opened_path(data, ctx, "r") is not None
@@ -465,6 +469,22 @@ def _written_here(data: ast.expr, ctx) -> bool:
             if _opened_path(call.args[1], ctx, "wax") == path:
                 return True
     return False
+
+
+def _codec_of_own_storage(data: ast.expr, ctx) -> bool:
+    """`def loads(self, bvalue): return pickle.loads(bvalue)` in a class that also pickles (a
+    cache's serializer, a `serialize`/`deserialize` pair), where every call of the method in the
+    module hands it bytes the calling object read from its own storage (`expires, value =
+    self._cache[key]` then `self.serializer.loads(value)`): the class's storage format, read back
+    (engine/own_storage_calls.py). A method the module never calls so, or one a call hands
+    anything else (`self.loads(path.read_bytes())`, `serializer.loads(cookie)`), decodes what
+    its caller chooses."""
+    func = ctx.enclosing_function(data)
+    if not (isinstance(data, ast.Name) and func is not None and isinstance(ctx.parent(func), ast.ClassDef)):
+        return False
+    params = [a.arg for a in (*func.args.posonlyargs, *func.args.args)]
+    rebound = any(isinstance(n, ast.Name) and n.id == data.id and not isinstance(n.ctx, ast.Load) for n in astutil.walk(func))
+    return params[1:2] == [data.id] and not rebound and func.name in ctx.module.own_storage_methods
 
 
 _STORE_WRITES = frozenset({"set", "put", "setex", "add", "hset", "__setitem__"})

@@ -72,3 +72,46 @@ class ShelfStorage:
 def test_a_shelf_the_class_keeps_and_stores_into_is_its_own_store_the_audit_tier():
     # a shelf only read is a file someone else may have written: still a finding
     _low_until_undone("SLS105", _SHELF, "self.shelf[key] = value", "self.other[key] = value", "medium")
+
+
+_SERIALIZER = """
+import pickle
+
+class Serializer:
+    def dumps(self, value):
+        return pickle.dumps(value)
+
+    def loads(self, bvalue):
+        return pickle.loads(bvalue)
+
+class Cache:
+    serializer = Serializer()
+
+    def __init__(self):
+        self._cache = {}
+
+    def get(self, key):
+        expires, value = self._cache[key]
+        return self.serializer.loads(value)
+
+    def set(self, key, value):
+        self._cache[key] = (0, self.serializer.dumps(value))
+"""
+
+
+def test_a_serializer_only_handed_what_objects_read_from_their_own_storage_is_the_audit_tier():
+    # every call of `loads` in the module passes what a cache read from its own dict; handed the
+    # key itself, a parameter, the serializer decodes what the caller chooses
+    _low_until_undone("SLS105", _SERIALIZER, "expires, value = self._cache[key]", "expires, value = key, key", "medium")
+
+
+def test_a_serializer_another_call_hands_other_bytes_is_the_callers_choice():
+    # a second call of `loads` in the module, on a cookie: no longer only the module's own bytes
+    cookie = _SERIALIZER + "\n\ndef restore(cookie):\n    return Cache.serializer.loads(cookie)\n"
+    assert _confidence(cookie, "SLS105") == ["medium"]
+    # ... nor when the cache itself hands it a parameter
+    handed = _SERIALIZER + "\n    def restore(self, cookie):\n        return self.serializer.loads(cookie)\n"
+    assert _confidence(handed, "SLS105") == ["medium"]
+    # rows the object queries from its own database are its own storage too
+    rows = _SERIALIZER.replace("expires, value = self._cache[key]", "row = self.db.execute('SELECT v FROM t WHERE k = ?', (key,)).fetchone()\n        value = row[0]")
+    assert _confidence(rows, "SLS105") == ["low"]
