@@ -404,16 +404,11 @@ def _fields_filled_with_pickles(node: ast.AST, ctx) -> frozenset[str]:
     cls = next((a for a in ctx.ancestors(node) if isinstance(a, ast.ClassDef)), None)
     if cls is None:
         return frozenset()
-
-    def pickles(value: ast.expr) -> bool:
-        values = [value, *(ctx.assigned_values(value) if isinstance(value, ast.Name) else ())]
-        return any(isinstance(n, ast.Call) and ctx.call_name(n) in _PICKLERS for v in values for n in astutil.walk(v))
-
     found = set()
     for n in astutil.walk(cls):
-        if isinstance(n, ast.keyword) and n.arg and pickles(n.value):
+        if isinstance(n, ast.keyword) and n.arg and _pickles(n.value, ctx):
             found.add(n.arg)
-        elif isinstance(n, ast.Assign) and pickles(n.value):
+        elif isinstance(n, ast.Assign) and _pickles(n.value, ctx):
             found.update(t.attr for t in n.targets if isinstance(t, ast.Attribute))
     return frozenset(found)
 
@@ -500,7 +495,7 @@ def _read_from_pickled_store(data: ast.expr, ctx) -> bool:
     if isinstance(store, ast.Attribute) and isinstance(value, ast.Call):
         store = store.value  # `S.get(key)`: the store S
     cls = next((a for a in ctx.ancestors(data) if isinstance(a, ast.ClassDef)), None)
-    path = _store_path(store, cls, ctx) if store is not None and cls is not None else None
+    path = _store_path(store, cls) if store is not None and cls is not None else None
     if path is None:
         return False
     for node in astutil.walk(cls):
@@ -510,12 +505,12 @@ def _read_from_pickled_store(data: ast.expr, ctx) -> bool:
             written, values = node.targets[0].value, [node.value]
         else:
             continue
-        if _store_path(written, cls, ctx) == path and any(_pickles(v, ctx) for v in values):
+        if _store_path(written, cls) == path and any(_pickles(v, ctx) for v in values):
             return True
     return False
 
 
-def _store_path(store: ast.expr, cls: ast.ClassDef, ctx) -> tuple[str, ...] | None:
+def _store_path(store: ast.expr, cls: ast.ClassDef) -> tuple[str, ...] | None:
     """The names of a store expression from the object outwards: `self.app.session_store` and,
     where the constructor keeps its `app` as `self.app`, `app.session_store` are both
     ("app", "session_store"); None for a store that is not names and attributes."""
