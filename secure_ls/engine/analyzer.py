@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, NamedTuple, TypeVar
 
-from secure_ls.engine import constructions, summaries, toplevel
+from secure_ls.engine import constructions, own_storage_calls, summaries, toplevel
 from secure_ls.engine.context import Dispatch, UnitContext, indexed, walk
 from secure_ls.engine.fix_imports import FixImports
 from secure_ls.engine.model import AnalysisResult, Edit, Finding, Position, Span
@@ -243,10 +243,15 @@ class Engine:
         non_html_bases = non_html_bases_imported(resolver, symbols)  # a Tornado API handler's base in another module
         # a notebook, a script, a migration: its own calls of its functions are all the calls
         closed_world = bool(path) and path.endswith(".ipynb") or self._constructors.runs_alone(units)
+        # a serializer of the module that its objects only hand what they read from their own storage
+        pickling = frozenset().union(*(s.pickling_methods for s in symbols))
+        own_storage = own_storage_calls.own_storage_methods(
+            (u.parsed.tree for u in units if u.parsed.tree is not None), pickling, frozenset(n for s in symbols for n, q in s.bindings if q is not None)
+        ) if pickling else frozenset()
         if (
             previous is not None
             and symbols == previous.symbols
-            and (previous.base.is_test_file, previous.base.closed_world) == (test_file, closed_world)
+            and (previous.base.is_test_file, previous.base.closed_world, previous.base.own_storage_methods) == (test_file, closed_world, own_storage)
             and all(getattr(previous.base, name) is found for name, found in configurations.items())
             and previous.base.yaml_extensions_imported == yaml_imported
             and previous.base.non_html_bases_imported == non_html_bases
@@ -255,6 +260,7 @@ class Engine:
         base = ModuleSymbols.merge(symbols)
         base.is_test_file = test_file
         base.closed_world = closed_world
+        base.own_storage_methods = own_storage
         for name, found in configurations.items():
             setattr(base, name, found)
         base.yaml_extensions_imported = yaml_imported

@@ -79,9 +79,13 @@ def _takes_arguments(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 def runs_alone(tree: ast.Module | None) -> bool:
     """A top-level statement showing that the module is run, never imported by the program's
     other modules: `if __name__ == "__main__":` (a script), a Django migration
-    (`class Migration(migrations.Migration)`) or an Alembic revision (`down_revision = ...`),
-    which their frameworks load by themselves."""
+    (`class Migration(migrations.Migration)`), a Django management command (`class
+    Command(BaseCommand)`) or an Alembic revision (`down_revision = ...`), which their
+    frameworks load by themselves."""
     return tree is not None and any(_runs_alone(stmt) for stmt in tree.body)
+
+
+_COMMAND_ENTRY_POINTS = frozenset({"handle", "handle_label", "handle_app_config"})  # Django's BaseCommand, LabelCommand, AppCommand
 
 
 def _runs_alone(stmt: ast.stmt) -> bool:
@@ -89,6 +93,10 @@ def _runs_alone(stmt: ast.stmt) -> bool:
         return any(isinstance(c, ast.Constant) and c.value == "__main__" for c in stmt.test.comparators)
     if isinstance(stmt, ast.ClassDef) and stmt.name == "Migration":
         return any(astutil.last_name(base) == "Migration" for base in stmt.bases)
+    if isinstance(stmt, ast.ClassDef) and stmt.name == "Command" and any(astutil.last_name(b).endswith("Command") for b in stmt.bases):
+        # a Django management command: `manage.py` finds the module's `Command` by its name and
+        # runs its `handle` (a base class of commands, named so, defines none)
+        return any(isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)) and m.name in _COMMAND_ENTRY_POINTS for m in stmt.body)
     return isinstance(stmt, (ast.Assign, ast.AnnAssign)) and any(
         isinstance(t, ast.Name) and t.id == "down_revision" for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
     )

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from secure_ls.engine import astutil, catalog, frameworks, logconfig, record_literals, yaml_tags
+from secure_ls.engine import astutil, catalog, frameworks, logconfig, own_storage_calls, record_literals, yaml_tags
 from secure_ls.engine.bindings import Binding
 
 _BUILTINS = frozenset(dir(builtins))
@@ -86,6 +86,8 @@ class UnitSymbols:
     record_defaults: tuple[tuple[str, tuple[tuple[str, bool], ...]], ...] = ()
     constructions: tuple[tuple, ...] = ()
     stored_fields: frozenset[str] = frozenset()
+    # methods taking one argument of the unit's classes that use a pickle module (engine/own_storage_calls.py)
+    pickling_methods: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -141,6 +143,9 @@ class ModuleSymbols:
     record_defaults: dict[str, tuple[tuple[str, bool], ...]] = field(default_factory=dict)  # see UnitSymbols
     constructions: list[tuple] = field(default_factory=list)  # see UnitSymbols.constructions
     stored_fields: set[str] = field(default_factory=set)  # see UnitSymbols.stored_fields
+    # methods only ever handed bytes their callers read from their own storage (engine/own_storage_calls.py;
+    # set by the analyzer, which reads the module's units for the calls of its pickling methods)
+    own_storage_methods: frozenset[str] = frozenset()
 
     def declared(self) -> dict[str, "Declaration"]:
         """What the module declares about its own classes and aliases (see Declaration)."""
@@ -213,6 +218,7 @@ class ModuleSymbols:
                 self.yaml_extensions,
                 self.yaml_extensions_imported,
                 self.pickles_files,
+                self.own_storage_methods,
                 self.prints_extra_fields,
                 self.starts_apps,
                 self.knows_users,
@@ -463,9 +469,11 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
         record_defaults=tuple(record_defaults),
         constructions=made,
         stored_fields=stored,
+        pickling_methods=own_storage_calls.pickling_methods(tree) if text is None or _PICKLE_HINT.search(text) else frozenset(),
     )
 
 
+_PICKLE_HINT = re.compile("|".join(sorted(own_storage_calls.PICKLE_MODULES)))
 _LOG_CONFIGURATION_HINT = re.compile(r"basicConfig|Formatter|[\'\"]handlers[\'\"]")
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil, taint
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
 _LOADS = frozenset({"torch.load", "torch.serialization.load"})
+# The classes of models whose constructor takes the model's hyperparameters.
+_MODEL_BASES = frozenset({"torch.nn.Module", "torch.nn.modules.module.Module", "pytorch_lightning.LightningModule", "lightning.LightningModule"})
 
 
 class TorchLoadUnsafe(Rule):
@@ -35,7 +38,11 @@ class TorchLoadUnsafe(Rule):
     for that reason.
 
     The confidence follows where the file comes from: high for a web
-    request, medium for a function parameter, low otherwise. Test modules
+    request, medium for a function parameter, low otherwise. A parameter of
+    a model's constructor (a `torch.nn.Module` subclass's `__init__`, such as
+    its optional pretrained-weights path) is low: the code or the training
+    configuration that assembles the model chooses it, with the layer sizes;
+    the same path handed to a function or a method stays medium. Test modules
     (that import `pytest` or `unittest`) are only reported for files from a
     request.
 
@@ -144,11 +151,28 @@ class TorchLoadUnsafe(Rule):
         fix = Fix("Add weights_only=True", (ctx.set_keyword(node, "weights_only", "True"),), safe=False)
         how = "with weights_only=False" if option is not None else "without weights_only=True"
         source = f" from {ts.describe(part)}" if part is not None else ""
+        confidence = part.confidence(configuration=Confidence.MEDIUM) if part is not None else Confidence.LOW
+        if part is not None and part.kind == taint.PARAM and _model_hyperparameter(data, ctx):
+            confidence = Confidence.LOW  # `GFPGAN(decoder_load_path=...)`: chosen where the model is assembled
         ctx.report(
             self,
             node,
             f"`torch.load()` {how} unpickles the file{source} (`{ts.short(ctx, data)}`) and runs any code it names: pass weights_only=True.",
             fix=fix,
-            confidence=part.confidence(configuration=Confidence.MEDIUM) if part is not None else Confidence.LOW,
+            confidence=confidence,
             related=ctx.related_path(part),
         )
+
+
+def _model_hyperparameter(data: ast.expr, ctx) -> bool:
+    """`torch.load(weights_path)` in `def __init__(self, ..., weights_path=None)` of a
+    `torch.nn.Module` subclass: a parameter of the model's constructor, never rebound."""
+    func = ctx.enclosing_function(data)
+    cls = ctx.parent(func) if func is not None else None
+    if not (isinstance(data, ast.Name) and func.name == "__init__" and isinstance(cls, ast.ClassDef)):
+        return False
+    if not any(ctx.qualified_name(base) in _MODEL_BASES for base in cls.bases):
+        return False
+    params = {a.arg for a in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs)}
+    rebound = any(isinstance(n, ast.Name) and n.id == data.id and not isinstance(n.ctx, ast.Load) for n in astutil.walk(func))
+    return data.id in params and not rebound

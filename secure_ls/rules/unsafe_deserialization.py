@@ -73,7 +73,12 @@ class UnsafeDeserialization(Rule):
     method parameter; a parameter that only picks the entry or the file name
     is fine, and so is a record a parameter hands in whose field the class
     fills with its own pickles: `Process(desc=dumps(d).hex())` then
-    `loads(bytes.fromhex(p.desc))`), or a file loaded by a module that `pickle.dump`s its state into
+    `loads(bytes.fromhex(p.desc))`; also a store the class writes its pickles into and reads them
+    back from: `self.app.store.put(key, pickle.dumps(...))` then `pickle.loads(app.store.get(key))`;
+    and a serializer's `loads(self, data)` that every call in the module hands bytes the calling
+    object read from its own storage: `self.serializer.loads(self._cache[key])`),
+    a shelf a class keeps and stores into (`self.shelf = shelve.open(path)`, `self.shelf[key] =
+    value`), or a file loaded by a module that `pickle.dump`s its state into
     files, are low confidence (the audit tier); `marshal`
     (the `.pyc` format) is reported at medium severity, with medium
     confidence only for data from a request.
@@ -295,12 +300,17 @@ class UnsafeDeserialization(Rule):
             return  # tests load what they wrote
         # state the object keeps for itself, or the program's own saved state: the audit tier
         own_state = part.kind != taint.UNTRUSTED and (part.label in ("self", "cls") or ts.is_self_attribute(data))
-        own_file = own_state or part.kind != taint.UNTRUSTED and fmt == "pickle" and (
-            _written_here(data, ctx)
-            or _class_pickles_too(node, ctx) and _reads_own_state(data, ctx)
-            # `def load_data(name, path): ... pickle.load(open(join(path, name), "rb"))` in a module
-            # whose other functions `pickle.dump` the program's state into files
-            or ctx.module.pickles_files and _opened_path(data, ctx, "r") is not None
+        own_file = own_state or part.kind != taint.UNTRUSTED and (
+            fmt == "pickle" and (
+                _written_here(data, ctx)
+                or _class_pickles_too(node, ctx) and (
+                    _reads_own_state(data, ctx) or _read_from_pickled_store(data, ctx) or _codec_of_own_storage(data, ctx)
+                )
+                # `def load_data(name, path): ... pickle.load(open(join(path, name), "rb"))` in a module
+                # whose other functions `pickle.dump` the program's state into files
+                or ctx.module.pickles_files and _opened_path(data, ctx, "r") is not None
+            )
+            or fmt == "shelve" and _shelf_written_by_class(node, ctx)
         )
         short = name.rsplit(".", 1)[-1] if not name.startswith("pandas") else "read_pickle"
         module = name.split(".")[0]
@@ -395,16 +405,11 @@ def _fields_filled_with_pickles(node: ast.AST, ctx) -> frozenset[str]:
     cls = next((a for a in ctx.ancestors(node) if isinstance(a, ast.ClassDef)), None)
     if cls is None:
         return frozenset()
-
-    def pickles(value: ast.expr) -> bool:
-        values = [value, *(ctx.assigned_values(value) if isinstance(value, ast.Name) else ())]
-        return any(isinstance(n, ast.Call) and ctx.call_name(n) in _PICKLERS for v in values for n in astutil.walk(v))
-
     found = set()
     for n in astutil.walk(cls):
-        if isinstance(n, ast.keyword) and n.arg and pickles(n.value):
+        if isinstance(n, ast.keyword) and n.arg and _pickles(n.value, ctx):
             found.add(n.arg)
-        elif isinstance(n, ast.Assign) and pickles(n.value):
+        elif isinstance(n, ast.Assign) and _pickles(n.value, ctx):
             found.update(t.attr for t in n.targets if isinstance(t, ast.Attribute))
     return frozenset(found)
 
@@ -460,3 +465,90 @@ def _written_here(data: ast.expr, ctx) -> bool:
             if _opened_path(call.args[1], ctx, "wax") == path:
                 return True
     return False
+
+
+def _codec_of_own_storage(data: ast.expr, ctx) -> bool:
+    """`def loads(self, bvalue): return pickle.loads(bvalue)` in a class that also pickles (a
+    cache's serializer, a `serialize`/`deserialize` pair), where every call of the method in the
+    module hands it bytes the calling object read from its own storage (`expires, value =
+    self._cache[key]` then `self.serializer.loads(value)`): the class's storage format, read back
+    (engine/own_storage_calls.py). A method the module never calls so, or one a call hands
+    anything else (`self.loads(path.read_bytes())`, `serializer.loads(cookie)`), decodes what
+    its caller chooses."""
+    func = ctx.enclosing_function(data)
+    if not (isinstance(data, ast.Name) and func is not None and isinstance(ctx.parent(func), ast.ClassDef)):
+        return False
+    params = [a.arg for a in (*func.args.posonlyargs, *func.args.args)]
+    rebound = any(isinstance(n, ast.Name) and n.id == data.id and not isinstance(n.ctx, ast.Load) for n in astutil.walk(func))
+    return params[1:2] == [data.id] and not rebound and func.name in ctx.module.own_storage_methods
+
+
+_STORE_WRITES = frozenset({"set", "put", "setex", "add", "hset", "__setitem__"})
+
+
+def _read_from_pickled_store(data: ast.expr, ctx) -> bool:
+    """`pickle.loads(app.session_store.get(key))` in a class whose `save()` does
+    `self.app.session_store.put(key, pickle.dumps(dict(self)))`: the bytes are read back from
+    the store the class writes its pickles into (the key only picks the entry). A store the
+    class never pickles into holds whatever its other writers put there."""
+    value = ts.single_value(data, ctx) if isinstance(data, ast.Name) else data
+    store = _receiver(value) if value is not None else None
+    if isinstance(store, ast.Attribute) and isinstance(value, ast.Call):
+        store = store.value  # `S.get(key)`: the store S
+    cls = next((a for a in ctx.ancestors(data) if isinstance(a, ast.ClassDef)), None)
+    path = _store_path(store, cls) if store is not None and cls is not None else None
+    if path is None:
+        return False
+    for node in astutil.walk(cls):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _STORE_WRITES:
+            written, values = node.func.value, [*node.args, *(k.value for k in node.keywords)]
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript):
+            written, values = node.targets[0].value, [node.value]
+        else:
+            continue
+        if _store_path(written, cls) == path and any(_pickles(v, ctx) for v in values):
+            return True
+    return False
+
+
+def _store_path(store: ast.expr, cls: ast.ClassDef) -> tuple[str, ...] | None:
+    """The names of a store expression from the object outwards: `self.app.session_store` and,
+    where the constructor keeps its `app` as `self.app`, `app.session_store` are both
+    ("app", "session_store"); None for a store that is not names and attributes."""
+    dotted = astutil.dotted(store)
+    if dotted is None:
+        return None
+    names = tuple(dotted.split("."))
+    if names[0] == "self":
+        return names[1:] or None
+    kept = any(
+        isinstance(n, ast.Assign) and any(_self_attribute(t) == names[0] for t in n.targets)
+        and any(isinstance(v, ast.Name) and v.id == names[0] for v in astutil.walk(n.value))
+        for n in astutil.walk(cls)
+    )
+    return names if kept and len(names) > 1 else None
+
+
+def _pickles(value: ast.expr, ctx) -> bool:
+    """`pickle.dumps(...)`, or a name bound to it."""
+    values = [value, *(ctx.assigned_values(value) if isinstance(value, ast.Name) else ())]
+    return any(isinstance(n, ast.Call) and ctx.call_name(n) in _PICKLERS for v in values for n in astutil.walk(v))
+
+
+def _shelf_written_by_class(call: ast.Call, ctx) -> bool:
+    """`self.shelf = shelve.open(path)` in a class whose methods store into it (`self.shelf[key]
+    = value`): the class's own persistence store, read back whatever file it lives in (audit
+    tier, like a module that pickles its state into files). A shelf only read is someone else's."""
+    stmt = ctx.parent(call)
+    cls = next((a for a in ctx.ancestors(call) if isinstance(a, ast.ClassDef)), None)
+    kept = _self_attribute(stmt.targets[0]) if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
+    return kept is not None and cls is not None and any(
+        isinstance(n, ast.Assign) and any(isinstance(t, ast.Subscript) and _self_attribute(t.value) == kept for t in n.targets)
+        for n in astutil.walk(cls)
+    )
+
+
+def _self_attribute(node: ast.AST) -> str | None:
+    """`shelf` for `self.shelf`."""
+    is_self = isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"
+    return node.attr if is_self else None
