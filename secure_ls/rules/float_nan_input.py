@@ -156,6 +156,19 @@ class FloatNanInput(Rule):
                     return "no lines", 400
                 return contour_lines(dem, interval, simplify=float(request.form.get("simplify", 0.01)))
         """),
+        # the text is read before the conversion and in its `except`; the number is only handed on
+        code("""
+            from flask import request
+
+            def export(task):
+                resample = request.form.get("resample")
+                if resample is not None:
+                    try:
+                        resample = float(resample)
+                    except ValueError:
+                        return "bad resample value %s" % resample, 400
+                return task.export_pointcloud(resample=resample)
+        """),
         # clamped with the bound first: max() keeps 0.1 when NaN compares false
         code("""
             from flask import request
@@ -536,8 +549,11 @@ def _only_handed_on(ctx, call: ast.Call, target: str | None) -> bool:
 
 
 def _may_read_the_number(ctx, use: ast.Name, assignment: ast.stmt) -> bool:
-    """A read after the assignment (a read before it, outside a loop, sees the text, as does one
-    in the handler of the `except ValueError:` the failed conversion raises into)."""
+    """A read after the assignment (a read before it, outside a loop, sees the text, as do one in
+    the assignment itself, `x = float(x)`, and one in the handler of the `except ValueError:` the
+    failed conversion raises into)."""
+    if any(a is assignment for a in ctx.ancestors(use)):
+        return False
     if (use.lineno, use.col_offset) < (assignment.lineno, assignment.col_offset):
         return any(isinstance(a, (ast.For, ast.AsyncFor, ast.While)) for a in ctx.ancestors(use))
     handler = next((a for a in ctx.ancestors(use) if isinstance(a, ast.ExceptHandler)), None)
