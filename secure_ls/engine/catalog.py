@@ -159,6 +159,10 @@ SERVER_SET_KEYS = frozenset(
         "wsgi.url_scheme", "wsgi.version", "wsgi.multithread", "wsgi.multiprocess", "wsgi.run_once",
     }
 )
+# The ASGI TLS extension's items the server's TLS layer sets from what it negotiated (one of the
+# server's own ALPN protocols, TLS versions, cipher suites) or holds (its own certificate); not
+# `client_cert_chain`/`client_cert_name`, which are the client's.
+NEGOTIATED_TLS_KEYS = frozenset({"alpn_protocol", "tls_version", "cipher_suite", "server_cert"})
 PROCESS_ENVIRONMENT = frozenset({"os.environ", "os.environb"})
 # The environ's variables that carry the client's request (RFC 3875 meta-variables, servers'
 # raw request line, the peer): besides these and the `HTTP_*` headers, an upper-case variable
@@ -497,9 +501,9 @@ PROPAGATORS = frozenset(
 
 # The mount point the deployment gives the application (WSGI's SCRIPT_NAME, Werkzeug's
 # `script_root`): a path prefix of this site, set by the server's configuration (or a proxy the
-# operator trusts), percent-encoded by Werkzeug: no line break for a header or log line, and no
-# other site for a redirect to go to.
-MOUNT_POINT_SINKS = sinks("log", "header", "redirect")
+# operator trusts), percent-encoded by Werkzeug: no line break for a header or log line, no
+# other site for a redirect to go to, and no markup of the client's in a page that links to it.
+MOUNT_POINT_SINKS = sinks("log", "header", "redirect", "html")
 
 # Attributes of a request object that are not the client's text, by source: Werkzeug (Flask,
 # Quart) builds its URLs with every control character percent-encoded (`/a%0D%0Ab`), so they

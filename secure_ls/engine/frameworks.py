@@ -136,7 +136,12 @@ def server_set_item_sinks(container: ast.AST, key: ast.AST) -> frozenset:
     - `environ["SCRIPT_NAME"]`: the mount point the deployment gives the application
       (catalog.MOUNT_POINT_SINKS), a path prefix of this site;
     - what the client sends (`HTTP_*` headers, the query string, the path:
-      catalog.CLIENT_REQUEST_VARIABLES): none."""
+      catalog.CLIENT_REQUEST_VARIABLES): none;
+    - an ASGI scope's TLS facts (`request.scope["extensions"]["tls"]["alpn_protocol"]`): what the
+      server's TLS layer negotiated, one of its own protocols, versions or ciphers
+      (catalog.NEGOTIATED_TLS_KEYS; the client's certificate is still the client's): every sink."""
+    if _is_asgi_tls_extension(container) and isinstance(key, ast.Constant) and key.value in catalog.NEGOTIATED_TLS_KEYS:
+        return frozenset({Sink.ANY})
     if not (isinstance(key, ast.Constant) and isinstance(key.value, str) and astutil.last_name(container) in ("META", "environ")):
         return frozenset()
     name = key.value
@@ -150,6 +155,14 @@ def server_set_item_sinks(container: ast.AST, key: ast.AST) -> frozenset:
 
 
 _ENVIRONMENT_VARIABLE = re.compile(r"[A-Z][A-Z0-9_]*")
+
+
+def _is_asgi_tls_extension(container: ast.AST) -> bool:
+    """`scope["extensions"]["tls"]` (also `request.scope[...]`): the ASGI TLS extension's facts."""
+    if not (isinstance(container, ast.Subscript) and literal_string(container.slice) == "tls"):
+        return False
+    extensions = container.value
+    return isinstance(extensions, ast.Subscript) and literal_string(extensions.slice) == "extensions" and astutil.last_name(extensions.value) == "scope"
 
 
 def is_row_lookup(call: ast.Call) -> bool:

@@ -37,7 +37,15 @@ class FloatNanInput(Rule):
     non-finite value comes out (`round(float(x), 2)` is still reported).
     Nor is one passed straight to a call that raises for both
     (`datetime.fromtimestamp(float(date), tz=utc)`, `timedelta(hours=float(h))`,
-    `time.gmtime`).
+    `time.gmtime`). Nor is one that meets no check in the function: only
+    handed, as it is, to a function of another module or a library
+    (`contour_lines(dem, interval)`, `search(q, min_confidence=x)`) or
+    compared for equality (`x == 0`: NaN is just another unequal number),
+    or clamped with the bound first (`max(0.1, float(t))` gives 0.1 for
+    NaN). A number handed to a function of the same module (which may
+    compare it), to min/max, round, math functions, a container or
+    `setattr`, or used as a duration (`timeout=x`, `sleep(x)`,
+    `callLater(x, f)`: infinity waits forever) is still reported.
 
     ## Why is this bad?
     `float("nan")`, `float("inf")` and `float("-Infinity")` all succeed.
@@ -137,8 +145,81 @@ class FloatNanInput(Rule):
                     return expires - time.time()
                 return None
         """),
+        # handed on as it is to another module's function (or compared for equality only): no check here for NaN to pass
+        code("""
+            from flask import request
+            from geo.contours import contour_lines
+
+            def contours(dem):
+                interval = float(request.form.get("interval", 1))
+                if interval == 0:
+                    return "no lines", 400
+                return contour_lines(dem, interval, simplify=float(request.form.get("simplify", 0.01)))
+        """),
+        # the text is read before the conversion and in its `except`; the number is only handed on
+        code("""
+            from flask import request
+
+            def export(task):
+                resample = request.form.get("resample")
+                if resample is not None:
+                    try:
+                        resample = float(resample)
+                    except ValueError:
+                        return "bad resample value %s" % resample, 400
+                return task.export_pointcloud(resample=resample)
+        """),
+        # clamped with the bound first: max() keeps 0.1 when NaN compares false
+        code("""
+            from flask import request
+
+            def sampled(track):
+                step = max(0.1, float(request.args.get("t", 1)))
+                return track.sample(step)
+        """),
     ]
     INVALID = [
+        # handed to a function of this module, which compares it: NaN passes `amount > balance`
+        Example(
+            code("""
+                from flask import request
+
+                def withdraw(account, amount):
+                    if amount > account.balance:
+                        return "insufficient funds", 400
+                    account.balance -= amount
+                    return "ok"
+
+                def withdraw_view(account):
+                    return withdraw(account, float(request.form["amount"]))
+            """),
+            where='float(request.form["amount"])',
+            says='`float()` of the Flask request accepts "nan" and "inf"',
+        ),
+        # the bound second: max(nan, 0.1) is nan; and a duration: inf waits forever
+        Example(
+            code("""
+                import requests
+                from flask import request
+
+                def sampled(track):
+                    step = max(float(request.args.get("t", 1)), 0.1)
+                    return track.sample(step)
+            """),
+            where='float(request.args.get("t", 1))',
+            says='`float()` of the Flask request accepts "nan" and "inf"',
+        ),
+        Example(
+            code("""
+                import requests
+                from flask import request
+
+                def probe(url):
+                    return requests.get(url, timeout=float(request.args["timeout"])).status_code
+            """),
+            where='float(request.args["timeout"])',
+            says='`float()` of the Flask request accepts "nan" and "inf"',
+        ),
         Example(
             code("""
                 from flask import request
@@ -247,6 +328,8 @@ class FloatNanInput(Rule):
         if isinstance(stmt, ast.Assign) and stmt.value is node and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
             target = stmt.targets[0].id
         if _guarded(ctx, node, target) or _spells_non_finite(ctx, node) or _rounded_to_integer(ctx, node) or _given_to_a_call_rejecting_non_finite(ctx, node):
+            return
+        if _clamped_by_a_constant(ctx, node) or _only_handed_on(ctx, node, target):
             return
         confidence = part.confidence()
         if _only_query_bounds(ctx, node, target):
@@ -424,3 +507,84 @@ def _used_only_within_bounds(body: ast.AST, target: str) -> bool:
             inside.update(id(n) for n in astutil.walk(part))
     uses = astutil.name_reads(body, target)
     return bool(uses) and all(id(n) in inside for n in uses)
+
+
+def _clamped_by_a_constant(ctx, call: ast.Call) -> bool:
+    """`max(0.1, float(t))`, `min(10, float(n))`: the bound comes first, and max/min keep their
+    first argument when the comparison with NaN is false, so NaN comes out as the bound; infinity
+    is within the one bound given. (`max(float(t), 0.1)` returns NaN: still reported.)"""
+    parent = ctx.parent(call)
+    if not (isinstance(parent, ast.Call) and not parent.keywords and len(parent.args) == 2 and parent.args[1] is call):
+        return False
+    return ctx.call_name(parent) in ("max", "min") and isinstance(parent.args[0], ast.Constant) and isinstance(parent.args[0].value, (int, float))
+
+
+# Calls that compare or accumulate the numbers they are given (`min(nan, 10)` is nan), hand back
+# a number made from them (`round(nan, 2)`, `math.sqrt(nan)`: NaN again, for this function to
+# compare), keep them (`setattr`, a container), or wait for them (`sleep(inf)`, `callLater(inf, f)` never return): a
+# number handed to one still matters here.
+_KEEPS_THE_NUMBER = frozenset({"min", "max", "sum", "sorted", "round", "abs", "pow", "divmod", "float", "complex", "setattr", "asyncio.sleep", "time.sleep"})
+_NUMBER_MODULES = ("math.", "cmath.", "statistics.", "numpy.", "decimal.")
+_CONTAINER_METHODS = frozenset({"append", "add", "insert", "extend", "update", "setdefault", "put", "put_nowait"})
+# Names that say a number is a duration: NaN or infinity as a timeout or delay waits forever.
+_DURATION_WORDS = ("timeout", "delay", "sleep", "wait")
+# Methods that wait, or run something after a delay, for as long as their first number says
+# (`reactor.callLater(latency, finish)`, `loop.call_later(delay, cb)`, `threading.Timer`).
+_WAITS = frozenset({"sleep", "wait", "wait_for", "callLater", "call_later", "Timer"})
+
+
+def _only_handed_on(ctx, call: ast.Call, target: str | None) -> bool:
+    """`contours(dem, float(request.data["interval"]))`, `search(q, min_confidence=rate)`: the
+    parsed number meets no check in this function; it is only handed, as it is, to calls of other
+    modules or libraries (or compared for equality, where NaN is just another unequal number). What
+    those do with it is theirs to check. Still reported: a number compared by order, used in
+    arithmetic, stored (`item.score = x`, `setattr`, `params["t"] = x`, a container's `append`),
+    clamped with min/max, used as a duration (`sleep(x)`, `timeout=x`), or handed to a function
+    of this module or a method on `self`, which may compare it where this rule does not look."""
+    if target is not None and any(word in target.lower() for word in _DURATION_WORDS):
+        return False
+    stmt = ctx.statement(call)
+    uses: list[ast.expr] = [call] if target is None else [u for u in astutil.name_reads(web.function_body(ctx, call), target) if _may_read_the_number(ctx, u, stmt)]
+    return bool(uses) and all(_handed_on(ctx, use) or _compared_for_equality(ctx, use) for use in uses)
+
+
+def _may_read_the_number(ctx, use: ast.Name, assignment: ast.stmt) -> bool:
+    """A read after the assignment (a read before it, outside a loop, sees the text, as do one in
+    the assignment itself, `x = float(x)`, and one in the handler of the `except ValueError:` the
+    failed conversion raises into)."""
+    if any(a is assignment for a in ctx.ancestors(use)):
+        return False
+    if (use.lineno, use.col_offset) < (assignment.lineno, assignment.col_offset):
+        return any(isinstance(a, (ast.For, ast.AsyncFor, ast.While)) for a in ctx.ancestors(use))
+    handler = next((a for a in ctx.ancestors(use) if isinstance(a, ast.ExceptHandler)), None)
+    if handler is not None:
+        tried = ctx.parent(handler)
+        if isinstance(tried, ast.Try) and any(assignment is n for part in tried.body for n in astutil.walk(part)):
+            return False
+    return True
+
+
+def _handed_on(ctx, use: ast.expr) -> bool:
+    parent = ctx.parent(use)
+    keyword = None
+    if isinstance(parent, ast.keyword):
+        keyword, parent = parent, ctx.parent(parent)
+    if not isinstance(parent, ast.Call) or use is parent.func:
+        return False
+    if keyword is not None and (keyword.arg is None or any(word in keyword.arg.lower() for word in _DURATION_WORDS)):
+        return False
+    if keyword is None and use not in parent.args:
+        return False
+    func = parent.func
+    name = ctx.call_name(parent) or ""
+    if name in _KEEPS_THE_NUMBER or name.startswith(_NUMBER_MODULES) or astutil.last_name(func) in _CONTAINER_METHODS or astutil.last_name(func) in _WAITS:
+        return False
+    if isinstance(func, ast.Name) and func.id in ctx.module.functions and func.id not in ctx.module.imports:
+        return False  # a function of this module: it may compare the number
+    return not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"))
+
+
+def _compared_for_equality(ctx, use: ast.expr) -> bool:
+    """`x == 0`, `x is None`: NaN is unequal to everything, like any other number that is not 0."""
+    compare = ctx.parent(use)
+    return isinstance(compare, ast.Compare) and len(compare.ops) == 1 and isinstance(compare.ops[0], (ast.Eq, ast.NotEq, ast.Is, ast.IsNot))

@@ -5,9 +5,8 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine import astutil
-from secure_ls.engine import frameworks as engine_frameworks
 from secure_ls.engine.model import Confidence, Severity
-from secure_ls.rules._support import frameworks, html, strings, web, xss_fix
+from secure_ls.rules._support import frameworks, html, route_bodies, strings, web, xss_fix
 from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
@@ -70,7 +69,12 @@ class ReflectedXss(Rule):
     in the site's origin: not reported where it is made, nor where a helper
     that marked it returns it. A Django form's `errors` (`f"Invalid: {form.errors}"`)
     is not reported either: Django renders them as HTML with every message
-    escaped.
+    escaped. Nor is the content of a file on the server's disk
+    (`Path(root, name).read_bytes()`, `open(path).read()`): the request
+    chose at most which file, not its text (an upload's `read()` is still
+    reported), nor a Flask or Quart upload's `name` (`files["doc"].name`:
+    Werkzeug's FileStorage holds the form field's name there, the key it
+    was looked up by; its `filename` is the client's).
     """
 
     id = "SLS803"
@@ -85,6 +89,22 @@ class ReflectedXss(Rule):
     methods = _TORNADO_WRITES
 
     VALID = [
+        # a file of the server's disk (the request chose which one, not its text), and a Werkzeug
+        # upload's `name`: the form field's, the key it was looked up by
+        code("""
+            from pathlib import Path
+            from quart import Quart, make_response, request
+            app = Quart(__name__)
+
+            @app.route("/dist/<name>")
+            async def dist(name):
+                return await make_response(Path(app.config["DIST_DIR"], name).read_bytes(), 200)
+
+            @app.route("/upload", methods=["POST"])
+            async def upload():
+                file = (await request.files)["filefield"]
+                return await make_response(f"Unexpected file in {file.name}", 400)
+        """),
         # every markup character is replaced: what is left cannot open a tag or an entity
         code("""
             import re
@@ -334,6 +354,23 @@ class ReflectedXss(Rule):
         """),
     ]
     INVALID = [
+        # an upload's content and file name are the client's text
+        Example(
+            code("""
+                from quart import Quart, make_response, request
+                app = Quart(__name__)
+
+                @app.route("/upload", methods=["POST"])
+                async def upload():
+                    upload = (await request.files)["file"]
+                    if upload.filename.endswith(".txt"):
+                        return await make_response(upload.read(), 200)
+                    return await make_response(f"Unexpected file {upload.filename}", 400)
+            """),
+            where="upload.read()",
+            says="returns the Quart request unescaped",
+            count=2,
+        ),
         Example(  # annotated as data, yet it returns markup it builds itself
             code("""
                 from typing import Any, Dict, Tuple
@@ -670,7 +707,7 @@ class ReflectedXss(Rule):
         if node.value is None or not frameworks.imports_any(ctx, frameworks.RETURNED_TEXT_IS_HTML):
             return
         func = ctx.enclosing_function(node)
-        if not frameworks.is_route_handler(func) or _is_fastapi(func, ctx) or _declares_json_out(func):
+        if not frameworks.is_route_handler(func) or route_bodies.is_fastapi(func, ctx) or route_bodies.declares_json_out(func):
             return
         body = node.value
         if isinstance(body, ast.Tuple) and body.elts:
@@ -680,14 +717,14 @@ class ReflectedXss(Rule):
         while isinstance(body, ast.Await):
             body = body.value  # Quart's `return await make_response(...)`: the response the call makes
         family = "flask" if ctx.imports("flask") or ctx.imports("quart") else "other"
-        if _declares_data(func, body, ctx):
+        if route_bodies.declares_data(func, body, ctx):
             return  # `def verify() -> tuple[dict, int]`: the view declares data, which Flask sends as JSON
-        if isinstance(body, ast.Name) and _holds_response(body, ctx):
+        if isinstance(body, ast.Name) and route_bodies.holds_response(body, ctx):
             return  # `r = make_response(jsonify(result), 201)`: checked where it was made
         if isinstance(body, ast.Name) and html.json_data(body, ctx):
             return  # `result = {...}; return result`: a dict or list, sent as JSON like one returned whole
-        if isinstance(body, ast.Call) and not _transforms_text(body, ctx):
-            if _module_function(body, ctx) and body.func.id not in ctx.module.data_functions:
+        if isinstance(body, ast.Call) and not route_bodies.transforms_text(body, ctx):
+            if route_bodies.module_function(body, ctx) and body.func.id not in ctx.module.data_functions:
                 self._check(body, family, ctx)  # `return greeting(name)`: the module's own helper makes the page
             return  # a response object or a framework's call: checked where it is built
         self._check(body, family, ctx)
@@ -702,14 +739,14 @@ class ReflectedXss(Rule):
             parts = strings.pieces(built)
             if parts is None:
                 return
-            targets = [v for v in strings.values(parts) if _reflected(v, ctx)]
-        elif isinstance(body, ast.Call) and not xss_fix.is_request_get(body) and not _transforms_text(body, ctx):
+            targets = [v for v in strings.values(parts) if route_bodies.reflected(v, ctx)]
+        elif isinstance(body, ast.Call) and not xss_fix.is_request_get(body) and not route_bodies.transforms_text(body, ctx):
             # HTML made by a helper, in this module or another of the workspace
             # (`make_response(greeting())`): its summary says whether it returns
             # request data unescaped. Calls nothing is known about hand taint
             # back only as "unknown", which is not reported here.
             part = ctx.origin(body).risk(Sink.HTML)
-            if _reflected(body, ctx):
+            if route_bodies.reflected(body, ctx) and not route_bodies.reads_a_server_file(body, ctx):
                 ctx.report(
                     self,
                     body,
@@ -719,8 +756,8 @@ class ReflectedXss(Rule):
                     related=ctx.related_path(part),
                 )
             return
-        elif isinstance(body, xss_fix.DIRECT) or xss_fix.is_request_get(body) or _transforms_text(body, ctx):
-            targets = [body] if _reflected(body, ctx) else []
+        elif isinstance(body, xss_fix.DIRECT) or xss_fix.is_request_get(body) or route_bodies.transforms_text(body, ctx):
+            targets = [body] if route_bodies.reflected(body, ctx) else []
             if isinstance(body, ast.Name) and any(
                 strings.is_built(v) or isinstance(v, ast.Constant) for v in ctx.assigned_values(body)
             ):
@@ -744,53 +781,3 @@ class ReflectedXss(Rule):
             related=ctx.related_path(part),
             rewrites=via,
         )
-
-
-def _declares_data(func, body: ast.expr, ctx) -> bool:
-    """The route is annotated to return data or a response object (`-> Tuple[Dict[str, Any], int]`),
-    and what it returns is no text it builds itself: Flask sends a dict as JSON. A string the
-    view assembles despite its annotation is still read."""
-    if not engine_frameworks.returns_no_page_text(func.returns):
-        return False
-    values = ctx.assigned_values(body) if isinstance(body, ast.Name) else None
-    return not any(strings.is_built(v) or isinstance(v, (ast.Constant, ast.JoinedStr)) for v in [body, *(values or [])])
-
-
-def _holds_response(name: ast.Name, ctx) -> bool:
-    """Whether every value the name holds is a response a known constructor made."""
-    values = ctx.assigned_values(name)
-    return bool(values) and all(isinstance(v, ast.Call) and (ctx.call_name(v) in frameworks.HTML_BODY_RESPONSES or ctx.call_name(v) in frameworks.JSON_RESPONSES) for v in values)
-
-
-def _module_function(call: ast.Call, ctx) -> bool:
-    """A call of a function the module itself defines (`greeting(name)`), not a response class."""
-    func = call.func
-    return isinstance(func, ast.Name) and func.id in ctx.module.defined and func.id not in ctx.module.imports and func.id in ctx.module.functions
-
-
-def _reflected(node: ast.expr, ctx) -> bool:
-    if html.django_form_errors(node, ctx):
-        return False  # Django renders a form's errors as escaped HTML
-    part = ctx.origin(node).risk(Sink.HTML)
-    # the request's own URL is no attacker's choice of target, but its decoded path is still their text
-    return web.is_client(part) and (not web.reads_own_url(ctx, part) or web.reads_decoded_path(ctx, part))
-
-
-def _transforms_text(node: ast.expr, ctx) -> bool:
-    """`content.strip()`, `re.sub(pattern, "", content)`: text made from other text, the value
-    itself rather than a response or a page a framework built (what it keeps of the request is
-    the engine's to say: `re.sub(r"[<>&]", "", content)` keeps no markup)."""
-    if not isinstance(node, ast.Call):
-        return False
-    if isinstance(node.func, ast.Attribute) and node.func.attr in xss_fix.SAME_KIND_METHODS:
-        return True
-    return ctx.call_name(node) == "re.sub"
-
-
-def _declares_json_out(func) -> bool:
-    """CherryPy's `@cherrypy.tools.json_out()`: whatever the handler returns is sent as JSON."""
-    return any(astutil.last_name(d.func if isinstance(d, ast.Call) else d) == "json_out" for d in func.decorator_list)
-
-
-def _is_fastapi(func, ctx) -> bool:
-    return ctx.imports("fastapi") or ctx.imports("starlette")

@@ -63,3 +63,24 @@ def test_a_fixed_bare_host_then_a_value_of_the_applications_then_the_clients_tex
     # nor when the client's text follows the bare host at once
     inline = "import requests\nBASE = 'http://localhost:8080'\n\ndef view(request):\n    return requests.get(f\"{BASE}{request.GET['id']}\", timeout=10)\n"
     assert _confidence(inline, "SLS121") == ["high"]
+
+
+def test_the_negotiated_tls_protocol_is_no_client_text():
+    # the ASGI TLS extension's ALPN protocol is one the server offered; the client's certificate name is still the client's
+    code = (
+        "from quart import Quart, make_response, request\napp = Quart(__name__)\n\n"
+        "@app.route('/alpn_protocol')\nasync def alpn_protocol():\n"
+        "    alpn_protocol = request.scope['extensions']['tls']['alpn_protocol']\n"
+        "    return await make_response(alpn_protocol)\n"
+    )
+    _quiet_until_undone("SLS803", code, "['alpn_protocol']", "['client_cert_name']")
+
+
+def test_the_mount_point_is_no_client_markup():
+    # Werkzeug's script_root is the SCRIPT_NAME the deployment mounts the application at
+    code = (
+        "from flask import request\nfrom markupsafe import Markup\n\n"
+        "def icon(name):\n"
+        "    return Markup(f'<img class=\"icon\" src=\"{request.script_root}/static/icon.svg\">')\n"
+    )
+    _quiet_until_undone("SLS801", code, "request.script_root", "request.args['root']")
