@@ -431,6 +431,8 @@ SANITIZERS: dict[str, frozenset[Sink]] = {
     "urllib.parse.urlencode": sinks("html", "log", "header", "shell", "redirect"),
     "hashlib.sha256": sinks("*"),
     "hmac.new": sinks("*"),
+    # a JWT is three base64url segments joined by dots: letters, digits, `-`, `_` and `.` only
+    "jwt.encode": sinks("html", "log", "header"),
     "secrets.compare_digest": sinks("*"),
     # responses whose body cannot carry the text they are given as markup: a redirect (Werkzeug
     # escapes the location in its little page, Django's and Starlette's have none) or JSON; a

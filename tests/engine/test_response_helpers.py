@@ -28,3 +28,14 @@ def test_a_private_helpers_redirect_is_reported_once_inside_it():
     # a public helper of another module is judged at its call instead
     public = code.replace("_sign_in", "sign_in")
     assert rules(public).count("SLS120") >= 1
+
+
+def test_a_signed_token_returned_as_the_page_holds_no_markup():
+    code = (
+        "import jwt\nfrom flask import Flask, request\napp = Flask(__name__)\n\n"
+        "@app.route('/auth/<short_name>/token')\n"
+        "def token(short_name):\n"
+        "    return jwt.encode({'short_name': short_name}, 'k', algorithm='HS256')\n"
+    )
+    # base64url segments only, whatever the claims hold
+    _quiet_until_undone("SLS803", code, "jwt.encode({'short_name': short_name}, 'k', algorithm='HS256')", "short_name")
