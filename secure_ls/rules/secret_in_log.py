@@ -10,7 +10,8 @@ from secure_ls.rules._support import logs, naming, web
 from secure_ls.rules.base import Example, Rule, code
 
 MASK = "***"
-_ALWAYS = frozenset({"password", "passwd", "passphrase", "pwd", "secret", "apikey", "jwt", "bearer", "privatekey", "passcode"})
+# one-time passwords (`otp_code`, `totp`) are passwords too, for as long as they are valid
+_ALWAYS = frozenset({"password", "passwd", "passphrase", "pwd", "secret", "apikey", "jwt", "bearer", "privatekey", "passcode", "otp", "totp", "hotp"})
 _KEY_QUALIFIERS = frozenset({"api", "secret", "private", "access", "signing", "encryption", "master", "auth", "client", "session"})
 _TOKEN_QUALIFIERS = frozenset({"access", "refresh", "auth", "id", "bearer", "api", "session", "csrf", "reset", "jwt", "oauth", "secret", "private", "github", "slack", "bot"})
 # Modules that make a bare `token` mean an authentication token (not a lexer token).
@@ -272,6 +273,27 @@ class SecretInLog(Rule):
         """),
     ]
     INVALID = [
+        # a one-time password is a password while it is valid
+        Example(
+            code("""
+                import logging
+                log = logging.getLogger(__name__)
+
+                def send_code(user, otp):
+                    otp_code = otp.generate(user.email)
+                    log.debug("otp code generated: %s for %s", otp_code, user.email)
+            """),
+            fixed=code("""
+                import logging
+                log = logging.getLogger(__name__)
+
+                def send_code(user, otp):
+                    otp_code = otp.generate(user.email)
+                    log.debug("otp code generated: %s for %s", "***", user.email)
+            """),
+            where="otp_code",
+            says="Secret `otp_code` logged",
+        ),
         # a session table is keyed by the secret itself: the key is the secret
         Example(
             code("""
