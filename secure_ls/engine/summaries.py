@@ -332,8 +332,9 @@ def _checked_forwards(calls: list[tuple[str, str, str, ast.Name]], loads: Mappin
         binding = loads.get(id(arg))
         safe = frozenset()
         if binding is not None:
-            own = [p.safe_for for p in binding.origin.parts if p.kind == taint.PARAM and p.label == param]
-            safe = functools.reduce(taint.meet, own) if own else frozenset()
+            # every part the name holds there (a view's URL parameter, the parameter itself) checked alike
+            held = [p.safe_for for p in binding.origin.parts]
+            safe = functools.reduce(taint.meet, held) if held else frozenset()
         key = (param, callee, position)
         out[key] = taint.meet(out[key], safe) if key in out else safe
     return tuple(sorted((*key, safe) for key, safe in out.items()))

@@ -39,3 +39,17 @@ def test_a_signed_token_returned_as_the_page_holds_no_markup():
     )
     # base64url segments only, whatever the claims hold
     _quiet_until_undone("SLS803", code, "jwt.encode({'short_name': short_name}, 'k', algorithm='HS256')", "short_name")
+
+
+def test_a_helper_that_checks_the_target_before_redirecting_takes_any_argument():
+    # shaped like a view (`request` first), so its parameter reads as the URL's: checked all the same
+    code = (
+        "from django.http import HttpResponseRedirect\nfrom django.utils.http import url_has_allowed_host_and_scheme\n\n"
+        "def redirect(request, redirect_to):\n"
+        "    if url_has_allowed_host_and_scheme(redirect_to, allowed_hosts=None):\n"
+        "        return HttpResponseRedirect(redirect_to)\n"
+        "    raise ValueError('invalid redirect')\n\n"
+        "def done(request):\n"
+        "    return redirect(request, request.POST['return_url'])\n"
+    )
+    _quiet_until_undone("SLS120", code, "if url_has_allowed_host_and_scheme(redirect_to, allowed_hosts=None):", "if redirect_to:")
