@@ -435,10 +435,15 @@ SANITIZERS: dict[str, frozenset[Sink]] = {
     "jwt.encode": sinks("html", "log", "header"),
     "secrets.compare_digest": sinks("*"),
     # responses whose body cannot carry the text they are given as markup: a redirect (Werkzeug
-    # escapes the location in its little page, Django's and Starlette's have none) or JSON; a
-    # helper returning one (`return redirect(url)`, `return jsonify(data)`) returns no page text
+    # escapes the location in its little page, Django's and Starlette's have none), JSON, or a
+    # page rendered from a template file, which escapes what it inserts (templates that turn
+    # escaping off are the template rules' to report); a helper returning one (`return
+    # redirect(url)`, `return render_template("page.html", **data)`) returns no page text of its
+    # arguments. Not `render_template_string`, whose template may be the client's text.
     **dict.fromkeys(
         (
+            "flask.render_template", "quart.render_template", "django.shortcuts.render",
+            "django.template.loader.render_to_string",
             "flask.redirect", "quart.redirect", "werkzeug.utils.redirect", "werkzeug.redirect",
             "flask.jsonify", "quart.jsonify",
             "django.shortcuts.redirect", "django.http.HttpResponseRedirect", "django.http.HttpResponsePermanentRedirect",

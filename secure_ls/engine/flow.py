@@ -45,9 +45,8 @@ class FlowAnalyzer(ValueOrigins):
         self.__dict__.clear()
 
     def track_exits(self) -> list[dict[str, frozenset[str]]]:
-        """Records, at every normal exit of the next function run (a raise or an abort is
-        none), the sinks each parameter still holding its argument is safe for; the first
-        record is the function's entry, where a parameter is safe for what it was assumed."""
+        """Records, at every normal exit of the next function run (not a raise or an abort), the sinks each parameter
+        still holding its argument is safe for; the first record is the entry, where it is safe for what was assumed."""
         self._exits = []
         self.found_exits = []
         return self._exits
@@ -307,7 +306,9 @@ class FlowAnalyzer(ValueOrigins):
         elif isinstance(stmt, (ast.Return,)):
             self._record_exit(env, stmt.value)
             if stmt.value is not None:
-                self.facts.returns.append(self._value(stmt.value, env))
+                returned = self._value(stmt.value, env)
+                body = frameworks.response_tuple_body(stmt.value, self._qualify)  # `return jsonify(data), data["code"]`
+                self.facts.returns.append(returned if body is None else self.origin(body))
                 items = stmt.value.elts if isinstance(stmt.value, ast.Tuple) and not any(isinstance(e, ast.Starred) for e in stmt.value.elts) else None
                 self.facts.returned_items.append(tuple(self.origin(e) for e in items) if items is not None else None)
             return False
@@ -513,9 +514,8 @@ class FlowAnalyzer(ValueOrigins):
         return True
 
     def _record_test(self, test: ast.expr, env: Env) -> None:
-        """Records a condition's reads. An operand of `and` runs only where the operands before
-        it were true (of `or`, false): what they validate holds in it, so in
-        `if is_subdir(path, ROOT) and os.path.isfile(path):` the probe sees a checked path."""
+        """Records a condition's reads. An operand of `and` runs only where the operands before it were true (of `or`,
+        false): what they validate holds in it (`if is_subdir(path, ROOT) and os.path.isfile(path):`)."""
         if not (isinstance(test, ast.BoolOp) and len(test.values) > 1):
             self._expr(test, env, record_only=True)
             return

@@ -375,6 +375,16 @@ def orm_hook_event(func: ast.AST, qualify) -> str | None:
     return None
 
 
+def response_tuple_body(value: ast.expr, qualify) -> ast.expr | None:
+    """`jsonify(data), data["code"]`, `render_template("p.html"), 404, headers`: a Flask-style
+    (response, status[, headers]) tuple whose first item a response factory made (the HTML-safe
+    ones of catalog.SANITIZERS): what the caller gets as a page is that response, not the status."""
+    if not (isinstance(value, ast.Tuple) and len(value.elts) in (2, 3) and isinstance(value.elts[0], ast.Call)):
+        return None
+    made = catalog.SANITIZERS.get(qualify(value.elts[0].func) or "", frozenset())
+    return value.elts[0] if "html" in made or "*" in made else None
+
+
 def rule_variables(func: ast.AST) -> frozenset[str] | None:
     """The parameters a route hands its handler from the request: the variables its URL rules
     name (`@app.route("/files/<path:name>")`: `name`, in Werkzeug's and Bottle's `<...>` syntax)

@@ -53,3 +53,9 @@ def test_a_helper_that_checks_the_target_before_redirecting_takes_any_argument()
         "    return redirect(request, request.POST['return_url'])\n"
     )
     _quiet_until_undone("SLS120", code, "if url_has_allowed_host_and_scheme(redirect_to, allowed_hosts=None):", "if redirect_to:")
+
+
+def test_a_response_returned_with_its_status_is_the_page_not_the_status():
+    # Flask's (response, status) tuple: the status item is no page text, whatever it was read from
+    code = _SIGN_IN.replace("return jsonify(dict(next=next_url))", "data = dict(next=next_url, code=next_url)\n        return jsonify(data), data['code']")
+    _quiet_until_undone("SLS803", code, "return jsonify(data), data['code']", "return data['code'], 200")
