@@ -67,6 +67,8 @@ class UnitContext:
         self._parameters: dict[int, frozenset[str]] = {}
         self._assigned: dict[int, set[str]] = {}
         self._aliases: dict[int, set[str]] = {}
+        # (id(scope), name) or ".attr" -> the callees of the calls assigned to it (`client = Ckan()`)
+        self._constructed: dict[tuple[int, str] | str, list[ast.expr]] = {}
         self._facts: dict[tuple, object] = {}  # see `once`
 
     def release(self) -> None:
@@ -387,9 +389,12 @@ class UnitContext:
         to that callee at that position."""
         if not self._may_forward(call.func):
             return []  # the usual call: settled without running the scope's flow pass
-        summary = self._flow_for(call).summary_of(call.func)
+        flow_pass = self._flow_for(call)
+        summary = flow_pass.summary_of(call.func)
         if summary is None or not summary.forwards:
-            return []
+            summary = flow_pass.instance_method(call.func)  # `S3Client().objects(bucket)`, `self.client.fetch(url)`
+            if summary is None or not summary.forwards:
+                return []
         out = []
         for param, callee, position, checked in summary.forwards:
             arg = astutil.argument_for(call, summary.params + summary.kwonly, param)
@@ -408,9 +413,25 @@ class UnitContext:
             if owner is None:
                 return False
             keys = [f"{name}.{func.attr}" for name in (owner.name, *(astutil.last_name(b) for b in owner.bases)) if name]
+        elif isinstance(func, ast.Attribute):
+            keys = [f"{name}.{func.attr}" for name in self._classes_made(func.value) if name]
         else:
             return False
         return any(getattr(self.module.functions.get(key), "forwards", ()) for key in keys)
+
+    def _classes_made(self, receiver: ast.expr) -> Iterable[str | None]:
+        """The names of what may have made `receiver`, by syntax alone (for `_may_forward`): the
+        callee of `Client()`, of the calls the scope assigns to the local `client`, or the unit
+        assigns to an attribute `.client` (`self.client = ApiClient()` in `__init__`)."""
+        if isinstance(receiver, ast.Call):
+            makers = [receiver.func]
+        elif isinstance(receiver, ast.Name):
+            makers = self._constructed.get((id(self.scope(receiver)), receiver.id), ())
+        elif isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name):
+            makers = self._constructed.get("." + receiver.attr, ())
+        else:
+            return ()
+        return (self.qualified_name(maker) or astutil.dotted(maker) for maker in makers)
 
     def string_value(self, node: ast.AST) -> str | None:
         """The literal text of a constant string expression, following simple assignments."""
@@ -617,6 +638,13 @@ def _aliased_names(node: ast.AST) -> list[str]:
     return [n.id for target in targets for n in astutil.walk(target) if isinstance(n, ast.Name)]
 
 
+def _note_construction(constructed: dict, target: ast.expr, maker: ast.expr, scope: ast.AST) -> None:
+    if type(target) is ast.Name:
+        constructed.setdefault((id(scope), target.id), []).append(maker)
+    elif type(target) is ast.Attribute and type(target.value) is ast.Name:
+        constructed.setdefault("." + target.attr, []).append(maker)
+
+
 def walk(ctx: UnitContext, dispatch, on_error, pace: Pace | None = None) -> Steps[None]:
     """Visits every node once, calling the rules registered for its type; pauses at `pace`
     between nodes (a class of 7,000 lines is one unit and took a second in one stretch).
@@ -661,6 +689,7 @@ def index(ctx: UnitContext) -> list[ast.AST]:
     params: dict[int, frozenset[str]] = {}
     assigned: dict[int, set[str]] = {}
     aliases: dict[int, set[str]] = {}  # names a scope binds to another name (see UnitContext._may_alias)
+    constructed: dict = {}  # see UnitContext._classes_made
     stack: list[tuple[ast.AST, ast.AST]] = [(tree, tree)]
     while stack:
         node, scope = stack.pop()
@@ -691,6 +720,8 @@ def index(ctx: UnitContext) -> list[ast.AST]:
             named = _aliased_names(node)
             if named:
                 aliases.setdefault(id(scope), set()).update(named)
+            elif cls is ast.Assign and type(node.value) is ast.Call and len(node.targets) == 1:
+                _note_construction(constructed, node.targets[0], node.value.func, scope)
         inner = node if is_scope else scope
         for child in reversed(astutil.children(node)):
             # decorators, defaults and annotations run in the enclosing scope
@@ -700,6 +731,7 @@ def index(ctx: UnitContext) -> list[ast.AST]:
             scopes[key] = child_scope
             stack.append((child, child_scope))
     ctx._aliases = aliases
+    ctx._constructed = constructed
     ctx._bindings = {k: frozenset(v) for k, v in bound.items()}
     ctx._parameters = params
     ctx._assigned = assigned

@@ -64,8 +64,8 @@ class Dispatch:
             handlers.extend(self.methods.get(func.attr, ()))
         elif isinstance(func, ast.Name) and self.local:
             handlers.extend(self.local.get(func.id, ()))
-        if self.forwarding and (isinstance(func, ast.Name) or isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls")):
-            handlers.append((self.forwarding[0], self._forwarded))  # a function of the module's, or the class's
+        if self.forwarding and isinstance(func, (ast.Name, ast.Attribute)):
+            handlers.append((self.forwarding[0], self._forwarded))  # a function of the module's, the class's, or an instance's method
         if len(handlers) > 1:
             seen = set()
             handlers = [h for h in handlers if not (id(h[1]) in seen or seen.add(id(h[1])))]  # a rule once per method (and the forwarding hand-off apart)

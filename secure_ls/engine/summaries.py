@@ -509,7 +509,8 @@ def top_level_functions(tree: ast.Module) -> list[tuple[str, ast.FunctionDef | a
 def references(tree: ast.Module) -> tuple[frozenset[str], frozenset[str]]:
     """The names a unit reads, and the functions it may call: those names
     plus `Class.method` for `Class.method` and, inside a class, `self.method` (of the class
-    or of a base class: the value pass resolves `self.method` in both)."""
+    or of a base class: the value pass resolves `self.method` in both), and for a method called
+    on an instance the unit makes (`Thing().do`, `thing.do`, `self.thing.do`)."""
     names: set[str] = set()
     pairs: set[str] = set()
     defined = [s for s in tree.body if isinstance(s, ast.ClassDef)]
@@ -529,10 +530,14 @@ def references(tree: ast.Module) -> tuple[frozenset[str], frozenset[str]]:
                 attributes.append((base, node.attr))
         elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name):
             pairs.add(f"{node.value.func.id}.{node.attr}")  # `Thing("x").do(...)`: a method of the class
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute) and isinstance(node.value.value, ast.Name):
+            attributes.append(("." + node.value.attr, node.attr))  # `self.client.fetch(url)`
         elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name):
             for target in node.targets:
                 if isinstance(target, ast.Name):
                     made.setdefault(target.id, set()).add(node.value.func.id)
+                elif isinstance(target, ast.Attribute):
+                    made.setdefault("." + target.attr, set()).add(node.value.func.id)  # `self.client = ApiClient()`
     pairs.update(f"{owner}.{attr}" for base, attr in attributes for owner in made.get(base, ()))
     frozen = frozenset(names)
     return frozen, frozen | pairs
