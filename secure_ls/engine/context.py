@@ -382,8 +382,8 @@ class UnitContext:
         return parameter is not None and parameter in summary.unreturned
 
     def forwarded(self, call: ast.Call) -> list[tuple[str, str, ast.expr, frozenset[str]]]:
-        """What `call` (of a function of the module or the workspace) hands on whole to calls
-        inside it: (callee, position, the argument here, the sinks the function checked it for first), from the called function's
+        """What `call` (of a function of the module or the workspace, or of a method of an instance
+        whose class the engine can tell) hands on whole to calls inside it: (callee, position, the argument here, the sinks the function checked it for first), from the called function's
         summary (`run("SELECT ..." + name)` with `def run(sql): cursor.execute(sql)` gives
         (".execute", "0", the built string)). A rule checks the argument as if it were passed
         to that callee at that position."""
@@ -403,8 +403,8 @@ class UnitContext:
         return out
 
     def _may_forward(self, func: ast.expr) -> bool:
-        """Whether the function `func` names (of the module, imported, or a method of the enclosing
-        class) has a summary that hands a parameter on: a look-up by name, before the flow pass
+        """Whether the function `func` names (of the module, imported, a method of the enclosing
+        class, or of the class that may have made the instance) has a summary that hands a parameter on: a look-up by name, before the flow pass
         that resolves the call exactly (it costs a third of a check when every call asks it)."""
         if isinstance(func, ast.Name):
             keys = [self.qualified_name(func) or func.id, func.id]
