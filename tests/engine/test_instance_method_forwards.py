@@ -119,3 +119,32 @@ def test_what_a_method_called_on_a_new_instance_returns(tmp_path):
         "def run():\n    os.system(Text().same(request.args['c']))\n",
     })
     assert "SLS102" in [f["rule"] for f in check_json(".", cwd=tmp_path).findings()]
+
+
+STORE = """
+import shutil
+from pathlib import Path
+from fastapi import FastAPI, File, Form
+
+app = FastAPI()
+
+class Images:
+    def write(self, data, name):
+        {body}
+
+@app.post("/image")
+def upload(image: bytes = File(...), path: str = Form(...)):
+    Images().write({argument}, "original.png")
+"""
+
+
+def test_a_method_that_copies_its_parameter_only_when_it_is_a_path():
+    # the upload's bytes are written; only a `Path` (which the request cannot send) is copied
+    body = ("if isinstance(data, Path):\n            shutil.copy2(data, name)\n"
+            "        else:\n            with open(name, 'wb') as f:\n                f.write(data)")
+    assert "SLS110" not in rules(STORE.format(body=body, argument="image"))
+
+
+def test_a_method_that_rejects_other_types_first_still_hands_the_value_on():
+    body = "if not isinstance(data, str):\n            raise TypeError(data)\n        shutil.copy2(data, name)"
+    assert "SLS110" in rules(STORE.format(body=body, argument="path"))
