@@ -620,10 +620,10 @@ def _parameterize(call, query, built, via, parts, ctx) -> tuple[Fix | None, str]
     if not is_text and (len(call.args) > 1 or any(k.arg in _PARAMETER_KEYWORDS for k in call.keywords)):
         return None, ""  # already passes parameters: mixing is for a human
     processed = style == "format" and isinstance(call.func, ast.Attribute) and call.func.attr in _PERCENT_PROCESSED_METHODS
-    listed = _list_values(parts, ctx)
+    listed = sql_lists.list_values(parts, ctx)
     if listed:
         return _expand_list(call, query, built, parts, style, known, processed, ctx, listed)
-    if _has_comments(ctx.text(built)):
+    if sql_params.has_comments(ctx.text(built)):
         return None, " The query has comments between its parts: move the values into parameters by hand."
     statement = _DDL_START.match(strings.literal_text(parts))
     if statement:
@@ -640,10 +640,10 @@ def _parameterize(call, query, built, via, parts, ctx) -> tuple[Fix | None, str]
         return None, refused
     params = [(slot.key, b.text) for slot, b in zip(slots, bound)]
     quote = strings.quote_of(ctx.text(built)) if not isinstance(built, ast.BinOp) else '"'
-    new_query = _new_literal(sql, quote, ctx.text(built))
+    new_query = sql_params.new_literal(sql, quote, ctx.text(built))
     if "\n" in ctx.text(built) and not new_query.startswith(('"""', "'''")):
         # implicit concatenation over several lines: rewrite line by line, keeping the layout
-        new_query = _line_by_line(ctx.text(built), style, processed, [key for key, _ in params])
+        new_query = sql_params.literal_lines(ctx.text(built), style, processed, [key for key, _ in params])
         if new_query is None:
             return None, " The query spans several lines: move the values into parameters by hand."
     edits = []
@@ -672,11 +672,11 @@ def _parameterize(call, query, built, via, parts, ctx) -> tuple[Fix | None, str]
     elif style == "dollar":
         edits.append(ctx.insert_after(query_node, "".join(f", {text}" for _, text in params)))
     elif isinstance(call.func, ast.Attribute) and call.func.attr in ("read_sql", "read_sql_query") or name.startswith("pandas"):
-        edits.append(ctx.set_keyword(call, "params", _tuple([t for _, t in params])))
+        edits.append(ctx.set_keyword(call, "params", sql_params.tuple_text([t for _, t in params])))
     else:
         if call.keywords and any(k.value is query for k in call.keywords):
             return None, ""
-        edits.append(ctx.insert_after(query_node, ", " + _tuple([t for _, t in params])))
+        edits.append(ctx.insert_after(query_node, ", " + sql_params.tuple_text([t for _, t in params])))
     return _fix(edits, [], [b.change for b in bound], style, known, ctx), ""
 
 
@@ -703,7 +703,7 @@ def _expand_list(call, query, built, parts, style, known, processed, ctx, listed
     found = sql_lists.expansion(parts, ctx)
     maker = sql_lists.placeholders(style, found.count) if found is not None else None
     source = ctx.text(built)
-    if maker is None or built is not query or call.keywords or "\n" in source or _has_comments(source):
+    if maker is None or built is not query or call.keywords or "\n" in source or sql_params.has_comments(source):
         return None, by_hand
     if isinstance(call.func, ast.Attribute) and call.func.attr in ("read_sql", "read_sql_query"):
         return None, by_hand
@@ -719,77 +719,9 @@ def _expand_list(call, query, built, parts, style, known, processed, ctx, listed
     quote = strings.quote_of(source) if not isinstance(built, ast.BinOp) else '"'
     pieces = [strings.python_literal(sql_before, quote), maker] + ([strings.python_literal(sql_after, quote)] if sql_after else [])
     items = [b.text for b in bound[: len(before)]] + [f"*{found.items}"] + [b.text for b in bound[len(before) :]]
-    edits = (ctx.replace(built, " + ".join(pieces)), ctx.insert_after(built, ", " + _tuple(items)))
+    edits = (ctx.replace(built, " + ".join(pieces)), ctx.insert_after(built, ", " + sql_params.tuple_text(items)))
     changes = [found.why_unsafe] + [b.change for b in bound]
     return _fix(edits, [f"one placeholder per element of `{found.collection}`"], changes, style, known, ctx), ""
-
-
-def _line_by_line(source: str, style: str, processed: bool, keys: list[str]) -> str | None:
-    """`source`, an implicit concatenation with one string literal per line, with each line's
-    values replaced by the placeholders of `keys` (the query's, in order); None when a line
-    is not a lone literal or a quoted SQL value spans lines."""
-    out: list[str] = []
-    used: set[str] = set()
-    count = 0
-    for line in source.split("\n"):
-        stripped = line.strip()
-        try:
-            node = ast.parse(stripped, mode="eval").body
-        except SyntaxError:
-            return None
-        if not isinstance(node, (ast.Constant, ast.JoinedStr)) or (isinstance(node, ast.Constant) and not isinstance(node.value, str)):
-            return None
-        parts = strings.pieces(node)
-        if parts is None or sql_params.open_quote(strings.literal_text(parts)) is not None:
-            return None
-        sql, slots = sql_params.template(parts, style, processed, first=count, used_names=used)
-        if sql is None or [slot.key for slot in slots] != keys[count : count + len(slots)]:
-            return None
-        count += len(slots)
-        out.append(line[: len(line) - len(line.lstrip())] + strings.python_literal(sql, strings.quote_of(stripped)))
-    return "\n".join(out) if count == len(keys) else None
-
-
-def _list_values(parts, ctx) -> str | None:
-    """The text of an inserted value that is (or may be) a whole list of SQL values joined
-    into one string (`IN ({ids})`, `",".join(ids)`): binding it as one value changes the query."""
-    before = ""
-    for index, piece in enumerate(parts):
-        if isinstance(piece, strings.Literal):
-            before += piece.text
-            continue
-        node = piece.node
-        if sql_lists.is_join(node) or (isinstance(node, ast.Name) and any(sql_lists.is_join(v) for v in ctx.assigned_values(node))):
-            return ctx.text(node)
-        after = parts[index + 1].text if index + 1 < len(parts) and isinstance(parts[index + 1], strings.Literal) else ""
-        if re.search(r"\bin\s*\(\s*'?$", before, re.IGNORECASE) and re.match(r"'?\s*\)", after) and not _is_scalar(node):
-            return ctx.text(node)
-        before += "\0"
-    return None
-
-
-def _is_scalar(node: ast.AST) -> bool:
-    return isinstance(node, ast.Constant) or (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("int", "float"))
-
-
-def _has_comments(source: str) -> bool:
-    if "#" not in source:
-        return False
-    import io
-    import tokenize
-
-    try:
-        return any(tok.type == tokenize.COMMENT for tok in tokenize.generate_tokens(io.StringIO("(" + source + "\n)").readline))
-    except (tokenize.TokenError, SyntaxError):
-        return True
-
-
-def _new_literal(sql: str, quote: str, old_source: str) -> str:
-    """The new query literal: triple-quoted where the old one was (its lines kept)."""
-    stripped = old_source.lstrip("rRbBuUfF")
-    if stripped.startswith(('"""', "\'\'\'")) and stripped[:3] not in sql and "\\" not in sql and not sql.endswith(stripped[0]):
-        return stripped[:3] + sql + stripped[:3]
-    return strings.python_literal(sql, quote)
 
 
 def _other_uses(query: ast.expr, via: ast.stmt, ctx) -> list[str]:
@@ -804,10 +736,6 @@ def _other_uses(query: ast.expr, via: ast.stmt, ctx) -> list[str]:
                 shown = ctx.text(stmt).strip().splitlines()[0] if stmt is not None else ctx.text(node)
                 lines.append(shown if len(shown) <= 60 else shown[:57] + "...")
     return lines
-
-
-def _tuple(items: list[str]) -> str:
-    return f"({items[0]},)" if len(items) == 1 else "(" + ", ".join(items) + ")"
 
 
 def _unchanged_between(params, via: ast.stmt, call: ast.Call, ctx) -> bool:

@@ -161,3 +161,25 @@ def _makes_collection(value: ast.expr) -> bool:
     if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
         return value.func.attr in _LIST_METHODS  # `raw.split(",")`
     return isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in _COLLECTION_CALLS
+
+
+def list_values(parts, ctx) -> str | None:
+    """The text of an inserted value that is (or may be) a whole list of SQL values joined
+    into one string (`IN ({ids})`, `",".join(ids)`): binding it as one value changes the query."""
+    before = ""
+    for index, piece in enumerate(parts):
+        if isinstance(piece, strings.Literal):
+            before += piece.text
+            continue
+        node = piece.node
+        if is_join(node) or (isinstance(node, ast.Name) and any(is_join(v) for v in ctx.assigned_values(node))):
+            return ctx.text(node)
+        after = parts[index + 1].text if index + 1 < len(parts) and isinstance(parts[index + 1], strings.Literal) else ""
+        if re.search(r"\bin\s*\(\s*'?$", before, re.IGNORECASE) and re.match(r"'?\s*\)", after) and not _is_scalar(node):
+            return ctx.text(node)
+        before += "\0"
+    return None
+
+
+def _is_scalar(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) or (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("int", "float"))

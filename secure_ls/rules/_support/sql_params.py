@@ -389,3 +389,53 @@ def _annotated_elements_kind(name: ast.Name, ctx) -> str | None:
     else:
         element_text = ast.unparse(element)
     return element_text if element_text in _KINDS else None
+
+
+def literal_lines(source: str, style: str, processed: bool, keys: list[str]) -> str | None:
+    """`source`, an implicit concatenation with one string literal per line, with each line's
+    values replaced by the placeholders of `keys` (the query's, in order); None when a line
+    is not a lone literal or a quoted SQL value spans lines."""
+    out: list[str] = []
+    used: set[str] = set()
+    count = 0
+    for line in source.split("\n"):
+        stripped = line.strip()
+        try:
+            node = ast.parse(stripped, mode="eval").body
+        except SyntaxError:
+            return None
+        if not isinstance(node, (ast.Constant, ast.JoinedStr)) or (isinstance(node, ast.Constant) and not isinstance(node.value, str)):
+            return None
+        parts = strings.pieces(node)
+        if parts is None or open_quote(strings.literal_text(parts)) is not None:
+            return None
+        sql, slots = template(parts, style, processed, first=count, used_names=used)
+        if sql is None or [slot.key for slot in slots] != keys[count : count + len(slots)]:
+            return None
+        count += len(slots)
+        out.append(line[: len(line) - len(line.lstrip())] + strings.python_literal(sql, strings.quote_of(stripped)))
+    return "\n".join(out) if count == len(keys) else None
+
+
+def has_comments(source: str) -> bool:
+    if "#" not in source:
+        return False
+    import io
+    import tokenize
+
+    try:
+        return any(tok.type == tokenize.COMMENT for tok in tokenize.generate_tokens(io.StringIO("(" + source + "\n)").readline))
+    except (tokenize.TokenError, SyntaxError):
+        return True
+
+
+def new_literal(sql: str, quote: str, old_source: str) -> str:
+    """The new query literal: triple-quoted where the old one was (its lines kept)."""
+    stripped = old_source.lstrip("rRbBuUfF")
+    if stripped.startswith(('"""', "\'\'\'")) and stripped[:3] not in sql and "\\" not in sql and not sql.endswith(stripped[0]):
+        return stripped[:3] + sql + stripped[:3]
+    return strings.python_literal(sql, quote)
+
+
+def tuple_text(items: list[str]) -> str:
+    return f"({items[0]},)" if len(items) == 1 else "(" + ", ".join(items) + ")"
