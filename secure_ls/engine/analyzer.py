@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, NamedTuple, TypeVar
 
 from secure_ls.engine import constructions, own_storage_calls, summaries, toplevel
-from secure_ls.engine.context import UnitContext, indexed, walk
-from secure_ls.engine.dispatch import Dispatch
+from secure_ls.engine.context import Dispatch, UnitContext, indexed, walk
 from secure_ls.engine.fix_imports import FixImports
 from secure_ls.engine.model import AnalysisResult, Edit, Finding, Position, Span
 from secure_ls.engine.resolver import NO_WORKSPACE, ImportsResolver

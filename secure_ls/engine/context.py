@@ -67,8 +67,6 @@ class UnitContext:
         self._parameters: dict[int, frozenset[str]] = {}
         self._assigned: dict[int, set[str]] = {}
         self._aliases: dict[int, set[str]] = {}
-        # (id(scope), name) or ".attr" -> the callees of the calls assigned to it (`client = Ckan()`)
-        self._constructed: dict[tuple[int, str] | str, list[ast.expr]] = {}
         self._facts: dict[tuple, object] = {}  # see `once`
 
     def release(self) -> None:
@@ -382,19 +380,16 @@ class UnitContext:
         return parameter is not None and parameter in summary.unreturned
 
     def forwarded(self, call: ast.Call) -> list[tuple[str, str, ast.expr, frozenset[str]]]:
-        """What `call` (of a function of the module or the workspace, or of a method of an instance
-        whose class the engine can tell) hands on whole to calls inside it: (callee, position, the argument here, the sinks the function checked it for first), from the called function's
+        """What `call` (of a function of the module or the workspace) hands on whole to calls
+        inside it: (callee, position, the argument here, the sinks the function checked it for first), from the called function's
         summary (`run("SELECT ..." + name)` with `def run(sql): cursor.execute(sql)` gives
         (".execute", "0", the built string)). A rule checks the argument as if it were passed
         to that callee at that position."""
         if not self._may_forward(call.func):
             return []  # the usual call: settled without running the scope's flow pass
-        flow_pass = self._flow_for(call)
-        summary = flow_pass.summary_of(call.func)
+        summary = self._flow_for(call).summary_of(call.func)
         if summary is None or not summary.forwards:
-            summary = flow_pass.instance_method(call.func)  # `S3Client().objects(bucket)`, `self.client.fetch(url)`
-            if summary is None or not summary.forwards:
-                return []
+            return []
         out = []
         for param, callee, position, checked in summary.forwards:
             arg = astutil.argument_for(call, summary.params + summary.kwonly, param)
@@ -403,8 +398,8 @@ class UnitContext:
         return out
 
     def _may_forward(self, func: ast.expr) -> bool:
-        """Whether the function `func` names (of the module, imported, a method of the enclosing
-        class, or of the class that may have made the instance) has a summary that hands a parameter on: a look-up by name, before the flow pass
+        """Whether the function `func` names (of the module, imported, or a method of the enclosing
+        class) has a summary that hands a parameter on: a look-up by name, before the flow pass
         that resolves the call exactly (it costs a third of a check when every call asks it)."""
         if isinstance(func, ast.Name):
             keys = [self.qualified_name(func) or func.id, func.id]
@@ -413,25 +408,9 @@ class UnitContext:
             if owner is None:
                 return False
             keys = [f"{name}.{func.attr}" for name in (owner.name, *(astutil.last_name(b) for b in owner.bases)) if name]
-        elif isinstance(func, ast.Attribute):
-            keys = [f"{name}.{func.attr}" for name in self._classes_made(func.value) if name]
         else:
             return False
         return any(getattr(self.module.functions.get(key), "forwards", ()) for key in keys)
-
-    def _classes_made(self, receiver: ast.expr) -> Iterable[str | None]:
-        """The names of what may have made `receiver`, by syntax alone (for `_may_forward`): the
-        callee of `Client()`, of the calls the scope assigns to the local `client`, or the unit
-        assigns to an attribute `.client` (`self.client = ApiClient()` in `__init__`)."""
-        if isinstance(receiver, ast.Call):
-            makers = [receiver.func]
-        elif isinstance(receiver, ast.Name):
-            makers = self._constructed.get((id(self.scope(receiver)), receiver.id), ())
-        elif isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name):
-            makers = self._constructed.get("." + receiver.attr, ())
-        else:
-            return ()
-        return (self.qualified_name(maker) or astutil.dotted(maker) for maker in makers)
 
     def string_value(self, node: ast.AST) -> str | None:
         """The literal text of a constant string expression, following simple assignments."""
@@ -638,13 +617,6 @@ def _aliased_names(node: ast.AST) -> list[str]:
     return [n.id for target in targets for n in astutil.walk(target) if isinstance(n, ast.Name)]
 
 
-def _note_construction(constructed: dict, target: ast.expr, maker: ast.expr, scope: ast.AST) -> None:
-    if type(target) is ast.Name:
-        constructed.setdefault((id(scope), target.id), []).append(maker)
-    elif type(target) is ast.Attribute and type(target.value) is ast.Name:
-        constructed.setdefault("." + target.attr, []).append(maker)
-
-
 def walk(ctx: UnitContext, dispatch, on_error, pace: Pace | None = None) -> Steps[None]:
     """Visits every node once, calling the rules registered for its type; pauses at `pace`
     between nodes (a class of 7,000 lines is one unit and took a second in one stretch).
@@ -689,7 +661,6 @@ def index(ctx: UnitContext) -> list[ast.AST]:
     params: dict[int, frozenset[str]] = {}
     assigned: dict[int, set[str]] = {}
     aliases: dict[int, set[str]] = {}  # names a scope binds to another name (see UnitContext._may_alias)
-    constructed: dict = {}  # see UnitContext._classes_made
     stack: list[tuple[ast.AST, ast.AST]] = [(tree, tree)]
     while stack:
         node, scope = stack.pop()
@@ -720,8 +691,6 @@ def index(ctx: UnitContext) -> list[ast.AST]:
             named = _aliased_names(node)
             if named:
                 aliases.setdefault(id(scope), set()).update(named)
-            elif cls is ast.Assign and type(node.value) is ast.Call and len(node.targets) == 1:
-                _note_construction(constructed, node.targets[0], node.value.func, scope)
         inner = node if is_scope else scope
         for child in reversed(astutil.children(node)):
             # decorators, defaults and annotations run in the enclosing scope
@@ -731,11 +700,86 @@ def index(ctx: UnitContext) -> list[ast.AST]:
             scopes[key] = child_scope
             stack.append((child, child_scope))
     ctx._aliases = aliases
-    ctx._constructed = constructed
     ctx._bindings = {k: frozenset(v) for k, v in bound.items()}
     ctx._parameters = params
     ctx._assigned = assigned
     return order
+
+
+class Dispatch:
+    """Which rule methods see which nodes.
+
+    A rule that declares `calls` (qualified names; a trailing "." matches a
+    whole module), `methods` (method names on any receiver) and/or
+    `local_calls` (plain callee names) only sees the calls that match; one
+    that declares none sees every call.
+    """
+
+    def __init__(self, rules) -> None:
+        self.by_type: dict[type, list] = {}
+        self.every_call: list = []
+        self.exact: dict[str, list] = {}
+        self.prefixes: dict[str, list] = {}
+        self.methods: dict[str, list] = {}
+        self.local: dict[str, list] = {}
+        # rules with `visit_Forwarded(call, callee, position, argument, ctx)`: they also judge an
+        # argument a called function hands on whole to a call of theirs (UnitContext.forwarded)
+        self.forwarding = [rule for rule in rules if callable(getattr(rule, "visit_Forwarded", None))]
+        for rule in rules:
+            for node_type, method_name in rule.visitors().items():
+                cls = getattr(ast, node_type, None)
+                if cls is None:
+                    continue
+                handler = (rule, getattr(rule, method_name))
+                if cls is not ast.Call:
+                    self.by_type.setdefault(cls, []).append(handler)
+                    continue
+                names = getattr(rule, "calls", None)
+                methods = getattr(rule, "methods", None)
+                local = getattr(rule, "local_calls", None)
+                if not names and not methods and not local:
+                    self.every_call.append(handler)
+                    continue
+                for name in names or ():
+                    target = self.prefixes if name.endswith(".") else self.exact
+                    target.setdefault(name.rstrip(".") if name.endswith(".") else name, []).append(handler)
+                for method in methods or ():
+                    self.methods.setdefault(method, []).append(handler)
+                for callee in local or ():
+                    self.local.setdefault(callee, []).append(handler)
+
+    def calls(self, node: ast.Call, ctx: UnitContext) -> list:
+        handlers = list(self.every_call)
+        func = node.func
+        if self.exact or self.prefixes:
+            name = ctx.qualified_name(func)
+            if name:
+                handlers.extend(self.exact.get(name, ()))
+                if self.prefixes:
+                    parts = name.split(".")
+                    for i in range(1, len(parts)):
+                        handlers.extend(self.prefixes.get(".".join(parts[:i]), ()))
+        if isinstance(func, ast.Attribute):
+            handlers.extend(self.methods.get(func.attr, ()))
+        elif isinstance(func, ast.Name) and self.local:
+            handlers.extend(self.local.get(func.id, ()))
+        if self.forwarding and (isinstance(func, ast.Name) or isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls")):
+            handlers.append((self.forwarding[0], self._forwarded))  # a function of the module's, or the class's
+        if len(handlers) > 1:
+            seen = set()
+            handlers = [h for h in handlers if not (id(h[1]) in seen or seen.add(id(h[1])))]  # a rule once per method (and the forwarding hand-off apart)
+        return handlers
+
+
+    def _forwarded(self, node: ast.Call, ctx: UnitContext) -> None:
+        """Hands each argument `node` passes on whole to a call inside the called function to the
+        rules that watch that inner call (by its qualified name, module or method name)."""
+        for callee, position, argument, checked in ctx.forwarded(node):
+            method = callee.rsplit(".", 1)[-1]
+            watching = [*self.exact.get(callee, ()), *self.methods.get(method, ())]
+            for rule in dict.fromkeys(rule for rule, _ in watching if rule in self.forwarding):
+                if "*" not in checked and rule.forwarded_sink not in checked:  # the function checks it first for that sink
+                    rule.visit_Forwarded(node, callee, position, argument, ctx)
 
 
 def _is_outer_part(scope: ast.AST, child: ast.AST) -> bool:

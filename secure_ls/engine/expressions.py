@@ -428,17 +428,8 @@ class ExpressionFacts:
         if not self._summaries:
             return None
         qualified = self._qualify(func)
-        summary = self.named_summary(func, qualified) if qualified else None
+        summary = self._function_summary(qualified) if qualified else None
         return summary if summary is not None else self._local_summary(func)
-
-    def named_summary(self, func: ast.expr, qualified: str) -> "FunctionSummary | None":
-        """The summary of the function `qualified` names, as `func` calls it: a method called on
-        an instance made in the same expression (`ApiClient().fetch(url)`, whose qualified name
-        reads through the call as `app.client.ApiClient.fetch`) comes back bound."""
-        summary = self._function_summary(qualified)
-        if summary is not None and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):
-            return bound(summary)
-        return summary
 
     def _local_summary(self, func: ast.AST) -> "FunctionSummary | None":
         """The summary of a function (or `Class.method`) of this module called by name, or of a
@@ -450,13 +441,13 @@ class ExpressionFacts:
             found = (self._function_summary(f"{owner}.{func.attr}", local) for owner in self._class_bases)
             method = self._function_summary(f"{self._class}.{func.attr}") or next((f for f in found if f is not None), None)
             if method is not None:
-                return bound(method)
+                return method if method.static else replace(method, params=method.params[1:])
         if isinstance(func, ast.Attribute) and (owner := self._instance_of(func.value)) is not None:
             # `Thing("x").do(param)`, `thing = Thing("x"); thing.do(param)`: a method of a class of
             # this module, called on an instance made here (bound, as on `self`)
             method = self._function_summary(f"{owner}.{func.attr}", own_functions(self._summaries))  # a class of this module
             if method is not None and (method.static or method.params):
-                return bound(method)
+                return method if method.static else replace(method, params=method.params[1:])
         if isinstance(func, ast.Name):
             key = func.id
             binding = self._binding(func)
@@ -468,33 +459,6 @@ class ExpressionFacts:
         if binding is not None and not binding.function:
             return None  # a local variable or parameter of that name
         return self._function_summary(key)
-
-    def instance_method(self, func: ast.expr) -> "FunctionSummary | None":
-        """The summary, bound, of the method `func` names on an instance whose one class the
-        engine can tell: made in the call (`S3Client().objects`), bound to a local every value
-        of which makes it (`client = Ckan(url=...); client.package_create`), or stored in
-        `self.x` by the class's methods (`self.client = ApiClient()` in `__init__`); the class
-        of this module, or of the workspace module it is imported from."""
-        if not isinstance(func, ast.Attribute):
-            return None
-        receiver = func.value
-        if isinstance(receiver, ast.Name):
-            made = self._values(receiver)
-        elif isinstance(receiver, ast.Attribute):
-            made = tuple(v for v in self.instance_attribute_values(receiver) if not astutil.is_none(v))
-        else:
-            made = (receiver,)
-        if not made or not all(isinstance(v, ast.Call) for v in made):
-            return None
-        owners = {self._qualify(v.func) or astutil.dotted(v.func) for v in made}  # type: ignore[attr-defined]
-        if len(owners) != 1 or None in owners:
-            return None
-        owner = owners.pop()
-        # a class of this module is found without a workspace look-up of its bare name
-        method = self._function_summary(f"{owner}.{func.attr}", None if "." in owner else own_functions(self._summaries))
-        if method is None or not (method.static or method.params):
-            return None
-        return bound(method)
 
     def _instance_of(self, node: ast.expr) -> str | None:
         """The class that made `node`: `Thing(...)`, or a local name every value of which is a
@@ -508,12 +472,6 @@ class ExpressionFacts:
     def _function_summary(self, key: str | None, store: Mapping | None = None) -> "FunctionSummary | None":
         found = (self._summaries if store is None else store).get(key) if key else None
         return None if found is None or isinstance(found, Declaration) else found
-
-
-def bound(method: "FunctionSummary") -> "FunctionSummary":
-    """A method's summary as a call on an instance sees it: its parameters without the instance
-    (a staticmethod has none to drop)."""
-    return method if method.static or not method.params else replace(method, params=method.params[1:])
 
 
 def assigned_once(func: ast.AST) -> frozenset[str]:

@@ -224,14 +224,13 @@ class _BodySyntax:
     the names it binds. The returns, the dependency-factory test and the forwarded parameters
     each walked the whole body apart (together 7% of a check's CPU profile)."""
 
-    __slots__ = ("returns", "returns_value", "generator", "raises", "calls", "stored", "type_tests")
+    __slots__ = ("returns", "returns_value", "generator", "raises", "calls", "stored")
 
     def __init__(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self.returns: list[ast.Return] = []
         self.generator = self.raises = False
         self.calls: list[ast.Call] = []
         self.stored: set[str] = set()  # names bound, or declared global/nonlocal
-        self.type_tests: list[ast.If] = []  # `if isinstance(name, ...):` (see _type_dispatched)
         stack = list(func.body)
         while stack:
             node = stack.pop()
@@ -249,8 +248,6 @@ class _BodySyntax:
                 self.generator = True
             elif kind is ast.Global or kind is ast.Nonlocal:
                 self.stored.update(node.names)
-            elif kind is ast.If and _type_tested(node.test) is not None:
-                self.type_tests.append(node)
             elif kind in _NESTED_SCOPES:
                 continue
             stack.extend(astutil.children(node))
@@ -307,36 +304,12 @@ def _start(node: ast.expr | None, params: frozenset[str], value_of) -> tuple[str
     return (text, "") if text else None
 
 
-def _type_tested(test: ast.expr) -> str | None:
-    """The name `isinstance(name, ...)` (or its negation) tests."""
-    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        test = test.operand
-    if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance" and test.args and isinstance(test.args[0], ast.Name):
-        return test.args[0].id
-    return None
-
-
-def _type_dispatched(body: _BodySyntax) -> dict[int, set[str]]:
-    """id(call) -> the parameters the function dispatches on by type around that call (in either
-    branch of `if isinstance(file_data, Path):`): the call gets the parameter only for some types
-    of it, and the caller's may be another (`bytes` written to a file, where a `Path` is copied)."""
-    out: dict[int, set[str]] = {}
-    for test in body.type_tests:
-        name = _type_tested(test.test)
-        for node in (n for branch in (test.body, test.orelse) for stmt in branch for n in astutil.walk(stmt)):
-            if isinstance(node, ast.Call):
-                out.setdefault(id(node), set()).add(name)
-    return out
-
-
 def _forwards(body: _BodySyntax, params: tuple[str, ...], qualify) -> list[tuple[str, str, str, ast.Name]]:
     """The calls inside the function (nested scopes aside) that get one of its parameters whole,
-    where the parameter is never rebound nor the call made only for some types of it: (parameter,
-    callee, position, the argument's name)."""
+    where the parameter is never rebound: (parameter, callee, position, the argument's name)."""
     if not params:
         return []
     whole = set(params) - body.stored
-    dispatched = _type_dispatched(body) if body.type_tests else {}
     out = []
     for call in body.calls:
         callee = qualify(call.func) or ("." + call.func.attr if isinstance(call.func, ast.Attribute) else None)
@@ -345,7 +318,7 @@ def _forwards(body: _BodySyntax, params: tuple[str, ...], qualify) -> list[tuple
         for position, arg in [*((str(i), a) for i, a in enumerate(call.args)), *((k.arg, k.value) for k in call.keywords if k.arg)]:
             if isinstance(arg, ast.Starred):
                 break
-            if isinstance(arg, ast.Name) and arg.id in whole and arg.id not in dispatched.get(id(call), ()):
+            if isinstance(arg, ast.Name) and arg.id in whole:
                 out.append((arg.id, callee, position, arg))
     return out
 
@@ -537,8 +510,7 @@ def top_level_functions(tree: ast.Module) -> list[tuple[str, ast.FunctionDef | a
 def references(tree: ast.Module) -> tuple[frozenset[str], frozenset[str]]:
     """The names a unit reads, and the functions it may call: those names
     plus `Class.method` for `Class.method` and, inside a class, `self.method` (of the class
-    or of a base class: the value pass resolves `self.method` in both), and for a method called
-    on an instance the unit makes (`Thing().do`, `thing.do`, `self.thing.do`)."""
+    or of a base class: the value pass resolves `self.method` in both)."""
     names: set[str] = set()
     pairs: set[str] = set()
     defined = [s for s in tree.body if isinstance(s, ast.ClassDef)]
@@ -558,14 +530,10 @@ def references(tree: ast.Module) -> tuple[frozenset[str], frozenset[str]]:
                 attributes.append((base, node.attr))
         elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name):
             pairs.add(f"{node.value.func.id}.{node.attr}")  # `Thing("x").do(...)`: a method of the class
-        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute) and isinstance(node.value.value, ast.Name):
-            attributes.append(("." + node.value.attr, node.attr))  # `self.client.fetch(url)`
         elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name):
             for target in node.targets:
                 if isinstance(target, ast.Name):
                     made.setdefault(target.id, set()).add(node.value.func.id)
-                elif isinstance(target, ast.Attribute):
-                    made.setdefault("." + target.attr, set()).add(node.value.func.id)  # `self.client = ApiClient()`
     pairs.update(f"{owner}.{attr}" for base, attr in attributes for owner in made.get(base, ()))
     frozen = frozenset(names)
     return frozen, frozen | pairs

@@ -137,21 +137,6 @@ class SqlInjection(Rule):
     methods = _EXECUTE_METHODS | sql_style.RAW_METHODS | _ASYNCPG_METHODS | {"read_sql", "read_sql_query"}
 
     VALID = [
-        # the method runs what it is given; here that is a constant query (the instance is not the query)
-        code("""
-            import sqlite3
-            from flask import Flask, request
-            app = Flask(__name__)
-
-            class Database:
-                def execute_raw(self, sql, args=()):
-                    return sqlite3.connect("app.db").execute(sql, args).fetchall()
-
-            @app.route("/users")
-            def users():
-                db = Database()
-                return str(db.execute_raw("SELECT * FROM users WHERE name = ?", (request.args["name"],)))
-        """),
         # the helper runs what it is given; here that is a constant query and its parameters
         code("""
             import sqlite3
@@ -241,26 +226,6 @@ class SqlInjection(Rule):
             """),
             where="\"SELECT * FROM users WHERE name = '\" + request.args[\"name\"] + \"'\"",
             says="SQL query built from the Flask request (`request.args[\"name\"]`) and run by `query_db()`",
-        ),
-        Example(  # built here, run by a method of the module's class, called on an instance made here
-            code("""
-                import sqlite3
-                from flask import Flask, request
-                app = Flask(__name__)
-
-                class Database:
-                    def __init__(self, path):
-                        self.connection = sqlite3.connect(path)
-
-                    def execute_raw(self, sql):
-                        return self.connection.execute(sql).fetchall()
-
-                @app.route("/users")
-                def users():
-                    return str(Database("app.db").execute_raw("SELECT * FROM users WHERE name = '" + request.args["name"] + "'"))
-            """),
-            where="\"SELECT * FROM users WHERE name = '\" + request.args[\"name\"] + \"'\"",
-            says="run by `Database(\"app.db\").execute_raw()`",
         ),
         Example(
             code("""

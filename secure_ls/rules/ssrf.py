@@ -163,25 +163,6 @@ class ServerSideRequestForgery(Rule):
             where='request.args["url"]',
             says="comes from the Flask request: the server will fetch whatever host the client names",
         ),
-        Example(  # handed to a method of a client the class keeps, which fetches it
-            code("""
-                import requests
-                from flask import request
-
-                class ApiClient:
-                    def fetch(self, url):
-                        return requests.get(url, timeout=5).text
-
-                class Previews:
-                    def __init__(self):
-                        self.client = ApiClient()
-
-                    def show(self):
-                        return self.client.fetch(request.args["url"])
-            """),
-            where='request.args["url"]',
-            says="comes from the Flask request: the server will fetch whatever host the client names",
-        ),
         Example(
             code("""
                 import requests
