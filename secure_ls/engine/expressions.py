@@ -428,8 +428,17 @@ class ExpressionFacts:
         if not self._summaries:
             return None
         qualified = self._qualify(func)
-        summary = self._function_summary(qualified) if qualified else None
+        summary = self.named_summary(func, qualified) if qualified else None
         return summary if summary is not None else self._local_summary(func)
+
+    def named_summary(self, func: ast.expr, qualified: str) -> "FunctionSummary | None":
+        """The summary of the function `qualified` names, as `func` calls it: a method called on
+        an instance made in the same expression (`ApiClient().fetch(url)`, whose qualified name
+        reads through the call as `app.client.ApiClient.fetch`) comes back bound."""
+        summary = self._function_summary(qualified)
+        if summary is not None and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):
+            return bound(summary)
+        return summary
 
     def _local_summary(self, func: ast.AST) -> "FunctionSummary | None":
         """The summary of a function (or `Class.method`) of this module called by name, or of a
@@ -441,13 +450,13 @@ class ExpressionFacts:
             found = (self._function_summary(f"{owner}.{func.attr}", local) for owner in self._class_bases)
             method = self._function_summary(f"{self._class}.{func.attr}") or next((f for f in found if f is not None), None)
             if method is not None:
-                return method if method.static else replace(method, params=method.params[1:])
+                return bound(method)
         if isinstance(func, ast.Attribute) and (owner := self._instance_of(func.value)) is not None:
             # `Thing("x").do(param)`, `thing = Thing("x"); thing.do(param)`: a method of a class of
             # this module, called on an instance made here (bound, as on `self`)
             method = self._function_summary(f"{owner}.{func.attr}", own_functions(self._summaries))  # a class of this module
             if method is not None and (method.static or method.params):
-                return method if method.static else replace(method, params=method.params[1:])
+                return bound(method)
         if isinstance(func, ast.Name):
             key = func.id
             binding = self._binding(func)
@@ -472,6 +481,12 @@ class ExpressionFacts:
     def _function_summary(self, key: str | None, store: Mapping | None = None) -> "FunctionSummary | None":
         found = (self._summaries if store is None else store).get(key) if key else None
         return None if found is None or isinstance(found, Declaration) else found
+
+
+def bound(method: "FunctionSummary") -> "FunctionSummary":
+    """A method's summary as a call on an instance sees it: its parameters without the instance
+    (a staticmethod has none to drop)."""
+    return method if method.static or not method.params else replace(method, params=method.params[1:])
 
 
 def assigned_once(func: ast.AST) -> frozenset[str]:

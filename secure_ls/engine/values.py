@@ -459,7 +459,7 @@ class ValueOrigins(ExpressionFacts):
                     # `unquote(name)`: `%27` is a quote again, whatever was doubled or checked before
                     joined = joined.exposed(QUOTE_MARKERS).with_step(make_step(node, catalog.DECODERS[qualified]))
                 return joined
-            summary = self._function_summary(qualified)
+            summary = self.named_summary(func, qualified)
             if summary is not None:
                 return self._apply(summary, node)
         elif self._summaries:
