@@ -778,7 +778,7 @@ class Dispatch:
             method = callee.rsplit(".", 1)[-1]
             watching = [*self.exact.get(callee, ()), *self.methods.get(method, ())]
             for rule in dict.fromkeys(rule for rule, _ in watching if rule in self.forwarding):
-                if "*" not in checked and rule.forwarded_sink not in checked:  # the function checks it first for that sink
+                if not taint.covers(checked, rule.forwarded_sink):  # the function checks it first for that sink
                     rule.visit_Forwarded(node, callee, position, argument, ctx)
 
 

@@ -10,7 +10,7 @@ import ast
 import re
 
 from secure_ls.engine import astutil, catalog
-from secure_ls.engine.taint import LINE_SINKS, Sink, sinks
+from secure_ls.engine.taint import LINE_SINKS, Sink, covers, sinks
 
 
 def is_request_object(node: ast.AST) -> bool:
@@ -382,7 +382,7 @@ def response_tuple_body(value: ast.expr, qualify) -> ast.expr | None:
     if not (isinstance(value, ast.Tuple) and len(value.elts) in (2, 3) and isinstance(value.elts[0], ast.Call)):
         return None
     made = catalog.SANITIZERS.get(qualify(value.elts[0].func) or "", frozenset())
-    return value.elts[0] if "html" in made or "*" in made else None
+    return value.elts[0] if covers(made, Sink.HTML) else None
 
 
 def rule_variables(func: ast.AST) -> frozenset[str] | None:

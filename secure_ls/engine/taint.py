@@ -104,6 +104,11 @@ QUOTE_MARKERS = frozenset({Sink.QUOTED, Sink.SELF_QUOTED, *STAYS_IN_QUOTE.values
 LINE_SINKS = sinks("log", "header")
 
 
+def covers(safe_for: frozenset[str], sink: str) -> bool:
+    """Whether what a value is safe for (a sanitizer's, a part's, a checked parameter's) includes `sink`."""
+    return "*" in safe_for or sink in safe_for
+
+
 def meet(a: frozenset[str], b: frozenset[str]) -> frozenset[str]:
     """The sinks a value is safe for on both of two paths ("*" on one path: the other's)."""
     return b if "*" in a else a if "*" in b else a & b
@@ -128,7 +133,7 @@ class Part:
     steps: tuple[Step, ...] = ()  # the path the value took, for untrusted data
 
     def is_safe_for(self, sink: Sink) -> bool:
-        return "*" in self.safe_for or sink in self.safe_for
+        return covers(self.safe_for, sink)
 
     def from_client(self) -> bool:
         """Data the program's own clients send (a web request, a route parameter), not the
