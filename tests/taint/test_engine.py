@@ -203,8 +203,8 @@ def test_module_read_in_pieces_gives_the_summaries_of_the_whole_module():
     import random
     import sysconfig
 
+    from secure_ls.engine.module_source import ModuleSource
     from secure_ls.engine.summaries import summarize_module, top_level_functions
-    from secure_ls.engine.workspace import ModuleSource
     from secure_ls.engine.symbols import ModuleSymbols, summarize
 
     stdlib = Path(sysconfig.get_paths()["stdlib"])

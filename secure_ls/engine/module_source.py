@@ -1,0 +1,132 @@
+"""A module read for another module's summaries, parsed only as far as they need
+(`ModuleSource`): the workspace store's way to read a file it was not asked to analyse."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from secure_ls.engine import astutil
+from secure_ls.engine.symbols import ModuleSymbols
+from secure_ls.engine.units import parse_within_budget, statement_starts
+
+
+class ModuleSource:
+    """A module read for its summaries, parsed only as far as they need.
+
+    Another module usually imports one or two functions of it: parsing the
+    whole file for them cost more than analysing the importer. Its top-level
+    functions and classes are cut out by their column-0 lines; the rest
+    (imports, constants) gives the module's symbols, and a function is
+    parsed when it, or a function it calls, is asked for. Pieces that do not
+    parse on their own (a column-0 line inside a string) mean the whole file
+    is parsed instead, so the summaries are the same either way.
+    """
+
+    _DEFINITION = re.compile(r"(?:async[ \t]+)?def[ \t]+(\w+)|class[ \t]+(\w+)")
+
+    def __init__(self, text: str):
+        self.text = text
+        self._whole: ast.Module | None = None
+        self._pieces: dict[str, str] | None = None  # top-level name -> its def or class text
+        self._classes: dict[str, bool] = {}  # top-level name -> whether it is a class
+        self._rest = ""
+        self._trees: dict[str, tuple[ast.Module, tuple[set[str], set[str]]]] = {}  # a piece's tree, whom it calls
+        self._symbols: ModuleSymbols | None = None
+        self.whole_symbols: ModuleSymbols | None = None  # of whole(), once computed
+
+    def whole(self) -> ast.Module:
+        if self._whole is None:
+            self._whole = parse_within_budget(self.text)
+        return self._whole
+
+    def for_names(self, wanted: frozenset[str]) -> tuple[list[ast.Module], ModuleSymbols] | None:
+        """The trees of the functions `wanted` and those they may call (and that make a name
+        wanted: `ViewNode = require_scopes(...)`), and the module's symbols; None when a piece
+        does not parse alone (then parse the whole file)."""
+        if self._whole is not None:
+            return None
+        if self._pieces is None:
+            self._cut()
+        try:
+            if self._symbols is None:
+                self._symbols = self._rest_symbols()
+            trees = []
+            # a function by its name, a method by `Class.method`: a class is parsed only for its methods
+            todo = [(w.split(".", 1)[0], "." in w) for w in wanted] + [(self._symbols.made_by[w], False) for w in wanted if w in self._symbols.made_by]
+            seen = set()
+            while todo:
+                name, method = todo.pop()
+                if name in seen or name not in self._classes:
+                    continue
+                if self._classes[name] and not method:
+                    # a class asked for by its own name: for what it declares (summaries.Declaration)
+                    method = True
+                if self._classes[name] is not method:
+                    continue
+                seen.add(name)
+                parsed = self._trees.get(name)
+                if parsed is None:  # walked for its callees once: each importer's summaries ask again
+                    parsed = self._trees[name] = (tree := parse_within_budget(self._pieces[name], whole_file=False), _callees(tree))
+                    if len(tree.body) != 1:
+                        return None
+                trees.append(parsed[0])
+                functions, classes = parsed[1]
+                todo.extend([(n, False) for n in functions] + [(n, True) for n in classes])
+        except (SyntaxError, ValueError):
+            return None
+        return trees, self._symbols
+
+    def _cut(self) -> None:
+        text = self.text
+        starts = statement_starts(text) + [len(text)]
+        pieces: dict[str, str] = {}
+        rest: list[str] = []
+        group = None  # where the decorators of the next definition began
+        for index in range(len(starts) - 1):
+            begin, end = starts[index], starts[index + 1]
+            if text.startswith("@", begin):
+                group = begin if group is None else group
+                continue
+            found = self._DEFINITION.match(text, begin)
+            if found:
+                name = found.group(1) or found.group(2)
+                start = begin if group is None else group
+                if name in pieces:  # defined twice: the later one wins, as when run
+                    rest.append(pieces.pop(name))
+                pieces[name] = text[start:end]
+                self._classes[name] = found.group(2) is not None
+            else:
+                if group is not None:
+                    rest.append(text[group:begin])
+                rest.append(text[begin:end])
+            group = None
+        if group is not None:
+            rest.append(text[group:])
+        self._pieces = pieces
+        self._rest = "".join(rest)
+
+    def _rest_symbols(self) -> ModuleSymbols:
+        from secure_ls.engine.symbols import UnitSymbols, summarize
+
+        rest = summarize(parse_within_budget(self._rest), self._rest) if self._rest.strip() else UnitSymbols((), frozenset(), frozenset())
+        definitions = UnitSymbols(tuple((name, None) for name in self._pieces), frozenset(), frozenset())
+        return ModuleSymbols.merge([rest, definitions])
+
+
+def _callees(tree: ast.AST) -> tuple[set[str], set[str]]:
+    """Whose summaries a function's summary may need: the functions it calls
+    (`helper(...)`, FastAPI's `Depends(helper)`) and the classes whose methods it
+    calls (`Class.method(...)`)."""
+    functions: set[str] = set()
+    classes: set[str] = set()
+    for node in astutil.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Name):
+                functions.add(func.id)
+                if func.id == "Depends":
+                    functions.update(a.id for a in node.args if isinstance(a, ast.Name))
+            elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+                classes.add(func.value.id)
+    return functions, classes
