@@ -216,8 +216,8 @@ def check_paths(
         # One share of the files per worker, dealt out largest first (path order left one worker
         # with a run of huge test files while the other sat idle). The shares are fixed, and each
         # has its own run of workspace summaries, so a file's findings never depend on which files
-        # a worker happened to analyse before it (summaries computed inside an import cycle depend
-        # on where the walk entered the cycle): the same command gives the same findings.
+        # a worker happened to analyse before it: the same command gives the same findings, even
+        # where an import cycle's summaries do not settle within their rounds (workspace._settle).
         workers = min(jobs, len(tasks))
         shares, batches = shares_of(tasks, workers, run)
         with ProcessPoolExecutor(max_workers=workers) as pool:

@@ -374,14 +374,14 @@ class WorkspaceSummaries:
             found = self._by_path.get(path)
             partial = self._partial.get(path)
         if found is not None and partial is None:
-            return found
+            return self._read(path, wanted, found)
         if not self.lazy:
             return found
         computed: dict[str, FunctionSummary] = {}
         if partial is not None:
             tree, digest, names, computed = partial
             if wanted is not None and wanted <= names:
-                return found
+                return self._read(path, wanted, found)
         if partial is not None and not isinstance(tree, (ast.Module, ModuleSource)):
             # published by the engine: the rest comes from the editor's text, or else the file
             try:
@@ -400,9 +400,11 @@ class WorkspaceSummaries:
                 return None
             digest, names = hash(text), frozenset()
             with self._lock:
-                self._by_path.setdefault(path, {})  # guards against import cycles
+                self._by_path.setdefault(path, {})  # what a cycle back into this module reads meanwhile
             tree = ModuleSource(text)
-        names = None if wanted is None else names | wanted
+        return self._compute(path, tree, digest, None if wanted is None else names | wanted, computed)
+
+    def _compute(self, path: str, tree, digest: int, names: frozenset[str] | None, computed: dict) -> dict[str, FunctionSummary] | None:
         with self._lock:
             if names is None:
                 self._partial.pop(path, None)
@@ -414,14 +416,56 @@ class WorkspaceSummaries:
             with self._lock:
                 notes = self._deps.setdefault(path, set())
             stack.append(notes)  # what these summaries read is this module's dependency
+        computing = self._computing()
+        computing.append(frame := _Computation(path, tree, digest))
         try:
             found = self._summarize_tree(path, tree, names, computed)
         finally:
+            computing.pop()
             if stack is not None:
                 stack.pop()
         self._store(path, digest, found, notify=False)
+        if frame.read_too_early(found):
+            self._settle(frame)
         with self._lock:
             return self._by_path.get(path)
+
+    # -- import cycles
+    # Module A's functions call B's, which call A's: B's summaries are computed while A's are
+    # still being computed, and read what A has so far. Which module the walk entered first
+    # then decided what both summaries said (`check a.py b.py` and `check b.py a.py` reported
+    # different findings). Once the entered module is done, the modules of the cycle are
+    # recomputed until their summaries stop changing: the same answer from either end.
+    def _computing(self) -> list[_Computation]:
+        computing = getattr(self._recording, "computing", None)
+        if computing is None:
+            computing = self._recording.computing = []
+        return computing
+
+    def _read(self, path: str, wanted: frozenset[str] | None, found: dict[str, FunctionSummary]) -> dict[str, FunctionSummary]:
+        computing = getattr(self._recording, "computing", None)
+        for index in range(len(computing or ()) - 1, -1, -1):
+            if computing[index].path == path:  # still being computed: a cycle came back to it
+                computing[index].read_early(wanted, found, computing[index + 1 :])
+                break
+        return found
+
+    def _settle(self, entered: _Computation) -> None:
+        members = {**entered.cycle, entered.path: (entered.tree, entered.digest)}
+        for _ in range(_CYCLE_ROUNDS):
+            changed = False
+            for path in sorted(members):
+                tree, digest = members[path]
+                with self._lock:
+                    partial = self._partial.get(path)
+                    before = self._by_path.get(path)
+                    if self._texts.get(path) != digest or (partial is not None and partial[1] != digest):
+                        continue  # changed (or published by an editor) meanwhile: not this text any more
+                self._compute(path, tree, digest, partial[2] if partial is not None else None, {})
+                with self._lock:
+                    changed |= self._by_path.get(path) != before
+            if not changed:
+                return
 
     def module_symbols(self, path: str) -> ModuleSymbols | None:
         """What the top level of the module at `path` binds and declares (its whole file's
@@ -677,3 +721,29 @@ class Resolver(ImportsResolver):
     def own(self, text: str) -> dict[str, FunctionSummary] | None:
         """This file's summaries if the workspace already computed them for this very text."""
         return self.workspace.known(self.path, text) if self.path is not None else None
+
+
+_CYCLE_ROUNDS = 3  # recomputations of an import cycle's modules; they settle in one or two
+
+
+class _Computation:
+    """One module's summaries being computed (on this thread), and what an import cycle read
+    of them before they were done."""
+
+    def __init__(self, path: str, tree, digest: int):
+        self.path, self.tree, self.digest = path, tree, digest
+        self.early: list[tuple[frozenset[str] | None, dict[str, FunctionSummary]]] = []  # (names read, what they got)
+        self.cycle: dict[str, tuple] = {}  # the modules computed from an early read: path -> (tree, digest)
+
+    def read_early(self, wanted: frozenset[str] | None, seen: dict[str, FunctionSummary], inside: list[_Computation]) -> None:
+        self.early.append((wanted, seen))
+        for computation in inside:
+            self.cycle.setdefault(computation.path, (computation.tree, computation.digest))
+
+    def read_too_early(self, final: dict[str, FunctionSummary]) -> bool:
+        """Whether a cycle read something of these summaries that they no longer say."""
+        for wanted, seen in self.early:
+            names = wanted if wanted is not None else seen.keys() | final.keys()
+            if any(seen.get(name) != final.get(name) for name in names):
+                return True
+        return False

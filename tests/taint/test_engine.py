@@ -167,6 +167,50 @@ def test_cli_runs_in_parallel_with_cross_module_summaries(tmp_path):
     assert len(high) == 10
 
 
+# x.f calls y.g, which calls x.f back: recursion across an import cycle
+_CYCLE = {
+    "x.py": "from flask import request\nfrom y import g\n\ndef f(n):\n    if n:\n        return g(n - 1)\n    return request.args['q']\n",
+    "y.py": "from x import f\n\ndef g(n):\n    return f(n)\n",
+    "c.py": "import os\nfrom x import f\n\ndef view():\n    os.system('ls ' + f(3))\n",
+    "d.py": "import os\nfrom y import g\n\ndef view():\n    os.system('ls ' + g(3))\n",
+}
+
+
+def test_an_import_cycle_is_summarised_the_same_from_either_end(tmp_path):
+    """Which module of a cycle the check reaches first must not decide the findings: entered at
+    x, y's g was summarised while x's f was still being computed, and `check c.py d.py` missed
+    d.py's command built from the request that `check d.py c.py` reported."""
+    _write(tmp_path, _CYCLE)
+    for order in (["c.py", "d.py"], ["d.py", "c.py"]):
+        results = check_paths([str(tmp_path / name) for name in order], Settings(), jobs=1)
+        assert sorted(Path(r.path).name for r in results for f in r.findings if f.rule_id == "SLS102") == ["c.py", "d.py"], order
+    # and `-j 2`, whose workers each enter the cycle from their own share of the files
+    _write(tmp_path, {f"e{i}.py": "x = 1\n" for i in range(8)})
+    results = check_paths([str(tmp_path)], Settings(), jobs=2)
+    assert sorted(Path(r.path).name for r in results for f in r.findings if f.rule_id == "SLS102") == ["c.py", "d.py"]
+
+
+def test_an_import_cycle_that_sanitises_stays_quiet_from_either_end(tmp_path):
+    # the near miss: g quotes what f returns, so only c.py, which calls f directly, builds its command from the request
+    _write(tmp_path, {**_CYCLE, "y.py": "import shlex\nfrom x import f\n\ndef g(n):\n    return shlex.quote(f(n))\n"})
+    for order in (["c.py", "d.py"], ["d.py", "c.py"]):
+        results = check_paths([str(tmp_path / name) for name in order], Settings(), jobs=1)
+        assert sorted(Path(r.path).name for r in results for f in r.findings if f.rule_id == "SLS102") == ["c.py"], order
+
+
+def test_workspace_summaries_of_a_cycle_do_not_depend_on_the_module_asked_first(tmp_path):
+    _write(tmp_path, _CYCLE)
+    answers = []
+    for first, second in (("x.py", "y.py"), ("y.py", "x.py")):
+        workspace = WorkspaceSummaries([str(tmp_path)])
+        name = {"x.py": "f", "y.py": "g"}
+        workspace.summaries(str(tmp_path / first), frozenset({name[first]}))
+        workspace.summaries(str(tmp_path / second), frozenset({name[second]}))
+        answers.append({m: workspace.summaries(str(tmp_path / m), frozenset({name[m]})).get(name[m]) for m in ("x.py", "y.py")})
+    assert answers[0] == answers[1]
+    assert answers[0]["y.py"] is not None  # g returns what f reads from the request
+
+
 def test_engine_options_fingerprint_covers_sources():
     a = EngineOptions(sources={"x.y": "x"})
     b = EngineOptions(sources={"x.z": "x"})
