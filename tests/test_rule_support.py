@@ -70,3 +70,25 @@ def test_an_upload_size_counts_where_an_isinstance_test_said_upload():
     # a form's item is an upload or text: its size is a count of bytes only where the test said upload
     assert _findings(UPLOAD_FORM.format(test="not isinstance(upload, UploadFile)"), "SLS704") == []
     assert len(_findings(UPLOAD_FORM.format(test="isinstance(upload, UploadFile)"), "SLS704")) == 1
+
+
+def test_a_value_starting_a_url_attribute_is_found_in_a_line_of_thousands_of_fields():
+    # the URL attributes of a built string are read in one pass: asked value by value, this line
+    # took seconds and held the editor's answers to other files (bench/responsiveness.py)
+    fields = "<b>{note}</b>" * 3_000
+    code = (
+        "from flask import request\nfrom markupsafe import escape\n\n"
+        "def page():\n    link = escape(request.args['link'])\n    note = escape(request.args['note'])\n"
+        f"    return f'{fields}<a href=\"{{link}}\">{{note}}</a>'\n"
+    )
+    assert [f.message.split(" starts")[0] for f in _findings(code, "SLS804")] == ["The Flask request `link`"]
+
+
+def test_a_value_written_twice_is_judged_where_it_starts_a_url():
+    # `{0}` twice is one value: its first use is plain text, its second starts the href
+    code = (
+        "from flask import request\nfrom markupsafe import Markup\n\n"
+        "def page():\n    site = request.args['site']\n"
+        "    return Markup('<p>{0}</p><a href=\"{0}\">home</a>').format(site)\n"
+    )
+    assert len(_findings(code, "SLS804")) == 1

@@ -327,7 +327,8 @@ class UnescapedMarkup(Rule):
         if _stripped(node, ctx):
             return
         # a value that starts a URL (`<a href="{url}">`): escaped, a `javascript:` URL still runs
-        urls = [(v, a) for v in dynamic if (a := html.url_attribute(parts, v)) is not None]
+        attributes = html.url_attributes(parts)
+        urls = [(v, attributes[v]) for v in dynamic if v in attributes]
         fix = None if urls else self._fix(node, value, parts, name in html.MARKUP_CLASSES, ctx)
         call = "Markup" if name in html.MARKUP_CLASSES else name.rsplit(".", 1)[-1]
         better = "`Markup(\"...{}...\").format(value)`" if name in html.MARKUP_CLASSES else "`format_html(\"...{}...\", value)`"

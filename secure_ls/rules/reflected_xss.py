@@ -768,7 +768,8 @@ class ReflectedXss(Rule):
             return
         part, worst = web.worst_value(ctx, targets, Sink.HTML)
         fix = None
-        urls = [(t, a) for t in targets if (a := html.url_attribute(parts, t)) is not None]
+        attributes = html.url_attributes(parts)
+        urls = [(t, attributes[t]) for t in targets if t in attributes]
         if fixable and not urls and all(web.wrappable(ctx, t) for t in targets):
             fix = xss_fix.escape_fix(built if strings.is_built(built) else body, targets, family, ctx)
         ctx.report(

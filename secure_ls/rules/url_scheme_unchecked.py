@@ -156,20 +156,16 @@ class UrlSchemeUnchecked(Rule):
     def _check_built(self, node: ast.expr, ctx) -> None:
         """A string built with the values inserted as they are: only escaped ones are this rule's."""
         parts = strings.pieces(node) if strings.is_built(node) else None
-        for value in strings.values(parts or ()):
-            # the text first: most built strings hold no URL attribute, and a value's origin costs more
-            if html.url_attribute(parts, value) is not None and ctx.origin(value).risk(Sink.HTML) is None:
-                self._check_value(value, parts, ctx)
+        # the text first: most built strings hold no URL attribute, and a value's origin costs more
+        for value, attribute in html.url_attributes(parts).items():
+            if ctx.origin(value).risk(Sink.HTML) is None:
+                self._check_value(value, attribute, ctx)
 
     def _check_escaped(self, built: ast.Call, ctx) -> None:
-        parts = strings.pieces(built)
-        for value in strings.values(parts or ()):
-            self._check_value(value, parts, ctx)
+        for value, attribute in html.url_attributes(strings.pieces(built)).items():
+            self._check_value(value, attribute, ctx)
 
-    def _check_value(self, value: ast.expr, parts, ctx) -> None:
-        attribute = html.url_attribute(parts, value)
-        if attribute is None:
-            return
+    def _check_value(self, value: ast.expr, attribute: str, ctx) -> None:
         origin = ctx.origin(value)
         part = origin.risk(Sink.REDIRECT)
         if part is None or origin.risk(Sink.URL) is None or not web.is_client(part) or _own_url(web.source_node(ctx, part)):

@@ -64,25 +64,27 @@ _URL_ATTRIBUTE = re.compile(
 )
 
 
-def url_attribute(parts: list | None, value: ast.expr) -> str | None:
-    """The attribute (`href`, `src`, ...) whose URL the inserted `value` starts, in a string
-    built from `parts` (strings.pieces): escaping keeps such a value inside the attribute but
-    lets a `javascript:` URL run, so it needs a scheme check. None elsewhere (`href="/u/{name}"`:
-    the URL's start is fixed)."""
+def url_attributes(parts: list | None) -> dict[ast.expr, str]:
+    """The inserted values of a string built from `parts` (strings.pieces) that start a URL
+    attribute (`href`, `src`, ...), each with that attribute: escaping keeps such a value inside
+    the attribute but lets a `javascript:` URL run, so it needs a scheme check. A value elsewhere
+    (`href="/u/{name}"`: the URL's start is fixed) is not in it. One pass over the pieces: asked
+    value by value, a line of thousands of fields was read thousands of times (seconds)."""
+    found: dict[ast.expr, str] = {}
     before = ""
     for piece in parts or ():
         if isinstance(piece, strings.Value):
-            if piece.node is value:
-                found = _URL_ATTRIBUTE.search(before)
-                return found.group(1).lower() if found else None
+            attribute = _URL_ATTRIBUTE.search(before) if before else None
+            if attribute:
+                found[piece.node] = attribute.group(1).lower()
             before = ""
         else:
             before += piece.text
-    return None
+    return found
 
 
 def scheme_check_note(name: str, attribute: str) -> str:
-    """The message's advice for a value that starts a URL attribute (see url_attribute)."""
+    """The message's advice for a value that starts a URL attribute (see url_attributes)."""
     return (
         f" `{name}` is the start of a URL (`{attribute}=`), where escaping does not stop a `javascript:` URL, so there is "
         "no quick fix: accept only http(s) and relative URLs (check the scheme of urllib.parse.urlsplit(value)), then escape it."
