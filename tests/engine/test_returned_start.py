@@ -99,3 +99,12 @@ def test_a_local_name_that_may_hold_the_clients_text_whole_settles_nothing():
     # one branch returns the client's `kind` as it is: not every return starts with `auth_url`
     code = SSO_HELPER.replace("    return url\n", "    if kind.startswith('http'):\n        url = kind\n    return url\n") + SSO_VIEW
     assert [rule for rule, _ in _reported(code)] == ["SLS120"]
+
+
+def test_a_local_name_bound_another_way_too_settles_nothing():
+    # `except ... as url` binds it without an assignment: what it then holds is not one of the starts
+    code = SSO_HELPER.replace(
+        "    return url\n",
+        "    try:\n        kind.encode('ascii')\n    except UnicodeError as url:\n        pass\n    return url\n",
+    ) + SSO_VIEW
+    assert [rule for rule, _ in _reported(code)] == ["SLS120"]
