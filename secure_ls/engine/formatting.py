@@ -82,3 +82,30 @@ def format_pieces(template: str, arguments: list[ast.expr]) -> list[ast.expr | s
         pieces.append(arguments[position])
         position += 1
     return pieces + [""]
+
+
+def percent_pieces(node: ast.expr) -> list[ast.expr | str] | None:
+    """`"%s/auth/%s" % (base, kind)` as ['', base, '/auth/', kind, '']: the template's text and
+    the values its fields insert, when every field is a plain `%s` (which writes `str()` of its
+    value, as `{}` does) filled by an item of a literal tuple, or by the one value after `%`.
+    None for any other field (`%d`, `%5s`, `%(name)s`, `%r`), which converts or pads its value."""
+    if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)):
+        return None
+    template = node.left.value
+    values = node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]
+    pieces: list[ast.expr | str] = []
+    start = used = 0
+    for field in _PERCENT_FIELD.finditer(template):
+        literal = template[start:field.start()]
+        start = field.end()
+        if field.group(0) == "%%":
+            pieces.append(literal + "%")
+            continue
+        if field.group(0) != "%s" or used >= len(values) or isinstance(values[used], ast.Starred):
+            return None
+        pieces += [literal, values[used]]
+        used += 1
+    if used != len(values) or "%" in template[start:]:
+        return None
+    return pieces + [template[start:]]
+

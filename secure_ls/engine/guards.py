@@ -64,6 +64,9 @@ _HOST_ENDED = r"https?://[^/?#{}\\\s]+[/?#]"
 FIXED_HOST = re.compile(rf"^{_HOST_ENDED}", re.IGNORECASE)
 SAFE_URL_PREFIX = re.compile(rf"^(?:{_HOST_ENDED}|/[^/\\])", re.IGNORECASE)
 SAME_SITE = frozenset({Sink.REDIRECT})  # safe to redirect to: the target stays on the site
+# A literal that ends any authority a value before it opened: a path segment, then a separator
+# (`/accounts/`, `/github/`, `/x?`), after any leading slashes.
+CLOSED_SEGMENT = re.compile(r"^[/\\]*[^/\\?#]+[/\\?#]")
 _NO_HOST = frozenset({Sink.NO_HOST_START})  # no host after a leading "/" (half of SAME_SITE, see taint.Sink)
 
 

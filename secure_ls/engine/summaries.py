@@ -30,11 +30,12 @@ from __future__ import annotations
 
 import ast
 import functools
+import itertools
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from secure_ls.engine import astutil, bindings, flow, frameworks, guards, predicates, taint
+from secure_ls.engine import astutil, bindings, flow, formatting, frameworks, guards, predicates, taint
 from secure_ls.engine.pacing import Pace, Steps, finish
 from secure_ls.engine.resolver import LazySummaries
 from secure_ls.engine.symbols import Declaration, ModuleSymbols, base_names, declarations
@@ -85,10 +86,11 @@ class FunctionSummary:
     static: bool = False
     # annotated to return a built-in container (`-> dict[str, Any]`): str() of the result shows its items with repr()
     returns_container: bool = False
-    # (text, parameter): every return is a string that starts with the constant `text` and then,
-    # when `parameter` is not empty, with that parameter's value (`"{}{}".format(HOST, route)`,
-    # `f"{base_url}?{query}"`): the caller knows how its result starts (values.ValueOrigins._apply)
-    returned_start: tuple[str, str] | None = None
+    # (text, parameter, then): every return is a string that starts with the constant `text` and
+    # then, when `parameter` is not empty, with that parameter's value (`"{}{}".format(HOST, route)`,
+    # `f"{base_url}?{query}"`), then with the constant `then` (`f"{base}/auth/{kind}"`: "/auth/"):
+    # the caller knows how its result starts (values.ValueOrigins._apply)
+    returned_start: tuple[str, str, str] | None = None
 
     def apply(
         self, call: ast.Call | None, positional: list[taint.Origin], keywords: dict, step: taint.Step | None, element: int | None = None
@@ -224,13 +226,16 @@ class _BodySyntax:
     the names it binds. The returns, the dependency-factory test and the forwarded parameters
     each walked the whole body apart (together 7% of a check's CPU profile)."""
 
-    __slots__ = ("returns", "returns_value", "generator", "raises", "calls", "stored")
+    __slots__ = ("returns", "returns_value", "generator", "raises", "calls", "stored", "assigned", "_bindings", "_parameters")
 
     def __init__(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self.returns: list[ast.Return] = []
         self.generator = self.raises = False
         self.calls: list[ast.Call] = []
         self.stored: set[str] = set()  # names bound, or declared global/nonlocal
+        self.assigned: dict[str, list[ast.expr]] = {}  # the values of the plain `name = value` statements
+        self._bindings: dict[str, int] = {}  # how many times each name is bound (any way)
+        self._parameters = frozenset(a.arg for a in frameworks.all_args(func.args))
         stack = list(func.body)
         while stack:
             node = stack.pop()
@@ -240,6 +245,9 @@ class _BodySyntax:
             elif kind is ast.Name:
                 if type(node.ctx) is not ast.Load:
                     self.stored.add(node.id)
+                    self._bindings[node.id] = self._bindings.get(node.id, 0) + 1
+            elif kind is ast.Assign and len(node.targets) == 1 and type(node.targets[0]) is ast.Name:
+                self.assigned.setdefault(node.targets[0].id, []).append(node.value)
             elif kind is ast.Return:
                 self.returns.append(node)
             elif kind is ast.Raise:
@@ -248,60 +256,78 @@ class _BodySyntax:
                 self.generator = True
             elif kind is ast.Global or kind is ast.Nonlocal:
                 self.stored.update(node.names)
+                self._bindings.update(dict.fromkeys(node.names, -1))  # bound elsewhere too
+            elif kind in _NAMED_BINDINGS:  # `except E as name`, `import m as name`, `case [*name]`: no Name node
+                bound = getattr(node, "name", None) if kind is not ast.alias else (node.asname or node.name).split(".")[0]
+                if bound:
+                    self._bindings[bound] = self._bindings.get(bound, 0) + 1
             elif kind in _NESTED_SCOPES:
                 continue
             stack.extend(astutil.children(node))
         self.returns_value = any(r.value is not None for r in self.returns)
 
+    def returned_values(self, value: ast.expr | None) -> list[ast.expr | None]:
+        """What a `return` gives: the values of a local name (not a parameter, which holds the
+        argument until bound) bound only by plain assignments (`url = f"{base}/a/{x}"` in each
+        branch, then `return url`), else the returned expression."""
+        if not isinstance(value, ast.Name) or value.id in self._parameters:
+            return [value]
+        if value.id in self.assigned and self._bindings.get(value.id) == len(self.assigned[value.id]):
+            return list(self.assigned[value.id])
+        return [value]
+
 
 _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_NAMED_BINDINGS = (ast.ExceptHandler, ast.alias, ast.MatchAs, ast.MatchStar)
 
 
-def _returned_start(body: _BodySyntax, params: tuple[str, ...], strings: Mapping[str, str]) -> tuple[str, str] | None:
+def _returned_start(body: _BodySyntax, params: tuple[str, ...], strings: Mapping[str, str]) -> tuple[str, str, str] | None:
     """How every string the function returns starts: the same constant text on every `return`
-    (through the module's string constants), then the same parameter, never rebound, or nothing
-    known; (common text, "") when the returns agree on their text only. None when a return's
-    start is unknown."""
+    (through the module's string constants), then the same parameter, never rebound, then the
+    constant text every return puts right after it (their common start: `/auth/` of
+    `/auth/sso/` and `/auth/idp/`), or nothing known; (common text, "", "") when the returns
+    agree on their text only. None when a return's start is unknown."""
     kept = frozenset(params) - body.stored
 
     def value_of(name: ast.Name) -> str | None:
         return strings.get(name.id) if name.id not in body.stored else None
 
-    starts = {_start(r.value, kept, value_of) for r in body.returns}
+    starts = {_start(value, kept, value_of) for r in body.returns for value in body.returned_values(r.value)}
     if not starts or None in starts:
         return None
-    if len(starts) == 1:
-        return starts.pop()
-    texts = [text for text, _ in starts]
+    if len({(text, parameter) for text, parameter, _ in starts}) == 1:
+        text, parameter, _ = next(iter(starts))
+        return text, parameter, os.path.commonprefix([then for _, _, then in starts])
+    texts = [text for text, _, _ in starts]
     common = os.path.commonprefix(texts)
-    return (common, "") if common else None
+    return (common, "", "") if common else None
 
 
-def _start(node: ast.expr | None, params: frozenset[str], value_of) -> tuple[str, str] | None:
-    """(constant text, parameter) a returned string starts with: see `_returned_start`."""
+def _start(node: ast.expr | None, params: frozenset[str], value_of) -> tuple[str, str, str] | None:
+    """(constant text, parameter, constant text after it) a returned string starts with: see `_returned_start`."""
     if isinstance(node, ast.Name) and node.id in params:
-        return "", node.id
+        return "", node.id, ""
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         pieces: list | None = astutil.added(node)
     else:
-        pieces = astutil.template_pieces(node)
+        pieces = formatting.percent_pieces(node) or astutil.template_pieces(node)  # (`%` read past its first field)
     if pieces is None:
         found = astutil.literal_prefix(node, value_of) if node is not None else None
-        return (found[0], "") if found is not None and found[0] else None
+        return (found[0], "", "") if found is not None and found[0] else None
     text = ""
-    for piece in pieces:
+    for index, piece in enumerate(pieces):
         if isinstance(piece, str):
             text += piece
             continue
         if isinstance(piece, ast.Name) and piece.id in params:
-            return text, piece.id
+            return text, piece.id, "".join(itertools.takewhile(lambda p: isinstance(p, str), pieces[index + 1:]))
         found = astutil.literal_prefix(piece, value_of)
         if found is None:
             break
         text += found[0]
         if not found[1]:
             break
-    return (text, "") if text else None
+    return (text, "", "") if text else None
 
 
 def _forwards(body: _BodySyntax, params: tuple[str, ...], qualify) -> list[tuple[str, str, str, ast.Name]]:

@@ -624,15 +624,29 @@ class ValueOrigins(ExpressionFacts):
             settled = guards.settled_url(starts[0] or None, out)
             for start in starts[1:]:
                 settled = settled.join(guards.settled_url(start or None, out))
-            out = settled
+            out = settled if not self._host_closed_after_argument(summary, node) else out.sanitized(guards.SAME_SITE)
         return out
+
+    def _host_closed_after_argument(self, summary: "FunctionSummary", node: ast.Call) -> bool:
+        """`get_sso_url(request, settings.KEYSTONE_URL, kind)` with `def get_sso_url(request,
+        auth_url, kind): return "%s/auth/sso/%s" % (auth_url, kind)`: this call's argument for
+        the parameter every return puts first (after constant text, if any) is not the client's
+        choice, and the helper follows it with a whole path segment (guards.CLOSED_SEGMENT) or
+        `?`/`#`, which ends any host that value began: whatever comes after cannot name another site."""
+        _, parameter, then = summary.returned_start
+        if not parameter or not (guards.CLOSED_SEGMENT.match(then) or then.startswith(("?", "#"))):
+            return False
+        given = astutil.argument_for(node, summary.params, parameter)
+        chosen = self._origin(given).risk(Sink.REDIRECT) if given is not None else None
+        # the application's own data (settings, a row) is no one's choice; a parameter is the callers'
+        return given is not None and (chosen is None or chosen.kind == UNKNOWN)
 
     def _returned_starts(self, summary: "FunctionSummary", node: ast.Call) -> list[str]:
         """The constant texts the called function's result may start with: its own leading text,
         then what this call's argument for the parameter that follows it starts with
         (`endpoint("/search?" + q)` with `def endpoint(route): return "{}{}".format(HOST, route)`),
         one text for each value a name passed may hold."""
-        text, parameter = summary.returned_start
+        text, parameter, _ = summary.returned_start
         given = astutil.argument_for(node, summary.params, parameter) if parameter else None  # (a keyword-only one by its name)
         if given is None:
             return [text]

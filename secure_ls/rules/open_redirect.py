@@ -76,7 +76,11 @@ class OpenRedirect(Rule):
     (`f"{settings.FRONTEND_URL}/accounts/{key}"`): the literal ends any host
     that value began, while `f"{settings.FRONTEND_URL}/{next}"` is reported.
     The same holds of Jupyter's `url_path_join(self.base_url, "api/contents", path)`,
-    which puts one `/` between its pieces: a literal piece is a whole path segment.
+    which puts one `/` between its pieces: a literal piece is a whole path segment,
+    and of a helper of the workspace whose every return puts such a segment after one
+    of its parameters (`url = "%s/auth/sso/%s" % (endpoint, kind)`, then `return url`)
+    when the call passes a value the client did not choose there
+    (`sso_url(settings.KEYSTONE_URL, kind)`; `sso_url(request.POST["endpoint"], kind)` is reported).
     That value may be a page of this site made absolute on the request's
     host (`url = build_absolute_uri(request, reverse("done"))`, also through
     the project's helper of that name) when nothing but the request object
@@ -277,6 +281,21 @@ class OpenRedirect(Rule):
             class NotebooksRedirect(tornado.web.RequestHandler):
                 def get(self, path):
                     self.redirect(url_path_join(self.settings["base_url"], "api/contents", path))
+        """),
+        # the helper puts a whole path segment after the configured endpoint: the client's kind only fills the path
+        code("""
+            from django.conf import settings
+            from django.http import HttpResponseRedirect
+
+            def sso_url(endpoint, kind):
+                if kind.startswith("saml"):
+                    url = "%s/auth/saml/%s" % (endpoint, kind)
+                else:
+                    url = "%s/auth/sso/%s" % (endpoint, kind)
+                return url
+
+            def login(request):
+                return HttpResponseRedirect(sso_url(settings.KEYSTONE_URL, request.POST["kind"]))
         """),
         # the configured URL, then the request's query after the `?` it has or is given
         code("""
@@ -660,6 +679,20 @@ class OpenRedirect(Rule):
             """),
             where='url_path_join(self.settings["base_url"], path)',
             says="comes from the URL parameter `path`",
+        ),
+        Example(  # the client chooses the endpoint the helper puts first: it names the host
+            code("""
+                from django.http import HttpResponseRedirect
+
+                def sso_url(endpoint, kind):
+                    url = "%s/auth/sso/%s" % (endpoint, kind)
+                    return url
+
+                def login(request):
+                    return HttpResponseRedirect(sso_url(request.POST["endpoint"], "oidc"))
+            """),
+            where='sso_url(request.POST["endpoint"], "oidc")',
+            says="comes from the HTTP request",
         ),
         Example(
             code("""

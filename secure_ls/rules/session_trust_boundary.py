@@ -52,7 +52,12 @@ class SessionTrustBoundary(Rule):
     (`start = request.GET.get("start", request.session.get("start"))`, then
     `request.session["start"] = start`): the code takes it where it takes the
     client's text anyway (unless the same function or class also reads the
-    remembered value on its own).
+    remembered value on its own); nor is a value that every read of its key
+    there cleans before any other use, as the client's text it is
+    (`unsafe = session.pop("next_url")` then `redirect(safe_next_path(unsafe))`,
+    with a URL check, `int()` or another function whose result the engine
+    knows to be safe for where it leads or what it runs; a response or an
+    escape such as `json.dumps` is no check), or only tests for emptiness.
     """
 
     id = "SLS125"
@@ -66,6 +71,27 @@ class SessionTrustBoundary(Rule):
     methods = frozenset({"update", "setdefault"})
 
     VALID = [
+        # its only reader cleans it first, as the client's text: a URL check before the redirect
+        code("""
+            from django.utils.http import url_has_allowed_host_and_scheme
+            from flask import redirect, request, session
+
+            def safe_next_path(url):
+                if url_has_allowed_host_and_scheme(url, allowed_hosts=None):
+                    return url
+                return "/"
+
+            class OAuthViews:
+                def login(self):
+                    session["next_url"] = request.args.get("next")
+                    return redirect("/oauth/authorize")
+
+                def callback(self):
+                    unsafe_next = session.pop("next_url", None)
+                    if not unsafe_next:
+                        unsafe_next = "/"
+                    return redirect(safe_next_path(unsafe_next))
+        """),
         # the failed check puts a fixed value in the name's place: what is stored passed it or is "/"
         code("""
             from flask import redirect, request, session
@@ -201,6 +227,30 @@ class SessionTrustBoundary(Rule):
         """),
     ]
     INVALID = [
+        Example(  # one reader cleans it, another redirects to it as it is
+            code("""
+                from django.utils.http import url_has_allowed_host_and_scheme
+                from flask import redirect, request, session
+
+                def safe_next_path(url):
+                    if url_has_allowed_host_and_scheme(url, allowed_hosts=None):
+                        return url
+                    return "/"
+
+                class OAuthViews:
+                    def login(self):
+                        session["next_url"] = request.args.get("next")
+                        return redirect("/oauth/authorize")
+
+                    def callback(self):
+                        return redirect(safe_next_path(session.get("next_url", "/")))
+
+                    def resume(self):
+                        return redirect(session["next_url"])
+            """),
+            where='session["next_url"]',
+            says="is stored in the session without validation",
+        ),
         Example(  # the check's result, bound to a name, guards only the login: the write happens anyway
             code("""
                 from django.contrib import auth
@@ -429,6 +479,21 @@ class SessionTrustBoundary(Rule):
             return astutil.constant_key(node.args[0]) == key and self._is_session(node.func.value, ctx)
         return False
 
+    def _sanitized_where_read(self, ctx, target: ast.AST) -> bool:
+        """`session["next_url"] = request.args.get("next")`, and the callback's
+        `unsafe = session.get("next_url")` then `redirect(get_next_path(unsafe))`: every read
+        of the key the rule sees (in the same top-level function or class, as for a sticky
+        parameter) goes, before any other use, through a function that makes it safe for some
+        sink (a sanitizer the engine knows, also the application's own, by its summary), or
+        into a test of its truth. Its readers already take it for the client's text, so
+        storing it makes nothing trusted."""
+        key = astutil.constant_key(target.slice) if isinstance(target, ast.Subscript) else None
+        if key is None:
+            return False
+        # (`session.pop(key, None)` as a statement only drops the item: no use)
+        reads = [node for node in astutil.walk(ctx.tree) if self._reads_item(ctx, node, key) and not isinstance(ctx.parent(node), ast.Expr)]
+        return bool(reads) and all(_cleaned_before_use(ctx, read) for read in reads)
+
     def _read_as_fallback(self, ctx, read: ast.expr, key: object) -> bool:
         holder = ctx.parent(read)
         if isinstance(holder, ast.keyword):
@@ -445,6 +510,8 @@ class SessionTrustBoundary(Rule):
             return
         if self._remembers_request_item(ctx, target, value):
             return  # the remembered value is read back only as the default of the request's own item
+        if self._sanitized_where_read(ctx, target):
+            return  # its readers treat it as the client's text: each cleans it before any use
         if redirects.site_url_then_query(ctx, value):
             return  # a URL of this site, the client's text only in its query: like the request's own URL
         ctx.report(
@@ -455,6 +522,47 @@ class SessionTrustBoundary(Rule):
             confidence=part.confidence() if part.label == "the HTTP request" else Confidence.MEDIUM,
             related=ctx.related_path(part),
         )
+
+
+def _cleaned_before_use(ctx, read: ast.expr) -> bool:
+    """Each use of what `read` gives (itself, or the one name a statement `name = read` binds,
+    in its function) tests its truth or is an argument of a call that cleans it (_cleaned_by_call)."""
+    holder = ctx.parent(read)
+    if isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name):
+        name = holder.targets[0].id
+        uses = [n for n in astutil.walk(web.function_body(ctx, read)) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
+    else:
+        uses = [read]
+    read_parts = {(p.kind, p.label): p.safe_for for p in ctx.origin(read).parts}
+    return bool(read_parts) and all(_tests_truth(ctx, use) or _cleaned_by_call(ctx, use, read_parts) for use in uses)
+
+
+def _tests_truth(ctx, use: ast.expr) -> bool:
+    """`if not value:`, `x if value else y`: only whether it is empty is read."""
+    holder = ctx.parent(use)
+    if isinstance(holder, ast.UnaryOp) and isinstance(holder.op, ast.Not):
+        return True
+    return isinstance(holder, (ast.If, ast.While, ast.IfExp)) and holder.test is use
+
+
+# What a function that cleans a value makes it safe for: where it leads or what it runs (a URL
+# check, `int()`, an allow-list). Not output encodings: a response made of it (`redirect(x)`,
+# `jsonify(x)`) or an escape (`json.dumps(x)`) is safe in a page, a header or a log, not checked.
+_CHECKED_FOR = frozenset(
+    {Sink.ANY, Sink.SQL, Sink.SHELL, Sink.CODE, Sink.PATH, Sink.URL, Sink.REDIRECT, Sink.LDAP, Sink.XPATH, Sink.REGEX, Sink.DESERIALIZE}
+)
+
+
+def _cleaned_by_call(ctx, use: ast.expr, read_parts: dict) -> bool:
+    """`get_next_path(unsafe)`: the parts of the call's result that came from the read are safe
+    for a sink the read was not (_CHECKED_FOR)."""
+    call = ctx.parent(use)
+    if isinstance(call, ast.keyword):
+        call = ctx.parent(call)
+    if not (isinstance(call, ast.Call) and use is not call.func):
+        return False
+    came = [p for p in ctx.origin(call).parts if (p.kind, p.label) in read_parts]
+    return bool(came) and all((p.safe_for - read_parts[(p.kind, p.label)]) & _CHECKED_FOR for p in came)
 
 
 def _validated(ctx, target: ast.AST, value: ast.expr) -> bool:

@@ -123,11 +123,6 @@ def _separator_choice(ctx, value: ast.expr, start: ast.expr) -> bool:
     return marked and isinstance(lacks_mark, ast.Constant) and isinstance(lacks_mark.value, str) and lacks_mark.value[:1] == "?"
 
 
-# A literal that ends any authority a value before it opened: a path segment, then a separator
-# (`/accounts/`, `/github/`, `/x?`), after any leading slashes.
-_CLOSED_SEGMENT = re.compile(r"^[/\\]*[^/\\?#]+[/\\?#]")
-
-
 def host_settled_after_application_value(ctx, built: ast.expr) -> bool:
     """`f"{settings.FRONTEND_URL}/accounts/{next}"`: a value the client did not choose, then a
     literal path segment (or `?`, `#`), then the client's text. Whatever that value is (empty,
@@ -135,7 +130,7 @@ def host_settled_after_application_value(ctx, built: ast.expr) -> bool:
     parts = _path_joined(ctx, built) or strings.pieces(built) or []
     if len(parts) < 3 or not (isinstance(parts[0], strings.Value) and isinstance(parts[1], strings.Literal)):
         return False
-    if not (_CLOSED_SEGMENT.match(parts[1].text) or parts[1].text[:1] in ("?", "#")):
+    if not (guards.CLOSED_SEGMENT.match(parts[1].text) or parts[1].text[:1] in ("?", "#")):
         return False
     if _builds_own_url(ctx, parts[0].node):
         return True
