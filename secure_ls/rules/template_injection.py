@@ -59,7 +59,10 @@ class TemplateInjection(Rule):
     `settings.SITE_NAME`, `CONFIG.SERVER_ID`: by convention a string, number,
     list or dict the operator wrote): the attributes of strings, numbers,
     lists and dicts lead nowhere. One real object among the values (the
-    user, the app, the whole configuration object) is reported.
+    user, the app, the whole configuration object) is reported. The status
+    of a response the program holds is not data either: its code (a number)
+    and the reason phrase the framework looked up for it (DRF's
+    `status_text`, Django's `reason_phrase`), unlike its body or data.
 
     ## Why is this bad?
     Whatever is inserted into the template source is parsed as template
@@ -185,8 +188,27 @@ class TemplateInjection(Rule):
                 pattern = request.args["endpoint"]
                 return pattern.format(server=CONFIG.SERVER_ID, tenant=current_app.config["TENANT"], region=current_app.config.get("REGION"))
         """),
+        # a response's status code (an int) and the reason phrase the framework looked up for it
+        code("""
+            from django.template import Template
+
+            class ErrorRenderer:
+                def get_exception_template(self, response):
+                    return Template("%d %s" % (response.status_code, response.status_text.title()))
+        """),
     ]
     INVALID = [
+        Example(  # the same fallback showing the response's data: what the view put there
+            code("""
+                from django.template import Template
+
+                class ErrorRenderer:
+                    def get_exception_template(self, response):
+                        return Template("%d %s" % (response.status_code, response.data["detail"]))
+            """),
+            where='"%d %s" % (response.status_code, response.data["detail"])',
+            says="Template source built from the parameter `response`",
+        ),
         Example(  # the whole configuration object: `{config.__init__.__globals__}` reads its module
             code("""
                 from flask import current_app, request
