@@ -68,6 +68,8 @@ _CONVERTER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>\w+)>")
 _GROUP = re.compile(r"\(\?P<(?P<name>\w+)>")
 # a capturing group without a name: `(` not escaped, not followed by `?` (`(?:`, `(?P<`, `(?=`)
 _UNNAMED_GROUP = re.compile(r"(?<!\\)\((?!\?)")
+# what DRF's format_suffix_patterns() captures (its FORMAT_SUFFIX_KWARG setting's default)
+_FORMAT_SUFFIX = "format"
 # Routes.opaque's mark for "any view": an `include()` whose routes receive what it captures
 ANY_VIEW = "*"
 _HARMLESS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
@@ -148,6 +150,8 @@ def read(texts: Iterable[str], paths: Iterable[str] = ()) -> Routes:
                 mentioned.add(node.attr)
             elif isinstance(node, ast.Constant) and isinstance(node.value, str) and "." in node.value:
                 mentioned.add(node.value.rsplit(".", 1)[1])  # "app.views.detail" (old Django)
+            if isinstance(node, ast.Call) and astutil.last_name(node.func) == "format_suffix_patterns":
+                everywhere.add(_FORMAT_SUFFIX)  # DRF: every route again, with `.json` captured as `format`
             if isinstance(node, ast.Call) and astutil.last_name(node.func) in _ROUTE_CALLS | _REGISTER_CALLS and len(node.args) >= 2:
                 routed = _route(node, provided, opaque, everywhere)
                 if routed is None:

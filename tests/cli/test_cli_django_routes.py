@@ -266,3 +266,9 @@ def test_a_view_parameter_with_a_default_that_no_route_passes_keeps_the_default(
     # an include that adds other keyword arguments, spelt out, hands over nothing else
     other = {"site_urls/__init__.py": "", "site_urls/urls.py": 'from django.urls import include, path\n\nurlpatterns = [path("", include("shop.urls"), {"opts": "x"})]\n'}
     assert _found(write(tmp_path / "other", {**files, **other})) == []
+    # DRF's format_suffix_patterns() routes every pattern again with its `.json` suffix captured as `format`
+    suffixed = {
+        "shop/urls.py": PREVIEW_URLS + "\nfrom rest_framework.urlpatterns import format_suffix_patterns\n\nurlpatterns = format_suffix_patterns(urlpatterns)\n",
+        "shop/views.py": PREVIEW_VIEWS.replace("template_string", "format"),
+    }
+    assert _found(write(tmp_path / "suffixed", {**files, **suffixed})) == [("shop/views.py", "SLS113", 7)]
