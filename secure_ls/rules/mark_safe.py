@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import formatting, taint
+from secure_ls.engine import taint
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import html, strings, web
 from secure_ls.rules.base import Example, Rule, code
@@ -325,10 +325,7 @@ class UnescapedMarkup(Rule):
             return
         value = node.args[0]
         parts = strings.pieces(value) if strings.is_built(value) else None
-        dynamic = strings.values(parts) if parts is not None else [value]
-        if isinstance(value, ast.BinOp):  # `"<span data-age=\"%d\">" % seconds`: digits come out
-            numbers = {id(v) for v in formatting.numeric_arguments(value)}
-            dynamic = [v for v in dynamic if id(v) not in numbers]
+        dynamic = strings.inserted_text(value, parts)  # not `"<span data-age=\"%d\">" % seconds`: digits come out
         part, worst = web.worst_value(ctx, dynamic, Sink.HTML)
         if part is None or part.kind == taint.UNKNOWN:
             return
