@@ -538,6 +538,15 @@ KEY_ATTRIBUTES = frozenset({"pk"})
 # The parts of a `urllib.parse.SplitResult` (and of URL objects that expose them).
 SPLIT_URL_PARTS = frozenset({"scheme", "netloc", "path", "query", "fragment", "hostname", "port"})
 HELD_KEY_ATTRIBUTES = frozenset({"id"})
+# What a response the program holds says of its status: the code (an int in Django, DRF, Werkzeug,
+# Starlette) and the reason phrase the framework looked up for it in its table of standard phrases
+# (DRF's `status_text`, Django's `reason_phrase`: "Not Found", "I'm a Teapot"): words, with no
+# markup, template syntax or line break. Read off an HTTP response the program received (untrusted,
+# like httpx's `reason_phrase`) they are still what that server sent.
+HELD_STATUS_ATTRIBUTES: dict[str, frozenset[Sink]] = {
+    "status_code": frozenset({Sink.ANY}),
+    **dict.fromkeys(("status_text", "reason_phrase"), sinks("html", "template", "log", "header")),
+}
 
 # SQLAlchemy events whose hooks SQLAlchemy calls with the application's own ORM objects (the
 # mapper, the connection, the row being flushed or loaded, the session): what a hook registered

@@ -228,7 +228,8 @@ class FlowAnalyzer(ValueOrigins):
         if self._django and frameworks.is_django_function_view(func):
             if self._url_routes is not None and not self._url_routes.routes(func.name):
                 return frozenset()  # no URL configuration of the project routes to it: a helper
-            return frozenset(params) - catalog.NON_DATA_PARAMETERS
+            unfilled = self._url_routes.unfilled(func.name, frameworks.parameter_defaults(func.args)) if self._url_routes is not None else ()
+            return frozenset(params) - catalog.NON_DATA_PARAMETERS - frozenset(unfilled)  # a default no route replaces: the developer's
         if self._class is None:
             return frozenset()
         for framework in self._frameworks:
@@ -491,8 +492,7 @@ class FlowAnalyzer(ValueOrigins):
                 if path in validated and path not in env:
                     # a validated field (`f.key`) is tracked like a name from here on
                     then_env[path] = else_env[path] = Binding(self._origin(node))
-        # `if x not in ALLOWED: return` makes x safe after the if; so does the
-        # positive branch of `if x in ALLOWED:`.
+        # `if x not in ALLOWED: return` makes x safe after the if; so does the positive branch of `if x in ALLOWED:`.
         if validated and when:
             _mark_safe(then_env, validated, sinks)
         elif validated:

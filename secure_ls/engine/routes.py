@@ -18,7 +18,10 @@ is safe for on every route: the `int` and `uuid` converters hand over a number o
 and regex groups that only match letters, digits, `_` and `-` are `HARMLESS_TEXT`. The workspace
 store (engine/workspace.py) reads them once; the analysis keys its caches by `Routes.fingerprint`.
 A function view that no URL configuration of a project that has some mentions is a helper,
-and its parameters are its callers' values.
+and its parameters are its callers' values. So is a view's parameter with a default that no
+route to it passes (`def detail(request, pk, template_string="")` routed by `detail/<int:pk>/`):
+Django calls it with the default (`Routes.unfilled`), unless a route may pass what it does not
+spell (`Routes.opaque`).
 
 A routed class's methods may be defined on its bases: IntelOwl's `PluginConfigViewSet` holds the
 actions, and a router registers `AnalyzerPluginConfigViewSet(PluginConfigViewSet)` under
@@ -63,6 +66,12 @@ DIGITS = frozenset(Sink) - {Sink.ANY}
 _CONVERTERS = {"int": ALL, "uuid": ALL, "slug": HARMLESS_TEXT}
 _CONVERTER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>\w+)>")
 _GROUP = re.compile(r"\(\?P<(?P<name>\w+)>")
+# a capturing group without a name: `(` not escaped, not followed by `?` (`(?:`, `(?P<`, `(?=`)
+_UNNAMED_GROUP = re.compile(r"(?<!\\)\((?!\?)")
+# what DRF's format_suffix_patterns() captures (its FORMAT_SUFFIX_KWARG setting's default)
+_FORMAT_SUFFIX = "format"
+# Routes.opaque's mark for "any view": an `include()` whose routes receive what it captures
+ANY_VIEW = "*"
 _HARMLESS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 _DIGIT_CHARACTERS = frozenset("0123456789")
 
@@ -81,9 +90,24 @@ class Routes:
     # routed classes whose module the configurations do not say (`wrap(View.as_view())`, a class
     # defined in the configuration): what they inherit is not known, so no class inherits routes
     unlocated: frozenset[str] = frozenset()
+    # views some route may hand parameters the configurations do not spell: a pattern that is not a
+    # literal, unnamed regex groups (passed by position), extra keyword arguments not written as a
+    # dict; ANY_VIEW when an `include()` does (every view it includes receives them)
+    opaque: frozenset[str] = frozenset()
+    # what an `include()` captures or adds (`path("<slug:org>/", include(...))`): any view may receive it
+    everywhere: frozenset[str] = frozenset()
 
     def routes(self, function: str) -> bool:
         return function in self.mentioned
+
+    def unfilled(self, view: str, defaulted: Iterable[str]) -> frozenset[str]:
+        """The parameters among `defaulted` (those with a default) of the function view `view`
+        that no route to it passes: Django calls it with their defaults on every route, so they
+        hold the developer's value, not the URL's (a parameter only the tests set). None when a
+        route to it is not read (`opaque`), or no route read names it."""
+        if view not in self.restricted or view in self.opaque or ANY_VIEW in self.opaque:
+            return frozenset()
+        return frozenset(p for p in defaulted if p not in self.restricted[view] and p not in self.everywhere)
 
     def safe_for(self, view: str, parameter: str) -> frozenset[str]:
         """What every route to `view`, or to a routed class that inherits it, that passes
@@ -95,7 +119,7 @@ class Routes:
     def with_inheritance(self, inherited: Mapping[str, frozenset[str]]) -> "Routes":
         """These routes, knowing which routed classes inherit each class (`inherited`)."""
         fingerprint = hash((self.fingerprint, frozenset(inherited.items())))
-        return Routes(self.mentioned, self.restricted, fingerprint, self.references, dict(inherited), self.unlocated)
+        return Routes(self.mentioned, self.restricted, fingerprint, self.references, dict(inherited), self.unlocated, self.opaque, self.everywhere)
 
 
 def is_url_configuration(path: str) -> bool:
@@ -111,6 +135,8 @@ def read(texts: Iterable[str], paths: Iterable[str] = ()) -> Routes:
     provided: dict[str, dict[str, frozenset[str]]] = {}  # view -> parameter -> safe on every route so far
     references: set[tuple[str, str, str]] = set()
     unlocated: set[str] = set()  # classes routed to whose module is not known
+    opaque: set[str] = set()  # views some route may pass what it does not spell (Routes.opaque)
+    everywhere: set[str] = set()  # what includes pass to every view they include (Routes.everywhere)
     texts, paths = list(texts), list(paths)
     trees, fingerprint = parsed_configurations(texts, aligned=True)
     for tree, path in zip(trees, paths if len(paths) == len(texts) else [None] * len(texts)):
@@ -124,8 +150,10 @@ def read(texts: Iterable[str], paths: Iterable[str] = ()) -> Routes:
                 mentioned.add(node.attr)
             elif isinstance(node, ast.Constant) and isinstance(node.value, str) and "." in node.value:
                 mentioned.add(node.value.rsplit(".", 1)[1])  # "app.views.detail" (old Django)
+            if isinstance(node, ast.Call) and astutil.last_name(node.func) == "format_suffix_patterns":
+                everywhere.add(_FORMAT_SUFFIX)  # DRF: every route again, with `.json` captured as `format`
             if isinstance(node, ast.Call) and astutil.last_name(node.func) in _ROUTE_CALLS | _REGISTER_CALLS and len(node.args) >= 2:
-                routed = _route(node, provided)
+                routed = _route(node, provided, opaque, everywhere)
                 if routed is None:
                     continue
                 name, spelled = routed  # `views.DocView`: `.views.DocView` after `from . import views`
@@ -136,7 +164,7 @@ def read(texts: Iterable[str], paths: Iterable[str] = ()) -> Routes:
                     references.add((name, path, imported[head] + dot + rest))
                 else:
                     unlocated.add(name)
-    return Routes(frozenset(mentioned), provided, fingerprint, tuple(sorted(references)), unlocated=frozenset(unlocated))
+    return Routes(frozenset(mentioned), provided, fingerprint, tuple(sorted(references)), unlocated=frozenset(unlocated), opaque=frozenset(opaque), everywhere=frozenset(everywhere))
 
 
 def routed_descendants(
@@ -203,28 +231,58 @@ class InheritedRoutes:
         return answer
 
 
-def _route(call: ast.Call, provided: dict[str, dict[str, frozenset[str]]]) -> tuple[str, str | None] | None:
-    """Records what the route `call` lets through; returns the view's name and, for a class,
-    its dotted name as spelled (_class_spelled)."""
+def _route(call: ast.Call, provided: dict[str, dict[str, frozenset[str]]], opaque: set[str], everywhere: set[str]) -> tuple[str, str | None] | None:
+    """Records what the route `call` lets through, in `opaque` a view it may pass what it does
+    not spell and in `everywhere` what an include passes to every view (Routes.opaque,
+    Routes.everywhere); returns the view's name and, for a class, its dotted name as spelled
+    (_class_spelled)."""
     pattern, view = call.args[0], call.args[1]
-    if not (isinstance(pattern, ast.Constant) and isinstance(pattern.value, str)):
+    literal = isinstance(pattern, ast.Constant) and isinstance(pattern.value, str)
+    extra = call.args[2] if len(call.args) > 2 else next((k.value for k in call.keywords if k.arg == "kwargs"), None)
+    routing = astutil.last_name(call.func) in _ROUTE_CALLS  # not a router's `register` of a viewset class
+    name = _view_name(view) if routing else _class_name(view)
+    if name is None:  # `include(...)`: every view it includes receives what it captures and adds
+        if routing:
+            passed = _spelled_names(pattern.value, extra, astutil.last_name(call.func) == "path") if literal else None
+            everywhere.update(passed if passed is not None else ())
+            opaque.update(() if passed is not None else (ANY_VIEW,))
         return None
-    name = _view_name(view) if astutil.last_name(call.func) in _ROUTE_CALLS else _class_name(view)
-    if name is None:
+    if not literal:
+        opaque.add(name)
         return None
     if astutil.last_name(call.func) == "path":
         params = {m["name"]: _converted(m["converter"] or "str") for m in _CONVERTER.finditer(pattern.value)}
     else:
         params = {m["name"]: _group_safe_for(pattern.value, m.end()) for m in _GROUP.finditer(pattern.value)}
-    extra = call.args[2] if len(call.args) > 2 else next((k.value for k in call.keywords if k.arg == "kwargs"), None)
+        if _UNNAMED_GROUP.search(pattern.value):
+            opaque.add(name)  # `^(\d+)/$`: passed by position
     if isinstance(extra, ast.Dict):  # path("", views.page, {"name": "home"}): constants
         for key in extra.keys:
             if isinstance(key, ast.Constant) and isinstance(key.value, str):
                 params.setdefault(key.value, ALL)
+    if routing and _spelled_names(None, extra, False) is None:
+        opaque.add(name)  # `path("", views.page, EXTRA)`: keys not spelt
     known = provided.setdefault(name, {})
     for param, safe in params.items():
         known[param] = known[param] & safe if param in known else safe
     return name, _class_spelled(call, view)
+
+
+def _spelled_names(pattern: str | None, extra: ast.expr | None, converters: bool) -> set[str] | None:
+    """The keyword arguments a route passes: what its `pattern` captures (by `<converter:name>`
+    when `converters`, else by named regex groups) and the keys of its `extra` dict. None when
+    they are not all spelt: no literal pattern, an unnamed group (passed by position), extra
+    keyword arguments not written as a dict of literal keys."""
+    names: set[str] = set()
+    if pattern is not None:
+        if _UNNAMED_GROUP.search(pattern):
+            return None
+        names.update(m["name"] for m in (_CONVERTER if converters else _GROUP).finditer(pattern))
+    if extra is not None:
+        if not (isinstance(extra, ast.Dict) and all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in extra.keys)):
+            return None
+        names.update(k.value for k in extra.keys)
+    return names
 
 
 def _class_spelled(call: ast.Call, view: ast.expr) -> str | None:

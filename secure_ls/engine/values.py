@@ -391,6 +391,8 @@ class ValueOrigins(ExpressionFacts):
             return Origin(frozenset({Part(UNKNOWN, field)}))
         if node.attr in catalog.HELD_KEY_ATTRIBUTES and not any(p.kind == UNTRUSTED for p in base.parts):
             return base.sanitized(ALL)
+        if node.attr in catalog.HELD_STATUS_ATTRIBUTES and not any(p.kind == UNTRUSTED for p in base.parts):
+            return base.sanitized(catalog.HELD_STATUS_ATTRIBUTES[node.attr])  # `response.status_code`, its reason phrase
         if self._is_constrained_option(node):
             return base.sanitized(ALL)
         if self._instance is not None and self._instance_attributes is not None:

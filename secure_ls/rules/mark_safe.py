@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import formatting, taint
+from secure_ls.engine import taint
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import html, strings, web
 from secure_ls.rules.base import Example, Rule, code
@@ -49,7 +49,10 @@ class UnescapedMarkup(Rule):
     not reported. Nor are what a Django widget is given from the form's
     declaration (the field's `name`, its `attrs`) or, in a `MultiWidget`'s
     `format_output`, the HTML its sub-widgets rendered (each value already
-    escaped); the `value` a widget renders is still the client's.
+    escaped); the `value` a widget renders is still the client's. Nor is the
+    status of a response the program holds: its code and the reason phrase the
+    framework looked up for it (`response.status_code`, Django's
+    `reason_phrase`, DRF's `status_text`), unlike its content.
     """
 
     id = "SLS801"
@@ -161,6 +164,13 @@ class UnescapedMarkup(Rule):
 
             def page_link():
                 return Markup("?" + urlencode({"q": request.args["q"], "page": 2}))
+        """),
+        # a response's status code and the phrase Django looked up for it
+        code("""
+            from django.utils.safestring import mark_safe
+
+            def status_badge(response):
+                return mark_safe(f"<b>{response.status_code} {response.reason_phrase}</b>")
         """),
         # the HTML the sub-widgets rendered (Django's MultiWidget before 1.11), already escaped
         code("""
@@ -315,10 +325,7 @@ class UnescapedMarkup(Rule):
             return
         value = node.args[0]
         parts = strings.pieces(value) if strings.is_built(value) else None
-        dynamic = strings.values(parts) if parts is not None else [value]
-        if isinstance(value, ast.BinOp):  # `"<span data-age=\"%d\">" % seconds`: digits come out
-            numbers = {id(v) for v in formatting.numeric_arguments(value)}
-            dynamic = [v for v in dynamic if id(v) not in numbers]
+        dynamic = strings.inserted_text(value, parts)  # not `"<span data-age=\"%d\">" % seconds`: digits come out
         part, worst = web.worst_value(ctx, dynamic, Sink.HTML)
         if part is None or part.kind == taint.UNKNOWN:
             return

@@ -59,7 +59,11 @@ class TemplateInjection(Rule):
     `settings.SITE_NAME`, `CONFIG.SERVER_ID`: by convention a string, number,
     list or dict the operator wrote): the attributes of strings, numbers,
     lists and dicts lead nowhere. One real object among the values (the
-    user, the app, the whole configuration object) is reported.
+    user, the app, the whole configuration object) is reported. The status
+    of a response the program holds is not data either: its code (a number)
+    and the reason phrase the framework looked up for it (DRF's
+    `status_text`, Django's `reason_phrase`), unlike its body or data; nor a
+    number written into the source by a numeric conversion (`"%d" % count`).
 
     ## Why is this bad?
     Whatever is inserted into the template source is parsed as template
@@ -185,8 +189,44 @@ class TemplateInjection(Rule):
                 pattern = request.args["endpoint"]
                 return pattern.format(server=CONFIG.SERVER_ID, tenant=current_app.config["TENANT"], region=current_app.config.get("REGION"))
         """),
+        # a number written by `%d`: digits, whoever chose it
+        code("""
+            from jinja2 import Template
+
+            def inbox(count):
+                return Template("<p>%d new messages for {{ name }}</p>" % count)
+        """),
+        # a response's status code (an int) and the reason phrase the framework looked up for it
+        code("""
+            from django.template import Template
+
+            class ErrorRenderer:
+                def get_exception_template(self, response):
+                    return Template("%d %s" % (response.status_code, response.status_text.title()))
+        """),
     ]
     INVALID = [
+        Example(  # the same count written by `%s`: any text
+            code("""
+                from jinja2 import Template
+
+                def inbox(count):
+                    return Template("<p>%s new messages for {{ name }}</p>" % count)
+            """),
+            where='"<p>%s new messages for {{ name }}</p>" % count',
+            says="Template source built from the parameter `count`",
+        ),
+        Example(  # the same fallback showing the response's data: what the view put there
+            code("""
+                from django.template import Template
+
+                class ErrorRenderer:
+                    def get_exception_template(self, response):
+                        return Template("%d %s" % (response.status_code, response.data["detail"]))
+            """),
+            where='"%d %s" % (response.status_code, response.data["detail"])',
+            says="Template source built from the parameter `response`",
+        ),
         Example(  # the whole configuration object: `{config.__init__.__globals__}` reads its module
             code("""
                 from flask import current_app, request
@@ -389,7 +429,7 @@ class TemplateInjection(Rule):
                 built, via = value, source
         if strings.is_built(built):
             parts = strings.pieces(built)
-            dynamic = strings.values(parts) if parts is not None else [built]
+            dynamic = strings.inserted_text(built, parts)  # not `"%d %s" % (count, ...)`'s count: digits come out
             worst, where = web.worst_value(ctx, dynamic, Sink.TEMPLATE)
             if worst is None:
                 return

@@ -229,3 +229,46 @@ def test_the_inherited_routes_are_read_again_only_when_a_module_they_came_from_c
     os.utime(views, ns=(1, 1))
     changed = workspace.url_routes()
     assert changed is not first and changed.inherited.get("ConfigViewSet") == {"AnalyzerConfigViewSet"}
+
+
+PREVIEW_URLS = """
+from django.urls import path
+
+from . import views
+
+urlpatterns = [path("detail/<int:pk>/", views.detail)]
+"""
+
+PREVIEW_VIEWS = """
+from django.http import HttpResponse
+from django.template import Context, Template
+
+
+def detail(request, pk, template_string=""):
+    if template_string:
+        return HttpResponse(Template(template_string).render(Context({"pk": pk})))
+    return HttpResponse(str(pk))
+"""
+
+
+def test_a_view_parameter_with_a_default_that_no_route_passes_keeps_the_default(tmp_path):
+    # the route passes only `pk`: Django calls the view with `template_string=""` (only tests set it)
+    files = {"shop/__init__.py": "", "shop/urls.py": PREVIEW_URLS, "shop/views.py": PREVIEW_VIEWS}
+    assert _found(write(tmp_path / "site", files)) == []
+    # a route that names it passes the client's text
+    named = PREVIEW_URLS.replace(']', ', path("preview/<int:pk>/<str:template_string>/", views.detail)]')
+    assert _found(write(tmp_path / "named", {**files, "shop/urls.py": named})) == [("shop/views.py", "SLS113", 7)]
+    # so may a route whose parameters are not spelt: unnamed groups passed by position, or captured by an include's prefix
+    positional = PREVIEW_URLS.replace(']', ', re_path(r"^p/([0-9]+)/(.+)/$", views.detail)]').replace("import path", "import path, re_path")
+    assert _found(write(tmp_path / "positional", {**files, "shop/urls.py": positional})) == [("shop/views.py", "SLS113", 7)]
+    included = {"site_urls/__init__.py": "", "site_urls/urls.py": 'from django.urls import include, path\n\nurlpatterns = [path("<str:template_string>/", include("shop.urls"))]\n'}
+    assert _found(write(tmp_path / "included", {**files, **included})) == [("shop/views.py", "SLS113", 7)]
+    # an include that adds other keyword arguments, spelt out, hands over nothing else
+    other = {"site_urls/__init__.py": "", "site_urls/urls.py": 'from django.urls import include, path\n\nurlpatterns = [path("", include("shop.urls"), {"opts": "x"})]\n'}
+    assert _found(write(tmp_path / "other", {**files, **other})) == []
+    # DRF's format_suffix_patterns() routes every pattern again with its `.json` suffix captured as `format`
+    suffixed = {
+        "shop/urls.py": PREVIEW_URLS + "\nfrom rest_framework.urlpatterns import format_suffix_patterns\n\nurlpatterns = format_suffix_patterns(urlpatterns)\n",
+        "shop/views.py": PREVIEW_VIEWS.replace("template_string", "format"),
+    }
+    assert _found(write(tmp_path / "suffixed", {**files, **suffixed})) == [("shop/views.py", "SLS113", 7)]

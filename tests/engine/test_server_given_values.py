@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.engine.test_engine import _confidence, _low_until_undone, _quiet_until_undone
+from tests.engine.test_engine import _confidence, _low_until_undone, _quiet_until_undone, rules
 
 _CORS = (
     "import falcon\nfrom urllib.parse import unquote\n\n\nclass Cors:\n"
@@ -84,3 +84,27 @@ def test_the_mount_point_is_no_client_markup():
         "    return Markup(f'<img class=\"icon\" src=\"{request.script_root}/static/icon.svg\">')\n"
     )
     _quiet_until_undone("SLS801", code, "request.script_root", "request.args['root']")
+
+
+def test_the_status_code_and_reason_phrase_of_a_response_the_program_holds_are_the_servers_words():
+    # DRF's fallback error template: the code (an int) and the phrase the framework looked up for it
+    code = (
+        "from django.template import Template\n\nclass Renderer:\n"
+        "    def get_exception_template(self, response):\n"
+        "        return Template('%d %s' % (response.status_code, response.status_text.title()))\n"
+    )
+    _quiet_until_undone("SLS113", code, "response.status_text.title()", "response.data['detail']")
+    # the code is an int however it is written (`%d` alone would make any value digits)
+    _quiet_until_undone("SLS113", code.replace("'%d %s'", "'%s %s'"), "response.status_code, ", "response.data['code'], ")
+    # a Django response's phrase in markup, and the near-miss: its content is the page, not a phrase
+    markup = (
+        "from django.utils.safestring import mark_safe\n\n"
+        "def status_badge(response):\n    return mark_safe(f'<b>{response.status_code} {response.reason_phrase}</b>')\n"
+    )
+    _quiet_until_undone("SLS801", markup, "response.reason_phrase", "response.content")
+    # the phrase of a response received from another server is that server's text
+    received = (
+        "import httpx\nfrom jinja2 import Template\n\n"
+        "def banner(url):\n    answer = httpx.get(url, timeout=5)\n    return Template('<h1>%s</h1>' % answer.text).render()\n"
+    )
+    assert "SLS113" in rules(received.replace("answer.text", "answer.reason_phrase"))

@@ -166,6 +166,16 @@ def values(parts: list[Piece]) -> list[ast.expr]:
     return [p.node for p in parts if isinstance(p, Value)]
 
 
+def inserted_text(built: ast.expr, parts: list[Piece] | None) -> list[ast.expr]:
+    """What the built string `built` (taken apart into `parts` by `pieces`) inserts as text: its
+    values, except those a numeric conversion writes as digits (`"%d items" % count` raises
+    TypeError for a string: formatting.numeric_arguments); `built` itself when not taken apart."""
+    if parts is None:
+        return [built]
+    numbers = {id(v) for v in formatting.numeric_arguments(built)} if isinstance(built, ast.BinOp) else set()
+    return [v for v in values(parts) if id(v) not in numbers]
+
+
 def literal_text(parts: list[Piece]) -> str:
     return "".join(p.text if isinstance(p, Literal) else "\0" for p in parts)
 
