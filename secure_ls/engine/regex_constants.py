@@ -24,6 +24,7 @@ and in the base classes it imports (one module away, as `non_html_bases_imported
 from __future__ import annotations
 
 import ast
+import collections
 import re
 
 from secure_ls.engine import astutil
@@ -94,7 +95,8 @@ def known_patterns(resolver, units) -> tuple[tuple[str, str], ...]:
         return ()
     attributes = {key[1:] for key in reads if key.startswith(".")}
     imports = {name: qualified for u in units for name, qualified in u.bindings if qualified is not None}
-    own = {name: dict(keywords).get("pattern") for u in units for name, keywords in u.made_with}
+    bound = collections.Counter(name for u in units for name, _ in u.bindings)
+    own = {name: dict(keywords).get("pattern") for u in units for name, keywords in u.made_with if bound[name] == 1}  # as ModuleSymbols.merge
     classes = [(key, kind, text) for key, kind, text in sources if kind != READ and key.split(".", 1)[1] in attributes]
     bases = {base for u in units for _, names in u.class_bases for base in names if base in imports} if attributes else set()
     wanted = {imports[n] for n in reads if n in imports} | {imports[t] for _, kind, t in classes if kind == ALIAS and t in imports}

@@ -160,3 +160,12 @@ def test_a_class_attribute_a_method_replaces_is_not_the_class_pattern():
     assert "SLS110" in rules(code.format(statement="pass"))
     kept = code.replace("        self.SAFE = loose\n", "        self.loose = loose\n")
     assert "SLS110" not in rules(kept.format(statement="pass"))
+
+
+def test_a_class_attribute_bound_to_a_module_name_bound_twice_is_not_known():
+    code = VIEW.replace("@app.route", "class Names:\n    SAFE = UNSAFE\n\n    def clean(self):\n        return open(os.path.join('/srv/files', re.sub(self.SAFE, '-', request.args['name'])))\n\n\n@app.route")
+    assert "SLS110" not in rules(code.format(statement="pass"))
+    # a module name bound twice is no known constant (symbols.ModuleSymbols.merge), nor its pattern
+    rebound = code.replace('UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")\n', 'if os.sep == "/":\n    UNSAFE = re.compile(r"\\\\.\\\\./")\nUNSAFE = re.compile(r"[^A-Za-z0-9_.-]")\n')
+    assert rebound != code
+    assert "SLS110" in rules(rebound.format(statement="pass"))
