@@ -17,7 +17,7 @@ from typing import Callable, Iterable
 
 from secure_ls.engine import astutil, catalog, formatting, lookups, quoting, shape_checks
 from secure_ls.engine.frameworks import all_args
-from secure_ls.engine.taint import ALL, LINE_SINKS, REJECTED_PATH_PARTS, STAYS_IN_QUOTE, UNKNOWN, Origin, Sink, meet, sinks
+from secure_ls.engine.taint import ALL, LINE_SINKS, STAYS_IN_QUOTE, UNKNOWN, Origin, Sink, meet, sinks
 
 
 def query_of_settled(start: Origin, built: Origin) -> Origin:
@@ -115,9 +115,6 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
             found, when, kinds = validation(checked, qualify, origin, value_of, validator, values_of, collection_of)
             if found:
                 return found, when == positive, kinds
-        if (verdict := _first_item_verdict(checked, validator)) is not None:
-            # `ok, error = check(name)` then `if not ok: raise`: the predicate's verdict (predicates.py)
-            return verdict[0], positive, verdict[1]
         # `if not x:`: where x tests false it is falsy ("", None, 0, an empty container), harmless anywhere
         return {test.id}, not positive, ALL
     if (
@@ -193,11 +190,6 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
             # `if options.cmd[0] in COMMANDS:` that item, the same way
             if origin is None or not lookups.is_untrusted(origin(right)):
                 names.add(path)
-        elif isinstance(right, ast.Name) and isinstance(left, ast.Constant) and left.value in REJECTED_PATH_PARTS:
-            # `if ".." in name: return False`: one of the three parts of a name safe in a path (taint.NO_PARENT)
-            names.add(right.id)
-            sinks = frozenset({REJECTED_PATH_PARTS[left.value]})
-            positive = not positive  # valid when the part is *not* in it
         elif isinstance(right, ast.Name) and isinstance(left, ast.Constant) and isinstance(left.value, str) and set(left.value) & _QUOTES:
             # `if "'" in name: abort(400)`: without quotes, the value cannot leave an XPath string literal
             # (XPath 1.0 has no escape inside literals; rejecting the quote is the usual defence)
@@ -283,23 +275,6 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
                     names.add(subject)
                     sinks = kinds
     return names, positive, sinks
-
-
-def _first_item_verdict(item: ast.expr | None, validator) -> tuple[set[str], frozenset[str]] | None:
-    """For `check(name)[0]` (the value flow binds to `ok` in `ok, error = check(name)`), with `check` a
-    predicate that gives its verdict as a tuple's first item: the names it validates where that item
-    is true, and for which sinks."""
-    if not (isinstance(item, ast.Subscript) and isinstance(item.value, ast.Call) and validator is not None):
-        return None
-    summary = validator(item.value.func)
-    names: set[str] = set()
-    kinds = ALL
-    for param, checked in summary.validates_first if summary is not None else ():
-        arg = astutil.argument_for(item.value, summary.params, param)
-        if arg is not None and (subject := _subject(arg)):
-            names.add(subject)
-            kinds = checked
-    return (names, kinds) if names else None
 
 
 # The start of a pattern that pins a URL's scheme and host (`^https?://(www\.)?example\.com/`,

@@ -14,11 +14,6 @@ predicate returns true (`if valid_filename(f): ...`, `if not valid_filename(f): 
 A guard nested in another statement (it may be skipped), a parameter given another value in the
 function (the check is then on something else), or any other `return` that is not `False` makes
 the function no such predicate.
-
-A predicate may also give its verdict as the first item of a tuple, with a reason after it
-(`return False, "no path separators"` ... `return True, ""`): what its rejections check is then
-valid where that item is true (`ok, error = check(name)` then `if not ok: raise ...`); the tuple
-itself is always true, so `if check(name):` says nothing.
 """
 
 from __future__ import annotations
@@ -28,22 +23,19 @@ import ast
 from secure_ls.engine import astutil, guards
 
 
-def checked_before_true(
-    func: ast.FunctionDef | ast.AsyncFunctionDef, qualify, validator=None, first_item: bool = False
-) -> tuple[tuple[str, frozenset[str]], ...]:
-    """(parameter, sink classes) each top-level rejection of such a predicate validates; with
-    `first_item`, of one that gives its verdict as the first item of a tuple."""
+def checked_before_true(func: ast.FunctionDef | ast.AsyncFunctionDef, qualify, validator=None) -> tuple[tuple[str, frozenset[str]], ...]:
+    """(parameter, sink classes) each top-level rejection of such a predicate validates."""
     body = func.body[1:] if func.body and _is_docstring(func.body[0]) else func.body
-    if not body or not _returns_constant(body[-1], True, first_item):
+    if not body or not _returns_constant(body[-1], True):
         return ()
     rejections = body[:-1]
-    if not all(_returns_constant(r, False, first_item) for r in astutil.returns_in(rejections)):
+    if not all(_returns_constant(r, False) for r in astutil.returns_in(rejections)):
         return ()
     params = {a.arg for a in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs)}
     params -= _rebound(func)
     checked: dict[str, frozenset[str]] = {}
     for stmt in rejections:
-        if not (isinstance(stmt, ast.If) and not stmt.orelse and len(stmt.body) == 1 and _returns_constant(stmt.body[0], False, first_item)):
+        if not (isinstance(stmt, ast.If) and not stmt.orelse and len(stmt.body) == 1 and _returns_constant(stmt.body[0], False)):
             continue
         names, valid_when_true, sinks = guards.validation(stmt.test, qualify, validator=validator)
         if valid_when_true:
@@ -57,12 +49,8 @@ def _is_docstring(stmt: ast.stmt) -> bool:
     return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
 
 
-def _returns_constant(stmt: ast.stmt, value: bool, first_item: bool = False) -> bool:
-    """`return value`; with `first_item`, `return value, ...` (a tuple starting with it)."""
-    verdict = stmt.value if isinstance(stmt, ast.Return) else None
-    if first_item:
-        verdict = verdict.elts[0] if isinstance(verdict, ast.Tuple) and len(verdict.elts) > 1 else None
-    return isinstance(verdict, ast.Constant) and verdict.value is value
+def _returns_constant(stmt: ast.stmt, value: bool) -> bool:
+    return isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Constant) and stmt.value.value is value
 
 
 

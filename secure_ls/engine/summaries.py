@@ -58,9 +58,6 @@ class FunctionSummary:
     returns_unknown: bool = False  # may return other non-constant data
     # (parameter, sink classes): a predicate; when it returns true, the argument is safe for them
     validates: tuple[tuple[str, frozenset[str]], ...] = ()
-    # the same, for a predicate that returns its verdict as a tuple's first item (`return False, "why"`):
-    # where that item is true (`ok, error = check(name)`, then `ok`), see predicates.checked_before_true
-    validates_first: tuple[tuple[str, frozenset[str]], ...] = ()
     # every return gives a tuple of this many items: (returns_params, returns_untrusted,
     # returns_unknown) of each item, so that `command, data, error = parse(request)` tells them apart
     elements: tuple[tuple, ...] = ()
@@ -206,7 +203,6 @@ def summarize_function(
         returns_untrusted=returns_untrusted,
         returns_unknown=returns_unknown,
         validates=guards.validated_parameters(func, qualify, analyzer.summary_of) or predicates.checked_before_true(func, qualify, analyzer.summary_of),
-        validates_first=predicates.checked_before_true(func, qualify, analyzer.summary_of, first_item=True) if len(elements) > 1 else (),
         elements=elements,
         ensures=_ensured(positional + kwonly, exits),
         ensures_when_found=_ensured(positional + kwonly, exits[:1] + analyzer.found_exits),

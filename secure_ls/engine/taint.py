@@ -82,12 +82,6 @@ class Sink(str, enum.Enum):
     # redirect to (see _sanitized).
     PATH_START = "path-start"
     NO_HOST_START = "no-host-start"
-    # nor these: three parts of "one name inside a directory" that checks may reject apart (`if "/" in
-    # name or "\\" in name: return False` then `if ".." in name: return False`): the value holds no
-    # "/", no "\\", no "..". A value that has all three is safe in a path (see _sanitized).
-    NO_SLASH = "no-slash"
-    NO_BACKSLASH = "no-backslash"
-    NO_PARENT = "no-parent"
 
     # behave as the plain string everywhere: equal to it, hashed like it (Enum hashes by
     # member name otherwise, and `"*" in frozenset({Sink.ANY})` would be False), printed as it
@@ -321,17 +315,9 @@ def _exposed(parts: frozenset[Part], markers: frozenset[str]) -> frozenset[Part]
 _SITE_PATH = frozenset({Sink.PATH_START, Sink.NO_HOST_START})
 
 
-# What a check that rejects a substring of a value says it no longer holds (`".." in name`).
-REJECTED_PATH_PARTS = {"/": Sink.NO_SLASH, "\\": Sink.NO_BACKSLASH, "..": Sink.NO_PARENT}
-_ONE_NAME = frozenset(REJECTED_PATH_PARTS.values())
-
-
 def _with_halves_joined(safe_for: frozenset[str]) -> frozenset[str]:
-    """`/` first, then no `/` or `\\` (checked in two tests): a path on this site, safe to redirect to.
-    No `/`, no `\\` and no `..` (in one test or several): one name in a directory, safe in a path."""
-    if _SITE_PATH <= safe_for:
-        safe_for = safe_for | {Sink.REDIRECT}
-    return safe_for | {Sink.PATH} if _ONE_NAME <= safe_for else safe_for
+    """`/` first, then no `/` or `\\` (checked in two tests): a path on this site, safe to redirect to."""
+    return safe_for | {Sink.REDIRECT} if _SITE_PATH <= safe_for else safe_for
 
 
 def _stepped(parts: frozenset[Part], step: Step) -> frozenset[Part]:

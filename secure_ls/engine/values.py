@@ -47,9 +47,8 @@ class ValueOrigins(ExpressionFacts):
                 for t, v in zip(target.elts, value.elts):
                     self._bind(t, self._origin(v), v, env)
             elif (items := self._returned_items(value, len(target.elts))) is not None:
-                verdict = self._verdict_item(value)  # `ok, error = check(name)`: ok is the check's verdict
-                for i, (t, item) in enumerate(zip(target.elts, items)):
-                    self._bind(t, item, verdict if i == 0 else None, env)  # `command, data, error = parse(request)`
+                for t, item in zip(target.elts, items):
+                    self._bind(t, item, None, env)  # `command, data, error = parse(request)`
             else:
                 for i, t in enumerate(target.elts):  # `opts, args = parser.parse_args()`: optparse's options come first
                     self._bind(t, origin, value if i == 0 and astutil.parses_options(value) else None, env)
@@ -612,14 +611,6 @@ class ValueOrigins(ExpressionFacts):
         if summary is None or len(summary.elements) != count:
             return None
         return [self._apply(summary, value, element=i) for i in range(count)]
-
-    def _verdict_item(self, value: ast.expr | None) -> ast.expr | None:
-        """`check(name)[0]`, for a call of a predicate that gives its verdict as a tuple's first item
-        (summaries.FunctionSummary.validates_first): what guards.validation reads in `if not ok:`."""
-        summary = self.summary_of(value.func) if isinstance(value, ast.Call) else None
-        if summary is None or not summary.validates_first:
-            return None
-        return ast.copy_location(ast.Subscript(value=value, slice=ast.Constant(0), ctx=ast.Load()), value)
 
     def _apply(self, summary: "FunctionSummary", node: ast.Call, element: int | None = None) -> Origin:
         positional: list[Origin] = []

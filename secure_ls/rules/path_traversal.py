@@ -83,9 +83,7 @@ class PathTraversal(Rule):
     Paths passed through `os.path.basename` or `werkzeug.utils.secure_filename`,
     cleaned by `re.sub` with a pattern that replaces every `/` and `\\` (also a
     compiled pattern imported from another module, or a class attribute such as
-    `self.LEGAL_NAME` bound to one in the class or a base class), made of a name a
-    check rejected when it holds `/`, `\\` or `..` (inline, or in a predicate
-    helper, also one that answers `(ok, reason)`: `ok, error = check(name)`),
+    `self.LEGAL_NAME` bound to one in the class or a base class of another module),
     checked with `startswith`/`is_relative_to`/`commonpath` before use, or
     served with `flask.send_from_directory` are not reported; nor is the
     request a transport sends (`send(self, request)` of a requests adapter,
