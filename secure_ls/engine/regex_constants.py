@@ -94,9 +94,10 @@ def known_patterns(resolver, units) -> tuple[tuple[str, str], ...]:
     if not reads:
         return ()
     attributes = {key[1:] for key in reads if key.startswith(".")}
-    imports = {name: qualified for u in units for name, qualified in u.bindings if qualified is not None}
+    # names bound once at the top level only, as ModuleSymbols.merge keeps them: a rebound one may hold either
     bound = collections.Counter(name for u in units for name, _ in u.bindings)
-    own = {name: dict(keywords).get("pattern") for u in units for name, keywords in u.made_with if bound[name] == 1}  # as ModuleSymbols.merge
+    imports = {name: qualified for u in units for name, qualified in u.bindings if qualified is not None and bound[name] == 1}
+    own = {name: dict(keywords).get("pattern") for u in units for name, keywords in u.made_with if bound[name] == 1}
     classes = [(key, kind, text) for key, kind, text in sources if kind != READ and key.split(".", 1)[1] in attributes]
     bases = {base for u in units for _, names in u.class_bases for base in names if base in imports} if attributes else set()
     wanted = {imports[n] for n in reads if n in imports} | {imports[t] for _, kind, t in classes if kind == ALIAS and t in imports}
