@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, NamedTuple, TypeVar
 
-from secure_ls.engine import constructions, own_storage_calls, summaries, toplevel
+from secure_ls.engine import constructions, own_storage_calls, regex_constants, summaries, toplevel
 from secure_ls.engine.context import Dispatch, UnitContext, indexed, walk
 from secure_ls.engine.fix_imports import FixImports
 from secure_ls.engine.model import AnalysisResult, Edit, Finding, Position, Span
@@ -241,6 +241,7 @@ class Engine:
         configurations = {name: _configuration(resolver, symbols, module, ask) for name, module, ask in _CONFIGURATION_ASKS}
         yaml_imported = yaml_extensions_imported(resolver, symbols)  # PyYAML's tags are the process's
         non_html_bases = non_html_bases_imported(resolver, symbols)  # a Tornado API handler's base in another module
+        patterns = regex_constants.known_patterns(resolver, symbols)  # `re.sub(self.LEGAL_NAME, ...)` of a base elsewhere
         # a notebook, a script, a migration: its own calls of its functions are all the calls
         closed_world = bool(path) and path.endswith(".ipynb") or self._constructors.runs_alone(units)
         # a serializer of the module that its objects only hand what they read from their own storage
@@ -255,6 +256,7 @@ class Engine:
             and all(getattr(previous.base, name) is found for name, found in configurations.items())
             and previous.base.yaml_extensions_imported == yaml_imported
             and previous.base.non_html_bases_imported == non_html_bases
+            and previous.base.known_patterns == patterns
         ):
             return previous.base, previous.base_fingerprint
         base = ModuleSymbols.merge(symbols)
@@ -265,6 +267,7 @@ class Engine:
             setattr(base, name, found)
         base.yaml_extensions_imported = yaml_imported
         base.non_html_bases_imported = non_html_bases
+        base.known_patterns = patterns
         return base, hash((base.fingerprint(), self.options.fingerprint()))
 
     def _external_summaries(self, previous: _Session | None, base: ModuleSymbols, resolver: ImportsResolver, on_disk: bool) -> tuple[dict, int]:

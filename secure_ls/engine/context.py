@@ -310,7 +310,7 @@ class UnitContext:
             declared=self.module.declared(),
             constructor_arguments=constructor_arguments,
             url_routes=self.module.url_routes,
-            made_with=self.module.made_with,
+            made_with=self.module.made_with_patterns(),
         )
         return analyzer
 

@@ -181,7 +181,7 @@ def summarize_function(
         class_name=class_name,
         class_bases=module.ancestors(module.class_bases.get(class_name, ())) if class_name else (),
         constant_values=(module.strings, module.scalars),
-        made_with=module.made_with,
+        made_with=module.made_with_patterns(),
     )
     qualify = analyzer._qualify
     exits = analyzer.track_exits()

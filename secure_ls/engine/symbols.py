@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from secure_ls.engine import astutil, catalog, frameworks, logconfig, own_storage_calls, record_literals, yaml_tags
+from secure_ls.engine import astutil, catalog, frameworks, logconfig, own_storage_calls, record_literals, regex_constants, yaml_tags
 from secure_ls.engine.bindings import Binding
 
 _BUILTINS = frozenset(dir(builtins))
@@ -88,6 +88,9 @@ class UnitSymbols:
     stored_fields: frozenset[str] = frozenset()
     # methods taking one argument of the unit's classes that use a pickle module (engine/own_storage_calls.py)
     pickling_methods: frozenset[str] = frozenset()
+    # the unit's class attributes bound to patterns and the names it reads as a substitution's pattern
+    # (engine/regex_constants.py)
+    pattern_sources: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass
@@ -146,6 +149,10 @@ class ModuleSymbols:
     # methods only ever handed bytes their callers read from their own storage (engine/own_storage_calls.py;
     # set by the analyzer, which reads the module's units for the calls of its pickling methods)
     own_storage_methods: frozenset[str] = frozenset()
+    pattern_sources: tuple[tuple[str, str, str], ...] = ()  # see UnitSymbols.pattern_sources
+    # imported names and class attributes (`Base.NAME`, its own classes' and imported bases') -> the
+    # text of the pattern they hold (set by the analyzer: regex_constants.known_patterns)
+    known_patterns: tuple[tuple[str, str], ...] = ()
 
     def declared(self) -> dict[str, "Declaration"]:
         """What the module declares about its own classes and aliases (see Declaration)."""
@@ -158,6 +165,12 @@ class ModuleSymbols:
                 cached[name] = replace(cached[name], literal_fields=fields) if name in cached else Declaration(name, literal_fields=fields)
             self.__dict__["_declared"] = cached
         return cached
+
+    def made_with_patterns(self) -> Mapping[str, tuple[tuple[str, object], ...]]:
+        """made_with, and the patterns known_patterns says imported names and class attributes hold."""
+        if not self.known_patterns:
+            return self.made_with
+        return {**self.made_with, **{key: (("pattern", text),) for key, text in self.known_patterns}}
 
     def factory_aliases(self) -> set[str]:
         """Names bound to what one of the module's dependency factories returns."""
@@ -219,6 +232,7 @@ class ModuleSymbols:
                 self.yaml_extensions_imported,
                 self.pickles_files,
                 self.own_storage_methods,
+                self.known_patterns,
                 self.prints_extra_fields,
                 self.starts_apps,
                 self.knows_users,
@@ -272,6 +286,7 @@ class ModuleSymbols:
             module.record_defaults.update(unit.record_defaults)
             module.constructions.extend(unit.constructions)
             module.stored_fields |= unit.stored_fields
+            module.pattern_sources += unit.pattern_sources
             for name in unit.matched_attributes:
                 module.matched_attributes[name] = module.matched_attributes.get(name, 0) + 1
         # A name rebound elsewhere is no longer known to be constant.
@@ -470,6 +485,7 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
         constructions=made,
         stored_fields=stored,
         pickling_methods=own_storage_calls.pickling_methods(tree) if text is None or _PICKLE_HINT.search(text) else frozenset(),
+        pattern_sources=regex_constants.pattern_sources(tree, reads=text is None or regex_constants.READ_HINT.search(text) is not None),
     )
 
 

@@ -539,6 +539,12 @@ class ValueOrigins(ExpressionFacts):
                 pattern = dict(self._made_with[node.id]).get("pattern")  # `NAME = re.compile("...")` of the module
                 return (ast.Constant(pattern), None) if compiled and pattern is not None else None
             node = bound if bound is not None else node
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == self._instance:
+            # `re.sub(self.LEGAL_NAME, ...)`: the class attribute, of this class or a base (regex_constants), no method replaces
+            keys = [f"{c}.{node.attr}" for c in (self._class, *self._class_bases) if f"{c}.{node.attr}" in self._made_with]
+            stored = self._instance_attributes is not None and node.attr in self._instance_attributes().origins
+            pattern = dict(self._made_with[keys[0]]).get("pattern") if keys and not stored else None
+            return (ast.Constant(pattern), None) if compiled and pattern is not None else None
         if compiled:
             if isinstance(node, ast.Call) and self._qualify(node.func) == "re.compile" and node.args:
                 return node.args[0], astutil.argument_for(node, ("pattern", "flags"), "flags")

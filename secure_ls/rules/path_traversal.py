@@ -81,6 +81,9 @@ class PathTraversal(Rule):
     reaches at most the parent folder (`..`), except through `..\\` on Windows.
 
     Paths passed through `os.path.basename` or `werkzeug.utils.secure_filename`,
+    cleaned by `re.sub` with a pattern that replaces every `/` and `\\` (also a
+    compiled pattern imported from another module, or a class attribute such as
+    `self.LEGAL_NAME` bound to one in the class or a base class of another module),
     checked with `startswith`/`is_relative_to`/`commonpath` before use, or
     served with `flask.send_from_directory` are not reported; nor is the
     request a transport sends (`send(self, request)` of a requests adapter,
