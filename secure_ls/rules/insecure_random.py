@@ -43,7 +43,9 @@ class InsecureRandom(Rule):
     repeated to build a value, are. A salt or nonce that only goes out in
     requests to another service (a token protocol's `s=` next to
     `t=md5(password + salt)`), or any other value only sent there (a
-    captcha key or device id the site asks for), is that service's
+    captcha key or device id the site asks for; an item of a dict of query
+    parameters the function fills, `params["cursor"] = ...`, and writes as
+    the query of a URL of that service, `build_query(params)`), is that service's
     protocol value: low confidence. A password, secret, one-time or
     verification code, session or reset value keeps its confidence even
     when only sent (an SMS or mail API carries it to a person). Also low
@@ -441,6 +443,65 @@ class InsecureRandom(Rule):
             """),
             where="random.choices(alphabet, k=12)",
             says="`random.choices` is used for `make_password`, but its output can be predicted",
+        ),
+        # a value the other service asks for in its query: the dict is filled item by item, then
+        # written as the query of a URL of that service (audit tier)
+        Example(
+            code("""
+                import random
+
+                def search_url(text, cursor, build_query):
+                    params = {"q": text, "verifyFp": "verify_" + "".join(random.choices("0123456789abcdef", k=7))}
+                    if cursor:
+                        params["cursor"] = str(cursor)
+                    query = build_query(params)
+                    return f"https://api.example.com/search?{query}"
+            """),
+            fixed=code("""
+                import random
+                import secrets
+
+                def search_url(text, cursor, build_query):
+                    params = {"q": text, "verifyFp": "verify_" + "".join(secrets.SystemRandom().choices("0123456789abcdef", k=7))}
+                    if cursor:
+                        params["cursor"] = str(cursor)
+                    query = build_query(params)
+                    return f"https://api.example.com/search?{query}"
+            """),
+            where='random.choices("0123456789abcdef", k=7)',
+            says="`random.choices` is used for `verifyFp`, which is sent to another service",
+        ),
+        # the same parameters also kept in a module cache: not only sent
+        Example(
+            code("""
+                import random
+
+                SEARCHES = {}
+
+                def search_url(text, cursor, build_query):
+                    params = {"q": text, "verifyFp": "verify_" + "".join(random.choices("0123456789abcdef", k=7))}
+                    if cursor:
+                        params["cursor"] = str(cursor)
+                    SEARCHES[text] = params
+                    query = build_query(params)
+                    return f"https://api.example.com/search?{query}"
+            """),
+            fixed=code("""
+                import random
+                import secrets
+
+                SEARCHES = {}
+
+                def search_url(text, cursor, build_query):
+                    params = {"q": text, "verifyFp": "verify_" + "".join(secrets.SystemRandom().choices("0123456789abcdef", k=7))}
+                    if cursor:
+                        params["cursor"] = str(cursor)
+                    SEARCHES[text] = params
+                    query = build_query(params)
+                    return f"https://api.example.com/search?{query}"
+            """),
+            where='random.choices("0123456789abcdef", k=7)',
+            says="`random.choices` is used for `verifyFp`, but its output can be predicted",
         ),
     ]
 

@@ -83,17 +83,23 @@ def _use(value: ast.expr, ctx, depth: int) -> str:
             return "send"  # requests.get(url, params=payload), session.get(url, headers=h), api_request(...)
         if attr in _LOOKUP_METHODS:
             return f"the hash is looked up (`{attr}(...)`)"
+        if attr in catalog.CONTAINER_WRITES and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and _new_container(func.value, ctx) and depth < MAX_DEPTH:
+            # params = [...]; params.append(("sign", h)); then params is sent or returned: the
+            # list being built goes where the function's own container goes
+            return _uses_of_reads(astutil.name_reads(web.function_body(ctx, value), func.value.id), ctx, depth)
         if attr in ("execute", "executemany"):
             sql = ctx.string_value(parent.args[0]) if parent.args else None
             if sql and sql.lstrip().lower().startswith(("insert", "update")) and " where " not in sql.lower().split(" set ", 1)[-1].split("?")[0]:
                 return "store"
             return "the hash is used in a query (a WHERE clause cannot match a salted hash)"
-        if (attr in _SERIALIZERS or attr.endswith("Request") or "url" in attr.lower() or _formats_text(func)) and depth < MAX_DEPTH:
+        if (attr in _SERIALIZERS or _QUERY_BUILDERS.match(attr) or attr.endswith("Request") or "url" in attr.lower() or _formats_text(func)) and depth < MAX_DEPTH:
             # json.dumps(payload), Request(url, data=...), update_url_query(url, {"key": h}),
             # "{}?key={}".format(base, h): where the result goes
             return use(parent, ctx, depth + 1)
         if attr[:1].isupper() or attr in ("create", "update", "insert", "insert_one", "save", "set", "setdefault", "append"):
             return "store"
+        if element is None and _forwarded_to_a_request(parent, value, ctx):
+            return "send"  # get_token(host, auth_data), whose function posts its parameter
         return f"the hash is passed to `{attr}(...)`"
     if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is value:
         targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
@@ -128,6 +134,8 @@ def _use(value: ast.expr, ctx, depth: int) -> str:
 # serializers whose text goes wherever their result goes.
 _SENDS = re.compile(r"^(get|post|put|patch|request|urlopen|load|fetch|send|sendall|download)$|_(request|call|post|get|fetch|send)$|^_?(api|rpc|download|request)_")
 _SERIALIZERS = frozenset({"dumps", "urlencode", "dict"})
+# Helpers that write a mapping as a URL's query text (`text.build_query(params)`), as urlencode does.
+_QUERY_BUILDERS = re.compile(r"^_?(build|encode|make)_?(query|qs|query_?string)$")
 # How a digest is read (hashlib, PyCryptodome, cryptography's `finalize()`), and methods that
 # only re-encode it.
 DIGESTS = frozenset({"hexdigest", "digest", "finalize"})
@@ -146,10 +154,15 @@ def sends(call: ast.Call, ctx) -> bool:
     """Whether a call sends a request to another party: a known HTTP client (`requests.get`), a
     client session's method given request keywords (`session.get(url, headers=...)`), or a
     method named for sending (`api_request`, `self.load(url, post=...)`, `_download_json(url, query=...)`)."""
-    attr = astutil.last_name(call.func)
+    return _sending(ctx.call_name(call) or "", astutil.last_name(call.func), {k.arg for k in call.keywords})
+
+
+def _sending(name: str, attr: str, keywords: set) -> bool:
+    """Whether a call of `name` (qualified where known; `attr`, its last part) given `keywords`
+    sends what it is given to another party (see sends)."""
     return (
-        catalog.SOURCE_NAMES.get(ctx.call_name(call) or "") in taint.OUTBOUND_SOURCES
-        or attr in catalog.HTTP_CLIENT_METHODS and any(k.arg in _REQUEST_KEYWORDS for k in call.keywords)
+        catalog.SOURCE_NAMES.get(name) in taint.OUTBOUND_SOURCES
+        or attr in catalog.HTTP_CLIENT_METHODS and bool(keywords & _REQUEST_KEYWORDS)
         or attr not in _LOOKUP_METHODS and bool(_SENDS.search(attr))
     )
 
@@ -226,6 +239,8 @@ def _uses_of_reads(reads: list[ast.Name], ctx, depth: int) -> str:
 def _filled(read: ast.Name, ctx) -> bool:
     """`params.update(CONSTANTS)`: the name is the container more goes into, not a way out."""
     parent = ctx.parent(read)
+    if isinstance(parent, ast.Subscript) and parent.value is read and isinstance(parent.ctx, ast.Store):
+        return True  # `params["cursor"] = page`: an item set, the container stays where it goes
     return isinstance(parent, ast.Attribute) and parent.value is read and parent.attr in catalog.CONTAINER_WRITES and isinstance(ctx.parent(parent), ast.Call)
 
 
@@ -254,6 +269,14 @@ def _callers_use(returned: ast.Return, element: int | None, ctx, depth: int) -> 
     return uses
 
 
+def _forwarded_to_a_request(call: ast.Call, argument: ast.expr, ctx) -> bool:
+    """Whether a function of the module or the workspace hands `argument` of `call` whole to a
+    request it sends (its summary's forwards: `get_token(host, auth_data)` with
+    `def get_token(host, auth_data): requests.post(url, data=auth_data)`)."""
+    found = [(callee, position) for callee, position, given, _ in ctx.forwarded(call) if given is argument]
+    return bool(found) and all(_sending(callee, callee.rsplit(".", 1)[-1], {position}) for callee, position in found)
+
+
 def _item_sent(target: ast.Subscript, ctx, depth: int) -> bool:
     """Whether the function reads the item `name["key"]` it stored the hash in, and sends it
     wherever it reads it."""
@@ -279,6 +302,17 @@ def _local_dict(name: ast.Name, ctx) -> bool:
     a request body or query being built, not a record the caller keeps."""
     values = ctx.assigned_values(name)
     return bool(values) and all(isinstance(v, (ast.Dict, ast.DictComp)) or isinstance(v, ast.Call) and astutil.last_name(v.func) in _NEW_MAPPINGS for v in values)
+
+
+def _new_container(name: ast.Name, ctx) -> bool:
+    """A name the function binds only to new dicts, lists or sets (`params = [("user", user)]`,
+    `parts = []`): a body or a query being built, whose items go where the name goes; not a
+    record or a cache the caller or the class keeps (an attribute, a parameter, a module global)."""
+    values = ctx.assigned_values(name)
+    here = ctx.enclosing_function(name)
+    if here is None or not values or any(ctx.enclosing_function(v) is not here for v in values):
+        return False
+    return _local_dict(name, ctx) or all(isinstance(v, (ast.List, ast.ListComp, ast.Set, ast.SetComp)) for v in values)
 
 
 # Calls that write to a database: a hash handed to one is a stored verifier, wherever the class sends.
