@@ -67,7 +67,8 @@ class WeakHash(Rule):
     `f"https://keys.example.com/{id}.key?s={signature}"`, also after further
     rounds of hashing and concatenation: nothing to change on this side),
     or made in a method of a class that sends requests to another service
-    (a site's API client signing its calls) where it is not compared,
+    (a site's API client signing its calls), or in a function of the module
+    that only such classes call, where it is not compared,
     kept in an attribute or written to a database,
     and so is one made in a function named for a challenge-response answer
     (`cram`, `challenge`, `ntlm`, `scramble`: the peer's protocol fixed it).

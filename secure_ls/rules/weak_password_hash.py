@@ -65,7 +65,9 @@ class WeakPasswordHash(Rule):
     `get_token(host, auth_data)` with `requests.post(url, data=auth_data)`),
     a password hashed in a class that sends requests to
     another service without comparing the hash or writing it to a database (a
-    site plugin's login), or in a function named for a challenge-response
+    site plugin's login) or in a function of the module that only such classes
+    call (`md5_crypt(password, salt)` for the plugin's `signin`; a function the
+    rest of the module calls too is judged as usual), or in a function named for a challenge-response
     answer (`cram`, `challenge`, `ntlm`, `scramble`: the peer's protocol
     fixes how the password is hashed), is that service's credential format:
     low confidence, no fix.

@@ -13,11 +13,11 @@ import ast
 import re
 import threading
 
-from secure_ls.engine import astutil, catalog, guards, taint
+from secure_ls.engine import astutil, catalog, guards, service_clients, taint
 from secure_ls.rules._support import hashing, web
 
 # Calls that find a row by the value they are given: a salted hash cannot be looked up.
-_LOOKUP_METHODS = frozenset({"filter", "filter_by", "get", "exclude", "where", "find", "find_one", "get_or_create", "first", "select"})
+_LOOKUP_METHODS = service_clients.LOOKUP_METHODS
 # How many steps `use` follows a hash through names, containers, calls and callers. A digest
 # re-encoded and hashed again takes four or five steps a round (`md5(f"{h}".encode()).hexdigest()`),
 # so this is generous; _MAX_NODES bounds the work.
@@ -130,9 +130,7 @@ def _use(value: ast.expr, ctx, depth: int) -> str:
     return _UNFOLLOWED
 
 
-# Calls that send what they are given to another party (an HTTP client, an API wrapper), and
-# serializers whose text goes wherever their result goes.
-_SENDS = re.compile(r"^(get|post|put|patch|request|urlopen|load|fetch|send|sendall|download)$|_(request|call|post|get|fetch|send)$|^_?(api|rpc|download|request)_")
+# Serializers whose text goes wherever their result goes.
 _SERIALIZERS = frozenset({"dumps", "urlencode", "dict"})
 # Helpers that write a mapping as a URL's query text (`text.build_query(params)`), as urlencode does.
 _QUERY_BUILDERS = re.compile(r"^_?(build|encode|make)_?(query|qs|query_?string)$")
@@ -142,11 +140,9 @@ DIGESTS = frozenset({"hexdigest", "digest", "finalize"})
 _TEXT_METHODS = frozenset({"hex", "decode", "encode", "upper", "lower"})
 
 
-# Keywords of an HTTP client's request methods (requests, httpx, aiohttp sessions): a `get`
-# given one of them sends a request; a mapping's `get` takes none.
-_REQUEST_KEYWORDS = frozenset({"params", "headers", "data", "json", "cookies", "files", "auth"})
-# Of those, the ones only a request has: a record (`Model(data=...)`) takes the others too;
-# and a URL's query (`update_url_query(url, query=params)`, `_download_json(url, query=...)`).
+# Of the keywords of an HTTP client's request methods (service_clients.REQUEST_KEYWORDS), the
+# ones only a request has: a record (`Model(data=...)`) takes the others too; and a URL's query
+# (`update_url_query(url, query=params)`, `_download_json(url, query=...)`).
 _REQUEST_PARTS = frozenset({"params", "headers", "cookies", "query"})
 
 
@@ -154,17 +150,7 @@ def sends(call: ast.Call, ctx) -> bool:
     """Whether a call sends a request to another party: a known HTTP client (`requests.get`), a
     client session's method given request keywords (`session.get(url, headers=...)`), or a
     method named for sending (`api_request`, `self.load(url, post=...)`, `_download_json(url, query=...)`)."""
-    return _sending(ctx.call_name(call) or "", astutil.last_name(call.func), {k.arg for k in call.keywords})
-
-
-def _sending(name: str, attr: str, keywords: set) -> bool:
-    """Whether a call of `name` (qualified where known; `attr`, its last part) given `keywords`
-    sends what it is given to another party (see sends)."""
-    return (
-        catalog.SOURCE_NAMES.get(name) in taint.OUTBOUND_SOURCES
-        or attr in catalog.HTTP_CLIENT_METHODS and bool(keywords & _REQUEST_KEYWORDS)
-        or attr not in _LOOKUP_METHODS and bool(_SENDS.search(attr))
-    )
+    return service_clients.sends(ctx.call_name(call) or "", astutil.last_name(call.func), {k.arg for k in call.keywords})
 
 
 # Calls that hand back the text they are given in another encoding: what they return was answered
@@ -274,7 +260,7 @@ def _forwarded_to_a_request(call: ast.Call, argument: ast.expr, ctx) -> bool:
     request it sends (its summary's forwards: `get_token(host, auth_data)` with
     `def get_token(host, auth_data): requests.post(url, data=auth_data)`)."""
     found = [(callee, position) for callee, position, given, _ in ctx.forwarded(call) if given is argument]
-    return bool(found) and all(_sending(callee, callee.rsplit(".", 1)[-1], {position}) for callee, position in found)
+    return bool(found) and all(service_clients.sends(callee, callee.rsplit(".", 1)[-1], {position}) for callee, position in found)
 
 
 def _item_sent(target: ast.Subscript, ctx, depth: int) -> bool:
@@ -324,12 +310,17 @@ def in_a_client_of_a_service(made: ast.Call, ctx) -> bool:
     logging in to a site, a site's API client, a notification client), to be kept or sent in
     that service's format: a password hashed there is the user's credential for that service,
     a signature or token is what that service's protocol asks for; neither is a verifier this
-    program checks. Not where the method compares the hash or writes to a database."""
+    program checks. So is one made in a top-level function of the module that only such classes
+    call (`md5_crypt(password, salt)` called by the plugin's `signin`: ModuleSymbols.service_helpers).
+    Not where the method or function compares the hash or writes to a database."""
     func = ctx.enclosing_function(made)
     cls = next((a for a in ctx.ancestors(made) if isinstance(a, ast.ClassDef)), None)
-    if func is None or cls is None:
+    if func is None:
         return False
-    if not any(isinstance(n, ast.Call) and sends(n, ctx) for n in astutil.walk(cls)):
+    if cls is None:
+        if not (ctx.parent(func) is ctx.tree and func.name in ctx.module.service_helpers):
+            return False
+    elif not any(isinstance(n, ast.Call) and sends(n, ctx) for n in astutil.walk(cls)):
         return False
     stmt = ctx.statement(made)
     kept_in = {ctx.text(t) for t in stmt.targets} if isinstance(stmt, ast.Assign) else set()

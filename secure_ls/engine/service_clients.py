@@ -1,0 +1,73 @@
+"""Calls that send requests to another service, and the module's functions only its service
+clients call.
+
+A class whose methods send requests (a site plugin logging in, an API client signing its calls)
+computes what that service's protocol asks for; so does a top-level helper of the module that
+only such classes call (`md5_crypt(password, salt)` called from the plugin's `signin`, a
+`password_data(user, password)` the plugin posts). The helpers are a module fact: each unit
+says which names its sending classes call and which names the rest of it calls
+(UnitSymbols.service_calls, other_calls), and ModuleSymbols.merge keeps the names only the
+first call.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from secure_ls.engine import astutil, catalog, taint
+
+# Methods named for sending what they are given (`api_request`, `self.load(url, post=...)`,
+# `_download_json(url, query=...)`): an application's own request wrappers, whoever built them.
+SENDING_NAMES = re.compile(r"^(get|post|put|patch|request|urlopen|load|fetch|send|sendall|download)$|_(request|call|post|get|fetch|send)$|^_?(api|rpc|download|request)_")
+# Keywords of an HTTP client's request methods (requests, httpx, aiohttp sessions): a `get`
+# given one of them sends a request; a mapping's `get` takes none.
+REQUEST_KEYWORDS = frozenset({"params", "headers", "data", "json", "cookies", "files", "auth"})
+# Calls that find a row by the value they are given, never a request, whatever their name.
+LOOKUP_METHODS = frozenset({"filter", "filter_by", "get", "exclude", "where", "find", "find_one", "get_or_create", "first", "select"})
+
+
+def sends(name: str, attr: str, keywords: set) -> bool:
+    """Whether a call of `name` (qualified where known; `attr`, its last part) given `keywords`
+    sends what it is given to another party: a known HTTP client (`requests.get`), a client
+    session's method given request keywords (`session.get(url, headers=...)`), or a method named
+    for sending (`api_request`, `self.load(url, post=...)`)."""
+    return (
+        catalog.SOURCE_NAMES.get(name) in taint.OUTBOUND_SOURCES
+        or attr in catalog.HTTP_CLIENT_METHODS and bool(keywords & REQUEST_KEYWORDS)
+        or attr not in LOOKUP_METHODS and bool(SENDING_NAMES.search(attr))
+    )
+
+
+def sends_requests(cls: ast.ClassDef) -> bool:
+    """Whether a method of the class sends a request (by the calls as spelled)."""
+    return any(isinstance(n, ast.Call) and _call_sends(n) for n in astutil.walk(cls))
+
+
+def _call_sends(call: ast.Call) -> bool:
+    return sends(astutil.dotted(call.func) or "", astutil.last_name(call.func), {k.arg for k in call.keywords})
+
+
+# A unit that may hold a class sending requests: a class, and a call named like a sending one.
+_CLIENT_HINT = re.compile(r"^class |\b(get|post|put|patch|request|urlopen|load|fetch|send|download)\w*\(|_(request|call|post|get|fetch|send)\(", re.MULTILINE)
+# A call of a bare name in the text, not its definition (an over-approximation: strings and
+# comments count too, which only keeps a function from being taken for a helper).
+_BARE_CALL = re.compile(r"(?<![\w.])(?<!def )(?<!class )([A-Za-z_]\w*)\s*\(")
+
+
+def calls(tree: ast.Module, text: str | None) -> tuple[frozenset[str], frozenset[str]]:
+    """(the names the unit's top-level classes that send requests call as bare names, the names
+    the rest of the unit calls so)."""
+    clients = [
+        stmt for stmt in tree.body
+        if isinstance(stmt, ast.ClassDef) and (text is None or _CLIENT_HINT.search(text)) and sends_requests(stmt)
+    ]
+    if not clients and text is not None:
+        return frozenset(), frozenset(_BARE_CALL.findall(text))
+    inside = {id(n) for cls in clients for n in astutil.walk(cls)}
+    service: set[str] = set()
+    other: set[str] = set()
+    for node in astutil.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            (service if id(node) in inside else other).add(node.func.id)
+    return frozenset(service), frozenset(other)
