@@ -13,6 +13,7 @@ first call.
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 
 from secure_ls.engine import astutil, catalog, taint
@@ -39,35 +40,45 @@ def sends(name: str, attr: str, keywords: set) -> bool:
     )
 
 
-def sends_requests(cls: ast.ClassDef) -> bool:
-    """Whether a method of the class sends a request (by the calls as spelled)."""
-    return any(isinstance(n, ast.Call) and _call_sends(n) for n in astutil.walk(cls))
-
-
 def _call_sends(call: ast.Call) -> bool:
-    return sends(astutil.dotted(call.func) or "", astutil.last_name(call.func), {k.arg for k in call.keywords})
+    attr = astutil.last_name(call.func)
+    if attr not in catalog.HTTP_CLIENT_METHODS and not SENDING_NAMES.search(attr):
+        return False  # the common case, settled by the name (a DNS resolver's query carries none of the program's data)
+    return sends(astutil.dotted(call.func) or "", attr, {k.arg for k in call.keywords})
 
 
-# A unit that may hold a class sending requests: a class, and a call named like a sending one.
-_CLIENT_HINT = re.compile(r"^class |\b(get|post|put|patch|request|urlopen|load|fetch|send|download)\w*\(|_(request|call|post|get|fetch|send)\(", re.MULTILINE)
-# A call of a bare name in the text, not its definition (an over-approximation: strings and
-# comments count too, which only keeps a function from being taken for a helper).
-_BARE_CALL = re.compile(r"(?<![\w.])(?<!def )(?<!class )([A-Za-z_]\w*)\s*\(")
+# A unit that may hold a class sending requests: an HTTP client's module, a method named for
+# sending, or a request keyword. Missing one only misses a helper (its hashes stay reported).
+_CLIENT_HINT = re.compile(
+    r"\b(requests|httpx|urllib3?|urlopen)\b|\.(post|put|patch|request|load|fetch|send|sendall|download)\(|_(request|call|post|get|fetch|send)\("
+    r"|\b_?(api|rpc|download|request)_\w*\(|\b(params|headers|json|cookies|auth)\s*="
+)
+# A call of a bare name in the text (an over-approximation: strings and comments count too,
+# which only keeps a function from being taken for a helper); and the names the text defines.
+_BARE_CALL = re.compile(r"(?:^|[^\w.])([A-Za-z_]\w*)(?=\s*\()", re.MULTILINE)
+_DEFINITION = re.compile(r"\b(?:def|class)\s+(\w+)")
 
 
 def calls(tree: ast.Module, text: str | None) -> tuple[frozenset[str], frozenset[str]]:
     """(the names the unit's top-level classes that send requests call as bare names, the names
-    the rest of the unit calls so)."""
-    clients = [
-        stmt for stmt in tree.body
-        if isinstance(stmt, ast.ClassDef) and (text is None or _CLIENT_HINT.search(text)) and sends_requests(stmt)
-    ]
-    if not clients and text is not None:
-        return frozenset(), frozenset(_BARE_CALL.findall(text))
-    inside = {id(n) for cls in clients for n in astutil.walk(cls)}
+    the rest of the unit calls so). A unit of one statement is first read from its text: only a
+    class that calls a function by name and may send is walked."""
+    if text is not None and len(tree.body) == 1:
+        named = frozenset(_BARE_CALL.findall(text)) - _BUILTINS - frozenset(_DEFINITION.findall(text))
+        stmt = tree.body[0]
+        if not (named and isinstance(stmt, ast.ClassDef) and _CLIENT_HINT.search(text) and _sends_requests(stmt)):
+            return frozenset(), named
     service: set[str] = set()
     other: set[str] = set()
-    for node in astutil.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            (service if id(node) in inside else other).add(node.func.id)
+    for stmt in tree.body:
+        called = {n.func.id for n in astutil.walk(stmt) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)} - _BUILTINS
+        (service if isinstance(stmt, ast.ClassDef) and _sends_requests(stmt) else other).update(called)
     return frozenset(service), frozenset(other)
+
+
+def _sends_requests(cls: ast.ClassDef) -> bool:
+    """Whether a method of the class sends a request (by the calls as spelled)."""
+    return any(isinstance(n, ast.Call) and _call_sends(n) for n in astutil.walk(cls))
+
+
+_BUILTINS = frozenset(dir(builtins))
