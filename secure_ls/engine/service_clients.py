@@ -3,11 +3,11 @@ clients call.
 
 A class whose methods send requests (a site plugin logging in, an API client signing its calls)
 computes what that service's protocol asks for; so does a top-level helper of the module that
-only such classes call (`md5_crypt(password, salt)` called from the plugin's `signin`, a
-`password_data(user, password)` the plugin posts). The helpers are a module fact: each unit
-says which names its sending classes call and which names the rest of it calls
-(UnitSymbols.service_calls, other_calls), and ModuleSymbols.merge keeps the names only the
-first call.
+only such classes call, never comparing what it returns (`md5_crypt(password, salt)` called
+from the plugin's `signin`, a `password_data(user, password)` the plugin posts). The helpers
+are a module fact: each unit says which names its sending classes call and which names the
+rest of it calls, or those classes compare (UnitSymbols.service_calls, other_calls), and
+ModuleSymbols.merge keeps the names only the first call.
 """
 
 from __future__ import annotations
@@ -72,7 +72,17 @@ def calls(tree: ast.Module, text: str | None) -> tuple[frozenset[str], frozenset
     other: set[str] = set()
     for stmt in tree.body:
         called = {n.func.id for n in astutil.walk(stmt) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)} - _BUILTINS
-        (service if isinstance(stmt, ast.ClassDef) and _sends_requests(stmt) else other).update(called)
+        if isinstance(stmt, ast.ClassDef) and _sends_requests(stmt):
+            # `if pin_hash != hash_pin(self.pin)`: a class that compares what the function returns
+            # checks a verifier with it, whatever else it sends
+            compared = {
+                side.func.id for n in astutil.walk(stmt) if isinstance(n, ast.Compare)
+                for side in (n.left, *n.comparators) if isinstance(side, ast.Call) and isinstance(side.func, ast.Name)
+            }
+            service.update(called - compared)
+            other.update(compared)
+        else:
+            other.update(called)
     return frozenset(service), frozenset(other)
 
 

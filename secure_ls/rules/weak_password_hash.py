@@ -67,7 +67,8 @@ class WeakPasswordHash(Rule):
     another service without comparing the hash or writing it to a database (a
     site plugin's login) or in a function of the module that only such classes
     call (`md5_crypt(password, salt)` for the plugin's `signin`; a function the
-    rest of the module calls too is judged as usual), or in a function named for a challenge-response
+    rest of the module calls too, or whose result the class compares, is judged
+    as usual), or in a function named for a challenge-response
     answer (`cram`, `challenge`, `ntlm`, `scramble`: the peer's protocol
     fixes how the password is hashed), is that service's credential format:
     low confidence, no fix.

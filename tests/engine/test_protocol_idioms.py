@@ -280,6 +280,9 @@ def test_a_password_hashed_by_a_helper_only_service_clients_call_is_the_audit_ti
     # the same helper also called by code that stores what it returns: a verifier too
     stored = code + "\n\ndef register(db, user, password):\n    db.insert({'user': user, 'pw': login_digest(password, '')})\n"
     assert _confidence(stored, "SLS301") == ["high"]
+    # the client class also compares what the helper returns: a verifier it checks
+    checked = code + "\n    def check(self, stored, password):\n        return stored == login_digest(password, '')\n"
+    assert _confidence(checked, "SLS301") == ["high"]
     # a helper that writes the hash to a database itself, whoever calls it
     writes = code.replace("    return hashlib.md5(", "    db.add(password)\n    return hashlib.md5(")
     assert _confidence(writes, "SLS301") == ["high"]

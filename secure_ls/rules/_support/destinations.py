@@ -311,7 +311,8 @@ def in_a_client_of_a_service(made: ast.Call, ctx) -> bool:
     that service's format: a password hashed there is the user's credential for that service,
     a signature or token is what that service's protocol asks for; neither is a verifier this
     program checks. So is one made in a top-level function of the module that only such classes
-    call (`md5_crypt(password, salt)` called by the plugin's `signin`: ModuleSymbols.service_helpers).
+    call, never comparing what it returns (`md5_crypt(password, salt)` called by the plugin's
+    `signin`: ModuleSymbols.service_helpers).
     Not where the method or function compares the hash or writes to a database."""
     func = ctx.enclosing_function(made)
     cls = next((a for a in ctx.ancestors(made) if isinstance(a, ast.ClassDef)), None)
