@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from secure_ls.engine import astutil, catalog, frameworks, logconfig, own_storage_calls, record_literals, regex_constants, yaml_tags
+from secure_ls.engine import astutil, catalog, frameworks, logconfig, own_storage_calls, record_literals, regex_constants, service_clients, yaml_tags
 from secure_ls.engine.bindings import Binding
 
 _BUILTINS = frozenset(dir(builtins))
@@ -91,6 +91,10 @@ class UnitSymbols:
     # the unit's class attributes bound to patterns and the names it reads as a substitution's pattern
     # (engine/regex_constants.py)
     pattern_sources: tuple[tuple[str, str, str], ...] = ()
+    # names the unit's classes that send requests call as bare names, and names the rest of it calls
+    # so (engine/service_clients.py: the module's helpers of its service clients)
+    service_calls: frozenset[str] = frozenset()
+    other_calls: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -133,6 +137,7 @@ class ModuleSymbols:
     cors_origins: object = None  # what its configuration gives flask-cors's CORS_ORIGINS (engine/corsconfig.CorsOrigins)
     class_bases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # see UnitSymbols.class_bases
     tabled_functions: set[str] = field(default_factory=set)  # see UnitSymbols.tabled_functions
+    service_helpers: set[str] = field(default_factory=set)  # called only by classes that send requests
     # attribute -> how many of the module's units match on it (see matched_attributes)
     matched_attributes: dict[str, int] = field(default_factory=dict)
     # names bound at top level by `NAME = f(...)` whose very next top-level statement is `f(NAME)`:
@@ -221,6 +226,7 @@ class ModuleSymbols:
                 frozenset(self.dependency_factories),
                 frozenset(self.class_bases.items()),
                 frozenset(self.tabled_functions),
+                frozenset(self.service_helpers),
                 frozenset(self.matched_attributes.items()),
                 frozenset(self.handed_back),
                 frozenset(self.non_html_handlers),
@@ -281,6 +287,7 @@ class ModuleSymbols:
             module.knows_users = module.knows_users or unit.knows_users
             module.class_bases.update(unit.class_bases)
             module.tabled_functions |= unit.tabled_functions
+            module.service_helpers |= unit.service_calls
             module.non_html_handlers |= unit.non_html_handlers
             module.data_functions |= unit.data_functions
             module.record_defaults.update(unit.record_defaults)
@@ -289,6 +296,7 @@ class ModuleSymbols:
             module.pattern_sources += unit.pattern_sources
             for name in unit.matched_attributes:
                 module.matched_attributes[name] = module.matched_attributes.get(name, 0) + 1
+        module.service_helpers -= {name for unit in units for name in unit.other_calls}
         # A name rebound elsewhere is no longer known to be constant.
         module.constants = {n for n in module.constants if counts.get(n) == 1}
         module.data_functions = frameworks.data_closure(
@@ -440,6 +448,7 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
                     if keywords:
                         made_with.append((targets[0].id, keywords))
     made, stored = record_literals.construction_facts(tree)
+    service, other = service_clients.calls(tree, text)
     return UnitSymbols(
         tuple(bindings),
         frozenset(constants),
@@ -486,6 +495,7 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
         stored_fields=stored,
         pickling_methods=own_storage_calls.pickling_methods(tree) if text is None or _PICKLE_HINT.search(text) else frozenset(),
         pattern_sources=regex_constants.pattern_sources(tree, reads=text is None or regex_constants.READ_HINT.search(text) is not None),
+        service_calls=service, other_calls=other,
     )
 
 

@@ -6,12 +6,9 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import confirmations, destinations, naming
+from secure_ls.rules._support import confirmations, destinations, naming, random_draws
 from secure_ls.rules.base import Example, Rule, code
 
-_RANDOM_FUNCTIONS = frozenset(
-    {"random", "randint", "randrange", "choice", "choices", "sample", "getrandbits", "uniform", "randbytes", "shuffle", "triangular"}
-)
 _PURPOSE_WORDS = frozenset(
     {"token", "secret", "password", "passwd", "pwd", "salt", "key", "otp", "totp", "nonce", "session", "csrf", "pin", "apikey", "reset", "verification", "verify", "confirmation", "activation", "invite", "iv", "auth", "code", "captcha", "credential", "remember"}
 )
@@ -46,7 +43,9 @@ class InsecureRandom(Rule):
     repeated to build a value, are. A salt or nonce that only goes out in
     requests to another service (a token protocol's `s=` next to
     `t=md5(password + salt)`), or any other value only sent there (a
-    captcha key or device id the site asks for), is that service's
+    captcha key or device id the site asks for; an item of a dict of query
+    parameters the function fills, `params["cursor"] = ...`, and writes as
+    the query of a URL of that service, `build_query(params)`), is that service's
     protocol value: low confidence. A password, secret, one-time or
     verification code, session or reset value keeps its confidence even
     when only sent (an SMS or mail API carries it to a person). Also low
@@ -445,24 +444,83 @@ class InsecureRandom(Rule):
             where="random.choices(alphabet, k=12)",
             says="`random.choices` is used for `make_password`, but its output can be predicted",
         ),
+        # a value the other service asks for in its query: the dict is filled item by item, then
+        # written as the query of a URL of that service (audit tier)
+        Example(
+            code("""
+                import random
+
+                def search_url(text, cursor, build_query):
+                    params = {"q": text, "verifyFp": "verify_" + "".join(random.choices("0123456789abcdef", k=7))}
+                    if cursor:
+                        params["cursor"] = str(cursor)
+                    query = build_query(params)
+                    return f"https://api.example.com/search?{query}"
+            """),
+            fixed=code("""
+                import random
+                import secrets
+
+                def search_url(text, cursor, build_query):
+                    params = {"q": text, "verifyFp": "verify_" + "".join(secrets.SystemRandom().choices("0123456789abcdef", k=7))}
+                    if cursor:
+                        params["cursor"] = str(cursor)
+                    query = build_query(params)
+                    return f"https://api.example.com/search?{query}"
+            """),
+            where='random.choices("0123456789abcdef", k=7)',
+            says="`random.choices` is used for `verifyFp`, which is sent to another service",
+        ),
+        # the same parameters also kept in a module cache: not only sent
+        Example(
+            code("""
+                import random
+
+                SEARCHES = {}
+
+                def search_url(text, cursor, build_query):
+                    params = {"q": text, "verifyFp": "verify_" + "".join(random.choices("0123456789abcdef", k=7))}
+                    if cursor:
+                        params["cursor"] = str(cursor)
+                    SEARCHES[text] = params
+                    query = build_query(params)
+                    return f"https://api.example.com/search?{query}"
+            """),
+            fixed=code("""
+                import random
+                import secrets
+
+                SEARCHES = {}
+
+                def search_url(text, cursor, build_query):
+                    params = {"q": text, "verifyFp": "verify_" + "".join(secrets.SystemRandom().choices("0123456789abcdef", k=7))}
+                    if cursor:
+                        params["cursor"] = str(cursor)
+                    SEARCHES[text] = params
+                    query = build_query(params)
+                    return f"https://api.example.com/search?{query}"
+            """),
+            where='random.choices("0123456789abcdef", k=7)',
+            says="`random.choices` is used for `verifyFp`, but its output can be predicted",
+        ),
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
         name = ctx.call_name(node) or ""
-        if not name.startswith("random.") or name[len("random.") :] not in _RANDOM_FUNCTIONS:
+        if not name.startswith("random.") or name[len("random.") :] not in random_draws.RANDOM_FUNCTIONS:
             return
         function = name[len("random.") :]
-        if function == "choice" and _picks_an_existing_value(node, ctx):
+        if function == "choice" and random_draws.picks_an_existing_value(node, ctx):
             return
-        if function == "shuffle" and _shuffles_a_temporary(node):
+        if function == "shuffle" and random_draws.shuffles_a_temporary(node):
             return  # `random.shuffle(list(password))`: the shuffled copy is dropped, nothing random is kept
-        if _is_a_coin_flip(node, ctx):
+        if random_draws.is_a_coin_flip(node, ctx):
             return  # `if random.random() < 0.25:`: a branch taken by chance, no value comes out
         purpose = self._purpose(node, ctx)
         if purpose is None or confirmations.typed_back_by_whom_it_is_shown(node, ctx):
             return
         fix = self._fix(node, function, ctx)
-        outcomes = _guessable_outcomes(node, function, ctx) if "salt" in naming.words(purpose.strip("`")) else None
+        outcomes = random_draws.guessable_outcomes(node, function, ctx) if "salt" in naming.words(purpose.strip("`")) else None
         if outcomes is not None:
             # `salt = random.randrange(0, 16)`: a salt is kept or sent beside what it salts, so
             # predicting it reveals nothing; with sixteen values, its range is what limits it (audit tier)
@@ -549,15 +607,13 @@ class InsecureRandom(Rule):
             if isinstance(ctx.parent(node), (ast.BinOp, ast.UnaryOp, ast.Attribute, ast.Subscript, ast.Compare)) and low:
                 text = f"({text})"
             edit = ctx.replace(node, text)
-        elif function in _RANDOM_FUNCTIONS:
+        elif function in random_draws.RANDOM_FUNCTIONS:
             edit = ctx.replace(callee, f"secrets.SystemRandom().{function}")
         else:
             return None
         return Fix("Use the secrets module", (edit,), safe=True, imports=("import secrets",))
 
 
-_COMPREHENSIONS = (ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp)
-_LOOPS = (ast.For, ast.AsyncFor, ast.While)
 
 
 # What a person types or holds to prove who they are, or what lets a holder in: sent through
@@ -654,36 +710,6 @@ def _stored_name(target: ast.expr) -> str | None:
     return name
 
 
-def _is_a_coin_flip(call: ast.Call, ctx) -> bool:
-    """`random.random() > 0.75`, `randint(1, 6) <= 2`, `randint(0, 1) == 0`: the number is only
-    ordered against a bound, or compared with a constant, to take a branch by chance; nothing
-    random is kept or shown, so there is no secret to predict."""
-    parent = ctx.parent(call)
-    if not isinstance(parent, ast.Compare):
-        return False
-    if all(isinstance(op, (ast.Lt, ast.LtE, ast.Gt, ast.GtE)) for op in parent.ops):
-        return True
-    others = [o for o in [parent.left, *parent.comparators] if o is not call]
-    return all(isinstance(op, (ast.Eq, ast.NotEq)) for op in parent.ops) and all(isinstance(o, ast.Constant) for o in others)
-
-
-# Calls that always build a new list (or bytearray): shuffled in place as an argument, the
-# result is referenced by nothing once the call returns.
-_NEW_SEQUENCE_CALLS = frozenset({"list", "sorted", "bytearray"})
-
-
-def _shuffles_a_temporary(call: ast.Call) -> bool:
-    """`random.shuffle(list(password))`, `random.shuffle([a, b, c])`: `shuffle` works in place and
-    returns None, so shuffling a sequence built in the call itself changes nothing the program
-    keeps. Not a name, attribute or item (`random.shuffle(chars)`: the list that is then used)."""
-    if len(call.args) != 1:
-        return False
-    seq = call.args[0]
-    if isinstance(seq, (ast.List, ast.ListComp)):
-        return True
-    return isinstance(seq, ast.Call) and isinstance(seq.func, ast.Name) and seq.func.id in _NEW_SEQUENCE_CALLS
-
-
 def _sent(call: ast.Call, ctx) -> bool:
     """Whether the value the random call makes (the whole right-hand side it is part of) only
     goes out in requests to another service (rules/_support/destinations.py)."""
@@ -693,77 +719,5 @@ def _sent(call: ast.Call, ctx) -> bool:
     return False
 
 
-def _picks_an_existing_value(call: ast.Call, ctx) -> bool:
-    """`api_key = random.choice(api_keys)`: one pick among values the program already holds makes
-    no new secret, so its predictability gives nothing away. Not a pick of characters or numbers
-    (`random.choice(string.ascii_letters)`, `random.choice(range(10 ** 6))`), nor picks repeated
-    to build a value (`"".join(random.choice(words) for _ in range(4))`)."""
-    if len(call.args) != 1 or call.keywords:
-        return False
-    pool = call.args[0]
-    if isinstance(pool, ast.Call) and astutil.last_name(pool.func) == "range":
-        return False
-    if ctx.string_value(pool) is not None or astutil.last_name(pool).startswith(("ascii_", "digits", "hexdigits", "octdigits", "punctuation", "printable", "letters")):
-        return False  # an alphabet: the pick is a character of a new string
-    for anc in ctx.ancestors(call):
-        if isinstance(anc, _COMPREHENSIONS) or isinstance(anc, _LOOPS) and _accumulated(call, ctx):
-            return False
-        if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            break
-    return True
-
-
-def _accumulated(call: ast.Call, ctx) -> bool:
-    """In a loop, whether the pick adds to a value built across iterations: `token += random.choice(...)`,
-    `parts.append(random.choice(...))`, `prefix + random.choice(...)`. A pick a loop returns or
-    stores once (`api_key = random.choice(found); return api_key`) builds nothing."""
-    if isinstance(ctx.statement(call), ast.AugAssign):
-        return True
-    parent = ctx.parent(call)
-    return isinstance(parent, (ast.BinOp, ast.JoinedStr, ast.FormattedValue)) or isinstance(parent, ast.Call) and call in parent.args
-
-
 def _contains(tree: ast.AST, node: ast.AST) -> bool:
     return any(sub is node for sub in astutil.walk(tree))
-
-
-# At most this many outcomes (ten bits): a salt this short is limited by its range, whatever
-# generator draws it.
-_GUESSABLE_OUTCOMES = 1024
-
-
-def _guessable_outcomes(call: ast.Call, function: str, ctx) -> int | None:
-    """For a salt's draw, how many values it can give, when that is at most _GUESSABLE_OUTCOMES and the draw
-    is the only one its function makes, outside any loop or comprehension (`randint(1, 1000)`,
-    `randrange(0, 15)`, `getrandbits(8)`, `choice("abc")`); else None. Draws repeated or
-    combined (`"".join(str(randint(0, 9)) for _ in range(6))`, two draws joined) make a larger
-    value, so they are judged as usual."""
-    args = [astutil.constant_int(a) for a in call.args]
-    if call.keywords or None in args:
-        count = None
-        if function == "choice" and len(call.args) == 1 and not call.keywords:
-            pool = call.args[0]
-            text = ctx.string_value(pool)
-            count = len(text) if text is not None else len(pool.elts) if isinstance(pool, (ast.List, ast.Tuple)) else None
-    elif function == "randint" and len(args) == 2:
-        count = args[1] - args[0] + 1
-    elif function == "randrange" and len(args) in (1, 2):
-        count = args[0] if len(args) == 1 else args[1] - args[0]
-    elif function == "getrandbits" and len(args) == 1 and args[0] <= 10:
-        count = 2 ** args[0]
-    else:
-        count = None
-    if count is None or not 0 < count <= _GUESSABLE_OUTCOMES:
-        return None
-    scope = ctx.enclosing_function(call) or ctx.tree
-    for anc in ctx.ancestors(call):
-        if anc is scope:
-            break
-        if isinstance(anc, (*_COMPREHENSIONS, *_LOOPS)):
-            return None
-    draws = [
-        n for n in astutil.walk(scope)
-        if isinstance(n, ast.Call) and (ctx.call_name(n) or "").startswith("random.") and (ctx.call_name(n) or "")[len("random.") :] in _RANDOM_FUNCTIONS
-    ]
-    return count if draws == [call] else None
-

@@ -61,11 +61,14 @@ class WeakHash(Rule):
     credential's digest) that only goes out in requests to another service
     whose protocol demands it
     (`headers={"X-Key": md5(...)}`, the `params=` or `query=` of whatever
-    builds the request, or a URL whose host the code names,
+    builds the request, a list or dict of parameters the function builds
+    and then sends or returns to callers that send it,
+    `params.append(("sign", sig))`, or a URL whose host the code names,
     `f"https://keys.example.com/{id}.key?s={signature}"`, also after further
     rounds of hashing and concatenation: nothing to change on this side),
     or made in a method of a class that sends requests to another service
-    (a site's API client signing its calls) where it is not compared,
+    (a site's API client signing its calls), or in a function of the module
+    that only such classes call, where it is not compared,
     kept in an attribute or written to a database,
     and so is one made in a function named for a challenge-response answer
     (`cram`, `challenge`, `ntlm`, `scramble`: the peer's protocol fixed it).
@@ -213,6 +216,48 @@ class WeakHash(Rule):
             """),
             where="hashlib.new('sha1', user_id.encode())",
             says="SHA1 used for `make_token`",
+        ),
+        # a signature appended to a list of parameters the function builds, then sent: the
+        # remote's protocol chose MD5 (audit tier)
+        Example(
+            code("""
+                import hashlib
+                import requests
+
+                def signed_params(user, token):
+                    params = [("user", user), ("token", token)]
+                    signature = hashlib.md5("&".join("=".join(p) for p in params).encode()).hexdigest()
+                    params.append(("sign", signature))
+                    return requests.post("https://api.example.com/login", data=params)
+            """),
+            fixed=None,
+            where='hashlib.md5("&".join("=".join(p) for p in params).encode())',
+            says="which is sent to another service",
+        ),
+        # the same list kept in an attribute: this program's own signature
+        Example(
+            code("""
+                import hashlib
+
+                class Signer:
+                    def sign(self, user, token):
+                        params = [("user", user), ("token", token)]
+                        signature = hashlib.md5("&".join("=".join(p) for p in params).encode()).hexdigest()
+                        params.append(("sign", signature))
+                        self.signed = params
+            """),
+            fixed=code("""
+                import hashlib
+
+                class Signer:
+                    def sign(self, user, token):
+                        params = [("user", user), ("token", token)]
+                        signature = hashlib.sha256("&".join("=".join(p) for p in params).encode()).hexdigest()
+                        params.append(("sign", signature))
+                        self.signed = params
+            """),
+            where='hashlib.md5("&".join("=".join(p) for p in params).encode())',
+            says="MD5 used for `sign`: collisions are practical, so it no longer proves integrity",
         ),
     ]
 

@@ -60,9 +60,15 @@ class WeakPasswordHash(Rule):
 
     A hash that only goes to another service (a login protocol that asks for
     `md5(password)`, a share's API that takes the password's hash as a query
-    parameter appended to the URL it then requests), a password hashed in a class that sends requests to
+    parameter appended to the URL it then requests, a function of the module
+    or the workspace that posts the argument it is given whole:
+    `get_token(host, auth_data)` with `requests.post(url, data=auth_data)`),
+    a password hashed in a class that sends requests to
     another service without comparing the hash or writing it to a database (a
-    site plugin's login), or in a function named for a challenge-response
+    site plugin's login) or in a function of the module that only such classes
+    call (`md5_crypt(password, salt)` for the plugin's `signin`; a function the
+    rest of the module calls too, or whose result the class compares, is judged
+    as usual), or in a function named for a challenge-response
     answer (`cram`, `challenge`, `ntlm`, `scramble`: the peer's protocol
     fixes how the password is hashed), is that service's credential format:
     low confidence, no fix.
@@ -229,6 +235,40 @@ class WeakPasswordHash(Rule):
             fixed=None,
             where="digest.update(secret.encode())",
             says="Password hashed with sha512, a fast hash that GPUs brute-force at billions of",
+        ),
+        # the hash is handed to a function of the module that posts its parameter whole: the
+        # service's login format (audit tier)
+        Example(
+            code("""
+                import hashlib
+                import requests
+
+                def login(host, user, password):
+                    auth = {"user": user, "pw": hashlib.md5(password.encode()).hexdigest()}
+                    return post_login(host, auth)
+
+                def post_login(host, auth_data):
+                    return requests.post(host + "/login", data=auth_data, timeout=10)
+            """),
+            fixed=None,
+            where="hashlib.md5(password.encode())",
+            says="Password hashed with md5 and sent to another party",
+        ),
+        # the same record handed to a function that writes it to a database: a stored verifier
+        Example(
+            code("""
+                import hashlib
+
+                def register(db, user, password):
+                    record = {"user": user, "pw": hashlib.md5(password.encode()).hexdigest()}
+                    return save_record(db, record)
+
+                def save_record(db, record):
+                    return db.insert(record)
+            """),
+            fixed=None,
+            where="hashlib.md5(password.encode())",
+            says="Password hashed with md5, a fast hash that GPUs brute-force at billions of",
         ),
     ]
 

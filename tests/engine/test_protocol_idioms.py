@@ -265,3 +265,24 @@ def test_a_code_shown_to_whoever_runs_the_command_and_typed_back_is_not_a_secret
     # the same code kept for a later request: a secret of its own
     kept = code.replace("        return answer", "        self.pending[ctx.author] = token\n        return answer")
     assert _confidence(kept, "SLS304") == ["medium"]
+
+
+def test_a_password_hashed_by_a_helper_only_service_clients_call_is_the_audit_tier():
+    # the module's plugin logs in to a site whose API asks for md5(salt + password): the helper
+    # that computes it is called only by the class that sends the requests
+    code = (
+        "import hashlib\nimport requests\n\n\ndef login_digest(password, salt):\n"
+        "    return hashlib.md5((salt + password).encode()).hexdigest()\n\n\n"
+        "class ShareClient:\n    def signin(self, user, password, salt):\n"
+        "        return requests.post('https://share.example.com/login', data={'user': user, 'pw': login_digest(password, salt)})\n"
+    )
+    _low_until_undone("SLS301", code, "requests.post(", "self.save(", "high")
+    # the same helper also called by code that stores what it returns: a verifier too
+    stored = code + "\n\ndef register(db, user, password):\n    db.insert({'user': user, 'pw': login_digest(password, '')})\n"
+    assert _confidence(stored, "SLS301") == ["high"]
+    # the client class also compares what the helper returns: a verifier it checks
+    checked = code + "\n    def check(self, stored, password):\n        return stored == login_digest(password, '')\n"
+    assert _confidence(checked, "SLS301") == ["high"]
+    # a helper that writes the hash to a database itself, whoever calls it
+    writes = code.replace("    return hashlib.md5(", "    db.add(password)\n    return hashlib.md5(")
+    assert _confidence(writes, "SLS301") == ["high"]

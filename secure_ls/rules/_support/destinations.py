@@ -13,11 +13,11 @@ import ast
 import re
 import threading
 
-from secure_ls.engine import astutil, catalog, guards, taint
+from secure_ls.engine import astutil, catalog, guards, service_clients, taint
 from secure_ls.rules._support import hashing, web
 
 # Calls that find a row by the value they are given: a salted hash cannot be looked up.
-_LOOKUP_METHODS = frozenset({"filter", "filter_by", "get", "exclude", "where", "find", "find_one", "get_or_create", "first", "select"})
+_LOOKUP_METHODS = service_clients.LOOKUP_METHODS
 # How many steps `use` follows a hash through names, containers, calls and callers. A digest
 # re-encoded and hashed again takes four or five steps a round (`md5(f"{h}".encode()).hexdigest()`),
 # so this is generous; _MAX_NODES bounds the work.
@@ -83,17 +83,23 @@ def _use(value: ast.expr, ctx, depth: int) -> str:
             return "send"  # requests.get(url, params=payload), session.get(url, headers=h), api_request(...)
         if attr in _LOOKUP_METHODS:
             return f"the hash is looked up (`{attr}(...)`)"
+        if attr in catalog.CONTAINER_WRITES and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and _new_container(func.value, ctx) and depth < MAX_DEPTH:
+            # params = [...]; params.append(("sign", h)); then params is sent or returned: the
+            # list being built goes where the function's own container goes
+            return _uses_of_reads(astutil.name_reads(web.function_body(ctx, value), func.value.id), ctx, depth)
         if attr in ("execute", "executemany"):
             sql = ctx.string_value(parent.args[0]) if parent.args else None
             if sql and sql.lstrip().lower().startswith(("insert", "update")) and " where " not in sql.lower().split(" set ", 1)[-1].split("?")[0]:
                 return "store"
             return "the hash is used in a query (a WHERE clause cannot match a salted hash)"
-        if (attr in _SERIALIZERS or attr.endswith("Request") or "url" in attr.lower() or _formats_text(func)) and depth < MAX_DEPTH:
+        if (attr in _SERIALIZERS or _QUERY_BUILDERS.match(attr) or attr.endswith("Request") or "url" in attr.lower() or _formats_text(func)) and depth < MAX_DEPTH:
             # json.dumps(payload), Request(url, data=...), update_url_query(url, {"key": h}),
             # "{}?key={}".format(base, h): where the result goes
             return use(parent, ctx, depth + 1)
         if attr[:1].isupper() or attr in ("create", "update", "insert", "insert_one", "save", "set", "setdefault", "append"):
             return "store"
+        if element is None and _forwarded_to_a_request(parent, value, ctx):
+            return "send"  # get_token(host, auth_data), whose function posts its parameter
         return f"the hash is passed to `{attr}(...)`"
     if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is value:
         targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
@@ -124,21 +130,19 @@ def _use(value: ast.expr, ctx, depth: int) -> str:
     return _UNFOLLOWED
 
 
-# Calls that send what they are given to another party (an HTTP client, an API wrapper), and
-# serializers whose text goes wherever their result goes.
-_SENDS = re.compile(r"^(get|post|put|patch|request|urlopen|load|fetch|send|sendall|download)$|_(request|call|post|get|fetch|send)$|^_?(api|rpc|download|request)_")
+# Serializers whose text goes wherever their result goes.
 _SERIALIZERS = frozenset({"dumps", "urlencode", "dict"})
+# Helpers that write a mapping as a URL's query text (`text.build_query(params)`), as urlencode does.
+_QUERY_BUILDERS = re.compile(r"^_?(build|encode|make)_?(query|qs|query_?string)$")
 # How a digest is read (hashlib, PyCryptodome, cryptography's `finalize()`), and methods that
 # only re-encode it.
 DIGESTS = frozenset({"hexdigest", "digest", "finalize"})
 _TEXT_METHODS = frozenset({"hex", "decode", "encode", "upper", "lower"})
 
 
-# Keywords of an HTTP client's request methods (requests, httpx, aiohttp sessions): a `get`
-# given one of them sends a request; a mapping's `get` takes none.
-_REQUEST_KEYWORDS = frozenset({"params", "headers", "data", "json", "cookies", "files", "auth"})
-# Of those, the ones only a request has: a record (`Model(data=...)`) takes the others too;
-# and a URL's query (`update_url_query(url, query=params)`, `_download_json(url, query=...)`).
+# Of the keywords of an HTTP client's request methods (service_clients.REQUEST_KEYWORDS), the
+# ones only a request has: a record (`Model(data=...)`) takes the others too; and a URL's query
+# (`update_url_query(url, query=params)`, `_download_json(url, query=...)`).
 _REQUEST_PARTS = frozenset({"params", "headers", "cookies", "query"})
 
 
@@ -146,12 +150,7 @@ def sends(call: ast.Call, ctx) -> bool:
     """Whether a call sends a request to another party: a known HTTP client (`requests.get`), a
     client session's method given request keywords (`session.get(url, headers=...)`), or a
     method named for sending (`api_request`, `self.load(url, post=...)`, `_download_json(url, query=...)`)."""
-    attr = astutil.last_name(call.func)
-    return (
-        catalog.SOURCE_NAMES.get(ctx.call_name(call) or "") in taint.OUTBOUND_SOURCES
-        or attr in catalog.HTTP_CLIENT_METHODS and any(k.arg in _REQUEST_KEYWORDS for k in call.keywords)
-        or attr not in _LOOKUP_METHODS and bool(_SENDS.search(attr))
-    )
+    return service_clients.sends(ctx.call_name(call) or "", astutil.last_name(call.func), {k.arg for k in call.keywords})
 
 
 # Calls that hand back the text they are given in another encoding: what they return was answered
@@ -226,6 +225,8 @@ def _uses_of_reads(reads: list[ast.Name], ctx, depth: int) -> str:
 def _filled(read: ast.Name, ctx) -> bool:
     """`params.update(CONSTANTS)`: the name is the container more goes into, not a way out."""
     parent = ctx.parent(read)
+    if isinstance(parent, ast.Subscript) and parent.value is read and isinstance(parent.ctx, ast.Store):
+        return True  # `params["cursor"] = page`: an item set, the container stays where it goes
     return isinstance(parent, ast.Attribute) and parent.value is read and parent.attr in catalog.CONTAINER_WRITES and isinstance(ctx.parent(parent), ast.Call)
 
 
@@ -252,6 +253,14 @@ def _callers_use(returned: ast.Return, element: int | None, ctx, depth: int) -> 
             return ["the hash is returned in a tuple the engine cannot follow"]
         uses += [use(read, ctx, depth + 1) for read in astutil.name_reads(web.function_body(ctx, call), item.id)]
     return uses
+
+
+def _forwarded_to_a_request(call: ast.Call, argument: ast.expr, ctx) -> bool:
+    """Whether a function of the module or the workspace hands `argument` of `call` whole to a
+    request it sends (its summary's forwards: `get_token(host, auth_data)` with
+    `def get_token(host, auth_data): requests.post(url, data=auth_data)`)."""
+    found = [(callee, position) for callee, position, given, _ in ctx.forwarded(call) if given is argument]
+    return bool(found) and all(service_clients.sends(callee, callee.rsplit(".", 1)[-1], {position}) for callee, position in found)
 
 
 def _item_sent(target: ast.Subscript, ctx, depth: int) -> bool:
@@ -281,6 +290,17 @@ def _local_dict(name: ast.Name, ctx) -> bool:
     return bool(values) and all(isinstance(v, (ast.Dict, ast.DictComp)) or isinstance(v, ast.Call) and astutil.last_name(v.func) in _NEW_MAPPINGS for v in values)
 
 
+def _new_container(name: ast.Name, ctx) -> bool:
+    """A name the function binds only to new dicts, lists or sets (`params = [("user", user)]`,
+    `parts = []`): a body or a query being built, whose items go where the name goes; not a
+    record or a cache the caller or the class keeps (an attribute, a parameter, a module global)."""
+    values = ctx.assigned_values(name)
+    here = ctx.enclosing_function(name)
+    if here is None or not values or any(ctx.enclosing_function(v) is not here for v in values):
+        return False
+    return _local_dict(name, ctx) or all(isinstance(v, (ast.List, ast.ListComp, ast.Set, ast.SetComp)) for v in values)
+
+
 # Calls that write to a database: a hash handed to one is a stored verifier, wherever the class sends.
 _DATABASE_WRITES = frozenset({"execute", "executemany", "save", "create", "insert", "insert_one", "bulk_create", "commit", "add"})
 
@@ -290,12 +310,18 @@ def in_a_client_of_a_service(made: ast.Call, ctx) -> bool:
     logging in to a site, a site's API client, a notification client), to be kept or sent in
     that service's format: a password hashed there is the user's credential for that service,
     a signature or token is what that service's protocol asks for; neither is a verifier this
-    program checks. Not where the method compares the hash or writes to a database."""
+    program checks. So is one made in a top-level function of the module that only such classes
+    call, never comparing what it returns (`md5_crypt(password, salt)` called by the plugin's
+    `signin`: ModuleSymbols.service_helpers).
+    Not where the method or function compares the hash or writes to a database."""
     func = ctx.enclosing_function(made)
     cls = next((a for a in ctx.ancestors(made) if isinstance(a, ast.ClassDef)), None)
-    if func is None or cls is None:
+    if func is None:
         return False
-    if not any(isinstance(n, ast.Call) and sends(n, ctx) for n in astutil.walk(cls)):
+    if cls is None:
+        if not (ctx.parent(func) is ctx.tree and func.name in ctx.module.service_helpers):
+            return False
+    elif not any(isinstance(n, ast.Call) and sends(n, ctx) for n in astutil.walk(cls)):
         return False
     stmt = ctx.statement(made)
     kept_in = {ctx.text(t) for t in stmt.targets} if isinstance(stmt, ast.Assign) else set()
