@@ -61,24 +61,25 @@ _DEFINITION = re.compile(r"\b(?:def|class)\s+(\w+)")
 
 def calls(tree: ast.Module, text: str | None) -> tuple[frozenset[str], frozenset[str]]:
     """(the names the unit's top-level classes that send requests call as bare names, the names
-    the rest of the unit calls so). A unit of one statement is first read from its text: only a
-    class that calls a function by name and may send is walked."""
-    if text is not None and len(tree.body) == 1:
-        named = frozenset(_BARE_CALL.findall(text)) - _BUILTINS - frozenset(_DEFINITION.findall(text))
-        stmt = tree.body[0]
-        if not (named and isinstance(stmt, ast.ClassDef) and _CLIENT_HINT.search(text) and _sends_requests(stmt)):
-            return frozenset(), named
+    the rest of the unit calls so). The text is read first: only a class that calls a function
+    by name and may send is walked, and a module whose text shows no sign of sending is not
+    walked at all (its calls are read from the text)."""
+    if text is not None:
+        alone = len(tree.body) == 1
+        may_send = _CLIENT_HINT.search(text) is not None
+        if alone or not may_send:
+            named = frozenset(_BARE_CALL.findall(text)) - _BUILTINS
+            if alone:  # its own name, called back in its body, is not another's call
+                named -= frozenset(_DEFINITION.findall(text))
+            if not (named and may_send and isinstance(tree.body[0], ast.ClassDef)):
+                return frozenset(), named
     service: set[str] = set()
     other: set[str] = set()
     for stmt in tree.body:
-        called = {n.func.id for n in astutil.walk(stmt) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)} - _BUILTINS
-        if isinstance(stmt, ast.ClassDef) and _sends_requests(stmt):
+        called, compared, sending = _calls_in(stmt)
+        if sending and isinstance(stmt, ast.ClassDef):
             # `if pin_hash != hash_pin(self.pin)`: a class that compares what the function returns
             # checks a verifier with it, whatever else it sends
-            compared = {
-                side.func.id for n in astutil.walk(stmt) if isinstance(n, ast.Compare)
-                for side in (n.left, *n.comparators) if isinstance(side, ast.Call) and isinstance(side.func, ast.Name)
-            }
             service.update(called - compared)
             other.update(compared)
         else:
@@ -86,9 +87,21 @@ def calls(tree: ast.Module, text: str | None) -> tuple[frozenset[str], frozenset
     return frozenset(service), frozenset(other)
 
 
-def _sends_requests(cls: ast.ClassDef) -> bool:
-    """Whether a method of the class sends a request (by the calls as spelled)."""
-    return any(isinstance(n, ast.Call) and _call_sends(n) for n in astutil.walk(cls))
+def _calls_in(stmt: ast.stmt) -> tuple[set[str], set[str], bool]:
+    """In one walk: the names `stmt` calls bare, those of them whose result it compares, and
+    whether any of its calls sends a request (by the call as spelled)."""
+    called: set[str] = set()
+    compared: set[str] = set()
+    sending = False
+    for node in astutil.walk(stmt):
+        kind = type(node)
+        if kind is ast.Call:
+            if type(node.func) is ast.Name:
+                called.add(node.func.id)
+            sending = sending or _call_sends(node)
+        elif kind is ast.Compare:
+            compared.update(side.func.id for side in (node.left, *node.comparators) if type(side) is ast.Call and type(side.func) is ast.Name)
+    return called - _BUILTINS, compared, sending
 
 
 _BUILTINS = frozenset(dir(builtins))

@@ -366,9 +366,12 @@ def import_bindings(node: ast.Import | ast.ImportFrom) -> list[tuple[str, str]]:
     return out
 
 
-def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
+def summarize(tree: ast.Module, text: str | None = None, for_importers: bool = False) -> UnitSymbols:
     """The unit's top-level bindings and facts. `text`, the unit's source when the caller has
-    it, lets the walks that look for rare constructs skip units that cannot hold them."""
+    it, lets the walks that look for rare constructs skip units that cannot hold them. Without
+    it, or `for_importers` (a whole module read for the facts its importers take), the facts
+    only the analysed module's own rules read (its service helpers, the names it reads as
+    patterns) are left out: the workspace store reads many modules for each one analysed."""
     bindings: list[tuple[str, str | None]] = []
     constants: set[str] = set()
     strings: list[tuple[str, str]] = []
@@ -448,7 +451,8 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
                     if keywords:
                         made_with.append((targets[0].id, keywords))
     made, stored = record_literals.construction_facts(tree)
-    service, other = service_clients.calls(tree, text)
+    own = text is not None and not for_importers  # see the docstring
+    service, other = service_clients.calls(tree, text) if own else (frozenset(), frozenset())
     return UnitSymbols(
         tuple(bindings),
         frozenset(constants),
@@ -494,7 +498,7 @@ def summarize(tree: ast.Module, text: str | None = None) -> UnitSymbols:
         constructions=made,
         stored_fields=stored,
         pickling_methods=own_storage_calls.pickling_methods(tree) if text is None or _PICKLE_HINT.search(text) else frozenset(),
-        pattern_sources=regex_constants.pattern_sources(tree, reads=text is None or regex_constants.READ_HINT.search(text) is not None),
+        pattern_sources=regex_constants.pattern_sources(tree, reads=own and regex_constants.READ_HINT.search(text) is not None),
         service_calls=service, other_calls=other,
     )
 

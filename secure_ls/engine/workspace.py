@@ -483,7 +483,7 @@ class WorkspaceSummaries:
             return known[1]
         try:
             text = safe_files.read_text(path, safe_files.SOURCE_LIMIT, errors="replace")
-            found = ModuleSymbols.merge([summarize(parse_within_budget(text), text)])
+            found = ModuleSymbols.merge([summarize(parse_within_budget(text), text, for_importers=True)])
         except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
             found = None
         with self._lock:
