@@ -400,6 +400,11 @@ SANITIZERS: dict[str, frozenset[Sink]] = {
     "django.utils.html.conditional_escape": sinks("html"),
     "bleach.clean": sinks("html"),
     "os.path.basename": sinks("path"),
+    # a file object in memory names no file: `open()` refuses it, and a helper that takes a path or
+    # a file opens only the path (`checksum(io.BytesIO(response.content))`); what it holds still counts
+    # wherever content does (an archive's members, a pickle, a document parsed)
+    "io.BytesIO": sinks("path"),
+    "io.StringIO": sinks("path"),
     # both keep only letters, digits, `_`, `-` and `.` (and reject `..`): no separator, quote,
     # markup or line break is left
     "werkzeug.utils.secure_filename": sinks("path", "shell", "log", "header", "html", "sql"),
