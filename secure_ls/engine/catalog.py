@@ -542,13 +542,13 @@ CODE_NAME_ATTRIBUTES = frozenset({"__name__", "__qualname__", "__module__", "__t
 KEY_ATTRIBUTES = frozenset({"pk"})
 # The parts of a `urllib.parse.SplitResult` (and of URL objects that expose them).
 SPLIT_URL_PARTS = frozenset({"scheme", "netloc", "path", "query", "fragment", "hostname", "port"})
-HELD_KEY_ATTRIBUTES = frozenset({"id"})
-# What a response the program holds says of its status: the code (an int in Django, DRF, Werkzeug,
-# Starlette) and the reason phrase the framework looked up for it in its table of standard phrases
-# (DRF's `status_text`, Django's `reason_phrase`: "Not Found", "I'm a Teapot"): words, with no
-# markup, template syntax or line break. Read off an HTTP response the program received (untrusted,
-# like httpx's `reason_phrase`) they are still what that server sent.
-HELD_STATUS_ATTRIBUTES: dict[str, frozenset[Sink]] = {
+# Attributes of an object the program holds (not one it received: a client's or another server's
+# answer keeps its taint), by what they are safe for: its `id`, a number; the status of a response:
+# the code (an int in Django, DRF, Werkzeug, Starlette) and the reason phrase the framework looked
+# up for it in its table of standard phrases (DRF's `status_text`, Django's `reason_phrase`: "Not
+# Found", "I'm a Teapot"), words with no markup, template syntax or line break.
+HELD_ATTRIBUTES: dict[str, frozenset[Sink]] = {
+    "id": frozenset({Sink.ANY}),
     "status_code": frozenset({Sink.ANY}),
     **dict.fromkeys(("status_text", "reason_phrase"), sinks("html", "template", "log", "header")),
 }

@@ -389,10 +389,8 @@ class ValueOrigins(ExpressionFacts):
             return base.sanitized(ALL)
         if (field := self._literal_record_field(node)) is not None:
             return Origin(frozenset({Part(UNKNOWN, field)}))
-        if node.attr in catalog.HELD_KEY_ATTRIBUTES and not any(p.kind == UNTRUSTED for p in base.parts):
-            return base.sanitized(ALL)
-        if node.attr in catalog.HELD_STATUS_ATTRIBUTES and not any(p.kind == UNTRUSTED for p in base.parts):
-            return base.sanitized(catalog.HELD_STATUS_ATTRIBUTES[node.attr])  # `response.status_code`, its reason phrase
+        if node.attr in catalog.HELD_ATTRIBUTES and not any(p.kind == UNTRUSTED for p in base.parts):
+            return base.sanitized(catalog.HELD_ATTRIBUTES[node.attr])  # `row.id`, `response.status_code`, its reason phrase
         if self._is_constrained_option(node):
             return base.sanitized(ALL)
         if self._instance is not None and self._instance_attributes is not None:

@@ -100,7 +100,7 @@ class WorkspaceSummaries:
         path = os.path.abspath(path)
         found = Dependencies()
         notes: set[tuple] = set()
-        stack = self._stack()
+        stack = self._per_thread("stack")
         stack.append(notes)
         try:
             yield found
@@ -111,11 +111,13 @@ class WorkspaceSummaries:
                 self._deps.setdefault(path, set()).update(notes)
             self._closure(path, notes, found)
 
-    def _stack(self) -> list:
-        stack = getattr(self._recording, "stack", None)
-        if stack is None:
-            stack = self._recording.stack = []
-        return stack
+    def _per_thread(self, name: str) -> list:
+        """This thread's list `name` (the recording stack, the computations under way)."""
+        found = getattr(self._recording, name, None)
+        if found is None:
+            found = []
+            setattr(self._recording, name, found)
+        return found
 
     def _note(self, item: tuple) -> None:
         stack = getattr(self._recording, "stack", None)
@@ -416,7 +418,7 @@ class WorkspaceSummaries:
             with self._lock:
                 notes = self._deps.setdefault(path, set())
             stack.append(notes)  # what these summaries read is this module's dependency
-        computing = self._computing()
+        computing = self._per_thread("computing")
         computing.append(frame := _Computation(path, tree, digest))
         try:
             found = self._summarize_tree(path, tree, names, computed)
@@ -436,12 +438,6 @@ class WorkspaceSummaries:
     # then decided what both summaries said (`check a.py b.py` and `check b.py a.py` reported
     # different findings). Once the entered module is done, the modules of the cycle are
     # recomputed until their summaries stop changing: the same answer from either end.
-    def _computing(self) -> list[_Computation]:
-        computing = getattr(self._recording, "computing", None)
-        if computing is None:
-            computing = self._recording.computing = []
-        return computing
-
     def _read(self, path: str, wanted: frozenset[str] | None, found: dict[str, FunctionSummary]) -> dict[str, FunctionSummary]:
         computing = getattr(self._recording, "computing", None)
         for index in range(len(computing or ()) - 1, -1, -1):
@@ -461,9 +457,7 @@ class WorkspaceSummaries:
                     before = self._by_path.get(path)
                     if self._texts.get(path) != digest or (partial is not None and partial[1] != digest):
                         continue  # changed (or published by an editor) meanwhile: not this text any more
-                self._compute(path, tree, digest, partial[2] if partial is not None else None, {})
-                with self._lock:
-                    changed |= self._by_path.get(path) != before
+                changed |= self._compute(path, tree, digest, partial[2] if partial is not None else None, {}) != before
             if not changed:
                 return
 

@@ -530,7 +530,7 @@ def _cleaned_before_use(ctx, read: ast.expr) -> bool:
     holder = ctx.parent(read)
     if isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name):
         name = holder.targets[0].id
-        uses = [n for n in astutil.walk(web.function_body(ctx, read)) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
+        uses = astutil.name_reads(web.function_body(ctx, read), name)
     else:
         uses = [read]
     read_parts = {(p.kind, p.label): p.safe_for for p in ctx.origin(read).parts}
