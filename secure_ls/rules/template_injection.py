@@ -59,7 +59,10 @@ class TemplateInjection(Rule):
     `settings.SITE_NAME`, `CONFIG.SERVER_ID`: by convention a string, number,
     list or dict the operator wrote): the attributes of strings, numbers,
     lists and dicts lead nowhere. One real object among the values (the
-    user, the app, the whole configuration object) is reported. The status
+    user, the app, the whole configuration object) is reported, unless the
+    result is thrown away (`pattern.format(...)` alone as a statement, a dry
+    run that checks the pattern parses): what the fields read then goes
+    nowhere. The status
     of a response the program holds is not data either: its code (a number)
     and the reason phrase the framework looked up for it (DRF's
     `status_text`, Django's `reason_phrase`), unlike its body or data; nor a
@@ -169,6 +172,18 @@ class TemplateInjection(Rule):
                     abort(400)
                 return {"ok": True}
         """),
+        # a dry run whose result is thrown away: whatever its fields read, nothing leaves
+        code("""
+            from flask import abort, current_app, request
+
+            def check_command_template():
+                template = request.json["command"]
+                try:
+                    template.format(input="input.mp4", output="output.mp4", app=current_app)
+                except (KeyError, IndexError, ValueError):
+                    abort(400)
+                return {"ok": True}
+        """),
         # the client's macro filled in with the client's own JSON values: str, numbers, lists, dicts
         code("""
             from flask import request
@@ -238,17 +253,17 @@ class TemplateInjection(Rule):
             where="pattern",
             says="Format string taken from the Flask request",
         ),
-        Example(  # the same dry run handed one real object: `{app.__init__.__globals__}` reads its module
+        Example(  # the same check handed one real object, its result shown: `{app.__init__.__globals__}` reads its module
             code("""
                 from flask import abort, current_app, request
 
                 def check_command_template():
                     template = request.json["command"]
                     try:
-                        template.format(input="input.mp4", output="output.mp4", app=current_app)
+                        preview = template.format(input="input.mp4", output="output.mp4", app=current_app)
                     except (KeyError, IndexError, ValueError):
                         abort(400)
-                    return {"ok": True}
+                    return {"preview": preview}
             """),
             where="template",
             says="Format string taken from the Flask request",
@@ -461,6 +476,8 @@ class TemplateInjection(Rule):
         receiver = node.func.value
         if isinstance(receiver, ast.Constant) or not (node.args or node.keywords):
             return  # a literal format string, or nothing to read attributes of
+        if isinstance(ctx.parent(node), ast.Expr):
+            return  # a dry run that only checks the pattern parses: what its fields read goes nowhere
         if all(_is_plain_data(v, ctx) for v in _formatted_values(node)):
             return  # only text, numbers, lists and dicts: their attributes are the builtins' own, no secret among them
         worst = ctx.origin(receiver).risk(Sink.TEMPLATE)
