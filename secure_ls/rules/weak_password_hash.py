@@ -71,7 +71,10 @@ class WeakPasswordHash(Rule):
     as usual), or in a function named for a challenge-response
     answer (`cram`, `challenge`, `ntlm`, `scramble`: the peer's protocol
     fixes how the password is hashed), is that service's credential format:
-    low confidence, no fix.
+    low confidence, no fix. So is a hash whose parts all go to another
+    service or are looked up in what it answered (a breach list's range
+    query: `prefix, suffix = digest[:5], digest[5:]`, the prefix in the URL,
+    `counts.get(suffix)` in the reply).
 
     A hash kept only in the process's memory (compared with a constant or
     with what the cache holds, or a key or value of a dict the class makes
@@ -253,6 +256,24 @@ class WeakPasswordHash(Rule):
             fixed=None,
             where="hashlib.md5(password.encode())",
             says="Password hashed with md5 and sent to another party",
+        ),
+        # a range query of a breach list: a prefix of the hash is sent and the rest looked up in
+        # the service's answer; nothing is kept (audit tier)
+        Example(
+            code("""
+                import hashlib
+                import requests
+
+                def breach_count(password):
+                    digest = hashlib.sha1(password.encode()).hexdigest().upper()
+                    prefix, suffix = digest[:5], digest[5:]
+                    reply = requests.get("https://api.pwnedpasswords.com/range/" + prefix, timeout=5)
+                    counts = dict(line.split(":") for line in reply.text.splitlines())
+                    return int(counts.get(suffix, 0))
+            """),
+            fixed=None,
+            where="hashlib.sha1(password.encode())",
+            says="Password hashed with sha1 and sent to another party",
         ),
         # the same record handed to a function that writes it to a database: a stored verifier
         Example(

@@ -54,6 +54,8 @@ def _use(value: ast.expr, ctx, depth: int) -> str:
     parent = ctx.parent(value)
     if isinstance(parent, ast.Attribute) and parent.attr in _TEXT_METHODS | DIGESTS and isinstance(ctx.parent(parent), ast.Call) and depth < MAX_DEPTH:
         return use(ctx.parent(parent), ctx, depth + 1)  # h.finalize().hex(), md5(x).hexdigest(): the same value as text
+    if _looked_up_in_an_answer(value, parent, ctx):
+        return "send"  # results.get(suffix), with results what the service answered: its list, matched here
     if isinstance(parent, ast.Compare):
         if len(parent.ops) == 1 and isinstance(parent.ops[0], (ast.Eq, ast.NotEq)):
             return "check"
@@ -75,6 +77,10 @@ def _use(value: ast.expr, ctx, depth: int) -> str:
     element = None
     if isinstance(parent, ast.Tuple):
         element = next((i for i, e in enumerate(parent.elts) if e is value), None)
+        unpacked = _unpacked_into(parent, element, ctx)
+        if unpacked is not None and depth < MAX_DEPTH:
+            # prefix, suffix = digest[:5], digest[5:]: each part goes where its name goes
+            return _uses_of_reads(astutil.name_reads(web.function_body(ctx, value), unpacked.id), ctx, depth)
         parent = ctx.parent(parent)
     if isinstance(parent, ast.Call):
         func = parent.func
@@ -202,6 +208,30 @@ def _into_absolute_url(text: ast.AST, ctx) -> bool:
         return False
     found = astutil.literal_prefix(text, lambda name: None)
     return found is not None and bool(guards.FIXED_HOST.match(found[0]))
+
+
+def _looked_up_in_an_answer(value: ast.expr, parent: ast.AST, ctx) -> bool:
+    """`answer.get(h)`, `answer[h]`, `h in answer`, where `answer` is what another service sent
+    back: the value is matched against the service's list (a k-anonymity range query sends a
+    prefix of the hash and looks the rest up in the reply), not kept as a verifier."""
+    if isinstance(parent, ast.Subscript) and parent.slice is value:
+        return answered(parent.value, ctx)
+    if isinstance(parent, ast.Compare) and len(parent.ops) == 1 and isinstance(parent.ops[0], (ast.In, ast.NotIn)) and parent.left is value:
+        return answered(parent.comparators[0], ctx)
+    if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and parent.func.attr == "get" and parent.args and parent.args[0] is value:
+        return answered(parent.func.value, ctx)
+    return False
+
+
+def _unpacked_into(values: ast.Tuple, element: int | None, ctx) -> ast.Name | None:
+    """The name item `element` of `values` is bound to in `a, b = x, y`."""
+    stmt = ctx.parent(values)
+    if element is None or not (isinstance(stmt, ast.Assign) and stmt.value is values and len(stmt.targets) == 1):
+        return None
+    target = stmt.targets[0]
+    if not (isinstance(target, ast.Tuple) and len(target.elts) == len(values.elts) and isinstance(target.elts[element], ast.Name)):
+        return None
+    return target.elts[element]
 
 
 def _formats_text(func: ast.expr) -> bool:
