@@ -53,7 +53,10 @@ class WeakHash(Rule):
     reported. A digest that names something (a cache key, a job id, an ACL key, a
     variable only used to look an entry up: `store.get(key)`, `cache[key]`,
     or to name a file: `os.path.join(folder, key_name)`; a digest cut short,
-    `md5(text).hexdigest()[:8]` (sixteen characters at most); or text naming a kind of entry:
+    `md5(text).hexdigest()[:8]` (sixteen characters at most); a digest read
+    as a number, `int(digest, 16)` or `int.from_bytes(digest, ...)` (a
+    bucket, a shard, a seed), unless the data hashed is a secret or a
+    credential; or text naming a kind of entry:
     `"rate-limit:{}:{}".format(ip, digest)`) or only formats
     fresh random bytes (`sha1(counter + os.urandom(8))` for a nonce: nobody
     chooses colliding inputs) is low as well, and so is a digest made in a
@@ -217,6 +220,43 @@ class WeakHash(Rule):
             where="hashlib.new('sha1', user_id.encode())",
             says="SHA1 used for `make_token`",
         ),
+        # the digest read as a number: a bucket (here an A/B split), whatever the function is
+        # called (low confidence, the usedforsecurity=False fix)
+        Example(
+            code("""
+                import hashlib
+
+                def hash_user_or_session(identifier):
+                    digest = hashlib.md5(identifier.encode()).hexdigest()
+                    return int(digest, 16)
+            """),
+            fixed=code("""
+                import hashlib
+
+                def hash_user_or_session(identifier):
+                    digest = hashlib.md5(identifier.encode(), usedforsecurity=False).hexdigest()
+                    return int(digest, 16)
+            """),
+            where="hashlib.md5(identifier.encode())",
+            says="MD5 is broken for security",
+        ),
+        # the same number made from a secret: a one-time code, not a bucket
+        Example(
+            code("""
+                import hashlib
+
+                def one_time_code(secret, counter):
+                    return int(hashlib.md5(secret + counter).hexdigest(), 16) % 1000000
+            """),
+            fixed=code("""
+                import hashlib
+
+                def one_time_code(secret, counter):
+                    return int(hashlib.sha256(secret + counter).hexdigest(), 16) % 1000000
+            """),
+            where="hashlib.md5(secret + counter)",
+            says="MD5 used for `secret`",
+        ),
         # a signature appended to a list of parameters the function builds, then sent: the
         # remote's protocol chose MD5 (audit tier)
         Example(
@@ -340,10 +380,12 @@ class WeakHash(Rule):
             ctx.report(self, node, message, fix=fix, confidence=Confidence.LOW, severity=Severity.LOW, alternatives=alternatives)
 
     def _security_purpose(self, node: ast.Call, ctx) -> str | None:
-        if _names_an_identifier(node, ctx) or _hashes_fresh_randomness(hashing.data_argument(node, ctx), ctx):
-            return None
-        candidates = []
         data = hashing.data_argument(node, ctx)
+        if _names_an_identifier(node, ctx) or _hashes_fresh_randomness(data, ctx):
+            return None
+        if _read_as_number(node, ctx) and (data is None or naming.mentions(data, _SECURITY_WORDS) is None and _hashed_credential(data, ctx) is None):
+            return None  # int(md5(user).hexdigest(), 16) % 100: a bucket, whatever the function is called
+        candidates = []
         if data is not None:
             hit = naming.mentions(data, _SECURITY_WORDS) or next(
                 (sub for sub in astutil.walk(data) if isinstance(sub, (ast.Name, ast.Attribute)) and _names_a_protecting_key(astutil.last_name(sub))), None
@@ -504,6 +546,31 @@ def _cut_short(node: ast.Call, ctx) -> bool:
         return False
     upper = parent.slice.upper
     return isinstance(upper, ast.Constant) and type(upper.value) is int and 0 < upper.value <= 16
+
+
+def _read_as_number(node: ast.Call, ctx) -> bool:
+    """`int(md5(user).hexdigest(), 16)`, `int.from_bytes(sha1(name).digest(), "big")`, directly or
+    through the one name the digest is kept in: the digest becomes a number (a bucket, a shard,
+    a seed), which proves nothing about what was hashed."""
+    child, parent = node, ctx.parent(node)
+    while isinstance(parent, ast.Attribute) and parent.attr in destinations.DIGESTS or isinstance(parent, ast.Call) and child is parent.func:
+        child, parent = parent, ctx.parent(parent)
+    if _converts_to_number(parent, child):
+        return True
+    if not (isinstance(parent, ast.Assign) and parent.value is child and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
+        return False
+    reads = astutil.name_reads(web.function_body(ctx, node), parent.targets[0].id)
+    return bool(reads) and all(_converts_to_number(ctx.parent(read), read) for read in reads)
+
+
+def _converts_to_number(call: ast.AST | None, digest: ast.AST) -> bool:
+    """`int(digest, 16)` or `int.from_bytes(digest, ...)`."""
+    if not (isinstance(call, ast.Call) and call.args and call.args[0] is digest):
+        return False
+    func = call.func
+    if isinstance(func, ast.Name) and func.id == "int":
+        return len(call.args) == 2 or any(k.arg == "base" for k in call.keywords)
+    return isinstance(func, ast.Attribute) and func.attr == "from_bytes" and isinstance(func.value, ast.Name) and func.value.id == "int"
 
 
 def _names_entry_kind(text: object) -> bool:
