@@ -63,6 +63,9 @@ class RegexPartialValidation(Rule):
     that pins a URL's start to a path of this site or a fixed host
     (`re.match(r"^/[a-z]+", return_url)`) is not reported either: where a
     URL goes is settled by its start, so the prefix is the whole check.
+    Nor is a check that refuses a value when it matches (`if
+    re.match(r"^[*.]+", extension): raise ValidationError(...)`): it
+    refuses a bad start, which the prefix settles.
     """
 
     id = "SLS129"
@@ -224,6 +227,18 @@ class RegexPartialValidation(Rule):
             def f(s):
                 if (m := re.match(r"^(\d+)$", s)):
                     return int(m.group(1))
+        """),
+        # a value refused when it starts badly: the prefix is the whole question
+        code(r"""
+            import re
+
+            class ValidationError(Exception):
+                pass
+
+            def check_extensions(extensions):
+                for extension in extensions:
+                    if re.match(r"^[*.]+", extension):
+                        raise ValidationError("Extensions cannot have leading dots")
         """),
     ]
     INVALID = [
@@ -387,8 +402,9 @@ class RegexPartialValidation(Rule):
             return
         if end == "$":
             problem = "ends with `$`, which also matches before a trailing newline (`\"abc\\n\"` passes)"
-        elif end is None and starts and open_repeat and not guards.pins_url_start(pattern):
-            # (`^/[a-z]+` on a return URL: the prefix is the check, it keeps the URL on this site)
+        elif end is None and starts and open_repeat and not guards.pins_url_start(pattern) and not _refuses_a_match(node, ctx):
+            # (`^/[a-z]+` on a return URL: the prefix is the check, it keeps the URL on this site;
+            # `if re.match(r"^[*.]+", ext): raise ...` refuses a bad start, which a prefix settles)
             problem = "has no end anchor, so only a prefix is checked (`\"abc; anything\"` passes)"
         else:
             return
@@ -497,6 +513,22 @@ def _routes_only(call: ast.Call, subject: ast.expr | None, ctx) -> str | None:
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.Call)) and _ERRORISH.search(ctx.text(node)):
             return None
     return "The branch for a value that does not match goes on with it another way: if that is not a refusal, this is routing, not validation."
+
+
+def _refuses_a_match(call: ast.Call, ctx) -> bool:
+    """`if re.match(r"^[*.]+", extension): raise ValidationError(...)`: the check refuses a value
+    that matches (a deny-list of how a value may start), so a match of the prefix is all it
+    asks; a longer match would refuse the same values."""
+    statement = ctx.statement(call)
+    if not (isinstance(statement, ast.If) and statement.test is call):
+        return False
+    first = statement.body[0]
+    if isinstance(first, (ast.Raise, ast.Continue)):
+        return True
+    if isinstance(first, ast.Return):
+        value = first.value
+        return isinstance(value, ast.Constant) and value.value is False or isinstance(value, ast.Call) and bool(_ERRORISH.search(ctx.text(value.func)))
+    return isinstance(first, ast.Expr) and isinstance(first.value, ast.Call) and bool(_ERRORISH.search(ctx.text(first.value.func)))
 
 
 def _in_order(statement: ast.stmt):
