@@ -381,8 +381,10 @@ class ValueOrigins(ExpressionFacts):
             return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", read[1], steps=(make_step(node, "read from the HTTP request"),))}))
         if self._is_converted_record_field(node):
             return CONSTANT
-        if node.attr in catalog.CODE_NAME_ATTRIBUTES or node.attr == "name" and self._temporary_file(node.value):
-            return CONSTANT  # `cls.__name__`; the path tempfile chose, whatever was written into the file
+        if node.attr in catalog.CODE_NAME_ATTRIBUTES or node.attr == "name" and self._temporary_file(node.value) or _model_option(node):
+            # `cls.__name__`; the path tempfile chose, whatever was written into the file; what a
+            # model class declares (`obj._meta.verbose_name_plural`)
+            return CONSTANT
         holder = self._binding(node.value) if isinstance(node.value, ast.Name) else None
         base = holder.own if holder is not None and holder.own is not None else self._origin(node.value)
         if node.attr in catalog.KEY_ATTRIBUTES or self._is_validated_model_field(node):
@@ -669,3 +671,13 @@ class ValueOrigins(ExpressionFacts):
         """The quotes a value cannot leave, rewritten for them before (`q = name.replace('"', '""')`,
         then `f'"{q}"'`): see quoting.stays_in."""
         return quoting.stays_in(self._origin(node))
+
+
+def _model_option(node: ast.Attribute) -> bool:
+    """`obj._meta.verbose_name_plural`, `Payment._meta.get_field("amount").verbose_name`: an option
+    of a model class (Django's and Peewee's `_meta`) or of one of its declared fields, written in
+    the code that declares the model, whichever instance it is read through."""
+    holder = node.value
+    if isinstance(holder, ast.Call) and isinstance(holder.func, ast.Attribute) and holder.func.attr == "get_field":
+        holder = holder.func.value
+    return isinstance(holder, ast.Attribute) and holder.attr == "_meta"

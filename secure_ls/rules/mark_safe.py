@@ -83,6 +83,15 @@ class UnescapedMarkup(Rule):
             def bold(name):
                 return Markup("<b>{}</b>").format(name)
         """),
+        # what the model class declares (its verbose names), and a count
+        code("""
+            from django.utils.safestring import mark_safe
+
+            def related_count(obj, rows):
+                title = obj._meta.verbose_name_plural
+                field = obj._meta.get_field("owner").verbose_name
+                return mark_safe(f'<span title="{title}: {field}">({rows.count()})</span>')
+        """),
         # the id of an object the program holds, and a parameter declared by its default to be a number
         code("""
             from django.utils.safestring import mark_safe
