@@ -86,7 +86,9 @@ class TimingUnsafeComparison(Rule):
     f-string; one verdict on a guess, `{"valid": valid}`, is still
     reported), or a value compared
     with itself decoded and encoded again (`b64encode(b64decode(key)) !=
-    key`, a format check). A constant written in the source (`token == END_ELEMENT`,
+    key`, a format check), nor a value compared with a field of the record
+    that same value looked up (`token = db.get_token(body["token"])`, then
+    `body["token"] != token.get("id")`): the lookup already answered. A constant written in the source (`token == END_ELEMENT`,
     text bound once at the top of the module, or a name the function binds
     only to literal text, `quote_token = '<|q|>'`) is known to whoever has the
     source: if it is a secret, it is a hard-coded one (SLS201).
@@ -372,6 +374,14 @@ class TimingUnsafeComparison(Rule):
                     if po_token_client.lower() != client:
                         continue
                     return token
+        """),
+        # the stored token is the row the request's own token found: the lookup is the check
+        code("""
+            def reset_password(db, body):
+                token = db.get_token(body["token"])
+                if not token or body["token"] != token.get("id"):
+                    return "token_invalid", 401
+                return "ok", 200
         """),
         # the items `filter` hands its lambda are what a server the program called answered
         code("""
@@ -727,16 +737,26 @@ def _builds_expression(node: ast.Compare, ctx) -> bool:
 def _found_by(stored: ast.expr, value: ast.expr, ctx) -> bool:
     """`project = Project.objects.for_api_key(key)` ... `key == project.readonly_key`: `stored` is
     a field of a record that a call looked up with `value` itself (a name), so the comparison
-    runs only once the client has shown a valid key to that very record."""
-    if not (isinstance(value, ast.Name) and isinstance(stored, ast.Attribute)):
+    runs only once the client has shown a valid key to that very record. So for an item of the
+    record and for a value read from the request (`token = db.get_token(body["token"])` ...
+    `body["token"] != token.get("id")`): the same expression, read twice."""
+    if not isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)):
         return False
-    record = stored.value
+    if isinstance(stored, ast.Attribute):
+        record = stored.value
+    elif isinstance(stored, ast.Subscript):
+        record = stored.value
+    elif _is_get_call(stored):
+        record = stored.func.value
+    else:
+        return False
     if isinstance(record, ast.Attribute) and not ctx.assigned_values(record):
         record = _stored_in(record, ctx)  # `request.project = project`
     made = ts.single_value(record, ctx) if record is not None else None
     if not isinstance(made, ast.Call):
         return False
-    return any(isinstance(a, ast.Name) and a.id == value.id for a in [*made.args, *(k.value for k in made.keywords)])
+    given = ctx.text(value)
+    return any(ctx.text(a) == given for a in [*made.args, *(k.value for k in made.keywords)])
 
 
 def _replaced_by(stored: ast.expr, given: ast.expr, ctx) -> bool:
