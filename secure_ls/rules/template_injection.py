@@ -10,7 +10,7 @@ from secure_ls.engine.model import Confidence, Edit, Fix, Severity
 from secure_ls.rules._support import naming, shell, strings, web
 from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules.base import Example, Rule, code
-from secure_ls.engine.taint import Sink
+from secure_ls.engine.taint import OUTBOUND_SOURCES, Sink
 
 # Functions and classes that compile their argument as a template: name -> keyword names of the source.
 _COMPILERS = {
@@ -62,7 +62,10 @@ class TemplateInjection(Rule):
     user, the app, the whole configuration object) is reported, unless the
     result is thrown away (`pattern.format(...)` alone as a statement, a dry
     run that checks the pattern parses): what the fields read then goes
-    nowhere. The status
+    nowhere. A format string another server sent (an HTTP response: an
+    update feed's version template) is the audit tier (low confidence): what
+    its fields read goes into text this program uses, not back to that
+    server. The status
     of a response the program holds is not data either: its code (a number)
     and the reason phrase the framework looked up for it (DRF's
     `status_text`, Django's `reason_phrase`), unlike its body or data; nor a
@@ -489,7 +492,9 @@ class TemplateInjection(Rule):
             f"Format string taken from {ts.phrase(worst, ts.short(ctx, receiver))}: `{{0.__class__...}}` fields in it read "
             "attributes of the values it is formatted with (secrets, settings). Keep the format string constant, or "
             "substitute with `string.Template(...).safe_substitute()`.",
-            confidence=worst.confidence(configuration=Confidence.MEDIUM),
+            # a pattern another server sent (an update feed's version template): what its fields
+            # read goes into text this program uses, not back to that server (audit tier)
+            confidence=Confidence.LOW if worst.label in OUTBOUND_SOURCES else worst.confidence(configuration=Confidence.MEDIUM),
             related=ctx.related_path(worst),
         )
 

@@ -108,3 +108,14 @@ def test_the_status_code_and_reason_phrase_of_a_response_the_program_holds_are_t
         "def banner(url):\n    answer = httpx.get(url, timeout=5)\n    return Template('<h1>%s</h1>' % answer.text).render()\n"
     )
     assert "SLS113" in rules(received.replace("answer.text", "answer.reason_phrase"))
+
+
+def test_a_format_string_another_server_sent_is_the_audit_tier():
+    # an update feed's version template: what its fields read stays in this program's text
+    code = (
+        "import requests\nfrom flask import request\n\n"
+        "def display_version(local):\n"
+        "    check = requests.get('https://updates.example.com/check.json', timeout=10).json()\n"
+        "    return check['displayVersion'].format(local=local)\n"
+    )
+    _low_until_undone("SLS113", code, "check['displayVersion']", "request.args['pattern']", "high")
