@@ -7,7 +7,6 @@ import ast
 from secure_ls.engine import astutil, taint
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import compare_digest_fix, compared_origins, compared_uses, compared_values, naming, web
-from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules.base import Example, Rule, code
 
 _SECRET_WORDS = frozenset({"signature", "sig", "digest", "mac", "hmac", "token", "secret", "otp", "totp", "hotp", "nonce", "csrf", "apikey"})
@@ -615,9 +614,9 @@ class TimingUnsafeComparison(Rule):
             return  # `attrs.pop("secret") != attrs.pop("secret_again")`: a confirmation, both sent together
         if any(compared_values.signature_checked(side, ctx) for side in (left, right)):
             return  # `jwt.decode(token, key)["nonce"] != nonce`: no one without the key chooses that side
-        if _found_by(left, right, ctx) or _found_by(right, left, ctx):
+        if compared_values.found_by(left, right, ctx) or compared_values.found_by(right, left, ctx):
             return  # compared with the record this very value found: the client already holds a key to it
-        if _replaced_by(left, right, ctx) or _replaced_by(right, left, ctx):
+        if compared_values.replaced_by(left, right, ctx) or compared_values.replaced_by(right, left, ctx):
             return  # `if token != self.token: self.token = token`: a change noticed, not a guess checked
         if compared_uses.removes_matches(node, ctx) or compared_uses.keeps_the_others(node, ctx):
             return  # `pending = [p for p in pending if p.token != token]`: entries dropped or copied, nothing answered
@@ -732,65 +731,6 @@ def _builds_expression(node: ast.Compare, ctx) -> bool:
             continue
         return False
     return False
-
-
-def _found_by(stored: ast.expr, value: ast.expr, ctx) -> bool:
-    """`project = Project.objects.for_api_key(key)` ... `key == project.readonly_key`: `stored` is
-    a field of a record that a call looked up with `value` itself (a name), so the comparison
-    runs only once the client has shown a valid key to that very record. So for an item of the
-    record and for a value read from the request (`token = db.get_token(body["token"])` ...
-    `body["token"] != token.get("id")`): the same expression, read twice."""
-    if not isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)):
-        return False
-    if isinstance(stored, ast.Attribute):
-        record = stored.value
-    elif isinstance(stored, ast.Subscript):
-        record = stored.value
-    elif _is_get_call(stored):
-        record = stored.func.value
-    else:
-        return False
-    if isinstance(record, ast.Attribute) and not ctx.assigned_values(record):
-        record = _stored_in(record, ctx)  # `request.project = project`
-    made = ts.single_value(record, ctx) if record is not None else None
-    if not isinstance(made, ast.Call):
-        return False
-    given = ctx.text(value)
-    return any(ctx.text(a) == given for a in [*made.args, *(k.value for k in made.keywords)])
-
-
-def _replaced_by(stored: ast.expr, given: ast.expr, ctx) -> bool:
-    """The function stores `given` where `stored` was (`self.access_token = access_token`,
-    `element["secret"] = to_save["secret"]`; read as `config.get(key)`, stored as `config[key]`):
-    the comparison notices whether a setting changes. Whoever may call it sets the value anyway;
-    it grants nothing to time."""
-    if _is_get_call(stored):
-        where = f"{ctx.text(stored.func.value)}[{ctx.text(stored.args[0])}]"
-    elif isinstance(stored, (ast.Attribute, ast.Subscript)):
-        where = ctx.text(stored)
-    else:
-        return False
-    value = ctx.text(given)
-    return any(
-        isinstance(stmt, ast.Assign) and ctx.text(stmt.value) == value and any(ctx.text(t) == where for t in stmt.targets)
-        for stmt in astutil.walk(web.function_body(ctx, stored))
-    )
-
-
-def _is_get_call(node: ast.expr) -> bool:
-    """`mapping.get(key)`: the item under one key, or None."""
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and len(node.args) == 1 and not node.keywords
-
-
-def _stored_in(attribute: ast.Attribute, ctx) -> ast.expr | None:
-    """The one value the function stores in an attribute of another object (`request.project = project`)."""
-    text = ctx.text(attribute)
-    found = [
-        stmt.value
-        for stmt in astutil.walk(web.function_body(ctx, attribute))
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and ctx.text(stmt.targets[0]) == text
-    ]
-    return found[0] if len(found) == 1 else None
 
 
 def _in_equality_method(node: ast.Compare, ctx) -> bool:

@@ -16,6 +16,10 @@ configured with (`salt_a == salt_b` raising at start-up).
 `module_text_constant(node, ctx)`: text bound once at the top of the module: in the source.
 `lambda_items(node, name, ctx)`: the collection whose items `filter` or `map` hands a lambda's
 parameter (`filter(lambda org: org["token"] == mine, orgs)`: the items of `orgs`).
+`found_by(stored, value, ctx)`: a field of the record `value` itself looked up
+(`key == project.readonly_key` after `project = Project.objects.for_api_key(key)`).
+`replaced_by(stored, given, ctx)`: the function stores `given` where `stored` was (a setting
+noticed to change).
 `round_trip(left, right, ctx)`: a value compared with itself decoded and encoded again
 (`b64encode(b64decode(key)) != key`): a format check, nobody's guess.
 `match_refused(node, ctx)`: an `==` whose match raises (`if given == self.last_token: raise
@@ -29,7 +33,8 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine import astutil, taint
-from secure_ls.rules._support import naming
+from secure_ls.rules._support import naming, web
+from secure_ls.rules._support import taint_sinks as ts
 
 # Annotations that hold text or bytes, or anything (so possibly text).
 _TEXT_TYPES = frozenset({"str", "bytes", "bytearray", "memoryview", "Any", "AnyStr", "Text", "object", "Hashable", "ByteString", "Buffer"})
@@ -311,3 +316,62 @@ def copy_of_own_field(node: ast.expr, ctx) -> bool:
     """A name given only fields of the object (`token = self.access_token`): a snapshot of one."""
     values = ctx.assigned_values(node) if isinstance(node, ast.Name) else []
     return bool(values) and all(own_field(v) for v in values)
+
+
+def found_by(stored: ast.expr, value: ast.expr, ctx) -> bool:
+    """`project = Project.objects.for_api_key(key)` ... `key == project.readonly_key`: `stored` is
+    a field of a record that a call looked up with `value` itself (a name), so the comparison
+    runs only once the client has shown a valid key to that very record. So for an item of the
+    record and for a value read from the request (`token = db.get_token(body["token"])` ...
+    `body["token"] != token.get("id")`): the same expression, read twice."""
+    if not isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)):
+        return False
+    if isinstance(stored, ast.Attribute):
+        record = stored.value
+    elif isinstance(stored, ast.Subscript):
+        record = stored.value
+    elif _is_get_call(stored):
+        record = stored.func.value
+    else:
+        return False
+    if isinstance(record, ast.Attribute) and not ctx.assigned_values(record):
+        record = _stored_in(record, ctx)  # `request.project = project`
+    made = ts.single_value(record, ctx) if record is not None else None
+    if not isinstance(made, ast.Call):
+        return False
+    given = ctx.text(value)
+    return any(ctx.text(a) == given for a in [*made.args, *(k.value for k in made.keywords)])
+
+
+def replaced_by(stored: ast.expr, given: ast.expr, ctx) -> bool:
+    """The function stores `given` where `stored` was (`self.access_token = access_token`,
+    `element["secret"] = to_save["secret"]`; read as `config.get(key)`, stored as `config[key]`):
+    the comparison notices whether a setting changes. Whoever may call it sets the value anyway;
+    it grants nothing to time."""
+    if _is_get_call(stored):
+        where = f"{ctx.text(stored.func.value)}[{ctx.text(stored.args[0])}]"
+    elif isinstance(stored, (ast.Attribute, ast.Subscript)):
+        where = ctx.text(stored)
+    else:
+        return False
+    value = ctx.text(given)
+    return any(
+        isinstance(stmt, ast.Assign) and ctx.text(stmt.value) == value and any(ctx.text(t) == where for t in stmt.targets)
+        for stmt in astutil.walk(web.function_body(ctx, stored))
+    )
+
+
+def _is_get_call(node: ast.expr) -> bool:
+    """`mapping.get(key)`: the item under one key, or None."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and len(node.args) == 1 and not node.keywords
+
+
+def _stored_in(attribute: ast.Attribute, ctx) -> ast.expr | None:
+    """The one value the function stores in an attribute of another object (`request.project = project`)."""
+    text = ctx.text(attribute)
+    found = [
+        stmt.value
+        for stmt in astutil.walk(web.function_body(ctx, attribute))
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and ctx.text(stmt.targets[0]) == text
+    ]
+    return found[0] if len(found) == 1 else None
