@@ -652,6 +652,7 @@ _CONFIGURATION_ASKS: tuple[tuple[str, str, Callable[[ImportsResolver], object]],
     ("url_routes", "django", lambda resolver: resolver.url_routes()),
     ("log_formatting", "logging", lambda resolver: resolver.log_formatting()),
     ("cors_origins", "flask_cors", lambda resolver: resolver.cors_origins()),
+    ("admin_sites", "django", lambda resolver: resolver.admin_sites()),
 )
 
 

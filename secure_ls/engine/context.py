@@ -14,7 +14,7 @@ import dataclasses
 import re
 from typing import TYPE_CHECKING, Callable, Iterable, TypeVar
 
-from secure_ls.engine import astutil, bindings, constructions, flow, guards, suppressions, taint
+from secure_ls.engine import admin_sites, astutil, bindings, constructions, flow, guards, suppressions, taint
 from secure_ls.engine.model import (
     Confidence,
     Edit,
@@ -291,7 +291,7 @@ class UnitContext:
         self, outer_scope: ast.AST | None, instance_attributes=None, describe_parameters: bool = False, constructor_arguments=None
     ) -> flow.FlowAnalyzer:
         cls = outer_scope if isinstance(outer_scope, ast.ClassDef) else None
-        analyzer = flow.FlowAnalyzer(
+        return flow.FlowAnalyzer(
             self.module.qualified,  # not a closure over this context: see ExpressionFacts._qualify_with
             self.module.constants,
             sources=self._overrides.get("sources"),
@@ -311,8 +311,8 @@ class UnitContext:
             constructor_arguments=constructor_arguments,
             url_routes=self.module.url_routes,
             made_with=self.module.made_with_patterns(),
+            admin_model=admin_sites.shown_model(cls, self.qualified_name, self.module.admin_sites) if cls is not None and self.imports("django") else None,
         )
-        return analyzer
 
     def _instance_attributes(self, cls: ast.ClassDef) -> bindings.InstanceAttributes:
         """What the methods of `cls` store on `self`, computed once per class (flow.instance_attribute_origins)."""

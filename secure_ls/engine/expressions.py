@@ -88,6 +88,7 @@ class ExpressionFacts:
         constructor_arguments=None,
         url_routes=None,
         made_with: Mapping[str, tuple[tuple[str, object], ...]] | None = None,
+        admin_model: str | None = None,
     ):
         # the qualified name of a node, given the bindings the pass recorded: a function of the
         # module only, never a closure over this object (that cycle left every pass's bindings
@@ -117,7 +118,9 @@ class ExpressionFacts:
         self._declared = declared or {}  # what the module declares about its classes and aliases
         # what the module's call sites pass to the constructor of the class (engine/constructions.py)
         self._constructor_arguments = constructor_arguments
-        # route parameters annotated with a class that declares typed fields: name -> (binding, fields)
+        self._admin_model = admin_model  # the model a Django admin class (this method's) shows, qualified
+        # route parameters annotated with a class that declares typed fields (and a Django admin
+        # method's `obj`, an instance of its model): name -> (binding, fields)
         self._model_parameters: dict[str, tuple[Binding, frozenset[str]]] = {}
         # parameters annotated with a record class of the module: (binding, class, its literal fields)
         self._record_parameters: dict[str, tuple[Binding, str, frozenset[str]]] = {}
@@ -329,7 +332,7 @@ class ExpressionFacts:
 
     def _typed_field(self, container: ast.AST, key: ast.AST) -> frozenset[str]:
         """The sinks `s.validated_data["count"]` is safe for, `s = CountSerializer(...)` declaring the field in this module
-        or the one it is imported from (symbols._typed_fields), or an item of the request's metadata the server sets
+        or the one it is imported from (declared_fields.typed_fields), or an item of the request's metadata the server sets
         (frameworks.server_set_item_sinks)."""
         if (server_set := frameworks.server_set_item_sinks(container, key)) and self._qualify(container) not in catalog.PROCESS_ENVIRONMENT:
             return server_set  # a request's environ, not the process's (`os.environ`: the operator's input)
@@ -359,7 +362,7 @@ class ExpressionFacts:
         return keys
 
     def _declared_fields(self, cls: ast.expr) -> frozenset[tuple[str, frozenset[str]]]:
-        """The typed fields (symbols._typed_fields) of the class `cls` names, of this module or imported."""
+        """The typed fields (declared_fields.typed_fields) of the class `cls` names, of this module or imported."""
         fields = self._typed_fields.get(astutil.last_name(cls))
         if fields is None:
             declared = self.declaration(cls) if self._summaries else None
@@ -383,6 +386,22 @@ class ExpressionFacts:
             return False
         model = self._model_parameters.get(node.value.id)
         return model is not None and self._binding(node.value) is model[0] and node.attr in model[1]
+
+    def _admin_instance_fields(self, parameter: str) -> frozenset[str]:
+        """For `obj` of a Django admin class's method (`def amount_badge(self, obj)`), the fields of
+        the model the class shows (`self._admin_model`) that hold a number, a date or a key."""
+        name = self._admin_model if parameter == "obj" else None
+        if name is None:
+            return frozenset()
+        if name in self._typed_fields:  # a model of this module
+            return frozenset(field for field, sinks in self._typed_fields[name] if taint.Sink.ANY in sinks)
+        declared = self._declared.get(name)
+        if declared is None and self._summaries:
+            found = self._summaries.get(name)
+            declared = found if isinstance(found, Declaration) else None
+        if declared is None:
+            return frozenset()
+        return declared.fields | frozenset(field for field, sinks in declared.form_fields if taint.Sink.ANY in sinks)
 
     def _note_record_parameter(self, arg: ast.arg, binding: Binding) -> None:
         """`config: HostConfig` where the module's HostConfig instances all hold literals in some

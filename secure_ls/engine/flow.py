@@ -137,8 +137,8 @@ class FlowAnalyzer(ValueOrigins):
                 # `handle(self, *args, **options)`: `options["n"]` is what argparse made of `--n`
                 whole = env[arg.arg].origin
                 env[arg.arg] = Binding(whole, fields={dest: whole.sanitized(ALL) for dest in self.command_options})
-            if declared is not None and declared.fields:
-                self._model_parameters[arg.arg] = (env[arg.arg], declared.fields)
+            if fields := declared.fields if declared is not None and declared.fields else self._admin_instance_fields(arg.arg):
+                self._model_parameters[arg.arg] = (env[arg.arg], fields)
             self._note_record_parameter(arg, env[arg.arg])
         if self._exits is not None and not self._exits:
             self._tracked = frozenset(a.arg for a in frameworks.all_args(func.args))

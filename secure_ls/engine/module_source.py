@@ -73,6 +73,8 @@ class ModuleSource:
                 trees.append(parsed[0])
                 functions, classes = parsed[1]
                 todo.extend([(n, False) for n in functions] + [(n, True) for n in classes])
+                # a class's bases of this module: the fields it inherits (symbols.declarations)
+                todo.extend((astutil.last_name(b), True) for b in getattr(parsed[0].body[0], "bases", ()))
         except (SyntaxError, ValueError):
             return None
         return trees, self._symbols

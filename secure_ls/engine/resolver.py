@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from secure_ls.engine.admin_sites import AdminSites
     from secure_ls.engine.corsconfig import CorsOrigins
     from secure_ls.engine.logconfig import LogFormatting
     from secure_ls.engine.routes import Routes
@@ -68,6 +69,10 @@ class ImportsResolver(Protocol):
         """The origins the project's flask-cors settings allow."""
         ...
 
+    def admin_sites(self) -> AdminSites | None:
+        """Which model each admin class the project's admin modules register shows."""
+        ...
+
     def imported_symbols(self, imported: Iterable[str]) -> dict[str, ModuleSymbols]:
         """What the top level of each workspace module the qualified names `imported` name
         binds and declares (a module's facts its importers take, such as its YAML tags)."""
@@ -107,6 +112,9 @@ class NoWorkspace(ImportsResolver):
         return None
 
     def cors_origins(self) -> CorsOrigins | None:
+        return None
+
+    def admin_sites(self) -> AdminSites | None:
         return None
 
     def imported_symbols(self, imported: Iterable[str]) -> dict[str, ModuleSymbols]:

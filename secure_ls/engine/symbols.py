@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from secure_ls.engine import astutil, catalog, frameworks, logconfig, own_storage_calls, record_literals, regex_constants, service_clients, yaml_tags
+from secure_ls.engine import astutil, catalog, declared_fields, frameworks, logconfig, own_storage_calls, record_literals, regex_constants, service_clients, yaml_tags
 from secure_ls.engine.bindings import Binding
 
 _BUILTINS = frozenset(dir(builtins))
@@ -135,6 +135,7 @@ class ModuleSymbols:
     url_routes: object = None  # a Django project's URL configurations (engine/routes.Routes), when known
     log_formatting: object = None  # what its logging configurations escape (engine/logconfig.LogFormatting), when known
     cors_origins: object = None  # what its configuration gives flask-cors's CORS_ORIGINS (engine/corsconfig.CorsOrigins)
+    admin_sites: object = None  # which model each admin class shows (engine/admin_sites.AdminSites), when known
     class_bases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # see UnitSymbols.class_bases
     tabled_functions: set[str] = field(default_factory=set)  # see UnitSymbols.tabled_functions
     service_helpers: set[str] = field(default_factory=set)  # called only by classes that send requests
@@ -245,6 +246,7 @@ class ModuleSymbols:
                 getattr(self.url_routes, "fingerprint", None),
                 getattr(self.log_formatting, "fingerprint", None),
                 getattr(self.cors_origins, "fingerprint", None),
+                getattr(self.admin_sites, "fingerprint", None),
                 frozenset((name, d.literal_fields) for name, d in self.declared().items() if d.literal_fields),
             )
         )
@@ -403,7 +405,7 @@ def summarize(tree: ast.Module, text: str | None = None, for_importers: bool = F
             bindings.append((stmt.name, None))
             if isinstance(stmt, ast.ClassDef):
                 class_bases.append((stmt.name, base_names(stmt)))
-                fields = _typed_fields(stmt)
+                fields = declared_fields.typed_fields(stmt)
                 if fields:
                     typed_fields.append((stmt.name, fields))
                 converted = converted_fields(stmt)
@@ -622,27 +624,6 @@ def non_html_bases_imported(resolver, units: list[UnitSymbols]) -> tuple[str, ..
     return tuple(out)
 
 
-def _typed_fields(cls: ast.ClassDef) -> frozenset[tuple[str, frozenset[str]]]:
-    """Fields of a form or serializer class whose cleaned value is a number, date or fixed choice
-    (`count = serializers.IntegerField()`), safe for every sink, or an address, URL or slug
-    (`email = forms.EmailField()`), safe in one line: the framework rejects anything else. So are a model's
-    (`stack_id = models.PositiveIntegerField()`): a lookup by one converts its value (converted_keys_looked_up)."""
-    from secure_ls.engine.catalog import MODEL_NUMBER_FIELDS, ONE_LINE_FORM_FIELDS, TYPED_FORM_FIELDS
-    from secure_ls.engine.taint import LINE_SINKS, Sink
-
-    fields = set()
-    for stmt in cls.body:
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-            value = stmt.value
-            callee = astutil.dotted(value.func) if isinstance(value, ast.Call) else None
-            kind = callee.rsplit(".", 1)[-1] if callee is not None else None
-            if kind in TYPED_FORM_FIELDS or kind in MODEL_NUMBER_FIELDS:
-                fields.add((stmt.targets[0].id, frozenset({Sink.ANY})))
-            elif kind in ONE_LINE_FORM_FIELDS:
-                fields.add((stmt.targets[0].id, LINE_SINKS))
-    return frozenset(fields)
-
-
 # `@dataclass`, `@dataclasses.dataclass`, `@attr.s`, `@attrs.define`, `@define`, `@frozen`
 _RECORD_DECORATORS = frozenset({"dataclass", "define", "frozen", "mutable"})
 _RECORD_DECORATOR_ENDINGS = (".dataclass", ".s", ".attrs", ".define", ".frozen", ".mutable")
@@ -764,7 +745,7 @@ class Declaration:
     fields: frozenset[str] = frozenset()
     dependency: bool = False
     enum: bool = False  # an Enum: a value validated as one is one of the class's constants
-    # a form's or serializer's typed fields and the sinks their cleaned values are safe for (_typed_fields)
+    # a form's or serializer's typed fields and the sinks their cleaned values are safe for (declared_fields.typed_fields)
     form_fields: frozenset[tuple[str, frozenset[str]]] = frozenset()
     # a record class's fields that every instance the module makes holds a literal in (record_literals)
     literal_fields: frozenset[str] = frozenset()
@@ -779,12 +760,13 @@ def declarations(trees: list[ast.Module], module: ModuleSymbols, wanted: frozens
     """The declarations of the classes defined in `trees` and of the module's dependency aliases
     (only those `wanted`, when given)."""
     out = {}
+    classes = {stmt.name: stmt for tree in trees for stmt in tree.body if isinstance(stmt, ast.ClassDef)}
     for tree in trees:
         for stmt in tree.body:
             if isinstance(stmt, ast.ClassDef) and (wanted is None or stmt.name in wanted):
                 fields = converted_fields(stmt)
                 enum = is_enum_class(stmt)
-                form_fields = _typed_fields(stmt)
+                form_fields = declared_fields.inherited_typed_fields(stmt, classes)
                 if fields or enum or form_fields:
                     out[stmt.name] = Declaration(stmt.name, fields=fields, enum=enum, form_fields=form_fields)
     for name in module.dependency_aliases | module.factory_aliases():

@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 
 from secure_ls import safe_files
-from secure_ls.engine import corsconfig, logconfig, reexports, routes
+from secure_ls.engine import admin_sites, corsconfig, logconfig, reexports, routes
 from secure_ls.engine.module_source import ModuleSource
 from secure_ls.engine.resolver import ImportsResolver, LazySummaries
 from secure_ls.engine.summaries import FunctionSummary, summarize_module, worth_keeping
@@ -36,6 +36,7 @@ CONFIGURATIONS: dict[str, tuple[Callable[[str], bool], Callable[[list[str], list
     routes.CONFIGURATIONS: (routes.is_url_configuration, routes.read),
     logconfig.CONFIGURATIONS: (logconfig.is_logging_configuration, logconfig.read),
     corsconfig.CONFIGURATIONS: (corsconfig.is_cors_configuration, corsconfig.read),
+    admin_sites.CONFIGURATIONS: (admin_sites.is_admin_configuration, admin_sites.read),
 }
 
 
@@ -198,6 +199,10 @@ class WorkspaceSummaries:
     def cors_origins(self) -> corsconfig.CorsOrigins | None:
         """What the configuration modules give flask-cors's CORS_ORIGINS."""
         return self.configuration(corsconfig.CONFIGURATIONS)
+
+    def admin_sites(self) -> admin_sites.AdminSites | None:
+        """Which model each admin class the admin modules register shows."""
+        return self.configuration(admin_sites.CONFIGURATIONS)
 
     def _configuration_changed(self, path: str, gone: bool = False) -> None:
         kinds = [kind for kind, (is_configuration, _) in CONFIGURATIONS.items() if is_configuration(path)]
@@ -693,6 +698,9 @@ class Resolver(ImportsResolver):
 
     def cors_origins(self) -> corsconfig.CorsOrigins | None:
         return self.workspace.cors_origins()
+
+    def admin_sites(self) -> admin_sites.AdminSites | None:
+        return self.workspace.admin_sites()
 
     def lazy(self) -> LazySummaries:
         """A mapping that resolves external functions when a call asks for them (one-off analyses)."""

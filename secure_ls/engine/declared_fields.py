@@ -1,0 +1,52 @@
+"""What the fields a class declares hold: a form's or serializer's cleaned values, a model's
+stored ones (`amount = models.DecimalField(...)`: a number), by the sinks they are safe for.
+
+`typed_fields(cls)` reads one class; `inherited_typed_fields(cls, classes)` adds what its bases
+of the same module declare (a Django model's abstract base).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+
+from secure_ls.engine import astutil
+
+
+def inherited_typed_fields(cls: ast.ClassDef, classes: Mapping[str, ast.ClassDef], depth: int = 0) -> frozenset[tuple[str, frozenset[str]]]:
+    """typed_fields of `cls` and of its bases defined in the same module (`class Payment(BasePayment)`,
+    a Django model whose fields an abstract base declares)."""
+    fields = typed_fields(cls)
+    if depth < 4:
+        for base in cls.bases:
+            defined = classes.get(astutil.last_name(base))
+            if defined is not None and defined is not cls:
+                fields |= inherited_typed_fields(defined, classes, depth + 1)
+    return fields
+
+
+# A model's relations, whose `<name>_id` attribute holds the related row's key.
+_RELATION_FIELDS = frozenset({"ForeignKey", "OneToOneField"})
+
+
+def typed_fields(cls: ast.ClassDef) -> frozenset[tuple[str, frozenset[str]]]:
+    """Fields of a form or serializer class whose cleaned value is a number, date or fixed choice
+    (`count = serializers.IntegerField()`), safe for every sink, or an address, URL or slug
+    (`email = forms.EmailField()`), safe in one line: the framework rejects anything else. So are a model's
+    (`stack_id = models.PositiveIntegerField()`): a lookup by one converts its value (converted_keys_looked_up)."""
+    from secure_ls.engine.catalog import MODEL_NUMBER_FIELDS, ONE_LINE_FORM_FIELDS, TYPED_FORM_FIELDS
+    from secure_ls.engine.taint import LINE_SINKS, Sink
+
+    fields = set()
+    for stmt in cls.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            value = stmt.value
+            callee = astutil.dotted(value.func) if isinstance(value, ast.Call) else None
+            kind = callee.rsplit(".", 1)[-1] if callee is not None else None
+            if kind in TYPED_FORM_FIELDS or kind in MODEL_NUMBER_FIELDS:
+                fields.add((stmt.targets[0].id, frozenset({Sink.ANY})))
+            elif kind in _RELATION_FIELDS:
+                fields.add((stmt.targets[0].id + "_id", frozenset({Sink.ANY})))  # `deal = ForeignKey(Deal)`: `obj.deal_id`, its key
+            elif kind in ONE_LINE_FORM_FIELDS:
+                fields.add((stmt.targets[0].id, LINE_SINKS))
+    return frozenset(fields)
