@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from secure_ls.engine import astutil
+from secure_ls.engine.module_source import relative_start
 from secure_ls.engine.symbols import import_bindings
 from secure_ls.engine.units import parsed_configurations
 
@@ -96,10 +97,7 @@ def _absolute(qualified: str | None, path: str | None) -> str | None:
         return qualified
     if path is None:
         return None
-    level = len(qualified) - len(qualified.lstrip("."))
-    folder = os.path.dirname(os.path.abspath(path))
-    for _ in range(level - 1):
-        folder = os.path.dirname(folder)
+    folder, rest = relative_start(qualified, path)
     packages = []
     while os.path.isfile(os.path.join(folder, "__init__.py")):
         packages.append(os.path.basename(folder))
@@ -109,7 +107,6 @@ def _absolute(qualified: str | None, path: str | None) -> str | None:
         folder = parent
     if not packages:
         return None
-    rest = qualified[level:]
     return ".".join([*reversed(packages), rest]) if rest else ".".join(reversed(packages))
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 
 from secure_ls.engine import astutil
@@ -132,3 +133,13 @@ def _callees(tree: ast.AST) -> tuple[set[str], set[str]]:
             elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
                 classes.add(func.value.id)
     return functions, classes
+
+
+def relative_start(dotted: str, importer: str) -> tuple[str, str]:
+    """Where a relative module name (`..pkg.mod`, imported in the file `importer`) starts: the
+    folder its dots lead to, and the dotted rest (`pkg.mod`, or "" for the package itself)."""
+    level = len(dotted) - len(dotted.lstrip("."))
+    folder = os.path.dirname(os.path.abspath(importer))
+    for _ in range(level - 1):
+        folder = os.path.dirname(folder)
+    return folder, dotted[level:]

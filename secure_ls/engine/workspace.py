@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from secure_ls import safe_files
 from secure_ls.engine import admin_sites, corsconfig, logconfig, reexports, routes
-from secure_ls.engine.module_source import ModuleSource
+from secure_ls.engine.module_source import ModuleSource, relative_start
 from secure_ls.engine.resolver import ImportsResolver, LazySummaries
 from secure_ls.engine.summaries import FunctionSummary, summarize_module, worth_keeping
 from secure_ls.engine.symbols import ModuleSymbols, summarize
@@ -514,11 +514,7 @@ class WorkspaceSummaries:
         if dotted.startswith("."):
             if importer is None:
                 return None
-            level = len(dotted) - len(dotted.lstrip("."))
-            base = os.path.dirname(os.path.abspath(importer))
-            for _ in range(level - 1):
-                base = os.path.dirname(base)
-            rest = dotted[level:]
+            base, rest = relative_start(dotted, importer)
             return self._file_for(os.path.join(base, *rest.split("."))) if rest else self._file_for(base)
         parts = dotted.split(".")
         starts = []
