@@ -27,6 +27,10 @@ def inherited_typed_fields(cls: ast.ClassDef, classes: Mapping[str, ast.ClassDef
 
 # A model's relations, whose `<name>_id` attribute holds the related row's key.
 _RELATION_FIELDS = frozenset({"ForeignKey", "OneToOneField"})
+# A model's uploads, whose `<name>.url` is what the storage made of the stored name: Django keeps
+# only `[-\w.]` of an uploaded file's name (get_valid_name), and the storage's URL starts with
+# its own base (MEDIA_URL, a bucket) and percent-encodes the rest, so no quote or scheme gets in.
+_FILE_FIELDS = frozenset({"FileField", "ImageField"})
 
 
 def typed_fields(cls: ast.ClassDef) -> frozenset[tuple[str, frozenset[str]]]:
@@ -49,4 +53,6 @@ def typed_fields(cls: ast.ClassDef) -> frozenset[tuple[str, frozenset[str]]]:
                 fields.add((stmt.targets[0].id + "_id", frozenset({Sink.ANY})))  # `deal = ForeignKey(Deal)`: `obj.deal_id`, its key
             elif kind in ONE_LINE_FORM_FIELDS:
                 fields.add((stmt.targets[0].id, LINE_SINKS))
+                if kind in _FILE_FIELDS:
+                    fields.add((stmt.targets[0].id + ".url", frozenset({Sink.ANY})))  # `obj.logo.url`
     return frozenset(fields)

@@ -381,11 +381,15 @@ class ExpressionFacts:
 
     def _is_validated_model_field(self, node: ast.Attribute) -> bool:
         """`payload.project_id` where the route parameter `payload` is annotated with a class
-        declaring `project_id: int`: the framework validated the request body against it."""
-        if not isinstance(node.value, ast.Name):
+        declaring `project_id: int`: the framework validated the request body against it. So for
+        the URL of an upload field of a Django admin's `obj` (`obj.logo.url`, declared "logo.url")."""
+        field, holder = node.attr, node.value
+        if isinstance(holder, ast.Attribute) and isinstance(holder.value, ast.Name):
+            field, holder = f"{holder.attr}.{field}", holder.value
+        if not isinstance(holder, ast.Name):
             return False
-        model = self._model_parameters.get(node.value.id)
-        return model is not None and self._binding(node.value) is model[0] and node.attr in model[1]
+        model = self._model_parameters.get(holder.id)
+        return model is not None and self._binding(holder) is model[0] and field in model[1]
 
     def _admin_instance_fields(self, parameter: str) -> frozenset[str]:
         """For `obj` of a Django admin class's method (`def amount_badge(self, obj)`), the fields of

@@ -19,6 +19,7 @@ class BasePayment(models.Model):
 class Payment(BasePayment):
     note = models.CharField(max_length=200)
     deal = models.ForeignKey("Deal", on_delete=models.CASCADE)
+    receipt = models.ImageField(upload_to="receipts")
 """
 
 PAYMENT_ADMIN = """
@@ -28,7 +29,7 @@ from django.utils.safestring import mark_safe
 
 class PaymentAdmin(admin.ModelAdmin):
     def amount_badge(self, obj):
-        return mark_safe(f'<b>{obj.amount}</b> <a href="/deals/{obj.deal_id}/">deal</a>')
+        return mark_safe(f'<b>{obj.amount}</b> <a href="/deals/{obj.deal_id}/"><img src="{obj.receipt.url}"></a>')
 
     def note_badge(self, obj):
         return mark_safe(f"<i>{obj.note}</i>")
@@ -53,7 +54,8 @@ def _found(root, *options: str) -> list[tuple[str, str, int]]:
 
 def test_a_number_field_of_the_model_an_admin_module_registers_is_no_markup(tmp_path):
     root = write(tmp_path / "site", {**FILES, "shop/admin.py": ADMIN})
-    # the amount (inherited from an abstract base) and the foreign key's id are numbers; the note is text
+    # the amount (inherited from an abstract base) and the foreign key's id are numbers, the upload's
+    # URL is the storage's; the note is text
     assert _found(root) == [("shop/site/paymentadmin.py", "SLS801", 10)]
 
 
@@ -76,7 +78,7 @@ from shop.models import Payment
 @admin.register(Payment)
 class PaymentAdmin(admin.ModelAdmin):
     def amount_badge(self, obj):
-        return mark_safe(f'<b>{obj.amount}</b> <a href="/deals/{obj.deal_id}/">deal</a>')
+        return mark_safe(f'<b>{obj.amount}</b> <a href="/deals/{obj.deal_id}/"><img src="{obj.receipt.url}"></a>')
 
     def note_badge(self, obj):
         return mark_safe(f"<i>{obj.note}</i>")
