@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine.model import Confidence, Severity
-from secure_ls.rules._support import crypto
+from secure_ls.rules._support import crypto, decrypt_only
 from secure_ls.rules.base import Example, Rule, code
 
 
@@ -15,7 +15,11 @@ class KdfConstantSalt(Rule):
     Finds password-based key derivation (`hashlib.pbkdf2_hmac`,
     `hashlib.scrypt`, `cryptography`'s `PBKDF2HMAC`/`Scrypt`, PyCryptodome's
     `PBKDF2`/`scrypt`) given a salt that is a constant: a literal such as
-    `b"salt"` or `b""`, or a module constant.
+    `b"salt"` or `b""`, or a module constant. A key derived from the
+    application's secret rather than a password, and a key that only
+    decrypts data already written in its format (every cipher it keys only
+    decrypts, `Fernet(key).decrypt(...)`: the files fix the salt), are the
+    audit tier (low confidence).
 
     ## Why is this bad?
     The salt exists so that equal passwords give different hashes and an
@@ -115,6 +119,7 @@ class KdfConstantSalt(Rule):
             salt,
             f"Password-based key derivation with {what} `{ctx.text(salt)[:40]}`: identical passwords give identical hashes and one "
             "precomputed dictionary attacks every hash. Generate a random salt per password (os.urandom(16)) and store it with the hash.",
-            # a key derived from the application's secret: no password to look up in a dictionary
-            confidence=Confidence.LOW if ctx.in_test_code(node) or crypto.stretches_a_key(kdf) else None,
+            # a key derived from the application's secret: no password to look up in a dictionary;
+            # a key that only decrypts data already written in this format, which fixes the salt
+            confidence=Confidence.LOW if ctx.in_test_code(node) or crypto.stretches_a_key(kdf) or decrypt_only.only_decrypts(kdf.call, ctx) else None,
         )

@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine.context import keyword
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import constants, crypto, destinations, hashing
+from secure_ls.rules._support import constants, crypto, decrypt_only, destinations, hashing
 from secure_ls.rules.base import Example, Rule, code
 
 # OWASP Password Storage Cheat Sheet (2023): PBKDF2 iterations per PRF.
@@ -38,8 +38,11 @@ class KdfLowWorkFactor(Rule):
     program reproduces that service's derivation, `salt = answer["s"]`), or
     a function the module lists in a table of three or more hash formats
     (`{HASH.ORACLE_12C: oracle_12c_passwd, ...}`: one format among several,
-    picked by the hashes being checked). A salt read from a file or the
-    program's own store is not another service's answer.
+    picked by the hashes being checked), or a key that only decrypts data
+    already written in its format (every cipher it keys only decrypts:
+    `Fernet(self._key).decrypt(text)`, an older journal format kept to read
+    old files). A salt read from a file or the program's own store is not
+    another service's answer.
 
     ## Why is this bad?
     The work factor is all that slows down an attacker who has stolen the
@@ -94,6 +97,26 @@ class KdfLowWorkFactor(Rule):
         """),
     ]
     INVALID = [
+        # a key that only decrypts files an older version wrote: the format fixed the count (audit tier)
+        Example(
+            code("""
+                import base64
+                from cryptography.fernet import Fernet
+                from cryptography.hazmat.primitives import hashes
+                from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+
+                class LegacyJournal:
+                    def __init__(self, password, salt):
+                        kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt=salt, iterations=100_000)
+                        self._key = base64.urlsafe_b64encode(kdf.derive(password.encode()))
+
+                    def read(self, text):
+                        return Fernet(self._key).decrypt(text).decode()
+            """),
+            fixed=None,
+            where="100_000",
+            says="The key only decrypts data already written in this format",
+        ),
         Example(
             code("""
                 import hashlib
@@ -271,4 +294,6 @@ def _fixed_elsewhere(kdf: crypto.KdfCall, ctx) -> str | None:
         return "The salt is what another service answered: this reproduces that service's derivation, whose count it fixes; raise it only if that service accepts it."
     if hashing.picked_from_a_table(kdf.call, ctx):
         return "This is one of a table of hash formats, picked by the hashes being checked: the format fixes the count."
+    if decrypt_only.only_decrypts(kdf.call, ctx):
+        return "The key only decrypts data already written in this format, which fixes the count: write new data in a stronger format and migrate what is read."
     return None

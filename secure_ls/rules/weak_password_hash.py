@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil, symbols
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import destinations, hashing, memory_caches, naming, web
+from secure_ls.rules._support import decrypt_only, destinations, hashing, memory_caches, naming, web
 from secure_ls.rules.base import Example, Rule, code
 
 
@@ -56,7 +56,10 @@ class WeakPasswordHash(Rule):
     made in a function the module lists in a table of three or more
     functions (`{HASH.MYSQL: mysql_passwd, HASH.ORACLE: oracle_passwd}`):
     one of several formats, picked by the hash being checked (a cracker, a
-    migration tool, a library of formats).
+    migration tool, a library of formats). So does a hash made into a key
+    that only decrypts (every cipher it keys only decrypts:
+    `Cipher(algorithms.AES(key), mode).decryptor()`): it reads data already
+    written in a format that fixes the hash.
 
     A hash that only goes to another service (a login protocol that asks for
     `md5(password)`, a share's API that takes the password's hash as a query
@@ -275,6 +278,22 @@ class WeakPasswordHash(Rule):
             where="hashlib.sha1(password.encode())",
             says="Password hashed with sha1 and sent to another party",
         ),
+        # a key that only decrypts files an older version wrote (audit tier)
+        Example(
+            code("""
+                import hashlib
+                from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+                def read_v1(password, blob):
+                    iv, body = blob[:16], blob[16:]
+                    key = hashlib.sha256(password.encode()).digest()
+                    decryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).decryptor()
+                    return decryptor.update(body) + decryptor.finalize()
+            """),
+            fixed=None,
+            where="hashlib.sha256(password.encode())",
+            says="into a key that only decrypts data already written in this format",
+        ),
         # the same record handed to a function that writes it to a database: a stored verifier
         Example(
             code("""
@@ -356,6 +375,9 @@ class WeakPasswordHash(Rule):
         if _reads_legacy_hashes(call, ctx):
             ctx.report(self, call, self._legacy_message(algo), confidence=Confidence.LOW)
             return
+        if decrypt_only.only_decrypts(call, ctx):
+            ctx.report(self, call, self._decrypting_message(algo), confidence=Confidence.LOW)
+            return
         if hashing.picked_from_a_table(call, ctx):
             ctx.report(self, call, self._format_message(algo), confidence=Confidence.LOW)
             return
@@ -366,6 +388,12 @@ class WeakPasswordHash(Rule):
         return (
             f"Password hashed with {algo} to check hashes of an older scheme: keep it only to verify them, and "
             "store a slow salted hash (bcrypt, scrypt or Argon2) as soon as one verifies."
+        )
+
+    def _decrypting_message(self, algo: str) -> str:
+        return (
+            f"Password hashed with {algo} into a key that only decrypts data already written in this format: keep it "
+            "only to read that data, and write new data with a key from a slow salted KDF (scrypt, Argon2, PBKDF2)."
         )
 
     def _format_message(self, algo: str) -> str:

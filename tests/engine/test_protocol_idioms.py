@@ -286,3 +286,19 @@ def test_a_password_hashed_by_a_helper_only_service_clients_call_is_the_audit_ti
     # a helper that writes the hash to a database itself, whoever calls it
     writes = code.replace("    return hashlib.md5(", "    db.add(password)\n    return hashlib.md5(")
     assert _confidence(writes, "SLS301") == ["high"]
+
+
+_LEGACY_JOURNAL = (
+    "import base64\nfrom cryptography.fernet import Fernet\nfrom cryptography.hazmat.primitives import hashes\n"
+    "from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC\n\nSALT = b'0123456789abcdef'\n\n"
+    "class LegacyJournal:\n    def __init__(self, password):\n"
+    "        kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt=SALT, iterations=100_000)\n"
+    "        self._key = base64.urlsafe_b64encode(kdf.derive(password.encode()))\n\n"
+    "    def read(self, text):\n        return Fernet(self._key).decrypt(text).decode()\n"
+)
+
+
+def test_a_key_that_only_decrypts_an_older_format_is_the_audit_tier():
+    # the salt and the count are the format's, fixed by the files already written
+    _low_until_undone("SLS306", _LEGACY_JOURNAL, ".decrypt(text)", ".encrypt(text)", "high")
+    _low_until_undone("SLS307", _LEGACY_JOURNAL, ".decrypt(text)", ".encrypt(text)", "high")
