@@ -25,6 +25,7 @@ from secure_ls.engine.expressions import NOT_STATIC, ExpressionFacts
 from secure_ls.engine.taint import ALL, CONSTANT, PARAM, QUOTE_MARKERS, UNKNOWN, UNTRUSTED, Origin, Part, Sink, make_step
 
 _SELF_QUOTED = frozenset({Sink.SELF_QUOTED})
+_UPLOAD_NAME_SINKS = frozenset({Sink.PATH, Sink.LOG, Sink.HEADER})
 _OWN_HOST = frozenset({Sink.URL})  # an absolute http(s) URL up to the end of its host: where the program's own request goes
 _COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
 
@@ -387,6 +388,10 @@ class ValueOrigins(ExpressionFacts):
             return CONSTANT
         holder = self._binding(node.value) if isinstance(node.value, ast.Name) else None
         base = holder.own if holder is not None and holder.own is not None else self._origin(node.value)
+        if node.attr == "name" and self._django and self._django_upload(node.value):
+            # Django keeps only the last component of an upload's name, printable characters only,
+            # never "." or ".." (MultiPartParser.sanitize_file_name): one file name, one line
+            return base.sanitized(_UPLOAD_NAME_SINKS)
         if node.attr in catalog.KEY_ATTRIBUTES or self._is_validated_model_field(node):
             return base.sanitized(ALL)
         if (field := self._literal_record_field(node)) is not None:
@@ -671,6 +676,20 @@ class ValueOrigins(ExpressionFacts):
         """The quotes a value cannot leave, rewritten for them before (`q = name.replace('"', '""')`,
         then `f'"{q}"'`): see quoting.stays_in."""
         return quoting.stays_in(self._origin(node))
+
+    def _django_upload(self, node: ast.expr) -> bool:
+        """`request.FILES["f"]`, `request.FILES.get("f")`, `request.FILES.getlist("f")[0]`, or a name
+        bound once to one: an UploadedFile Django made of the client's upload."""
+        value = self._single_value(node) if isinstance(node, ast.Name) else node
+        if isinstance(value, ast.Subscript):
+            value = value.value
+            if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "getlist":
+                value = value.func.value
+        elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "get":
+            value = value.func.value
+        else:
+            return False
+        return isinstance(value, ast.Attribute) and value.attr == "FILES" and astutil.last_name(value.value) in catalog.REQUEST_NAMES
 
 
 def _model_option(node: ast.Attribute) -> bool:

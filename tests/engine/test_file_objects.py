@@ -1,9 +1,10 @@
 """A file object in memory (`io.BytesIO`, `io.StringIO`) names no file, but what it holds is
-still the data it was made from."""
+still the data it was made from; a Django upload's name is one file name."""
 
 from __future__ import annotations
 
 from secure_ls.engine.analyzer import Engine
+from tests.engine.test_engine import _quiet_until_undone, rules
 
 ENGINE = Engine()
 
@@ -43,3 +44,21 @@ def test_a_name_from_the_response_is_still_a_path():
 def test_what_the_file_object_holds_is_still_unpickled():
     code = HELPER + "\n\ndef load(url):\n    response = requests.get(url, timeout=10)\n    return pickle.load(io.BytesIO(response.content))\n"
     assert [rule for rule, _ in _rules(code)] == ["SLS105"]
+
+
+_DJANGO_UPLOAD = (
+    "import logging\n\nfrom django.conf import settings\nfrom django.http import HttpResponse\n\nlog = logging.getLogger(__name__)\n\n"
+    "def file_upload(request):\n    file = request.FILES['file']\n"
+    "    with open(settings.MEDIA_ROOT / 'pics' / file.name, 'wb+') as destination:\n        destination.write(file.read())\n"
+    "    return HttpResponse('ok')\n"
+)
+
+
+def test_a_django_uploads_name_is_one_file_name():
+    # Django keeps only the last component of an upload's name, printable characters only
+    _quiet_until_undone("SLS110", _DJANGO_UPLOAD, "file.name", "request.POST['name']")
+    # and in a log line: no line break
+    logged = _DJANGO_UPLOAD.replace("    return HttpResponse('ok')\n", "    log.info('upload %s', file.name)\n    return HttpResponse('ok')\n")
+    _quiet_until_undone("SLS704", logged, "log.info('upload %s', file.name)", "log.info('upload %s', request.POST['name'])")
+    # still the client's text in a page
+    assert "SLS803" in rules(_DJANGO_UPLOAD.replace("HttpResponse('ok')", "HttpResponse('<p>' + file.name + '</p>')"))
