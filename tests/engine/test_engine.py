@@ -2436,13 +2436,13 @@ def test_a_temporary_name_in_the_applications_own_directory_is_the_audit_tier():
 
 
 def test_an_uploads_temporary_file_path_is_where_the_server_put_it():
-    """Django's `upload.temporary_file_path()` is a random name the upload handler chose; the
-    upload's own `name` is the client's."""
+    """Django's `upload.temporary_file_path()` is a random name the upload handler chose; a path
+    the client sent is the client's (the upload's own `name` is one file name: test_file_objects)."""
     code = (
         "import shutil\nfrom django.http import HttpResponse\n\n"
         "def upload(request):\n    f = request.FILES['file']\n    shutil.move(f.temporary_file_path(), '/srv/incoming/')\n    return HttpResponse('ok')\n"
     )
-    _quiet_until_undone("SLS110", code, "f.temporary_file_path()", "'/srv/tmp/' + f.name")
+    _quiet_until_undone("SLS110", code, "f.temporary_file_path()", "'/srv/tmp/' + request.POST['path']")
 
 
 def test_a_declared_field_type_holds_only_in_what_validation_produced():
