@@ -399,10 +399,7 @@ class ExpressionFacts:
             return frozenset()
         if name in self._typed_fields:  # a model of this module
             return frozenset(field for field, sinks in self._typed_fields[name] if taint.Sink.ANY in sinks)
-        declared = self._declared.get(name)
-        if declared is None and self._summaries:
-            found = self._summaries.get(name)
-            declared = found if isinstance(found, Declaration) else None
+        declared = self._declared.get(name) or self._imported_declaration(name)
         if declared is None:
             return frozenset()
         return declared.fields | frozenset(field for field, sinks in declared.form_fields if taint.Sink.ANY in sinks)
@@ -441,7 +438,10 @@ class ExpressionFacts:
             return None
         if isinstance(annotation, ast.Name) and annotation.id in self._declared:
             return self._declared[annotation.id]
-        qualified = self._qualify(annotation)
+        return self._imported_declaration(self._qualify(annotation))
+
+    def _imported_declaration(self, qualified: str | None) -> Declaration | None:
+        """What the workspace module a qualified name leads to declares about that class or alias."""
         found = self._summaries.get(qualified) if qualified else None
         return found if isinstance(found, Declaration) else None
 

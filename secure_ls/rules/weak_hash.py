@@ -535,13 +535,20 @@ def _in_identifier_template(node: ast.Call, ctx) -> bool:
     return False
 
 
+def _digest_read(node: ast.Call, ctx) -> tuple[ast.expr, ast.AST | None]:
+    """The expression reading the digest of the hash `node` makes (`md5(x).hexdigest()`, or the
+    hash itself when nothing reads one), and what it stands in."""
+    child, parent = node, ctx.parent(node)
+    while isinstance(parent, ast.Attribute) and parent.attr in destinations.DIGESTS or isinstance(parent, ast.Call) and child is parent.func:
+        child, parent = parent, ctx.parent(parent)
+    return child, parent
+
+
 def _cut_short(node: ast.Call, ctx) -> bool:
     """`md5(text).hexdigest()[:8]`, `md5(key).digest()[:8]`: a digest cut to sixteen characters
     or bytes at most is a short name (a dedup id, a row number); no hash keeps so few bits free
     of collisions, so none is a fix."""
-    child, parent = node, ctx.parent(node)
-    while isinstance(parent, ast.Attribute) and parent.attr in destinations.DIGESTS or isinstance(parent, ast.Call) and child is parent.func:
-        child, parent = parent, ctx.parent(parent)
+    child, parent = _digest_read(node, ctx)
     if not (isinstance(parent, ast.Subscript) and parent.value is child and isinstance(parent.slice, ast.Slice) and parent.slice.lower is None):
         return False
     upper = parent.slice.upper
@@ -552,9 +559,7 @@ def _read_as_number(node: ast.Call, ctx) -> bool:
     """`int(md5(user).hexdigest(), 16)`, `int.from_bytes(sha1(name).digest(), "big")`, directly or
     through the one name the digest is kept in: the digest becomes a number (a bucket, a shard,
     a seed), which proves nothing about what was hashed."""
-    child, parent = node, ctx.parent(node)
-    while isinstance(parent, ast.Attribute) and parent.attr in destinations.DIGESTS or isinstance(parent, ast.Call) and child is parent.func:
-        child, parent = parent, ctx.parent(parent)
+    child, parent = _digest_read(node, ctx)
     if _converts_to_number(parent, child):
         return True
     if not (isinstance(parent, ast.Assign) and parent.value is child and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
