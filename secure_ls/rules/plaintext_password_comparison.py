@@ -80,7 +80,11 @@ class PlaintextPasswordComparison(Rule):
     secrets.token_hex(8)` in `__init__`, and nowhere else in the class from
     anything a caller gives): a secret for one run, held in memory and
     handed to its own client, not an account's password to store hashed
-    (whether it is random enough is SLS304's finding).
+    (whether it is random enough is SLS304's finding). Nor is a password
+    compared with another spelling of itself (`password != password.upper()`,
+    a strength meter reading its letter case), nor two objects' password
+    fields inside `__eq__`/`__ne__` (`self.password == other.password`: two
+    proxy settings compared field by field).
     """
 
     id = "SLS305"
@@ -202,6 +206,21 @@ class PlaintextPasswordComparison(Rule):
                     if password != self.password:
                         raise PermissionError("bad password")
         """),
+        # a strength meter: does the password mix upper and lower case?
+        code("""
+            def strength(password):
+                mixed_case = password != password.upper() and password != password.lower()
+                return len(password) + 2 * mixed_case
+        """),
+        # two proxy settings compared field by field
+        code("""
+            class ProxySettings:
+                def __init__(self, host, user, password):
+                    self.host, self.user, self.password = host, user, password
+
+                def __eq__(self, other):
+                    return self.host == other.host and self.user == other.user and self.password == other.password
+        """),
     ]
     INVALID = [
         # the password a check accepts is written in the source
@@ -318,6 +337,10 @@ class PlaintextPasswordComparison(Rule):
             return  # `parsed.password != allowed.password`: two URLs compared part by part, no account's password
         if any(_drawn_at_random(side, ctx) for side in (left, right)):
             return  # `self.password = secrets.token_hex()` in `__init__`: a one-run secret, no account's password
+        if _shape_of_itself(left, right, ctx):
+            return  # `password != password.upper()`: a strength meter reading its letter case, one value
+        if _field_of_equal_objects(left, right, ctx):
+            return  # `self.password == other.password` in `__eq__`: two settings objects compared field by field
         ctx.report(
             self,
             node,
@@ -386,6 +409,33 @@ def _only_random(value: ast.expr, ctx) -> bool:
         if isinstance(sub, ast.Name) and sub.id not in local and not ctx.qualified_name(sub):
             return False  # a parameter or a local value: what a caller gives may be a real password
     return True
+
+
+def _shape_of_itself(left: ast.expr, right: ast.expr, ctx) -> bool:
+    """`password != password.upper()`, `pw.lower() == pw.upper()`: one value compared with another
+    spelling of itself (a method called on it with no arguments), which asks what it looks like,
+    not whether it is someone's password. `form.get("password") == form.get("password2")` reads
+    two values."""
+
+    def receiver(side: ast.expr) -> str:
+        if isinstance(side, ast.Call) and isinstance(side.func, ast.Attribute) and not side.args and not side.keywords:
+            return ctx.text(side.func.value)
+        return ctx.text(side)
+
+    return ctx.text(left) != ctx.text(right) and receiver(left) == receiver(right)
+
+
+def _field_of_equal_objects(left: ast.expr, right: ast.expr, ctx) -> bool:
+    """`self.password == other.password` inside `__eq__`/`__ne__`: whether two objects of one class
+    are equal, field by field (two proxy or connection settings), not a login."""
+    function = ctx.enclosing_function(left)
+    if getattr(function, "name", None) not in ("__eq__", "__ne__"):
+        return False
+    sides = (left, right)
+    if not all(isinstance(s, ast.Attribute) and isinstance(s.value, ast.Name) for s in sides) or left.attr != right.attr:
+        return False
+    params = [a.arg for a in function.args.args[:2]]
+    return len(params) == 2 and {left.value.id, right.value.id} == set(params)
 
 
 def _hashed_when_changed(compare: ast.Compare, ctx) -> bool:
