@@ -18,15 +18,19 @@ _TOKEN_QUALIFIERS = frozenset({"access", "refresh", "auth", "id", "bearer", "api
 _AUTH_MODULES = ("jwt", "jose", "oauthlib", "requests_oauthlib", "authlib", "itsdangerous", "flask", "django", "fastapi", "starlette", "requests", "httpx", "boto3", "slack_sdk", "telegram")
 _EXTRA_METADATA = frozenset(
     {"reset", "forgot", "policy", "strength", "changed", "change", "update", "set", "rotation", "salt", "generator", "env", "var", "variable", "source",
-     "missing", "present", "provided", "configured", "status", "exists", "location", "arn", "ref", "manager", "store", "vault", "expired"}
+     "missing", "present", "provided", "configured", "status", "exists", "location", "arn", "ref", "manager", "store", "vault", "expired",
+     "protection", "protected"}
 )
+# First words that make a name a setting's switch (`use_single_password`, `require_passphrase`,
+# `ask_password`): whether the program uses or asks for a secret, not the secret.
+_SWITCH_VERBS = frozenset({"use", "uses", "using", "enable", "disable", "require", "requires", "allow", "ask", "should", "want", "wants", "need", "needs"})
 
 
 def secret_word(name: str | None, ctx) -> bool:
     if not name or not naming.is_named_like(name, naming.PASSWORD_WORDS | _ALWAYS | {"token", "key"}):
         return False
     parts = naming.words(name)
-    if any(p in _EXTRA_METADATA for p in parts):
+    if any(p in _EXTRA_METADATA for p in parts) or parts[0] in _SWITCH_VERBS:
         return False
     if any(p in _ALWAYS for p in parts) or "password" in "".join(parts):
         return True
@@ -157,7 +161,9 @@ class SecretInLog(Rule):
     ...) counts whatever its name (`auth = request.headers.get("Authorization")`).
     Names that say what is done with a secret or about it
     (`reset_password`, `UPDATE_USER_PASSWORD`, `password_policy`,
-    `token_expired`) name an action or a fact, not the secret; names of
+    `token_expired`, `passphrase_protection`) name an action or a fact, not
+    the secret, and so do a setting's switches, named by a verb first
+    (`use_single_password`, `require_passphrase`); names of
     where one is kept (`key_file`, `PRIVATEKEY_FILEPATH`) name a path.
     A masked form is not a secret: at most four characters from each end,
     stars and lengths (`f"{key[:4]}****{key[-4:]}"`), also through the name
@@ -197,6 +203,15 @@ class SecretInLog(Rule):
     methods = logs.LOG_METHODS
 
     VALID = [
+        # switches: whether a passphrase protects the device, whether one password opens every wallet
+        code("""
+            import logging
+            log = logging.getLogger(__name__)
+
+            def opened(features, use_single_password):
+                log.info(f"opened ({features.passphrase_protection=})")
+                log.info("use single password: %s", use_single_password)
+        """),
         # the name a secret is looked up by in a store of secrets (a secrets.yaml key), not its value
         code("""
             import logging
