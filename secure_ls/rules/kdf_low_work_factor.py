@@ -42,7 +42,10 @@ class KdfLowWorkFactor(Rule):
     already written in its format (every cipher it keys only decrypts:
     `Fernet(self._key).decrypt(text)`, an older journal format kept to read
     old files). A salt read from a file or the program's own store is not
-    another service's answer.
+    another service's answer. So is a KDF given a key rather than a password
+    (its input named for a key, secret or seed: `settings.SECRET_KEY`, a
+    wallet's `mnemonic`, whose BIP39 derivation fixes 2,048 rounds): what
+    it stretches is random already.
 
     ## Why is this bad?
     The work factor is all that slows down an attacker who has stolen the

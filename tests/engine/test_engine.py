@@ -1819,6 +1819,17 @@ def test_a_kdf_that_stretches_the_applications_secret_key_is_the_audit_tier():
     assert _confidence(code.replace("secret_key.encode()", "(secret_key + password).encode()"), "SLS306") == ["high"]
 
 
+def test_a_wallets_seed_phrase_stretched_by_its_standard_is_the_audit_tier():
+    """BIP39 turns a mnemonic (128 to 256 random bits written as words) into a seed with
+    PBKDF2-HMAC-SHA512 at 2,048 rounds: the wallet standard fixes the count, and the input is no
+    one's chosen password. A password stretched the same way stays reported."""
+    code = (
+        "import hashlib\n\ndef to_seed(mnemonic, passphrase):\n"
+        "    return hashlib.pbkdf2_hmac('sha512', mnemonic.encode(), b'mnemonic' + passphrase.encode(), 2048)\n"
+    )
+    _low_until_undone("SLS307", code, "mnemonic.encode()", "passphrase.encode()", "high")
+
+
 def test_a_migration_is_a_closed_world_like_a_script():
     """Django loads a migration module itself (`class Migration(migrations.Migration)`), Alembic a
     revision (`down_revision = ...`): nothing else calls their helpers, so a table name every call

@@ -180,13 +180,15 @@ def kdf_call(call: ast.Call, ctx) -> KdfCall | None:
     return None
 
 
-# Words that name a key rather than a password: what a KDF then stretches is random already.
-_KEY_WORDS = frozenset({"key", "secret", "seed"})
+# Words that name a key rather than a password: what a KDF then stretches is random already. A
+# mnemonic is a wallet's seed written as words (BIP39: 128 to 256 random bits), which the
+# wallet standard stretches with a count it fixes.
+_KEY_WORDS = frozenset({"key", "secret", "seed", "mnemonic"})
 
 
 def stretches_a_key(kdf: KdfCall) -> bool:
     """The KDF is given a key, not a password: its input is named for a key or secret
-    (`secret_key.encode()`, `settings.SECRET_KEY`, `master_seed`) and nothing in it for a
+    (`secret_key.encode()`, `settings.SECRET_KEY`, `master_seed`, a wallet's `mnemonic`) and nothing in it for a
     password. Deriving a fixed encryption key from the application's secret needs neither a salt
     per use nor a slow count; the salt and work-factor rules give it the audit tier."""
     if kdf.material is None:
