@@ -42,7 +42,10 @@ class FloatNanInput(Rule):
     (`contour_lines(dem, interval)`, `search(q, min_confidence=x)`) or
     compared for equality (`x == 0`: NaN is just another unequal number),
     or clamped with the bound first (`max(0.1, float(t))` gives 0.1 for
-    NaN). A number handed to a function of the same module (which may
+    NaN). Nor is one converted only where an `if` found the text, or a
+    slice of it or the text with some non-letters taken out, to be digits
+    (`elif val.replace(".", "", 1).isdigit(): x = float(val)`): every
+    spelling of NaN and infinity has letters. A number handed to a function of the same module (which may
     compare it), to min/max, round, math functions, a container or
     `setattr`, or used as a duration (`timeout=x`, `sleep(x)`,
     `callLater(x, f)`: infinity waits forever) is still reported.
@@ -168,6 +171,22 @@ class FloatNanInput(Rule):
                     except ValueError:
                         return "bad resample value %s" % resample, 400
                 return task.export_pointcloud(resample=resample)
+        """),
+        # converted only where the text is digits with one "." (and maybe a leading "-"): never "nan" or "inf"
+        code("""
+            from flask import request
+
+            def width():
+                val = request.args.get("width", "")
+                if val.isdigit():
+                    width = int(val)
+                elif "." in val and (val.replace(".", "", 1).isdigit() or (val.startswith("-") and val[1:].replace(".", "", 1).isdigit())):
+                    width = float(val)
+                else:
+                    return "bad width", 400
+                if width > 100:
+                    return "too wide", 400
+                return str(width)
         """),
         # clamped with the bound first: max() keeps 0.1 when NaN compares false
         code("""
@@ -327,7 +346,7 @@ class FloatNanInput(Rule):
         target = None
         if isinstance(stmt, ast.Assign) and stmt.value is node and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
             target = stmt.targets[0].id
-        if _guarded(ctx, node, target) or _spells_non_finite(ctx, node) or _rounded_to_integer(ctx, node) or _given_to_a_call_rejecting_non_finite(ctx, node):
+        if _guarded(ctx, node, target) or _spells_non_finite(ctx, node) or _checked_as_digits(ctx, node) or _rounded_to_integer(ctx, node) or _given_to_a_call_rejecting_non_finite(ctx, node):
             return
         if _clamped_by_a_constant(ctx, node) or _only_handed_on(ctx, node, target):
             return
@@ -475,6 +494,47 @@ def _spells_non_finite(ctx, call: ast.Call) -> bool:
 
 
 _NON_FINITE = frozenset({"nan", "inf", "infinity"})
+# str methods that say every character is a digit (and that there is one)
+_DIGIT_TESTS = frozenset({"isdigit", "isdecimal", "isnumeric"})
+
+
+def _checked_as_digits(ctx, call: ast.Call) -> bool:
+    """`elif "." in val and val.replace(".", "", 1).isdigit(): val = float(val)`: the `if` that
+    leads to the conversion holds only when the text, or a slice of it or the text with some
+    characters taken out (`val[1:]` after a leading "-"), is all digits. The spellings of NaN and
+    infinity end in a letter (or a space), so no part of them that ends where they end is digits,
+    and one that stops earlier leaves a letter out only after a digit, which float() refuses."""
+    given = call.args[0]
+    if not isinstance(given, ast.Name):
+        return False
+    child: ast.AST = call
+    for ancestor in ctx.ancestors(call):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            return False
+        if isinstance(ancestor, ast.If) and child in ancestor.body and _requires_digits(ancestor.test, given.id):
+            return True
+        child = ancestor
+    return False
+
+
+def _requires_digits(test: ast.expr, name: str) -> bool:
+    """Whether `test` holds only when a digit test of `name` (`name.isdigit()`, `name[1:].isdigit()`,
+    `name.replace(".", "", 1).isdigit()`) holds: one part of an `and`, every part of an `or`."""
+    if isinstance(test, ast.BoolOp):
+        parts = [_requires_digits(value, name) for value in test.values]
+        return any(parts) if isinstance(test.op, ast.And) else all(parts)
+    if not (isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr in _DIGIT_TESTS and not test.args):
+        return False
+    subject = test.func.value
+    while True:
+        if isinstance(subject, ast.Call) and isinstance(subject.func, ast.Attribute) and subject.func.attr in ("replace", "strip", "lstrip", "rstrip"):
+            if not all(isinstance(a, ast.Constant) and not (isinstance(a.value, str) and any(c.isalpha() for c in a.value)) for a in subject.args):
+                return False  # `val.replace("nan", "1")` could take the letters out
+            subject = subject.func.value
+        elif isinstance(subject, ast.Subscript) and isinstance(subject.slice, ast.Slice) and subject.slice.step is None:
+            subject = subject.value
+        else:
+            return isinstance(subject, ast.Name) and subject.id == name
 
 
 def _bounded_on_both_sides(test: ast.expr, target: str) -> bool:
