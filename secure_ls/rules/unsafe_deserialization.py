@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from secure_ls.engine import astutil, frameworks, taint
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import taint_sinks as ts
+from secure_ls.rules._support import web
 from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
@@ -44,7 +45,9 @@ class UnsafeDeserialization(Rule):
     `jsonpickle.decode` and `pandas.read_pickle`; also the client's data
     given to a function of the module or the workspace that hands it on
     whole to one of them, reported where it is given. Data that is a
-    constant in the code is not reported.
+    constant in the code is not reported, nor is an `Unpickler` whose
+    class lookup the function replaces (`u.find_global = cls.find_class`,
+    `u.find_class = ...`): it asks that allow-list for every class.
 
     ## Why is this bad?
     A pickle is a small program: unpickling calls whatever functions the
@@ -100,6 +103,23 @@ class UnsafeDeserialization(Rule):
     calls = frozenset(_LOADERS)
 
     VALID = [
+        # cPickle's restricted unpickler: every class the data names is looked up in an allow-list
+        code("""
+            import cPickle as pickle
+
+            SAFE = {"collections": {"deque"}}
+
+            def find_class(module, name):
+                if name not in SAFE.get(module, ()):
+                    raise pickle.UnpicklingError("unsafe class %s.%s" % (module, name))
+                __import__(module)
+                return getattr(__import__(module), name)
+
+            def load(file):
+                unpickler = pickle.Unpickler(file)
+                unpickler.find_global = find_class
+                return unpickler.load()
+        """),
         # the payload's HMAC, computed in a statement of its own, is checked before loading
         code("""
             import hashlib, hmac, pickle
@@ -269,7 +289,7 @@ class UnsafeDeserialization(Rule):
             return
         index, names, fmt = _LOADERS[name]
         data = ts.argument(node, index, names)
-        if data is not None:
+        if data is not None and not _restricted_unpickler(node, ctx):
             self._judge(node, name, fmt, data, ctx)
 
     def visit_Forwarded(self, node: ast.Call, callee: str, position: str, data: ast.expr, ctx) -> None:
@@ -348,6 +368,25 @@ class UnsafeDeserialization(Rule):
 
 
 _DUMPERS = frozenset({"pickle.dump", "cPickle.dump", "_pickle.dump", "dill.dump", "cloudpickle.dump", "joblib.dump"})
+
+
+# What an Unpickler calls to find each class a pickle names: `find_global` (cPickle), `find_class`.
+_CLASS_FINDERS = frozenset({"find_global", "find_class"})
+
+
+def _restricted_unpickler(call: ast.Call, ctx) -> bool:
+    """`u = pickle.Unpickler(f)` then `u.find_global = cls.find_class` (or `u.find_class = ...`) in
+    the same function: the unpickler asks that function for every class the data names, so the
+    function's allow-list decides what runs (the restricted-unpickler recipe of the pickle docs)."""
+    stmt = ctx.statement(call)
+    if not (isinstance(stmt, ast.Assign) and stmt.value is call and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return False
+    unpickler = stmt.targets[0].id
+    return any(
+        isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Attribute) and t.attr in _CLASS_FINDERS and isinstance(t.value, ast.Name) and t.value.id == unpickler for t in node.targets)
+        for node in astutil.walk(web.function_body(ctx, call))
+    )
 
 
 def _opened_path(file: ast.expr, ctx, modes: str) -> str | None:
