@@ -69,8 +69,10 @@ class PathTraversal(Rule):
     is reported at medium confidence, unless the same name is also opened in
     the function (then the file operation is what is reported): it tells
     the client whether any file on the server exists. A path from the answer
-    of a server the program called (an HTTP response) that is only probed is
-    the audit tier (low confidence): that server is never told the answer. Nor
+    of a server the program called (an HTTP response: a listing's entry, a
+    download's name) is the audit tier (low confidence): the program chose
+    that server, and only its owner, or whoever took it over, picks the
+    name; that server is never told the answer of a probe either. Nor
     is a probe that only picks which directory serves the name, when every
     answer of the function is `send_from_directory(directory, name)` (a theme
     overriding the default static files): for a name leading outside, each
@@ -724,8 +726,12 @@ class PathTraversal(Rule):
             confidence = Confidence.LOW
         elif not ts.is_remote(part):
             return False  # the command line or environment choosing a file is the usual case
-        else:
+        elif any(p.from_client() for p in ctx.origin(target).parts if not p.is_safe_for(Sink.PATH)):
             confidence = Confidence.HIGH
+        else:
+            # a server the program called named the file (a listing's entry, a download's name): the
+            # audit tier, as its answers are wherever the program only probes them
+            confidence = Confidence.LOW
         one_segment = web.is_single_segment_parameter(ctx, part)
         if one_segment:
             confidence = Confidence.LOW  # no `/` in it: the folder's own entries, or its parent

@@ -302,3 +302,18 @@ def test_a_key_that_only_decrypts_an_older_format_is_the_audit_tier():
     # the salt and the count are the format's, fixed by the files already written
     _low_until_undone("SLS306", _LEGACY_JOURNAL, ".decrypt(text)", ".encrypt(text)", "high")
     _low_until_undone("SLS307", _LEGACY_JOURNAL, ".decrypt(text)", ".encrypt(text)", "high")
+
+
+def test_a_file_named_by_a_server_the_program_called_is_the_audit_tier():
+    """A GitHub contents listing's entries saved under a local folder: the program chose that
+    server, so a `../` in a name needs its owner (or whoever took it over): the audit tier. The
+    same name from the program's own client is reported."""
+    code = (
+        "import os\nimport requests\nfrom flask import request\n\n"
+        "def install(folder):\n"
+        "    listing = requests.get('https://api.github.com/repos/acme/skills/contents/', timeout=10).json()\n"
+        "    for entry in listing:\n"
+        "        with open(os.path.join(folder, entry['name']), 'wb') as out:\n"
+        "            out.write(requests.get(entry['download_url'], timeout=10).content)\n"
+    )
+    _low_until_undone("SLS110", code, "entry['name']", "request.args['name']", "high")
