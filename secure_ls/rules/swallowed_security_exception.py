@@ -73,6 +73,39 @@ def _only_stores_result(node: ast.Try, call: ast.Call, ctx) -> bool:
     )
 
 
+def _result_used_only_inside(node: ast.Try, call: ast.Call, ctx) -> bool:
+    """`try: code = fernet.decrypt(token)` then `codes.append(code)` in the same `try`, `except
+    InvalidToken: pass`: every use of the check's result is inside the `try`, after the check, so
+    a failure skips them all and nothing unverified is taken (a loop drops that item). The result
+    is used directly (`codes.append(fernet.decrypt(token))`) or through a name bound to it that
+    nothing after the `try` reads."""
+    stmt = ctx.statement(call)
+    if stmt is None or not any(stmt is s for s in node.body):
+        return False
+    if isinstance(stmt, ast.Expr):
+        return stmt.value is not call  # `codes.append(decrypt(token))`; a bare `verify(sig)` is the gate itself
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and stmt.value is call):
+        return False
+    name = stmt.targets[0].id
+    func = ctx.enclosing_function(node)
+    if func is None:
+        return False
+    end = node.end_lineno or node.lineno
+    return not any(isinstance(n, ast.Name) and n.id == name and (n.lineno > end or n.lineno < node.lineno) for n in astutil.walk(func))
+
+
+# Checks that answer with a bool, not an exception: `check_password(hash, pw)` is False for a wrong password.
+_ANSWERING_CHECKS = frozenset({"check_password", "checkpw", "check_password_hash", "compare_digest"})
+
+
+def _answer_thrown_away(call: ast.Call, ctx) -> bool:
+    """`try: check_password(DUMMY_HASH, password)` with its answer thrown away: a check that answers
+    with a bool gates nothing when no one reads the answer; it is run for the time it takes (an
+    unknown user costs as much as a known one), and the `except` only swallows its errors."""
+    stmt = ctx.statement(call)
+    return isinstance(stmt, ast.Expr) and stmt.value is call and astutil.last_name(call.func) in _ANSWERING_CHECKS
+
+
 def _is_noop(stmt: ast.stmt) -> bool:
     return isinstance(stmt, (ast.Pass, ast.Continue)) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant))
 
@@ -96,8 +129,13 @@ class SwallowedSecurityException(Rule):
     signing.loads(cookie)`, not in a loop): a failure stores nothing, so
     the input is never taken for the verified value (with the name set
     before the `try`, a failure keeps that unverified value: reported),
-    nor one around `login()` alone: a failed login leaves the
-    request anonymous.
+    nor one that uses the check's result only inside the `try`, after the
+    check (`code = fernet.decrypt(token)` then `codes.append(code)`, or
+    `codes.append(fernet.decrypt(token))`: a failure skips every use, and a
+    loop drops that item), nor a check that answers with a bool whose answer
+    is thrown away (`check_password(DUMMY_HASH, password)`, run for the time
+    it takes so an unknown user costs as much as a known one), nor one
+    around `login()` alone: a failed login leaves the request anonymous.
 
     ## Why is this bad?
     When a failed check is swallowed, the code after the `try` carries on
@@ -126,6 +164,33 @@ class SwallowedSecurityException(Rule):
     fixable = True
 
     VALID = [
+        # every use of a decrypted code is inside the try: an expired one is left out of the list
+        code("""
+            from cryptography.fernet import Fernet, InvalidToken
+
+            def valid_codes(key, codes, ttl):
+                fernet = Fernet(key)
+                decrypted = []
+                for code in codes:
+                    try:
+                        plain = fernet.decrypt(code.encode(), ttl)
+                        decrypted.append(plain.decode())
+                    except InvalidToken:
+                        pass
+                return decrypted
+        """),
+        # a dummy check run for its cost: an unknown address takes as long as a wrong password
+        code("""
+            import bcrypt
+
+            DUMMY_HASH = bcrypt.hashpw(b"dummy password", bcrypt.gensalt())
+
+            def spend_check_time(password):
+                try:
+                    bcrypt.checkpw(password.encode(), DUMMY_HASH)
+                except Exception:
+                    pass
+        """),
         code("""
             import jwt
             def user(token, key):
@@ -309,8 +374,10 @@ class SwallowedSecurityException(Rule):
         for sub in astutil.walk(ast.Module(body=node.body, type_ignores=[])):
             if isinstance(sub, (ast.Return, ast.Break, ast.Raise)):
                 return
-        if _keeps_denial(node, ctx) or node.orelse or _only_stores_result(node, call, ctx):
-            return  # a result left denying, or only the verified one stored; or the granted work is in `else:`, which a failure skips
+        if _keeps_denial(node, ctx) or node.orelse or _only_stores_result(node, call, ctx) or _result_used_only_inside(node, call, ctx):
+            return  # a result left denying, or only the verified one stored or used; or the granted work is in `else:`, which a failure skips
+        if _answer_thrown_away(call, ctx):
+            return  # `check_password(DUMMY, pw)` for its cost alone: its answer gates nothing
         for handler in node.handlers:
             if not handler.body or not all(_is_noop(s) for s in handler.body):
                 continue
