@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import config, secrets
+from secure_ls.rules._support import config, naming, secrets
 from secure_ls.rules.base import Example, Rule, code
 
 
@@ -26,7 +26,9 @@ class HardcodedPassword(Rule):
     elsewhere), unless the check refuses it (`if ... == "changeme": raise`,
     a warning, logged or written to the terminal as a Django command does
     with `self.stdout.write(self.style.WARNING(...))`, or a new value in its
-    place: `password = new_token()`).
+    place: `password = new_token()`), or the comparison is the answer of a
+    predicate named for the default (`def is_default_password(password):
+    return password == "default"`: its callers look for the placeholder).
     A bare `key` or `token`, which as often names a dictionary key or a
     parser token, is reported only when its value is shaped like a
     generated credential (32 or more characters of a base64 alphabet that
@@ -188,6 +190,11 @@ class HardcodedPassword(Rule):
             url = "postgres://user:{password}@host/db".format(password=pw)
         """),
         'SECRET_KEY = "django-insecure-4d8f9g0h1j2k3l4m5n6b7v8c9x0z"\n',
+        # a predicate named for the default: its callers look for the placeholder to refuse it
+        code("""
+            def is_default_password(config, password):
+                return password == "default" and config["AUTH_STRATEGY"] != "no_password"
+        """),
         # a known default refused, not accepted; a bare `key` holding no credential-shaped value
         code("""
             from django.conf import settings
@@ -519,5 +526,20 @@ class HardcodedPassword(Rule):
 
 def _refuses_default(node: ast.Constant, ctx) -> bool:
     """`if settings.SECRET_KEY == "change-me": raise ImproperlyConfigured(...)`: the literal is a
-    known default the program refuses, not the value it accepts (secrets.refused_when_equal)."""
-    return secrets.refused_when_equal(ctx.parent(node), node, ctx)
+    known default the program refuses, not the value it accepts (secrets.refused_when_equal). So is
+    one a predicate named for it answers about (`def is_default_password(password): return
+    password == "default"`): the function says the literal is the default its callers look for,
+    as a constant named `DEFAULT_PASSWORD` would."""
+    compare = ctx.parent(node)
+    if secrets.refused_when_equal(compare, node, ctx):
+        return True
+    returned: ast.AST = compare
+    while isinstance(ctx.parent(returned), ast.BoolOp):
+        returned = ctx.parent(returned)
+    function = ctx.enclosing_function(node)
+    return (
+        isinstance(ctx.parent(returned), ast.Return)
+        and isinstance(compare.ops[0], ast.Eq)
+        and function is not None
+        and "default" in naming.words(function.name)
+    )
