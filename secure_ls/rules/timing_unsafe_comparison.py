@@ -74,10 +74,10 @@ class TimingUnsafeComparison(Rule):
     only "mac" compared with no request data (`data["mac"] == mac`: in
     network code that is a card's address; a message authentication code
     the client guesses comes with its request), nor an `==` whose
-    match raises (`if self.last_token == given: raise TokenReused()`: the
-    value is refused when matched, a spent one-time code, so learning it
-    gains nothing; a match that is accepted, returned or carried on from is
-    still reported). Nor is a `!=` in a loop that only copies the items that
+    match raises or answers no (`if self.last_token == given: raise
+    TokenReused()`, `return False`: the value is refused when matched, a
+    spent one-time code, so learning it gains nothing; a match that is
+    accepted, returned or carried on from is still reported). Nor is a `!=` in a loop that only copies the items that
     differ into another list (`if record.content != token: kept.append(record)`),
     a result only marking which entry of a loop matched (`current =
     row.token == mine`, or a constant it picks, `cls = ' selected' if
@@ -130,6 +130,17 @@ class TimingUnsafeComparison(Rule):
                 def check_otp(self, token):
                     if self.last_token is not None and self.last_token == token:
                         raise PermissionError("code already used")
+        """),
+        # ... or answered no before the real check: a replayed code is refused
+        code("""
+            import hmac
+
+            class TotpService:
+                def check_totp_value(self, user, totp_value):
+                    last_totp_value = self.get_last_totp_value(user)
+                    if last_totp_value is not None and totp_value == last_totp_value.encode():
+                        return False
+                    return hmac.compare_digest(self.expected_totp(user), totp_value)
         """),
         # the secret parsed as a UUID: two UUID objects compare as numbers
         code("""

@@ -317,3 +317,16 @@ def test_a_file_named_by_a_server_the_program_called_is_the_audit_tier():
         "            out.write(requests.get(entry['download_url'], timeout=10).content)\n"
     )
     _low_until_undone("SLS110", code, "entry['name']", "request.args['name']", "high")
+
+
+def test_a_spent_code_matched_before_the_real_check_is_refused_not_accepted():
+    """`if given == last_used: return False` refuses a replayed one-time code: timing it teaches
+    nothing worth having. The same match answering yes accepts the guess, and is reported."""
+    code = (
+        "def check(self, user, totp_value):\n"
+        "    last_totp_value = self.last_value(user)\n"
+        "    if last_totp_value is not None and totp_value == last_totp_value:\n"
+        "        return False\n"
+        "    return self.verify(user, totp_value)\n"
+    )
+    _quiet_until_undone("SLS303", code, "return False", "return True")

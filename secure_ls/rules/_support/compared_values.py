@@ -255,8 +255,9 @@ def match_refused(node: ast.Compare, ctx) -> bool:
     """`if self.last_token is not None and self.last_token == given: raise TokenReused()`: an `==`
     (alone, or a conjunct of the `if`'s `and`) whose branch raises on every path. A match is
     refused, so the value compared with is one nobody is let in with (an already used one-time
-    code, a denied value): learning it by timing gains nothing. A match that returns (an accepted
-    token) or carries on is not refused."""
+    code, a denied value): learning it by timing gains nothing. So is one whose branch answers no
+    (`return False`, `return None`, a bare `return`: a check of a spent code before the real one).
+    A match that returns anything else (an accepted token) or carries on is not refused."""
     if not isinstance(node.ops[0], ast.Eq):
         return False
     test: ast.AST = node
@@ -266,7 +267,10 @@ def match_refused(node: ast.Compare, ctx) -> bool:
     if not (isinstance(parent, ast.If) and parent.test is test and parent.body):
         return False
     body = parent.body
-    return isinstance(body[-1], ast.Raise) and not any(isinstance(n, (ast.Return, ast.Break, ast.Continue, ast.Yield)) for stmt in body for n in astutil.walk(stmt))
+    last = body[-1]
+    answers_no = isinstance(last, ast.Return) and (last.value is None or isinstance(last.value, ast.Constant) and last.value.value in (False, None))
+    leaves = (ast.Return, ast.Break, ast.Continue, ast.Yield)
+    return (isinstance(last, ast.Raise) or answers_no) and not any(isinstance(n, leaves) for stmt in body[:-1] for n in astutil.walk(stmt))
 
 
 def round_trip(left: ast.expr, right: ast.expr, ctx) -> bool:
