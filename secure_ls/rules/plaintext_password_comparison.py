@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.engine.taint import Sink
-from secure_ls.rules._support import naming, secrets, web
+from secure_ls.rules._support import compared_values, naming, secrets, web
 from secure_ls.rules.base import Example, Rule, code
 
 # Words that make a comparison of two passwords a form check, not a login.
@@ -84,7 +84,10 @@ class PlaintextPasswordComparison(Rule):
     compared with another spelling of itself (`password != password.upper()`,
     a strength meter reading its letter case), nor two objects' password
     fields inside `__eq__`/`__ne__` (`self.password == other.password`: two
-    proxy settings compared field by field).
+    proxy settings compared field by field), nor a property's setter
+    comparing what it holds with the value it then stores in its place
+    (`if self._password != password: self._password = password`: a change
+    noticed for observers).
     """
 
     id = "SLS305"
@@ -211,6 +214,19 @@ class PlaintextPasswordComparison(Rule):
             def strength(password):
                 mixed_case = password != password.upper() and password != password.lower()
                 return len(password) + 2 * mixed_case
+        """),
+        # a property's setter noticing a change before it stores the new value
+        code("""
+            class Daemon:
+                @property
+                def single_password(self):
+                    return self._password
+
+                @single_password.setter
+                def single_password(self, password):
+                    if self._password != password:
+                        self._password = password
+                        self.changed.emit()
         """),
         # two proxy settings compared field by field
         code("""
@@ -341,6 +357,8 @@ class PlaintextPasswordComparison(Rule):
             return  # `password != password.upper()`: a strength meter reading its letter case, one value
         if _field_of_equal_objects(left, right, ctx):
             return  # `self.password == other.password` in `__eq__`: two settings objects compared field by field
+        if _setter_noticing_a_change(left, right, ctx):
+            return  # `if self._password != password: self._password = password; changed.emit()`
         ctx.report(
             self,
             node,
@@ -436,6 +454,16 @@ def _field_of_equal_objects(left: ast.expr, right: ast.expr, ctx) -> bool:
         return False
     params = [a.arg for a in function.args.args[:2]]
     return len(params) == 2 and {left.value.id, right.value.id} == set(params)
+
+
+def _setter_noticing_a_change(left: ast.expr, right: ast.expr, ctx) -> bool:
+    """A property's setter (`@password.setter`) comparing what it holds with the value it then
+    stores in its place (`if self._password != password: self._password = password`): it notices
+    a change to tell observers, whoever sets it sets it anyway; no one logs in with it."""
+    function = ctx.enclosing_function(left)
+    if function is None or not any(isinstance(d, ast.Attribute) and d.attr == "setter" for d in function.decorator_list):
+        return False
+    return compared_values.replaced_by(left, right, ctx) or compared_values.replaced_by(right, left, ctx)
 
 
 def _hashed_when_changed(compare: ast.Compare, ctx) -> bool:
