@@ -330,3 +330,13 @@ def test_a_spent_code_matched_before_the_real_check_is_refused_not_accepted():
         "    return self.verify(user, totp_value)\n"
     )
     _quiet_until_undone("SLS303", code, "return False", "return True")
+
+
+def test_a_tokenizers_special_token_is_a_marker_in_text_not_a_secret():
+    """`citation_id != unk_token`: the tokenizer's unknown-word marker, compared to drop unknown
+    citations; no one guesses it. A `refresh_token` compared the same way is reported."""
+    code = (
+        "def render(citation_id, text, unk_token='[UNK]'):\n"
+        "    return text if citation_id != unk_token else ''\n"
+    )
+    _quiet_until_undone("SLS303", code, "unk_token", "refresh_token")

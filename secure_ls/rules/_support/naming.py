@@ -22,7 +22,9 @@ SECRET_WORDS = frozenset(
 )
 # Words that make a name describe a secret rather than hold one.
 METADATA_WORDS = frozenset(
-    {"type", "types", "count", "len", "length", "name", "names", "id", "ids", "kind", "index", "idx", "url", "uri", "endpoint", "prefix", "suffix", "expiry", "expire", "expires", "expiration", "lifetime", "ttl", "header", "field", "fields", "label", "hint", "prompt", "policy", "format", "fmt", "path", "file", "filename", "filepath", "pathname", "dir", "regex", "pattern", "min", "max", "size", "timeout", "age", "valid", "is", "has", "enabled", "required", "changed", "reset_at", "column", "col", "param", "attr", "class", "method", "algorithm", "algo", "version", "position", "pos", "start", "end", "line", "lines", "list", "list_", "map", "cache", "store", "manager", "factory", "provider", "module", "error", "errors", "message", "msg", "text", "char", "chars", "template", "strength", "input", "form", "widget", "placeholder", "mode"}
+    {"type", "types", "count", "len", "length", "name", "names", "id", "ids", "kind", "index", "idx", "url", "uri", "endpoint", "prefix", "suffix", "expiry", "expire", "expires", "expiration", "lifetime", "ttl", "header", "field", "fields", "label", "hint", "prompt", "policy", "format", "fmt", "path", "file", "filename", "filepath", "pathname", "dir", "regex", "pattern", "min", "max", "size", "timeout", "age", "valid", "is", "has", "enabled", "required", "changed", "reset_at", "column", "col", "param", "attr", "class", "method", "algorithm", "algo", "version", "position", "pos", "start", "end", "line", "lines", "list", "list_", "map", "cache", "store", "manager", "factory", "provider", "module", "error", "errors", "message", "msg", "text", "char", "chars", "template", "strength", "input", "form", "widget", "placeholder", "mode",
+     # a tokenizer's special tokens (`unk_token`, `pad_token`, `bos_token`): markers in a model's text
+     "unk", "pad", "bos", "eos", "sep", "cls"}
 )
 
 # Words that, last in a name, make it the one who has the secret, not the secret: `token_owner`,
