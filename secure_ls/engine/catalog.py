@@ -630,6 +630,9 @@ DECODERS = {
     "codecs.decode": "decoded",
 }
 DECODED_STEPS = frozenset(DECODERS.values())
+# The step a piece of a text takes when a regular expression finds it (`re.findall`, `m.group(2)`):
+# whatever text it came from, the piece is what the client wrote there, not that text whole.
+MATCHED_STEP = "a piece is matched by a regular expression"
 
 # Methods that put their arguments into the object they are called on (`parts.append(x)`,
 # `buf.write(x)`, `d.update(x)`): afterwards the object holds what they were given.

@@ -462,13 +462,14 @@ RESPONSE_TYPE_METHODS = ("set_default_headers", "get_content_type", *sorted(_PAS
 
 def declares_non_html_type(scope: ast.AST, string_value) -> bool:
     """Whether a function sets a Tornado response's type to something other than HTML:
-    `self.set_header("Content-Type", "application/json")` anywhere in it (the type also through a
+    `self.set_header("Content-Type", "application/json")` anywhere in it (an http.server handler's
+    `self.send_header(...)` alike; the type also through a
     name given a keyword argument's default: `kind = kwargs.pop("content_type", "application/json")`),
     or, for a `get_content_type`, a return of such a type. `string_value(node)` gives a constant string."""
     returns_type = getattr(scope, "name", "") == "get_content_type"
     for node in _type_setting_nodes(scope):
         if (
-            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "set_header"
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("set_header", "send_header")
             and len(node.args) == 2 and (string_value(node.args[0]) or "").lower() == "content-type"
         ):
             value = string_value(node.args[1])
@@ -478,7 +479,9 @@ def declares_non_html_type(scope: ast.AST, string_value) -> bool:
             value = string_value(node.value)
         else:
             continue
-        if value is not None and "html" not in value.lower():
+        if value is not None:
+            value = re.split(r"%|\{", value, maxsplit=1)[0]  # `"%s; charset=%s" % (kind, enc)`: only the text before a field is known
+        if value and "/" in value and "html" not in value.lower():
             return True
     return False
 

@@ -1,4 +1,4 @@
-"""What a regular-expression substitution leaves in its result.
+"""What a regular-expression substitution leaves in its result, and what a search takes out.
 
 `re.sub(pattern, repl, text)` hands back `text` with every match replaced: the result holds
 what the client sent, so it carries the text's taint (and the replacement's). When the
@@ -13,6 +13,11 @@ the set and none in the replacement is safe from the result, the same way a chai
 
 Any other pattern shape (alternatives of words, a repeat of two or more, lookarounds) may
 leave a special character behind, so it escapes nothing.
+
+`re.findall(pattern, text)`, `re.search(...)`, `PATTERN.finditer(text)` and the rest hand back
+pieces of the text (the matches, their groups; `split`, what lies between): the client's text
+still, unless the pattern can only match harmless characters (`\\d+`, `[\\w-]+`), which are
+safe in every sink a word is (`extract_call`, `matched_text_safe_for`).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse as _sre_parse  # type: ignore[no-redef]
 
 from secure_ls.engine import astutil, catalog
+from secure_ls.engine.taint import Sink, sinks
 
 # re.sub's parameters: sub(pattern, repl, string, count=0, flags=0)
 _PARAMS = ("pattern", "repl", "string", "count", "flags")
@@ -105,3 +111,119 @@ def sub_call(node: ast.Call, qualified: str | None, constant_of) -> tuple[ast.ex
         safe = escaped_sinks(pattern, repl_text, flags, count_value)
     return text, repl, safe
 
+
+
+# What a text made only of word characters (letters, digits, `_`, `-`) is safe in, and one of digits.
+HARMLESS_TEXT = sinks("path", "html", "header", "log", "xpath", "ldap", "redirect", "url", "template", "regex", "xml", "quoted")
+DIGITS = frozenset(Sink) - {Sink.ANY}
+_HARMLESS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+_DIGIT_CHARACTERS = frozenset("0123456789")
+
+
+def matched_text_safe_for(pattern: str) -> frozenset[str]:
+    """The sinks any text `pattern` matches is safe for: DIGITS when it matches only digits,
+    HARMLESS_TEXT when only word characters and `-`, nothing otherwise."""
+    try:
+        parsed = _sre_parse.parse(pattern)
+    except (re.error, TypeError, ValueError, RecursionError, OverflowError):
+        return frozenset()
+    return _items_safe_for(parsed)
+
+
+def _items_safe_for(items) -> frozenset[str]:
+    if _harmless(items, _DIGIT_CHARACTERS, ("CATEGORY_DIGIT",)):
+        return DIGITS
+    return HARMLESS_TEXT if _harmless(items, _HARMLESS, ("CATEGORY_DIGIT", "CATEGORY_WORD")) else frozenset()
+
+
+def pieces_safe_for(pattern: str) -> frozenset[str]:
+    """The sinks what a search with `pattern` hands back is safe for: each capturing group's text
+    (what `findall` returns, and `m.group(1)`), or the whole match when there is no group
+    (`re.findall(r"id=(\\d+)", q)`: digits)."""
+    try:
+        parsed = _sre_parse.parse(pattern)
+    except (re.error, TypeError, ValueError, RecursionError, OverflowError):
+        return frozenset()
+    groups = list(_capture_groups(parsed))
+    if not groups:
+        return _items_safe_for(parsed)
+    safe = _items_safe_for(groups[0])
+    for group in groups[1:]:
+        safe &= _items_safe_for(group)
+    return safe
+
+
+def _capture_groups(items):
+    """The bodies of the capturing groups of a parsed pattern, nested ones too."""
+    for op, value in items:
+        name = str(op)
+        if name == "SUBPATTERN":
+            if value[0] is not None:
+                yield value[-1]
+            yield from _capture_groups(value[-1])
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            yield from _capture_groups(value[2])
+        elif name == "BRANCH":
+            for branch in value[1]:
+                yield from _capture_groups(branch)
+
+
+def _harmless(items, allowed: frozenset[str], categories: tuple[str, ...]) -> bool:
+    """Whether the parsed regex `items` can only match characters of `allowed` (and `categories`)."""
+    for op, value in items:
+        name = str(op)
+        if name == "LITERAL":
+            if chr(value) not in allowed:
+                return False
+        elif name == "IN":
+            for inner_op, inner in value:
+                inner_name = str(inner_op)
+                if inner_name == "LITERAL" and chr(inner) in allowed:
+                    continue
+                if inner_name == "RANGE" and all(chr(c) in allowed for c in range(inner[0], inner[1] + 1)):
+                    continue
+                if inner_name == "CATEGORY" and str(inner) in categories:
+                    continue
+                return False
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            if not _harmless(value[2], allowed, categories):
+                return False
+        elif name == "SUBPATTERN":
+            if not _harmless(value[-1], allowed, categories):
+                return False
+        elif name == "BRANCH":
+            if not all(_harmless(branch, allowed, categories) for branch in value[1]):
+                return False
+        elif name == "AT":
+            continue  # ^ and $
+        else:
+            return False  # `.`, negated classes, backreferences, lookarounds: anything may pass
+    return True
+
+
+# re's searching functions: pattern first, then the text; a compiled pattern's methods take the text first.
+EXTRACT_FUNCTIONS = frozenset({"re.findall", "re.finditer", "re.search", "re.match", "re.fullmatch", "re.split"})
+EXTRACT_METHODS = frozenset({"findall", "finditer", "search", "match", "fullmatch", "split"})
+
+
+def extract_call(node: ast.Call, qualified: str | None, constant_of) -> tuple[ast.expr, frozenset[str]] | None:
+    """For `re.findall(pattern, text)` or `PATTERN.search(text)` (and `finditer`, `match`,
+    `fullmatch`, `split`): the text searched and the sinks what comes out is safe for (what the
+    pattern can match; nothing for `split`, whose pieces lie between matches); None for any other
+    call. `constant_of` as for sub_call."""
+    if qualified in EXTRACT_FUNCTIONS:
+        pattern_node = astutil.argument_for(node, ("pattern", "string"), "pattern")
+        text = astutil.argument_for(node, ("pattern", "string"), "string")
+        splits = qualified == "re.split"
+        pattern = constant_of(pattern_node) if pattern_node is not None else None
+        if pattern is None and pattern_node is not None and (compiled := constant_of(pattern_node, compiled=True)) is not None:
+            pattern = constant_of(compiled[0])  # `re.search(NAME_RE, text)` with `NAME_RE = re.compile(...)`
+    elif isinstance(node.func, ast.Attribute) and node.func.attr in EXTRACT_METHODS and (compiled := constant_of(node.func.value, compiled=True)) is not None:
+        text = astutil.argument_for(node, ("string",), "string")
+        splits = node.func.attr == "split"
+        pattern = constant_of(compiled[0])
+    else:
+        return None
+    if text is None:
+        return None
+    return text, pieces_safe_for(pattern) if isinstance(pattern, str) and not splits else frozenset()

@@ -41,13 +41,9 @@ from dataclasses import dataclass, field
 
 from secure_ls.engine import astutil
 from secure_ls.engine.symbols import ModuleSymbols, import_bindings
-from secure_ls.engine.taint import ALL, Sink, sinks
+from secure_ls.engine.regex_removal import HARMLESS_TEXT, matched_text_safe_for
+from secure_ls.engine.taint import ALL
 from secure_ls.engine.units import parsed_configurations
-
-try:  # the regex parser the `re` module itself uses
-    import re._parser as _sre  # type: ignore[import-not-found]  # Python 3.11+
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_parse as _sre  # type: ignore[no-redef]
 
 # What a cached result records for the list of URL configurations it saw (workspace.module_path
 # answers it like a module-name lookup): no module has this name.
@@ -61,8 +57,6 @@ _REGISTER_CALLS = frozenset({"register"})
 # code or a pickle. Digits alone are safe everywhere, yet still the client's text (a code compared
 # with a secret leaks by timing), so they are safe for every named sink but not "*". The `int`
 # and `uuid` converters hand over numbers and UUID objects: nothing of the client's text is left.
-HARMLESS_TEXT = sinks("path", "html", "header", "log", "xpath", "ldap", "redirect", "url", "template", "regex", "xml", "quoted")
-DIGITS = frozenset(Sink) - {Sink.ANY}
 _CONVERTERS = {"int": ALL, "uuid": ALL, "slug": HARMLESS_TEXT}
 _CONVERTER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>\w+)>")
 _GROUP = re.compile(r"\(\?P<(?P<name>\w+)>")
@@ -72,8 +66,6 @@ _UNNAMED_GROUP = re.compile(r"(?<!\\)\((?!\?)")
 _FORMAT_SUFFIX = "format"
 # Routes.opaque's mark for "any view": an `include()` whose routes receive what it captures
 ANY_VIEW = "*"
-_HARMLESS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
-_DIGIT_CHARACTERS = frozenset("0123456789")
 
 
 @dataclass(frozen=True)
@@ -334,45 +326,4 @@ def _group_safe_for(pattern: str, start: int) -> frozenset[str]:
             continue
         depth += 1 if char == "(" else -1 if char == ")" else 0
         index += 1
-    if depth:
-        return frozenset()
-    try:
-        parsed = _sre.parse(pattern[start : index - 1])
-    except (re.error, RecursionError, OverflowError):
-        return frozenset()
-    if _harmless(parsed, _DIGIT_CHARACTERS, ("CATEGORY_DIGIT",)):
-        return DIGITS
-    return HARMLESS_TEXT if _harmless(parsed, _HARMLESS, ("CATEGORY_DIGIT", "CATEGORY_WORD")) else frozenset()
-
-
-def _harmless(items, allowed: frozenset[str], categories: tuple[str, ...]) -> bool:
-    """Whether the parsed regex `items` can only match characters of `allowed` (and `categories`)."""
-    for op, value in items:
-        name = str(op)
-        if name == "LITERAL":
-            if chr(value) not in allowed:
-                return False
-        elif name == "IN":
-            for inner_op, inner in value:
-                inner_name = str(inner_op)
-                if inner_name == "LITERAL" and chr(inner) in allowed:
-                    continue
-                if inner_name == "RANGE" and all(chr(c) in allowed for c in range(inner[0], inner[1] + 1)):
-                    continue
-                if inner_name == "CATEGORY" and str(inner) in categories:
-                    continue
-                return False
-        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            if not _harmless(value[2], allowed, categories):
-                return False
-        elif name == "SUBPATTERN":
-            if not _harmless(value[-1], allowed, categories):
-                return False
-        elif name == "BRANCH":
-            if not all(_harmless(branch, allowed, categories) for branch in value[1]):
-                return False
-        elif name == "AT":
-            continue  # ^ and $
-        else:
-            return False  # `.`, negated classes, backreferences, lookarounds: anything may pass
-    return True
+    return matched_text_safe_for(pattern[start : index - 1]) if not depth else frozenset()

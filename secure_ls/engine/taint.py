@@ -328,8 +328,10 @@ CONSTANT = Origin()
 
 
 def _part_order(part: Part) -> tuple:
-    # among parameters, a caller's data is worse than the configuration the program is given
-    return (part.kind.rank, not part.is_configuration(), part.steps, part.label, tuple(sorted(part.safe_for)))
+    # among outside data, what the program's own clients send is worse than the operator's inputs
+    # and the answers of servers it called; among parameters, a caller's data is worse than the
+    # configuration the program is given
+    return (part.kind.rank, part.from_client(), not part.is_configuration(), part.steps, part.label, tuple(sorted(part.safe_for)))
 
 
 _CONFIGURATION_PARAMETER = re.compile(r"(?:^|`)(?:conf|config|cfg|configuration|settings)(?:$|`)")

@@ -421,9 +421,21 @@ class ValueOrigins(ExpressionFacts):
             # `re.sub(r"[\r\n]", "", text)`: the text, and what replaces the matches, less what is replaced
             text, repl, escaped = substitution
             return self._join_all([a for a in (text, repl) if a is not None]).sanitized(escaped)
+        if (extraction := regex_removal.extract_call(node, qualified, self._regex_constant)) is not None:
+            # `re.findall(r"name=([^&]+)", query)`, `PATTERN.search(path)`: pieces of the text searched,
+            # as safe as the characters the pattern can match (`\d+`: digits)
+            text, safe = extraction
+            matched = self._origin(text).sanitized(safe)
+            return matched.with_step(make_step(node, catalog.MATCHED_STEP)) if matched.risk() else matched
         if qualified:
             if qualified in self._sources:
                 label = self._sources[qualified]
+                if label in catalog.OUTBOUND_SOURCES and node.args:
+                    # `urlopen(request.args["url"]).read()`: the client chose the server, so what it
+                    # answers is the client's too (remote file inclusion, a page they host)
+                    chosen = [p for p in self._origin(node.args[0]).parts if p.from_client() and not p.is_safe_for(Sink.URL)]
+                    if chosen:
+                        return Origin(frozenset(chosen)).with_step(make_step(node, "fetched from a URL the client chose"))
                 return Origin(frozenset({Part(UNTRUSTED, label, steps=(make_step(node, f"read from {label}"),))}))
         label = self._request_method_label(func)
         if label is not None:

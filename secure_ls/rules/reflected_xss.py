@@ -22,7 +22,9 @@ class ReflectedXss(Rule):
     Finds request data put into an HTML response without escaping: a body
     built with f-strings, `%`, `.format()` or `+` (or the raw value itself)
     passed to Django's `HttpResponse`, Flask's `make_response`/`Response`,
-    Starlette's `HTMLResponse`, or returned as a string from a Flask or Bottle
+    Starlette's `HTMLResponse`, written by an http.server request handler
+    (`self.wfile.write(page.encode())`, unless the method sends a non-HTML
+    `Content-Type`), or returned as a string from a Flask or Bottle
     route or a CherryPy `@cherrypy.expose` method (which they serve as
     `text/html`; not with CherryPy's `tools.json_out`).
 
@@ -669,6 +671,9 @@ class ReflectedXss(Rule):
         if frameworks.tornado_handler_method(node, ctx) in _TORNADO_WRITES:
             if node.args and not html.sent_as_json(node.args[0], ctx) and not html.tornado_typed_as_non_html(node, ctx):
                 self._check(node.args[0], "other", ctx)
+            return
+        if (written := html.http_server_body(node, ctx)) is not None:
+            self._check(written, "other", ctx)  # an http.server handler's `self.wfile.write(page.encode())`
             return
         family = frameworks.html_body_family(ctx.call_name(node) or "")
         if family is None:

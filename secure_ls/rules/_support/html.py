@@ -100,6 +100,28 @@ def sent_as_json(written: ast.expr, ctx) -> bool:
     return isinstance(written, ast.Call) and isinstance(written.func, ast.Name) and written.func.id == "dict" and ctx.call_name(written) == "dict"
 
 
+def http_server_body(call: ast.Call, ctx) -> ast.expr | None:
+    """`self.wfile.write(page.encode())` in a method of an http.server request handler (a class
+    whose base is `BaseHTTPRequestHandler`, `SimpleHTTPRequestHandler`, ...): the text written as
+    the response body, which a browser renders as HTML (http.server sends no type of its own, and
+    browsers sniff markup), unless the method sends a non-HTML `Content-Type`
+    (`self.send_header("Content-Type", "application/json")`); None for any other call."""
+    func = call.func
+    writer = func.value if isinstance(func, ast.Attribute) and func.attr == "write" else None
+    if not (isinstance(writer, ast.Attribute) and writer.attr == "wfile" and isinstance(writer.value, ast.Name) and writer.value.id == "self" and call.args):
+        return None
+    cls = next((a for a in ctx.ancestors(call) if isinstance(a, ast.ClassDef)), None)
+    if cls is None or not any((astutil.last_name(b) or "").endswith("HTTPRequestHandler") for b in cls.bases):
+        return None
+    method = ctx.enclosing_function(call)
+    if method is None or frameworks.declares_non_html_type(method, ctx.string_value):
+        return None
+    body = call.args[0]
+    if isinstance(body, ast.Call) and isinstance(body.func, ast.Attribute) and body.func.attr == "encode":
+        body = body.func.value  # `page.encode()`: the text
+    return body
+
+
 def json_data(body: ast.expr, ctx) -> bool:
     """A dict or list (a display, `dict(...)`, or a name given only those), which Flask, Quart and
     Bottle send as JSON when a view returns it or `make_response` is given it."""

@@ -100,8 +100,9 @@ def _decoded(part: taint.Part) -> bool:
 
 def reads_own_url(ctx, part: taint.Part) -> bool:
     """Whether the untrusted value is the request's own URL/path/host (not a client-chosen target).
-    Not once decoded (`parse_qs(urlparse(self.path).query)`): that is the client's text."""
-    if _decoded(part):
+    Not once decoded (`parse_qs(urlparse(self.path).query)`), nor a piece a regular expression
+    found in it (`re.finditer(PAIR, query)`): that is the client's text."""
+    if _decoded(part) or any(step[4] == catalog.MATCHED_STEP for step in part.steps):
         return False
     return names_own_url(source_node(ctx, part))
 
