@@ -628,10 +628,8 @@ def test_urlopen_of_a_url_an_object_was_configured_with_is_the_audit_tier():
         "    def download(self, dest):\n        urlretrieve(self.base_url, dest)\n"
     )
     _low_until_undone("SLS122", code, "urlretrieve(self.base_url, dest)", "urlretrieve(sys.argv[1], dest)", "medium")
-    # a plain function's parameter is the audit tier too: a client's URL given to it is SSRF where it is given
-    helper = "from urllib.request import urlopen\nfrom flask import request\n\ndef read(url):\n    return urlopen(url).read()\n"
-    assert _confidence(helper, "SLS122") == ["low"]
-    assert "SLS121" in rules(helper + "\ndef view():\n    return read(request.args['u'])\n")
+    # a plain function's parameter: whatever its callers pass
+    assert _confidence("from urllib.request import urlopen\n\ndef read(url):\n    return urlopen(url).read()\n", "SLS122") == ["medium"]
 
 
 def test_a_name_given_items_under_literal_keys_is_a_mapping_logged_as_repr():
