@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import astutil
+from secure_ls.engine import astutil, frameworks
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.engine.taint import Sink
 from secure_ls.rules._support import compared_values, naming, secrets, web
@@ -50,7 +50,10 @@ class PlaintextPasswordComparison(Rule):
     ## What it does
     Finds a password compared with `==`/`!=` against another password-named
     value: a stored one (`user.password == password`) or a configured one
-    (`password == settings.ADMIN_PASSWORD`).
+    (`password == settings.ADMIN_PASSWORD`), and rows an ORM looks up by the
+    password as typed (`User.query.filter_by(username=u, password=p)`,
+    `User.objects.get(password=request.POST["password"])`): the database
+    compares it with a column of plain-text passwords.
 
     ## Why is this bad?
     Comparing two plain passwords means the reference password is kept in
@@ -100,6 +103,20 @@ class PlaintextPasswordComparison(Rule):
     fixable = False
 
     VALID = [
+        # a table of leaked passwords, searched for the one being set: no account's password
+        code("""
+            def is_leaked(password):
+                return LeakPasswords.objects.filter(password=password).exists()
+        """),
+        # looked up by name, the password checked against its hash
+        code("""
+            from flask import request
+            from werkzeug.security import check_password_hash
+
+            def login():
+                user = User.query.filter_by(username=request.form["username"], password_hash_set=True).first()
+                return user is not None and check_password_hash(user.password_hash, request.form["password"])
+        """),
         code("""
             import bcrypt
             def login(user, password):
@@ -239,6 +256,18 @@ class PlaintextPasswordComparison(Rule):
         """),
     ]
     INVALID = [
+        # the database compares: the column holds the passwords as typed
+        Example(
+            code("""
+                from flask import request
+
+                def login():
+                    user = User.query.filter_by(username=request.form["username"], password=request.form["password"]).first()
+                    return "ok" if user else ("denied", 401)
+            """),
+            where='password=request.form["password"]',
+            says="Rows looked up by the password",
+        ),
         # the password a check accepts is written in the source
         Example(
             code("""
@@ -317,6 +346,29 @@ class PlaintextPasswordComparison(Rule):
             says="Password `password` compared in plain text with `ADMIN_PASSWORD`",
         ),
     ]
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        """`User.query.filter_by(username=u, password=p)`, `User.objects.get(password=p)`: a row
+        found by the password the client typed is a password stored as it was typed."""
+        func = node.func
+        if not (isinstance(func, ast.Attribute) and func.attr in _ROW_FINDERS) or not (frameworks.is_database_read(func) or frameworks.is_row_lookup(node)):
+            return
+        if any("pass" in "".join(naming.words(n.id)) for n in astutil.walk(func) if isinstance(n, ast.Name)):
+            return  # `LeakPasswords.objects.filter(password=p)`: a list of known passwords, not accounts
+        for keyword in node.keywords:
+            if keyword.arg is None or not _is_plain_password(ast.Name(id=keyword.arg.split("__")[0])):
+                continue
+            part = ctx.origin(keyword.value).risk(Sink.ANY)
+            if part is None or _is_plain_password(keyword.value) is None and not web.is_client(part):
+                continue  # `password=hash_password(p)`: a hash; a constant or an unnamed value is not the typed password
+            ctx.report(
+                self,
+                keyword,
+                f"Rows looked up by the password `{ctx.text(keyword.value)}` as typed: the `{keyword.arg}` column holds "
+                "passwords in plain text. Store only slow salted hashes (bcrypt, Argon2, Django's make_password), look the "
+                "user up by name and check the password with the matching verify function.",
+            )
+            return
 
     def visit_Compare(self, node: ast.Compare, ctx) -> None:
         if len(node.ops) != 1 or not isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
@@ -454,6 +506,10 @@ def _field_of_equal_objects(left: ast.expr, right: ast.expr, ctx) -> bool:
         return False
     params = [a.arg for a in function.args.args[:2]]
     return len(params) == 2 and {left.value.id, right.value.id} == set(params)
+
+
+# ORM calls that find rows by the keyword arguments they are given.
+_ROW_FINDERS = frozenset({"filter_by", "filter", "get", "get_or_none", "exclude", "first_or_404"})
 
 
 def _setter_noticing_a_change(left: ast.expr, right: ast.expr, ctx) -> bool:
