@@ -9,6 +9,10 @@ Each suite is a public repository of insecure examples, pinned below:
 - `cweval`: CWEval (Co1lin/CWEval), the 25 Python tasks of `benchmark/core/py`: each task's
   insecure variants (`*_unsafe` functions of its test module, a file each) and its secure
   reference solution, labelled `safe` (the script prints which references are reported).
+- `dsvw`: Damn Small Vulnerable Web (stamparm/DSVW), one http.server application with
+  26 attack cases, and `vulnerable-flask-app` (we45/Vulnerable-Flask-App), a Flask API:
+  deliberately vulnerable applications, labelled line by line (`file:line`) with the rule
+  that should report each weakness where it happens.
 
 `<suite>.tsv` says, file by file, which secure-ls rules should report it, or `-` with the
 reason when the weakness is outside what secure-ls claims to find (privilege handling,
@@ -102,6 +106,20 @@ def _reference_functions(folder: str) -> Callable[[Path, str, Path], Path]:
     return extract
 
 
+def _files(*paths: str) -> Callable[[Path, str, Path], Path]:
+    """A suite whose examples are a few files of the repository, at their paths in it."""
+
+    def extract(mirror: Path, commit: str, into: Path) -> Path:
+        with tempfile.TemporaryFile() as handle:
+            handle.write(_git(mirror, "archive", commit, *paths))
+            handle.seek(0)
+            with tarfile.open(fileobj=handle) as tar:
+                tar.extractall(into, filter="data")
+        return into
+
+    return extract
+
+
 @dataclass(frozen=True)
 class Suite:
     repository: str  # owner/name on GitHub
@@ -113,6 +131,8 @@ SUITES = {
     "securityeval": Suite("s2e-lab/SecurityEval", "6f4fb70f782c6d47b02ea24341e8ef8c1eb04a6a", _folder("Testcases_Insecure_Code")),
     "sallm": Suite("s2e-lab/SALLM", "7f17a76b5a1cb54870df673b173795fa1014c9e9", _jsonl("PythonDataset/dataset.jsonl", "id", "insecure_code")),
     "cweval": Suite("Co1lin/CWEval", "e9a2a124c8c53679b6d8d27adfd2f6c40e7576d7", _reference_functions("benchmark/core/py")),
+    "dsvw": Suite("stamparm/DSVW", "2e9706c87fc0c74a9cc62d0777a0cc17c65e0ecd", _files("dsvw.py")),
+    "vulnerable-flask-app": Suite("we45/Vulnerable-Flask-App", "b6a4f97afd466e83e1f60781494252dec1c37039", _files("app/app.py")),
 }
 
 
@@ -122,7 +142,11 @@ def labels(suite: str) -> dict[str, tuple[set[str], str]]:
         if not line.strip() or line.startswith("#"):
             continue
         path, expected, reason = line.split("\t")
-        out[path] = (set() if expected in ("-", "safe") else set(expected.split("|")), reason)
+        key, n = path, 1
+        while key in out:  # two weaknesses on one line (`file:37` a path traversal and an SSRF): `file:37#2`
+            n += 1
+            key = f"{path}#{n}"
+        out[key] = (set() if expected in ("-", "safe") else set(expected.split("|")), reason)
     return out
 
 
@@ -155,14 +179,17 @@ def score(name: str, mirror_root: Path) -> tuple[int, int] | None:
         report = json.loads(run.stdout)
     found: dict[str, set[str]] = {}
     for finding in report["findings"]:
-        found.setdefault(finding["path"].removeprefix("./"), set()).add(finding["rule"])
+        path = finding["path"].removeprefix("./")
+        found.setdefault(path, set()).add(finding["rule"])
+        # a label `file:line` (an application labelled weakness by weakness) is found on its line
+        found.setdefault(f"{path}:{finding['range']['start']['line']}", set()).add(finding["rule"])
     in_scope = {f: rules for f, (rules, _) in expected.items() if rules}
-    hits = [f for f, rules in in_scope.items() if rules & found.get(f, set())]
+    hits = [f for f, rules in in_scope.items() if rules & found.get(f.split("#")[0], set())]
     print(f"{name} ({suite.repository} {suite.commit[:7]}): {len(files)} files, {len(in_scope)} in scope, {len(expected) - len(in_scope)} out of scope")
     print(f"recall: {len(hits)}/{len(in_scope)} = {len(hits) / len(in_scope):.2f}")
     for f in in_scope:
         if f not in hits:
-            print(f"  missed {f}: expected {'|'.join(sorted(in_scope[f]))} ({expected[f][1]}); found {', '.join(sorted(found.get(f, ()))) or 'nothing'}")
+            print(f"  missed {f}: expected {'|'.join(sorted(in_scope[f]))} ({expected[f][1]}); found {', '.join(sorted(found.get(f.split('#')[0], ()))) or 'nothing'}")
     safe = safe_references(name)
     if safe:
         alarms = {f: found[f] for f in safe if found.get(f)}
@@ -171,7 +198,7 @@ def score(name: str, mirror_root: Path) -> tuple[int, int] | None:
     if outside:
         print("findings in out-of-scope files (other weaknesses of the same snippets): " + ", ".join(f"{r} x{n}" for r, n in sorted(outside.items())))
     for f in files:
-        if f not in expected:
+        if f not in expected and not any(key.startswith(f + ":") for key in expected):
             print(f"  unlabelled: {f}")
     return len(hits), len(in_scope)
 

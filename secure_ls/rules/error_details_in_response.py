@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import frameworks, logs
+from secure_ls.rules._support import frameworks, html, logs
 from secure_ls.rules.base import Example, Rule, code
 
 _TRACEBACK = frozenset({"traceback.format_exc", "traceback.format_exception", "traceback.format_tb", "traceback.format_stack", "sys.exc_info"})
@@ -109,7 +109,10 @@ class ErrorDetailsInResponse(Rule):
     ## What it does
     Finds exception details sent back to the client from an `except`
     block: `str(e)`, `repr(e)`, `f"{e}"`, `e.args` or
-    `traceback.format_exc()` in a value returned by a web view, or passed
+    `traceback.format_exc()` in a value returned by a web view (or kept in
+    a name that a response made after the handler holds: `content =
+    traceback.format_exc()`, then `self.wfile.write(content.encode())` in a
+    `finally:`), or passed
     to `jsonify`, `make_response`, `HttpResponse`, `JsonResponse`, DRF/
     Starlette/FastAPI responses, `render_template`, `abort(500, ...)` or
     `HTTPException(detail=...)`. Tracebacks are always reported; exception
@@ -150,6 +153,25 @@ class ErrorDetailsInResponse(Rule):
     fixable = True
 
     VALID = [
+        # the traceback is logged; the page gets a fixed message
+        code("""
+            import http.server
+            import logging
+            import traceback
+
+            class Handler(http.server.BaseHTTPRequestHandler):
+                def do_GET(self):
+                    try:
+                        content = self.render()
+                    except Exception:
+                        details = traceback.format_exc()
+                        logging.error(details)
+                        content = "Internal error"
+                    finally:
+                        self.send_response(200)
+                        self.end_headers()
+                        self.wfile.write(content.encode())
+        """),
         code("""
             from flask import jsonify
             import logging
@@ -274,6 +296,26 @@ class ErrorDetailsInResponse(Rule):
         """),
     ]
     INVALID = [
+        # kept in a name, written after the handler: the traceback is the page
+        Example(
+            code("""
+                import http.server
+                import traceback
+
+                class Handler(http.server.BaseHTTPRequestHandler):
+                    def do_GET(self):
+                        try:
+                            content = self.render()
+                        except Exception:
+                            content = traceback.format_exc()
+                        finally:
+                            self.send_response(200)
+                            self.end_headers()
+                            self.wfile.write(content.encode())
+            """),
+            where="traceback.format_exc()",
+            says="A traceback kept in `content` is sent to the client",
+        ),
         # an isinstance() test naming an internal error (OSError) narrows nothing away
         Example(
             code("""
@@ -463,6 +505,7 @@ class ErrorDetailsInResponse(Rule):
             elif isinstance(sub, ast.Call) and frameworks.is_response_call(sub, ctx) and not _discarded(sub, ctx):
                 sinks.append(sub)
         if not sinks:
+            self._traceback_kept_for_the_response(node, func, ctx)
             return
         logged = any(isinstance(s, ast.Call) and logs.is_logging_call(s, ctx) for s in _body_nodes(node))
         reported: set[int] = set()
@@ -490,6 +533,34 @@ class ErrorDetailsInResponse(Rule):
                 fix=fix,
                 confidence=Confidence.HIGH if has_traceback else None,
             )
+
+    def _traceback_kept_for_the_response(self, handler: ast.ExceptHandler, func: ast.AST | None, ctx) -> None:
+        """`except Exception: content = traceback.format_exc()`, then, after the handler (in a
+        `finally:`, or after the `try`), `self.wfile.write(content.encode())` or a response made
+        of `content`: the traceback is the body the client gets."""
+        if func is None:
+            return
+        end = handler.end_lineno or handler.lineno
+        for stmt in handler.body:
+            if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+                continue
+            traceback = next((c for c in astutil.walk(stmt.value) if isinstance(c, ast.Call) and (ctx.call_name(c) or "") in _TRACEBACK), None)
+            if traceback is None:
+                continue
+            name = stmt.targets[0].id
+            for call in astutil.walk(func):
+                if not (isinstance(call, ast.Call) and call.lineno > end):
+                    continue
+                body = html.http_server_body(call, ctx) if not frameworks.is_response_call(call, ctx) else call
+                if body is not None and any(isinstance(n, ast.Name) and n.id == name for n in astutil.walk(body)):
+                    ctx.report(
+                        self,
+                        traceback,
+                        f"A traceback kept in `{name}` is sent to the client: error messages reveal paths, queries and "
+                        "library versions. Return a generic message and log the details with logger.exception().",
+                        confidence=Confidence.HIGH,
+                    )
+                    return
 
     def _details(self, sink: ast.AST, name: str | None, ctx) -> list[tuple[str, ast.AST]]:
         out = []
