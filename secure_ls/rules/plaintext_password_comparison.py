@@ -21,6 +21,10 @@ _COLLECTION_WORDS = frozenset({"dict", "list", "map", "mapping", "set", "fields"
 _HASHED_WORDS = frozenset({"hash", "hashed", "digest", "crypt", "crypted", "encrypted", "enc", "bcrypt", "hmac", "salted"})
 
 
+# ORM calls that find rows by the keyword arguments they are given.
+_ROW_FINDERS = frozenset({"filter_by", "filter", "get", "get_or_none", "exclude", "first_or_404"})
+
+
 def _name(node: ast.expr) -> str | None:
     # WTForms: form.password.data
     if isinstance(node, ast.Attribute) and node.attr == "data" and isinstance(node.value, ast.Attribute):
@@ -101,6 +105,7 @@ class PlaintextPasswordComparison(Rule):
     confidence = Confidence.MEDIUM
     topic = "passwords"
     fixable = False
+    methods = _ROW_FINDERS
 
     VALID = [
         # a table of leaked passwords, searched for the one being set: no account's password
@@ -506,10 +511,6 @@ def _field_of_equal_objects(left: ast.expr, right: ast.expr, ctx) -> bool:
         return False
     params = [a.arg for a in function.args.args[:2]]
     return len(params) == 2 and {left.value.id, right.value.id} == set(params)
-
-
-# ORM calls that find rows by the keyword arguments they are given.
-_ROW_FINDERS = frozenset({"filter_by", "filter", "get", "get_or_none", "exclude", "first_or_404"})
 
 
 def _setter_noticing_a_change(left: ast.expr, right: ast.expr, ctx) -> bool:
