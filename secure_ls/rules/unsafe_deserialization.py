@@ -6,9 +6,9 @@ import ast
 from collections.abc import Iterator
 
 from secure_ls.engine import astutil, frameworks, taint
-from secure_ls.engine.model import Confidence, Severity
+from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import taint_sinks as ts
-from secure_ls.rules._support import web
+from secure_ls.rules._support import config, web
 from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
@@ -48,6 +48,13 @@ class UnsafeDeserialization(Rule):
     constant in the code is not reported, nor is an `Unpickler` whose
     class lookup the function replaces (`u.find_global = cls.find_class`,
     `u.find_class = ...`): it asks that allow-list for every class.
+    Django settings that unpickle every session
+    (`SESSION_SERIALIZER = "django.contrib.sessions.serializers.PickleSerializer"`)
+    are reported too: with `signed_cookies` sessions the client holds the
+    pickle, and only the `SECRET_KEY` stands between it and running code
+    (high confidence then, medium with a server-side store). The quick fix
+    switches to `JSONSerializer` (unsafe: sessions holding objects JSON
+    cannot encode stop working, and current sessions are dropped).
 
     ## Why is this bad?
     A pickle is a small program: unpickling calls whatever functions the
@@ -99,7 +106,7 @@ class UnsafeDeserialization(Rule):
     topic = "injection"
     forwarded_sink = Sink.DESERIALIZE
     bandit = ("B301", "B302")
-    fixable = False
+    fixable = True
     calls = frozenset(_LOADERS)
 
     VALID = [
@@ -185,6 +192,23 @@ class UnsafeDeserialization(Rule):
         """),
     ]
     INVALID = [
+        # Django sessions kept in a signed cookie and unpickled
+        Example(
+            code("""
+                INSTALLED_APPS = ["django.contrib.sessions"]
+                ROOT_URLCONF = "site.urls"
+                SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+                SESSION_SERIALIZER = "django.contrib.sessions.serializers.PickleSerializer"
+            """),
+            fixed=code("""
+                INSTALLED_APPS = ["django.contrib.sessions"]
+                ROOT_URLCONF = "site.urls"
+                SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+                SESSION_SERIALIZER = "django.contrib.sessions.serializers.JSONSerializer"
+            """),
+            where='"django.contrib.sessions.serializers.PickleSerializer"',
+            says="Every session is unpickled",
+        ),
         Example(  # the client's bytes handed to a helper that unpickles them
             code("""
                 import base64
@@ -291,6 +315,26 @@ class UnsafeDeserialization(Rule):
         data = ts.argument(node, index, names)
         if data is not None and not _restricted_unpickler(node, ctx):
             self._judge(node, name, fmt, data, ctx)
+
+    def visit_Assign(self, node: ast.Assign, ctx) -> None:
+        """`SESSION_SERIALIZER = "django.contrib.sessions.serializers.PickleSerializer"` in Django settings."""
+        if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name) or node.targets[0].id != "SESSION_SERIALIZER":
+            return
+        value = ctx.string_value(node.value)
+        if value is None or not value.endswith(".PickleSerializer") or not config.is_django_settings(ctx) or ctx.in_test_code(node):
+            return
+        in_cookies = "signed_cookies" in (ctx.module.strings.get("SESSION_ENGINE") or "")
+        fix = Fix("Serialize sessions as JSON", (ctx.replace(node.value, '"django.contrib.sessions.serializers.JSONSerializer"'),), safe=False)
+        ctx.report(
+            self,
+            node.value,
+            "Every session is unpickled: "
+            + ("the signed-cookie backend keeps it in the client's cookie, so whoever learns or guesses the `SECRET_KEY` runs code here. "
+               if in_cookies else "whoever can write the session store (or, with signed-cookie sessions, the `SECRET_KEY`) runs code here. ")
+            + "Use the JSONSerializer.",
+            fix=fix,
+            confidence=Confidence.HIGH if in_cookies else Confidence.MEDIUM,
+        )
 
     def visit_Forwarded(self, node: ast.Call, callee: str, position: str, data: ast.expr, ctx) -> None:
         # `decode_cart(request.cookies["cart"])` where `def decode_cart(raw): return pickle.loads(raw)`:

@@ -6,8 +6,12 @@ import ast
 
 from secure_ls.engine import astutil, symbols
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import decrypt_only, destinations, hashing, memory_caches, naming, web
+from secure_ls.rules._support import config, decrypt_only, destinations, hashing, memory_caches, naming, web
 from secure_ls.rules.base import Example, Rule, code
+
+
+# Django's hashers built on one round of a fast hash (django.contrib.auth.hashers).
+_FAST_DJANGO_HASHERS = frozenset({"MD5PasswordHasher", "SHA1PasswordHasher", "UnsaltedMD5PasswordHasher", "UnsaltedSHA1PasswordHasher", "CryptPasswordHasher"})
 
 
 class WeakPasswordHash(Rule):
@@ -85,6 +89,14 @@ class WeakPasswordHash(Rule):
     login cache with an expiry) leaves no table of hashes to crack: low
     confidence. Written to a file or a database, compared with a stored
     value, or handed to any other call, it is reported as usual.
+
+    Django's `PASSWORD_HASHERS` in a settings module whose first entry, the
+    hasher every new or changed password gets, is a fast one
+    (`MD5PasswordHasher`, `SHA1PasswordHasher`, their `Unsalted...` forms,
+    `CryptPasswordHasher`) is reported too. The quick fix puts
+    `PBKDF2PasswordHasher` first and keeps the old hasher after it, so stored
+    hashes still verify and Django re-hashes each one at its next login
+    (unsafe: new hashes are slower to check, by design).
     """
 
     id = "SLS301"
@@ -100,6 +112,15 @@ class WeakPasswordHash(Rule):
     methods = frozenset({"update"})
 
     VALID = [
+        # the fast hasher kept after a slow one only verifies old hashes, which Django upgrades at login
+        code("""
+            INSTALLED_APPS = ["django.contrib.auth"]
+            ROOT_URLCONF = "site.urls"
+            PASSWORD_HASHERS = [
+                "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+                "django.contrib.auth.hashers.MD5PasswordHasher",
+            ]
+        """),
         # a legacy pre-hash inside a subclass of a slow Django hasher, which stretches the result
         code("""
             import hashlib
@@ -149,6 +170,21 @@ class WeakPasswordHash(Rule):
         """),
     ]
     INVALID = [
+        # Django's settings: every new password gets the first hasher
+        Example(
+            code("""
+                INSTALLED_APPS = ["django.contrib.auth"]
+                ROOT_URLCONF = "site.urls"
+                PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+            """),
+            fixed=code("""
+                INSTALLED_APPS = ["django.contrib.auth"]
+                ROOT_URLCONF = "site.urls"
+                PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher", "django.contrib.auth.hashers.MD5PasswordHasher"]
+            """),
+            where='"django.contrib.auth.hashers.MD5PasswordHasher"',
+            says="New passwords are hashed with `MD5PasswordHasher`",
+        ),
         Example(
             code("""
                 import hashlib
@@ -311,6 +347,28 @@ class WeakPasswordHash(Rule):
             says="Password hashed with md5, a fast hash that GPUs brute-force at billions of",
         ),
     ]
+
+    def visit_Assign(self, node: ast.Assign, ctx) -> None:
+        """`PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", ...]` in Django settings."""
+        if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name) or node.targets[0].id != "PASSWORD_HASHERS":
+            return
+        if not isinstance(node.value, (ast.List, ast.Tuple)) or not node.value.elts or not config.is_django_settings(ctx):
+            return
+        first = node.value.elts[0]
+        hasher = ctx.string_value(first)
+        if hasher is None or hasher.rsplit(".", 1)[-1] not in _FAST_DJANGO_HASHERS or ctx.in_test_code(node):
+            return
+        quote = ctx.text(first)[0] if ctx.text(first)[:1] in ("'", '"') else '"'
+        fix = Fix("Hash new passwords with PBKDF2, still verify the old hashes", (ctx.insert_before(first, f"{quote}django.contrib.auth.hashers.PBKDF2PasswordHasher{quote}, "),), safe=False)
+        ctx.report(
+            self,
+            first,
+            f"New passwords are hashed with `{hasher.rsplit('.', 1)[-1]}`, a fast hash that GPUs brute-force at billions of guesses a "
+            "second: put a slow salted hasher first (PBKDF2PasswordHasher, Argon2PasswordHasher, BCryptSHA256PasswordHasher) and keep "
+            "this one after it, so stored hashes still verify and are upgraded at the next login.",
+            fix=fix,
+            confidence=Confidence.LOW if config.development_comment(node, ctx) else Confidence.HIGH,
+        )
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
         algo = hashing.hash_algorithm(node, ctx)
