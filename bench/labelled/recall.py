@@ -10,9 +10,12 @@ Each suite is a public repository of insecure examples, pinned below:
   insecure variants (`*_unsafe` functions of its test module, a file each) and its secure
   reference solution, labelled `safe` (the script prints which references are reported).
 - `dsvw`: Damn Small Vulnerable Web (stamparm/DSVW), one http.server application with
-  26 attack cases, and `vulnerable-flask-app` (we45/Vulnerable-Flask-App), a Flask API:
-  deliberately vulnerable applications, labelled line by line (`file:line`) with the rule
-  that should report each weakness where it happens.
+  26 attack cases; `vulnerable-flask-app` (we45/Vulnerable-Flask-App), a Flask API;
+  `vampi` (erev0s/VAmPI), a Flask/Connexion REST API; `django-nv` (nVisium/django.nV) and
+  `lets-be-bad-guys` (mpirnat/lets-be-bad-guys), Django sites: deliberately vulnerable
+  applications, labelled line by line (`file:line`) with the rule that should report each
+  planted weakness where it happens, or `-` for the weaknesses no rule claims (access
+  control, mass assignment, template-only XSS), so that each file is a full inventory.
 
 `<suite>.tsv` says, file by file, which secure-ls rules should report it, or `-` with the
 reason when the weakness is outside what secure-ls claims to find (privilege handling,
@@ -133,6 +136,9 @@ SUITES = {
     "cweval": Suite("Co1lin/CWEval", "e9a2a124c8c53679b6d8d27adfd2f6c40e7576d7", _reference_functions("benchmark/core/py")),
     "dsvw": Suite("stamparm/DSVW", "2e9706c87fc0c74a9cc62d0777a0cc17c65e0ecd", _files("dsvw.py")),
     "vulnerable-flask-app": Suite("we45/Vulnerable-Flask-App", "b6a4f97afd466e83e1f60781494252dec1c37039", _files("app/app.py")),
+    "vampi": Suite("erev0s/VAmPI", "1713b54b601ad29582581eeda4b31fceb1319874", _files("api_views", "models", "config.py", "app.py")),
+    "django-nv": Suite("nVisium/django.nV", "a48901f106da4888417339b7b44b8ed56b64c63f", _files("taskManager")),
+    "lets-be-bad-guys": Suite("mpirnat/lets-be-bad-guys", "7cbf11014bfc6dc9e199dc0b8a64e4597bc2338f", _files("badguys")),
 }
 
 
@@ -197,9 +203,10 @@ def score(name: str, mirror_root: Path) -> tuple[int, int] | None:
     outside = Counter(rule for f, (rules, _) in expected.items() if not rules and f not in safe for rule in found.get(f, ()))
     if outside:
         print("findings in out-of-scope files (other weaknesses of the same snippets): " + ", ".join(f"{r} x{n}" for r, n in sorted(outside.items())))
-    for f in files:
-        if f not in expected and not any(key.startswith(f + ":") for key in expected):
-            print(f"  unlabelled: {f}")
+    if not any(":" in key for key in expected):  # an application labelled line by line has clean files too
+        for f in files:
+            if f not in expected:
+                print(f"  unlabelled: {f}")
     return len(hits), len(in_scope)
 
 
