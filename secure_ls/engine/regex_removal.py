@@ -139,18 +139,79 @@ def _items_safe_for(items) -> frozenset[str]:
 def pieces_safe_for(pattern: str) -> frozenset[str]:
     """The sinks what a search with `pattern` hands back is safe for: each capturing group's text
     (what `findall` returns, and `m.group(1)`), or the whole match when there is no group
-    (`re.findall(r"id=(\\d+)", q)`: digits)."""
+    (`re.findall(r"id=(\\d+)", q)`: digits; `re.findall(r"\\+|\\d+", phone)`: no character any
+    sink of catalog.REPLACE_ESCAPES treats specially, so safe there)."""
     try:
         parsed = _sre_parse.parse(pattern)
     except (re.error, TypeError, ValueError, RecursionError, OverflowError):
         return frozenset()
-    groups = list(_capture_groups(parsed))
-    if not groups:
-        return _items_safe_for(parsed)
-    safe = _items_safe_for(groups[0])
+    groups = list(_capture_groups(parsed)) or [parsed]
+    safe = _piece_safe_for(groups[0])
     for group in groups[1:]:
-        safe &= _items_safe_for(group)
+        safe &= _piece_safe_for(group)
     return safe
+
+
+def _piece_safe_for(items) -> frozenset[str]:
+    """_items_safe_for, or, when the pattern can only produce a known set of characters, the
+    sinks none of whose special characters is among them."""
+    safe = _items_safe_for(items)
+    if safe:
+        return safe
+    chars = _producible(items)
+    if chars is None:
+        return frozenset()
+    return frozenset(sink for sink, specials in catalog.REPLACE_ESCAPES.items() if not specials & chars)
+
+
+_CATEGORY_CHARACTERS = {
+    "CATEGORY_DIGIT": frozenset("0123456789"),
+    "CATEGORY_WORD": frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"),
+    "CATEGORY_SPACE": frozenset(" \t\n\r\f\v"),
+}
+
+
+def _producible(items) -> set[str] | None:
+    """The characters the parsed regex `items` can match, or None when they are not a small known
+    set (`.`, a negated class, a wide range). Word characters stand for ASCII ones: the others are
+    letters, none special anywhere."""
+    out: set[str] = set()
+    for op, value in items:
+        name = str(op)
+        if name == "LITERAL":
+            out.add(chr(value))
+        elif name == "IN":
+            for inner_op, inner in value:
+                inner_name = str(inner_op)
+                if inner_name == "LITERAL":
+                    out.add(chr(inner))
+                elif inner_name == "RANGE" and inner[1] - inner[0] <= 256:
+                    out.update(chr(c) for c in range(inner[0], inner[1] + 1))
+                elif inner_name == "CATEGORY" and str(inner) in _CATEGORY_CHARACTERS:
+                    out |= _CATEGORY_CHARACTERS[str(inner)]
+                else:
+                    return None
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            inner = _producible(value[2])
+            if inner is None:
+                return None
+            out |= inner
+        elif name == "SUBPATTERN":
+            inner = _producible(value[-1])
+            if inner is None:
+                return None
+            out |= inner
+        elif name == "BRANCH":
+            for branch in value[1]:
+                inner = _producible(branch)
+                if inner is None:
+                    return None
+                out |= inner
+        elif name == "AT":
+            continue
+        else:
+            return None
+    return out
 
 
 def _capture_groups(items):

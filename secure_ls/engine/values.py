@@ -430,11 +430,14 @@ class ValueOrigins(ExpressionFacts):
         if qualified:
             if qualified in self._sources:
                 label = self._sources[qualified]
-                if label in catalog.OUTBOUND_SOURCES and node.args:
+                # `requests.request(method, url)`: the URL second; `urlopen(url)`, `requests.get(url)`: first
+                url = astutil.argument_for(node, ("method", "url") if qualified.endswith(".request") else ("url",), "url")
+                if label in catalog.OUTBOUND_SOURCES and url is not None:
                     # `urlopen(request.args["url"]).read()`: the client chose the server, so what it
                     # answers is the client's too (remote file inclusion, a page they host)
-                    chosen = [p for p in self._origin(node.args[0]).parts if p.from_client() and not p.is_safe_for(Sink.URL)]
-                    if chosen:
+                    named = [p for p in self._origin(url).parts if not p.is_safe_for(Sink.URL)]
+                    chosen = [p for p in named if p.from_client()]
+                    if chosen and len(chosen) == len(named):  # not `urljoin(API_BASE, request.path)`: the program's server
                         return Origin(frozenset(chosen)).with_step(make_step(node, "fetched from a URL the client chose"))
                 return Origin(frozenset({Part(UNTRUSTED, label, steps=(make_step(node, f"read from {label}"),))}))
         label = self._request_method_label(func)

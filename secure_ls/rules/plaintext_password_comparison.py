@@ -361,8 +361,9 @@ class PlaintextPasswordComparison(Rule):
         if any("pass" in "".join(naming.words(n.id)) for n in astutil.walk(func) if isinstance(n, ast.Name)):
             return  # `LeakPasswords.objects.filter(password=p)`: a list of known passwords, not accounts
         for keyword in node.keywords:
-            if keyword.arg is None or not _is_plain_password(ast.Name(id=keyword.arg.split("__")[0])):
-                continue
+            column = keyword.arg.split("__")[0] if keyword.arg else ""
+            if not column or naming.words(column)[-1:] not in (["password"], ["passwd"], ["pwd"], ["passphrase"], ["passcode"]) or not _is_plain_password(ast.Name(id=column)):
+                continue  # `pw_reset_token=...`: a token column, named for what it resets
             part = ctx.origin(keyword.value).risk(Sink.ANY)
             if part is None or _is_plain_password(keyword.value) is None and not web.is_client(part):
                 continue  # `password=hash_password(p)`: a hash; a constant or an unnamed value is not the typed password

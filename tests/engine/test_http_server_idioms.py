@@ -62,6 +62,9 @@ def test_a_servers_answer_from_a_url_the_client_chose_is_the_clients_data():
     assert found and "HTTP request" in found[0].message and found[0].confidence.name == "HIGH"
     chosen = code.replace("urlopen(params['include'])", "urlopen('https://plugins.example.com/' + params['include'])")
     assert [f.message for f in _analyzed(chosen).findings if f.rule_id == "SLS103" and "an HTTP response" in f.message]
+    # the client's verb forwarded to the program's server picks no server: `requests.request(method, url)`
+    verb = "import requests\nfrom flask import request\n\ndef proxy():\n    exec(requests.request(request.method, 'https://api.example.com/run', timeout=5).text)\n"
+    assert [f.message for f in _analyzed(verb).findings if f.rule_id == "SLS103" and "an HTTP response" in f.message]
 
 
 def test_among_outside_data_the_clients_is_the_worst():
@@ -75,3 +78,15 @@ def test_among_outside_data_the_clients_is_the_worst():
         )
         found = [f for f in _analyzed(code).findings if f.rule_id == "SLS803"]
         assert found and "HTTP request" in found[0].message
+
+
+def test_a_pattern_that_cannot_produce_a_sinks_special_characters_is_safe_there():
+    """`re.findall(r"\\+|\\d+", phone)` gives only `+` and digits: no markup, whatever the phone
+    field holds. A pattern with `.` can give anything."""
+    code = (
+        "import re\nfrom django.utils.safestring import mark_safe\nfrom flask import request\n\n"
+        "def link():\n"
+        "    number = ''.join(re.findall(r'\\+|\\d+', request.args['phone']))\n"
+        "    return mark_safe(f'<a href=\"tel:{number}\">call</a>')\n"
+    )
+    _quiet_until_undone("SLS801", code, "r'\\+|\\d+'", "r'\\+|.+'")
