@@ -3,7 +3,7 @@ and handed straight back, an endpoint a single sign-on provider posts to from it
 
 from __future__ import annotations
 
-from tests.engine.test_engine import _confidence, _low_until_undone, _quiet_until_undone
+from tests.engine.test_engine import _confidence, _low_until_undone, _quiet_until_undone, rules
 
 
 def test_a_umask_read_at_import_time_and_restored_by_the_next_statement_is_not_permissive():
@@ -340,3 +340,16 @@ def test_a_tokenizers_special_token_is_a_marker_in_text_not_a_secret():
         "    return text if citation_id != unk_token else ''\n"
     )
     _quiet_until_undone("SLS303", code, "unk_token", "refresh_token")
+
+
+def test_a_validator_that_answers_none_on_a_match_accepts_it():
+    """`if code == session_otp: return` in a validator that raises otherwise: the match is the
+    success path, and the guess is timed."""
+    code = (
+        "def validate(session, code):\n"
+        "    email_otp = session.get('mfa_email_code')\n"
+        "    if code is not None and email_otp is not None and code == email_otp:\n"
+        "        return\n"
+        "    raise ValueError('bad code')\n"
+    )
+    assert "SLS303" in rules(code)

@@ -256,7 +256,8 @@ def match_refused(node: ast.Compare, ctx) -> bool:
     (alone, or a conjunct of the `if`'s `and`) whose branch raises on every path. A match is
     refused, so the value compared with is one nobody is let in with (an already used one-time
     code, a denied value): learning it by timing gains nothing. So is one whose branch answers no
-    (`return False`, `return None`, a bare `return`: a check of a spent code before the real one).
+    (`return False`: a check of a spent code before the real one; not `return` or `return None`,
+    which is how a validator that raises on failure says yes).
     A match that returns anything else (an accepted token) or carries on is not refused."""
     if not isinstance(node.ops[0], ast.Eq):
         return False
@@ -268,7 +269,8 @@ def match_refused(node: ast.Compare, ctx) -> bool:
         return False
     body = parent.body
     last = body[-1]
-    answers_no = isinstance(last, ast.Return) and (last.value is None or isinstance(last.value, ast.Constant) and last.value.value in (False, None))
+    # only an explicit `False`: a validator that raises on failure answers success with `return` or `return None`
+    answers_no = isinstance(last, ast.Return) and isinstance(last.value, ast.Constant) and last.value.value is False
     leaves = (ast.Return, ast.Break, ast.Continue, ast.Yield)
     return (isinstance(last, ast.Raise) or answers_no) and not any(isinstance(n, leaves) for stmt in body[:-1] for n in astutil.walk(stmt))
 
