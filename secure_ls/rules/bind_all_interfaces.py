@@ -39,7 +39,8 @@ class BindAllInterfaces(Rule):
     literal address: `"0.0.0.0"`, `""` or `"::"` in `socket.bind((host,
     port))`, `socket.create_server`, `http.server.HTTPServer`/`socketserver`
     servers, `wsgiref`'s `make_server`, Werkzeug's `run_simple`, Flask's
-    `app.run(host=...)`, `uvicorn.run`, aiohttp's `run_app`, waitress's
+    `app.run(host=...)` (also of an application imported from another module
+    of the project: `from app import app`), `uvicorn.run`, aiohttp's `run_app`, waitress's
     `serve`, and asyncio's `start_server`/`loop.create_server`. Only the
     address argument is looked at, so the string `"0.0.0.0"` elsewhere (a
     default in a help text, a comparison) is not reported, unlike Bandit's
@@ -110,6 +111,23 @@ class BindAllInterfaces(Rule):
         """),
     ]
     INVALID = [
+        # the application made in another module of the project, started here
+        Example(
+            code("""
+                from app import app
+
+                if __name__ == "__main__":
+                    app.run(host="0.0.0.0", port=5000)
+            """),
+            fixed=code("""
+                from app import app
+
+                if __name__ == "__main__":
+                    app.run(host="127.0.0.1", port=5000)
+            """),
+            where='"0.0.0.0"',
+            says='Binding to "0.0.0.0"',
+        ),
         Example(
             code("""
                 import socket
@@ -218,7 +236,7 @@ class BindAllInterfaces(Rule):
         if name in _HOST_FUNCTIONS:
             index, names = _HOST_FUNCTIONS[name]
             return config.argument(node, index, names), config.argument(node, None, ("port",))
-        if isinstance(func, ast.Attribute) and func.attr == "run" and ctx.imports("flask"):
+        if isinstance(func, ast.Attribute) and func.attr == "run" and (ctx.imports("flask") or config.imported_app_run(node, ctx)):
             return config.argument(node, 0, ("host",)), config.argument(node, 1, ("port",))
         if isinstance(func, ast.Attribute) and func.attr == "create_server" and ctx.imports("asyncio"):
             return config.argument(node, 1, ("host",)), config.argument(node, 2, ("port",))

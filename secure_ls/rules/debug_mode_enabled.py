@@ -23,7 +23,9 @@ class DebugModeEnabled(Rule):
     and Django's `DEBUG = True` in a settings module (one that defines
     `INSTALLED_APPS`, `ROOT_URLCONF`, `MIDDLEWARE` or `DATABASES`). Test
     code and settings chosen per environment (inside `if os.environ...:`,
-    `if DEV:`) are not reported. The engine does not know the file name,
+    `if DEV:`) are not reported. An application imported from another
+    module of the project and started with `app.run(debug=True)` (`from
+    app import app` in a `run.py`) is reported with medium confidence. The engine does not know the file name,
     so a development settings module cannot be told from a production one:
     Django's `DEBUG = True` has medium confidence (low with a trailing
     comment such as "# development only"); Flask's and Werkzeug's debugger
@@ -66,6 +68,13 @@ class DebugModeEnabled(Rule):
     methods = frozenset({"run", "update", "from_mapping"})
 
     VALID = [
+        # asyncio's debug mode is no web debugger
+        code("""
+            import asyncio
+            from service import main
+
+            asyncio.run(main(), debug=True)
+        """),
         code("""
             import os
             from flask import Flask
@@ -97,6 +106,24 @@ class DebugModeEnabled(Rule):
         """),
     ]
     INVALID = [
+        # the application made in another module, started here
+        Example(
+            code("""
+                from config import vuln_app
+
+                if __name__ == "__main__":
+                    vuln_app.run(host="0.0.0.0", port=5000, debug=True)
+            """),
+            fixed=code("""
+                from config import vuln_app
+                import os
+
+                if __name__ == "__main__":
+                    vuln_app.run(host="0.0.0.0", port=5000, debug=os.environ.get("FLASK_DEBUG") == "1")
+            """),
+            where="True",
+            says="Debug mode is hard-coded on",
+        ),
         Example(
             code("""
                 from flask import Flask
@@ -185,6 +212,9 @@ class DebugModeEnabled(Rule):
                 self._report(value, "WERKZEUG_DEBUG", "The Werkzeug debugger runs any Python code typed into its error page", Severity.HIGH, ctx)
             return
         if not ctx.imports("flask"):
+            if config.imported_app_run(node, ctx) and astutil.is_true(value := keyword(node, "debug").value if keyword(node, "debug") else None):
+                # `from app import app` ... `app.run(debug=True)`: the application made in another module
+                self._report(value, "FLASK_DEBUG", "The application's debug mode (Flask's enables the Werkzeug debugger) runs any Python code typed into its error page", Severity.HIGH, ctx, Confidence.MEDIUM)
             return
         if isinstance(func, ast.Attribute) and func.attr == "run" and name is None or (name or "").startswith("flask.") and (name or "").endswith(".run"):
             value = config.argument(node, 2, ("debug",))

@@ -116,3 +116,15 @@ def development_comment(node: ast.AST, ctx) -> bool:
     if "#" not in line:
         return False
     return bool(_DEV_COMMENT.search(line[line.index("#") :]))
+
+
+def imported_app_run(call: ast.Call, ctx) -> bool:
+    """`app.run(...)` on an application imported from another module (`from app import app`,
+    `from config import vuln_app`): a name ending in `app` or `application`, not a module's
+    function (`asyncio.run`)."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "run" and isinstance(func.value, ast.Name)):
+        return False
+    receiver = func.value.id
+    words = receiver.lower().split("_")
+    return receiver in ctx.module.imports and words[-1] in ("app", "application") and not (ctx.call_name(call) or "").startswith("asyncio.")
