@@ -353,3 +353,30 @@ def test_a_validator_that_answers_none_on_a_match_accepts_it():
         "    raise ValueError('bad code')\n"
     )
     assert "SLS303" in rules(code)
+
+
+def test_a_module_named_test_or_tests_is_test_code():
+    """Django's test settings (`settings/test.py`) speed logins up with MD5PasswordHasher, as
+    Django's documentation advises; an app's `tests.py` holds its tests. Production settings with
+    the same line are reported."""
+    from tests.engine.test_engine import ENGINE
+
+    settings = 'INSTALLED_APPS = ["django.contrib.auth"]\nROOT_URLCONF = "site.urls"\nPASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]\n'
+    for path in ("site/settings/test.py", "site/tests.py", "site/testing.py"):
+        assert "SLS301" not in [f.rule_id for f in ENGINE.analyze(settings, path=path).findings]
+    assert "SLS301" in [f.rule_id for f in ENGINE.analyze(settings, path="site/settings/production.py").findings]
+
+
+def test_an_item_copied_into_a_name_is_checked_with_it():
+    """`cls = data["cls"]`, then `if cls in ALLOWED:`: `data["cls"]` read again in the branch is
+    the value the allow-list admitted (ajenti's task start)."""
+    code = (
+        "import json\nfrom flask import request\n\nALLOWED = ('a.B', 'c.D')\n\n"
+        "def start():\n"
+        "    data = json.loads(request.data)\n"
+        "    cls_full_path = data['cls']\n"
+        "    if cls_full_path in ALLOWED:\n"
+        "        modulename, clsname = data['cls'].rsplit('.', 1)\n"
+        "        return getattr(__import__(modulename, fromlist=['']), clsname)()\n"
+    )
+    _quiet_until_undone("SLS133", code, "if cls_full_path in ALLOWED:", "if cls_full_path:")
