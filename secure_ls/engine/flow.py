@@ -488,10 +488,10 @@ class FlowAnalyzer(ValueOrigins):
         validated, when, sinks = self._validation(stmt.test)
         if any(astutil.is_tracked_path(name) for name in validated):
             for node in astutil.walk(stmt.test):
-                path = guards.field_path(node) or astutil.item_path(node)
-                if path in validated and path not in env:
-                    # a validated field (`f.key`) is tracked like a name from here on
-                    then_env[path] = else_env[path] = Binding(self._origin(node))
+                copied = self._single_value(node) if isinstance(node, ast.Name) else None  # `cls = data["cls"]`, then `if cls in ...`
+                for read in (node, copied) if isinstance(copied, ast.Subscript) else (node,):
+                    if (path := guards.field_path(read) or astutil.item_path(read)) in validated and path not in env:
+                        then_env[path] = else_env[path] = Binding(self._origin(read))  # a validated field (`f.key`): tracked like a name
         # `if x not in ALLOWED: return` makes x safe after the if; so does the positive branch of `if x in ALLOWED:`.
         if validated and when:
             _mark_safe(then_env, validated, sinks)

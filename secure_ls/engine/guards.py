@@ -184,6 +184,9 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
             # not when the allow-list itself comes from the client
             if origin is None or not lookups.is_untrusted(origin(right)):
                 names.add(left.id)
+                copied = value_of(left) if value_of is not None else None
+                if isinstance(copied, ast.Subscript) and (path := astutil.item_path(copied)) is not None:
+                    names.add(path)  # `cls = data["cls"]` then `if cls in ALLOWED:`: `data["cls"]` read again is that value
         elif _url_host(left, qualify, value_of) is not None and isinstance(right, (ast.Name, ast.Attribute, ast.Set, ast.List, ast.Tuple)):
             # `urlparse(url).netloc in ALLOWED_HOSTS`
             names.add(_url_host(left, qualify, value_of))

@@ -25,8 +25,9 @@ class UnsafeReflection(Rule):
     `name` from the request (or a route parameter), and what the lookup finds
     called, at once (`getattr(handlers, action)(request)`) or through the
     name it is kept in (`view = globals().get(name)` ... `view(request)`).
-    A name with a fixed start (`getattr(self, "do_" + action)`) picks among
-    the methods named that way and is not reported, nor is a name checked
+    A name with a fixed start or end (`getattr(self, "do_" + action)`,
+    `getattr(forms, f"{kind}Form")`) picks among the attributes named that
+    way and is not reported, nor is a name checked
     against an allow-list first (`if action in ACTIONS:`), nor a lookup whose
     result is only read (`getattr(settings, name)` shown, not called), nor
     the HTTP verb (`getattr(self, request.method.lower())`, the dispatch of
@@ -66,6 +67,15 @@ class UnsafeReflection(Rule):
             class Actions:
                 def run(self):
                     return getattr(self, "do_" + request.args["action"])()
+        """),
+        # a fixed end: only the module's form classes
+        code("""
+            from django import forms as django_forms
+            from myapp import forms
+
+            def post(request, status_type):
+                form = getattr(forms, f"{status_type.title()}Form")(request.POST)
+                return form.is_valid()
         """),
         # looked up in a table of the functions that may be picked
         code("""
@@ -157,8 +167,8 @@ class UnsafeReflection(Rule):
             return  # `getattr(self, request.method.lower())`: the HTTP verb, which routing already limits
         built, _ = web.built_value(ctx, key)
         pieces = strings.pieces(built)
-        if pieces and isinstance(pieces[0], strings.Literal) and pieces[0].text:
-            return  # `"do_" + action`: only the names with that start
+        if pieces and any(isinstance(piece, strings.Literal) and piece.text for piece in (pieces[0], pieces[-1])):
+            return  # `"do_" + action`, `f"{kind}Form"`: only the names with that start or end
         ctx.report(
             self,
             lookup,
