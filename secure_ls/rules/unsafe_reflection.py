@@ -27,7 +27,9 @@ class UnsafeReflection(Rule):
     name it is kept in (`view = globals().get(name)` ... `view(request)`).
     A name with a fixed start or end (`getattr(self, "do_" + action)`,
     `getattr(forms, f"{kind}Form")`) picks among the attributes named that
-    way and is not reported, nor is a name checked
+    way and is not reported (an RPC dispatch that refuses private names,
+    `if func.startswith("_"): abort(403)`, is the audit tier: the object's
+    public methods are its API), nor is a name checked
     against an allow-list first (`if action in ACTIONS:`), nor a lookup whose
     result is only read (`getattr(settings, name)` shown, not called), nor
     the HTTP verb (`getattr(self, request.method.lower())`, the dispatch of
@@ -169,14 +171,33 @@ class UnsafeReflection(Rule):
         pieces = strings.pieces(built)
         if pieces and any(isinstance(piece, strings.Literal) and piece.text for piece in (pieces[0], pieces[-1])):
             return  # `"do_" + action`, `f"{kind}Form"`: only the names with that start or end
+        public_only = _private_names_refused(key, lookup, ctx)
         ctx.report(
             self,
             lookup,
             f"`{ctx.text(lookup)}` finds the function {part.describe()} names, and the code calls it: the client can "
-            "call any function or method in reach. Look the name up in a dict of the functions that may be picked.",
-            confidence=part.confidence(),
+            + ("call any public method of the object. Make sure each is meant to be called this way, or look the name up in a dict of them."
+               if public_only else "call any function or method in reach. Look the name up in a dict of the functions that may be picked."),
+            confidence=Confidence.LOW if public_only else part.confidence(),
             related=ctx.related_path(part),
         )
+
+
+def _private_names_refused(key: ast.expr, lookup: ast.expr, ctx) -> bool:
+    """`if func.startswith("_"): return ..., 403` before `getattr(api, func)`: an RPC dispatch (as
+    xmlrpc's does) whose object's public methods are its API, the private ones refused."""
+    if not isinstance(key, ast.Name) or not isinstance(lookup, ast.Call):
+        return False
+    for node in astutil.walk(web.function_body(ctx, lookup)):
+        if isinstance(node, ast.If) and node.lineno < lookup.lineno and ctx.always_leaves(node.body):
+            test = node.test
+            if (
+                isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr == "startswith"
+                and isinstance(test.func.value, ast.Name) and test.func.value.id == key.id
+                and test.args and ctx.string_value(test.args[0]) == "_"
+            ):
+                return True
+    return False
 
 
 def _namespace(node: ast.expr, ctx) -> bool:

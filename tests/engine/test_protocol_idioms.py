@@ -380,3 +380,17 @@ def test_an_item_copied_into_a_name_is_checked_with_it():
         "        return getattr(__import__(modulename, fromlist=['']), clsname)()\n"
     )
     _quiet_until_undone("SLS133", code, "if cls_full_path in ALLOWED:", "if cls_full_path:")
+
+
+def test_an_rpc_dispatch_that_refuses_private_names_is_the_audit_tier():
+    """`if func.startswith("_"): return 403` then `getattr(api, func)(...)`: the object's public
+    methods are its API (as xmlrpc dispatches); without the refusal it is reported."""
+    code = (
+        "from flask import Flask, jsonify\nfrom .api import API\n\napp = Flask(__name__)\n\n"
+        "@app.route('/api/<func>')\n"
+        "def rpc(func):\n"
+        "    if func.startswith('_'):\n"
+        "        return jsonify({'error': 'Forbidden'}), 403\n"
+        "    return jsonify(getattr(API, func)())\n"
+    )
+    _low_until_undone("SLS133", code, "if func.startswith('_'):", "if func == '':", "high")
