@@ -432,7 +432,7 @@ class ValueOrigins(ExpressionFacts):
                 label = self._sources[qualified]
                 # `requests.request(method, url)`: the URL second; `urlopen(url)`, `requests.get(url)`: first
                 url = astutil.argument_for(node, ("method", "url") if qualified.endswith(".request") else ("url",), "url")
-                if label in catalog.OUTBOUND_SOURCES and url is not None:
+                if label == "an HTTP response" and url is not None:
                     # `urlopen(request.args["url"]).read()`: the client chose the server, so what it
                     # answers is the client's too (remote file inclusion, a page they host)
                     named = [p for p in self._origin(url).parts if not p.is_safe_for(Sink.URL)]
