@@ -127,13 +127,7 @@ def matched_text_safe_for(pattern: str) -> frozenset[str]:
         parsed = _sre_parse.parse(pattern)
     except (re.error, TypeError, ValueError, RecursionError, OverflowError):
         return frozenset()
-    return _items_safe_for(parsed)
-
-
-def _items_safe_for(items) -> frozenset[str]:
-    if _harmless(items, _DIGIT_CHARACTERS, ("CATEGORY_DIGIT",)):
-        return DIGITS
-    return HARMLESS_TEXT if _harmless(items, _HARMLESS, ("CATEGORY_DIGIT", "CATEGORY_WORD")) else frozenset()
+    return _safe_for(_producible(parsed))
 
 
 def pieces_safe_for(pattern: str) -> frozenset[str]:
@@ -146,22 +140,23 @@ def pieces_safe_for(pattern: str) -> frozenset[str]:
     except (re.error, TypeError, ValueError, RecursionError, OverflowError):
         return frozenset()
     groups = list(_capture_groups(parsed)) or [parsed]
-    safe = _piece_safe_for(groups[0])
+    safe = _safe_for(_producible(groups[0]), specials=True)
     for group in groups[1:]:
-        safe &= _piece_safe_for(group)
+        safe &= _safe_for(_producible(group), specials=True)
     return safe
 
 
-def _piece_safe_for(items) -> frozenset[str]:
-    """_items_safe_for, or, when the pattern can only produce a known set of characters, the
-    sinks none of whose special characters is among them."""
-    safe = _items_safe_for(items)
-    if safe:
-        return safe
-    chars = _producible(items)
+def _safe_for(chars: set[str] | None, specials: bool = False) -> frozenset[str]:
+    """The sinks a text of only `chars` (None: any character) is safe for: DIGITS for digits,
+    HARMLESS_TEXT for word characters and `-`; with `specials`, otherwise the sinks none of whose
+    special characters (catalog.REPLACE_ESCAPES) is among them."""
     if chars is None:
         return frozenset()
-    return frozenset(sink for sink, specials in catalog.REPLACE_ESCAPES.items() if not specials & chars)
+    if chars <= _DIGIT_CHARACTERS:
+        return DIGITS
+    if chars <= _HARMLESS:
+        return HARMLESS_TEXT
+    return frozenset(sink for sink, special in catalog.REPLACE_ESCAPES.items() if not special & chars) if specials else frozenset()
 
 
 _CATEGORY_CHARACTERS = {
@@ -173,8 +168,9 @@ _CATEGORY_CHARACTERS = {
 
 def _producible(items) -> set[str] | None:
     """The characters the parsed regex `items` can match, or None when they are not a small known
-    set (`.`, a negated class, a wide range). Word characters stand for ASCII ones: the others are
-    letters, none special anywhere."""
+    set (`.`, a negated class, a backreference, a lookaround, a wide range). Word and digit
+    classes stand for their ASCII characters: the others are letters and digits, none special
+    anywhere."""
     out: set[str] = set()
     for op, value in items:
         name = str(op)
@@ -191,25 +187,15 @@ def _producible(items) -> set[str] | None:
                     out |= _CATEGORY_CHARACTERS[str(inner)]
                 else:
                     return None
-        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            inner = _producible(value[2])
-            if inner is None:
-                return None
-            out |= inner
-        elif name == "SUBPATTERN":
-            inner = _producible(value[-1])
-            if inner is None:
-                return None
-            out |= inner
-        elif name == "BRANCH":
-            for branch in value[1]:
-                inner = _producible(branch)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT", "SUBPATTERN", "BRANCH"):
+            # a repeat's body, a group's, each alternative of a branch
+            bodies = value[1] if name == "BRANCH" else [value[2] if name.endswith("REPEAT") else value[-1]]
+            for body in bodies:
+                inner = _producible(body)
                 if inner is None:
                     return None
                 out |= inner
-        elif name == "AT":
-            continue
-        else:
+        elif name != "AT":  # ^, $ and \b match no character
             return None
     return out
 
@@ -227,39 +213,6 @@ def _capture_groups(items):
         elif name == "BRANCH":
             for branch in value[1]:
                 yield from _capture_groups(branch)
-
-
-def _harmless(items, allowed: frozenset[str], categories: tuple[str, ...]) -> bool:
-    """Whether the parsed regex `items` can only match characters of `allowed` (and `categories`)."""
-    for op, value in items:
-        name = str(op)
-        if name == "LITERAL":
-            if chr(value) not in allowed:
-                return False
-        elif name == "IN":
-            for inner_op, inner in value:
-                inner_name = str(inner_op)
-                if inner_name == "LITERAL" and chr(inner) in allowed:
-                    continue
-                if inner_name == "RANGE" and all(chr(c) in allowed for c in range(inner[0], inner[1] + 1)):
-                    continue
-                if inner_name == "CATEGORY" and str(inner) in categories:
-                    continue
-                return False
-        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            if not _harmless(value[2], allowed, categories):
-                return False
-        elif name == "SUBPATTERN":
-            if not _harmless(value[-1], allowed, categories):
-                return False
-        elif name == "BRANCH":
-            if not all(_harmless(branch, allowed, categories) for branch in value[1]):
-                return False
-        elif name == "AT":
-            continue  # ^ and $
-        else:
-            return False  # `.`, negated classes, backreferences, lookarounds: anything may pass
-    return True
 
 
 # re's searching functions: pattern first, then the text; a compiled pattern's methods take the text first.
