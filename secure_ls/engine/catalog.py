@@ -292,6 +292,8 @@ class Framework:
 
 
 # What a websocket endpoint receives is client data, like a request body.
+# the base of the standard library's request handlers (`BaseHTTPRequestHandler`, `SimpleHTTPRequestHandler`, ...)
+HTTP_SERVER_HANDLER_SUFFIX = "HTTPRequestHandler"
 _WEBSOCKET_RECEIVES = frozenset({"receive_text", "receive_bytes", "receive_json", "iter_text", "iter_bytes", "iter_json"})
 
 FRAMEWORKS: tuple[Framework, ...] = (
@@ -328,7 +330,7 @@ FRAMEWORKS: tuple[Framework, ...] = (
     Framework(
         "http",
         handler_attributes=frozenset({"path", "headers", "rfile", "requestline", "raw_requestline"}),
-        handler_base_suffix="HTTPRequestHandler",
+        handler_base_suffix=HTTP_SERVER_HANDLER_SUFFIX,
     ),
     # FastAPI/Starlette `WebSocket`, aiohttp `WebSocketResponse`, flask-sock's `ws`
     Framework("fastapi", request_methods=_WEBSOCKET_RECEIVES, request_label="a websocket message", split_url=frozenset({"url", "base_url"}), site_root=frozenset({"base_url"})),

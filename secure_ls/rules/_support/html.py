@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import re
 
-from secure_ls.engine import astutil, frameworks
+from secure_ls.engine import astutil, catalog, frameworks
 from secure_ls.rules._support import strings
 
 # markupsafe's `Markup` under the names it is imported by: a string it wraps is trusted as HTML,
@@ -111,7 +111,7 @@ def http_server_body(call: ast.Call, ctx) -> ast.expr | None:
     if not (isinstance(writer, ast.Attribute) and writer.attr == "wfile" and isinstance(writer.value, ast.Name) and writer.value.id == "self" and call.args):
         return None
     cls = next((a for a in ctx.ancestors(call) if isinstance(a, ast.ClassDef)), None)
-    if cls is None or not any((astutil.last_name(b) or "").endswith("HTTPRequestHandler") for b in cls.bases):
+    if cls is None or not any((astutil.last_name(b) or "").endswith(catalog.HTTP_SERVER_HANDLER_SUFFIX) for b in cls.bases):
         return None
     method = ctx.enclosing_function(call)
     if method is None or frameworks.declares_non_html_type(method, ctx.string_value):
