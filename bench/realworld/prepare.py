@@ -11,7 +11,9 @@ project is the source distribution, downloaded with pip.
 
 Only what secure-ls reads is extracted (Python files and dependency
 manifests): repositories also carry front-end assets and large fixtures, and
-some mirrors lack their largest files.
+some mirrors lack their largest files. A project's `vendored` folders (copies
+of other people's libraries it carries, such as `libs/`) are not extracted:
+the project's authors did not write them, and the measure is their code.
 """
 
 from __future__ import annotations
@@ -38,8 +40,8 @@ def load_projects() -> list[dict]:
         return tomllib.load(handle)["project"]
 
 
-def from_git(git_dir: Path, commit: str, into: Path) -> None:
-    """Writes the commit's files that match PATHSPECS (a blob absent from the mirror is skipped)."""
+def from_git(git_dir: Path, commit: str, into: Path, vendored: tuple[str, ...] = ()) -> None:
+    """Writes the commit's files that match PATHSPECS outside the vendored folders (a blob absent from the mirror is skipped)."""
     listing = subprocess.run(
         ["git", "-C", str(git_dir), "ls-tree", "-r", "-z", commit],
         check=True, capture_output=True, text=True,
@@ -48,6 +50,8 @@ def from_git(git_dir: Path, commit: str, into: Path) -> None:
     for entry in filter(None, listing.split("\0")):
         meta, _, path = entry.partition("\t")
         mode, kind, blob = meta.split()
+        if path.split("/", 1)[0] in vendored:
+            continue
         if kind == "blob" and mode != "120000" and any(fnmatch.fnmatch(Path(path).name, p) for p in PATHSPECS):
             wanted.append((blob, path))
     batch = subprocess.run(
@@ -91,7 +95,7 @@ def prepare(project: dict, root: Path, mirrors: Path, clones: dict[str, Path]) -
         git_dir = clones.get(project["name"]) or mirrors / where.replace("/", "+") / "repo"
         if not git_dir.exists():
             raise SystemExit(f"{project['name']}: no git mirror at {git_dir} (use --mirrors or --git NAME=PATH)")
-        from_git(git_dir, project["commit"], into)
+        from_git(git_dir, project["commit"], into, tuple(project.get("vendored", ())))
     elif kind == "pypi":
         from_pypi(where, into)
     else:
