@@ -12,7 +12,9 @@ Each suite is a public repository of insecure examples, pinned below:
 - `dsvw`: Damn Small Vulnerable Web (stamparm/DSVW), one http.server application with
   26 attack cases; `vulnerable-flask-app` (we45/Vulnerable-Flask-App), a Flask API;
   `vampi` (erev0s/VAmPI), a Flask/Connexion REST API; `django-nv` (nVisium/django.nV) and
-  `lets-be-bad-guys` (mpirnat/lets-be-bad-guys), Django sites: deliberately vulnerable
+  `lets-be-bad-guys` (mpirnat/lets-be-bad-guys), Django sites; `dvga` (dolevf/Damn-Vulnerable-
+  GraphQL-Application), a Flask + Graphene GraphQL API; `tiredful-api` (payatu/Tiredful-API), a
+  Django REST Framework API; `dsvpwa` (sgabe/DSVPWA), an http.server site: deliberately vulnerable
   applications, labelled line by line (`file:line`) with the rule that should report each
   planted weakness where it happens, or `-` for the weaknesses no rule claims (access
   control, mass assignment, template-only XSS), so that each file is a full inventory.
@@ -139,6 +141,9 @@ SUITES = {
     "vampi": Suite("erev0s/VAmPI", "1713b54b601ad29582581eeda4b31fceb1319874", _files("api_views", "models", "config.py", "app.py")),
     "django-nv": Suite("nVisium/django.nV", "a48901f106da4888417339b7b44b8ed56b64c63f", _files("taskManager")),
     "lets-be-bad-guys": Suite("mpirnat/lets-be-bad-guys", "7cbf11014bfc6dc9e199dc0b8a64e4597bc2338f", _files("badguys")),
+    "dvga": Suite("dolevf/Damn-Vulnerable-GraphQL-Application", "a961308c02d1fb462b192681c336b0739e432da7", _files("app.py", "config.py", "core")),
+    "tiredful-api": Suite("payatu/Tiredful-API", "0134124496b3c4f1b969e51a24fd8a059104fb98", _files("Tiredful-API")),
+    "dsvpwa": Suite("sgabe/DSVPWA", "a06abb306ed3699bb2f073e3f41d3d9c57012819", _files("dsvpwa.py", "dsvpwa")),
 }
 
 
