@@ -254,6 +254,13 @@ class Framework:
     # methods of a handler class whose parameters after `handler_leading` come from the URL
     handler_methods: frozenset[str] = frozenset()
     handler_leading: tuple[str | None, ...] = ("self",)  # None: any name (`req`/`request`)
+    # handler methods whose name starts so, too (graphene's `resolve_<field>`)
+    handler_method_prefix: str | None = None
+    # the parameters after the one so named come from the client, whatever comes before it
+    # (graphene's `def resolve_user(root, info, id)` and `def mutate(cls, root, info, **data)`)
+    handler_data_after: str | None = None
+    # what a handler method's parameters are called, and where they come from, in messages
+    handler_arguments: tuple[str, str] = ("URL parameter", "the URL")
     # the handler class must derive from a class whose name ends so (`RequestHandler`, `BaseHandler`)
     handler_base_suffix: str | None = None
     # bases that make a class no handler although its methods have a handler's name and leading
@@ -292,6 +299,7 @@ class Framework:
 
 
 # What a websocket endpoint receives is client data, like a request body.
+URL_ARGUMENTS = ("URL parameter", "the URL")
 # the base of the standard library's request handlers (`BaseHTTPRequestHandler`, `SimpleHTTPRequestHandler`, ...)
 HTTP_SERVER_HANDLER_SUFFIX = "HTTPRequestHandler"
 _WEBSOCKET_RECEIVES = frozenset({"receive_text", "receive_bytes", "receive_json", "iter_text", "iter_bytes", "iter_json"})
@@ -326,6 +334,14 @@ FRAMEWORKS: tuple[Framework, ...] = (
     Framework("bottle", rule_variables_only=True),
     # Sanic's `request.path` and `.query_string` are httptools' parse of the request line, undecoded
     Framework("sanic", raw_target=frozenset({"path", "query_string"})),
+    # graphene's resolvers and mutations: the field's arguments, as the client's query gives them
+    Framework(
+        "graphene",
+        handler_methods=frozenset({"mutate", "mutate_and_get_payload"}),
+        handler_method_prefix="resolve_",
+        handler_data_after="info",
+        handler_arguments=("GraphQL argument", "the client's GraphQL query"),
+    ),
     # the standard library's http.server: `self.path`, `self.headers` of a BaseHTTPRequestHandler
     Framework(
         "http",

@@ -398,9 +398,9 @@ class UnitContext:
         return out
 
     def _may_forward(self, func: ast.expr) -> bool:
-        """Whether the function `func` names (of the module, imported, or a method of the enclosing
-        class) has a summary that hands a parameter on: a look-up by name, before the flow pass
-        that resolves the call exactly (it costs a third of a check when every call asks it)."""
+        """Whether the function `func` names (of the module, imported, of an imported module, or a method of the
+        enclosing class) has a summary that hands a parameter on: a look-up by name, before the flow pass that
+        resolves the call exactly (it costs a third of a check when every call asks it)."""
         if isinstance(func, ast.Name):
             keys = [self.qualified_name(func) or func.id, func.id]
         elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
@@ -408,6 +408,8 @@ class UnitContext:
             if owner is None:
                 return False
             keys = [f"{name}.{func.attr}" for name in (owner.name, *(astutil.last_name(b) for b in owner.bases)) if name]
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in self.module.imports:
+            keys = [self.qualified_name(func) or ""]  # `helpers.run(cmd)` after `from app import helpers`
         else:
             return False
         return any(getattr(self.module.functions.get(key), "forwards", ()) for key in keys)
@@ -709,10 +711,9 @@ def index(ctx: UnitContext) -> list[ast.AST]:
 class Dispatch:
     """Which rule methods see which nodes.
 
-    A rule that declares `calls` (qualified names; a trailing "." matches a
-    whole module), `methods` (method names on any receiver) and/or
-    `local_calls` (plain callee names) only sees the calls that match; one
-    that declares none sees every call.
+    A rule that declares `calls` (qualified names; a trailing "." matches a whole module), `methods`
+    (method names on any receiver) and/or `local_calls` (plain callee names) only sees the calls
+    that match; one that declares none sees every call.
     """
 
     def __init__(self, rules) -> None:
@@ -763,13 +764,12 @@ class Dispatch:
             handlers.extend(self.methods.get(func.attr, ()))
         elif isinstance(func, ast.Name) and self.local:
             handlers.extend(self.local.get(func.id, ()))
-        if self.forwarding and (isinstance(func, ast.Name) or isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls")):
-            handlers.append((self.forwarding[0], self._forwarded))  # a function of the module's, or the class's
+        if self.forwarding and (isinstance(func, ast.Name) or isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and (func.value.id in ("self", "cls") or func.value.id in ctx.module.imports)):
+            handlers.append((self.forwarding[0], self._forwarded))  # a function of the module's, the class's, or an imported module's
         if len(handlers) > 1:
             seen = set()
             handlers = [h for h in handlers if not (id(h[1]) in seen or seen.add(id(h[1])))]  # a rule once per method (and the forwarding hand-off apart)
         return handlers
-
 
     def _forwarded(self, node: ast.Call, ctx: UnitContext) -> None:
         """Hands each argument `node` passes on whole to a call inside the called function to the

@@ -79,7 +79,7 @@ class FlowAnalyzer(ValueOrigins):
         self._outbound_request = self._sent_request_parameter(func)
         route = frameworks.is_route_handler(func)
         self._fixed_route = route and frameworks.fixed_route_path(func)
-        url_kwargs = not route and self._takes_url_parameters(func)
+        url_kwargs, (kind, source) = (not route and self._takes_url_parameters(func)) or (frozenset(), ("", ""))
         wsgi = frameworks.wsgi_environ(func)
         defaults = frameworks.parameter_defaults(func.args)
         passed = self._passed_to_constructor(func)
@@ -125,7 +125,7 @@ class FlowAnalyzer(ValueOrigins):
             elif url_kwargs and arg.arg in url_kwargs:
                 # `<int:pk>`, `<slug:doc>`: what every route to the view lets through (engine/routes.py)
                 converted = self._routed_safe_for(func, arg.arg)
-                part = Part(UNTRUSTED, f"the URL parameter `{arg.arg}`", converted, steps=(make_step(arg, f"`{arg.arg}` comes from the URL"),))
+                part = Part(UNTRUSTED, f"the {kind} `{arg.arg}`", converted, steps=(make_step(arg, f"`{arg.arg}` comes from {source}"),))
             elif _number_default(defaults.get(arg.arg)):
                 # `def render(rows, limit=20)`: a count or a flag, whatever the caller passes in its place
                 part = Part(PARAM, self._parameter_label(func, arg.arg), ALL)
@@ -218,33 +218,24 @@ class FlowAnalyzer(ValueOrigins):
             return f"the constructor parameter `{name}`"
         return f"the parameter `{name}` of `{func.name}()`"
 
-    def _takes_url_parameters(self, func: ast.AST) -> frozenset[str]:
+    def _takes_url_parameters(self, func: ast.AST) -> tuple[frozenset[str], tuple[str, str]] | None:
         """The parameters of a view or handler method that the framework fills from the URL:
         `def view(request, slug)` (Django), `def get(self, request, pk)` (Django class-based),
-        `def get(self, slug)` on a Tornado `RequestHandler`, `def on_get(self, req, resp, user_id)` (Falcon)."""
+        `def get(self, slug)` on a Tornado `RequestHandler`, `def on_get(self, req, resp, user_id)` (Falcon),
+        or from the client's query (graphene's `def resolve_user(root, info, id)`); with what they
+        are called and where they come from, in messages."""
         if isinstance(func, ast.Lambda):
-            return frozenset()
+            return None
         params = [a.arg for a in frameworks.all_args(func.args)]
         if self._django and frameworks.is_django_function_view(func):
             if self._url_routes is not None and not self._url_routes.routes(func.name):
-                return frozenset()  # no URL configuration of the project routes to it: a helper
+                return None  # no URL configuration of the project routes to it: a helper
             unfilled = self._url_routes.unfilled(func.name, frameworks.parameter_defaults(func.args)) if self._url_routes is not None else ()
-            return frozenset(params) - catalog.NON_DATA_PARAMETERS - frozenset(unfilled)  # a default no route replaces: the developer's
+            # a default no route replaces: the developer's
+            return frozenset(params) - catalog.NON_DATA_PARAMETERS - frozenset(unfilled), catalog.URL_ARGUMENTS
         if self._class is None:
-            return frozenset()
-        for framework in self._frameworks:
-            leading = framework.handler_leading
-            if func.name not in framework.handler_methods or len(params) <= len(leading):
-                continue
-            if any(want is not None and want != have for want, have in zip(leading, params)):
-                continue
-            suffix = framework.handler_base_suffix
-            if suffix is not None and not any(base.endswith(suffix) for base in self._class_bases):
-                continue
-            if framework.not_handler_bases.intersection(self._class_bases):
-                continue
-            return frozenset(params[len(leading) :]) - catalog.NON_DATA_PARAMETERS
-        return frozenset()
+            return None
+        return frameworks.handler_parameters(func.name, params, self._class_bases, self._frameworks)
 
     def run_block(self, body: list[ast.stmt], outer: Env | None = None) -> tuple[ScopeFacts, Env]:
         env: Env = dict(outer or {})

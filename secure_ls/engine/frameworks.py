@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterable
 
 from secure_ls.engine import astutil, catalog
 from secure_ls.engine.taint import LINE_SINKS, Sink, covers, sinks
@@ -337,6 +338,35 @@ def is_django_function_view(func: ast.FunctionDef | ast.AsyncFunctionDef) -> boo
             for node in astutil.walk(func)
         )
     return False
+
+
+def handler_parameters(
+    name: str, params: list[str], class_bases: Iterable[str], frameworks: Iterable[catalog.Framework]
+) -> tuple[frozenset[str], tuple[str, str]] | None:
+    """The parameters a framework fills from the client for the method `name` of a class with
+    these bases (`def get(self, slug)` of a Tornado `RequestHandler`, `def on_get(self, req, resp,
+    user_id)` in Falcon, graphene's `def resolve_user(root, info, id)`), with what they are called
+    and where they come from; None for a method no framework calls so."""
+    bases = frozenset(class_bases)
+    for framework in frameworks:
+        if not (name in framework.handler_methods or framework.handler_method_prefix and name.startswith(framework.handler_method_prefix)):
+            continue
+        if framework.handler_data_after is not None:
+            if framework.handler_data_after not in params:
+                continue
+            first = params.index(framework.handler_data_after) + 1
+        else:
+            leading = framework.handler_leading
+            if len(params) <= len(leading) or any(want is not None and want != have for want, have in zip(leading, params)):
+                continue
+            first = len(leading)
+        suffix = framework.handler_base_suffix
+        if suffix is not None and not any(base.endswith(suffix) for base in bases):
+            continue
+        if framework.not_handler_bases & bases:
+            continue
+        return frozenset(params[first:]) - catalog.NON_DATA_PARAMETERS, framework.handler_arguments
+    return None
 
 
 def is_route_handler(func: ast.AST) -> bool:
