@@ -112,10 +112,12 @@ class ErrorDetailsInResponse(Rule):
     `traceback.format_exc()` in a value returned by a web view (or kept in
     a name that a response made after the handler holds: `content =
     traceback.format_exc()`, then `self.wfile.write(content.encode())` in a
-    `finally:`), or passed
+    `finally:`, or `self.send_error(500, content)` after the `try`), or passed
     to `jsonify`, `make_response`, `HttpResponse`, `JsonResponse`, DRF/
     Starlette/FastAPI responses, `render_template`, `abort(500, ...)` or
-    `HTTPException(detail=...)`. Tracebacks are always reported; exception
+    `HTTPException(detail=...)`, or to an http.server handler's
+    `send_error` (its message and explanation are the error page's text).
+    Tracebacks are always reported; exception
     text only when the handler catches broad or internal errors
     (`Exception`, a bare `except`, database and OS errors), since messages
     of validation errors are usually meant for the client (also in the
@@ -153,6 +155,18 @@ class ErrorDetailsInResponse(Rule):
     fixable = True
 
     VALID = [
+        # a narrow handler: a validation error's message is meant for the client
+        code("""
+            import http.server
+
+            class Handler(http.server.BaseHTTPRequestHandler):
+                def do_GET(self):
+                    try:
+                        content = self.render()
+                    except ValueError as ex:
+                        content = str(ex)
+                        self.send_error(400, content)
+        """),
         # the traceback is logged; the page gets a fixed message
         code("""
             import http.server
@@ -315,6 +329,56 @@ class ErrorDetailsInResponse(Rule):
             """),
             where="traceback.format_exc()",
             says="A traceback kept in `content` is sent to the client",
+        ),
+        # http.server's error page shows the message it is given (escaped, but whole)
+        Example(
+            code("""
+                import http.server
+
+                class Handler(http.server.BaseHTTPRequestHandler):
+                    def do_GET(self):
+                        try:
+                            content = self.render()
+                        except Exception as ex:
+                            content = str(ex)
+                            code = 500
+                        else:
+                            code = 200
+                        if code != 200:
+                            self.send_error(code, content)
+                            return
+                        self.send_response(code)
+                        self.end_headers()
+                        self.wfile.write(content.encode())
+            """),
+            where="str(ex)",
+            says="Exception details kept in `content` are sent to the client",
+        ),
+        Example(
+            code("""
+                import http.server
+
+                class Handler(http.server.BaseHTTPRequestHandler):
+                    def do_POST(self):
+                        try:
+                            self.save()
+                        except Exception as e:
+                            self.send_error(500, "Could not save", repr(e))
+            """),
+            fixed=code("""
+                import http.server
+                import logging
+
+                class Handler(http.server.BaseHTTPRequestHandler):
+                    def do_POST(self):
+                        try:
+                            self.save()
+                        except Exception as e:
+                            logging.exception("Internal server error")
+                            self.send_error(500, "Could not save", "Internal server error")
+            """),
+            where="repr(e)",
+            says="Exception details sent to the client",
         ),
         # an isinstance() test naming an internal error (OSError) narrows nothing away
         Example(
@@ -504,8 +568,10 @@ class ErrorDetailsInResponse(Rule):
                 sinks.append(sub.value)
             elif isinstance(sub, ast.Call) and frameworks.is_response_call(sub, ctx) and not _discarded(sub, ctx):
                 sinks.append(sub)
+            elif isinstance(sub, ast.Call) and html.http_server_error_page(sub, ctx):
+                sinks.append(sub)
         if not sinks:
-            self._traceback_kept_for_the_response(node, func, ctx)
+            self._details_kept_for_the_response(node, func, broad, ctx)
             return
         logged = any(isinstance(s, ast.Call) and logs.is_logging_call(s, ctx) for s in _body_nodes(node))
         reported: set[int] = set()
@@ -534,31 +600,36 @@ class ErrorDetailsInResponse(Rule):
                 confidence=Confidence.HIGH if has_traceback else None,
             )
 
-    def _traceback_kept_for_the_response(self, handler: ast.ExceptHandler, func: ast.AST | None, ctx) -> None:
-        """`except Exception: content = traceback.format_exc()`, then, after the handler (in a
-        `finally:`, or after the `try`), `self.wfile.write(content.encode())` or a response made
-        of `content`: the traceback is the body the client gets."""
+    def _details_kept_for_the_response(self, handler: ast.ExceptHandler, func: ast.AST | None, broad: bool, ctx) -> None:
+        """`except Exception: content = traceback.format_exc()` (or, for a broad handler, `content =
+        str(exc)`), then, after the handler (in a `finally:`, or after the `try`),
+        `self.wfile.write(content.encode())`, `self.send_error(500, content)` or a response made of
+        `content`: the details are what the client gets."""
         if func is None:
             return
         end = handler.end_lineno or handler.lineno
         for stmt in handler.body:
             if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
                 continue
-            traceback = next((c for c in astutil.walk(stmt.value) if isinstance(c, ast.Call) and (ctx.call_name(c) or "") in _TRACEBACK), None)
-            if traceback is None:
+            details = self._details(stmt.value, handler.name, ctx)
+            traceback = next((n for kind, n in details if kind == "traceback"), None)
+            if traceback is None and not (details and broad):
                 continue
             name = stmt.targets[0].id
             for call in astutil.walk(func):
                 if not (isinstance(call, ast.Call) and call.lineno > end):
                     continue
-                body = html.http_server_body(call, ctx) if not frameworks.is_response_call(call, ctx) else call
-                if body is not None and any(isinstance(n, ast.Name) and n.id == name for n in astutil.walk(body)):
+                body = call if frameworks.is_response_call(call, ctx) else html.http_server_body(call, ctx)
+                texts = [body] if body is not None else html.http_server_error_page(call, ctx)
+                if any(isinstance(n, ast.Name) and n.id == name for text in texts for n in astutil.walk(text)):
+                    what = "A traceback" if traceback is not None else "Exception details"
                     ctx.report(
                         self,
-                        traceback,
-                        f"A traceback kept in `{name}` is sent to the client: error messages reveal paths, queries and "
-                        "library versions. Return a generic message and log the details with logger.exception().",
-                        confidence=Confidence.HIGH,
+                        traceback if traceback is not None else self._outer(details[0][1], stmt, ctx),
+                        f"{what} kept in `{name}` {'is' if traceback is not None else 'are'} sent to the client: error "
+                        "messages reveal paths, queries and library versions. Return a generic message and log the "
+                        "details with logger.exception().",
+                        confidence=Confidence.HIGH if traceback is not None else None,
                     )
                     return
 

@@ -100,6 +100,23 @@ def sent_as_json(written: ast.expr, ctx) -> bool:
     return isinstance(written, ast.Call) and isinstance(written.func, ast.Name) and written.func.id == "dict" and ctx.call_name(written) == "dict"
 
 
+def _in_http_server_handler(call: ast.Call, ctx) -> bool:
+    """Whether `call` is in a method of an http.server request handler (a class whose base is
+    `BaseHTTPRequestHandler`, `SimpleHTTPRequestHandler`, ...)."""
+    cls = next((a for a in ctx.ancestors(call) if isinstance(a, ast.ClassDef)), None)
+    return cls is not None and any((astutil.last_name(b) or "").endswith(catalog.HTTP_SERVER_HANDLER_SUFFIX) for b in cls.bases)
+
+
+def http_server_error_page(call: ast.Call, ctx) -> list[ast.expr]:
+    """`self.send_error(500, message, explain)` in an http.server request handler: the texts the
+    error page shows the client (the message also in the status line); [] for any other call."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "send_error" and isinstance(func.value, ast.Name) and func.value.id == "self"):
+        return []
+    texts = [*call.args[1:3], *(k.value for k in call.keywords if k.arg in ("message", "explain"))]
+    return texts if texts and _in_http_server_handler(call, ctx) else []
+
+
 def http_server_body(call: ast.Call, ctx) -> ast.expr | None:
     """`self.wfile.write(page.encode())` in a method of an http.server request handler (a class
     whose base is `BaseHTTPRequestHandler`, `SimpleHTTPRequestHandler`, ...): the text written as
@@ -110,8 +127,7 @@ def http_server_body(call: ast.Call, ctx) -> ast.expr | None:
     writer = func.value if isinstance(func, ast.Attribute) and func.attr == "write" else None
     if not (isinstance(writer, ast.Attribute) and writer.attr == "wfile" and isinstance(writer.value, ast.Name) and writer.value.id == "self" and call.args):
         return None
-    cls = next((a for a in ctx.ancestors(call) if isinstance(a, ast.ClassDef)), None)
-    if cls is None or not any((astutil.last_name(b) or "").endswith(catalog.HTTP_SERVER_HANDLER_SUFFIX) for b in cls.bases):
+    if not _in_http_server_handler(call, ctx):
         return None
     method = ctx.enclosing_function(call)
     if method is None or frameworks.declares_non_html_type(method, ctx.string_value):
