@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine import astutil
 from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support.tls import WEAK_PROTOCOLS, WEAK_PYOPENSSL_VERSIONS, WEAK_VERSIONS
+from secure_ls.rules._support.tls import PROTOCOL_OFF_OPTIONS, WEAK_PROTOCOLS, WEAK_PYOPENSSL_VERSIONS, WEAK_VERSIONS
 from secure_ls.rules.base import Example, Rule, code
 
 _CONTEXTS = frozenset({"ssl.SSLContext", "OpenSSL.SSL.Context"})
@@ -21,7 +21,8 @@ class WeakTlsVersion(Rule):
     passed to any call or used as a parameter default,
     `context.minimum_version = ssl.TLSVersion.TLSv1`, a `maximum_version`
     that caps TLS at 1.1, and pyOpenSSL's `SSL.Context(SSL.TLSv1_METHOD)` /
-    `set_min_proto_version(SSL.TLS1_VERSION)`. Tables that merely map
+    `set_min_proto_version(SSL.TLS1_VERSION)`, and a context whose option
+turning an old version off is cleared (`ctx.options &= ~ssl.OP_NO_SSLv3`). Tables that merely map
     version names to constants are not reported.
 
     ## Why is this bad?
@@ -59,6 +60,13 @@ class WeakTlsVersion(Rule):
             ctx = ssl.create_default_context()
             ctx.minimum_version = ssl.TLSVersion.TLSv1_2
         """),
+        # turning an old version off, and clearing an option that is no version
+        code("""
+            import ssl
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.options |= ssl.OP_NO_TLSv1 | ssl.OP_NO_TLSv1_1
+            ctx.options &= ~ssl.OP_NO_COMPRESSION
+        """),
         code("""
             import ssl
             VERSIONS = {'TLSv1': ssl.PROTOCOL_TLSv1, 'TLSv1.2': ssl.PROTOCOL_TLSv1_2}
@@ -74,6 +82,16 @@ class WeakTlsVersion(Rule):
         """),
     ]
     INVALID = [
+        # the option that kept SSL 3.0 off, cleared
+        Example(
+            code("""
+                import ssl
+                ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+                ctx.options &= ~ssl.OP_NO_SSLv3
+            """),
+            where="ssl.OP_NO_SSLv3",
+            says="`ssl.OP_NO_SSLv3` cleared: the context accepts SSL 3.0 again",
+        ),
         Example(
             code("""
                 import ssl
@@ -215,6 +233,22 @@ class WeakTlsVersion(Rule):
                 if isinstance(node.value, ast.Attribute):
                     fix = Fix("Require TLS 1.2 or later", (ctx.replace(node.value, f"{ctx.text(node.value.value)}.TLSv1_2"),), safe=False)
                 ctx.report(self, node.value, self._message(weak), fix=fix)
+
+    def visit_AugAssign(self, node: ast.AugAssign, ctx) -> None:
+        # `context.options &= ~ssl.OP_NO_SSLv3`: the option that kept SSL 3.0 off is cleared
+        if not (isinstance(node.target, ast.Attribute) and node.target.attr == "options" and isinstance(node.op, ast.BitAnd)):
+            return
+        if not (isinstance(node.value, ast.UnaryOp) and isinstance(node.value.op, ast.Invert)):
+            return
+        cleared = [n for n in astutil.walk(node.value.operand) if isinstance(n, ast.Attribute) and (ctx.qualified_name(n) or "") in PROTOCOL_OFF_OPTIONS]
+        for option in cleared:
+            weak = PROTOCOL_OFF_OPTIONS[ctx.qualified_name(option) or ""]
+            ctx.report(
+                self,
+                option,
+                f"`{ctx.text(option)}` cleared: the context accepts {weak} again wherever OpenSSL still offers it. Remove this line "
+                "and require TLS 1.2 or later (minimum_version = ssl.TLSVersion.TLSv1_2).",
+            )
 
     # ---- parameter defaults ----------------------------------------------------------
     def visit_FunctionDef(self, node, ctx) -> None:

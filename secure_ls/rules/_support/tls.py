@@ -26,6 +26,13 @@ WEAK_VERSIONS = {
     "ssl.TLSVersion.TLSv1_1": "TLS 1.1",
     "ssl.TLSVersion.MINIMUM_SUPPORTED": "the oldest version OpenSSL allows",
 }
+# the options that turn an old version off: clearing one turns it back on
+PROTOCOL_OFF_OPTIONS = {
+    "ssl.OP_NO_SSLv2": "SSL 2.0",
+    "ssl.OP_NO_SSLv3": "SSL 3.0",
+    "ssl.OP_NO_TLSv1": "TLS 1.0",
+    "ssl.OP_NO_TLSv1_1": "TLS 1.1",
+}
 WEAK_PYOPENSSL_VERSIONS = {
     "OpenSSL.SSL.SSL3_VERSION": "SSL 3.0",
     "OpenSSL.SSL.TLS1_VERSION": "TLS 1.0",
