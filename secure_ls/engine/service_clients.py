@@ -32,7 +32,11 @@ def sends(name: str, attr: str, keywords: set) -> bool:
     """Whether a call of `name` (qualified where known; `attr`, its last part) given `keywords`
     sends what it is given to another party: a known HTTP client (`requests.get`), a client
     session's method given request keywords (`session.get(url, headers=...)`), or a method named
-    for sending (`api_request`, `self.load(url, post=...)`)."""
+    for sending (`api_request`, `self.load(url, post=...)`); a cookie jar's `load` parses a cookie
+    header (`self.cookie.load("SESSIONID=" + token)`)."""
+    receiver = name.rsplit(".", 2)[-2].lower() if name.count(".") else ""
+    if attr == "load" and "cookie" in receiver:
+        return False
     return (
         catalog.SOURCE_NAMES.get(name) in taint.OUTBOUND_SOURCES
         or attr in catalog.HTTP_CLIENT_METHODS and bool(keywords & REQUEST_KEYWORDS)

@@ -295,6 +295,35 @@ class InsecureRandom(Rule):
             where="random.random()",
             says="`random.random` is used for the cookie `visitor`",
         ),
+        Example(  # a cookie jar's `load` parses the cookie it will send back: no request to another service
+            code("""
+                import http.cookies
+                import random
+                import string
+
+                class Handler:
+                    cookie = http.cookies.SimpleCookie()
+
+                    def login(self):
+                        token = "".join(random.sample(string.ascii_letters + string.digits, 20))
+                        self.cookie.load("SESSIONID={}".format(token))
+            """),
+            fixed=code("""
+                import http.cookies
+                import random
+                import string
+                import secrets
+
+                class Handler:
+                    cookie = http.cookies.SimpleCookie()
+
+                    def login(self):
+                        token = "".join(secrets.SystemRandom().sample(string.ascii_letters + string.digits, 20))
+                        self.cookie.load("SESSIONID={}".format(token))
+            """),
+            where="random.sample(string.ascii_letters + string.digits, 20)",
+            says="`random.sample` is used for `token`, but its output can be predicted",
+        ),
         Example(  # the key only says "id": the session's id, made predictable
             code("""
                 import random

@@ -156,7 +156,7 @@ def sends(call: ast.Call, ctx) -> bool:
     """Whether a call sends a request to another party: a known HTTP client (`requests.get`), a
     client session's method given request keywords (`session.get(url, headers=...)`), or a
     method named for sending (`api_request`, `self.load(url, post=...)`, `_download_json(url, query=...)`)."""
-    return service_clients.sends(ctx.call_name(call) or "", astutil.last_name(call.func), {k.arg for k in call.keywords})
+    return service_clients.sends(ctx.call_name(call) or astutil.dotted(call.func) or "", astutil.last_name(call.func), {k.arg for k in call.keywords})
 
 
 # Calls that hand back the text they are given in another encoding: what they return was answered
