@@ -22,8 +22,8 @@ class HardcodedPassword(Rule):
     (`os.environ.get("DB_PASSWORD", "...")`, used whenever the variable is
     unset). A literal compared with such a name (`password == "..."`,
     `request.form["password"] != "..."`) is the value a check accepts, and is
-    reported too, even a default credential such as `"admin"` (a placeholder
-    elsewhere), unless the check refuses it (`if ... == "changeme": raise`,
+    reported too, even a default credential such as `"admin"` or any other
+    lower-case word (a placeholder elsewhere), unless the check refuses it (`if ... == "changeme": raise`,
     a warning, logged or written to the terminal as a Django command does
     with `self.stdout.write(self.style.WARNING(...))`, or a new value in its
     place: `password = new_token()`), or the comparison is the answer of a
@@ -297,6 +297,19 @@ class HardcodedPassword(Rule):
             where='"admin"',
             says="Hard-coded secret **** compared with `password`",
         ),
+        Example(  # any word the check accepts is a password whoever reads the code can type
+            code("""
+                def login(username, password):
+                    return username == "admin" and password == "dsvpwa"
+            """),
+            fixed=code("""
+                import os
+                def login(username, password):
+                    return username == "admin" and password == os.environ["PASSWORD"]
+            """),
+            where='"dsvpwa"',
+            says="Hard-coded secret **** compared with `password`",
+        ),
         Example(  # a bare `key` whose value is shaped like a generated API key
             code("""
                 from canvasapi import Canvas
@@ -475,7 +488,8 @@ class HardcodedPassword(Rule):
             return
         if secrets.framework_key_literal(node, kind, name, ctx) or kind == "compare" and _refuses_default(node, ctx):
             return
-        if secrets.placeholder(value, name) and not (kind == "compare" and value.strip().lower() in secrets.DEFAULT_CREDENTIALS) or secrets.known_token(value):
+        accepted = kind == "compare" and (value.strip().lower() in secrets.DEFAULT_CREDENTIALS or secrets.accepted_word(value, name))
+        if secrets.placeholder(value, name) and not accepted or secrets.known_token(value):
             return
         if ctx.in_test_code(node):
             return

@@ -237,6 +237,18 @@ def placeholder(value: str, name: str | None = None) -> bool:
     return False
 
 
+def accepted_word(value: str, name: str) -> bool:
+    """A single lower-case word (`"dsvpwa"`, `"hunter"`) that a check compares a password with:
+    words are placeholders elsewhere, but a check that accepts one has a backdoor (an upper-case
+    sentinel such as `"ASK"` stays a marker, and placeholder words stay placeholders)."""
+    word = value.strip()
+    return (
+        bool(re.fullmatch(r"[a-z]{4,}", word)) and len(set(word)) > 2 and word not in _PLACEHOLDER_VALUES
+        and not re.search(r"example|placeholder|changeme|dummy|fake|xxxx|qwerty|abcdef|none|null|empty|unset|ask", word)
+        and word != re.sub(r"[\W_]", "", name.lower())
+    )
+
+
 # A rate limit: a count per unit of time ("5/min", "100000/day", "10 per second", "1000/10minutes").
 _RATE = re.compile(r"\d+ ?(?:/|per) ?\d*(?:s|sec|second|m|min|minute|h|hr|hour|d|day)s?")
 
