@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from secure_ls.engine import astutil, frameworks
 from secure_ls.engine.model import Confidence, Severity
@@ -23,6 +24,12 @@ _HASHED_WORDS = frozenset({"hash", "hashed", "digest", "crypt", "crypted", "encr
 
 # ORM calls that find rows by the keyword arguments they are given.
 _ROW_FINDERS = frozenset({"filter_by", "filter", "get", "get_or_none", "exclude", "first_or_404"})
+_SQL_RUNNERS = frozenset({"execute", "raw"})
+# `... WHERE name = ? AND password = ?`, `... AND pwd='{}'`: a row found by a password column
+# equal to a value the query is given (a placeholder, or text built into the quotes)
+_SQL_PASSWORD_LOOKUP = re.compile(
+    r"\bwhere\b.*?\b(\w*(?:password|passwd|pwd|passphrase))\s*=\s*(?:'?\{\}|\?|%s|%\(\w+\)s|:\w+|\$\d+)", re.IGNORECASE | re.DOTALL
+)
 
 
 def _name(node: ast.expr) -> str | None:
@@ -54,9 +61,10 @@ class PlaintextPasswordComparison(Rule):
     ## What it does
     Finds a password compared with `==`/`!=` against another password-named
     value: a stored one (`user.password == password`) or a configured one
-    (`password == settings.ADMIN_PASSWORD`), and rows an ORM looks up by the
-    password as typed (`User.query.filter_by(username=u, password=p)`,
-    `User.objects.get(password=request.POST["password"])`): the database
+    (`password == settings.ADMIN_PASSWORD`), and rows an ORM or a SQL query
+    looks up by the password as typed (`User.query.filter_by(username=u, password=p)`,
+    `User.objects.get(password=request.POST["password"])`, `cursor.execute("SELECT
+    ... WHERE name = ? AND password = ?", (name, password))`): the database
     compares it with a column of plain-text passwords.
 
     ## Why is this bad?
@@ -105,9 +113,17 @@ class PlaintextPasswordComparison(Rule):
     confidence = Confidence.MEDIUM
     topic = "passwords"
     fixable = False
-    methods = _ROW_FINDERS
+    methods = _ROW_FINDERS | _SQL_RUNNERS
 
     VALID = [
+        # the column holds hashes; the query is given the hash
+        code("""
+            import sqlite3
+
+            def login(conn: sqlite3.Connection, username, password):
+                digest = hash_password(password)
+                return conn.execute("SELECT id FROM users WHERE username = ? AND password_hash = ?", (username, digest)).fetchone()
+        """),
         # a table of leaked passwords, searched for the one being set: no account's password
         code("""
             def is_leaked(password):
@@ -264,6 +280,17 @@ class PlaintextPasswordComparison(Rule):
         # the database compares: the column holds the passwords as typed
         Example(
             code("""
+                import sqlite3
+
+                def login(conn: sqlite3.Connection, username, password):
+                    row = conn.execute("SELECT id FROM users WHERE username = ? AND password = ?", (username, password)).fetchone()
+                    return row is not None
+            """),
+            where='"SELECT id FROM users WHERE username = ? AND password = ?"',
+            says="Rows looked up by the password `password` as typed: the `password` column",
+        ),
+        Example(
+            code("""
                 from flask import request
 
                 def login():
@@ -356,6 +383,9 @@ class PlaintextPasswordComparison(Rule):
         """`User.query.filter_by(username=u, password=p)`, `User.objects.get(password=p)`: a row
         found by the password the client typed is a password stored as it was typed."""
         func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in _SQL_RUNNERS:
+            self._sql_lookup(node, ctx)
+            return
         if not (isinstance(func, ast.Attribute) and func.attr in _ROW_FINDERS) or not (frameworks.is_database_read(func) or frameworks.is_row_lookup(node)):
             return
         if any("pass" in "".join(naming.words(n.id)) for n in astutil.walk(func) if isinstance(n, ast.Name)):
@@ -375,6 +405,32 @@ class PlaintextPasswordComparison(Rule):
                 "user up by name and check the password with the matching verify function.",
             )
             return
+
+    def _sql_lookup(self, node: ast.Call, ctx) -> None:
+        """`cursor.execute("SELECT * FROM users WHERE name = ? AND password = ?", (name, password))`
+        or the password built into the query's quotes: the database compares it with a column of
+        plain-text passwords."""
+        if not node.args:
+            return
+        query = node.args[0]
+        if isinstance(query, ast.Name) and len(values := ctx.assigned_values(query)) == 1:
+            query = values[0]  # `sql = "SELECT ..."; cursor.execute(sql, params)`
+        pieces = sorted((c for c in astutil.walk(query) if isinstance(c, ast.Constant) and isinstance(c.value, str)), key=lambda c: (c.lineno, c.col_offset))
+        text = "{}".join(c.value for c in pieces)
+        lookup = _SQL_PASSWORD_LOOKUP.search(text)
+        if lookup is None or not _is_plain_password(ast.Name(id=lookup.group(1))):
+            return  # `WHERE password_hash = ?`: a hash column
+        given = [*(n for n in astutil.walk(query) if isinstance(n, (ast.Name, ast.Attribute, ast.Subscript))), *(n for a in node.args[1:] for n in astutil.walk(a))]
+        password = next((n for n in given if isinstance(n, (ast.Name, ast.Attribute, ast.Subscript)) and _is_plain_password(n)), None)
+        if password is None or ctx.origin(password).risk(Sink.ANY) is None:
+            return  # `WHERE password = ?` given `hash_password(p)`, or nothing named for the password
+        ctx.report(
+            self,
+            node.args[0],
+            f"Rows looked up by the password `{ctx.text(password)}` as typed: the `{lookup.group(1)}` column holds passwords "
+            "in plain text. Store only slow salted hashes (bcrypt, Argon2, Django's make_password), look the user up by "
+            "name and check the password with the matching verify function.",
+        )
 
     def visit_Compare(self, node: ast.Compare, ctx) -> None:
         if len(node.ops) != 1 or not isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
