@@ -49,6 +49,9 @@ _VALIDATING_FUNCTIONS = {
     "django_ses.utils.verify_bounce_message": (0, "msg", sinks("url", "redirect")),
 }
 _QUOTES = frozenset("'\"")
+# `hasattr(self, name)` held: `name` names an attribute of the object (a method, a field), which
+# holds no line break, markup or path separator; it still picks what `getattr` runs (SLS133)
+_ATTRIBUTE_NAME_SINKS = LINE_SINKS | sinks("html", "path")
 _QUOTE_SINKS = sinks("xpath")
 # methods of a compiled regular expression that validate their first argument
 _PATTERN_METHODS = frozenset({"fullmatch", "match"})
@@ -248,6 +251,9 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
             subject = _subject(checked) if checked is not None else None
             if subject is not None and sinks:
                 names.add(subject)
+        elif qualified == "hasattr" and len(test.args) == 2 and isinstance(test.args[0], ast.Name) and test.args[0].id == "self" and isinstance(test.args[1], ast.Name):
+            names.add(test.args[1].id)
+            sinks = _ATTRIBUTE_NAME_SINKS
         elif qualified in _DIGEST_CHECKS:
             names |= _authenticated(test.args, qualify, value_of)
         elif len(test.args) == 2 and (macs := _authenticated(test.args, qualify, value_of)):

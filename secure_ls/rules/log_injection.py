@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import catalog, logconfig, taint
+from secure_ls.engine import logconfig, taint
 from secure_ls.engine.model import Confidence, Severity
-from secure_ls.rules._support import frameworks, log_values, logs, newline_checks, printed, web
+from secure_ls.rules._support import log_values, logs
 from secure_ls.rules.base import Example, Rule, code
-from secure_ls.engine.taint import Sink
 
-# Request attributes that cannot hold a line break.
-_NO_NEWLINES = catalog.PEER_ADDRESS_ATTRIBUTES | {"method", "scheme", "is_secure", "content_length", "is_json", "status_code"}
-# Request attributes the framework fills from the application's own routing table (the view's
-# name, the matched rule), not from what the client sent.
-_ROUTING_ATTRIBUTES = frozenset({"endpoint", "url_rule", "blueprint", "blueprints", "resolver_match", "url_name", "view_name"})
 _LOG_LEVEL_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal"})
 
 
@@ -233,6 +227,30 @@ class LogInjection(Rule):
 
             def bulk():
                 logging.info("deleting %s", [name for name in request.form.getlist("name")])
+        """),
+        # past `hasattr(self, route)`, the route names one of the handler's methods: no line break in it
+        code("""
+            import logging
+            import tornado.web
+
+            log = logging.getLogger(__name__)
+
+            class Pages(tornado.web.RequestHandler):
+                def get(self, route):
+                    if not hasattr(self, route):
+                        return self.redirect("/home/")
+                    log.debug(f"page {route} asked for")
+                    return self.render(route + ".html")
+        """),
+        # the same through a translated template: its translations keep the placeholders
+        code("""
+            import logging
+            from gettext import gettext as _
+            from flask import request
+
+            def search():
+                terms = [request.args["q"]]
+                logging.debug(_("Searching for {terms}").format(terms=terms))
         """),
         # a string cut into pieces, or a mapping's list of values, is a list: each item shown with repr()
         code("""
@@ -758,35 +776,15 @@ class LogInjection(Rule):
             low = escaped or unseen_extra
             ctx.report(self, value, message, fix=fix, confidence=Confidence.LOW if low else part.confidence(), related=ctx.related_path(part))
 
-    def _untrusted(self, expr: ast.expr, ctx) -> taint.Part | None:
-        if isinstance(expr, ast.Attribute) and expr.attr in _NO_NEWLINES | _ROUTING_ATTRIBUTES:
-            return None
-        if printed.prints_items(expr, ctx) or printed.is_raw_body(expr) or isinstance(expr, ast.Name) and (printed.holds_container(expr, ctx) or printed.holds_bytes(expr, ctx)):
-            return None
-        if isinstance(expr, ast.Attribute) and expr.attr in ("headers", "FILES") and ctx.imports("django"):
-            return None  # Django's `request.headers` (HttpHeaders) and `FILES` print as the repr() of a dict
-        if printed.is_django_upload_name(expr, ctx) or printed.is_upload_size(expr, ctx):
-            return None
-        if newline_checks.checkable(expr) and newline_checks.matched_whole(ctx.statement(expr), expr, ctx):
-            return None  # `if BLOCKED.match(request.path):` with a pattern that takes no line feed, `if st == "ssdp:all":`
-        part = ctx.origin(expr).risk(Sink.LOG)
-        if part is None or part.kind != taint.UNTRUSTED or part.label in catalog.WEAK_SOURCES | catalog.OUTBOUND_SOURCES:
-            return None
-        if part.label == "the HTTP request" and not frameworks.imports_any(ctx, frameworks.SERVES_REQUESTS) and not frameworks.in_middleware(expr, ctx):
-            return None  # a variable named `request` in code that is no web application
-        if web.reads_server_token(ctx, part, expr):
-            return None  # `client_ip = request.META.get("REMOTE_ADDR")`: no line break in an address
-        return part
-
     def _tainted(self, call: ast.Call, message: ast.expr, ctx) -> list:
-        return log_values.tainted_values(call, message, self._untrusted, ctx)
+        return log_values.tainted_values(call, message, log_values.untrusted, ctx)
 
     def _tainted_extra(self, call: ast.Call, ctx) -> list:
         """`extra={"user": value}`: the formatter writes the record's extra fields as they are
         (`%(user)s` in the format), with no chance to use %r at the call."""
         extra = next((kw.value for kw in call.keywords if kw.arg == "extra"), None)
         values = extra.values if isinstance(extra, ast.Dict) else []
-        return [(value, part, None) for value in values if (part := self._untrusted(value, ctx)) is not None]
+        return [(value, part, None) for value in values if (part := log_values.untrusted(value, ctx)) is not None]
 
 
 def _label(part: taint.Part) -> str:

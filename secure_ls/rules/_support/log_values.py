@@ -1,15 +1,23 @@
 """Which values a logging call prints with str() (SLS704): the `%s` arguments of a constant
 message, an f-string's fields, `str.format()` fields, the operands of `"..." % value`, or a
-message built another way; a value shown with `%r`/`!r` or a numeric conversion is left out."""
+message built another way; a value shown with `%r`/`!r` or a numeric conversion is left out;
+and which of them hold request data that may carry a line break (`untrusted`)."""
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Callable
 
+from secure_ls.engine import catalog, taint
 from secure_ls.engine.model import Edit, Fix, Position, Span
-from secure_ls.rules._support import logs
+from secure_ls.engine.taint import Sink
+from secure_ls.rules._support import frameworks, logs, newline_checks, printed, web
 
+# Request attributes that cannot hold a line break.
+_NO_NEWLINES = catalog.PEER_ADDRESS_ATTRIBUTES | {"method", "scheme", "is_secure", "content_length", "is_json", "status_code"}
+# Request attributes the framework fills from the application's own routing table (the view's
+# name, the matched rule), not from what the client sent.
+_ROUTING_ATTRIBUTES = frozenset({"endpoint", "url_rule", "blueprint", "blueprints", "resolver_match", "url_name", "view_name"})
 SAFE_CONVERSIONS = frozenset({"r", "a", "d", "i", "f", "F", "e", "E", "g", "G", "x", "X", "o", "u", "c"})
 
 
@@ -67,7 +75,7 @@ def tainted_values(call: ast.Call, message: ast.expr, untrusted: Callable, ctx) 
     values = logs.percent_operands(message)
     if values is not None:
         # "... %s" % value, "%s and %s" % (a, b): each value shown with str() is checked
-        specs = logs.percent_specs(message.left.value)  # type: ignore[attr-defined]
+        specs = logs.percent_specs(logs.template_text(message.left) or "")  # type: ignore[attr-defined]
         for index, value in enumerate(values):
             if specs is not None and len(specs) == len(values) and specs[index].group("conv") in SAFE_CONVERSIONS:
                 continue
@@ -80,3 +88,27 @@ def tainted_values(call: ast.Call, message: ast.expr, untrusted: Callable, ctx) 
         if part is not None:
             hits.append((message, part, None))
     return hits
+
+
+def untrusted(expr: ast.expr, ctx) -> taint.Part | None:
+    """The request data `expr` holds that may carry a line break into a log record (None when it
+    cannot: an address, a container printed with repr(), a value matched whole by a pattern
+    without line feeds, a weak or outbound source, a `request` of code that serves none)."""
+    if isinstance(expr, ast.Attribute) and expr.attr in _NO_NEWLINES | _ROUTING_ATTRIBUTES:
+        return None
+    if printed.prints_items(expr, ctx) or printed.is_raw_body(expr) or isinstance(expr, ast.Name) and (printed.holds_container(expr, ctx) or printed.holds_bytes(expr, ctx)):
+        return None
+    if isinstance(expr, ast.Attribute) and expr.attr in ("headers", "FILES") and ctx.imports("django"):
+        return None  # Django's `request.headers` (HttpHeaders) and `FILES` print as the repr() of a dict
+    if printed.is_django_upload_name(expr, ctx) or printed.is_upload_size(expr, ctx):
+        return None
+    if newline_checks.checkable(expr) and newline_checks.matched_whole(ctx.statement(expr), expr, ctx):
+        return None  # `if BLOCKED.match(request.path):` with a pattern that takes no line feed, `if st == "ssdp:all":`
+    part = ctx.origin(expr).risk(Sink.LOG)
+    if part is None or part.kind != taint.UNTRUSTED or part.label in catalog.WEAK_SOURCES | catalog.OUTBOUND_SOURCES:
+        return None
+    if part.label == "the HTTP request" and not frameworks.imports_any(ctx, frameworks.SERVES_REQUESTS) and not frameworks.in_middleware(expr, ctx):
+        return None  # a variable named `request` in code that is no web application
+    if web.reads_server_token(ctx, part, expr):
+        return None  # `client_ip = request.META.get("REMOTE_ADDR")`: no line break in an address
+    return part

@@ -118,20 +118,32 @@ def field_span(value: ast.expr, ctx) -> tuple[Span, str] | None:
 _PERCENT = re.compile(r"%(?:\((?P<name>\w+)\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<conv>[diouxXeEfFgGcrsa%])")
 
 
+# gettext and the names projects give it: the translation of a literal keeps its placeholders
+_TRANSLATIONS = frozenset({"_", "gettext", "ugettext", "gettext_lazy", "ugettext_lazy", "lazy_gettext", "_l", "N_"})
+
+
+def template_text(node: ast.expr) -> str | None:
+    """The text of a message template: a string literal, or the literal a translation call is
+    given (`_("Searching for {terms}")`), whose translations keep its placeholders."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _TRANSLATIONS and len(node.args) == 1 and not node.keywords:
+        node = node.args[0]
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
 def format_fields(message: ast.expr) -> list[tuple[ast.expr, str | None, str]] | None:
     """For `"text {} {name!r:>10}".format(a, name=b)`: each field's argument, conversion and
     format spec, `[(a, None, ""), (b, "r", ">10")]`. None when it is no such call, or a field
     cannot be matched to one argument (`*args`, `**kwargs`, `{0.attr}`, a nested spec)."""
     if not (isinstance(message, ast.Call) and isinstance(message.func, ast.Attribute) and message.func.attr == "format"):
         return None
-    template = message.func.value
-    if not (isinstance(template, ast.Constant) and isinstance(template.value, str)):
+    template = template_text(message.func.value)
+    if template is None:
         return None
     if any(isinstance(a, ast.Starred) for a in message.args) or any(k.arg is None for k in message.keywords):
         return None
     keywords = {k.arg: k.value for k in message.keywords}
     try:
-        parsed = list(string.Formatter().parse(template.value))
+        parsed = list(string.Formatter().parse(template))
     except ValueError:
         return None
     out: list[tuple[ast.expr, str | None, str]] = []
@@ -214,7 +226,8 @@ def percent_operands(message: ast.expr) -> list[ast.expr] | None:
     message, and for named conversions, `%(user)s`, which take items out of a mapping)."""
     if not (isinstance(message, ast.BinOp) and isinstance(message.op, ast.Mod)):
         return None
-    if not (isinstance(message.left, ast.Constant) and isinstance(message.left.value, str)) or percent_specs(message.left.value) is None:
+    template = template_text(message.left)
+    if template is None or percent_specs(template) is None:
         return None
     right = message.right
     if isinstance(right, ast.Tuple):
