@@ -53,7 +53,8 @@ class TimingUnsafeComparison(Rule):
     counts as that field: `token = self.access_token`, then after a wait
     `if token != self.access_token:`), give no one a guess to time; nor
     does a setting compared with the new value that then replaces it
-    (`if token != self.token: self.token = token`), nor a `!=` that only
+    (`if token != self.token: self.token = token`, also a local copy replaced
+    in the branch where the two differ), nor a `!=` that only
     picks the entries to drop from a collection stored back in its place
     (`self.pending = [p for p in self.pending if p.token != token]`, or
     through `filter`): bookkeeping after whatever check granted something.
@@ -282,6 +283,19 @@ class TimingUnsafeComparison(Rule):
             def unchanged(path, recorded):
                 return hashlib.sha256(path.read_bytes()).hexdigest() == recorded
         """),
+        # a copy of a MAC address is no message authentication code, whatever it is called
+        code("""
+            from django.views import View
+
+            class Register(View):
+                def _update_device_name(self, request, device):
+                    name = request.POST.get("name")
+                    mac_address = device.mac_address
+                    normalized_mac = mac_address.replace(":", "").lower() if mac_address else None
+                    normalized_name = name.replace(":", "").lower()
+                    if normalized_name != normalized_mac:
+                        device.name = name
+        """),
         # a setting compared with its new value, which then replaces it: a change noticed
         code("""
             class Client:
@@ -290,6 +304,17 @@ class TimingUnsafeComparison(Rule):
                         return
                     await self.reconnect(homeserver, access_token)
                     self.access_token = access_token
+        """),
+        # ... also a local copy, replaced in the branch where the two differ
+        code("""
+            from flask import request
+
+            def change_provider(config):
+                new_key = request.form["apikey"]
+                p_apikey = config.provider_apikey
+                if p_apikey != new_key:
+                    p_apikey = new_key
+                config.save_provider(p_apikey)
         """),
         # ... also read with .get() and stored under the same key
         code("""
@@ -655,6 +680,7 @@ class TimingUnsafeComparison(Rule):
             naming.is_named_like(name, _SECRET_NAME_WORDS)
             and not naming.is_named_like(name, naming.PASSWORD_WORDS)
             and not any(word in _NOT_SECRET_WORDS for word in naming.words(name))
+            and not compared_values.spells_only(node, _NOT_SECRET_WORDS, ctx)
         ):
             return f"The secret `{name}`"
         if isinstance(node, ast.Name):

@@ -354,17 +354,30 @@ def replaced_by(stored: ast.expr, given: ast.expr, ctx) -> bool:
     `element["secret"] = to_save["secret"]`; read as `config.get(key)`, stored as `config[key]`):
     the comparison notices whether a setting changes. Whoever may call it sets the value anyway;
     it grants nothing to time."""
+    scope: list[ast.AST] = [web.function_body(ctx, stored)]
     if _is_get_call(stored):
         where = f"{ctx.text(stored.func.value)}[{ctx.text(stored.args[0])}]"
     elif isinstance(stored, (ast.Attribute, ast.Subscript)):
         where = ctx.text(stored)
+    elif isinstance(stored, ast.Name) and (branch := _branch_where_they_differ(stored, ctx)) is not None:
+        where, scope = stored.id, branch  # `if p_key != new_key: p_key = new_key`: a local name, replaced in that branch
     else:
         return False
     value = ctx.text(given)
     return any(
         isinstance(stmt, ast.Assign) and ctx.text(stmt.value) == value and any(ctx.text(t) == where for t in stmt.targets)
-        for stmt in astutil.walk(web.function_body(ctx, stored))
+        for top in scope for stmt in astutil.walk(top)
     )
+
+
+def _branch_where_they_differ(side: ast.expr, ctx) -> list[ast.stmt] | None:
+    """The statements run when the comparison `side` is part of finds the two sides different:
+    the body of `if a != b:`, the `else:` of `if a == b:`; None when it is no `if` test."""
+    compare = ctx.parent(side)
+    stmt = ctx.parent(compare) if isinstance(compare, ast.Compare) else None
+    if not (isinstance(stmt, ast.If) and stmt.test is compare):
+        return None
+    return stmt.body if isinstance(compare.ops[0], ast.NotEq) else stmt.orelse or None
 
 
 def _is_get_call(node: ast.expr) -> bool:
@@ -381,3 +394,27 @@ def _stored_in(attribute: ast.Attribute, ctx) -> ast.expr | None:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and ctx.text(stmt.targets[0]) == text
     ]
     return found[0] if len(found) == 1 else None
+
+
+def spells_only(node: ast.expr, words: frozenset[str], ctx) -> bool:
+    """Whether the name `node` is given only other spellings of values whose names hold one of
+    `words` (`normalized_mac = mac_address.replace(":", "").lower() if mac_address else None`: a
+    MAC address, whatever the copy is called)."""
+    if not isinstance(node, ast.Name):
+        return False
+    spelled = []
+    for value in ctx.assigned_values(node):
+        branches = [value.body, value.orelse] if isinstance(value, ast.IfExp) else [value]
+        spelled += [b for b in branches if not (isinstance(b, ast.Constant) and b.value is None)]
+    names = [naming.name_of(_respelled(v)) for v in spelled]
+    return bool(names) and all(n and any(w in words for w in naming.words(n)) for n in names)
+
+
+def _respelled(node: ast.expr) -> ast.expr:
+    """The value a chain of text methods starts from: `mac` in `mac.replace(":", "").lower()`."""
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _RESPELLINGS:
+        node = node.func.value
+    return node
+
+
+_RESPELLINGS = frozenset({"replace", "lower", "upper", "strip", "lstrip", "rstrip", "casefold", "encode", "decode"})
