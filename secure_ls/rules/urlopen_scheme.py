@@ -31,7 +31,9 @@ class UrlopenUncheckedScheme(Rule):
     Finds `urllib.request.urlopen`, `urlretrieve` and `Request` given a URL
     that is not a constant, does not start with a fixed `http://` or
     `https://` (or a constant base URL or URL template defined elsewhere:
-    `LOOKUP_URLS[kind] % quote(address)`), and whose scheme the function never checks (nor, for a
+    `LOOKUP_URLS[kind] % quote(address)`, or through a name every plain
+    assignment of which starts so: `protocol = "https://"` or `"http://"`,
+    `url = protocol + host`, then `url += "?" + query`), and whose scheme the function never checks (nor, for a
     URL kept on `self`, the method that stores it: a constructor that
     raises unless the scheme is http or https guards the whole class).
     A URL read from outside data (a downloaded page, a file, the process
@@ -71,6 +73,20 @@ class UrlopenUncheckedScheme(Rule):
     calls = frozenset(_OPENERS)
 
     VALID = [
+        # every value that starts the URL starts with a scheme; what is added later goes at its end
+        code("""
+            import urllib.parse
+            import urllib.request
+
+            def process(host, ssl, params):
+                if ssl:
+                    protocol = "https://"
+                else:
+                    protocol = "http://"
+                url = protocol + host + "/api"
+                url += "?" + urllib.parse.urlencode(params)
+                return urllib.request.urlopen(url, timeout=30)
+        """),
         # a constant table of URL templates, picked by key: the template's text names the scheme
         code("""
             import urllib.parse
@@ -236,14 +252,8 @@ class UrlopenUncheckedScheme(Rule):
             return
         if _is_request_object(url, ctx):
             return
-        built, _ = web.built_value(ctx, url)
-        parts = strings.pieces(built)
-        if parts and isinstance(parts[0], strings.Literal) and _SCHEME_START.match(parts[0].text):
+        if _starts_with_scheme(url, ctx):
             return
-        if parts and isinstance(parts[0], strings.Value) and ctx.origin(parts[0].node).is_constant:
-            return  # a constant base URL defined elsewhere
-        if _constant_template(built, ctx):
-            return  # `URLS[kind] % quote(address)`: a constant template defined elsewhere fills in the values
         if _scheme_checked(ctx, node, url):
             return
         ctx.report(
@@ -265,6 +275,27 @@ def _confidence(call: ast.Call, part: taint.Part, ctx) -> Confidence:
     if part.kind != taint.PARAM or any(isinstance(a, ast.ClassDef) for a in ctx.ancestors(call)):
         return Confidence.LOW
     return part.confidence()
+
+
+def _starts_with_scheme(url: ast.expr, ctx, depth: int = 0) -> bool:
+    """Whether the URL's text starts with a scheme the code wrote: a literal (`"https://" + host`),
+    a constant base URL defined elsewhere, a constant template filled in, or a name whose every
+    value does (`protocol = "https://"` or `"http://"`, then `url = protocol + host`, then
+    `url += "?" + query`)."""
+    built, _ = web.built_value(ctx, url)
+    parts = strings.pieces(built)
+    if parts and isinstance(parts[0], strings.Literal) and _SCHEME_START.match(parts[0].text):
+        return True
+    if parts and isinstance(parts[0], strings.Value) and ctx.origin(parts[0].node).is_constant:
+        return True  # a constant base URL defined elsewhere
+    if _constant_template(built, ctx):
+        return True  # `URLS[kind] % quote(address)`: a constant template defined elsewhere fills in the values
+    first = parts[0].node if parts and isinstance(parts[0], strings.Value) else url if built is url else None
+    if depth < 3 and isinstance(first, ast.Name):
+        # `url += "?" + query` adds to the end: the values that start the name are its plain assignments
+        values = [v for v in ctx.assigned_values(first) if not isinstance(ctx.statement(v), ast.AugAssign)]
+        return bool(values) and all(_starts_with_scheme(v, ctx, depth + 1) for v in values)
+    return False
 
 
 def _constant_template(built: ast.expr, ctx) -> bool:
