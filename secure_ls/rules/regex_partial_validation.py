@@ -65,7 +65,9 @@ class RegexPartialValidation(Rule):
     URL goes is settled by its start, so the prefix is the whole check.
     Nor is a check that refuses a value when it matches (`if
     re.match(r"^[*.]+", extension): raise ValidationError(...)`): it
-    refuses a bad start, which the prefix settles.
+    refuses a bad start, which the prefix settles; nor, for the same
+    reason, a `$` there (`if re.search(r"^RARBG\\.(mp4|avi)$", name): return
+    False`): a value with a trailing newline is refused as well.
     """
 
     id = "SLS129"
@@ -92,6 +94,15 @@ class RegexPartialValidation(Rule):
                     if not re.match(r"^\+\d{5,15}$", value):
                         raise forms.ValidationError("Invalid phone number")
                     return value
+        """),
+        # a value that matches is refused: with a trailing newline it is refused too
+        code(r"""
+            import re
+
+            def is_media_file(name):
+                if re.search(r"^RARBG\.(\w+\.)?(mp4|avi|txt)$", name, re.IGNORECASE):
+                    return False
+                return name.endswith((".mkv", ".mp4", ".avi"))
         """),
         code("""
             import re
@@ -400,7 +411,9 @@ class RegexPartialValidation(Rule):
             return
         if end == "$" and _cannot_end_in_newline(node, refuncs.subject_arg(node, name), ctx):
             return
-        if end == "$":
+        if end == "$" and not _refuses_a_match(node, ctx):
+            # (`if re.search(r"^RARBG\.(mp4|avi)$", name): return False`: a value that matches is
+            # refused, so a trailing newline let through `$` is only refused too)
             problem = "ends with `$`, which also matches before a trailing newline (`\"abc\\n\"` passes)"
         elif end is None and starts and open_repeat and not guards.pins_url_start(pattern) and not _refuses_a_match(node, ctx):
             # (`^/[a-z]+` on a return URL: the prefix is the check, it keeps the URL on this site;
