@@ -23,7 +23,10 @@ class HardcodedPassword(Rule):
     unset). A literal compared with such a name (`password == "..."`,
     `request.form["password"] != "..."`) is the value a check accepts, and is
     reported too, even a default credential such as `"admin"` or any other
-    lower-case word (a placeholder elsewhere), unless the check refuses it (`if ... == "changeme": raise`,
+    lower-case word checked together with a user name (`username == "demo"
+    and password == "demo"`), placeholders elsewhere (a word compared alone is
+    as often a mode: `shared_secret == "generate"`), unless the check refuses
+    it (`if ... == "changeme": raise`,
     a warning, logged or written to the terminal as a Django command does
     with `self.stdout.write(self.style.WARNING(...))`, or a new value in its
     place: `password = new_token()`), or the comparison is the answer of a
@@ -82,6 +85,13 @@ class HardcodedPassword(Rule):
     fixable = True
 
     VALID = [
+        # a word compared alone is a mode or sentinel the setting may hold
+        code("""
+            def secret(shared_secret):
+                if shared_secret is None or shared_secret == "generate":
+                    return new_secret()
+                return shared_secret
+        """),
         code("""
             LANGFUSE_SECRET_KEY = "sk-lf-..."
             USERADD_OPTIONS = {"passwd": "--password", "uid": "--uid"}
@@ -297,7 +307,7 @@ class HardcodedPassword(Rule):
             where='"admin"',
             says="Hard-coded secret **** compared with `password`",
         ),
-        Example(  # any word the check accepts is a password whoever reads the code can type
+        Example(  # a word accepted with a user name is a default credential whoever reads the code can type
             code("""
                 def login(username, password):
                     return username == "admin" and password == "dsvpwa"
@@ -488,7 +498,9 @@ class HardcodedPassword(Rule):
             return
         if secrets.framework_key_literal(node, kind, name, ctx) or kind == "compare" and _refuses_default(node, ctx):
             return
-        accepted = kind == "compare" and (value.strip().lower() in secrets.DEFAULT_CREDENTIALS or secrets.accepted_word(value, name))
+        accepted = kind == "compare" and (
+            value.strip().lower() in secrets.DEFAULT_CREDENTIALS or secrets.accepted_word(value, name) and _with_a_user_name(node, ctx)
+        )
         if secrets.placeholder(value, name) and not accepted or secrets.known_token(value):
             return
         if ctx.in_test_code(node):
@@ -557,3 +569,24 @@ def _refuses_default(node: ast.Constant, ctx) -> bool:
         and function is not None
         and "default" in naming.words(function.name)
     )
+
+
+_USER_WORDS = frozenset({"user", "username", "login", "uname", "account", "email"})
+
+
+def _with_a_user_name(literal: ast.Constant, ctx) -> bool:
+    """`username == "dsvpwa" and password == "dsvpwa"`: the literal is half of a credential pair a
+    login accepts (a word compared alone is as often a mode or sentinel: `secret == "generate"`)."""
+    compare = ctx.parent(literal)
+    both = ctx.parent(compare)
+    if not (isinstance(compare, ast.Compare) and isinstance(both, ast.BoolOp) and isinstance(both.op, ast.And)):
+        return False
+    for other in both.values:
+        if other is compare or not (isinstance(other, ast.Compare) and len(other.ops) == 1 and isinstance(other.ops[0], ast.Eq)):
+            continue
+        sides = (other.left, other.comparators[0])
+        if any(isinstance(side, ast.Constant) and isinstance(side.value, str) for side in sides) and any(
+            _USER_WORDS & set(naming.words(naming.name_of(side) or "")) for side in sides
+        ):
+            return True
+    return False
