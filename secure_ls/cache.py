@@ -24,6 +24,14 @@ moved, is noticed. An entry is used only if all of that still holds, so
 editing a helper re-analyses the files whose results used its summaries,
 and no other.
 
+A pack keeps each text it holds once: the paths, module names and digests
+that entries record are numbers into the pack's table of `strings` (a large
+project's files each record the same thousands of module-name lookups; spelled
+out in every entry, a pack of 2,000 files took 270 MB). The folder keeps the
+packs of the few settings keys used last (MAX_KEYS) and of this version only:
+a run that writes deletes the rest, so the cache does not grow with every
+upgrade or settings change.
+
 Packs are written to a temporary file and renamed (`os.replace`), so a
 concurrent run reads a whole pack or none. An entry or pack that cannot be
 read or decoded is a miss. Nothing in an entry is executed: it is plain JSON, checked
@@ -35,6 +43,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import shutil
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -43,7 +53,7 @@ from secure_ls import __version__, safe_files
 from secure_ls.engine.model import Confidence, Edit, Finding, Fix, Position, Related, Severity, Span
 
 DEFAULT_NAME = ".secure_ls_cache"
-FORMAT = 2  # bump when the entry layout changes
+FORMAT = 3  # bump when the entry layout changes
 
 _CODE_HASH: str | None = None
 
@@ -100,6 +110,8 @@ def file_hash(path: str) -> str | None:
 
 
 MAX_PACKS = 8  # more packs than this for one key: the next run that writes merges them
+MAX_KEYS = 3  # the settings keys whose packs are kept: those written last
+_VERSION_FOLDER = re.compile(r"^[\w.+]+-\d+$")  # `<secure-ls version>-<FORMAT>`
 
 
 class Cache:
@@ -122,6 +134,7 @@ class Cache:
         self.key = settings_key(settings, rule_ids)
         self.entries = self.directory / f"{__version__}-{FORMAT}"
         self._file_hashes: dict[str, str | None] = {}  # dependency path -> hash, once per run
+        self._held: dict[int, dict[tuple, bool]] = {}  # per pack's table: whether a recorded dependency or lookup still holds
         self._loaded: dict[str, dict] | None = None
         self._packs: list[Path] = []  # the packs read
         self._read_listing: list[tuple[int, str]] = []  # their (modification time, name) when read
@@ -134,6 +147,7 @@ class Cache:
     def __setstate__(self, state):
         self.__dict__.update(state)
         self._file_hashes = {}
+        self._held = {}
         self._loaded = None
         self._packs = []
         self._read_listing = []
@@ -171,6 +185,7 @@ class Cache:
         depend on afresh (they may have been edited since the last lookup). Returns how many
         bytes this key's packs hold now (what reading them would parse)."""
         self._file_hashes = {}
+        self._held = {}
         listing = [(m, n) for m, n, _ in self._listing()]
         if self._loaded is not None and listing != self._read_listing:
             self._loaded = None
@@ -189,7 +204,10 @@ class Cache:
                     data = json.load(fh)
                 if not isinstance(data, dict) or data.get("key") != self.key or not isinstance(data.get("entries"), dict):
                     raise ValueError("not a pack of this key")
-                entries.update(data["entries"])
+                strings = data.get("strings")
+                if not isinstance(strings, list):
+                    raise ValueError("no table of strings")
+                entries.update((name, (entry, strings)) for name, entry in data["entries"].items())
             except FileNotFoundError:
                 continue  # merged away by a concurrent run
             except (OSError, ValueError, UnicodeDecodeError):
@@ -204,14 +222,26 @@ class Cache:
         `module_path(dotted, importer)` answers module-name lookups now, to compare with the recorded ones.
         """
         try:
-            entry = self._read_packs().get(self.entry_name(path, test_file))
-            if entry is None or entry["key"] != self.key or entry["text"] != text_hash(text):
+            packed = self._read_packs().get(self.entry_name(path, test_file))
+            if packed is None or packed[0]["key"] != self.key or packed[0]["text"] != text_hash(text):
                 return None
-            for dependency, digest in entry["files"].items():
-                if self._dependency_hash(dependency) != digest:
+            entry, strings = packed
+            # the entries of one pack record the same dependencies and lookups over and over (what
+            # a module's analysis read through its imports): each is checked once per run
+            held = self._held.setdefault(id(strings), {})
+            for pair in entry["files"]:
+                key = ("file", *pair)
+                if key not in held:
+                    path_number, digest_number = pair
+                    held[key] = self._dependency_hash(_str(_text(strings, path_number))) == _str(_text(strings, digest_number))
+                if not held[key]:
                     return None
-            for dotted, importer, found in entry["lookups"]:
-                if module_path(dotted, importer) != found:
+            for triple in entry["lookups"]:
+                key = ("lookup", *triple)
+                if key not in held:
+                    dotted, importer, found = triple
+                    held[key] = module_path(_str(_text(strings, dotted)), _text(strings, importer)) == _text(strings, found)
+                if not held[key]:
                     return None
             findings = [_finding(f) for f in entry["findings"]]
             problems = entry["problems"]
@@ -250,17 +280,55 @@ class Cache:
             self._prepare()
             known = self._read_packs()
             merge = self._damaged or len(self._packs) >= MAX_PACKS
-            entries = {**known, **fresh} if merge else fresh
+            entries = fresh
+            if merge:
+                unpacked = {}
+                for name, packed in known.items():
+                    try:
+                        unpacked[name] = _unpacked(*packed)
+                    except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+                        continue  # damaged: analysed again when asked for
+                entries = {**unpacked, **fresh}
+            strings: dict[str, int] = {}
+            packed_entries = {name: _packed(entry, strings) for name, entry in entries.items()}
             pack = self.entries / f"{self._pack_prefix()}{os.getpid()}-{os.urandom(6).hex()}.pack"
-            safe_files.atomic_write(pack, json.dumps({"key": self.key, "fresh": len(fresh), "entries": entries}, separators=(",", ":")))
+            body = {"key": self.key, "fresh": len(fresh), "strings": list(strings), "entries": packed_entries}
+            safe_files.atomic_write(pack, json.dumps(body, separators=(",", ":")))
             if merge:
                 for old in self._packs:
                     try:
                         old.unlink()
                     except OSError:
                         pass
+            self._prune()
         except OSError:
             pass  # a read-only or full disk costs speed, not results
+
+    def _prune(self) -> None:
+        """Deletes the packs of settings keys not among the MAX_KEYS written last, and the folders
+        of other secure-ls versions or cache formats: no run of this version reads them again
+        unless its settings go back, and then it only analyses afresh."""
+        newest: dict[str, int] = {}
+        packs: list[tuple[str, Path]] = []
+        for pack in self.entries.iterdir():
+            if not pack.name.endswith(".pack"):
+                continue
+            prefix = pack.name.split("-", 1)[0]
+            try:
+                newest[prefix] = max(newest.get(prefix, 0), pack.stat().st_mtime_ns)
+            except OSError:
+                continue
+            packs.append((prefix, pack))
+        kept = set(sorted(newest, key=newest.__getitem__, reverse=True)[:MAX_KEYS]) | {self._pack_prefix().rstrip("-")}
+        for prefix, pack in packs:
+            if prefix not in kept:
+                try:
+                    pack.unlink()
+                except OSError:
+                    pass
+        for folder in self.directory.iterdir():
+            if folder != self.entries and folder.is_dir() and not folder.is_symlink() and _VERSION_FOLDER.match(folder.name):
+                shutil.rmtree(folder, ignore_errors=True)
 
     def _prepare(self) -> None:
         """Creates the folder with a `.gitignore` of `*` (and a CACHEDIR.TAG for backup tools)."""
@@ -274,6 +342,50 @@ class Cache:
                 tag,
                 "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by secure-ls.\n",
             )
+
+
+# ---- entries in a pack: each text once, in the pack's table -----------------
+
+
+def _packed(entry: dict, strings: dict[str, int]) -> dict:
+    """The entry as a pack stores it: the paths, module names and digests of its `files` and
+    `lookups` as numbers into the pack's table (`strings`, filled as they come; None is -1)."""
+
+    def number(text: str | None) -> int:
+        return -1 if text is None else strings.setdefault(text, len(strings))
+
+    return {
+        **entry,
+        "files": [[number(path), number(digest)] for path, digest in entry["files"].items()],
+        "lookups": [[number(part) for part in lookup] for lookup in entry["lookups"]],
+    }
+
+
+def _text(strings: list, number) -> str | None:
+    """The text a pack's entry names by `number` (-1: None). A number out of the table, or a
+    text that is not one, raises (a damaged entry: a miss)."""
+    if number == -1:
+        return None
+    if not isinstance(number, int) or isinstance(number, bool) or not 0 <= number < len(strings) or not isinstance(strings[number], str):
+        raise ValueError("not a string of the pack")
+    return strings[number]
+
+
+def _unpacked(entry: dict, strings: list) -> dict:
+    """The entry `_packed` stored, its numbers read back from the pack's table (to merge packs)."""
+
+    def text(number) -> str | None:
+        return _text(strings, number)
+
+    files = {}
+    for path, digest in entry["files"]:
+        files[_str(text(path))] = _str(text(digest))
+    lookups = []
+    for lookup in entry["lookups"]:
+        if not isinstance(lookup, list) or len(lookup) != 3:
+            raise ValueError("a lookup is (module, importer, file)")
+        lookups.append([_str(text(lookup[0])), text(lookup[1]), text(lookup[2])])
+    return {**entry, "files": files, "lookups": lookups}
 
 
 # ---- findings as plain JSON -------------------------------------------------
