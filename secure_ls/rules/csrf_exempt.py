@@ -55,6 +55,11 @@ class CsrfExempt(Rule):
     reported: Django never checks CSRF on GET or HEAD, so the exemption
     changes nothing.
 
+    Nor is a Django REST framework view (`@api_view([...])`, a class deriving
+    from an `APIView` or a `ViewSet`): DRF exempts its views from the
+    middleware's check already and runs that check itself, in
+    `SessionAuthentication`, for requests a session cookie authenticates.
+
     A view that runs the CSRF check itself on the paths it chooses (Django's
     `CsrfViewMiddleware(...).process_view(...)`, or a helper named for it such
     as `enforce_csrf(request)`: an OpenID Connect endpoint that must take a
@@ -88,6 +93,18 @@ class CsrfExempt(Rule):
     calls = _EXEMPT
 
     VALID = [
+        # DRF exempts its views already, and SessionAuthentication checks CSRF itself
+        code("""
+            from django.views.decorators.csrf import csrf_exempt
+            from rest_framework.decorators import api_view
+            from rest_framework.response import Response
+
+            @csrf_exempt
+            @api_view(["POST"])
+            def delete_task(request, task_id):
+                Task.objects.filter(owner=request.user, pk=task_id).delete()
+                return Response({"deleted": task_id})
+        """),
         code("""
             from django.views.decorators.csrf import csrf_exempt
             from django.views.decorators.http import require_GET
@@ -272,6 +289,8 @@ class CsrfExempt(Rule):
             ):
                 if _safe_methods_only(node) or _unsafe_methods_repeat_get(node):
                     continue  # Django checks CSRF on unsafe methods only: the exemption changes nothing
+                if _rest_framework_view(node, ctx):
+                    continue  # DRF exempts its views already and checks CSRF itself in SessionAuthentication
                 if _checks_csrf_itself(node):
                     ctx.report(self, deco, _MESSAGE_SELF_CHECKED, fix=_remove_decorator(deco, ctx), confidence=Confidence.LOW)
                 elif _completes_sso(node, ctx):
@@ -392,6 +411,21 @@ def _delegate(method: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
 def _is_plain_read(call: ast.Call) -> bool:
     """`request.GET.get("chart")`: reading a request parameter, no action."""
     return isinstance(call.func, ast.Attribute) and call.func.attr == "get" and isinstance(call.func.value, ast.Attribute) and _names_request(call.func.value.value)
+
+
+def _rest_framework_view(view: ast.AST, ctx) -> bool:
+    """A Django REST framework view: a function under `@api_view(...)`, or a class deriving from an
+    `APIView` or a `ViewSet`. DRF's `as_view()` already exempts it from the middleware's check,
+    and `SessionAuthentication` runs that check itself for requests a session cookie
+    authenticates, so `csrf_exempt` on it changes nothing."""
+    if not ctx.imports("rest_framework"):
+        return False
+    if isinstance(view, ast.ClassDef):
+        return any((astutil.last_name(b) or "").endswith(("APIView", "ViewSet")) for b in view.bases)
+    return any(
+        (ctx.qualified_name(d.func if isinstance(d, ast.Call) else d) or "").startswith("rest_framework.") and astutil.last_name(d.func if isinstance(d, ast.Call) else d) == "api_view"
+        for d in view.decorator_list
+    )
 
 
 def _safe_methods_only(view: ast.AST) -> bool:
