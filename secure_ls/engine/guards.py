@@ -251,6 +251,8 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
             subject = _subject(checked) if checked is not None else None
             if subject is not None and sinks:
                 names.add(subject)
+        elif qualified == "isinstance" and len(test.args) == 2 and isinstance(test.args[0], ast.Name) and _number_types(test.args[1], qualify):
+            names.add(test.args[0].id)  # `if isinstance(task_id, int):` a number, no text in it
         elif qualified == "hasattr" and len(test.args) == 2 and isinstance(test.args[0], ast.Name) and test.args[0].id == "self" and isinstance(test.args[1], ast.Name):
             names.add(test.args[1].id)
             sinks = _ATTRIBUTE_NAME_SINKS
@@ -287,6 +289,15 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
                     names.add(subject)
                     sinks = kinds
     return names, positive, sinks
+
+
+_NUMBER_TYPES = frozenset({"int", "float", "bool", "complex", "decimal.Decimal", "numbers.Number", "numbers.Integral", "numbers.Real"})
+
+
+def _number_types(types: ast.expr, qualify) -> bool:
+    """`int`, `(int, float)`: the types an `isinstance` test names are all numbers."""
+    named = types.elts if isinstance(types, ast.Tuple) else [types]
+    return bool(named) and all((qualify(t) or "") in _NUMBER_TYPES for t in named)
 
 
 # The start of a pattern that pins a URL's scheme and host (`^https?://(www\.)?example\.com/`,

@@ -192,3 +192,15 @@ def test_a_value_looked_up_by_a_number_field_the_model_declares_holds_digits():
     _quiet_until_undone("SLS704", code, "models.PositiveIntegerField()", "models.CharField(max_length=40)")
     _quiet_until_undone("SLS704", code, "except Organization.DoesNotExist:", "except Exception:")
     _quiet_until_undone("SLS704", code, "filter(stack_id=stack)", "filter(stack_id__contains=stack)")
+
+
+def test_a_value_an_isinstance_test_found_to_be_a_number_holds_no_line_break():
+    # `isinstance(task_id, int)` (or a tuple of number types) held: the value is a number;
+    # undone into a test for `str`, which leaves the text as it came
+    code = (
+        "import logging\nfrom flask import Flask, request\n\napp = Flask(__name__)\nlog = logging.getLogger(__name__)\n\n"
+        "@app.route('/t')\ndef t():\n    task_id = request.json['id']\n    if isinstance(task_id, int):\n"
+        "        log.error('task %s failed', task_id)\n    return 'ok'\n"
+    )
+    _quiet_until_undone("SLS704", code, "isinstance(task_id, int)", "isinstance(task_id, str)")
+    _quiet_until_undone("SLS704", code.replace("isinstance(task_id, int)", "isinstance(task_id, (int, float))"), "(int, float)", "(int, str)")
