@@ -281,9 +281,8 @@ class FlowAnalyzer(ValueOrigins):
                 old_origin = old.origin if old else self._name_origin(stmt.target.id)
                 values = (old.values if old else ()) + (stmt.value,)
                 joined = old_origin.join(origin)
-                follows = astutil.literal_prefix(stmt.value, self._name_value) if isinstance(stmt.op, ast.Add) else None
-                if follows is not None and follows[0].startswith(("?", "#")):
-                    joined = guards.query_of_settled(old_origin, joined)  # `url += "?cursor=" + cursor`
+                if isinstance(stmt.op, ast.Add):  # `url += "?cursor=" + cursor`, `uri = settings.API + "/zones"; uri += "/" + name`
+                    joined = self.after_own_base(old_origin, stmt.value, joined)
                 env[stmt.target.id] = Binding(joined, values[-6:])
             else:
                 self._expr(stmt.target, env)

@@ -1,0 +1,17 @@
+"""SLS121 on URLs the program builds on a base of its own (a setting, a helper's answer): what the
+client sends after a slash is a path on that host (values.after_own_base)."""
+
+from tests.engine.test_engine import _quiet_until_undone
+
+
+def test_a_path_added_to_the_applications_own_base_url_keeps_its_host():
+    # `uri = settings.API + "/zones"`, then `uri += "/" + quote_plus(name)`: what the client sends
+    # follows a slash after the application's own base; undone, the added text starts the host
+    code = (
+        "import requests\nfrom urllib.parse import quote_plus, urljoin\nfrom django.conf import settings\nfrom flask import request\n\n\n"
+        "def delete_zone():\n    uri = settings.PDNS_PREFIX + '/servers/localhost/zones'\n"
+        "    uri += '/' + quote_plus(request.args['name'])\n    return requests.delete(urljoin(settings.PDNS_URL, uri), timeout=5)\n"
+    )
+    _quiet_until_undone("SLS121", code, "uri += '/' + quote_plus", "uri += quote_plus")
+    # a base the client chose settles nothing
+    _quiet_until_undone("SLS121", code, "settings.PDNS_PREFIX + ", "request.args['prefix'] + ")
