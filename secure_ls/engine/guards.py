@@ -251,8 +251,9 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
             subject = _subject(checked) if checked is not None else None
             if subject is not None and sinks:
                 names.add(subject)
-        elif qualified == "isinstance" and len(test.args) == 2 and isinstance(test.args[0], ast.Name) and _number_types(test.args[1], qualify):
+        elif qualified == "isinstance" and len(test.args) == 2 and isinstance(test.args[0], ast.Name) and (kinds := _number_sinks(test.args[1], qualify)):
             names.add(test.args[0].id)  # `if isinstance(task_id, int):` a number, no text in it
+            sinks = kinds
         elif qualified == "hasattr" and len(test.args) == 2 and isinstance(test.args[0], ast.Name) and test.args[0].id == "self" and isinstance(test.args[1], ast.Name):
             names.add(test.args[1].id)
             sinks = _ATTRIBUTE_NAME_SINKS
@@ -291,13 +292,19 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
     return names, positive, sinks
 
 
-_NUMBER_TYPES = frozenset({"int", "float", "bool", "complex", "decimal.Decimal", "numbers.Number", "numbers.Integral", "numbers.Real"})
+_INTEGER_TYPES = frozenset({"int", "bool", "numbers.Integral"})
+_NUMBER_TYPES = _INTEGER_TYPES | {"float", "complex", "decimal.Decimal", "numbers.Number", "numbers.Real"}
+# what a float is safe for: every sink of text, not every use (`*`): it may be NaN or infinite (SLS131)
+_FLOAT_SINKS = frozenset(sink for sink in Sink if sink is not Sink.ANY)
 
 
-def _number_types(types: ast.expr, qualify) -> bool:
-    """`int`, `(int, float)`: the types an `isinstance` test names are all numbers."""
-    named = types.elts if isinstance(types, ast.Tuple) else [types]
-    return bool(named) and all((qualify(t) or "") in _NUMBER_TYPES for t in named)
+def _number_sinks(types: ast.expr, qualify) -> frozenset[str]:
+    """What a value is safe for where `isinstance(value, types)` held: every sink for integers
+    (`int`, `(int, bool)`), every sink of text for other numbers; nothing when a type is no number."""
+    named = [qualify(t) or "" for t in (types.elts if isinstance(types, ast.Tuple) else [types])]
+    if not named or not all(t in _NUMBER_TYPES for t in named):
+        return frozenset()
+    return ALL if all(t in _INTEGER_TYPES for t in named) else _FLOAT_SINKS
 
 
 # The start of a pattern that pins a URL's scheme and host (`^https?://(www\.)?example\.com/`,

@@ -1,7 +1,7 @@
 """Log and trust-boundary idioms of real code (SLS704, SLS702): each test takes the idiom that keeps
 the rule quiet and undoes it into its vulnerable variant, which must be reported."""
 
-from tests.engine.test_engine import _low_until_undone, _quiet_until_undone
+from tests.engine.test_engine import _low_until_undone, _quiet_until_undone, rules
 
 
 def test_a_value_matched_whole_by_a_pattern_that_takes_no_line_feed_is_one_line():
@@ -204,3 +204,14 @@ def test_a_value_an_isinstance_test_found_to_be_a_number_holds_no_line_break():
     )
     _quiet_until_undone("SLS704", code, "isinstance(task_id, int)", "isinstance(task_id, str)")
     _quiet_until_undone("SLS704", code.replace("isinstance(task_id, int)", "isinstance(task_id, (int, float))"), "(int, float)", "(int, str)")
+
+
+def test_a_float_an_isinstance_test_found_may_still_be_nan():
+    # a float holds no text, but json.loads makes NaN and infinity floats: SLS131 still reports it
+    code = (
+        "from flask import Flask, request\n\napp = Flask(__name__)\n\n"
+        "@app.route('/t', methods=['POST'])\ndef t():\n    value = request.json['start']\n    if isinstance(value, (int, float)):\n"
+        "        return str(float(value) < 0)\n    return 'no'\n"
+    )
+    _quiet_until_undone("SLS704", code.replace("return str(float(value) < 0)", "app.logger.info('start %s', value)"), "(int, float)", "(int, str)")
+    assert "SLS131" in rules(code)
