@@ -238,6 +238,10 @@ VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "opti
 _HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
 
 
+# what the parameters a URL fills are called in messages, and where they come from
+URL_ARGUMENTS = ("URL parameter", "the URL")
+
+
 @dataclass(frozen=True)
 class Framework:
     """What a web framework hands its handlers, beyond the request-object attributes above.
@@ -260,7 +264,7 @@ class Framework:
     # (graphene's `def resolve_user(root, info, id)` and `def mutate(cls, root, info, **data)`)
     handler_data_after: str | None = None
     # what a handler method's parameters are called, and where they come from, in messages
-    handler_arguments: tuple[str, str] = ("URL parameter", "the URL")
+    handler_arguments: tuple[str, str] = URL_ARGUMENTS
     # the handler class must derive from a class whose name ends so (`RequestHandler`, `BaseHandler`)
     handler_base_suffix: str | None = None
     # bases that make a class no handler although its methods have a handler's name and leading
@@ -298,10 +302,9 @@ class Framework:
     absolute_url_builders: frozenset[str] = frozenset()
 
 
-# What a websocket endpoint receives is client data, like a request body.
-URL_ARGUMENTS = ("URL parameter", "the URL")
 # the base of the standard library's request handlers (`BaseHTTPRequestHandler`, `SimpleHTTPRequestHandler`, ...)
 HTTP_SERVER_HANDLER_SUFFIX = "HTTPRequestHandler"
+# What a websocket endpoint receives is client data, like a request body.
 _WEBSOCKET_RECEIVES = frozenset({"receive_text", "receive_bytes", "receive_json", "iter_text", "iter_bytes", "iter_json"})
 
 FRAMEWORKS: tuple[Framework, ...] = (

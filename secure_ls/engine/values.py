@@ -595,22 +595,20 @@ class ValueOrigins(ExpressionFacts):
         server fetches from the host the application chose, or from nowhere (an empty base leaves a
         relative URL no client fetches). Not for redirects: there an empty base makes `//evil.example`
         out of `/` and the client's `/evil.example`. (And a settled URL's query: guards.query_of_settled.)"""
-        if isinstance(first, ast.Constant):
-            follows = astutil.literal_prefix(second, self._name_value)
-            return guards.query_of_settled(self._origin(first), built) if follows is not None and follows[0].startswith(("?", "#")) else built
-        return self.after_own_base(self._origin(first), second, built)
+        return self.after_own_base(self._origin(first), second, built, literal=isinstance(first, ast.Constant))
 
-    def after_own_base(self, base: Origin, second: ast.expr, built: Origin) -> Origin:
+    def after_own_base(self, base: Origin, second: ast.expr, built: Origin, literal: bool | None = None) -> Origin:
         """`built`, made of `base` then `second` (also `url += "/" + name`, where `base` is what
         `url` held): settled as `_after_configured_host` says when `second` starts with `/`, `?` or
-        `#` and `base` is a value of the application's own (no constant text: that is settled by
-        its start)."""
+        `#` and `base` is a value of the application's own. `literal`: whether the base is written
+        as a literal there (its text settles it, `_settled`); None when that is not known, and then
+        a constant base counts as one (`url = ""` before `url += "/" + name` leaves `//name`)."""
         follows = astutil.literal_prefix(second, self._name_value)  # `"/x"`, `f"/reviews/{id}"`
         if follows is not None and follows[0].startswith(("?", "#")):
             return guards.query_of_settled(base, built)  # `reverse("list") + "?page=" + n`
         if follows is None or not follows[0].startswith("/"):
             return built
-        if base.is_constant or any(p.kind in (UNTRUSTED, PARAM) for p in base.parts):
+        if (base.is_constant if literal is None else literal) or any(p.kind in (UNTRUSTED, PARAM) for p in base.parts):
             return built
         return built.sanitized(_OWN_HOST)
 

@@ -15,3 +15,14 @@ def test_a_path_added_to_the_applications_own_base_url_keeps_its_host():
     _quiet_until_undone("SLS121", code, "uri += '/' + quote_plus", "uri += quote_plus")
     # a base the client chose settles nothing
     _quiet_until_undone("SLS121", code, "settings.PDNS_PREFIX + ", "request.args['prefix'] + ")
+
+
+def test_a_constant_named_base_before_a_path_keeps_the_host_in_one_expression():
+    # `PREFIX + "/zones/" + name` in one expression: a module constant, then a slash (undone: the
+    # client's text starts the second argument of urljoin, which may name another host)
+    code = (
+        "import requests\nfrom urllib.parse import urljoin\nfrom django.conf import settings\nfrom flask import request\n\n"
+        "PREFIX = 'api/v1'\n\n\ndef zone():\n"
+        "    return requests.get(urljoin(settings.PDNS_URL, PREFIX + '/zones/' + request.args['name']), timeout=5)\n"
+    )
+    _quiet_until_undone("SLS121", code, "PREFIX + '/zones/' + request.args['name']", "request.args['name']")
