@@ -215,3 +215,14 @@ def test_a_float_an_isinstance_test_found_may_still_be_nan():
     )
     _quiet_until_undone("SLS704", code.replace("return str(float(value) < 0)", "app.logger.info('start %s', value)"), "(int, float)", "(int, str)")
     assert "SLS131" in rules(code)
+
+
+def test_loguru_prints_only_the_arguments_its_brace_fields_name():
+    # loguru formats a message with str.format: `%s` placeholders leave their arguments out, and a
+    # `{!r}` field prints the repr; undone: a `{}` field that prints the value with str()
+    code = (
+        "from fastapi import APIRouter\nfrom loguru import logger\n\nrouter = APIRouter()\n\n"
+        "@router.get('/keys/{name}')\ndef show(name: str):\n    logger.info('showing %s', name)\n"
+    )
+    _quiet_until_undone("SLS704", code, "'showing %s'", "'showing {}'")
+    _quiet_until_undone("SLS704", code.replace("'showing %s'", "'showing {!r}'"), "{!r}", "{}")

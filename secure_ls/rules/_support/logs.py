@@ -164,6 +164,34 @@ def format_fields(message: ast.expr) -> list[tuple[ast.expr, str | None, str]] |
     return out
 
 
+def brace_arguments(template: str, args: list[ast.expr]) -> list[tuple[ast.expr, str | None, str]] | None:
+    """For loguru's `logger.info("{} and {name!r}", a, name=b)`, read like `str.format`: each
+    positional argument a `{}`/`{0}` field prints, with its conversion and format spec (an argument
+    no field names is not printed). None when a field cannot be matched to one (`*args`, `{0.attr}`,
+    a malformed template)."""
+    import string
+
+    try:
+        fields = [f for f in string.Formatter().parse(template) if f[1] is not None]
+    except ValueError:
+        return None
+    out = []
+    auto = 0
+    for _, name, spec, conversion in fields:
+        if any(isinstance(a, ast.Starred) for a in args):
+            return None
+        if name == "":
+            index, auto = auto, auto + 1
+        elif name.isdigit():
+            index = int(name)
+        else:
+            continue  # a keyword field (`{name}`): loguru's keyword arguments, or its record's `extra`
+        if index >= len(args):
+            return None
+        out.append((args[index], conversion, spec or ""))
+    return out
+
+
 def percent_specs(text: str) -> list[re.Match] | None:
     """The %-conversions of a logging format string, without `%%`; None when named."""
     out = []
