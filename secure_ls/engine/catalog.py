@@ -231,6 +231,11 @@ NON_DATA_ANNOTATION_SUFFIXES = ("Client", "Logger", "Service", "Repository")
 # Annotations of handler parameters the framework converts (or rejects the request):
 # the value is a number, date or UUID, whatever the client sent.
 CONVERTED_ANNOTATIONS = frozenset({"int", "float", "bool", "UUID", "date", "datetime", "Decimal", "PositiveInt", "NonNegativeInt"})
+# Packages whose types a route parameter may be annotated with and still hold the client's text as
+# sent (`email: EmailStr`, `url: AnyHttpUrl`, `name: Annotated[str, ...]`): the web frameworks',
+# pydantic's and typing's own. A type of any other library validates by rules of its own
+# (flow: "a type of another library").
+CLIENT_TEXT_TYPE_PACKAGES = frozenset({"pydantic", "pydantic_core", "fastapi", "starlette", "litestar", "typing_extensions", "annotated_types", "sqlmodel"})
 # Defaults of handler parameters that the framework fills from the server side.
 NON_DATA_DEFAULTS = frozenset({"Depends", "Security"})
 # Method names of Django class-based views whose extra parameters are URL kwargs.

@@ -12,6 +12,7 @@ temporary file, which typed fields a validated form declares.
 from __future__ import annotations
 
 import ast
+import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
 from secure_ls.engine import astutil, catalog, frameworks, guards, lookups, taint
 from secure_ls.engine.bindings import Binding, Env, InstanceAttributes, ScopeFacts
-from secure_ls.engine.resolver import own_functions
+from secure_ls.engine.resolver import LazySummaries, own_functions
 from secure_ls.engine.symbols import Declaration
 
 NOT_STATIC = object()  # what _static returns for a value only known at run time
@@ -440,6 +441,22 @@ class ExpressionFacts:
             return self._declared[annotation.id]
         return self._imported_declaration(self._qualify(annotation))
 
+    def library_type(self, annotation: ast.expr | None) -> str | None:
+        """The qualified name of the class an annotation names (`key: FidesKey`, `Optional[FidesKey]`)
+        when another library defines it: not this module nor the workspace, not the standard
+        library, and not a package whose types hold the client's text as sent (pydantic's `EmailStr`,
+        catalog.CLIENT_TEXT_TYPE_PACKAGES). None without a workspace to tell."""
+        inner = frameworks.optional_inner(annotation)
+        if not isinstance(inner, (ast.Name, ast.Attribute)) or not isinstance(self._summaries, LazySummaries):
+            return None
+        qualified = self._qualify(inner)
+        if not qualified or "." not in qualified or qualified.startswith("."):
+            return None  # a builtin (`str`), a class of this module, or a relative import: the project's own
+        top = qualified.partition(".")[0]
+        if top in sys.stdlib_module_names or top in catalog.CLIENT_TEXT_TYPE_PACKAGES or self._summaries.in_workspace(qualified):
+            return None
+        return qualified
+
     def _imported_declaration(self, qualified: str | None) -> Declaration | None:
         """What the workspace module a qualified name leads to declares about that class or alias."""
         found = self._summaries.get(qualified) if qualified else None
@@ -452,7 +469,19 @@ class ExpressionFacts:
             return None
         qualified = self._qualify(func)
         summary = self.named_summary(func, qualified) if qualified else None
+        if summary is None and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            summary = self._instance_method(func)
         return summary if summary is not None else self._local_summary(func)
+
+    def _instance_method(self, func: ast.Attribute) -> "FunctionSummary | None":
+        """`service.get_policy` where `service = PolicyService(db)`, a class of another module: its
+        method, bound (as `PolicyService(db).get_policy(...)` reads)."""
+        made = self._single_value(func.value)  # type: ignore[arg-type]
+        cls = self._qualify(made.func) if isinstance(made, ast.Call) else None
+        if not cls or cls.partition(".")[0] in sys.stdlib_module_names:
+            return None
+        method = self._function_summary(f"{cls}.{func.attr}")
+        return bound(method) if method is not None else None
 
     def named_summary(self, func: ast.expr, qualified: str) -> "FunctionSummary | None":
         """The summary of the function `qualified` names, as `func` calls it: a method called on

@@ -67,6 +67,9 @@ class FlowAnalyzer(ValueOrigins):
                     checked[name] = meet(checked[name], guards.PATH_SINKS)
         self._exits.append(checked)
         if returned is not None and not (isinstance(returned, ast.Constant) and returned.value is None):
+            held = env.get(returned.id) if isinstance(returned, ast.Name) else None
+            if held is not None and len(held.values) == 1:  # `found = query.first()` ... `return found`
+                returned = held.values[0]
             looked_up = guards.looked_up_key(returned, self._origin, self.summary_of)
             keys, sinks = looked_up if looked_up is not None else ((), ALL)
             checked = {**checked, **{key: checked[key] | sinks for key in keys if key in checked}}
@@ -115,6 +118,11 @@ class FlowAnalyzer(ValueOrigins):
                 part = Part(UNKNOWN, f"what the notebook's user typed for the IPython magic `{func.name}`")
             elif route and arg.arg in injected:
                 part = Part(UNKNOWN, f"what a decorator passes as `{arg.arg}`")  # Flask hands a view only its rule's variables
+            elif route and declared is None and (library := self.library_type(arg.annotation)) and frameworks.is_client_parameter(arg, defaults.get(arg.arg)):
+                # `key: FidesKey`: the framework validated the value as a type of another library
+                # (`Annotated[str, AfterValidator(...)]`, a constrained string), by rules the engine
+                # cannot read; like an application's own URL converter, what it let through
+                part = Part(UNKNOWN, f"what the `{library.rsplit('.', 1)[-1]}` type of `{library.partition('.')[0]}` accepted as `{arg.arg}`")
             elif route and frameworks.is_client_parameter(arg, defaults.get(arg.arg)) and not (declared and declared.dependency):
                 # `id: int`, `<int:id>`: the framework converts the value (or rejects the request)
                 enum = declared is not None and declared.enum  # an Enum of another module (`theme: Optional[Theme]`)

@@ -49,7 +49,7 @@ _VALIDATING_FUNCTIONS = {
     "django_ses.utils.verify_bounce_message": (0, "msg", sinks("url", "redirect")),
 }
 _QUOTES = frozenset("'\"")
-# `hasattr(self, name)` held: `name` names an attribute of the object (a method, a field), which
+# `hasattr(self, name)` held (or of its class: `self.__class__`, `type(self)`, `cls`): `name` names an attribute of the object (a method, a field), which
 # holds no line break, markup or path separator; it still picks what `getattr` runs (SLS133)
 _ATTRIBUTE_NAME_SINKS = LINE_SINKS | sinks("html", "path")
 _QUOTE_SINKS = sinks("xpath")
@@ -254,7 +254,7 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         elif qualified == "isinstance" and len(test.args) == 2 and isinstance(test.args[0], ast.Name) and (kinds := _number_sinks(test.args[1], qualify)):
             names.add(test.args[0].id)  # `if isinstance(task_id, int):` a number, no text in it
             sinks = kinds
-        elif qualified == "hasattr" and len(test.args) == 2 and isinstance(test.args[0], ast.Name) and test.args[0].id == "self" and isinstance(test.args[1], ast.Name):
+        elif qualified == "hasattr" and len(test.args) == 2 and _is_own_object(test.args[0]) and isinstance(test.args[1], ast.Name):
             names.add(test.args[1].id)
             sinks = _ATTRIBUTE_NAME_SINKS
         elif qualified in _DIGEST_CHECKS:
@@ -364,7 +364,8 @@ def _authenticated(compared_args: list[ast.expr], qualify, value_of) -> set[str]
 
 
 def _looked_up_key(test: ast.expr, origin, value_of, validator=None) -> tuple[frozenset[str], bool, frozenset[str]] | None:
-    """For `found` or `found is (not) None`, where `found` was looked up by names (looked_up_key):
+    """For `found` or `found is (not) None`, where `found` was looked up by names (looked_up_key), or
+    for that look-up itself (`if db.query(User).get(K) is None:`):
     the keys' names, whether the test is true when the lookup found it, and the sinks the key is
     then safe for."""
     found_when = True
@@ -373,9 +374,9 @@ def _looked_up_key(test: ast.expr, origin, value_of, validator=None) -> tuple[fr
             return None
         found_when = isinstance(test.ops[0], ast.IsNot)
         test = test.left
-    if not isinstance(test, ast.Name) or value_of is None or origin is None:
+    if origin is None or not (isinstance(test, ast.Call) or isinstance(test, ast.Name) and value_of is not None):
         return None
-    looked_up = looked_up_key(value_of(test), origin, validator)
+    looked_up = looked_up_key(test if isinstance(test, ast.Call) else value_of(test), origin, validator)  # `if find(db, K) is None:`
     return (looked_up[0], found_when, looked_up[1]) if looked_up is not None else None
 
 
@@ -393,7 +394,8 @@ def looked_up_key(value: ast.expr | None, origin, validator=None) -> tuple[froze
     row_keys = lookups.found_row_by(value)
     if row_keys:
         return row_keys, LINE_SINKS
-    if isinstance(value, ast.Call) and validator is not None and not (isinstance(value.func, ast.Attribute) and value.func.attr == "get"):
+    mapping_get = isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "get" and not _is_class_name(value.func.value)
+    if isinstance(value, ast.Call) and validator is not None and not mapping_get:  # `Policy.get(db, object_id=K)`: a classmethod
         summary = validator(value.func)
         keys, safe = set(), ALL
         for param, sinks in getattr(summary, "ensures_when_found", ()):
@@ -753,3 +755,17 @@ def is_outbound_call(node: ast.Call, value_of) -> bool:
         if found is not None and FIXED_HOST.match(found[0] + ("/" if found[1] else "")) is not None:
             return True
     return False
+
+
+def _is_own_object(node: ast.expr) -> bool:
+    """`self`, `cls`, `self.__class__` or `type(self)`: the object a method runs on, or its class."""
+    if isinstance(node, ast.Attribute) and node.attr == "__class__":
+        node = node.value
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "type" and len(node.args) == 1 and not node.keywords:
+        node = node.args[0]
+    return isinstance(node, ast.Name) and node.id in ("self", "cls")
+
+
+def _is_class_name(node: ast.expr) -> bool:
+    """`Policy` (a capitalised name, not a constant's): what a classmethod is called on."""
+    return isinstance(node, ast.Name) and node.id[:1].isupper() and not node.id.isupper()

@@ -34,12 +34,51 @@ _ROW_OR_RAISE = frozenset({"one", "scalar_one", "first_or_404", "one_or_404", "g
 def found_row_by(value: ast.expr | None) -> frozenset[str]:
     """The names K an ORM query finds a stored row by equality with, returning None on a miss:
     `Trigger.get_or_none(Trigger.camera == K)` (peewee), `User.query.filter_by(name=K).first()`,
-    `Tag.objects.filter(slug=K).first()` (Django lookups other than exact matches excluded)."""
-    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in ROW_OR_NONE):
+    `Tag.objects.filter(slug=K).first()` (Django lookups other than exact matches excluded),
+    `Request.visible(db).filter(Request.id == K).first()` (a model's own query, filtered by one
+    of its columns); SQLAlchemy's look-up by primary key, `db.query(User).get(K)`,
+    `User.query.get(K)`, `session.get(User, K)`."""
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)):
         return frozenset()
-    if not (frameworks.is_database_read(value.func) or frameworks.is_model_class(value.func.value)):
+    if value.func.attr == "get":
+        return _primary_key(value)
+    if value.func.attr not in ROW_OR_NONE:
+        return frozenset()
+    if not (frameworks.is_database_read(value.func) or frameworks.is_model_class(value.func.value) or _filters_by_column(value.func.value)):
         return frozenset()
     return _exact_keys(value)
+
+
+def _primary_key(call: ast.Call) -> frozenset[str]:
+    """K of SQLAlchemy's `db.query(User).get(K)`, `User.query.get(K)` or `session.get(User, K)`,
+    which return None when no row has that primary key (Django's and peewee's `get` raise
+    instead, and take keywords or comparisons, not a bare key)."""
+    receiver = call.func.value  # type: ignore[attr-defined]
+    if call.keywords or not all(isinstance(a, ast.Name) for a in call.args):
+        return frozenset()
+    if len(call.args) == 1 and (
+        isinstance(receiver, ast.Call) and astutil.last_name(receiver.func) == "query" and receiver.args and frameworks.is_model_class(receiver.args[0])
+        or isinstance(receiver, ast.Attribute) and receiver.attr == "query" and frameworks.is_model_class(receiver.value)
+    ):
+        return frozenset({call.args[0].id})  # type: ignore[attr-defined]
+    if len(call.args) == 2 and astutil.last_name(receiver) in _SESSION_NAMES and frameworks.is_model_class(call.args[0]):
+        return frozenset({call.args[1].id})  # type: ignore[attr-defined]
+    return frozenset()
+
+
+# what SQLAlchemy sessions are called (`session.get(User, K)`; a mapping's get takes no class first)
+_SESSION_NAMES = frozenset({"session", "db", "db_session", "dbsession", "sess"})
+
+
+def _filters_by_column(node: ast.expr) -> bool:
+    """A query of the model's own making filtered by equality with one of its columns:
+    `Request.visible(db).filter(Request.id == K)` (SQLAlchemy's expression language)."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("filter", "where")
+        and any(_is_equality(a) and isinstance(a.left, ast.Attribute) and frameworks.is_model_class(a.left.value) for a in node.args)  # type: ignore[attr-defined]
+    )
 
 
 def found_once_run(node: ast.expr | None) -> frozenset[str]:

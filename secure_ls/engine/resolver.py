@@ -38,6 +38,11 @@ class ImportsResolver(Protocol):
         """The summary of one function, by the qualified name a call resolves to."""
         ...
 
+    def in_workspace(self, qualified: str) -> bool:
+        """Whether the module `qualified` names (`pkg.mod`), or the one its last name is defined in
+        (`pkg.mod.Key`), is a module of the workspace."""
+        ...
+
     def lazy(self) -> LazySummaries | None:
         """A mapping that looks functions up when a call asks for them (None: nothing to look up)."""
         ...
@@ -90,6 +95,9 @@ class NoWorkspace(ImportsResolver):
 
     def lookup(self, qualified: str) -> FunctionSummary | None:
         return None
+
+    def in_workspace(self, qualified: str) -> bool:
+        return False
 
     def lazy(self) -> LazySummaries | None:
         return None
@@ -145,6 +153,9 @@ class LazySummaries(Mapping):
         if found is None and "." in key:
             found = self.resolver.lookup(key)
         return found if found is not None else default
+
+    def in_workspace(self, qualified: str) -> bool:
+        return self.resolver.in_workspace(qualified)
 
     def __getitem__(self, key):
         found = self.get(key)

@@ -627,6 +627,9 @@ class Resolver(ImportsResolver):
             return None
         return module_file, head, tail
 
+    def in_workspace(self, qualified: str) -> bool:
+        return self._locate(qualified) is not None
+
     def imported_symbols(self, imported: Iterable[str]) -> dict[str, ModuleSymbols]:
         """The symbols (WorkspaceSummaries.module_symbols) of the workspace modules the names
         `imported` bind (`pkg.mod`, `pkg.mod.func`, `.mod`), by module as spelled, once each."""
@@ -662,10 +665,12 @@ class Resolver(ImportsResolver):
                     out[f"{head}.{tail}"] = summary
         return out
 
-    def lookup(self, qualified: str) -> FunctionSummary | None:
-        """The summary of one function by the qualified name a call resolves to (lazily)."""
+    def lookup(self, qualified: str, depth: int = 0) -> FunctionSummary | None:
+        """The summary of one function by the qualified name a call resolves to (lazily): for
+        `pkg.mod.Class.method` that the class does not define, the method of a base class it
+        inherits (`Policy.get_by`, defined by the models' common base in another module)."""
         cache = self._lookups
-        if qualified in cache and cache[qualified][1] == self.workspace.version:
+        if not depth and qualified in cache and cache[qualified][1] == self.workspace.version:
             return cache[qualified][0]
         found = None
         dots = qualified[: len(qualified) - len(qualified.lstrip("."))]
@@ -680,11 +685,28 @@ class Resolver(ImportsResolver):
                 continue
             name = ".".join(parts[split:])
             found = (ws.summaries(module_file, frozenset({name})) or {}).get(name) or reexports.declared(ws, module_file, name)
+            if found is None and split == len(parts) - 2 and depth < 3:
+                found = self._inherited(module_file, dots + ".".join(parts[:split]), parts[split], parts[split + 1], depth)
             break
+        if depth:
+            return found  # a base's method, asked with less depth left than a call of it would have
         if len(cache) > 10_000:
             cache.clear()
         cache[qualified] = (found, self.workspace.version)
         return found
+
+    def _inherited(self, module_file: str, module: str, cls: str, method: str, depth: int) -> FunctionSummary | None:
+        """`method` of the first base of class `cls` (of `module`, in `module_file`) that has it:
+        a base of the same module, or one its imports name."""
+        symbols = self.workspace.module_symbols(module_file)
+        if symbols is None:
+            return None
+        for base in symbols.class_bases.get(cls, ()):
+            where = symbols.imports.get(base) or f"{module}.{base}"
+            found = self.lookup(f"{where}.{method}", depth + 1)
+            if found is not None:
+                return found
+        return None
 
     def url_routes(self) -> routes.Routes | None:
         return self.workspace.url_routes()

@@ -174,6 +174,16 @@ class UnescapedMarkup(Rule):
             def page_link():
                 return Markup("?" + urlencode({"q": request.args["q"], "page": 2}))
         """),
+        # past `hasattr(self.__class__, name)` the name is one of the class's attributes: an identifier
+        code("""
+            from django.utils.safestring import mark_safe
+
+            class Columns:
+                def describe(self, callable_name):
+                    if hasattr(self.__class__, callable_name):
+                        method = getattr(self.__class__, callable_name)
+                        method.short_description = mark_safe(f"<span>{callable_name}</span>")
+        """),
         # a response's status code and the phrase Django looked up for it
         code("""
             from django.utils.safestring import mark_safe

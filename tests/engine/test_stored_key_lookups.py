@@ -1,0 +1,134 @@
+"""Two idioms of FastAPI services that log what a client named:
+
+- the parameter is annotated with a type of another library (`key: FidesKey`, a constrained string
+  a shared package defines), which the framework validated by rules the engine cannot read: like an
+  application's own URL converter, what it let through is not reported as the client's text;
+- the value was first looked up in the database by an exact match, through the ORM's look-up by
+  primary key (`db.query(Policy).get(K)`), a query filtered by a column and returned through a
+  name, or a classmethod the models inherit from a base in another module (`Policy.get(db,
+  object_id=K)`), or a method of a service object made from a class of another module
+  (`service.get_policy(K)` after `service = PolicyService(db)`), and the request was refused when
+  nothing matched: it then equals a stored key.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.cli.cli_helpers import check_json, write
+
+MODELS = '''
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class OrmWrapped(Base):
+    __abstract__ = True
+
+    @classmethod
+    def get(cls, db, *, object_id):
+        return db.query(cls).get(object_id)
+'''
+
+POLICY = '''
+from app.base import OrmWrapped
+
+
+class Policy(OrmWrapped):
+    __tablename__ = "policy"
+
+
+class PolicyService:
+    def __init__(self, db):
+        self.db = db
+
+    def get_policy(self, policy_id):
+        found = Policy.visible(self.db).filter(Policy.id == policy_id).first()
+        return found
+'''
+
+VIEWS = '''
+import logging
+
+from fastapi import APIRouter, Depends, HTTPException
+from keylib.validation import Key
+
+from app.policy import Policy, PolicyService
+
+router = APIRouter()
+logger = logging.getLogger(__name__)
+
+
+def get_db():
+    pass
+
+
+def find(db, policy_id: str):
+    found = db.query(Policy).filter(Policy.id == policy_id).first()
+    if not found:
+        logger.warning("no such policy")
+    return found
+
+
+def get_policy_or_error(db, policy_id: str):
+    policy = Policy.get(db, object_id=policy_id)
+    if not policy:
+        raise HTTPException(status_code=404)
+    return policy
+
+
+@router.get("/policy/{{policy_id}}")
+def show(policy_id: str, db=Depends(get_db)):
+{body}
+    logger.info("Showing policy %s", policy_id)
+'''
+
+
+@pytest.mark.parametrize(
+    ("body", "reported"),
+    [
+        ("    pass", True),  # logged as the client sent it
+        ("    if db.query(Policy).get(policy_id) is None:\n        raise HTTPException(status_code=404)", False),
+        ("    if find(db, policy_id) is None:\n        raise HTTPException(status_code=404)", False),
+        ("    get_policy_or_error(db, policy_id)", False),
+        ("    service = PolicyService(db)\n    if not service.get_policy(policy_id):\n        raise HTTPException(status_code=404)", False),
+        ("    if db.query(Policy).filter(Policy.id > policy_id).first() is None:\n        raise HTTPException(status_code=404)", True),  # no exact match
+    ],
+    ids=["raw", "primary-key", "filtered-helper", "inherited-classmethod", "service-method", "range-filter"],
+)
+def test_a_key_found_in_the_database_is_a_stored_key(tmp_path, body, reported):
+    write(
+        tmp_path,
+        {"app/__init__.py": "", "app/base.py": MODELS, "app/policy.py": POLICY, "app/views.py": VIEWS.format(body=body)},
+    )
+    found = [f for f in check_json(".", "--no-cache", "--select", "SLS704", cwd=tmp_path).findings() if f["path"] == "app/views.py"]
+    assert bool(found) is reported, found
+
+
+@pytest.mark.parametrize(
+    ("annotation", "reported"),
+    [("Key", False), ("Optional[Key]", False), ("str", True), ("EmailStr", True), ("OwnKey", True)],
+)
+def test_a_parameter_of_another_librarys_type_passed_that_type(tmp_path, annotation, reported):
+    views = f'''
+import logging
+from typing import Optional
+
+from fastapi import APIRouter
+from keylib.validation import Key
+from pydantic import EmailStr
+
+from app.keys import OwnKey
+
+router = APIRouter()
+logger = logging.getLogger(__name__)
+
+
+@router.delete("/keys/{{key}}")
+def delete_key(key: {annotation}):
+    logger.info("Deleting key %s", key)
+'''
+    write(tmp_path, {"app/__init__.py": "", "app/keys.py": "class OwnKey(str):\n    pass\n", "app/views.py": views})
+    found = [f for f in check_json(".", "--no-cache", "--select", "SLS704", cwd=tmp_path).findings() if f["path"] == "app/views.py"]
+    assert bool(found) is reported, found
