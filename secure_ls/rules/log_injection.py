@@ -17,7 +17,8 @@ class LogInjection(Rule):
     ## What it does
     Finds request data (query parameters, form fields, headers, route
     parameters, ...) written to a log by `logging`/logger calls as `%s`
-    arguments, f-string fields, `str.format()` fields or concatenations,
+    arguments, f-string fields, `str.format()` fields or concatenations
+    (loguru's `{}` fields: an argument none names is not printed),
     without escaping. Values logged with `%r`/`!r`, as numbers, or after
     `html.escape`, `urllib.parse.quote` or `json.dumps` are not reported,
     nor the URLs Werkzeug builds (Flask's `request.url`, `base_url`,
