@@ -66,6 +66,12 @@ def mark_checked_with_derived(env: Env, names: frozenset[str], sinks: frozenset[
             env[name] = replace(binding, origin=origin, fields=None, own=None)
 
 
+def one_value(env: Env, name: ast.Name) -> ast.expr | None:
+    """The one expression a local name holds where `env` was taken (`kwargs` in `kwargs = {field: value}`)."""
+    held = env.get(name.id)
+    return held.values[0] if held is not None and len(held.values) == 1 else None
+
+
 @dataclass
 class ScopeFacts:
     """What one pass over a scope learned; looked up by rules through the context."""

@@ -2,15 +2,19 @@
 stored ones (`amount = models.DecimalField(...)`: a number), by the sinks they are safe for.
 
 `typed_fields(cls)` reads one class; `inherited_typed_fields(cls, classes)` adds what its bases
-of the same module declare (a Django model's abstract base).
+of the same module declare (a Django model's abstract base). `converted_fields` and
+`annotated_classes` read a pydantic model's or record class's annotations.
 """
 
 from __future__ import annotations
 
 import ast
+import builtins
 from collections.abc import Mapping
 
-from secure_ls.engine import astutil
+from secure_ls.engine import astutil, frameworks
+
+_BUILTINS = frozenset(dir(builtins))
 
 
 def inherited_typed_fields(cls: ast.ClassDef, classes: Mapping[str, ast.ClassDef], depth: int = 0) -> frozenset[tuple[str, frozenset[str]]]:
@@ -56,3 +60,24 @@ def typed_fields(cls: ast.ClassDef) -> frozenset[tuple[str, frozenset[str]]]:
                 if kind in _FILE_FIELDS:
                     fields.add((stmt.targets[0].id + ".url", frozenset({Sink.ANY})))  # `obj.logo.url`
     return frozenset(fields)
+
+
+def converted_fields(cls: ast.ClassDef) -> frozenset[str]:
+    """Fields annotated as a number, date or UUID (`port: int`, `when: Optional[date]`)."""
+    return frozenset(
+        stmt.target.id
+        for stmt in cls.body
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and frameworks.is_converted_annotation(stmt.annotation)
+    )
+
+
+def annotated_classes(cls: ast.ClassDef) -> frozenset[tuple[str, str]]:
+    """(field, class as written) for each field of `cls` annotated with a class by name (`type:
+    StorageType`, `key: Optional[FidesKey]`), other than the builtins (`str`, `int`)."""
+    out = set()
+    for stmt in cls.body:
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            dotted = astutil.dotted(frameworks.optional_inner(stmt.annotation))
+            if dotted and dotted not in _BUILTINS:
+                out.add((stmt.target.id, dotted))
+    return frozenset(out)

@@ -450,12 +450,25 @@ class ExpressionFacts:
         if not isinstance(inner, (ast.Name, ast.Attribute)) or not isinstance(self._summaries, LazySummaries):
             return None
         qualified = self._qualify(inner)
-        if not qualified or "." not in qualified or qualified.startswith("."):
-            return None  # a builtin (`str`), a class of this module, or a relative import: the project's own
+        return qualified if qualified and self._is_library_type(qualified) else None
+
+    def _is_library_type(self, qualified: str) -> bool:
+        if "." not in qualified or qualified.startswith(".") or not isinstance(self._summaries, LazySummaries):
+            return False  # a builtin (`str`), a class of this module, or a relative import: the project's own
         top = qualified.partition(".")[0]
-        if top in sys.stdlib_module_names or top in catalog.CLIENT_TEXT_TYPE_PACKAGES or self._summaries.in_workspace(qualified):
-            return None
-        return qualified
+        return not (top in sys.stdlib_module_names or top in catalog.CLIENT_TEXT_TYPE_PACKAGES or self._summaries.in_workspace(qualified))
+
+    def validated_fields(self, declared: Declaration) -> frozenset[str]:
+        """The fields of a class a framework validates requests against (a pydantic model) that
+        hold no free text of the client's: numbers, dates and UUIDs (`fields`), and those annotated
+        with an Enum of another module or with a type of another library (`typed_by`), which
+        accepted them by its own rules."""
+        extra = set()
+        for field, qualified in declared.typed_by:
+            named = self._imported_declaration(qualified)
+            if named is not None and named.enum or named is None and self._is_library_type(qualified):
+                extra.add(field)
+        return declared.fields | frozenset(extra) if extra else declared.fields
 
     def _imported_declaration(self, qualified: str | None) -> Declaration | None:
         """What the workspace module a qualified name leads to declares about that class or alias."""

@@ -21,7 +21,7 @@ from typing import Callable, Iterable
 
 from secure_ls.engine import astutil, catalog, constructions, frameworks, guards, lookups, shape_checks
 from secure_ls.engine.taint import ALL, CONSTANT, Origin, PARAM, Part, Sink, UNKNOWN, UNTRUSTED, make_step, meet
-from secure_ls.engine.bindings import Binding, Env, InstanceAttributes, ScopeFacts, mark_checked_with_derived
+from secure_ls.engine.bindings import Binding, Env, InstanceAttributes, ScopeFacts, mark_checked_with_derived, one_value
 from secure_ls.engine.astutil import constant_key, instance_attribute
 from secure_ls.engine.expressions import NOT_STATIC
 from secure_ls.engine.values import ValueOrigins
@@ -67,10 +67,9 @@ class FlowAnalyzer(ValueOrigins):
                     checked[name] = meet(checked[name], guards.PATH_SINKS)
         self._exits.append(checked)
         if returned is not None and not (isinstance(returned, ast.Constant) and returned.value is None):
-            held = env.get(returned.id) if isinstance(returned, ast.Name) else None
-            if held is not None and len(held.values) == 1:  # `found = query.first()` ... `return found`
-                returned = held.values[0]
-            looked_up = guards.looked_up_key(returned, self._origin, self.summary_of)
+            if isinstance(returned, ast.Name):  # `found = query.first()` ... `return found`
+                returned = one_value(env, returned) or returned
+            looked_up = guards.looked_up_key(returned, self._origin, self.summary_of, lambda name: one_value(env, name))
             keys, sinks = looked_up if looked_up is not None else ((), ALL)
             checked = {**checked, **{key: checked[key] | sinks for key in keys if key in checked}}
             self.found_exits.append(checked)
@@ -145,7 +144,7 @@ class FlowAnalyzer(ValueOrigins):
                 # `handle(self, *args, **options)`: `options["n"]` is what argparse made of `--n`
                 whole = env[arg.arg].origin
                 env[arg.arg] = Binding(whole, fields={dest: whole.sanitized(ALL) for dest in self.command_options})
-            if fields := declared.fields if declared is not None and declared.fields else self._admin_instance_fields(arg.arg):
+            if fields := (self.validated_fields(declared) if declared is not None else None) or self._admin_instance_fields(arg.arg):
                 self._model_parameters[arg.arg] = (env[arg.arg], fields)
             self._note_record_parameter(arg, env[arg.arg])
         if self._exits is not None and not self._exits:

@@ -376,11 +376,11 @@ def _looked_up_key(test: ast.expr, origin, value_of, validator=None) -> tuple[fr
         test = test.left
     if origin is None or not (isinstance(test, ast.Call) or isinstance(test, ast.Name) and value_of is not None):
         return None
-    looked_up = looked_up_key(test if isinstance(test, ast.Call) else value_of(test), origin, validator)  # `if find(db, K) is None:`
+    looked_up = looked_up_key(test if isinstance(test, ast.Call) else value_of(test), origin, validator, value_of)  # `if find(db, K) is None:`
     return (looked_up[0], found_when, looked_up[1]) if looked_up is not None else None
 
 
-def looked_up_key(value: ast.expr | None, origin, validator=None) -> tuple[frozenset[str], frozenset[str]] | None:
+def looked_up_key(value: ast.expr | None, origin, validator=None, value_of=None) -> tuple[frozenset[str], frozenset[str]] | None:
     """The names K that `value` looks up in a mapping of the application's own (constants, a
     registry filled at import; no default), and the sinks they are safe for where the lookup
     found something (is not None): `TABLE.get(K)`, a selection by equality (lookups.filtered_by), or a
@@ -391,7 +391,7 @@ def looked_up_key(value: ast.expr | None, origin, validator=None) -> tuple[froze
     matched = lookups.filtered_by(value, origin)
     if matched is not None:
         return frozenset({matched}), ALL
-    row_keys = lookups.found_row_by(value)
+    row_keys = lookups.found_row_by(value, value_of)
     if row_keys:
         return row_keys, LINE_SINKS
     mapping_get = isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "get" and not _is_class_name(value.func.value)

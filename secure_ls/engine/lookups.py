@@ -31,7 +31,7 @@ ROW_OR_NONE = frozenset({"first", "get_or_none", "one_or_none", "scalar_one_or_n
 _ROW_OR_RAISE = frozenset({"one", "scalar_one", "first_or_404", "one_or_404", "get", "aget"})
 
 
-def found_row_by(value: ast.expr | None) -> frozenset[str]:
+def found_row_by(value: ast.expr | None, value_of=None) -> frozenset[str]:
     """The names K an ORM query finds a stored row by equality with, returning None on a miss:
     `Trigger.get_or_none(Trigger.camera == K)` (peewee), `User.query.filter_by(name=K).first()`,
     `Tag.objects.filter(slug=K).first()` (Django lookups other than exact matches excluded),
@@ -44,9 +44,18 @@ def found_row_by(value: ast.expr | None) -> frozenset[str]:
         return _primary_key(value)
     if value.func.attr not in ROW_OR_NONE:
         return frozenset()
-    if not (frameworks.is_database_read(value.func) or frameworks.is_model_class(value.func.value) or _filters_by_column(value.func.value)):
+    if not (frameworks.is_database_read(value.func) or frameworks.is_model_class(value.func.value) or _filters_by_column(value.func.value) or _queries_model(value.func)):
         return frozenset()
-    return _exact_keys(value)
+    return _exact_keys(value, value_of)
+
+
+def _queries_model(node: ast.expr) -> bool:
+    """A chain of calls on SQLAlchemy's `session.query(Model)` (`db.query(cls).filter_by(...)`)."""
+    while isinstance(node, (ast.Attribute, ast.Call)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "query" and node.args and frameworks.is_model_class(node.args[0]):
+            return True
+        node = node.value if isinstance(node, ast.Attribute) else node.func
+    return False
 
 
 def _primary_key(call: ast.Call) -> frozenset[str]:
@@ -57,8 +66,7 @@ def _primary_key(call: ast.Call) -> frozenset[str]:
     if call.keywords or not all(isinstance(a, ast.Name) for a in call.args):
         return frozenset()
     if len(call.args) == 1 and (
-        isinstance(receiver, ast.Call) and astutil.last_name(receiver.func) == "query" and receiver.args and frameworks.is_model_class(receiver.args[0])
-        or isinstance(receiver, ast.Attribute) and receiver.attr == "query" and frameworks.is_model_class(receiver.value)
+        _queries_model(receiver) or isinstance(receiver, ast.Attribute) and receiver.attr == "query" and frameworks.is_model_class(receiver.value)
     ):
         return frozenset({call.args[0].id})  # type: ignore[attr-defined]
     if len(call.args) == 2 and astutil.last_name(receiver) in _SESSION_NAMES and frameworks.is_model_class(call.args[0]):
@@ -171,9 +179,10 @@ def _is_equality(node: ast.expr) -> bool:
     return isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], ast.Eq)
 
 
-def _exact_keys(value: ast.Call) -> frozenset[str]:
+def _exact_keys(value: ast.Call, value_of=None) -> frozenset[str]:
     """The names the query (down its chain of calls) compares a field with for equality:
-    `Model.field == K`, `field=K`, `field__exact=K`, `field__iexact=K`."""
+    `Model.field == K`, `field=K`, `field__exact=K`, `field__iexact=K`, and with `value_of` (a
+    local name's one value) the keywords a dict spells (`kwargs = {field: K}`, `filter_by(**kwargs)`)."""
     keys: set[str] = set()
     call: ast.expr = value
     while isinstance(call, ast.Call):
@@ -183,6 +192,10 @@ def _exact_keys(value: ast.Call) -> frozenset[str]:
                 keys.update(b.id for a, b in (sides, sides[::-1]) if isinstance(a, ast.Attribute) and isinstance(b, ast.Name))
         exact = (k for k in call.keywords if k.arg and ("__" not in k.arg or k.arg.endswith(("__exact", "__iexact"))))
         keys.update(k.value.id for k in exact if isinstance(k.value, ast.Name))
+        for spread in (k.value for k in call.keywords if k.arg is None and isinstance(k.value, ast.Name) and value_of is not None):
+            spelled = value_of(spread)
+            if isinstance(spelled, ast.Dict) and all(isinstance(key, ast.Name) for key in spelled.keys):
+                keys.update(v.id for v in spelled.values if isinstance(v, ast.Name))  # `{field: K}`: the field is the caller's choice, never a lookup
         call = call.func.value if isinstance(call.func, ast.Attribute) else call.func
     return frozenset(keys)
 

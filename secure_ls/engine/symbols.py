@@ -95,6 +95,9 @@ class UnitSymbols:
     # so (engine/service_clients.py: the module's helpers of its service clients)
     service_calls: frozenset[str] = frozenset()
     other_calls: frozenset[str] = frozenset()
+    # every top-level class -> its fields annotated with a class by name (`type: StorageType`,
+    # `key: Optional[FidesKey]`), as written: the module's imports qualify them (Declaration.typed_by)
+    annotated_types: tuple[tuple[str, frozenset[tuple[str, str]]], ...] = ()
 
 
 @dataclass
@@ -120,6 +123,7 @@ class ModuleSymbols:
     # `DEBUG = False`, `RETRIES = 3`: a test on them always goes the same way (constant folding)
     scalars: dict[str, object] = field(default_factory=dict)
     annotated_fields: dict[str, frozenset[str]] = field(default_factory=dict)  # see UnitSymbols.annotated_fields
+    annotated_types: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)  # see UnitSymbols.annotated_types
     dependency_aliases: set[str] = field(default_factory=set)  # see UnitSymbols.dependency_aliases
     dependency_factories: set[str] = field(default_factory=set)  # see UnitSymbols.dependency_factories
     functions: dict[str, object] = field(default_factory=dict)  # name -> summary (taint)
@@ -165,6 +169,10 @@ class ModuleSymbols:
         cached = self.__dict__.get("_declared")
         if cached is None:
             cached = {name: Declaration(name, fields=fields) for name, fields in self.annotated_fields.items()}
+            for name, typed in self.annotated_types.items():
+                typed_by = frozenset((f, self._qualify_dotted(d)) for f, d in typed if d.partition(".")[0] in self.imports)
+                if typed_by:
+                    cached[name] = replace(cached[name], typed_by=typed_by) if name in cached else Declaration(name, typed_by=typed_by)
             cached.update((name, Declaration(name, dependency=True)) for name in self.dependency_aliases | self.factory_aliases())
             subclassed = {base for bases in self.class_bases.values() for base in bases}
             for name, fields in record_literals.literal_fields(self.record_defaults, self.constructions, self.stored_fields, subclassed).items():
@@ -223,6 +231,7 @@ class ModuleSymbols:
                 frozenset(self.translation_tables.items()),
                 frozenset(self.scalars.items()),
                 frozenset(self.annotated_fields.items()),
+                frozenset(self.annotated_types.items()),
                 frozenset(self.dependency_aliases),
                 frozenset(self.dependency_factories),
                 frozenset(self.class_bases.items()),
@@ -280,6 +289,7 @@ class ModuleSymbols:
             module.translation_tables.update(unit.translation_tables)
             module.scalars.update(unit.scalars)
             module.annotated_fields.update(unit.annotated_fields)
+            module.annotated_types.update(unit.annotated_types)
             module.dependency_aliases |= unit.dependency_aliases
             module.dependency_factories |= unit.dependency_factories
             module.yaml_extensions = module.yaml_extensions or unit.yaml_extensions
@@ -382,6 +392,7 @@ def summarize(tree: ast.Module, text: str | None = None, for_importers: bool = F
     typed_fields: list[tuple[str, frozenset[tuple[str, frozenset[str]]]]] = []
     record_classes: list[tuple[str, frozenset[str]]] = []
     annotated_fields: list[tuple[str, frozenset[str]]] = []
+    annotated_types: list[tuple[str, frozenset[tuple[str, str]]]] = []
     dependency_aliases: set[str] = set()
     enum_classes: set[str] = set()
     translation_tables: list[tuple[str, frozenset[str]]] = []
@@ -408,7 +419,9 @@ def summarize(tree: ast.Module, text: str | None = None, for_importers: bool = F
                 fields = declared_fields.typed_fields(stmt)
                 if fields:
                     typed_fields.append((stmt.name, fields))
-                converted = converted_fields(stmt)
+                converted = declared_fields.converted_fields(stmt)
+                if typed := declared_fields.annotated_classes(stmt):
+                    annotated_types.append((stmt.name, typed))
                 if _is_record_class(stmt):
                     record_classes.append((stmt.name, converted))
                     record_defaults.append((stmt.name, record_literals.record_defaults(stmt)))
@@ -498,6 +511,7 @@ def summarize(tree: ast.Module, text: str | None = None, for_importers: bool = F
         ),
         record_defaults=tuple(record_defaults),
         constructions=made,
+        annotated_types=tuple(annotated_types),
         stored_fields=stored,
         pickling_methods=own_storage_calls.pickling_methods(tree) if text is None or _PICKLE_HINT.search(text) else frozenset(),
         pattern_sources=regex_constants.pattern_sources(tree, reads=own and regex_constants.READ_HINT.search(text) is not None),
@@ -640,15 +654,6 @@ def _is_record_class(cls: ast.ClassDef) -> bool:
     return any((astutil.dotted(base) or "").rsplit(".", 1)[-1] in _RECORD_BASES for base in cls.bases)
 
 
-def converted_fields(cls: ast.ClassDef) -> frozenset[str]:
-    """Fields annotated as a number, date or UUID (`port: int`, `when: Optional[date]`)."""
-    return frozenset(
-        stmt.target.id
-        for stmt in cls.body
-        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and frameworks.is_converted_annotation(stmt.annotation)
-    )
-
-
 def _statements(body: list[ast.stmt]):
     """Every statement, at any depth (imports are statements: expressions need no visit)."""
     stack = list(body)
@@ -749,6 +754,9 @@ class Declaration:
     form_fields: frozenset[tuple[str, frozenset[str]]] = frozenset()
     # a record class's fields that every instance the module makes holds a literal in (record_literals)
     literal_fields: frozenset[str] = frozenset()
+    # fields annotated with an imported class, with its qualified name (`type: StorageType`,
+    # `key: FidesKey`): an Enum of another module, or a type of another library (expressions.validated_fields)
+    typed_by: frozenset[tuple[str, str]] = frozenset()
 
 
 def is_enum_class(cls: ast.ClassDef) -> bool:
@@ -764,11 +772,12 @@ def declarations(trees: list[ast.Module], module: ModuleSymbols, wanted: frozens
     for tree in trees:
         for stmt in tree.body:
             if isinstance(stmt, ast.ClassDef) and (wanted is None or stmt.name in wanted):
-                fields = converted_fields(stmt)
+                fields = declared_fields.converted_fields(stmt)
                 enum = is_enum_class(stmt)
                 form_fields = declared_fields.inherited_typed_fields(stmt, classes)
-                if fields or enum or form_fields:
-                    out[stmt.name] = Declaration(stmt.name, fields=fields, enum=enum, form_fields=form_fields)
+                typed_by = frozenset((f, module._qualify_dotted(d)) for f, d in declared_fields.annotated_classes(stmt) if d.partition(".")[0] in module.imports)
+                if fields or enum or form_fields or typed_by:
+                    out[stmt.name] = Declaration(stmt.name, fields=fields, enum=enum, form_fields=form_fields, typed_by=typed_by)
     for name in module.dependency_aliases | module.factory_aliases():
         if wanted is None or name in wanted:
             out[name] = Declaration(name, dependency=True)

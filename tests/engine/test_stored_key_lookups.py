@@ -29,6 +29,11 @@ class OrmWrapped(Base):
     @classmethod
     def get(cls, db, *, object_id):
         return db.query(cls).get(object_id)
+
+    @classmethod
+    def get_by(cls, db, *, field, value):
+        kwargs = {field: value}
+        return db.query(cls).filter_by(**kwargs).first()
 '''
 
 POLICY = '''
@@ -92,10 +97,11 @@ def show(policy_id: str, db=Depends(get_db)):
         ("    if db.query(Policy).get(policy_id) is None:\n        raise HTTPException(status_code=404)", False),
         ("    if find(db, policy_id) is None:\n        raise HTTPException(status_code=404)", False),
         ("    get_policy_or_error(db, policy_id)", False),
+        ("    if not Policy.get_by(db, field='id', value=policy_id):\n        raise HTTPException(status_code=404)", False),
         ("    service = PolicyService(db)\n    if not service.get_policy(policy_id):\n        raise HTTPException(status_code=404)", False),
         ("    if db.query(Policy).filter(Policy.id > policy_id).first() is None:\n        raise HTTPException(status_code=404)", True),  # no exact match
     ],
-    ids=["raw", "primary-key", "filtered-helper", "inherited-classmethod", "service-method", "range-filter"],
+    ids=["raw", "primary-key", "filtered-helper", "inherited-classmethod", "keywords-as-a-dict", "service-method", "range-filter"],
 )
 def test_a_key_found_in_the_database_is_a_stored_key(tmp_path, body, reported):
     write(
@@ -130,5 +136,34 @@ def delete_key(key: {annotation}):
     logger.info("Deleting key %s", key)
 '''
     write(tmp_path, {"app/__init__.py": "", "app/keys.py": "class OwnKey(str):\n    pass\n", "app/views.py": views})
+    found = [f for f in check_json(".", "--no-cache", "--select", "SLS704", cwd=tmp_path).findings() if f["path"] == "app/views.py"]
+    assert bool(found) is reported, found
+
+
+@pytest.mark.parametrize(("annotation", "reported"), [("Key", False), ("Kind", False), ("str", True)])
+def test_a_body_field_of_an_enum_or_another_librarys_type_passed_that_type(tmp_path, annotation, reported):
+    views = f'''
+import logging
+
+from fastapi import APIRouter
+from keylib.validation import Key
+from pydantic import BaseModel
+
+from app.kinds import Kind
+
+router = APIRouter()
+logger = logging.getLogger(__name__)
+
+
+class Destination(BaseModel):
+    key: {annotation}
+
+
+@router.put("/destinations")
+def put_destination(destination: Destination):
+    logger.info("Storing destination %s", destination.key)
+'''
+    kinds = "import enum\n\n\nclass Kind(str, enum.Enum):\n    S3 = 's3'\n    GCS = 'gcs'\n"
+    write(tmp_path, {"app/__init__.py": "", "app/kinds.py": kinds, "app/views.py": views})
     found = [f for f in check_json(".", "--no-cache", "--select", "SLS704", cwd=tmp_path).findings() if f["path"] == "app/views.py"]
     assert bool(found) is reported, found
