@@ -543,7 +543,7 @@ class UnitContext:
             last = max(first, body[0].lineno - 2)
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 first = min([d.lineno - 1 for d in stmt.decorator_list] + [first])
-        if suppressions.suppressed(self._suppressions, rule, first, last):
+        if suppressions.suppressed(self._suppressions, rule, first, last, self._statement_lines(rewrites) if rewrites is not None else None):
             return
         finding = Finding(
                 rule_id=rule.id,

@@ -72,10 +72,16 @@ def _ids(text: str | None) -> set[str] | None:
     return {t.strip().upper() for t in text.split(",") if t.strip()} if text else None
 
 
-def suppressed(found: dict[int, list[Entry]], rule: Rule, first: int, last: int) -> bool:
-    """Whether a comment on lines `first`..`last` (0-based) silences `rule`."""
+def suppressed(found: dict[int, list[Entry]], rule: Rule, first: int, last: int, built: tuple[int, int] | None = None) -> bool:
+    """Whether a comment on lines `first`..`last` (0-based) silences `rule`; or, for a rule with
+    a Bandit equivalent, a `# nosec` on the lines `built` of the statement that built the flagged
+    value (`query = f"... {id}"  # nosec`), where Bandit reports and its users put the comment."""
     if not found:
         return False
+    if built is not None and rule.bandit and built != (first, last):
+        nosecs = {line: [e for e in found.get(line, ()) if e[1] == "nosec"] for line in range(built[0], built[1] + 1)}
+        if suppressed({line: entries for line, entries in nosecs.items() if entries}, rule, *built):
+            return True
     names = {rule.id.upper(), rule.name.upper()}
     for line in range(first, last + 1):
         for ids, kind in found.get(line, ()):

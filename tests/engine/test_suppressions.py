@@ -53,3 +53,21 @@ def test_an_existing_comment_gets_the_id_added():
     lines = code.split("\n")
     edit = suppression_edit(lambda i: lines[i], finding)
     assert _apply(code, edit) == f"import hashlib\nhashlib.md5(b'x')  # secure-ls: ignore[SLS101, {finding.rule_id}]\n"
+
+
+BUILT_THEN_RUN = '''
+def purge(db, workspace_id):
+    query = f"DELETE FROM vuln WHERE workspace_id = {{workspace_id}}"{comment}
+    db.session.execute(query)
+'''
+
+
+@pytest.mark.parametrize(
+    ("comment", "silenced"),
+    [("", False), ("  # nosec", True), ("  # nosec B608", True), ("  # nosec B602", False), ("  # secure-ls: ignore", False)],
+)
+def test_bandits_nosec_where_the_query_is_built_silences_the_finding_at_the_execute(comment, silenced):
+    # Bandit reports B608 where the string is built, so that is where its users put `# nosec`;
+    # secure-ls reports where the query runs. Only Bandit's comment moves with the finding.
+    findings = [f for f in ENGINE.analyze(BUILT_THEN_RUN.format(comment=comment)).findings if f.rule_id == "SLS101"]
+    assert (not findings) is silenced, findings
