@@ -226,3 +226,12 @@ def test_loguru_prints_only_the_arguments_its_brace_fields_name():
     )
     _quiet_until_undone("SLS704", code, "'showing %s'", "'showing {}'")
     _quiet_until_undone("SLS704", code.replace("'showing %s'", "'showing {!r}'"), "{!r}", "{}")
+
+
+def test_the_socket_session_id_flask_socketio_assigned_is_one_line():
+    # `request.sid` is the id Flask-SocketIO's server gave the connection; undone: a query value
+    code = (
+        "import logging\nfrom flask import request\nfrom flask_socketio import Namespace\n\nlog = logging.getLogger(__name__)\n\n"
+        "class Agents(Namespace):\n    def on_disconnect(self):\n        log.warning('agent gone, SID %s', request.sid)\n"
+    )
+    _quiet_until_undone("SLS704", code, "request.sid", "request.args['sid']")

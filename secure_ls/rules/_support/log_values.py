@@ -13,8 +13,9 @@ from secure_ls.engine.model import Edit, Fix, Position, Span
 from secure_ls.engine.taint import Sink
 from secure_ls.rules._support import frameworks, logs, newline_checks, printed, web
 
-# Request attributes that cannot hold a line break.
-_NO_NEWLINES = catalog.PEER_ADDRESS_ATTRIBUTES | {"method", "scheme", "is_secure", "content_length", "is_json", "status_code"}
+# Request attributes that cannot hold a line break (`sid`: the session id Flask-SocketIO's server
+# assigned the connection).
+_NO_NEWLINES = catalog.PEER_ADDRESS_ATTRIBUTES | {"method", "scheme", "is_secure", "content_length", "is_json", "status_code", "sid"}
 # Request attributes the framework fills from the application's own routing table (the view's
 # name, the matched rule), not from what the client sent.
 _ROUTING_ATTRIBUTES = frozenset({"endpoint", "url_rule", "blueprint", "blueprints", "resolver_match", "url_name", "view_name"})
