@@ -266,6 +266,8 @@ class FlowAnalyzer(ValueOrigins):
             # `x = SUFFIXES[lang]` ran: lang is a key of a literal still as bound (fields kept), so is what was made of it
             keys = lookups.keys_of_literal_looked_up(stmt.value, lambda n: env[n].values if n in env and env[n].fields is not None else ())
             origin = self._value(stmt.value, env, names)
+            if own_key := lookups.key_of_own_table_read(stmt.value, self._origin):  # `field = schema.fields[name]` ran
+                keys |= {own_key}
             self._checked_by_call(stmt.value, env, result_used=True)
             for target in stmt.targets:
                 self._bind(target, origin, stmt.value, env, names)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine import astutil, catalog, frameworks
-from secure_ls.engine.taint import UNTRUSTED, Origin
+from secure_ls.engine.taint import UNKNOWN, UNTRUSTED, Origin
 
 # ORM query methods that return None when no row matches (`if user is None: abort(404)` follows)
 ROW_OR_NONE = frozenset({"first", "get_or_none", "one_or_none", "scalar_one_or_none"})
@@ -290,3 +290,14 @@ def keys_of_literal_looked_up(value: ast.expr, values_of) -> frozenset[str]:
             if len(table) == 1 and isinstance(table[0], ast.Dict) and all(isinstance(k, ast.Constant) for k in table[0].keys):
                 keys.add(node.slice.id)
     return frozenset(keys)
+
+
+def key_of_own_table_read(value: ast.expr, origin) -> str | None:
+    """K of a statement whose value is `obj.table[K]` (`field = schema.fields[name]`), the table an
+    attribute of the application's own (`origin` says it holds no client data): the read raises
+    KeyError for any other K, so once the statement has run K is one of the table's keys, as where
+    `obj.table.get(K)` was found (guards.looked_up_key)."""
+    if not (type(value) is ast.Subscript and isinstance(value.slice, ast.Name) and isinstance(value.value, ast.Attribute)):
+        return None
+    table = origin(value.value).risk()
+    return value.slice.id if table is None or table.kind == UNKNOWN else None

@@ -235,3 +235,14 @@ def test_the_socket_session_id_flask_socketio_assigned_is_one_line():
         "class Agents(Namespace):\n    def on_disconnect(self):\n        log.warning('agent gone, SID %s', request.sid)\n"
     )
     _quiet_until_undone("SLS704", code, "request.sid", "request.args['sid']")
+
+
+def test_a_key_read_from_the_applications_own_table_is_one_of_its_keys():
+    # `schema.fields[name]` raised KeyError for any other name, so past it the name is a field's;
+    # undone: a table the client sent, whose keys are the client's
+    code = (
+        "import logging\nfrom flask import request\n\nlog = logging.getLogger(__name__)\n\n"
+        "class Listing:\n    def order(self):\n        name = request.args.get('sort')\n        schema = self.schema()\n"
+        "        field = schema.fields[name]\n        log.info('sorting by %s', name)\n        return field\n"
+    )
+    _quiet_until_undone("SLS704", code, "schema = self.schema()", "schema = request.get_json()")
