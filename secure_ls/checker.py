@@ -200,6 +200,8 @@ def check_paths(
     files = discover(paths, root_settings)
     roots = workspace_roots(paths, root_settings)
     run = uuid.uuid4().hex  # summaries are read fresh for each run
+    if all(Path(p).is_dir() for p in paths) and set(roots) == {str(Path(p).resolve()) for p in paths}:
+        project.LISTED_BY_RUN[run] = [str(f) for f in files]  # the walk the workspace would do again
     cache = project.results_cache(cache_dir, root_settings) if cache_dir is not None else None
     results: list[FileResult | None] = [None] * len(files)
     if cache is not None:
@@ -232,6 +234,7 @@ def check_paths(
         cache.save(dict(r.cache_entry for r in done if r.cache_entry is not None))
     if fix:
         declare_dependencies([r for r in results if r.requires])
+    project.LISTED_BY_RUN.pop(run, None)
     return results
 
 

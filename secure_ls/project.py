@@ -190,9 +190,19 @@ def workspace_for(settings: Settings, roots: tuple[str, ...], run: str = "") -> 
     workspace = _WORKSPACES.get(key)
     if workspace is None:
         workspace = _WORKSPACES[key] = WorkspaceSummaries(
-            roots, sources=options.sources, sanitizers=options.sanitizers, project_files=lambda: configurations(roots, settings)
+            roots, sources=options.sources, sanitizers=options.sanitizers, project_files=lambda: _listed(run, roots, settings)
         )
     return workspace
+
+
+# The files a batch run found under its roots, by run (checker.check_paths): its workspaces, in the
+# process or in workers forked after, take the configurations from it instead of walking again.
+LISTED_BY_RUN: dict[str, list[str]] = {}
+
+
+def _listed(run: str, roots: tuple[str, ...], settings: Settings) -> list[str]:
+    listed = LISTED_BY_RUN.get(run.split("/", 1)[0])  # a worker's share runs as `run/k`
+    return [f for f in listed if is_configuration(f)] if listed is not None else configurations(roots, settings)
 
 
 def configurations(roots: tuple[str, ...], settings: Settings) -> list[str]:
