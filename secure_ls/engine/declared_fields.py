@@ -81,3 +81,12 @@ def annotated_classes(cls: ast.ClassDef) -> frozenset[tuple[str, str]]:
             if dotted and dotted not in _BUILTINS:
                 out.add((stmt.target.id, dotted))
     return frozenset(out)
+
+
+def class_made_from(value: ast.expr | None) -> tuple[str, ...]:
+    """The base SQLAlchemy's `declarative_base(cls=OrmBase)` gives the class it makes (the
+    models' common base, whose classmethods every model inherits), as base_names says it."""
+    if not (isinstance(value, ast.Call) and astutil.last_name(value.func) == "declarative_base"):
+        return ()
+    given = next((k.value for k in value.keywords if k.arg == "cls"), None)
+    return (astutil.last_name(given),) if isinstance(given, (ast.Name, ast.Attribute)) else ()

@@ -209,11 +209,16 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         left, right = _case_folded(test.left), _case_folded(test.comparators[0])
         if isinstance(test.ops[0], ast.NotEq):
             positive = not positive
+        if isinstance(right, ast.Name) and isinstance(left, ast.Attribute):
+            left, right = right, left  # `current_user.id == user_id`
         if isinstance(left, ast.Name) and (isinstance(right, ast.Constant) or origin is not None and isinstance(right, (ast.Name, ast.Attribute)) and origin(right).is_constant):
             names.add(left.id)  # `x == "literal"` / `x == ALLOWED_VALUE`: x is that constant
         elif isinstance(left, ast.Name) and origin is not None and (compared := shape_checks.safe_as_compared(origin(right))):
             names.add(left.id)  # `x == "dir/" + basename(y)`: x is as safe as what it equals
             sinks = compared
+        elif isinstance(left, ast.Name) and isinstance(right, ast.Attribute) and origin is not None and _own_value(origin(right)):
+            names.add(left.id)  # `user_id == current_user.id`: a field of a row the application holds (the log convention for stored values)
+            sinks = LINE_SINKS
         elif _url_host(left, qualify, value_of) is not None and isinstance(right, (ast.Constant, ast.Name, ast.Attribute)):
             names.add(_url_host(left, qualify, value_of))
             sinks = _URL_SINKS
@@ -769,3 +774,9 @@ def _is_own_object(node: ast.expr) -> bool:
 def _is_class_name(node: ast.expr) -> bool:
     """`Policy` (a capitalised name, not a constant's): what a classmethod is called on."""
     return isinstance(node, ast.Name) and node.id[:1].isupper() and not node.id.isupper()
+
+
+def _own_value(held: Origin) -> bool:
+    """Whether a value is only the application's own (a stored row's field, what a dependency
+    returned): neither the client's nor a caller's."""
+    return bool(held.parts) and all(p.kind == UNKNOWN for p in held.parts)

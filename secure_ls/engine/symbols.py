@@ -436,6 +436,8 @@ def summarize(tree: ast.Module, text: str | None = None, for_importers: bool = F
                     bindings.append((name, None))
             value = stmt.value
             tabled |= _function_table(value)
+            if made_class := declared_fields.class_made_from(value):  # `Base = declarative_base(cls=OrmBase)`
+                class_bases.extend((t.id, made_class) for t in targets if isinstance(t, ast.Name))
             if isinstance(value, ast.Subscript) and frameworks.dependency_callee(None, value) is not None:
                 dependency_aliases.update(t.id for t in targets if isinstance(t, ast.Name))
             if (

@@ -246,3 +246,15 @@ def test_a_key_read_from_the_applications_own_table_is_one_of_its_keys():
         "        field = schema.fields[name]\n        log.info('sorting by %s', name)\n        return field\n"
     )
     _quiet_until_undone("SLS704", code, "schema = self.schema()", "schema = request.get_json()")
+
+
+def test_a_value_equal_to_a_field_of_the_applications_own_row_is_that_field():
+    # `user_id == current_user.id`: inside, the id is the signed-in user's stored one; undone: a
+    # comparison with another of the client's values
+    code = (
+        "import logging\nfrom fastapi import APIRouter, Depends\n\nfrom app.auth import get_current_user\n\n"
+        "router = APIRouter()\nlog = logging.getLogger(__name__)\n\n"
+        "@router.get('/users/{user_id}/systems')\ndef systems(user_id: str, other: str, current_user=Depends(get_current_user)):\n"
+        "    if current_user.id == user_id:\n        log.info('listing systems of %s', user_id)\n"
+    )
+    _quiet_until_undone("SLS704", code, "current_user.id == user_id", "other == user_id")

@@ -6,7 +6,7 @@
 - the value was first looked up in the database by an exact match, through the ORM's look-up by
   primary key (`db.query(Policy).get(K)`), a query filtered by a column and returned through a
   name, or a classmethod the models inherit from a base in another module (`Policy.get(db,
-  object_id=K)`), or a method of a service object made from a class of another module
+  object_id=K)`, the base made by SQLAlchemy's `declarative_base(cls=OrmWrapped)`), or a method of a service object made from a class of another module
   (`service.get_policy(K)` after `service = PolicyService(db)`), and the request was refused when
   nothing matched: it then equals a stored key.
 """
@@ -20,11 +20,8 @@ from tests.cli.cli_helpers import check_json, write
 MODELS = '''
 from sqlalchemy.orm import declarative_base
 
-Base = declarative_base()
 
-
-class OrmWrapped(Base):
-    __abstract__ = True
+class OrmWrapped:
 
     @classmethod
     def get(cls, db, *, object_id):
@@ -34,13 +31,16 @@ class OrmWrapped(Base):
     def get_by(cls, db, *, field, value):
         kwargs = {field: value}
         return db.query(cls).filter_by(**kwargs).first()
+
+
+Base = declarative_base(cls=OrmWrapped)  # the models' base: a subclass of OrmWrapped
 '''
 
 POLICY = '''
-from app.base import OrmWrapped
+from app.base import Base
 
 
-class Policy(OrmWrapped):
+class Policy(Base):
     __tablename__ = "policy"
 
 
