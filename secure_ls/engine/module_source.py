@@ -113,8 +113,15 @@ class ModuleSource:
         from secure_ls.engine.symbols import UnitSymbols, summarize
 
         rest = summarize(parse_within_budget(self._rest), self._rest) if self._rest.strip() else UnitSymbols((), frozenset(), frozenset())
-        definitions = UnitSymbols(tuple((name, None) for name in self._pieces), frozenset(), frozenset())
+        # the Enums among the classes (`class StorageType(Enum):`, by its header): a model's field
+        # annotated with one holds one of its values (symbols.declarations)
+        enums = frozenset(name for name, piece in self._pieces.items() if self._classes[name] and _ENUM_HEADER.match(piece.lstrip()))
+        definitions = UnitSymbols(tuple((name, None) for name in self._pieces), frozenset(), frozenset(), enum_classes=enums)
         return ModuleSymbols.merge([rest, definitions])
+
+
+# a class header whose bases end in Enum (symbols.is_enum_class: `Enum`, `StrEnum`, `enum.IntEnum`)
+_ENUM_HEADER = re.compile(r"(?:@[^\n]*\n\s*)*class\s+\w+\s*\((?:[^()]*[,\s(.])?\w*Enum\s*[,)]")
 
 
 def _callees(tree: ast.AST) -> tuple[set[str], set[str]]:

@@ -171,8 +171,10 @@ class ModuleSymbols:
             cached = {name: Declaration(name, fields=fields) for name, fields in self.annotated_fields.items()}
             for name, typed in self.annotated_types.items():
                 typed_by = frozenset((f, self._qualify_dotted(d)) for f, d in typed if d.partition(".")[0] in self.imports)
-                if typed_by:
-                    cached[name] = replace(cached[name], typed_by=typed_by) if name in cached else Declaration(name, typed_by=typed_by)
+                enums = frozenset(f for f, d in typed if d in self.enum_classes)  # `type: StorageType`, an Enum of this module
+                if typed_by or enums:
+                    held = cached.get(name) or Declaration(name)
+                    cached[name] = replace(held, fields=held.fields | enums, typed_by=typed_by)
             cached.update((name, Declaration(name, dependency=True)) for name in self.dependency_aliases | self.factory_aliases())
             subclassed = {base for bases in self.class_bases.values() for base in bases}
             for name, fields in record_literals.literal_fields(self.record_defaults, self.constructions, self.stored_fields, subclassed).items():
@@ -777,7 +779,9 @@ def declarations(trees: list[ast.Module], module: ModuleSymbols, wanted: frozens
                 fields = declared_fields.converted_fields(stmt)
                 enum = is_enum_class(stmt)
                 form_fields = declared_fields.inherited_typed_fields(stmt, classes)
-                typed_by = frozenset((f, module._qualify_dotted(d)) for f, d in declared_fields.annotated_classes(stmt) if d.partition(".")[0] in module.imports)
+                typed = declared_fields.annotated_classes(stmt)
+                typed_by = frozenset((f, module._qualify_dotted(d)) for f, d in typed if d.partition(".")[0] in module.imports)
+                fields |= frozenset(f for f, d in typed if d in module.enum_classes)  # an Enum of this module
                 if fields or enum or form_fields or typed_by:
                     out[stmt.name] = Declaration(stmt.name, fields=fields, enum=enum, form_fields=form_fields, typed_by=typed_by)
     for name in module.dependency_aliases | module.factory_aliases():

@@ -167,3 +167,21 @@ def put_destination(destination: Destination):
     write(tmp_path, {"app/__init__.py": "", "app/kinds.py": kinds, "app/views.py": views})
     found = [f for f in check_json(".", "--no-cache", "--select", "SLS704", cwd=tmp_path).findings() if f["path"] == "app/views.py"]
     assert bool(found) is reported, found
+
+
+@pytest.mark.parametrize(("field", "reported"), [("kind", False), ("name", True)])
+def test_a_field_of_a_model_of_another_module_typed_with_an_enum_of_that_module(tmp_path, field, reported):
+    # the route module asks the schemas module for `Destination` alone: its Enum, defined in
+    # another piece of that module, still types the field
+    schemas = (
+        "import enum\n\nfrom pydantic import BaseModel\n\n\nclass Kind(enum.Enum):\n    S3 = 's3'\n\n\n"
+        "class Destination(BaseModel):\n    kind: Kind\n    name: str\n"
+    )
+    views = (
+        "import logging\n\nfrom fastapi import APIRouter\n\nfrom app.schemas import Destination\n\n"
+        "router = APIRouter()\nlogger = logging.getLogger(__name__)\n\n\n"
+        f"@router.put('/destinations')\ndef put_destination(destination: Destination):\n    logger.info('Storing %s', destination.{field})\n"
+    )
+    write(tmp_path, {"app/__init__.py": "", "app/schemas.py": schemas, "app/views.py": views})
+    found = [f for f in check_json(".", "--no-cache", "--select", "SLS704", cwd=tmp_path).findings() if f["path"] == "app/views.py"]
+    assert bool(found) is reported, found
