@@ -490,7 +490,9 @@ class ExpressionFacts:
         """`service.get_policy` where `service = PolicyService(db)`, a class of another module: its
         method, bound (as `PolicyService(db).get_policy(...)` reads)."""
         made = self._single_value(func.value)  # type: ignore[arg-type]
-        cls = self._qualify(made.func) if isinstance(made, ast.Call) else None
+        if not (isinstance(made, ast.Call) and astutil.last_name(made.func)[:1].isupper()):
+            return None  # made by a function (`r = requests.get(url)`), not a class
+        cls = self._qualify(made.func)
         if not cls or cls.partition(".")[0] in sys.stdlib_module_names:
             return None
         method = self._function_summary(f"{cls}.{func.attr}")
