@@ -346,7 +346,34 @@ def _forwards(body: _BodySyntax, params: tuple[str, ...], qualify) -> list[tuple
                 break
             if isinstance(arg, ast.Name) and arg.id in whole:
                 out.append((arg.id, callee, position, arg))
+            elif (last := _appended_parameter(arg, whole)) is not None:
+                out.append((last.id, callee, position + BUILT, last))
     return out
+
+
+# A position of FunctionSummary.forwards marked so: the argument there is the parameter appended
+# to text of the function's own (`open(UPLOAD_DIR + name, "w")`), not the parameter whole. Only a
+# rule for which that prefix changes nothing (a path: `../` still climbs out) reads such an entry.
+BUILT = "+"
+
+
+def _appended_parameter(arg: ast.expr, params: set[str]) -> ast.Name | None:
+    """The parameter `arg` ends with, after pieces that hold no parameter: `UPLOAD_DIR + name`,
+    `f"{BASE}/{name}"`, `os.path.join(BASE, name)`."""
+    if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Add):
+        pieces = [arg.left, arg.right]
+    elif isinstance(arg, ast.JoinedStr) and arg.values and isinstance(arg.values[-1], ast.FormattedValue):
+        pieces = [v.value if isinstance(v, ast.FormattedValue) else v for v in arg.values]
+    elif isinstance(arg, ast.Call) and astutil.dotted(arg.func) in ("os.path.join", "posixpath.join") and arg.args and not arg.keywords:
+        pieces = list(arg.args)
+    else:
+        return None
+    last, before = pieces[-1], pieces[:-1]
+    if not (isinstance(last, ast.Name) and last.id in params):
+        return None
+    if any(isinstance(n, ast.Name) and n.id in params for piece in before for n in astutil.walk(piece)):
+        return None
+    return last
 
 
 def _checked_forwards(calls: list[tuple[str, str, str, ast.Name]], loads: Mapping[int, object]) -> tuple[tuple[str, str, str, frozenset[str]], ...]:

@@ -6,6 +6,7 @@ import ast
 
 from secure_ls.engine import astutil, taint
 from secure_ls.engine.model import Confidence, Severity
+from secure_ls.engine.summaries import BUILT
 from secure_ls.rules._support import path_tests, served_files, strings, web
 from secure_ls.rules._support import taint_sinks as ts
 from secure_ls.rules.base import Example, Rule, code
@@ -669,7 +670,9 @@ class PathTraversal(Rule):
                 return
 
     def visit_Forwarded(self, node: ast.Call, callee: str, position: str, target: ast.expr, ctx) -> None:
-        # `read_file(request.args["name"])` where `def read_file(path): return open(path).read()`
+        # `read_file(request.args["name"])` where `def read_file(path): return open(path).read()`,
+        # or `open(UPLOAD_DIR + name)` inside: the name still climbs out with `../`
+        position = position.removesuffix(BUILT)
         if any(position == str(index) or position in names for index, names in _SINKS.get(callee, ())):
             self._check(node, target, callee, ctx)
 

@@ -74,3 +74,36 @@ def test_a_helper_of_another_module_called_through_its_module_name_forwards(tmp_
     )
     found = [(f["path"], f["rule"]) for f in check_json(".", "--no-cache", cwd=tmp_path).findings()]
     assert ("core/views.py", "SLS102") in found
+
+
+HELPERS = """
+import os
+import re
+
+UPLOAD_DIR = "pastes/"
+
+
+def save(filename, text):
+{check}    with open({path}, "w") as f:
+        f.write(text)
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "check", "reported"),
+    [
+        ("UPLOAD_DIR + filename", "", True),
+        ('f"{UPLOAD_DIR}/{filename}"', "", True),
+        ("os.path.join(UPLOAD_DIR, filename)", "", True),
+        ("UPLOAD_DIR + filename", '    if not re.fullmatch(r"[A-Za-z0-9_-]+", filename):\n        raise ValueError(filename)\n', False),
+        ("UPLOAD_DIR + os.path.basename(filename)", "", False),
+    ],
+    ids=["prefix", "f-string", "join", "checked-first", "base-name"],
+)
+def test_a_helper_that_appends_its_parameter_to_its_own_folder_hands_the_path_on(tmp_path, path, check, reported):
+    # `helpers.save(request.args["f"], ...)` where save opens UPLOAD_DIR + filename: the client's
+    # `../` climbs out of the folder just as if it were opened whole
+    views = VIEWS.format(imports="from core import helpers", call="helpers.save").replace('("ps " + request.args["pid"])', '(request.args["f"], "x")')
+    write(tmp_path, {"core/__init__.py": "", "core/helpers.py": HELPERS.format(check=check, path=path), "core/views.py": views})
+    found = [(f["path"], f["rule"]) for f in check_json(".", "--no-cache", "--select", "SLS110", cwd=tmp_path).findings()]
+    assert (("core/views.py", "SLS110") in found) is reported, found
