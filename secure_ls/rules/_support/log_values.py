@@ -28,17 +28,12 @@ def tainted_values(call: ast.Call, message: ast.expr, untrusted: Callable, ctx) 
     %r/!r (or None): `%s` arguments, f-string fields, `str.format()` fields, `%` operands, or the
     whole message built another way."""
     hits: list = []
+    fields = None
     if isinstance(message, ast.Constant) and isinstance(message.value, str) and len(call.args) > 1 and (ctx.call_name(call) or "").startswith("loguru."):
         # loguru's logger.info("... {} ...", value) formats with str.format: an argument no `{}` names is not printed
-        for arg, conversion, spec in logs.brace_arguments(message.value, call.args[1:]) or ():
-            if conversion in ("r", "a") or spec[-1:] in tuple("dfxXoeEgGn%"):
-                continue
-            part = untrusted(arg, ctx)
-            if part is not None:
-                hits.append((arg, part, None))
-        return hits
+        fields = logs.brace_arguments(message.value, call.args[1:]) or []
     # logger.info("... %s ...", value)
-    if isinstance(message, ast.Constant) and isinstance(message.value, str) and len(call.args) > 1:
+    elif isinstance(message, ast.Constant) and isinstance(message.value, str) and len(call.args) > 1:
         specs = logs.percent_specs(message.value)
         for index, arg in enumerate(call.args[1:]):
             if isinstance(arg, ast.Starred):
@@ -72,7 +67,8 @@ def tainted_values(call: ast.Call, message: ast.expr, untrusted: Callable, ctx) 
                     fix = Fix("Log the value with !r", (Edit(Span(at, at), "!r"),), safe=True)
             hits.append((value.value, part, fix))
         return hits
-    fields = logs.format_fields(message)
+    if fields is None:
+        fields = logs.format_fields(message)
     if fields is not None:
         # logger.info("... {} ... {!r}".format(a, b)): the values shown with str(), each
         for value, conversion, spec in fields:
