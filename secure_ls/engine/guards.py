@@ -209,15 +209,15 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         left, right = _case_folded(test.left), _case_folded(test.comparators[0])
         if isinstance(test.ops[0], ast.NotEq):
             positive = not positive
-        if isinstance(right, ast.Name) and isinstance(left, ast.Attribute):
-            left, right = right, left  # `current_user.id == user_id`
-        if isinstance(left, ast.Name) and (isinstance(right, ast.Constant) or origin is not None and isinstance(right, (ast.Name, ast.Attribute)) and origin(right).is_constant):
-            names.add(left.id)  # `x == "literal"` / `x == ALLOWED_VALUE`: x is that constant
-        elif isinstance(left, ast.Name) and origin is not None and (compared := shape_checks.safe_as_compared(origin(right))):
-            names.add(left.id)  # `x == "dir/" + basename(y)`: x is as safe as what it equals
+        # the name compared, and what with: `current_user.id == user_id` reads as `user_id == current_user.id`
+        name, other = (right, left) if isinstance(right, ast.Name) and isinstance(left, ast.Attribute) else (left, right)
+        if isinstance(name, ast.Name) and (isinstance(other, ast.Constant) or origin is not None and isinstance(other, (ast.Name, ast.Attribute)) and origin(other).is_constant):
+            names.add(name.id)  # `x == "literal"` / `x == ALLOWED_VALUE`: x is that constant
+        elif isinstance(name, ast.Name) and origin is not None and (compared := shape_checks.safe_as_compared(origin(other))):
+            names.add(name.id)  # `x == "dir/" + basename(y)`: x is as safe as what it equals
             sinks = compared
-        elif isinstance(left, ast.Name) and isinstance(right, ast.Attribute) and origin is not None and _own_value(origin(right)):
-            names.add(left.id)  # `user_id == current_user.id`: a field of a row the application holds (the log convention for stored values)
+        elif isinstance(name, ast.Name) and isinstance(other, ast.Attribute) and origin is not None and _own_value(origin(other)):
+            names.add(name.id)  # `user_id == current_user.id`: a field of a row the application holds (the log convention for stored values)
             sinks = LINE_SINKS
         elif _url_host(left, qualify, value_of) is not None and isinstance(right, (ast.Constant, ast.Name, ast.Attribute)):
             names.add(_url_host(left, qualify, value_of))
