@@ -4,6 +4,8 @@ audit tier)."""
 
 from __future__ import annotations
 
+from tests.engine.test_engine import rules
+
 from secure_ls.engine.analyzer import Engine
 
 ENGINE = Engine()
@@ -66,3 +68,14 @@ class Forward(tornado.web.RequestHandler):
     assert _confidences(code.replace('"&" if "?" in self._url else "?"', '"&"')) == ["high"]
     # the same choice made on another value says nothing of this start
     assert _confidences(code.replace('"?" in self._url', '"?" in self.request.uri')) == ["high"]
+
+
+def test_a_host_compared_with_a_named_allowed_host_fixes_the_redirect_whichever_side_it_is_on():
+    # `urlparse(target).netloc != ALLOWED_HOST` and `ALLOWED_HOST != urlparse(target).netloc` both
+    # refuse other hosts; undone: no check
+    code = (
+        "from urllib.parse import urlparse\nfrom flask import Flask, abort, redirect, request\n\napp = Flask(__name__)\nALLOWED_HOST = 'example.com'\n\n"
+        "@app.route('/go')\ndef go():\n    target = request.args['next']\n    if urlparse(target).netloc != ALLOWED_HOST:\n        abort(400)\n    return redirect(target)\n"
+    )
+    assert "SLS120" not in rules(code)
+    assert "SLS120" in rules(code.replace("    if urlparse(target).netloc != ALLOWED_HOST:\n        abort(400)\n", ""))
