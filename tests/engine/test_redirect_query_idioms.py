@@ -79,3 +79,6 @@ def test_a_host_compared_with_a_named_allowed_host_fixes_the_redirect_whichever_
     )
     assert "SLS120" not in rules(code)
     assert "SLS120" in rules(code.replace("    if urlparse(target).netloc != ALLOWED_HOST:\n        abort(400)\n", ""))
+    # a host held in a local name, compared case-folded (khoj's get_next_url)
+    local = code.replace("    if urlparse(target).netloc != ALLOWED_HOST:", "    current = request.host.lower()\n    if urlparse(target).netloc.lower() != current:")
+    assert "current = request.host" in local and "SLS120" not in rules(local)
