@@ -15,8 +15,6 @@ from secure_ls.rules.base import Example, Rule, code
 _CONSTRUCTIONS = frozenset(
     {"wrap", "unwrap", "keywrap", "kw", "cmac", "omac", "siv", "ctr", "keystream", "block", "prf", "ff1", "ff3", "fpe", "milenage", "dukpt", "xts", "gcm", "ccm", "eax", "ocb", "kdf", "drbg"}
 )
-_ENCRYPTING = frozenset({"encrypt", "encrypt_and_digest"})
-_DECRYPTING = frozenset({"decrypt", "decrypt_and_verify"})
 _GCM_MESSAGE = (
     "No one-click fix: GCM draws a random nonce and produces a tag, and both must travel with the "
     "ciphertext (`ct, tag = cipher.encrypt_and_digest(data)`; store `cipher.nonce + tag + ct`) and be "
@@ -31,8 +29,9 @@ class EcbMode(Rule):
     Finds block ciphers used in ECB mode: `modes.ECB()` in `cryptography`,
     `AES.new(key, AES.MODE_ECB)` in PyCryptodome, and `AES.new(key)` with no
     mode, which is ECB in the old PyCrypto. Weak ciphers are left to SLS310.
-    A cipher only used to decrypt (reading data encrypted elsewhere) is
-    reported with medium confidence; ECB used on single blocks inside
+    A cipher only used to decrypt (reading data encrypted elsewhere, in a
+    format a vendor or protocol chose) is the audit tier: the weakness is
+    where the data is written; ECB used on single blocks inside
     another construction (functions named for key wrap, CMAC, CTR, ...,
     or for enciphering keys: `decrypt_key`, `encrypt_key`) is not reported,
     nor in a helper method its class only calls from such functions
@@ -263,14 +262,13 @@ class EcbMode(Rule):
             return
         fix = None
         hint = cipher == "AES" and self._encrypts(node, ctx)
-        uses = crypto.receiver_uses(node, ctx)
-        decrypt_only = bool(uses) and not uses & _ENCRYPTING and bool(uses & _DECRYPTING)
+        decrypt_only = crypto.only_decrypts(node, ctx)
         ctx.report(
             self,
             mode,
             "ECB mode encrypts equal blocks to equal ciphertext, leaking patterns: use MODE_GCM. " + (_GCM_MESSAGE if hint else ""),
             fix=fix,
-            confidence=Confidence.MEDIUM if decrypt_only else None,
+            confidence=Confidence.LOW if decrypt_only else None,
         )
 
     @staticmethod
@@ -284,7 +282,7 @@ class EcbMode(Rule):
         return _helper_of_constructions(node, ctx)
 
     def _encrypts(self, node: ast.Call, ctx) -> bool:
-        return bool(crypto.receiver_uses(node, ctx) & _ENCRYPTING)
+        return bool(crypto.receiver_uses(node, ctx) & crypto.ENCRYPTING)
 
 
 def _names_a_construction(scope: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> bool:

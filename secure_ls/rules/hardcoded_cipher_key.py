@@ -24,7 +24,10 @@ class HardcodedCipherKey(Rule):
     of which crypto library is installed) encrypts nothing and is not
     reported. Only the key given to the cipher counts: the arguments of a
     method called on it or on its result (`AESGCM(key).decrypt(nonce, ct,
-    None).decode("utf-8")`) are not keys.
+    None).decode("utf-8")`) are not keys. A cipher that is only asked to
+    decrypt (`AES.new(VENDOR_KEY, AES.MODE_ECB).decrypt(blob)`) reads data
+    someone else encrypted with a key they fixed (a vendor's quarantine or
+    firmware format): the audit tier.
 
     ## Why is this bad?
     A key in the source is in every copy of the repository, every package
@@ -160,7 +163,9 @@ class HardcodedCipherKey(Rule):
             key,
             f"{what} written in the code: anyone with the source can decrypt the data, and the key cannot be rotated. "
             "Load it at run time from a secret store or environment variable, and replace the exposed key.",
-            confidence=Confidence.LOW if ctx.in_test_code(key) else None,
+            # a cipher that only decrypts reads data someone else encrypted with that key (a vendor's fixed
+            # key for its file format): the audit tier, like any key of test code
+            confidence=Confidence.LOW if ctx.in_test_code(key) or crypto.only_decrypts(node, ctx) else None,
         )
 
 

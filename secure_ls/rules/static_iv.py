@@ -13,8 +13,6 @@ from secure_ls.rules.base import Example, Rule, code
 _CRYPTOGRAPHY_MODES = {"CBC": 16, "CFB": 16, "CFB8": 16, "OFB": 16, "CTR": 16, "GCM": 12}
 _STREAM_LIKE = frozenset({"CTR", "GCM", "AEAD", "MODE_CTR", "MODE_GCM", "MODE_EAX", "MODE_CCM", "MODE_OCB", "ChaCha20", "Salsa20", "ChaCha20_Poly1305"})
 _NONCE_CIPHERS = frozenset({"ChaCha20", "Salsa20", "ChaCha20_Poly1305", "XChaCha20"})
-_ENCRYPTING = frozenset({"encrypt", "encryptor", "encrypt_and_digest"})
-_DECRYPTING = frozenset({"decrypt", "decryptor", "decrypt_and_verify"})
 
 
 class StaticIv(Rule):
@@ -226,9 +224,9 @@ class StaticIv(Rule):
         length = crypto.literal_bytes_length(iv, ctx)
         if length is None and not isinstance(iv, (ast.Name, ast.Attribute)):
             return
-        if uses and not uses & _ENCRYPTING:
+        if uses and not uses & crypto.ENCRYPTING:
             return  # only decrypts: the data was encrypted elsewhere
-        encrypting_only = bool(uses & _ENCRYPTING) and not uses & _DECRYPTING
+        encrypting_only = bool(uses & crypto.ENCRYPTING) and not uses & crypto.DECRYPTING
         fix = None
         if encrypting_only:
             literal = crypto.local_literal_assignment(iv, ctx)

@@ -276,3 +276,15 @@ def share():
 """
     assert _confidence(web, "SLS303") == ["medium"]
     assert _confidence(network.replace('data["mac"] == mac', 'data["hmac"] == hmac').replace("mac, driver)", "hmac, driver)"), "SLS303")
+
+
+def test_a_cipher_that_only_decrypts_a_vendors_format_is_the_audit_tier():
+    # A fixed key and ECB that only read a file another program wrote (a vendor's quarantine or
+    # firmware format) are the audit tier; the same cipher asked to encrypt stays reported
+    code = (
+        "from Crypto.Cipher import AES\n\n"
+        "def read_backup(blob):\n    cipher = AES.new(b'0123456789abcdef', AES.MODE_ECB)\n    return cipher.decrypt(blob)\n"
+    )
+    assert _confidence(code, "SLS315") == ["low"] and _confidence(code, "SLS311") == ["low"]
+    encrypting = code.replace("cipher.decrypt(blob)", "cipher.encrypt(blob)")
+    assert _confidence(encrypting, "SLS315") == ["medium"] and _confidence(encrypting, "SLS311") == ["high"]

@@ -81,6 +81,19 @@ def local_literal_assignment(node: ast.expr, ctx) -> ast.expr | None:
     return value
 
 
+# What a cipher object is asked to do (PyCryptodome's `encrypt`, cryptography's `encryptor()`, ...).
+ENCRYPTING = frozenset({"encrypt", "encryptor", "encrypt_and_digest"})
+DECRYPTING = frozenset({"decrypt", "decryptor", "decrypt_and_verify"})
+
+
+def only_decrypts(call: ast.Call, ctx) -> bool:
+    """Whether the cipher `call` makes is only ever asked to decrypt (receiver_uses): it reads data
+    written in a format someone else chose (a vendor's file, a protocol's media), which this
+    program cannot change by itself."""
+    uses = receiver_uses(call, ctx)
+    return bool(uses & DECRYPTING) and not uses & ENCRYPTING
+
+
 def receiver_uses(call: ast.Call, ctx) -> set[str]:
     """Method names called on the object `call` creates: directly
     (`AES.new(...).encrypt(x)`) or through the local name it is assigned to."""
