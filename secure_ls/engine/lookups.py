@@ -175,6 +175,10 @@ def _managed_model(node: ast.expr) -> ast.expr | None:
     return None
 
 
+def _calls(call: ast.Call, method: str) -> bool:
+    return isinstance(call.func, ast.Attribute) and call.func.attr == method
+
+
 def _is_equality(node: ast.expr) -> bool:
     return isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], ast.Eq)
 
@@ -182,7 +186,7 @@ def _is_equality(node: ast.expr) -> bool:
 def _exact_keys(value: ast.Call, value_of=None) -> frozenset[str]:
     """The names the query (down its chain of calls) compares a field with for equality:
     `Model.field == K`, `field=K`, `field__exact=K`, `field__iexact=K`, and with `value_of` (a
-    local name's one value) the keywords a dict spells (`kwargs = {field: K}`, `filter_by(**kwargs)`)."""
+    local name's one value) the keywords a dict spells for SQLAlchemy's `filter_by(**kwargs)` (`kwargs = {field: K}`)."""
     keys: set[str] = set()
     call: ast.expr = value
     while isinstance(call, ast.Call):
@@ -192,10 +196,13 @@ def _exact_keys(value: ast.Call, value_of=None) -> frozenset[str]:
                 keys.update(b.id for a, b in (sides, sides[::-1]) if isinstance(a, ast.Attribute) and isinstance(b, ast.Name))
         exact = (k for k in call.keywords if k.arg and ("__" not in k.arg or k.arg.endswith(("__exact", "__iexact"))))
         keys.update(k.value.id for k in exact if isinstance(k.value, ast.Name))
-        for spread in (k.value for k in call.keywords if k.arg is None and isinstance(k.value, ast.Name) and value_of is not None):
+        spreads = [k.value for k in call.keywords if k.arg is None and isinstance(k.value, ast.Name)] if value_of is not None and _calls(call, "filter_by") else []
+        for spread in spreads:
             spelled = value_of(spread)
             if isinstance(spelled, ast.Dict) and all(isinstance(key, ast.Name) for key in spelled.keys):
-                keys.update(v.id for v in spelled.values if isinstance(v, ast.Name))  # `{field: K}`: the field is the caller's choice, never a lookup
+                # `{field: K}` for SQLAlchemy's filter_by, which takes column names only: K equals that column
+                # (not Django's filter, where the name may hold a lookup such as `title__icontains`)
+                keys.update(v.id for v in spelled.values if isinstance(v, ast.Name))
         call = call.func.value if isinstance(call.func, ast.Attribute) else call.func
     return frozenset(keys)
 

@@ -258,3 +258,14 @@ def test_a_value_equal_to_a_field_of_the_applications_own_row_is_that_field():
         "    if current_user.id == user_id:\n        log.info('listing systems of %s', user_id)\n"
     )
     _quiet_until_undone("SLS704", code, "current_user.id == user_id", "other == user_id")
+
+
+def test_keywords_spelled_as_a_dict_match_exactly_only_in_sqlalchemys_filter_by():
+    # `filter_by(**{field: value})` compares a column with the value; Django's `filter(**...)` may be
+    # handed a lookup (`slug__icontains`), which matches rows that only contain the client's text
+    code = (
+        "import logging\nfrom flask import abort, request\n\nfrom app.models import Tag, db\n\nlog = logging.getLogger(__name__)\n\n"
+        "def find(field):\n    value = request.args['q']\n    kwargs = {field: value}\n"
+        "    tag = db.query(Tag).filter_by(**kwargs).first()\n    if tag is None:\n        abort(404)\n    log.info('found %s', value)\n"
+    )
+    _quiet_until_undone("SLS704", code, "db.query(Tag).filter_by(**kwargs)", "Tag.objects.filter(**kwargs)")
