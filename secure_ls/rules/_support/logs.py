@@ -142,23 +142,17 @@ def format_fields(message: ast.expr) -> list[tuple[ast.expr, str | None, str]] |
     if any(isinstance(a, ast.Starred) for a in message.args) or any(k.arg is None for k in message.keywords):
         return None
     keywords = {k.arg: k.value for k in message.keywords}
-    try:
-        parsed = list(string.Formatter().parse(template))
-    except ValueError:
+    fields = _template_fields(template)
+    if fields is None:
         return None
     out: list[tuple[ast.expr, str | None, str]] = []
-    automatic = 0
-    for _, name, spec, conversion in parsed:
-        if name is None:
-            continue
-        if name == "":
-            name, automatic = str(automatic), automatic + 1
-        if "{" in (spec or ""):
+    for key, conversion, spec in fields:
+        if "{" in spec:
             return None
-        if name.isdigit() and int(name) < len(message.args):
-            out.append((message.args[int(name)], conversion, spec or ""))
-        elif name in keywords:
-            out.append((keywords[name], conversion, spec or ""))
+        if isinstance(key, int) and key < len(message.args):
+            out.append((message.args[key], conversion, spec))
+        elif key in keywords:
+            out.append((keywords[key], conversion, spec))  # type: ignore[index]
         else:
             return None
     return out
@@ -169,26 +163,38 @@ def brace_arguments(template: str, args: list[ast.expr]) -> list[tuple[ast.expr,
     positional argument a `{}`/`{0}` field prints, with its conversion and format spec (an argument
     no field names is not printed). None when a field cannot be matched to one (`*args`, `{0.attr}`,
     a malformed template)."""
-    import string
-
-    try:
-        fields = [f for f in string.Formatter().parse(template) if f[1] is not None]
-    except ValueError:
+    fields = _template_fields(template)
+    if fields is None or any(isinstance(a, ast.Starred) for a in args):
         return None
     out = []
-    auto = 0
-    for _, name, spec, conversion in fields:
-        if any(isinstance(a, ast.Starred) for a in args):
-            return None
-        if name == "":
-            index, auto = auto, auto + 1
-        elif name.isdigit():
-            index = int(name)
-        else:
+    for key, conversion, spec in fields:
+        if isinstance(key, str):
             continue  # a keyword field (`{name}`): loguru's keyword arguments, or its record's `extra`
-        if index >= len(args):
+        if key >= len(args):
             return None
-        out.append((args[index], conversion, spec or ""))
+        out.append((args[key], conversion, spec))
+    return out
+
+
+def _template_fields(template: str) -> list[tuple[int | str, str | None, str]] | None:
+    """The replacement fields of a `str.format` template, in order: (the argument's position, `{}`
+    numbered automatically, or its name as written), conversion, format spec. None when the
+    template does not parse."""
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError:
+        return None
+    out: list[tuple[int | str, str | None, str]] = []
+    automatic = 0
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if name == "":
+            key: int | str = automatic
+            automatic += 1
+        else:
+            key = int(name) if name.isdigit() else name
+        out.append((key, conversion, spec or ""))
     return out
 
 
