@@ -419,8 +419,7 @@ def looked_up_key(value: ast.expr | None, origin, validator=None, value_of=None)
         and isinstance(value.func.value, (ast.Name, ast.Attribute, ast.Subscript))  # `store.data["watching"].get(key)`
     ):
         return None
-    table = origin(value.func.value).risk()
-    if table is not None and table.kind != UNKNOWN:
+    if not lookups.is_own_table(value.func.value, origin):
         return None  # a table the client (or a caller) filled can hold any key
     return frozenset({value.args[0].id}), ALL
 

@@ -306,5 +306,11 @@ def key_of_own_table_read(value: ast.expr, origin) -> str | None:
     `obj.table.get(K)` was found (guards.looked_up_key)."""
     if not (type(value) is ast.Subscript and isinstance(value.slice, ast.Name) and isinstance(value.value, ast.Attribute)):
         return None
-    table = origin(value.value).risk()
-    return value.slice.id if table is None or table.kind == UNKNOWN else None
+    return value.slice.id if is_own_table(value.value, origin) else None
+
+
+def is_own_table(table: ast.expr, origin) -> bool:
+    """Whether a mapping is the application's own: neither the client nor a caller filled it, so a
+    key found in it is one of the keys the application put there."""
+    held = origin(table).risk()
+    return held is None or held.kind == UNKNOWN
