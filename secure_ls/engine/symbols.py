@@ -170,8 +170,7 @@ class ModuleSymbols:
         if cached is None:
             cached = {name: Declaration(name, fields=fields) for name, fields in self.annotated_fields.items()}
             for name, typed in self.annotated_types.items():
-                typed_by = frozenset((f, self._qualify_dotted(d)) for f, d in typed if d.partition(".")[0] in self.imports)
-                enums = frozenset(f for f, d in typed if d in self.enum_classes)  # `type: StorageType`, an Enum of this module
+                typed_by, enums = self.annotated_classes(typed)
                 if typed_by or enums:
                     held = cached.get(name) or Declaration(name)
                     cached[name] = replace(held, fields=held.fields | enums, typed_by=typed_by)
@@ -342,6 +341,13 @@ class ModuleSymbols:
         """Whether the module's class `class_name`, or one of its bases the module defines, gives
         every response a type other than HTML (UnitSymbols.non_html_handlers)."""
         return any(c in self.non_html_handlers for c in (class_name, *self.ancestors(self.class_bases.get(class_name, ()))))
+
+    def annotated_classes(self, typed: frozenset[tuple[str, str]]) -> tuple[frozenset[tuple[str, str]], frozenset[str]]:
+        """Of a class's fields annotated with a class by name (declared_fields.annotated_classes):
+        those whose class the module imports, with its qualified name (Declaration.typed_by), and
+        those whose class is an Enum of the module (`type: StorageType`: one of its values)."""
+        imported = frozenset((f, self._qualify_dotted(d)) for f, d in typed if d.partition(".")[0] in self.imports)
+        return imported, frozenset(f for f, d in typed if d in self.enum_classes)
 
     def _qualify_dotted(self, dotted: str) -> str:
         head, dot, rest = dotted.partition(".")
@@ -780,8 +786,8 @@ def declarations(trees: list[ast.Module], module: ModuleSymbols, wanted: frozens
                 enum = is_enum_class(stmt)
                 form_fields = declared_fields.inherited_typed_fields(stmt, classes)
                 typed = declared_fields.annotated_classes(stmt)
-                typed_by = frozenset((f, module._qualify_dotted(d)) for f, d in typed if d.partition(".")[0] in module.imports)
-                fields |= frozenset(f for f, d in typed if d in module.enum_classes)  # an Enum of this module
+                typed_by, enums = module.annotated_classes(typed)
+                fields |= enums
                 if fields or enum or form_fields or typed_by:
                     out[stmt.name] = Declaration(stmt.name, fields=fields, enum=enum, form_fields=form_fields, typed_by=typed_by)
     for name in module.dependency_aliases | module.factory_aliases():
