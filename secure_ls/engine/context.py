@@ -204,7 +204,7 @@ class UnitContext:
         only this (docs/architecture.md lists them). Test code is:
 
         - a file whose path says so: a `test/`, `tests/` or `testing/` folder (or `unittests/`,
-          `integration_tests/` and the like),
+          `integration_tests/` and the like, and a top-level `<project>_tests/` package),
           `test_*.py`, `*_test.py`, `*_tests.py`, `conftest.py`;
         - a file that imports a test framework (pytest, unittest, nose, hypothesis);
         - code inside a function or class whose name says so: `test*`, `_test*`,

@@ -87,6 +87,14 @@ class AssertUsedForValidation(Rule):
                     assert all(isinstance(p, Permission) for p in permissions)
                     self.permissions.extend(permissions)
         """),
+        # what a value may be, anonymous users included: a type contract, not an access check
+        code("""
+            from django.contrib.auth import get_user_model
+
+            def real_user_or_none(user):
+                assert user is None or user.is_anonymous or isinstance(user, get_user_model())
+                return user if user and not user.is_anonymous else None
+        """),
         # object identity (a pending socket read), not a check of the data's content
         code("""
             import socket
@@ -504,11 +512,14 @@ _TYPE_CHECKS = frozenset({"isinstance", "issubclass", "callable", "hasattr"})
 
 def _is_type_check(test: ast.expr, ctx) -> bool:
     """`isinstance(p, Permission)`, `all(isinstance(p, Permission) for p in permissions)`, and
-    `not`/`and`/`or` of them: what type a value has, not who may act."""
+    `not`/`and`/`or` of them: what type a value has, not who may act. An `or` with one type test
+    among its alternatives (`user is None or is_anonymous(user) or isinstance(user, User)`) lists
+    what a value may be, anonymous users included: a type contract, not an access check."""
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         return _is_type_check(test.operand, ctx)
     if isinstance(test, ast.BoolOp):
-        return all(_is_type_check(value, ctx) for value in test.values)
+        tests = [_is_type_check(value, ctx) for value in test.values]
+        return any(tests) if isinstance(test.op, ast.Or) else all(tests)
     if isinstance(test, ast.Call) and ctx.call_name(test) in ("all", "any") and len(test.args) == 1 and isinstance(test.args[0], ast.GeneratorExp):
         return _is_type_check(test.args[0].elt, ctx)
     return isinstance(test, ast.Call) and ctx.call_name(test) in _TYPE_CHECKS

@@ -154,7 +154,7 @@ class HardcodedTempPath(Rule):
             """),
             fixed=None,
             where="path",
-            says="Fixed path `/tmp/spool_",
+            says="Predictable path `/tmp/spool_{}.bin`",
         ),
         Example(
             code("""
@@ -187,7 +187,7 @@ class HardcodedTempPath(Rule):
             """),
             fixed=None,
             where="path",
-            says="Fixed path `/var/tmp/{}.log` in a directory every user can write to",
+            says="Predictable path `/var/tmp/{}.log` in a directory every user can write to",
         ),
         Example(
             code("""
@@ -217,10 +217,11 @@ class HardcodedTempPath(Rule):
         for arg in candidates:
             path = self._temp_literal(arg, ctx)
             if path is not None and not _holds_unguessable_part(arg, ctx):
+                kind = "Fixed" if _is_one_literal(arg, ctx) else "Predictable"
                 ctx.report(
                     self,
                     arg,
-                    f"Fixed path `{path}` in a directory every user can write to: another user can create it (or a symlink) first. Use tempfile.mkstemp(), NamedTemporaryFile() or TemporaryDirectory().",
+                    f"{kind} path `{path}` in a directory every user can write to: another user can create it (or a symlink) first. Use tempfile.mkstemp(), NamedTemporaryFile() or TemporaryDirectory().",
                     confidence=Confidence.LOW if ctx.in_test_code(node) else Confidence.MEDIUM,
                 )
 
@@ -246,6 +247,17 @@ class HardcodedTempPath(Rule):
 _UNGUESSABLE = frozenset(
     {"uuid.uuid4", "os.urandom", "secrets.token_hex", "secrets.token_urlsafe", "secrets.token_bytes", "secrets.randbits", "secrets.choice"}
 )
+
+
+def _is_one_literal(node: ast.expr, ctx, depth: int = 0) -> bool:
+    """`"/tmp/report.txt"`, directly or through a name assigned once: the message says "fixed";
+    a name built with a process id, a parameter or `random` is "predictable" instead."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.Name) and depth < 2:
+        values = ctx.assigned_values(node)
+        return len(values) == 1 and values[0] is not node and _is_one_literal(values[0], ctx, depth + 1)
+    return False
 
 
 def _holds_unguessable_part(node: ast.expr, ctx, depth: int = 0) -> bool:
