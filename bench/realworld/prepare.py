@@ -12,7 +12,7 @@ project is the source distribution, downloaded with pip.
 Only what secure-ls reads is extracted (Python files and dependency
 manifests): repositories also carry front-end assets and large fixtures, and
 some mirrors lack their largest files. A project's `vendored` folders (copies
-of other people's libraries it carries, such as `libs/`) are not extracted:
+of other people's libraries it carries, such as `libs/` or `src/thirdparty/`) are not extracted:
 the project's authors did not write them, and the measure is their code.
 """
 
@@ -50,7 +50,7 @@ def from_git(git_dir: Path, commit: str, into: Path, vendored: tuple[str, ...] =
     for entry in filter(None, listing.split("\0")):
         meta, _, path = entry.partition("\t")
         mode, kind, blob = meta.split()
-        if path.split("/", 1)[0] in vendored:
+        if any(path.startswith(folder.rstrip("/") + "/") for folder in vendored):  # `libs`, `src/thirdparty`
             continue
         if kind == "blob" and mode != "120000" and any(fnmatch.fnmatch(Path(path).name, p) for p in PATHSPECS):
             wanted.append((blob, path))
