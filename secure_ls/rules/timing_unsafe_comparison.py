@@ -324,6 +324,27 @@ class TimingUnsafeComparison(Rule):
                     return True
                 return False
         """),
+        # a mismatch only warns: nothing is granted or refused by it
+        code("""
+            import warnings
+
+            def use_session_secret(storage_secret, middleware):
+                parent_secret = str(middleware.kwargs["secret_key"])
+                if storage_secret is not None and storage_secret != parent_secret:
+                    warnings.warn("Ignoring storage_secret: the parent app has its own")
+                return parent_secret
+        """),
+        # ... or only cleans up the requester's own session, or picks a word for a log line
+        code("""
+            class Strategy:
+                def clean_partial_pipeline(self, token):
+                    self.storage.partial.destroy(token)
+                    if self.session_get("partial_pipeline_token") == token:
+                        self.session_pop("partial_pipeline_token")
+
+                def authorize(self, api_key, default_key):
+                    self.log.info("Using the %s API key", "default" if api_key == default_key else "custom")
+        """),
         # a pagination cursor is not worth guessing
         code("""
             def more(next_token, params):
@@ -624,7 +645,7 @@ class TimingUnsafeComparison(Rule):
             return  # an f-string is a message, except as the expected `f"Bearer {token}"` of an Authorization header
         if any(isinstance(side, ast.Call) and isinstance(side.func, ast.Name) and side.func.id in ("len", "type", "id", "bool", "int") for side in (left, right)):
             return
-        if any(_parsed_uuid(side, ctx) for side in (left, right)):
+        if any(compared_values.parsed_uuid(side, ctx) for side in (left, right)):
             return  # `uuid.UUID(given) != obj.secret`: UUIDs compare as 128-bit numbers, not text
         if isinstance(ctx.statement(node), ast.Assert):
             return
@@ -633,7 +654,7 @@ class TimingUnsafeComparison(Rule):
         if any(compared_values.one_element(side) or compared_values.typed_as_object(side, ctx) for side in (left, right)):
             return  # `token[-1] == token[0]`: one character; `signature: ModelSignature`: an object's own `==`
         secret = self._secret_side(left, ctx) or self._secret_side(right, ctx)
-        if secret is None or _builds_expression(node, ctx) or _in_equality_method(node, ctx):
+        if secret is None or compared_uses.builds_expression(node, ctx) or compared_uses.in_equality_method(node, ctx):
             return
         if not any(compared_origins.may_come_from_client(side, ctx) for side in (left, right)):
             return  # both sides are the server's own values: nobody can time a guess
@@ -656,6 +677,8 @@ class TimingUnsafeComparison(Rule):
             return  # `if token != self.token: self.token = token`: a change noticed, not a guess checked
         if compared_uses.removes_matches(node, ctx) or compared_uses.keeps_the_others(node, ctx):
             return  # `pending = [p for p in pending if p.token != token]`: entries dropped or copied, nothing answered
+        if compared_uses.only_warns_or_forgets(node, ctx):
+            return  # `if given != configured: warn("ignored")`, `if stored == token: session.pop(KEY)`: nothing granted
         if compared_uses.recorded_as_data(node, ctx) or compared_values.round_trip(left, right, ctx):
             return  # `current = (row.token == mine)` shown, never tested; `b64encode(b64decode(key)) != key`: a format check
         if _hashes_the_guess(left, ctx) or _hashes_the_guess(right, ctx) or compared_values.match_refused(node, ctx):
@@ -754,33 +777,10 @@ def _own_fields(left: ast.expr, right: ast.expr, ctx) -> bool:
     return not any(compared_origins.may_come_from_client(side, ctx, kinds=(taint.UNTRUSTED,)) for side in sides)
 
 
-def _builds_expression(node: ast.Compare, ctx) -> bool:
-    """`query.filter(Model.api_key == key)`, `and_(a == b, ...)`: the comparison is an argument,
-    an expression handed to a query builder, not a test the program branches on."""
-    child = node
-    for parent in ctx.ancestors(node):
-        if isinstance(parent, ast.Call):
-            return child is not parent.func
-        if isinstance(parent, ast.BinOp) and isinstance(parent.op, (ast.BitAnd, ast.BitOr)) or isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Invert):
-            return True  # `filters & (Model.digest == d)`: `&`, `|` and `~` of comparisons build a query
-        if isinstance(parent, (ast.keyword, ast.BoolOp, ast.UnaryOp)):
-            child = parent
-            continue
-        return False
-    return False
 
 
-def _in_equality_method(node: ast.Compare, ctx) -> bool:
-    """`def __eq__(self, other): return self.token == other.token` compares two objects."""
-    function = ctx.enclosing_function(node)
-    return function is not None and function.name in ("__eq__", "__ne__")
 
 
-def _parsed_uuid(node: ast.expr, ctx) -> bool:
-    """`uuid.UUID(text)`, or a name every value of which is one: a UUID object, whose `==`
-    compares the numbers, so its time says nothing about how many characters matched."""
-    values = ctx.assigned_values(node) if isinstance(node, ast.Name) else (node,)
-    return bool(values) and all(isinstance(v, ast.Call) and ctx.call_name(v) == "uuid.UUID" for v in values)
 
 
 def _is_constant_name(node: ast.expr) -> bool:

@@ -7,6 +7,10 @@ in its place (`pending = [p for p in pending if p.token != token]`).
 another list (`for r in records: if r.content != token: kept.append(r)`).
 `recorded_as_data(node, ctx)`: a result kept in a name that is only shown or stored
 (`current = (row["token"] == mine)` then `{"current": current}`), never tested.
+`builds_expression(node, ctx)`: an argument of a query builder (`filter(Model.key == key)`), no test.
+`in_equality_method(node, ctx)`: inside `__eq__`/`__ne__`, comparing two objects.
+`only_warns_or_forgets(node, ctx)`: the test of an `if` whose one branch only prints, logs, warns
+or drops entries (`session.pop(KEY)`), or of a choice of words for a log message.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine import astutil
+from secure_ls.rules._support import logs
 
 
 def removes_matches(node: ast.Compare, ctx) -> bool:
@@ -127,3 +132,61 @@ def _only_put_in_data(read: ast.Name, ctx) -> bool:
     if isinstance(parent, ast.Dict):
         return any(value is read for value in parent.values)
     return isinstance(parent, ast.FormattedValue) and parent.value is read
+
+
+
+def only_warns_or_forgets(node: ast.Compare, ctx) -> bool:
+    """The comparison decides only whether a message is printed, logged or warned, or whether
+    entries are dropped: the test (alone, or a conjunct of the `and`) of an `if` with no `else`
+    whose branch only makes such calls (`if given != configured: warn("ignored")`; `if
+    session.get(KEY) == token: session.pop(KEY)`, a clean-up), or of a choice between two
+    constants passed straight to such a call (`log.info("%s key", "default" if key == default
+    else "custom")`). Nothing is granted or refused by it, so its time answers no guess."""
+    test: ast.AST = node
+    parent = ctx.parent(node)
+    if isinstance(parent, ast.IfExp) and parent.test is node:
+        call = ctx.parent(parent)
+        constants = all(isinstance(branch, ast.Constant) for branch in (parent.body, parent.orelse))
+        return constants and isinstance(call, ast.Call) and parent in call.args and _warns(call, ctx)
+    if isinstance(parent, ast.BoolOp) and isinstance(parent.op, ast.And) and node in parent.values:
+        test, parent = parent, ctx.parent(parent)
+    if not (isinstance(parent, ast.If) and parent.test is test and parent.body and not parent.orelse):
+        return False
+    return all(
+        isinstance(stmt, ast.Delete) or isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and (_warns(stmt.value, ctx) or _forgets(stmt.value))
+        for stmt in parent.body
+    )
+
+
+def _warns(call: ast.Call, ctx) -> bool:
+    """`print(...)`, `warnings.warn(...)`, `logger.warning(...)`, or a helper named for warning (`warn_once(...)`)."""
+    if (ctx.call_name(call) or "") in ("print", "warnings.warn") or logs.is_logging_call(call, ctx):
+        return True
+    return "warn" in astutil.last_name(call.func).lower()
+
+
+def _forgets(call: ast.Call) -> bool:
+    """`session.pop(KEY)`, `self.session_pop(KEY)`, `pending.discard(token)`: an entry dropped."""
+    name = astutil.last_name(call.func)
+    return name in ("pop", "remove", "discard") or name.endswith("_pop")
+
+
+def builds_expression(node: ast.Compare, ctx) -> bool:
+    """`query.filter(Model.api_key == key)`, `and_(a == b, ...)`: the comparison is an argument,
+    an expression handed to a query builder, not a test the program branches on."""
+    child = node
+    for parent in ctx.ancestors(node):
+        if isinstance(parent, ast.Call):
+            return child is not parent.func
+        if isinstance(parent, ast.BinOp) and isinstance(parent.op, (ast.BitAnd, ast.BitOr)) or isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Invert):
+            return True  # `filters & (Model.digest == d)`: `&`, `|` and `~` of comparisons build a query
+        if isinstance(parent, (ast.keyword, ast.BoolOp, ast.UnaryOp)):
+            child = parent
+            continue
+        return False
+    return False
+
+def in_equality_method(node: ast.Compare, ctx) -> bool:
+    """`def __eq__(self, other): return self.token == other.token` compares two objects."""
+    function = ctx.enclosing_function(node)
+    return function is not None and function.name in ("__eq__", "__ne__")

@@ -24,6 +24,7 @@ noticed to change).
 (`b64encode(b64decode(key)) != key`): a format check, nobody's guess.
 `match_refused(node, ctx)`: an `==` whose match raises (`if given == self.last_token: raise
 Replayed()`): the value it is compared with is refused, a spent or denied one.
+`parsed_uuid(node, ctx)`: `uuid.UUID(text)`: compared as a number, not character by character.
 `own_field(node)`, `copy_of_own_field(node, ctx)`: `self.access_token`, or a name given only such
 fields (`token = self.access_token`): the object's own value, then or now.
 """
@@ -418,3 +419,10 @@ def _respelled(node: ast.expr) -> ast.expr:
 
 
 _RESPELLINGS = frozenset({"replace", "lower", "upper", "strip", "lstrip", "rstrip", "casefold", "encode", "decode"})
+
+
+def parsed_uuid(node: ast.expr, ctx) -> bool:
+    """`uuid.UUID(text)`, or a name every value of which is one: a UUID object, whose `==`
+    compares the numbers, so its time says nothing about how many characters matched."""
+    values = ctx.assigned_values(node) if isinstance(node, ast.Name) else (node,)
+    return bool(values) and all(isinstance(v, ast.Call) and ctx.call_name(v) == "uuid.UUID" for v in values)
