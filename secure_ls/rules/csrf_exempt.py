@@ -26,8 +26,13 @@ _UNSAFE_HANDLERS = ("post", "put", "patch", "delete")
 # Single sign-on libraries' calls that complete a login or logout protocol from the identity
 # provider's message, which they verify themselves (the OAuth `state`, a SAML signature): their
 # endpoints must take the provider's cross-site POST, where a CSRF token cannot be sent.
-_SSO_COMPLETIONS = frozenset({"social_core.actions.do_complete"})
-_SSO_COMPLETION_METHODS = frozenset({"process_slo"})  # python3-saml's OneLogin_Saml2_Auth
+# LTI 1.3 (pylti1p3) is OpenID Connect too: the learning platform posts the login initiation and
+# then the signed launch (`id_token`) from its own site; `OIDCLogin` answers the first with a
+# fresh state and nonce, `get_launch_data()` verifies the second's signature, state and nonce.
+_SSO_COMPLETIONS = frozenset(
+    {"social_core.actions.do_complete", "pylti1p3.oidc_login.OIDCLogin", "pylti1p3.contrib.django.DjangoOIDCLogin", "pylti1p3.contrib.django.oidc_login.DjangoOIDCLogin"}
+)
+_SSO_COMPLETION_METHODS = frozenset({"process_slo", "get_launch_data"})  # python3-saml's OneLogin_Saml2_Auth, pylti1p3's MessageLaunch
 
 
 class CsrfExempt(Rule):
@@ -73,7 +78,8 @@ class CsrfExempt(Rule):
     A view that completes a single sign-on protocol with a library that
     verifies the identity provider's message itself (social-core's
     `do_complete`, which checks the OAuth `state`; python3-saml's
-    `process_slo`) is reported at low confidence: the provider posts to it
+    `process_slo`; pylti1p3's `OIDCLogin` and `MessageLaunch.get_launch_data()`, the two
+    LTI 1.3 steps a learning platform posts from its own site) is reported at low confidence: the provider posts to it
     from another site, so it cannot carry a CSRF token.
 
     A view that reads neither the logged-in user nor the session (nor logs

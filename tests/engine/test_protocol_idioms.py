@@ -32,6 +32,24 @@ def test_a_csrf_exempt_view_that_completes_single_sign_on_is_the_audit_tier():
         "    return redirect(url)\n"
     )
     _low_until_undone("SLS810", saml, "auth.process_slo(", "auth.finish(", "medium")
+    # LTI 1.3: the learning platform posts the login initiation, then the signed launch, from its own site
+    head = (
+        "from django.utils.decorators import method_decorator\nfrom django.views import View\n"
+        "from django.views.decorators.csrf import csrf_exempt\nfrom pylti1p3.message_launch import MessageLaunch\n"
+        "from pylti1p3.oidc_login import OIDCLogin\n\n@method_decorator(csrf_exempt, name='dispatch')\n"
+    )
+    login = head + (
+        "class Login(View):\n    def post(self, request):\n"
+        "        login = OIDCLogin(adapt(request), tool_config(), session_service=sessions(request))\n"
+        "        request.session['lti'] = True\n        return login.redirect(request.POST['target_link_uri'])\n"
+    )
+    _low_until_undone("SLS810", login, "login = OIDCLogin(", "login = Other(", "medium")
+    launch = head + (
+        "class Launch(View):\n    def post(self, request):\n"
+        "        launch = MessageLaunch(adapt(request), tool_config(), session_service=sessions(request))\n"
+        "        data = launch.get_launch_data()\n        request.session['lti_user'] = data['sub']\n        return redirect('/')\n"
+    )
+    _low_until_undone("SLS810", launch, "launch.get_launch_data()", "launch.data()", "medium")
 
 
 def test_an_assert_on_the_value_just_stored_is_judged_by_that_value():
