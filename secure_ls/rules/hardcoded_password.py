@@ -48,7 +48,9 @@ class HardcodedPassword(Rule):
     to the name, a field name like `"user_password"`), words joined by
     punctuation, also as a condition (`"sms_provider=ovh"`), format strings,
     URLs and paths, and rate limits (`"100000/day"`, a throttle rate kept
-    under the name of what it limits: `{"api_key": "1000/hour"}`). Test code (a module importing pytest/unittest, `test_*`
+    under the name of what it limits: `{"api_key": "1000/hour"}`), and keys a service publishes
+    to be embedded in clients (PostHog's `phc_...` project key, Stripe's `pk_live_...`
+    publishable key: they send events or start a payment, never read data). Test code (a module importing pytest/unittest, `test_*`
     functions, `Test*` classes) is not reported: its credentials are
     fixtures. Values with a recognisable provider format (AWS, GitHub,
     Stripe, ...) are reported by SLS202 instead, and framework signing keys
@@ -91,6 +93,11 @@ class HardcodedPassword(Rule):
                 if shared_secret is None or shared_secret == "generate":
                     return new_secret()
                 return shared_secret
+        """),
+        # keys made to be shipped in clients: they send events or start a payment, never read data
+        code("""
+            POSTHOG_PROJECT_API_KEY = "phc_hgJkUVJFYtmaJqrvf6CYN67TIQ8yhXAkWzUn9AMU4yX"
+            STRIPE_PUBLISHABLE_KEY = "pk_live_51HqLyjWDarjtT1zdp7dcQ8mRkT2vNbE"
         """),
         code("""
             LANGFUSE_SECRET_KEY = "sk-lf-..."
@@ -501,7 +508,7 @@ class HardcodedPassword(Rule):
         accepted = kind == "compare" and (
             value.strip().lower() in secrets.DEFAULT_CREDENTIALS or secrets.accepted_word(value, name) and _with_a_user_name(node, ctx)
         )
-        if secrets.placeholder(value, name) and not accepted or secrets.known_token(value):
+        if secrets.placeholder(value, name) and not accepted or secrets.known_token(value) or secrets.public_by_design(value):
             return
         if ctx.in_test_code(node):
             return

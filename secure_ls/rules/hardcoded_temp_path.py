@@ -12,7 +12,10 @@ _TEMP = re.compile(r"^(/tmp|/var/tmp|/dev/shm|/usr/tmp)(/|$)")
 # Folders of /tmp that the system makes at boot, owned by root and sticky, where X11 servers put
 # their sockets by convention (`/tmp/.X11-unix/X0`): a client must use that very path.
 _SYSTEM_SOCKET_DIRS = re.compile(r"^/tmp/\.(?:X11|ICE|font|XIM|Test)-unix(/|$)")
-# Functions that open, create, write or remove the path they are given: (positional indexes, keywords).
+# Functions that open, create or write the path they are given: (positional indexes, keywords).
+# Not those that only remove it (`os.remove`, `os.unlink`, `shutil.rmtree`): a link planted there
+# is removed itself, never its target, and rmtree does not follow links; the hazard is where the
+# path is created or opened, which is reported there.
 _FILE_OPERATIONS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "open": ((0,), ("file",)),
     "io.open": ((0,), ("file",)),
@@ -21,8 +24,6 @@ _FILE_OPERATIONS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "os.mkdir": ((0,), ("path",)),
     "os.makedirs": ((0,), ("name",)),
     "os.mkfifo": ((0,), ("path",)),
-    "os.remove": ((0,), ("path",)),
-    "os.unlink": ((0,), ("path",)),
     "os.rename": ((0, 1), ("src", "dst")),
     "os.replace": ((0, 1), ("src", "dst")),
     "os.symlink": ((0, 1), ("src", "dst")),
@@ -36,7 +37,6 @@ _FILE_OPERATIONS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "shutil.copyfile": ((1,), ("dst",)),
     "shutil.copytree": ((1,), ("dst",)),
     "shutil.move": ((1,), ("dst",)),
-    "shutil.rmtree": ((0,), ("path",)),
     "pathlib.Path": ((0,), ()),
     "pathlib.PosixPath": ((0,), ()),
     "logging.FileHandler": ((0,), ("filename",)),
@@ -59,7 +59,7 @@ class HardcodedTempPath(Rule):
     """
     ## What it does
     Finds fixed paths in shared temporary directories (`/tmp`, `/var/tmp`,
-    `/dev/shm`) passed to something that opens, creates, writes or removes a
+    `/dev/shm`) passed to something that opens, creates or writes a
     file: `open`, `os.*` file functions, `shutil` copies and moves,
     `pathlib.Path`, `os.path.join`, logging file handlers, `sqlite3.connect`,
     archive writers, and writing methods such as `DataFrame.to_csv` or
@@ -72,7 +72,9 @@ class HardcodedTempPath(Rule):
     reported, unlike Bandit's B108; neither is `dir="/tmp"` given to
     `tempfile` functions, which create unique names safely, nor a path in
     the X11 socket folders the system makes at boot (`/tmp/.X11-unix/X0`,
-    `/tmp/.ICE-unix`), owned by root, where an X server's clients must look. Test code is
+    `/tmp/.ICE-unix`), owned by root, where an X server's clients must look, nor a path only
+    removed (`os.remove`, `os.unlink`, `shutil.rmtree`): a link planted there is removed itself,
+    not its target, so the hazard is where the path is created, reported there. Test code is
     reported with low confidence.
 
     ## Why is this bad?
@@ -103,6 +105,16 @@ class HardcodedTempPath(Rule):
     methods = _WRITING_METHODS
 
     VALID = [
+        # only removed: a link planted there is removed itself, never its target
+        code("""
+            import os
+            import shutil
+
+            def cleanup():
+                if os.path.exists("/tmp/hostapd.conf"):
+                    os.remove("/tmp/hostapd.conf")
+                shutil.rmtree("/tmp/wifiphisher-cache", ignore_errors=True)
+        """),
         # the X server's socket, where X11 clients must look (a folder the system owns)
         code("""
             import os

@@ -297,6 +297,16 @@ TOKEN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _FAKE_TOKEN = re.compile(r"EXAMPLE|example|XXXX|xxxx|0{8}|1234567890|abcdef(?:ghij)?(?:0123|1234)|FAKE|fake|DUMMY|dummy|TEST|test")
 
 
+# Keys their service publishes by design, to be embedded in browsers and apps: they can only
+# send events or start a payment, never read an account's data (PostHog's project API key,
+# Stripe's publishable key).
+_PUBLIC_BY_DESIGN = re.compile(r"^(?:phc_[A-Za-z0-9]{20,}|pk_(?:live|test)_[A-Za-z0-9]{20,})$")
+
+
+def public_by_design(value: str) -> bool:
+    return bool(_PUBLIC_BY_DESIGN.match(value.strip()))
+
+
 def jwt_expired(token: str, now: float | None = None) -> bool:
     """A JSON Web Token whose payload's `exp` claim (seconds since the epoch) has passed: every
     verifier refuses it, so it authenticates no one any more. False when the payload cannot be
