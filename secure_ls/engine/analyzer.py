@@ -243,7 +243,8 @@ class Engine:
         non_html_bases = non_html_bases_imported(resolver, symbols)  # a Tornado API handler's base in another module
         patterns = regex_constants.known_patterns(resolver, symbols)  # `re.sub(self.LEGAL_NAME, ...)` of a base elsewhere
         # a notebook, a script, a migration: its own calls of its functions are all the calls
-        closed_world = bool(path) and path.endswith(".ipynb") or self._constructors.runs_alone(units)
+        notebook = bool(path) and path.endswith(".ipynb")
+        closed_world = notebook or self._constructors.runs_alone(units)
         # a serializer of the module that its objects only hand what they read from their own storage
         pickling = frozenset().union(*(s.pickling_methods for s in symbols))
         own_storage = own_storage_calls.own_storage_methods(
@@ -253,6 +254,7 @@ class Engine:
             previous is not None
             and symbols == previous.symbols
             and (previous.base.is_test_file, previous.base.closed_world, previous.base.own_storage_methods) == (test_file, closed_world, own_storage)
+            and previous.base.is_notebook == notebook
             and all(getattr(previous.base, name) is found for name, found in configurations.items())
             and previous.base.yaml_extensions_imported == yaml_imported
             and previous.base.non_html_bases_imported == non_html_bases
@@ -262,6 +264,7 @@ class Engine:
         base = ModuleSymbols.merge(symbols)
         base.is_test_file = test_file
         base.closed_world = closed_world
+        base.is_notebook = notebook
         base.own_storage_methods = own_storage
         for name, found in configurations.items():
             setattr(base, name, found)

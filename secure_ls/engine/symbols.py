@@ -136,6 +136,7 @@ class ModuleSymbols:
     knows_users: bool = False  # see UnitSymbols.knows_users
     is_test_file: bool = False  # set from the file's path: tests use secrets and asserts legitimately
     closed_world: bool = False  # a notebook: no other module imports it, so its own calls are all the calls
+    is_notebook: bool = False  # cells a user runs and watches (a hang is seen and interrupted)
     url_routes: object = None  # a Django project's URL configurations (engine/routes.Routes), when known
     log_formatting: object = None  # what its logging configurations escape (engine/logconfig.LogFormatting), when known
     cors_origins: object = None  # what its configuration gives flask-cors's CORS_ORIGINS (engine/corsconfig.CorsOrigins)

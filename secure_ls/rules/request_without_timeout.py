@@ -30,7 +30,9 @@ class RequestWithoutTimeout(Rule):
     are not reported: the timeout may be among them; neither are `urlopen`
     calls on a literal `data:` or `file:` URL. `urlopen` findings have
     medium confidence (scripts and command-line tools use it where a hang is
-    a nuisance, not an attack), test code low confidence. A call inside
+    a nuisance, not an attack), test code and notebooks low confidence (a
+    notebook's user runs the cell and watches it: a hang is seen and
+    interrupted, not a worker lost). A call inside
     `with eventlet.Timeout(5):` or `with gevent.Timeout(5):` is cut off by
     the green-thread timeout once the program's sockets are green (under
     `monkey_patch()` or the library's worker pool): low confidence.
@@ -205,7 +207,8 @@ class RequestWithoutTimeout(Rule):
             + (" unless the sockets are green (the green-thread Timeout around it only interrupts green I/O)" if bounded else "")
             + ": pass a timeout, e.g. timeout=10.",
             fix=Fix("Add timeout=10", (edit,), safe=False),
-            confidence=Confidence.LOW if bounded or ctx.in_test_code(node) else (Confidence.MEDIUM if name in _URLOPEN else Confidence.HIGH),
+            # in a notebook the user runs the cell and watches it: a hang is seen and interrupted
+            confidence=Confidence.LOW if bounded or ctx.in_test_code(node) or ctx.module.is_notebook else (Confidence.MEDIUM if name in _URLOPEN else Confidence.HIGH),
         )
 
 

@@ -102,3 +102,13 @@ def test_a_real_syntax_error_is_reported_by_cell(tmp_path):
     write(tmp_path, {"s.ipynb": notebook(code("x = 1"), markdown("text"), code("def f(:\n    pass"))})
     result = check("s.ipynb", cwd=tmp_path)
     assert "s.ipynb: cell 3, line 1, column " in result.out and "syntax error, not analysed" in result.out
+
+
+def test_a_request_without_a_timeout_is_the_audit_tier_in_a_notebook_only(tmp_path):
+    # the notebook's user runs the cell and watches it: a hang is seen and interrupted, no worker is lost
+    cell = "import requests\nimage = requests.get('https://example.com/cat.png').content\n"
+    write(tmp_path, {"demo.ipynb": notebook(code(cell)), "fetch.py": cell})
+    found = {(f["path"], f["rule"], f["confidence"]) for f in check_json(*AUDIT, ".", cwd=tmp_path).findings()}
+    assert ("demo.ipynb", "SLS604", "low") in found
+    assert ("fetch.py", "SLS604", "high") in found
+    assert {f["path"] for f in check_json(".", cwd=tmp_path).findings()} == {"fetch.py"}  # the default output
