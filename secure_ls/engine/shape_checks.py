@@ -41,7 +41,10 @@ PATH = sinks("path")
 # `\`, quote, `<`, `&`, `*` or `(` through. Whitespace may hold a line break (not safe in logs,
 # headers, command lines), and a UUID's `--` comments out the rest of an SQL statement.
 _SHAPES = sinks("path", "html", "xpath", "ldap")
-_CHECKING_CONVERSIONS = frozenset({"int", "uuid.UUID"})
+# Conversions that raise unless the text has a shape: a number or a UUID (`int` still takes spaces
+# and a line break around its digits), or one of a fixed set of names (pytz and zoneinfo accept
+# only the time zones of their database: `Europe/Paris`, in any case for pytz).
+_CHECKING_CONVERSIONS = {"int": _SHAPES, "uuid.UUID": _SHAPES, "pytz.timezone": ALL, "zoneinfo.ZoneInfo": ALL}
 
 
 def is_resolving(call: ast.AST, qualify) -> bool:
@@ -78,11 +81,13 @@ def _resolved_name(call: ast.Call) -> str | None:
 
 
 def checked_by_conversion(call: ast.expr, qualify) -> tuple[str, frozenset[str]] | None:
-    """`uuid.UUID(token)` or `int(page)` has returned (as a statement, or assigned): it would
-    have raised otherwise, so the name it parsed holds a number or a UUID's text."""
-    if not (isinstance(call, ast.Call) and qualify(call.func) in _CHECKING_CONVERSIONS and call.args and isinstance(call.args[0], ast.Name)):
+    """`uuid.UUID(token)`, `int(page)` or `pytz.timezone(name)` has returned (as a statement, or
+    assigned): it would have raised otherwise, so the name it parsed holds a number, a UUID's
+    text or a time zone's name."""
+    converted = _CHECKING_CONVERSIONS.get(qualify(call.func) or "") if isinstance(call, ast.Call) else None
+    if converted is None or not call.args or not isinstance(call.args[0], ast.Name):  # type: ignore[attr-defined]
         return None
-    return call.args[0].id, _SHAPES
+    return call.args[0].id, converted  # type: ignore[attr-defined]
 
 
 def safe_as_compared(compared: Origin) -> frozenset[str]:

@@ -71,6 +71,20 @@ class SessionTrustBoundary(Rule):
     methods = frozenset({"update", "setdefault"})
 
     VALID = [
+        # pytz refuses any name not in its time zone database: past the check, one of those names
+        code("""
+            import pytz
+            from django.http import HttpResponse, HttpResponseBadRequest
+
+            def set_timezone(request):
+                tz_name = request.POST.get("tz_name")
+                try:
+                    pytz.timezone(tz_name)
+                except pytz.exceptions.UnknownTimeZoneError:
+                    return HttpResponseBadRequest("Invalid timezone")
+                request.session["tz"] = tz_name
+                return HttpResponse()
+        """),
         # its only reader cleans it first, as the client's text: a URL check before the redirect
         code("""
             from django.utils.http import url_has_allowed_host_and_scheme
