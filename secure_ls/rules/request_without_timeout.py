@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import astutil
 from secure_ls.engine.context import keyword
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import config
+from secure_ls.rules._support import config, web
 from secure_ls.rules.base import Example, Rule, code
 
 _REQUESTS = frozenset(
@@ -23,7 +24,8 @@ class RequestWithoutTimeout(Rule):
     ## What it does
     Finds HTTP requests that can wait forever: `requests.get/post/put/
     patch/delete/head/options/request` (and the same methods of a
-    `requests.Session()` created in the same function) without a `timeout`
+    `requests.Session()` created in the same function, unless its `request` is
+    rebound with `functools.partial(session.request, timeout=...)`) without a `timeout`
     (or with `timeout=None`), `urllib.request.urlopen` without a timeout, and `httpx`
     functions with `timeout=None` (httpx otherwise applies a 5-second
     default, so a missing timeout there is fine). Calls passing `**kwargs`
@@ -63,6 +65,16 @@ class RequestWithoutTimeout(Rule):
     methods = _SESSION_METHODS
 
     VALID = [
+        # the session's `request`, which every method goes through, has the timeout bound in
+        code("""
+            from functools import partial
+            import requests
+
+            def login(user, password):
+                session = requests.Session()
+                session.request = partial(session.request, timeout=30)
+                return session.post("https://example.com/login", data={"user": user, "password": password})
+        """),
         code("""
             import requests
             r = requests.get("https://example.com", timeout=10)
@@ -236,7 +248,22 @@ def _is_session_method(node: ast.Call, ctx) -> bool:
     receiver = func.value
     if isinstance(receiver, ast.Name):
         values = ctx.assigned_values(receiver)
-        if len(values) != 1:
+        if len(values) != 1 or _timeout_bound(receiver.id, node, ctx):
             return False
         receiver = values[0]
     return isinstance(receiver, ast.Call) and ctx.call_name(receiver) in _SESSIONS
+
+
+def _timeout_bound(session: str, node: ast.Call, ctx) -> bool:
+    """`session.request = functools.partial(session.request, timeout=30)` in the same function:
+    every method of the session goes through `request`, so each call has that timeout."""
+    for stmt in astutil.walk(web.function_body(ctx, node)):
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.value, ast.Call)):
+            continue
+        target = stmt.targets[0]
+        if not (isinstance(target, ast.Attribute) and target.attr == "request" and isinstance(target.value, ast.Name) and target.value.id == session):
+            continue
+        timeout = keyword(stmt.value, "timeout")
+        if ctx.call_name(stmt.value) == "functools.partial" and timeout is not None and not (isinstance(timeout.value, ast.Constant) and timeout.value.value is None):
+            return True
+    return False
