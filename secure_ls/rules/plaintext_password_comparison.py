@@ -11,10 +11,16 @@ from secure_ls.engine.taint import Sink
 from secure_ls.rules._support import compared_values, naming, secrets, web
 from secure_ls.rules.base import Example, Rule, code
 
-# Words that make a comparison of two passwords a form check, not a login.
+# Words that make a comparison of two passwords a form check, not a login; `reset_password` holds
+# the reset flow's token or the new password being set, not the stored one.
 _FORM_CHECK_WORDS = frozenset(
-    {"confirm", "confirmation", "confirmed", "repeat", "repeated", "again", "retype", "retyped", "verify", "verification", "new", "old", "original", "previous", "prev", "current", "check", "match", "initial", "second", "other", "1", "2"}
+    {"reset", "confirm", "confirmation", "confirmed", "repeat", "repeated", "again", "retype", "retyped", "verify", "verification", "new", "old", "original", "previous", "prev", "current", "check", "match", "initial", "second", "other", "1", "2"}
 )
+def _retyped(word: str) -> bool:
+    """`re_password`, `repassword`, `repwd`: the password typed again, to confirm it."""
+    return word == "re" or word.startswith("re") and word[2:] in ("password", "passwd", "pass", "pwd", "pw")
+
+
 # Words that make the value a collection of passwords (`password_dict`, `survey_passwords`), or
 # of what describes them, not a password.
 _COLLECTION_WORDS = frozenset({"dict", "list", "map", "mapping", "set", "fields", "names", "keys", "vars", "variables", "passwords", "policy", "rules"})
@@ -46,7 +52,7 @@ def _is_plain_password(node: ast.expr) -> str | None:
     if not naming.is_named_like(name, naming.PASSWORD_WORDS):
         return None
     parts = naming.words(name)
-    if any(p in _FORM_CHECK_WORDS or p in _HASHED_WORDS or p in _COLLECTION_WORDS or p.isdigit() for p in parts):
+    if any(p in _FORM_CHECK_WORDS or p in _HASHED_WORDS or p in _COLLECTION_WORDS or p.isdigit() or _retyped(p) for p in parts):
         return None
     if any(w in "".join(parts) for w in ("hash", "digest", "crypt")):
         return None
@@ -79,7 +85,7 @@ class PlaintextPasswordComparison(Rule):
     with the matching function (`bcrypt.checkpw`, `user.check_password`,
     `check_password_hash`). No quick fix is offered: existing rows must be
     migrated to hashes. Form checks such as `password == confirm_password`
-    (or any two passwords that both come from the request; a new password
+    or `password != repassword` (or any two passwords that both come from the request; a new password
     against the `original_password` field), and collections
     (`password_dict != survey_passwords`), and a check that a new password
     came in before the branch hashes it (`if old.password != obj.password:
@@ -116,6 +122,17 @@ class PlaintextPasswordComparison(Rule):
     methods = _ROW_FINDERS | _SQL_RUNNERS
 
     VALID = [
+        # the password typed twice at a prompt, to confirm it
+        code("""
+            import getpass
+
+            def ask_password():
+                password = getpass.getpass("Password: ")
+                repassword = getpass.getpass("Password again: ")
+                if password != repassword:
+                    raise SystemExit("Passwords did not match")
+                return password
+        """),
         # the column holds hashes; the query is given the hash
         code("""
             import sqlite3
