@@ -37,7 +37,7 @@ def found_row_by(value: ast.expr | None, value_of=None) -> frozenset[str]:
     `Tag.objects.filter(slug=K).first()` (Django lookups other than exact matches excluded),
     `Request.visible(db).filter(Request.id == K).first()` (a model's own query, filtered by one
     of its columns); SQLAlchemy's look-up by primary key, `db.query(User).get(K)`,
-    `User.query.get(K)`, `session.get(User, K)`."""
+    `User.query.get(K)`, `session.get(User, K)`, and a CRUD base's, `User.get(db, object_id=K)`."""
     if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)):
         return frozenset()
     if value.func.attr == "get":
@@ -63,6 +63,8 @@ def _primary_key(call: ast.Call) -> frozenset[str]:
     which return None when no row has that primary key (Django's and peewee's `get` raise
     instead, and take keywords or comparisons, not a bare key)."""
     receiver = call.func.value  # type: ignore[attr-defined]
+    if call.args and astutil.last_name(call.args[0]) in _SESSION_NAMES and frameworks.is_model_class(receiver):
+        return _key_after_session(call)
     if call.keywords or not all(isinstance(a, ast.Name) for a in call.args):
         return frozenset()
     if len(call.args) == 1 and (
@@ -76,6 +78,20 @@ def _primary_key(call: ast.Call) -> frozenset[str]:
 
 # what SQLAlchemy sessions are called (`session.get(User, K)`; a mapping's get takes no class first)
 _SESSION_NAMES = frozenset({"session", "db", "db_session", "dbsession", "sess"})
+# how a model's own look-up by primary key names the key after the session
+_KEY_KEYWORDS = frozenset({"id", "object_id", "pk"})
+
+
+def _key_after_session(call: ast.Call) -> frozenset[str]:
+    """K of a model's own classmethod look-up by primary key, the session first (a CRUD base's
+    `ClientDetail.get(db, object_id=K)`, `User.get(db, K)`, which wrap `db.query(cls).get(K)`):
+    a row with that key, or None. Only a bare name is the key; other keywords (`config=...`) may follow."""
+    rest = call.args[1:]
+    keyed = [k.value for k in call.keywords if k.arg in _KEY_KEYWORDS]
+    keys = [*rest, *keyed]
+    if len(keys) != 1 or not isinstance(keys[0], ast.Name) or any(k.arg is None for k in call.keywords):
+        return frozenset()
+    return frozenset({keys[0].id})
 
 
 def _filters_by_column(node: ast.expr) -> bool:

@@ -100,8 +100,11 @@ def show(policy_id: str, db=Depends(get_db)):
         ("    if not Policy.get_by(db, field='id', value=policy_id):\n        raise HTTPException(status_code=404)", False),
         ("    service = PolicyService(db)\n    if not service.get_policy(policy_id):\n        raise HTTPException(status_code=404)", False),
         ("    if db.query(Policy).filter(Policy.id > policy_id).first() is None:\n        raise HTTPException(status_code=404)", True),  # no exact match
+        # a CRUD base's look-up by primary key, the session first, of a model the engine cannot read
+        ("    from crudlib import Client\n    if not Client.get(db, object_id=policy_id, config=None):\n        raise HTTPException(status_code=404)", False),
+        ("    from crudlib import Client\n    if not Client.get(db, object_id=policy_id, **options):\n        raise HTTPException(status_code=404)", True),
     ],
-    ids=["raw", "primary-key", "filtered-helper", "inherited-classmethod", "keywords-as-a-dict", "service-method", "range-filter"],
+    ids=["raw", "primary-key", "filtered-helper", "inherited-classmethod", "keywords-as-a-dict", "service-method", "range-filter", "crud-base", "unknown-keywords"],
 )
 def test_a_key_found_in_the_database_is_a_stored_key(tmp_path, body, reported):
     write(
