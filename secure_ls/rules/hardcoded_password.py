@@ -102,6 +102,7 @@ class HardcodedPassword(Rule):
         code("""
             LANGFUSE_SECRET_KEY = "sk-lf-..."
             USERADD_OPTIONS = {"passwd": "--password", "uid": "--uid"}
+            instance_token = "<s0><s1>"  # a language model's special tokens, not a credential
         """),
         # throttle rates named for what they limit
         code("""

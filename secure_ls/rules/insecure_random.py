@@ -15,7 +15,7 @@ _PURPOSE_WORDS = frozenset(
 # Words that say the random value is not a secret even next to a purpose word.
 _HARMLESS_WORDS = frozenset({"color", "colour", "delay", "sleep", "jitter", "backoff", "retry", "sample", "shuffle", "test", "demo", "example", "mock", "fake", "dummy", "index", "idx", "port", "weight", "percent", "probability", "chance", "count", "len", "length", "size", "type", "name", "label", "timeout", "interval",
                              # a MIME multipart boundary only has to differ from the body it separates
-                             "boundary"})
+                             "boundary", "username", "nickname", "title"})
 
 
 class InsecureRandom(Rule):
@@ -89,6 +89,16 @@ class InsecureRandom(Rule):
     calls = frozenset({"random."})
 
     VALID = [
+        # called a key, but only ever made part of a user name: where it goes says what it is
+        code("""
+            import random
+            import string
+
+            def dedupe(profiles):
+                for profile in profiles:
+                    random_key = "".join(random.choices(string.ascii_letters + string.digits, k=7))
+                    profile.username = f"{profile.username}_{random_key}"
+        """),
         # a random digit only picks where to cut a value the server sent: the secret is the server's
         code("""
             import random
@@ -612,7 +622,7 @@ class InsecureRandom(Rule):
         # names it. Ids count: a random session id is as secret as a token.
         candidate = names[0] if names else None
         if candidate is not None and any(p in _PURPOSE_WORDS for p in naming.words(candidate)):
-            return f"`{candidate}`"
+            return None if _only_goes_into_harmless(node, ctx) else f"`{candidate}`"
         return _destination(node, ctx)
 
     def _fix(self, node: ast.Call, function: str, ctx) -> Fix | None:
@@ -719,6 +729,19 @@ def _keeps_the_value(call: ast.Call, ctx) -> bool:
 
 def _sets_a_cookie(call: ast.Call) -> bool:
     return isinstance(call.func, ast.Attribute) and call.func.attr == "set_cookie"
+
+
+def _only_goes_into_harmless(node: ast.Call, ctx) -> bool:
+    """`random_key = "".join(random.choices(...))` then `profile.username = f"{name}_{random_key}"`:
+    whatever the name says, every read of it goes into a value stored under a name that says what
+    the value is (a user name, a label): where the value goes, not what it was called, is its purpose."""
+    stmt = ctx.statement(node)
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return False
+    function = ctx.enclosing_function(node)
+    reads = astutil.name_reads(function, stmt.targets[0].id) if function is not None else []
+    stored = [ctx.statement(read) for read in reads]
+    return bool(reads) and all(isinstance(s, ast.Assign) and len(s.targets) == 1 and _harmless(_stored_name(s.targets[0])) for s in stored)
 
 
 def _harmless(name: str | None) -> bool:

@@ -65,7 +65,7 @@ DEFAULT_CREDENTIALS = frozenset({"admin", "root", "guest", "password", "passwd",
 _PLACEHOLDER_SHAPES = re.compile(
     r"^(?:"
     r"[x*#.\-_•?]+"  # xxxx, ****, ...., ----
-    r"|<[^<>]*>"  # <your-key>
+    r"|(?:<[^<>]*>)+"  # <your-key>; "<s0><s1>", "<|endoftext|>": a language model's special tokens
     r"|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Z_][A-Z0-9_]*"  # ${VAR}, $(cmd), $VAR
     r"|\{\{[^}]*\}\}|\{[A-Za-z_][\w.]*\}|\[[^\]]*\]|\([a-z ]*\)"  # {{ var }}, {name}, [redacted], (snip)
     r"|%\(?[\w]*\)?s?%?"  # %s, %(name)s, %VAR%
