@@ -46,7 +46,8 @@ class RegexPartialValidation(Rule):
     (unless the class declares that field `strip=False` or
     `trim_whitespace=False`), a slug or int URL parameter, a value an earlier check of the function
     refused when it held a line feed (`if re.search(r"[\\s\\x00-\\x1f]",
-    host): return False`, `"\\n" in host`, `not host.isprintable()`), or one
+    host): return False`, `"\\n" in host`, `not host.isprintable()`) or that the matching branch
+    refuses first (`if re.search(r"[^a-z0-9.-]", host): return "suspicious"`), or one
     only compared until it is stripped right after the check (`name =
     name.strip()`), or one whose every later read is `int(value)` or
     `float(value)` (which ignore the newline: only the number goes on). A Django validator (a function of one value that raises
@@ -81,6 +82,17 @@ class RegexPartialValidation(Rule):
     calls = frozenset({"re.match", "re.search"})
 
     VALID = [
+        # the matching branch first refuses any value with a character outside the set, a line feed too
+        code("""
+            import re
+
+            def validate_host(fqdn):
+                if re.match(r"^([a-z0-9-]{1,63}\\.)+[a-z]{2,}$", fqdn):
+                    if re.search(r"[^a-zA-Z0-9.-]", fqdn):
+                        return "suspicious"
+                    return "valid"
+                return "invalid"
+        """),
         # Django form fields strip whitespace: a cleaned value cannot end with a newline
         code(r"""
             import re
@@ -588,6 +600,8 @@ def _cannot_end_in_newline(call: ast.Call, subject: ast.expr, ctx) -> bool:
     statement = ctx.statement(call)
     if newline_checks.refused_before(statement, subject, ctx) or newline_checks.stripped_after(statement, subject, ctx):
         return True
+    if newline_checks.refused_on_match(call, subject, ctx):
+        return True  # the matching branch first refuses any value with a line feed
     if newline_checks.converted_after(call, subject, ctx):
         return True  # only its number goes on: `int()` drops the newline
     parts = ctx.origin(subject).parts

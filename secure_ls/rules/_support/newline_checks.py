@@ -2,7 +2,8 @@
 
 `if re.search(r"[\\s\\x00-\\x1f]", host): return False` (or `"\\n" in host`, `not
 host.isprintable()`, `not re.fullmatch(r"[a-z.]+", host)`) ends the function for any value
-with a line feed in it, so a later `re.match(r"^[a-z.]+$", host)` cannot let one through.
+with a line feed in it, so a later `re.match(r"^[a-z.]+$", host)` cannot let one through; so
+does such a check first thing in the branch where the match succeeded (refused_on_match).
 """
 
 from __future__ import annotations
@@ -29,6 +30,17 @@ def refused_before(statement: ast.stmt, subject: ast.expr, ctx) -> bool:
         if _assigns(earlier, subject, ctx):
             return False
     return False
+
+
+def refused_on_match(call: ast.Call, subject: ast.expr, ctx) -> bool:
+    """`if re.match(r"^[a-z0-9.-]+$", host):` whose branch first refuses any value holding a line
+    feed (`if re.search(r"[^a-zA-Z0-9.-]", host): return "suspicious"`): the trailing newline `$`
+    lets by is caught before the matching value is accepted."""
+    statement = ctx.parent(call)
+    if not (isinstance(statement, ast.If) and statement.test is call and statement.body):
+        return False
+    first = statement.body[0]
+    return isinstance(first, ast.If) and ctx.always_leaves(first.body) and _true_for_newline(first.test, ctx.text(subject), ctx)
 
 
 def earlier_statements(statement: ast.stmt, ctx):
