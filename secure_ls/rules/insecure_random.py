@@ -653,8 +653,6 @@ class InsecureRandom(Rule):
         return Fix("Use the secrets module", (edit,), safe=True, imports=("import secrets",))
 
 
-
-
 # What a person types or holds to prove who they are, or what lets a holder in: sent through
 # another service (an SMS gateway, a mail API), it still reaches whoever must not predict it.
 # Anything else (a salt, a nonce, a request or device id, a captcha key) that only goes out in

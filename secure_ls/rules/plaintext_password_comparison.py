@@ -16,6 +16,8 @@ from secure_ls.rules.base import Example, Rule, code
 _FORM_CHECK_WORDS = frozenset(
     {"reset", "confirm", "confirmation", "confirmed", "repeat", "repeated", "again", "retype", "retyped", "verify", "verification", "new", "old", "original", "previous", "prev", "current", "check", "match", "initial", "second", "other", "1", "2"}
 )
+
+
 def _retyped(word: str) -> bool:
     """`re_password`, `repassword`, `repwd`: the password typed again, to confirm it."""
     return word == "re" or word.startswith("re") and word[2:] in ("password", "passwd", "pass", "pwd", "pw")

@@ -777,12 +777,6 @@ def _own_fields(left: ast.expr, right: ast.expr, ctx) -> bool:
     return not any(compared_origins.may_come_from_client(side, ctx, kinds=(taint.UNTRUSTED,)) for side in sides)
 
 
-
-
-
-
-
-
 def _is_constant_name(node: ast.expr) -> bool:
     """An ALL_CAPS name or attribute: a constant (an enum member, an event type); or a member
     of a class named in CamelCase (`SecretStrategy.custom`, a Django choices or Enum member)."""

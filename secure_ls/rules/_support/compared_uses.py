@@ -134,7 +134,6 @@ def _only_put_in_data(read: ast.Name, ctx) -> bool:
     return isinstance(parent, ast.FormattedValue) and parent.value is read
 
 
-
 def only_warns_or_forgets(node: ast.Compare, ctx) -> bool:
     """The comparison decides only whether a message is printed, logged or warned, or whether
     entries are dropped: the test (alone, or a conjunct of the `and`) of an `if` with no `else`
@@ -185,6 +184,7 @@ def builds_expression(node: ast.Compare, ctx) -> bool:
             continue
         return False
     return False
+
 
 def in_equality_method(node: ast.Compare, ctx) -> bool:
     """`def __eq__(self, other): return self.token == other.token` compares two objects."""
