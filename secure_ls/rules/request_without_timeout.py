@@ -202,7 +202,7 @@ class RequestWithoutTimeout(Rule):
                 return  # urlopen(url, data, timeout)
         else:
             return
-        if timeout is not None and not (isinstance(timeout.value, ast.Constant) and timeout.value.value is None):
+        if _sets_timeout(timeout):
             return
         if timeout is None and config.has_star_args(node):
             return
@@ -263,7 +263,11 @@ def _timeout_bound(session: str, node: ast.Call, ctx) -> bool:
         target = stmt.targets[0]
         if not (isinstance(target, ast.Attribute) and target.attr == "request" and isinstance(target.value, ast.Name) and target.value.id == session):
             continue
-        timeout = keyword(stmt.value, "timeout")
-        if ctx.call_name(stmt.value) == "functools.partial" and timeout is not None and not (isinstance(timeout.value, ast.Constant) and timeout.value.value is None):
+        if ctx.call_name(stmt.value) == "functools.partial" and _sets_timeout(keyword(stmt.value, "timeout")):
             return True
     return False
+
+
+def _sets_timeout(timeout: ast.keyword | None) -> bool:
+    """`timeout=10` (or any value but None): the call is bounded."""
+    return timeout is not None and not (isinstance(timeout.value, ast.Constant) and timeout.value.value is None)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine import astutil
-from secure_ls.rules._support import logs
+from secure_ls.rules._support import compared_values, logs
 
 
 def removes_matches(node: ast.Compare, ctx) -> bool:
@@ -141,19 +141,17 @@ def only_warns_or_forgets(node: ast.Compare, ctx) -> bool:
     session.get(KEY) == token: session.pop(KEY)`, a clean-up), or of a choice between two
     constants passed straight to such a call (`log.info("%s key", "default" if key == default
     else "custom")`). Nothing is granted or refused by it, so its time answers no guess."""
-    test: ast.AST = node
     parent = ctx.parent(node)
     if isinstance(parent, ast.IfExp) and parent.test is node:
         call = ctx.parent(parent)
         constants = all(isinstance(branch, ast.Constant) for branch in (parent.body, parent.orelse))
         return constants and isinstance(call, ast.Call) and parent in call.args and _warns(call, ctx)
-    if isinstance(parent, ast.BoolOp) and isinstance(parent.op, ast.And) and node in parent.values:
-        test, parent = parent, ctx.parent(parent)
-    if not (isinstance(parent, ast.If) and parent.test is test and parent.body and not parent.orelse):
+    decided = compared_values.deciding_if(node, ctx)
+    if decided is None or decided.orelse:
         return False
     return all(
         isinstance(stmt, ast.Delete) or isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and (_warns(stmt.value, ctx) or _forgets(stmt.value))
-        for stmt in parent.body
+        for stmt in decided.body
     )
 
 

@@ -24,6 +24,7 @@ noticed to change).
 (`b64encode(b64decode(key)) != key`): a format check, nobody's guess.
 `match_refused(node, ctx)`: an `==` whose match raises (`if given == self.last_token: raise
 Replayed()`): the value it is compared with is refused, a spent or denied one.
+`deciding_if(node, ctx)`: the `if` whose test is the comparison, alone or within an `and`.
 `parsed_uuid(node, ctx)`: `uuid.UUID(text)`: compared as a number, not character by character.
 `own_field(node)`, `copy_of_own_field(node, ctx)`: `self.access_token`, or a name given only such
 fields (`token = self.access_token`): the object's own value, then or now.
@@ -262,18 +263,24 @@ def match_refused(node: ast.Compare, ctx) -> bool:
     A match that returns anything else (an accepted token) or carries on is not refused."""
     if not isinstance(node.ops[0], ast.Eq):
         return False
-    test: ast.AST = node
-    parent = ctx.parent(node)
-    if isinstance(parent, ast.BoolOp) and isinstance(parent.op, ast.And) and node in parent.values:
-        test, parent = parent, ctx.parent(parent)
-    if not (isinstance(parent, ast.If) and parent.test is test and parent.body):
+    decided = deciding_if(node, ctx)
+    if decided is None:
         return False
-    body = parent.body
+    body = decided.body
     last = body[-1]
     # only an explicit `False`: a validator that raises on failure answers success with `return` or `return None`
     answers_no = isinstance(last, ast.Return) and isinstance(last.value, ast.Constant) and last.value.value is False
     leaves = (ast.Return, ast.Break, ast.Continue, ast.Yield)
     return (isinstance(last, ast.Raise) or answers_no) and not any(isinstance(n, leaves) for stmt in body[:-1] for n in astutil.walk(stmt))
+
+
+def deciding_if(node: ast.Compare, ctx) -> ast.If | None:
+    """The `if` a comparison decides: the comparison is its test, alone or a conjunct of its `and`."""
+    test: ast.AST = node
+    parent = ctx.parent(node)
+    if isinstance(parent, ast.BoolOp) and isinstance(parent.op, ast.And) and node in parent.values:
+        test, parent = parent, ctx.parent(parent)
+    return parent if isinstance(parent, ast.If) and parent.test is test and parent.body else None
 
 
 def round_trip(left: ast.expr, right: ast.expr, ctx) -> bool:

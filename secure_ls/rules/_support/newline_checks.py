@@ -25,7 +25,7 @@ def refused_before(statement: ast.stmt, subject: ast.expr, ctx) -> bool:
     raise, continue, break, `abort(400)`: `UnitContext.always_leaves`), and nothing in between assigns the subject again."""
     subject_text = ctx.text(subject)
     for earlier in earlier_statements(statement, ctx):
-        if isinstance(earlier, ast.If) and ctx.always_leaves(earlier.body) and _true_for_newline(earlier.test, subject_text, ctx):
+        if _refuses_newline(earlier, subject_text, ctx):
             return True
         if _assigns(earlier, subject, ctx):
             return False
@@ -39,8 +39,12 @@ def refused_on_match(call: ast.Call, subject: ast.expr, ctx) -> bool:
     statement = ctx.parent(call)
     if not (isinstance(statement, ast.If) and statement.test is call and statement.body):
         return False
-    first = statement.body[0]
-    return isinstance(first, ast.If) and ctx.always_leaves(first.body) and _true_for_newline(first.test, ctx.text(subject), ctx)
+    return _refuses_newline(statement.body[0], ctx.text(subject), ctx)
+
+
+def _refuses_newline(statement: ast.stmt, subject_text: str, ctx) -> bool:
+    """`if <test true for any value with a line feed>: <leave>` on the subject."""
+    return isinstance(statement, ast.If) and ctx.always_leaves(statement.body) and _true_for_newline(statement.test, subject_text, ctx)
 
 
 def earlier_statements(statement: ast.stmt, ctx):
