@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, NamedTuple, TypeVar
 
-from secure_ls.engine import constructions, own_storage_calls, regex_constants, summaries, toplevel
+from secure_ls.engine import constructions, own_storage_calls, protocols, regex_constants, summaries, toplevel
 from secure_ls.engine.context import Dispatch, UnitContext, indexed, walk
 from secure_ls.engine.fix_imports import FixImports
 from secure_ls.engine.model import AnalysisResult, Edit, Finding, Position, Span
@@ -238,6 +238,7 @@ class Engine:
         """The module's symbols (its units' merged, and what its path and the workspace's
         configurations say about it) and their fingerprint: the previous version's if unchanged."""
         test_file = is_test_path(path, self.options.project_root)
+        protocol = protocols.of_path(path, self.options.project_root)
         configurations = {name: _configuration(resolver, symbols, module, ask) for name, module, ask in _CONFIGURATION_ASKS}
         yaml_imported = yaml_extensions_imported(resolver, symbols)  # PyYAML's tags are the process's
         non_html_bases = non_html_bases_imported(resolver, symbols)  # a Tornado API handler's base in another module
@@ -255,6 +256,7 @@ class Engine:
             and symbols == previous.symbols
             and (previous.base.is_test_file, previous.base.closed_world, previous.base.own_storage_methods) == (test_file, closed_world, own_storage)
             and previous.base.is_notebook == notebook
+            and previous.base.protocol == protocol
             and all(getattr(previous.base, name) is found for name, found in configurations.items())
             and previous.base.yaml_extensions_imported == yaml_imported
             and previous.base.non_html_bases_imported == non_html_bases
@@ -265,6 +267,7 @@ class Engine:
         base.is_test_file = test_file
         base.closed_world = closed_world
         base.is_notebook = notebook
+        base.protocol = protocol
         base.own_storage_methods = own_storage
         for name, found in configurations.items():
             setattr(base, name, found)

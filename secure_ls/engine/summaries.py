@@ -191,7 +191,7 @@ def summarize_function(
         for origin in facts.returns:
             returned = returned.join(origin)
     returns_params, returns_untrusted, returns_unknown = _returned(returned)
-    shapes = facts.returned_items
+    shapes = [shape for shape in facts.returned_items if shape != ()]  # `()`: a response returned instead
     elements: tuple[tuple, ...] = ()
     if shapes and all(shape is not None for shape in shapes) and len({len(shape) for shape in shapes}) == 1:
         elements = tuple(_returned(_join(shape[i] for shape in shapes)) for i in range(len(shapes[0])))
@@ -359,13 +359,15 @@ BUILT = "+"
 
 def _appended_parameter(arg: ast.expr, params: set[str]) -> ast.Name | None:
     """The parameter `arg` ends with, after pieces that hold no parameter: `UPLOAD_DIR + name`,
-    `f"{BASE}/{name}"`, `os.path.join(BASE, name)`."""
+    `f"{BASE}/{name}"`, `os.path.join(BASE, name)`, `API_ENDPOINT.format(name)`."""
     if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Add):
         pieces = [arg.left, arg.right]
     elif isinstance(arg, ast.JoinedStr) and arg.values and isinstance(arg.values[-1], ast.FormattedValue):
         pieces = [v.value if isinstance(v, ast.FormattedValue) else v for v in arg.values]
     elif isinstance(arg, ast.Call) and astutil.dotted(arg.func) in ("os.path.join", "posixpath.join") and arg.args and not arg.keywords:
         pieces = list(arg.args)
+    elif _formats_one(arg):
+        pieces = [arg.func.value, arg.args[0]]  # `API_ENDPOINT.format(prefix)`: the parameter put into the function's own text
     else:
         return None
     last, before = pieces[-1], pieces[:-1]
@@ -374,6 +376,14 @@ def _appended_parameter(arg: ast.expr, params: set[str]) -> ast.Name | None:
     if any(isinstance(n, ast.Name) and n.id in params for piece in before for n in astutil.walk(piece)):
         return None
     return last
+
+
+def _formats_one(arg: ast.expr) -> bool:
+    """`TEMPLATE.format(value)`, `"...{}".format(value)`: a named or written template given one value."""
+    return (
+        isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) and arg.func.attr == "format"
+        and isinstance(arg.func.value, (ast.Name, ast.Constant)) and len(arg.args) == 1 and not arg.keywords
+    )
 
 
 def _checked_forwards(calls: list[tuple[str, str, str, ast.Name]], loads: Mapping[int, object]) -> tuple[tuple[str, str, str, frozenset[str]], ...]:

@@ -137,6 +137,7 @@ class ModuleSymbols:
     is_test_file: bool = False  # set from the file's path: tests use secrets and asserts legitimately
     closed_world: bool = False  # a notebook: no other module imports it, so its own calls are all the calls
     is_notebook: bool = False  # cells a user runs and watches (a hang is seen and interrupted)
+    protocol: str = ""  # the protocol its path names (`ntlm.py`, `krb5/`), which fixes its legacy algorithms (engine/protocols)
     url_routes: object = None  # a Django project's URL configurations (engine/routes.Routes), when known
     log_formatting: object = None  # what its logging configurations escape (engine/logconfig.LogFormatting), when known
     cors_origins: object = None  # what its configuration gives flask-cors's CORS_ORIGINS (engine/corsconfig.CorsOrigins)
@@ -245,6 +246,7 @@ class ModuleSymbols:
                 frozenset(self.data_functions),
                 self.non_html_bases_imported,
                 self.is_test_file,
+                self.protocol,
                 self.closed_world,
                 self.yaml_extensions,
                 self.yaml_extensions_imported,

@@ -8,7 +8,7 @@ import re
 from secure_ls.engine import astutil
 from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Severity
-from secure_ls.rules._support import crypto
+from secure_ls.rules._support import crypto, protocols
 from secure_ls.rules._support.constants import defining_value
 from secure_ls.rules.base import Example, Rule, code
 
@@ -23,6 +23,13 @@ _GCM_MESSAGE = (
 )
 
 
+def _fixed_by_message(protocol: str) -> str:
+    return (
+        f"ECB mode, which {protocol} fixes here: equal blocks encrypt to equal ciphertext, leaking patterns; keep it "
+        "only to speak that protocol, and use an authenticated mode (GCM) wherever this program chooses."
+    )
+
+
 class EcbMode(Rule):
     """
     ## What it does
@@ -35,7 +42,11 @@ class EcbMode(Rule):
     another construction (functions named for key wrap, CMAC, CTR, ...,
     or for enciphering keys: `decrypt_key`, `encrypt_key`) is not reported,
     nor in a helper method its class only calls from such functions
-    (`ecb_decrypt(data, key)` called by `decrypt_key` alone).
+    (`ecb_decrypt(data, key)` called by `decrypt_key` alone). In code that
+    implements a protocol whose specification fixes the mode (a function,
+    class or module named for it: NTLM, Kerberos, SMB...; a function that
+    cites the specification, `[MS-SAMR]`, `RFC 4493`), it is low confidence
+    and the message names the protocol.
 
     A cipher object made as a statement of its own and thrown away (a probe
     of which crypto library is installed) encrypts nothing and is not
@@ -236,7 +247,13 @@ class EcbMode(Rule):
                 return
             if isinstance(parent, ast.Call) and _encrypts_one_constant_block(parent, ctx):
                 return  # `ecb.update(IV)` of one constant block: a value derived (an IV), no data hidden
-            ctx.report(self, node, "ECB mode encrypts equal blocks to equal ciphertext, leaking patterns: use AES-GCM (AESGCM) with a random 96-bit nonce.")
+            protocol = protocols.fixed_by(node, ctx)
+            ctx.report(
+                self,
+                node,
+                _fixed_by_message(protocol) if protocol else "ECB mode encrypts equal blocks to equal ciphertext, leaking patterns: use AES-GCM (AESGCM) with a random 96-bit nonce.",
+                confidence=Confidence.LOW if protocol else None,
+            )
             return
         cipher = crypto.pycrypto_cipher(node, ctx)
         if cipher is None or cipher in crypto.WEAK_PYCRYPTO:
@@ -263,12 +280,13 @@ class EcbMode(Rule):
         fix = None
         hint = cipher == "AES" and self._encrypts(node, ctx)
         decrypt_only = crypto.only_decrypts(node, ctx)
+        protocol = protocols.fixed_by(node, ctx)
         ctx.report(
             self,
             mode,
-            "ECB mode encrypts equal blocks to equal ciphertext, leaking patterns: use MODE_GCM. " + (_GCM_MESSAGE if hint else ""),
+            _fixed_by_message(protocol) if protocol else "ECB mode encrypts equal blocks to equal ciphertext, leaking patterns: use MODE_GCM. " + (_GCM_MESSAGE if hint else ""),
             fix=fix,
-            confidence=Confidence.LOW if decrypt_only else None,
+            confidence=Confidence.LOW if decrypt_only or protocol else None,
         )
 
     @staticmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import crypto, hashing
+from secure_ls.rules._support import crypto, hashing, protocols
 from secure_ls.rules.base import Example, Rule, code
 
 
@@ -22,10 +22,13 @@ class HmacWeakDigest(Rule):
     by FIPS and compliance regimes, and leave no margin (CWE-328). HMAC-SHA1
     is reported with low confidence; HMAC-MD5 with medium. Protocols that
     mandate them (CRAM-MD5, TOTP defaults, OAuth 1 HMAC-SHA1) are a reason
-    to suppress the finding; in a function named for one, or in a function
-    or class the module lists in a table of three or more implementations
-    (`{17: AESEnctype(16), 23: RC4Enctype()}`: suites a peer picks), HMAC-MD5
-    is low confidence too.
+    to suppress the finding. In code that implements such a protocol (a
+    function, class or module named for it: NTLM, Kerberos, Netlogon, SMB,
+    SNMP, CRAM...; a function that cites its specification, `[MS-NRPC]`,
+    `RFC 4757`, or answers a challenge), HMAC-MD5 is low confidence and the
+    message names the protocol; so it is in a function or class the module
+    lists in a table of three or more implementations
+    (`{17: AESEnctype(16), 23: RC4Enctype()}`: suites a peer picks).
 
     ## How to fix it
     Use SHA-256: `hmac.new(key, msg, hashlib.sha256)`. The quick fix swaps
@@ -142,8 +145,6 @@ class HmacWeakDigest(Rule):
         """CRAM-MD5 style challenge-response, or test code: the digest is dictated from outside."""
         if ctx.in_test_code(node) or hashing.picked_from_a_table(node, ctx):
             return True  # test code, or one of a table of suites a peer picks (`{23: RC4Enctype(), ...}`)
-        if hashing.answers_a_challenge(node, ctx):
-            return True
         func = ctx.enclosing_function(node)
         name = func.name.lower() if func is not None else ""
         return any(w in name for w in ("totp", "hotp", "otp", "legacy"))
@@ -162,6 +163,16 @@ class HmacWeakDigest(Rule):
         if not replacement and mac.library in ("Crypto", "Cryptodome") and isinstance(mac.digest, ast.Name):
             replacement, imports = "SHA256", (f"from {mac.library}.Hash import SHA256",)
         fix = Fix("Use HMAC-SHA256", (ctx.replace(mac.digest, replacement),), safe=False, imports=imports) if replacement else None
+        protocol = protocols.fixed_by(node, ctx)
+        if protocol:
+            ctx.report(
+                self,
+                mac.digest,
+                f"HMAC-{algo.upper()}, which {protocol} fixes here: {algo.upper()} has practical collisions and is refused "
+                "by FIPS; keep it only to speak that protocol, and use HMAC-SHA256 wherever this program chooses.",
+                confidence=Confidence.LOW,
+            )
+            return
         ctx.report(
             self,
             mac.digest,

@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine.context import keyword
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import constants, crypto, decrypt_only, destinations, hashing
+from secure_ls.rules._support import constants, crypto, decrypt_only, destinations, hashing, protocols
 from secure_ls.rules.base import Example, Rule, code
 
 # OWASP Password Storage Cheat Sheet (2023): PBKDF2 iterations per PRF.
@@ -41,7 +41,10 @@ class KdfLowWorkFactor(Rule):
     picked by the hashes being checked), or a key that only decrypts data
     already written in its format (every cipher it keys only decrypts:
     `Fernet(self._key).decrypt(text)`, an older journal format kept to read
-    old files). A salt read from a file or the program's own store is not
+    old files), or code that implements a protocol whose specification
+    fixes the count (a function, class or module named for it: DPAPI,
+    Kerberos...; a function that cites the specification, `[MS-DPAPI]`,
+    `RFC 3962`). A salt read from a file or the program's own store is not
     another service's answer. So is a KDF given a key rather than a password
     (its input named for a key, secret or seed: `settings.SECRET_KEY`, a
     wallet's `mnemonic`, whose BIP39 derivation fixes 2,048 rounds): what
@@ -299,4 +302,7 @@ def _fixed_elsewhere(kdf: crypto.KdfCall, ctx) -> str | None:
         return "This is one of a table of hash formats, picked by the hashes being checked: the format fixes the count."
     if decrypt_only.only_decrypts(kdf.call, ctx):
         return "The key only decrypts data already written in this format, which fixes the count: write new data in a stronger format and migrate what is read."
+    protocol = protocols.fixed_by(kdf.call, ctx)
+    if protocol:
+        return f"{protocol[0].upper()}{protocol[1:]} fixes the count here: keep it only to speak that protocol or read its data."
     return None

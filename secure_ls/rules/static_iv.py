@@ -7,7 +7,7 @@ import ast
 from secure_ls.engine import astutil
 from secure_ls.engine.context import argument
 from secure_ls.engine.model import Confidence, Edit, Fix, Severity, Span
-from secure_ls.rules._support import constants, crypto, logs
+from secure_ls.rules._support import constants, crypto, logs, protocols
 from secure_ls.rules.base import Example, Rule, code
 
 _CRYPTOGRAPHY_MODES = {"CBC": 16, "CFB": 16, "CFB8": 16, "OFB": 16, "CTR": 16, "GCM": 12}
@@ -23,7 +23,11 @@ class StaticIv(Rule):
     constants, passed to `cryptography`'s `modes.CBC/CFB/OFB/CTR/GCM`, to an
     AEAD's `encrypt(nonce, ...)` (`AESGCM`, `ChaCha20Poly1305`, ...), or to
     PyCryptodome's `X.new(key, mode, iv=...)`/`nonce=`. Cipher objects only
-    used to decrypt are not reported.
+    used to decrypt are not reported. In code that implements a protocol
+    whose specification fixes the IV (a function, class or module named for
+    it: Kerberos, Netlogon, NTLM...; a function that cites the
+    specification, `RFC 3961`, `[MS-NRPC]`), it is low confidence and the
+    message names the protocol.
 
     ## Why is this bad?
     With a fixed IV, CBC encrypts equal messages (and equal prefixes) to
@@ -248,6 +252,17 @@ class StaticIv(Rule):
             if mode in _STREAM_LIKE
             else "equal messages and prefixes encrypt to equal ciphertext"
         )
+        protocol = protocols.fixed_by(iv, ctx)
+        if protocol:
+            ctx.report(
+                self,
+                iv,
+                f"Constant {what} `{ctx.text(iv)[:40]}`, which {protocol} fixes here: {consequence}. Keep it only to speak "
+                f"that protocol, and use a fresh random {what} per message wherever this program chooses.",
+                severity=severity,
+                confidence=Confidence.LOW,
+            )
+            return
         ctx.report(
             self,
             iv,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine.model import Confidence, Severity
-from secure_ls.rules._support import crypto
+from secure_ls.rules._support import crypto, protocols
 from secure_ls.rules.base import Example, Rule, code
 
 
@@ -17,7 +17,11 @@ class WeakCipher(Rule):
     through `cryptography` (`algorithms.TripleDES`, `ARC4`, ..., also from
     `cryptography.hazmat.decrepit`), PyCryptodome/PyCrypto (`Crypto.Cipher.*`,
     `Cryptodome.Cipher.*`) and pyDes. A cipher object only ever used to
-    decrypt (reading legacy data) is reported with low confidence.
+    decrypt (reading legacy data) is reported with low confidence, and so is
+    one in code that implements a protocol whose specification fixes the
+    cipher (a function, class or module named for it: NTLM, Kerberos,
+    Netlogon, SMB, MPPE...; a function that cites the specification,
+    `[MS-NRPC]`, `RFC 4757`): the message names the protocol.
 
     ## Why is this bad?
     DES keys are brute-forced in hours; RC4's keystream is biased enough to
@@ -120,12 +124,16 @@ class WeakCipher(Rule):
             uses = crypto.receiver_uses(parent, ctx)
         if uses and not uses & {"encrypt", "encryptor", "encrypt_and_digest"} and uses & {"decrypt", "decryptor"}:
             confidence = Confidence.LOW
+        protocol = protocols.fixed_by(node, ctx)
         severity = Severity.HIGH if weak in crypto.BROKEN else Severity.MEDIUM
         ctx.report(
             self,
             node,
-            f"{weak} is a broken or obsolete cipher: use AES-GCM or ChaCha20-Poly1305 with a random 128/256-bit key "
+            f"{weak} is a broken or obsolete cipher, which {protocol} fixes here: keep it only to speak that protocol, "
+            "and use AES-GCM or ChaCha20-Poly1305 wherever this program chooses."
+            if protocol
+            else f"{weak} is a broken or obsolete cipher: use AES-GCM or ChaCha20-Poly1305 with a random 128/256-bit key "
             "(data already encrypted with it must be re-encrypted).",
             severity=severity,
-            confidence=confidence,
+            confidence=Confidence.LOW if protocol else confidence,
         )

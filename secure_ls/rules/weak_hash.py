@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import destinations, hashing, naming, web
+from secure_ls.rules._support import destinations, hashing, naming, protocols, web
 from secure_ls.rules.base import Example, Rule, code
 
 # Words that show a hash protects something: a signature, a token, an integrity check, a key
@@ -317,7 +317,7 @@ class WeakHash(Rule):
         # an identifier made from a credential (`api_key_fingerprint(api_key)`): collisions
         # matter little, but the digest stands in for the credential (audit tier)
         credential = None if security else _hashed_credential(data, ctx)
-        challenge = hashing.answers_a_challenge(node, ctx)
+        challenge = protocols.fixed_by(node, ctx)
         use = destinations.use(node, ctx) if (security or credential) and not challenge else None
         sent = use == "send"
         # kept (`self.kept = sig`), compared, or returned to callers that keep or compare it,
@@ -333,7 +333,7 @@ class WeakHash(Rule):
                 node,
                 f"{algo.upper()} used for {security or f'`{credential}`'}, "
                 + (
-                    "which answers a challenge-response protocol" if challenge
+                    f"which {challenge} fixes" if challenge
                     else "made in a client of another service" if client
                     else "which is sent to another service"
                 )

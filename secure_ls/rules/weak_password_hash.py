@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil, symbols
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import config, decrypt_only, destinations, hashing, memory_caches, naming, web
+from secure_ls.rules._support import config, decrypt_only, destinations, hashing, memory_caches, naming, protocols, web
 from secure_ls.rules.base import Example, Rule, code
 
 
@@ -81,6 +81,7 @@ class WeakPasswordHash(Rule):
     low confidence, no fix. So is a hash whose parts all go to another
     service or are looked up in what it answered (a breach list's range
     query: `prefix, suffix = digest[:5], digest[5:]`, the prefix in the URL,
+    also through a helper of the module that formats it into the URL it requests,
     `counts.get(suffix)` in the reply).
 
     A hash kept only in the process's memory (compared with a constant or
@@ -314,6 +315,27 @@ class WeakPasswordHash(Rule):
             where="hashlib.sha1(password.encode())",
             says="Password hashed with sha1 and sent to another party",
         ),
+        # the same range query through a helper of the module that puts the prefix in its URL (audit tier)
+        Example(
+            code("""
+                import hashlib
+                import requests
+
+                API_ENDPOINT = "https://api.pwnedpasswords.com/range/{}"
+
+                def _get_pwned(prefix):
+                    response = requests.get(url=API_ENDPOINT.format(prefix), timeout=2)
+                    return {line.partition(":")[0]: 1 for line in response.text.splitlines()}
+
+                def pwned_password(password):
+                    password_hash = hashlib.sha1(password.encode()).hexdigest().upper()
+                    prefix, suffix = password_hash[:5], password_hash[5:]
+                    return _get_pwned(prefix).get(suffix, 0)
+            """),
+            fixed=None,
+            where="hashlib.sha1(password.encode())",
+            says="Password hashed with sha1 and sent to another party",
+        ),
         # a key that only decrypts files an older version wrote (audit tier)
         Example(
             code("""
@@ -542,7 +564,7 @@ def _migration(ctx) -> tuple[Fix | None, str, list]:
     sites = []
     ends: dict[str, list[ast.expr]] = {"store": [], "check": []}
     for call, data in rule.sites(ctx):
-        if _digests_sent(call, ctx) or hashing.answers_a_challenge(call, ctx):
+        if _digests_sent(call, ctx) or protocols.fixed_by(call, ctx):
             continue  # a protocol's value, reported apart: bcrypt cannot replace it
         kind, site_edits, why, end = _site(call, data, ctx)
         if kind is None:
@@ -671,7 +693,7 @@ def _protocol_value(made: ast.Call, ctx) -> bool:
     digests are sent, the class logs in to a service, or the function answers a
     challenge-response protocol (`_scramble(password, salt)`, `ntlm_response(...)`), whose
     peer fixes how the password is hashed."""
-    return _digests_sent(made, ctx) or destinations.in_a_client_of_a_service(made, ctx) or hashing.answers_a_challenge(made, ctx)
+    return _digests_sent(made, ctx) or destinations.in_a_client_of_a_service(made, ctx) or protocols.fixed_by(made, ctx)
 
 
 def _digests_sent(made: ast.Call, ctx) -> bool:

@@ -412,3 +412,40 @@ def test_an_rpc_dispatch_that_refuses_private_names_is_the_audit_tier():
         "    return jsonify(getattr(API, func)())\n"
     )
     _low_until_undone("SLS133", code, "if func.startswith('_'):", "if func == '':", "high")
+
+
+def test_legacy_crypto_in_code_that_implements_a_published_protocol_is_the_audit_tier():
+    # NTLM seals with RC4: a class named for the protocol cannot pick another cipher
+    cipher = (
+        "from Crypto.Cipher import ARC4\n\n"
+        "class SPNEGOCipher:\n    def __init__(self, key):\n        self.handle = ARC4.new(key)\n\n"
+        "    def seal(self, data):\n        return self.handle.encrypt(data)\n"
+    )
+    _low_until_undone("SLS310", cipher, "class SPNEGOCipher", "class SessionCipher", "high")
+    # a function citing the specification it implements, in its docstring
+    hmac_md5 = (
+        "import hashlib\nimport hmac\n\n"
+        "def session_key(shared_secret, client_challenge, server_challenge):\n"
+        '    """[MS-NRPC] 3.1.4.3.2 Strong-key Session-Key"""\n'
+        "    return hmac.new(shared_secret, client_challenge + server_challenge, hashlib.md5).digest()\n"
+    )
+    _low_until_undone("SLS316", hmac_md5, "[MS-NRPC] 3.1.4.3.2", "3.1.4.3.2", "medium")
+    # ...or in its comments
+    ecb = "from Crypto.Cipher import AES\n\ndef generate_subkey(key):\n    # RFC 4493 2.3: L = AES-128(K, const_Zero)\n    return AES.new(key, AES.MODE_ECB).encrypt(bytes(16))\n"
+    _low_until_undone("SLS311", ecb, "RFC 4493 2.3", "2.3", "high")
+    # a citation in another function of the module says nothing of this one
+    elsewhere = ecb.replace("    # RFC 4493 2.3: L = AES-128(K, const_Zero)\n", "") + "\ndef other():\n    # RFC 4493\n    return 1\n"
+    assert _confidence(elsewhere, "SLS311") == ["high"]
+    # a word that merely starts like a protocol's is not one: `sweep` is no WEP, `sample` no SAMR
+    assert _confidence(cipher.replace("SPNEGOCipher", "SweepSampleCipher"), "SLS310") == ["high"]
+
+
+def test_a_module_whose_path_names_a_protocol_fixes_its_legacy_algorithms():
+    from secure_ls.engine import protocols
+
+    assert protocols.of_path("/src/impacket/krb5/crypto.py", "/src") == "Kerberos"
+    assert protocols.of_path("/src/lib/ntlm.py", "/src") == "NTLM"
+    assert protocols.of_path("/src/CTFd/plugins/challenges/__init__.py", "/src") == ""  # a CTF's challenges are no protocol
+    assert protocols.of_path("/home/smb/app/views.py", "/home/smb") == ""  # only the part below the project's root
+    assert protocols.named_in("_scramble_native", function=True) == "MySQL's password scramble"
+    assert protocols.named_in("ChallengeView") is None  # only a function's name says it answers a challenge

@@ -19,7 +19,7 @@ from tests.fuzz import fixcheck
 _LIKELY = re.compile(
     r"hashlib\.(md5|sha1)\(|shell=True|verify=False|yaml\.load\(|mktemp\(|os\.chmod\(|requests\.(get|post)\("
     r"|random\.(random|randint|choice)\(|pickle\.loads?\(|\.execute\(f?\"|== *\w*(token|secret|digest|signature)"
-    r"|xml\.etree|tarfile|hmac\.new\(|= *open\(|sqlite3\.connect\("
+    r"|xml\.etree|tarfile|hmac\.new\(|= *open\(|sqlite3\.connect\(|urlopen\(|CERT_NONE|check_hostname|0o7[67]7"
 )
 _KNOWN = ["test/test_sqlite3/test_regression.py", "xml/dom/pulldom.py", "tempfile.py", "smtplib.py"]
 

@@ -179,7 +179,7 @@ def answered(value: ast.expr, ctx, depth: int = 3) -> bool:
     if isinstance(value, ast.Subscript):
         return answered(value.value, ctx, depth)
     if isinstance(value, ast.Call):
-        if sends(value, ctx) and (ctx.call_name(value) or "").split(".")[0] not in _FILE_READERS:
+        if sends(value, ctx) and (ctx.call_name(value) or "").split(".")[0] not in _FILE_READERS or _sends_an_argument(value, ctx):
             return True
         func = value.func
         if isinstance(func, ast.Attribute) and func.attr == "get" and value.args:
@@ -289,8 +289,23 @@ def _forwarded_to_a_request(call: ast.Call, argument: ast.expr, ctx) -> bool:
     """Whether a function of the module or the workspace hands `argument` of `call` whole to a
     request it sends (its summary's forwards: `get_token(host, auth_data)` with
     `def get_token(host, auth_data): requests.post(url, data=auth_data)`)."""
-    found = [(callee, position) for callee, position, given, _ in ctx.forwarded(call) if given is argument]
+    found = [(callee, position) for callee, position, given, _ in ctx.forwarded(call) if given is argument and callee not in _TEXT_BUILDERS]
     return bool(found) and all(service_clients.sends(callee, callee.rsplit(".", 1)[-1], {position}) for callee, position in found)
+
+
+# Calls a function hands a parameter to only to build text (`API_ENDPOINT.format(prefix)`): the
+# text goes on to the function's other calls, which say where the parameter ends up.
+_TEXT_BUILDERS = frozenset({".format", "str", ".join", ".encode"})
+
+
+def _sends_an_argument(call: ast.Call, ctx) -> bool:
+    """Whether `call`, of a function of the module or the workspace, puts one of its arguments
+    into a request it sends (`_get_pwned(prefix)` with `requests.get(url=API.format(prefix))`):
+    what it returns is that service's answer."""
+    return any(
+        callee not in _TEXT_BUILDERS and service_clients.sends(callee, callee.rsplit(".", 1)[-1], {position})
+        for callee, position, _, _ in ctx.forwarded(call)
+    )
 
 
 def _item_sent(target: ast.Subscript, ctx, depth: int) -> bool:

@@ -52,20 +52,6 @@ def data_argument(call: ast.Call, ctx) -> ast.expr | None:
     return None
 
 
-# Words of a function's name that say it computes a challenge-response protocol's answer (CRAM-MD5,
-# NTLM's responses, MySQL's password "scramble" of the server's salt): the peer's protocol fixes
-# the hash and how the password goes into it, so the program that answers cannot choose another.
-CHALLENGE_RESPONSE_WORDS = ("cram", "challenge", "ntlm", "scramble")
-
-
-def answers_a_challenge(node: ast.AST, ctx) -> bool:
-    """`node` is in a function named for a challenge-response answer (`ntlm2sr_calc_resp`,
-    `_scramble_native`, `cram_md5_response`): a name part, matched anywhere in the name."""
-    func = ctx.enclosing_function(node)
-    name = func.name.lower() if func is not None else ""
-    return any(word in name for word in CHALLENGE_RESPONSE_WORDS)
-
-
 def picked_from_a_table(node: ast.AST, ctx) -> bool:
     """`node` is in a function, or a method of a class, that the module lists in a table of three
     or more implementations (`{HASH.MYSQL: mysql_passwd, ...}`, `{23: RC4Enctype(), ...}`): one
