@@ -91,7 +91,9 @@ class PlaintextPasswordComparison(Rule):
     against the `original_password` field), and collections
     (`password_dict != survey_passwords`), and a check that a new password
     came in before the branch hashes it (`if old.password != obj.password:
-    obj.password = hash_password(obj.password)`), and the password parts of
+    obj.password = hash_password(obj.password)`), a name that holds the typed password hashed
+    (`password = generate_password_hash(password, salt)` before `password == user._password`),
+    and the password parts of
     two parsed URLs (`urlparse(origin).password != urlparse(allowed).password`:
     URLs compared part by part) are not reported, nor is a comparison with a password written in the
     source (a known default refused by name): that literal is a hard-coded
@@ -212,6 +214,12 @@ class PlaintextPasswordComparison(Rule):
         code("""
             def empty(password):
                 return password == ''
+        """),
+        # the typed password is hashed with the account's salt first, then compared with the stored hash
+        code("""
+            def is_correct_password(user, password):
+                password = str(generate_password_hash(password, user.salt), "utf-8")
+                return password == user._password
         """),
         code("""
             def f(field_password, password):
@@ -480,7 +488,7 @@ class PlaintextPasswordComparison(Rule):
             return
         if all(web.is_client(ctx.origin(side).risk(Sink.ANY)) for side in (left, right)):
             return  # `password != rpassword`, both fields of one submitted form: a confirmation check, nothing stored
-        if _hashed_when_changed(node, ctx):
+        if _hashed_when_changed(node, ctx) or any(_holds_a_hash(side, ctx) for side in (left, right)):
             return
         if all(_url_userinfo(side, ctx) for side in (left, right)):
             return  # `parsed.password != allowed.password`: two URLs compared part by part, no account's password
@@ -597,6 +605,19 @@ def _setter_noticing_a_change(left: ast.expr, right: ast.expr, ctx) -> bool:
     if function is None or not any(isinstance(d, ast.Attribute) and d.attr == "setter" for d in function.decorator_list):
         return False
     return compared_values.replaced_by(left, right, ctx) or compared_values.replaced_by(right, left, ctx)
+
+
+def _holds_a_hash(side: ast.expr, ctx) -> bool:
+    """`password` after `password = str(generate_password_hash(password, salt), "utf-8")`: on every
+    path to the comparison the name holds what a hashing call made of the typed text, so the
+    other side is a stored hash, whatever the names say."""
+    if not isinstance(side, ast.Name):
+        return False
+    values = ctx.assigned_values(side)
+    return bool(values) and all(
+        any(isinstance(c, ast.Call) and any(w in (astutil.last_name(c.func) or "").lower() for w in ("hash", "digest", "crypt")) for c in astutil.walk(v))
+        for v in values
+    )
 
 
 def _hashed_when_changed(compare: ast.Compare, ctx) -> bool:
