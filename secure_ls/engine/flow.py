@@ -310,7 +310,8 @@ class FlowAnalyzer(ValueOrigins):
                 body = frameworks.response_tuple_body(stmt.value, self._qualify)  # `return jsonify(data), data["code"]`
                 self.facts.returns.append(returned if body is None else self.origin(body))
                 items = stmt.value.elts if isinstance(stmt.value, ast.Tuple) and not any(isinstance(e, ast.Starred) for e in stmt.value.elts) else None
-                self.facts.returned_items.append(tuple(self.origin(e) for e in items) if items is not None else None)
+                # `()`: a response instead of the tuple (`return HttpResponseBadRequest()`), which callers tell apart
+                self.facts.returned_items.append(tuple(self.origin(e) for e in items) if items is not None else () if frameworks.is_response_call(stmt.value, self._qualify) else None)
             return False
         elif isinstance(stmt, ast.Raise):
             if stmt.exc is not None:

@@ -405,6 +405,21 @@ def orm_hook_event(func: ast.AST, qualify) -> str | None:
     return None
 
 
+# Where a web framework's response classes and shortcuts live: a function that returns one of them
+# on one path and a tuple on the others (`return HttpResponseBadRequest()` ... `return obj, data`)
+# hands its callers either a page to send or the tuple, which they tell apart before unpacking it.
+_RESPONSE_MODULES = ("django.http.", "django.shortcuts.", "django.template.response.", "starlette.responses.", "fastapi.responses.", "rest_framework.response.")
+_RESPONSE_FACTORIES = frozenset({"flask.redirect", "flask.jsonify", "flask.make_response", "flask.render_template", "quart.redirect", "quart.jsonify"})
+
+
+def is_response_call(value: ast.expr | None, qualify) -> bool:
+    """`HttpResponse(...)`, `redirect(...)`, `JsonResponse(...)`: a response a web framework made."""
+    if not isinstance(value, ast.Call):
+        return False
+    name = qualify(value.func) or ""
+    return name.startswith(_RESPONSE_MODULES) or name in _RESPONSE_FACTORIES or astutil.last_name(value.func).endswith("Response")
+
+
 def response_tuple_body(value: ast.expr, qualify) -> ast.expr | None:
     """`jsonify(data), data["code"]`, `render_template("p.html"), 404, headers`: a Flask-style
     (response, status[, headers]) tuple whose first item a response factory made (the HTML-safe

@@ -47,7 +47,7 @@ class ValueOrigins(ExpressionFacts):
             ):
                 for t, v in zip(target.elts, value.elts):
                     self._bind(t, self._origin(v), v, env)
-            elif (items := self._returned_items(value, len(target.elts))) is not None:
+            elif (items := self._returned_items(self._kept_call(value, env), len(target.elts))) is not None:
                 for t, item in zip(target.elts, items):
                     self._bind(t, item, None, env)  # `command, data, error = parse(request)`
             else:
@@ -629,6 +629,15 @@ class ValueOrigins(ExpressionFacts):
         if summary is None:
             return None
         return summary.apply(None, [], {}, None)
+
+    @staticmethod
+    def _kept_call(value: ast.expr | None, env: Env) -> ast.expr | None:
+        """The call whose result a name holds, when that is all it holds (`response = validate(request)`,
+        `if isinstance(response, HttpResponse): return response`, then `obj, data = response`)."""
+        binding = env.get(value.id) if isinstance(value, ast.Name) else None
+        if binding is not None and len(binding.values) == 1 and isinstance(binding.values[0], ast.Call):
+            return binding.values[0]
+        return value
 
     def _returned_items(self, value: ast.expr | None, count: int) -> list[Origin] | None:
         """The origin of each item of the tuple a called function of the workspace returns, or of

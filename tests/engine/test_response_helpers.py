@@ -59,3 +59,23 @@ def test_a_response_returned_with_its_status_is_the_page_not_the_status():
     # Flask's (response, status) tuple: the status item is no page text, whatever it was read from
     code = _SIGN_IN.replace("return jsonify(dict(next=next_url))", "data = dict(next=next_url, code=next_url)\n        return jsonify(data), data['code']")
     _quiet_until_undone("SLS803", code, "return jsonify(data), data['code']", "return data['code'], 200")
+
+
+def test_a_helper_returning_a_response_or_a_tuple_keeps_each_item_apart():
+    # `initial_validation` answers a bad request itself, or hands back the row it found and the
+    # posted data; the view keeps the result, returns a response as it is, and unpacks the tuple
+    code = (
+        "from django.apps import apps\nfrom django.http import HttpResponse\nfrom django.shortcuts import redirect\n\n"
+        "def initial_validation(request):\n    post_data = request.POST\n"
+        "    model_data = post_data.get('content_type', '').split('.', 1)\n"
+        "    if len(model_data) != 2:\n        return HttpResponse('bad request')\n"
+        "    obj = apps.get_model(*model_data).objects.get(id=post_data.get('object_pk'))\n"
+        "    return obj, post_data\n\n"
+        "def rating(request):\n    response = initial_validation(request)\n"
+        "    if isinstance(response, HttpResponse):\n        return response\n"
+        "    obj, post_data = response\n    return redirect(obj.link)\n"
+    )
+    # the items swapped: the first is the posted data, and the redirect goes where the client says
+    _quiet_until_undone("SLS120", code, "return obj, post_data", "return post_data, obj")
+    # an early return that is not a response (a value of unknown shape) leaves the items joined
+    assert "SLS120" in rules(code.replace("return HttpResponse('bad request')", "return model_data"))
