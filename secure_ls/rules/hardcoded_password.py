@@ -47,7 +47,9 @@ class HardcodedPassword(Rule):
     `"$encrypted$"` or `"**redacted**"`), labels and prompts (`"Password:"`, `"Bearer"`, a value equal
     to the name, a field name like `"user_password"`), words joined by
     punctuation, also as a condition (`"sms_provider=ovh"`), format strings,
-    URLs and paths, and rate limits (`"100000/day"`, a throttle rate kept
+    URLs and paths, dotted numbers (an object identifier kept under the name
+    of the attribute it identifies: `{"unicodePwd": "1.2.840.113556.1.4.90"}`,
+    a version, an address), and rate limits (`"100000/day"`, a throttle rate kept
     under the name of what it limits: `{"api_key": "1000/hour"}`), and keys a service publishes
     to be embedded in clients (PostHog's `phc_...` project key, Stripe's `pk_live_...`
     publishable key: they send events or start a payment, never read data). Test code (a module importing pytest/unittest, `test_*`
@@ -87,6 +89,10 @@ class HardcodedPassword(Rule):
     fixable = True
 
     VALID = [
+        # the LDAP attribute a password goes in, named by its object identifier
+        code("""
+            ATTRIBUTE_IDS = {"sAMAccountName": "1.2.840.113556.1.4.221", "unicodePwd": "1.2.840.113556.1.4.90"}
+        """),
         # a word compared alone is a mode or sentinel the setting may hold
         code("""
             def secret(shared_secret):

@@ -208,6 +208,8 @@ def placeholder(value: str, name: str | None = None) -> bool:
         return True
     if len(set(low)) <= 2:
         return True  # "aaaa", "0000"
+    if re.fullmatch(r"\d+(?:\.\d+){2,}", stripped):
+        return True  # "1.2.840.113556.1.4.90": an object identifier (an LDAP attribute's), a version, an address
     if len(stripped) < 12 and _counting(re.split(r"[-_]", low)[-1]):
         return True  # "456", "xoxp-1234": a count, not a secret
     if name is not None and re.sub(r"[\W_]", "", low) == re.sub(r"[\W_]", "", name.lower()):
