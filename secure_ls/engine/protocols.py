@@ -33,7 +33,7 @@ _ANSWERS = {"challenge": "a challenge-response protocol", "scramble": "MySQL's p
 # Short protocol words, matched only at the start of a word of the name (`smbserver`, `krb5`,
 # `cram_md5`), so that `sweep` is no WEP and `sample` no SAM.
 _WORD_START = {
-    "smb": "SMB", "krb": "Kerberos", "samr": "SAMR", "lsad": "LSA", "lsarpc": "LSA", "nrpc": "Netlogon",
+    "smb": "SMB", "krb": "Kerberos", "samr": "SAMR", "lsa": "LSA", "ntds": "NTDS", "nrpc": "Netlogon",
     "snmp": "SNMP", "cram": "CRAM-MD5", "apop": "APOP", "pptp": "PPTP", "mppe": "MPPE", "wep": "WEP",
 }
 # A specification cited by its number: Microsoft's open specifications (`[MS-NLMP]`), IETF RFCs.
