@@ -27,7 +27,10 @@ class HardcodedCipherKey(Rule):
     None).decode("utf-8")`) are not keys. A cipher that is only asked to
     decrypt (`AES.new(VENDOR_KEY, AES.MODE_ECB).decrypt(blob)`) reads data
     someone else encrypted with a key they fixed (a vendor's quarantine or
-    firmware format): the audit tier.
+    firmware format): the audit tier. A key read from a mapping the program
+    fills at run time (`key = conn_data.get("SessionEncryptionKey", b"")`,
+    with `conn_data` a call's result or a field of `self`) is not written in
+    the code, whatever the empty default; one read from a dict literal is.
 
     ## Why is this bad?
     A key in the source is in every copy of the repository, every package
@@ -53,6 +56,25 @@ class HardcodedCipherKey(Rule):
     calls = crypto.CIPHER_MODULES | frozenset({"cryptography.fernet.Fernet", crypto.CRYPTOGRAPHY_AEAD})
 
     VALID = [
+        # the session's key, read from what the server stored for the connection; `b""` is only the default
+        code("""
+            from Crypto.Cipher import AES
+
+            class Server:
+                def __init__(self):
+                    self.connections = {}
+
+                def connect(self, conn_id, session_key):
+                    self.connections[conn_id] = {"SessionEncryptionKey": session_key}
+
+                def encrypt(self, conn_id, nonce, data):
+                    conn_data = self.connection_data(conn_id)
+                    key = conn_data.get("SessionEncryptionKey", b"")
+                    return AES.new(key, AES.MODE_GCM, nonce=nonce).encrypt_and_digest(data)
+
+                def connection_data(self, conn_id):
+                    return self.connections[conn_id]
+        """),
         code("""
             import os
             from cryptography.fernet import Fernet
@@ -156,6 +178,8 @@ class HardcodedCipherKey(Rule):
             inner = key.func.value if isinstance(key, ast.Call) and isinstance(key.func, ast.Attribute) and key.func.attr == "encode" else key
             if not isinstance(inner, (ast.Name, ast.Attribute)) and crypto.literal_bytes_length(inner, ctx) is None:
                 return
+            if isinstance(inner, ast.Name) and _read_from_state(inner, ctx):
+                return
         elif length == 0:
             return
         ctx.report(
@@ -167,6 +191,33 @@ class HardcodedCipherKey(Rule):
             # key for its file format): the audit tier, like any key of test code
             confidence=Confidence.LOW if ctx.in_test_code(key) or crypto.only_decrypts(node, ctx) else None,
         )
+
+
+def _read_from_state(name: ast.Name, ctx) -> bool:
+    """`key = conn_data.get("SessionEncryptionKey", b"")` with `conn_data = self.connection(cid)`:
+    every value the name holds is read from a mapping the program filled at run time (a call's
+    result, an attribute of `self`), whose empty default is no key; not from a dict written in
+    the code (`KEYS["prod"]`)."""
+    values = ctx.assigned_values(name)
+    return bool(values) and all(_runtime_mapping(_mapping_read(v), ctx) for v in values)
+
+
+def _mapping_read(value: ast.expr) -> ast.expr | None:
+    """The mapping `value` reads an item of: `m[k]`, `m.get(k, default)`."""
+    if isinstance(value, ast.Subscript):
+        return value.value
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "get":
+        return value.func.value
+    return None
+
+
+def _runtime_mapping(mapping: ast.expr | None, ctx) -> bool:
+    if isinstance(mapping, ast.Attribute):
+        return isinstance(mapping.value, ast.Name) and mapping.value.id == "self"
+    if isinstance(mapping, ast.Name):
+        made = ctx.assigned_values(mapping)
+        return bool(made) and all(isinstance(v, ast.Call) or isinstance(v, ast.Attribute) and _runtime_mapping(v, ctx) for v in made)
+    return False
 
 
 def _aead_class(name: str) -> bool:
