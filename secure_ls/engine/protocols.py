@@ -36,6 +36,9 @@ _WORD_START = {
     "smb": "SMB", "krb": "Kerberos", "samr": "SAMR", "lsa": "LSA", "ntds": "NTDS", "nrpc": "Netlogon",
     "snmp": "SNMP", "cram": "CRAM-MD5", "apop": "APOP", "pptp": "PPTP", "mppe": "MPPE", "wep": "WEP",
 }
+# Protocol words that are also the start of common words: only a whole word of the name
+# (`class SAMHashes`, `sam_hive`), never `sample` or `same`.
+_WHOLE_WORD = {"sam": "SAM"}
 # A specification cited by its number: Microsoft's open specifications (`[MS-NLMP]`), IETF RFCs.
 _CITATION = re.compile(r"\[MS-[A-Z0-9]+\]|\bMS-[A-Z]{4,}\b|\bRFC ?-?\d{3,5}\b")
 
@@ -52,6 +55,9 @@ def named_in(name: str, function: bool = False) -> str | None:
         for start, protocol in _WORD_START.items():
             if word.startswith(start):
                 return protocol
+    for word in re.findall(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+", name):
+        if (found := _WHOLE_WORD.get(word.lower())) is not None:
+            return found
     return None
 
 

@@ -449,3 +449,4 @@ def test_a_module_whose_path_names_a_protocol_fixes_its_legacy_algorithms():
     assert protocols.of_path("/home/smb/app/views.py", "/home/smb") == ""  # only the part below the project's root
     assert protocols.named_in("_scramble_native", function=True) == "MySQL's password scramble"
     assert protocols.named_in("ChallengeView") is None  # only a function's name says it answers a challenge
+    assert protocols.named_in("SAMHashes") == "SAM" and protocols.named_in("SamplesView") is None  # SAM only as a whole word
