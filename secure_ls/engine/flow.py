@@ -104,7 +104,7 @@ class FlowAnalyzer(ValueOrigins):
                 # FastAPI `Depends(get_settings)`: whatever get_settings returns
                 env[arg.arg] = Binding(self._dependency_origin(dependency))
                 continue
-            declared = self.declaration(frameworks.optional_inner(arg.annotation)) if route else None
+            declared = self.declaration(frameworks.optional_inner(arg.annotation)) if route or isinstance(arg.annotation, (ast.Name, ast.Attribute)) else None  # also `cell: CellImpl`: what its fields hold
             converter = frameworks.application_converter(arg, func) if route else None
             if converter is not None:
                 # `<uuid_str:watch>`: what the application's own converter (its to_python, in any

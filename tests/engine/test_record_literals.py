@@ -5,6 +5,7 @@ a field the module fills from its callers' values stays their input (engine/reco
 
 from secure_ls.engine.analyzer import Engine
 from secure_ls.engine.model import Confidence
+from tests.engine.test_engine import _quiet_until_undone
 
 ENGINE = Engine()
 
@@ -41,3 +42,16 @@ def test_a_field_one_instance_fills_from_a_caller_stays_the_callers():
     ):
         found = _command_confidences(changed)
         assert found["docker"] == Confidence.MEDIUM, changed
+
+
+def test_a_field_of_the_class_a_parameter_is_annotated_with_holds_what_the_class_declares():
+    # a notebook kernel runs the code objects a cell holds: compiled elsewhere, where their text was judged
+    code = (
+        "from dataclasses import dataclass\nfrom types import CodeType\n\n"
+        "@dataclass\nclass CellImpl:\n    body: CodeType | None\n    count: int\n\n"
+        "def execute_cell(cell: CellImpl, glbls):\n    exec(cell.body, glbls)\n"
+    )
+    _quiet_until_undone("SLS103", code, "body: CodeType | None", "body: str")
+    # a field declared a number holds no command text
+    shell = code.replace("    exec(cell.body, glbls)\n", "    import os\n    os.system('sleep %s' % cell.count)\n")
+    _quiet_until_undone("SLS102", shell, "count: int", "count: str")
