@@ -1,7 +1,7 @@
 """What the fields a class declares hold: a form's or serializer's cleaned values, a model's
 stored ones (`amount = models.DecimalField(...)`: a number), by the sinks they are safe for.
 
-`typed_fields(cls)` reads one class; `inherited_typed_fields(cls, classes)` adds what its bases
+`typed_fields(cls)` reads one class; `inherited(cls, classes, read)` adds what its bases
 of the same module declare (a Django model's abstract base). `converted_fields` and
 `annotated_classes` read a pydantic model's or record class's annotations.
 """
@@ -10,22 +10,23 @@ from __future__ import annotations
 
 import ast
 import builtins
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from secure_ls.engine import astutil, frameworks
 
 _BUILTINS = frozenset(dir(builtins))
 
 
-def inherited_typed_fields(cls: ast.ClassDef, classes: Mapping[str, ast.ClassDef], depth: int = 0) -> frozenset[tuple[str, frozenset[str]]]:
-    """typed_fields of `cls` and of its bases defined in the same module (`class Payment(BasePayment)`,
-    a Django model whose fields an abstract base declares)."""
-    fields = typed_fields(cls)
+def inherited(cls: ast.ClassDef, classes: Mapping[str, ast.ClassDef], read: Callable[[ast.ClassDef], frozenset], depth: int = 0) -> frozenset:
+    """What `read` finds in `cls` and in its bases defined in the same module (`class
+    Payment(BasePayment)`, a Django model whose fields an abstract base declares; `class
+    SaaSConfig(SaaSConfigBase)`, a pydantic model's)."""
+    fields = read(cls)
     if depth < 4:
         for base in cls.bases:
             defined = classes.get(astutil.last_name(base))
             if defined is not None and defined is not cls:
-                fields |= inherited_typed_fields(defined, classes, depth + 1)
+                fields |= inherited(defined, classes, read, depth + 1)
     return fields
 
 

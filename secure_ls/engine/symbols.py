@@ -167,15 +167,17 @@ class ModuleSymbols:
     known_patterns: tuple[tuple[str, str], ...] = ()
 
     def declared(self) -> dict[str, "Declaration"]:
-        """What the module declares about its own classes and aliases (see Declaration)."""
+        """What the module declares about its own classes, with what their bases of the module declare
+        (`SaaSConfig(SaaSConfigBase)`), and aliases (see Declaration)."""
         cached = self.__dict__.get("_declared")
         if cached is None:
-            cached = {name: Declaration(name, fields=fields) for name, fields in self.annotated_fields.items()}
-            for name, typed in self.annotated_types.items():
-                typed_by, enums = self.annotated_classes(typed)
+            lineage = {name: (name, *self.ancestors(self.class_bases.get(name, ()))) for name in {*self.class_bases, *self.annotated_fields, *self.annotated_types}}
+            owned = {name: frozenset().union(*(self.annotated_fields.get(c, ()) for c in line)) for name, line in lineage.items()}
+            cached = {name: Declaration(name, fields=fields) for name, fields in owned.items() if fields}
+            for name, line in lineage.items():
+                typed_by, enums = self.annotated_classes(frozenset().union(*(self.annotated_types.get(c, ()) for c in line)))
                 if typed_by or enums:
-                    held = cached.get(name) or Declaration(name)
-                    cached[name] = replace(held, fields=held.fields | enums, typed_by=typed_by)
+                    cached[name] = replace(held := cached.get(name) or Declaration(name), fields=held.fields | enums, typed_by=typed_by)
             cached.update((name, Declaration(name, dependency=True)) for name in self.dependency_aliases | self.factory_aliases())
             subclassed = {base for bases in self.class_bases.values() for base in bases}
             for name, fields in record_literals.literal_fields(self.record_defaults, self.constructions, self.stored_fields, subclassed).items():
@@ -785,11 +787,10 @@ def declarations(trees: list[ast.Module], module: ModuleSymbols, wanted: frozens
     for tree in trees:
         for stmt in tree.body:
             if isinstance(stmt, ast.ClassDef) and (wanted is None or stmt.name in wanted):
-                fields = declared_fields.converted_fields(stmt)
+                fields = declared_fields.inherited(stmt, classes, declared_fields.converted_fields)
                 enum = is_enum_class(stmt)
-                form_fields = declared_fields.inherited_typed_fields(stmt, classes)
-                typed = declared_fields.annotated_classes(stmt)
-                typed_by, enums = module.annotated_classes(typed)
+                form_fields = declared_fields.inherited(stmt, classes, declared_fields.typed_fields)
+                typed_by, enums = module.annotated_classes(declared_fields.inherited(stmt, classes, declared_fields.annotated_classes))
                 fields |= enums
                 if fields or enum or form_fields or typed_by:
                     out[stmt.name] = Declaration(stmt.name, fields=fields, enum=enum, form_fields=form_fields, typed_by=typed_by)

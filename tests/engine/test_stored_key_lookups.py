@@ -188,3 +188,28 @@ def test_a_field_of_a_model_of_another_module_typed_with_an_enum_of_that_module(
     write(tmp_path, {"app/__init__.py": "", "app/schemas.py": schemas, "app/views.py": views})
     found = [f for f in check_json(".", "--no-cache", "--select", "SLS704", cwd=tmp_path).findings() if f["path"] == "app/views.py"]
     assert bool(found) is reported, found
+
+
+@pytest.mark.parametrize(
+    ("field", "same_module", "reported"),
+    [("key", False, False), ("count", False, False), ("name", False, True), ("key", True, False), ("name", True, True)],
+)
+def test_a_field_a_models_base_of_its_module_declares_is_typed_by_it(tmp_path, field, same_module, reported):
+    # `SaaSConfig(SaaSConfigBase)`: the base declares the fields the route's model validates
+    schemas = (
+        "from keylib.validation import Key\nfrom pydantic import BaseModel\n\n\n"
+        "class DestinationBase(BaseModel):\n    key: Key\n    count: int\n    name: str\n\n\n"
+        "class Destination(DestinationBase):\n    version: str\n"
+    )
+    route = (
+        "router = APIRouter()\nlogger = logging.getLogger(__name__)\n\n\n"
+        f"@router.put('/destinations')\ndef put_destination(destination: Destination):\n    logger.info('Storing %s', destination.{field})\n"
+    )
+    head = "import logging\n\nfrom fastapi import APIRouter\n"
+    if same_module:
+        files = {"app/__init__.py": "", "app/views.py": head + schemas + "\n\n" + route}
+    else:
+        files = {"app/__init__.py": "", "app/schemas.py": schemas, "app/views.py": head + "\nfrom app.schemas import Destination\n\n" + route}
+    write(tmp_path, files)
+    found = [f for f in check_json(".", "--no-cache", "--select", "SLS704", cwd=tmp_path).findings() if f["path"] == "app/views.py"]
+    assert bool(found) is reported, found
