@@ -93,6 +93,8 @@ class PlaintextPasswordComparison(Rule):
     came in before the branch hashes it (`if old.password != obj.password:
     obj.password = hash_password(obj.password)`), a name that holds the typed password hashed
     (`password = generate_password_hash(password, salt)` before `password == user._password`),
+    a password compared beside a connection's host or port (`all([client.host == host,
+    client.password == password])`: a cached client's settings checked before it is reused),
     and the password parts of
     two parsed URLs (`urlparse(origin).password != urlparse(allowed).password`:
     URLs compared part by part) are not reported, nor is a comparison with a password written in the
@@ -224,6 +226,26 @@ class PlaintextPasswordComparison(Rule):
         code("""
             def f(field_password, password):
                 return field_password == password
+        """),
+        # a cached client checked against the configured settings, field by field, before it is reused
+        code("""
+            from urllib.parse import urlparse
+
+            class Client:
+                def __init__(self, host=None, username=None, password=None):
+                    self.host = host
+                    self.username = username
+                    self.password = password
+                    self.client = None
+
+                def setup(self):
+                    parsed_url = urlparse(self.host)
+                    if self.client and all([self.client.host == parsed_url.hostname, self.client.password == self.password]):
+                        return
+                    self.client = RPCClient(parsed_url.hostname, self.username, self.password)
+
+                def _get_auth(self):
+                    self.setup()
         """),
         # a password shipped long ago as the default, refused by name
         code("""
@@ -496,8 +518,8 @@ class PlaintextPasswordComparison(Rule):
             return  # `self.password = secrets.token_hex()` in `__init__`: a one-run secret, no account's password
         if _shape_of_itself(left, right, ctx):
             return  # `password != password.upper()`: a strength meter reading its letter case, one value
-        if _field_of_equal_objects(left, right, ctx):
-            return  # `self.password == other.password` in `__eq__`: two settings objects compared field by field
+        if _field_of_equal_objects(left, right, ctx) or _with_connection_fields(node, ctx):
+            return  # `self.password == other.password` in `__eq__`, or beside `client.host == host`: settings compared field by field
         if _setter_noticing_a_change(left, right, ctx):
             return  # `if self._password != password: self._password = password; changed.emit()`
         ctx.report(
@@ -595,6 +617,26 @@ def _field_of_equal_objects(left: ast.expr, right: ast.expr, ctx) -> bool:
         return False
     params = [a.arg for a in function.args.args[:2]]
     return len(params) == 2 and {left.value.id, right.value.id} == set(params)
+
+
+# Fields that say what a connection reaches: compared beside a password, they show two connection
+# settings compared field by field (is the cached client still the configured one?).
+_CONNECTION_FIELDS = frozenset({"host", "hostname", "port", "url", "server", "address"})
+
+
+def _with_connection_fields(compare: ast.Compare, ctx) -> bool:
+    """`all([client.host == parsed.hostname, client.port == parsed.port, client.password ==
+    self.password])` (or the same joined with `and`): a cached client's settings checked against
+    the configured ones before it is reused, no login."""
+    parent = ctx.parent(compare)
+    siblings = parent.values if isinstance(parent, ast.BoolOp) and isinstance(parent.op, ast.And) else None
+    if isinstance(parent, (ast.List, ast.Tuple)) and isinstance(call := ctx.parent(parent), ast.Call) and astutil.last_name(call.func) == "all":
+        siblings = parent.elts
+    return siblings is not None and any(
+        isinstance(s, ast.Compare) and any(astutil.last_name(side) in _CONNECTION_FIELDS for side in (s.left, *s.comparators) if isinstance(side, ast.Attribute))
+        for s in siblings
+        if s is not compare
+    )
 
 
 def _setter_noticing_a_change(left: ast.expr, right: ast.expr, ctx) -> bool:
