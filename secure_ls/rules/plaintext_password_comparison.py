@@ -242,7 +242,7 @@ class PlaintextPasswordComparison(Rule):
                     parsed_url = urlparse(self.host)
                     if self.client and all([self.client.host == parsed_url.hostname, self.client.password == self.password]):
                         return
-                    self.client = RPCClient(parsed_url.hostname, self.username, self.password)
+                    self.client = RPCClient(parsed_url.hostname, parsed_url.port or 58846, self.username, self.password)
 
                 def _get_auth(self):
                     self.setup()
