@@ -399,7 +399,8 @@ class Engine:
                 cached = (False, frozenset(), frozenset(), frozenset(), frozenset())
             else:
                 defined = frozenset(s.name for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))
-                keys = frozenset(k for k, _ in summaries.top_level_functions(tree)) if defined else frozenset()
+                # a class is a key too: what it declares (summaries.Declaration) is asked for by its name
+                keys = frozenset(k for k, _ in summaries.top_level_functions(tree)) | {s.name for s in tree.body if isinstance(s, ast.ClassDef)} if defined else frozenset()
                 try:
                     names, calls = summaries.references(tree)
                 except RecursionError:

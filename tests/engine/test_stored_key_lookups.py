@@ -191,16 +191,22 @@ def test_a_field_of_a_model_of_another_module_typed_with_an_enum_of_that_module(
 
 
 @pytest.mark.parametrize(
-    ("field", "same_module", "reported"),
-    [("key", False, False), ("count", False, False), ("name", False, True), ("key", True, False), ("name", True, True)],
+    ("field", "same_module", "used", "reported"),
+    [
+        ("key", False, False, False), ("count", False, False, False), ("name", False, False, True),
+        ("key", True, False, False), ("name", True, False, True),
+        # the schema module uses the class itself, and is analysed before the routes: what it
+        # published for its own calls holds the class's declaration, with its base's fields
+        ("key", False, True, False), ("name", False, True, True),
+    ],
 )
-def test_a_field_a_models_base_of_its_module_declares_is_typed_by_it(tmp_path, field, same_module, reported):
+def test_a_field_a_models_base_of_its_module_declares_is_typed_by_it(tmp_path, field, same_module, used, reported):
     # `SaaSConfig(SaaSConfigBase)`: the base declares the fields the route's model validates
     schemas = (
         "from keylib.validation import Key\nfrom pydantic import BaseModel\n\n\n"
         "class DestinationBase(BaseModel):\n    key: Key\n    count: int\n    name: str\n\n\n"
-        "class Destination(DestinationBase):\n    version: str\n"
-    )
+        "class Destination(DestinationBase):\n    version: str\n\n    def renamed(self, name):\n        return Destination(**{**self.dict(), 'name': name})\n"
+    ) + ("\n\ndef parse(data):\n    return Destination(**data).renamed('x')\n" if used else "")
     route = (
         "router = APIRouter()\nlogger = logging.getLogger(__name__)\n\n\n"
         f"@router.put('/destinations')\ndef put_destination(destination: Destination):\n    logger.info('Storing %s', destination.{field})\n"
