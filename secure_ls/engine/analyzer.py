@@ -220,7 +220,10 @@ class Engine:
             )
         if known is None and publish:
             # a file on disk: its summaries are the file's; an editor buffer's are its unsaved version's
-            resolver.publish(summaries_state.local, text if on_disk else None, summaries_state.wanted, source=None if on_disk else text)
+            # what was summarised: the functions the file calls, not the classes it names (their
+            # declarations are computed when another module asks, with their bases)
+            wanted = summaries_state.wanted - frozenset(base.class_bases) if summaries_state.wanted is not None else None
+            resolver.publish(summaries_state.local, text if on_disk else None, wanted, source=None if on_disk else text)
         self._fix_imports.add(result.findings, units, module)
         if newline != "\n":
             result.findings = [_with_newline(f, newline) for f in result.findings]
@@ -399,8 +402,7 @@ class Engine:
                 cached = (False, frozenset(), frozenset(), frozenset(), frozenset())
             else:
                 defined = frozenset(s.name for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))
-                # a class is a key too: what it declares (summaries.Declaration) is asked for by its name
-                keys = frozenset(k for k, _ in summaries.top_level_functions(tree)) | {s.name for s in tree.body if isinstance(s, ast.ClassDef)} if defined else frozenset()
+                keys = frozenset(k for k, _ in summaries.top_level_functions(tree)) if defined else frozenset()
                 try:
                     names, calls = summaries.references(tree)
                 except RecursionError:

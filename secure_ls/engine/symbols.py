@@ -780,17 +780,17 @@ def is_enum_class(cls: ast.ClassDef) -> bool:
 
 
 def declarations(trees: list[ast.Module], module: ModuleSymbols, wanted: frozenset[str] | None = None) -> dict[str, Declaration]:
-    """The declarations of the classes defined in `trees`, with what their bases declare (in `trees` or
-    anywhere in the module: a unit holds one class), and of its dependency aliases (those `wanted`)."""
+    """The declarations of the classes defined in `trees` and of the module's dependency aliases
+    (only those `wanted`, when given)."""
     out = {}
     classes = {stmt.name: stmt for tree in trees for stmt in tree.body if isinstance(stmt, ast.ClassDef)}
     for tree in trees:
         for stmt in tree.body:
             if isinstance(stmt, ast.ClassDef) and (wanted is None or stmt.name in wanted):
-                ancestors, enum = module.ancestors(base_names(stmt)), is_enum_class(stmt)
-                fields = declared_fields.inherited(stmt, classes, declared_fields.converted_fields).union(*(module.annotated_fields.get(b, ()) for b in ancestors))
-                form_fields = declared_fields.inherited(stmt, classes, declared_fields.typed_fields).union(*(module.typed_fields.get(b, ()) for b in ancestors))
-                typed_by, enums = module.annotated_classes(declared_fields.inherited(stmt, classes, declared_fields.annotated_classes).union(*(module.annotated_types.get(b, ()) for b in ancestors)))
+                fields = declared_fields.inherited(stmt, classes, declared_fields.converted_fields)
+                enum = is_enum_class(stmt)
+                form_fields = declared_fields.inherited(stmt, classes, declared_fields.typed_fields)
+                typed_by, enums = module.annotated_classes(declared_fields.inherited(stmt, classes, declared_fields.annotated_classes))
                 fields |= enums
                 if fields or enum or form_fields or typed_by:
                     out[stmt.name] = Declaration(stmt.name, fields=fields, enum=enum, form_fields=form_fields, typed_by=typed_by)
