@@ -290,7 +290,7 @@ def _forwarded_to_a_request(call: ast.Call, argument: ast.expr, ctx) -> bool:
     request it sends (its summary's forwards: `get_token(host, auth_data)` with
     `def get_token(host, auth_data): requests.post(url, data=auth_data)`)."""
     found = [(callee, position) for callee, position, given, _ in ctx.forwarded(call) if given is argument and callee not in _TEXT_BUILDERS]
-    return bool(found) and all(service_clients.sends(callee, callee.rsplit(".", 1)[-1], {position}) for callee, position in found)
+    return bool(found) and all(_sent_there(callee, position) for callee, position in found)
 
 
 # Calls a function hands a parameter to only to build text (`API_ENDPOINT.format(prefix)`): the
@@ -302,10 +302,12 @@ def _sends_an_argument(call: ast.Call, ctx) -> bool:
     """Whether `call`, of a function of the module or the workspace, puts one of its arguments
     into a request it sends (`_get_pwned(prefix)` with `requests.get(url=API.format(prefix))`):
     what it returns is that service's answer."""
-    return any(
-        callee not in _TEXT_BUILDERS and service_clients.sends(callee, callee.rsplit(".", 1)[-1], {position})
-        for callee, position, _, _ in ctx.forwarded(call)
-    )
+    return any(callee not in _TEXT_BUILDERS and _sent_there(callee, position) for callee, position, _, _ in ctx.forwarded(call))
+
+
+def _sent_there(callee: str, position: str) -> bool:
+    """Whether what a function hands `callee` at `position` goes out in a request (a forward of its summary)."""
+    return service_clients.sends(callee, callee.rsplit(".", 1)[-1], {position})
 
 
 def _item_sent(target: ast.Subscript, ctx, depth: int) -> bool:
