@@ -53,8 +53,6 @@ def _returns_constant(stmt: ast.stmt, value: bool) -> bool:
     return isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Constant) and stmt.value.value is value
 
 
-
-
 def _rebound(func: ast.AST) -> set[str]:
     """The names the function assigns (or deletes) anywhere in its body."""
     return {n.id for n in astutil.walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))}

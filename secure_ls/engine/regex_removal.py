@@ -112,7 +112,6 @@ def sub_call(node: ast.Call, qualified: str | None, constant_of) -> tuple[ast.ex
     return text, repl, safe
 
 
-
 # What a text made only of word characters (letters, digits, `_`, `-`) is safe in, and one of digits.
 HARMLESS_TEXT = sinks("path", "html", "header", "log", "xpath", "ldap", "redirect", "url", "template", "regex", "xml", "quoted")
 DIGITS = frozenset(Sink) - {Sink.ANY}

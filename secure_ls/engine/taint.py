@@ -17,6 +17,7 @@ from typing import Callable, Iterable
 
 from secure_ls.engine.model import Confidence
 
+
 class ValueKind(str, enum.Enum):
     """How a value may be non-constant. A `str` so that messages and sort keys read as before;
     a typo in a member name fails when the module is imported."""
@@ -112,6 +113,7 @@ def covers(safe_for: frozenset[str], sink: str) -> bool:
 def meet(a: frozenset[str], b: frozenset[str]) -> frozenset[str]:
     """The sinks a value is safe for on both of two paths ("*" on one path: the other's)."""
     return b if "*" in a else a if "*" in b else a & b
+
 
 # Labels of sources of lower trust than a web request, the operator's own inputs: reported,
 # but at lower confidence.

@@ -168,7 +168,6 @@ class WorkspaceDiagnostics:
         items = [convert.diagnostic_json(doc, f, encoding, related, rule_by_id(f.rule_id)) for f in findings]
         return {"kind": "full", "uri": uri, "version": None, "resultId": result_id, "items": items}
 
-
     def _dependency_state(self, uri: str, summaries) -> str:
         """A digest of the files and module lookups the last analysis of `uri` read, as they
         are now: it changes when one of those files is saved or a lookup finds another file."""

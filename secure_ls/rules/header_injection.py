@@ -17,6 +17,7 @@ _RESPONSE_HEADER_METHODS = frozenset({"set_header", "append_header", "add_header
 # http.server's BaseHTTPRequestHandler.send_header(name, value): written to the socket as is
 _SOCKET_HEADER_METHODS = frozenset({"send_header"})
 
+
 class HttpHeaderInjection(Rule):
     """
     ## What it does

@@ -15,6 +15,8 @@ _CONTENT_KEYWORDS = ("content", "response", "body", "text")
 _TORNADO_WRITES = frozenset({"write", "finish"})
 # Falcon response attributes holding the body; Falcon answers application/json unless told otherwise.
 _FALCON_BODIES = frozenset({"text", "body"})
+
+
 # Direct (not built) request values: reading them is reflecting them.
 class ReflectedXss(Rule):
     """

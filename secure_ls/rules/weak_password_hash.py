@@ -511,6 +511,7 @@ class WeakPasswordHash(Rule):
 # it again (a per-user signing key, a session fingerprint) stores no password.
 _HASHED_WORDS = frozenset({"hash", "hashed", "digest"})
 
+
 def _keyed_with_secret_key(data: ast.expr, ctx) -> bool:
     """`sha256("+".join([user.pk, user.email, user.password, settings.SECRET_KEY]))`: the stored
     password field (a hash already, in Django) is one seed of a token the application's secret key

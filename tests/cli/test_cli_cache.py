@@ -22,6 +22,7 @@ def check(*args, cwd=None):
     low-confidence ones (data from an unknown helper) are what invalidation changes."""
     return _check("--min-confidence", "low", *args, cwd=cwd)
 
+
 CACHE = ".secure_ls_cache"
 
 # `views.run` is a command injection only if `helpers.name()` returns request data.

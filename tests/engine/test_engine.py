@@ -388,6 +388,7 @@ def test_an_authorization_assert_in_a_management_command_is_low_confidence():
     )
     _low_until_undone("SLS130", helper, "class Command(BaseCommand)", "class Importer(object)", "high")
 
+
 def test_two_passwords_from_one_submitted_form_are_a_confirmation_check():
     code = (
         "from flask import request\n\n"
@@ -514,6 +515,7 @@ def test_the_language_werkzeug_picks_from_the_configured_list_is_one_of_that_lis
     # the default, or the offered values, can be the client's own text
     assert "SLS110" in rules(code.replace("default=languages[0]", "default=request.args['lang']"))
     assert "SLS110" in rules(code.replace("best_match(languages,", "best_match(request.args.getlist('lang'),"))
+
 
 def test_a_management_command_option_declared_as_a_number_holds_a_number():
     code = (

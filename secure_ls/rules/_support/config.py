@@ -47,8 +47,6 @@ def is_non_production_config_class(cls: ast.ClassDef | None) -> bool:
     return cls is not None and bool(_NON_PRODUCTION_CLASS.search(cls.name))
 
 
-
-
 def has_star_args(call: ast.Call) -> bool:
     return any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords)
 

@@ -30,6 +30,7 @@ _CONTAINER_METHODS = frozenset({"dict", "model_dump", "items", "keys", "values",
 # `shlex.split`, `os.path.split`'s tuple), a mapping's list of values (`getlist`), a regex's matches.
 _LIST_METHODS = frozenset({"split", "rsplit", "splitlines", "getlist", "findall"})
 
+
 def formats_as_repr(expr: ast.expr) -> bool:
     """`[doc.id for doc in docs]`, `list(values)`, `payload.dict()`, `text.split(",")`: a container, shown item by item with repr()."""
     if isinstance(expr, (ast.List, ast.Tuple, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp)):
@@ -147,7 +148,6 @@ def _given_named_items(name: str, func: ast.AST) -> bool:
         )
         for node in astutil.walk(func)
     )
-
 
 
 # Classes of uploaded files whose `size` is a number of bytes: Starlette's (FastAPI's) UploadFile

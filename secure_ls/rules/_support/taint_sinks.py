@@ -28,10 +28,6 @@ OPENERS = frozenset(
 READ_METHODS = frozenset({"read", "read_bytes", "read_text", "open", "readlines", "readline", "getvalue", "decode", "encode", "buffer"})
 
 
-
-
-
-
 def has_star_kwargs(call: ast.Call) -> bool:
     return any(kw.arg is None for kw in call.keywords)
 
@@ -122,8 +118,6 @@ def phrase(part: taint.Part | None, shown: str) -> str:
     if part is not None and part.kind == taint.PARAM and shown == part.label:
         return what
     return f"{what} (`{shown}`)"
-
-
 
 
 def renders_html(ctx) -> bool:
