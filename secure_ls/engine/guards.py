@@ -34,7 +34,6 @@ def field_path(node: ast.AST) -> str | None:
     return None
 
 
-
 _PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.PurePosixPath"})
 _VALIDATING_METHODS = frozenset({"isdigit", "isdecimal", "isnumeric", "isalnum", "isalpha", "isidentifier", "is_relative_to", "startswith"})
 # functions that validate one of their arguments: name -> (position and keyword of the value it checks, sinks the value is then safe for)
@@ -379,9 +378,9 @@ def _looked_up_key(test: ast.expr, origin, value_of, validator=None) -> tuple[fr
             return None
         found_when = isinstance(test.ops[0], ast.IsNot)
         test = test.left
-    if origin is None or not (isinstance(test, ast.Call) or isinstance(test, ast.Name) and value_of is not None):
+    if origin is None or not (isinstance(test, (ast.Call, ast.Await)) or isinstance(test, ast.Name) and value_of is not None):
         return None
-    looked_up = looked_up_key(test if isinstance(test, ast.Call) else value_of(test), origin, validator, value_of)  # `if find(db, K) is None:`
+    looked_up = looked_up_key(value_of(test) if isinstance(test, ast.Name) else test, origin, validator, value_of)  # `if find(db, K) is None:`
     return (looked_up[0], found_when, looked_up[1]) if looked_up is not None else None
 
 
@@ -610,7 +609,6 @@ def _own_nodes(func: ast.AST) -> Iterable[ast.AST]:
         yield node
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             stack.extend(astutil.children(node))
-
 
 
 def catches(handler: ast.ExceptHandler, error: str) -> bool:

@@ -37,7 +37,10 @@ def found_row_by(value: ast.expr | None, value_of=None) -> frozenset[str]:
     `Tag.objects.filter(slug=K).first()` (Django lookups other than exact matches excluded),
     `Request.visible(db).filter(Request.id == K).first()` (a model's own query, filtered by one
     of its columns); SQLAlchemy's look-up by primary key, `db.query(User).get(K)`,
-    `User.query.get(K)`, `session.get(User, K)`, and a CRUD base's, `User.get(db, object_id=K)`."""
+    `User.query.get(K)`, `session.get(User, K)`, a CRUD base's, `User.get(db, object_id=K)` (or
+    `User.get(db=db, object_id=K)`), and a model class's own look-up by key, `await Note.get(K)`."""
+    if isinstance(value, ast.Await):  # `await Note.get(K)`: an async ORM's look-up
+        value = value.value
     if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)):
         return frozenset()
     if value.func.attr == "get":
@@ -63,12 +66,16 @@ def _primary_key(call: ast.Call) -> frozenset[str]:
     which return None when no row has that primary key (Django's and peewee's `get` raise
     instead, and take keywords or comparisons, not a bare key)."""
     receiver = call.func.value  # type: ignore[attr-defined]
-    if call.args and astutil.last_name(call.args[0]) in _SESSION_NAMES and frameworks.is_model_class(receiver):
+    session_first = call.args and astutil.last_name(call.args[0]) in _SESSION_NAMES
+    if (session_first or any(k.arg in _SESSION_NAMES for k in call.keywords)) and frameworks.is_model_class(receiver):
         return _key_after_session(call)
     if call.keywords or not all(isinstance(a, ast.Name) for a in call.args):
         return frozenset()
     if len(call.args) == 1 and (
-        _queries_model(receiver) or isinstance(receiver, ast.Attribute) and receiver.attr == "query" and frameworks.is_model_class(receiver.value)
+        _queries_model(receiver)
+        or isinstance(receiver, ast.Attribute) and receiver.attr == "query" and frameworks.is_model_class(receiver.value)
+        # `Note.get(K)` on a class (a classmethod: Beanie's, Tortoise's, an ORM base's), never a mapping's get
+        or isinstance(receiver, ast.Name) and receiver.id != "cls" and frameworks.is_model_class(receiver)
     ):
         return frozenset({call.args[0].id})  # type: ignore[attr-defined]
     if len(call.args) == 2 and astutil.last_name(receiver) in _SESSION_NAMES and frameworks.is_model_class(call.args[0]):
@@ -86,7 +93,7 @@ def _key_after_session(call: ast.Call) -> frozenset[str]:
     """K of a model's own classmethod look-up by primary key, the session first (a CRUD base's
     `ClientDetail.get(db, object_id=K)`, `User.get(db, K)`, which wrap `db.query(cls).get(K)`):
     a row with that key, or None. Only a bare name is the key; other keywords (`config=...`) may follow."""
-    rest = call.args[1:]
+    rest = call.args[1:] if call.args and astutil.last_name(call.args[0]) in _SESSION_NAMES else call.args
     keyed = [k.value for k in call.keywords if k.arg in _KEY_KEYWORDS]
     keys = [*rest, *keyed]
     if len(keys) != 1 or not isinstance(keys[0], ast.Name) or any(k.arg is None for k in call.keywords):

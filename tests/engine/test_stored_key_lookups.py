@@ -84,7 +84,7 @@ def get_policy_or_error(db, policy_id: str):
 
 
 @router.get("/policy/{{policy_id}}")
-def show(policy_id: str, db=Depends(get_db)):
+async def show(policy_id: str, db=Depends(get_db)):
 {body}
     logger.info("Showing policy %s", policy_id)
 '''
@@ -103,8 +103,17 @@ def show(policy_id: str, db=Depends(get_db)):
         # a CRUD base's look-up by primary key, the session first, of a model the engine cannot read
         ("    from crudlib import Client\n    if not Client.get(db, object_id=policy_id, config=None):\n        raise HTTPException(status_code=404)", False),
         ("    from crudlib import Client\n    if not Client.get(db, object_id=policy_id, **options):\n        raise HTTPException(status_code=404)", True),
+        # the session passed by keyword
+        ("    from crudlib import Client\n    if not Client.get(db=db, object_id=policy_id):\n        raise HTTPException(status_code=404)", False),
+        # an async ORM's look-up by key on the model class (Beanie's, Tortoise's, an ORM base's)
+        ("    from odm import Note\n    if not await Note.get(policy_id):\n        raise HTTPException(status_code=404)", False),
+        ("    from odm import Note\n    note = await Note.get(policy_id)\n    if note is None:\n        raise HTTPException(status_code=404)", False),
+        ("    from odm import Note\n    note = await Note.get(policy_id)", True),  # nothing refused a miss
     ],
-    ids=["raw", "primary-key", "filtered-helper", "inherited-classmethod", "keywords-as-a-dict", "service-method", "range-filter", "crud-base", "unknown-keywords"],
+    ids=[
+        "raw", "primary-key", "filtered-helper", "inherited-classmethod", "keywords-as-a-dict", "service-method", "range-filter", "crud-base",
+        "unknown-keywords", "session-by-keyword", "awaited-class-lookup", "awaited-class-lookup-named", "lookup-unchecked",
+    ],
 )
 def test_a_key_found_in_the_database_is_a_stored_key(tmp_path, body, reported):
     write(
