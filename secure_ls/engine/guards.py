@@ -42,6 +42,9 @@ _VALIDATING_FUNCTIONS = {
     "re.match": (1, "string", ALL),
     "django.utils.http.url_has_allowed_host_and_scheme": (0, "url", sinks("url", "redirect")),
     "django.utils.http.is_safe_url": (0, "url", sinks("url", "redirect")),
+    # Django's check, extracted into standalone packages (safe-redirect-url, is-safe-url) for other frameworks
+    "safe_redirect_url.url_has_allowed_host_and_scheme": (0, "url", sinks("url", "redirect")),
+    "is_safe_url.is_safe_url": (0, "url", sinks("url", "redirect")),
     # an Amazon SNS message whose signature (over its SubscribeURL, ...) and signing certificate's
     # host were checked: the URLs in it are Amazon's, not the sender's
     "django_ses.utils.verify_event_message": (0, "notification", sinks("url", "redirect")),

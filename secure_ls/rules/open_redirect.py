@@ -48,7 +48,8 @@ class OpenRedirect(Rule):
 
     ## How to fix it
     Check the target before redirecting: with Django's
-    `url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()})`,
+    `url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()})`
+    (or its standalone copies for other frameworks, `safe_redirect_url` and `is_safe_url`),
     by comparing `urlparse(url).netloc` with an allow-list of hosts, or by
     accepting only local paths that start with a single `/` (rule out `//`
     and `/\\` as well: browsers read both as another host). Fall back to a
@@ -123,6 +124,23 @@ class OpenRedirect(Rule):
             @app.route("/login")
             def login():
                 return back_to(request.args.get("next", "/"))
+        """),
+        # Django's check in its standalone package, in a helper that falls back to a fixed page
+        code("""
+            from fastapi import FastAPI
+            from fastapi.responses import RedirectResponse
+            from safe_redirect_url import url_has_allowed_host_and_scheme
+
+            app = FastAPI()
+
+            def safe_return_url(return_to):
+                if return_to is None or not url_has_allowed_host_and_scheme(return_to, {"example.com"}):
+                    return "/"
+                return return_to
+
+            @app.get("/callback")
+            async def callback(return_to: str | None = None):
+                return RedirectResponse(safe_return_url(return_to), 303)
         """),
         # the client's text only ever follows `?`: the target is this page's own path with a query
         code("""
