@@ -121,6 +121,17 @@ class TimingUnsafeComparison(Rule):
     fixable = True
 
     VALID = [
+        # downloaded bytes checked against the checksums the metadata lists: the hashers are unkeyed
+        code("""
+            class Downloader:
+                def __init__(self, expected_digests=None):
+                    self.expected_digests = expected_digests
+
+                def validate_digests(self):
+                    for algorithm, expected_digest in self.expected_digests.items():
+                        if self._digests[algorithm].hexdigest() != expected_digest:
+                            raise ValueError(algorithm)
+        """),
         code("""
             def entry_match(data, mac, driver):
                 return data["mac"] == mac and data["driver"] == driver
@@ -727,7 +738,8 @@ def _is_keyed_digest(node: ast.expr, ctx) -> bool:
     if isinstance(made_by, ast.Name):
         made_by = next((v for v in ctx.assigned_values(made_by) if isinstance(v, ast.Call)), made_by)
     if not isinstance(made_by, ast.Call):
-        return naming.is_named_like(naming.name_of(made_by), _SECRET_WORDS)
+        # `self._mac.hexdigest()`; not `self._digests[algorithm].hexdigest()`: "digest" alone names a content checksum
+        return naming.is_named_like(naming.name_of(made_by), _SECRET_NAME_WORDS)
     name = ctx.qualified_name(made_by.func) or ""
     if name.startswith(_KEYED_DIGESTS):
         return True
