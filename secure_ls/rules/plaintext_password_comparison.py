@@ -26,6 +26,9 @@ def _retyped(word: str) -> bool:
 # Words that make the value a collection of passwords (`password_dict`, `survey_passwords`), or
 # of what describes them, not a password.
 _COLLECTION_WORDS = frozenset({"dict", "list", "map", "mapping", "set", "fields", "names", "keys", "vars", "variables", "passwords", "policy", "rules"})
+# Words that make the value a marker standing in for a password (`EMPTY_PASSWORD_FLAG_SENTINEL`, "prompt
+# for it"; `PASSWORD_PLACEHOLDER`, the masked field sent back unchanged), not a password.
+_MARKER_WORDS = frozenset({"sentinel", "flag", "marker", "placeholder"})
 # Words that show the value is already hashed (SLS301/SLS303 territory).
 _HASHED_WORDS = frozenset({"hash", "hashed", "digest", "crypt", "crypted", "encrypted", "enc", "bcrypt", "hmac", "salted"})
 
@@ -54,7 +57,7 @@ def _is_plain_password(node: ast.expr) -> str | None:
     if not naming.is_named_like(name, naming.PASSWORD_WORDS):
         return None
     parts = naming.words(name)
-    if any(p in _FORM_CHECK_WORDS or p in _HASHED_WORDS or p in _COLLECTION_WORDS or p.isdigit() or _retyped(p) for p in parts):
+    if any(p in _FORM_CHECK_WORDS or p in _HASHED_WORDS or p in _COLLECTION_WORDS or p in _MARKER_WORDS or p.isdigit() or _retyped(p) for p in parts):
         return None
     if any(w in "".join(parts) for w in ("hash", "digest", "crypt")):
         return None
@@ -114,7 +117,12 @@ class PlaintextPasswordComparison(Rule):
     proxy settings compared field by field), nor a property's setter
     comparing what it holds with the value it then stores in its place
     (`if self._password != password: self._password = password`: a change
-    noticed for observers).
+    noticed for observers). Nor is a marker standing in for a password
+    (`passwd == EMPTY_PASSWORD_FLAG_SENTINEL`, `PASSWORD_PLACEHOLDER`: names
+    with `sentinel`, `flag`, `marker` or `placeholder`), nor the password a
+    client keeps in the operating system's keyring (`password !=
+    keyring.get_password(service, user)`): a client must hold it as it is to
+    send it to the server it logs in to, and compares it only to refresh it.
     """
 
     id = "SLS305"
@@ -128,6 +136,25 @@ class PlaintextPasswordComparison(Rule):
     methods = _ROW_FINDERS | _SQL_RUNNERS
 
     VALID = [
+        # a marker value standing in for the password (here: "prompt for it"), not a password
+        code("""
+            import click
+            EMPTY_PASSWORD_FLAG_SENTINEL = -1
+
+            def connect(user, passwd):
+                if passwd == EMPTY_PASSWORD_FLAG_SENTINEL:
+                    passwd = click.prompt("Password", hide_input=True)
+                return user, passwd
+        """),
+        # a database client refreshing the password it keeps in the OS keyring to send to the server
+        code("""
+            import keyring
+
+            def remember(domain, user, password):
+                saved_pw = keyring.get_password(domain, user)
+                if password != saved_pw:
+                    keyring.set_password(domain, user, password)
+        """),
         # the password typed twice at a prompt, to confirm it
         code("""
             import getpass
@@ -514,6 +541,8 @@ class PlaintextPasswordComparison(Rule):
             return
         if all(_url_userinfo(side, ctx) for side in (left, right)):
             return  # `parsed.password != allowed.password`: two URLs compared part by part, no account's password
+        if any(_saved_in_keyring(side, ctx) for side in (left, right)):
+            return  # `password != keyring.get_password(...)`: a client refreshing the password it keeps to log in elsewhere
         if any(_drawn_at_random(side, ctx) for side in (left, right)):
             return  # `self.password = secrets.token_hex()` in `__init__`: a one-run secret, no account's password
         if _shape_of_itself(left, right, ctx):
@@ -555,6 +584,14 @@ def _url_userinfo(node: ast.expr, ctx) -> bool:
 
 # Where fresh random values come from: a value made only by one of these is no one's chosen password.
 _RANDOM_SOURCES = ("random.", "secrets.", "os.urandom", "uuid.uuid4", "django.utils.crypto.get_random_string")
+
+
+def _saved_in_keyring(node: ast.expr, ctx) -> bool:
+    """What the operating system's keyring holds for the program (`keyring.get_password(service,
+    user)`, also kept in a name first): a password a client must keep as it is, to send it to the
+    server it logs in to; no hash could stand in for it, so comparing it is no login check."""
+    values = ctx.assigned_values(node) if isinstance(node, ast.Name) else (node,)
+    return bool(values) and all(isinstance(v, ast.Call) and ctx.call_name(v) == "keyring.get_password" for v in values)
 
 
 def _drawn_at_random(node: ast.expr, ctx) -> bool:
