@@ -53,8 +53,25 @@ def _is_secret(node: ast.expr, name: str, ctx) -> bool:
     if _masked(node, ctx):
         return False
     if secret_word(name, ctx) and not ctx.origin(node).is_constant and not _numbered_key(node, name, ctx) and not _key_of_secret_store(node, ctx):
-        return True
+        return not _opened_as_file(node, ctx)
     return web.is_credential_header(web.header_read(node, ctx))
+
+
+# what opens a file by its name (the first argument)
+_FILE_OPENERS = frozenset({"open", "io.open", "builtins.open", "pathlib.Path", "os.open"})
+
+
+def _opened_as_file(node: ast.expr, ctx) -> bool:
+    """`log.debug(f"Loading key from {settings.DB_ENCRYPTION_KEY}")` then `open(settings.DB_ENCRYPTION_KEY,
+    "rb")` in the same function: the setting holds where the key is, a file name; the key is what the file holds."""
+    func = ctx.enclosing_function(node)
+    if func is None or not isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
+        return False
+    spelled = ctx.text(node)
+    return any(
+        isinstance(call, ast.Call) and call.args and ctx.call_name(call) in _FILE_OPENERS and ctx.text(call.args[0]) == spelled
+        for call in astutil.walk(func)
+    )
 
 
 def _numbered_key(node: ast.expr, name: str, ctx) -> bool:
@@ -164,7 +181,8 @@ class SecretInLog(Rule):
     `token_expired`, `passphrase_protection`) name an action or a fact, not
     the secret, and so do a setting's switches, named by a verb first
     (`use_single_password`, `require_passphrase`); names of
-    where one is kept (`key_file`, `PRIVATEKEY_FILEPATH`) name a path.
+    where one is kept (`key_file`, `PRIVATEKEY_FILEPATH`) name a path, and so
+    does a value the same function opens as a file (`open(settings.DB_ENCRYPTION_KEY, "rb")`).
     A masked form is not a secret: at most four characters from each end,
     stars and lengths (`f"{key[:4]}****{key[-4:]}"`), also through the name
     holding it. Nor is a key or token that only ever holds a number
@@ -239,6 +257,17 @@ class SecretInLog(Rule):
 
             def start_https(config):
                 logger.info("HTTPS with %s, %s", config["CERTIFICATE_FILEPATH"], config["PRIVATEKEY_FILEPATH"])
+        """),
+        # where the key is kept (the function opens it), not the key
+        code("""
+            import logging
+            from django.conf import settings
+            logger = logging.getLogger(__name__)
+
+            def load_key():
+                logger.debug(f"Loading encryption key from {settings.DB_ENCRYPTION_KEY}")
+                with open(settings.DB_ENCRYPTION_KEY, "rb") as key_file:
+                    return key_file.read()
         """),
         # how long a token lives, not the token
         code("""
