@@ -104,7 +104,7 @@ class FlowAnalyzer(ValueOrigins):
                 # FastAPI `Depends(get_settings)`: whatever get_settings returns
                 env[arg.arg] = Binding(self._dependency_origin(dependency))
                 continue
-            declared = self.declaration(frameworks.optional_inner(arg.annotation)) if route or isinstance(arg.annotation, (ast.Name, ast.Attribute)) else None  # also `cell: CellImpl`: what its fields hold
+            declared = self.declaration(inner) if isinstance(inner := frameworks.optional_inner(arg.annotation), (ast.Name, ast.Attribute)) or route else None  # `cell: Optional[CellImpl]`: its fields
             converter = frameworks.application_converter(arg, func) if route else None
             if converter is not None:
                 # `<uuid_str:watch>`: what the application's own converter (its to_python, in any
@@ -133,8 +133,8 @@ class FlowAnalyzer(ValueOrigins):
                 # `<int:pk>`, `<slug:doc>`: what every route to the view lets through (engine/routes.py)
                 converted = self._routed_safe_for(func, arg.arg)
                 part = Part(UNTRUSTED, f"the {kind} `{arg.arg}`", converted, steps=(make_step(arg, f"`{arg.arg}` comes from {source}"),))
-            elif _number_default(defaults.get(arg.arg)):
-                # `def render(rows, limit=20)`: a count or a flag, whatever the caller passes in its place
+            elif _number_default(defaults.get(arg.arg)) or frameworks.is_converted_annotation(arg.annotation, self._enum_classes) or declared is not None and declared.enum:
+                # `limit=20`, `n: int`, `event: EventType` (an Enum): a number, a flag or one of fixed values, whatever the caller passes
                 part = Part(PARAM, self._parameter_label(func, arg.arg), ALL)
             else:
                 part = Part(PARAM, self._parameter_label(func, arg.arg))

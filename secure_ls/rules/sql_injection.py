@@ -137,6 +137,17 @@ class SqlInjection(Rule):
     methods = _EXECUTE_METHODS | sql_style.RAW_METHODS | _ASYNCPG_METHODS | {"read_sql", "read_sql_query"}
 
     VALID = [
+        # a helper's parameters declared as a number and as one of an Enum's values
+        code("""
+            from enum import Enum
+            from sqlalchemy import text
+
+            class EventType(str, Enum):
+                created = "order.created"
+
+            def endpoints(session, event: EventType, limit: int):
+                return session.execute(text(f"SELECT id FROM hooks WHERE events @> '[\"{event}\"]' LIMIT {limit}"))
+        """),
         # the helper runs what it is given; here that is a constant query and its parameters
         code("""
             import sqlite3

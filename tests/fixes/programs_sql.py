@@ -343,12 +343,13 @@ PROGRAMS += [
         "sql-bare-known-numbers-bound-as-they-are",
         "SLS101",
         VALUES_SCHEMA
-        + "\ndef by_v(v: int):\n    return DB.execute('SELECT name FROM items WHERE v = ' + str(v)).fetchall()\n"
+        # (`v: int` alone is no finding: a helper's parameter declared a number holds one)
+        + "\ndef by_v(v: int, name):\n    return DB.execute('SELECT name FROM items WHERE v = ' + str(v) + \" AND name != '\" + name + \"'\").fetchall()\n"
         "\ndef cheaper(name, limit):\n    price = float(limit)\n"
         "    return DB.execute(f\"SELECT id FROM items WHERE name != '{name}' AND price < {price} ORDER BY id\").fetchall()\n",
         "safe",
-        [("by_v(2)", "same"), ("by_v(9)", "same"), ("cheaper('bob', '6')", "same"), ("cheaper('bob', 1e-05)", "same")],
-        fixed_has=('"SELECT name FROM items WHERE v = ?", (v,)', '"SELECT id FROM items WHERE name != ? AND price < ? ORDER BY id", (str(name), price)'),
+        [("by_v(2, 'x')", "same"), ("by_v(9, 'bob')", "same"), ("cheaper('bob', '6')", "same"), ("cheaper('bob', 1e-05)", "same")],
+        fixed_has=('"SELECT name FROM items WHERE v = ? AND name != ?", (v, str(name))', '"SELECT id FROM items WHERE name != ? AND price < ? ORDER BY id", (str(name), price)'),
     ),
     Program(
         "sql-in-list-bare-text-against-untyped-column-is-unsafe",

@@ -34,8 +34,8 @@ CASES = [
     ),
     (
         "SLS101",
-        "from django.db import connection\n\ndef purge(user_id: int):\n    with connection.cursor() as cursor:\n        cursor.execute(\"DELETE FROM s WHERE note LIKE '%%x' AND uid = %s\" % user_id)\n",
-        "\"DELETE FROM s WHERE note LIKE '%%x' AND uid = %s\", (user_id,)",
+        "from django.db import connection\n\ndef purge(user_id: int, tag):\n    with connection.cursor() as cursor:\n        cursor.execute(\"DELETE FROM s WHERE note LIKE '%%x' AND uid = %s AND tag = '%s'\" % (user_id, tag))\n",
+        "\"DELETE FROM s WHERE note LIKE '%%x' AND uid = %s AND tag = %s\", (user_id, str(tag))",
         "safe",
     ),
     (
@@ -110,8 +110,8 @@ CASES = [
     ),
     (
         "SLS101",
-        "import pymysql\n\ndef page(n: int):\n    cur = pymysql.connect(host='db').cursor()\n    cur.execute(\"SELECT name FROM t ORDER BY id LIMIT \" + str(n))\n",
-        "\"SELECT name FROM t ORDER BY id LIMIT %s\", (n,)",
+        "import pymysql\n\ndef page(n: int, kind):\n    cur = pymysql.connect(host='db').cursor()\n    cur.execute(\"SELECT name FROM t WHERE kind = '\" + kind + \"' ORDER BY id LIMIT \" + str(n))\n",
+        "\"SELECT name FROM t WHERE kind = %s ORDER BY id LIMIT %s\", (str(kind), n)",
         "safe",
     ),
     # N'...' (and E'...', X'...') give their text a meaning a bound value would not have

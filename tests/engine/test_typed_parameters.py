@@ -1,0 +1,48 @@
+"""A helper's parameter declared as a number, a date, a UUID or one of an Enum's values holds
+one, whatever its callers pass (a caller passing text breaks the declared type); one declared
+as text stays its callers' choice. The Enum may live in another module of the workspace."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.cli.cli_helpers import check_json, write
+
+ENUMS = '''
+from enum import StrEnum
+
+
+class WebhookEventType(StrEnum):
+    order_created = "order.created"
+'''
+
+SERVICE = '''
+import datetime
+from typing import Literal, Optional
+
+from sqlalchemy import text
+
+from app.enums import WebhookEventType
+
+
+def endpoints(session, value: {annotation}):
+    return session.execute(text(f"SELECT id FROM hooks WHERE events @> '[\\"{{value}}\\"]'"))
+'''
+
+
+@pytest.mark.parametrize(
+    ("annotation", "reported"),
+    [
+        ("WebhookEventType", False),
+        ("Optional[WebhookEventType]", False),
+        ("int", False),
+        ("datetime.date", False),
+        ('Literal["a", "b"]', False),
+        ("str", True),
+        ("Optional[str]", True),
+    ],
+)
+def test_a_typed_parameter_holds_its_type(tmp_path, annotation, reported):
+    write(tmp_path, {"app/__init__.py": "", "app/enums.py": ENUMS, "app/service.py": SERVICE.format(annotation=annotation)})
+    found = [f for f in check_json(".", "--no-cache", "--select", "SLS101", cwd=tmp_path).findings() if f["path"] == "app/service.py"]
+    assert bool(found) is reported, found
