@@ -33,7 +33,10 @@ class AssertUsedForValidation(Rule):
     (`assert user.is_admin`, `assert request.user.has_perm(...)`,
     `assert obj.owner == user`) or validate request data
     (`assert request.args["n"].isdigit()`). Asserts on internal invariants,
-    type checks and anything in test code are left alone.
+    type checks and anything in test code are left alone, and so are asserts that
+    only say which values are there (`assert not came_back or return_to is not
+    None`: names, `is not None`, `not` and `and`/`or` of those, narrowing an
+    Optional for the type checker), whatever the values hold.
     `assert request.method == "POST"` restates the route's methods and is
     left alone. An assert on the value the statement right before stored
     (`self.boundary = "B-" + token_hex(16)` then `assert len(self.boundary)
@@ -80,6 +83,18 @@ class AssertUsedForValidation(Rule):
     fixable = True
 
     VALID = [
+        # which values are there, for the type checker: nothing about what the client sent
+        code("""
+            from fastapi import FastAPI, Request
+
+            app = FastAPI()
+
+            @app.get("/case")
+            async def case(request: Request, return_to: str | None = None):
+                came_back = is_safe_return_to(return_to)
+                assert not came_back or return_to is not None
+                return {"back": return_to if came_back else "/cases"}
+        """),
         # a type check of every item: what the values are, not who may act
         code("""
             class User:
@@ -543,7 +558,15 @@ def _is_auth(test: ast.expr, ctx) -> bool:
 def _is_presence_check(test: ast.expr) -> bool:
     """`assert obj.deadline` / `assert value` / `assert environ["PATH_INFO"]`: a truth test of a
     plain name, attribute or constant-keyed item says the value is there (narrowing an Optional
-    for the type checker, or a loop's invariant), nothing about its content."""
+    for the type checker, or a loop's invariant), nothing about its content; so do `x is not None`,
+    `not x`, and such tests joined by `and`/`or` (`assert not came_back or return_to is not None`)."""
+    if isinstance(test, ast.BoolOp):
+        return all(_is_presence_check(v) for v in test.values)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _is_presence_check(test.operand)
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.IsNot)):
+        right = test.comparators[0]
+        return isinstance(right, ast.Constant) and right.value is None and _is_presence_check(test.left)
     if isinstance(test, ast.Subscript):
         return astutil.constant_key(test.slice) is not None and isinstance(test.value, (ast.Name, ast.Attribute))
     return isinstance(test, ast.Name) or isinstance(test, ast.Attribute) and isinstance(test.value, (ast.Name, ast.Attribute))
