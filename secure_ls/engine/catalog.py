@@ -231,8 +231,9 @@ NON_DATA_ANNOTATION_SUFFIXES = ("Client", "Logger", "Service", "Repository")
 # Annotations of handler parameters the framework converts (or rejects the request):
 # the value is a number, date or UUID, whatever the client sent. So is a field so annotated of
 # the class any parameter is annotated with (`cell: CellImpl`, `count: int`), and a code object
-# (`body: CodeType`: compiled elsewhere, where its text was judged; it holds no text).
-CONVERTED_ANNOTATIONS = frozenset({"int", "float", "bool", "UUID", "date", "datetime", "Decimal", "PositiveInt", "NonNegativeInt", "CodeType"})
+# (`body: CodeType`: compiled elsewhere, where its text was judged; it holds no text), and a time
+# zone (`tz: ZoneInfo` loads only a zone of the tz database: its `key` is a zone name such as "Europe/Paris").
+CONVERTED_ANNOTATIONS = frozenset({"int", "float", "bool", "UUID", "date", "datetime", "Decimal", "PositiveInt", "NonNegativeInt", "CodeType", "ZoneInfo"})
 # Packages whose types a route parameter may be annotated with and still hold the client's text as
 # sent (`email: EmailStr`, `url: AnyHttpUrl`, `name: Annotated[str, ...]`): the web frameworks',
 # pydantic's and typing's own. A type of any other library validates by rules of its own

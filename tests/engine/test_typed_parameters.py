@@ -19,6 +19,7 @@ class WebhookEventType(StrEnum):
 SERVICE = '''
 import datetime
 from typing import Literal, Optional
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 
@@ -38,6 +39,7 @@ def endpoints(session, value: {annotation}):
         ("int", False),
         ("datetime.date", False),
         ('Literal["a", "b"]', False),
+        ("ZoneInfo", False),  # a zone of the tz database: `value.key` is a zone name
         ("str", True),
         ("Optional[str]", True),
     ],
