@@ -213,3 +213,23 @@ async def test_completing_the_summaries_pauses_and_an_edit_meanwhile_gives_it_up
     assert straight.complete_summaries("util", resolver)
     assert {f"helper{n}" for n in range(60)} <= sliced.keys()
     assert sliced == published()
+
+
+async def test_an_edited_document_still_declares_its_classes_to_the_others(tmp_path):
+    # app.py builds SQL from a helper's parameter declared as one of models.py's Enum values; the
+    # editor holds models.py and has analysed it twice (an edit: its summaries are then all of
+    # them), and the Enum it declares must still reach app.py as it does from the file on disk
+    ls, _, engine, _, _ = _open_project(tmp_path)
+    models = tmp_path / "pkg" / "models.py"
+    models.write_text("class EventType(str):\n    pass\n")  # on disk, not yet an Enum: the buffer is what counts
+    buffer = "from enum import Enum\n\n\nclass EventType(str, Enum):\n    created = 'created'\n"
+    app = tmp_path / "pkg" / "hooks.py"
+    app.write_text(
+        "from sqlalchemy import text\n\nfrom .models import EventType\n\n\n"
+        "def endpoints(session, event: EventType):\n    return session.execute(text(f\"SELECT id FROM hooks WHERE event = '{event}'\"))\n"
+    )
+    models_resolver = ls.workspace_index.resolver(str(models))
+    engine.analyze(buffer, key="models", imports_resolver=models_resolver)
+    engine.analyze(buffer + "    deleted = 'deleted'\n", key="models", imports_resolver=models_resolver)
+    result = engine.analyze(app.read_text(), key="hooks", imports_resolver=ls.workspace_index.resolver(str(app)))
+    assert [f for f in result.findings if f.rule_id == "SLS101"] == []
