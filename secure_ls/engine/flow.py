@@ -133,17 +133,16 @@ class FlowAnalyzer(ValueOrigins):
                 # `<int:pk>`, `<slug:doc>`: what every route to the view lets through (engine/routes.py)
                 converted = self._routed_safe_for(func, arg.arg)
                 part = Part(UNTRUSTED, f"the {kind} `{arg.arg}`", converted, steps=(make_step(arg, f"`{arg.arg}` comes from {source}"),))
-            elif _number_default(defaults.get(arg.arg)) or frameworks.is_converted_annotation(arg.annotation, self._enum_classes) or declared is not None and declared.enum:
-                # `limit=20`, `n: int`, `event: EventType` (an Enum): a number, a flag or one of fixed values, whatever the caller passes
-                part = Part(PARAM, self._parameter_label(func, arg.arg), ALL)
-            else:
-                part = Part(PARAM, self._parameter_label(func, arg.arg))
+            else:  # `limit=20`, `n: int`, `event: EventType` (an Enum): a number, a flag or one of fixed values, whatever the caller passes
+                typed = _number_default(defaults.get(arg.arg)) or frameworks.is_converted_annotation(arg.annotation, self._enum_classes) or declared is not None and declared.enum
+                part = Part(PARAM, self._parameter_label(func, arg.arg), ALL) if typed else Part(PARAM, self._parameter_label(func, arg.arg))
             parts = {part, *(Part(UNTRUSTED, p.part.label, p.part.safe_for, steps=(make_step(arg, p.where),)) for p in passed.get(arg.arg, ()))}
             env[arg.arg] = Binding(Origin(frozenset(parts)))
-            if arg is func.args.kwarg and self.command_options:
-                # `handle(self, *args, **options)`: `options["n"]` is what argparse made of `--n`
+            if arg is func.args.kwarg and (self.command_options or arg.arg in url_kwargs and self._url_routes is not None):
+                # `handle(self, *args, **options)`: `options["n"]` is what argparse made of `--n`; a view's `kwargs["pk"]`, what its routes capture
                 whole = env[arg.arg].origin
-                env[arg.arg] = Binding(whole, fields={dest: whole.sanitized(ALL) for dest in self.command_options})
+                safe = dict.fromkeys(self.command_options, ALL) if self.command_options else self._url_routes.captured(self._class or func.name)
+                env[arg.arg] = Binding(whole, fields={name: whole.sanitized(sinks) for name, sinks in safe.items()})
             if fields := (self.validated_fields(declared) if declared is not None else None) or self._admin_instance_fields(arg.arg):
                 self._model_parameters[arg.arg] = (env[arg.arg], fields)
             self._note_record_parameter(arg, env[arg.arg])

@@ -108,6 +108,12 @@ class Routes:
         reached = [self.restricted[v][parameter] for v in (view, *sorted(self.inherited.get(view, ()))) if parameter in self.restricted.get(v, {})]
         return frozenset.intersection(*reached) if reached else frozenset()
 
+    def captured(self, view: str) -> dict[str, frozenset[str]]:
+        """Each parameter the routes to `view` (or to a routed class that inherits it) pass, and what
+        every route passing it lets through (safe_for): what a view's `**kwargs` holds under that key."""
+        names = set().union(*(self.restricted.get(v, {}) for v in (view, *self.inherited.get(view, ()))))
+        return {name: self.safe_for(view, name) for name in names}
+
     def with_inheritance(self, inherited: Mapping[str, frozenset[str]]) -> "Routes":
         """These routes, knowing which routed classes inherit each class (`inherited`)."""
         fingerprint = hash((self.fingerprint, frozenset(inherited.items())))
@@ -135,6 +141,7 @@ def read(texts: Iterable[str], paths: Iterable[str] = ()) -> Routes:
         if tree is None:
             continue
         imported = dict(b for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom)) for b in import_bindings(node))
+        lists = {t.id: stmt.value for stmt in tree.body if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.List) for t in stmt.targets if isinstance(t, ast.Name)}
         for node in ast.walk(tree):
             if isinstance(node, ast.Name):
                 mentioned.add(node.id)
@@ -145,7 +152,7 @@ def read(texts: Iterable[str], paths: Iterable[str] = ()) -> Routes:
             if isinstance(node, ast.Call) and astutil.last_name(node.func) == "format_suffix_patterns":
                 everywhere.add(_FORMAT_SUFFIX)  # DRF: every route again, with `.json` captured as `format`
             if isinstance(node, ast.Call) and astutil.last_name(node.func) in _ROUTE_CALLS | _REGISTER_CALLS and len(node.args) >= 2:
-                routed = _route(node, provided, opaque, everywhere)
+                routed = _route(node, provided, opaque, everywhere, lists)
                 if routed is None:
                     continue
                 name, spelled = routed  # `views.DocView`: `.views.DocView` after `from . import views`
@@ -184,6 +191,8 @@ def routed_descendants(
             seen.add(where)
             path, name = where
             symbols = module_symbols(path)
+            if symbols is not None and name not in symbols.class_bases and name in symbols.imports:
+                pending.append(located(symbols.imports[name], path))  # re-exported: a package's `from .views import DocView`
             if symbols is None or name not in symbols.class_bases:
                 continue  # not a class this module defines
             if where != start:
@@ -223,41 +232,68 @@ class InheritedRoutes:
         return answer
 
 
-def _route(call: ast.Call, provided: dict[str, dict[str, frozenset[str]]], opaque: set[str], everywhere: set[str]) -> tuple[str, str | None] | None:
+def _route(
+    call: ast.Call, provided: dict[str, dict[str, frozenset[str]]], opaque: set[str], everywhere: set[str], lists: dict[str, ast.List]
+) -> tuple[str, str | None] | None:
     """Records what the route `call` lets through, in `opaque` a view it may pass what it does
     not spell and in `everywhere` what an include passes to every view (Routes.opaque,
     Routes.everywhere); returns the view's name and, for a class, its dotted name as spelled
-    (_class_spelled)."""
+    (_class_spelled). An include of a list the configuration itself binds (`lists`:
+    `include(fragment_urls)`) passes what it captures to the views of that list alone."""
     pattern, view = call.args[0], call.args[1]
     literal = isinstance(pattern, ast.Constant) and isinstance(pattern.value, str)
     extra = call.args[2] if len(call.args) > 2 else next((k.value for k in call.keywords if k.arg == "kwargs"), None)
     routing = astutil.last_name(call.func) in _ROUTE_CALLS  # not a router's `register` of a viewset class
     name = _view_name(view) if routing else _class_name(view)
-    if name is None:  # `include(...)`: every view it includes receives what it captures and adds
+    included = _included_views(view, lists) if routing and name is None else None
+    if name is None and included is None:  # `include(...)`: every view it includes receives what it captures and adds
         if routing:
             passed = _spelled_names(pattern.value, extra, astutil.last_name(call.func) == "path") if literal else None
             everywhere.update(passed if passed is not None else ())
             opaque.update(() if passed is not None else (ANY_VIEW,))
         return None
     if not literal:
-        opaque.add(name)
+        opaque.update(included or (name,))
         return None
     if astutil.last_name(call.func) == "path":
         params = {m["name"]: _converted(m["converter"] or "str") for m in _CONVERTER.finditer(pattern.value)}
     else:
         params = {m["name"]: _group_safe_for(pattern.value, m.end()) for m in _GROUP.finditer(pattern.value)}
         if _UNNAMED_GROUP.search(pattern.value):
-            opaque.add(name)  # `^(\d+)/$`: passed by position
+            opaque.update(included or (name,))  # `^(\d+)/$`: passed by position
     if isinstance(extra, ast.Dict):  # path("", views.page, {"name": "home"}): constants
         for key in extra.keys:
             if isinstance(key, ast.Constant) and isinstance(key.value, str):
                 params.setdefault(key.value, ALL)
     if routing and _spelled_names(None, extra, False) is None:
-        opaque.add(name)  # `path("", views.page, EXTRA)`: keys not spelt
-    known = provided.setdefault(name, {})
-    for param, safe in params.items():
-        known[param] = known[param] & safe if param in known else safe
-    return name, _class_spelled(call, view)
+        opaque.update(included or (name,))  # `path("", views.page, EXTRA)`: keys not spelt
+    for view_name in included or (name,):
+        known = provided.setdefault(view_name, {})
+        for param, safe in params.items():
+            known[param] = known[param] & safe if param in known else safe
+    return (name, _class_spelled(call, view)) if name is not None else None
+
+
+def _included_views(view: ast.expr, lists: dict[str, ast.List], depth: int = 0) -> list[str] | None:
+    """The views routed by `include(NAME)` where NAME is a list of routes the configuration binds,
+    through the includes of such lists in it; None when any route there goes elsewhere (another
+    module's configuration, a pattern list built otherwise)."""
+    if not (isinstance(view, ast.Call) and astutil.last_name(view.func) == "include" and view.args and depth < 8):
+        return None
+    target = view.args[0].elts[0] if isinstance(view.args[0], ast.Tuple) and view.args[0].elts else view.args[0]
+    routes = lists.get(target.id) if isinstance(target, ast.Name) else None
+    if routes is None:
+        return None
+    views: list[str] = []
+    for entry in routes.elts:
+        if not (isinstance(entry, ast.Call) and astutil.last_name(entry.func) in _ROUTE_CALLS and len(entry.args) >= 2):
+            return None
+        inner = _view_name(entry.args[1])
+        found = [inner] if inner is not None else _included_views(entry.args[1], lists, depth + 1)
+        if found is None:
+            return None
+        views += found
+    return views
 
 
 def _spelled_names(pattern: str | None, extra: ast.expr | None, converters: bool) -> set[str] | None:

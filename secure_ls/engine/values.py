@@ -168,6 +168,9 @@ class ValueOrigins(ExpressionFacts):
                 used = astutil.item_use(current)
                 if used is not None:
                     item_uses.add(id(used))
+                if cls is ast.Call:  # `f(**kwargs)`, `f(*args)`: the callee gets a copy, the items stay as they are
+                    item_uses.update(id(k.value) for k in current.keywords if k.arg is None and type(k.value) is Name)
+                    item_uses.update(id(a.value) for a in current.args if type(a) is ast.Starred and type(a.value) is Name)
                 if cls is ast.Subscript and type(current.slice) is ast.Constant and type(current.ctx) is Load and (path := astutil.item_path(current)) is not None and path in env:
                     loads[id(current)] = env[path]  # an item checked earlier (see astutil.item_path)
                     if seen is not None:

@@ -272,3 +272,85 @@ def test_a_view_parameter_with_a_default_that_no_route_passes_keeps_the_default(
         "shop/views.py": PREVIEW_VIEWS.replace("template_string", "format"),
     }
     assert _found(write(tmp_path / "suffixed", {**files, **suffixed})) == [("shop/views.py", "SLS113", 7)]
+
+
+INCLUDED_URLS = """
+from django.urls import include, path, re_path
+
+from app import views
+
+fragment_urls = [
+    path("", views.FragmentView.as_view()),
+    path("bundle/", views.BundleView.as_view()),
+]
+
+revision_urls = [
+    re_path(r"^fragment/(?P<filediff_id>\\d+)/(?:chunk/(?P<chunk_index>\\d+)/)?", include(fragment_urls)),
+]
+
+urlpatterns = [
+    path("<int:revision>/", include(revision_urls)),
+    re_path(r"^notes/(?P<title>.+)/$", include([path("", views.NoteView.as_view())])),
+]
+"""
+
+INCLUDED_VIEWS = """
+import logging
+
+from django.http import HttpResponse
+from django.views.generic import View
+
+from app.base import BaseFragmentView
+
+logger = logging.getLogger(__name__)
+
+
+class FragmentView(BaseFragmentView):
+    pass
+
+
+class BundleView(FragmentView):
+    def get(self, request, *args, **kwargs):
+        try:
+            info = self.process(**kwargs)
+        except Exception as e:
+            logger.exception("bundle %s of revision %s failed: %s", kwargs.get("filediff_id"), kwargs["revision"], e)
+            return HttpResponse("x")
+        return HttpResponse(info)
+
+
+class NoteView(View):
+    def get(self, request, *args, **kwargs):
+        logger.info("note %s", kwargs.get("title"))
+        return HttpResponse("x")
+"""
+
+INCLUDED_BASE = """
+import logging
+
+from django.http import HttpResponse
+from django.views.generic import View
+
+logger = logging.getLogger(__name__)
+
+
+class BaseFragmentView(View):
+    def get(self, request, *args, **kwargs):
+        filediff_id = kwargs.get("filediff_id")
+        logger.error("fragment %s chunk %s failed", filediff_id, kwargs.get("chunk_index"))
+        return HttpResponse("x")
+"""
+
+
+def test_a_views_kwargs_hold_what_the_routes_capture_also_through_included_lists_and_re_exports(tmp_path):
+    # the views are routed as `views.FragmentView` through a package that re-exports them, and reached
+    # through include()s of lists the configuration binds, which capture digits; `kwargs["title"]`
+    # comes through a route whose group takes anything
+    write(tmp_path, {
+        "app/__init__.py": "", "app/urls.py": INCLUDED_URLS, "app/base.py": INCLUDED_BASE,
+        "app/views/__init__.py": "from app.views.pages import BundleView, FragmentView, NoteView\n",
+        "app/views/pages.py": INCLUDED_VIEWS,
+    })
+    found = sorted((f["path"], f["range"]["start"]["line"]) for f in check_json(".", "--no-cache", "--select", "SLS704", cwd=tmp_path).findings())
+    note = next(i for i, line in enumerate(INCLUDED_VIEWS.splitlines()) if '"note %s"' in line)
+    assert found == [("app/views/pages.py", note)], found  # only the note's title
