@@ -2,7 +2,8 @@
 
 NTLM seals with RC4 and hashes passwords with MD4, Kerberos' rc4-hmac enctype is RC4 and
 HMAC-MD5, Netlogon computes its credential with DES, SMB1 signs with MD5, RADIUS hides
-passwords with MD5, MS-CHAP answers with DES: a program that speaks one of them cannot pick
+passwords with MD5, MS-CHAP answers with DES, HTTP Digest authentication keeps MD5(user:realm:
+password) in its password files (RFC 2617's HA1, Apache's htdigest): a program that speaks one of them cannot pick
 another algorithm and still be understood by its peer, nor can one that reads a file its
 specification fixes. Crypto rules keep reporting such code, in the audit tier, and say which
 protocol chose the algorithm.
@@ -24,7 +25,8 @@ import re
 _ANYWHERE = {
     "ntlm": "NTLM", "lmhash": "NTLM", "nthash": "NTLM", "kerberos": "Kerberos", "gssapi": "GSS-API",
     "spnego": "SPNEGO", "netlogon": "Netlogon", "drsuapi": "DRSUAPI", "dpapi": "DPAPI", "mschap": "MS-CHAP",
-    "tacacs": "TACACS+",
+    "tacacs": "TACACS+", "htdigest": "HTTP Digest authentication", "httpdigest": "HTTP Digest authentication",
+    "digestauth": "HTTP Digest authentication",
 }
 # Words of a function's name that say it answers a challenge (`calc_challenge_response`, MySQL's
 # `_scramble_native`): the peer fixes the hash. Only a function's: a `challenges/` package or a
@@ -46,7 +48,7 @@ _CITATION = re.compile(r"\[MS-[A-Z0-9]+\]|\bMS-[A-Z]{4,}\b|\bRFC ?-?\d{3,5}\b")
 def named_in(name: str, function: bool = False) -> str | None:
     """The protocol the identifier or file name `name` is named for (`SPNEGOCipher`: SPNEGO), or
     None; a `function`'s name may also say it answers a challenge."""
-    lowered = name.lower()
+    lowered = re.sub(r"[_\-]", "", name.lower())  # `http_digest.py`, `DigestAuth`, `digest-auth`
     for word, protocol in (_ANYWHERE | _ANSWERS if function else _ANYWHERE).items():
         if word in lowered:
             return protocol

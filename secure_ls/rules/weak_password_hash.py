@@ -78,7 +78,10 @@ class WeakPasswordHash(Rule):
     as usual), or in a function named for a challenge-response
     answer (`cram`, `challenge`, `ntlm`, `scramble`: the peer's protocol
     fixes how the password is hashed), is that service's credential format:
-    low confidence, no fix. So is a hash whose parts all go to another
+    low confidence, no fix. So is a hash in code named for HTTP Digest
+    authentication (`http_digest.py`, `htdigest`, `class DigestAuth`), whose
+    password files keep MD5(user:realm:password) as RFC 2617 defines it; the
+    message names the protocol. So is a hash whose parts all go to another
     service or are looked up in what it answered (a breach list's range
     query: `prefix, suffix = digest[:5], digest[5:]`, the prefix in the URL,
     also through a helper of the module that formats it into the URL it requests,
@@ -297,6 +300,21 @@ class WeakPasswordHash(Rule):
             where="hashlib.md5(password.encode())",
             says="Password hashed with md5 and sent to another party",
         ),
+        # HTTP Digest authentication's password file keeps MD5(user:realm:password): the protocol's
+        # choice, reported in the audit tier and named
+        Example(
+            code("""
+                import hashlib
+
+                class HTTPDigestBackend:
+                    def authenticate(self, username, password, stored):
+                        digest_text = "%s:%s:%s" % (username, self.realm, password)
+                        return hashlib.md5(digest_text.encode()).hexdigest() == stored
+            """),
+            fixed=None,
+            where="hashlib.md5(digest_text.encode())",
+            says="Password hashed with md5, which HTTP Digest authentication fixes here",
+        ),
         # a range query of a breach list: a prefix of the hash is sent and the rest looked up in
         # the service's answer; nothing is kept (audit tier)
         Example(
@@ -409,7 +427,7 @@ class WeakPasswordHash(Rule):
                     if self._first_password_update(node, ctx):  # one finding per hash object, not per update
                         algo = hashing.hash_algorithm(value, ctx)
                         if _protocol_value(value, ctx):
-                            ctx.report(self, node, self._sent_message(algo), confidence=Confidence.LOW)
+                            ctx.report(self, node, self._sent_message(algo, value, ctx), confidence=Confidence.LOW)
                         elif _kept_in_memory(value, ctx):
                             ctx.report(self, node, self._memory_message(algo), confidence=Confidence.LOW)
                         else:
@@ -447,7 +465,7 @@ class WeakPasswordHash(Rule):
 
     def _report(self, call: ast.Call, data: ast.expr, algo: str, ctx) -> None:
         if _protocol_value(call, ctx):
-            ctx.report(self, call, self._sent_message(algo), confidence=Confidence.LOW)
+            ctx.report(self, call, self._sent_message(algo, call, ctx), confidence=Confidence.LOW)
             return
         if _kept_in_memory(call, ctx):
             ctx.report(self, call, self._memory_message(algo), confidence=Confidence.LOW)
@@ -490,7 +508,12 @@ class WeakPasswordHash(Rule):
             "salted password hash (bcrypt, scrypt or Argon2)."
         )
 
-    def _sent_message(self, algo: str) -> str:
+    def _sent_message(self, algo: str, made: ast.Call, ctx) -> str:
+        if protocol := protocols.fixed_by(made, ctx):
+            return (
+                f"Password hashed with {algo}, which {protocol} fixes here: whoever reads or intercepts the value can brute-force "
+                "it fast. Keep it only to speak that protocol; keep accounts' own passwords with bcrypt, scrypt or Argon2."
+            )
         return (
             f"Password hashed with {algo} and sent to another party: a client following a service's login protocol "
             "cannot choose the hash, but whoever sees or stores this value can log in with it or brute-force it fast. "
