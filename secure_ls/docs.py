@@ -206,6 +206,7 @@ def rule_page(rule: type[Rule]) -> str:
     out.append(f"| CWE | {_cwe_link(rule)} |")
     out.append(f"| Bandit | {_bandit(rule)} |")
     out.append(f"| Ruff | {_ruff(rule)} |")
+    out.append(f"| CodeQL | {', '.join(f'`{q}`' for q in rule.codeql) if rule.codeql else 'none'} |")
     out.append(f"| Quick fix | {_cell(_fix_summary(rule, safety))} |")
     enabled = "yes" if rule.default_enabled else "no: opt-in, runs only when selected (see [Configuring](#configuring))"
     out.append(f"| Enabled by default | {enabled} |")
@@ -307,6 +308,7 @@ def _suppress_section(rule: type[Rule]) -> list[str]:
     lines += [f"# nosec {b}" for b in rule.bandit[:1]]
     lines.append(f"# nosec {rule.id}")
     lines += [f"# noqa: {c}" for c in rule.ruff()[:1]]
+    lines += [f"# lgtm[{q}]" for q in rule.codeql[:1]]
     out.append(_fence("\n".join(lines), "python"))
     out.append("")
     if len(rule.bandit) > 1:
@@ -314,6 +316,13 @@ def _suppress_section(rule: type[Rule]) -> list[str]:
         out.append("")
     elif rule.bandit:
         out.append(f"`# nosec {rule.bandit[0]}` is Bandit's id for this check, so existing Bandit comments keep working.")
+        out.append("")
+    if rule.codeql:
+        queries = ", ".join(f"`{q}`" for q in rule.codeql)
+        out.append(
+            f"CodeQL's `# lgtm[...]` or `# codeql[...]` naming {'one of ' if len(rule.codeql) > 1 else ''}this rule's "
+            f"quer{'ies' if len(rule.codeql) > 1 else 'y'} ({queries}) silences it too, so lines reviewed for CodeQL stay quiet."
+        )
         out.append("")
     if rule.ruff():
         codes = ", ".join(f"`{c}`" for c in rule.ruff())
@@ -421,8 +430,8 @@ def index_page(rules) -> str:
 
 
 def _other_tools_section(rules) -> list[str]:
-    """The secure-ls rule <-> Bandit id <-> Ruff code table, for suppression comments."""
-    mapped = [r for r in rules if r.bandit]
+    """The secure-ls rule <-> Bandit id <-> Ruff code <-> CodeQL query table, for suppression comments."""
+    mapped = [r for r in rules if r.bandit or r.codeql]
     out = ["## Bandit and Ruff codes", ""]
     out.append(
         "Comments written for Bandit and for Ruff's flake8-bandit rules silence the secure-ls "
@@ -431,16 +440,18 @@ def _other_tools_section(rules) -> list[str]:
         "(`S324` is `B324`); a Bandit test that Ruff does not implement has no Ruff code. "
         "A bare `# noqa` (no codes) does **not** silence security findings: it is usually there "
         "for a style rule, and a security finding deserves its own justification. "
-        "Rules not listed here have no Bandit or Ruff equivalent. See "
+        "CodeQL's `# lgtm[py/weak-cryptographic-algorithm]` and `# codeql[...]` silence the rules "
+        "that cover the queries they name. Rules not listed here have no Bandit, Ruff or CodeQL equivalent. See "
         "[suppression comments](../configuration.md#suppression-comments)."
     )
     out.append("")
-    out.append("| secure-ls rule | name | Bandit | Ruff |")
-    out.append("| --- | --- | --- | --- |")
+    out.append("| secure-ls rule | name | Bandit | Ruff | CodeQL |")
+    out.append("| --- | --- | --- | --- | --- |")
     for r in mapped:
-        bandit = ", ".join(f"`{b}`" for b in r.bandit)
+        bandit = ", ".join(f"`{b}`" for b in r.bandit) or "none"
         ruff = ", ".join(f"`{c}`" for c in r.ruff()) or "none"
-        out.append(f"| [{r.id}]({r.id}.md) | `{r.name}` | {bandit} | {ruff} |")
+        codeql = ", ".join(f"`{q}`" for q in r.codeql) or "none"
+        out.append(f"| [{r.id}]({r.id}.md) | `{r.name}` | {bandit} | {ruff} | {codeql} |")
     out.append("")
     return out
 

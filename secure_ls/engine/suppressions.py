@@ -7,7 +7,10 @@ Three spellings silence a finding on the lines of its statement:
 - Bandit's `# nosec` (everything), `# nosec B608` or `# nosec: B608, sql-injection`
   (Bandit ids, rule ids and names);
 - Ruff's `# noqa: S608, E501` (Ruff codes only; a bare `# noqa`, or `# noqa S608`,
-  which Ruff reads as bare, silences nothing here).
+  which Ruff reads as bare, silences nothing here);
+- CodeQL's `# lgtm[py/sql-injection]` (LGTM's legacy spelling, also `# lgtm [...]`) and
+  `# codeql[py/sql-injection]`, anywhere in the comment (query ids only; a bare `# lgtm`,
+  which LGTM used for quality alerts as often, silences nothing here).
 
 `read` finds them in a unit's lines (the analyzer asks `suppressed` for each finding);
 `suppression_edit` writes the `# secure-ls: ignore[ID]` that the editor's "Suppress"
@@ -30,9 +33,10 @@ if TYPE_CHECKING:
 _IGNORE = r"#\s*secure-ls:\s*ignore\s*(?:\[(?P<ids>[^\]]*)\])?"
 _SUPPRESSION = re.compile(rf"{_IGNORE}|#\s*nosec\b(?P<nosec>[^#\n]*)", re.IGNORECASE)
 _NOQA = re.compile(r"#\s*noqa\s*:\s*(?P<codes>[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*)", re.IGNORECASE)
+_CODEQL = re.compile(r"\b(?:lgtm|codeql)\s*\[(?P<queries>[^\]]*)\]", re.IGNORECASE)
 _IGNORE_WITH_IDS = re.compile(_IGNORE, re.IGNORECASE)
 
-# (ids, or None for "every rule"; kind) where kind is "secure-ls", "nosec" or "noqa"
+# (ids, or None for "every rule"; kind) where kind is "secure-ls", "nosec", "noqa" or "codeql"
 Entry = Tuple[Optional[Set[str]], str]
 
 
@@ -65,6 +69,8 @@ def _entries(line: str) -> list[Entry]:
     noqa = _NOQA.search(line)
     if noqa is not None:
         entries.append(({c.upper() for c in re.split(r"[\s,]+", noqa.group("codes")) if c}, "noqa"))
+    for match in _CODEQL.finditer(line):
+        entries.append(({q.strip().lower() for q in match.group("queries").split(",") if q.strip()}, "codeql"))
     return entries
 
 
@@ -87,6 +93,10 @@ def suppressed(found: dict[int, list[Entry]], rule: Rule, first: int, last: int,
         for ids, kind in found.get(line, ()):
             if kind == "noqa":
                 if ids & set(rule.ruff()):
+                    return True
+                continue
+            if kind == "codeql":
+                if ids & set(rule.codeql):  # type: ignore[operator]
                     return True
                 continue
             if ids is None:

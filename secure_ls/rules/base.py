@@ -75,6 +75,7 @@ class Rule:
     confidence: ClassVar[Confidence] = Confidence.MEDIUM
     topic: ClassVar[str]
     bandit: ClassVar[tuple[str, ...]] = ()  # Bandit test ids this rule covers
+    codeql: ClassVar[tuple[str, ...]] = ()  # CodeQL query ids this rule covers (`py/sql-injection`)
     fixable: ClassVar[bool] = False
     # Files the rule applies to ("python" or "dependencies").
     language: ClassVar[str] = "python"

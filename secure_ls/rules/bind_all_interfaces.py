@@ -77,6 +77,7 @@ class BindAllInterfaces(Rule):
     confidence = Confidence.MEDIUM
     topic = "least-privilege"
     bandit = ("B104",)
+    codeql = ("py/bind-socket-all-network-interfaces",)
     fixable = True
     calls = _ADDRESS_SERVERS | frozenset(_HOST_FUNCTIONS)
     methods = frozenset({"bind", "run", "create_server"})

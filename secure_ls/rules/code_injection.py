@@ -70,6 +70,7 @@ class CodeInjection(Rule):
     confidence = Confidence.MEDIUM
     topic = "injection"
     bandit = ("B307", "B102")
+    codeql = ("py/code-injection",)
     fixable = True
     calls = _EVAL | _EXEC
 

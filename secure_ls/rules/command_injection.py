@@ -119,6 +119,7 @@ class CommandInjection(Rule):
     topic = "injection"
     forwarded_sink = Sink.SHELL
     bandit = ("B602", "B605", "B606")
+    codeql = ("py/command-line-injection", "py/shell-command-constructed-from-input")
     fixable = True
     calls = frozenset(_ALWAYS_SHELL) | _SHELL_OPTION | frozenset(_ARGV)
     methods = frozenset({"subprocess_shell"}) | frozenset(m for names in _REMOTE_SHELL.values() for m in names)

@@ -92,6 +92,7 @@ class CsrfExempt(Rule):
     name = "csrf-exempt"
     title = "View exempted from CSRF protection"
     cwe = 352
+    codeql = ("py/csrf-protection-disabled",)
     severity = Severity.MEDIUM
     confidence = Confidence.MEDIUM
     topic = "csrf"

@@ -63,6 +63,7 @@ class DebugModeEnabled(Rule):
     confidence = Confidence.HIGH
     topic = "least-privilege"
     bandit = ("B201",)
+    codeql = ("py/flask-debug",)
     fixable = True
     calls = _RUN_SIMPLE
     methods = frozenset({"run", "update", "from_mapping"})

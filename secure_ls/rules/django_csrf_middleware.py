@@ -43,6 +43,7 @@ class DjangoCsrfMiddlewareMissing(Rule):
     name = "django-csrf-middleware-missing"
     title = "Django MIDDLEWARE without CsrfViewMiddleware"
     cwe = 352
+    codeql = ("py/csrf-protection-disabled",)
     severity = Severity.HIGH
     confidence = Confidence.HIGH
     topic = "csrf"

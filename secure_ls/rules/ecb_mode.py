@@ -79,6 +79,7 @@ class EcbMode(Rule):
     confidence = Confidence.HIGH
     topic = "crypto"
     bandit = ("B305",)
+    codeql = ("py/weak-cryptographic-algorithm",)
     fixable = False
     calls = frozenset({crypto.CRYPTOGRAPHY_MODES + "ECB", "Crypto.Cipher.", "Cryptodome.Cipher."})
 

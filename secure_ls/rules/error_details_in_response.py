@@ -149,6 +149,7 @@ class ErrorDetailsInResponse(Rule):
     name = "error-details-in-response"
     title = "Exception details returned to the client"
     cwe = 209
+    codeql = ("py/stack-trace-exposure",)
     severity = Severity.MEDIUM
     confidence = Confidence.MEDIUM
     topic = "error-handling"

@@ -86,6 +86,7 @@ class HardcodedPassword(Rule):
     confidence = Confidence.MEDIUM
     topic = "secrets"
     bandit = ("B105", "B106", "B107")
+    codeql = ("py/hardcoded-credentials",)
     fixable = True
 
     VALID = [

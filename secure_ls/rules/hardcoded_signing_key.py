@@ -61,6 +61,7 @@ class HardcodedSigningKey(Rule):
     confidence = Confidence.HIGH
     topic = "secrets"
     bandit = ("B105",)
+    codeql = ("py/hardcoded-credentials",)
     fixable = True
     calls = frozenset(_JWT_FUNCTIONS)
 

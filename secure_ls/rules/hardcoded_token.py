@@ -52,6 +52,7 @@ class HardcodedToken(Rule):
     confidence = Confidence.HIGH
     topic = "secrets"
     bandit = ("B105",)
+    codeql = ("py/hardcoded-credentials",)
     fixable = True
 
     VALID = [

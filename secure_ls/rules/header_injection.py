@@ -58,6 +58,7 @@ class HttpHeaderInjection(Rule):
     name = "http-header-injection"
     title = "Request data written to a response header or cookie"
     cwe = 113
+    codeql = ("py/http-response-splitting",)
     severity = Severity.MEDIUM
     confidence = Confidence.MEDIUM
     topic = "injection"

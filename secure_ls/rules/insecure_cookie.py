@@ -53,6 +53,7 @@ class InsecureCookie(Rule):
     confidence = Confidence.MEDIUM
     topic = "least-privilege"
     bandit = ()
+    codeql = ("py/insecure-cookie",)
     fixable = True
     methods = frozenset({"set_cookie"})
 

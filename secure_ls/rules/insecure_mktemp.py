@@ -52,6 +52,7 @@ class InsecureMktemp(Rule):
     confidence = Confidence.HIGH
     topic = "resources"
     bandit = ("B306",)
+    codeql = ("py/insecure-temporary-file",)
     fixable = True
     calls = _MKTEMP
 

@@ -55,6 +55,7 @@ class Jinja2AutoescapeOff(Rule):
     confidence = Confidence.MEDIUM
     topic = "xss"
     bandit = ("B701",)
+    codeql = ("py/jinja2/autoescape-false",)
     fixable = True
     calls = _ENVIRONMENTS
 

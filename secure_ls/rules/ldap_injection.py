@@ -42,6 +42,7 @@ class LdapInjection(Rule):
     name = "ldap-injection"
     title = "LDAP filter built from non-constant data"
     cwe = 90
+    codeql = ("py/ldap-injection",)
     severity = Severity.HIGH
     confidence = Confidence.MEDIUM
     topic = "injection"

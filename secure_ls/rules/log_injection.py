@@ -96,6 +96,7 @@ class LogInjection(Rule):
     name = "log-injection"
     title = "Request data logged without escaping"
     cwe = 117
+    codeql = ("py/log-injection",)
     severity = Severity.LOW
     confidence = Confidence.MEDIUM
     topic = "logging"

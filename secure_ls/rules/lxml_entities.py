@@ -57,6 +57,7 @@ class LxmlResolveEntities(Rule):
     confidence = Confidence.MEDIUM
     topic = "input-validation"
     bandit = ("B320",)
+    codeql = ("py/xxe",)
     fixable = True
     calls = _PARSER_CLASSES | frozenset(_DEFAULT_PARSER) | {"lxml.etree.iterparse"}
 

@@ -100,6 +100,7 @@ class OpenRedirect(Rule):
     name = "open-redirect"
     title = "Redirect to a URL taken from the request"
     cwe = 601
+    codeql = ("py/url-redirection",)
     severity = Severity.MEDIUM
     confidence = Confidence.HIGH
     topic = "input-validation"

@@ -133,6 +133,7 @@ class PathTraversal(Rule):
     topic = "input-validation"
     forwarded_sink = Sink.PATH
     bandit = ()
+    codeql = ("py/path-injection",)
     fixable = True
     calls = frozenset(_SINKS) | _PROBES
     methods = _PATH_METHODS | {"save"}

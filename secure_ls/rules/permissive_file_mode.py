@@ -63,6 +63,7 @@ class PermissiveFileMode(Rule):
     confidence = Confidence.HIGH
     topic = "least-privilege"
     bandit = ("B103",)
+    codeql = ("py/overly-permissive-file",)
     fixable = True
     calls = frozenset(_CALLS)
     methods = frozenset({"chmod"})

@@ -85,6 +85,7 @@ class ReflectedXss(Rule):
     name = "reflected-xss"
     title = "Request data in an HTML response without escaping"
     cwe = 79
+    codeql = ("py/reflective-xss",)
     severity = Severity.HIGH
     confidence = Confidence.HIGH
     topic = "xss"

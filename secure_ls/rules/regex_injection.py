@@ -40,6 +40,7 @@ class RegexInjection(Rule):
     name = "regex-injection"
     title = "Regular expression built from request data"
     cwe = 730
+    codeql = ("py/regex-injection",)
     severity = Severity.MEDIUM
     confidence = Confidence.HIGH
     topic = "regex"

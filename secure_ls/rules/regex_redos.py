@@ -49,6 +49,7 @@ class RegexCatastrophicBacktracking(Rule):
     name = "regex-catastrophic-backtracking"
     title = "Regular expression with catastrophic backtracking"
     cwe = 1333
+    codeql = ("py/redos", "py/polynomial-redos")
     severity = Severity.MEDIUM
     confidence = Confidence.MEDIUM
     topic = "regex"

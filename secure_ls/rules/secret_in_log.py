@@ -213,6 +213,7 @@ class SecretInLog(Rule):
     name = "secret-in-log"
     title = "Secret written to a log"
     cwe = 532
+    codeql = ("py/clear-text-logging-sensitive-data",)
     severity = Severity.MEDIUM
     confidence = Confidence.MEDIUM
     topic = "logging"

@@ -132,6 +132,7 @@ class SqlInjection(Rule):
     topic = "injection"
     forwarded_sink = Sink.SQL
     bandit = ("B608",)
+    codeql = ("py/sql-injection",)
     fixable = True
     calls = frozenset(_SQL_FUNCTIONS)
     methods = _EXECUTE_METHODS | sql_style.RAW_METHODS | _ASYNCPG_METHODS | {"read_sql", "read_sql_query"}

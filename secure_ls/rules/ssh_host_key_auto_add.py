@@ -45,6 +45,7 @@ class SshHostKeyAutoAdd(Rule):
     confidence = Confidence.HIGH
     topic = "least-privilege"
     bandit = ("B507",)
+    codeql = ("py/paramiko-missing-host-key-validation",)
     fixable = True
     methods = frozenset({"set_missing_host_key_policy"})
 

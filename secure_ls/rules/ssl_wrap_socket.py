@@ -47,6 +47,7 @@ class SslWrapSocket(Rule):
     confidence = Confidence.HIGH
     topic = "tls"
     bandit = ("B504",)
+    codeql = ("py/insecure-default-protocol",)
     fixable = True
     calls = frozenset({"ssl.wrap_socket"})
 

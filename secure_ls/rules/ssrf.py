@@ -79,6 +79,7 @@ class ServerSideRequestForgery(Rule):
     name = "server-side-request-forgery"
     title = "HTTP request to a URL chosen by the client"
     cwe = 918
+    codeql = ("py/full-ssrf", "py/partial-ssrf")
     severity = Severity.HIGH
     confidence = Confidence.HIGH
     topic = "input-validation"

@@ -60,6 +60,7 @@ class TarfileUnsafeExtraction(Rule):
     confidence = Confidence.MEDIUM
     topic = "input-validation"
     bandit = ("B202",)
+    codeql = ("py/tarslip",)
     fixable = True
     calls = frozenset({"shutil.unpack_archive"})
     methods = frozenset({"extractall", "extract"})

@@ -102,6 +102,7 @@ class TemplateInjection(Rule):
     confidence = Confidence.MEDIUM
     topic = "injection"
     bandit = ()
+    codeql = ("py/template-injection",)
     fixable = True
     calls = frozenset(_COMPILERS)
     methods = frozenset({"from_string"}) | _FORMAT_METHODS

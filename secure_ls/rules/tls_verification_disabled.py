@@ -77,6 +77,7 @@ class TlsVerificationDisabled(Rule):
     confidence = Confidence.HIGH
     topic = "tls"
     bandit = ("B501", "B323")
+    codeql = ("py/request-without-cert-validation",)
     fixable = True
     calls = frozenset({"requests.", "httpx.", "aiohttp.", "urllib3.", "ssl."})
     methods = frozenset(_SESSION_METHODS)

@@ -106,6 +106,7 @@ class UnsafeDeserialization(Rule):
     topic = "injection"
     forwarded_sink = Sink.DESERIALIZE
     bandit = ("B301", "B302")
+    codeql = ("py/unsafe-deserialization",)
     fixable = True
     calls = frozenset(_LOADERS)
 

@@ -65,6 +65,7 @@ class UnsafeYamlLoad(Rule):
     confidence = Confidence.HIGH
     topic = "injection"
     bandit = ("B506",)
+    codeql = ("py/unsafe-deserialization",)
     fixable = True
     calls = frozenset({"yaml."})
 

@@ -63,6 +63,7 @@ class WeakAsymmetricKey(Rule):
     confidence = Confidence.HIGH
     topic = "crypto"
     bandit = ("B505",)
+    codeql = ("py/weak-crypto-key",)
     fixable = True
     calls = frozenset(_SIZED) | frozenset({_ASYM + "ec.", "Crypto.PublicKey.ECC.generate", "Cryptodome.PublicKey.ECC.generate"})
     methods = frozenset({"generate_key"})

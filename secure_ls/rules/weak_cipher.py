@@ -45,6 +45,7 @@ class WeakCipher(Rule):
     confidence = Confidence.HIGH
     topic = "crypto"
     bandit = ("B304",)
+    codeql = ("py/weak-cryptographic-algorithm",)
     fixable = False
     calls = crypto.CIPHER_MODULES | frozenset({"pyDes."})
 

@@ -109,6 +109,7 @@ class WeakHash(Rule):
     confidence = Confidence.MEDIUM
     topic = "hashing"
     bandit = ("B303", "B324")
+    codeql = ("py/weak-sensitive-data-hashing", "py/weak-cryptographic-algorithm")
     fixable = True
     calls = hashing.HASH_MODULES
 

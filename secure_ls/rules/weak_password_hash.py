@@ -111,6 +111,7 @@ class WeakPasswordHash(Rule):
     confidence = Confidence.HIGH
     topic = "passwords"
     bandit = ("B303", "B324")
+    codeql = ("py/weak-sensitive-data-hashing",)
     fixable = True
     calls = hashing.HASH_MODULES
     methods = frozenset({"update"})

@@ -49,6 +49,7 @@ turning an old version off is cleared (`ctx.options &= ~ssl.OP_NO_SSLv3`). Table
     confidence = Confidence.HIGH
     topic = "tls"
     bandit = ("B502", "B503")
+    codeql = ("py/insecure-protocol",)
     fixable = True
     # `ssl_version=` is looked for on calls into urllib3/requests (pool managers, adapters).
     calls = frozenset(_CONTEXTS) | frozenset({"urllib3.", "requests.", "ssl.wrap_socket", "ssl.get_server_certificate"})

@@ -37,6 +37,7 @@ class WtfCsrfDisabled(Rule):
     name = "wtf-csrf-disabled"
     title = "Flask-WTF CSRF protection disabled"
     cwe = 352
+    codeql = ("py/csrf-protection-disabled",)
     severity = Severity.HIGH
     confidence = Confidence.HIGH
     topic = "csrf"

@@ -84,6 +84,7 @@ class XmlStdlibParser(Rule):
     confidence = Confidence.MEDIUM
     topic = "input-validation"
     bandit = ("B313", "B314", "B315", "B316", "B317", "B318", "B319")
+    codeql = ("py/xml-bomb",)
     fixable = True
     calls = frozenset(_PARSERS) | frozenset(_FACTORIES)
     methods = frozenset({"parse", "feed"})

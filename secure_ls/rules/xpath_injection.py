@@ -51,6 +51,7 @@ class XPathInjection(Rule):
     name = "xpath-injection"
     title = "XPath expression built from non-constant data"
     cwe = 643
+    codeql = ("py/xpath-injection",)
     severity = Severity.HIGH
     confidence = Confidence.MEDIUM
     topic = "injection"

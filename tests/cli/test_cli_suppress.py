@@ -109,3 +109,25 @@ def test_text_report_without_the_noqa_silenced_lines(tmp_path):
     assert result.code == 1
     assert result.out.splitlines()[0].startswith("n.py:3:1: SLS302 ")
     assert "Found 1 finding" in result.out
+
+
+# CodeQL's comments: `# lgtm[query]` (LGTM's spelling) and `# codeql[query]` silence the rules that cover the query.
+CODEQL_SOURCE = '''
+from Crypto.Cipher import ARC4
+
+
+def decrypt(key, data, x):
+    ARC4.new(key).decrypt(data)  # lgtm [py/weak-cryptographic-algorithm]
+    ARC4.new(key).decrypt(data)  # lgtm[py/weak-cryptographic-algorithm]
+    ARC4.new(key).decrypt(data)  # reviewed: codeql[py/weak-cryptographic-algorithm] the file format fixes RC4
+    ARC4.new(key).decrypt(data)  # LGTM[py/sql-injection, py/weak-cryptographic-algorithm]
+    ARC4.new(key).decrypt(data)  # line 10: a bare lgtm names no query  # lgtm
+    ARC4.new(key).decrypt(data)  # line 11: another query  # lgtm[py/sql-injection]
+    s = "# lgtm[py/weak-cryptographic-algorithm]"; ARC4.new(key).decrypt(data)
+'''
+
+
+def test_codeql_comments_silence_the_rules_that_cover_their_queries(tmp_path):
+    write(tmp_path, {"c.py": CODEQL_SOURCE})
+    result = check_json("--select", "SLS310", "--min-confidence", "low", "c.py", cwd=tmp_path)
+    assert result.rules_found() == [("SLS310", 9), ("SLS310", 10), ("SLS310", 11)]  # 0-based: lines 10, 11 and the string
