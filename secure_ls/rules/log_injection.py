@@ -26,7 +26,7 @@ class LogInjection(Rule):
     characters; nor a value a pattern that takes no line feed matched whole
     first (`if BLOCKED.match(request.path):`, ending at `$`), or that a conversion to a number
     took (`int(value)` in the test that held, or in a statement before, outside
-    a `try`: digits with at most whitespace around them; or an Enum's lookup by
+    a `try` or in one whose handlers all leave: digits with at most whitespace around them; or an Enum's lookup by
     value, `Provider(f"{name}-auth")`: one of its values), or that equals
     literals without one there (`if st == "ssdp:all" or st == "upnp:rootdevice":`), or stored rows (in `except Sub.MultipleObjectsReturned:` after `Sub.objects.get(sid=value)`); the decoded
     `request.path` is reported, except in a handler
@@ -104,6 +104,21 @@ class LogInjection(Rule):
     methods = _LOG_LEVEL_METHODS
 
     VALID = [
+        # an Enum's lookup by value in a `try` whose handler refuses the request: one of its values after it
+        code("""
+            import logging
+            from enum import Enum
+            from django.http import HttpResponseBadRequest
+            class Op(str, Enum):
+                ARCHIVE = "archive"
+
+            def batch(request):
+                try:
+                    Op(request.POST["op"])
+                except ValueError:
+                    return HttpResponseBadRequest()
+                logging.error("unhandled operation %s", request.POST["op"])
+        """),
         # Werkzeug's and Starlette's request mappings logged whole: their items print with repr()
         code("""
             import logging
@@ -759,7 +774,8 @@ class LogInjection(Rule):
         message = node.args[0]
         # where the value sits in the record: the `%s` arguments, or the message the call wrote
         place = logconfig.ARGUMENTS if isinstance(message, ast.Constant) and len(node.args) > 1 else logconfig.MESSAGE
-        hits = [(*hit, place) for hit in self._tainted(node, message, ctx)] + [(*hit, logconfig.EXTRA) for hit in self._tainted_extra(node, ctx)]
+        tainted = log_values.tainted_values(node, message, log_values.untrusted, ctx)
+        hits = [(*hit, place) for hit in tainted] + [(*hit, logconfig.EXTRA) for hit in log_values.tainted_extra(node, ctx)]
         formatting = ctx.module.log_formatting
         for value, part, fix, where in hits:
             escaped = formatting is not None and where in formatting.escaped
@@ -777,16 +793,6 @@ class LogInjection(Rule):
             )
             low = escaped or unseen_extra
             ctx.report(self, value, message, fix=fix, confidence=Confidence.LOW if low else part.confidence(), related=ctx.related_path(part))
-
-    def _tainted(self, call: ast.Call, message: ast.expr, ctx) -> list:
-        return log_values.tainted_values(call, message, log_values.untrusted, ctx)
-
-    def _tainted_extra(self, call: ast.Call, ctx) -> list:
-        """`extra={"user": value}`: the formatter writes the record's extra fields as they are
-        (`%(user)s` in the format), with no chance to use %r at the call."""
-        extra = next((kw.value for kw in call.keywords if kw.arg == "extra"), None)
-        values = extra.values if isinstance(extra, ast.Dict) else []
-        return [(value, part, None) for value in values if (part := log_values.untrusted(value, ctx)) is not None]
 
 
 def _label(part: taint.Part) -> str:

@@ -118,3 +118,11 @@ def untrusted(expr: ast.expr, ctx) -> taint.Part | None:
     if web.reads_server_token(ctx, part, expr):
         return None  # `client_ip = request.META.get("REMOTE_ADDR")`: no line break in an address
     return part
+
+
+def tainted_extra(call: ast.Call, ctx) -> list:
+    """`extra={"user": value}`: the formatter writes the record's extra fields as they are
+    (`%(user)s` in the format), with no chance to use %r at the call. (value, part, no fix) each."""
+    extra = next((kw.value for kw in call.keywords if kw.arg == "extra"), None)
+    values = extra.values if isinstance(extra, ast.Dict) else []
+    return [(value, part, None) for value in values if (part := untrusted(value, ctx)) is not None]

@@ -176,7 +176,7 @@ def matched_whole(statement: ast.stmt, subject: ast.expr, ctx) -> bool:
             test = earlier.test if isinstance(earlier, ast.If) and ctx.always_leaves(earlier.body) else None
             if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and _holds_only_safe_text(test.operand, subject_text, ctx):
                 return True
-            if _parses_number(earlier, subject_text, ctx):
+            if _parses_number(earlier, subject_text, ctx) or _parsed_in_guarded_try(earlier, subject_text, ctx):
                 return True  # `retries = int(request.headers["X-Retry"])`: had it not been a number, it raised
             if _assigns(earlier, subject, ctx):
                 return False
@@ -281,6 +281,15 @@ def _parses_number(node: ast.AST, subject_text: str, ctx) -> bool:
         if child is node:
             return True
     return False
+
+
+def _parsed_in_guarded_try(statement: ast.stmt, subject_text: str, ctx) -> bool:
+    """`try: op = BatchOperation(op_str)` / `except ValueError: return JsonResponse(..., status=400)`:
+    a statement of the `try` converts the subject (_parses_number) and every handler leaves, so
+    past the `try` the conversion held (a handler that goes on may have caught its failure)."""
+    if not (isinstance(statement, ast.Try) and statement.handlers and all(ctx.always_leaves(h.body) for h in statement.handlers)):
+        return False
+    return any(_parses_number(inner, subject_text, ctx) for inner in statement.body)
 
 
 def _enum_value_of(call: ast.Call, subject_text: str, ctx) -> bool:
