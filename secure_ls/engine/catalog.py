@@ -234,6 +234,10 @@ NON_DATA_ANNOTATION_SUFFIXES = ("Client", "Logger", "Service", "Repository")
 # (`body: CodeType`: compiled elsewhere, where its text was judged; it holds no text), and a time
 # zone (`tz: ZoneInfo` loads only a zone of the tz database: its `key` is a zone name such as "Europe/Paris").
 CONVERTED_ANNOTATIONS = frozenset({"int", "float", "bool", "UUID", "date", "datetime", "Decimal", "PositiveInt", "NonNegativeInt", "CodeType", "ZoneInfo"})
+# Of those, what a helper's parameter so annotated holds whatever its callers pass (flow): a value
+# with no text of the caller's in it. Not a code object: what it runs was judged where it was
+# compiled, which may be code the engine does not see (the standard library's interactive console).
+VALUE_ANNOTATIONS = CONVERTED_ANNOTATIONS - {"CodeType"}
 # Packages whose types a route parameter may be annotated with and still hold the client's text as
 # sent (`email: EmailStr`, `url: AnyHttpUrl`, `name: Annotated[str, ...]`): the web frameworks',
 # pydantic's and typing's own. A type of any other library validates by rules of its own

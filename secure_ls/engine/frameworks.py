@@ -244,15 +244,15 @@ def optional_inner(annotation: ast.expr | None) -> ast.expr | None:
     return kept[0] if len(kept) == 1 else annotation
 
 
-def is_converted_annotation(annotation: ast.expr | None, enum_classes: frozenset[str] = frozenset()) -> bool:
-    """A number, date or UUID (`int`, `Optional[date]`, `uuid.UUID | None`), or one of fixed values:
-    an Enum of the module (`SortKey`), `Literal["a", "b"]`."""
+def is_converted_annotation(annotation: ast.expr | None, enum_classes: frozenset[str] = frozenset(), kinds: frozenset[str] = catalog.CONVERTED_ANNOTATIONS) -> bool:
+    """A number, date or UUID (`int`, `Optional[date]`, `uuid.UUID | None`; any of `kinds`), or one of
+    fixed values: an Enum of the module (`SortKey`), `Literal["a", "b"]`."""
     annotation = optional_inner(annotation)
     if annotation is None:
         return False
     text = ast.unparse(annotation)
     last = text.rsplit(".", 1)[-1]
-    if text in catalog.CONVERTED_ANNOTATIONS or last in catalog.CONVERTED_ANNOTATIONS or last in enum_classes:
+    if text in kinds or last in kinds or last in enum_classes:
         return True
     return isinstance(annotation, ast.Subscript) and astutil.last_name(annotation.value) == "Literal"
 

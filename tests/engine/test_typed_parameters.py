@@ -48,3 +48,10 @@ def test_a_typed_parameter_holds_its_type(tmp_path, annotation, reported):
     write(tmp_path, {"app/__init__.py": "", "app/enums.py": ENUMS, "app/service.py": SERVICE.format(annotation=annotation)})
     found = [f for f in check_json(".", "--no-cache", "--select", "SLS101", cwd=tmp_path).findings() if f["path"] == "app/service.py"]
     assert bool(found) is reported, found
+
+
+def test_a_code_object_parameter_is_still_code_to_run(tmp_path):
+    # what a code object runs was judged where it was compiled, maybe out of sight (code.InteractiveInterpreter)
+    write(tmp_path, {"console.py": "from types import CodeType\n\n\ndef runcode(code: CodeType, scope):\n    exec(code, scope)\n"})
+    found = check_json(".", "--no-cache", "--select", "SLS103", cwd=tmp_path).findings()
+    assert [f["rule"] for f in found] == ["SLS103"]
