@@ -26,7 +26,11 @@ class TlsVerificationDisabled(Rule):
     requests and httpx (functions, sessions and clients), `ssl=False` /
     `verify_ssl=False` in aiohttp, `cert_reqs="CERT_NONE"` in urllib3,
     `ssl._create_unverified_context()`, `verify_mode = ssl.CERT_NONE`,
-    `check_hostname = False`, and `session.verify = False`.
+    `check_hostname = False`, and `session.verify = False`. A context whose
+    connections are only asked for the server's certificate
+    (`wrap_socket(...).getpeercert(binary_form=True)`, as
+    `ssl.get_server_certificate` does: a certificate fetched to show or pin)
+    is reported in the audit tier.
 
     ## Why is this bad?
     Without verification, anyone on the network path (public Wi-Fi, a
@@ -106,6 +110,23 @@ class TlsVerificationDisabled(Rule):
         """),
     ]
     INVALID = [
+        # the connection only fetches the server's certificate, to show it: the audit tier
+        Example(
+            code("""
+                import socket, ssl
+
+                def fetch_certificate(hostname, port):
+                    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+                    context.check_hostname = False
+                    context.verify_mode = ssl.CERT_NONE
+                    with socket.create_connection((hostname, port), timeout=10) as sock:
+                        with context.wrap_socket(sock, server_hostname=hostname) as ssock:
+                            return ssock.getpeercert(binary_form=True)
+            """),
+            count=2,
+            where="context.check_hostname = False",
+            says="only fetch the server's certificate",
+        ),
         Example(
             code("""
                 import requests
@@ -253,7 +274,18 @@ class TlsVerificationDisabled(Rule):
             if not isinstance(target, ast.Attribute):
                 continue
             value = node.value
-            if target.attr == "verify_mode" and _names_cert_none(value, ctx):
+            if target.attr in ("verify_mode", "check_hostname") and _only_fetches_certificate(target, ctx) and (
+                _names_cert_none(value, ctx) or astutil.is_false(value)
+            ):
+                # `ctx.verify_mode = CERT_NONE`, then only `wrap_socket(...).getpeercert()`: nothing is sent over it
+                ctx.report(
+                    self,
+                    node,
+                    f"{target.attr} turned off on a context whose connections only fetch the server's certificate "
+                    "(getpeercert), to show or pin it: nothing is sent or trusted over them. Keep it that way.",
+                    confidence=Confidence.LOW,
+                )
+            elif target.attr == "verify_mode" and _names_cert_none(value, ctx):
                 fix = Fix("Require certificate verification", (ctx.replace(value, "ssl.CERT_REQUIRED"),), safe=False, imports=("import ssl",))
                 ctx.report(self, node, "verify_mode = CERT_NONE accepts any certificate: use ssl.CERT_REQUIRED.", fix=fix, confidence=_confidence(node, ctx))
             elif target.attr == "check_hostname" and astutil.is_false(value):
@@ -338,6 +370,42 @@ def _hostname_matched_otherwise(node: ast.Assign, target: ast.Attribute, ctx) ->
         return False
     cls = ctx.parent(func)
     return isinstance(cls, ast.ClassDef) and not any(astutil.last_name(b).endswith("SSLContext") for b in cls.bases)
+
+
+# What a socket's owner may ask of a TLS connection without sending or trusting anything over it
+_HANDSHAKE_READS = frozenset({"getpeercert", "cipher", "version", "selected_alpn_protocol", "shared_ciphers", "close", "unwrap"})
+
+
+def _only_fetches_certificate(target: ast.Attribute, ctx) -> bool:
+    """`context.verify_mode = ssl.CERT_NONE` on a name of the function whose every other use wraps a
+    socket (`context.wrap_socket(sock, ...)`, kept with `with ... as s` or `s = ...`) that is only
+    asked for the peer's certificate and the handshake's facts (`s.getpeercert(binary_form=True)`),
+    as `ssl.get_server_certificate` does: a certificate fetched to show or pin, nothing sent over it."""
+    func = ctx.enclosing_function(target)
+    if func is None or not isinstance(target.value, ast.Name):
+        return False
+    name = target.value.id
+    sockets: set[str] = set()
+    for read in astutil.name_reads(func, name):
+        attribute = ctx.parent(read)
+        if not isinstance(attribute, ast.Attribute):
+            return False
+        if isinstance(attribute.ctx, ast.Store):
+            continue  # `context.check_hostname = False`
+        call = ctx.parent(attribute)
+        if attribute.attr != "wrap_socket" or not isinstance(call, ast.Call):
+            return False
+        holder = ctx.parent(call)
+        if isinstance(holder, ast.withitem) and isinstance(holder.optional_vars, ast.Name):
+            sockets.add(holder.optional_vars.id)
+        elif isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name):
+            sockets.add(holder.targets[0].id)
+        else:
+            return False
+    uses = [ctx.parent(r) for s in sockets for r in astutil.name_reads(func, s)]
+    return bool(sockets) and bool(uses) and all(
+        isinstance(u, ast.Attribute) and u.attr in _HANDSHAKE_READS and isinstance(ctx.parent(u), ast.Call) for u in uses
+    ) and any(u.attr == "getpeercert" for u in uses)
 
 
 def _names_cert_none(node: ast.expr, ctx) -> bool:
