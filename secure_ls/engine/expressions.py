@@ -123,6 +123,8 @@ class ExpressionFacts:
         # route parameters annotated with a class that declares typed fields (and a Django admin
         # method's `obj`, an instance of its model): name -> (binding, fields)
         self._model_parameters: dict[str, tuple[Binding, frozenset[str]]] = {}
+        # parameters holding a list of such classes (`rules: List[RuleCreate]`) -> the items' validated fields
+        self._item_models: dict[str, frozenset[str]] = {}
         # parameters annotated with a record class of the module: (binding, class, its literal fields)
         self._record_parameters: dict[str, tuple[Binding, str, frozenset[str]]] = {}
         # what the enclosing class's methods store on `self` (asked lazily: most methods never read one)

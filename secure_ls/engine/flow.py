@@ -40,13 +40,11 @@ class FlowAnalyzer(ValueOrigins):
     found_exits: list[dict[str, frozenset[str]]] = []
 
     def release(self) -> None:
-        """Drops what the pass recorded, once nothing made from it can still be asked: its deferred origins
-        (taint.Origin) refer back to it and its bindings hold them, a cycle only the cyclic GC would free."""
+        """Drops what the pass recorded: its deferred origins refer back to it, a cycle only the cyclic GC would free."""
         self.__dict__.clear()
 
     def track_exits(self) -> list[dict[str, frozenset[str]]]:
-        """Records, at every normal exit of the next function run (not a raise or an abort), the sinks each parameter
-        still holding its argument is safe for; the first record is the entry, where it is safe for what was assumed."""
+        """Records, at every normal exit of the next function run (no raise or abort), the sinks each untouched parameter is safe for."""
         self._exits = []
         self.found_exits = []
         return self._exits
@@ -62,8 +60,7 @@ class FlowAnalyzer(ValueOrigins):
             own = [p for p in binding.origin.parts if p.kind == PARAM and p.label == name]
             if own:
                 checked[name] = _meet_all(p.safe_for for p in own)
-                if binding.values:
-                    # `name = os.path.abspath(name)`, then checked: the argument names the same file
+                if binding.values:  # `name = os.path.abspath(name)`, then checked: the argument names the same file
                     checked[name] = meet(checked[name], guards.PATH_SINKS)
         self._exits.append(checked)
         if returned is not None and not (isinstance(returned, ast.Constant) and returned.value is None):
@@ -145,6 +142,8 @@ class FlowAnalyzer(ValueOrigins):
                 env[arg.arg] = Binding(whole, fields={name: whole.sanitized(sinks) for name, sinks in safe.items()})
             if fields := (self.validated_fields(declared) if declared is not None else None) or self._admin_instance_fields(arg.arg):
                 self._model_parameters[arg.arg] = (env[arg.arg], fields)
+            elif route and (item := self.declaration(frameworks.list_item(arg.annotation))) is not None:
+                self._item_models[arg.arg] = self.validated_fields(item)  # `rules: List[RuleCreate]`: each item's fields
             self._note_record_parameter(arg, env[arg.arg])
         if self._exits is not None and not self._exits:
             self._tracked = frozenset(a.arg for a in frameworks.all_args(func.args))
@@ -335,6 +334,8 @@ class FlowAnalyzer(ValueOrigins):
                 self._bind(stmt.target, origin, None, env)
                 if isinstance(stmt.target, ast.Name):
                     env[stmt.target.id].element_of = stmt.iter
+                    if isinstance(stmt.iter, ast.Name) and (fields := self._item_models.get(stmt.iter.id)):
+                        self._model_parameters[stmt.target.id] = (env[stmt.target.id], fields)  # `for rule in rules:`
                 inner = dict(env)
                 self._block(stmt.body, inner)
                 _join_into(env, inner)

@@ -244,6 +244,23 @@ def optional_inner(annotation: ast.expr | None) -> ast.expr | None:
     return kept[0] if len(kept) == 1 else annotation
 
 
+_SEQUENCES = frozenset({"List", "list", "Sequence", "Iterable", "Collection", "Set", "set", "FrozenSet", "frozenset", "conlist", "conset"})
+
+
+def list_item(annotation: ast.expr | None) -> ast.expr | None:
+    """`X` of `List[X]`, `list[X]`, `Sequence[X]`, `set[X]`, pydantic's `conlist(X, max_length=50)`
+    (also inside `Optional[...]` and `Annotated[..., Field(...)]`): what iterating a parameter so
+    annotated gives; None for any other annotation."""
+    annotation = optional_inner(annotation)
+    if isinstance(annotation, ast.Subscript) and astutil.last_name(annotation.value) == "Annotated" and isinstance(annotation.slice, ast.Tuple):
+        annotation = optional_inner(annotation.slice.elts[0])
+    if isinstance(annotation, ast.Call) and astutil.last_name(annotation.func) in _SEQUENCES and annotation.args:
+        return annotation.args[0]
+    if isinstance(annotation, ast.Subscript) and astutil.last_name(annotation.value) in _SEQUENCES and not isinstance(annotation.slice, ast.Tuple):
+        return annotation.slice
+    return None
+
+
 def is_converted_annotation(annotation: ast.expr | None, enum_classes: frozenset[str] = frozenset(), kinds: frozenset[str] = catalog.CONVERTED_ANNOTATIONS) -> bool:
     """A number, date or UUID (`int`, `Optional[date]`, `uuid.UUID | None`; any of `kinds`), or one of
     fixed values: an Enum of the module (`SortKey`), `Literal["a", "b"]`."""

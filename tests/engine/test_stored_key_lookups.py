@@ -228,3 +228,43 @@ def test_a_field_a_models_base_of_its_module_declares_is_typed_by_it(tmp_path, f
     write(tmp_path, files)
     found = [f for f in check_json(".", "--no-cache", "--select", "SLS704", cwd=tmp_path).findings() if f["path"] == "app/views.py"]
     assert bool(found) is reported, found
+
+
+@pytest.mark.parametrize(
+    ("annotation", "field", "reported"),
+    [
+        ("List[Destination]", "key", False),
+        ("Annotated[List[Destination], Field(max_length=50)]", "key", False),
+        ("conlist(Destination, max_length=50)", "key", False),
+        ("Optional[list[Destination]]", "key", False),
+        ("List[Destination]", "name", True),  # a str field: the client's text
+        ("List[dict]", "key", True),  # no model: nothing validated
+    ],
+)
+def test_the_items_of_a_list_of_models_hold_the_fields_the_model_validates(tmp_path, annotation, field, reported):
+    # a bulk endpoint: `for item in items:` where `items: List[Destination]`
+    views = f'''
+import logging
+from typing import Annotated, List, Optional
+
+from fastapi import APIRouter
+from keylib.validation import Key
+from pydantic import BaseModel, Field, conlist
+
+router = APIRouter()
+logger = logging.getLogger(__name__)
+
+
+class Destination(BaseModel):
+    key: Key
+    name: str
+
+
+@router.put("/destinations")
+def put_destinations(destinations: {annotation}):
+    for destination in destinations:
+        logger.info("Storing destination %s", destination.{field})
+'''
+    write(tmp_path, {"app/__init__.py": "", "app/views.py": views})
+    found = [f for f in check_json(".", "--no-cache", "--select", "SLS704", cwd=tmp_path).findings() if f["path"] == "app/views.py"]
+    assert bool(found) is reported, found
