@@ -669,7 +669,7 @@ def rewritten(node: ast.Call, receiver: Origin, join_all: Callable, translated: 
     args = [*node.args, *(k.value for k in node.keywords)]
     kept_out = quoting.quote_kept_out(node, translated)
     # `name.replace('"', '""')`: whatever it is joined to later, it cannot leave a `"`-quoted literal
-    stays_quoted = frozenset({STAYS_IN_QUOTE[kept_out]}) if kept_out else frozenset()
+    stays_quoted = frozenset({STAYS_IN_QUOTE[kept_out]}) if kept_out in STAYS_IN_QUOTE else frozenset()  # (not a backtick's)
     put_back = {q for new in quoting.replacements(node)[:1] for q in STAYS_IN_QUOTE if q in new[1] and q != kept_out}
     if put_back and attr == "replace":  # `.replace("\0", "'")`: a lone quote again, whatever was checked before
         receiver = receiver.exposed(frozenset({Sink.QUOTED, Sink.SELF_QUOTED, *(STAYS_IN_QUOTE[q] for q in put_back)}))
@@ -697,7 +697,7 @@ def rewritten(node: ast.Call, receiver: Origin, join_all: Callable, translated: 
         # `split()`, all whitespace), so none holds one. Not `splitlines(True)`, which keeps
         # them, nor `split(None, 1)`, whose last piece is the rest of the text.
         return receiver.sanitized(LINE_SINKS)
-    if attr == "replace" and kept_out:
+    if attr == "replace" and kept_out in STAYS_IN_QUOTE:
         # `.replace("'", "''")`: the value cannot close the quoted literal it is put in
         # (XPath 2's escape; in XPath 1 two literals in a row are a syntax error)
         return receiver.join(join_all(args)).sanitized(frozenset({Sink.XPATH}) | stays_quoted)

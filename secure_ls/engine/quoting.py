@@ -12,6 +12,11 @@ from secure_ls.engine import astutil, catalog
 from secure_ls.engine.taint import STAYS_IN_QUOTE, Origin, Sink
 
 
+# What a value can be quoted in place with: a string literal's quotes, and the backtick MySQL and
+# SQLite quote identifiers with (`` `a``b` `` names a`b)
+_IN_PLACE_QUOTES = frozenset({*STAYS_IN_QUOTE, "`"})
+
+
 def self_quoted(pieces: list[ast.expr | str], kept_in: Callable[[ast.expr], frozenset[str]] | None = None) -> set[int]:
     """The ids of the pieces of a string being built (literal text as str, inserted values as
     nodes) that are quoted in place: `'"' + v.replace('"', '""') + '"'`, the same in an
@@ -21,7 +26,7 @@ def self_quoted(pieces: list[ast.expr | str], kept_in: Callable[[ast.expr], froz
     found = set()
     for index in range(1, len(pieces) - 1):
         before, value, after = pieces[index - 1], pieces[index], pieces[index + 1]
-        if not (isinstance(before, str) and isinstance(after, str) and before[-1:] in STAYS_IN_QUOTE and after.startswith(before[-1:])):
+        if not (isinstance(before, str) and isinstance(after, str) and before[-1:] in _IN_PLACE_QUOTES and after.startswith(before[-1:])):
             continue
         if isinstance(value, ast.FormattedValue) and value.conversion == -1 and value.format_spec is None:
             value = value.value
@@ -50,7 +55,7 @@ def quote_kept_out(call: ast.Call, translated: Callable[[ast.expr], frozenset[st
         # out, and none applied after it touches that quote again
         chain = replacements(call)
         for index, (old, new) in enumerate(chain):  # the last applied first
-            if old in ("'", '"') and (new == old * 2 or old not in new) and not any(old in o + n for o, n in chain[:index]):
+            if old in _IN_PLACE_QUOTES and (new == old * 2 or old not in new) and not any(old in o + n for o, n in chain[:index]):
                 return old
         return None
     table = call.args[0] if func.attr == "translate" and len(call.args) == 1 else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
-from secure_ls.engine import astutil
+from secure_ls.engine import astutil, quoting
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import sql_lists, sql_params, sql_style, strings, web
 from secure_ls.rules.base import Example, Rule, code
@@ -108,7 +108,8 @@ class SqlInjection(Rule):
     inside quotes: it cannot leave its literal, though in MySQL's default
     mode a trailing backslash still escapes the closing quote; and so is an
     identifier quoted in place with its quote doubled
-    (`'"{}"'.format(name.replace('"', '""'))`, often in a helper), and a
+    (`'"{}"'.format(name.replace('"', '""'))`, MySQL's and SQLite's
+    `` "`%s`" % name.replace("`", "``") ``, often in a helper), and a
     value whose quote was doubled or taken out in an earlier statement
     (`name.translate(str.maketrans({'"': "_"}))`, later put in `"..."`), unless
     a later `.replace` puts a lone quote back. Each part of a value counts
@@ -543,14 +544,22 @@ def _inserted(parts: list[strings.Piece]):
 
 
 def _quoted_values(parts: list[strings.Piece]) -> dict[int, str]:
-    """The ids of the inserted values that sit inside a quoted literal or identifier, with its quote."""
-    return {id(piece.node): quote for piece, quote, _ in _inserted(parts) if quote in ("'", '"')}
+    """The ids of the inserted values that sit inside a quoted literal or identifier, with its quote:
+    a string literal's, or a backtick-quoted identifier's whose backticks the value doubles right
+    there (`` `{name.replace("`", "``")}` ``)."""
+    return {
+        id(piece.node): quote for piece, quote, _ in _inserted(parts)
+        if quote in ("'", '"') or quote == "`" and isinstance(piece.node, ast.Call) and quoting.quote_kept_out(piece.node) == "`"
+    }
 
 
 def _unguarded(origin: Origin, quote: str | None) -> Origin:
     """The parts of a value's origin that no quote keeps in its place: not quoted in place
     (Sink.SELF_QUOTED) nor, when the value sits inside `quote`, free of any quote (Sink.QUOTED)
-    or with that one doubled or taken out (Sink.IN_SINGLE_QUOTES/IN_DOUBLE_QUOTES)."""
+    or with that one doubled or taken out (Sink.IN_SINGLE_QUOTES/IN_DOUBLE_QUOTES; a backtick
+    `_quoted_values` saw doubled)."""
+    if quote == "`":
+        return Origin(frozenset())
     markers = {Sink.SELF_QUOTED, *((Sink.QUOTED, STAYS_IN_QUOTE[quote]) if quote else ())}
     return Origin(frozenset(part for part in origin.parts if not part.safe_for & markers))
 
