@@ -633,11 +633,11 @@ class Engine:
         return _UnitAnalysis(_dedupe(findings), problems)
 
 
-_TEST_PATH = re.compile(r"(^|/)(tests?|testing|e2e|test[_-]?data|(?:[\w.-]*[_-])?(?:unit|integration|functional|e2e|acceptance)[_-]?tests?)/|^[\w.-]+_tests/|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)(tests?|testing|conftest)\.py$")
+_TEST_PATH = re.compile(r"(^|/)_?(tests?|testing|e2e|test[_-]?data|(?:[\w.-]*[_-])?(?:unit|integration|functional|e2e|acceptance)[_-]?tests?)/|^[\w.-]+_tests/|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)(tests?|testing|conftest)\.py$")
 
 
 def is_test_path(path: str | None, root: str | None = None) -> bool:
-    """Whether `path` names test code (tests/, unittests/, integration_tests/, e2e/ (end-to-end
+    """Whether `path` names test code (tests/ or _tests/, unittests/, integration_tests/, e2e/ (end-to-end
     tests, as Playwright, Cypress and Selenium suites name it), test_data/ and testdata/ (the
     inputs tests read: fake secrets for a scanner's tests), test_*.py, *_test.py,
     conftest.py, and a module named test.py, tests.py or testing.py: a Django app's tests, a

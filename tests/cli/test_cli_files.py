@@ -175,7 +175,7 @@ def test_a_project_checked_out_under_a_tests_folder_is_not_test_code(tmp_path):
     /ci/tests/<project> is production code, its own tests/ folder is not."""
     secret = 'API_KEY = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"\n'
     files = {"pyproject.toml": "[tool.secure-ls]\n", "app/settings.py": secret, "tests/fixtures.py": secret, "unittests/scans/weak.py": secret, "e2e/utils.py": secret,
-             "test_data/each_secret.py": secret, "testdata/keys.py": secret, "shop_tests/fixtures.py": secret, "shop/ab_tests/variants.py": secret}
+             "test_data/each_secret.py": secret, "testdata/keys.py": secret, "app/cli/_tests/helpers.py": secret, "shop_tests/fixtures.py": secret, "shop/ab_tests/variants.py": secret}
     root = write(tmp_path / "tests" / "shop", files)
     found = {(f["path"], f["rule"]) for f in check_json(".", cwd=root).findings()}
     assert ("app/settings.py", "SLS202") in found
@@ -184,5 +184,6 @@ def test_a_project_checked_out_under_a_tests_folder_is_not_test_code(tmp_path):
     assert ("e2e/utils.py", "SLS202") not in found  # end-to-end tests
     assert ("test_data/each_secret.py", "SLS202") not in found  # what the tests read
     assert ("testdata/keys.py", "SLS202") not in found
+    assert ("app/cli/_tests/helpers.py", "SLS202") not in found  # a private tests package
     assert ("shop_tests/fixtures.py", "SLS202") not in found  # the project's top-level test package
     assert ("shop/ab_tests/variants.py", "SLS202") in found  # a feature so named, below the top level
