@@ -141,7 +141,7 @@ def read(texts: Iterable[str], paths: Iterable[str] = ()) -> Routes:
         if tree is None:
             continue
         imported = dict(b for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom)) for b in import_bindings(node))
-        lists = {t.id: stmt.value for stmt in tree.body if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.List) for t in stmt.targets if isinstance(t, ast.Name)}
+        lists = _route_lists(tree)
         for node in ast.walk(tree):
             if isinstance(node, ast.Name):
                 mentioned.add(node.id)
@@ -272,6 +272,23 @@ def _route(
         for param, safe in params.items():
             known[param] = known[param] & safe if param in known else safe
     return (name, _class_spelled(call, view)) if name is not None else None
+
+
+def _route_lists(tree: ast.Module) -> dict[str, ast.List]:
+    """The lists of routes a configuration binds once at its top level and never changes
+    (`fragment_urls = [path(...), ...]`; not one extended, appended to or bound again)."""
+    bound: dict[str, list[ast.expr]] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign):
+            for target in stmt.targets:
+                if isinstance(target, ast.Name):
+                    bound.setdefault(target.id, []).append(stmt.value)
+    changed = {n.target.id for n in ast.walk(tree) if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)}
+    changed |= {
+        n.func.value.id for n in ast.walk(tree)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name) and n.func.attr in ("append", "extend", "insert")
+    }
+    return {name: values[0] for name, values in bound.items() if len(values) == 1 and isinstance(values[0], ast.List) and name not in changed}
 
 
 def _included_views(view: ast.expr, lists: dict[str, ast.List], depth: int = 0) -> list[str] | None:

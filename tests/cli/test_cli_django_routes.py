@@ -354,3 +354,16 @@ def test_a_views_kwargs_hold_what_the_routes_capture_also_through_included_lists
     found = sorted((f["path"], f["range"]["start"]["line"]) for f in check_json(".", "--no-cache", "--select", "SLS704", cwd=tmp_path).findings())
     note = next(i for i, line in enumerate(INCLUDED_VIEWS.splitlines()) if '"note %s"' in line)
     assert found == [("app/views/pages.py", note)], found  # only the note's title
+
+
+def test_an_included_list_that_is_extended_later_passes_its_captures_to_every_view(tmp_path):
+    # `fragment_urls += [...]`: the list the include names is not the literal alone, so what the
+    # prefix captures is not pinned to the literal's views (it may reach the added one)
+    urls = INCLUDED_URLS.replace("revision_urls = [", "fragment_urls += [path('raw/', views.NoteView.as_view())]\n\nrevision_urls = [")
+    write(tmp_path, {
+        "app/__init__.py": "", "app/urls.py": urls, "app/base.py": INCLUDED_BASE,
+        "app/views/__init__.py": "from app.views.pages import BundleView, FragmentView, NoteView\n",
+        "app/views/pages.py": INCLUDED_VIEWS,
+    })
+    found = {f["path"] for f in check_json(".", "--no-cache", "--select", "SLS704", cwd=tmp_path).findings()}
+    assert "app/base.py" in found, found
