@@ -132,7 +132,7 @@ class FlowAnalyzer(ValueOrigins):
                 part = Part(UNTRUSTED, f"the {kind} `{arg.arg}`", converted, steps=(make_step(arg, f"`{arg.arg}` comes from {source}"),))
             else:  # `limit=20`, `n: int`, `event: EventType` (an Enum): a number, a flag or one of fixed values, whatever the caller passes
                 typed = _number_default(defaults.get(arg.arg)) or frameworks.is_converted_annotation(arg.annotation, self._enum_classes, catalog.VALUE_ANNOTATIONS) or declared is not None and declared.enum
-                part = Part(PARAM, self._parameter_label(func, arg.arg), ALL) if typed else Part(PARAM, self._parameter_label(func, arg.arg))
+                part = Part(PARAM, self._parameter_label(func, arg.arg), ALL if typed else frozenset())
             parts = {part, *(Part(UNTRUSTED, p.part.label, p.part.safe_for, steps=(make_step(arg, p.where),)) for p in passed.get(arg.arg, ()))}
             env[arg.arg] = Binding(Origin(frozenset(parts)))
             if arg is func.args.kwarg and (self.command_options or arg.arg in url_kwargs and self._url_routes is not None):

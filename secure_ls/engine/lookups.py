@@ -66,8 +66,7 @@ def _primary_key(call: ast.Call) -> frozenset[str]:
     which return None when no row has that primary key (Django's and peewee's `get` raise
     instead, and take keywords or comparisons, not a bare key)."""
     receiver = call.func.value  # type: ignore[attr-defined]
-    session_first = call.args and astutil.last_name(call.args[0]) in _SESSION_NAMES
-    if (session_first or any(k.arg in _SESSION_NAMES for k in call.keywords)) and frameworks.is_model_class(receiver):
+    if (_session_first(call) or any(k.arg in _SESSION_NAMES for k in call.keywords)) and frameworks.is_model_class(receiver):
         return _key_after_session(call)
     if call.keywords or not all(isinstance(a, ast.Name) for a in call.args):
         return frozenset()
@@ -89,11 +88,16 @@ _SESSION_NAMES = frozenset({"session", "db", "db_session", "dbsession", "sess"})
 _KEY_KEYWORDS = frozenset({"id", "object_id", "pk"})
 
 
+def _session_first(call: ast.Call) -> bool:
+    """`User.get(db, ...)`: the session is the first argument (else it may come by keyword, `db=db`)."""
+    return bool(call.args) and astutil.last_name(call.args[0]) in _SESSION_NAMES
+
+
 def _key_after_session(call: ast.Call) -> frozenset[str]:
     """K of a model's own classmethod look-up by primary key, the session first (a CRUD base's
     `ClientDetail.get(db, object_id=K)`, `User.get(db, K)`, which wrap `db.query(cls).get(K)`):
     a row with that key, or None. Only a bare name is the key; other keywords (`config=...`) may follow."""
-    rest = call.args[1:] if call.args and astutil.last_name(call.args[0]) in _SESSION_NAMES else call.args
+    rest = call.args[1:] if _session_first(call) else call.args
     keyed = [k.value for k in call.keywords if k.arg in _KEY_KEYWORDS]
     keys = [*rest, *keyed]
     if len(keys) != 1 or not isinstance(keys[0], ast.Name) or any(k.arg is None for k in call.keywords):

@@ -252,22 +252,23 @@ def _route(
             everywhere.update(passed if passed is not None else ())
             opaque.update(() if passed is not None else (ANY_VIEW,))
         return None
+    views = included or (name,)  # the route's view, or the views of the list it includes
     if not literal:
-        opaque.update(included or (name,))
+        opaque.update(views)
         return None
     if astutil.last_name(call.func) == "path":
         params = {m["name"]: _converted(m["converter"] or "str") for m in _CONVERTER.finditer(pattern.value)}
     else:
         params = {m["name"]: _group_safe_for(pattern.value, m.end()) for m in _GROUP.finditer(pattern.value)}
         if _UNNAMED_GROUP.search(pattern.value):
-            opaque.update(included or (name,))  # `^(\d+)/$`: passed by position
+            opaque.update(views)  # `^(\d+)/$`: passed by position
     if isinstance(extra, ast.Dict):  # path("", views.page, {"name": "home"}): constants
         for key in extra.keys:
             if isinstance(key, ast.Constant) and isinstance(key.value, str):
                 params.setdefault(key.value, ALL)
     if routing and _spelled_names(None, extra, False) is None:
-        opaque.update(included or (name,))  # `path("", views.page, EXTRA)`: keys not spelt
-    for view_name in included or (name,):
+        opaque.update(views)  # `path("", views.page, EXTRA)`: keys not spelt
+    for view_name in views:
         known = provided.setdefault(view_name, {})
         for param, safe in params.items():
             known[param] = known[param] & safe if param in known else safe
@@ -283,11 +284,12 @@ def _route_lists(tree: ast.Module) -> dict[str, ast.List]:
             for target in stmt.targets:
                 if isinstance(target, ast.Name):
                     bound.setdefault(target.id, []).append(stmt.value)
-    changed = {n.target.id for n in ast.walk(tree) if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)}
-    changed |= {
-        n.func.value.id for n in ast.walk(tree)
-        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name) and n.func.attr in ("append", "extend", "insert")
-    }
+    changed = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            changed.add(node.target.id)  # `urls += [...]`
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and node.func.attr in ("append", "extend", "insert"):
+            changed.add(node.func.value.id)
     return {name: values[0] for name, values in bound.items() if len(values) == 1 and isinstance(values[0], ast.List) and name not in changed}
 
 

@@ -288,13 +288,14 @@ class ValueOrigins(ExpressionFacts):
                 # `on_disk - wanted`: a set difference holds only items of its left side (and a
                 # difference of numbers is a number, whatever the right side was)
                 return self._origin(node.left)
-            if (pieces := formatting.percent_pieces(node)) and (quoted := quoting.self_quoted(pieces, self._kept_in)):
-                # "`%s`" % name.replace("`", "``"): the value quoted in place, as with `+` below
-                inserted = [p for p in pieces if not isinstance(p, str)]
-                return self._join_all([p for p in inserted if id(p) not in quoted]).join(self._join_all([p for p in inserted if id(p) in quoted]).sanitized(_SELF_QUOTED))
-            # a chain of `+` is read as its operands, once (not again for each nested `+`)
-            operands = astutil.added(node) if isinstance(node.op, ast.Add) else [node.left, node.right]
-            quoted = quoting.self_quoted([o.value if isinstance(o, ast.Constant) else o for o in operands], self._kept_in)
+            pieces = formatting.percent_pieces(node)
+            if pieces and (quoted := quoting.self_quoted(pieces, self._kept_in)):
+                # "`%s`" % name.replace("`", "``"): the template, then the values its `%s` fields insert
+                operands = [node.left, *(p for p in pieces if not isinstance(p, str))]
+            else:
+                # a chain of `+` is read as its operands, once (not again for each nested `+`)
+                operands = astutil.added(node) if isinstance(node.op, ast.Add) else [node.left, node.right]
+                quoted = quoting.self_quoted([o.value if isinstance(o, ast.Constant) else o for o in operands], self._kept_in)
             out = CONSTANT
             for operand in operands:  # `'"' + name.replace('"', '""') + '"'`
                 origin = self._origin(operand)
