@@ -20,6 +20,7 @@ comprehension, `next(...)`, a filter with a lambda; matched_element: `if item.ke
 from __future__ import annotations
 
 import ast
+import re
 
 from secure_ls.engine import astutil, catalog, frameworks
 from secure_ls.engine.taint import UNKNOWN, UNTRUSTED, Origin
@@ -38,9 +39,12 @@ def found_row_by(value: ast.expr | None, value_of=None) -> frozenset[str]:
     `Request.visible(db).filter(Request.id == K).first()` (a model's own query, filtered by one
     of its columns); SQLAlchemy's look-up by primary key, `db.query(User).get(K)`,
     `User.query.get(K)`, `session.get(User, K)`, a CRUD base's, `User.get(db, object_id=K)` (or
-    `User.get(db=db, object_id=K)`), and a model class's own look-up by key, `await Note.get(K)`."""
+    `User.get(db=db, object_id=K)`), and a model class's own look-up by key, `await Note.get(K)`;
+    and a look-up named for the field it matches, `view.find_by_pk(request, K)`, `db.program_by_id(K)`."""
     if isinstance(value, ast.Await):  # `await Note.get(K)`: an async ORM's look-up
         value = value.value
+    if isinstance(value, ast.Call) and _NAMED_LOOKUP.search(astutil.last_name(value.func)):
+        return _named_key(value)
     if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)):
         return frozenset()
     if value.func.attr == "get":
@@ -101,6 +105,23 @@ def _key_after_session(call: ast.Call) -> frozenset[str]:
     keyed = [k.value for k in call.keywords if k.arg in _KEY_KEYWORDS]
     keys = [*rest, *keyed]
     if len(keys) != 1 or not isinstance(keys[0], ast.Name) or any(k.arg is None for k in call.keywords):
+        return frozenset()
+    return frozenset({keys[0].id})
+
+
+# A repository's look-up named for the field it matches (`find_by_pk`, `get_user_by_email`,
+# `program_by_id`): what it finds, it found by that field, so K equals (or is part of) a stored value
+_NAMED_LOOKUP = re.compile(r"(?:^|_)by_(?:id|pk|key|uuid|slug|name|username|email|code|token|identifier)$")
+# what a look-up is handed besides the key (`find_by_pk(request, pk)`)
+_CONTEXT_NAMES = _SESSION_NAMES | {"request", "req", "self", "cls", "context", "ctx"}
+
+
+def _named_key(call: ast.Call) -> frozenset[str]:
+    """K of a named look-up: its one argument that is a bare name other than a session or the
+    request, positional or by a key keyword (`get_by_id(db, id=K)`). None found, or several: nothing."""
+    keys = [a for a in call.args if isinstance(a, ast.Name) and a.id not in _CONTEXT_NAMES]
+    keys += [k.value for k in call.keywords if k.arg in _KEY_KEYWORDS or k.arg and _NAMED_LOOKUP.search(f"by_{k.arg}")]
+    if len(keys) != 1 or not isinstance(keys[0], ast.Name) or len(call.args) > 2 or any(k.arg is None for k in call.keywords):
         return frozenset()
     return frozenset({keys[0].id})
 

@@ -269,3 +269,19 @@ def test_keywords_spelled_as_a_dict_match_exactly_only_in_sqlalchemys_filter_by(
         "    tag = db.query(Tag).filter_by(**kwargs).first()\n    if tag is None:\n        abort(404)\n    log.info('found %s', value)\n"
     )
     _quiet_until_undone("SLS704", code, "db.query(Tag).filter_by(**kwargs)", "Tag.objects.filter(**kwargs)")
+
+
+def test_a_key_a_lookup_named_for_its_field_found_is_a_stored_value():
+    # a repository's `find_by_pk(request, pk)` / `program_by_id(K)` found a row, or the request was
+    # refused: K equals a stored field. Undone: a look-up by another field's relation, a check that
+    # does not leave, a look-up handed two candidate keys
+    code = (
+        "import logging\nfrom flask import Flask, abort\n\nlog = logging.getLogger(__name__)\napp = Flask(__name__)\n\n"
+        "@app.route('/programs/<id>')\ndef show(id):\n    program = app.db.program_by_id(id)\n    if program is None:\n"
+        "        abort(404)\n    log.info('showing %s', id)\n    return 'ok'\n"
+    )
+    _quiet_until_undone("SLS704", code, "program_by_id(id)", "programs_of(id)")
+    _quiet_until_undone("SLS704", code, "        abort(404)\n", "        pass\n")
+    _quiet_until_undone("SLS704", code, "program_by_id(id)", "program_by_id(id, other)")
+    handed = code.replace("app.db.program_by_id(id)", "app.store.find_by_pk(request, id)").replace("abort\n", "abort, request\n")
+    _quiet_until_undone("SLS704", handed, "find_by_pk", "find_owned")
