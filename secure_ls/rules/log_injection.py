@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import logconfig, taint
+from secure_ls.engine import logconfig
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.rules._support import log_values, logs
 from secure_ls.rules.base import Example, Rule, code
@@ -15,11 +15,9 @@ _LOG_LEVEL_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "ex
 class LogInjection(Rule):
     """
     ## What it does
-    Finds request data (query parameters, form fields, headers, route
-    parameters, ...) written to a log by `logging`/logger calls as `%s`
-    arguments, f-string fields, `str.format()` fields or concatenations
-    (loguru's `{}` fields: an argument none names is not printed),
-    without escaping. Values logged with `%r`/`!r`, as numbers, or after
+    Finds request data (query parameters, form fields, headers, route parameters, ...) written to a log by
+    `logging`/logger calls as `%s` arguments, f-string fields, `str.format()` fields or concatenations
+    (loguru's `{}` fields: an argument none names is not printed), without escaping. Values logged with `%r`/`!r`, as numbers, or after
     `html.escape`, `urllib.parse.quote` or `json.dumps` are not reported,
     nor the URLs Werkzeug builds (Flask's `request.url`, `base_url`,
     `url_root`, and `str(request)`), which percent-encode control
@@ -562,7 +560,7 @@ class LogInjection(Rule):
             """),
             fixed=None,
             where='request.headers.get("X-Client")',
-            says="The Flask request logged unescaped",
+            says='The Flask request `request.headers.get("X-Client")` logged unescaped',
         ),
         # two values in one statement: one finding, whose fix covers both
         Example(
@@ -581,7 +579,7 @@ class LogInjection(Rule):
                     logging.info(f"hello {request.args.get('a')!r} from {request.args.get('b')!r}")
             """),
             where="request.args.get('a')",
-            says="The Flask request logged unescaped",
+            says="The Flask request `request.args.get('a')` logged unescaped",
         ),
         Example(
             code("""
@@ -605,7 +603,7 @@ class LogInjection(Rule):
                     logger.warning('failed login for %r from %s', user, request.remote_addr)
             """),
             where="user",
-            says="The Flask request logged unescaped",
+            says="The Flask request `user` logged unescaped",
         ),
         Example(
             code("""
@@ -623,7 +621,7 @@ class LogInjection(Rule):
                     logging.info(f"search: {request.args.get('q')!r}")
             """),
             where="request.args.get('q')",
-            says="The Flask request logged unescaped",
+            says="The Flask request `request.args.get('q')` logged unescaped",
         ),
         # the pieces joined back into one string: the line breaks are the client's again
         Example(
@@ -648,7 +646,7 @@ class LogInjection(Rule):
                     log.info("tags %r", ", ".join(request.GET.getlist("tag")))
                     return HttpResponse("ok")
             """),
-            says="The HTTP request logged unescaped",
+            says='The HTTP request `request.GET.getlist("tag")` logged unescaped',
         ),
         # an isinstance() test for a container says nothing once the name holds one of its items
         Example(
@@ -664,7 +662,7 @@ class LogInjection(Rule):
                     logging.info("event for %s" % body)
             """),
             where="body",
-            says="request logged unescaped",
+            says="The HTTP request `body` logged unescaped",
         ),
         # the upload's own file name is the client's text
         Example(
@@ -706,7 +704,7 @@ class LogInjection(Rule):
                     logging.info("%r: %s" % (command, rest))
             """),
             where="rest",
-            says="The HTTP request logged unescaped",
+            says="The HTTP request `rest` logged unescaped",
         ),
         Example(
             code("""
@@ -718,7 +716,7 @@ class LogInjection(Rule):
             """),
             fixed=None,
             where="'search: ' + request.args['q']",
-            says="The Flask request logged unescaped",
+            says="The Flask request `request.args['q']` logged unescaped",
         ),
         # an extra field the module's own format prints (with no format naming it, the audit tier)
         Example(
@@ -734,7 +732,7 @@ class LogInjection(Rule):
             """),
             fixed=None,
             where="request.form['username']",
-            says="The Flask request logged unescaped",
+            says="The Flask request `request.form['username']` logged unescaped",
         ),
         Example(
             code("""
@@ -764,7 +762,7 @@ class LogInjection(Rule):
                         return self.get_response(request)
             """),
             where="request.path",
-            says="The HTTP request logged unescaped",
+            says="The HTTP request `request.path` logged unescaped",
         ),
     ]
 
@@ -778,23 +776,20 @@ class LogInjection(Rule):
         hits = [(*hit, place) for hit in tainted] + [(*hit, logconfig.EXTRA) for hit in log_values.tainted_extra(node, ctx)]
         formatting = ctx.module.log_formatting
         for value, part, fix, where in hits:
+            subject = log_values.subject(ctx, part, value)
             escaped = formatting is not None and where in formatting.escaped
             # no configuration in sight: logging's own formats (the last-resort handler's, basicConfig's,
             # Django's) print the message alone, never an extra field
             unseen_extra = formatting is None and where == logconfig.EXTRA and not ctx.module.prints_extra_fields
             message = (
-                f"{_label(part)} logged unescaped; every handler of the project's logging configuration escapes line breaks in the {where} (or leaves it out), "
+                f"{subject} logged unescaped; every handler of the project's logging configuration escapes line breaks in the {where} (or leaves it out), "
                 "so no entry can be forged while it is in force. Log it with %r (or !r) to keep it safe under any configuration."
                 if escaped
-                else f"{_label(part)} logged unescaped in an extra field; logging's default formats print no extra field, and no logging configuration "
+                else f"{subject} logged unescaped in an extra field; logging's default formats print no extra field, and no logging configuration "
                 "of the project was found that names one. A format naming it (`%(field)s`) would write its line breaks as they are: strip \\r and \\n."
                 if unseen_extra
-                else f"{_label(part)} logged unescaped: a newline in it forges log entries. Log it with %r (or !r), or strip \\r and \\n."
+                else f"{subject} logged unescaped: a newline in it forges log entries. Log it with %r (or !r), or strip \\r and \\n."
             )
             low = escaped or unseen_extra
             ctx.report(self, value, message, fix=fix, confidence=Confidence.LOW if low else part.confidence(), related=ctx.related_path(part))
 
-
-def _label(part: taint.Part) -> str:
-    label = part.label
-    return label[0].upper() + label[1:] if label else "Untrusted data"

@@ -126,3 +126,15 @@ def tainted_extra(call: ast.Call, ctx) -> list:
     extra = next((kw.value for kw in call.keywords if kw.arg == "extra"), None)
     values = extra.values if isinstance(extra, ast.Dict) else []
     return [(value, part, None) for value in values if (part := untrusted(value, ctx)) is not None]
+
+
+def subject(ctx, part: taint.Part, value: ast.expr) -> str:
+    """What is logged, named by its source and its text: "The Flask request `request.args["pk"]`" (the
+    read itself where the logged value holds it: not `"search: " + request.args["q"]`)."""
+    read = web.source_node(ctx, part)
+    if read is None or not any(node is read for node in ast.walk(value)):
+        read = value
+    while read is not value and isinstance(up := ctx.parent(read), (ast.Attribute, ast.Subscript, ast.Call)) and getattr(up, "value", getattr(up, "func", None)) is read:
+        read = up  # `request.args` read on: `.get("q")`, `["q"]`
+    label = web.describe_value(ctx, part, read) if part.label else "Untrusted data"
+    return label[0].upper() + label[1:]
