@@ -50,7 +50,8 @@ class WeakHash(Rule):
     (`api_key`, `secret_key`, `signing_key`) or the digest is then handed to
     a call named for signing (`self.sign(key)`). A hash object only asked its
     size (`os.urandom(sha1().digest_size)`) hashes nothing and is not
-    reported. A digest that names something (a cache key, a job id, an ACL key, a
+    reported, nor one that then hashes a password (`s.update(password)`:
+    SLS301 reports that, the one weakness). A digest that names something (a cache key, a job id, an ACL key, a
     variable only used to look an entry up: `store.get(key)`, `cache[key]`,
     or to name a file: `os.path.join(folder, key_name)`; a digest cut short,
     `md5(text).hexdigest()[:8]` (sixteen characters at most); a digest read
@@ -126,6 +127,14 @@ class WeakHash(Rule):
             import hashlib
             def store(password):
                 return hashlib.md5(password.encode()).hexdigest()
+        """),
+        # a password hash begun with its salt: SLS301 reports the update that hashes the password
+        code("""
+            import hashlib
+            def change_password(new_password, salt_token):
+                s = hashlib.sha1(salt_token.encode())
+                s.update(new_password.encode())
+                return s.hexdigest()
         """),
     ]
     INVALID = [
@@ -309,7 +318,7 @@ class WeakHash(Rule):
         if any(k.arg in _LEGACY_OK for k in node.keywords):
             return
         data = hashing.data_argument(node, ctx)
-        if data is not None and _hashes_a_password(data, ctx):
+        if data is not None and _hashes_a_password(data, ctx) or _updated_with_a_password(node, ctx):
             return  # SLS301 reports passwords, with a better fix
         if data is None and _only_sized(node, ctx):
             return  # `os.urandom(sha1().digest_size)`: nothing is hashed, only the size is read
@@ -471,6 +480,19 @@ def _hashes_a_password(data: ast.expr, ctx) -> bool:
         return True
     names = [n for n in astutil.walk(data) if isinstance(n, ast.Name)]
     return any(naming.mentions(v, naming.PASSWORD_WORDS) for n in names for v in ctx.assigned_values(n))
+
+
+def _updated_with_a_password(made: ast.Call, ctx) -> bool:
+    """`s = sha1(salt)` then `s.update(password)`: the object hashes a password (SLS301 reports that
+    update, the one weakness), whatever went in first."""
+    stmt = ctx.statement(made)
+    if not (isinstance(stmt, ast.Assign) and stmt.value is made and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return False
+    for use in astutil.name_reads(web.function_body(ctx, made), stmt.targets[0].id):
+        update = ctx.parent(ctx.parent(use))
+        if isinstance(update, ast.Call) and isinstance(update.func, ast.Attribute) and update.func.value is use and update.func.attr == "update" and update.args and _hashes_a_password(update.args[0], ctx):
+            return True
+    return False
 
 
 _RANDOMNESS = frozenset({"os.urandom", "secrets.token_bytes", "secrets.token_hex", "secrets.token_urlsafe", "secrets.randbits", "uuid.uuid4"})
