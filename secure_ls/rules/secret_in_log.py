@@ -58,20 +58,37 @@ def _is_secret(node: ast.expr, name: str, ctx) -> bool:
 
 
 # what opens a file by its name (the first argument)
-_FILE_OPENERS = frozenset({"open", "io.open", "builtins.open", "pathlib.Path", "os.open"})
+# Calls handed a file's name: openers, and the path builders and checks that name one.
+_FILE_OPENERS = frozenset(
+    {"open", "io.open", "builtins.open", "pathlib.Path", "os.open", "os.path.join", "os.path.isfile", "os.path.exists", "os.path.getsize"}
+)
 
 
 def _opened_as_file(node: ast.expr, ctx) -> bool:
     """`log.debug(f"Loading key from {settings.DB_ENCRYPTION_KEY}")` then `open(settings.DB_ENCRYPTION_KEY,
-    "rb")` in the same function: the setting holds where the key is, a file name; the key is what the file holds."""
-    func = ctx.enclosing_function(node)
-    if func is None or not isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
+    "rb")` in the same function (or class body, or module): the setting holds where the key is, a file
+    name; the key is what the file holds. A key (not a token or a password, which may name the file
+    they open: a session's) also where it is a piece of the path (`Path(f"certs/{PRIVATE_KEY}").is_file()`)."""
+    if not isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
         return False
+    scope = ctx.enclosing_function(node) or ctx.tree
     spelled = ctx.text(node)
+    key_file = "key" in naming.words(naming.name_of(node) or "")
     return any(
-        isinstance(call, ast.Call) and call.args and ctx.call_name(call) in _FILE_OPENERS and ctx.text(call.args[0]) == spelled
-        for call in astutil.walk(func)
+        isinstance(call, ast.Call)
+        and ctx.call_name(call) in _FILE_OPENERS
+        and any(ctx.text(piece) == spelled for arg in call.args for piece in (_path_pieces(arg) if key_file else (arg,)))
+        for call in astutil.walk(scope)
     )
+
+
+def _path_pieces(path: ast.expr):
+    """The path itself and the values formatted or added into it (`f"keys/{name}"`, `"keys/" + name`)."""
+    yield path
+    if isinstance(path, ast.JoinedStr):
+        yield from (v.value for v in path.values if isinstance(v, ast.FormattedValue))
+    elif isinstance(path, ast.BinOp) and isinstance(path.op, ast.Add):
+        yield from (*_path_pieces(path.left), *_path_pieces(path.right))
 
 
 def _numbered_key(node: ast.expr, name: str, ctx) -> bool:
@@ -182,7 +199,9 @@ class SecretInLog(Rule):
     the secret, and so do a setting's switches, named by a verb first
     (`use_single_password`, `require_passphrase`); names of
     where one is kept (`key_file`, `PRIVATEKEY_FILEPATH`) name a path, and so
-    does a value the same function opens as a file (`open(settings.DB_ENCRYPTION_KEY, "rb")`).
+    does a value the same function opens as a file (`open(settings.DB_ENCRYPTION_KEY, "rb")`), and a
+    key that is a piece of a path there (`Path(f"certs/{PRIVATE_KEY}").is_file()`: a token or a
+    password naming a file is still the secret).
     A masked form is not a secret: at most four characters from each end,
     stars and lengths (`f"{key[:4]}****{key[-4:]}"`), also through the name
     holding it. Nor is a key or token that only ever holds a number
@@ -269,6 +288,17 @@ class SecretInLog(Rule):
                 logger.debug(f"Loading encryption key from {settings.DB_ENCRYPTION_KEY}")
                 with open(settings.DB_ENCRYPTION_KEY, "rb") as key_file:
                     return key_file.read()
+        """),
+        # a key setting that names a file in a folder, checked at start-up (in a class body)
+        code("""
+            import logging
+            from pathlib import Path
+            log = logging.getLogger(__name__)
+
+            class Config:
+                PRIVATE_KEY = load("LDAP", "PRIVATE_KEY")
+                if PRIVATE_KEY and not Path(f"certificates/{PRIVATE_KEY}").is_file():
+                    log.error(f"Unable to read the key file certificates/{PRIVATE_KEY}")
         """),
         # how long a token lives, not the token
         code("""
