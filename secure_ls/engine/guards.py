@@ -499,7 +499,7 @@ def validated_parameters(func: ast.FunctionDef | ast.AsyncFunctionDef, qualify, 
         return ()
     params = [a.arg for a in all_args(func.args)]
     accepted = {id(s.body[0]): s.test for s in func.body if isinstance(s, ast.If) and not s.orelse and len(s.body) == 1 and _returns_true(s.body[0])}
-    wrapped = _wrapped_validation(returns, params, qualify, validator, shape_checks.resolved_joins(func, params, qualify), accepted)
+    wrapped = _wrapped_validation(returns, params, qualify, validator, shape_checks.resolved_joins(func, params, qualify), accepted, _single_values(func))
     if wrapped:
         return wrapped
     assigned: list[tuple[set[str], ast.expr]] = []
@@ -547,17 +547,19 @@ def validated_parameters(func: ast.FunctionDef | ast.AsyncFunctionDef, qualify, 
     return tuple(out)
 
 
-def _wrapped_validation(returns: list[ast.Return], params: list[str], qualify, validator, joins: dict[str, str], accepted: dict[int, ast.expr]) -> tuple[tuple[str, frozenset[str]], ...]:
+def _wrapped_validation(returns: list[ast.Return], params: list[str], qualify, validator, joins: dict[str, str], accepted: dict[int, ast.expr], value_of=None) -> tuple[tuple[str, frozenset[str]], ...]:
     """A predicate whose every return that can be true is a check `validation` knows on a parameter
-    (`return root in path.resolve().parents`, `return NAME.fullmatch(x)`): true, x passed it; a
-    path check of a local in `joins` (`full = (Path(base) / name).resolve()`) checks its parameter."""
+    (`return root in path.resolve().parents`, `return NAME.fullmatch(x)`, `return
+    hmac.compare_digest(sig, expected)` with `expected = hmac.new(KEY, data, ...)`, read through
+    `value_of`): true, x passed it; a path check of a local in `joins` (`full = (Path(base) /
+    name).resolve()`) checks its parameter."""
     checked: set[str] | None = None
     sinks = ALL
     for ret in returns:  # all truth values (see validated_parameters)
         if isinstance(ret.value, ast.Constant) and ret.value.value is False:
             continue
         # `if name in DOCUMENTS: return True`: that return is true where the test is
-        found, when, kinds = validation(accepted.get(id(ret), ret.value), qualify, validator=validator)  # type: ignore[arg-type]
+        found, when, kinds = validation(accepted.get(id(ret), ret.value), qualify, value_of=value_of, validator=validator)  # type: ignore[arg-type]
         if when and found & joins.keys() and (kinds & PATH_SINKS or Sink.ANY in kinds):
             found, kinds = {joins.get(name, name) for name in found}, PATH_SINKS  # inside the base: a path, nothing more
         found = found & set(params) if when else set()
@@ -602,6 +604,16 @@ def _own_returns(body: list[ast.stmt]) -> Iterable[ast.Return]:
                 inner = getattr(stmt, field, None)
                 if inner:
                     yield from _own_returns(inner)
+
+
+def _single_values(func: ast.AST):
+    """value_of for the locals a function's body binds once, by a plain `name = value`."""
+    bound: dict[str, list] = {}
+    for node in _own_nodes(func):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            bound.setdefault(node.id, []).append(node)
+    values = {n.targets[0].id: n.value for n in _own_nodes(func) if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)}
+    return lambda name: values.get(name.id) if len(bound.get(name.id, ())) == 1 else None
 
 
 def _own_nodes(func: ast.AST) -> Iterable[ast.AST]:

@@ -47,7 +47,9 @@ class UnsafeDeserialization(Rule):
     whole to one of them, reported where it is given. Data that is a
     constant in the code is not reported, nor is an `Unpickler` whose
     class lookup the function replaces (`u.find_global = cls.find_class`,
-    `u.find_class = ...`): it asks that allow-list for every class.
+    `u.find_class = ...`): it asks that allow-list for every class. Nor is data
+an HMAC check authenticated first (`hmac.compare_digest(sig, hmac.new(KEY, data,
+...).digest())`, also in a helper predicate that computes the MAC into a local).
     Django settings that unpickle every session
     (`SESSION_SERIALIZER = "django.contrib.sessions.serializers.PickleSerializer"`)
     are reported too: with `signed_cookies` sessions the client holds the

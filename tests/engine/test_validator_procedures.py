@@ -54,3 +54,18 @@ def test_a_procedure_that_raises_unless_the_name_is_harmless_validates_it(helper
 )
 def test_a_procedure_whose_check_leaves_separators_through_validates_nothing(helper):
     assert "SLS110" in rules(MODULE.format(helper=helper))
+
+
+def test_a_predicate_that_compares_the_hmac_it_computed_into_a_local_authenticates_its_data():
+    # `expected = hmac.new(KEY, data, ...)` then `return hmac.compare_digest(signature, expected)`:
+    # where the predicate held, the data is what the key's owner signed. Undone: the MAC of other data
+    from tests.engine.test_engine import _quiet_until_undone
+
+    code = (
+        "import base64, hashlib, hmac, os\nfrom pickle import loads\nKEY = os.environ['KEY'].encode()\n\n"
+        "def hmac_verify(signature, data):\n    expected = hmac.new(KEY, data, hashlib.sha256).hexdigest().encode()\n"
+        "    return hmac.compare_digest(signature, expected)\n\n"
+        "def run_task(message):\n    signature, pdata = message.encode().split(b' ')\n    if not hmac_verify(signature, pdata):\n"
+        "        raise ValueError('unsigned')\n    return loads(base64.b64decode(pdata))\n"
+    )
+    _quiet_until_undone("SLS105", code, "hmac.new(KEY, data,", "hmac.new(KEY, signature,")
