@@ -41,7 +41,7 @@ class RegexPartialValidation(Rule):
     are not reported, nor are `re.match` patterns that start with `.*`
     (`.*/$` tests only how the value ends, like `re.search` without `^`),
     nor is `$` on a value that cannot end with a newline: stripped on every
-    path to the check (`value.strip()`), a Django form's cleaned data, the
+    path to the check (`value.strip()`), one that ends with the code's own text (`start + "."`), a Django form's cleaned data, the
     value a Django REST framework serializer's `validate_<field>` receives
     (unless the class declares that field `strip=False` or
     `trim_whitespace=False`), a slug or int URL parameter, a value an earlier check of the function
@@ -82,6 +82,15 @@ class RegexPartialValidation(Rule):
     calls = frozenset({"re.match", "re.search"})
 
     VALID = [
+        # the value checked ends with the code's own dot: it cannot end with a newline
+        code(r"""
+            import re
+
+            def is_address(start):
+                if not re.match(r"^(\d{1,3}\.){4}$", start + "."):
+                    return False
+                return True
+        """),
         # the matching branch first refuses any value with a character outside the set, a line feed too
         code("""
             import re
@@ -595,7 +604,7 @@ def _cannot_end_in_newline(call: ast.Call, subject: ast.expr, ctx) -> bool:
     """A trailing newline is already ruled out: a form field stripped it, a converter let only
     harmless characters through (`<slug:doc>`, `<int:pk>`), an earlier check of the same
     function refused any value holding a line feed, or the value goes on only stripped."""
-    if _stripped_by_framework(subject, ctx) or _stripped(call, subject, ctx) or _serializer_field_value(subject, ctx):
+    if _stripped_by_framework(subject, ctx) or _stripped(call, subject, ctx) or _serializer_field_value(subject, ctx) or _ends_with_text(subject):
         return True
     statement = ctx.statement(call)
     if newline_checks.refused_before(statement, subject, ctx) or newline_checks.stripped_after(statement, subject, ctx):
@@ -606,6 +615,12 @@ def _cannot_end_in_newline(call: ast.Call, subject: ast.expr, ctx) -> bool:
         return True  # only its number goes on: `int()` drops the newline
     parts = ctx.origin(subject).parts
     return bool(parts) and all(part.is_safe_for(Sink.LOG) for part in parts)  # safe in a log line: no line break
+
+
+def _ends_with_text(subject: ast.expr) -> bool:
+    """`start + "."`, `f"{host}:"`: the value ends with the code's own text, no line feed there."""
+    last = subject.right if isinstance(subject, ast.BinOp) and isinstance(subject.op, ast.Add) else subject.values[-1] if isinstance(subject, ast.JoinedStr) and subject.values else None
+    return isinstance(last, ast.Constant) and isinstance(last.value, str) and last.value != "" and not last.value.endswith("\n")
 
 
 def _serializer_field_value(subject: ast.expr, ctx) -> bool:
