@@ -112,7 +112,8 @@ class PlaintextPasswordComparison(Rule):
     handed to its own client, not an account's password to store hashed
     (whether it is random enough is SLS304's finding). Nor is a password
     compared with another spelling of itself (`password != password.upper()`,
-    a strength meter reading its letter case), nor two objects' password
+    a strength meter reading its letter case; `quote(raw_password) != raw_password`,
+    whether encoding changed it), nor two objects' password
     fields inside `__eq__`/`__ne__` (`self.password == other.password`: two
     proxy settings compared field by field), nor a property's setter
     comparing what it holds with the value it then stores in its place
@@ -328,6 +329,17 @@ class PlaintextPasswordComparison(Rule):
             def strength(password):
                 mixed_case = password != password.upper() and password != password.lower()
                 return len(password) + 2 * mixed_case
+        """),
+        # did percent-encoding change the password it puts in a URL?
+        code("""
+            import logging
+            from urllib.parse import quote
+
+            def userinfo(raw_username, raw_password):
+                password = quote(raw_password, safe="")
+                if password != raw_password:
+                    logging.debug("the password was percent-encoded")
+                return f"{quote(raw_username)}:{password}"
         """),
         # a property's setter noticing a change before it stores the new value
         code("""
@@ -631,11 +643,14 @@ def _only_random(value: ast.expr, ctx) -> bool:
 
 def _shape_of_itself(left: ast.expr, right: ast.expr, ctx) -> bool:
     """`password != password.upper()`, `pw.lower() == pw.upper()`: one value compared with another
-    spelling of itself (a method called on it with no arguments), which asks what it looks like,
-    not whether it is someone's password. `form.get("password") == form.get("password2")` reads
-    two values."""
+    spelling of itself (a method called on it with no arguments, or an encoding of it: `password =
+    quote(raw_password)` then `password != raw_password`), which asks what it looks like, not whether
+    it is someone's password. `form.get("password") == form.get("password2")` reads two values."""
 
     def receiver(side: ast.expr) -> str:
+        values = ctx.assigned_values(side) if isinstance(side, ast.Name) else ()
+        if len(values) == 1 and isinstance(values[0], ast.Call) and values[0].args and isinstance(values[0].func, (ast.Name, ast.Attribute)):
+            side = values[0].args[0]  # `password = quote(raw_password, safe="")`: an encoding of raw_password
         if isinstance(side, ast.Call) and isinstance(side.func, ast.Attribute) and not side.args and not side.keywords:
             return ctx.text(side.func.value)
         return ctx.text(side)
