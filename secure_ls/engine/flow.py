@@ -302,6 +302,7 @@ class FlowAnalyzer(ValueOrigins):
                     fields = {**old.fields, key: old.fields.get(key, old.origin).join(origin)}
                     env[target.value.id] = Binding(old.origin.join(origin), old.values, old.alias, fields=fields)
         elif isinstance(stmt, (ast.Return,)):
+            _mark_safe(env, lookups.found_once_run(stmt.value), guards.LINE_SINKS)  # `return query.filter_by(name=K).one()` ran
             self._record_exit(env, stmt.value)
             if stmt.value is not None:
                 returned = self._value(stmt.value, env)
@@ -311,11 +312,9 @@ class FlowAnalyzer(ValueOrigins):
                 # `()`: a response instead of the tuple (`return HttpResponseBadRequest()`), which callers tell apart
                 self.facts.returned_items.append(tuple(self.origin(e) for e in items) if items is not None else () if frameworks.is_response_call(stmt.value, self._qualify) else None)
             return False
-        elif isinstance(stmt, ast.Raise):
-            if stmt.exc is not None:
+        elif isinstance(stmt, (ast.Raise, ast.Break, ast.Continue)):
+            if isinstance(stmt, ast.Raise) and stmt.exc is not None:
                 self._expr(stmt.exc, env, record_only=True)
-            return False
-        elif isinstance(stmt, (ast.Break, ast.Continue)):
             return False
         elif isinstance(stmt, ast.Expr):
             names = {}
@@ -454,24 +453,24 @@ class FlowAnalyzer(ValueOrigins):
             value = value.value
         _mark_safe(env, self.converted_keys_looked_up(value), guards.LINE_SINKS)
         # `case = Case.get(Case.id == case_id)` ran: case_id equals a stored row's field
-        _mark_safe(env, lookups.found_once_run(value), guards.LINE_SINKS)
+        _mark_safe(env, lookups.found_once_run(value, lambda name: one_value(env, name)), guards.LINE_SINKS)
         converted = shape_checks.checked_by_conversion(value, self._qualify)
         if converted is not None:
             # `uuid.UUID(token)` returned (it raises otherwise): token is a UUID's text from here on
             _mark_safe(env, {converted[0]}, converted[1])
+        while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and isinstance(value.func.value, ast.Call) and not any(isinstance(a, ast.Name) for a in value.args):
+            value, result_used = value.func.value, True  # `self._get_object(K).activate()`: the getter ran first
         if not isinstance(value, ast.Call) or not any(isinstance(a, ast.Name) for a in (*value.args, *(k.value for k in value.keywords))):
             return
         if not result_used and not isinstance(value.func, ast.Name):
             # a method called for its effect (`items.append(x)`, `log.info(...)`): summaries are
             # computed on demand, and these would cost more than the checks they could find
             return
-        qualified = self._qualify(value.func) or ""
-        if qualified.partition(".")[0] in sys.stdlib_module_names:
+        if (self._qualify(value.func) or "").partition(".")[0] in sys.stdlib_module_names:
             return  # the standard library's summaries (on demand) would say nothing of the application's checks
         summary = self.summary_of(value.func)
         for param, sinks in summary.ensures if summary is not None else ():
-            arg = astutil.argument_for(value, summary.params, param)  # type: ignore[arg-type]
-            if isinstance(arg, ast.Name):
+            if isinstance(arg := astutil.argument_for(value, summary.params, param), ast.Name):  # type: ignore[arg-type]
                 _mark_safe(env, {arg.id}, sinks)
 
     def _if(self, stmt: ast.If, env: Env) -> bool:

@@ -137,14 +137,20 @@ def _filters_by_column(node: ast.expr) -> bool:
     )
 
 
-def found_once_run(node: ast.expr | None) -> frozenset[str]:
+def found_once_run(node: ast.expr | None, value_of=None) -> frozenset[str]:
     """The names K that a query matched a stored row with, raising when none matches, where the
     query is `node` (a statement's value) or what it is called on (`Case.get(Case.id == K).name`,
     `await Tag.objects.aget(slug=K)`); so once the statement has run, K equals a stored field. Not a
-    query that may not run (`x or Model.objects.get(...)`, a conditional expression, a lambda)."""
+    query that may not run (`x or Model.objects.get(...)`, a conditional expression, a lambda).
+    With `value_of` (a local name's one value), a query built in a name first (`query =
+    session.query(M).filter_by(name=K)`, then `query.one()`)."""
     while node is not None:
         if isinstance(node, ast.Await):
             node = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and value_of is not None and (
+            node.func.attr in _RAISING_QUERY_METHODS and _queries_model(built := value_of(node.func.value))
+        ):
+            return _exact_keys(built)  # type: ignore[arg-type]
         elif isinstance(node, ast.Call) and _raises_on_miss(node):
             return _exact_keys(node)
         elif isinstance(node, ast.Call):
@@ -177,11 +183,13 @@ def _raises_on_miss(call: ast.Call) -> bool:
         return True
     if not (isinstance(func, ast.Attribute) and func.attr in _ROW_OR_RAISE):
         return False
-    if frameworks.is_database_read(func):
-        return True
+    if frameworks.is_database_read(func) or func.attr in _RAISING_QUERY_METHODS and _queries_model(func.value):
+        return True  # also SQLAlchemy's `session.query(M).filter_by(name=K).one()`
     return func.attr == "get" and frameworks.is_model_class(func.value) and bool(call.args) and all(_is_equality(a) for a in call.args)
 
 
+# what raises on a miss on SQLAlchemy's `session.query(M)` (its `get` returns None instead)
+_RAISING_QUERY_METHODS = _ROW_OR_RAISE - {"get", "aget"}
 # Django query methods that build a lookup from their keywords when called (`field=K`)
 _KEYWORD_QUERIES = frozenset({"get", "aget", "filter", "exclude"})
 

@@ -285,3 +285,27 @@ def test_a_key_a_lookup_named_for_its_field_found_is_a_stored_value():
     _quiet_until_undone("SLS704", code, "program_by_id(id)", "program_by_id(id, other)")
     handed = code.replace("app.db.program_by_id(id)", "app.store.find_by_pk(request, id)").replace("abort\n", "abort, request\n")
     _quiet_until_undone("SLS704", handed, "find_by_pk", "find_owned")
+
+
+def test_sqlalchemys_session_query_that_raises_on_a_miss_found_its_key():
+    # `session.query(M).filter_by(name=K).one()` raises NoResultFound unless a row matched: once it
+    # ran (inline, built in a name first, returned by a helper, or by a getter whose result is used
+    # at once), K equals a stored name. Undone: `.first()`, which returns None and is not checked
+    head = (
+        "import logging\nfrom flask import Flask\nfrom models import db, Workspace\n\n"
+        "log = logging.getLogger(__name__)\napp = Flask(__name__)\n\n"
+    )
+    inline = head + (
+        "@app.route('/w/<wid>')\ndef show(wid):\n    ws = db.session.query(Workspace).filter_by(name=wid).one()\n"
+        "    log.info(f'showing {wid}')\n    return ws.title\n"
+    )
+    _quiet_until_undone("SLS704", inline, ".one()", ".first()")
+    named = inline.replace("    ws = db.session.query(Workspace).filter_by(name=wid).one()\n",
+                           "    query = db.session.query(Workspace).filter_by(name=wid)\n    ws = query.one()\n")
+    _quiet_until_undone("SLS704", named, ".one()", ".first()")
+    getter = head + (
+        "class Views:\n    def _get_object(self, object_id):\n        return db.session.query(Workspace).filter_by(name=object_id).one()\n\n"
+        "    @app.route('/w/<wid>/activate')\n    def activate(self, wid):\n        changed = self._get_object(wid).activate()\n"
+        "        log.info(f'{wid} activated')\n        return changed\n"
+    )
+    _quiet_until_undone("SLS704", getter, ".one()", ".first()")
