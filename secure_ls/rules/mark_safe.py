@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import taint
+from secure_ls.engine import astutil, frameworks, taint
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import html, strings, web
 from secure_ls.rules.base import Example, Rule, code
@@ -44,7 +44,13 @@ class UnescapedMarkup(Rule):
 
     Markup built from pieces is reported when a piece is request data or a
     parameter; `Markup(value)` of a bare value only when the value comes from
-    the request (libraries use `Markup(param)` to declare trusted HTML).
+    the request (libraries use `Markup(param)` to declare trusted HTML). A
+    helper's bare parameter in built markup (`f"<i>{icon}</i>"` in `def
+    icon_tag(icon)`) is the audit tier (low confidence): it is what the
+    callers hand over, often markup by contract, and a caller that hands it
+    request data is reported at that call (SLS803). An object's fields
+    (`obj.name`: text people stored) and the `value` a form widget renders
+    stay medium.
     Values produced by unknown functions, and `Markup(x).striptags()`, are
     not reported. Nor are what a Django widget is given from the form's
     declaration (the field's `name`, its `attrs`) or, in a `MultiWidget`'s
@@ -364,7 +370,7 @@ class UnescapedMarkup(Rule):
             f"`{call}()` marks {web.describe_value(ctx, part, worst)} as safe HTML without escaping it (cross-site scripting). "
             f"Use {better} or escape the value." + "".join(html.scheme_check_note(ctx.text(v), a) for v, a in urls[:1]),
             fix=fix,
-            confidence=part.confidence(),
+            confidence=part.confidence(parameter=Confidence.LOW if _handed_markup(part, dynamic, ctx) else Confidence.MEDIUM),
             related=ctx.related_path(part),
         )
 
@@ -393,6 +399,26 @@ class UnescapedMarkup(Rule):
             safe=False,
             imports=("from django.utils.html import format_html",),
         )
+
+
+# Form machinery whose methods are handed what the client submitted (a widget's `value`)
+_FORM_CLASS_SUFFIXES = ("Widget", "Input", "Select", "Textarea", "Field")
+
+
+def _handed_markup(part: taint.Part, dynamic: list[ast.expr], ctx) -> bool:
+    """`def icon_tag(icon): return mark_safe(f"<i>{icon}</i>")`: a helper's bare parameters put in
+    markup are what its callers hand it, often markup by contract; where one hands it request data,
+    SLS803 reports that call. The audit tier (low) when every risky piece is a bare parameter,
+    except in form machinery that renders the submitted value; an object's fields (`obj.name`:
+    stored text) or a value built inside stay medium."""
+    if not part.is_plain_parameter():
+        return False
+    params = {a.arg for a in frameworks.all_args(func.args)} if (func := ctx.enclosing_function(dynamic[0])) is not None else set()
+    risky = [v for v in dynamic if web.worst_value(ctx, [v], Sink.HTML)[0] is not None]
+    if not risky or not all(isinstance(v, ast.Name) and v.id in params for v in risky):
+        return False
+    owner = next((a for a in ctx.ancestors(func) if isinstance(a, ast.ClassDef)), None)
+    return owner is None or not any(astutil.last_name(b).endswith(_FORM_CLASS_SUFFIXES) for b in owner.bases)
 
 
 def _stripped(call: ast.Call, ctx) -> bool:

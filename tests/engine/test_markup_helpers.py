@@ -1,0 +1,35 @@
+"""SLS801 on a helper's own parameter: a helper that puts its bare parameter in markup
+(`def icon_tag(icon): return mark_safe(f"<i>{icon}</i>")`) is handed that text by its callers,
+often markup by contract (an icon, a CSS block, a URL the template author wrote). Where a caller
+hands it request data, SLS803 reports that call; the helper's own finding is the audit tier. An
+object's fields (`obj.name`: text users stored) and the value a form widget renders (what the
+client submitted) stay in the default tier."""
+
+from tests.engine.test_engine import _low_until_undone, rules
+
+
+def test_a_bare_parameter_in_markup_is_the_audit_tier_but_an_objects_field_is_not():
+    code = (
+        "from django.utils.safestring import mark_safe\n\n"
+        "def icon_title(icon, obj):\n    return mark_safe(f'<span>{icon} {obj.title}</span>')\n"
+    )
+    # the object's field is the worst value: medium; the bare icon alone: low
+    _low_until_undone("SLS801", code.replace(" {obj.title}", ""), "{icon}", "{obj.title}", "medium")
+
+
+def test_the_value_a_widget_renders_stays_the_default_tier():
+    code = (
+        "from django import forms\nfrom django.utils.safestring import mark_safe\n\n"
+        "class Helper:\n    def render(self, name, value, attrs=None, renderer=None):\n"
+        "        return mark_safe(f'<span class=\"badge\">{value}</span>')\n"
+    )
+    _low_until_undone("SLS801", code, "class Helper:", "class BadgeWidget(forms.TextInput):", "medium")
+
+
+def test_a_caller_handing_the_helper_request_data_is_reported_at_the_call():
+    code = (
+        "from django.http import HttpResponse\nfrom django.utils.safestring import mark_safe\n\n"
+        "def badge(text):\n    return mark_safe(f'<b>{text}</b>')\n\n"
+        "def view(request):\n    return HttpResponse(badge(request.GET['q']))\n"
+    )
+    assert "SLS803" in rules(code)
