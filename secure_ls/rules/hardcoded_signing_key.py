@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine.context import keyword
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import config, secrets
+from secure_ls.rules._support import config, naming, secrets
 from secure_ls.rules.base import Example, Rule, code
 
 _JWT_FUNCTIONS = {
@@ -35,8 +35,11 @@ class HardcodedSigningKey(Rule):
     `JWT_SECRET_KEY`, and the key argument of PyJWT/python-jose
     `jwt.encode`/`jwt.decode` and of itsdangerous serializers and signers.
     Unlike other secrets, a short or placeholder-looking value (`"dev"`,
-    `"changeme"`) is still reported, with low confidence: the framework signs
-    real sessions with it all the same. Empty strings, templates
+    `"changeme"`, `"random"`) is still reported: the framework signs real
+    sessions with it all the same, and a short key is also guessed offline.
+    It has medium confidence, and low in a configuration for development
+    (`class DevelopmentConfig`, or settings that also set `DEBUG = True`),
+    which deployments do not run. Empty strings, templates
     (`"${SECRET_KEY}"`) and test code are not reported.
 
     ## Why is this bad?
@@ -196,7 +199,7 @@ class HardcodedSigningKey(Rule):
 
     def _report(self, node, value, env, what, ctx) -> None:
         weak = secrets.placeholder(value) or len(value) < 16
-        confidence = Confidence.LOW if weak else Confidence.HIGH
+        confidence = (Confidence.LOW if _development_configuration(node, ctx) else Confidence.MEDIUM) if weak else Confidence.HIGH
         text = f'os.environ["{env}"]' + (".encode()" if isinstance(node.value, bytes) else "")
         fix = Fix(f"Read {env} from the environment", (ctx.replace(node, text),), safe=False, imports=("import os",))
         ctx.report(
@@ -207,3 +210,23 @@ class HardcodedSigningKey(Rule):
             confidence=confidence,
         )
 
+
+# Words that name a configuration for a developer's machine, not a deployment
+_DEVELOPMENT_WORDS = frozenset({"dev", "develop", "development", "local", "debug", "example", "sample", "demo", "docker"})
+
+
+def _development_configuration(node: ast.AST, ctx) -> bool:
+    """A configuration for a developer's machine, not a deployment: a config class named so
+    (`class DevelopmentConfig`, `LocalSettings`), or settings that also turn debugging on
+    (`DEBUG = True` beside the key, in the module or the class). Its placeholder key (`"dev"`) is not
+    what a deployment signs with."""
+    classes = [a for a in ctx.ancestors(node) if isinstance(a, ast.ClassDef)]
+    if any(w in _DEVELOPMENT_WORDS for c in classes for w in naming.words(c.name)):
+        return True
+    if not classes:
+        return ctx.module.scalars.get("DEBUG") is True
+    return any(
+        isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Constant) and stmt.value.value is True
+        and any(isinstance(t, ast.Name) and t.id == "DEBUG" for t in stmt.targets)
+        for stmt in classes[0].body
+    )

@@ -288,3 +288,16 @@ def test_a_cipher_that_only_decrypts_a_vendors_format_is_the_audit_tier():
     assert _confidence(code, "SLS315") == ["low"] and _confidence(code, "SLS311") == ["low"]
     encrypting = code.replace("cipher.decrypt(blob)", "cipher.encrypt(blob)")
     assert _confidence(encrypting, "SLS315") == ["medium"] and _confidence(encrypting, "SLS311") == ["high"]
+
+
+def test_a_short_signing_key_is_the_default_tier_unless_the_settings_are_for_development():
+    # `SECRET_KEY = "random"`: a real deployment signs with it, and a short key is guessed offline
+    # (medium); beside `DEBUG = True`, or in `class DevelopmentConfig`, it is a developer's
+    # placeholder (low)
+    from tests.engine.test_engine import _low_until_undone
+
+    _low_until_undone("SLS204", 'DEBUG = True\nSECRET_KEY = "random"\n', "DEBUG = True", "DEBUG = False", "medium")
+    classed = 'class DevelopmentConfig:\n    SECRET_KEY = "dev"\n'
+    _low_until_undone("SLS204", classed, "DevelopmentConfig", "ProductionConfig", "medium")
+    flask = 'from flask import Flask\napp = Flask(__name__)\napp.config["SECRET_KEY"] = "dvga"\nDEBUG = True\n'
+    _low_until_undone("SLS204", flask, "DEBUG = True\n", "", "medium")
