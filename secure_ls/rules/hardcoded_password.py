@@ -17,8 +17,10 @@ class HardcodedPassword(Rule):
     literal may be assigned (`DB_PASSWORD = "..."`, `self.api_key = "..."`,
     `settings["token"] = "..."`), be a parameter default
     (`def connect(password="...")`), a keyword argument
-    (`login(user, password="...")`), a dict value (`{"password": "..."}`)
-    or the fallback of an environment lookup
+    (`login(user, password="...")`), a dict value (`{"password": "..."}`),
+    the value a field declaration in a class gives its field (`client_secret =
+    forms.CharField(initial="...")`, or its widget's `attrs={"value": "..."}`:
+    every visitor of the form receives it), or the fallback of an environment lookup
     (`os.environ.get("DB_PASSWORD", "...")`, used whenever the variable is
     unset). A literal compared with such a name (`password == "..."`,
     `request.form["password"] != "..."`) is the value a check accepts, and is
@@ -275,6 +277,23 @@ class HardcodedPassword(Rule):
         """),
     ]
     INVALID = [
+        Example(  # a form's hidden field that hands every visitor the OAuth client secret
+            code("""
+                from django import forms
+
+                class LoginForm(forms.Form):
+                    client_secret = forms.CharField(widget=forms.HiddenInput(attrs={"value": "mWM7pgvjtUSAtfaK8RXLjzOaLmurBxIW"}))
+            """),
+            fixed=code("""
+                from django import forms
+                import os
+
+                class LoginForm(forms.Form):
+                    client_secret = forms.CharField(widget=forms.HiddenInput(attrs={"value": os.environ.get("CLIENT_SECRET")}))
+            """),
+            where='"mWM7pgvjtUSAtfaK8RXLjzOaLmurBxIW"',
+            says="as the default of `client_secret`",
+        ),
         Example(  # a key framed by dashes is still a key
             code("""
                 from openai import OpenAI

@@ -396,6 +396,8 @@ def literal_owner(node: ast.Constant, ctx) -> tuple[str, str, ast.AST] | None:
             return None
         name = target_name(targets[0])
         return ("assign", name, targets[0]) if name else None
+    if isinstance(parent, (ast.keyword, ast.Dict)) and (declared := _declared_field(node, ctx)):
+        return ("default", declared, parent)  # `client_secret = forms.CharField(initial="...")`: the field's value
     if isinstance(parent, ast.keyword) and parent.arg:
         return ("keyword", parent.arg, parent)
     if isinstance(parent, ast.Dict):
@@ -420,6 +422,32 @@ def literal_owner(node: ast.Constant, ctx) -> tuple[str, str, ast.AST] | None:
 
 
 _IDENTIFIER_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
+# the keywords a form, model or settings field declaration takes its value from
+_FIELD_DEFAULTS = frozenset({"default", "initial"})
+
+
+def _declared_field(literal: ast.expr, ctx) -> str | None:
+    """`client_secret` when `literal` is the value a field declaration in a class body gives its
+    field: `client_secret = forms.CharField(initial="...")`, `api_key: str = Field(default="...")`,
+    or the value its widget shows, `forms.CharField(widget=forms.HiddenInput(attrs={"value": "..."}))`."""
+    child, parent, valued = literal, ctx.parent(literal), False
+    while isinstance(parent, (ast.keyword, ast.Dict, ast.Call)):
+        if isinstance(parent, ast.keyword):
+            if parent.arg not in (*_FIELD_DEFAULTS, "widget", "attrs"):
+                return None
+            valued = valued or parent.arg in _FIELD_DEFAULTS
+        elif isinstance(parent, ast.Dict):
+            key = next((k for k, v in zip(parent.keys, parent.values) if v is child), None)
+            if not (isinstance(key, ast.Constant) and key.value == "value"):
+                return None
+            valued = True
+        elif child is parent.func:
+            return None
+        child, parent = parent, ctx.parent(parent)
+    if not (valued and isinstance(child, ast.Call) and isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is child and isinstance(ctx.parent(parent), ast.ClassDef)):
+        return None
+    targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+    return targets[0].id if len(targets) == 1 and isinstance(targets[0], ast.Name) else None
 
 
 def target_name(target: ast.AST) -> str | None:
