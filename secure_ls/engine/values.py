@@ -510,6 +510,11 @@ class ValueOrigins(ExpressionFacts):
                 return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", read[1], steps=step)}))
             receiver = self._origin(func.value)
             rewritten = guards.rewritten(node, receiver, self._join_all, self._translated)
+            template = self._name_value(func.value) if func.attr == "format" and isinstance(func.value, ast.Name) else None
+            if isinstance(template, ast.JoinedStr) and len(template.values) >= 2 and isinstance(template.values[0], ast.FormattedValue):
+                # `ENDPOINT.format(id=x)` with `ENDPOINT = f"{BASE}/items/{{id}}"`: the base's host, then a path
+                filled = (rewritten or receiver).join(self._join_all([*node.args, *(k.value for k in node.keywords)]))
+                return self._after_configured_host(template.values[0].value, template.values[1], filled)
             if rewritten is not None:  # `.replace("\n", "")`, `.translate(...)`, `.format(**mapping)`, ...
                 return self._settled(node, rewritten)  # `"{}/{}".format(route, x)`: its start (through names) may settle the host
             typed = self._typed_field(func.value, node.args[0]) if func.attr == "get" and node.args else frozenset()

@@ -26,3 +26,16 @@ def test_a_constant_named_base_before_a_path_keeps_the_host_in_one_expression():
         "    return requests.get(urljoin(settings.PDNS_URL, PREFIX + '/zones/' + request.args['name']), timeout=5)\n"
     )
     _quiet_until_undone("SLS121", code, "PREFIX + '/zones/' + request.args['name']", "request.args['name']")
+
+
+def test_a_template_on_the_applications_own_base_filled_by_keyword_keeps_the_host():
+    # `endpoint = f"{BASE}/sessions/{{sid}}"` then `endpoint.format(sid=...)`: the client's text
+    # fills a field after the base's path; undone, the template starts with the field
+    code = (
+        "import httpx\nfrom fastapi import APIRouter\nfrom app.config import config\n\n"
+        "router = APIRouter()\nBASE = config.get('agents', 'http_root')\n\n"
+        "@router.get('/sessions/{session_id}')\ndef session(session_id: str):\n"
+        "    endpoint = f'{BASE}/sessions/{{sid}}'\n    url = endpoint.format(sid=session_id)\n"
+        "    return httpx.get(url, timeout=5).text\n"
+    )
+    _quiet_until_undone("SLS121", code, "f'{BASE}/sessions/{{sid}}'", "'{sid}/sessions'")
