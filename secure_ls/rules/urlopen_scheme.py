@@ -37,16 +37,17 @@ class UrlopenUncheckedScheme(Rule):
     URL kept on `self`, the method that stores it: a constructor that
     raises unless the scheme is http or https guards the whole class).
     A URL read from outside data (a downloaded page, a file, the process
-    environment or command line) or passed to a plain function's parameter
-    is reported with medium confidence. A request object a helper makes
+    environment or command line) is reported with medium confidence. A request object a helper makes
     from the URL it is given (`urlopen(api_request(url))` with `def
     api_request(url): return Request(url, headers=...)`) is judged by that
-    URL, not by the headers or data it also carries. A URL a helper returns, one an
-    object was configured with (a client's base URL kept on `self`), or a
-    configuration value (`conf`, `settings`) is the audit tier (low
+    URL, not by the headers or data it also carries. A function's URL parameter,
+    a URL a helper returns, one an object was configured with (a client's base URL kept on
+    `self`), or a configuration value (`conf`, `settings`) is the audit tier (low
     confidence): the code or configuration that chooses it is usually the
     operator's, who could as well read the file directly; measured on
-    real projects, those findings were almost never a weakness.
+    real projects, those findings were almost never a weakness (a parameter's 24
+    findings on 280 projects: no weakness, 13 wrong). Where a caller hands such a
+    function the client's URL, SLS121 (server-side request forgery) reports it.
 
     ## Why is this bad?
     `urllib` opens more than web pages: `file:///etc/passwd` reads local
@@ -267,14 +268,12 @@ class UrlopenUncheckedScheme(Rule):
 
 
 def _confidence(call: ast.Call, part: taint.Part, ctx) -> Confidence:
-    """Medium for outside data and for a plain function's URL parameter (whatever its callers
-    pass); the audit tier for a URL a helper returns or an object was configured with (a method's
-    `self._api_url`, a client's base URL) and for configuration (`conf`, `settings`)."""
-    if part.kind == taint.UNTRUSTED:
-        return Confidence.MEDIUM
-    if part.kind != taint.PARAM or any(isinstance(a, ast.ClassDef) for a in ctx.ancestors(call)):
-        return Confidence.LOW
-    return part.confidence()
+    """Medium for outside data (a downloaded page, a file, the environment, the command line); the
+    audit tier for what the code's callers choose: a function's URL parameter, a URL a helper
+    returns or an object was configured with (a method's `self._api_url`, a client's base URL),
+    and configuration (`conf`, `settings`). Measured on the real projects, a parameter's 24
+    findings held no weakness: callers pass constants, checked URLs or the operator's settings."""
+    return Confidence.MEDIUM if part.kind == taint.UNTRUSTED else Confidence.LOW
 
 
 def _starts_with_scheme(url: ast.expr, ctx, depth: int = 0) -> bool:

@@ -630,8 +630,10 @@ def test_urlopen_of_a_url_an_object_was_configured_with_is_the_audit_tier():
         "    def download(self, dest):\n        urlretrieve(self.base_url, dest)\n"
     )
     _low_until_undone("SLS122", code, "urlretrieve(self.base_url, dest)", "urlretrieve(sys.argv[1], dest)", "medium")
-    # a plain function's parameter: whatever its callers pass
-    assert _confidence("from urllib.request import urlopen\n\ndef read(url):\n    return urlopen(url).read()\n", "SLS122") == ["medium"]
+    # a plain function's parameter: what its callers choose (the audit tier too; a caller handing it
+    # the client's URL is SLS121's), while the command line's URL is outside data
+    read = "import sys\nfrom urllib.request import urlopen\n\ndef read(url):\n    return urlopen(url).read()\n"
+    _low_until_undone("SLS122", read, "urlopen(url)", "urlopen(sys.argv[1])", "medium")
 
 
 def test_a_name_given_items_under_literal_keys_is_a_mapping_logged_as_repr():
