@@ -545,6 +545,8 @@ class UnitContext:
                 first = min([d.lineno - 1 for d in stmt.decorator_list] + [first])
         if suppressions.suppressed(self._suppressions, rule, first, last, self._statement_lines(rewrites) if rewrites is not None else None):
             return
+        if rule.codeql and suppressions.codeql_where_used(self._suppressions, rule, stmt, self.enclosing_function(node) or self.tree):
+            return  # `rc4 = ARC4.new(key)`: CodeQL reports where `rc4` encrypts, and its users comment there
         finding = Finding(
                 rule_id=rule.id,
                 rule_name=rule.name,
@@ -623,10 +625,9 @@ def walk(ctx: UnitContext, dispatch, on_error, pace: Pace | None = None) -> Step
     """Visits every node once, calling the rules registered for its type; pauses at `pace`
     between nodes (a class of 7,000 lines is one unit and took a second in one stretch).
 
-    Parents, scopes and each scope's bound names are recorded for the whole
-    tree first (`index`), so a rule looking at a call can already ask about its
-    arguments. Expression contexts and operators are not visited: no rule
-    needs them and they are a third of all nodes.
+    Parents, scopes and each scope's bound names are recorded for the whole tree first (`index`), so a
+    rule looking at a call can already ask about its arguments. Expression contexts and operators are
+    not visited: no rule needs them and they are a third of all nodes.
     """
     order = index(ctx)
     by_type = dispatch.by_type
@@ -711,9 +712,8 @@ def index(ctx: UnitContext) -> list[ast.AST]:
 class Dispatch:
     """Which rule methods see which nodes.
 
-    A rule that declares `calls` (qualified names; a trailing "." matches a whole module), `methods`
-    (method names on any receiver) and/or `local_calls` (plain callee names) only sees the calls
-    that match; one that declares none sees every call.
+    A rule that declares `calls` (qualified names; a trailing "." matches a whole module), `methods` (method
+    names on any receiver) and/or `local_calls` (plain callee names) only sees the calls that match; one that declares none sees every call.
     """
 
     def __init__(self, rules) -> None:

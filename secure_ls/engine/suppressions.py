@@ -10,7 +10,8 @@ Three spellings silence a finding on the lines of its statement:
   which Ruff reads as bare, silences nothing here);
 - CodeQL's `# lgtm[py/sql-injection]` (LGTM's legacy spelling, also `# lgtm [...]`) and
   `# codeql[py/sql-injection]`, anywhere in the comment (query ids only; a bare `# lgtm`,
-  which LGTM used for quality alerts as often, silences nothing here).
+  which LGTM used for quality alerts as often, silences nothing here); also on a statement that
+  uses the name the flagged statement assigns, where CodeQL reports (`codeql_where_used`).
 
 `read` finds them in a unit's lines (the analyzer asks `suppressed` for each finding);
 `suppression_edit` writes the `# secure-ls: ignore[ID]` that the editor's "Suppress"
@@ -106,6 +107,21 @@ def suppressed(found: dict[int, list[Entry]], rule: Rule, first: int, last: int,
             if ids & names:
                 return True
     return False
+
+
+def codeql_where_used(found: dict[int, list[Entry]], rule: Rule, stmt, scope) -> bool:
+    """Whether a CodeQL comment for `rule` sits on a line that uses the object `stmt` made: CodeQL
+    reports a weak cipher where the object encrypts (`data = rc4.encrypt(x)  # lgtm[...]`), a rule
+    here where it is made (`rc4 = ARC4.new(key)`), and the authors' reviewed comment is CodeQL's."""
+    import ast
+
+    if not found or not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return False
+    name = stmt.targets[0].id
+    uses = [s for s in ast.walk(scope) if isinstance(s, ast.stmt) and not hasattr(s, "body") and any(
+        isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) for n in ast.walk(s))]
+    lines = {line for s in uses for line in range(s.lineno - 1, (s.end_lineno or s.lineno))}
+    return any(kind == "codeql" and ids and ids & set(rule.codeql) for line in lines for ids, kind in found.get(line, ()))  # type: ignore[operator]
 
 
 def suppression_edit(line: Callable[[int], str], finding: Finding) -> Edit:

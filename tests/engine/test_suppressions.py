@@ -71,3 +71,29 @@ def test_bandits_nosec_where_the_query_is_built_silences_the_finding_at_the_exec
     # secure-ls reports where the query runs. Only Bandit's comment moves with the finding.
     findings = [f for f in ENGINE.analyze(BUILT_THEN_RUN.format(comment=comment)).findings if f.rule_id == "SLS101"]
     assert (not findings) is silenced, findings
+
+
+MADE_THEN_USED = '''
+from Crypto.Cipher import ARC4
+
+
+def unseal(key, data):
+    rc4 = ARC4.new(key)
+    plain = rc4.encrypt(
+        data
+    ){comment}
+    return plain
+'''
+
+
+@pytest.mark.parametrize(
+    ("comment", "silenced"),
+    [("", False), ("  # lgtm [py/weak-cryptographic-algorithm]", True), ("  # codeql[py/weak-cryptographic-algorithm]", True),
+     ("  # lgtm[py/sql-injection]", False), ("  # lgtm", False)],
+)
+def test_codeqls_comment_where_the_cipher_object_is_used_silences_the_finding_where_it_is_made(comment, silenced):
+    # CodeQL reports a weak cipher at the operation (`rc4.encrypt(...)`), so that is where its users
+    # put `# lgtm[...]`; secure-ls reports where the object is made. Only a CodeQL comment naming the
+    # query the rule covers moves with the finding.
+    findings = [f for f in ENGINE.analyze(MADE_THEN_USED.format(comment=comment)).findings if f.rule_id == "SLS310"]
+    assert (not findings) is silenced, findings
