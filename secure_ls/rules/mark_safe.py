@@ -46,7 +46,8 @@ class UnescapedMarkup(Rule):
     parameter; `Markup(value)` of a bare value only when the value comes from
     the request (libraries use `Markup(param)` to declare trusted HTML). A
     helper's bare parameter in built markup (`f"<i>{icon}</i>"` in `def
-    icon_tag(icon)`) is the audit tier (low confidence): it is what the
+    icon_tag(icon)`, also through markup the helper built from it: `css =
+    '<link href="%s">' % css_url`) is the audit tier (low confidence): it is what the
     callers hand over, often markup by contract, and a caller that hands it
     request data is reported at that call (SLS803). An object's fields
     (`obj.name`: text people stored) and the `value` a form widget renders
@@ -408,17 +409,40 @@ _FORM_CLASS_SUFFIXES = ("Widget", "Input", "Select", "Textarea", "Field")
 def _handed_markup(part: taint.Part, dynamic: list[ast.expr], ctx) -> bool:
     """`def icon_tag(icon): return mark_safe(f"<i>{icon}</i>")`: a helper's bare parameters put in
     markup are what its callers hand it, often markup by contract; where one hands it request data,
-    SLS803 reports that call. The audit tier (low) when every risky piece is a bare parameter,
-    except in form machinery that renders the submitted value; an object's fields (`obj.name`:
-    stored text) or a value built inside stay medium."""
+    SLS803 reports that call. The audit tier (low) when every risky piece is a bare parameter, or
+    markup the function built from them (`css = '<link href="%s">' % css_url`), except in form
+    machinery that renders the submitted value; an object's fields (`obj.name`: stored text) stay medium."""
     if not part.is_plain_parameter():
         return False
     params = {a.arg for a in frameworks.all_args(func.args)} if (func := ctx.enclosing_function(dynamic[0])) is not None else set()
-    risky = [v for v in dynamic if web.worst_value(ctx, [v], Sink.HTML)[0] is not None]
-    if not risky or not all(isinstance(v, ast.Name) and v.id in params for v in risky):
+    risky = [v for v in dynamic if not _no_callers_value(v, ctx)]
+    if not risky or not all(_of_bare_parameters(v, params, ctx) for v in risky):
         return False
     owner = next((a for a in ctx.ancestors(func) if isinstance(a, ast.ClassDef)), None)
     return owner is None or not any(astutil.last_name(b).endswith(_FORM_CLASS_SUFFIXES) for b in owner.bases)
+
+
+def _of_bare_parameters(value: ast.expr, params: set[str], ctx, depth: int = 0) -> bool:
+    """A parameter by its name, or a local every value of which is text built from such values and
+    values that are no risk in HTML (`'<script src="%s">' % js_url`, `f"{a}{b}"`, `a + url_for(...)`):
+    nothing read from an object."""
+    if isinstance(value, ast.BinOp):
+        return _of_bare_parameters(value.left, params, ctx, depth) and _of_bare_parameters(value.right, params, ctx, depth)
+    if isinstance(value, (ast.JoinedStr, ast.Tuple)):
+        parts = value.elts if isinstance(value, ast.Tuple) else [v.value for v in value.values if isinstance(v, ast.FormattedValue)]
+        return all(_of_bare_parameters(v, params, ctx, depth) for v in parts)
+    if not isinstance(value, ast.Name):
+        return _no_callers_value(value, ctx)
+    if value.id in params:
+        return True
+    values = ctx.assigned_values(value)
+    return depth < 3 and bool(values) and all(_of_bare_parameters(v, params, ctx, depth + 1) for v in values)
+
+
+def _no_callers_value(value: ast.expr, ctx) -> bool:
+    """Neither the client's data nor a parameter's (a constant, the program's own state or settings)."""
+    part = web.worst_value(ctx, [value], Sink.HTML)[0]
+    return part is None or part.kind not in (taint.PARAM, taint.UNTRUSTED)
 
 
 def _stripped(call: ast.Call, ctx) -> bool:

@@ -33,3 +33,14 @@ def test_a_caller_handing_the_helper_request_data_is_reported_at_the_call():
         "def view(request):\n    return HttpResponse(badge(request.GET['q']))\n"
     )
     assert "SLS803" in rules(code)
+
+
+def test_markup_a_helper_builds_from_its_bare_parameters_is_the_audit_tier_too():
+    # `css = '<link href="%s">' % css_url` with the program's own values beside it (url_for, settings):
+    # still what the callers hand over; an object's field among the pieces keeps it medium
+    code = (
+        "from flask import url_for\nfrom markupsafe import Markup\n\n"
+        "def load(css_url=None):\n    css = '<link href=\"%s\">' % url_for('static', filename='x.css')\n"
+        "    if css_url:\n        css = '<link href=\"%s\">' % css_url\n    return Markup('<head>%s</head>' % css)\n"
+    )
+    _low_until_undone("SLS801", code, "% css_url", "% css_url.name", "medium")
