@@ -94,10 +94,7 @@ class WeakHash(Rule):
     is a credential (a token, a secret, an API key, a session id), even in
     a function or variable named for an identifier (`api_key_fingerprint`,
     `cache_key`): the digest stands in for the credential, kept to check it
-    or look it up; such a finding is the audit tier (a collision needs both
-    inputs chosen, and nobody chooses the key), and so is a digest of a key
-    alone (`md5(api_key.encode())` made into a user id: nothing is signed
-    with it). Elsewhere both are offered:
+    or look it up. Elsewhere both are offered:
     `usedforsecurity=False` is the safe one (every digest stays the same)
     and the preferred quick fix, but it states that the hash protects
     nothing, which only the author can know, so fix-all and `--fix` never
@@ -396,8 +393,6 @@ class WeakHash(Rule):
         data = hashing.data_argument(node, ctx)
         if _names_an_identifier(node, ctx) or _hashes_fresh_randomness(data, ctx):
             return None
-        if _only_a_value(data) and _hashed_credential(data, ctx):
-            return None  # `md5(api_key.encode())`: a fingerprint of the key (a user id), no data signed with it
         if _read_as_number(node, ctx) and (data is None or naming.mentions(data, _SECURITY_WORDS) is None and _hashed_credential(data, ctx) is None):
             return None  # int(md5(user).hexdigest(), 16) % 100: a bucket, whatever the function is called
         candidates = []
@@ -485,17 +480,6 @@ def _hashes_a_password(data: ast.expr, ctx) -> bool:
         return True
     names = [n for n in astutil.walk(data) if isinstance(n, ast.Name)]
     return any(naming.mentions(v, naming.PASSWORD_WORDS) for n in names for v in ctx.assigned_values(n))
-
-
-# conversions that keep a value's identity (`api_key.encode()`, Django's `force_bytes(SECRET_KEY)`)
-_AS_BYTES = frozenset({"encode", "force_bytes", "smart_bytes", "bytes", "str", "to_bytes"})
-
-
-def _only_a_value(data: ast.expr | None) -> bool:
-    """The hashed data is one value, maybe converted to bytes: nothing is hashed with it."""
-    while isinstance(data, ast.Call) and astutil.last_name(data.func) in _AS_BYTES:
-        data = data.func.value if isinstance(data.func, ast.Attribute) and data.func.attr == "encode" else data.args[0] if data.args else None
-    return isinstance(data, (ast.Name, ast.Attribute, ast.Subscript))
 
 
 def _updated_with_a_password(made: ast.Call, ctx) -> bool:

@@ -23,11 +23,8 @@ def test_a_digest_of_a_mapping_key_is_the_audit_tier_a_digest_of_an_api_key_is_n
         "        self.call_hashes.append(hashlib.sha1(key).hexdigest())\n"
     )
     assert _confidence(code, "SLS302") == ["low"]
-    # a key that says whose it is protects what is hashed with it
-    api_key = code.replace("key = ", "api_key = ")
-    assert _confidence(api_key.replace("(key)", "(api_key + self.body)"), "SLS302") == ["medium"]
-    # hashed alone, it is only its fingerprint (see the test below)
-    assert _confidence(api_key.replace("(key)", "(api_key)"), "SLS302") == ["low"]
+    # a key that says whose it is protects something
+    assert _confidence(code.replace("(key)", "(api_key)").replace("key = ", "api_key = "), "SLS302") == ["medium"]
 
 
 def test_a_digest_named_key_is_the_audit_tier_unless_a_signature_is_made_of_it():
@@ -304,12 +301,3 @@ def test_a_short_signing_key_is_the_default_tier_unless_the_settings_are_for_dev
     _low_until_undone("SLS204", classed, "DevelopmentConfig", "ProductionConfig", "medium")
     flask = 'from flask import Flask\napp = Flask(__name__)\napp.config["SECRET_KEY"] = "dvga"\nDEBUG = True\n'
     _low_until_undone("SLS204", flask, "DEBUG = True\n", "", "medium")
-
-
-def test_a_weak_digest_of_a_key_alone_is_a_fingerprint_in_the_audit_tier():
-    # `md5(api_key.encode()).hexdigest()` as a user id: nothing is signed with the key, the digest
-    # only stands in for it (low); undone, data hashed with the key is a homemade MAC (medium)
-    from tests.engine.test_engine import _low_until_undone
-
-    code = "import hashlib\n\ndef user_id(api_key, payload):\n    return hashlib.md5(api_key.encode()).hexdigest()\n"
-    _low_until_undone("SLS302", code, "md5(api_key.encode())", "md5(api_key.encode() + payload)", "medium")
