@@ -25,6 +25,8 @@ _LEGACY_OK = frozenset({"usedforsecurity"})
 # needs both inputs chosen, and nobody gains by two entries sharing a name they can choose.
 _IDENTIFIER_QUALIFIERS = frozenset(
     {"cache", "unique", "lookup", "dedup", "dedupe", "sort", "job", "bucket", "shard", "partition", "group", "row", "object", "etag", "acl", "rate", "limit", "throttle", "lock"}
+    # an anonymous or per-installation name for analytics and support (`_get_distinct_id`, `get_install_key`)
+    | {"distinct", "anonymous", "install", "installation", "device", "machine", "tracking", "telemetry", "analytics"}
 )
 _IDENTIFIER_NOUNS = frozenset({"key", "keys", "id", "ids"})
 _IDENTIFIER_WORDS = frozenset({"etag", "fingerprint"})
@@ -51,7 +53,7 @@ class WeakHash(Rule):
     a call named for signing (`self.sign(key)`). A hash object only asked its
     size (`os.urandom(sha1().digest_size)`) hashes nothing and is not
     reported, nor one that then hashes a password (`s.update(password)`:
-    SLS301 reports that, the one weakness). A digest that names something (a cache key, a job id, an ACL key, a
+    SLS301 reports that, the one weakness). A digest that names something (a cache key, a job id, an ACL key, an installation's or an anonymous user's id: `get_install_key`, `distinct_id`; a
     variable only used to look an entry up: `store.get(key)`, `cache[key]`,
     or to name a file: `os.path.join(folder, key_name)`; a digest cut short,
     `md5(text).hexdigest()[:8]` (sixteen characters at most); a digest read

@@ -301,3 +301,12 @@ def test_a_short_signing_key_is_the_default_tier_unless_the_settings_are_for_dev
     _low_until_undone("SLS204", classed, "DevelopmentConfig", "ProductionConfig", "medium")
     flask = 'from flask import Flask\napp = Flask(__name__)\napp.config["SECRET_KEY"] = "dvga"\nDEBUG = True\n'
     _low_until_undone("SLS204", flask, "DEBUG = True\n", "", "medium")
+
+
+def test_an_anonymous_or_installation_id_made_from_a_key_is_a_name_for_it():
+    # `get_install_key()` / `_get_distinct_id()` return a digest of a key as an identifier for
+    # support data or analytics (low); undone, a function named for the key itself (medium)
+    from tests.engine.test_engine import _low_until_undone
+
+    code = "import hashlib\nfrom django.conf import settings\n\ndef get_install_key():\n    return hashlib.sha1(settings.SECRET_KEY.encode()).hexdigest()\n"
+    _low_until_undone("SLS302", code, "get_install_key", "get_signing_key", "medium")
