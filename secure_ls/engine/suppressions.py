@@ -21,6 +21,7 @@ pattern, so whatever the action writes is what `read` understands.
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import tokenize
@@ -113,8 +114,6 @@ def codeql_where_used(found: dict[int, list[Entry]], rule: Rule, stmt, scope) ->
     """Whether a CodeQL comment for `rule` sits on a line that uses the object `stmt` made: CodeQL
     reports a weak cipher where the object encrypts (`data = rc4.encrypt(x)  # lgtm[...]`), a rule
     here where it is made (`rc4 = ARC4.new(key)`), and the authors' reviewed comment is CodeQL's."""
-    import ast
-
     if not found or not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
         return False
     name = stmt.targets[0].id

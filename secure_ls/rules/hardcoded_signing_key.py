@@ -212,7 +212,7 @@ class HardcodedSigningKey(Rule):
 
 
 # Words that name a configuration for a developer's machine, not a deployment
-_DEVELOPMENT_WORDS = frozenset({"dev", "develop", "development", "local", "debug", "example", "sample", "demo", "docker"})
+_DEVELOPMENT_WORDS = frozenset({"dev", "develop", "development", "local", "debug", "example", "sample", "demo"})
 
 
 def _development_configuration(node: ast.AST, ctx) -> bool:

@@ -414,7 +414,7 @@ def _handed_markup(part: taint.Part, dynamic: list[ast.expr], ctx) -> bool:
     machinery that renders the submitted value; an object's fields (`obj.name`: stored text) stay medium."""
     if not part.is_plain_parameter():
         return False
-    params = {a.arg for a in frameworks.all_args(func.args)} if (func := ctx.enclosing_function(dynamic[0])) is not None else set()
+    params = {a.arg for a in frameworks.all_args(func.args)} - {"self", "cls"} if (func := ctx.enclosing_function(dynamic[0])) is not None else set()
     risky = [v for v in dynamic if not _no_callers_value(v, ctx)]
     if not risky or not all(_of_bare_parameters(v, params, ctx) for v in risky):
         return False
