@@ -114,13 +114,15 @@ def codeql_where_used(found: dict[int, list[Entry]], rule: Rule, stmt, scope) ->
     """Whether a CodeQL comment for `rule` sits on a line that uses the object `stmt` made: CodeQL
     reports a weak cipher where the object encrypts (`data = rc4.encrypt(x)  # lgtm[...]`), a rule
     here where it is made (`rc4 = ARC4.new(key)`), and the authors' reviewed comment is CodeQL's."""
-    if not found or not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
-        return False
+    commented = {line for line, entries in found.items() if any(kind == "codeql" and ids and ids & set(rule.codeql) for ids, kind in entries)}  # type: ignore[operator]
+    if not commented or not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return False  # (most units have no CodeQL comment: the scope is walked only when one has)
     name = stmt.targets[0].id
-    uses = [s for s in ast.walk(scope) if isinstance(s, ast.stmt) and not hasattr(s, "body") and any(
-        isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) for n in ast.walk(s))]
-    lines = {line for s in uses for line in range(s.lineno - 1, (s.end_lineno or s.lineno))}
-    return any(kind == "codeql" and ids and ids & set(rule.codeql) for line in lines for ids, kind in found.get(line, ()))  # type: ignore[operator]
+    return any(
+        isinstance(s, ast.stmt) and not hasattr(s, "body") and not commented.isdisjoint(range(s.lineno - 1, s.end_lineno or s.lineno))
+        and any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) for n in ast.walk(s))
+        for s in ast.walk(scope)
+    )
 
 
 def suppression_edit(line: Callable[[int], str], finding: Finding) -> Edit:

@@ -262,12 +262,12 @@ class UrlopenUncheckedScheme(Rule):
             url,
             f"`{ctx.text(url)}` is opened with `{name.rsplit('.', 1)[-1]}` without checking its scheme: `file://` and `ftp://` URLs work too. "
             "Check `urlparse(url).scheme in (\"http\", \"https\")` first.",
-            confidence=_confidence(node, part, ctx),
+            confidence=_confidence(part),
             related=ctx.related_path(part),
         )
 
 
-def _confidence(call: ast.Call, part: taint.Part, ctx) -> Confidence:
+def _confidence(part: taint.Part) -> Confidence:
     """Medium for outside data (a downloaded page, a file, the environment, the command line); the
     audit tier for what the code's callers choose: a function's URL parameter, a URL a helper
     returns or an object was configured with (a method's `self._api_url`, a client's base URL),
