@@ -302,7 +302,7 @@ class FlowAnalyzer(ValueOrigins):
                     fields = {**old.fields, key: old.fields.get(key, old.origin).join(origin)}
                     env[target.value.id] = Binding(old.origin.join(origin), old.values, old.alias, fields=fields)
         elif isinstance(stmt, (ast.Return,)):
-            _mark_safe(env, lookups.found_once_run(stmt.value), guards.LINE_SINKS)  # `return query.filter_by(name=K).one()` ran
+            _mark_safe(env, lookups.found_once_run(stmt.value, lambda name: one_value(env, name)), guards.LINE_SINKS)  # `return query.one()` ran
             self._record_exit(env, stmt.value)
             if stmt.value is not None:
                 returned = self._value(stmt.value, env)

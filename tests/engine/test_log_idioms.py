@@ -309,3 +309,8 @@ def test_sqlalchemys_session_query_that_raises_on_a_miss_found_its_key():
         "        log.info(f'{wid} activated')\n        return changed\n"
     )
     _quiet_until_undone("SLS704", getter, ".one()", ".first()")
+    getter_named = getter.replace(
+        "        return db.session.query(Workspace).filter_by(name=object_id).one()\n",
+        "        query = db.session.query(Workspace).filter_by(name=object_id)\n        return query.one()\n",
+    )
+    _quiet_until_undone("SLS704", getter_named, ".one()", ".first()")
