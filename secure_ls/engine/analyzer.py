@@ -242,7 +242,7 @@ class Engine:
         configurations say about it) and their fingerprint: the previous version's if unchanged."""
         test_file = is_test_path(path, self.options.project_root)
         protocol = protocols.of_path(path, self.options.project_root)
-        configurations = {name: _configuration(resolver, symbols, module, ask) for name, module, ask in _CONFIGURATION_ASKS}
+        configurations = {name: _configuration(resolver, symbols, modules, ask) for name, modules, ask in _CONFIGURATION_ASKS}
         yaml_imported = yaml_extensions_imported(resolver, symbols)  # PyYAML's tags are the process's
         non_html_bases = non_html_bases_imported(resolver, symbols)  # a Tornado API handler's base in another module
         patterns = regex_constants.known_patterns(resolver, symbols)  # `re.sub(self.LEGAL_NAME, ...)` of a base elsewhere
@@ -659,20 +659,22 @@ def _with_newline(finding: Finding, newline: str) -> Finding:
 
 
 # What a module asks the workspace's configurations (engine/workspace.CONFIGURATIONS): the field
-# of ModuleSymbols that holds the answer, the import that makes a module ask, and the question.
-# Django's URL configurations, the logging configurations, flask-cors's CORS_ORIGINS.
-_CONFIGURATION_ASKS: tuple[tuple[str, str, Callable[[ImportsResolver], object]], ...] = (
-    ("url_routes", "django", lambda resolver: resolver.url_routes()),
-    ("log_formatting", "logging", lambda resolver: resolver.log_formatting()),
-    ("cors_origins", "flask_cors", lambda resolver: resolver.cors_origins()),
-    ("admin_sites", "django", lambda resolver: resolver.admin_sites()),
+# of ModuleSymbols that holds the answer, the imports that make a module ask, and the question.
+# Django's URL configurations, the logging configurations, flask-cors's CORS_ORIGINS, the admin
+# classes, and the program's default socket timeout (for `urlopen`).
+_CONFIGURATION_ASKS: tuple[tuple[str, tuple[str, ...], Callable[[ImportsResolver], object]], ...] = (
+    ("url_routes", ("django",), lambda resolver: resolver.url_routes()),
+    ("log_formatting", ("logging",), lambda resolver: resolver.log_formatting()),
+    ("cors_origins", ("flask_cors",), lambda resolver: resolver.cors_origins()),
+    ("admin_sites", ("django",), lambda resolver: resolver.admin_sites()),
+    ("default_socket_timeout", ("urllib", "urllib2", "six.moves.urllib"), lambda resolver: resolver.default_socket_timeout()),
 )
 
 
-def _configuration(resolver: ImportsResolver, symbols: list[UnitSymbols], module: str, ask: Callable[[ImportsResolver], object]) -> object:
+def _configuration(resolver: ImportsResolver, symbols: list[UnitSymbols], modules: tuple[str, ...], ask: Callable[[ImportsResolver], object]) -> object:
     """What the workspace's configurations answer to `ask` (see _CONFIGURATION_ASKS), for a file
-    that imports `module`: only such a file's results depend on them."""
-    if not any(m == module or m.startswith(module + ".") for unit in symbols for m in unit.imported_modules):
+    that imports one of `modules`: only such a file's results depend on them."""
+    if not any(m == module or m.startswith(module + ".") for unit in symbols for m in unit.imported_modules for module in modules):
         return None
     return ask(resolver)
 

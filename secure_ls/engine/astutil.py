@@ -84,6 +84,16 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
         yield current
 
 
+def own_nodes(scope: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of a function's (or a module's) body, the insides of nested functions and classes aside."""
+    stack = list(scope.body)  # type: ignore[attr-defined]
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(children(node))
+
+
 def last_name(node: ast.AST) -> str:
     """The last name of a dotted expression: `SearchSerializer` for `api.SearchSerializer`, "" for others."""
     if isinstance(node, ast.Attribute):

@@ -506,7 +506,7 @@ def validated_parameters(func: ast.FunctionDef | ast.AsyncFunctionDef, qualify, 
     calls: list[ast.Call] = []
     host_reads: list[ast.expr] = []  # `x` of every `x.netloc` / `x.hostname`
     reads_url_parts = False
-    for node in _own_nodes(func):
+    for node in astutil.own_nodes(func):
         if isinstance(node, ast.Assign):
             targets = {n.id for t in node.targets for n in astutil.walk(t) if isinstance(n, ast.Name)}
             assigned.append((targets, node.value))
@@ -609,21 +609,11 @@ def _own_returns(body: list[ast.stmt]) -> Iterable[ast.Return]:
 def _single_values(func: ast.AST):
     """value_of for the locals a function's body binds once, by a plain `name = value`."""
     bound: dict[str, list] = {}
-    for node in _own_nodes(func):
+    for node in astutil.own_nodes(func):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             bound.setdefault(node.id, []).append(node)
-    values = {n.targets[0].id: n.value for n in _own_nodes(func) if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)}
+    values = {n.targets[0].id: n.value for n in astutil.own_nodes(func) if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)}
     return lambda name: values.get(name.id) if len(bound.get(name.id, ())) == 1 else None
-
-
-def _own_nodes(func: ast.AST) -> Iterable[ast.AST]:
-    """The nodes of a function's body, nested functions and classes aside."""
-    stack = list(func.body)  # type: ignore[attr-defined]
-    while stack:
-        node = stack.pop()
-        yield node
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            stack.extend(astutil.children(node))
 
 
 def catches(handler: ast.ExceptHandler, error: str) -> bool:

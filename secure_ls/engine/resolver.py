@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from secure_ls.engine.corsconfig import CorsOrigins
     from secure_ls.engine.logconfig import LogFormatting
     from secure_ls.engine.routes import Routes
+    from secure_ls.engine.socket_timeout import DefaultSocketTimeout
     from secure_ls.engine.summaries import FunctionSummary
     from secure_ls.engine.symbols import ModuleSymbols
 
@@ -78,6 +79,10 @@ class ImportsResolver(Protocol):
         """Which model each admin class the project's admin modules register shows."""
         ...
 
+    def default_socket_timeout(self) -> DefaultSocketTimeout | None:
+        """Where the program sets a lasting default timeout for its sockets."""
+        ...
+
     def imported_symbols(self, imported: Iterable[str]) -> dict[str, ModuleSymbols]:
         """What the top level of each workspace module the qualified names `imported` name
         binds and declares (a module's facts its importers take, such as its YAML tags)."""
@@ -123,6 +128,9 @@ class NoWorkspace(ImportsResolver):
         return None
 
     def admin_sites(self) -> AdminSites | None:
+        return None
+
+    def default_socket_timeout(self) -> DefaultSocketTimeout | None:
         return None
 
     def imported_symbols(self, imported: Iterable[str]) -> dict[str, ModuleSymbols]:

@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 
 from secure_ls import safe_files
-from secure_ls.engine import admin_sites, corsconfig, logconfig, reexports, routes
+from secure_ls.engine import admin_sites, corsconfig, logconfig, reexports, routes, socket_timeout
 from secure_ls.engine.module_source import ModuleSource, relative_start
 from secure_ls.engine.resolver import ImportsResolver, LazySummaries
 from secure_ls.engine.summaries import FunctionSummary, summarize_module, worth_keeping
@@ -37,7 +37,10 @@ CONFIGURATIONS: dict[str, tuple[Callable[[str], bool], Callable[[list[str], list
     logconfig.CONFIGURATIONS: (logconfig.is_logging_configuration, logconfig.read),
     corsconfig.CONFIGURATIONS: (corsconfig.is_cors_configuration, corsconfig.read),
     admin_sites.CONFIGURATIONS: (admin_sites.is_admin_configuration, admin_sites.read),
+    socket_timeout.CONFIGURATIONS: (socket_timeout.is_candidate, socket_timeout.read),
 }
+# Kinds whose files are only those of the candidates (above) whose text holds this: each is read for it.
+MARKERS = {socket_timeout.CONFIGURATIONS: socket_timeout.MARKER}
 
 
 def is_configuration(path: str) -> bool:
@@ -145,9 +148,11 @@ class WorkspaceSummaries:
     def set_project_files(self, paths: Iterable[str]) -> None:
         """The workspace's configurations, among the files (`paths`) whoever walked its folders found."""
         paths = [os.path.abspath(p) for p in paths]
+        found = {kind: tuple(sorted(p for p in paths if is_configuration(p))) for kind, (is_configuration, _) in CONFIGURATIONS.items()}
+        for kind, marker in MARKERS.items():
+            found[kind] = tuple(p for p in found[kind] if _holds(p, marker))
         with self._lock:
-            for kind, (is_configuration, _) in CONFIGURATIONS.items():
-                self._configuration_paths[kind] = tuple(sorted(p for p in paths if is_configuration(p)))
+            self._configuration_paths.update(found)
             self._configurations.clear()
 
     def _paths_of(self, kind: str) -> tuple[str, ...] | None:
@@ -204,17 +209,27 @@ class WorkspaceSummaries:
         """Which model each admin class the admin modules register shows."""
         return self.configuration(admin_sites.CONFIGURATIONS)
 
-    def _configuration_changed(self, path: str, gone: bool = False) -> None:
+    def default_socket_timeout(self) -> socket_timeout.DefaultSocketTimeout | None:
+        """Where the program sets a lasting default timeout for its sockets."""
+        return self.configuration(socket_timeout.CONFIGURATIONS)
+
+    def _configuration_changed(self, path: str, gone: bool = False, text: str | None = None) -> None:
         kinds = [kind for kind, (is_configuration, _) in CONFIGURATIONS.items() if is_configuration(path)]
-        if not kinds:
-            return
         with self._lock:
-            for kind in kinds:
+            for kind in list(kinds):
                 known = self._configuration_paths.get(kind)
+                listed = not gone
+                if kind in MARKERS:
+                    listed = listed and (MARKERS[kind] in text if text is not None else _holds(path, MARKERS[kind]))
+                    if not listed and path not in (known or ()):
+                        kinds.remove(kind)  # a module that neither holds it nor held it: nothing changed
+                        continue
                 if known is not None:
                     others = tuple(p for p in known if p != path)
-                    self._configuration_paths[kind] = others if gone else tuple(sorted((*others, path)))
+                    self._configuration_paths[kind] = tuple(sorted((*others, path))) if listed else others
                 self._configurations.pop(kind, None)
+            if not kinds:
+                return
             self.version += 1
         for listener in list(self.listeners):
             try:
@@ -230,7 +245,7 @@ class WorkspaceSummaries:
         with self._lock:
             if self._texts.get(path) == digest:
                 return False
-        self._configuration_changed(path)
+        self._configuration_changed(path, text=text)
         try:
             tree = parse_within_budget(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -720,6 +735,9 @@ class Resolver(ImportsResolver):
     def admin_sites(self) -> admin_sites.AdminSites | None:
         return self.workspace.admin_sites()
 
+    def default_socket_timeout(self) -> socket_timeout.DefaultSocketTimeout | None:
+        return self.workspace.default_socket_timeout()
+
     def lazy(self) -> LazySummaries:
         """A mapping that resolves external functions when a call asks for them (one-off analyses)."""
         return LazySummaries(self)
@@ -766,4 +784,12 @@ class _Computation:
             names = wanted if wanted is not None else seen.keys() | final.keys()
             if any(seen.get(name) != final.get(name) for name in names):
                 return True
+        return False
+
+
+def _holds(path: str, marker: str) -> bool:
+    """Whether the file at `path` holds the text `marker` (unreadable: no)."""
+    try:
+        return marker in safe_files.read_text(path, safe_files.SOURCE_LIMIT, errors="replace")
+    except OSError:
         return False

@@ -37,7 +37,12 @@ class RequestWithoutTimeout(Rule):
     interrupted, not a worker lost). A call inside
     `with eventlet.Timeout(5):` or `with gevent.Timeout(5):` is cut off by
     the green-thread timeout once the program's sockets are green (under
-    `monkey_patch()` or the library's worker pool): low confidence.
+    `monkey_patch()` or the library's worker pool): low confidence. So is a `urlopen` without a
+    timeout in a program that sets a default for every socket
+    (`socket.setdefaulttimeout(30)` in any of its modules, once, not put back
+    in the same function): `urlopen` waits that long at most, once the call
+    that sets it has run, which is more than the analysis can tell
+    (`requests` is not bounded by it: it asks urllib3 for a blocking socket).
 
     ## Why is this bad?
     Without a timeout, a slow or malicious server (or a dropped connection)
@@ -211,16 +216,19 @@ class RequestWithoutTimeout(Rule):
             return  # no network involved
         short = name.rsplit(".", 1)[-1] if not name.startswith("urllib") else "urlopen"
         bounded = _inside_green_timeout(node, ctx)
+        # `socket.setdefaulttimeout(30)` somewhere in the program: urlopen's default timeout is that one
+        default = ctx.module.default_socket_timeout if name in _URLOPEN and timeout is None else None
         edit = ctx.replace(timeout.value, "10") if timeout is not None else ctx.set_keyword(node, "timeout", "10")
         ctx.report(
             self,
             node.func,
             f"`{short}()` {'with timeout=None' if timeout is not None else 'without a timeout'} can hang forever on a slow or unresponsive server"
             + (" unless the sockets are green (the green-thread Timeout around it only interrupts green I/O)" if bounded else "")
+            + (f" unless `socket.setdefaulttimeout()` ({default.where}) has run before it" if default is not None else "")
             + ": pass a timeout, e.g. timeout=10.",
             fix=Fix("Add timeout=10", (edit,), safe=False),
             # in a notebook the user runs the cell and watches it: a hang is seen and interrupted
-            confidence=Confidence.LOW if bounded or ctx.in_test_code(node) or ctx.module.is_notebook else (Confidence.MEDIUM if name in _URLOPEN else Confidence.HIGH),
+            confidence=Confidence.LOW if bounded or default is not None or ctx.in_test_code(node) or ctx.module.is_notebook else (Confidence.MEDIUM if name in _URLOPEN else Confidence.HIGH),
         )
 
 
