@@ -723,12 +723,15 @@ class ValueOrigins(ExpressionFacts):
         return quoting.stays_in(self._origin(node))
 
     def _django_upload(self, node: ast.expr) -> bool:
-        """`request.FILES["f"]`, `request.FILES.get("f")`, `request.FILES.getlist("f")[0]`, or a name
-        bound once to one: an UploadedFile Django made of the client's upload."""
+        """`request.FILES["f"]`, `request.FILES.get("f")`, `request.FILES.getlist("f")[0]` (or
+        `.pop("f", [])[0]`: the stored list, also through a name), or a name bound once to one: an
+        UploadedFile Django made of the client's upload."""
         value = self._single_value(node) if isinstance(node, ast.Name) else node
         if isinstance(value, ast.Subscript):
             value = value.value
-            if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "getlist":
+            if isinstance(value, ast.Name):
+                value = self._single_value(value)  # `files = request.FILES.pop("f", [])`, then `files[0]`
+            if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in ("getlist", "pop"):
                 value = value.func.value
         elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "get":
             value = value.func.value

@@ -62,3 +62,6 @@ def test_a_django_uploads_name_is_one_file_name():
     _quiet_until_undone("SLS704", logged, "log.info('upload %s', file.name)", "log.info('upload %s', request.POST['name'])")
     # still the client's text in a page
     assert "SLS803" in rules(_DJANGO_UPLOAD.replace("HttpResponse('ok')", "HttpResponse('<p>' + file.name + '</p>')"))
+    # the stored list popped from request.FILES, then its first item (kpi's bulk-submission view)
+    popped = _DJANGO_UPLOAD.replace("    file = request.FILES['file']\n", "    files = request.FILES.pop('file', [])\n    file = files[0]\n")
+    _quiet_until_undone("SLS110", popped, "request.FILES.pop", "request.POST.pop")
