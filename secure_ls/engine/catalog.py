@@ -503,9 +503,12 @@ HTML_UNSAFE_IN_SAFE = frozenset("<>\"':`")
 # escape (quoting.escaped_characters), or a regex substitution replaces (regex_removal): an LDAP
 # filter's specials (RFC 4515), the HTML characters `html.escape(quote=False)` escapes, line breaks
 # (log lines, header values), and path separators: what is left is one file name, as
-# `os.path.basename` leaves (SANITIZERS), which a path joined under a folder cannot climb out with.
+# `os.path.basename` leaves (SANITIZERS), which a path joined under a folder cannot climb out with;
+# and what opens a field of a format string (`{`), a Jinja2 or Django tag (`{{`, `{%`) or Mako code
+# (`${`, `<%`, a `%` line): without these, text put into a template's source adds no code to it.
 REPLACE_ESCAPES = {
     Sink.LDAP: frozenset("\\*()\x00"),
+    Sink.TEMPLATE: frozenset("{}<%"),
     Sink.HTML: frozenset("&<>"),
     Sink.LOG: frozenset("\r\n"),
     Sink.HEADER: frozenset("\r\n"),

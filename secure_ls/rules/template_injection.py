@@ -223,6 +223,15 @@ class TemplateInjection(Rule):
                 def get_exception_template(self, response):
                     return Template("%d %s" % (response.status_code, response.status_text.title()))
         """),
+        # the client's host with every character but letters and digits replaced: no field can open
+        code("""
+            import re
+            from django.http import HttpResponse
+
+            def report(request):
+                name = "report_{}.csv".format(re.sub("[^a-zA-Z0-9]", "-", request.headers["host"]))
+                return HttpResponse(f'<a href="{name}">{name}</a> {{}}'.format(name))
+        """),
     ]
     INVALID = [
         Example(  # the same count written by `%s`: any text

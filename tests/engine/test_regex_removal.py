@@ -81,11 +81,12 @@ def test_the_result_carries_the_text_into_an_html_page():
     [
         (r"[\r\n]", "", 0, {Sink.LOG, Sink.HEADER}),
         (rb"[\r\n]+", b" ", 0, {Sink.LOG, Sink.HEADER}),
-        (r"[^a-z0-9]", "", 0, {Sink.LOG, Sink.HEADER, Sink.HTML, Sink.LDAP, Sink.PATH}),
-        (r"[^A-Z]", "", 0, {Sink.LOG, Sink.HEADER, Sink.HTML, Sink.LDAP, Sink.PATH}),
+        (r"[^a-z0-9]", "", 0, {Sink.LOG, Sink.HEADER, Sink.HTML, Sink.LDAP, Sink.PATH, Sink.TEMPLATE}),
+        (r"[^A-Z]", "", 0, {Sink.LOG, Sink.HEADER, Sink.HTML, Sink.LDAP, Sink.PATH, Sink.TEMPLATE}),
         (r"(\r|\n)", "", 0, {Sink.LOG, Sink.HEADER}),
-        (r".", "", 0, {Sink.HTML, Sink.LDAP, Sink.PATH}),  # "." does not match a line feed
-        (r".", "", 2**4, {Sink.LOG, Sink.HEADER, Sink.HTML, Sink.LDAP, Sink.PATH}),  # re.DOTALL
+        (r".", "", 0, {Sink.HTML, Sink.LDAP, Sink.PATH, Sink.TEMPLATE}),  # "." does not match a line feed
+        (r".", "", 2**4, {Sink.LOG, Sink.HEADER, Sink.HTML, Sink.LDAP, Sink.PATH, Sink.TEMPLATE}),  # re.DOTALL
+        (r"[{}]", "", 0, set()),  # a Mako `<% %>` block or `%` line still opens
         (r"\r\n", "", 0, set()),  # a CR alone, or a LF alone, stays
         (r"[\r\n]{2,}", "", 0, set()),
         (r"(?<=x)[\r\n]", "", 0, set()),
