@@ -11,7 +11,10 @@ their requests:
 
 `requests` is not bounded by it: it hands urllib3 `timeout=None` explicitly, a socket that
 blocks. Nor is a default set only for a while (a function that sets it and puts the previous
-one back, `setdefaulttimeout(None)` or `setdefaulttimeout(prev)`), nor `setdefaulttimeout(None)`.
+one back, `setdefaulttimeout(None)` or `setdefaulttimeout(prev)`), nor `setdefaulttimeout(None)`,
+nor one set by a module that runs on its own (a script, `if __name__ == "__main__":`, or a Django
+management command): that is another program, a tool beside the application, unless it is
+a package's `__main__.py`, whose modules run in its process (`python -m medusa`).
 
 `read` finds, among the workspace's modules that mention `setdefaulttimeout` (the workspace
 store lists them by that text, `MARKER`), a call that sets a lasting default. SLS604
@@ -27,7 +30,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from secure_ls.engine import astutil
+from secure_ls.engine import astutil, constructions
 from secure_ls.engine.analyzer import is_test_path
 from secure_ls.engine.units import parsed_configurations
 
@@ -55,7 +58,9 @@ def read(texts: Iterable[str], paths: Iterable[str] = ()) -> DefaultSocketTimeou
     texts, paths = list(texts), list(paths)
     trees, fingerprint = parsed_configurations(texts, aligned=True)
     for tree, path in zip(trees, paths if len(paths) == len(texts) else [""] * len(texts)):
-        line = lasting_default(tree) if tree is not None else None
+        if tree is None or constructions.runs_alone(tree) and os.path.basename(path) != "__main__.py":
+            continue  # a program of its own sets it for itself
+        line = lasting_default(tree)
         if line is not None:
             where = f"{os.path.basename(path) or 'a module'}:{line}"
             return DefaultSocketTimeout(where, hash((where, fingerprint)))

@@ -40,7 +40,8 @@ class RequestWithoutTimeout(Rule):
     `monkey_patch()` or the library's worker pool): low confidence. So is a `urlopen` without a
     timeout in a program that sets a default for every socket
     (`socket.setdefaulttimeout(30)` in any of its modules, once, not put back
-    in the same function): `urlopen` waits that long at most, once the call
+    in the same function; a script beside it is a program of its own, a
+    package's `__main__.py` is not): `urlopen` waits that long at most, once the call
     that sets it has run, which is more than the analysis can tell
     (`requests` is not bounded by it: it asks urllib3 for a blocking socket).
 

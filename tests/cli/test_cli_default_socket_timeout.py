@@ -51,6 +51,12 @@ def test_a_default_socket_timeout_set_anywhere_bounds_urlopen_but_not_requests(t
     for name, start in [("restored", START + "    socket.setdefaulttimeout(None)\n"), ("none", START.replace("config.SOCKET_TIMEOUT", "None"))]:
         root = write(tmp_path / name, {**FILES, "app/__main__.py": start})
         assert [(line, level) for line, level, _ in _timeouts(root)] == [(7, "medium"), (8, "high")], name
+    # a script beside the application is a program of its own (a package's __main__.py is not)
+    script = START + '\n\nif __name__ == "__main__":\n    start()\n'
+    root = write(tmp_path / "script", {**FILES, "app/__main__.py": "", "tools/probe.py": script})
+    assert [(line, level) for line, level, _ in _timeouts(root)] == [(7, "medium"), (8, "high")]
+    root = write(tmp_path / "entry", {**FILES, "app/__main__.py": script})
+    assert [(line, level) for line, level, _ in _timeouts(root)] == [(7, "low"), (8, "high")]
     # a test that sets it sets it for itself
     root = write(tmp_path / "tested", {**FILES, "app/__main__.py": "", "tests/test_notify.py": START})
     assert [(line, level) for line, level, _ in _timeouts(root)] == [(7, "medium"), (8, "high")]
