@@ -44,7 +44,9 @@ class RegexPartialValidation(Rule):
     path to the check (`value.strip()`), one that ends with the code's own text (`start + "."`), a Django form's cleaned data, the
     value a Django REST framework serializer's `validate_<field>` receives
     (unless the class declares that field `strip=False` or
-    `trim_whitespace=False`), a slug or int URL parameter, a value an earlier check of the function
+    `trim_whitespace=False`), the value a marshmallow schema's
+    `@validates("key")` method receives when the schema's `@pre_load` hook
+    strips that key, a slug or int URL parameter, a value an earlier check of the function
     refused when it held a line feed (`if re.search(r"[\\s\\x00-\\x1f]",
     host): return False`, `"\\n" in host`, `not host.isprintable()`) or that the matching branch
     refuses first (`if re.search(r"[^a-z0-9.-]", host): return "suspicious"`), or one
@@ -143,6 +145,26 @@ class RegexPartialValidation(Rule):
                     if not re.match(r"^[a-zA-Z0-9_-]+$", value):
                         raise serializers.ValidationError("bad slug")
                     return value
+        """),
+        # a marshmallow schema's pre_load hook strips the key before its validator sees it
+        code("""
+            import re
+            from marshmallow import Schema, ValidationError, fields, pre_load, validates
+
+            class KeySchema(Schema):
+                key = fields.Str(required=True)
+
+                @pre_load
+                def sanitize_key(self, params, **kwargs):
+                    params = dict(params)
+                    if params.get("key"):
+                        params["key"] = params["key"].lower().strip()
+                    return params
+
+                @validates("key")
+                def validate_key(self, value):
+                    if not re.match("^[a-z0-9_-]{1,32}$", value):
+                        raise ValidationError("bad key")
         """),
         # stripped first: no trailing newline is left for `$` to let through
         code(r"""
@@ -606,6 +628,8 @@ def _cannot_end_in_newline(call: ast.Call, subject: ast.expr, ctx) -> bool:
     function refused any value holding a line feed, or the value goes on only stripped."""
     if _stripped_by_framework(subject, ctx) or _stripped(call, subject, ctx) or _serializer_field_value(subject, ctx) or _ends_with_text(subject):
         return True
+    if _stripped_before_load(subject, ctx):
+        return True
     statement = ctx.statement(call)
     if newline_checks.refused_before(statement, subject, ctx) or newline_checks.stripped_after(statement, subject, ctx):
         return True
@@ -636,6 +660,35 @@ def _serializer_field_value(subject: ast.expr, ctx) -> bool:
         return False
     field = func.name.removeprefix("validate_")
     return any(astutil.last_name(base).endswith("Serializer") for base in cls.bases) and not _declared_unstripped(field, subject, "trim_whitespace", ctx)
+
+
+def _stripped_before_load(subject: ast.expr, ctx) -> bool:
+    """`@validates("key") def validate_key(self, value)` of a marshmallow schema whose `@pre_load`
+    hook strips that key (`params["key"] = params["key"].lower().strip()`, then `return params`):
+    marshmallow validates the field's value as loaded from what the hook returned."""
+    func = ctx.enclosing_function(subject) if isinstance(subject, ast.Name) and ctx.imports("marshmallow") else None
+    cls = next((a for a in ctx.ancestors(subject) if isinstance(a, ast.ClassDef)), None)
+    if func is None or cls is None or len(func.args.args) != 2 or func.args.args[1].arg != subject.id or ctx.assigned_values(subject):
+        return False
+    fields = {d.args[0].value for d in func.decorator_list if isinstance(d, ast.Call) and astutil.last_name(d.func) == "validates" and d.args and isinstance(d.args[0], ast.Constant)}
+    hooks = [m for m in cls.body if isinstance(m, ast.FunctionDef) and any(astutil.last_name(d) == "pre_load" for d in m.decorator_list)]
+    return len(fields) == 1 and any(_strips_key(hook, next(iter(fields))) for hook in hooks)
+
+
+def _strips_key(hook: ast.FunctionDef, key: str) -> bool:
+    """The hook returns the mapping it gave `key` a stripped value, at its top level or under a
+    test of that key alone (`if params.get("key"):`: otherwise the value is empty)."""
+    returned = {s.value.id for s in hook.body if isinstance(s, ast.Return) and isinstance(s.value, ast.Name)}
+    candidates = [s for s in hook.body if isinstance(s, ast.Assign)]
+    for stmt in hook.body:
+        if isinstance(stmt, ast.If) and not stmt.orelse and any(isinstance(n, ast.Constant) and n.value == key for n in astutil.walk(stmt.test)):
+            candidates += [s for s in stmt.body if isinstance(s, ast.Assign)]
+    return any(
+        len(s.targets) == 1 and isinstance(target := s.targets[0], ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id in returned
+        and isinstance(target.slice, ast.Constant) and target.slice.value == key
+        and isinstance(s.value, ast.Call) and astutil.last_name(s.value.func) in ("strip", "rstrip") and not s.value.args
+        for s in candidates
+    )
 
 
 def _cleaned_key(cleaned_data: ast.Attribute, ctx) -> str | None:

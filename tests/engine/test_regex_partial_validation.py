@@ -82,3 +82,19 @@ def test_a_form_or_serializer_field_declared_unstripped_keeps_its_trailing_newli
         "        if not re.match(r'^[a-z]+$', value):\n            raise serializers.ValidationError('bad tag')\n        return value\n"
     )
     _quiet_until_undone("SLS129", serializer, "serializers.CharField()", "serializers.CharField(trim_whitespace=False)")
+
+
+def test_a_marshmallow_validator_sees_the_key_its_pre_load_hook_stripped():
+    # marshmallow loads the field from what the @pre_load hook returned, then runs @validates on it
+    schema = (
+        "import re\nfrom marshmallow import Schema, ValidationError, fields, pre_load, validates\n\n"
+        "class KeySchema(Schema):\n    key = fields.Str(required=True)\n\n"
+        "    @pre_load\n    def sanitize_key(self, params, **kwargs):\n        params = dict(params)\n"
+        "        if params.get('key'):\n            params['key'] = params['key'].lower().strip()\n        return params\n\n"
+        "    @validates('key')\n    def validate_key(self, value):\n"
+        "        if not re.match('^[a-z0-9_-]{1,32}$', value):\n            raise ValidationError('bad key')\n"
+    )
+    _quiet_until_undone("SLS129", schema, ".lower().strip()", ".lower()")
+    # a hook that strips another key, or strips only under some other condition, leaves this one as sent
+    _quiet_until_undone("SLS129", schema, "params['key'] = params['key'].lower().strip()", "params['name'] = params['key'].lower().strip()")
+    _quiet_until_undone("SLS129", schema, "if params.get('key'):", "if kwargs.get('partial'):")
