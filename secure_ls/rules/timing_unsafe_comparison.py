@@ -21,6 +21,7 @@ _NOT_SECRET_WORDS = frozenset(
      "version", "method", "algorithm", "alg", "scheme", "format", "length", "count", "expiry", "expires", "expiration", "scope", "status",
      "option", "checksum"}
 )
+_PUBLIC_WORDS = frozenset({"etag"})  # what the server sends every client: an `If-None-Match` check is a cache's
 _DIGEST_METHODS = frozenset({"hexdigest", "digest"})
 _SERVER_KEY_WORDS = frozenset({"secret", "salt", "pepper", "hmac", "mac"})
 # Where a digest is keyed (an HMAC) or signs something, it is a secret; a plain content hash is not.
@@ -89,9 +90,10 @@ class TimingUnsafeComparison(Rule):
     key`, a format check), nor a value compared with a field of the record
     that same value looked up (`token = db.get_token(body["token"])`, then
     `body["token"] != token.get("id")`): the lookup already answered. A constant written in the source (`token == END_ELEMENT`,
-    text bound once at the top of the module, or a name the function binds
-    only to literal text, `quote_token = '<|q|>'`) is known to whoever has the
-    source: if it is a secret, it is a hard-coded one (SLS201).
+    text bound once at the top of the module, a name the function binds only to literal text,
+    `quote_token = '<|q|>'`, or a row of an ALL_CAPS table, `for code, text in SIGNATURES`)
+    is known to whoever has the source: if it is a secret, it is a hard-coded one (SLS201). Nor
+    is an ETag, which the server sends to every client (`if token == etag_value:`, a cache check).
 
     ## Why is this bad?
     `==` on strings and bytes stops at the first differing byte, so the time
@@ -660,8 +662,8 @@ class TimingUnsafeComparison(Rule):
             return  # `uuid.UUID(given) != obj.secret`: UUIDs compare as 128-bit numbers, not text
         if isinstance(ctx.statement(node), ast.Assert):
             return
-        if any(_is_constant_name(side) or compared_values.module_text_constant(side, ctx) for side in (left, right)):
-            return  # `token == END_ELEMENT`: an event type or enum, or text written in the source
+        if any(_is_constant_name(side) or compared_values.module_text_constant(side, ctx) or naming.mentions(side, _PUBLIC_WORDS) for side in (left, right)):
+            return  # `token == END_ELEMENT`: an event type or enum, text written in the source, an ETag
         if any(compared_values.one_element(side) or compared_values.typed_as_object(side, ctx) for side in (left, right)):
             return  # `token[-1] == token[0]`: one character; `signature: ModelSignature`: an object's own `==`
         secret = self._secret_side(left, ctx) or self._secret_side(right, ctx)

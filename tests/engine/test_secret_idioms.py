@@ -125,6 +125,31 @@ def test_text_bound_once_at_the_top_of_the_module_is_in_the_source():
     _quiet_until_undone("SLS303", code, "callback_token = 'target=app-watch'", "callback_token = load_token()")
 
 
+def test_a_row_of_an_all_caps_table_is_in_the_source():
+    # kpi's mailer matches an SMTP reply against a class table of (code, text, error) rows
+    code = (
+        "class Mailer:\n    THROTTLE_SIGNATURES = ((454, 'rate', ValueError), (451, 'later', KeyError))\n\n"
+        "    @classmethod\n    def classify(cls, code, text):\n"
+        "        for signature_code, substring, error in cls.THROTTLE_SIGNATURES:\n"
+        "            if code == signature_code and substring in text:\n                return error\n"
+    )
+    _quiet_until_undone("SLS303", code, "in cls.THROTTLE_SIGNATURES:", "in cls.throttle_signatures:")
+    # a name the loop binds and the function binds again holds something else
+    rebound = code.replace("            if code == signature_code", "            signature_code = text.split()[0]\n            if code == signature_code")
+    assert _confidence(rebound, "SLS303") == ["medium"]
+
+
+def test_an_etag_is_sent_to_every_client():
+    # kpi answers If-None-Match with 304 when a listed tag equals the content's ETag
+    code = (
+        "from django.http import HttpResponse\n\ndef snapshot(request, etag_value):\n"
+        "    for candidate in request.META.get('HTTP_IF_NONE_MATCH', '').split(','):\n"
+        "        token = candidate.strip()\n        if token == etag_value:\n            return HttpResponse(status=304)\n"
+        "    return HttpResponse('data')\n"
+    )
+    _quiet_until_undone("SLS303", code, "token == etag_value", "token == secret_value")
+
+
 def test_text_the_function_binds_to_a_literal_is_in_the_source():
     # a delimiter a parser looks for in text a caller passes: no secret to time
     code = (

@@ -215,6 +215,8 @@ def module_text_constant(node: ast.expr, ctx) -> bool:
     if not isinstance(node, ast.Name):
         return False
     values = ctx.assigned_values(node)
+    if not values and _item_of_constant_table(node, ctx):
+        return True  # `for signature_code, text, error in cls.THROTTLE_SIGNATURES:`: a row of a table in the source
     if values:  # `quote_token = '<|"|>'` in the function itself: the same text written in the source
         return all(isinstance(v, ast.Constant) and isinstance(v.value, (str, bytes)) for v in values) and ctx.origin(node).is_constant
     if node.id not in ctx.module.strings:
@@ -224,6 +226,17 @@ def module_text_constant(node: ast.expr, ctx) -> bool:
         return False
     parameters = {a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]}
     return node.id not in parameters and not any(isinstance(stmt, ast.Global) and node.id in stmt.names for stmt in astutil.walk(func))
+
+
+def _item_of_constant_table(node: ast.Name, ctx) -> bool:
+    """A name a loop binds from the rows of an ALL_CAPS table (`for code, text in SIGNATURES:`,
+    `cls.THROTTLE_SIGNATURES`), bound nowhere else in the function."""
+    func = ctx.enclosing_function(node)
+    loops = [n for n in astutil.walk(func) if isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension))] if func is not None else []
+    binding = [loop for loop in loops if any(isinstance(t, ast.Name) and t.id == node.id for t in astutil.walk(loop.target))]
+    stores = [n for n in astutil.walk(func) if isinstance(n, ast.Name) and n.id == node.id and not isinstance(n.ctx, ast.Load)] if func is not None else []
+    table = astutil.last_name(binding[0].iter) if len(binding) == 1 and len(stores) == 1 else ""
+    return table.isupper() and any(c.isalpha() for c in table)
 
 
 # Builtins that call the function they are given with each item of the collection after it.
