@@ -9,7 +9,7 @@ from secure_ls.engine import astutil, quoting
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import sql_lists, sql_params, sql_style, strings, web
 from secure_ls.rules.base import Example, Rule, code
-from secure_ls.engine.taint import STAYS_IN_QUOTE, Origin, Sink
+from secure_ls.engine.taint import STAYS_IN_QUOTE, Origin, Sink, ValueKind
 
 # Methods that run SQL given as their first argument, on any connection/cursor.
 _EXECUTE_METHODS = frozenset({"execute", "executemany", "executescript", "exec_driver_sql", "mogrify"})
@@ -31,6 +31,9 @@ _SQL_START = re.compile(
 # Statements that define schema or settings: sqlite3 (and PostgreSQL's server-side binding)
 # refuse placeholders in them, so a value there cannot be moved into a parameter.
 _DDL_START = re.compile(r"^\s*(\(\s*)?(create|drop|alter|pragma|attach|detach|vacuum|reindex|analyze|grant|revoke|truncate|comment)\b", re.IGNORECASE)
+# The database's description of its own schema: what migration helpers query for a table's,
+# column's, index's or constraint's name before they create it.
+_CATALOG = re.compile(r"\b(sqlite_master|sqlite_schema|information_schema\.\w+|pg_catalog\.\w+|pg_(class|index|indexes|tables|namespace|constraint|trigger|attribute|sequences?))\b", re.IGNORECASE)
 _SQL_INSIDE = re.compile(r"\b(select\s.+\sfrom|insert\s+into|update\s.+\sset|delete\s+from|\bwhere\b)", re.IGNORECASE | re.DOTALL)
 # SQL text that, just before a value, makes it an identifier, not a value.
 _IDENTIFIER_CONTEXT = re.compile(r"(\bfrom|\bjoin|\binto|\bupdate|\btable|\bby|\bselect|\bdistinct|\.|\bas|\bexists)\s*$", re.IGNORECASE)
@@ -120,6 +123,11 @@ class SqlInjection(Rule):
     table), and no placeholder can replace it; request data that reaches
     the name in the same function is still reported with high confidence,
     and a constructor's parameter kept in the object's state with medium.
+    So is a schema statement (`CREATE`, `ALTER`, `DROP`, ...) or a query of
+    the database's own catalog (`sqlite_master`, `information_schema`,
+    `pg_catalog`, `pg_class`, ...) built from a function parameter: a
+    migration helper's (`column_exists(conn, column)` with a model's
+    column), naming objects of the schema the code declares.
     Low-confidence findings are hints in the editor and shown by
     `secure-ls check --min-confidence low`.
     """
@@ -489,7 +497,7 @@ class SqlInjection(Rule):
             query,
             message,
             fix=fix,
-            confidence=Confidence.LOW if quote_guarded or identifiers and worst.is_plain_parameter() else worst.confidence(),
+            confidence=Confidence.LOW if quote_guarded or identifiers and worst.is_plain_parameter() or _describes_schema(literal, worst) else worst.confidence(),
             related=ctx.related_path(worst),
             rewrites=via,
         )
@@ -562,6 +570,11 @@ def _unguarded(origin: Origin, quote: str | None) -> Origin:
         return Origin(frozenset())
     markers = {Sink.SELF_QUOTED, *((Sink.QUOTED, STAYS_IN_QUOTE[quote]) if quote else ())}
     return Origin(frozenset(part for part in origin.parts if not part.safe_for & markers))
+
+
+def _describes_schema(literal: str, worst) -> bool:
+    """A schema statement or a catalog query, built from a parameter (not from request data)."""
+    return worst.kind == ValueKind.PARAM and bool(_DDL_START.match(literal) or _CATALOG.search(literal))
 
 
 def _identifier_positions(parts: list[strings.Piece]) -> bool:
