@@ -25,6 +25,8 @@ class UnsafeYamlLoad(Rule):
     Finds PyYAML loading with a loader that can build arbitrary Python
     objects: `yaml.load` without a safe `Loader`, `Loader=yaml.Loader`,
     `UnsafeLoader` or `FullLoader`, and `yaml.unsafe_load` / `full_load`.
+    A loader given in a mapping of defaults (`yaml.load(*args, **defaults)`
+    with `defaults = {"Loader": SafeLoader}`, a wrapper's) counts as given.
 
     ## Why is this bad?
     YAML tags such as `!!python/object/apply:os.system ["rm -rf /"]` make
@@ -81,6 +83,16 @@ class UnsafeYamlLoad(Rule):
         code("""
             import yaml
             data = yaml.load(stream, yaml.CSafeLoader)
+        """),
+        # a wrapper's defaults name the safe loader
+        code("""
+            import yaml
+            from yaml import SafeLoader
+
+            def yaml_load(*args, **kwargs):
+                defaults = {"Loader": SafeLoader}
+                defaults.update(kwargs)
+                return yaml.load(*args, **defaults)
         """),
         code("""
             import json
@@ -182,6 +194,8 @@ class UnsafeYamlLoad(Rule):
         loader = next((k.value for k in node.keywords if k.arg == "Loader"), None)
         if loader is None and name in ("yaml.load", "yaml.load_all") and len(node.args) > 1:
             loader = node.args[1]
+        if loader is None:
+            loader = _loader_in_defaults(node, ctx)
         loader_name = (ctx.qualified_name(loader) or "") if loader is not None else ""
         if loader is not None:
             if loader_name.rsplit(".", 1)[-1] in _SAFE_LOADERS:
@@ -230,3 +244,16 @@ class UnsafeYamlLoad(Rule):
             confidence=confidence,
             related=ctx.related_path(part),
         )
+
+
+def _loader_in_defaults(node: ast.Call, ctx) -> ast.expr | None:
+    """`yaml.load(*args, **defaults)` with `defaults = {"Loader": SafeLoader}` (a wrapper's
+    defaults, which its callers may only replace by passing their own `Loader=`): that loader."""
+    for keyword in node.keywords:
+        if keyword.arg is None and isinstance(keyword.value, ast.Name):
+            values = ctx.assigned_values(keyword.value)
+            if len(values) == 1 and isinstance(values[0], ast.Dict):
+                found = [v for k, v in zip(values[0].keys, values[0].values) if isinstance(k, ast.Constant) and k.value == "Loader"]
+                if found:
+                    return found[0]
+    return None
