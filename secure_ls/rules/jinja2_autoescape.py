@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import taint_sinks as ts
+from secure_ls.rules._support import naming, taint_sinks as ts
 from secure_ls.rules.base import Example, Rule, code
 
 _ENVIRONMENTS = frozenset({"jinja2.Environment", "jinja2.environment.Environment", "jinja2.sandbox.SandboxedEnvironment"})
@@ -20,7 +20,9 @@ class Jinja2AutoescapeOff(Rule):
 
     Jinja is also used to write SQL, YAML, code or e-mail text, where HTML
     escaping would be wrong: environments are only reported in modules that
-    use a web framework or in code that mentions HTML. An explicit
+    use a web framework or in code that mentions HTML, and not where the one
+    template they compile is held by a name that says it is text
+    (`css_template = Environment().from_string(widget["css"])`). An explicit
     `autoescape=False` is reported with low confidence (it may be a
     deliberate choice for text output), a missing one with medium. A
     `SandboxedEnvironment` of a function that only compiles template text
@@ -106,6 +108,17 @@ class Jinja2AutoescapeOff(Rule):
 
             def sql_renderer():
                 return jinja2.Environment(loader=jinja2.FileSystemLoader("queries"), undefined=jinja2.StrictUndefined)
+        """),
+        # a dashboard's widget stylesheet: the template's name says it renders CSS
+        code("""
+            from flask import Flask
+            from jinja2 import BaseLoader, Environment
+
+            app = Flask(__name__)
+
+            def widget_css(widget, css_vars):
+                css_template = Environment(loader=BaseLoader).from_string(widget["css"])
+                return css_template.render(css_vars)
         """),
     ]
     INVALID = [
@@ -200,7 +213,7 @@ class Jinja2AutoescapeOff(Rule):
         fix = Fix("Turn on autoescaping with select_autoescape()", (ctx.set_keyword(node, "autoescape", value),), safe=False, imports=imports)
         if not ts.renders_html(ctx):
             return  # SQL, YAML, code, e-mail text...: escaping for HTML would be wrong
-        if _renders_only_text_files(node, ctx):
+        if _renders_only_text_files(node, ctx) or _named_for_text(node, ctx):
             return  # `env.get_template("app.cfg.template")`: no page, and select_autoescape would not escape it either
         users_templates = name == "jinja2.sandbox.SandboxedEnvironment" and _compiles_only_runtime_sources(node, ctx)
         how = "with autoescape=False" if option is not None else "without autoescape"
@@ -243,6 +256,21 @@ def _renders_only_text_files(node: ast.Call, ctx) -> bool:
         if "." not in template.rsplit("/", 1)[-1] or any(ext in template for ext in _MARKUP_EXTENSIONS):
             return False
     return True
+
+
+# Words that name what a template renders when it is no page (`css_template`, `sql_query`).
+_TEXT_FORMATS = frozenset({"css", "json", "yaml", "yml", "sql", "csv", "toml", "ini", "cfg", "txt", "plaintext", "markdown", "md"})
+
+
+def _named_for_text(node: ast.Call, ctx) -> bool:
+    """`css_template = Environment(...).from_string(widget["css"])`: the one template the
+    environment compiles is held by a name that says it renders a format of text, not HTML."""
+    attribute = ctx.parent(node)
+    call = ctx.parent(attribute) if isinstance(attribute, ast.Attribute) and attribute.attr in ("from_string", "get_template") else None
+    stmt = ctx.statement(node)
+    if not (isinstance(call, ast.Call) and isinstance(stmt, ast.Assign) and stmt.value is call and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return False
+    return bool(_TEXT_FORMATS & set(naming.words(stmt.targets[0].id)))
 
 
 # what configuring an environment reads of it: no template is compiled through these
