@@ -34,6 +34,9 @@ class HardcodedPassword(Rule):
     place: `password = new_token()`), or the comparison is the answer of a
     predicate named for the default (`def is_default_password(password):
     return password == "default"`: its callers look for the placeholder).
+    A parameter default that is also the default of the function's user-name
+    parameter (`username="neo4j", password="neo4j"`: the login a service ships
+    with, which a client library offers to override) is the audit tier.
     A bare `key` or `token`, which as often names a dictionary key or a
     parser token, is reported only when its value is shaped like a
     generated credential (32 or more characters of a base64 alphabet that
@@ -540,6 +543,8 @@ class HardcodedPassword(Rule):
         if ctx.in_test_code(node):
             return
         confidence = Confidence.HIGH if secrets.high_entropy(value) else Confidence.MEDIUM
+        if kind == "default" and _user_default_too(node, value, ctx):
+            confidence = Confidence.LOW  # `username="neo4j", password="neo4j"`: the service's factory login, for a client to override
         replacement = secrets.env_fix_text(kind, name)
         if isinstance(node.value, bytes):
             replacement += ".encode()"
@@ -624,3 +629,17 @@ def _with_a_user_name(literal: ast.Constant, ctx) -> bool:
         ):
             return True
     return False
+
+
+def _user_default_too(literal: ast.Constant, value: str, ctx) -> bool:
+    """`def __init__(self, username="neo4j", password="neo4j")`: the same word is the default of a
+    user-name parameter of the function, the login a service ships with (guest/guest, admin/admin)."""
+    func = ctx.enclosing_function(literal)
+    if func is None or literal not in (*func.args.defaults, *func.args.kw_defaults):
+        return False
+    positional = [*func.args.posonlyargs, *func.args.args]
+    pairs = [*zip(positional[len(positional) - len(func.args.defaults):], func.args.defaults), *zip(func.args.kwonlyargs, func.args.kw_defaults)]
+    return any(
+        default is not literal and isinstance(default, ast.Constant) and default.value == value and _USER_WORDS & set(naming.words(arg.arg))
+        for arg, default in pairs
+    )

@@ -1,4 +1,4 @@
-"""Hashes and comparisons of values that look secret by name but protect nothing (SLS302, SLS303),
+"""Hashes, comparisons and defaults of values that look secret by name but protect nothing (SLS201-SLS303),
 next to the variants that do protect something and stay reported."""
 
 from __future__ import annotations
@@ -335,3 +335,13 @@ def test_an_anonymous_or_installation_id_made_from_a_key_is_a_name_for_it():
 
     code = "import hashlib\nfrom django.conf import settings\n\ndef get_install_key():\n    return hashlib.sha1(settings.SECRET_KEY.encode()).hexdigest()\n"
     _low_until_undone("SLS302", code, "get_install_key", "get_signing_key", "medium")
+
+
+def test_a_services_factory_login_as_a_clients_defaults_is_the_audit_tier():
+    # PyMISP's Neo4j helper offers the database's shipped login, neo4j/neo4j, for the caller to override
+    code = (
+        "class Neo4j:\n    def __init__(self, host='localhost', username='neo4j', password='neo4j'):\n"
+        "        self.auth = (username, password)\n"
+    )
+    assert _confidence(code, "SLS201") == ["low"]
+    assert _confidence(code.replace("username='neo4j'", "username='admin'"), "SLS201") == ["medium"]
