@@ -9,7 +9,7 @@ from secure_ls.engine import astutil, quoting
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import sql_lists, sql_params, sql_style, strings, web
 from secure_ls.rules.base import Example, Rule, code
-from secure_ls.engine.taint import STAYS_IN_QUOTE, Origin, Sink, ValueKind
+from secure_ls.engine.taint import STAYS_IN_QUOTE, Origin, Sink
 
 # Methods that run SQL given as their first argument, on any connection/cursor.
 _EXECUTE_METHODS = frozenset({"execute", "executemany", "executescript", "exec_driver_sql", "mogrify"})
@@ -573,8 +573,9 @@ def _unguarded(origin: Origin, quote: str | None) -> Origin:
 
 
 def _describes_schema(literal: str, worst) -> bool:
-    """A schema statement or a catalog query, built from a parameter (not from request data)."""
-    return worst.kind == ValueKind.PARAM and bool(_DDL_START.match(literal) or _CATALOG.search(literal))
+    """A schema statement or a catalog query, built from the function's own parameter (not from
+    request data, nor from a constructor's parameter kept in the object's state)."""
+    return worst.is_plain_parameter() and bool(_DDL_START.match(literal) or _CATALOG.search(literal))
 
 
 def _identifier_positions(parts: list[strings.Piece]) -> bool:
