@@ -26,7 +26,6 @@ _SINKS: dict[str, tuple[tuple[int, tuple[str, ...]], ...]] = {
     "fastapi.responses.FileResponse": ((0, ("path",)),),
     "sanic.response.file": ((0, ("location",)),),
     "sanic.response.file_stream": ((0, ("location",)),),
-    "bottle.static_file": ((0, ("filename",)),),  # the name is joined to root= with no check of its own
     "shutil.copy": ((0, ("src",)), (1, ("dst",))),
     "shutil.copy2": ((0, ("src",)), (1, ("dst",))),
     "shutil.copyfile": ((0, ("src",)), (1, ("dst",))),
@@ -102,7 +101,9 @@ class PathTraversal(Rule):
     is inside the base (`return Path(base).resolve() in full.parents`). A name that `uuid.UUID(name)` or `int(name)` parsed
     without raising (the `except ValueError:` leaves) holds no `/` or `..`,
     and a name found equal to a safe one (`name == "dir/" + basename(x)`)
-    is as safe as that one.
+    is as safe as that one. Bottle's `static_file(name, root=...)` is no
+    sink: it answers 403 for a name that leaves `root`, as Flask's
+    `send_from_directory` answers 404.
 
     ## Why is this bad?
     A name such as `../../etc/passwd` (or an absolute path, which makes
@@ -139,6 +140,14 @@ class PathTraversal(Rule):
     methods = _PATH_METHODS | {"save"}
 
     VALID = [
+        # Bottle resolves the name under root and answers 403 for one that leaves it
+        code("""
+            from bottle import route, static_file
+
+            @route("/static/<filepath:path>")
+            def server_static(filepath):
+                return static_file(filepath, root="/srv/static")
+        """),
         # a theme's static files override the default ones: either directory answers 404 outside it
         code("""
             import os
