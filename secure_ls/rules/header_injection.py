@@ -27,7 +27,7 @@ class HttpHeaderInjection(Rule):
     cookies (`response.set_cookie(name, value)`) without encoding it. Frameworks
     that refuse line breaks in header values themselves (they raise) get a
     low-confidence finding: Werkzeug's headers (Flask, Quart), Django's
-    responses, aiohttp, Tornado's `set_header`. The value is reflected, and a
+    responses, aiohttp, Bottle's, Tornado's `set_header`. The value is reflected, and a
     line break fails the request, but nothing is injected. (A `Location`
     header set by hand is also a redirect: SLS120 reports where it leads.)
     So is a value copied from a request header (a CORS `Origin` echoed back,

@@ -1298,7 +1298,12 @@ def test_request_data_in_a_header_of_a_framework_that_refuses_line_breaks_is_low
         "    resp.headers['Content-Disposition'] = 'attachment; filename=' + request.args['name']\n    return resp\n"
     )
     django = "from django.http import HttpResponse\n\ndef view(request):\n    return HttpResponse('ok', headers={'X-Ref': request.GET['ref']})\n"
-    for code in (flask, django):
+    # Bottle's header values go through _hval, which raises on CR, LF and NUL (since 0.12.11)
+    bottle = (
+        "from bottle import request, response, route\n\n@route('/download')\ndef download():\n"
+        "    response.set_header('Content-Disposition', 'attachment; filename=' + request.query.name)\n    return 'data'\n"
+    )
+    for code in (flask, django, bottle):
         assert _confidence(code, "SLS126") == ["low"], code
         assert "refuses line breaks" in next(f.message for f in ENGINE.analyze(code).findings if f.rule_id == "SLS126")
     # the standard library's http.server writes what it is given

@@ -40,7 +40,7 @@ _FRAMEWORKS: dict[str, frozenset[str]] = {
     "aiohttp": frozenset({SERVES_REQUESTS, MAKES_PAGES, COOKIE_FLAGS, REFUSES_LINE_BREAKS}),
     "starlette": frozenset({SERVES_REQUESTS, MAKES_PAGES, COOKIE_FLAGS}),
     "fastapi": frozenset({SERVES_REQUESTS, MAKES_PAGES, COOKIE_FLAGS}),
-    "bottle": frozenset({SERVES_REQUESTS, MAKES_PAGES, RETURNED_TEXT_IS_HTML}),
+    "bottle": frozenset({SERVES_REQUESTS, MAKES_PAGES, RETURNED_TEXT_IS_HTML, REFUSES_LINE_BREAKS}),  # since 0.12.11
     "pyramid": frozenset({SERVES_REQUESTS, MAKES_PAGES}),
     "tornado": frozenset({SERVES_REQUESTS, MAKES_PAGES}),
     "cherrypy": frozenset({SERVES_REQUESTS, MAKES_PAGES, RETURNED_TEXT_IS_HTML}),
