@@ -54,55 +54,43 @@ _SEND_FILE = frozenset({"flask.send_file", "flask.helpers.send_file"})
 class PathTraversal(Rule):
     """
     ## What it does
-    Finds file operations on paths that come from a web request (or from a
-    route parameter): `open`, `os.open`, `codecs.open`, `flask.send_file`,
-    Starlette/FastAPI and aiohttp `FileResponse`, saving an upload (`request.files["f"].save(path)`),
-    `shutil.copy*`/`move`/`rmtree`, `os.remove`/`unlink`/`rmdir`/`rename`,
-    and `pathlib.Path` methods that open, write or delete files, and a path
-    given to a function of the module or the workspace that hands it on
-    whole to one of those calls (`read_file(os.path.join(ROOT, name))` with
-    `def read_file(path): return open(path).read()`), reported where it is
-    given. A function
-    parameter joined onto a fixed directory (`os.path.join(UPLOADS, name)`)
-    is reported with low confidence. A client's path that is only probed
-    (`os.path.exists`, `isfile`, `isdir`, `getsize`, `os.stat`, `os.access`)
-    is reported at medium confidence, unless the same name is also opened in
-    the function (then the file operation is what is reported): it tells
-    the client whether any file on the server exists. A path from the answer
-    of a server the program called (an HTTP response: a listing's entry, a
-    download's name) is the audit tier (low confidence): the program chose
-    that server, and only its owner, or whoever took it over, picks the
-    name; that server is never told the answer of a probe either. Nor
-    is a probe that only picks which directory serves the name, when every
-    answer of the function is `send_from_directory(directory, name)` (a theme
-    overriding the default static files): for a name leading outside, each
-    directory answers the same 404. A route parameter
-    that matches one path segment (`/files/<name>`, `/files/{name}`, not a
-    `path` converter) is reported with low confidence: Flask, Django and
-    Starlette match it against the decoded path, so it holds no `/` and
-    reaches at most the parent folder (`..`), except through `..\\` on Windows.
+    Finds file operations on paths that come from a web request (or from a route parameter): `open`,
+    `os.open`, `codecs.open`, `flask.send_file`, Starlette/FastAPI and aiohttp `FileResponse`, saving an
+    upload (`request.files["f"].save(path)`), `shutil.copy*`/`move`/`rmtree`,
+    `os.remove`/`unlink`/`rmdir`/`rename`, and `pathlib.Path` methods that open, write or delete files,
+    and a path given to a function of the module or the workspace that hands it on whole to one of those
+    calls (`read_file(os.path.join(ROOT, name))` with `def read_file(path): return open(path).read()`),
+    reported where it is given. A function parameter joined onto a fixed directory
+    (`os.path.join(UPLOADS, name)`) is reported with low confidence. A client's path that is only probed
+    (`os.path.exists`, `isfile`, `isdir`, `getsize`, `os.stat`, `os.access`) is reported at medium
+    confidence, unless the same name is also opened in the function (then the file operation is what is
+    reported): it tells the client whether any file on the server exists. A path from the answer of a
+    server the program called (an HTTP response: a listing's entry, a download's name) is the audit tier
+    (low confidence): the program chose that server, and only its owner, or whoever took it over, picks
+    the name; that server is never told the answer of a probe either. Nor is a probe that only picks
+    which directory serves the name, when every answer of the function is
+    `send_from_directory(directory, name)` (a theme overriding the default static files): for a name
+    leading outside, each directory answers the same 404. A route parameter that matches one path
+    segment (`/files/<name>`, `/files/{name}`, not a `path` converter) is reported with low confidence:
+    Flask, Django and Starlette match it against the decoded path, so it holds no `/` and reaches at
+    most the parent folder (`..`), except through `..\\` on Windows.
 
-    Paths passed through `os.path.basename` or `werkzeug.utils.secure_filename`,
-    cleaned by `re.sub` with a pattern that replaces every `/` and `\\` (also a
-    compiled pattern imported from another module, or a class attribute such as
-    `self.LEGAL_NAME` bound to one in the class or a base class of another module),
-    checked with `startswith`/`is_relative_to`/`commonpath` before use, or
-    served with `flask.send_from_directory` are not reported; nor is the
-    request a transport sends (`send(self, request)` of a requests adapter,
-    an httpx transport's `handle_request`): that is the program's own. Nor is a path
-    a helper returns only after comparing it, resolved (`os.path.abspath`,
-    `realpath`, `Path.resolve()`), with its base directory
-    (`os.path.commonpath`/`commonprefix([base, p]) == base`, raising
-    otherwise): compared unresolved, `base/../../etc/passwd` passes, so that
-    helper is no check. A helper that raises unless the path, resolved in
-    place (`path = os.path.abspath(path)`), is inside the base checks the
-    argument it was called with too, and so does a predicate that returns whether
-    the base joined with the name and resolved (`full = (Path(base) / name).resolve()`)
-    is inside the base (`return Path(base).resolve() in full.parents`). A name that `uuid.UUID(name)` or `int(name)` parsed
-    without raising (the `except ValueError:` leaves) holds no `/` or `..`,
-    and a name found equal to a safe one (`name == "dir/" + basename(x)`)
-    is as safe as that one. Bottle's `static_file(name, root=...)` is no
-    sink: it answers 403 for a name that leaves `root`, as Flask's
+    Paths passed through `os.path.basename` or `werkzeug.utils.secure_filename`, cleaned by `re.sub`
+    with a pattern that replaces every `/` and `\\` (also a compiled pattern imported from another
+    module, or a class attribute such as `self.LEGAL_NAME` bound to one in the class or a base class of
+    another module), checked with `startswith`/`is_relative_to`/`commonpath` before use, or served with
+    `flask.send_from_directory` are not reported; nor is the request a transport sends (`send(self,
+    request)` of a requests adapter, an httpx transport's `handle_request`): that is the program's own.
+    Nor is a path a helper returns only after comparing it, resolved (`os.path.abspath`, `realpath`,
+    `Path.resolve()`), with its base directory (`os.path.commonpath`/`commonprefix([base, p]) == base`,
+    raising otherwise): compared unresolved, `base/../../etc/passwd` passes, so that helper is no check.
+    A helper that raises unless the path, resolved in place (`path = os.path.abspath(path)`), is inside
+    the base checks the argument it was called with too, and so does a predicate that returns whether
+    the base joined with the name and resolved (`full = (Path(base) / name).resolve()`) is inside the
+    base (`return Path(base).resolve() in full.parents`). A name that `uuid.UUID(name)` or `int(name)`
+    parsed without raising (the `except ValueError:` leaves) holds no `/` or `..`, and a name found
+    equal to a safe one (`name == "dir/" + basename(x)`) is as safe as that one. Bottle's
+    `static_file(name, root=...)` is no sink: it answers 403 for a name that leaves `root`, as Flask's
     `send_from_directory` answers 404.
 
     ## Why is this bad?
