@@ -158,11 +158,12 @@ class FlowAnalyzer(ValueOrigins):
         return self.facts
 
     def _routed_safe_for(self, func: ast.AST, parameter: str) -> frozenset[str]:
-        """What every route of the project's URL configurations (engine/routes.py) to this view lets through for
-        `parameter`: to the function, or to its class (a class-based view's `as_view()`, a router's viewset)."""
+        """What every route of the project's URL configurations (engine/routes.py) to this view (or its class: `as_view()`,
+        a router's viewset) lets through for `parameter`, and what the function's own route filters (Bottle's `<id:int>`)."""
+        filtered = frameworks.route_filter_safe_for(func, parameter)
         if self._url_routes is None:
-            return frozenset()
-        return self._url_routes.safe_for(self._class if self._class is not None else func.name, parameter)
+            return filtered
+        return filtered | self._url_routes.safe_for(self._class if self._class is not None else func.name, parameter)
 
     def _passed_to_constructor(self, func: ast.AST) -> dict:
         """For a class's `__init__` analysed for what its methods store on `self`: the untrusted

@@ -299,6 +299,21 @@ def is_converted_parameter(arg: ast.arg, func: ast.AST, enum_classes: frozenset[
     return False
 
 
+def route_filter_safe_for(func: ast.AST, parameter: str) -> frozenset[str]:
+    """What a Bottle route's wildcard filter lets through for `parameter`: a number for `<id:int>`
+    and `<x:float>`, only what the pattern matches for `<subdir:re:dev|install|usage>` (Bottle
+    anchors the whole route); nothing known for any other route."""
+    pattern = re.compile(r"<" + re.escape(parameter) + r":(int|float|re:([^>]*))>")
+    for deco in getattr(func, "decorator_list", ()):
+        if isinstance(deco, ast.Call) and deco.args and isinstance(deco.args[0], ast.Constant) and isinstance(deco.args[0].value, str):
+            found = pattern.search(deco.args[0].value)
+            if found is not None:
+                from secure_ls.engine.regex_removal import matched_text_safe_for  # it reads the catalog this module extends
+
+                return sinks("*") if found.group(2) is None else matched_text_safe_for(found.group(2))
+    return frozenset()
+
+
 # Converters the routing libraries define (Werkzeug/Flask, Starlette, Django's path()).
 _BUILTIN_CONVERTERS = frozenset({"default", "string", "str", "any", "path", "int", "float", "uuid", "slug"})
 
