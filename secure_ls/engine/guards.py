@@ -137,6 +137,8 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         found, when, kinds = validation(test.left, qualify, origin, value_of, validator, values_of, collection_of)
         matched = isinstance(test.ops[0], ast.IsNot)
         return found, when == (matched == positive), kinds
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or) and (started := _starts_tested(test.values)) is not None and shape_checks.HOST_STARTS <= started[1]:
+        return {started[0]}, not positive, _NO_HOST  # `x.startswith("//") or x.startswith("/\\")`: as one call with both
     if isinstance(test, ast.BoolOp):
         # `if a not in OK or b not in OK: abort()` validates both after the if (the whole
         # test is false only when each part is); `if a in OK and b in OK:` inside it
@@ -571,6 +573,19 @@ def _wrapped_validation(returns: list[ast.Return], params: list[str], qualify, v
         checked = found if checked is None else checked & found
         sinks = kinds if sinks == ALL else sinks & kinds
     return tuple((param, sinks) for param in sorted(checked or ()))
+
+
+def _starts_tested(tests: list[ast.expr]) -> tuple[str, set[str]] | None:
+    """(x, the prefixes) when every test is `x.startswith(<constant text>)` of the same name x."""
+    names, prefixes = set(), set()
+    for test in tests:
+        if not (isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr == "startswith" and len(test.args) == 1):
+            return None
+        if not isinstance(test.func.value, ast.Name):
+            return None
+        names.add(test.func.value.id)
+        prefixes |= shape_checks.constant_strings(test.args[0])
+    return (names.pop(), prefixes) if len(names) == 1 else None
 
 
 def _returns_true(stmt: ast.stmt) -> bool:
