@@ -18,3 +18,14 @@ def test_a_helper_that_refuses_both_host_starts_returns_a_path_of_this_site():
     _quiet_until_undone("SLS120", HELPER, "value.startswith('//') or value.startswith('/\\\\')", "value.startswith('//')")
     tupled = HELPER.replace("value.startswith('//') or value.startswith('/\\\\')", "value.startswith(('//', '/\\\\'))")
     _quiet_until_undone("SLS120", tupled, "value.startswith(('//', '/\\\\'))", "value.startswith(('//',))")
+
+
+def test_a_rows_get_absolute_url_is_a_page_of_this_site_whatever_row_it_is():
+    # nautobot links the device a form's ModelChoiceField picked: reverse() makes the path
+    code = (
+        "from django.contrib import messages\nfrom django.utils.html import format_html\nfrom dcim import forms\n\n"
+        "def add_member(request):\n    form = forms.VCMemberSelectForm(request.POST)\n    if form.is_valid():\n"
+        "        device = form.cleaned_data['device']\n"
+        "        messages.success(request, format_html('Added <a href=\"{}\">{}</a>', device.get_absolute_url(), device))\n"
+    )
+    _quiet_until_undone("SLS804", code, "device.get_absolute_url()", "device.get_url()")
