@@ -26,7 +26,8 @@ class UnsafeReflection(Rule):
     called, at once (`getattr(handlers, action)(request)`) or through the
     name it is kept in (`view = globals().get(name)` ... `view(request)`).
     A name with a fixed start or end (`getattr(self, "do_" + action)`,
-    `getattr(forms, f"{kind}Form")`) picks among the attributes named that
+    `getattr(forms, f"{kind}Form")`, or one refused first without its start:
+    `if not method.startswith("get_"): continue`) picks among the attributes named that
     way and is not reported (an RPC dispatch that refuses private names,
     `if func.startswith("_"): abort(403)`, is the audit tier: the object's
     public methods are its API), nor is a name checked
@@ -120,6 +121,18 @@ class UnsafeReflection(Rule):
             def setting(request):
                 return JsonResponse({"value": str(getattr(settings, request.GET["name"], None))})
         """),
+        # a name refused unless it has the getters' start: only `get_*` methods can be picked
+        code("""
+            from flask import jsonify, request
+
+            def facts(driver):
+                out = {}
+                for method in request.args.getlist("method"):
+                    if not method.startswith("get_"):
+                        continue
+                    out[method] = getattr(driver, method)()
+                return jsonify(out)
+        """),
     ]
     INVALID = [
         Example(
@@ -171,6 +184,8 @@ class UnsafeReflection(Rule):
         pieces = strings.pieces(built)
         if pieces and any(isinstance(piece, strings.Literal) and piece.text for piece in (pieces[0], pieces[-1])):
             return  # `"do_" + action`, `f"{kind}Form"`: only the names with that start or end
+        if _refused_unless_starting(key, lookup, ctx):
+            return  # `if not method.startswith("get_"): continue`: only the names with that start, as above
         public_only = _private_names_refused(key, lookup, ctx)
         ctx.report(
             self,
@@ -181,6 +196,23 @@ class UnsafeReflection(Rule):
             confidence=Confidence.LOW if public_only else part.confidence(),
             related=ctx.related_path(part),
         )
+
+
+def _refused_unless_starting(key: ast.expr, lookup: ast.expr, ctx) -> str | None:
+    """The start a name must have, a name without it refused before the lookup (`if not
+    method.startswith("get_"): continue`); None when there is no such check."""
+    if not isinstance(key, ast.Name) or not isinstance(lookup, ast.Call):
+        return None
+    for node in astutil.walk(web.function_body(ctx, lookup)):
+        if isinstance(node, ast.If) and node.lineno < lookup.lineno and isinstance(node.test, ast.UnaryOp) and isinstance(node.test.op, ast.Not):
+            test = node.test.operand
+            if (
+                isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr == "startswith"
+                and isinstance(test.func.value, ast.Name) and test.func.value.id == key.id and len(test.args) == 1
+                and (start := ctx.string_value(test.args[0])) and ctx.always_leaves(node.body)
+            ):
+                return start
+    return None
 
 
 def _private_names_refused(key: ast.expr, lookup: ast.expr, ctx) -> bool:
