@@ -512,17 +512,12 @@ class ExpressionFacts:
     def _local_summary(self, func: ast.AST) -> "FunctionSummary | None":
         """The summary of a function (or `Class.method`) of this module called by name, or of a
         method called on `self`/`cls`: the enclosing class's, else a base class's of this module
-        (`if not self.is_worker(name): raise` where a base class defines `is_worker`), else one of
-        a base the module imports from the workspace (`self.json_dumps(data)`, BaseView's). A method
+        (`if not self.is_worker(name): raise` where a base class defines `is_worker`). A method
         comes back bound: its parameters without the instance (a staticmethod has none to drop)."""
         if self._class and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
             local = own_functions(self._summaries)  # bases of this module: no workspace lookup
             found = (self._function_summary(f"{owner}.{func.attr}", local) for owner in self._class_bases)
             method = self._function_summary(f"{self._class}.{func.attr}") or next((f for f in found if f is not None), None)
-            if method is None:
-                # a base class the module imports (`class SendView(BaseView)`, BaseView in a workspace module)
-                imported = (self._qualify_with(ast.Name(id=owner, ctx=ast.Load()), {}) for owner in self._class_bases)
-                method = next((f for q in imported if q and "." in q and (f := self._function_summary(f"{q}.{func.attr}")) is not None), None)
             if method is not None:
                 return bound(method)
         if isinstance(func, ast.Attribute) and (owner := self._instance_of(func.value)) is not None:
