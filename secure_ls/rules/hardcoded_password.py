@@ -52,7 +52,8 @@ class HardcodedPassword(Rule):
     `"$encrypted$"` or `"**redacted**"`), labels and prompts (`"Password:"`, `"Bearer"`, a value equal
     to the name, a field name like `"user_password"`), words joined by
     punctuation, also as a condition (`"sms_provider=ovh"`), format strings,
-    URLs and paths, dotted numbers (an object identifier kept under the name
+    URLs and paths, import paths (`"._internal.api_token:ApiToken"`, a lazy import's
+    target), dotted numbers (an object identifier kept under the name
     of the attribute it identifies: `{"unicodePwd": "1.2.840.113556.1.4.90"}`,
     a version, an address), and rate limits (`"100000/day"`, a throttle rate kept
     under the name of what it limits: `{"api_key": "1000/hour"}`), and keys a service publishes

@@ -345,3 +345,10 @@ def test_a_services_factory_login_as_a_clients_defaults_is_the_audit_tier():
     )
     assert _confidence(code, "SLS201") == ["low"]
     assert _confidence(code.replace("username='neo4j'", "username='admin'"), "SLS201") == ["medium"]
+
+
+def test_a_lazy_imports_target_is_no_secret():
+    # BentoML's package maps public names to where a lazy import finds them
+    code = "_LAZY = {\n    'ApiToken': '._internal.cloud.api_token:ApiToken',\n}\n"
+    assert _confidence(code, "SLS201") == []
+    assert _confidence(code.replace("._internal.cloud.api_token:ApiToken", "q8Zr4Lm2Xv9Tp0Wk7Ys3"), "SLS201") == ["high"]

@@ -196,6 +196,10 @@ def _is_sentence(text: str) -> bool:
 _FRAMES = "-_*#=~. "
 
 
+# `package.module:attribute` (an entry point, a lazy import's target), also relative (`._internal.x:Name`)
+_IMPORT_PATH = re.compile(r"(?:\.+[A-Za-z_]\w*|[A-Za-z_]\w*\.[A-Za-z_]\w*)(?:\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+
+
 def placeholder(value: str, name: str | None = None) -> bool:
     """Whether a literal assigned to a secret-like name is clearly not a real secret."""
     stripped = value.strip()
@@ -236,6 +240,8 @@ def placeholder(value: str, name: str | None = None) -> bool:
         return True  # r"[^\W\d]\w*": a pattern
     if stripped.endswith(("...", "\u2026")) or re.fullmatch(r"--[a-z][a-z-]*", low):
         return True  # "sk-lf-...": a key's prefix with the rest elided; "--password": a command-line option's name
+    if _IMPORT_PATH.fullmatch(stripped):
+        return True  # "._internal.cloud.api_token:ApiToken": where a lazy import finds the name, not a secret
     return False
 
 
