@@ -539,9 +539,9 @@ class ValueOrigins(ExpressionFacts):
                 return receiver.sanitized(frozenset({Sink.PATH}))  # `upload.temporary_file_path()`: where the server put it
             if func.attr in catalog.NUMBER_METHODS or func.attr.startswith(catalog.PREDICATE_PREFIXES) or func.attr in catalog.HEX_METHODS and not node.args:
                 return CONSTANT
-            if func.attr in catalog.SITE_URL_BUILDERS and not node.args:
-                return receiver.sanitized(guards.SAME_SITE)  # `device.get_absolute_url()`: the row's page on this site
-            if func.attr in catalog.PROPAGATING_METHODS or receiver.risk() and receiver.risk().kind == UNTRUSTED:
+            # `device.get_absolute_url()` of whatever row: the row's page on this site (the generic call below)
+            site_page = func.attr in catalog.SITE_URL_BUILDERS and not node.args
+            if func.attr in catalog.PROPAGATING_METHODS or not site_page and receiver.risk() and receiver.risk().kind == UNTRUSTED:
                 return receiver.join(self._join_all(args))
             if isinstance(func.value, ast.Constant):
                 return self._join_all(args)
