@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 
 from secure_ls.engine import astutil, catalog
+from secure_ls.engine.regex_removal import matched_text_safe_for
 from secure_ls.engine.taint import LINE_SINKS, Sink, covers, sinks
 
 
@@ -292,11 +293,14 @@ def is_converted_parameter(arg: ast.arg, func: ast.AST, enum_classes: frozenset[
     if is_converted_annotation(arg.annotation, enum_classes):
         return True
     converter = re.compile(r"<(int|float|uuid):" + re.escape(arg.arg) + ">")
+    return any(converter.search(route) for route in _route_texts(func))
+
+
+def _route_texts(func: ast.AST) -> Iterable[str]:
+    """The route texts the function's decorators name first (`@app.route("/items/<int:id>")`)."""
     for deco in getattr(func, "decorator_list", ()):
         if isinstance(deco, ast.Call) and deco.args and isinstance(deco.args[0], ast.Constant) and isinstance(deco.args[0].value, str):
-            if converter.search(deco.args[0].value):
-                return True
-    return False
+            yield deco.args[0].value
 
 
 def route_filter_safe_for(func: ast.AST, parameter: str) -> frozenset[str]:
@@ -304,13 +308,10 @@ def route_filter_safe_for(func: ast.AST, parameter: str) -> frozenset[str]:
     and `<x:float>`, only what the pattern matches for `<subdir:re:dev|install|usage>` (Bottle
     anchors the whole route); nothing known for any other route."""
     pattern = re.compile(r"<" + re.escape(parameter) + r":(int|float|re:([^>]*))>")
-    for deco in getattr(func, "decorator_list", ()):
-        if isinstance(deco, ast.Call) and deco.args and isinstance(deco.args[0], ast.Constant) and isinstance(deco.args[0].value, str):
-            found = pattern.search(deco.args[0].value)
-            if found is not None:
-                from secure_ls.engine.regex_removal import matched_text_safe_for  # it reads the catalog this module extends
-
-                return sinks("*") if found.group(2) is None else matched_text_safe_for(found.group(2))
+    for route in _route_texts(func):
+        found = pattern.search(route)
+        if found is not None:
+            return sinks("*") if found.group(2) is None else matched_text_safe_for(found.group(2))
     return frozenset()
 
 
@@ -324,12 +325,11 @@ def application_converter(arg: ast.arg, func: ast.AST) -> str | None:
     the route gives the parameter; None for the routing library's own converters and for none."""
     name = re.escape(arg.arg)
     pattern = re.compile(r"<(\w+)(?:\([^)]*\))?:" + name + r">|\{" + name + r":(\w+)\}")
-    for deco in getattr(func, "decorator_list", ()):
-        if isinstance(deco, ast.Call) and deco.args and isinstance(deco.args[0], ast.Constant) and isinstance(deco.args[0].value, str):
-            found = pattern.search(deco.args[0].value)
-            converter = found and (found.group(1) or found.group(2))
-            if converter and converter not in _BUILTIN_CONVERTERS:
-                return converter
+    for route in _route_texts(func):
+        found = pattern.search(route)
+        converter = found and (found.group(1) or found.group(2))
+        if converter and converter not in _BUILTIN_CONVERTERS:
+            return converter
     return None
 
 
