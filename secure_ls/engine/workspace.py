@@ -215,12 +215,13 @@ class WorkspaceSummaries:
 
     def _configuration_changed(self, path: str, gone: bool = False, text: str | None = None) -> None:
         kinds = [kind for kind, (is_configuration, _) in CONFIGURATIONS.items() if is_configuration(path)]
+        # whether it holds each kind's marker, read before the lock (a kind without one: listed unless gone)
+        holds = {kind: not gone and (MARKERS[kind] in text if text is not None else _holds(path, MARKERS[kind])) for kind in kinds if kind in MARKERS}
         with self._lock:
             for kind in list(kinds):
                 known = self._configuration_paths.get(kind)
-                listed = not gone
+                listed = holds.get(kind, not gone)
                 if kind in MARKERS:
-                    listed = listed and (MARKERS[kind] in text if text is not None else _holds(path, MARKERS[kind]))
                     if not listed and path not in (known or ()):
                         kinds.remove(kind)  # a module that neither holds it nor held it: nothing changed
                         continue

@@ -232,10 +232,11 @@ def _item_of_constant_table(node: ast.Name, ctx) -> bool:
     """A name a loop binds from the rows of an ALL_CAPS table (`for code, text in SIGNATURES:`,
     `cls.THROTTLE_SIGNATURES`), bound nowhere else in the function."""
     func = ctx.enclosing_function(node)
-    loops = [n for n in astutil.walk(func) if isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension))] if func is not None else []
-    binding = [loop for loop in loops if any(isinstance(t, ast.Name) and t.id == node.id for t in astutil.walk(loop.target))]
-    stores = [n for n in astutil.walk(func) if isinstance(n, ast.Name) and n.id == node.id and not isinstance(n.ctx, ast.Load)] if func is not None else []
-    table = astutil.last_name(binding[0].iter) if len(binding) == 1 and len(stores) == 1 else ""
+    nodes = list(astutil.walk(func)) if func is not None else []
+    stores = [n for n in nodes if isinstance(n, ast.Name) and n.id == node.id and not isinstance(n.ctx, ast.Load)]
+    # the one store is a loop's target (`for code, text in ...`), not an assignment
+    binding = [n for n in nodes if isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension)) and any(t is stores[0] for t in astutil.walk(n.target))] if len(stores) == 1 else []
+    table = astutil.last_name(binding[0].iter) if binding else ""
     return table.isupper() and any(c.isalpha() for c in table)
 
 
