@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 
 from secure_ls.engine import astutil
 from secure_ls.engine.taint import Sink
@@ -201,35 +202,33 @@ class UnsafeReflection(Rule):
 def _refused_unless_starting(key: ast.expr, lookup: ast.expr, ctx) -> str | None:
     """The start a name must have, a name without it refused before the lookup (`if not
     method.startswith("get_"): continue`); None when there is no such check."""
-    if not isinstance(key, ast.Name) or not isinstance(lookup, ast.Call):
-        return None
-    for node in astutil.walk(web.function_body(ctx, lookup)):
-        if isinstance(node, ast.If) and node.lineno < lookup.lineno and isinstance(node.test, ast.UnaryOp) and isinstance(node.test.op, ast.Not):
-            test = node.test.operand
-            if (
-                isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr == "startswith"
-                and isinstance(test.func.value, ast.Name) and test.func.value.id == key.id and len(test.args) == 1
-                and (start := ctx.string_value(test.args[0])) and ctx.always_leaves(node.body)
-            ):
-                return start
+    for test, refused_on_match in _start_tests(key, lookup, ctx):
+        if not refused_on_match and len(test.args) == 1 and (start := ctx.string_value(test.args[0])):
+            return start
     return None
 
 
 def _private_names_refused(key: ast.expr, lookup: ast.expr, ctx) -> bool:
     """`if func.startswith("_"): return ..., 403` before `getattr(api, func)`: an RPC dispatch (as
     xmlrpc's does) whose object's public methods are its API, the private ones refused."""
+    return any(refused_on_match and test.args and ctx.string_value(test.args[0]) == "_" for test, refused_on_match in _start_tests(key, lookup, ctx))
+
+
+def _start_tests(key: ast.expr, lookup: ast.expr, ctx) -> Iterable[tuple[ast.Call, bool]]:
+    """Each `key.startswith(...)` call an `if` before the lookup tests, the `if` leaving (`return`,
+    `continue`, an abort), with whether it leaves when the name has that start (else: when not)."""
     if not isinstance(key, ast.Name) or not isinstance(lookup, ast.Call):
-        return False
+        return
     for node in astutil.walk(web.function_body(ctx, lookup)):
-        if isinstance(node, ast.If) and node.lineno < lookup.lineno and ctx.always_leaves(node.body):
-            test = node.test
-            if (
-                isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr == "startswith"
-                and isinstance(test.func.value, ast.Name) and test.func.value.id == key.id
-                and test.args and ctx.string_value(test.args[0]) == "_"
-            ):
-                return True
-    return False
+        if not (isinstance(node, ast.If) and node.lineno < lookup.lineno):
+            continue
+        negated = isinstance(node.test, ast.UnaryOp) and isinstance(node.test.op, ast.Not)
+        test = node.test.operand if negated else node.test
+        if (
+            isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr == "startswith"
+            and isinstance(test.func.value, ast.Name) and test.func.value.id == key.id and ctx.always_leaves(node.body)
+        ):
+            yield test, not negated
 
 
 def _namespace(node: ast.expr, ctx) -> bool:
