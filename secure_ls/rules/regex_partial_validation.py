@@ -7,7 +7,7 @@ import re
 
 from secure_ls.engine import astutil, guards
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import newline_checks, refuncs, regex
+from secure_ls.rules._support import framework_stripped, newline_checks, refuncs, regex
 from secure_ls.engine.taint import Sink
 from secure_ls.rules.base import Example, Rule, code
 
@@ -41,9 +41,11 @@ class RegexPartialValidation(Rule):
     are not reported, nor are `re.match` patterns that start with `.*`
     (`.*/$` tests only how the value ends, like `re.search` without `^`),
     nor is `$` on a value that cannot end with a newline: stripped on every
-    path to the check (`value.strip()`), one that ends with the code's own text (`start + "."`), a Django form's cleaned data, the
+    path to the check (`value.strip()`, also with its case changed:
+    `value.strip().lower()`; `value or ""` of such a value), one that ends with
+    the code's own text (`start + "."`), a Django form's cleaned data, the
     value a Django REST framework serializer's `validate_<field>` receives
-    (unless the class declares that field `strip=False` or
+    (django-rest-framework-json-api's too, which re-exports DRF's; unless the class declares that field `strip=False` or
     `trim_whitespace=False`), the value a marshmallow schema's
     `@validates("key")` method receives when the schema's `@pre_load` hook
     strips that key, a slug or int URL parameter, a value an earlier check of the function
@@ -53,7 +55,7 @@ class RegexPartialValidation(Rule):
     only compared until it is stripped right after the check (`name =
     name.strip()`), or one whose every later read is `int(value)` or
     `float(value)` (which ignore the newline: only the number goes on). A Django validator (a function of one value that raises
-    Django's `ValidationError`) and a Django model's `clean()` checking one
+    Django's `ValidationError`, or a Django model's staticmethod of one value) and a Django model's `clean()` checking one
     of the model's fields get a form field's stripped value in the usual
     paths, so `$` there is the audit tier (low confidence). So is a check
     whose branch for a non-matching value goes on with it another way (`if
@@ -174,6 +176,12 @@ class RegexPartialValidation(Rule):
                 if not re.match(r"^https?://\S+$", value.strip()):
                     return "Invalid URL"
                 return None
+
+            def valid_uid(value):
+                value = value.strip().lower()
+                if not re.match(r"^[a-z0-9-]+$", value):
+                    raise ValueError("bad uid")
+                return value
         """),
         code(r"""
             import re
@@ -466,7 +474,7 @@ class RegexPartialValidation(Rule):
             return
         fix = self._fix(node, pattern_node, starts, end, flags, ctx)
         subject = refuncs.subject_arg(node, name)
-        stripped = end == "$" and (_django_validator_value(subject, ctx) or _django_model_clean_value(subject, ctx))
+        stripped = end == "$" and (framework_stripped.django_validator_value(subject, ctx) or framework_stripped.django_model_clean_value(subject, ctx))
         routing = _routes_only(node, subject, ctx)
         ctx.report(
             self,
@@ -626,9 +634,12 @@ def _cannot_end_in_newline(call: ast.Call, subject: ast.expr, ctx) -> bool:
     """A trailing newline is already ruled out: a form field stripped it, a converter let only
     harmless characters through (`<slug:doc>`, `<int:pk>`), an earlier check of the same
     function refused any value holding a line feed, or the value goes on only stripped."""
-    if _stripped_by_framework(subject, ctx) or _stripped(call, subject, ctx) or _serializer_field_value(subject, ctx) or _ends_with_text(subject):
+    if isinstance(subject, ast.BoolOp) and isinstance(subject.op, ast.Or):
+        # `value or ""`: the value, or the code's own fallback text
+        return all(_own_text(v) or _cannot_end_in_newline(call, v, ctx) for v in subject.values)
+    if framework_stripped.stripped_by_framework(subject, ctx) or _stripped(call, subject, ctx) or framework_stripped.serializer_field_value(subject, ctx) or _ends_with_text(subject):
         return True
-    if _stripped_before_load(subject, ctx):
+    if framework_stripped.stripped_before_load(subject, ctx):
         return True
     statement = ctx.statement(call)
     if newline_checks.refused_before(statement, subject, ctx) or newline_checks.stripped_after(statement, subject, ctx):
@@ -641,108 +652,14 @@ def _cannot_end_in_newline(call: ast.Call, subject: ast.expr, ctx) -> bool:
     return bool(parts) and all(part.is_safe_for(Sink.LOG) for part in parts)  # safe in a log line: no line break
 
 
+def _own_text(value: ast.expr) -> bool:
+    return isinstance(value, ast.Constant) and isinstance(value.value, str) and not value.value.endswith("\n")
+
+
 def _ends_with_text(subject: ast.expr) -> bool:
     """`start + "."`, `f"{host}:"`: the value ends with the code's own text, no line feed there."""
     last = subject.right if isinstance(subject, ast.BinOp) and isinstance(subject.op, ast.Add) else subject.values[-1] if isinstance(subject, ast.JoinedStr) and subject.values else None
     return isinstance(last, ast.Constant) and isinstance(last.value, str) and last.value != "" and not last.value.endswith("\n")
-
-
-def _serializer_field_value(subject: ast.expr, ctx) -> bool:
-    """`def validate_slug(self, value)` of a Django REST framework serializer: DRF calls it with the
-    field's converted value, and its CharField family strips surrounding whitespace
-    (`trim_whitespace`), so no trailing newline is left. Only DRF's: other serializer libraries
-    (and forks of DRF) may not strip."""
-    if not (isinstance(subject, ast.Name) and ctx.imports("rest_framework")) or ctx.assigned_values(subject):
-        return False
-    func = ctx.enclosing_function(subject)
-    cls = next((a for a in ctx.ancestors(subject) if isinstance(a, ast.ClassDef)), None)
-    if func is None or cls is None or not func.name.startswith("validate_") or len(func.args.args) != 2 or func.args.args[1].arg != subject.id:
-        return False
-    field = func.name.removeprefix("validate_")
-    return any(astutil.last_name(base).endswith("Serializer") for base in cls.bases) and not _declared_unstripped(field, subject, "trim_whitespace", ctx)
-
-
-def _stripped_before_load(subject: ast.expr, ctx) -> bool:
-    """`@validates("key") def validate_key(self, value)` of a marshmallow schema whose `@pre_load`
-    hook strips that key (`params["key"] = params["key"].lower().strip()`, then `return params`):
-    marshmallow validates the field's value as loaded from what the hook returned."""
-    func = ctx.enclosing_function(subject) if isinstance(subject, ast.Name) and ctx.imports("marshmallow") else None
-    cls = next((a for a in ctx.ancestors(subject) if isinstance(a, ast.ClassDef)), None)
-    if func is None or cls is None or len(func.args.args) != 2 or func.args.args[1].arg != subject.id or ctx.assigned_values(subject):
-        return False
-    fields = {d.args[0].value for d in func.decorator_list if isinstance(d, ast.Call) and astutil.last_name(d.func) == "validates" and d.args and isinstance(d.args[0], ast.Constant)}
-    hooks = [m for m in cls.body if isinstance(m, ast.FunctionDef) and any(astutil.last_name(d) == "pre_load" for d in m.decorator_list)]
-    return len(fields) == 1 and any(_strips_key(hook, next(iter(fields))) for hook in hooks)
-
-
-def _strips_key(hook: ast.FunctionDef, key: str) -> bool:
-    """The hook returns the mapping it gave `key` a stripped value, at its top level or under a
-    test of that key alone (`if params.get("key"):`: otherwise the value is empty)."""
-    returned = {s.value.id for s in hook.body if isinstance(s, ast.Return) and isinstance(s.value, ast.Name)}
-    candidates = [s for s in hook.body if isinstance(s, ast.Assign)]
-    for stmt in hook.body:
-        if isinstance(stmt, ast.If) and not stmt.orelse and any(isinstance(n, ast.Constant) and n.value == key for n in astutil.walk(stmt.test)):
-            candidates += [s for s in stmt.body if isinstance(s, ast.Assign)]
-    return any(
-        len(s.targets) == 1 and isinstance(target := s.targets[0], ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id in returned
-        and isinstance(target.slice, ast.Constant) and target.slice.value == key
-        and isinstance(s.value, ast.Call) and astutil.last_name(s.value.func) in ("strip", "rstrip") and not s.value.args
-        for s in candidates
-    )
-
-
-def _cleaned_key(cleaned_data: ast.Attribute, ctx) -> str | None:
-    """`"phone"` in `self.cleaned_data["phone"]` or `self.cleaned_data.get("phone")`."""
-    parent = ctx.parent(cleaned_data)
-    key = parent.slice if isinstance(parent, ast.Subscript) else None
-    if isinstance(parent, ast.Attribute) and parent.attr == "get" and isinstance(call := ctx.parent(parent), ast.Call) and call.args:
-        key = call.args[0]
-    return key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
-
-
-def _declared_unstripped(field: str | None, node: ast.AST, keyword: str, ctx) -> bool:
-    """The class around `node` declares `field` with `keyword=False` (`forms.CharField(strip=False)`,
-    DRF's `serializers.CharField(trim_whitespace=False)`): its value keeps a trailing newline."""
-    cls = next((a for a in ctx.ancestors(node) if isinstance(a, ast.ClassDef)), None)
-    return cls is not None and field is not None and any(
-        isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == field for t in stmt.targets) and isinstance(stmt.value, ast.Call)
-        and any(k.arg == keyword and isinstance(k.value, ast.Constant) and k.value.value is False for k in stmt.value.keywords)
-        for stmt in cls.body
-    )
-
-
-def _django_validator_value(subject: ast.expr | None, ctx) -> bool:
-    """`def validate_localname(value)` raising Django's ValidationError: a validator that a model or
-    form field lists (`validators=[...]`), called with the field's cleaned value, which Django's form
-    fields (and the admin's, and DRF's CharField) strip. Code that calls it itself, or assigns the
-    model field and calls `full_clean()`, passes its value as it is: the audit tier."""
-    func = ctx.enclosing_function(subject) if isinstance(subject, ast.Name) and not ctx.assigned_values(subject) else None
-    if func is None or ctx.enclosing_function(func) is not None or [a.arg for a in func.args.args] != [subject.id]:
-        return False
-    return any(
-        isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)
-        and (ctx.qualified_name(node.exc.func) or "").startswith(("django.core.exceptions.", "django.forms."))
-        and astutil.last_name(node.exc.func) == "ValidationError"
-        for node in astutil.walk(func)
-    )
-
-
-def _django_model_clean_value(subject: ast.expr | None, ctx) -> bool:
-    """`self.host` in a Django model's `clean(self)`, where the class declares `host =
-    models.CharField(...)`: `full_clean()` calls it, and a ModelForm (the admin's too) has set
-    the field from its form field's stripped value first. Code that sets the field itself and
-    calls `full_clean()` passes its value as it is: the audit tier, as for a validator."""
-    func = ctx.enclosing_function(subject) if isinstance(subject, ast.Attribute) else None
-    if func is None or func.name != "clean" or [a.arg for a in func.args.args] != ["self"]:
-        return False
-    if not (isinstance(subject.value, ast.Name) and subject.value.id == "self"):
-        return False
-    cls = ctx.parent(func)
-    return isinstance(cls, ast.ClassDef) and any(
-        isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == subject.attr for t in stmt.targets)
-        and isinstance(stmt.value, ast.Call) and (ctx.qualified_name(stmt.value.func) or "").startswith("django.db.models.")
-        for stmt in cls.body
-    )
 
 
 def _stripped(call: ast.Call, subject: ast.expr, ctx) -> bool:
@@ -757,20 +674,11 @@ def _stripped(call: ast.Call, subject: ast.expr, ctx) -> bool:
 
 
 def _strip_call(value: ast.expr) -> bool:
-    return isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in ("strip", "rstrip") and not value.args and not value.keywords
-
-
-def _stripped_by_framework(subject: ast.expr, ctx, depth: int = 6) -> bool:
-    """A value read from a Django form's `cleaned_data` (directly or through the names made
-    from it): form CharFields strip surrounding whitespace, so no trailing newline is left,
-    unless the form declares the field with `strip=False`."""
-    if depth == 0:
-        return False
-    for node in ast.walk(subject):
-        if isinstance(node, ast.Attribute) and node.attr == "cleaned_data":
-            return not _declared_unstripped(_cleaned_key(node, ctx), node, "strip", ctx)
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-            values = ctx.assigned_values(node)
-            if values and all(_stripped_by_framework(v, ctx, depth - 1) for v in values):
-                return True
+    """`value.strip()`, also with its letters' case changed before or after (`value.strip().lower()`)."""
+    while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and not value.args and not value.keywords:
+        if value.func.attr in ("strip", "rstrip"):
+            return True
+        if value.func.attr not in ("lower", "upper", "casefold"):
+            return False
+        value = value.func.value
     return False

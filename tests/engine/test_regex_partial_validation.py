@@ -98,3 +98,28 @@ def test_a_marshmallow_validator_sees_the_key_its_pre_load_hook_stripped():
     # a hook that strips another key, or strips only under some other condition, leaves this one as sent
     _quiet_until_undone("SLS129", schema, "params['key'] = params['key'].lower().strip()", "params['name'] = params['key'].lower().strip()")
     _quiet_until_undone("SLS129", schema, "if params.get('key'):", "if kwargs.get('partial'):")
+
+
+def test_a_django_models_own_validator_of_one_value_is_the_audit_tier():
+    """A staticmethod of a model that validates one value (`Provider.validate_aws_uid(value)`, which
+    the model's `clean()` calls on a field) gets a field's value as a listed validator does, whatever
+    exception it raises; the same method on a class with no model fields is any function."""
+    code = (
+        "import re\nfrom django.db import models\n\nclass Provider(models.Model):\n    uid = models.CharField(max_length=64)\n\n"
+        "    @staticmethod\n    def validate_aws_uid(value):\n        if not re.match(r'^\\d{12}$', value):\n            raise ProviderError('bad id')\n"
+    )
+    _low_until_undone("SLS129", code, "    uid = models.CharField(max_length=64)\n", "    uid = None\n", "medium")
+    _low_until_undone("SLS129", code, "    @staticmethod\n    def validate_aws_uid(value):", "    def validate_aws_uid(self, value):", "medium")
+
+
+def test_a_json_api_serializers_field_validator_gets_the_stripped_value_or_its_fallback():
+    """django-rest-framework-json-api's `serializers` re-exports DRF's: its CharField strips too.
+    `value or ""` is that value or the code's own empty text."""
+    code = (
+        "import re\nfrom rest_framework_json_api import serializers\n\nclass KeySerializer(serializers.Serializer):\n"
+        "    api_key = serializers.CharField()\n\n    def validate_api_key(self, value):\n"
+        "        if not re.match(r'^sk-[\\w-]+$', value or ''):\n            raise serializers.ValidationError('bad key')\n        return value\n"
+    )
+    _quiet_until_undone("SLS129", code, "from rest_framework_json_api import serializers", "from marshmallow_jsonapi import serializers")
+    _quiet_until_undone("SLS129", code, "value or ''", "value or '\\n'")
+    _quiet_until_undone("SLS129", code, "value or ''", "value or suffix")
