@@ -9,24 +9,7 @@ from secure_ls.engine.taint import Sink
 from secure_ls.rules._support import frameworks, redirects, web
 from secure_ls.rules.base import Example, Rule, code
 
-_REDIRECTS = {
-    "flask.redirect": ("location",),
-    "quart.redirect": ("location",),
-    "werkzeug.utils.redirect": ("location",),
-    "werkzeug.redirect": ("location",),
-    "django.shortcuts.redirect": ("to",),
-    "django.http.HttpResponseRedirect": ("redirect_to",),
-    "django.http.HttpResponsePermanentRedirect": ("redirect_to",),
-    "django.http.response.HttpResponseRedirect": ("redirect_to",),
-    "django.http.response.HttpResponsePermanentRedirect": ("redirect_to",),
-    "starlette.responses.RedirectResponse": ("url",),
-    "fastapi.responses.RedirectResponse": ("url",),
-    "bottle.redirect": ("url",),
-    "aiohttp.web.HTTPFound": ("location",),
-    "aiohttp.web.HTTPSeeOther": ("location",),
-    "aiohttp.web.HTTPTemporaryRedirect": ("location",),
-    "aiohttp.web.HTTPMovedPermanently": ("location",),
-}
+_REDIRECTS = redirects.REDIRECT_CALLS
 
 
 class OpenRedirect(Rule):
@@ -66,7 +49,10 @@ class OpenRedirect(Rule):
     with `/`, would give the client the host. The object a Django form or a
     DRF serializer saved (`shelf = form.save()`) is a stored row, like one a
     query found: a redirect to its path (`shelf.local_path`) is not reported,
-    while the form's `cleaned_data` stays the client's text. A target a
+    nor Django's `redirect()` of such a row or of one a query found
+    (`qs.first()`, `get_object_or_404(...)`, a view's `self.object`), which
+    goes to the row's `get_absolute_url()`; the form's `cleaned_data` stays
+    the client's text. A target a
     method of the same class returns (`redirect(self.success_url(request))`)
     is judged by that method's returns: when each is a constant, the
     request's own URL, what the object holds or such a value followed by a
@@ -341,16 +327,27 @@ class OpenRedirect(Rule):
                 return redirect(target)
         """),
         # the branch where the URL check passed on the very same read of the request
-        # a model instance: Django redirects to its get_absolute_url(), and a row found by keyword
+        # a model instance: Django redirects to its get_absolute_url(): a saved form, a row the
+        # client's search found, a view's saved object (a field set on it leaves it a row)
         code("""
             from django.shortcuts import redirect
-            from .forms import TicketForm
+            from .forms import SearchForm, TicketForm
 
             def edit(request):
                 form = TicketForm(request.POST)
                 if form.is_valid():
                     ticket = form.save()
                     return redirect(ticket)
+
+            class Manifests:
+                def get(self, request):
+                    self.form = SearchForm(request.GET)
+                    return redirect(self.form.get_queryset().first())
+
+                def form_valid(self, form):
+                    self.object = form.save(commit=False)
+                    self.object.backend = self.request.GET["backend"]
+                    return redirect(self.object)
         """),
         # the saved row's path: where the stored object says, like a row a query found
         code("""
@@ -738,7 +735,7 @@ class OpenRedirect(Rule):
     def visit_Forwarded(self, node: ast.Call, callee: str, position: str, target: ast.expr, ctx) -> None:
         # `go(request.args["next"])` where `def go(url): return redirect(url)`: judged where the target is
         # chosen; a private helper of the module is judged inside, with what its calls pass (flow._callers_arguments)
-        if callee in _REDIRECTS and position in ("0", *_REDIRECTS[callee]) and not _private_helper(node.func, ctx):
+        if callee in _REDIRECTS and position in ("0", *_REDIRECTS[callee]) and not redirects.private_helper(node.func, ctx):
             self._check(node, target, callee, ctx, through=f" and `{ctx.text(node.func)}()` redirects to it")
 
     def visit_Assign(self, node: ast.Assign, ctx) -> None:
@@ -750,8 +747,8 @@ class OpenRedirect(Rule):
         part = ctx.origin(target).risk(Sink.REDIRECT)
         if not redirects.client_chosen(ctx, part):
             return  # "go back" redirects to the Referer are not chosen by a link's author
-        if name == "django.shortcuts.redirect" and redirects.saved_instance(ctx, target):
-            return  # `redirect(form.save())`: Django goes to the instance's get_absolute_url()
+        if name == "django.shortcuts.redirect" and redirects.model_instance(ctx, target):
+            return  # `redirect(form.save())`, `redirect(qs.first())`: Django goes to the instance's get_absolute_url()
         built, _ = web.built_value(ctx, target)
         if redirects.starts_fixed(built) or redirects.always_starts_fixed(ctx, target) or redirects.own_method_returns_fixed(ctx, target):
             return
@@ -791,10 +788,3 @@ class OpenRedirect(Rule):
             confidence=part.confidence(),
             related=ctx.related_path(part),
         )
-
-
-def _private_helper(func: ast.expr, ctx) -> bool:
-    """`_sign_in(...)` of the module, `self._back(...)`: private, so its own redirect is judged with what its calls pass."""
-    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-    own = isinstance(func, ast.Attribute) or name in ctx.module.functions
-    return own and name.startswith("_") and not name.startswith("__")

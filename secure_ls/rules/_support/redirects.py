@@ -15,6 +15,26 @@ from secure_ls.rules._support import strings, web
 _CHECKS = re.compile(r"(url_has_allowed_host_and_scheme|is_safe_url|safe_url|is_safe|allowed|trusted|valid|same_origin|is_local)", re.IGNORECASE)
 _HOST_PARTS = frozenset({"netloc", "hostname", "host", "scheme"})
 
+# The calls that answer with a redirect, and the keyword that names the target
+REDIRECT_CALLS = {
+    "flask.redirect": ("location",),
+    "quart.redirect": ("location",),
+    "werkzeug.utils.redirect": ("location",),
+    "werkzeug.redirect": ("location",),
+    "django.shortcuts.redirect": ("to",),
+    "django.http.HttpResponseRedirect": ("redirect_to",),
+    "django.http.HttpResponsePermanentRedirect": ("redirect_to",),
+    "django.http.response.HttpResponseRedirect": ("redirect_to",),
+    "django.http.response.HttpResponsePermanentRedirect": ("redirect_to",),
+    "starlette.responses.RedirectResponse": ("url",),
+    "fastapi.responses.RedirectResponse": ("url",),
+    "bottle.redirect": ("url",),
+    "aiohttp.web.HTTPFound": ("location",),
+    "aiohttp.web.HTTPSeeOther": ("location",),
+    "aiohttp.web.HTTPTemporaryRedirect": ("location",),
+    "aiohttp.web.HTTPMovedPermanently": ("location",),
+}
+
 
 def starts_fixed(value: ast.expr) -> bool:
     """`"/items/" + x`, `f"https://example.com/{x}"`, `reverse("items") + "?" + query`: the host is settled by the start."""
@@ -411,12 +431,43 @@ def _builds_authorization_url(ctx, value: ast.expr) -> bool:
     return endpoint is None or not client_chosen(ctx, ctx.origin(endpoint).risk(Sink.REDIRECT))
 
 
-def saved_instance(ctx, target: ast.expr) -> bool:
-    """Whether the target is what a form's or serializer's `save()` returned (directly or through
-    the one value of a name): a model instance, which Django's `redirect()` turns into the URL its
-    `get_absolute_url()` builds, not text of the client's."""
-    value = target
-    if isinstance(target, ast.Name):
-        values = ctx.assigned_values(target)
-        value = values[0] if len(values) == 1 else None
-    return isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "save"
+def model_instance(ctx, target: ast.expr) -> bool:
+    """Whether the target is a model instance, directly or through every value of a name or of an
+    attribute the class stores (`self.object = form.save(commit=False)`): what a form's or
+    serializer's `save()` returned, or a row a query found (`qs.first()`, `Model.objects.get(...)`,
+    `get_object_or_404(...)`, a view's `self.get_object()`). Django's `redirect()` turns it into the
+    URL its `get_absolute_url()` builds, not text of the client's (an instance without one is
+    refused: Django reverses it as a view name and fails)."""
+    values: tuple[ast.expr, ...] = (target,)
+    if isinstance(target, (ast.Name, ast.Attribute)):
+        # a field set on the row (`self.object.backend = ...`, listed as its target) leaves it a row
+        values = tuple(v for v in ctx.assigned_values(target) if not (isinstance(target, ast.Attribute) and _part_of(v, target)))
+    return bool(values) and all(_row(ctx, value) for value in values)
+
+
+def _part_of(store: ast.expr, whole: ast.Attribute) -> bool:
+    base = store.value if isinstance(store, (ast.Attribute, ast.Subscript)) else None
+    return base is not None and ast.dump(base) == ast.dump(whole)
+
+
+def _row(ctx, value: ast.expr) -> bool:
+    if not isinstance(value, ast.Call):
+        return False
+    func = value.func
+    if (ctx.qualified_name(func) or "") == "django.shortcuts.get_object_or_404":
+        return True
+    if not isinstance(func, ast.Attribute):
+        return False
+    if func.attr == "save" or (func.attr in ("first", "last") and not value.args and not value.keywords) or func.attr in ("latest", "earliest"):
+        return True
+    if func.attr == "get_object" and isinstance(func.value, ast.Name) and func.value.id == "self":
+        return True
+    # `Model.objects.get(pk=pk)`, `Model.objects.filter(...).get(...)`: a manager's (not a dict's) get
+    return func.attr == "get" and any(isinstance(n, ast.Attribute) and n.attr == "objects" for n in astutil.walk(func.value))
+
+
+def private_helper(func: ast.expr, ctx) -> bool:
+    """`_sign_in(...)` of the module, `self._back(...)`: private, so its own redirect is judged with what its calls pass."""
+    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    own = isinstance(func, ast.Attribute) or name in ctx.module.functions
+    return own and name.startswith("_") and not name.startswith("__")
