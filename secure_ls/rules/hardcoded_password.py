@@ -49,10 +49,10 @@ class HardcodedPassword(Rule):
     `"*****"`, a key's prefix with the rest elided (`"sk-..."`), a command-line option's
     name (`"--password"`), markers replaced in text such as `"!UNDERSCORE!"` or
     `"__token__"`, the mask an API shows in place of a secret such as
-    `"$encrypted$"` or `"**redacted**"`), labels and prompts (`"Password:"`, `"Bearer"`, a value equal
+    `"$encrypted$"` or `"**redacted**"`), labels and prompts (`"Password:"`, `"Bearer"`, a typed value's prefix `"string:"`, a value equal
     to the name, a field name like `"user_password"`), words joined by
     punctuation, also as a condition (`"sms_provider=ovh"`), format strings,
-    URLs and paths, import paths (`"._internal.api_token:ApiToken"`, a lazy import's
+    URLs and paths (`"C:\\\\"` too), import paths (`"._internal.api_token:ApiToken"`, a lazy import's
     target), dotted numbers (an object identifier kept under the name
     of the attribute it identifies: `{"unicodePwd": "1.2.840.113556.1.4.90"}`,
     a version, an address), and rate limits (`"100000/day"`, a throttle rate kept
@@ -96,6 +96,16 @@ class HardcodedPassword(Rule):
     fixable = True
 
     VALID = [
+        # `pwd` the working directory (a Windows path); a D-Bus typed value's prefix
+        code("""
+            class RemoteShell:
+                def __init__(self):
+                    self.__pwd = "C:\\\\"
+
+            def set_password(bus, user_path):
+                password = "string:"
+                return bus.call(user_path, "SetPassword", password)
+        """),
         # the LDAP attribute a password goes in, named by its object identifier
         code("""
             ATTRIBUTE_IDS = {"sAMAccountName": "1.2.840.113556.1.4.221", "unicodePwd": "1.2.840.113556.1.4.90"}

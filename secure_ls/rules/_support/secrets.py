@@ -228,8 +228,10 @@ def placeholder(value: str, name: str | None = None) -> bool:
         return True  # "Invalid or expired token.": a message about the secret
     if _FORMAT_MARKERS.search(stripped) or _MARKER.fullmatch(stripped) or _MASK.fullmatch(stripped):
         return True  # "%s", "{name}"; "!UNDERSCORE!", "__TOKEN__": markers replaced in text; "$encrypted$": a mask
-    if "://" in stripped or stripped.startswith(("/", "./", "~/")):
-        return True  # a URL or path (URLs with credentials are SLS203's)
+    if "://" in stripped or stripped.startswith(("/", "./", "~/")) or re.match(r"[A-Za-z]:[\\/]", stripped):
+        return True  # a URL or path, `C:\\` a Windows one (URLs with credentials are SLS203's)
+    if re.fullmatch(r"[A-Za-z][A-Za-z _-]*:", stripped):
+        return True  # "Password:", "string:": a prompt's label, a typed value's prefix
     if _LABEL.match(stripped) and _SECRET_WORDS_IN_VALUE.search(stripped) and not high_entropy(stripped):
         return True  # "user_password", "X-Auth-Token", "apiKey": names of fields
     if re.search(r"example|placeholder|changeme|dummy|fake|xxxx|\*\*\*|123456|abcdef|1a2b3c|a1b2c3|qwerty", low):
