@@ -93,7 +93,7 @@ class TimingUnsafeComparison(Rule):
     text bound once at the top of the module, a name the function binds only to literal text,
     `quote_token = '<|q|>'`, or a row of an ALL_CAPS table, `for code, text in SIGNATURES`)
     is known to whoever has the source: if it is a secret, it is a hard-coded one (SLS201). Nor
-    is an ETag, which the server sends to every client (`if token == etag_value:`, a cache check).
+    is an ETag, sent to every client (`if token == etag_value:`), a container (`signatures != []`), or an item of a record named in the singular under a key the code does not spell (`signature_value.get(key)`).
 
     ## Why is this bad?
     `==` on strings and bytes stops at the first differing byte, so the time
@@ -652,8 +652,8 @@ class TimingUnsafeComparison(Rule):
         if len(node.ops) != 1 or not isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
             return
         left, right = node.left, node.comparators[0]
-        if any(isinstance(side, ast.Constant) for side in (left, right)):
-            return
+        if any(isinstance(side, (ast.Constant, ast.List, ast.Tuple, ast.Set, ast.Dict)) for side in (left, right)):
+            return  # text written in the source, or a container (`chunk_of_signatures != []`): no secret's text
         if any(isinstance(side, ast.JoinedStr) for side in (left, right)) and not any(web.is_credential_header(web.header_read(s, ctx)) for s in (left, right)):
             return  # an f-string is a message, except as the expected `f"Bearer {token}"` of an Authorization header
         if any(isinstance(side, ast.Call) and isinstance(side.func, ast.Name) and side.func.id in ("len", "type", "id", "bool", "int") for side in (left, right)):
@@ -716,7 +716,7 @@ class TimingUnsafeComparison(Rule):
             naming.is_named_like(name, _SECRET_NAME_WORDS)
             and not naming.is_named_like(name, naming.PASSWORD_WORDS)
             and not any(word in _NOT_SECRET_WORDS for word in naming.words(name))
-            and not compared_values.spells_only(node, _NOT_SECRET_WORDS, ctx)
+            and not compared_values.spells_only(node, _NOT_SECRET_WORDS, ctx) and not compared_values.item_of_a_record(node)
         ):
             return f"The secret `{name}`"
         if isinstance(node, ast.Name):

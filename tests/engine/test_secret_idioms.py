@@ -352,3 +352,19 @@ def test_a_lazy_imports_target_is_no_secret():
     code = "_LAZY = {\n    'ApiToken': '._internal.cloud.api_token:ApiToken',\n}\n"
     assert _confidence(code, "SLS201") == []
     assert _confidence(code.replace("._internal.cloud.api_token:ApiToken", "q8Zr4Lm2Xv9Tp0Wk7Ys3"), "SLS201") == ["high"]
+
+
+def test_a_container_literal_or_an_item_of_a_record_is_no_secret_text():
+    """`chunk_of_signatures != []` compares a list with an empty one; `signature_value.get(key)`
+    is one item, under a key the code does not name, of a record named for what it describes.
+    A plural mapping (`tokens.get(user)`) names its items, and a key the code spells names the item."""
+    code = "def flush(chunk_of_signatures, token):\n    if chunk_of_signatures != []:\n        return 1\n"
+    assert _confidence(code, "SLS303") == []
+    assert _confidence(code.replace("!= []", "!= token"), "SLS303") == ["medium"]
+    code = (
+        "from flask import request\n\ndef filtered(items):\n    for name, signature_value in items:\n"
+        "        for key in request.args:\n            if signature_value.get(key) != request.args[key]:\n                return False\n    return True\n"
+    )
+    assert _confidence(code, "SLS303") == []
+    assert _confidence(code.replace("signature_value", "signatures"), "SLS303") == ["medium"]
+    assert _confidence(code.replace("signature_value.get(key)", "signature_value.get('sig')"), "SLS303") == ["medium"]

@@ -418,6 +418,18 @@ def _stored_in(attribute: ast.Attribute, ctx) -> ast.expr | None:
     return found[0] if len(found) == 1 else None
 
 
+def item_of_a_record(node: ast.expr) -> bool:
+    """`signature_value.get(key)` under a key the code does not spell: an item of a mapping that
+    is named, in the singular, for what the whole record describes, not that secret itself (a
+    plural name, `tokens.get(user)`, names its items)."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args):
+        return False
+    if isinstance(node.args[0], ast.Constant):
+        return False  # `token_info.get("access_token")`: the key names the item
+    words = naming.words(naming.name_of(node.func.value) or "")
+    return bool(words) and not (words[-1].endswith("s") and not words[-1].endswith("ss"))
+
+
 def spells_only(node: ast.expr, words: frozenset[str], ctx) -> bool:
     """Whether the name `node` is given only other spellings of values whose names hold one of
     `words` (`normalized_mac = mac_address.replace(":", "").lower() if mac_address else None`: a
