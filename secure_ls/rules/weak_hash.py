@@ -58,8 +58,8 @@ class WeakHash(Rule):
     or to name a file: `os.path.join(folder, key_name)`; a digest cut short,
     `md5(text).hexdigest()[:8]` (sixteen characters at most); a digest read
     as a number, `int(digest, 16)` or `int.from_bytes(digest, ...)` (a
-    bucket, a shard, a seed), unless the data hashed is a secret or a
-    credential; or text naming a kind of entry:
+    bucket, a shard, a seed; a salt, public by nature, only reshuffles
+    them), unless the data hashed is a secret or a credential; or text naming a kind of entry:
     `"rate-limit:{}:{}".format(ip, digest)`) or only formats
     fresh random bytes (`sha1(counter + os.urandom(8))` for a nonce: nobody
     chooses colliding inputs) is low as well, and so is a digest made in a
@@ -252,6 +252,23 @@ class WeakHash(Rule):
             where="hashlib.md5(identifier.encode())",
             says="MD5 is broken for security",
         ),
+        # a salted bucket: the salt, public by nature, only reshuffles the buckets
+        Example(
+            code("""
+                from hashlib import md5
+
+                def shard(key, salt="", modulo=100):
+                    return int(md5((key + salt).encode("utf-8")).hexdigest(), 16) % modulo
+            """),
+            fixed=code("""
+                from hashlib import md5
+
+                def shard(key, salt="", modulo=100):
+                    return int(md5((key + salt).encode("utf-8"), usedforsecurity=False).hexdigest(), 16) % modulo
+            """),
+            where='md5((key + salt).encode("utf-8"))',
+            says="MD5 is broken for security. If this hash protects nothing",
+        ),
         # the same number made from a secret: a one-time code, not a bucket
         Example(
             code("""
@@ -395,8 +412,10 @@ class WeakHash(Rule):
         data = hashing.data_argument(node, ctx)
         if _names_an_identifier(node, ctx) or _hashes_fresh_randomness(data, ctx):
             return None
-        if _read_as_number(node, ctx) and (data is None or naming.mentions(data, _SECURITY_WORDS) is None and _hashed_credential(data, ctx) is None):
-            return None  # int(md5(user).hexdigest(), 16) % 100: a bucket, whatever the function is called
+        if _read_as_number(node, ctx) and (data is None or naming.mentions(data, _SECURITY_WORDS - {"salt"}) is None and _hashed_credential(data, ctx) is None):
+            # int(md5(user).hexdigest(), 16) % 100: a bucket, whatever the function is called (a
+            # salt, public by nature, only reshuffles the buckets)
+            return None
         candidates = []
         if data is not None:
             hit = naming.mentions(data, _SECURITY_WORDS) or next(
