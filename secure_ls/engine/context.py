@@ -355,8 +355,8 @@ class UnitContext:
         return self.origin(node).is_constant
 
     def returns_container(self, call: ast.Call) -> bool:
-        """Whether the function `call` names (of this module or an imported one) is annotated to
-        return a built-in container (`def request_data() -> dict[str, Any]`)."""
+        """Whether the function `call` names (of this module or an imported one) returns a built-in
+        container: annotated so (`-> dict[str, Any]`), or making one at every return."""
         summary = self._flow_for(call).summary_of(call.func)
         return summary is not None and summary.returns_container
 

@@ -625,6 +625,21 @@ def returns_builtin_container(annotation: ast.expr | None) -> bool:
     return inner is not None and isinstance(inner, (ast.Name, ast.Attribute)) and astutil.last_name(inner) in _BUILTIN_CONTAINER_ANNOTATIONS
 
 
+_CONTAINER_DISPLAYS = (ast.List, ast.Tuple, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp)
+_CONTAINER_BUILDERS = frozenset({"list", "dict", "set", "frozenset", "tuple", "sorted"})
+
+
+def returns_made_container(func: ast.FunctionDef | ast.AsyncFunctionDef, returned: list[ast.expr | None]) -> bool:
+    """Whether every `return` of a (non-generator) function hands back a built-in container it makes
+    there (`return [stype]`, `return list(sock.recv(n))`, a comprehension) or None, and one at
+    least a container: its caller holds a list, dict, set or tuple, whatever is inside."""
+    made = [v for v in returned if v is not None and not astutil.is_none(v)]
+    return bool(made) and all(
+        isinstance(v, _CONTAINER_DISPLAYS) or isinstance(v, ast.Call) and isinstance(v.func, ast.Name) and v.func.id in _CONTAINER_BUILDERS
+        for v in made
+    ) and not any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in astutil.own_nodes(func))
+
+
 # Calls whose result a helper hands back as a response object, whose body is judged where it is
 # built: Flask's `jsonify`, `redirect` (Werkzeug escapes the location it writes into its body) and
 # `make_response`, and any class named `...Response`.

@@ -41,7 +41,8 @@ class LogInjection(Rule):
     built-in container: `list`, `tuple`, `set`, `frozenset`) held, in that
     branch or after `if not isinstance(...): return` (until it is given
     another value), what a function annotated to return one gives (`def
-    request_data() -> dict[str, Any]`) (Werkzeug's headers print as header lines, so they stay
+    request_data() -> dict[str, Any]`) or makes one at every return (`return
+    list(sock.recv(n))`), also kept in an attribute (Werkzeug's headers print as header lines, so they stay
     reported there; a Django upload's own `.name` is not reported either, as
     Django keeps only its printable characters, nor the cleaned value of a
     form's or serializer's `FileField`/`ImageField`, the upload shown by that

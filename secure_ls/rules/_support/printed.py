@@ -119,12 +119,16 @@ def _reads_django_files(value: ast.expr) -> bool:
 _CONTAINER_ANNOTATIONS = frozenset({"list", "List", "dict", "Dict", "set", "Set", "frozenset", "FrozenSet", "tuple", "Tuple"})
 
 
-def holds_container(name: ast.Name, ctx) -> bool:
-    """`addresses = [a.strip() for a in raw.split(",")]`: every value the name is given is a
-    container; or a parameter annotated as one (`rows: List[Dict[str, str]]`, FastAPI validates it)
-    that is not given another value; or a name the function gives items under literal keys
-    (`user["name"] = user_name`): a mapping."""
+def holds_container(name: ast.Name | ast.Attribute, ctx) -> bool:
+    """`addresses = [a.strip() for a in raw.split(",")]`: every value the name (or the attribute
+    the class's methods store, `self.stype = self.probe()`) is given is a container, or None; or a
+    parameter annotated as one (`rows: List[Dict[str, str]]`, FastAPI validates it) that is not
+    given another value; or a name the function gives items under literal keys (`user["name"] =
+    user_name`): a mapping."""
     values = ctx.assigned_values(name)
+    if isinstance(name, ast.Attribute):
+        made = [v for v in values if not astutil.is_none(v)]
+        return bool(made) and all(formats_as_repr(v) or _annotated_container(v, ctx) for v in made)
     func = ctx.enclosing_function(name)
     if func is not None and _given_named_items(name.id, func):
         return True  # `user["id"] = quote(user_id)`: a mapping, whatever it was made from
