@@ -35,6 +35,9 @@ _DDL_START = re.compile(r"^\s*(\(\s*)?(create|drop|alter|pragma|attach|detach|va
 # column's, index's or constraint's name before they create it.
 _CATALOG = re.compile(r"\b(sqlite_master|sqlite_schema|information_schema\.\w+|pg_catalog\.\w+|pg_(class|index|indexes|tables|namespace|constraint|trigger|attribute|sequences?))\b", re.IGNORECASE)
 _SQL_INSIDE = re.compile(r"\b(select\s.+\sfrom|insert\s+into|update\s.+\sset|delete\s+from|\bwhere\b)", re.IGNORECASE | re.DOTALL)
+# A command line (`powershell.exe "... | select name"`): what a remote shell's `execute()` runs, whatever
+# words it shares with SQL
+_COMMAND_LINE = re.compile(r"^\s*[\"']?(powershell|pwsh|cmd|bash|sh|zsh|[\w.-]+\.exe)\b", re.IGNORECASE)
 # SQL text that, just before a value, makes it an identifier, not a value.
 _IDENTIFIER_CONTEXT = re.compile(r"(\bfrom|\bjoin|\binto|\bupdate|\btable|\bby|\bselect|\bdistinct|\.|\bas|\bexists)\s*$", re.IGNORECASE)
 _VALUE_CONTEXT = re.compile(r"(=|<|>|\blike|\bilike|\blimit|\boffset|\bbetween|\band|\bor|\bthen|\belse|\bwhen|\bis|\bnot|\+|-|\*|/)\s*$", re.IGNORECASE)
@@ -103,7 +106,10 @@ class SqlInjection(Rule):
     When the value is a table or column name, a placeholder cannot work:
     check it against an allow-list of known names instead (no quick fix).
 
-    A query built only from constants is not reported. A value that comes
+    A query built only from constants is not reported, nor text an
+    `execute()` of an object that is not known to be a database gets when it
+    holds no SQL, or is a command line (`powershell.exe "... | select
+    name"`, a remote shell's). A value that comes
     from a request or other untrusted source is reported with high
     confidence, a function parameter with medium, anything else with low.
     So is a value the code rejects when it holds a quote character
@@ -147,6 +153,12 @@ class SqlInjection(Rule):
     methods = _EXECUTE_METHODS | sql_style.RAW_METHODS | _ASYNCPG_METHODS | {"read_sql", "read_sql_query"}
 
     VALID = [
+        # a command line a remote shell runs: PowerShell's `Where` and `select name` are no SQL
+        code("""
+            def exported_files(connection, export_name):
+                command = f'powershell.exe "Get-LocalUser | Where {{ $_.Enabled }} | select name | ForEach-Object {{ Test-Path {export_name} }}"'
+                return connection.execute(command, True)
+        """),
         # a helper's parameters declared as a number and as one of an Enum's values
         code("""
             from enum import Enum
@@ -458,8 +470,8 @@ class SqlInjection(Rule):
         elif built is not query:
             # buf.write("SELECT ..."); buf.write(" AND x = '%s'" % v); execute(buf.getvalue())
             literal = " ".join(ctx.string_value(v) or "" for v in web.written_pieces(ctx, query)) + " " + literal
-        if kind == "method" and not (_SQL_START.search(literal) or _SQL_INSIDE.search(literal)):
-            return  # `.execute(...)` on something that is not a database
+        if kind == "method" and (not (_SQL_START.search(literal) or _SQL_INSIDE.search(literal)) or _COMMAND_LINE.match(literal)):
+            return  # `.execute(...)` on something that is not a database: a remote shell's `execute("powershell.exe ...")`
         worst, worst_value = web.worst_value(ctx, dynamic, Sink.SQL)
         if worst is None:
             return
