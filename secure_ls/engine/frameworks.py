@@ -629,15 +629,24 @@ _CONTAINER_DISPLAYS = (ast.List, ast.Tuple, ast.Set, ast.Dict, ast.ListComp, ast
 _CONTAINER_BUILDERS = frozenset({"list", "dict", "set", "frozenset", "tuple", "sorted"})
 
 
-def returns_made_container(func: ast.FunctionDef | ast.AsyncFunctionDef, returned: list[ast.expr | None]) -> bool:
+def returns_made_container(func: ast.FunctionDef | ast.AsyncFunctionDef, returned: list[ast.expr | None], loads: dict) -> bool:
     """Whether every `return` of a (non-generator) function hands back a built-in container it makes
-    there (`return [stype]`, `return list(sock.recv(n))`, a comprehension) or None, and one at
-    least a container: its caller holds a list, dict, set or tuple, whatever is inside."""
+    there (`return [stype]`, `return list(sock.recv(n))`, a comprehension, a name bound to such on
+    every path to that return: `loads`, the pass's bindings of the names it read) or None, and one
+    at least a container: its caller holds a list, dict, set or tuple, whatever is inside."""
     made = [v for v in returned if v is not None and not astutil.is_none(v)]
-    return bool(made) and all(
-        isinstance(v, _CONTAINER_DISPLAYS) or isinstance(v, ast.Call) and isinstance(v.func, ast.Name) and v.func.id in _CONTAINER_BUILDERS
-        for v in made
-    ) and not any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in astutil.own_nodes(func))
+    if not made or any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in astutil.own_nodes(func)):
+        return False
+    for value in made:
+        binding = loads.get(id(value)) if isinstance(value, ast.Name) else None
+        values = (binding.values if binding is not None else ()) if isinstance(value, ast.Name) else (value,)
+        if not values or not all(_made_container(v) for v in values):
+            return False
+    return True
+
+
+def _made_container(value: ast.expr) -> bool:
+    return isinstance(value, _CONTAINER_DISPLAYS) or isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in _CONTAINER_BUILDERS
 
 
 # Calls whose result a helper hands back as a response object, whose body is judged where it is

@@ -213,7 +213,7 @@ def summarize_function(
         returns_dependency=frameworks.dependency_returns([r.value for r in body.returns]),
         forwards=_checked_forwards(_forwards(body, (*positional, *kwonly), qualify), facts.loads),
         static=static,
-        returns_container=frameworks.returns_builtin_container(func.returns) or frameworks.returns_made_container(func, [r.value for r in body.returns]),
+        returns_container=frameworks.returns_builtin_container(func.returns) or frameworks.returns_made_container(func, [r.value for r in body.returns], facts.loads),
         returned_start=_returned_start(body, (*positional, *kwonly), module.strings),
     )
     analyzer.release()  # nothing of the pass outlives the summary (plain names and tuples)

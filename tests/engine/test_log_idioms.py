@@ -323,10 +323,10 @@ def test_what_a_helper_returns_as_a_list_on_every_path_prints_item_by_item():
     code = (
         "import logging\nimport socket\nimport struct\n\nlog = logging.getLogger(__name__)\n\n"
         "class Probe:\n    def probe(self, s):\n        n = s.recv(1)\n        if not n:\n            return None\n"
-        "        if n[0] == 1:\n            return [struct.unpack('!I', s.recv(4))[0]]\n        return list(s.recv(n[0]))\n\n"
+        "        if n[0] == 1:\n            stypes = struct.unpack('!I', s.recv(4))[0]\n            return [stypes]\n        stypes = list(s.recv(n[0]))\n        return stypes\n\n"
         "    def enum(self, s):\n        self.stype = self.probe(s)\n        log.info(f'types={self.stype}')\n\n"
         "    def enum_here(self, s):\n        stype = self.probe(s)\n        log.info(f'types={stype}')\n"
     )
     assert "SLS704" not in rules(code)
-    undone = code.replace("return list(s.recv(n[0]))", "return s.recv(n[0]).decode()")
+    undone = code.replace("stypes = list(s.recv(n[0]))", "stypes = s.recv(n[0]).decode()")
     assert [r for r in rules(undone) if r == "SLS704"] == ["SLS704", "SLS704"]
