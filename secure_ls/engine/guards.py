@@ -137,7 +137,7 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         found, when, kinds = validation(test.left, qualify, origin, value_of, validator, values_of, collection_of)
         matched = isinstance(test.ops[0], ast.IsNot)
         return found, when == (matched == positive), kinds
-    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or) and (started := _starts_tested(test.values)) is not None and shape_checks.HOST_STARTS <= started[1]:
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or) and (started := shape_checks.starts_tested(test.values)) is not None and shape_checks.HOST_STARTS <= started[1]:
         return {started[0]}, not positive, _NO_HOST  # `x.startswith("//") or x.startswith("/\\")`: as one call with both
     if isinstance(test, ast.BoolOp):
         # `if a not in OK or b not in OK: abort()` validates both after the if (the whole
@@ -228,6 +228,9 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
             sinks = _URL_SINKS
         elif origin is not None and collection_of is not None and (matched := lookups.matched_element(test, origin, collection_of)) is not None:
             names.add(matched)  # `for view in self.views: if view.key == key: return view`
+        elif isinstance(left, ast.Name) and all(shape_checks.resolved(n, qualify, value_of, values_of) for n in (left, right)):
+            names.add(left.id)  # `realpath(p) == realpath(root)`: the root itself
+            sinks = PATH_SINKS
         elif (contained := shape_checks.contained_paths(left, right, qualify, values_of)) is not None:
             # `os.path.commonpath([BASE, os.path.realpath(target)]) == BASE`: target is inside BASE
             names.update(contained)
@@ -241,6 +244,9 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
                 base = base.args[0]  # Path(name).resolve().is_relative_to(root): the text it was made of
             if isinstance(base, ast.Name) and func.attr != "startswith":
                 names.add(base.id)
+            elif isinstance(base, ast.Name) and test.args and shape_checks.resolved(base, qualify, value_of, values_of):
+                names.add(base.id)  # `p = os.path.realpath(p)`, then `p.startswith(root)`: no `..` left to climb out
+                sinks = PATH_SINKS
             elif isinstance(base, ast.Name) and test.args and isinstance(test.args[0], ast.Constant) and isinstance(test.args[0].value, str):
                 # `url.startswith("https://api.example.com/")` fixes the host
                 if SAFE_URL_PREFIX.match(test.args[0].value):
@@ -295,6 +301,7 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
             summary = validator(func)
             for param, kinds in summary.validates if summary is not None else ():
                 arg = astutil.argument_for(test, summary.params, param)
+                arg = shape_checks.path_text_of(arg)  # `is_safe_path(root, sfile.as_posix())`: sfile itself
                 if arg is not None and (subject := _subject(arg) or field_path(arg)):  # `is_valid(f.filename)`: that field of f
                     names.add(subject)
                     sinks = kinds
@@ -494,14 +501,15 @@ def validated_parameters(func: ast.FunctionDef | ast.AsyncFunctionDef, qualify, 
             parsed = urlparse(target.strip())
             return not parsed.netloc or parsed.netloc == request.host
 
-    After `if is_safe_url(next_url):`, `next_url` is safe for redirects and URL sinks.
-    """
-    returns = list(_own_returns(func.body))
+    After `if is_safe_url(next_url):`, `next_url` is safe for redirects and URL sinks. A returned
+    local bound once to a call is that call (`stat = MD5.match(x)`, `return stat`: the match)."""
+    value_of = _single_values(func)
+    returns = [ast.Return(value=v) if isinstance(r.value, ast.Name) and isinstance(v := value_of(r.value), ast.Call) else r for r in _own_returns(func.body)]
     if not returns or not all(_is_truth_value(r.value) for r in returns):
         return ()
     params = [a.arg for a in all_args(func.args)]
     accepted = {id(s.body[0]): s.test for s in func.body if isinstance(s, ast.If) and not s.orelse and len(s.body) == 1 and _returns_true(s.body[0])}
-    wrapped = _wrapped_validation(returns, params, qualify, validator, shape_checks.resolved_joins(func, params, qualify), accepted, _single_values(func))
+    wrapped = _wrapped_validation(returns, params, qualify, validator, shape_checks.resolved_joins(func, params, qualify), accepted, value_of)
     if wrapped:
         return wrapped
     assigned: list[tuple[set[str], ast.expr]] = []
@@ -573,19 +581,6 @@ def _wrapped_validation(returns: list[ast.Return], params: list[str], qualify, v
         checked = found if checked is None else checked & found
         sinks = kinds if sinks == ALL else sinks & kinds
     return tuple((param, sinks) for param in sorted(checked or ()))
-
-
-def _starts_tested(tests: list[ast.expr]) -> tuple[str, set[str]] | None:
-    """(x, the prefixes) when every test is `x.startswith(<constant text>)` of the same name x."""
-    names, prefixes = set(), set()
-    for test in tests:
-        if not (isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr == "startswith" and len(test.args) == 1):
-            return None
-        if not isinstance(test.func.value, ast.Name):
-            return None
-        names.add(test.func.value.id)
-        prefixes |= shape_checks.constant_strings(test.args[0])
-    return (names.pop(), prefixes) if len(names) == 1 else None
 
 
 def _returns_true(stmt: ast.stmt) -> bool:

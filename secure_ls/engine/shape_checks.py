@@ -56,6 +56,37 @@ def is_resolving(call: ast.AST, qualify) -> bool:
     return qualify(call.func) in _RESOLVING
 
 
+def resolved(name: ast.expr, qualify, value_of=None, values_of=None) -> bool:
+    """A name every value of which is a resolved path (`p = os.path.realpath(os.path.normpath(p))`)."""
+    if not isinstance(name, ast.Name):
+        return False
+    values = values_of(name) if values_of is not None else ((value_of(name),) if value_of is not None else ())
+    return bool(values) and all(v is not None and is_resolving(v, qualify) for v in values)
+
+
+def starts_tested(tests: list[ast.expr]) -> tuple[str, set[str]] | None:
+    """(x, the prefixes) when every test is `x.startswith(<constant text>)` of the same name x."""
+    names, prefixes = set(), set()
+    for test in tests:
+        if not (isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr == "startswith" and len(test.args) == 1):
+            return None
+        if not isinstance(test.func.value, ast.Name):
+            return None
+        names.add(test.func.value.id)
+        prefixes |= constant_strings(test.args[0])
+    return (names.pop(), prefixes) if len(names) == 1 else None
+
+
+def path_text_of(node: ast.expr | None) -> ast.expr | None:
+    """`x.as_posix()`, `str(x)`, `os.fspath(x)`: the text of the path x, checked as x; else the node."""
+    if isinstance(node, ast.Call) and not node.keywords:
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "as_posix" and not node.args:
+            return node.func.value
+        if astutil.dotted(node.func) in ("str", "os.fspath") and len(node.args) == 1:
+            return node.args[0]
+    return node
+
+
 def contained_paths(call: ast.expr, base: ast.expr, qualify, values_of) -> set[str] | None:
     """For `os.path.commonpath([BASE, p]) == BASE` (`call` the left side, `base` the right): the
     names shown to be inside BASE, each resolved first (every value `values_of(p)` says it may

@@ -701,11 +701,14 @@ def summarize_module_steps(
 def worth_keeping(entry: "FunctionSummary | Declaration") -> bool:
     """A function that returns unknown data and nothing else needs no summary: the flow
     pass treats calls to unknown functions the same way. One that returns None unless it found
-    its argument (`ensures_when_found`) tells its callers so, and one that drops some of its
-    arguments (`unreturned`) that its result holds none of them."""
+    its argument (`ensures_when_found`) tells its callers so, one that drops some of its
+    arguments (`unreturned`) that its result holds none of them, a predicate (`validates`:
+    `return name.isalnum()`) what its truth says of them, one that returns only after checking
+    them (`ensures`) that they passed, and one that makes a container (`returns_container`) that
+    its callers hold one."""
     return isinstance(entry, Declaration) or bool(
         entry.returns_params or entry.returns_untrusted or not entry.returns_unknown or entry.elements or entry.ensures_when_found or entry.unreturned
-        or entry.returns_dependency or entry.forwards
+        or entry.returns_dependency or entry.forwards or entry.validates or entry.ensures or entry.returns_container
     )
 
 
