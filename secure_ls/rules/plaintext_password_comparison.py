@@ -8,7 +8,7 @@ import re
 from secure_ls.engine import astutil, frameworks
 from secure_ls.engine.model import Confidence, Severity
 from secure_ls.engine.taint import Sink
-from secure_ls.rules._support import compared_values, naming, secrets, web
+from secure_ls.rules._support import compared_uses, compared_values, naming, secrets, web
 from secure_ls.rules.base import Example, Rule, code
 
 # Words that make a comparison of two passwords a form check, not a login; `reset_password` holds
@@ -124,6 +124,12 @@ class PlaintextPasswordComparison(Rule):
     client keeps in the operating system's keyring (`password !=
     keyring.get_password(service, user)`): a client must hold it as it is to
     send it to the server it logs in to, and compares it only to refresh it.
+    A row looked up by a password (a keyword, a column compared inside a
+    query's `.filter()`/`.where()`, `WHERE password = ?`) is reported when
+    the value is request data; looked up by a parameter (`get_credential(username,
+    password)`, whose callers may hold a stored or harvested credential: a
+    store of credentials for other systems keeps them as they are) it is the
+    audit tier.
     """
 
     id = "SLS305"
@@ -485,13 +491,7 @@ class PlaintextPasswordComparison(Rule):
             part = ctx.origin(keyword.value).risk(Sink.ANY)
             if part is None or _is_plain_password(keyword.value) is None and not web.is_client(part):
                 continue  # `password=hash_password(p)`: a hash; a constant or an unnamed value is not the typed password
-            ctx.report(
-                self,
-                keyword,
-                f"Rows looked up by the password `{ctx.text(keyword.value)}` as typed: the `{keyword.arg}` column holds "
-                "passwords in plain text. Store only slow salted hashes (bcrypt, Argon2, Django's make_password), look the "
-                "user up by name and check the password with the matching verify function.",
-            )
+            self._report_lookup(keyword, keyword.value, keyword.arg, web.is_client(part), ctx)
             return
 
     def _sql_lookup(self, node: ast.Call, ctx) -> None:
@@ -510,14 +510,20 @@ class PlaintextPasswordComparison(Rule):
             return  # `WHERE password_hash = ?`: a hash column
         given = [*(n for n in astutil.walk(query) if isinstance(n, (ast.Name, ast.Attribute, ast.Subscript))), *(n for a in node.args[1:] for n in astutil.walk(a))]
         password = next((n for n in given if isinstance(n, (ast.Name, ast.Attribute, ast.Subscript)) and _is_plain_password(n)), None)
-        if password is None or ctx.origin(password).risk(Sink.ANY) is None:
+        if password is None or (part := ctx.origin(password).risk(Sink.ANY)) is None:
             return  # `WHERE password = ?` given `hash_password(p)`, or nothing named for the password
+        self._report_lookup(node.args[0], password, lookup.group(1), web.is_client(part), ctx)
+
+    def _report_lookup(self, node: ast.AST, password: ast.expr, column: str | None, from_client: bool, ctx) -> None:
+        """Rows found by `password`: the typed password when it is request data; a parameter's
+        value may be a stored credential the caller holds (the audit tier)."""
         ctx.report(
             self,
-            node.args[0],
-            f"Rows looked up by the password `{ctx.text(password)}` as typed: the `{lookup.group(1)}` column holds passwords "
+            node,
+            f"Rows looked up by the password `{ctx.text(password)}` as typed: the `{column}` column holds passwords "
             "in plain text. Store only slow salted hashes (bcrypt, Argon2, Django's make_password), look the user up by "
             "name and check the password with the matching verify function.",
+            confidence=None if from_client else Confidence.LOW,
         )
 
     def visit_Compare(self, node: ast.Compare, ctx) -> None:
@@ -531,6 +537,14 @@ class PlaintextPasswordComparison(Rule):
         if isinstance(ctx.statement(node), ast.Assert):
             return
         if ctx.origin(left).is_constant and ctx.origin(right).is_constant:
+            return
+        column = next((side for side in (left, right) if _column(side)), None)
+        if column is not None and compared_uses.builds_expression(node, ctx):
+            # `select(T).filter(T.c.password == password)`: the database finds the rows, as filter_by does
+            value = right if column is left else left
+            part = ctx.origin(value).risk(Sink.ANY)
+            if part is not None:
+                self._report_lookup(node, value, column.attr, web.is_client(part), ctx)  # type: ignore[attr-defined]
             return
         written = next((side for side in (left, right) if ctx.string_value(side) is not None), None)
         if written is not None:
@@ -569,6 +583,14 @@ class PlaintextPasswordComparison(Rule):
             f"Password `{a}` compared in plain text with `{b}`: passwords must be stored only as slow salted hashes "
             "(bcrypt, Argon2, Django's make_password) and checked with the matching verify function.",
         )
+
+
+def _column(node: ast.expr) -> bool:
+    """`Users.c.password`, `models.Credential.password`: a table's column, as a query builder reads it."""
+    if not isinstance(node, ast.Attribute):
+        return False
+    owner = node.value
+    return isinstance(owner, ast.Attribute) and owner.attr in ("c", "columns") or astutil.last_name(owner)[:1].isupper()
 
 
 def _accepted_from_client(compare: ast.Compare, written: ast.expr, other: ast.expr, ctx) -> bool:

@@ -368,3 +368,21 @@ def test_a_container_literal_or_an_item_of_a_record_is_no_secret_text():
     assert _confidence(code, "SLS303") == []
     assert _confidence(code.replace("signature_value", "signatures"), "SLS303") == ["medium"]
     assert _confidence(code.replace("signature_value.get(key)", "signature_value.get('sig')"), "SLS303") == ["medium"]
+
+
+def test_rows_looked_up_by_a_parameters_password_are_the_audit_tier():
+    """A query that finds rows by a password (a column compared inside `.filter()`, a keyword of
+    `filter_by`) is reported as plain-text storage when the password is request data; a
+    parameter's value may be a stored credential the caller holds (a store of credentials for
+    other systems keeps them as they are), so that is the audit tier."""
+    code = (
+        "from flask import request\nfrom sqlalchemy import select\n\n\nclass Store:\n"
+        "    def get_credential(self, username, password):\n"
+        "        q = select(self.Credentials).filter(self.Credentials.c.username == username, self.Credentials.c.password == password)\n"
+        "        return self.db.execute(q).first()\n"
+    )
+    assert _confidence(code, "SLS305") == ["low"]
+    assert _confidence(code.replace("== password)", "== request.form['password'])"), "SLS305") == ["medium"]
+    lookup = "from flask import request\n\n\ndef find(User, password):\n    return User.query.filter_by(password=password).first()\n"
+    assert _confidence(lookup, "SLS305") == ["low"]
+    assert _confidence(lookup.replace("password=password", "password=request.form['password']"), "SLS305") == ["medium"]
