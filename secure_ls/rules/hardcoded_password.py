@@ -96,8 +96,12 @@ class HardcodedPassword(Rule):
     fixable = True
 
     VALID = [
-        # `pwd` the working directory (a Windows path); a D-Bus typed value's prefix
+        # `pwd` the working directory (a Windows path); a D-Bus typed value's prefix; messages
+        # with markup or field names in them
         code("""
+            EXPIRED_CONFIRM_TOKEN = 'This confirmation link has expired. Please <a href="/login/">log in</a> to continue.'
+            MISSING = {"secret": "Credentials must include either 'api_token' or both 'api_key' and 'api_email'."}
+
             class RemoteShell:
                 def __init__(self):
                     self.__pwd = "C:\\\\"

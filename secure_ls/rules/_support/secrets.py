@@ -185,10 +185,11 @@ _FUNCTION_WORDS = frozenset({"a", "an", "the", "or", "and", "is", "are", "was", 
 
 def _is_sentence(text: str) -> bool:
     """Three or more words, nearly all of letters, that end like a sentence or use function words
-    ("Access denied, check ...", "API public key. You can get it in Profile->Settings section.")."""
-    words = [w.strip(",;.!?:()'\"") for w in text.split()]
-    # a site's name counts as a word ("Hunter.io API key.", "Ipinfo.io access token.")
-    if len(words) < 3 or sum(w.replace(".", "").replace("-", "").isalpha() for w in words) < 0.75 * len(words):
+    ("Access denied, check ...", "API public key. You can get it in Profile->Settings section."),
+    also with markup in it ('Please <a href="/login/">log in</a> to continue.')."""
+    words = [w.strip(",;.!?:()'\"") for w in re.sub(r"<[^<>]*>", " ", text).split()]
+    # a site's name or a field's counts as a word ("Hunter.io API key.", "include 'api_token'")
+    if len(words) < 3 or sum(w.replace(".", "").replace("-", "").replace("_", "").isalpha() for w in words) < 0.75 * len(words):
         return False
     return text[-1] in ".!?:" or any(w.lower() in _FUNCTION_WORDS for w in words)
 
