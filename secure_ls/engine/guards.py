@@ -255,6 +255,9 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
                 elif test.args[0].value == "/":
                     names.add(base.id)  # a path, maybe `//host`: see Sink.NO_HOST_START
                     sinks = frozenset({Sink.PATH_START})
+                elif test.args[0].value == "//":
+                    names.add(base.id)  # `x.startswith("//")` is false: no `//host` (see Sink.NO_DOUBLE_SLASH_START)
+                    sinks, positive = frozenset({Sink.NO_DOUBLE_SLASH_START}), not positive
             elif isinstance(base, ast.Name) and test.args and shape_checks.HOST_STARTS <= shape_checks.constant_strings(test.args[0]):
                 names.add(base.id)  # `x.startswith(("//", "/\\"))` is false: no host after a leading "/"
                 sinks, positive = _NO_HOST, not positive

@@ -83,6 +83,9 @@ class Sink(str, enum.Enum):
     # redirect to (see _sanitized).
     PATH_START = "path-start"
     NO_HOST_START = "no-host-start"
+    # and this: no "//" at the start, though "/\\" may be there: enough for Django, whose redirects
+    # percent-encode a backslash (iri_to_uri), not for a browser reading the raw Location
+    NO_DOUBLE_SLASH_START = "no-double-slash-start"
 
     # behave as the plain string everywhere: equal to it, hashed like it (Enum hashes by
     # member name otherwise, and `"*" in frozenset({Sink.ANY})` would be False), printed as it

@@ -35,7 +35,8 @@ class OpenRedirect(Rule):
     (or its standalone copies for other frameworks, `safe_redirect_url` and `is_safe_url`),
     by comparing `urlparse(url).netloc` with an allow-list of hosts, or by
     accepting only local paths that start with a single `/` (rule out `//`
-    and `/\\` as well: browsers read both as another host). Fall back to a
+    and `/\\` as well: browsers read both as another host; Django's redirects
+    percent-encode `\\`, so there ruling out `//` is enough). Fall back to a
     fixed page when the check fails. A target that starts with a fixed local
     path (`f"/users/{id}"`) or a fixed host (also through a module constant:
     `STORE + "/" + path` with `STORE = "https://store.example.com"`) is not reported; neither is a
@@ -747,8 +748,8 @@ class OpenRedirect(Rule):
         part = ctx.origin(target).risk(Sink.REDIRECT)
         if not redirects.client_chosen(ctx, part):
             return  # "go back" redirects to the Referer are not chosen by a link's author
-        if name == "django.shortcuts.redirect" and redirects.model_instance(ctx, target):
-            return  # `redirect(form.save())`, `redirect(qs.first())`: Django goes to the instance's get_absolute_url()
+        if name == "django.shortcuts.redirect" and redirects.model_instance(ctx, target) or redirects.django_site_path(ctx, target, name):
+            return  # `redirect(form.save())`: the row's get_absolute_url(); `/` but not `//` first: Django encodes `\`
         built, _ = web.built_value(ctx, target)
         if redirects.starts_fixed(built) or redirects.always_starts_fixed(ctx, target) or redirects.own_method_returns_fixed(ctx, target):
             return

@@ -4,7 +4,7 @@ host starts are tested: as one call with a tuple or as two calls joined by `or`.
 
 from __future__ import annotations
 
-from tests.engine.test_engine import _quiet_until_undone
+from tests.engine.test_engine import _quiet_until_undone, rules
 
 HELPER = (
     "from bottle import redirect, request, route\n\n"
@@ -29,3 +29,17 @@ def test_a_rows_get_absolute_url_is_a_page_of_this_site_whatever_row_it_is():
         "        messages.success(request, format_html('Added <a href=\"{}\">{}</a>', device.get_absolute_url(), device))\n"
     )
     _quiet_until_undone("SLS804", code, "device.get_absolute_url()", "device.get_url()")
+
+
+def test_a_django_redirect_to_a_path_that_does_not_start_with_two_slashes_stays_on_the_site():
+    """`/` first and not `//`: Django percent-encodes a backslash in the Location it sends, so
+    `/\\evil.example` stays a path of this site. Flask sends the text as it is: a browser reads
+    `/\\evil.example` as another host, so the same helper does not settle it there."""
+    helper = (
+        "def sanitize_redirect(url):\n    if url.startswith('//'):\n        return '/'\n"
+        "    elif url.startswith('/'):\n        return url\n    return '/'\n\n\n"
+    )
+    django = helper + "from django.shortcuts import redirect\n\n\ndef login(request):\n    return redirect(sanitize_redirect(request.GET.get('next', '')))\n"
+    _quiet_until_undone("SLS120", django, "if url.startswith('//'):\n        return '/'\n    elif", "if")
+    flask = helper + "from flask import redirect, request\n\n\ndef login():\n    return redirect(sanitize_redirect(request.args.get('next', '')))\n"
+    assert "SLS120" in rules(flask)

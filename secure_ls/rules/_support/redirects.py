@@ -35,6 +35,16 @@ REDIRECT_CALLS = {
     "aiohttp.web.HTTPMovedPermanently": ("location",),
 }
 
+_DJANGO_REDIRECTS = frozenset(name for name in REDIRECT_CALLS if name.startswith("django."))
+
+
+def django_site_path(ctx, target: ast.expr, name: str | None) -> bool:
+    """A Django redirect to a value checked to start with "/" and not with "//": Django
+    percent-encodes a backslash in the Location it sends (iri_to_uri), so `/\\host` stays a path
+    of this site (a browser given the raw text would read it as another host)."""
+    parts = [p for p in ctx.origin(target).parts if not p.is_safe_for(Sink.REDIRECT)] if name in _DJANGO_REDIRECTS else []
+    return bool(parts) and all(p.is_safe_for(Sink.PATH_START) and p.is_safe_for(Sink.NO_DOUBLE_SLASH_START) for p in parts)
+
 
 def starts_fixed(value: ast.expr) -> bool:
     """`"/items/" + x`, `f"https://example.com/{x}"`, `reverse("items") + "?" + query`: the host is settled by the start."""
