@@ -721,3 +721,29 @@ def returns_no_page_text(annotation: ast.expr | None) -> bool:
         return name in _JSON_ANNOTATIONS
     name = astutil.last_name(annotation)
     return name in _JSON_ANNOTATIONS or name.endswith("Response")
+
+
+# Decoders that return a token's claims only after checking its signature with the key given them
+_VERIFYING_DECODERS = frozenset({"jwt.decode", "jwt.api_jwt.decode", "jose.jwt.decode", "authlib.jose.jwt.decode", "joserfc.jwt.decode"})
+
+
+def verified_claims(call: ast.Call, qualified: str | None) -> bool:
+    """`jwt.decode(token, key, algorithms=["RS256"])`: the claims a signature check let through,
+    which nobody without the key chose. Not with `options={"verify_signature": False}` or
+    `verify=False`, options or `**kwargs` that may say so, or no key."""
+    if qualified not in _VERIFYING_DECODERS:
+        return False
+    key = call.args[1] if len(call.args) > 1 else next((k.value for k in call.keywords if k.arg in ("key", "public_key")), None)
+    if key is None or astutil.is_none(key) or isinstance(key, ast.Constant) and key.value == "":
+        return False
+    for keyword in call.keywords:
+        if keyword.arg is None or keyword.arg == "verify" and not astutil.is_true(keyword.value):
+            return False
+        if keyword.arg == "options" and not (
+            isinstance(keyword.value, ast.Dict) and all(
+                k is not None and not (isinstance(k, ast.Constant) and k.value == "verify_signature" and not astutil.is_true(v))
+                for k, v in zip(keyword.value.keys, keyword.value.values)
+            )
+        ):
+            return False
+    return True

@@ -469,6 +469,9 @@ class ValueOrigins(ExpressionFacts):
             # where they saved, and anyone else gets there by a query
             saved = self._origin(node.func.value).join(self._join_all(args)).sanitized(guards.SAME_SITE)
             return saved.join(Origin(frozenset({Part(UNKNOWN, "a database row")})))
+        if frameworks.verified_claims(node, qualified):
+            # `jwt.decode(token, key, algorithms=[...])`: what the key's holder signed, not the client's choice
+            return Origin(frozenset({Part(UNKNOWN, "a signed token's claims")}))
         if qualified:
             sinks = self._sanitizers.get(qualified)
             if sinks is not None:
