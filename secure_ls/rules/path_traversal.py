@@ -87,7 +87,9 @@ class PathTraversal(Rule):
     A helper that raises unless the path, resolved in place (`path = os.path.abspath(path)`), is inside
     the base checks the argument it was called with too, and so does a predicate that returns whether
     the base joined with the name and resolved (`full = (Path(base) / name).resolve()`) is inside the
-    base (`return Path(base).resolve() in full.parents`). A name that `uuid.UUID(name)` or `int(name)`
+    base (`return Path(base).resolve() in full.parents`), or whether the path, made real in place
+    (`p = os.path.realpath(p)`), starts with the base or is it (`is_safe_path(root, p)`;
+    checked as its text, `sfile.as_posix()`, it checks `sfile`). A name that `uuid.UUID(name)` or `int(name)`
     parsed without raising (the `except ValueError:` leaves) holds no `/` or `..`, and a name found
     equal to a safe one (`name == "dir/" + basename(x)`) is as safe as that one. Bottle's
     `static_file(name, root=...)` is no sink: it answers 403 for a name that leaves `root`, as Flask's
