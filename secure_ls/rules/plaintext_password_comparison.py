@@ -33,6 +33,8 @@ _MARKER_WORDS = frozenset({"sentinel", "flag", "marker", "placeholder"})
 _HASHED_WORDS = frozenset({"hash", "hashed", "digest", "crypt", "crypted", "encrypted", "enc", "bcrypt", "hmac", "salted"})
 
 
+# Words that name login code: a lookup by the password there is the login itself.
+_LOGIN_WORDS = frozenset({"login", "logon", "signin", "auth", "authenticate", "authentication", "authorize", "authorise"})
 # ORM calls that find rows by the keyword arguments they are given.
 _ROW_FINDERS = frozenset({"filter_by", "filter", "get", "get_or_none", "exclude", "first_or_404"})
 _SQL_RUNNERS = frozenset({"execute", "raw"})
@@ -129,7 +131,8 @@ class PlaintextPasswordComparison(Rule):
     the value is request data; looked up by a parameter (`get_credential(username,
     password)`, whose callers may hold a stored or harvested credential: a
     store of credentials for other systems keeps them as they are) it is the
-    audit tier.
+    audit tier, except in code named for logging in (`def login(...)`, `class
+    AuthBypass`), where the lookup is the login.
     """
 
     id = "SLS305"
@@ -515,15 +518,17 @@ class PlaintextPasswordComparison(Rule):
         self._report_lookup(node.args[0], password, lookup.group(1), web.is_client(part), ctx)
 
     def _report_lookup(self, node: ast.AST, password: ast.expr, column: str | None, from_client: bool, ctx) -> None:
-        """Rows found by `password`: the typed password when it is request data; a parameter's
-        value may be a stored credential the caller holds (the audit tier)."""
+        """Rows found by `password`: the typed password when it is request data, or in code named
+        for logging in (`class AuthBypass`, `def login(...)`); elsewhere a parameter's value may be
+        a stored credential the caller holds (the audit tier)."""
+        in_login = any(_LOGIN_WORDS & set(naming.words(a.name)) for a in ctx.ancestors(node) if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))
         ctx.report(
             self,
             node,
             f"Rows looked up by the password `{ctx.text(password)}` as typed: the `{column}` column holds passwords "
             "in plain text. Store only slow salted hashes (bcrypt, Argon2, Django's make_password), look the user up by "
             "name and check the password with the matching verify function.",
-            confidence=None if from_client else Confidence.LOW,
+            confidence=None if from_client or in_login else Confidence.LOW,
         )
 
     def visit_Compare(self, node: ast.Compare, ctx) -> None:

@@ -374,7 +374,7 @@ def test_rows_looked_up_by_a_parameters_password_are_the_audit_tier():
     """A query that finds rows by a password (a column compared inside `.filter()`, a keyword of
     `filter_by`) is reported as plain-text storage when the password is request data; a
     parameter's value may be a stored credential the caller holds (a store of credentials for
-    other systems keeps them as they are), so that is the audit tier."""
+    other systems keeps them as they are), so that is the audit tier, except in login code."""
     code = (
         "from flask import request\nfrom sqlalchemy import select\n\n\nclass Store:\n"
         "    def get_credential(self, username, password):\n"
@@ -386,3 +386,5 @@ def test_rows_looked_up_by_a_parameters_password_are_the_audit_tier():
     lookup = "from flask import request\n\n\ndef find(User, password):\n    return User.query.filter_by(password=password).first()\n"
     assert _confidence(lookup, "SLS305") == ["low"]
     assert _confidence(lookup.replace("password=password", "password=request.form['password']"), "SLS305") == ["medium"]
+    # in code named for logging in, the lookup is the login, whoever passes the password
+    assert _confidence(lookup.replace("def find(", "def login("), "SLS305") == ["medium"]
