@@ -638,8 +638,11 @@ def returns_made_container(func: ast.FunctionDef | ast.AsyncFunctionDef, returne
     if not made or any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in astutil.own_nodes(func)):
         return False
     for value in made:
-        binding = loads.get(id(value)) if isinstance(value, ast.Name) else None
-        values = (binding.values if binding is not None else ()) if isinstance(value, ast.Name) else (value,)
+        if isinstance(value, ast.Name):
+            binding = loads.get(id(value))
+            values = binding.values if binding is not None else ()
+        else:
+            values = (value,)
         if not values or not all(_made_container(v) for v in values):
             return False
     return True

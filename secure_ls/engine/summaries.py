@@ -195,6 +195,7 @@ def summarize_function(
     elements: tuple[tuple, ...] = ()
     if shapes and all(shape is not None for shape in shapes) and len({len(shape) for shape in shapes}) == 1:
         elements = tuple(_returned(_join(shape[i] for shape in shapes)) for i in range(len(shapes[0])))
+    returned_values = [r.value for r in body.returns]
     summary = FunctionSummary(
         name=name or func.name,
         params=positional,
@@ -210,10 +211,10 @@ def summarize_function(
         ensures_when_found=_ensured(positional + kwonly, exits[:1] + analyzer.found_exits),
         # a function returning constants only holds none of its arguments anyway
         unreturned=_unreturned(func, (*positional, *kwonly, *filter(None, (vararg, kwarg)))) if returned.parts else (),
-        returns_dependency=frameworks.dependency_returns([r.value for r in body.returns]),
+        returns_dependency=frameworks.dependency_returns(returned_values),
         forwards=_checked_forwards(_forwards(body, (*positional, *kwonly), qualify), facts.loads),
         static=static,
-        returns_container=frameworks.returns_builtin_container(func.returns) or frameworks.returns_made_container(func, [r.value for r in body.returns], facts.loads),
+        returns_container=frameworks.returns_builtin_container(func.returns) or frameworks.returns_made_container(func, returned_values, facts.loads),
         returned_start=_returned_start(body, (*positional, *kwonly), module.strings),
     )
     analyzer.release()  # nothing of the pass outlives the summary (plain names and tuples)
