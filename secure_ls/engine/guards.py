@@ -4,8 +4,7 @@
 constant, `isdigit()`, `re.fullmatch`, a URL's host compared with allowed hosts, an
 application's own predicate whose summary validates a parameter) and says which names
 it validates, whether they are valid when the test is true, and for which sinks.
-`validated_parameters(func)` finds the predicates (`is_safe_url(target)`) whose result
-checks a URL parameter, so a call to them validates like a library check.
+The application's own predicates (`is_safe_url(target)`) are summarised in predicates.py.
 What a rewrite keeps a value inside (a quote taken out, characters escaped) is quoting.py's.
 """
 
@@ -13,10 +12,9 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Callable, Iterable
+from typing import Callable
 
 from secure_ls.engine import astutil, catalog, formatting, lookups, quoting, shape_checks
-from secure_ls.engine.frameworks import all_args
 from secure_ls.engine.taint import ALL, LINE_SINKS, STAYS_IN_QUOTE, UNKNOWN, Origin, Sink, meet, sinks
 
 
@@ -37,7 +35,7 @@ def field_path(node: ast.AST) -> str | None:
 _PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.PurePosixPath"})
 _VALIDATING_METHODS = frozenset({"isdigit", "isdecimal", "isnumeric", "isalnum", "isalpha", "isidentifier", "is_relative_to", "startswith"})
 # functions that validate one of their arguments: name -> (position and keyword of the value it checks, sinks the value is then safe for)
-_VALIDATING_FUNCTIONS = {
+VALIDATING_FUNCTIONS = {
     "re.fullmatch": (1, "string", ALL),
     "re.match": (1, "string", ALL),
     "django.utils.http.url_has_allowed_host_and_scheme": (0, "url", sinks("url", "redirect")),
@@ -57,9 +55,9 @@ _ATTRIBUTE_NAME_SINKS = LINE_SINKS | sinks("html", "path")
 _QUOTE_SINKS = sinks("xpath")
 # methods of a compiled regular expression that validate their first argument
 _PATTERN_METHODS = frozenset({"fullmatch", "match"})
-_URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse"})
-_URL_HOST_PARTS = frozenset({"netloc", "hostname"})
-_URL_SINKS = sinks("url", "redirect")
+URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse"})
+URL_HOST_PARTS = frozenset({"netloc", "hostname"})
+URL_SINKS = sinks("url", "redirect")
 PATH_SINKS = sinks("path")
 _DIGEST_CHECKS = frozenset({"hmac.compare_digest", "secrets.compare_digest"})
 # The constant start of a URL that settles where it goes: an absolute URL whose host has ended
@@ -87,7 +85,7 @@ def settled_url(start: str | None, built: Origin) -> Origin:
     if start.startswith(("?", "#")):
         return built.sanitized(SAME_SITE)  # `f"?next={n}"`: a query or fragment of the page the browser is on
     if FIXED_HOST.match(start):
-        return built.sanitized(_URL_SINKS)  # a fixed host: nor can the server be sent elsewhere
+        return built.sanitized(URL_SINKS)  # a fixed host: nor can the server be sent elsewhere
     if SAFE_URL_PREFIX.match(start):
         return built.sanitized(SAME_SITE)
     return built
@@ -123,6 +121,11 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
             found, when, kinds = validation(checked, qualify, origin, value_of, validator, values_of, collection_of)
             if found:
                 return found, when == positive, kinds
+        if (pair := _first_item_call(checked)) is not None and validator is not None and (summary := validator(pair.func)) is not None:
+            # `ok, message = check_path(real)` then `if not ok:`: the pair's truth (validates_first)
+            found, kinds = _validated_arguments(pair, summary, summary.validates_first)
+            if found:
+                return found, positive, kinds
         # `if not x:`: where x tests false it is falsy ("", None, 0, an empty container), harmless anywhere
         return {test.id}, not positive, ALL
     if (
@@ -197,7 +200,7 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         elif _url_host(left, qualify, value_of) is not None and isinstance(right, (ast.Name, ast.Attribute, ast.Set, ast.List, ast.Tuple)):
             # `urlparse(url).netloc in ALLOWED_HOSTS`
             names.add(_url_host(left, qualify, value_of))
-            sinks = _URL_SINKS
+            sinks = URL_SINKS
         elif (path := field_path(left) or astutil.item_path(left)) is not None and isinstance(right, (ast.Name, ast.Attribute, ast.Set, ast.List, ast.Tuple, ast.Dict)):
             # `if f.key not in COLUMNS: raise`: that field of f, until f or the field is assigned again;
             # `if options.cmd[0] in COMMANDS:` that item, the same way
@@ -225,7 +228,7 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
             sinks = LINE_SINKS
         elif _url_host(left, qualify, value_of) is not None and isinstance(right, (ast.Constant, ast.Name, ast.Attribute)):
             names.add(_url_host(left, qualify, value_of))
-            sinks = _URL_SINKS
+            sinks = URL_SINKS
         elif origin is not None and collection_of is not None and (matched := lookups.matched_element(test, origin, collection_of)) is not None:
             names.add(matched)  # `for view in self.views: if view.key == key: return view`
         elif isinstance(left, ast.Name) and all(shape_checks.resolved(n, qualify, value_of, values_of) for n in (left, right)):
@@ -251,7 +254,7 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
                 # `url.startswith("https://api.example.com/")` fixes the host
                 if SAFE_URL_PREFIX.match(test.args[0].value):
                     names.add(base.id)
-                    sinks = _URL_SINKS
+                    sinks = URL_SINKS
                 elif test.args[0].value == "/":
                     names.add(base.id)  # a path, maybe `//host`: see Sink.NO_HOST_START
                     sinks = frozenset({Sink.PATH_START})
@@ -261,8 +264,8 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
             elif isinstance(base, ast.Name) and test.args and shape_checks.HOST_STARTS <= shape_checks.constant_strings(test.args[0]):
                 names.add(base.id)  # `x.startswith(("//", "/\\"))` is false: no host after a leading "/"
                 sinks, positive = _NO_HOST, not positive
-        elif qualified in _VALIDATING_FUNCTIONS:
-            index, keyword, sinks = _VALIDATING_FUNCTIONS[qualified]
+        elif qualified in VALIDATING_FUNCTIONS:
+            index, keyword, sinks = VALIDATING_FUNCTIONS[qualified]
             if qualified == "re.match" and test.args:
                 sinks = _prefix_match_sinks(_pattern_text(test.args[0], value_of), sinks)
             checked = test.args[index] if len(test.args) > index else next((k.value for k in test.keywords if k.arg == keyword), None)
@@ -293,22 +296,42 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
                 found, when, kinds = validation(test.args[0].elt, qualify, origin, value_of, validator, values_of)  # type: ignore[attr-defined]
                 matched = lookups.matched_name(test.args[0].elt, item)  # type: ignore[attr-defined]
                 names, sinks = ({matched}, ALL) if matched else (found - {item} if when else set(), kinds)
-        elif isinstance(func, ast.Attribute) and f"django.utils.http.{func.attr}" in _VALIDATING_FUNCTIONS and (validator is None or validator(func) is None):
+        elif isinstance(func, ast.Attribute) and f"django.utils.http.{func.attr}" in VALIDATING_FUNCTIONS and (validator is None or validator(func) is None):
             # `get_adapter().is_safe_url(url)`: a method of an object the analysis cannot follow,
             # named after (and, in practice, wrapping) Django's URL check; taken at its word
             checked = astutil.argument_for(test, ("url",), "url")
             if checked is not None and (subject := _subject(checked)):
                 names.add(subject)
-                sinks = _URL_SINKS
-        elif validator is not None:
-            summary = validator(func)
-            for param, kinds in summary.validates if summary is not None else ():
-                arg = astutil.argument_for(test, summary.params, param)
-                arg = shape_checks.path_text_of(arg)  # `is_safe_path(root, sfile.as_posix())`: sfile itself
-                if arg is not None and (subject := _subject(arg) or field_path(arg)):  # `is_valid(f.filename)`: that field of f
-                    names.add(subject)
-                    sinks = kinds
+                sinks = URL_SINKS
+        elif validator is not None and (summary := validator(func)) is not None:
+            found, kinds = _validated_arguments(test, summary, summary.validates)
+            if found:
+                names, sinks = found, kinds
     return names, positive, sinks
+
+
+def _validated_arguments(call: ast.Call, summary, validated) -> tuple[set[str], frozenset[str]]:
+    """The names `call` passes to the parameters a predicate's summary validates (`validated`), and for what."""
+    names: set[str] = set()
+    sinks = ALL
+    for param, kinds in validated:
+        arg = astutil.argument_for(call, summary.params, param)
+        arg = shape_checks.path_text_of(arg)  # `is_safe_path(root, sfile.as_posix())`: sfile itself
+        if arg is not None and (subject := _subject(arg) or field_path(arg)):  # `is_valid(f.filename)`: that field of f
+            names.add(subject)
+            sinks = kinds
+    return names, sinks
+
+
+def first_item_of(call: ast.Call) -> ast.Subscript:
+    """`call[0]`: what the first name of `ok, message = call` holds, for `validation` to read."""
+    return ast.copy_location(ast.Subscript(value=call, slice=ast.Constant(0), ctx=ast.Load()), call)
+
+
+def _first_item_call(node: ast.expr | None) -> ast.Call | None:
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Call) and isinstance(node.slice, ast.Constant) and node.slice.value == 0:
+        return node.value
+    return None
 
 
 _INTEGER_TYPES = frozenset({"int", "bool", "numbers.Integral"})
@@ -360,7 +383,7 @@ def _prefix_match_sinks(pattern: str | None, sinks: frozenset[str]) -> frozenset
     pattern is given the benefit of the doubt."""
     if pattern is None or pattern.endswith(("$", "\\Z")) and not pattern.endswith("\\$"):
         return sinks
-    return _URL_SINKS if pins_url_start(pattern) else frozenset()
+    return URL_SINKS if pins_url_start(pattern) else frozenset()
 
 
 def _authenticated(compared_args: list[ast.expr], qualify, value_of) -> set[str]:
@@ -489,146 +512,6 @@ def _rejected_quotes(test: ast.BoolOp, valid_when: bool) -> frozenset[str]:
     return frozenset(found)
 
 
-_URL_READERS = _URL_PARSERS | {"urllib.parse.urljoin"}
-_URL_PARTS_CHECKED = frozenset({"netloc", "hostname", "scheme"})
-
-
-def validated_parameters(func: ast.FunctionDef | ast.AsyncFunctionDef, qualify, validator=None) -> tuple[tuple[str, frozenset[str]], ...]:
-    """The parameters a predicate checks as URLs that stay on an allowed host.
-
-    A predicate returns only truth values (`True`/`False`, comparisons, `not`, `and`/`or`,
-    calls); it checks a parameter as a URL when it parses the parameter (or a value made from
-    it) and looks at the host or scheme, or hands it to a URL validator, its own or a library's:
-
-        def is_safe_url(target):
-            parsed = urlparse(target.strip())
-            return not parsed.netloc or parsed.netloc == request.host
-
-    After `if is_safe_url(next_url):`, `next_url` is safe for redirects and URL sinks. A returned
-    local bound once to a call is that call (`stat = MD5.match(x)`, `return stat`: the match)."""
-    value_of = _single_values(func)
-    returns = [ast.Return(value=v) if isinstance(r.value, ast.Name) and isinstance(v := value_of(r.value), ast.Call) else r for r in _own_returns(func.body)]
-    if not returns or not all(_is_truth_value(r.value) for r in returns):
-        return ()
-    params = [a.arg for a in all_args(func.args)]
-    accepted = {id(s.body[0]): s.test for s in func.body if isinstance(s, ast.If) and not s.orelse and len(s.body) == 1 and _returns_true(s.body[0])}
-    wrapped = _wrapped_validation(returns, params, qualify, validator, shape_checks.resolved_joins(func, params, qualify), accepted, value_of)
-    if wrapped:
-        return wrapped
-    assigned: list[tuple[set[str], ast.expr]] = []
-    calls: list[ast.Call] = []
-    host_reads: list[ast.expr] = []  # `x` of every `x.netloc` / `x.hostname`
-    reads_url_parts = False
-    for node in astutil.own_nodes(func):
-        if isinstance(node, ast.Assign):
-            targets = {n.id for t in node.targets for n in astutil.walk(t) if isinstance(n, ast.Name)}
-            assigned.append((targets, node.value))
-        elif isinstance(node, (ast.For, ast.AsyncFor)):  # `for candidate in (url, url.replace("\\", "/")):`
-            assigned.append(({n.id for n in astutil.walk(node.target) if isinstance(n, ast.Name)}, node.iter))
-        elif isinstance(node, ast.Call):
-            calls.append(node)
-        elif isinstance(node, ast.Attribute) and node.attr in _URL_PARTS_CHECKED:
-            reads_url_parts = True
-            if node.attr in _URL_HOST_PARTS:
-                host_reads.append(node.value)
-    out = []
-    for param in params:
-        derived = {param}
-        changed = True
-        while changed:  # names made from the parameter: `target = target.strip()`, `parsed = urlsplit(target)`
-            changed = False
-            for targets, value in assigned:
-                if not targets <= derived and _mentions(value, derived):
-                    derived |= targets
-                    changed = True
-        if any(_mentions(value, derived) for value in host_reads):
-            # `url_info = _urlparse(url)` ... `url_info.netloc in allowed_hosts`: whatever parsed it
-            out.append((param, _URL_SINKS))
-            continue
-        for call in calls:
-            name = qualify(call.func)
-            arguments = [*call.args, *(k.value for k in call.keywords)]
-            if not any(_mentions(a, derived) for a in arguments):
-                continue
-            if (
-                name in _URL_READERS and reads_url_parts
-                or name in _VALIDATING_FUNCTIONS and _VALIDATING_FUNCTIONS[name][2] == _URL_SINKS
-                or validator is not None and _validates_any(validator(call.func))
-            ):
-                out.append((param, _URL_SINKS))
-                break
-    return tuple(out)
-
-
-def _wrapped_validation(returns: list[ast.Return], params: list[str], qualify, validator, joins: dict[str, str], accepted: dict[int, ast.expr], value_of=None) -> tuple[tuple[str, frozenset[str]], ...]:
-    """A predicate whose every return that can be true is a check `validation` knows on a parameter
-    (`return root in path.resolve().parents`, `return NAME.fullmatch(x)`, `return
-    hmac.compare_digest(sig, expected)` with `expected = hmac.new(KEY, data, ...)`, read through
-    `value_of`): true, x passed it; a path check of a local in `joins` (`full = (Path(base) /
-    name).resolve()`) checks its parameter."""
-    checked: set[str] | None = None
-    sinks = ALL
-    for ret in returns:  # all truth values (see validated_parameters)
-        if isinstance(ret.value, ast.Constant) and ret.value.value is False:
-            continue
-        # `if name in DOCUMENTS: return True`: that return is true where the test is
-        found, when, kinds = validation(accepted.get(id(ret), ret.value), qualify, value_of=value_of, validator=validator)  # type: ignore[arg-type]
-        if when and found & joins.keys() and (kinds & PATH_SINKS or Sink.ANY in kinds):
-            found, kinds = {joins.get(name, name) for name in found}, PATH_SINKS  # inside the base: a path, nothing more
-        found = found & set(params) if when else set()
-        test = ret.value
-        while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-            test = test.operand
-        if not found or isinstance(test, ast.Name):
-            return ()  # a return that is true without a check, or one only falsiness vouches for (`return not x`)
-        checked = found if checked is None else checked & found
-        sinks = kinds if sinks == ALL else sinks & kinds
-    return tuple((param, sinks) for param in sorted(checked or ()))
-
-
-def _returns_true(stmt: ast.stmt) -> bool:
-    return isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Constant) and stmt.value.value is True
-
-
-def _validates_any(summary) -> bool:
-    return summary is not None and any(kinds == _URL_SINKS for _, kinds in summary.validates)
-
-
-def _is_truth_value(value: ast.expr | None) -> bool:
-    if isinstance(value, ast.Constant):
-        return isinstance(value.value, bool)
-    if isinstance(value, ast.UnaryOp):
-        return isinstance(value.op, ast.Not)
-    return isinstance(value, (ast.Compare, ast.BoolOp, ast.Call))
-
-
-def _mentions(node: ast.AST, names: set[str]) -> bool:
-    return any(isinstance(n, ast.Name) and n.id in names for n in astutil.walk(node))
-
-
-def _own_returns(body: list[ast.stmt]) -> Iterable[ast.Return]:
-    """The `return` statements of a function body: statements only (a return is never inside an
-    expression), nested functions and classes aside."""
-    for stmt in body:
-        if isinstance(stmt, ast.Return):
-            yield stmt
-        elif not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            for field in ("body", "orelse", "finalbody", "handlers", "cases"):
-                inner = getattr(stmt, field, None)
-                if inner:
-                    yield from _own_returns(inner)
-
-
-def _single_values(func: ast.AST):
-    """value_of for the locals a function's body binds once, by a plain `name = value`."""
-    bound: dict[str, list] = {}
-    for node in astutil.own_nodes(func):
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            bound.setdefault(node.id, []).append(node)
-    values = {n.targets[0].id: n.value for n in astutil.own_nodes(func) if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)}
-    return lambda name: values.get(name.id) if len(bound.get(name.id, ())) == 1 else None
-
-
 def catches(handler: ast.ExceptHandler, error: str) -> bool:
     """Whether an `except` clause catches the builtin exception `error` (bare, Exception, or by name)."""
     kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
@@ -639,11 +522,11 @@ def _url_host(node: ast.AST, qualify, value_of=None) -> str | None:
     """`x` for `urlparse(x).netloc` / `urlsplit(x).hostname` (also through `parsed = urlparse(x)`);
     `parsed` itself for `parsed = urlparse(urljoin(base, x))`, whose `parsed.geturl()` is then
     the URL checked."""
-    if isinstance(node, ast.Attribute) and node.attr in _URL_HOST_PARTS:
+    if isinstance(node, ast.Attribute) and node.attr in URL_HOST_PARTS:
         call = node.value
         if isinstance(call, ast.Name) and value_of is not None:
             call = value_of(call)
-        if not (isinstance(call, ast.Call) and call.args and qualify(call.func) in _URL_PARSERS):
+        if not (isinstance(call, ast.Call) and call.args and qualify(call.func) in URL_PARSERS):
             return None
         if isinstance(call.args[0], ast.Name):
             return call.args[0].id

@@ -35,7 +35,7 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from secure_ls.engine import astutil, bindings, flow, formatting, frameworks, guards, predicates, taint
+from secure_ls.engine import astutil, bindings, flow, formatting, frameworks, predicates, taint
 from secure_ls.engine.pacing import Pace, Steps, finish
 from secure_ls.engine.resolver import LazySummaries
 from secure_ls.engine.symbols import Declaration, ModuleSymbols, base_names, declarations
@@ -59,6 +59,9 @@ class FunctionSummary:
     returns_unknown: bool = False  # may return other non-constant data
     # (parameter, sink classes): a predicate; when it returns true, the argument is safe for them
     validates: tuple[tuple[str, frozenset[str]], ...] = ()
+    # the same of a predicate that returns a pair, the truth first (`return True, None`, `return
+    # False, message`): where the caller's `ok, message = check(path)` holds a true `ok`
+    validates_first: tuple[tuple[str, frozenset[str]], ...] = ()
     # every return gives a tuple of this many items: (returns_params, returns_untrusted,
     # returns_unknown) of each item, so that `command, data, error = parse(request)` tells them apart
     elements: tuple[tuple, ...] = ()
@@ -205,7 +208,8 @@ def summarize_function(
         returns_params=returns_params,
         returns_untrusted=returns_untrusted,
         returns_unknown=returns_unknown,
-        validates=guards.validated_parameters(func, qualify, analyzer.summary_of) or predicates.checked_before_true(func, qualify, analyzer.summary_of),
+        validates=predicates.validated_parameters(func, qualify, analyzer.summary_of) or predicates.checked_before_true(func, qualify, analyzer.summary_of),
+        validates_first=predicates.validated_parameters(func, qualify, analyzer.summary_of, item=0) if elements else (),
         elements=elements,
         ensures=_ensured(positional + kwonly, exits),
         ensures_when_found=_ensured(positional + kwonly, exits[:1] + analyzer.found_exits),

@@ -47,9 +47,11 @@ class ValueOrigins(ExpressionFacts):
             ):
                 for t, v in zip(target.elts, value.elts):
                     self._bind(t, self._origin(v), v, env)
-            elif (items := self._returned_items(self._kept_call(value, env), len(target.elts))) is not None:
+            elif (items := self._returned_items(call := self._kept_call(value, env), len(target.elts))) is not None:
+                summary = self.summary_of(call.func) if isinstance(call, ast.Call) else None
+                first = guards.first_item_of(call) if summary is not None and summary.validates_first else None  # type: ignore[arg-type]
                 for t, item in zip(target.elts, items):
-                    self._bind(t, item, None, env)  # `command, data, error = parse(request)`
+                    self._bind(t, item, first if t is target.elts[0] else None, env)  # `command, data, error = parse(request)`
             else:
                 for i, t in enumerate(target.elts):  # `opts, args = parser.parse_args()`: optparse's options come first
                     self._bind(t, origin, value if i == 0 and astutil.parses_options(value) else None, env)

@@ -100,3 +100,67 @@ def test_a_predicate_that_returns_only_a_truth_value_keeps_its_summary():
         "    with open(os.path.join('/srv/files', name)) as f:\n        return HttpResponse(f.read(), content_type='text/plain')\n"
     )
     _quiet_until_undone("SLS110", code, "return name.isalnum()", "return len(name) < 64")
+
+
+IMPORT_CHECKS = """
+import os
+
+from django.conf import settings
+
+
+def is_allowed_import_path(a_path):
+    real = os.path.realpath(a_path)
+    for allowed_path in settings.ALLOWED_IMPORT_PATHS:
+        if real.startswith(allowed_path):
+            return True
+    return False
+
+
+def check_allowed_import_path(a_path):
+    real = os.path.realpath(a_path)
+    for allowed_path in settings.ALLOWED_IMPORT_PATHS:
+        if real.startswith(allowed_path):
+            return True, None
+    return False, "{} is not an allowed import path".format(os.path.dirname(real))
+"""
+
+IMPORT_VIEW = """
+import os
+
+from django.http import HttpResponse
+
+from core.checks import check_allowed_import_path, is_allowed_import_path
+
+
+def import_file(request):
+    real_file = os.path.realpath(request.POST["path"])
+    {check}
+    with open(real_file, "rb") as f:
+        return HttpResponse(f.read(), content_type="application/octet-stream")
+"""
+
+
+def _import_findings(tmp_path, checks: str, check: str) -> list[str]:
+    write(tmp_path, {"core/__init__.py": "", "core/checks.py": checks, "core/views.py": IMPORT_VIEW.format(check=check)})
+    return [f["rule"] for f in check_json(".", "--no-cache", cwd=tmp_path).findings() if f["path"] == "core/views.py" and f["rule"] == "SLS110"]
+
+
+def test_a_predicate_that_accepts_inside_a_loop_over_allowed_roots_validates(tmp_path):
+    # pulpcore's import check: true once the resolved path starts with one of the allowed roots
+    check = "if not is_allowed_import_path(real_file):\n        return HttpResponse('bad', status=400)"
+    assert _import_findings(tmp_path / "loop", IMPORT_CHECKS, check) == []
+    # the test of the path as given: `root/../etc` starts with the root
+    undone = IMPORT_CHECKS.replace("        if real.startswith(allowed_path):\n            return True\n", "        if a_path.startswith(allowed_path):\n            return True\n")
+    assert _import_findings(tmp_path / "unresolved", undone, check) == ["SLS110"]
+
+
+def test_a_pair_whose_first_item_is_the_truth_validates_where_it_is_true(tmp_path):
+    # `rc, msg = check(path)` then `if not rc: return`: the `(is_valid, message)` idiom
+    check = "rc, msg = check_allowed_import_path(real_file)\n    if not rc:\n        return HttpResponse(msg, status=400)"
+    assert _import_findings(tmp_path / "pair", IMPORT_CHECKS, check) == []
+    # the message tested instead of the truth: nothing vouches for the path
+    tested_message = check.replace("if not rc:", "if msg is None and rc is None:")
+    assert _import_findings(tmp_path / "message", IMPORT_CHECKS, tested_message) == ["SLS110"]
+    # a pair that is true whatever the path (the check only builds the message): no predicate
+    always = IMPORT_CHECKS.replace("            return True, None\n    return False,", "            return True, None\n    return True,")
+    assert _import_findings(tmp_path / "always", always, check) == ["SLS110"]
