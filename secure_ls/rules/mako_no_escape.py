@@ -25,7 +25,9 @@ class MakoNoEscape(Rule):
     Mako is also used to write code and text files (Alembic's migration
     templates are the best known case), where HTML escaping would be wrong:
     templates are only reported in modules that use a web framework or in
-    code that mentions HTML.
+    code that mentions HTML, and not when the template file's name says it
+    makes a text format (`Template(filename=os.path.join(DIR, "conf.py.in"))`,
+    `"deploy.sh.mako"`; `page.mako` or `page.tmpl` say nothing, and stay reported).
 
     A template made in a function and only rendered there, with values
     written in the code, constants another module exports (`__version__`)
@@ -87,6 +89,18 @@ class MakoNoEscape(Rule):
             def migration(path, **values):
                 return Template(filename=path).render(**values)
         """),
+        code("""
+            import os
+
+            from mako.template import Template
+
+            def write_config(target, **values):
+                # the site's conf.py, made from the packaged template; the command also writes index.html
+                packaged = os.path.join(os.path.dirname(__file__), "conf.py.in")
+                source = Template(filename=packaged)
+                with open(os.path.join(target, "conf.py"), "w") as fd:
+                    fd.write(source.render(**values))
+        """),
     ]
     INVALID = [
         Example(
@@ -127,6 +141,28 @@ class MakoNoEscape(Rule):
             where='mako.template.Template(filename="report.html"',
             says="Mako `Template` without the `h` filter",
         ),
+        Example(
+            code("""
+                import os
+
+                from mako.template import Template
+
+                def page(rows):
+                    # the template's suffix is the engine's own: the file may well be HTML
+                    return Template(filename=os.path.join("templates", "rows.tmpl")).render(rows=rows)
+            """),
+            fixed=code("""
+                import os
+
+                from mako.template import Template
+
+                def page(rows):
+                    # the template's suffix is the engine's own: the file may well be HTML
+                    return Template(filename=os.path.join("templates", "rows.tmpl"), default_filters=['h']).render(rows=rows)
+            """),
+            where='Template(filename=os.path.join("templates", "rows.tmpl"))',
+            says="Mako `Template` without the `h` filter",
+        ),
     ]
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
@@ -144,7 +180,7 @@ class MakoNoEscape(Rule):
                 return
         else:
             fix = Fix("Escape every expression with default_filters=['h']", (ctx.set_keyword(node, "default_filters", "['h']"),), safe=False)
-        if not ts.renders_html(ctx):
+        if not ts.renders_html(ctx) or _renders_text_file(node, ctx):
             return  # code generation (Alembic migrations, config files): no HTML to escape
         short = name.rsplit(".", 1)[-1]
         rendered_with_own_values = _rendered_only_with_own_values(node, ctx)
@@ -156,6 +192,30 @@ class MakoNoEscape(Rule):
             fix=fix,
             confidence=Confidence.LOW if rendered_with_own_values else Confidence.MEDIUM,
         )
+
+
+# What a template file renders, by its name's suffixes (`conf.py.in`, `deploy.sh.mako`): a text
+# format, not a page. The template engines' own suffixes say nothing (`page.mako` may be HTML).
+_TEXT_SUFFIXES = frozenset({"py", "txt", "cfg", "ini", "conf", "json", "yaml", "yml", "toml", "sql", "css", "js", "md", "rst", "sh", "csv", "tex"})
+_ENGINE_SUFFIXES = frozenset({"in", "mako", "mak", "tmpl", "tpl", "template", "j2", "jinja", "jinja2"})
+
+
+def _renders_text_file(call: ast.Call, ctx) -> bool:
+    """`Template(filename=pkg_resources_path("nikola", "conf.py.in"))`: a template file whose name
+    says it makes a text format (the file name written in the call, the last part of a path built there)."""
+    option = ts.keyword(call, "filename")
+    value = option.value if option is not None else None
+    if isinstance(value, ast.Name) and len(held := ctx.assigned_values(value)) == 1:
+        value = held[0]  # `filename = pkg_resources_path("nikola", "conf.py.in")`
+    while isinstance(value, (ast.Call, ast.BinOp)):  # `os.path.join(DIR, "conf.py.in")`, `ROOT / "conf.py.in"`
+        value = value.args[-1] if isinstance(value, ast.Call) and value.args else value.right if isinstance(value, ast.BinOp) else None
+    name = ctx.string_value(value) if value is not None else None
+    if not name:
+        return False
+    suffixes = [s.lower() for s in name.replace("\\", "/").rsplit("/", 1)[-1].split(".")[1:]]
+    while suffixes and suffixes[-1] in _ENGINE_SUFFIXES:
+        suffixes.pop()
+    return bool(suffixes) and suffixes[-1] in _TEXT_SUFFIXES
 
 
 def _rendered_only_with_own_values(call: ast.Call, ctx) -> bool:
