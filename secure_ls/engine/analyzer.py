@@ -661,13 +661,15 @@ def _with_newline(finding: Finding, newline: str) -> Finding:
 # What a module asks the workspace's configurations (engine/workspace.CONFIGURATIONS): the field
 # of ModuleSymbols that holds the answer, the imports that make a module ask, and the question.
 # Django's URL configurations, the logging configurations, flask-cors's CORS_ORIGINS, the admin
-# classes, and the program's default socket timeout (for `urlopen`).
+# classes, the program's default socket timeout (for `urlopen`), and the versions of the libraries
+# whose old defaults were the weakness (PyYAML's `load`, lxml's entities) the project declares.
 _CONFIGURATION_ASKS: tuple[tuple[str, tuple[str, ...], Callable[[ImportsResolver], object]], ...] = (
     ("url_routes", ("django",), lambda resolver: resolver.url_routes()),
     ("log_formatting", ("logging",), lambda resolver: resolver.log_formatting()),
     ("cors_origins", ("flask_cors",), lambda resolver: resolver.cors_origins()),
     ("admin_sites", ("django",), lambda resolver: resolver.admin_sites()),
     ("default_socket_timeout", ("urllib", "urllib2", "six.moves.urllib"), lambda resolver: resolver.default_socket_timeout()),
+    ("declared_versions", ("yaml", "lxml"), lambda resolver: resolver.declared_versions()),
 )
 
 

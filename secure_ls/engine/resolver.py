@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from secure_ls.engine.admin_sites import AdminSites
     from secure_ls.engine.corsconfig import CorsOrigins
+    from secure_ls.engine.declared_versions import DeclaredVersions
     from secure_ls.engine.logconfig import LogFormatting
     from secure_ls.engine.routes import Routes
     from secure_ls.engine.socket_timeout import DefaultSocketTimeout
@@ -83,6 +84,10 @@ class ImportsResolver(Protocol):
         """Where the program sets a lasting default timeout for its sockets."""
         ...
 
+    def declared_versions(self) -> DeclaredVersions | None:
+        """The lowest version of each library the project's dependency files allow."""
+        ...
+
     def imported_symbols(self, imported: Iterable[str]) -> dict[str, ModuleSymbols]:
         """What the top level of each workspace module the qualified names `imported` name
         binds and declares (a module's facts its importers take, such as its YAML tags)."""
@@ -131,6 +136,9 @@ class NoWorkspace(ImportsResolver):
         return None
 
     def default_socket_timeout(self) -> DefaultSocketTimeout | None:
+        return None
+
+    def declared_versions(self) -> DeclaredVersions | None:
         return None
 
     def imported_symbols(self, imported: Iterable[str]) -> dict[str, ModuleSymbols]:

@@ -143,6 +143,7 @@ class ModuleSymbols:
     cors_origins: object = None  # what its configuration gives flask-cors's CORS_ORIGINS (engine/corsconfig.CorsOrigins)
     admin_sites: object = None  # which model each admin class shows (engine/admin_sites.AdminSites), when known
     default_socket_timeout: object = None  # where the program sets one for good (engine/socket_timeout), when known
+    declared_versions: object = None  # the library versions its dependency files allow (engine/declared_versions), when known
     class_bases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # see UnitSymbols.class_bases
     tabled_functions: set[str] = field(default_factory=set)  # see UnitSymbols.tabled_functions
     service_helpers: set[str] = field(default_factory=set)  # called only by classes that send requests
@@ -259,7 +260,7 @@ class ModuleSymbols:
                 self.prints_extra_fields,
                 self.starts_apps,
                 self.knows_users,
-                *(getattr(c, "fingerprint", None) for c in (self.url_routes, self.log_formatting, self.cors_origins, self.admin_sites, self.default_socket_timeout)),
+                *(getattr(c, "fingerprint", None) for c in (self.url_routes, self.log_formatting, self.cors_origins, self.admin_sites, self.default_socket_timeout, self.declared_versions)),
                 frozenset((name, d.literal_fields) for name, d in self.declared().items() if d.literal_fields),
             )
         )

@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 
 from secure_ls import safe_files
-from secure_ls.engine import admin_sites, corsconfig, logconfig, reexports, routes, socket_timeout
+from secure_ls.engine import admin_sites, corsconfig, declared_versions, logconfig, reexports, routes, socket_timeout
 from secure_ls.engine.module_source import ModuleSource, relative_start
 from secure_ls.engine.resolver import ImportsResolver, LazySummaries
 from secure_ls.engine.summaries import FunctionSummary, summarize_module, worth_keeping
@@ -38,6 +38,7 @@ CONFIGURATIONS: dict[str, tuple[Callable[[str], bool], Callable[[list[str], list
     corsconfig.CONFIGURATIONS: (corsconfig.is_cors_configuration, corsconfig.read),
     admin_sites.CONFIGURATIONS: (admin_sites.is_admin_configuration, admin_sites.read),
     socket_timeout.CONFIGURATIONS: (socket_timeout.is_candidate, socket_timeout.read),
+    declared_versions.CONFIGURATIONS: (declared_versions.is_declaration, declared_versions.read),
 }
 # Kinds whose files are only those of the candidates (above) whose text holds this: each is read for it.
 MARKERS = {socket_timeout.CONFIGURATIONS: socket_timeout.MARKER}
@@ -738,6 +739,9 @@ class Resolver(ImportsResolver):
 
     def default_socket_timeout(self) -> socket_timeout.DefaultSocketTimeout | None:
         return self.workspace.default_socket_timeout()
+
+    def declared_versions(self) -> declared_versions.DeclaredVersions | None:
+        return self.workspace.configuration(declared_versions.CONFIGURATIONS)
 
     def lazy(self) -> LazySummaries:
         """A mapping that resolves external functions when a call asks for them (one-off analyses)."""

@@ -147,15 +147,17 @@ class WorkspaceIndex:
 
     def _index(self, plan, report) -> None:
         files: list[tuple[Path, WorkspaceSummaries]] = []
+        declarations: list[tuple[Path, WorkspaceSummaries]] = []  # dependency files: the declared versions
         for root, settings, workspace in plan:
-            files.extend((f, workspace) for f in discover([root], settings) if is_python(f))
+            for f in discover([root], settings):
+                (files if is_python(f) else declarations).append((f, workspace))
             if len(files) > MAX_FILES:
                 files = files[:MAX_FILES]
                 break
         # the configurations found on the way: Django URL configurations tell function views from
         # helpers, logging configurations say whether log lines can be forged
         for workspace in {id(w): w for _, _, w in plan}.values():
-            workspace.set_project_files(str(f) for f, w in files if w is workspace)  # it keeps the configurations
+            workspace.set_project_files(str(f) for f, w in (*files, *declarations) if w is workspace)  # it keeps the configurations
         total = len(files)
         report(0, total)
         for count, (file, workspace) in enumerate(files, 1):

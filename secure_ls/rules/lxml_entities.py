@@ -27,7 +27,10 @@ class LxmlResolveEntities(Rule):
     `resolve_entities=False`, or with `no_network=False`; `lxml.etree.iterparse`
     without `resolve_entities=False`; and `lxml.etree.parse`, `fromstring`
     or `XML` given outside data (a web request, a download, a parameter)
-    without a parser, which use lxml's default one.
+    without a parser, which use lxml's default one. A parser left at its
+    default is not reported in a workspace whose dependency files allow only
+    lxml 5.0 or later (`lxml==5.1.0`, `lxml>=5` in pyproject.toml, a lock
+    file): from 5.0 on it resolves internal entities only.
 
     ## Why is this bad?
     An entity declared as `<!ENTITY x SYSTEM "file:///etc/passwd">` is
@@ -241,7 +244,9 @@ class LxmlResolveEntities(Rule):
             return
         resolve = ts.keyword(node, "resolve_entities")
         network = ts.keyword(node, "no_network")
-        resolves = resolve is None or (isinstance(resolve.value, ast.Constant) and resolve.value.value not in (False, "internal"))
+        resolves = resolve is None and not _internal_by_default(ctx) or resolve is not None and (
+            isinstance(resolve.value, ast.Constant) and resolve.value.value not in (False, "internal")
+        )
         if resolve is not None and not isinstance(resolve.value, ast.Constant):
             resolves = False  # decided elsewhere
         networked = network is not None and isinstance(network.value, ast.Constant) and network.value.value is False
@@ -310,6 +315,8 @@ class LxmlResolveEntities(Rule):
         part = ts.data_origin(data, ctx, Sink.XML)
         if part is None or part.kind == taint.UNKNOWN or (part.kind == taint.PARAM and part.label in ("self", "cls")):
             return
+        if _internal_by_default(ctx):
+            return
         func = node.func
         imports: tuple[str, ...] = ()
         module = name.rsplit(".", 1)[0]  # lxml.etree or lxml.objectify
@@ -346,6 +353,13 @@ def _parser_options(parser: ast.expr, ctx) -> dict | None:
     if isinstance(parser, ast.Name) and ctx.module_made_by(parser) in _PARSER_CLASSES:
         return dict(ctx.module.made_with.get(parser.id, ()))
     return None
+
+
+def _internal_by_default(ctx) -> bool:
+    """The project declares lxml 5.0 or later (engine/declared_versions), whose parsers resolve
+    internal entities only unless told otherwise."""
+    declared = ctx.module.declared_versions
+    return declared is not None and declared.at_least("lxml", "5.0")
 
 
 def _resolves(options: dict) -> bool:

@@ -27,6 +27,10 @@ class UnsafeYamlLoad(Rule):
     `UnsafeLoader` or `FullLoader`, and `yaml.unsafe_load` / `full_load`.
     A loader given in a mapping of defaults (`yaml.load(*args, **defaults)`
     with `defaults = {"Loader": SafeLoader}`, a wrapper's) counts as given.
+    `yaml.load(stream)` without a loader is not reported in a workspace whose
+    dependency files allow only PyYAML 6.0 or later (`PyYAML==6.0.3` in a
+    requirements or constraints file, `pyyaml>=6` in pyproject.toml, a lock
+    file): there `Loader` is required and the call raises TypeError.
 
     ## Why is this bad?
     YAML tags such as `!!python/object/apply:os.system ["rm -rf /"]` make
@@ -196,6 +200,8 @@ class UnsafeYamlLoad(Rule):
             loader = node.args[1]
         if loader is None:
             loader = _loader_in_defaults(node, ctx)
+        if loader is None and name in ("yaml.load", "yaml.load_all") and _loader_required(ctx):
+            return  # PyYAML 6 raises TypeError: no document is loaded
         loader_name = (ctx.qualified_name(loader) or "") if loader is not None else ""
         if loader is not None:
             if loader_name.rsplit(".", 1)[-1] in _SAFE_LOADERS:
@@ -244,6 +250,12 @@ class UnsafeYamlLoad(Rule):
             confidence=confidence,
             related=ctx.related_path(part),
         )
+
+
+def _loader_required(ctx) -> bool:
+    """The project declares PyYAML 6.0 or later (engine/declared_versions), where `Loader` is required."""
+    declared = ctx.module.declared_versions
+    return declared is not None and declared.at_least("pyyaml", "6.0")
 
 
 def _loader_in_defaults(node: ast.Call, ctx) -> ast.expr | None:

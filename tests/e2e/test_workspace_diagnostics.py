@@ -131,3 +131,15 @@ async def test_a_file_whose_imported_helper_changed_is_reported_again(client, tm
     second = by_file(await asyncio.wait_for(pending, 30), ws)
     assert second["pkg/jobs.py"]["kind"] == "full" and list(second["pkg/jobs.py"]["items"]) == []
     assert second["pkg/__init__.py"]["kind"] == "unchanged"
+
+
+@pytest.mark.parametrize("declared, expected", [("PyYAML==6.0.3\n", []), ("PyYAML>=5.1\n", ["SLS104"])])
+async def test_the_versions_a_requirements_file_declares_decide_a_default_loader(client, tmp_path, declared, expected):
+    # PyYAML 6 requires a Loader: `yaml.load(f)` raises TypeError there, and loads nothing
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "requirements.txt").write_text(declared)
+    (ws / "config.py").write_text("import yaml\n\n\ndef read(path):\n    with open(path) as f:\n        return yaml.load(f)\n")
+    await start(client, "visual-studio-code", root_uri=ws.as_uri(), options=OPTIONS)
+    report = by_file(await workspace_diagnostic(client, []), ws)
+    assert [d.get("code") for d in report["config.py"]["items"]] == expected
