@@ -102,6 +102,20 @@ def _runs_alone(stmt: ast.stmt) -> bool:
     )
 
 
+# The methods of Django's command classes that they call themselves: any other method of a
+# management command is called only by the command's own methods.
+_COMMAND_BASE_METHODS = _COMMAND_ENTRY_POINTS | frozenset(
+    {"add_arguments", "execute", "run_from_argv", "create_parser", "get_version", "print_help", "check", "check_migrations", "add_base_argument"}
+)
+
+
+def is_command_helper(cls: ast.ClassDef, method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A method of a Django management command (`class Command(BaseCommand)` with `handle`, a class
+    manage.py runs and nothing imports) that Django's command classes do not call: the command's
+    own `self.method(...)` calls are all its calls (`self.get_rows(limit)` from `handle`)."""
+    return _runs_alone(cls) and method.name not in _COMMAND_BASE_METHODS and not method.name.startswith("__") and is_called_directly(method)
+
+
 def is_private(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """`def _label(...)`: by convention only its own module calls it (see `is_called_directly`)."""
     return func.name.startswith("_") and not func.name.startswith("__") and is_called_directly(func)
@@ -270,22 +284,24 @@ class SelfCalls:
     `is_private`): the class's calls `self._label(...)` are all its calls, by the convention that
     makes a module's calls of a private function all of them; none, when the method is handed
     on as a value (`map(self._label, rows)`), called on another object, or calls itself, nor
-    when the class has a base, which may call it as a hook of its own."""
+    when the class has a base, which may call it as a hook of its own, unless the base is
+    known not to (`base_known`: a management command's own method, is_command_helper)."""
 
     # The classes whose callers are being read: a caller's flow asking again (private methods
     # calling each other) gets no answer rather than one read from a flow still under way.
     _asking: set[int] = set()
 
-    def __init__(self, cls: ast.ClassDef, method: ast.FunctionDef | ast.AsyncFunctionDef, origin_of: Callable):
+    def __init__(self, cls: ast.ClassDef, method: ast.FunctionDef | ast.AsyncFunctionDef, origin_of: Callable, base_known: bool = False):
         self._cls = cls
         self._method = method
         self._origin_of = origin_of
+        self._base_known = base_known  # the bases are known not to call it (is_command_helper)
 
     def passed(self, name: str, positional: tuple[str, ...], keyword_names: frozenset[str], vararg: str | None, private: bool = False) -> dict[str, Origin]:
         if id(self._cls) in SelfCalls._asking:
             return {}
 
-        if any(not (isinstance(b, ast.Name) and b.id == "object") for b in self._cls.bases) or self._cls.keywords:
+        if not self._base_known and (any(not (isinstance(b, ast.Name) and b.id == "object") for b in self._cls.bases) or self._cls.keywords):
             return {}  # a base class may call it too (a hook it declares), where these calls are not seen
 
         attributes, names, calls = _class_names(self._cls)

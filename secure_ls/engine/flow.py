@@ -189,7 +189,7 @@ class FlowAnalyzer(ValueOrigins):
             positional = tuple(a.arg for a in (*func.args.posonlyargs, *func.args.args))
             named = frozenset((*(a.arg for a in func.args.args), *(a.arg for a in func.args.kwonlyargs)))
             passed = self._constructor_arguments.passed(func.name, positional, named, vararg, private=constructions.is_private(func))
-        elif func.name == "__init__" or constructions.is_private(func):  # a private method: its class's `self._label(...)` calls
+        elif func.name == "__init__" or isinstance(self._constructor_arguments, constructions.SelfCalls):  # `self._label(...)` calls
             positional, named = constructions.constructor_parameters(func)
             passed = self._constructor_arguments.passed(self._class if func.name == "__init__" else func.name, positional, named, vararg)
         else:

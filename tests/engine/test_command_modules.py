@@ -33,3 +33,36 @@ def test_what_a_management_commands_module_passes_its_own_helpers_is_all_they_ge
     assert _confidence(_COMMAND.replace("def handle(self", "def execute_all(self"), "SLS101") == ["medium"]
     # and any module's class, outside a command's module
     assert _confidence(_COMMAND.replace("class Command(BaseCommand):", "class Runner(object):"), "SLS101") == ["medium"]
+
+
+_OPTIONS = """
+from django.core.management.base import BaseCommand
+from django.db import connection
+
+
+class Command(BaseCommand):
+    def add_arguments(self, parser):
+        parser.add_argument("--limit", type=int, default=None)
+
+    def handle(self, *args, **options):
+        limit = options.get("limit")
+        self.stdout.write(str(self.inactive_users(limit)))
+
+    def inactive_users(self, limit=None):
+        query = "SELECT id FROM auth_user WHERE last_login IS NULL"
+        if limit:
+            query += f" LIMIT {limit}"
+        with connection.cursor() as cursor:
+            cursor.execute(query)
+            return cursor.fetchall()
+"""
+
+
+def test_a_management_commands_own_methods_get_what_its_handle_passes_them():
+    # onadata's export command: `--limit` is declared `type=int`, and `handle` hands it to a method
+    # of the command that Django's command classes never call: an integer in `LIMIT`
+    assert _confidence(_OPTIONS, "SLS101") == []
+    # the option declared without a type: the operator's text, reported
+    assert _confidence(_OPTIONS.replace('"--limit", type=int,', '"--limit",'), "SLS101") != []
+    # a method a base class of commands calls itself (`execute`): its callers are not all seen
+    assert _confidence(_OPTIONS.replace("inactive_users", "execute"), "SLS101") != []
