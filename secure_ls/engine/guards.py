@@ -216,6 +216,10 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         left, right = _case_folded(test.left), _case_folded(test.comparators[0])
         if isinstance(test.ops[0], ast.NotEq):
             positive = not positive
+        held = value_of(left) if isinstance(left, ast.Name) and value_of is not None else None
+        if held is not None and (contained := shape_checks.contained_paths(held, right, qualify, values_of)):
+            # `common = Path(os.path.commonpath([ROOT, p]))`, then `if common != ROOT: raise`
+            return contained, positive, PATH_SINKS
         # the name compared, and what with: `current_user.id == user_id` reads as `user_id == current_user.id`
         name, other = (right, left) if isinstance(right, ast.Name) and isinstance(left, ast.Attribute) else (left, right)
         if isinstance(name, ast.Name) and (isinstance(other, ast.Constant) or origin is not None and isinstance(other, (ast.Name, ast.Attribute)) and origin(other).is_constant):

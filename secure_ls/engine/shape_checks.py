@@ -31,8 +31,12 @@ from secure_ls.engine.taint import ALL, Origin, meet, sinks
 # does: the rule's own prefix check accepts that too).
 _CONTAINMENT = frozenset({"os.path.commonpath", "os.path.commonprefix", "posixpath.commonpath", "posixpath.commonprefix"})
 # Calls that leave no `..` in a path: compared after one of them, a path that starts with its
-# base stays inside it. Before, `BASE/../../etc/passwd` starts with BASE too.
-_RESOLVING = frozenset({"os.path.realpath", "os.path.abspath", "posixpath.realpath", "posixpath.abspath"})
+# base stays inside it. Before, `BASE/../../etc/passwd` starts with BASE too. `normpath` is
+# `abspath` without the working directory: of a path under an absolute base it leaves no `..`
+# (`/srv/build/../../etc` is `/etc`), and of a relative one only leading `..`, outside any base.
+_RESOLVING = frozenset(
+    {"os.path.realpath", "os.path.abspath", "os.path.normpath", "posixpath.realpath", "posixpath.abspath", "posixpath.normpath"}
+)
 PATH = sinks("path")
 
 # Conversions that raise ValueError unless the whole text has their form. `int()` admits
@@ -91,7 +95,10 @@ def contained_paths(call: ast.expr, base: ast.expr, qualify, values_of) -> set[s
     """For `os.path.commonpath([BASE, p]) == BASE` (`call` the left side, `base` the right): the
     names shown to be inside BASE, each resolved first (every value `values_of(p)` says it may
     hold is `os.path.realpath(...)` or the like, or the call is written in the list). None when
-    `call` compares no paths; empty when none was resolved, since `BASE/../x` passes such a test."""
+    `call` compares no paths; empty when none was resolved, since `BASE/../x` passes such a test.
+    The common path made a `Path` to compare it with one (`Path(os.path.commonpath([...])) != ROOT`) is the same test."""
+    if isinstance(call, ast.Call) and len(call.args) == 1 and not call.keywords and qualify(call.func) in _JOINS:
+        call = call.args[0]
     if not (isinstance(call, ast.Call) and qualify(call.func) in _CONTAINMENT and call.args and isinstance(call.args[0], (ast.List, ast.Tuple))):
         return None
     names = set()

@@ -155,3 +155,30 @@ def test_a_path_without_dot_dot_that_starts_with_its_base_is_inside():
     assert "SLS110" in _rules(_STATIC_ROUTE.replace("file_path.startswith(self._directory)", 'file_path.startswith("/")'))
     # a prefix the client chose says nothing
     assert "SLS110" in _rules(_STATIC_ROUTE.replace("file_path.startswith(self._directory)", "file_path.startswith(req.params['root'])"))
+
+
+_STATIC_FILES = """
+import os
+from pathlib import Path
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import FileResponse
+
+router = APIRouter()
+ROOT = Path("/srv/app/build")
+
+
+@router.get("/static/{path:path}")
+async def serve_static_files(path: str):
+    static_file_name = os.path.normpath(ROOT / path)
+    common_prefix = Path(os.path.commonpath([ROOT, static_file_name]))
+    if common_prefix != ROOT:
+        raise HTTPException(status_code=404)
+    return FileResponse(static_file_name)
+"""
+
+
+def test_a_normalised_path_whose_common_path_with_the_root_is_the_root_is_inside():
+    # aim's static files: normpath leaves no `..` under an absolute root, and the common path,
+    # kept in a name and made a Path, is compared with the root
+    _quiet_until_undone("SLS110", _STATIC_FILES, "os.path.normpath(ROOT / path)", "str(ROOT / path)")
