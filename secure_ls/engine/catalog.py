@@ -292,6 +292,10 @@ class Framework:
     # quotes the decoded path again, and `build_absolute_uri(location)`, which quotes what it is given
     # with iri_to_uri): a request line holds no line break
     raw_target: frozenset[str] = frozenset()
+    # attributes of the request holding its headers as the framework parsed them, each value on one
+    # line (Tornado's `request.headers`: HTTPHeaders joins a folded header's continuation lines with
+    # a space, so no value holds a line break)
+    one_line_headers: frozenset[str] = frozenset()
     # the route decorators hand a handler only the variables of its URL rule (`<slug>`, Werkzeug's
     # and Bottle's syntax): any other parameter is one a decorator passes (`@login_required`
     # handing the signed-in user), not client data, unless the decorator is one of
@@ -337,6 +341,7 @@ FRAMEWORKS: tuple[Framework, ...] = (
         handler_methods=frozenset(_HTTP_METHODS),
         handler_base_suffix="Handler",
         raw_target=frozenset({"path", "uri", "query"}),
+        one_line_headers=frozenset({"headers"}),
     ),
     Framework(
         "falcon",

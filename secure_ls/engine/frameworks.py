@@ -31,7 +31,8 @@ VALIDATED_HOST_SINKS = LINE_SINKS | sinks("html", "quoted")
 def request_read(node: ast.Attribute, frameworks) -> tuple[ast.expr, frozenset[str]] | None:
     """For a read of the request (`request.args`, Starlette's `request.url.path`): the request
     object, and the sinks the value is safe for: one line for the request-target as sent
-    (Tornado's `request.path`, see catalog.Framework.raw_target) or a part `urlsplit` cut, which
+    (Tornado's `request.path`, see catalog.Framework.raw_target) or its headers as Tornado parsed
+    them (Framework.one_line_headers), or a part `urlsplit` cut, which
     drops CR, LF and TAB (Framework.split_url); also redirects for the application's root on the
     requested host (Framework.site_root); a page for a validated host name (Framework.validated_host);
     every sink for the peer's address (catalog.PEER_ADDRESS_ATTRIBUTES). None for any other attribute."""
@@ -45,6 +46,8 @@ def request_read(node: ast.Attribute, frameworks) -> tuple[ast.expr, frozenset[s
             return owner, frozenset({Sink.ANY})
         if any(node.attr in f.site_root for f in frameworks):
             return owner, LINE_SINKS | sinks("redirect")
+        if any(node.attr in f.one_line_headers for f in frameworks):
+            return owner, frozenset({Sink.LOG})  # one log line; what the header says is still the client's (an Origin echoed)
         return owner, LINE_SINKS if any(node.attr in f.raw_target for f in frameworks) else frozenset()
     return None
 

@@ -183,14 +183,15 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         left, right = _case_folded(test.left), test.comparators[0]
         if isinstance(test.ops[0], ast.NotIn):
             positive = not positive
-        # membership in a collection literal or a named (constant-like) collection, or its keys
-        # (`if sort not in Model.__table__.columns.keys(): sort = "id"`)
+        # membership in a collection literal or a named (constant-like) collection, an item of a
+        # mapping (`self.settings["repo_providers"]`), or its keys (`if sort not in
+        # Model.__table__.columns.keys(): sort = "id"`)
         if isinstance(right, ast.Call) and isinstance(right.func, ast.Attribute) and right.func.attr in ("keys", "values") and not right.args:
             right = right.func.value
         if isinstance(right, ast.Attribute) and right.attr == "parents" and isinstance(_call_chain_base(right.value), ast.Name):
             names.add(_call_chain_base(right.value).id)  # type: ignore[union-attr]  # `base in target.resolve().parents`
             sinks = PATH_SINKS
-        elif isinstance(left, ast.Name) and isinstance(right, (ast.Name, ast.Attribute, ast.Set, ast.List, ast.Tuple, ast.Dict, ast.ListComp, ast.SetComp)):
+        elif isinstance(left, ast.Name) and isinstance(right, (ast.Name, ast.Attribute, ast.Subscript, ast.Set, ast.List, ast.Tuple, ast.Dict, ast.ListComp, ast.SetComp)):
             # not when the allow-list itself comes from the client
             if origin is None or not lookups.is_untrusted(origin(right)):
                 names.add(left.id)

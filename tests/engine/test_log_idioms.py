@@ -345,3 +345,42 @@ def test_the_claims_of_a_token_whose_signature_was_checked_are_not_the_clients()
     )
     _quiet_until_undone("SLS704", code, "algorithms=['RS256'])", "algorithms=['RS256'], options={'verify_signature': False})")
     _quiet_until_undone("SLS704", code, "algorithms=['RS256'])", "algorithms=['RS256'], options=OPTIONS)")
+
+
+_TORNADO_BUILD = """
+import logging
+
+from tornado import web
+
+log = logging.getLogger(__name__)
+
+
+class BuildHandler(web.RequestHandler):
+    async def get(self, provider_prefix, spec):
+        accept = self.request.headers.get("Accept", "")
+        if "text/event-stream" not in accept:
+            log.warning("Bad accept header: %s", accept)
+        if provider_prefix not in self.settings["repo_providers"]:
+            self.write("no such provider")
+            return
+        log.info("building from %s", provider_prefix)
+"""
+
+
+def test_a_tornado_header_is_one_line():
+    # Tornado's HTTPHeaders joins a folded header's continuation lines with a space (binderhub's
+    # Accept check); Flask's headers carry what the server passed on
+    code = _TORNADO_BUILD.replace('        log.info("building from %s", provider_prefix)\n', "")
+    assert "SLS704" not in rules(code)
+    flask = (
+        "import logging\nfrom flask import Flask, request\n\napp = Flask(__name__)\nlog = logging.getLogger(__name__)\n\n\n"
+        "@app.get('/events')\ndef events():\n    accept = request.headers.get('Accept', '')\n"
+        "    if 'text/event-stream' not in accept:\n        log.warning('Bad accept header: %s', accept)\n    return ''\n"
+    )
+    assert "SLS704" in rules(flask)
+
+
+def test_membership_in_an_item_of_the_applications_settings_is_an_allow_list():
+    # `self.settings["repo_providers"]`: the application's own mapping; a list the client sent is none
+    code = _TORNADO_BUILD.replace('        accept = self.request.headers.get("Accept", "")\n        if "text/event-stream" not in accept:\n            log.warning("Bad accept header: %s", accept)\n', "")
+    _quiet_until_undone("SLS704", code, 'self.settings["repo_providers"]', 'self.get_query_arguments("providers")')
