@@ -112,15 +112,16 @@ _SECRET_STORES = frozenset({"secrets", "passwords", "credentials", "passphrases"
 
 def _key_of_secret_store(node: ast.expr, ctx) -> bool:
     """`def get(self, secret): log.info("asked for %s", secret); return self.secrets.get(secret)`:
-    a name the function looks secrets up by (`.get(name)`, `[name]` on a mapping named for
-    them) is the secret's name (a `secrets.yaml` key), not its value."""
+    a name the function looks secrets up or keeps them by (`.get(name)`, `[name]` on a mapping
+    named for them, also stored into: `secrets[secret] = vault.get_secret(secret).value`) is the
+    secret's name (a `secrets.yaml` key, a vault's entry), not its value."""
     func = ctx.enclosing_function(node)
     if not isinstance(node, ast.Name) or func is None:
         return False
     for sub in astutil.walk(func):
         if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr == "get" and sub.args:
             store, key = sub.func.value, sub.args[0]
-        elif isinstance(sub, ast.Subscript) and isinstance(sub.ctx, ast.Load):
+        elif isinstance(sub, ast.Subscript):
             store, key = sub.value, sub.slice
         else:
             continue
@@ -210,8 +211,9 @@ class SecretInLog(Rule):
     `session_key` counts with low confidence unless it is a session
     object's own (`request.session.session_key`, the session id): the name
     is used for stream, kernel and cache session indexes as often. A name
-    the function looks secrets up by in a mapping named for them
-    (`self.secrets.get(secret)`, `passwords[secret]`) is the secret's name,
+    the function looks secrets up by in a mapping named for them, or keeps
+    them under (`self.secrets.get(secret)`, `passwords[secret]`, `secrets[secret] =
+    vault.get_secret(secret).value`) is the secret's name,
     not its value (a store of tokens is keyed by the tokens themselves, so
     it does not count).
 
@@ -259,6 +261,20 @@ class SecretInLog(Rule):
                 def get(self, secret):
                     log.info("add-on asks for secret %s", secret)
                     return self.secrets.get(secret)
+        """),
+        # the names a vault's secrets are fetched and kept by
+        code("""
+            import logging
+            log = logging.getLogger(__name__)
+
+            def fetch_all(vault, keys):
+                secrets = {}
+                for secret in keys:
+                    try:
+                        secrets[secret] = vault.get_secret(secret).value
+                    except KeyError:
+                        log.warning(f"Secret '{secret}' is not in the vault")
+                return secrets
         """),
         # an action on a password (the route that updates it), not a password
         code("""
