@@ -16,12 +16,16 @@ a version, the lowest version the declarations allow: the least of their lower b
 its own). One declaration with a version but no lower bound (`PyYAML<6`) leaves the library
 without a floor. A declaration without any version says nothing of which one runs: it is left
 out when another file pins one (a constraints file beside `requirements.txt`), and a library
-only named that way has no floor. The rules ask, through ModuleSymbols.declared_versions,
-`at_least("pyyaml", "6.0")`: no workspace, or no dependency file, answers no.
+only named that way has no floor. A dependency file governs the modules under its folder: a
+tool kept inside the project with requirements of its own (`tools/mscp/requirements.txt`,
+`pyyaml<7`) says nothing of the project's other modules (`for_file`). The rules ask, through
+ModuleSymbols.declared_versions, `at_least("pyyaml", "6.0")`: no workspace, or no dependency
+file above the module, answers no.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -42,11 +46,23 @@ _LOWER_BOUNDS = frozenset({"==", "===", ">=", ">", "~="})
 class DeclaredVersions:
     floors: dict[str, Version] = field(default_factory=dict)  # canonical name -> lowest version allowed
     fingerprint: int = 0
+    # the folder of each dependency file -> what it declares (canonical name -> its floor, None
+    # for a version range with no lower bound): `for_file` keeps the folders a module is under
+    by_folder: dict[str, dict[str, Version | None]] = field(default_factory=dict, compare=False)
 
     def at_least(self, library: str, version: str) -> bool:
         """Whether every version of `library` the project declares is `version` or later."""
         floor = self.floors.get(canonicalize_name(library))
         return floor is not None and floor >= Version(version)
+
+    def for_file(self, path: str | None) -> "DeclaredVersions | None":
+        """What the dependency files of the folders above `path` declare: a tool's own
+        requirements in another folder (`tools/mSCP/requirements.txt`) do not govern it."""
+        if path is None:
+            return self
+        here = os.path.dirname(os.path.abspath(path))
+        governing = [declared for folder, declared in self.by_folder.items() if here == folder or here.startswith(folder.rstrip(os.sep) + os.sep)]
+        return _combined(governing)
 
 
 def is_declaration(path: str) -> bool:
@@ -55,19 +71,36 @@ def is_declaration(path: str) -> bool:
 
 def read(texts: Iterable[str], paths: Iterable[str] = ()) -> DeclaredVersions | None:
     """The floors the dependency files `texts` (at `paths`, in the same order) set."""
-    texts, paths = list(texts), list(paths)
-    lowest: dict[str, Version | None] = {}
+    by_folder: dict[str, dict[str, Version | None]] = {}
     for text, path in zip(texts, paths):
+        declared = by_folder.setdefault(os.path.dirname(os.path.abspath(path)), {})
         for dependency in parse_dependency_file(path, text).dependencies:
             if not dependency.pinned and not any(str(s) for s in dependency.specifiers):
                 continue  # `pyyaml`: any version; a pin elsewhere says which
             floor = _floor(dependency.pinned, dependency.specifiers, dependency.constraints)
-            known = lowest.get(dependency.name, floor)
-            lowest[dependency.name] = None if floor is None or known is None else min(floor, known)
+            _lower(declared, dependency.name, floor)
+    if not any(by_folder.values()):
+        return None
+    whole = _combined(list(by_folder.values()))
+    fingerprint = hash(tuple(sorted((folder, name, str(v)) for folder, declared in by_folder.items() for name, v in declared.items())))
+    return DeclaredVersions(whole.floors if whole else {}, fingerprint, by_folder)
+
+
+def _combined(declarations: list[dict[str, Version | None]]) -> DeclaredVersions | None:
+    lowest: dict[str, Version | None] = {}
+    for declared in declarations:
+        for name, floor in declared.items():
+            _lower(lowest, name, floor)
     floors = {name: floor for name, floor in lowest.items() if floor is not None}
     if not floors:
         return None
     return DeclaredVersions(floors, hash(tuple(sorted((name, str(v)) for name, v in floors.items()))))
+
+
+def _lower(lowest: dict[str, Version | None], name: str, floor: Version | None) -> None:
+    """Keep in `lowest` the least floor of `name` seen so far; None (no lower bound) wins."""
+    known = lowest.get(name, floor)
+    lowest[name] = None if floor is None or known is None else min(floor, known)
 
 
 def _floor(pinned: str | None, alternatives: list[SpecifierSet], constraints: SpecifierSet | None) -> Version | None:

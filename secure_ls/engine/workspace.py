@@ -741,7 +741,7 @@ class Resolver(ImportsResolver):
         return self.workspace.default_socket_timeout()
 
     def declared_versions(self) -> declared_versions.DeclaredVersions | None:
-        return self.workspace.configuration(declared_versions.CONFIGURATIONS)
+        return (found := self.workspace.configuration(declared_versions.CONFIGURATIONS)) and found.for_file(self.path)  # its folders' declarations
 
     def lazy(self) -> LazySummaries:
         """A mapping that resolves external functions when a call asks for them (one-off analyses)."""

@@ -65,3 +65,12 @@ def test_an_explicit_unsafe_choice_is_reported_whatever_the_version(tmp_path):
     write(tmp_path, {"app.py": explicit, **declared})
     found = check_json(".", "--no-cache", "--no-dependencies", cwd=tmp_path).findings()
     assert {"SLS104", "SLS109"} <= {f["rule"] for f in found if f["path"] == "app.py"}
+
+
+def test_a_dependency_file_governs_the_code_under_its_folder_only(tmp_path):
+    # zentral: the project pins PyYAML 6 at its root; a tool inside it keeps its own `pyyaml<7`
+    declared = {"requirements_constraints.txt": "PyYAML==6.0.3\nlxml==5.3.0\n", "tools/mscp/requirements.txt": "pyyaml<7\nlxml<6\n"}
+    assert _findings(tmp_path / "sibling", declared) == []
+    # the same range beside the module (or above it) does govern it
+    beside = {**declared, "requirements.txt": "pyyaml<7\n"}
+    assert _findings(tmp_path / "beside", beside) == ["SLS104"]
