@@ -354,11 +354,11 @@ class UnitContext:
     def is_constant(self, node: ast.AST) -> bool:
         return self.origin(node).is_constant
 
-    def returns_container(self, call: ast.Call) -> bool:
-        """Whether the function `call` names (of this module or an imported one) returns a built-in
-        container: annotated so (`-> dict[str, Any]`), or making one at every return."""
+    def summary_says(self, call: ast.Call, fact: str) -> bool:
+        """Whether the summary of the function `call` names (of this module or an imported one) says
+        `fact`, a field of summaries.FunctionSummary (`returns_container`, `returns_row`)."""
         summary = self._flow_for(call).summary_of(call.func)
-        return summary is not None and summary.returns_container
+        return summary is not None and bool(getattr(summary, fact))
 
     def names_enum(self, func: ast.expr) -> bool:
         """Whether `func` names an Enum class of this module or of the workspace module it is imported from."""

@@ -484,21 +484,31 @@ class ExpressionFacts:
             return None
         qualified = self._qualify(func)
         summary = self.named_summary(func, qualified) if qualified else None
-        if summary is None and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        if summary is None and isinstance(func, ast.Attribute) and isinstance(func.value, (ast.Name, ast.Attribute)):
             summary = self._instance_method(func)
         return summary if summary is not None else self._local_summary(func)
 
     def _instance_method(self, func: ast.Attribute) -> "FunctionSummary | None":
         """`service.get_policy` where `service = PolicyService(db)`, a class of another module: its
-        method, bound (as `PolicyService(db).get_policy(...)` reads)."""
-        made = self._single_value(func.value)  # type: ignore[arg-type]
+        method, bound (as `PolicyService(db).get_policy(...)` reads); also `self.form.get_redirect_to`
+        where the class's methods store one such instance in `self.form` (and None, at most), when
+        what the method returns holds nothing of the instance (a bound summary drops the instance,
+        whose stored request data, `ArtifactSearchForm(self.request.GET)`, is then not followed)."""
+        stored = isinstance(func.value, ast.Attribute)
+        if stored:
+            kept = [v for v in self.instance_attribute_values(func.value) if not astutil.is_none(v)]
+            made = kept[0] if len(kept) == 1 else None
+        else:
+            made = self._single_value(func.value)  # type: ignore[arg-type]
         if not (isinstance(made, ast.Call) and astutil.last_name(made.func)[:1].isupper()):
             return None  # made by a function (`r = requests.get(url)`), not a class
         cls = self._qualify(made.func)
         if not cls or cls.partition(".")[0] in sys.stdlib_module_names:
             return None
         method = self._function_summary(f"{cls}.{func.attr}")
-        return bound(method) if method is not None else None
+        if method is None or stored and _returns_instance(method):
+            return None
+        return bound(method)
 
     def named_summary(self, func: ast.expr, qualified: str) -> "FunctionSummary | None":
         """The summary of the function `qualified` names, as `func` calls it: a method called on
@@ -550,6 +560,14 @@ class ExpressionFacts:
     def _function_summary(self, key: str | None, store: Mapping | None = None) -> "FunctionSummary | None":
         found = (self._summaries if store is None else store).get(key) if key else None
         return None if found is None or isinstance(found, Declaration) else found
+
+
+def _returns_instance(method: "FunctionSummary") -> bool:
+    """Whether what a method returns may hold its instance (its first parameter), or an item of it."""
+    if method.static or not method.params:
+        return False
+    returned = [method.returns_params, *(element[0] for element in method.elements)]
+    return any(param == method.params[0] for params in returned for param, _ in params)
 
 
 def bound(method: "FunctionSummary") -> "FunctionSummary":

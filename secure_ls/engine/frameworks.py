@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from secure_ls.engine import astutil, catalog
 from secure_ls.engine.regex_removal import matched_text_safe_for
@@ -637,6 +637,12 @@ def returns_made_container(func: ast.FunctionDef | ast.AsyncFunctionDef, returne
     there (`return [stype]`, `return list(sock.recv(n))`, a comprehension, a name bound to such on
     every path to that return: `loads`, the pass's bindings of the names it read) or None, and one
     at least a container: its caller holds a list, dict, set or tuple, whatever is inside."""
+    return returns_made(func, returned, loads, _made_container)
+
+
+def returns_made(func: ast.FunctionDef | ast.AsyncFunctionDef, returned: list[ast.expr | None], loads: dict, made_so: Callable[[ast.expr], bool]) -> bool:
+    """Whether every `return` of a (non-generator) function hands back a value `made_so` accepts
+    (also a name bound to such on every path to that return) or None, and one at least such a value."""
     made = [v for v in returned if v is not None and not astutil.is_none(v)]
     if not made or any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in astutil.own_nodes(func)):
         return False
@@ -646,7 +652,7 @@ def returns_made_container(func: ast.FunctionDef | ast.AsyncFunctionDef, returne
             values = binding.values if binding is not None else ()
         else:
             values = (value,)
-        if not values or not all(_made_container(v) for v in values):
+        if not values or not all(made_so(v) for v in values):
             return False
     return True
 

@@ -370,3 +370,22 @@ def is_own_table(table: ast.expr, origin) -> bool:
     key found in it is one of the keys the application put there."""
     held = origin(table).risk()
     return held is None or held.kind == UNKNOWN
+
+
+def is_found_row(value: ast.expr | None, qualify) -> bool:
+    """A row a query found, or a form saved: `get_object_or_404(...)`, `qs.first()`, `.last()`,
+    `.latest(...)`, `.earliest(...)`, a manager's (not a dict's) `get` (`Model.objects.get(pk=pk)`,
+    `Model.objects.filter(...).get(...)`), a view's `self.get_object()`, a form's or serializer's
+    `save()`: a model instance, whose URL Django's `redirect()` takes from `get_absolute_url()`."""
+    if not isinstance(value, ast.Call):
+        return False
+    func = value.func
+    if (qualify(func) or "") == "django.shortcuts.get_object_or_404":
+        return True
+    if not isinstance(func, ast.Attribute):
+        return False
+    if func.attr == "save" or (func.attr in ("first", "last") and not value.args and not value.keywords) or func.attr in ("latest", "earliest"):
+        return True
+    if func.attr == "get_object" and isinstance(func.value, ast.Name) and func.value.id == "self":
+        return True
+    return func.attr == "get" and any(isinstance(n, ast.Attribute) and n.attr == "objects" for n in astutil.walk(func.value))

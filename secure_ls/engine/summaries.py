@@ -35,7 +35,7 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from secure_ls.engine import astutil, bindings, flow, formatting, frameworks, predicates, taint
+from secure_ls.engine import astutil, bindings, flow, formatting, frameworks, lookups, predicates, taint
 from secure_ls.engine.pacing import Pace, Steps, finish
 from secure_ls.engine.resolver import LazySummaries
 from secure_ls.engine.symbols import Declaration, ModuleSymbols, base_names, declarations
@@ -89,6 +89,9 @@ class FunctionSummary:
     static: bool = False
     # annotated to return a built-in container (`-> dict[str, Any]`): str() of the result shows its items with repr()
     returns_container: bool = False
+    # every return is a row a query found (`qs.first()`, `Model.objects.get(...)`) or None: a model
+    # instance, which Django's `redirect()` sends to its `get_absolute_url()`
+    returns_row: bool = False
     # (text, parameter, then): every return is a string that starts with the constant `text` and
     # then, when `parameter` is not empty, with that parameter's value (`"{}{}".format(HOST, route)`,
     # `f"{base_url}?{query}"`), then with the constant `then` (`f"{base}/auth/{kind}"`: "/auth/"):
@@ -219,6 +222,7 @@ def summarize_function(
         forwards=_checked_forwards(_forwards(body, (*positional, *kwonly), qualify), facts.loads),
         static=static,
         returns_container=frameworks.returns_builtin_container(func.returns) or frameworks.returns_made_container(func, returned_values, facts.loads),
+        returns_row=frameworks.returns_made(func, returned_values, facts.loads, lambda value: lookups.is_found_row(value, qualify)),
         returned_start=_returned_start(body, (*positional, *kwonly), module.strings),
     )
     analyzer.release()  # nothing of the pass outlives the summary (plain names and tuples)
@@ -713,7 +717,7 @@ def worth_keeping(entry: "FunctionSummary | Declaration") -> bool:
     its callers hold one."""
     return isinstance(entry, Declaration) or bool(
         entry.returns_params or entry.returns_untrusted or not entry.returns_unknown or entry.elements or entry.ensures_when_found or entry.unreturned
-        or entry.returns_dependency or entry.forwards or entry.validates or entry.ensures or entry.returns_container
+        or entry.returns_dependency or entry.forwards or entry.validates or entry.ensures or entry.returns_container or entry.returns_row
     )
 
 

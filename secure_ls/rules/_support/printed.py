@@ -260,4 +260,4 @@ def prints_items(expr: ast.expr, ctx) -> bool:
 
 
 def _annotated_container(expr: ast.expr, ctx) -> bool:
-    return isinstance(expr, ast.Call) and ctx.returns_container(expr)
+    return isinstance(expr, ast.Call) and ctx.summary_says(expr, "returns_container")

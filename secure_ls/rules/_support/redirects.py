@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 import re
 
-from secure_ls.engine import astutil, catalog, guards, taint
+from secure_ls.engine import astutil, catalog, guards, lookups, taint
 from secure_ls.engine.taint import Sink
 from secure_ls.rules._support import strings, web
 
@@ -461,19 +461,9 @@ def _part_of(store: ast.expr, whole: ast.Attribute) -> bool:
 
 
 def _row(ctx, value: ast.expr) -> bool:
-    if not isinstance(value, ast.Call):
-        return False
-    func = value.func
-    if (ctx.qualified_name(func) or "") == "django.shortcuts.get_object_or_404":
-        return True
-    if not isinstance(func, ast.Attribute):
-        return False
-    if func.attr == "save" or (func.attr in ("first", "last") and not value.args and not value.keywords) or func.attr in ("latest", "earliest"):
-        return True
-    if func.attr == "get_object" and isinstance(func.value, ast.Name) and func.value.id == "self":
-        return True
-    # `Model.objects.get(pk=pk)`, `Model.objects.filter(...).get(...)`: a manager's (not a dict's) get
-    return func.attr == "get" and any(isinstance(n, ast.Attribute) and n.attr == "objects" for n in astutil.walk(func.value))
+    """A row a query found here, or what a function of the workspace returns when every return of
+    it is one (a search form's `get_redirect_to()` returning `qs.first()`)."""
+    return lookups.is_found_row(value, ctx.qualified_name) or isinstance(value, ast.Call) and ctx.summary_says(value, "returns_row")
 
 
 def private_helper(func: ast.expr, ctx) -> bool:
