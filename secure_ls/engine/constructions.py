@@ -287,8 +287,9 @@ class SelfCalls:
     when the class has a base, which may call it as a hook of its own, unless the base is
     known not to (`base_known`: a management command's own method, is_command_helper)."""
 
-    # The classes whose callers are being read: a caller's flow asking again (private methods
-    # calling each other) gets no answer rather than one read from a flow still under way.
+    # The methods whose callers are being read: a method called from one of them (private methods
+    # calling each other) gets no answer rather than one read from a flow still under way; a chain
+    # of them (`handle` calls `export(limit)`, which calls `rows(limit)`) is read to its start.
     _asking: set[int] = set()
 
     def __init__(self, cls: ast.ClassDef, method: ast.FunctionDef | ast.AsyncFunctionDef, origin_of: Callable, base_known: bool = False):
@@ -298,7 +299,7 @@ class SelfCalls:
         self._base_known = base_known  # the bases are known not to call it (is_command_helper)
 
     def passed(self, name: str, positional: tuple[str, ...], keyword_names: frozenset[str], vararg: str | None, private: bool = False) -> dict[str, Origin]:
-        if id(self._cls) in SelfCalls._asking:
+        if id(self._method) in SelfCalls._asking:
             return {}
 
         if not self._base_known and (any(not (isinstance(b, ast.Name) and b.id == "object") for b in self._cls.bases) or self._cls.keywords):
@@ -311,14 +312,15 @@ class SelfCalls:
         if name in names:
             return {}  # `on_error = _label` in the class body: called under another name
         methods = [m for m in self._cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)) and m is not self._method]
-        found = [(in_method, lambda: self._origin_of) for m in methods if (in_method := [c for c in called if _inside(c, m)])]
-        if sum(len(c) for c, _ in found) != len(called):
-            return {}  # a call outside the class's methods (in its body, or a nested class's)
-        SelfCalls._asking.add(id(self._cls))
+        callers = [(m, in_method) for m in methods if (in_method := [c for c in called if _inside(c, m)])]
+        if sum(len(c) for _, c in callers) != len(called) or any(id(m) in SelfCalls._asking for m, _ in callers):
+            return {}  # a call outside the class's methods (in its body, or a nested class's), or in one being read
+        found = [(in_method, lambda: self._origin_of) for _, in_method in callers]
+        SelfCalls._asking.add(id(self._method))
         try:
             return joined_arguments(found, positional, keyword_names, vararg)
         finally:
-            SelfCalls._asking.discard(id(self._cls))
+            SelfCalls._asking.discard(id(self._method))
 
     def __call__(self, class_name: str, positional: tuple[str, ...], keyword_names: frozenset[str]) -> dict[str, list[Passed]]:
         return {}

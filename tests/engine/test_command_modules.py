@@ -66,3 +66,13 @@ def test_a_management_commands_own_methods_get_what_its_handle_passes_them():
     assert _confidence(_OPTIONS.replace('"--limit", type=int,', '"--limit",'), "SLS101") != []
     # a method a base class of commands calls itself (`execute`): its callers are not all seen
     assert _confidence(_OPTIONS.replace("inactive_users", "execute"), "SLS101") != []
+
+
+def test_a_chain_of_a_commands_own_methods_is_read_back_to_handle():
+    # onadata's export: `handle` -> `self.export(limit)` -> `self.inactive_users(limit)`
+    chained = _OPTIONS.replace(
+        "        self.stdout.write(str(self.inactive_users(limit)))\n",
+        "        self.export(limit)\n\n    def export(self, limit=None):\n        self.stdout.write(str(self.inactive_users(limit)))\n",
+    )
+    assert _confidence(chained, "SLS101") == []
+    assert _confidence(chained.replace('"--limit", type=int,', '"--limit",'), "SLS101") != []
