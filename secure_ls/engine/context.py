@@ -254,8 +254,8 @@ class UnitContext:
                 called = self._constructor_arguments
             elif isinstance(outer_scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 called = constructions.LocalCalls(outer_scope, self.origin)
-            elif isinstance(outer_scope, ast.ClassDef) and (constructions.is_private(scope) or constructions.is_command_helper(outer_scope, scope)):
-                called = constructions.SelfCalls(outer_scope, scope, self.origin, base_known=constructions.is_command_helper(outer_scope, scope))
+            elif isinstance(outer_scope, ast.ClassDef) and ((command := constructions.is_command_helper(outer_scope, scope)) or constructions.is_private(scope)):
+                called = constructions.SelfCalls(outer_scope, scope, self.origin, base_known=command)
         analyzer = self._new_analyzer(outer_scope, instance_attributes, constructor_arguments=called)
         if isinstance(outer_scope, ast.ClassDef) and isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
             analyzer.command_options = self._command_options(outer_scope, scope)

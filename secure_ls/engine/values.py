@@ -47,9 +47,8 @@ class ValueOrigins(ExpressionFacts):
             ):
                 for t, v in zip(target.elts, value.elts):
                     self._bind(t, self._origin(v), v, env)
-            elif (items := self._returned_items(call := self._kept_call(value, env), len(target.elts))) is not None:
-                summary = self.summary_of(call.func) if isinstance(call, ast.Call) else None
-                first = guards.first_item_of(call) if summary is not None and summary.validates_first else None  # type: ignore[arg-type]
+            elif (returned := self._returned_items(self._kept_call(value, env), len(target.elts))) is not None:
+                items, first = returned
                 for t, item in zip(target.elts, items):
                     self._bind(t, item, first if t is target.elts[0] else None, env)  # `command, data, error = parse(request)`
             else:
@@ -659,17 +658,19 @@ class ValueOrigins(ExpressionFacts):
             return binding.values[0]
         return value
 
-    def _returned_items(self, value: ast.expr | None, count: int) -> list[Origin] | None:
+    def _returned_items(self, value: ast.expr | None, count: int) -> tuple[list[Origin], ast.expr | None] | None:
         """The origin of each item of the tuple a called function of the workspace returns, or of
-        the pieces of text cut at its first line feed (guards.line_cut)."""
+        the pieces of text cut at its first line feed (guards.line_cut); and what the first name
+        unpacked holds when that item is a predicate's truth (`ok, message = check(path)`: validates_first)."""
         if (cut := guards.line_cut(value, count)) is not None:
-            return [self._origin(value).sanitized(safe) for safe in cut]  # `line, buf = buf.split(b"\n", 1)`
+            return [self._origin(value).sanitized(safe) for safe in cut], None  # `line, buf = buf.split(b"\n", 1)`
         if not isinstance(value, ast.Call) or any(isinstance(a, ast.Starred) for a in value.args) or not self._summaries:
             return None
         summary = self.summary_of(value.func)
         if summary is None or len(summary.elements) != count:
             return None
-        return [self._apply(summary, value, element=i) for i in range(count)]
+        first = guards.first_item_of(value) if summary.validates_first else None
+        return [self._apply(summary, value, element=i) for i in range(count)], first
 
     def _apply(self, summary: "FunctionSummary", node: ast.Call, element: int | None = None) -> Origin:
         positional: list[Origin] = []
