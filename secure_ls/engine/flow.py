@@ -1,15 +1,13 @@
 """The data-flow pass: one forward walk over each function body.
 
-For every variable read it records the binding the variable holds at that point:
-assignments, augmented assignments, branches (joined), loops (run twice), `with ... as`,
-`for` targets, comprehension variables and walrus assignments; checks that validate a
-value (`guards`) mark it safe on the paths where they passed. Rules then ask
-`origin(expr)` for any expression (see `values.ValueOrigins`), which combines the
-recorded origins of the names it reads.
+For every variable read it records the binding the variable holds at that point: assignments,
+augmented assignments, branches (joined), loops (run twice), `with ... as`, `for` targets,
+comprehension variables and walrus assignments; checks that validate a value (`guards`) mark it
+safe on the paths where they passed. Rules then ask `origin(expr)` for any expression (see
+`values.ValueOrigins`), which combines the recorded origins of the names it reads.
 
-This is what lets a rule stay quiet on `cur.execute("SELECT " + COLUMNS)`
-and speak up on `cur.execute("SELECT " + request.args["c"])`, and what the
-taint findings' "how it got here" path is built from.
+This is what lets a rule stay quiet on `cur.execute("SELECT " + COLUMNS)` and speak up on
+`cur.execute("SELECT " + request.args["c"])`, and what the taint findings' "how it got here" path is built from.
 """
 
 from __future__ import annotations
@@ -367,7 +365,7 @@ class FlowAnalyzer(ValueOrigins):
                 falls = self._block(stmt.orelse, body_env)
                 if not falls:
                     ends = []
-            for handler in stmt.handlers:
+            for index, handler in enumerate(stmt.handlers):
                 h_env = dict(start)
                 _join_into(h_env, body_env)
                 if handler.name:
@@ -376,7 +374,7 @@ class FlowAnalyzer(ValueOrigins):
                     # `try: user = User.objects.get(id=uid)` `except User.DoesNotExist:`: a key that was not
                     # a number would have raised ValueError, which this handler lets through
                     _mark_safe(h_env, self.converted_keys_looked_up(stmt.body[0].value, handler), guards.LINE_SINKS)
-                _mark_safe(h_env, lookups.matched_several(handler, stmt.body), guards.LINE_SINKS)
+                _mark_safe(h_env, lookups.matched_several(handler, stmt.body) | lookups.found_before_handler(stmt, index, self.summary_of), guards.LINE_SINKS)
                 if self._block(handler.body, h_env):
                     ends.append(h_env)
                     if guards.catches(handler, "ValueError"):
@@ -470,6 +468,8 @@ class FlowAnalyzer(ValueOrigins):
         if (self._qualify(value.func) or "").partition(".")[0] in sys.stdlib_module_names:
             return  # the standard library's summaries (on demand) would say nothing of the application's checks
         summary = self.summary_of(value.func)
+        if summary is not None and summary.raises_instead_of_none:  # `note = await Note.get(K)` returned: a miss raises
+            _mark_safe(env, lookups.found_row_by(value), guards.LINE_SINKS)
         for param, sinks in summary.ensures if summary is not None else ():
             if isinstance(arg := astutil.argument_for(value, summary.params, param), ast.Name):  # type: ignore[arg-type]
                 _mark_safe(env, {arg.id}, sinks)

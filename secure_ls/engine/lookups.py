@@ -22,7 +22,7 @@ from __future__ import annotations
 import ast
 import re
 
-from secure_ls.engine import astutil, catalog, frameworks
+from secure_ls.engine import astutil, catalog, frameworks, raised
 from secure_ls.engine.taint import UNKNOWN, UNTRUSTED, Origin
 
 # ORM query methods that return None when no row matches (`if user is None: abort(404)` follows)
@@ -172,6 +172,25 @@ def matched_several(handler: ast.ExceptHandler, attempt: list[ast.stmt]) -> froz
     if len(attempt) != 1 or not isinstance(attempt[0], (ast.Assign, ast.Expr)):
         return frozenset()
     return found_once_run(attempt[0].value)
+
+
+def found_before_handler(attempt: ast.Try, index: int, summary_of) -> frozenset[str]:
+    """`try: note = await Note.get(K)` ... `except OpenNotebookError: raise` `except Exception:`: the
+    names K that look-ups of the application's, the try's first statements, found a row by, in
+    the handler `index` that none of what they raise (their summaries' `raises`) can reach: that
+    handler runs only after they returned, and they never return None (a miss raises)."""
+    found: frozenset[str] = frozenset()
+    for first in attempt.body:
+        value = first.value if isinstance(first, (ast.Assign, ast.Expr)) else None
+        call = value.value if isinstance(value, ast.Await) else value
+        summary = summary_of(call.func) if isinstance(call, ast.Call) else None
+        if summary is None or not raised.passes_by(attempt.handlers, index, getattr(summary, "raises", None)):
+            break
+        keys = found_once_run(value) | (found_row_by(value) if getattr(summary, "raises_instead_of_none", False) else frozenset())
+        if not keys:
+            break
+        found |= keys
+    return found
 
 
 def _raises_on_miss(call: ast.Call) -> bool:

@@ -33,9 +33,9 @@ import functools
 import itertools
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from secure_ls.engine import astutil, bindings, flow, formatting, frameworks, lookups, predicates, taint
+from secure_ls.engine import astutil, bindings, flow, formatting, frameworks, lookups, predicates, raised, taint
 from secure_ls.engine.pacing import Pace, Steps, finish
 from secure_ls.engine.resolver import LazySummaries
 from secure_ls.engine.symbols import Declaration, ModuleSymbols, base_names, declarations
@@ -97,6 +97,11 @@ class FunctionSummary:
     # `f"{base_url}?{query}"`), then with the constant `then` (`f"{base}/auth/{kind}"`: "/auth/"):
     # the caller knows how its result starts (values.ValueOrigins._apply)
     returned_start: tuple[str, str, str] | None = None
+    # the ancestries of the exceptions that can escape the function (engine/raised.py), None: any
+    raises: tuple[tuple[str, ...], ...] | None = None
+    # it raises on some path and never returns None (no `return None`, no path off the end): a
+    # look-up of this shape raises on a miss (lookups.found_before_handler)
+    raises_instead_of_none: bool = False
 
     def apply(
         self, call: ast.Call | None, positional: list[taint.Origin], keywords: dict, step: taint.Step | None, element: int | None = None
@@ -224,9 +229,25 @@ def summarize_function(
         returns_container=frameworks.returns_builtin_container(func.returns) or frameworks.returns_made_container(func, returned_values, facts.loads),
         returns_row=frameworks.returns_made(func, returned_values, facts.loads, lambda value: lookups.is_found_row(value, qualify)),
         returned_start=_returned_start(body, (*positional, *kwonly), module.strings),
+        raises=raised.escaping(func.body, lambda node: _raised_class(node, module, functions, qualify)),
+        raises_instead_of_none=body.raises and not any(r.value is None or astutil.is_none(r.value) for r in body.returns) and raised.always_leaves(func.body),
     )
     analyzer.release()  # nothing of the pass outlives the summary (plain names and tuples)
     return summary
+
+
+def _raised_class(node: ast.expr, module: ModuleSymbols, functions: Mapping[str, FunctionSummary], qualify) -> raised.Ancestry | None:
+    """The ancestry of the class a `raise` names: of this module (with what an imported base of it
+    declares), an imported one that declares its bases, or a built-in; None for anything else."""
+    name = astutil.last_name(node) if isinstance(node, (ast.Name, ast.Attribute)) else ""
+    if isinstance(node, ast.Name) and name in module.class_bases:
+        names = (name, *module.ancestors(module.class_bases[name]))
+        imported = [functions.get(module.imports[n]) for n in names if n in module.imports and "." in module.imports[n]]
+        return raised.completed(names + tuple(b for d in imported if isinstance(d, Declaration) for b in d.exception_bases))
+    if isinstance(node, ast.Name) and name not in module.defined and name not in module.imports:
+        return raised.builtin_ancestry(name)
+    found = functions.get(qualified) if (qualified := qualify(node)) and "." in qualified else None
+    return raised.completed((name, *found.exception_bases)) if isinstance(found, Declaration) and found.exception_bases else None
 
 
 class _BodySyntax:
@@ -642,6 +663,9 @@ def summarize_module_steps(
     `names`, if given, are the names the trees read: when none of them is
     a function defined here (the usual unit), no call graph is needed.
     """
+    pieces = {stmt.name: base_names(stmt) for tree in trees for stmt in tree.body if isinstance(stmt, ast.ClassDef) and stmt.name not in module.class_bases}
+    if pieces:  # the classes of a module read in pieces (`wanted`): their bases (an exception's, engine/raised.py)
+        module = replace(module, class_bases={**module.class_bases, **pieces})
     declared = {**declarations(trees, module, wanted), **_factory_aliases(trees, module, external, wanted)}
     if computed is not None:
         computed.update(declared)
@@ -713,11 +737,13 @@ def worth_keeping(entry: "FunctionSummary | Declaration") -> bool:
     its argument (`ensures_when_found`) tells its callers so, one that drops some of its
     arguments (`unreturned`) that its result holds none of them, a predicate (`validates`:
     `return name.isalnum()`) what its truth says of them, one that returns only after checking
-    them (`ensures`) that they passed, and one that makes a container (`returns_container`) that
-    its callers hold one."""
+    them (`ensures`) that they passed, one that makes a container (`returns_container`) that
+    its callers hold one, and one that raises (`raises`, `raises_instead_of_none`) which of their
+    handlers a call can reach."""
     return isinstance(entry, Declaration) or bool(
         entry.returns_params or entry.returns_untrusted or not entry.returns_unknown or entry.elements or entry.ensures_when_found or entry.unreturned
         or entry.returns_dependency or entry.forwards or entry.validates or entry.ensures or entry.returns_container or entry.returns_row
+        or entry.raises or entry.raises_instead_of_none
     )
 
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from secure_ls.engine import astutil, catalog, declared_fields, frameworks, logconfig, own_storage_calls, record_literals, regex_constants, service_clients, yaml_tags
+from secure_ls.engine import astutil, catalog, declared_fields, frameworks, logconfig, own_storage_calls, raised, record_literals, regex_constants, service_clients, yaml_tags
 from secure_ls.engine.bindings import Binding
 
 _BUILTINS = frozenset(dir(builtins))
@@ -771,6 +771,7 @@ class Declaration:
     # fields annotated with an imported class, with its qualified name (`type: StorageType`,
     # `key: FidesKey`): an Enum of another module, or a type of another library (expressions.validated_fields)
     typed_by: frozenset[tuple[str, str]] = frozenset()
+    exception_bases: tuple[str, ...] = ()  # an exception class's bases as far as its module knows them (engine/raised)
 
 
 def is_enum_class(cls: ast.ClassDef) -> bool:
@@ -779,20 +780,19 @@ def is_enum_class(cls: ast.ClassDef) -> bool:
 
 
 def declarations(trees: list[ast.Module], module: ModuleSymbols, wanted: frozenset[str] | None = None) -> dict[str, Declaration]:
-    """The declarations of the classes defined in `trees` and of the module's dependency aliases
-    (only those `wanted`, when given)."""
+    """The declarations of the classes defined in `trees` and of the module's dependency aliases (only those `wanted`, when given)."""
     out = {}
     classes = {stmt.name: stmt for tree in trees for stmt in tree.body if isinstance(stmt, ast.ClassDef)}
     for tree in trees:
         for stmt in tree.body:
             if isinstance(stmt, ast.ClassDef) and (wanted is None or stmt.name in wanted):
-                fields = declared_fields.inherited(stmt, classes, declared_fields.converted_fields)
+                typed_by, enums = module.annotated_classes(declared_fields.inherited(stmt, classes, declared_fields.annotated_classes))
+                fields = declared_fields.inherited(stmt, classes, declared_fields.converted_fields) | enums
                 enum = is_enum_class(stmt)
                 form_fields = declared_fields.inherited(stmt, classes, declared_fields.typed_fields)
-                typed_by, enums = module.annotated_classes(declared_fields.inherited(stmt, classes, declared_fields.annotated_classes))
-                fields |= enums
-                if fields or enum or form_fields or typed_by:
-                    out[stmt.name] = Declaration(stmt.name, fields=fields, enum=enum, form_fields=form_fields, typed_by=typed_by)
+                bases = raised.declared_bases(stmt, module.class_bases)
+                if fields or enum or form_fields or typed_by or bases:
+                    out[stmt.name] = Declaration(stmt.name, fields=fields, enum=enum, form_fields=form_fields, typed_by=typed_by, exception_bases=bases)
     for name in module.dependency_aliases | module.factory_aliases():
         if wanted is None or name in wanted:
             out[name] = Declaration(name, dependency=True)
