@@ -518,6 +518,8 @@ REPLACE_ESCAPES = {
     Sink.LOG: frozenset("\r\n"),
     Sink.HEADER: frozenset("\r\n"),
     Sink.PATH: frozenset("/\\"),
+    # every ASCII character but letters, digits and `_` (spaces, quotes, `-`, `.`, `;`, control characters)
+    Sink.NAME: frozenset(c for c in map(chr, range(128)) if not (c.isalnum() or c == "_")),
 }
 
 # Temporary files: their `.name` is the path tempfile chose, not what was written into them.

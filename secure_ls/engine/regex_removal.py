@@ -112,16 +112,18 @@ def sub_call(node: ast.Call, qualified: str | None, constant_of) -> tuple[ast.ex
     return text, repl, safe
 
 
-# What a text made only of word characters (letters, digits, `_`, `-`) is safe in, and one of digits.
+# What a text made only of word characters (letters, digits, `_`, `-`) is safe in, one without `-` too, and one of digits.
 HARMLESS_TEXT = sinks("path", "html", "header", "log", "xpath", "ldap", "redirect", "url", "template", "regex", "xml", "quoted")
+NAME_TEXT = HARMLESS_TEXT | sinks("name")
 DIGITS = frozenset(Sink) - {Sink.ANY}
-_HARMLESS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+_NAME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_HARMLESS = _NAME_CHARACTERS | {"-"}
 _DIGIT_CHARACTERS = frozenset("0123456789")
 
 
 def matched_text_safe_for(pattern: str) -> frozenset[str]:
     """The sinks any text `pattern` matches is safe for: DIGITS when it matches only digits,
-    HARMLESS_TEXT when only word characters and `-`, nothing otherwise."""
+    NAME_TEXT when only letters, digits and `_`, HARMLESS_TEXT when `-` too, nothing otherwise."""
     try:
         parsed = _sre_parse.parse(pattern)
     except (re.error, TypeError, ValueError, RecursionError, OverflowError):
@@ -147,14 +149,14 @@ def pieces_safe_for(pattern: str) -> frozenset[str]:
 
 def _safe_for(chars: set[str] | None, specials: bool = False) -> frozenset[str]:
     """The sinks a text of only `chars` (None: any character) is safe for: DIGITS for digits,
-    HARMLESS_TEXT for word characters and `-`; with `specials`, otherwise the sinks none of whose
+    NAME_TEXT for letters, digits and `_`, HARMLESS_TEXT with `-` too; with `specials`, otherwise the sinks none of whose
     special characters (catalog.REPLACE_ESCAPES) is among them."""
     if chars is None:
         return frozenset()
     if chars <= _DIGIT_CHARACTERS:
         return DIGITS
     if chars <= _HARMLESS:
-        return HARMLESS_TEXT
+        return NAME_TEXT if chars <= _NAME_CHARACTERS else HARMLESS_TEXT
     return frozenset(sink for sink, special in catalog.REPLACE_ESCAPES.items() if not special & chars) if specials else frozenset()
 
 

@@ -77,6 +77,9 @@ class Sink(str, enum.Enum):
     # however it is put together afterwards; a rule decides whether it sits inside that quote
     IN_SINGLE_QUOTES = "in-single-quotes"
     IN_DOUBLE_QUOTES = "in-double-quotes"
+    # nor this: the value holds only letters, digits and `_` (`re.sub(r"[^A-Za-z0-9_]", "", prefix)`):
+    # one name, which adds no syntax where SQL expects a name, nor inside a quoted literal
+    NAME = "name"
     # nor these: two halves of "a path on this site" that a redirect check may test apart. The
     # value starts with "/" (PATH_START); no "/" or "\\" follows that first "/" (NO_HOST_START:
     # browsers read "//host" and "/\\host" as another host). A value that has both is safe to

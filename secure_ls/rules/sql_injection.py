@@ -5,11 +5,11 @@ from __future__ import annotations
 import ast
 import re
 
-from secure_ls.engine import astutil, quoting
+from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import sql_lists, sql_params, sql_style, strings, web
+from secure_ls.rules._support import sql_lists, sql_params, sql_positions, sql_style, strings, web
 from secure_ls.rules.base import Example, Rule, code
-from secure_ls.engine.taint import STAYS_IN_QUOTE, Origin, Sink
+from secure_ls.engine.taint import Sink
 
 # Methods that run SQL given as their first argument, on any connection/cursor.
 _EXECUTE_METHODS = frozenset({"execute", "executemany", "executescript", "exec_driver_sql", "mogrify"})
@@ -38,9 +38,6 @@ _SQL_INSIDE = re.compile(r"\b(select\s.+\sfrom|insert\s+into|update\s.+\sset|del
 # A command line (`powershell.exe "... | select name"`): what a remote shell's `execute()` runs, whatever
 # words it shares with SQL
 _COMMAND_LINE = re.compile(r"^\s*[\"']?(powershell|pwsh|cmd|bash|sh|zsh|[\w.-]+\.exe)\b", re.IGNORECASE)
-# SQL text that, just before a value, makes it an identifier, not a value.
-_IDENTIFIER_CONTEXT = re.compile(r"(\bfrom|\bjoin|\binto|\bupdate|\btable|\bby|\bselect|\bdistinct|\.|\bas|\bexists)\s*$", re.IGNORECASE)
-_VALUE_CONTEXT = re.compile(r"(=|<|>|\blike|\bilike|\blimit|\boffset|\bbetween|\band|\bor|\bthen|\belse|\bwhen|\bis|\bnot|\+|-|\*|/)\s*$", re.IGNORECASE)
 
 
 class SqlInjection(Rule):
@@ -230,8 +227,47 @@ class SqlInjection(Rule):
             async def listings(db, sort: SortKey = SortKey.newest):
                 return await db.execute(f"SELECT id FROM listings ORDER BY {sort.value}")
         """),
+        # a table prefix the program is configured with, cut down to one name: it adds no syntax
+        code("""
+            import re
+
+            class Storage:
+                def __init__(self, conn, table_prefix="queue"):
+                    self.conn = conn
+                    self.table = re.sub(r"[^A-Za-z0-9_]", "", table_prefix) + "_task"
+
+                def enqueue(self, data):
+                    self.conn.execute("INSERT INTO {} (data) VALUES (%s)".format(self.table), (data,))
+        """),
     ]
     INVALID = [
+        Example(  # a table the client names, cut down to one name: it still picks any table
+            code("""
+                import re
+                from flask import request
+
+                def rows(conn):
+                    table = re.sub(r"[^A-Za-z0-9_]", "", request.args["table"])
+                    return conn.execute("SELECT * FROM {}".format(table)).fetchall()
+            """),
+            where='''"SELECT * FROM {}".format(table)''',
+            says="SQL identifier (table or column name) taken from",
+        ),
+        Example(  # one name, but where SQL expects a value: `password = password` holds for every row
+            code("""
+                import re
+
+                class Accounts:
+                    def __init__(self, conn, secret):
+                        self.conn = conn
+                        self.secret = re.sub(r"[^A-Za-z0-9_]", "", secret)
+
+                    def find(self):
+                        return self.conn.execute("SELECT id FROM users WHERE token = %s" % self.secret)
+            """),
+            where='''"SELECT id FROM users WHERE token = %s" % self.secret''',
+            says="SQL query built from the constructor parameter `secret`",
+        ),
         Example(  # an attribute hook gets whatever value the application assigns
             code("""
                 from sqlalchemy import event
@@ -472,7 +508,10 @@ class SqlInjection(Rule):
             literal = " ".join(ctx.string_value(v) or "" for v in web.written_pieces(ctx, query)) + " " + literal
         if kind == "method" and (not (_SQL_START.search(literal) or _SQL_INSIDE.search(literal)) or _COMMAND_LINE.match(literal)):
             return  # `.execute(...)` on something that is not a database: a remote shell's `execute("powershell.exe ...")`
-        worst, worst_value = web.worst_value(ctx, dynamic, Sink.SQL)
+        # a name the program chose, cut down to letters, digits and `_`, where SQL expects a name
+        # (`re.sub(r"[^A-Za-z0-9_]", "", table_prefix)`): it adds no syntax (a client's still picks any table)
+        named = sql_positions.named_values(parts) if parts is not None else set()
+        worst, worst_value = web.worst_value(ctx, dynamic, Sink.SQL, lambda value, origin: sql_positions.unnamed(origin, id(value) in named))
         if worst is None:
             return
         # Every value sits inside quotes and holds no quote character (`if "'" in name or '"' in
@@ -484,12 +523,12 @@ class SqlInjection(Rule):
         # low for the same reason.
         # Each part of each value is judged apart: `**params` holding a quoted table name and a
         # placeholder list made with an unknown counter is only as bad as the counter.
-        quoted = _quoted_values(parts) if parts is not None else {}
-        unguarded = web.worst_value(ctx, dynamic, Sink.SQL, lambda value, origin: _unguarded(origin, quoted.get(id(value))))
+        quoted = sql_positions.quoted_values(parts) if parts is not None else {}
+        unguarded = web.worst_value(ctx, dynamic, Sink.SQL, lambda value, origin: sql_positions.unguarded(sql_positions.unnamed(origin, id(value) in named), quoted.get(id(value))))
         quote_guarded = unguarded[0] is None
         if not quote_guarded:
             worst, worst_value = unguarded
-        identifiers = parts is not None and _identifier_positions(parts)
+        identifiers = parts is not None and sql_positions.identifier_positions(parts)
         fix = None
         by_hand = ""
         if fixable and parts is not None and not identifiers:
@@ -545,68 +584,10 @@ def _executes(callee: str, position: str) -> bool:
     return False
 
 
-def _inserted(parts: list[strings.Piece]):
-    """Each inserted value with the quote it sits inside (None, `'`, `"` or a backtick) and
-    the SQL text before it."""
-    before = ""
-    quote = None
-    for piece in parts:
-        if isinstance(piece, strings.Literal):
-            for ch in piece.text:
-                if quote:
-                    if ch == quote:
-                        quote = None
-                elif ch in "'\"`":
-                    quote = ch
-            before += piece.text
-        else:
-            yield piece, quote, before
-
-
-def _quoted_values(parts: list[strings.Piece]) -> dict[int, str]:
-    """The ids of the inserted values that sit inside a quoted literal or identifier, with its quote:
-    a string literal's, or a backtick-quoted identifier's whose backticks the value doubles right
-    there (`` `{name.replace("`", "``")}` ``)."""
-    return {
-        id(piece.node): quote for piece, quote, _ in _inserted(parts)
-        if quote in ("'", '"') or quote == "`" and isinstance(piece.node, ast.Call) and quoting.quote_kept_out(piece.node) == "`"
-    }
-
-
-def _unguarded(origin: Origin, quote: str | None) -> Origin:
-    """The parts of a value's origin that no quote keeps in its place: not quoted in place
-    (Sink.SELF_QUOTED) nor, when the value sits inside `quote`, free of any quote (Sink.QUOTED)
-    or with that one doubled or taken out (Sink.IN_SINGLE_QUOTES/IN_DOUBLE_QUOTES; a backtick
-    `_quoted_values` saw doubled)."""
-    if quote == "`":
-        return Origin(frozenset())
-    markers = {Sink.SELF_QUOTED, *((Sink.QUOTED, STAYS_IN_QUOTE[quote]) if quote else ())}
-    return Origin(frozenset(part for part in origin.parts if not part.safe_for & markers))
-
-
 def _describes_schema(literal: str, worst) -> bool:
     """A schema statement or a catalog query, built from the function's own parameter (not from
     request data, nor from a constructor's parameter kept in the object's state)."""
     return worst.is_plain_parameter() and bool(_DDL_START.match(literal) or _CATALOG.search(literal))
-
-
-def _identifier_positions(parts: list[strings.Piece]) -> bool:
-    """Whether any inserted value sits where SQL expects a name, not a value."""
-    for _, quote, before in _inserted(parts):
-        if quote in ('"', "`"):
-            return True  # "quoted identifier"
-        if quote == "'":
-            continue
-        tail = before.rstrip()
-        if _VALUE_CONTEXT.search(tail):
-            continue
-        open_paren = tail.rfind("(")
-        if open_paren > tail.rfind(")") and re.search(r"\b(values|in)\s*\($", tail[: open_paren + 1], re.IGNORECASE):
-            continue
-        if tail.endswith(",") and open_paren > tail.rfind(")") and re.search(r"\b(values|in)\s*\(", tail[: open_paren + 1], re.IGNORECASE):
-            continue
-        return True
-    return False
 
 
 _STYLE_TEXT = {"qmark": "`?`", "format": "`%s`", "dollar": "`$1`", "named": "`:name`"}

@@ -81,11 +81,14 @@ def test_the_result_carries_the_text_into_an_html_page():
     [
         (r"[\r\n]", "", 0, {Sink.LOG, Sink.HEADER}),
         (rb"[\r\n]+", b" ", 0, {Sink.LOG, Sink.HEADER}),
-        (r"[^a-z0-9]", "", 0, {Sink.LOG, Sink.HEADER, Sink.HTML, Sink.LDAP, Sink.PATH, Sink.TEMPLATE}),
-        (r"[^A-Z]", "", 0, {Sink.LOG, Sink.HEADER, Sink.HTML, Sink.LDAP, Sink.PATH, Sink.TEMPLATE}),
+        # one name left: letters and digits only
+        (r"[^a-z0-9]", "", 0, {Sink.LOG, Sink.HEADER, Sink.HTML, Sink.LDAP, Sink.PATH, Sink.TEMPLATE, Sink.NAME}),
+        (r"[^A-Z]", "", 0, {Sink.LOG, Sink.HEADER, Sink.HTML, Sink.LDAP, Sink.PATH, Sink.TEMPLATE, Sink.NAME}),
+        (r"\W", "_", 0, {Sink.LOG, Sink.HEADER, Sink.HTML, Sink.LDAP, Sink.PATH, Sink.TEMPLATE, Sink.NAME}),
+        (r"[^\w-]", "", 0, {Sink.LOG, Sink.HEADER, Sink.HTML, Sink.LDAP, Sink.PATH, Sink.TEMPLATE}),  # `-` stays: `--` comments SQL out
         (r"(\r|\n)", "", 0, {Sink.LOG, Sink.HEADER}),
         (r".", "", 0, {Sink.HTML, Sink.LDAP, Sink.PATH, Sink.TEMPLATE}),  # "." does not match a line feed
-        (r".", "", 2**4, {Sink.LOG, Sink.HEADER, Sink.HTML, Sink.LDAP, Sink.PATH, Sink.TEMPLATE}),  # re.DOTALL
+        (r".", "", 2**4, {Sink.LOG, Sink.HEADER, Sink.HTML, Sink.LDAP, Sink.PATH, Sink.TEMPLATE, Sink.NAME}),  # re.DOTALL
         (r"[{}]", "", 0, set()),  # a Mako `<% %>` block or `%` line still opens
         (r"\r\n", "", 0, set()),  # a CR alone, or a LF alone, stays
         (r"[\r\n]{2,}", "", 0, set()),
