@@ -11,6 +11,7 @@ Sink classes name the kind of place data must not reach unchecked:
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from secure_ls.engine.taint import OUTBOUND_SOURCES, WEAK_SOURCES, Sink, sinks  # noqa: F401 (names of the catalog)
 
@@ -294,7 +295,7 @@ class Framework:
     raw_target: frozenset[str] = frozenset()
     # attributes of the request holding its headers as the framework parsed them, each value on one
     # line (Tornado's `request.headers`: HTTPHeaders joins a folded header's continuation lines with
-    # a space, so no value holds a line break)
+    # a space, so no value holds a line break; its `request.host` is the Host header's value)
     one_line_headers: frozenset[str] = frozenset()
     # the route decorators hand a handler only the variables of its URL rule (`<slug>`, Werkzeug's
     # and Bottle's syntax): any other parameter is one a decorator passes (`@login_required`
@@ -341,7 +342,7 @@ FRAMEWORKS: tuple[Framework, ...] = (
         handler_methods=frozenset(_HTTP_METHODS),
         handler_base_suffix="Handler",
         raw_target=frozenset({"path", "uri", "query"}),
-        one_line_headers=frozenset({"headers"}),
+        one_line_headers=frozenset({"headers", "host", "host_name"}),  # the Host header too
     ),
     Framework(
         "falcon",
@@ -698,3 +699,10 @@ PROPAGATING_METHODS = frozenset(
         "group", "groups", "groupdict", "__getitem__", "dict", "to_dict", "first", "lists",
     }
 )
+
+# The standard library's modules that every platform has (not `fcntl`, `msvcrt`, `winreg`, ...):
+# a name imported from one is there on every current Python (symbols._import_fallbacks).
+PORTABLE_STANDARD_MODULES = sys.stdlib_module_names - {
+    "fcntl", "msvcrt", "winreg", "winsound", "_winapi", "nt", "posix", "pwd", "grp", "termios", "tty", "pty",
+    "resource", "readline", "curses", "_curses", "syslog", "crypt", "spwd", "nis", "ossaudiodev",
+}

@@ -684,24 +684,24 @@ _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
 
 
 def _import_fallbacks(body: list[ast.stmt]) -> set[int]:
-    """Assignments in `except ImportError:` that rebind a name the `try` imported
-    (`try: import yaml` / `except ImportError: yaml = None`): an optional dependency.
-    The name still stands for the module wherever it is used as one."""
+    """Assignments in `except ImportError:` that rebind a name the `try` imported (`try: import yaml` / `except
+    ImportError: yaml = None`): an optional dependency, still the module wherever used as one. Imports there of
+    names the `try` took from the standard library (`from secrets import randbits`): an old Python's fallback."""
     out: set[int] = set()
     for stmt in _top_level(body):
         if not isinstance(stmt, ast.Try):
             continue
         imported = {name for inner in stmt.body if isinstance(inner, (ast.Import, ast.ImportFrom)) for name, _ in import_bindings(inner)}
+        standard = all(q.split(".")[0] in catalog.PORTABLE_STANDARD_MODULES for i in stmt.body if isinstance(i, (ast.Import, ast.ImportFrom)) for _, q in import_bindings(i))
         for handler in stmt.handlers:
             caught = handler.type
             names = {astutil.dotted(e) for e in (caught.elts if isinstance(caught, ast.Tuple) else [caught])} if caught is not None else set()
             if not imported or not {(n or "").rsplit(".", 1)[-1] for n in names} & _IMPORT_ERRORS:
                 continue
             for inner in handler.body:
-                if isinstance(inner, (ast.Assign, ast.AnnAssign)):
-                    targets = inner.targets if isinstance(inner, ast.Assign) else [inner.target]
-                    if all(isinstance(t, ast.Name) and t.id in imported for t in targets):
-                        out.add(id(inner))
+                targets = inner.targets if isinstance(inner, ast.Assign) else [inner.target] if isinstance(inner, ast.AnnAssign) else None
+                if targets and all(isinstance(t, ast.Name) and t.id in imported for t in targets) or standard and isinstance(inner, (ast.Import, ast.ImportFrom)) and {n for n, _ in import_bindings(inner)} <= imported:
+                    out.add(id(inner))
     return out
 
 

@@ -98,6 +98,11 @@ class HardcodedPassword(Rule):
     VALID = [
         # `pwd` the working directory (a Windows path); a D-Bus typed value's prefix; messages
         # with markup or field names in them
+        # a form's validation rules kept under the field's name (Masonite's, Laravel's `required|strong`)
+        code("""
+            def store(request):
+                return request.validate({"email": "required", "password": "required|strong|confirmed"})
+        """),
         code("""
             EXPIRED_CONFIRM_TOKEN = 'This confirmation link has expired. Please <a href="/login/">log in</a> to continue.'
             MISSING = {"secret": "Credentials must include either 'api_token' or both 'api_key' and 'api_email'."}

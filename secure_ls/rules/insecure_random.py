@@ -89,6 +89,16 @@ class InsecureRandom(Rule):
     calls = frozenset({"random."})
 
     VALID = [
+        # `secrets` where it exists (every Python 3.6 or newer): the `random` fallback never runs
+        code("""
+            try:
+                from secrets import randbits
+            except ImportError:
+                from random import getrandbits as randbits
+
+            def generate_nonce():
+                return str(randbits(64))
+        """),
         # called a key, but only ever made part of a user name: where it goes says what it is
         code("""
             import random
@@ -304,6 +314,29 @@ class InsecureRandom(Rule):
             """),
             where="random.random()",
             says="`random.random` is used for the cookie `visitor`",
+        ),
+        Example(  # the fallback of a third-party module runs wherever that module is not installed
+            code("""
+                try:
+                    from Crypto.Random.random import getrandbits as randbits
+                except ImportError:
+                    from random import getrandbits as randbits
+
+                def generate_nonce():
+                    return str(randbits(64))
+            """),
+            fixed=code("""
+                try:
+                    from Crypto.Random.random import getrandbits as randbits
+                except ImportError:
+                    from random import getrandbits as randbits
+                import secrets
+
+                def generate_nonce():
+                    return str(secrets.randbits(64))
+            """),
+            where="randbits(64)",
+            says="`random.getrandbits` is used for `generate_nonce`",
         ),
         Example(  # a cookie jar's `load` parses the cookie it will send back: no request to another service
             code("""
@@ -573,7 +606,7 @@ class InsecureRandom(Rule):
                 confidence=Confidence.LOW,
             )
             return
-        if not _USER_SECRET_WORDS & set(naming.words(purpose.strip("`"))) and _sent(node, ctx):
+        if not _USER_SECRET_WORDS & set(naming.words(purpose.strip("`"))) and destinations.statement_sent(node, ctx):
             # `salt = random...; requests.get(url, params={"s": salt, "t": md5(pw + salt)})`: a
             # salt or nonce another service's protocol asks for, sent along in the clear: audit
             # tier. Not a code or token sent to a user, who proves possession by sending it back.
@@ -758,15 +791,6 @@ def _stored_name(target: ast.expr) -> str | None:
     if isinstance(target, ast.Subscript) and name in _ID_KEYS and (owner := naming.name_of(target.value)):
         return f"{owner}_{name}"
     return name
-
-
-def _sent(call: ast.Call, ctx) -> bool:
-    """Whether the value the random call makes (the whole right-hand side it is part of) only
-    goes out in requests to another service (rules/_support/destinations.py)."""
-    stmt = ctx.statement(call)
-    if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Return)) and stmt.value is not None:
-        return destinations.use(stmt.value, ctx) == "send"
-    return False
 
 
 def _contains(tree: ast.AST, node: ast.AST) -> bool:

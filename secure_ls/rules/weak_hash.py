@@ -121,6 +121,18 @@ class WeakHash(Rule):
             import hashlib
             digest = hashlib.md5(data, usedforsecurity=False).hexdigest()
         """),
+        # a key derived from a secret and only ever used as HMAC's key (Django's `salted_hmac` did this)
+        code("""
+            import hashlib
+            import hmac
+
+            class SignedSerializer:
+                def __init__(self, secret, salt="queue"):
+                    self._key = hashlib.sha1(salt.encode() + secret.encode()).digest()
+
+                def signature(self, message):
+                    return hmac.new(self._key, msg=message, digestmod=hashlib.sha256).hexdigest()
+        """),
         code("""
             import hashlib
             digest = hashlib.sha256(data).hexdigest()
@@ -342,6 +354,8 @@ class WeakHash(Rule):
         if data is None and _only_sized(node, ctx):
             return  # `os.urandom(sha1().digest_size)`: nothing is hashed, only the size is read
         name = ctx.call_name(node) or ""
+        if _only_keys_a_mac(node, ctx):
+            return  # `self._key = sha1(salt + secret).digest()`, then `hmac.new(self._key, ...)`: no collision helps
         security = self._security_purpose(node, ctx)
         # an identifier made from a credential (`api_key_fingerprint(api_key)`): collisions
         # matter little, but the digest stands in for the credential (audit tier)
@@ -434,6 +448,41 @@ class WeakHash(Rule):
         for hit in candidates:
             return f"`{naming.name_of(hit) or ctx.text(hit)}`"
         return None
+
+
+# what takes a MAC's key first (or as `key=`)
+_MAC_KEYED = frozenset({"hmac.new", "hmac.HMAC", "hmac.digest"})
+
+
+def _only_keys_a_mac(made: ast.Call, ctx) -> bool:
+    """A digest kept in a name (`key = sha1(salt + secret).digest()`, or on the instance) that
+    every read hands to HMAC as its key: a key derived from a secret needs the secret to stay
+    hidden, which a broken hash's collisions do not reveal (Django's `salted_hmac` did this)."""
+    value: ast.AST = made
+    while isinstance(parent := ctx.parent(value), ast.Attribute) and parent.attr in ("digest", "hexdigest") and isinstance(ctx.parent(parent), ast.Call):
+        value = ctx.parent(parent)
+    stmt = ctx.parent(value)
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and stmt.value is value):
+        return False
+    target = stmt.targets[0]
+    if isinstance(target, ast.Name):
+        scope, matches = ctx.enclosing_function(stmt), lambda node: isinstance(node, ast.Name) and node.id == target.id
+    elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
+        scope = next((a for a in ctx.ancestors(stmt) if isinstance(a, ast.ClassDef)), None)
+        matches = lambda node: isinstance(node, ast.Attribute) and node.attr == target.attr and astutil.last_name(node.value) == "self"  # noqa: E731
+    else:
+        return False
+    reads = [n for n in astutil.walk(scope or ctx.tree) if matches(n) and n is not target and isinstance(getattr(n, "ctx", None), ast.Load)]
+    return bool(reads) and all(_is_mac_key(read, ctx) for read in reads)
+
+
+def _is_mac_key(node: ast.AST, ctx) -> bool:
+    call = ctx.parent(node)
+    if isinstance(call, ast.keyword) and call.arg == "key":
+        call = ctx.parent(call)
+    elif not (isinstance(call, ast.Call) and call.args and call.args[0] is node):
+        return False
+    return isinstance(call, ast.Call) and ctx.call_name(call) in _MAC_KEYED
 
 
 def _is_security_name(identifier: str | None) -> bool:

@@ -378,6 +378,10 @@ def test_a_tornado_header_is_one_line():
         "    if 'text/event-stream' not in accept:\n        log.warning('Bad accept header: %s', accept)\n    return ''\n"
     )
     assert "SLS704" in rules(flask)
+    # the Host header, as Tornado's request gives it
+    host = _TORNADO_BUILD.replace('self.request.headers.get("Accept", "")', "self.request.host").replace('        log.info("building from %s", provider_prefix)\n', "")
+    assert "SLS704" not in rules(host)
+    assert "SLS704" in rules(host.replace("self.request.host", 'self.get_argument("host")'))
 
 
 def test_membership_in_an_item_of_the_applications_settings_is_an_allow_list():

@@ -152,6 +152,15 @@ _TEXT_METHODS = frozenset({"hex", "decode", "encode", "upper", "lower"})
 _REQUEST_PARTS = frozenset({"params", "headers", "cookies", "query"})
 
 
+def statement_sent(call: ast.Call, ctx) -> bool:
+    """Whether the value `call` makes (the whole right-hand side it is part of, or what it
+    returns) only goes out in requests to another service."""
+    stmt = ctx.statement(call)
+    if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Return)) and stmt.value is not None:
+        return use(stmt.value, ctx) == "send"
+    return False
+
+
 def sends(call: ast.Call, ctx) -> bool:
     """Whether a call sends a request to another party: a known HTTP client (`requests.get`), a
     client session's method given request keywords (`session.get(url, headers=...)`), or a

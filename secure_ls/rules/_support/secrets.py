@@ -82,7 +82,7 @@ _MARKER = re.compile(r"([^\w\s]+)[A-Z]+(?:[_\-][A-Z]+)*\1|__[A-Za-z]+(?:_[A-Za-z
 _MASK = re.compile(r"[^\w\s]+(?:encrypted|redacted|hidden|masked|removed|filtered|censored|obfuscated)[^\w\s]+", re.IGNORECASE)
 _FORMAT_MARKERS = re.compile(r"%[sd(]|\{\d*\}|\{[A-Za-z_]\w*\}")
 # Words joined by punctuation, also as a condition or query (`provider=ovh&mode=sms`): no secret.
-_WORDY = re.compile(r"[A-Za-z]+(?:[_.:\-/ =&][A-Za-z]+)*")
+_WORDY = re.compile(r"[A-Za-z]+(?:[_.:\-/ =&|][A-Za-z]+)*")
 _REGEX_MARKERS = re.compile(r"\\[wdsWDSbB]|\[\^|\(\?[:=!P<]|\.\*|\.\+|\]\*|\]\+|\]\{")
 _LABEL = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[_.\-: ][A-Za-z0-9]+)*[:]?$")
 _SECRET_WORDS_IN_VALUE = re.compile(r"pass|secret|token|key|auth|pwd|credential|bearer", re.IGNORECASE)
@@ -238,7 +238,7 @@ def placeholder(value: str, name: str | None = None) -> bool:
     if re.search(r"example|placeholder|changeme|dummy|fake|xxxx|\*\*\*|123456|abcdef|1a2b3c|a1b2c3|qwerty", low):
         return True
     if _WORDY.fullmatch(stripped.lstrip("_")) and not (len(stripped) >= 24 and stripped.isalpha()):
-        return True  # "Access-Control-Allow-Credentials", "__app_fetch_token", "sms_provider=ovh": words, not a secret
+        return True  # "Access-Control-Allow-Credentials", "__app_fetch_token", "sms_provider=ovh", "required|strong": words, not a secret
     if _REGEX_MARKERS.search(stripped):
         return True  # r"[^\W\d]\w*": a pattern
     if stripped.endswith(("...", "\u2026")) or re.fullmatch(r"--[a-z][a-z-]*", low):
