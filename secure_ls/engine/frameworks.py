@@ -137,7 +137,9 @@ def server_set_item_sinks(container: ast.AST, key: ast.AST) -> frozenset:
     """The sinks an item of the request's metadata is safe for, by who sets it:
     - `request.META["CSRF_COOKIE"]`, `environ["SERVER_PORT"]`, `environ.get("APP_CONFIG")`: the server,
       its operator or the framework's middleware (catalog.SERVER_SET_KEYS, or an upper-case variable
-      that is none of the request's): every sink;
+      that is none of the request's), and `environ["api.cache.image"]`, a component's own item
+      (but not the request's body, `wsgi.input`, nor a framework's parse of the request:
+      catalog.REQUEST_PARSING_KEYS): every sink;
     - `environ["SCRIPT_NAME"]`: the mount point the deployment gives the application
       (catalog.MOUNT_POINT_SINKS), a path prefix of this site;
     - what the client sends (`HTTP_*` headers, the query string, the path:
@@ -156,10 +158,15 @@ def server_set_item_sinks(container: ast.AST, key: ast.AST) -> frozenset:
         return catalog.MOUNT_POINT_SINKS
     if _ENVIRONMENT_VARIABLE.fullmatch(name) and not name.startswith("HTTP_") and name not in catalog.CLIENT_REQUEST_VARIABLES:
         return frozenset({Sink.ANY})
+    if _COMPONENT_KEY.fullmatch(name) and not name.startswith(catalog.REQUEST_PARSING_KEYS):
+        return frozenset({Sink.ANY})  # `environ["api.cache.image"]`: an object a middleware of the application put there
     return frozenset()
 
 
 _ENVIRONMENT_VARIABLE = re.compile(r"[A-Z][A-Z0-9_]*")
+# what PEP 3333 has servers, middleware and applications name their own items of the environ:
+# lower-case dotted names, prefixed by the component's name (no client header becomes one)
+_COMPONENT_KEY = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+")
 
 
 def _is_asgi_tls_extension(container: ast.AST) -> bool:

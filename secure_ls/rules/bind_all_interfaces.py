@@ -256,13 +256,34 @@ def _joins_multicast_group(bind: ast.Call, ctx) -> bool:
     func = ctx.enclosing_function(bind)
     if sock is None or func is None:
         return False
-    receiver = ctx.text(sock)
+    if _sets_membership(func, ctx.text(sock), ctx):
+        return True
+    # `sock = self._create_ssdp_socket()`: a helper of the module or class that made it a member
+    made = ctx.assigned_values(sock) if isinstance(sock, ast.Name) else []
+    return bool(made) and all(isinstance(v, ast.Call) and (helper := _helper_def(v, bind, ctx)) is not None and _sets_membership(helper, None, ctx) for v in made)
+
+
+def _sets_membership(func: ast.AST, receiver: str | None, ctx) -> bool:
+    """Whether `func` calls `setsockopt(..., IP_ADD_MEMBERSHIP, ...)` on `receiver` (any socket: None)."""
     return any(
         isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "setsockopt"
-        and ctx.text(node.func.value) == receiver and len(node.args) >= 2
+        and (receiver is None or ctx.text(node.func.value) == receiver) and len(node.args) >= 2
         and astutil.last_name(node.args[1]) in _GROUP_MEMBERSHIP_OPTIONS
         for node in ast.walk(func)
     )
+
+
+def _helper_def(call: ast.Call, at: ast.AST, ctx) -> ast.AST | None:
+    """The definition a call names: a function of the module (`make_socket()`), or a method of the
+    class around `at` (`self._create_socket()`)."""
+    func = call.func
+    if isinstance(func, ast.Name):
+        scope, name = ctx.tree, func.id
+    elif isinstance(func, ast.Attribute) and astutil.last_name(func.value) == "self":
+        scope, name = next((a for a in ctx.ancestors(at) if isinstance(a, ast.ClassDef)), None), func.attr
+    else:
+        return None
+    return next((d for d in getattr(scope, "body", ()) if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef)) and d.name == name), None)
 
 
 _PROBE_METHODS = frozenset({"bind", "close", "getsockname", "setsockopt", "settimeout", "setblocking"})

@@ -2050,6 +2050,18 @@ def test_a_wsgi_environ_variable_that_is_not_the_requests_is_the_operators():
     _quiet_until_undone("SLS704", code, "environ.get('APP_CONFIG')", "environ['HTTP_APP_CONFIG']")
 
 
+def test_a_wsgi_environ_item_a_component_named_is_that_components():
+    """`environ["api.cache.image"]`: PEP 3333 has servers and middleware name their own items in
+    lower-case dotted names, which no client header becomes; the request's body (`wsgi.input`) and
+    a framework's parse of the request (`webob._parsed_query_vars`) are still the client's."""
+    code = (
+        "import logging\nlog = logging.getLogger(__name__)\n\ndef application(environ, start_response):\n"
+        "    log.info('image %s', environ['api.cache.image'])\n    start_response('200 OK', [])\n    return [b'']\n"
+    )
+    _quiet_until_undone("SLS704", code, "environ['api.cache.image']", "environ['webob._parsed_query_vars']")
+    _quiet_until_undone("SLS704", code, "environ['api.cache.image']", "environ['wsgi.input'].read()")
+
+
 def test_a_counting_value_is_a_placeholder_not_a_secret():
     code = "SOCIAL_APPS = {'github': {'client_id': '123', 'secret': '456'}}\nSLACK_SAMPLE = {'access_token': 'xoxp-1234'}\n"
     assert not {"SLS201", "SLS202"} & set(rules(code))

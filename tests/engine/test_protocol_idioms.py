@@ -140,6 +140,13 @@ def test_a_socket_that_joins_a_multicast_group_binds_the_wildcard_to_receive_it(
     _low_until_undone("SLS503", code, "socket.IP_ADD_MEMBERSHIP", "socket.IP_MULTICAST_TTL", "medium")
     # another socket's membership says nothing of this one
     assert _confidence(code.replace("        sock.setsockopt(socket.IPPROTO_IP", "        other.setsockopt(socket.IPPROTO_IP"), "SLS503") == ["medium"]
+    # the socket made a member by a method of the class that returns it (Moonraker's SSDP server)
+    helper = (
+        "import socket\n\nclass Ssdp:\n    def _create_socket(self):\n        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+        "        sock.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, socket.inet_aton('239.255.255.250') + socket.inet_aton('0.0.0.0'))\n"
+        "        return sock\n\n    def start(self):\n        sock = self._create_socket()\n        sock.bind(('', 1900))\n        self.sock = sock\n"
+    )
+    _low_until_undone("SLS503", helper, "socket.IP_ADD_MEMBERSHIP", "socket.IP_MULTICAST_TTL", "medium")
 
 
 def test_flasks_debug_flag_without_app_run_in_the_module_installs_no_debugger():
