@@ -302,13 +302,14 @@ class ExpressionFacts:
 
     def _is_incoming_request(self, node: ast.AST) -> bool:
         """A name like `request`/`req` holding the request the program answers, not one it sent:
-        `req = requests.get(url)` (then `req.text` is the other server's answer)."""
+        `req = requests.get(url)` (then `req.text` is the other server's answer), nor what a call
+        named for no request made (`req = Requirement(spec)`, `request = get_object_or_404(Request, pk=pk)`)."""
         if not frameworks.is_request_object(node):
             return False
         binding = self._binding(node) if isinstance(node, ast.Name) else None
         if isinstance(node, ast.Name) and node.id == self._outbound_request and binding is not None and not binding.values:
             return False  # a transport's `send(self, request)`: the request the program is sending
-        return not (binding is not None and binding.values and all(self._is_outbound_response(v) for v in binding.values))
+        return not (binding is not None and binding.values and all(self._is_outbound_response(v) or _made_by_no_request(v) for v in binding.values))
 
     def _is_outbound_response(self, value: ast.expr) -> bool:
         """An HTTP call's answer: of a known client or session, or any client given an absolute URL."""
@@ -560,6 +561,14 @@ class ExpressionFacts:
     def _function_summary(self, key: str | None, store: Mapping | None = None) -> "FunctionSummary | None":
         found = (self._summaries if store is None else store).get(key) if key else None
         return None if found is None or isinstance(found, Declaration) else found
+
+
+def _made_by_no_request(value: ast.expr) -> bool:
+    """A call whose callee's name says nothing of a request (`Requirement(spec)`); `Request(environ)`,
+    `get_current_request()` and `build_request(...)` may wrap the one the program answers."""
+    while isinstance(value, ast.Await):
+        value = value.value
+    return isinstance(value, ast.Call) and bool(name := astutil.last_name(value.func)) and "request" not in name.lower()
 
 
 def _returns_instance(method: "FunctionSummary") -> bool:

@@ -2507,3 +2507,14 @@ def test_a_request_a_helper_makes_is_judged_by_the_url_it_was_given():
     lines = [f.span.start.line for f in _analyzed(helper.replace("f'{API}/latest'", "sys.argv[1]")).findings if f.rule_id == "SLS122"]
     given = helper.splitlines().index("    req = _api_request(f'{API}/latest')")  # 0-based, like a span
     assert given in lines  # the command line's URL is reported where it is given to the helper
+
+
+def test_a_name_like_req_made_by_a_call_named_for_no_request_is_not_the_request():
+    """`req = Requirement(spec)` (a package requirement) then `req.url`: no request the program
+    answers; `req = Request(environ)` (WebOb's, Werkzeug's) wraps the one it answers."""
+    code = (
+        "import os\nfrom urllib.parse import urlparse\nfrom packaging.requirements import Requirement\n\n"
+        "def collect(specs, root):\n    for spec in specs:\n        req = Requirement(spec)\n"
+        "        path = os.path.join(root, urlparse(req.url).path)\n        if os.path.exists(path):\n            yield path\n"
+    )
+    _quiet_until_undone("SLS110", code, "Requirement(spec)", "Request(spec)")
