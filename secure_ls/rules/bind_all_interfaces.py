@@ -50,7 +50,8 @@ class BindAllInterfaces(Rule):
     then closed, by its `with` block or by the function that made it: a
     probe for whether the port is free. A socket the function also makes a
     member of a multicast group (`setsockopt(..., IP_ADD_MEMBERSHIP, ...)`,
-    an SSDP or mDNS listener) is reported with low confidence too: a group's
+    an SSDP or mDNS listener; also in a function of the module or a method
+    of the class that made the socket) is reported with low confidence too: a group's
     datagrams reach only a socket bound to the wildcard address (or, on
     Linux alone, to the group's), so the wildcard is the portable way to
     receive them; it still takes unicast datagrams sent to that port on any

@@ -61,7 +61,9 @@ class InsecureRandom(Rule):
     (`answer = await ctx.bot.wait_for(...)`, `input()`), and kept nowhere
     else: a "type this to confirm" prompt asks for care, and the one who must
     type the code sees it. Shown to another party (`user.send(code)`) than
-    the one whose answer is read, it is an OTP and is reported.
+    the one whose answer is read, it is an OTP and is reported. A name imported from `secrets`
+    in a `try` stays that function where `except ImportError:` imports `random`'s under it:
+    that fallback never runs on Python 3.6 or newer (one for a missing third-party module does).
 
     ## Why is this bad?
     `random` is a Mersenne Twister: after 624 outputs its whole future (and

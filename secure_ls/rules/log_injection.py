@@ -34,7 +34,7 @@ class LogInjection(Rule):
     handler's module does not show that prefix). Tornado's `self.request.path`, `.uri` and `.query`
     (and Sanic's `request.path` and `.query_string`) are the
     raw request target (still percent-encoded): not reported, also once
-    kept in a name or cut short; nor are Tornado's `self.request.headers`
+    kept in a name or cut short; nor are Tornado's `self.request.headers` and `.host`
     (it joins a folded header's lines with a space). Mappings logged whole print as the repr()
     of their items, every line break escaped: a form's `cleaned_data`, a
     `QueryDict`, Werkzeug's `args`, Django's `request.headers` and

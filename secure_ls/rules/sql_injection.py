@@ -102,6 +102,11 @@ class SqlInjection(Rule):
     (triple-quoted, or one literal per line) keep their lines.
     When the value is a table or column name, a placeholder cannot work:
     check it against an allow-list of known names instead (no quick fix).
+    A name the program chose (not request data) and cut down to letters,
+    digits and `_` (`re.sub(r"[^A-Za-z0-9_]", "", table_prefix)`) is not
+    reported where SQL expects a name: one word adds no syntax there. A
+    client's name so cut still is (it picks any table), and so is one such
+    word where SQL expects a value (`token = password` holds for every row).
 
     A query built only from constants is not reported, nor text an
     `execute()` of an object that is not known to be a database gets when it

@@ -78,6 +78,10 @@ class WeakHash(Rule):
     kept in an attribute or written to a database,
     and so is one made in a function named for a challenge-response answer
     (`cram`, `challenge`, `ntlm`, `scramble`: the peer's protocol fixed it).
+    A digest kept in a name (or on the instance) whose every read is the key
+    of `hmac.new`/`hmac.digest` (`self._key = sha1(salt + secret).digest()`,
+    as Django's old `salted_hmac`) derives a key and is not reported: a
+    broken hash's collisions do not reveal the secret it hides.
 
     ## Why is this bad?
     Collisions for MD5 take seconds and for SHA-1 are practical (SHAttered,
