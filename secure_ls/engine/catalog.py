@@ -703,9 +703,17 @@ PROPAGATING_METHODS = frozenset(
     }
 )
 
-# The standard library's modules that every platform has (not `fcntl`, `msvcrt`, `winreg`, ...):
-# a name imported from one is there on every current Python (symbols._import_fallbacks).
-PORTABLE_STANDARD_MODULES = sys.stdlib_module_names - {
-    "fcntl", "msvcrt", "winreg", "winsound", "_winapi", "nt", "posix", "pwd", "grp", "termios", "tty", "pty",
-    "resource", "readline", "curses", "_curses", "syslog", "crypt", "spwd", "nis", "ossaudiodev",
+# The standard library's modules that every platform and every Python from 3.8 on has: not
+# `fcntl`, `msvcrt` or `winreg`, nor the ones Python 3.12 and 3.13 removed (`telnetlib`, `cgi`,
+# PEP 594) or 3.9 and later added (`zoneinfo`, `tomllib`), nor private ones; the same set whatever
+# Python runs secure-ls. A name imported from one is there (symbols._import_fallbacks).
+PORTABLE_STANDARD_MODULES = frozenset(
+    name for name in sys.stdlib_module_names if not name.startswith("_")
+) - {
+    "fcntl", "msvcrt", "winreg", "winsound", "nt", "posix", "pwd", "grp", "termios", "tty", "pty",
+    "resource", "readline", "curses", "syslog",
+    "aifc", "audioop", "cgi", "cgitb", "chunk", "crypt", "imghdr", "mailcap", "msilib", "nis", "nntplib",
+    "ossaudiodev", "pipes", "sndhdr", "spwd", "sunau", "telnetlib", "uu", "xdrlib", "asynchat", "asyncore",
+    "smtpd", "distutils", "imp", "lib2to3",
+    "zoneinfo", "graphlib", "tomllib", "annotationlib", "compression",
 }

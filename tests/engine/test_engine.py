@@ -2518,3 +2518,17 @@ def test_a_name_like_req_made_by_a_call_named_for_no_request_is_not_the_request(
         "        path = os.path.join(root, urlparse(req.url).path)\n        if os.path.exists(path):\n            yield path\n"
     )
     _quiet_until_undone("SLS110", code, "Requirement(spec)", "Request(spec)")
+
+
+def test_an_import_error_fallback_for_a_portable_standard_module_never_runs():
+    """`try: import urllib.request as urlrequest` / `except ImportError: import httpshim as
+    urlrequest`: the fallback never runs, so `urlrequest.urlopen(url)` is urllib's; a module Python
+    3.13 removed (`telnetlib`) is no such module, whatever Python runs secure-ls."""
+    code = (
+        "try:\n    import urllib.request as urlrequest\nexcept ImportError:\n    import httpshim as urlrequest\n\n"
+        "def fetch(url):\n    return urlrequest.urlopen(url).read()\n"
+    )
+    assert "SLS604" in rules(code)
+    telnet = "try:\n    import telnetlib\nexcept ImportError:\n    import telnetlib3 as telnetlib\n\ndef connect(host):\n    return telnetlib.Telnet(host)\n"
+    assert "SLS406" not in rules(telnet)  # telnetlib3's Telnet, on Python 3.13 and later
+    assert "SLS406" in rules(telnet.replace("try:\n    import telnetlib\nexcept ImportError:\n    import telnetlib3 as telnetlib\n", "import telnetlib\n"))
