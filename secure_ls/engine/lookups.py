@@ -184,9 +184,9 @@ def found_before_handler(attempt: ast.Try, index: int, summary_of) -> frozenset[
         value = first.value if isinstance(first, (ast.Assign, ast.Expr)) else None
         call = value.value if isinstance(value, ast.Await) else value
         summary = summary_of(call.func) if isinstance(call, ast.Call) else None
-        if summary is None or not raised.passes_by(attempt.handlers, index, getattr(summary, "raises", None)):
+        if summary is None or not raised.passes_by(attempt.handlers, index, summary.raises):
             break
-        keys = found_once_run(value) | (found_row_by(value) if getattr(summary, "raises_instead_of_none", False) else frozenset())
+        keys = found_once_run(value) | (found_row_by(value) if summary.raises_instead_of_none else frozenset())
         if not keys:
             break
         found |= keys

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import ast
 import builtins
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 from secure_ls.engine import astutil
 
@@ -219,15 +219,8 @@ def always_leaves(stmts: list[ast.stmt]) -> bool:
     return False
 
 
-def declared_bases(cls: ast.ClassDef, class_bases: Mapping[str, tuple[str, ...]]) -> Ancestry:
+def declared_bases(cls: ast.ClassDef, ancestors: Ancestry) -> Ancestry:
     """What an exception class declares to its importers (symbols.Declaration.exception_bases): its
-    bases' names as far as its module knows them (`class_bases`: a class's bases by name); nothing
-    for another class."""
-    out: list[str] = []
-    pending = list(class_bases.get(cls.name, ()))
-    while pending and len(out) < 16:
-        base = pending.pop(0)
-        if base not in out:
-            out.append(base)
-            pending.extend(class_bases.get(base, ()))
-    return completed(tuple(out)) if is_exception_ancestry((cls.name, *out)) else ()
+    bases' names as far as its module knows them (`ancestors`, ModuleSymbols.ancestors), completed
+    with a built-in base's own; nothing for another class."""
+    return completed(ancestors) if is_exception_ancestry((cls.name, *ancestors)) else ()

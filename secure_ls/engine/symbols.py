@@ -790,7 +790,7 @@ def declarations(trees: list[ast.Module], module: ModuleSymbols, wanted: frozens
                 fields = declared_fields.inherited(stmt, classes, declared_fields.converted_fields) | enums
                 enum = is_enum_class(stmt)
                 form_fields = declared_fields.inherited(stmt, classes, declared_fields.typed_fields)
-                bases = raised.declared_bases(stmt, module.class_bases)
+                bases = raised.declared_bases(stmt, module.ancestors(module.class_bases.get(stmt.name, ())))
                 if fields or enum or form_fields or typed_by or bases:
                     out[stmt.name] = Declaration(stmt.name, fields=fields, enum=enum, form_fields=form_fields, typed_by=typed_by, exception_bases=bases)
     for name in module.dependency_aliases | module.factory_aliases():

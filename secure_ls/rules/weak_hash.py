@@ -469,14 +469,17 @@ def _only_keys_a_mac(made: ast.Call, ctx) -> bool:
     if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and stmt.value is value):
         return False
     target = stmt.targets[0]
+    reads: list[ast.expr]
     if isinstance(target, ast.Name):
-        scope, matches = ctx.enclosing_function(stmt), lambda node: isinstance(node, ast.Name) and node.id == target.id
+        reads = list(astutil.name_reads(ctx.enclosing_function(stmt) or ctx.tree, target.id))
     elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
-        scope = next((a for a in ctx.ancestors(stmt) if isinstance(a, ast.ClassDef)), None)
-        matches = lambda node: isinstance(node, ast.Attribute) and node.attr == target.attr and astutil.last_name(node.value) == "self"  # noqa: E731
+        cls = next((a for a in ctx.ancestors(stmt) if isinstance(a, ast.ClassDef)), None)
+        reads = [
+            n for n in astutil.walk(cls or ctx.tree)
+            if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Load) and n.attr == target.attr and astutil.last_name(n.value) == "self"
+        ]
     else:
         return False
-    reads = [n for n in astutil.walk(scope or ctx.tree) if matches(n) and n is not target and isinstance(getattr(n, "ctx", None), ast.Load)]
     return bool(reads) and all(_is_mac_key(read, ctx) for read in reads)
 
 
