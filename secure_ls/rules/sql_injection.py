@@ -108,7 +108,9 @@ class SqlInjection(Rule):
     client's name so cut still is (it picks any table), and so is one such
     word where SQL expects a value (`token = password` holds for every row).
 
-    A query built only from constants is not reported, nor text an
+    A query built only from constants is not reported, nor one whose only
+    inserted values fill numeric conversions (`"... OFFSET %d" % (n - 1)`: a
+    string there raises TypeError, so digits come out), nor text an
     `execute()` of an object that is not known to be a database gets when it
     holds no SQL, or is a command line (`powershell.exe "... | select
     name"`, a remote shell's). A value that comes
@@ -155,6 +157,12 @@ class SqlInjection(Rule):
     methods = _EXECUTE_METHODS | sql_style.RAW_METHODS | _ASYNCPG_METHODS | {"read_sql", "read_sql_query"}
 
     VALID = [
+        # `%d` writes digits whatever number it is given (a string raises TypeError)
+        code("""
+            def nth_name(connection, shard_size):
+                sql = "SELECT name FROM object ORDER BY name LIMIT 1 OFFSET %d" % (shard_size - 1)
+                return connection.execute(sql).fetchone()
+        """),
         # a command line a remote shell runs: PowerShell's `Where` and `select name` are no SQL
         code("""
             def exported_files(connection, export_name):
@@ -501,7 +509,7 @@ class SqlInjection(Rule):
         parts = strings.pieces(built)
         if parts is not None:
             literal = strings.literal_text(parts)
-            dynamic = strings.values(parts)
+            dynamic = strings.inserted_text(built, parts)  # not `"... OFFSET %d" % (size - 1)`: digits come out
         else:
             literal = ctx.string_value(built) or ""
             dynamic = [built]

@@ -304,30 +304,31 @@ def both_failed(before, after):
 
 PROGRAMS += [
     Program(
-        # '%05d' made the text '00042': kept in Python, the same text is bound
+        # '%05d' made the text '00042': kept in Python, the same text is bound (reported for the
+        # name beside it: digits alone inject nothing)
         "sql-percent-conversion-inside-quotes-kept-in-python",
         "SLS101",
-        VALUES_SCHEMA + "\ndef by_code(n):\n    return DB.execute(\"SELECT id FROM items WHERE code = '%05d'\" % n).fetchall()\n",
+        VALUES_SCHEMA + "\ndef by_code(n, name):\n    return DB.execute(\"SELECT id FROM items WHERE code = '%05d' AND name != '%s'\" % (n, name)).fetchall()\n",
         "safe",
-        [("by_code(42)", "same"), ("by_code(7)", "same"), ("by_code(42.7)", "same"), ("by_code('42')", "same")],
-        fixed_has=('"SELECT id FROM items WHERE code = ?", ("%05d" % (n,),)',),
+        [("by_code(42, 'x')", "same"), ("by_code(7, 'bob')", "same"), ("by_code(42.7, 'x')", "same"), ("by_code('42', 'x')", "same")],
+        fixed_has=('"SELECT id FROM items WHERE code = ? AND name != ?", ("%05d" % (n,), str(name))',),
     ),
     Program(
         # %d wrote the number's whole part: int() binds the same number
         "sql-percent-d-bare-binds-int",
         "SLS101",
-        VALUES_SCHEMA + "\ndef by_id(n):\n    return DB.execute('SELECT code FROM items WHERE v = %d' % n).fetchall()\n",
+        VALUES_SCHEMA + "\ndef by_id(n, name):\n    return DB.execute(\"SELECT code FROM items WHERE v = %d AND name != '%s'\" % (n, name)).fetchall()\n",
         "safe",
-        [("by_id(1)", "same"), ("by_id(1.9)", "same"), ("by_id(True)", "same"), ("by_id('1')", lambda b, a: b.error == "TypeError")],
-        fixed_has=("(int(n),)",),
+        [("by_id(1, 'x')", "same"), ("by_id(1.9, 'x')", "same"), ("by_id(True, 'x')", "same"), ("by_id('1', 'x')", lambda b, a: b.error == "TypeError")],
+        fixed_has=("(int(n), str(name))",),
     ),
     Program(
         # no placeholder rounds to two decimals as %.2f did: no fix, the message says what to do
         "sql-percent-float-format-bare-is-refused",
         "SLS101",
-        VALUES_SCHEMA + "\ndef by_price(x):\n    return DB.execute('SELECT id FROM items WHERE price = %.2f' % x).fetchall()\n",
+        VALUES_SCHEMA + "\ndef by_price(x, name):\n    return DB.execute(\"SELECT id FROM items WHERE price = %.2f AND name != '%s'\" % (x, name)).fetchall()\n",
         "none",
-        [("by_price(9.989999)", "same"), ("by_price(5)", "same")],
+        [("by_price(9.989999, 'x')", "same"), ("by_price(5, 'x')", "same")],
         message_has="bind the number you mean (e.g. `round(x, 2)`) by hand",
     ),
     Program(
