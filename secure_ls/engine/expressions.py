@@ -107,6 +107,7 @@ class ExpressionFacts:
         # the first of the flow pass's two rounds sees only the value from before the loop
         self._fold_locals = True
         self._folding_scope: ast.AST | None = None  # the function being run (flow.run_function): its locals bound once fold
+        self._wsgi_environ: str | None = None  # the run function's environ parameter, if it is a WSGI application
         self._made_with = made_with or {}  # module names bound once to a call -> its constant keywords (`re.compile` patterns)
         # the frameworks this file uses: their handler shapes and request-reading methods apply
         self._frameworks = tuple(f for f in catalog.FRAMEWORKS if f.module in packages)
@@ -338,7 +339,7 @@ class ExpressionFacts:
         """The sinks `s.validated_data["count"]` is safe for, `s = CountSerializer(...)` declaring the field in this module
         or the one it is imported from (declared_fields.typed_fields), or an item of the request's metadata the server sets
         (frameworks.server_set_item_sinks)."""
-        if (server_set := frameworks.server_set_item_sinks(container, key)) and self._qualify(container) not in catalog.PROCESS_ENVIRONMENT:
+        if (server_set := frameworks.server_set_item_sinks(container, key, self._wsgi_environ)) and self._qualify(container) not in catalog.PROCESS_ENVIRONMENT:
             return server_set  # a request's environ, not the process's (`os.environ`: the operator's input)
         if not (isinstance(key, ast.Constant) and isinstance(container, ast.Attribute)) or container.attr not in catalog.VALIDATED_DATA_ATTRIBUTES:
             return frozenset()

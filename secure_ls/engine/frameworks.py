@@ -133,8 +133,10 @@ def integer_keys_looked_up(node: ast.expr) -> set[str]:
     return names
 
 
-def server_set_item_sinks(container: ast.AST, key: ast.AST) -> frozenset:
-    """The sinks an item of the request's metadata is safe for, by who sets it:
+def server_set_item_sinks(container: ast.AST, key: ast.AST, environ: str | None = None) -> frozenset:
+    """The sinks an item of the request's metadata (`request.META`, `environ`, or the WSGI
+    application's environ parameter `environ` however named: `def __call__(self, env, start_response)`)
+    is safe for, by who sets it:
     - `request.META["CSRF_COOKIE"]`, `environ["SERVER_PORT"]`, `environ.get("APP_CONFIG")`: the server,
       its operator or the framework's middleware (catalog.SERVER_SET_KEYS, or an upper-case variable
       that is none of the request's), and `environ["api.cache.image"]`, a component's own item
@@ -149,7 +151,8 @@ def server_set_item_sinks(container: ast.AST, key: ast.AST) -> frozenset:
       (catalog.NEGOTIATED_TLS_KEYS; the client's certificate is still the client's): every sink."""
     if _is_asgi_tls_extension(container) and isinstance(key, ast.Constant) and key.value in catalog.NEGOTIATED_TLS_KEYS:
         return frozenset({Sink.ANY})
-    if not (isinstance(key, ast.Constant) and isinstance(key.value, str) and astutil.last_name(container) in ("META", "environ")):
+    named = astutil.last_name(container)
+    if not (isinstance(key, ast.Constant) and isinstance(key.value, str) and (named in ("META", "environ") or isinstance(container, ast.Name) and named == environ)):
         return frozenset()
     name = key.value
     if name in catalog.SERVER_SET_KEYS:

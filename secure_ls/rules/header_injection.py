@@ -51,7 +51,10 @@ class HttpHeaderInjection(Rule):
     Values passed through `quote`, `json.dumps`, `int()` or checked against
     an allow-list are not reported, nor is a claim of a token decoded with its
     signature check on (`jwt.decode(cookie, key)["sub"]`): the key's holder
-    signed it, the client could not choose it.
+    signed it, the client could not choose it. Nor is an item a server,
+    middleware or component of the application put in the WSGI environ
+    (lower-case, dotted as PEP 3333 asks: `env["swift.trans_id"]`), however
+    the application names its environ parameter.
     """
 
     id = "SLS126"
@@ -112,6 +115,13 @@ class HttpHeaderInjection(Rule):
         code("""
             def copy(request, headers):
                 headers["X-Forwarded-For"] = request.META["REMOTE_ADDR"]
+        """),
+        # an item a middleware put in the environ (PEP 3333 names them so): not the client's
+        code("""
+            class Middleware:
+                def __call__(self, env, start_response):
+                    start_response("204 No Content", [("X-Trans-Id", env["swift.trans_id"])])
+                    return []
         """),
         code("""
             import falcon
