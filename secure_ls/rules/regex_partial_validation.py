@@ -41,8 +41,8 @@ class RegexPartialValidation(Rule):
     are not reported, nor are `re.match` patterns that start with `.*`
     (`.*/$` tests only how the value ends, like `re.search` without `^`),
     nor is `$` on a value that cannot end with a newline: stripped on every
-    path to the check (`value.strip()`, also with its case changed:
-    `value.strip().lower()`; `value or ""` of such a value), one that ends with
+    path to the check (`value.strip()`, also with its case changed or its
+    bytes decoded: `value.strip().lower()`, `reply.strip().decode("utf-8")`; `value or ""` of such a value), one that ends with
     the code's own text (`start + "."`), a Django form's cleaned data, the
     value a Django REST framework serializer's `validate_<field>` receives
     (django-rest-framework-json-api's too, which re-exports DRF's; unless the class declares that field `strip=False` or
@@ -182,6 +182,12 @@ class RegexPartialValidation(Rule):
                 if not re.match(r"^[a-z0-9-]+$", value):
                     raise ValueError("bad uid")
                 return value
+
+            def latest_version(reply: bytes):
+                version = reply[reply.find(b"\r\n\r\n"):].strip().decode("utf-8")
+                if not re.match(r"^(\d+\.)?(\d+\.)?(\d+)$", version):
+                    raise ValueError("bad version")
+                return version
         """),
         code(r"""
             import re
@@ -674,11 +680,27 @@ def _stripped(call: ast.Call, subject: ast.expr, ctx) -> bool:
 
 
 def _strip_call(value: ast.expr) -> bool:
-    """`value.strip()`, also with its letters' case changed before or after (`value.strip().lower()`)."""
-    while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and not value.args and not value.keywords:
+    """`value.strip()`, also with its letters' case changed or its bytes decoded before or after
+    (`value.strip().lower()`, `reply.strip().decode("utf-8")`: an ASCII-compatible codec turns no
+    stripped byte into a line feed)."""
+    while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+        if value.func.attr in ("decode", "encode") and _ascii_compatible(value):
+            value = value.func.value
+            continue
+        if value.args or value.keywords:
+            return False
         if value.func.attr in ("strip", "rstrip"):
             return True
         if value.func.attr not in ("lower", "upper", "casefold"):
             return False
         value = value.func.value
     return False
+
+
+_ASCII_COMPATIBLE = frozenset({"utf-8", "utf8", "ascii", "latin-1", "latin1", "iso-8859-1"})
+
+
+def _ascii_compatible(call: ast.Call) -> bool:
+    """`.decode()`, `.decode("utf-8")`, `.encode("ascii", errors="replace")`."""
+    named = [call.args[0]] if call.args else [k.value for k in call.keywords if k.arg == "encoding"]
+    return len(call.args) <= 2 and all(isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value.lower() in _ASCII_COMPATIBLE for n in named)
