@@ -347,7 +347,7 @@ class TimingUnsafeComparison(Rule):
                     warnings.warn("Ignoring storage_secret: the parent app has its own")
                 return parent_secret
         """),
-        # ... or only cleans up the requester's own session, or picks a word for a log line
+        # ... or only cleans up the requester's own session, or picks a word for a log line or an audit record
         code("""
             class Strategy:
                 def clean_partial_pipeline(self, token):
@@ -357,6 +357,9 @@ class TimingUnsafeComparison(Rule):
 
                 def authorize(self, api_key, default_key):
                     self.log.info("Using the %s API key", "default" if api_key == default_key else "custom")
+
+                def edit_hook(self, hook, secret, audit_log):
+                    audit_log.log("hook edited", "secret changed" if hook.secret != secret else "")
         """),
         # a pagination cursor is not worth guessing
         code("""
@@ -678,7 +681,7 @@ class TimingUnsafeComparison(Rule):
             return  # `cookie_token != body_token` (a double-submit check): the client sent both
         if any(compared_origins.only_outside_data(side, ctx, answered=True) for side in (left, right)):
             return  # `txt == token` over a DNS or HTTP answer: the program checks what a server it called said
-        if _own_fields(left, right, ctx) or compared_values.constructor_parameters(left, right, ctx):
+        if compared_origins.own_fields(left, right, ctx) or compared_values.constructor_parameters(left, right, ctx):
             return  # `self.access_token != self.password`: two fields the object was configured with
         if compared_values.items_of_one_mapping(left, right, ctx):
             return  # `attrs.pop("secret") != attrs.pop("secret_again")`: a confirmation, both sent together
@@ -776,19 +779,6 @@ def _says_only_mac(node: ast.expr) -> bool:
     code, or a network card's address."""
     found = set(naming.words(naming.name_of(node) or "")) & _SECRET_NAME_WORDS
     return found == {"mac"}
-
-
-def _own_fields(left: ast.expr, right: ast.expr, ctx) -> bool:
-    """`self.access_token != self.password`: the object compares two of its own fields, set from
-    its configuration (its constructor's parameters) or a server it called, not from a request; a
-    guess would have to be built into a new object each time. A name holding only a copy of one
-    counts as that field (`token = self.access_token`, then `if token != self.access_token:` after
-    a wait: did another task replace it?). Not when a field holds request data (`self.given =
-    request.headers["X-Token"]`)."""
-    sides = (left, right)
-    if not all(compared_values.own_field(side) or compared_values.copy_of_own_field(side, ctx) for side in sides):
-        return False
-    return not any(compared_origins.may_come_from_client(side, ctx, kinds=(taint.UNTRUSTED,)) for side in sides)
 
 
 def _is_constant_name(node: ast.expr) -> bool:

@@ -82,3 +82,16 @@ def _names_request(node: ast.expr) -> bool:
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
         return node.slice.value in catalog.REQUEST_NAMES
     return astutil.last_name(node) in catalog.REQUEST_NAMES
+
+
+def own_fields(left: ast.expr, right: ast.expr, ctx) -> bool:
+    """`self.access_token != self.password`: the object compares two of its own fields, set from
+    its configuration (its constructor's parameters) or a server it called, not from a request; a
+    guess would have to be built into a new object each time. A name holding only a copy of one
+    counts as that field (`token = self.access_token`, then `if token != self.access_token:` after
+    a wait: did another task replace it?). Not when a field holds request data (`self.given =
+    request.headers["X-Token"]`)."""
+    sides = (left, right)
+    if not all(compared_values.own_field(side) or compared_values.copy_of_own_field(side, ctx) for side in sides):
+        return False
+    return not any(may_come_from_client(side, ctx, kinds=(taint.UNTRUSTED,)) for side in sides)

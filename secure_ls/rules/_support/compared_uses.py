@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine import astutil
-from secure_ls.rules._support import compared_values, logs
+from secure_ls.rules._support import compared_values, logs, naming
 
 
 def removes_matches(node: ast.Compare, ctx) -> bool:
@@ -156,10 +156,12 @@ def only_warns_or_forgets(node: ast.Compare, ctx) -> bool:
 
 
 def _warns(call: ast.Call, ctx) -> bool:
-    """`print(...)`, `warnings.warn(...)`, `logger.warning(...)`, or a helper named for warning (`warn_once(...)`)."""
+    """`print(...)`, `warnings.warn(...)`, `logger.warning(...)`, a helper named for warning
+    (`warn_once(...)`), or an application's audit record (`AuditLog.log(...)`, `audit(...)`)."""
     if (ctx.call_name(call) or "") in ("print", "warnings.warn") or logs.is_logging_call(call, ctx):
         return True
-    return "warn" in astutil.last_name(call.func).lower()
+    named = [*naming.words(astutil.last_name(call.func)), *(naming.words(astutil.last_name(call.func.value)) if isinstance(call.func, ast.Attribute) else ())]
+    return "warn" in astutil.last_name(call.func).lower() or "audit" in named or named[:1] == ["log"]
 
 
 def _forgets(call: ast.Call) -> bool:
