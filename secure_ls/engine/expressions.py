@@ -108,6 +108,7 @@ class ExpressionFacts:
         self._fold_locals = True
         self._folding_scope: ast.AST | None = None  # the function being run (flow.run_function): its locals bound once fold
         self._wsgi_environ: str | None = None  # the run function's environ parameter, if it is a WSGI application
+        self._loop_exits: list[list[dict]] = []  # per loop being run (flow.py), the envs at its `continue` and `break` statements
         self._made_with = made_with or {}  # module names bound once to a call -> its constant keywords (`re.compile` patterns)
         # the frameworks this file uses: their handler shapes and request-reading methods apply
         self._frameworks = tuple(f for f in catalog.FRAMEWORKS if f.module in packages)

@@ -155,6 +155,25 @@ class FlowAnalyzer(ValueOrigins):
         self._folding_scope = folded
         return self.facts
 
+    def _loop(self, stmt: ast.For | ast.AsyncFor | ast.While, env: Env, items: Origin | None) -> None:
+        """Runs a loop's body twice (the second round sees values assigned late in the body), joining every path that
+        reaches its end, a `continue` or a `break` (`result.append(v); continue` before a `raise`) into what follows."""
+        folding, self._fold_locals = self._fold_locals, False
+        for _ in range(2):
+            if items is not None:
+                self._bind(stmt.target, items, None, env)
+                if isinstance(stmt.target, ast.Name):
+                    env[stmt.target.id].element_of = stmt.iter
+                    if isinstance(stmt.iter, ast.Name) and (fields := self._item_models.get(stmt.iter.id)):
+                        self._model_parameters[stmt.target.id] = (env[stmt.target.id], fields)  # `for rule in rules:`
+            inner = dict(env)
+            self._loop_exits.append([])
+            self._block(stmt.body, inner)
+            for path in (inner, *self._loop_exits.pop()):
+                _join_into(env, path)
+        self._fold_locals = folding
+        self._block(stmt.orelse, env)
+
     def _routed_safe_for(self, func: ast.AST, parameter: str) -> frozenset[str]:
         """What every route of the project's URL configurations (engine/routes.py) to this view (or its class: `as_view()`,
         a router's viewset) lets through for `parameter`, and what the function's own route filters (Bottle's `<id:int>`)."""
@@ -164,8 +183,7 @@ class FlowAnalyzer(ValueOrigins):
         return filtered | self._url_routes.safe_for(self._class if self._class is not None else func.name, parameter)
 
     def _passed_to_constructor(self, func: ast.AST) -> dict:
-        """For a class's `__init__` analysed for what its methods store on `self`: the untrusted
-        data the module's call sites pass to each parameter (engine/constructions.py)."""
+        """For a class's `__init__` analysed for what its methods store on `self`: what the module's call sites pass (constructions.py)."""
         if self._constructor_arguments is None or not self._describe_parameters or not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return {}
         if func.name != "__init__" or self._class is None:
@@ -314,6 +332,8 @@ class FlowAnalyzer(ValueOrigins):
         elif isinstance(stmt, (ast.Raise, ast.Break, ast.Continue)):
             if isinstance(stmt, ast.Raise) and stmt.exc is not None:
                 self._expr(stmt.exc, env, record_only=True)
+            elif not isinstance(stmt, ast.Raise) and self._loop_exits:
+                self._loop_exits[-1].append(dict(env))  # goes on at the loop's head or after it
             return False
         elif isinstance(stmt, ast.Expr):
             names = {}
@@ -326,28 +346,10 @@ class FlowAnalyzer(ValueOrigins):
         elif isinstance(stmt, ast.If):
             return self._if(stmt, env)
         elif isinstance(stmt, (ast.For, ast.AsyncFor)):
-            origin = self._value(stmt.iter, env)
-            folding, self._fold_locals = self._fold_locals, False
-            for _ in range(2):  # a second round sees values assigned late in the body
-                self._bind(stmt.target, origin, None, env)
-                if isinstance(stmt.target, ast.Name):
-                    env[stmt.target.id].element_of = stmt.iter
-                    if isinstance(stmt.iter, ast.Name) and (fields := self._item_models.get(stmt.iter.id)):
-                        self._model_parameters[stmt.target.id] = (env[stmt.target.id], fields)  # `for rule in rules:`
-                inner = dict(env)
-                self._block(stmt.body, inner)
-                _join_into(env, inner)
-            self._fold_locals = folding
-            self._block(stmt.orelse, env)
+            self._loop(stmt, env, self._value(stmt.iter, env))
         elif isinstance(stmt, ast.While):
             self._expr(stmt.test, env, record_only=True)
-            folding, self._fold_locals = self._fold_locals, False
-            for _ in range(2):
-                inner = dict(env)
-                self._block(stmt.body, inner)
-                _join_into(env, inner)
-            self._fold_locals = folding
-            self._block(stmt.orelse, env)
+            self._loop(stmt, env, None)
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
             for item in stmt.items:
                 self.facts.entered.add(id(item.context_expr))
@@ -446,8 +448,7 @@ class FlowAnalyzer(ValueOrigins):
         return True
 
     def _checked_by_call(self, value: ast.expr, env: Env, result_used: bool) -> None:
-        """`provider = await get_provider(name)` returned, so `name` passed the checks the
-        function makes before it returns (its summary's `ensures`)."""
+        """`provider = await get_provider(name)` returned, so `name` passed the checks the function makes first (`ensures`)."""
         if isinstance(value, ast.Await):
             value = value.value
         _mark_safe(env, self.converted_keys_looked_up(value), guards.LINE_SINKS)
@@ -582,9 +583,8 @@ class FlowAnalyzer(ValueOrigins):
             self._constrained_options.add(named.lstrip("-").replace("-", "_"))
 
     def _container_write(self, call: ast.expr, env: Env, names: dict[int, Binding]) -> None:
-        """`parts.append(x)`, `buf.write(x)`, `d.update(x)`, `self.items.extend(x)`: the
-        container now also holds what it was given. `names`: the bindings the statement's
-        reads had (recorded by its walk)."""
+        """`parts.append(x)`, `buf.write(x)`, `d.update(x)`, `self.items.extend(x)`: the container now also holds
+        what it was given. `names`: the bindings the statement's reads had (recorded by its walk)."""
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
             return
         if call.func.attr not in catalog.CONTAINER_WRITES and not (call.func.attr == "set" and self._made_by_any(call.func.value, catalog.SETTING_STORES)):
