@@ -224,3 +224,14 @@ def declared_bases(cls: ast.ClassDef, ancestors: Ancestry) -> Ancestry:
     bases' names as far as its module knows them (`ancestors`, ModuleSymbols.ancestors), completed
     with a built-in base's own; nothing for another class."""
     return completed(ancestors) if is_exception_ancestry((cls.name, *ancestors)) else ()
+
+
+def placeholder(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A method standing in for its subclasses' (`def _get_root_secret(self, conf): raise
+    NotImplementedError`, or an `@abstractmethod` with no body but `...` or `pass`): what a call
+    of it returns is whatever the subclass's returns, not the nothing this one does."""
+    body = [s for s in func.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]  # the docstring, `...`
+    if len(body) == 1 and isinstance(body[0], ast.Raise) and body[0].exc is not None:
+        return astutil.last_name(body[0].exc.func if isinstance(body[0].exc, ast.Call) else body[0].exc) == "NotImplementedError"
+    abstract = any(astutil.last_name(d) == "abstractmethod" for d in func.decorator_list)
+    return abstract and all(isinstance(s, ast.Pass) for s in body)
