@@ -18,10 +18,10 @@ class OpenRedirect(Rule):
     Finds redirects (`flask.redirect`, Django's `redirect` and
     `HttpResponseRedirect`, Starlette/FastAPI `RedirectResponse`, ..., and a
     `Location` header set by hand: `response.headers["Location"] = url`,
-    Django's `response["Location"] = url`, unless the response was made with
-    a status that is no redirect, such as a 201's `Location`) whose target
-    comes from the request, such as a `?next=` parameter, and is not checked
-    first.
+    Django's `response["Location"] = url`, unless the response was made with a status that
+    is no redirect, such as a 201's `Location`, or the mapping is a record made here:
+    `event = {}`, then `event["location"] = ...`) whose target comes from the request, such
+    as a `?next=` parameter, and is not checked first.
 
     ## Why is this bad?
     An attacker sends a victim a link to your trusted site that immediately
@@ -97,6 +97,15 @@ class OpenRedirect(Rule):
     methods = frozenset({"redirect"})  # Tornado's `self.redirect(url)`
 
     VALID = [
+        # a record's location field, not a response header
+        code("""
+            from flask import jsonify, request
+
+            def create_event():
+                event = {"location": ""}
+                event["location"] = request.form["location"]
+                return jsonify(event)
+        """),
         # the application's helper redirects only after checking the target itself
         code("""
             from flask import Flask, redirect, request

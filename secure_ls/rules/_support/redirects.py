@@ -9,7 +9,7 @@ import re
 
 from secure_ls.engine import astutil, catalog, guards, lookups, taint
 from secure_ls.engine.taint import Sink
-from secure_ls.rules._support import strings, web
+from secure_ls.rules._support import naming, strings, web
 
 # Functions that check a redirect target (Django's and common hand-written names).
 _CHECKS = re.compile(r"(url_has_allowed_host_and_scheme|is_safe_url|safe_url|is_safe|allowed|trusted|valid|same_origin|is_local)", re.IGNORECASE)
@@ -336,13 +336,28 @@ def response_of(target: ast.Subscript) -> ast.expr:
 
 def not_a_redirect(target: ast.Subscript, ctx) -> bool:
     """The response was made with a status that is no redirect (`make_response(body, 201)`: the
-    `Location` of a created resource, which browsers do not follow)."""
+    `Location` of a created resource, which browsers do not follow), or the mapping is a record of
+    data made here (`event = {}`, then `event["location"] = form["location"]`), not headers."""
     owner = response_of(target)
     made = ctx.assigned_values(owner) if isinstance(owner, ast.Name) else ()
+    if isinstance(owner, ast.Name) and _data_record(owner, made, ctx):
+        return True
     if len(made) != 1 or not isinstance(made[0], ast.Call):
         return False
     status = next((k.value for k in made[0].keywords if k.arg == "status"), made[0].args[1] if len(made[0].args) > 1 else None)
     return isinstance(status, ast.Constant) and isinstance(status.value, int) and not 300 <= status.value < 400
+
+
+def _data_record(owner: ast.Name, made: tuple, ctx) -> bool:
+    """A mapping made here (every value a `{...}` display or `dict()`), not named for headers, never
+    handed on as headers (`headers=h`, `return body, 302, h`): a record whose field is a location."""
+    if not made or not all(isinstance(v, ast.Dict) or isinstance(v, ast.Call) and astutil.last_name(v.func) == "dict" for v in made):
+        return False
+    if {"header", "headers", "hdrs"} & set(naming.words(owner.id)):
+        return False
+    function = ctx.enclosing_function(owner)
+    reads = astutil.name_reads(function, owner.id) if function is not None else []
+    return not any(isinstance(k := ctx.parent(read), ast.keyword) and k.arg == "headers" or isinstance(ctx.parent(read), ast.Tuple) for read in reads)
 
 
 def checked_in_function(ctx, call: ast.Call, target: ast.expr) -> bool:
