@@ -161,8 +161,9 @@ SERVER_SET_KEYS = frozenset(
     }
 )
 # Component items of a WSGI environ that hold the request's body or what a framework parsed of it
-# (WebOb's `webob._parsed_query_vars`, Werkzeug's `werkzeug.request`, Paste's `paste.parsed_formvars`)
-REQUEST_PARSING_KEYS = ("wsgi.input", "wsgi.errors", "webob.", "werkzeug.", "paste.", "pecan.", "bottle.", "falcon.")
+# (WebOb's `webob._parsed_query_vars`, Werkzeug's `werkzeug.request`, Paste's `paste.parsed_formvars`,
+# the URL's variables a router matched: `wsgiorg.routing_args`, Routes' and Pylons' route dicts)
+REQUEST_PARSING_KEYS = ("wsgi.input", "wsgi.errors", "webob.", "werkzeug.", "paste.", "pecan.", "bottle.", "falcon.", "wsgiorg.", "routes.", "pylons.")
 # The ASGI TLS extension's items the server's TLS layer sets from what it negotiated (one of the
 # server's own ALPN protocols, TLS versions, cipher suites) or holds (its own certificate); not
 # `client_cert_chain`/`client_cert_name`, which are the client's.

@@ -139,7 +139,7 @@ def server_set_item_sinks(container: ast.AST, key: ast.AST, environ: str | None 
     is safe for, by who sets it:
     - `request.META["CSRF_COOKIE"]`, `environ["SERVER_PORT"]`, `environ.get("APP_CONFIG")`: the server,
       its operator or the framework's middleware (catalog.SERVER_SET_KEYS, or an upper-case variable
-      that is none of the request's), and `environ["api.cache.image"]`, a component's own item
+      that is none of the request's), and `environ["api.cache.image"]` or `environ["csp_domains"]`, a component's own item
       (but not the request's body, `wsgi.input`, nor a framework's parse of the request:
       catalog.REQUEST_PARSING_KEYS): every sink;
     - `environ["SCRIPT_NAME"]`: the mount point the deployment gives the application
@@ -168,8 +168,9 @@ def server_set_item_sinks(container: ast.AST, key: ast.AST, environ: str | None 
 
 _ENVIRONMENT_VARIABLE = re.compile(r"[A-Z][A-Z0-9_]*")
 # what PEP 3333 has servers, middleware and applications name their own items of the environ:
-# lower-case dotted names, prefixed by the component's name (no client header becomes one)
-_COMPONENT_KEY = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+")
+# lower-case names, dotted after the component's name, or not (`csp_frame_domains`, which a
+# controller put there): the client's headers and the CGI variables are all upper-case
+_COMPONENT_KEY = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*")
 
 
 def _is_asgi_tls_extension(container: ast.AST) -> bool:

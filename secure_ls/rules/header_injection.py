@@ -53,8 +53,8 @@ class HttpHeaderInjection(Rule):
     signature check on (`jwt.decode(cookie, key)["sub"]`): the key's holder
     signed it, the client could not choose it. Nor is an item a server,
     middleware or component of the application put in the WSGI environ
-    (lower-case, dotted as PEP 3333 asks: `env["swift.trans_id"]`), however
-    the application names its environ parameter.
+    (lower-case, as PEP 3333 asks: `env["swift.trans_id"]`, `environ["csp_domains"]`),
+    however the application names its environ parameter.
     """
 
     id = "SLS126"

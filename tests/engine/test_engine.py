@@ -2062,6 +2062,18 @@ def test_a_wsgi_environ_item_a_component_named_is_that_components():
     _quiet_until_undone("SLS704", code, "environ['api.cache.image']", "environ['wsgi.input'].read()")
 
 
+def test_a_wsgi_environ_item_named_in_lower_case_is_the_applications_however_the_environ_is_named():
+    """`env["csp_frame_domains"]`, which a controller put there for a middleware: lower-case, like
+    a component's dotted items, while the client's headers and the CGI variables are upper-case.
+    The URL's variables a router put there (`wsgiorg.routing_args`) are still the client's."""
+    code = (
+        "import logging\nlog = logging.getLogger(__name__)\n\nclass Middleware:\n    def __call__(self, env, start_response):\n"
+        "        log.info('frames %s', env['csp_frame_domains'])\n        start_response('200 OK', [])\n        return [b'']\n"
+    )
+    _quiet_until_undone("SLS704", code, "env['csp_frame_domains']", "env['HTTP_CSP_FRAME_DOMAINS']")
+    _quiet_until_undone("SLS704", code, "env['csp_frame_domains']", "env['wsgiorg.routing_args'][1]['name']")
+
+
 def test_a_counting_value_is_a_placeholder_not_a_secret():
     code = "SOCIAL_APPS = {'github': {'client_id': '123', 'secret': '456'}}\nSLACK_SAMPLE = {'access_token': 'xoxp-1234'}\n"
     assert not {"SLS201", "SLS202"} & set(rules(code))
