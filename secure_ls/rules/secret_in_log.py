@@ -19,7 +19,7 @@ _AUTH_MODULES = ("jwt", "jose", "oauthlib", "requests_oauthlib", "authlib", "its
 _EXTRA_METADATA = frozenset(
     {"reset", "forgot", "policy", "strength", "changed", "change", "update", "set", "rotation", "salt", "generator", "env", "var", "variable", "source",
      "missing", "present", "provided", "configured", "status", "exists", "location", "arn", "ref", "manager", "store", "vault", "expired",
-     "protection", "protected"}
+     "protection", "protected", "address", "addr", "fingerprint"}
 )
 # First words that make a name a setting's switch (`use_single_password`, `require_passphrase`,
 # `ask_password`): whether the program uses or asks for a secret, not the secret.
@@ -196,8 +196,9 @@ class SecretInLog(Rule):
     ...) counts whatever its name (`auth = request.headers.get("Authorization")`).
     Names that say what is done with a secret or about it
     (`reset_password`, `UPDATE_USER_PASSWORD`, `password_policy`,
-    `token_expired`, `passphrase_protection`) name an action or a fact, not
-    the secret, and so do a setting's switches, named by a verb first
+    `token_expired`, `passphrase_protection`, `privatekey_address`: the
+    public address a key signs for) name an action or a fact, not the secret,
+    and so do a setting's switches, named by a verb first
     (`use_single_password`, `require_passphrase`); names of
     where one is kept (`key_file`, `PRIVATEKEY_FILEPATH`) name a path, and so
     does a value the same function opens as a file (`open(settings.DB_ENCRYPTION_KEY, "rb")`), and a
@@ -345,8 +346,9 @@ class SecretInLog(Rule):
         """),
         code("""
             import logging
-            def check(password_policy):
+            def check(password_policy, privatekey_address):
                 logging.info('policy %s', password_policy)
+                logging.info('signed by %s', privatekey_address)
         """),
         code("""
             def lex(token):
