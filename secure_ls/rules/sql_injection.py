@@ -9,7 +9,7 @@ from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import sql_lists, sql_params, sql_positions, sql_style, strings, web
 from secure_ls.rules.base import Example, Rule, code
-from secure_ls.engine.taint import Sink
+from secure_ls.engine.taint import Sink, ValueKind
 
 # Methods that run SQL given as their first argument, on any connection/cursor.
 _EXECUTE_METHODS = frozenset({"execute", "executemany", "executescript", "exec_driver_sql", "mogrify"})
@@ -128,11 +128,11 @@ class SqlInjection(Rule):
     a later `.replace` puts a lone quote back. Each part of a value counts
     apart: a quoted name joined to a value the engine cannot see through is
     only as bad as that value. A table
-    or column name taken from a function parameter is low confidence too:
-    that is how generic database helpers are written (the caller names the
-    table), and no placeholder can replace it; request data that reaches
-    the name in the same function is still reported with high confidence,
-    and a constructor's parameter kept in the object's state with medium.
+    or column name taken from a function parameter, or from a constructor's
+    parameter kept in the object's state, is low confidence too: that is how
+    generic database helpers are written (the caller names the table), and no
+    placeholder can replace it; request data that reaches the name in the
+    same module is still reported with high confidence.
     So is a schema statement (`CREATE`, `ALTER`, `DROP`, ...) or a query of
     the database's own catalog (`sqlite_master`, `information_schema`,
     `pg_catalog`, `pg_class`, ...) built from a function parameter: a
@@ -561,7 +561,7 @@ class SqlInjection(Rule):
             query,
             message,
             fix=fix,
-            confidence=Confidence.LOW if quote_guarded or identifiers and worst.is_plain_parameter() or _describes_schema(literal, worst) else worst.confidence(),
+            confidence=Confidence.LOW if quote_guarded or identifiers and _names_given_by_caller(worst) or _describes_schema(literal, worst) else worst.confidence(),
             related=ctx.related_path(worst),
             rewrites=via,
         )
@@ -601,6 +601,13 @@ def _describes_schema(literal: str, worst) -> bool:
     """A schema statement or a catalog query, built from the function's own parameter (not from
     request data, nor from a constructor's parameter kept in the object's state)."""
     return worst.is_plain_parameter() and bool(_DDL_START.match(literal) or _CATALOG.search(literal))
+
+
+def _names_given_by_caller(worst) -> bool:
+    """A parameter of the function, or of the constructor kept in the object's state
+    (`BulkInsertTable(table_name)` whose subclasses name their tables): a generic database
+    helper, whose caller names the table."""
+    return worst.kind == ValueKind.PARAM and worst.label not in ("self", "cls")
 
 
 _STYLE_TEXT = {"qmark": "`?`", "format": "`%s`", "dollar": "`$1`", "named": "`:name`"}

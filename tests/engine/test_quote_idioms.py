@@ -7,20 +7,21 @@ from tests.engine.test_engine import _confidence
 
 def test_a_schema_name_stripped_of_double_quotes_in_the_constructor_stays_in_the_quotes_added_later():
     # `self.name = f"p_{id.translate(NO_QUOTES)}"`, `self.quoted = f'"{self.name}"'`, then the query in
-    # another method: the name cannot close its quoted identifier (low: still the caller's name)
+    # another method: the name cannot close its quoted identifier (low), though the request names it
     code = (
-        "import asyncpg\n\nNO_QUOTES = str.maketrans({'\"': '_'})\n\n"
+        "import asyncpg\nfrom flask import request\n\nNO_QUOTES = str.maketrans({'\"': '_'})\n\n"
         "class Schema:\n    def __init__(self, pool, instance_id):\n        self.pool = pool\n"
         "        self.name = f'plugin_{instance_id.translate(NO_QUOTES)}'\n        self.quoted = f'\"{self.name}\"'\n\n"
-        "    async def create(self):\n        await self.pool.execute(f'CREATE SCHEMA IF NOT EXISTS {self.quoted}')\n"
+        "    async def create(self):\n        await self.pool.execute(f'CREATE SCHEMA IF NOT EXISTS {self.quoted}')\n\n\n"
+        "async def install(pool):\n    await Schema(pool, request.args['id']).create()\n"
     )
     assert _confidence(code, "SLS101") == ["low"]
     # a table that maps another character leaves the double quote in the name
-    assert _confidence(code.replace("{'\"': '_'}", "{'x': '_'}"), "SLS101") == ["medium"]
+    assert _confidence(code.replace("{'\"': '_'}", "{'x': '_'}"), "SLS101") == ["high"]
     # a table that maps the quote to a backslash and the quote puts it back
-    assert _confidence(code.replace("{'\"': '_'}", "{'\"': '\\\\\"'}"), "SLS101") == ["medium"]
+    assert _confidence(code.replace("{'\"': '_'}", "{'\"': '\\\\\"'}"), "SLS101") == ["high"]
     # quoted with the other quote character: a double quote never closed it, a single one can
-    assert _confidence(code.replace("f'\"{self.name}\"'", "\"'\" + self.name + \"'\""), "SLS101") == ["medium"]
+    assert _confidence(code.replace("f'\"{self.name}\"'", "\"'\" + self.name + \"'\""), "SLS101") == ["high"]
 
 
 def test_a_value_with_its_quote_doubled_before_sits_inside_that_quote_in_the_query():

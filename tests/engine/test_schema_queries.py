@@ -28,3 +28,16 @@ def test_a_migration_helpers_catalog_queries_and_schema_statements_are_the_audit
         "    return conn.execute(text(\"SELECT 1 FROM sqlite_master WHERE name = '%s'\" % request.args['i'])).first()\n"
     )
     assert _confidence(handler, "SLS101") == ["high"]
+
+
+def test_a_table_named_by_a_constructor_parameter_is_the_callers_choice():
+    """`BulkInsertTable(table_name)`, whose subclasses name their tables: the same generic database
+    helper as a function taking the table's name, so the same audit tier. The request naming the
+    table through the constructor in the module is still reported as such."""
+    code = (
+        "class BulkInsertTable:\n    def __init__(self, table_name, conn):\n        self.table_name = table_name\n        self.conn = conn\n\n"
+        "    def truncate(self):\n        self.conn.execute(f'TRUNCATE {self.table_name}')\n"
+    )
+    assert _confidence(code, "SLS101") == ["low"]
+    routed = "from flask import request\n\n" + code + "\n\ndef clear(conn):\n    BulkInsertTable(request.args['t'], conn).truncate()\n"
+    assert _confidence(routed, "SLS101") == ["high"]
