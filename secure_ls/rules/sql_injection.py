@@ -561,7 +561,7 @@ class SqlInjection(Rule):
             query,
             message,
             fix=fix,
-            confidence=Confidence.LOW if quote_guarded or identifiers and _names_given_by_caller(worst) or _describes_schema(literal, worst) else worst.confidence(),
+            confidence=Confidence.LOW if quote_guarded or identifiers and _names_given_by_caller(worst, dynamic, parts, ctx) or _describes_schema(literal, worst) else worst.confidence(),
             related=ctx.related_path(worst),
             rewrites=via,
         )
@@ -603,11 +603,14 @@ def _describes_schema(literal: str, worst) -> bool:
     return worst.is_plain_parameter() and bool(_DDL_START.match(literal) or _CATALOG.search(literal))
 
 
-def _names_given_by_caller(worst) -> bool:
-    """A parameter of the function, or of the constructor kept in the object's state
-    (`BulkInsertTable(table_name)` whose subclasses name their tables): a generic database
-    helper, whose caller names the table."""
-    return worst.kind == ValueKind.PARAM and worst.label not in ("self", "cls")
+def _names_given_by_caller(worst, dynamic: list[ast.expr], parts, ctx) -> bool:
+    """A parameter of the function, or of the constructor kept in the object's state when every
+    value sits where SQL expects a name (`BulkInsertTable(table_name)` whose subclasses name
+    their tables): a generic database helper, whose caller names the table."""
+    if worst.is_plain_parameter():
+        return True
+    names = sql_positions.identifier_values(parts)
+    return worst.kind == ValueKind.PARAM and worst.label not in ("self", "cls") and all(id(v) in names for v in dynamic if not ctx.origin(v).is_constant)
 
 
 _STYLE_TEXT = {"qmark": "`?`", "format": "`%s`", "dollar": "`$1`", "named": "`:name`"}

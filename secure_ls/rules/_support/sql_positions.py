@@ -68,7 +68,12 @@ def unnamed(origin: Origin, named: bool) -> Origin:
 
 def identifier_positions(parts: list[strings.Piece]) -> bool:
     """Whether any inserted value sits where SQL expects a name, not a value."""
-    return any(quote in ('"', "`") or _name_position(quote, before) for _, quote, before in inserted(parts))  # a quoted identifier too
+    return bool(identifier_values(parts))
+
+
+def identifier_values(parts: list[strings.Piece]) -> set[int]:
+    """The ids of the inserted values that sit where SQL expects a name, a quoted identifier too."""
+    return {id(piece.node) for piece, quote, before in inserted(parts) if quote in ('"', "`") or _name_position(quote, before)}
 
 
 def named_values(parts: list[strings.Piece]) -> set[int]:
