@@ -17,7 +17,8 @@ _SECRET_NAME_WORDS = _SECRET_WORDS - {"digest"}
 # pagination and sync cursors (`next_token`, `page_token`), MAC *addresses*, and what describes
 # a secret rather than holding it (`token_use`, `token_type`, `signature_method`, `token_id`).
 _NOT_SECRET_WORDS = frozenset(
-    {"next", "page", "pagination", "continuation", "cursor", "sync", "address", "addr", "use", "type", "kind", "name", "id",
+    {"next", "page", "pagination", "continuation", "cursor", "sync", "since", "upto", "stream", "offset", "position", "batch",
+     "address", "addr", "use", "type", "kind", "name", "id",
      "version", "method", "algorithm", "alg", "scheme", "format", "length", "count", "expiry", "expires", "expiration", "scope", "status",
      "option", "checksum"}
 )
@@ -361,10 +362,11 @@ class TimingUnsafeComparison(Rule):
                 def edit_hook(self, hook, secret, audit_log):
                     audit_log.log("hook edited", "secret changed" if hook.secret != secret else "")
         """),
-        # a pagination cursor is not worth guessing
+        # a pagination cursor or stream position is not worth guessing (and a number compares whole)
         code("""
-            def more(next_token, params):
-                return next_token == params.get('next')
+            def more(next_token, params, since_token, upto_token: "StreamToken"):
+                from_token = int(params["from"])
+                return next_token == params.get('next') or since_token == params["since"] or from_token == upto_token
         """),
         # an ACME challenge token looked for in the TXT records a name server answered
         code("""
@@ -662,7 +664,7 @@ class TimingUnsafeComparison(Rule):
         if any(isinstance(side, ast.Call) and isinstance(side.func, ast.Name) and side.func.id in ("len", "type", "id", "bool", "int") for side in (left, right)):
             return
         if any(compared_values.parsed_uuid(side, ctx) for side in (left, right)):
-            return  # `uuid.UUID(given) != obj.secret`: UUIDs compare as 128-bit numbers, not text
+            return  # `uuid.UUID(given) != obj.secret`, `int(token) == upto`: numbers compare whole, not as text
         if isinstance(ctx.statement(node), ast.Assert):
             return
         if any(_is_constant_name(side) or compared_values.module_text_constant(side, ctx) or naming.mentions(side, _PUBLIC_WORDS) for side in (left, right)):

@@ -45,6 +45,8 @@ _CONTAINER_TYPES = frozenset({"dict", "list", "tuple", "set", "frozenset", "Dict
 # Words of a class name that say it wraps a secret or text (`SecretStr`, `Token`, `ApiKey`):
 # its `==` may well compare the text inside.
 _TEXT_CLASS_WORDS = frozenset({"secret", "str", "string", "bytes", "text", "token", "key", "password", "digest", "mac", "hmac", "otp", "credential"})
+# ... unless it names a position in a stream or a list (`StreamToken`, `PageToken`, `SyncToken`): a cursor
+_POSITION_CLASS_WORDS = frozenset({"stream", "sync", "page", "pagination", "cursor", "continuation", "position", "offset", "batch"})
 # Calls whose result exists only once a signature or MAC was checked with the server's key.
 _VERIFYING_METHODS = frozenset({"unsign", "unsign_object", "verify_compact"})
 _VERIFYING_FUNCTIONS = frozenset({"django.core.signing.loads", "jwt.decode", "jose.jwt.decode"})
@@ -82,7 +84,8 @@ def typed_as_object(node: ast.expr, ctx) -> bool:
     name = astutil.last_name(kinds[0]) or ""
     if name in _TEXT_TYPES or name in _CONTAINER_TYPES or name == "None":
         return False
-    return not any(word in _TEXT_CLASS_WORDS for word in naming.words(name))
+    words = naming.words(name)
+    return bool(_POSITION_CLASS_WORDS.intersection(words)) or not any(word in _TEXT_CLASS_WORDS for word in words)
 
 
 def _annotation_of(name: ast.Name, ctx) -> ast.expr | None:
@@ -455,7 +458,8 @@ _RESPELLINGS = frozenset({"replace", "lower", "upper", "strip", "lstrip", "rstri
 
 
 def parsed_uuid(node: ast.expr, ctx) -> bool:
-    """`uuid.UUID(text)`, or a name every value of which is one: a UUID object, whose `==`
-    compares the numbers, so its time says nothing about how many characters matched."""
+    """`uuid.UUID(text)` or `int(text)`, or a name every value of which is one: a UUID object or
+    a number, whose `==` compares numbers, so its time says nothing about how many characters
+    matched (Synapse's `from_token = int(from_token)`, a stream position)."""
     values = ctx.assigned_values(node) if isinstance(node, ast.Name) else (node,)
-    return bool(values) and all(isinstance(v, ast.Call) and ctx.call_name(v) == "uuid.UUID" for v in values)
+    return bool(values) and all(isinstance(v, ast.Call) and ctx.call_name(v) in ("uuid.UUID", "int") for v in values)
