@@ -28,7 +28,9 @@ class UnclosedResource(Rule):
     function that may keep it, or captured by a nested function is someone
     else's to close. Neither are wrappers around an object someone else
     owns (`GzipFile(fileobj=buf)`, `ZipFile(open(p, "rb"))`,
-    `socket.socket(fileno=fd)`), nor objects released with `.detach()`.
+    `socket.socket(fileno=fd)`), nor objects released with `.detach()`, nor
+    a file locked with `fcntl.flock` or `fcntl.lockf` (a pidfile: closing it
+    releases the lock, which the process holds for as long as it runs).
     Test code is reported with low confidence, and only when the object is
     never closed or an early `return` skips the close. A `with` statement (also `contextlib.closing`) or a
     `.close()` in a `finally` block counts as closing it. Objects derived
@@ -74,6 +76,16 @@ class UnclosedResource(Rule):
             def open_log(path):
                 f = open(path, 'a')
                 return f
+        """),
+        # the open file is the lock: the daemon holds it for as long as it runs
+        code("""
+            import fcntl
+
+            def daemonize(pid_file):
+                lock_fh = open(pid_file, "w")
+                fcntl.flock(lock_fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                lock_fh.write("1")
+                lock_fh.flush()
         """),
         code("""
             class Store:

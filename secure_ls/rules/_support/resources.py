@@ -59,6 +59,8 @@ CONSUMERS = frozenset(
      "len", "isinstance", "hasattr", "getattr", "id", "repr", "str", "next", "bool", "os.fstat", "os.fsync", "fcntl.flock", "fcntl.lockf",
      "fcntl.fcntl", "select.select", "plistlib.load", "plistlib.dump", "csv.Sniffer", "hashlib.file_digest", "logging.debug", "logging.info"}
 )
+# Functions that lock the open file: closing it releases the lock (a daemon's pidfile holds it for its life).
+_LOCKS = frozenset({"fcntl.flock", "fcntl.lockf"})
 # Functions whose result reads through the resource (derived objects).
 ALIAS_CALLS = frozenset(
     {"iter", "enumerate", "zip", "csv.reader", "csv.writer", "csv.DictReader", "csv.DictWriter", "io.TextIOWrapper",
@@ -180,6 +182,8 @@ def _classify(node: ast.expr, ctx, func: ast.AST):
                 return "escape", None
         if isinstance(parent, ast.Call) and parent.func is not current:
             name = ctx.call_name(parent)
+            if name in _LOCKS and not derived and not any("LOCK_UN" in ast.dump(a) for a in parent.args[1:]):
+                return "escape", None  # `fcntl.flock(lock_fh, LOCK_EX)`: the open file is the lock, held while it is open
             if name in CONSUMERS:
                 return "data", None
             if name == "contextlib.closing":
