@@ -71,7 +71,7 @@ class ReflectedXss(Rule):
     returns, unless it is text the route builds itself. A response marked as a download
     (`Content-Disposition: attachment`) is saved by the browser, not rendered
     in the site's origin: not reported where it is made, nor where a helper
-    that marked it returns it. A Django form's `errors` (`f"Invalid: {form.errors}"`)
+    that marked it returns it. A Django form's `errors` (`f"Invalid: {form.errors}"`, `str(form.errors)`)
     is not reported either: Django renders them as HTML with every message
     escaped. Nor is the content of a file on the server's disk
     (`Path(root, name).read_bytes()`, `open(path).read()`): the request
@@ -308,6 +308,7 @@ class ReflectedXss(Rule):
                 form = InviteForm(request.POST)
                 if not form.is_valid():
                     return HttpResponseBadRequest(f"Errors: {form.errors}")
+                return HttpResponseBadRequest(str(form.errors))
         """),
         # the module's helper is annotated to return data (sent as JSON) or a response object
         code("""

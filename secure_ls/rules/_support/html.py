@@ -217,7 +217,12 @@ _TYPING_HEADERS = ("content-type", "content-disposition")
 
 def django_form_errors(node: ast.expr, ctx) -> bool:
     """`form.errors` of a Django form (`form = InviteForm(request.POST)`, in a file that imports
-    Django): its ErrorDict renders as HTML with each message escaped (format_html)."""
+    Django), also as `str(form.errors)` or `form.errors.as_ul()`: its ErrorDict renders as HTML with
+    each message escaped (format_html). Not `as_text()`, plain text."""
+    if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords and ctx.call_name(node) == "str":
+        node = node.args[0]
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("as_ul", "as_div") and not node.args:
+        node = node.func.value
     if not (isinstance(node, ast.Attribute) and node.attr == "errors" and isinstance(node.value, ast.Name) and ctx.imports("django")):
         return False
     made = ctx.assigned_values(node.value)
