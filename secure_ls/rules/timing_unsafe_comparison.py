@@ -55,8 +55,9 @@ class TimingUnsafeComparison(Rule):
     counts as that field: `token = self.access_token`, then after a wait
     `if token != self.access_token:`), give no one a guess to time; nor
     does a setting compared with the new value that then replaces it
-    (`if token != self.token: self.token = token`, also a local copy replaced
-    in the branch where the two differ), nor a `!=` that only
+    (`if token != self.token: self.token = token`, also a local copy replaced,
+    or the new value saved in a field or item, in the branch where the two
+    differ), nor a `!=` that only
     picks the entries to drop from a collection stored back in its place
     (`self.pending = [p for p in self.pending if p.token != token]`, or
     through `filter`): bookkeeping after whatever check granted something.
@@ -319,7 +320,7 @@ class TimingUnsafeComparison(Rule):
                     await self.reconnect(homeserver, access_token)
                     self.access_token = access_token
         """),
-        # ... also a local copy, replaced in the branch where the two differ
+        # ... also a local copy replaced, or the new value saved elsewhere, in the branch where the two differ
         code("""
             from flask import request
 
@@ -329,6 +330,12 @@ class TimingUnsafeComparison(Rule):
                 if p_apikey != new_key:
                     p_apikey = new_key
                 config.save_provider(p_apikey)
+
+            def update_project(repo_config, data):
+                openai_api_key = request.json.get("openai_api_key")
+                if repo_config.openai_api_key != openai_api_key:
+                    data["openai_api_key"] = request.json.get("openai_api_key")
+                return data
         """),
         # ... also read with .get() and stored under the same key
         code("""
@@ -691,7 +698,7 @@ class TimingUnsafeComparison(Rule):
             return  # `jwt.decode(token, key)["nonce"] != nonce`: no one without the key chooses that side
         if compared_values.found_by(left, right, ctx) or compared_values.found_by(right, left, ctx):
             return  # compared with the record this very value found: the client already holds a key to it
-        if compared_values.replaced_by(left, right, ctx) or compared_values.replaced_by(right, left, ctx):
+        if compared_values.replaced_by(left, right, ctx) or compared_values.replaced_by(right, left, ctx) or any(compared_values.saved_when_changed(s, ctx) for s in (left, right)):
             return  # `if token != self.token: self.token = token`: a change noticed, not a guess checked
         if compared_uses.removes_matches(node, ctx) or compared_uses.keeps_the_others(node, ctx):
             return  # `pending = [p for p in pending if p.token != token]`: entries dropped or copied, nothing answered

@@ -395,6 +395,20 @@ def replaced_by(stored: ast.expr, given: ast.expr, ctx) -> bool:
     )
 
 
+def saved_when_changed(given: ast.expr, ctx) -> bool:
+    """Where the two sides differ, the function writes the given value, or what it was read from,
+    into a field or an item (`if repo.api_key != api_key: data["api_key"] = payload.get("api_key")`,
+    saved later): it records a change the caller makes anyway, and grants nothing to time."""
+    branch = _branch_where_they_differ(given, ctx)
+    if branch is None:
+        return False
+    texts = {ctx.text(given), *(ctx.text(v) for v in (ctx.assigned_values(given) if isinstance(given, ast.Name) else ()))}
+    return any(
+        isinstance(stmt, ast.Assign) and ctx.text(stmt.value) in texts and all(isinstance(t, (ast.Attribute, ast.Subscript)) for t in stmt.targets)
+        for top in branch for stmt in astutil.walk(top)
+    )
+
+
 def _branch_where_they_differ(side: ast.expr, ctx) -> list[ast.stmt] | None:
     """The statements run when the comparison `side` is part of finds the two sides different:
     the body of `if a != b:`, the `else:` of `if a == b:`; None when it is no `if` test."""
