@@ -453,6 +453,11 @@ SANITIZERS: dict[str, frozenset[Sink]] = {
     "werkzeug.utils.secure_filename": sinks("path", "shell", "log", "header", "html", "sql"),
     "django.utils.text.get_valid_filename": sinks("path", "shell", "log", "header", "html", "sql"),
     "re.escape": sinks("regex"),
+    # Python's URL splitting drops every tab, CR and LF of the URL (bpo-43882, 3.9.5 and the
+    # maintained 3.6-3.8 releases): no part of the result holds a line break until it is decoded
+    # (DECODERS take it back)
+    "urllib.parse.urlparse": sinks("log", "header"),
+    "urllib.parse.urlsplit": sinks("log", "header"),
     # Django's format_html escapes every value it inserts (format_html_join: each row's)
     "django.utils.html.format_html": sinks("html"),
     "django.utils.html.format_html_join": sinks("html"),

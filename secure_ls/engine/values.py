@@ -22,7 +22,7 @@ from secure_ls.engine import astutil, catalog, formatting, frameworks, guards, q
 from secure_ls.engine.astutil import constant_key, instance_attribute
 from secure_ls.engine.bindings import Binding, Env
 from secure_ls.engine.expressions import NOT_STATIC, ExpressionFacts
-from secure_ls.engine.taint import ALL, CONSTANT, PARAM, QUOTE_MARKERS, UNKNOWN, UNTRUSTED, Origin, Part, Sink, make_step
+from secure_ls.engine.taint import ALL, CONSTANT, LINE_SINKS, PARAM, QUOTE_MARKERS, UNKNOWN, UNTRUSTED, Origin, Part, Sink, make_step
 
 _SELF_QUOTED = frozenset({Sink.SELF_QUOTED})
 _UPLOAD_NAME_SINKS = frozenset({Sink.PATH, Sink.LOG, Sink.HEADER})
@@ -490,8 +490,8 @@ class ValueOrigins(ExpressionFacts):
             if qualified in catalog.PROPAGATORS:
                 joined = self._join_all(args)
                 if qualified in catalog.DECODERS and joined.risk():
-                    # `unquote(name)`: `%27` is a quote again, whatever was doubled or checked before
-                    joined = joined.exposed(QUOTE_MARKERS).with_step(make_step(node, catalog.DECODERS[qualified]))
+                    # `unquote(name)`: `%27` is a quote again, `%0A` a line break, whatever was doubled, checked or split before
+                    joined = joined.exposed(QUOTE_MARKERS | LINE_SINKS).with_step(make_step(node, catalog.DECODERS[qualified]))
                 return joined
             summary = self.named_summary(func, qualified)
             if summary is not None:

@@ -35,7 +35,8 @@ class LogInjection(Rule):
     (and Sanic's `request.path` and `.query_string`) are the
     raw request target (still percent-encoded): not reported, also once
     kept in a name or cut short; nor are Tornado's `self.request.headers` and `.host`
-    (it joins a folded header's lines with a space). Mappings logged whole print as the repr()
+    (it joins a folded header's lines with a space), nor a part of a URL split by `urlparse` or
+    `urlsplit`, which drop its tabs and line breaks, until `unquote` or `parse_qs` decodes it. Mappings logged whole print as the repr()
     of their items, every line break escaped: a form's `cleaned_data`, a
     `QueryDict`, Werkzeug's `args`, Django's `request.headers` and
     `request.FILES`, a value where `isinstance(value, dict)` (or another

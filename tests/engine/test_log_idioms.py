@@ -388,3 +388,16 @@ def test_membership_in_an_item_of_the_applications_settings_is_an_allow_list():
     # `self.settings["repo_providers"]`: the application's own mapping; a list the client sent is none
     code = _TORNADO_BUILD.replace('        accept = self.request.headers.get("Accept", "")\n        if "text/event-stream" not in accept:\n            log.warning("Bad accept header: %s", accept)\n', "")
     _quiet_until_undone("SLS704", code, 'self.settings["repo_providers"]', 'self.get_query_arguments("providers")')
+
+
+def test_a_part_of_a_split_url_holds_no_line_break_until_it_is_decoded():
+    """Python's urlparse and urlsplit drop every tab, CR and LF of the URL (bpo-43882): the host a
+    helper rebuilds from them (`f"{parsed.scheme}://{parsed.netloc}"`) is one line. Percent-decoding
+    a part (`unquote`, `parse_qs`) brings `%0A` back as a line break."""
+    code = (
+        "import logging\nfrom urllib.parse import urlparse, unquote\nfrom flask import request\n\nlog = logging.getLogger(__name__)\n\n"
+        "def normalized(url):\n    parsed = urlparse(url)\n    return f'{parsed.scheme}://{parsed.netloc}'\n\n"
+        "def refresh():\n    host_url = normalized(request.json['host_url'])\n    log.warning(f'no token at {host_url}')\n"
+    )
+    _quiet_until_undone("SLS704", code, "    parsed = urlparse(url)\n", "    parsed = urlparse(unquote(url))\n    parsed = url\n")
+    _quiet_until_undone("SLS704", code, "return f'{parsed.scheme}://{parsed.netloc}'", "return unquote(f'{parsed.scheme}://{parsed.netloc}')")
