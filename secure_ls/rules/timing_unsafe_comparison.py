@@ -14,10 +14,10 @@ _SECRET_WORDS = frozenset({"signature", "sig", "digest", "mac", "hmac", "token",
 # `actual = compute_tree_digest(root)`): only a keyed digest (see _is_keyed_digest) is a MAC.
 _SECRET_NAME_WORDS = _SECRET_WORDS - {"digest"}
 # Words that make a secret-sounding name something an attacker gains nothing by guessing:
-# pagination and sync cursors (`next_token`, `page_token`), MAC *addresses*, and what describes
+# pagination and sync cursors (`next_token`, `page_token`), a parser's brackets (`opening_token`), MAC *addresses*, and what describes
 # a secret rather than holding it (`token_use`, `token_type`, `signature_method`, `token_id`).
 _NOT_SECRET_WORDS = frozenset(
-    {"next", "page", "pagination", "continuation", "cursor", "sync", "since", "upto", "stream", "offset", "position", "batch",
+    {"next", "page", "pagination", "continuation", "cursor", "sync", "since", "upto", "stream", "offset", "position", "batch", "opening", "closing",
      "address", "addr", "use", "type", "kind", "name", "id",
      "version", "method", "algorithm", "alg", "scheme", "format", "length", "count", "expiry", "expires", "expiration", "scope", "status",
      "option", "checksum"}
@@ -371,9 +371,9 @@ class TimingUnsafeComparison(Rule):
         """),
         # a pagination cursor or stream position is not worth guessing (and a number compares whole)
         code("""
-            def more(next_token, params, since_token, upto_token: "StreamToken"):
+            def more(next_token, params, since_token, upto_token: "StreamToken", opening_token):
                 from_token = int(params["from"])
-                return next_token == params.get('next') or since_token == params["since"] or from_token == upto_token
+                return next_token == params.get('next') or since_token == params["since"] or from_token == upto_token or opening_token == params["open"]
         """),
         # an ACME challenge token looked for in the TXT records a name server answered
         code("""
