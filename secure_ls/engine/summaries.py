@@ -57,6 +57,7 @@ class FunctionSummary:
     # (source label, sink classes it is safe for): untrusted data the function reads itself
     returns_untrusted: tuple[tuple[str, frozenset[str]], ...] = ()
     returns_unknown: bool = False  # may return other non-constant data
+    placeholder: bool = False  # stands in for its subclasses' method (raised.placeholder): returns what theirs does, unknown
     # (parameter, sink classes): a predicate; when it returns true, the argument is safe for them
     validates: tuple[tuple[str, frozenset[str]], ...] = ()
     # the same of a predicate that returns a pair, the truth first (`return True, None`, `return
@@ -182,7 +183,7 @@ def summarize_function(
         # nothing to follow: a generator's items are unknown, a procedure returns None (one
         # that raises may still be a check its callers rely on: `_check_name(name)`, see ensures)
         forwards = _checked_forwards(_forwards(body, (*positional, *kwonly), lambda node: qualify_in(node, module, {})), {})
-        return FunctionSummary(name or func.name, positional, kwonly, vararg, kwarg, returns_unknown=unknown, forwards=forwards, static=static)
+        return FunctionSummary(name or func.name, positional, kwonly, vararg, kwarg, returns_unknown=unknown, forwards=forwards, static=static, placeholder=unknown and not body.generator)
     analyzer = flow.FlowAnalyzer(
         lambda node, loads: qualify_in(node, module, loads),  # not over `analyzer`: see ExpressionFacts._qualify_with
         module.constants,
@@ -739,12 +740,12 @@ def worth_keeping(entry: "FunctionSummary | Declaration") -> bool:
     arguments (`unreturned`) that its result holds none of them, a predicate (`validates`:
     `return name.isalnum()`) what its truth says of them, one that returns only after checking
     them (`ensures`) that they passed, one that makes a container (`returns_container`) that
-    its callers hold one, and one that raises (`raises`, `raises_instead_of_none`) which of their
-    handlers a call can reach."""
+    its callers hold one, one that raises (`raises`, `raises_instead_of_none`) which of their
+    handlers a call can reach, and a placeholder that its result is no request's (on a view's `self`)."""
     return isinstance(entry, Declaration) or bool(
         entry.returns_params or entry.returns_untrusted or not entry.returns_unknown or entry.elements or entry.ensures_when_found or entry.unreturned
         or entry.returns_dependency or entry.forwards or entry.validates or entry.ensures or entry.returns_container or entry.returns_row
-        or entry.raises or entry.raises_instead_of_none
+        or entry.raises or entry.raises_instead_of_none or entry.placeholder
     )
 
 

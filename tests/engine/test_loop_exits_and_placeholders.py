@@ -94,3 +94,17 @@ def test_an_abstract_method_returns_what_a_subclass_loads():
         '    @abstractmethod\n    def _get_root_secret(self, conf):\n        """The root secret."""\n',
     )
     _quiet_until_undone("SLS318", code, '        """The root secret."""\n', '        return b"0123456789abcdef0123456789abcdef"\n')
+
+
+def test_a_placeholder_on_a_view_returns_no_request_data():
+    """`redirect(self.get_cancel_url())` where the view's own method only raises NotImplementedError:
+    the subclass's URL, not the request (a summary saying only "unknown" used to be dropped, and a
+    view's method then read as its request)."""
+    code = (
+        "from django.shortcuts import redirect\nfrom django.views import View\n\n\n"
+        "class BulkView(View):\n    def dispatch(self, request, *args, **kwargs):\n"
+        "        if not request.session.get('pending'):\n            return redirect(self.get_cancel_url())\n"
+        "        return super().dispatch(request, *args, **kwargs)\n\n"
+        "    def get_cancel_url(self):\n        raise NotImplementedError\n"
+    )
+    _quiet_until_undone("SLS120", code, "        raise NotImplementedError\n", "        return self.request.GET['next']\n")
