@@ -74,6 +74,9 @@ SOURCE_METHODS: dict[str, str] = {
     "parse_intermixed_args": "command-line arguments",
 }
 
+# A socket's reads: after the function sent on it, an answer (taint.OUTBOUND_SOURCES: expressions._sent_on_first)
+SOCKET_READS = frozenset({"recv", "recvfrom", "recvmsg"})
+
 # Environment variables that hold what a remote party sent, not the operator's settings: a CGI
 # program's request (RFC 3875 meta-variables, and every `HTTP_*` request header), and the branch
 # name of a pull request in a CI job (GitHub Actions; anyone who opens one chooses it).

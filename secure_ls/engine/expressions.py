@@ -108,6 +108,7 @@ class ExpressionFacts:
         self._fold_locals = True
         self._folding_scope: ast.AST | None = None  # the function being run (flow.run_function): its locals bound once fold
         self._wsgi_environ: str | None = None  # the run function's environ parameter, if it is a WSGI application
+        self._function: ast.AST | None = None  # the function run (flow.run_function), kept for the origins asked after the run
         self._loop_exits: list[list[dict]] = []  # per loop being run (flow.py), the envs at its `continue` and `break` statements
         self._made_with = made_with or {}  # module names bound once to a call -> its constant keywords (`re.compile` patterns)
         # the frameworks this file uses: their handler shapes and request-reading methods apply
@@ -300,6 +301,8 @@ class ExpressionFacts:
             made = self._qualify_call(self._single_value(func.value))
             if (made, func.attr) in catalog.INSTANCE_SOURCE_METHODS:
                 return catalog.INSTANCE_SOURCE_METHODS[(made, func.attr)]  # type: ignore[index]
+        if func.attr in catalog.SOCKET_READS and _sent_on_first(func, self._function):
+            return "a socket's answer"  # `conn.sendall(cmd)` then `conn.recv(n)`: a server the program asked answers
         return catalog.SOURCE_METHODS.get(func.attr)
 
     def _is_incoming_request(self, node: ast.AST) -> bool:
@@ -625,3 +628,16 @@ def _assigned_once(func: ast.AST) -> frozenset[str]:
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             stack.extend(astutil.children(node))
     return frozenset(name for name, count in counts.items() if count == 1)
+
+
+def _sent_on_first(read: ast.Attribute, function: ast.AST | None) -> bool:
+    """The function sends on the same socket before this read (`conn.sendall(b"GETINFO\\r\\n")`, then
+    `conn.recv(1024)`) and accepts no connection: a client asking a server the program chose, as an
+    HTTP client does, not a server reading what a peer sent first."""
+    if function is None:
+        return False
+    receiver = ast.dump(read.value)
+    calls = [n for n in astutil.walk(function) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)]
+    if any(c.func.attr in ("accept", "recvfrom", "recvmsg") for c in calls):
+        return False
+    return any(c.func.attr in ("send", "sendall") and ast.dump(c.func.value) == receiver and c.lineno < read.lineno for c in calls)

@@ -77,6 +77,7 @@ class FlowAnalyzer(ValueOrigins):
         route = frameworks.is_route_handler(func)
         self._fixed_route = route and frameworks.fixed_route_path(func)
         url_kwargs, (kind, source) = (not route and self._takes_url_parameters(func)) or (frozenset(), ("", ""))
+        self._function = func
         wsgi = self._wsgi_environ = frameworks.wsgi_environ(func)
         defaults = frameworks.parameter_defaults(func.args)
         passed = self._passed_to_constructor(func)
@@ -561,9 +562,8 @@ class FlowAnalyzer(ValueOrigins):
         return frozenset(self._constrained_options)
 
     def _note_constrained_option(self, call: ast.expr) -> None:
-        """`parser.add_argument("env", choices=ENVIRONMENTS)` / `add_argument("--n", type=int)`:
-        argparse rejects any other value, so the parsed attribute is safe for every sink. The
-        same for optparse's `add_option(..., choices=PROTOS)`."""
+        """`parser.add_argument("env", choices=ENVIRONMENTS)` / `add_argument("--n", type=int)`: argparse rejects any
+        other value, so the parsed attribute is safe for every sink; optparse's `add_option(..., choices=PROTOS)` too."""
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr in ("add_argument", "add_option")):
             return
         keywords = {kw.arg: kw.value for kw in call.keywords if kw.arg}
@@ -608,8 +608,8 @@ class FlowAnalyzer(ValueOrigins):
         return bool(values) and all(isinstance(v, ast.Call) and self._qualify(v.func) in classes for v in values)
 
     def _contained_paths(self, stmt: ast.Try, env: Env) -> set[str]:
-        """Names a `try` body checks with `resolved.relative_to(BASE)`, when a handler catches the
-        ValueError it raises for a path outside BASE (the handler must leave; see the caller)."""
+        """Names a `try` body checks with `resolved.relative_to(BASE)`, when a handler catches the ValueError it raises
+        for a path outside BASE (the handler must leave; see the caller)."""
         if not any(guards.catches(h, "ValueError") for h in stmt.handlers):
             return set()
         names = set()

@@ -126,7 +126,7 @@ def meet(a: frozenset[str], b: frozenset[str]) -> frozenset[str]:
 WEAK_SOURCES = frozenset({"an environment variable", "command-line arguments", "standard input", "input()"})
 # Answers to requests the program itself sent, to servers it chose: not what a client
 # of the program sends it, though still not constant.
-OUTBOUND_SOURCES = frozenset({"an HTTP response", "a DNS answer"})
+OUTBOUND_SOURCES = frozenset({"an HTTP response", "a DNS answer", "a socket's answer"})
 
 Step = tuple[int, int, int, int, str]  # ast line, col, end line, end col, what happened
 

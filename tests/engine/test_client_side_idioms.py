@@ -70,3 +70,16 @@ def test_a_snapshot_of_the_clients_own_token_compared_with_the_field_after_a_wai
     )
     # the compared name holding what a request sent is a guess again
     _quiet_until_undone("SLS303", code, "token = self.access_token", "token = req.headers['X-Token']")
+
+
+def test_what_a_socket_answers_after_the_function_sent_on_it_is_an_answer_not_a_peers_request():
+    """`conn.sendall(cmd)` then `conn.recv(n)`: a client asking a server the program chose (Tor's
+    control port), like an HTTP client reading a response. A socket read before anything is sent on
+    it, or in a function that accepts connections, is still what a peer sent."""
+    code = (
+        "import logging\nimport socket\n\nlog = logging.getLogger(__name__)\n\n"
+        "def ask(conn, cmd):\n    conn.sendall(cmd.encode() + b'\\r\\n')\n    back = conn.recv(65536).decode()\n"
+        "    log.debug('< %s', back)\n    return back\n"
+    )
+    _quiet_until_undone("SLS704", code, "    conn.sendall(cmd.encode() + b'\\r\\n')\n", "")
+    _quiet_until_undone("SLS704", code, "def ask(conn, cmd):\n", "def ask(server, cmd):\n    conn, _ = server.accept()\n")
