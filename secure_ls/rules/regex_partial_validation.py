@@ -42,7 +42,8 @@ class RegexPartialValidation(Rule):
     (`.*/$` tests only how the value ends, like `re.search` without `^`),
     nor is `$` on a value that cannot end with a newline: stripped on every
     path to the check (`value.strip()`, also with its case changed or its
-    bytes decoded: `value.strip().lower()`, `reply.strip().decode("utf-8")`; `value or ""` of such a value), one that ends with
+    bytes decoded: `value.strip().lower()`, `reply.strip().decode("utf-8")`, also in a `try`
+    whose handlers all leave; `value or ""` of such a value), one that ends with
     the code's own text (`start + "."`), a Django form's cleaned data, the
     value a Django REST framework serializer's `validate_<field>` receives
     (django-rest-framework-json-api's too, which re-exports DRF's; unless the class declares that field `strip=False` or
@@ -183,8 +184,12 @@ class RegexPartialValidation(Rule):
                     raise ValueError("bad uid")
                 return value
 
-            def latest_version(reply: bytes):
-                version = reply[reply.find(b"\r\n\r\n"):].strip().decode("utf-8")
+            def latest_version(sock):
+                try:
+                    reply = sock.recv(1024)
+                    version = reply[reply.find(b"\r\n\r\n"):].strip().decode("utf-8")
+                except OSError:
+                    raise ValueError("no reply")
                 if not re.match(r"^(\d+\.)?(\d+\.)?(\d+)$", version):
                     raise ValueError("bad version")
                 return version
@@ -676,7 +681,23 @@ def _stripped(call: ast.Call, subject: ast.expr, ctx) -> bool:
         return _strip_call(subject)
     values = ctx.assigned_values(subject)
     before = set(map(id, newline_checks.earlier_statements(ctx.statement(call), ctx))) if values else set()
-    return bool(values) and all(_strip_call(v) and id(ctx.statement(v)) in before for v in values)
+    return bool(values) and all(_strip_call(v) and _runs_before(ctx.statement(v), before, ctx) for v in values)
+
+
+def _runs_before(statement: ast.stmt, before: set[int], ctx) -> bool:
+    """`statement` is one of the statements run before the check on every path, or sits in the body
+    of one of them that is a `try` (or `with`) whose every handler leaves (`try: version =
+    reply.strip().decode()` / `except OSError: raise CheckError`): the check runs only once it ran."""
+    node: ast.AST = statement
+    while id(node) not in before:
+        parent = ctx.parent(node)
+        if isinstance(parent, (ast.With, ast.AsyncWith)) and node in parent.body:
+            node = parent
+        elif isinstance(parent, ast.Try) and node in parent.body and all(ctx.always_leaves(h.body) for h in parent.handlers):
+            node = parent
+        else:
+            return False
+    return True
 
 
 def _strip_call(value: ast.expr) -> bool:
