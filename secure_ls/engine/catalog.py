@@ -75,7 +75,7 @@ SOURCE_METHODS: dict[str, str] = {
 }
 
 # A socket's reads: after the function sent on it, an answer (taint.OUTBOUND_SOURCES: expressions._sent_on_first)
-SOCKET_READS = frozenset({"recv", "recvfrom", "recvmsg"})
+SOCKET_READS = frozenset(method for method, label in SOURCE_METHODS.items() if label == "data read from a socket")
 
 # Environment variables that hold what a remote party sent, not the operator's settings: a CGI
 # program's request (RFC 3875 meta-variables, and every `HTTP_*` request header), and the branch

@@ -107,7 +107,6 @@ class ExpressionFacts:
         # the first of the flow pass's two rounds sees only the value from before the loop
         self._fold_locals = True
         self._folding_scope: ast.AST | None = None  # the function being run (flow.run_function): its locals bound once fold
-        self._wsgi_environ: str | None = None  # the run function's environ parameter, if it is a WSGI application
         self._function: ast.AST | None = None  # the function run (flow.run_function), kept for the origins asked after the run
         self._loop_exits: list[list[dict]] = []  # per loop being run (flow.py), the envs at its `continue` and `break` statements
         self._made_with = made_with or {}  # module names bound once to a call -> its constant keywords (`re.compile` patterns)
@@ -343,7 +342,8 @@ class ExpressionFacts:
         """The sinks `s.validated_data["count"]` is safe for, `s = CountSerializer(...)` declaring the field in this module
         or the one it is imported from (declared_fields.typed_fields), or an item of the request's metadata the server sets
         (frameworks.server_set_item_sinks)."""
-        if (server_set := frameworks.server_set_item_sinks(container, key, self._wsgi_environ)) and self._qualify(container) not in catalog.PROCESS_ENVIRONMENT:
+        environ = frameworks.wsgi_environ(self._function) if isinstance(container, ast.Name) and self._function is not None else None
+        if (server_set := frameworks.server_set_item_sinks(container, key, environ)) and self._qualify(container) not in catalog.PROCESS_ENVIRONMENT:
             return server_set  # a request's environ, not the process's (`os.environ`: the operator's input)
         if not (isinstance(key, ast.Constant) and isinstance(container, ast.Attribute)) or container.attr not in catalog.VALIDATED_DATA_ATTRIBUTES:
             return frozenset()
@@ -632,8 +632,9 @@ def _assigned_once(func: ast.AST) -> frozenset[str]:
 
 def _sent_on_first(read: ast.Attribute, function: ast.AST | None) -> bool:
     """The function sends on the same socket before this read (`conn.sendall(b"GETINFO\\r\\n")`, then
-    `conn.recv(1024)`) and accepts no connection: a client asking a server the program chose, as an
-    HTTP client does, not a server reading what a peer sent first."""
+    `conn.recv(1024)`), and neither accepts a connection nor reads datagrams (`recvfrom`, `recvmsg`:
+    any peer's): a client asking a server the program chose, as an HTTP client does, not a server
+    reading what a peer sent first."""
     if function is None:
         return False
     receiver = ast.dump(read.value)

@@ -78,7 +78,7 @@ class FlowAnalyzer(ValueOrigins):
         self._fixed_route = route and frameworks.fixed_route_path(func)
         url_kwargs, (kind, source) = (not route and self._takes_url_parameters(func)) or (frozenset(), ("", ""))
         self._function = func
-        wsgi = self._wsgi_environ = frameworks.wsgi_environ(func)
+        wsgi = frameworks.wsgi_environ(func)
         defaults = frameworks.parameter_defaults(func.args)
         passed = self._passed_to_constructor(func)
         passed_by_callers = self._callers_arguments(func)

@@ -178,12 +178,12 @@ def summarize_function(
     kwarg = args.kwarg.arg if args.kwarg else None
     static = class_name is not None and any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in func.decorator_list)
     body = _BodySyntax(func)
-    unknown = body.generator or class_name is not None and raised.placeholder(func)  # a subclass's method returns
-    if unknown or not (body.returns_value or body.raises):
+    placeholder = class_name is not None and raised.placeholder(func)  # what a subclass's method returns
+    if body.generator or placeholder or not (body.returns_value or body.raises):
         # nothing to follow: a generator's items are unknown, a procedure returns None (one
         # that raises may still be a check its callers rely on: `_check_name(name)`, see ensures)
         forwards = _checked_forwards(_forwards(body, (*positional, *kwonly), lambda node: qualify_in(node, module, {})), {})
-        return FunctionSummary(name or func.name, positional, kwonly, vararg, kwarg, returns_unknown=unknown, forwards=forwards, static=static, placeholder=unknown and not body.generator)
+        return FunctionSummary(name or func.name, positional, kwonly, vararg, kwarg, returns_unknown=body.generator or placeholder, forwards=forwards, static=static, placeholder=placeholder)
     analyzer = flow.FlowAnalyzer(
         lambda node, loads: qualify_in(node, module, loads),  # not over `analyzer`: see ExpressionFacts._qualify_with
         module.constants,

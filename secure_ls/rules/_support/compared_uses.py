@@ -160,8 +160,9 @@ def _warns(call: ast.Call, ctx) -> bool:
     (`warn_once(...)`), or an application's audit record (`AuditLog.log(...)`, `audit(...)`)."""
     if (ctx.call_name(call) or "") in ("print", "warnings.warn") or logs.is_logging_call(call, ctx):
         return True
-    named = [*naming.words(astutil.last_name(call.func)), *(naming.words(astutil.last_name(call.func.value)) if isinstance(call.func, ast.Attribute) else ())]
-    return "warn" in astutil.last_name(call.func).lower() or "audit" in named or named[:1] == ["log"]
+    method = naming.words(astutil.last_name(call.func))
+    receiver = naming.words(astutil.last_name(call.func.value)) if isinstance(call.func, ast.Attribute) else []
+    return "warn" in astutil.last_name(call.func).lower() or "audit" in method + receiver or method[:1] == ["log"]
 
 
 def _forgets(call: ast.Call) -> bool:

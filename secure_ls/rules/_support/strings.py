@@ -166,18 +166,18 @@ def values(parts: list[Piece]) -> list[ast.expr]:
     return [p.node for p in parts if isinstance(p, Value)]
 
 
-# `%d`, `%.2f`, `%x`: a string raises TypeError there, so digits come out (not `%c`: one character)
+# `%d`, `%.2f`, `%x`: a string raises TypeError there, so digits come out (not `%c`: one character).
+# formatting._NUMBER_TYPES is the engine's set, for whole templates; `%u` is also here.
 _NUMERIC_CONVERSIONS = tuple("diouxXeEfFgG")
 
 
 def inserted_text(built: ast.expr, parts: list[Piece] | None) -> list[ast.expr]:
     """What the built string `built` (taken apart into `parts` by `pieces`) inserts as text: its
-    values, except those a numeric conversion writes as digits (`"%d items" % count` raises
-    TypeError for a string: formatting.numeric_arguments); `built` itself when not taken apart."""
+    values, except those a numeric `%` conversion writes as digits (`"%d items" % count` raises
+    TypeError for a string; each piece keeps its conversion); `built` itself when not taken apart."""
     if parts is None:
         return [built]
-    numbers = {id(v) for v in formatting.numeric_arguments(built)} if isinstance(built, ast.BinOp) else set()
-    return [p.node for p in parts if isinstance(p, Value) and id(p.node) not in numbers and not p.spec.endswith(_NUMERIC_CONVERSIONS)]
+    return [p.node for p in parts if isinstance(p, Value) and not p.spec.endswith(_NUMERIC_CONVERSIONS)]
 
 
 def literal_text(parts: list[Piece]) -> str:
