@@ -223,7 +223,13 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
             return contained, positive, PATH_SINKS
         # the name compared, and what with: `current_user.id == user_id` reads as `user_id == current_user.id`
         name, other = (right, left) if isinstance(right, ast.Name) and isinstance(left, ast.Attribute) else (left, right)
-        if isinstance(name, ast.Name) and (isinstance(other, ast.Constant) or origin is not None and isinstance(other, (ast.Name, ast.Attribute)) and origin(other).is_constant):
+        # a URL's host compared with a host, on either side (`urlparse(url).netloc != current_host`):
+        # a host check whatever the other side's name says of it
+        host = next((found for side, o in ((left, right), (right, left)) if isinstance(o, (ast.Constant, ast.Name, ast.Attribute)) and (found := _url_host(side, qualify, value_of)) is not None), None)
+        if host is not None:
+            names.add(host)
+            sinks = URL_SINKS
+        elif isinstance(name, ast.Name) and (isinstance(other, ast.Constant) or origin is not None and isinstance(other, (ast.Name, ast.Attribute)) and origin(other).is_constant):
             names.add(name.id)  # `x == "literal"` / `x == ALLOWED_VALUE`: x is that constant
         elif isinstance(name, ast.Name) and origin is not None and (compared := shape_checks.safe_as_compared(origin(other))):
             names.add(name.id)  # `x == "dir/" + basename(y)`: x is as safe as what it equals
@@ -231,9 +237,6 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         elif isinstance(name, ast.Name) and isinstance(other, ast.Attribute) and origin is not None and _own_value(origin(other)):
             names.add(name.id)  # `user_id == current_user.id`: a field of a row the application holds (the log convention for stored values)
             sinks = LINE_SINKS
-        elif _url_host(left, qualify, value_of) is not None and isinstance(right, (ast.Constant, ast.Name, ast.Attribute)):
-            names.add(_url_host(left, qualify, value_of))
-            sinks = URL_SINKS
         elif origin is not None and collection_of is not None and (matched := lookups.matched_element(test, origin, collection_of)) is not None:
             names.add(matched)  # `for view in self.views: if view.key == key: return view`
         elif isinstance(left, ast.Name) and all(shape_checks.resolved(n, qualify, value_of, values_of) for n in (left, right)):

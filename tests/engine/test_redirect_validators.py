@@ -43,3 +43,20 @@ def test_a_django_redirect_to_a_path_that_does_not_start_with_two_slashes_stays_
     _quiet_until_undone("SLS120", django, "if url.startswith('//'):\n        return '/'\n    elif", "if")
     flask = helper + "from flask import redirect, request\n\n\ndef login():\n    return redirect(sanitize_redirect(request.args.get('next', '')))\n"
     assert "SLS120" in rules(flask)
+
+
+def test_a_helper_that_keeps_the_url_only_on_this_host_compared_through_a_name_returns_this_sites_url():
+    # khoj's get_next_url: the request's own host is kept in a name first, then compared with the
+    # host of the URL built; a name on the other side is a host all the same
+    code = (
+        "from urllib.parse import urljoin, urlparse\nfrom fastapi import FastAPI, Request\n"
+        "from fastapi.responses import RedirectResponse\n\napp = FastAPI()\n\n"
+        "def next_url(request: Request) -> str:\n    base = str(request.base_url)\n"
+        "    current = request.base_url.netloc.lower()\n"
+        "    url = urljoin(base, request.query_params.get('next', '/'))\n"
+        "    if urlparse(url).netloc.lower() != current:\n        return urljoin(base, '/')\n    return url\n\n"
+        "@app.get('/login')\ndef login(request: Request):\n    return RedirectResponse(next_url(request))\n"
+    )
+    _quiet_until_undone("SLS120", code, "    if urlparse(url).netloc.lower() != current:\n        return urljoin(base, '/')\n", "")
+    flipped = code.replace("urlparse(url).netloc.lower() != current", "current != urlparse(url).netloc.lower()")
+    _quiet_until_undone("SLS120", flipped, "    if current != urlparse(url).netloc.lower():\n        return urljoin(base, '/')\n", "")
