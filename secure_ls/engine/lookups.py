@@ -40,10 +40,11 @@ def found_row_by(value: ast.expr | None, value_of=None) -> frozenset[str]:
     of its columns); SQLAlchemy's look-up by primary key, `db.query(User).get(K)`,
     `User.query.get(K)`, `session.get(User, K)`, a CRUD base's, `User.get(db, object_id=K)` (or
     `User.get(db=db, object_id=K)`), and a model class's own look-up by key, `await Note.get(K)`;
-    and a look-up named for the field it matches, `view.find_by_pk(request, K)`, `db.program_by_id(K)`."""
+    and a look-up named for the field it matches, `view.find_by_pk(request, K)`, `db.program_by_id(K)`,
+    also in camelCase (libvirt's `conn.lookupByName(K)`)."""
     if isinstance(value, ast.Await):  # `await Note.get(K)`: an async ORM's look-up
         value = value.value
-    if isinstance(value, ast.Call) and _NAMED_LOOKUP.search(astutil.last_name(value.func)):
+    if isinstance(value, ast.Call) and _NAMED_LOOKUP.search(_snake_case(astutil.last_name(value.func))):
         return _named_key(value)
     if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)):
         return frozenset()
@@ -111,7 +112,12 @@ def _key_after_session(call: ast.Call) -> frozenset[str]:
 
 # A repository's look-up named for the field it matches (`find_by_pk`, `get_user_by_email`,
 # `program_by_id`): what it finds, it found by that field, so K equals (or is part of) a stored value
-_NAMED_LOOKUP = re.compile(r"(?:^|_)by_(?:id|pk|key|uuid|slug|name|username|email|code|token|identifier)$")
+_NAMED_LOOKUP = re.compile(r"(?:^|_)by_(?:id|pk|key|uuid|slug|name|username|email|code|token|identifier|label)$")
+
+
+def _snake_case(name: str) -> str:
+    """`lookupByName` as `lookup_by_name`: libvirt's and other C-derived APIs name look-ups in camelCase."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
 # what a look-up is handed besides the key (`find_by_pk(request, pk)`)
 _CONTEXT_NAMES = _SESSION_NAMES | {"request", "req", "self", "cls", "context", "ctx"}
 

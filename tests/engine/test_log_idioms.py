@@ -285,6 +285,11 @@ def test_a_key_a_lookup_named_for_its_field_found_is_a_stored_value():
     _quiet_until_undone("SLS704", code, "program_by_id(id)", "program_by_id(id, other)")
     handed = code.replace("app.db.program_by_id(id)", "app.store.find_by_pk(request, id)").replace("abort\n", "abort, request\n")
     _quiet_until_undone("SLS704", handed, "find_by_pk", "find_owned")
+    # named in camelCase (libvirt's `conn.lookupByName(K)`), or by a label
+    camel = code.replace("app.db.program_by_id(id)", "app.conn.lookupByName(id)")
+    _quiet_until_undone("SLS704", camel, "lookupByName", "lookupByname")
+    labelled = code.replace("app.db.program_by_id(id)", "app.db.view_machine_by_label(id)")
+    _quiet_until_undone("SLS704", labelled, "by_label", "by_labels")
 
 
 def test_sqlalchemys_session_query_that_raises_on_a_miss_found_its_key():
