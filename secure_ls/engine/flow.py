@@ -470,7 +470,7 @@ class FlowAnalyzer(ValueOrigins):
         if (self._qualify(value.func) or "").partition(".")[0] in sys.stdlib_module_names:
             return  # the standard library's summaries (on demand) would say nothing of the application's checks
         summary = self.summary_of(value.func)
-        if summary is not None and summary.raises_instead_of_none:  # `note = await Note.get(K)` returned: a miss raises
+        if summary is not None and summary.finds_or_raises():  # `note = await Note.get(K)` returned: a miss raises
             _mark_safe(env, lookups.found_row_by(value), guards.LINE_SINKS)
         for param, sinks in summary.ensures if summary is not None else ():
             if isinstance(arg := astutil.argument_for(value, summary.params, param), ast.Name):  # type: ignore[arg-type]

@@ -118,6 +118,8 @@ _NAMED_LOOKUP = re.compile(r"(?:^|_)by_(?:id|pk|key|uuid|slug|name|username|emai
 def _snake_case(name: str) -> str:
     """`lookupByName` as `lookup_by_name`: libvirt's and other C-derived APIs name look-ups in camelCase."""
     return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
 # what a look-up is handed besides the key (`find_by_pk(request, pk)`)
 _CONTEXT_NAMES = _SESSION_NAMES | {"request", "req", "self", "cls", "context", "ctx"}
 
@@ -190,9 +192,9 @@ def found_before_handler(attempt: ast.Try, index: int, summary_of) -> frozenset[
         value = first.value if isinstance(first, (ast.Assign, ast.Expr)) else None
         call = value.value if isinstance(value, ast.Await) else value
         summary = summary_of(call.func) if isinstance(call, ast.Call) else None
-        if summary is None or not raised.passes_by(attempt.handlers, index, summary.raises):
+        if summary is None or not raised.passes_by(attempt.handlers, index, summary.raises_until_found()):
             break
-        keys = found_once_run(value) | (found_row_by(value) if summary.raises_instead_of_none else frozenset())
+        keys = found_once_run(value) | (found_row_by(value) if summary.finds_or_raises() else frozenset())
         if not keys:
             break
         found |= keys

@@ -16,14 +16,16 @@ escape it (`FunctionSummary.raises`), each as its ancestry, the last names of th
 bases (`("NotFoundError", "OpenNotebookError", "Exception", "BaseException")`); or nothing, when
 anything may escape: a call outside a handler that catches everything, a subscript, a `with`.
 An exception class declares its bases to the modules importing it (symbols.Declaration), so an
-ancestry crosses modules.
+ancestry crosses modules. An override that runs the base's look-up first (`instance = await
+super().get(id)`, then a decryption that may raise anything) keeps what that look-up raises apart
+(`base_lookup_raises`): whatever it raises after, the key was found by then.
 """
 
 from __future__ import annotations
 
 import ast
 import builtins
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from secure_ls.engine import astutil
 
@@ -235,3 +237,49 @@ def placeholder(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         return astutil.last_name(body[0].exc.func if isinstance(body[0].exc, ast.Call) else body[0].exc) == "NotImplementedError"
     abstract = any(astutil.last_name(d) == "abstractmethod" for d in func.decorator_list)
     return abstract and all(isinstance(s, ast.Pass) for s in body)
+
+
+def raised_class(node: ast.expr, module, functions: Mapping, qualify) -> Ancestry | None:
+    """The ancestry of the class a `raise` names: of this module (with what an imported base of it
+    declares), an imported one that declares its bases, or a built-in; None for anything else.
+    (`module`: the symbols.ModuleSymbols; `functions`: summaries and symbols.Declarations by name.)"""
+    name = astutil.last_name(node) if isinstance(node, (ast.Name, ast.Attribute)) else ""
+    if isinstance(node, ast.Name) and name in module.class_bases:
+        names = (name, *module.ancestors(module.class_bases[name]))
+        imported = [functions.get(module.imports[n]) for n in names if n in module.imports and "." in module.imports[n]]
+        return completed(names + tuple(b for d in imported for b in getattr(d, "exception_bases", ())))
+    if isinstance(node, ast.Name) and name not in module.defined and name not in module.imports:
+        return builtin_ancestry(name)
+    found = functions.get(qualified) if (qualified := qualify(node)) and "." in qualified else None
+    return completed((name, *found.exception_bases)) if getattr(found, "exception_bases", ()) else None
+
+
+def extends_base(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """The method's first statement (after its docstring) runs the base's own method with the
+    method's parameters, in order, and keeps or returns its result (`instance = await
+    super().get(id)`): an override that adds to what the base's method does after it."""
+    body = func.body[1:] if func.body and isinstance(func.body[0], ast.Expr) and isinstance(func.body[0].value, ast.Constant) else func.body
+    first = body[0] if body else None
+    value = first.value if isinstance(first, (ast.Assign, ast.Return)) and (isinstance(first, ast.Return) or len(first.targets) == 1) else None
+    if isinstance(value, ast.Await):
+        value = value.value
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == func.name and not value.keywords):
+        return False
+    made = value.func.value
+    if not (isinstance(made, ast.Call) and isinstance(made.func, ast.Name) and made.func.id == "super" and not made.args):
+        return False
+    parameters = [a.arg for a in (*func.args.posonlyargs, *func.args.args)][1:]  # past self or cls
+    return bool(parameters) and [a.id if isinstance(a, ast.Name) else None for a in value.args] == parameters
+
+
+def base_lookup_raises(func: ast.FunctionDef | ast.AsyncFunctionDef, bases: tuple[str, ...], summary_of) -> tuple[Ancestry, ...] | None:
+    """For a method of a class with these `bases` that runs the base's own method first
+    (extends_base), when that is a look-up raising on a miss: what it raises (summaries'
+    FunctionSummary.found_first_raises); None otherwise. `summary_of`: a called function's summary."""
+    if not bases or not extends_base(func):
+        return None
+    for base in bases:
+        summary = summary_of(ast.Attribute(value=ast.Name(id=base, ctx=ast.Load()), attr=func.name, ctx=ast.Load()))
+        if summary is not None:
+            return summary.raises_until_found() if summary.finds_or_raises() else None
+    return None

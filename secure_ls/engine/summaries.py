@@ -103,6 +103,18 @@ class FunctionSummary:
     # it raises on some path and never returns None (no `return None`, no path off the end): a
     # look-up of this shape raises on a miss (lookups.found_before_handler)
     raises_instead_of_none: bool = False
+    # an override that looks its key up first through the base's own method (`instance = await
+    # super().get(id)`), which raises on a miss: what that look-up raises (a handler none of it
+    # reaches runs with the key found, lookups.found_before_handler)
+    found_first_raises: tuple[tuple[str, ...], ...] | None = None
+
+    def raises_until_found(self) -> tuple[tuple[str, ...], ...] | None:
+        """What a call of it can raise before its key is found (None: anything)."""
+        return self.found_first_raises if self.found_first_raises is not None else self.raises
+
+    def finds_or_raises(self) -> bool:
+        """A look-up that raises on a miss: once it returned, its key was found."""
+        return self.raises_instead_of_none or self.found_first_raises is not None
 
     def apply(
         self, call: ast.Call | None, positional: list[taint.Origin], keywords: dict, step: taint.Step | None, element: int | None = None
@@ -231,25 +243,12 @@ def summarize_function(
         returns_container=frameworks.returns_builtin_container(func.returns) or frameworks.returns_made_container(func, returned_values, facts.loads),
         returns_row=frameworks.returns_made(func, returned_values, facts.loads, lambda value: lookups.is_found_row(value, qualify)),
         returned_start=_returned_start(body, (*positional, *kwonly), module.strings),
-        raises=raised.escaping(func.body, lambda node: _raised_class(node, module, functions, qualify)),
+        raises=raised.escaping(func.body, lambda node: raised.raised_class(node, module, functions, qualify)),
+        found_first_raises=raised.base_lookup_raises(func, module.ancestors(module.class_bases.get(class_name, ())) if class_name else (), analyzer.summary_of),
         raises_instead_of_none=body.raises and not any(r.value is None or astutil.is_none(r.value) for r in body.returns) and raised.always_leaves(func.body),
     )
     analyzer.release()  # nothing of the pass outlives the summary (plain names and tuples)
     return summary
-
-
-def _raised_class(node: ast.expr, module: ModuleSymbols, functions: Mapping[str, FunctionSummary], qualify) -> raised.Ancestry | None:
-    """The ancestry of the class a `raise` names: of this module (with what an imported base of it
-    declares), an imported one that declares its bases, or a built-in; None for anything else."""
-    name = astutil.last_name(node) if isinstance(node, (ast.Name, ast.Attribute)) else ""
-    if isinstance(node, ast.Name) and name in module.class_bases:
-        names = (name, *module.ancestors(module.class_bases[name]))
-        imported = [functions.get(module.imports[n]) for n in names if n in module.imports and "." in module.imports[n]]
-        return raised.completed(names + tuple(b for d in imported if isinstance(d, Declaration) for b in d.exception_bases))
-    if isinstance(node, ast.Name) and name not in module.defined and name not in module.imports:
-        return raised.builtin_ancestry(name)
-    found = functions.get(qualified) if (qualified := qualify(node)) and "." in qualified else None
-    return raised.completed((name, *found.exception_bases)) if isinstance(found, Declaration) and found.exception_bases else None
 
 
 class _BodySyntax:
@@ -699,7 +698,7 @@ def summarize_module_steps(
         needs = [set() for _ in defs]
     else:
         needs = [_needs(key, func, by_head, keys) for key, func in defs]
-    order = _callees_first(needs) if include is None else [i for i in _callees_first(needs) if i in include]
+    order = callees_first(needs) if include is None else [i for i in callees_first(needs) if i in include]
     # what is summarised here must not leak into the caller's mapping, which keeps its local entries
     known = external.layered() if isinstance(external, LazySummaries) else dict(external or {})
     current: dict[str, FunctionSummary] = {}
@@ -745,7 +744,7 @@ def worth_keeping(entry: "FunctionSummary | Declaration") -> bool:
     return isinstance(entry, Declaration) or bool(
         entry.returns_params or entry.returns_untrusted or not entry.returns_unknown or entry.elements or entry.ensures_when_found or entry.unreturned
         or entry.returns_dependency or entry.forwards or entry.validates or entry.ensures or entry.returns_container or entry.returns_row
-        or entry.raises or entry.raises_instead_of_none or entry.placeholder
+        or entry.raises or entry.raises_instead_of_none or entry.found_first_raises or entry.placeholder
     )
 
 
@@ -770,15 +769,13 @@ def _needs(key: str, func: ast.AST, by_head: dict[str, list[int]], keys: list[st
         elif owner and isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"):
             wanted = f"{owner}.{node.attr}"
             out.update(i for i in by_head.get(owner, ()) if keys[i] == wanted)
+        elif owner and isinstance(node, ast.Attribute) and isinstance(node.value, ast.Call) and astutil.last_name(node.value.func) == "super":
+            out.update(i for i, k in enumerate(keys) if k.endswith(f".{node.attr}") and k != key)  # a base's: any class's of that name here
     return out
 
 
 def callees_first(needs: list[set[int]]) -> list[int]:
     """An order of 0..n-1 in which each item comes after the items it needs (cycles broken anywhere)."""
-    return _callees_first(needs)
-
-
-def _callees_first(needs: list[set[int]]) -> list[int]:
     state = [0] * len(needs)  # 0 new, 1 on the stack, 2 done
     order: list[int] = []
     for start in range(len(needs)):

@@ -73,7 +73,7 @@ VIEWS = '''
 from fastapi import APIRouter, HTTPException
 from loguru import logger
 
-from app.base import Note
+from app.base import {imported}
 from app.exceptions import AppError, NotFoundError
 
 router = APIRouter()
@@ -94,7 +94,7 @@ LOOKUP = "        note = await Note.get(note_id)"
 NARROW = "    except NotFoundError:\n        raise HTTPException(status_code=404)\n    except AppError:\n        raise"
 
 
-def _reported(tmp_path, raised_class="NotFoundError", before="", miss="raise NotFoundError()", attempt=LOOKUP, handlers=NARROW, broad="Exception", base=None) -> bool:
+def _reported(tmp_path, raised_class="NotFoundError", before="", miss="raise NotFoundError()", attempt=LOOKUP, handlers=NARROW, broad="Exception", base=None, imported="Note") -> bool:
     write(
         tmp_path,
         {
@@ -102,7 +102,7 @@ def _reported(tmp_path, raised_class="NotFoundError", before="", miss="raise Not
             "app/db.py": "async def repo_query(query, params):\n    return []\n",
             "app/exceptions.py": EXCEPTIONS,
             "app/base.py": base or BASE.format(raised=raised_class, before=before, miss=miss),
-            "app/views.py": VIEWS.format(attempt=attempt, handlers=handlers, broad=broad),
+            "app/views.py": VIEWS.format(attempt=attempt, handlers=handlers, broad=broad, imported=imported),
         },
     )
     findings = check_json(".", "--no-cache", "--select", "SLS704", cwd=tmp_path).findings()
@@ -174,3 +174,28 @@ def test_an_exception_class_of_the_look_ups_own_module_counts_too(tmp_path):
     )
     assert not _reported(tmp_path, base=base, handlers="    except AppError:\n        raise")
     assert _reported(tmp_path, base=base, handlers="    except NotFoundError:\n        raise")  # not what a miss raises
+
+
+OVERRIDE = '''
+
+class Secret(Note):
+    @classmethod
+    async def get(cls, id: str):
+        """The base's look-up, then the stored key decrypted."""
+{first}
+        instance.key = decrypt(instance.key)
+        return instance
+'''
+
+
+def test_an_override_that_runs_the_bases_look_up_first_finds_the_key_whatever_it_raises_after(tmp_path):
+    # open-notebook's Credential.get: `super().get(id)` first, then a decryption that may raise
+    # anything: a handler none of the base's look-up reaches still runs with the key found
+    def reported(first, miss="raise NotFoundError()"):
+        base = BASE.format(raised="NotFoundError", before="", miss=miss) + OVERRIDE.format(first=first)
+        return _reported(tmp_path, base=base, attempt=LOOKUP.replace("Note.get", "Secret.get"), imported="Secret")
+
+    assert not reported("        instance = await super().get(id)")
+    assert reported("        audit(id)\n        instance = await super().get(id)")  # something else runs first
+    assert reported("        instance = await super().get(id)", miss="return None")  # the base returns None on a miss
+    assert reported("        instance = await super().get(id.strip())")  # the base looks up another value
