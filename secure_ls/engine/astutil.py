@@ -398,3 +398,25 @@ def translated_characters(call: ast.Call, put_back: frozenset[str] = frozenset({
         replaced = {old for old, new in zip(args[0], args[1]) if new not in put_back}
         return frozenset(replaced | set(args[2] if len(args) == 3 else ""))
     return frozenset()
+
+
+def is_literal_pattern(pattern: ast.AST) -> bool:
+    """A `case` pattern that only matches literals: `"a"`, `"a" | "b"`, `None`, `"a" as x`."""
+    kind = type(pattern).__name__
+    if kind in ("MatchValue", "MatchSingleton"):
+        return True
+    if kind == "MatchOr":
+        return all(is_literal_pattern(p) for p in pattern.patterns)
+    if kind == "MatchAs":
+        return pattern.pattern is not None and is_literal_pattern(pattern.pattern)
+    return False
+
+
+def is_irrefutable_pattern(pattern: ast.AST) -> bool:
+    """`case _:` or `case name:`: matches whatever is left."""
+    kind = type(pattern).__name__
+    if kind == "MatchAs":
+        return pattern.pattern is None or is_irrefutable_pattern(pattern.pattern)
+    if kind == "MatchOr":
+        return any(is_irrefutable_pattern(p) for p in pattern.patterns)
+    return False

@@ -32,6 +32,8 @@ class Binding:
     # Bound by `for name in <collection>:`: the collection the value is one element of, so that
     # `item.key == k` in the loop tells that k equals one of its items' fields (guards.validation).
     element_of: ast.expr | None = None
+    # A flag bound to True: the bindings the names had where it was set (engine/flags.py)
+    implies: dict[str, "Binding"] | None = None
 
 
 Env = dict[str, Binding]

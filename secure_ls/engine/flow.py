@@ -17,7 +17,7 @@ import sys
 from dataclasses import replace
 from typing import Callable, Iterable
 
-from secure_ls.engine import astutil, catalog, constructions, frameworks, guards, lookups, shape_checks
+from secure_ls.engine import astutil, catalog, constructions, flags, frameworks, guards, lookups, shape_checks
 from secure_ls.engine.taint import ALL, CONSTANT, Origin, PARAM, Part, Sink, UNKNOWN, UNTRUSTED, make_step, meet
 from secure_ls.engine.bindings import Binding, Env, InstanceAttributes, ScopeFacts, mark_checked_with_derived, one_value
 from secure_ls.engine.astutil import constant_key, instance_attribute
@@ -160,6 +160,7 @@ class FlowAnalyzer(ValueOrigins):
         """Runs a loop's body twice (the second round sees values assigned late in the body), joining every path that
         reaches its end, a `continue` or a `break` (`result.append(v); continue` before a `raise`) into what follows."""
         folding, self._fold_locals = self._fold_locals, False
+        around, self._loop_names = self._loop_names, (*self._loop_names, flags.loop_assigns(stmt))
         for _ in range(2):
             if items is not None:
                 self._bind(stmt.target, items, None, env)
@@ -172,7 +173,7 @@ class FlowAnalyzer(ValueOrigins):
             self._block(stmt.body, inner)
             for path in (inner, *self._loop_exits.pop()):
                 _join_into(env, path)
-        self._fold_locals = folding
+        self._fold_locals, self._loop_names = folding, around
         self._block(stmt.orelse, env)
 
     def _routed_safe_for(self, func: ast.AST, parameter: str) -> frozenset[str]:
@@ -416,7 +417,7 @@ class FlowAnalyzer(ValueOrigins):
             for case in stmt.cases:
                 c_env = dict(env)
                 # `case "title" | "author" as field:` holds one of those literals
-                literal = _is_literal_pattern(case.pattern)
+                literal = astutil.is_literal_pattern(case.pattern)
                 captured = subject.sanitized(ALL) if literal else subject
                 for node in astutil.walk(case.pattern):
                     name = getattr(node, "name", None) or (getattr(node, "rest", None) if type(node).__name__ == "MatchMapping" else None)
@@ -426,7 +427,7 @@ class FlowAnalyzer(ValueOrigins):
                     _mark_safe(c_env, {stmt.subject.id})
                 if case.guard is not None:
                     self._expr(case.guard, c_env, record_only=True)
-                elif _is_irrefutable_pattern(case.pattern):
+                elif astutil.is_irrefutable_pattern(case.pattern):
                     exhaustive = True  # `case _:`: no value falls through the match
                 if self._block(case.body, c_env):
                     ends.append(c_env)
@@ -499,6 +500,8 @@ class FlowAnalyzer(ValueOrigins):
             _mark_safe(then_env, validated, sinks)
         elif validated:
             _mark_safe(else_env, validated, sinks)
+        if (flag := flags.tested(stmt.test)) is not None:  # `if not found: return`: what setting `found` implied
+            flags.apply(then_env if flag[1] else else_env, flag[0])
         then_falls = self._block(stmt.body, then_env)
         else_falls = self._block(stmt.orelse, else_env)
         if then_falls and else_falls:
@@ -550,7 +553,7 @@ class FlowAnalyzer(ValueOrigins):
                 elif kind == "MatchSingleton":
                     if pattern.value is value:
                         return case
-                elif _is_irrefutable_pattern(pattern) and kind == "MatchAs" and pattern.name is None:
+                elif astutil.is_irrefutable_pattern(pattern) and kind == "MatchAs" and pattern.name is None:
                     return case  # `case _:`
                 else:
                     return None  # a capture or a class pattern: leave it to the general pass
@@ -716,28 +719,6 @@ def _stores_on(func: ast.AST, instance: str) -> bool:
     return False
 
 
-def _is_literal_pattern(pattern: ast.AST) -> bool:
-    """A `case` pattern that only matches literals: `"a"`, `"a" | "b"`, `None`, `"a" as x`."""
-    kind = type(pattern).__name__
-    if kind in ("MatchValue", "MatchSingleton"):
-        return True
-    if kind == "MatchOr":
-        return all(_is_literal_pattern(p) for p in pattern.patterns)
-    if kind == "MatchAs":
-        return pattern.pattern is not None and _is_literal_pattern(pattern.pattern)
-    return False
-
-
-def _is_irrefutable_pattern(pattern: ast.AST) -> bool:
-    """`case _:` or `case name:`: matches whatever is left."""
-    kind = type(pattern).__name__
-    if kind == "MatchAs":
-        return pattern.pattern is None or _is_irrefutable_pattern(pattern.pattern)
-    if kind == "MatchOr":
-        return any(_is_irrefutable_pattern(p) for p in pattern.patterns)
-    return False
-
-
 def _join_into(env: Env, other: Env) -> None:
     # A field tracked on one path only (`obj.x` checked, or set by `obj.x = v`) holds, after the
     # join, its value on that path or what the object held on the other: still tracked apart, so
@@ -765,7 +746,7 @@ def _join_into(env: Env, other: Env) -> None:
             if mine.own is not None or binding.own is not None:
                 own = (mine.own if mine.own is not None else mine.origin).join(binding.own if binding.own is not None else binding.origin)
             alias = mine.alias if mine.alias == binding.alias else None
-            env[name] = Binding(mine.origin.join(binding.origin), values[-6:], alias, fields=fields, own=own)
+            env[name] = Binding(mine.origin.join(binding.origin), values[-6:], alias, fields=fields, own=own, implies=flags.joined(mine, binding))
 
 
 def _field_after_join(field: Binding, path: str, other: Env) -> Binding | None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Iterable
 if TYPE_CHECKING:
     from secure_ls.engine.summaries import FunctionSummary
 
-from secure_ls.engine import astutil, catalog, formatting, frameworks, guards, quoting, regex_removal
+from secure_ls.engine import astutil, catalog, flags, formatting, frameworks, guards, quoting, regex_removal
 from secure_ls.engine.astutil import constant_key, instance_attribute
 from secure_ls.engine.bindings import Binding, Env
 from secure_ls.engine.expressions import NOT_STATIC, ExpressionFacts
@@ -33,6 +33,8 @@ _COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.Di
 class ValueOrigins(ExpressionFacts):
     """The origin of any expression, from the bindings the statement walk recorded."""
 
+    _loop_names: tuple[frozenset[str], ...] = ()  # the names each loop around the statement assigns (flags)
+
     def _bind(self, target: ast.AST, origin: Origin, value: ast.expr | None, env: Env, names: dict[int, Binding] | None = None) -> None:
         """`names`: the bindings the value's reads had (from `_value`), when the caller has them."""
         if isinstance(target, ast.Name):
@@ -41,6 +43,8 @@ class ValueOrigins(ExpressionFacts):
                 del env[path]  # `f` is another object now: what was checked of the old one does not hold
             alias = self._qualify(value) if isinstance(value, (ast.Name, ast.Attribute)) else None
             env[target.id] = Binding(origin, (value,) if value is not None else (), alias, fields=self._literal_fields(value, env, names))
+            if isinstance(value, ast.Constant) and value.value is True:
+                env[target.id].implies = flags.implied(env, self._loop_names)  # `found = True` where a check held
         elif isinstance(target, (ast.Tuple, ast.List)):
             if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts) and not any(
                 isinstance(e, ast.Starred) for e in target.elts
