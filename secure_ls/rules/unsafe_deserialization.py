@@ -228,6 +228,23 @@ an HMAC check authenticated first (`hmac.compare_digest(sig, hmac.new(KEY, data,
             where='decode_cart(base64.b64decode(request.cookies["cart"]))',
             says="`pickle.loads()` reads data from the Flask request",
         ),
+        Example(  # the class pickles too (its demo links), but these bytes are the handler's query, through local names
+            code("""
+                import base64
+                import pickle
+
+                class Extract:
+                    def __init__(self):
+                        self.demo = "/extract?object=" + base64.urlsafe_b64encode(pickle.dumps({"one": 1})).decode()
+
+                    def run(self, handler):
+                        params = handler.params
+                        raw = params.get("object", [""])[0]
+                        return str(pickle.loads(base64.urlsafe_b64decode(raw)))
+            """),
+            where="pickle.loads(base64.urlsafe_b64decode(raw))",
+            says="`pickle.loads()` reads data from the parameter `handler`",
+        ),
         Example(  # the class never pickles: the bytes are whatever filled the dict
             code("""
                 import pickle
@@ -477,7 +494,23 @@ def _reads_own_state(data: ast.expr, ctx) -> bool:
     pickled = _fields_filled_with_pickles(data, ctx)
     # `loads(bytes.fromhex(p.desc))` where the class stores `desc=dumps(...).hex()`: a record's field
     # that the class itself fills with its pickles, whichever record the caller hands in
-    return not any(isinstance(n, ast.Name) and n.id in params and not _field_of(n, reads, pickled) for n in reads)
+    if any(isinstance(n, ast.Name) and n.id in params and not _field_of(n, reads, pickled) for n in reads):
+        return False
+    return not _derived_from(reads, params, ctx)
+
+
+def _derived_from(reads: list[ast.AST], params: set[str], ctx, depth: int = 0) -> bool:
+    """A local name read holds what one of `params` held, through the names it was made from
+    (`params = handler.params`, `raw = params.get("object")[0]`): the caller's bytes, not the object's."""
+    for node in reads:
+        if not (isinstance(node, ast.Name) and node.id not in params and depth < 4):
+            continue
+        value = ts.single_value(node, ctx)
+        if value is not None and not _on_self(value):
+            inner = list(_bytes_reads(value))
+            if any(isinstance(n, ast.Name) and n.id in params for n in inner) or _derived_from(inner, params, ctx, depth + 1):
+                return True
+    return False
 
 
 def _field_of(name: ast.Name, reads: list[ast.AST], fields: frozenset[str]) -> bool:

@@ -115,3 +115,18 @@ def test_a_serializer_another_call_hands_other_bytes_is_the_callers_choice():
     # rows the object queries from its own database are its own storage too
     rows = _SERIALIZER.replace("expires, value = self._cache[key]", "row = self.db.execute('SELECT v FROM t WHERE k = ?', (key,)).fetchone()\n        value = row[0]")
     assert _confidence(rows, "SLS105") == ["low"]
+
+
+def test_bytes_a_parameter_hands_in_through_local_names_are_not_the_classes_own_pickles():
+    # DSVPWA's Extract attack: the class pickles its demo links, but unpickles the handler's query
+    # reached through two local names: the caller's bytes (medium). Read from the object's own
+    # store under a key the caller picks, they are its own (the audit tier)
+    code = (
+        "import base64\nimport pickle\n\nclass Extract:\n    def __init__(self, store):\n"
+        "        self.store = store\n        self.demo = base64.urlsafe_b64encode(pickle.dumps({'one': 1})).decode()\n\n"
+        "    def run(self, handler):\n        params = handler.params\n        raw = params.get('object', [''])[0]\n"
+        "        return pickle.loads(base64.urlsafe_b64decode(raw))\n"
+    )
+    assert _confidence(code, "SLS105") == ["medium"]
+    own = code.replace("params = handler.params", "params = self.store.get(handler)")
+    assert _confidence(own, "SLS105") == ["low"]
