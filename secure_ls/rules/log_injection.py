@@ -39,7 +39,8 @@ class LogInjection(Rule):
     `urlsplit`, which drop its tabs and line breaks, until `unquote` or `parse_qs` decodes it. Mappings logged whole print as the repr()
     of their items, every line break escaped: a form's `cleaned_data`, a
     `QueryDict`, Werkzeug's `args`, Django's `request.headers` and
-    `request.FILES`, a value where `isinstance(value, dict)` (or another
+    `request.FILES`, parsed JSON a text key was read from first (`if message["command"] == ...`: a dict),
+    aiohttp's websocket and the WSMessage tuples its `receive()` returns, a value where `isinstance(value, dict)` (or another
     built-in container: `list`, `tuple`, `set`, `frozenset`) held, in that
     branch or after `if not isinstance(...): return` (until it is given
     another value), what a function annotated to return one gives (`def

@@ -406,3 +406,19 @@ def test_a_part_of_a_split_url_holds_no_line_break_until_it_is_decoded():
     )
     _quiet_until_undone("SLS704", code, "    parsed = urlparse(url)\n", "    parsed = urlparse(unquote(url))\n    parsed = url\n")
     _quiet_until_undone("SLS704", code, "return f'{parsed.scheme}://{parsed.netloc}'", "return unquote(f'{parsed.scheme}://{parsed.netloc}')")
+
+
+def test_an_aiohttp_websocket_and_the_messages_it_returns_print_as_objects():
+    # nikola's livereload: the socket prints as `<WebSocketResponse ...>`, a received message as a
+    # WSMessage named tuple (its data shown with repr()), the parsed JSON read by a text key as a
+    # dict. The message's data, or JSON never read by a key (a string, maybe), is the client's text
+    code = (
+        "import logging\nimport aiohttp\nfrom aiohttp import web\n\nlog = logging.getLogger(__name__)\n\n"
+        "async def handler(request):\n    ws = web.WebSocketResponse()\n    await ws.prepare(request)\n"
+        "    msg = await ws.receive()\n    log.debug('received {0}'.format(msg))\n"
+        "    message = msg.json()\n    if message['command'] != 'hello':\n        log.warning('unknown {0}'.format(message))\n"
+        "    log.debug('closed {0} {1}'.format(ws, ws.exception()))\n    return ws\n"
+    )
+    assert "SLS704" not in rules(code)
+    assert "SLS704" in rules(code.replace("'received {0}'.format(msg)", "'received {0}'.format(msg.data)"))
+    assert "SLS704" in rules(code.replace("    if message['command'] != 'hello':\n        log", "    if message:\n        log"))

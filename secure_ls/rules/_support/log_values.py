@@ -102,7 +102,7 @@ def untrusted(expr: ast.expr, ctx) -> taint.Part | None:
     without line feeds, a weak or outbound source, a `request` of code that serves none)."""
     if isinstance(expr, ast.Attribute) and expr.attr in _NO_NEWLINES | _ROUTING_ATTRIBUTES:
         return None
-    if printed.prints_items(expr, ctx) or printed.is_raw_body(expr) or isinstance(expr, (ast.Name, ast.Attribute)) and printed.holds_container(expr, ctx):
+    if printed.prints_items(expr, ctx) or printed.is_raw_body(expr) or printed.aiohttp_socket_object(expr, ctx) or isinstance(expr, (ast.Name, ast.Attribute)) and printed.holds_container(expr, ctx):
         return None
     if isinstance(expr, ast.Name) and printed.holds_bytes(expr, ctx):
         return None

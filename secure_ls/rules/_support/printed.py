@@ -198,6 +198,68 @@ def narrowed_to(expr: ast.expr, ctx, classes: frozenset[str]) -> bool:
     return any(not _rebound_after(ctx, func, subject, check, statement) for check in checks)
 
 
+# Calls that parse JSON text: a dict, a list, a string, a number or a flag
+_JSON_PARSERS = frozenset({"json", "get_json", "receive_json", "json.loads", "orjson.loads", "ujson.loads", "simplejson.loads"})
+
+
+def parsed_mapping(expr: ast.expr, ctx) -> bool:
+    """`message = msg.json()` (JSON parsed), then `if message["command"] == "hello":` before the
+    use: reading a text key from a string or a list raises TypeError, so there the value is a
+    dict, which prints its strings with repr() (nikola's livereload messages)."""
+    if not isinstance(expr, ast.Name):
+        return False
+    values = ctx.assigned_values(expr)
+    value = values[0] if len(values) == 1 else None
+    if isinstance(value, ast.Await):
+        value = value.value
+    if not (isinstance(value, ast.Call) and (astutil.last_name(value.func) in _JSON_PARSERS or ctx.call_name(value) in _JSON_PARSERS)):
+        return False
+    func, statement = ctx.enclosing_function(expr), ctx.statement(expr)
+    if func is None or statement is None:
+        return False
+    evaluated = [a.test for a in ctx.ancestors(statement) if isinstance(a, (ast.If, ast.While)) and a.lineno < statement.lineno]
+    evaluated += [s.test if isinstance(s, (ast.If, ast.While)) else s for s in _earlier_siblings(ctx, statement) if isinstance(s, (ast.If, ast.While, ast.Assign, ast.Expr))]
+    return any(_reads_text_key(node, expr.id) and not _rebound_after(ctx, func, expr.id, node, statement) for node in evaluated)
+
+
+def _reads_text_key(node: ast.AST, name: str) -> bool:
+    """`name["key"]` read wherever `node` is evaluated (not past the first operand of `and`/`or`,
+    nor in a branch of a conditional expression, a lambda or a comprehension)."""
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == name:
+        return isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)
+    if isinstance(node, ast.BoolOp):
+        return _reads_text_key(node.values[0], name)
+    if isinstance(node, (ast.IfExp, ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+        return isinstance(node, ast.IfExp) and _reads_text_key(node.test, name)
+    return any(_reads_text_key(child, name) for child in astutil.children(node))
+
+
+_AIOHTTP_WEBSOCKETS = frozenset({"aiohttp.web.WebSocketResponse", "aiohttp.web_ws.WebSocketResponse"})
+# what an aiohttp websocket's methods return that is no client text: a WSMessage named tuple (its
+# data shown with repr()), the error the socket closed with (aiohttp's own messages)
+_AIOHTTP_OBJECT_METHODS = frozenset({"receive", "exception"})
+
+
+def aiohttp_socket_object(expr: ast.expr, ctx) -> bool:
+    """aiohttp's websocket itself (`ws = web.WebSocketResponse()`, printed `<WebSocketResponse ...>`),
+    a message its `receive()` returned (a WSMessage named tuple: the data inside is shown with
+    repr()), or its `exception()`; not `msg.data` nor `msg.json()`, the client's text."""
+    if isinstance(expr, ast.Await):
+        expr = expr.value
+    if isinstance(expr, ast.Call):
+        if ctx.call_name(expr) in _AIOHTTP_WEBSOCKETS:
+            return True
+        return isinstance(expr.func, ast.Attribute) and expr.func.attr in _AIOHTTP_OBJECT_METHODS and _made_as_websocket(expr.func.value, ctx)
+    return isinstance(expr, ast.Name) and bool(values := ctx.assigned_values(expr)) and all(
+        not isinstance(v, ast.Name) and aiohttp_socket_object(v, ctx) for v in values
+    )
+
+
+def _made_as_websocket(node: ast.expr, ctx) -> bool:
+    values = ctx.assigned_values(node) if isinstance(node, ast.Name) else ()
+    return bool(values) and all(isinstance(v, ast.Call) and ctx.call_name(v) in _AIOHTTP_WEBSOCKETS for v in values)
+
+
 def narrowed_to_container(expr: ast.expr, ctx) -> bool:
     """Where an isinstance() test held, the value is a built-in container, shown item by item with repr()."""
     return narrowed_to(expr, ctx, _BUILTIN_CONTAINERS)
@@ -254,9 +316,9 @@ def _rebound_after(ctx, func: ast.AST, subject: str, check: ast.expr, use: ast.s
 
 def prints_items(expr: ast.expr, ctx) -> bool:
     """`expr` is a container here, shown item by item with repr(): built as one (formats_as_repr),
-    returned by a function annotated to return one (`-> dict[str, Any]`), or where an isinstance()
-    test said so."""
-    return formats_as_repr(expr) or _annotated_container(expr, ctx) or isinstance(expr, (ast.Name, ast.Attribute)) and narrowed_to_container(expr, ctx)
+    returned by a function annotated to return one (`-> dict[str, Any]`), where an isinstance()
+    test said so, or parsed JSON a text key was read from (parsed_mapping)."""
+    return formats_as_repr(expr) or _annotated_container(expr, ctx) or isinstance(expr, (ast.Name, ast.Attribute)) and narrowed_to_container(expr, ctx) or parsed_mapping(expr, ctx)
 
 
 def _annotated_container(expr: ast.expr, ctx) -> bool:
