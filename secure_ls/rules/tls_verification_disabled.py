@@ -7,6 +7,7 @@ import re
 
 from secure_ls.engine import astutil
 from secure_ls.engine.model import Confidence, Fix, Severity
+from secure_ls.rules._support.taint_sinks import single_value
 from secure_ls.rules.base import Example, Rule, code
 
 _HTTP_CLIENT_PREFIXES = ("requests.", "httpx.", "aiohttp.", "urllib3.")
@@ -30,7 +31,8 @@ class TlsVerificationDisabled(Rule):
     connections are only asked for the server's certificate
     (`wrap_socket(...).getpeercert(binary_form=True)`, as
     `ssl.get_server_certificate` does: a certificate fetched to show or pin)
-    is reported in the audit tier.
+    is reported in the audit tier, and so is `verify=False` on a request whose
+    URL starts `http://` (no TLS to verify, unless the server redirects to HTTPS).
 
     ## Why is this bad?
     Without verification, anyone on the network path (public Wi-Fi, a
@@ -262,7 +264,9 @@ class TlsVerificationDisabled(Rule):
                     )
                 else:
                     fix = Fix(_CONTEXT_TITLE, (ctx.replace(kw.value, _VERIFIED_CONTEXT),), safe=False, imports=_CONTEXT_IMPORTS)
-                ctx.report(self, kw, f"`{kw.arg}=False` turns off TLS certificate verification: anyone on the network path can intercept this connection.", fix=fix, confidence=_confidence(node, ctx))
+                # a URL that starts `http://` has no TLS to verify (unless it redirects to HTTPS): the audit tier
+                confidence = Confidence.LOW if _plain_http(node, ctx) else _confidence(node, ctx)
+                ctx.report(self, kw, f"`{kw.arg}=False` turns off TLS certificate verification: anyone on the network path can intercept this connection.", fix=fix, confidence=confidence)
             elif kw.arg == "cert_reqs" and _names_cert_none(kw.value, ctx):
                 replacement = "'CERT_REQUIRED'" if isinstance(kw.value, ast.Constant) else "ssl.CERT_REQUIRED"
                 imports = () if isinstance(kw.value, ast.Constant) else ("import ssl",)
@@ -321,6 +325,15 @@ class TlsVerificationDisabled(Rule):
                     return True
             return "session" in node.id.lower() and ctx.imports("requests")
         return isinstance(node, ast.Attribute) and "session" in node.attr.lower() and ctx.imports("requests")
+
+
+def _plain_http(call: ast.Call, ctx) -> bool:
+    """The request's URL starts with `http://` (`requests.get(f"http://127.0.0.1:9003/task/{id}", verify=False)`)."""
+    method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
+    positional = call.args[1] if method == "request" and len(call.args) > 1 else call.args[0] if call.args and method != "request" else None
+    url = positional if positional is not None else next((k.value for k in call.keywords if k.arg == "url"), None)
+    found = astutil.literal_prefix(url, lambda name: ctx.string_value(name) or single_value(name, ctx)) if url is not None else None
+    return found is not None and found[0].lower().startswith("http://")
 
 
 # Names of a caller's or operator's choice to skip verification (`verify`, `insecure`, `ssl_verify`, ...)

@@ -83,3 +83,9 @@ def test_what_a_socket_answers_after_the_function_sent_on_it_is_an_answer_not_a_
     )
     _quiet_until_undone("SLS704", code, "    conn.sendall(cmd.encode() + b'\\r\\n')\n", "")
     _quiet_until_undone("SLS704", code, "def ask(conn, cmd):\n", "def ask(server, cmd):\n    conn, _ = server.accept()\n")
+
+
+def test_verify_off_on_a_plain_http_url_is_the_audit_tier():
+    # capev2 asks its local distribution service over http://127.0.0.1 with verify=False: no TLS there
+    code = "import requests\n\ndef task(task_id):\n    return requests.get(f'http://127.0.0.1:9003/task/{task_id}', timeout=3, verify=False)\n"
+    _low_until_undone("SLS401", code, "http://127", "https://127", "high")
