@@ -457,3 +457,15 @@ def test_a_module_whose_path_names_a_protocol_fixes_its_legacy_algorithms():
     assert protocols.named_in("_scramble_native", function=True) == "MySQL's password scramble"
     assert protocols.named_in("ChallengeView") is None  # only a function's name says it answers a challenge
     assert protocols.named_in("SAMHashes") == "SAM" and protocols.named_in("SamplesView") is None  # SAM only as a whole word
+
+
+def test_a_value_compared_with_what_the_code_computed_from_it_alone_is_change_detection():
+    # socorro's signature rules: the signature normalised, then compared with itself as it came,
+    # to tell whether the normalisation changed it; undone, the other side is a new value
+    code = (
+        "import re\n\nWHITESPACE = re.compile(r'\\s')\n\n"
+        "def action(result):\n    original_sig = result.signature\n    sig = original_sig.strip()\n"
+        "    sig = WHITESPACE.sub(' ', sig)\n    sig = ''.join([c for c in sig if c.isprintable()])\n"
+        "    if sig != original_sig:\n        result.set_signature(sig)\n    return True\n"
+    )
+    _quiet_until_undone("SLS303", code, "    sig = original_sig.strip()\n", "    sig = result.other.strip()\n")

@@ -309,7 +309,59 @@ def round_trip(left: ast.expr, right: ast.expr, ctx) -> bool:
     for value, call in ((left, right), (right, left)):
         if isinstance(value, (ast.Name, ast.Attribute)) and isinstance(call, ast.Call):
             return _values_read(call, ctx) == {ctx.text(value)}
-    return False
+    # `sig = "".join(c for c in original_sig.strip() if c.isprintable())`, then `if sig != original_sig:`:
+    # a name computed from the other side alone; the test tells whether the computation changed it
+    return any(
+        isinstance(value, (ast.Name, ast.Attribute)) and isinstance(derived, ast.Name) and _computed_from(derived, ctx.text(value), ctx)
+        for value, derived in ((left, right), (right, left))
+    )
+
+
+def _computed_from(name: ast.Name, source: str, ctx, depth: int = 0) -> bool:
+    """Every value the name is given here is computed from `source` alone, with constants and
+    functions, also through other names (`sig = original_sig.strip()`, then `sig = PATTERN.sub(" ", sig)`)."""
+    values = ctx.assigned_values(name)
+    if not values or depth > 4:
+        return False
+    for value in values:
+        reads = _value_reads(value, ctx)
+        if not reads:
+            return False  # a constant, or something this reading does not follow
+        if not all(ctx.text(read) == source or isinstance(read, ast.Name) and _computed_from(read, source, ctx, depth + 1) for read in reads):
+            return False
+    return True
+
+
+def _value_reads(node: ast.expr, ctx) -> list[ast.expr] | None:
+    """The names and attributes whose values `node` computes with: arguments, the local a method
+    is called on (`original_sig.strip()`), a comprehension's sources; not the functions called
+    (`PATTERN.sub`, `"".join`). None for anything else."""
+    if isinstance(node, ast.Constant):
+        return []
+    if isinstance(node, (ast.Name, ast.Attribute)) and not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Call)):
+        return [node]
+    if isinstance(node, ast.Attribute):
+        return _value_reads(node.value, ctx)
+    parts: list[ast.expr]
+    if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+        bound = {t.id for g in node.generators for t in ast.walk(g.target) if isinstance(t, ast.Name)}
+        parts = [node.elt, *(g.iter for g in node.generators), *(i for g in node.generators for i in g.ifs)]
+    elif isinstance(node, ast.Call):
+        bound = set()
+        receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
+        local = isinstance(receiver, ast.Name) and bool(ctx.assigned_values(receiver))
+        parts = [*([receiver] if isinstance(receiver, ast.Call) or local else []), *node.args, *(k.value for k in node.keywords)]
+    elif isinstance(node, (ast.BoolOp, ast.BinOp, ast.UnaryOp, ast.Compare, ast.IfExp, ast.Subscript, ast.JoinedStr, ast.FormattedValue)):
+        bound, parts = set(), [c for c in astutil.children(node) if isinstance(c, ast.expr)]
+    else:
+        return None
+    found: list[ast.expr] = []
+    for part in parts:
+        inner = _value_reads(part, ctx)
+        if inner is None:
+            return None
+        found += [n for n in inner if not (isinstance(n, ast.Name) and n.id in bound)]
+    return found
 
 
 def _values_read(node: ast.expr, ctx) -> set[str] | None:
