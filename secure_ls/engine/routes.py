@@ -41,8 +41,8 @@ from dataclasses import dataclass, field
 
 from secure_ls.engine import astutil
 from secure_ls.engine.symbols import ModuleSymbols, import_bindings
-from secure_ls.engine.regex_removal import HARMLESS_TEXT, matched_text_safe_for
-from secure_ls.engine.taint import ALL
+from secure_ls.engine.regex_removal import HARMLESS_TEXT, matched_text_safe_for, pieces_safe_for
+from secure_ls.engine.taint import ALL, LINE_SINKS
 from secure_ls.engine.units import parsed_configurations
 
 # What a cached result records for the list of URL configurations it saw (workspace.module_path
@@ -381,4 +381,8 @@ def _group_safe_for(pattern: str, start: int) -> frozenset[str]:
             continue
         depth += 1 if char == "(" else -1 if char == ")" else 0
         index += 1
-    return matched_text_safe_for(pattern[start : index - 1]) if not depth else frozenset()
+    if depth:
+        return frozenset()
+    body = pattern[start : index - 1]
+    # a group of other characters without a line break (`[\w.-]+`) is at least one line
+    return matched_text_safe_for(body) or pieces_safe_for(body) & LINE_SINKS

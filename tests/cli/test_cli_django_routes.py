@@ -367,3 +367,17 @@ def test_an_included_list_that_is_extended_later_passes_its_captures_to_every_vi
     })
     found = {f["path"] for f in check_json(".", "--no-cache", "--select", "SLS704", cwd=tmp_path).findings()}
     assert "app/base.py" in found, found
+
+
+def test_a_regex_group_without_line_breaks_is_one_line_however_many_kinds_of_character_it_takes(tmp_path):
+    # `(?P<name>[\w.-]+)` takes dots too (so `..` and a path's parts), but no line break: safe in a
+    # log line, not in a path; `(?P<name>.+)` takes a carriage return
+    urls = 'from django.urls import re_path\n\nfrom . import views\n\nurlpatterns = [re_path(r"^k/(?P<name>[\\w.-]+)/$", views.named)]\n'
+    views = (
+        "import logging\n\nfrom django.http import HttpResponse\n\nlog = logging.getLogger(__name__)\n\n\n"
+        "def named(request, name):\n    log.info('named %s', name)\n    with open(f'/srv/{name}/index.html') as f:\n        return HttpResponse(f.read())\n"
+    )
+    root = write(tmp_path / "site", {"shop/__init__.py": "", "shop/urls.py": urls, "shop/views.py": views})
+    assert _found(root) == [("shop/views.py", "SLS110", 10)]
+    anything = write(tmp_path / "any", {"shop/__init__.py": "", "shop/urls.py": urls.replace("[\\w.-]+", ".+"), "shop/views.py": views})
+    assert _found(anything) == [("shop/views.py", "SLS110", 10), ("shop/views.py", "SLS704", 9)]
