@@ -420,3 +420,20 @@ def is_irrefutable_pattern(pattern: ast.AST) -> bool:
     if kind == "MatchOr":
         return any(is_irrefutable_pattern(p) for p in pattern.patterns)
     return False
+
+
+def instances_made(func: ast.AST | None, name: str) -> tuple[str, ...]:
+    """The classes, called by a plain name, whose instances `func` binds `name` to (`handler =
+    StaticHandler()`): read off the syntax once per function (kept in its node: trees never change)."""
+    if func is None:
+        return ()
+    made = func.__dict__.get("_sls_instances_made")
+    if made is None:
+        made = {}
+        for node in walk(func):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        made.setdefault(target.id, set()).add(node.value.func.id)
+        made = func.__dict__["_sls_instances_made"] = {k: tuple(sorted(v)) for k, v in made.items()}
+    return made.get(name, ())

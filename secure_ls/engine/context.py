@@ -408,8 +408,8 @@ class UnitContext:
             if owner is None:
                 return False
             keys = [f"{name}.{func.attr}" for name in (owner.name, *(astutil.last_name(b) for b in owner.bases)) if name]
-        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in self.module.imports:
-            keys = [self.qualified_name(func) or ""]  # `helpers.run(cmd)` after `from app import helpers`
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):  # `helpers.run(cmd)` after `from app import helpers`; `h = Static(); h.find(p)`
+            keys = [self.qualified_name(func) or ""] if func.value.id in self.module.imports else [f"{c}.{func.attr}" for c in astutil.instances_made(self.enclosing_function(func), func.value.id)]
         else:
             return False
         return any(getattr(self.module.functions.get(key), "forwards", ()) for key in keys)
@@ -764,8 +764,8 @@ class Dispatch:
             handlers.extend(self.methods.get(func.attr, ()))
         elif isinstance(func, ast.Name) and self.local:
             handlers.extend(self.local.get(func.id, ()))
-        if self.forwarding and (isinstance(func, ast.Name) or isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and (func.value.id in ("self", "cls") or func.value.id in ctx.module.imports)):
-            handlers.append((self.forwarding[0], self._forwarded))  # a function of the module's, the class's, or an imported module's
+        if self.forwarding and (isinstance(func, ast.Name) or isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
+            handlers.append((self.forwarding[0], self._forwarded))  # a function of the module's, the class's, an imported module's, an instance's made here
         if len(handlers) > 1:
             seen = set()
             handlers = [h for h in handlers if not (id(h[1]) in seen or seen.add(id(h[1])))]  # a rule once per method (and the forwarding hand-off apart)

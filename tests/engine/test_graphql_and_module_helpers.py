@@ -107,3 +107,19 @@ def test_a_helper_that_appends_its_parameter_to_its_own_folder_hands_the_path_on
     write(tmp_path, {"core/__init__.py": "", "core/helpers.py": HELPERS.format(check=check, path=path), "core/views.py": views})
     found = [(f["path"], f["rule"]) for f in check_json(".", "--no-cache", "--select", "SLS110", cwd=tmp_path).findings()]
     assert (("core/views.py", "SLS110") in found) is reported, found
+
+
+def test_a_method_of_an_instance_made_here_hands_the_request_data_on_to_its_sink():
+    # DSVPWA's static file handler: `handler = StaticHandler(); handler.find(self.path)` opens
+    # the client's path; the same method given a constant opens nothing of the client's
+    code = (
+        "from http.server import BaseHTTPRequestHandler\n\n\nclass StaticHandler:\n    def find(self, path):\n"
+        "        self.content = open('./{}'.format(path), 'rb')\n        return True\n\n\n"
+        "class Handler(BaseHTTPRequestHandler):\n    def do_GET(self):\n        handler = StaticHandler()\n"
+        "        handler.find(self.path)\n        self.wfile.write(handler.content.read())\n"
+    )
+    def reported(text):  # the default tier: the method's own finding on its parameter is the audit tier
+        return [f.span.start.line for f in _analyzed(text).findings if f.rule_id == "SLS110" and f.confidence.name != "LOW"]
+
+    assert reported(code) == [12]
+    assert reported(code.replace("handler.find(self.path)", "handler.find('index.html')")) == []
