@@ -8,7 +8,7 @@ import re
 from secure_ls.engine import astutil
 from secure_ls.engine.context import keyword
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import config, frameworks
+from secure_ls.rules._support import config, frameworks, morsels
 from secure_ls.rules.base import Example, Rule, code
 
 _SENSITIVE = re.compile(r"sess|token|auth|jwt|login|remember|sid$|^sid|user|ident|refresh|access|api[_-]?key|secret", re.IGNORECASE)
@@ -19,7 +19,9 @@ class InsecureCookie(Rule):
     """
     ## What it does
     Finds `response.set_cookie(...)` calls in Flask, Werkzeug, Django,
-    Starlette/FastAPI, aiohttp and Quart code that leave out (or set to
+    Starlette/FastAPI, aiohttp and Quart code, and cookies of `http.cookies`
+    sent by hand (`send_header("Set-Cookie", morsel.OutputString())`, judged
+    by the flags the class or function making the cookie sets on it), that leave out (or set to
     `False`) the `secure` flag, or, for cookies whose name shows they carry a
     session or credential (`session`, `token`, `auth`, `jwt`, `remember`,
     `sid`, ...), leave out the `httponly` flag (an explicit `httponly=False`
@@ -55,9 +57,24 @@ class InsecureCookie(Rule):
     bandit = ()
     codeql = ("py/insecure-cookie",)
     fixable = True
-    methods = frozenset({"set_cookie"})
+    methods = frozenset({"set_cookie", "send_header"})
 
     VALID = [
+        # a cookie of http.cookies with its flags set on the morsel
+        code("""
+            from http.cookies import SimpleCookie
+            from http.server import BaseHTTPRequestHandler
+
+            class Handler(BaseHTTPRequestHandler):
+                def do_GET(self):
+                    cookie = SimpleCookie()
+                    cookie["sid"] = self.server.new_session()
+                    cookie["sid"]["httponly"] = True
+                    cookie["sid"]["secure"] = True
+                    self.send_response(200)
+                    self.send_header("Set-Cookie", cookie["sid"].OutputString())
+                    self.end_headers()
+        """),
         code("""
             from flask import make_response
             def login(token):
@@ -102,6 +119,25 @@ class InsecureCookie(Rule):
         """),
     ]
     INVALID = [
+        Example(  # http.server sends a session cookie of http.cookies with neither flag
+            code("""
+                from http.cookies import SimpleCookie
+                from http.server import BaseHTTPRequestHandler
+
+                class Handler(BaseHTTPRequestHandler):
+                    cookie = SimpleCookie()
+
+                    def do_GET(self):
+                        self.cookie.load("SESSIONID={}".format(self.server.new_session()))
+                        self.send_response(200)
+                        for morsel in self.cookie.values():
+                            morsel["path"] = "/"
+                            self.send_header("Set-Cookie", morsel.OutputString())
+                        self.end_headers()
+            """),
+            where='self.send_header("Set-Cookie", morsel.OutputString())',
+            says='Set-Cookie sends "SESSIONID" without secure and httponly',
+        ),
         Example(
             code("""
                 from flask import make_response
@@ -162,6 +198,9 @@ class InsecureCookie(Rule):
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
         func = node.func
+        if morsels.sent_morsel(node, ctx) and not ctx.in_test_code(node):
+            self._morsel(node, ctx)
+            return
         if not (isinstance(func, ast.Attribute) and func.attr == "set_cookie"):
             return
         if not frameworks.imports_any(ctx, frameworks.COOKIE_FLAGS) or config.has_star_args(node):
@@ -208,6 +247,27 @@ class InsecureCookie(Rule):
             fix=Fix("Add the missing cookie flags", tuple(edits), safe=False),
             # `secure=False` written out turns the protection off on purpose, whatever the cookie holds
             confidence=Confidence.MEDIUM if sensitive or secure is not None and astutil.is_false(secure.value) else Confidence.LOW,
+        )
+
+    def _morsel(self, node: ast.Call, ctx) -> None:
+        """A cookie of `http.cookies` sent by hand: the flags never set on a morsel in the top-level
+        statement (the class or function) that makes the cookie and sends it; one made elsewhere is not judged."""
+        names = morsels.cookie_names(ctx.tree)
+        if not names:
+            return
+        flags = morsels.flags_set(ctx.tree)
+        sensitive = any(_SENSITIVE.search(n) and not _JS_READABLE.search(n) for n in names)
+        missing = [f for f in ("secure", "httponly") if f not in flags and (f == "secure" or sensitive)]
+        if not missing:
+            return
+        shown = f'"{names[0]}"' if len(set(names)) == 1 else "a cookie"
+        ctx.report(
+            self,
+            node,
+            f"Set-Cookie sends {shown} without {' and '.join(missing)}: the cookie can leak"
+            f" {' and '.join(r for f, r in (('secure', 'over plain HTTP'), ('httponly', 'to JavaScript (any XSS can steal it)')) if f in missing)};"
+            f" set {' and '.join(f'`morsel[{chr(34)}{f}{chr(34)}] = True`' for f in missing)} before sending it.",
+            confidence=Confidence.MEDIUM if sensitive else Confidence.LOW,
         )
 
 
