@@ -31,7 +31,10 @@ class XPathInjection(Rule):
     (`root.xpath(formxpath)`) is its caller's query text: the audit tier;
     so is a parameter put in as a location step (`root.xpath("//" + tag)`,
     outside any predicate or quoted literal), which names the elements the
-    caller wants, while the client's text there is reported.
+    caller wants, while the client's text there is reported. A parameter put
+    into ElementTree's path is the audit tier too: that language has no
+    `or`, union or function, so a closed quote can only add a predicate
+    (fewer matches) or fail to parse; the client's text there is reported.
 
     ## Why is this bad?
     A value such as `' or '1'='1` closes the quoted string and rewrites the
@@ -246,7 +249,9 @@ class XPathInjection(Rule):
             f"XPath expression built from {web.describe_value(ctx, part, worst)}: a quote in the value rewrites the query. "
             + ("Pass it as an XPath variable (`xpath(\"...[@a=$v]\", v=value)`)." if kind != "find" else "Compare the attribute in Python instead."),
             fix=fix,
-            confidence=Confidence.LOW if _callers_query_text(node, parts, unsafe, part, ctx) else part.confidence(),
+            # ElementTree's path language has no `or`, union or function: a quote closed there can only add a predicate
+            # (fewer matches) or fail to parse, so a helper's parameter put in is the audit tier
+            confidence=Confidence.LOW if _callers_query_text(node, parts, unsafe, part, ctx) or kind == "find" and part.kind == taint.PARAM else part.confidence(),
             related=ctx.related_path(part),
         )
 

@@ -59,3 +59,16 @@ def test_a_quoted_name_next_to_an_unknown_value_is_judged_by_the_unknown_value()
     assert _confidence(code.replace(".replace('\"', '\"\"')", ""), "SLS101") == ["high"]
     # the unknown part is the client's own text this time
     assert _confidence(code.replace("placeholders(1)", "request.args['v']"), "SLS101") == ["high"]
+
+
+def test_a_parameter_put_into_elementtrees_path_is_the_audit_tier():
+    # bazarr's anime mappings: ElementTree's path language has no `or`, union or function, so a
+    # helper's parameter can only narrow the match; the client's text there is still reported
+    code = (
+        "import xml.etree.ElementTree as ET\nfrom flask import request\n\n"
+        "def show(tvdb_id):\n    root = ET.parse('mappings.xml').getroot()\n"
+        "    return root.findall(f\".//anime[@tvdbid='{tvdb_id}']\")\n"
+    )
+    assert _confidence(code, "SLS124") == ["low"]
+    client = code.replace("def show(tvdb_id):\n", "def show():\n    tvdb_id = request.args['id']\n")
+    assert _confidence(client, "SLS124") == ["high"]
