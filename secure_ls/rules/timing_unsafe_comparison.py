@@ -71,7 +71,7 @@ class TimingUnsafeComparison(Rule):
     (`token[0]`), an object of a class that is not text (`signature:
     ModelSignature`), a value read from what a signature check returned
     (`signer.unsign(v)`, `jwt.decode(t, key, ...)`, or the project's helper
-    named for that check, `jwt_decode(t)`: no one without the key chooses it), the operator's input (an environment variable, the command
+    named for that check, `jwt_decode(t)`: no one without the key chooses it) or a value such a check (also a signing serializer's `loads`) accepted before, the operator's input (an environment variable, the command
     line, a `config` parameter), two of a constructor's parameters, or a
     value parsed as a UUID (`uuid.UUID(given) != row.secret`: UUID objects
     compare as numbers, not character by character), nor a name that says
@@ -694,7 +694,7 @@ class TimingUnsafeComparison(Rule):
             return  # `self.access_token != self.password`: two fields the object was configured with
         if compared_values.items_of_one_mapping(left, right, ctx):
             return  # `attrs.pop("secret") != attrs.pop("secret_again")`: a confirmation, both sent together
-        if any(compared_values.signature_checked(side, ctx) for side in (left, right)):
+        if any(compared_values.signature_checked(side, ctx) or compared_values.verified_before(side, ctx) for side in (left, right)):
             return  # `jwt.decode(token, key)["nonce"] != nonce`: no one without the key chooses that side
         if compared_values.found_by(left, right, ctx) or compared_values.found_by(right, left, ctx):
             return  # compared with the record this very value found: the client already holds a key to it

@@ -469,3 +469,17 @@ def test_a_value_compared_with_what_the_code_computed_from_it_alone_is_change_de
         "    if sig != original_sig:\n        result.set_signature(sig)\n    return True\n"
     )
     _quiet_until_undone("SLS303", code, "    sig = original_sig.strip()\n", "    sig = result.other.strip()\n")
+
+
+def test_a_token_a_signing_serializer_accepted_before_the_comparison_is_no_guess():
+    # warehouse's invitation: token_service.loads(token) raises unless the server's key signed
+    # it, and every handler leaves; undone, the check is skipped or the token replaced after it
+    code = (
+        "from pyramid.httpexceptions import HTTPSeeOther\n\n"
+        "def verify(request, token_service, invites):\n    token = request.params.get('token')\n    try:\n"
+        "        data = token_service.loads(token)\n    except ValueError:\n        return HTTPSeeOther('/')\n"
+        "    invite = invites.get(data['user_id'])\n    if invite.token != token:\n        return HTTPSeeOther('/')\n    return data\n"
+    )
+    _quiet_until_undone("SLS303", code, "token_service.loads(token)", "token_service.loads(other)")
+    _quiet_until_undone("SLS303", code, "        return HTTPSeeOther('/')\n    invite", "        data = {}\n    invite")
+    _quiet_until_undone("SLS303", code, "    invite = invites", "    token = request.params.get('again')\n    invite = invites")

@@ -35,7 +35,7 @@ from __future__ import annotations
 import ast
 
 from secure_ls.engine import astutil, taint
-from secure_ls.rules._support import naming, web
+from secure_ls.rules._support import naming, newline_checks, web
 from secure_ls.rules._support import taint_sinks as ts
 
 # Annotations that hold text or bytes, or anything (so possibly text).
@@ -135,6 +135,31 @@ def signature_checked(node: ast.expr, ctx, depth: int = 3) -> bool:
         values = ctx.assigned_values(base)
         return bool(values) and all(signature_checked(v, ctx, depth - 1) for v in values)
     return False
+
+
+def verified_before(node: ast.expr, ctx) -> bool:
+    """A name handed to a signature check before the comparison, on every path to it (in a
+    statement before it, or the body of a `try` whose every handler leaves): `data =
+    token_service.loads(token)`, then `if invite.token != token:`. Only a token the server's key
+    signed gets that far, so nobody can time guesses with it."""
+    if not isinstance(node, ast.Name):
+        return False
+    statement = ctx.statement(node)
+    values = ctx.assigned_values(node)
+    for earlier in newline_checks.earlier_statements(statement, ctx) if statement is not None else ():
+        ran = earlier.body if isinstance(earlier, ast.Try) and earlier.handlers and all(ctx.always_leaves(h.body) for h in earlier.handlers) else [earlier]
+        for call in (n for s in ran if isinstance(s, (ast.Assign, ast.Expr, ast.AnnAssign)) for n in astutil.walk(s) if isinstance(n, ast.Call)):
+            if call.args and isinstance(call.args[0], ast.Name) and call.args[0].id == node.id and (_verifies(call, ctx) or _signed_loads(call)):
+                return all(getattr(v, "lineno", 0) < call.lineno for v in values)  # not given another value since
+    return False
+
+
+def _signed_loads(call: ast.Call) -> bool:
+    """`token_service.loads(token)`, `serializer.loads(value)`: a signing serializer's `loads`
+    (itsdangerous, Django's signing) checks the signature before it returns anything."""
+    receiver = call.func.value if isinstance(call.func, ast.Attribute) and call.func.attr == "loads" else None
+    words = set(naming.words(astutil.last_name(receiver) or "")) if isinstance(receiver, (ast.Name, ast.Attribute)) else set()
+    return bool(words & {"token", "tokens", "serializer", "signer", "signing"})
 
 
 def _verifies(call: ast.Call, ctx) -> bool:
