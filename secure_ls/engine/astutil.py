@@ -11,6 +11,7 @@ visit (they stay readable as `node.ctx`, `node.op`, `node.ops`).
 from __future__ import annotations
 
 import ast
+import re
 from collections import deque
 from typing import Callable, Iterable, Iterator
 
@@ -437,3 +438,9 @@ def instances_made(func: ast.AST | None, name: str) -> tuple[str, ...]:
                         made.setdefault(target.id, set()).add(node.value.func.id)
         made = func.__dict__["_sls_instances_made"] = {k: tuple(sorted(v)) for k, v in made.items()}
     return made.get(name, ())
+
+
+def snake_case(name: str) -> str:
+    """`lookupByName` as `lookup_by_name`, `DigestAuth` as `digest_auth`: a camelCase name's words
+    joined by `_`, in lower case."""
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()

@@ -26,9 +26,10 @@ assignment are left out: after the loop they may hold a later item than the one 
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 
 from secure_ls.engine.bindings import Binding, Env
-from secure_ls.engine.taint import ALL, meet
+from secure_ls.engine.taint import meet_all
 
 
 def implied(env: Env, loop_names: tuple[frozenset[str], ...]) -> dict[str, Binding]:
@@ -87,8 +88,6 @@ def apply(env: Env, flag: str) -> None:
             continue
         if not all(any(v is w for w in held.values) for v in current.values):
             continue  # assigned again since
-        safe = ALL
-        for part in held.origin.parts:
-            safe = meet(safe, part.safe_for)
+        safe = meet_all(part.safe_for for part in held.origin.parts)
         if safe:
-            env[name] = Binding(current.origin.sanitized(safe), current.values, current.alias, current.function, current.fields, current.own, current.element_of)
+            env[name] = replace(current, origin=current.origin.sanitized(safe), implies=None)

@@ -18,7 +18,7 @@ from dataclasses import replace
 from typing import Callable, Iterable
 
 from secure_ls.engine import astutil, catalog, constructions, flags, frameworks, guards, lookups, shape_checks
-from secure_ls.engine.taint import ALL, CONSTANT, Origin, PARAM, Part, Sink, UNKNOWN, UNTRUSTED, make_step, meet
+from secure_ls.engine.taint import ALL, CONSTANT, Origin, PARAM, Part, Sink, UNKNOWN, UNTRUSTED, make_step, meet, meet_all
 from secure_ls.engine.bindings import Binding, Env, InstanceAttributes, ScopeFacts, mark_checked_with_derived, one_value
 from secure_ls.engine.astutil import constant_key, instance_attribute
 from secure_ls.engine.expressions import NOT_STATIC
@@ -57,7 +57,7 @@ class FlowAnalyzer(ValueOrigins):
                 continue  # assigned since entry: no longer the argument (`name = name.strip()`)
             own = [p for p in binding.origin.parts if p.kind == PARAM and p.label == name]
             if own:
-                checked[name] = _meet_all(p.safe_for for p in own)
+                checked[name] = meet_all(p.safe_for for p in own)
                 if binding.values:  # `name = os.path.abspath(name)`, then checked: the argument names the same file
                     checked[name] = meet(checked[name], guards.PATH_SINKS)
         self._exits.append(checked)
@@ -757,13 +757,6 @@ def _field_after_join(field: Binding, path: str, other: Env) -> Binding | None:
     if holder is None or "." in rest or "[" in path or holder.function:  # an item (astutil.item_path): not known there
         return None
     return Binding(field.origin.join(holder.own if holder.own is not None else holder.origin))
-
-
-def _meet_all(sets: Iterable[frozenset[str]]) -> frozenset[str]:
-    out: frozenset[str] = ALL
-    for sinks in sets:
-        out = meet(out, sinks)
-    return out
 
 
 def _mark_safe(env: Env, names: set[str], sinks: frozenset[str] = ALL) -> None:

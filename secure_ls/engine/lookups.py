@@ -44,7 +44,7 @@ def found_row_by(value: ast.expr | None, value_of=None) -> frozenset[str]:
     also in camelCase (libvirt's `conn.lookupByName(K)`)."""
     if isinstance(value, ast.Await):  # `await Note.get(K)`: an async ORM's look-up
         value = value.value
-    if isinstance(value, ast.Call) and _NAMED_LOOKUP.search(_snake_case(astutil.last_name(value.func))):
+    if isinstance(value, ast.Call) and _NAMED_LOOKUP.search(astutil.snake_case(astutil.last_name(value.func))):  # libvirt names its look-ups in camelCase
         return _named_key(value)
     if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)):
         return frozenset()
@@ -113,11 +113,6 @@ def _key_after_session(call: ast.Call) -> frozenset[str]:
 # A repository's look-up named for the field it matches (`find_by_pk`, `get_user_by_email`,
 # `program_by_id`): what it finds, it found by that field, so K equals (or is part of) a stored value
 _NAMED_LOOKUP = re.compile(r"(?:^|_)by_(?:id|pk|key|uuid|slug|name|username|email|code|token|identifier|label)$")
-
-
-def _snake_case(name: str) -> str:
-    """`lookupByName` as `lookup_by_name`: libvirt's and other C-derived APIs name look-ups in camelCase."""
-    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
 
 
 # what a look-up is handed besides the key (`find_by_pk(request, pk)`)

@@ -21,6 +21,8 @@ from __future__ import annotations
 import os
 import re
 
+from secure_ls.engine import astutil
+
 # Protocol words matched anywhere in a lowercased name: long enough to mean nothing else.
 _ANYWHERE = {
     "ntlm": "NTLM", "lmhash": "NTLM", "nthash": "NTLM", "kerberos": "Kerberos", "gssapi": "GSS-API",
@@ -52,7 +54,7 @@ def named_in(name: str, function: bool = False) -> str | None:
     for word, protocol in (_ANYWHERE | _ANSWERS if function else _ANYWHERE).items():
         if word in lowered:
             return protocol
-    words = re.split(r"[^a-z]+", re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower())
+    words = re.split(r"[^a-z]+", astutil.snake_case(name))
     for word in words:
         for start, protocol in _WORD_START.items():
             if word.startswith(start):

@@ -121,6 +121,14 @@ def meet(a: frozenset[str], b: frozenset[str]) -> frozenset[str]:
     return b if "*" in a else a if "*" in b else a & b
 
 
+def meet_all(sets: Iterable[frozenset[str]]) -> frozenset[str]:
+    """The sinks a value is safe for on every one of several paths (ALL for none)."""
+    out: frozenset[str] = ALL
+    for sinks in sets:
+        out = meet(out, sinks)
+    return out
+
+
 # Labels of sources of lower trust than a web request, the operator's own inputs: reported,
 # but at lower confidence.
 WEAK_SOURCES = frozenset({"an environment variable", "command-line arguments", "standard input", "input()"})

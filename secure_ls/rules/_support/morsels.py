@@ -1,6 +1,6 @@
 """Cookies made with the standard library's `http.cookies` (SimpleCookie, Morsel) and sent by
-hand, as `http.server` and CGI programs do: `self.send_header("Set-Cookie", morsel.OutputString())`
-or `print(cookie.output())`. A morsel's flags are items set on it (`morsel["httponly"] = True`) or
+hand, as `http.server` programs do: `self.send_header("Set-Cookie", morsel.OutputString())` (a CGI
+script's `print(cookie.output())` is not read). A morsel's flags are items set on it (`morsel["httponly"] = True`) or
 attributes spelled in the text it was loaded from (`cookie.load("sid=...; HttpOnly")`); the module
 is read for any such setting in the top-level statement that makes the cookie and sends it, since
 morsels travel between its methods (a class attribute, a loop over `cookie.values()`)."""
@@ -29,7 +29,7 @@ def sent_morsel(call: ast.Call, ctx) -> bool:
 
 
 def flags_set(tree: ast.AST) -> frozenset[str]:
-    """The cookie attributes the module sets on morsels anywhere: `m["httponly"] = True`,
+    """The cookie attributes `tree` sets on morsels anywhere: `m["httponly"] = True`,
     `m.update({"secure": True})`, or `; Secure` in a text a cookie loads."""
     found: set[str] = set()
     for node in astutil.walk(tree):
