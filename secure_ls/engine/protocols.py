@@ -3,8 +3,10 @@
 NTLM seals with RC4 and hashes passwords with MD4, Kerberos' rc4-hmac enctype is RC4 and
 HMAC-MD5, Netlogon computes its credential with DES, SMB1 signs with MD5, RADIUS hides
 passwords with MD5, MS-CHAP answers with DES, HTTP Digest authentication keeps MD5(user:realm:
-password) in its password files (RFC 2617's HA1, Apache's htdigest): a program that speaks one of them cannot pick
-another algorithm and still be understood by its peer, nor can one that reads a file its
+password) in its password files (RFC 2617's HA1, Apache's htdigest), OpenSSL's `Salted__` files
+(and crypto-js) derive their key with MD5 in EVP_BytesToKey, crypt(3)'s MD5-crypt and SHA-crypt
+hashes are MD5 and SHA-512 in their own round schedules: a program that speaks one of them cannot
+pick another algorithm and still be understood by its peer, nor can one that reads a file its
 specification fixes. Crypto rules keep reporting such code, in the audit tier, and say which
 protocol chose the algorithm.
 
@@ -28,7 +30,8 @@ _ANYWHERE = {
     "ntlm": "NTLM", "lmhash": "NTLM", "nthash": "NTLM", "kerberos": "Kerberos", "gssapi": "GSS-API",
     "spnego": "SPNEGO", "netlogon": "Netlogon", "drsuapi": "DRSUAPI", "dpapi": "DPAPI", "mschap": "MS-CHAP",
     "tacacs": "TACACS+", "htdigest": "HTTP Digest authentication", "httpdigest": "HTTP Digest authentication",
-    "digestauth": "HTTP Digest authentication",
+    "digestauth": "HTTP Digest authentication", "bytestokey": "OpenSSL's EVP_BytesToKey",
+    "md5crypt": "crypt(3)'s MD5-crypt", "sha256crypt": "crypt(3)'s SHA-crypt", "sha512crypt": "crypt(3)'s SHA-crypt",
 }
 # Words of a function's name that say it answers a challenge (`calc_challenge_response`, MySQL's
 # `_scramble_native`): the peer fixes the hash. Only a function's: a `challenges/` package or a

@@ -19,16 +19,20 @@ class HmacWeakDigest(Rule):
     ## Why is this bad?
     HMAC-MD5 and HMAC-SHA1 are not broken the way plain MD5 and SHA-1 are,
     but they rest on hash functions with practical collisions, are refused
-    by FIPS and compliance regimes, and leave no margin (CWE-328). HMAC-SHA1
-    is reported with low confidence; HMAC-MD5 with medium. Protocols that
-    mandate them (CRAM-MD5, TOTP defaults, OAuth 1 HMAC-SHA1) are a reason
-    to suppress the finding. In code that implements such a protocol (a
-    function, class or module named for it: NTLM, Kerberos, Netlogon, SMB,
-    SNMP, CRAM...; a function that cites its specification, `[MS-NRPC]`,
-    `RFC 4757`, or answers a challenge), HMAC-MD5 is low confidence and the
-    message names the protocol; so it is in a function or class the module
-    lists in a table of three or more implementations
-    (`{17: AESEnctype(16), 23: RC4Enctype()}`: suites a peer picks).
+    by FIPS and compliance regimes, and leave no margin for new designs
+    (CWE-328). Both are the audit tier (low confidence): RFC 6151 finds no
+    practical attack on HMAC-MD5 used as a MAC, and NIST SP 800-107 still
+    approves HMAC-SHA1, so in everyday code the finding is a compliance
+    note rather than a weakness (on real projects HMAC-MD5 was a legacy
+    peer's format, a vendored library's cookie or a salt, never a forgery).
+    HMAC-MD4, which has a published key-recovery attack, is medium, except
+    in code that implements a protocol that mandates it (a function, class
+    or module named for it: NTLM, Kerberos, Netlogon, SMB, SNMP, CRAM...; a
+    function that cites its specification, `[MS-NRPC]`, `RFC 4757`, or
+    answers a challenge) or in a function or class the module lists in a
+    table of three or more implementations (`{17: AESEnctype(16), 23:
+    RC4Enctype()}`: suites a peer picks). Where a protocol fixes the digest,
+    the message names it.
 
     ## How to fix it
     Use SHA-256: `hmac.new(key, msg, hashlib.sha256)`. The quick fix swaps
@@ -179,5 +183,5 @@ class HmacWeakDigest(Rule):
             f"HMAC-{algo.upper()}: {algo.upper()} has practical collisions and is refused by FIPS; use HMAC-SHA256 "
             "(unless a protocol mandates it; every MAC value changes).",
             fix=fix,
-            confidence=Confidence.MEDIUM if algo in ("md5", "md4") and not self._protocol(node, ctx) else Confidence.LOW,
+            confidence=Confidence.MEDIUM if algo == "md4" and not self._protocol(node, ctx) else Confidence.LOW,
         )

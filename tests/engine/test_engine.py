@@ -2266,14 +2266,21 @@ def test_a_password_hash_in_a_table_of_formats_reproduces_another_systems_format
     assert _confidence(code.replace("'sha256': sha256_passwd}", "'sha256': 'sha256'}"), "SLS301") == ["high", "high", "high"]
 
 
-def test_an_hmac_md5_in_a_table_of_cipher_suites_is_the_protocols():
-    # Kerberos' RC4-HMAC etype is one of the suites a KDC picks from a table by number
+def test_an_hmac_md4_in_a_table_of_cipher_suites_is_the_protocols():
+    # a legacy etype is one of the suites a KDC picks from a table by number
     code = (
         "import hashlib, hmac\n\nclass AESEnctype:\n    def checksum(self, key, data):\n        return hmac.new(key, data, hashlib.sha1).digest()[:12]\n\n"
-        "class RC4Enctype:\n    def checksum(self, key, data):\n        return hmac.new(key, data, hashlib.md5).digest()\n\n"
+        "class RC4Enctype:\n    def checksum(self, key, data):\n        return hmac.new(key, data, 'md4').digest()\n\n"
         "class DESEnctype:\n    pass\n\nENCTYPES = {17: AESEnctype(), 23: RC4Enctype(), 3: DESEnctype()}\n"
     )
     _low_until_undone("SLS316", code.replace("hashlib.sha1", "hashlib.sha256"), "3: DESEnctype()", "3: None", "medium")
+
+
+def test_hmac_md5_is_the_audit_tier_and_hmac_md4_is_not():
+    # RFC 6151: no practical attack on HMAC-MD5 as a MAC; HMAC-MD4's key can be recovered
+    code = "import hashlib, hmac\n\ndef sign(key, msg):\n    return hmac.new(key, msg, hashlib.md5).hexdigest()\n"
+    assert _confidence(code, "SLS316") == ["low"]
+    assert _confidence(code.replace("hashlib.md5", "'md4'"), "SLS316") == ["medium"]
 
 
 def test_a_socket_only_bound_in_its_with_block_probes_a_port():

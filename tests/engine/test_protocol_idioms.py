@@ -3,7 +3,11 @@ and handed straight back, an endpoint a single sign-on provider posts to from it
 
 from __future__ import annotations
 
-from tests.engine.test_engine import _confidence, _low_until_undone, _quiet_until_undone, rules
+from tests.engine.test_engine import _analyzed, _confidence, _low_until_undone, _quiet_until_undone, rules
+
+
+def _messages(code: str, rule: str) -> list[str]:
+    return [f.message for f in _analyzed(code).findings if f.rule_id == rule]
 
 
 def test_a_umask_read_at_import_time_and_restored_by_the_next_statement_is_not_permissive():
@@ -436,7 +440,8 @@ def test_legacy_crypto_in_code_that_implements_a_published_protocol_is_the_audit
         '    """[MS-NRPC] 3.1.4.3.2 Strong-key Session-Key"""\n'
         "    return hmac.new(shared_secret, client_challenge + server_challenge, hashlib.md5).digest()\n"
     )
-    _low_until_undone("SLS316", hmac_md5, "[MS-NRPC] 3.1.4.3.2", "3.1.4.3.2", "medium")
+    assert "which [MS-NRPC] fixes here" in _messages(hmac_md5, "SLS316")[0]
+    assert "fixes here" not in _messages(hmac_md5.replace("[MS-NRPC] 3.1.4.3.2", "3.1.4.3.2"), "SLS316")[0]
     # ...or in its comments
     ecb = "from Crypto.Cipher import AES\n\ndef generate_subkey(key):\n    # RFC 4493 2.3: L = AES-128(K, const_Zero)\n    return AES.new(key, AES.MODE_ECB).encrypt(bytes(16))\n"
     _low_until_undone("SLS311", ecb, "RFC 4493 2.3", "2.3", "high")
@@ -445,6 +450,35 @@ def test_legacy_crypto_in_code_that_implements_a_published_protocol_is_the_audit
     assert _confidence(elsewhere, "SLS311") == ["high"]
     # a word that merely starts like a protocol's is not one: `sweep` is no WEP, `sample` no SAMR
     assert _confidence(cipher.replace("SPNEGOCipher", "SweepSampleCipher"), "SLS310") == ["high"]
+
+
+def test_a_key_a_protocols_own_module_derived_fixes_the_cipher():
+    # NTLM's sealing key is an RC4 key: the peer decrypts with RC4, whatever the class is called
+    code = (
+        "from Crypto.Cipher import ARC4\nfrom impacket import ntlm\n\nclass Connection:\n"
+        "    def __init__(self):\n        self.sealing_key = b''\n\n"
+        "    def bind(self, flags):\n        self.sealing_key = ntlm.SEALKEY(flags, self.session_key)\n"
+        "        self.seal = ARC4.new(self.sealing_key).encrypt\n"
+        "        server_key = ntlm.SEALKEY(flags, self.session_key, b'Server')\n        return ARC4.new(server_key)\n"
+    )
+    assert _confidence(code, "SLS310") == ["low", "low"]
+    assert _confidence(code.replace("ntlm.SEALKEY", "keys.SEALKEY"), "SLS310") == ["high", "high"]
+    assert "which NTLM fixes here" in _messages(code, "SLS310")[0]
+    # a key of the program's own making is not the protocol's
+    assert _confidence(code.replace("server_key = ntlm.SEALKEY(flags, self.session_key, b'Server')", "server_key = self.session_key"), "SLS310") == ["low", "high"]
+
+
+def test_a_file_formats_key_derivation_is_the_formats():
+    # OpenSSL's `Salted__` files (and crypto-js) derive key and IV with MD5: a reader must too
+    evp = (
+        "import hashlib\n\ndef evp_bytestokey(password, salt, key_len, iv_len):\n    d = d_i = b''\n"
+        "    while len(d) < key_len + iv_len:\n        d_i = hashlib.md5(d_i + password + salt).digest()\n        d += d_i\n"
+        "    return d[:key_len], d[key_len:key_len + iv_len]\n"
+    )
+    _low_until_undone("SLS301", evp, "def evp_bytestokey", "def stretch", "high")
+    # crypt(3)'s SHA-crypt: SHA-512 in the format's own round schedule, to verify legacy hashes
+    crypt = "import hashlib\n\ndef sha512_crypt(password, salt):\n    return hashlib.sha512(password + salt + password).digest()\n"
+    _low_until_undone("SLS301", crypt, "def sha512_crypt", "def hash_it", "high")
 
 
 def test_a_module_whose_path_names_a_protocol_fixes_its_legacy_algorithms():
