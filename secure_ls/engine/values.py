@@ -562,8 +562,12 @@ class ValueOrigins(ExpressionFacts):
             # `SearchSerializer(data=request.data)`, `ContactForm(request.POST)`: what it
             # validates is still what the client sent (typed fields excepted, see _is_typed_field)
             return self._join_all(args)
-        parts = frozenset({Part(UNKNOWN, qualified or astutil.describe_call(func))})
         joined = self._join_all(args)
+        if qualified in catalog.ROUTE_REVERSERS and args and not any(k.arg == "_external" for k in node.keywords):
+            # `reverse("admin:change", args=(row.id,))`: the route's text with the arguments encoded
+            # in; what the client sent may be among them, at "unknown" strength as below
+            return Origin(frozenset(replace(p, kind=UNKNOWN) if p.kind == UNTRUSTED else p for p in joined.parts)).sanitized(guards.SAME_SITE)
+        parts = frozenset({Part(UNKNOWN, qualified or astutil.describe_call(func))})
         # An unknown function fed untrusted data may hand it back: keep the taint, at "unknown" strength
         if joined.risk() and joined.risk().kind == UNTRUSTED:
             parts |= frozenset(replace(p, kind=UNKNOWN) for p in joined.parts if p.kind == UNTRUSTED)

@@ -44,3 +44,17 @@ def test_markup_a_helper_builds_from_its_bare_parameters_is_the_audit_tier_too()
         "    if css_url:\n        css = '<link href=\"%s\">' % css_url\n    return Markup('<head>%s</head>' % css)\n"
     )
     _low_until_undone("SLS801", code, "% css_url", "% css_url.name", "medium")
+
+
+def test_a_url_reversed_from_a_rows_key_holds_no_markup():
+    # the route's text is the developer's and reverse() percent-encodes what it fills in: a
+    # link built from a row's integer key carries no markup, whatever template it goes into
+    code = (
+        "from django.contrib import admin\nfrom django.urls import reverse\nfrom django.utils.html import format_html\n\n"
+        "class ReactionAdmin(admin.ModelAdmin):\n    def link_to_comment(self, obj):\n"
+        "        link = reverse('admin:comments_comment_change', args=(obj.comment.id,))\n"
+        "        return format_html('<a href=\"%s\">Comment #%s</a>' % (link, obj.comment.id))\n"
+    )
+    assert "SLS802" not in rules(code)
+    # a text field of the row filled in may hold `'`, which reverse() leaves as it is
+    assert "SLS802" in rules(code.replace("args=(obj.comment.id,)", "args=(obj.comment.slug,)"))
