@@ -106,6 +106,25 @@ def _answer_thrown_away(call: ast.Call, ctx) -> bool:
     return isinstance(stmt, ast.Expr) and stmt.value is call and astutil.last_name(call.func) in _ANSWERING_CHECKS
 
 
+def _guarded_work_ends_the_block(node: ast.Try, call: ast.Call, ctx) -> bool:
+    """`for secret in secrets: try: fernet.decrypt(secret.value); valid.append(secret)` then
+    `except InvalidToken: pass` and nothing after the `try` in the loop's body (or the function's):
+    the work the check guards comes after it inside the `try`, so a failure skips it, and nothing
+    runs on as if the check had passed. (A `try` holding only the check gates nothing: reported.)"""
+    stmt = ctx.statement(call)
+    index = next((i for i, s in enumerate(node.body) if s is stmt), None)
+    if index is None or index == len(node.body) - 1 or node.finalbody:
+        return False
+    parent = ctx.parent(node)
+    if isinstance(parent, (ast.For, ast.AsyncFor, ast.While)):
+        block = parent.body
+    elif isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        block = parent.body
+    else:
+        return False
+    return bool(block) and block[-1] is node
+
+
 def _is_noop(stmt: ast.stmt) -> bool:
     return isinstance(stmt, (ast.Pass, ast.Continue)) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant))
 
@@ -132,10 +151,14 @@ class SwallowedSecurityException(Rule):
     nor one that uses the check's result only inside the `try`, after the
     check (`code = fernet.decrypt(token)` then `codes.append(code)`, or
     `codes.append(fernet.decrypt(token))`: a failure skips every use, and a
-    loop drops that item), nor a check that answers with a bool whose answer
+    loop drops that item), nor one whose `try` does the work the check
+    guards after it and is the last statement of its loop or function (a
+    failure skips that work, and nothing follows), nor a check that answers with a bool whose answer
     is thrown away (`check_password(DUMMY_HASH, password)`, run for the time
     it takes so an unknown user costs as much as a known one), nor one
     around `login()` alone: a failed login leaves the request anonymous.
+    A handler that `continue`s skips the rest of the loop's round, so the
+    item is denied and only the trace is missing: the audit tier.
 
     ## Why is this bad?
     When a failed check is swallowed, the code after the `try` carries on
@@ -164,6 +187,20 @@ class SwallowedSecurityException(Rule):
     fixable = True
 
     VALID = [
+        # the kept secret is appended after the check, inside the try, and nothing follows it
+        code("""
+            from cryptography.fernet import InvalidToken
+
+            def readable(fernet, secrets):
+                kept = []
+                for secret in secrets:
+                    try:
+                        fernet.decrypt(secret.value)
+                        kept.append(secret)
+                    except InvalidToken:
+                        pass
+                return kept
+        """),
         # every use of a decrypted code is inside the try: an expired one is left out of the list
         code("""
             from cryptography.fernet import Fernet, InvalidToken
@@ -376,6 +413,8 @@ class SwallowedSecurityException(Rule):
                 return
         if _keeps_denial(node, ctx) or node.orelse or _only_stores_result(node, call, ctx) or _result_used_only_inside(node, call, ctx):
             return  # a result left denying, or only the verified one stored or used; or the granted work is in `else:`, which a failure skips
+        if _guarded_work_ends_the_block(node, call, ctx):
+            return  # the granted work follows the check inside the `try`, and nothing follows the `try`
         if _answer_thrown_away(call, ctx):
             return  # `check_password(DUMMY, pw)` for its cost alone: its answer gates nothing
         for handler in node.handlers:
@@ -386,13 +425,18 @@ class SwallowedSecurityException(Rule):
                 continue
             label = self._label(call, ctx)
             fix = self._fix(handler, label, ctx)
+            skips = any(isinstance(s, ast.Continue) for s in handler.body)
             ctx.report(
                 self,
                 handler.body[0] if isinstance(handler.body[0], ast.Pass) else handler,
-                f"Failure of `{label}` is swallowed without logging: the code carries on as if the check passed and the "
+                f"Failure of `{label}` is swallowed without logging: the item is skipped, but the failed check leaves "
+                "no trace. Log the failure."
+                if skips
+                else f"Failure of `{label}` is swallowed without logging: the code carries on as if the check passed and the "
                 "attempt leaves no trace. Deny explicitly (return/raise) and log the failure.",
                 fix=fix,
-                confidence=Confidence.LOW if ctx.in_test_code(node) else None,
+                # `continue` denies the item (the loop's rest is skipped): only the trace is missing
+                confidence=Confidence.LOW if ctx.in_test_code(node) or skips else None,
             )
 
     visit_TryStar = visit_Try

@@ -2551,3 +2551,23 @@ def test_an_import_error_fallback_for_a_portable_standard_module_never_runs():
     telnet = "try:\n    import telnetlib\nexcept ImportError:\n    import telnetlib3 as telnetlib\n\ndef connect(host):\n    return telnetlib.Telnet(host)\n"
     assert "SLS406" not in rules(telnet)  # telnetlib3's Telnet, on Python 3.13 and later
     assert "SLS406" in rules(telnet.replace("try:\n    import telnetlib\nexcept ImportError:\n    import telnetlib3 as telnetlib\n", "import telnetlib\n"))
+
+
+def test_a_swallowed_check_whose_loop_moves_on_is_the_audit_tier():
+    # `continue` skips the rest of the round: the item is denied, only the trace is missing
+    code = (
+        "from PIL import Image\n\ndef images(entries):\n    kept = []\n    for data in entries:\n"
+        "        try:\n            Image.open(data).verify()\n        except Exception:\n            continue\n"
+        "        kept.append(data)\n    return kept\n"
+    )
+    _low_until_undone("SLS702", code, "            continue\n", "            pass\n", "medium")
+    # a try that holds only the check, last in its loop, gates nothing: reported
+    only = (
+        "from cryptography.fernet import InvalidToken\n\ndef check_all(fernet, secrets):\n    for secret in secrets:\n"
+        "        try:\n            fernet.decrypt(secret)\n        except InvalidToken:\n            pass\n"
+    )
+    assert _confidence(only, "SLS702") == ["medium"]
+    guarded = only.replace("fernet.decrypt(secret)\n", "fernet.decrypt(secret)\n            kept.append(secret)\n")
+    assert _confidence(guarded, "SLS702") == []
+    # ...unless something follows the try in the loop: that runs after a failure too
+    assert _confidence(guarded.replace("            pass\n", "            pass\n        use(secret)\n"), "SLS702") == ["medium"]
