@@ -68,6 +68,15 @@ def resolved(name: ast.expr, qualify, value_of=None, values_of=None) -> bool:
     return bool(values) and all(v is not None and is_resolving(v, qualify) for v in values)
 
 
+def resolved_then_tested(call: ast.expr, prefix: list[ast.expr], qualify) -> str | None:
+    """`p` of `os.path.normpath(p).startswith(root)` (`call` the receiver of startswith, `prefix`
+    its arguments): the name whose resolved form starts with a base, so opening it opens a path
+    inside the base. Not a bare `"/"` for base, which every absolute path starts with."""
+    if not (len(prefix) == 1 and is_resolving(call, qualify)) or isinstance(prefix[0], ast.Constant) and len(str(prefix[0].value)) <= 1:
+        return None
+    return _resolved_name(call)
+
+
 def starts_tested(tests: list[ast.expr]) -> tuple[str, set[str]] | None:
     """(x, the prefixes) when every test is `x.startswith(<constant text>)` of the same name x."""
     names, prefixes = set(), set()

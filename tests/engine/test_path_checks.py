@@ -3,7 +3,7 @@ the resolved path is inside its base, and a name compared with one that cannot c
 
 from __future__ import annotations
 
-from tests.engine.test_engine import _quiet_until_undone
+from tests.engine.test_engine import _quiet_until_undone, rules
 
 _ENSURE_INSIDE = """
 import os
@@ -182,3 +182,16 @@ def test_a_normalised_path_whose_common_path_with_the_root_is_the_root_is_inside
     # aim's static files: normpath leaves no `..` under an absolute root, and the common path,
     # kept in a name and made a Path, is compared with the root
     _quiet_until_undone("SLS110", _STATIC_FILES, "os.path.normpath(ROOT / path)", "str(ROOT / path)")
+
+
+def test_a_helper_that_checks_the_normalised_path_starts_with_its_base_confines_what_it_opens():
+    # the check runs on normpath(filename), the open on filename: the OS resolves `..` alike
+    code = (
+        "import os\nfrom flask import Flask, abort\n\napp = Flask(__name__)\nSTATIC = '/srv/static'\n\n"
+        "def get_file(filename):\n    if not os.path.normpath(filename).startswith(STATIC):\n        abort(404)\n"
+        "    return open(filename, 'rb').read()\n\n"
+        "@app.route('/static/<path:path>')\ndef static(path):\n    return get_file(os.path.join(STATIC, path))\n"
+    )
+    _quiet_until_undone("SLS110", code, "os.path.normpath(filename).startswith(STATIC)", "filename.startswith(STATIC)")
+    # every absolute path starts with "/": no base there
+    assert "SLS110" in rules(code.replace(".startswith(STATIC)", ".startswith('/')"))
