@@ -7,7 +7,8 @@ A `github:OWNER/NAME` project is extracted from a bare git mirror of that
 repository at the pinned commit: `--mirrors DIR` holds them as
 `DIR/OWNER+NAME/repo` (the layout the team's fetch tool leaves), or pass a
 clone made any other way with `--git NAME=PATH`. A `pypi:NAME==VERSION`
-project is the source distribution, downloaded with pip.
+project is the source distribution (or the pure-Python wheel of a project
+that publishes none), read from PyPI's simple index.
 
 Only what secure-ls reads is extracted (Python files and dependency
 manifests): repositories also carry front-end assets and large fixtures, and
@@ -20,12 +21,15 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import hashlib
+import io
+import re
 import shutil
 import subprocess
-import sys
 import tarfile
-import tempfile
 import tomllib
+import urllib.request
+import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -73,16 +77,35 @@ def from_git(git_dir: Path, commit: str, into: Path, vendored: tuple[str, ...] =
         offset += size + 1
 
 
+PYPI_SIMPLE = "https://pypi.org/simple/"
+
+
 def from_pypi(requirement: str, into: Path) -> None:
-    with tempfile.TemporaryDirectory() as download:
-        subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
-             requirement, "-d", download],
-            check=True,
-        )
-        (sdist,) = Path(download).iterdir()
-        with tarfile.open(sdist) as tar:
-            tar.extractall(into, filter="data")
+    """The sdist of `NAME==VERSION` (or, for a project that publishes none, its pure-Python
+    wheel, which holds the same modules), found in PyPI's simple index (PEP 503) and checked
+    against the hash the index gives. Not `pip download`: it builds the package's metadata
+    first, which fails where its build requirements conflict with the build backend's (pretix)."""
+    name, _, version = requirement.partition("==")
+    normalized = re.sub(r"[-_.]+", "-", name).lower()
+    page = urllib.request.urlopen(urllib.request.Request(PYPI_SIMPLE + normalized + "/", headers={"Accept": "text/html"}), timeout=60).read().decode()
+    stem = "/" + "[-_.]".join(map(re.escape, normalized.split("-"))) + "-" + re.escape(version)
+    for suffix in (r"\.tar\.gz", r"-py3-none-any\.whl"):
+        wanted = re.compile(rf"{stem}{suffix}#sha256=([0-9a-f]{{64}})$", re.IGNORECASE)
+        links = [(href, found.group(1)) for href in re.findall(r'href="([^"]+)"', page) if (found := wanted.search(href))]
+        if links:
+            break
+    else:
+        raise SystemExit(f"{requirement}: no source distribution nor pure-Python wheel in {PYPI_SIMPLE}{normalized}/")
+    url, digest = links[0]
+    data = urllib.request.urlopen(url.split("#")[0], timeout=600).read()
+    if hashlib.sha256(data).hexdigest() != digest:
+        raise SystemExit(f"{requirement}: the download does not match the index's sha256")
+    if url.split("#")[0].endswith(".whl"):
+        with zipfile.ZipFile(io.BytesIO(data)) as wheel:
+            wheel.extractall(into, [n for n in wheel.namelist() if n.endswith(".py") and ".." not in n.split("/")])
+        return
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        tar.extractall(into, filter="data")
 
 
 def prepare(project: dict, root: Path, mirrors: Path, clones: dict[str, Path]) -> Path:
