@@ -26,6 +26,11 @@ _CLIMB_CALLS = frozenset({"str", "repr", "format", "traceback.format_exc", "trac
 DEFAULT_MESSAGE = "Internal server error"
 
 
+# Responses whose `exception=` argument is only tested for truth (DRF marks the response as an
+# error one), never rendered: the exception's text is not in what the client gets.
+_FLAG_EXCEPTION_RESPONSES = frozenset({"rest_framework.response.Response"})
+
+
 def _types(handler: ast.ExceptHandler) -> list[str] | None:
     return _type_names(handler.type) if handler.type is not None else None
 
@@ -128,7 +133,9 @@ class ErrorDetailsInResponse(Rule):
     built and thrown away (`ret = Response(...)`, `ret` never read) is not
     reported, nor an exception given to a helper whose result keeps
     nothing of it (it answers with a fixed message, or one picked from a
-    table by `type(e)`).
+    table by `type(e)`), nor one handed to DRF's `Response(exception=e)`,
+    which only marks the response as an error one (no body is rendered
+    from it).
 
     ## Why is this bad?
     Exception messages and tracebacks describe the server: file paths,
@@ -156,6 +163,18 @@ class ErrorDetailsInResponse(Rule):
     fixable = True
 
     VALID = [
+        # DRF's `exception=` only marks the response as an error one: there is no body
+        code("""
+            from rest_framework.decorators import api_view
+            from rest_framework.response import Response
+
+            @api_view(["POST"])
+            def execute(request):
+                try:
+                    return Response(run(request.data))
+                except Exception as e:
+                    return Response(status=400, exception=e)
+        """),
         # a narrow handler: a validation error's message is meant for the client
         code("""
             import http.server
@@ -648,6 +667,8 @@ class ErrorDetailsInResponse(Rule):
                 if isinstance(parent, ast.Attribute) and parent.attr == "__class__":
                     continue
                 call = ctx.parent(parent) if isinstance(parent, ast.keyword) else parent
+                if isinstance(parent, ast.keyword) and parent.arg == "exception" and (ctx.call_name(call) or "") in _FLAG_EXCEPTION_RESPONSES:
+                    continue  # DRF's `Response(status=400, exception=e)`: a flag that picks the error template, no body
                 if isinstance(call, ast.Call) and call.func is not sub and ctx.result_omits(call, sub):
                     # `map_error_to_code(e)`, `handle_error(error=e, message="...")`: a function
                     # whose result keeps nothing of the exception
