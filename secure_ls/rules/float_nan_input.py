@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil, frameworks
 from secure_ls.engine.model import Confidence, Fix, Severity
-from secure_ls.rules._support import web
+from secure_ls.rules._support import constants, web
 from secure_ls.rules.base import Example, Rule, code
 from secure_ls.engine.taint import Sink
 
@@ -37,7 +37,10 @@ class FloatNanInput(Rule):
     non-finite value comes out (`round(float(x), 2)` is still reported).
     Nor is one passed straight to a call that raises for both
     (`datetime.fromtimestamp(float(date), tz=utc)`, `timedelta(hours=float(h))`,
-    `time.gmtime`). Nor is one that meets no check in the function: only
+    `time.gmtime`). Nor is `float()` of what is a number already
+    (`float(max(running - now, 0))`: arithmetic no string has, `int()`,
+    `len()`, a name every value of which is one): any NaN in it came from an
+    earlier `float()`, judged where it is. Nor is one that meets no check in the function: only
     handed, as it is, to a function of another module or a library
     (`contour_lines(dem, interval)`, `search(q, min_confidence=x)`) or
     compared for equality (`x == 0`: NaN is just another unequal number),
@@ -74,6 +77,25 @@ class FloatNanInput(Rule):
     calls = frozenset({"float"})
 
     VALID = [
+        # a number already: what `-` and max() give is no text to spell "nan" in
+        code("""
+            import time
+
+            def cache_from_env(env):
+                return env.get("swift.cache")
+
+            class RateLimit:
+                def __init__(self, app):
+                    self.app = app
+
+                def __call__(self, env, start_response):
+                    running = cache_from_env(env).incr("ratelimit", delta=5)
+                    need = 0
+                    if running > 10:
+                        need = max(running - 10, 0)
+                    time.sleep(float(need) / 1000)
+                    return self.app(env, start_response)
+        """),
         # the function takes "nan" and "inf" on purpose: it tests the text for them itself
         code("""
             import numpy as np
@@ -346,6 +368,8 @@ class FloatNanInput(Rule):
         target = None
         if isinstance(stmt, ast.Assign) and stmt.value is node and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
             target = stmt.targets[0].id
+        if constants.is_number(node.args[0], ctx):
+            return  # `float(need_to_sleep_m)` of `max(running - now, 0)`: no text to parse "nan" from
         if _guarded(ctx, node, target) or _spells_non_finite(ctx, node) or _checked_as_digits(ctx, node) or _rounded_to_integer(ctx, node) or _given_to_a_call_rejecting_non_finite(ctx, node):
             return
         if _clamped_by_a_constant(ctx, node) or _only_handed_on(ctx, node, target):

@@ -6,7 +6,7 @@ import ast
 
 from secure_ls.engine import astutil, taint
 from secure_ls.engine.model import Confidence, Severity
-from secure_ls.rules._support import compare_digest_fix, compared_origins, compared_uses, compared_values, naming, web
+from secure_ls.rules._support import compare_digest_fix, compared_origins, compared_uses, compared_values, constants, naming, web
 from secure_ls.rules.base import Example, Rule, code
 
 _SECRET_WORDS = frozenset({"signature", "sig", "digest", "mac", "hmac", "token", "secret", "otp", "totp", "hotp", "nonce", "csrf", "apikey"})
@@ -668,8 +668,8 @@ class TimingUnsafeComparison(Rule):
             return  # text written in the source, or a container (`chunk_of_signatures != []`): no secret's text
         if any(isinstance(side, ast.JoinedStr) for side in (left, right)) and not any(web.is_credential_header(web.header_read(s, ctx)) for s in (left, right)):
             return  # an f-string is a message, except as the expected `f"Bearer {token}"` of an Authorization header
-        if any(isinstance(side, ast.Call) and isinstance(side.func, ast.Name) and side.func.id in ("len", "type", "id", "bool", "int") for side in (left, right)):
-            return
+        if any(isinstance(side, ast.Call) and isinstance(side.func, ast.Name) and side.func.id in ("type", "id", "bool") or constants.is_number(side, ctx) for side in (left, right)):
+            return  # `delimiters[i - 1].token == start.token - 1`: a number, no secret's text
         if any(compared_values.parsed_uuid(side, ctx) for side in (left, right)):
             return  # `uuid.UUID(given) != obj.secret`, `int(token) == upto`: numbers compare whole, not as text
         if isinstance(ctx.statement(node), ast.Assert):

@@ -388,3 +388,13 @@ def test_rows_looked_up_by_a_parameters_password_are_the_audit_tier():
     assert _confidence(lookup.replace("password=password", "password=request.form['password']"), "SLS305") == ["medium"]
     # in code named for logging in, the lookup is the login, whoever passes the password
     assert _confidence(lookup.replace("def find(", "def login("), "SLS305") == ["medium"]
+
+
+def test_a_token_compared_with_a_number_is_no_secret():
+    # a parser's token index compared with arithmetic: `x - 1` and `x + 1` are numbers
+    code = (
+        "def balanced(delimiters, i, start, end):\n"
+        "    return delimiters[i - 1].token == start.token - 1 and delimiters[start.end + 1].token == end.token + 1\n"
+    )
+    assert _confidence(code, "SLS303") == []
+    assert _confidence(code.replace("start.token - 1", "start.token"), "SLS303") != []

@@ -97,3 +97,39 @@ def int_value(node: ast.expr | None, ctx, follow: Follow | None = defining_value
             value = getattr(stat, qualified[5:])
             return value if isinstance(value, int) else None
     return None
+
+
+# Operators no string has (`"a" - "b"` raises TypeError): what they give is a number. Not `*`
+# (`text * 2` repeats it), `%` (formats it) nor `+` (joins it), except `+` with a number written.
+_NUMERIC_OPERATORS = (ast.Sub, ast.Div, ast.FloorDiv, ast.Pow)
+# Calls that answer a number whatever they are given, and those that answer one of their arguments.
+_NUMBER_CALLS = frozenset({"int", "len", "abs", "round", "math.floor", "math.ceil", "time.time", "time.monotonic"})
+_PICKING_CALLS = frozenset({"max", "min"})
+
+
+def is_number(value: ast.expr, ctx, depth: int = 3) -> bool:
+    """A number by construction, not text: a number literal, arithmetic no string has (`running -
+    now`), `int()`, `len()`, `max()` of numbers, or a name whose every value is one (`need = 0`,
+    then `need = max(running - now, 0)`). No client spelt "nan" in it (SLS131), and no secret's
+    text is compared with it (SLS303)."""
+    if isinstance(value, ast.Constant):
+        return _number_literal(value)
+    if isinstance(value, ast.BinOp):
+        # `end.token + 1`: text plus a number raises TypeError, so does a list plus one
+        added_number = isinstance(value.op, ast.Add) and any(_number_literal(side) for side in (value.left, value.right))
+        return isinstance(value.op, _NUMERIC_OPERATORS) or added_number
+    if isinstance(value, ast.UnaryOp) and isinstance(value.op, (ast.USub, ast.UAdd)):
+        return True  # `-text` raises
+    if isinstance(value, ast.Call) and not value.keywords:
+        name = ctx.call_name(value)
+        if name in _NUMBER_CALLS:
+            return True
+        return name in _PICKING_CALLS and bool(value.args) and depth > 0 and all(is_number(a, ctx, depth - 1) for a in value.args)
+    if isinstance(value, ast.Name) and depth > 0:
+        values = ctx.assigned_values(value)
+        return bool(values) and all(is_number(v, ctx, depth - 1) for v in values)
+    return False
+
+
+def _number_literal(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
