@@ -157,6 +157,12 @@ class SqlInjection(Rule):
     methods = _EXECUTE_METHODS | sql_style.RAW_METHODS | _ASYNCPG_METHODS | {"read_sql", "read_sql_query"}
 
     VALID = [
+        # a version-control wrapper's `execute` takes an argument list: no database, no SQL
+        code("""
+            class Repository:
+                def push(self, branch):
+                    self.execute(["push", f"--branch={branch}"], remote_op="push")
+        """),
         # `%d` writes digits whatever number it is given (a string raises TypeError)
         code("""
             def nth_name(connection, shard_size):
@@ -487,6 +493,8 @@ class SqlInjection(Rule):
         if sink is None:
             return
         kind, query = sink
+        if isinstance(query, (ast.List, ast.Tuple)) and isinstance(node.func, ast.Attribute) and node.func.attr in _EXECUTE_METHODS:
+            return  # `self.execute(["fetch", "--", url, refspec])`: a command runner's argument list; a database's execute takes text
         if isinstance(query, (ast.List, ast.Tuple)):
             # Django's `.extra(where=["a = '%s'" % x])`: each clause is SQL text. No one-click
             # fix: the values belong in `.extra(params=[...])`, next to any already there
