@@ -27,8 +27,9 @@ def _retyped(word: str) -> bool:
 # of what describes them, not a password.
 _COLLECTION_WORDS = frozenset({"dict", "list", "map", "mapping", "set", "fields", "names", "keys", "vars", "variables", "passwords", "policy", "rules"})
 # Words that make the value a marker standing in for a password (`EMPTY_PASSWORD_FLAG_SENTINEL`, "prompt
-# for it"; `PASSWORD_PLACEHOLDER`, the masked field sent back unchanged), not a password.
-_MARKER_WORDS = frozenset({"sentinel", "flag", "marker", "placeholder"})
+# for it"; `PASSWORD_PLACEHOLDER`, `PASSWORD_MASK`: the masked field sent back unchanged, or the
+# mask an export writes in the password's place), not a password.
+_MARKER_WORDS = frozenset({"sentinel", "flag", "marker", "placeholder", "mask", "masked", "redacted"})
 # Words that show the value is already hashed (SLS301/SLS303 territory).
 _HASHED_WORDS = frozenset({"hash", "hashed", "digest", "crypt", "crypted", "encrypted", "enc", "bcrypt", "hmac", "salted"})
 
@@ -122,7 +123,8 @@ class PlaintextPasswordComparison(Rule):
     (`if self._password != password: self._password = password`: a change
     noticed for observers). Nor is a marker standing in for a password
     (`passwd == EMPTY_PASSWORD_FLAG_SENTINEL`, `PASSWORD_PLACEHOLDER`: names
-    with `sentinel`, `flag`, `marker` or `placeholder`), nor the password a
+    with `sentinel`, `flag`, `marker`, `placeholder`, `mask` or `redacted`: `password ==
+    PASSWORD_MASK`, the mask an export writes in its place), nor the password a
     client keeps in the operating system's keyring (`password !=
     keyring.get_password(service, user)`): a client must hold it as it is to
     send it to the server it logs in to, and compares it only to refresh it.
@@ -146,6 +148,15 @@ class PlaintextPasswordComparison(Rule):
     methods = _ROW_FINDERS | _SQL_RUNNERS
 
     VALID = [
+        # the placeholder an export writes in the password's place: "left as shown", no password check
+        code("""
+            from app.constants import PASSWORD_MASK
+
+            def validate_import(data):
+                password = data["uri"].password
+                if password == PASSWORD_MASK and data.get("password") is None:
+                    raise ValueError("Must provide a password for the database")
+        """),
         # a marker value standing in for the password (here: "prompt for it"), not a password
         code("""
             import click
