@@ -201,6 +201,59 @@ def _producible(items) -> set[str] | None:
     return out
 
 
+_LINE_BREAKS = frozenset({10, 13})
+# Categories a line feed or carriage return belongs to (`\s`, `\D`, `\W`): `\S`, `\d`, `\w` hold neither.
+_BREAKING_CATEGORIES = frozenset({"CATEGORY_SPACE", "CATEGORY_NOT_DIGIT", "CATEGORY_NOT_WORD"})
+
+
+def holds_no_line_break(pattern: str) -> bool:
+    """Whether no text `pattern` matches holds a line feed or a carriage return, for patterns whose
+    characters are not a small known set (`\\S+`, `[^/\\s]+`): a regex URL route's group of that
+    shape captures one line. `.` matches a carriage return, so it is no such pattern."""
+    try:
+        parsed = _sre_parse.parse(pattern)
+    except (re.error, TypeError, ValueError, RecursionError, OverflowError):
+        return False
+    return not _may_break_line(parsed)
+
+
+def _may_break_line(items) -> bool:
+    for op, value in items:
+        name = str(op)
+        if name == "LITERAL":
+            if value in _LINE_BREAKS:
+                return True
+        elif name == "IN":
+            if _class_admits_break(value):
+                return True
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT", "SUBPATTERN", "BRANCH"):
+            bodies = value[1] if name == "BRANCH" else [value[2] if name.endswith("REPEAT") else value[-1]]
+            if any(_may_break_line(body) for body in bodies):
+                return True
+        elif name != "AT":  # `.`, `[^x]` written as NOT_LITERAL, a backreference, a lookaround: may
+            return True
+    return False
+
+
+def _class_admits_break(members) -> bool:
+    """Whether a character class (`IN`'s members, NEGATE first when negated) admits `\\n` or `\\r`."""
+    negated = bool(members) and str(members[0][0]) == "NEGATE"
+    listed: set[int] = set()
+    for op, value in members[1:] if negated else members:
+        name = str(op)
+        if name == "LITERAL":
+            listed.add(value)
+        elif name == "RANGE":
+            listed.update(c for c in _LINE_BREAKS if value[0] <= c <= value[1])
+        elif name == "CATEGORY":
+            if str(value) in _BREAKING_CATEGORIES:
+                listed.update(_LINE_BREAKS)
+        else:
+            return True
+    # a plain class admits what it lists; a negated one what it does not
+    return bool(listed & _LINE_BREAKS) if not negated else not _LINE_BREAKS <= listed
+
+
 def _capture_groups(items):
     """The bodies of the capturing groups of a parsed pattern, nested ones too."""
     for op, value in items:

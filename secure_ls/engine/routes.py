@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 
 from secure_ls.engine import astutil
 from secure_ls.engine.symbols import ModuleSymbols, import_bindings
-from secure_ls.engine.regex_removal import HARMLESS_TEXT, matched_text_safe_for, pieces_safe_for
+from secure_ls.engine.regex_removal import HARMLESS_TEXT, holds_no_line_break, matched_text_safe_for, pieces_safe_for
 from secure_ls.engine.taint import ALL, LINE_SINKS
 from secure_ls.engine.units import parsed_configurations
 
@@ -384,5 +384,5 @@ def _group_safe_for(pattern: str, start: int) -> frozenset[str]:
     if depth:
         return frozenset()
     body = pattern[start : index - 1]
-    # a group of other characters without a line break (`[\w.-]+`) is at least one line
-    return matched_text_safe_for(body) or pieces_safe_for(body) & LINE_SINKS
+    # a group of other characters without a line break (`[\w.-]+`, `\S+`) is at least one line
+    return matched_text_safe_for(body) or pieces_safe_for(body) & LINE_SINKS or (LINE_SINKS if holds_no_line_break(body) else frozenset())

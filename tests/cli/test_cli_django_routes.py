@@ -381,3 +381,19 @@ def test_a_regex_group_without_line_breaks_is_one_line_however_many_kinds_of_cha
     assert _found(root) == [("shop/views.py", "SLS110", 10)]
     anything = write(tmp_path / "any", {"shop/__init__.py": "", "shop/urls.py": urls.replace("[\\w.-]+", ".+"), "shop/views.py": views})
     assert _found(anything) == [("shop/views.py", "SLS110", 10), ("shop/views.py", "SLS704", 9)]
+
+
+def test_a_regex_group_of_non_space_characters_is_one_line_too(tmp_path):
+    # `\S+` and `[^/\s]+` are no small set of characters, but none of them is a line break;
+    # `[^/]+` still takes one
+    urls = 'from django.urls import re_path\n\nfrom . import views\n\nurlpatterns = [re_path(r"^k/(?P<name>\\S+)/$", views.named)]\n'
+    views = (
+        "import logging\n\nfrom django.http import HttpResponse\n\nlog = logging.getLogger(__name__)\n\n\n"
+        "def named(request, name):\n    log.info('named %s', name)\n    return HttpResponse('ok')\n"
+    )
+    root = write(tmp_path / "site", {"shop/__init__.py": "", "shop/urls.py": urls, "shop/views.py": views})
+    assert _found(root) == []
+    classed = write(tmp_path / "classed", {"shop/__init__.py": "", "shop/urls.py": urls.replace("\\S+", "[^/\\s]+"), "shop/views.py": views})
+    assert _found(classed) == []
+    slashless = write(tmp_path / "slashless", {"shop/__init__.py": "", "shop/urls.py": urls.replace("\\S+", "[^/]+"), "shop/views.py": views})
+    assert _found(slashless) == [("shop/views.py", "SLS704", 9)]
