@@ -356,20 +356,23 @@ def returns_in(body: list[ast.stmt]):
 
 
 def item_path(node: ast.AST) -> str | None:
-    """`argv[1]`, `options.cmd[0]`: an item at a constant index of a local name or of a field of
-    one, which a check pins down like a field (`if options.cmd[0] in COMMANDS:`) until the name,
-    the field or the item is assigned again."""
-    if not (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant)):
+    """`argv[1]`, `options.cmd[0]`, `self.request.GET.get("next")`: an item at a constant index
+    or key of a local name or of a chain of fields of one, read with `[...]` or with a one-argument
+    `.get(...)` (the same item where there is one), which a check pins down like a field (`if
+    options.cmd[0] in COMMANDS:`) until the name, a field on the way or the item is assigned again."""
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+        index, value = node.slice.value, node.value
+    elif (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
+        and len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.Constant)
+    ):
+        index, value = node.args[0].value, node.func.value
+    else:
         return None
-    index = node.slice.value
     if not isinstance(index, (int, str)) or isinstance(index, bool):
         return None
-    value = node.value
-    if isinstance(value, ast.Name):
-        base = value.id
-    elif isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name):
-        base = f"{value.value.id}.{value.attr}"  # guards.field_path
-    else:
+    base = dotted(value) if isinstance(value, (ast.Name, ast.Attribute)) else None
+    if base is None or base.startswith("."):
         return None
     return f"{base}[{index!r}]"
 

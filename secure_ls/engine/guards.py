@@ -255,6 +255,8 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
                 base = base.args[0]  # Path(name).resolve().is_relative_to(root): the text it was made of
             if isinstance(base, ast.Name) and func.attr != "startswith":
                 names.add(base.id)
+            elif func.attr not in ("startswith", "is_relative_to") and (path := field_path(base) or astutil.item_path(base)) is not None:
+                names.add(path)  # `form.id.isidentifier()`, `data["id"].isdigit()`: that field or item, tracked like a name
             elif isinstance(base, ast.Name) and test.args and shape_checks.resolved(base, qualify, value_of, values_of):
                 names.add(base.id)  # `p = os.path.realpath(p)`, then `p.startswith(root)`: no `..` left to climb out
                 sinks = PATH_SINKS
@@ -280,7 +282,7 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
             if qualified == "re.match" and test.args:
                 sinks = _prefix_match_sinks(_pattern_text(test.args[0], value_of), sinks)
             checked = test.args[index] if len(test.args) > index else next((k.value for k in test.keywords if k.arg == keyword), None)
-            subject = _subject(checked) if checked is not None else None
+            subject = (_subject(checked) or astutil.item_path(checked)) if checked is not None else None
             if subject is not None and sinks:
                 names.add(subject)
         elif qualified == "isinstance" and len(test.args) == 2 and isinstance(test.args[0], ast.Name) and (kinds := _number_sinks(test.args[1], qualify)):
@@ -300,6 +302,12 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
                 sinks = _prefix_match_sinks(_compiled_pattern_text(func.value, qualify, value_of), sinks)
             if sinks:
                 names.add(subject)
+        elif isinstance(func, ast.Name) and func.id in ("all", "any") and len(test.args) == 1 and (checked := _each_character(test.args[0], func.id)):
+            # `all(c.isalnum() for c in name)` true, `any(c.isspace() for c in model_id)` false: the
+            # method held (did not hold) for every character, as `name.isalnum()` says of the whole
+            subject, sinks, refused = checked
+            names.add(subject)
+            positive = positive != refused
         elif isinstance(func, ast.Name) and func.id == "any" and len(test.args) == 1 and (item := lookups.single_loop_item(test.args[0])):
             # `any(name == d.filename for d in DOCUMENTS)`, `any(path.is_relative_to(d) for d in DIRS)`:
             # true, the check held for one item (not when the items are the client's)
@@ -482,6 +490,33 @@ def _case_folded(node: ast.expr) -> ast.expr:
     ):
         return node.func.value
     return node
+
+
+# Character tests `all(c.M() for c in x)` reads like `x.M()`; and `any(c.isspace() for c in x)`
+# false leaves no whitespace: one line.
+_EVERY_CHARACTER = {"isalnum": ALL, "isalpha": ALL, "isdigit": ALL, "isdecimal": ALL, "isnumeric": ALL}
+_NO_CHARACTER = {"isspace": LINE_SINKS}
+
+
+def _each_character(generator: ast.expr, quantifier: str) -> tuple[str, frozenset[str], bool] | None:
+    """(the name tested, the sinks it is safe for, whether the test must be false for that) for
+    `all(c.isalnum() for c in name)` and `any(c.isspace() for c in name)`."""
+    if not (isinstance(generator, ast.GeneratorExp) and len(generator.generators) == 1):
+        return None
+    loop = generator.generators[0]
+    call = generator.elt
+    if loop.ifs or loop.is_async or not isinstance(loop.target, ast.Name) or not (isinstance(loop.iter, ast.Name) or field_path(loop.iter)):
+        return None
+    if not (isinstance(call, ast.Call) and not call.args and not call.keywords and isinstance(call.func, ast.Attribute)):
+        return None
+    if not (isinstance(call.func.value, ast.Name) and call.func.value.id == loop.target.id):
+        return None
+    table = _EVERY_CHARACTER if quantifier == "all" else _NO_CHARACTER
+    sinks = table.get(call.func.attr)
+    if sinks is None:
+        return None
+    subject = loop.iter.id if isinstance(loop.iter, ast.Name) else field_path(loop.iter)
+    return subject, sinks, quantifier == "any"
 
 
 def _call_chain_base(node: ast.expr) -> ast.expr:

@@ -67,6 +67,9 @@ class ValueOrigins(ExpressionFacts):
                 for path in [k for k in env if k.startswith(field + "[")]:
                     del env[path]  # `options.cmd = other`: so was the check of its items
             env.pop(astutil.item_path(target) or "", None)  # `argv[1] = other`
+            if isinstance(target, ast.Attribute) and (stored := astutil.dotted(target)) is not None:
+                for path in [k for k in env if k.startswith((stored + ".", stored + "[")) and "[" in k]:
+                    del env[path]  # `self.request = other`: so was the check of `self.request.GET.get("next")`
             self._expr(target, env)
             self._record_attribute_store(target, origin, value)
             # `self.x = tainted` / `d["k"] = tainted`: the container now carries it
@@ -176,7 +179,7 @@ class ValueOrigins(ExpressionFacts):
                 if cls is ast.Call:  # `f(**kwargs)`, `f(*args)`: the callee gets a copy, the items stay as they are
                     item_uses.update(id(k.value) for k in current.keywords if k.arg is None and type(k.value) is Name)
                     item_uses.update(id(a.value) for a in current.args if type(a) is ast.Starred and type(a.value) is Name)
-                if cls is ast.Subscript and type(current.slice) is ast.Constant and type(current.ctx) is Load and (path := astutil.item_path(current)) is not None and path in env:
+                if (cls is ast.Call or type(current.slice) is ast.Constant and type(current.ctx) is Load) and (path := astutil.item_path(current)) is not None and path in env:
                     loads[id(current)] = env[path]  # an item checked earlier (see astutil.item_path)
                     if seen is not None:
                         seen[id(current)] = env[path]
@@ -425,6 +428,8 @@ class ValueOrigins(ExpressionFacts):
         return base
 
     def _call(self, node: ast.Call) -> Origin:
+        if (tracked := self._binding(node)) is not None:  # type: ignore[arg-type]
+            return tracked.origin  # `request.GET.get("next")` checked earlier (see astutil.item_path)
         func = node.func
         qualified = self._qualify(func)
         args = [a for a in node.args] + [k.value for k in node.keywords]
@@ -516,6 +521,8 @@ class ValueOrigins(ExpressionFacts):
                     host = Part(UNTRUSTED, "the HTTP request", frameworks.VALIDATED_HOST_SINKS, steps=step)
                     return self._origin(location).sanitized(read[1]).join(Origin(frozenset({host})))
                 return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", read[1], steps=step)}))
+            if func.attr in ("format", "format_map") and isinstance(func.value, ast.Constant) and isinstance(func.value.value, str) and "{" not in func.value.value:
+                return CONSTANT  # `"git describe --tags".format(*version)`: a template without fields gives itself back
             receiver = self._origin(func.value)
             rewritten = guards.rewritten(node, receiver, self._join_all, self._translated)
             template = self._name_value(func.value) if func.attr == "format" and isinstance(func.value, ast.Name) else None

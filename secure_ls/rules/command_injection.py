@@ -125,6 +125,16 @@ class CommandInjection(Rule):
     methods = frozenset({"subprocess_shell"}) | frozenset(m for names in _REMOTE_SHELL.values() for m in names)
 
     VALID = [
+        # a template without fields gives itself back, whatever `.format()` is handed
+        code("""
+            import subprocess
+            import sys
+
+            def describe(version):
+                return subprocess.Popen("git describe --tags --abbrev=8".format(*version), shell=True)
+
+            describe(sys.argv[1:])
+        """),
         # the program is the list's constant first item: arguments only go after it
         code("""
             import os

@@ -422,3 +422,45 @@ def test_an_aiohttp_websocket_and_the_messages_it_returns_print_as_objects():
     assert "SLS704" not in rules(code)
     assert "SLS704" in rules(code.replace("'received {0}'.format(msg)", "'received {0}'.format(msg.data)"))
     assert "SLS704" in rules(code.replace("    if message['command'] != 'hello':\n        log", "    if message:\n        log"))
+
+
+def test_str_of_a_logged_value_prints_what_the_value_prints():
+    # parsed JSON a text key was read from is a dict: `str()` of it is its repr() of items too
+    code = (
+        "import json\nimport logging\n\nfrom django.http import HttpResponse\n\nlogger = logging.getLogger(__name__)\n\n\n"
+        "def webhook(request):\n    event = json.loads(request.body.decode('utf-8'))\n"
+        "    if event['resource_type'] != 'checkout-order':\n        return HttpResponse('ignored')\n"
+        "    logger.info('PayPal event: %s' % str(event))\n    return HttpResponse('ok')\n"
+    )
+    _quiet_until_undone("SLS704", code, "if event['resource_type'] != 'checkout-order':", "if len(event) < 2:")
+
+
+def test_a_field_checked_with_a_string_method_is_checked_where_it_is_read_again():
+    # `form.id.isidentifier()` refused otherwise: letters, digits and `_`, one line
+    code = (
+        "import logging\n\nfrom fastapi import APIRouter, HTTPException\nfrom pydantic import BaseModel\n\n"
+        "log = logging.getLogger(__name__)\nrouter = APIRouter()\n\n\nclass ToolForm(BaseModel):\n    id: str\n\n\n"
+        "@router.post('/create')\nasync def create_tool(form_data: ToolForm):\n"
+        "    if not form_data.id.isidentifier():\n        raise HTTPException(status_code=400, detail='bad id')\n"
+        "    log.info(f'creating tool {form_data.id}')\n    return {'id': form_data.id}\n"
+    )
+    _quiet_until_undone("SLS704", code, "if not form_data.id.isidentifier():", "if not form_data.name.isidentifier():")
+
+
+def test_a_value_whose_every_character_was_tested_is_what_the_test_allows():
+    # `not any(c.isspace() for c in x)` leaves no line break, `all(c.isalnum() for c in x)` letters
+    # and digits only; also through a predicate (`is_valid_model_id`)
+    code = (
+        "import logging\n\nfrom fastapi import APIRouter\n\nlog = logging.getLogger(__name__)\nrouter = APIRouter()\n\n\n"
+        "def is_valid_model_id(model_id: str) -> bool:\n"
+        "    return model_id and len(model_id) <= 256 and not any(char.isspace() for char in model_id)\n\n\n"
+        "@router.post('/import')\nasync def import_models(data: list[dict]):\n    for model_data in data:\n"
+        "        model_id = model_data.get('id')\n        if model_id and is_valid_model_id(model_id):\n"
+        "            log.warning('import_models: skipped model %s', model_id)\n"
+    )
+    _quiet_until_undone("SLS704", code, "not any(char.isspace()", "not any(char.isupper()")
+    named = (
+        "import logging\n\nfrom fastapi import APIRouter\n\nlog = logging.getLogger(__name__)\nrouter = APIRouter()\n\n\n"
+        "@router.get('/name')\nasync def name(value: str):\n    if all(c.isalnum() for c in value):\n        log.warning('name %s', value)\n"
+    )
+    _quiet_until_undone("SLS704", named, "if all(c.isalnum()", "if any(c.isalnum()")

@@ -60,3 +60,20 @@ def test_a_helper_that_keeps_the_url_only_on_this_host_compared_through_a_name_r
     _quiet_until_undone("SLS120", code, "    if urlparse(url).netloc.lower() != current:\n        return urljoin(base, '/')\n", "")
     flipped = code.replace("urlparse(url).netloc.lower() != current", "current != urlparse(url).netloc.lower()")
     _quiet_until_undone("SLS120", flipped, "    if current != urlparse(url).netloc.lower():\n        return urljoin(base, '/')\n", "")
+
+
+def test_a_query_value_checked_where_it_is_read_again_is_the_checked_value():
+    # Django's check applied to `self.request.GET.get("next")`, then the same read returned: the
+    # item read twice is one value (until the request or that field is assigned again)
+    code = (
+        "from django.http import HttpResponseRedirect\nfrom django.urls import reverse\n"
+        "from django.utils.http import url_has_allowed_host_and_scheme\nfrom django.views.generic import UpdateView\n\n\n"
+        "class SubEventUpdate(UpdateView):\n    def form_valid(self, form):\n        form.save()\n"
+        "        return HttpResponseRedirect(self.get_success_url())\n\n    def get_success_url(self):\n"
+        "        if 'next' in self.request.GET and url_has_allowed_host_and_scheme(self.request.GET.get('next'), allowed_hosts=None):\n"
+        "            return self.request.GET.get('next')\n        return reverse('control:event.subevent')\n"
+    )
+    _quiet_until_undone("SLS120", code, "return self.request.GET.get('next')", "return self.request.GET.get('back')")
+    # the request replaced between the check and the read: the check says nothing of the new one
+    replaced = code.replace("            return self.request.GET.get('next')", "            self.request = rebuild(self.request)\n            return self.request.GET.get('next')")
+    assert "SLS120" in rules(replaced)

@@ -100,6 +100,8 @@ def untrusted(expr: ast.expr, ctx) -> taint.Part | None:
     """The request data `expr` holds that may carry a line break into a log record (None when it
     cannot: an address, a container printed with repr(), a value matched whole by a pattern
     without line feeds, a weak or outbound source, a `request` of code that serves none)."""
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "str" and len(expr.args) == 1 and not expr.keywords:
+        return untrusted(expr.args[0], ctx)  # `"%s" % str(event)` prints what `"%s" % event` prints
     if isinstance(expr, ast.Attribute) and expr.attr in _NO_NEWLINES | _ROUTING_ATTRIBUTES:
         return None
     if printed.prints_items(expr, ctx) or printed.is_raw_body(expr) or printed.aiohttp_socket_object(expr, ctx) or isinstance(expr, (ast.Name, ast.Attribute)) and printed.holds_container(expr, ctx):
