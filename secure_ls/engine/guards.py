@@ -260,7 +260,7 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
             elif isinstance(base, ast.Name) and test.args and shape_checks.resolved(base, qualify, value_of, values_of):
                 names.add(base.id)  # `p = os.path.realpath(p)`, then `p.startswith(root)`: no `..` left to climb out
                 sinks = PATH_SINKS
-            elif func.attr == "startswith" and (resolved := shape_checks.resolved_then_tested(func.value, test.args, qualify)) is not None:
+            elif func.attr == "startswith" and (resolved := shape_checks.resolved_then_tested(func.value, test.args, qualify, value_of)) is not None:
                 names.add(resolved)  # `os.path.normpath(p).startswith(root)`: opening p opens that path
                 sinks = PATH_SINKS
             elif isinstance(base, ast.Name) and test.args and isinstance(test.args[0], ast.Constant) and isinstance(test.args[0].value, str):

@@ -68,13 +68,19 @@ def resolved(name: ast.expr, qualify, value_of=None, values_of=None) -> bool:
     return bool(values) and all(v is not None and is_resolving(v, qualify) for v in values)
 
 
-def resolved_then_tested(call: ast.expr, prefix: list[ast.expr], qualify) -> str | None:
+def resolved_then_tested(call: ast.expr, prefix: list[ast.expr], qualify, value_of=None) -> str | None:
     """`p` of `os.path.normpath(p).startswith(root)` (`call` the receiver of startswith, `prefix`
     its arguments): the name whose resolved form starts with a base, so opening it opens a path
-    inside the base. Not a bare `"/"` for base, which every absolute path starts with."""
+    inside the base. Not a bare `"/"` for base, which every absolute path starts with; nor a name
+    the function joined under a directory other than that base (`p = os.path.join(ROOT,
+    "analyses", task_id, name)` tested against ROOT: `../<other task>/` stays inside ROOT)."""
     if not (len(prefix) == 1 and is_resolving(call, qualify)) or isinstance(prefix[0], ast.Constant) and len(str(prefix[0].value)) <= 1:
         return None
-    return _resolved_name(call)
+    name = _resolved_name(call)
+    joined = value_of(call.args[0]) if name is not None and value_of is not None and call.args and isinstance(call.args[0], ast.Name) else None
+    if isinstance(joined, ast.Call) and qualify(joined.func) in _JOINS and not (len(joined.args) == 2 and ast.dump(joined.args[0]) == ast.dump(prefix[0])):
+        return None
+    return name
 
 
 def starts_tested(tests: list[ast.expr]) -> tuple[str, set[str]] | None:

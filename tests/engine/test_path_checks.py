@@ -195,3 +195,15 @@ def test_a_helper_that_checks_the_normalised_path_starts_with_its_base_confines_
     _quiet_until_undone("SLS110", code, "os.path.normpath(filename).startswith(STATIC)", "filename.startswith(STATIC)")
     # every absolute path starts with "/": no base there
     assert "SLS110" in rules(code.replace(".startswith(STATIC)", ".startswith('/')"))
+    # joined under one task's folder but tested against the root of all tasks: `../<other task>/`
+    # passes; joined straight under the base tested, it is confined
+    deeper = (
+        "import os\nfrom flask import Flask, abort, request\n\napp = Flask(__name__)\nROOT = '/srv/storage'\n\n"
+        "@app.route('/tasks/<int:task_id>/file')\ndef task_file(task_id):\n"
+        "    def stream(fp):\n        with open(fp, 'rb') as fd:\n            yield from fd\n\n"
+        "    filepath = os.path.join(ROOT, 'analyses', str(task_id), request.args['filepath'])\n"
+        "    if not os.path.normpath(filepath).startswith(ROOT):\n        abort(400)\n"
+        "    return stream(filepath)\n"
+    )
+    assert "SLS110" in rules(deeper)
+    assert "SLS110" not in rules(deeper.replace("os.path.join(ROOT, 'analyses', str(task_id), request.args['filepath'])", "os.path.join(ROOT, request.args['filepath'])"))
