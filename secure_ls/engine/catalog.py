@@ -192,9 +192,9 @@ URL_BUILDERS = frozenset({"reverse", "reverse_lazy", "resolve_url", "url_for", "
 # build_absolute_uri() hand back an absolute URL they are given.)
 SITE_URL_BUILDERS = frozenset({"reverse", "reverse_lazy", "url_for", "get_absolute_url"})
 # Of those, the ones that fill a route of the application's URL table with their arguments,
-# percent-encoded (Django's reverse() leaves no `<`, `>`, `"` nor space): the route's text is the
-# developer's, so what they return varies only with the arguments. Not with `_external=True`
-# (url_for then prefixes the Host the client sent).
+# percent-encoded: the route's text is the developer's, so given only constants and numbers
+# (`args=(row.id,)`) they return text of the program's own. Not with `_external=True` (url_for
+# then prefixes the Host the client sent).
 ROUTE_REVERSERS = frozenset(
     {"django.urls.reverse", "django.urls.reverse_lazy", "django.core.urlresolvers.reverse", "flask.url_for", "flask.helpers.url_for"}
 )

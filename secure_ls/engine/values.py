@@ -570,10 +570,10 @@ class ValueOrigins(ExpressionFacts):
             # validates is still what the client sent (typed fields excepted, see _is_typed_field)
             return self._join_all(args)
         joined = self._join_all(args)
-        if qualified in catalog.ROUTE_REVERSERS and args and not any(k.arg == "_external" for k in node.keywords):
+        if qualified in catalog.ROUTE_REVERSERS and args and not any(k.arg == "_external" for k in node.keywords) and joined.risk(Sink.ANY) is None:
             # `reverse("admin:change", args=(row.id,))`: the route's text with the arguments encoded
-            # in; what the client sent may be among them, at "unknown" strength as below
-            return Origin(frozenset(replace(p, kind=UNKNOWN) if p.kind == UNTRUSTED else p for p in joined.parts)).sanitized(guards.SAME_SITE)
+            # in, all of them constants or numbers here: nothing else can come back
+            return joined.sanitized(guards.SAME_SITE)
         parts = frozenset({Part(UNKNOWN, qualified or astutil.describe_call(func))})
         # An unknown function fed untrusted data may hand it back: keep the taint, at "unknown" strength
         if joined.risk() and joined.risk().kind == UNTRUSTED:
