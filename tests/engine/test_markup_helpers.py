@@ -58,3 +58,16 @@ def test_a_url_reversed_from_a_rows_key_holds_no_markup():
     assert "SLS802" not in rules(code)
     # a text field of the row filled in may hold `'`, which reverse() leaves as it is
     assert "SLS802" in rules(code.replace("args=(obj.comment.id,)", "args=(obj.comment.slug,)"))
+
+
+def test_a_url_reversed_from_a_field_stays_the_unknown_reverse_makes_of_it():
+    # reverse() percent-encodes what it fills in: a link to the row's page in markup is no
+    # field's text put there, as it would be without reverse()
+    code = (
+        "from django.contrib import admin\nfrom django.urls import reverse\nfrom django.utils.safestring import mark_safe\n\n"
+        "class ReviewAdmin(admin.ModelAdmin):\n    def vote_link(self, obj):\n"
+        "        url = reverse('admin:reviews_vote_change', kwargs={'review_item_id': obj.object_id})\n"
+        "        return mark_safe(f'<a href=\"{url}\">Edit your vote</a>')\n"
+    )
+    assert "SLS801" not in rules(code)
+    assert "SLS801" in rules(code.replace("url = reverse('admin:reviews_vote_change', kwargs={'review_item_id': obj.object_id})", "url = obj.object_id"))
