@@ -179,7 +179,7 @@ class UrlSchemeUnchecked(Rule):
     def _check_value(self, value: ast.expr, attribute: str, ctx) -> None:
         origin = ctx.origin(value)
         part = origin.risk(Sink.REDIRECT)
-        if part is None or origin.risk(Sink.URL) is None or not web.is_client(part) or _own_url(web.source_node(ctx, part), ctx):
+        if part is None or origin.risk(Sink.URL) is None or not web.is_client(part) or web.starts_own_url(ctx, web.source_node(ctx, part)):
             return  # checked as a URL (of this site, or a validated one), not the client's, or the request's own URL
         described = web.describe_value(ctx, part, value)
         ctx.report(
@@ -191,25 +191,6 @@ class UrlSchemeUnchecked(Rule):
             confidence=part.confidence(),
             related=ctx.related_path(part),
         )
-
-
-# The request's own URL and path (`request.path`, `request.get_full_path()`, `request.url`): its
-# scheme is the server's (http or https) or it starts with `/`, so it cannot be a `javascript:` URL.
-_OWN_URL_ATTRIBUTES = frozenset({"path", "path_info", "full_path", "url", "base_url", "host_url", "url_root", "script_root", "uri"})
-_OWN_URL_METHODS = frozenset({"get_full_path", "get_full_path_info", "build_absolute_uri", "url_for"})
-
-
-def _own_url(source: ast.AST | None, ctx) -> bool:
-    """Whether the request data was read as the request's own URL or path (see _OWN_URL_ATTRIBUTES):
-    a link to the current page with other query parameters (`f'<a href="{request.path}?page=2">'`),
-    or a path of this site made absolute with the request's scheme and host
-    (`request.build_absolute_uri(reverse("oauth", args=(obj.id,)))`)."""
-    if isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute) and source.func.attr == "build_absolute_uri" and len(source.args) == 1:
-        return ctx.origin(source.args[0]).risk(Sink.REDIRECT) is None  # (an absolute location would be kept as it is)
-    if isinstance(source, ast.Call) and not source.args:
-        source = source.func
-        return isinstance(source, ast.Attribute) and source.attr in _OWN_URL_METHODS
-    return isinstance(source, ast.Attribute) and source.attr in _OWN_URL_ATTRIBUTES
 
 
 def _as_format(template: ast.Constant, args: list[ast.expr], keywords: list[ast.keyword]) -> ast.Call:

@@ -17,14 +17,19 @@ from secure_ls.engine import frameworks as engine_frameworks
 from secure_ls.engine.context import argument  # noqa: F401 (re-exported for the rules)
 from secure_ls.rules._support import strings
 
+# The request's own URL and path (`request.path`, `request.get_full_path()`, `self.request.uri`):
+# its text starts with the server's scheme (http or https) or with `/`, so it is never a
+# `javascript:` URL (SLS804).
+URL_START_ATTRIBUTES = frozenset(
+    {
+        "url", "base_url", "path", "full_path", "path_info", "host_url", "url_root", "script_root", "uri",
+        "get_full_path", "get_full_path_info", "build_absolute_uri",
+    }
+)
 # Request attributes that carry the address the client asked for: the host is
 # the server's own, so redirecting to or fetching them is not attacker-chosen.
-SELF_URL_ATTRIBUTES = frozenset(
-    {
-        "url", "base_url", "path", "full_path", "host", "host_url", "url_root", "script_root",
-        "get_full_path", "build_absolute_uri", "get_host", "scheme", "url_rule", "endpoint",
-        "method", "is_secure", "path_info", "rel_url", "raw_path",
-    }
+SELF_URL_ATTRIBUTES = URL_START_ATTRIBUTES | frozenset(
+    {"host", "get_host", "scheme", "url_rule", "endpoint", "method", "is_secure", "rel_url", "raw_path"}
 )
 
 
@@ -107,12 +112,28 @@ def reads_own_url(ctx, part: taint.Part) -> bool:
     return names_own_url(source_node(ctx, part))
 
 
-def names_own_url(node: ast.AST | None) -> bool:
-    """`x.path`, `x.get_full_path()`, `x.url`: a read of one of SELF_URL_ATTRIBUTES (on whatever
+def names_own_url(node: ast.AST | None, attributes: frozenset[str] = SELF_URL_ATTRIBUTES) -> bool:
+    """`x.path`, `x.get_full_path()`, `x.url`: a read of one of `attributes` (on whatever
     object; callers know it is the request)."""
     if isinstance(node, ast.Call):
         node = node.func
-    return isinstance(node, ast.Attribute) and node.attr in SELF_URL_ATTRIBUTES
+    return isinstance(node, ast.Attribute) and node.attr in attributes
+
+
+def starts_own_url(ctx, node: ast.AST | None) -> bool:
+    """Whether `node` reads the request's own URL or path (URL_START_ATTRIBUTES), so that a URL
+    made from it starts with the server's scheme or `/`: a link to the current page with other
+    query parameters (`f'<a href="{request.path}?page=2">'`), or a path of this site made absolute
+    with the request's scheme and host (`request.build_absolute_uri(reverse("oauth", args=(obj.id,)))`).
+    `build_absolute_uri` keeps an absolute location as it is, so only a location that is not the
+    client's counts."""
+    if isinstance(node, ast.Call) and node.args:
+        return (
+            names_own_url(node, frozenset({"build_absolute_uri"}))
+            and len(node.args) == 1
+            and ctx.origin(node.args[0]).risk(taint.Sink.REDIRECT) is None
+        )
+    return names_own_url(node, URL_START_ATTRIBUTES)
 
 
 # ... of which these hold the path percent-decoded (Flask, Django, aiohttp, Starlette): a link to
