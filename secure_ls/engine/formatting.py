@@ -46,6 +46,13 @@ def numeric_format_arguments(template: str, arguments: list[ast.expr]) -> list[a
     return [a for a, (_, spec) in zip(arguments, fields) if spec and (spec[-1] in _NUMBER_TYPES or spec.endswith((",", "_")))]
 
 
+def gives_template_back(template: object) -> bool:
+    """Whether `template.format(...)` gives the template back as it is: a literal text without
+    replacement fields (nor escaped braces), whose arguments go nowhere
+    (`"git describe --tags".format(*version)`)."""
+    return isinstance(template, str) and "{" not in template
+
+
 def format_fields(template: str) -> list[tuple[str, str | None]] | None:
     """A `.format` template cut the way Python reads it, as (literal text, field name) pairs:
     the name is "" for `{}`, "0" for `{0}`, "user" for `{user}`, None after the last text

@@ -521,8 +521,8 @@ class ValueOrigins(ExpressionFacts):
                     host = Part(UNTRUSTED, "the HTTP request", frameworks.VALIDATED_HOST_SINKS, steps=step)
                     return self._origin(location).sanitized(read[1]).join(Origin(frozenset({host})))
                 return Origin(frozenset({Part(UNTRUSTED, "the HTTP request", read[1], steps=step)}))
-            if func.attr in ("format", "format_map") and isinstance(func.value, ast.Constant) and isinstance(func.value.value, str) and "{" not in func.value.value:
-                return CONSTANT  # `"git describe --tags".format(*version)`: a template without fields gives itself back
+            if func.attr in ("format", "format_map") and isinstance(func.value, ast.Constant) and formatting.gives_template_back(func.value.value):
+                return CONSTANT
             receiver = self._origin(func.value)
             rewritten = guards.rewritten(node, receiver, self._join_all, self._translated)
             template = self._name_value(func.value) if func.attr == "format" and isinstance(func.value, ast.Name) else None

@@ -41,8 +41,8 @@ def is_built(node: ast.AST) -> bool:
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         return _has_string(node)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("format", "format_map"):
-        # (not a literal template without fields: `"git describe".format(*version)` gives itself back)
-        return isinstance(node.func.value, (ast.JoinedStr, ast.Name)) or isinstance(node.func.value, ast.Constant) and "{" in str(node.func.value.value)
+        template = node.func.value
+        return isinstance(template, (ast.JoinedStr, ast.Name)) or isinstance(template, ast.Constant) and not formatting.gives_template_back(template.value)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "join":
         return True
     return False
@@ -124,8 +124,8 @@ def _percent_pieces(template: str, right: ast.expr) -> list[Piece] | None:
 
 
 def _format_pieces(template: str, call: ast.Call) -> list[Piece] | None:
-    if "{" not in template:
-        return [Literal(template)] if template else []  # no field: the arguments go nowhere
+    if formatting.gives_template_back(template):
+        return [Literal(template)] if template else []
     if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
         return None
     fields = formatting.format_fields(template)
