@@ -18,6 +18,7 @@ from typing import Callable, Iterable, NamedTuple, TypeVar
 
 from secure_ls.engine import constructions, own_storage_calls, protocols, regex_constants, summaries, toplevel
 from secure_ls.engine.context import Dispatch, UnitContext, indexed, walk
+from secure_ls.engine.declarations import Declaration, function_aliases
 from secure_ls.engine.fix_imports import FixImports
 from secure_ls.engine.model import AnalysisResult, Edit, Finding, Position, Span
 from secure_ls.engine.resolver import NO_WORKSPACE, ImportsResolver
@@ -402,7 +403,7 @@ class Engine:
                 cached = (False, frozenset(), frozenset(), frozenset(), frozenset())
             else:
                 defined = frozenset(s.name for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))
-                keys = frozenset(k for k, _ in summaries.top_level_functions(tree)) if defined else frozenset()
+                keys = frozenset(k for k, _ in summaries.top_level_functions(tree)).union(function_aliases([tree])) if defined else frozenset()
                 try:
                     names, calls = summaries.references(tree)
                 except RecursionError:
@@ -525,6 +526,7 @@ class Engine:
             local = merged
             by_head = _by_head(local)
             heads = {k.split(".", 1)[0] for k in changed}
+            heads |= {k.split(".", 1)[0] for k, v in local.items() if isinstance(v, Declaration) and v.alias_of in changed}  # `DEFAULT = helper`
             changed_heads |= heads
             todo = [i for i in range(count) if self._unit_facts(units[i].parsed)[0] and not self._unit_facts(units[i].parsed)[1].isdisjoint(heads)]
             touched = set()
@@ -748,6 +750,8 @@ def _relevant(names: frozenset[str], local: dict, by_head: dict) -> tuple:
         for head, keys in by_head.items():
             if head in names:
                 found.extend((key, local[key]) for key in keys)
+    # a class attribute bound to a function (`DEFAULT = helper`) stands for that function's summary
+    found.extend([(v.alias_of, local.get(v.alias_of)) for _, v in found if isinstance(v, Declaration) and v.alias_of])
     found.sort(key=lambda item: item[0])
     return tuple(found)
 

@@ -367,17 +367,17 @@ class UnitContext:
         declared = self._flow_for(func).declaration(func)
         return declared is not None and declared.enum
 
-    def result_omits(self, call: ast.Call, argument: ast.expr) -> bool:
+    def result_omits(self, call: ast.Call, argument: ast.expr, exception: bool = False) -> bool:
         """Whether what `call` returns holds nothing of `argument`, one of its arguments: the
         result is a constant (`status_of(error)`), or the called function's summary says the
-        parameter it binds never reaches a return (it is only logged, compared or dropped)."""
+        parameter it binds never reaches a return (it is only logged, compared or dropped), or,
+        for an `exception` argument, none it returns for one (engine/unreturned.py)."""
         if self.origin(call).is_constant:
             return True
         summary = self._flow_for(call).summary_of(call.func)
-        if summary is None or not summary.unreturned:
-            return False
-        parameter = astutil.parameter_for(call, argument, summary.params, summary.vararg)
-        return parameter is not None and parameter in summary.unreturned
+        omitted = () if summary is None else summary.unreturned + (summary.unreturned_exceptions if exception else ())
+        parameter = astutil.parameter_for(call, argument, summary.params, summary.vararg) if omitted else None
+        return parameter is not None and parameter in omitted
 
     def forwarded(self, call: ast.Call) -> list[tuple[str, str, ast.expr, frozenset[str]]]:
         """What `call` (of a function of the module or the workspace) hands on whole to calls

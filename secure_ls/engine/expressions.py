@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 from secure_ls.engine import astutil, catalog, frameworks, guards, lookups, taint
 from secure_ls.engine.bindings import Binding, Env, InstanceAttributes, ScopeFacts
 from secure_ls.engine.resolver import LazySummaries, own_functions
-from secure_ls.engine.symbols import Declaration
+from secure_ls.engine.declarations import Declaration
 
 NOT_STATIC = object()  # what _static returns for a value only known at run time
 _STATIC_COMPARISONS = {
@@ -564,7 +564,10 @@ class ExpressionFacts:
         return owners.pop() if len(owners) == 1 else None
 
     def _function_summary(self, key: str | None, store: Mapping | None = None) -> "FunctionSummary | None":
-        found = (self._summaries if store is None else store).get(key) if key else None
+        store = self._summaries if store is None else store
+        found = store.get(key) if key else None
+        if isinstance(found, Declaration) and found.alias_of and key.endswith(found.name):
+            found = store.get(key[: len(key) - len(found.name)] + found.alias_of)  # `mod.Class.attribute`: `mod.function`
         return None if found is None or isinstance(found, Declaration) else found
 
 

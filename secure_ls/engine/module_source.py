@@ -74,7 +74,7 @@ class ModuleSource:
                 trees.append(parsed[0])
                 functions, classes = parsed[1]
                 todo.extend([(n, False) for n in functions] + [(n, True) for n in classes])
-                # a class's bases of this module: the fields it inherits (symbols.declarations)
+                # a class's bases of this module: the fields it inherits (declarations.declarations)
                 todo.extend((astutil.last_name(b), True) for b in getattr(parsed[0].body[0], "bases", ()))
         except (SyntaxError, ValueError):
             return None
@@ -114,13 +114,13 @@ class ModuleSource:
 
         rest = summarize(parse_within_budget(self._rest), self._rest) if self._rest.strip() else UnitSymbols((), frozenset(), frozenset())
         # the Enums among the classes (`class StorageType(Enum):`, by its header): a model's field
-        # annotated with one holds one of its values (symbols.declarations)
+        # annotated with one holds one of its values (declarations.declarations)
         enums = frozenset(name for name, piece in self._pieces.items() if self._classes[name] and _ENUM_HEADER.match(piece.lstrip()))
         definitions = UnitSymbols(tuple((name, None) for name in self._pieces), frozenset(), frozenset(), enum_classes=enums)
         return ModuleSymbols.merge([rest, definitions])
 
 
-# a class header whose bases end in Enum (symbols.is_enum_class: `Enum`, `StrEnum`, `enum.IntEnum`)
+# a class header whose bases end in Enum (declarations.is_enum_class: `Enum`, `StrEnum`, `enum.IntEnum`)
 _ENUM_HEADER = re.compile(r"(?:@[^\n]*\n\s*)*class\s+\w+\s*\((?:[^()]*[,\s(.])?\w*Enum\s*[,)]")
 
 

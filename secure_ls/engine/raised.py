@@ -15,7 +15,7 @@ the record: `note_id` is a stored key (lookups). A function's summary keeps the 
 escape it (`FunctionSummary.raises`), each as its ancestry, the last names of the class and of its
 bases (`("NotFoundError", "OpenNotebookError", "Exception", "BaseException")`); or nothing, when
 anything may escape: a call outside a handler that catches everything, a subscript, a `with`.
-An exception class declares its bases to the modules importing it (symbols.Declaration), so an
+An exception class declares its bases to the modules importing it (declarations.Declaration), so an
 ancestry crosses modules. An override that runs the base's look-up first (`instance = await
 super().get(id)`, then a decryption that may raise anything) keeps what that look-up raises apart
 (`base_lookup_raises`): whatever it raises after, the key was found by then.
@@ -222,7 +222,7 @@ def always_leaves(stmts: list[ast.stmt]) -> bool:
 
 
 def declared_bases(cls: ast.ClassDef, ancestors: Ancestry) -> Ancestry:
-    """What an exception class declares to its importers (symbols.Declaration.exception_bases): its
+    """What an exception class declares to its importers (declarations.Declaration.exception_bases): its
     bases' names as far as its module knows them (`ancestors`, ModuleSymbols.ancestors), completed
     with a built-in base's own; nothing for another class."""
     return completed(ancestors) if is_exception_ancestry((cls.name, *ancestors)) else ()
@@ -242,7 +242,7 @@ def placeholder(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 def raised_class(node: ast.expr, module, functions: Mapping, qualify) -> Ancestry | None:
     """The ancestry of the class a `raise` names: of this module (with what an imported base of it
     declares), an imported one that declares its bases, or a built-in; None for anything else.
-    (`module`: the symbols.ModuleSymbols; `functions`: summaries and symbols.Declarations by name.)"""
+    (`module`: the symbols.ModuleSymbols; `functions`: summaries and declarations.Declarations by name.)"""
     name = astutil.last_name(node) if isinstance(node, (ast.Name, ast.Attribute)) else ""
     if isinstance(node, ast.Name) and name in module.class_bases:
         names = (name, *module.ancestors(module.class_bases[name]))

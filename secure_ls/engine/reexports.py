@@ -6,7 +6,7 @@ A package keeps its old import paths working when it moves a class:
     from dojo.risk_acceptance.ui.forms import EditRiskAcceptanceForm  # noqa: F401 -- backward compat
 
 and its views go on importing `from dojo.forms import EditRiskAcceptanceForm`. What the class
-declares (engine/symbols.Declaration: a form's typed fields, an enum, a model's typed fields, a
+declares (engine/declarations.Declaration: a form's typed fields, an enum, a model's typed fields, a
 dependency alias) is in the summaries of the module that defines it; the workspace asks
 `declared` for it when the module the importer names has no summary under that name.
 
@@ -25,7 +25,7 @@ import re
 
 from secure_ls import safe_files
 from secure_ls.engine.summaries import FunctionSummary
-from secure_ls.engine.symbols import Declaration
+from secure_ls.engine.declarations import Declaration
 
 _MAX_HOPS = 3  # `a.forms` re-exports from `a.ui.forms`, which re-exports from `a.ui.forms.edit`
 # `from a.b import C, d as e` (or parenthesised over lines), at any indentation (under a `try:`)

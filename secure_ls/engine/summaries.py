@@ -35,10 +35,11 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from secure_ls.engine import astutil, bindings, flow, formatting, frameworks, lookups, predicates, raised, taint
+from secure_ls.engine import astutil, bindings, flow, formatting, frameworks, lookups, predicates, raised, taint, unreturned
 from secure_ls.engine.pacing import Pace, Steps, finish
 from secure_ls.engine.resolver import LazySummaries
-from secure_ls.engine.symbols import Declaration, ModuleSymbols, base_names, declarations
+from secure_ls.engine.declarations import Declaration, declarations
+from secure_ls.engine.symbols import ModuleSymbols, base_names
 
 _MAX_ROUNDS = 3
 
@@ -75,8 +76,11 @@ class FunctionSummary:
     # `spec = find_spec(name)` is not None, its argument is safe for them
     ensures_when_found: tuple[tuple[str, frozenset[str]], ...] = ()
     # the parameters whose value no return can hold (only logged, compared or dropped:
-    # `log.error(error); return Response(message)`), see _unreturned
+    # `log.error(error); return Response(message)`), see engine/unreturned.py
     unreturned: tuple[str, ...] = ()
+    # the parameters whose value no return can hold when it is an exception: the function
+    # returns early under `isinstance(error, Exception)`, without it (engine/unreturned.py)
+    unreturned_exceptions: tuple[str, ...] = ()
     # every return is `Annotated[User, Security(get_current_user, scopes=...)]`: a FastAPI
     # dependency factory, so a name bound to what it returns is a dependency alias (Declaration)
     returns_dependency: bool = False
@@ -221,6 +225,7 @@ def summarize_function(
     if shapes and all(shape is not None for shape in shapes) and len({len(shape) for shape in shapes}) == 1:
         elements = tuple(_returned(_join(shape[i] for shape in shapes)) for i in range(len(shapes[0])))
     returned_values = [r.value for r in body.returns]
+    every = (*positional, *kwonly, *filter(None, (vararg, kwarg)))
     summary = FunctionSummary(
         name=name or func.name,
         params=positional,
@@ -236,7 +241,8 @@ def summarize_function(
         ensures=_ensured(positional + kwonly, exits),
         ensures_when_found=_ensured(positional + kwonly, exits[:1] + analyzer.found_exits),
         # a function returning constants only holds none of its arguments anyway
-        unreturned=_unreturned(func, (*positional, *kwonly, *filter(None, (vararg, kwarg)))) if returned.parts else (),
+        unreturned=unreturned.unreturned(func, every) if returned.parts else (),
+        unreturned_exceptions=unreturned.unreturned_exceptions(func, every) if returned.parts else (),
         returns_dependency=frameworks.dependency_returns(returned_values),
         forwards=_checked_forwards(_forwards(body, (*positional, *kwonly), qualify), facts.loads),
         static=static,
@@ -432,78 +438,6 @@ def _checked_forwards(calls: list[tuple[str, str, str, ast.Name]], loads: Mappin
         key = (param, callee, position)
         out[key] = taint.meet(out[key], safe) if key in out else safe
     return tuple(sorted((*key, safe) for key, safe in out.items()))
-
-
-def _unreturned(func: ast.FunctionDef | ast.AsyncFunctionDef, params: tuple[str, ...]) -> tuple[str, ...]:
-    """The parameters whose value cannot be part of what `func` returns: no `return` reads one,
-    nor a name assigned from one, nor an object one was stored in or passed with
-    (`resp.error = error`, `fill(resp, error)`, `self.error = error`). A closure over the
-    names each statement writes and reads, blind to control flow (`return A if error else B`
-    holds none of `error`), so it errs towards "may be returned"."""
-    edges: list[tuple[frozenset[str], frozenset[str]]] = []  # (names written, names read)
-    reached: set[str] = set()
-    pending = list(astutil.children(func))
-    while pending:
-        node = pending.pop()
-        if isinstance(node, ast.Call):
-            # a call may store any of its arguments in its receiver or in another argument; the
-            # calls and walruses inside it only join names it joins already
-            touched = _names(node)
-            edges.append((touched, touched))
-            continue
-        pending.extend(astutil.children(node))
-        if isinstance(node, ast.Return) and node.value is not None:
-            reached |= _names(node.value)
-        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.NamedExpr, ast.For, ast.AsyncFor, ast.comprehension)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            value = node.iter if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) else node.value
-            written = frozenset(b for t in targets for b in _bases(t))
-            edges.append((written, _names(value) | (frozenset().union(*(_names(t) for t in targets)) if targets else frozenset())))
-        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
-            edges.append((frozenset(_bases(node.optional_vars)), _names(node.context_expr)))
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) and node is not func:
-            inner = frozenset(n.id for n in astutil.walk(node) if isinstance(n, ast.Name))
-            edges.append((frozenset({node.name}) if not isinstance(node, ast.Lambda) else inner, inner))
-    if reached & {"locals", "vars"}:
-        return ()
-    grew = True
-    while grew:
-        grew = False
-        for written, read in edges:
-            if not written.isdisjoint(reached) and not read <= reached:
-                reached |= read
-                grew = True
-    return tuple(p for p in params if p not in reached)
-
-
-# Built-ins whose result keeps nothing of its argument's value but its class, size, identity or truth
-# (`exception_type = type(error)`, then a message picked from a table by it).
-_OPAQUE_BUILTINS = frozenset({"type", "isinstance", "issubclass", "len", "id", "bool"})
-
-
-def _names(node: ast.AST | None) -> frozenset[str]:
-    """The names `node` reads, except inside a call of one of _OPAQUE_BUILTINS."""
-    found: set[str] = set()
-    pending = [node] if node is not None else []
-    while pending:
-        current = pending.pop()
-        if isinstance(current, ast.Name):
-            found.add(current.id)
-        elif isinstance(current, ast.Call) and isinstance(current.func, ast.Name) and current.func.id in _OPAQUE_BUILTINS:
-            continue
-        pending.extend(astutil.children(current))
-    return frozenset(found)
-
-
-def _bases(target: ast.AST):
-    """The names an assignment to `target` writes into: `x`, `x.a`, `x[i]`, `(x, *y)`."""
-    while isinstance(target, (ast.Attribute, ast.Subscript, ast.Starred)):
-        target = target.value
-    if isinstance(target, ast.Name):
-        yield target.id
-    elif isinstance(target, (ast.Tuple, ast.List)):
-        for element in target.elts:
-            yield from _bases(element)
 
 
 def _ensured(params: tuple[str, ...], exits: list[dict[str, frozenset[str]]]) -> tuple[tuple[str, frozenset[str]], ...]:
@@ -742,7 +676,7 @@ def worth_keeping(entry: "FunctionSummary | Declaration") -> bool:
     its callers hold one, one that raises (`raises`, `raises_instead_of_none`) which of their
     handlers a call can reach, and a placeholder that its result is no request's (on a view's `self`)."""
     return isinstance(entry, Declaration) or bool(
-        entry.returns_params or entry.returns_untrusted or not entry.returns_unknown or entry.elements or entry.ensures_when_found or entry.unreturned
+        entry.returns_params or entry.returns_untrusted or not entry.returns_unknown or entry.elements or entry.ensures_when_found or entry.unreturned or entry.unreturned_exceptions
         or entry.returns_dependency or entry.forwards or entry.validates or entry.ensures or entry.returns_container or entry.returns_row
         or entry.raises or entry.raises_instead_of_none or entry.found_first_raises or entry.placeholder
     )

@@ -13,8 +13,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from secure_ls.engine import astutil, catalog, declared_fields, frameworks, logconfig, own_storage_calls, raised, record_literals, regex_constants, service_clients, yaml_tags
+from secure_ls.engine import astutil, catalog, declared_fields, frameworks, logconfig, own_storage_calls, record_literals, regex_constants, service_clients, yaml_tags
 from secure_ls.engine.bindings import Binding
+from secure_ls.engine.declarations import Declaration, is_enum_class
 
 _BUILTINS = frozenset(dir(builtins))
 
@@ -747,53 +748,3 @@ def is_literal(node: ast.AST) -> bool:
     if isinstance(node, ast.JoinedStr):
         return all(isinstance(v, ast.Constant) for v in node.values)
     return False
-
-
-@dataclass(frozen=True)
-class Declaration:
-    """What a module declares about a name that is not a function, for the modules importing
-    it: a class's fields annotated as numbers, dates or UUIDs (`project_id: int`), a form's or
-    serializer's typed fields (`start = serializers.DateTimeField()`), or an alias
-    of an injected dependency (`CurrentUser = Annotated[User, Depends(get_current_user)]`).
-
-    Kept in the same mapping as the function summaries (engine/summaries.py), under the class's
-    or alias's name, so that it is resolved, cached and invalidated like them; it is never
-    applied to a call."""
-
-    name: str
-    fields: frozenset[str] = frozenset()
-    dependency: bool = False
-    enum: bool = False  # an Enum: a value validated as one is one of the class's constants
-    # a form's or serializer's typed fields and the sinks their cleaned values are safe for (declared_fields.typed_fields)
-    form_fields: frozenset[tuple[str, frozenset[str]]] = frozenset()
-    # a record class's fields that every instance the module makes holds a literal in (record_literals)
-    literal_fields: frozenset[str] = frozenset()
-    # fields annotated with an imported class, with its qualified name (`type: StorageType`,
-    # `key: FidesKey`): an Enum of another module, or a type of another library (expressions.validated_fields)
-    typed_by: frozenset[tuple[str, str]] = frozenset()
-    exception_bases: tuple[str, ...] = ()  # an exception class's bases as far as its module knows them (engine/raised)
-
-
-def is_enum_class(cls: ast.ClassDef) -> bool:
-    """Derives from Enum, StrEnum, IntEnum, ... ."""
-    return any((astutil.dotted(base) or "").endswith("Enum") for base in cls.bases)
-
-
-def declarations(trees: list[ast.Module], module: ModuleSymbols, wanted: frozenset[str] | None = None) -> dict[str, Declaration]:
-    """The declarations of the classes defined in `trees` and of the module's dependency aliases (only those `wanted`, when given)."""
-    out = {}
-    classes = {stmt.name: stmt for tree in trees for stmt in tree.body if isinstance(stmt, ast.ClassDef)}
-    for tree in trees:
-        for stmt in tree.body:
-            if isinstance(stmt, ast.ClassDef) and (wanted is None or stmt.name in wanted):
-                typed_by, enums = module.annotated_classes(declared_fields.inherited(stmt, classes, declared_fields.annotated_classes))
-                fields = declared_fields.inherited(stmt, classes, declared_fields.converted_fields) | enums
-                enum = is_enum_class(stmt)
-                form_fields = declared_fields.inherited(stmt, classes, declared_fields.typed_fields)
-                bases = raised.declared_bases(stmt, module.ancestors(module.class_bases.get(stmt.name, ())))
-                if fields or enum or form_fields or typed_by or bases:
-                    out[stmt.name] = Declaration(stmt.name, fields=fields, enum=enum, form_fields=form_fields, typed_by=typed_by, exception_bases=bases)
-    for name in module.dependency_aliases | module.factory_aliases():
-        if wanted is None or name in wanted:
-            out[name] = Declaration(name, dependency=True)
-    return out

@@ -669,7 +669,7 @@ class ErrorDetailsInResponse(Rule):
                 call = ctx.parent(parent) if isinstance(parent, ast.keyword) else parent
                 if isinstance(parent, ast.keyword) and parent.arg == "exception" and (ctx.call_name(call) or "") in _FLAG_EXCEPTION_RESPONSES:
                     continue  # DRF's `Response(status=400, exception=e)`: a flag that picks the error template, no body
-                if isinstance(call, ast.Call) and call.func is not sub and ctx.result_omits(call, sub):
+                if isinstance(call, ast.Call) and call.func is not sub and ctx.result_omits(call, sub, exception=True):
                     # `map_error_to_code(e)`, `handle_error(error=e, message="...")`: a function
                     # whose result keeps nothing of the exception
                     continue

@@ -1,5 +1,5 @@
 """What another module declares about a route parameter's type: an Enum there validates the
-parameter as one of its values (engine/symbols.Declaration), also behind `Optional[...]`."""
+parameter as one of its values (engine/declarations.Declaration), also behind `Optional[...]`."""
 
 from __future__ import annotations
 

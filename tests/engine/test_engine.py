@@ -1950,11 +1950,11 @@ def test_a_logging_configuration_escapes_only_where_every_handler_does():
 
 def test_a_function_annotated_to_return_a_number_hands_back_none_of_its_arguments():
     """`map_error_to_code(e) -> int` answers with a status code, not the exception's text; the
-    annotation is trusted as a dataclass field's is. (The body reads the class through
-    `error.__class__`, which the summary does not see through; `type(error)` it does.)"""
+    annotation is trusted as a dataclass field's is. (The body reads an attribute of the error,
+    which could hold anything, as far as the summary can tell.)"""
     code = (
         "from flask import Flask, jsonify\n\napp = Flask(__name__)\n\n"
-        "def status_of(error, default=500) -> int:\n    for cls in error.__class__.mro():\n        if cls in CODES:\n            return CODES[cls]\n    return default\n\n"
+        "def status_of(error, default=500) -> int:\n    return getattr(error, 'status', default)\n\n"
         "@app.route('/x')\ndef view():\n    try:\n        work()\n    except Exception as e:\n        return jsonify(error='Failed'), status_of(e)\n"
     )
     _quiet_until_undone("SLS701", code, ") -> int:", "):")
