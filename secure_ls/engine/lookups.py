@@ -111,12 +111,14 @@ def _key_after_session(call: ast.Call) -> frozenset[str]:
 
 
 # A repository's look-up named for the field it matches (`find_by_pk`, `get_user_by_email`,
-# `program_by_id`): what it finds, it found by that field, so K equals (or is part of) a stored value
-_NAMED_LOOKUP = re.compile(r"(?:^|_)by_(?:id|pk|key|uuid|slug|name|username|email|code|token|identifier|label)$")
+# `program_by_id`), also among other fields (`get_folder_by_id_and_user_id(K, user.id)`): what it
+# finds, it found by that field, so K equals (or is part of) a stored value
+_NAMED_LOOKUP = re.compile(r"(?:^|_)by_(?:id|pk|key|uuid|slug|name|username|email|code|token|identifier|label)(?:_and_\w+)?$")
 
 
-# what a look-up is handed besides the key (`find_by_pk(request, pk)`)
-_CONTEXT_NAMES = _SESSION_NAMES | {"request", "req", "self", "cls", "context", "ctx"}
+# what a look-up is handed besides the key (`find_by_pk(request, pk)`, the user it is scoped to:
+# `get_accessible_chat_by_id(K, user)`)
+_CONTEXT_NAMES = _SESSION_NAMES | {"request", "req", "self", "cls", "context", "ctx", "user", "current_user"}
 
 
 def _named_key(call: ast.Call) -> frozenset[str]:

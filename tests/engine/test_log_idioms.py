@@ -290,6 +290,12 @@ def test_a_key_a_lookup_named_for_its_field_found_is_a_stored_value():
     _quiet_until_undone("SLS704", camel, "lookupByName", "lookupByname")
     labelled = code.replace("app.db.program_by_id(id)", "app.db.view_machine_by_label(id)")
     _quiet_until_undone("SLS704", labelled, "by_label", "by_labels")
+    # by that field and others the request's user fills (`get_folder_by_id_and_user_id(K, user.id)`),
+    # or scoped to the user (`get_accessible_chat_by_id(K, user)`)
+    scoped = code.replace("app.db.program_by_id(id)", "app.db.get_program_by_id_and_user_id(id, user.id)")
+    _quiet_until_undone("SLS704", scoped, "_by_id_and_user_id", "_and_user_id")
+    accessible = code.replace("app.db.program_by_id(id)", "app.db.get_accessible_program_by_id(id, user, permission='write')")
+    _quiet_until_undone("SLS704", accessible, "(id, user,", "(id, owner,")
 
 
 def test_sqlalchemys_session_query_that_raises_on_a_miss_found_its_key():
@@ -464,3 +470,4 @@ def test_a_value_whose_every_character_was_tested_is_what_the_test_allows():
         "@router.get('/name')\nasync def name(value: str):\n    if all(c.isalnum() for c in value):\n        log.warning('name %s', value)\n"
     )
     _quiet_until_undone("SLS704", named, "if all(c.isalnum()", "if any(c.isalnum()")
+
