@@ -104,7 +104,10 @@ def untrusted(expr: ast.expr, ctx) -> taint.Part | None:
         return untrusted(expr.args[0], ctx)  # `"%s" % str(event)` prints what `"%s" % event` prints
     if isinstance(expr, ast.Attribute) and expr.attr in _NO_NEWLINES | _ROUTING_ATTRIBUTES:
         return None
-    if printed.prints_items(expr, ctx) or printed.is_raw_body(expr) or printed.aiohttp_socket_object(expr, ctx) or isinstance(expr, (ast.Name, ast.Attribute)) and printed.holds_container(expr, ctx):
+    if (
+        printed.prints_items(expr, ctx) or printed.is_raw_body(expr) or printed.aiohttp_socket_object(expr, ctx) or isinstance(expr, (ast.Name, ast.Attribute)) and printed.holds_container(expr, ctx)
+        or isinstance(expr, ast.Name) and printed.holds_body_model(expr, ctx)
+    ):
         return None
     if isinstance(expr, ast.Name) and printed.holds_bytes(expr, ctx):
         return None
