@@ -77,3 +77,19 @@ def test_a_query_value_checked_where_it_is_read_again_is_the_checked_value():
     # the request replaced between the check and the read: the check says nothing of the new one
     replaced = code.replace("            return self.request.GET.get('next')", "            self.request = rebuild(self.request)\n            return self.request.GET.get('next')")
     assert "SLS120" in rules(replaced)
+
+
+def test_djangos_own_get_success_url_is_a_url_of_this_site():
+    """`self.get_success_url()` a generic view inherits from Django gives the class's `success_url`
+    or the object's `get_absolute_url()`, whatever request data the view stored on the object
+    meanwhile. Undone: a mixin of the project's own among the bases (it may return `?next=`),
+    or the class's own method that returns the client's text."""
+    code = (
+        "from django.shortcuts import redirect\nfrom django.views.generic import UpdateView\n\n"
+        "class GroupEdit(UpdateView):\n    model = Group\n\n    def form_valid(self, form):\n"
+        "        self.object = form.save()\n        self.object.note = self.request.POST.get('note')\n"
+        "        return redirect(f'{self.get_success_url()}#groups')\n"
+    )
+    _quiet_until_undone("SLS120", code, "class GroupEdit(UpdateView):", "class GroupEdit(NextMixin, UpdateView):")
+    own = code.replace("    model = Group\n", "    model = Group\n\n    def get_success_url(self):\n        return self.request.GET['next']\n")
+    assert "SLS120" in rules(own)

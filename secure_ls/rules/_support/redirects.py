@@ -207,9 +207,31 @@ def own_method_returns_fixed(ctx, target: ast.expr, depth: int = 0) -> bool:
     that its value comes from the request; its returns say which part."""
     method = web.own_method(ctx, target)
     if method is None or depth > 3:
-        return False
+        return method is None and _inherited_success_url(ctx, target)
     returns = list(web.returns_of(method))
     return bool(returns) and all(r.value is not None and _fixed_return(ctx, r.value, depth) for r in returns)
+
+
+# Django's generic views whose `get_success_url()` gives a URL of this site: the class's own
+# `success_url` (filled with the object's fields) or the object's `get_absolute_url()` (FormMixin,
+# ModelFormMixin, DeletionMixin), or a `next` that passed url_has_allowed_host_and_scheme (LoginView)
+_DJANGO_GENERIC_VIEWS = ("django.views.generic.", "django.contrib.auth.views.")
+
+
+def _inherited_success_url(ctx, target: ast.expr) -> bool:
+    """`self.get_success_url()` (also then text after `?` or `#`: `f"{self.get_success_url()}#groups"`)
+    in a class whose bases are all Django's generic views and that does not define it itself."""
+    pieces = strings.pieces(target) or []
+    if len(pieces) > 1 and isinstance(pieces[0], strings.Value) and isinstance(pieces[1], strings.Literal) and pieces[1].text[:1] in "?#":
+        target = pieces[0].node
+    if not (isinstance(target, ast.Call) and not target.args and isinstance(target.func, ast.Attribute) and target.func.attr == "get_success_url"):
+        return False
+    cls = next((a for a in ctx.ancestors(target) if isinstance(a, ast.ClassDef)), None)
+    if cls is None or not cls.bases or not (isinstance(target.func.value, ast.Name) and target.func.value.id == "self"):
+        return False
+    if any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == "get_success_url" for s in cls.body):
+        return False
+    return all((ctx.qualified_name(base) or "").startswith(_DJANGO_GENERIC_VIEWS) for base in cls.bases)
 
 
 def _fixed_return(ctx, value: ast.expr, depth: int) -> bool:
