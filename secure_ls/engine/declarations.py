@@ -21,12 +21,13 @@ if TYPE_CHECKING:
 class Declaration:
     """What a module declares about a name that is not a function, for the modules importing
     it: a class's fields annotated as numbers, dates or UUIDs (`project_id: int`), a form's or
-    serializer's typed fields (`start = serializers.DateTimeField()`), or an alias
-    of an injected dependency (`CurrentUser = Annotated[User, Depends(get_current_user)]`).
+    serializer's typed fields (`start = serializers.DateTimeField()`), an alias of an injected
+    dependency (`CurrentUser = Annotated[User, Depends(get_current_user)]`), or a class attribute
+    bound to a function (`alias_of`).
 
     Kept in the same mapping as the function summaries (engine/summaries.py), under the class's
-    or alias's name, so that it is resolved, cached and invalidated like them; it is never
-    applied to a call."""
+    or alias's name, so that it is resolved, cached and invalidated like them. Only `alias_of` is
+    ever applied to a call: a call of the attribute gets the aliased function's summary."""
 
     name: str
     fields: frozenset[str] = frozenset()
