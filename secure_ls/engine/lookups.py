@@ -40,7 +40,7 @@ def found_row_by(value: ast.expr | None, value_of=None) -> frozenset[str]:
     of its columns); SQLAlchemy's look-up by primary key, `db.query(User).get(K)`,
     `User.query.get(K)`, `session.get(User, K)`, a CRUD base's, `User.get(db, object_id=K)` (or
     `User.get(db=db, object_id=K)`), and a model class's own look-up by key, `await Note.get(K)`;
-    and a look-up named for the field it matches, `view.find_by_pk(request, K)`, `db.program_by_id(K)`,
+    Prisma's `table.find_unique(where={"id": K})`; and a look-up named for the field it matches, `view.find_by_pk(request, K)`, `db.program_by_id(K)`,
     also in camelCase (libvirt's `conn.lookupByName(K)`)."""
     if isinstance(value, ast.Await):  # `await Note.get(K)`: an async ORM's look-up
         value = value.value
@@ -50,11 +50,26 @@ def found_row_by(value: ast.expr | None, value_of=None) -> frozenset[str]:
         return frozenset()
     if value.func.attr == "get":
         return _primary_key(value)
+    if value.func.attr in _WHERE_LOOKUPS:
+        return _where_keys(value)
     if value.func.attr not in ROW_OR_NONE:
         return frozenset()
     if not (frameworks.is_database_read(value.func) or frameworks.is_model_class(value.func.value) or _filters_by_column(value.func.value) or _queries_model(value.func)):
         return frozenset()
     return _exact_keys(value, value_of)
+
+
+# Prisma Client Python's look-ups that return None on a miss: `table.find_unique(where={"id": K})`
+_WHERE_LOOKUPS = frozenset({"find_unique", "find_first"})
+
+
+def _where_keys(call: ast.Call) -> frozenset[str]:
+    """K of `find_unique(where={"agent_id": K})`: a field of the `where` dict literal given a bare
+    name, which Prisma matches for equality (an operator, `{"name": {"contains": K}}`, is no exact match)."""
+    where = next((k.value for k in call.keywords if k.arg == "where"), None)
+    if not isinstance(where, ast.Dict):
+        return frozenset()
+    return frozenset(v.id for k, v in zip(where.keys, where.values) if isinstance(k, ast.Constant) and isinstance(v, ast.Name))
 
 
 def _queries_model(node: ast.expr) -> bool:

@@ -487,3 +487,17 @@ def test_a_fastapi_body_model_logged_whole_prints_its_fields_with_repr():
     _quiet_until_undone("SLS704", code, "form_data: CreateModelForm)", "form_data: EmailStr)")
     # a class of the module that is not a pydantic model (a `str` subclass is a query parameter)
     _quiet_until_undone("SLS704", code, "class Base(BaseModel):", "class Base(str):")
+
+
+def test_a_key_prismas_find_unique_found_is_a_stored_value():
+    """`table.find_unique(where={"name": K})` (Prisma Client Python) returns None on a miss: past
+    `if not row: raise HTTPException(404)`, K equals a stored name. Undone: an operator in the
+    `where` (`{"contains": K}` matches part of a name), a check that does not leave."""
+    code = (
+        "import logging\nfrom fastapi import FastAPI, HTTPException\n\nlog = logging.getLogger(__name__)\napp = FastAPI()\n\n"
+        "@app.delete('/plugins/{plugin_name}')\nasync def delete(plugin_name: str):\n"
+        "    existing = await prisma.db.plugins.find_unique(where={'name': plugin_name})\n"
+        "    if not existing:\n        raise HTTPException(status_code=404)\n    log.info('deleting %s', plugin_name)\n"
+    )
+    _quiet_until_undone("SLS704", code, "{'name': plugin_name}", "{'name': {'contains': plugin_name}}")
+    _quiet_until_undone("SLS704", code, "        raise HTTPException(status_code=404)\n", "        pass\n")
