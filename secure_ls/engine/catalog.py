@@ -234,6 +234,9 @@ DEVELOPER_PARAMETERS = {
     ("Widget", "build_attrs"): frozenset({"base_attrs", "extra_attrs"}),
     ("Widget", "format_output"): frozenset({"rendered_widgets"}),
 }
+# The bases of a pydantic model (pydantic's own, SQLModel's): FastAPI builds a route parameter
+# annotated with one from the request body, and it prints as `name='x' url='y'`, each field with repr()
+PYDANTIC_MODEL_BASES = frozenset({"BaseModel", "SQLModel", "RootModel"})
 # Annotations of handler parameters that are framework objects (FastAPI/Starlette).
 NON_DATA_ANNOTATIONS = frozenset(
     {"Request", "Response", "WebSocket", "HTTPConnection", "BackgroundTasks", "Session", "AsyncSession", "SecurityScopes"}

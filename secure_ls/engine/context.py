@@ -25,6 +25,7 @@ from secure_ls.engine.model import (
     Severity,
     Span,
 )
+from secure_ls.engine.declarations import Declaration
 from secure_ls.engine.symbols import ModuleSymbols, base_names
 from secure_ls.engine.pacing import Pace, Steps
 from secure_ls.engine.units import ParsedUnit
@@ -360,12 +361,10 @@ class UnitContext:
         summary = self._flow_for(call).summary_of(call.func)
         return summary is not None and bool(getattr(summary, fact))
 
-    def names_enum(self, func: ast.expr) -> bool:
-        """Whether `func` names an Enum class of this module or of the workspace module it is imported from."""
-        if isinstance(func, ast.Name) and func.id in self.module.enum_classes:
-            return True
-        declared = self._flow_for(func).declaration(func)
-        return declared is not None and declared.enum
+    def declared(self, node: ast.expr) -> Declaration | None:
+        """What the workspace module the class `node` names is imported from declares about it (an
+        Enum, a pydantic model: declarations.Declaration), or this module of its typed fields."""
+        return self._flow_for(node).declaration(node)
 
     def result_omits(self, call: ast.Call, argument: ast.expr, exception: bool = False) -> bool:
         """Whether what `call` returns holds nothing of `argument`, one of its arguments: the

@@ -11,7 +11,7 @@ from collections.abc import Container
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from secure_ls.engine import astutil, declared_fields, raised
+from secure_ls.engine import astutil, catalog, declared_fields, raised
 
 if TYPE_CHECKING:
     from secure_ls.engine.symbols import ModuleSymbols
@@ -41,6 +41,9 @@ class Declaration:
     # `key: FidesKey`): an Enum of another module, or a type of another library (expressions.validated_fields)
     typed_by: frozenset[tuple[str, str]] = frozenset()
     exception_bases: tuple[str, ...] = ()  # an exception class's bases as far as its module knows them (engine/raised)
+    # a pydantic model (its bases, as far as its module knows them, reach catalog.PYDANTIC_MODEL_BASES):
+    # FastAPI builds a route parameter so annotated from the body, and it prints its fields with repr()
+    model: bool = False
     # a class attribute bound to a function defined before it, of the module or of the class
     # (`DEFAULT = _error_message`, `get = fetch`): that function's summary key (`_error_message`,
     # `Client.fetch`), which callers of `Class.attribute` get (expressions.ExpressionFacts.summary_of)
@@ -50,6 +53,12 @@ class Declaration:
 def is_enum_class(cls: ast.ClassDef) -> bool:
     """Derives from Enum, StrEnum, IntEnum, ... ."""
     return any((astutil.dotted(base) or "").endswith("Enum") for base in cls.bases)
+
+
+def is_model_class(name: str, module: ModuleSymbols) -> bool:
+    """Whether the module's class `name` is a pydantic model: one of its bases, or of theirs the
+    module defines, is one of catalog.PYDANTIC_MODEL_BASES."""
+    return name in module.class_bases and not catalog.PYDANTIC_MODEL_BASES.isdisjoint(module.ancestors(module.class_bases[name]))
 
 
 def declarations(trees: list[ast.Module], module: ModuleSymbols, wanted: frozenset[str] | None = None) -> dict[str, Declaration]:
@@ -64,8 +73,9 @@ def declarations(trees: list[ast.Module], module: ModuleSymbols, wanted: frozens
                 enum = is_enum_class(stmt)
                 form_fields = declared_fields.inherited(stmt, classes, declared_fields.typed_fields)
                 bases = raised.declared_bases(stmt, module.ancestors(module.class_bases.get(stmt.name, ())))
-                if fields or enum or form_fields or typed_by or bases:
-                    out[stmt.name] = Declaration(stmt.name, fields=fields, enum=enum, form_fields=form_fields, typed_by=typed_by, exception_bases=bases)
+                model = is_model_class(stmt.name, module)
+                if fields or enum or form_fields or typed_by or bases or model:
+                    out[stmt.name] = Declaration(stmt.name, fields=fields, enum=enum, form_fields=form_fields, typed_by=typed_by, exception_bases=bases, model=model)
     functions = module.defined - module.constants
     out.update((name, Declaration(name, alias_of=target)) for name, target in function_aliases(trees, functions, wanted).items())
     for name in module.dependency_aliases | module.factory_aliases():

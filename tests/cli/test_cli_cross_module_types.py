@@ -47,3 +47,48 @@ def test_an_enum_declared_in_another_module_validates_an_optional_route_paramete
     found = sorted((f["path"].replace("\\\\", "/"), f["rule"], f["range"]["start"]["line"]) for f in run.findings())
     # `theme` can only be one of Theme's values; `name` is any text the client sends
     assert found == [("ui/app.py", "SLS110", 19)]
+
+
+FORMS = """
+from pydantic import BaseModel
+
+
+class Base(BaseModel):
+    name: str
+
+
+class UpdateCustomerRequest(Base):
+    url: str
+
+
+class CustomerKey(str):
+    pass
+"""
+
+LOGGING_VIEWS = """
+import logging
+
+from fastapi import FastAPI
+
+from app.forms import CustomerKey, UpdateCustomerRequest
+
+log = logging.getLogger(__name__)
+app = FastAPI()
+
+
+@app.post("/customers")
+async def update(data: {annotation}):
+    log.info("update %s", data)
+"""
+
+
+def test_a_pydantic_model_declared_in_another_module_logs_its_fields_with_repr(tmp_path):
+    """`data: UpdateCustomerRequest`, a BaseModel subclass of another module (through a base of
+    that module): it prints `name='x' url='y'`, so a line break in a field is escaped. A `str`
+    subclass there prints the text itself."""
+    found = {}
+    for annotation in ("UpdateCustomerRequest", "CustomerKey"):
+        folder = tmp_path / annotation
+        write(folder, {"app/__init__.py": "", "app/forms.py": FORMS, "app/views.py": LOGGING_VIEWS.replace("{annotation}", annotation)})
+        found[annotation] = [f["rule"] for f in check_json(".", "--no-cache", "--select", "SLS704", cwd=folder).findings()]
+    assert found == {"UpdateCustomerRequest": [], "CustomerKey": ["SLS704"]}

@@ -301,7 +301,7 @@ def _enum_value_of(call: ast.Call, subject_text: str, ctx) -> bool:
         if len(fields) != 1 or fields[0].conversion not in (-1, None) or fields[0].format_spec is not None:
             return False
         value = fields[0].value
-    return value is not None and ctx.text(value) == subject_text and ctx.names_enum(call.func)
+    return value is not None and ctx.text(value) == subject_text and _names_enum(call.func, ctx)
 
 
 # Conversions that ignore whitespace around the text (`int("5\n") == 5`)
@@ -329,3 +329,11 @@ def converted_after(check: ast.Call, subject: ast.expr, ctx) -> bool:
 def _converted(read: ast.Name, ctx) -> bool:
     call = ctx.parent(read)
     return isinstance(call, ast.Call) and call.args == [read] and not call.keywords and ctx.call_name(call) in _WHITESPACE_BLIND
+
+
+def _names_enum(func: ast.expr, ctx) -> bool:
+    """Whether `func` names an Enum class of this module or of the workspace module it is imported from."""
+    if isinstance(func, ast.Name) and func.id in ctx.module.enum_classes:
+        return True
+    declared = ctx.declared(func)
+    return declared is not None and declared.enum

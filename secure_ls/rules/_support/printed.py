@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 
-from secure_ls.engine import astutil
+from secure_ls.engine import astutil, declarations
 from secure_ls.engine.frameworks import all_args, is_route_handler, optional_inner
 from secure_ls.rules._support import web
 
@@ -325,17 +325,13 @@ def _annotated_container(expr: ast.expr, ctx) -> bool:
     return isinstance(expr, ast.Call) and ctx.summary_says(expr, "returns_container")
 
 
-# The bases of a request body model FastAPI builds with pydantic (SQLModel's and pydantic's own)
-_BODY_MODEL_BASES = frozenset({"BaseModel", "SQLModel", "RootModel"})
-
-
 def holds_body_model(name: ast.Name, ctx) -> bool:
-    """A parameter of a FastAPI route annotated with a pydantic model class of this module
-    (`form_data: GenerateEmbedForm`, `class GenerateEmbedForm(BaseModel)`), never given another
-    value: FastAPI builds it from the request body, and a pydantic model prints as
-    `model='x' input='y'`, every field shown with repr() (line breaks escaped). (A request model
-    that defines its own `__str__` would print what that returns: rare enough that it is not
-    looked for.)"""
+    """A parameter of a FastAPI route annotated with a pydantic model class, of this module or of
+    the workspace module it is imported from (`form_data: GenerateEmbedForm`, `class
+    GenerateEmbedForm(BaseModel)`), never given another value: FastAPI builds it from the request
+    body, and a pydantic model prints as `model='x' input='y'`, every field shown with repr() (line
+    breaks escaped). (A request model that defines its own `__str__` would print what that
+    returns: rare enough that it is not looked for.)"""
     func = ctx.enclosing_function(name)
     if func is None or not is_route_handler(func) or not ctx.imports("fastapi") or ctx.assigned_values(name):
         return False
@@ -343,6 +339,7 @@ def holds_body_model(name: ast.Name, ctx) -> bool:
     annotation = optional_inner(arg.annotation) if arg is not None else None
     if isinstance(annotation, ast.Subscript) and astutil.last_name(annotation.value) == "Annotated" and isinstance(annotation.slice, ast.Tuple):
         annotation = annotation.slice.elts[0]  # `Annotated[Form, Body()]`
-    if not isinstance(annotation, ast.Name) or annotation.id not in ctx.module.class_bases:
-        return False
-    return not _BODY_MODEL_BASES.isdisjoint(ctx.module.ancestors(ctx.module.class_bases[annotation.id]))
+    if isinstance(annotation, ast.Name) and annotation.id in ctx.module.class_bases:
+        return declarations.is_model_class(annotation.id, ctx.module)
+    declared = ctx.declared(annotation) if isinstance(annotation, (ast.Name, ast.Attribute)) else None
+    return declared is not None and declared.model
