@@ -19,7 +19,9 @@ _AUTH_MODULES = ("jwt", "jose", "oauthlib", "requests_oauthlib", "authlib", "its
 _EXTRA_METADATA = frozenset(
     {"reset", "forgot", "policy", "strength", "changed", "change", "update", "set", "rotation", "salt", "generator", "env", "var", "variable", "source",
      "missing", "present", "provided", "configured", "status", "exists", "location", "arn", "ref", "manager", "store", "vault", "expired",
-     "protection", "protected", "address", "addr", "fingerprint"}
+     "protection", "protected", "address", "addr", "fingerprint",
+     # a key's alias (its display name) and what was spent or charged on it
+     "alias", "spend", "cost", "budget"}
 )
 # First words that make a name a setting's switch (`use_single_password`, `require_passphrase`,
 # `ask_password`): whether the program uses or asks for a secret, not the secret.
@@ -244,6 +246,14 @@ class SecretInLog(Rule):
     methods = logs.LOG_METHODS
 
     VALID = [
+        # a key's alias (the name it is shown by) and what was spent on it
+        code("""
+            import logging
+            log = logging.getLogger(__name__)
+
+            def charged(user_api_key_alias, user_api_key_spend):
+                log.info("key %s spent %s", user_api_key_alias, user_api_key_spend)
+        """),
         # switches: whether a passphrase protects the device, whether one password opens every wallet
         code("""
             import logging
