@@ -296,6 +296,9 @@ def test_a_key_a_lookup_named_for_its_field_found_is_a_stored_value():
     _quiet_until_undone("SLS704", scoped, "_by_id_and_user_id", "_and_user_id")
     accessible = code.replace("app.db.program_by_id(id)", "app.db.get_accessible_program_by_id(id, user, permission='write')")
     _quiet_until_undone("SLS704", accessible, "(id, user,", "(id, owner,")
+    # saying where it looks, the key passed by a keyword named for the field
+    stored = code.replace("app.db.program_by_id(id)", "app.db.get_program_by_id_from_db(program_id=id, prisma_client=app.db)")
+    _quiet_until_undone("SLS704", stored, "(program_id=id,", "(program=id,")
 
 
 def test_sqlalchemys_session_query_that_raises_on_a_miss_found_its_key():
