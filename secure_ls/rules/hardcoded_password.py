@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secure_ls.engine import declarations
 from secure_ls.engine.model import Confidence, Fix, Severity
 from secure_ls.rules._support import config, naming, secrets
 from secure_ls.rules.base import Example, Rule, code
@@ -96,6 +97,17 @@ class HardcodedPassword(Rule):
     fixable = True
 
     VALID = [
+        # an Enum's members name the program's choices (an OAuth grant), their values are labels;
+        # a shell command that makes a key when it runs is no key
+        code("""
+            from enum import Enum
+
+            class AuthResolution(str, Enum):
+                no_auth = "no-auth"
+                client_credentials = "m2m-client-credentials"
+
+            NEW_MASTER_KEY = "sk-$(openssl rand -hex 32)"
+        """),
         # `pwd` the working directory (a Windows path); a D-Bus typed value's prefix; messages
         # with markup or field names in them
         # a form's validation rules kept under the field's name (Masonite's, Laravel's `required|strong`)
@@ -300,6 +312,23 @@ class HardcodedPassword(Rule):
         """),
     ]
     INVALID = [
+        Example(  # an Enum member holding what is shaped like a credential is one
+            code("""
+                from enum import Enum
+
+                class Keys(str, Enum):
+                    api_key = "Zx8Tq2Lm9Rv4Kp7Wn3Jd6Hs1Fb5Gc0Ye"
+            """),
+            fixed=code("""
+                from enum import Enum
+                import os
+
+                class Keys(str, Enum):
+                    api_key = os.environ["API_KEY"]
+            """),
+            where='"Zx8Tq2Lm9Rv4Kp7Wn3Jd6Hs1Fb5Gc0Ye"',
+            says="assigned to `api_key`",
+        ),
         Example(  # a form's hidden field that hands every visitor the OAuth client secret
             code("""
                 from django import forms
@@ -555,6 +584,8 @@ class HardcodedPassword(Rule):
             return
         if secrets.framework_key_literal(node, kind, name, ctx) or kind == "compare" and _refuses_default(node, ctx):
             return
+        if _enum_member_label(node, value, ctx):
+            return
         accepted = kind == "compare" and (
             value.strip().lower() in secrets.DEFAULT_CREDENTIALS or secrets.accepted_word(value, name) and _with_a_user_name(node, ctx)
         )
@@ -663,3 +694,12 @@ def _user_default_too(literal: ast.Constant, value: str, ctx) -> bool:
         default is not literal and isinstance(default, ast.Constant) and default.value == value and _USER_WORDS & set(naming.words(arg.arg))
         for arg, default in pairs
     )
+
+
+def _enum_member_label(node: ast.Constant, value: str, ctx) -> bool:
+    """`client_credentials = "m2m-client-credentials"` in an Enum's body: the member names one of
+    the program's choices (an OAuth grant, an auth mode) and its value is that choice's label,
+    unless the value is shaped like a credential."""
+    stmt = ctx.parent(node)
+    cls = ctx.parent(stmt) if isinstance(stmt, ast.Assign) and stmt.value is node else None
+    return isinstance(cls, ast.ClassDef) and declarations.is_enum_class(cls) and not secrets.credential_shaped(value)

@@ -243,6 +243,8 @@ def placeholder(value: str, name: str | None = None) -> bool:
         return True  # r"[^\W\d]\w*": a pattern
     if stripped.endswith(("...", "\u2026")) or re.fullmatch(r"--[a-z][a-z-]*", low):
         return True  # "sk-lf-...": a key's prefix with the rest elided; "--password": a command-line option's name
+    if "$(" in stripped:
+        return True  # "sk-$(openssl rand -hex 32)": a shell command that makes a key when it runs
     if _IMPORT_PATH.fullmatch(stripped):
         return True  # "._internal.cloud.api_token:ApiToken": where a lazy import finds the name, not a secret
     return False
