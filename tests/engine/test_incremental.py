@@ -72,3 +72,22 @@ def test_editing_a_call_of_a_private_helper_reanalyses_the_helper():
     assert [f.rule_id for f in engine.analyze(quiet, key="doc").findings] == []
     assert [f.rule_id for f in engine.analyze(loud, key="doc").findings] == ["SLS801"]
     assert [f.rule_id for f in engine.analyze(quiet, key="doc").findings] == []
+
+
+def test_editing_a_helper_a_class_attribute_names_reanalyses_its_callers():
+    """`class ERROR_MESSAGES(str, Enum): DEFAULT = error_response`: a view's
+    `ERROR_MESSAGES.DEFAULT(e, ...)` depends on error_response's summary, so an edit that makes
+    the helper return the exception's text must bring the finding, in the editor's session as in
+    a fresh analysis, and the edit back must take it away."""
+    quiet = (
+        "from enum import Enum\nfrom flask import Flask, jsonify\n\napp = Flask(__name__)\n\n"
+        "def error_response(error, message):\n    return jsonify(error=message), 500\n\n\n"
+        "class ERROR_MESSAGES(str, Enum):\n    DEFAULT = error_response\n\n\n"
+        "@app.route('/x')\ndef view():\n    try:\n        work()\n    except Exception as e:\n"
+        "        return ERROR_MESSAGES.DEFAULT(e, 'Could not save.')\n"
+    )
+    loud = quiet.replace("jsonify(error=message), 500", "jsonify(error=str(error)), 500")
+    engine = Engine()
+    assert [f.rule_id for f in engine.analyze(quiet, key="doc").findings] == []
+    assert [f.rule_id for f in engine.analyze(loud, key="doc").findings] == ["SLS701"]
+    assert [f.rule_id for f in engine.analyze(quiet, key="doc").findings] == []
