@@ -108,11 +108,17 @@ def site_url_then_query(ctx, value: ast.expr) -> bool:
 
 
 def _site_url_then_query(value: ast.expr) -> bool:
+    start = _start_of_query(value)
+    return start is not None and (_is_own_url(start) or _own_url_read(start))
+
+
+def _start_of_query(value: ast.expr) -> ast.expr | None:
+    """`f"{start}?page=2"`, `start + "#groups"`: the value the text starts with when a query
+    string or fragment follows it at once (what comes after cannot change the host)."""
     parts = strings.pieces(value) or []
-    return (
-        len(parts) >= 2 and isinstance(parts[0], strings.Value) and (_is_own_url(parts[0].node) or _own_url_read(parts[0].node))
-        and isinstance(parts[1], strings.Literal) and parts[1].text[:1] in "?#"
-    )
+    if len(parts) >= 2 and isinstance(parts[0], strings.Value) and isinstance(parts[1], strings.Literal) and parts[1].text[:1] in "?#":
+        return parts[0].node
+    return None
 
 
 def _start_before_query(ctx, value: ast.expr) -> ast.expr | None:
@@ -221,9 +227,7 @@ _DJANGO_GENERIC_VIEWS = ("django.views.generic.", "django.contrib.auth.views.")
 def _inherited_success_url(ctx, target: ast.expr) -> bool:
     """`self.get_success_url()` (also then text after `?` or `#`: `f"{self.get_success_url()}#groups"`)
     in a class whose bases are all Django's generic views and that does not define it itself."""
-    pieces = strings.pieces(target) or []
-    if len(pieces) > 1 and isinstance(pieces[0], strings.Value) and isinstance(pieces[1], strings.Literal) and pieces[1].text[:1] in "?#":
-        target = pieces[0].node
+    target = _start_of_query(target) or target
     if not (isinstance(target, ast.Call) and not target.args and isinstance(target.func, ast.Attribute) and target.func.attr == "get_success_url"):
         return False
     cls = next((a for a in ctx.ancestors(target) if isinstance(a, ast.ClassDef)), None)
@@ -255,11 +259,8 @@ def _fixed_return(ctx, value: ast.expr, depth: int) -> bool:
     if isinstance(value, ast.Name):
         assigned = ctx.assigned_values(value)
         return bool(assigned) and all(_fixed_return(ctx, v, depth + 1) for v in assigned)
-    parts = strings.pieces(value) or []
-    return (
-        len(parts) > 1 and isinstance(parts[0], strings.Value) and isinstance(parts[1], strings.Literal)
-        and parts[1].text[:1] in "?#" and _fixed_return(ctx, parts[0].node, depth + 1)
-    )
+    start = _start_of_query(value)
+    return start is not None and _fixed_return(ctx, start, depth + 1)
 
 
 def _site_path_attribute(ctx, node: ast.expr) -> bool:
