@@ -132,7 +132,7 @@ def _key_after_session(call: ast.Call) -> frozenset[str]:
 _LOOKUP_FIELDS = "id|pk|key|uuid|slug|name|username|email|code|token|identifier|label"
 _NAMED_LOOKUP = re.compile(rf"(?:^|_)by_(?:{_LOOKUP_FIELDS})(?:_and_\w+?)?(?:_(?:from|in)_[a-z]+)?$")
 # a keyword that names the field, alone or qualified (`id=K`, `guardrail_id=K`, `plugin_name=K`)
-_KEY_KEYWORD = re.compile(rf"(?:^|_)(?:{_LOOKUP_FIELDS})$")
+_FIELD_KEYWORD = re.compile(rf"(?:^|_)(?:{_LOOKUP_FIELDS})$")
 
 
 # what a look-up is handed besides the key (`find_by_pk(request, pk)`, the user it is scoped to:
@@ -144,7 +144,7 @@ def _named_key(call: ast.Call) -> frozenset[str]:
     """K of a named look-up: its one argument that is a bare name other than a session or the
     request, positional or by a key keyword (`get_by_id(db, id=K)`). None found, or several: nothing."""
     keys = [a for a in call.args if isinstance(a, ast.Name) and a.id not in _CONTEXT_NAMES]
-    keys += [k.value for k in call.keywords if k.arg and _KEY_KEYWORD.search(k.arg)]
+    keys += [k.value for k in call.keywords if k.arg and _FIELD_KEYWORD.search(k.arg)]
     if len(keys) != 1 or not isinstance(keys[0], ast.Name) or len(call.args) > 2 or any(k.arg is None for k in call.keywords):
         return frozenset()
     return frozenset({keys[0].id})
