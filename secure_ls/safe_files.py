@@ -147,6 +147,14 @@ def read_text(path: str | os.PathLike, limit: int, encoding: str = "utf-8", erro
     return text
 
 
+def source_holds(path: str | os.PathLike, text: str) -> bool:
+    """Whether the source file at `path` holds `text` (unreadable: no)."""
+    try:
+        return text in read_text(path, SOURCE_LIMIT, errors="replace")
+    except OSError:
+        return False
+
+
 def zip_members(
     path: str | os.PathLike, suffix: str, *, member_limit: int = RECORD_LIMIT, max_entries: int = ZIP_MAX_ENTRIES, max_total: int = ZIP_MAX_TOTAL
 ) -> Iterator[tuple[str, bytes | UnreadableFile]]:

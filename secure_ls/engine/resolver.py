@@ -154,6 +154,9 @@ class LazySummaries(Mapping):
     def __init__(self, resolver: ImportsResolver, local: Mapping[str, FunctionSummary] | None = None):
         self.resolver = resolver
         self.local = dict(local or {})
+        # while set, every key read (and whether of the local ones alone) with what it gave: a
+        # summary computed again from the same reads is the same (summaries.summarize_module_steps)
+        self.reads: dict[tuple[str, bool], object] | None = None
 
     def with_local(self, local: Mapping[str, FunctionSummary]) -> "LazySummaries":
         return LazySummaries(self.resolver, local)
@@ -168,7 +171,21 @@ class LazySummaries(Mapping):
         found = self.local.get(key)
         if found is None and "." in key:
             found = self.resolver.lookup(key)
+        if self.reads is not None:
+            self.reads.setdefault((key, False), found)
         return found if found is not None else default
+
+    def own(self) -> Mapping[str, FunctionSummary]:
+        """The local summaries alone (no workspace look-up), reads still recorded."""
+        return self.local if self.reads is None else _OwnReads(self)
+
+    def reads_again(self, reads: Mapping[tuple[str, bool], object]) -> bool:
+        """Whether every key in `reads` (as `reads` records them) still gives what it gave."""
+        for (key, own), before in reads.items():
+            now = self.local.get(key) if own else self.get(key)
+            if now is not before and now != before:
+                return False
+        return True
 
     def in_workspace(self, qualified: str) -> bool:
         return self.resolver.in_workspace(qualified)
@@ -197,4 +214,28 @@ class LazySummaries(Mapping):
 
 def own_functions(functions: Mapping[str, FunctionSummary]) -> Mapping[str, FunctionSummary]:
     """The summaries of `functions` that need no workspace look-up (a lazy mapping's local ones)."""
-    return functions.local if isinstance(functions, LazySummaries) else functions
+    return functions.own() if isinstance(functions, LazySummaries) else functions
+
+
+class _OwnReads(Mapping):
+    """A lazy mapping's local summaries, read by key and recorded in its `reads`."""
+
+    def __init__(self, lazy: LazySummaries):
+        self.lazy = lazy
+
+    def get(self, key, default=None):
+        found = self.lazy.local.get(key)
+        self.lazy.reads.setdefault((key, True), found)  # type: ignore[union-attr]
+        return found if found is not None else default
+
+    def __getitem__(self, key):
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __iter__(self):
+        return iter(self.lazy.local)
+
+    def __len__(self) -> int:
+        return len(self.lazy.local)

@@ -582,6 +582,7 @@ def summarize_module_steps(
     wanted: frozenset[str] | None = None,
     computed: dict[str, FunctionSummary] | None = None,
     pace: Pace | None = None,
+    remembered: dict[str, tuple[FunctionSummary, dict]] | None = None,
 ) -> Steps[dict[str, FunctionSummary]]:
     """Summaries of the functions defined in `trees` (one module or one unit), and the
     declarations of its classes and dependency aliases (`Declaration`).
@@ -591,7 +592,12 @@ def summarize_module_steps(
 
     With `wanted`, only those functions (by name) and what they call are
     summarised: another module imports just these. `computed` holds the
-    summaries of an earlier call for the same trees (reused, and filled).
+    summaries of an earlier call for the same trees (reused, and filled). `remembered`
+    holds each function's summary with what it read of the others, from an earlier
+    computation of the same trees: a function whose reads still give the same keeps
+    its summary (workspace.py settles an import cycle by computing its modules again,
+    and most of a module's functions read nothing the cycle changed). It is filled
+    with what this computation read.
 
     Functions are summarised callees first, so one pass is enough unless
     they call each other in a cycle (recursion), which gets more rounds.
@@ -645,7 +651,7 @@ def summarize_module_steps(
             continue
         if not needs[index] <= done:
             pending.append(index)  # calls something not summarised yet: a cycle
-        _summarize_into(defs[index], module, known, current, sources, sanitizers)
+        _summarize_into(defs[index], module, known, current, sources, sanitizers, remembered)
         done.add(index)
         if pace is not None and pace.due():
             yield
@@ -655,7 +661,7 @@ def summarize_module_steps(
         changed = False
         for index in pending:
             before = current.get(keys[index])
-            _summarize_into(defs[index], module, known, current, sources, sanitizers)
+            _summarize_into(defs[index], module, known, current, sources, sanitizers, remembered)
             changed |= current.get(keys[index]) != before
             if pace is not None and pace.due():
                 yield
@@ -682,15 +688,28 @@ def worth_keeping(entry: "FunctionSummary | Declaration") -> bool:
     )
 
 
-def _summarize_into(item, module, known: dict, current: dict, sources, sanitizers) -> None:
+def _summarize_into(item, module, known: dict, current: dict, sources, sanitizers, remembered: dict | None = None) -> None:
     name, func = item
     owner = name.split(".", 1)[0] if "." in name else None
+    recording = remembered is not None and isinstance(known, LazySummaries)
+    if recording:
+        kept = remembered.pop(name, None)  # type: ignore[union-attr]
+        if kept is not None and known.reads_again(kept[1]):  # type: ignore[attr-defined]
+            remembered[name] = kept  # type: ignore[index]
+            current[name] = known[name] = kept[0]
+            return
+        known.reads = {}  # type: ignore[attr-defined]
     try:
         summary = summarize_function(func, module, known, sources, sanitizers, name=name.rsplit(".", 1)[-1], class_name=owner)
     except RecursionError:
         return
+    finally:
+        if recording:
+            reads, known.reads = known.reads, None  # type: ignore[attr-defined]
     current[name] = summary
     known[name] = summary
+    if recording:
+        remembered[name] = (summary, reads)  # type: ignore[index]
 
 
 def _needs(key: str, func: ast.AST, by_head: dict[str, list[int]], keys: list[str]) -> set[int]:

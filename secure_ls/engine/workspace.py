@@ -151,7 +151,7 @@ class WorkspaceSummaries:
         paths = [os.path.abspath(p) for p in paths]
         found = {kind: tuple(sorted(p for p in paths if is_configuration(p))) for kind, (is_configuration, _) in CONFIGURATIONS.items()}
         for kind, marker in MARKERS.items():
-            found[kind] = tuple(p for p in found[kind] if _holds(p, marker))
+            found[kind] = tuple(p for p in found[kind] if safe_files.source_holds(p, marker))
         with self._lock:
             self._configuration_paths.update(found)
             self._configurations.clear()
@@ -217,7 +217,7 @@ class WorkspaceSummaries:
     def _configuration_changed(self, path: str, gone: bool = False, text: str | None = None) -> None:
         kinds = [kind for kind, (is_configuration, _) in CONFIGURATIONS.items() if is_configuration(path)]
         # whether it holds each kind's marker, read before the lock (a kind without one: listed unless gone)
-        holds = {kind: not gone and (MARKERS[kind] in text if text is not None else _holds(path, MARKERS[kind])) for kind in kinds if kind in MARKERS}
+        holds = {kind: not gone and (MARKERS[kind] in text if text is not None else safe_files.source_holds(path, MARKERS[kind])) for kind in kinds if kind in MARKERS}
         with self._lock:
             for kind in list(kinds):
                 known = self._configuration_paths.get(kind)
@@ -360,7 +360,7 @@ class WorkspaceSummaries:
                 break
 
     def _summarize_tree(
-        self, path: str, tree: ast.Module, wanted: frozenset[str] | None = None, computed: dict | None = None
+        self, path: str, tree: ast.Module, wanted: frozenset[str] | None = None, computed: dict | None = None, remembered: dict | None = None
     ) -> dict[str, FunctionSummary]:
         from secure_ls.engine.symbols import summarize
 
@@ -382,7 +382,7 @@ class WorkspaceSummaries:
                         source.whole_symbols = symbols
                 trees = [tree]
             external = self.resolver_for(path).lazy()
-            found = summarize_module(trees, symbols, external, self.sources, self.sanitizers, wanted=wanted, computed=computed)
+            found = summarize_module(trees, symbols, external, self.sources, self.sanitizers, wanted=wanted, computed=computed, remembered=remembered)
             if computed is not None and wanted is not None:
                 # everything summarised so far for this file, not just this round's names
                 found = {k: v for k, v in computed.items() if worth_keeping(v)}
@@ -428,7 +428,7 @@ class WorkspaceSummaries:
             tree = ModuleSource(text)
         return self._compute(path, tree, digest, None if wanted is None else names | wanted, computed)
 
-    def _compute(self, path: str, tree, digest: int, names: frozenset[str] | None, computed: dict) -> dict[str, FunctionSummary] | None:
+    def _compute(self, path: str, tree, digest: int, names: frozenset[str] | None, computed: dict, remembered: dict | None = None) -> dict[str, FunctionSummary] | None:
         with self._lock:
             if names is None:
                 self._partial.pop(path, None)
@@ -441,9 +441,9 @@ class WorkspaceSummaries:
                 notes = self._deps.setdefault(path, set())
             stack.append(notes)  # what these summaries read is this module's dependency
         computing = self._per_thread("computing")
-        computing.append(frame := _Computation(path, tree, digest))
+        computing.append(frame := _Computation(path, tree, digest, remembered))
         try:
-            found = self._summarize_tree(path, tree, names, computed)
+            found = self._summarize_tree(path, tree, names, computed, frame.remembered)
         finally:
             computing.pop()
             if stack is not None:
@@ -469,17 +469,18 @@ class WorkspaceSummaries:
         return found
 
     def _settle(self, entered: _Computation) -> None:
-        members = {**entered.cycle, entered.path: (entered.tree, entered.digest)}
+        members = {**entered.cycle, entered.path: (entered.tree, entered.digest, entered.remembered)}
         for _ in range(_CYCLE_ROUNDS):
             changed = False
             for path in sorted(members):
-                tree, digest = members[path]
+                tree, digest, remembered = members[path]
                 with self._lock:
                     partial = self._partial.get(path)
                     before = self._by_path.get(path)
                     if self._texts.get(path) != digest or (partial is not None and partial[1] != digest):
                         continue  # changed (or published by an editor) meanwhile: not this text any more
-                changed |= self._compute(path, tree, digest, partial[2] if partial is not None else None, {}) != before
+                # each function again, unless what it read is unchanged (summarize_module_steps)
+                changed |= self._compute(path, tree, digest, partial[2] if partial is not None else None, {}, remembered) != before
             if not changed:
                 return
 
@@ -773,15 +774,17 @@ class _Computation:
     """One module's summaries being computed (on this thread), and what an import cycle read
     of them before they were done."""
 
-    def __init__(self, path: str, tree, digest: int):
+    def __init__(self, path: str, tree, digest: int, remembered: dict | None = None):
         self.path, self.tree, self.digest = path, tree, digest
+        # each function's summary and what it read (summarize_module_steps): for the cycle's settling
+        self.remembered: dict = {} if remembered is None else remembered
         self.early: list[tuple[frozenset[str] | None, dict[str, FunctionSummary]]] = []  # (names read, what they got)
-        self.cycle: dict[str, tuple] = {}  # the modules computed from an early read: path -> (tree, digest)
+        self.cycle: dict[str, tuple] = {}  # the modules computed from an early read: path -> (tree, digest, remembered)
 
     def read_early(self, wanted: frozenset[str] | None, seen: dict[str, FunctionSummary], inside: list[_Computation]) -> None:
         self.early.append((wanted, seen))
         for computation in inside:
-            self.cycle.setdefault(computation.path, (computation.tree, computation.digest))
+            self.cycle.setdefault(computation.path, (computation.tree, computation.digest, computation.remembered))
 
     def read_too_early(self, final: dict[str, FunctionSummary]) -> bool:
         """Whether a cycle read something of these summaries that they no longer say."""
@@ -789,12 +792,4 @@ class _Computation:
             names = wanted if wanted is not None else seen.keys() | final.keys()
             if any(seen.get(name) != final.get(name) for name in names):
                 return True
-        return False
-
-
-def _holds(path: str, marker: str) -> bool:
-    """Whether the file at `path` holds the text `marker` (unreadable: no)."""
-    try:
-        return marker in safe_files.read_text(path, safe_files.SOURCE_LIMIT, errors="replace")
-    except OSError:
         return False
