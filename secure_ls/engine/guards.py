@@ -33,7 +33,9 @@ def field_path(node: ast.AST) -> str | None:
 
 
 _PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.PurePosixPath"})
-_VALIDATING_METHODS = frozenset({"isdigit", "isdecimal", "isnumeric", "isalnum", "isalpha", "isidentifier", "is_relative_to", "startswith"})
+_VALIDATING_METHODS = frozenset({"isdigit", "isdecimal", "isnumeric", "isalnum", "isalpha", "isidentifier", "isprintable", "is_relative_to", "startswith"})
+# a printable text has no control character, so no line break; anything else it may hold
+_LINE_METHODS = frozenset({"isprintable"})
 # functions that validate one of their arguments: name -> (position and keyword of the value it checks, sinks the value is then safe for)
 VALIDATING_FUNCTIONS = {
     "re.fullmatch": (1, "string", ALL),
@@ -179,6 +181,8 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
     if (second := shape_checks.second_character_test(test)) is not None:
         # `x[1] in ("/", "\\")` false, `len(x) > 1` false: nothing after a leading "/" starts a host
         return {second[0]}, second[1] == positive, _NO_HOST
+    if (coded := _code_above_controls(test)) is not None:
+        return {coded[0]}, coded[1] == positive, LINE_SINKS
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.In, ast.NotIn)):
         left, right = _case_folded(test.left), test.comparators[0]
         if isinstance(test.ops[0], ast.NotIn):
@@ -255,8 +259,10 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
                 base = base.args[0]  # Path(name).resolve().is_relative_to(root): the text it was made of
             if isinstance(base, ast.Name) and func.attr != "startswith":
                 names.add(base.id)
+                sinks = LINE_SINKS if func.attr in _LINE_METHODS else sinks
             elif func.attr not in ("startswith", "is_relative_to") and (path := field_path(base) or astutil.item_path(base)) is not None:
                 names.add(path)  # `form.id.isidentifier()`, `data["id"].isdigit()`: that field or item, tracked like a name
+                sinks = LINE_SINKS if func.attr in _LINE_METHODS else sinks
             elif isinstance(base, ast.Name) and test.args and shape_checks.resolved(base, qualify, value_of, values_of):
                 names.add(base.id)  # `p = os.path.realpath(p)`, then `p.startswith(root)`: no `..` left to climb out
                 sinks = PATH_SINKS
@@ -494,7 +500,7 @@ def _case_folded(node: ast.expr) -> ast.expr:
 
 # Character tests `all(c.M() for c in x)` reads like `x.M()`; and `any(c.isspace() for c in x)`
 # false leaves no whitespace: one line.
-_EVERY_CHARACTER = {"isalnum": ALL, "isalpha": ALL, "isdigit": ALL, "isdecimal": ALL, "isnumeric": ALL}
+_EVERY_CHARACTER = {"isalnum": ALL, "isalpha": ALL, "isdigit": ALL, "isdecimal": ALL, "isnumeric": ALL, "isprintable": LINE_SINKS}
 _NO_CHARACTER = {"isspace": LINE_SINKS}
 
 
@@ -517,6 +523,28 @@ def _each_character(generator: ast.expr, quantifier: str) -> tuple[str, frozense
         return None
     subject = loop.iter.id if isinstance(loop.iter, ast.Name) else field_path(loop.iter)
     return subject, sinks, quantifier == "any"
+
+
+# `32 <= ord(c)` reads as `ord(c) >= 32`
+_MIRRORED = {ast.Lt: ast.Gt, ast.LtE: ast.GtE, ast.Gt: ast.Lt, ast.GtE: ast.LtE}
+_FIRST_PRINTABLE = 32  # every control character of ASCII (CR and LF among them) has a lower code
+
+
+def _code_above_controls(test: ast.expr) -> tuple[str, bool] | None:
+    """(the name, whether the test must hold) for a character's code compared with a bound that
+    leaves out ASCII's control characters: `ord(c) >= 32` true, `ord(c) < 32` false (the usual
+    per-character escape: `"".join(escaped(c) if ord(c) < 32 else c for c in text)`)."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and type(test.ops[0]) in _MIRRORED):
+        return None
+    code, op, bound = test.left, type(test.ops[0]), test.comparators[0]
+    if isinstance(bound, ast.Call):
+        code, op, bound = bound, _MIRRORED[op], code
+    if not (isinstance(code, ast.Call) and isinstance(code.func, ast.Name) and code.func.id == "ord" and len(code.args) == 1 and isinstance(code.args[0], ast.Name)):
+        return None
+    if not (isinstance(bound, ast.Constant) and type(bound.value) is int):
+        return None
+    least = bound.value + (op in (ast.Gt, ast.LtE))  # the least code the test leaves (true for >, false for <=)
+    return (code.args[0].id, op in (ast.Gt, ast.GtE)) if least >= _FIRST_PRINTABLE else None
 
 
 def _call_chain_base(node: ast.expr) -> ast.expr:

@@ -338,7 +338,7 @@ class ValueOrigins(ExpressionFacts):
         if isinstance(node, (ast.Starred, ast.Await)):
             return self._origin(node.value)
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
-            return self._origin(node.elt)
+            return self._kept(node, self._origin(node.elt))
         if isinstance(node, ast.DictComp):
             return self._origin(node.key).join(self._origin(node.value))
         if isinstance(node, ast.Attribute):
@@ -376,6 +376,16 @@ class ValueOrigins(ExpressionFacts):
             else:
                 orelse = orelse.sanitized(sinks)
         return body.join(orelse)
+
+    def _kept(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp, elements: Origin) -> Origin:
+        """`c for c in text if c.isprintable()`: the elements a comprehension keeps passed its
+        tests, which validate them as an `if` would (`_conditional`)."""
+        if isinstance(node.elt, ast.Name):
+            for test in (test for loop in node.generators for test in loop.ifs):
+                validated, when, sinks = self._validation(test)
+                if when and node.elt.id in validated:
+                    elements = elements.sanitized(sinks)
+        return elements
 
     def _attribute(self, node: ast.Attribute) -> Origin:
         tracked = self._binding(node) if isinstance(node.value, ast.Name) else None

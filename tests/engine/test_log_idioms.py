@@ -504,3 +504,30 @@ def test_a_key_prismas_find_unique_found_is_a_stored_value():
     )
     _quiet_until_undone("SLS704", code, "{'name': plugin_name}", "{'name': {'contains': plugin_name}}")
     _quiet_until_undone("SLS704", code, "        raise HTTPException(status_code=404)\n", "        pass\n")
+
+
+def test_text_escaped_character_by_character_below_the_first_printable_code_is_one_line():
+    # a helper that escapes each control character (`ord(ch) < 32`: CR and LF among them), the
+    # usual hand-written escape; undone: a bound that lets line feeds through, no escape at all
+    code = (
+        "import json\nimport logging\nfrom flask import request\n\nlog = logging.getLogger(__name__)\n\n"
+        "def safe_text(value):\n    return ''.join(json.dumps(ch)[1:-1] if ord(ch) < 32 or ord(ch) == 127 else ch for ch in value)\n\n"
+        "def view():\n    log.info('upstream said %s', safe_text(request.args['reply']))\n    return 'ok'\n"
+    )
+    _quiet_until_undone("SLS704", code, "ord(ch) < 32 or", "ord(ch) < 10 or")
+    _quiet_until_undone("SLS704", code, "json.dumps(ch)[1:-1]", "ch.upper()")
+    mirrored = code.replace("ord(ch) < 32", "32 > ord(ch)")
+    _quiet_until_undone("SLS704", mirrored, "32 > ord(ch)", "10 > ord(ch)")
+
+
+def test_a_comprehension_that_keeps_only_printable_characters_keeps_no_line_break():
+    # the filter of a comprehension validates the elements it keeps; `isprintable` says no control
+    # character (so no line break) and nothing else: a shell command is still built from the rest
+    code = (
+        "import logging\nimport os\nfrom flask import request\n\nlog = logging.getLogger(__name__)\n\n"
+        "def view():\n    name = ''.join(c for c in request.args['name'] if c.isprintable())\n"
+        "    log.info('renaming to %s', name)\n    return 'ok'\n"
+    )
+    _quiet_until_undone("SLS704", code, "if c.isprintable()", "if c.isascii()")
+    _quiet_until_undone("SLS704", code, " if c.isprintable()", "")
+    assert "SLS102" in rules(code.replace("    log.info('renaming to %s', name)\n", "    os.system('mv a ' + name)\n"))
