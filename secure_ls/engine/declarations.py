@@ -44,6 +44,9 @@ class Declaration:
     # a pydantic model (its bases, as far as its module knows them, reach catalog.PYDANTIC_MODEL_BASES):
     # FastAPI builds a route parameter so annotated from the body, and it prints its fields with repr()
     model: bool = False
+    # otherwise, the bases (and theirs the module defines) imported by absolute name: a model whose
+    # base is another workspace module's model (`class UpdateRequest(ProjectBaseModel)`) is one too
+    model_bases: tuple[str, ...] = ()
     # a class attribute bound to a function defined before it, of the module or of the class
     # (`DEFAULT = _error_message`, `get = fetch`): that function's summary key (`_error_message`,
     # `Client.fetch`), which callers of `Class.attribute` get (expressions.ExpressionFacts.summary_of)
@@ -61,6 +64,13 @@ def is_model_class(name: str, module: ModuleSymbols) -> bool:
     return name in module.class_bases and not catalog.PYDANTIC_MODEL_BASES.isdisjoint(module.ancestors(module.class_bases[name]))
 
 
+def imported_bases(name: str, module: ModuleSymbols) -> tuple[str, ...]:
+    """The qualified names of the bases of the module's class `name` (and of its ancestors the module
+    defines) that it imports by absolute name (a relative one is read from the importer's place)."""
+    ancestors = module.ancestors(module.class_bases.get(name, ()))
+    return tuple(q for n in ancestors if (q := module.imports.get(n)) and "." in q and not q.startswith("."))
+
+
 def declarations(trees: list[ast.Module], module: ModuleSymbols, wanted: frozenset[str] | None = None) -> dict[str, Declaration]:
     """The declarations of the classes defined in `trees` and of the module's dependency aliases (only those `wanted`, when given)."""
     out = {}
@@ -74,8 +84,11 @@ def declarations(trees: list[ast.Module], module: ModuleSymbols, wanted: frozens
                 form_fields = declared_fields.inherited(stmt, classes, declared_fields.typed_fields)
                 bases = raised.declared_bases(stmt, module.ancestors(module.class_bases.get(stmt.name, ())))
                 model = is_model_class(stmt.name, module)
-                if fields or enum or form_fields or typed_by or bases or model:
-                    out[stmt.name] = Declaration(stmt.name, fields=fields, enum=enum, form_fields=form_fields, typed_by=typed_by, exception_bases=bases, model=model)
+                model_bases = () if model else imported_bases(stmt.name, module)
+                if fields or enum or form_fields or typed_by or bases or model or model_bases:
+                    out[stmt.name] = Declaration(
+                        stmt.name, fields=fields, enum=enum, form_fields=form_fields, typed_by=typed_by, exception_bases=bases, model=model, model_bases=model_bases
+                    )
     functions = module.defined - module.constants
     out.update((name, Declaration(name, alias_of=target)) for name, target in function_aliases(trees, functions, wanted).items())
     for name in module.dependency_aliases | module.factory_aliases():

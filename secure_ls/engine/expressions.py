@@ -446,8 +446,19 @@ class ExpressionFacts:
         if not isinstance(annotation, (ast.Name, ast.Attribute)):
             return None
         if isinstance(annotation, ast.Name) and annotation.id in self._declared:
-            return self._declared[annotation.id]
-        return self._imported_declaration(self._qualify(annotation))
+            found = self._declared[annotation.id]
+        else:
+            found = self._imported_declaration(self._qualify(annotation))
+        return replace(found, model=True) if found is not None and self._model_by_bases(found.model_bases) else found
+
+    def _model_by_bases(self, bases: tuple[str, ...], depth: int = 0) -> bool:
+        """Whether one of these imported classes is a pydantic model, or has a base that is
+        (`Declaration.model_bases`, followed through the workspace a few modules deep)."""
+        for base in bases if depth < _MODEL_BASE_DEPTH else ():
+            declared = self._imported_declaration(base)
+            if declared is not None and (declared.model or self._model_by_bases(declared.model_bases, depth + 1)):
+                return True
+        return False
 
     def library_type(self, annotation: ast.expr | None) -> str | None:
         """The qualified name of the class an annotation names (`key: FidesKey`, `Optional[FidesKey]`)
@@ -569,6 +580,9 @@ class ExpressionFacts:
         if isinstance(found, Declaration) and found.alias_of and key.endswith(found.name):
             found = store.get(key[: len(key) - len(found.name)] + found.alias_of)  # `mod.Class.attribute`: `mod.function`
         return None if found is None or isinstance(found, Declaration) else found
+
+
+_MODEL_BASE_DEPTH = 4  # modules followed from a class to the model its bases derive from
 
 
 def _made_by_no_request(value: ast.expr) -> bool:

@@ -1,6 +1,9 @@
 """Log and trust-boundary idioms of real code (SLS704, SLS702): each test takes the idiom that keeps
 the rule quiet and undoes it into its vulnerable variant, which must be reported."""
 
+import pytest
+
+from tests.cli.cli_helpers import check_json, write
 from tests.engine.test_engine import _low_until_undone, _quiet_until_undone, rules
 
 
@@ -531,3 +534,26 @@ def test_a_comprehension_that_keeps_only_printable_characters_keeps_no_line_brea
     _quiet_until_undone("SLS704", code, "if c.isprintable()", "if c.isascii()")
     _quiet_until_undone("SLS704", code, " if c.isprintable()", "")
     assert "SLS102" in rules(code.replace("    log.info('renaming to %s', name)\n", "    os.system('mv a ' + name)\n"))
+
+
+@pytest.mark.parametrize("base_module", ["base", "deeper"])
+def test_a_body_model_whose_base_is_another_modules_model_prints_its_fields_with_repr(tmp_path, base_module):
+    # the project's own model base (`class ProjectModel(BaseModel)`) in one module, the request model
+    # in another, the route in a third; "deeper": one more module between the base and pydantic.
+    # Undone: a base that is no pydantic model (a `str` subclass is a query parameter)
+    base = "from pydantic import BaseModel\n\nclass ProjectModel(BaseModel):\n    pass\n"
+    files = {
+        "app/__init__.py": "",
+        "app/base.py": base if base_module == "base" else "from app.deeper import ProjectModel as _Base\n\nclass ProjectModel(_Base):\n    pass\n",
+        "app/deeper.py": base,
+        "app/requests.py": "from app.base import ProjectModel\n\nclass UpdateCustomer(ProjectModel):\n    name: str\n",
+        "app/routes.py": (
+            "import logging\nfrom fastapi import FastAPI\nfrom app.requests import UpdateCustomer\n\nlog = logging.getLogger(__name__)\napp = FastAPI()\n\n"
+            "@app.post('/customer/update')\nasync def update(data: UpdateCustomer):\n    log.debug('update: %s', data)\n    return {}\n"
+        ),
+    }
+    reported = lambda: [f for f in check_json(".", "--no-cache", "--select", "SLS704", cwd=tmp_path).findings() if f["path"] == "app/routes.py"]  # noqa: E731
+    write(tmp_path, files)
+    assert reported() == []
+    write(tmp_path, {"app/deeper.py": base.replace("(BaseModel)", "(str)")} if base_module == "deeper" else {"app/base.py": base.replace("(BaseModel)", "(str)")})
+    assert len(reported()) == 1
