@@ -359,6 +359,25 @@ def dependency_callee(default: ast.expr | None, annotation: ast.expr | None) -> 
     return None
 
 
+_SECURITY_MARKERS = frozenset({"fastapi.Security", "fastapi.params.Security"})
+
+
+def authenticates(func: ast.FunctionDef | ast.AsyncFunctionDef, returns: list[ast.expr | None], qualify) -> bool:
+    """A FastAPI security dependency: a parameter declared with `Security(scheme)` (as its default,
+    or in its `Annotated[...]`), FastAPI's marker for the credential a scheme reads, which no
+    `return` hands back as it came (`return token` only extracts the credential)."""
+    defaults = parameter_defaults(func.args)
+    credentials = set()
+    for arg in all_args(func.args):
+        default = defaults.get(arg.arg)
+        marks = [default] if isinstance(default, ast.Call) else []
+        if isinstance(arg.annotation, ast.Subscript):
+            marks.extend(n for n in astutil.walk(arg.annotation) if isinstance(n, ast.Call))
+        if any(qualify(mark.func) in _SECURITY_MARKERS for mark in marks):
+            credentials.add(arg.arg)
+    return bool(credentials) and not any(isinstance(value, ast.Name) and value.id in credentials for value in returns)
+
+
 def returns_dependency(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """A FastAPI dependency factory: every `return` of `func` (nested scopes aside) gives
     `Annotated[User, Security(get_current_user, scopes=...)]`, which FastAPI injects; a name

@@ -84,6 +84,11 @@ class FunctionSummary:
     # every return is `Annotated[User, Security(get_current_user, scopes=...)]`: a FastAPI
     # dependency factory, so a name bound to what it returns is a dependency alias (Declaration)
     returns_dependency: bool = False
+    # a FastAPI security dependency: a parameter declared with `Security(...)`, FastAPI's marker
+    # for a credential (an API key header, a bearer token), not returned as it came. Injected with
+    # `Depends(f)`, what it returns, once it accepted the credential, is the caller's account as the
+    # server holds it
+    authenticates: bool = False
     # (parameter, callee, position, sinks it is safe for there): the parameter passed whole, never
     # rebound, as argument `position` (an index, or a keyword's name) of a call inside: `cursor.execute(sql)`
     # in `def run(sql)` is ("sql", ".execute", "0", {}); a callee the module qualifies is named so
@@ -244,6 +249,7 @@ def summarize_function(
         unreturned=unreturned.unreturned(func, every) if returned.parts else (),
         unreturned_exceptions=unreturned.unreturned_exceptions(func, every) if returned.parts else (),
         returns_dependency=frameworks.dependency_returns(returned_values),
+        authenticates=frameworks.authenticates(func, returned_values, qualify),
         forwards=_checked_forwards(_forwards(body, (*positional, *kwonly), qualify), facts.loads),
         static=static,
         returns_container=frameworks.returns_builtin_container(func.returns) or frameworks.returns_made_container(func, returned_values, facts.loads),
@@ -683,7 +689,7 @@ def worth_keeping(entry: "FunctionSummary | Declaration") -> bool:
     handlers a call can reach, and a placeholder that its result is no request's (on a view's `self`)."""
     return isinstance(entry, Declaration) or bool(
         entry.returns_params or entry.returns_untrusted or not entry.returns_unknown or entry.elements or entry.ensures_when_found or entry.unreturned or entry.unreturned_exceptions
-        or entry.returns_dependency or entry.forwards or entry.validates or entry.ensures or entry.returns_container or entry.returns_row
+        or entry.returns_dependency or entry.authenticates or entry.forwards or entry.validates or entry.ensures or entry.returns_container or entry.returns_row
         or entry.raises or entry.raises_instead_of_none or entry.found_first_raises or entry.placeholder
     )
 

@@ -672,6 +672,10 @@ class ValueOrigins(ExpressionFacts):
         summary = self._function_summary(qualified) if qualified else self._local_summary(func)
         if summary is None:
             return None
+        if summary.authenticates:
+            # the account a security dependency found for the credential it accepted: the
+            # server's own record of the caller, as `request.user` is Django's
+            return Origin(frozenset({Part(UNKNOWN, f"the account `{summary.name}` authenticated")}))
         return summary.apply(None, [], {}, None)
 
     @staticmethod

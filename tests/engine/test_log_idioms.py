@@ -557,3 +557,21 @@ def test_a_body_model_whose_base_is_another_modules_model_prints_its_fields_with
     assert reported() == []
     write(tmp_path, {"app/deeper.py": base.replace("(BaseModel)", "(str)")} if base_module == "deeper" else {"app/base.py": base.replace("(BaseModel)", "(str)")})
     assert len(reported()) == 1
+
+
+def test_the_account_a_fastapi_security_dependency_found_is_the_servers_record_of_the_caller():
+    # `Security(api_key_header)` declares the credential; the dependency returns the account it
+    # found for it, whose fields the server holds. Undone: a plain `Depends` (no credential
+    # declared), and a dependency that hands the credential back as it came
+    code = (
+        "import logging\nfrom fastapi import Depends, FastAPI, HTTPException, Request, Security\nfrom fastapi.security import APIKeyHeader\n\n"
+        "log = logging.getLogger(__name__)\napp = FastAPI()\nkey_header = APIKeyHeader(name='x-api-key', auto_error=False)\n\n"
+        "async def authenticated(request: Request, api_key: str = Security(key_header)):\n"
+        "    api_key = api_key or request.headers.get('authorization', '')\n"
+        "    account = await ACCOUNTS.find(api_key)\n    if account is None:\n        raise HTTPException(401)\n"
+        "    return {'api_key': api_key, 'user_id': account['user_id'], 'agent': request.headers.get('user-agent')}\n\n"
+        "@app.post('/agents')\nasync def create(caller=Depends(authenticated)):\n    log.info('agent created by %s', caller['user_id'])\n    return {}\n"
+    )
+    _quiet_until_undone("SLS704", code, "api_key: str = Security(key_header)", "api_key: str = Depends(key_header)")
+    handed_back = code.replace("    return {'api_key': api_key, 'user_id': account['user_id'], 'agent': request.headers.get('user-agent')}\n", "    return api_key\n")
+    assert "SLS704" in rules(handed_back.replace("caller['user_id']", "caller"))
