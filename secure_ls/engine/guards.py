@@ -110,7 +110,7 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
         test = ast.copy_location(ast.Compare(left=test.left.target, ops=test.ops, comparators=test.comparators), test)
     names: set[str] = set()
     sinks = ALL
-    looked_up = _looked_up_key(test, origin, value_of, validator)
+    looked_up = _looked_up_key(test, origin, value_of, validator, values_of)
     if looked_up is not None:
         # `handler = HANDLERS.get(name)` then `if handler is None: abort(404)` (or `if not handler`):
         # where the lookup found something, the key is one of the table's own keys
@@ -430,11 +430,12 @@ def _authenticated(compared_args: list[ast.expr], qualify, value_of) -> set[str]
     return names
 
 
-def _looked_up_key(test: ast.expr, origin, value_of, validator=None) -> tuple[frozenset[str], bool, frozenset[str]] | None:
+def _looked_up_key(test: ast.expr, origin, value_of, validator=None, values_of=None) -> tuple[frozenset[str], bool, frozenset[str]] | None:
     """For `found` or `found is (not) None`, where `found` was looked up by names (looked_up_key), or
     for that look-up itself (`if db.query(User).get(K) is None:`):
     the keys' names, whether the test is true when the lookup found it, and the sinks the key is
-    then safe for."""
+    then safe for. A row turned into another shape of itself in between (`if found is not None:
+    found = found.model_dump()`) is still what the look-up found, or None."""
     found_when = True
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.IsNot)):
         if not (isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None):
@@ -443,8 +444,25 @@ def _looked_up_key(test: ast.expr, origin, value_of, validator=None) -> tuple[fr
         test = test.left
     if origin is None or not (isinstance(test, (ast.Call, ast.Await)) or isinstance(test, ast.Name) and value_of is not None):
         return None
-    looked_up = looked_up_key(value_of(test) if isinstance(test, ast.Name) else test, origin, validator, value_of)  # `if find(db, K) is None:`
+    value = value_of(test) if isinstance(test, ast.Name) else test  # `if find(db, K) is None:`
+    if value is None and isinstance(test, ast.Name) and values_of is not None:
+        value = _reshaped_row(test.id, values_of(test))
+    looked_up = looked_up_key(value, origin, validator, value_of)
     return (looked_up[0], found_when, looked_up[1]) if looked_up is not None else None
+
+
+# what a row (a pydantic model, an ORM object, a named tuple) gives of itself in another shape
+_RESHAPING_METHODS = frozenset({"model_dump", "dict", "to_dict", "as_dict", "_asdict", "model_copy", "copy"})
+
+
+def _reshaped_row(name: str, values: tuple[ast.expr, ...]) -> ast.expr | None:
+    """The one other value of `name` when the rest are that value reshaped (`name = name.model_dump()`,
+    which is never None, and raises where `name` is)."""
+    others = [
+        v for v in values
+        if not (isinstance(v, ast.Call) and not v.args and isinstance(v.func, ast.Attribute) and v.func.attr in _RESHAPING_METHODS and isinstance(v.func.value, ast.Name) and v.func.value.id == name)
+    ]
+    return others[0] if len(others) == 1 and len(values) > 1 else None
 
 
 def looked_up_key(value: ast.expr | None, origin, validator=None, value_of=None) -> tuple[frozenset[str], frozenset[str]] | None:

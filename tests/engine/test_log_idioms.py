@@ -509,6 +509,21 @@ def test_a_key_prismas_find_unique_found_is_a_stored_value():
     _quiet_until_undone("SLS704", code, "        raise HTTPException(status_code=404)\n", "        pass\n")
 
 
+def test_a_found_row_turned_into_a_dict_before_its_test_is_still_what_the_look_up_found():
+    # `if row is not None: row = row.model_dump()` between the look-up and `if row is None: raise`:
+    # the dict is None exactly where the row was. Undone: the name rebound to another object's dump,
+    code = (
+        "import logging\nfrom fastapi import FastAPI, HTTPException\n\nlog = logging.getLogger(__name__)\napp = FastAPI()\n\n"
+        "@app.patch('/agents/{agent_id}')\nasync def update(agent_id: str, other: dict):\n"
+        "    existing = await prisma.agents.find_unique(where={'agent_id': agent_id})\n"
+        "    if existing is not None:\n        existing = existing.model_dump()\n"
+        "    if existing is None:\n        raise HTTPException(status_code=404)\n    log.info('updated agent %s', agent_id)\n"
+    )
+    _quiet_until_undone("SLS704", code, "existing = existing.model_dump()", "existing = other.model_dump()")
+    # a method that may give None (`dict.get`) is no other shape of the row
+    _quiet_until_undone("SLS704", code, "existing = existing.model_dump()", "existing = existing.get('owner')")
+
+
 def test_text_escaped_character_by_character_below_the_first_printable_code_is_one_line():
     # a helper that escapes each control character (`ord(ch) < 32`: CR and LF among them), the
     # usual hand-written escape; undone: a bound that lets line feeds through, no escape at all
