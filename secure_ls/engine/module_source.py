@@ -4,8 +4,12 @@
 from __future__ import annotations
 
 import ast
+import itertools
 import os
 import re
+import threading
+import weakref
+from collections import OrderedDict
 
 from secure_ls.engine import astutil
 from secure_ls.engine.symbols import ModuleSymbols
@@ -26,13 +30,16 @@ class ModuleSource:
 
     _DEFINITION = re.compile(r"(?:async[ \t]+)?def[ \t]+(\w+)|class[ \t]+(\w+)")
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, kept: "KeptPieces | None" = None):
         self.text = text
+        self._kept = kept  # which parsed pieces stay in memory (None: all of them)
+        self.serial = next(_SERIALS)  # names it in KeptPieces (an id() is reused once it is gone)
         self._whole: ast.Module | None = None
         self._pieces: dict[str, str] | None = None  # top-level name -> its def or class text
         self._classes: dict[str, bool] = {}  # top-level name -> whether it is a class
         self._rest = ""
-        self._trees: dict[str, tuple[ast.Module, tuple[set[str], set[str]]]] = {}  # a piece's tree, whom it calls
+        self._trees: dict[str, ast.Module] = {}  # a piece's tree (parsed again once KeptPieces let it go)
+        self._callees: dict[str, tuple[set[str], set[str]]] = {}  # whom a piece calls
         self._symbols: ModuleSymbols | None = None
         self.whole_symbols: ModuleSymbols | None = None  # of whole(), once computed
 
@@ -66,19 +73,39 @@ class ModuleSource:
                 if self._classes[name] is not method:
                     continue
                 seen.add(name)
-                parsed = self._trees.get(name)
-                if parsed is None:  # walked for its callees once: each importer's summaries ask again
-                    parsed = self._trees[name] = (tree := parse_within_budget(self._pieces[name], whole_file=False), _callees(tree))
-                    if len(tree.body) != 1:
-                        return None
-                trees.append(parsed[0])
-                functions, classes = parsed[1]
+                tree = self._piece(name)
+                if tree is None:
+                    return None
+                trees.append(tree)
+                functions, classes = self._callees[name]
                 todo.extend([(n, False) for n in functions] + [(n, True) for n in classes])
                 # a class's bases of this module: the fields it inherits (declarations.declarations)
-                todo.extend((astutil.last_name(b), True) for b in getattr(parsed[0].body[0], "bases", ()))
+                todo.extend((astutil.last_name(b), True) for b in getattr(tree.body[0], "bases", ()))
         except (SyntaxError, ValueError):
             return None
         return trees, self._symbols
+
+    def _piece(self, name: str) -> ast.Module | None:
+        """The parsed piece `name` (kept, or parsed again: the same tree), None when it is not one
+        statement on its own."""
+        tree = self._trees.get(name)
+        if tree is None:
+            tree = parse_within_budget(self._pieces[name], whole_file=False)  # type: ignore[index]
+            if len(tree.body) != 1:
+                return None
+            if name not in self._callees:  # walked for its callees once: each importer's summaries ask again
+                self._callees[name] = _callees(tree)
+            self._trees[name] = tree
+        if self._kept is not None:
+            self._kept.used(self, name)
+        return tree
+
+    def piece_text(self, name: str) -> str:
+        return self._pieces.get(name, "") if self._pieces is not None else ""
+
+    def forget(self, name: str) -> None:
+        """Lets the parsed piece `name` go (KeptPieces): parsed again when next asked for."""
+        self._trees.pop(name, None)
 
     def _cut(self) -> None:
         text = self.text
@@ -118,6 +145,38 @@ class ModuleSource:
         enums = frozenset(name for name, piece in self._pieces.items() if self._classes[name] and _ENUM_HEADER.match(piece.lstrip()))
         definitions = UnitSymbols(tuple((name, None) for name in self._pieces), frozenset(), frozenset(), enum_classes=enums)
         return ModuleSymbols.merge([rest, definitions])
+
+
+class KeptPieces:
+    """The parsed pieces of a workspace's ModuleSources kept in memory: those used last, up to
+    `budget` characters of their source. A large workspace's modules, read for the names other
+    modules import, had kept every piece ever parsed (on litellm's proxy, 440 MB of syntax trees
+    for one worker); one let go is parsed again from its text when asked for, giving the same tree."""
+
+    def __init__(self, budget: int = 4_000_000):
+        self.budget = budget
+        # (source serial, piece name) -> (the source, weakly: a source replaced is not kept alive; the piece's length)
+        self._order: OrderedDict[tuple[int, str], tuple[weakref.ref, int]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()  # the language server fills its workspace from a background thread
+
+    def used(self, source: ModuleSource, name: str) -> None:
+        key = (source.serial, name)
+        with self._lock:
+            if key in self._order:
+                self._order.move_to_end(key)
+                return
+            size = len(source.piece_text(name))
+            self._order[key] = (weakref.ref(source), size)
+            self._size += size
+            while self._size > self.budget and len(self._order) > 1:
+                (_, oldest), (held, size) = self._order.popitem(last=False)
+                self._size -= size
+                if (alive := held()) is not None:
+                    alive.forget(oldest)
+
+
+_SERIALS = itertools.count()
 
 
 # a class header whose bases end in Enum (declarations.is_enum_class: `Enum`, `StrEnum`, `enum.IntEnum`)

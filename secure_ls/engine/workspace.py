@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from secure_ls import safe_files
 from secure_ls.engine import admin_sites, corsconfig, declared_versions, logconfig, reexports, routes, socket_timeout
-from secure_ls.engine.module_source import ModuleSource, relative_start
+from secure_ls.engine.module_source import KeptPieces, ModuleSource, relative_start
 from secure_ls.engine.resolver import ImportsResolver, LazySummaries
 from secure_ls.engine.summaries import FunctionSummary, summarize_module, worth_keeping
 from secure_ls.engine.symbols import ModuleSymbols, summarize
@@ -80,6 +80,7 @@ class WorkspaceSummaries:
         self._listings: dict[str, frozenset[str]] = {}  # folder -> its entries (module lookups probe many)
         self._resolvers: dict[str | None, Resolver] = {}
         self._module_symbols: dict[str, tuple[tuple[int, int], ModuleSymbols | None]] = {}  # path -> (stat, symbols)
+        self._kept_pieces = KeptPieces()  # of the modules read for other modules' imports (ModuleSource)
         self._inherited_routes = routes.InheritedRoutes()
         self._lock = threading.RLock()
         self.version = 0  # bumped whenever some summary changes
@@ -415,7 +416,7 @@ class WorkspaceSummaries:
                     text = tree
             except OSError:
                 return found
-            tree = ModuleSource(text)
+            tree = ModuleSource(text, self._kept_pieces)
             digest, computed = hash(text), {}
         elif partial is None:
             try:
@@ -425,7 +426,7 @@ class WorkspaceSummaries:
             digest, names = hash(text), frozenset()
             with self._lock:
                 self._by_path.setdefault(path, {})  # what a cycle back into this module reads meanwhile
-            tree = ModuleSource(text)
+            tree = ModuleSource(text, self._kept_pieces)
         return self._compute(path, tree, digest, None if wanted is None else names | wanted, computed)
 
     def _compute(self, path: str, tree, digest: int, names: frozenset[str] | None, computed: dict, remembered: dict | None = None) -> dict[str, FunctionSummary] | None:

@@ -211,6 +211,31 @@ def test_workspace_summaries_of_a_cycle_do_not_depend_on_the_module_asked_first(
     assert answers[0]["y.py"] is not None  # g returns what f reads from the request
 
 
+def test_a_workspace_that_lets_every_parsed_piece_go_summarises_the_same(tmp_path):
+    """The modules read for other modules' imports keep their parsed pieces only up to a budget
+    (module_source.KeptPieces); a piece let go is parsed again when asked for. With no budget at
+    all, every summary and every finding is what a workspace that keeps them all gives."""
+    _write(tmp_path, {
+        **_CYCLE,
+        "z.py": "import shlex\nfrom x import f\n\nclass Quoter:\n    def quote(self, n):\n        return shlex.quote(f(n))\n\n"
+                "    def raw(self, n):\n        return f(n)\n\ndef helper(n):\n    return Quoter().raw(n)\n",
+    })
+    answers = []
+    for budget in (None, 0):
+        workspace = WorkspaceSummaries([str(tmp_path)])
+        if budget is not None:
+            workspace._kept_pieces.budget = budget
+        wanted = {"x.py": "f", "y.py": "g", "z.py": "helper"}
+        for _ in range(2):  # asked again: pieces let go are parsed again
+            found = {m: workspace.summaries(str(tmp_path / m), frozenset({n, "Quoter.quote"} if m == "z.py" else {n})) for m, n in wanted.items()}
+        answers.append({m: found[m].get(n) for m, n in wanted.items()} | {"Quoter.quote": found["z.py"].get("Quoter.quote")})
+        sources = [entry[0] for entry in workspace._partial.values() if hasattr(entry[0], "_trees")]
+        kept = sum(len(source._trees) for source in sources)
+        assert kept <= 1 if budget == 0 else kept >= 3  # the piece used last stays
+    assert answers[0] == answers[1]
+    assert answers[0]["z.py"] is not None and answers[0]["Quoter.quote"] is not None
+
+
 def test_engine_options_fingerprint_covers_sources():
     a = EngineOptions(sources={"x.y": "x"})
     b = EngineOptions(sources={"x.z": "x"})
