@@ -96,9 +96,9 @@ class FlowAnalyzer(ValueOrigins):
                 env[arg.arg] = Binding(passed_by_callers[arg.arg].with_step(make_step(arg, f"every call of `{func.name}()` in the module passes it")))
                 continue
             dependency = frameworks.dependency_callee(defaults.get(arg.arg), arg.annotation) if route else None
-            if dependency is not None and self._dependency_origin(dependency) is not None:
+            if dependency is not None and (injected_origin := self._dependency_origin(dependency)) is not None:
                 # FastAPI `Depends(get_settings)`: whatever get_settings returns
-                env[arg.arg] = Binding(self._dependency_origin(dependency))
+                env[arg.arg] = Binding(injected_origin)
                 continue
             declared = self.declaration(inner) if isinstance(inner := frameworks.optional_inner(arg.annotation), (ast.Name, ast.Attribute)) or route else None  # `cell: Optional[CellImpl]`: its fields
             converter = frameworks.application_converter(arg, func) if route else None

@@ -347,15 +347,20 @@ def application_converter(arg: ast.arg, func: ast.AST) -> str | None:
     return None
 
 
+def parameter_marks(default: ast.expr | None, annotation: ast.expr | None) -> list[ast.Call]:
+    """The calls that declare what a parameter is: its default (`Depends(get_db)`) and those in its
+    `Annotated[...]` (`Annotated[Session, Depends(get_db)]`)."""
+    marks = [default] if isinstance(default, ast.Call) else []
+    if isinstance(annotation, ast.Subscript):
+        marks.extend(n for n in astutil.walk(annotation) if isinstance(n, ast.Call))
+    return marks
+
+
 def dependency_callee(default: ast.expr | None, annotation: ast.expr | None) -> ast.expr | None:
     """`get_db` in `db = Depends(get_db)` or `Annotated[Session, Depends(get_db)]`."""
-    candidates = [default] if default is not None else []
-    if isinstance(annotation, ast.Subscript):
-        candidates.extend(n for n in astutil.walk(annotation) if isinstance(n, ast.Call))
-    for node in candidates:
-        if isinstance(node, ast.Call) and node.args:
-            if astutil.last_name(node.func) in catalog.NON_DATA_DEFAULTS:
-                return node.args[0]
+    for node in parameter_marks(default, annotation):
+        if node.args and astutil.last_name(node.func) in catalog.NON_DATA_DEFAULTS:
+            return node.args[0]
     return None
 
 
@@ -367,14 +372,9 @@ def authenticates(func: ast.FunctionDef | ast.AsyncFunctionDef, returns: list[as
     or in its `Annotated[...]`), FastAPI's marker for the credential a scheme reads, which no
     `return` hands back as it came (`return token` only extracts the credential)."""
     defaults = parameter_defaults(func.args)
-    credentials = set()
-    for arg in all_args(func.args):
-        default = defaults.get(arg.arg)
-        marks = [default] if isinstance(default, ast.Call) else []
-        if isinstance(arg.annotation, ast.Subscript):
-            marks.extend(n for n in astutil.walk(arg.annotation) if isinstance(n, ast.Call))
-        if any(qualify(mark.func) in _SECURITY_MARKERS for mark in marks):
-            credentials.add(arg.arg)
+    credentials = {
+        arg.arg for arg in all_args(func.args) if any(qualify(mark.func) in _SECURITY_MARKERS for mark in parameter_marks(defaults.get(arg.arg), arg.annotation))
+    }
     return bool(credentials) and not any(isinstance(value, ast.Name) and value.id in credentials for value in returns)
 
 

@@ -257,12 +257,12 @@ def validation(test: ast.expr, qualify, origin=None, value_of=None, validator=No
             base = _call_chain_base(func.value)  # path.resolve().is_relative_to(root)
             if isinstance(base, ast.Call) and func.attr == "is_relative_to" and qualify(base.func) in _PATH_TYPES and len(base.args) == 1:
                 base = base.args[0]  # Path(name).resolve().is_relative_to(root): the text it was made of
+            if func.attr in _LINE_METHODS:
+                sinks = LINE_SINKS  # of the name or field below (the branches after take arguments)
             if isinstance(base, ast.Name) and func.attr != "startswith":
                 names.add(base.id)
-                sinks = LINE_SINKS if func.attr in _LINE_METHODS else sinks
             elif func.attr not in ("startswith", "is_relative_to") and (path := field_path(base) or astutil.item_path(base)) is not None:
                 names.add(path)  # `form.id.isidentifier()`, `data["id"].isdigit()`: that field or item, tracked like a name
-                sinks = LINE_SINKS if func.attr in _LINE_METHODS else sinks
             elif isinstance(base, ast.Name) and test.args and shape_checks.resolved(base, qualify, value_of, values_of):
                 names.add(base.id)  # `p = os.path.realpath(p)`, then `p.startswith(root)`: no `..` left to climb out
                 sinks = PATH_SINKS
